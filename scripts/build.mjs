@@ -1,0 +1,36 @@
+// Bundles the two entries with ncc (ESM, since package.json says "type": "module"):
+// src/main.ts -> dist/index.js (the action) and src/cli.ts -> dist/cli.js (the meshagent-ship command).
+// The output is deterministic, so CI can rebuild and compare with the committed dist/.
+import ncc from '@vercel/ncc';
+import { mkdir, rm, writeFile, chmod } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const dist = join(root, 'dist');
+const entries = [
+  { source: 'src/main.ts', output: 'index.js' },
+  { source: 'src/cli.ts', output: 'cli.js', executable: true },
+];
+
+await rm(dist, { recursive: true, force: true });
+await mkdir(dist, { recursive: true });
+for (const entry of entries) {
+  const { code, assets } = await ncc(join(root, entry.source), {
+    minify: false,
+    sourceMap: false,
+    quiet: true,
+    license: 'licenses.txt',
+    target: 'es2022',
+  });
+  const file = join(dist, entry.output);
+  const body = code.startsWith('#!') ? code : entry.executable ? `#!/usr/bin/env node\n${code}` : code;
+  await writeFile(file, body);
+  if (entry.executable) await chmod(file, 0o755);
+  for (const [name, asset] of Object.entries(assets ?? {})) {
+    const target = join(dist, name);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, asset.source);
+  }
+  console.log(`dist/${entry.output}: ${(Buffer.byteLength(body) / 1024).toFixed(0)} KiB`);
+}

@@ -1,0 +1,109 @@
+/**
+ * Command-line arguments -> a command, raw input values by input name, and CLI options. Every action input is a
+ * flag of the same name; booleans also as --name / --no-name; a repeated list flag adds lines. Secrets are refused
+ * as flags, since argv shows in the process list.
+ */
+import { ShipError } from './errors.js';
+import { INPUTS, inputSpec } from './input-spec.js';
+
+export interface CliArgs {
+  readonly command: string | undefined;
+  readonly positionals: readonly string[];
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly json: boolean;
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+const usageHint = 'see meshagent-ship --help';
+
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  const inputs: Record<string, string> = {};
+  const positionals: string[] = [];
+  let json = false;
+  let help = false;
+  let version = false;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--') || arg === '--') {
+      if (arg === '-h') help = true;
+      else if (arg.startsWith('-') && arg !== '-') throw new ShipError(`unknown option ${arg}`, { hint: usageHint });
+      else positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = arg.slice(2, eq === -1 ? undefined : eq);
+    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
+    if (flag === 'json') json = true;
+    else if (flag === 'help') help = true;
+    else if (flag === 'version') version = true;
+    else {
+      const negated = flag.startsWith('no-') ? inputSpec(flag.slice(3)) : undefined;
+      const spec = inputSpec(flag) ?? negated;
+      if (!spec) throw new ShipError(`unknown option --${flag}`, { hint: usageHint });
+      if (spec.secret) {
+        throw new ShipError(`--${spec.name} is not accepted on the command line, where other users of the machine could read it`, {
+          hint: `set ${spec.env ?? `INPUT_${spec.name.toUpperCase()}`} in the environment instead`,
+        });
+      }
+      let value: string;
+      if (negated && spec === negated) {
+        if (spec.kind !== 'boolean' || inline !== undefined) throw new ShipError(`unknown option --${flag}`, { hint: usageHint });
+        value = 'false';
+      } else if (inline !== undefined) {
+        value = inline;
+      } else if (spec.kind === 'boolean') {
+        value = 'true';
+      } else {
+        const next = argv[i + 1];
+        if (next === undefined) throw new ShipError(`--${spec.name} needs a value`, { hint: usageHint });
+        value = next;
+        i += 1;
+      }
+      const previous = inputs[spec.name];
+      inputs[spec.name] = spec.kind === 'list' && previous !== undefined ? `${previous}\n${value}` : value;
+    }
+  }
+  return { command: positionals[0], positionals: positionals.slice(1), inputs, json, help, version };
+}
+
+/** The --help text, generated from the input table so it never drifts from action.yml. */
+export function helpText(): string {
+  const groups = new Map<string, string[]>();
+  for (const spec of INPUTS) {
+    // A secret is read from the environment only, so it is listed by its variable, not as a flag.
+    const flag =
+      'secret' in spec
+        ? `${spec.env} (environment)`
+        : spec.kind === 'boolean'
+          ? `--${spec.name}`
+          : `--${spec.name} ${spec.kind === 'list' ? 'VALUE...' : 'VALUE'}`;
+    const from = 'env' in spec && !('secret' in spec) ? ` [env ${spec.env}]` : '';
+    const def = 'default' in spec ? ` (default ${spec.default})` : '';
+    const line = `  ${flag.padEnd(30)} ${spec.summary}${def}${from}`;
+    groups.set(spec.group, [...(groups.get(spec.group) ?? []), line]);
+  }
+  const sections = [...groups].map(([group, lines]) => `${group}:\n${lines.join('\n')}`);
+  return [
+    'meshagent-ship: build, convert to eStargz, push and deploy a MeshAgent room service',
+    '',
+    'Usage: meshagent-ship <command> [options]',
+    '',
+    'Commands:',
+    '  plan       parse and validate the options, print the plan (secrets redacted); no network',
+    '  help       show this help',
+    '',
+    'Every option can also come from INPUT_<NAME> (as GitHub Actions sets it) and, where shown, from a MESHAGENT_*',
+    'variable. Lists take one value per line, or a repeated flag. Booleans: --name, --no-name or --name=false.',
+    'The API key is read from MESHAGENT_API_KEY only, never from a flag.',
+    '',
+    ...sections.flatMap((section) => [section, '']),
+    'Output:',
+    '  --json                         print JSON',
+    '  --version                      print the version',
+  ].join('\n');
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { helpText, parseCliArgs } from '../../src/cli-args.js';
+import { ShipError } from '../../src/errors.js';
+import { INPUTS } from '../../src/input-spec.js';
+
+describe('parseCliArgs', () => {
+  it('maps flags to inputs of the same name', () => {
+    const args = parseCliArgs(['plan', '--tag', 'app:1', '--room=dev', '--dry-run', '--no-deploy', '--public=false']);
+    expect(args.command).toBe('plan');
+    expect(args.inputs).toEqual({ tag: 'app:1', room: 'dev', 'dry-run': 'true', deploy: 'false', public: 'false' });
+  });
+
+  it('adds a line for each repeated list flag and keeps the last single value', () => {
+    const args = parseCliArgs(['plan', '--env', 'A=1', '--env=B=2', '--tag', 'a:1', '--tag', 'b:2']);
+    expect(args.inputs).toEqual({ env: 'A=1\nB=2', tag: 'b:2' });
+  });
+
+  it('reads --json, --help, -h, --version and positionals', () => {
+    expect(parseCliArgs(['plan', '--json'])).toMatchObject({ json: true, command: 'plan' });
+    expect(parseCliArgs(['-h']).help).toBe(true);
+    expect(parseCliArgs(['--help']).help).toBe(true);
+    expect(parseCliArgs(['--version']).version).toBe(true);
+    expect(parseCliArgs(['convert', 'a', '--', '--b'])).toMatchObject({ command: 'convert', positionals: ['a', '--b'] });
+  });
+
+  it.each([
+    [['plan', '--nope'], 'unknown option --nope'],
+    [['plan', '-x'], 'unknown option -x'],
+    [['plan', '--tag'], '--tag needs a value'],
+    [['plan', '--no-tag'], 'unknown option --no-tag'],
+    [['plan', '--no-dry-run=1'], 'unknown option --no-dry-run'],
+  ])('rejects %j', (argv, message) => {
+    let thrown: unknown;
+    try {
+      parseCliArgs(argv);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ShipError);
+    expect((thrown as ShipError).message).toBe(message);
+    expect((thrown as ShipError).hint).toBe('see meshagent-ship --help');
+  });
+
+  it('never takes the API key from argv', () => {
+    expect(() => parseCliArgs(['plan', '--api-key', 'ma-x'])).toThrow(/not accepted on the command line/);
+    try {
+      parseCliArgs(['plan', '--api-key=ma-x']);
+      throw new Error('expected a refusal');
+    } catch (error) {
+      expect((error as ShipError).hint).toBe('set MESHAGENT_API_KEY in the environment instead');
+    }
+  });
+
+  it('documents every input but the secret ones as a flag', () => {
+    const help = helpText();
+    for (const input of INPUTS) {
+      if ('secret' in input) {
+        expect(help).not.toContain(`--${input.name}`);
+        expect(help).toContain(`${input.env} (environment)`);
+      }
+      else expect(help).toContain(`--${input.name}`);
+    }
+  });
+});

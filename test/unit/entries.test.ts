@@ -1,0 +1,99 @@
+// Runs the bundled entries, dist/index.js and dist/cli.js, as the runner and a user would.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { API_KEY } from '../fixtures.js';
+
+/** The environment without anything that would feed inputs by accident. */
+function cleanEnv(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !name.startsWith('INPUT_') && !name.startsWith('MESHAGENT_') && !name.startsWith('GITHUB_')) env[name] = value;
+  }
+  return { ...env, ...extra };
+}
+
+function runAction(inputs: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'action-'));
+  const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary'), GITHUB_STATE: join(dir, 'state') };
+  for (const file of Object.values(files)) writeFileSync(file, '');
+  const env = cleanEnv({ ...files, ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])) });
+  const run = spawnSync(process.execPath, ['dist/index.js'], { env, encoding: 'utf8', timeout: 30_000 });
+  return { ...run, output: readFileSync(files.GITHUB_OUTPUT, 'utf8'), summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8') };
+}
+
+function runCli(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, ['dist/cli.js', ...args], { env: cleanEnv(env), encoding: 'utf8', timeout: 30_000 });
+}
+
+/** stdout without the ::add-mask:: commands, which are how GitHub learns what to hide. */
+function withoutMaskCommands(stdout: string): string {
+  return stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+}
+
+describe('dist/index.js (the action)', () => {
+  it('fails fast with no inputs, naming the missing ones', () => {
+    const run = runAction({});
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('::error::');
+    expect(run.stdout).toContain('api-key is required');
+    expect(run.stdout).toContain('tag cannot be empty');
+    expect(run.output).toMatch(/result<<.*\n\{"status":"failed"/);
+  });
+
+  it('reports tag syntax before any network call, in the CLI wording, without the key', () => {
+    const run = runAction({ 'API-KEY': API_KEY, TAG: 'registry.meshagent.com/Bad/Name:1', 'API-URL': 'http://127.0.0.1:9', ROOM: 'dev' });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('invalid OCI image repository: registry.meshagent.com/Bad/Name:1');
+    expect(run.stdout).toContain(`::add-mask::${API_KEY}`);
+    expect(withoutMaskCommands(run.stdout) + run.stderr + run.output + run.summary).not.toContain(API_KEY);
+  });
+
+  it('plans a dry run: log, summary and outputs, and no secret in any of them', () => {
+    const run = runAction({ 'API-KEY': API_KEY, TAG: 'app:1', ROOM: 'dev', 'DRY-RUN': 'true', ENV: 'A=1' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('tag       app:1');
+    expect(run.summary).toContain('meshagent-ship plan');
+    expect(run.output).toContain('"status":"planned"');
+    expect(withoutMaskCommands(run.stdout) + run.output + run.summary).not.toContain(API_KEY);
+  });
+
+  it('refuses to pretend: a real run stops after the plan with a clear error', () => {
+    const run = runAction({ 'API-KEY': API_KEY, TAG: 'app:1', ROOM: 'dev' });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('not available in this version');
+  });
+});
+
+describe('dist/cli.js (meshagent-ship)', () => {
+  it('prints help and the version', () => {
+    const help = runCli(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: meshagent-ship <command>');
+    expect(runCli(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(runCli([]).status).toBe(2);
+    expect(runCli(['launch']).status).toBe(2);
+    expect(runCli(['plan', '--bogus']).status).toBe(2);
+  });
+
+  it('fails with the same errors as the action', () => {
+    const run = runCli(['plan', '--tag', 'registry.meshagent.com/Bad/Name:1', '--room', 'dev', '--api-url', 'http://127.0.0.1:9'], { MESHAGENT_API_KEY: API_KEY });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('invalid OCI image repository: registry.meshagent.com/Bad/Name:1');
+  });
+
+  it('prints the validated config with the key redacted, from flags and INPUT_/MESHAGENT_ variables', () => {
+    const run = runCli(['plan', '--json', '--tag', 'app:1', '--env', 'A=1'], { MESHAGENT_API_KEY: API_KEY, MESHAGENT_ROOM: 'dev', 'INPUT_DRY-RUN': 'true' });
+    expect(run.status).toBe(0);
+    const plan = JSON.parse(run.stdout) as { meshagent: { apiKey: string; room: string }; dryRun: boolean; service: { env: string[] } };
+    expect(plan.meshagent).toMatchObject({ apiKey: '***', room: 'dev' });
+    expect(plan.dryRun).toBe(true);
+    expect(plan.service.env).toEqual(['A']);
+    expect(run.stdout + run.stderr).not.toContain(API_KEY);
+  });
+});
