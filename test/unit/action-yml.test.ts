@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -43,5 +44,20 @@ describe('action.yml', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string; type: string };
     expect(VERSION).toBe(pkg.version);
     expect(pkg.type).toBe('module');
+  });
+});
+
+describe('README', () => {
+  it('has the input and output tables of action.yml', () => {
+    const run = spawnSync(process.execPath, ['scripts/docs.mjs', '--check'], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  it('gives the two commands, and .ci/run runs the same test command', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    expect(readme).toContain('bash scripts/demo.sh');
+    expect(readme).toContain('bash scripts/test.sh');
+    expect(readFileSync('.ci/run', 'utf8')).toMatch(/^bash scripts\/test\.sh$/m);
   });
 });
