@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the infrastructure tests need (test/infra/up.sh): a real OCI registry, skopeo,
+# containerd + ctr-remote (eStargz), buildah, a static busybox for FROM-scratch images, umoci, openssl, curl, jq.
+# Idempotent: when every binary is already there it installs nothing. Prints one line saying what it did.
+set -euo pipefail
+
+packages=(docker-registry apache2-utils skopeo stargz-snapshotter containerd buildah busybox-static umoci openssl jq curl)
+binaries=(docker-registry htpasswd skopeo ctr-remote containerd buildah umoci openssl curl jq)
+
+missing=()
+for b in "${binaries[@]}"; do
+  command -v "$b" >/dev/null 2>&1 || missing+=("$b")
+done
+# The images the tests build are FROM scratch, so busybox must be the static build (busybox-static's /bin/busybox);
+# the dynamically linked one from the `busybox` package would not run inside them.
+if [[ ! -x /bin/busybox ]] || ldd /bin/busybox >/dev/null 2>&1; then
+  missing+=("static /bin/busybox")
+fi
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "setup-system: all required system packages are present; nothing to do"
+  exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "setup-system: missing ${missing[*]}; run as root (or install yourself):" \
+    "apt-get install --no-install-recommends ${packages[*]}" >&2
+  exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "setup-system: missing ${missing[*]} and there is no apt-get here; install the equivalents of: ${packages[*]}" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+start=$SECONDS
+log=$(mktemp "${TMPDIR:-/tmp}/setup-system.XXXXXX.log")
+if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${packages[@]}"; } >"$log" 2>&1; then
+  tail -n 30 "$log" >&2
+  echo "setup-system: apt-get failed (missing: ${missing[*]}); full log: $log" >&2
+  exit 1
+fi
+rm -f "$log"
+echo "setup-system: installed ${packages[*]} (was missing: ${missing[*]}) in $((SECONDS - start)) s"
