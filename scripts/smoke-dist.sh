@@ -26,3 +26,26 @@ env -i PATH="$PATH" MESHAGENT_API_KEY=ma-AAAAAAAAAAAAAAAAAAAAAA-AAAAAAAAAAAAAAAA
   "$node_bin" dist/cli.js plan --tag app:1 --room dev --dry-run >"$tmp/plan.log"
 grep -q 'tag       app:1' "$tmp/plan.log" || { echo "smoke-dist: plan printed no plan:"; cat "$tmp/plan.log"; exit 1; }
 echo "smoke-dist: dist/cli.js --help and plan work"
+
+# The sandbox: starts, answers /config, and leaves nothing running once stopped.
+sandbox_dir="$tmp/sandbox"
+start=$(date +%s%N)
+"$node_bin" dist/cli.js sandbox --dir "$sandbox_dir" --json >"$tmp/sandbox.json" 2>"$tmp/sandbox.err" &
+sandbox_pid=$!
+api_url=""
+for _ in $(seq 1 200); do
+  api_url=$(node -e 'try { console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).MESHAGENT_API_URL) } catch {}' "$tmp/sandbox.json")
+  [[ -n $api_url ]] && curl -sf "$api_url/config" >/dev/null && break
+  sleep 0.05
+done
+elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+if ! curl -sf "$api_url/config" >/dev/null; then
+  echo "smoke-dist: the sandbox did not answer /config:"; cat "$tmp/sandbox.err"; kill "$sandbox_pid" 2>/dev/null; exit 1
+fi
+echo "smoke-dist: sandbox answered /config ${elapsed_ms} ms after start: $(curl -s "$api_url/config")"
+kill -TERM "$sandbox_pid"
+wait "$sandbox_pid"
+if pgrep -f "$sandbox_dir" >/dev/null; then
+  echo "smoke-dist: processes of the sandbox outlived it:"; pgrep -af "$sandbox_dir"; exit 1
+fi
+echo "smoke-dist: the sandbox stopped and left nothing running"

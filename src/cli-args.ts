@@ -9,21 +9,38 @@ import { INPUTS, inputSpec } from './input-spec.js';
 export interface CliArgs {
   readonly command: string | undefined;
   readonly positionals: readonly string[];
+  /** Action inputs, for the commands that take them. */
   readonly inputs: Readonly<Record<string, string>>;
+  /** The command's own options (e.g. sandbox --dir). */
+  readonly options: Readonly<Record<string, string>>;
   readonly json: boolean;
   readonly help: boolean;
   readonly version: boolean;
 }
 
+/** Each command: whether it takes the action's inputs as flags, and its own options. */
+export const COMMANDS: Readonly<Record<string, { readonly inputs: boolean; readonly options: Readonly<Record<string, 'string' | 'boolean'>> }>> = {
+  plan: { inputs: true, options: {} },
+  sandbox: { inputs: false, options: { dir: 'string', port: 'string', 'registry-port': 'string', registry: 'boolean' } },
+  help: { inputs: false, options: {} },
+};
+
 const usageHint = 'see meshagent-ship --help';
 
+/** Parses `<command> [options]`; the command comes first. */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const inputs: Record<string, string> = {};
+  const options: Record<string, string> = {};
   const positionals: string[] = [];
   let json = false;
   let help = false;
   let version = false;
-  for (let i = 0; i < argv.length; i += 1) {
+  const first = argv[0];
+  const command = first !== undefined && !first.startsWith('-') ? first : undefined;
+  if (command !== undefined && !COMMANDS[command]) throw new ShipError(`unknown command ${command}`, { hint: usageHint });
+  const own = command ? (COMMANDS[command]?.options ?? {}) : {};
+  const takesInputs = command ? (COMMANDS[command]?.inputs ?? false) : false;
+  for (let i = command === undefined ? 0 : 1; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
     if (arg === '--') {
       positionals.push(...argv.slice(i + 1));
@@ -41,9 +58,20 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     if (flag === 'json') json = true;
     else if (flag === 'help') help = true;
     else if (flag === 'version') version = true;
-    else {
+    else if (own[flag] !== undefined || (flag.startsWith('no-') && own[flag.slice(3)] === 'boolean')) {
+      const name = own[flag] !== undefined ? flag : flag.slice(3);
+      if (own[flag] === undefined) options[name] = 'false';
+      else if (inline !== undefined) options[name] = inline;
+      else if (own[name] === 'boolean') options[name] = 'true';
+      else {
+        const next = argv[i + 1];
+        if (next === undefined) throw new ShipError(`--${name} needs a value`, { hint: usageHint });
+        options[name] = next;
+        i += 1;
+      }
+    } else {
       const negated = flag.startsWith('no-') ? inputSpec(flag.slice(3)) : undefined;
-      const spec = inputSpec(flag) ?? negated;
+      const spec = takesInputs ? (inputSpec(flag) ?? negated) : undefined;
       if (!spec) throw new ShipError(`unknown option --${flag}`, { hint: usageHint });
       if (spec.secret) {
         throw new ShipError(`--${spec.name} is not accepted on the command line, where other users of the machine could read it`, {
@@ -68,7 +96,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       inputs[spec.name] = spec.kind === 'list' && previous !== undefined ? `${previous}\n${value}` : value;
     }
   }
-  return { command: positionals[0], positionals: positionals.slice(1), inputs, json, help, version };
+  return { command, positionals, inputs, options, json, help, version };
 }
 
 /** The --help text, generated from the input table so it never drifts from action.yml. */
@@ -95,11 +123,13 @@ export function helpText(): string {
     '',
     'Commands:',
     '  plan       parse and validate the options, print the plan (secrets redacted); no network',
+    '  sandbox    run a local MeshAgent sandbox (API, registry token server, registry) in the foreground',
+    '             [--dir DIR] [--port N] [--registry-port N] [--no-registry]; prints the environment to use it',
     '  help       show this help',
     '',
     'Every option can also come from INPUT_<NAME> (as GitHub Actions sets it) and, where shown, from a MESHAGENT_*',
     'variable. Lists take one value per line, or a repeated flag. Booleans: --name, --no-name or --name=false.',
-    'The API key is read from MESHAGENT_API_KEY only, never from a flag.',
+    'The API key is read from MESHAGENT_API_KEY only, never from a flag. The options below are for plan.',
     '',
     ...sections.flatMap((section) => [section, '']),
     'Output:',

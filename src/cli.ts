@@ -6,6 +6,9 @@ import { readConfig } from './inputs.js';
 import { describeConfig, renderPlan } from './report/plan.js';
 import { ConsoleRunner } from './runner.js';
 import { VERSION } from './version.js';
+import { startSandbox, type Sandbox } from '../sandbox/server.js';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 /** Exit codes: 0 success, 1 the command failed, 2 the command line is wrong. */
 async function main(argv: readonly string[]): Promise<number> {
@@ -24,10 +27,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${helpText()}\n`);
     return args.command === undefined && !args.help ? 2 : 0;
   }
-  if (args.command !== 'plan') {
-    process.stderr.write(`meshagent-ship: ${formatError(new ShipError(`unknown command ${args.command}`, { hint: 'see meshagent-ship --help' }))}\n`);
-    return 2;
-  }
+  if (args.command === 'sandbox') return runSandbox(args);
   const runner = new ConsoleRunner({ inputs: args.inputs });
   try {
     const config = readConfig(runner);
@@ -37,6 +37,37 @@ async function main(argv: readonly string[]): Promise<number> {
     runner.fail(formatError(error));
     return error instanceof ShipError ? 1 : 70;
   }
+}
+
+/** `meshagent-ship sandbox`: runs in the foreground until interrupted, then stops everything it started. */
+async function runSandbox(args: CliArgs): Promise<number> {
+  const dir = args.options.dir ?? join(homedir(), '.cache', 'meshagent-ship', 'sandbox');
+  const port = Number(args.options.port ?? 0);
+  const registryPort = Number(args.options['registry-port'] ?? 0);
+  if (!Number.isInteger(port) || !Number.isInteger(registryPort)) {
+    process.stderr.write('meshagent-ship: --port and --registry-port take a port number\n');
+    return 2;
+  }
+  let sandbox: Sandbox;
+  try {
+    sandbox = await startSandbox({ dir, port, registryPort, registry: args.options.registry !== 'false' });
+  } catch (error) {
+    process.stderr.write(`meshagent-ship: the sandbox did not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  const env = sandbox.env();
+  if (args.json) process.stdout.write(`${JSON.stringify({ ...env, dir }, null, 2)}\n`);
+  else {
+    process.stdout.write(`MeshAgent sandbox running (state in ${dir}); use it with:\n\n`);
+    for (const [name, value] of Object.entries(env)) process.stdout.write(`export ${name}=${value}\n`);
+    process.stdout.write(`\nProject key: ${sandbox.projectKey}. Stop with Ctrl-C.\n`);
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await sandbox.stop();
+  return 0;
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -20,7 +20,14 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['-h']).help).toBe(true);
     expect(parseCliArgs(['--help']).help).toBe(true);
     expect(parseCliArgs(['--version']).version).toBe(true);
-    expect(parseCliArgs(['convert', 'a', '--', '--b'])).toMatchObject({ command: 'convert', positionals: ['a', '--b'] });
+    expect(parseCliArgs(['plan', 'a', '--', '--b'])).toMatchObject({ command: 'plan', positionals: ['a', '--b'] });
+  });
+
+  it('gives each command its own options, and action inputs only to those that take them', () => {
+    expect(parseCliArgs(['sandbox', '--dir', '/tmp/s', '--port=8080', '--no-registry']).options).toEqual({ dir: '/tmp/s', port: '8080', registry: 'false' });
+    expect(() => parseCliArgs(['sandbox', '--tag', 'a:1'])).toThrow('unknown option --tag');
+    expect(() => parseCliArgs(['plan', '--dir', 'x'])).toThrow('unknown option --dir');
+    expect(() => parseCliArgs(['launch'])).toThrow('unknown command launch');
   });
 
   it.each([

@@ -1,0 +1,336 @@
+/**
+ * The sandbox's MeshAgent REST API: the endpoints meshagent-ship uses, with the upstream rules. Unknown request
+ * fields are rejected (400), names follow the API's regexes, a duplicate is 409, a missing thing 404, a key from
+ * another project or without the right 403, and no key 401.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import {
+  CreateRepositoryRequest,
+  CreateRoomRequest,
+  REPOSITORY_COMPONENT_RE,
+  ROOM_NAME_RE,
+  RepositoryTokenRequest,
+  RouteBody,
+  ServiceSpec,
+  type ProjectRepository,
+  type Room,
+  type RouteSpec,
+} from '../src/meshagent/wire.js';
+import type { ApiKeyRecord, Permission, SandboxState } from './state.js';
+
+/** An answer other than success: its status and message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ApiRequest {
+  readonly method: string;
+  /** Path segments, each already percent-decoded (so a by-name `a%2Fb` is one segment `a/b`). */
+  readonly segments: readonly string[];
+  readonly query: URLSearchParams;
+  readonly authorization: string | undefined;
+  readonly consistency: string | undefined;
+  /** The parsed JSON body, or undefined when there was none. */
+  readonly body: unknown;
+}
+
+export interface ApiAnswer {
+  readonly status: number;
+  readonly json: unknown;
+}
+
+export interface ApiContext {
+  readonly state: SandboxState;
+  readonly apiUrl: string;
+  readonly registryHost: string | undefined;
+  readonly pagesDomain: string;
+}
+
+/** Longest a repository token may live, as the server clamps the requested TTL. */
+const MAX_TOKEN_SECONDS = 24 * 3600;
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body ?? {});
+  if (parsed.success) return parsed.data;
+  const details = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
+  throw new ApiError(400, `invalid request: ${details}`);
+}
+
+function require(key: ApiKeyRecord, permission: Permission): void {
+  if (!key.permissions.includes(permission)) throw new ApiError(403, `permission denied: the API key lacks ${permission}`);
+}
+
+/** The API's own repository-name rule: trimmed, lowercased, every `/` part a valid OCI component. */
+function normaliseRepositoryName(name: string): string {
+  const normalised = name.trim().toLowerCase();
+  if (normalised === '') throw new ApiError(400, 'repository name must not be empty');
+  if (!normalised.split('/').every((part) => REPOSITORY_COMPONENT_RE.test(part))) {
+    throw new ApiError(400, 'repository name must be a valid OCI repository path');
+  }
+  return normalised;
+}
+
+const DOMAIN_RE = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+type Handler = (params: Record<string, string>, request: ApiRequest, key: ApiKeyRecord) => ApiAnswer;
+
+export class SandboxApi {
+  private readonly routes: { method: string; pattern: string[]; handler: Handler }[] = [];
+
+  constructor(private readonly context: ApiContext) {
+    const project = '/accounts/projects/:pid';
+    this.route('GET', '/accounts/projects', () => this.ok({ projects: [this.context.state.data.project] }));
+    this.route('GET', '/accounts/projects/by-key/:key', ({ key }) => {
+      if (key !== this.data.project.project_key) throw new ApiError(404, 'project not found');
+      return this.ok(this.data.project);
+    });
+    this.route('GET', project, () => this.ok(this.data.project));
+    this.route('GET', `${project}/repositories`, (_, request) => this.listRepositories(request.query));
+    this.route('GET', `${project}/repositories/by-name/:name`, ({ name }) => this.ok(this.repositoryByName(name ?? '')));
+    this.route('GET', `${project}/repositories/:id`, ({ id }) => this.ok(this.repository(id ?? '')));
+    this.route('POST', `${project}/repositories`, (_, request, key) => this.createRepository(request.body, key));
+    this.route('POST', `${project}/repositories/:id/token`, ({ id }, request) => this.repositoryToken(id ?? '', request.body));
+    this.route('GET', `${project}/rooms`, () => this.ok({ rooms: this.data.rooms, total: this.data.rooms.length }));
+    this.route('POST', `${project}/rooms`, (_, request, key) => this.createRoom(request.body, key));
+    this.route('GET', `${project}/rooms/:room`, ({ room }) => this.ok(this.room(room ?? '')));
+    this.route('GET', `${project}/rooms/:room/services`, ({ room }) => this.ok({ services: this.services(room ?? '') }));
+    this.route('GET', `${project}/rooms/:room/services/by-name/:name`, ({ room, name }) => this.ok(this.serviceBy(room ?? '', (s) => s.metadata.name === name)));
+    this.route('GET', `${project}/rooms/:room/services/:id`, ({ room, id }) => this.ok(this.serviceBy(room ?? '', (s) => s.id === id)));
+    this.route('POST', `${project}/rooms/:room/services`, ({ room }, request, key) => this.createService(room ?? '', request.body, key));
+    this.route('PUT', `${project}/rooms/:room/services/:id`, ({ room, id }, request, key) => this.updateService(room ?? '', id ?? '', request.body, key));
+    this.route('GET', `${project}/rooms/:room/routes`, ({ room }, request) => this.roomRoutes(room ?? '', request.query));
+    this.route('POST', `${project}/routes`, (_, request, key) => this.createRoute(request.body, key));
+    this.route('GET', `${project}/routes/:domain`, ({ domain }) => {
+      const route = this.routeFor(domain ?? '');
+      return this.ok({ route: { domain: route.domain, spec: route } });
+    });
+    this.route('PUT', `${project}/routes/:domain`, ({ domain }, request, key) => this.updateRoute(domain ?? '', request.body, key));
+  }
+
+  /** Answers one request; never throws. */
+  handle(request: ApiRequest): ApiAnswer {
+    try {
+      if (request.method === 'GET' && request.segments.length === 1 && request.segments[0] === 'config') return this.config();
+      const key = this.authenticate(request);
+      if (request.consistency !== undefined && request.consistency !== 'fast' && request.consistency !== 'high') {
+        throw new ApiError(400, "consistency must be 'fast' or 'high'");
+      }
+      for (const { method, pattern, handler } of this.routes) {
+        const params = this.match(pattern, request.segments);
+        if (method !== request.method || !params) continue;
+        if (params.pid !== undefined && params.pid !== this.data.project.id) {
+          throw new ApiError(403, 'permission denied: the API key does not belong to this project');
+        }
+        return handler(params, request, key);
+      }
+      throw new ApiError(404, 'not found');
+    } catch (error) {
+      if (error instanceof ApiError) return { status: error.status, json: { error: { message: error.message } } };
+      throw error;
+    }
+  }
+
+  private get data() {
+    return this.context.state.data;
+  }
+
+  private ok(json: unknown, status = 200): ApiAnswer {
+    return { status, json };
+  }
+
+  private changed(json: unknown, status = 200): ApiAnswer {
+    this.context.state.save();
+    return { status, json };
+  }
+
+  private route(method: string, path: string, handler: Handler): void {
+    this.routes.push({ method, pattern: path.split('/').filter(Boolean), handler });
+  }
+
+  private match(pattern: readonly string[], segments: readonly string[]): Record<string, string> | undefined {
+    if (pattern.length !== segments.length) return undefined;
+    const params: Record<string, string> = {};
+    for (const [index, part] of pattern.entries()) {
+      const segment = segments[index] ?? '';
+      if (part.startsWith(':')) params[part.slice(1)] = segment;
+      else if (part !== segment) return undefined;
+    }
+    return params;
+  }
+
+  private authenticate(request: ApiRequest): ApiKeyRecord {
+    const token = request.authorization?.startsWith('Bearer ') ? request.authorization.slice(7) : undefined;
+    const key = token ? this.data.apiKeys.find((k) => k.key === token) : undefined;
+    if (!key) throw new ApiError(401, 'authentication required: Authorization: Bearer <api key>');
+    return key;
+  }
+
+  private config(): ApiAnswer {
+    const api = new URL(this.context.apiUrl).host;
+    return this.ok({ domains: { api, registry: this.context.registryHost ?? null, pages: this.context.pagesDomain }, version: 'sandbox' });
+  }
+
+  // --- repositories ----------------------------------------------------------------------------------------------
+
+  private listRepositories(query: URLSearchParams): ApiAnswer {
+    const pageSize = Math.min(Math.max(Number(query.get('page_size') ?? 100) || 100, 1), 1000);
+    const token = query.get('continuation_token');
+    const start = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
+    if (!Number.isInteger(start) || start < 0) throw new ApiError(400, 'invalid continuation_token');
+    const page = this.data.repositories.slice(start, start + pageSize);
+    const next = start + pageSize < this.data.repositories.length ? Buffer.from(String(start + pageSize)).toString('base64url') : null;
+    return this.ok({ repositories: page, total: this.data.repositories.length, continuation_token: next });
+  }
+
+  private repositoryByName(name: string): ProjectRepository {
+    const found = this.data.repositories.find((r) => r.name === name.trim().toLowerCase());
+    if (!found) throw new ApiError(404, `repository not found: ${name}`);
+    return found;
+  }
+
+  private repository(id: string): ProjectRepository {
+    const found = this.data.repositories.find((r) => r.id === id);
+    if (!found) throw new ApiError(404, `repository not found: ${id}`);
+    return found;
+  }
+
+  private createRepository(body: unknown, key: ApiKeyRecord): ApiAnswer {
+    const request = parse(CreateRepositoryRequest, body);
+    require(key, 'repositories:create');
+    const name = normaliseRepositoryName(request.name);
+    if (this.data.repositories.some((r) => r.name === name)) throw new ApiError(409, `repository already exists: ${name}`);
+    const repository: ProjectRepository = {
+      id: randomUUID(),
+      project_id: this.data.project.id,
+      name,
+      description: request.description,
+      annotations: request.annotations,
+      created_at: new Date().toISOString(),
+    };
+    this.data.repositories.push(repository);
+    return this.changed(repository);
+  }
+
+  private repositoryToken(id: string, body: unknown): ApiAnswer {
+    const repository = this.repository(id);
+    const request = parse(RepositoryTokenRequest, body);
+    const seconds = Math.min(request.expires_in_seconds, MAX_TOKEN_SECONDS);
+    const expiresAt = Math.floor(Date.now() / 1000) + seconds;
+    const token = `sandbox-repo.${randomBytes(32).toString('base64url')}`;
+    const now = Math.floor(Date.now() / 1000);
+    // Expired tokens are dropped as new ones are made, so the state does not grow without bound.
+    this.data.repositoryTokens = this.data.repositoryTokens.filter((t) => t.expiresAt > now);
+    this.data.repositoryTokens.push({
+      token,
+      repository: `${this.data.project.project_key}/${repository.name}`,
+      actions: [...new Set(request.actions)],
+      expiresAt,
+    });
+    return this.changed({ token, expires_at: new Date(expiresAt * 1000).toISOString() });
+  }
+
+  // --- rooms -----------------------------------------------------------------------------------------------------
+
+  private room(name: string): Room {
+    const found = this.data.rooms.find((r) => r.name === name);
+    if (!found) throw new ApiError(404, 'room not found');
+    return found;
+  }
+
+  private createRoom(body: unknown, key: ApiKeyRecord): ApiAnswer {
+    const request = parse(CreateRoomRequest, body);
+    require(key, 'rooms:create');
+    if (!ROOM_NAME_RE.test(request.name)) throw new ApiError(400, `invalid room name: ${request.name}`);
+    const existing = this.data.rooms.find((r) => r.name === request.name);
+    if (existing) {
+      if (request.if_not_exists) return this.ok(existing);
+      throw new ApiError(409, `room already exists: ${request.name}`);
+    }
+    const room: Room = { id: randomUUID(), name: request.name, metadata: request.metadata ?? {}, annotations: request.annotations ?? {}, enabled: true };
+    this.data.rooms.push(room);
+    return this.changed(room);
+  }
+
+  // --- services --------------------------------------------------------------------------------------------------
+
+  private services(room: string): ServiceSpec[] {
+    this.room(room);
+    return (this.data.services[room] ??= []);
+  }
+
+  private serviceBy(room: string, test: (service: ServiceSpec) => boolean): ServiceSpec {
+    const found = this.services(room).find(test);
+    if (!found) throw new ApiError(404, 'service not found');
+    return found;
+  }
+
+  private createService(room: string, body: unknown, key: ApiKeyRecord): ApiAnswer {
+    const services = this.services(room);
+    const spec = parse(ServiceSpec, body);
+    require(key, 'services:write');
+    if (spec.id) throw new ApiError(400, 'invalid request: id: a new service has no id');
+    if (services.some((s) => s.metadata.name === spec.metadata.name)) throw new ApiError(409, `service name already in use: ${spec.metadata.name}`);
+    const id = randomUUID();
+    services.push({ ...spec, id });
+    return this.changed({ id });
+  }
+
+  private updateService(room: string, id: string, body: unknown, key: ApiKeyRecord): ApiAnswer {
+    const services = this.services(room);
+    const index = services.findIndex((s) => s.id === id);
+    if (index === -1) throw new ApiError(404, 'service not found');
+    const spec = parse(ServiceSpec, body);
+    require(key, 'services:write');
+    if (spec.id !== id) throw new ApiError(400, 'invalid request: id: must equal the service id in the path');
+    if (services.some((s) => s.id !== id && s.metadata.name === spec.metadata.name)) throw new ApiError(409, `service name already in use: ${spec.metadata.name}`);
+    services[index] = spec;
+    return this.changed({});
+  }
+
+  // --- routes ----------------------------------------------------------------------------------------------------
+
+  private routeFor(domain: string): RouteSpec {
+    const found = this.data.routes.find((r) => r.domain === domain);
+    if (!found) throw new ApiError(404, `route not found: ${domain}`);
+    return found;
+  }
+
+  private checkRoute(spec: RouteSpec): void {
+    if (!DOMAIN_RE.test(spec.domain)) throw new ApiError(400, `invalid domain: ${spec.domain}`);
+    if (spec.backend.room) this.room(spec.backend.room.name);
+  }
+
+  private createRoute(body: unknown, key: ApiKeyRecord): ApiAnswer {
+    const { spec } = parse(RouteBody, body);
+    require(key, 'routes:write');
+    this.checkRoute(spec);
+    if (this.data.routes.some((r) => r.domain === spec.domain)) throw new ApiError(409, `route domain already in use: ${spec.domain}`);
+    this.data.routes.push(spec);
+    return this.changed({});
+  }
+
+  private updateRoute(domain: string, body: unknown, key: ApiKeyRecord): ApiAnswer {
+    const index = this.data.routes.findIndex((r) => r.domain === domain);
+    if (index === -1) throw new ApiError(404, `route not found: ${domain}`);
+    const { spec } = parse(RouteBody, body);
+    require(key, 'routes:write');
+    if (spec.domain !== domain) throw new ApiError(400, 'invalid request: spec.domain: must equal the domain in the path');
+    this.checkRoute(spec);
+    this.data.routes[index] = spec;
+    return this.changed({});
+  }
+
+  private roomRoutes(room: string, query: URLSearchParams): ApiAnswer {
+    this.room(room);
+    const all = this.data.routes.filter((r) => r.backend.room?.name === room);
+    const offset = Math.max(Number(query.get('offset') ?? 0) || 0, 0);
+    const count = Math.min(Math.max(Number(query.get('count') ?? 100) || 100, 1), 1000);
+    return this.ok({ routes: all.slice(offset, offset + count).map((spec) => ({ domain: spec.domain, spec })), total: all.length });
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The local MeshAgent sandbox: the REST API (api.ts), the registry token endpoint (registry-token.ts), a real
+ * registry (registry.ts), fault injection (faults.ts) and persistence (state.ts), on 127.0.0.1 only.
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { SandboxApi, type ApiRequest } from './api.js';
+import { FaultRule, Faults } from './faults.js';
+import { ensureSigningKey } from './keys.js';
+import { startRegistry, type RegistryProcess } from './registry.js';
+import { serveRegistryToken } from './registry-token.js';
+import { ALL_PERMISSIONS, SandboxState, newApiKey, type Permission } from './state.js';
+
+export interface SandboxOptions {
+  /** Where state, keys and registry blobs live; a restart on the same directory keeps them. */
+  readonly dir: string;
+  /** The API port; 0 (default) picks a free one. */
+  readonly port?: number;
+  /** Start the registry (default true); its port, 0 (default) picks a free one. */
+  readonly registry?: boolean;
+  readonly registryPort?: number;
+}
+
+export interface Sandbox {
+  readonly apiUrl: string;
+  readonly apiKey: string;
+  readonly projectId: string;
+  readonly projectKey: string;
+  /** `127.0.0.1:<port>` when the registry runs. */
+  readonly registryHost: string | undefined;
+  readonly state: SandboxState;
+  readonly faults: Faults;
+  /** The variables that point meshagent-ship (and the MeshAgent CLI) at the sandbox. */
+  env(): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+const MAX_BODY = 1024 * 1024;
+
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new Error('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(response: ServerResponse, status: number, json: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(json));
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  mkdirSync(options.dir, { recursive: true });
+  const state = new SandboxState(options.dir);
+  const key = ensureSigningKey(options.dir);
+  const faults = new Faults();
+  const port = options.port || (await freePort());
+  const apiUrl = `http://127.0.0.1:${port}`;
+  const withRegistry = options.registry ?? true;
+  const registryPort = withRegistry ? options.registryPort || (await freePort()) : undefined;
+  const registryHost = registryPort === undefined ? undefined : `127.0.0.1:${registryPort}`;
+  const api = new SandboxApi({ state, apiUrl, registryHost, pagesDomain: 'sandbox.localhost' });
+
+  /** The sandbox's own controls, for tests: faults and extra API keys. Not part of MeshAgent's API. */
+  function serveControl(request: IncomingMessage, response: ServerResponse, path: string, body: string): void {
+    if (path === '/_sandbox/faults' && request.method === 'POST') {
+      const rule = FaultRule.safeParse(JSON.parse(body || '{}'));
+      if (!rule.success) return sendJson(response, 400, { error: { message: rule.error.message } });
+      faults.add(rule.data);
+      return sendJson(response, 200, {});
+    }
+    if (path === '/_sandbox/faults' && request.method === 'DELETE') {
+      faults.clear();
+      return sendJson(response, 200, {});
+    }
+    if (path === '/_sandbox/api-keys' && request.method === 'POST') {
+      const asked = (JSON.parse(body || '{}') as { permissions?: Permission[] }).permissions ?? [];
+      const permissions = asked.filter((p) => ALL_PERMISSIONS.includes(p));
+      const apiKey = newApiKey(state.data.project.id);
+      state.data.apiKeys.push({ key: apiKey, permissions });
+      state.save();
+      return sendJson(response, 200, { key: apiKey, permissions });
+    }
+    sendJson(response, 404, { error: { message: 'not found' } });
+  }
+
+  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', apiUrl);
+    const path = url.pathname;
+    if (faults.intercept(request, response, path)) return;
+    let body: string;
+    try {
+      body = await readBody(request);
+    } catch {
+      return sendJson(response, 413, { error: { message: 'request body too large' } });
+    }
+    if (path.startsWith('/_sandbox/')) return serveControl(request, response, path, body);
+    if (path === '/registry/token') return serveRegistryToken(request, response, url, body, state, key);
+    let parsedBody: unknown;
+    let segments: string[];
+    try {
+      parsedBody = body === '' ? undefined : JSON.parse(body);
+      segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      return sendJson(response, 400, { error: { message: 'invalid request: the body or path is malformed' } });
+    }
+    const apiRequest: ApiRequest = {
+      method: request.method ?? 'GET',
+      segments,
+      query: url.searchParams,
+      authorization: request.headers.authorization,
+      consistency: typeof request.headers.consistency === 'string' ? request.headers.consistency : undefined,
+      body: parsedBody,
+    };
+    const answer = api.handle(apiRequest);
+    sendJson(response, answer.status, answer.json);
+  }
+
+  const server: Server = createServer((request, response) => {
+    serve(request, response).catch((error: unknown) => {
+      if (!response.headersSent) sendJson(response, 500, { error: { message: `sandbox error: ${String(error)}` } });
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+
+  let registry: RegistryProcess | undefined;
+  if (registryPort !== undefined) {
+    try {
+      registry = await startRegistry({ dir: options.dir, port: registryPort, tokenRealm: `${apiUrl}/registry/token`, certPath: key.certPath });
+    } catch (error) {
+      await new Promise((resolve) => server.close(resolve));
+      throw error;
+    }
+  }
+
+  return {
+    apiUrl,
+    apiKey: state.mainApiKey,
+    projectId: state.data.project.id,
+    projectKey: state.data.project.project_key,
+    registryHost,
+    state,
+    faults,
+    env: () => ({
+      MESHAGENT_API_URL: apiUrl,
+      MESHAGENT_API_KEY: state.mainApiKey,
+      MESHAGENT_PROJECT_ID: state.data.project.id,
+      ...(registryHost ? { MESHAGENT_SANDBOX_REGISTRY: registryHost } : {}),
+    }),
+    stop: async () => {
+      await registry?.stop();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * A typed client of MeshAgent's accounts REST API: the calls meshagent-ship needs, with the headers the SDK sends
+ * (Authorization: Bearer <key>, Consistency) and zod-checked answers. The API key and every token it receives are
+ * handed to `mask` the moment they are known.
+ */
+import { HttpClient, HttpError, type HttpClientOptions, type HttpRequest } from '../http.js';
+import {
+  CreatedService,
+  DeploymentConfig,
+  ProjectInfo,
+  ProjectRepository,
+  RepositoryList,
+  RepositoryToken,
+  Room,
+  RouteAnswer,
+  ServiceList,
+  ServiceRecord,
+  type CreateRepositoryRequest,
+  type CreateRoomRequest,
+  type RepositoryTokenRequest,
+  type RouteRecord,
+  type RouteSpecInput,
+  type ServiceSpec,
+} from './wire.js';
+
+export interface MeshagentClientOptions {
+  readonly apiUrl: string;
+  readonly apiKey: string;
+  readonly projectId: string;
+  /** Registers a secret with the runner so no log line, summary or output shows it. */
+  readonly mask: (secret: string) => void;
+  /** Passed to the HTTP client (retry policy, log, dispatcher, ...). */
+  readonly http?: Omit<HttpClientOptions, 'baseUrl' | 'secrets'>;
+}
+
+/** `fast` (the SDK default) or `high`, for reads that must see a write just made. */
+export type Consistency = 'fast' | 'high';
+
+const enc = encodeURIComponent;
+
+export class MeshagentClient {
+  readonly http: HttpClient;
+  private readonly secrets: string[];
+  private readonly project: string;
+
+  constructor(private readonly options: MeshagentClientOptions) {
+    options.mask(options.apiKey);
+    this.secrets = [options.apiKey];
+    this.project = `/accounts/projects/${enc(options.projectId)}`;
+    this.http = new HttpClient({ ...options.http, baseUrl: options.apiUrl, secrets: () => this.secrets });
+  }
+
+  get projectId(): string {
+    return this.options.projectId;
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  private call(request: HttpRequest & { consistency?: Consistency }) {
+    const { consistency, ...rest } = request;
+    return this.http.request({
+      ...rest,
+      headers: { authorization: `Bearer ${this.options.apiKey}`, consistency: consistency ?? 'fast', ...rest.headers },
+    });
+  }
+
+  /** A token from the API: masked before anything else can see it. */
+  private remember(secret: string): void {
+    this.options.mask(secret);
+    this.secrets.push(secret);
+  }
+
+  // --- config and project ------------------------------------------------------------------------------------------
+
+  async getConfig(): Promise<DeploymentConfig> {
+    return (await this.call({ method: 'GET', url: '/config', what: 'read the MeshAgent deployment config' })).json(DeploymentConfig);
+  }
+
+  async getProject(): Promise<ProjectInfo> {
+    return (await this.call({ method: 'GET', url: this.project, what: 'read the project' })).json(ProjectInfo);
+  }
+
+  // --- registry repositories -----------------------------------------------------------------------------------
+
+  /** The repository named `name` (the part after the project key), or undefined. */
+  async findRepository(name: string, consistency?: Consistency): Promise<ProjectRepository | undefined> {
+    const response = await this.call({
+      method: 'GET',
+      url: `${this.project}/repositories/by-name/${enc(name)}`,
+      accept: [200, 404],
+      consistency,
+      what: `look up registry repository ${name}`,
+    });
+    return response.status === 404 ? undefined : response.json(ProjectRepository);
+  }
+
+  /** Every repository, following continuation tokens (the CLI reads only the first page). */
+  async listRepositories(): Promise<ProjectRepository[]> {
+    const all: ProjectRepository[] = [];
+    let token: string | undefined;
+    do {
+      const page = (
+        await this.call({
+          method: 'GET',
+          url: `${this.project}/repositories`,
+          query: { page_size: 100, continuation_token: token },
+          what: 'list registry repositories',
+        })
+      ).json(RepositoryList);
+      all.push(...page.repositories);
+      token = page.continuation_token ?? undefined;
+    } while (token);
+    return all;
+  }
+
+  async createRepository(request: CreateRepositoryRequest): Promise<ProjectRepository> {
+    const json = { name: request.name, description: request.description ?? '', annotations: request.annotations ?? {} };
+    return (await this.call({ method: 'POST', url: `${this.project}/repositories`, json, what: `create registry repository ${request.name}` })).json(ProjectRepository);
+  }
+
+  /** A short-lived registry credential for one repository (user `meshagent`, this token as password). */
+  async createRepositoryToken(repositoryId: string, request: RepositoryTokenRequest): Promise<RepositoryToken> {
+    const response = await this.call({
+      method: 'POST',
+      url: `${this.project}/repositories/${enc(repositoryId)}/token`,
+      json: { actions: [...new Set(request.actions)], expires_in_seconds: request.expires_in_seconds },
+      what: 'mint a registry repository token',
+    });
+    // Masked before parsing, so even a schema error cannot print it.
+    const raw = response.json() as { token?: unknown };
+    if (typeof raw.token === 'string') this.remember(raw.token);
+    return response.json(RepositoryToken);
+  }
+
+  // --- rooms ---------------------------------------------------------------------------------------------------------
+
+  async getRoom(name: string): Promise<Room | undefined> {
+    const response = await this.call({ method: 'GET', url: `${this.project}/rooms/${enc(name)}`, accept: [200, 404], what: `look up room ${name}` });
+    return response.status === 404 ? undefined : response.json(Room);
+  }
+
+  async createRoom(request: CreateRoomRequest): Promise<Room> {
+    const json = { name: request.name, if_not_exists: request.if_not_exists ?? false, metadata: request.metadata ?? null, annotations: request.annotations ?? null, permissions: request.permissions ?? null };
+    return (await this.call({ method: 'POST', url: `${this.project}/rooms`, json, what: `create room ${request.name}` })).json(Room);
+  }
+
+  // --- room services -------------------------------------------------------------------------------------------------
+
+  private services(room: string): string {
+    return `${this.project}/rooms/${enc(room)}/services`;
+  }
+
+  async listServices(room: string, consistency?: Consistency): Promise<ServiceRecord[]> {
+    return (await this.call({ method: 'GET', url: this.services(room), consistency, what: `list the services of room ${room}` })).json(ServiceList).services;
+  }
+
+  async findService(room: string, name: string, consistency?: Consistency): Promise<ServiceRecord | undefined> {
+    const response = await this.call({
+      method: 'GET',
+      url: `${this.services(room)}/by-name/${enc(name)}`,
+      accept: [200, 404],
+      consistency,
+      what: `look up service ${name}`,
+    });
+    return response.status === 404 ? undefined : response.json(ServiceRecord);
+  }
+
+  async getService(room: string, id: string): Promise<ServiceRecord> {
+    return (await this.call({ method: 'GET', url: `${this.services(room)}/${enc(id)}`, what: `read service ${id}` })).json(ServiceRecord);
+  }
+
+  /** Creates a service; the body leaves out `id` and null fields, as the SDK sends it. Returns the new id. */
+  async createService(room: string, spec: ServiceSpec): Promise<string> {
+    const { id: _id, ...rest } = spec;
+    const json = withoutNulls(rest);
+    return (await this.call({ method: 'POST', url: this.services(room), json, what: `create service ${spec.metadata.name}` })).json(CreatedService).id;
+  }
+
+  /** Replaces a service with the full spec, id included. */
+  async updateService(room: string, id: string, spec: ServiceSpec): Promise<void> {
+    await this.call({ method: 'PUT', url: `${this.services(room)}/${enc(id)}`, json: { ...spec, id }, what: `update service ${spec.metadata.name}` });
+  }
+
+  // --- routes --------------------------------------------------------------------------------------------------------
+
+  async createRoute(spec: RouteSpecInput): Promise<void> {
+    await this.call({ method: 'POST', url: `${this.project}/routes`, json: { spec }, what: `route ${spec.domain}` });
+  }
+
+  async getRoute(domain: string): Promise<RouteRecord | undefined> {
+    const response = await this.call({ method: 'GET', url: `${this.project}/routes/${enc(domain)}`, accept: [200, 404], what: `look up route ${domain}` });
+    return response.status === 404 ? undefined : response.json(RouteAnswer).route;
+  }
+
+  async updateRoute(spec: RouteSpecInput): Promise<void> {
+    await this.call({ method: 'PUT', url: `${this.project}/routes/${enc(spec.domain)}`, json: { spec }, what: `update route ${spec.domain}` });
+  }
+}
+
+/** Drops null and undefined values, recursively: the SDK's `exclude_none` for create bodies. */
+export function withoutNulls<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((item) => withoutNulls(item)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .map(([k, v]) => [k, withoutNulls(v)]),
+    ) as T;
+  }
+  return value;
+}
+
+/** Whether an error is the API's answer with this status. */
+export function isStatus(error: unknown, status: number): error is HttpError {
+  return error instanceof HttpError && error.status === status;
+}

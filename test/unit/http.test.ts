@@ -1,0 +1,510 @@
+import { createServer, request as nodeRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { DEFAULT_RETRY, HttpClient, HttpError, isRetryableStatus, type HttpClientOptions } from '../../src/http.js';
+import { VERSION } from '../../src/version.js';
+
+// --- a real server on 127.0.0.1, one per test ----------------------------------------------------------------------
+
+interface Seen {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: string;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, index: number, body: string) => void;
+
+const servers: Server[] = [];
+const clients: HttpClient[] = [];
+
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+  await Promise.all(
+    servers.splice(0).map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    ),
+  );
+});
+
+/** Starts a server whose handler sees each request (with its body read) and its 0-based index. */
+async function serve(handler: Handler): Promise<{ origin: string; port: number; seen: Seen[] }> {
+  const seen: Seen[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      handler(req, res, seen.length - 1, body);
+    });
+  });
+  const port = await listen(server);
+  return { origin: `http://127.0.0.1:${port}`, port, seen };
+}
+
+async function listen(server: Server): Promise<number> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+/** Answers each request with the next status of the list (the last one repeats). */
+function statuses(list: readonly number[], headers: Record<string, string> = {}): Handler {
+  return (_req, res, index) => {
+    const status = list[Math.min(index, list.length - 1)] ?? 500;
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ status }));
+  };
+}
+
+/** A client that never really waits: sleeps are recorded and resolve at once. */
+function client(options: HttpClientOptions = {}): { http: HttpClient; sleeps: number[]; logs: string[] } {
+  const sleeps: number[] = [];
+  const logs: string[] = [];
+  const http = new HttpClient({
+    env: {},
+    random: () => 1,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    log: (message) => logs.push(message),
+    ...options,
+  });
+  clients.push(http);
+  return { http, sleeps, logs };
+}
+
+async function failure(call: Promise<unknown>): Promise<HttpError> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(HttpError);
+  return error as HttpError;
+}
+
+// --- retries -------------------------------------------------------------------------------------------------------
+
+describe('retries', () => {
+  it('retries 503 twice, then succeeds', async () => {
+    const server = await serve(statuses([503, 503, 200]));
+    const { http, sleeps, logs } = client({ baseUrl: server.origin });
+    const response = await http.request({ method: 'GET', url: '/x' });
+    expect(response.status).toBe(200);
+    expect(http.retries).toHaveLength(2);
+    expect(http.attempts).toBe(3);
+    expect(server.seen).toHaveLength(3);
+    expect(sleeps).toEqual([500, 1000]);
+    expect(logs).toHaveLength(2);
+    expect(logs[0]).toBe(`GET ${server.origin}/x answered 503; retry 1 of 4 in 0.5 s`);
+    expect(logs[1]).toContain('503');
+    expect(http.retries[1]).toEqual({ method: 'GET', url: `${server.origin}/x`, attempt: 2, reason: '503 Service Unavailable', delayMs: 1000 });
+  });
+
+  it('waits as long as Retry-After says, in seconds', async () => {
+    const server = await serve(statuses([429, 200], { 'retry-after': '2' }));
+    const { http, sleeps } = client({ baseUrl: server.origin });
+    expect((await http.request({ method: 'GET', url: '/x' })).status).toBe(200);
+    expect(sleeps).toEqual([2000]);
+  });
+
+  it('waits until a Retry-After date', async () => {
+    const server = await serve((_req, res, index) => {
+      const inThreeSeconds = new Date(Date.now() + 3000).toUTCString();
+      res.writeHead(index === 0 ? 503 : 200, { 'retry-after': inThreeSeconds }).end();
+    });
+    const { http, sleeps } = client({ baseUrl: server.origin });
+    await http.request({ method: 'GET', url: '/x' });
+    // The date has whole seconds, so the wait is a little over 2 s and at most 3 s; the backoff would be 500 ms.
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeGreaterThan(1500);
+    expect(sleeps[0]).toBeLessThanOrEqual(3000);
+  });
+
+  it('gives up at once when Retry-After asks for more than maxRetryAfterMs', async () => {
+    const server = await serve(statuses([429], { 'retry-after': '120' }));
+    const { http, sleeps } = client({ baseUrl: server.origin });
+    const error = await failure(http.request({ method: 'GET', url: '/x' }));
+    expect(error.status).toBe(429);
+    expect(error.message).toContain('120 s');
+    expect(error.hint).toBe('rate limited: wait and run again');
+    expect(sleeps).toEqual([]);
+    expect(http.attempts).toBe(1);
+  });
+
+  it.each([
+    [400, 'invalid'],
+    [401, 'check the credentials (API key or token)'],
+    [403, 'the credentials lack permission for this'],
+    [404, 'it does not exist'],
+    [409, 'it conflicts with the current state'],
+    [422, 'invalid'],
+    [500, 'the server had trouble: run again later'],
+  ])('never retries %i', async (status, hint) => {
+    const server = await serve(statuses([status, 200]));
+    const { http, sleeps } = client({ baseUrl: server.origin });
+    const error = await failure(http.request({ method: 'GET', url: '/x' }));
+    expect(error.status).toBe(status);
+    expect(error.hint).toContain(hint);
+    expect(error.retries).toBe(0);
+    expect(error.message).not.toContain('retr');
+    expect(server.seen).toHaveLength(1);
+    expect(http.attempts).toBe(1);
+    expect(http.retries).toEqual([]);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('retries exactly 429, 502, 503 and 504', () => {
+    const retryable = Array.from({ length: 500 }, (_, i) => 100 + i).filter(isRetryableStatus);
+    expect(retryable).toEqual([429, 502, 503, 504]);
+  });
+
+  it('gives up after maxAttempts and says how many retries it made', async () => {
+    const server = await serve(statuses([503]));
+    const { http } = client({ baseUrl: server.origin, retry: { maxAttempts: 3 } });
+    const error = await failure(http.request({ method: 'GET', url: '/x' }));
+    expect(error.status).toBe(503);
+    expect(error.retries).toBe(2);
+    expect(error.message).toContain('after 2 retries');
+    expect(error.message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/x answered 503 Service Unavailable \(gave up after 2 retries\): /);
+    expect(error.hint).toBe('the server had trouble: run again later');
+    expect(server.seen).toHaveLength(3);
+  });
+
+  it('backs off exponentially, capped by maxDelayMs', async () => {
+    const server = await serve(statuses([503, 503, 503, 200]));
+    const uncapped = client({ baseUrl: server.origin });
+    await uncapped.http.request({ method: 'GET', url: '/x' });
+    expect(uncapped.sleeps).toEqual([500, 1000, 2000]);
+
+    const capped = client({ baseUrl: server.origin, retry: { maxDelayMs: 800 } });
+    server.seen.length = 0;
+    await capped.http.request({ method: 'GET', url: '/x' });
+    expect(capped.sleeps).toEqual([500, 800, 800]);
+  });
+
+  it('jitters each delay down to half of it', async () => {
+    const server = await serve(statuses([503, 503, 200]));
+    const { http, sleeps } = client({ baseUrl: server.origin, random: () => 0 });
+    await http.request({ method: 'GET', url: '/x' });
+    expect(sleeps).toEqual([250, 500]);
+  });
+
+  it('has the documented defaults', () => {
+    expect(DEFAULT_RETRY).toEqual({ maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 });
+  });
+});
+
+// --- accepted statuses ---------------------------------------------------------------------------------------------
+
+describe('accepted statuses', () => {
+  it('returns a 404 when the caller accepts it', async () => {
+    const server = await serve(statuses([404]));
+    const { http } = client({ baseUrl: server.origin });
+    const response = await http.request({ method: 'GET', url: '/x', accept: [200, 404] });
+    expect(response.status).toBe(404);
+    expect(response.json()).toEqual({ status: 404 });
+  });
+
+  it('names the request by `what` in errors', async () => {
+    const server = await serve((_req, res) => res.writeHead(404).end('no such repository'));
+    const { http } = client({ baseUrl: server.origin });
+    const error = await failure(http.request({ method: 'GET', url: '/x', what: 'look up repository app' }));
+    expect(error.message).toBe('look up repository app failed: 404 Not Found: no such repository');
+    expect(error.url).toBe(`${server.origin}/x`);
+    expect(error.method).toBe('GET');
+  });
+});
+
+// --- connections and timeouts --------------------------------------------------------------------------------------
+
+describe('connections', () => {
+  it('retries a connection reset by the server', async () => {
+    const server = await serve((req, res, index) => {
+      if (index === 0) req.socket.destroy();
+      else res.writeHead(200).end('ok');
+    });
+    const { http, logs } = client({ baseUrl: server.origin });
+    const response = await http.request({ method: 'GET', url: '/x' });
+    expect(response.text()).toBe('ok');
+    expect(http.retries).toHaveLength(1);
+    expect(logs[0]).toMatch(/failed: .*; retry 1 of 4 in 0\.5 s$/);
+  });
+
+  it('gives up on a port with nothing listening', async () => {
+    const spare = createServer();
+    const port = await listen(spare);
+    await new Promise<void>((resolve) => spare.close(() => resolve()));
+    const { http } = client({ baseUrl: `http://127.0.0.1:${port}`, retry: { maxAttempts: 2 } });
+    const error = await failure(http.request({ method: 'GET', url: '/x' }));
+    expect(error.status).toBeUndefined();
+    expect(error.message).toContain('ECONNREFUSED');
+    expect(error.message).toContain('gave up after 1 retry)');
+    expect(error.hint).toBe('check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)');
+    expect(http.attempts).toBe(2);
+  });
+
+  it('times out a server that never answers', async () => {
+    const server = await serve(() => {});
+    const { http } = client({ baseUrl: server.origin, timeoutMs: 200, retry: { maxAttempts: 2 } });
+    const started = Date.now();
+    const error = await failure(http.request({ method: 'GET', url: '/x' }));
+    expect(error.message).toContain('timed out after 0.2 s');
+    expect(error.status).toBeUndefined();
+    expect(http.attempts).toBe(2);
+    expect(server.seen).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('times out a body that stops half way', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('partial');
+    });
+    const { http } = client({ baseUrl: server.origin, timeoutMs: 200, retry: { maxAttempts: 1 } });
+    const error = await failure(http.request({ method: 'GET', url: '/x' }));
+    expect(error.message).toContain('timed out after 0.2 s');
+  });
+
+  it('never retries a request the caller aborts', async () => {
+    const server = await serve(() => {});
+    const { http } = client({ baseUrl: server.origin });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const error = await failure(http.request({ method: 'GET', url: '/x', signal: controller.signal }));
+    expect(error.message).toContain('was cancelled');
+    expect(http.attempts).toBe(1);
+    expect(http.retries).toEqual([]);
+
+    // Already aborted: nothing is sent.
+    const before = http.attempts;
+    await failure(http.request({ method: 'GET', url: '/x', signal: AbortSignal.abort() }));
+    expect(http.attempts).toBe(before);
+  });
+
+  it('stops waiting between retries when the caller aborts', async () => {
+    const server = await serve(statuses([503]));
+    const controller = new AbortController();
+    // A sleep that never ends on its own: only the abort can end the wait.
+    const { http } = client({ baseUrl: server.origin, sleep: () => new Promise(() => {}) });
+    setTimeout(() => controller.abort(), 50);
+    const error = await failure(http.request({ method: 'GET', url: '/x', signal: controller.signal }));
+    expect(error.message).toContain('was cancelled');
+    expect(http.attempts).toBe(1);
+  });
+});
+
+// --- secrets -------------------------------------------------------------------------------------------------------
+
+describe('secrets', () => {
+  const bearer = 'bearer-value-0123456789';
+  const token = 'abc-token-9876543210';
+  const apiKey = 'api-key-from-secrets';
+
+  it('keeps the Authorization header, JSON tokens and secrets() out of every message', async () => {
+    const server = await serve((req, res) => {
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ echoed: req.headers.authorization, token, detail: `key ${apiKey} refused` }));
+    });
+    const { http } = client({ baseUrl: server.origin, secrets: () => [apiKey] });
+    const error = await failure(http.request({ method: 'GET', url: '/x', headers: { Authorization: `Bearer ${bearer}` } }));
+    const everything = [error.message, error.hint ?? '', error.bodySnippet, String(error)].join('\n');
+    expect(error.bodySnippet).toContain('***');
+    expect(error.bodySnippet).toContain('refused');
+    for (const secret of [bearer, token, apiKey]) expect(everything).not.toContain(secret);
+    expect(error.status).toBe(403);
+  });
+
+  it('reads secrets() again for every message', async () => {
+    const later: string[] = [];
+    const server = await serve((_req, res) => res.writeHead(401).end(`bad key ${apiKey}`));
+    const { http } = client({ baseUrl: server.origin, secrets: () => later });
+    later.push(apiKey);
+    const error = await failure(http.request({ method: 'GET', url: '/x' }));
+    expect(error.message).toBe(`GET ${server.origin}/x answered 401 Unauthorized: bad key ***`);
+  });
+
+  it('cuts a long body to 500 characters, masking before the cut', async () => {
+    const secret = 'S'.repeat(20) + 'ECRET-THAT-STRADDLES-THE-CUT';
+    // The secret starts 20 characters before the cut, so cutting before masking would leave its first 19 characters.
+    const body = `${'x'.repeat(480)}${secret}${'y '.repeat(5000)}`;
+    const server = await serve((_req, res) => res.writeHead(400).end(body));
+    const { http } = client({ baseUrl: server.origin, secrets: () => [secret] });
+    const error = await failure(http.request({ method: 'GET', url: '/x' }));
+    expect(body.length).toBeGreaterThan(10_000);
+    expect(error.bodySnippet.length).toBeLessThanOrEqual(500);
+    expect(error.bodySnippet.endsWith('…')).toBe(true);
+    expect(error.bodySnippet).not.toContain(secret.slice(0, 10));
+    expect(error.bodySnippet).toContain('***');
+    expect(error.message.length).toBeLessThan(600);
+  });
+
+  it('collapses whitespace in the snippet', async () => {
+    const server = await serve((_req, res) => res.writeHead(409).end('a\n\n  b\t c\n'));
+    const { http } = client({ baseUrl: server.origin });
+    expect((await failure(http.request({ method: 'GET', url: '/x' }))).bodySnippet).toBe('a b c');
+  });
+});
+
+// --- bodies --------------------------------------------------------------------------------------------------------
+
+describe('bodies', () => {
+  it('re-creates a streamed body for every attempt', async () => {
+    const server = await serve(statuses([503, 201]));
+    const { http } = client({ baseUrl: server.origin });
+    const chunks = ['first chunk,', 'second chunk,', 'third'];
+    const response = await http.request({ method: 'POST', url: '/upload', body: () => Readable.from(chunks.map((c) => Buffer.from(c))) });
+    expect(response.status).toBe(201);
+    expect(server.seen.map((s) => s.body)).toEqual([chunks.join(''), chunks.join('')]);
+  });
+
+  it('reuses a plain body', async () => {
+    const server = await serve(statuses([502, 200]));
+    const { http } = client({ baseUrl: server.origin });
+    await http.request({ method: 'PUT', url: '/x', body: new Uint8Array([1, 2, 3]) });
+    expect(server.seen.map((s) => s.body.length)).toEqual([3, 3]);
+  });
+
+  it('sends JSON with its content type', async () => {
+    const server = await serve(statuses([200]));
+    const { http } = client({ baseUrl: server.origin });
+    await http.request({ method: 'POST', url: '/x', json: { name: 'app', n: 1 } });
+    expect(server.seen[0]?.body).toBe('{"name":"app","n":1}');
+    expect(server.seen[0]?.headers['content-type']).toBe('application/json');
+  });
+
+  it('parses JSON answers against a zod schema', async () => {
+    const server = await serve((req, res) => res.writeHead(200).end(req.url === '/good' ? '{"id":"r1","size":3}' : '{"id":7}'));
+    const { http } = client({ baseUrl: server.origin });
+    const Repository = z.object({ id: z.string(), size: z.number() });
+    const good = await http.request({ method: 'GET', url: '/good' });
+    expect(good.json(Repository)).toEqual({ id: 'r1', size: 3 });
+    const bad = await http.request({ method: 'GET', url: '/bad', what: 'read repository' });
+    const error = await failure(Promise.resolve().then(() => bad.json(Repository)));
+    expect(error.message).toContain('read repository answered an unexpected body');
+    expect(error.message).toContain('id');
+    expect(error.status).toBe(200);
+  });
+
+  it('reports a body that is not JSON', async () => {
+    const server = await serve((_req, res) => res.writeHead(200).end('<html>proxy login</html>'));
+    const { http } = client({ baseUrl: server.origin });
+    const response = await http.request({ method: 'GET', url: '/x' });
+    const error = await failure(Promise.resolve().then(() => response.json()));
+    expect(error.message).toContain('unexpected body (not JSON): <html>proxy login</html>');
+  });
+});
+
+// --- headers and URLs ----------------------------------------------------------------------------------------------
+
+describe('headers and URLs', () => {
+  it('sends user-agent and accept by default, and lets the caller override them', async () => {
+    const server = await serve(statuses([200]));
+    const { http } = client({ baseUrl: server.origin });
+    await http.request({ method: 'GET', url: '/x' });
+    await http.request({ method: 'GET', url: '/x', headers: { Accept: 'text/plain', 'X-Extra': 'yes' } });
+    expect(server.seen[0]?.headers['user-agent']).toBe(`meshagent-ship/${VERSION}`);
+    expect(server.seen[0]?.headers.accept).toBe('application/json');
+    expect(server.seen[1]?.headers.accept).toBe('text/plain');
+    expect(server.seen[1]?.headers['x-extra']).toBe('yes');
+  });
+
+  it('encodes query parameters, drops undefined ones and keeps a base path prefix', async () => {
+    const server = await serve(statuses([200]));
+    const { http } = client({ baseUrl: `${server.origin}/api/` });
+    await http.request({ method: 'GET', url: '/x', query: { q: 'a b&c', n: 2, skip: undefined } });
+    expect(server.seen[0]?.url).toBe('/api/x?q=a+b%26c&n=2');
+  });
+
+  it('takes an absolute URL as it is, and leaves the query out of messages', async () => {
+    const server = await serve(statuses([404]));
+    const { http } = client({ baseUrl: 'http://127.0.0.1:1/elsewhere' });
+    const error = await failure(http.request({ method: 'DELETE', url: `${server.origin}/y`, query: { secret: 'q' } }));
+    expect(server.seen[0]?.url).toBe('/y?secret=q');
+    expect(error.url).toBe(`${server.origin}/y`);
+    expect(error.message).not.toContain('secret=q');
+  });
+
+  it('can be closed twice, and refuses requests after close', async () => {
+    const server = await serve(statuses([200]));
+    const { http } = client({ baseUrl: server.origin });
+    await http.request({ method: 'GET', url: '/x' });
+    await http.close();
+    await expect(http.close()).resolves.toBeUndefined();
+    await expect(http.request({ method: 'GET', url: '/x' })).rejects.toThrow('after close()');
+  });
+
+  it('joins repeated response headers and lower-cases names', async () => {
+    const server = await serve((_req, res) => {
+      res.setHeader('X-Multi', ['a', 'b']);
+      res.writeHead(200).end();
+    });
+    const { http } = client({ baseUrl: server.origin });
+    const response = await http.request({ method: 'HEAD', url: '/x' });
+    expect(response.headers['x-multi']).toBe('a, b');
+    expect(response.body.length).toBe(0);
+  });
+});
+
+// --- proxy ---------------------------------------------------------------------------------------------------------
+
+describe('proxy', () => {
+  /** A forward proxy for plain HTTP: takes absolute-form request lines, records them and forwards them. */
+  async function forwardProxy(): Promise<{ url: string; seen: string[] }> {
+    const seen: string[] = [];
+    const proxy = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      const upstream = nodeRequest(req.url ?? '', { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      upstream.on('error', () => res.writeHead(502).end());
+      req.pipe(upstream);
+    });
+    const port = await listen(proxy);
+    return { url: `http://127.0.0.1:${port}`, seen };
+  }
+
+  it('goes through HTTP_PROXY from `env`', async () => {
+    const target = await serve(statuses([200]));
+    const proxy = await forwardProxy();
+    const { http } = client({ env: { HTTP_PROXY: proxy.url } });
+    expect((await http.request({ method: 'GET', url: `${target.origin}/through` })).status).toBe(200);
+    expect(proxy.seen).toEqual([`GET ${target.origin}/through`]);
+    expect(target.seen).toHaveLength(1);
+  });
+
+  it('goes direct to a host in NO_PROXY', async () => {
+    const target = await serve(statuses([200]));
+    const proxy = await forwardProxy();
+    const { http } = client({ env: { http_proxy: proxy.url, NO_PROXY: '127.0.0.1' } });
+    await http.request({ method: 'GET', url: `${target.origin}/direct` });
+    expect(proxy.seen).toEqual([]);
+    expect(target.seen).toHaveLength(1);
+  });
+
+  it('reads the proxy from `env` only, not from process.env', async () => {
+    const target = await serve(statuses([200]));
+    const proxy = await forwardProxy();
+    vi.stubEnv('HTTP_PROXY', proxy.url);
+    vi.stubEnv('http_proxy', proxy.url);
+    const { http } = client({ env: {} });
+    await http.request({ method: 'GET', url: `${target.origin}/direct` });
+    // HTTPS_PROXY alone does not make plain-http requests use process.env's HTTP_PROXY.
+    const httpsOnly = client({ env: { HTTPS_PROXY: proxy.url } });
+    await httpsOnly.http.request({ method: 'GET', url: `${target.origin}/direct` });
+    // And with a proxy in `env`, NO_PROXY also comes from `env` only.
+    vi.stubEnv('NO_PROXY', '127.0.0.1');
+    vi.stubEnv('no_proxy', '127.0.0.1');
+    const proxied = client({ env: { HTTP_PROXY: proxy.url } });
+    await proxied.http.request({ method: 'GET', url: `${target.origin}/through` });
+    expect(proxy.seen).toEqual([`GET ${target.origin}/through`]);
+  });
+});
