@@ -1,0 +1,41 @@
+/** The media types meshagent-ship reads and writes (OCI image spec, and Docker schema 2 as a source format). */
+
+export const OCI_LAYOUT_VERSION = '1.0.0';
+
+export const MediaType = {
+  ociIndex: 'application/vnd.oci.image.index.v1+json',
+  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+  ociConfig: 'application/vnd.oci.image.config.v1+json',
+  ociLayer: 'application/vnd.oci.image.layer.v1.tar',
+  ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+  ociLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
+  ociEmpty: 'application/vnd.oci.empty.v1+json',
+  dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+  dockerConfig: 'application/vnd.docker.container.image.v1+json',
+  dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+  dockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
+} as const;
+
+/** Manifest types that list other manifests (one per platform). */
+export function isIndexType(mediaType: string | undefined): boolean {
+  return mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList;
+}
+
+/** Manifest types that describe one image (config + layers). */
+export function isImageManifestType(mediaType: string | undefined): boolean {
+  return mediaType === MediaType.ociManifest || mediaType === MediaType.dockerManifest;
+}
+
+/** What every manifest GET/HEAD should accept, newest first. */
+export const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest] as const;
+
+/** Annotations meshagent-ship writes or reads. */
+export const Annotation = {
+  /** On an index entry: the tag it is known by in an OCI layout. */
+  refName: 'org.opencontainers.image.ref.name',
+  /** On an eStargz layer: the digest of its TOC JSON (read by the stargz snapshotter). */
+  stargzTocDigest: 'containerd.io/snapshot/stargz/toc.digest',
+  /** On an eStargz layer: the size of the uncompressed tar. */
+  estargzUncompressedSize: 'io.containers.estargz.uncompressed-size',
+} as const;
