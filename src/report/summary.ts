@@ -1,0 +1,142 @@
+/**
+ * The job summary: the service URL first, then what each stage did, the image layer by layer, the deploy, the
+ * retries and, on failure, the error with its hint. Rendered from the ShipResult alone, so a failed run gets the
+ * same report of what was done and what was not.
+ */
+import type { LayerReport, ShipResult, StageRecord } from './result.js';
+
+/** GitHub refuses summaries over 1 MiB; long layer lists are cut well before that. */
+const MAX_LAYER_ROWS = 100;
+const MAX_RETRY_ROWS = 20;
+
+export function renderSummary(result: ShipResult): string {
+  const parts = [heading(result), stageTable(result.stages)];
+  if (result.plan) parts.push(planBlock(result.plan));
+  if (result.image) parts.push(imageSection(result));
+  if (result.service) parts.push(serviceSection(result));
+  if (result.retries.length > 0) parts.push(retrySection(result));
+  if (result.error) parts.push(errorSection(result));
+  return `${parts.join('\n\n')}\n`;
+}
+
+function heading(result: ShipResult): string {
+  const service = result.service;
+  const what = service ? `${service.name} to room ${service.room}` : (result.image?.tag ?? 'the image');
+  const title =
+    result.status === 'failed'
+      ? `### ❌ meshagent-ship failed${result.error?.stage ? ` at ${result.error.stage}` : ''}: ${cell(what)}`
+      : result.status === 'planned'
+        ? `### 📝 meshagent-ship plan (dry run): ${cell(what)}`
+        : `### ✅ Shipped ${cell(what)}`;
+  const url = service?.url ? `\n\n**Service URL:** [${service.url}](${service.url})` : '';
+  return `${title}${url}`;
+}
+
+function stageTable(stages: readonly StageRecord[]): string {
+  const icon = { done: '✅', failed: '❌', skipped: '⏭️' } as const;
+  const rows = stages.map((s) => `| ${s.name} | ${icon[s.status]} ${s.status} | ${seconds(s.durationMs)} | ${cell(s.detail)} |`);
+  return ['| stage | status | time | detail |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+function planBlock(plan: readonly string[]): string {
+  return ['**Plan** (nothing was changed)', '', '```', ...plan, '```'].join('\n');
+}
+
+function imageSection(result: ShipResult): string {
+  const image = result.image;
+  if (!image) return '';
+  const lines = [
+    '#### Image',
+    '',
+    `- tag: \`${image.tag}\``,
+    `- repository: \`${image.repository}\`${image.repositoryCreated === true ? ' (created)' : image.repositoryCreated === false ? ' (existing)' : ''}`,
+  ];
+  if (image.digest) lines.push(`- digest: \`${image.digest}\``);
+  if (image.ref) lines.push(`- pinned: \`${image.ref}\``);
+  if (image.layers.length > 0) {
+    const total = sum(image.layers, (l) => l.size);
+    const sourceTotal = sum(image.layers, (l) => l.sourceSize);
+    const prefetch = sum(image.layers, (l) => l.prefetchBytes);
+    const files = sum(image.layers, (l) => l.prefetchFiles);
+    lines.push(
+      `- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`,
+      `- lazy pull: ${bytes(prefetch)} read before start (${files} prefetched file${files === 1 ? '' : 's'}) of ${bytes(total)} in all`,
+      '',
+      '| # | source | eStargz | TOC digest | prefetch | push |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow),
+    );
+    if (image.layers.length > MAX_LAYER_ROWS) lines.push('', `(${image.layers.length - MAX_LAYER_ROWS} more layers not shown)`);
+  }
+  return lines.join('\n');
+}
+
+function layerRow(layer: LayerReport, index: number): string {
+  const source = `${bytes(layer.sourceSize)} \`${short(layer.sourceDigest)}\``;
+  const converted = `${bytes(layer.size)} \`${short(layer.digest)}\`${layer.reused ? ' (reused)' : ''}`;
+  const toc = layer.tocDigest ? `\`${short(layer.tocDigest)}\`` : '–';
+  return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${layer.push ?? '–'} |`;
+}
+
+function serviceSection(result: ShipResult): string {
+  const service = result.service;
+  if (!service) return '';
+  const action = service.created === true ? 'created' : service.created === false ? 'updated' : 'not deployed';
+  const lines = ['#### Service', '', `- ${cell(service.name)} in room ${cell(service.room)}: ${action}${service.id ? ` (id \`${service.id}\`)` : ''}`];
+  lines.push(service.domain ? `- domain: ${service.domain} (route ${service.route})` : '- domain: none configured');
+  const probe = result.probe;
+  if (probe) {
+    lines.push(
+      probe.ok
+        ? `- probe: ${probe.url} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
+        : `- probe: ${probe.url} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function retrySection(result: ShipResult): string {
+  const rows = result.retries.slice(0, MAX_RETRY_ROWS).map((r) => `| ${r.method} | ${cell(r.url)} | ${cell(r.reason)} |`);
+  const more = result.retries.length > MAX_RETRY_ROWS ? [`\n(${result.retries.length - MAX_RETRY_ROWS} more)`] : [];
+  return [`#### Retries: ${result.retries.length}`, '', '| method | URL | reason |', '| --- | --- | --- |', ...rows, ...more].join('\n');
+}
+
+function errorSection(result: ShipResult): string {
+  const error = result.error;
+  if (!error) return '';
+  const lines = ['#### Error', '', '```', error.message, '```'];
+  if (error.hint) lines.push('', `**Hint:** ${error.hint}`);
+  return lines.join('\n');
+}
+
+// --- formatting ------------------------------------------------------------------------------------------------------
+
+/** Text safe inside a table cell: no pipes or line breaks. */
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replace(/\s*\n\s*/g, ' ');
+}
+
+/** `sha256:0123456789ab` — enough to tell layers apart in a table. */
+function short(digest: string): string {
+  return digest.slice(0, 'sha256:'.length + 12);
+}
+
+function sum(layers: readonly LayerReport[], pick: (layer: LayerReport) => number): number {
+  return layers.reduce((total, layer) => total + pick(layer), 0);
+}
+
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
