@@ -1,0 +1,58 @@
+/**
+ * Runs the pipeline's stages one after another in log groups, timing each and recording what it did, so the
+ * report can say which stages were done, which failed and which never ran.
+ */
+import { ShipError } from '../errors.js';
+import type { StageName, StageRecord } from '../report/result.js';
+import type { Runner } from '../runner.js';
+
+/** A failure, with the stage it happened in. */
+export class StageError extends ShipError {
+  constructor(
+    readonly stage: StageName,
+    readonly original: unknown,
+  ) {
+    const shipError = original instanceof ShipError ? original : undefined;
+    super(shipError?.message ?? (original instanceof Error ? original.message : String(original)), {
+      ...(shipError?.hint ? { hint: shipError.hint } : {}),
+      ...(shipError?.input ? { input: shipError.input } : {}),
+      cause: original,
+    });
+  }
+}
+
+export class StageTracker {
+  readonly records: StageRecord[] = [];
+
+  constructor(
+    private readonly runner: Runner,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Runs `fn` as stage `name` in a log group. `describe` turns its value into the one-line detail of the report.
+   * A failure is recorded and rethrown as a StageError naming the stage.
+   */
+  async run<T>(name: StageName, title: string, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
+    const started = this.now();
+    try {
+      const value = await this.runner.group(title, fn);
+      this.records.push({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
+      return value;
+    } catch (error) {
+      const failure = error instanceof StageError ? error : new StageError(name, error);
+      this.records.push({ name, status: 'failed', durationMs: this.now() - started, detail: failure.message.split('\n')[0] ?? '' });
+      throw failure;
+    }
+  }
+
+  /** Records a stage that did not run, and why. */
+  skip(name: StageName, why: string): void {
+    this.records.push({ name, status: 'skipped', durationMs: 0, detail: why });
+  }
+
+  /** Whether a stage has a record already. */
+  has(name: StageName): boolean {
+    return this.records.some((r) => r.name === name);
+  }
+}

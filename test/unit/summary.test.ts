@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { resultOutputs, type ShipResult } from '../../src/report/result.js';
+import { bytes, renderSummary } from '../../src/report/summary.js';
+
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
+
+function shipped(overrides: Partial<ShipResult> = {}): ShipResult {
+  return {
+    status: 'shipped',
+    dryRun: false,
+    image: {
+      tag: '127.0.0.1:5000/key/web:1',
+      repository: 'web',
+      repositoryCreated: true,
+      digest: digest('a'),
+      ref: `127.0.0.1:5000/key/web@${digest('a')}`,
+      layers: [
+        { sourceDigest: digest('1'), sourceSize: 4096, digest: digest('2'), size: 5000, tocDigest: digest('3'), prefetchFiles: 2, prefetchBytes: 1200, reused: false, push: 'uploaded' },
+        { sourceDigest: digest('4'), sourceSize: 2 * 1024 * 1024, digest: digest('5'), size: 3 * 1024 * 1024, tocDigest: digest('6'), prefetchFiles: 0, prefetchBytes: 800, reused: true, push: 'skipped' },
+      ],
+    },
+    service: { id: 'svc-1', name: 'key-web', room: 'dev', created: true, domain: 'web.example.com', url: 'https://web.example.com', route: 'created' },
+    probe: { url: 'https://web.example.com', status: 200, latencyMs: 35, attempts: 2, ok: true },
+    stages: [
+      { name: 'resolve', status: 'done', durationMs: 40, detail: 'key/web' },
+      { name: 'build', status: 'done', durationMs: 2500, detail: 'buildah | 2 layers' },
+    ],
+    retries: [],
+    durationMs: 3000,
+    plan: null,
+    error: null,
+    ...overrides,
+  };
+}
+
+describe('the job summary', () => {
+  it('puts the service URL at the top and reports stages, layers, the lazy-pull bytes and the deploy', () => {
+    const text = renderSummary(shipped());
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('### ✅ Shipped key-web to room dev');
+    expect(lines[2]).toBe('**Service URL:** [https://web.example.com](https://web.example.com)');
+    expect(text).toContain('| build | ✅ done | 2.5 s | buildah \\| 2 layers |');
+    expect(text).toContain('- layers: 2, 2.00 MiB before conversion, 3.00 MiB as eStargz');
+    expect(text).toContain('- lazy pull: 1.95 KiB read before start (2 prefetched files) of 3.00 MiB in all');
+    expect(text).toContain(`| 2 | 2.00 MiB \`sha256:444444444444\` | 3.00 MiB \`sha256:555555555555\` (reused) | \`sha256:666666666666\` | 0 | skipped |`);
+    expect(text).toContain('- key-web in room dev: created (id `svc-1`)');
+    expect(text).toContain('- probe: https://web.example.com answered 200 in 35 ms (2 attempts)');
+    expect(text).not.toContain('#### Error');
+  });
+
+  it('says where a run failed, with the hint, and what was done before', () => {
+    const text = renderSummary(
+      shipped({
+        status: 'failed',
+        service: null,
+        probe: null,
+        retries: [{ method: 'PUT', url: 'http://127.0.0.1:5000/v2/key/web/blobs/uploads/x', reason: '503 Service Unavailable' }],
+        error: { stage: 'push', message: 'upload failed', hint: 'run again later' },
+      }),
+    );
+    expect(text.split('\n')[0]).toBe('### ❌ meshagent-ship failed at push: 127.0.0.1:5000/key/web:1');
+    expect(text).toContain('#### Retries: 1');
+    expect(text).toContain('```\nupload failed\n```\n\n**Hint:** run again later');
+    expect(text).not.toContain('Service URL');
+  });
+
+  it('stays far below 1 MiB with thousands of layers and retries', () => {
+    const layer = shipped().image!.layers[0]!;
+    const many = shipped({
+      image: { ...shipped().image!, layers: Array.from({ length: 5000 }, () => layer) },
+      retries: Array.from({ length: 5000 }, () => ({ method: 'GET', url: 'http://x/y', reason: '503' })),
+    });
+    const text = renderSummary(many);
+    expect(Buffer.byteLength(text)).toBeLessThan(100 * 1024);
+    expect(text).toContain('(4900 more layers not shown)');
+    expect(text).toContain('(4980 more)');
+  });
+
+  it('formats sizes in binary units', () => {
+    expect([bytes(0), bytes(1023), bytes(1024), bytes(1536), bytes(50 * 1024 * 1024), bytes(3 * 1024 ** 3)]).toEqual([
+      '0 B',
+      '1023 B',
+      '1.00 KiB',
+      '1.50 KiB',
+      '50.0 MiB',
+      '3.00 GiB',
+    ]);
+  });
+});
+
+describe('the outputs', () => {
+  it('are the result as strings, empty where unknown', () => {
+    const outputs = resultOutputs(shipped());
+    expect(outputs).toMatchObject({ image: '127.0.0.1:5000/key/web:1', digest: digest('a'), 'service-url': 'https://web.example.com', created: 'true', 'service-id': 'svc-1' });
+    expect(JSON.parse(outputs.result ?? '')).toMatchObject({ status: 'shipped' });
+    const failed = resultOutputs(shipped({ service: null, image: null }));
+    expect(failed).toMatchObject({ image: '', digest: '', 'image-ref': '', 'service-url': '', created: '' });
+  });
+});
