@@ -12,6 +12,7 @@ import {
   RepositoryList,
   RepositoryToken,
   Room,
+  RoomRouteList,
   RouteAnswer,
   ServiceList,
   ServiceRecord,
@@ -192,6 +193,23 @@ export class MeshagentClient {
   async getRoute(domain: string): Promise<RouteRecord | undefined> {
     const response = await this.call({ method: 'GET', url: `${this.project}/routes/${enc(domain)}`, accept: [200, 404], what: `look up route ${domain}` });
     return response.status === 404 ? undefined : response.json(RouteAnswer).route;
+  }
+
+  /** Every route of a room, paged by offset as the API pages this list. */
+  async listRoomRoutes(room: string): Promise<RoomRouteList['routes']> {
+    const all: RoomRouteList['routes'] = [];
+    for (;;) {
+      const page = (
+        await this.call({
+          method: 'GET',
+          url: `${this.project}/rooms/${enc(room)}/routes`,
+          query: { count: 100, offset: all.length },
+          what: `list the routes of room ${room}`,
+        })
+      ).json(RoomRouteList);
+      all.push(...page.routes);
+      if (page.routes.length === 0 || all.length >= (page.total ?? all.length)) return all;
+    }
   }
 
   async updateRoute(spec: RouteSpecInput): Promise<void> {

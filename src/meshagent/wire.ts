@@ -234,3 +234,16 @@ export type RouteSpecInput = z.input<typeof RouteSpec>;
 export const RouteBody = z.strictObject({ spec: RouteSpec });
 export const RouteAnswer = z.object({ route: z.object({ domain: z.string(), spec: RouteSpec }) });
 export type RouteRecord = z.infer<typeof RouteAnswer>['route'];
+
+/** A room's routes (`GET …/rooms/{room}/routes`), read leniently: only what finds a service's domain. */
+export const RoomRouteList = z.object({
+  routes: z.array(
+    z.looseObject({
+      domain: z.string(),
+      spec: z.looseObject({ metadata: z.looseObject({ annotations: stringMap.nullish() }).nullish() }).nullish(),
+      annotations: stringMap.nullish(),
+    }),
+  ),
+  total: z.number().nullish(),
+});
+export type RoomRouteList = z.infer<typeof RoomRouteList>;

@@ -1,0 +1,223 @@
+// The deploy stage against the MeshAgent sandbox over real HTTP: room, service create/update/merge, the create
+// race, route create/update/unchanged, a domain owned by another room, and failures that leave the running
+// service as it was.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ShipError } from '../../src/errors.js';
+import { MeshagentClient, type Consistency } from '../../src/meshagent/client.js';
+import { deployService, findExistingService, routeDomain, type DeployRequest } from '../../src/meshagent/deploy.js';
+import type { ImageFacts, ServiceOptions } from '../../src/meshagent/service-spec.js';
+import type { ServiceRecord, ServiceSpec } from '../../src/meshagent/wire.js';
+import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+
+let sandbox: Sandbox;
+const logs: string[] = [];
+
+function client(apiKey = sandbox.apiKey): MeshagentClient {
+  return new MeshagentClient({
+    apiUrl: sandbox.apiUrl,
+    apiKey,
+    projectId: sandbox.projectId,
+    mask: () => {},
+    http: { log: (line) => logs.push(line), sleep: async () => {}, retry: { baseDelayMs: 1, maxDelayMs: 5 } },
+  });
+}
+
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
+const facts = (over: Partial<ImageFacts> = {}): ImageFacts => ({
+  ref: `127.0.0.1:5000/sandbox/web@${digest('1')}`,
+  tag: '127.0.0.1:5000/sandbox/web:1',
+  exposedPorts: ['8080/tcp'],
+  volumes: [],
+  built: true,
+  ...over,
+});
+const options = (over: Partial<ServiceOptions> = {}): ServiceOptions => ({
+  env: undefined,
+  envSecrets: undefined,
+  runAs: undefined,
+  meshagentToken: undefined,
+  identity: undefined,
+  roomMounts: undefined,
+  imageMounts: undefined,
+  emptyDirMounts: undefined,
+  ports: undefined,
+  liveness: undefined,
+  public: false,
+  domain: undefined,
+  validationMode: 'default',
+  template: 'agent',
+  ...over,
+});
+
+function request(over: Partial<DeployRequest> & { room: string }): DeployRequest {
+  return { client: client(), createRoom: false, serviceName: 'sandbox-web', image: facts(), options: options(), log: (line) => logs.push(line), ...over };
+}
+
+async function shipError(call: Promise<unknown>): Promise<ShipError> {
+  try {
+    await call;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ShipError);
+    return error as ShipError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** The service as stored in the sandbox (what a room would run). */
+const stored = (room: string, name = 'sandbox-web'): ServiceSpec | undefined => sandbox.state.data.services[room]?.find((s) => s.metadata.name === name);
+
+async function restrictedKey(permissions: string[]): Promise<string> {
+  const answer = await fetch(`${sandbox.apiUrl}/_sandbox/api-keys`, { method: 'POST', body: JSON.stringify({ permissions }) });
+  return ((await answer.json()) as { key: string }).key;
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ dir: mkdtempSync(join(tmpdir(), 'deploy-test-')), registry: false });
+  const api = client();
+  for (const room of ['dev', 'other', 'race', 'keep', 'routes']) await api.createRoom({ name: room });
+});
+
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+describe('room', () => {
+  it("refuses a missing room with the CLI's words unless create-room is set", async () => {
+    const error = await shipError(deployService(request({ room: 'nowhere' })));
+    expect(error.message).toBe('Room does not exist: nowhere');
+    expect(error.hint).toContain("meshagent rooms create nowhere --if-not-exists");
+    expect(sandbox.state.data.rooms.some((r) => r.name === 'nowhere')).toBe(false);
+
+    const deployed = await deployService(request({ room: 'fresh', createRoom: true }));
+    expect(deployed.roomCreated).toBe(true);
+    expect(sandbox.state.data.rooms.some((r) => r.name === 'fresh')).toBe(true);
+    expect((await deployService(request({ room: 'fresh', createRoom: true }))).roomCreated).toBe(false);
+  });
+});
+
+describe('service', () => {
+  it('creates the service, then updates the same one by merging', async () => {
+    const first = await deployService(request({ room: 'dev', options: options({ env: [{ name: 'A', value: '1' }] }) }));
+    expect(first).toMatchObject({ serviceName: 'sandbox-web', created: true, domain: undefined, serviceUrl: undefined, routeAction: 'none' });
+    expect(stored('dev')).toMatchObject({
+      id: first.serviceId,
+      metadata: { name: 'sandbox-web', annotations: { 'meshagent.service.id': 'sandbox-web' } },
+      container: { image: facts().ref, environment: [{ name: 'A', value: '1' }] },
+      ports: [{ num: 8080, published: true, liveness: '/' }],
+    });
+
+    // Someone set a description and a command on the running service; a re-deploy keeps them and the env.
+    const service = stored('dev');
+    if (!service?.container) throw new Error('no service');
+    service.metadata.description = 'set in the studio';
+    service.container.command = 'web --serve';
+    const second = await deployService(request({ room: 'dev', image: facts({ ref: `127.0.0.1:5000/sandbox/web@${digest('2')}` }) }));
+    expect(second).toMatchObject({ serviceId: first.serviceId, created: false });
+    expect(stored('dev')).toMatchObject({
+      id: first.serviceId,
+      metadata: { description: 'set in the studio' },
+      container: { image: `127.0.0.1:5000/sandbox/web@${digest('2')}`, command: 'web --serve', environment: [{ name: 'A', value: '1' }] },
+    });
+    expect(sandbox.state.data.services.dev?.filter((s) => s.metadata.name === 'sandbox-web')).toHaveLength(1);
+  });
+
+  it('on 409 at create (another deploy won the race) reads the winner back and updates it', async () => {
+    // A client whose first look-up is stale: the service is created by someone else right after it.
+    class StaleClient extends MeshagentClient {
+      private stale = true;
+      override async listServices(room: string, consistency?: Consistency): Promise<ServiceRecord[]> {
+        if (this.stale) {
+          this.stale = false;
+          await client().createService(room, { version: 'v1', kind: 'Service', enabled: true, metadata: { name: 'sandbox-web', description: 'winner' }, container: { image: 'x', private: true } });
+          return [];
+        }
+        return super.listServices(room, consistency);
+      }
+    }
+    const stale = new StaleClient({ apiUrl: sandbox.apiUrl, apiKey: sandbox.apiKey, projectId: sandbox.projectId, mask: () => {} });
+    const deployed = await deployService(request({ room: 'race', client: stale }));
+    expect(deployed.created).toBe(false);
+    expect(sandbox.state.data.services.race).toHaveLength(1);
+    expect(stored('race')).toMatchObject({ id: deployed.serviceId, metadata: { description: 'winner' }, container: { image: facts().ref } });
+  });
+
+  it('leaves the running service untouched when the new spec is refused or the API key may not write', async () => {
+    await deployService(request({ room: 'keep' }));
+    const before = JSON.stringify(stored('keep'));
+
+    const reserved = await shipError(deployService(request({ room: 'keep', options: options({ ports: [{ num: 8078, type: 'http' }] }) })));
+    expect(reserved.message).toContain('reserved MeshAgent room infrastructure port 8078');
+    const volume = await shipError(deployService(request({ room: 'keep', image: facts({ volumes: ['/state'] }) })));
+    expect(volume.message).toContain('VOLUME /state');
+    const readOnlyKey = await restrictedKey([]);
+    const forbidden = await shipError(deployService(request({ room: 'keep', client: client(readOnlyKey), image: facts({ ref: `x@${digest('9')}` }) })));
+    expect(forbidden.message).toContain('403');
+
+    expect(JSON.stringify(stored('keep'))).toBe(before);
+  });
+
+  it('refuses to update a service whose spec has fields it does not know, leaving it as it was', async () => {
+    const api = client();
+    await api.createService('dev', { version: 'v1', kind: 'Service', enabled: true, metadata: { name: 'future' }, container: { image: 'x', private: true } });
+    const service = stored('dev', 'future') as ServiceSpec & { replicas?: number };
+    service.replicas = 3;
+    const before = JSON.stringify(service);
+    const error = await shipError(deployService(request({ room: 'dev', serviceName: 'future' })));
+    expect(error.message).toContain('existing service future has a spec meshagent-ship cannot update');
+    expect(JSON.stringify(stored('dev', 'future'))).toBe(before);
+    expect(await findExistingService(api, 'dev', 'nothing')).toBeUndefined();
+  });
+});
+
+describe('domain', () => {
+  it('routes the domain to the published port; a re-deploy finds it unchanged; a new port updates it', async () => {
+    const first = await deployService(request({ room: 'routes', options: options({ domain: 'web.sandbox.test' }) }));
+    expect(first).toMatchObject({ routeAction: 'created', domain: 'web.sandbox.test', serviceUrl: 'https://web.sandbox.test' });
+    const route = () => sandbox.state.data.routes.find((r) => r.domain === 'web.sandbox.test');
+    expect(route()).toMatchObject({
+      metadata: { name: 'web.sandbox.test', annotations: { 'meshagent.service.id': 'sandbox-web' } },
+      backend: { room: { name: 'routes' } },
+      paths: [{ path: '/', targetPort: '8080' }],
+    });
+
+    const again = await deployService(request({ room: 'routes', options: options({ domain: 'web.sandbox.test' }) }));
+    expect(again.routeAction).toBe('unchanged');
+    expect(logs).toContain('Route already configured: web.sandbox.test -> routes:8080');
+
+    const moved = await deployService(request({ room: 'routes', options: options({ domain: 'web.sandbox.test', ports: [{ num: 9090, type: 'http' }] }) }));
+    expect(moved.routeAction).toBe('updated');
+    expect(route()?.paths).toEqual([{ path: '/', pathType: 'prefix', targetPort: '9090' }]);
+  });
+
+  it('keeps other annotations on the route and adds the service id when updating', async () => {
+    await client().createRoute({ metadata: { name: 'keep.sandbox.test', annotations: { owner: 'ops' } }, domain: 'keep.sandbox.test', backend: { room: { name: 'routes' } }, paths: [{ path: '/', targetPort: '1' }] });
+    expect(await routeDomain(client(), { domain: 'keep.sandbox.test', room: 'routes', serviceName: 'sandbox-web', port: 1 })).toBe('updated');
+    expect(sandbox.state.data.routes.find((r) => r.domain === 'keep.sandbox.test')?.metadata.annotations).toEqual({ owner: 'ops', 'meshagent.service.id': 'sandbox-web' });
+  });
+
+  it("reports the service's existing route on a re-deploy without a domain", async () => {
+    const deployed = await deployService(request({ room: 'routes' }));
+    expect(deployed).toMatchObject({ created: false, routeAction: 'existing', domain: 'web.sandbox.test', serviceUrl: 'https://web.sandbox.test' });
+  });
+
+  it("never steals a domain routed to another room (CLI text), and changes nothing before refusing", async () => {
+    await client().createRoute({ metadata: { name: 'taken.sandbox.test' }, domain: 'taken.sandbox.test', backend: { room: { name: 'other' } }, paths: [{ path: '/', targetPort: '80' }] });
+    const routesBefore = JSON.stringify(sandbox.state.data.routes);
+    const error = await shipError(deployService(request({ room: 'dev', options: options({ domain: 'taken.sandbox.test' }), image: facts({ ref: `x@${digest('7')}` }) })));
+    expect(error.message).toBe('domain taken.sandbox.test already routes to room other. Refusing to change it to room dev.');
+    expect(stored('dev')?.container?.image).not.toBe(`x@${digest('7')}`);
+    expect(JSON.stringify(sandbox.state.data.routes)).toBe(routesBefore);
+    // routeDomain on its own refuses too (the conflict found after its 409).
+    const direct = await shipError(routeDomain(client(), { domain: 'taken.sandbox.test', room: 'dev', serviceName: 'sandbox-web', port: 80 }));
+    expect(direct.message).toBe('domain taken.sandbox.test already routes to room other. Refusing to change it to room dev.');
+  });
+
+  it('needs exactly one published port for a domain, before writing anything', async () => {
+    const error = await shipError(deployService(request({ room: 'dev', serviceName: 'portless', image: facts({ exposedPorts: [] }), options: options({ domain: 'none.sandbox.test' }) })));
+    expect(error.message).toBe('domain requires exactly one published service port; the service has none');
+    expect(stored('dev', 'portless')).toBeUndefined();
+  });
+});
