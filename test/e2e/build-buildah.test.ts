@@ -1,0 +1,185 @@
+// The buildah builder for real (FROM scratch + the static busybox, no base image pulled): an OCI layout out,
+// .dockerignore honoured, build args and target passed, logs streamed, failures explained, and the built
+// image's config feeding the service spec.
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { BuildahBuilder } from '../../src/build/buildah.js';
+import type { BuildRequest, BuiltImage } from '../../src/build/types.js';
+import { ShipError } from '../../src/errors.js';
+import { buildServiceSpec, imageFacts } from '../../src/meshagent/service-spec.js';
+import { MediaType } from '../../src/oci/media-types.js';
+import { ImageConfig, ImageIndex, ImageManifest } from '../../src/oci/types.js';
+import { run } from '../infra/env.js';
+
+const infra = inject('infra');
+let work: string;
+const builder = () => new BuildahBuilder({ command: infra.buildah, isolation: 'chroot' });
+
+function context(name: string, files: Record<string, string>, withBusybox = true): string {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  if (withBusybox) copyFileSync(infra.busybox, join(dir, 'busybox'));
+  return dir;
+}
+
+function request(contextDir: string, over: Partial<BuildRequest> = {}): BuildRequest & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    context: contextDir,
+    file: undefined,
+    buildArgs: [],
+    target: undefined,
+    platforms: [],
+    tag: `localhost/test/${contextDir.split('/').at(-1)}:1`,
+    outputDir: join(work, 'out', `${contextDir.split('/').at(-1)}-${Math.random().toString(36).slice(2)}`),
+    log: (line) => lines.push(line),
+    lines,
+    ...over,
+  };
+}
+
+async function imageOf(built: BuiltImage): Promise<{ manifest: ImageManifest; config: ImageConfig }> {
+  const descriptor = await built.layout.resolve(built.ref);
+  const manifest = await built.layout.readJson(descriptor.digest as `sha256:${string}`, ImageManifest, 'manifest');
+  const config = await built.layout.readJson(manifest.config.digest as `sha256:${string}`, ImageConfig, 'config');
+  return { manifest, config };
+}
+
+/** Every path in every layer of the image. */
+async function layerFiles(built: BuiltImage): Promise<string[]> {
+  const { manifest } = await imageOf(built);
+  const files: string[] = [];
+  for (const layer of manifest.layers) {
+    const listed = run('tar', ['-tzf', built.layout.blobPath(layer.digest as `sha256:${string}`)]);
+    expect(listed.code).toBe(0);
+    files.push(...listed.stdout.split('\n').filter(Boolean).map((f) => f.replace(/^\.\//, '').replace(/\/$/, '')));
+  }
+  return files;
+}
+
+async function failure(call: Promise<unknown>): Promise<ShipError> {
+  try {
+    await call;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ShipError);
+    return error as ShipError;
+  }
+  throw new Error('expected the build to fail');
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'build-buildah-'));
+});
+
+describe('buildah builder', () => {
+  it('is available here, and says so', async () => {
+    const availability = await builder().available();
+    expect(availability.available).toBe(true);
+    expect(availability.reason).toMatch(/^buildah \d+\.\d+/);
+  });
+
+  it('builds an examples/hello-like context into an OCI layout whose config feeds the service spec', async () => {
+    const dir = context('hello', {
+      Dockerfile: 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\nEXPOSE 8080\nVOLUME /cache\nENTRYPOINT ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]\n',
+      'www/index.html': '<h1>hello</h1>\n',
+      'www/draft.html': 'not for shipping\n',
+      'secret.txt': 'do not ship\n',
+      '.dockerignore': 'secret.txt\nwww/draft.html\n',
+    });
+    const req = request(dir);
+    const built = await builder().build(req);
+    expect(built.builder).toBe('buildah');
+    expect(built.ref).toBe('1');
+    expect(built.dockerfile).toBe(join(dir, 'Dockerfile'));
+
+    const index = await built.layout.readIndex();
+    expect(index.manifests).toHaveLength(1);
+    const { manifest, config } = await imageOf(built);
+    expect(manifest.mediaType ?? MediaType.ociManifest).toBe(MediaType.ociManifest);
+    expect(config.config?.ExposedPorts).toEqual({ '8080/tcp': {} });
+    expect(config.config?.Volumes).toEqual({ '/cache': {} });
+
+    // .dockerignore honoured by the builder itself.
+    const files = await layerFiles(built);
+    expect(files).toContain('www/index.html');
+    expect(files).toContain('bin/busybox');
+    expect(files).not.toContain('secret.txt');
+    expect(files).not.toContain('www/draft.html');
+
+    // The build log was streamed line by line.
+    expect(req.lines.some((line) => /STEP \d+\/\d+: COPY www \/www/.test(line))).toBe(true);
+
+    // The image facts become the service's ports; its VOLUME must be mounted.
+    const facts = imageFacts(`localhost/test/hello@${manifest.config.digest}`, req.tag, config, true);
+    const options = {
+      env: undefined, envSecrets: undefined, runAs: undefined, meshagentToken: undefined, identity: undefined, roomMounts: undefined, imageMounts: undefined,
+      emptyDirMounts: [{ path: '/cache', readOnly: false }], ports: undefined, liveness: undefined, public: true, domain: 'hello.example.test', validationMode: 'default' as const, template: 'agent' as const,
+    };
+    const { spec, routePort } = buildServiceSpec({ serviceName: 'test-hello', image: facts, options, existing: undefined });
+    expect(spec.ports).toEqual([{ num: 8080, type: 'http', published: true, endpoints: [], liveness: '/', public: true }]);
+    expect(routePort).toBe(8080);
+    expect(() => buildServiceSpec({ serviceName: 'test-hello', image: facts, options: { ...options, emptyDirMounts: undefined }, existing: undefined })).toThrow(/VOLUME \/cache/);
+  });
+
+  it('passes build args and the target stage, and a Dockerfile named by the file input', async () => {
+    const dir = context(
+      'stages',
+      {
+        'docker/app.Dockerfile': 'FROM scratch AS base\nARG GREETING=none\nLABEL greeting=$GREETING\nCOPY busybox /bin/busybox\n\nFROM base AS debug\nLABEL stage=debug\n\nFROM base AS final\nLABEL stage=final\n',
+      },
+      true,
+    );
+    const built = await builder().build(request(dir, { file: 'docker/app.Dockerfile', buildArgs: [{ name: 'GREETING', value: 'hello world' }], target: 'debug' }));
+    const { config } = await imageOf(built);
+    expect(config.config?.Labels).toMatchObject({ greeting: 'hello world', stage: 'debug' });
+
+    // Without a target the last stage is built.
+    const final = await builder().build(request(dir, { file: 'docker/app.Dockerfile' }));
+    expect((await imageOf(final)).config.config?.Labels).toMatchObject({ greeting: 'none', stage: 'final' });
+  });
+
+  it('prefers a Containerfile, as the CLI does', async () => {
+    const dir = context('containerfile', { Containerfile: 'FROM scratch\nLABEL from=containerfile\nCOPY busybox /bin/busybox\n', Dockerfile: 'FROM scratch\nLABEL from=dockerfile\n' });
+    const built = await builder().build(request(dir));
+    expect((await imageOf(built)).config.config?.Labels).toMatchObject({ from: 'containerfile' });
+  });
+
+  it('builds several platforms into one layout index (COPY needs no emulation)', async () => {
+    const dir = context('multi', { Dockerfile: 'FROM scratch\nCOPY busybox /bin/busybox\n' });
+    const built = await builder().build(request(dir, { platforms: ['linux/amd64', 'linux/arm64'], tag: 'localhost/test/multi:2' }));
+    const descriptor = await built.layout.resolve('2');
+    const list = await built.layout.readJson(descriptor.digest as `sha256:${string}`, ImageIndex, 'index');
+    expect(list.manifests.map((m) => m.platform?.architecture).sort()).toEqual(['amd64', 'arm64']);
+  });
+
+  it('fails a broken build with the exit code and the last lines of the log', async () => {
+    const dir = context('broken', { Dockerfile: 'FROM scratch\nCOPY does-not-exist /x\n' }, false);
+    const error = await failure(builder().build(request(dir)));
+    expect(error.message).toMatch(/^Image build failed: exit code [1-9]\d* \(buildah bud\)/);
+    expect(error.message).toContain('does-not-exist');
+  });
+
+  it('explains a missing builder', async () => {
+    const missing = new BuildahBuilder({ command: join(work, 'no-such-buildah') });
+    expect(await missing.available()).toMatchObject({ available: false });
+    const error = await failure(missing.build(request(context('nobuilder', { Dockerfile: 'FROM scratch\n' }, false))));
+    expect(error.message).toContain('builder buildah cannot run here');
+    expect(error.hint).toContain('choose builder: docker');
+  });
+
+  it('refuses a missing Dockerfile and a non-empty output directory', async () => {
+    const empty = context('empty', {}, false);
+    expect((await failure(builder().build(request(empty)))).message).toContain('no Dockerfile or Containerfile found in the context');
+    const out = join(work, 'used-out');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'something'), 'x');
+    const dir = context('used', { Dockerfile: 'FROM scratch\n' }, false);
+    expect((await failure(builder().build(request(dir, { outputDir: out })))).message).toContain('is not empty');
+  });
+});
