@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the infrastructure tests need (test/infra/up.sh): a real OCI registry, skopeo,
-# containerd + ctr-remote (eStargz), buildah, a static busybox for FROM-scratch images, umoci, openssl, curl, jq.
+# containerd + ctr-remote (eStargz), buildah, Docker (dockerd for the docker builder tests), a static busybox for
+# FROM-scratch images, umoci, openssl, curl, jq.
 # Idempotent: when every binary is already there it installs nothing. Prints one line saying what it did.
 set -euo pipefail
 
-packages=(docker-registry apache2-utils skopeo stargz-snapshotter containerd buildah busybox-static umoci openssl jq curl)
-binaries=(docker-registry htpasswd skopeo ctr-remote containerd buildah umoci openssl curl jq)
+packages=(docker-registry apache2-utils skopeo stargz-snapshotter containerd buildah docker.io busybox-static umoci openssl jq curl)
+binaries=(docker-registry htpasswd skopeo ctr-remote containerd buildah dockerd docker umoci openssl curl jq)
 
 missing=()
 for b in "${binaries[@]}"; do

@@ -28,11 +28,12 @@ for f in "$D"/*.pid; do
   pid=$(<"$f")
   ours "$pid" && pids+=("$pid")
 done
-# containerd-shim processes outlive containerd; they carry `-address DIR/containerd.sock` on their command line.
+# containerd-shim processes outlive containerd; they carry `-address DIR/containerd.sock` on their command line
+# (dockerd's shims: `-address DIR/docker/exec/containerd/containerd.sock`).
 for p in /proc/[0-9]*; do
   pid=${p#/proc/}
   cmd=$({ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) || continue
-  [[ $cmd == *containerd-shim* && $cmd == *"$D/containerd.sock"* ]] && pids+=("$pid")
+  [[ $cmd == *containerd-shim* && ($cmd == *"$D/containerd.sock"* || $cmd == *"$D/docker/exec/"*) ]] && pids+=("$pid")
 done
 
 stopped=0
@@ -60,5 +61,5 @@ for m in "${mounts[@]}"; do
   umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || echo "down: could not unmount $m" >&2
 done
 
-rm -f "$D"/*.pid "$D/infra.env" "$D/containerd.sock" "$D/containerd.sock.ttrpc"
+rm -f "$D"/*.pid "$D/infra.env" "$D/containerd.sock" "$D/containerd.sock.ttrpc" "$D/docker.sock"
 echo "down: stopped $stopped process(es) of $D"

@@ -22,6 +22,8 @@ export interface Infra {
   buildah: string;
   /** Path of a static busybox binary, for FROM-scratch images (BUSYBOX). */
   busybox: string;
+  /** `unix://DIR/docker.sock`, the test's own Docker daemon (DOCKER_HOST). */
+  dockerHost: string;
 }
 
 const KEYS = {
@@ -36,6 +38,7 @@ const KEYS = {
   CONTAINERD_NAMESPACE: 'containerdNamespace',
   BUILDAH: 'buildah',
   BUSYBOX: 'busybox',
+  DOCKER_HOST: 'dockerHost',
 } as const satisfies Record<string, keyof Infra>;
 
 /** Parses infra.env (KEY=VALUE lines, no quotes); throws naming every missing or empty key. */

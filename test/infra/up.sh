@@ -4,6 +4,8 @@
 #   token-server     test/infra/token-server.mjs, signs RS256 JWTs for registry-token
 #   registry-token   docker-registry with token auth against token-server
 #   containerd       standalone containerd for ctr-remote (eStargz convert, diff_id-checking pulls)
+#   dockerd          a Docker daemon on DIR/docker.sock for the docker builder: no bridge, no iptables, no IP
+#                    forwarding (the host network is left as it is), vfs storage under DIR
 #   DIR/bin/buildah  a buildah wrapper with storage under DIR (no daemon)
 # All ports are on 127.0.0.1, picked free at start. Each process logs to DIR/<name>.log, its PID is in DIR/<name>.pid.
 # Writes DIR/infra.env (KEY=VALUE). Idempotent: exits at once when DIR is already up; restarts a partial one.
@@ -19,7 +21,7 @@ REPO=$(cd "$HERE/../.." && pwd -P)
 mkdir -p "$1"
 D=$(cd "$1" && pwd -P)
 
-COMPONENTS=(registry-plain token-server registry-token containerd)
+COMPONENTS=(registry-plain token-server registry-token containerd dockerd)
 SERVICE=meshagent-ship-test
 ISSUER=meshagent-ship-test-issuer
 NAMESPACE=meshagent-ship-test
@@ -27,11 +29,12 @@ USER_NAME=testuser
 USER_PASSWORD=testpass
 BUSYBOX=/bin/busybox
 SOCK=$D/containerd.sock
+DOCKER_SOCK=$D/docker.sock
 READY_TIMEOUT=${INFRA_READY_TIMEOUT:-20} # seconds per component
 
 # --- binaries ---------------------------------------------------------------------------------------------------
 missing=()
-for b in docker-registry skopeo ctr-remote containerd buildah umoci openssl curl jq; do
+for b in docker-registry skopeo ctr-remote containerd buildah umoci openssl curl jq dockerd docker; do
   command -v "$b" >/dev/null 2>&1 || missing+=("$b")
 done
 if [[ ! -x $BUSYBOX ]] || ldd "$BUSYBOX" >/dev/null 2>&1; then missing+=("static $BUSYBOX"); fi
@@ -63,6 +66,7 @@ answers() { # component host:port-or-url
     registry-token) [[ $(http_status "http://$2/v2/") == 401 ]] ;;
     token-server) [[ $(http_status "$2") == 200 ]] ;;
     containerd) ctr-remote -a "$SOCK" version >/dev/null 2>&1 ;;
+    dockerd) [[ $(curl -s --max-time 2 --unix-socket "$DOCKER_SOCK" http://docker/_ping 2>/dev/null) == OK ]] ;;
   esac
 }
 
@@ -73,7 +77,8 @@ is_up() {
   answers registry-plain "$(env_get REGISTRY_PLAIN)" &&
     answers registry-token "$(env_get REGISTRY_TOKEN)" &&
     answers token-server "$(env_get TOKEN_REALM)" &&
-    answers containerd
+    answers containerd &&
+    answers dockerd
 }
 
 if is_up; then
@@ -91,7 +96,7 @@ fi
 
 t0=$(date +%s%N)
 mkdir -p "$D/registry-plain" "$D/registry-token" "$D/token" "$D/containerd" "$D/buildah/root" "$D/buildah/run" \
-  "$D/buildah/tmp" "$D/bin"
+  "$D/buildah/tmp" "$D/bin" "$D/docker/root" "$D/docker/exec"
 
 fail() { # component message
   echo "up: $1: $2. Its log is $D/$1.log; last lines:" >&2
@@ -214,6 +219,13 @@ TOML
 rm -f "$SOCK" "$SOCK.ttrpc"
 launch containerd containerd --config "$D/containerd/config.toml"
 
+# --- dockerd: these flags keep the host network untouched (no docker0 bridge, no iptables rules, no ip_forward);
+# RUN steps of its builds need --network=none or host. Its own containerd lives under DIR/docker/exec.
+rm -f "$DOCKER_SOCK"
+launch dockerd dockerd --storage-driver=vfs --bridge=none --iptables=false --ip6tables=false --ip-forward=false \
+  --ip-masq=false --data-root="$D/docker/root" --exec-root="$D/docker/exec" --pidfile="$D/docker/dockerd.pid" \
+  -H "unix://$DOCKER_SOCK"
+
 # --- registries and token server --------------------------------------------------------------------------------
 start_http registry-plain
 REGISTRY_PLAIN=127.0.0.1:$PORT
@@ -222,6 +234,7 @@ TOKEN_REALM=http://127.0.0.1:$PORT/token
 start_http registry-token
 REGISTRY_TOKEN=127.0.0.1:$PORT
 wait_ready containerd "$SOCK"
+wait_ready dockerd "$DOCKER_SOCK"
 
 # --- buildah wrapper --------------------------------------------------------------------------------------------
 cat >"$D/bin/buildah.tmp" <<SH
@@ -247,8 +260,9 @@ CONTAINERD_ADDRESS=$SOCK
 CONTAINERD_NAMESPACE=$NAMESPACE
 BUILDAH=$D/bin/buildah
 BUSYBOX=$BUSYBOX
+DOCKER_HOST=unix://$DOCKER_SOCK
 ENV
 mv -f "$D/infra.env.tmp" "$D/infra.env"
 
 ms=$((($(date +%s%N) - t0) / 1000000))
-echo "up: ready in ${ms} ms in $D: registry-plain $REGISTRY_PLAIN, registry-token $REGISTRY_TOKEN (realm $TOKEN_REALM), containerd $SOCK"
+echo "up: ready in ${ms} ms in $D: registry-plain $REGISTRY_PLAIN, registry-token $REGISTRY_TOKEN (realm $TOKEN_REALM), containerd $SOCK, dockerd $DOCKER_SOCK"
