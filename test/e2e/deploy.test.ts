@@ -159,6 +159,28 @@ describe('service', () => {
     expect(JSON.stringify(stored('keep'))).toBe(before);
   });
 
+  it('an update conflict (409) or a 503 storm fails with the API answer and leaves the running service as it was', async () => {
+    await deployService(request({ room: 'keep', serviceName: 'stormy' }));
+    const before = JSON.stringify(stored('keep', 'stormy'));
+    const fault = (rule: object) => fetch(`${sandbox.apiUrl}/_sandbox/faults`, { method: 'POST', body: JSON.stringify(rule) });
+
+    await fault({ method: 'PUT', path: '/services/', status: 409, count: 1 });
+    const conflict = await shipError(deployService(request({ room: 'keep', serviceName: 'stormy', image: facts({ ref: `x@${digest('3')}` }) })));
+    expect(conflict.message).toContain('update service stormy failed: 409');
+    expect(JSON.stringify(stored('keep', 'stormy'))).toBe(before);
+
+    await fault({ method: 'PUT', path: '/services/', status: 503, count: 50 });
+    const storm = await shipError(deployService(request({ room: 'keep', serviceName: 'stormy', image: facts({ ref: `x@${digest('4')}` }) })));
+    expect(storm.message).toMatch(/update service stormy failed: 503.*gave up after \d+ retries/s);
+    expect(JSON.stringify(stored('keep', 'stormy'))).toBe(before);
+    await fetch(`${sandbox.apiUrl}/_sandbox/faults`, { method: 'DELETE' });
+
+    // A short storm is ridden out by the retries, and the deploy lands.
+    await fault({ method: 'PUT', path: '/services/', status: 503, count: 2 });
+    await deployService(request({ room: 'keep', serviceName: 'stormy', image: facts({ ref: `x@${digest('5')}` }) }));
+    expect(stored('keep', 'stormy')?.container?.image).toBe(`x@${digest('5')}`);
+  });
+
   it('refuses to update a service whose spec has fields it does not know, leaving it as it was', async () => {
     const api = client();
     await api.createService('dev', { version: 'v1', kind: 'Service', enabled: true, metadata: { name: 'future' }, container: { image: 'x', private: true } });

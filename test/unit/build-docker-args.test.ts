@@ -38,3 +38,20 @@ describe('docker command lines', () => {
     expect(parseBuildxDriver('nothing')).toBeUndefined();
   });
 });
+
+describe('builderEnv', () => {
+  it('hands builders our environment without the MeshAgent API key', async () => {
+    const { builderEnv } = await import('../../src/build/process.js');
+    process.env.MESHAGENT_API_KEY = 'ma-secret-key';
+    process.env['INPUT_API-KEY'] = 'ma-secret-key';
+    try {
+      const env = builderEnv({ DOCKER_HOST: 'unix:///x.sock' });
+      expect(Object.values(env)).not.toContain('ma-secret-key');
+      expect(env.DOCKER_HOST).toBe('unix:///x.sock');
+      expect(env.PATH).toBe(process.env.PATH);
+    } finally {
+      delete process.env.MESHAGENT_API_KEY;
+      delete process.env['INPUT_API-KEY'];
+    }
+  });
+});
