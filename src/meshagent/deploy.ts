@@ -7,6 +7,7 @@
  * that ran before keeps running until a complete new spec replaces it in one PUT.
  */
 import { ShipError } from '../errors.js';
+import type { ServiceReport } from '../report/result.js';
 import { isStatus, type MeshagentClient } from './client.js';
 import { buildServiceSpec, SERVICE_ID_ANNOTATION, type ImageFacts, type ServiceOptions } from './service-spec.js';
 import { ServiceSpec, type RouteRecord, type RouteSpec, type RouteSpecInput, type ServiceRecord } from './wire.js';
@@ -23,8 +24,8 @@ export interface DeployRequest {
   readonly log?: (line: string) => void;
 }
 
-/** What happened to the domain: created, updated, already as wanted, an existing route reused, or no domain. */
-export type RouteAction = 'created' | 'updated' | 'unchanged' | 'existing' | 'none';
+/** What happened to the route: created, updated, already as wanted (or found and kept), or no domain. */
+export type RouteAction = ServiceReport['route'];
 
 export interface Deployed {
   readonly serviceId: string;
@@ -36,6 +37,8 @@ export interface Deployed {
   /** `https://<domain>`, when the service has a domain. */
   readonly serviceUrl: string | undefined;
   readonly routeAction: RouteAction;
+  /** Where the domain came from: the domain input, or the room route already carrying this service's id. */
+  readonly domainSource: 'input' | 'existing-route' | undefined;
   /** The spec that was sent. */
   readonly spec: ServiceSpec;
 }
@@ -76,14 +79,17 @@ export async function deployService(request: DeployRequest): Promise<Deployed> {
 
   let routeAction: RouteAction = 'none';
   let routedDomain: string | undefined;
+  let domainSource: Deployed['domainSource'];
   if (domain !== undefined && built.routePort !== undefined) {
     routeAction = await routeDomain(client, { domain, room, serviceName, port: built.routePort, log });
     routedDomain = domain;
+    domainSource = 'input';
   } else if (!created) {
     // As the CLI does on a re-deploy without a domain: the room route carrying this service's id is its domain.
     routedDomain = await findServiceDomain(client, room, serviceName);
     if (routedDomain !== undefined) {
-      routeAction = 'existing';
+      routeAction = 'unchanged';
+      domainSource = 'existing-route';
       log(`Public domain: ${routedDomain} (existing route)`);
     }
   }
@@ -96,7 +102,21 @@ export async function deployService(request: DeployRequest): Promise<Deployed> {
     domain: routedDomain,
     serviceUrl: routedDomain === undefined ? undefined : `https://${routedDomain}`,
     routeAction,
+    domainSource,
     spec: built.spec,
+  };
+}
+
+/** The service part of the run's result. */
+export function serviceReport(deployed: Deployed, room: string): ServiceReport {
+  return {
+    id: deployed.serviceId,
+    name: deployed.serviceName,
+    room,
+    created: deployed.created,
+    domain: deployed.domain ?? null,
+    url: deployed.serviceUrl ?? null,
+    route: deployed.routeAction,
   };
 }
 
@@ -212,7 +232,7 @@ function sameAnnotations(a: Readonly<Record<string, string>>, b: Readonly<Record
  * Routes the domain to the room's service port, as the CLI does: create; on 409 read the route, refuse it if it
  * belongs elsewhere, else merge the service id into its annotations and update only if something changed.
  */
-export async function routeDomain(client: MeshagentClient, request: RouteRequest): Promise<Exclude<RouteAction, 'existing' | 'none'>> {
+export async function routeDomain(client: MeshagentClient, request: RouteRequest): Promise<Exclude<RouteAction, 'none'>> {
   const { domain, room, port, log = () => {} } = request;
   const desired = serviceRouteSpec(request);
   try {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShipError } from '../../src/errors.js';
 import { MeshagentClient, type Consistency } from '../../src/meshagent/client.js';
-import { deployService, findExistingService, routeDomain, type DeployRequest } from '../../src/meshagent/deploy.js';
+import { deployService, findExistingService, routeDomain, serviceReport, type DeployRequest } from '../../src/meshagent/deploy.js';
 import type { ImageFacts, ServiceOptions } from '../../src/meshagent/service-spec.js';
 import type { ServiceRecord, ServiceSpec } from '../../src/meshagent/wire.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
@@ -197,7 +197,7 @@ describe('service', () => {
 describe('domain', () => {
   it('routes the domain to the published port; a re-deploy finds it unchanged; a new port updates it', async () => {
     const first = await deployService(request({ room: 'routes', options: options({ domain: 'web.sandbox.test' }) }));
-    expect(first).toMatchObject({ routeAction: 'created', domain: 'web.sandbox.test', serviceUrl: 'https://web.sandbox.test' });
+    expect(first).toMatchObject({ routeAction: 'created', domainSource: 'input', domain: 'web.sandbox.test', serviceUrl: 'https://web.sandbox.test' });
     const route = () => sandbox.state.data.routes.find((r) => r.domain === 'web.sandbox.test');
     expect(route()).toMatchObject({
       metadata: { name: 'web.sandbox.test', annotations: { 'meshagent.service.id': 'sandbox-web' } },
@@ -222,7 +222,10 @@ describe('domain', () => {
 
   it("reports the service's existing route on a re-deploy without a domain", async () => {
     const deployed = await deployService(request({ room: 'routes' }));
-    expect(deployed).toMatchObject({ created: false, routeAction: 'existing', domain: 'web.sandbox.test', serviceUrl: 'https://web.sandbox.test' });
+    expect(deployed).toMatchObject({ created: false, routeAction: 'unchanged', domainSource: 'existing-route', domain: 'web.sandbox.test', serviceUrl: 'https://web.sandbox.test' });
+    expect(serviceReport(deployed, 'routes')).toEqual({
+      id: deployed.serviceId, name: 'sandbox-web', room: 'routes', created: false, domain: 'web.sandbox.test', url: 'https://web.sandbox.test', route: 'unchanged',
+    });
   });
 
   it("never steals a domain routed to another room (CLI text), and changes nothing before refusing", async () => {
