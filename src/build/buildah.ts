@@ -21,6 +21,12 @@ export interface BuildahOptions {
   readonly isolation?: 'oci' | 'chroot' | 'rootless';
   /** Extra environment for buildah. */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * One layer per step with buildah's step cache (`--layers`). Off by default: buildah 1.28's cache reused a step
+   * whose build arg had changed, and an amd64 image for an arm64 build, so a cached build could ship the wrong
+   * image. Without it each build adds one layer on top of its base.
+   */
+  readonly layers?: boolean;
 }
 
 export class BuildahBuilder implements Builder {
@@ -61,6 +67,7 @@ export class BuildahBuilder implements Builder {
 
     const bud = ['bud', '--file', files.dockerfile];
     if (this.options.isolation) bud.push('--isolation', this.options.isolation);
+    bud.push(`--layers=${this.options.layers ?? false}`);
     for (const arg of request.buildArgs) bud.push('--build-arg', `${arg.name}=${arg.value}`);
     if (request.target !== undefined) bud.push('--target', request.target);
     if (request.platforms.length > 0) bud.push('--platform', request.platforms.join(','));

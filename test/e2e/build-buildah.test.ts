@@ -139,7 +139,7 @@ describe('buildah builder', () => {
     const { config } = await imageOf(built);
     expect(config.config?.Labels).toMatchObject({ greeting: 'hello world', stage: 'debug' });
 
-    // Without a target the last stage is built.
+    // Without a target the last stage is built, and without the build arg its default applies (no stale cache).
     const final = await builder().build(request(dir, { file: 'docker/app.Dockerfile' }));
     expect((await imageOf(final)).config.config?.Labels).toMatchObject({ greeting: 'none', stage: 'final' });
   });
