@@ -1,9 +1,10 @@
 // The buildah builder for real (FROM scratch + the static busybox, no base image pulled): an OCI layout out,
 // .dockerignore honoured, build args and target passed, logs streamed, failures explained, and the built
 // image's config feeding the service spec.
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { BuildahBuilder } from '../../src/build/buildah.js';
 import type { BuildRequest, BuiltImage } from '../../src/build/types.js';
@@ -125,6 +126,25 @@ describe('buildah builder', () => {
     expect(spec.ports).toEqual([{ num: 8080, type: 'http', published: true, endpoints: [], liveness: '/', public: true }]);
     expect(routePort).toBe(8080);
     expect(() => buildServiceSpec({ serviceName: 'test-hello', image: facts, options: { ...options, emptyDirMounts: undefined }, existing: undefined })).toThrow(/VOLUME \/cache/);
+  });
+
+  it('builds examples/hello itself: its config exposes 8080, the port the service spec publishes', async () => {
+    const dir = join(work, 'examples-hello');
+    cpSync(fileURLToPath(new URL('../../examples/hello', import.meta.url)), dir, { recursive: true });
+    copyFileSync(infra.busybox, join(dir, 'busybox'));
+    const req = request(dir, { tag: 'localhost/sandbox/hello:demo' });
+    const built = await builder().build(req);
+    const { manifest, config } = await imageOf(built);
+    expect(config.config?.Entrypoint?.slice(0, 2)).toEqual(['/bin/busybox', 'httpd']);
+    const facts = imageFacts(`localhost/sandbox/hello@${manifest.config.digest}`, req.tag, config, true);
+    expect(facts.exposedPorts).toEqual(['8080/tcp']);
+    expect(await layerFiles(built)).toContain('www/index.html');
+  });
+
+  it('runs RUN steps (busybox, chroot isolation)', async () => {
+    const dir = context('run-step', { Dockerfile: 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "sh", "-c", "echo built > /built.txt"]\n' });
+    const built = await builder().build(request(dir));
+    expect(await layerFiles(built)).toContain('built.txt');
   });
 
   it('passes build args and the target stage, and a Dockerfile named by the file input', async () => {

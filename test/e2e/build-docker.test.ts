@@ -115,6 +115,12 @@ describe('docker builder (docker build + docker save, as there is no buildx here
     expect((await imageOf(built)).config.config?.Labels).toMatchObject({ greeting: 'hi there', stage: 'debug' });
   });
 
+  it('runs RUN steps with extra build flags (this daemon has no bridge network: --network none)', async () => {
+    const dir = context('run-step', { Dockerfile: 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "sh", "-c", "echo built > /built.txt"]\n' });
+    const built = await new DockerBuilder({ env: dockerEnv(), buildFlags: ['--network', 'none'] }).build(request(dir));
+    expect(await layerFiles(built)).toContain('built.txt');
+  });
+
   it('fails a broken build with the exit code and the last lines of the log', async () => {
     const dir = context('broken', { Dockerfile: 'FROM scratch\nCOPY not-here /x\n' }, false);
     const error = await failure(builder().build(request(dir)));
