@@ -3,8 +3,10 @@
  * document read, changed and written again loses nothing (e.g. `artifactType`, `subject`, config history).
  */
 import { z } from 'zod';
+import { isDigest, type Digest } from './digest.js';
 
-const digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be a sha256 digest');
+/** Typed as Digest, so a parsed descriptor's digest goes straight to the layout and registry functions. */
+const digest = z.custom<Digest>((value) => typeof value === 'string' && isDigest(value), 'must be a sha256 digest');
 const annotations = z.record(z.string(), z.string());
 
 export const Platform = z.looseObject({
