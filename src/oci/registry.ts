@@ -23,6 +23,8 @@ export interface RegistryClientOptions {
   readonly log?: (line: string) => void;
   /** Passed to the HTTP client (retry policy, dispatcher, timeouts ...). */
   readonly http?: Omit<HttpClientOptions, 'baseUrl' | 'secrets' | 'log'>;
+  /** The clock tokens expire by; injectable for tests. */
+  readonly now?: () => number;
 }
 
 /** http for loopback and listed hosts, https for everything else. */
@@ -47,7 +49,13 @@ export class RegistryClient {
     };
     this.baseUrl = registryBaseUrl(options.registry, options.insecureRegistries);
     this.http = new HttpClient({ ...options.http, baseUrl: this.baseUrl, secrets: () => this.secrets, ...(options.log ? { log: options.log } : {}) });
-    this.auth = new RegistryAuth({ http: this.http, registry: options.registry, mask: remember, ...(options.credentials ? { credentials: options.credentials } : {}) });
+    this.auth = new RegistryAuth({
+      http: this.http,
+      registry: options.registry,
+      mask: remember,
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    });
   }
 
   get registry(): string {
@@ -141,7 +149,8 @@ export class RepositoryClient {
   }
 
   private unauthorized(request: HttpRequest, body: string): ShipError {
-    const action = request.method === 'GET' || request.method === 'HEAD' ? 'pull from' : 'push to';
+    // Named by what the caller set out to do (a push starts with pull-scoped HEADs, but it is still a push).
+    const action = this.actions.includes('push') ? 'push to' : 'pull from';
     const detail = registryErrorText(body);
     return new HttpError(`${this.where}: not authorized to ${action} this repository (${request.what ?? request.method}): 401 Unauthorized${detail ? `: ${detail}` : ''}`, {
       method: request.method,
