@@ -1,0 +1,44 @@
+/**
+ * `meshagent-ship pull docker://HOST/REPOSITORY[:TAG|@DIGEST] oci:DIR[:REF]`: pulls an image into an OCI layout
+ * (created when missing). Credentials as for push.
+ */
+import type { CliArgs } from '../cli-args.js';
+import { ShipError } from '../errors.js';
+import { OciLayout } from '../oci/layout.js';
+import { pullImage } from '../oci/pull.js';
+import { findCredentials } from '../oci/registry-credentials.js';
+import { RegistryClient } from '../oci/registry.js';
+import type { ConsoleRunner } from '../runner.js';
+import { insecureRegistries, parseLocation } from './image-location.js';
+
+const usage = 'meshagent-ship pull docker://HOST[:PORT]/REPOSITORY[:TAG|@DIGEST] oci:DIR[:REF] [--platform OS/ARCH]';
+
+/** Progress goes to the runner (stderr on the console); the result to `out` (stdout), so scripts can read it. */
+export async function pullCommand(args: CliArgs, runner: ConsoleRunner, out: (text: string) => void): Promise<void> {
+  const [from, to, ...extra] = args.positionals;
+  if (from === undefined || to === undefined || extra.length > 0) throw new ShipError('pull takes a source and a destination', { hint: usage });
+  const source = parseLocation(from, 'pull source');
+  const target = parseLocation(to, 'pull destination');
+  if (source.kind !== 'docker' || target.kind !== 'oci') throw new ShipError('pull copies from a registry to an OCI layout', { hint: usage });
+  const platform = args.options.platform?.split('/');
+  if (platform && (platform.length < 2 || platform.some((p) => p === ''))) throw new ShipError(`--platform ${args.options.platform}: write OS/ARCH[/VARIANT]`, { hint: usage });
+  const credentials = findCredentials(source.registry, runner.env);
+  const client = new RegistryClient({
+    registry: source.registry,
+    ...(credentials ? { credentials } : {}),
+    insecureRegistries: insecureRegistries(runner.env),
+    mask: (secret) => runner.setSecret(secret),
+    log: (line) => runner.info(line),
+  });
+  try {
+    const layout = await OciLayout.create(target.dir);
+    const result = await pullImage(client.repository(source.repository), source.digest ?? source.tag ?? 'latest', layout, {
+      layoutRef: target.ref ?? source.tag ?? 'latest',
+      ...(platform ? { platform: { os: platform[0] ?? '', architecture: platform[1] ?? '', ...(platform[2] ? { variant: platform[2] } : {}) } } : {}),
+      log: (line) => runner.info(line),
+    });
+    out(`${args.json ? JSON.stringify(result, null, 2) : result.descriptor.digest}\n`);
+  } finally {
+    await client.close();
+  }
+}
