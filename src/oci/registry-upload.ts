@@ -6,7 +6,7 @@
  * distribution 2.x does when a chunk arrived in part) gets a new session from byte 0. The registry checks the digest
  * on the final PUT, and we check the digest it reports.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { ShipError } from '../errors.js';
 import { HttpError, type HttpResponse } from '../http.js';
 import type { Digest } from './digest.js';
@@ -168,12 +168,27 @@ class Upload {
     if (theirs && theirs !== this.digest) throw new ShipError(`${this.what}: the registry stored it as ${theirs}`, { hint: 'the registry altered the blob: report this registry' });
   }
 
-  /** Counts bytes as they leave, so a report shows what was sent again after a failure. */
+  /**
+   * Counts bytes as the HTTP client reads them, so a report shows what was sent again after a failure. (A 'data'
+   * listener would switch the stream to flowing mode and lose what it emits before the client starts reading.)
+   */
   private counted(stream: Readable): Readable {
-    stream.on('data', (chunk: Buffer) => {
-      this.bytesSent += chunk.length;
-    });
-    return stream;
+    const count = (bytes: number): void => {
+      this.bytesSent += bytes;
+    };
+    return Readable.from(
+      (async function* () {
+        try {
+          for await (const chunk of stream) {
+            count((chunk as Buffer).length);
+            yield chunk as Buffer;
+          }
+        } finally {
+          stream.destroy();
+        }
+      })(),
+      { objectMode: false },
+    );
   }
 
   private locationOf(answer: HttpResponse): string {
