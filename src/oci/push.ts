@@ -81,7 +81,9 @@ export async function pushImage(layout: OciLayout, repo: RepositoryClient, optio
     return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats: { ...stats, retries: repo.client.retries - retriesBefore } };
   }
 
-  await forEachLimited([...plan.blobs.values()], options.concurrency ?? 4, (blob) => pushBlob(layout, repo, blob, stats, options, log));
+  // Largest first: the biggest blob is the critical path, so it must not wait for a free slot.
+  const blobs = [...plan.blobs.values()].sort((a, b) => b.size - a.size);
+  await forEachLimited(blobs, options.concurrency ?? 4, (blob) => pushBlob(layout, repo, blob, stats, options, log));
   for (const [i, manifest] of plan.manifests.entries()) {
     const isTop = i === plan.manifests.length - 1;
     const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
