@@ -43,9 +43,18 @@ export async function pullImage(repo: RepositoryClient, reference: string, layou
     }
     const descriptor: Descriptor = { mediaType, digest: answer.digest, size: answer.bytes.length };
     const json: unknown = JSON.parse(answer.bytes.toString('utf8'));
+    /** A zod check whose failure names the manifest instead of throwing a bare ZodError. */
+    const parse = <T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string; path: PropertyKey[] }[] } } }): T => {
+      const result = schema.safeParse(json);
+      if (result.success) return result.data;
+      const issue = result.error.issues[0];
+      throw new ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not valid: ${issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid'}`, {
+        hint: 'the registry holds a corrupt or unsupported image',
+      });
+    };
     if (isIndexType(mediaType)) {
       if (depth > 2) throw new ShipError(`${repo.where}:${reference}: indexes nested too deep`, { hint: 'the image is corrupt' });
-      const index = ImageIndex.parse(json);
+      const index = parse(ImageIndex);
       const wanted = options.platform ? index.manifests.filter((m) => matches(m.platform, options.platform)) : index.manifests;
       if (options.platform) {
         const [chosen] = wanted;
@@ -57,7 +66,7 @@ export async function pullImage(repo: RepositoryClient, reference: string, layou
       }
       for (const child of wanted) await fetchManifest(child.digest, depth + 1);
     } else if (isImageManifestType(mediaType) || mediaType === '') {
-      const manifest = ImageManifest.parse(json);
+      const manifest = parse(ImageManifest);
       for (const blob of [manifest.config, ...manifest.layers]) {
         if (blob.mediaType === MediaType.dockerForeignLayerGzip || (blob.urls?.length ?? 0) > 0) continue;
         blobs.set(blob.digest, blob);

@@ -4,6 +4,7 @@
  * the index, so the registry never sees a manifest before what it references. The result is pinned by digest.
  */
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { ShipError } from '../errors.js';
 import type { Digest } from './digest.js';
 import type { OciLayout } from './layout.js';
@@ -120,7 +121,9 @@ async function pushBlob(layout: OciLayout, repo: RepositoryClient, blob: Descrip
     });
   }
   const path = layout.blobPath(blob.digest);
-  const result = await uploadBlob(repo, blob.digest, blob.size, (start, end) => createReadStream(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }), {
+  // createReadStream cannot express an empty range (its `end` is inclusive).
+  const source = (start: number, end: number): Readable => (end > start ? createReadStream(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : Readable.from([]));
+  const result = await uploadBlob(repo, blob.digest, blob.size, source, {
     ...options.upload,
     log,
   });

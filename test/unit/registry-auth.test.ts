@@ -1,6 +1,7 @@
 // The registry authentication protocol against a small registry and token server on 127.0.0.1: challenge parsing,
 // the OAuth2 POST form for token servers that want it, token caching until expiry, one refresh on 401 and no loop,
 // and credentials from the Docker config. (The real registry and token servers are exercised in test/e2e.)
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -166,6 +167,30 @@ describe('bearer tokens', () => {
     expect(error?.message).toBe(`127.0.0.1:${port} refused user u: the token server answered 401`);
     expect(seen.filter((s) => s.url.startsWith('/token'))).toHaveLength(2); // the GET (405), then the POST (401)
     expect(String(error)).not.toContain('wrong');
+    await client.close();
+  });
+});
+
+describe('basic auth and redirects', () => {
+  it('sends Basic credentials to a registry that asks for them, and follows a blob redirect without them', async () => {
+    const content = Buffer.from('blob bytes');
+    const digest = `sha256:${createHash('sha256').update(content).digest('hex')}`;
+    const storage = await serve((_req, res) => res.writeHead(200, { 'content-length': String(content.length) }).end(content));
+    const expected = `Basic ${Buffer.from('u:secret-pass').toString('base64')}`;
+    const { port, seen } = await serve((req, res) => {
+      if (req.headers.authorization !== expected) return void res.writeHead(401, { 'www-authenticate': 'Basic realm="test"' }).end();
+      if (req.url?.startsWith('/v2/team/app/blobs/')) return void res.writeHead(307, { location: `http://127.0.0.1:${storage.port}/bucket/x?sig=1` }).end();
+      res.writeHead(200).end('{}');
+    });
+    const { client } = registryFor(port);
+    const body = await client.repository('team/app').openBlob(digest as `sha256:${string}`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks)).toEqual(content);
+    expect(client.auth.scheme).toBe('basic');
+    expect(seen.map((s) => s.authorization)).toEqual([undefined, expected]);
+    // The storage host never sees the registry credentials.
+    expect(storage.seen).toEqual([expect.objectContaining({ url: '/bucket/x?sig=1', authorization: undefined })]);
     await client.close();
   });
 });
