@@ -84,6 +84,8 @@ export async function pushImage(layout: OciLayout, repo: RepositoryClient, optio
 
   // Largest first: the biggest blob is the critical path, so it must not wait for a free slot.
   const blobs = [...plan.blobs.values()].sort((a, b) => b.size - a.size);
+  const total = blobs.reduce((sum, blob) => sum + blob.size, 0);
+  log(`${repo.where}: pushing ${root.digest}: ${blobs.length} blobs (${mb(total)}), ${plan.manifests.length} manifest${plan.manifests.length === 1 ? '' : 's'}`);
   await forEachLimited(blobs, options.concurrency ?? 4, (blob) => pushBlob(layout, repo, blob, stats, options, log));
   for (const [i, manifest] of plan.manifests.entries()) {
     const isTop = i === plan.manifests.length - 1;

@@ -16,9 +16,6 @@ export function dockerConfigPath(env: Env = process.env): string {
   return join(env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json');
 }
 
-/** Docker Hub is stored under its legacy index URL. */
-const DOCKER_HUB_KEYS = ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'registry-1.docker.io'];
-
 /** Credentials for `registry` from the Docker config; undefined when it has none (or no file). */
 export function credentialsFromDockerConfig(registry: string, path = dockerConfigPath()): RegistryCredentials | undefined {
   let text: string;
@@ -33,11 +30,10 @@ export function credentialsFromDockerConfig(registry: string, path = dockerConfi
   } catch {
     throw new ShipError(`${path} is not valid JSON`, { hint: 'fix the file, or run `docker login` again' });
   }
-  const wanted = DOCKER_HUB_KEYS.includes(registry) ? DOCKER_HUB_KEYS : [registry];
   for (const [key, entry] of Object.entries(config.auths ?? {})) {
     // Keys may be a bare host or a URL (https://host/v1/).
     const host = key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');
-    if (!wanted.includes(host) && !wanted.includes(key)) continue;
+    if (host !== registry) continue;
     if (entry.auth) {
       const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');

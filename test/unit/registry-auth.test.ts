@@ -204,14 +204,12 @@ describe('credentials', () => {
         auths: {
           'registry.example.test': { auth: Buffer.from('alice:pa:ss').toString('base64') },
           'https://other.example.test/v1/': { username: 'bob', password: 'pw' },
-          'https://index.docker.io/v1/': { auth: Buffer.from('carol:hub').toString('base64') },
         },
       }),
     );
     const path = join(dir, 'config.json');
     expect(credentialsFromDockerConfig('registry.example.test', path)).toEqual({ username: 'alice', password: 'pa:ss' });
     expect(credentialsFromDockerConfig('other.example.test', path)).toEqual({ username: 'bob', password: 'pw' });
-    expect(credentialsFromDockerConfig('docker.io', path)).toEqual({ username: 'carol', password: 'hub' });
     expect(credentialsFromDockerConfig('unknown.example.test', path)).toBeUndefined();
     expect(credentialsFromDockerConfig('x', join(dir, 'absent.json'))).toBeUndefined();
     expect(findCredentials('registry.example.test', { DOCKER_CONFIG: dir })).toEqual({ username: 'alice', password: 'pa:ss' });
