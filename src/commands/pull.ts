@@ -4,10 +4,8 @@
  */
 import type { CliArgs } from '../cli-args.js';
 import { ShipError } from '../errors.js';
-import { OciLayout } from '../oci/layout.js';
-import { pullImage } from '../oci/pull.js';
 import { findCredentials } from '../oci/registry-credentials.js';
-import { RegistryClient } from '../oci/registry.js';
+import { pullIntoLayout } from '../oci/transfer.js';
 import type { ConsoleRunner } from '../runner.js';
 import { insecureRegistries, parseLocation } from './image-location.js';
 
@@ -23,22 +21,17 @@ export async function pullCommand(args: CliArgs, runner: ConsoleRunner, out: (te
   const platform = args.options.platform?.split('/');
   if (platform && (platform.length < 2 || platform.some((p) => p === ''))) throw new ShipError(`--platform ${args.options.platform}: write OS/ARCH[/VARIANT]`, { hint: usage });
   const credentials = findCredentials(source.registry, runner.env);
-  const client = new RegistryClient({
+  const registry = {
     registry: source.registry,
+    repository: source.repository,
     ...(credentials ? { credentials } : {}),
     insecureRegistries: insecureRegistries(runner.env),
-    mask: (secret) => runner.setSecret(secret),
-    log: (line) => runner.info(line),
+    mask: (secret: string) => runner.setSecret(secret),
+    log: (line: string) => runner.info(line),
+  };
+  const result = await pullIntoLayout(registry, source.digest ?? source.tag ?? 'latest', target.dir, {
+    layoutRef: target.ref ?? source.tag ?? 'latest',
+    ...(platform ? { platform: { os: platform[0] ?? '', architecture: platform[1] ?? '', ...(platform[2] ? { variant: platform[2] } : {}) } } : {}),
   });
-  try {
-    const layout = await OciLayout.create(target.dir);
-    const result = await pullImage(client.repository(source.repository), source.digest ?? source.tag ?? 'latest', layout, {
-      layoutRef: target.ref ?? source.tag ?? 'latest',
-      ...(platform ? { platform: { os: platform[0] ?? '', architecture: platform[1] ?? '', ...(platform[2] ? { variant: platform[2] } : {}) } } : {}),
-      log: (line) => runner.info(line),
-    });
-    out(`${args.json ? JSON.stringify(result, null, 2) : result.descriptor.digest}\n`);
-  } finally {
-    await client.close();
-  }
+  out(`${args.json ? JSON.stringify(result, null, 2) : result.descriptor.digest}\n`);
 }

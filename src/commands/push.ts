@@ -4,10 +4,8 @@
  */
 import type { CliArgs } from '../cli-args.js';
 import { ShipError } from '../errors.js';
-import { OciLayout } from '../oci/layout.js';
-import { pushImage } from '../oci/push.js';
 import { findCredentials } from '../oci/registry-credentials.js';
-import { RegistryClient } from '../oci/registry.js';
+import { pushFromLayout } from '../oci/transfer.js';
 import type { ConsoleRunner } from '../runner.js';
 import { insecureRegistries, parseLocation } from './image-location.js';
 
@@ -24,25 +22,24 @@ export async function pushCommand(args: CliArgs, runner: ConsoleRunner, out: (te
   const concurrency = Number(args.options.concurrency ?? 4);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new ShipError('--concurrency takes a whole number of at least 1', { hint: usage });
   const credentials = findCredentials(target.registry, runner.env);
-  const client = new RegistryClient({
-    registry: target.registry,
-    ...(credentials ? { credentials } : {}),
-    insecureRegistries: insecureRegistries(runner.env),
-    mask: (secret) => runner.setSecret(secret),
-    log: (line) => runner.info(line),
-  });
-  try {
-    const result = await pushImage(await OciLayout.open(source.dir), client.repository(target.repository, ['pull', 'push']), {
+  const result = await pushFromLayout(
+    source.dir,
+    {
+      registry: target.registry,
+      repository: target.repository,
+      ...(credentials ? { credentials } : {}),
+      insecureRegistries: insecureRegistries(runner.env),
+      mask: (secret) => runner.setSecret(secret),
+      log: (line) => runner.info(line),
+    },
+    {
       ...(source.ref ? { layoutRef: source.ref } : {}),
       ...(target.tag ? { tag: target.tag } : {}),
       mountFrom: (args.options['mount-from'] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
       concurrency,
-      log: (line) => runner.info(line),
-    });
-    runner.setOutput('digest', result.digest);
-    runner.setOutput('image-ref', result.pinned);
-    out(`${args.json ? JSON.stringify(result, null, 2) : result.pinned}\n`);
-  } finally {
-    await client.close();
-  }
+    },
+  );
+  runner.setOutput('digest', result.digest);
+  runner.setOutput('image-ref', result.pinned);
+  out(`${args.json ? JSON.stringify(result, null, 2) : result.pinned}\n`);
 }

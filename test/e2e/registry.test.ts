@@ -81,6 +81,11 @@ describe('push and pull on the registry without auth', () => {
     expect(blobFiles(join(dir, 'pulled'))).toEqual(blobFiles(image.dir));
     expect((await into.resolve('v1')).digest).toBe(image.manifestDigest);
 
+    const unknown = await failure(pullImage(registry.repository(repository), 'v9', into));
+    expect(unknown.message).toContain(`get manifest v9 from ${infra.registryPlain}/${repository}`);
+    expect(unknown.message).toContain('MANIFEST_UNKNOWN');
+    expect((await into.readIndex()).manifests).toHaveLength(1);
+
     const again = await pushImage(await OciLayout.open(image.dir), repo, { tag: 'v1' });
     expect(again.digest).toBe(image.manifestDigest);
     expect(again.stats).toMatchObject({ uploaded: 0, bytesSent: 0, upToDate: true });
