@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ShipError } from '../../src/errors.js';
 import { HttpError } from '../../src/http.js';
@@ -211,6 +212,27 @@ describe('large blobs in chunks through a connection that breaks', () => {
       await direct.client.close();
     });
   }
+});
+
+describe('a single-request upload through a connection that breaks', () => {
+  it('opens a new session and sends the blob again', async () => {
+    const size = 24 * 1024 * 1024;
+    const data = randomBytes(size);
+    const digest = sha256(data);
+    const proxy = await startCuttingProxy(infra.registryPlain, 'mid-body', 8 * 1024 * 1024);
+    const registry = client(proxy.host);
+    const repo = registry.repository(`mono${run_}/app`, ['pull', 'push']);
+    const lines: string[] = [];
+    const result = await uploadBlob(repo, digest, size, (start, end) => Readable.from([data.subarray(start, end)]), { log: (l) => lines.push(l), sleep: async () => {} });
+    await proxy.close();
+    expect(proxy.cuts).toBe(1);
+    expect(result).toMatchObject({ resumes: 0, restarts: 1 });
+    expect(lines.join('\n')).toContain('the registry kept nothing of it, starting again (failure 1)');
+    await registry.close();
+    const direct = client(infra.registryPlain);
+    expect(await direct.repository(`mono${run_}/app`).blobSize(digest)).toBe(size);
+    await direct.close();
+  });
 });
 
 describe('token auth', () => {
