@@ -154,7 +154,8 @@ export class RepositoryClient {
     const detail = registryErrorText(body);
     return new HttpError(`${this.where}: not authorized to ${action} this repository (${request.what ?? request.method}): 401 Unauthorized${detail ? `: ${detail}` : ''}`, {
       method: request.method,
-      url: request.url,
+      // Without the query: an upload URL carries the registry's session state.
+      url: request.url.split('?')[0] ?? request.url,
       status: 401,
       bodySnippet: detail,
       hint: this.client.auth.credentialsHint(),
