@@ -176,12 +176,22 @@ export class RepositoryClient {
     return Number.isFinite(length) ? length : 0;
   }
 
-  /** Cross-repository mount: true when the registry linked the blob from `from`, false when it opened an upload instead. */
+  /**
+   * Cross-repository mount: true when the registry linked the blob from `from`; false when it opened an upload
+   * instead, or when the credentials may not read `from` (a MeshAgent repository token covers one repository), so
+   * the caller uploads the blob.
+   */
   async mountBlob(digest: Digest, from: string): Promise<boolean> {
-    const answer = await this.send(
-      { method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}` },
-      { scopes: [...this.scopes, repositoryScope(from, ['pull'])] },
-    );
+    let answer: HttpResponse;
+    try {
+      answer = await this.send(
+        { method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}` },
+        { scopes: [...this.scopes, repositoryScope(from, ['pull'])] },
+      );
+    } catch (error) {
+      if (error instanceof HttpError && (error.status === 401 || error.status === 403)) return false;
+      throw error;
+    }
     if (answer.status === 202) await this.cancelUpload(answer.headers.location);
     return answer.status === 201;
   }

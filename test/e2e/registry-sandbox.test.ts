@@ -79,6 +79,18 @@ describe('the sandbox project registry', () => {
     await client.close();
   });
 
+  it('uploads instead of mounting when the token may not read the other repository', async () => {
+    const token = await mintToken('web2');
+    const image = writeTinyOciLayout(join(dir, 'web'), 'sandbox web');
+    const client = registry(token);
+    const pushed = await pushImage(await OciLayout.open(image.dir), client.repository(`${sandbox.projectKey}/web2`, ['pull', 'push']), {
+      tag: 'v1',
+      mountFrom: [`${sandbox.projectKey}/web`],
+    });
+    expect(pushed.stats).toMatchObject({ mounted: 0, uploaded: 2 });
+    await client.close();
+  });
+
   it('refuses a token that is not a repository token', async () => {
     const client = registry('not-a-token');
     const image = writeTinyOciLayout(join(dir, 'bad'), 'bad token');
