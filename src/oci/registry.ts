@@ -108,6 +108,8 @@ export interface ManifestHead {
 /** Calls against one repository of a registry. */
 export class RepositoryClient {
   readonly scopes: readonly string[];
+  /** Repositories a mount from was refused for: not tried again. */
+  private readonly unreadable = new Set<string>();
 
   constructor(
     readonly client: RegistryClient,
@@ -182,6 +184,7 @@ export class RepositoryClient {
    * the caller uploads the blob.
    */
   async mountBlob(digest: Digest, from: string): Promise<boolean> {
+    if (this.unreadable.has(from)) return false;
     let answer: HttpResponse;
     try {
       answer = await this.send(
@@ -189,7 +192,11 @@ export class RepositoryClient {
         { scopes: [...this.scopes, repositoryScope(from, ['pull'])] },
       );
     } catch (error) {
-      if (error instanceof HttpError && (error.status === 401 || error.status === 403)) return false;
+      if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+        // Asking again for the next blob would cost two more refusals and a token each time.
+        this.unreadable.add(from);
+        return false;
+      }
       throw error;
     }
     if (answer.status === 202) await this.cancelUpload(answer.headers.location);
