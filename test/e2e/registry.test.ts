@@ -110,6 +110,36 @@ describe('push and pull on the registry without auth', () => {
     await registry.close();
   });
 
+  it('pushes an index after its images, and pulls it whole or one platform of it', async () => {
+    const image = writeTinyOciLayout(join(dir, 'multi'), 'multi platform', 'amd64');
+    const layout = await OciLayout.open(image.dir);
+    const child = await layout.resolve('amd64');
+    const index = await layout.writeJson(MediaType.ociIndex, {
+      schemaVersion: 2,
+      mediaType: MediaType.ociIndex,
+      manifests: [{ mediaType: child.mediaType, digest: child.digest, size: child.size, platform: { os: 'linux', architecture: 'amd64' } }],
+    });
+    await layout.setRef(index, 'multi');
+    const registry = client(infra.registryPlain);
+    const repo = registry.repository(`index${run_}/app`, ['pull', 'push']);
+    const pushed = await pushImage(layout, repo, { tag: 'v1', layoutRef: 'multi' });
+    expect(pushed).toMatchObject({ digest: index.digest, mediaType: MediaType.ociIndex, stats: { manifests: 2, uploaded: 2 } });
+    expect((await repo.headManifest('v1'))).toMatchObject({ digest: index.digest, mediaType: MediaType.ociIndex });
+    expect((await repo.headManifest(child.digest))?.mediaType).toBe(MediaType.ociManifest);
+
+    const whole = await OciLayout.create(join(dir, 'multi-whole'));
+    expect((await pullImage(repo, 'v1', whole, { layoutRef: 'v1' })).descriptor.digest).toBe(index.digest);
+    expect(await whole.hasBlob(child.digest)).toBe(true);
+    const one = await OciLayout.create(join(dir, 'multi-one'));
+    const picked = await pullImage(repo, 'v1', one, { layoutRef: 'v1', platform: { os: 'linux', architecture: 'amd64' } });
+    expect(picked.descriptor.digest).toBe(child.digest);
+    expect(await one.hasBlob(index.digest)).toBe(false);
+    const missing = await failure(pullImage(repo, 'v1', one, { platform: { os: 'linux', architecture: 'arm64' } }));
+    expect(missing.message).toContain('has no image for linux/arm64');
+    expect(missing.hint).toBe('it has: linux/amd64');
+    await registry.close();
+  });
+
   it('refuses a manifest whose blob the registry lacks, and a layout missing a blob, with clear errors', async () => {
     const registry = client(infra.registryPlain);
     const repo = registry.repository(`broken${run_}/app`, ['pull', 'push']);
