@@ -22,6 +22,8 @@ export interface CliArgs {
 export const COMMANDS: Readonly<Record<string, { readonly inputs: boolean; readonly options: Readonly<Record<string, 'string' | 'boolean'>> }>> = {
   plan: { inputs: true, options: {} },
   sandbox: { inputs: false, options: { dir: 'string', port: 'string', 'registry-port': 'string', registry: 'boolean' } },
+  push: { inputs: false, options: { 'mount-from': 'string', concurrency: 'string' } },
+  pull: { inputs: false, options: { platform: 'string' } },
   help: { inputs: false, options: {} },
 };
 
@@ -125,6 +127,12 @@ export function helpText(): string {
     '  plan       parse and validate the options, print the plan (secrets redacted); no network',
     '  sandbox    run a local MeshAgent sandbox (API, registry token server, registry) in the foreground',
     '             [--dir DIR] [--port N] [--registry-port N] [--no-registry]; prints the environment to use it',
+    '  push       push an OCI layout to a registry: push oci:DIR[:REF] docker://HOST/REPOSITORY[:TAG]',
+    '             [--mount-from REPO,...] [--concurrency N]; prints the digest-pinned reference',
+    '  pull       pull an image into an OCI layout: pull docker://HOST/REPOSITORY[:TAG|@DIGEST] oci:DIR[:REF]',
+    '             [--platform OS/ARCH]; registry credentials for push and pull come from',
+    '             MESHAGENT_SHIP_REGISTRY_USER/MESHAGENT_SHIP_REGISTRY_PASSWORD or the Docker config (DOCKER_CONFIG);',
+    '             plain HTTP for loopback and MESHAGENT_SHIP_INSECURE_REGISTRIES (comma-separated hosts)',
     '  help       show this help',
     '',
     'Every option can also come from INPUT_<NAME> (as GitHub Actions sets it) and, where shown, from a MESHAGENT_*',

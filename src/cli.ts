@@ -7,6 +7,8 @@ import { describeConfig, renderPlan } from './report/plan.js';
 import { ConsoleRunner } from './runner.js';
 import { VERSION } from './version.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
+import { pullCommand } from './commands/pull.js';
+import { pushCommand } from './commands/push.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -28,10 +30,24 @@ async function main(argv: readonly string[]): Promise<number> {
     return args.command === undefined && !args.help ? 2 : 0;
   }
   if (args.command === 'sandbox') return runSandbox(args);
+  if (args.command === 'push') return runImageCommand(args, pushCommand);
+  if (args.command === 'pull') return runImageCommand(args, pullCommand);
   const runner = new ConsoleRunner({ inputs: args.inputs });
   try {
     const config = readConfig(runner);
     runner.info(args.json ? JSON.stringify(describeConfig(config), null, 2) : renderPlan(config));
+    return 0;
+  } catch (error) {
+    runner.fail(formatError(error));
+    return error instanceof ShipError ? 1 : 70;
+  }
+}
+
+/** push and pull: progress on stderr, the result on stdout. */
+async function runImageCommand(args: CliArgs, command: typeof pushCommand): Promise<number> {
+  const runner = new ConsoleRunner({ stdout: (text) => process.stderr.write(text) });
+  try {
+    await command(args, runner, (text) => process.stdout.write(runner.mask(text)));
     return 0;
   } catch (error) {
     runner.fail(formatError(error));

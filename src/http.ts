@@ -2,7 +2,8 @@
  * The one HTTP client of meshagent-ship, for API calls (JSON in, JSON out). It retries what is worth retrying
  * (429, 502, 503, 504 and broken connections) with exponential backoff or the server's Retry-After, times out every
  * attempt, goes through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise, and turns every failure into an
- * HttpError a user can act on — with no credential in it. Big blobs are another module's job: bodies are buffered.
+ * HttpError a user can act on — with no credential in it. `request` buffers the answer (API calls); `stream` hands an
+ * accepted answer's body over as a stream (registry blobs), and request bodies may be streams too.
  */
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
@@ -72,6 +73,17 @@ export interface HttpRequest {
   /** Short label for messages instead of METHOD+url, e.g. "look up repository app". */
   readonly what?: string;
   readonly signal?: AbortSignal;
+  /** Per attempt, overriding the client's (e.g. longer for a large upload). */
+  readonly timeoutMs?: number;
+  /** Attempts in all for this request, overriding the policy (1: the caller handles retries, e.g. resumable uploads). */
+  readonly maxAttempts?: number;
+}
+
+/** An accepted answer whose body has not been read: the caller consumes (or destroys) `body`. */
+export interface StreamedResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Readable;
 }
 
 export interface HttpResponse {
@@ -95,10 +107,12 @@ export class HttpError extends ShipError {
   readonly bodySnippet: string;
   /** Retries made before giving up. */
   readonly retries: number;
+  /** Whether the failure was of a kind worth retrying (429/5xx/broken connection/timeout), had attempts remained. */
+  readonly retryable: boolean;
 
   constructor(
     message: string,
-    details: { method: string; url: string; status?: number; bodySnippet?: string; retries?: number; hint?: string; cause?: unknown },
+    details: { method: string; url: string; status?: number; bodySnippet?: string; retries?: number; hint?: string; cause?: unknown; retryable?: boolean },
   ) {
     super(message, { ...(details.hint ? { hint: details.hint } : {}), cause: details.cause });
     this.status = details.status;
@@ -106,6 +120,7 @@ export class HttpError extends ShipError {
     this.url = details.url;
     this.bodySnippet = details.bodySnippet ?? '';
     this.retries = details.retries ?? 0;
+    this.retryable = details.retryable ?? false;
   }
 }
 
@@ -181,31 +196,51 @@ export class HttpClient {
     return this.closing;
   }
 
+  /** Sends the request (retrying as classified) and returns the accepted answer, read whole. */
   async request(request: HttpRequest): Promise<HttpResponse> {
+    return (await this.send(request, false)) as HttpResponse;
+  }
+
+  /**
+   * Like `request`, but an accepted answer's body is handed over unread, for bodies too large to hold in memory.
+   * The timeout covers the answer's headers; a body that stalls is ended by undici's idle body timeout.
+   */
+  async stream(request: HttpRequest): Promise<StreamedResponse> {
+    return (await this.send(request, true)) as StreamedResponse;
+  }
+
+  private async send(request: HttpRequest, streamed: boolean): Promise<HttpResponse | StreamedResponse> {
     if (this.closing) throw new Error(`HttpClient: ${request.method} ${request.url} after close()`);
     const prepared = this.prepare(request);
+    const maxAttempts = request.maxAttempts ?? this.policy.maxAttempts;
     for (let attempt = 1; ; attempt += 1) {
       const retriesSoFar = attempt - 1;
       // Checked before every attempt, so an abort during the wait between attempts ends the request too.
       if (request.signal?.aborted) throw this.failureError(prepared, { kind: 'cancelled', reason: request.signal.reason }, retriesSoFar);
-      const outcome = await this.attempt(prepared);
-      if (outcome instanceof BufferedResponse) return outcome;
+      const outcome = await this.attempt(prepared, streamed);
+      if (!('kind' in outcome)) return outcome;
 
-      const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome) || attempt >= this.policy.maxAttempts;
+      const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome) || attempt >= maxAttempts;
       if (giveUp) throw this.failureError(prepared, outcome, retriesSoFar);
       const delayMs = this.delayBeforeRetry(prepared, outcome, attempt);
-      this.recordRetry(prepared, outcome, attempt, delayMs);
+      this.recordRetry(prepared, outcome, attempt, delayMs, maxAttempts);
       await this.sleepUnlessCancelled(delayMs, request.signal);
     }
   }
 
   // --- one attempt -------------------------------------------------------------------------------------------------
 
-  /** Sends the request once and reads the whole answer; an accepted answer is returned, anything else described. */
-  private async attempt(prepared: Prepared): Promise<BufferedResponse | Failure> {
+  /**
+   * Sends the request once; an accepted answer is returned (read whole, or with its body unread when `streamed`),
+   * anything else described.
+   */
+  private async attempt(prepared: Prepared, streamed: boolean): Promise<BufferedResponse | StreamedResponse | Failure> {
     const { request, url } = prepared;
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    const timeoutMs = request.timeoutMs ?? this.timeoutMs;
+    // A timer we can stop: a streamed body outlives the attempt, and must not be cut when the timeout passes.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new Error(`timed out after ${seconds(timeoutMs)} s`)), timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal;
     // Outside the try: a body factory that throws is the caller's problem, not a connection failure to retry.
     const body = bodyForAttempt(request);
     this.attemptCount += 1;
@@ -219,15 +254,23 @@ export class HttpClient {
         body,
         signal,
       });
+      const accepted = request.accept ? request.accept.includes(answer.statusCode) : answer.statusCode >= 200 && answer.statusCode < 300;
+      if (streamed && accepted) {
+        clearTimeout(timer);
+        return { status: answer.statusCode, headers: flattenHeaders(answer.headers), body: answer.body };
+      }
       // The timeout covers the body too: undici destroys the body stream when the signal aborts.
       const received = Buffer.from(await answer.body.arrayBuffer());
       const response = new BufferedResponse(answer.statusCode, answer.statusText, flattenHeaders(answer.headers), received, prepared, this.maskerFor(prepared));
-      const accepted = request.accept ? request.accept.includes(response.status) : response.status >= 200 && response.status < 300;
       return accepted ? response : { kind: 'status', response };
     } catch (error) {
       if (request.signal?.aborted) return { kind: 'cancelled', reason: request.signal.reason };
-      if (timeout.aborted) return { kind: 'connection', error, reason: `timed out after ${seconds(this.timeoutMs)} s`, timedOut: true };
+      if (timeout.signal.aborted) return { kind: 'connection', error, reason: `timed out after ${seconds(timeoutMs)} s`, timedOut: true };
+      // A streamed body that failed mid-way (e.g. the upload source) is destroyed with the request.
+      if (body !== undefined && typeof body === 'object' && 'destroy' in body) body.destroy();
       return { kind: 'connection', error, reason: describeConnectionError(error), timedOut: false };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -255,11 +298,11 @@ export class HttpClient {
     return Math.round(delay / 2 + (this.random() * delay) / 2);
   }
 
-  private recordRetry(prepared: Prepared, failure: AttemptFailure, attempt: number, delayMs: number): void {
+  private recordRetry(prepared: Prepared, failure: AttemptFailure, attempt: number, delayMs: number, maxAttempts: number): void {
     const reason = failure.kind === 'status' ? failure.response.statusLine : failure.reason;
     this.retryLog.push({ method: prepared.request.method, url: prepared.shownUrl, attempt, reason, delayMs });
     const what = failure.kind === 'status' ? `answered ${failure.response.status}` : `failed: ${failure.reason}`;
-    const message = `${prepared.label} ${what}; retry ${attempt} of ${this.policy.maxAttempts - 1} in ${seconds(delayMs)} s`;
+    const message = `${prepared.label} ${what}; retry ${attempt} of ${maxAttempts - 1} in ${seconds(delayMs)} s`;
     this.options.log?.(this.maskerFor(prepared)(message));
   }
 
@@ -286,7 +329,7 @@ export class HttpClient {
     const mask = this.maskerFor(prepared);
     const gaveUp = [extra, retries > 0 ? `gave up after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : undefined].filter(Boolean).join('; ');
     const suffix = gaveUp ? ` (${gaveUp})` : '';
-    const common = { method: request.method, url: shownUrl, retries };
+    const common = { method: request.method, url: shownUrl, retries, retryable: failure.kind !== 'cancelled' && this.isRetryable(failure) };
 
     if (failure.kind === 'cancelled') {
       // Still a ShipError, so a cancelled run reads as a message, not a stack trace.

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { isDigest, type Digest } from './digest.js';
 
+/** Typed as Digest, so a parsed descriptor's digest goes straight to the layout and registry functions. */
 const digest = z.custom<Digest>((value) => typeof value === 'string' && isDigest(value), 'must be a sha256 digest');
 const annotations = z.record(z.string(), z.string());
 

@@ -508,3 +508,57 @@ describe('proxy', () => {
     expect(proxy.seen).toEqual([`GET ${target.origin}/through`]);
   });
 });
+
+describe('streamed answers and per-request limits', () => {
+  it('hands an accepted body over unread, and reads a refused one into the error', async () => {
+    const big = 'x'.repeat(1024 * 1024);
+    const { origin } = await serve((req, res) => {
+      if (req.url === '/big') res.writeHead(200).end(big);
+      else res.writeHead(404, { 'content-type': 'application/json' }).end('{"errors":[{"code":"BLOB_UNKNOWN"}]}');
+    });
+    const { http } = client({ baseUrl: origin });
+    const answer = await http.stream({ method: 'GET', url: '/big' });
+    expect(answer.status).toBe(200);
+    let length = 0;
+    for await (const chunk of answer.body) length += (chunk as Buffer).length;
+    expect(length).toBe(big.length);
+    const error = await failure(http.stream({ method: 'GET', url: '/missing' }));
+    expect(error.status).toBe(404);
+    expect(error.bodySnippet).toContain('BLOB_UNKNOWN');
+    expect(error.retryable).toBe(false);
+  });
+
+  it('retries a streamed request on 503 before handing the body over', async () => {
+    const { origin, seen } = await serve(statuses([503, 200]));
+    const { http } = client({ baseUrl: origin });
+    const answer = await http.stream({ method: 'GET', url: '/x' });
+    answer.body.resume();
+    expect(seen).toHaveLength(2);
+  });
+
+  it('does not cut a streamed body when the header timeout passes', async () => {
+    const { origin } = await serve((_req, res) => {
+      res.writeHead(200);
+      res.write('a');
+      setTimeout(() => res.end('b'), 300);
+    });
+    const { http } = client({ baseUrl: origin, timeoutMs: 100 });
+    const answer = await http.stream({ method: 'GET', url: '/slow' });
+    let text = '';
+    for await (const chunk of answer.body) text += String(chunk);
+    expect(text).toBe('ab');
+  });
+
+  it('takes maxAttempts and timeoutMs per request, and marks what was worth retrying', async () => {
+    const { origin, seen } = await serve(statuses([503]));
+    const { http } = client({ baseUrl: origin });
+    const error = await failure(http.request({ method: 'PUT', url: '/once', maxAttempts: 1 }));
+    expect(seen).toHaveLength(1);
+    expect(error.retryable).toBe(true);
+    expect(http.retries).toHaveLength(0);
+    const slow = await serve((_req, res) => setTimeout(() => res.writeHead(200).end('{}'), 400));
+    const timed = await failure(client({ baseUrl: slow.origin }).http.request({ method: 'GET', url: '/', timeoutMs: 50, maxAttempts: 1 }));
+    expect(timed.message).toContain('timed out after 0.05 s');
+    expect(timed.retryable).toBe(true);
+  });
+});

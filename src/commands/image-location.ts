@@ -1,0 +1,51 @@
+/**
+ * Image locations on the command line, as skopeo writes them: `oci:DIR[:REF]` (an OCI layout, optionally the image
+ * named REF in it) and `docker://HOST[:PORT]/REPOSITORY[:TAG|@DIGEST]` (a registry).
+ */
+import { ShipError } from '../errors.js';
+import { parseImageReference } from '../reference.js';
+
+export interface LayoutLocation {
+  readonly kind: 'oci';
+  readonly dir: string;
+  readonly ref: string | undefined;
+}
+
+export interface RegistryLocation {
+  readonly kind: 'docker';
+  /** `host[:port]` */
+  readonly registry: string;
+  readonly repository: string;
+  readonly tag: string | undefined;
+  readonly digest: string | undefined;
+}
+
+const hint = 'use oci:DIR[:REF] for an OCI layout, or docker://HOST[:PORT]/REPOSITORY[:TAG] for a registry';
+
+export function parseLocation(value: string, what: string): LayoutLocation | RegistryLocation {
+  if (value.startsWith('oci:')) {
+    const rest = value.slice('oci:'.length);
+    // REF is what follows the last ':' when that part names no directory (`oci:/tmp/x:latest`, but `oci:C:/x` stays).
+    const colon = rest.lastIndexOf(':');
+    const ref = colon > 0 && !rest.slice(colon + 1).includes('/') ? rest.slice(colon + 1) : undefined;
+    const dir = ref === undefined ? rest : rest.slice(0, colon);
+    if (dir === '') throw new ShipError(`${what}: ${value} names no directory`, { hint });
+    return { kind: 'oci', dir, ref: ref === '' ? undefined : ref };
+  }
+  if (value.startsWith('docker://')) {
+    const reference = parseImageReference(value.slice('docker://'.length), what);
+    if (reference.registry === undefined) {
+      throw new ShipError(`${what}: ${value} names no registry`, { hint: 'write the registry host first, e.g. docker://127.0.0.1:5000/team/app:1' });
+    }
+    return { kind: 'docker', registry: reference.registry, repository: reference.repository, tag: reference.tag, digest: reference.digest };
+  }
+  throw new ShipError(`${what}: ${value} is not an image location`, { hint });
+}
+
+/** Hosts reached over plain HTTP although not loopback: MESHAGENT_SHIP_INSECURE_REGISTRIES, comma-separated. */
+export function insecureRegistries(env: Readonly<Record<string, string | undefined>>): string[] {
+  return (env.MESHAGENT_SHIP_INSECURE_REGISTRIES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

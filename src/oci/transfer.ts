@@ -1,0 +1,55 @@
+/**
+ * One-call push and pull for the pipeline and the CLI: open the layout, make a registry client with the right
+ * credentials and masking, move the image, close the client.
+ */
+import type { Digest } from './digest.js';
+import { OciLayout } from './layout.js';
+import { pullImage, type PullOptions, type PullResult } from './pull.js';
+import { pushImage, type PushOptions, type PushResult } from './push.js';
+import type { RegistryCredentials } from './registry-auth.js';
+import { RegistryClient } from './registry.js';
+
+export interface RegistryTarget {
+  /** `host[:port]` */
+  readonly registry: string;
+  readonly repository: string;
+  /** For the MeshAgent project registry: user `meshagent` and a repository token. */
+  readonly credentials?: RegistryCredentials;
+  readonly insecureRegistries?: readonly string[];
+  /** Registers secrets with the runner (its setSecret). */
+  readonly mask: (secret: string) => void;
+  /** Progress and retry lines (the runner's info). */
+  readonly log: (line: string) => void;
+}
+
+/** Pushes the image `options.layoutRef` (default: the only one) of the layout in `dir` to `target`. */
+export async function pushFromLayout(dir: string, target: RegistryTarget, options: Omit<PushOptions, 'log'> = {}): Promise<PushResult> {
+  const layout = await OciLayout.open(dir);
+  const client = clientFor(target);
+  try {
+    return await pushImage(layout, client.repository(target.repository, ['pull', 'push']), { ...options, log: target.log });
+  } finally {
+    await client.close();
+  }
+}
+
+/** Pulls `reference` (a tag or a digest) from `target` into the layout in `dir`, created when missing. */
+export async function pullIntoLayout(target: RegistryTarget, reference: string | Digest, dir: string, options: Omit<PullOptions, 'log'> = {}): Promise<PullResult> {
+  const layout = await OciLayout.create(dir);
+  const client = clientFor(target);
+  try {
+    return await pullImage(client.repository(target.repository), reference, layout, { ...options, log: target.log });
+  } finally {
+    await client.close();
+  }
+}
+
+function clientFor(target: RegistryTarget): RegistryClient {
+  return new RegistryClient({
+    registry: target.registry,
+    ...(target.credentials ? { credentials: target.credentials } : {}),
+    ...(target.insecureRegistries ? { insecureRegistries: target.insecureRegistries } : {}),
+    mask: target.mask,
+    log: target.log,
+  });
+}
