@@ -22,6 +22,8 @@ export interface CliArgs {
 export const COMMANDS: Readonly<Record<string, { readonly inputs: boolean; readonly options: Readonly<Record<string, 'string' | 'boolean'>> }>> = {
   plan: { inputs: true, options: {} },
   sandbox: { inputs: false, options: { dir: 'string', port: 'string', 'registry-port': 'string', registry: 'boolean' } },
+  services: { inputs: false, options: { manifest: 'string', changed: 'string', glob: 'string', only: 'string', tag: 'string', room: 'string', image: 'string', 'github-output': 'string' } },
+  'report-matrix': { inputs: false, options: { matrix: 'string', summary: 'string', 'github-output': 'string' } },
   help: { inputs: false, options: {} },
 };
 
@@ -125,6 +127,11 @@ export function helpText(): string {
     '  plan       parse and validate the options, print the plan (secrets redacted); no network',
     '  sandbox    run a local MeshAgent sandbox (API, registry token server, registry) in the foreground',
     '             [--dir DIR] [--port N] [--registry-port N] [--no-registry]; prints the environment to use it',
+    '  services   print the matrix of services to ship as JSON, from meshagent-ship.yml or by Dockerfile',
+    '             [--manifest F] [--changed BASE..HEAD] [--only a,b] [--tag T] [--room R] [--image REF]',
+    '             [--glob "services/*,apps/*"] [--github-output FILE]',
+    '  report-matrix DIR  one table and JSON from the leg results of a matrix [--matrix JSON] [--summary FILE]',
+    '             [--github-output FILE]',
     '  help       show this help',
     '',
     'Every option can also come from INPUT_<NAME> (as GitHub Actions sets it) and, where shown, from a MESHAGENT_*',
