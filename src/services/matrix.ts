@@ -32,6 +32,8 @@ export interface LegOptions {
 }
 
 export const DEFAULT_TAG = 'latest';
+/** Inputs that only shape a build; a deploy of an existing image drops them. */
+const BUILD_ONLY = ['context', 'file', 'build-args', 'target'] as const;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
@@ -81,6 +83,8 @@ export function buildLeg(service: ServiceSpec, options: LegOptions): Leg {
       inputs.tag = `${repository}:${tag ?? options.tag ?? DEFAULT_TAG}`;
     }
     inputs.builder = 'none';
+    // Nothing is built, so the build's own inputs would only mislead the plan.
+    for (const name of BUILD_ONLY) delete inputs[name];
   } else {
     inputs.tag = `${repository}:${tag ?? options.tag ?? DEFAULT_TAG}`;
   }

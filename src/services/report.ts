@@ -80,8 +80,9 @@ export function rowFromLeg(data: unknown, fallbackName: string): ReportRow {
     const ms = num(obj(stage)?.durationMs);
     return ms === null ? sum : (sum ?? 0) + ms;
   }, null);
-  const started = num(leg.startedAt);
-  const finished = num(leg.finishedAt);
+  // Epoch milliseconds; 0 or absent means the leg never recorded its start.
+  const started = num(leg.startedAt) || null;
+  const finished = num(leg.finishedAt) || null;
   const legMs = started !== null && finished !== null && finished >= started ? finished - started : null;
   const status = statusOf(result, outcome);
   const service = obj(result?.service);

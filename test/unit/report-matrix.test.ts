@@ -95,6 +95,8 @@ describe('report aggregation', () => {
     expect(rowFromLeg({ status: 'shipped', stages: [], digest: DIGEST, service: undefined }, 'svc')).toMatchObject({ service: 'svc', status: 'shipped', digest: DIGEST });
     expect(rowFromLeg({ service: 'x', outcome: 'failure', result: '' }, 'd')).toMatchObject({ status: 'failed', error: 'the action wrote no result; see the leg log' });
     expect(rowFromLeg({ service: 'x', outcome: 'cancelled' }, 'd').status).toBe('cancelled');
+    // A leg that recorded no start has no duration, rather than one counted from 1970.
+    expect(rowFromLeg({ service: 'x', outcome: 'failure', startedAt: 0, finishedAt: 1_795_000_000_000 }, 'd').durationMs).toBeNull();
     expect(rowFromLeg([1, 2], 'd').status).toBe('unreadable');
     expect(rowFromLeg({ service: 'x', result: { status: 'shipped', service: { url: 'https://x.example.com' } } }, 'd').url).toBe('https://x.example.com');
   });

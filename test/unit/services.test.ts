@@ -124,7 +124,8 @@ describe('services from the manifest', () => {
     const byDigest = servicesMatrix(root, { only: 'api', image: digest, tag: 'x' }).matrix.include[0];
     expect(byDigest).toMatchObject({ image: `acme-api@${digest}`, tag: 'acme-api:sha256-abababababab', builder: 'none' });
     const byTag = servicesMatrix(root, { only: 'web', image: 'v1.2.0' }).matrix.include[0];
-    expect(byTag).toMatchObject({ image: 'web:v1.2.0', tag: 'web:v1.2.0', builder: 'none' });
+    expect(byTag).toMatchObject({ image: 'web:v1.2.0', tag: 'web:v1.2.0', builder: 'none', context: '.', room: 'production' });
+    expect(byTag).not.toHaveProperty('file');
     const whole = buildLeg({ name: 's', inputs: { tag: 'app' }, paths: [], origin: { discovered: '.' } }, { image: 'registry.example.com/k/app@' + digest, tag: 't1' });
     expect(whole).toMatchObject({ image: `registry.example.com/k/app@${digest}`, tag: 'app:t1', builder: 'none' });
   });
