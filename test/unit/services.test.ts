@@ -326,3 +326,66 @@ describe('helpers', () => {
     expect(serviceName('___')).toBe('service');
   });
 });
+
+describe('the services and report-matrix commands', () => {
+  async function capture(fn: () => number): Promise<{ code: number; stdout: string; stderr: string }> {
+    const { vi } = await import('vitest');
+    let stdout = '';
+    let stderr = '';
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+    try {
+      return { code: fn(), stdout, stderr };
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+  }
+
+  it('services --json prints one line of matrix JSON and writes matrix, count and services for the next job', async () => {
+    const { parseCliArgs } = await import('../../src/cli-args.js');
+    const { runServices } = await import('../../src/commands/services.js');
+    const root = fixtureRepo(MONOREPO);
+    const base = git(root, 'rev-parse', 'HEAD');
+    write(root, { 'services/worker/x': '1\n' });
+    const head = commit(root, 'worker');
+    const output = join(root, '.github-output');
+    writeFileSync(output, '');
+    const run = await capture(() => runServices(parseCliArgs(['services', '--json', '--changed', `${base}..${head}`, '--tag', 't', '--only', 'auto', '--room', '', '--glob', '', '--github-output', output]), root));
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('{"include":[{"service":"worker","room":"staging","context":"services/worker","public":"true","tag":"worker:t"}]}\n');
+    expect(run.stderr).toBe(`1 of 3 services changed in ${base}..${head}: worker\n`);
+    expect(readFileSync(output, 'utf8')).toBe(`matrix=${run.stdout.trim()}\ncount=1\nservices=["worker"]\n`);
+  });
+
+  it('services exits 1 with the manifest line and a hint on a bad manifest', async () => {
+    const { parseCliArgs } = await import('../../src/cli-args.js');
+    const { runServices } = await import('../../src/commands/services.js');
+    const root = fixtureRepo({ 'meshagent-ship.yml': 'services:\n  - name: a\n    dockerfile: x\n' });
+    const run = await capture(() => runServices(parseCliArgs(['services']), root));
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('meshagent-ship: meshagent-ship.yml:3: services[0].dockerfile: unknown field dockerfile\nHint: a service takes name, paths, and the action inputs by their action.yml names (context, file, tag, room, ...)\n');
+  });
+
+  it('report-matrix appends the table to the summary and the combined JSON to GITHUB_OUTPUT', async () => {
+    const { parseCliArgs } = await import('../../src/cli-args.js');
+    const { runReportMatrix } = await import('../../src/commands/report-matrix.js');
+    const dir = mkdtempSync(join(tmpdir(), 'ship-report-cmd-'));
+    repos.push(dir);
+    write(dir, { 'results/meshagent-ship-default-a/leg.json': JSON.stringify({ service: 'a', outcome: 'success', result: { status: 'shipped', digest: `sha256:${'1'.repeat(64)}` } }) });
+    writeFileSync(join(dir, 'summary.md'), '# before\n');
+    writeFileSync(join(dir, 'out'), '');
+    const args = parseCliArgs(['report-matrix', join(dir, 'results'), '--matrix', '{"include":[{"service":"a"},{"service":"b"}]}', '--summary', join(dir, 'summary.md'), '--github-output', join(dir, 'out')]);
+    const run = await capture(() => runReportMatrix(args));
+    expect(run.code).toBe(0);
+    const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
+    expect(summary.startsWith('# before\n### meshagent-ship\n')).toBe(true);
+    expect(summary).toContain('| b |  |  |  | ❔ missing |  |');
+    const out = readFileSync(join(dir, 'out'), 'utf8');
+    const match = /^results<<(meshagent_ship_[0-9a-f]{16})\n(.*)\n\1\nok=false\n$/.exec(out);
+    expect(match).not.toBeNull();
+    expect(JSON.parse(match?.[2] ?? '{}')).toMatchObject({ counts: { shipped: 1, missing: 1 }, ok: false });
+    expect((await capture(() => runReportMatrix(parseCliArgs(['report-matrix'])))).code).toBe(2);
+  });
+});
