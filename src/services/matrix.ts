@@ -32,6 +32,8 @@ export interface LegOptions {
 }
 
 export const DEFAULT_TAG = 'latest';
+/** GitHub runs at most 256 jobs per matrix. */
+export const MAX_LEGS = 256;
 /** Inputs that only shape a build; a deploy of an existing image drops them. */
 const BUILD_ONLY = ['context', 'file', 'build-args', 'target'] as const;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -96,6 +98,12 @@ export function buildLeg(service: ServiceSpec, options: LegOptions): Leg {
 /** Legs for the services asked for, each checked with the action's parser; throws listing every problem. */
 export function buildMatrix(services: readonly ServiceSpec[], options: LegOptions, manifestText?: string): Matrix {
   const selected = selectServices(services, options.only);
+  if (selected.length > MAX_LEGS) {
+    throw new ShipError(`${selected.length} services are more than the ${MAX_LEGS} legs a GitHub matrix can run`, {
+      input: 'services',
+      hint: 'ship them in several calls, each with its own services list (or changed-only: true)',
+    });
+  }
   const legs = selected.map((service) => buildLeg(service, options));
   const issues: ManifestIssue[] = [];
   const plain: ShipError[] = [];

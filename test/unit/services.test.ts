@@ -131,6 +131,15 @@ describe('services from the manifest', () => {
   });
 });
 
+describe('matrix limits', () => {
+  it('refuses more services than a GitHub matrix runs', async () => {
+    const { buildMatrix } = await import('../../src/services/matrix.js');
+    const many = Array.from({ length: 257 }, (_, i) => ({ name: `s${i}`, inputs: {}, paths: [], origin: { discovered: `s${i}` } }));
+    expect(() => buildMatrix(many, {})).toThrow('257 services are more than the 256 legs a GitHub matrix can run');
+    expect(buildMatrix(many.slice(0, 256), {}).include).toHaveLength(256);
+  });
+});
+
 describe('services --changed', () => {
   it('lists only the services whose files changed between two commits', () => {
     const root = fixtureRepo(MONOREPO);
