@@ -308,3 +308,20 @@ describe('the README examples', () => {
     expect(parseManifest(manifest ?? '').services?.map((s) => s.name)).toEqual(['api', 'web']);
   });
 });
+
+describe('expression traps', () => {
+  it.each(FILES)('%s never writes a secret into a run script (it would be expanded even after a backslash)', (file) => {
+    for (const [name, job] of jobs(load(file))) {
+      for (const s of steps(job)) expect(String(s.run ?? ''), `${name}: ${s.name ?? s.id}`).not.toMatch(/\$\{\{[^}]*secrets\./);
+    }
+  });
+
+  it.each(FILES)('%s never uses a falsy value (0, \'\', false, null) between && and || (the || branch would always win)', (file) => {
+    expect(text(file)).not.toMatch(/&&\s*(0|''|""|false|null)\s*\|\|/);
+  });
+
+  it('ship.yml fetches the whole history only when comparing commits', () => {
+    const checkout = steps(ship.jobs.discover).find((s) => s.with?.path === 'repo');
+    expect(checkout?.with['fetch-depth']).toBe("${{ inputs.changed-only && '0' || '1' }}");
+  });
+});
