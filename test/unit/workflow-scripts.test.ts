@@ -120,3 +120,39 @@ describe('ship.yml steps', () => {
     expect(calls[3]?.body).toEqual({ state: 'failure', log_url: 'https://github.example/run/1', description: 'worker:abc' });
   });
 });
+
+describe('release.yml steps', () => {
+  const release = parse(readFileSync('.github/workflows/release.yml', 'utf8')) as Json;
+  const moveScript = (release.jobs.publish.steps as Json[]).find((s) => s.name === 'Move the major tag')?.run as string;
+  const git = (cwd: string, ...args: string[]) =>
+    spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], { cwd, encoding: 'utf8' }).stdout.trim();
+
+  it('moves v1 to the newest release, and never backwards for a patch to an older minor', () => {
+    const origin = temp();
+    git(origin, 'init', '-q', '--bare');
+    const work = temp();
+    git(work, 'clone', '-q', origin, '.');
+    const publish = (tag: string) => {
+      git(work, 'commit', '-q', '--allow-empty', '-m', tag);
+      git(work, 'tag', tag);
+      git(work, 'push', '-q', 'origin', 'HEAD:refs/heads/main', `refs/tags/${tag}`);
+      const sha = git(work, 'rev-parse', 'HEAD');
+      const result = spawnSync('bash', ['-eo', 'pipefail', '-c', moveScript], { cwd: work, env: { PATH: process.env.PATH ?? '', GITHUB_REF_NAME: tag, GITHUB_SHA: sha }, encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(0);
+      return { sha, notice: result.stdout.trim() };
+    };
+    const v120 = publish('v1.2.0');
+    expect(git(origin, 'rev-parse', 'v1^{commit}')).toBe(v120.sha);
+    const v130 = publish('v1.3.0');
+    expect(git(origin, 'rev-parse', 'v1^{commit}')).toBe(v130.sha);
+    const v121 = publish('v1.2.1');
+    expect(v121.notice).toBe('::notice::v1 stays at v1.3.0, newer than v1.2.1');
+    expect(git(origin, 'rev-parse', 'v1^{commit}')).toBe(v130.sha);
+    const v1100 = publish('v1.10.0');
+    expect(git(origin, 'rev-parse', 'v1^{commit}')).toBe(v1100.sha);
+    // Another major line moves its own tag only.
+    const v200 = publish('v2.0.0');
+    expect(git(origin, 'rev-parse', 'v2^{commit}')).toBe(v200.sha);
+    expect(git(origin, 'rev-parse', 'v1^{commit}')).toBe(v1100.sha);
+  });
+});
