@@ -192,6 +192,7 @@ describe('services --changed', () => {
     expect(() => parseRange('--output=x..HEAD')).toThrow(/is not a git revision/);
     expect(() => parseRange('main')).toThrow(/is not a range/);
     expect(parseRange('a..')).toEqual({ base: 'a', head: 'HEAD', mergeBase: false });
+    expect(parseRange('..HEAD')).toBeUndefined();
     const root = fixtureRepo(MONOREPO);
     const error = thrown(() => servicesMatrix(root, { changed: `${'1'.repeat(40)}..HEAD` }));
     expect(error.message).toMatch(/^git could not compare 1{40} with HEAD/);

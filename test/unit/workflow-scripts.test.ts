@@ -156,3 +156,35 @@ describe('release.yml steps', () => {
     expect(git(origin, 'rev-parse', 'v1^{commit}')).toBe(v1100.sha);
   });
 });
+
+describe('the discover and resolve steps', () => {
+  /** Runs a step in <tmp>/repo with <tmp>/kit/dist/cli.js replaced by a script that prints its arguments. */
+  function argsOf(script: string, env: Record<string, string>): string[] {
+    const root = temp();
+    mkdirSync(join(root, 'repo'));
+    mkdirSync(join(root, 'kit', 'dist'), { recursive: true });
+    writeFileSync(join(root, 'kit', 'dist', 'cli.js'), 'process.stdout.write(JSON.stringify(process.argv.slice(2)))\n');
+    const result = spawnSync('bash', ['-eo', 'pipefail', '-c', script], { cwd: join(root, 'repo'), env: { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: join(root, 'out'), ...env }, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    return JSON.parse(result.stdout) as string[];
+  }
+  const discover = step('discover', 'Services');
+  const base = { SERVICES: 'auto', TAG: 'abc', ROOM: '', MANIFEST: '', GLOBS: '', CHANGED_ONLY: 'false', BASE: '' };
+
+  it('passes the inputs as separate arguments, never through a shell, and --changed only when asked', () => {
+    expect(argsOf(discover.run, base)).toEqual(['services', '--json', '--only', 'auto', '--tag', 'abc', '--room', '', '--glob', '', '--github-output', expect.stringMatching(/out$/)]);
+    const changed = argsOf(discover.run, { ...base, CHANGED_ONLY: 'true', BASE: 'f00', MANIFEST: 'ops/ship.yml', ROOM: 'a b; rm -rf /' });
+    expect(changed).toContain('a b; rm -rf /');
+    expect(changed.slice(-4)).toEqual(['--manifest', 'ops/ship.yml', '--changed', 'f00..HEAD']);
+    // A dispatch has no base: the range starts empty, which the command reads as "everything changed".
+    expect(argsOf(discover.run, { ...base, CHANGED_ONLY: 'true' }).slice(-2)).toEqual(['--changed', '..HEAD']);
+  });
+
+  it('deploy.yml resolves one leg with the image to deploy', () => {
+    const deploy = parse(readFileSync('.github/workflows/deploy.yml', 'utf8')) as Json;
+    const resolve = (deploy.jobs.resolve.steps as Json[]).find((s) => s.id === 'leg')?.run as string;
+    expect(argsOf(resolve, { SERVICE: 'api', IMAGE: 'sha256:00', ROOM: 'dev', MANIFEST: '' })).toEqual([
+      'services', '--json', '--only', 'api', '--image', 'sha256:00', '--room', 'dev', '--github-output', expect.stringMatching(/out$/),
+    ]);
+  });
+});
