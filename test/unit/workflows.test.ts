@@ -240,6 +240,9 @@ describe('kit.yml (the kit exercised here)', () => {
     // Every input it passes exists in ship.yml.
     for (const name of Object.keys(kit.jobs.ship.with)) expect(Object.keys(ship.on.workflow_call.inputs)).toContain(name);
     expect(kit.concurrency.group.startsWith('meshagent-ship-deploy-')).toBe(false);
+    // Cancelling the caller cancels its legs: only dry-run pull requests may be cancelled.
+    expect(kit.concurrency['cancel-in-progress']).toBe("${{ github.event_name == 'pull_request' }}");
+    expect(kit.jobs.ship.with['dry-run']).toContain("github.event_name == 'pull_request'");
   });
 });
 
