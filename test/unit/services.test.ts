@@ -128,6 +128,9 @@ describe('services from the manifest', () => {
     expect(byTag).not.toHaveProperty('file');
     const whole = buildLeg({ name: 's', inputs: { tag: 'app' }, paths: [], origin: { discovered: '.' } }, { image: 'registry.example.com/k/app@' + digest, tag: 't1' });
     expect(whole).toMatchObject({ image: `registry.example.com/k/app@${digest}`, tag: 'app:t1', builder: 'none' });
+    // A registry port is not a tag: the workflow's tag is still added.
+    const ported = buildLeg({ name: 's', inputs: { tag: 'registry.example.com:5000/k/app' }, paths: [], origin: { discovered: '.' } }, { tag: 't2' });
+    expect(ported.tag).toBe('registry.example.com:5000/k/app:t2');
   });
 });
 
