@@ -24,6 +24,8 @@ export const COMMANDS: Readonly<Record<string, { readonly inputs: boolean; reado
   sandbox: { inputs: false, options: { dir: 'string', port: 'string', 'registry-port': 'string', registry: 'boolean' } },
   push: { inputs: false, options: { 'mount-from': 'string', concurrency: 'string' } },
   pull: { inputs: false, options: { platform: 'string' } },
+  services: { inputs: false, options: { manifest: 'string', changed: 'string', glob: 'string', only: 'string', tag: 'string', room: 'string', image: 'string', 'github-output': 'string' } },
+  'report-matrix': { inputs: false, options: { matrix: 'string', summary: 'string', 'github-output': 'string' } },
   help: { inputs: false, options: {} },
 };
 
@@ -133,6 +135,11 @@ export function helpText(): string {
     '             [--platform OS/ARCH]; registry credentials for push and pull come from',
     '             MESHAGENT_SHIP_REGISTRY_USER/MESHAGENT_SHIP_REGISTRY_PASSWORD or the Docker config (DOCKER_CONFIG);',
     '             plain HTTP for loopback and MESHAGENT_SHIP_INSECURE_REGISTRIES (comma-separated hosts)',
+    '  services   print the matrix of services to ship as JSON, from meshagent-ship.yml or by Dockerfile',
+    '             [--manifest F] [--changed BASE..HEAD] [--only a,b] [--tag T] [--room R] [--image REF]',
+    '             [--glob "services/*,apps/*"] [--github-output FILE]',
+    '  report-matrix DIR  one table and JSON from the leg results of a matrix [--matrix JSON] [--summary FILE]',
+    '             [--github-output FILE]',
     '  help       show this help',
     '',
     'Every option can also come from INPUT_<NAME> (as GitHub Actions sets it) and, where shown, from a MESHAGENT_*',

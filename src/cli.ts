@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /** Command-line entry: the same inputs and pipeline as the action, on a console runner. */
 import { parseCliArgs, helpText, type CliArgs } from './cli-args.js';
+import { runReportMatrix } from './commands/report-matrix.js';
+import { runServices } from './commands/services.js';
 import { ShipError, formatError } from './errors.js';
 import { readConfig } from './inputs.js';
 import { describeConfig, renderPlan } from './report/plan.js';
@@ -32,6 +34,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (args.command === 'sandbox') return runSandbox(args);
   if (args.command === 'push') return runImageCommand(args, pushCommand);
   if (args.command === 'pull') return runImageCommand(args, pullCommand);
+  if (args.command === 'services') return runServices(args);
+  if (args.command === 'report-matrix') return runReportMatrix(args);
   const runner = new ConsoleRunner({ inputs: args.inputs });
   try {
     const config = readConfig(runner);

@@ -1,0 +1,172 @@
+/**
+ * One report for a matrix of ship legs. Each leg of ship.yml uploads a small JSON file (see `LegRecord`); the
+ * report job downloads them all into one directory and renders a single table plus a combined JSON.
+ *
+ * What is read, all optional, so that older and newer action results both render:
+ *   leg file:   service, tag, outcome (the ship step's outcome), result (the action's result output, a JSON string
+ *               or object), outputs.{digest, image-ref, service-url}, startedAt/finishedAt (epoch ms)
+ *   result:     status, image, digest, imageRef, serviceUrl (or service.url), durationMs (else the sum of
+ *               stages[].durationMs), dryRun, error.message
+ * A file that holds only an action result (no `service`) is named after its directory.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+
+export type LegStatus = 'shipped' | 'planned' | 'failed' | 'cancelled' | 'skipped' | 'missing' | 'unreadable' | 'unknown';
+
+export interface ReportRow {
+  readonly service: string;
+  readonly status: LegStatus;
+  readonly tag: string | null;
+  readonly digest: string | null;
+  readonly imageRef: string | null;
+  readonly url: string | null;
+  readonly durationMs: number | null;
+  readonly dryRun: boolean;
+  readonly error: string | null;
+}
+
+export interface Report {
+  readonly services: readonly ReportRow[];
+  readonly counts: Readonly<Record<LegStatus, number>>;
+  /** True when no leg failed, went missing or could not be read. */
+  readonly ok: boolean;
+}
+
+type Json = Record<string, unknown>;
+
+const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null);
+const obj = (value: unknown): Json | null => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : null);
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every .json file under dir, in a stable order. */
+function jsonFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...jsonFiles(path));
+    else if (entry.isFile() && entry.name.endsWith('.json')) out.push(path);
+  }
+  return out;
+}
+
+function statusOf(result: Json | null, outcome: string | null): LegStatus {
+  const status = str(result?.status);
+  if (status === 'shipped' || status === 'planned' || status === 'failed') return status;
+  if (outcome === 'failure') return 'failed';
+  if (outcome === 'cancelled' || outcome === 'skipped') return outcome;
+  if (status !== null) return 'unknown';
+  return outcome === 'success' ? 'unknown' : 'missing';
+}
+
+/** One leg file (or bare result) -> a row. */
+export function rowFromLeg(data: unknown, fallbackName: string): ReportRow {
+  const leg = obj(data);
+  if (!leg) return emptyRow(fallbackName, 'unreadable', 'the leg file is not a JSON object');
+  const isBareResult = leg.service === undefined && (leg.stages !== undefined || leg.status !== undefined);
+  const result = isBareResult ? leg : (obj(leg.result) ?? obj(typeof leg.result === 'string' ? parseJson(leg.result) : null));
+  const outputs = obj(leg.outputs) ?? {};
+  const outcome = str(leg.outcome);
+  const stages = Array.isArray(result?.stages) ? (result.stages as unknown[]) : [];
+  const stageSum = stages.reduce<number | null>((sum, stage) => {
+    const ms = num(obj(stage)?.durationMs);
+    return ms === null ? sum : (sum ?? 0) + ms;
+  }, null);
+  // Epoch milliseconds; 0 or absent means the leg never recorded its start.
+  const started = num(leg.startedAt) || null;
+  const finished = num(leg.finishedAt) || null;
+  const legMs = started !== null && finished !== null && finished >= started ? finished - started : null;
+  const status = statusOf(result, outcome);
+  const service = obj(result?.service);
+  return {
+    service: str(leg.service) ?? fallbackName,
+    status,
+    tag: str(result?.image) ?? str(leg.tag),
+    digest: str(result?.digest) ?? str(outputs.digest),
+    imageRef: str(result?.imageRef) ?? str(outputs['image-ref']),
+    url: str(result?.serviceUrl) ?? str(service?.url) ?? str(outputs['service-url']),
+    durationMs: num(result?.durationMs) ?? stageSum ?? legMs,
+    dryRun: result?.dryRun === true,
+    error:
+      str(obj(result?.error)?.message) ??
+      (status === 'failed' && result === null ? 'the action wrote no result; see the leg log' : null),
+  };
+}
+
+function emptyRow(service: string, status: LegStatus, error: string | null): ReportRow {
+  return { service, status, tag: null, digest: null, imageRef: null, url: null, durationMs: null, dryRun: false, error };
+}
+
+/**
+ * Reads every leg file under dir. `expected` (the matrix's service names) adds a `missing` row for each leg that
+ * left no file, e.g. one cancelled before its upload step.
+ */
+export function aggregate(dir: string, expected: readonly string[] = []): Report {
+  const rows = new Map<string, ReportRow>();
+  const exists = (() => {
+    try {
+      return statSync(dir).isDirectory();
+    } catch {
+      return false;
+    }
+  })();
+  for (const file of exists ? jsonFiles(dir) : []) {
+    const parent = relative(dir, dirname(file));
+    const fallback = parent === '' ? basename(file, '.json') : basename(parent);
+    const data = parseJson(readFileSync(file, 'utf8'));
+    const row = data === undefined ? emptyRow(fallback, 'unreadable', `${relative(dir, file)} is not valid JSON`) : rowFromLeg(data, fallback);
+    rows.set(row.service, row);
+  }
+  for (const name of expected) if (!rows.has(name)) rows.set(name, emptyRow(name, 'missing', 'no result was uploaded for this service'));
+  const services = [...rows.values()].sort((a, b) => a.service.localeCompare(b.service));
+  const counts = { shipped: 0, planned: 0, failed: 0, cancelled: 0, skipped: 0, missing: 0, unreadable: 0, unknown: 0 } satisfies Record<LegStatus, number>;
+  for (const row of services) counts[row.status] += 1;
+  return { services, counts, ok: counts.failed + counts.missing + counts.unreadable === 0 };
+}
+
+const ICON: Record<LegStatus, string> = {
+  shipped: '✅ shipped',
+  planned: '📝 planned (dry run)',
+  failed: '❌ failed',
+  cancelled: '⏹️ cancelled',
+  skipped: '⏭️ skipped',
+  missing: '❔ missing',
+  unreadable: '⚠️ unreadable',
+  unknown: '❔ unknown',
+};
+
+function cell(text: string | null): string {
+  return text === null ? '' : text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}
+
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return '';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+/** The job summary: one table, then each error. */
+export function renderMarkdown(report: Report): string {
+  if (report.services.length === 0) return '### meshagent-ship\n\nNo service to ship: nothing changed, or nothing was found.\n';
+  const lines = ['### meshagent-ship', '', '| service | tag | digest | URL | status | duration |', '| --- | --- | --- | --- | --- | --- |'];
+  for (const row of report.services) {
+    const digest = row.digest ? `\`${row.digest.slice(0, 19)}\`` : '';
+    const url = row.url ? `[${cell(row.url)}](${encodeURI(row.url)})` : '';
+    lines.push(`| ${cell(row.service)} | ${row.tag ? `\`${cell(row.tag)}\`` : ''} | ${digest} | ${url} | ${ICON[row.status]} | ${formatDuration(row.durationMs)} |`);
+  }
+  const errors = report.services.filter((row) => row.error !== null);
+  if (errors.length > 0) {
+    lines.push('', '#### Errors', '');
+    for (const row of errors) lines.push(`- **${cell(row.service)}**: ${cell(row.error)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
