@@ -6,6 +6,8 @@ import { readConfig } from './inputs.js';
 import { describeConfig, renderPlan } from './report/plan.js';
 import { ConsoleRunner } from './runner.js';
 import { VERSION } from './version.js';
+import { runConvert } from './commands/convert.js';
+import { runVerify } from './commands/verify.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +30,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return args.command === undefined && !args.help ? 2 : 0;
   }
   if (args.command === 'sandbox') return runSandbox(args);
+  if (args.command === 'convert' || args.command === 'verify') return runCommand(args.command === 'convert' ? runConvert : runVerify, args);
   const runner = new ConsoleRunner({ inputs: args.inputs });
   try {
     const config = readConfig(runner);
@@ -35,6 +38,16 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   } catch (error) {
     runner.fail(formatError(error));
+    return error instanceof ShipError ? 1 : 70;
+  }
+}
+
+/** Runs a command module; a ShipError is the user's to fix (exit 1), anything else is a bug (exit 70). */
+async function runCommand(command: (args: CliArgs) => Promise<number>, args: CliArgs): Promise<number> {
+  try {
+    return await command(args);
+  } catch (error) {
+    process.stderr.write(`meshagent-ship: ${formatError(error)}\n`);
     return error instanceof ShipError ? 1 : 70;
   }
 }
