@@ -75,6 +75,14 @@ export class ByteReader {
     return n - left;
   }
 
+  /** Stops reading: closes the source (a file stream is destroyed, a generator runs its finally blocks). */
+  async close(): Promise<void> {
+    this.ended = true;
+    this.queue.length = 0;
+    this.queued = 0;
+    await this.source.return?.();
+  }
+
   private consumeFront(n: number): void {
     const head = this.queue[0] as Buffer;
     if (n === head.length) this.queue.shift();

@@ -35,9 +35,20 @@ export class TarFormatError extends ShipError {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads tar entries from uncompressed bytes. */
+/**
+ * Reads tar entries from uncompressed bytes. The source is closed when the archive ends (or the caller stops early),
+ * so whatever follows the end-of-archive marker is not read.
+ */
 export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerator<TarEntry> {
   const reader = ByteReader.from(source);
+  try {
+    yield* readEntries(reader);
+  } finally {
+    await reader.close();
+  }
+}
+
+async function* readEntries(reader: ByteReader): AsyncGenerator<TarEntry> {
   const globalPax = new Map<string, Buffer>();
   for (;;) {
     const headerOffset = reader.position;

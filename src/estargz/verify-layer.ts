@@ -81,8 +81,11 @@ export async function verifyLayerBlob(path: string, expect: LayerExpectations): 
   let cursor = 0;
   let aligned = true;
   let sawToc = false;
+  const members = stream();
+  // The tar reader closes its source at the end of the archive; this view keeps the walk going for the drain below.
+  const forTar: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => ({ next: () => members.next() }) };
   try {
-    for await (const entry of readTar(stream())) {
+    for await (const entry of readTar(forTar)) {
       const name = entry.header.name;
       if (!aligned) continue;
       if (cursor >= entries.length) {
@@ -108,9 +111,13 @@ export async function verifyLayerBlob(path: string, expect: LayerExpectations): 
       }
       if (tocEntry.type === 'reg' && entry.header.size > 0) await checkPayload(entry, [tocEntry, ...chunks], positionOf, defect);
     }
+    // Anything after the tar's end-of-archive marker still counts towards the diff_id.
+    for await (const _rest of members);
   } catch (error) {
     defect(`the decompressed stream is not a valid tar: ${(error as Error).message}`);
     aligned = false;
+  } finally {
+    await members.return(undefined);
   }
   if (aligned && cursor < entries.length) defect(`TOC entry ${JSON.stringify((entries[cursor] as TocItem).name)} and ${entries.length - cursor - 1} more are not in the tar stream`);
   if (aligned && !sawToc) defect(`the tar stream has no ${TOC_NAME} entry`);
