@@ -28371,7 +28371,7 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 6557:
+/***/ 8502:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28380,8 +28380,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   O: () => (/* binding */ startSandbox)
 });
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 // EXTERNAL MODULE: external "node:net"
@@ -28928,16 +28928,16 @@ function ensureSigningKey(dir) {
     const keys = (0,external_node_path_.join)(dir, 'keys');
     const keyPath = (0,external_node_path_.join)(keys, 'token-key.pem');
     const certPath = (0,external_node_path_.join)(keys, 'token-cert.pem');
-    if (!(0,external_node_fs_namespaceObject.existsSync)(keyPath) || !(0,external_node_fs_namespaceObject.existsSync)(certPath)) {
-        (0,external_node_fs_namespaceObject.mkdirSync)(keys, { recursive: true });
+    if (!(0,external_node_fs_.existsSync)(keyPath) || !(0,external_node_fs_.existsSync)(certPath)) {
+        (0,external_node_fs_.mkdirSync)(keys, { recursive: true });
         const made = (0,external_node_child_process_namespaceObject.spawnSync)('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '3650', '-subj', '/CN=meshagent-sandbox-registry-token'], { encoding: 'utf8' });
         if (made.error || made.status !== 0) {
             throw new Error(`openssl could not make the registry token key: ${made.error?.message ?? made.stderr.trim()} (install the openssl package)`);
         }
     }
-    const certPem = (0,external_node_fs_namespaceObject.readFileSync)(certPath, 'utf8');
+    const certPem = (0,external_node_fs_.readFileSync)(certPath, 'utf8');
     return {
-        keyPem: (0,external_node_fs_namespaceObject.readFileSync)(keyPath, 'utf8'),
+        keyPem: (0,external_node_fs_.readFileSync)(keyPath, 'utf8'),
         certPath,
         certDerBase64: certPem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''),
     };
@@ -29044,7 +29044,7 @@ async function startRegistry(options) {
     const host = `127.0.0.1:${options.port}`;
     const configPath = (0,external_node_path_.join)(options.dir, 'registry.yml');
     const logPath = (0,external_node_path_.join)(options.dir, 'registry.log');
-    (0,external_node_fs_namespaceObject.writeFileSync)(configPath, [
+    (0,external_node_fs_.writeFileSync)(configPath, [
         'version: 0.1',
         'log: {level: error, accesslog: {disabled: true}}',
         `storage: {filesystem: {rootdirectory: ${JSON.stringify((0,external_node_path_.join)(options.dir, 'registry'))}}, delete: {enabled: true}}`,
@@ -29057,7 +29057,7 @@ async function startRegistry(options) {
         `    rootcertbundle: ${JSON.stringify(options.certPath)}`,
         '',
     ].join('\n'));
-    const log = (0,external_node_fs_namespaceObject.openSync)(logPath, 'a');
+    const log = (0,external_node_fs_.openSync)(logPath, 'a');
     const binary = options.binary ?? 'docker-registry';
     const child = (0,external_node_child_process_namespaceObject.spawn)(binary, ['serve', configPath], { stdio: ['ignore', log, log] });
     const spawned = new Promise((resolve, reject) => {
@@ -29119,7 +29119,7 @@ class SandboxState {
     file;
     constructor(dir) {
         this.file = (0,external_node_path_.join)(dir, 'state.json');
-        this.data = (0,external_node_fs_namespaceObject.existsSync)(this.file) ? JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(this.file, 'utf8')) : initialData();
+        this.data = (0,external_node_fs_.existsSync)(this.file) ? JSON.parse((0,external_node_fs_.readFileSync)(this.file, 'utf8')) : initialData();
         this.save();
     }
     /** The key the sandbox prints: it may do everything. */
@@ -29132,8 +29132,8 @@ class SandboxState {
     /** Writes the state; called after every change. */
     save() {
         const temp = `${this.file}.${process.pid}.tmp`;
-        (0,external_node_fs_namespaceObject.writeFileSync)(temp, JSON.stringify(this.data, null, 2));
-        (0,external_node_fs_namespaceObject.renameSync)(temp, this.file);
+        (0,external_node_fs_.writeFileSync)(temp, JSON.stringify(this.data, null, 2));
+        (0,external_node_fs_.renameSync)(temp, this.file);
     }
 }
 
@@ -29175,7 +29175,7 @@ function sendJson(response, status, json) {
     response.end(JSON.stringify(json));
 }
 async function startSandbox(options) {
-    (0,external_node_fs_namespaceObject.mkdirSync)(options.dir, { recursive: true });
+    (0,external_node_fs_.mkdirSync)(options.dir, { recursive: true });
     const state = new SandboxState(options.dir);
     const key = ensureSigningKey(options.dir);
     const faults = new Faults();
@@ -29308,9 +29308,10 @@ async function startSandbox(options) {
  */
 
 
-/** Each command: whether it takes the action's inputs as flags, and its own options. */
 const COMMANDS = {
     plan: { inputs: true, options: {} },
+    convert: { inputs: false, options: { prefetch: 'list', 'compression-level': 'string', 'chunk-size': 'string' } },
+    verify: { inputs: false, options: {} },
     sandbox: { inputs: false, options: { dir: 'string', port: 'string', 'registry-port': 'string', registry: 'boolean' } },
     help: { inputs: false, options: {} },
 };
@@ -29357,16 +29358,16 @@ function parseCliArgs(argv) {
             const name = own[flag] !== undefined ? flag : flag.slice(3);
             if (own[flag] === undefined)
                 options[name] = 'false';
-            else if (inline !== undefined)
-                options[name] = inline;
-            else if (own[name] === 'boolean')
+            else if (own[name] === 'boolean' && inline === undefined)
                 options[name] = 'true';
             else {
-                const next = argv[i + 1];
-                if (next === undefined)
+                const value = inline ?? argv[i + 1];
+                if (value === undefined)
                     throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`--${name} needs a value`, { hint: usageHint });
-                options[name] = next;
-                i += 1;
+                if (inline === undefined)
+                    i += 1;
+                const previous = options[name];
+                options[name] = own[name] === 'list' && previous !== undefined ? `${previous}\n${value}` : value;
             }
         }
         else {
@@ -29429,6 +29430,10 @@ function helpText() {
         '  plan       parse and validate the options, print the plan (secrets redacted); no network',
         '  sandbox    run a local MeshAgent sandbox (API, registry token server, registry) in the foreground',
         '             [--dir DIR] [--port N] [--registry-port N] [--no-registry]; prints the environment to use it',
+        '  convert SRC DST  convert every layer of an image to eStargz; SRC is oci:DIR[:REF], oci-archive:FILE[:REF]',
+        '             or docker-archive:FILE; DST is oci:DIR[:REF] or oci-archive:FILE[:REF]',
+        '             [--prefetch PATH-OR-GLOB ...] [--compression-level 0-9 (6)] [--chunk-size BYTES (4194304)]',
+        '  verify IMAGE  check every layer of IMAGE is valid eStargz (TOC, chunks, digests, diff_ids); exit 1 if not',
         '  help       show this help',
         '',
         'Every option can also come from INPUT_<NAME> (as GitHub Actions sets it) and, where shown, from a MESHAGENT_*',
@@ -29453,14 +29458,18 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8422);
 /* harmony import */ var _report_plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1307);
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5470);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(311);
-/* harmony import */ var _sandbox_server_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6557);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_6___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_6__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_7___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_7__);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2000);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(311);
+/* harmony import */ var _commands_convert_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4489);
+/* harmony import */ var _commands_verify_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7570);
+/* harmony import */ var _sandbox_server_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8502);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_8___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_8__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_9___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_9__);
 /** Command-line entry: the same inputs and pipeline as the action, on a console runner. */
+
+
 
 
 
@@ -29481,7 +29490,7 @@ async function main(argv) {
         return 2;
     }
     if (args.version) {
-        process.stdout.write(`${_version_js__WEBPACK_IMPORTED_MODULE_8__/* .VERSION */ .x}\n`);
+        process.stdout.write(`${_version_js__WEBPACK_IMPORTED_MODULE_10__/* .VERSION */ .x}\n`);
         return 0;
     }
     if (args.help || args.command === undefined || args.command === 'help') {
@@ -29490,6 +29499,8 @@ async function main(argv) {
     }
     if (args.command === 'sandbox')
         return runSandbox(args);
+    if (args.command === 'convert' || args.command === 'verify')
+        return runCommand(args.command === 'convert' ? _commands_convert_js__WEBPACK_IMPORTED_MODULE_5__/* .runConvert */ .B : _commands_verify_js__WEBPACK_IMPORTED_MODULE_6__/* .runVerify */ .R, args);
     const runner = new _runner_js__WEBPACK_IMPORTED_MODULE_4__/* .ConsoleRunner */ .m({ inputs: args.inputs });
     try {
         const config = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .readConfig */ .Xg)(runner);
@@ -29501,9 +29512,19 @@ async function main(argv) {
         return error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ShipError */ .fS ? 1 : 70;
     }
 }
+/** Runs a command module; a ShipError is the user's to fix (exit 1), anything else is a bug (exit 70). */
+async function runCommand(command, args) {
+    try {
+        return await command(args);
+    }
+    catch (error) {
+        process.stderr.write(`meshagent-ship: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .formatError */ .Wk)(error)}\n`);
+        return error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ShipError */ .fS ? 1 : 70;
+    }
+}
 /** `meshagent-ship sandbox`: runs in the foreground until interrupted, then stops everything it started. */
 async function runSandbox(args) {
-    const dir = args.options.dir ?? (0,node_path__WEBPACK_IMPORTED_MODULE_7__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_6__.homedir)(), '.cache', 'meshagent-ship', 'sandbox');
+    const dir = args.options.dir ?? (0,node_path__WEBPACK_IMPORTED_MODULE_9__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_8__.homedir)(), '.cache', 'meshagent-ship', 'sandbox');
     const port = Number(args.options.port ?? 0);
     const registryPort = Number(args.options['registry-port'] ?? 0);
     if (!Number.isInteger(port) || !Number.isInteger(registryPort)) {
@@ -29512,7 +29533,7 @@ async function runSandbox(args) {
     }
     let sandbox;
     try {
-        sandbox = await (0,_sandbox_server_js__WEBPACK_IMPORTED_MODULE_5__/* .startSandbox */ .O)({ dir, port, registryPort, registry: args.options.registry !== 'false' });
+        sandbox = await (0,_sandbox_server_js__WEBPACK_IMPORTED_MODULE_7__/* .startSandbox */ .O)({ dir, port, registryPort, registry: args.options.registry !== 'false' });
     }
     catch (error) {
         process.stderr.write(`meshagent-ship: the sandbox did not start: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -29538,6 +29559,1257 @@ process.exitCode = await main(process.argv.slice(2));
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 4489:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  W: () => (/* binding */ processIo),
+  B: () => (/* binding */ runConvert)
+});
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/oci/media-types.ts
+var media_types = __nccwpck_require__(9217);
+// EXTERNAL MODULE: ./src/oci/types.ts
+var types = __nccwpck_require__(3048);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./src/estargz/compress-pool.ts
+/**
+ * Parallel gzip: members are grouped into jobs and compressed by worker threads (one per core), each job into one
+ * buffer of back-to-back gzip members; results come back in submission order. Small members are batched because a
+ * round trip per tiny file would cost more than compressing it, and a whole 4 MiB chunk makes a job of its own.
+ * Every member is an independent gzip stream, so the output is the same whatever the number of workers.
+ */
+
+
+/**
+ * The worker, as source text: evaluated in place so the bundled action needs no separate file. It gzips each member
+ * of a job and sets the header's OS byte to 255 ("unknown"), so output is identical on every platform.
+ */
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const zlib = require('node:zlib');
+parentPort.on('message', ({ id, input, lengths, level }) => {
+  try {
+    const data = Buffer.from(input);
+    const outs = [];
+    let total = 0;
+    let at = 0;
+    for (const length of lengths) {
+      const out = zlib.gzipSync(data.subarray(at, at + length), { level });
+      out[9] = 0xff;
+      at += length;
+      outs.push(out);
+      total += out.length;
+    }
+    const result = new Uint8Array(new ArrayBuffer(total));
+    let pos = 0;
+    for (const out of outs) { result.set(out, pos); pos += out.length; }
+    parentPort.postMessage({ id, output: result.buffer, sizes: outs.map((o) => o.length) }, [result.buffer]);
+  } catch (error) {
+    parentPort.postMessage({ id, error: String(error && error.message || error) });
+  }
+});
+`;
+/** A fixed set of gzip workers shared by every layer of a conversion; `close()` when done. */
+class CompressPool {
+    size;
+    workers = [];
+    idle = [];
+    queue = [];
+    pending = new Map();
+    nextId = 0;
+    failure;
+    constructor(size = Math.max(1, (0,external_node_os_.availableParallelism)())) {
+        this.size = size;
+        for (let i = 0; i < size; i += 1) {
+            const worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true });
+            worker.on('message', (message) => {
+                const waiting = this.pending.get(message.id);
+                this.pending.delete(message.id);
+                this.idle.push(worker);
+                this.dispatch();
+                if (!waiting)
+                    return;
+                if (message.error !== undefined || !message.output || !message.sizes)
+                    waiting.reject(new Error(`gzip worker failed: ${message.error ?? 'no output'}`));
+                else
+                    waiting.resolve({ output: Buffer.from(message.output), sizes: message.sizes });
+            });
+            worker.on('error', (error) => this.fail(error));
+            this.workers.push(worker);
+            this.idle.push(worker);
+        }
+    }
+    /** Compresses the members laid out back to back in `input` (which is handed over, not copied). */
+    compress(input, lengths, level) {
+        if (this.failure)
+            return Promise.reject(this.failure);
+        const id = (this.nextId += 1);
+        return new Promise((resolve, reject) => {
+            this.pending.set(id, { resolve, reject });
+            this.queue.push({ id, input, lengths, level });
+            this.dispatch();
+        });
+    }
+    dispatch() {
+        while (this.queue.length > 0 && this.idle.length > 0) {
+            const job = this.queue.shift();
+            const worker = this.idle.pop();
+            worker.postMessage(job, [job.input]);
+        }
+    }
+    fail(error) {
+        this.failure = error;
+        for (const waiting of this.pending.values())
+            waiting.reject(error);
+        this.pending.clear();
+    }
+    async close() {
+        await Promise.all(this.workers.map((w) => w.terminate()));
+    }
+}
+/** Jobs are cut at this many uncompressed bytes, so tiny members travel in batches. */
+const JOB_BYTES = 1 << 20;
+/**
+ * Turns a sequence of members into gzip output in order, with at most `maxInFlight` jobs out at a time so memory
+ * stays bounded. `add` queues a member and returns its index; `take` hands back finished output in order, along with
+ * the compressed offset of each member (known once everything before it is compressed).
+ */
+class OrderedCompressor {
+    pool;
+    level;
+    job = [];
+    jobBytes = 0;
+    inFlight = [];
+    membersAdded = 0;
+    /** Compressed offset of each member, filled in as results arrive in order. */
+    memberOffsets = [];
+    /** Compressed bytes handed out so far. */
+    compressedBytes = 0;
+    maxInFlight;
+    constructor(pool, level) {
+        this.pool = pool;
+        this.level = level;
+        this.maxInFlight = pool.size * 2 + 1;
+    }
+    /** Queues one member (its parts in order); returns the member's index. */
+    add(parts) {
+        let bytes = 0;
+        for (const part of parts)
+            bytes += part.length;
+        this.job.push(parts);
+        this.jobBytes += bytes;
+        const index = this.membersAdded;
+        this.membersAdded += 1;
+        if (this.jobBytes >= JOB_BYTES)
+            this.sendJob();
+        return index;
+    }
+    /** The index the next member added will get. */
+    get nextMember() {
+        return this.membersAdded;
+    }
+    sendJob() {
+        if (this.job.length === 0)
+            return;
+        const input = new Uint8Array(new ArrayBuffer(this.jobBytes));
+        const lengths = [];
+        let at = 0;
+        for (const parts of this.job) {
+            let length = 0;
+            for (const part of parts) {
+                input.set(part, at);
+                at += part.length;
+                length += part.length;
+            }
+            lengths.push(length);
+        }
+        const entry = { promise: this.pool.compress(input.buffer, lengths, this.level), members: lengths.length };
+        entry.promise.then((result) => (entry.result = result), (error) => (entry.error = error));
+        this.inFlight.push(entry);
+        this.job = [];
+        this.jobBytes = 0;
+    }
+    /**
+     * Finished output in order: waits for the oldest job while too many are out (or all of them with `flush`), and
+     * returns whatever else is already done.
+     */
+    async take(flush = false) {
+        if (flush)
+            this.sendJob();
+        const out = [];
+        while (this.inFlight.length > 0) {
+            const head = this.inFlight[0];
+            const mustWait = flush || this.inFlight.length >= this.maxInFlight;
+            if (head.result === undefined && head.error === undefined && !mustWait)
+                break;
+            const result = await head.promise;
+            this.inFlight.shift();
+            for (const size of result.sizes) {
+                this.memberOffsets.push(this.compressedBytes);
+                this.compressedBytes += size;
+            }
+            out.push(result.output);
+        }
+        return out;
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __nccwpck_require__(6466);
+// EXTERNAL MODULE: ./src/oci/digest.ts
+var oci_digest = __nccwpck_require__(8825);
+// EXTERNAL MODULE: ./src/estargz/decompress.ts
+var decompress = __nccwpck_require__(4571);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/estargz/footer.ts
+var footer = __nccwpck_require__(811);
+// EXTERNAL MODULE: ./src/estargz/tar-header.ts
+var tar_header = __nccwpck_require__(4635);
+// EXTERNAL MODULE: ./src/estargz/toc.ts
+var estargz_toc = __nccwpck_require__(9900);
+;// CONCATENATED MODULE: ./src/estargz/layer-writer.ts
+/**
+ * The heart of the converter: a sequence of tar entries in, eStargz bytes out. Gzip members start at byte 0, at the
+ * first payload byte of every non-empty regular file and at every chunk boundary; headers, padding and header-only
+ * entries ride in the member before. The TOC is one member starting at its own tar header, then the 51-byte footer.
+ * Members are compressed in parallel (compress-pool.ts) and written in order; the TOC's offsets are filled in once
+ * every member before it has its compressed size.
+ */
+
+
+
+
+
+
+
+/** Non-payload bytes gathered in one member before a boundary is forced, so memory stays bounded. */
+const MAX_HEADER_RUN = 1 << 20;
+const EMPTY_DIGEST = (0,oci_digest/* sha256 */.sc)('');
+const END_OF_ARCHIVE = Buffer.alloc(1024);
+/** Yields the eStargz blob; `result` is filled in when the generator finishes. */
+async function* writeEstargz(items, options, result) {
+    const toc = new estargz_toc/* TocBuilder */._k();
+    const diffId = new oci_digest/* DigestCounter */.VR();
+    const compressor = new OrderedCompressor(options.pool, options.level);
+    const offsetOf = [];
+    let pending = [];
+    let pendingBytes = 0;
+    let payloadBytes = 0;
+    const append = (bytes) => {
+        if (bytes.length === 0)
+            return;
+        pending.push(bytes);
+        pendingBytes += bytes.length;
+        diffId.update(bytes);
+    };
+    /** Ends the current member; the next byte appended starts a new one. Returns the new member's index. */
+    const startMember = () => {
+        if (pendingBytes > 0)
+            compressor.add(pending);
+        pending = [];
+        pendingBytes = 0;
+        return compressor.nextMember;
+    };
+    for await (const item of items) {
+        const header = item.kind === 'landmark' ? landmarkHeader(item.name) : item.header;
+        append(item.kind === 'landmark' ? (0,tar_header/* bareFileHeader */.cs)(item.name, 1) : (0,tar_header/* encodeHeader */.YS)(header));
+        const entry = toc.add(header);
+        if (header.type === '0') {
+            entry.digest = EMPTY_DIGEST; // keeps the key before the chunk fields; the real value is set below
+            if (header.size > 0) {
+                const body = item.kind === 'landmark' ? oneBuffer(estargz_toc/* LANDMARK_CONTENT */.pf) : item.body();
+                entry.digest = await writePayload(header, entry, body);
+                append(Buffer.alloc((0,tar_header/* padding */.Ms)(header.size)));
+            }
+        }
+        if (pendingBytes >= MAX_HEADER_RUN)
+            startMember();
+        for (const out of await compressor.take())
+            yield out;
+    }
+    /** Cuts the payload into chunks, each starting a member; returns the whole file's digest. */
+    async function writePayload(header, first, body) {
+        const iterator = body[Symbol.asyncIterator]();
+        const fileHash = header.size > options.chunkSize ? (0,external_node_crypto_.createHash)('sha256') : undefined;
+        let carry;
+        let chunkDigest = '';
+        for (let chunkOffset = 0; chunkOffset < header.size;) {
+            const length = Math.min(options.chunkSize, header.size - chunkOffset);
+            const member = startMember();
+            const entry = chunkOffset === 0 ? first : toc.addChunk(header.name, chunkOffset);
+            const chunkHash = (0,external_node_crypto_.createHash)('sha256');
+            for (let got = 0; got < length;) {
+                let piece = carry;
+                carry = undefined;
+                if (!piece) {
+                    const next = await iterator.next();
+                    if (next.done)
+                        throw new errors/* ShipError */.fS(`tar entry ${JSON.stringify(header.name)}: the payload ends after ${chunkOffset + got} of ${header.size} bytes`);
+                    piece = next.value;
+                }
+                if (piece.length > length - got) {
+                    carry = piece.subarray(length - got);
+                    piece = piece.subarray(0, length - got);
+                }
+                chunkHash.update(piece);
+                fileHash?.update(piece);
+                append(piece);
+                got += piece.length;
+            }
+            // As the reference writer does: chunkSize is written for every full-sized chunk, absent on a shorter last one.
+            if (length === options.chunkSize)
+                entry.chunkSize = length;
+            chunkDigest = `sha256:${chunkHash.digest('hex')}`;
+            entry.chunkDigest = chunkDigest;
+            offsetOf.push([entry, member]);
+            chunkOffset += length;
+            payloadBytes += length;
+            options.onProgress?.(payloadBytes);
+        }
+        return fileHash ? `sha256:${fileHash.digest('hex')}` : chunkDigest;
+    }
+    startMember();
+    for (const out of await compressor.take(true))
+        yield out;
+    for (const [entry, member] of offsetOf)
+        entry.offset = compressor.memberOffsets[member];
+    const tocOffset = compressor.compressedBytes;
+    const json = toc.serialize();
+    append((0,tar_header/* bareFileHeader */.cs)(estargz_toc/* TOC_NAME */.ZU, json.length));
+    append(json);
+    append(Buffer.alloc((0,tar_header/* padding */.Ms)(json.length)));
+    append(END_OF_ARCHIVE);
+    startMember();
+    for (const out of await compressor.take(true))
+        yield out;
+    yield (0,footer/* makeFooter */.mm)(tocOffset);
+    result.tocDigest = (0,oci_digest/* sha256 */.sc)(json);
+    result.diffId = diffId.digest();
+    result.uncompressedSize = diffId.size;
+    result.entries = toc.entries.length;
+}
+/** Landmarks are written as the reference writer does: mode, owner and time all zero. */
+function landmarkHeader(name) {
+    return { name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size: 1, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] };
+}
+async function* oneBuffer(bytes) {
+    yield bytes;
+}
+
+// EXTERNAL MODULE: ./src/estargz/read-toc.ts
+var read_toc = __nccwpck_require__(223);
+// EXTERNAL MODULE: ./src/estargz/tar-reader.ts + 1 modules
+var tar_reader = __nccwpck_require__(6769);
+;// CONCATENATED MODULE: ./src/estargz/layer.ts
+/**
+ * Converting one layer blob: pass it through when it already is eStargz, otherwise read its tar (decompressing as
+ * needed) and write eStargz into the output layout. Without prioritized files the layer streams straight through
+ * with `.no.prefetch.landmark` first. With prioritized files the tar is first spooled to a temporary file, so the
+ * prioritized entries can be written first (each after its parent directories and, for a hardlink, its target),
+ * then `.prefetch.landmark`, then the rest in archive order; duplicates keep their last occurrence.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+/** Converts the blob `source.blobPath(digest)` and stores the result in `out`. */
+async function convertLayer(source, digest, out, options) {
+    const what = `layer ${digest}`;
+    const path = source.blobPath(digest);
+    try {
+        const prioritized = options.prioritized ?? [];
+        if (prioritized.length === 0) {
+            const existing = await (0,read_toc/* readBlobToc */.k)(path).catch((error) => {
+                if (error instanceof read_toc/* TocError */.P)
+                    return undefined;
+                throw error;
+            });
+            if (existing)
+                return await passThrough(source, digest, out, existing.tocDigest, existing.toc.entries.length);
+        }
+        const result = {};
+        let written;
+        if (prioritized.length === 0) {
+            const tar = await (0,decompress/* openUncompressed */.vi)(path, what);
+            written = await out.writeBlobFrom(writeEstargz(streamItems(tar), options, result));
+        }
+        else {
+            const spool = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'meshagent-ship-spool-'));
+            try {
+                const tarPath = (0,external_node_path_.join)(spool, 'layer.tar');
+                await (0,external_node_stream_promises_.pipeline)(await (0,decompress/* openUncompressed */.vi)(path, what), (0,external_node_fs_.createWriteStream)(tarPath));
+                written = await out.writeBlobFrom(writeEstargz(await prioritizedItems(tarPath, prioritized), options, result));
+            }
+            finally {
+                await (0,promises_.rm)(spool, { recursive: true, force: true });
+            }
+        }
+        return { ...result, ...written, passedThrough: false };
+    }
+    catch (error) {
+        const described = (0,decompress/* describeReadError */.U)(error, what);
+        if (described.message.startsWith(what))
+            throw described;
+        throw new errors/* ShipError */.fS(`${what}: ${described.message}`, { hint: described.hint, cause: error });
+    }
+}
+/** Names the converter writes itself; the same names in the input (an earlier conversion) are dropped. */
+function isReserved(name) {
+    const clean = (0,estargz_toc/* cleanPath */.ts)(name);
+    return clean === estargz_toc/* TOC_NAME */.ZU || clean === estargz_toc/* PREFETCH_LANDMARK */.BP || clean === estargz_toc/* NO_PREFETCH_LANDMARK */.pK;
+}
+async function* streamItems(tar) {
+    yield { kind: 'landmark', name: estargz_toc/* NO_PREFETCH_LANDMARK */.pK };
+    for await (const entry of (0,tar_reader/* readTar */.sB)(tar)) {
+        if (isReserved(entry.header.name))
+            continue;
+        yield { kind: 'entry', header: entry.header, body: () => entry.body() };
+    }
+}
+/** The reordered entry list of a spooled tar (only headers and offsets are kept in memory). */
+async function prioritizedItems(tarPath, prioritized) {
+    const entries = [];
+    const lastByPath = new Map();
+    for await (const entry of (0,tar_reader/* readTar */.sB)((0,external_node_fs_.createReadStream)(tarPath, { highWaterMark: 1 << 20 }))) {
+        if (isReserved(entry.header.name))
+            continue;
+        lastByPath.set((0,estargz_toc/* cleanPath */.ts)(entry.header.name), entries.length);
+        entries.push({ header: entry.header, payloadOffset: entry.payloadOffset });
+    }
+    const order = [];
+    const placed = new Set();
+    const place = (path, depth = 0) => {
+        const index = lastByPath.get(path);
+        if (index === undefined || placed.has(index) || depth > 64)
+            return;
+        const parts = path.split('/');
+        for (let i = 1; i < parts.length; i += 1)
+            place(parts.slice(0, i).join('/'), depth + 1);
+        const header = entries[index].header;
+        if (header.type === '1')
+            place((0,estargz_toc/* cleanPath */.ts)(header.linkName), depth + 1);
+        if (placed.has(index))
+            return;
+        placed.add(index);
+        order.push(index);
+    };
+    for (const path of prioritized)
+        place((0,estargz_toc/* cleanPath */.ts)(path));
+    const landmark = order.length > 0 ? estargz_toc/* PREFETCH_LANDMARK */.BP : estargz_toc/* NO_PREFETCH_LANDMARK */.pK;
+    return (async function* () {
+        const item = (index) => {
+            const { header, payloadOffset } = entries[index];
+            const body = () => (header.size > 0 ? (0,external_node_fs_.createReadStream)(tarPath, { start: payloadOffset, end: payloadOffset + header.size - 1, highWaterMark: 1 << 20 }) : emptyBody());
+            return { kind: 'entry', header, body: body };
+        };
+        if (landmark === estargz_toc/* NO_PREFETCH_LANDMARK */.pK)
+            yield { kind: 'landmark', name: landmark };
+        for (const index of order)
+            yield item(index);
+        if (landmark === estargz_toc/* PREFETCH_LANDMARK */.BP)
+            yield { kind: 'landmark', name: landmark };
+        for (let index = 0; index < entries.length; index += 1) {
+            if (placed.has(index) || lastByPath.get((0,estargz_toc/* cleanPath */.ts)(entries[index].header.name)) !== index)
+                continue;
+            yield item(index);
+        }
+    })();
+}
+async function* emptyBody() { }
+/** An eStargz layer is kept as it is; its uncompressed size and diff_id are measured for the annotations/config. */
+async function passThrough(source, digest, out, tocDigest, entries) {
+    const path = source.blobPath(digest);
+    const counter = new oci_digest/* DigestCounter */.VR();
+    for await (const chunk of await (0,decompress/* openUncompressed */.vi)(path, `layer ${digest}`))
+        counter.update(chunk);
+    const written = out.dir === source.dir ? { digest, size: (await readBlobSize(source, digest)) } : await out.writeBlobFrom((0,external_node_fs_.createReadStream)(path), { digest });
+    return { ...written, tocDigest, diffId: counter.digest(), uncompressedSize: counter.size, entries, passedThrough: true };
+}
+async function readBlobSize(layout, digest) {
+    const { stat } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1455, 23));
+    return (await stat(layout.blobPath(digest))).size;
+}
+
+;// CONCATENATED MODULE: ./src/estargz/prefetch.ts
+
+
+
+const WHITEOUT = '.wh.';
+const OPAQUE = '.wh..wh..opq';
+/** The cleaned paths of every entry in a layer (payloads are skipped, not read). */
+async function layerPaths(layout, digest) {
+    const paths = new Set();
+    for await (const entry of (0,tar_reader/* readTar */.sB)(await (0,decompress/* openUncompressed */.vi)(layout.blobPath(digest), `layer ${digest}`))) {
+        const path = (0,estargz_toc/* cleanPath */.ts)(entry.header.name);
+        if (path !== '' && path !== estargz_toc/* TOC_NAME */.ZU && path !== estargz_toc/* PREFETCH_LANDMARK */.BP && path !== estargz_toc/* NO_PREFETCH_LANDMARK */.pK)
+            paths.add(path);
+    }
+    return paths;
+}
+/** `layers` lists each layer's paths, bottom layer first. */
+function attributePrefetch(patterns, layers) {
+    const perLayer = layers.map(() => []);
+    const taken = layers.map(() => new Set());
+    const missing = [];
+    let merged;
+    for (const pattern of patterns) {
+        const clean = (0,estargz_toc/* cleanPath */.ts)(pattern.trim());
+        if (clean === '')
+            continue;
+        let candidates;
+        if (isGlob(clean)) {
+            merged ??= [...new Set(layers.flatMap((set) => [...set]))].filter((p) => !baseName(p).startsWith(WHITEOUT)).sort();
+            const regex = globToRegExp(clean);
+            candidates = merged.filter((p) => regex.test(p));
+        }
+        else
+            candidates = [clean];
+        for (const path of candidates) {
+            const layer = topmostLayer(path, layers);
+            if (layer === undefined) {
+                if (!isGlob(clean))
+                    missing.push(pattern);
+                continue;
+            }
+            if (taken[layer]?.has(path))
+                continue;
+            taken[layer]?.add(path);
+            perLayer[layer]?.push(path);
+        }
+    }
+    return { perLayer, missing };
+}
+/** The index of the topmost layer that shows `path`, or undefined if none does or a layer above hides it. */
+function topmostLayer(path, layers) {
+    for (let i = layers.length - 1; i >= 0; i -= 1) {
+        const layer = layers[i];
+        if (layer.has(path))
+            return i;
+        if (hides(layer, path))
+            return undefined;
+    }
+    return undefined;
+}
+/** Whether a layer's whiteouts hide `path` (or one of its parents) in the layers below. */
+function hides(layer, path) {
+    const parts = path.split('/');
+    for (let i = parts.length; i >= 1; i -= 1) {
+        const parent = parts.slice(0, i - 1).join('/');
+        const whiteout = `${parent === '' ? '' : `${parent}/`}${WHITEOUT}${parts[i - 1]}`;
+        if (layer.has(whiteout))
+            return true;
+        if (i < parts.length && layer.has(`${parts.slice(0, i).join('/')}/${OPAQUE}`))
+            return true;
+    }
+    return layer.has(OPAQUE);
+}
+function baseName(path) {
+    return path.slice(path.lastIndexOf('/') + 1);
+}
+function isGlob(pattern) {
+    return /[*?[]/.test(pattern);
+}
+/** `**` crosses directories, `*` and `?` do not; `[...]` is a character class (`[!...]` negated). */
+function globToRegExp(pattern) {
+    let source = '';
+    for (let i = 0; i < pattern.length; i += 1) {
+        const c = pattern[i];
+        if (c === '*' && pattern[i + 1] === '*') {
+            i += 1;
+            if (pattern[i + 1] === '/') {
+                i += 1;
+                source += '(?:.*/)?';
+            }
+            else
+                source += '.*';
+        }
+        else if (c === '*')
+            source += '[^/]*';
+        else if (c === '?')
+            source += '[^/]';
+        else if (c === '[') {
+            const close = pattern.indexOf(']', i + 2);
+            if (close === -1)
+                source += '\\[';
+            else {
+                let body = pattern.slice(i + 1, close);
+                if (body.startsWith('!'))
+                    body = `^${body.slice(1)}`;
+                source += `[${body.replace(/\\/g, '\\\\')}]`;
+                i = close;
+            }
+        }
+        else
+            source += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+    }
+    return new RegExp(`^${source}$`);
+}
+
+;// CONCATENATED MODULE: ./src/estargz/image.ts
+/**
+ * Whole-image conversion: walks an index (every platform) or a single manifest, converts every layer to eStargz,
+ * replaces the config's diff_ids, and writes config, manifest and index again with OCI media types, so each digest
+ * up the tree changes with what it points to. Layer descriptors get the TOC digest and uncompressed-size
+ * annotations. A layer shared by several platforms is converted once.
+ */
+
+
+
+
+
+
+
+async function convertImage(source, top, out, options = {}) {
+    const level = options.level ?? 6;
+    const chunkSize = options.chunkSize ?? estargz_toc/* DEFAULT_CHUNK_SIZE */.WI;
+    if (!Number.isInteger(level) || level < 0 || level > 9)
+        throw new errors/* ShipError */.fS(`compression level ${level} is not 0-9`, { input: 'compression-level', hint: 'use a whole number from 0 (store) to 9 (smallest)' });
+    if (!Number.isSafeInteger(chunkSize) || chunkSize < 1)
+        throw new errors/* ShipError */.fS(`chunk size ${chunkSize} is not a positive number of bytes`, { input: 'chunk-size', hint: `the default is ${estargz_toc/* DEFAULT_CHUNK_SIZE */.WI} (4 MiB)` });
+    const pool = new CompressPool();
+    const manifests = [];
+    const missing = new Set();
+    const layerCache = new Map();
+    const convertOneLayer = (digest, size, prioritized) => {
+        const key = `${digest}\0${prioritized.join('\0')}`;
+        let pending = layerCache.get(key);
+        if (!pending) {
+            options.onLayer?.({ kind: 'start', digest, size });
+            pending = convertLayer(source, digest, out, {
+                pool,
+                level,
+                chunkSize,
+                prioritized,
+                onProgress: (payloadBytes) => options.onLayer?.({ kind: 'progress', digest, payloadBytes }),
+            }).then((result) => {
+                options.onLayer?.({ kind: 'done', digest, result });
+                return result;
+            });
+            layerCache.set(key, pending);
+        }
+        return pending;
+    };
+    async function convertManifest(descriptor) {
+        const manifest = await source.readJson(descriptor.digest, types/* ImageManifest */.nU, 'manifest');
+        const config = await source.readJson(manifest.config.digest, types/* ImageConfig */.K8, 'config');
+        if (config.rootfs.diff_ids.length !== manifest.layers.length) {
+            throw new errors/* ShipError */.fS(`manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`, { hint: 'the image is corrupt: rebuild it' });
+        }
+        for (const layer of manifest.layers) {
+            if (!(await source.hasBlob(layer.digest)))
+                throw new errors/* ShipError */.fS(`layer ${layer.digest} of manifest ${descriptor.digest} is not in ${source.dir}`, { hint: 'the image is incomplete (a foreign or missing layer): pull or build it again' });
+        }
+        let prioritized = manifest.layers.map(() => []);
+        if (options.prefetch && options.prefetch.length > 0) {
+            const paths = [];
+            for (const layer of manifest.layers)
+                paths.push(await layerPaths(source, layer.digest));
+            const attribution = attributePrefetch(options.prefetch, paths);
+            prioritized = attribution.perLayer;
+            for (const path of attribution.missing)
+                missing.add(path);
+        }
+        // Layers are converted one after another: each one already keeps every core busy.
+        const layers = [];
+        const results = [];
+        for (const [i, layer] of manifest.layers.entries()) {
+            const wanted = prioritized[i] ?? [];
+            const result = await convertOneLayer(layer.digest, layer.size, wanted);
+            results.push({ source: layer.digest, result, prioritized: wanted });
+            const { urls: _urls, annotations, ...rest } = layer;
+            layers.push({
+                ...rest,
+                mediaType: media_types/* MediaType */.zu.ociLayerGzip,
+                digest: result.digest,
+                size: result.size,
+                annotations: { ...annotations, [media_types/* Annotation */.YH.stargzTocDigest]: result.tocDigest, [media_types/* Annotation */.YH.estargzUncompressedSize]: String(result.uncompressedSize) },
+            });
+        }
+        const newConfig = { ...config, rootfs: { ...config.rootfs, diff_ids: results.map((r) => r.result.diffId) } };
+        // As containerd's converter does: the legacy parent-image id no longer names anything true.
+        for (const key of ['config', 'container_config']) {
+            const section = newConfig[key];
+            if (section && typeof section === 'object' && 'Image' in section) {
+                const { Image: _image, ...kept } = section;
+                newConfig[key] = kept;
+            }
+        }
+        const configDescriptor = { ...manifest.config, ...(await out.writeJson(media_types/* MediaType */.zu.ociConfig, newConfig)) };
+        const newManifest = { ...manifest, mediaType: media_types/* MediaType */.zu.ociManifest, config: configDescriptor, layers };
+        const written = await out.writeJson(media_types/* MediaType */.zu.ociManifest, newManifest);
+        manifests.push({ source: descriptor.digest, digest: written.digest, platform: descriptor.platform, layers: results });
+        return written;
+    }
+    async function convertDescriptor(descriptor, depth) {
+        const { mediaType } = descriptor;
+        let written;
+        if ((0,media_types/* isIndexType */.$U)(mediaType)) {
+            if (depth > 4)
+                throw new errors/* ShipError */.fS(`index ${descriptor.digest} nests too deeply`);
+            const index = await source.readJson(descriptor.digest, types/* ImageIndex */.yd, 'index');
+            const entries = [];
+            for (const entry of index.manifests)
+                entries.push(await convertDescriptor(entry, depth + 1));
+            written = await out.writeJson(media_types/* MediaType */.zu.ociIndex, { ...index, mediaType: media_types/* MediaType */.zu.ociIndex, manifests: entries });
+        }
+        else if ((0,media_types/* isImageManifestType */.tr)(mediaType)) {
+            written = await convertManifest(descriptor);
+        }
+        else {
+            // Anything else (an attestation, an artifact) is copied as it is.
+            if (!(await out.hasBlob(descriptor.digest, descriptor.size)))
+                await out.writeBlobFrom(source.openBlob(descriptor.digest), { digest: descriptor.digest, size: descriptor.size });
+            return descriptor;
+        }
+        return { ...descriptor, mediaType: written.mediaType, digest: written.digest, size: written.size };
+    }
+    try {
+        const converted = await convertDescriptor(top, 0);
+        const { [media_types/* Annotation */.YH.refName]: _ref, ...annotations } = converted.annotations ?? {};
+        const descriptor = { ...converted };
+        if (Object.keys(annotations).length > 0)
+            descriptor.annotations = annotations;
+        else
+            delete descriptor.annotations;
+        return { descriptor, manifests, missingPrefetch: [...missing] };
+    }
+    finally {
+        await pool.close();
+    }
+}
+
+// EXTERNAL MODULE: ./src/oci/archive.ts
+var archive = __nccwpck_require__(3863);
+// EXTERNAL MODULE: ./src/oci/layout.ts
+var layout = __nccwpck_require__(5823);
+;// CONCATENATED MODULE: ./src/commands/convert.ts
+/** `meshagent-ship convert SRC DST`: converts every layer of an image to eStargz and writes the image to DST. */
+
+
+
+
+
+
+
+
+const processIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+/** Progress lines are printed for a layer only after it has run this long, then at this interval. */
+const PROGRESS_EVERY_MS = 2000;
+async function runConvert(args, io = processIo) {
+    const [srcText, dstText, ...extra] = args.positionals;
+    if (srcText === undefined || dstText === undefined || extra.length > 0) {
+        throw new errors/* ShipError */.fS('convert takes two arguments, SRC and DST', { hint: 'meshagent-ship convert oci:./image oci:./image-esgz' });
+    }
+    const src = (0,archive/* parseImageRef */.Q)(srcText);
+    const dst = (0,archive/* parseImageRef */.Q)(dstText);
+    if (dst.transport === 'docker-archive')
+        throw new errors/* ShipError */.fS('convert writes oci:DIR[:REF] or oci-archive:FILE[:REF], not docker-archive', { hint: 'Docker archives cannot carry the eStargz annotations; write an OCI image' });
+    const level = integerOption(args.options['compression-level'], 'compression-level', 6);
+    const chunkSize = integerOption(args.options['chunk-size'], 'chunk-size', estargz_toc/* DEFAULT_CHUNK_SIZE */.WI);
+    const prefetch = (args.options.prefetch ?? '').split('\n').map((p) => p.trim()).filter((p) => p !== '');
+    const image = await (0,archive/* openImage */.UY)(src);
+    const staging = dst.transport === 'oci-archive' ? await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'meshagent-ship-out-')) : undefined;
+    try {
+        const out = await layout/* OciLayout */.A.create(staging ?? dst.path);
+        const result = await convertImage(image.layout, image.descriptor, out, { level, chunkSize, prefetch, onLayer: progressPrinter(io) });
+        const name = dst.ref ?? image.name;
+        await out.setRef(result.descriptor, name);
+        if (staging !== undefined)
+            await (0,archive/* packOciArchive */.h6)(staging, dst.path);
+        for (const path of result.missingPrefetch)
+            io.stderr(`warning: prefetch path ${JSON.stringify(path)} is in no layer of the image\n`);
+        io.stdout(args.json ? `${JSON.stringify(describe(result, (0,archive/* formatImageRef */.kL)(dst), name), null, 2)}\n` : render(result, (0,archive/* formatImageRef */.kL)(dst)));
+        return 0;
+    }
+    finally {
+        await image.close();
+        if (staging !== undefined)
+            await (0,promises_.rm)(staging, { recursive: true, force: true });
+    }
+}
+function integerOption(value, name, fallback) {
+    if (value === undefined)
+        return fallback;
+    if (!/^\d+$/.test(value.trim()))
+        throw new errors/* ShipError */.fS(`--${name} takes a whole number, not ${JSON.stringify(value)}`, { hint: `the default is ${fallback}` });
+    return Number(value.trim());
+}
+/** Prints how far a long-running layer has got, at most every two seconds, on stderr. */
+function progressPrinter(io) {
+    const started = new Map();
+    return (event) => {
+        const now = Date.now();
+        if (event.kind === 'start')
+            started.set(event.digest, { at: now, last: now });
+        const state = started.get(event.digest);
+        if (!state)
+            return;
+        if (event.kind === 'progress' && now - state.last >= PROGRESS_EVERY_MS) {
+            state.last = now;
+            const seconds = (now - state.at) / 1000;
+            io.stderr(`  ${convert_short(event.digest)}: ${mb(event.payloadBytes)} MB of file data converted (${(event.payloadBytes / 1e6 / seconds).toFixed(1)} MB/s)\n`);
+        }
+        if (event.kind === 'done' && now - state.at >= PROGRESS_EVERY_MS)
+            io.stderr(`  ${convert_short(event.digest)}: done in ${((now - state.at) / 1000).toFixed(1)} s\n`);
+    };
+}
+function convert_short(digest) {
+    return `layer ${digest.slice(7, 19)}`;
+}
+function mb(bytes) {
+    return (bytes / 1e6).toFixed(0);
+}
+function describe(result, image, name) {
+    return {
+        image,
+        name: name ?? null,
+        digest: result.descriptor.digest,
+        mediaType: result.descriptor.mediaType,
+        manifests: result.manifests.map((m) => ({
+            digest: m.digest,
+            source: m.source,
+            platform: m.platform ?? null,
+            layers: m.layers.map(({ source, result: r, prioritized }) => ({
+                source,
+                digest: r.digest,
+                size: r.size,
+                tocDigest: r.tocDigest,
+                diffId: r.diffId,
+                uncompressedSize: r.uncompressedSize,
+                entries: r.entries,
+                passedThrough: r.passedThrough,
+                prioritized,
+            })),
+        })),
+        missingPrefetch: result.missingPrefetch,
+    };
+}
+function render(result, image) {
+    const lines = [`Converted to eStargz: ${image} (${result.descriptor.digest})`];
+    for (const m of result.manifests) {
+        const platform = m.platform ? ` ${m.platform.os}/${m.platform.architecture}${m.platform.variant ? `/${m.platform.variant}` : ''}` : '';
+        lines.push(`  manifest ${m.digest}${platform}`);
+        for (const { source, result: r, prioritized } of m.layers) {
+            const note = r.passedThrough ? ' (already eStargz, kept)' : prioritized.length > 0 ? ` (${prioritized.length} prefetched paths)` : '';
+            lines.push(`    ${source.slice(0, 19)} -> ${r.digest.slice(0, 19)}  ${(r.size / 1e6).toFixed(1)} MB, TOC ${r.tocDigest.slice(0, 19)}${note}`);
+        }
+    }
+    return `${lines.join('\n')}\n`;
+}
+
+
+/***/ }),
+
+/***/ 7570:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  R: () => (/* binding */ runVerify)
+});
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./src/oci/digest.ts
+var digest = __nccwpck_require__(8825);
+// EXTERNAL MODULE: ./src/oci/media-types.ts
+var media_types = __nccwpck_require__(9217);
+// EXTERNAL MODULE: ./src/oci/types.ts
+var types = __nccwpck_require__(3048);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/estargz/gzip-member.ts
+var gzip_member = __nccwpck_require__(2787);
+// EXTERNAL MODULE: ./src/estargz/read-toc.ts
+var read_toc = __nccwpck_require__(223);
+// EXTERNAL MODULE: ./src/estargz/tar-reader.ts + 1 modules
+var tar_reader = __nccwpck_require__(6769);
+// EXTERNAL MODULE: ./src/estargz/toc.ts
+var toc = __nccwpck_require__(9900);
+;// CONCATENATED MODULE: ./src/estargz/verify-layer.ts
+/**
+ * Checks one eStargz blob end to end, as a lazy-pulling reader depends on it: footer, TOC member and name, the TOC
+ * digest against the annotation, the TOC schema and chunk continuity, every TOC offset a gzip member start whose
+ * data begins with that chunk, every chunk and file digest, the decompressed stream a tar matching the TOC entry
+ * for entry, and the diff_id and uncompressed size against the config and annotation. It reads the blob once, in
+ * order, one gzip member at a time; defects are collected (not thrown) so a report can list them all.
+ */
+
+
+
+
+
+
+
+/** Defects beyond this many per layer are counted, not listed. */
+const MAX_DEFECTS = 25;
+async function verifyLayerBlob(path, expect) {
+    const report = { defects: [] };
+    let suppressed = 0;
+    const defect = (message) => {
+        if (report.defects.length < MAX_DEFECTS)
+            report.defects.push(message);
+        else
+            suppressed += 1;
+    };
+    let blob;
+    try {
+        blob = await (0,read_toc/* readBlobToc */.k)(path);
+    }
+    catch (error) {
+        if (error instanceof read_toc/* TocError */.P) {
+            defect(error.notEstargz ? 'not eStargz: no eStargz footer at the end of the blob' : error.message);
+            return report;
+        }
+        throw error;
+    }
+    report.tocDigest = blob.tocDigest;
+    report.entries = blob.toc.entries.length;
+    const annotated = expect.annotations?.[media_types/* Annotation */.YH.stargzTocDigest];
+    if (annotated === undefined)
+        defect(`the layer has no ${media_types/* Annotation */.YH.stargzTocDigest} annotation (the snapshotter cannot mount it lazily)`);
+    else if (annotated !== blob.tocDigest)
+        defect(`TOC digest ${blob.tocDigest} does not match the annotation ${annotated}`);
+    if (blob.toc.version !== 1)
+        defect(`TOC version is ${blob.toc.version}, not 1`);
+    const entries = blob.toc.entries;
+    checkSchema(entries, blob.footer.tocOffset, defect);
+    // One pass over the members: positions of member starts (compressed -> uncompressed), the diff_id, and the tar.
+    const memberStart = new Map();
+    const counter = new digest/* DigestCounter */.VR();
+    const tocEnd = blob.blobSize - blob.footer.size;
+    async function* stream() {
+        for await (const member of (0,gzip_member/* walkMembers */.jq)(path, 0, tocEnd)) {
+            memberStart.set(member.offset, counter.size);
+            counter.update(member.data);
+            yield member.data;
+        }
+    }
+    const positionOf = (offset, inner = 0) => {
+        if (offset === undefined)
+            return undefined;
+        const start = memberStart.get(offset);
+        return start === undefined ? undefined : start + inner;
+    };
+    let cursor = 0;
+    let aligned = true;
+    let sawToc = false;
+    try {
+        for await (const entry of (0,tar_reader/* readTar */.sB)(stream())) {
+            const name = entry.header.name;
+            if (!aligned)
+                continue;
+            if (cursor >= entries.length) {
+                if ((0,toc/* cleanPath */.ts)(name) === toc/* TOC_NAME */.ZU && !sawToc) {
+                    sawToc = true;
+                    const at = positionOf(blob.footer.tocOffset);
+                    if (at !== entry.headerOffset)
+                        defect(`the TOC member at ${blob.footer.tocOffset} does not start at the ${toc/* TOC_NAME */.ZU} tar header`);
+                    continue;
+                }
+                defect(`tar entry ${JSON.stringify(name)} is not in the TOC`);
+                aligned = false;
+                continue;
+            }
+            const tocEntry = entries[cursor];
+            const chunks = [];
+            cursor += 1;
+            while (cursor < entries.length && entries[cursor].type === 'chunk')
+                chunks.push(entries[cursor++]);
+            const mismatch = compareHeader(entry, tocEntry);
+            if (mismatch) {
+                defect(`tar entry ${JSON.stringify(name)} does not match TOC entry ${JSON.stringify(tocEntry.name)}: ${mismatch}`);
+                aligned = false;
+                continue;
+            }
+            if (tocEntry.type === 'reg' && entry.header.size > 0)
+                await checkPayload(entry, [tocEntry, ...chunks], positionOf, defect);
+        }
+    }
+    catch (error) {
+        defect(`the decompressed stream is not a valid tar: ${error.message}`);
+        aligned = false;
+    }
+    if (aligned && cursor < entries.length)
+        defect(`TOC entry ${JSON.stringify(entries[cursor].name)} and ${entries.length - cursor - 1} more are not in the tar stream`);
+    if (aligned && !sawToc)
+        defect(`the tar stream has no ${toc/* TOC_NAME */.ZU} entry`);
+    report.diffId = counter.digest();
+    report.uncompressedSize = counter.size;
+    if (aligned) {
+        if (expect.diffId !== undefined && expect.diffId !== report.diffId)
+            defect(`diff_id ${report.diffId} does not match the config's ${expect.diffId}`);
+        const size = expect.annotations?.[media_types/* Annotation */.YH.estargzUncompressedSize];
+        if (size !== undefined && size !== String(report.uncompressedSize))
+            defect(`uncompressed size ${report.uncompressedSize} does not match the annotation ${size}`);
+    }
+    if (suppressed > 0)
+        report.defects.push(`... and ${suppressed} more defects`);
+    return report;
+}
+/** Types, required fields per type, chunk continuity, offsets unique, below the TOC, hardlink targets earlier. */
+function checkSchema(entries, tocOffset, defect) {
+    const seen = new Set();
+    const offsets = new Map();
+    let file;
+    const closeFile = () => {
+        if (file && file.next !== file.size)
+            defect(`TOC entry ${JSON.stringify(file.item.name)}: its chunks cover ${file.next} of ${file.size} bytes`);
+        file = undefined;
+    };
+    for (const [index, e] of entries.entries()) {
+        const label = `TOC entry ${JSON.stringify(e.name)}`;
+        const hasPayload = e.type === 'chunk' || (e.type === 'reg' && (e.size ?? 0) > 0);
+        if (e.type !== 'chunk')
+            closeFile();
+        if (e.type === 'reg' && e.digest === undefined)
+            defect(`${label} has no digest`);
+        if ((e.type === 'symlink' || e.type === 'hardlink') && !e.linkName)
+            defect(`${label} (${e.type}) has no linkName`);
+        if (e.type === 'hardlink' && e.linkName && !seen.has((0,toc/* cleanPath */.ts)(e.linkName)))
+            defect(`${label}: hardlink target ${JSON.stringify(e.linkName)} is not earlier in the TOC`);
+        if (hasPayload) {
+            if (e.offset === undefined)
+                defect(`${label} has no offset`);
+            else if (e.offset >= tocOffset)
+                defect(`${label}: offset ${e.offset} is past the TOC (${tocOffset})`);
+            else if (e.innerOffset === undefined) {
+                const other = offsets.get(e.offset);
+                if (other !== undefined)
+                    defect(`${label} shares offset ${e.offset} with ${JSON.stringify(other)}`);
+                offsets.set(e.offset, e.name);
+            }
+            if (e.chunkDigest === undefined)
+                defect(`${label} (${e.type}${e.type === 'chunk' ? ` at ${e.chunkOffset ?? 0}` : ''}) has no chunkDigest`);
+        }
+        if (e.type === 'chunk') {
+            if (!file || file.item.name !== e.name) {
+                defect(`${label}: a chunk entry does not follow its file${index === 0 ? ' (it is the first entry)' : ''}`);
+                continue;
+            }
+            if ((e.chunkOffset ?? 0) !== file.next)
+                defect(`${label}: chunk at ${e.chunkOffset ?? 0}, expected ${file.next}`);
+            file.next = (e.chunkOffset ?? 0) + (e.chunkSize || file.size - (e.chunkOffset ?? 0));
+            continue;
+        }
+        seen.add((0,toc/* cleanPath */.ts)(e.name));
+        if (e.type === 'reg' && (e.size ?? 0) > 0)
+            file = { item: e, next: e.chunkSize || (e.size ?? 0), size: e.size ?? 0 };
+    }
+    closeFile();
+}
+/** What the TOC says about an entry against what its tar header says; undefined when they agree. */
+function compareHeader(entry, e) {
+    const h = entry.header;
+    const xattrs = h.xattrs.size > 0 ? Object.fromEntries([...h.xattrs].map(([k, v]) => [k, v.toString('base64')])) : undefined;
+    const checks = [
+        ['name', h.name, e.name],
+        ['type', toc/* TOC_TYPES */.$W[h.type], e.type],
+        ['size', h.size, e.size ?? 0],
+        ['mode', h.mode, e.mode ?? 0],
+        ['uid', h.uid, e.uid ?? 0],
+        ['gid', h.gid, e.gid ?? 0],
+        ['modtime', (0,toc/* formatModtime */.T4)(h.mtime), e.modtime ?? ''],
+        ['linkName', h.type === '1' || h.type === '2' ? h.linkName : '', h.type === '1' || h.type === '2' ? (e.linkName ?? '') : ''],
+        ['devMajor', h.devMajor, e.devMajor ?? 0],
+        ['devMinor', h.devMinor, e.devMinor ?? 0],
+        ['xattrs', JSON.stringify(xattrs ?? {}), JSON.stringify(e.xattrs ?? {})],
+    ];
+    for (const [field, tar, toc] of checks)
+        if (tar !== toc)
+            return `${field} is ${JSON.stringify(tar)} in the tar, ${JSON.stringify(toc)} in the TOC`;
+    return undefined;
+}
+/** Hashes each chunk as the tar stream delivers it and checks it starts a gzip member at its TOC offset. */
+async function checkPayload(entry, chunks, positionOf, defect) {
+    const name = JSON.stringify(entry.header.name);
+    const size = entry.header.size;
+    const fileHash = (0,external_node_crypto_.createHash)('sha256');
+    let index = 0;
+    let chunkHash = (0,external_node_crypto_.createHash)('sha256');
+    let done = 0;
+    const chunkEnd = (i) => {
+        const c = chunks[i];
+        return c.chunkOffset === undefined && i === 0 ? c.chunkSize || size : (c.chunkOffset ?? 0) + (c.chunkSize || size - (c.chunkOffset ?? 0));
+    };
+    const finishChunk = () => {
+        const c = chunks[index];
+        const at = (c.chunkOffset ?? 0);
+        const digest = `sha256:${chunkHash.digest('hex')}`;
+        if (c.chunkDigest !== undefined && digest !== c.chunkDigest)
+            defect(`${name}: chunk at ${at} has digest ${digest}, the TOC says ${c.chunkDigest}`);
+        const position = positionOf(c.offset, c.innerOffset ?? 0);
+        if (position === undefined)
+            defect(`${name}: TOC offset ${c.offset} of the chunk at ${at} is not the start of a gzip member`);
+        else if (position !== entry.payloadOffset + at)
+            defect(`${name}: the gzip member at ${c.offset} does not start with the chunk at ${at}`);
+        index += 1;
+        chunkHash = (0,external_node_crypto_.createHash)('sha256');
+    };
+    for await (let piece of entry.body()) {
+        fileHash.update(piece);
+        while (piece.length > 0 && index < chunks.length) {
+            if (chunkEnd(index) <= done) {
+                finishChunk();
+                continue;
+            }
+            const take = Math.min(piece.length, chunkEnd(index) - done);
+            chunkHash.update(piece.subarray(0, take));
+            done += take;
+            piece = piece.subarray(take);
+            if (done === chunkEnd(index))
+                finishChunk();
+        }
+    }
+    if (index < chunks.length)
+        defect(`${name}: its chunks do not cover its ${size} bytes`);
+    const digest = `sha256:${fileHash.digest('hex')}`;
+    const expected = chunks[0]?.digest;
+    if (expected !== undefined && digest !== expected)
+        defect(`${name}: file digest ${digest} does not match the TOC's ${expected}`);
+}
+
+;// CONCATENATED MODULE: ./src/estargz/verify.ts
+/**
+ * The eStargz verifier for a whole image: every layer of every platform must be an OCI gzip layer whose blob is
+ * intact and valid eStargz (verify-layer.ts), with the TOC digest and uncompressed size annotated and the config's
+ * diff_id matching. Returns a report listing each defect with the manifest, layer and entry it concerns.
+ */
+
+
+
+
+
+
+
+async function verifyImage(layout, top, onLayer) {
+    const layers = [];
+    const defects = [];
+    const verified = new Map();
+    async function visit(descriptor, depth) {
+        if ((0,media_types/* isIndexType */.$U)(descriptor.mediaType)) {
+            if (descriptor.mediaType !== media_types/* MediaType */.zu.ociIndex)
+                defects.push(`index ${descriptor.digest} has media type ${descriptor.mediaType}, not ${media_types/* MediaType */.zu.ociIndex}`);
+            const index = await layout.readJson(descriptor.digest, types/* ImageIndex */.yd, 'index');
+            if (depth > 4)
+                throw new errors/* ShipError */.fS(`index ${descriptor.digest} nests too deeply`);
+            for (const entry of index.manifests)
+                await visit(entry, depth + 1);
+            return;
+        }
+        if (!(0,media_types/* isImageManifestType */.tr)(descriptor.mediaType))
+            return; // attestations and other artifacts are not layers
+        const platform = descriptor.platform ? [descriptor.platform.os, descriptor.platform.architecture, descriptor.platform.variant].filter(Boolean).join('/') : undefined;
+        const where = `manifest ${descriptor.digest}${platform ? ` (${platform})` : ''}`;
+        if (descriptor.mediaType !== media_types/* MediaType */.zu.ociManifest)
+            defects.push(`${where} has media type ${descriptor.mediaType}: Docker manifests drop the eStargz annotations`);
+        const manifest = await layout.readJson(descriptor.digest, types/* ImageManifest */.nU, 'manifest');
+        const config = await layout.readJson(manifest.config.digest, types/* ImageConfig */.K8, 'config');
+        if (config.rootfs.diff_ids.length !== manifest.layers.length)
+            defects.push(`${where}: ${manifest.layers.length} layers but ${config.rootfs.diff_ids.length} diff_ids in the config`);
+        for (const [i, layer] of manifest.layers.entries()) {
+            const diffId = config.rootfs.diff_ids[i];
+            const key = `${layer.digest}\0${diffId ?? ''}\0${JSON.stringify(layer.annotations ?? {})}`;
+            let cached = verified.get(key);
+            if (!cached) {
+                onLayer?.(layer.digest);
+                cached = { report: await verifyOneLayer(layout, layer, diffId) };
+                verified.set(key, cached);
+            }
+            const { report } = cached;
+            layers.push({ manifest: descriptor.digest, platform, index: i, digest: layer.digest, tocDigest: report.tocDigest, entries: report.entries, defects: report.defects });
+        }
+    }
+    await visit(top, 0);
+    return { ok: defects.length === 0 && layers.every((l) => l.defects.length === 0), layers, defects };
+}
+async function verifyOneLayer(layout, layer, diffId) {
+    const defects = [];
+    if (layer.mediaType !== media_types/* MediaType */.zu.ociLayerGzip)
+        defects.push(`media type is ${layer.mediaType}, not ${media_types/* MediaType */.zu.ociLayerGzip}`);
+    if (!(await layout.hasBlob(layer.digest)))
+        return { defects: [...defects, 'the blob is missing'] };
+    const counter = new digest/* DigestCounter */.VR();
+    for await (const chunk of (0,external_node_fs_.createReadStream)(layout.blobPath(layer.digest), { highWaterMark: 1 << 20 }))
+        counter.update(chunk);
+    if (counter.digest() !== layer.digest)
+        return { defects: [...defects, `the blob's content has digest ${counter.digest()}`] };
+    if (counter.size !== layer.size)
+        defects.push(`the blob is ${counter.size} bytes, the descriptor says ${layer.size}`);
+    const report = await verifyLayerBlob(layout.blobPath(layer.digest), { annotations: layer.annotations, diffId });
+    return { ...report, defects: [...defects, ...report.defects] };
+}
+
+// EXTERNAL MODULE: ./src/oci/archive.ts
+var archive = __nccwpck_require__(3863);
+// EXTERNAL MODULE: ./src/commands/convert.ts + 5 modules
+var convert = __nccwpck_require__(4489);
+;// CONCATENATED MODULE: ./src/commands/verify.ts
+
+
+
+
+async function runVerify(args, io = convert/* processIo */.W) {
+    const [imageText, ...extra] = args.positionals;
+    if (imageText === undefined || extra.length > 0)
+        throw new errors/* ShipError */.fS('verify takes one argument, the image', { hint: 'meshagent-ship verify oci:./image-esgz' });
+    const ref = (0,archive/* parseImageRef */.Q)(imageText);
+    const image = await (0,archive/* openImage */.UY)(ref);
+    try {
+        const verdict = await verifyImage(image.layout, image.descriptor);
+        io.stdout(args.json ? `${JSON.stringify({ image: (0,archive/* formatImageRef */.kL)(ref), ...verdict }, null, 2)}\n` : render(verdict, (0,archive/* formatImageRef */.kL)(ref)));
+        return verdict.ok ? 0 : 1;
+    }
+    finally {
+        await image.close();
+    }
+}
+function render(verdict, image) {
+    const lines = [verdict.ok ? `${image}: every layer is valid eStargz` : `${image}: NOT valid eStargz`];
+    for (const defect of verdict.defects)
+        lines.push(`  ${defect}`);
+    for (const layer of verdict.layers) {
+        const where = `${layer.platform ? `${layer.platform} ` : ''}layer ${layer.index} ${layer.digest}`;
+        if (layer.defects.length === 0)
+            lines.push(`  ok   ${where} (${layer.entries ?? 0} TOC entries)`);
+        else {
+            lines.push(`  FAIL ${where}`);
+            for (const defect of layer.defects)
+                lines.push(`         ${defect}`);
+        }
+    }
+    return `${lines.join('\n')}\n`;
+}
+
 
 /***/ }),
 
@@ -29593,6 +30865,1028 @@ function formatError(error) {
         return `internal error: ${error.stack ?? error.message}`;
     return `internal error: ${String(error)}`;
 }
+
+
+/***/ }),
+
+/***/ 4571:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hs: () => (/* binding */ sniffCompression),
+/* harmony export */   U: () => (/* binding */ describeReadError),
+/* harmony export */   vi: () => (/* binding */ openUncompressed)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8522);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/**
+ * Layer blobs in, tar bytes out: the compression is recognised by its magic bytes (never trusted from the media
+ * type), and gzip (including multi-member gzip) or zstd is undone while streaming. zstd needs a Node with zstd in
+ * zlib (22.15 and later); on older Node it is refused with a hint.
+ */
+
+
+
+
+async function sniffCompression(path) {
+    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, 'r');
+    try {
+        const head = Buffer.alloc(4);
+        const { bytesRead } = await handle.read(head, 0, 4, 0);
+        if (bytesRead >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08)
+            return 'gzip';
+        if (bytesRead >= 4 && head.readUInt32LE(0) === 0xfd2fb528)
+            return 'zstd';
+        return 'none';
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** The uncompressed bytes of the blob at `path`, in 1 MiB pieces. */
+async function openUncompressed(path, what) {
+    const compression = await sniffCompression(path);
+    const file = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(path, { highWaterMark: 1 << 20 });
+    if (compression === 'none')
+        return file;
+    let decoder;
+    if (compression === 'gzip')
+        decoder = node_zlib__WEBPACK_IMPORTED_MODULE_2__.createGunzip({ chunkSize: 1 << 20 });
+    else {
+        const factory = node_zlib__WEBPACK_IMPORTED_MODULE_2__.createZstdDecompress;
+        if (!factory) {
+            file.destroy();
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, { hint: 'run with Node.js 22.15 or later, or rebuild the image with gzip layers' });
+        }
+        decoder = factory({ chunkSize: 1 << 20 });
+    }
+    file.on('error', (error) => decoder.destroy(error));
+    return file.pipe(decoder);
+}
+/** Turns a zlib or file error met while reading a layer into a ShipError naming the layer. */
+function describeReadError(error, what) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS)
+        return error;
+    const code = error.code;
+    const message = error instanceof Error ? error.message : String(error);
+    if (code?.startsWith('Z_') || /incorrect header|invalid|unexpected end|zstd/i.test(message)) {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
+    }
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS(`${what}: cannot be read (${message})`, { cause: error });
+}
+
+
+/***/ }),
+
+/***/ 811:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ah: () => (/* binding */ FOOTER_SIZE),
+/* harmony export */   fy: () => (/* binding */ parseFooter),
+/* harmony export */   mm: () => (/* binding */ makeFooter)
+/* harmony export */ });
+/* unused harmony export LEGACY_FOOTER_SIZE */
+/**
+ * The eStargz footer: an empty gzip member whose RFC 1952 Extra field says where the TOC member starts. It is the
+ * last 51 bytes of a blob; the legacy stargz footer (47 bytes, without the `SG` subfield header) is read too.
+ */
+const FOOTER_SIZE = 51;
+const LEGACY_FOOTER_SIZE = 47;
+const MAGIC = 'STARGZ';
+/** The 51-byte footer pointing at `tocOffset`. */
+function makeFooter(tocOffset) {
+    const b = Buffer.alloc(FOOTER_SIZE);
+    b.set([0x1f, 0x8b, 0x08, 0x04, 0, 0, 0, 0, 0, 0xff, 26, 0, 0x53, 0x47, 22, 0], 0);
+    b.write(tocOffset.toString(16).padStart(16, '0'), 16, 'latin1');
+    b.write(MAGIC, 32, 'latin1');
+    b.set([0x01, 0x00, 0x00, 0xff, 0xff], 38); // an empty, final, stored deflate block; CRC32 and ISIZE stay 0
+    return b;
+}
+/** Parses the tail of a blob (at least its last 51 bytes); undefined when it is not an (e)stargz footer. */
+function parseFooter(tail) {
+    if (tail.length >= FOOTER_SIZE) {
+        const f = tail.subarray(tail.length - FOOTER_SIZE);
+        if (isEmptyGzipWithExtra(f, 26) && f[12] === 0x53 && f[13] === 0x47 && f.readUInt16LE(14) === 22 && f.toString('latin1', 32, 38) === MAGIC) {
+            const offset = parseHexOffset(f.toString('latin1', 16, 32));
+            if (offset !== undefined)
+                return { tocOffset: offset, size: FOOTER_SIZE, legacy: false };
+        }
+    }
+    if (tail.length >= LEGACY_FOOTER_SIZE) {
+        const f = tail.subarray(tail.length - LEGACY_FOOTER_SIZE);
+        if (isEmptyGzipWithExtra(f, 22) && f.toString('latin1', 28, 34) === MAGIC) {
+            const offset = parseHexOffset(f.toString('latin1', 12, 28));
+            if (offset !== undefined)
+                return { tocOffset: offset, size: LEGACY_FOOTER_SIZE, legacy: true };
+        }
+    }
+    return undefined;
+}
+/** gzip magic, deflate, FEXTRA only, the given XLEN, then an empty stored block and a zero trailer. */
+function isEmptyGzipWithExtra(f, xlen) {
+    if (f[0] !== 0x1f || f[1] !== 0x8b || f[2] !== 0x08 || f[3] !== 0x04 || f.readUInt16LE(10) !== xlen)
+        return false;
+    const rest = 12 + xlen;
+    return f.length - rest === 13 && f[rest] === 0x01 && f.readUInt16LE(rest + 1) === 0 && f.readUInt16LE(rest + 3) === 0xffff && f.readUInt32LE(rest + 5) === 0 && f.readUInt32LE(rest + 9) === 0;
+}
+function parseHexOffset(text) {
+    if (!/^[0-9a-fA-F]{16}$/.test(text))
+        return undefined;
+    const value = Number.parseInt(text, 16);
+    return Number.isSafeInteger(value) ? value : undefined;
+}
+
+
+/***/ }),
+
+/***/ 2787:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Tk: () => (/* binding */ inflateMemberAt),
+/* harmony export */   jq: () => (/* binding */ walkMembers)
+/* harmony export */ });
+/* unused harmony exports GzipMemberError, gzipHeaderLength */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8522);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_1__);
+/**
+ * Reading a blob as the sequence of gzip members it is made of, keeping each member's compressed offset: the
+ * verifier needs to know where members start, which a plain gunzip stream hides. Members are inflated one at a time
+ * from a sliding window over the file, so memory is bounded by the largest member.
+ */
+
+
+class GzipMemberError extends Error {
+    offset;
+    constructor(message, offset) {
+        super(`${message} (gzip member at byte ${offset})`);
+        this.offset = offset;
+    }
+}
+/** Length of the gzip header at `at`, or undefined when the bytes there are not a (complete) gzip header. */
+function gzipHeaderLength(buf, at) {
+    if (buf.length - at < 10 || buf[at] !== 0x1f || buf[at + 1] !== 0x8b || buf[at + 2] !== 0x08)
+        return undefined;
+    const flags = buf[at + 3];
+    let pos = at + 10;
+    if (flags & 0x04) {
+        if (buf.length - pos < 2)
+            return undefined;
+        pos += 2 + buf.readUInt16LE(pos);
+    }
+    for (const flag of [0x08, 0x10]) {
+        if (flags & flag) {
+            const nul = buf.indexOf(0, pos);
+            if (nul === -1)
+                return undefined;
+            pos = nul + 1;
+        }
+    }
+    if (flags & 0x02)
+        pos += 2;
+    return pos > buf.length ? undefined : pos - at;
+}
+/** Inflates the member starting at `at` in `buf`; undefined when `buf` ends before the member does. */
+function inflateMemberAt(buf, at, baseOffset) {
+    const header = gzipHeaderLength(buf, at);
+    if (header === undefined) {
+        const isMagic = buf[at] === 0x1f && buf[at + 1] === 0x8b && buf[at + 2] === 0x08;
+        if (buf.length - at >= 3 && !isMagic)
+            throw new GzipMemberError('not a gzip header', baseOffset + at);
+        return undefined;
+    }
+    let inflated;
+    try {
+        inflated = node_zlib__WEBPACK_IMPORTED_MODULE_1__.inflateRawSync(buf.subarray(at + header), { info: true });
+    }
+    catch (error) {
+        if (error.code === 'Z_BUF_ERROR')
+            return undefined;
+        throw new GzipMemberError(`corrupt deflate data: ${error.message}`, baseOffset + at);
+    }
+    const trailer = at + header + inflated.engine.bytesWritten;
+    if (buf.length - trailer < 8)
+        return undefined;
+    if (buf.readUInt32LE(trailer) !== node_zlib__WEBPACK_IMPORTED_MODULE_1__.crc32(inflated.buffer))
+        throw new GzipMemberError('CRC32 mismatch', baseOffset + at);
+    if (buf.readUInt32LE(trailer + 4) !== inflated.buffer.length % 2 ** 32)
+        throw new GzipMemberError('length mismatch in the trailer', baseOffset + at);
+    return { data: inflated.buffer, length: trailer + 8 - at };
+}
+/** Every member between `start` and `end` of the file, in order. */
+async function* walkMembers(path, start, end, maxMemberBytes = 96 << 20) {
+    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(path, 'r');
+    try {
+        let windowStart = start;
+        let window = Buffer.alloc(0);
+        let pos = start;
+        let want = 8 << 20;
+        while (pos < end) {
+            const at = pos - windowStart;
+            const member = window.length > at ? inflateMemberAt(window, at, windowStart) : undefined;
+            if (member) {
+                yield { offset: pos, end: pos + member.length, data: member.data };
+                pos += member.length;
+                want = 8 << 20;
+                continue;
+            }
+            // Not enough bytes in the window: refill it from `pos`, larger if the window already reached past the member.
+            const available = end - pos;
+            if (window.length - at >= available)
+                throw new GzipMemberError('the blob ends inside a gzip member', pos);
+            if (window.length - at >= want)
+                want *= 2;
+            if (want > maxMemberBytes)
+                throw new GzipMemberError(`a gzip member is larger than ${maxMemberBytes} bytes`, pos);
+            const length = Math.min(want, available);
+            window = Buffer.alloc(length);
+            const { bytesRead } = await handle.read(window, 0, length, pos);
+            window = window.subarray(0, bytesRead);
+            windowStart = pos;
+            if (bytesRead < length)
+                throw new GzipMemberError('the blob is shorter than expected', pos);
+        }
+    }
+    finally {
+        await handle.close();
+    }
+}
+
+
+/***/ }),
+
+/***/ 223:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ TocError),
+/* harmony export */   k: () => (/* binding */ readBlobToc)
+/* harmony export */ });
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _oci_digest_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8825);
+/* harmony import */ var _footer_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(811);
+/* harmony import */ var _gzip_member_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2787);
+/* harmony import */ var _toc_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9900);
+/* harmony import */ var _tar_header_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4635);
+/**
+ * Finding and reading the TOC of an eStargz blob the way lazy-pulling readers do: the footer (last 51 bytes, or 47
+ * for legacy stargz) gives the TOC member's offset; that member alone must hold a tar entry `stargz.index.json`
+ * whose content is the TOC JSON. Used by the verifier, and by the converter to pass eStargz layers through.
+ */
+
+
+
+
+
+
+/** The TOC is refused beyond this size (compressed), rather than read into memory. */
+const MAX_TOC_BYTES = 256 << 20;
+/** Reads footer and TOC; throws a TocError saying what is wrong (not eStargz at all, or a damaged TOC). */
+async function readBlobToc(path) {
+    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(path, 'r');
+    try {
+        const { size } = await handle.stat();
+        const tailLength = Math.min(size, _footer_js__WEBPACK_IMPORTED_MODULE_4__/* .FOOTER_SIZE */ .ah);
+        const tail = Buffer.alloc(tailLength);
+        await handle.read(tail, 0, tailLength, size - tailLength);
+        const footer = (0,_footer_js__WEBPACK_IMPORTED_MODULE_4__/* .parseFooter */ .fy)(tail);
+        if (!footer)
+            throw new TocError('no eStargz footer at the end of the blob', true);
+        const tocEnd = size - footer.size;
+        if (footer.tocOffset >= tocEnd)
+            throw new TocError(`the footer's TOC offset ${footer.tocOffset} is past the end of the data (${tocEnd})`);
+        if (tocEnd - footer.tocOffset > MAX_TOC_BYTES)
+            throw new TocError(`the TOC member is ${tocEnd - footer.tocOffset} bytes, more than the ${MAX_TOC_BYTES} allowed`);
+        const member = Buffer.alloc(tocEnd - footer.tocOffset);
+        await handle.read(member, 0, member.length, footer.tocOffset);
+        let inflated;
+        try {
+            inflated = (0,_gzip_member_js__WEBPACK_IMPORTED_MODULE_2__/* .inflateMemberAt */ .Tk)(member, 0, footer.tocOffset);
+        }
+        catch (error) {
+            throw new TocError(`the TOC member at ${footer.tocOffset} is not valid gzip: ${error.message}`);
+        }
+        if (!inflated)
+            throw new TocError(`the TOC member at ${footer.tocOffset} is cut short`);
+        if (inflated.length !== member.length)
+            throw new TocError(`the TOC at ${footer.tocOffset} is not a single gzip member ending at the footer (${member.length - inflated.length} bytes follow it)`);
+        const data = inflated.data;
+        if (data.length < _tar_header_js__WEBPACK_IMPORTED_MODULE_5__/* .BLOCK */ .IE)
+            throw new TocError('the TOC member holds no tar header');
+        const nameField = data.subarray(0, 100);
+        const nul = nameField.indexOf(0);
+        const name = nameField.toString('utf8', 0, nul === -1 ? 100 : nul);
+        if (name !== _toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TOC_NAME */ .ZU)
+            throw new TocError(`the TOC member starts with tar entry ${JSON.stringify(name)}, not ${_toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TOC_NAME */ .ZU}`);
+        const sizeText = data.toString('latin1', 124, 136).replace(/\0.*$/s, '').trim();
+        const jsonLength = /^[0-7]+$/.test(sizeText) ? parseInt(sizeText, 8) : Number.NaN;
+        if (!Number.isSafeInteger(jsonLength) || _tar_header_js__WEBPACK_IMPORTED_MODULE_5__/* .BLOCK */ .IE + jsonLength > data.length)
+            throw new TocError(`the ${_toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TOC_NAME */ .ZU} header's size ${JSON.stringify(sizeText)} does not fit the TOC member`);
+        const json = data.subarray(_tar_header_js__WEBPACK_IMPORTED_MODULE_5__/* .BLOCK */ .IE, _tar_header_js__WEBPACK_IMPORTED_MODULE_5__/* .BLOCK */ .IE + jsonLength);
+        let parsed;
+        try {
+            parsed = JSON.parse(json.toString('utf8'));
+        }
+        catch (error) {
+            throw new TocError(`the TOC is not JSON: ${error.message}`);
+        }
+        const checked = _toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TocSchema */ .CX.safeParse(parsed);
+        if (!checked.success) {
+            const issue = checked.error.issues[0];
+            throw new TocError(`the TOC does not have the eStargz schema (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'})`);
+        }
+        return { footer, json, toc: checked.data, tocDigest: (0,_oci_digest_js__WEBPACK_IMPORTED_MODULE_1__/* .sha256 */ .sc)(json), blobSize: size };
+    }
+    finally {
+        await handle.close();
+    }
+}
+class TocError extends Error {
+    notEstargz;
+    constructor(message, 
+    /** True when the blob simply is not eStargz (no footer), rather than a damaged one. */
+    notEstargz = false) {
+        super(message);
+        this.notEstargz = notEstargz;
+    }
+}
+
+
+/***/ }),
+
+/***/ 4635:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   IE: () => (/* binding */ BLOCK),
+/* harmony export */   Ms: () => (/* binding */ padding),
+/* harmony export */   YS: () => (/* binding */ encodeHeader),
+/* harmony export */   cs: () => (/* binding */ bareFileHeader)
+/* harmony export */ });
+/* unused harmony export encodePaxRecords */
+/**
+ * Tar headers: the decoded form the converter works with, and the encoder that writes them back as USTAR blocks,
+ * preceded by a PAX extended header when a field does not fit (long names, big sizes) or the input carried PAX
+ * records (xattrs, sub-second times) that must survive. The decoder lives in tar-reader.ts.
+ */
+const BLOCK = 512;
+function padding(size) {
+    return (BLOCK - (size % BLOCK)) % BLOCK;
+}
+const MAX_OCTAL_11 = 0o77777777777;
+const MAX_OCTAL_7 = 0o7777777;
+/** The blocks that precede an entry's payload: an optional PAX header (+ its data) and the USTAR header. */
+function encodeHeader(h) {
+    const records = [];
+    const nameBytes = Buffer.from(h.name, 'utf8');
+    const split = splitUstarName(nameBytes);
+    if (!split)
+        records.push(['path', nameBytes]);
+    const linkBytes = Buffer.from(h.linkName, 'utf8');
+    if (linkBytes.length > 100)
+        records.push(['linkpath', linkBytes]);
+    if (h.size > MAX_OCTAL_11)
+        records.push(['size', Buffer.from(String(h.size))]);
+    const carried = h.pax.filter(([key]) => key !== 'path' && key !== 'linkpath' && key !== 'size');
+    const needsId = (value, key) => value > MAX_OCTAL_7 && !carried.some(([k]) => k === key);
+    if (needsId(h.uid, 'uid'))
+        records.push(['uid', Buffer.from(String(h.uid))]);
+    if (needsId(h.gid, 'gid'))
+        records.push(['gid', Buffer.from(String(h.gid))]);
+    if (Buffer.byteLength(h.uname) > 32 && !carried.some(([k]) => k === 'uname'))
+        records.push(['uname', Buffer.from(h.uname)]);
+    if (Buffer.byteLength(h.gname) > 32 && !carried.some(([k]) => k === 'gname'))
+        records.push(['gname', Buffer.from(h.gname)]);
+    records.push(...carried);
+    const ustar = ustarBlock({
+        name: split ? split.name : truncateBytes(nameBytes, 100),
+        prefix: split ? split.prefix : Buffer.alloc(0),
+        mode: h.mode,
+        uid: Math.min(h.uid, MAX_OCTAL_7),
+        gid: Math.min(h.gid, MAX_OCTAL_7),
+        size: Math.min(h.size, MAX_OCTAL_11),
+        mtime: Math.min(Math.max(Math.floor(h.mtime), 0), MAX_OCTAL_11),
+        typeflag: h.type,
+        linkName: truncateBytes(linkBytes, 100),
+        uname: truncateBytes(Buffer.from(h.uname), 32),
+        gname: truncateBytes(Buffer.from(h.gname), 32),
+        devMajor: Math.min(h.devMajor, MAX_OCTAL_7),
+        devMinor: Math.min(h.devMinor, MAX_OCTAL_7),
+    });
+    if (records.length === 0)
+        return ustar;
+    const data = encodePaxRecords(records);
+    const paxHeader = ustarBlock({
+        name: truncateBytes(Buffer.from(`PaxHeaders/${h.name}`), 100),
+        prefix: Buffer.alloc(0),
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+        size: data.length,
+        mtime: 0,
+        typeflag: 'x',
+        linkName: Buffer.alloc(0),
+        uname: Buffer.alloc(0),
+        gname: Buffer.alloc(0),
+        devMajor: 0,
+        devMinor: 0,
+    });
+    return Buffer.concat([paxHeader, data, Buffer.alloc(padding(data.length)), ustar]);
+}
+/** A plain regular-file header with zero mode, owner and time, as the reference tools write landmarks and the TOC. */
+function bareFileHeader(name, size) {
+    return encodeHeader({ name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+}
+/** `len key=value\n` records; the length counts its own digits, hence the small fixed-point loop. */
+function encodePaxRecords(records) {
+    const parts = [];
+    for (const [key, value] of records) {
+        const body = Buffer.byteLength(key) + value.length + 3; // ' ' '=' '\n'
+        let length = body + String(body).length;
+        if (String(length).length !== String(body).length)
+            length = body + String(length).length;
+        parts.push(Buffer.from(`${length} ${key}=`), value, Buffer.from('\n'));
+    }
+    return Buffer.concat(parts);
+}
+function ustarBlock(f) {
+    const b = Buffer.alloc(BLOCK);
+    f.name.copy(b, 0);
+    octal(b, 100, 8, f.mode);
+    octal(b, 108, 8, f.uid);
+    octal(b, 116, 8, f.gid);
+    octal(b, 124, 12, f.size);
+    octal(b, 136, 12, f.mtime);
+    b.write(f.typeflag, 156, 'latin1');
+    f.linkName.copy(b, 157);
+    b.write('ustar\x0000', 257, 'latin1');
+    f.uname.copy(b, 265);
+    f.gname.copy(b, 297);
+    octal(b, 329, 8, f.devMajor);
+    octal(b, 337, 8, f.devMinor);
+    f.prefix.copy(b, 345);
+    b.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const byte of b)
+        sum += byte;
+    b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    return b;
+}
+function octal(b, at, width, value) {
+    b.write(`${Math.trunc(value).toString(8).padStart(width - 1, '0')}\0`, at, 'latin1');
+}
+/** USTAR's name+prefix split (prefix up to 155 bytes, name up to 100, cut at a slash), or undefined if impossible. */
+function splitUstarName(name) {
+    if (name.length <= 100)
+        return { name, prefix: Buffer.alloc(0) };
+    if (name.length > 256)
+        return undefined;
+    for (let i = Math.min(name.length - 1, 155); i > 0; i -= 1) {
+        if (name[i] === 0x2f && name.length - i - 1 <= 100 && name.length - i - 1 > 0)
+            return { prefix: name.subarray(0, i), name: name.subarray(i + 1) };
+    }
+    return undefined;
+}
+function truncateBytes(value, max) {
+    return value.length <= max ? value : value.subarray(0, max);
+}
+
+
+/***/ }),
+
+/***/ 6769:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  sB: () => (/* binding */ readTar)
+});
+
+// UNUSED EXPORTS: MAX_EXTENSION_BYTES, TarFormatError, parsePax
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/estargz/tar-header.ts
+var tar_header = __nccwpck_require__(4635);
+;// CONCATENATED MODULE: ./src/estargz/byte-reader.ts
+/**
+ * Pulls exact byte counts out of a stream of buffers without holding more than the caller asks for: the tar reader
+ * reads 512-byte headers and payload pieces through it, and it counts the position so errors can say where.
+ */
+class ByteReader {
+    source;
+    queue = [];
+    queued = 0;
+    ended = false;
+    /** Bytes handed out (or skipped) so far. */
+    position = 0;
+    constructor(source) {
+        this.source = source;
+    }
+    static from(source) {
+        return new ByteReader(source[Symbol.asyncIterator]());
+    }
+    /** Waits until at least `n` bytes are queued or the source ends; says whether they are there. */
+    async fill(n) {
+        while (this.queued < n && !this.ended) {
+            const next = await this.source.next();
+            if (next.done)
+                this.ended = true;
+            else if (next.value.length > 0) {
+                const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.length);
+                this.queue.push(chunk);
+                this.queued += chunk.length;
+            }
+        }
+        return this.queued >= n;
+    }
+    /** Exactly `n` bytes, or fewer only when the stream ended first (the caller decides whether that is an error). */
+    async read(n) {
+        await this.fill(n);
+        const take = Math.min(n, this.queued);
+        const first = this.queue[0];
+        let out;
+        if (first && first.length >= take) {
+            out = first.subarray(0, take);
+            this.consumeFront(take);
+        }
+        else {
+            out = Buffer.allocUnsafe(take);
+            let at = 0;
+            while (at < take) {
+                const head = this.queue[0];
+                const piece = Math.min(head.length, take - at);
+                head.copy(out, at, 0, piece);
+                at += piece;
+                this.consumeFront(piece);
+            }
+        }
+        return out;
+    }
+    /** Up to `max` bytes (at least one unless the stream ended), without copying when possible. */
+    async readSome(max) {
+        if (max <= 0)
+            return Buffer.alloc(0);
+        await this.fill(1);
+        const head = this.queue[0];
+        if (!head)
+            return Buffer.alloc(0);
+        const take = Math.min(max, head.length);
+        const out = head.subarray(0, take);
+        this.consumeFront(take);
+        return out;
+    }
+    /** Drops `n` bytes; returns how many were really there. */
+    async skip(n) {
+        let left = n;
+        while (left > 0) {
+            const piece = await this.readSome(Math.min(left, 1 << 20));
+            if (piece.length === 0)
+                break;
+            left -= piece.length;
+        }
+        return n - left;
+    }
+    consumeFront(n) {
+        const head = this.queue[0];
+        if (n === head.length)
+            this.queue.shift();
+        else
+            this.queue[0] = head.subarray(n);
+        this.queued -= n;
+        this.position += n;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/estargz/tar-reader.ts
+/**
+ * A streaming tar reader: USTAR, PAX (local and global extended headers, `SCHILY.xattr.*`) and GNU (long names and
+ * link names, base-256 numbers). It yields one entry at a time; the caller reads the entry's payload through
+ * `body()` or leaves it, and it is skipped. Nothing but the current header and small extension records is held, and
+ * every field is checked, so a broken archive ends in a ShipError that names the entry and the byte offset.
+ */
+
+
+
+/** PAX and GNU long-name records larger than this are refused (Go's archive/tar uses the same bound). */
+const MAX_EXTENSION_BYTES = 1 << 20;
+const HINT = 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image';
+class TarFormatError extends errors/* ShipError */.fS {
+    entry;
+    offset;
+    constructor(message, entry, offset) {
+        super(`${entry === undefined ? '' : `tar entry ${JSON.stringify(entry)}: `}${message} (at byte ${offset} of the tar stream)`, { hint: HINT });
+        this.entry = entry;
+        this.offset = offset;
+    }
+}
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Reads tar entries from uncompressed bytes. */
+async function* readTar(source) {
+    const reader = ByteReader.from(source);
+    const globalPax = new Map();
+    for (;;) {
+        const headerOffset = reader.position;
+        const parsed = await readOneHeader(reader, globalPax);
+        if (parsed === undefined)
+            return;
+        const { header } = parsed;
+        const payloadOffset = reader.position;
+        let consumed = false;
+        let bodyRead = 0;
+        const entry = {
+            header,
+            headerOffset,
+            payloadOffset,
+            body: () => {
+                if (consumed)
+                    throw new Error('tar entry body read twice');
+                consumed = true;
+                return (async function* () {
+                    while (bodyRead < header.size) {
+                        const piece = await reader.readSome(Math.min(header.size - bodyRead, 1 << 20));
+                        if (piece.length === 0)
+                            throw new TarFormatError(`the payload is cut short: ${bodyRead} of ${header.size} bytes`, header.name, reader.position);
+                        bodyRead += piece.length;
+                        yield piece;
+                    }
+                })();
+            },
+        };
+        yield entry;
+        const rest = header.size - bodyRead + (0,tar_header/* padding */.Ms)(header.size);
+        const skipped = await reader.skip(rest);
+        if (skipped < header.size - bodyRead)
+            throw new TarFormatError(`the payload is cut short: ${bodyRead + skipped} of ${header.size} bytes`, header.name, reader.position);
+        // A missing final padding after the last payload is tolerated only at the very end (some writers omit it).
+    }
+}
+/** Reads extension headers and the entry header they apply to; undefined at the end of the archive. */
+async function readOneHeader(reader, globalPax) {
+    let localPax;
+    let gnuLongName;
+    let gnuLongLink;
+    for (;;) {
+        const at = reader.position;
+        const block = await reader.read(tar_header/* BLOCK */.IE);
+        if (block.length === 0) {
+            if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
+                throw new TarFormatError('the archive ends after an extension header, without its entry', undefined, at);
+            return undefined; // no end-of-archive marker: accepted, as GNU tar does
+        }
+        if (block.length < tar_header/* BLOCK */.IE)
+            throw new TarFormatError(`the archive ends inside a header (${block.length} of 512 bytes)`, undefined, at);
+        if (isZeroBlock(block)) {
+            // End of archive: the second zero block is optional in practice; whatever follows is ignored.
+            if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
+                throw new TarFormatError('an extension header is followed by the end of the archive', undefined, at);
+            return undefined;
+        }
+        checkChecksum(block, at);
+        const rawName = cString(block, 0, 100);
+        const typeflag = String.fromCharCode(block[156]);
+        const size = number(block, 124, 12, 'size', rawName.toString('utf8'), at);
+        const magic = block.toString('latin1', 257, 263);
+        const isGnu = magic === 'ustar ';
+        if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
+            if (size > MAX_EXTENSION_BYTES)
+                throw new TarFormatError(`its ${typeflag} extension header is ${size} bytes, more than the ${MAX_EXTENSION_BYTES} allowed`, decode(rawName, at), at);
+            const data = await reader.read(size);
+            if (data.length < size)
+                throw new TarFormatError(`the archive ends inside a ${typeflag} extension header`, decode(rawName, at), at);
+            await reader.skip((0,tar_header/* padding */.Ms)(size));
+            if (typeflag === 'x')
+                localPax = [...(localPax ?? []), ...parsePax(data, at)];
+            else if (typeflag === 'g')
+                for (const [key, value] of parsePax(data, at))
+                    globalPax.set(key, value);
+            else {
+                const text = decode(trimNul(data), at);
+                if (typeflag === 'L')
+                    gnuLongName = text;
+                else
+                    gnuLongLink = text;
+            }
+            continue;
+        }
+        const prefix = !isGnu && magic.startsWith('ustar') ? cString(block, 345, 155) : Buffer.alloc(0);
+        const records = new Map(globalPax);
+        for (const [key, value] of localPax ?? [])
+            records.set(key, value);
+        const paxText = (key) => {
+            const v = records.get(key);
+            return v === undefined ? undefined : decode(v, at);
+        };
+        const name = paxText('path') ?? gnuLongName ?? decode(prefix.length > 0 ? Buffer.concat([prefix, Buffer.from('/'), rawName]) : rawName, at);
+        const linkName = paxText('linkpath') ?? gnuLongLink ?? decode(cString(block, 157, 100), at);
+        if (name === '')
+            throw new TarFormatError('an entry has an empty name', undefined, at);
+        if (name.includes('\0'))
+            throw new TarFormatError('the name holds a NUL byte', name, at);
+        const paxNumber = (key, fallback, fractional = false) => {
+            const text = paxText(key);
+            if (text === undefined)
+                return fallback;
+            const value = fractional ? Number(text) : /^\d+$/.test(text) ? Number(text) : Number.NaN;
+            if (!Number.isFinite(value) || (!fractional && (value < 0 || !Number.isSafeInteger(value))))
+                throw new TarFormatError(`PAX record ${key}=${JSON.stringify(text)} is not a valid number`, name, at);
+            return value;
+        };
+        let type;
+        switch (typeflag) {
+            case '0':
+            case '7':
+                type = '0';
+                break;
+            case '\0':
+                type = name.endsWith('/') ? '5' : '0';
+                break;
+            case '1':
+            case '2':
+            case '3':
+            case '4':
+            case '5':
+            case '6':
+                type = typeflag;
+                break;
+            default:
+                throw new TarFormatError(`unsupported entry type ${JSON.stringify(typeflag)}${typeflag === 'S' ? ' (GNU sparse file)' : ''}`, name, at);
+        }
+        if ([...records.keys()].some((k) => k.startsWith('GNU.sparse.')))
+            throw new TarFormatError('PAX sparse files are not supported', name, at);
+        const realSize = paxNumber('size', size);
+        const header = {
+            name,
+            linkName,
+            type,
+            mode: number(block, 100, 8, 'mode', name, at),
+            uid: paxNumber('uid', number(block, 108, 8, 'uid', name, at)),
+            gid: paxNumber('gid', number(block, 116, 8, 'gid', name, at)),
+            // Header-only types carry no payload whatever their size field says (as Go's archive/tar reads them).
+            size: type === '0' ? realSize : 0,
+            mtime: paxNumber('mtime', number(block, 136, 12, 'mtime', name, at), true),
+            uname: paxText('uname') ?? decode(cString(block, 265, 32), at),
+            gname: paxText('gname') ?? decode(cString(block, 297, 32), at),
+            devMajor: type === '3' || type === '4' ? number(block, 329, 8, 'devmajor', name, at) : 0,
+            devMinor: type === '3' || type === '4' ? number(block, 337, 8, 'devminor', name, at) : 0,
+            xattrs: new Map(),
+            pax: [],
+        };
+        for (const [key, value] of records) {
+            if (key.startsWith('SCHILY.xattr.'))
+                header.xattrs.set(key.slice('SCHILY.xattr.'.length), value);
+            if (key !== 'path' && key !== 'linkpath' && key !== 'size')
+                header.pax.push([key, value]);
+        }
+        if (type !== '0' && realSize > 0) {
+            // The payload of a header-only type is still in the stream; skip it so the next header is found.
+            const skipped = await reader.skip(realSize + (0,tar_header/* padding */.Ms)(realSize));
+            if (skipped < realSize)
+                throw new TarFormatError(`the archive ends inside the entry's data`, name, at);
+        }
+        return { header };
+    }
+}
+function isZeroBlock(block) {
+    for (let i = 0; i < block.length; i += 1)
+        if (block[i] !== 0)
+            return false;
+    return true;
+}
+function checkChecksum(block, at) {
+    const field = cString(block, 148, 8).toString('latin1').trim();
+    if (!/^[0-7]+$/.test(field))
+        throw new TarFormatError(`the header checksum field ${JSON.stringify(field)} is not octal`, safeName(block), at);
+    const stored = parseInt(field, 8);
+    let unsigned = 0;
+    let signed = 0;
+    for (let i = 0; i < tar_header/* BLOCK */.IE; i += 1) {
+        const byte = i >= 148 && i < 156 ? 0x20 : block[i];
+        unsigned += byte;
+        signed += byte > 127 ? byte - 256 : byte;
+    }
+    if (stored !== unsigned && stored !== signed)
+        throw new TarFormatError(`bad header checksum (stored ${stored}, computed ${unsigned})`, safeName(block), at);
+}
+/** The raw name of a damaged header, for messages only. */
+function safeName(block) {
+    return cString(block, 0, 100).toString('utf8');
+}
+/** A numeric field: octal text (NUL/space padded) or GNU base-256 when the top bit of the first byte is set. */
+function number(block, at, width, what, entry, offset) {
+    const first = block[at];
+    if (first & 0x80) {
+        if (first === 0xff)
+            throw new TarFormatError(`the ${what} field is negative`, entry, offset);
+        let value = first & 0x7f;
+        for (let i = 1; i < width; i += 1) {
+            value = value * 256 + block[at + i];
+            if (!Number.isSafeInteger(value))
+                throw new TarFormatError(`the ${what} field is too large`, entry, offset);
+        }
+        return value;
+    }
+    const text = block.toString('latin1', at, at + width).replace(/\0.*$/s, '').trim();
+    if (text === '')
+        return 0;
+    if (!/^[0-7]+$/.test(text))
+        throw new TarFormatError(`the ${what} field ${JSON.stringify(text)} is not an octal number`, entry, offset);
+    return parseInt(text, 8);
+}
+function cString(block, at, width) {
+    const field = block.subarray(at, at + width);
+    const nul = field.indexOf(0);
+    return nul === -1 ? field : field.subarray(0, nul);
+}
+function trimNul(data) {
+    const nul = data.indexOf(0);
+    return nul === -1 ? data : data.subarray(0, nul);
+}
+/** Names must be UTF-8: the TOC is JSON, and a name it cannot spell would be mounted under a different name. */
+function decode(bytes, at) {
+    try {
+        return utf8.decode(bytes);
+    }
+    catch {
+        throw new TarFormatError(`a name is not valid UTF-8 (${JSON.stringify(bytes.toString('latin1'))}), which the eStargz TOC cannot represent`, undefined, at);
+    }
+}
+/** `len key=value\n` records, each checked against its declared length. */
+function parsePax(data, at) {
+    const records = [];
+    let pos = 0;
+    while (pos < data.length) {
+        if (data[pos] === 0)
+            break; // NUL padding after the last record
+        const space = data.indexOf(0x20, pos);
+        if (space === -1 || space - pos > 20)
+            throw new TarFormatError('a PAX record has no length', undefined, at);
+        const lengthText = data.toString('latin1', pos, space);
+        if (!/^[1-9]\d*$/.test(lengthText))
+            throw new TarFormatError(`a PAX record length ${JSON.stringify(lengthText)} is not a number`, undefined, at);
+        const length = Number(lengthText);
+        const end = pos + length;
+        if (end > data.length || length < lengthText.length + 4)
+            throw new TarFormatError(`a PAX record length ${length} runs past the header`, undefined, at);
+        if (data[end - 1] !== 0x0a)
+            throw new TarFormatError('a PAX record does not end with a newline', undefined, at);
+        const eq = data.indexOf(0x3d, space + 1);
+        if (eq === -1 || eq >= end - 1 || eq === space + 1)
+            throw new TarFormatError('a PAX record has no key=value', undefined, at);
+        records.push([data.toString('utf8', space + 1, eq), Buffer.from(data.subarray(eq + 1, end - 1))]);
+        pos = end;
+    }
+    return records;
+}
+
+
+/***/ }),
+
+/***/ 9900:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $W: () => (/* binding */ TOC_TYPES),
+/* harmony export */   BP: () => (/* binding */ PREFETCH_LANDMARK),
+/* harmony export */   CX: () => (/* binding */ TocSchema),
+/* harmony export */   T4: () => (/* binding */ formatModtime),
+/* harmony export */   WI: () => (/* binding */ DEFAULT_CHUNK_SIZE),
+/* harmony export */   ZU: () => (/* binding */ TOC_NAME),
+/* harmony export */   _k: () => (/* binding */ TocBuilder),
+/* harmony export */   pK: () => (/* binding */ NO_PREFETCH_LANDMARK),
+/* harmony export */   pf: () => (/* binding */ LANDMARK_CONTENT),
+/* harmony export */   ts: () => (/* binding */ cleanPath)
+/* harmony export */ });
+/* unused harmony export TocEntrySchema */
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8816);
+/**
+ * The TOC (`stargz.index.json`): one entry per tar entry and per extra chunk, in stream order, with the field names
+ * and omit-if-zero rules of the Go reference (estargz `TOCEntry`), serialised with tab indentation and no trailing
+ * newline. Its sha256 is the layer's `containerd.io/snapshot/stargz/toc.digest`.
+ */
+
+const TOC_NAME = 'stargz.index.json';
+const PREFETCH_LANDMARK = '.prefetch.landmark';
+const NO_PREFETCH_LANDMARK = '.no.prefetch.landmark';
+/** A landmark's whole content: one byte. */
+const LANDMARK_CONTENT = Buffer.from([0x0f]);
+const DEFAULT_CHUNK_SIZE = 4 << 20;
+const TOC_TYPES = { '0': 'reg', '1': 'hardlink', '2': 'symlink', '3': 'char', '4': 'block', '5': 'dir', '6': 'fifo' };
+/**
+ * Builds entries field by field in the Go struct's order, leaving out zero values, so the JSON has the reference
+ * layout. User and group names appear only on the first entry naming a given id (as the reference writer does).
+ */
+class TocBuilder {
+    entries = [];
+    userNames = new Map();
+    groupNames = new Map();
+    /** The entry of a tar header; `offset`, digests and chunk fields are set by the caller as the payload is written. */
+    add(h) {
+        const e = { name: h.name, type: TOC_TYPES[h.type] };
+        if (h.size > 0)
+            e.size = h.size;
+        const modtime = formatModtime(h.mtime);
+        if (modtime)
+            e.modtime = modtime;
+        if (h.linkName && (h.type === '1' || h.type === '2'))
+            e.linkName = h.linkName;
+        if (h.mode)
+            e.mode = h.mode;
+        if (h.uid)
+            e.uid = h.uid;
+        if (h.gid)
+            e.gid = h.gid;
+        const userName = nameIfChanged(this.userNames, h.uid, h.uname);
+        if (userName)
+            e.userName = userName;
+        const groupName = nameIfChanged(this.groupNames, h.gid, h.gname);
+        if (groupName)
+            e.groupName = groupName;
+        if (h.type === '0' && h.size > 0)
+            e.offset = 0; // placeholder keeps the key's position; set once known
+        if (h.devMajor)
+            e.devMajor = h.devMajor;
+        if (h.devMinor)
+            e.devMinor = h.devMinor;
+        if (h.xattrs.size > 0)
+            e.xattrs = Object.fromEntries([...h.xattrs].map(([k, v]) => [k, v.toString('base64')]));
+        this.entries.push(e);
+        return e;
+    }
+    /** A `chunk` entry for the 2nd, 3rd, ... chunk of a file. */
+    addChunk(name, chunkOffset) {
+        const e = { name, type: 'chunk', offset: 0, chunkOffset };
+        this.entries.push(e);
+        return e;
+    }
+    serialize() {
+        return Buffer.from(JSON.stringify({ version: 1, entries: this.entries }, null, '\t'));
+    }
+}
+function nameIfChanged(seen, id, name) {
+    if (name === '' || seen.get(id) === name)
+        return '';
+    seen.set(id, name);
+    return name;
+}
+/** UTC RFC 3339 rounded to the second; empty for the epoch (Go: `t.Unix() == 0` means unset). */
+function formatModtime(seconds) {
+    if (!Number.isFinite(seconds) || Math.floor(seconds) === 0)
+        return '';
+    const rounded = seconds < 0 ? -Math.round(-seconds) : Math.round(seconds);
+    const date = new Date(rounded * 1000);
+    if (Number.isNaN(date.getTime()))
+        return '';
+    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+/** Normalises a path the way TOC readers do: `path.Clean("/" + name)` without the leading slash. */
+function cleanPath(name) {
+    const parts = [];
+    for (const part of name.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..')
+            parts.pop();
+        else
+            parts.push(part);
+    }
+    return parts.join('/');
+}
+// --- reading a TOC back (verifier, pass-through) -------------------------------------------------------------------
+const digestString = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().regex(/^sha256:[a-f0-9]{64}$/, 'must be a sha256 digest');
+const count = zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig().int().nonnegative();
+const TocEntrySchema = zod__WEBPACK_IMPORTED_MODULE_0__/* .looseObject */ ._H3({
+    name: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
+    type: zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(['dir', 'reg', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'chunk']),
+    size: count.optional(),
+    modtime: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().optional(),
+    linkName: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().optional(),
+    mode: count.optional(),
+    uid: count.optional(),
+    gid: count.optional(),
+    userName: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().optional(),
+    groupName: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().optional(),
+    offset: count.optional(),
+    innerOffset: count.optional(),
+    devMajor: count.optional(),
+    devMinor: count.optional(),
+    xattrs: zod__WEBPACK_IMPORTED_MODULE_0__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()).optional(),
+    digest: digestString.optional(),
+    chunkOffset: count.optional(),
+    chunkSize: count.optional(),
+    chunkDigest: digestString.optional(),
+});
+const TocSchema = zod__WEBPACK_IMPORTED_MODULE_0__/* .looseObject */ ._H3({ version: zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig(), entries: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(TocEntrySchema) });
 
 
 /***/ }),
@@ -30192,6 +32486,610 @@ function readConfig(source) {
 
 /***/ }),
 
+/***/ 3863:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Q: () => (/* binding */ parseImageRef),
+/* harmony export */   UY: () => (/* binding */ openImage),
+/* harmony export */   h6: () => (/* binding */ packOciArchive),
+/* harmony export */   kL: () => (/* binding */ formatImageRef)
+/* harmony export */ });
+/* unused harmony export unpackTar */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6466);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(8816);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3916);
+/* harmony import */ var _estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(4635);
+/* harmony import */ var _estargz_tar_reader_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6769);
+/* harmony import */ var _estargz_decompress_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4571);
+/* harmony import */ var _media_types_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9217);
+/* harmony import */ var _layout_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(5823);
+/**
+ * Image references on disk and their IO: `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` (a tar of an OCI layout) and
+ * `docker-archive:FILE` (what `docker save` writes). Archives are unpacked into a temporary OCI layout, so the rest
+ * of the code only ever sees an OciLayout; an `oci-archive:` output is written as a layout and packed at the end.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+const TRANSPORTS = ['oci', 'oci-archive', 'docker-archive'];
+/** Parses `TRANSPORT:PATH[:REF]`; a REF has no slash, so `oci:/a:b/c` is a path. */
+function parseImageRef(text) {
+    const colon = text.indexOf(':');
+    const transport = colon === -1 ? '' : text.slice(0, colon);
+    if (!TRANSPORTS.includes(transport)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${JSON.stringify(text)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+    }
+    const rest = text.slice(colon + 1);
+    if (rest === '')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${JSON.stringify(text)} names no path`, { hint: `use ${transport}:PATH` });
+    if (transport === 'docker-archive')
+        return { transport, path: rest, ref: undefined };
+    const last = rest.lastIndexOf(':');
+    const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
+    const path = ref === undefined ? rest : rest.slice(0, last);
+    if (ref === '')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${JSON.stringify(text)} has an empty reference after the last colon`);
+    return { transport: transport, path, ref };
+}
+function formatImageRef(ref) {
+    return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
+}
+/** Opens an image for reading; archives are unpacked to a temporary directory that `close()` removes. */
+async function openImage(ref) {
+    if (ref.transport === 'oci') {
+        const layout = await _layout_js__WEBPACK_IMPORTED_MODULE_9__/* .OciLayout */ .A.open(ref.path);
+        const descriptor = await layout.resolve(ref.ref);
+        return { layout, descriptor, name: descriptor.annotations?.[_media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .Annotation */ .YH.refName], close: async () => { } };
+    }
+    await assertFile(ref.path);
+    const temp = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir)(), 'meshagent-ship-image-'));
+    try {
+        await unpackTar(ref.path, (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'unpacked'));
+        if (ref.transport === 'oci-archive') {
+            const layout = await _layout_js__WEBPACK_IMPORTED_MODULE_9__/* .OciLayout */ .A.open((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'unpacked'));
+            const descriptor = await layout.resolve(ref.ref);
+            return { layout, descriptor, name: descriptor.annotations?.[_media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .Annotation */ .YH.refName], close: () => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(temp, { recursive: true, force: true }) };
+        }
+        const { layout, descriptor, name } = await dockerArchiveToLayout(ref.path, (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'unpacked'), (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'oci'));
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'unpacked'), { recursive: true, force: true });
+        return { layout, descriptor, name, close: () => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(temp, { recursive: true, force: true }) };
+    }
+    catch (error) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(temp, { recursive: true, force: true });
+        throw error;
+    }
+}
+async function assertFile(path) {
+    const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path).catch(() => undefined);
+    if (!info?.isFile())
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${path} is not a file`, { hint: 'give the path of an archive written by `docker save`, `skopeo copy` or meshagent-ship' });
+}
+/** Unpacks regular files and directories of a tar, refusing paths that would land outside `dir`. */
+async function unpackTar(file, dir) {
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(dir, { recursive: true });
+    const root = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(dir);
+    try {
+        for await (const entry of (0,_estargz_tar_reader_js__WEBPACK_IMPORTED_MODULE_6__/* .readTar */ .sB)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(file, { highWaterMark: 1 << 20 }))) {
+            const target = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(root, entry.header.name);
+            if (target !== root && !target.startsWith(root + node_path__WEBPACK_IMPORTED_MODULE_3__.sep))
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: entry ${JSON.stringify(entry.header.name)} points outside the archive`, { hint: 'the archive is not an image archive' });
+            if (entry.header.type === '5')
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(target, { recursive: true });
+            else if (entry.header.type === '0') {
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(target), { recursive: true });
+                await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_4__.pipeline)(entry.body(), (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createWriteStream)(target));
+            }
+            // Links, devices and fifos have no place in an image archive; they are skipped.
+        }
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS && !error.message.startsWith(file))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: ${error.message}`, { hint: error.hint, cause: error });
+        throw error;
+    }
+}
+const DockerArchiveManifest = zod__WEBPACK_IMPORTED_MODULE_10__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_10__/* .looseObject */ ._H3({ Config: zod__WEBPACK_IMPORTED_MODULE_10__/* .string */ .YjP(), RepoTags: zod__WEBPACK_IMPORTED_MODULE_10__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_10__/* .string */ .YjP()).nullish(), Layers: zod__WEBPACK_IMPORTED_MODULE_10__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_10__/* .string */ .YjP()) })).min(1);
+/** Builds an OCI layout from an unpacked `docker save` archive (legacy `<id>/layer.tar` or the newer blobs/ form). */
+async function dockerArchiveToLayout(file, unpacked, out) {
+    const text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(unpacked, 'manifest.json'), 'utf8').catch(() => undefined);
+    if (text === undefined)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+    let parsed;
+    try {
+        parsed = DockerArchiveManifest.parse(JSON.parse(text));
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: manifest.json is not a docker-archive manifest`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+    }
+    if (parsed.length > 1)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
+    const image = parsed[0];
+    const layout = await _layout_js__WEBPACK_IMPORTED_MODULE_9__/* .OciLayout */ .A.create(out);
+    const inside = (name) => {
+        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(unpacked, name);
+        if (!path.startsWith((0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(unpacked) + node_path__WEBPACK_IMPORTED_MODULE_3__.sep))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: manifest.json names ${JSON.stringify(name)}, outside the archive`);
+        return path;
+    };
+    const configBytes = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(inside(image.Config)).catch(() => {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: the config ${image.Config} named in manifest.json is missing`);
+    });
+    const config = { ...(await layout.writeBlob(configBytes)), mediaType: _media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociConfig };
+    const layers = [];
+    for (const name of image.Layers) {
+        const path = inside(name);
+        if (!(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path).catch(() => undefined)))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: the layer ${name} named in manifest.json is missing`);
+        const compression = await (0,_estargz_decompress_js__WEBPACK_IMPORTED_MODULE_7__/* .sniffCompression */ .Hs)(path);
+        const written = await layout.writeBlobFrom((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(path));
+        const mediaType = compression === 'gzip' ? _media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociLayerGzip : compression === 'zstd' ? _media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociLayerZstd : _media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociLayer;
+        layers.push({ mediaType, ...written });
+    }
+    const descriptor = await layout.writeJson(_media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociManifest, { schemaVersion: 2, mediaType: _media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociManifest, config, layers });
+    return { layout, descriptor, name: image.RepoTags?.[0] ?? undefined };
+}
+/** Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time). */
+async function packOciArchive(dir, file) {
+    const temporary = `${file}.tmp-${process.pid}`;
+    try {
+        await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_4__.pipeline)(layoutTar(dir), (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createWriteStream)(temporary));
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(temporary, file);
+    }
+    catch (error) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(temporary, { force: true });
+        throw error;
+    }
+}
+async function* layoutTar(dir) {
+    const header = (name, type, size) => ({ name, linkName: '', type, mode: type === '5' ? 0o755 : 0o644, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+    yield (0,_estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_11__/* .encodeHeader */ .YS)(header('blobs/', '5', 0));
+    for (const algorithm of (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'blobs'))).sort()) {
+        yield (0,_estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_11__/* .encodeHeader */ .YS)(header(`blobs/${algorithm}/`, '5', 0));
+        for (const name of (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'blobs', algorithm))).sort()) {
+            if (name.startsWith('.'))
+                continue;
+            yield* fileEntry(`blobs/${algorithm}/${name}`, (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'blobs', algorithm, name));
+        }
+    }
+    yield* fileEntry('index.json', (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'index.json'));
+    yield* fileEntry('oci-layout', (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'oci-layout'));
+    yield Buffer.alloc(1024);
+    async function* fileEntry(name, path) {
+        const { size } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
+        yield (0,_estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_11__/* .encodeHeader */ .YS)(header(name, '0', size));
+        for await (const chunk of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(path, { highWaterMark: 1 << 20 }))
+            yield chunk;
+        yield Buffer.alloc((0,_estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_11__/* .padding */ .Ms)(size));
+    }
+}
+
+
+/***/ }),
+
+/***/ 8825:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bc: () => (/* binding */ isDigest),
+/* harmony export */   VR: () => (/* binding */ DigestCounter),
+/* harmony export */   sU: () => (/* binding */ digestHex),
+/* harmony export */   sc: () => (/* binding */ sha256)
+/* harmony export */ });
+/* unused harmony export parseDigest */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/** Content digests: `sha256:<64 hex>`, the only algorithm registries are required to accept. */
+
+
+const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
+function isDigest(value) {
+    return DIGEST_RE.test(value);
+}
+/** Checks a digest read from a file or a server; `where` says where it came from, for the message. */
+function parseDigest(value, where) {
+    if (!isDigest(value))
+        throw new ShipError(`${where}: ${JSON.stringify(value)} is not a sha256 digest`, { hint: 'the image is corrupt or not an OCI image' });
+    return value;
+}
+function sha256(data) {
+    return `sha256:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(data).digest('hex')}`;
+}
+/** The 64 hex characters of a digest (the file name of its blob in an OCI layout). */
+function digestHex(digest) {
+    return digest.slice('sha256:'.length);
+}
+/** An incremental sha256 that also counts bytes, for data that streams through. */
+class DigestCounter {
+    hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+    size = 0;
+    update(chunk) {
+        this.hash.update(chunk);
+        this.size += chunk.length;
+    }
+    digest() {
+        return `sha256:${this.hash.digest('hex')}`;
+    }
+}
+
+
+/***/ }),
+
+/***/ 5823:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ OciLayout)
+/* harmony export */ });
+/* harmony import */ var node_events__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8474);
+/* harmony import */ var node_events__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_events__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
+/* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8825);
+/* harmony import */ var _media_types_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9217);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3048);
+/**
+ * An OCI image layout on disk (image-spec `image-layout.md`): `oci-layout`, `index.json` and `blobs/sha256/<hex>`.
+ * The converter writes its output here and the registry client pushes from and pulls into it. Blobs are written
+ * to a temporary file and renamed into place once their digest is checked, so a crash or a failed download never
+ * leaves a blob whose name lies about its content.
+ */
+
+
+
+
+
+
+
+
+/** JSON documents (manifests, configs, indexes) larger than this are refused rather than read into memory. */
+const MAX_JSON_BYTES = 16 * 1024 * 1024;
+let temporaryCounter = 0;
+class OciLayout {
+    dir;
+    constructor(dir) {
+        this.dir = dir;
+    }
+    /** Opens an existing layout; fails with a hint when DIR is not one. */
+    static async open(dir) {
+        const marker = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'oci-layout'), 'utf8').catch(() => undefined);
+        if (marker === undefined) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${dir} is not an OCI image layout: it has no oci-layout file`, {
+                hint: 'give a directory written by `buildah push IMAGE oci:DIR`, `skopeo copy ... oci:DIR` or meshagent-ship',
+            });
+        }
+        let version;
+        try {
+            version = JSON.parse(marker).imageLayoutVersion;
+        }
+        catch {
+            version = undefined;
+        }
+        if (version !== _media_types_js__WEBPACK_IMPORTED_MODULE_6__/* .OCI_LAYOUT_VERSION */ .sM)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${dir}/oci-layout: unsupported imageLayoutVersion ${JSON.stringify(version)}`, { hint: `only ${_media_types_js__WEBPACK_IMPORTED_MODULE_6__/* .OCI_LAYOUT_VERSION */ .sM} is known` });
+        return new OciLayout(dir);
+    }
+    /** Opens DIR as a layout, creating it (empty) when it does not exist yet. */
+    static async create(dir) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'blobs', 'sha256'), { recursive: true });
+        const marker = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'oci-layout');
+        if (!(await exists(marker)))
+            await writeAtomically(marker, JSON.stringify({ imageLayoutVersion: _media_types_js__WEBPACK_IMPORTED_MODULE_6__/* .OCI_LAYOUT_VERSION */ .sM }));
+        if (!(await exists((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'index.json'))))
+            await writeAtomically((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'index.json'), JSON.stringify(emptyIndex()));
+        return OciLayout.open(dir);
+    }
+    // --- blobs ---------------------------------------------------------------------------------------------------------
+    blobPath(digest) {
+        return (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(this.dir, 'blobs', 'sha256', (0,_digest_js__WEBPACK_IMPORTED_MODULE_5__/* .digestHex */ .sU)(digest));
+    }
+    /** Whether the blob is present (and, when `size` is given, has that size). */
+    async hasBlob(digest, size) {
+        const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.stat)(this.blobPath(digest)).catch(() => undefined);
+        return info !== undefined && info.isFile() && (size === undefined || info.size === size);
+    }
+    /** The blob's bytes as a stream (not verified: callers that need it hash what they read). */
+    openBlob(digest) {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(this.blobPath(digest));
+    }
+    /** A small blob (a JSON document), read whole and checked against its digest. */
+    async readBlob(digest, maxBytes = MAX_JSON_BYTES) {
+        const path = this.blobPath(digest);
+        const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.stat)(path).catch(() => undefined);
+        if (!info)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${this.dir}: blob ${digest} is missing`, { hint: 'the layout is incomplete: write it again' });
+        if (info.size > maxBytes)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${this.dir}: blob ${digest} is ${info.size} bytes, more than the ${maxBytes} allowed for a JSON document`);
+        const data = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(path);
+        if ((0,_digest_js__WEBPACK_IMPORTED_MODULE_5__/* .sha256 */ .sc)(data) !== digest)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${this.dir}: blob ${digest} does not match its digest`, { hint: 'the layout is corrupt: write it again' });
+        return data;
+    }
+    /** A JSON blob parsed and checked with `schema`; `what` names it in errors (e.g. "manifest"). */
+    async readJson(digest, schema, what) {
+        const text = (await this.readBlob(digest)).toString('utf8');
+        let parsed;
+        try {
+            parsed = JSON.parse(text);
+        }
+        catch {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${this.dir}: the ${what} ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
+        }
+        const result = schema.safeParse(parsed);
+        if (!result.success) {
+            const issue = result.error.issues[0];
+            const where = issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid';
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${this.dir}: the ${what} ${digest} is not valid (${where})`, { hint: 'the image is corrupt or not an OCI image' });
+        }
+        return result.data;
+    }
+    /** Stores bytes as a blob (a no-op when it is already there). */
+    async writeBlob(data) {
+        const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+        const digest = (0,_digest_js__WEBPACK_IMPORTED_MODULE_5__/* .sha256 */ .sc)(bytes);
+        if (!(await this.hasBlob(digest, bytes.length)))
+            await writeAtomically(this.blobPath(digest), bytes);
+        return { digest, size: bytes.length };
+    }
+    /** Serialises a JSON document (compactly, in the object's key order) as a blob and returns its descriptor. */
+    async writeJson(mediaType, value) {
+        const { digest, size } = await this.writeBlob(JSON.stringify(value));
+        return { mediaType, digest, size };
+    }
+    /**
+     * Streams data into a blob, hashing it on the way; with `expected`, a digest or size that does not match is an
+     * error and nothing is kept. Returns the digest and size of what was written.
+     */
+    async writeBlobFrom(source, expected = {}) {
+        const temporary = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(this.dir, 'blobs', 'sha256', `.tmp-${process.pid}-${(temporaryCounter += 1)}`);
+        const counter = new _digest_js__WEBPACK_IMPORTED_MODULE_5__/* .DigestCounter */ .VR();
+        const out = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createWriteStream)(temporary);
+        try {
+            for await (const chunk of source) {
+                counter.update(chunk);
+                if (!out.write(chunk))
+                    await (0,node_events__WEBPACK_IMPORTED_MODULE_0__.once)(out, 'drain');
+            }
+            out.end();
+            await (0,node_events__WEBPACK_IMPORTED_MODULE_0__.once)(out, 'finish');
+            const digest = counter.digest();
+            if (expected.size !== undefined && counter.size !== expected.size)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`blob ${expected.digest ?? digest}: expected ${expected.size} bytes, got ${counter.size}`);
+            if (expected.digest !== undefined && digest !== expected.digest)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`blob ${expected.digest}: the content's digest is ${digest}`, { hint: 'the source is corrupt or changed while it was read' });
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rename)(temporary, this.blobPath(digest));
+            return { digest, size: counter.size };
+        }
+        catch (error) {
+            out.destroy();
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(temporary, { force: true });
+            throw error;
+        }
+    }
+    // --- the index -----------------------------------------------------------------------------------------------------
+    async readIndex() {
+        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(this.dir, 'index.json');
+        let parsed;
+        try {
+            parsed = JSON.parse(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(path, 'utf8'));
+        }
+        catch (error) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`, { hint: 'the layout is incomplete or corrupt' });
+        }
+        const result = _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ImageIndex */ .yd.safeParse(parsed);
+        if (!result.success)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${path} is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, { hint: 'the layout is corrupt' });
+        return result.data;
+    }
+    async writeIndex(index) {
+        await writeAtomically((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(this.dir, 'index.json'), JSON.stringify(index, null, 2));
+    }
+    /**
+     * The manifest (or index) named `ref` in index.json; without `ref`, the only entry there is. Errors list what is
+     * there, so a user can pick.
+     */
+    async resolve(ref) {
+        const { manifests } = await this.readIndex();
+        const named = (d) => d.annotations?.[_media_types_js__WEBPACK_IMPORTED_MODULE_6__/* .Annotation */ .YH.refName];
+        if (ref !== undefined) {
+            const found = manifests.find((d) => named(d) === ref);
+            if (found)
+                return found;
+            const known = manifests.map(named).filter((n) => n !== undefined);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${this.dir} has no image named ${ref}`, { hint: known.length > 0 ? `it has: ${known.join(', ')}` : 'it holds no named image' });
+        }
+        const [only, ...others] = manifests;
+        if (only && others.length === 0)
+            return only;
+        if (!only)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${this.dir} holds no image`, { hint: 'its index.json lists no manifest' });
+        const known = manifests.map((d) => named(d) ?? d.digest);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${this.dir} holds ${manifests.length} images; say which`, { hint: `add :REF to the path, one of: ${known.join(', ')}` });
+    }
+    /** Lists `descriptor` in index.json under `ref`, replacing what had that name (or the same digest, unnamed). */
+    async setRef(descriptor, ref) {
+        const index = await this.readIndex();
+        const entry = ref === undefined ? descriptor : { ...descriptor, annotations: { ...descriptor.annotations, [_media_types_js__WEBPACK_IMPORTED_MODULE_6__/* .Annotation */ .YH.refName]: ref } };
+        const kept = index.manifests.filter((d) => {
+            const name = d.annotations?.[_media_types_js__WEBPACK_IMPORTED_MODULE_6__/* .Annotation */ .YH.refName];
+            return ref === undefined ? !(name === undefined && d.digest === descriptor.digest) : name !== ref;
+        });
+        await this.writeIndex({ ...index, manifests: [...kept, entry] });
+    }
+}
+function emptyIndex() {
+    return { schemaVersion: 2, mediaType: _media_types_js__WEBPACK_IMPORTED_MODULE_6__/* .MediaType */ .zu.ociIndex, manifests: [] };
+}
+async function exists(path) {
+    return (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.stat)(path).catch(() => undefined)) !== undefined;
+}
+/** Writes a file whole or not at all: a temporary file renamed over the target. */
+async function writeAtomically(path, data) {
+    const temporary = `${path}.tmp-${process.pid}-${(temporaryCounter += 1)}`;
+    try {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.writeFile)(temporary, data);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rename)(temporary, path);
+    }
+    catch (error) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(temporary, { force: true });
+        throw error;
+    }
+}
+
+
+/***/ }),
+
+/***/ 9217:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $U: () => (/* binding */ isIndexType),
+/* harmony export */   YH: () => (/* binding */ Annotation),
+/* harmony export */   sM: () => (/* binding */ OCI_LAYOUT_VERSION),
+/* harmony export */   tr: () => (/* binding */ isImageManifestType),
+/* harmony export */   zu: () => (/* binding */ MediaType)
+/* harmony export */ });
+/* unused harmony export MANIFEST_ACCEPT */
+/** The media types meshagent-ship reads and writes (OCI image spec, and Docker schema 2 as a source format). */
+const OCI_LAYOUT_VERSION = '1.0.0';
+const MediaType = {
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    ociConfig: 'application/vnd.oci.image.config.v1+json',
+    ociLayer: 'application/vnd.oci.image.layer.v1.tar',
+    ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+    ociLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
+    ociEmpty: 'application/vnd.oci.empty.v1+json',
+    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    dockerConfig: 'application/vnd.docker.container.image.v1+json',
+    dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+    dockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
+};
+/** Manifest types that list other manifests (one per platform). */
+function isIndexType(mediaType) {
+    return mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList;
+}
+/** Manifest types that describe one image (config + layers). */
+function isImageManifestType(mediaType) {
+    return mediaType === MediaType.ociManifest || mediaType === MediaType.dockerManifest;
+}
+/** What every manifest GET/HEAD should accept, newest first. */
+const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest];
+/** Annotations meshagent-ship writes or reads. */
+const Annotation = {
+    /** On an index entry: the tag it is known by in an OCI layout. */
+    refName: 'org.opencontainers.image.ref.name',
+    /** On an eStargz layer: the digest of its TOC JSON (read by the stargz snapshotter). */
+    stargzTocDigest: 'containerd.io/snapshot/stargz/toc.digest',
+    /** On an eStargz layer: the size of the uncompressed tar. */
+    estargzUncompressedSize: 'io.containers.estargz.uncompressed-size',
+};
+
+
+/***/ }),
+
+/***/ 3048:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K8: () => (/* binding */ ImageConfig),
+/* harmony export */   nU: () => (/* binding */ ImageManifest),
+/* harmony export */   yd: () => (/* binding */ ImageIndex)
+/* harmony export */ });
+/* unused harmony exports Platform, Descriptor */
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8816);
+/* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8825);
+/**
+ * OCI (and Docker schema 2) JSON documents as zod schemas. Objects are loose: fields we do not know are kept, so a
+ * document read, changed and written again loses nothing (e.g. `artifactType`, `subject`, config history).
+ */
+
+
+const digest = zod__WEBPACK_IMPORTED_MODULE_1__/* .custom */ .IeY((value) => typeof value === 'string' && (0,_digest_js__WEBPACK_IMPORTED_MODULE_0__/* .isDigest */ .Bc)(value), 'must be a sha256 digest');
+const annotations = zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP());
+const Platform = zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
+    architecture: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(),
+    os: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(),
+    'os.version': zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
+    'os.features': zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()).optional(),
+    variant: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
+});
+const Descriptor = zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
+    mediaType: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(),
+    digest,
+    size: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().int().nonnegative(),
+    urls: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()).optional(),
+    annotations: annotations.optional(),
+    platform: Platform.optional(),
+    artifactType: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
+});
+/** An OCI image manifest or a Docker schema 2 manifest (the same shape). */
+const ImageManifest = zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
+    schemaVersion: zod__WEBPACK_IMPORTED_MODULE_1__/* .literal */ .euz(2),
+    mediaType: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
+    artifactType: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
+    config: Descriptor,
+    layers: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(Descriptor),
+    subject: Descriptor.optional(),
+    annotations: annotations.optional(),
+});
+/** An OCI image index or a Docker manifest list; also an OCI layout's index.json. */
+const ImageIndex = zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
+    schemaVersion: zod__WEBPACK_IMPORTED_MODULE_1__/* .literal */ .euz(2),
+    mediaType: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
+    artifactType: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
+    manifests: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(Descriptor),
+    subject: Descriptor.optional(),
+    annotations: annotations.optional(),
+});
+/** The parts of an image config meshagent-ship reads; everything else is kept as it is. */
+const ImageConfig = zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
+    architecture: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
+    os: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
+    variant: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
+    config: zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
+        ExposedPorts: zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J()).nullish(),
+        Volumes: zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J()).nullish(),
+        Labels: zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()).nullish(),
+        Env: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()).nullish(),
+        Entrypoint: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()).nullish(),
+        Cmd: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()).nullish(),
+        WorkingDir: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().nullish(),
+        User: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().nullish(),
+    })
+        .nullish(),
+    rootfs: zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({ type: zod__WEBPACK_IMPORTED_MODULE_1__/* .literal */ .euz('layers'), diff_ids: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(digest) }),
+    history: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({ empty_layer: zod__WEBPACK_IMPORTED_MODULE_1__/* .boolean */ .zMY().optional() })).optional(),
+});
+
+
+/***/ }),
+
 /***/ 8286:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -30484,7 +33382,7 @@ function renderPlan(config) {
 
 /***/ }),
 
-/***/ 5470:
+/***/ 2000:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33404,8 +36302,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: ./src/runner.ts
 /**
  * The Runner port: everything the pipeline asks of its host (inputs, outputs, log groups, masking, summary,
@@ -33506,7 +36404,7 @@ class ConsoleRunner {
         const masked = this.mask(markdown);
         this.summary += masked;
         if (this.summaryPath)
-            await (0,promises_namespaceObject.appendFile)(this.summaryPath, masked);
+            await (0,promises_.appendFile)(this.summaryPath, masked);
     }
     fail(message) {
         this.failed = this.mask(message);
@@ -33629,6 +36527,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -33682,6 +36594,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:queryst
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 6466:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 
 /***/ }),
 
@@ -33756,6 +36675,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 __nccwpck_require__.d(__webpack_exports__, {
   YOg: () => (/* binding */ array),
   zMY: () => (/* binding */ schemas_boolean),
+  IeY: () => (/* binding */ custom),
   k5n: () => (/* binding */ schemas_enum),
   euz: () => (/* binding */ literal),
   _H3: () => (/* binding */ looseObject),
@@ -33768,7 +36688,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   L5J: () => (/* binding */ unknown)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
@@ -39468,7 +42388,7 @@ function _promise(Class, innerType) {
 }
 // @__NO_SIDE_EFFECTS__
 function _custom(Class, fn, _params) {
-    const norm = util.normalizeParams(_params);
+    const norm = normalizeParams(_params);
     norm.abort ?? (norm.abort = true); // default to abort:false
     const schema = new Class({
         type: "custom",
@@ -43240,7 +46160,7 @@ function check(fn) {
     return ch;
 }
 function custom(fn, _params) {
-    return core._custom(ZodCustom, fn ?? (() => true), _params);
+    return _custom(ZodCustom, fn ?? (() => true), _params);
 }
 function refine(fn, _params = {}) {
     return _refine(ZodCustom, fn, _params);
@@ -43425,6 +46345,36 @@ function preprocess(fn, schema) {
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -43440,6 +46390,17 @@ function preprocess(fn, schema) {
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -19,8 +19,13 @@ export interface CliArgs {
 }
 
 /** Each command: whether it takes the action's inputs as flags, and its own options. */
-export const COMMANDS: Readonly<Record<string, { readonly inputs: boolean; readonly options: Readonly<Record<string, 'string' | 'boolean'>> }>> = {
+/** Option kinds: a value, a switch, or a value that may repeat (its values are joined with newlines). */
+export type OptionKind = 'string' | 'boolean' | 'list';
+
+export const COMMANDS: Readonly<Record<string, { readonly inputs: boolean; readonly options: Readonly<Record<string, OptionKind>> }>> = {
   plan: { inputs: true, options: {} },
+  convert: { inputs: false, options: { prefetch: 'list', 'compression-level': 'string', 'chunk-size': 'string' } },
+  verify: { inputs: false, options: {} },
   sandbox: { inputs: false, options: { dir: 'string', port: 'string', 'registry-port': 'string', registry: 'boolean' } },
   push: { inputs: false, options: { 'mount-from': 'string', concurrency: 'string' } },
   pull: { inputs: false, options: { platform: 'string' } },
@@ -65,13 +70,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     else if (own[flag] !== undefined || (flag.startsWith('no-') && own[flag.slice(3)] === 'boolean')) {
       const name = own[flag] !== undefined ? flag : flag.slice(3);
       if (own[flag] === undefined) options[name] = 'false';
-      else if (inline !== undefined) options[name] = inline;
-      else if (own[name] === 'boolean') options[name] = 'true';
+      else if (own[name] === 'boolean' && inline === undefined) options[name] = 'true';
       else {
-        const next = argv[i + 1];
-        if (next === undefined) throw new ShipError(`--${name} needs a value`, { hint: usageHint });
-        options[name] = next;
-        i += 1;
+        const value = inline ?? argv[i + 1];
+        if (value === undefined) throw new ShipError(`--${name} needs a value`, { hint: usageHint });
+        if (inline === undefined) i += 1;
+        const previous = options[name];
+        options[name] = own[name] === 'list' && previous !== undefined ? `${previous}\n${value}` : value;
       }
     } else {
       const negated = flag.startsWith('no-') ? inputSpec(flag.slice(3)) : undefined;
@@ -140,6 +145,10 @@ export function helpText(): string {
     '             [--glob "services/*,apps/*"] [--github-output FILE]',
     '  report-matrix DIR  one table and JSON from the leg results of a matrix [--matrix JSON] [--summary FILE]',
     '             [--github-output FILE]',
+    '  convert SRC DST  convert every layer of an image to eStargz; SRC is oci:DIR[:REF], oci-archive:FILE[:REF]',
+    '             or docker-archive:FILE; DST is oci:DIR[:REF] or oci-archive:FILE[:REF]',
+    '             [--prefetch PATH-OR-GLOB ...] [--compression-level 0-9 (6)] [--chunk-size BYTES (4194304)]',
+    '  verify IMAGE  check every layer of IMAGE is valid eStargz (TOC, chunks, digests, diff_ids); exit 1 if not',
     '  help       show this help',
     '',
     'Every option can also come from INPUT_<NAME> (as GitHub Actions sets it) and, where shown, from a MESHAGENT_*',

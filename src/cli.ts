@@ -8,6 +8,8 @@ import { readConfig } from './inputs.js';
 import { describeConfig, renderPlan } from './report/plan.js';
 import { ConsoleRunner } from './runner.js';
 import { VERSION } from './version.js';
+import { runConvert } from './commands/convert.js';
+import { runVerify } from './commands/verify.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { pullCommand } from './commands/pull.js';
 import { pushCommand } from './commands/push.js';
@@ -36,6 +38,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (args.command === 'pull') return runImageCommand(args, pullCommand);
   if (args.command === 'services') return runServices(args);
   if (args.command === 'report-matrix') return runReportMatrix(args);
+  if (args.command === 'convert' || args.command === 'verify') return runCommand(args.command === 'convert' ? runConvert : runVerify, args);
   const runner = new ConsoleRunner({ inputs: args.inputs });
   try {
     const config = readConfig(runner);
@@ -55,6 +58,16 @@ async function runImageCommand(args: CliArgs, command: typeof pushCommand): Prom
     return 0;
   } catch (error) {
     runner.fail(formatError(error));
+    return error instanceof ShipError ? 1 : 70;
+  }
+}
+
+/** Runs a command module; a ShipError is the user's to fix (exit 1), anything else is a bug (exit 70). */
+async function runCommand(command: (args: CliArgs) => Promise<number>, args: CliArgs): Promise<number> {
+  try {
+    return await command(args);
+  } catch (error) {
+    process.stderr.write(`meshagent-ship: ${formatError(error)}\n`);
     return error instanceof ShipError ? 1 : 70;
   }
 }

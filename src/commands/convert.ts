@@ -1,0 +1,120 @@
+/** `meshagent-ship convert SRC DST`: converts every layer of an image to eStargz and writes the image to DST. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CliArgs } from '../cli-args.js';
+import { ShipError } from '../errors.js';
+import { convertImage, type ImageConversion, type LayerEvent } from '../estargz/image.js';
+import { DEFAULT_CHUNK_SIZE } from '../estargz/toc.js';
+import { formatImageRef, openImage, packOciArchive, parseImageRef } from '../oci/archive.js';
+import { OciLayout } from '../oci/layout.js';
+import type { Digest } from '../oci/digest.js';
+
+export interface CommandIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+export const processIo: CommandIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+
+/** Progress lines are printed for a layer only after it has run this long, then at this interval. */
+const PROGRESS_EVERY_MS = 2000;
+
+export async function runConvert(args: CliArgs, io: CommandIo = processIo): Promise<number> {
+  const [srcText, dstText, ...extra] = args.positionals;
+  if (srcText === undefined || dstText === undefined || extra.length > 0) {
+    throw new ShipError('convert takes two arguments, SRC and DST', { hint: 'meshagent-ship convert oci:./image oci:./image-esgz' });
+  }
+  const src = parseImageRef(srcText);
+  const dst = parseImageRef(dstText);
+  if (dst.transport === 'docker-archive') throw new ShipError('convert writes oci:DIR[:REF] or oci-archive:FILE[:REF], not docker-archive', { hint: 'Docker archives cannot carry the eStargz annotations; write an OCI image' });
+  const level = integerOption(args.options['compression-level'], 'compression-level', 6);
+  const chunkSize = integerOption(args.options['chunk-size'], 'chunk-size', DEFAULT_CHUNK_SIZE);
+  const prefetch = (args.options.prefetch ?? '').split('\n').map((p) => p.trim()).filter((p) => p !== '');
+
+  const image = await openImage(src);
+  const staging = dst.transport === 'oci-archive' ? await mkdtemp(join(tmpdir(), 'meshagent-ship-out-')) : undefined;
+  try {
+    const out = await OciLayout.create(staging ?? dst.path);
+    const result = await convertImage(image.layout, image.descriptor, out, { level, chunkSize, prefetch, onLayer: progressPrinter(io) });
+    const name = dst.ref ?? image.name;
+    await out.setRef(result.descriptor, name);
+    if (staging !== undefined) await packOciArchive(staging, dst.path);
+    for (const path of result.missingPrefetch) io.stderr(`warning: prefetch path ${JSON.stringify(path)} is in no layer of the image\n`);
+    io.stdout(args.json ? `${JSON.stringify(describe(result, formatImageRef(dst), name), null, 2)}\n` : render(result, formatImageRef(dst)));
+    return 0;
+  } finally {
+    await image.close();
+    if (staging !== undefined) await rm(staging, { recursive: true, force: true });
+  }
+}
+
+function integerOption(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value.trim())) throw new ShipError(`--${name} takes a whole number, not ${JSON.stringify(value)}`, { hint: `the default is ${fallback}` });
+  return Number(value.trim());
+}
+
+/** Prints how far a long-running layer has got, at most every two seconds, on stderr. */
+function progressPrinter(io: CommandIo): (event: LayerEvent) => void {
+  const started = new Map<Digest, { at: number; last: number }>();
+  return (event) => {
+    const now = Date.now();
+    if (event.kind === 'start') started.set(event.digest, { at: now, last: now });
+    const state = started.get(event.digest);
+    if (!state) return;
+    if (event.kind === 'progress' && now - state.last >= PROGRESS_EVERY_MS) {
+      state.last = now;
+      const seconds = (now - state.at) / 1000;
+      io.stderr(`  ${short(event.digest)}: ${mb(event.payloadBytes)} MB of file data converted (${(event.payloadBytes / 1e6 / seconds).toFixed(1)} MB/s)\n`);
+    }
+    if (event.kind === 'done' && now - state.at >= PROGRESS_EVERY_MS) io.stderr(`  ${short(event.digest)}: done in ${((now - state.at) / 1000).toFixed(1)} s\n`);
+  };
+}
+
+function short(digest: string): string {
+  return `layer ${digest.slice(7, 19)}`;
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1e6).toFixed(0);
+}
+
+function describe(result: ImageConversion, image: string, name: string | undefined) {
+  return {
+    image,
+    name: name ?? null,
+    digest: result.descriptor.digest,
+    mediaType: result.descriptor.mediaType,
+    manifests: result.manifests.map((m) => ({
+      digest: m.digest,
+      source: m.source,
+      platform: m.platform ?? null,
+      layers: m.layers.map(({ source, result: r, prioritized }) => ({
+        source,
+        digest: r.digest,
+        size: r.size,
+        tocDigest: r.tocDigest,
+        diffId: r.diffId,
+        uncompressedSize: r.uncompressedSize,
+        entries: r.entries,
+        passedThrough: r.passedThrough,
+        prioritized,
+      })),
+    })),
+    missingPrefetch: result.missingPrefetch,
+  };
+}
+
+function render(result: ImageConversion, image: string): string {
+  const lines = [`Converted to eStargz: ${image} (${result.descriptor.digest})`];
+  for (const m of result.manifests) {
+    const platform = m.platform ? ` ${m.platform.os}/${m.platform.architecture}${m.platform.variant ? `/${m.platform.variant}` : ''}` : '';
+    lines.push(`  manifest ${m.digest}${platform}`);
+    for (const { source, result: r, prioritized } of m.layers) {
+      const note = r.passedThrough ? ' (already eStargz, kept)' : prioritized.length > 0 ? ` (${prioritized.length} prefetched paths)` : '';
+      lines.push(`    ${source.slice(0, 19)} -> ${r.digest.slice(0, 19)}  ${(r.size / 1e6).toFixed(1)} MB, TOC ${r.tocDigest.slice(0, 19)}${note}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,55 @@
+/**
+ * Layer blobs in, tar bytes out: the compression is recognised by its magic bytes (never trusted from the media
+ * type), and gzip (including multi-member gzip) or zstd is undone while streaming. zstd needs a Node with zstd in
+ * zlib (22.15 and later); on older Node it is refused with a hint.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { Readable, Transform } from 'node:stream';
+import * as zlib from 'node:zlib';
+import { ShipError } from '../errors.js';
+
+export type Compression = 'none' | 'gzip' | 'zstd';
+
+export async function sniffCompression(path: string): Promise<Compression> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(head, 0, 4, 0);
+    if (bytesRead >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08) return 'gzip';
+    if (bytesRead >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
+    return 'none';
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The uncompressed bytes of the blob at `path`, in 1 MiB pieces. */
+export async function openUncompressed(path: string, what: string): Promise<Readable> {
+  const compression = await sniffCompression(path);
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (compression === 'none') return file;
+  let decoder: Transform;
+  if (compression === 'gzip') decoder = zlib.createGunzip({ chunkSize: 1 << 20 });
+  else {
+    const factory = (zlib as unknown as { createZstdDecompress?: (options?: object) => Transform }).createZstdDecompress;
+    if (!factory) {
+      file.destroy();
+      throw new ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, { hint: 'run with Node.js 22.15 or later, or rebuild the image with gzip layers' });
+    }
+    decoder = factory({ chunkSize: 1 << 20 });
+  }
+  file.on('error', (error) => decoder.destroy(error));
+  return file.pipe(decoder);
+}
+
+/** Turns a zlib or file error met while reading a layer into a ShipError naming the layer. */
+export function describeReadError(error: unknown, what: string): ShipError {
+  if (error instanceof ShipError) return error;
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code?.startsWith('Z_') || /incorrect header|invalid|unexpected end|zstd/i.test(message)) {
+    return new ShipError(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
+  }
+  return new ShipError(`${what}: cannot be read (${message})`, { cause: error });
+}

@@ -1,0 +1,156 @@
+/**
+ * Whole-image conversion: walks an index (every platform) or a single manifest, converts every layer to eStargz,
+ * replaces the config's diff_ids, and writes config, manifest and index again with OCI media types, so each digest
+ * up the tree changes with what it points to. Layer descriptors get the TOC digest and uncompressed-size
+ * annotations. A layer shared by several platforms is converted once.
+ */
+import { ShipError } from '../errors.js';
+import type { Digest } from '../oci/digest.js';
+import type { OciLayout } from '../oci/layout.js';
+import { Annotation, isImageManifestType, isIndexType, MediaType } from '../oci/media-types.js';
+import { ImageConfig, ImageIndex, ImageManifest, type Descriptor } from '../oci/types.js';
+import { CompressPool } from './compress-pool.js';
+import { convertLayer, type ConvertedLayer } from './layer.js';
+import { attributePrefetch, layerPaths } from './prefetch.js';
+import { DEFAULT_CHUNK_SIZE } from './toc.js';
+
+export interface ConvertImageOptions {
+  /** gzip level 0-9 (default 6). */
+  readonly level?: number;
+  /** Chunk size in bytes (default 4 MiB). */
+  readonly chunkSize?: number;
+  /** Paths and globs to prioritize (prefetch), in order. */
+  readonly prefetch?: readonly string[];
+  /** Told when a layer starts and as it progresses (payload bytes written). */
+  readonly onLayer?: (event: LayerEvent) => void;
+}
+
+export type LayerEvent =
+  | { readonly kind: 'start'; readonly digest: Digest; readonly size: number }
+  | { readonly kind: 'progress'; readonly digest: Digest; readonly payloadBytes: number }
+  | { readonly kind: 'done'; readonly digest: Digest; readonly result: ConvertedLayer };
+
+export interface ConvertedManifest {
+  readonly source: Digest;
+  readonly digest: Digest;
+  readonly platform: Descriptor['platform'];
+  readonly layers: ReadonlyArray<{ readonly source: Digest; readonly result: ConvertedLayer; readonly prioritized: readonly string[] }>;
+}
+
+export interface ImageConversion {
+  /** The converted manifest or index (not yet named in the output's index.json). */
+  readonly descriptor: Descriptor;
+  readonly manifests: readonly ConvertedManifest[];
+  /** Plain prefetch paths that no layer of some image holds. */
+  readonly missingPrefetch: readonly string[];
+}
+
+export async function convertImage(source: OciLayout, top: Descriptor, out: OciLayout, options: ConvertImageOptions = {}): Promise<ImageConversion> {
+  const level = options.level ?? 6;
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  if (!Number.isInteger(level) || level < 0 || level > 9) throw new ShipError(`compression level ${level} is not 0-9`, { input: 'compression-level', hint: 'use a whole number from 0 (store) to 9 (smallest)' });
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) throw new ShipError(`chunk size ${chunkSize} is not a positive number of bytes`, { input: 'chunk-size', hint: `the default is ${DEFAULT_CHUNK_SIZE} (4 MiB)` });
+  const pool = new CompressPool();
+  const manifests: ConvertedManifest[] = [];
+  const missing = new Set<string>();
+  const layerCache = new Map<string, Promise<ConvertedLayer>>();
+
+  const convertOneLayer = (digest: Digest, size: number, prioritized: readonly string[]) => {
+    const key = `${digest}\0${prioritized.join('\0')}`;
+    let pending = layerCache.get(key);
+    if (!pending) {
+      options.onLayer?.({ kind: 'start', digest, size });
+      pending = convertLayer(source, digest, out, {
+        pool,
+        level,
+        chunkSize,
+        prioritized,
+        onProgress: (payloadBytes) => options.onLayer?.({ kind: 'progress', digest, payloadBytes }),
+      }).then((result) => {
+        options.onLayer?.({ kind: 'done', digest, result });
+        return result;
+      });
+      layerCache.set(key, pending);
+    }
+    return pending;
+  };
+
+  async function convertManifest(descriptor: Descriptor): Promise<Descriptor> {
+    const manifest = await source.readJson(descriptor.digest, ImageManifest, 'manifest');
+    const config = await source.readJson(manifest.config.digest, ImageConfig, 'config');
+    if (config.rootfs.diff_ids.length !== manifest.layers.length) {
+      throw new ShipError(`manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`, { hint: 'the image is corrupt: rebuild it' });
+    }
+    for (const layer of manifest.layers) {
+      if (!(await source.hasBlob(layer.digest))) throw new ShipError(`layer ${layer.digest} of manifest ${descriptor.digest} is not in ${source.dir}`, { hint: 'the image is incomplete (a foreign or missing layer): pull or build it again' });
+    }
+    let prioritized: string[][] = manifest.layers.map(() => []);
+    if (options.prefetch && options.prefetch.length > 0) {
+      const paths = [];
+      for (const layer of manifest.layers) paths.push(await layerPaths(source, layer.digest));
+      const attribution = attributePrefetch(options.prefetch, paths);
+      prioritized = attribution.perLayer;
+      for (const path of attribution.missing) missing.add(path);
+    }
+    // Layers are converted one after another: each one already keeps every core busy.
+    const layers: Descriptor[] = [];
+    const results: Array<{ source: Digest; result: ConvertedLayer; prioritized: readonly string[] }> = [];
+    for (const [i, layer] of manifest.layers.entries()) {
+      const wanted = prioritized[i] ?? [];
+      const result = await convertOneLayer(layer.digest, layer.size, wanted);
+      results.push({ source: layer.digest, result, prioritized: wanted });
+      const { urls: _urls, annotations, ...rest } = layer;
+      layers.push({
+        ...rest,
+        mediaType: MediaType.ociLayerGzip,
+        digest: result.digest,
+        size: result.size,
+        annotations: { ...annotations, [Annotation.stargzTocDigest]: result.tocDigest, [Annotation.estargzUncompressedSize]: String(result.uncompressedSize) },
+      });
+    }
+    const newConfig: Record<string, unknown> = { ...config, rootfs: { ...config.rootfs, diff_ids: results.map((r) => r.result.diffId) } };
+    // As containerd's converter does: the legacy parent-image id no longer names anything true.
+    for (const key of ['config', 'container_config']) {
+      const section = newConfig[key];
+      if (section && typeof section === 'object' && 'Image' in section) {
+        const { Image: _image, ...kept } = section as Record<string, unknown>;
+        newConfig[key] = kept;
+      }
+    }
+    const configDescriptor = { ...manifest.config, ...(await out.writeJson(MediaType.ociConfig, newConfig)) };
+    const newManifest = { ...manifest, mediaType: MediaType.ociManifest, config: configDescriptor, layers };
+    const written = await out.writeJson(MediaType.ociManifest, newManifest);
+    manifests.push({ source: descriptor.digest, digest: written.digest, platform: descriptor.platform, layers: results });
+    return written;
+  }
+
+  async function convertDescriptor(descriptor: Descriptor, depth: number): Promise<Descriptor> {
+    const { mediaType } = descriptor;
+    let written: Descriptor;
+    if (isIndexType(mediaType)) {
+      if (depth > 4) throw new ShipError(`index ${descriptor.digest} nests too deeply`);
+      const index = await source.readJson(descriptor.digest, ImageIndex, 'index');
+      const entries: Descriptor[] = [];
+      for (const entry of index.manifests) entries.push(await convertDescriptor(entry, depth + 1));
+      written = await out.writeJson(MediaType.ociIndex, { ...index, mediaType: MediaType.ociIndex, manifests: entries });
+    } else if (isImageManifestType(mediaType)) {
+      written = await convertManifest(descriptor);
+    } else {
+      // Anything else (an attestation, an artifact) is copied as it is.
+      if (!(await out.hasBlob(descriptor.digest, descriptor.size))) await out.writeBlobFrom(source.openBlob(descriptor.digest), { digest: descriptor.digest, size: descriptor.size });
+      return descriptor;
+    }
+    return { ...descriptor, mediaType: written.mediaType, digest: written.digest, size: written.size };
+  }
+
+  try {
+    const converted = await convertDescriptor(top, 0);
+    const { [Annotation.refName]: _ref, ...annotations } = converted.annotations ?? {};
+    const descriptor: Descriptor = { ...converted };
+    if (Object.keys(annotations).length > 0) descriptor.annotations = annotations;
+    else delete descriptor.annotations;
+    return { descriptor, manifests, missingPrefetch: [...missing] };
+  } finally {
+    await pool.close();
+  }
+}

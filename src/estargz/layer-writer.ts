@@ -1,0 +1,146 @@
+/**
+ * The heart of the converter: a sequence of tar entries in, eStargz bytes out. Gzip members start at byte 0, at the
+ * first payload byte of every non-empty regular file and at every chunk boundary; headers, padding and header-only
+ * entries ride in the member before. The TOC is one member starting at its own tar header, then the 51-byte footer.
+ * Members are compressed in parallel (compress-pool.ts) and written in order; the TOC's offsets are filled in once
+ * every member before it has its compressed size.
+ */
+import { createHash } from 'node:crypto';
+import { DigestCounter, sha256, type Digest } from '../oci/digest.js';
+import { OrderedCompressor, type CompressPool } from './compress-pool.js';
+import { makeFooter } from './footer.js';
+import { bareFileHeader, encodeHeader, padding, type TarHeader } from './tar-header.js';
+import { LANDMARK_CONTENT, TOC_NAME, TocBuilder, type TocEntry } from './toc.js';
+import { ShipError } from '../errors.js';
+
+export type LayerItem =
+  | { readonly kind: 'entry'; readonly header: TarHeader; readonly body: () => AsyncIterable<Buffer> }
+  | { readonly kind: 'landmark'; readonly name: string };
+
+export interface WriterOptions {
+  readonly pool: CompressPool;
+  readonly level: number;
+  readonly chunkSize: number;
+  /** Called with the number of payload bytes written so far. */
+  readonly onProgress?: (payloadBytes: number) => void;
+}
+
+export interface WrittenLayer {
+  tocDigest: Digest;
+  diffId: Digest;
+  uncompressedSize: number;
+  entries: number;
+}
+
+/** Non-payload bytes gathered in one member before a boundary is forced, so memory stays bounded. */
+const MAX_HEADER_RUN = 1 << 20;
+const EMPTY_DIGEST = sha256('');
+const END_OF_ARCHIVE = Buffer.alloc(1024);
+
+/** Yields the eStargz blob; `result` is filled in when the generator finishes. */
+export async function* writeEstargz(items: AsyncIterable<LayerItem>, options: WriterOptions, result: Partial<WrittenLayer>): AsyncGenerator<Buffer> {
+  const toc = new TocBuilder();
+  const diffId = new DigestCounter();
+  const compressor = new OrderedCompressor(options.pool, options.level);
+  const offsetOf: Array<[TocEntry, number]> = [];
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let payloadBytes = 0;
+
+  const append = (bytes: Buffer) => {
+    if (bytes.length === 0) return;
+    pending.push(bytes);
+    pendingBytes += bytes.length;
+    diffId.update(bytes);
+  };
+  /** Ends the current member; the next byte appended starts a new one. Returns the new member's index. */
+  const startMember = () => {
+    if (pendingBytes > 0) compressor.add(pending);
+    pending = [];
+    pendingBytes = 0;
+    return compressor.nextMember;
+  };
+
+  for await (const item of items) {
+    const header: TarHeader = item.kind === 'landmark' ? landmarkHeader(item.name) : item.header;
+    append(item.kind === 'landmark' ? bareFileHeader(item.name, 1) : encodeHeader(header));
+    const entry = toc.add(header);
+    if (header.type === '0') {
+      entry.digest = EMPTY_DIGEST; // keeps the key before the chunk fields; the real value is set below
+      if (header.size > 0) {
+        const body = item.kind === 'landmark' ? oneBuffer(LANDMARK_CONTENT) : item.body();
+        entry.digest = await writePayload(header, entry, body);
+        append(Buffer.alloc(padding(header.size)));
+      }
+    }
+    if (pendingBytes >= MAX_HEADER_RUN) startMember();
+    for (const out of await compressor.take()) yield out;
+  }
+
+  /** Cuts the payload into chunks, each starting a member; returns the whole file's digest. */
+  async function writePayload(header: TarHeader, first: TocEntry, body: AsyncIterable<Buffer>): Promise<Digest> {
+    const iterator = body[Symbol.asyncIterator]();
+    const fileHash = header.size > options.chunkSize ? createHash('sha256') : undefined;
+    let carry: Buffer | undefined;
+    let chunkDigest = '';
+    for (let chunkOffset = 0; chunkOffset < header.size; ) {
+      const length = Math.min(options.chunkSize, header.size - chunkOffset);
+      const member = startMember();
+      const entry = chunkOffset === 0 ? first : toc.addChunk(header.name, chunkOffset);
+      const chunkHash = createHash('sha256');
+      for (let got = 0; got < length; ) {
+        let piece = carry;
+        carry = undefined;
+        if (!piece) {
+          const next = await iterator.next();
+          if (next.done) throw new ShipError(`tar entry ${JSON.stringify(header.name)}: the payload ends after ${chunkOffset + got} of ${header.size} bytes`);
+          piece = next.value;
+        }
+        if (piece.length > length - got) {
+          carry = piece.subarray(length - got);
+          piece = piece.subarray(0, length - got);
+        }
+        chunkHash.update(piece);
+        fileHash?.update(piece);
+        append(piece);
+        got += piece.length;
+      }
+      // As the reference writer does: chunkSize is written for every full-sized chunk, absent on a shorter last one.
+      if (length === options.chunkSize) entry.chunkSize = length;
+      chunkDigest = `sha256:${chunkHash.digest('hex')}`;
+      entry.chunkDigest = chunkDigest;
+      offsetOf.push([entry, member]);
+      chunkOffset += length;
+      payloadBytes += length;
+      options.onProgress?.(payloadBytes);
+    }
+    return fileHash ? `sha256:${fileHash.digest('hex')}` : (chunkDigest as Digest);
+  }
+
+  startMember();
+  for (const out of await compressor.take(true)) yield out;
+  for (const [entry, member] of offsetOf) entry.offset = compressor.memberOffsets[member] as number;
+  const tocOffset = compressor.compressedBytes;
+  const json = toc.serialize();
+  append(bareFileHeader(TOC_NAME, json.length));
+  append(json);
+  append(Buffer.alloc(padding(json.length)));
+  append(END_OF_ARCHIVE);
+  startMember();
+  for (const out of await compressor.take(true)) yield out;
+  yield makeFooter(tocOffset);
+
+  result.tocDigest = sha256(json);
+  result.diffId = diffId.digest();
+  result.uncompressedSize = diffId.size;
+  result.entries = toc.entries.length;
+}
+
+/** Landmarks are written as the reference writer does: mode, owner and time all zero. */
+function landmarkHeader(name: string): TarHeader {
+  return { name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size: 1, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] };
+}
+
+async function* oneBuffer(bytes: Buffer): AsyncGenerator<Buffer> {
+  yield bytes;
+}

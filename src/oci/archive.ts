@@ -1,0 +1,177 @@
+/**
+ * Image references on disk and their IO: `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` (a tar of an OCI layout) and
+ * `docker-archive:FILE` (what `docker save` writes). Archives are unpacked into a temporary OCI layout, so the rest
+ * of the code only ever sees an OciLayout; an `oci-archive:` output is written as a layout and packed at the end.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import { ShipError } from '../errors.js';
+import { encodeHeader, padding, type TarHeader } from '../estargz/tar-header.js';
+import { readTar } from '../estargz/tar-reader.js';
+import { sniffCompression } from '../estargz/decompress.js';
+import { Annotation, MediaType } from './media-types.js';
+import { OciLayout } from './layout.js';
+import type { Descriptor } from './types.js';
+
+export type ImageRef =
+  | { readonly transport: 'oci' | 'oci-archive'; readonly path: string; readonly ref: string | undefined }
+  | { readonly transport: 'docker-archive'; readonly path: string; readonly ref: undefined };
+
+const TRANSPORTS = ['oci', 'oci-archive', 'docker-archive'] as const;
+
+/** Parses `TRANSPORT:PATH[:REF]`; a REF has no slash, so `oci:/a:b/c` is a path. */
+export function parseImageRef(text: string): ImageRef {
+  const colon = text.indexOf(':');
+  const transport = colon === -1 ? '' : text.slice(0, colon);
+  if (!(TRANSPORTS as readonly string[]).includes(transport)) {
+    throw new ShipError(`${JSON.stringify(text)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+  }
+  const rest = text.slice(colon + 1);
+  if (rest === '') throw new ShipError(`${JSON.stringify(text)} names no path`, { hint: `use ${transport}:PATH` });
+  if (transport === 'docker-archive') return { transport, path: rest, ref: undefined };
+  const last = rest.lastIndexOf(':');
+  const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
+  const path = ref === undefined ? rest : rest.slice(0, last);
+  if (ref === '') throw new ShipError(`${JSON.stringify(text)} has an empty reference after the last colon`);
+  return { transport: transport as 'oci' | 'oci-archive', path, ref };
+}
+
+export function formatImageRef(ref: ImageRef): string {
+  return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
+}
+
+export interface OpenedImage {
+  readonly layout: OciLayout;
+  /** The manifest or index to work on. */
+  readonly descriptor: Descriptor;
+  /** The name the image had in its source (ref annotation or docker tag), if any. */
+  readonly name: string | undefined;
+  /** Removes temporary files (unpacked archives). */
+  close(): Promise<void>;
+}
+
+/** Opens an image for reading; archives are unpacked to a temporary directory that `close()` removes. */
+export async function openImage(ref: ImageRef): Promise<OpenedImage> {
+  if (ref.transport === 'oci') {
+    const layout = await OciLayout.open(ref.path);
+    const descriptor = await layout.resolve(ref.ref);
+    return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: async () => {} };
+  }
+  await assertFile(ref.path);
+  const temp = await mkdtemp(join(tmpdir(), 'meshagent-ship-image-'));
+  try {
+    await unpackTar(ref.path, join(temp, 'unpacked'));
+    if (ref.transport === 'oci-archive') {
+      const layout = await OciLayout.open(join(temp, 'unpacked'));
+      const descriptor = await layout.resolve(ref.ref);
+      return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: () => rm(temp, { recursive: true, force: true }) };
+    }
+    const { layout, descriptor, name } = await dockerArchiveToLayout(ref.path, join(temp, 'unpacked'), join(temp, 'oci'));
+    await rm(join(temp, 'unpacked'), { recursive: true, force: true });
+    return { layout, descriptor, name, close: () => rm(temp, { recursive: true, force: true }) };
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function assertFile(path: string): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) throw new ShipError(`${path} is not a file`, { hint: 'give the path of an archive written by `docker save`, `skopeo copy` or meshagent-ship' });
+}
+
+/** Unpacks regular files and directories of a tar, refusing paths that would land outside `dir`. */
+export async function unpackTar(file: string, dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const root = resolve(dir);
+  try {
+    for await (const entry of readTar(createReadStream(file, { highWaterMark: 1 << 20 }))) {
+      const target = resolve(root, entry.header.name);
+      if (target !== root && !target.startsWith(root + sep)) throw new ShipError(`${file}: entry ${JSON.stringify(entry.header.name)} points outside the archive`, { hint: 'the archive is not an image archive' });
+      if (entry.header.type === '5') await mkdir(target, { recursive: true });
+      else if (entry.header.type === '0') {
+        await mkdir(dirname(target), { recursive: true });
+        await pipeline(entry.body(), createWriteStream(target));
+      }
+      // Links, devices and fifos have no place in an image archive; they are skipped.
+    }
+  } catch (error) {
+    if (error instanceof ShipError && !error.message.startsWith(file)) throw new ShipError(`${file}: ${error.message}`, { hint: error.hint, cause: error });
+    throw error;
+  }
+}
+
+const DockerArchiveManifest = z.array(z.looseObject({ Config: z.string(), RepoTags: z.array(z.string()).nullish(), Layers: z.array(z.string()) })).min(1);
+
+/** Builds an OCI layout from an unpacked `docker save` archive (legacy `<id>/layer.tar` or the newer blobs/ form). */
+async function dockerArchiveToLayout(file: string, unpacked: string, out: string): Promise<{ layout: OciLayout; descriptor: Descriptor; name: string | undefined }> {
+  const text = await readFile(join(unpacked, 'manifest.json'), 'utf8').catch(() => undefined);
+  if (text === undefined) throw new ShipError(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+  let parsed: z.infer<typeof DockerArchiveManifest>;
+  try {
+    parsed = DockerArchiveManifest.parse(JSON.parse(text));
+  } catch {
+    throw new ShipError(`${file}: manifest.json is not a docker-archive manifest`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+  }
+  if (parsed.length > 1) throw new ShipError(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
+  const image = parsed[0] as z.infer<typeof DockerArchiveManifest>[number];
+  const layout = await OciLayout.create(out);
+  const inside = (name: string) => {
+    const path = resolve(unpacked, name);
+    if (!path.startsWith(resolve(unpacked) + sep)) throw new ShipError(`${file}: manifest.json names ${JSON.stringify(name)}, outside the archive`);
+    return path;
+  };
+  const configBytes = await readFile(inside(image.Config)).catch(() => {
+    throw new ShipError(`${file}: the config ${image.Config} named in manifest.json is missing`);
+  });
+  const config = { ...(await layout.writeBlob(configBytes)), mediaType: MediaType.ociConfig };
+  const layers: Descriptor[] = [];
+  for (const name of image.Layers) {
+    const path = inside(name);
+    if (!(await stat(path).catch(() => undefined))) throw new ShipError(`${file}: the layer ${name} named in manifest.json is missing`);
+    const compression = await sniffCompression(path);
+    const written = await layout.writeBlobFrom(createReadStream(path));
+    const mediaType = compression === 'gzip' ? MediaType.ociLayerGzip : compression === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayer;
+    layers.push({ mediaType, ...written });
+  }
+  const descriptor = await layout.writeJson(MediaType.ociManifest, { schemaVersion: 2, mediaType: MediaType.ociManifest, config, layers });
+  return { layout, descriptor, name: image.RepoTags?.[0] ?? undefined };
+}
+
+/** Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time). */
+export async function packOciArchive(dir: string, file: string): Promise<void> {
+  const temporary = `${file}.tmp-${process.pid}`;
+  try {
+    await pipeline(layoutTar(dir), createWriteStream(temporary));
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+async function* layoutTar(dir: string): AsyncGenerator<Buffer> {
+  const header = (name: string, type: '0' | '5', size: number): TarHeader => ({ name, linkName: '', type, mode: type === '5' ? 0o755 : 0o644, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+  yield encodeHeader(header('blobs/', '5', 0));
+  for (const algorithm of (await readdir(join(dir, 'blobs'))).sort()) {
+    yield encodeHeader(header(`blobs/${algorithm}/`, '5', 0));
+    for (const name of (await readdir(join(dir, 'blobs', algorithm))).sort()) {
+      if (name.startsWith('.')) continue;
+      yield* fileEntry(`blobs/${algorithm}/${name}`, join(dir, 'blobs', algorithm, name));
+    }
+  }
+  yield* fileEntry('index.json', join(dir, 'index.json'));
+  yield* fileEntry('oci-layout', join(dir, 'oci-layout'));
+  yield Buffer.alloc(1024);
+
+  async function* fileEntry(name: string, path: string): AsyncGenerator<Buffer> {
+    const { size } = await stat(path);
+    yield encodeHeader(header(name, '0', size));
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) yield chunk as Buffer;
+    yield Buffer.alloc(padding(size));
+  }
+}
