@@ -24,6 +24,7 @@ export type OptionKind = 'string' | 'boolean' | 'list';
 
 export const COMMANDS: Readonly<Record<string, { readonly inputs: boolean; readonly options: Readonly<Record<string, OptionKind>> }>> = {
   plan: { inputs: true, options: {} },
+  ship: { inputs: true, options: {} },
   convert: { inputs: false, options: { prefetch: 'list', 'compression-level': 'string', 'chunk-size': 'string' } },
   verify: { inputs: false, options: {} },
   sandbox: { inputs: false, options: { dir: 'string', port: 'string', 'registry-port': 'string', registry: 'boolean' } },
@@ -131,6 +132,8 @@ export function helpText(): string {
     'Usage: meshagent-ship <command> [options]',
     '',
     'Commands:',
+    '  ship       run the whole pipeline: build, convert to eStargz, push, deploy, verify; prints the summary,',
+    '             or the result with --json (progress on stderr)',
     '  plan       parse and validate the options, print the plan (secrets redacted); no network',
     '  sandbox    run a local MeshAgent sandbox (API, registry token server, registry) in the foreground',
     '             [--dir DIR] [--port N] [--registry-port N] [--no-registry]; prints the environment to use it',
@@ -153,7 +156,7 @@ export function helpText(): string {
     '',
     'Every option can also come from INPUT_<NAME> (as GitHub Actions sets it) and, where shown, from a MESHAGENT_*',
     'variable. Lists take one value per line, or a repeated flag. Booleans: --name, --no-name or --name=false.',
-    'The API key is read from MESHAGENT_API_KEY only, never from a flag. The options below are for plan.',
+    'The API key is read from MESHAGENT_API_KEY only, never from a flag. The options below are for ship and plan.',
     '',
     ...sections.flatMap((section) => [section, '']),
     'Output:',

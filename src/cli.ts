@@ -9,6 +9,7 @@ import { describeConfig, renderPlan } from './report/plan.js';
 import { ConsoleRunner } from './runner.js';
 import { VERSION } from './version.js';
 import { runConvert } from './commands/convert.js';
+import { runShipCommand } from './commands/ship.js';
 import { runVerify } from './commands/verify.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { pullCommand } from './commands/pull.js';
@@ -34,6 +35,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return args.command === undefined && !args.help ? 2 : 0;
   }
   if (args.command === 'sandbox') return runSandbox(args);
+  if (args.command === 'ship') return runShipCommand(args);
   if (args.command === 'push') return runImageCommand(args, pushCommand);
   if (args.command === 'pull') return runImageCommand(args, pullCommand);
   if (args.command === 'services') return runServices(args);

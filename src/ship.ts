@@ -1,63 +1,230 @@
 /**
- * The pipeline: one function per stage, typed data between them, a Result at the end.
- *
- * resolve -> ensure -> build -> convert -> push -> deploy -> verify -> report. Only `resolve` (inputs, tag syntax,
- * the plan) exists so far; a run that is not a dry run stops with an error after it rather than pretend.
+ * The pipeline: resolve -> ensure -> build -> convert -> push -> deploy -> verify, then the report. Each stage
+ * takes the previous stage's value and returns the next; none reaches back. The report is rendered from the
+ * ShipResult, also after a failure (the stages done so far, and the error). Nothing is deleted on failure: a
+ * deploy that fails leaves the service that ran before running.
  */
-import { ShipError, formatError } from './errors.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SelectOptions } from './build/select.js';
+import { InputErrors, ShipError, formatError } from './errors.js';
+import type { RetryRecord } from './http.js';
 import { readConfig, type ShipConfig } from './inputs.js';
-import { describeConfig, renderPlan } from './report/plan.js';
+import { MeshagentClient } from './meshagent/client.js';
+import { deployService, serviceReport, type Deployed } from './meshagent/deploy.js';
+import { imageFacts } from './meshagent/service-spec.js';
+import { readRunnableConfig } from './oci/image-config.js';
+import { ensurePushAccess, describeAccess } from './pipeline/access.js';
+import { convertStage, describeConversion, type ShippableImage } from './pipeline/convert.js';
+import { planDeploy } from './pipeline/plan.js';
+import { probeUrl } from './pipeline/probe.js';
+import { checkPushed, openRegistry, pushToTarget, type Registry } from './pipeline/publish.js';
+import { obtainImage, type SourceImage } from './pipeline/source-image.js';
+import { StageError, StageTracker } from './pipeline/stages.js';
+import { resolveTarget, type Target } from './pipeline/target.js';
+import { STAGES, resultOutputs, type ImageReport, type LayerReport, type ProbeReport, type ShipResult } from './report/result.js';
+import { renderSummary } from './report/summary.js';
 import type { Runner } from './runner.js';
 import { formatImageTag } from './reference.js';
 
-export type StageName = 'resolve' | 'ensure' | 'build' | 'convert' | 'push' | 'deploy' | 'verify' | 'report';
-
-export interface StageRecord {
-  readonly name: StageName;
-  readonly status: 'done' | 'failed' | 'skipped';
-  readonly durationMs: number;
-}
-
-export interface Result {
-  readonly status: 'planned' | 'shipped' | 'failed';
-  readonly dryRun: boolean;
-  readonly image: string | null;
-  readonly stages: readonly StageRecord[];
-  readonly plan: Record<string, unknown> | null;
-  readonly error: { readonly message: string; readonly hint: string | null } | null;
+export interface ShipOptions {
+  /** Builder settings (e.g. buildah's storage directories); the defaults suit a CI runner. */
+  readonly builders?: SelectOptions;
+  /** Where layouts are written; default a new directory under RUNNER_TEMP or the system temp dir, removed after. */
+  readonly workDir?: string;
 }
 
 /** Reads the inputs through the runner, runs the pipeline and reports; returns the process exit code. */
-export async function runShip(runner: Runner): Promise<number> {
-  const stages: StageRecord[] = [];
-  let config: ShipConfig | undefined;
-  let result: Result;
-  try {
-    const started = Date.now();
-    config = readConfig(runner);
-    const resolved = config;
-    const plan = renderPlan(resolved);
-    await runner.group('Plan', async () => runner.info(plan));
-    await runner.writeSummary(`### meshagent-ship plan\n\n\`\`\`\n${plan}\n\`\`\`\n`);
-    stages.push({ name: 'resolve', status: 'done', durationMs: Date.now() - started });
-    if (!config.dryRun) {
-      throw new ShipError('building, pushing and deploying are not available in this version of meshagent-ship yet', {
-        hint: 'set dry-run: true to validate the inputs and print the plan',
-      });
-    }
-    result = { status: 'planned', dryRun: true, image: formatImageTag(config.image.tag), stages, plan: describeConfig(config), error: null };
-  } catch (error) {
-    result = {
-      status: 'failed',
-      dryRun: config?.dryRun ?? false,
-      image: config ? formatImageTag(config.image.tag) : null,
-      stages,
-      plan: config ? describeConfig(config) : null,
-      error: { message: error instanceof ShipError ? error.message : formatError(error), hint: error instanceof ShipError ? (error.hint ?? null) : null },
-    };
-    runner.fail(formatError(error));
-  }
-  if (result.image) runner.setOutput('image', result.image);
-  runner.setOutput('result', JSON.stringify(result));
+export async function runShip(runner: Runner, options: ShipOptions = {}): Promise<number> {
+  const result = await shipFromInputs(runner, options);
+  await report(result, runner);
   return result.status === 'failed' ? 1 : 0;
+}
+
+/** The pipeline from the runner's inputs; invalid inputs give a failed result before any network call. */
+export async function shipFromInputs(runner: Runner, options: ShipOptions = {}): Promise<ShipResult> {
+  let config: ShipConfig;
+  try {
+    config = readConfig(runner);
+  } catch (error) {
+    return {
+      status: 'failed',
+      dryRun: false,
+      image: null,
+      service: null,
+      probe: null,
+      stages: STAGES.map((name) => ({ name, status: 'skipped', durationMs: 0, detail: 'the inputs are invalid' })),
+      retries: [],
+      durationMs: 0,
+      plan: null,
+      error: errorOf(error),
+    };
+  }
+  return ship(config, runner, options);
+}
+
+/** Outputs, the job summary and, on failure, the error (an annotation on GitHub). */
+export async function report(result: ShipResult, runner: Runner): Promise<void> {
+  for (const [name, value] of Object.entries(resultOutputs(result))) runner.setOutput(name, value);
+  await runner.writeSummary(renderSummary(result));
+  if (result.error) runner.fail(result.error.hint ? `${result.error.message}\nHint: ${result.error.hint}` : result.error.message);
+  else if (result.service?.url) runner.info(`Service URL: ${result.service.url}`);
+}
+
+/** Everything the stages learn, filled in as they run, so a failure still reports what was done. */
+interface Progress {
+  target?: Target;
+  repositoryCreated?: boolean | null;
+  image?: ShippableImage;
+  digest?: string;
+  ref?: string;
+  pushOutcomes?: ReadonlyMap<string, LayerReport['push']>;
+  deployed?: Deployed;
+  probe?: ProbeReport;
+  plan?: string[];
+}
+
+export async function ship(config: ShipConfig, runner: Runner, options: ShipOptions = {}): Promise<ShipResult> {
+  const started = Date.now();
+  const stages = new StageTracker(runner);
+  const progress: Progress = {};
+  const log = (line: string): void => runner.info(line);
+  const mask = (secret: string): void => runner.setSecret(secret);
+  const client = new MeshagentClient({
+    apiUrl: config.meshagent.apiUrl,
+    apiKey: config.meshagent.apiKey,
+    projectId: config.meshagent.projectId,
+    mask,
+    http: { log },
+  });
+  const workDir = options.workDir ?? (await mkdtemp(join(runner.env.RUNNER_TEMP || tmpdir(), 'meshagent-ship-')));
+  let registry: Registry | undefined;
+  let source: SourceImage | undefined;
+  let failure: unknown;
+  try {
+    const target = await stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(config, client), (t) => `${t.image} -> service ${t.serviceName}`);
+    progress.target = target;
+    const access = await stages.run('ensure', 'Ensure the registry repository', () => ensurePushAccess(client, target, { dryRun: config.dryRun, push: config.image.push }), (a) => describeAccess(target, a, config.dryRun));
+    progress.repositoryCreated = access.created;
+
+    if (config.dryRun) {
+      progress.plan = await stages.run('deploy', 'Plan (dry run: nothing is changed)', () => planDeploy(config, target, access, client), () => 'planned; nothing was changed');
+      for (const line of progress.plan) runner.info(line);
+    } else {
+      source = await stages.run(
+        'build',
+        config.image.source ? 'Read the image' : 'Build the image',
+        () => obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, env: runner.env }),
+        (s) => s.origin,
+      );
+      const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source!, config, workDir, log), describeConversion);
+      progress.image = image;
+
+      if (config.image.push) {
+        registry = openRegistry(target, access.credentials, { mask, log });
+        const pushed = await stages.run('push', `Push ${target.image}`, () => pushToTarget(registry!, target, image.layout, image.descriptor, log), (p) =>
+          p.stats.upToDate ? `already there; tagged (${p.digest})` : `${p.stats.uploaded} uploaded, ${p.stats.skipped} skipped, ${p.stats.mounted} mounted`,
+        );
+        progress.digest = pushed.digest;
+        progress.ref = pushed.pinned;
+        progress.pushOutcomes = pushed.stats.outcomes;
+      }
+
+      if (config.service.deploy && progress.ref && config.meshagent.room) {
+        const room = config.meshagent.room;
+        const ref = progress.ref;
+        progress.deployed = await stages.run(
+          'deploy',
+          `Deploy ${target.serviceName} to room ${room}`,
+          async () => {
+            const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
+            return deployService({
+              client,
+              room,
+              createRoom: config.service.createRoom,
+              serviceName: target.serviceName,
+              image: imageFacts(ref, target.image, imageConfig, source!.built),
+              options: config.service,
+              log,
+            });
+          },
+          (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`,
+        );
+      }
+
+      if (registry && progress.digest) {
+        const pushedRegistry = registry;
+        const digest = progress.digest;
+        await stages.run(
+          'verify',
+          'Verify the pushed image and the service',
+          async () => {
+            const { manifest } = await readRunnableConfig(image.layout, image.descriptor);
+            const blobs = await checkPushed(pushedRegistry, target, digest as `sha256:${string}`, manifest);
+            const url = progress.deployed?.serviceUrl;
+            if (url && config.service.waitSeconds > 0) {
+              progress.probe = await probeUrl({ url, timeoutMs: config.service.waitSeconds * 1000, log });
+              if (!progress.probe.ok) throw new ShipError(`the service did not answer at ${url} within ${config.service.waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
+            }
+            return blobs;
+          },
+          (blobs) => `the tag names ${digest.slice(0, 19)}; ${blobs} blobs present${progress.probe ? `; ${progress.probe.url} answered ${progress.probe.status} in ${progress.probe.latencyMs} ms` : ''}`,
+        );
+      }
+    }
+  } catch (error) {
+    failure = error;
+  } finally {
+    await Promise.allSettled([client.close(), registry?.close(), source?.close()]);
+    if (!options.workDir) await rm(workDir, { recursive: true, force: true });
+  }
+  for (const name of STAGES) if (!stages.has(name)) stages.skip(name, skipReason(name, config, failure !== undefined));
+  return {
+    status: failure ? 'failed' : config.dryRun ? 'planned' : 'shipped',
+    dryRun: config.dryRun,
+    image: imageReport(config, progress),
+    service: progress.deployed && config.meshagent.room ? serviceReport(progress.deployed, config.meshagent.room) : null,
+    probe: progress.probe ?? null,
+    stages: STAGES.map((name) => stages.records.find((r) => r.name === name)!),
+    retries: retriesOf(client.http.retries, registry?.retries() ?? []),
+    durationMs: Date.now() - started,
+    plan: progress.plan ?? null,
+    error: failure === undefined ? null : errorOf(failure),
+  };
+}
+
+function skipReason(stage: (typeof STAGES)[number], config: ShipConfig, failed: boolean): string {
+  if (failed) return 'not reached';
+  if (config.dryRun) return 'dry run';
+  if (stage === 'push') return 'push: false';
+  if (stage === 'deploy') return 'deploy: false';
+  return 'nothing to do';
+}
+
+function imageReport(config: ShipConfig, progress: Progress): ImageReport | null {
+  const target = progress.target;
+  if (!target) return null;
+  return {
+    tag: target.image ?? formatImageTag(config.image.tag),
+    repository: `${target.projectKey}/${target.repositoryName}`,
+    repositoryCreated: progress.repositoryCreated ?? null,
+    digest: progress.digest ?? null,
+    ref: progress.ref ?? null,
+    layers: (progress.image?.layers ?? []).map((layer) => ({ ...layer, push: progress.pushOutcomes?.get(layer.digest) ?? null })),
+  };
+}
+
+function retriesOf(...lists: (readonly RetryRecord[])[]): ShipResult['retries'] {
+  return lists.flat().map((r) => ({ method: r.method, url: r.url, reason: r.reason }));
+}
+
+function errorOf(error: unknown): NonNullable<ShipResult['error']> {
+  const stage = error instanceof StageError ? error.stage : null;
+  const original = error instanceof StageError ? error.original : error;
+  // Several input errors carry a hint each: the formatted text lists them all.
+  if (original instanceof InputErrors && original.errors.length > 1) return { stage, message: formatError(original), hint: null };
+  if (original instanceof ShipError) return { stage, message: original.message, hint: original.hint ?? null };
+  // Not a user's mistake: a bug, reported with its stack so it can be fixed.
+  return { stage, message: formatError(original), hint: null };
 }

@@ -16,6 +16,8 @@ import { ImageIndex, ImageManifest, type Descriptor } from './types.js';
 export interface PushOptions {
   /** The layout's image name (`org.opencontainers.image.ref.name`); default: its only image. */
   readonly layoutRef?: string;
+  /** The manifest or index to push, when the caller has it already (then `layoutRef` is not read). */
+  readonly root?: Descriptor;
   /** The tag to push; without one the image is pushed by digest only. */
   readonly tag?: string;
   /** Repositories of the same registry to mount blobs from (the token must allow pulling them). */
@@ -43,7 +45,11 @@ export interface PushStats {
   manifests: number;
   /** True when the registry already had this exact image, so nothing but the tag was written. */
   upToDate: boolean;
+  /** What happened to each blob, by digest (the report shows it per layer). */
+  outcomes: Map<Digest, BlobOutcome>;
 }
+
+export type BlobOutcome = 'uploaded' | 'skipped' | 'mounted';
 
 export interface PushResult {
   readonly digest: Digest;
@@ -65,11 +71,11 @@ export async function pushImage(layout: OciLayout, repo: RepositoryClient, optio
   const log = options.log ?? (() => {});
   const started = Date.now();
   const retriesBefore = repo.client.retries;
-  const root = await layout.resolve(options.layoutRef);
+  const root = options.root ?? (await layout.resolve(options.layoutRef));
   const plan = await planImage(layout, root);
   const top = plan.manifests[plan.manifests.length - 1];
   if (!top) throw new ShipError(`${layout.dir}: nothing to push`, { hint: 'the layout holds no manifest' });
-  const stats: PushStats = { blobs: plan.blobs.size, skipped: 0, mounted: 0, uploaded: 0, bytesUploaded: 0, bytesSent: 0, retries: 0, resumes: 0, restarts: 0, manifests: plan.manifests.length, upToDate: false };
+  const stats: PushStats = { blobs: plan.blobs.size, skipped: 0, mounted: 0, uploaded: 0, bytesUploaded: 0, bytesSent: 0, retries: 0, resumes: 0, restarts: 0, manifests: plan.manifests.length, upToDate: false, outcomes: new Map() };
   const pinned = `${repo.client.registry}/${repo.name}@${root.digest}`;
 
   // The registry only stores a manifest whose blobs it has, so when it has ours, every blob is there.
@@ -77,6 +83,7 @@ export async function pushImage(layout: OciLayout, repo: RepositoryClient, optio
   if (existing?.digest === root.digest) {
     stats.upToDate = true;
     stats.skipped = plan.blobs.size;
+    for (const digest of plan.blobs.keys()) stats.outcomes.set(digest, 'skipped');
     if (options.tag) await repo.putManifest(options.tag, top.bytes, top.descriptor.mediaType);
     log(`${repo.where}: already has ${root.digest}${options.tag ? `; tagged ${options.tag}` : ''} (${seconds(Date.now() - started)} s)`);
     return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats: { ...stats, retries: repo.client.retries - retriesBefore } };
@@ -107,12 +114,14 @@ async function pushBlob(layout: OciLayout, repo: RepositoryClient, blob: Descrip
   const size = await repo.blobSize(blob.digest);
   if (size !== undefined) {
     stats.skipped += 1;
+    stats.outcomes.set(blob.digest, 'skipped');
     return;
   }
   for (const from of options.mountFrom ?? []) {
     if (from === repo.name) continue;
     if (await repo.mountBlob(blob.digest, from)) {
       stats.mounted += 1;
+      stats.outcomes.set(blob.digest, 'mounted');
       log(`${repo.where}: mounted ${short(blob.digest)} (${mb(blob.size)}) from ${from}`);
       return;
     }
@@ -130,6 +139,7 @@ async function pushBlob(layout: OciLayout, repo: RepositoryClient, blob: Descrip
     log,
   });
   stats.uploaded += 1;
+  stats.outcomes.set(blob.digest, 'uploaded');
   stats.bytesUploaded += blob.size;
   stats.bytesSent += result.bytesSent;
   stats.resumes += result.resumes;

@@ -1,0 +1,16 @@
+/**
+ * `meshagent-ship ship [options]`: the action's whole pipeline from the command line, with the same options as
+ * flags (or INPUT_* / MESHAGENT_* variables). Progress goes to stderr; stdout gets the job summary, or with
+ * --json the result.
+ */
+import type { CliArgs } from '../cli-args.js';
+import { ConsoleRunner } from '../runner.js';
+import { report, shipFromInputs } from '../ship.js';
+
+export async function runShipCommand(args: CliArgs): Promise<number> {
+  const runner = new ConsoleRunner({ inputs: args.inputs, stdout: (text) => process.stderr.write(text) });
+  const result = await shipFromInputs(runner);
+  await report(result, runner);
+  process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${runner.summary}`);
+  return result.status === 'failed' ? 1 : 0;
+}

@@ -1,0 +1,107 @@
+/**
+ * The convert stage: every layer of the image becomes eStargz (with the prefetch list written first), the result
+ * is checked by the verifier before anything is pushed, and each layer is described for the report — including
+ * how many bytes a lazy pull reads before the service starts. With `estargz: false` the image ships as it is.
+ */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ShipError } from '../errors.js';
+import { convertImage } from '../estargz/image.js';
+import { readBlobToc } from '../estargz/read-toc.js';
+import { PREFETCH_LANDMARK } from '../estargz/toc.js';
+import { verifyImage } from '../estargz/verify.js';
+import type { ShipConfig } from '../inputs.js';
+import type { Digest } from '../oci/digest.js';
+import { readRunnableConfig } from '../oci/image-config.js';
+import { OciLayout } from '../oci/layout.js';
+import type { Descriptor } from '../oci/types.js';
+import type { LayerReport } from '../report/result.js';
+import { bytes } from '../report/summary.js';
+import type { SourceImage } from './source-image.js';
+
+export interface ShippableImage {
+  readonly layout: OciLayout;
+  /** The manifest or index to push. */
+  readonly descriptor: Descriptor;
+  /** The layers of the image the service runs (linux/amd64, else the first), as the report shows them. */
+  readonly layers: readonly LayerReport[];
+  readonly converted: boolean;
+}
+
+/** Layers larger than this get a progress line as they convert. */
+const PROGRESS_BYTES = 64 * 1024 * 1024;
+
+export async function convertStage(source: SourceImage, config: ShipConfig, workDir: string, log: (line: string) => void): Promise<ShippableImage> {
+  if (!config.image.estargz) {
+    const { manifest } = await readRunnableConfig(source.layout, source.descriptor);
+    const layers = manifest.layers.map((l) => plainLayer(l.digest, l.size));
+    return { layout: source.layout, descriptor: source.descriptor, layers, converted: false };
+  }
+  const out = await OciLayout.create(join(workDir, 'estargz'));
+  const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest as string, l.size]));
+  const conversion = await convertImage(source.layout, source.descriptor, out, {
+    level: config.image.compressionLevel,
+    prefetch: config.image.prefetch,
+    onLayer: (event) => {
+      if (event.kind === 'start') log(`converting ${event.digest.slice(0, 19)} (${bytes(event.size)})`);
+      else if (event.kind === 'done') log(`  -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, ${event.result.entries} entries${event.result.passedThrough ? ', already eStargz: kept' : ''})`);
+      else if (event.payloadBytes % PROGRESS_BYTES < 1024 * 1024) log(`  ${bytes(event.payloadBytes)} written`);
+    },
+  });
+  for (const path of conversion.missingPrefetch) log(`warning: prefetch ${path}: no layer holds it`);
+  await out.setRef(conversion.descriptor, 'ship');
+
+  const verdict = await verifyImage(out, conversion.descriptor);
+  if (!verdict.ok) {
+    const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
+    throw new ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+  }
+
+  const { manifest } = await readRunnableConfig(out, conversion.descriptor);
+  // The converted manifest the runnable image came from: the one with the same layers.
+  const converted = conversion.manifests.find((m) => m.layers.length === manifest.layers.length && m.layers.every((l, i) => l.result.digest === manifest.layers[i]?.digest));
+  const layers: LayerReport[] = [];
+  for (const [index, descriptor] of manifest.layers.entries()) {
+    const origin = converted?.layers[index];
+    const lazy = await lazyPullBytes(out.blobPath(descriptor.digest));
+    layers.push({
+      sourceDigest: origin?.source ?? descriptor.digest,
+      sourceSize: (origin && sourceSizes.get(origin.source)) ?? (await sizeOf(source.layout, origin?.source)) ?? descriptor.size,
+      digest: descriptor.digest,
+      size: descriptor.size,
+      tocDigest: origin?.result.tocDigest ?? null,
+      prefetchFiles: origin?.prioritized.length ?? 0,
+      prefetchBytes: lazy,
+      reused: origin?.result.passedThrough ?? false,
+      push: null,
+    });
+  }
+  return { layout: out, descriptor: conversion.descriptor, layers, converted: true };
+}
+
+export function describeConversion(image: ShippableImage): string {
+  if (!image.converted) return `${image.layers.length} layers kept as they are (estargz: false)`;
+  const total = image.layers.reduce((sum, l) => sum + l.size, 0);
+  const lazy = image.layers.reduce((sum, l) => sum + l.prefetchBytes, 0);
+  const kept = image.layers.filter((l) => l.reused).length;
+  return `${image.layers.length} layers as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${kept ? `, ${kept} already eStargz` : ''}; verified`;
+}
+
+function plainLayer(digest: Digest, size: number): LayerReport {
+  return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, push: null };
+}
+
+/**
+ * What a lazy pull reads before the container starts: the footer and TOC, and everything before the prefetch
+ * landmark (the prioritized files). Without a landmark only the footer and TOC.
+ */
+async function lazyPullBytes(path: string): Promise<number> {
+  const { footer, toc, blobSize } = await readBlobToc(path);
+  const landmark = toc.entries.find((e) => e.name === PREFETCH_LANDMARK);
+  return (landmark?.offset ?? 0) + (blobSize - footer.tocOffset);
+}
+
+async function sizeOf(layout: OciLayout, digest: Digest | undefined): Promise<number | undefined> {
+  if (!digest) return undefined;
+  return (await stat(layout.blobPath(digest)).catch(() => undefined))?.size;
+}

@@ -1,0 +1,91 @@
+/**
+ * The dry run's plan: what a real run would do, found by reading only. The service spec is built as a real run
+ * would build it (with the image that is not built yet standing in for the pinned reference) and compared with
+ * the service running now, field by field.
+ */
+import type { ShipConfig } from '../inputs.js';
+import type { MeshagentClient } from '../meshagent/client.js';
+import { findExistingService } from '../meshagent/deploy.js';
+import { buildServiceSpec } from '../meshagent/service-spec.js';
+import { ShipError } from '../errors.js';
+import type { PushAccess } from './access.js';
+import type { Target } from './target.js';
+
+export async function planDeploy(config: ShipConfig, target: Target, access: PushAccess, client: MeshagentClient): Promise<string[]> {
+  const { image, service, meshagent } = config;
+  const lines = [
+    `tag        ${target.image}`,
+    `repository ${target.projectKey}/${target.repositoryName}: ${access.created === null ? 'would be created' : 'exists'}`,
+    `image      ${image.source ? `ship ${describeSource(config)}` : `build ${image.context} with ${image.builder}`}${image.estargz ? `, convert to eStargz (level ${image.compressionLevel})` : ''}`,
+    `push       ${image.push ? `${target.registry}/${target.registryRepository}:${target.tag.tag ?? 'latest'}` : 'no'}`,
+  ];
+  if (!service.deploy || !meshagent.room) return [...lines, 'deploy     no'];
+  const room = meshagent.room;
+  const roomExists = (await client.getRoom(room)) !== undefined;
+  if (!roomExists && !service.createRoom) lines.push(`room       ${room} does not exist: a real run fails (set create-room: true to create it)`);
+  else lines.push(`room       ${room}${roomExists ? '' : ' would be created'}`);
+  const existing = roomExists ? await findExistingService(client, room, target.serviceName) : undefined;
+  const placeholder = `${target.registry}/${target.registryRepository}@<digest of this build>`;
+  try {
+    // The image is not built in a dry run, so its exposed ports and volumes are unknown: the ports input or the
+    // running service's ports stand in.
+    const { spec } = buildServiceSpec({
+      serviceName: target.serviceName,
+      image: { ref: placeholder, tag: target.image, exposedPorts: [], volumes: [], built: image.source === undefined },
+      options: service,
+      existing,
+    });
+    lines.push(`service    ${target.serviceName} would be ${existing ? 'updated' : 'created'}`);
+    const changes = existing ? diffSpecs(withoutEnvValues(existing), withoutEnvValues(spec)) : [];
+    if (existing) lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
+  } catch (error) {
+    if (!(error instanceof ShipError)) throw error;
+    lines.push(`service    ${target.serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
+  }
+  lines.push(`domain     ${service.domain ? `https://${service.domain}` : 'none'}`);
+  return lines;
+}
+
+/** The spec with each environment entry reduced to its name and kind: values are never printed. */
+function withoutEnvValues<T extends { container?: { environment?: readonly object[] | null } | null }>(spec: T): unknown {
+  const environment = spec.container?.environment;
+  if (!environment) return spec;
+  const names = environment.map((entry) => {
+    const { name, secret, token } = entry as { name?: string; secret?: unknown; token?: unknown };
+    return `${name ?? '?'}${secret ? ' (secret)' : token ? ' (token)' : ''}`;
+  });
+  return { ...spec, container: { ...spec.container, environment: names } };
+}
+
+function describeSource(config: ShipConfig): string {
+  const source = config.image.source;
+  if (!source) return '';
+  return source.kind === 'registry' ? source.reference.value : `${source.kind}:${source.path}`;
+}
+
+/**
+ * The fields that differ between two specs, one line each: `~ path: old -> new`, `+ path: new`, `- path: old`.
+ * Arrays are compared whole (a port list or an env list is replaced, not merged).
+ */
+export function diffSpecs(before: unknown, after: unknown): string[] {
+  const old = flatten(before);
+  const next = flatten(after);
+  const lines: string[] = [];
+  for (const [path, value] of next) {
+    if (!old.has(path)) lines.push(`+ ${path}: ${value}`);
+    else if (old.get(path) !== value) lines.push(`~ ${path}: ${old.get(path)} -> ${value}`);
+  }
+  for (const [path, value] of old) if (!next.has(path)) lines.push(`- ${path}: ${value}`);
+  return lines;
+}
+
+function flatten(value: unknown, prefix = '', into = new Map<string, string>()): Map<string, string> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, child] of Object.entries(value)) {
+      if (child !== undefined && child !== null) flatten(child, prefix ? `${prefix}.${key}` : key, into);
+    }
+  } else if (value !== undefined && value !== null) {
+    into.set(prefix, JSON.stringify(value));
+  }
+  return into;
+}

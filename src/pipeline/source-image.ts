@@ -1,0 +1,86 @@
+/**
+ * The build stage: the image to ship, as an OCI layout on disk. Either a Dockerfile context built by the chosen
+ * builder, or an existing image: an `oci:` layout, an `oci-archive:` or `docker-archive:` file, or a registry
+ * reference pulled with the credentials found for its registry.
+ */
+import { join } from 'node:path';
+import { selectBuilder, type SelectOptions } from '../build/select.js';
+import type { ShipConfig } from '../inputs.js';
+import { openImage } from '../oci/archive.js';
+import { Annotation } from '../oci/media-types.js';
+import { OciLayout } from '../oci/layout.js';
+import { pullIntoLayout } from '../oci/transfer.js';
+import type { RegistryCredentials } from '../oci/registry-auth.js';
+import { findCredentials } from '../oci/registry-credentials.js';
+import type { Descriptor } from '../oci/types.js';
+import type { ImageReference } from '../reference.js';
+import type { Target } from './target.js';
+
+export interface SourceImage {
+  readonly layout: OciLayout;
+  /** The manifest or index to ship. */
+  readonly descriptor: Descriptor;
+  /** Built here from a Dockerfile (true), or an existing image (false). */
+  readonly built: boolean;
+  /** One line for the report: where the image came from. */
+  readonly origin: string;
+  /** Removes temporary files (unpacked archives). */
+  close(): Promise<void>;
+}
+
+export interface SourceOptions {
+  readonly workDir: string;
+  readonly builders?: SelectOptions;
+  /** The project registry's push credentials, used when the image input names the target repository itself. */
+  readonly projectCredentials?: RegistryCredentials | undefined;
+  readonly log: (line: string) => void;
+  readonly mask: (secret: string) => void;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export async function obtainImage(config: ShipConfig, target: Target, options: SourceOptions): Promise<SourceImage> {
+  const source = config.image.source;
+  if (source === undefined) return buildImage(config, target, options);
+  if (source.kind === 'registry') return pullImage(source.reference, target, options);
+  const opened = await openImage(source.kind === 'docker-archive' ? { transport: 'docker-archive', path: source.path, ref: undefined } : { transport: source.kind, path: source.path, ref: source.ref });
+  const origin = `${source.kind}:${source.path}${source.kind !== 'docker-archive' && source.ref ? `:${source.ref}` : ''}`;
+  return { layout: opened.layout, descriptor: opened.descriptor, built: false, origin, close: () => opened.close() };
+}
+
+async function buildImage(config: ShipConfig, target: Target, options: SourceOptions): Promise<SourceImage> {
+  const { builder, reason } = await selectBuilder(config.image.builder, options.builders);
+  options.log(reason);
+  if (!builder) throw new Error('builder none without an image input passed input validation');
+  const built = await builder.build({
+    context: config.image.context,
+    file: config.image.file,
+    buildArgs: config.image.buildArgs,
+    target: config.image.target,
+    platforms: config.image.platforms,
+    tag: target.image,
+    outputDir: join(options.workDir, 'built'),
+    log: options.log,
+  });
+  const descriptor = await built.layout.resolve(built.ref);
+  return { layout: built.layout, descriptor, built: true, origin: `built by ${built.builder} from ${built.dockerfile}`, close: async () => {} };
+}
+
+async function pullImage(reference: ImageReference, target: Target, options: SourceOptions): Promise<SourceImage> {
+  // A reference without a registry means the project registry, with the shorthand's project key (as for the tag).
+  const registry = reference.registry ?? target.registry;
+  const repository = reference.registry === undefined && reference.repository.split('/').length === 1 ? `${target.projectKey}/${reference.repository}` : reference.repository;
+  const isTargetRepository = registry === target.registry && repository === target.registryRepository;
+  const credentials = isTargetRepository ? options.projectCredentials : findCredentials(registry, options.env);
+  const dir = join(options.workDir, 'pulled');
+  const wanted = reference.digest ?? reference.tag ?? 'latest';
+  const pulled = await pullIntoLayout({ registry, repository, ...(credentials ? { credentials } : {}), mask: options.mask, log: options.log }, wanted, dir, { layoutRef: 'source' });
+  const layout = await OciLayout.open(dir);
+  const descriptor = await layout.resolve('source');
+  return {
+    layout,
+    descriptor: { ...descriptor, annotations: { ...descriptor.annotations, [Annotation.refName]: 'source' } },
+    built: false,
+    origin: `pulled ${registry}/${repository}${reference.digest ? `@${reference.digest}` : `:${wanted}`} (${pulled.descriptor.digest})`,
+    close: async () => {},
+  };
+}
