@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MeshagentClient } from '../../src/meshagent/client.js';
+import type { ServiceSpec } from '../../src/meshagent/wire.js';
 import { Annotation } from '../../src/oci/media-types.js';
 import type { ShipResult } from '../../src/report/result.js';
 import { ConsoleRunner } from '../../src/runner.js';
@@ -87,7 +88,7 @@ describe('ship', () => {
     expect(layers.reduce((n, l) => n + l.prefetchFiles, 0)).toBe(1);
 
     // The service runs the pinned image, with its port from the image's EXPOSE and the env input.
-    const service = await api().findService('dev', 'sandbox-hello');
+    const service = (await api().findService('dev', 'sandbox-hello')) as ServiceSpec | undefined;
     expect(service?.container?.image).toBe(result.image?.ref);
     expect(service?.ports?.map((p) => p.num)).toEqual([8080]);
     expect(service?.container?.environment).toEqual([{ name: 'GREETING', value: 'hi' }]);

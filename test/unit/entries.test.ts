@@ -53,21 +53,6 @@ describe('dist/index.js (the action)', () => {
     expect(run.stdout).toContain(`::add-mask::${API_KEY}`);
     expect(withoutMaskCommands(run.stdout) + run.stderr + run.output + run.summary).not.toContain(API_KEY);
   });
-
-  it('plans a dry run: log, summary and outputs, and no secret in any of them', () => {
-    const run = runAction({ 'API-KEY': API_KEY, TAG: 'app:1', ROOM: 'dev', 'DRY-RUN': 'true', ENV: 'A=1' });
-    expect(run.status).toBe(0);
-    expect(run.stdout).toContain('tag       app:1');
-    expect(run.summary).toContain('meshagent-ship plan');
-    expect(run.output).toContain('"status":"planned"');
-    expect(withoutMaskCommands(run.stdout) + run.output + run.summary).not.toContain(API_KEY);
-  });
-
-  it('refuses to pretend: a real run stops after the plan with a clear error', () => {
-    const run = runAction({ 'API-KEY': API_KEY, TAG: 'app:1', ROOM: 'dev' });
-    expect(run.status).toBe(1);
-    expect(run.stdout).toContain('not available in this version');
-  });
 });
 
 describe('dist/cli.js (meshagent-ship)', () => {
