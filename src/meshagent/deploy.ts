@@ -85,7 +85,7 @@ export async function deployService(request: DeployRequest): Promise<Deployed> {
     routedDomain = domain;
     domainSource = 'input';
   } else if (existing) {
-    // As the CLI does on a re-deploy without a domain (cli image.py:2608-2648): only when the image brings ports
+    // As the CLI does on a re-deploy without a domain (cli image.py:2584-2648): only when the image brings ports
     // and the service has exactly one published port, the room route carrying this service's id gives the domain,
     // and that route is then upserted like a given one (its port follows the service).
     const port = reusableRoutePort(request, built.spec);

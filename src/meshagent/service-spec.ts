@@ -378,8 +378,19 @@ function buildStorage(image: ImageFacts, options: ServiceOptions, existing: Cont
     if (emptyDirs) storage.empty_dirs = emptyDirs;
   }
   // A mount of the image being deployed runs the same digest as the service, as the CLI pins it.
-  if (storage?.images) storage.images = storage.images.map((m) => (m.image === image.tag ? { ...m, image: image.ref } : m));
+  if (storage?.images) storage.images = storage.images.map((m) => (m.image === image.tag ? { ...m, image: imageMountRef(image.ref) } : m));
   return storage;
+}
+
+/** `name:tag@digest` → `name@digest`, as the CLI writes a pinned image mount (`_canonical_image_mount_ref`, cli image.py:2463-2482). */
+export function imageMountRef(ref: string): string {
+  const trimmed = ref.trim();
+  const at = trimmed.lastIndexOf('@');
+  if (at === -1 || !trimmed.slice(at + 1).includes(':')) return trimmed;
+  const name = trimmed.slice(0, at);
+  const colon = name.lastIndexOf(':');
+  const untagged = colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
+  return `${untagged}@${trimmed.slice(at + 1)}`;
 }
 
 /** posixpath.normpath, which the CLI applies to VOLUME and mount paths before comparing them. */
@@ -403,7 +414,7 @@ export function normalisePath(path: string): string {
 
 /**
  * Every VOLUME must be mounted, or the container would write into a read-only root. As in the CLI, room, image,
- * empty-dir and config mounts count; file and named-volume mounts do not (cli image.py:1971-2038).
+ * empty-dir and config mounts count; file and named-volume mounts do not (cli image.py:1972-2038).
  */
 function checkVolumesMounted(image: ImageFacts, storage: ContainerStorage | undefined): void {
   const mounted = new Set(
@@ -483,7 +494,7 @@ function buildPorts(name: string, image: ImageFacts, options: ServiceOptions, ex
     }
     if (result.published) {
       result.public = options.public ? true : null;
-      // `annotations or None`: an empty map is sent as null, as the CLI does (cli image.py:2541-2553).
+      // `annotations or None`: an empty map is sent as null, as the CLI does (cli image.py:2526-2553).
       const annotations = withValidationMode({ ...(result.annotations ?? {}) }, options.validationMode);
       result.annotations = Object.keys(annotations).length > 0 ? annotations : null;
     }

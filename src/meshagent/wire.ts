@@ -133,7 +133,20 @@ export type ContainerStorage = z.infer<typeof ContainerStorage>;
 export const ContainerSpec = z
   .strictObject({
     image: z.string(),
-    run_as: z.strictObject({ email: z.string(), scopes: z.array(z.string()).default(['secrets:proxy']) }).nullish(),
+    // ServiceRunAs validators (api specs/service.py:100-134): email trimmed and lowercased, not empty; scopes
+    // trimmed, empty ones dropped, each once.
+    run_as: z
+      .strictObject({
+        email: z
+          .string()
+          .transform((email) => email.trim().toLowerCase())
+          .refine((email) => email !== '', { message: 'run_as.email must not be empty' }),
+        scopes: z
+          .array(z.string())
+          .default(['secrets:proxy'])
+          .transform((scopes) => [...new Set(scopes.map((scope) => scope.trim()).filter((scope) => scope !== ''))]),
+      })
+      .nullish(),
     template: z.enum(['agent', 'none']).nullish(),
     command: z.string().nullish(),
     working_dir: z.string().nullish(),

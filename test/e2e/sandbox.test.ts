@@ -187,6 +187,9 @@ describe('rooms, services and routes', () => {
     expect((await raw('POST', services, { ...serviceSpec('bad'), ports: [{ num: 8078 }] })).message).toContain(
       'service port 8078 is reserved for MeshAgent room infrastructure; reserved ports: 8078',
     );
+    expect((await raw('POST', services, { ...serviceSpec('bad'), container: { image: 'x', run_as: { email: ' ' } } })).message).toContain('run_as.email must not be empty');
+    await api.createService('dev', serviceSpec('run-as', { container: { image: 'x', private: true, run_as: { email: ' SA@Acme.Test', scopes: [' a ', 'a', ''] } } }));
+    expect(sandbox.state.data.services.dev?.find((s) => s.metadata.name === 'run-as')?.container?.run_as).toEqual({ email: 'sa@acme.test', scopes: ['a'] });
     // TokenValue is the one model without extra="forbid": an unknown field is dropped, not refused.
     expect((await raw('POST', services, { ...serviceSpec('token-extra'), container: { image: 'x', environment: [{ name: 'T', token: { identity: 'a', ttl: 5 } }] } })).status).toBe(200);
     expect((await raw('POST', services, { ...serviceSpec('bad'), container: { image: 'x', project: [] } })).message).toContain('Unrecognized key');

@@ -3,6 +3,7 @@ import { ShipError } from '../../src/errors.js';
 import {
   buildServiceSpec,
   imageFacts,
+  imageMountRef,
   normalisePath,
   routeTargetPort,
   tokenScope,
@@ -166,7 +167,7 @@ describe('validation mode', () => {
   it('default removes a cookie value, keeps other annotations', () => {
     const { spec } = build({ validationMode: 'default' }, old);
     expect(spec.metadata.annotations).toEqual({ keep: 'me', 'meshagent.service.id': 'acme-web' });
-    // `annotations or None` (cli image.py:2541-2553): a published port left without annotations sends null, not {}.
+    // `annotations or None` (cli image.py:2526-2553): a published port left without annotations sends null, not {}.
     expect(spec.ports?.[0]?.annotations).toBeNull();
   });
 
@@ -371,6 +372,14 @@ describe('mounts', () => {
     expect(storage?.images).toEqual([{ image: REF, path: '/app', read_only: true }]);
   });
 
+  it('pins an image mount without the tag when the pinned reference carries one, as the CLI does', () => {
+    const tagged = `reg.test:5000/acme/web:1@sha256:${'b'.repeat(64)}`;
+    const storage = build({ imageMounts: [{ image: TAG, path: '/app', readOnly: true }] }, undefined, { ref: tagged }).spec.container;
+    expect(storage?.image).toBe(tagged);
+    expect(storage?.storage?.images?.[0]?.image).toBe(`reg.test:5000/acme/web@sha256:${'b'.repeat(64)}`);
+    expect(imageMountRef('reg.test:5000/web')).toBe('reg.test:5000/web');
+  });
+
   it('refuses an unmounted Dockerfile VOLUME, suggesting the three mount inputs', () => {
     const e = error(() => build({}, undefined, { volumes: ['/var/lib/app'] }));
     expect(e.message).toBe('packed Dockerfile final stage declares VOLUME path /var/lib/app, but the deployed service does not mount it.');
@@ -390,7 +399,7 @@ describe('mounts', () => {
     expect(() => build({}, config, { volumes: ['/var/run/meshagent'] })).not.toThrow();
   });
 
-  it('does not count file or named-volume mounts for a VOLUME, as the CLI does not (cli image.py:1971-1996)', () => {
+  it('does not count file or named-volume mounts for a VOLUME, as the CLI does not (cli image.py:1972-1996)', () => {
     const old = existing({ container: { image: 'o', storage: { files: [{ path: '/v', text: '' }], volumes: [{ name: 'n', path: '/w' }] } } });
     expect(error(() => build({}, old, { volumes: ['/v', '/w'] })).message).toContain('VOLUME paths /v, /w');
   });
