@@ -10,7 +10,7 @@ import { ShipError } from '../errors.js';
 import type { ServiceReport } from '../report/result.js';
 import { isStatus, type MeshagentClient } from './client.js';
 import { buildServiceSpec, defaultPorts, routeTargetPort, SERVICE_ID_ANNOTATION, type ImageFacts, type ServiceOptions } from './service-spec.js';
-import { ServiceSpec, type RouteRecord, type RouteSpec, type RouteSpecInput, type ServiceRecord } from './wire.js';
+import { ServiceSpec, type RouteRecord, type RouteSpecInput, type ServiceRecord } from './wire.js';
 
 export interface DeployRequest {
   readonly client: MeshagentClient;

@@ -226,9 +226,13 @@ describe('domain', () => {
   });
 
   it('keeps other annotations on the route and adds the service id when updating', async () => {
-    await client().createRoute({ metadata: { name: 'keep.sandbox.test', annotations: { owner: 'ops' } }, domain: 'keep.sandbox.test', backend: { room: { name: 'routes' } }, paths: [{ path: '/', targetPort: '1' }] });
+    await client().createRoute({ metadata: { name: 'ops-route', annotations: { owner: 'ops' } }, domain: 'keep.sandbox.test', backend: { room: { name: 'routes' } }, paths: [{ path: '/', targetPort: '1' }] });
     expect(await routeDomain(client(), { domain: 'keep.sandbox.test', room: 'routes', serviceName: 'sandbox-web', port: 1 })).toBe('updated');
-    expect(sandbox.state.data.routes.find((r) => r.domain === 'keep.sandbox.test')?.metadata.annotations).toEqual({ owner: 'ops', 'meshagent.service.id': 'sandbox-web' });
+    // The PUT is the CLI's own route spec (named after the domain) with the merged annotations.
+    expect(sandbox.state.data.routes.find((r) => r.domain === 'keep.sandbox.test')?.metadata).toEqual({
+      name: 'keep.sandbox.test',
+      annotations: { owner: 'ops', 'meshagent.service.id': 'sandbox-web' },
+    });
   });
 
   it("reports the service's existing route on a re-deploy without a domain", async () => {
