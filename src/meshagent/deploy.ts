@@ -9,8 +9,8 @@
 import { ShipError } from '../errors.js';
 import type { ServiceReport } from '../report/result.js';
 import { isStatus, type MeshagentClient } from './client.js';
-import { buildServiceSpec, SERVICE_ID_ANNOTATION, type ImageFacts, type ServiceOptions } from './service-spec.js';
-import { ServiceSpec, type RouteRecord, type RouteSpec, type RouteSpecInput, type ServiceRecord } from './wire.js';
+import { buildServiceSpec, defaultPorts, routeTargetPort, SERVICE_ID_ANNOTATION, type ImageFacts, type ServiceOptions } from './service-spec.js';
+import { ServiceSpec, type RouteRecord, type RouteSpecInput, type ServiceRecord } from './wire.js';
 
 export interface DeployRequest {
   readonly client: MeshagentClient;
@@ -84,13 +84,17 @@ export async function deployService(request: DeployRequest): Promise<Deployed> {
     routeAction = await routeDomain(client, { domain, room, serviceName, port: built.routePort, log });
     routedDomain = domain;
     domainSource = 'input';
-  } else if (!created) {
-    // As the CLI does on a re-deploy without a domain: the room route carrying this service's id is its domain.
-    routedDomain = await findServiceDomain(client, room, serviceName);
-    if (routedDomain !== undefined) {
-      routeAction = 'unchanged';
+  } else if (existing) {
+    // As the CLI does on a re-deploy without a domain (cli image.py:2584-2648): only when the image brings ports
+    // and the service has exactly one published port, the room route carrying this service's id gives the domain,
+    // and that route is then upserted like a given one (its port follows the service).
+    const port = reusableRoutePort(request, built.spec);
+    const found = port === undefined ? undefined : await findServiceDomain(client, room, serviceName);
+    if (port !== undefined && found !== undefined) {
+      routeAction = await routeDomain(client, { domain: found, room, serviceName, port, log });
+      routedDomain = found;
       domainSource = 'existing-route';
-      log(`Public domain: ${routedDomain} (existing route)`);
+      log(`Public domain: ${found} (existing route)`);
     }
   }
 
@@ -176,15 +180,15 @@ export interface RouteRequest {
   readonly log?: (line: string) => void;
 }
 
-/** The route spec the CLI writes for a service's domain. */
+/** The route spec the CLI writes for a service's domain, as its RouteSpec model serialises it (defaults and nulls included). */
 export function serviceRouteSpec(route: Pick<RouteRequest, 'domain' | 'room' | 'serviceName' | 'port'>): RouteSpecInput {
   return {
     version: 'v1',
     kind: 'Route',
     metadata: { name: route.domain, annotations: { [SERVICE_ID_ANNOTATION]: route.serviceName } },
     domain: route.domain,
-    backend: { room: { name: route.room } },
-    paths: [{ path: '/', targetPort: String(route.port) }],
+    backend: { room: { name: route.room }, agent: null },
+    paths: [{ path: '/', pathType: 'prefix', targetPort: String(route.port) }],
   };
 }
 
@@ -210,17 +214,13 @@ export async function checkDomainFree(client: MeshagentClient, domain: string, r
   if (other.kind !== 'room' || other.name !== room) throw refusal(domain, route, room);
 }
 
-/** Paths compared by meaning: defaults filled, the port as text (the API keeps "8080" and 8080 alike). */
-function pathKey(paths: RouteSpec['paths']): string {
-  return JSON.stringify(
-    paths.map((p) => ({
-      path: p.path,
-      pathType: p.pathType,
-      stripPrefix: p.stripPrefix ?? false,
-      targetPort: p.targetPort === undefined ? null : String(p.targetPort),
-      targetContent: p.targetContent ?? null,
-    })),
-  );
+/**
+ * Paths compared as the CLI compares them: each path's `path` and its target port as text, nothing else
+ * (`_route_paths_match`, cli image.py:3354-3360). A route the CLI finds configured is left alone here too.
+ */
+function pathKey(paths: readonly { path?: string | undefined; targetPort?: string | number | undefined }[]): string {
+  // Python's str(None) for a path without a port.
+  return JSON.stringify(paths.map((p) => [p.path ?? '/', p.targetPort === undefined ? 'None' : String(p.targetPort)]));
 }
 
 function sameAnnotations(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
@@ -248,15 +248,27 @@ export async function routeDomain(client: MeshagentClient, request: RouteRequest
   if (other.kind !== 'room' || other.name !== room) throw refusal(domain, current, room);
 
   const annotations = { ...current.spec.metadata.annotations, [SERVICE_ID_ANNOTATION]: request.serviceName };
-  const paths = desired.paths ?? [];
-  const normalisedDesired = paths.map((p) => ({ pathType: 'prefix' as const, ...p, path: p.path ?? '/' }));
-  if (pathKey(current.spec.paths) === pathKey(normalisedDesired) && sameAnnotations(current.spec.metadata.annotations, annotations)) {
+  if (pathKey(current.spec.paths) === pathKey(desired.paths ?? []) && sameAnnotations(current.spec.metadata.annotations, annotations)) {
     log(`Route already configured: ${domain} -> ${room}:${port}`);
     return 'unchanged';
   }
-  await client.updateRoute({ ...current.spec, metadata: { ...current.spec.metadata, annotations }, paths });
+  // The CLI sends its own route spec with the merged annotations, not the stored one patched.
+  await client.updateRoute({ ...desired, metadata: { name: domain, annotations } });
   log(`Updated route: ${domain} -> ${room}:${port}`);
   return 'updated';
+}
+
+/**
+ * The port a re-deploy without a domain may route to: none unless the image (or the ports input) brings ports,
+ * as the CLI needs Dockerfile ports; then the spec's one published port, else none (no error).
+ */
+function reusableRoutePort(request: DeployRequest, spec: ServiceSpec): number | undefined {
+  if (defaultPorts(request.image, request.options).length === 0) return undefined;
+  try {
+    return routeTargetPort(spec.ports ?? []);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The domain of the room route whose service-id annotation names this service, if any. */

@@ -106,8 +106,9 @@ const opaqueObject = z.record(z.string(), z.unknown());
 export const EnvironmentVariable = z.strictObject({
   name: z.string(),
   value: z.string().nullish(),
+  // TokenValue is the one model here without extra="forbid" (api specs/service.py:78): unknown fields are dropped.
   token: z
-    .strictObject({
+    .object({
       identity: z.string(),
       api: opaqueObject.nullish(),
       role: z.enum(['user', 'agent', 'tool']).nullish(),
@@ -132,7 +133,20 @@ export type ContainerStorage = z.infer<typeof ContainerStorage>;
 export const ContainerSpec = z
   .strictObject({
     image: z.string(),
-    run_as: z.strictObject({ email: z.string(), scopes: z.array(z.string()).default(['secrets:proxy']) }).nullish(),
+    // ServiceRunAs validators (api specs/service.py:100-134): email trimmed and lowercased, not empty; scopes
+    // trimmed, empty ones dropped, each once.
+    run_as: z
+      .strictObject({
+        email: z
+          .string()
+          .transform((email) => email.trim().toLowerCase())
+          .refine((email) => email !== '', { message: 'run_as.email must not be empty' }),
+        scopes: z
+          .array(z.string())
+          .default(['secrets:proxy'])
+          .transform((scopes) => [...new Set(scopes.map((scope) => scope.trim()).filter((scope) => scope !== ''))]),
+      })
+      .nullish(),
     template: z.enum(['agent', 'none']).nullish(),
     command: z.string().nullish(),
     working_dir: z.string().nullish(),
@@ -154,8 +168,14 @@ export const PortSpec = z.strictObject({
   num: z
     .union([z.literal('*'), z.number().int().positive()])
     .default('*')
-    .refine((num) => num === '*' || !RESERVED_ROOM_SERVICE_PORTS.includes(num), {
-      message: `service port is reserved for MeshAgent room infrastructure; reserved ports: ${RESERVED_ROOM_SERVICE_PORTS.join(', ')}`,
+    .superRefine((num, ctx) => {
+      // The API's own text (api specs/service.py PortSpec._validate_reserved_service_port).
+      if (num !== '*' && RESERVED_ROOM_SERVICE_PORTS.includes(num)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `service port ${num} is reserved for MeshAgent room infrastructure; reserved ports: ${RESERVED_ROOM_SERVICE_PORTS.join(', ')}`,
+        });
+      }
     }),
   host_port: z.number().int().positive().nullish(),
   type: z.enum(['http', 'tcp']).nullish(),
@@ -213,6 +233,9 @@ export const RoutePath = z
   })
   .refine((p) => (p.targetPort === undefined) !== (p.targetContent === undefined), {
     message: 'RouteSpec paths require exactly one of targetPort or targetContent',
+  })
+  .refine((p) => p.targetContent === undefined || !p.stripPrefix, {
+    message: 'RouteSpec content paths do not support stripPrefix; the route path is always removed',
   });
 
 export const RouteSpec = z

@@ -123,9 +123,9 @@ describe('buildah builder', () => {
       emptyDirMounts: [{ path: '/cache', readOnly: false }], ports: undefined, liveness: undefined, public: true, domain: 'hello.example.test', validationMode: 'default' as const, template: 'agent' as const,
     };
     const { spec, routePort } = buildServiceSpec({ serviceName: 'test-hello', image: facts, options, existing: undefined });
-    expect(spec.ports).toEqual([{ num: 8080, type: 'http', published: true, endpoints: [], liveness: '/', public: true }]);
+    expect(spec.ports).toEqual([{ num: 8080, type: 'http', published: true, endpoints: [], liveness: '/', public: true, annotations: null }]);
     expect(routePort).toBe(8080);
-    expect(() => buildServiceSpec({ serviceName: 'test-hello', image: facts, options: { ...options, emptyDirMounts: undefined }, existing: undefined })).toThrow(/VOLUME \/cache/);
+    expect(() => buildServiceSpec({ serviceName: 'test-hello', image: facts, options: { ...options, emptyDirMounts: undefined }, existing: undefined })).toThrow(/VOLUME path \/cache/);
   });
 
   it('builds examples/hello itself: its config exposes 8080, the port the service spec publishes', async () => {

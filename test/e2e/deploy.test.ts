@@ -151,7 +151,7 @@ describe('service', () => {
     const reserved = await shipError(deployService(request({ room: 'keep', options: options({ ports: [{ num: 8078, type: 'http' }] }) })));
     expect(reserved.message).toContain('reserved MeshAgent room infrastructure port 8078');
     const volume = await shipError(deployService(request({ room: 'keep', image: facts({ volumes: ['/state'] }) })));
-    expect(volume.message).toContain('VOLUME /state');
+    expect(volume.message).toContain('VOLUME path /state');
     const readOnlyKey = await restrictedKey([]);
     const forbidden = await shipError(deployService(request({ room: 'keep', client: client(readOnlyKey), image: facts({ ref: `x@${digest('9')}` }) })));
     expect(forbidden.message).toContain('403');
@@ -179,6 +179,17 @@ describe('service', () => {
     await fault({ method: 'PUT', path: '/services/', status: 503, count: 2 });
     await deployService(request({ room: 'keep', serviceName: 'stormy', image: facts({ ref: `x@${digest('5')}` }) }));
     expect(stored('keep', 'stormy')?.container?.image).toBe(`x@${digest('5')}`);
+  });
+
+  it('sends a token preset without nulls on create and with them on update, as the SDK serialises each', async () => {
+    const withToken = request({ room: 'dev', serviceName: 'tokened', options: options({ meshagentToken: { preset: 'agentDefault' } }) });
+    await deployService(withToken);
+    const created = stored('dev', 'tokened')?.container?.environment?.[0]?.token?.api;
+    expect(created).toMatchObject({ livekit: {}, queues: { list: true }, llm: {}, services: { list: true } });
+    expect(created).not.toHaveProperty('admin');
+    await deployService(withToken);
+    const updated = stored('dev', 'tokened')?.container?.environment?.[0]?.token?.api;
+    expect(updated).toMatchObject({ livekit: { breakout_rooms: null }, admin: null, secrets: null, tunnels: null });
   });
 
   it('refuses to update a service whose spec has fields it does not know, leaving it as it was', async () => {
@@ -215,9 +226,13 @@ describe('domain', () => {
   });
 
   it('keeps other annotations on the route and adds the service id when updating', async () => {
-    await client().createRoute({ metadata: { name: 'keep.sandbox.test', annotations: { owner: 'ops' } }, domain: 'keep.sandbox.test', backend: { room: { name: 'routes' } }, paths: [{ path: '/', targetPort: '1' }] });
+    await client().createRoute({ metadata: { name: 'ops-route', annotations: { owner: 'ops' } }, domain: 'keep.sandbox.test', backend: { room: { name: 'routes' } }, paths: [{ path: '/', targetPort: '1' }] });
     expect(await routeDomain(client(), { domain: 'keep.sandbox.test', room: 'routes', serviceName: 'sandbox-web', port: 1 })).toBe('updated');
-    expect(sandbox.state.data.routes.find((r) => r.domain === 'keep.sandbox.test')?.metadata.annotations).toEqual({ owner: 'ops', 'meshagent.service.id': 'sandbox-web' });
+    // The PUT is the CLI's own route spec (named after the domain) with the merged annotations.
+    expect(sandbox.state.data.routes.find((r) => r.domain === 'keep.sandbox.test')?.metadata).toEqual({
+      name: 'keep.sandbox.test',
+      annotations: { owner: 'ops', 'meshagent.service.id': 'sandbox-web' },
+    });
   });
 
   it("reports the service's existing route on a re-deploy without a domain", async () => {
@@ -226,6 +241,33 @@ describe('domain', () => {
     expect(serviceReport(deployed, 'routes')).toEqual({
       id: deployed.serviceId, name: 'sandbox-web', room: 'routes', created: false, domain: 'web.sandbox.test', url: 'https://web.sandbox.test', route: 'unchanged',
     });
+  });
+
+  it('on a re-deploy without a domain, moves the reused route to the service port (the CLI upserts it)', async () => {
+    const api = client();
+    const stale = sandbox.state.data.routes.find((r) => r.domain === 'web.sandbox.test');
+    if (!stale) throw new Error('no route');
+    await api.updateRoute({ ...stale, paths: [{ path: '/', targetPort: '1' }] });
+    const deployed = await deployService(request({ room: 'routes' }));
+    expect(deployed).toMatchObject({ routeAction: 'updated', domainSource: 'existing-route', domain: 'web.sandbox.test' });
+    expect(sandbox.state.data.routes.find((r) => r.domain === 'web.sandbox.test')?.paths).toEqual([{ path: '/', pathType: 'prefix', targetPort: '9090' }]);
+  });
+
+  it('reuses no route when the image brings no ports, as the CLI needs Dockerfile ports for it', async () => {
+    const before = JSON.stringify(sandbox.state.data.routes);
+    const deployed = await deployService(request({ room: 'routes', image: facts({ exposedPorts: [] }) }));
+    expect(deployed).toMatchObject({ routeAction: 'none', domain: undefined, domainSource: undefined });
+    expect(JSON.stringify(sandbox.state.data.routes)).toBe(before);
+  });
+
+  it('finds a route configured when its path and port match, whatever its pathType or stripPrefix (the CLI compares only those)', async () => {
+    await client().createRoute({
+      metadata: { name: 'exact.sandbox.test', annotations: { 'meshagent.service.id': 'sandbox-web' } },
+      domain: 'exact.sandbox.test',
+      backend: { room: { name: 'routes' } },
+      paths: [{ path: '/', pathType: 'exact', stripPrefix: true, targetPort: 8080 }],
+    });
+    expect(await routeDomain(client(), { domain: 'exact.sandbox.test', room: 'routes', serviceName: 'sandbox-web', port: 8080 })).toBe('unchanged');
   });
 
   it("never steals a domain routed to another room (CLI text), and changes nothing before refusing", async () => {

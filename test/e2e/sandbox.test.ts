@@ -183,7 +183,15 @@ describe('rooms, services and routes', () => {
     expect((await raw('POST', services, { ...serviceSpec('bad'), container: { image: 'x', environment: [{ name: 'S', secret: { id: 's' } }] } })).message).toContain(
       'container.run_as is required when using SecretValue',
     );
-    expect((await raw('POST', services, { ...serviceSpec('bad'), ports: [{ num: 8078 }] })).message).toContain('reserved for MeshAgent room infrastructure');
+    // The API's own text, naming the port (api specs/service.py PortSpec).
+    expect((await raw('POST', services, { ...serviceSpec('bad'), ports: [{ num: 8078 }] })).message).toContain(
+      'service port 8078 is reserved for MeshAgent room infrastructure; reserved ports: 8078',
+    );
+    expect((await raw('POST', services, { ...serviceSpec('bad'), container: { image: 'x', run_as: { email: ' ' } } })).message).toContain('run_as.email must not be empty');
+    await api.createService('dev', serviceSpec('run-as', { container: { image: 'x', private: true, run_as: { email: ' SA@Acme.Test', scopes: [' a ', 'a', ''] } } }));
+    expect(sandbox.state.data.services.dev?.find((s) => s.metadata.name === 'run-as')?.container?.run_as).toEqual({ email: 'sa@acme.test', scopes: ['a'] });
+    // TokenValue is the one model without extra="forbid": an unknown field is dropped, not refused.
+    expect((await raw('POST', services, { ...serviceSpec('token-extra'), container: { image: 'x', environment: [{ name: 'T', token: { identity: 'a', ttl: 5 } }] } })).status).toBe(200);
     expect((await raw('POST', services, { ...serviceSpec('bad'), container: { image: 'x', project: [] } })).message).toContain('Unrecognized key');
     expect((await raw('PUT', `${services}/${id}`, { ...serviceSpec('sandbox-web'), id: 'other' })).status).toBe(400);
   });
@@ -203,6 +211,9 @@ describe('rooms, services and routes', () => {
     expect((await api.getRoute('web.example.com'))?.spec.paths[0]?.targetPort).toBe(9090);
     expect(await api.getRoute('nothing.example.com')).toBeUndefined();
     expect((await raw('POST', `${project()}/routes`, { spec: { ...spec, domain: 'x.example.com', paths: [] } })).message).toContain('requires at least one path');
+    expect(
+      (await raw('POST', `${project()}/routes`, { spec: { ...spec, domain: 'y.example.com', paths: [{ path: '/', stripPrefix: true, targetContent: { subpath: 'site' } }] } })).message,
+    ).toContain('RouteSpec content paths do not support stripPrefix');
   });
 });
 

@@ -3,12 +3,15 @@ import { ShipError } from '../../src/errors.js';
 import {
   buildServiceSpec,
   imageFacts,
+  imageMountRef,
+  normalisePath,
   routeTargetPort,
   tokenScope,
   TOKEN_ENV_NAMES,
   type ImageFacts,
   type ServiceOptions,
 } from '../../src/meshagent/service-spec.js';
+import { withoutNulls } from '../../src/meshagent/client.js';
 import { ServiceSpec } from '../../src/meshagent/wire.js';
 import type { ImageConfig } from '../../src/oci/types.js';
 
@@ -62,7 +65,7 @@ describe('a new service', () => {
       kind: 'Service',
       enabled: true,
       metadata: { name: 'acme-web', annotations: { 'meshagent.service.id': 'acme-web' } },
-      ports: [{ num: 8080, type: 'http', published: true, endpoints: [], liveness: '/', public: null }],
+      ports: [{ num: 8080, type: 'http', published: true, endpoints: [], liveness: '/', public: null, annotations: null }],
       container: { image: REF, template: 'agent', private: true },
     });
     expect(routePort).toBeUndefined();
@@ -102,15 +105,24 @@ describe('ports', () => {
     );
   });
 
-  it('refuses an exposed port out of range', () => {
-    expect(error(() => build({}, undefined, { exposedPorts: ['70000/tcp'] })).message).toContain('exposed an invalid port: 70000/tcp');
+  it('skips an exposed port that is not 1-65535 and counts any protocol but udp, as the CLI reads EXPOSE', () => {
+    // cli image.py:1304-1315: only udp is skipped; a bad number is skipped silently, never an error.
+    const ports = build({}, undefined, { exposedPorts: ['70000/tcp', '0/tcp', 'http/tcp', '9000/sctp', '8080/tcp'] }).spec.ports ?? [];
+    expect(ports.map((p) => p.num)).toEqual([9000, 8080]);
+  });
+
+  it('refuses a reserved EXPOSE even when the existing service keeps its own ports (the CLI reads the Dockerfile first)', () => {
+    const old = existing({ ports: [{ num: 7000, published: true }], container: { image: 'o' } });
+    expect(error(() => build({}, old, { exposedPorts: ['8078/tcp'] })).message).toBe(
+      'packed Dockerfile exposed a reserved MeshAgent room infrastructure port; reserved ports: 8078',
+    );
   });
 
   it('uses the ports input over the image, with its types; tcp ports get no liveness', () => {
     const ports = build({ ports: [{ num: 3000, type: 'http' }, { num: 5432, type: 'tcp' }] }).spec.ports ?? [];
     expect(ports).toEqual([
-      { num: 3000, type: 'http', published: true, endpoints: [], liveness: '/', public: null },
-      { num: 5432, type: 'tcp', published: true, endpoints: [], public: null },
+      { num: 3000, type: 'http', published: true, endpoints: [], liveness: '/', public: null, annotations: null },
+      { num: 5432, type: 'tcp', published: true, endpoints: [], public: null, annotations: null },
     ]);
   });
 
@@ -155,7 +167,8 @@ describe('validation mode', () => {
   it('default removes a cookie value, keeps other annotations', () => {
     const { spec } = build({ validationMode: 'default' }, old);
     expect(spec.metadata.annotations).toEqual({ keep: 'me', 'meshagent.service.id': 'acme-web' });
-    expect(spec.ports?.[0]?.annotations).toEqual({});
+    // `annotations or None` (cli image.py:2526-2553): a published port left without annotations sends null, not {}.
+    expect(spec.ports?.[0]?.annotations).toBeNull();
   });
 
   it('default keeps a non-cookie method; none removes it', () => {
@@ -207,23 +220,33 @@ describe('an existing service', () => {
 
   it('replaces the env wholesale when any env input is given, never merging', () => {
     expect(build({ env: [{ name: 'NEW', value: '2' }] }, old).spec.container?.environment).toEqual([{ name: 'NEW', value: '2' }]);
-    // An empty env list given still replaces (drops) the old env.
-    expect(build({ env: [] }, old).spec.container?.environment).toEqual([]);
+    // An empty list is no list (`environment or None`, cli image.py:1870-1873): the old env stays.
+    expect(build({ env: [] }, old).spec.container?.environment).toEqual(old.container?.environment);
   });
 
-  it('identity alone rewrites the identity of the kept token entries', () => {
-    expect(build({ identity: 'bot' }, old).spec.container?.environment).toEqual([
-      { name: 'OLD', value: '1' },
-      { name: 'MESHAGENT_TOKEN', token: { identity: 'bot', role: 'agent' } },
-    ]);
+  it('identity alone leaves the kept env as it is (the CLI rewrites only the list it builds)', () => {
+    // cli image.py:1821-1873 starts from the runtime default env, never the service's; 4925-4937.
+    expect(build({ identity: 'bot' }, old).spec.container?.environment).toEqual(old.container?.environment);
+    const env = build({ identity: ' bot ', meshagentToken: { preset: 'agentDefault' } }, old).spec.container?.environment ?? [];
+    expect(env.map((e) => [e.name, e.token?.identity])).toEqual(TOKEN_ENV_NAMES.map((n) => [n, 'bot']));
   });
 
   it('replaces each mount kind only when its input is given; files always stay', () => {
     const storage = build({ emptyDirMounts: [{ path: '/cache', readOnly: false }] }, old).spec.container?.storage;
     expect(storage).toEqual({ room: [{ path: '/data', read_only: false }], files: [{ path: '/etc/app.conf', text: 'x', read_only: true }], empty_dirs: [{ path: '/cache', read_only: false }] });
-    const roomOnly = build({ roomMounts: [] }, old).spec.container?.storage;
-    expect(roomOnly?.room).toEqual([]);
-    expect(roomOnly?.empty_dirs).toEqual([{ path: '/tmp', read_only: false }]);
+    // An empty list is not given (the CLI replaces only when the flag lists mounts).
+    expect(build({ roomMounts: [] }, old).spec.container?.storage).toEqual(old.container?.storage);
+  });
+
+  it('drops volumes and configs when any mount input is given, keeps them otherwise (cli image.py:2083-2133)', () => {
+    const withVolumes = existing({
+      container: { image: 'o', storage: { volumes: [{ name: 'v', path: '/v' }], configs: [{}], room: [{ path: '/data' }] } },
+    });
+    expect(build({}, withVolumes).spec.container?.storage).toEqual(withVolumes.container?.storage);
+    expect(build({ emptyDirMounts: [{ path: '/tmp', readOnly: false }] }, withVolumes).spec.container?.storage).toEqual({
+      room: [{ path: '/data', read_only: false }],
+      empty_dirs: [{ path: '/tmp', read_only: false }],
+    });
   });
 
   it('replaces run_as when run-as is given', () => {
@@ -247,14 +270,59 @@ describe('env', () => {
   it('meshagent-token fills five vars with identity (default the service name), scope and role agent', () => {
     const env = build({ meshagentToken: { scope: { storage: {} } }, identity: 'worker' }).spec.container?.environment ?? [];
     expect(env.map((e) => e.name)).toEqual([...TOKEN_ENV_NAMES]);
-    for (const entry of env) expect(entry.token).toEqual({ identity: 'worker', api: { storage: {} }, role: 'agent' });
+    for (const entry of env) expect(entry.token).toEqual({ identity: 'worker', api: tokenScope({ scope: { storage: {} } }), role: 'agent' });
     expect(build({ meshagentToken: { preset: 'full' } }).spec.container?.environment?.[0]?.token?.identity).toBe('acme-web');
   });
 
-  it('names the grants of the presets as the API does', () => {
-    expect(Object.keys(tokenScope({ preset: 'agentDefault' }))).not.toContain('secrets');
-    expect(Object.keys(tokenScope({ preset: 'userDefault' }))).toContain('secrets');
-    expect(Object.keys(tokenScope({ preset: 'full' }))).toEqual(expect.arrayContaining(['admin', 'secrets', 'tunnels']));
+  // ApiScope.agent_default(), user_default() and full() as pydantic dumps them (meshagent-api participant_token.py:733-809).
+  const G = {
+    livekit: { breakout_rooms: null },
+    queues: { send: null, receive: null, list: true },
+    messaging: { broadcast: true, list: true, send: true },
+    dataset: { tables: null, list_tables: true },
+    sqlite: { databases: null, create_database: true, list_databases: true },
+    memory: { list: true, memories: null },
+    sync: { paths: null },
+    storage: { paths: null },
+    containers: { logs: true, pull: null, run: null, registry: null, use_containers: true },
+    developer: { logs: true },
+    agents: { register_agent: true, register_public_toolkit: true, register_private_toolkit: true, call: true, use_agents: true, use_tools: true, allowed_toolkits: null },
+  };
+  const none = { llm: null, admin: null, secrets: null, tunnels: null };
+
+  it('sends each preset exactly as the API dumps ApiScope.agent_default(), user_default() and full()', () => {
+    expect(tokenScope({ preset: 'agentDefault' })).toEqual({ ...G, ...none, llm: { models: null }, services: { list: true } });
+    // user_default has no llm grant; no preset grants secrets.
+    expect(tokenScope({ preset: 'userDefault' })).toEqual({ ...G, ...none, services: { list: true } });
+    expect(tokenScope({ preset: 'full' })).toEqual({ ...G, ...none, llm: { models: null }, admin: { config: true }, tunnels: { ports: null }, services: { list: true } });
+    // Field order is ApiScope's, so the JSON matches byte for byte.
+    expect(Object.keys(tokenScope({ preset: 'full' }))).toEqual([...Object.keys(G), 'llm', 'admin', 'secrets', 'tunnels', 'services']);
+  });
+
+  it('reads a JSON ApiScope as the CLI does: defaults filled, database read as dataset, unknown fields dropped', () => {
+    const scope = tokenScope({ scope: { database: {}, storage: { paths: [{ path: '/a' }] }, memory: { memories: [{ name: 'm' }] }, bogus: 1 } });
+    expect(scope).toMatchObject({
+      dataset: { tables: null, list_tables: true },
+      storage: { paths: [{ path: '/a', read_only: false }] },
+      memory: { list: true, memories: [{ name: 'm', namespace: null, permissions: { create: true, drop: true, inspect: true, query: true, upsert: true, ingest: true, recall: true, optimize: true } }] },
+      livekit: null,
+      secrets: null,
+    });
+    expect(scope).not.toHaveProperty('database');
+    expect(scope).not.toHaveProperty('bogus');
+  });
+
+  it('refuses a JSON ApiScope the CLI would refuse (CLI text)', () => {
+    const message = 'meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object';
+    expect(error(() => tokenScope({ scope: { secrets: { extra: true } } })).message).toBe(message);
+    expect(error(() => tokenScope({ scope: { storage: { paths: [{ read_only: true }] } } })).message).toBe(message);
+    expect(error(() => tokenScope({ scope: { queues: 'all' } })).message).toBe(message);
+  });
+
+  it('the create body drops the nulls of a preset, as exclude_none does', () => {
+    const body = withoutNulls(tokenScope({ preset: 'agentDefault' }));
+    expect(body).toMatchObject({ livekit: {}, queues: { list: true }, llm: {}, services: { list: true } });
+    expect(body).not.toHaveProperty('admin');
   });
 
   it('refuses a token identity with @ (CLI text), also on a kept entry', () => {
@@ -304,19 +372,42 @@ describe('mounts', () => {
     expect(storage?.images).toEqual([{ image: REF, path: '/app', read_only: true }]);
   });
 
+  it('pins an image mount without the tag when the pinned reference carries one, as the CLI does', () => {
+    const tagged = `reg.test:5000/acme/web:1@sha256:${'b'.repeat(64)}`;
+    const storage = build({ imageMounts: [{ image: TAG, path: '/app', readOnly: true }] }, undefined, { ref: tagged }).spec.container;
+    expect(storage?.image).toBe(tagged);
+    expect(storage?.storage?.images?.[0]?.image).toBe(`reg.test:5000/acme/web@sha256:${'b'.repeat(64)}`);
+    expect(imageMountRef('reg.test:5000/web')).toBe('reg.test:5000/web');
+  });
+
   it('refuses an unmounted Dockerfile VOLUME, suggesting the three mount inputs', () => {
     const e = error(() => build({}, undefined, { volumes: ['/var/lib/app'] }));
-    expect(e.message).toContain('VOLUME /var/lib/app');
+    expect(e.message).toBe('packed Dockerfile final stage declares VOLUME path /var/lib/app, but the deployed service does not mount it.');
+    expect(error(() => build({}, undefined, { volumes: ['/a', '/b'], built: false })).message).toBe(
+      `image ${REF} declares VOLUME paths /a, /b, but the deployed service does not mount them.`,
+    );
     expect(e.hint).toContain('empty-dir-mounts: /var/lib/app');
     expect(e.hint).toContain('room-mounts: .:/var/lib/app');
     expect(e.hint).toContain('image-mounts: some/image:tag=/var/lib/app:rw');
   });
 
-  it('accepts a VOLUME mounted by any kind, trailing slash or not, including kept mounts', () => {
+  it('accepts a VOLUME mounted by a room, image, empty-dir or config mount, paths normalised, including kept mounts', () => {
     expect(() => build({ emptyDirMounts: [{ path: '/v/', readOnly: false }] }, undefined, { volumes: ['/v'] })).not.toThrow();
-    expect(() => build({ roomMounts: [{ path: '/v', subpath: undefined, readOnly: false }] }, undefined, { volumes: ['/v/'] })).not.toThrow();
-    const old = existing({ container: { image: 'o', storage: { files: [{ path: '/v', text: '' }] } } });
-    expect(() => build({}, old, { volumes: ['/v'] })).not.toThrow();
+    expect(() => build({ roomMounts: [{ path: '/v', subpath: undefined, readOnly: false }] }, undefined, { volumes: ['/x/../v/'] })).not.toThrow();
+    expect(() => build({ imageMounts: [{ image: 'i:1', path: '//v', readOnly: true }] }, undefined, { volumes: ['//v/.'] })).not.toThrow();
+    const config = existing({ container: { image: 'o', storage: { configs: [{}] } } });
+    expect(() => build({}, config, { volumes: ['/var/run/meshagent'] })).not.toThrow();
+  });
+
+  it('does not count file or named-volume mounts for a VOLUME, as the CLI does not (cli image.py:1972-1996)', () => {
+    const old = existing({ container: { image: 'o', storage: { files: [{ path: '/v', text: '' }], volumes: [{ name: 'n', path: '/w' }] } } });
+    expect(error(() => build({}, old, { volumes: ['/v', '/w'] })).message).toContain('VOLUME paths /v, /w');
+  });
+
+  it('normalises paths as posixpath.normpath', () => {
+    expect(['/a/b/', '/a/./b', '/a/x/../b', '//a', '///a', '/..', 'a/../..', '', '/'].map(normalisePath)).toEqual([
+      '/a/b', '/a/b', '/a/b', '//a', '/a', '/', '..', '', '/',
+    ]);
   });
 });
 
