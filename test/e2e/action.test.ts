@@ -43,7 +43,7 @@ async function runAction(inputs: Record<string, string>) {
   writeFileSync(files.GITHUB_STEP_SUMMARY, '');
   const inputVars = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
   const env = runnerEnv({ ...files, ...inputVars, 'INPUT_API-KEY': sandbox.apiKey, 'INPUT_API-URL': sandbox.apiUrl });
-  const run = await runAsync(process.execPath, [join(root, 'dist', 'index.js')], { env, timeoutMs: 120_000 });
+  const run = await runAsync(process.execPath, [join(root, 'dist', 'index.js')], { env, timeoutMs: 90_000 });
   return { ...run, output: readFileSync(files.GITHUB_OUTPUT, 'utf8'), summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8') };
 }
 
@@ -91,7 +91,7 @@ describe('dist/index.js against the sandbox', () => {
 describe('dist/cli.js ship against the sandbox', () => {
   it('prints the result as JSON, progress on stderr', async () => {
     const env = runnerEnv({ ...sandbox.env(), RUNNER_TEMP: work });
-    const run = await runAsync(process.execPath, [join(root, 'dist', 'cli.js'), 'ship', '--json', '--tag', 'hello:2', '--room', 'dev', '--context', context, '--builder', 'buildah'], { env, timeoutMs: 120_000 });
+    const run = await runAsync(process.execPath, [join(root, 'dist', 'cli.js'), 'ship', '--json', '--tag', 'hello:2', '--room', 'dev', '--context', context, '--builder', 'buildah'], { env, timeoutMs: 90_000 });
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as { status: string; service: { created: boolean; name: string } };
     expect(result).toMatchObject({ status: 'shipped', service: { name: 'sandbox-hello', created: false } });

@@ -237,12 +237,18 @@ wait_ready containerd "$SOCK"
 wait_ready dockerd "$DOCKER_SOCK"
 
 # --- buildah wrapper --------------------------------------------------------------------------------------------
+# The real binary by absolute path: the wrapper may come first on PATH, and must not call itself.
+REAL_BUILDAH=
+IFS=: read -ra path_dirs <<<"$PATH"
+for dir in "${path_dirs[@]}"; do
+  if [[ $dir != "$D/bin" && -x $dir/buildah ]]; then REAL_BUILDAH=$dir/buildah && break; fi
+done
 cat >"$D/bin/buildah.tmp" <<SH
 #!/usr/bin/env bash
 # Written by test/infra/up.sh: buildah with all its state under $D. Builds must use --isolation chroot.
 export TMPDIR="$D/buildah/tmp"
 export BUILDAH_ISOLATION=chroot
-exec buildah --root "$D/buildah/root" --runroot "$D/buildah/run" --storage-driver vfs "\$@"
+exec "$REAL_BUILDAH" --root "$D/buildah/root" --runroot "$D/buildah/run" --storage-driver vfs "\$@"
 SH
 chmod +x "$D/bin/buildah.tmp"
 mv -f "$D/bin/buildah.tmp" "$D/bin/buildah"
