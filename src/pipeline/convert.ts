@@ -39,13 +39,20 @@ export async function convertStage(source: SourceImage, config: ShipConfig, work
   }
   const out = await OciLayout.create(join(workDir, 'estargz'));
   const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest as string, l.size]));
+  let reported = 0; // progress lines so far for the layer converting now
   const conversion = await convertImage(source.layout, source.descriptor, out, {
     level: config.image.compressionLevel,
     prefetch: config.image.prefetch,
     onLayer: (event) => {
-      if (event.kind === 'start') log(`converting ${event.digest.slice(0, 19)} (${bytes(event.size)})`);
+      if (event.kind === 'start') {
+        reported = 0;
+        log(`converting ${event.digest.slice(0, 19)} (${bytes(event.size)})`);
+      }
       else if (event.kind === 'done') log(`  -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, ${event.result.entries} entries${event.result.passedThrough ? ', already eStargz: kept' : ''})`);
-      else if (event.payloadBytes % PROGRESS_BYTES < 1024 * 1024) log(`  ${bytes(event.payloadBytes)} written`);
+      else if (Math.floor(event.payloadBytes / PROGRESS_BYTES) > reported) {
+        reported = Math.floor(event.payloadBytes / PROGRESS_BYTES);
+        log(`  ${bytes(event.payloadBytes)} written`);
+      }
     },
   });
   for (const path of conversion.missingPrefetch) log(`warning: prefetch ${path}: no layer holds it`);

@@ -1,4 +1,4 @@
-// The whole pipeline against the sandbox and its real registry: buildah builds examples/hello, every layer becomes
+// The whole pipeline against the sandbox and its real registry: buildah (and dockerd) build examples/hello, every layer becomes
 // eStargz, the image is pushed with a minted repository token and deployed as a room service. Then containerd
 // pulls it back (checking diff_ids) and ctr-remote reads each layer's TOC digest; a re-ship uploads nothing; a dry
 // run writes nothing; and each failing stage says why and leaves the running service as it was.
@@ -40,6 +40,9 @@ interface Shipped {
   seen: string;
 }
 
+/** The builders of the test infrastructure: buildah with its state under the infra dir, and the test's dockerd. */
+const builders = () => ({ buildah: { command: infra.buildah, isolation: 'chroot' as const }, docker: { env: { DOCKER_HOST: infra.dockerHost } } });
+
 async function shipWith(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<Shipped> {
   const runner = new ConsoleRunner({
     inputs: { room: 'dev', 'create-room': 'true', context, builder: 'buildah', prefetch: '/bin/busybox', ...inputs },
@@ -47,9 +50,24 @@ async function shipWith(inputs: Record<string, string>, env: Record<string, stri
     stdout: () => {},
     stderr: () => {},
   });
-  const result = await shipFromInputs(runner, { builders: { buildah: { command: infra.buildah, isolation: 'chroot' } } });
+  const result = await shipFromInputs(runner, { builders: builders() });
   await report(result, runner);
   return { result, runner, seen: [...runner.lines, runner.summary, ...runner.outputs.values()].join('\n') };
+}
+
+/** containerd pulls the pushed image (unpacking checks every diff_id) and ctr-remote reads each layer's TOC digest. */
+async function expectContainerdAccepts(result: ShipResult): Promise<void> {
+  const ref = result.image?.ref ?? '';
+  const token = mintedTokens().at(-1) ?? '';
+  const pull = await runAsync('ctr-remote', ['-a', infra.containerdAddress, '-n', infra.containerdNamespace, 'images', 'pull', '--plain-http', '--user', `meshagent:${token}`, ref], { timeoutMs: 60_000 });
+  expect(pull.code, pull.stderr).toBe(0);
+  const layers = result.image?.layers ?? [];
+  expect(layers.length).toBeGreaterThan(0);
+  for (const layer of layers) {
+    const toc = ctrRemote(infra, ['images', 'get-toc-digest', layer.digest]);
+    expect(toc.code, toc.stderr).toBe(0);
+    expect(toc.stdout.trim()).toBe(layer.tocDigest);
+  }
 }
 
 function api(): MeshagentClient {
@@ -95,16 +113,17 @@ describe('ship', () => {
   });
 
   it('pushed an image containerd pulls (checking diff_ids) and whose TOC digests ctr-remote confirms', async () => {
-    const ref = first.result.image?.ref ?? '';
-    const token = mintedTokens().at(-1) ?? '';
-    const pull = await runAsync('ctr-remote', ['-a', infra.containerdAddress, '-n', infra.containerdNamespace, 'images', 'pull', '--plain-http', '--user', `meshagent:${token}`, ref], { timeoutMs: 60_000 });
-    expect(pull.code, pull.stderr).toBe(0);
-    for (const layer of first.result.image?.layers ?? []) {
-      const toc = ctrRemote(infra, ['images', 'get-toc-digest', layer.digest]);
-      expect(toc.code, toc.stderr).toBe(0);
-      expect(toc.stdout.trim()).toBe(layer.tocDigest);
-    }
+    await expectContainerdAccepts(first.result);
     expect(Annotation.stargzTocDigest).toBe('containerd.io/snapshot/stargz/toc.digest');
+  });
+
+  it('ships the same service built by dockerd (docker build + docker save), which containerd pulls too', async () => {
+    const shipped = await shipWith({ tag: 'hello-docker:1', builder: 'docker' });
+    expect(shipped.result.error).toBeNull();
+    expect(shipped.result.stages.find((s) => s.name === 'build')?.detail).toMatch(/^built by docker from /);
+    expect(shipped.result.service).toMatchObject({ name: 'sandbox-hello-docker', created: true });
+    expect(shipped.result.image?.layers.reduce((n, l) => n + l.prefetchFiles, 0)).toBe(1);
+    await expectContainerdAccepts(shipped.result);
   });
 
   it('re-ships incrementally: an unchanged base layer converts to the same blob and is not uploaded again', async () => {
