@@ -1,18 +1,66 @@
 #!/usr/bin/env bash
-# The demo: plans shipping examples/hello, a tiny HTTP service, as a MeshAgent room service. It needs no account:
-# a dry run resolves and validates everything and prints the plan, touching no network.
+# The demo: ships examples/hello, a tiny HTTP service FROM scratch on Debian's static busybox, to a local MeshAgent
+# sandbox, end to end, with no account: buildah builds it, every layer becomes eStargz (busybox prefetched), the
+# image is pushed to the sandbox's real registry with a repository token, deployed as a room service with its
+# domain routed, and the job summary and service URL are printed. Everything lives in one directory
+# (DEMO_DIR, default a new one under /tmp); the sandbox stops when the demo ends.
+#
+#   bash scripts/demo.sh            # as root on a fresh Debian/Ubuntu machine: installs buildah and the registry
 set -euo pipefail
 cd "$(dirname "$0")/.."
+REPO=$PWD
+
+bash scripts/setup-system.sh
 bash scripts/setup-node.sh >/dev/null
-# A well-formed key for the demo project; a dry run never sends it anywhere.
-export MESHAGENT_API_KEY=ma-AAAAAAAAAAAAAAAAAAAAAA-AAAAAAAAAAAAAAAAAAAAAA-demo
-node dist/cli.js plan \
+[[ -f dist/cli.js ]] || npm run build >/dev/null
+
+WORK=${DEMO_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/meshagent-ship-demo.XXXXXX")}
+mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd -P)
+echo "demo: working in $WORK"
+
+# --- the sandbox: MeshAgent API, registry token server and a real registry, on 127.0.0.1 ---------------------------
+node dist/cli.js sandbox --dir "$WORK/sandbox" --json >"$WORK/sandbox.json" 2>"$WORK/sandbox.log" &
+SANDBOX_PID=$!
+trap 'kill "$SANDBOX_PID" 2>/dev/null; wait "$SANDBOX_PID" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  if node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$WORK/sandbox.json" 2>/dev/null; then break; fi
+  if ! kill -0 "$SANDBOX_PID" 2>/dev/null; then
+    echo "demo: the sandbox did not start:" >&2
+    cat "$WORK/sandbox.log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+# The environment the sandbox prints (MESHAGENT_API_URL, MESHAGENT_API_KEY, ...), exported for meshagent-ship.
+eval "$(node -e '
+  const env = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  for (const [name, value] of Object.entries(env)) if (/^MESHAGENT_/.test(name)) console.log(`export ${name}=${JSON.stringify(value)}`);
+' "$WORK/sandbox.json")"
+echo "demo: sandbox at $MESHAGENT_API_URL, registry $MESHAGENT_SANDBOX_REGISTRY"
+
+# --- the service: examples/hello with the static busybox beside its Dockerfile -----------------------------------
+rm -rf "$WORK/hello"
+cp -r "$REPO/examples/hello" "$WORK/hello"
+cp /bin/busybox "$WORK/hello/busybox"
+
+# buildah keeps its images under the demo directory (vfs: no overlay mounts needed), and runs RUN steps in a chroot.
+cat >"$WORK/storage.conf" <<CONF
+[storage]
+driver = "vfs"
+runroot = "$WORK/buildah/run"
+graphroot = "$WORK/buildah/root"
+CONF
+export CONTAINERS_STORAGE_CONF=$WORK/storage.conf BUILDAH_ISOLATION=chroot
+
+# --- ship it -----------------------------------------------------------------------------------------------------
+node dist/cli.js ship \
   --tag hello:demo \
-  --context examples/hello \
+  --context "$WORK/hello" \
+  --builder buildah \
   --room demo \
-  --ports 8080 \
-  --domain hello.demo.localhost \
+  --create-room \
+  --domain hello.sandbox.localhost \
   --public \
   --env GREETING=hello \
-  --prefetch /bin/busybox \
-  --dry-run
+  --prefetch /bin/busybox
