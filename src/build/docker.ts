@@ -2,14 +2,14 @@
  * The docker builder. With buildx and a driver that can export OCI (docker-container, kubernetes, remote):
  * `docker buildx build --output type=oci,dest=DIR,tar=false`. Otherwise (no buildx, or buildx on the plain
  * `docker` driver, which cannot export OCI): `docker build` into the daemon, `docker save` to a docker-archive,
- * converted to an OCI layout. `.dockerignore` is honoured by Docker itself either way.
+ * read into an OCI layout (src/oci/archive.ts). `.dockerignore` is honoured by Docker itself either way.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ShipError } from '../errors.js';
+import { layoutFromDockerArchive } from '../oci/archive.js';
 import { OciLayout } from '../oci/layout.js';
 import { prepareOutput } from './buildah.js';
-import { dockerArchiveToLayoutWithSkopeo, type ArchiveToLayout } from './docker-archive.js';
 import { resolveBuildFiles, type BuildFiles } from './dockerfile.js';
 import { buildFailed, builderMissing } from './errors.js';
 import { builderEnv, CommandMissing, runCommand, type CommandResult } from './process.js';
@@ -22,8 +22,6 @@ export interface DockerOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Extra `build` flags, e.g. `--network none` on a daemon without a bridge network. */
   readonly buildFlags?: readonly string[];
-  /** docker-archive -> OCI layout for the `docker save` path. */
-  readonly archiveToLayout?: ArchiveToLayout;
 }
 
 /** How this machine's Docker builds: buildx exporting OCI, or build + save. */
@@ -126,13 +124,12 @@ export class DockerBuilder implements Builder {
       const archive = join(scratch, 'image.tar');
       const saved = await this.step(['save', '--output', archive, request.tag], 'save', request);
       if (saved.code !== 0) throw buildFailed('docker', 'save', saved);
-      await (this.options.archiveToLayout ?? dockerArchiveToLayoutWithSkopeo)(archive, outputDir, ref, request.log);
+      const { layout, descriptor } = await layoutFromDockerArchive(archive, outputDir);
+      await layout.setRef(descriptor, ref);
+      return { builder: 'docker', layout, ref, dockerfile: files.dockerfile };
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
-    const layout = await OciLayout.open(outputDir);
-    await layout.resolve(ref);
-    return { builder: 'docker', layout, ref, dockerfile: files.dockerfile };
   }
 
   private async step(args: readonly string[], step: string, request: BuildRequest): Promise<CommandResult> {

@@ -79,6 +79,21 @@ export async function openImage(ref: ImageRef): Promise<OpenedImage> {
   }
 }
 
+/**
+ * Writes the one image of a `docker save` archive as an OCI layout in `dir` (new or empty). The archive is unpacked
+ * beside `dir` meanwhile, on the same file system, and that copy is removed at the end.
+ */
+export async function layoutFromDockerArchive(file: string, dir: string): Promise<{ layout: OciLayout; descriptor: Descriptor; name: string | undefined }> {
+  await assertFile(file);
+  const unpacked = await mkdtemp(join(dirname(resolve(dir)), '.docker-archive-'));
+  try {
+    await unpackTar(file, unpacked);
+    return await dockerArchiveToLayout(file, unpacked, dir);
+  } finally {
+    await rm(unpacked, { recursive: true, force: true });
+  }
+}
+
 async function assertFile(path: string): Promise<void> {
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) throw new ShipError(`${path} is not a file`, { hint: 'give the path of an archive written by `docker save`, `skopeo copy` or meshagent-ship' });
