@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { InputErrors, ShipError } from './errors.js';
 import { INPUTS, type InputName } from './input-spec.js';
+import { parseImageRef } from './oci/archive.js';
 import { parseImageReference, parseImageTag, type ImageReference, type ImageTag } from './reference.js';
 
 export const DEFAULT_API_URL = 'https://api.meshagent.com';
@@ -436,17 +437,15 @@ function parseImageSource(raw: string, ctx: Ctx): ImageSource | undefined {
   const value = optional(raw);
   if (value === undefined) return undefined;
   const hint = 'use oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference such as docker://host/repo:tag';
-  const withRef = (rest: string): { path: string; ref: string | undefined } => {
-    const colon = rest.lastIndexOf(':');
-    return colon === -1 ? { path: rest, ref: undefined } : { path: rest.slice(0, colon), ref: rest.slice(colon + 1) || undefined };
-  };
-  let source: Exclude<ImageSource, { kind: 'registry' }> | undefined;
-  if (value.startsWith('oci:')) source = { kind: 'oci', ...withRef(value.slice(4)) };
-  else if (value.startsWith('oci-archive:')) source = { kind: 'oci-archive', ...withRef(value.slice(12)) };
-  else if (value.startsWith('docker-archive:')) source = { kind: 'docker-archive', path: value.slice(15) };
-  if (source) {
-    if (source.path === '') report(ctx, 'image', `image: ${quote(value)} names no path`, hint);
-    return source;
+  if (/^(oci|oci-archive|docker-archive):/.test(value)) {
+    // The same parser as the convert, push and pull commands, so a path means the same thing everywhere.
+    try {
+      const ref = parseImageRef(value);
+      return ref.transport === 'docker-archive' ? { kind: 'docker-archive', path: ref.path } : { kind: ref.transport, path: ref.path, ref: ref.ref };
+    } catch (error) {
+      report(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
+      return undefined;
+    }
   }
   try {
     return { kind: 'registry', reference: parseImageReference(value.replace(/^docker:\/\//, ''), 'image') };

@@ -136,6 +136,9 @@ describe('image inputs', () => {
     expect(config({ image: 'oci:/tmp/layout' }).image.source).toEqual({ kind: 'oci', path: '/tmp/layout', ref: undefined });
     expect(config({ image: 'oci-archive:app.tar:latest' }).image.source).toEqual({ kind: 'oci-archive', path: 'app.tar', ref: 'latest' });
     expect(config({ image: 'docker-archive:saved.tar' }).image.source).toEqual({ kind: 'docker-archive', path: 'saved.tar' });
+    // As the convert, push and pull commands read it: a reference has no slash, so the colon belongs to the path.
+    expect(config({ image: 'oci:/tmp/a:b/layout' }).image.source).toEqual({ kind: 'oci', path: '/tmp/a:b/layout', ref: undefined });
+    expect(config({ image: 'docker-archive:/tmp/a:b.tar' }).image.source).toEqual({ kind: 'docker-archive', path: '/tmp/a:b.tar' });
     expect(config({ image: 'docker://reg.io/k/app:1' }).image.source).toMatchObject({ kind: 'registry', reference: { registry: 'reg.io', repository: 'k/app', tag: '1' } });
     expect(errors({ image: 'oci:' })).toEqual(['image: "oci:" names no path']);
     expect(errors({ image: 'reg.io/Bad:1' })).toEqual(['image: invalid OCI image repository: reg.io/Bad:1']);
