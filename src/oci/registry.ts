@@ -226,6 +226,40 @@ export class RepositoryClient {
     return moved.body;
   }
 
+  /**
+   * `length` bytes of a blob from `start`, by Range request (following a redirect, as openBlob does). A registry
+   * that ignores Range (answers 200 with the whole blob) is an error: the answer is dropped, not read.
+   */
+  async readBlobRange(digest: Digest, start: number, length: number): Promise<Buffer> {
+    const what = `read bytes ${start}-${start + length - 1} of blob ${digest} from ${this.where}`;
+    if (length <= 0) return Buffer.alloc(0);
+    const range = { range: `bytes=${start}-${start + length - 1}` };
+    let answer = await this.send({ method: 'GET', url: this.path('blobs', digest), headers: range, accept: [200, 206, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
+    if (answer.status !== 200 && answer.status !== 206) {
+      await drain(answer.body);
+      const location = answer.headers.location;
+      if (!location) throw new ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
+      answer = await this.client.http.stream({ method: 'GET', url: this.resolve(location), headers: range, accept: [200, 206], what, timeoutMs: 60_000 });
+    }
+    if (answer.status !== 206) {
+      answer.body.destroy();
+      throw new ShipError(`${what}: the registry answered ${answer.status} to a Range request`, { hint: 'the registry does not serve parts of blobs, which lazy pulling needs too' });
+    }
+    const chunks: Buffer[] = [];
+    let received = 0;
+    for await (const chunk of answer.body) {
+      const buffer = Buffer.from(chunk as Uint8Array);
+      received += buffer.length;
+      if (received > length) {
+        answer.body.destroy();
+        throw new ShipError(`${what}: the registry sent more than the ${length} bytes asked for`, { hint: 'the registry answered something unexpected' });
+      }
+      chunks.push(buffer);
+    }
+    if (received !== length) throw new ShipError(`${what}: the registry sent ${received} bytes`, { hint: 'the blob is shorter than its descriptor says' });
+    return Buffer.concat(chunks);
+  }
+
   // --- manifests -----------------------------------------------------------------------------------------------------
 
   /**
