@@ -19,6 +19,7 @@ import { ensurePushAccess, describeAccess } from './pipeline/access.js';
 import { convertStage, describeConversion, type ShippableImage } from './pipeline/convert.js';
 import { planDeploy } from './pipeline/plan.js';
 import { probeUrl } from './pipeline/probe.js';
+import { previousConversions } from './pipeline/reuse.js';
 import { checkPushed, openRegistry, pushToTarget, type Registry } from './pipeline/publish.js';
 import { obtainImage, type SourceImage } from './pipeline/source-image.js';
 import { StageError, StageTracker } from './pipeline/stages.js';
@@ -118,11 +119,21 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
         () => obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, env: runner.env }),
         (s) => s.origin,
       );
-      const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source!, config, workDir, log), describeConversion);
+      if (config.image.push) registry = openRegistry(target, access.credentials, { mask, log });
+      const reuseFrom = registry;
+      // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
+      const previous = reuseFrom
+        ? () =>
+            previousConversions(reuseFrom.client.repository(target.registryRepository, ['pull', 'push']), {
+              tag: target.tag.tag ?? 'latest',
+              running: () => runningImage(client, config.meshagent.room, target.serviceName),
+              log,
+            })
+        : undefined;
+      const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source!, config, workDir, log, previous ? { previous } : {}), describeConversion);
       progress.image = image;
 
-      if (config.image.push) {
-        registry = openRegistry(target, access.credentials, { mask, log });
+      if (registry) {
         const pushed = await stages.run('push', `Push ${target.image}`, () => pushToTarget(registry!, target, image.layout, image.descriptor, log), (p) =>
           p.stats.upToDate ? `already there; tagged (${p.digest})` : `${p.stats.uploaded} uploaded, ${p.stats.skipped} skipped, ${p.stats.mounted} mounted`,
         );
@@ -192,6 +203,14 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
     plan: progress.plan ?? null,
     error: failure === undefined ? null : errorOf(failure),
   };
+}
+
+/** The image the service runs now, when there is a room and such a service. */
+async function runningImage(client: MeshagentClient, room: string | undefined, serviceName: string): Promise<string | undefined> {
+  if (!room) return undefined;
+  const service = await client.findService(room, serviceName);
+  const image = (service as { container?: { image?: unknown } | null } | undefined)?.container?.image;
+  return typeof image === 'string' ? image : undefined;
 }
 
 function skipReason(stage: (typeof STAGES)[number], config: ShipConfig, failed: boolean): string {

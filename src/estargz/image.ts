@@ -2,15 +2,18 @@
  * Whole-image conversion: walks an index (every platform) or a single manifest, converts every layer to eStargz,
  * replaces the config's diff_ids, and writes config, manifest and index again with OCI media types, so each digest
  * up the tree changes with what it points to. Layer descriptors get the TOC digest and uncompressed-size
- * annotations. A layer shared by several platforms is converted once.
+ * annotations, and what a later conversion needs to reuse them: the source layer's digest, the conversion's
+ * settings and the diff_id. A layer shared by several platforms is converted once, and a layer whose conversion with
+ * the same settings is known from elsewhere (a previous ship, see `reuse`) is not converted at all.
  */
 import { ShipError } from '../errors.js';
-import type { Digest } from '../oci/digest.js';
+import { sha256, type Digest } from '../oci/digest.js';
 import type { OciLayout } from '../oci/layout.js';
 import { Annotation, isImageManifestType, isIndexType, MediaType } from '../oci/media-types.js';
 import { ImageConfig, ImageIndex, ImageManifest, type Descriptor } from '../oci/types.js';
 import { CompressPool } from './compress-pool.js';
 import { convertLayer, type ConvertedLayer } from './layer.js';
+import type { WrittenLayer } from './layer-writer.js';
 import { attributePrefetch, layerPaths } from './prefetch.js';
 import { DEFAULT_CHUNK_SIZE } from './toc.js';
 
@@ -23,18 +26,71 @@ export interface ConvertImageOptions {
   readonly prefetch?: readonly string[];
   /** Told when a layer starts and as it progresses (payload bytes written). */
   readonly onLayer?: (event: LayerEvent) => void;
+  /** Conversions made before (by a previous ship), reused instead of converting a layer again. */
+  readonly reuse?: LayerReuse;
 }
 
 export type LayerEvent =
   | { readonly kind: 'start'; readonly digest: Digest; readonly size: number }
   | { readonly kind: 'progress'; readonly digest: Digest; readonly payloadBytes: number }
-  | { readonly kind: 'done'; readonly digest: Digest; readonly result: ConvertedLayer };
+  | { readonly kind: 'done'; readonly digest: Digest; readonly result: ConvertedLayer }
+  | { readonly kind: 'reused'; readonly digest: Digest; readonly result: ReusedLayer };
+
+/**
+ * Bump when the bytes a conversion writes change (a converter fix or a format change), so layers converted by an
+ * earlier version are converted again rather than reused.
+ */
+export const CONVERTER_VERSION = 1;
+
+/** What decides the bytes of a converted layer, besides the source layer itself. */
+export interface ConversionSettings {
+  readonly level: number;
+  readonly chunkSize: number;
+  /** The paths written first in this layer, in order. */
+  readonly prioritized: readonly string[];
+}
+
+/**
+ * The settings as the `com.meshagent.ship.conversion` annotation spells them, e.g.
+ * `estargz/1 level=6 chunk-size=4194304 prefetch=none` (or `prefetch=sha256:...`, the digest of the JSON list of
+ * prioritized paths). Two conversions of the same source layer with equal strings give the same blob.
+ */
+export function conversionParams(settings: ConversionSettings): string {
+  const prefetch = settings.prioritized.length === 0 ? 'none' : sha256(JSON.stringify(settings.prioritized));
+  return `estargz/${CONVERTER_VERSION} level=${settings.level} chunk-size=${settings.chunkSize} prefetch=${prefetch}`;
+}
+
+/** A layer converted before, found where it was pushed and checked, with what the manifest and report need. */
+export interface ReusedLayer extends WrittenLayer {
+  readonly digest: Digest;
+  readonly size: number;
+  /** Bytes a lazy pull reads before start (from its TOC). */
+  readonly lazyPullBytes: number;
+}
+
+/** Where earlier conversions come from (see pipeline/reuse.ts for the registry's). */
+export interface LayerReuse {
+  /**
+   * Looks at the earlier conversions of these source layers (all at once, before any is needed). Returns the paths
+   * of each source layer it knows from an earlier conversion's TOC, so a prefetch list can be attributed without
+   * reading the layer.
+   */
+  prepare(sources: readonly Digest[]): Promise<ReadonlyMap<Digest, ReadonlySet<string>>>;
+  /** The checked earlier conversion of `source` made with exactly `params` (conversionParams), or undefined. */
+  find(source: Digest, params: string): Promise<ReusedLayer | undefined>;
+}
 
 export interface ConvertedManifest {
   readonly source: Digest;
   readonly digest: Digest;
   readonly platform: Descriptor['platform'];
-  readonly layers: ReadonlyArray<{ readonly source: Digest; readonly result: ConvertedLayer; readonly prioritized: readonly string[] }>;
+  readonly layers: ReadonlyArray<{
+    readonly source: Digest;
+    readonly result: ConvertedLayer;
+    readonly prioritized: readonly string[];
+    /** Set when the layer was not converted here but reused from an earlier conversion. */
+    readonly reused: ReusedLayer | undefined;
+  }>;
 }
 
 export interface ImageConversion {
@@ -45,6 +101,11 @@ export interface ImageConversion {
   readonly missingPrefetch: readonly string[];
 }
 
+interface LayerOutcome {
+  readonly result: ConvertedLayer;
+  readonly reused: ReusedLayer | undefined;
+}
+
 export async function convertImage(source: OciLayout, top: Descriptor, out: OciLayout, options: ConvertImageOptions = {}): Promise<ImageConversion> {
   const level = options.level ?? 6;
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
@@ -53,23 +114,31 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
   const pool = new CompressPool();
   const manifests: ConvertedManifest[] = [];
   const missing = new Set<string>();
-  const layerCache = new Map<string, Promise<ConvertedLayer>>();
+  const layerCache = new Map<string, Promise<LayerOutcome>>();
+  const reuse = options.reuse;
 
-  const convertOneLayer = (digest: Digest, size: number, prioritized: readonly string[]) => {
-    const key = `${digest}\0${prioritized.join('\0')}`;
+  const convertOneLayer = (digest: Digest, size: number, prioritized: readonly string[], params: string): Promise<LayerOutcome> => {
+    const key = `${digest}\0${params}`;
     let pending = layerCache.get(key);
     if (!pending) {
-      options.onLayer?.({ kind: 'start', digest, size });
-      pending = convertLayer(source, digest, out, {
-        pool,
-        level,
-        chunkSize,
-        prioritized,
-        onProgress: (payloadBytes) => options.onLayer?.({ kind: 'progress', digest, payloadBytes }),
-      }).then((result) => {
+      pending = (async () => {
+        const reused = await reuse?.find(digest, params);
+        if (reused) {
+          options.onLayer?.({ kind: 'reused', digest, result: reused });
+          const { lazyPullBytes: _lazy, ...written } = reused;
+          return { result: { ...written, passedThrough: false }, reused };
+        }
+        options.onLayer?.({ kind: 'start', digest, size });
+        const result = await convertLayer(source, digest, out, {
+          pool,
+          level,
+          chunkSize,
+          prioritized,
+          onProgress: (payloadBytes) => options.onLayer?.({ kind: 'progress', digest, payloadBytes }),
+        });
         options.onLayer?.({ kind: 'done', digest, result });
-        return result;
-      });
+        return { result, reused: undefined };
+      })();
       layerCache.set(key, pending);
     }
     return pending;
@@ -84,28 +153,38 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
     for (const layer of manifest.layers) {
       if (!(await source.hasBlob(layer.digest))) throw new ShipError(`layer ${layer.digest} of manifest ${descriptor.digest} is not in ${source.dir}`, { hint: 'the image is incomplete (a foreign or missing layer): pull or build it again' });
     }
+    // Earlier conversions are looked at first: their TOCs list the paths of their source layers.
+    const known = reuse ? await reuse.prepare(manifest.layers.map((l) => l.digest)) : new Map<Digest, ReadonlySet<string>>();
     let prioritized: string[][] = manifest.layers.map(() => []);
     if (options.prefetch && options.prefetch.length > 0) {
-      const paths = [];
-      for (const layer of manifest.layers) paths.push(await layerPaths(source, layer.digest));
+      const paths: ReadonlySet<string>[] = [];
+      for (const layer of manifest.layers) paths.push(known.get(layer.digest) ?? (await layerPaths(source, layer.digest)));
       const attribution = attributePrefetch(options.prefetch, paths);
       prioritized = attribution.perLayer;
       for (const path of attribution.missing) missing.add(path);
     }
     // Layers are converted one after another: each one already keeps every core busy.
     const layers: Descriptor[] = [];
-    const results: Array<{ source: Digest; result: ConvertedLayer; prioritized: readonly string[] }> = [];
+    const results: Array<ConvertedManifest['layers'][number]> = [];
     for (const [i, layer] of manifest.layers.entries()) {
       const wanted = prioritized[i] ?? [];
-      const result = await convertOneLayer(layer.digest, layer.size, wanted);
-      results.push({ source: layer.digest, result, prioritized: wanted });
+      const params = conversionParams({ level, chunkSize, prioritized: wanted });
+      const { result, reused } = await convertOneLayer(layer.digest, layer.size, wanted, params);
+      results.push({ source: layer.digest, result, prioritized: wanted, reused });
       const { urls: _urls, annotations, ...rest } = layer;
       layers.push({
         ...rest,
         mediaType: MediaType.ociLayerGzip,
         digest: result.digest,
         size: result.size,
-        annotations: { ...annotations, [Annotation.stargzTocDigest]: result.tocDigest, [Annotation.estargzUncompressedSize]: String(result.uncompressedSize) },
+        annotations: {
+          ...annotations,
+          [Annotation.stargzTocDigest]: result.tocDigest,
+          [Annotation.estargzUncompressedSize]: String(result.uncompressedSize),
+          [Annotation.shipSourceDigest]: layer.digest,
+          [Annotation.shipConversion]: params,
+          [Annotation.shipDiffId]: result.diffId,
+        },
       });
     }
     const newConfig: Record<string, unknown> = { ...config, rootfs: { ...config.rootfs, diff_ids: results.map((r) => r.result.diffId) } };

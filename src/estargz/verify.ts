@@ -2,11 +2,14 @@
  * The eStargz verifier for a whole image: every layer of every platform must be an OCI gzip layer whose blob is
  * intact and valid eStargz (verify-layer.ts), with the TOC digest and uncompressed size annotated and the config's
  * diff_id matching. Returns a report listing each defect with the manifest, layer and entry it concerns.
+ *
+ * A layer whose blob is not in the layout but was checked where it lives (a layer reused from a previous ship, see
+ * pipeline/reuse.ts) is given with `elsewhere`: its descriptor and diff_id are checked against those facts.
  */
 import { createReadStream } from 'node:fs';
 import { DigestCounter, type Digest } from '../oci/digest.js';
 import type { OciLayout } from '../oci/layout.js';
-import { isImageManifestType, isIndexType, MediaType } from '../oci/media-types.js';
+import { Annotation, isImageManifestType, isIndexType, MediaType } from '../oci/media-types.js';
 import { ImageConfig, ImageIndex, ImageManifest, type Descriptor } from '../oci/types.js';
 import { ShipError } from '../errors.js';
 import { verifyLayerBlob } from './verify-layer.js';
@@ -30,7 +33,23 @@ export interface ImageVerdict {
   readonly defects: readonly string[];
 }
 
-export async function verifyImage(layout: OciLayout, top: Descriptor, onLayer?: (digest: Digest) => void): Promise<ImageVerdict> {
+/** What was established about a layer blob that is not in the layout. */
+export interface CheckedElsewhere {
+  readonly size: number;
+  readonly tocDigest: Digest;
+  readonly diffId: Digest;
+  readonly uncompressedSize: number;
+  readonly entries: number;
+}
+
+export interface VerifyOptions {
+  readonly onLayer?: (digest: Digest) => void;
+  /** Layers checked where they live, by digest; their blobs need not be in the layout. */
+  readonly elsewhere?: ReadonlyMap<Digest, CheckedElsewhere>;
+}
+
+export async function verifyImage(layout: OciLayout, top: Descriptor, options: VerifyOptions = {}): Promise<ImageVerdict> {
+  const { onLayer, elsewhere } = options;
   const layers: LayerVerdict[] = [];
   const defects: string[] = [];
   const verified = new Map<string, { report: Awaited<ReturnType<typeof verifyLayerBlob>> }>();
@@ -56,7 +75,8 @@ export async function verifyImage(layout: OciLayout, top: Descriptor, onLayer?: 
       let cached = verified.get(key);
       if (!cached) {
         onLayer?.(layer.digest);
-        cached = { report: await verifyOneLayer(layout, layer, diffId) };
+        const facts = elsewhere?.get(layer.digest);
+        cached = { report: facts ? checkAgainst(layer, diffId, facts) : await verifyOneLayer(layout, layer, diffId) };
         verified.set(key, cached);
       }
       const { report } = cached;
@@ -66,6 +86,19 @@ export async function verifyImage(layout: OciLayout, top: Descriptor, onLayer?: 
 
   await visit(top, 0);
   return { ok: defects.length === 0 && layers.every((l) => l.defects.length === 0), layers, defects };
+}
+
+/** A layer checked elsewhere: its descriptor and the config's diff_id must say what was found there. */
+function checkAgainst(layer: Descriptor, diffId: string | undefined, facts: CheckedElsewhere): { defects: string[]; tocDigest: Digest; entries: number } {
+  const defects: string[] = [];
+  if (layer.mediaType !== MediaType.ociLayerGzip) defects.push(`media type is ${layer.mediaType}, not ${MediaType.ociLayerGzip}`);
+  if (layer.size !== facts.size) defects.push(`the blob is ${facts.size} bytes, the descriptor says ${layer.size}`);
+  const annotated = layer.annotations?.[Annotation.stargzTocDigest];
+  if (annotated !== facts.tocDigest) defects.push(annotated === undefined ? `the layer has no ${Annotation.stargzTocDigest} annotation` : `TOC digest ${facts.tocDigest} does not match the annotation ${annotated}`);
+  if (diffId !== facts.diffId) defects.push(`diff_id ${facts.diffId} does not match the config's ${diffId ?? 'none'}`);
+  const size = layer.annotations?.[Annotation.estargzUncompressedSize];
+  if (size !== undefined && size !== String(facts.uncompressedSize)) defects.push(`uncompressed size ${facts.uncompressedSize} does not match the annotation ${size}`);
+  return { defects, tocDigest: facts.tocDigest, entries: facts.entries };
 }
 
 async function verifyOneLayer(layout: OciLayout, layer: Descriptor, diffId: string | undefined): Promise<{ defects: string[]; tocDigest?: Digest; entries?: number }> {

@@ -38,4 +38,13 @@ export const Annotation = {
   stargzTocDigest: 'containerd.io/snapshot/stargz/toc.digest',
   /** On an eStargz layer: the size of the uncompressed tar. */
   estargzUncompressedSize: 'io.containers.estargz.uncompressed-size',
+  /**
+   * On a layer meshagent-ship converted: the digest of the source layer it was converted from. With the two below,
+   * a later ship of an image holding the same source layer reuses this blob instead of converting it again.
+   */
+  shipSourceDigest: 'com.meshagent.ship.source-digest',
+  /** On a converted layer: the conversion's settings (converter version, level, chunk size, prefetched paths). */
+  shipConversion: 'com.meshagent.ship.conversion',
+  /** On a converted layer: its diff_id (the digest of the uncompressed blob), for the config of a later ship. */
+  shipDiffId: 'com.meshagent.ship.diff-id',
 } as const;

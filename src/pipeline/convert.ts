@@ -2,14 +2,15 @@
  * The convert stage: every layer of the image becomes eStargz (with the prefetch list written first), the result
  * is checked by the verifier before anything is pushed, and each layer is described for the report — including
  * how many bytes a lazy pull reads before the service starts. With `estargz: false` the image ships as it is.
+ * Layers the previous ship converted with the same settings are reused rather than converted (reuse.ts): their
+ * blobs stay in the registry, so they are checked there, not read here.
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShipError } from '../errors.js';
-import { convertImage } from '../estargz/image.js';
-import { readBlobToc } from '../estargz/read-toc.js';
-import { PREFETCH_LANDMARK } from '../estargz/toc.js';
-import { verifyImage } from '../estargz/verify.js';
+import { convertImage, type LayerReuse } from '../estargz/image.js';
+import { lazyPullBytes, readBlobToc } from '../estargz/read-toc.js';
+import { verifyImage, type CheckedElsewhere } from '../estargz/verify.js';
 import type { ShipConfig } from '../inputs.js';
 import type { Digest } from '../oci/digest.js';
 import { readRunnableConfig } from '../oci/image-config.js';
@@ -31,23 +32,30 @@ export interface ShippableImage {
 /** Layers larger than this get a progress line as they convert. */
 const PROGRESS_BYTES = 64 * 1024 * 1024;
 
-export async function convertStage(source: SourceImage, config: ShipConfig, workDir: string, log: (line: string) => void): Promise<ShippableImage> {
+export interface ConvertStageOptions {
+  /** Looks up the previous ship's conversions (never throws; undefined when there are none). */
+  readonly previous?: () => Promise<LayerReuse | undefined>;
+}
+
+export async function convertStage(source: SourceImage, config: ShipConfig, workDir: string, log: (line: string) => void, options: ConvertStageOptions = {}): Promise<ShippableImage> {
   if (!config.image.estargz) {
     const { manifest } = await readRunnableConfig(source.layout, source.descriptor);
     const layers = manifest.layers.map((l) => plainLayer(l.digest, l.size));
     return { layout: source.layout, descriptor: source.descriptor, layers, converted: false };
   }
+  const reuse = await options.previous?.();
   const out = await OciLayout.create(join(workDir, 'estargz'));
   const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest as string, l.size]));
   let reported = 0; // progress lines so far for the layer converting now
   const conversion = await convertImage(source.layout, source.descriptor, out, {
     level: config.image.compressionLevel,
     prefetch: config.image.prefetch,
+    ...(reuse ? { reuse } : {}),
     onLayer: (event) => {
       if (event.kind === 'start') {
         reported = 0;
         log(`converting ${event.digest.slice(0, 19)} (${bytes(event.size)})`);
-      }
+      } else if (event.kind === 'reused') log(`reused ${event.digest.slice(0, 19)} -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, converted by the previous ship)`);
       else if (event.kind === 'done') log(`  -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, ${event.result.entries} entries${event.result.passedThrough ? ', already eStargz: kept' : ''})`);
       else if (Math.floor(event.payloadBytes / PROGRESS_BYTES) > reported) {
         reported = Math.floor(event.payloadBytes / PROGRESS_BYTES);
@@ -58,7 +66,14 @@ export async function convertStage(source: SourceImage, config: ShipConfig, work
   for (const path of conversion.missingPrefetch) log(`warning: prefetch ${path}: no layer holds it`);
   await out.setRef(conversion.descriptor, 'ship');
 
-  const verdict = await verifyImage(out, conversion.descriptor);
+  // Reused layers are not in the output layout: the verifier checks their descriptors against what the registry showed.
+  const elsewhere = new Map<Digest, CheckedElsewhere>();
+  for (const layer of conversion.manifests.flatMap((m) => m.layers)) if (layer.reused) elsewhere.set(layer.reused.digest, layer.reused);
+  if (reuse) {
+    const all = new Set(conversion.manifests.flatMap((m) => m.layers.map((l) => `${l.source}\0${l.result.digest}`))).size;
+    log(`reused ${elsewhere.size} of ${all} layer${all === 1 ? '' : 's'} converted by the previous ship`);
+  }
+  const verdict = await verifyImage(out, conversion.descriptor, { elsewhere });
   if (!verdict.ok) {
     const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
     throw new ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
@@ -70,7 +85,7 @@ export async function convertStage(source: SourceImage, config: ShipConfig, work
   const layers: LayerReport[] = [];
   for (const [index, descriptor] of manifest.layers.entries()) {
     const origin = converted?.layers[index];
-    const lazy = await lazyPullBytes(out.blobPath(descriptor.digest));
+    const lazy = origin?.reused ? origin.reused.lazyPullBytes : lazyPullBytes(await readBlobToc(out.blobPath(descriptor.digest)));
     layers.push({
       sourceDigest: origin?.source ?? descriptor.digest,
       sourceSize: (origin && sourceSizes.get(origin.source)) ?? (await sizeOf(source.layout, origin?.source)) ?? descriptor.size,
@@ -79,7 +94,8 @@ export async function convertStage(source: SourceImage, config: ShipConfig, work
       tocDigest: origin?.result.tocDigest ?? null,
       prefetchFiles: origin?.prioritized.length ?? 0,
       prefetchBytes: lazy,
-      reused: origin?.result.passedThrough ?? false,
+      reused: (origin?.reused !== undefined || origin?.result.passedThrough) ?? false,
+      conversion: origin?.reused ? 'reused' : origin?.result.passedThrough ? 'kept' : 'converted',
       push: null,
     });
   }
@@ -90,22 +106,14 @@ export function describeConversion(image: ShippableImage): string {
   if (!image.converted) return `${image.layers.length} layers kept as they are (estargz: false)`;
   const total = image.layers.reduce((sum, l) => sum + l.size, 0);
   const lazy = image.layers.reduce((sum, l) => sum + l.prefetchBytes, 0);
-  const kept = image.layers.filter((l) => l.reused).length;
-  return `${image.layers.length} layers as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${kept ? `, ${kept} already eStargz` : ''}; verified`;
+  const kept = image.layers.filter((l) => l.conversion === 'kept').length;
+  const reused = image.layers.filter((l) => l.conversion === 'reused').length;
+  const notes = [...(reused ? [`${reused} reused from the previous ship`] : []), ...(kept ? [`${kept} already eStargz`] : [])];
+  return `${image.layers.length} layers as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
 }
 
 function plainLayer(digest: Digest, size: number): LayerReport {
-  return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, push: null };
-}
-
-/**
- * What a lazy pull reads before the container starts: the footer and TOC, and everything before the prefetch
- * landmark (the prioritized files). Without a landmark only the footer and TOC.
- */
-async function lazyPullBytes(path: string): Promise<number> {
-  const { footer, toc, blobSize } = await readBlobToc(path);
-  const landmark = toc.entries.find((e) => e.name === PREFETCH_LANDMARK);
-  return (landmark?.offset ?? 0) + (blobSize - footer.tocOffset);
+  return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, conversion: 'as-is', push: null };
 }
 
 async function sizeOf(layout: OciLayout, digest: Digest | undefined): Promise<number | undefined> {

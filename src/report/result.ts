@@ -29,6 +29,11 @@ export interface LayerReport {
   readonly prefetchBytes: number;
   /** True when the layer was not converted again (already eStargz, or known from a previous ship). */
   readonly reused: boolean;
+  /**
+   * What the convert stage did: `converted` it; `reused` the previous ship's conversion (not converted, not
+   * uploaded: the repository has it); `kept` a layer that already was eStargz; `as-is` with estargz: false.
+   */
+  readonly conversion: 'converted' | 'reused' | 'kept' | 'as-is';
   /** How the push handled the blob: uploaded, already there, or mounted from another repository. */
   readonly push: 'uploaded' | 'skipped' | 'mounted' | null;
 }

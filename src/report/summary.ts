@@ -61,9 +61,13 @@ function imageSection(result: ShipResult): string {
     lines.push(
       `- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`,
       `- lazy pull: ${bytes(prefetch)} read before start (${files} prefetched file${files === 1 ? '' : 's'}) of ${bytes(total)} in all`,
+    );
+    const reused = image.layers.filter((l) => l.conversion === 'reused').length;
+    if (reused > 0) lines.push(`- conversion: ${reused} of ${image.layers.length} layers reused from the previous ship (not converted again; already in the registry)`);
+    lines.push(
       '',
-      '| # | source | eStargz | TOC digest | prefetch | push |',
-      '| --- | --- | --- | --- | --- | --- |',
+      '| # | source | eStargz | TOC digest | prefetch | conversion | push |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
       ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow),
     );
     if (image.layers.length > MAX_LAYER_ROWS) lines.push('', `(${image.layers.length - MAX_LAYER_ROWS} more layers not shown)`);
@@ -73,10 +77,17 @@ function imageSection(result: ShipResult): string {
 
 function layerRow(layer: LayerReport, index: number): string {
   const source = `${bytes(layer.sourceSize)} \`${short(layer.sourceDigest)}\``;
-  const converted = `${bytes(layer.size)} \`${short(layer.digest)}\`${layer.reused ? ' (reused)' : ''}`;
+  const converted = `${bytes(layer.size)} \`${short(layer.digest)}\``;
   const toc = layer.tocDigest ? `\`${short(layer.tocDigest)}\`` : '–';
-  return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${layer.push ?? '–'} |`;
+  return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
 }
+
+const CONVERSION: Record<LayerReport['conversion'], string> = {
+  converted: 'converted',
+  reused: 'reused (previous ship)',
+  kept: 'kept (already eStargz)',
+  'as-is': 'as is',
+};
 
 function serviceSection(result: ShipResult): string {
   const service = result.service;

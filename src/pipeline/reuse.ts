@@ -1,0 +1,229 @@
+/**
+ * Fast re-ships: layers the previous ship converted are reused instead of converted again. Every layer the converter
+ * writes carries, on its manifest descriptor, the digest of the source layer it came from, the conversion's settings
+ * and its diff_id (`com.meshagent.ship.*`, see oci/media-types.ts). Before converting, the convert stage reads the
+ * repository's previous image (the same tag, else the image the service runs now), per platform manifest, and a
+ * source layer whose digest and settings match one recorded there is not converted: its eStargz blob is already in
+ * the repository, so the push skips it, and the new manifest points at it.
+ *
+ * A reused blob is not downloaded. What is checked instead (trust, but verify what is cheap):
+ *  - HEAD: the repository has the blob at the descriptor's size. Blobs are content-addressed, so these are the bytes
+ *    the previous ship converted and verified whole (chunk digests, tar, diff_id) before it pushed them;
+ *  - its footer and TOC, read by Range request as a lazy pull reads them: the TOC's digest must be the toc.digest
+ *    annotation, so the snapshotter will accept it; the TOC also gives the report's lazy-pull bytes and the layer's
+ *    paths (for attributing a prefetch list without reading the source layer);
+ *  - the diff_id and uncompressed size are taken from the annotations the previous ship wrote after measuring them;
+ *    only holders of a push token for this repository can write them, and containerd checks the diff_id again when
+ *    it unpacks the layer.
+ * Nothing here may fail a ship: a previous image that is missing, unreadable or without the annotations, and a layer
+ * that does not pass the checks, mean a full conversion of what is concerned, with a line in the log.
+ */
+import { ShipError } from '../errors.js';
+import { HttpError } from '../http.js';
+import type { Digest } from '../oci/digest.js';
+import { isDigest } from '../oci/digest.js';
+import { Annotation, isImageManifestType, isIndexType, MediaType } from '../oci/media-types.js';
+import { forEachLimited, short } from '../oci/push.js';
+import type { RepositoryClient } from '../oci/registry.js';
+import { ImageIndex, ImageManifest, type Descriptor } from '../oci/types.js';
+import type { LayerReuse, ReusedLayer } from '../estargz/image.js';
+import { lazyPullBytes, readToc, tocPaths } from '../estargz/read-toc.js';
+
+/** A layer of a previous image, as its annotations describe it. */
+export interface PreviousConversion {
+  readonly source: Digest;
+  readonly params: string;
+  readonly digest: Digest;
+  readonly size: number;
+  readonly tocDigest: Digest;
+  readonly diffId: Digest;
+  readonly uncompressedSize: number;
+}
+
+/** The layers of one image manifest that can be reused, and how many cannot (no or garbled annotations). */
+export function conversionsOf(manifest: ImageManifest): { conversions: PreviousConversion[]; unusable: number } {
+  const conversions: PreviousConversion[] = [];
+  let unusable = 0;
+  for (const layer of manifest.layers) {
+    const conversion = conversionOf(layer);
+    if (conversion) conversions.push(conversion);
+    else unusable += 1;
+  }
+  return { conversions, unusable };
+}
+
+/** A layer descriptor's record of its conversion; undefined unless every annotation needed is there and well formed. */
+export function conversionOf(layer: Descriptor): PreviousConversion | undefined {
+  const a = layer.annotations ?? {};
+  const source = a[Annotation.shipSourceDigest];
+  const params = a[Annotation.shipConversion];
+  const diffId = a[Annotation.shipDiffId];
+  const tocDigest = a[Annotation.stargzTocDigest];
+  const uncompressed = a[Annotation.estargzUncompressedSize];
+  if (layer.mediaType !== MediaType.ociLayerGzip) return undefined;
+  if (!source || !isDigest(source) || !diffId || !isDigest(diffId) || !tocDigest || !isDigest(tocDigest)) return undefined;
+  if (!params || !/^estargz\/\d+ /.test(params)) return undefined;
+  if (!uncompressed || !/^\d+$/.test(uncompressed) || !Number.isSafeInteger(Number(uncompressed))) return undefined;
+  return { source, params, digest: layer.digest, size: layer.size, tocDigest, diffId, uncompressedSize: Number(uncompressed) };
+}
+
+export interface PreviousOptions {
+  /** The tag being shipped: its current image is the first place to look. */
+  readonly tag: string;
+  /** The image the service runs now (a reference pinned by digest), looked at when the tag has no image. */
+  readonly running?: () => Promise<string | undefined>;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * The layers the repository's previous image holds, ready to be reused; undefined (after a log line saying why)
+ * when there is nothing to reuse. Never throws.
+ */
+export async function previousConversions(repo: RepositoryClient, options: PreviousOptions): Promise<RegistryReuse | undefined> {
+  const { log } = options;
+  try {
+    const fromTag = await readImage(repo, options.tag);
+    let found = fromTag ? { ...fromTag, where: `${repo.where}:${options.tag}` } : undefined;
+    if (!found) {
+      const running = await options.running?.().catch(() => undefined);
+      const digest = running ? digestIn(running, repo) : undefined;
+      const fromService = digest ? await readImage(repo, digest) : undefined;
+      if (fromService && digest) found = { ...fromService, where: `${repo.where}@${digest} (the image the service runs)` };
+    }
+    if (!found) {
+      log(`no previous image of ${repo.where}:${options.tag}: every layer is converted`);
+      return undefined;
+    }
+    const { conversions, unusable, digest, where } = found;
+    if (conversions.length === 0) {
+      log(`the previous image ${where} (${short(digest)}) records no conversions to reuse: every layer is converted`);
+      return undefined;
+    }
+    log(`the previous image ${where} (${short(digest)}) records ${conversions.length} converted layer${conversions.length === 1 ? '' : 's'}${unusable ? ` (${unusable} more without usable annotations)` : ''}`);
+    return new RegistryReuse(repo, conversions, log);
+  } catch (error) {
+    log(`the previous image could not be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): every layer is converted`);
+    return undefined;
+  }
+}
+
+/** The digest of a pinned reference to this repository, e.g. `host/key/app@sha256:...`; undefined for anything else. */
+export function digestIn(reference: string, repo: RepositoryClient): Digest | undefined {
+  const at = reference.lastIndexOf('@');
+  if (at === -1) return undefined;
+  const digest = reference.slice(at + 1);
+  const name = reference.slice(0, at).replace(/:[\w][\w.-]{0,127}$/, '');
+  return isDigest(digest) && name === repo.where ? digest : undefined;
+}
+
+/** An image by tag or digest: every platform's conversions; undefined when the repository has none by that name. */
+async function readImage(repo: RepositoryClient, reference: string): Promise<{ digest: Digest; conversions: PreviousConversion[]; unusable: number } | undefined> {
+  let top: Awaited<ReturnType<RepositoryClient['getManifest']>>;
+  try {
+    top = await repo.getManifest(reference);
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 404) return undefined;
+    throw error;
+  }
+  const conversions: PreviousConversion[] = [];
+  let unusable = 0;
+  const visit = async (bytes: Buffer, mediaType: string, depth: number): Promise<void> => {
+    const json: unknown = JSON.parse(bytes.toString('utf8'));
+    if (isIndexType(mediaType)) {
+      if (depth > 2) return;
+      const index = ImageIndex.parse(json);
+      for (const child of index.manifests) {
+        if (!isImageManifestType(child.mediaType) && !isIndexType(child.mediaType)) continue;
+        const answer = await repo.getManifest(child.digest);
+        await visit(answer.bytes, answer.mediaType || child.mediaType, depth + 1);
+      }
+    } else if (isImageManifestType(mediaType)) {
+      const found = conversionsOf(ImageManifest.parse(json));
+      conversions.push(...found.conversions);
+      unusable += found.unusable;
+    } else {
+      throw new ShipError(`${repo.where}:${reference} is a ${mediaType || 'manifest without a media type'}, not an image`);
+    }
+  };
+  await visit(top.bytes, top.mediaType, 0);
+  return { digest: top.digest, conversions, unusable };
+}
+
+/** What checking a previous conversion's blob established. */
+interface Checked {
+  readonly reused: ReusedLayer;
+  readonly paths: ReadonlySet<string>;
+}
+
+/** The previous image's conversions, each checked in the registry the first time it is asked for. */
+export class RegistryReuse implements LayerReuse {
+  private readonly byKey = new Map<string, PreviousConversion>();
+  private readonly bySource = new Map<Digest, PreviousConversion>();
+  private readonly checks = new Map<Digest, Promise<Checked | undefined>>();
+
+  constructor(
+    private readonly repo: RepositoryClient,
+    conversions: readonly PreviousConversion[],
+    private readonly log: (line: string) => void,
+  ) {
+    for (const c of conversions) {
+      this.byKey.set(`${c.source}\0${c.params}`, c);
+      if (!this.bySource.has(c.source)) this.bySource.set(c.source, c);
+    }
+  }
+
+  async prepare(sources: readonly Digest[]): Promise<ReadonlyMap<Digest, ReadonlySet<string>>> {
+    const paths = new Map<Digest, ReadonlySet<string>>();
+    const known = [...new Set(sources)].filter((s) => this.bySource.has(s));
+    // The matching conversions first, so a layer that will be reused is checked once, in parallel with the others.
+    await forEachLimited(known, 4, async (source) => {
+      const conversion = this.bySource.get(source);
+      const checked = conversion ? await this.check(conversion) : undefined;
+      if (checked) paths.set(source, checked.paths);
+    });
+    return paths;
+  }
+
+  async find(source: Digest, params: string): Promise<ReusedLayer | undefined> {
+    const conversion = this.byKey.get(`${source}\0${params}`);
+    if (!conversion) {
+      const other = this.bySource.get(source);
+      if (other) this.log(`${short(source)}: the previous ship converted it with other settings (${other.params}; now ${params})`);
+      return undefined;
+    }
+    return (await this.check(conversion))?.reused;
+  }
+
+  private check(conversion: PreviousConversion): Promise<Checked | undefined> {
+    let pending = this.checks.get(conversion.digest);
+    if (!pending) {
+      pending = this.checkNow(conversion).catch((error: unknown) => {
+        this.log(`${short(conversion.source)}: the previous ship's ${short(conversion.digest)} cannot be reused (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); converting it`);
+        return undefined;
+      });
+      this.checks.set(conversion.digest, pending);
+    }
+    return pending;
+  }
+
+  private async checkNow(conversion: PreviousConversion): Promise<Checked> {
+    const { digest, size } = conversion;
+    const stored = await this.repo.blobSize(digest);
+    if (stored === undefined) throw new ShipError('the repository no longer has the blob');
+    if (stored !== size) throw new ShipError(`the blob is ${stored} bytes, its descriptor says ${size}`);
+    const blob = await readToc({ size, read: (start, length) => this.repo.readBlobRange(digest, start, length) });
+    if (blob.tocDigest !== conversion.tocDigest) throw new ShipError(`its TOC digest is ${blob.tocDigest}, the annotation says ${conversion.tocDigest}`);
+    return {
+      reused: {
+        digest,
+        size,
+        tocDigest: blob.tocDigest,
+        diffId: conversion.diffId,
+        uncompressedSize: conversion.uncompressedSize,
+        entries: blob.toc.entries.length,
+        lazyPullBytes: lazyPullBytes(blob),
+      },
+      paths: tocPaths(blob.toc),
+    };
+  }
+}
