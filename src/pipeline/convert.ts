@@ -21,6 +21,10 @@ import { bytes } from '../report/summary.js';
 import type { SourceImage } from './source-image.js';
 
 export interface ShippableImage {
+  /**
+   * Manifests, configs and the blobs of the layers converted here. The blobs of layers reused from the previous
+   * ship are not in it: they are in the target repository, so the push skips them and nothing else reads them.
+   */
   readonly layout: OciLayout;
   /** The manifest or index to push. */
   readonly descriptor: Descriptor;
