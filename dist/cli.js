@@ -68319,7 +68319,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2000);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(311);
 /* harmony import */ var _commands_convert_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9630);
-/* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(912);
+/* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(606);
 /* harmony import */ var _commands_verify_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3613);
 /* harmony import */ var _sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(6034);
 /* harmony import */ var _commands_pull_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8703);
@@ -68496,7 +68496,7 @@ async function runConvert(args, io = processIo) {
     const staging = dst.transport === 'oci-archive' ? await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'meshagent-ship-out-')) : undefined;
     try {
         const out = await _oci_layout_js__WEBPACK_IMPORTED_MODULE_7__/* .OciLayout */ .A.create(staging ?? dst.path);
-        const result = await (0,_estargz_image_js__WEBPACK_IMPORTED_MODULE_4__/* .convertImage */ .h)(image.layout, image.descriptor, out, { level, chunkSize, prefetch, onLayer: progressPrinter(io) });
+        const result = await (0,_estargz_image_js__WEBPACK_IMPORTED_MODULE_4__/* .convertImage */ .hC)(image.layout, image.descriptor, out, { level, chunkSize, prefetch, onLayer: progressPrinter(io) });
         const name = dst.ref ?? image.name;
         await out.setRef(result.descriptor, name);
         if (staging !== undefined)
@@ -69616,7 +69616,7 @@ function runServices(args, root = process.cwd()) {
 
 /***/ }),
 
-/***/ 912:
+/***/ 606:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70614,8 +70614,6 @@ function describeAccess(target, access, dryRun) {
 var estargz_image = __nccwpck_require__(8247);
 // EXTERNAL MODULE: ./src/estargz/read-toc.ts
 var read_toc = __nccwpck_require__(223);
-// EXTERNAL MODULE: ./src/estargz/toc.ts
-var estargz_toc = __nccwpck_require__(9900);
 // EXTERNAL MODULE: ./src/estargz/verify.ts + 1 modules
 var verify = __nccwpck_require__(5375);
 // EXTERNAL MODULE: ./src/oci/layout.ts
@@ -70676,7 +70674,11 @@ function imageSection(result) {
         const sourceTotal = sum(image.layers, (l) => l.sourceSize);
         const prefetch = sum(image.layers, (l) => l.prefetchBytes);
         const files = sum(image.layers, (l) => l.prefetchFiles);
-        lines.push(`- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`, `- lazy pull: ${bytes(prefetch)} read before start (${files} prefetched file${files === 1 ? '' : 's'}) of ${bytes(total)} in all`, '', '| # | source | eStargz | TOC digest | prefetch | push |', '| --- | --- | --- | --- | --- | --- |', ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow));
+        lines.push(`- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`, `- lazy pull: ${bytes(prefetch)} read before start (${files} prefetched file${files === 1 ? '' : 's'}) of ${bytes(total)} in all`);
+        const reused = image.layers.filter((l) => l.conversion === 'reused').length;
+        if (reused > 0)
+            lines.push(`- conversion: ${reused} of ${image.layers.length} layers reused from the previous ship (not converted again; already in the registry)`);
+        lines.push('', '| # | source | eStargz | TOC digest | prefetch | conversion | push |', '| --- | --- | --- | --- | --- | --- | --- |', ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow));
         if (image.layers.length > MAX_LAYER_ROWS)
             lines.push('', `(${image.layers.length - MAX_LAYER_ROWS} more layers not shown)`);
     }
@@ -70684,10 +70686,16 @@ function imageSection(result) {
 }
 function layerRow(layer, index) {
     const source = `${bytes(layer.sourceSize)} \`${summary_short(layer.sourceDigest)}\``;
-    const converted = `${bytes(layer.size)} \`${summary_short(layer.digest)}\`${layer.reused ? ' (reused)' : ''}`;
+    const converted = `${bytes(layer.size)} \`${summary_short(layer.digest)}\``;
     const toc = layer.tocDigest ? `\`${summary_short(layer.tocDigest)}\`` : '–';
-    return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${layer.push ?? '–'} |`;
+    return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
 }
+const CONVERSION = {
+    converted: 'converted',
+    reused: 'reused (previous ship)',
+    kept: 'kept (already eStargz)',
+    'as-is': 'as is',
+};
 function serviceSection(result) {
     const service = result.service;
     if (!service)
@@ -70750,8 +70758,9 @@ function seconds(ms) {
  * The convert stage: every layer of the image becomes eStargz (with the prefetch list written first), the result
  * is checked by the verifier before anything is pushed, and each layer is described for the report — including
  * how many bytes a lazy pull reads before the service starts. With `estargz: false` the image ships as it is.
+ * Layers the previous ship converted with the same settings are reused rather than converted (reuse.ts): their
+ * blobs stay in the registry, so they are checked there, not read here.
  */
-
 
 
 
@@ -70763,30 +70772,48 @@ function seconds(ms) {
 
 /** Layers larger than this get a progress line as they convert. */
 const PROGRESS_BYTES = 64 * 1024 * 1024;
-async function convertStage(source, config, workDir, log) {
+async function convertStage(source, config, workDir, log, options = {}) {
     if (!config.image.estargz) {
         const { manifest } = await readRunnableConfig(source.layout, source.descriptor);
         const layers = manifest.layers.map((l) => plainLayer(l.digest, l.size));
         return { layout: source.layout, descriptor: source.descriptor, layers, converted: false };
     }
+    const reuse = await options.previous?.();
     const out = await oci_layout/* OciLayout */.A.create((0,external_node_path_.join)(workDir, 'estargz'));
     const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest, l.size]));
-    const conversion = await (0,estargz_image/* convertImage */.h)(source.layout, source.descriptor, out, {
+    let reported = 0; // progress lines so far for the layer converting now
+    const conversion = await (0,estargz_image/* convertImage */.hC)(source.layout, source.descriptor, out, {
         level: config.image.compressionLevel,
         prefetch: config.image.prefetch,
+        ...(reuse ? { reuse } : {}),
         onLayer: (event) => {
-            if (event.kind === 'start')
+            if (event.kind === 'start') {
+                reported = 0;
                 log(`converting ${event.digest.slice(0, 19)} (${bytes(event.size)})`);
+            }
+            else if (event.kind === 'reused')
+                log(`reused ${event.digest.slice(0, 19)} -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, converted by the previous ship)`);
             else if (event.kind === 'done')
                 log(`  -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, ${event.result.entries} entries${event.result.passedThrough ? ', already eStargz: kept' : ''})`);
-            else if (event.payloadBytes % PROGRESS_BYTES < 1024 * 1024)
+            else if (Math.floor(event.payloadBytes / PROGRESS_BYTES) > reported) {
+                reported = Math.floor(event.payloadBytes / PROGRESS_BYTES);
                 log(`  ${bytes(event.payloadBytes)} written`);
+            }
         },
     });
     for (const path of conversion.missingPrefetch)
         log(`warning: prefetch ${path}: no layer holds it`);
     await out.setRef(conversion.descriptor, 'ship');
-    const verdict = await (0,verify/* verifyImage */.Z)(out, conversion.descriptor);
+    // Reused layers are not in the output layout: the verifier checks their descriptors against what the registry showed.
+    const elsewhere = new Map();
+    for (const layer of conversion.manifests.flatMap((m) => m.layers))
+        if (layer.reused)
+            elsewhere.set(layer.reused.digest, layer.reused);
+    if (reuse) {
+        const all = new Set(conversion.manifests.flatMap((m) => m.layers.map((l) => `${l.source}\0${l.result.digest}`))).size;
+        log(`reused ${elsewhere.size} of ${all} layer${all === 1 ? '' : 's'} converted by the previous ship`);
+    }
+    const verdict = await (0,verify/* verifyImage */.Z)(out, conversion.descriptor, { elsewhere });
     if (!verdict.ok) {
         const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
         throw new errors/* ShipError */.fS(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
@@ -70797,7 +70824,7 @@ async function convertStage(source, config, workDir, log) {
     const layers = [];
     for (const [index, descriptor] of manifest.layers.entries()) {
         const origin = converted?.layers[index];
-        const lazy = await lazyPullBytes(out.blobPath(descriptor.digest));
+        const lazy = origin?.reused ? origin.reused.lazyPullBytes : (0,read_toc/* lazyPullBytes */.Pu)(await (0,read_toc/* readBlobToc */.kR)(out.blobPath(descriptor.digest)));
         layers.push({
             sourceDigest: origin?.source ?? descriptor.digest,
             sourceSize: (origin && sourceSizes.get(origin.source)) ?? (await sizeOf(source.layout, origin?.source)) ?? descriptor.size,
@@ -70806,7 +70833,8 @@ async function convertStage(source, config, workDir, log) {
             tocDigest: origin?.result.tocDigest ?? null,
             prefetchFiles: origin?.prioritized.length ?? 0,
             prefetchBytes: lazy,
-            reused: origin?.result.passedThrough ?? false,
+            reused: (origin?.reused !== undefined || origin?.result.passedThrough) ?? false,
+            conversion: origin?.reused ? 'reused' : origin?.result.passedThrough ? 'kept' : 'converted',
             push: null,
         });
     }
@@ -70817,20 +70845,13 @@ function describeConversion(image) {
         return `${image.layers.length} layers kept as they are (estargz: false)`;
     const total = image.layers.reduce((sum, l) => sum + l.size, 0);
     const lazy = image.layers.reduce((sum, l) => sum + l.prefetchBytes, 0);
-    const kept = image.layers.filter((l) => l.reused).length;
-    return `${image.layers.length} layers as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${kept ? `, ${kept} already eStargz` : ''}; verified`;
+    const kept = image.layers.filter((l) => l.conversion === 'kept').length;
+    const reused = image.layers.filter((l) => l.conversion === 'reused').length;
+    const notes = [...(reused ? [`${reused} reused from the previous ship`] : []), ...(kept ? [`${kept} already eStargz`] : [])];
+    return `${image.layers.length} layers as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
 }
 function plainLayer(digest, size) {
-    return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, push: null };
-}
-/**
- * What a lazy pull reads before the container starts: the footer and TOC, and everything before the prefetch
- * landmark (the prioritized files). Without a landmark only the footer and TOC.
- */
-async function lazyPullBytes(path) {
-    const { footer, toc, blobSize } = await (0,read_toc/* readBlobToc */.k)(path);
-    const landmark = toc.entries.find((e) => e.name === estargz_toc/* PREFETCH_LANDMARK */.BP);
-    return (landmark?.offset ?? 0) + (blobSize - footer.tocOffset);
+    return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, conversion: 'as-is', push: null };
 }
 async function sizeOf(layout, digest) {
     if (!digest)
@@ -70973,8 +70994,223 @@ async function probeWith(http, options) {
     }
 }
 
+// EXTERNAL MODULE: ./src/oci/digest.ts
+var oci_digest = __nccwpck_require__(8825);
 // EXTERNAL MODULE: ./src/oci/push.ts + 1 modules
 var push = __nccwpck_require__(1762);
+;// CONCATENATED MODULE: ./src/pipeline/reuse.ts
+/**
+ * Fast re-ships: layers the previous ship converted are reused instead of converted again. Every layer the converter
+ * writes carries, on its manifest descriptor, the digest of the source layer it came from, the conversion's settings
+ * and its diff_id (`com.meshagent.ship.*`, see oci/media-types.ts). Before converting, the convert stage reads the
+ * repository's previous image (the same tag, else the image the service runs now), per platform manifest, and a
+ * source layer whose digest and settings match one recorded there is not converted: its eStargz blob is already in
+ * the repository, so the push skips it, and the new manifest points at it.
+ *
+ * A reused blob is not downloaded. What is checked instead (trust, but verify what is cheap):
+ *  - HEAD: the repository has the blob at the descriptor's size. Blobs are content-addressed, so these are the bytes
+ *    the previous ship converted and verified whole (chunk digests, tar, diff_id) before it pushed them;
+ *  - its footer and TOC, read by Range request as a lazy pull reads them: the TOC's digest must be the toc.digest
+ *    annotation, so the snapshotter will accept it; the TOC also gives the report's lazy-pull bytes and the layer's
+ *    paths (for attributing a prefetch list without reading the source layer);
+ *  - the diff_id and uncompressed size are taken from the annotations the previous ship wrote after measuring them;
+ *    only holders of a push token for this repository can write them, and containerd checks the diff_id again when
+ *    it unpacks the layer.
+ * Nothing here may fail a ship: a previous image that is missing, unreadable or without the annotations, and a layer
+ * that does not pass the checks, mean a full conversion of what is concerned, with a line in the log.
+ */
+
+
+
+
+
+
+
+/** The layers of one image manifest that can be reused, and how many cannot (no or garbled annotations). */
+function conversionsOf(manifest) {
+    const conversions = [];
+    let unusable = 0;
+    for (const layer of manifest.layers) {
+        const conversion = conversionOf(layer);
+        if (conversion)
+            conversions.push(conversion);
+        else
+            unusable += 1;
+    }
+    return { conversions, unusable };
+}
+/** A layer descriptor's record of its conversion; undefined unless every annotation needed is there and well formed. */
+function conversionOf(layer) {
+    const a = layer.annotations ?? {};
+    const source = a[media_types/* Annotation */.YH.shipSourceDigest];
+    const params = a[media_types/* Annotation */.YH.shipConversion];
+    const diffId = a[media_types/* Annotation */.YH.shipDiffId];
+    const tocDigest = a[media_types/* Annotation */.YH.stargzTocDigest];
+    const uncompressed = a[media_types/* Annotation */.YH.estargzUncompressedSize];
+    if (layer.mediaType !== media_types/* MediaType */.zu.ociLayerGzip)
+        return undefined;
+    if (!source || !(0,oci_digest/* isDigest */.Bc)(source) || !diffId || !(0,oci_digest/* isDigest */.Bc)(diffId) || !tocDigest || !(0,oci_digest/* isDigest */.Bc)(tocDigest))
+        return undefined;
+    if (!params || !/^estargz\/\d+ /.test(params))
+        return undefined;
+    if (!uncompressed || !/^\d+$/.test(uncompressed) || !Number.isSafeInteger(Number(uncompressed)))
+        return undefined;
+    return { source, params, digest: layer.digest, size: layer.size, tocDigest, diffId, uncompressedSize: Number(uncompressed) };
+}
+/**
+ * The layers the repository's previous image holds, ready to be reused; undefined (after a log line saying why)
+ * when there is nothing to reuse. Never throws.
+ */
+async function previousConversions(repo, options) {
+    const { log } = options;
+    try {
+        const fromTag = await readImage(repo, options.tag);
+        let found = fromTag ? { ...fromTag, where: `${repo.where}:${options.tag}` } : undefined;
+        if (!found) {
+            const running = await options.running?.().catch(() => undefined);
+            const digest = running ? digestIn(running, repo) : undefined;
+            const fromService = digest ? await readImage(repo, digest) : undefined;
+            if (fromService && digest)
+                found = { ...fromService, where: `${repo.where}@${digest} (the image the service runs)` };
+        }
+        if (!found) {
+            log(`no previous image of ${repo.where}:${options.tag}: every layer is converted`);
+            return undefined;
+        }
+        const { conversions, unusable, digest, where } = found;
+        if (conversions.length === 0) {
+            log(`the previous image ${where} (${(0,push/* short */.h0)(digest)}) records no conversions to reuse: every layer is converted`);
+            return undefined;
+        }
+        log(`the previous image ${where} (${(0,push/* short */.h0)(digest)}) records ${conversions.length} converted layer${conversions.length === 1 ? '' : 's'}${unusable ? ` (${unusable} more without usable annotations)` : ''}`);
+        return new RegistryReuse(repo, conversions, log);
+    }
+    catch (error) {
+        log(`the previous image could not be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): every layer is converted`);
+        return undefined;
+    }
+}
+/** The digest of a pinned reference to this repository, e.g. `host/key/app@sha256:...`; undefined for anything else. */
+function digestIn(reference, repo) {
+    const at = reference.lastIndexOf('@');
+    if (at === -1)
+        return undefined;
+    const digest = reference.slice(at + 1);
+    const name = reference.slice(0, at).replace(/:[\w][\w.-]{0,127}$/, '');
+    return (0,oci_digest/* isDigest */.Bc)(digest) && name === repo.where ? digest : undefined;
+}
+/** An image by tag or digest: every platform's conversions; undefined when the repository has none by that name. */
+async function readImage(repo, reference) {
+    let top;
+    try {
+        top = await repo.getManifest(reference);
+    }
+    catch (error) {
+        if (error instanceof src_http/* HttpError */.j$ && error.status === 404)
+            return undefined;
+        throw error;
+    }
+    const conversions = [];
+    let unusable = 0;
+    const visit = async (bytes, mediaType, depth) => {
+        const json = JSON.parse(bytes.toString('utf8'));
+        if ((0,media_types/* isIndexType */.$U)(mediaType)) {
+            if (depth > 2)
+                return;
+            const index = types/* ImageIndex */.yd.parse(json);
+            for (const child of index.manifests) {
+                if (!(0,media_types/* isImageManifestType */.tr)(child.mediaType) && !(0,media_types/* isIndexType */.$U)(child.mediaType))
+                    continue;
+                const answer = await repo.getManifest(child.digest);
+                await visit(answer.bytes, answer.mediaType || child.mediaType, depth + 1);
+            }
+        }
+        else if ((0,media_types/* isImageManifestType */.tr)(mediaType)) {
+            const found = conversionsOf(types/* ImageManifest */.nU.parse(json));
+            conversions.push(...found.conversions);
+            unusable += found.unusable;
+        }
+        else {
+            throw new errors/* ShipError */.fS(`${repo.where}:${reference} is a ${mediaType || 'manifest without a media type'}, not an image`);
+        }
+    };
+    await visit(top.bytes, top.mediaType, 0);
+    return { digest: top.digest, conversions, unusable };
+}
+/** The previous image's conversions, each checked in the registry the first time it is asked for. */
+class RegistryReuse {
+    repo;
+    log;
+    byKey = new Map();
+    bySource = new Map();
+    checks = new Map();
+    constructor(repo, conversions, log) {
+        this.repo = repo;
+        this.log = log;
+        for (const c of conversions) {
+            this.byKey.set(`${c.source}\0${c.params}`, c);
+            if (!this.bySource.has(c.source))
+                this.bySource.set(c.source, c);
+        }
+    }
+    async prepare(sources) {
+        const paths = new Map();
+        const known = [...new Set(sources)].filter((s) => this.bySource.has(s));
+        // The matching conversions first, so a layer that will be reused is checked once, in parallel with the others.
+        await (0,push/* forEachLimited */.vP)(known, 4, async (source) => {
+            const conversion = this.bySource.get(source);
+            const checked = conversion ? await this.check(conversion) : undefined;
+            if (checked)
+                paths.set(source, checked.paths);
+        });
+        return paths;
+    }
+    async find(source, params) {
+        const conversion = this.byKey.get(`${source}\0${params}`);
+        if (!conversion) {
+            const other = this.bySource.get(source);
+            if (other)
+                this.log(`${(0,push/* short */.h0)(source)}: the previous ship converted it with other settings (${other.params}; now ${params})`);
+            return undefined;
+        }
+        return (await this.check(conversion))?.reused;
+    }
+    check(conversion) {
+        let pending = this.checks.get(conversion.digest);
+        if (!pending) {
+            pending = this.checkNow(conversion).catch((error) => {
+                this.log(`${(0,push/* short */.h0)(conversion.source)}: the previous ship's ${(0,push/* short */.h0)(conversion.digest)} cannot be reused (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); converting it`);
+                return undefined;
+            });
+            this.checks.set(conversion.digest, pending);
+        }
+        return pending;
+    }
+    async checkNow(conversion) {
+        const { digest, size } = conversion;
+        const stored = await this.repo.blobSize(digest);
+        if (stored === undefined)
+            throw new errors/* ShipError */.fS('the repository no longer has the blob');
+        if (stored !== size)
+            throw new errors/* ShipError */.fS(`the blob is ${stored} bytes, its descriptor says ${size}`);
+        const blob = await (0,read_toc/* readToc */.PP)({ size, read: (start, length) => this.repo.readBlobRange(digest, start, length) });
+        if (blob.tocDigest !== conversion.tocDigest)
+            throw new errors/* ShipError */.fS(`its TOC digest is ${blob.tocDigest}, the annotation says ${conversion.tocDigest}`);
+        return {
+            reused: {
+                digest,
+                size,
+                tocDigest: blob.tocDigest,
+                diffId: conversion.diffId,
+                uncompressedSize: conversion.uncompressedSize,
+                entries: blob.toc.entries.length,
+                lazyPullBytes: (0,read_toc/* lazyPullBytes */.Pu)(blob),
+            },
+            paths: (0,read_toc/* tocPaths */.zM)(blob.toc),
+        };
+    }
+}
+
 // EXTERNAL MODULE: ./src/oci/registry.ts + 1 modules
 var registry = __nccwpck_require__(2371);
 ;// CONCATENATED MODULE: ./src/pipeline/publish.ts
@@ -71269,38 +71505,14 @@ async function prepareOutput(dir) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/build/docker-archive.ts
-/**
- * docker-archive (`docker save`) -> OCI image layout. INTERIM: this converts with `skopeo copy` until the
- * docker-archive reader in src/oci/archive.ts lands; then this one function is replaced by a call to it and the
- * skopeo dependency goes away. The DockerBuilder takes the converter as an option, so the swap touches only here.
- */
-
-
-const dockerArchiveToLayoutWithSkopeo = async (archive, layoutDir, ref, log) => {
-    let result;
-    try {
-        result = await runCommand('skopeo', ['copy', '--quiet', `docker-archive:${archive}`, `oci:${layoutDir}:${ref}`], { env: builderEnv(), log });
-    }
-    catch (error) {
-        if (error instanceof CommandMissing) {
-            throw new errors/* ShipError */.fS('converting the docker save archive needs skopeo, which is not installed', { hint: 'install skopeo (apt-get install skopeo), or choose builder: buildah' });
-        }
-        throw error;
-    }
-    if (result.code !== 0) {
-        throw new errors/* ShipError */.fS(`converting the docker save archive to an OCI layout failed: exit code ${result.code}\n${result.tail.join('\n')}`, {
-            hint: 'the archive docker save wrote could not be read; rerun, or choose builder: buildah',
-        });
-    }
-};
-
+// EXTERNAL MODULE: ./src/oci/archive.ts
+var oci_archive = __nccwpck_require__(3863);
 ;// CONCATENATED MODULE: ./src/build/docker.ts
 /**
  * The docker builder. With buildx and a driver that can export OCI (docker-container, kubernetes, remote):
  * `docker buildx build --output type=oci,dest=DIR,tar=false`. Otherwise (no buildx, or buildx on the plain
  * `docker` driver, which cannot export OCI): `docker build` into the daemon, `docker save` to a docker-archive,
- * converted to an OCI layout. `.dockerignore` is honoured by Docker itself either way.
+ * read into an OCI layout (src/oci/archive.ts). `.dockerignore` is honoured by Docker itself either way.
  */
 
 
@@ -71409,14 +71621,13 @@ class DockerBuilder {
             const saved = await this.step(['save', '--output', archive, request.tag], 'save', request);
             if (saved.code !== 0)
                 throw buildFailed('docker', 'save', saved);
-            await (this.options.archiveToLayout ?? dockerArchiveToLayoutWithSkopeo)(archive, outputDir, ref, request.log);
+            const { layout, descriptor } = await (0,oci_archive/* layoutFromDockerArchive */.VJ)(archive, outputDir);
+            await layout.setRef(descriptor, ref);
+            return { builder: 'docker', layout, ref, dockerfile: files.dockerfile };
         }
         finally {
             await (0,promises_.rm)(scratch, { recursive: true, force: true });
         }
-        const layout = await oci_layout/* OciLayout */.A.open(outputDir);
-        await layout.resolve(ref);
-        return { builder: 'docker', layout, ref, dockerfile: files.dockerfile };
     }
     async step(args, step, request) {
         try {
@@ -71481,8 +71692,6 @@ function buildInLogGroup(runner, builder, request) {
     return runner.group(`Build ${request.tag} with ${builder.name}`, () => builder.build({ ...request, log: (line) => runner.info(line) }));
 }
 
-// EXTERNAL MODULE: ./src/oci/archive.ts
-var archive = __nccwpck_require__(3863);
 // EXTERNAL MODULE: ./src/oci/transfer.ts + 1 modules
 var transfer = __nccwpck_require__(9915);
 // EXTERNAL MODULE: ./src/oci/registry-credentials.ts
@@ -71506,7 +71715,7 @@ async function obtainImage(config, target, options) {
         return buildImage(config, target, options);
     if (source.kind === 'registry')
         return pullImage(source.reference, target, options);
-    const opened = await (0,archive/* openImage */.UY)(source.kind === 'docker-archive' ? { transport: 'docker-archive', path: source.path, ref: undefined } : { transport: source.kind, path: source.path, ref: source.ref });
+    const opened = await (0,oci_archive/* openImage */.UY)(source.kind === 'docker-archive' ? { transport: 'docker-archive', path: source.path, ref: undefined } : { transport: source.kind, path: source.path, ref: source.ref });
     const origin = `${source.kind}:${source.path}${source.kind !== 'docker-archive' && source.ref ? `:${source.ref}` : ''}`;
     return { layout: opened.layout, descriptor: opened.descriptor, built: false, origin, close: () => opened.close() };
 }
@@ -71673,6 +71882,7 @@ function resultOutputs(result) {
 
 
 
+
 /** Reads the inputs through the runner, runs the pipeline and reports; returns the process exit code. */
 async function runShip(runner, options = {}) {
     const result = await shipFromInputs(runner, options);
@@ -71740,10 +71950,20 @@ async function ship(config, runner, options = {}) {
         }
         else {
             source = await stages.run('build', config.image.source ? 'Read the image' : 'Build the image', () => obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, env: runner.env }), (s) => s.origin);
-            const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source, config, workDir, log), describeConversion);
-            progress.image = image;
-            if (config.image.push) {
+            if (config.image.push)
                 registry = openRegistry(target, access.credentials, { mask, log });
+            const reuseFrom = registry;
+            // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
+            const previous = reuseFrom
+                ? () => previousConversions(reuseFrom.client.repository(target.registryRepository, ['pull', 'push']), {
+                    tag: target.tag.tag ?? 'latest',
+                    running: () => runningImage(client, config.meshagent.room, target.serviceName),
+                    log,
+                })
+                : undefined;
+            const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source, config, workDir, log, previous ? { previous } : {}), describeConversion);
+            progress.image = image;
+            if (registry) {
                 const pushed = await stages.run('push', `Push ${target.image}`, () => pushToTarget(registry, target, image.layout, image.descriptor, log), (p) => p.stats.upToDate ? `already there; tagged (${p.digest})` : `${p.stats.uploaded} uploaded, ${p.stats.skipped} skipped, ${p.stats.mounted} mounted`);
                 progress.digest = pushed.digest;
                 progress.ref = pushed.pinned;
@@ -71805,6 +72025,14 @@ async function ship(config, runner, options = {}) {
         plan: progress.plan ?? null,
         error: failure === undefined ? null : errorOf(failure),
     };
+}
+/** The image the service runs now, when there is a room and such a service. */
+async function runningImage(client, room, serviceName) {
+    if (!room)
+        return undefined;
+    const service = await client.findService(room, serviceName);
+    const image = service?.container?.image;
+    return typeof image === 'string' ? image : undefined;
 }
 function skipReason(stage, config, failed) {
     if (failed)
@@ -72224,11 +72452,15 @@ async function* walkMembers(path, start, end, maxMemberBytes = 96 << 20) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  h: () => (/* binding */ convertImage)
+  hC: () => (/* binding */ convertImage)
 });
+
+// UNUSED EXPORTS: CONVERTER_VERSION, conversionParams
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/oci/digest.ts
+var oci_digest = __nccwpck_require__(8825);
 // EXTERNAL MODULE: ./src/oci/media-types.ts
 var media_types = __nccwpck_require__(9217);
 // EXTERNAL MODULE: ./src/oci/types.ts
@@ -72428,8 +72660,6 @@ var promises_ = __nccwpck_require__(1455);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:stream/promises"
 var external_node_stream_promises_ = __nccwpck_require__(6466);
-// EXTERNAL MODULE: ./src/oci/digest.ts
-var oci_digest = __nccwpck_require__(8825);
 // EXTERNAL MODULE: ./src/estargz/decompress.ts
 var decompress = __nccwpck_require__(4571);
 // EXTERNAL MODULE: external "node:crypto"
@@ -72600,8 +72830,8 @@ async function convertLayer(source, digest, out, options) {
     try {
         const prioritized = options.prioritized ?? [];
         if (prioritized.length === 0) {
-            const existing = await (0,read_toc/* readBlobToc */.k)(path).catch((error) => {
-                if (error instanceof read_toc/* TocError */.P)
+            const existing = await (0,read_toc/* readBlobToc */.kR)(path).catch((error) => {
+                if (error instanceof read_toc/* TocError */.PF)
                     return undefined;
                 throw error;
             });
@@ -72831,7 +73061,9 @@ function globToRegExp(pattern) {
  * Whole-image conversion: walks an index (every platform) or a single manifest, converts every layer to eStargz,
  * replaces the config's diff_ids, and writes config, manifest and index again with OCI media types, so each digest
  * up the tree changes with what it points to. Layer descriptors get the TOC digest and uncompressed-size
- * annotations. A layer shared by several platforms is converted once.
+ * annotations, and what a later conversion needs to reuse them: the source layer's digest, the conversion's
+ * settings and the diff_id. A layer shared by several platforms is converted once, and a layer whose conversion with
+ * the same settings is known from elsewhere (a previous ship, see `reuse`) is not converted at all.
  */
 
 
@@ -72840,6 +73072,21 @@ function globToRegExp(pattern) {
 
 
 
+
+/**
+ * Bump when the bytes a conversion writes change (a converter fix or a format change), so layers converted by an
+ * earlier version are converted again rather than reused.
+ */
+const CONVERTER_VERSION = 1;
+/**
+ * The settings as the `com.meshagent.ship.conversion` annotation spells them, e.g.
+ * `estargz/1 level=6 chunk-size=4194304 prefetch=none` (or `prefetch=sha256:...`, the digest of the JSON list of
+ * prioritized paths). Two conversions of the same source layer with equal strings give the same blob.
+ */
+function conversionParams(settings) {
+    const prefetch = settings.prioritized.length === 0 ? 'none' : (0,oci_digest/* sha256 */.sc)(JSON.stringify(settings.prioritized));
+    return `estargz/${CONVERTER_VERSION} level=${settings.level} chunk-size=${settings.chunkSize} prefetch=${prefetch}`;
+}
 async function convertImage(source, top, out, options = {}) {
     const level = options.level ?? 6;
     const chunkSize = options.chunkSize ?? estargz_toc/* DEFAULT_CHUNK_SIZE */.WI;
@@ -72851,21 +73098,29 @@ async function convertImage(source, top, out, options = {}) {
     const manifests = [];
     const missing = new Set();
     const layerCache = new Map();
-    const convertOneLayer = (digest, size, prioritized) => {
-        const key = `${digest}\0${prioritized.join('\0')}`;
+    const reuse = options.reuse;
+    const convertOneLayer = (digest, size, prioritized, params) => {
+        const key = `${digest}\0${params}`;
         let pending = layerCache.get(key);
         if (!pending) {
-            options.onLayer?.({ kind: 'start', digest, size });
-            pending = convertLayer(source, digest, out, {
-                pool,
-                level,
-                chunkSize,
-                prioritized,
-                onProgress: (payloadBytes) => options.onLayer?.({ kind: 'progress', digest, payloadBytes }),
-            }).then((result) => {
+            pending = (async () => {
+                const reused = await reuse?.find(digest, params);
+                if (reused) {
+                    options.onLayer?.({ kind: 'reused', digest, result: reused });
+                    const { lazyPullBytes: _lazy, ...written } = reused;
+                    return { result: { ...written, passedThrough: false }, reused };
+                }
+                options.onLayer?.({ kind: 'start', digest, size });
+                const result = await convertLayer(source, digest, out, {
+                    pool,
+                    level,
+                    chunkSize,
+                    prioritized,
+                    onProgress: (payloadBytes) => options.onLayer?.({ kind: 'progress', digest, payloadBytes }),
+                });
                 options.onLayer?.({ kind: 'done', digest, result });
-                return result;
-            });
+                return { result, reused: undefined };
+            })();
             layerCache.set(key, pending);
         }
         return pending;
@@ -72880,11 +73135,13 @@ async function convertImage(source, top, out, options = {}) {
             if (!(await source.hasBlob(layer.digest)))
                 throw new errors/* ShipError */.fS(`layer ${layer.digest} of manifest ${descriptor.digest} is not in ${source.dir}`, { hint: 'the image is incomplete (a foreign or missing layer): pull or build it again' });
         }
+        // Earlier conversions are looked at first: their TOCs list the paths of their source layers.
+        const known = reuse ? await reuse.prepare(manifest.layers.map((l) => l.digest)) : new Map();
         let prioritized = manifest.layers.map(() => []);
         if (options.prefetch && options.prefetch.length > 0) {
             const paths = [];
             for (const layer of manifest.layers)
-                paths.push(await layerPaths(source, layer.digest));
+                paths.push(known.get(layer.digest) ?? (await layerPaths(source, layer.digest)));
             const attribution = attributePrefetch(options.prefetch, paths);
             prioritized = attribution.perLayer;
             for (const path of attribution.missing)
@@ -72895,15 +73152,23 @@ async function convertImage(source, top, out, options = {}) {
         const results = [];
         for (const [i, layer] of manifest.layers.entries()) {
             const wanted = prioritized[i] ?? [];
-            const result = await convertOneLayer(layer.digest, layer.size, wanted);
-            results.push({ source: layer.digest, result, prioritized: wanted });
+            const params = conversionParams({ level, chunkSize, prioritized: wanted });
+            const { result, reused } = await convertOneLayer(layer.digest, layer.size, wanted, params);
+            results.push({ source: layer.digest, result, prioritized: wanted, reused });
             const { urls: _urls, annotations, ...rest } = layer;
             layers.push({
                 ...rest,
                 mediaType: media_types/* MediaType */.zu.ociLayerGzip,
                 digest: result.digest,
                 size: result.size,
-                annotations: { ...annotations, [media_types/* Annotation */.YH.stargzTocDigest]: result.tocDigest, [media_types/* Annotation */.YH.estargzUncompressedSize]: String(result.uncompressedSize) },
+                annotations: {
+                    ...annotations,
+                    [media_types/* Annotation */.YH.stargzTocDigest]: result.tocDigest,
+                    [media_types/* Annotation */.YH.estargzUncompressedSize]: String(result.uncompressedSize),
+                    [media_types/* Annotation */.YH.shipSourceDigest]: layer.digest,
+                    [media_types/* Annotation */.YH.shipConversion]: params,
+                    [media_types/* Annotation */.YH.shipDiffId]: result.diffId,
+                },
             });
         }
         const newConfig = { ...config, rootfs: { ...config.rootfs, diff_ids: results.map((r) => r.result.diffId) } };
@@ -72966,8 +73231,11 @@ async function convertImage(source, top, out, options = {}) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P: () => (/* binding */ TocError),
-/* harmony export */   k: () => (/* binding */ readBlobToc)
+/* harmony export */   PF: () => (/* binding */ TocError),
+/* harmony export */   PP: () => (/* binding */ readToc),
+/* harmony export */   Pu: () => (/* binding */ lazyPullBytes),
+/* harmony export */   kR: () => (/* binding */ readBlobToc),
+/* harmony export */   zM: () => (/* binding */ tocPaths)
 /* harmony export */ });
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
@@ -72979,7 +73247,8 @@ async function convertImage(source, top, out, options = {}) {
 /**
  * Finding and reading the TOC of an eStargz blob the way lazy-pulling readers do: the footer (last 51 bytes, or 47
  * for legacy stargz) gives the TOC member's offset; that member alone must hold a tar entry `stargz.index.json`
- * whose content is the TOC JSON. Used by the verifier, and by the converter to pass eStargz layers through.
+ * whose content is the TOC JSON. Used by the verifier, by the converter to pass eStargz layers through, and (through
+ * Range requests) to check a layer a previous ship pushed before it is reused.
  */
 
 
@@ -72994,60 +73263,92 @@ async function readBlobToc(path) {
     const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(path, 'r');
     try {
         const { size } = await handle.stat();
-        const tailLength = Math.min(size, _footer_js__WEBPACK_IMPORTED_MODULE_4__/* .FOOTER_SIZE */ .ah);
-        const tail = Buffer.alloc(tailLength);
-        await handle.read(tail, 0, tailLength, size - tailLength);
-        const footer = (0,_footer_js__WEBPACK_IMPORTED_MODULE_4__/* .parseFooter */ .fy)(tail);
-        if (!footer)
-            throw new TocError('no eStargz footer at the end of the blob', true);
-        const tocEnd = size - footer.size;
-        if (footer.tocOffset >= tocEnd)
-            throw new TocError(`the footer's TOC offset ${footer.tocOffset} is past the end of the data (${tocEnd})`);
-        if (tocEnd - footer.tocOffset > MAX_TOC_BYTES)
-            throw new TocError(`the TOC member is ${tocEnd - footer.tocOffset} bytes, more than the ${MAX_TOC_BYTES} allowed`);
-        const member = Buffer.alloc(tocEnd - footer.tocOffset);
-        await handle.read(member, 0, member.length, footer.tocOffset);
-        let inflated;
-        try {
-            inflated = (0,_gzip_member_js__WEBPACK_IMPORTED_MODULE_2__/* .inflateMemberAt */ .Tk)(member, 0, footer.tocOffset);
-        }
-        catch (error) {
-            throw new TocError(`the TOC member at ${footer.tocOffset} is not valid gzip: ${error.message}`);
-        }
-        if (!inflated)
-            throw new TocError(`the TOC member at ${footer.tocOffset} is cut short`);
-        if (inflated.length !== member.length)
-            throw new TocError(`the TOC at ${footer.tocOffset} is not a single gzip member ending at the footer (${member.length - inflated.length} bytes follow it)`);
-        const data = inflated.data;
-        if (data.length < _tar_header_js__WEBPACK_IMPORTED_MODULE_5__/* .BLOCK */ .IE)
-            throw new TocError('the TOC member holds no tar header');
-        const nameField = data.subarray(0, 100);
-        const nul = nameField.indexOf(0);
-        const name = nameField.toString('utf8', 0, nul === -1 ? 100 : nul);
-        if (name !== _toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TOC_NAME */ .ZU)
-            throw new TocError(`the TOC member starts with tar entry ${JSON.stringify(name)}, not ${_toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TOC_NAME */ .ZU}`);
-        const sizeText = data.toString('latin1', 124, 136).replace(/\0.*$/s, '').trim();
-        const jsonLength = /^[0-7]+$/.test(sizeText) ? parseInt(sizeText, 8) : Number.NaN;
-        if (!Number.isSafeInteger(jsonLength) || _tar_header_js__WEBPACK_IMPORTED_MODULE_5__/* .BLOCK */ .IE + jsonLength > data.length)
-            throw new TocError(`the ${_toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TOC_NAME */ .ZU} header's size ${JSON.stringify(sizeText)} does not fit the TOC member`);
-        const json = data.subarray(_tar_header_js__WEBPACK_IMPORTED_MODULE_5__/* .BLOCK */ .IE, _tar_header_js__WEBPACK_IMPORTED_MODULE_5__/* .BLOCK */ .IE + jsonLength);
-        let parsed;
-        try {
-            parsed = JSON.parse(json.toString('utf8'));
-        }
-        catch (error) {
-            throw new TocError(`the TOC is not JSON: ${error.message}`);
-        }
-        const checked = _toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TocSchema */ .CX.safeParse(parsed);
-        if (!checked.success) {
-            const issue = checked.error.issues[0];
-            throw new TocError(`the TOC does not have the eStargz schema (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'})`);
-        }
-        return { footer, json, toc: checked.data, tocDigest: (0,_oci_digest_js__WEBPACK_IMPORTED_MODULE_1__/* .sha256 */ .sc)(json), blobSize: size };
+        return await readToc({
+            size,
+            read: async (start, length) => {
+                const buffer = Buffer.alloc(length);
+                const { bytesRead } = await handle.read(buffer, 0, length, start);
+                return buffer.subarray(0, bytesRead);
+            },
+        });
     }
     finally {
         await handle.close();
     }
+}
+/** The same as readBlobToc, from any reader: two reads, the footer and then the TOC member. */
+async function readToc(reader) {
+    const { size } = reader;
+    const tailLength = Math.min(size, _footer_js__WEBPACK_IMPORTED_MODULE_4__/* .FOOTER_SIZE */ .ah);
+    const tail = await reader.read(size - tailLength, tailLength);
+    if (tail.length !== tailLength)
+        throw new TocError(`the blob's last ${tailLength} bytes could not be read`);
+    const footer = (0,_footer_js__WEBPACK_IMPORTED_MODULE_4__/* .parseFooter */ .fy)(tail);
+    if (!footer)
+        throw new TocError('no eStargz footer at the end of the blob', true);
+    const tocEnd = size - footer.size;
+    if (footer.tocOffset >= tocEnd)
+        throw new TocError(`the footer's TOC offset ${footer.tocOffset} is past the end of the data (${tocEnd})`);
+    if (tocEnd - footer.tocOffset > MAX_TOC_BYTES)
+        throw new TocError(`the TOC member is ${tocEnd - footer.tocOffset} bytes, more than the ${MAX_TOC_BYTES} allowed`);
+    const member = await reader.read(footer.tocOffset, tocEnd - footer.tocOffset);
+    if (member.length !== tocEnd - footer.tocOffset)
+        throw new TocError(`the TOC member at ${footer.tocOffset} could not be read whole`);
+    let inflated;
+    try {
+        inflated = (0,_gzip_member_js__WEBPACK_IMPORTED_MODULE_2__/* .inflateMemberAt */ .Tk)(member, 0, footer.tocOffset);
+    }
+    catch (error) {
+        throw new TocError(`the TOC member at ${footer.tocOffset} is not valid gzip: ${error.message}`);
+    }
+    if (!inflated)
+        throw new TocError(`the TOC member at ${footer.tocOffset} is cut short`);
+    if (inflated.length !== member.length)
+        throw new TocError(`the TOC at ${footer.tocOffset} is not a single gzip member ending at the footer (${member.length - inflated.length} bytes follow it)`);
+    const data = inflated.data;
+    if (data.length < _tar_header_js__WEBPACK_IMPORTED_MODULE_5__/* .BLOCK */ .IE)
+        throw new TocError('the TOC member holds no tar header');
+    const nameField = data.subarray(0, 100);
+    const nul = nameField.indexOf(0);
+    const name = nameField.toString('utf8', 0, nul === -1 ? 100 : nul);
+    if (name !== _toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TOC_NAME */ .ZU)
+        throw new TocError(`the TOC member starts with tar entry ${JSON.stringify(name)}, not ${_toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TOC_NAME */ .ZU}`);
+    const sizeText = data.toString('latin1', 124, 136).replace(/\0.*$/s, '').trim();
+    const jsonLength = /^[0-7]+$/.test(sizeText) ? parseInt(sizeText, 8) : Number.NaN;
+    if (!Number.isSafeInteger(jsonLength) || _tar_header_js__WEBPACK_IMPORTED_MODULE_5__/* .BLOCK */ .IE + jsonLength > data.length)
+        throw new TocError(`the ${_toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TOC_NAME */ .ZU} header's size ${JSON.stringify(sizeText)} does not fit the TOC member`);
+    const json = data.subarray(_tar_header_js__WEBPACK_IMPORTED_MODULE_5__/* .BLOCK */ .IE, _tar_header_js__WEBPACK_IMPORTED_MODULE_5__/* .BLOCK */ .IE + jsonLength);
+    let parsed;
+    try {
+        parsed = JSON.parse(json.toString('utf8'));
+    }
+    catch (error) {
+        throw new TocError(`the TOC is not JSON: ${error.message}`);
+    }
+    const checked = _toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TocSchema */ .CX.safeParse(parsed);
+    if (!checked.success) {
+        const issue = checked.error.issues[0];
+        throw new TocError(`the TOC does not have the eStargz schema (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'})`);
+    }
+    return { footer, json, toc: checked.data, tocDigest: (0,_oci_digest_js__WEBPACK_IMPORTED_MODULE_1__/* .sha256 */ .sc)(json), blobSize: size };
+}
+/**
+ * What a lazy pull reads before the container starts: the footer and TOC, and everything before the prefetch
+ * landmark (the prioritized files). Without a landmark only the footer and TOC.
+ */
+function lazyPullBytes(blob) {
+    const landmark = blob.toc.entries.find((e) => e.name === _toc_js__WEBPACK_IMPORTED_MODULE_3__/* .PREFETCH_LANDMARK */ .BP);
+    return (landmark?.offset ?? 0) + (blob.blobSize - blob.footer.tocOffset);
+}
+/** The cleaned paths of the files a TOC lists (the converter's own entries left out), as layerPaths gives them. */
+function tocPaths(toc) {
+    const paths = new Set();
+    for (const entry of toc.entries) {
+        const path = (0,_toc_js__WEBPACK_IMPORTED_MODULE_3__/* .cleanPath */ .ts)(entry.name);
+        if (path !== '' && path !== _toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TOC_NAME */ .ZU && path !== _toc_js__WEBPACK_IMPORTED_MODULE_3__/* .PREFETCH_LANDMARK */ .BP && path !== _toc_js__WEBPACK_IMPORTED_MODULE_3__/* .NO_PREFETCH_LANDMARK */ .pK)
+            paths.add(path);
+    }
+    return paths;
 }
 class TocError extends Error {
     notEstargz;
@@ -73807,10 +74108,10 @@ async function verifyLayerBlob(path, expect) {
     };
     let blob;
     try {
-        blob = await (0,read_toc/* readBlobToc */.k)(path);
+        blob = await (0,read_toc/* readBlobToc */.kR)(path);
     }
     catch (error) {
-        if (error instanceof read_toc/* TocError */.P) {
+        if (error instanceof read_toc/* TocError */.PF) {
             defect(error.notEstargz ? 'not eStargz: no eStargz footer at the end of the blob' : error.message);
             return report;
         }
@@ -74036,6 +74337,9 @@ async function checkPayload(entry, chunks, positionOf, defect) {
  * The eStargz verifier for a whole image: every layer of every platform must be an OCI gzip layer whose blob is
  * intact and valid eStargz (verify-layer.ts), with the TOC digest and uncompressed size annotated and the config's
  * diff_id matching. Returns a report listing each defect with the manifest, layer and entry it concerns.
+ *
+ * A layer whose blob is not in the layout but was checked where it lives (a layer reused from a previous ship, see
+ * pipeline/reuse.ts) is given with `elsewhere`: its descriptor and diff_id are checked against those facts.
  */
 
 
@@ -74044,7 +74348,8 @@ async function checkPayload(entry, chunks, positionOf, defect) {
 
 
 
-async function verifyImage(layout, top, onLayer) {
+async function verifyImage(layout, top, options = {}) {
+    const { onLayer, elsewhere } = options;
     const layers = [];
     const defects = [];
     const verified = new Map();
@@ -74075,7 +74380,8 @@ async function verifyImage(layout, top, onLayer) {
             let cached = verified.get(key);
             if (!cached) {
                 onLayer?.(layer.digest);
-                cached = { report: await verifyOneLayer(layout, layer, diffId) };
+                const facts = elsewhere?.get(layer.digest);
+                cached = { report: facts ? checkAgainst(layer, diffId, facts) : await verifyOneLayer(layout, layer, diffId) };
                 verified.set(key, cached);
             }
             const { report } = cached;
@@ -74084,6 +74390,23 @@ async function verifyImage(layout, top, onLayer) {
     }
     await visit(top, 0);
     return { ok: defects.length === 0 && layers.every((l) => l.defects.length === 0), layers, defects };
+}
+/** A layer checked elsewhere: its descriptor and the config's diff_id must say what was found there. */
+function checkAgainst(layer, diffId, facts) {
+    const defects = [];
+    if (layer.mediaType !== media_types/* MediaType */.zu.ociLayerGzip)
+        defects.push(`media type is ${layer.mediaType}, not ${media_types/* MediaType */.zu.ociLayerGzip}`);
+    if (layer.size !== facts.size)
+        defects.push(`the blob is ${facts.size} bytes, the descriptor says ${layer.size}`);
+    const annotated = layer.annotations?.[media_types/* Annotation */.YH.stargzTocDigest];
+    if (annotated !== facts.tocDigest)
+        defects.push(annotated === undefined ? `the layer has no ${media_types/* Annotation */.YH.stargzTocDigest} annotation` : `TOC digest ${facts.tocDigest} does not match the annotation ${annotated}`);
+    if (diffId !== facts.diffId)
+        defects.push(`diff_id ${facts.diffId} does not match the config's ${diffId ?? 'none'}`);
+    const size = layer.annotations?.[media_types/* Annotation */.YH.estargzUncompressedSize];
+    if (size !== undefined && size !== String(facts.uncompressedSize))
+        defects.push(`uncompressed size ${facts.uncompressedSize} does not match the annotation ${size}`);
+    return { defects, tocDigest: facts.tocDigest, entries: facts.entries };
 }
 async function verifyOneLayer(layout, layer, diffId) {
     const defects = [];
@@ -74685,15 +75008,17 @@ function inputSpec(name) {
 /* harmony export */   yI: () => (/* binding */ readRawInputs)
 /* harmony export */ });
 /* unused harmony exports DEFAULT_API_URL, RESERVED_PORTS, DEFAULT_WAIT_SECONDS, listLines, projectIdFromApiKey */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8816);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8816);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _input_spec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2523);
-/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8286);
+/* harmony import */ var _oci_archive_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3863);
+/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8286);
 /**
  * Raw inputs -> ShipConfig. Every input is parsed and checked here; every error names the input (and the line, for
  * lists), says what is wrong and how to fix it, in the MeshAgent CLI's words where its users already know them.
  * All errors are collected and reported together, before anything touches the network.
  */
+
 
 
 
@@ -75006,24 +75331,19 @@ function parseImageSource(raw, ctx) {
     if (value === undefined)
         return undefined;
     const hint = 'use oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference such as docker://host/repo:tag';
-    const withRef = (rest) => {
-        const colon = rest.lastIndexOf(':');
-        return colon === -1 ? { path: rest, ref: undefined } : { path: rest.slice(0, colon), ref: rest.slice(colon + 1) || undefined };
-    };
-    let source;
-    if (value.startsWith('oci:'))
-        source = { kind: 'oci', ...withRef(value.slice(4)) };
-    else if (value.startsWith('oci-archive:'))
-        source = { kind: 'oci-archive', ...withRef(value.slice(12)) };
-    else if (value.startsWith('docker-archive:'))
-        source = { kind: 'docker-archive', path: value.slice(15) };
-    if (source) {
-        if (source.path === '')
-            report(ctx, 'image', `image: ${quote(value)} names no path`, hint);
-        return source;
+    if (/^(oci|oci-archive|docker-archive):/.test(value)) {
+        // The same parser as the convert, push and pull commands, so a path means the same thing everywhere.
+        try {
+            const ref = (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_2__/* .parseImageRef */ .Q)(value);
+            return ref.transport === 'docker-archive' ? { kind: 'docker-archive', path: ref.path } : { kind: ref.transport, path: ref.path, ref: ref.ref };
+        }
+        catch (error) {
+            report(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
+            return undefined;
+        }
     }
     try {
-        return { kind: 'registry', reference: (0,_reference_js__WEBPACK_IMPORTED_MODULE_2__/* .parseImageReference */ .o_)(value.replace(/^docker:\/\//, ''), 'image') };
+        return { kind: 'registry', reference: (0,_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .parseImageReference */ .o_)(value.replace(/^docker:\/\//, ''), 'image') };
     }
     catch (error) {
         report(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
@@ -75056,8 +75376,8 @@ function parseChoice(input, raw, choices, ctx, message, normalise = (s) => s) {
 }
 // ---------------------------------------------------------------------------------------------------------------
 // The schema: raw strings in, ShipConfig out
-const rawShape = Object.fromEntries(_input_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc.map((spec) => [spec.name, zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP()]));
-const schema = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc(rawShape).transform((raw, ctx) => {
+const rawShape = Object.fromEntries(_input_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc.map((spec) => [spec.name, zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP()]));
+const schema = zod__WEBPACK_IMPORTED_MODULE_4__/* .object */ .Ikc(rawShape).transform((raw, ctx) => {
     // MeshAgent
     const apiKey = raw['api-key'].trim();
     if (apiKey === '') {
@@ -75082,7 +75402,7 @@ const schema = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc(rawShape).tran
     // Image
     let tag = { value: '', registry: undefined, repository: '', tag: undefined };
     try {
-        tag = (0,_reference_js__WEBPACK_IMPORTED_MODULE_2__/* .parseImageTag */ .DO)(raw.tag, 'tag');
+        tag = (0,_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .parseImageTag */ .DO)(raw.tag, 'tag');
     }
     catch (error) {
         if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS))
@@ -75449,6 +75769,7 @@ const RoomRouteList = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Q: () => (/* binding */ parseImageRef),
 /* harmony export */   UY: () => (/* binding */ openImage),
+/* harmony export */   VJ: () => (/* binding */ layoutFromDockerArchive),
 /* harmony export */   h6: () => (/* binding */ packOciArchive),
 /* harmony export */   kL: () => (/* binding */ formatImageRef)
 /* harmony export */ });
@@ -75533,6 +75854,21 @@ async function openImage(ref) {
     catch (error) {
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(temp, { recursive: true, force: true });
         throw error;
+    }
+}
+/**
+ * Writes the one image of a `docker save` archive as an OCI layout in `dir` (new or empty). The archive is unpacked
+ * beside `dir` meanwhile, on the same file system, and that copy is removed at the end.
+ */
+async function layoutFromDockerArchive(file, dir) {
+    await assertFile(file);
+    const unpacked = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(dir)), '.docker-archive-'));
+    try {
+        await unpackTar(file, unpacked);
+        return await dockerArchiveToLayout(file, unpacked, dir);
+    }
+    finally {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(unpacked, { recursive: true, force: true });
     }
 }
 async function assertFile(path) {
@@ -75965,6 +76301,15 @@ const Annotation = {
     stargzTocDigest: 'containerd.io/snapshot/stargz/toc.digest',
     /** On an eStargz layer: the size of the uncompressed tar. */
     estargzUncompressedSize: 'io.containers.estargz.uncompressed-size',
+    /**
+     * On a layer meshagent-ship converted: the digest of the source layer it was converted from. With the two below,
+     * a later ship of an image holding the same source layer reuses this blob instead of converting it again.
+     */
+    shipSourceDigest: 'com.meshagent.ship.source-digest',
+    /** On a converted layer: the conversion's settings (converter version, level, chunk size, prefetched paths). */
+    shipConversion: 'com.meshagent.ship.conversion',
+    /** On a converted layer: its diff_id (the digest of the uncompressed blob), for the config of a later ship. */
+    shipDiffId: 'com.meshagent.ship.diff-id',
 };
 
 
@@ -76777,6 +77122,42 @@ class RepositoryClient {
             throw new errors/* ShipError */.fS(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
         const moved = await this.client.http.stream({ method: 'GET', url: this.resolve(location), accept: [200], what, timeoutMs: 60_000 });
         return moved.body;
+    }
+    /**
+     * `length` bytes of a blob from `start`, by Range request (following a redirect, as openBlob does). A registry
+     * that ignores Range (answers 200 with the whole blob) is an error: the answer is dropped, not read.
+     */
+    async readBlobRange(digest, start, length) {
+        const what = `read bytes ${start}-${start + length - 1} of blob ${digest} from ${this.where}`;
+        if (length <= 0)
+            return Buffer.alloc(0);
+        const range = { range: `bytes=${start}-${start + length - 1}` };
+        let answer = await this.send({ method: 'GET', url: this.path('blobs', digest), headers: range, accept: [200, 206, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
+        if (answer.status !== 200 && answer.status !== 206) {
+            await drain(answer.body);
+            const location = answer.headers.location;
+            if (!location)
+                throw new errors/* ShipError */.fS(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
+            answer = await this.client.http.stream({ method: 'GET', url: this.resolve(location), headers: range, accept: [200, 206], what, timeoutMs: 60_000 });
+        }
+        if (answer.status !== 206) {
+            answer.body.destroy();
+            throw new errors/* ShipError */.fS(`${what}: the registry answered ${answer.status} to a Range request`, { hint: 'the registry does not serve parts of blobs, which lazy pulling needs too' });
+        }
+        const chunks = [];
+        let received = 0;
+        for await (const chunk of answer.body) {
+            const buffer = Buffer.from(chunk);
+            received += buffer.length;
+            if (received > length) {
+                answer.body.destroy();
+                throw new errors/* ShipError */.fS(`${what}: the registry sent more than the ${length} bytes asked for`, { hint: 'the registry answered something unexpected' });
+            }
+            chunks.push(buffer);
+        }
+        if (received !== length)
+            throw new errors/* ShipError */.fS(`${what}: the registry sent ${received} bytes`, { hint: 'the blob is shorter than its descriptor says' });
+        return Buffer.concat(chunks);
     }
     // --- manifests -----------------------------------------------------------------------------------------------------
     /**

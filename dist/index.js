@@ -67394,7 +67394,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3302);
-/* harmony import */ var _ship_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3052);
+/* harmony import */ var _ship_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2520);
 /** GitHub Actions entry: the GitHub runner, then the pipeline. */
 
 
@@ -70483,7 +70483,7 @@ class ConsoleRunner {
 
 /***/ }),
 
-/***/ 3052:
+/***/ 2520:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -80141,6 +80141,1129 @@ function inputSpec(name) {
     return INPUTS.find((input) => input.name === name);
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/estargz/tar-header.ts
+/**
+ * Tar headers: the decoded form the converter works with, and the encoder that writes them back as USTAR blocks,
+ * preceded by a PAX extended header when a field does not fit (long names, big sizes) or the input carried PAX
+ * records (xattrs, sub-second times) that must survive. The decoder lives in tar-reader.ts.
+ */
+const BLOCK = 512;
+function tar_header_padding(size) {
+    return (BLOCK - (size % BLOCK)) % BLOCK;
+}
+const MAX_OCTAL_11 = 0o77777777777;
+const MAX_OCTAL_7 = 0o7777777;
+/** The blocks that precede an entry's payload: an optional PAX header (+ its data) and the USTAR header. */
+function tar_header_encodeHeader(h) {
+    const records = [];
+    const nameBytes = Buffer.from(h.name, 'utf8');
+    const split = splitUstarName(nameBytes);
+    if (!split)
+        records.push(['path', nameBytes]);
+    const linkBytes = Buffer.from(h.linkName, 'utf8');
+    if (linkBytes.length > 100)
+        records.push(['linkpath', linkBytes]);
+    if (h.size > MAX_OCTAL_11)
+        records.push(['size', Buffer.from(String(h.size))]);
+    const carried = h.pax.filter(([key]) => key !== 'path' && key !== 'linkpath' && key !== 'size');
+    const needsId = (value, key) => value > MAX_OCTAL_7 && !carried.some(([k]) => k === key);
+    if (needsId(h.uid, 'uid'))
+        records.push(['uid', Buffer.from(String(h.uid))]);
+    if (needsId(h.gid, 'gid'))
+        records.push(['gid', Buffer.from(String(h.gid))]);
+    if (Buffer.byteLength(h.uname) > 32 && !carried.some(([k]) => k === 'uname'))
+        records.push(['uname', Buffer.from(h.uname)]);
+    if (Buffer.byteLength(h.gname) > 32 && !carried.some(([k]) => k === 'gname'))
+        records.push(['gname', Buffer.from(h.gname)]);
+    records.push(...carried);
+    const ustar = ustarBlock({
+        name: split ? split.name : truncateBytes(nameBytes, 100),
+        prefix: split ? split.prefix : Buffer.alloc(0),
+        mode: h.mode,
+        uid: Math.min(h.uid, MAX_OCTAL_7),
+        gid: Math.min(h.gid, MAX_OCTAL_7),
+        size: Math.min(h.size, MAX_OCTAL_11),
+        mtime: Math.min(Math.max(Math.floor(h.mtime), 0), MAX_OCTAL_11),
+        typeflag: h.type,
+        linkName: truncateBytes(linkBytes, 100),
+        uname: truncateBytes(Buffer.from(h.uname), 32),
+        gname: truncateBytes(Buffer.from(h.gname), 32),
+        devMajor: Math.min(h.devMajor, MAX_OCTAL_7),
+        devMinor: Math.min(h.devMinor, MAX_OCTAL_7),
+    });
+    if (records.length === 0)
+        return ustar;
+    const data = encodePaxRecords(records);
+    const paxHeader = ustarBlock({
+        name: truncateBytes(Buffer.from(`PaxHeaders/${h.name}`), 100),
+        prefix: Buffer.alloc(0),
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+        size: data.length,
+        mtime: 0,
+        typeflag: 'x',
+        linkName: Buffer.alloc(0),
+        uname: Buffer.alloc(0),
+        gname: Buffer.alloc(0),
+        devMajor: 0,
+        devMinor: 0,
+    });
+    return Buffer.concat([paxHeader, data, Buffer.alloc(tar_header_padding(data.length)), ustar]);
+}
+/** A plain regular-file header with zero mode, owner and time, as the reference tools write landmarks and the TOC. */
+function bareFileHeader(name, size) {
+    return tar_header_encodeHeader({ name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+}
+/** `len key=value\n` records; the length counts its own digits, hence the small fixed-point loop. */
+function encodePaxRecords(records) {
+    const parts = [];
+    for (const [key, value] of records) {
+        const body = Buffer.byteLength(key) + value.length + 3; // ' ' '=' '\n'
+        let length = body + String(body).length;
+        if (String(length).length !== String(body).length)
+            length = body + String(length).length;
+        parts.push(Buffer.from(`${length} ${key}=`), value, Buffer.from('\n'));
+    }
+    return Buffer.concat(parts);
+}
+function ustarBlock(f) {
+    const b = Buffer.alloc(BLOCK);
+    f.name.copy(b, 0);
+    octal(b, 100, 8, f.mode);
+    octal(b, 108, 8, f.uid);
+    octal(b, 116, 8, f.gid);
+    octal(b, 124, 12, f.size);
+    octal(b, 136, 12, f.mtime);
+    b.write(f.typeflag, 156, 'latin1');
+    f.linkName.copy(b, 157);
+    b.write('ustar\x0000', 257, 'latin1');
+    f.uname.copy(b, 265);
+    f.gname.copy(b, 297);
+    octal(b, 329, 8, f.devMajor);
+    octal(b, 337, 8, f.devMinor);
+    f.prefix.copy(b, 345);
+    b.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const byte of b)
+        sum += byte;
+    b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    return b;
+}
+function octal(b, at, width, value) {
+    b.write(`${Math.trunc(value).toString(8).padStart(width - 1, '0')}\0`, at, 'latin1');
+}
+/** USTAR's name+prefix split (prefix up to 155 bytes, name up to 100, cut at a slash), or undefined if impossible. */
+function splitUstarName(name) {
+    if (name.length <= 100)
+        return { name, prefix: Buffer.alloc(0) };
+    if (name.length > 256)
+        return undefined;
+    for (let i = Math.min(name.length - 1, 155); i > 0; i -= 1) {
+        if (name[i] === 0x2f && name.length - i - 1 <= 100 && name.length - i - 1 > 0)
+            return { prefix: name.subarray(0, i), name: name.subarray(i + 1) };
+    }
+    return undefined;
+}
+function truncateBytes(value, max) {
+    return value.length <= max ? value : value.subarray(0, max);
+}
+
+;// CONCATENATED MODULE: ./src/estargz/byte-reader.ts
+/**
+ * Pulls exact byte counts out of a stream of buffers without holding more than the caller asks for: the tar reader
+ * reads 512-byte headers and payload pieces through it, and it counts the position so errors can say where.
+ */
+class ByteReader {
+    source;
+    queue = [];
+    queued = 0;
+    ended = false;
+    /** Bytes handed out (or skipped) so far. */
+    position = 0;
+    constructor(source) {
+        this.source = source;
+    }
+    static from(source) {
+        return new ByteReader(source[Symbol.asyncIterator]());
+    }
+    /** Waits until at least `n` bytes are queued or the source ends; says whether they are there. */
+    async fill(n) {
+        while (this.queued < n && !this.ended) {
+            const next = await this.source.next();
+            if (next.done)
+                this.ended = true;
+            else if (next.value.length > 0) {
+                const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.length);
+                this.queue.push(chunk);
+                this.queued += chunk.length;
+            }
+        }
+        return this.queued >= n;
+    }
+    /** Exactly `n` bytes, or fewer only when the stream ended first (the caller decides whether that is an error). */
+    async read(n) {
+        await this.fill(n);
+        const take = Math.min(n, this.queued);
+        const first = this.queue[0];
+        let out;
+        if (first && first.length >= take) {
+            out = first.subarray(0, take);
+            this.consumeFront(take);
+        }
+        else {
+            out = Buffer.allocUnsafe(take);
+            let at = 0;
+            while (at < take) {
+                const head = this.queue[0];
+                const piece = Math.min(head.length, take - at);
+                head.copy(out, at, 0, piece);
+                at += piece;
+                this.consumeFront(piece);
+            }
+        }
+        return out;
+    }
+    /** Up to `max` bytes (at least one unless the stream ended), without copying when possible. */
+    async readSome(max) {
+        if (max <= 0)
+            return Buffer.alloc(0);
+        await this.fill(1);
+        const head = this.queue[0];
+        if (!head)
+            return Buffer.alloc(0);
+        const take = Math.min(max, head.length);
+        const out = head.subarray(0, take);
+        this.consumeFront(take);
+        return out;
+    }
+    /** Drops `n` bytes; returns how many were really there. */
+    async skip(n) {
+        let left = n;
+        while (left > 0) {
+            const piece = await this.readSome(Math.min(left, 1 << 20));
+            if (piece.length === 0)
+                break;
+            left -= piece.length;
+        }
+        return n - left;
+    }
+    /** Stops reading: closes the source (a file stream is destroyed, a generator runs its finally blocks). */
+    async close() {
+        this.ended = true;
+        this.queue.length = 0;
+        this.queued = 0;
+        await this.source.return?.();
+    }
+    consumeFront(n) {
+        const head = this.queue[0];
+        if (n === head.length)
+            this.queue.shift();
+        else
+            this.queue[0] = head.subarray(n);
+        this.queued -= n;
+        this.position += n;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/estargz/tar-reader.ts
+/**
+ * A streaming tar reader: USTAR, PAX (local and global extended headers, `SCHILY.xattr.*`) and GNU (long names and
+ * link names, base-256 numbers). It yields one entry at a time; the caller reads the entry's payload through
+ * `body()` or leaves it, and it is skipped. Nothing but the current header and small extension records is held, and
+ * every field is checked, so a broken archive ends in a ShipError that names the entry and the byte offset.
+ */
+
+
+
+/** PAX and GNU long-name records larger than this are refused (Go's archive/tar uses the same bound). */
+const MAX_EXTENSION_BYTES = 1 << 20;
+const HINT = 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image';
+class TarFormatError extends errors_ShipError {
+    entry;
+    offset;
+    constructor(message, entry, offset) {
+        super(`${entry === undefined ? '' : `tar entry ${JSON.stringify(entry)}: `}${message} (at byte ${offset} of the tar stream)`, { hint: HINT });
+        this.entry = entry;
+        this.offset = offset;
+    }
+}
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * Reads tar entries from uncompressed bytes. The source is closed when the archive ends (or the caller stops early),
+ * so whatever follows the end-of-archive marker is not read.
+ */
+async function* readTar(source) {
+    const reader = ByteReader.from(source);
+    try {
+        yield* readEntries(reader);
+    }
+    finally {
+        await reader.close();
+    }
+}
+async function* readEntries(reader) {
+    const globalPax = new Map();
+    for (;;) {
+        const headerOffset = reader.position;
+        const parsed = await readOneHeader(reader, globalPax);
+        if (parsed === undefined)
+            return;
+        const { header } = parsed;
+        const payloadOffset = reader.position;
+        let consumed = false;
+        let bodyRead = 0;
+        const entry = {
+            header,
+            headerOffset,
+            payloadOffset,
+            body: () => {
+                if (consumed)
+                    throw new Error('tar entry body read twice');
+                consumed = true;
+                return (async function* () {
+                    while (bodyRead < header.size) {
+                        const piece = await reader.readSome(Math.min(header.size - bodyRead, 1 << 20));
+                        if (piece.length === 0)
+                            throw new TarFormatError(`the payload is cut short: ${bodyRead} of ${header.size} bytes`, header.name, reader.position);
+                        bodyRead += piece.length;
+                        yield piece;
+                    }
+                })();
+            },
+        };
+        yield entry;
+        const rest = header.size - bodyRead + tar_header_padding(header.size);
+        const skipped = await reader.skip(rest);
+        if (skipped < header.size - bodyRead)
+            throw new TarFormatError(`the payload is cut short: ${bodyRead + skipped} of ${header.size} bytes`, header.name, reader.position);
+        // A missing final padding after the last payload is tolerated only at the very end (some writers omit it).
+    }
+}
+/** Reads extension headers and the entry header they apply to; undefined at the end of the archive. */
+async function readOneHeader(reader, globalPax) {
+    let localPax;
+    let gnuLongName;
+    let gnuLongLink;
+    for (;;) {
+        const at = reader.position;
+        const block = await reader.read(BLOCK);
+        if (block.length === 0) {
+            if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
+                throw new TarFormatError('the archive ends after an extension header, without its entry', undefined, at);
+            return undefined; // no end-of-archive marker: accepted, as GNU tar does
+        }
+        if (block.length < BLOCK)
+            throw new TarFormatError(`the archive ends inside a header (${block.length} of 512 bytes)`, undefined, at);
+        if (isZeroBlock(block)) {
+            // End of archive: the second zero block is optional in practice; whatever follows is ignored.
+            if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
+                throw new TarFormatError('an extension header is followed by the end of the archive', undefined, at);
+            return undefined;
+        }
+        checkChecksum(block, at);
+        const rawName = cString(block, 0, 100);
+        const typeflag = String.fromCharCode(block[156]);
+        const size = tar_reader_number(block, 124, 12, 'size', rawName.toString('utf8'), at);
+        const magic = block.toString('latin1', 257, 263);
+        const isGnu = magic === 'ustar ';
+        if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
+            if (size > MAX_EXTENSION_BYTES)
+                throw new TarFormatError(`its ${typeflag} extension header is ${size} bytes, more than the ${MAX_EXTENSION_BYTES} allowed`, tar_reader_decode(rawName, at), at);
+            const data = await reader.read(size);
+            if (data.length < size)
+                throw new TarFormatError(`the archive ends inside a ${typeflag} extension header`, tar_reader_decode(rawName, at), at);
+            await reader.skip(tar_header_padding(size));
+            if (typeflag === 'x')
+                localPax = [...(localPax ?? []), ...parsePax(data, at)];
+            else if (typeflag === 'g')
+                for (const [key, value] of parsePax(data, at))
+                    globalPax.set(key, value);
+            else {
+                const text = tar_reader_decode(trimNul(data), at);
+                if (typeflag === 'L')
+                    gnuLongName = text;
+                else
+                    gnuLongLink = text;
+            }
+            continue;
+        }
+        const prefix = !isGnu && magic.startsWith('ustar') ? cString(block, 345, 155) : Buffer.alloc(0);
+        const records = new Map(globalPax);
+        for (const [key, value] of localPax ?? [])
+            records.set(key, value);
+        const paxText = (key) => {
+            const v = records.get(key);
+            return v === undefined ? undefined : tar_reader_decode(v, at);
+        };
+        const name = paxText('path') ?? gnuLongName ?? tar_reader_decode(prefix.length > 0 ? Buffer.concat([prefix, Buffer.from('/'), rawName]) : rawName, at);
+        const linkName = paxText('linkpath') ?? gnuLongLink ?? tar_reader_decode(cString(block, 157, 100), at);
+        if (name === '')
+            throw new TarFormatError('an entry has an empty name', undefined, at);
+        if (name.includes('\0'))
+            throw new TarFormatError('the name holds a NUL byte', name, at);
+        const paxNumber = (key, fallback, fractional = false) => {
+            const text = paxText(key);
+            if (text === undefined)
+                return fallback;
+            const value = fractional ? Number(text) : /^\d+$/.test(text) ? Number(text) : Number.NaN;
+            if (!Number.isFinite(value) || (!fractional && (value < 0 || !Number.isSafeInteger(value))))
+                throw new TarFormatError(`PAX record ${key}=${JSON.stringify(text)} is not a valid number`, name, at);
+            return value;
+        };
+        let type;
+        switch (typeflag) {
+            case '0':
+            case '7':
+                type = '0';
+                break;
+            case '\0':
+                type = name.endsWith('/') ? '5' : '0';
+                break;
+            case '1':
+            case '2':
+            case '3':
+            case '4':
+            case '5':
+            case '6':
+                type = typeflag;
+                break;
+            default:
+                throw new TarFormatError(`unsupported entry type ${JSON.stringify(typeflag)}${typeflag === 'S' ? ' (GNU sparse file)' : ''}`, name, at);
+        }
+        if ([...records.keys()].some((k) => k.startsWith('GNU.sparse.')))
+            throw new TarFormatError('PAX sparse files are not supported', name, at);
+        const realSize = paxNumber('size', size);
+        const header = {
+            name,
+            linkName,
+            type,
+            mode: tar_reader_number(block, 100, 8, 'mode', name, at),
+            uid: paxNumber('uid', tar_reader_number(block, 108, 8, 'uid', name, at)),
+            gid: paxNumber('gid', tar_reader_number(block, 116, 8, 'gid', name, at)),
+            // Header-only types carry no payload whatever their size field says (as Go's archive/tar reads them).
+            size: type === '0' ? realSize : 0,
+            mtime: paxNumber('mtime', tar_reader_number(block, 136, 12, 'mtime', name, at), true),
+            uname: paxText('uname') ?? tar_reader_decode(cString(block, 265, 32), at),
+            gname: paxText('gname') ?? tar_reader_decode(cString(block, 297, 32), at),
+            devMajor: type === '3' || type === '4' ? tar_reader_number(block, 329, 8, 'devmajor', name, at) : 0,
+            devMinor: type === '3' || type === '4' ? tar_reader_number(block, 337, 8, 'devminor', name, at) : 0,
+            xattrs: new Map(),
+            pax: [],
+        };
+        for (const [key, value] of records) {
+            if (key.startsWith('SCHILY.xattr.'))
+                header.xattrs.set(key.slice('SCHILY.xattr.'.length), value);
+            if (key !== 'path' && key !== 'linkpath' && key !== 'size')
+                header.pax.push([key, value]);
+        }
+        if (type !== '0' && realSize > 0) {
+            // The payload of a header-only type is still in the stream; skip it so the next header is found.
+            const skipped = await reader.skip(realSize + tar_header_padding(realSize));
+            if (skipped < realSize)
+                throw new TarFormatError(`the archive ends inside the entry's data`, name, at);
+        }
+        return { header };
+    }
+}
+function isZeroBlock(block) {
+    for (let i = 0; i < block.length; i += 1)
+        if (block[i] !== 0)
+            return false;
+    return true;
+}
+function checkChecksum(block, at) {
+    const field = cString(block, 148, 8).toString('latin1').trim();
+    if (!/^[0-7]+$/.test(field))
+        throw new TarFormatError(`the header checksum field ${JSON.stringify(field)} is not octal`, safeName(block), at);
+    const stored = parseInt(field, 8);
+    let unsigned = 0;
+    let signed = 0;
+    for (let i = 0; i < BLOCK; i += 1) {
+        const byte = i >= 148 && i < 156 ? 0x20 : block[i];
+        unsigned += byte;
+        signed += byte > 127 ? byte - 256 : byte;
+    }
+    if (stored !== unsigned && stored !== signed)
+        throw new TarFormatError(`bad header checksum (stored ${stored}, computed ${unsigned})`, safeName(block), at);
+}
+/** The raw name of a damaged header, for messages only. */
+function safeName(block) {
+    return cString(block, 0, 100).toString('utf8');
+}
+/** A numeric field: octal text (NUL/space padded) or GNU base-256 when the top bit of the first byte is set. */
+function tar_reader_number(block, at, width, what, entry, offset) {
+    const first = block[at];
+    if (first & 0x80) {
+        if (first === 0xff)
+            throw new TarFormatError(`the ${what} field is negative`, entry, offset);
+        let value = first & 0x7f;
+        for (let i = 1; i < width; i += 1) {
+            value = value * 256 + block[at + i];
+            if (!Number.isSafeInteger(value))
+                throw new TarFormatError(`the ${what} field is too large`, entry, offset);
+        }
+        return value;
+    }
+    const text = block.toString('latin1', at, at + width).replace(/\0.*$/s, '').trim();
+    if (text === '')
+        return 0;
+    if (!/^[0-7]+$/.test(text))
+        throw new TarFormatError(`the ${what} field ${JSON.stringify(text)} is not an octal number`, entry, offset);
+    return parseInt(text, 8);
+}
+function cString(block, at, width) {
+    const field = block.subarray(at, at + width);
+    const nul = field.indexOf(0);
+    return nul === -1 ? field : field.subarray(0, nul);
+}
+function trimNul(data) {
+    const nul = data.indexOf(0);
+    return nul === -1 ? data : data.subarray(0, nul);
+}
+/** Names must be UTF-8: the TOC is JSON, and a name it cannot spell would be mounted under a different name. */
+function tar_reader_decode(bytes, at) {
+    try {
+        return utf8.decode(bytes);
+    }
+    catch {
+        throw new TarFormatError(`a name is not valid UTF-8 (${JSON.stringify(bytes.toString('latin1'))}), which the eStargz TOC cannot represent`, undefined, at);
+    }
+}
+/** `len key=value\n` records, each checked against its declared length. */
+function parsePax(data, at) {
+    const records = [];
+    let pos = 0;
+    while (pos < data.length) {
+        if (data[pos] === 0)
+            break; // NUL padding after the last record
+        const space = data.indexOf(0x20, pos);
+        if (space === -1 || space - pos > 20)
+            throw new TarFormatError('a PAX record has no length', undefined, at);
+        const lengthText = data.toString('latin1', pos, space);
+        if (!/^[1-9]\d*$/.test(lengthText))
+            throw new TarFormatError(`a PAX record length ${JSON.stringify(lengthText)} is not a number`, undefined, at);
+        const length = Number(lengthText);
+        const end = pos + length;
+        if (end > data.length || length < lengthText.length + 4)
+            throw new TarFormatError(`a PAX record length ${length} runs past the header`, undefined, at);
+        if (data[end - 1] !== 0x0a)
+            throw new TarFormatError('a PAX record does not end with a newline', undefined, at);
+        const eq = data.indexOf(0x3d, space + 1);
+        if (eq === -1 || eq >= end - 1 || eq === space + 1)
+            throw new TarFormatError('a PAX record has no key=value', undefined, at);
+        records.push([data.toString('utf8', space + 1, eq), Buffer.from(data.subarray(eq + 1, end - 1))]);
+        pos = end;
+    }
+    return records;
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/estargz/decompress.ts
+/**
+ * Layer blobs in, tar bytes out: the compression is recognised by its magic bytes (never trusted from the media
+ * type), and gzip (including multi-member gzip) or zstd is undone while streaming. zstd needs a Node with zstd in
+ * zlib (22.15 and later); on older Node it is refused with a hint.
+ */
+
+
+
+
+async function sniffCompression(path) {
+    const handle = await (0,promises_.open)(path, 'r');
+    try {
+        const head = Buffer.alloc(4);
+        const { bytesRead } = await handle.read(head, 0, 4, 0);
+        if (bytesRead >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08)
+            return 'gzip';
+        if (bytesRead >= 4 && head.readUInt32LE(0) === 0xfd2fb528)
+            return 'zstd';
+        return 'none';
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** The uncompressed bytes of the blob at `path`, in 1 MiB pieces. */
+async function openUncompressed(path, what) {
+    const compression = await sniffCompression(path);
+    const file = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 });
+    if (compression === 'none')
+        return file;
+    let decoder;
+    if (compression === 'gzip')
+        decoder = external_node_zlib_.createGunzip({ chunkSize: 1 << 20 });
+    else {
+        const factory = external_node_zlib_.createZstdDecompress;
+        if (!factory) {
+            file.destroy();
+            throw new errors_ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, { hint: 'run with Node.js 22.15 or later, or rebuild the image with gzip layers' });
+        }
+        decoder = factory({ chunkSize: 1 << 20 });
+    }
+    file.on('error', (error) => decoder.destroy(error));
+    return file.pipe(decoder);
+}
+/** Turns a zlib or file error met while reading a layer into a ShipError naming the layer. */
+function describeReadError(error, what) {
+    if (error instanceof errors_ShipError)
+        return error;
+    const code = error.code;
+    const message = error instanceof Error ? error.message : String(error);
+    if (code?.startsWith('Z_') || /incorrect header|invalid|unexpected end|zstd/i.test(message)) {
+        return new errors_ShipError(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
+    }
+    return new errors_ShipError(`${what}: cannot be read (${message})`, { cause: error });
+}
+
+;// CONCATENATED MODULE: ./src/oci/media-types.ts
+/** The media types meshagent-ship reads and writes (OCI image spec, and Docker schema 2 as a source format). */
+const OCI_LAYOUT_VERSION = '1.0.0';
+const MediaType = {
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    ociConfig: 'application/vnd.oci.image.config.v1+json',
+    ociLayer: 'application/vnd.oci.image.layer.v1.tar',
+    ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+    ociLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
+    ociEmpty: 'application/vnd.oci.empty.v1+json',
+    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    dockerConfig: 'application/vnd.docker.container.image.v1+json',
+    dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+    dockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
+};
+/** Manifest types that list other manifests (one per platform). */
+function isIndexType(mediaType) {
+    return mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList;
+}
+/** Manifest types that describe one image (config + layers). */
+function isImageManifestType(mediaType) {
+    return mediaType === MediaType.ociManifest || mediaType === MediaType.dockerManifest;
+}
+/** What every manifest GET/HEAD should accept, newest first. */
+const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest];
+/** Annotations meshagent-ship writes or reads. */
+const Annotation = {
+    /** On an index entry: the tag it is known by in an OCI layout. */
+    refName: 'org.opencontainers.image.ref.name',
+    /** On an eStargz layer: the digest of its TOC JSON (read by the stargz snapshotter). */
+    stargzTocDigest: 'containerd.io/snapshot/stargz/toc.digest',
+    /** On an eStargz layer: the size of the uncompressed tar. */
+    estargzUncompressedSize: 'io.containers.estargz.uncompressed-size',
+    /**
+     * On a layer meshagent-ship converted: the digest of the source layer it was converted from. With the two below,
+     * a later ship of an image holding the same source layer reuses this blob instead of converting it again.
+     */
+    shipSourceDigest: 'com.meshagent.ship.source-digest',
+    /** On a converted layer: the conversion's settings (converter version, level, chunk size, prefetched paths). */
+    shipConversion: 'com.meshagent.ship.conversion',
+    /** On a converted layer: its diff_id (the digest of the uncompressed blob), for the config of a later ship. */
+    shipDiffId: 'com.meshagent.ship.diff-id',
+};
+
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/oci/digest.ts
+/** Content digests: `sha256:<64 hex>`, the only algorithm registries are required to accept. */
+
+
+const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
+function isDigest(value) {
+    return DIGEST_RE.test(value);
+}
+/** Checks a digest read from a file or a server; `where` says where it came from, for the message. */
+function parseDigest(value, where) {
+    if (!isDigest(value))
+        throw new ShipError(`${where}: ${JSON.stringify(value)} is not a sha256 digest`, { hint: 'the image is corrupt or not an OCI image' });
+    return value;
+}
+function sha256(data) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(data).digest('hex')}`;
+}
+/** The 64 hex characters of a digest (the file name of its blob in an OCI layout). */
+function digestHex(digest) {
+    return digest.slice('sha256:'.length);
+}
+/** An incremental sha256 that also counts bytes, for data that streams through. */
+class DigestCounter {
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    size = 0;
+    update(chunk) {
+        this.hash.update(chunk);
+        this.size += chunk.length;
+    }
+    digest() {
+        return `sha256:${this.hash.digest('hex')}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/types.ts
+/**
+ * OCI (and Docker schema 2) JSON documents as zod schemas. Objects are loose: fields we do not know are kept, so a
+ * document read, changed and written again loses nothing (e.g. `artifactType`, `subject`, config history).
+ */
+
+
+/** Typed as Digest, so a parsed descriptor's digest goes straight to the layout and registry functions. */
+const digest = custom((value) => typeof value === 'string' && isDigest(value), 'must be a sha256 digest');
+const annotations = record(schemas_string(), schemas_string());
+const Platform = looseObject({
+    architecture: schemas_string(),
+    os: schemas_string(),
+    'os.version': schemas_string().optional(),
+    'os.features': array(schemas_string()).optional(),
+    variant: schemas_string().optional(),
+});
+const Descriptor = looseObject({
+    mediaType: schemas_string(),
+    digest,
+    size: schemas_number().int().nonnegative(),
+    urls: array(schemas_string()).optional(),
+    annotations: annotations.optional(),
+    platform: Platform.optional(),
+    artifactType: schemas_string().optional(),
+});
+/** An OCI image manifest or a Docker schema 2 manifest (the same shape). */
+const ImageManifest = looseObject({
+    schemaVersion: literal(2),
+    mediaType: schemas_string().optional(),
+    artifactType: schemas_string().optional(),
+    config: Descriptor,
+    layers: array(Descriptor),
+    subject: Descriptor.optional(),
+    annotations: annotations.optional(),
+});
+/** An OCI image index or a Docker manifest list; also an OCI layout's index.json. */
+const ImageIndex = looseObject({
+    schemaVersion: literal(2),
+    mediaType: schemas_string().optional(),
+    artifactType: schemas_string().optional(),
+    manifests: array(Descriptor),
+    subject: Descriptor.optional(),
+    annotations: annotations.optional(),
+});
+/** The parts of an image config meshagent-ship reads; everything else is kept as it is. */
+const ImageConfig = looseObject({
+    architecture: schemas_string().optional(),
+    os: schemas_string().optional(),
+    variant: schemas_string().optional(),
+    config: looseObject({
+        ExposedPorts: record(schemas_string(), unknown()).nullish(),
+        Volumes: record(schemas_string(), unknown()).nullish(),
+        Labels: record(schemas_string(), schemas_string()).nullish(),
+        Env: array(schemas_string()).nullish(),
+        Entrypoint: array(schemas_string()).nullish(),
+        Cmd: array(schemas_string()).nullish(),
+        WorkingDir: schemas_string().nullish(),
+        User: schemas_string().nullish(),
+    })
+        .nullish(),
+    rootfs: looseObject({ type: literal('layers'), diff_ids: array(digest) }),
+    history: array(looseObject({ empty_layer: schemas_boolean().optional() })).optional(),
+});
+
+;// CONCATENATED MODULE: ./src/oci/layout.ts
+/**
+ * An OCI image layout on disk (image-spec `image-layout.md`): `oci-layout`, `index.json` and `blobs/sha256/<hex>`.
+ * The converter writes its output here and the registry client pushes from and pulls into it. Blobs are written
+ * to a temporary file and renamed into place once their digest is checked, so a crash or a failed download never
+ * leaves a blob whose name lies about its content.
+ */
+
+
+
+
+
+
+
+
+/** JSON documents (manifests, configs, indexes) larger than this are refused rather than read into memory. */
+const MAX_JSON_BYTES = 16 * 1024 * 1024;
+let temporaryCounter = 0;
+class layout_OciLayout {
+    dir;
+    constructor(dir) {
+        this.dir = dir;
+    }
+    /** Opens an existing layout; fails with a hint when DIR is not one. */
+    static async open(dir) {
+        const marker = await (0,promises_.readFile)((0,external_node_path_.join)(dir, 'oci-layout'), 'utf8').catch(() => undefined);
+        if (marker === undefined) {
+            throw new errors_ShipError(`${dir} is not an OCI image layout: it has no oci-layout file`, {
+                hint: 'give a directory written by `buildah push IMAGE oci:DIR`, `skopeo copy ... oci:DIR` or meshagent-ship',
+            });
+        }
+        let version;
+        try {
+            version = JSON.parse(marker).imageLayoutVersion;
+        }
+        catch {
+            version = undefined;
+        }
+        if (version !== OCI_LAYOUT_VERSION)
+            throw new errors_ShipError(`${dir}/oci-layout: unsupported imageLayoutVersion ${JSON.stringify(version)}`, { hint: `only ${OCI_LAYOUT_VERSION} is known` });
+        return new layout_OciLayout(dir);
+    }
+    /** Opens DIR as a layout, creating it (empty) when it does not exist yet. */
+    static async create(dir) {
+        await (0,promises_.mkdir)((0,external_node_path_.join)(dir, 'blobs', 'sha256'), { recursive: true });
+        const marker = (0,external_node_path_.join)(dir, 'oci-layout');
+        if (!(await exists(marker)))
+            await writeAtomically(marker, JSON.stringify({ imageLayoutVersion: OCI_LAYOUT_VERSION }));
+        if (!(await exists((0,external_node_path_.join)(dir, 'index.json'))))
+            await writeAtomically((0,external_node_path_.join)(dir, 'index.json'), JSON.stringify(emptyIndex()));
+        return layout_OciLayout.open(dir);
+    }
+    // --- blobs ---------------------------------------------------------------------------------------------------------
+    blobPath(digest) {
+        return (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', digestHex(digest));
+    }
+    /** Whether the blob is present (and, when `size` is given, has that size). */
+    async hasBlob(digest, size) {
+        const info = await (0,promises_.stat)(this.blobPath(digest)).catch(() => undefined);
+        return info !== undefined && info.isFile() && (size === undefined || info.size === size);
+    }
+    /** The blob's bytes as a stream (not verified: callers that need it hash what they read). */
+    openBlob(digest) {
+        return (0,external_node_fs_namespaceObject.createReadStream)(this.blobPath(digest));
+    }
+    /** A small blob (a JSON document), read whole and checked against its digest. */
+    async readBlob(digest, maxBytes = MAX_JSON_BYTES) {
+        const path = this.blobPath(digest);
+        const info = await (0,promises_.stat)(path).catch(() => undefined);
+        if (!info)
+            throw new errors_ShipError(`${this.dir}: blob ${digest} is missing`, { hint: 'the layout is incomplete: write it again' });
+        if (info.size > maxBytes)
+            throw new errors_ShipError(`${this.dir}: blob ${digest} is ${info.size} bytes, more than the ${maxBytes} allowed for a JSON document`);
+        const data = await (0,promises_.readFile)(path);
+        if (sha256(data) !== digest)
+            throw new errors_ShipError(`${this.dir}: blob ${digest} does not match its digest`, { hint: 'the layout is corrupt: write it again' });
+        return data;
+    }
+    /** A JSON blob parsed and checked with `schema`; `what` names it in errors (e.g. "manifest"). */
+    async readJson(digest, schema, what) {
+        const text = (await this.readBlob(digest)).toString('utf8');
+        let parsed;
+        try {
+            parsed = JSON.parse(text);
+        }
+        catch {
+            throw new errors_ShipError(`${this.dir}: the ${what} ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
+        }
+        const result = schema.safeParse(parsed);
+        if (!result.success) {
+            const issue = result.error.issues[0];
+            const where = issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid';
+            throw new errors_ShipError(`${this.dir}: the ${what} ${digest} is not valid (${where})`, { hint: 'the image is corrupt or not an OCI image' });
+        }
+        return result.data;
+    }
+    /** Stores bytes as a blob (a no-op when it is already there). */
+    async writeBlob(data) {
+        const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+        const digest = sha256(bytes);
+        if (!(await this.hasBlob(digest, bytes.length)))
+            await writeAtomically(this.blobPath(digest), bytes);
+        return { digest, size: bytes.length };
+    }
+    /** Serialises a JSON document (compactly, in the object's key order) as a blob and returns its descriptor. */
+    async writeJson(mediaType, value) {
+        const { digest, size } = await this.writeBlob(JSON.stringify(value));
+        return { mediaType, digest, size };
+    }
+    /**
+     * Streams data into a blob, hashing it on the way; with `expected`, a digest or size that does not match is an
+     * error and nothing is kept. Returns the digest and size of what was written.
+     */
+    async writeBlobFrom(source, expected = {}) {
+        const temporary = (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', `.tmp-${process.pid}-${(temporaryCounter += 1)}`);
+        const counter = new DigestCounter();
+        const out = (0,external_node_fs_namespaceObject.createWriteStream)(temporary);
+        try {
+            for await (const chunk of source) {
+                counter.update(chunk);
+                if (!out.write(chunk))
+                    await (0,external_node_events_.once)(out, 'drain');
+            }
+            out.end();
+            await (0,external_node_events_.once)(out, 'finish');
+            const digest = counter.digest();
+            if (expected.size !== undefined && counter.size !== expected.size)
+                throw new errors_ShipError(`blob ${expected.digest ?? digest}: expected ${expected.size} bytes, got ${counter.size}`);
+            if (expected.digest !== undefined && digest !== expected.digest)
+                throw new errors_ShipError(`blob ${expected.digest}: the content's digest is ${digest}`, { hint: 'the source is corrupt or changed while it was read' });
+            await (0,promises_.rename)(temporary, this.blobPath(digest));
+            return { digest, size: counter.size };
+        }
+        catch (error) {
+            out.destroy();
+            await (0,promises_.rm)(temporary, { force: true });
+            throw error;
+        }
+    }
+    // --- the index -----------------------------------------------------------------------------------------------------
+    async readIndex() {
+        const path = (0,external_node_path_.join)(this.dir, 'index.json');
+        let parsed;
+        try {
+            parsed = JSON.parse(await (0,promises_.readFile)(path, 'utf8'));
+        }
+        catch (error) {
+            throw new errors_ShipError(`${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`, { hint: 'the layout is incomplete or corrupt' });
+        }
+        const result = ImageIndex.safeParse(parsed);
+        if (!result.success)
+            throw new errors_ShipError(`${path} is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, { hint: 'the layout is corrupt' });
+        return result.data;
+    }
+    async writeIndex(index) {
+        await writeAtomically((0,external_node_path_.join)(this.dir, 'index.json'), JSON.stringify(index, null, 2));
+    }
+    /**
+     * The manifest (or index) named `ref` in index.json; without `ref`, the only entry there is. Errors list what is
+     * there, so a user can pick.
+     */
+    async resolve(ref) {
+        const { manifests } = await this.readIndex();
+        const named = (d) => d.annotations?.[Annotation.refName];
+        if (ref !== undefined) {
+            const found = manifests.find((d) => named(d) === ref);
+            if (found)
+                return found;
+            const known = manifests.map(named).filter((n) => n !== undefined);
+            throw new errors_ShipError(`${this.dir} has no image named ${ref}`, { hint: known.length > 0 ? `it has: ${known.join(', ')}` : 'it holds no named image' });
+        }
+        const [only, ...others] = manifests;
+        if (only && others.length === 0)
+            return only;
+        if (!only)
+            throw new errors_ShipError(`${this.dir} holds no image`, { hint: 'its index.json lists no manifest' });
+        const known = manifests.map((d) => named(d) ?? d.digest);
+        throw new errors_ShipError(`${this.dir} holds ${manifests.length} images; say which`, { hint: `add :REF to the path, one of: ${known.join(', ')}` });
+    }
+    /** Lists `descriptor` in index.json under `ref`, replacing what had that name (or the same digest, unnamed). */
+    async setRef(descriptor, ref) {
+        const index = await this.readIndex();
+        const entry = ref === undefined ? descriptor : { ...descriptor, annotations: { ...descriptor.annotations, [Annotation.refName]: ref } };
+        const kept = index.manifests.filter((d) => {
+            const name = d.annotations?.[Annotation.refName];
+            return ref === undefined ? !(name === undefined && d.digest === descriptor.digest) : name !== ref;
+        });
+        await this.writeIndex({ ...index, manifests: [...kept, entry] });
+    }
+}
+function emptyIndex() {
+    return { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
+}
+async function exists(path) {
+    return (await (0,promises_.stat)(path).catch(() => undefined)) !== undefined;
+}
+/** Writes a file whole or not at all: a temporary file renamed over the target. */
+async function writeAtomically(path, data) {
+    const temporary = `${path}.tmp-${process.pid}-${(temporaryCounter += 1)}`;
+    try {
+        await (0,promises_.writeFile)(temporary, data);
+        await (0,promises_.rename)(temporary, path);
+    }
+    catch (error) {
+        await (0,promises_.rm)(temporary, { force: true });
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/archive.ts
+/**
+ * Image references on disk and their IO: `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` (a tar of an OCI layout) and
+ * `docker-archive:FILE` (what `docker save` writes). Archives are unpacked into a temporary OCI layout, so the rest
+ * of the code only ever sees an OciLayout; an `oci-archive:` output is written as a layout and packed at the end.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+const TRANSPORTS = ['oci', 'oci-archive', 'docker-archive'];
+/** Parses `TRANSPORT:PATH[:REF]`; a REF has no slash, so `oci:/a:b/c` is a path. */
+function parseImageRef(text) {
+    const colon = text.indexOf(':');
+    const transport = colon === -1 ? '' : text.slice(0, colon);
+    if (!TRANSPORTS.includes(transport)) {
+        throw new errors_ShipError(`${JSON.stringify(text)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+    }
+    const rest = text.slice(colon + 1);
+    if (rest === '')
+        throw new errors_ShipError(`${JSON.stringify(text)} names no path`, { hint: `use ${transport}:PATH` });
+    if (transport === 'docker-archive')
+        return { transport, path: rest, ref: undefined };
+    const last = rest.lastIndexOf(':');
+    const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
+    const path = ref === undefined ? rest : rest.slice(0, last);
+    if (ref === '')
+        throw new errors_ShipError(`${JSON.stringify(text)} has an empty reference after the last colon`);
+    return { transport: transport, path, ref };
+}
+function formatImageRef(ref) {
+    return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
+}
+/** Opens an image for reading; archives are unpacked to a temporary directory that `close()` removes. */
+async function openImage(ref) {
+    if (ref.transport === 'oci') {
+        const layout = await layout_OciLayout.open(ref.path);
+        const descriptor = await layout.resolve(ref.ref);
+        return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: async () => { } };
+    }
+    await assertFile(ref.path);
+    const temp = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'meshagent-ship-image-'));
+    try {
+        await unpackTar(ref.path, (0,external_node_path_.join)(temp, 'unpacked'));
+        if (ref.transport === 'oci-archive') {
+            const layout = await layout_OciLayout.open((0,external_node_path_.join)(temp, 'unpacked'));
+            const descriptor = await layout.resolve(ref.ref);
+            return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: () => (0,promises_.rm)(temp, { recursive: true, force: true }) };
+        }
+        const { layout, descriptor, name } = await dockerArchiveToLayout(ref.path, (0,external_node_path_.join)(temp, 'unpacked'), (0,external_node_path_.join)(temp, 'oci'));
+        await (0,promises_.rm)((0,external_node_path_.join)(temp, 'unpacked'), { recursive: true, force: true });
+        return { layout, descriptor, name, close: () => (0,promises_.rm)(temp, { recursive: true, force: true }) };
+    }
+    catch (error) {
+        await (0,promises_.rm)(temp, { recursive: true, force: true });
+        throw error;
+    }
+}
+/**
+ * Writes the one image of a `docker save` archive as an OCI layout in `dir` (new or empty). The archive is unpacked
+ * beside `dir` meanwhile, on the same file system, and that copy is removed at the end.
+ */
+async function layoutFromDockerArchive(file, dir) {
+    await assertFile(file);
+    const unpacked = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(dir)), '.docker-archive-'));
+    try {
+        await unpackTar(file, unpacked);
+        return await dockerArchiveToLayout(file, unpacked, dir);
+    }
+    finally {
+        await (0,promises_.rm)(unpacked, { recursive: true, force: true });
+    }
+}
+async function assertFile(path) {
+    const info = await (0,promises_.stat)(path).catch(() => undefined);
+    if (!info?.isFile())
+        throw new errors_ShipError(`${path} is not a file`, { hint: 'give the path of an archive written by `docker save`, `skopeo copy` or meshagent-ship' });
+}
+/** Unpacks regular files and directories of a tar, refusing paths that would land outside `dir`. */
+async function unpackTar(file, dir) {
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const root = (0,external_node_path_.resolve)(dir);
+    try {
+        for await (const entry of readTar((0,external_node_fs_namespaceObject.createReadStream)(file, { highWaterMark: 1 << 20 }))) {
+            const target = (0,external_node_path_.resolve)(root, entry.header.name);
+            if (target !== root && !target.startsWith(root + external_node_path_.sep))
+                throw new errors_ShipError(`${file}: entry ${JSON.stringify(entry.header.name)} points outside the archive`, { hint: 'the archive is not an image archive' });
+            if (entry.header.type === '5')
+                await (0,promises_.mkdir)(target, { recursive: true });
+            else if (entry.header.type === '0') {
+                await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
+                await (0,external_node_stream_promises_namespaceObject.pipeline)(entry.body(), (0,external_node_fs_namespaceObject.createWriteStream)(target));
+            }
+            // Links, devices and fifos have no place in an image archive; they are skipped.
+        }
+    }
+    catch (error) {
+        if (error instanceof errors_ShipError && !error.message.startsWith(file))
+            throw new errors_ShipError(`${file}: ${error.message}`, { hint: error.hint, cause: error });
+        throw error;
+    }
+}
+const DockerArchiveManifest = array(looseObject({ Config: schemas_string(), RepoTags: array(schemas_string()).nullish(), Layers: array(schemas_string()) })).min(1);
+/** Builds an OCI layout from an unpacked `docker save` archive (legacy `<id>/layer.tar` or the newer blobs/ form). */
+async function dockerArchiveToLayout(file, unpacked, out) {
+    const text = await (0,promises_.readFile)((0,external_node_path_.join)(unpacked, 'manifest.json'), 'utf8').catch(() => undefined);
+    if (text === undefined)
+        throw new errors_ShipError(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+    let parsed;
+    try {
+        parsed = DockerArchiveManifest.parse(JSON.parse(text));
+    }
+    catch {
+        throw new errors_ShipError(`${file}: manifest.json is not a docker-archive manifest`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+    }
+    if (parsed.length > 1)
+        throw new errors_ShipError(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
+    const image = parsed[0];
+    const layout = await layout_OciLayout.create(out);
+    const inside = (name) => {
+        const path = (0,external_node_path_.resolve)(unpacked, name);
+        if (!path.startsWith((0,external_node_path_.resolve)(unpacked) + external_node_path_.sep))
+            throw new errors_ShipError(`${file}: manifest.json names ${JSON.stringify(name)}, outside the archive`);
+        return path;
+    };
+    const configBytes = await (0,promises_.readFile)(inside(image.Config)).catch(() => {
+        throw new errors_ShipError(`${file}: the config ${image.Config} named in manifest.json is missing`);
+    });
+    const config = { ...(await layout.writeBlob(configBytes)), mediaType: MediaType.ociConfig };
+    const layers = [];
+    for (const name of image.Layers) {
+        const path = inside(name);
+        if (!(await (0,promises_.stat)(path).catch(() => undefined)))
+            throw new errors_ShipError(`${file}: the layer ${name} named in manifest.json is missing`);
+        const compression = await sniffCompression(path);
+        const written = await layout.writeBlobFrom((0,external_node_fs_namespaceObject.createReadStream)(path));
+        const mediaType = compression === 'gzip' ? MediaType.ociLayerGzip : compression === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayer;
+        layers.push({ mediaType, ...written });
+    }
+    const descriptor = await layout.writeJson(MediaType.ociManifest, { schemaVersion: 2, mediaType: MediaType.ociManifest, config, layers });
+    return { layout, descriptor, name: image.RepoTags?.[0] ?? undefined };
+}
+/** Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time). */
+async function packOciArchive(dir, file) {
+    const temporary = `${file}.tmp-${process.pid}`;
+    try {
+        await pipeline(layoutTar(dir), createWriteStream(temporary));
+        await rename(temporary, file);
+    }
+    catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+    }
+}
+async function* layoutTar(dir) {
+    const header = (name, type, size) => ({ name, linkName: '', type, mode: type === '5' ? 0o755 : 0o644, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+    yield encodeHeader(header('blobs/', '5', 0));
+    for (const algorithm of (await readdir(join(dir, 'blobs'))).sort()) {
+        yield encodeHeader(header(`blobs/${algorithm}/`, '5', 0));
+        for (const name of (await readdir(join(dir, 'blobs', algorithm))).sort()) {
+            if (name.startsWith('.'))
+                continue;
+            yield* fileEntry(`blobs/${algorithm}/${name}`, join(dir, 'blobs', algorithm, name));
+        }
+    }
+    yield* fileEntry('index.json', join(dir, 'index.json'));
+    yield* fileEntry('oci-layout', join(dir, 'oci-layout'));
+    yield Buffer.alloc(1024);
+    async function* fileEntry(name, path) {
+        const { size } = await stat(path);
+        yield encodeHeader(header(name, '0', size));
+        for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
+            yield chunk;
+        yield Buffer.alloc(padding(size));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/reference.ts
 /**
  * Image references and the MeshAgent tag rules.
@@ -80210,7 +81333,7 @@ function parseImageTag(input, optionName = '--tag') {
     }
     return { value: input.trim(), registry, repository: repositoryParts.join('/'), tag };
 }
-const DIGEST_RE = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
+const reference_DIGEST_RE = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
 /** Parses a reference that may carry a digest; the part before `@` follows the same rules as a tag. */
 function parseImageReference(input, optionName) {
     const trimmed = input.trim();
@@ -80218,7 +81341,7 @@ function parseImageReference(input, optionName) {
     if (at === -1)
         return { ...parseImageTag(trimmed, optionName), digest: undefined };
     const digest = trimmed.slice(at + 1);
-    if (!DIGEST_RE.test(digest)) {
+    if (!reference_DIGEST_RE.test(digest)) {
         throw newTagError(`invalid OCI image digest: ${input}`, optionName.replace(/^--/, ''));
     }
     const name = parseImageTag(trimmed.slice(0, at), optionName);
@@ -80335,6 +81458,7 @@ function pagesDomainFromConfig(domains) {
  * lists), says what is wrong and how to fix it, in the MeshAgent CLI's words where its users already know them.
  * All errors are collected and reported together, before anything touches the network.
  */
+
 
 
 
@@ -80647,21 +81771,16 @@ function parseImageSource(raw, ctx) {
     if (value === undefined)
         return undefined;
     const hint = 'use oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference such as docker://host/repo:tag';
-    const withRef = (rest) => {
-        const colon = rest.lastIndexOf(':');
-        return colon === -1 ? { path: rest, ref: undefined } : { path: rest.slice(0, colon), ref: rest.slice(colon + 1) || undefined };
-    };
-    let source;
-    if (value.startsWith('oci:'))
-        source = { kind: 'oci', ...withRef(value.slice(4)) };
-    else if (value.startsWith('oci-archive:'))
-        source = { kind: 'oci-archive', ...withRef(value.slice(12)) };
-    else if (value.startsWith('docker-archive:'))
-        source = { kind: 'docker-archive', path: value.slice(15) };
-    if (source) {
-        if (source.path === '')
-            report(ctx, 'image', `image: ${quote(value)} names no path`, hint);
-        return source;
+    if (/^(oci|oci-archive|docker-archive):/.test(value)) {
+        // The same parser as the convert, push and pull commands, so a path means the same thing everywhere.
+        try {
+            const ref = parseImageRef(value);
+            return ref.transport === 'docker-archive' ? { kind: 'docker-archive', path: ref.path } : { kind: ref.transport, path: ref.path, ref: ref.ref };
+        }
+        catch (error) {
+            report(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
+            return undefined;
+        }
     }
     try {
         return { kind: 'registry', reference: parseImageReference(value.replace(/^docker:\/\//, ''), 'image') };
@@ -82415,144 +83534,6 @@ async function findServiceDomain(client, room, serviceName) {
     return match?.domain;
 }
 
-;// CONCATENATED MODULE: ./src/oci/media-types.ts
-/** The media types meshagent-ship reads and writes (OCI image spec, and Docker schema 2 as a source format). */
-const OCI_LAYOUT_VERSION = '1.0.0';
-const MediaType = {
-    ociIndex: 'application/vnd.oci.image.index.v1+json',
-    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-    ociConfig: 'application/vnd.oci.image.config.v1+json',
-    ociLayer: 'application/vnd.oci.image.layer.v1.tar',
-    ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
-    ociLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
-    ociEmpty: 'application/vnd.oci.empty.v1+json',
-    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-    dockerConfig: 'application/vnd.docker.container.image.v1+json',
-    dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-    dockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
-};
-/** Manifest types that list other manifests (one per platform). */
-function isIndexType(mediaType) {
-    return mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList;
-}
-/** Manifest types that describe one image (config + layers). */
-function isImageManifestType(mediaType) {
-    return mediaType === MediaType.ociManifest || mediaType === MediaType.dockerManifest;
-}
-/** What every manifest GET/HEAD should accept, newest first. */
-const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest];
-/** Annotations meshagent-ship writes or reads. */
-const Annotation = {
-    /** On an index entry: the tag it is known by in an OCI layout. */
-    refName: 'org.opencontainers.image.ref.name',
-    /** On an eStargz layer: the digest of its TOC JSON (read by the stargz snapshotter). */
-    stargzTocDigest: 'containerd.io/snapshot/stargz/toc.digest',
-    /** On an eStargz layer: the size of the uncompressed tar. */
-    estargzUncompressedSize: 'io.containers.estargz.uncompressed-size',
-};
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/oci/digest.ts
-/** Content digests: `sha256:<64 hex>`, the only algorithm registries are required to accept. */
-
-
-const digest_DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
-function isDigest(value) {
-    return digest_DIGEST_RE.test(value);
-}
-/** Checks a digest read from a file or a server; `where` says where it came from, for the message. */
-function parseDigest(value, where) {
-    if (!isDigest(value))
-        throw new ShipError(`${where}: ${JSON.stringify(value)} is not a sha256 digest`, { hint: 'the image is corrupt or not an OCI image' });
-    return value;
-}
-function sha256(data) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(data).digest('hex')}`;
-}
-/** The 64 hex characters of a digest (the file name of its blob in an OCI layout). */
-function digestHex(digest) {
-    return digest.slice('sha256:'.length);
-}
-/** An incremental sha256 that also counts bytes, for data that streams through. */
-class DigestCounter {
-    hash = (0,external_node_crypto_.createHash)('sha256');
-    size = 0;
-    update(chunk) {
-        this.hash.update(chunk);
-        this.size += chunk.length;
-    }
-    digest() {
-        return `sha256:${this.hash.digest('hex')}`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/oci/types.ts
-/**
- * OCI (and Docker schema 2) JSON documents as zod schemas. Objects are loose: fields we do not know are kept, so a
- * document read, changed and written again loses nothing (e.g. `artifactType`, `subject`, config history).
- */
-
-
-/** Typed as Digest, so a parsed descriptor's digest goes straight to the layout and registry functions. */
-const digest = custom((value) => typeof value === 'string' && isDigest(value), 'must be a sha256 digest');
-const annotations = record(schemas_string(), schemas_string());
-const Platform = looseObject({
-    architecture: schemas_string(),
-    os: schemas_string(),
-    'os.version': schemas_string().optional(),
-    'os.features': array(schemas_string()).optional(),
-    variant: schemas_string().optional(),
-});
-const Descriptor = looseObject({
-    mediaType: schemas_string(),
-    digest,
-    size: schemas_number().int().nonnegative(),
-    urls: array(schemas_string()).optional(),
-    annotations: annotations.optional(),
-    platform: Platform.optional(),
-    artifactType: schemas_string().optional(),
-});
-/** An OCI image manifest or a Docker schema 2 manifest (the same shape). */
-const ImageManifest = looseObject({
-    schemaVersion: literal(2),
-    mediaType: schemas_string().optional(),
-    artifactType: schemas_string().optional(),
-    config: Descriptor,
-    layers: array(Descriptor),
-    subject: Descriptor.optional(),
-    annotations: annotations.optional(),
-});
-/** An OCI image index or a Docker manifest list; also an OCI layout's index.json. */
-const ImageIndex = looseObject({
-    schemaVersion: literal(2),
-    mediaType: schemas_string().optional(),
-    artifactType: schemas_string().optional(),
-    manifests: array(Descriptor),
-    subject: Descriptor.optional(),
-    annotations: annotations.optional(),
-});
-/** The parts of an image config meshagent-ship reads; everything else is kept as it is. */
-const ImageConfig = looseObject({
-    architecture: schemas_string().optional(),
-    os: schemas_string().optional(),
-    variant: schemas_string().optional(),
-    config: looseObject({
-        ExposedPorts: record(schemas_string(), unknown()).nullish(),
-        Volumes: record(schemas_string(), unknown()).nullish(),
-        Labels: record(schemas_string(), schemas_string()).nullish(),
-        Env: array(schemas_string()).nullish(),
-        Entrypoint: array(schemas_string()).nullish(),
-        Cmd: array(schemas_string()).nullish(),
-        WorkingDir: schemas_string().nullish(),
-        User: schemas_string().nullish(),
-    })
-        .nullish(),
-    rootfs: looseObject({ type: literal('layers'), diff_ids: array(digest) }),
-    history: array(looseObject({ empty_layer: schemas_boolean().optional() })).optional(),
-});
-
 ;// CONCATENATED MODULE: ./src/oci/image-config.ts
 /**
  * The config of the image a service will run: for an index, the linux/amd64 image (what MeshAgent runs), else
@@ -82833,69 +83814,6 @@ class OrderedCompressor {
     }
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/estargz/decompress.ts
-/**
- * Layer blobs in, tar bytes out: the compression is recognised by its magic bytes (never trusted from the media
- * type), and gzip (including multi-member gzip) or zstd is undone while streaming. zstd needs a Node with zstd in
- * zlib (22.15 and later); on older Node it is refused with a hint.
- */
-
-
-
-
-async function sniffCompression(path) {
-    const handle = await (0,promises_.open)(path, 'r');
-    try {
-        const head = Buffer.alloc(4);
-        const { bytesRead } = await handle.read(head, 0, 4, 0);
-        if (bytesRead >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08)
-            return 'gzip';
-        if (bytesRead >= 4 && head.readUInt32LE(0) === 0xfd2fb528)
-            return 'zstd';
-        return 'none';
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** The uncompressed bytes of the blob at `path`, in 1 MiB pieces. */
-async function openUncompressed(path, what) {
-    const compression = await sniffCompression(path);
-    const file = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 });
-    if (compression === 'none')
-        return file;
-    let decoder;
-    if (compression === 'gzip')
-        decoder = external_node_zlib_.createGunzip({ chunkSize: 1 << 20 });
-    else {
-        const factory = external_node_zlib_.createZstdDecompress;
-        if (!factory) {
-            file.destroy();
-            throw new errors_ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, { hint: 'run with Node.js 22.15 or later, or rebuild the image with gzip layers' });
-        }
-        decoder = factory({ chunkSize: 1 << 20 });
-    }
-    file.on('error', (error) => decoder.destroy(error));
-    return file.pipe(decoder);
-}
-/** Turns a zlib or file error met while reading a layer into a ShipError naming the layer. */
-function describeReadError(error, what) {
-    if (error instanceof errors_ShipError)
-        return error;
-    const code = error.code;
-    const message = error instanceof Error ? error.message : String(error);
-    if (code?.startsWith('Z_') || /incorrect header|invalid|unexpected end|zstd/i.test(message)) {
-        return new errors_ShipError(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
-    }
-    return new errors_ShipError(`${what}: cannot be read (${message})`, { cause: error });
-}
-
 ;// CONCATENATED MODULE: ./src/estargz/footer.ts
 /**
  * The eStargz footer: an empty gzip member whose RFC 1952 Extra field says where the TOC member starts. It is the
@@ -82945,134 +83863,6 @@ function parseHexOffset(text) {
         return undefined;
     const value = Number.parseInt(text, 16);
     return Number.isSafeInteger(value) ? value : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/estargz/tar-header.ts
-/**
- * Tar headers: the decoded form the converter works with, and the encoder that writes them back as USTAR blocks,
- * preceded by a PAX extended header when a field does not fit (long names, big sizes) or the input carried PAX
- * records (xattrs, sub-second times) that must survive. The decoder lives in tar-reader.ts.
- */
-const BLOCK = 512;
-function tar_header_padding(size) {
-    return (BLOCK - (size % BLOCK)) % BLOCK;
-}
-const MAX_OCTAL_11 = 0o77777777777;
-const MAX_OCTAL_7 = 0o7777777;
-/** The blocks that precede an entry's payload: an optional PAX header (+ its data) and the USTAR header. */
-function tar_header_encodeHeader(h) {
-    const records = [];
-    const nameBytes = Buffer.from(h.name, 'utf8');
-    const split = splitUstarName(nameBytes);
-    if (!split)
-        records.push(['path', nameBytes]);
-    const linkBytes = Buffer.from(h.linkName, 'utf8');
-    if (linkBytes.length > 100)
-        records.push(['linkpath', linkBytes]);
-    if (h.size > MAX_OCTAL_11)
-        records.push(['size', Buffer.from(String(h.size))]);
-    const carried = h.pax.filter(([key]) => key !== 'path' && key !== 'linkpath' && key !== 'size');
-    const needsId = (value, key) => value > MAX_OCTAL_7 && !carried.some(([k]) => k === key);
-    if (needsId(h.uid, 'uid'))
-        records.push(['uid', Buffer.from(String(h.uid))]);
-    if (needsId(h.gid, 'gid'))
-        records.push(['gid', Buffer.from(String(h.gid))]);
-    if (Buffer.byteLength(h.uname) > 32 && !carried.some(([k]) => k === 'uname'))
-        records.push(['uname', Buffer.from(h.uname)]);
-    if (Buffer.byteLength(h.gname) > 32 && !carried.some(([k]) => k === 'gname'))
-        records.push(['gname', Buffer.from(h.gname)]);
-    records.push(...carried);
-    const ustar = ustarBlock({
-        name: split ? split.name : truncateBytes(nameBytes, 100),
-        prefix: split ? split.prefix : Buffer.alloc(0),
-        mode: h.mode,
-        uid: Math.min(h.uid, MAX_OCTAL_7),
-        gid: Math.min(h.gid, MAX_OCTAL_7),
-        size: Math.min(h.size, MAX_OCTAL_11),
-        mtime: Math.min(Math.max(Math.floor(h.mtime), 0), MAX_OCTAL_11),
-        typeflag: h.type,
-        linkName: truncateBytes(linkBytes, 100),
-        uname: truncateBytes(Buffer.from(h.uname), 32),
-        gname: truncateBytes(Buffer.from(h.gname), 32),
-        devMajor: Math.min(h.devMajor, MAX_OCTAL_7),
-        devMinor: Math.min(h.devMinor, MAX_OCTAL_7),
-    });
-    if (records.length === 0)
-        return ustar;
-    const data = encodePaxRecords(records);
-    const paxHeader = ustarBlock({
-        name: truncateBytes(Buffer.from(`PaxHeaders/${h.name}`), 100),
-        prefix: Buffer.alloc(0),
-        mode: 0o644,
-        uid: 0,
-        gid: 0,
-        size: data.length,
-        mtime: 0,
-        typeflag: 'x',
-        linkName: Buffer.alloc(0),
-        uname: Buffer.alloc(0),
-        gname: Buffer.alloc(0),
-        devMajor: 0,
-        devMinor: 0,
-    });
-    return Buffer.concat([paxHeader, data, Buffer.alloc(tar_header_padding(data.length)), ustar]);
-}
-/** A plain regular-file header with zero mode, owner and time, as the reference tools write landmarks and the TOC. */
-function bareFileHeader(name, size) {
-    return tar_header_encodeHeader({ name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
-}
-/** `len key=value\n` records; the length counts its own digits, hence the small fixed-point loop. */
-function encodePaxRecords(records) {
-    const parts = [];
-    for (const [key, value] of records) {
-        const body = Buffer.byteLength(key) + value.length + 3; // ' ' '=' '\n'
-        let length = body + String(body).length;
-        if (String(length).length !== String(body).length)
-            length = body + String(length).length;
-        parts.push(Buffer.from(`${length} ${key}=`), value, Buffer.from('\n'));
-    }
-    return Buffer.concat(parts);
-}
-function ustarBlock(f) {
-    const b = Buffer.alloc(BLOCK);
-    f.name.copy(b, 0);
-    octal(b, 100, 8, f.mode);
-    octal(b, 108, 8, f.uid);
-    octal(b, 116, 8, f.gid);
-    octal(b, 124, 12, f.size);
-    octal(b, 136, 12, f.mtime);
-    b.write(f.typeflag, 156, 'latin1');
-    f.linkName.copy(b, 157);
-    b.write('ustar\x0000', 257, 'latin1');
-    f.uname.copy(b, 265);
-    f.gname.copy(b, 297);
-    octal(b, 329, 8, f.devMajor);
-    octal(b, 337, 8, f.devMinor);
-    f.prefix.copy(b, 345);
-    b.fill(0x20, 148, 156);
-    let sum = 0;
-    for (const byte of b)
-        sum += byte;
-    b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
-    return b;
-}
-function octal(b, at, width, value) {
-    b.write(`${Math.trunc(value).toString(8).padStart(width - 1, '0')}\0`, at, 'latin1');
-}
-/** USTAR's name+prefix split (prefix up to 155 bytes, name up to 100, cut at a slash), or undefined if impossible. */
-function splitUstarName(name) {
-    if (name.length <= 100)
-        return { name, prefix: Buffer.alloc(0) };
-    if (name.length > 256)
-        return undefined;
-    for (let i = Math.min(name.length - 1, 155); i > 0; i -= 1) {
-        if (name[i] === 0x2f && name.length - i - 1 <= 100 && name.length - i - 1 > 0)
-            return { prefix: name.subarray(0, i), name: name.subarray(i + 1) };
-    }
-    return undefined;
-}
-function truncateBytes(value, max) {
-    return value.length <= max ? value : value.subarray(0, max);
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/toc.ts
@@ -83432,7 +84222,8 @@ async function* walkMembers(path, start, end, maxMemberBytes = 96 << 20) {
 /**
  * Finding and reading the TOC of an eStargz blob the way lazy-pulling readers do: the footer (last 51 bytes, or 47
  * for legacy stargz) gives the TOC member's offset; that member alone must hold a tar entry `stargz.index.json`
- * whose content is the TOC JSON. Used by the verifier, and by the converter to pass eStargz layers through.
+ * whose content is the TOC JSON. Used by the verifier, by the converter to pass eStargz layers through, and (through
+ * Range requests) to check a layer a previous ship pushed before it is reused.
  */
 
 
@@ -83447,60 +84238,92 @@ async function readBlobToc(path) {
     const handle = await (0,promises_.open)(path, 'r');
     try {
         const { size } = await handle.stat();
-        const tailLength = Math.min(size, FOOTER_SIZE);
-        const tail = Buffer.alloc(tailLength);
-        await handle.read(tail, 0, tailLength, size - tailLength);
-        const footer = parseFooter(tail);
-        if (!footer)
-            throw new TocError('no eStargz footer at the end of the blob', true);
-        const tocEnd = size - footer.size;
-        if (footer.tocOffset >= tocEnd)
-            throw new TocError(`the footer's TOC offset ${footer.tocOffset} is past the end of the data (${tocEnd})`);
-        if (tocEnd - footer.tocOffset > MAX_TOC_BYTES)
-            throw new TocError(`the TOC member is ${tocEnd - footer.tocOffset} bytes, more than the ${MAX_TOC_BYTES} allowed`);
-        const member = Buffer.alloc(tocEnd - footer.tocOffset);
-        await handle.read(member, 0, member.length, footer.tocOffset);
-        let inflated;
-        try {
-            inflated = inflateMemberAt(member, 0, footer.tocOffset);
-        }
-        catch (error) {
-            throw new TocError(`the TOC member at ${footer.tocOffset} is not valid gzip: ${error.message}`);
-        }
-        if (!inflated)
-            throw new TocError(`the TOC member at ${footer.tocOffset} is cut short`);
-        if (inflated.length !== member.length)
-            throw new TocError(`the TOC at ${footer.tocOffset} is not a single gzip member ending at the footer (${member.length - inflated.length} bytes follow it)`);
-        const data = inflated.data;
-        if (data.length < BLOCK)
-            throw new TocError('the TOC member holds no tar header');
-        const nameField = data.subarray(0, 100);
-        const nul = nameField.indexOf(0);
-        const name = nameField.toString('utf8', 0, nul === -1 ? 100 : nul);
-        if (name !== TOC_NAME)
-            throw new TocError(`the TOC member starts with tar entry ${JSON.stringify(name)}, not ${TOC_NAME}`);
-        const sizeText = data.toString('latin1', 124, 136).replace(/\0.*$/s, '').trim();
-        const jsonLength = /^[0-7]+$/.test(sizeText) ? parseInt(sizeText, 8) : Number.NaN;
-        if (!Number.isSafeInteger(jsonLength) || BLOCK + jsonLength > data.length)
-            throw new TocError(`the ${TOC_NAME} header's size ${JSON.stringify(sizeText)} does not fit the TOC member`);
-        const json = data.subarray(BLOCK, BLOCK + jsonLength);
-        let parsed;
-        try {
-            parsed = JSON.parse(json.toString('utf8'));
-        }
-        catch (error) {
-            throw new TocError(`the TOC is not JSON: ${error.message}`);
-        }
-        const checked = TocSchema.safeParse(parsed);
-        if (!checked.success) {
-            const issue = checked.error.issues[0];
-            throw new TocError(`the TOC does not have the eStargz schema (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'})`);
-        }
-        return { footer, json, toc: checked.data, tocDigest: sha256(json), blobSize: size };
+        return await readToc({
+            size,
+            read: async (start, length) => {
+                const buffer = Buffer.alloc(length);
+                const { bytesRead } = await handle.read(buffer, 0, length, start);
+                return buffer.subarray(0, bytesRead);
+            },
+        });
     }
     finally {
         await handle.close();
     }
+}
+/** The same as readBlobToc, from any reader: two reads, the footer and then the TOC member. */
+async function readToc(reader) {
+    const { size } = reader;
+    const tailLength = Math.min(size, FOOTER_SIZE);
+    const tail = await reader.read(size - tailLength, tailLength);
+    if (tail.length !== tailLength)
+        throw new TocError(`the blob's last ${tailLength} bytes could not be read`);
+    const footer = parseFooter(tail);
+    if (!footer)
+        throw new TocError('no eStargz footer at the end of the blob', true);
+    const tocEnd = size - footer.size;
+    if (footer.tocOffset >= tocEnd)
+        throw new TocError(`the footer's TOC offset ${footer.tocOffset} is past the end of the data (${tocEnd})`);
+    if (tocEnd - footer.tocOffset > MAX_TOC_BYTES)
+        throw new TocError(`the TOC member is ${tocEnd - footer.tocOffset} bytes, more than the ${MAX_TOC_BYTES} allowed`);
+    const member = await reader.read(footer.tocOffset, tocEnd - footer.tocOffset);
+    if (member.length !== tocEnd - footer.tocOffset)
+        throw new TocError(`the TOC member at ${footer.tocOffset} could not be read whole`);
+    let inflated;
+    try {
+        inflated = inflateMemberAt(member, 0, footer.tocOffset);
+    }
+    catch (error) {
+        throw new TocError(`the TOC member at ${footer.tocOffset} is not valid gzip: ${error.message}`);
+    }
+    if (!inflated)
+        throw new TocError(`the TOC member at ${footer.tocOffset} is cut short`);
+    if (inflated.length !== member.length)
+        throw new TocError(`the TOC at ${footer.tocOffset} is not a single gzip member ending at the footer (${member.length - inflated.length} bytes follow it)`);
+    const data = inflated.data;
+    if (data.length < BLOCK)
+        throw new TocError('the TOC member holds no tar header');
+    const nameField = data.subarray(0, 100);
+    const nul = nameField.indexOf(0);
+    const name = nameField.toString('utf8', 0, nul === -1 ? 100 : nul);
+    if (name !== TOC_NAME)
+        throw new TocError(`the TOC member starts with tar entry ${JSON.stringify(name)}, not ${TOC_NAME}`);
+    const sizeText = data.toString('latin1', 124, 136).replace(/\0.*$/s, '').trim();
+    const jsonLength = /^[0-7]+$/.test(sizeText) ? parseInt(sizeText, 8) : Number.NaN;
+    if (!Number.isSafeInteger(jsonLength) || BLOCK + jsonLength > data.length)
+        throw new TocError(`the ${TOC_NAME} header's size ${JSON.stringify(sizeText)} does not fit the TOC member`);
+    const json = data.subarray(BLOCK, BLOCK + jsonLength);
+    let parsed;
+    try {
+        parsed = JSON.parse(json.toString('utf8'));
+    }
+    catch (error) {
+        throw new TocError(`the TOC is not JSON: ${error.message}`);
+    }
+    const checked = TocSchema.safeParse(parsed);
+    if (!checked.success) {
+        const issue = checked.error.issues[0];
+        throw new TocError(`the TOC does not have the eStargz schema (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'})`);
+    }
+    return { footer, json, toc: checked.data, tocDigest: sha256(json), blobSize: size };
+}
+/**
+ * What a lazy pull reads before the container starts: the footer and TOC, and everything before the prefetch
+ * landmark (the prioritized files). Without a landmark only the footer and TOC.
+ */
+function lazyPullBytes(blob) {
+    const landmark = blob.toc.entries.find((e) => e.name === PREFETCH_LANDMARK);
+    return (landmark?.offset ?? 0) + (blob.blobSize - blob.footer.tocOffset);
+}
+/** The cleaned paths of the files a TOC lists (the converter's own entries left out), as layerPaths gives them. */
+function tocPaths(toc) {
+    const paths = new Set();
+    for (const entry of toc.entries) {
+        const path = cleanPath(entry.name);
+        if (path !== '' && path !== TOC_NAME && path !== PREFETCH_LANDMARK && path !== NO_PREFETCH_LANDMARK)
+            paths.add(path);
+    }
+    return paths;
 }
 class TocError extends Error {
     notEstargz;
@@ -83510,395 +84333,6 @@ class TocError extends Error {
         super(message);
         this.notEstargz = notEstargz;
     }
-}
-
-;// CONCATENATED MODULE: ./src/estargz/byte-reader.ts
-/**
- * Pulls exact byte counts out of a stream of buffers without holding more than the caller asks for: the tar reader
- * reads 512-byte headers and payload pieces through it, and it counts the position so errors can say where.
- */
-class ByteReader {
-    source;
-    queue = [];
-    queued = 0;
-    ended = false;
-    /** Bytes handed out (or skipped) so far. */
-    position = 0;
-    constructor(source) {
-        this.source = source;
-    }
-    static from(source) {
-        return new ByteReader(source[Symbol.asyncIterator]());
-    }
-    /** Waits until at least `n` bytes are queued or the source ends; says whether they are there. */
-    async fill(n) {
-        while (this.queued < n && !this.ended) {
-            const next = await this.source.next();
-            if (next.done)
-                this.ended = true;
-            else if (next.value.length > 0) {
-                const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.length);
-                this.queue.push(chunk);
-                this.queued += chunk.length;
-            }
-        }
-        return this.queued >= n;
-    }
-    /** Exactly `n` bytes, or fewer only when the stream ended first (the caller decides whether that is an error). */
-    async read(n) {
-        await this.fill(n);
-        const take = Math.min(n, this.queued);
-        const first = this.queue[0];
-        let out;
-        if (first && first.length >= take) {
-            out = first.subarray(0, take);
-            this.consumeFront(take);
-        }
-        else {
-            out = Buffer.allocUnsafe(take);
-            let at = 0;
-            while (at < take) {
-                const head = this.queue[0];
-                const piece = Math.min(head.length, take - at);
-                head.copy(out, at, 0, piece);
-                at += piece;
-                this.consumeFront(piece);
-            }
-        }
-        return out;
-    }
-    /** Up to `max` bytes (at least one unless the stream ended), without copying when possible. */
-    async readSome(max) {
-        if (max <= 0)
-            return Buffer.alloc(0);
-        await this.fill(1);
-        const head = this.queue[0];
-        if (!head)
-            return Buffer.alloc(0);
-        const take = Math.min(max, head.length);
-        const out = head.subarray(0, take);
-        this.consumeFront(take);
-        return out;
-    }
-    /** Drops `n` bytes; returns how many were really there. */
-    async skip(n) {
-        let left = n;
-        while (left > 0) {
-            const piece = await this.readSome(Math.min(left, 1 << 20));
-            if (piece.length === 0)
-                break;
-            left -= piece.length;
-        }
-        return n - left;
-    }
-    /** Stops reading: closes the source (a file stream is destroyed, a generator runs its finally blocks). */
-    async close() {
-        this.ended = true;
-        this.queue.length = 0;
-        this.queued = 0;
-        await this.source.return?.();
-    }
-    consumeFront(n) {
-        const head = this.queue[0];
-        if (n === head.length)
-            this.queue.shift();
-        else
-            this.queue[0] = head.subarray(n);
-        this.queued -= n;
-        this.position += n;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/estargz/tar-reader.ts
-/**
- * A streaming tar reader: USTAR, PAX (local and global extended headers, `SCHILY.xattr.*`) and GNU (long names and
- * link names, base-256 numbers). It yields one entry at a time; the caller reads the entry's payload through
- * `body()` or leaves it, and it is skipped. Nothing but the current header and small extension records is held, and
- * every field is checked, so a broken archive ends in a ShipError that names the entry and the byte offset.
- */
-
-
-
-/** PAX and GNU long-name records larger than this are refused (Go's archive/tar uses the same bound). */
-const MAX_EXTENSION_BYTES = 1 << 20;
-const HINT = 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image';
-class TarFormatError extends errors_ShipError {
-    entry;
-    offset;
-    constructor(message, entry, offset) {
-        super(`${entry === undefined ? '' : `tar entry ${JSON.stringify(entry)}: `}${message} (at byte ${offset} of the tar stream)`, { hint: HINT });
-        this.entry = entry;
-        this.offset = offset;
-    }
-}
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-/**
- * Reads tar entries from uncompressed bytes. The source is closed when the archive ends (or the caller stops early),
- * so whatever follows the end-of-archive marker is not read.
- */
-async function* readTar(source) {
-    const reader = ByteReader.from(source);
-    try {
-        yield* readEntries(reader);
-    }
-    finally {
-        await reader.close();
-    }
-}
-async function* readEntries(reader) {
-    const globalPax = new Map();
-    for (;;) {
-        const headerOffset = reader.position;
-        const parsed = await readOneHeader(reader, globalPax);
-        if (parsed === undefined)
-            return;
-        const { header } = parsed;
-        const payloadOffset = reader.position;
-        let consumed = false;
-        let bodyRead = 0;
-        const entry = {
-            header,
-            headerOffset,
-            payloadOffset,
-            body: () => {
-                if (consumed)
-                    throw new Error('tar entry body read twice');
-                consumed = true;
-                return (async function* () {
-                    while (bodyRead < header.size) {
-                        const piece = await reader.readSome(Math.min(header.size - bodyRead, 1 << 20));
-                        if (piece.length === 0)
-                            throw new TarFormatError(`the payload is cut short: ${bodyRead} of ${header.size} bytes`, header.name, reader.position);
-                        bodyRead += piece.length;
-                        yield piece;
-                    }
-                })();
-            },
-        };
-        yield entry;
-        const rest = header.size - bodyRead + tar_header_padding(header.size);
-        const skipped = await reader.skip(rest);
-        if (skipped < header.size - bodyRead)
-            throw new TarFormatError(`the payload is cut short: ${bodyRead + skipped} of ${header.size} bytes`, header.name, reader.position);
-        // A missing final padding after the last payload is tolerated only at the very end (some writers omit it).
-    }
-}
-/** Reads extension headers and the entry header they apply to; undefined at the end of the archive. */
-async function readOneHeader(reader, globalPax) {
-    let localPax;
-    let gnuLongName;
-    let gnuLongLink;
-    for (;;) {
-        const at = reader.position;
-        const block = await reader.read(BLOCK);
-        if (block.length === 0) {
-            if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
-                throw new TarFormatError('the archive ends after an extension header, without its entry', undefined, at);
-            return undefined; // no end-of-archive marker: accepted, as GNU tar does
-        }
-        if (block.length < BLOCK)
-            throw new TarFormatError(`the archive ends inside a header (${block.length} of 512 bytes)`, undefined, at);
-        if (isZeroBlock(block)) {
-            // End of archive: the second zero block is optional in practice; whatever follows is ignored.
-            if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
-                throw new TarFormatError('an extension header is followed by the end of the archive', undefined, at);
-            return undefined;
-        }
-        checkChecksum(block, at);
-        const rawName = cString(block, 0, 100);
-        const typeflag = String.fromCharCode(block[156]);
-        const size = tar_reader_number(block, 124, 12, 'size', rawName.toString('utf8'), at);
-        const magic = block.toString('latin1', 257, 263);
-        const isGnu = magic === 'ustar ';
-        if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
-            if (size > MAX_EXTENSION_BYTES)
-                throw new TarFormatError(`its ${typeflag} extension header is ${size} bytes, more than the ${MAX_EXTENSION_BYTES} allowed`, tar_reader_decode(rawName, at), at);
-            const data = await reader.read(size);
-            if (data.length < size)
-                throw new TarFormatError(`the archive ends inside a ${typeflag} extension header`, tar_reader_decode(rawName, at), at);
-            await reader.skip(tar_header_padding(size));
-            if (typeflag === 'x')
-                localPax = [...(localPax ?? []), ...parsePax(data, at)];
-            else if (typeflag === 'g')
-                for (const [key, value] of parsePax(data, at))
-                    globalPax.set(key, value);
-            else {
-                const text = tar_reader_decode(trimNul(data), at);
-                if (typeflag === 'L')
-                    gnuLongName = text;
-                else
-                    gnuLongLink = text;
-            }
-            continue;
-        }
-        const prefix = !isGnu && magic.startsWith('ustar') ? cString(block, 345, 155) : Buffer.alloc(0);
-        const records = new Map(globalPax);
-        for (const [key, value] of localPax ?? [])
-            records.set(key, value);
-        const paxText = (key) => {
-            const v = records.get(key);
-            return v === undefined ? undefined : tar_reader_decode(v, at);
-        };
-        const name = paxText('path') ?? gnuLongName ?? tar_reader_decode(prefix.length > 0 ? Buffer.concat([prefix, Buffer.from('/'), rawName]) : rawName, at);
-        const linkName = paxText('linkpath') ?? gnuLongLink ?? tar_reader_decode(cString(block, 157, 100), at);
-        if (name === '')
-            throw new TarFormatError('an entry has an empty name', undefined, at);
-        if (name.includes('\0'))
-            throw new TarFormatError('the name holds a NUL byte', name, at);
-        const paxNumber = (key, fallback, fractional = false) => {
-            const text = paxText(key);
-            if (text === undefined)
-                return fallback;
-            const value = fractional ? Number(text) : /^\d+$/.test(text) ? Number(text) : Number.NaN;
-            if (!Number.isFinite(value) || (!fractional && (value < 0 || !Number.isSafeInteger(value))))
-                throw new TarFormatError(`PAX record ${key}=${JSON.stringify(text)} is not a valid number`, name, at);
-            return value;
-        };
-        let type;
-        switch (typeflag) {
-            case '0':
-            case '7':
-                type = '0';
-                break;
-            case '\0':
-                type = name.endsWith('/') ? '5' : '0';
-                break;
-            case '1':
-            case '2':
-            case '3':
-            case '4':
-            case '5':
-            case '6':
-                type = typeflag;
-                break;
-            default:
-                throw new TarFormatError(`unsupported entry type ${JSON.stringify(typeflag)}${typeflag === 'S' ? ' (GNU sparse file)' : ''}`, name, at);
-        }
-        if ([...records.keys()].some((k) => k.startsWith('GNU.sparse.')))
-            throw new TarFormatError('PAX sparse files are not supported', name, at);
-        const realSize = paxNumber('size', size);
-        const header = {
-            name,
-            linkName,
-            type,
-            mode: tar_reader_number(block, 100, 8, 'mode', name, at),
-            uid: paxNumber('uid', tar_reader_number(block, 108, 8, 'uid', name, at)),
-            gid: paxNumber('gid', tar_reader_number(block, 116, 8, 'gid', name, at)),
-            // Header-only types carry no payload whatever their size field says (as Go's archive/tar reads them).
-            size: type === '0' ? realSize : 0,
-            mtime: paxNumber('mtime', tar_reader_number(block, 136, 12, 'mtime', name, at), true),
-            uname: paxText('uname') ?? tar_reader_decode(cString(block, 265, 32), at),
-            gname: paxText('gname') ?? tar_reader_decode(cString(block, 297, 32), at),
-            devMajor: type === '3' || type === '4' ? tar_reader_number(block, 329, 8, 'devmajor', name, at) : 0,
-            devMinor: type === '3' || type === '4' ? tar_reader_number(block, 337, 8, 'devminor', name, at) : 0,
-            xattrs: new Map(),
-            pax: [],
-        };
-        for (const [key, value] of records) {
-            if (key.startsWith('SCHILY.xattr.'))
-                header.xattrs.set(key.slice('SCHILY.xattr.'.length), value);
-            if (key !== 'path' && key !== 'linkpath' && key !== 'size')
-                header.pax.push([key, value]);
-        }
-        if (type !== '0' && realSize > 0) {
-            // The payload of a header-only type is still in the stream; skip it so the next header is found.
-            const skipped = await reader.skip(realSize + tar_header_padding(realSize));
-            if (skipped < realSize)
-                throw new TarFormatError(`the archive ends inside the entry's data`, name, at);
-        }
-        return { header };
-    }
-}
-function isZeroBlock(block) {
-    for (let i = 0; i < block.length; i += 1)
-        if (block[i] !== 0)
-            return false;
-    return true;
-}
-function checkChecksum(block, at) {
-    const field = cString(block, 148, 8).toString('latin1').trim();
-    if (!/^[0-7]+$/.test(field))
-        throw new TarFormatError(`the header checksum field ${JSON.stringify(field)} is not octal`, safeName(block), at);
-    const stored = parseInt(field, 8);
-    let unsigned = 0;
-    let signed = 0;
-    for (let i = 0; i < BLOCK; i += 1) {
-        const byte = i >= 148 && i < 156 ? 0x20 : block[i];
-        unsigned += byte;
-        signed += byte > 127 ? byte - 256 : byte;
-    }
-    if (stored !== unsigned && stored !== signed)
-        throw new TarFormatError(`bad header checksum (stored ${stored}, computed ${unsigned})`, safeName(block), at);
-}
-/** The raw name of a damaged header, for messages only. */
-function safeName(block) {
-    return cString(block, 0, 100).toString('utf8');
-}
-/** A numeric field: octal text (NUL/space padded) or GNU base-256 when the top bit of the first byte is set. */
-function tar_reader_number(block, at, width, what, entry, offset) {
-    const first = block[at];
-    if (first & 0x80) {
-        if (first === 0xff)
-            throw new TarFormatError(`the ${what} field is negative`, entry, offset);
-        let value = first & 0x7f;
-        for (let i = 1; i < width; i += 1) {
-            value = value * 256 + block[at + i];
-            if (!Number.isSafeInteger(value))
-                throw new TarFormatError(`the ${what} field is too large`, entry, offset);
-        }
-        return value;
-    }
-    const text = block.toString('latin1', at, at + width).replace(/\0.*$/s, '').trim();
-    if (text === '')
-        return 0;
-    if (!/^[0-7]+$/.test(text))
-        throw new TarFormatError(`the ${what} field ${JSON.stringify(text)} is not an octal number`, entry, offset);
-    return parseInt(text, 8);
-}
-function cString(block, at, width) {
-    const field = block.subarray(at, at + width);
-    const nul = field.indexOf(0);
-    return nul === -1 ? field : field.subarray(0, nul);
-}
-function trimNul(data) {
-    const nul = data.indexOf(0);
-    return nul === -1 ? data : data.subarray(0, nul);
-}
-/** Names must be UTF-8: the TOC is JSON, and a name it cannot spell would be mounted under a different name. */
-function tar_reader_decode(bytes, at) {
-    try {
-        return utf8.decode(bytes);
-    }
-    catch {
-        throw new TarFormatError(`a name is not valid UTF-8 (${JSON.stringify(bytes.toString('latin1'))}), which the eStargz TOC cannot represent`, undefined, at);
-    }
-}
-/** `len key=value\n` records, each checked against its declared length. */
-function parsePax(data, at) {
-    const records = [];
-    let pos = 0;
-    while (pos < data.length) {
-        if (data[pos] === 0)
-            break; // NUL padding after the last record
-        const space = data.indexOf(0x20, pos);
-        if (space === -1 || space - pos > 20)
-            throw new TarFormatError('a PAX record has no length', undefined, at);
-        const lengthText = data.toString('latin1', pos, space);
-        if (!/^[1-9]\d*$/.test(lengthText))
-            throw new TarFormatError(`a PAX record length ${JSON.stringify(lengthText)} is not a number`, undefined, at);
-        const length = Number(lengthText);
-        const end = pos + length;
-        if (end > data.length || length < lengthText.length + 4)
-            throw new TarFormatError(`a PAX record length ${length} runs past the header`, undefined, at);
-        if (data[end - 1] !== 0x0a)
-            throw new TarFormatError('a PAX record does not end with a newline', undefined, at);
-        const eq = data.indexOf(0x3d, space + 1);
-        if (eq === -1 || eq >= end - 1 || eq === space + 1)
-            throw new TarFormatError('a PAX record has no key=value', undefined, at);
-        records.push([data.toString('utf8', space + 1, eq), Buffer.from(data.subarray(eq + 1, end - 1))]);
-        pos = end;
-    }
-    return records;
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/layer.ts
@@ -84159,7 +84593,9 @@ function globToRegExp(pattern) {
  * Whole-image conversion: walks an index (every platform) or a single manifest, converts every layer to eStargz,
  * replaces the config's diff_ids, and writes config, manifest and index again with OCI media types, so each digest
  * up the tree changes with what it points to. Layer descriptors get the TOC digest and uncompressed-size
- * annotations. A layer shared by several platforms is converted once.
+ * annotations, and what a later conversion needs to reuse them: the source layer's digest, the conversion's
+ * settings and the diff_id. A layer shared by several platforms is converted once, and a layer whose conversion with
+ * the same settings is known from elsewhere (a previous ship, see `reuse`) is not converted at all.
  */
 
 
@@ -84168,6 +84604,21 @@ function globToRegExp(pattern) {
 
 
 
+
+/**
+ * Bump when the bytes a conversion writes change (a converter fix or a format change), so layers converted by an
+ * earlier version are converted again rather than reused.
+ */
+const CONVERTER_VERSION = 1;
+/**
+ * The settings as the `com.meshagent.ship.conversion` annotation spells them, e.g.
+ * `estargz/1 level=6 chunk-size=4194304 prefetch=none` (or `prefetch=sha256:...`, the digest of the JSON list of
+ * prioritized paths). Two conversions of the same source layer with equal strings give the same blob.
+ */
+function conversionParams(settings) {
+    const prefetch = settings.prioritized.length === 0 ? 'none' : sha256(JSON.stringify(settings.prioritized));
+    return `estargz/${CONVERTER_VERSION} level=${settings.level} chunk-size=${settings.chunkSize} prefetch=${prefetch}`;
+}
 async function convertImage(source, top, out, options = {}) {
     const level = options.level ?? 6;
     const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
@@ -84179,21 +84630,29 @@ async function convertImage(source, top, out, options = {}) {
     const manifests = [];
     const missing = new Set();
     const layerCache = new Map();
-    const convertOneLayer = (digest, size, prioritized) => {
-        const key = `${digest}\0${prioritized.join('\0')}`;
+    const reuse = options.reuse;
+    const convertOneLayer = (digest, size, prioritized, params) => {
+        const key = `${digest}\0${params}`;
         let pending = layerCache.get(key);
         if (!pending) {
-            options.onLayer?.({ kind: 'start', digest, size });
-            pending = convertLayer(source, digest, out, {
-                pool,
-                level,
-                chunkSize,
-                prioritized,
-                onProgress: (payloadBytes) => options.onLayer?.({ kind: 'progress', digest, payloadBytes }),
-            }).then((result) => {
+            pending = (async () => {
+                const reused = await reuse?.find(digest, params);
+                if (reused) {
+                    options.onLayer?.({ kind: 'reused', digest, result: reused });
+                    const { lazyPullBytes: _lazy, ...written } = reused;
+                    return { result: { ...written, passedThrough: false }, reused };
+                }
+                options.onLayer?.({ kind: 'start', digest, size });
+                const result = await convertLayer(source, digest, out, {
+                    pool,
+                    level,
+                    chunkSize,
+                    prioritized,
+                    onProgress: (payloadBytes) => options.onLayer?.({ kind: 'progress', digest, payloadBytes }),
+                });
                 options.onLayer?.({ kind: 'done', digest, result });
-                return result;
-            });
+                return { result, reused: undefined };
+            })();
             layerCache.set(key, pending);
         }
         return pending;
@@ -84208,11 +84667,13 @@ async function convertImage(source, top, out, options = {}) {
             if (!(await source.hasBlob(layer.digest)))
                 throw new errors_ShipError(`layer ${layer.digest} of manifest ${descriptor.digest} is not in ${source.dir}`, { hint: 'the image is incomplete (a foreign or missing layer): pull or build it again' });
         }
+        // Earlier conversions are looked at first: their TOCs list the paths of their source layers.
+        const known = reuse ? await reuse.prepare(manifest.layers.map((l) => l.digest)) : new Map();
         let prioritized = manifest.layers.map(() => []);
         if (options.prefetch && options.prefetch.length > 0) {
             const paths = [];
             for (const layer of manifest.layers)
-                paths.push(await layerPaths(source, layer.digest));
+                paths.push(known.get(layer.digest) ?? (await layerPaths(source, layer.digest)));
             const attribution = attributePrefetch(options.prefetch, paths);
             prioritized = attribution.perLayer;
             for (const path of attribution.missing)
@@ -84223,15 +84684,23 @@ async function convertImage(source, top, out, options = {}) {
         const results = [];
         for (const [i, layer] of manifest.layers.entries()) {
             const wanted = prioritized[i] ?? [];
-            const result = await convertOneLayer(layer.digest, layer.size, wanted);
-            results.push({ source: layer.digest, result, prioritized: wanted });
+            const params = conversionParams({ level, chunkSize, prioritized: wanted });
+            const { result, reused } = await convertOneLayer(layer.digest, layer.size, wanted, params);
+            results.push({ source: layer.digest, result, prioritized: wanted, reused });
             const { urls: _urls, annotations, ...rest } = layer;
             layers.push({
                 ...rest,
                 mediaType: MediaType.ociLayerGzip,
                 digest: result.digest,
                 size: result.size,
-                annotations: { ...annotations, [Annotation.stargzTocDigest]: result.tocDigest, [Annotation.estargzUncompressedSize]: String(result.uncompressedSize) },
+                annotations: {
+                    ...annotations,
+                    [Annotation.stargzTocDigest]: result.tocDigest,
+                    [Annotation.estargzUncompressedSize]: String(result.uncompressedSize),
+                    [Annotation.shipSourceDigest]: layer.digest,
+                    [Annotation.shipConversion]: params,
+                    [Annotation.shipDiffId]: result.diffId,
+                },
             });
         }
         const newConfig = { ...config, rootfs: { ...config.rootfs, diff_ids: results.map((r) => r.result.diffId) } };
@@ -84544,6 +85013,9 @@ async function checkPayload(entry, chunks, positionOf, defect) {
  * The eStargz verifier for a whole image: every layer of every platform must be an OCI gzip layer whose blob is
  * intact and valid eStargz (verify-layer.ts), with the TOC digest and uncompressed size annotated and the config's
  * diff_id matching. Returns a report listing each defect with the manifest, layer and entry it concerns.
+ *
+ * A layer whose blob is not in the layout but was checked where it lives (a layer reused from a previous ship, see
+ * pipeline/reuse.ts) is given with `elsewhere`: its descriptor and diff_id are checked against those facts.
  */
 
 
@@ -84552,7 +85024,8 @@ async function checkPayload(entry, chunks, positionOf, defect) {
 
 
 
-async function verifyImage(layout, top, onLayer) {
+async function verifyImage(layout, top, options = {}) {
+    const { onLayer, elsewhere } = options;
     const layers = [];
     const defects = [];
     const verified = new Map();
@@ -84583,7 +85056,8 @@ async function verifyImage(layout, top, onLayer) {
             let cached = verified.get(key);
             if (!cached) {
                 onLayer?.(layer.digest);
-                cached = { report: await verifyOneLayer(layout, layer, diffId) };
+                const facts = elsewhere?.get(layer.digest);
+                cached = { report: facts ? checkAgainst(layer, diffId, facts) : await verifyOneLayer(layout, layer, diffId) };
                 verified.set(key, cached);
             }
             const { report } = cached;
@@ -84592,6 +85066,23 @@ async function verifyImage(layout, top, onLayer) {
     }
     await visit(top, 0);
     return { ok: defects.length === 0 && layers.every((l) => l.defects.length === 0), layers, defects };
+}
+/** A layer checked elsewhere: its descriptor and the config's diff_id must say what was found there. */
+function checkAgainst(layer, diffId, facts) {
+    const defects = [];
+    if (layer.mediaType !== MediaType.ociLayerGzip)
+        defects.push(`media type is ${layer.mediaType}, not ${MediaType.ociLayerGzip}`);
+    if (layer.size !== facts.size)
+        defects.push(`the blob is ${facts.size} bytes, the descriptor says ${layer.size}`);
+    const annotated = layer.annotations?.[Annotation.stargzTocDigest];
+    if (annotated !== facts.tocDigest)
+        defects.push(annotated === undefined ? `the layer has no ${Annotation.stargzTocDigest} annotation` : `TOC digest ${facts.tocDigest} does not match the annotation ${annotated}`);
+    if (diffId !== facts.diffId)
+        defects.push(`diff_id ${facts.diffId} does not match the config's ${diffId ?? 'none'}`);
+    const size = layer.annotations?.[Annotation.estargzUncompressedSize];
+    if (size !== undefined && size !== String(facts.uncompressedSize))
+        defects.push(`uncompressed size ${facts.uncompressedSize} does not match the annotation ${size}`);
+    return { defects, tocDigest: facts.tocDigest, entries: facts.entries };
 }
 async function verifyOneLayer(layout, layer, diffId) {
     const defects = [];
@@ -84608,217 +85099,6 @@ async function verifyOneLayer(layout, layer, diffId) {
         defects.push(`the blob is ${counter.size} bytes, the descriptor says ${layer.size}`);
     const report = await verifyLayerBlob(layout.blobPath(layer.digest), { annotations: layer.annotations, diffId });
     return { ...report, defects: [...defects, ...report.defects] };
-}
-
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ./src/oci/layout.ts
-/**
- * An OCI image layout on disk (image-spec `image-layout.md`): `oci-layout`, `index.json` and `blobs/sha256/<hex>`.
- * The converter writes its output here and the registry client pushes from and pulls into it. Blobs are written
- * to a temporary file and renamed into place once their digest is checked, so a crash or a failed download never
- * leaves a blob whose name lies about its content.
- */
-
-
-
-
-
-
-
-
-/** JSON documents (manifests, configs, indexes) larger than this are refused rather than read into memory. */
-const MAX_JSON_BYTES = 16 * 1024 * 1024;
-let temporaryCounter = 0;
-class layout_OciLayout {
-    dir;
-    constructor(dir) {
-        this.dir = dir;
-    }
-    /** Opens an existing layout; fails with a hint when DIR is not one. */
-    static async open(dir) {
-        const marker = await (0,promises_.readFile)((0,external_node_path_.join)(dir, 'oci-layout'), 'utf8').catch(() => undefined);
-        if (marker === undefined) {
-            throw new errors_ShipError(`${dir} is not an OCI image layout: it has no oci-layout file`, {
-                hint: 'give a directory written by `buildah push IMAGE oci:DIR`, `skopeo copy ... oci:DIR` or meshagent-ship',
-            });
-        }
-        let version;
-        try {
-            version = JSON.parse(marker).imageLayoutVersion;
-        }
-        catch {
-            version = undefined;
-        }
-        if (version !== OCI_LAYOUT_VERSION)
-            throw new errors_ShipError(`${dir}/oci-layout: unsupported imageLayoutVersion ${JSON.stringify(version)}`, { hint: `only ${OCI_LAYOUT_VERSION} is known` });
-        return new layout_OciLayout(dir);
-    }
-    /** Opens DIR as a layout, creating it (empty) when it does not exist yet. */
-    static async create(dir) {
-        await (0,promises_.mkdir)((0,external_node_path_.join)(dir, 'blobs', 'sha256'), { recursive: true });
-        const marker = (0,external_node_path_.join)(dir, 'oci-layout');
-        if (!(await exists(marker)))
-            await writeAtomically(marker, JSON.stringify({ imageLayoutVersion: OCI_LAYOUT_VERSION }));
-        if (!(await exists((0,external_node_path_.join)(dir, 'index.json'))))
-            await writeAtomically((0,external_node_path_.join)(dir, 'index.json'), JSON.stringify(emptyIndex()));
-        return layout_OciLayout.open(dir);
-    }
-    // --- blobs ---------------------------------------------------------------------------------------------------------
-    blobPath(digest) {
-        return (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', digestHex(digest));
-    }
-    /** Whether the blob is present (and, when `size` is given, has that size). */
-    async hasBlob(digest, size) {
-        const info = await (0,promises_.stat)(this.blobPath(digest)).catch(() => undefined);
-        return info !== undefined && info.isFile() && (size === undefined || info.size === size);
-    }
-    /** The blob's bytes as a stream (not verified: callers that need it hash what they read). */
-    openBlob(digest) {
-        return (0,external_node_fs_namespaceObject.createReadStream)(this.blobPath(digest));
-    }
-    /** A small blob (a JSON document), read whole and checked against its digest. */
-    async readBlob(digest, maxBytes = MAX_JSON_BYTES) {
-        const path = this.blobPath(digest);
-        const info = await (0,promises_.stat)(path).catch(() => undefined);
-        if (!info)
-            throw new errors_ShipError(`${this.dir}: blob ${digest} is missing`, { hint: 'the layout is incomplete: write it again' });
-        if (info.size > maxBytes)
-            throw new errors_ShipError(`${this.dir}: blob ${digest} is ${info.size} bytes, more than the ${maxBytes} allowed for a JSON document`);
-        const data = await (0,promises_.readFile)(path);
-        if (sha256(data) !== digest)
-            throw new errors_ShipError(`${this.dir}: blob ${digest} does not match its digest`, { hint: 'the layout is corrupt: write it again' });
-        return data;
-    }
-    /** A JSON blob parsed and checked with `schema`; `what` names it in errors (e.g. "manifest"). */
-    async readJson(digest, schema, what) {
-        const text = (await this.readBlob(digest)).toString('utf8');
-        let parsed;
-        try {
-            parsed = JSON.parse(text);
-        }
-        catch {
-            throw new errors_ShipError(`${this.dir}: the ${what} ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
-        }
-        const result = schema.safeParse(parsed);
-        if (!result.success) {
-            const issue = result.error.issues[0];
-            const where = issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid';
-            throw new errors_ShipError(`${this.dir}: the ${what} ${digest} is not valid (${where})`, { hint: 'the image is corrupt or not an OCI image' });
-        }
-        return result.data;
-    }
-    /** Stores bytes as a blob (a no-op when it is already there). */
-    async writeBlob(data) {
-        const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-        const digest = sha256(bytes);
-        if (!(await this.hasBlob(digest, bytes.length)))
-            await writeAtomically(this.blobPath(digest), bytes);
-        return { digest, size: bytes.length };
-    }
-    /** Serialises a JSON document (compactly, in the object's key order) as a blob and returns its descriptor. */
-    async writeJson(mediaType, value) {
-        const { digest, size } = await this.writeBlob(JSON.stringify(value));
-        return { mediaType, digest, size };
-    }
-    /**
-     * Streams data into a blob, hashing it on the way; with `expected`, a digest or size that does not match is an
-     * error and nothing is kept. Returns the digest and size of what was written.
-     */
-    async writeBlobFrom(source, expected = {}) {
-        const temporary = (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', `.tmp-${process.pid}-${(temporaryCounter += 1)}`);
-        const counter = new DigestCounter();
-        const out = (0,external_node_fs_namespaceObject.createWriteStream)(temporary);
-        try {
-            for await (const chunk of source) {
-                counter.update(chunk);
-                if (!out.write(chunk))
-                    await (0,external_node_events_.once)(out, 'drain');
-            }
-            out.end();
-            await (0,external_node_events_.once)(out, 'finish');
-            const digest = counter.digest();
-            if (expected.size !== undefined && counter.size !== expected.size)
-                throw new errors_ShipError(`blob ${expected.digest ?? digest}: expected ${expected.size} bytes, got ${counter.size}`);
-            if (expected.digest !== undefined && digest !== expected.digest)
-                throw new errors_ShipError(`blob ${expected.digest}: the content's digest is ${digest}`, { hint: 'the source is corrupt or changed while it was read' });
-            await (0,promises_.rename)(temporary, this.blobPath(digest));
-            return { digest, size: counter.size };
-        }
-        catch (error) {
-            out.destroy();
-            await (0,promises_.rm)(temporary, { force: true });
-            throw error;
-        }
-    }
-    // --- the index -----------------------------------------------------------------------------------------------------
-    async readIndex() {
-        const path = (0,external_node_path_.join)(this.dir, 'index.json');
-        let parsed;
-        try {
-            parsed = JSON.parse(await (0,promises_.readFile)(path, 'utf8'));
-        }
-        catch (error) {
-            throw new errors_ShipError(`${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`, { hint: 'the layout is incomplete or corrupt' });
-        }
-        const result = ImageIndex.safeParse(parsed);
-        if (!result.success)
-            throw new errors_ShipError(`${path} is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, { hint: 'the layout is corrupt' });
-        return result.data;
-    }
-    async writeIndex(index) {
-        await writeAtomically((0,external_node_path_.join)(this.dir, 'index.json'), JSON.stringify(index, null, 2));
-    }
-    /**
-     * The manifest (or index) named `ref` in index.json; without `ref`, the only entry there is. Errors list what is
-     * there, so a user can pick.
-     */
-    async resolve(ref) {
-        const { manifests } = await this.readIndex();
-        const named = (d) => d.annotations?.[Annotation.refName];
-        if (ref !== undefined) {
-            const found = manifests.find((d) => named(d) === ref);
-            if (found)
-                return found;
-            const known = manifests.map(named).filter((n) => n !== undefined);
-            throw new errors_ShipError(`${this.dir} has no image named ${ref}`, { hint: known.length > 0 ? `it has: ${known.join(', ')}` : 'it holds no named image' });
-        }
-        const [only, ...others] = manifests;
-        if (only && others.length === 0)
-            return only;
-        if (!only)
-            throw new errors_ShipError(`${this.dir} holds no image`, { hint: 'its index.json lists no manifest' });
-        const known = manifests.map((d) => named(d) ?? d.digest);
-        throw new errors_ShipError(`${this.dir} holds ${manifests.length} images; say which`, { hint: `add :REF to the path, one of: ${known.join(', ')}` });
-    }
-    /** Lists `descriptor` in index.json under `ref`, replacing what had that name (or the same digest, unnamed). */
-    async setRef(descriptor, ref) {
-        const index = await this.readIndex();
-        const entry = ref === undefined ? descriptor : { ...descriptor, annotations: { ...descriptor.annotations, [Annotation.refName]: ref } };
-        const kept = index.manifests.filter((d) => {
-            const name = d.annotations?.[Annotation.refName];
-            return ref === undefined ? !(name === undefined && d.digest === descriptor.digest) : name !== ref;
-        });
-        await this.writeIndex({ ...index, manifests: [...kept, entry] });
-    }
-}
-function emptyIndex() {
-    return { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
-}
-async function exists(path) {
-    return (await (0,promises_.stat)(path).catch(() => undefined)) !== undefined;
-}
-/** Writes a file whole or not at all: a temporary file renamed over the target. */
-async function writeAtomically(path, data) {
-    const temporary = `${path}.tmp-${process.pid}-${(temporaryCounter += 1)}`;
-    try {
-        await (0,promises_.writeFile)(temporary, data);
-        await (0,promises_.rename)(temporary, path);
-    }
-    catch (error) {
-        await (0,promises_.rm)(temporary, { force: true });
-        throw error;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -84877,7 +85157,11 @@ function imageSection(result) {
         const sourceTotal = sum(image.layers, (l) => l.sourceSize);
         const prefetch = sum(image.layers, (l) => l.prefetchBytes);
         const files = sum(image.layers, (l) => l.prefetchFiles);
-        lines.push(`- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`, `- lazy pull: ${bytes(prefetch)} read before start (${files} prefetched file${files === 1 ? '' : 's'}) of ${bytes(total)} in all`, '', '| # | source | eStargz | TOC digest | prefetch | push |', '| --- | --- | --- | --- | --- | --- |', ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow));
+        lines.push(`- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`, `- lazy pull: ${bytes(prefetch)} read before start (${files} prefetched file${files === 1 ? '' : 's'}) of ${bytes(total)} in all`);
+        const reused = image.layers.filter((l) => l.conversion === 'reused').length;
+        if (reused > 0)
+            lines.push(`- conversion: ${reused} of ${image.layers.length} layers reused from the previous ship (not converted again; already in the registry)`);
+        lines.push('', '| # | source | eStargz | TOC digest | prefetch | conversion | push |', '| --- | --- | --- | --- | --- | --- | --- |', ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow));
         if (image.layers.length > MAX_LAYER_ROWS)
             lines.push('', `(${image.layers.length - MAX_LAYER_ROWS} more layers not shown)`);
     }
@@ -84885,10 +85169,16 @@ function imageSection(result) {
 }
 function layerRow(layer, index) {
     const source = `${bytes(layer.sourceSize)} \`${summary_short(layer.sourceDigest)}\``;
-    const converted = `${bytes(layer.size)} \`${summary_short(layer.digest)}\`${layer.reused ? ' (reused)' : ''}`;
+    const converted = `${bytes(layer.size)} \`${summary_short(layer.digest)}\``;
     const toc = layer.tocDigest ? `\`${summary_short(layer.tocDigest)}\`` : '–';
-    return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${layer.push ?? '–'} |`;
+    return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
 }
+const CONVERSION = {
+    converted: 'converted',
+    reused: 'reused (previous ship)',
+    kept: 'kept (already eStargz)',
+    'as-is': 'as is',
+};
 function serviceSection(result) {
     const service = result.service;
     if (!service)
@@ -84951,8 +85241,9 @@ function summary_seconds(ms) {
  * The convert stage: every layer of the image becomes eStargz (with the prefetch list written first), the result
  * is checked by the verifier before anything is pushed, and each layer is described for the report — including
  * how many bytes a lazy pull reads before the service starts. With `estargz: false` the image ships as it is.
+ * Layers the previous ship converted with the same settings are reused rather than converted (reuse.ts): their
+ * blobs stay in the registry, so they are checked there, not read here.
  */
-
 
 
 
@@ -84964,30 +85255,48 @@ function summary_seconds(ms) {
 
 /** Layers larger than this get a progress line as they convert. */
 const PROGRESS_BYTES = 64 * 1024 * 1024;
-async function convertStage(source, config, workDir, log) {
+async function convertStage(source, config, workDir, log, options = {}) {
     if (!config.image.estargz) {
         const { manifest } = await readRunnableConfig(source.layout, source.descriptor);
         const layers = manifest.layers.map((l) => plainLayer(l.digest, l.size));
         return { layout: source.layout, descriptor: source.descriptor, layers, converted: false };
     }
+    const reuse = await options.previous?.();
     const out = await layout_OciLayout.create((0,external_node_path_.join)(workDir, 'estargz'));
     const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest, l.size]));
+    let reported = 0; // progress lines so far for the layer converting now
     const conversion = await convertImage(source.layout, source.descriptor, out, {
         level: config.image.compressionLevel,
         prefetch: config.image.prefetch,
+        ...(reuse ? { reuse } : {}),
         onLayer: (event) => {
-            if (event.kind === 'start')
+            if (event.kind === 'start') {
+                reported = 0;
                 log(`converting ${event.digest.slice(0, 19)} (${bytes(event.size)})`);
+            }
+            else if (event.kind === 'reused')
+                log(`reused ${event.digest.slice(0, 19)} -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, converted by the previous ship)`);
             else if (event.kind === 'done')
                 log(`  -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, ${event.result.entries} entries${event.result.passedThrough ? ', already eStargz: kept' : ''})`);
-            else if (event.payloadBytes % PROGRESS_BYTES < 1024 * 1024)
+            else if (Math.floor(event.payloadBytes / PROGRESS_BYTES) > reported) {
+                reported = Math.floor(event.payloadBytes / PROGRESS_BYTES);
                 log(`  ${bytes(event.payloadBytes)} written`);
+            }
         },
     });
     for (const path of conversion.missingPrefetch)
         log(`warning: prefetch ${path}: no layer holds it`);
     await out.setRef(conversion.descriptor, 'ship');
-    const verdict = await verifyImage(out, conversion.descriptor);
+    // Reused layers are not in the output layout: the verifier checks their descriptors against what the registry showed.
+    const elsewhere = new Map();
+    for (const layer of conversion.manifests.flatMap((m) => m.layers))
+        if (layer.reused)
+            elsewhere.set(layer.reused.digest, layer.reused);
+    if (reuse) {
+        const all = new Set(conversion.manifests.flatMap((m) => m.layers.map((l) => `${l.source}\0${l.result.digest}`))).size;
+        log(`reused ${elsewhere.size} of ${all} layer${all === 1 ? '' : 's'} converted by the previous ship`);
+    }
+    const verdict = await verifyImage(out, conversion.descriptor, { elsewhere });
     if (!verdict.ok) {
         const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
         throw new errors_ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
@@ -84998,7 +85307,7 @@ async function convertStage(source, config, workDir, log) {
     const layers = [];
     for (const [index, descriptor] of manifest.layers.entries()) {
         const origin = converted?.layers[index];
-        const lazy = await lazyPullBytes(out.blobPath(descriptor.digest));
+        const lazy = origin?.reused ? origin.reused.lazyPullBytes : lazyPullBytes(await readBlobToc(out.blobPath(descriptor.digest)));
         layers.push({
             sourceDigest: origin?.source ?? descriptor.digest,
             sourceSize: (origin && sourceSizes.get(origin.source)) ?? (await sizeOf(source.layout, origin?.source)) ?? descriptor.size,
@@ -85007,7 +85316,8 @@ async function convertStage(source, config, workDir, log) {
             tocDigest: origin?.result.tocDigest ?? null,
             prefetchFiles: origin?.prioritized.length ?? 0,
             prefetchBytes: lazy,
-            reused: origin?.result.passedThrough ?? false,
+            reused: (origin?.reused !== undefined || origin?.result.passedThrough) ?? false,
+            conversion: origin?.reused ? 'reused' : origin?.result.passedThrough ? 'kept' : 'converted',
             push: null,
         });
     }
@@ -85018,20 +85328,13 @@ function describeConversion(image) {
         return `${image.layers.length} layers kept as they are (estargz: false)`;
     const total = image.layers.reduce((sum, l) => sum + l.size, 0);
     const lazy = image.layers.reduce((sum, l) => sum + l.prefetchBytes, 0);
-    const kept = image.layers.filter((l) => l.reused).length;
-    return `${image.layers.length} layers as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${kept ? `, ${kept} already eStargz` : ''}; verified`;
+    const kept = image.layers.filter((l) => l.conversion === 'kept').length;
+    const reused = image.layers.filter((l) => l.conversion === 'reused').length;
+    const notes = [...(reused ? [`${reused} reused from the previous ship`] : []), ...(kept ? [`${kept} already eStargz`] : [])];
+    return `${image.layers.length} layers as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
 }
 function plainLayer(digest, size) {
-    return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, push: null };
-}
-/**
- * What a lazy pull reads before the container starts: the footer and TOC, and everything before the prefetch
- * landmark (the prioritized files). Without a landmark only the footer and TOC.
- */
-async function lazyPullBytes(path) {
-    const { footer, toc, blobSize } = await readBlobToc(path);
-    const landmark = toc.entries.find((e) => e.name === PREFETCH_LANDMARK);
-    return (landmark?.offset ?? 0) + (blobSize - footer.tocOffset);
+    return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, conversion: 'as-is', push: null };
 }
 async function sizeOf(layout, digest) {
     if (!digest)
@@ -85541,6 +85844,219 @@ function push_seconds(ms) {
     return (ms / 1000).toFixed(2);
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/reuse.ts
+/**
+ * Fast re-ships: layers the previous ship converted are reused instead of converted again. Every layer the converter
+ * writes carries, on its manifest descriptor, the digest of the source layer it came from, the conversion's settings
+ * and its diff_id (`com.meshagent.ship.*`, see oci/media-types.ts). Before converting, the convert stage reads the
+ * repository's previous image (the same tag, else the image the service runs now), per platform manifest, and a
+ * source layer whose digest and settings match one recorded there is not converted: its eStargz blob is already in
+ * the repository, so the push skips it, and the new manifest points at it.
+ *
+ * A reused blob is not downloaded. What is checked instead (trust, but verify what is cheap):
+ *  - HEAD: the repository has the blob at the descriptor's size. Blobs are content-addressed, so these are the bytes
+ *    the previous ship converted and verified whole (chunk digests, tar, diff_id) before it pushed them;
+ *  - its footer and TOC, read by Range request as a lazy pull reads them: the TOC's digest must be the toc.digest
+ *    annotation, so the snapshotter will accept it; the TOC also gives the report's lazy-pull bytes and the layer's
+ *    paths (for attributing a prefetch list without reading the source layer);
+ *  - the diff_id and uncompressed size are taken from the annotations the previous ship wrote after measuring them;
+ *    only holders of a push token for this repository can write them, and containerd checks the diff_id again when
+ *    it unpacks the layer.
+ * Nothing here may fail a ship: a previous image that is missing, unreadable or without the annotations, and a layer
+ * that does not pass the checks, mean a full conversion of what is concerned, with a line in the log.
+ */
+
+
+
+
+
+
+
+/** The layers of one image manifest that can be reused, and how many cannot (no or garbled annotations). */
+function conversionsOf(manifest) {
+    const conversions = [];
+    let unusable = 0;
+    for (const layer of manifest.layers) {
+        const conversion = conversionOf(layer);
+        if (conversion)
+            conversions.push(conversion);
+        else
+            unusable += 1;
+    }
+    return { conversions, unusable };
+}
+/** A layer descriptor's record of its conversion; undefined unless every annotation needed is there and well formed. */
+function conversionOf(layer) {
+    const a = layer.annotations ?? {};
+    const source = a[Annotation.shipSourceDigest];
+    const params = a[Annotation.shipConversion];
+    const diffId = a[Annotation.shipDiffId];
+    const tocDigest = a[Annotation.stargzTocDigest];
+    const uncompressed = a[Annotation.estargzUncompressedSize];
+    if (layer.mediaType !== MediaType.ociLayerGzip)
+        return undefined;
+    if (!source || !isDigest(source) || !diffId || !isDigest(diffId) || !tocDigest || !isDigest(tocDigest))
+        return undefined;
+    if (!params || !/^estargz\/\d+ /.test(params))
+        return undefined;
+    if (!uncompressed || !/^\d+$/.test(uncompressed) || !Number.isSafeInteger(Number(uncompressed)))
+        return undefined;
+    return { source, params, digest: layer.digest, size: layer.size, tocDigest, diffId, uncompressedSize: Number(uncompressed) };
+}
+/**
+ * The layers the repository's previous image holds, ready to be reused; undefined (after a log line saying why)
+ * when there is nothing to reuse. Never throws.
+ */
+async function previousConversions(repo, options) {
+    const { log } = options;
+    try {
+        const fromTag = await readImage(repo, options.tag);
+        let found = fromTag ? { ...fromTag, where: `${repo.where}:${options.tag}` } : undefined;
+        if (!found) {
+            const running = await options.running?.().catch(() => undefined);
+            const digest = running ? digestIn(running, repo) : undefined;
+            const fromService = digest ? await readImage(repo, digest) : undefined;
+            if (fromService && digest)
+                found = { ...fromService, where: `${repo.where}@${digest} (the image the service runs)` };
+        }
+        if (!found) {
+            log(`no previous image of ${repo.where}:${options.tag}: every layer is converted`);
+            return undefined;
+        }
+        const { conversions, unusable, digest, where } = found;
+        if (conversions.length === 0) {
+            log(`the previous image ${where} (${push_short(digest)}) records no conversions to reuse: every layer is converted`);
+            return undefined;
+        }
+        log(`the previous image ${where} (${push_short(digest)}) records ${conversions.length} converted layer${conversions.length === 1 ? '' : 's'}${unusable ? ` (${unusable} more without usable annotations)` : ''}`);
+        return new RegistryReuse(repo, conversions, log);
+    }
+    catch (error) {
+        log(`the previous image could not be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): every layer is converted`);
+        return undefined;
+    }
+}
+/** The digest of a pinned reference to this repository, e.g. `host/key/app@sha256:...`; undefined for anything else. */
+function digestIn(reference, repo) {
+    const at = reference.lastIndexOf('@');
+    if (at === -1)
+        return undefined;
+    const digest = reference.slice(at + 1);
+    const name = reference.slice(0, at).replace(/:[\w][\w.-]{0,127}$/, '');
+    return isDigest(digest) && name === repo.where ? digest : undefined;
+}
+/** An image by tag or digest: every platform's conversions; undefined when the repository has none by that name. */
+async function readImage(repo, reference) {
+    let top;
+    try {
+        top = await repo.getManifest(reference);
+    }
+    catch (error) {
+        if (error instanceof HttpError && error.status === 404)
+            return undefined;
+        throw error;
+    }
+    const conversions = [];
+    let unusable = 0;
+    const visit = async (bytes, mediaType, depth) => {
+        const json = JSON.parse(bytes.toString('utf8'));
+        if (isIndexType(mediaType)) {
+            if (depth > 2)
+                return;
+            const index = ImageIndex.parse(json);
+            for (const child of index.manifests) {
+                if (!isImageManifestType(child.mediaType) && !isIndexType(child.mediaType))
+                    continue;
+                const answer = await repo.getManifest(child.digest);
+                await visit(answer.bytes, answer.mediaType || child.mediaType, depth + 1);
+            }
+        }
+        else if (isImageManifestType(mediaType)) {
+            const found = conversionsOf(ImageManifest.parse(json));
+            conversions.push(...found.conversions);
+            unusable += found.unusable;
+        }
+        else {
+            throw new errors_ShipError(`${repo.where}:${reference} is a ${mediaType || 'manifest without a media type'}, not an image`);
+        }
+    };
+    await visit(top.bytes, top.mediaType, 0);
+    return { digest: top.digest, conversions, unusable };
+}
+/** The previous image's conversions, each checked in the registry the first time it is asked for. */
+class RegistryReuse {
+    repo;
+    log;
+    byKey = new Map();
+    bySource = new Map();
+    checks = new Map();
+    constructor(repo, conversions, log) {
+        this.repo = repo;
+        this.log = log;
+        for (const c of conversions) {
+            this.byKey.set(`${c.source}\0${c.params}`, c);
+            if (!this.bySource.has(c.source))
+                this.bySource.set(c.source, c);
+        }
+    }
+    async prepare(sources) {
+        const paths = new Map();
+        const known = [...new Set(sources)].filter((s) => this.bySource.has(s));
+        // The matching conversions first, so a layer that will be reused is checked once, in parallel with the others.
+        await forEachLimited(known, 4, async (source) => {
+            const conversion = this.bySource.get(source);
+            const checked = conversion ? await this.check(conversion) : undefined;
+            if (checked)
+                paths.set(source, checked.paths);
+        });
+        return paths;
+    }
+    async find(source, params) {
+        const conversion = this.byKey.get(`${source}\0${params}`);
+        if (!conversion) {
+            const other = this.bySource.get(source);
+            if (other)
+                this.log(`${push_short(source)}: the previous ship converted it with other settings (${other.params}; now ${params})`);
+            return undefined;
+        }
+        return (await this.check(conversion))?.reused;
+    }
+    check(conversion) {
+        let pending = this.checks.get(conversion.digest);
+        if (!pending) {
+            pending = this.checkNow(conversion).catch((error) => {
+                this.log(`${push_short(conversion.source)}: the previous ship's ${push_short(conversion.digest)} cannot be reused (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); converting it`);
+                return undefined;
+            });
+            this.checks.set(conversion.digest, pending);
+        }
+        return pending;
+    }
+    async checkNow(conversion) {
+        const { digest, size } = conversion;
+        const stored = await this.repo.blobSize(digest);
+        if (stored === undefined)
+            throw new errors_ShipError('the repository no longer has the blob');
+        if (stored !== size)
+            throw new errors_ShipError(`the blob is ${stored} bytes, its descriptor says ${size}`);
+        const blob = await readToc({ size, read: (start, length) => this.repo.readBlobRange(digest, start, length) });
+        if (blob.tocDigest !== conversion.tocDigest)
+            throw new errors_ShipError(`its TOC digest is ${blob.tocDigest}, the annotation says ${conversion.tocDigest}`);
+        return {
+            reused: {
+                digest,
+                size,
+                tocDigest: blob.tocDigest,
+                diffId: conversion.diffId,
+                uncompressedSize: conversion.uncompressedSize,
+                entries: blob.toc.entries.length,
+                lazyPullBytes: lazyPullBytes(blob),
+            },
+            paths: tocPaths(blob.toc),
+        };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/oci/registry-auth.ts
 /**
  * Registry authentication (distribution token auth): the `WWW-Authenticate` challenge, Basic credentials, and
@@ -85866,6 +86382,42 @@ class RepositoryClient {
             throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
         const moved = await this.client.http.stream({ method: 'GET', url: this.resolve(location), accept: [200], what, timeoutMs: 60_000 });
         return moved.body;
+    }
+    /**
+     * `length` bytes of a blob from `start`, by Range request (following a redirect, as openBlob does). A registry
+     * that ignores Range (answers 200 with the whole blob) is an error: the answer is dropped, not read.
+     */
+    async readBlobRange(digest, start, length) {
+        const what = `read bytes ${start}-${start + length - 1} of blob ${digest} from ${this.where}`;
+        if (length <= 0)
+            return Buffer.alloc(0);
+        const range = { range: `bytes=${start}-${start + length - 1}` };
+        let answer = await this.send({ method: 'GET', url: this.path('blobs', digest), headers: range, accept: [200, 206, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
+        if (answer.status !== 200 && answer.status !== 206) {
+            await drain(answer.body);
+            const location = answer.headers.location;
+            if (!location)
+                throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
+            answer = await this.client.http.stream({ method: 'GET', url: this.resolve(location), headers: range, accept: [200, 206], what, timeoutMs: 60_000 });
+        }
+        if (answer.status !== 206) {
+            answer.body.destroy();
+            throw new errors_ShipError(`${what}: the registry answered ${answer.status} to a Range request`, { hint: 'the registry does not serve parts of blobs, which lazy pulling needs too' });
+        }
+        const chunks = [];
+        let received = 0;
+        for await (const chunk of answer.body) {
+            const buffer = Buffer.from(chunk);
+            received += buffer.length;
+            if (received > length) {
+                answer.body.destroy();
+                throw new errors_ShipError(`${what}: the registry sent more than the ${length} bytes asked for`, { hint: 'the registry answered something unexpected' });
+            }
+            chunks.push(buffer);
+        }
+        if (received !== length)
+            throw new errors_ShipError(`${what}: the registry sent ${received} bytes`, { hint: 'the blob is shorter than its descriptor says' });
+        return Buffer.concat(chunks);
     }
     // --- manifests -----------------------------------------------------------------------------------------------------
     /**
@@ -86255,38 +86807,12 @@ async function prepareOutput(dir) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/build/docker-archive.ts
-/**
- * docker-archive (`docker save`) -> OCI image layout. INTERIM: this converts with `skopeo copy` until the
- * docker-archive reader in src/oci/archive.ts lands; then this one function is replaced by a call to it and the
- * skopeo dependency goes away. The DockerBuilder takes the converter as an option, so the swap touches only here.
- */
-
-
-const dockerArchiveToLayoutWithSkopeo = async (archive, layoutDir, ref, log) => {
-    let result;
-    try {
-        result = await runCommand('skopeo', ['copy', '--quiet', `docker-archive:${archive}`, `oci:${layoutDir}:${ref}`], { env: builderEnv(), log });
-    }
-    catch (error) {
-        if (error instanceof CommandMissing) {
-            throw new errors_ShipError('converting the docker save archive needs skopeo, which is not installed', { hint: 'install skopeo (apt-get install skopeo), or choose builder: buildah' });
-        }
-        throw error;
-    }
-    if (result.code !== 0) {
-        throw new errors_ShipError(`converting the docker save archive to an OCI layout failed: exit code ${result.code}\n${result.tail.join('\n')}`, {
-            hint: 'the archive docker save wrote could not be read; rerun, or choose builder: buildah',
-        });
-    }
-};
-
 ;// CONCATENATED MODULE: ./src/build/docker.ts
 /**
  * The docker builder. With buildx and a driver that can export OCI (docker-container, kubernetes, remote):
  * `docker buildx build --output type=oci,dest=DIR,tar=false`. Otherwise (no buildx, or buildx on the plain
  * `docker` driver, which cannot export OCI): `docker build` into the daemon, `docker save` to a docker-archive,
- * converted to an OCI layout. `.dockerignore` is honoured by Docker itself either way.
+ * read into an OCI layout (src/oci/archive.ts). `.dockerignore` is honoured by Docker itself either way.
  */
 
 
@@ -86395,14 +86921,13 @@ class DockerBuilder {
             const saved = await this.step(['save', '--output', archive, request.tag], 'save', request);
             if (saved.code !== 0)
                 throw buildFailed('docker', 'save', saved);
-            await (this.options.archiveToLayout ?? dockerArchiveToLayoutWithSkopeo)(archive, outputDir, ref, request.log);
+            const { layout, descriptor } = await layoutFromDockerArchive(archive, outputDir);
+            await layout.setRef(descriptor, ref);
+            return { builder: 'docker', layout, ref, dockerfile: files.dockerfile };
         }
         finally {
             await (0,promises_.rm)(scratch, { recursive: true, force: true });
         }
-        const layout = await layout_OciLayout.open(outputDir);
-        await layout.resolve(ref);
-        return { builder: 'docker', layout, ref, dockerfile: files.dockerfile };
     }
     async step(args, step, request) {
         try {
@@ -86465,176 +86990,6 @@ async function selectBuilder(input, options = {}) {
 /** Runs a build with its output in a log group named after the builder. */
 function buildInLogGroup(runner, builder, request) {
     return runner.group(`Build ${request.tag} with ${builder.name}`, () => builder.build({ ...request, log: (line) => runner.info(line) }));
-}
-
-;// CONCATENATED MODULE: ./src/oci/archive.ts
-/**
- * Image references on disk and their IO: `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` (a tar of an OCI layout) and
- * `docker-archive:FILE` (what `docker save` writes). Archives are unpacked into a temporary OCI layout, so the rest
- * of the code only ever sees an OciLayout; an `oci-archive:` output is written as a layout and packed at the end.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-const TRANSPORTS = (/* unused pure expression or super */ null && (['oci', 'oci-archive', 'docker-archive']));
-/** Parses `TRANSPORT:PATH[:REF]`; a REF has no slash, so `oci:/a:b/c` is a path. */
-function parseImageRef(text) {
-    const colon = text.indexOf(':');
-    const transport = colon === -1 ? '' : text.slice(0, colon);
-    if (!TRANSPORTS.includes(transport)) {
-        throw new ShipError(`${JSON.stringify(text)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
-    }
-    const rest = text.slice(colon + 1);
-    if (rest === '')
-        throw new ShipError(`${JSON.stringify(text)} names no path`, { hint: `use ${transport}:PATH` });
-    if (transport === 'docker-archive')
-        return { transport, path: rest, ref: undefined };
-    const last = rest.lastIndexOf(':');
-    const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
-    const path = ref === undefined ? rest : rest.slice(0, last);
-    if (ref === '')
-        throw new ShipError(`${JSON.stringify(text)} has an empty reference after the last colon`);
-    return { transport: transport, path, ref };
-}
-function formatImageRef(ref) {
-    return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
-}
-/** Opens an image for reading; archives are unpacked to a temporary directory that `close()` removes. */
-async function openImage(ref) {
-    if (ref.transport === 'oci') {
-        const layout = await layout_OciLayout.open(ref.path);
-        const descriptor = await layout.resolve(ref.ref);
-        return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: async () => { } };
-    }
-    await assertFile(ref.path);
-    const temp = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'meshagent-ship-image-'));
-    try {
-        await unpackTar(ref.path, (0,external_node_path_.join)(temp, 'unpacked'));
-        if (ref.transport === 'oci-archive') {
-            const layout = await layout_OciLayout.open((0,external_node_path_.join)(temp, 'unpacked'));
-            const descriptor = await layout.resolve(ref.ref);
-            return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: () => (0,promises_.rm)(temp, { recursive: true, force: true }) };
-        }
-        const { layout, descriptor, name } = await dockerArchiveToLayout(ref.path, (0,external_node_path_.join)(temp, 'unpacked'), (0,external_node_path_.join)(temp, 'oci'));
-        await (0,promises_.rm)((0,external_node_path_.join)(temp, 'unpacked'), { recursive: true, force: true });
-        return { layout, descriptor, name, close: () => (0,promises_.rm)(temp, { recursive: true, force: true }) };
-    }
-    catch (error) {
-        await (0,promises_.rm)(temp, { recursive: true, force: true });
-        throw error;
-    }
-}
-async function assertFile(path) {
-    const info = await (0,promises_.stat)(path).catch(() => undefined);
-    if (!info?.isFile())
-        throw new errors_ShipError(`${path} is not a file`, { hint: 'give the path of an archive written by `docker save`, `skopeo copy` or meshagent-ship' });
-}
-/** Unpacks regular files and directories of a tar, refusing paths that would land outside `dir`. */
-async function unpackTar(file, dir) {
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const root = (0,external_node_path_.resolve)(dir);
-    try {
-        for await (const entry of readTar((0,external_node_fs_namespaceObject.createReadStream)(file, { highWaterMark: 1 << 20 }))) {
-            const target = (0,external_node_path_.resolve)(root, entry.header.name);
-            if (target !== root && !target.startsWith(root + external_node_path_.sep))
-                throw new errors_ShipError(`${file}: entry ${JSON.stringify(entry.header.name)} points outside the archive`, { hint: 'the archive is not an image archive' });
-            if (entry.header.type === '5')
-                await (0,promises_.mkdir)(target, { recursive: true });
-            else if (entry.header.type === '0') {
-                await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
-                await (0,external_node_stream_promises_namespaceObject.pipeline)(entry.body(), (0,external_node_fs_namespaceObject.createWriteStream)(target));
-            }
-            // Links, devices and fifos have no place in an image archive; they are skipped.
-        }
-    }
-    catch (error) {
-        if (error instanceof errors_ShipError && !error.message.startsWith(file))
-            throw new errors_ShipError(`${file}: ${error.message}`, { hint: error.hint, cause: error });
-        throw error;
-    }
-}
-const DockerArchiveManifest = array(looseObject({ Config: schemas_string(), RepoTags: array(schemas_string()).nullish(), Layers: array(schemas_string()) })).min(1);
-/** Builds an OCI layout from an unpacked `docker save` archive (legacy `<id>/layer.tar` or the newer blobs/ form). */
-async function dockerArchiveToLayout(file, unpacked, out) {
-    const text = await (0,promises_.readFile)((0,external_node_path_.join)(unpacked, 'manifest.json'), 'utf8').catch(() => undefined);
-    if (text === undefined)
-        throw new errors_ShipError(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
-    let parsed;
-    try {
-        parsed = DockerArchiveManifest.parse(JSON.parse(text));
-    }
-    catch {
-        throw new errors_ShipError(`${file}: manifest.json is not a docker-archive manifest`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
-    }
-    if (parsed.length > 1)
-        throw new errors_ShipError(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
-    const image = parsed[0];
-    const layout = await layout_OciLayout.create(out);
-    const inside = (name) => {
-        const path = (0,external_node_path_.resolve)(unpacked, name);
-        if (!path.startsWith((0,external_node_path_.resolve)(unpacked) + external_node_path_.sep))
-            throw new errors_ShipError(`${file}: manifest.json names ${JSON.stringify(name)}, outside the archive`);
-        return path;
-    };
-    const configBytes = await (0,promises_.readFile)(inside(image.Config)).catch(() => {
-        throw new errors_ShipError(`${file}: the config ${image.Config} named in manifest.json is missing`);
-    });
-    const config = { ...(await layout.writeBlob(configBytes)), mediaType: MediaType.ociConfig };
-    const layers = [];
-    for (const name of image.Layers) {
-        const path = inside(name);
-        if (!(await (0,promises_.stat)(path).catch(() => undefined)))
-            throw new errors_ShipError(`${file}: the layer ${name} named in manifest.json is missing`);
-        const compression = await sniffCompression(path);
-        const written = await layout.writeBlobFrom((0,external_node_fs_namespaceObject.createReadStream)(path));
-        const mediaType = compression === 'gzip' ? MediaType.ociLayerGzip : compression === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayer;
-        layers.push({ mediaType, ...written });
-    }
-    const descriptor = await layout.writeJson(MediaType.ociManifest, { schemaVersion: 2, mediaType: MediaType.ociManifest, config, layers });
-    return { layout, descriptor, name: image.RepoTags?.[0] ?? undefined };
-}
-/** Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time). */
-async function packOciArchive(dir, file) {
-    const temporary = `${file}.tmp-${process.pid}`;
-    try {
-        await pipeline(layoutTar(dir), createWriteStream(temporary));
-        await rename(temporary, file);
-    }
-    catch (error) {
-        await rm(temporary, { force: true });
-        throw error;
-    }
-}
-async function* layoutTar(dir) {
-    const header = (name, type, size) => ({ name, linkName: '', type, mode: type === '5' ? 0o755 : 0o644, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
-    yield encodeHeader(header('blobs/', '5', 0));
-    for (const algorithm of (await readdir(join(dir, 'blobs'))).sort()) {
-        yield encodeHeader(header(`blobs/${algorithm}/`, '5', 0));
-        for (const name of (await readdir(join(dir, 'blobs', algorithm))).sort()) {
-            if (name.startsWith('.'))
-                continue;
-            yield* fileEntry(`blobs/${algorithm}/${name}`, join(dir, 'blobs', algorithm, name));
-        }
-    }
-    yield* fileEntry('index.json', join(dir, 'index.json'));
-    yield* fileEntry('oci-layout', join(dir, 'oci-layout'));
-    yield Buffer.alloc(1024);
-    async function* fileEntry(name, path) {
-        const { size } = await stat(path);
-        yield encodeHeader(header(name, '0', size));
-        for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
-            yield chunk;
-        yield Buffer.alloc(padding(size));
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/oci/pull.ts
@@ -87012,6 +87367,7 @@ function resultOutputs(result) {
 
 
 
+
 /** Reads the inputs through the runner, runs the pipeline and reports; returns the process exit code. */
 async function runShip(runner, options = {}) {
     const result = await shipFromInputs(runner, options);
@@ -87079,10 +87435,20 @@ async function ship(config, runner, options = {}) {
         }
         else {
             source = await stages.run('build', config.image.source ? 'Read the image' : 'Build the image', () => obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, env: runner.env }), (s) => s.origin);
-            const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source, config, workDir, log), describeConversion);
-            progress.image = image;
-            if (config.image.push) {
+            if (config.image.push)
                 registry = openRegistry(target, access.credentials, { mask, log });
+            const reuseFrom = registry;
+            // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
+            const previous = reuseFrom
+                ? () => previousConversions(reuseFrom.client.repository(target.registryRepository, ['pull', 'push']), {
+                    tag: target.tag.tag ?? 'latest',
+                    running: () => runningImage(client, config.meshagent.room, target.serviceName),
+                    log,
+                })
+                : undefined;
+            const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source, config, workDir, log, previous ? { previous } : {}), describeConversion);
+            progress.image = image;
+            if (registry) {
                 const pushed = await stages.run('push', `Push ${target.image}`, () => pushToTarget(registry, target, image.layout, image.descriptor, log), (p) => p.stats.upToDate ? `already there; tagged (${p.digest})` : `${p.stats.uploaded} uploaded, ${p.stats.skipped} skipped, ${p.stats.mounted} mounted`);
                 progress.digest = pushed.digest;
                 progress.ref = pushed.pinned;
@@ -87144,6 +87510,14 @@ async function ship(config, runner, options = {}) {
         plan: progress.plan ?? null,
         error: failure === undefined ? null : errorOf(failure),
     };
+}
+/** The image the service runs now, when there is a room and such a service. */
+async function runningImage(client, room, serviceName) {
+    if (!room)
+        return undefined;
+    const service = await client.findService(room, serviceName);
+    const image = service?.container?.image;
+    return typeof image === 'string' ? image : undefined;
 }
 function skipReason(stage, config, failed) {
     if (failed)
