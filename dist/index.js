@@ -85220,6 +85220,10 @@ function summary_short(digest) {
 function sum(layers, pick) {
     return layers.reduce((total, layer) => total + pick(layer), 0);
 }
+/** `1 layer`, `2 layers`: a count with its noun. */
+function summary_count(n, noun) {
+    return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
 function bytes(n) {
     if (n < 1024)
         return `${n} B`;
@@ -85325,13 +85329,13 @@ async function convertStage(source, config, workDir, log, options = {}) {
 }
 function describeConversion(image) {
     if (!image.converted)
-        return `${image.layers.length} layers kept as they are (estargz: false)`;
+        return `${summary_count(image.layers.length, 'layer')} kept as they are (estargz: false)`;
     const total = image.layers.reduce((sum, l) => sum + l.size, 0);
     const lazy = image.layers.reduce((sum, l) => sum + l.prefetchBytes, 0);
     const kept = image.layers.filter((l) => l.conversion === 'kept').length;
     const reused = image.layers.filter((l) => l.conversion === 'reused').length;
     const notes = [...(reused ? [`${reused} reused from the previous ship`] : []), ...(kept ? [`${kept} already eStargz`] : [])];
-    return `${image.layers.length} layers as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
+    return `${summary_count(image.layers.length, 'layer')} as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
 }
 function plainLayer(digest, size) {
     return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, conversion: 'as-is', push: null };
@@ -86518,8 +86522,12 @@ function registryErrorText(body) {
 ;// CONCATENATED MODULE: ./src/pipeline/publish.ts
 /**
  * The push and verify stages against the registry: push the image (blobs skipped when the repository has them),
- * then read the manifest back by tag and check it is ours and that every blob it names is there.
+ * then read the image back as a puller would: the tag must name our digest, every blob must be there, and each
+ * eStargz layer's footer and TOC, read by Range as the stargz snapshotter reads them, must match its annotation.
  */
+
+
+
 
 
 
@@ -86531,8 +86539,12 @@ function pushToTarget(registry, target, layout, root, log) {
     const repository = registry.client.repository(target.registryRepository, ['pull', 'push']);
     return push_pushImage(layout, repository, { root, tag: target.tag.tag ?? 'latest', log });
 }
-/** Reads the tag back: it must name our digest, and each blob of the image manifest must be in the repository. */
-async function checkPushed(registry, target, pushed, runnable) {
+/**
+ * Reads the pushed image back: the tag must name our digest, the manifests are fetched by digest (so their bytes
+ * are ours), each blob they name must be in the repository at its size, and each layer that declares a TOC digest
+ * must end in a footer and TOC with that digest.
+ */
+async function checkPushed(registry, target, pushed) {
     const repository = registry.client.repository(target.registryRepository, ['pull']);
     const tag = target.tag.tag ?? 'latest';
     const head = await repository.headManifest(tag);
@@ -86541,13 +86553,41 @@ async function checkPushed(registry, target, pushed, runnable) {
             hint: 'another job pushed the same tag meanwhile: use a tag per build, such as the commit SHA',
         });
     }
-    const blobs = [runnable.config, ...runnable.layers];
-    for (const blob of blobs) {
+    const blobs = new Map();
+    for (const manifest of await manifestsOf(repository, pushed)) {
+        for (const blob of [manifest.config, ...manifest.layers])
+            blobs.set(blob.digest, blob);
+    }
+    const where = `${target.registry}/${target.registryRepository}`;
+    let tocs = 0;
+    for (const blob of blobs.values()) {
         const size = await repository.blobSize(blob.digest);
         if (size !== blob.size)
-            throw new errors_ShipError(`${target.registry}/${target.registryRepository}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, { hint: 'push again' });
+            throw new errors_ShipError(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, { hint: 'push again' });
+        const declared = blob.annotations?.[Annotation.stargzTocDigest];
+        if (declared === undefined)
+            continue;
+        const toc = await readToc({ size: blob.size, read: (start, length) => repository.readBlobRange(blob.digest, start, length) }).catch((error) => {
+            throw new errors_ShipError(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, { hint: 'push again; if it persists, the registry alters blobs or does not serve ranges' });
+        });
+        if (toc.tocDigest !== declared)
+            throw new errors_ShipError(`${where}: layer ${blob.digest} has TOC digest ${toc.tocDigest}, its annotation says ${declared}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+        tocs += 1;
     }
-    return blobs.length;
+    return { blobs: blobs.size, tocs };
+}
+/** The image manifests under a digest: the manifest itself, or each manifest of an index. */
+async function manifestsOf(repository, digest) {
+    const answer = await repository.getManifest(digest);
+    const json = JSON.parse(answer.bytes.toString('utf8'));
+    if (!isIndexType(answer.mediaType))
+        return [ImageManifest.parse(json)];
+    const manifests = [];
+    for (const child of ImageIndex.parse(json).manifests) {
+        const inner = await repository.getManifest(child.digest);
+        manifests.push(ImageManifest.parse(JSON.parse(inner.bytes.toString('utf8'))));
+    }
+    return manifests;
 }
 
 ;// CONCATENATED MODULE: ./src/build/dockerfile.ts
@@ -87474,16 +87514,15 @@ async function ship(config, runner, options = {}) {
                 const pushedRegistry = registry;
                 const digest = progress.digest;
                 await stages.run('verify', 'Verify the pushed image and the service', async () => {
-                    const { manifest } = await readRunnableConfig(image.layout, image.descriptor);
-                    const blobs = await checkPushed(pushedRegistry, target, digest, manifest);
+                    const pushed = await checkPushed(pushedRegistry, target, digest);
                     const url = progress.deployed?.serviceUrl;
                     if (url && config.service.waitSeconds > 0) {
                         progress.probe = await probeUrl({ url, timeoutMs: config.service.waitSeconds * 1000, log });
                         if (!progress.probe.ok)
                             throw new errors_ShipError(`the service did not answer at ${url} within ${config.service.waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
                     }
-                    return blobs;
-                }, (blobs) => `the tag names ${digest.slice(0, 19)}; ${blobs} blobs present${progress.probe ? `; ${progress.probe.url} answered ${progress.probe.status} in ${progress.probe.latencyMs} ms` : ''}`);
+                    return pushed;
+                }, (pushed) => `the tag names ${digest.slice(0, 19)}; ${summary_count(pushed.blobs, 'blob')} present${pushed.tocs ? `, ${summary_count(pushed.tocs, 'eStargz TOC')} as annotated` : ''}${progress.probe ? `; ${progress.probe.url} answered ${progress.probe.status} in ${progress.probe.latencyMs} ms` : ''}`);
             }
         }
     }

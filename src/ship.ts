@@ -25,7 +25,7 @@ import { obtainImage, type SourceImage } from './pipeline/source-image.js';
 import { StageError, StageTracker } from './pipeline/stages.js';
 import { resolveTarget, type Target } from './pipeline/target.js';
 import { STAGES, resultOutputs, type ImageReport, type LayerReport, type ProbeReport, type ShipResult } from './report/result.js';
-import { renderSummary } from './report/summary.js';
+import { count, renderSummary } from './report/summary.js';
 import type { Runner } from './runner.js';
 import { formatImageTag } from './reference.js';
 
@@ -171,16 +171,15 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
           'verify',
           'Verify the pushed image and the service',
           async () => {
-            const { manifest } = await readRunnableConfig(image.layout, image.descriptor);
-            const blobs = await checkPushed(pushedRegistry, target, digest as `sha256:${string}`, manifest);
+            const pushed = await checkPushed(pushedRegistry, target, digest as `sha256:${string}`);
             const url = progress.deployed?.serviceUrl;
             if (url && config.service.waitSeconds > 0) {
               progress.probe = await probeUrl({ url, timeoutMs: config.service.waitSeconds * 1000, log });
               if (!progress.probe.ok) throw new ShipError(`the service did not answer at ${url} within ${config.service.waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
             }
-            return blobs;
+            return pushed;
           },
-          (blobs) => `the tag names ${digest.slice(0, 19)}; ${blobs} blobs present${progress.probe ? `; ${progress.probe.url} answered ${progress.probe.status} in ${progress.probe.latencyMs} ms` : ''}`,
+          (pushed) => `the tag names ${digest.slice(0, 19)}; ${count(pushed.blobs, 'blob')} present${pushed.tocs ? `, ${count(pushed.tocs, 'eStargz TOC')} as annotated` : ''}${progress.probe ? `; ${progress.probe.url} answered ${progress.probe.status} in ${progress.probe.latencyMs} ms` : ''}`,
         );
       }
     }

@@ -17,7 +17,7 @@ import { readRunnableConfig } from '../oci/image-config.js';
 import { OciLayout } from '../oci/layout.js';
 import type { Descriptor } from '../oci/types.js';
 import type { LayerReport } from '../report/result.js';
-import { bytes } from '../report/summary.js';
+import { bytes, count } from '../report/summary.js';
 import type { SourceImage } from './source-image.js';
 
 export interface ShippableImage {
@@ -107,13 +107,13 @@ export async function convertStage(source: SourceImage, config: ShipConfig, work
 }
 
 export function describeConversion(image: ShippableImage): string {
-  if (!image.converted) return `${image.layers.length} layers kept as they are (estargz: false)`;
+  if (!image.converted) return `${count(image.layers.length, 'layer')} kept as they are (estargz: false)`;
   const total = image.layers.reduce((sum, l) => sum + l.size, 0);
   const lazy = image.layers.reduce((sum, l) => sum + l.prefetchBytes, 0);
   const kept = image.layers.filter((l) => l.conversion === 'kept').length;
   const reused = image.layers.filter((l) => l.conversion === 'reused').length;
   const notes = [...(reused ? [`${reused} reused from the previous ship`] : []), ...(kept ? [`${kept} already eStargz`] : [])];
-  return `${image.layers.length} layers as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
+  return `${count(image.layers.length, 'layer')} as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
 }
 
 function plainLayer(digest: Digest, size: number): LayerReport {

@@ -1,6 +1,7 @@
 /**
  * The push and verify stages against the registry: push the image (blobs skipped when the repository has them),
- * then read the manifest back by tag and check it is ours and that every blob it names is there.
+ * then read the image back as a puller would: the tag must name our digest, every blob must be there, and each
+ * eStargz layer's footer and TOC, read by Range as the stargz snapshotter reads them, must match its annotation.
  */
 import { ShipError } from '../errors.js';
 import type { RetryRecord } from '../http.js';
@@ -9,7 +10,10 @@ import type { OciLayout } from '../oci/layout.js';
 import { pushImage, type PushResult } from '../oci/push.js';
 import type { RegistryCredentials } from '../oci/registry-auth.js';
 import { RegistryClient } from '../oci/registry.js';
-import type { Descriptor, ImageManifest } from '../oci/types.js';
+import { readToc } from '../estargz/read-toc.js';
+import { Annotation, isIndexType } from '../oci/media-types.js';
+import { ImageIndex, ImageManifest, type Descriptor } from '../oci/types.js';
+import type { RepositoryClient } from '../oci/registry.js';
 import type { Target } from './target.js';
 
 export interface Registry {
@@ -29,8 +33,20 @@ export function pushToTarget(registry: Registry, target: Target, layout: OciLayo
   return pushImage(layout, repository, { root, tag: target.tag.tag ?? 'latest', log });
 }
 
-/** Reads the tag back: it must name our digest, and each blob of the image manifest must be in the repository. */
-export async function checkPushed(registry: Registry, target: Target, pushed: Digest, runnable: ImageManifest): Promise<number> {
+/** What reading the pushed image back established. */
+export interface PushedCheck {
+  /** Blobs (configs and layers) found in the repository at their sizes. */
+  readonly blobs: number;
+  /** eStargz layers whose TOC, read from the registry, has the digest their annotation gives. */
+  readonly tocs: number;
+}
+
+/**
+ * Reads the pushed image back: the tag must name our digest, the manifests are fetched by digest (so their bytes
+ * are ours), each blob they name must be in the repository at its size, and each layer that declares a TOC digest
+ * must end in a footer and TOC with that digest.
+ */
+export async function checkPushed(registry: Registry, target: Target, pushed: Digest): Promise<PushedCheck> {
   const repository = registry.client.repository(target.registryRepository, ['pull']);
   const tag = target.tag.tag ?? 'latest';
   const head = await repository.headManifest(tag);
@@ -39,10 +55,35 @@ export async function checkPushed(registry: Registry, target: Target, pushed: Di
       hint: 'another job pushed the same tag meanwhile: use a tag per build, such as the commit SHA',
     });
   }
-  const blobs = [runnable.config, ...runnable.layers];
-  for (const blob of blobs) {
-    const size = await repository.blobSize(blob.digest);
-    if (size !== blob.size) throw new ShipError(`${target.registry}/${target.registryRepository}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, { hint: 'push again' });
+  const blobs = new Map<string, Descriptor>();
+  for (const manifest of await manifestsOf(repository, pushed)) {
+    for (const blob of [manifest.config, ...manifest.layers]) blobs.set(blob.digest, blob);
   }
-  return blobs.length;
+  const where = `${target.registry}/${target.registryRepository}`;
+  let tocs = 0;
+  for (const blob of blobs.values()) {
+    const size = await repository.blobSize(blob.digest);
+    if (size !== blob.size) throw new ShipError(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, { hint: 'push again' });
+    const declared = blob.annotations?.[Annotation.stargzTocDigest];
+    if (declared === undefined) continue;
+    const toc = await readToc({ size: blob.size, read: (start, length) => repository.readBlobRange(blob.digest, start, length) }).catch((error: unknown) => {
+      throw new ShipError(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, { hint: 'push again; if it persists, the registry alters blobs or does not serve ranges' });
+    });
+    if (toc.tocDigest !== declared) throw new ShipError(`${where}: layer ${blob.digest} has TOC digest ${toc.tocDigest}, its annotation says ${declared}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+    tocs += 1;
+  }
+  return { blobs: blobs.size, tocs };
+}
+
+/** The image manifests under a digest: the manifest itself, or each manifest of an index. */
+async function manifestsOf(repository: RepositoryClient, digest: Digest): Promise<ImageManifest[]> {
+  const answer = await repository.getManifest(digest);
+  const json: unknown = JSON.parse(answer.bytes.toString('utf8'));
+  if (!isIndexType(answer.mediaType)) return [ImageManifest.parse(json)];
+  const manifests: ImageManifest[] = [];
+  for (const child of ImageIndex.parse(json).manifests) {
+    const inner = await repository.getManifest(child.digest);
+    manifests.push(ImageManifest.parse(JSON.parse(inner.bytes.toString('utf8'))));
+  }
+  return manifests;
 }

@@ -136,6 +136,11 @@ function sum(layers: readonly LayerReport[], pick: (layer: LayerReport) => numbe
   return layers.reduce((total, layer) => total + pick(layer), 0);
 }
 
+/** `1 layer`, `2 layers`: a count with its noun. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];

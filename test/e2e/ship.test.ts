@@ -88,6 +88,8 @@ describe('ship', () => {
     expect(result.error).toBeNull();
     expect(result.status).toBe('shipped');
     expect(result.stages.map((s) => `${s.name}:${s.status}`)).toEqual(['resolve:done', 'ensure:done', 'build:done', 'convert:done', 'push:done', 'deploy:done', 'verify:done']);
+    // The verify stage read the image back: the config and the one layer present, the layer's TOC as annotated.
+    expect(result.stages.find((s) => s.name === 'verify')?.detail).toBe(`the tag names ${result.image?.digest?.slice(0, 19)}; 2 blobs present, 1 eStargz TOC as annotated`);
     const registry = sandbox.registryHost ?? '';
     expect(result.image).toMatchObject({ tag: `${registry}/sandbox/hello:1`, repository: 'sandbox/hello', repositoryCreated: true });
     expect(result.image?.ref).toBe(`${registry}/sandbox/hello@${result.image?.digest}`);
