@@ -6,18 +6,19 @@
 # (DEMO_DIR, default a new one under /tmp); the sandbox stops when the demo ends.
 #
 #   bash scripts/demo.sh            # as root on a fresh Debian/Ubuntu machine: installs buildah and the registry
+#   bash scripts/demo.sh --json     # extra arguments go to meshagent-ship ship: here, the result as JSON
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
 
-bash scripts/setup-system.sh
+bash scripts/setup-system.sh >&2
 bash scripts/setup-node.sh >/dev/null
-[[ -f dist/cli.js ]] || npm run build >/dev/null
+[[ -f dist/cli.js ]] || npm run build >&2
 
 WORK=${DEMO_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/meshagent-ship-demo.XXXXXX")}
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd -P)
-echo "demo: working in $WORK"
+echo "demo: working in $WORK" >&2
 
 # --- the sandbox: MeshAgent API, registry token server and a real registry, on 127.0.0.1 ---------------------------
 node dist/cli.js sandbox --dir "$WORK/sandbox" --json >"$WORK/sandbox.json" 2>"$WORK/sandbox.log" &
@@ -37,7 +38,7 @@ eval "$(node -e '
   const env = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   for (const [name, value] of Object.entries(env)) if (/^MESHAGENT_/.test(name)) console.log(`export ${name}=${JSON.stringify(value)}`);
 ' "$WORK/sandbox.json")"
-echo "demo: sandbox at $MESHAGENT_API_URL, registry $MESHAGENT_SANDBOX_REGISTRY"
+echo "demo: sandbox at $MESHAGENT_API_URL, registry $MESHAGENT_SANDBOX_REGISTRY" >&2
 
 # --- the service: examples/hello with the static busybox beside its Dockerfile -----------------------------------
 rm -rf "$WORK/hello"
@@ -63,4 +64,5 @@ node dist/cli.js ship \
   --domain hello.sandbox.localhost \
   --public \
   --env GREETING=hello \
-  --prefetch /bin/busybox
+  --prefetch /bin/busybox \
+  "$@"
