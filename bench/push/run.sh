@@ -12,12 +12,9 @@ WORK=${MESHAGENT_SHIP_BENCH_DIR:-/tmp/meshagent-ship-bench-push}
 mkdir -p "$WORK"
 
 node bench/push/make-image.mjs "$WORK/image" >&2
-echo "== compiling" >&2
-# Inside the repository (.cache is ignored by git), so the compiled code finds node_modules.
-BUILD=.cache/bench-push-build
-rm -rf "$BUILD"
-npx tsc -p . --noEmit false --outDir "$BUILD" >&2
-CLI="$BUILD/src/cli.js"
+# shellcheck source=bench/lib/compile.sh
+source bench/lib/compile.sh
+bench_compile push
 
 PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 REG=127.0.0.1:$PORT

@@ -14,12 +14,9 @@ WORK=${MESHAGENT_SHIP_BENCH_DIR:-/tmp/meshagent-ship-bench-ship}
 mkdir -p "$WORK"
 
 node bench/ship/make-image.mjs "$WORK/image" >&2
-echo "== compiling" >&2
-# Inside the repository (.cache is ignored by git), so the compiled code finds node_modules.
-BUILD=.cache/bench-ship-build
-rm -rf "$BUILD"
-npx tsc -p . --noEmit false --outDir "$BUILD" >&2
-CLI="$BUILD/src/cli.js"
+# shellcheck source=bench/lib/compile.sh
+source bench/lib/compile.sh
+bench_compile ship
 
 SANDBOX_PID=
 stop_sandbox() { if [[ -n $SANDBOX_PID ]]; then kill -INT "$SANDBOX_PID" 2>/dev/null || true; wait "$SANDBOX_PID" 2>/dev/null || true; SANDBOX_PID=; fi; }
