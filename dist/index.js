@@ -67394,7 +67394,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3302);
-/* harmony import */ var _ship_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2520);
+/* harmony import */ var _ship_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8473);
 /** GitHub Actions entry: the GitHub runner, then the pipeline. */
 
 
@@ -70483,7 +70483,7 @@ class ConsoleRunner {
 
 /***/ }),
 
-/***/ 2520:
+/***/ 8473:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -85291,14 +85291,15 @@ async function convertStage(source, config, workDir, log, options = {}) {
     for (const path of conversion.missingPrefetch)
         log(`warning: prefetch ${path}: no layer holds it`);
     await out.setRef(conversion.descriptor, 'ship');
-    // Reused layers are not in the output layout: the verifier checks their descriptors against what the registry showed.
+    // Reused layers are not in the output layout. Their blobs were checked in the registry (size, TOC digest, and the
+    // diff_id against the previous config: see reuse.ts); the verifier checks the new descriptors and config agree.
     const elsewhere = new Map();
     for (const layer of conversion.manifests.flatMap((m) => m.layers))
         if (layer.reused)
             elsewhere.set(layer.reused.digest, layer.reused);
     if (reuse) {
         const all = new Set(conversion.manifests.flatMap((m) => m.layers.map((l) => `${l.source}\0${l.result.digest}`))).size;
-        log(`reused ${elsewhere.size} of ${all} layer${all === 1 ? '' : 's'} converted by the previous ship`);
+        log(`reused ${elsewhere.size} of ${summary_count(all, 'layer')} (converted by the previous ship)`);
     }
     const verdict = await verifyImage(out, conversion.descriptor, { elsewhere });
     if (!verdict.ok) {
@@ -85478,6 +85479,50 @@ async function probeWith(http, options) {
         if (wait <= 0)
             return { url: options.url, status: lastStatus, latencyMs: null, attempts, ok: false };
         await sleep(wait);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/remote-manifests.ts
+/**
+ * The image manifests under a manifest or index in a registry repository, as a puller would walk them: nested
+ * indexes are followed (to a bounded depth), entries that are neither images nor indexes (attestations, other
+ * artifacts) are left out, and anything that does not parse is a ShipError naming it.
+ */
+
+
+
+/** As deep as the converter nests indexes. */
+const MAX_DEPTH = 4;
+/** Walks from `top` (already fetched as `reference`); every child is fetched by digest, so its bytes are checked. */
+async function remoteImageManifests(repo, reference, top) {
+    const found = [];
+    const visit = async (answer, name, depth) => {
+        if (isIndexType(answer.mediaType)) {
+            if (depth > MAX_DEPTH)
+                throw new errors_ShipError(`${repo.where}@${answer.digest}: indexes nest more than ${MAX_DEPTH} deep`);
+            const index = remote_manifests_parse(ImageIndex, answer, name);
+            for (const child of index.manifests) {
+                if (!isImageManifestType(child.mediaType) && !isIndexType(child.mediaType))
+                    continue;
+                await visit(await repo.getManifest(child.digest), `${repo.where}@${child.digest}`, depth + 1);
+            }
+        }
+        else if (isImageManifestType(answer.mediaType)) {
+            found.push({ digest: answer.digest, manifest: remote_manifests_parse(ImageManifest, answer, name) });
+        }
+        else {
+            throw new errors_ShipError(`${name} is a ${answer.mediaType || 'manifest without a media type'}, not an image`);
+        }
+    };
+    await visit(top, `${repo.where}:${reference}`, 0);
+    return found;
+}
+function remote_manifests_parse(schema, answer, name) {
+    try {
+        return schema.parse(JSON.parse(answer.bytes.toString('utf8')));
+    }
+    catch {
+        throw new errors_ShipError(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, { hint: 'the registry holds something this tool did not write: push the image again' });
     }
 }
 
@@ -85863,9 +85908,10 @@ function push_seconds(ms) {
  *  - its footer and TOC, read by Range request as a lazy pull reads them: the TOC's digest must be the toc.digest
  *    annotation, so the snapshotter will accept it; the TOC also gives the report's lazy-pull bytes and the layer's
  *    paths (for attributing a prefetch list without reading the source layer);
- *  - the diff_id and uncompressed size are taken from the annotations the previous ship wrote after measuring them;
- *    only holders of a push token for this repository can write them, and containerd checks the diff_id again when
- *    it unpacks the layer.
+ *  - the diff_id annotation must be the previous image's config's diff_id for that layer (the config is read, as it
+ *    is small), so a tool that rewrote the layers but kept the annotations is caught; the uncompressed size is taken
+ *    from the annotation the previous ship wrote after measuring it. Only holders of a push token for this
+ *    repository can write either, and containerd checks the diff_id again when it unpacks the layer.
  * Nothing here may fail a ship: a previous image that is missing, unreadable or without the annotations, and a layer
  * that does not pass the checks, mean a full conversion of what is concerned, with a line in the log.
  */
@@ -85876,13 +85922,17 @@ function push_seconds(ms) {
 
 
 
-/** The layers of one image manifest that can be reused, and how many cannot (no or garbled annotations). */
-function conversionsOf(manifest) {
+
+/**
+ * The layers of one image manifest that can be reused, and how many cannot: no or garbled annotations, or a diff_id
+ * annotation that is not the one the image's config gives for that layer (`diffIds`, the config's rootfs.diff_ids).
+ */
+function conversionsOf(manifest, diffIds) {
     const conversions = [];
     let unusable = 0;
-    for (const layer of manifest.layers) {
+    for (const [i, layer] of manifest.layers.entries()) {
         const conversion = conversionOf(layer);
-        if (conversion)
+        if (conversion && conversion.diffId === diffIds[i])
             conversions.push(conversion);
         else
             unusable += 1;
@@ -85962,30 +86012,25 @@ async function readImage(repo, reference) {
     }
     const conversions = [];
     let unusable = 0;
-    const visit = async (bytes, mediaType, depth) => {
-        const json = JSON.parse(bytes.toString('utf8'));
-        if (isIndexType(mediaType)) {
-            if (depth > 2)
-                return;
-            const index = ImageIndex.parse(json);
-            for (const child of index.manifests) {
-                if (!isImageManifestType(child.mediaType) && !isIndexType(child.mediaType))
-                    continue;
-                const answer = await repo.getManifest(child.digest);
-                await visit(answer.bytes, answer.mediaType || child.mediaType, depth + 1);
-            }
-        }
-        else if (isImageManifestType(mediaType)) {
-            const found = conversionsOf(ImageManifest.parse(json));
-            conversions.push(...found.conversions);
-            unusable += found.unusable;
-        }
-        else {
-            throw new errors_ShipError(`${repo.where}:${reference} is a ${mediaType || 'manifest without a media type'}, not an image`);
-        }
-    };
-    await visit(top.bytes, top.mediaType, 0);
+    for (const { manifest } of await remoteImageManifests(repo, reference, top)) {
+        // The config is fetched only when some layer records a conversion: a plain image costs nothing more.
+        const recorded = manifest.layers.some((layer) => conversionOf(layer) !== undefined);
+        const found = conversionsOf(manifest, recorded ? await configDiffIds(repo, manifest.config) : []);
+        conversions.push(...found.conversions);
+        unusable += found.unusable;
+    }
     return { digest: top.digest, conversions, unusable };
+}
+/** Configs are small; a larger one is not what the converter wrote, and is not read. */
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+/** The diff_ids of an image's config, read from the registry and checked against its digest. */
+async function configDiffIds(repo, config) {
+    if (config.size > MAX_CONFIG_BYTES)
+        throw new errors_ShipError(`its config is ${config.size} bytes, more than a config can be`);
+    const bytes = await repo.readBlobRange(config.digest, 0, config.size);
+    if (sha256(bytes) !== config.digest)
+        throw new errors_ShipError(`its config ${push_short(config.digest)} came back with other content`);
+    return ImageConfig.parse(JSON.parse(bytes.toString('utf8'))).rootfs.diff_ids;
 }
 /** The previous image's conversions, each checked in the registry the first time it is asked for. */
 class RegistryReuse {
@@ -86554,7 +86599,7 @@ async function checkPushed(registry, target, pushed) {
         });
     }
     const blobs = new Map();
-    for (const manifest of await manifestsOf(repository, pushed)) {
+    for (const { manifest } of await remoteImageManifests(repository, pushed, await repository.getManifest(pushed))) {
         for (const blob of [manifest.config, ...manifest.layers])
             blobs.set(blob.digest, blob);
     }
@@ -86575,19 +86620,6 @@ async function checkPushed(registry, target, pushed) {
         tocs += 1;
     }
     return { blobs: blobs.size, tocs };
-}
-/** The image manifests under a digest: the manifest itself, or each manifest of an index. */
-async function manifestsOf(repository, digest) {
-    const answer = await repository.getManifest(digest);
-    const json = JSON.parse(answer.bytes.toString('utf8'));
-    if (!isIndexType(answer.mediaType))
-        return [ImageManifest.parse(json)];
-    const manifests = [];
-    for (const child of ImageIndex.parse(json).manifests) {
-        const inner = await repository.getManifest(child.digest);
-        manifests.push(ImageManifest.parse(JSON.parse(inner.bytes.toString('utf8'))));
-    }
-    return manifests;
 }
 
 ;// CONCATENATED MODULE: ./src/build/dockerfile.ts
@@ -87489,10 +87521,17 @@ async function ship(config, runner, options = {}) {
             const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source, config, workDir, log, previous ? { previous } : {}), describeConversion);
             progress.image = image;
             if (registry) {
-                const pushed = await stages.run('push', `Push ${target.image}`, () => pushToTarget(registry, target, image.layout, image.descriptor, log), (p) => p.stats.upToDate ? `already there; tagged (${p.digest})` : `${p.stats.uploaded} uploaded, ${p.stats.skipped} skipped, ${p.stats.mounted} mounted`);
-                progress.digest = pushed.digest;
-                progress.ref = pushed.pinned;
-                progress.pushOutcomes = pushed.stats.outcomes;
+                const pushedTo = registry;
+                const pushed = await stages.run('push', `Push ${target.image}`, async () => {
+                    const result = await pushToTarget(pushedTo, target, image.layout, image.descriptor, log);
+                    // Read back before anything runs it, as a puller would: a defect found here leaves the service as it was.
+                    const readBack = await checkPushed(pushedTo, target, result.digest);
+                    return { result, readBack };
+                }, ({ result, readBack }) => `${result.stats.upToDate ? `already there; tagged (${result.digest})` : `${result.stats.uploaded} uploaded, ${result.stats.skipped} skipped, ${result.stats.mounted} mounted`}; ` +
+                    `read back: ${summary_count(readBack.blobs, 'blob')}${readBack.tocs ? `, ${summary_count(readBack.tocs, 'eStargz TOC')} as annotated` : ''}`);
+                progress.digest = pushed.result.digest;
+                progress.ref = pushed.result.pinned;
+                progress.pushOutcomes = pushed.result.stats.outcomes;
             }
             if (config.service.deploy && progress.ref && config.meshagent.room) {
                 const room = config.meshagent.room;
@@ -87510,19 +87549,23 @@ async function ship(config, runner, options = {}) {
                     });
                 }, (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`);
             }
-            if (registry && progress.digest) {
-                const pushedRegistry = registry;
-                const digest = progress.digest;
-                await stages.run('verify', 'Verify the pushed image and the service', async () => {
-                    const pushed = await checkPushed(pushedRegistry, target, digest);
-                    const url = progress.deployed?.serviceUrl;
+            if (progress.deployed && progress.ref && config.meshagent.room) {
+                const deployed = progress.deployed;
+                const ref = progress.ref;
+                const room = config.meshagent.room;
+                await stages.run('verify', `Verify ${deployed.serviceName}`, async () => {
+                    // The service as the API holds it now must run the pinned image (another deploy may have raced this one).
+                    const running = await runningImage(client, room, deployed.serviceName);
+                    if (running !== ref) {
+                        throw new errors_ShipError(`${deployed.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, { hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time' });
+                    }
+                    const url = deployed.serviceUrl;
                     if (url && config.service.waitSeconds > 0) {
                         progress.probe = await probeUrl({ url, timeoutMs: config.service.waitSeconds * 1000, log });
                         if (!progress.probe.ok)
                             throw new errors_ShipError(`the service did not answer at ${url} within ${config.service.waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
                     }
-                    return pushed;
-                }, (pushed) => `the tag names ${digest.slice(0, 19)}; ${summary_count(pushed.blobs, 'blob')} present${pushed.tocs ? `, ${summary_count(pushed.tocs, 'eStargz TOC')} as annotated` : ''}${progress.probe ? `; ${progress.probe.url} answered ${progress.probe.status} in ${progress.probe.latencyMs} ms` : ''}`);
+                }, () => `${deployed.serviceName} runs ${ref.slice(ref.lastIndexOf('@') + 1, ref.lastIndexOf('@') + 20)}${progress.probe ? `; ${progress.probe.url} answered ${progress.probe.status} in ${progress.probe.latencyMs} ms` : ''}`);
             }
         }
     }
@@ -87555,6 +87598,7 @@ async function runningImage(client, room, serviceName) {
     if (!room)
         return undefined;
     const service = await client.findService(room, serviceName);
+    // Records are read leniently (ServiceRecord types only id and metadata), so the container is looked at here.
     const image = service?.container?.image;
     return typeof image === 'string' ? image : undefined;
 }
@@ -87565,7 +87609,7 @@ function skipReason(stage, config, failed) {
         return 'dry run';
     if (stage === 'push')
         return 'push: false';
-    if (stage === 'deploy')
+    if (stage === 'deploy' || (stage === 'verify' && !config.service.deploy))
         return 'deploy: false';
     return 'nothing to do';
 }

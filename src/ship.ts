@@ -134,12 +134,23 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
       progress.image = image;
 
       if (registry) {
-        const pushed = await stages.run('push', `Push ${target.image}`, () => pushToTarget(registry!, target, image.layout, image.descriptor, log), (p) =>
-          p.stats.upToDate ? `already there; tagged (${p.digest})` : `${p.stats.uploaded} uploaded, ${p.stats.skipped} skipped, ${p.stats.mounted} mounted`,
+        const pushedTo = registry;
+        const pushed = await stages.run(
+          'push',
+          `Push ${target.image}`,
+          async () => {
+            const result = await pushToTarget(pushedTo, target, image.layout, image.descriptor, log);
+            // Read back before anything runs it, as a puller would: a defect found here leaves the service as it was.
+            const readBack = await checkPushed(pushedTo, target, result.digest);
+            return { result, readBack };
+          },
+          ({ result, readBack }) =>
+            `${result.stats.upToDate ? `already there; tagged (${result.digest})` : `${result.stats.uploaded} uploaded, ${result.stats.skipped} skipped, ${result.stats.mounted} mounted`}; ` +
+            `read back: ${count(readBack.blobs, 'blob')}${readBack.tocs ? `, ${count(readBack.tocs, 'eStargz TOC')} as annotated` : ''}`,
         );
-        progress.digest = pushed.digest;
-        progress.ref = pushed.pinned;
-        progress.pushOutcomes = pushed.stats.outcomes;
+        progress.digest = pushed.result.digest;
+        progress.ref = pushed.result.pinned;
+        progress.pushOutcomes = pushed.result.stats.outcomes;
       }
 
       if (config.service.deploy && progress.ref && config.meshagent.room) {
@@ -164,22 +175,26 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
         );
       }
 
-      if (registry && progress.digest) {
-        const pushedRegistry = registry;
-        const digest = progress.digest;
+      if (progress.deployed && progress.ref && config.meshagent.room) {
+        const deployed = progress.deployed;
+        const ref = progress.ref;
+        const room = config.meshagent.room;
         await stages.run(
           'verify',
-          'Verify the pushed image and the service',
+          `Verify ${deployed.serviceName}`,
           async () => {
-            const pushed = await checkPushed(pushedRegistry, target, digest as `sha256:${string}`);
-            const url = progress.deployed?.serviceUrl;
+            // The service as the API holds it now must run the pinned image (another deploy may have raced this one).
+            const running = await runningImage(client, room, deployed.serviceName);
+            if (running !== ref) {
+              throw new ShipError(`${deployed.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, { hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time' });
+            }
+            const url = deployed.serviceUrl;
             if (url && config.service.waitSeconds > 0) {
               progress.probe = await probeUrl({ url, timeoutMs: config.service.waitSeconds * 1000, log });
               if (!progress.probe.ok) throw new ShipError(`the service did not answer at ${url} within ${config.service.waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
             }
-            return pushed;
           },
-          (pushed) => `the tag names ${digest.slice(0, 19)}; ${count(pushed.blobs, 'blob')} present${pushed.tocs ? `, ${count(pushed.tocs, 'eStargz TOC')} as annotated` : ''}${progress.probe ? `; ${progress.probe.url} answered ${progress.probe.status} in ${progress.probe.latencyMs} ms` : ''}`,
+          () => `${deployed.serviceName} runs ${ref.slice(ref.lastIndexOf('@') + 1, ref.lastIndexOf('@') + 20)}${progress.probe ? `; ${progress.probe.url} answered ${progress.probe.status} in ${progress.probe.latencyMs} ms` : ''}`,
         );
       }
     }
@@ -208,6 +223,7 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
 async function runningImage(client: MeshagentClient, room: string | undefined, serviceName: string): Promise<string | undefined> {
   if (!room) return undefined;
   const service = await client.findService(room, serviceName);
+  // Records are read leniently (ServiceRecord types only id and metadata), so the container is looked at here.
   const image = (service as { container?: { image?: unknown } | null } | undefined)?.container?.image;
   return typeof image === 'string' ? image : undefined;
 }
@@ -216,7 +232,7 @@ function skipReason(stage: (typeof STAGES)[number], config: ShipConfig, failed: 
   if (failed) return 'not reached';
   if (config.dryRun) return 'dry run';
   if (stage === 'push') return 'push: false';
-  if (stage === 'deploy') return 'deploy: false';
+  if (stage === 'deploy' || (stage === 'verify' && !config.service.deploy)) return 'deploy: false';
   return 'nothing to do';
 }
 

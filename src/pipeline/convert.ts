@@ -70,12 +70,13 @@ export async function convertStage(source: SourceImage, config: ShipConfig, work
   for (const path of conversion.missingPrefetch) log(`warning: prefetch ${path}: no layer holds it`);
   await out.setRef(conversion.descriptor, 'ship');
 
-  // Reused layers are not in the output layout: the verifier checks their descriptors against what the registry showed.
+  // Reused layers are not in the output layout. Their blobs were checked in the registry (size, TOC digest, and the
+  // diff_id against the previous config: see reuse.ts); the verifier checks the new descriptors and config agree.
   const elsewhere = new Map<Digest, CheckedElsewhere>();
   for (const layer of conversion.manifests.flatMap((m) => m.layers)) if (layer.reused) elsewhere.set(layer.reused.digest, layer.reused);
   if (reuse) {
     const all = new Set(conversion.manifests.flatMap((m) => m.layers.map((l) => `${l.source}\0${l.result.digest}`))).size;
-    log(`reused ${elsewhere.size} of ${all} layer${all === 1 ? '' : 's'} converted by the previous ship`);
+    log(`reused ${elsewhere.size} of ${count(all, 'layer')} (converted by the previous ship)`);
   }
   const verdict = await verifyImage(out, conversion.descriptor, { elsewhere });
   if (!verdict.ok) {

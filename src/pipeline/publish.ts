@@ -11,9 +11,9 @@ import { pushImage, type PushResult } from '../oci/push.js';
 import type { RegistryCredentials } from '../oci/registry-auth.js';
 import { RegistryClient } from '../oci/registry.js';
 import { readToc } from '../estargz/read-toc.js';
-import { Annotation, isIndexType } from '../oci/media-types.js';
-import { ImageIndex, ImageManifest, type Descriptor } from '../oci/types.js';
-import type { RepositoryClient } from '../oci/registry.js';
+import { Annotation } from '../oci/media-types.js';
+import { remoteImageManifests } from '../oci/remote-manifests.js';
+import type { Descriptor } from '../oci/types.js';
 import type { Target } from './target.js';
 
 export interface Registry {
@@ -56,7 +56,7 @@ export async function checkPushed(registry: Registry, target: Target, pushed: Di
     });
   }
   const blobs = new Map<string, Descriptor>();
-  for (const manifest of await manifestsOf(repository, pushed)) {
+  for (const { manifest } of await remoteImageManifests(repository, pushed, await repository.getManifest(pushed))) {
     for (const blob of [manifest.config, ...manifest.layers]) blobs.set(blob.digest, blob);
   }
   const where = `${target.registry}/${target.registryRepository}`;
@@ -73,17 +73,4 @@ export async function checkPushed(registry: Registry, target: Target, pushed: Di
     tocs += 1;
   }
   return { blobs: blobs.size, tocs };
-}
-
-/** The image manifests under a digest: the manifest itself, or each manifest of an index. */
-async function manifestsOf(repository: RepositoryClient, digest: Digest): Promise<ImageManifest[]> {
-  const answer = await repository.getManifest(digest);
-  const json: unknown = JSON.parse(answer.bytes.toString('utf8'));
-  if (!isIndexType(answer.mediaType)) return [ImageManifest.parse(json)];
-  const manifests: ImageManifest[] = [];
-  for (const child of ImageIndex.parse(json).manifests) {
-    const inner = await repository.getManifest(child.digest);
-    manifests.push(ImageManifest.parse(JSON.parse(inner.bytes.toString('utf8'))));
-  }
-  return manifests;
 }

@@ -12,20 +12,22 @@
  *  - its footer and TOC, read by Range request as a lazy pull reads them: the TOC's digest must be the toc.digest
  *    annotation, so the snapshotter will accept it; the TOC also gives the report's lazy-pull bytes and the layer's
  *    paths (for attributing a prefetch list without reading the source layer);
- *  - the diff_id and uncompressed size are taken from the annotations the previous ship wrote after measuring them;
- *    only holders of a push token for this repository can write them, and containerd checks the diff_id again when
- *    it unpacks the layer.
+ *  - the diff_id annotation must be the previous image's config's diff_id for that layer (the config is read, as it
+ *    is small), so a tool that rewrote the layers but kept the annotations is caught; the uncompressed size is taken
+ *    from the annotation the previous ship wrote after measuring it. Only holders of a push token for this
+ *    repository can write either, and containerd checks the diff_id again when it unpacks the layer.
  * Nothing here may fail a ship: a previous image that is missing, unreadable or without the annotations, and a layer
  * that does not pass the checks, mean a full conversion of what is concerned, with a line in the log.
  */
 import { ShipError } from '../errors.js';
 import { HttpError } from '../http.js';
 import type { Digest } from '../oci/digest.js';
-import { isDigest } from '../oci/digest.js';
-import { Annotation, isImageManifestType, isIndexType, MediaType } from '../oci/media-types.js';
+import { isDigest, sha256 } from '../oci/digest.js';
+import { Annotation, MediaType } from '../oci/media-types.js';
+import { remoteImageManifests } from '../oci/remote-manifests.js';
 import { forEachLimited, short } from '../oci/push.js';
 import type { RepositoryClient } from '../oci/registry.js';
-import { ImageIndex, ImageManifest, type Descriptor } from '../oci/types.js';
+import { ImageConfig, type Descriptor, type ImageManifest } from '../oci/types.js';
 import type { LayerReuse, ReusedLayer } from '../estargz/image.js';
 import { lazyPullBytes, readToc, tocPaths } from '../estargz/read-toc.js';
 
@@ -40,13 +42,16 @@ export interface PreviousConversion {
   readonly uncompressedSize: number;
 }
 
-/** The layers of one image manifest that can be reused, and how many cannot (no or garbled annotations). */
-export function conversionsOf(manifest: ImageManifest): { conversions: PreviousConversion[]; unusable: number } {
+/**
+ * The layers of one image manifest that can be reused, and how many cannot: no or garbled annotations, or a diff_id
+ * annotation that is not the one the image's config gives for that layer (`diffIds`, the config's rootfs.diff_ids).
+ */
+export function conversionsOf(manifest: ImageManifest, diffIds: readonly string[]): { conversions: PreviousConversion[]; unusable: number } {
   const conversions: PreviousConversion[] = [];
   let unusable = 0;
-  for (const layer of manifest.layers) {
+  for (const [i, layer] of manifest.layers.entries()) {
     const conversion = conversionOf(layer);
-    if (conversion) conversions.push(conversion);
+    if (conversion && conversion.diffId === diffIds[i]) conversions.push(conversion);
     else unusable += 1;
   }
   return { conversions, unusable };
@@ -127,26 +132,25 @@ async function readImage(repo: RepositoryClient, reference: string): Promise<{ d
   }
   const conversions: PreviousConversion[] = [];
   let unusable = 0;
-  const visit = async (bytes: Buffer, mediaType: string, depth: number): Promise<void> => {
-    const json: unknown = JSON.parse(bytes.toString('utf8'));
-    if (isIndexType(mediaType)) {
-      if (depth > 2) return;
-      const index = ImageIndex.parse(json);
-      for (const child of index.manifests) {
-        if (!isImageManifestType(child.mediaType) && !isIndexType(child.mediaType)) continue;
-        const answer = await repo.getManifest(child.digest);
-        await visit(answer.bytes, answer.mediaType || child.mediaType, depth + 1);
-      }
-    } else if (isImageManifestType(mediaType)) {
-      const found = conversionsOf(ImageManifest.parse(json));
-      conversions.push(...found.conversions);
-      unusable += found.unusable;
-    } else {
-      throw new ShipError(`${repo.where}:${reference} is a ${mediaType || 'manifest without a media type'}, not an image`);
-    }
-  };
-  await visit(top.bytes, top.mediaType, 0);
+  for (const { manifest } of await remoteImageManifests(repo, reference, top)) {
+    // The config is fetched only when some layer records a conversion: a plain image costs nothing more.
+    const recorded = manifest.layers.some((layer) => conversionOf(layer) !== undefined);
+    const found = conversionsOf(manifest, recorded ? await configDiffIds(repo, manifest.config) : []);
+    conversions.push(...found.conversions);
+    unusable += found.unusable;
+  }
   return { digest: top.digest, conversions, unusable };
+}
+
+/** Configs are small; a larger one is not what the converter wrote, and is not read. */
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+/** The diff_ids of an image's config, read from the registry and checked against its digest. */
+async function configDiffIds(repo: RepositoryClient, config: Descriptor): Promise<readonly string[]> {
+  if (config.size > MAX_CONFIG_BYTES) throw new ShipError(`its config is ${config.size} bytes, more than a config can be`);
+  const bytes = await repo.readBlobRange(config.digest, 0, config.size);
+  if (sha256(bytes) !== config.digest) throw new ShipError(`its config ${short(config.digest)} came back with other content`);
+  return ImageConfig.parse(JSON.parse(bytes.toString('utf8'))).rootfs.diff_ids;
 }
 
 /** What checking a previous conversion's blob established. */

@@ -116,7 +116,7 @@ describe('re-shipping an image whose base layers did not change', () => {
     expect(pushes(second)).toEqual(['skipped', 'skipped', 'skipped', 'uploaded']);
     expect(digests(second)?.slice(0, 3)).toEqual(digests(first)?.slice(0, 3));
     expect(digests(second)?.[3]).not.toBe(digests(first)?.[3]);
-    expect(second.log).toContain('reused 3 of 4 layers converted by the previous ship');
+    expect(second.log).toContain('reused 3 of 4 layers (converted by the previous ship)');
     // Only the top layer was converted: the log names no other, and the base blobs were never written locally.
     const converting = second.log.split('\n').map((line) => line.trim()).filter((line) => line.startsWith('converting '));
     expect(converting).toEqual([expect.stringContaining(second.result.image?.layers[3]?.sourceDigest.slice(0, 19) ?? '?')]);
@@ -169,7 +169,7 @@ describe('re-shipping an image whose base layers did not change', () => {
     const denser = await shipWith({ tag: 'reuse:1', image: imageWith('<h1>two</h1>'), 'compression-level': '9' });
     expect(conversions(denser)).toEqual(['converted', 'converted', 'converted', 'converted']);
     expect(pushes(denser)).toEqual(['uploaded', 'uploaded', 'uploaded', 'uploaded']);
-    expect(denser.log).toContain('reused 0 of 4 layers converted by the previous ship');
+    expect(denser.log).toContain('reused 0 of 4 layers (converted by the previous ship)');
   });
 
   it('garbled annotations on the previous image convert the layers concerned; the rest is reused and verifies', async () => {
@@ -232,7 +232,7 @@ describe('re-shipping a multi-platform image', () => {
     const one = await shipWith({ tag: 'multi:1', image: imageWith('one', platforms('one')) });
     const two = await shipWith({ tag: 'multi:1', image: imageWith('two', platforms('two')) });
     // Unique layers across both platforms: three base layers reused, the two tops converted.
-    expect(two.log).toContain('reused 3 of 5 layers converted by the previous ship');
+    expect(two.log).toContain('reused 3 of 5 layers (converted by the previous ship)');
     expect(conversions(two)).toEqual(['reused', 'reused', 'converted']);
     const before = await layersByPlatform(one.result.image?.digest ?? '');
     const after = await layersByPlatform(two.result.image?.digest ?? '');

@@ -88,8 +88,9 @@ describe('ship', () => {
     expect(result.error).toBeNull();
     expect(result.status).toBe('shipped');
     expect(result.stages.map((s) => `${s.name}:${s.status}`)).toEqual(['resolve:done', 'ensure:done', 'build:done', 'convert:done', 'push:done', 'deploy:done', 'verify:done']);
-    // The verify stage read the image back: the config and the one layer present, the layer's TOC as annotated.
-    expect(result.stages.find((s) => s.name === 'verify')?.detail).toBe(`the tag names ${result.image?.digest?.slice(0, 19)}; 2 blobs present, 1 eStargz TOC as annotated`);
+    // The push read the image back (the config and the one layer, its TOC as annotated); verify read the service back.
+    expect(result.stages.find((s) => s.name === 'push')?.detail).toBe('2 uploaded, 0 skipped, 0 mounted; read back: 2 blobs, 1 eStargz TOC as annotated');
+    expect(result.stages.find((s) => s.name === 'verify')?.detail).toBe(`sandbox-hello runs ${result.image?.digest?.slice(0, 19)}`);
     const registry = sandbox.registryHost ?? '';
     expect(result.image).toMatchObject({ tag: `${registry}/sandbox/hello:1`, repository: 'sandbox/hello', repositoryCreated: true });
     expect(result.image?.ref).toBe(`${registry}/sandbox/hello@${result.image?.digest}`);

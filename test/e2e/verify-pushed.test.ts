@@ -1,6 +1,6 @@
-// The verify stage's read-back against the real registry: a pushed eStargz image passes (every blob there, every TOC
-// read by Range matching its annotation); a manifest whose TOC annotation lies, and a tag that moved, fail with a
-// message naming the layer or the tag.
+// The push stage's read-back against the real registry: a pushed eStargz image passes (every blob there, every TOC
+// read by Range matching its annotation), also under nested indexes; a manifest whose TOC annotation lies, and a tag
+// that moved, fail with a message naming the layer or the tag.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,10 +57,17 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-describe('verify after push', () => {
+describe('reading the pushed image back', () => {
   it('passes a pushed eStargz image: every blob present, every TOC matching its annotation', async () => {
     const pushed = await push(converted, '1');
     await expect(checkPushed(registry, targetFor('1'), pushed.digest)).resolves.toEqual({ blobs: 3, tocs: 2 });
+  });
+
+  it('walks nested indexes down to the image manifests', async () => {
+    const inner = await out.writeJson(MediaType.ociIndex, { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ ...converted, platform: { os: 'linux', architecture: 'amd64' } }] });
+    const outer = await out.writeJson(MediaType.ociIndex, { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [inner] });
+    const pushed = await push(outer, 'nested');
+    await expect(checkPushed(registry, targetFor('nested'), pushed.digest)).resolves.toEqual({ blobs: 3, tocs: 2 });
   });
 
   it('fails on a layer whose TOC digest annotation does not match the TOC in the registry', async () => {

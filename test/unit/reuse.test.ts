@@ -85,9 +85,12 @@ describe('the annotations a conversion records', () => {
       expect(layer.annotations?.[Annotation.shipDiffId]).toBe(config.rootfs.diff_ids[i]);
       expect(layer.annotations?.[Annotation.shipConversion]).toBe(conversionParams({ level: 6, chunkSize: 65536, prioritized: i === 2 ? ['app/main'] : [] }));
     }
-    const { conversions, unusable } = conversionsOf(manifest);
+    const { conversions, unusable } = conversionsOf(manifest, config.rootfs.diff_ids);
     expect(unusable).toBe(0);
     expect(conversions.map((c) => [c.source, c.digest, c.diffId])).toEqual(manifest.layers.map((l, i) => [sources[i], l.digest, config.rootfs.diff_ids[i]]));
+    // A layer whose diff_id annotation is not its config's diff_id (layers rewritten, annotations kept) is not reused.
+    const rewritten = [config.rootfs.diff_ids[0] ?? '', `sha256:${'1'.repeat(64)}`, config.rootfs.diff_ids[2] ?? ''];
+    expect(conversionsOf(manifest, rewritten)).toMatchObject({ unusable: 1, conversions: [{ digest: manifest.layers[0]?.digest }, { digest: manifest.layers[2]?.digest }] });
   });
 
   it('are refused when missing or garbled', async () => {
@@ -105,7 +108,7 @@ describe('the annotations a conversion records', () => {
     expect(conversionOf(with_(Annotation.estargzUncompressedSize, '-1'))).toBeUndefined();
     expect(conversionOf({ ...layer, mediaType: MediaType.dockerLayerGzip })).toBeUndefined();
     const plain = { ...manifest, layers: [{ mediaType: MediaType.ociLayerGzip, digest: layer.digest, size: layer.size }, layer] };
-    expect(conversionsOf(plain)).toMatchObject({ unusable: 1, conversions: [{ digest: layer.digest }] });
+    expect(conversionsOf(plain, ['', layer.annotations?.[Annotation.shipDiffId] ?? ''])).toMatchObject({ unusable: 1, conversions: [{ digest: layer.digest }] });
   });
 });
 
@@ -126,7 +129,7 @@ describe('a conversion that reuses the previous one', () => {
     const first = await convert([...base, top('one')], { prefetch: ['/app/main', '/bin/tool'] });
     const calls: string[] = [];
     const logs: string[] = [];
-    const reuse = new RegistryReuse(registryOf(first.out, calls), conversionsOf(first.manifest).conversions, (line) => logs.push(line));
+    const reuse = new RegistryReuse(registryOf(first.out, calls), conversionsOf(first.manifest, first.config.rootfs.diff_ids).conversions, (line) => logs.push(line));
     const events: string[] = [];
     const second = await convert([...base, top('two')], { prefetch: ['/app/main', '/bin/tool'], reuse, onLayer: (e) => e.kind !== 'progress' && events.push(`${e.kind} ${e.digest}`) });
 
@@ -160,7 +163,7 @@ describe('a conversion that reuses the previous one', () => {
   it('converts again a layer whose prefetch list or level changed, and one whose blob does not match its annotations', async () => {
     const first = await convert([...base, top('one')]);
     const logs: string[] = [];
-    const conversions = conversionsOf(first.manifest).conversions;
+    const conversions = conversionsOf(first.manifest, first.config.rootfs.diff_ids).conversions;
     // The second layer's record claims another TOC digest: its check fails.
     const lying = conversions.map((c, i) => (i === 1 ? { ...c, tocDigest: `sha256:${'0'.repeat(64)}` as Digest } : c));
     const reuse = new RegistryReuse(registryOf(first.out), lying, (line) => logs.push(line));
@@ -176,7 +179,7 @@ describe('a conversion that reuses the previous one', () => {
 
   it('does not reuse a blob the registry no longer has', async () => {
     const first = await convert([base[0] as Buffer]);
-    const conversions = conversionsOf(first.manifest).conversions;
+    const conversions = conversionsOf(first.manifest, first.config.rootfs.diff_ids).conversions;
     const empty = await OciLayout.create(join(work, 'empty'));
     const logs: string[] = [];
     const second = await convert([base[0] as Buffer], { reuse: new RegistryReuse(registryOf(empty), conversions, (line) => logs.push(line)) });
@@ -202,7 +205,7 @@ describe('a reference to the image a service runs', () => {
 
 describe('looking up the previous image', () => {
   /** A repository stand-in whose manifests are `answers` (a function: thrown or returned). */
-  const repoWith = (answers: Record<string, () => { bytes: Buffer; mediaType: string; digest: Digest }>, calls: string[] = []) =>
+  const repoWith = (answers: Record<string, () => { bytes: Buffer; mediaType: string; digest: Digest }>, calls: string[] = [], blobs?: OciLayout) =>
     ({
       where: '127.0.0.1:5000/key/app',
       async getManifest(reference: string) {
@@ -210,6 +213,12 @@ describe('looking up the previous image', () => {
         const answer = answers[reference];
         if (!answer) throw new HttpError('404 Not Found', { method: 'GET', url: `/v2/key/app/manifests/${reference}`, status: 404 });
         return answer();
+      },
+      // Configs, which are read when a manifest records conversions, come from `blobs`.
+      async readBlobRange(digest: Digest, start: number, length: number) {
+        calls.push(`config ${digest}`);
+        if (!blobs) throw new HttpError('404 Not Found', { method: 'GET', url: `/v2/key/app/blobs/${digest}`, status: 404 });
+        return readFileSync(blobs.blobPath(digest)).subarray(start, start + length);
       },
     }) as unknown as RepositoryClient;
   const json = (value: unknown) => Buffer.from(JSON.stringify(value));
@@ -231,7 +240,7 @@ describe('looking up the previous image', () => {
   });
 
   it('reads every platform manifest of an index, and the image the service runs when the tag has none', async () => {
-    const { manifest } = await convert([base[0] as Buffer]);
+    const { manifest, out } = await convert([base[0] as Buffer]);
     const other = { ...manifest, layers: manifest.layers.map((l) => ({ ...l, annotations: { ...l.annotations, [Annotation.shipSourceDigest]: digest('e') } })) };
     const index = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociManifest, digest: digest('1'), size: 1 }, { mediaType: MediaType.ociManifest, digest: digest('2'), size: 1 }] };
     const answers = {
@@ -241,14 +250,14 @@ describe('looking up the previous image', () => {
     };
     const logs: string[] = [];
     const calls: string[] = [];
-    const found = await previousConversions(repoWith(answers, calls), { tag: '2', running: async () => `127.0.0.1:5000/key/app@${digest('9')}`, log: (line) => logs.push(line) });
+    const found = await previousConversions(repoWith(answers, calls, out), { tag: '2', running: async () => `127.0.0.1:5000/key/app@${digest('9')}`, log: (line) => logs.push(line) });
     expect(found).toBeInstanceOf(RegistryReuse);
-    expect(calls).toEqual(['2', digest('9'), digest('1'), digest('2')]);
+    expect(calls).toEqual(['2', digest('9'), digest('1'), digest('2'), `config ${manifest.config.digest}`, `config ${manifest.config.digest}`]);
     expect(logs.join('\n')).toContain(`the previous image 127.0.0.1:5000/key/app@${digest('9')} (the image the service runs)`);
     expect(logs.join('\n')).toContain('records 2 converted layers');
     // The image of another repository is not looked at.
     const elsewhere: string[] = [];
-    expect(await previousConversions(repoWith(answers, elsewhere), { tag: '2', running: async () => `127.0.0.1:5000/key/other@${digest('9')}`, log: () => {} })).toBeUndefined();
+    expect(await previousConversions(repoWith(answers, elsewhere, out), { tag: '2', running: async () => `127.0.0.1:5000/key/other@${digest('9')}`, log: () => {} })).toBeUndefined();
     expect(elsewhere).toEqual(['2']);
   });
 });
