@@ -68419,6 +68419,11 @@ async function runSandbox(args) {
         process.stderr.write('meshagent-ship: --port and --registry-port take a port number\n');
         return 2;
     }
+    // Listening for the stop signals before starting: a signal while the registry starts must still stop it.
+    const stopped = new Promise((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+    });
     let sandbox;
     try {
         sandbox = await (0,_sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__/* .startSandbox */ .O)({ dir, port, registryPort, registry: args.options.registry !== 'false' });
@@ -68436,10 +68441,7 @@ async function runSandbox(args) {
             process.stdout.write(`export ${name}=${value}\n`);
         process.stdout.write(`\nProject key: ${sandbox.projectKey}. Stop with Ctrl-C.\n`);
     }
-    await new Promise((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-    });
+    await stopped;
     await sandbox.stop();
     return 0;
 }
@@ -72460,6 +72462,11 @@ function gzipHeaderLength(buf, at) {
         pos += 2;
     return pos > buf.length ? undefined : pos - at;
 }
+/**
+ * No member the converter writes inflates to more than a chunk or a TOC; a bigger one (a deflate bomb in a TOC read
+ * from a registry) fails as corrupt instead of taking all memory.
+ */
+const MAX_MEMBER_BYTES = 512 * 1024 * 1024;
 /** Inflates the member starting at `at` in `buf`; undefined when `buf` ends before the member does. */
 function inflateMemberAt(buf, at, baseOffset) {
     const header = gzipHeaderLength(buf, at);
@@ -72471,7 +72478,7 @@ function inflateMemberAt(buf, at, baseOffset) {
     }
     let inflated;
     try {
-        inflated = node_zlib__WEBPACK_IMPORTED_MODULE_1__.inflateRawSync(buf.subarray(at + header), { info: true });
+        inflated = node_zlib__WEBPACK_IMPORTED_MODULE_1__.inflateRawSync(buf.subarray(at + header), { info: true, maxOutputLength: MAX_MEMBER_BYTES });
     }
     catch (error) {
         if (error.code === 'Z_BUF_ERROR')
@@ -75941,7 +75948,7 @@ async function openImage(ref) {
 }
 /**
  * Writes the one image of a `docker save` archive as an OCI layout in `dir` (new or empty). The archive is unpacked
- * beside `dir` meanwhile, on the same file system, and that copy is removed at the end.
+ * beside `dir` meanwhile, on the same file system, so its layers are moved into the layout rather than copied.
  */
 async function layoutFromDockerArchive(file, dir) {
     await assertFile(file);
@@ -76010,15 +76017,21 @@ async function dockerArchiveToLayout(file, unpacked, out) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: the config ${image.Config} named in manifest.json is missing`);
     });
     const config = { ...(await layout.writeBlob(configBytes)), mediaType: _media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociConfig };
+    // Layers are moved out of the unpacked archive, not copied (an image can be large); one named twice is moved once.
+    const moved = new Map();
     const layers = [];
     for (const name of image.Layers) {
         const path = inside(name);
-        if (!(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path).catch(() => undefined)))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: the layer ${name} named in manifest.json is missing`);
-        const compression = await (0,_estargz_decompress_js__WEBPACK_IMPORTED_MODULE_7__/* .sniffCompression */ .Hs)(path);
-        const written = await layout.writeBlobFrom((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(path));
-        const mediaType = compression === 'gzip' ? _media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociLayerGzip : compression === 'zstd' ? _media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociLayerZstd : _media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociLayer;
-        layers.push({ mediaType, ...written });
+        let layer = moved.get(path);
+        if (!layer) {
+            if (!(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path).catch(() => undefined)))
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: the layer ${name} named in manifest.json is missing`);
+            const compression = await (0,_estargz_decompress_js__WEBPACK_IMPORTED_MODULE_7__/* .sniffCompression */ .Hs)(path);
+            const mediaType = compression === 'gzip' ? _media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociLayerGzip : compression === 'zstd' ? _media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociLayerZstd : _media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociLayer;
+            layer = { mediaType, ...(await layout.moveBlobFrom(path)) };
+            moved.set(path, layer);
+        }
+        layers.push(layer);
     }
     const descriptor = await layout.writeJson(_media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociManifest, { schemaVersion: 2, mediaType: _media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociManifest, config, layers });
     return { layout, descriptor, name: image.RepoTags?.[0] ?? undefined };
@@ -76265,6 +76278,25 @@ class OciLayout {
             await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(temporary, { force: true });
             throw error;
         }
+    }
+    /**
+     * Moves a file into the layout as a blob, hashing it on the way, so a large layer is not copied; a file on another
+     * file system is copied instead. Returns the digest and size.
+     */
+    async moveBlobFrom(path) {
+        const counter = new _digest_js__WEBPACK_IMPORTED_MODULE_5__/* .DigestCounter */ .VR();
+        for await (const chunk of (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(path))
+            counter.update(chunk);
+        const blob = { digest: counter.digest(), size: counter.size };
+        try {
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rename)(path, this.blobPath(blob.digest));
+        }
+        catch (error) {
+            if (error.code !== 'EXDEV')
+                throw error;
+            await this.writeBlobFrom((0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(path), blob);
+        }
+        return blob;
     }
     // --- the index -----------------------------------------------------------------------------------------------------
     async readIndex() {
@@ -76694,7 +76726,7 @@ async function pushBlob(layout, repo, blob, stats, options, log) {
     }
     if (!(await layout.hasBlob(blob.digest, blob.size))) {
         throw new errors/* ShipError */.fS(`${layout.dir}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${repo.where} does not have it`, {
-            hint: 'the layout is incomplete: write it again (or pull the image into it first)',
+            hint: 'the layout is incomplete: write it again (or pull the image into it first); in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted',
         });
     }
     const path = layout.blobPath(blob.digest);

@@ -81009,6 +81009,25 @@ class layout_OciLayout {
             throw error;
         }
     }
+    /**
+     * Moves a file into the layout as a blob, hashing it on the way, so a large layer is not copied; a file on another
+     * file system is copied instead. Returns the digest and size.
+     */
+    async moveBlobFrom(path) {
+        const counter = new DigestCounter();
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path))
+            counter.update(chunk);
+        const blob = { digest: counter.digest(), size: counter.size };
+        try {
+            await (0,promises_.rename)(path, this.blobPath(blob.digest));
+        }
+        catch (error) {
+            if (error.code !== 'EXDEV')
+                throw error;
+            await this.writeBlobFrom((0,external_node_fs_namespaceObject.createReadStream)(path), blob);
+        }
+        return blob;
+    }
     // --- the index -----------------------------------------------------------------------------------------------------
     async readIndex() {
         const path = (0,external_node_path_.join)(this.dir, 'index.json');
@@ -81147,7 +81166,7 @@ async function openImage(ref) {
 }
 /**
  * Writes the one image of a `docker save` archive as an OCI layout in `dir` (new or empty). The archive is unpacked
- * beside `dir` meanwhile, on the same file system, and that copy is removed at the end.
+ * beside `dir` meanwhile, on the same file system, so its layers are moved into the layout rather than copied.
  */
 async function layoutFromDockerArchive(file, dir) {
     await assertFile(file);
@@ -81216,15 +81235,21 @@ async function dockerArchiveToLayout(file, unpacked, out) {
         throw new errors_ShipError(`${file}: the config ${image.Config} named in manifest.json is missing`);
     });
     const config = { ...(await layout.writeBlob(configBytes)), mediaType: MediaType.ociConfig };
+    // Layers are moved out of the unpacked archive, not copied (an image can be large); one named twice is moved once.
+    const moved = new Map();
     const layers = [];
     for (const name of image.Layers) {
         const path = inside(name);
-        if (!(await (0,promises_.stat)(path).catch(() => undefined)))
-            throw new errors_ShipError(`${file}: the layer ${name} named in manifest.json is missing`);
-        const compression = await sniffCompression(path);
-        const written = await layout.writeBlobFrom((0,external_node_fs_namespaceObject.createReadStream)(path));
-        const mediaType = compression === 'gzip' ? MediaType.ociLayerGzip : compression === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayer;
-        layers.push({ mediaType, ...written });
+        let layer = moved.get(path);
+        if (!layer) {
+            if (!(await (0,promises_.stat)(path).catch(() => undefined)))
+                throw new errors_ShipError(`${file}: the layer ${name} named in manifest.json is missing`);
+            const compression = await sniffCompression(path);
+            const mediaType = compression === 'gzip' ? MediaType.ociLayerGzip : compression === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayer;
+            layer = { mediaType, ...(await layout.moveBlobFrom(path)) };
+            moved.set(path, layer);
+        }
+        layers.push(layer);
     }
     const descriptor = await layout.writeJson(MediaType.ociManifest, { schemaVersion: 2, mediaType: MediaType.ociManifest, config, layers });
     return { layout, descriptor, name: image.RepoTags?.[0] ?? undefined };
@@ -84152,6 +84177,11 @@ function gzipHeaderLength(buf, at) {
         pos += 2;
     return pos > buf.length ? undefined : pos - at;
 }
+/**
+ * No member the converter writes inflates to more than a chunk or a TOC; a bigger one (a deflate bomb in a TOC read
+ * from a registry) fails as corrupt instead of taking all memory.
+ */
+const MAX_MEMBER_BYTES = 512 * 1024 * 1024;
 /** Inflates the member starting at `at` in `buf`; undefined when `buf` ends before the member does. */
 function inflateMemberAt(buf, at, baseOffset) {
     const header = gzipHeaderLength(buf, at);
@@ -84163,7 +84193,7 @@ function inflateMemberAt(buf, at, baseOffset) {
     }
     let inflated;
     try {
-        inflated = external_node_zlib_.inflateRawSync(buf.subarray(at + header), { info: true });
+        inflated = external_node_zlib_.inflateRawSync(buf.subarray(at + header), { info: true, maxOutputLength: MAX_MEMBER_BYTES });
     }
     catch (error) {
         if (error.code === 'Z_BUF_ERROR')
@@ -85800,7 +85830,7 @@ async function pushBlob(layout, repo, blob, stats, options, log) {
     }
     if (!(await layout.hasBlob(blob.digest, blob.size))) {
         throw new errors_ShipError(`${layout.dir}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${repo.where} does not have it`, {
-            hint: 'the layout is incomplete: write it again (or pull the image into it first)',
+            hint: 'the layout is incomplete: write it again (or pull the image into it first); in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted',
         });
     }
     const path = layout.blobPath(blob.digest);

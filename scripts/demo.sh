@@ -2,8 +2,8 @@
 # The demo: ships examples/hello, a tiny HTTP service FROM scratch on Debian's static busybox, to a local MeshAgent
 # sandbox, end to end, with no account: buildah builds it, every layer becomes eStargz (busybox prefetched), the
 # image is pushed to the sandbox's real registry with a repository token, deployed as a room service with its
-# domain routed, and the job summary and service URL are printed. Everything lives in one directory
-# (DEMO_DIR, default a new one under /tmp); the sandbox stops when the demo ends.
+# domain routed, and the job summary and service URL are printed. Everything lives in one directory, kept for a
+# look afterwards (DEMO_DIR, default a new one under /tmp); the sandbox stops when the demo ends.
 #
 #   bash scripts/demo.sh            # as root on a fresh Debian/Ubuntu machine: installs buildah and the registry
 #   bash scripts/demo.sh --json     # extra arguments go to meshagent-ship ship: here, the result as JSON
@@ -24,20 +24,25 @@ echo "demo: working in $WORK" >&2
 node dist/cli.js sandbox --dir "$WORK/sandbox" --json >"$WORK/sandbox.json" 2>"$WORK/sandbox.log" &
 SANDBOX_PID=$!
 trap 'kill "$SANDBOX_PID" 2>/dev/null; wait "$SANDBOX_PID" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  if node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$WORK/sandbox.json" 2>/dev/null; then break; fi
-  if ! kill -0 "$SANDBOX_PID" 2>/dev/null; then
-    echo "demo: the sandbox did not start:" >&2
-    cat "$WORK/sandbox.log" >&2
-    exit 1
-  fi
+# The sandbox prints its environment as JSON once it is up (the registry can take a few seconds to start).
+ready=
+for _ in $(seq 1 300); do
+  if node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$WORK/sandbox.json" 2>/dev/null; then ready=1 && break; fi
+  kill -0 "$SANDBOX_PID" 2>/dev/null || break
   sleep 0.1
 done
-# The environment the sandbox prints (MESHAGENT_API_URL, MESHAGENT_API_KEY, ...), exported for meshagent-ship.
-eval "$(node -e '
+if [[ -z $ready ]]; then
+  echo "demo: the sandbox did not start:" >&2
+  cat "$WORK/sandbox.log" >&2
+  exit 1
+fi
+# Its MESHAGENT_* variables, exported for meshagent-ship (read as NAME=VALUE lines: nothing is evaluated).
+while IFS='=' read -r name value; do
+  export "$name=$value"
+done < <(node -e '
   const env = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  for (const [name, value] of Object.entries(env)) if (/^MESHAGENT_/.test(name)) console.log(`export ${name}=${JSON.stringify(value)}`);
-' "$WORK/sandbox.json")"
+  for (const [name, value] of Object.entries(env)) if (/^MESHAGENT_[A-Z_]+$/.test(name)) console.log(`${name}=${value}`);
+' "$WORK/sandbox.json")
 echo "demo: sandbox at $MESHAGENT_API_URL, registry $MESHAGENT_SANDBOX_REGISTRY" >&2
 
 # --- the service: examples/hello with the static busybox beside its Dockerfile -----------------------------------

@@ -83,6 +83,11 @@ async function runSandbox(args: CliArgs): Promise<number> {
     process.stderr.write('meshagent-ship: --port and --registry-port take a port number\n');
     return 2;
   }
+  // Listening for the stop signals before starting: a signal while the registry starts must still stop it.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   let sandbox: Sandbox;
   try {
     sandbox = await startSandbox({ dir, port, registryPort, registry: args.options.registry !== 'false' });
@@ -97,10 +102,7 @@ async function runSandbox(args: CliArgs): Promise<number> {
     for (const [name, value] of Object.entries(env)) process.stdout.write(`export ${name}=${value}\n`);
     process.stdout.write(`\nProject key: ${sandbox.projectKey}. Stop with Ctrl-C.\n`);
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await sandbox.stop();
   return 0;
 }

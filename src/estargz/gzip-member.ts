@@ -43,6 +43,12 @@ export function gzipHeaderLength(buf: Buffer, at: number): number | undefined {
   return pos > buf.length ? undefined : pos - at;
 }
 
+/**
+ * No member the converter writes inflates to more than a chunk or a TOC; a bigger one (a deflate bomb in a TOC read
+ * from a registry) fails as corrupt instead of taking all memory.
+ */
+const MAX_MEMBER_BYTES = 512 * 1024 * 1024;
+
 /** Inflates the member starting at `at` in `buf`; undefined when `buf` ends before the member does. */
 export function inflateMemberAt(buf: Buffer, at: number, baseOffset: number): { data: Buffer; length: number } | undefined {
   const header = gzipHeaderLength(buf, at);
@@ -53,7 +59,7 @@ export function inflateMemberAt(buf: Buffer, at: number, baseOffset: number): { 
   }
   let inflated: { buffer: Buffer; engine: { bytesWritten: number } };
   try {
-    inflated = zlib.inflateRawSync(buf.subarray(at + header), { info: true }) as unknown as typeof inflated;
+    inflated = zlib.inflateRawSync(buf.subarray(at + header), { info: true, maxOutputLength: MAX_MEMBER_BYTES }) as unknown as typeof inflated;
   } catch (error) {
     if ((error as { code?: string }).code === 'Z_BUF_ERROR') return undefined;
     throw new GzipMemberError(`corrupt deflate data: ${(error as Error).message}`, baseOffset + at);

@@ -81,7 +81,7 @@ export async function openImage(ref: ImageRef): Promise<OpenedImage> {
 
 /**
  * Writes the one image of a `docker save` archive as an OCI layout in `dir` (new or empty). The archive is unpacked
- * beside `dir` meanwhile, on the same file system, and that copy is removed at the end.
+ * beside `dir` meanwhile, on the same file system, so its layers are moved into the layout rather than copied.
  */
 export async function layoutFromDockerArchive(file: string, dir: string): Promise<{ layout: OciLayout; descriptor: Descriptor; name: string | undefined }> {
   await assertFile(file);
@@ -144,14 +144,20 @@ async function dockerArchiveToLayout(file: string, unpacked: string, out: string
     throw new ShipError(`${file}: the config ${image.Config} named in manifest.json is missing`);
   });
   const config = { ...(await layout.writeBlob(configBytes)), mediaType: MediaType.ociConfig };
+  // Layers are moved out of the unpacked archive, not copied (an image can be large); one named twice is moved once.
+  const moved = new Map<string, Descriptor>();
   const layers: Descriptor[] = [];
   for (const name of image.Layers) {
     const path = inside(name);
-    if (!(await stat(path).catch(() => undefined))) throw new ShipError(`${file}: the layer ${name} named in manifest.json is missing`);
-    const compression = await sniffCompression(path);
-    const written = await layout.writeBlobFrom(createReadStream(path));
-    const mediaType = compression === 'gzip' ? MediaType.ociLayerGzip : compression === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayer;
-    layers.push({ mediaType, ...written });
+    let layer = moved.get(path);
+    if (!layer) {
+      if (!(await stat(path).catch(() => undefined))) throw new ShipError(`${file}: the layer ${name} named in manifest.json is missing`);
+      const compression = await sniffCompression(path);
+      const mediaType = compression === 'gzip' ? MediaType.ociLayerGzip : compression === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayer;
+      layer = { mediaType, ...(await layout.moveBlobFrom(path)) };
+      moved.set(path, layer);
+    }
+    layers.push(layer);
   }
   const descriptor = await layout.writeJson(MediaType.ociManifest, { schemaVersion: 2, mediaType: MediaType.ociManifest, config, layers });
   return { layout, descriptor, name: image.RepoTags?.[0] ?? undefined };

@@ -137,6 +137,23 @@ export class OciLayout {
     }
   }
 
+  /**
+   * Moves a file into the layout as a blob, hashing it on the way, so a large layer is not copied; a file on another
+   * file system is copied instead. Returns the digest and size.
+   */
+  async moveBlobFrom(path: string): Promise<{ digest: Digest; size: number }> {
+    const counter = new DigestCounter();
+    for await (const chunk of createReadStream(path)) counter.update(chunk as Buffer);
+    const blob = { digest: counter.digest(), size: counter.size };
+    try {
+      await rename(path, this.blobPath(blob.digest));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await this.writeBlobFrom(createReadStream(path), blob);
+    }
+    return blob;
+  }
+
   // --- the index -----------------------------------------------------------------------------------------------------
 
   async readIndex(): Promise<ImageIndex> {

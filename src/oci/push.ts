@@ -128,7 +128,7 @@ async function pushBlob(layout: OciLayout, repo: RepositoryClient, blob: Descrip
   }
   if (!(await layout.hasBlob(blob.digest, blob.size))) {
     throw new ShipError(`${layout.dir}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${repo.where} does not have it`, {
-      hint: 'the layout is incomplete: write it again (or pull the image into it first)',
+      hint: 'the layout is incomplete: write it again (or pull the image into it first); in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted',
     });
   }
   const path = layout.blobPath(blob.digest);

@@ -241,8 +241,9 @@ wait_ready dockerd "$DOCKER_SOCK"
 REAL_BUILDAH=
 IFS=: read -ra path_dirs <<<"$PATH"
 for dir in "${path_dirs[@]}"; do
-  if [[ $dir != "$D/bin" && -x $dir/buildah ]]; then REAL_BUILDAH=$dir/buildah && break; fi
+  if [[ -x $dir/buildah && ! $dir/buildah -ef $D/bin/buildah ]]; then REAL_BUILDAH=$dir/buildah && break; fi
 done
+[[ -n $REAL_BUILDAH ]] || { echo "up: no buildah on PATH besides the wrapper in $D/bin" >&2; exit 1; }
 cat >"$D/bin/buildah.tmp" <<SH
 #!/usr/bin/env bash
 # Written by test/infra/up.sh: buildah with all its state under $D. Builds must use --isolation chroot.
