@@ -1,45 +1,55 @@
 /**
- * Parallel gzip: members are grouped into jobs and compressed by worker threads (one per core), each job into one
- * buffer of back-to-back gzip members; results come back in submission order. Small members are batched because a
- * round trip per tiny file would cost more than compressing it, and a whole 4 MiB chunk makes a job of its own.
+ * Parallel gzip: members are grouped into jobs and compressed by worker threads (one per core), each member into a
+ * gzip stream of its own; results come back in submission order. Small members are batched because a round trip per
+ * tiny file would cost more than compressing it, and a whole 4 MiB chunk makes a job of its own.
  * Every member is an independent gzip stream, so the output is the same whatever the number of workers.
+ *
+ * Memory: every buffer a job touches goes back to the main thread. The input buffer returns with the result and is
+ * reused for a later job, and each member's gzip output is handed over rather than copied. A thread that drops large
+ * buffers keeps tens of megabytes of them until its own garbage collector runs, so this way only the main thread
+ * does, and the workers allocate nothing that outlives a job.
  */
 import { availableParallelism } from 'node:os';
+import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
+import * as zlib from 'node:zlib';
 
 /**
  * The worker, as source text: evaluated in place so the bundled action needs no separate file. It gzips each member
- * of a job and sets the header's OS byte to 255 ("unknown"), so output is identical on every platform.
+ * of a job and sets the header's OS byte to 255 ("unknown"), so output is identical on every platform. The zlib
+ * output buffer is sized for the worst case, so each member's output is one buffer of its own that can be
+ * transferred; one from Node's shared pool of small buffers (Buffer.poolSize bytes) cannot, and is copied.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const zlib = require('node:zlib');
 parentPort.on('message', ({ id, input, lengths, level }) => {
+  const transfer = new Set([input]);
   try {
     const data = Buffer.from(input);
-    const outs = [];
-    let total = 0;
+    const outputs = [];
     let at = 0;
     for (const length of lengths) {
-      const out = zlib.gzipSync(data.subarray(at, at + length), { level });
-      out[9] = 0xff;
+      const chunkSize = Math.max(4096, length + (length >> 10) + 1024);
+      let out = zlib.gzipSync(data.subarray(at, at + length), { level, chunkSize });
       at += length;
-      outs.push(out);
-      total += out.length;
+      if (out.buffer.byteLength === Buffer.poolSize || transfer.has(out.buffer)) out = new Uint8Array(out);
+      out[9] = 0xff;
+      outputs.push(out);
+      transfer.add(out.buffer);
     }
-    const result = new Uint8Array(new ArrayBuffer(total));
-    let pos = 0;
-    for (const out of outs) { result.set(out, pos); pos += out.length; }
-    parentPort.postMessage({ id, output: result.buffer, sizes: outs.map((o) => o.length) }, [result.buffer]);
+    parentPort.postMessage({ id, input, outputs }, [...transfer]);
   } catch (error) {
-    parentPort.postMessage({ id, error: String(error && error.message || error) });
+    parentPort.postMessage({ id, input, error: String(error && error.message || error) }, [input]);
   }
 });
 `;
 
 interface JobResult {
-  output: Buffer;
-  sizes: number[];
+  /** The job's input buffer, handed back for reuse. */
+  input: ArrayBuffer;
+  /** One gzip member per input member, in order. */
+  outputs: Uint8Array[];
 }
 
 interface Pending {
@@ -54,6 +64,13 @@ interface QueuedJob {
   level: number;
 }
 
+interface WorkerMessage {
+  id: number;
+  input: ArrayBuffer;
+  outputs?: Uint8Array[];
+  error?: string;
+}
+
 /** A fixed set of gzip workers shared by every layer of a conversion; `close()` when done. */
 export class CompressPool {
   private readonly workers: Worker[] = [];
@@ -65,15 +82,16 @@ export class CompressPool {
 
   constructor(readonly size = Math.max(1, availableParallelism())) {
     for (let i = 0; i < size; i += 1) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true });
-      worker.on('message', (message: { id: number; output?: ArrayBuffer; sizes?: number[]; error?: string }) => {
+      // A worker's heap holds little (buffers are not on it), so its young generation is kept small.
+      const worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+      worker.on('message', (message: WorkerMessage) => {
         const waiting = this.pending.get(message.id);
         this.pending.delete(message.id);
         this.idle.push(worker);
         this.dispatch();
         if (!waiting) return;
-        if (message.error !== undefined || !message.output || !message.sizes) waiting.reject(new Error(`gzip worker failed: ${message.error ?? 'no output'}`));
-        else waiting.resolve({ output: Buffer.from(message.output), sizes: message.sizes });
+        if (message.error !== undefined || !message.outputs) waiting.reject(new Error(`gzip worker failed: ${message.error ?? 'no output'}`));
+        else waiting.resolve({ input: message.input, outputs: message.outputs });
       });
       worker.on('error', (error) => this.fail(error));
       this.workers.push(worker);
@@ -81,7 +99,10 @@ export class CompressPool {
     }
   }
 
-  /** Compresses the members laid out back to back in `input` (which is handed over, not copied). */
+  /**
+   * Compresses the members laid out back to back at the start of `input`, which is handed over (not copied) and
+   * comes back with the result.
+   */
   compress(input: ArrayBuffer, lengths: number[], level: number): Promise<JobResult> {
     if (this.failure) return Promise.reject(this.failure);
     const id = (this.nextId += 1);
@@ -113,16 +134,26 @@ export class CompressPool {
 
 /** Jobs are cut at this many uncompressed bytes, so tiny members travel in batches. */
 const JOB_BYTES = 1 << 20;
+/** Input buffers are allocated in whole MiB, so a few sizes serve every job. */
+const SLAB_UNIT = 1 << 20;
+
+interface InFlight {
+  promise: Promise<JobResult>;
+  result?: JobResult;
+  error?: unknown;
+}
 
 /**
  * Turns a sequence of members into gzip output in order, with at most `maxInFlight` jobs out at a time so memory
  * stays bounded. `add` queues a member and returns its index; `take` hands back finished output in order, along with
- * the compressed offset of each member (known once everything before it is compressed).
+ * the compressed offset of each member (known once everything before it is compressed). The buffers jobs are copied
+ * into are kept and reused.
  */
 export class OrderedCompressor {
   private job: Buffer[][] = [];
   private jobBytes = 0;
-  private readonly inFlight: Array<{ promise: Promise<JobResult>; members: number; result?: JobResult; error?: unknown }> = [];
+  private readonly inFlight: InFlight[] = [];
+  private readonly spare: ArrayBuffer[] = [];
   private membersAdded = 0;
   /** Compressed offset of each member, filled in as results arrive in order. */
   readonly memberOffsets: number[] = [];
@@ -134,7 +165,9 @@ export class OrderedCompressor {
     private readonly pool: CompressPool,
     private readonly level: number,
   ) {
-    this.maxInFlight = pool.size * 2 + 1;
+    // One job per worker and one ready for the first to finish: enough to keep every worker busy, and each job
+    // out holds up to a 4 MiB chunk twice (input and output).
+    this.maxInFlight = pool.size + 1;
   }
 
   /** Queues one member (its parts in order); returns the member's index. */
@@ -154,9 +187,24 @@ export class OrderedCompressor {
     return this.membersAdded;
   }
 
+  /** A spare input buffer of at least `bytes`, else a new one. */
+  private slab(bytes: number): ArrayBuffer {
+    const index = this.spare.findIndex((buffer) => buffer.byteLength >= bytes);
+    if (index >= 0) return this.spare.splice(index, 1)[0] as ArrayBuffer;
+    return new ArrayBuffer(Math.ceil(bytes / SLAB_UNIT) * SLAB_UNIT);
+  }
+
+  /** Keeps a returned input buffer for reuse: as many as can be out at once, the largest ones. */
+  private recycle(buffer: ArrayBuffer): void {
+    this.spare.push(buffer);
+    this.spare.sort((a, b) => b.byteLength - a.byteLength);
+    if (this.spare.length > this.maxInFlight) this.spare.length = this.maxInFlight;
+  }
+
   private sendJob(): void {
     if (this.job.length === 0) return;
-    const input = new Uint8Array(new ArrayBuffer(this.jobBytes));
+    const slab = this.slab(this.jobBytes);
+    const input = new Uint8Array(slab);
     const lengths: number[] = [];
     let at = 0;
     for (const parts of this.job) {
@@ -168,7 +216,7 @@ export class OrderedCompressor {
       }
       lengths.push(length);
     }
-    const entry: (typeof this.inFlight)[number] = { promise: this.pool.compress(input.buffer, lengths, this.level), members: lengths.length };
+    const entry: InFlight = { promise: this.pool.compress(slab, lengths, this.level) };
     entry.promise.then(
       (result) => (entry.result = result),
       (error: unknown) => (entry.error = error),
@@ -186,17 +234,38 @@ export class OrderedCompressor {
     if (flush) this.sendJob();
     const out: Buffer[] = [];
     while (this.inFlight.length > 0) {
-      const head = this.inFlight[0] as (typeof this.inFlight)[number];
+      const head = this.inFlight[0] as InFlight;
       const mustWait = flush || this.inFlight.length >= this.maxInFlight;
       if (head.result === undefined && head.error === undefined && !mustWait) break;
       const result = await head.promise;
       this.inFlight.shift();
-      for (const size of result.sizes) {
-        this.memberOffsets.push(this.compressedBytes);
-        this.compressedBytes += size;
+      this.recycle(result.input);
+      let total = 0;
+      for (const output of result.outputs) {
+        this.memberOffsets.push(this.compressedBytes + total);
+        total += output.length;
       }
-      out.push(result.output);
+      this.compressedBytes += total;
+      const only = result.outputs.length === 1 ? (result.outputs[0] as Uint8Array) : undefined;
+      out.push(only ? Buffer.from(only.buffer, only.byteOffset, only.length) : Buffer.concat(result.outputs, total));
     }
     return out;
+  }
+}
+
+/**
+ * One gzip member compressed as a stream on the main thread (zlib runs on libuv's thread pool), for a member too
+ * large to hold whole: the TOC. The header's OS byte is set to 255 as the workers do.
+ */
+export async function* gzipStream(parts: Iterable<Buffer>, level: number): AsyncGenerator<Buffer> {
+  const gzip = zlib.createGzip({ level });
+  const source = Readable.from(parts);
+  source.on('error', (error) => gzip.destroy(error));
+  source.pipe(gzip);
+  let position = 0;
+  for await (const chunk of gzip as AsyncIterable<Buffer>) {
+    if (position <= 9 && position + chunk.length > 9) chunk[9 - position] = 0xff;
+    position += chunk.length;
+    yield chunk;
   }
 }
