@@ -134,51 +134,56 @@ export class CompressPool {
 
 /** Jobs are cut at this many uncompressed bytes, so tiny members travel in batches. */
 const JOB_BYTES = 1 << 20;
-/** Input buffers are allocated in whole MiB, so a few sizes serve every job. */
-const SLAB_UNIT = 1 << 20;
+/** Input buffers are allocated in multiples of this. */
+const SLAB_UNIT = 1 << 18;
 
 interface InFlight {
   promise: Promise<JobResult>;
-  result?: JobResult;
-  error?: unknown;
+  done: boolean;
 }
 
 /**
- * Turns a sequence of members into gzip output in order, with at most `maxInFlight` jobs out at a time so memory
- * stays bounded. `add` queues a member and returns its index; `take` hands back finished output in order, along with
- * the compressed offset of each member (known once everything before it is compressed). The buffers jobs are copied
- * into are kept and reused.
+ * Turns a sequence of members into gzip output in order. `add` queues a member and returns its index; `take` hands
+ * back finished output in order, along with the compressed offset of each member (known once everything before it is
+ * compressed). A job is cut once it holds JOB_BYTES and sent when a worker is free; until then it is only a list of
+ * the caller's buffers, so few jobs are ever copied out at once (into input buffers that are reused).
  */
 export class OrderedCompressor {
   private job: Buffer[][] = [];
   private jobBytes = 0;
+  /** Jobs cut but not sent yet. */
+  private readonly ready: Buffer[][][] = [];
+  /** Jobs sent, oldest first, until their output is taken. */
   private readonly inFlight: InFlight[] = [];
+  /** Jobs sent and not finished. */
+  private running = 0;
+  private wake: (() => void) | undefined;
+  /** Input buffers back from the workers, ready for reuse; all `slabBytes` long. */
   private readonly spare: ArrayBuffer[] = [];
+  /** The size input buffers are made: the largest job so far, so that any of them serves any job. */
+  private slabBytes = 0;
   private membersAdded = 0;
   /** Compressed offset of each member, filled in as results arrive in order. */
   readonly memberOffsets: number[] = [];
   /** Compressed bytes handed out so far. */
   compressedBytes = 0;
-  private readonly maxInFlight: number;
 
   constructor(
     private readonly pool: CompressPool,
     private readonly level: number,
-  ) {
-    // One job per worker and one ready for the first to finish: enough to keep every worker busy, and each job
-    // out holds up to a 4 MiB chunk twice (input and output).
-    this.maxInFlight = pool.size + 1;
-  }
+  ) {}
 
-  /** Queues one member (its parts in order); returns the member's index. */
+  /** Queues one member (its parts in order, kept until the member is sent); returns the member's index. */
   add(parts: Buffer[]): number {
     let bytes = 0;
     for (const part of parts) bytes += part.length;
+    // A large member (a whole chunk) travels alone, so input buffers need be no larger than the largest member.
+    if (bytes >= JOB_BYTES) this.cutJob();
     this.job.push(parts);
     this.jobBytes += bytes;
     const index = this.membersAdded;
     this.membersAdded += 1;
-    if (this.jobBytes >= JOB_BYTES) this.sendJob();
+    if (this.jobBytes >= JOB_BYTES) this.cutJob();
     return index;
   }
 
@@ -187,27 +192,38 @@ export class OrderedCompressor {
     return this.membersAdded;
   }
 
-  /** A spare input buffer of at least `bytes`, else a new one. */
-  private slab(bytes: number): ArrayBuffer {
-    const index = this.spare.findIndex((buffer) => buffer.byteLength >= bytes);
-    if (index >= 0) return this.spare.splice(index, 1)[0] as ArrayBuffer;
-    return new ArrayBuffer(Math.ceil(bytes / SLAB_UNIT) * SLAB_UNIT);
+  /**
+   * Sends every job that is ready, waiting for a worker to be free when none is, and returns the output finished so
+   * far, in order; with `flush`, the job being gathered too, and waits for all of it.
+   */
+  async take(flush = false): Promise<Buffer[]> {
+    if (flush) this.cutJob();
+    const out: Buffer[] = [];
+    while (this.ready.length > 0) {
+      if (this.running < this.pool.size && this.inFlight.length < 2 * this.pool.size) this.send(this.ready.shift() as Buffer[][]);
+      else if (this.running >= this.pool.size) await new Promise<void>((resolve) => (this.wake = resolve));
+      else out.push(await this.finishOldest()); // jobs finished out of order wait for the oldest: not too many
+      while (this.inFlight[0]?.done) out.push(await this.finishOldest());
+    }
+    while (this.inFlight.length > 0 && (flush || this.inFlight[0]?.done)) out.push(await this.finishOldest());
+    return out;
   }
 
-  /** Keeps a returned input buffer for reuse: as many as can be out at once, the largest ones. */
-  private recycle(buffer: ArrayBuffer): void {
-    this.spare.push(buffer);
-    this.spare.sort((a, b) => b.byteLength - a.byteLength);
-    if (this.spare.length > this.maxInFlight) this.spare.length = this.maxInFlight;
-  }
-
-  private sendJob(): void {
+  private cutJob(): void {
     if (this.job.length === 0) return;
-    const slab = this.slab(this.jobBytes);
+    this.ready.push(this.job);
+    this.job = [];
+    this.jobBytes = 0;
+  }
+
+  private send(members: Buffer[][]): void {
+    let bytes = 0;
+    for (const parts of members) for (const part of parts) bytes += part.length;
+    const slab = this.slab(bytes);
     const input = new Uint8Array(slab);
     const lengths: number[] = [];
     let at = 0;
-    for (const parts of this.job) {
+    for (const parts of members) {
       let length = 0;
       for (const part of parts) {
         input.set(part, at);
@@ -216,40 +232,45 @@ export class OrderedCompressor {
       }
       lengths.push(length);
     }
-    const entry: InFlight = { promise: this.pool.compress(slab, lengths, this.level) };
-    entry.promise.then(
-      (result) => (entry.result = result),
-      (error: unknown) => (entry.error = error),
-    );
+    const entry: InFlight = { promise: this.pool.compress(slab, lengths, this.level), done: false };
+    this.running += 1;
+    const settle = () => {
+      entry.done = true;
+      this.running -= 1;
+      const wake = this.wake;
+      this.wake = undefined;
+      wake?.();
+    };
+    entry.promise.then(settle, settle);
     this.inFlight.push(entry);
-    this.job = [];
-    this.jobBytes = 0;
   }
 
-  /**
-   * Finished output in order: waits for the oldest job while too many are out (or all of them with `flush`), and
-   * returns whatever else is already done.
-   */
-  async take(flush = false): Promise<Buffer[]> {
-    if (flush) this.sendJob();
-    const out: Buffer[] = [];
-    while (this.inFlight.length > 0) {
-      const head = this.inFlight[0] as InFlight;
-      const mustWait = flush || this.inFlight.length >= this.maxInFlight;
-      if (head.result === undefined && head.error === undefined && !mustWait) break;
-      const result = await head.promise;
-      this.inFlight.shift();
-      this.recycle(result.input);
-      let total = 0;
-      for (const output of result.outputs) {
-        this.memberOffsets.push(this.compressedBytes + total);
-        total += output.length;
-      }
-      this.compressedBytes += total;
-      const only = result.outputs.length === 1 ? (result.outputs[0] as Uint8Array) : undefined;
-      out.push(only ? Buffer.from(only.buffer, only.byteOffset, only.length) : Buffer.concat(result.outputs, total));
+  private async finishOldest(): Promise<Buffer> {
+    const result = await (this.inFlight[0] as InFlight).promise;
+    this.inFlight.shift();
+    this.recycle(result.input);
+    let total = 0;
+    for (const output of result.outputs) {
+      this.memberOffsets.push(this.compressedBytes + total);
+      total += output.length;
     }
-    return out;
+    this.compressedBytes += total;
+    const only = result.outputs.length === 1 ? (result.outputs[0] as Uint8Array) : undefined;
+    return only ? Buffer.from(only.buffer, only.byteOffset, only.length) : Buffer.concat(result.outputs, total);
+  }
+
+  /** A spare input buffer for a job of `bytes`, else a new one. */
+  private slab(bytes: number): ArrayBuffer {
+    if (bytes > this.slabBytes) {
+      this.slabBytes = Math.ceil(bytes / SLAB_UNIT) * SLAB_UNIT;
+      this.spare.length = 0;
+    }
+    return this.spare.pop() ?? new ArrayBuffer(this.slabBytes);
+  }
+
+  /** Keeps a returned input buffer for the next job: one is enough, as a job is sent each time one comes back. */
+  private recycle(buffer: ArrayBuffer): void {
+    if (buffer.byteLength === this.slabBytes && this.spare.length === 0) this.spare.push(buffer);
   }
 }
 
