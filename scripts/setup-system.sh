@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the infrastructure tests need (test/infra/up.sh): a real OCI registry, skopeo,
 # containerd + ctr-remote (eStargz), buildah, Docker (dockerd for the docker builder tests), a static busybox for
-# FROM-scratch images, umoci, openssl, curl, jq.
+# FROM-scratch images, umoci, openssl, curl, jq; and GNU time (/usr/bin/time), which the benchmarks measure with.
 # Idempotent: when every binary is already there it installs nothing. Prints one line saying what it did.
 set -euo pipefail
 
-packages=(docker-registry apache2-utils skopeo stargz-snapshotter containerd buildah docker.io busybox-static umoci openssl jq curl)
+packages=(docker-registry apache2-utils skopeo stargz-snapshotter containerd buildah docker.io busybox-static umoci openssl jq curl time)
 binaries=(docker-registry htpasswd skopeo ctr-remote containerd buildah dockerd docker umoci openssl curl jq)
 
 missing=()
@@ -17,6 +17,8 @@ done
 if [[ ! -x /bin/busybox ]] || ldd /bin/busybox >/dev/null 2>&1; then
   missing+=("static /bin/busybox")
 fi
+# `time` is also a shell keyword, so look for the binary itself.
+[[ -x /usr/bin/time ]] || missing+=("/usr/bin/time")
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "setup-system: all required system packages are present; nothing to do"

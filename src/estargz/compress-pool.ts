@@ -1,45 +1,55 @@
 /**
- * Parallel gzip: members are grouped into jobs and compressed by worker threads (one per core), each job into one
- * buffer of back-to-back gzip members; results come back in submission order. Small members are batched because a
- * round trip per tiny file would cost more than compressing it, and a whole 4 MiB chunk makes a job of its own.
+ * Parallel gzip: members are grouped into jobs and compressed by worker threads (one per core), each member into a
+ * gzip stream of its own; results come back in submission order. Small members are batched because a round trip per
+ * tiny file would cost more than compressing it, and a whole 4 MiB chunk makes a job of its own.
  * Every member is an independent gzip stream, so the output is the same whatever the number of workers.
+ *
+ * Memory: every buffer a job touches goes back to the main thread. The input buffer returns with the result and is
+ * reused for a later job, and each member's gzip output is handed over rather than copied. A thread that drops large
+ * buffers keeps tens of megabytes of them until its own garbage collector runs, so this way only the main thread
+ * does, and the workers allocate nothing that outlives a job.
  */
 import { availableParallelism } from 'node:os';
+import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
+import * as zlib from 'node:zlib';
 
 /**
  * The worker, as source text: evaluated in place so the bundled action needs no separate file. It gzips each member
- * of a job and sets the header's OS byte to 255 ("unknown"), so output is identical on every platform.
+ * of a job and sets the header's OS byte to 255 ("unknown"), so output is identical on every platform. The zlib
+ * output buffer is sized for the worst case, so each member's output is one buffer of its own that can be
+ * transferred; one from Node's shared pool of small buffers (Buffer.poolSize bytes) cannot, and is copied.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const zlib = require('node:zlib');
 parentPort.on('message', ({ id, input, lengths, level }) => {
+  const transfer = new Set([input]);
   try {
     const data = Buffer.from(input);
-    const outs = [];
-    let total = 0;
+    const outputs = [];
     let at = 0;
     for (const length of lengths) {
-      const out = zlib.gzipSync(data.subarray(at, at + length), { level });
-      out[9] = 0xff;
+      const chunkSize = Math.max(4096, length + (length >> 10) + 1024);
+      let out = zlib.gzipSync(data.subarray(at, at + length), { level, chunkSize });
       at += length;
-      outs.push(out);
-      total += out.length;
+      if (out.buffer.byteLength === Buffer.poolSize || transfer.has(out.buffer)) out = new Uint8Array(out);
+      out[9] = 0xff;
+      outputs.push(out);
+      transfer.add(out.buffer);
     }
-    const result = new Uint8Array(new ArrayBuffer(total));
-    let pos = 0;
-    for (const out of outs) { result.set(out, pos); pos += out.length; }
-    parentPort.postMessage({ id, output: result.buffer, sizes: outs.map((o) => o.length) }, [result.buffer]);
+    parentPort.postMessage({ id, input, outputs }, [...transfer]);
   } catch (error) {
-    parentPort.postMessage({ id, error: String(error && error.message || error) });
+    parentPort.postMessage({ id, input, error: String(error && error.message || error) }, [input]);
   }
 });
 `;
 
 interface JobResult {
-  output: Buffer;
-  sizes: number[];
+  /** The job's input buffer, handed back for reuse. */
+  input: ArrayBuffer;
+  /** One gzip member per input member, in order. */
+  outputs: Uint8Array[];
 }
 
 interface Pending {
@@ -54,6 +64,13 @@ interface QueuedJob {
   level: number;
 }
 
+interface WorkerMessage {
+  id: number;
+  input: ArrayBuffer;
+  outputs?: Uint8Array[];
+  error?: string;
+}
+
 /** A fixed set of gzip workers shared by every layer of a conversion; `close()` when done. */
 export class CompressPool {
   private readonly workers: Worker[] = [];
@@ -65,15 +82,16 @@ export class CompressPool {
 
   constructor(readonly size = Math.max(1, availableParallelism())) {
     for (let i = 0; i < size; i += 1) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true });
-      worker.on('message', (message: { id: number; output?: ArrayBuffer; sizes?: number[]; error?: string }) => {
+      // A worker's heap holds little (buffers are not on it), so its young generation is kept small.
+      const worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+      worker.on('message', (message: WorkerMessage) => {
         const waiting = this.pending.get(message.id);
         this.pending.delete(message.id);
         this.idle.push(worker);
         this.dispatch();
         if (!waiting) return;
-        if (message.error !== undefined || !message.output || !message.sizes) waiting.reject(new Error(`gzip worker failed: ${message.error ?? 'no output'}`));
-        else waiting.resolve({ output: Buffer.from(message.output), sizes: message.sizes });
+        if (message.error !== undefined || !message.outputs) waiting.reject(new Error(`gzip worker failed: ${message.error ?? 'no output'}`));
+        else waiting.resolve({ input: message.input, outputs: message.outputs });
       });
       worker.on('error', (error) => this.fail(error));
       this.workers.push(worker);
@@ -81,7 +99,10 @@ export class CompressPool {
     }
   }
 
-  /** Compresses the members laid out back to back in `input` (which is handed over, not copied). */
+  /**
+   * Compresses the members laid out back to back at the start of `input`, which is handed over (not copied) and
+   * comes back with the result.
+   */
   compress(input: ArrayBuffer, lengths: number[], level: number): Promise<JobResult> {
     if (this.failure) return Promise.reject(this.failure);
     const id = (this.nextId += 1);
@@ -113,39 +134,56 @@ export class CompressPool {
 
 /** Jobs are cut at this many uncompressed bytes, so tiny members travel in batches. */
 const JOB_BYTES = 1 << 20;
+/** Input buffers are allocated in multiples of this. */
+const SLAB_UNIT = 1 << 18;
+
+interface InFlight {
+  promise: Promise<JobResult>;
+  done: boolean;
+}
 
 /**
- * Turns a sequence of members into gzip output in order, with at most `maxInFlight` jobs out at a time so memory
- * stays bounded. `add` queues a member and returns its index; `take` hands back finished output in order, along with
- * the compressed offset of each member (known once everything before it is compressed).
+ * Turns a sequence of members into gzip output in order. `add` queues a member and returns its index; `take` hands
+ * back finished output in order, along with the compressed offset of each member (known once everything before it is
+ * compressed). A job is cut once it holds JOB_BYTES and sent when a worker is free; until then it is only a list of
+ * the caller's buffers, so few jobs are ever copied out at once (into input buffers that are reused).
  */
 export class OrderedCompressor {
   private job: Buffer[][] = [];
   private jobBytes = 0;
-  private readonly inFlight: Array<{ promise: Promise<JobResult>; members: number; result?: JobResult; error?: unknown }> = [];
+  /** Jobs cut but not sent yet. */
+  private readonly ready: Buffer[][][] = [];
+  /** Jobs sent, oldest first, until their output is taken. */
+  private readonly inFlight: InFlight[] = [];
+  /** Jobs sent and not finished. */
+  private running = 0;
+  private wake: (() => void) | undefined;
+  /** Input buffers back from the workers, ready for reuse; all `slabBytes` long. */
+  private readonly spare: ArrayBuffer[] = [];
+  /** The size input buffers are made: the largest job so far, so that any of them serves any job. */
+  private slabBytes = 0;
   private membersAdded = 0;
   /** Compressed offset of each member, filled in as results arrive in order. */
   readonly memberOffsets: number[] = [];
   /** Compressed bytes handed out so far. */
   compressedBytes = 0;
-  private readonly maxInFlight: number;
 
   constructor(
     private readonly pool: CompressPool,
     private readonly level: number,
-  ) {
-    this.maxInFlight = pool.size * 2 + 1;
-  }
+  ) {}
 
-  /** Queues one member (its parts in order); returns the member's index. */
+  /** Queues one member (its parts in order, kept until the member is sent); returns the member's index. */
   add(parts: Buffer[]): number {
     let bytes = 0;
     for (const part of parts) bytes += part.length;
+    // A large member (a whole chunk) travels alone, so input buffers need be no larger than the largest member.
+    if (bytes >= JOB_BYTES) this.cutJob();
     this.job.push(parts);
     this.jobBytes += bytes;
     const index = this.membersAdded;
     this.membersAdded += 1;
-    if (this.jobBytes >= JOB_BYTES) this.sendJob();
+    if (this.jobBytes >= JOB_BYTES) this.cutJob();
     return index;
   }
 
@@ -154,12 +192,38 @@ export class OrderedCompressor {
     return this.membersAdded;
   }
 
-  private sendJob(): void {
+  /**
+   * Sends every job that is ready, waiting for a worker to be free when none is, and returns the output finished so
+   * far, in order; with `flush`, the job being gathered too, and waits for all of it.
+   */
+  async take(flush = false): Promise<Buffer[]> {
+    if (flush) this.cutJob();
+    const out: Buffer[] = [];
+    while (this.ready.length > 0) {
+      if (this.running < this.pool.size && this.inFlight.length < 2 * this.pool.size) this.send(this.ready.shift() as Buffer[][]);
+      else if (this.running >= this.pool.size) await new Promise<void>((resolve) => (this.wake = resolve));
+      else out.push(await this.finishOldest()); // jobs finished out of order wait for the oldest: not too many
+      while (this.inFlight[0]?.done) out.push(await this.finishOldest());
+    }
+    while (this.inFlight.length > 0 && (flush || this.inFlight[0]?.done)) out.push(await this.finishOldest());
+    return out;
+  }
+
+  private cutJob(): void {
     if (this.job.length === 0) return;
-    const input = new Uint8Array(new ArrayBuffer(this.jobBytes));
+    this.ready.push(this.job);
+    this.job = [];
+    this.jobBytes = 0;
+  }
+
+  private send(members: Buffer[][]): void {
+    let bytes = 0;
+    for (const parts of members) for (const part of parts) bytes += part.length;
+    const slab = this.slab(bytes);
+    const input = new Uint8Array(slab);
     const lengths: number[] = [];
     let at = 0;
-    for (const parts of this.job) {
+    for (const parts of members) {
       let length = 0;
       for (const part of parts) {
         input.set(part, at);
@@ -168,35 +232,61 @@ export class OrderedCompressor {
       }
       lengths.push(length);
     }
-    const entry: (typeof this.inFlight)[number] = { promise: this.pool.compress(input.buffer, lengths, this.level), members: lengths.length };
-    entry.promise.then(
-      (result) => (entry.result = result),
-      (error: unknown) => (entry.error = error),
-    );
+    const entry: InFlight = { promise: this.pool.compress(slab, lengths, this.level), done: false };
+    this.running += 1;
+    const settle = () => {
+      entry.done = true;
+      this.running -= 1;
+      const wake = this.wake;
+      this.wake = undefined;
+      wake?.();
+    };
+    entry.promise.then(settle, settle);
     this.inFlight.push(entry);
-    this.job = [];
-    this.jobBytes = 0;
   }
 
-  /**
-   * Finished output in order: waits for the oldest job while too many are out (or all of them with `flush`), and
-   * returns whatever else is already done.
-   */
-  async take(flush = false): Promise<Buffer[]> {
-    if (flush) this.sendJob();
-    const out: Buffer[] = [];
-    while (this.inFlight.length > 0) {
-      const head = this.inFlight[0] as (typeof this.inFlight)[number];
-      const mustWait = flush || this.inFlight.length >= this.maxInFlight;
-      if (head.result === undefined && head.error === undefined && !mustWait) break;
-      const result = await head.promise;
-      this.inFlight.shift();
-      for (const size of result.sizes) {
-        this.memberOffsets.push(this.compressedBytes);
-        this.compressedBytes += size;
-      }
-      out.push(result.output);
+  private async finishOldest(): Promise<Buffer> {
+    const result = await (this.inFlight[0] as InFlight).promise;
+    this.inFlight.shift();
+    this.recycle(result.input);
+    let total = 0;
+    for (const output of result.outputs) {
+      this.memberOffsets.push(this.compressedBytes + total);
+      total += output.length;
     }
-    return out;
+    this.compressedBytes += total;
+    const only = result.outputs.length === 1 ? (result.outputs[0] as Uint8Array) : undefined;
+    return only ? Buffer.from(only.buffer, only.byteOffset, only.length) : Buffer.concat(result.outputs, total);
+  }
+
+  /** A spare input buffer for a job of `bytes`, else a new one. */
+  private slab(bytes: number): ArrayBuffer {
+    if (bytes > this.slabBytes) {
+      this.slabBytes = Math.ceil(bytes / SLAB_UNIT) * SLAB_UNIT;
+      this.spare.length = 0;
+    }
+    return this.spare.pop() ?? new ArrayBuffer(this.slabBytes);
+  }
+
+  /** Keeps a returned input buffer for the next job: one is enough, as a job is sent each time one comes back. */
+  private recycle(buffer: ArrayBuffer): void {
+    if (buffer.byteLength === this.slabBytes && this.spare.length === 0) this.spare.push(buffer);
+  }
+}
+
+/**
+ * One gzip member compressed as a stream on the main thread (zlib runs on libuv's thread pool), for a member too
+ * large to hold whole: the TOC. The header's OS byte is set to 255 as the workers do.
+ */
+export async function* gzipStream(parts: Iterable<Buffer>, level: number): AsyncGenerator<Buffer> {
+  const gzip = zlib.createGzip({ level });
+  const source = Readable.from(parts);
+  source.on('error', (error) => gzip.destroy(error));
+  source.pipe(gzip);
+  let position = 0;
+  for await (const chunk of gzip as AsyncIterable<Buffer>) {
+    if (position <= 9 && position + chunk.length > 9) chunk[9 - position] = 0xff;
+    position += chunk.length;
+    yield chunk;
   }
 }

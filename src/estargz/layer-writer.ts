@@ -3,11 +3,13 @@
  * first payload byte of every non-empty regular file and at every chunk boundary; headers, padding and header-only
  * entries ride in the member before. The TOC is one member starting at its own tar header, then the 51-byte footer.
  * Members are compressed in parallel (compress-pool.ts) and written in order; the TOC's offsets are filled in once
- * every member before it has its compressed size.
+ * every member before it has its compressed size. Memory is bounded whatever the layer holds: a file goes through
+ * chunk by chunk, each entry is written to the TOC store as soon as it is complete (toc.ts), and the TOC member is
+ * compressed as a stream.
  */
 import { createHash } from 'node:crypto';
 import { DigestCounter, sha256, type Digest } from '../oci/digest.js';
-import { OrderedCompressor, type CompressPool } from './compress-pool.js';
+import { gzipStream, OrderedCompressor, type CompressPool } from './compress-pool.js';
 import { makeFooter } from './footer.js';
 import { bareFileHeader, encodeHeader, padding, type TarHeader } from './tar-header.js';
 import { LANDMARK_CONTENT, TOC_NAME, TocBuilder, type TocEntry } from './toc.js';
@@ -40,9 +42,16 @@ const END_OF_ARCHIVE = Buffer.alloc(1024);
 /** Yields the eStargz blob; `result` is filled in when the generator finishes. */
 export async function* writeEstargz(items: AsyncIterable<LayerItem>, options: WriterOptions, result: Partial<WrittenLayer>): AsyncGenerator<Buffer> {
   const toc = new TocBuilder();
+  try {
+    yield* write(items, options, result, toc);
+  } finally {
+    toc.close();
+  }
+}
+
+async function* write(items: AsyncIterable<LayerItem>, options: WriterOptions, result: Partial<WrittenLayer>, toc: TocBuilder): AsyncGenerator<Buffer> {
   const diffId = new DigestCounter();
   const compressor = new OrderedCompressor(options.pool, options.level);
-  const offsetOf: Array<[TocEntry, number]> = [];
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let payloadBytes = 0;
@@ -69,16 +78,20 @@ export async function* writeEstargz(items: AsyncIterable<LayerItem>, options: Wr
       entry.digest = EMPTY_DIGEST; // keeps the key before the chunk fields; the real value is set below
       if (header.size > 0) {
         const body = item.kind === 'landmark' ? oneBuffer(LANDMARK_CONTENT) : item.body();
-        entry.digest = await writePayload(header, entry, body);
+        entry.digest = yield* writePayload(header, entry, body);
         append(Buffer.alloc(padding(header.size)));
       }
     }
+    toc.seal();
     if (pendingBytes >= MAX_HEADER_RUN) startMember();
     for (const out of await compressor.take()) yield out;
   }
 
-  /** Cuts the payload into chunks, each starting a member; returns the whole file's digest. */
-  async function writePayload(header: TarHeader, first: TocEntry, body: AsyncIterable<Buffer>): Promise<Digest> {
+  /**
+   * Cuts the payload into chunks, each starting a member, and hands on finished output after every chunk, so a large
+   * file is held back by the compressor like any other input; returns the whole file's digest.
+   */
+  async function* writePayload(header: TarHeader, first: TocEntry, body: AsyncIterable<Buffer>): AsyncGenerator<Buffer, Digest> {
     const iterator = body[Symbol.asyncIterator]();
     const fileHash = header.size > options.chunkSize ? createHash('sha256') : undefined;
     let carry: Buffer | undefined;
@@ -86,6 +99,7 @@ export async function* writeEstargz(items: AsyncIterable<LayerItem>, options: Wr
     for (let chunkOffset = 0; chunkOffset < header.size; ) {
       const length = Math.min(options.chunkSize, header.size - chunkOffset);
       const member = startMember();
+      for (const out of await compressor.take()) yield out;
       const entry = chunkOffset === 0 ? first : toc.addChunk(header.name, chunkOffset);
       const chunkHash = createHash('sha256');
       for (let got = 0; got < length; ) {
@@ -109,7 +123,7 @@ export async function* writeEstargz(items: AsyncIterable<LayerItem>, options: Wr
       if (length === options.chunkSize) entry.chunkSize = length;
       chunkDigest = `sha256:${chunkHash.digest('hex')}`;
       entry.chunkDigest = chunkDigest;
-      offsetOf.push([entry, member]);
+      toc.place(entry, member);
       chunkOffset += length;
       payloadBytes += length;
       options.onProgress?.(payloadBytes);
@@ -119,21 +133,33 @@ export async function* writeEstargz(items: AsyncIterable<LayerItem>, options: Wr
 
   startMember();
   for (const out of await compressor.take(true)) yield out;
-  for (const [entry, member] of offsetOf) entry.offset = compressor.memberOffsets[member] as number;
   const tocOffset = compressor.compressedBytes;
-  const json = toc.serialize();
-  append(bareFileHeader(TOC_NAME, json.length));
-  append(json);
-  append(Buffer.alloc(padding(json.length)));
-  append(END_OF_ARCHIVE);
-  startMember();
-  for (const out of await compressor.take(true)) yield out;
+  // The TOC member is compressed as a stream, straight from the entries, so a TOC is never held whole.
+  const memberOffset = (member: number) => compressor.memberOffsets[member] as number;
+  const jsonLength = toc.serializedLength(memberOffset);
+  const tocHash = createHash('sha256');
+  function* tocMember(): Generator<Buffer> {
+    yield bareFileHeader(TOC_NAME, jsonLength);
+    for (const piece of toc.serialize(memberOffset)) {
+      tocHash.update(piece);
+      yield piece;
+    }
+    if (padding(jsonLength) > 0) yield Buffer.alloc(padding(jsonLength));
+    yield END_OF_ARCHIVE;
+  }
+  function* counted(parts: Iterable<Buffer>): Generator<Buffer> {
+    for (const part of parts) {
+      diffId.update(part);
+      yield part;
+    }
+  }
+  yield* gzipStream(counted(tocMember()), options.level);
   yield makeFooter(tocOffset);
 
-  result.tocDigest = sha256(json);
+  result.tocDigest = `sha256:${tocHash.digest('hex')}`;
   result.diffId = diffId.digest();
   result.uncompressedSize = diffId.size;
-  result.entries = toc.entries.length;
+  result.entries = toc.count;
 }
 
 /** Landmarks are written as the reference writer does: mode, owner and time all zero. */

@@ -3,7 +3,11 @@
  * and omit-if-zero rules of the Go reference (estargz `TOCEntry`), serialised with tab indentation and no trailing
  * newline. Its sha256 is the layer's `containerd.io/snapshot/stargz/toc.digest`.
  */
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { ShipError } from '../errors.js';
 import type { EntryType, TarHeader } from './tar-header.js';
 
 export const TOC_NAME = 'stargz.index.json';
@@ -41,13 +45,22 @@ export const TOC_TYPES: Record<EntryType, TocType> = { '0': 'reg', '1': 'hardlin
 /**
  * Builds entries field by field in the Go struct's order, leaving out zero values, so the JSON has the reference
  * layout. User and group names appear only on the first entry naming a given id (as the reference writer does).
+ *
+ * A finished entry is serialised at once, with the number of its `offset` cut out (compressed offsets are known only
+ * at the end), into a store that keeps one MiB in memory and spills the rest to a temporary file: a layer of many
+ * thousands of files would otherwise keep as many objects alive for the whole conversion. `close()` removes the file.
  */
 export class TocBuilder {
-  readonly entries: TocEntry[] = [];
+  private readonly store = new SpillStore();
+  /** Entries added but not yet sealed, with their member (-1 when they have no payload). */
+  private readonly open = new Map<TocEntry, number>();
   private readonly userNames = new Map<number, string>();
   private readonly groupNames = new Map<number, string>();
+  private sealed = 0;
+  /** Entries added so far. */
+  count = 0;
 
-  /** The entry of a tar header; `offset`, digests and chunk fields are set by the caller as the payload is written. */
+  /** The entry of a tar header; digests and chunk fields are set by the caller as the payload is written. */
   add(h: TarHeader): TocEntry {
     const e: TocEntry = { name: h.name, type: TOC_TYPES[h.type] };
     if (h.size > 0) e.size = h.size;
@@ -61,23 +74,216 @@ export class TocBuilder {
     if (userName) e.userName = userName;
     const groupName = nameIfChanged(this.groupNames, h.gid, h.gname);
     if (groupName) e.groupName = groupName;
-    if (h.type === '0' && h.size > 0) e.offset = 0; // placeholder keeps the key's position; set once known
+    if (h.type === '0' && h.size > 0) e.offset = 0; // placeholder keeps the key's position; filled in at the end
     if (h.devMajor) e.devMajor = h.devMajor;
     if (h.devMinor) e.devMinor = h.devMinor;
     if (h.xattrs.size > 0) e.xattrs = Object.fromEntries([...h.xattrs].map(([k, v]) => [k, v.toString('base64')]));
-    this.entries.push(e);
+    this.open.set(e, -1);
+    this.count += 1;
     return e;
   }
 
   /** A `chunk` entry for the 2nd, 3rd, ... chunk of a file. */
   addChunk(name: string, chunkOffset: number): TocEntry {
     const e: TocEntry = { name, type: 'chunk', offset: 0, chunkOffset };
-    this.entries.push(e);
+    this.open.set(e, -1);
+    this.count += 1;
     return e;
   }
 
-  serialize(): Buffer {
-    return Buffer.from(JSON.stringify({ version: 1, entries: this.entries }, null, '\t'));
+  /** Says that `entry`'s payload starts gzip member `member`: its `offset` is that member's compressed offset. */
+  place(entry: TocEntry, member: number): void {
+    if (this.open.get(entry) !== -1 || entry.offset === undefined) throw new Error(`TOC entry ${JSON.stringify(entry.name)} cannot be placed`);
+    this.open.set(entry, member);
+  }
+
+  /**
+   * Serialises the entries added so far, which must be complete but for their offsets. Each is stored as a 12-byte
+   * frame (bytes before the offset, bytes after it, member or -1) and its text, indented for its place in the TOC.
+   */
+  seal(): void {
+    for (const [entry, member] of this.open) {
+      const text = `\t\t${JSON.stringify(entry, null, '\t').replaceAll('\n', '\n\t\t')}`;
+      let before = Buffer.from(text);
+      let after = EMPTY;
+      if (member >= 0) {
+        // "offset" is never the last key, and a JSON string holds no raw newline: the placeholder is found exactly.
+        const at = text.indexOf(OFFSET_PLACEHOLDER);
+        if (at < 0) throw new Error(`TOC entry ${JSON.stringify(entry.name)} has no offset placeholder`);
+        before = Buffer.from(text.slice(0, at + OFFSET_PLACEHOLDER.length - 1));
+        after = Buffer.from(text.slice(at + OFFSET_PLACEHOLDER.length));
+      }
+      const frame = Buffer.alloc(12);
+      frame.writeUInt32LE(before.length, 0);
+      frame.writeUInt32LE(after.length, 4);
+      frame.writeInt32LE(member, 8);
+      this.store.write(frame);
+      this.store.write(before);
+      this.store.write(after);
+      this.sealed += 1;
+    }
+    this.open.clear();
+  }
+
+  /**
+   * The TOC JSON in pieces of about `pieceBytes`, byte for byte `JSON.stringify({ version: 1, entries }, null, '\t')`
+   * (each entry indented two levels deeper), with every offset filled in from `memberOffset`. Seals what is open.
+   */
+  *serialize(memberOffset: (member: number) => number, pieceBytes = 1 << 16): Generator<Buffer> {
+    this.seal();
+    if (this.sealed === 0) {
+      yield Buffer.from('{\n\t"version": 1,\n\t"entries": []\n}');
+      return;
+    }
+    const out = new PieceWriter(pieceBytes);
+    out.write(Buffer.from('{\n\t"version": 1,\n\t"entries": [\n'));
+    const bytes = new ExactReader(this.store.read());
+    for (let i = 0; i < this.sealed; i += 1) {
+      const frame = bytes.take(12);
+      const beforeLength = frame.readUInt32LE(0);
+      const afterLength = frame.readUInt32LE(4);
+      const member = frame.readInt32LE(8);
+      out.write(bytes.take(beforeLength));
+      if (member >= 0) out.write(Buffer.from(String(memberOffset(member))));
+      out.write(bytes.take(afterLength));
+      out.write(i === this.sealed - 1 ? NEWLINE : COMMA_NEWLINE);
+      if (out.full) yield out.piece();
+    }
+    out.write(Buffer.from('\t]\n}'));
+    yield out.piece();
+  }
+
+  /** The byte length of the serialised TOC. */
+  serializedLength(memberOffset: (member: number) => number): number {
+    let length = 0;
+    for (const piece of this.serialize(memberOffset)) length += piece.length;
+    return length;
+  }
+
+  /** Removes the spill file, if there is one. */
+  close(): void {
+    this.store.close();
+  }
+}
+
+const OFFSET_PLACEHOLDER = '\n\t\t\t"offset": 0';
+const EMPTY = Buffer.alloc(0);
+const NEWLINE = Buffer.from('\n');
+const COMMA_NEWLINE = Buffer.from(',\n');
+const STORE_BLOCK = 1 << 20;
+
+/** Append-only bytes: one block in memory, every full block written to a temporary file (made on first need). */
+class SpillStore {
+  private readonly block = Buffer.allocUnsafeSlow(STORE_BLOCK);
+  private used = 0;
+  private spilled = 0;
+  private dir: string | undefined;
+  private fd: number | undefined;
+
+  write(bytes: Buffer): void {
+    if (this.used + bytes.length > STORE_BLOCK) this.flush();
+    if (bytes.length > STORE_BLOCK) this.append(bytes);
+    else {
+      bytes.copy(this.block, this.used);
+      this.used += bytes.length;
+    }
+  }
+
+  /** Everything written, in order; each piece is valid only until the next one is asked for. */
+  *read(): Generator<Buffer> {
+    if (this.fd !== undefined) {
+      const buffer = Buffer.allocUnsafe(STORE_BLOCK);
+      for (let at = 0; at < this.spilled; ) {
+        const n = readSync(this.fd, buffer, 0, Math.min(STORE_BLOCK, this.spilled - at), at);
+        if (n === 0) throw new Error('the TOC spill file is shorter than written');
+        at += n;
+        yield buffer.subarray(0, n);
+      }
+    }
+    yield this.block.subarray(0, this.used);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.dir !== undefined) rmSync(this.dir, { recursive: true, force: true });
+    this.fd = undefined;
+    this.dir = undefined;
+  }
+
+  private flush(): void {
+    this.append(this.block.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  private append(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    if (this.fd === undefined) {
+      try {
+        this.dir = mkdtempSync(join(tmpdir(), 'meshagent-ship-toc-'));
+        this.fd = openSync(join(this.dir, 'toc'), 'w+');
+      } catch (error) {
+        throw new ShipError(`cannot write the TOC's temporary file in ${tmpdir()}: ${error instanceof Error ? error.message : String(error)}`, { hint: 'set TMPDIR to a writable directory' });
+      }
+    }
+    for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at, bytes.length - at, this.spilled + at);
+    this.spilled += bytes.length;
+  }
+}
+
+/** Exact byte counts out of a sequence of pieces that may be reused; what `take` returns is valid until its next call. */
+class ExactReader {
+  private piece: Buffer = EMPTY;
+  private at = 0;
+
+  constructor(private readonly pieces: Iterator<Buffer>) {}
+
+  take(n: number): Buffer {
+    if (this.piece.length - this.at >= n) {
+      this.at += n;
+      return this.piece.subarray(this.at - n, this.at);
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    for (;;) {
+      const copied = this.piece.copy(out, filled, this.at, Math.min(this.piece.length, this.at + n - filled));
+      filled += copied;
+      this.at += copied;
+      if (filled === n) return out;
+      const next = this.pieces.next();
+      if (next.done) throw new Error('the TOC store ends early');
+      this.piece = next.value;
+      this.at = 0;
+    }
+  }
+}
+
+/** Gathers bytes (copying them) into pieces of about `size` bytes. */
+class PieceWriter {
+  private buffer: Buffer;
+  private used = 0;
+
+  constructor(private readonly size: number) {
+    this.buffer = Buffer.allocUnsafe(size * 2);
+  }
+
+  get full(): boolean {
+    return this.used >= this.size;
+  }
+
+  write(bytes: Buffer): void {
+    if (this.used + bytes.length > this.buffer.length) {
+      const larger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes.length));
+      this.buffer.copy(larger, 0, 0, this.used);
+      this.buffer = larger;
+    }
+    this.used += bytes.copy(this.buffer, this.used);
+  }
+
+  piece(): Buffer {
+    const piece = this.buffer.subarray(0, this.used);
+    this.buffer = Buffer.allocUnsafe(this.size * 2);
+    this.used = 0;
+    return piece;
   }
 }
 

@@ -1,0 +1,124 @@
+// The TOC builder's streamed serialisation (entries stored as text, offsets filled in at the end, a large TOC spilled
+// to a temporary file) against JSON.stringify, and the ordered compressor against one gzipSync per member.
+import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CompressPool, OrderedCompressor } from '../../src/estargz/compress-pool.js';
+import type { TarHeader } from '../../src/estargz/tar-header.js';
+import { TocBuilder, type TocEntry } from '../../src/estargz/toc.js';
+
+function header(name: string, fields: Partial<TarHeader> = {}): TarHeader {
+  return { name, linkName: '', type: '0', mode: 0o644, uid: 0, gid: 0, size: 0, mtime: 1600000000, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [], ...fields };
+}
+
+/** Adds entries of every kind; returns them with the member each payload starts, as the writer would. */
+function fill(toc: TocBuilder, files: number): Array<[TocEntry, number]> {
+  const placed: Array<[TocEntry, number]> = [];
+  let member = 0;
+  const digest = (i: number) => `sha256:${i.toString(16).padStart(64, '0')}`;
+  toc.add(header('dir/', { type: '5', mode: 0o755, uid: 1000, gid: 1000, uname: 'user', gname: 'users' }));
+  toc.add(header('dir/link', { type: '2', linkName: 'target "quoted"\ttab' }));
+  toc.add(header('dev/null', { type: '3', devMajor: 1, devMinor: 3 }));
+  toc.add(header('dir/ünïcødé 名前 😀', { xattrs: new Map([['user.a', Buffer.from('bar')], ['security.capability', Buffer.from([0, 1, 2])]]) })).digest = digest(0);
+  toc.seal();
+  for (let i = 1; i <= files; i += 1) {
+    const size = i % 7 === 0 ? 10 << 20 : 100 + i;
+    const entry = toc.add(header(`dir/file-${i}-${'x'.repeat(i % 90)}`, { size }));
+    entry.digest = digest(i);
+    toc.place(entry, member);
+    placed.push([entry, member]);
+    member += 1;
+    if (size > 4 << 20) {
+      entry.chunkSize = 4 << 20;
+      for (const chunkOffset of [4 << 20, 8 << 20]) {
+        const chunk = toc.addChunk(entry.name, chunkOffset);
+        if (chunkOffset === 4 << 20) chunk.chunkSize = 4 << 20;
+        chunk.chunkDigest = digest(i + chunkOffset);
+        toc.place(chunk, member);
+        placed.push([chunk, member]);
+        member += 2; // members that no entry names (header runs) are skipped, as in real layers
+      }
+    }
+    entry.chunkDigest = digest(i);
+    if (i % 500 === 0) toc.seal();
+  }
+  toc.seal();
+  return placed;
+}
+
+const tocDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('meshagent-ship-toc-')).length;
+
+describe('TOC builder', () => {
+  it.each([
+    ['a small TOC, kept in memory', 40],
+    ['a TOC larger than its memory block, spilled to a file', 6000],
+  ])('serialises %s exactly as JSON.stringify does', (_, files) => {
+    const before = tocDirs();
+    const toc = new TocBuilder();
+    const objects: TocEntry[] = [];
+    const original = toc.add.bind(toc);
+    toc.add = (h) => {
+      const entry = original(h);
+      objects.push(entry);
+      return entry;
+    };
+    const originalChunk = toc.addChunk.bind(toc);
+    toc.addChunk = (name, chunkOffset) => {
+      const entry = originalChunk(name, chunkOffset);
+      objects.push(entry);
+      return entry;
+    };
+    const placed = fill(toc, files);
+    const memberOffset = (member: number) => member * 1000 + 17;
+    for (const [entry, member] of placed) entry.offset = memberOffset(member);
+    const expected = JSON.stringify({ version: 1, entries: objects }, null, '\t');
+
+    const pieces = [...toc.serialize(memberOffset, 4096)];
+    expect(Buffer.concat(pieces).toString()).toBe(expected);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(toc.serializedLength(memberOffset)).toBe(Buffer.byteLength(expected));
+    expect(toc.count).toBe(objects.length);
+    if (files > 1000) expect(tocDirs()).toBe(before + 1);
+    toc.close();
+    expect(tocDirs()).toBe(before);
+  });
+
+  it('serialises an empty TOC', () => {
+    const toc = new TocBuilder();
+    expect(Buffer.concat([...toc.serialize(() => 0)]).toString()).toBe(JSON.stringify({ version: 1, entries: [] }, null, '\t'));
+    toc.close();
+  });
+});
+
+describe('ordered compressor', () => {
+  const pool = new CompressPool(2);
+  afterAll(() => pool.close());
+
+  it.each([0, 1, 6, 9])('at level %i writes one gzip member per input member, in order, with their offsets', async (level) => {
+    const sizes = [1, 0, 100, 4095, 4096, 70_000, 5 << 20, 3, 1 << 20, 2 << 20, 10];
+    const members = sizes.map((size, i) => (i % 2 ? randomBytes(size) : Buffer.alloc(size, i)));
+    const compressor = new OrderedCompressor(pool, level);
+    const out: Buffer[] = [];
+    for (const data of members.filter((m) => m.length > 0)) {
+      // Members arrive in parts, as the writer hands them over.
+      compressor.add([data.subarray(0, data.length >> 1), data.subarray(data.length >> 1)]);
+      out.push(...(await compressor.take()));
+    }
+    out.push(...(await compressor.take(true)));
+    const blob = Buffer.concat(out);
+    const inputs = members.filter((m) => m.length > 0);
+    expect(compressor.memberOffsets).toHaveLength(inputs.length);
+    expect(compressor.compressedBytes).toBe(blob.length);
+    inputs.forEach((data, i) => {
+      const member = blob.subarray(compressor.memberOffsets[i], compressor.memberOffsets[i + 1] ?? blob.length);
+      expect(member[9]).toBe(0xff);
+      expect(gunzipSync(member).equals(data)).toBe(true);
+      // Deflate's compressed blocks do not depend on the output buffer; stored blocks (level 0) do, so only the
+      // content is compared there.
+      if (level > 0) expect(member.subarray(10).equals(gzipSync(data, { level }).subarray(10))).toBe(true);
+    });
+    expect(gunzipSync(blob).equals(Buffer.concat(members))).toBe(true);
+  });
+});
