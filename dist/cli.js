@@ -72557,43 +72557,55 @@ var media_types = __nccwpck_require__(9217);
 var types = __nccwpck_require__(3048);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ./src/estargz/compress-pool.ts
 /**
- * Parallel gzip: members are grouped into jobs and compressed by worker threads (one per core), each job into one
- * buffer of back-to-back gzip members; results come back in submission order. Small members are batched because a
- * round trip per tiny file would cost more than compressing it, and a whole 4 MiB chunk makes a job of its own.
+ * Parallel gzip: members are grouped into jobs and compressed by worker threads (one per core), each member into a
+ * gzip stream of its own; results come back in submission order. Small members are batched because a round trip per
+ * tiny file would cost more than compressing it, and a whole 4 MiB chunk makes a job of its own.
  * Every member is an independent gzip stream, so the output is the same whatever the number of workers.
+ *
+ * Memory: every buffer a job touches goes back to the main thread. The input buffer returns with the result and is
+ * reused for a later job, and each member's gzip output is handed over rather than copied. A thread that drops large
+ * buffers keeps tens of megabytes of them until its own garbage collector runs, so this way only the main thread
+ * does, and the workers allocate nothing that outlives a job.
  */
+
+
 
 
 /**
  * The worker, as source text: evaluated in place so the bundled action needs no separate file. It gzips each member
- * of a job and sets the header's OS byte to 255 ("unknown"), so output is identical on every platform.
+ * of a job and sets the header's OS byte to 255 ("unknown"), so output is identical on every platform. The zlib
+ * output buffer is sized for the worst case, so each member's output is one buffer of its own that can be
+ * transferred; one from Node's shared pool of small buffers (Buffer.poolSize bytes) cannot, and is copied.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const zlib = require('node:zlib');
 parentPort.on('message', ({ id, input, lengths, level }) => {
+  const transfer = new Set([input]);
   try {
     const data = Buffer.from(input);
-    const outs = [];
-    let total = 0;
+    const outputs = [];
     let at = 0;
     for (const length of lengths) {
-      const out = zlib.gzipSync(data.subarray(at, at + length), { level });
-      out[9] = 0xff;
+      const chunkSize = Math.max(4096, length + (length >> 10) + 1024);
+      let out = zlib.gzipSync(data.subarray(at, at + length), { level, chunkSize });
       at += length;
-      outs.push(out);
-      total += out.length;
+      if (out.buffer.byteLength === Buffer.poolSize || transfer.has(out.buffer)) out = new Uint8Array(out);
+      out[9] = 0xff;
+      outputs.push(out);
+      transfer.add(out.buffer);
     }
-    const result = new Uint8Array(new ArrayBuffer(total));
-    let pos = 0;
-    for (const out of outs) { result.set(out, pos); pos += out.length; }
-    parentPort.postMessage({ id, output: result.buffer, sizes: outs.map((o) => o.length) }, [result.buffer]);
+    parentPort.postMessage({ id, input, outputs }, [...transfer]);
   } catch (error) {
-    parentPort.postMessage({ id, error: String(error && error.message || error) });
+    parentPort.postMessage({ id, input, error: String(error && error.message || error) }, [input]);
   }
 });
 `;
@@ -72609,7 +72621,8 @@ class CompressPool {
     constructor(size = Math.max(1, (0,external_node_os_.availableParallelism)())) {
         this.size = size;
         for (let i = 0; i < size; i += 1) {
-            const worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true });
+            // A worker's heap holds little (buffers are not on it), so its young generation is kept small.
+            const worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
             worker.on('message', (message) => {
                 const waiting = this.pending.get(message.id);
                 this.pending.delete(message.id);
@@ -72617,17 +72630,20 @@ class CompressPool {
                 this.dispatch();
                 if (!waiting)
                     return;
-                if (message.error !== undefined || !message.output || !message.sizes)
+                if (message.error !== undefined || !message.outputs)
                     waiting.reject(new Error(`gzip worker failed: ${message.error ?? 'no output'}`));
                 else
-                    waiting.resolve({ output: Buffer.from(message.output), sizes: message.sizes });
+                    waiting.resolve({ input: message.input, outputs: message.outputs });
             });
             worker.on('error', (error) => this.fail(error));
             this.workers.push(worker);
             this.idle.push(worker);
         }
     }
-    /** Compresses the members laid out back to back in `input` (which is handed over, not copied). */
+    /**
+     * Compresses the members laid out back to back at the start of `input`, which is handed over (not copied) and
+     * comes back with the result.
+     */
     compress(input, lengths, level) {
         if (this.failure)
             return Promise.reject(this.failure);
@@ -72657,52 +72673,98 @@ class CompressPool {
 }
 /** Jobs are cut at this many uncompressed bytes, so tiny members travel in batches. */
 const JOB_BYTES = 1 << 20;
+/** Input buffers are allocated in multiples of this. */
+const SLAB_UNIT = 1 << 18;
 /**
- * Turns a sequence of members into gzip output in order, with at most `maxInFlight` jobs out at a time so memory
- * stays bounded. `add` queues a member and returns its index; `take` hands back finished output in order, along with
- * the compressed offset of each member (known once everything before it is compressed).
+ * Turns a sequence of members into gzip output in order. `add` queues a member and returns its index; `take` hands
+ * back finished output in order, along with the compressed offset of each member (known once everything before it is
+ * compressed). A job is cut once it holds JOB_BYTES and sent when a worker is free; until then it is only a list of
+ * the caller's buffers, so few jobs are ever copied out at once (into input buffers that are reused).
  */
 class OrderedCompressor {
     pool;
     level;
     job = [];
     jobBytes = 0;
+    /** Jobs cut but not sent yet. */
+    ready = [];
+    /** Jobs sent, oldest first, until their output is taken. */
     inFlight = [];
+    /** Jobs sent and not finished. */
+    running = 0;
+    wake;
+    /** Input buffers back from the workers, ready for reuse; all `slabBytes` long. */
+    spare = [];
+    /** The size input buffers are made: the largest job so far, so that any of them serves any job. */
+    slabBytes = 0;
     membersAdded = 0;
     /** Compressed offset of each member, filled in as results arrive in order. */
     memberOffsets = [];
     /** Compressed bytes handed out so far. */
     compressedBytes = 0;
-    maxInFlight;
     constructor(pool, level) {
         this.pool = pool;
         this.level = level;
-        this.maxInFlight = pool.size * 2 + 1;
     }
-    /** Queues one member (its parts in order); returns the member's index. */
+    /** Queues one member (its parts in order, kept until the member is sent); returns the member's index. */
     add(parts) {
         let bytes = 0;
         for (const part of parts)
             bytes += part.length;
+        // A large member (a whole chunk) travels alone, so input buffers need be no larger than the largest member.
+        if (bytes >= JOB_BYTES)
+            this.cutJob();
         this.job.push(parts);
         this.jobBytes += bytes;
         const index = this.membersAdded;
         this.membersAdded += 1;
         if (this.jobBytes >= JOB_BYTES)
-            this.sendJob();
+            this.cutJob();
         return index;
     }
     /** The index the next member added will get. */
     get nextMember() {
         return this.membersAdded;
     }
-    sendJob() {
+    /**
+     * Sends every job that is ready, waiting for a worker to be free when none is, and returns the output finished so
+     * far, in order; with `flush`, the job being gathered too, and waits for all of it.
+     */
+    async take(flush = false) {
+        if (flush)
+            this.cutJob();
+        const out = [];
+        while (this.ready.length > 0) {
+            if (this.running < this.pool.size && this.inFlight.length < 2 * this.pool.size)
+                this.send(this.ready.shift());
+            else if (this.running >= this.pool.size)
+                await new Promise((resolve) => (this.wake = resolve));
+            else
+                out.push(await this.finishOldest()); // jobs finished out of order wait for the oldest: not too many
+            while (this.inFlight[0]?.done)
+                out.push(await this.finishOldest());
+        }
+        while (this.inFlight.length > 0 && (flush || this.inFlight[0]?.done))
+            out.push(await this.finishOldest());
+        return out;
+    }
+    cutJob() {
         if (this.job.length === 0)
             return;
-        const input = new Uint8Array(new ArrayBuffer(this.jobBytes));
+        this.ready.push(this.job);
+        this.job = [];
+        this.jobBytes = 0;
+    }
+    send(members) {
+        let bytes = 0;
+        for (const parts of members)
+            for (const part of parts)
+                bytes += part.length;
+        const slab = this.slab(bytes);
+        const input = new Uint8Array(slab);
         const lengths = [];
         let at = 0;
-        for (const parts of this.job) {
+        for (const parts of members) {
             let length = 0;
             for (const part of parts) {
                 input.set(part, at);
@@ -72711,34 +72773,60 @@ class OrderedCompressor {
             }
             lengths.push(length);
         }
-        const entry = { promise: this.pool.compress(input.buffer, lengths, this.level), members: lengths.length };
-        entry.promise.then((result) => (entry.result = result), (error) => (entry.error = error));
+        const entry = { promise: this.pool.compress(slab, lengths, this.level), done: false };
+        this.running += 1;
+        const settle = () => {
+            entry.done = true;
+            this.running -= 1;
+            const wake = this.wake;
+            this.wake = undefined;
+            wake?.();
+        };
+        entry.promise.then(settle, settle);
         this.inFlight.push(entry);
-        this.job = [];
-        this.jobBytes = 0;
     }
-    /**
-     * Finished output in order: waits for the oldest job while too many are out (or all of them with `flush`), and
-     * returns whatever else is already done.
-     */
-    async take(flush = false) {
-        if (flush)
-            this.sendJob();
-        const out = [];
-        while (this.inFlight.length > 0) {
-            const head = this.inFlight[0];
-            const mustWait = flush || this.inFlight.length >= this.maxInFlight;
-            if (head.result === undefined && head.error === undefined && !mustWait)
-                break;
-            const result = await head.promise;
-            this.inFlight.shift();
-            for (const size of result.sizes) {
-                this.memberOffsets.push(this.compressedBytes);
-                this.compressedBytes += size;
-            }
-            out.push(result.output);
+    async finishOldest() {
+        const result = await this.inFlight[0].promise;
+        this.inFlight.shift();
+        this.recycle(result.input);
+        let total = 0;
+        for (const output of result.outputs) {
+            this.memberOffsets.push(this.compressedBytes + total);
+            total += output.length;
         }
-        return out;
+        this.compressedBytes += total;
+        const only = result.outputs.length === 1 ? result.outputs[0] : undefined;
+        return only ? Buffer.from(only.buffer, only.byteOffset, only.length) : Buffer.concat(result.outputs, total);
+    }
+    /** A spare input buffer for a job of `bytes`, else a new one. */
+    slab(bytes) {
+        if (bytes > this.slabBytes) {
+            this.slabBytes = Math.ceil(bytes / SLAB_UNIT) * SLAB_UNIT;
+            this.spare.length = 0;
+        }
+        return this.spare.pop() ?? new ArrayBuffer(this.slabBytes);
+    }
+    /** Keeps a returned input buffer for the next job: one is enough, as a job is sent each time one comes back. */
+    recycle(buffer) {
+        if (buffer.byteLength === this.slabBytes && this.spare.length === 0)
+            this.spare.push(buffer);
+    }
+}
+/**
+ * One gzip member compressed as a stream on the main thread (zlib runs on libuv's thread pool), for a member too
+ * large to hold whole: the TOC. The header's OS byte is set to 255 as the workers do.
+ */
+async function* gzipStream(parts, level) {
+    const gzip = external_node_zlib_.createGzip({ level });
+    const source = external_node_stream_.Readable.from(parts);
+    source.on('error', (error) => gzip.destroy(error));
+    source.pipe(gzip);
+    let position = 0;
+    for await (const chunk of gzip) {
+        if (position <= 9 && position + chunk.length > 9)
+            chunk[9 - position] = 0xff;
+        position += chunk.length;
+        yield chunk;
     }
 }
 
@@ -72766,7 +72854,9 @@ var estargz_toc = __nccwpck_require__(9900);
  * first payload byte of every non-empty regular file and at every chunk boundary; headers, padding and header-only
  * entries ride in the member before. The TOC is one member starting at its own tar header, then the 51-byte footer.
  * Members are compressed in parallel (compress-pool.ts) and written in order; the TOC's offsets are filled in once
- * every member before it has its compressed size.
+ * every member before it has its compressed size. Memory is bounded whatever the layer holds: a file goes through
+ * chunk by chunk, each entry is written to the TOC store as soon as it is complete (toc.ts), and the TOC member is
+ * compressed as a stream.
  */
 
 
@@ -72782,9 +72872,16 @@ const END_OF_ARCHIVE = Buffer.alloc(1024);
 /** Yields the eStargz blob; `result` is filled in when the generator finishes. */
 async function* writeEstargz(items, options, result) {
     const toc = new estargz_toc/* TocBuilder */._k();
+    try {
+        yield* write(items, options, result, toc);
+    }
+    finally {
+        toc.close();
+    }
+}
+async function* write(items, options, result, toc) {
     const diffId = new oci_digest/* DigestCounter */.VR();
     const compressor = new OrderedCompressor(options.pool, options.level);
-    const offsetOf = [];
     let pending = [];
     let pendingBytes = 0;
     let payloadBytes = 0;
@@ -72811,17 +72908,21 @@ async function* writeEstargz(items, options, result) {
             entry.digest = EMPTY_DIGEST; // keeps the key before the chunk fields; the real value is set below
             if (header.size > 0) {
                 const body = item.kind === 'landmark' ? oneBuffer(estargz_toc/* LANDMARK_CONTENT */.pf) : item.body();
-                entry.digest = await writePayload(header, entry, body);
+                entry.digest = yield* writePayload(header, entry, body);
                 append(Buffer.alloc((0,tar_header/* padding */.Ms)(header.size)));
             }
         }
+        toc.seal();
         if (pendingBytes >= MAX_HEADER_RUN)
             startMember();
         for (const out of await compressor.take())
             yield out;
     }
-    /** Cuts the payload into chunks, each starting a member; returns the whole file's digest. */
-    async function writePayload(header, first, body) {
+    /**
+     * Cuts the payload into chunks, each starting a member, and hands on finished output after every chunk, so a large
+     * file is held back by the compressor like any other input; returns the whole file's digest.
+     */
+    async function* writePayload(header, first, body) {
         const iterator = body[Symbol.asyncIterator]();
         const fileHash = header.size > options.chunkSize ? (0,external_node_crypto_.createHash)('sha256') : undefined;
         let carry;
@@ -72829,6 +72930,8 @@ async function* writeEstargz(items, options, result) {
         for (let chunkOffset = 0; chunkOffset < header.size;) {
             const length = Math.min(options.chunkSize, header.size - chunkOffset);
             const member = startMember();
+            for (const out of await compressor.take())
+                yield out;
             const entry = chunkOffset === 0 ? first : toc.addChunk(header.name, chunkOffset);
             const chunkHash = (0,external_node_crypto_.createHash)('sha256');
             for (let got = 0; got < length;) {
@@ -72854,7 +72957,7 @@ async function* writeEstargz(items, options, result) {
                 entry.chunkSize = length;
             chunkDigest = `sha256:${chunkHash.digest('hex')}`;
             entry.chunkDigest = chunkDigest;
-            offsetOf.push([entry, member]);
+            toc.place(entry, member);
             chunkOffset += length;
             payloadBytes += length;
             options.onProgress?.(payloadBytes);
@@ -72864,22 +72967,33 @@ async function* writeEstargz(items, options, result) {
     startMember();
     for (const out of await compressor.take(true))
         yield out;
-    for (const [entry, member] of offsetOf)
-        entry.offset = compressor.memberOffsets[member];
     const tocOffset = compressor.compressedBytes;
-    const json = toc.serialize();
-    append((0,tar_header/* bareFileHeader */.cs)(estargz_toc/* TOC_NAME */.ZU, json.length));
-    append(json);
-    append(Buffer.alloc((0,tar_header/* padding */.Ms)(json.length)));
-    append(END_OF_ARCHIVE);
-    startMember();
-    for (const out of await compressor.take(true))
-        yield out;
+    // The TOC member is compressed as a stream, straight from the entries, so a TOC is never held whole.
+    const memberOffset = (member) => compressor.memberOffsets[member];
+    const jsonLength = toc.serializedLength(memberOffset);
+    const tocHash = (0,external_node_crypto_.createHash)('sha256');
+    function* tocMember() {
+        yield (0,tar_header/* bareFileHeader */.cs)(estargz_toc/* TOC_NAME */.ZU, jsonLength);
+        for (const piece of toc.serialize(memberOffset)) {
+            tocHash.update(piece);
+            yield piece;
+        }
+        if ((0,tar_header/* padding */.Ms)(jsonLength) > 0)
+            yield Buffer.alloc((0,tar_header/* padding */.Ms)(jsonLength));
+        yield END_OF_ARCHIVE;
+    }
+    function* counted(parts) {
+        for (const part of parts) {
+            diffId.update(part);
+            yield part;
+        }
+    }
+    yield* gzipStream(counted(tocMember()), options.level);
     yield (0,footer/* makeFooter */.mm)(tocOffset);
-    result.tocDigest = (0,oci_digest/* sha256 */.sc)(json);
+    result.tocDigest = `sha256:${tocHash.digest('hex')}`;
     result.diffId = diffId.digest();
     result.uncompressedSize = diffId.size;
-    result.entries = toc.entries.length;
+    result.entries = toc.count;
 }
 /** Landmarks are written as the reference writer does: mode, owner and time all zero. */
 function landmarkHeader(name) {
@@ -74016,12 +74130,23 @@ function parsePax(data, at) {
 /* harmony export */   ts: () => (/* binding */ cleanPath)
 /* harmony export */ });
 /* unused harmony export TocEntrySchema */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8816);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8816);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 /**
  * The TOC (`stargz.index.json`): one entry per tar entry and per extra chunk, in stream order, with the field names
  * and omit-if-zero rules of the Go reference (estargz `TOCEntry`), serialised with tab indentation and no trailing
  * newline. Its sha256 is the layer's `containerd.io/snapshot/stargz/toc.digest`.
  */
+
+
+
+
 
 const TOC_NAME = 'stargz.index.json';
 const PREFETCH_LANDMARK = '.prefetch.landmark';
@@ -74033,12 +74158,21 @@ const TOC_TYPES = { '0': 'reg', '1': 'hardlink', '2': 'symlink', '3': 'char', '4
 /**
  * Builds entries field by field in the Go struct's order, leaving out zero values, so the JSON has the reference
  * layout. User and group names appear only on the first entry naming a given id (as the reference writer does).
+ *
+ * A finished entry is serialised at once, with the number of its `offset` cut out (compressed offsets are known only
+ * at the end), into a store that keeps one MiB in memory and spills the rest to a temporary file: a layer of many
+ * thousands of files would otherwise keep as many objects alive for the whole conversion. `close()` removes the file.
  */
 class TocBuilder {
-    entries = [];
+    store = new SpillStore();
+    /** Entries added but not yet sealed, with their member (-1 when they have no payload). */
+    open = new Map();
     userNames = new Map();
     groupNames = new Map();
-    /** The entry of a tar header; `offset`, digests and chunk fields are set by the caller as the payload is written. */
+    sealed = 0;
+    /** Entries added so far. */
+    count = 0;
+    /** The entry of a tar header; digests and chunk fields are set by the caller as the payload is written. */
     add(h) {
         const e = { name: h.name, type: TOC_TYPES[h.type] };
         if (h.size > 0)
@@ -74061,24 +74195,218 @@ class TocBuilder {
         if (groupName)
             e.groupName = groupName;
         if (h.type === '0' && h.size > 0)
-            e.offset = 0; // placeholder keeps the key's position; set once known
+            e.offset = 0; // placeholder keeps the key's position; filled in at the end
         if (h.devMajor)
             e.devMajor = h.devMajor;
         if (h.devMinor)
             e.devMinor = h.devMinor;
         if (h.xattrs.size > 0)
             e.xattrs = Object.fromEntries([...h.xattrs].map(([k, v]) => [k, v.toString('base64')]));
-        this.entries.push(e);
+        this.open.set(e, -1);
+        this.count += 1;
         return e;
     }
     /** A `chunk` entry for the 2nd, 3rd, ... chunk of a file. */
     addChunk(name, chunkOffset) {
         const e = { name, type: 'chunk', offset: 0, chunkOffset };
-        this.entries.push(e);
+        this.open.set(e, -1);
+        this.count += 1;
         return e;
     }
-    serialize() {
-        return Buffer.from(JSON.stringify({ version: 1, entries: this.entries }, null, '\t'));
+    /** Says that `entry`'s payload starts gzip member `member`: its `offset` is that member's compressed offset. */
+    place(entry, member) {
+        if (this.open.get(entry) !== -1 || entry.offset === undefined)
+            throw new Error(`TOC entry ${JSON.stringify(entry.name)} cannot be placed`);
+        this.open.set(entry, member);
+    }
+    /**
+     * Serialises the entries added so far, which must be complete but for their offsets. Each is stored as a 12-byte
+     * frame (bytes before the offset, bytes after it, member or -1) and its text, indented for its place in the TOC.
+     */
+    seal() {
+        for (const [entry, member] of this.open) {
+            const text = `\t\t${JSON.stringify(entry, null, '\t').replaceAll('\n', '\n\t\t')}`;
+            let before = Buffer.from(text);
+            let after = EMPTY;
+            if (member >= 0) {
+                // "offset" is never the last key, and a JSON string holds no raw newline: the placeholder is found exactly.
+                const at = text.indexOf(OFFSET_PLACEHOLDER);
+                if (at < 0)
+                    throw new Error(`TOC entry ${JSON.stringify(entry.name)} has no offset placeholder`);
+                before = Buffer.from(text.slice(0, at + OFFSET_PLACEHOLDER.length - 1));
+                after = Buffer.from(text.slice(at + OFFSET_PLACEHOLDER.length));
+            }
+            const frame = Buffer.alloc(12);
+            frame.writeUInt32LE(before.length, 0);
+            frame.writeUInt32LE(after.length, 4);
+            frame.writeInt32LE(member, 8);
+            this.store.write(frame);
+            this.store.write(before);
+            this.store.write(after);
+            this.sealed += 1;
+        }
+        this.open.clear();
+    }
+    /**
+     * The TOC JSON in pieces of about `pieceBytes`, byte for byte `JSON.stringify({ version: 1, entries }, null, '\t')`
+     * (each entry indented two levels deeper), with every offset filled in from `memberOffset`. Seals what is open.
+     */
+    *serialize(memberOffset, pieceBytes = 1 << 16) {
+        this.seal();
+        if (this.sealed === 0) {
+            yield Buffer.from('{\n\t"version": 1,\n\t"entries": []\n}');
+            return;
+        }
+        const out = new PieceWriter(pieceBytes);
+        out.write(Buffer.from('{\n\t"version": 1,\n\t"entries": [\n'));
+        const bytes = new ExactReader(this.store.read());
+        for (let i = 0; i < this.sealed; i += 1) {
+            const frame = bytes.take(12);
+            const beforeLength = frame.readUInt32LE(0);
+            const afterLength = frame.readUInt32LE(4);
+            const member = frame.readInt32LE(8);
+            out.write(bytes.take(beforeLength));
+            if (member >= 0)
+                out.write(Buffer.from(String(memberOffset(member))));
+            out.write(bytes.take(afterLength));
+            out.write(i === this.sealed - 1 ? NEWLINE : COMMA_NEWLINE);
+            if (out.full)
+                yield out.piece();
+        }
+        out.write(Buffer.from('\t]\n}'));
+        yield out.piece();
+    }
+    /** The byte length of the serialised TOC. */
+    serializedLength(memberOffset) {
+        let length = 0;
+        for (const piece of this.serialize(memberOffset))
+            length += piece.length;
+        return length;
+    }
+    /** Removes the spill file, if there is one. */
+    close() {
+        this.store.close();
+    }
+}
+const OFFSET_PLACEHOLDER = '\n\t\t\t"offset": 0';
+const EMPTY = Buffer.alloc(0);
+const NEWLINE = Buffer.from('\n');
+const COMMA_NEWLINE = Buffer.from(',\n');
+const STORE_BLOCK = 1 << 20;
+/** Append-only bytes: one block in memory, every full block written to a temporary file (made on first need). */
+class SpillStore {
+    block = Buffer.allocUnsafeSlow(STORE_BLOCK);
+    used = 0;
+    spilled = 0;
+    dir;
+    fd;
+    write(bytes) {
+        if (this.used + bytes.length > STORE_BLOCK)
+            this.flush();
+        if (bytes.length > STORE_BLOCK)
+            this.append(bytes);
+        else {
+            bytes.copy(this.block, this.used);
+            this.used += bytes.length;
+        }
+    }
+    /** Everything written, in order; each piece is valid only until the next one is asked for. */
+    *read() {
+        if (this.fd !== undefined) {
+            const buffer = Buffer.allocUnsafe(STORE_BLOCK);
+            for (let at = 0; at < this.spilled;) {
+                const n = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(this.fd, buffer, 0, Math.min(STORE_BLOCK, this.spilled - at), at);
+                if (n === 0)
+                    throw new Error('the TOC spill file is shorter than written');
+                at += n;
+                yield buffer.subarray(0, n);
+            }
+        }
+        yield this.block.subarray(0, this.used);
+    }
+    close() {
+        if (this.fd !== undefined)
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(this.fd);
+        if (this.dir !== undefined)
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync)(this.dir, { recursive: true, force: true });
+        this.fd = undefined;
+        this.dir = undefined;
+    }
+    flush() {
+        this.append(this.block.subarray(0, this.used));
+        this.used = 0;
+    }
+    append(bytes) {
+        if (bytes.length === 0)
+            return;
+        if (this.fd === undefined) {
+            try {
+                this.dir = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'meshagent-ship-toc-'));
+                this.fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(this.dir, 'toc'), 'w+');
+            }
+            catch (error) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS(`cannot write the TOC's temporary file in ${(0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)()}: ${error instanceof Error ? error.message : String(error)}`, { hint: 'set TMPDIR to a writable directory' });
+            }
+        }
+        for (let at = 0; at < bytes.length;)
+            at += (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeSync)(this.fd, bytes, at, bytes.length - at, this.spilled + at);
+        this.spilled += bytes.length;
+    }
+}
+/** Exact byte counts out of a sequence of pieces that may be reused; what `take` returns is valid until its next call. */
+class ExactReader {
+    pieces;
+    piece = EMPTY;
+    at = 0;
+    constructor(pieces) {
+        this.pieces = pieces;
+    }
+    take(n) {
+        if (this.piece.length - this.at >= n) {
+            this.at += n;
+            return this.piece.subarray(this.at - n, this.at);
+        }
+        const out = Buffer.allocUnsafe(n);
+        let filled = 0;
+        for (;;) {
+            const copied = this.piece.copy(out, filled, this.at, Math.min(this.piece.length, this.at + n - filled));
+            filled += copied;
+            this.at += copied;
+            if (filled === n)
+                return out;
+            const next = this.pieces.next();
+            if (next.done)
+                throw new Error('the TOC store ends early');
+            this.piece = next.value;
+            this.at = 0;
+        }
+    }
+}
+/** Gathers bytes (copying them) into pieces of about `size` bytes. */
+class PieceWriter {
+    size;
+    buffer;
+    used = 0;
+    constructor(size) {
+        this.size = size;
+        this.buffer = Buffer.allocUnsafe(size * 2);
+    }
+    get full() {
+        return this.used >= this.size;
+    }
+    write(bytes) {
+        if (this.used + bytes.length > this.buffer.length) {
+            const larger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes.length));
+            this.buffer.copy(larger, 0, 0, this.used);
+            this.buffer = larger;
+        }
+        this.used += bytes.copy(this.buffer, this.used);
+    }
+    piece() {
+        const piece = this.buffer.subarray(0, this.used);
+        this.buffer = Buffer.allocUnsafe(this.size * 2);
+        this.used = 0;
+        return piece;
     }
 }
 function nameIfChanged(seen, id, name) {
@@ -74111,30 +74439,30 @@ function cleanPath(name) {
     return parts.join('/');
 }
 // --- reading a TOC back (verifier, pass-through) -------------------------------------------------------------------
-const digestString = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().regex(/^sha256:[a-f0-9]{64}$/, 'must be a sha256 digest');
-const count = zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig().int().nonnegative();
-const TocEntrySchema = zod__WEBPACK_IMPORTED_MODULE_0__/* .looseObject */ ._H3({
-    name: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
-    type: zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(['dir', 'reg', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'chunk']),
+const digestString = zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().regex(/^sha256:[a-f0-9]{64}$/, 'must be a sha256 digest');
+const count = zod__WEBPACK_IMPORTED_MODULE_4__/* .number */ .aig().int().nonnegative();
+const TocEntrySchema = zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({
+    name: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(),
+    type: zod__WEBPACK_IMPORTED_MODULE_4__/* ["enum"] */ .k5n(['dir', 'reg', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'chunk']),
     size: count.optional(),
-    modtime: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().optional(),
-    linkName: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().optional(),
+    modtime: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().optional(),
+    linkName: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().optional(),
     mode: count.optional(),
     uid: count.optional(),
     gid: count.optional(),
-    userName: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().optional(),
-    groupName: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().optional(),
+    userName: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().optional(),
+    groupName: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().optional(),
     offset: count.optional(),
     innerOffset: count.optional(),
     devMajor: count.optional(),
     devMinor: count.optional(),
-    xattrs: zod__WEBPACK_IMPORTED_MODULE_0__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()).optional(),
+    xattrs: zod__WEBPACK_IMPORTED_MODULE_4__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP()).optional(),
     digest: digestString.optional(),
     chunkOffset: count.optional(),
     chunkSize: count.optional(),
     chunkDigest: digestString.optional(),
 });
-const TocSchema = zod__WEBPACK_IMPORTED_MODULE_0__/* .looseObject */ ._H3({ version: zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig(), entries: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(TocEntrySchema) });
+const TocSchema = zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({ version: zod__WEBPACK_IMPORTED_MODULE_4__/* .number */ .aig(), entries: zod__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(TocEntrySchema) });
 
 
 /***/ }),
