@@ -1,10 +1,11 @@
 // The TOC builder's streamed serialisation (entries stored as text, offsets filled in at the end, a large TOC spilled
 // to a temporary file) against JSON.stringify, and the ordered compressor against one gzipSync per member.
 import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompressPool, OrderedCompressor } from '../../src/estargz/compress-pool.js';
 import type { TarHeader } from '../../src/estargz/tar-header.js';
 import { TocBuilder, type TocEntry } from '../../src/estargz/toc.js';
@@ -48,14 +49,24 @@ function fill(toc: TocBuilder, files: number): Array<[TocEntry, number]> {
   return placed;
 }
 
-const tocDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('meshagent-ship-toc-')).length;
+// The spill file goes to os.tmpdir(), which follows TMPDIR: a directory of the test's own, to see it come and go.
+const scratch = mkdtempSync(join(tmpdir(), 'estargz-toc-test-'));
+const savedTmpdir = process.env.TMPDIR;
+beforeAll(() => {
+  process.env.TMPDIR = scratch;
+});
+afterAll(() => {
+  if (savedTmpdir === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = savedTmpdir;
+  rmSync(scratch, { recursive: true, force: true });
+});
+const tocDirs = () => readdirSync(scratch).filter((name) => name.startsWith('meshagent-ship-toc-')).length;
 
 describe('TOC builder', () => {
   it.each([
     ['a small TOC, kept in memory', 40],
     ['a TOC larger than its memory block, spilled to a file', 6000],
   ])('serialises %s exactly as JSON.stringify does', (_, files) => {
-    const before = tocDirs();
     const toc = new TocBuilder();
     const objects: TocEntry[] = [];
     const original = toc.add.bind(toc);
@@ -80,9 +91,9 @@ describe('TOC builder', () => {
     expect(pieces.length).toBeGreaterThan(1);
     expect(toc.serializedLength(memberOffset)).toBe(Buffer.byteLength(expected));
     expect(toc.count).toBe(objects.length);
-    if (files > 1000) expect(tocDirs()).toBe(before + 1);
+    expect(tocDirs()).toBe(files > 1000 ? 1 : 0);
     toc.close();
-    expect(tocDirs()).toBe(before);
+    expect(tocDirs()).toBe(0);
   });
 
   it('serialises an empty TOC', () => {
