@@ -68319,7 +68319,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2000);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(311);
 /* harmony import */ var _commands_convert_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9630);
-/* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1870);
+/* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3977);
 /* harmony import */ var _commands_verify_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3613);
 /* harmony import */ var _sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(6034);
 /* harmony import */ var _commands_pull_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8703);
@@ -69618,7 +69618,7 @@ function runServices(args, root = process.cwd()) {
 
 /***/ }),
 
-/***/ 1870:
+/***/ 3977:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -71373,30 +71373,6 @@ async function resolveBuildFiles(context, file) {
     return { context: contextDir, dockerfile: real };
 }
 
-;// CONCATENATED MODULE: ./src/build/errors.ts
-/** The errors every builder shares: the builder is missing, or the build failed (with the end of its log). */
-
-const INSTALL = {
-    buildah: 'install buildah (apt-get install buildah)',
-    docker: 'install Docker and start its daemon (or set DOCKER_HOST)',
-};
-const OTHER = { buildah: 'docker', docker: 'buildah' };
-function builderMissing(name, why) {
-    return new errors/* ShipError */.fS(`builder ${name} cannot run here: ${why}`, {
-        input: 'builder',
-        hint: `${INSTALL[name]}, or choose builder: ${OTHER[name]}, or builder: none with the image input`,
-    });
-}
-/** The CLI's `Image build failed: exit code N`, with the last lines of the log so the cause is in the error. */
-function buildFailed(name, step, result) {
-    const status = result.signal ? `killed by ${result.signal}` : `exit code ${result.code}`;
-    const tail = result.tail.filter((line) => line.trim() !== '');
-    const last = tail.length > 0 ? `\nlast lines of the ${name} output:\n${tail.map((line) => `  ${line}`).join('\n')}` : '';
-    return new errors/* ShipError */.fS(`Image build failed: ${status} (${name} ${step})${last}`, {
-        hint: 'fix the failing step in the Dockerfile or the context; the whole build log is in the build log group',
-    });
-}
-
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./src/build/process.ts
@@ -71478,15 +71454,68 @@ function layoutRefFor(tag) {
     return colon > slash ? tag.slice(colon + 1) : 'latest';
 }
 
+;// CONCATENATED MODULE: ./src/build/workspace.ts
+/**
+ * What every builder does before it builds: find the Dockerfile, make sure the output directory is new or empty, and
+ * name the image in the layout; and how a builder that cannot even be asked its version reports itself unavailable.
+ */
+
+
+
+
+
+
+async function prepareBuild(request) {
+    const files = await resolveBuildFiles(request.context, request.file);
+    const outputDir = (0,external_node_path_.resolve)(request.outputDir);
+    await prepareOutput(outputDir);
+    return { files, outputDir, ref: layoutRefFor(request.tag) };
+}
+/** The layout directory must be new or empty: blobs of another image would otherwise mix into it. */
+async function prepareOutput(dir) {
+    await (0,promises_.mkdir)((0,external_node_path_.dirname)(dir), { recursive: true });
+    const entries = await (0,promises_.readdir)(dir).catch(() => undefined);
+    if (entries !== undefined && entries.length > 0) {
+        throw new errors/* ShipError */.fS(`the build output directory ${dir} is not empty`, { hint: 'give the build a new or empty directory' });
+    }
+}
+/** A builder command that could not be run at all: missing from PATH, or failing to start. */
+function unavailableBecause(error, command) {
+    if (error instanceof CommandMissing)
+        return { available: false, reason: `${command} is not installed (not on PATH)` };
+    return { available: false, reason: error instanceof Error ? error.message : String(error) };
+}
+
+;// CONCATENATED MODULE: ./src/build/errors.ts
+/** The errors every builder shares: the builder is missing, or the build failed (with the end of its log). */
+
+const INSTALL = {
+    buildah: 'install buildah (apt-get install buildah)',
+    docker: 'install Docker and start its daemon (or set DOCKER_HOST)',
+};
+const OTHER = { buildah: 'docker', docker: 'buildah' };
+function builderMissing(name, why) {
+    return new errors/* ShipError */.fS(`builder ${name} cannot run here: ${why}`, {
+        input: 'builder',
+        hint: `${INSTALL[name]}, or choose builder: ${OTHER[name]}, or builder: none with the image input`,
+    });
+}
+/** The CLI's `Image build failed: exit code N`, with the last lines of the log so the cause is in the error. */
+function buildFailed(name, step, result) {
+    const status = result.signal ? `killed by ${result.signal}` : `exit code ${result.code}`;
+    const tail = result.tail.filter((line) => line.trim() !== '');
+    const last = tail.length > 0 ? `\nlast lines of the ${name} output:\n${tail.map((line) => `  ${line}`).join('\n')}` : '';
+    return new errors/* ShipError */.fS(`Image build failed: ${status} (${name} ${step})${last}`, {
+        hint: 'fix the failing step in the Dockerfile or the context; the whole build log is in the build log group',
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/build/buildah.ts
 /**
  * The buildah builder: `buildah bud` into buildah's own storage, then `buildah push` to an `oci:` layout. No
  * daemon; `.dockerignore` (and `.containerignore`) are honoured by buildah itself. Several platforms build a
  * manifest list, pushed whole.
  */
-
-
-
 
 
 
@@ -71517,16 +71546,11 @@ class BuildahBuilder {
             return { available: true, reason: `buildah ${version} is installed` };
         }
         catch (error) {
-            if (error instanceof CommandMissing)
-                return { available: false, reason: `${this.command} is not installed (not on PATH)` };
-            return { available: false, reason: error instanceof Error ? error.message : String(error) };
+            return unavailableBecause(error, this.command);
         }
     }
     async build(request) {
-        const files = await resolveBuildFiles(request.context, request.file);
-        const outputDir = (0,external_node_path_.resolve)(request.outputDir);
-        await prepareOutput(outputDir);
-        const ref = layoutRefFor(request.tag);
+        const { files, outputDir, ref } = await prepareBuild(request);
         const multi = request.platforms.length > 1;
         const bud = ['bud', '--file', files.dockerfile];
         if (this.options.isolation)
@@ -71570,14 +71594,6 @@ class BuildahBuilder {
         }
     }
 }
-/** The layout directory must be new or empty: blobs of another image would otherwise mix into it. */
-async function prepareOutput(dir) {
-    await (0,promises_.mkdir)((0,external_node_path_.dirname)(dir), { recursive: true });
-    const entries = await (0,promises_.readdir)(dir).catch(() => undefined);
-    if (entries !== undefined && entries.length > 0) {
-        throw new errors/* ShipError */.fS(`the build output directory ${dir} is not empty`, { hint: 'give the build a new or empty directory' });
-    }
-}
 
 // EXTERNAL MODULE: ./src/oci/archive.ts
 var oci_archive = __nccwpck_require__(3863);
@@ -71588,8 +71604,6 @@ var oci_archive = __nccwpck_require__(3863);
  * `docker` driver, which cannot export OCI): `docker build` into the daemon, `docker save` to a docker-archive,
  * read into an OCI layout (src/oci/archive.ts). `.dockerignore` is honoured by Docker itself either way.
  */
-
-
 
 
 
@@ -71660,16 +71674,11 @@ class DockerBuilder {
             return { available: true, reason: `Docker ${result.stdout.trim()} daemon is reachable; ${how}` };
         }
         catch (error) {
-            if (error instanceof CommandMissing)
-                return { available: false, reason: `${this.command} is not installed (not on PATH)` };
-            return { available: false, reason: error instanceof Error ? error.message : String(error) };
+            return unavailableBecause(error, this.command);
         }
     }
     async build(request) {
-        const files = await resolveBuildFiles(request.context, request.file);
-        const outputDir = (0,external_node_path_.resolve)(request.outputDir);
-        await prepareOutput(outputDir);
-        const ref = layoutRefFor(request.tag);
+        const { files, outputDir, ref } = await prepareBuild(request);
         const mode = await this.mode();
         request.log(mode.kind === 'buildx-oci' ? `docker: buildx with the ${mode.driver} driver, OCI export` : `docker: docker build + docker save (${mode.why})`);
         if (mode.kind === 'buildx-oci') {

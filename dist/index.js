@@ -67394,7 +67394,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3302);
-/* harmony import */ var _ship_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8473);
+/* harmony import */ var _ship_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(714);
 /** GitHub Actions entry: the GitHub runner, then the pipeline. */
 
 
@@ -70483,7 +70483,7 @@ class ConsoleRunner {
 
 /***/ }),
 
-/***/ 8473:
+/***/ 714:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -87020,30 +87020,6 @@ async function resolveBuildFiles(context, file) {
     return { context: contextDir, dockerfile: real };
 }
 
-;// CONCATENATED MODULE: ./src/build/errors.ts
-/** The errors every builder shares: the builder is missing, or the build failed (with the end of its log). */
-
-const INSTALL = {
-    buildah: 'install buildah (apt-get install buildah)',
-    docker: 'install Docker and start its daemon (or set DOCKER_HOST)',
-};
-const OTHER = { buildah: 'docker', docker: 'buildah' };
-function builderMissing(name, why) {
-    return new errors_ShipError(`builder ${name} cannot run here: ${why}`, {
-        input: 'builder',
-        hint: `${INSTALL[name]}, or choose builder: ${OTHER[name]}, or builder: none with the image input`,
-    });
-}
-/** The CLI's `Image build failed: exit code N`, with the last lines of the log so the cause is in the error. */
-function buildFailed(name, step, result) {
-    const status = result.signal ? `killed by ${result.signal}` : `exit code ${result.code}`;
-    const tail = result.tail.filter((line) => line.trim() !== '');
-    const last = tail.length > 0 ? `\nlast lines of the ${name} output:\n${tail.map((line) => `  ${line}`).join('\n')}` : '';
-    return new errors_ShipError(`Image build failed: ${status} (${name} ${step})${last}`, {
-        hint: 'fix the failing step in the Dockerfile or the context; the whole build log is in the build log group',
-    });
-}
-
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/build/process.ts
@@ -87125,15 +87101,68 @@ function layoutRefFor(tag) {
     return colon > slash ? tag.slice(colon + 1) : 'latest';
 }
 
+;// CONCATENATED MODULE: ./src/build/workspace.ts
+/**
+ * What every builder does before it builds: find the Dockerfile, make sure the output directory is new or empty, and
+ * name the image in the layout; and how a builder that cannot even be asked its version reports itself unavailable.
+ */
+
+
+
+
+
+
+async function prepareBuild(request) {
+    const files = await resolveBuildFiles(request.context, request.file);
+    const outputDir = (0,external_node_path_.resolve)(request.outputDir);
+    await prepareOutput(outputDir);
+    return { files, outputDir, ref: layoutRefFor(request.tag) };
+}
+/** The layout directory must be new or empty: blobs of another image would otherwise mix into it. */
+async function prepareOutput(dir) {
+    await (0,promises_.mkdir)((0,external_node_path_.dirname)(dir), { recursive: true });
+    const entries = await (0,promises_.readdir)(dir).catch(() => undefined);
+    if (entries !== undefined && entries.length > 0) {
+        throw new errors_ShipError(`the build output directory ${dir} is not empty`, { hint: 'give the build a new or empty directory' });
+    }
+}
+/** A builder command that could not be run at all: missing from PATH, or failing to start. */
+function unavailableBecause(error, command) {
+    if (error instanceof CommandMissing)
+        return { available: false, reason: `${command} is not installed (not on PATH)` };
+    return { available: false, reason: error instanceof Error ? error.message : String(error) };
+}
+
+;// CONCATENATED MODULE: ./src/build/errors.ts
+/** The errors every builder shares: the builder is missing, or the build failed (with the end of its log). */
+
+const INSTALL = {
+    buildah: 'install buildah (apt-get install buildah)',
+    docker: 'install Docker and start its daemon (or set DOCKER_HOST)',
+};
+const OTHER = { buildah: 'docker', docker: 'buildah' };
+function builderMissing(name, why) {
+    return new errors_ShipError(`builder ${name} cannot run here: ${why}`, {
+        input: 'builder',
+        hint: `${INSTALL[name]}, or choose builder: ${OTHER[name]}, or builder: none with the image input`,
+    });
+}
+/** The CLI's `Image build failed: exit code N`, with the last lines of the log so the cause is in the error. */
+function buildFailed(name, step, result) {
+    const status = result.signal ? `killed by ${result.signal}` : `exit code ${result.code}`;
+    const tail = result.tail.filter((line) => line.trim() !== '');
+    const last = tail.length > 0 ? `\nlast lines of the ${name} output:\n${tail.map((line) => `  ${line}`).join('\n')}` : '';
+    return new errors_ShipError(`Image build failed: ${status} (${name} ${step})${last}`, {
+        hint: 'fix the failing step in the Dockerfile or the context; the whole build log is in the build log group',
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/build/buildah.ts
 /**
  * The buildah builder: `buildah bud` into buildah's own storage, then `buildah push` to an `oci:` layout. No
  * daemon; `.dockerignore` (and `.containerignore`) are honoured by buildah itself. Several platforms build a
  * manifest list, pushed whole.
  */
-
-
-
 
 
 
@@ -87164,16 +87193,11 @@ class BuildahBuilder {
             return { available: true, reason: `buildah ${version} is installed` };
         }
         catch (error) {
-            if (error instanceof CommandMissing)
-                return { available: false, reason: `${this.command} is not installed (not on PATH)` };
-            return { available: false, reason: error instanceof Error ? error.message : String(error) };
+            return unavailableBecause(error, this.command);
         }
     }
     async build(request) {
-        const files = await resolveBuildFiles(request.context, request.file);
-        const outputDir = (0,external_node_path_.resolve)(request.outputDir);
-        await prepareOutput(outputDir);
-        const ref = layoutRefFor(request.tag);
+        const { files, outputDir, ref } = await prepareBuild(request);
         const multi = request.platforms.length > 1;
         const bud = ['bud', '--file', files.dockerfile];
         if (this.options.isolation)
@@ -87217,14 +87241,6 @@ class BuildahBuilder {
         }
     }
 }
-/** The layout directory must be new or empty: blobs of another image would otherwise mix into it. */
-async function prepareOutput(dir) {
-    await (0,promises_.mkdir)((0,external_node_path_.dirname)(dir), { recursive: true });
-    const entries = await (0,promises_.readdir)(dir).catch(() => undefined);
-    if (entries !== undefined && entries.length > 0) {
-        throw new errors_ShipError(`the build output directory ${dir} is not empty`, { hint: 'give the build a new or empty directory' });
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/build/docker.ts
 /**
@@ -87233,8 +87249,6 @@ async function prepareOutput(dir) {
  * `docker` driver, which cannot export OCI): `docker build` into the daemon, `docker save` to a docker-archive,
  * read into an OCI layout (src/oci/archive.ts). `.dockerignore` is honoured by Docker itself either way.
  */
-
-
 
 
 
@@ -87305,16 +87319,11 @@ class DockerBuilder {
             return { available: true, reason: `Docker ${result.stdout.trim()} daemon is reachable; ${how}` };
         }
         catch (error) {
-            if (error instanceof CommandMissing)
-                return { available: false, reason: `${this.command} is not installed (not on PATH)` };
-            return { available: false, reason: error instanceof Error ? error.message : String(error) };
+            return unavailableBecause(error, this.command);
         }
     }
     async build(request) {
-        const files = await resolveBuildFiles(request.context, request.file);
-        const outputDir = (0,external_node_path_.resolve)(request.outputDir);
-        await prepareOutput(outputDir);
-        const ref = layoutRefFor(request.tag);
+        const { files, outputDir, ref } = await prepareBuild(request);
         const mode = await this.mode();
         request.log(mode.kind === 'buildx-oci' ? `docker: buildx with the ${mode.driver} driver, OCI export` : `docker: docker build + docker save (${mode.why})`);
         if (mode.kind === 'buildx-oci') {

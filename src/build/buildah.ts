@@ -3,14 +3,12 @@
  * daemon; `.dockerignore` (and `.containerignore`) are honoured by buildah itself. Several platforms build a
  * manifest list, pushed whole.
  */
-import { mkdir, readdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { ShipError } from '../errors.js';
 import { OciLayout } from '../oci/layout.js';
-import { resolveBuildFiles } from './dockerfile.js';
+import { prepareBuild, unavailableBecause } from './workspace.js';
 import { buildFailed, builderMissing } from './errors.js';
 import { builderEnv, CommandMissing, runCommand, type CommandResult } from './process.js';
-import { layoutRefFor, type Availability, type Builder, type BuildRequest, type BuiltImage } from './types.js';
+import type { Availability, Builder, BuildRequest, BuiltImage } from './types.js';
 
 export interface BuildahOptions {
   /** The buildah executable (default `buildah` on PATH). */
@@ -53,16 +51,12 @@ export class BuildahBuilder implements Builder {
       const version = /"version":\s*"([^"]+)"/.exec(result.stdout)?.[1] ?? 'unknown version';
       return { available: true, reason: `buildah ${version} is installed` };
     } catch (error) {
-      if (error instanceof CommandMissing) return { available: false, reason: `${this.command} is not installed (not on PATH)` };
-      return { available: false, reason: error instanceof Error ? error.message : String(error) };
+      return unavailableBecause(error, this.command);
     }
   }
 
   async build(request: BuildRequest): Promise<BuiltImage> {
-    const files = await resolveBuildFiles(request.context, request.file);
-    const outputDir = resolve(request.outputDir);
-    await prepareOutput(outputDir);
-    const ref = layoutRefFor(request.tag);
+    const { files, outputDir, ref } = await prepareBuild(request);
     const multi = request.platforms.length > 1;
 
     const bud = ['bud', '--file', files.dockerfile];
@@ -100,14 +94,5 @@ export class BuildahBuilder implements Builder {
       if (error instanceof CommandMissing) throw builderMissing('buildah', `${this.command} is not installed (not on PATH)`);
       throw new ShipError(`buildah ${step} could not run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-  }
-}
-
-/** The layout directory must be new or empty: blobs of another image would otherwise mix into it. */
-export async function prepareOutput(dir: string): Promise<void> {
-  await mkdir(dirname(dir), { recursive: true });
-  const entries = await readdir(dir).catch(() => undefined);
-  if (entries !== undefined && entries.length > 0) {
-    throw new ShipError(`the build output directory ${dir} is not empty`, { hint: 'give the build a new or empty directory' });
   }
 }

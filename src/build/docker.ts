@@ -5,15 +5,15 @@
  * read into an OCI layout (src/oci/archive.ts). `.dockerignore` is honoured by Docker itself either way.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ShipError } from '../errors.js';
 import { layoutFromDockerArchive } from '../oci/archive.js';
 import { OciLayout } from '../oci/layout.js';
-import { prepareOutput } from './buildah.js';
-import { resolveBuildFiles, type BuildFiles } from './dockerfile.js';
+import { prepareBuild, unavailableBecause } from './workspace.js';
+import type { BuildFiles } from './dockerfile.js';
 import { buildFailed, builderMissing } from './errors.js';
 import { builderEnv, CommandMissing, runCommand, type CommandResult } from './process.js';
-import { layoutRefFor, type Availability, type Builder, type BuildRequest, type BuiltImage } from './types.js';
+import type { Availability, Builder, BuildRequest, BuiltImage } from './types.js';
 
 export interface DockerOptions {
   /** The docker CLI (default `docker` on PATH). */
@@ -89,16 +89,12 @@ export class DockerBuilder implements Builder {
       const how = mode.kind === 'buildx-oci' ? `buildx (${mode.driver} driver) exports OCI` : `docker build + docker save (${mode.why})`;
       return { available: true, reason: `Docker ${result.stdout.trim()} daemon is reachable; ${how}` };
     } catch (error) {
-      if (error instanceof CommandMissing) return { available: false, reason: `${this.command} is not installed (not on PATH)` };
-      return { available: false, reason: error instanceof Error ? error.message : String(error) };
+      return unavailableBecause(error, this.command);
     }
   }
 
   async build(request: BuildRequest): Promise<BuiltImage> {
-    const files = await resolveBuildFiles(request.context, request.file);
-    const outputDir = resolve(request.outputDir);
-    await prepareOutput(outputDir);
-    const ref = layoutRefFor(request.tag);
+    const { files, outputDir, ref } = await prepareBuild(request);
     const mode = await this.mode();
     request.log(mode.kind === 'buildx-oci' ? `docker: buildx with the ${mode.driver} driver, OCI export` : `docker: docker build + docker save (${mode.why})`);
 
