@@ -7,72 +7,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { BuildahBuilder } from '../../src/build/buildah.js';
-import type { BuildRequest, BuiltImage } from '../../src/build/types.js';
-import { ShipError } from '../../src/errors.js';
 import { buildServiceSpec, imageFacts } from '../../src/meshagent/service-spec.js';
 import { MediaType } from '../../src/oci/media-types.js';
-import { ImageConfig, ImageIndex, ImageManifest } from '../../src/oci/types.js';
-import { run } from '../infra/env.js';
+import { ImageIndex } from '../../src/oci/types.js';
+import { buildFixtures, failure, imageOf, layerFiles } from '../helpers/build-fixtures.js';
 
 const infra = inject('infra');
 let work: string;
 const builder = () => new BuildahBuilder({ command: infra.buildah, isolation: 'chroot' });
 
-function context(name: string, files: Record<string, string>, withBusybox = true): string {
-  const dir = join(work, name);
-  mkdirSync(dir, { recursive: true });
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  if (withBusybox) copyFileSync(infra.busybox, join(dir, 'busybox'));
-  return dir;
-}
-
-function request(contextDir: string, over: Partial<BuildRequest> = {}): BuildRequest & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    context: contextDir,
-    file: undefined,
-    buildArgs: [],
-    target: undefined,
-    platforms: [],
-    tag: `localhost/test/${contextDir.split('/').at(-1)}:1`,
-    outputDir: join(work, 'out', `${contextDir.split('/').at(-1)}-${Math.random().toString(36).slice(2)}`),
-    log: (line) => lines.push(line),
-    lines,
-    ...over,
-  };
-}
-
-async function imageOf(built: BuiltImage): Promise<{ manifest: ImageManifest; config: ImageConfig }> {
-  const descriptor = await built.layout.resolve(built.ref);
-  const manifest = await built.layout.readJson(descriptor.digest as `sha256:${string}`, ImageManifest, 'manifest');
-  const config = await built.layout.readJson(manifest.config.digest as `sha256:${string}`, ImageConfig, 'config');
-  return { manifest, config };
-}
-
-/** Every path in every layer of the image. */
-async function layerFiles(built: BuiltImage): Promise<string[]> {
-  const { manifest } = await imageOf(built);
-  const files: string[] = [];
-  for (const layer of manifest.layers) {
-    const listed = run('tar', ['-tzf', built.layout.blobPath(layer.digest as `sha256:${string}`)]);
-    expect(listed.code).toBe(0);
-    files.push(...listed.stdout.split('\n').filter(Boolean).map((f) => f.replace(/^\.\//, '').replace(/\/$/, '')));
-  }
-  return files;
-}
-
-async function failure(call: Promise<unknown>): Promise<ShipError> {
-  try {
-    await call;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ShipError);
-    return error as ShipError;
-  }
-  throw new Error('expected the build to fail');
-}
+const { context, request } = buildFixtures(() => work, infra.busybox, 'test');
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'build-buildah-'));

@@ -1,78 +1,19 @@
 // The docker builder against the test's own dockerd (no bridge, no iptables; test/infra/up.sh), and builder
 // selection (auto/none/explicit) with the real buildah and dockerd of the test infrastructure.
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DockerBuilder } from '../../src/build/docker.js';
 import { buildInLogGroup, selectBuilder } from '../../src/build/select.js';
-import type { BuildRequest, BuiltImage } from '../../src/build/types.js';
-import { ShipError } from '../../src/errors.js';
-import { ImageConfig, ImageManifest } from '../../src/oci/types.js';
-import { run } from '../infra/env.js';
+import { buildFixtures, failure, imageOf, layerFiles } from '../helpers/build-fixtures.js';
 
 const infra = inject('infra');
 let work: string;
 const dockerEnv = () => ({ DOCKER_HOST: infra.dockerHost });
 const builder = () => new DockerBuilder({ env: dockerEnv() });
 
-function context(name: string, files: Record<string, string>, withBusybox = true): string {
-  const dir = join(work, name);
-  mkdirSync(dir, { recursive: true });
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  if (withBusybox) copyFileSync(infra.busybox, join(dir, 'busybox'));
-  return dir;
-}
-
-let outputs = 0;
-function request(contextDir: string, over: Partial<BuildRequest> = {}): BuildRequest & { lines: string[] } {
-  const lines: string[] = [];
-  const name = contextDir.split('/').at(-1) ?? 'x';
-  return {
-    context: contextDir,
-    file: undefined,
-    buildArgs: [],
-    target: undefined,
-    platforms: [],
-    tag: `localhost/docker-test/${name}:1`,
-    outputDir: join(work, 'out', `${name}-${(outputs += 1)}`),
-    log: (line) => lines.push(line),
-    lines,
-    ...over,
-  };
-}
-
-async function imageOf(built: BuiltImage): Promise<{ manifest: ImageManifest; config: ImageConfig }> {
-  const descriptor = await built.layout.resolve(built.ref);
-  const manifest = await built.layout.readJson(descriptor.digest as `sha256:${string}`, ImageManifest, 'manifest');
-  const config = await built.layout.readJson(manifest.config.digest as `sha256:${string}`, ImageConfig, 'config');
-  return { manifest, config };
-}
-
-async function layerFiles(built: BuiltImage): Promise<string[]> {
-  const { manifest } = await imageOf(built);
-  const files: string[] = [];
-  for (const layer of manifest.layers) {
-    // Layers may be plain or gzip tars; GNU tar detects which.
-    const listed = run('tar', ['-tf', built.layout.blobPath(layer.digest as `sha256:${string}`)]);
-    expect(listed.code).toBe(0);
-    files.push(...listed.stdout.split('\n').filter(Boolean).map((f) => f.replace(/^\.\//, '').replace(/\/$/, '')));
-  }
-  return files;
-}
-
-async function failure(call: Promise<unknown>): Promise<ShipError> {
-  try {
-    await call;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ShipError);
-    return error as ShipError;
-  }
-  throw new Error('expected a failure');
-}
+const { context, request } = buildFixtures(() => work, infra.busybox, 'docker-test');
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'build-docker-'));
