@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShipError } from '../../src/errors.js';
 import { MeshagentClient, type Consistency } from '../../src/meshagent/client.js';
 import { deployService, findExistingService, routeDomain, serviceReport, type DeployRequest } from '../../src/meshagent/deploy.js';
-import type { ImageFacts, ServiceOptions } from '../../src/meshagent/service-spec.js';
+import type { ImageFacts } from '../../src/meshagent/service-spec.js';
 import type { ServiceRecord, ServiceSpec } from '../../src/meshagent/wire.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+import { serviceOptions as options } from '../helpers/service-options.js';
 
 let sandbox: Sandbox;
 const logs: string[] = [];
@@ -32,23 +33,6 @@ const facts = (over: Partial<ImageFacts> = {}): ImageFacts => ({
   exposedPorts: ['8080/tcp'],
   volumes: [],
   built: true,
-  ...over,
-});
-const options = (over: Partial<ServiceOptions> = {}): ServiceOptions => ({
-  env: undefined,
-  envSecrets: undefined,
-  runAs: undefined,
-  meshagentToken: undefined,
-  identity: undefined,
-  roomMounts: undefined,
-  imageMounts: undefined,
-  emptyDirMounts: undefined,
-  ports: undefined,
-  liveness: undefined,
-  public: false,
-  domain: undefined,
-  validationMode: 'default',
-  template: 'agent',
   ...over,
 });
 

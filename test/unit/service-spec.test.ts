@@ -14,27 +14,11 @@ import {
 import { withoutNulls } from '../../src/meshagent/client.js';
 import { ServiceSpec } from '../../src/meshagent/wire.js';
 import type { ImageConfig } from '../../src/oci/types.js';
+import { serviceOptions as options } from '../helpers/service-options.js';
 
 const TAG = 'reg.test/acme/web:1';
 const REF = `reg.test/acme/web@sha256:${'b'.repeat(64)}`;
 
-const options = (over: Partial<ServiceOptions> = {}): ServiceOptions => ({
-  env: undefined,
-  envSecrets: undefined,
-  runAs: undefined,
-  meshagentToken: undefined,
-  identity: undefined,
-  roomMounts: undefined,
-  imageMounts: undefined,
-  emptyDirMounts: undefined,
-  ports: undefined,
-  liveness: undefined,
-  public: false,
-  domain: undefined,
-  validationMode: 'default',
-  template: 'agent',
-  ...over,
-});
 
 const image = (over: Partial<ImageFacts> = {}): ImageFacts => ({ ref: REF, tag: TAG, exposedPorts: ['8080/tcp'], volumes: [], built: true, ...over });
 
