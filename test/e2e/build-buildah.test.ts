@@ -10,7 +10,8 @@ import { BuildahBuilder } from '../../src/build/buildah.js';
 import { buildServiceSpec, imageFacts } from '../../src/meshagent/service-spec.js';
 import { MediaType } from '../../src/oci/media-types.js';
 import { ImageIndex } from '../../src/oci/types.js';
-import { buildFixtures, failure, imageOf, layerFiles } from '../helpers/build-fixtures.js';
+import { buildFixtures, imageOf, layerFiles } from '../helpers/build-fixtures.js';
+import { shipFailure as failure } from '../helpers/ship-failure.js';
 
 const infra = inject('infra');
 let work: string;

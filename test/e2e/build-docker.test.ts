@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DockerBuilder } from '../../src/build/docker.js';
 import { buildInLogGroup, selectBuilder } from '../../src/build/select.js';
-import { buildFixtures, failure, imageOf, layerFiles } from '../helpers/build-fixtures.js';
+import { buildFixtures, imageOf, layerFiles } from '../helpers/build-fixtures.js';
+import { shipFailure as failure } from '../helpers/ship-failure.js';
 
 const infra = inject('infra');
 let work: string;

@@ -5,13 +5,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ShipError } from '../../src/errors.js';
 import { MeshagentClient, type Consistency } from '../../src/meshagent/client.js';
 import { deployService, findExistingService, routeDomain, serviceReport, type DeployRequest } from '../../src/meshagent/deploy.js';
 import type { ImageFacts } from '../../src/meshagent/service-spec.js';
 import type { ServiceRecord, ServiceSpec } from '../../src/meshagent/wire.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { serviceOptions as options } from '../helpers/service-options.js';
+import { shipFailure as shipError } from '../helpers/ship-failure.js';
 
 let sandbox: Sandbox;
 const logs: string[] = [];
@@ -38,16 +38,6 @@ const facts = (over: Partial<ImageFacts> = {}): ImageFacts => ({
 
 function request(over: Partial<DeployRequest> & { room: string }): DeployRequest {
   return { client: client(), createRoom: false, serviceName: 'sandbox-web', image: facts(), options: options(), log: (line) => logs.push(line), ...over };
-}
-
-async function shipError(call: Promise<unknown>): Promise<ShipError> {
-  try {
-    await call;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ShipError);
-    return error as ShipError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 /** The service as stored in the sandbox (what a room would run). */

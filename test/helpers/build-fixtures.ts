@@ -4,7 +4,6 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { BuildRequest, BuiltImage } from '../../src/build/types.js';
-import { ShipError } from '../../src/errors.js';
 import { ImageConfig, ImageManifest } from '../../src/oci/types.js';
 import { run } from '../infra/env.js';
 
@@ -67,13 +66,3 @@ export async function layerFiles(built: BuiltImage): Promise<string[]> {
   return files;
 }
 
-/** The ShipError a call fails with. */
-export async function failure(call: Promise<unknown>): Promise<ShipError> {
-  try {
-    await call;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ShipError);
-    return error as ShipError;
-  }
-  throw new Error('expected the call to fail');
-}

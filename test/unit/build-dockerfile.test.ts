@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveBuildFiles } from '../../src/build/dockerfile.js';
 import { layoutRefFor } from '../../src/build/types.js';
-import { ShipError } from '../../src/errors.js';
+import { shipFailure as error } from '../helpers/ship-failure.js';
 
 function tree(files: Record<string, string>): string {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'dockerfile-')));
@@ -13,16 +13,6 @@ function tree(files: Record<string, string>): string {
     writeFileSync(join(dir, path), text);
   }
   return dir;
-}
-
-async function error(call: Promise<unknown>): Promise<ShipError> {
-  try {
-    await call;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ShipError);
-    return e as ShipError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('resolveBuildFiles', () => {
