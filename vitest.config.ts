@@ -9,6 +9,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // GitHub's parser imports its JSON schemas without import attributes, which Node refuses: Vite loads it.
+          server: { deps: { inline: ['@actions/workflow-parser'] } },
         },
       },
       {

@@ -68316,7 +68316,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8422);
 /* harmony import */ var _report_plan_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1307);
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2000);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5702);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(311);
 /* harmony import */ var _commands_convert_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9630);
 /* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3977);
@@ -69627,8 +69627,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   L: () => (/* binding */ runShipCommand)
 });
 
-// EXTERNAL MODULE: ./src/runner.ts + 20 modules
-var src_runner = __nccwpck_require__(2000);
+// EXTERNAL MODULE: ./src/runner.ts + 21 modules
+var src_runner = __nccwpck_require__(5702);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:os"
@@ -78244,7 +78244,7 @@ function renderPlan(config) {
 
 /***/ }),
 
-/***/ 2000:
+/***/ 5702:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -81166,12 +81166,29 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./src/inert.ts
+/**
+ * Text from outside (inputs, manifest fields, image labels, server messages) made inert for a runner's log. The
+ * GitHub runner reads every stdout line whose trimmed start is `::` (or the older `##[`/`##vso[`) as a workflow
+ * command, so a tag holding "\n::stop-commands::x" would be obeyed. A zero-width space after the first character
+ * of such a line keeps it readable and makes it plain text.
+ */
+const COMMAND_START = /^(\s*)(::|##\[|##vso\[)/;
+function inertLine(line) {
+    return line.replace(COMMAND_START, (_, space, marker) => `${space}${marker[0]}\u200b${marker.slice(1)}`);
+}
+/** Every line of a (possibly multi-line) message made inert. */
+function inert_inertText(text) {
+    return text.split(/\r\n|\r|\n/).map(inertLine).join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/runner.ts
 /**
  * The Runner port: everything the pipeline asks of its host (inputs, outputs, log groups, masking, summary,
  * failure). The GitHub version is the only code besides main.ts that touches @actions/core; the console version
  * serves the CLI and the tests, which inject it and need no module mocking.
  */
+
 
 
 /** The runner for the GitHub Actions runtime. */
@@ -81183,11 +81200,13 @@ function githubRunner() {
         env: process.env,
         setSecret: (value) => core.setSecret(value),
         setOutput: (name, value) => core.setOutput(name, value),
+        // core.debug, core.warning and core.error escape newlines inside their own command; info and group titles
+        // are printed as they are, so their lines are made inert first.
         debug: (message) => core.debug(message),
-        info: (message) => core.info(message),
+        info: (message) => core.info(inertText(message)),
         warning: (message, title) => core.warning(message, title ? { title } : {}),
         error: (message, title) => core.error(message, title ? { title } : {}),
-        group: (title, fn) => core.group(title, fn),
+        group: (title, fn) => core.group(inertText(title).replace(/\n/g, ' '), fn),
         writeSummary: async (markdown) => {
             await core.summary.addRaw(markdown, true).write();
         },
@@ -81274,7 +81293,8 @@ class ConsoleRunner {
     }
     write(stream, message) {
         const indent = '  '.repeat(this.depth);
-        const text = this.mask(message)
+        // The CLI may itself run inside a GitHub step, so its lines are made inert too.
+        const text = inert_inertText(this.mask(message))
             .split('\n')
             .map((line) => indent + line)
             .join('\n');

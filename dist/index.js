@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3302);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3372);
 /* harmony import */ var _ship_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(714);
 /** GitHub Actions entry: the GitHub runner, then the pipeline. */
 
@@ -67405,7 +67405,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3302:
+/***/ 3372:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70363,12 +70363,29 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./src/inert.ts
+/**
+ * Text from outside (inputs, manifest fields, image labels, server messages) made inert for a runner's log. The
+ * GitHub runner reads every stdout line whose trimmed start is `::` (or the older `##[`/`##vso[`) as a workflow
+ * command, so a tag holding "\n::stop-commands::x" would be obeyed. A zero-width space after the first character
+ * of such a line keeps it readable and makes it plain text.
+ */
+const COMMAND_START = /^(\s*)(::|##\[|##vso\[)/;
+function inertLine(line) {
+    return line.replace(COMMAND_START, (_, space, marker) => `${space}${marker[0]}\u200b${marker.slice(1)}`);
+}
+/** Every line of a (possibly multi-line) message made inert. */
+function inert_inertText(text) {
+    return text.split(/\r\n|\r|\n/).map(inertLine).join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/runner.ts
 /**
  * The Runner port: everything the pipeline asks of its host (inputs, outputs, log groups, masking, summary,
  * failure). The GitHub version is the only code besides main.ts that touches @actions/core; the console version
  * serves the CLI and the tests, which inject it and need no module mocking.
  */
+
 
 
 /** The runner for the GitHub Actions runtime. */
@@ -70380,11 +70397,13 @@ function githubRunner() {
         env: process.env,
         setSecret: (value) => core_setSecret(value),
         setOutput: (name, value) => setOutput(name, value),
+        // core.debug, core.warning and core.error escape newlines inside their own command; info and group titles
+        // are printed as they are, so their lines are made inert first.
         debug: (message) => core_debug(message),
-        info: (message) => info(message),
+        info: (message) => info(inert_inertText(message)),
         warning: (message, title) => warning(message, title ? { title } : {}),
         error: (message, title) => error(message, title ? { title } : {}),
-        group: (title, fn) => group(title, fn),
+        group: (title, fn) => group(inert_inertText(title).replace(/\n/g, ' '), fn),
         writeSummary: async (markdown) => {
             await summary.addRaw(markdown, true).write();
         },
@@ -70471,7 +70490,8 @@ class ConsoleRunner {
     }
     write(stream, message) {
         const indent = '  '.repeat(this.depth);
-        const text = this.mask(message)
+        // The CLI may itself run inside a GitHub step, so its lines are made inert too.
+        const text = inertText(this.mask(message))
             .split('\n')
             .map((line) => indent + line)
             .join('\n');

@@ -5,6 +5,7 @@
  */
 import * as core from '@actions/core';
 import { appendFile } from 'node:fs/promises';
+import { inertText } from './inert.js';
 import type { InputSource } from './inputs.js';
 
 export interface Runner extends InputSource {
@@ -32,11 +33,13 @@ export function githubRunner(): Runner {
     env: process.env,
     setSecret: (value) => core.setSecret(value),
     setOutput: (name, value) => core.setOutput(name, value),
+    // core.debug, core.warning and core.error escape newlines inside their own command; info and group titles
+    // are printed as they are, so their lines are made inert first.
     debug: (message) => core.debug(message),
-    info: (message) => core.info(message),
+    info: (message) => core.info(inertText(message)),
     warning: (message, title) => core.warning(message, title ? { title } : {}),
     error: (message, title) => core.error(message, title ? { title } : {}),
-    group: (title, fn) => core.group(title, fn),
+    group: (title, fn) => core.group(inertText(title).replace(/\n/g, ' '), fn),
     writeSummary: async (markdown) => {
       await core.summary.addRaw(markdown, true).write();
     },
@@ -141,7 +144,8 @@ export class ConsoleRunner implements Runner {
 
   private write(stream: (text: string) => void, message: string): void {
     const indent = '  '.repeat(this.depth);
-    const text = this.mask(message)
+    // The CLI may itself run inside a GitHub step, so its lines are made inert too.
+    const text = inertText(this.mask(message))
       .split('\n')
       .map((line) => indent + line)
       .join('\n');

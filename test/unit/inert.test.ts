@@ -1,0 +1,44 @@
+/** Text from outside never becomes a workflow command in the GitHub runner's log. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { inertLine, inertText } from '../../src/inert.js';
+import { ConsoleRunner, githubRunner } from '../../src/runner.js';
+
+const HOSTILE = 'app:1\n::warning title=X::pwned\n  ::stop-commands::token\r\n##[error]old style\n##vso[task.setvariable]x';
+/** A line the runner would execute: its trimmed start is a command marker. */
+const isCommand = (line: string) => /^\s*(::|##\[|##vso\[)/.test(line);
+
+describe('inert text', () => {
+  it('leaves ordinary lines alone, colons and hashes inside included', () => {
+    expect(inertLine('tag a::b ## c')).toBe('tag a::b ## c');
+  });
+
+  it('breaks every command marker at a line start, keeping the text readable', () => {
+    const lines = inertText(HOSTILE).split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines.filter(isCommand)).toEqual([]);
+    expect(lines.map((l) => l.replace(/\u200b/g, ''))).toEqual(['app:1', '::warning title=X::pwned', '  ::stop-commands::token', '##[error]old style', '##vso[task.setvariable]x']);
+  });
+});
+
+describe('the GitHub runner', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('prints hostile info and group titles as plain text', async () => {
+    const written: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+    const runner = githubRunner();
+    runner.info(`tag ${HOSTILE}`);
+    await runner.group(`Push ${HOSTILE}`, async () => undefined);
+    runner.warning(`bad ${HOSTILE}`);
+    const lines = written.join('').split(/\r?\n/);
+    // Only the runner's own commands: the group's start and end, and the warning (its newlines escaped as %0A).
+    expect(lines.filter(isCommand).map((l) => l.split('::')[1])).toEqual(['group', 'endgroup', 'warning']);
+    expect(lines.find((l) => l.startsWith('::warning'))).toContain('%0A');
+  });
+
+  it('makes console lines inert too (the CLI may run inside a step)', () => {
+    const runner = new ConsoleRunner({ stdout: () => undefined, stderr: () => undefined });
+    runner.info(HOSTILE);
+    expect(runner.lines.join('\n').split('\n').filter(isCommand)).toEqual([]);
+  });
+});
