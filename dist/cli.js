@@ -71999,8 +71999,11 @@ async function report(result, runner) {
     for (const [name, value] of Object.entries(resultOutputs(result)))
         runner.setOutput(name, value);
     await runner.writeSummary(renderSummary(result));
-    if (result.error)
-        runner.fail(result.error.hint ? `${result.error.message}\nHint: ${result.error.hint}` : result.error.message);
+    if (result.error) {
+        const { message, hint, stage } = result.error;
+        // The annotation names the stage that failed, so a reader of the run's summary knows where to look.
+        runner.fail(hint ? `${message}\nHint: ${hint}` : message, `meshagent-ship: ${stage ?? 'inputs'}`);
+    }
     else if (result.service?.url)
         runner.info(`Service URL: ${result.service.url}`);
 }
@@ -81210,7 +81213,11 @@ function githubRunner() {
         writeSummary: async (markdown) => {
             await core.summary.addRaw(markdown, true).write();
         },
-        fail: (message) => core.setFailed(message),
+        // What core.setFailed does, with the annotation's title.
+        fail: (message, title) => {
+            process.exitCode = 1;
+            core.error(message, title ? { title } : {});
+        },
     };
 }
 /** A Runner for the command line and for tests: masks secrets in everything it prints or keeps. */
@@ -81287,6 +81294,7 @@ class ConsoleRunner {
         if (this.summaryPath)
             await (0,promises_.appendFile)(this.summaryPath, masked);
     }
+    // The title is for annotations; a terminal line keeps the CLI's plain `error: message`.
     fail(message) {
         this.failed = this.mask(message);
         this.write(this.err, `error: ${message}`);

@@ -20,8 +20,8 @@ export interface Runner extends InputSource {
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
   /** Appends markdown to the job summary. */
   writeSummary(markdown: string): Promise<void>;
-  /** Marks the run failed with this message (the process exit code becomes 1). */
-  fail(message: string): void;
+  /** Marks the run failed with this message (the process exit code becomes 1); on GitHub an annotation titled `title`. */
+  fail(message: string, title?: string): void;
 }
 
 /** The runner for the GitHub Actions runtime. */
@@ -43,7 +43,11 @@ export function githubRunner(): Runner {
     writeSummary: async (markdown) => {
       await core.summary.addRaw(markdown, true).write();
     },
-    fail: (message) => core.setFailed(message),
+    // What core.setFailed does, with the annotation's title.
+    fail: (message, title) => {
+      process.exitCode = 1;
+      core.error(message, title ? { title } : {});
+    },
   };
 }
 
@@ -137,6 +141,7 @@ export class ConsoleRunner implements Runner {
     if (this.summaryPath) await appendFile(this.summaryPath, masked);
   }
 
+  // The title is for annotations; a terminal line keeps the CLI's plain `error: message`.
   fail(message: string): void {
     this.failed = this.mask(message);
     this.write(this.err, `error: ${message}`);

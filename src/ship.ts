@@ -69,7 +69,11 @@ export async function shipFromInputs(runner: Runner, options: ShipOptions = {}):
 export async function report(result: ShipResult, runner: Runner): Promise<void> {
   for (const [name, value] of Object.entries(resultOutputs(result))) runner.setOutput(name, value);
   await runner.writeSummary(renderSummary(result));
-  if (result.error) runner.fail(result.error.hint ? `${result.error.message}\nHint: ${result.error.hint}` : result.error.message);
+  if (result.error) {
+    const { message, hint, stage } = result.error;
+    // The annotation names the stage that failed, so a reader of the run's summary knows where to look.
+    runner.fail(hint ? `${message}\nHint: ${hint}` : message, `meshagent-ship: ${stage ?? 'inputs'}`);
+  }
   else if (result.service?.url) runner.info(`Service URL: ${result.service.url}`);
 }
 

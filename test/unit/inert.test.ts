@@ -36,6 +36,20 @@ describe('the GitHub runner', () => {
     expect(lines.find((l) => l.startsWith('::warning'))).toContain('%0A');
   });
 
+  it('fails with an error annotation titled by the stage, its newlines escaped, and exit code 1', () => {
+    const written: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+    const before = process.exitCode;
+    try {
+      githubRunner().fail(`push failed\n::stop-commands::x`, 'meshagent-ship: push');
+      expect(process.exitCode).toBe(1);
+    } finally {
+      process.exitCode = before;
+    }
+    const lines = written.join('').split(/\r?\n/).filter(isCommand);
+    expect(lines).toEqual(['::error title=meshagent-ship%3A push::push failed%0A::stop-commands::x']);
+  });
+
   it('makes console lines inert too (the CLI may run inside a step)', () => {
     const runner = new ConsoleRunner({ stdout: () => undefined, stderr: () => undefined });
     runner.info(HOSTILE);
