@@ -40,7 +40,7 @@ describe('dist/index.js (the action)', () => {
   it('fails fast with no inputs, naming the missing ones', () => {
     const run = runAction({});
     expect(run.status).toBe(1);
-    expect(run.stdout).toContain('::error::');
+    expect(run.stdout).toContain('::error title=meshagent-ship%3A inputs::');
     expect(run.stdout).toContain('api-key is required');
     expect(run.stdout).toContain('tag cannot be empty');
     expect(run.output).toMatch(/result<<.*\n\{"status":"failed"/);
