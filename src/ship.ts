@@ -73,8 +73,7 @@ export async function report(result: ShipResult, runner: Runner): Promise<void> 
     const { message, hint, stage } = result.error;
     // The annotation names the stage that failed, so a reader of the run's summary knows where to look.
     runner.fail(hint ? `${message}\nHint: ${hint}` : message, `meshagent-ship: ${stage ?? 'inputs'}`);
-  }
-  else if (result.service?.url) runner.info(`Service URL: ${result.service.url}`);
+  } else if (result.service?.url) runner.info(`Service URL: ${result.service.url}`);
 }
 
 /** Everything the stages learn, filled in as they run, so a failure still reports what was done. */

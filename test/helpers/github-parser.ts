@@ -1,6 +1,6 @@
 /**
  * GitHub's own parser (@actions/workflow-parser) over this repository's action.yml and workflows: the errors the
- * runner would report when loading them, as `file:line:col: message` lines. Local reusable workflows
+ * runner would report when loading them, as `file (Line: L, Col: C): message` lines. Local reusable workflows
  * (`uses: ./.github/workflows/x.yml`) are loaded from the working tree, so a call is checked against its callee.
  */
 import { readFileSync } from 'node:fs';
@@ -23,15 +23,16 @@ export function actionErrors(name: string, content: string): string[] {
 }
 
 /** The errors GitHub's parser reports for a workflow, loading the local reusable workflows it calls. */
-export async function workflowErrors(name: string, content: string, root = '.'): Promise<string[]> {
+export async function workflowErrors(name: string, content: string): Promise<string[]> {
   const parsed = parseWorkflow({ name, content }, trace);
   if (!parsed.value) return errorsOf(parsed.context);
   const fileProvider = {
     getFileContent: async (ref: FileReference) => {
       if ('repository' in ref) throw new Error(`remote reusable workflow ${ref.owner}/${ref.repository}/${ref.path}@${ref.version} is not loaded`);
-      return { name: ref.path, content: readFileSync(`${root}/${ref.path}`, 'utf8') };
+      return { name: ref.path, content: readFileSync(ref.path, 'utf8') };
     },
   };
-  const template = await convertWorkflowTemplate(parsed.context, parsed.value, fileProvider, { fetchReusableWorkflowDepth: 1 });
-  return [...errorsOf(parsed.context), ...(template.errors ?? []).map((e: { Message: string }) => e.Message)].filter((m, i, all) => all.indexOf(m) === i);
+  // Conversion adds its errors to the parse context (the template's own error list is a copy of them).
+  await convertWorkflowTemplate(parsed.context, parsed.value, fileProvider, { fetchReusableWorkflowDepth: 1 });
+  return errorsOf(parsed.context);
 }
