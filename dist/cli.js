@@ -68750,6 +68750,8 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/report/markdown.ts
+var markdown = __nccwpck_require__(4285);
 ;// CONCATENATED MODULE: ./src/services/report.ts
 /**
  * One report for a matrix of ship legs. Each leg of ship.yml uploads a small JSON file (see `LegRecord`); the
@@ -68762,6 +68764,7 @@ var external_node_path_ = __nccwpck_require__(6760);
  *               stages[].durationMs), dryRun, error.message
  * A file that holds only an action result (no `service`) is named after its directory.
  */
+
 
 
 const str = (value) => (typeof value === 'string' && value !== '' ? value : null);
@@ -68875,8 +68878,9 @@ const ICON = {
     unreadable: '⚠️ unreadable',
     unknown: '❔ unknown',
 };
-function cell(text) {
-    return text === null ? '' : text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+/** A cell from a leg's text, which may hold anything (a leg file is written by a job that may have failed). */
+function cell(value) {
+    return value === null ? '' : (0,markdown/* cell */.Hn)(value);
 }
 function formatDuration(ms) {
     if (ms === null)
@@ -68892,9 +68896,9 @@ function renderMarkdown(report) {
         return '### meshagent-ship\n\nNo service to ship: nothing changed, or nothing was found.\n';
     const lines = ['### meshagent-ship', '', '| service | tag | digest | URL | status | duration |', '| --- | --- | --- | --- | --- | --- |'];
     for (const row of report.services) {
-        const digest = row.digest ? `\`${row.digest.slice(0, 19)}\`` : '';
-        const url = row.url ? `[${cell(row.url)}](${encodeURI(row.url)})` : '';
-        lines.push(`| ${cell(row.service)} | ${row.tag ? `\`${cell(row.tag)}\`` : ''} | ${digest} | ${url} | ${ICON[row.status]} | ${formatDuration(row.durationMs)} |`);
+        const digest = row.digest ? (0,markdown/* code */.aY)(row.digest.slice(0, 19), true) : '';
+        const url = row.url ? (0,markdown/* link */.nf)(row.url) : '';
+        lines.push(`| ${cell(row.service)} | ${row.tag ? (0,markdown/* code */.aY)(row.tag, true) : ''} | ${digest} | ${url} | ${ICON[row.status]} | ${formatDuration(row.durationMs)} |`);
     }
     const errors = report.services.filter((row) => row.error !== null);
     if (errors.length > 0) {
@@ -69056,14 +69060,14 @@ const NULL_SHA = /^0+$/;
 function parseRange(text) {
     const match = /^(.*?)(\.\.\.?)(.*)$/.exec(text.trim());
     if (!match)
-        throw new src_errors/* ShipError */.fS(`--changed ${JSON.stringify(text)} is not a range`, { hint: 'use --changed BASE..HEAD, e.g. --changed origin/main..HEAD' });
+        throw new src_errors/* ShipError */.fS(`--changed ${(0,src_errors/* quoted */.TL)(text)} is not a range`, { hint: 'use --changed BASE..HEAD, e.g. --changed origin/main..HEAD' });
     const [, base = '', dots = '..', head = ''] = match;
     if (base === '' || NULL_SHA.test(base))
         return undefined;
     const resolvedHead = head === '' ? 'HEAD' : head;
     for (const revision of [base, resolvedHead]) {
         if (!REVISION.test(revision))
-            throw new src_errors/* ShipError */.fS(`--changed: ${JSON.stringify(revision)} is not a git revision`, { hint: 'use commit SHAs or branch names, e.g. --changed origin/main..HEAD' });
+            throw new src_errors/* ShipError */.fS(`--changed: ${(0,src_errors/* quoted */.TL)(revision)} is not a git revision`, { hint: 'use commit SHAs or branch names, e.g. --changed origin/main..HEAD' });
     }
     return { base, head: resolvedHead, mergeBase: dots === '...' };
 }
@@ -69659,8 +69663,10 @@ class MeshagentClient {
     project;
     constructor(options) {
         this.options = options;
-        options.mask(options.apiKey);
-        this.secrets = [options.apiKey];
+        // An offline dry run has no key: there is nothing to mask or to scrub.
+        if (options.apiKey !== '')
+            options.mask(options.apiKey);
+        this.secrets = options.apiKey === '' ? [] : [options.apiKey];
         this.project = `/accounts/projects/${enc(options.projectId)}`;
         this.http = new src_http/* HttpClient */.Qq({ ...options.http, baseUrl: options.apiUrl, secrets: () => this.secrets });
     }
@@ -69683,11 +69689,11 @@ class MeshagentClient {
         this.secrets.push(secret);
     }
     // --- config and project ------------------------------------------------------------------------------------------
-    async getConfig() {
-        return (await this.call({ method: 'GET', url: '/config', what: 'read the MeshAgent deployment config' })).json(wire/* DeploymentConfig */.SQ);
+    async getConfig(options = {}) {
+        return (await this.call({ method: 'GET', url: '/config', what: 'read the MeshAgent deployment config', ...options })).json(wire/* DeploymentConfig */.SQ);
     }
-    async getProject() {
-        return (await this.call({ method: 'GET', url: this.project, what: 'read the project' })).json(wire/* ProjectInfo */.UQ);
+    async getProject(options = {}) {
+        return (await this.call({ method: 'GET', url: this.project, what: 'read the project', ...options })).json(wire/* ProjectInfo */.UQ);
     }
     // --- registry repositories -----------------------------------------------------------------------------------
     /** The repository named `name` (the part after the project key), or undefined. */
@@ -70620,12 +70626,22 @@ var read_toc = __nccwpck_require__(223);
 var verify = __nccwpck_require__(5375);
 // EXTERNAL MODULE: ./src/oci/layout.ts
 var oci_layout = __nccwpck_require__(5823);
+// EXTERNAL MODULE: ./src/report/markdown.ts
+var markdown = __nccwpck_require__(4285);
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The job summary: the service URL first, then what each stage did, the image layer by layer, the deploy, the
+ * retries and, on failure, the error with its hint. Rendered from the ShipResult alone, so a failed run gets the
+ * same report of what was done and what was not.
+ */
+
 /** GitHub refuses summaries over 1 MiB; long layer lists are cut well before that. */
 const MAX_LAYER_ROWS = 100;
 const MAX_RETRY_ROWS = 20;
 function renderSummary(result) {
     const parts = [heading(result), stageTable(result.stages)];
+    if (result.offline)
+        parts.push(offlineSection(result.offline));
     if (result.plan)
         parts.push(planBlock(result.plan));
     if (result.image)
@@ -70642,20 +70658,27 @@ function heading(result) {
     const service = result.service;
     const what = service ? `${service.name} to room ${service.room}` : (result.image?.tag ?? 'the image');
     const title = result.status === 'failed'
-        ? `### ❌ meshagent-ship failed${result.error?.stage ? ` at ${result.error.stage}` : ''}: ${cell(what)}`
+        ? `### ❌ meshagent-ship failed${result.error?.stage ? ` at ${result.error.stage}` : ''}: ${(0,markdown/* cell */.Hn)(what)}`
         : result.status === 'planned'
-            ? `### 📝 meshagent-ship plan (dry run): ${cell(what)}`
-            : `### ✅ Shipped ${cell(what)}`;
-    const url = service?.url ? `\n\n**Service URL:** [${service.url}](${service.url})` : '';
+            ? `### 📝 meshagent-ship plan (dry run): ${(0,markdown/* cell */.Hn)(what)}`
+            : `### ✅ Shipped ${(0,markdown/* cell */.Hn)(what)}`;
+    const url = service?.url ? `\n\n**Service URL:** ${(0,markdown/* link */.nf)(service.url)}` : '';
     return `${title}${url}`;
 }
 function stageTable(stages) {
     const icon = { done: '✅', failed: '❌', skipped: '⏭️' };
-    const rows = stages.map((s) => `| ${s.name} | ${icon[s.status]} ${s.status} | ${seconds(s.durationMs)} | ${cell(s.detail)} |`);
+    const rows = stages.map((s) => `| ${s.name} | ${icon[s.status]} ${s.status} | ${seconds(s.durationMs)} | ${(0,markdown/* cell */.Hn)(s.detail)} |`);
     return ['| stage | status | time | detail |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
+function offlineSection(offline) {
+    return [
+        `**Offline plan:** ${(0,markdown/* prose */.CS)(offline.reason)}. These facts were not read from MeshAgent, so the plan does not check them:`,
+        '',
+        ...offline.unread.map((fact) => `- ${(0,markdown/* prose */.CS)(fact)}`),
+    ].join('\n');
+}
 function planBlock(plan) {
-    return ['**Plan** (nothing was changed)', '', '```', ...plan, '```'].join('\n');
+    return ['**Plan** (nothing was changed)', '', (0,markdown/* codeBlock */.DV)(plan)].join('\n');
 }
 function imageSection(result) {
     const image = result.image;
@@ -70664,13 +70687,13 @@ function imageSection(result) {
     const lines = [
         '#### Image',
         '',
-        `- tag: \`${image.tag}\``,
-        `- repository: \`${image.repository}\`${image.repositoryCreated === true ? ' (created)' : image.repositoryCreated === false ? ' (existing)' : ''}`,
+        `- tag: ${(0,markdown/* code */.aY)(image.tag)}`,
+        `- repository: ${(0,markdown/* code */.aY)(image.repository)}${image.repositoryCreated === true ? ' (created)' : image.repositoryCreated === false ? ' (existing)' : ''}`,
     ];
     if (image.digest)
-        lines.push(`- digest: \`${image.digest}\``);
+        lines.push(`- digest: ${(0,markdown/* code */.aY)(image.digest)}`);
     if (image.ref)
-        lines.push(`- pinned: \`${image.ref}\``);
+        lines.push(`- pinned: ${(0,markdown/* code */.aY)(image.ref)}`);
     if (image.layers.length > 0) {
         const total = sum(image.layers, (l) => l.size);
         const sourceTotal = sum(image.layers, (l) => l.sourceSize);
@@ -70687,9 +70710,9 @@ function imageSection(result) {
     return lines.join('\n');
 }
 function layerRow(layer, index) {
-    const source = `${bytes(layer.sourceSize)} \`${summary_short(layer.sourceDigest)}\``;
-    const converted = `${bytes(layer.size)} \`${summary_short(layer.digest)}\``;
-    const toc = layer.tocDigest ? `\`${summary_short(layer.tocDigest)}\`` : '–';
+    const source = `${bytes(layer.sourceSize)} ${(0,markdown/* code */.aY)(summary_short(layer.sourceDigest), true)}`;
+    const converted = `${bytes(layer.size)} ${(0,markdown/* code */.aY)(summary_short(layer.digest), true)}`;
+    const toc = layer.tocDigest ? (0,markdown/* code */.aY)(summary_short(layer.tocDigest), true) : '–';
     return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
 }
 const CONVERSION = {
@@ -70703,18 +70726,18 @@ function serviceSection(result) {
     if (!service)
         return '';
     const action = service.created === true ? 'created' : service.created === false ? 'updated' : 'not deployed';
-    const lines = ['#### Service', '', `- ${cell(service.name)} in room ${cell(service.room)}: ${action}${service.id ? ` (id \`${service.id}\`)` : ''}`];
-    lines.push(service.domain ? `- domain: ${service.domain} (route ${service.route})` : '- domain: none configured');
+    const lines = ['#### Service', '', `- ${(0,markdown/* cell */.Hn)(service.name)} in room ${(0,markdown/* cell */.Hn)(service.room)}: ${action}${service.id ? ` (id ${(0,markdown/* code */.aY)(service.id)})` : ''}`];
+    lines.push(service.domain ? `- domain: ${(0,markdown/* cell */.Hn)(service.domain)} (route ${service.route})` : '- domain: none configured');
     const probe = result.probe;
     if (probe) {
         lines.push(probe.ok
-            ? `- probe: ${probe.url} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
-            : `- probe: ${probe.url} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`);
+            ? `- probe: ${(0,markdown/* cell */.Hn)(probe.url)} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
+            : `- probe: ${(0,markdown/* cell */.Hn)(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`);
     }
     return lines.join('\n');
 }
 function retrySection(result) {
-    const rows = result.retries.slice(0, MAX_RETRY_ROWS).map((r) => `| ${r.method} | ${cell(r.url)} | ${cell(r.reason)} |`);
+    const rows = result.retries.slice(0, MAX_RETRY_ROWS).map((r) => `| ${r.method} | ${(0,markdown/* cell */.Hn)(r.url)} | ${(0,markdown/* cell */.Hn)(r.reason)} |`);
     const more = result.retries.length > MAX_RETRY_ROWS ? [`\n(${result.retries.length - MAX_RETRY_ROWS} more)`] : [];
     return [`#### Retries: ${result.retries.length}`, '', '| method | URL | reason |', '| --- | --- | --- |', ...rows, ...more].join('\n');
 }
@@ -70722,16 +70745,12 @@ function errorSection(result) {
     const error = result.error;
     if (!error)
         return '';
-    const lines = ['#### Error', '', '```', error.message, '```'];
+    const lines = ['#### Error', '', (0,markdown/* codeBlock */.DV)(error.message.split('\n'))];
     if (error.hint)
-        lines.push('', `**Hint:** ${error.hint}`);
+        lines.push('', `**Hint:** ${(0,markdown/* prose */.CS)(error.hint)}`);
     return lines.join('\n');
 }
 // --- formatting ------------------------------------------------------------------------------------------------------
-/** Text safe inside a table cell: no pipes or line breaks. */
-function cell(text) {
-    return text.replaceAll('|', '\\|').replace(/\s*\n\s*/g, ' ');
-}
 /** `sha256:0123456789ab` — enough to tell layers apart in a table. */
 function summary_short(digest) {
     return digest.slice(0, 'sha256:'.length + 12);
@@ -70872,17 +70891,21 @@ async function sizeOf(layout, digest) {
 
 async function planDeploy(config, target, access, client) {
     const { image, service, meshagent } = config;
+    const offline = target.offline !== undefined;
     const lines = [
-        `tag        ${target.image}`,
-        `repository ${target.projectKey}/${target.repositoryName}: ${access.created === null ? 'would be created' : 'exists'}`,
+        ...(target.offline ? [`offline    ${target.offline.reason}: nothing was read from MeshAgent`] : []),
+        `tag        ${target.image}${offline ? ' (registry and project key not checked)' : ''}`,
+        `repository ${target.projectKey}/${target.repositoryName}: ${offline ? 'created if missing (not looked up)' : access.created === null ? 'would be created' : 'exists'}`,
         `image      ${image.source ? `ship ${describeSource(config)}` : `build ${image.context} with ${image.builder}`}${image.estargz ? `, convert to eStargz (level ${image.compressionLevel})` : ''}`,
         `push       ${image.push ? `${target.registry}/${target.registryRepository}:${target.tag.tag ?? 'latest'}` : 'no'}`,
     ];
     if (!service.deploy || !meshagent.room)
         return [...lines, 'deploy     no'];
     const room = meshagent.room;
-    const roomExists = (await client.getRoom(room)) !== undefined;
-    if (!roomExists && !service.createRoom)
+    const roomExists = offline ? undefined : (await client.getRoom(room)) !== undefined;
+    if (roomExists === undefined)
+        lines.push(`room       ${room} (not looked up${service.createRoom ? '; created if missing' : '; a real run fails if it does not exist'})`);
+    else if (!roomExists && !service.createRoom)
         lines.push(`room       ${room} does not exist: a real run fails (set create-room: true to create it)`);
     else
         lines.push(`room       ${room}${roomExists ? '' : ' would be created'}`);
@@ -70897,7 +70920,7 @@ async function planDeploy(config, target, access, client) {
             options: service,
             existing,
         });
-        lines.push(`service    ${target.serviceName} would be ${existing ? 'updated' : 'created'}`);
+        lines.push(`service    ${target.serviceName} ${offline ? 'would be created or updated (not looked up; no diff)' : `would be ${existing ? 'updated' : 'created'}`}`);
         const changes = existing ? diffSpecs(withoutEnvValues(existing), withoutEnvValues(spec)) : [];
         if (existing)
             lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
@@ -71897,11 +71920,43 @@ class StageTracker {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/target.ts
+/**
+ * The resolve stage: where the image goes and what the service is called. Asks MeshAgent for the registry host
+ * (`GET /config`) and the project key, then applies the CLI's normalisation and project-registry checks to the tag.
+ *
+ * A dry run with no key, or with an API that cannot be reached or refuses the key, resolves offline instead: the
+ * tag's own registry and project key where it names them, placeholders where it does not, and the list of facts
+ * that were not read, so the plan says what it could not check.
+ */
 
+
+/** What an offline plan cannot know; the README's dry-run table lists the same. */
+const UNREAD_OFFLINE = [
+    'registry host (GET /config)',
+    'project key (GET /accounts/projects/{id})',
+    'whether the registry repository exists',
+    'whether the room exists',
+    'the existing service (its spec, for the diff)',
+];
 async function resolveTarget(config, client) {
-    const deployment = await client.getConfig();
+    if (!config.dryRun)
+        return resolveOnline(config, await client.getConfig(), await client.getProject());
+    if (config.meshagent.apiKey === '')
+        return offlineTarget(config, 'no api-key was given');
+    let facts;
+    try {
+        facts = [await firstLook((o) => client.getConfig(o)), await firstLook((o) => client.getProject(o))];
+    }
+    catch (error) {
+        const reason = offlineReason(error, config.meshagent.apiUrl);
+        if (reason === undefined)
+            throw error;
+        return offlineTarget(config, reason);
+    }
+    return resolveOnline(config, ...facts);
+}
+function resolveOnline(config, deployment, project) {
     const registry = (0,reference/* projectRegistryFromConfig */.fe)(deployment.domains, config.meshagent.apiUrl);
-    const project = await client.getProject();
     const projectKey = project.project_key ?? '';
     const tag = (0,reference/* normalizeProjectTag */.Lq)(config.image.tag, registry, projectKey);
     const { repositoryName } = (0,reference/* checkProjectKey */.tj)(tag, registry, project.project_key);
@@ -71914,6 +71969,52 @@ async function resolveTarget(config, client) {
         registryRepository: tag.repository,
         serviceName: config.service.name ?? (0,reference/* deriveServiceName */._5)(tag),
         pagesDomain: (0,reference/* pagesDomainFromConfig */.NW)(deployment.domains),
+    };
+}
+/**
+ * A dry run's read: one attempt, so an API that cannot be reached sends the plan offline at once instead of after
+ * the retries; a busy API (429/5xx) still gets the usual retries.
+ */
+async function firstLook(read) {
+    try {
+        return await read({ maxAttempts: 1 });
+    }
+    catch (error) {
+        if (error instanceof src_http/* HttpError */.j$ && error.status !== undefined && error.retryable)
+            return read({});
+        throw error;
+    }
+}
+/** Why a dry run goes offline after its first call failed; undefined when the failure is a real error. */
+function offlineReason(error, apiUrl) {
+    if (!(error instanceof src_http/* HttpError */.j$))
+        return undefined;
+    if (error.status === undefined)
+        return `the API at ${apiUrl} could not be reached (${error.message.split('\n')[0]})`;
+    if (error.status === 401 || error.status === 403)
+        return `the API at ${apiUrl} refused the api-key (${error.status}); a real run fails the same way`;
+    return undefined;
+}
+/**
+ * The target as far as the inputs alone tell it. A tag that names a registry keeps it and its first path part as
+ * the project key (unchecked); a tag without them gets the placeholders `<registry>` and `<project-key>`.
+ */
+function offlineTarget(config, reason) {
+    const tag = config.image.tag;
+    const registry = tag.registry ?? '<registry>';
+    const repository = (0,reference/* tagNeedsProjectKey */.mY)(tag) ? `<project-key>/${tag.repository}` : tag.repository;
+    const slash = repository.indexOf('/');
+    const named = { registry, repository, tag: tag.tag };
+    return {
+        registry,
+        projectKey: repository.slice(0, slash),
+        repositoryName: repository.slice(slash + 1),
+        tag: { value: (0,reference/* formatImageTag */.jv)(named), ...named },
+        image: (0,reference/* formatImageTag */.jv)(named),
+        registryRepository: repository,
+        serviceName: config.service.name ?? repository.replaceAll('/', '-'),
+        pagesDomain: '<pages-domain>',
+        offline: { reason, unread: UNREAD_OFFLINE },
     };
 }
 
@@ -71989,6 +72090,7 @@ async function shipFromInputs(runner, options = {}) {
             retries: [],
             durationMs: 0,
             plan: null,
+            offline: null,
             error: errorOf(error),
         };
     }
@@ -72007,6 +72109,8 @@ async function report(result, runner) {
     else if (result.service?.url)
         runner.info(`Service URL: ${result.service.url}`);
 }
+/** An offline dry run looks nothing up: whether the repository exists is unknown. */
+const OFFLINE_ACCESS = { created: null, credentials: undefined, tokenExpiresAt: undefined };
 async function ship(config, runner, options = {}) {
     const started = Date.now();
     const stages = new StageTracker(runner);
@@ -72027,7 +72131,14 @@ async function ship(config, runner, options = {}) {
     try {
         const target = await stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(config, client), (t) => `${t.image} -> service ${t.serviceName}`);
         progress.target = target;
-        const access = await stages.run('ensure', 'Ensure the registry repository', () => ensurePushAccess(client, target, { dryRun: config.dryRun, push: config.image.push }), (a) => describeAccess(target, a, config.dryRun));
+        if (target.offline) {
+            // Said once as a warning, so an offline plan is never taken for a checked one.
+            runner.warning(`dry run offline: ${target.offline.reason}; the plan shows what the inputs alone tell`, 'meshagent-ship: offline plan');
+            stages.skip('ensure', 'offline: the repository was not looked up');
+        }
+        const access = target.offline
+            ? OFFLINE_ACCESS
+            : await stages.run('ensure', 'Ensure the registry repository', () => ensurePushAccess(client, target, { dryRun: config.dryRun, push: config.image.push }), (a) => describeAccess(target, a, config.dryRun));
         progress.repositoryCreated = access.created;
         if (config.dryRun) {
             progress.plan = await stages.run('deploy', 'Plan (dry run: nothing is changed)', () => planDeploy(config, target, access, client), () => 'planned; nothing was changed');
@@ -72119,6 +72230,7 @@ async function ship(config, runner, options = {}) {
         retries: retriesOf(client.http.retries, registry?.retries() ?? []),
         durationMs: Date.now() - started,
         plan: progress.plan ?? null,
+        offline: progress.target?.offline ?? null,
         error: failure === undefined ? null : errorOf(failure),
     };
 }
@@ -72238,6 +72350,8 @@ function render(verdict, image) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   G: () => (/* binding */ InputErrors),
+/* harmony export */   SP: () => (/* binding */ shown),
+/* harmony export */   TL: () => (/* binding */ quoted),
 /* harmony export */   Wk: () => (/* binding */ formatError),
 /* harmony export */   fS: () => (/* binding */ ShipError)
 /* harmony export */ });
@@ -72284,6 +72398,28 @@ function formatError(error) {
     if (error instanceof Error)
         return `internal error: ${error.stack ?? error.message}`;
     return `internal error: ${String(error)}`;
+}
+// --- user values inside messages ------------------------------------------------------------------------------------
+/**
+ * Characters that must not reach a message as they are: C0 and C1 controls, DEL, line and paragraph separators, and
+ * the invisible or direction-changing marks that can make a value look like something else.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '"': '\\"', '\\': '\\\\' };
+/** A user's value in double quotes, on one line, with unsafe characters escaped (`\n`, `\u202e`) and long values cut. */
+function quoted(value, max = 80) {
+    const cut = [...value].length > max ? `${[...value].slice(0, max - 3).join('')}...` : value;
+    const escaped = cut.replace(/["\\]/g, (c) => ESCAPES[c]).replace(UNSAFE, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return `"${escaped}"`;
+}
+/**
+ * A user's value inside a message: as it is when it is plain (no space, quote, backslash or unsafe character, and
+ * not long), so ordinary values read as the MeshAgent CLI prints them; else `quoted`.
+ */
+function shown(value, max = 200) {
+    const plain = value !== '' && value.length <= max && !/[\s"\\]/.test(value) && value.replace(UNSAFE, '') === value;
+    return plain ? value : quoted(value, max);
 }
 
 
@@ -75485,7 +75621,7 @@ function listLines(raw) {
 }
 /** Quote a user's value in an error, cut short so a pasted secret never shows whole. */
 function quote(text) {
-    return JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text);
+    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(text, 40);
 }
 function optional(raw) {
     const trimmed = raw.trim();
@@ -75809,9 +75945,11 @@ function parseChoice(input, raw, choices, ctx, message, normalise = (s) => s) {
 const rawShape = Object.fromEntries(_input_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc.map((spec) => [spec.name, zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP()]));
 const schema = zod__WEBPACK_IMPORTED_MODULE_4__/* .object */ .Ikc(rawShape).transform((raw, ctx) => {
     // MeshAgent
+    const dryRun = parseBoolean('dry-run', raw['dry-run'], ctx) ?? false;
     const apiKey = raw['api-key'].trim();
-    if (apiKey === '') {
-        report(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY');
+    // A dry run without a key plans offline (the README lists what it cannot read); everything else needs the key.
+    if (apiKey === '' && !dryRun) {
+        report(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one');
     }
     const apiUrl = parseApiUrl(raw['api-url'], ctx);
     const keyProject = projectIdFromApiKey(apiKey);
@@ -75927,7 +76065,7 @@ const schema = zod__WEBPACK_IMPORTED_MODULE_4__/* .object */ .Ikc(rawShape).tran
             template: parseChoice('template', raw.template, ['agent', 'none'], ctx, 'template must be agent or none'),
             waitSeconds: parseWait(raw.wait, ctx),
         },
-        dryRun: parseBoolean('dry-run', raw['dry-run'], ctx) ?? false,
+        dryRun,
     };
     return config;
 });
@@ -77961,10 +78099,11 @@ const ImageConfig = zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
 /* harmony export */   _5: () => (/* binding */ deriveServiceName),
 /* harmony export */   fe: () => (/* binding */ projectRegistryFromConfig),
 /* harmony export */   jv: () => (/* binding */ formatImageTag),
+/* harmony export */   mY: () => (/* binding */ tagNeedsProjectKey),
 /* harmony export */   o_: () => (/* binding */ parseImageReference),
 /* harmony export */   tj: () => (/* binding */ checkProjectKey)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_REGISTRY_HOST, tagNeedsProjectKey, tagNeedsNormalization, projectTagFormat, splitProjectRepository */
+/* unused harmony exports DEFAULT_REGISTRY_HOST, tagNeedsNormalization, projectTagFormat, splitProjectRepository */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /**
  * Image references and the MeshAgent tag rules.
@@ -78005,13 +78144,13 @@ function parseImageTag(input, optionName = '--tag') {
         tag = cleaned.slice(lastColon + 1);
         cleaned = cleaned.slice(0, lastColon);
         if (tag === '' || !TAG_RE.test(tag))
-            throw tagError(`invalid OCI image tag: ${input}`);
+            throw tagError(`invalid OCI image tag: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(input)}`);
     }
     if (cleaned === '')
-        throw tagError(`invalid OCI image reference: ${input}`);
+        throw tagError(`invalid OCI image reference: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(input)}`);
     const parts = cleaned.split('/');
     if (parts.some((part) => part === ''))
-        throw tagError(`invalid OCI image reference: ${input}`);
+        throw tagError(`invalid OCI image reference: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(input)}`);
     let registry;
     let repositoryParts = parts;
     const first = parts[0] ?? '';
@@ -78019,18 +78158,18 @@ function parseImageTag(input, optionName = '--tag') {
         registry = first;
         repositoryParts = parts.slice(1);
         if (repositoryParts.length === 0)
-            throw tagError(`missing repository name in OCI image reference: ${input}`);
+            throw tagError(`missing repository name in OCI image reference: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(input)}`);
         const colon = registry.indexOf(':');
         const host = colon === -1 ? registry : registry.slice(0, colon);
         const port = colon === -1 ? undefined : registry.slice(colon + 1);
         if (host.split('.').some((label) => label === '' || !REGISTRY_COMPONENT_RE.test(label))) {
-            throw tagError(`invalid OCI image registry: ${input}`);
+            throw tagError(`invalid OCI image registry: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(input)}`);
         }
         if (port !== undefined && !/^[0-9]+$/.test(port))
-            throw tagError(`invalid OCI image registry port: ${input}`);
+            throw tagError(`invalid OCI image registry port: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(input)}`);
     }
     if (repositoryParts.some((component) => !REPOSITORY_COMPONENT_RE.test(component))) {
-        throw tagError(`invalid OCI image repository: ${input}`);
+        throw tagError(`invalid OCI image repository: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(input)}`);
     }
     return { value: input.trim(), registry, repository: repositoryParts.join('/'), tag };
 }
@@ -78043,7 +78182,7 @@ function parseImageReference(input, optionName) {
         return { ...parseImageTag(trimmed, optionName), digest: undefined };
     const digest = trimmed.slice(at + 1);
     if (!DIGEST_RE.test(digest)) {
-        throw newTagError(`invalid OCI image digest: ${input}`, optionName.replace(/^--/, ''));
+        throw newTagError(`invalid OCI image digest: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(input)}`, optionName.replace(/^--/, ''));
     }
     const name = parseImageTag(trimmed.slice(0, at), optionName);
     return { ...name, value: trimmed, digest };
@@ -78151,6 +78290,92 @@ function projectRegistryFromConfig(domains, apiUrl) {
 function pagesDomainFromConfig(domains) {
     const pages = domains.pages?.trim().toLowerCase().replace(/^\.+/, '');
     return pages ? pages : 'meshagent.app';
+}
+
+
+/***/ }),
+
+/***/ 4285:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CS: () => (/* binding */ prose),
+/* harmony export */   DV: () => (/* binding */ codeBlock),
+/* harmony export */   Hn: () => (/* binding */ cell),
+/* harmony export */   aY: () => (/* binding */ code),
+/* harmony export */   nf: () => (/* binding */ link)
+/* harmony export */ });
+/* unused harmony export text */
+/**
+ * Markdown from outside text. The job summary is rendered as GitHub-flavoured markdown with HTML allowed, so a
+ * tag, an error or a server message could otherwise add markup (`<img>`, links) or eat a `<placeholder>`.
+ * Every piece of text goes through one of these before it lands in a summary.
+ */
+/** Plain text: `&`, `<` and `>` as entities; `[`, `]`, `` ` `` and `\` escaped (no links, images or code); lines kept. */
+function text(value) {
+    return value
+        .replaceAll('&', '&amp;')
+        .replaceAll('<', '&lt;')
+        .replaceAll('>', '&gt;')
+        .replace(/[\\[\]`]/g, (c) => `\\${c}`);
+}
+/**
+ * Prose such as a hint: as `text`, except that `code spans` stay code (entities would show literally inside
+ * them). A stray backtick is escaped by `text`, so it cannot open a span.
+ */
+function prose(value) {
+    return value
+        .split(/(`[^`\n]+`)/)
+        .map((part, i) => (i % 2 === 1 ? code(part.slice(1, -1)) : text(part)))
+        .join('');
+}
+/** Text inside a table cell: as `text`, on one line, with `|` escaped (it would end the cell). */
+function cell(value) {
+    return text(oneLine(value)).replaceAll('|', '\\|');
+}
+/**
+ * An inline code span on one line. The fence is longer than any run of backticks inside, so the value cannot
+ * close it; markup inside a code span is shown, not rendered. `inTable` escapes `|`, which ends a cell even there.
+ */
+function code(value, inTable = false) {
+    const line = oneLine(value);
+    const fence = '`'.repeat(longestRun(line, '`') + 1);
+    const padded = line.startsWith('`') || line.endsWith('`') ? ` ${line} ` : line;
+    return `${fence}${inTable ? padded.replaceAll('|', '\\|') : padded}${fence}`;
+}
+/** A fenced code block whose fence no line inside can close. */
+function codeBlock(lines) {
+    const fence = '`'.repeat(Math.max(3, ...lines.map((line) => longestRun(line, '`') + 1)));
+    return [fence, ...lines, fence].join('\n');
+}
+/**
+ * A link to an http(s) URL, labelled with the URL; anything else is shown as text, not linked. In the target,
+ * the characters that could end it (parentheses, brackets, spaces, angle brackets, controls) are percent-encoded.
+ */
+function link(url) {
+    let protocol;
+    try {
+        protocol = new URL(url).protocol;
+    }
+    catch {
+        return cell(url);
+    }
+    if (protocol !== 'https:' && protocol !== 'http:')
+        return cell(url);
+    const href = url.replace(/[()[\]<>|`\s\x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return `[${cell(url)}](${href})`;
+}
+function oneLine(value) {
+    return value.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+function longestRun(value, char) {
+    let longest = 0;
+    let run = 0;
+    for (const c of value) {
+        run = c === char ? run + 1 : 0;
+        longest = Math.max(longest, run);
+    }
+    return longest;
 }
 
 

@@ -67394,7 +67394,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3372);
-/* harmony import */ var _ship_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(714);
+/* harmony import */ var _ship_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9910);
 /** GitHub Actions entry: the GitHub runner, then the pipeline. */
 
 
@@ -70508,7 +70508,7 @@ class ConsoleRunner {
 
 /***/ }),
 
-/***/ 714:
+/***/ 9910:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70569,6 +70569,28 @@ function formatError(error) {
     if (error instanceof Error)
         return `internal error: ${error.stack ?? error.message}`;
     return `internal error: ${String(error)}`;
+}
+// --- user values inside messages ------------------------------------------------------------------------------------
+/**
+ * Characters that must not reach a message as they are: C0 and C1 controls, DEL, line and paragraph separators, and
+ * the invisible or direction-changing marks that can make a value look like something else.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '"': '\\"', '\\': '\\\\' };
+/** A user's value in double quotes, on one line, with unsafe characters escaped (`\n`, `\u202e`) and long values cut. */
+function quoted(value, max = 80) {
+    const cut = [...value].length > max ? `${[...value].slice(0, max - 3).join('')}...` : value;
+    const escaped = cut.replace(/["\\]/g, (c) => ESCAPES[c]).replace(UNSAFE, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return `"${escaped}"`;
+}
+/**
+ * A user's value inside a message: as it is when it is plain (no space, quote, backslash or unsafe character, and
+ * not long), so ordinary values read as the MeshAgent CLI prints them; else `quoted`.
+ */
+function shown(value, max = 200) {
+    const plain = value !== '' && value.length <= max && !/[\s"\\]/.test(value) && value.replace(UNSAFE, '') === value;
+    return plain ? value : quoted(value, max);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -81354,13 +81376,13 @@ function parseImageTag(input, optionName = '--tag') {
         tag = cleaned.slice(lastColon + 1);
         cleaned = cleaned.slice(0, lastColon);
         if (tag === '' || !TAG_RE.test(tag))
-            throw tagError(`invalid OCI image tag: ${input}`);
+            throw tagError(`invalid OCI image tag: ${shown(input)}`);
     }
     if (cleaned === '')
-        throw tagError(`invalid OCI image reference: ${input}`);
+        throw tagError(`invalid OCI image reference: ${shown(input)}`);
     const parts = cleaned.split('/');
     if (parts.some((part) => part === ''))
-        throw tagError(`invalid OCI image reference: ${input}`);
+        throw tagError(`invalid OCI image reference: ${shown(input)}`);
     let registry;
     let repositoryParts = parts;
     const first = parts[0] ?? '';
@@ -81368,18 +81390,18 @@ function parseImageTag(input, optionName = '--tag') {
         registry = first;
         repositoryParts = parts.slice(1);
         if (repositoryParts.length === 0)
-            throw tagError(`missing repository name in OCI image reference: ${input}`);
+            throw tagError(`missing repository name in OCI image reference: ${shown(input)}`);
         const colon = registry.indexOf(':');
         const host = colon === -1 ? registry : registry.slice(0, colon);
         const port = colon === -1 ? undefined : registry.slice(colon + 1);
         if (host.split('.').some((label) => label === '' || !REGISTRY_COMPONENT_RE.test(label))) {
-            throw tagError(`invalid OCI image registry: ${input}`);
+            throw tagError(`invalid OCI image registry: ${shown(input)}`);
         }
         if (port !== undefined && !/^[0-9]+$/.test(port))
-            throw tagError(`invalid OCI image registry port: ${input}`);
+            throw tagError(`invalid OCI image registry port: ${shown(input)}`);
     }
     if (repositoryParts.some((component) => !REPOSITORY_COMPONENT_RE.test(component))) {
-        throw tagError(`invalid OCI image repository: ${input}`);
+        throw tagError(`invalid OCI image repository: ${shown(input)}`);
     }
     return { value: input.trim(), registry, repository: repositoryParts.join('/'), tag };
 }
@@ -81392,7 +81414,7 @@ function parseImageReference(input, optionName) {
         return { ...parseImageTag(trimmed, optionName), digest: undefined };
     const digest = trimmed.slice(at + 1);
     if (!reference_DIGEST_RE.test(digest)) {
-        throw newTagError(`invalid OCI image digest: ${input}`, optionName.replace(/^--/, ''));
+        throw newTagError(`invalid OCI image digest: ${shown(input)}`, optionName.replace(/^--/, ''));
     }
     const name = parseImageTag(trimmed.slice(0, at), optionName);
     return { ...name, value: trimmed, digest };
@@ -81545,7 +81567,7 @@ function listLines(raw) {
 }
 /** Quote a user's value in an error, cut short so a pasted secret never shows whole. */
 function quote(text) {
-    return JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text);
+    return quoted(text, 40);
 }
 function inputs_optional(raw) {
     const trimmed = raw.trim();
@@ -81869,9 +81891,11 @@ function parseChoice(input, raw, choices, ctx, message, normalise = (s) => s) {
 const inputs_rawShape = Object.fromEntries(INPUTS.map((spec) => [spec.name, schemas_string()]));
 const schema = object(inputs_rawShape).transform((raw, ctx) => {
     // MeshAgent
+    const dryRun = parseBoolean('dry-run', raw['dry-run'], ctx) ?? false;
     const apiKey = raw['api-key'].trim();
-    if (apiKey === '') {
-        report(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY');
+    // A dry run without a key plans offline (the README lists what it cannot read); everything else needs the key.
+    if (apiKey === '' && !dryRun) {
+        report(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one');
     }
     const apiUrl = parseApiUrl(raw['api-url'], ctx);
     const keyProject = projectIdFromApiKey(apiKey);
@@ -81987,7 +82011,7 @@ const schema = object(inputs_rawShape).transform((raw, ctx) => {
             template: parseChoice('template', raw.template, ['agent', 'none'], ctx, 'template must be agent or none'),
             waitSeconds: parseWait(raw.wait, ctx),
         },
-        dryRun: parseBoolean('dry-run', raw['dry-run'], ctx) ?? false,
+        dryRun,
     };
     return config;
 });
@@ -82732,8 +82756,10 @@ class MeshagentClient {
     project;
     constructor(options) {
         this.options = options;
-        options.mask(options.apiKey);
-        this.secrets = [options.apiKey];
+        // An offline dry run has no key: there is nothing to mask or to scrub.
+        if (options.apiKey !== '')
+            options.mask(options.apiKey);
+        this.secrets = options.apiKey === '' ? [] : [options.apiKey];
         this.project = `/accounts/projects/${enc(options.projectId)}`;
         this.http = new HttpClient({ ...options.http, baseUrl: options.apiUrl, secrets: () => this.secrets });
     }
@@ -82756,11 +82782,11 @@ class MeshagentClient {
         this.secrets.push(secret);
     }
     // --- config and project ------------------------------------------------------------------------------------------
-    async getConfig() {
-        return (await this.call({ method: 'GET', url: '/config', what: 'read the MeshAgent deployment config' })).json(DeploymentConfig);
+    async getConfig(options = {}) {
+        return (await this.call({ method: 'GET', url: '/config', what: 'read the MeshAgent deployment config', ...options })).json(DeploymentConfig);
     }
-    async getProject() {
-        return (await this.call({ method: 'GET', url: this.project, what: 'read the project' })).json(ProjectInfo);
+    async getProject(options = {}) {
+        return (await this.call({ method: 'GET', url: this.project, what: 'read the project', ...options })).json(ProjectInfo);
     }
     // --- registry repositories -----------------------------------------------------------------------------------
     /** The repository named `name` (the part after the project key), or undefined. */
@@ -85475,12 +85501,93 @@ async function verifyOneLayer(layout, layer, diffId) {
     return { ...report, defects: [...defects, ...report.defects] };
 }
 
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+/**
+ * Markdown from outside text. The job summary is rendered as GitHub-flavoured markdown with HTML allowed, so a
+ * tag, an error or a server message could otherwise add markup (`<img>`, links) or eat a `<placeholder>`.
+ * Every piece of text goes through one of these before it lands in a summary.
+ */
+/** Plain text: `&`, `<` and `>` as entities; `[`, `]`, `` ` `` and `\` escaped (no links, images or code); lines kept. */
+function markdown_text(value) {
+    return value
+        .replaceAll('&', '&amp;')
+        .replaceAll('<', '&lt;')
+        .replaceAll('>', '&gt;')
+        .replace(/[\\[\]`]/g, (c) => `\\${c}`);
+}
+/**
+ * Prose such as a hint: as `text`, except that `code spans` stay code (entities would show literally inside
+ * them). A stray backtick is escaped by `text`, so it cannot open a span.
+ */
+function prose(value) {
+    return value
+        .split(/(`[^`\n]+`)/)
+        .map((part, i) => (i % 2 === 1 ? code(part.slice(1, -1)) : markdown_text(part)))
+        .join('');
+}
+/** Text inside a table cell: as `text`, on one line, with `|` escaped (it would end the cell). */
+function cell(value) {
+    return markdown_text(oneLine(value)).replaceAll('|', '\\|');
+}
+/**
+ * An inline code span on one line. The fence is longer than any run of backticks inside, so the value cannot
+ * close it; markup inside a code span is shown, not rendered. `inTable` escapes `|`, which ends a cell even there.
+ */
+function code(value, inTable = false) {
+    const line = oneLine(value);
+    const fence = '`'.repeat(longestRun(line, '`') + 1);
+    const padded = line.startsWith('`') || line.endsWith('`') ? ` ${line} ` : line;
+    return `${fence}${inTable ? padded.replaceAll('|', '\\|') : padded}${fence}`;
+}
+/** A fenced code block whose fence no line inside can close. */
+function codeBlock(lines) {
+    const fence = '`'.repeat(Math.max(3, ...lines.map((line) => longestRun(line, '`') + 1)));
+    return [fence, ...lines, fence].join('\n');
+}
+/**
+ * A link to an http(s) URL, labelled with the URL; anything else is shown as text, not linked. In the target,
+ * the characters that could end it (parentheses, brackets, spaces, angle brackets, controls) are percent-encoded.
+ */
+function markdown_link(url) {
+    let protocol;
+    try {
+        protocol = new URL(url).protocol;
+    }
+    catch {
+        return cell(url);
+    }
+    if (protocol !== 'https:' && protocol !== 'http:')
+        return cell(url);
+    const href = url.replace(/[()[\]<>|`\s\x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return `[${cell(url)}](${href})`;
+}
+function oneLine(value) {
+    return value.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+function longestRun(value, char) {
+    let longest = 0;
+    let run = 0;
+    for (const c of value) {
+        run = c === char ? run + 1 : 0;
+        longest = Math.max(longest, run);
+    }
+    return longest;
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The job summary: the service URL first, then what each stage did, the image layer by layer, the deploy, the
+ * retries and, on failure, the error with its hint. Rendered from the ShipResult alone, so a failed run gets the
+ * same report of what was done and what was not.
+ */
+
 /** GitHub refuses summaries over 1 MiB; long layer lists are cut well before that. */
 const MAX_LAYER_ROWS = 100;
 const MAX_RETRY_ROWS = 20;
 function renderSummary(result) {
     const parts = [heading(result), stageTable(result.stages)];
+    if (result.offline)
+        parts.push(offlineSection(result.offline));
     if (result.plan)
         parts.push(planBlock(result.plan));
     if (result.image)
@@ -85501,7 +85608,7 @@ function heading(result) {
         : result.status === 'planned'
             ? `### 📝 meshagent-ship plan (dry run): ${cell(what)}`
             : `### ✅ Shipped ${cell(what)}`;
-    const url = service?.url ? `\n\n**Service URL:** [${service.url}](${service.url})` : '';
+    const url = service?.url ? `\n\n**Service URL:** ${markdown_link(service.url)}` : '';
     return `${title}${url}`;
 }
 function stageTable(stages) {
@@ -85509,8 +85616,15 @@ function stageTable(stages) {
     const rows = stages.map((s) => `| ${s.name} | ${icon[s.status]} ${s.status} | ${summary_seconds(s.durationMs)} | ${cell(s.detail)} |`);
     return ['| stage | status | time | detail |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
+function offlineSection(offline) {
+    return [
+        `**Offline plan:** ${prose(offline.reason)}. These facts were not read from MeshAgent, so the plan does not check them:`,
+        '',
+        ...offline.unread.map((fact) => `- ${prose(fact)}`),
+    ].join('\n');
+}
 function planBlock(plan) {
-    return ['**Plan** (nothing was changed)', '', '```', ...plan, '```'].join('\n');
+    return ['**Plan** (nothing was changed)', '', codeBlock(plan)].join('\n');
 }
 function imageSection(result) {
     const image = result.image;
@@ -85519,13 +85633,13 @@ function imageSection(result) {
     const lines = [
         '#### Image',
         '',
-        `- tag: \`${image.tag}\``,
-        `- repository: \`${image.repository}\`${image.repositoryCreated === true ? ' (created)' : image.repositoryCreated === false ? ' (existing)' : ''}`,
+        `- tag: ${code(image.tag)}`,
+        `- repository: ${code(image.repository)}${image.repositoryCreated === true ? ' (created)' : image.repositoryCreated === false ? ' (existing)' : ''}`,
     ];
     if (image.digest)
-        lines.push(`- digest: \`${image.digest}\``);
+        lines.push(`- digest: ${code(image.digest)}`);
     if (image.ref)
-        lines.push(`- pinned: \`${image.ref}\``);
+        lines.push(`- pinned: ${code(image.ref)}`);
     if (image.layers.length > 0) {
         const total = sum(image.layers, (l) => l.size);
         const sourceTotal = sum(image.layers, (l) => l.sourceSize);
@@ -85542,9 +85656,9 @@ function imageSection(result) {
     return lines.join('\n');
 }
 function layerRow(layer, index) {
-    const source = `${bytes(layer.sourceSize)} \`${summary_short(layer.sourceDigest)}\``;
-    const converted = `${bytes(layer.size)} \`${summary_short(layer.digest)}\``;
-    const toc = layer.tocDigest ? `\`${summary_short(layer.tocDigest)}\`` : '–';
+    const source = `${bytes(layer.sourceSize)} ${code(summary_short(layer.sourceDigest), true)}`;
+    const converted = `${bytes(layer.size)} ${code(summary_short(layer.digest), true)}`;
+    const toc = layer.tocDigest ? code(summary_short(layer.tocDigest), true) : '–';
     return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
 }
 const CONVERSION = {
@@ -85558,13 +85672,13 @@ function serviceSection(result) {
     if (!service)
         return '';
     const action = service.created === true ? 'created' : service.created === false ? 'updated' : 'not deployed';
-    const lines = ['#### Service', '', `- ${cell(service.name)} in room ${cell(service.room)}: ${action}${service.id ? ` (id \`${service.id}\`)` : ''}`];
-    lines.push(service.domain ? `- domain: ${service.domain} (route ${service.route})` : '- domain: none configured');
+    const lines = ['#### Service', '', `- ${cell(service.name)} in room ${cell(service.room)}: ${action}${service.id ? ` (id ${code(service.id)})` : ''}`];
+    lines.push(service.domain ? `- domain: ${cell(service.domain)} (route ${service.route})` : '- domain: none configured');
     const probe = result.probe;
     if (probe) {
         lines.push(probe.ok
-            ? `- probe: ${probe.url} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
-            : `- probe: ${probe.url} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`);
+            ? `- probe: ${cell(probe.url)} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
+            : `- probe: ${cell(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`);
     }
     return lines.join('\n');
 }
@@ -85577,16 +85691,12 @@ function errorSection(result) {
     const error = result.error;
     if (!error)
         return '';
-    const lines = ['#### Error', '', '```', error.message, '```'];
+    const lines = ['#### Error', '', codeBlock(error.message.split('\n'))];
     if (error.hint)
-        lines.push('', `**Hint:** ${error.hint}`);
+        lines.push('', `**Hint:** ${prose(error.hint)}`);
     return lines.join('\n');
 }
 // --- formatting ------------------------------------------------------------------------------------------------------
-/** Text safe inside a table cell: no pipes or line breaks. */
-function cell(text) {
-    return text.replaceAll('|', '\\|').replace(/\s*\n\s*/g, ' ');
-}
 /** `sha256:0123456789ab` — enough to tell layers apart in a table. */
 function summary_short(digest) {
     return digest.slice(0, 'sha256:'.length + 12);
@@ -85727,17 +85837,21 @@ async function sizeOf(layout, digest) {
 
 async function planDeploy(config, target, access, client) {
     const { image, service, meshagent } = config;
+    const offline = target.offline !== undefined;
     const lines = [
-        `tag        ${target.image}`,
-        `repository ${target.projectKey}/${target.repositoryName}: ${access.created === null ? 'would be created' : 'exists'}`,
+        ...(target.offline ? [`offline    ${target.offline.reason}: nothing was read from MeshAgent`] : []),
+        `tag        ${target.image}${offline ? ' (registry and project key not checked)' : ''}`,
+        `repository ${target.projectKey}/${target.repositoryName}: ${offline ? 'created if missing (not looked up)' : access.created === null ? 'would be created' : 'exists'}`,
         `image      ${image.source ? `ship ${describeSource(config)}` : `build ${image.context} with ${image.builder}`}${image.estargz ? `, convert to eStargz (level ${image.compressionLevel})` : ''}`,
         `push       ${image.push ? `${target.registry}/${target.registryRepository}:${target.tag.tag ?? 'latest'}` : 'no'}`,
     ];
     if (!service.deploy || !meshagent.room)
         return [...lines, 'deploy     no'];
     const room = meshagent.room;
-    const roomExists = (await client.getRoom(room)) !== undefined;
-    if (!roomExists && !service.createRoom)
+    const roomExists = offline ? undefined : (await client.getRoom(room)) !== undefined;
+    if (roomExists === undefined)
+        lines.push(`room       ${room} (not looked up${service.createRoom ? '; created if missing' : '; a real run fails if it does not exist'})`);
+    else if (!roomExists && !service.createRoom)
         lines.push(`room       ${room} does not exist: a real run fails (set create-room: true to create it)`);
     else
         lines.push(`room       ${room}${roomExists ? '' : ' would be created'}`);
@@ -85752,7 +85866,7 @@ async function planDeploy(config, target, access, client) {
             options: service,
             existing,
         });
-        lines.push(`service    ${target.serviceName} would be ${existing ? 'updated' : 'created'}`);
+        lines.push(`service    ${target.serviceName} ${offline ? 'would be created or updated (not looked up; no diff)' : `would be ${existing ? 'updated' : 'created'}`}`);
         const changes = existing ? diffSpecs(withoutEnvValues(existing), withoutEnvValues(spec)) : [];
         if (existing)
             lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
@@ -87752,11 +87866,43 @@ class StageTracker {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/target.ts
+/**
+ * The resolve stage: where the image goes and what the service is called. Asks MeshAgent for the registry host
+ * (`GET /config`) and the project key, then applies the CLI's normalisation and project-registry checks to the tag.
+ *
+ * A dry run with no key, or with an API that cannot be reached or refuses the key, resolves offline instead: the
+ * tag's own registry and project key where it names them, placeholders where it does not, and the list of facts
+ * that were not read, so the plan says what it could not check.
+ */
 
+
+/** What an offline plan cannot know; the README's dry-run table lists the same. */
+const UNREAD_OFFLINE = [
+    'registry host (GET /config)',
+    'project key (GET /accounts/projects/{id})',
+    'whether the registry repository exists',
+    'whether the room exists',
+    'the existing service (its spec, for the diff)',
+];
 async function resolveTarget(config, client) {
-    const deployment = await client.getConfig();
+    if (!config.dryRun)
+        return resolveOnline(config, await client.getConfig(), await client.getProject());
+    if (config.meshagent.apiKey === '')
+        return offlineTarget(config, 'no api-key was given');
+    let facts;
+    try {
+        facts = [await firstLook((o) => client.getConfig(o)), await firstLook((o) => client.getProject(o))];
+    }
+    catch (error) {
+        const reason = offlineReason(error, config.meshagent.apiUrl);
+        if (reason === undefined)
+            throw error;
+        return offlineTarget(config, reason);
+    }
+    return resolveOnline(config, ...facts);
+}
+function resolveOnline(config, deployment, project) {
     const registry = projectRegistryFromConfig(deployment.domains, config.meshagent.apiUrl);
-    const project = await client.getProject();
     const projectKey = project.project_key ?? '';
     const tag = normalizeProjectTag(config.image.tag, registry, projectKey);
     const { repositoryName } = checkProjectKey(tag, registry, project.project_key);
@@ -87769,6 +87915,52 @@ async function resolveTarget(config, client) {
         registryRepository: tag.repository,
         serviceName: config.service.name ?? deriveServiceName(tag),
         pagesDomain: pagesDomainFromConfig(deployment.domains),
+    };
+}
+/**
+ * A dry run's read: one attempt, so an API that cannot be reached sends the plan offline at once instead of after
+ * the retries; a busy API (429/5xx) still gets the usual retries.
+ */
+async function firstLook(read) {
+    try {
+        return await read({ maxAttempts: 1 });
+    }
+    catch (error) {
+        if (error instanceof HttpError && error.status !== undefined && error.retryable)
+            return read({});
+        throw error;
+    }
+}
+/** Why a dry run goes offline after its first call failed; undefined when the failure is a real error. */
+function offlineReason(error, apiUrl) {
+    if (!(error instanceof HttpError))
+        return undefined;
+    if (error.status === undefined)
+        return `the API at ${apiUrl} could not be reached (${error.message.split('\n')[0]})`;
+    if (error.status === 401 || error.status === 403)
+        return `the API at ${apiUrl} refused the api-key (${error.status}); a real run fails the same way`;
+    return undefined;
+}
+/**
+ * The target as far as the inputs alone tell it. A tag that names a registry keeps it and its first path part as
+ * the project key (unchecked); a tag without them gets the placeholders `<registry>` and `<project-key>`.
+ */
+function offlineTarget(config, reason) {
+    const tag = config.image.tag;
+    const registry = tag.registry ?? '<registry>';
+    const repository = tagNeedsProjectKey(tag) ? `<project-key>/${tag.repository}` : tag.repository;
+    const slash = repository.indexOf('/');
+    const named = { registry, repository, tag: tag.tag };
+    return {
+        registry,
+        projectKey: repository.slice(0, slash),
+        repositoryName: repository.slice(slash + 1),
+        tag: { value: formatImageTag(named), ...named },
+        image: formatImageTag(named),
+        registryRepository: repository,
+        serviceName: config.service.name ?? repository.replaceAll('/', '-'),
+        pagesDomain: '<pages-domain>',
+        offline: { reason, unread: UNREAD_OFFLINE },
     };
 }
 
@@ -87844,6 +88036,7 @@ async function shipFromInputs(runner, options = {}) {
             retries: [],
             durationMs: 0,
             plan: null,
+            offline: null,
             error: errorOf(error),
         };
     }
@@ -87862,6 +88055,8 @@ async function ship_report(result, runner) {
     else if (result.service?.url)
         runner.info(`Service URL: ${result.service.url}`);
 }
+/** An offline dry run looks nothing up: whether the repository exists is unknown. */
+const OFFLINE_ACCESS = { created: null, credentials: undefined, tokenExpiresAt: undefined };
 async function ship(config, runner, options = {}) {
     const started = Date.now();
     const stages = new StageTracker(runner);
@@ -87882,7 +88077,14 @@ async function ship(config, runner, options = {}) {
     try {
         const target = await stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(config, client), (t) => `${t.image} -> service ${t.serviceName}`);
         progress.target = target;
-        const access = await stages.run('ensure', 'Ensure the registry repository', () => ensurePushAccess(client, target, { dryRun: config.dryRun, push: config.image.push }), (a) => describeAccess(target, a, config.dryRun));
+        if (target.offline) {
+            // Said once as a warning, so an offline plan is never taken for a checked one.
+            runner.warning(`dry run offline: ${target.offline.reason}; the plan shows what the inputs alone tell`, 'meshagent-ship: offline plan');
+            stages.skip('ensure', 'offline: the repository was not looked up');
+        }
+        const access = target.offline
+            ? OFFLINE_ACCESS
+            : await stages.run('ensure', 'Ensure the registry repository', () => ensurePushAccess(client, target, { dryRun: config.dryRun, push: config.image.push }), (a) => describeAccess(target, a, config.dryRun));
         progress.repositoryCreated = access.created;
         if (config.dryRun) {
             progress.plan = await stages.run('deploy', 'Plan (dry run: nothing is changed)', () => planDeploy(config, target, access, client), () => 'planned; nothing was changed');
@@ -87974,6 +88176,7 @@ async function ship(config, runner, options = {}) {
         retries: retriesOf(client.http.retries, registry?.retries() ?? []),
         durationMs: Date.now() - started,
         plan: progress.plan ?? null,
+        offline: progress.target?.offline ?? null,
         error: failure === undefined ? null : errorOf(failure),
     };
 }

@@ -46,3 +46,29 @@ export function formatError(error: unknown): string {
   if (error instanceof Error) return `internal error: ${error.stack ?? error.message}`;
   return `internal error: ${String(error)}`;
 }
+
+// --- user values inside messages ------------------------------------------------------------------------------------
+
+/**
+ * Characters that must not reach a message as they are: C0 and C1 controls, DEL, line and paragraph separators, and
+ * the invisible or direction-changing marks that can make a value look like something else.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '"': '\\"', '\\': '\\\\' };
+
+/** A user's value in double quotes, on one line, with unsafe characters escaped (`\n`, `\u202e`) and long values cut. */
+export function quoted(value: string, max = 80): string {
+  const cut = [...value].length > max ? `${[...value].slice(0, max - 3).join('')}...` : value;
+  const escaped = cut.replace(/["\\]/g, (c) => ESCAPES[c]!).replace(UNSAFE, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `"${escaped}"`;
+}
+
+/**
+ * A user's value inside a message: as it is when it is plain (no space, quote, backslash or unsafe character, and
+ * not long), so ordinary values read as the MeshAgent CLI prints them; else `quoted`.
+ */
+export function shown(value: string, max = 200): string {
+  const plain = value !== '' && value.length <= max && !/[\s"\\]/.test(value) && value.replace(UNSAFE, '') === value;
+  return plain ? value : quoted(value, max);
+}

@@ -4,7 +4,7 @@
  * All errors are collected and reported together, before anything touches the network.
  */
 import { z } from 'zod';
-import { InputErrors, ShipError } from './errors.js';
+import { InputErrors, ShipError, quoted } from './errors.js';
 import { INPUTS, type InputName } from './input-spec.js';
 import { parseImageRef } from './oci/archive.js';
 import { parseImageReference, parseImageTag, type ImageReference, type ImageTag } from './reference.js';
@@ -154,7 +154,7 @@ export function listLines(raw: string): { line: number; text: string }[] {
 
 /** Quote a user's value in an error, cut short so a pasted secret never shows whole. */
 function quote(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text);
+  return quoted(text, 40);
 }
 
 function optional(raw: string): string | undefined {
@@ -482,9 +482,11 @@ const rawShape = Object.fromEntries(INPUTS.map((spec) => [spec.name, z.string()]
 
 const schema = z.object(rawShape).transform((raw, ctx): ShipConfig => {
   // MeshAgent
+  const dryRun = parseBoolean('dry-run', raw['dry-run'], ctx) ?? false;
   const apiKey = raw['api-key'].trim();
-  if (apiKey === '') {
-    report(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY');
+  // A dry run without a key plans offline (the README lists what it cannot read); everything else needs the key.
+  if (apiKey === '' && !dryRun) {
+    report(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one');
   }
   const apiUrl = parseApiUrl(raw['api-url'], ctx);
   const keyProject = projectIdFromApiKey(apiKey);
@@ -604,7 +606,7 @@ const schema = z.object(rawShape).transform((raw, ctx): ShipConfig => {
       template: parseChoice('template', raw.template, ['agent', 'none'] as const, ctx, 'template must be agent or none'),
       waitSeconds: parseWait(raw.wait, ctx),
     },
-    dryRun: parseBoolean('dry-run', raw['dry-run'], ctx) ?? false,
+    dryRun,
   };
   return config;
 });

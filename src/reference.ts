@@ -5,7 +5,7 @@
  * of checks and its error texts), so a tag the CLI accepts is accepted here and a tag it rejects is rejected with
  * the same words. Everything here is pure: no network, no I/O.
  */
-import { ShipError } from './errors.js';
+import { ShipError, shown } from './errors.js';
 
 /** Where MeshAgent's registry lives when the deployment config names none. */
 export const DEFAULT_REGISTRY_HOST = 'registry.meshagent.com';
@@ -53,12 +53,12 @@ export function parseImageTag(input: string, optionName = '--tag'): ImageTag {
   if (lastColon > lastSlash) {
     tag = cleaned.slice(lastColon + 1);
     cleaned = cleaned.slice(0, lastColon);
-    if (tag === '' || !TAG_RE.test(tag)) throw tagError(`invalid OCI image tag: ${input}`);
+    if (tag === '' || !TAG_RE.test(tag)) throw tagError(`invalid OCI image tag: ${shown(input)}`);
   }
-  if (cleaned === '') throw tagError(`invalid OCI image reference: ${input}`);
+  if (cleaned === '') throw tagError(`invalid OCI image reference: ${shown(input)}`);
 
   const parts = cleaned.split('/');
-  if (parts.some((part) => part === '')) throw tagError(`invalid OCI image reference: ${input}`);
+  if (parts.some((part) => part === '')) throw tagError(`invalid OCI image reference: ${shown(input)}`);
 
   let registry: string | undefined;
   let repositoryParts = parts;
@@ -66,17 +66,17 @@ export function parseImageTag(input: string, optionName = '--tag'): ImageTag {
   if (first.includes('.') || first.includes(':') || first === 'localhost') {
     registry = first;
     repositoryParts = parts.slice(1);
-    if (repositoryParts.length === 0) throw tagError(`missing repository name in OCI image reference: ${input}`);
+    if (repositoryParts.length === 0) throw tagError(`missing repository name in OCI image reference: ${shown(input)}`);
     const colon = registry.indexOf(':');
     const host = colon === -1 ? registry : registry.slice(0, colon);
     const port = colon === -1 ? undefined : registry.slice(colon + 1);
     if (host.split('.').some((label) => label === '' || !REGISTRY_COMPONENT_RE.test(label))) {
-      throw tagError(`invalid OCI image registry: ${input}`);
+      throw tagError(`invalid OCI image registry: ${shown(input)}`);
     }
-    if (port !== undefined && !/^[0-9]+$/.test(port)) throw tagError(`invalid OCI image registry port: ${input}`);
+    if (port !== undefined && !/^[0-9]+$/.test(port)) throw tagError(`invalid OCI image registry port: ${shown(input)}`);
   }
   if (repositoryParts.some((component) => !REPOSITORY_COMPONENT_RE.test(component))) {
-    throw tagError(`invalid OCI image repository: ${input}`);
+    throw tagError(`invalid OCI image repository: ${shown(input)}`);
   }
   return { value: input.trim(), registry, repository: repositoryParts.join('/'), tag };
 }
@@ -95,7 +95,7 @@ export function parseImageReference(input: string, optionName: string): ImageRef
   if (at === -1) return { ...parseImageTag(trimmed, optionName), digest: undefined };
   const digest = trimmed.slice(at + 1);
   if (!DIGEST_RE.test(digest)) {
-    throw newTagError(`invalid OCI image digest: ${input}`, optionName.replace(/^--/, ''));
+    throw newTagError(`invalid OCI image digest: ${shown(input)}`, optionName.replace(/^--/, ''));
   }
   const name = parseImageTag(trimmed.slice(0, at), optionName);
   return { ...name, value: trimmed, digest };

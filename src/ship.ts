@@ -15,7 +15,7 @@ import { MeshagentClient } from './meshagent/client.js';
 import { deployService, serviceReport, type Deployed } from './meshagent/deploy.js';
 import { imageFacts } from './meshagent/service-spec.js';
 import { readRunnableConfig } from './oci/image-config.js';
-import { ensurePushAccess, describeAccess } from './pipeline/access.js';
+import { ensurePushAccess, describeAccess, type PushAccess } from './pipeline/access.js';
 import { convertStage, describeConversion, type ShippableImage } from './pipeline/convert.js';
 import { planDeploy } from './pipeline/plan.js';
 import { probeUrl } from './pipeline/probe.js';
@@ -59,6 +59,7 @@ export async function shipFromInputs(runner: Runner, options: ShipOptions = {}):
       retries: [],
       durationMs: 0,
       plan: null,
+      offline: null,
       error: errorOf(error),
     };
   }
@@ -75,6 +76,9 @@ export async function report(result: ShipResult, runner: Runner): Promise<void> 
     runner.fail(hint ? `${message}\nHint: ${hint}` : message, `meshagent-ship: ${stage ?? 'inputs'}`);
   } else if (result.service?.url) runner.info(`Service URL: ${result.service.url}`);
 }
+
+/** An offline dry run looks nothing up: whether the repository exists is unknown. */
+const OFFLINE_ACCESS: PushAccess = { created: null, credentials: undefined, tokenExpiresAt: undefined };
 
 /** Everything the stages learn, filled in as they run, so a failure still reports what was done. */
 interface Progress {
@@ -109,7 +113,14 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
   try {
     const target = await stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(config, client), (t) => `${t.image} -> service ${t.serviceName}`);
     progress.target = target;
-    const access = await stages.run('ensure', 'Ensure the registry repository', () => ensurePushAccess(client, target, { dryRun: config.dryRun, push: config.image.push }), (a) => describeAccess(target, a, config.dryRun));
+    if (target.offline) {
+      // Said once as a warning, so an offline plan is never taken for a checked one.
+      runner.warning(`dry run offline: ${target.offline.reason}; the plan shows what the inputs alone tell`, 'meshagent-ship: offline plan');
+      stages.skip('ensure', 'offline: the repository was not looked up');
+    }
+    const access = target.offline
+      ? OFFLINE_ACCESS
+      : await stages.run('ensure', 'Ensure the registry repository', () => ensurePushAccess(client, target, { dryRun: config.dryRun, push: config.image.push }), (a) => describeAccess(target, a, config.dryRun));
     progress.repositoryCreated = access.created;
 
     if (config.dryRun) {
@@ -218,6 +229,7 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
     retries: retriesOf(client.http.retries, registry?.retries() ?? []),
     durationMs: Date.now() - started,
     plan: progress.plan ?? null,
+    offline: progress.target?.offline ?? null,
     error: failure === undefined ? null : errorOf(failure),
   };
 }

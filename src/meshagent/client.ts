@@ -34,6 +34,11 @@ export interface MeshagentClientOptions {
   readonly http?: Omit<HttpClientOptions, 'baseUrl' | 'secrets'>;
 }
 
+/** Per-call overrides of the retry policy, e.g. one attempt for a dry run's first look. */
+export interface ReadOptions {
+  readonly maxAttempts?: number;
+}
+
 /** `fast` (the SDK default) or `high`, for reads that must see a write just made. */
 export type Consistency = 'fast' | 'high';
 
@@ -45,8 +50,9 @@ export class MeshagentClient {
   private readonly project: string;
 
   constructor(private readonly options: MeshagentClientOptions) {
-    options.mask(options.apiKey);
-    this.secrets = [options.apiKey];
+    // An offline dry run has no key: there is nothing to mask or to scrub.
+    if (options.apiKey !== '') options.mask(options.apiKey);
+    this.secrets = options.apiKey === '' ? [] : [options.apiKey];
     this.project = `/accounts/projects/${enc(options.projectId)}`;
     this.http = new HttpClient({ ...options.http, baseUrl: options.apiUrl, secrets: () => this.secrets });
   }
@@ -75,12 +81,12 @@ export class MeshagentClient {
 
   // --- config and project ------------------------------------------------------------------------------------------
 
-  async getConfig(): Promise<DeploymentConfig> {
-    return (await this.call({ method: 'GET', url: '/config', what: 'read the MeshAgent deployment config' })).json(DeploymentConfig);
+  async getConfig(options: ReadOptions = {}): Promise<DeploymentConfig> {
+    return (await this.call({ method: 'GET', url: '/config', what: 'read the MeshAgent deployment config', ...options })).json(DeploymentConfig);
   }
 
-  async getProject(): Promise<ProjectInfo> {
-    return (await this.call({ method: 'GET', url: this.project, what: 'read the project' })).json(ProjectInfo);
+  async getProject(options: ReadOptions = {}): Promise<ProjectInfo> {
+    return (await this.call({ method: 'GET', url: this.project, what: 'read the project', ...options })).json(ProjectInfo);
   }
 
   // --- registry repositories -----------------------------------------------------------------------------------

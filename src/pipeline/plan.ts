@@ -13,16 +13,19 @@ import type { Target } from './target.js';
 
 export async function planDeploy(config: ShipConfig, target: Target, access: PushAccess, client: MeshagentClient): Promise<string[]> {
   const { image, service, meshagent } = config;
+  const offline = target.offline !== undefined;
   const lines = [
-    `tag        ${target.image}`,
-    `repository ${target.projectKey}/${target.repositoryName}: ${access.created === null ? 'would be created' : 'exists'}`,
+    ...(target.offline ? [`offline    ${target.offline.reason}: nothing was read from MeshAgent`] : []),
+    `tag        ${target.image}${offline ? ' (registry and project key not checked)' : ''}`,
+    `repository ${target.projectKey}/${target.repositoryName}: ${offline ? 'created if missing (not looked up)' : access.created === null ? 'would be created' : 'exists'}`,
     `image      ${image.source ? `ship ${describeSource(config)}` : `build ${image.context} with ${image.builder}`}${image.estargz ? `, convert to eStargz (level ${image.compressionLevel})` : ''}`,
     `push       ${image.push ? `${target.registry}/${target.registryRepository}:${target.tag.tag ?? 'latest'}` : 'no'}`,
   ];
   if (!service.deploy || !meshagent.room) return [...lines, 'deploy     no'];
   const room = meshagent.room;
-  const roomExists = (await client.getRoom(room)) !== undefined;
-  if (!roomExists && !service.createRoom) lines.push(`room       ${room} does not exist: a real run fails (set create-room: true to create it)`);
+  const roomExists = offline ? undefined : (await client.getRoom(room)) !== undefined;
+  if (roomExists === undefined) lines.push(`room       ${room} (not looked up${service.createRoom ? '; created if missing' : '; a real run fails if it does not exist'})`);
+  else if (!roomExists && !service.createRoom) lines.push(`room       ${room} does not exist: a real run fails (set create-room: true to create it)`);
   else lines.push(`room       ${room}${roomExists ? '' : ' would be created'}`);
   const existing = roomExists ? await findExistingService(client, room, target.serviceName) : undefined;
   const placeholder = `${target.registry}/${target.registryRepository}@<digest of this build>`;
@@ -35,7 +38,7 @@ export async function planDeploy(config: ShipConfig, target: Target, access: Pus
       options: service,
       existing,
     });
-    lines.push(`service    ${target.serviceName} would be ${existing ? 'updated' : 'created'}`);
+    lines.push(`service    ${target.serviceName} ${offline ? 'would be created or updated (not looked up; no diff)' : `would be ${existing ? 'updated' : 'created'}`}`);
     const changes = existing ? diffSpecs(withoutEnvValues(existing), withoutEnvValues(spec)) : [];
     if (existing) lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
   } catch (error) {

@@ -1,9 +1,15 @@
 /**
  * The resolve stage: where the image goes and what the service is called. Asks MeshAgent for the registry host
  * (`GET /config`) and the project key, then applies the CLI's normalisation and project-registry checks to the tag.
+ *
+ * A dry run with no key, or with an API that cannot be reached or refuses the key, resolves offline instead: the
+ * tag's own registry and project key where it names them, placeholders where it does not, and the list of facts
+ * that were not read, so the plan says what it could not check.
  */
+import { HttpError } from '../http.js';
 import type { ShipConfig } from '../inputs.js';
-import type { MeshagentClient } from '../meshagent/client.js';
+import type { MeshagentClient, ReadOptions } from '../meshagent/client.js';
+import type { DeploymentConfig, ProjectInfo } from '../meshagent/wire.js';
 import {
   checkProjectKey,
   deriveServiceName,
@@ -11,6 +17,7 @@ import {
   normalizeProjectTag,
   pagesDomainFromConfig,
   projectRegistryFromConfig,
+  tagNeedsProjectKey,
   type ImageTag,
 } from '../reference.js';
 
@@ -29,12 +36,42 @@ export interface Target {
   readonly serviceName: string;
   /** The domain default service URLs are made under. */
   readonly pagesDomain: string;
+  /** Set when the facts above were not read from MeshAgent (an offline dry run). */
+  readonly offline?: OfflineFacts;
 }
 
+export interface OfflineFacts {
+  /** Why nothing was read, e.g. "no api-key was given". */
+  readonly reason: string;
+  /** The facts a run with a key and a reachable API reads, and this one could not. */
+  readonly unread: readonly string[];
+}
+
+/** What an offline plan cannot know; the README's dry-run table lists the same. */
+export const UNREAD_OFFLINE = [
+  'registry host (GET /config)',
+  'project key (GET /accounts/projects/{id})',
+  'whether the registry repository exists',
+  'whether the room exists',
+  'the existing service (its spec, for the diff)',
+] as const;
+
 export async function resolveTarget(config: ShipConfig, client: MeshagentClient): Promise<Target> {
-  const deployment = await client.getConfig();
+  if (!config.dryRun) return resolveOnline(config, await client.getConfig(), await client.getProject());
+  if (config.meshagent.apiKey === '') return offlineTarget(config, 'no api-key was given');
+  let facts: [DeploymentConfig, ProjectInfo];
+  try {
+    facts = [await firstLook((o) => client.getConfig(o)), await firstLook((o) => client.getProject(o))];
+  } catch (error) {
+    const reason = offlineReason(error, config.meshagent.apiUrl);
+    if (reason === undefined) throw error;
+    return offlineTarget(config, reason);
+  }
+  return resolveOnline(config, ...facts);
+}
+
+function resolveOnline(config: ShipConfig, deployment: DeploymentConfig, project: ProjectInfo): Target {
   const registry = projectRegistryFromConfig(deployment.domains, config.meshagent.apiUrl);
-  const project = await client.getProject();
   const projectKey = project.project_key ?? '';
   const tag = normalizeProjectTag(config.image.tag, registry, projectKey);
   const { repositoryName } = checkProjectKey(tag, registry, project.project_key);
@@ -47,5 +84,49 @@ export async function resolveTarget(config: ShipConfig, client: MeshagentClient)
     registryRepository: tag.repository,
     serviceName: config.service.name ?? deriveServiceName(tag),
     pagesDomain: pagesDomainFromConfig(deployment.domains),
+  };
+}
+
+/**
+ * A dry run's read: one attempt, so an API that cannot be reached sends the plan offline at once instead of after
+ * the retries; a busy API (429/5xx) still gets the usual retries.
+ */
+async function firstLook<T>(read: (options: ReadOptions) => Promise<T>): Promise<T> {
+  try {
+    return await read({ maxAttempts: 1 });
+  } catch (error) {
+    if (error instanceof HttpError && error.status !== undefined && error.retryable) return read({});
+    throw error;
+  }
+}
+
+/** Why a dry run goes offline after its first call failed; undefined when the failure is a real error. */
+function offlineReason(error: unknown, apiUrl: string): string | undefined {
+  if (!(error instanceof HttpError)) return undefined;
+  if (error.status === undefined) return `the API at ${apiUrl} could not be reached (${error.message.split('\n')[0]})`;
+  if (error.status === 401 || error.status === 403) return `the API at ${apiUrl} refused the api-key (${error.status}); a real run fails the same way`;
+  return undefined;
+}
+
+/**
+ * The target as far as the inputs alone tell it. A tag that names a registry keeps it and its first path part as
+ * the project key (unchecked); a tag without them gets the placeholders `<registry>` and `<project-key>`.
+ */
+export function offlineTarget(config: ShipConfig, reason: string): Target {
+  const tag = config.image.tag;
+  const registry = tag.registry ?? '<registry>';
+  const repository = tagNeedsProjectKey(tag) ? `<project-key>/${tag.repository}` : tag.repository;
+  const slash = repository.indexOf('/');
+  const named = { registry, repository, tag: tag.tag };
+  return {
+    registry,
+    projectKey: repository.slice(0, slash),
+    repositoryName: repository.slice(slash + 1),
+    tag: { value: formatImageTag(named), ...named },
+    image: formatImageTag(named),
+    registryRepository: repository,
+    serviceName: config.service.name ?? repository.replaceAll('/', '-'),
+    pagesDomain: '<pages-domain>',
+    offline: { reason, unread: UNREAD_OFFLINE },
   };
 }

@@ -85,6 +85,8 @@ export interface ShipResult {
   readonly durationMs: number;
   /** What a dry run would do, as lines; null otherwise. */
   readonly plan: readonly string[] | null;
+  /** Set when a dry run planned offline: why, and the facts it could not read from MeshAgent. */
+  readonly offline: { readonly reason: string; readonly unread: readonly string[] } | null;
   readonly error: { readonly stage: StageName | null; readonly message: string; readonly hint: string | null } | null;
 }
 

@@ -3,6 +3,7 @@
  * retries and, on failure, the error with its hint. Rendered from the ShipResult alone, so a failed run gets the
  * same report of what was done and what was not.
  */
+import { cell, code, codeBlock, link, prose } from './markdown.js';
 import type { LayerReport, ShipResult, StageRecord } from './result.js';
 
 /** GitHub refuses summaries over 1 MiB; long layer lists are cut well before that. */
@@ -11,6 +12,7 @@ const MAX_RETRY_ROWS = 20;
 
 export function renderSummary(result: ShipResult): string {
   const parts = [heading(result), stageTable(result.stages)];
+  if (result.offline) parts.push(offlineSection(result.offline));
   if (result.plan) parts.push(planBlock(result.plan));
   if (result.image) parts.push(imageSection(result));
   if (result.service) parts.push(serviceSection(result));
@@ -28,7 +30,7 @@ function heading(result: ShipResult): string {
       : result.status === 'planned'
         ? `### 📝 meshagent-ship plan (dry run): ${cell(what)}`
         : `### ✅ Shipped ${cell(what)}`;
-  const url = service?.url ? `\n\n**Service URL:** [${service.url}](${service.url})` : '';
+  const url = service?.url ? `\n\n**Service URL:** ${link(service.url)}` : '';
   return `${title}${url}`;
 }
 
@@ -38,8 +40,16 @@ function stageTable(stages: readonly StageRecord[]): string {
   return ['| stage | status | time | detail |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
+function offlineSection(offline: NonNullable<ShipResult['offline']>): string {
+  return [
+    `**Offline plan:** ${prose(offline.reason)}. These facts were not read from MeshAgent, so the plan does not check them:`,
+    '',
+    ...offline.unread.map((fact) => `- ${prose(fact)}`),
+  ].join('\n');
+}
+
 function planBlock(plan: readonly string[]): string {
-  return ['**Plan** (nothing was changed)', '', '```', ...plan, '```'].join('\n');
+  return ['**Plan** (nothing was changed)', '', codeBlock(plan)].join('\n');
 }
 
 function imageSection(result: ShipResult): string {
@@ -48,11 +58,11 @@ function imageSection(result: ShipResult): string {
   const lines = [
     '#### Image',
     '',
-    `- tag: \`${image.tag}\``,
-    `- repository: \`${image.repository}\`${image.repositoryCreated === true ? ' (created)' : image.repositoryCreated === false ? ' (existing)' : ''}`,
+    `- tag: ${code(image.tag)}`,
+    `- repository: ${code(image.repository)}${image.repositoryCreated === true ? ' (created)' : image.repositoryCreated === false ? ' (existing)' : ''}`,
   ];
-  if (image.digest) lines.push(`- digest: \`${image.digest}\``);
-  if (image.ref) lines.push(`- pinned: \`${image.ref}\``);
+  if (image.digest) lines.push(`- digest: ${code(image.digest)}`);
+  if (image.ref) lines.push(`- pinned: ${code(image.ref)}`);
   if (image.layers.length > 0) {
     const total = sum(image.layers, (l) => l.size);
     const sourceTotal = sum(image.layers, (l) => l.sourceSize);
@@ -76,9 +86,9 @@ function imageSection(result: ShipResult): string {
 }
 
 function layerRow(layer: LayerReport, index: number): string {
-  const source = `${bytes(layer.sourceSize)} \`${short(layer.sourceDigest)}\``;
-  const converted = `${bytes(layer.size)} \`${short(layer.digest)}\``;
-  const toc = layer.tocDigest ? `\`${short(layer.tocDigest)}\`` : '–';
+  const source = `${bytes(layer.sourceSize)} ${code(short(layer.sourceDigest), true)}`;
+  const converted = `${bytes(layer.size)} ${code(short(layer.digest), true)}`;
+  const toc = layer.tocDigest ? code(short(layer.tocDigest), true) : '–';
   return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
 }
 
@@ -93,14 +103,14 @@ function serviceSection(result: ShipResult): string {
   const service = result.service;
   if (!service) return '';
   const action = service.created === true ? 'created' : service.created === false ? 'updated' : 'not deployed';
-  const lines = ['#### Service', '', `- ${cell(service.name)} in room ${cell(service.room)}: ${action}${service.id ? ` (id \`${service.id}\`)` : ''}`];
-  lines.push(service.domain ? `- domain: ${service.domain} (route ${service.route})` : '- domain: none configured');
+  const lines = ['#### Service', '', `- ${cell(service.name)} in room ${cell(service.room)}: ${action}${service.id ? ` (id ${code(service.id)})` : ''}`];
+  lines.push(service.domain ? `- domain: ${cell(service.domain)} (route ${service.route})` : '- domain: none configured');
   const probe = result.probe;
   if (probe) {
     lines.push(
       probe.ok
-        ? `- probe: ${probe.url} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
-        : `- probe: ${probe.url} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`,
+        ? `- probe: ${cell(probe.url)} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
+        : `- probe: ${cell(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`,
     );
   }
   return lines.join('\n');
@@ -115,17 +125,12 @@ function retrySection(result: ShipResult): string {
 function errorSection(result: ShipResult): string {
   const error = result.error;
   if (!error) return '';
-  const lines = ['#### Error', '', '```', error.message, '```'];
-  if (error.hint) lines.push('', `**Hint:** ${error.hint}`);
+  const lines = ['#### Error', '', codeBlock(error.message.split('\n'))];
+  if (error.hint) lines.push('', `**Hint:** ${prose(error.hint)}`);
   return lines.join('\n');
 }
 
 // --- formatting ------------------------------------------------------------------------------------------------------
-
-/** Text safe inside a table cell: no pipes or line breaks. */
-function cell(text: string): string {
-  return text.replaceAll('|', '\\|').replace(/\s*\n\s*/g, ' ');
-}
 
 /** `sha256:0123456789ab` — enough to tell layers apart in a table. */
 function short(digest: string): string {

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { posix } from 'node:path';
-import { ShipError } from '../errors.js';
+import { ShipError, quoted } from '../errors.js';
 import { isInside, matchesGlob, normalizePath } from './glob.js';
 import type { ServiceSpec } from './manifest.js';
 
@@ -23,12 +23,12 @@ export interface ChangeRange {
 /** Parses `BASE..HEAD` or `BASE...HEAD`; undefined when BASE is empty or all zeros (every service counts as changed). */
 export function parseRange(text: string): ChangeRange | undefined {
   const match = /^(.*?)(\.\.\.?)(.*)$/.exec(text.trim());
-  if (!match) throw new ShipError(`--changed ${JSON.stringify(text)} is not a range`, { hint: 'use --changed BASE..HEAD, e.g. --changed origin/main..HEAD' });
+  if (!match) throw new ShipError(`--changed ${quoted(text)} is not a range`, { hint: 'use --changed BASE..HEAD, e.g. --changed origin/main..HEAD' });
   const [, base = '', dots = '..', head = ''] = match;
   if (base === '' || NULL_SHA.test(base)) return undefined;
   const resolvedHead = head === '' ? 'HEAD' : head;
   for (const revision of [base, resolvedHead]) {
-    if (!REVISION.test(revision)) throw new ShipError(`--changed: ${JSON.stringify(revision)} is not a git revision`, { hint: 'use commit SHAs or branch names, e.g. --changed origin/main..HEAD' });
+    if (!REVISION.test(revision)) throw new ShipError(`--changed: ${quoted(revision)} is not a git revision`, { hint: 'use commit SHAs or branch names, e.g. --changed origin/main..HEAD' });
   }
   return { base, head: resolvedHead, mergeBase: dots === '...' };
 }

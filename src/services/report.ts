@@ -11,6 +11,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
+import { cell as markdownCell, code, link } from '../report/markdown.js';
 
 export type LegStatus = 'shipped' | 'planned' | 'failed' | 'cancelled' | 'skipped' | 'missing' | 'unreadable' | 'unknown';
 
@@ -143,8 +144,9 @@ const ICON: Record<LegStatus, string> = {
   unknown: '❔ unknown',
 };
 
-function cell(text: string | null): string {
-  return text === null ? '' : text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+/** A cell from a leg's text, which may hold anything (a leg file is written by a job that may have failed). */
+function cell(value: string | null): string {
+  return value === null ? '' : markdownCell(value);
 }
 
 export function formatDuration(ms: number | null): string {
@@ -159,9 +161,9 @@ export function renderMarkdown(report: Report): string {
   if (report.services.length === 0) return '### meshagent-ship\n\nNo service to ship: nothing changed, or nothing was found.\n';
   const lines = ['### meshagent-ship', '', '| service | tag | digest | URL | status | duration |', '| --- | --- | --- | --- | --- | --- |'];
   for (const row of report.services) {
-    const digest = row.digest ? `\`${row.digest.slice(0, 19)}\`` : '';
-    const url = row.url ? `[${cell(row.url)}](${encodeURI(row.url)})` : '';
-    lines.push(`| ${cell(row.service)} | ${row.tag ? `\`${cell(row.tag)}\`` : ''} | ${digest} | ${url} | ${ICON[row.status]} | ${formatDuration(row.durationMs)} |`);
+    const digest = row.digest ? code(row.digest.slice(0, 19), true) : '';
+    const url = row.url ? link(row.url) : '';
+    lines.push(`| ${cell(row.service)} | ${row.tag ? code(row.tag, true) : ''} | ${digest} | ${url} | ${ICON[row.status]} | ${formatDuration(row.durationMs)} |`);
   }
   const errors = report.services.filter((row) => row.error !== null);
   if (errors.length > 0) {

@@ -1,3 +1,4 @@
+import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import { resultOutputs, type ShipResult } from '../../src/report/result.js';
 import { bytes, renderSummary } from '../../src/report/summary.js';
@@ -28,6 +29,7 @@ function shipped(overrides: Partial<ShipResult> = {}): ShipResult {
     retries: [],
     durationMs: 3000,
     plan: null,
+    offline: null,
     error: null,
     ...overrides,
   };
@@ -64,6 +66,31 @@ describe('the job summary', () => {
     expect(text).toContain('#### Retries: 1');
     expect(text).toContain('```\nupload failed\n```\n\n**Hint:** run again later');
     expect(text).not.toContain('Service URL');
+  });
+
+  it('lets no value from outside add markup, links or cells, and keeps <placeholders> visible', () => {
+    const evil = '<img src=x onerror=alert(1)> [a](javascript:alert(1)) | ```';
+    const html = new MarkdownIt({ html: true }).render(
+      renderSummary(
+        shipped({
+          status: 'failed',
+          image: { ...shipped().image!, tag: `web:${evil}`, repository: evil },
+          service: { id: evil, name: evil, room: evil, created: true, domain: evil, url: `https://web.example.com/${evil}`, route: 'created' },
+          probe: { url: evil, status: 200, latencyMs: 1, attempts: 1, ok: true },
+          stages: [{ name: 'resolve', status: 'failed', durationMs: 1, detail: evil }],
+          retries: [{ method: 'GET', url: evil, reason: evil }],
+          plan: [evil, '```', evil],
+          offline: { reason: evil, unread: [evil] },
+          error: { stage: 'resolve', message: `${evil}\n${evil}`, hint: 'use <registry>/<project-key>/<repository>:<tag> or `x <y>`' },
+        }),
+      ),
+    );
+    expect(html).not.toMatch(/<img|<a href="javascript|onerror=alert\(1\)>/);
+    // Every link is the service URL, percent-encoded where it would break out.
+    expect([...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1])).toEqual([expect.stringMatching(/^https:\/\/web\.example\.com\/%3Cimg%20src=x/)]);
+    // Each table row keeps its column count.
+    for (const row of html.match(/<tr>[\s\S]*?<\/tr>/g) ?? []) expect([4, 3, 7]).toContain(row.match(/<t[dh]>/g)?.length);
+    expect(html).toContain('use &lt;registry&gt;/&lt;project-key&gt;/&lt;repository&gt;:&lt;tag&gt; or <code>x &lt;y&gt;</code>');
   });
 
   it('stays far below 1 MiB with thousands of layers and retries', () => {
