@@ -25,7 +25,7 @@ export interface InputSpec {
 
 export const INPUTS = [
   // MeshAgent
-  { name: 'api-key', group: 'MeshAgent', kind: 'string', required: true, secret: true, env: 'MESHAGENT_API_KEY', summary: 'MeshAgent API key (ma-...); from MESHAGENT_API_KEY' },
+  { name: 'api-key', group: 'MeshAgent', kind: 'string', secret: true, env: 'MESHAGENT_API_KEY', summary: 'MeshAgent API key (ma-...); from MESHAGENT_API_KEY; a dry run plans offline without it' },
   { name: 'api-url', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_API_URL', summary: 'MeshAgent API base URL (default https://api.meshagent.com)' },
   { name: 'project-id', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_PROJECT_ID', summary: 'project id (default: decoded from the API key)' },
   { name: 'room', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_ROOM', summary: 'room to deploy the service to (required with deploy)' },

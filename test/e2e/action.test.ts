@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { runAsync } from '../infra/env.js';
+import { output, withoutMaskCommands } from '../helpers/runner-files.js';
 
 const infra = inject('infra');
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -47,19 +48,6 @@ async function runAction(inputs: Record<string, string>) {
   return { ...run, output: readFileSync(files.GITHUB_OUTPUT, 'utf8'), summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8') };
 }
 
-/** A multi-line output as GITHUB_OUTPUT holds it: name<<delimiter, lines, delimiter. */
-function output(text: string, name: string): string | undefined {
-  const match = new RegExp(`^${name}<<(.+)\\n([^]*?)\\n\\1$`, 'm').exec(text);
-  return match?.[2];
-}
-
-/** stdout without the ::add-mask:: commands, which are how GitHub learns what to hide. */
-function withoutMaskCommands(stdout: string): string {
-  return stdout
-    .split('\n')
-    .filter((line) => !line.startsWith('::add-mask::'))
-    .join('\n');
-}
 
 describe('dist/index.js against the sandbox', () => {
   it('plans a dry run: the plan in the log and the summary, status planned, nothing written, no secret', async () => {

@@ -3,8 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import { API_KEY } from '../fixtures.js';
+import { output, withoutMaskCommands } from '../helpers/runner-files.js';
 
 /** The environment without anything that would feed inputs by accident. */
 function cleanEnv(extra: Record<string, string>): Record<string, string> {
@@ -28,13 +30,6 @@ function runCli(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, ['dist/cli.js', ...args], { env: cleanEnv(env), encoding: 'utf8', timeout: 30_000 });
 }
 
-/** stdout without the ::add-mask:: commands, which are how GitHub learns what to hide. */
-function withoutMaskCommands(stdout: string): string {
-  return stdout
-    .split('\n')
-    .filter((line) => !line.startsWith('::add-mask::'))
-    .join('\n');
-}
 
 describe('dist/index.js (the action)', () => {
   it('fails fast with no inputs, naming the missing ones', () => {
@@ -52,6 +47,44 @@ describe('dist/index.js (the action)', () => {
     expect(run.stdout).toContain('invalid OCI image repository: registry.meshagent.com/Bad/Name:1');
     expect(run.stdout).toContain(`::add-mask::${API_KEY}`);
     expect(withoutMaskCommands(run.stdout) + run.stderr + run.output + run.summary).not.toContain(API_KEY);
+  });
+});
+
+describe('dist/index.js offline', () => {
+  const plan = { TAG: 'app:1', ROOM: 'dev', 'DRY-RUN': 'true' };
+
+  it.each([
+    ['no key', { ...plan }, 'no api-key was given'],
+    ['a placeholder key and an API that cannot be reached', { ...plan, 'API-KEY': API_KEY, 'API-URL': 'http://127.0.0.1:9' }, 'the API at http://127.0.0.1:9 could not be reached'],
+  ])('plans a dry run with %s: exit 0, status planned, the unread facts in the summary', (_, inputs, reason) => {
+    const run = runAction(inputs);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const result = JSON.parse(output(run.output, 'result') ?? '{}') as { status: string; offline: { reason: string; unread: string[] } | null; retries: unknown[] };
+    expect(result.status).toBe('planned');
+    expect(result.offline?.reason).toContain(reason);
+    expect(result.offline?.unread).toEqual(expect.arrayContaining(['registry host (GET /config)', 'project key (GET /accounts/projects/{id})']));
+    expect(result.retries).toEqual([]);
+    expect(run.summary).toContain('**Offline plan:**');
+    expect(run.summary).toContain('- tag: `<registry>/<project-key>/app:1`');
+    expect(run.stdout).toContain('::warning title=meshagent-ship%3A offline plan::dry run offline');
+    expect(run.stdout).toContain('service    <project-key>-app would be created or updated (not looked up; no diff)');
+  });
+
+  it('still checks every input offline', () => {
+    const run = runAction({ ...plan, TAG: 'Bad/Name:1', ROOM: 'Dev' });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('2 inputs are invalid');
+  });
+
+  it('prints a hostile tag as no workflow command and no markup', () => {
+    const run = runAction({ ...plan, TAG: 'app:1\n::warning title=X::pwned\n<img src=x>' });
+    expect(run.status).toBe(1);
+    const commands = run.stdout.split('\n').filter((line) => /^\s*(::|##\[)/.test(line));
+    expect(commands.map((line) => line.split('::')[1]?.split(' ')[0])).toEqual(['error']);
+    // Shown as text (in the error's code block), never as an element.
+    expect(run.summary).toContain('<img src=x>');
+    expect(new MarkdownIt({ html: true }).render(run.summary)).not.toContain('<img');
   });
 });
 
