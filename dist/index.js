@@ -67389,32 +67389,28 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1730:
+/***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3372);
-/* harmony import */ var _ship_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9910);
-/** GitHub Actions entry: the GitHub runner, then the pipeline. */
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5964);
+/** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
-
-process.exitCode = await (0,_ship_js__WEBPACK_IMPORTED_MODULE_1__/* .runShip */ .yC)((0,_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .githubRunner */ .O)());
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 3372:
+/***/ 5964:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  O: () => (/* binding */ githubRunner)
+  e: () => (/* binding */ run)
 });
-
-// UNUSED EXPORTS: ConsoleRunner
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -68868,7 +68864,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir: io_util_readdir, rename: io_util_rename, rm: io_util_rm, rmdir, stat: io_util_stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -68899,7 +68895,7 @@ const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
-            yield stat(fsPath);
+            yield io_util_stat(fsPath);
         }
         catch (err) {
             if (err.code === 'ENOENT') {
@@ -68912,7 +68908,7 @@ function exists(fsPath) {
 }
 function isDirectory(fsPath_1) {
     return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        const stats = useStat ? yield io_util_stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
     });
 }
@@ -68942,7 +68938,7 @@ function tryGetExecutablePath(filePath, extensions) {
         let stats = undefined;
         try {
             // test file exists
-            stats = yield stat(filePath);
+            stats = yield io_util_stat(filePath);
         }
         catch (err) {
             if (err.code !== 'ENOENT') {
@@ -68970,7 +68966,7 @@ function tryGetExecutablePath(filePath, extensions) {
             filePath = originalFilePath + extension;
             stats = undefined;
             try {
-                stats = yield stat(filePath);
+                stats = yield io_util_stat(filePath);
             }
             catch (err) {
                 if (err.code !== 'ENOENT') {
@@ -68984,7 +68980,7 @@ function tryGetExecutablePath(filePath, extensions) {
                     try {
                         const directory = external_path_namespaceObject.dirname(filePath);
                         const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
+                        for (const actualName of yield io_util_readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
                                 filePath = external_path_namespaceObject.join(directory, actualName);
                                 break;
@@ -70382,7 +70378,7 @@ function inert_inertText(text) {
 ;// CONCATENATED MODULE: ./src/runner.ts
 /**
  * The Runner port: everything the pipeline asks of its host (inputs, outputs, log groups, masking, summary,
- * failure). The GitHub version is the only code besides main.ts that touches @actions/core; the console version
+ * failure). The GitHub version is the only code that touches @actions/core; the console version
  * serves the CLI and the tests, which inject it and need no module mocking.
  */
 
@@ -70505,22 +70501,6 @@ class ConsoleRunner {
     }
 }
 
-
-/***/ }),
-
-/***/ 9910:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  yC: () => (/* binding */ runShip)
-});
-
-// UNUSED EXPORTS: report, ship, shipFromInputs
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:path"
@@ -77943,7 +77923,7 @@ function toJSONSchema(input, params) {
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/locales/en.js
 
-const error = () => {
+const en_error = () => {
     const Sizable = {
         string: { unit: "characters", verb: "to have" },
         file: { unit: "bytes", verb: "to have" },
@@ -78064,7 +78044,7 @@ const error = () => {
 };
 /* harmony default export */ function en() {
     return {
-        localeError: error(),
+        localeError: en_error(),
     };
 }
 
@@ -80963,9 +80943,9 @@ class layout_OciLayout {
     static async create(dir) {
         await (0,promises_.mkdir)((0,external_node_path_.join)(dir, 'blobs', 'sha256'), { recursive: true });
         const marker = (0,external_node_path_.join)(dir, 'oci-layout');
-        if (!(await exists(marker)))
+        if (!(await layout_exists(marker)))
             await writeAtomically(marker, JSON.stringify({ imageLayoutVersion: OCI_LAYOUT_VERSION }));
-        if (!(await exists((0,external_node_path_.join)(dir, 'index.json'))))
+        if (!(await layout_exists((0,external_node_path_.join)(dir, 'index.json'))))
             await writeAtomically((0,external_node_path_.join)(dir, 'index.json'), JSON.stringify(emptyIndex()));
         return layout_OciLayout.open(dir);
     }
@@ -81129,7 +81109,7 @@ class layout_OciLayout {
 function emptyIndex() {
     return { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
 }
-async function exists(path) {
+async function layout_exists(path) {
     return (await (0,promises_.stat)(path).catch(() => undefined)) !== undefined;
 }
 /** Writes a file whole or not at all: a temporary file renamed over the target. */
@@ -82037,7 +82017,7 @@ function readConfig(source) {
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
+var node_modules_undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/version.ts
 /** The released version; a test keeps it equal to package.json's. */
 const VERSION = '0.1.0';
@@ -82085,7 +82065,7 @@ function isRetryableStatus(status) {
 // --- the client ------------------------------------------------------------------------------------------------
 const SNIPPET_LENGTH = 500;
 const CONNECTION_HINT = 'check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)';
-class HttpClient {
+class http_HttpClient {
     options;
     retryLog = [];
     attemptCount = 0;
@@ -82360,8 +82340,8 @@ function defaultDispatcher(env) {
     const httpProxy = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
     const httpsProxy = firstSet(env, ['https_proxy', 'HTTPS_PROXY']);
     if (!httpProxy && !httpsProxy)
-        return new undici/* Agent */.g6();
-    return new undici/* EnvHttpProxyAgent */.J2({
+        return new node_modules_undici/* Agent */.g6();
+    return new node_modules_undici/* EnvHttpProxyAgent */.J2({
         // '' rather than undefined: undici falls back to process.env for undefined.
         httpProxy: httpProxy ?? '',
         httpsProxy: httpsProxy ?? '',
@@ -82761,7 +82741,7 @@ class MeshagentClient {
             options.mask(options.apiKey);
         this.secrets = options.apiKey === '' ? [] : [options.apiKey];
         this.project = `/accounts/projects/${enc(options.projectId)}`;
-        this.http = new HttpClient({ ...options.http, baseUrl: options.apiUrl, secrets: () => this.secrets });
+        this.http = new http_HttpClient({ ...options.http, baseUrl: options.apiUrl, secrets: () => this.secrets });
     }
     get projectId() {
         return this.options.projectId;
@@ -85938,7 +85918,7 @@ function flatten(value, prefix = '', into = new Map()) {
 const EVERY_STATUS = Array.from({ length: 500 }, (_, i) => i + 100);
 async function probeUrl(options) {
     // This loop is the retry policy: the client itself tries once per call.
-    const http = new HttpClient({ timeoutMs: options.attemptTimeoutMs ?? 10_000, retry: { maxAttempts: 1 } });
+    const http = new http_HttpClient({ timeoutMs: options.attemptTimeoutMs ?? 10_000, retry: { maxAttempts: 1 } });
     try {
         return await probeWith(http, options);
     }
@@ -86768,7 +86748,7 @@ class RegistryClient {
             options.mask?.(secret);
         };
         this.baseUrl = registryBaseUrl(options.registry, options.insecureRegistries);
-        this.http = new HttpClient({ ...options.http, baseUrl: this.baseUrl, secrets: () => this.secrets, ...(options.log ? { log: options.log } : {}) });
+        this.http = new http_HttpClient({ ...options.http, baseUrl: this.baseUrl, secrets: () => this.secrets, ...(options.log ? { log: options.log } : {}) });
         this.auth = new RegistryAuth({
             http: this.http,
             registry: options.registry,
@@ -88228,6 +88208,15 @@ function errorOf(error) {
     return { stage, message: formatError(original), hint: null };
 }
 
+;// CONCATENATED MODULE: ./src/main.ts
+/** The action: the GitHub runner, then the pipeline. `src/index.ts` calls it; tools that run actions import it. */
+
+
+/** Runs the action once; the exit code is left in process.exitCode (1 when the ship failed). */
+async function run() {
+    process.exitCode = await runShip(githubRunner());
+}
+
 
 /***/ }),
 
@@ -88635,6 +88624,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(1730);
+/******/ var __webpack_exports__ = __nccwpck_require__(9407);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

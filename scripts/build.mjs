@@ -1,5 +1,5 @@
 // Bundles the two entries with ncc (ESM, since package.json says "type": "module"):
-// src/main.ts -> dist/index.js (the action) and src/cli.ts -> dist/cli.js (the meshagent-ship command).
+// src/index.ts -> dist/index.js (the action) and src/cli.ts -> dist/cli.js (the meshagent-ship command).
 // The output is deterministic, so CI can rebuild and compare with the committed dist/.
 import ncc from '@vercel/ncc';
 import { mkdir, rm, writeFile, chmod } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(root, 'dist');
 const entries = [
-  { source: 'src/main.ts', output: 'index.js' },
+  { source: 'src/index.ts', output: 'index.js' },
   { source: 'src/cli.ts', output: 'cli.js', executable: true },
 ];
 

@@ -1,6 +1,6 @@
 /**
  * The Runner port: everything the pipeline asks of its host (inputs, outputs, log groups, masking, summary,
- * failure). The GitHub version is the only code besides main.ts that touches @actions/core; the console version
+ * failure). The GitHub version is the only code that touches @actions/core; the console version
  * serves the CLI and the tests, which inject it and need no module mocking.
  */
 import * as core from '@actions/core';
