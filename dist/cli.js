@@ -81435,8 +81435,19 @@ function githubRunner() {
         warning: (message, title) => core.warning(message, title ? { title } : {}),
         error: (message, title) => core.error(message, title ? { title } : {}),
         group: (title, fn) => core.group(inertText(title).replace(/\n/g, ' '), fn),
+        // A summary that cannot be written (no GITHUB_STEP_SUMMARY, as on an old runner; a full disk) costs the
+        // summary only, never the outcome of the run.
         writeSummary: async (markdown) => {
-            await core.summary.addRaw(markdown, true).write();
+            if (!process.env.GITHUB_STEP_SUMMARY) {
+                core.info('no job summary: GITHUB_STEP_SUMMARY is not set');
+                return;
+            }
+            try {
+                await core.summary.addRaw(markdown, true).write();
+            }
+            catch (error) {
+                core.warning(`the job summary could not be written: ${error instanceof Error ? error.message : String(error)}`);
+            }
         },
         // What core.setFailed does, with the annotation's title.
         fail: (message, title) => {

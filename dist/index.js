@@ -70400,8 +70400,19 @@ function githubRunner() {
         warning: (message, title) => warning(message, title ? { title } : {}),
         error: (message, title) => error(message, title ? { title } : {}),
         group: (title, fn) => group(inert_inertText(title).replace(/\n/g, ' '), fn),
+        // A summary that cannot be written (no GITHUB_STEP_SUMMARY, as on an old runner; a full disk) costs the
+        // summary only, never the outcome of the run.
         writeSummary: async (markdown) => {
-            await summary.addRaw(markdown, true).write();
+            if (!process.env.GITHUB_STEP_SUMMARY) {
+                info('no job summary: GITHUB_STEP_SUMMARY is not set');
+                return;
+            }
+            try {
+                await summary.addRaw(markdown, true).write();
+            }
+            catch (error) {
+                warning(`the job summary could not be written: ${error instanceof Error ? error.message : String(error)}`);
+            }
         },
         // What core.setFailed does, with the annotation's title.
         fail: (message, title) => {

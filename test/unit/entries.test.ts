@@ -50,6 +50,15 @@ describe('dist/index.js (the action)', () => {
   });
 });
 
+describe('dist/index.js without a job summary file', () => {
+  it('reports as usual and says the summary is missing, with no stack trace', () => {
+    const run = spawnSync(process.execPath, ['dist/index.js'], { env: cleanEnv({ INPUT_TAG: 'app:1', INPUT_ROOM: 'dev', 'INPUT_DRY-RUN': 'true' }), encoding: 'utf8', timeout: 30_000 });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('no job summary: GITHUB_STEP_SUMMARY is not set');
+    expect(run.stderr).toBe('');
+  });
+});
+
 describe('dist/index.js offline', () => {
   const plan = { TAG: 'app:1', ROOM: 'dev', 'DRY-RUN': 'true' };
 
