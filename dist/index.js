@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5964);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9502);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +67403,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5964:
+/***/ 9502:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -81816,6 +81816,21 @@ function parseApiUrl(raw, ctx) {
     }
     return value;
 }
+/** Whether requests to this URL travel unencrypted beyond the machine: plain http to a host that is not loopback. */
+function sendsInClear(apiUrl) {
+    let url;
+    try {
+        url = new URL(apiUrl);
+    }
+    catch {
+        return false;
+    }
+    if (url.protocol !== 'http:')
+        return false;
+    const host = url.hostname;
+    const loopback = host === 'localhost' || host.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
+    return !loopback;
+}
 /** Decodes the project id an `ma-<keyid>-<projectid>-<secret>` API key carries; undefined for other tokens. */
 function projectIdFromApiKey(apiKey) {
     if (!apiKey.startsWith('ma-'))
@@ -81880,7 +81895,7 @@ function parseChoice(input, raw, choices, ctx, message, normalise = (s) => s) {
 // ---------------------------------------------------------------------------------------------------------------
 // The schema: raw strings in, ShipConfig out
 const inputs_rawShape = Object.fromEntries(INPUTS.map((spec) => [spec.name, schemas_string()]));
-const schema = object(inputs_rawShape).transform((raw, ctx) => {
+const schemaFor = ({ allowInsecureApi = false }) => object(inputs_rawShape).transform((raw, ctx) => {
     // MeshAgent
     const dryRun = parseBoolean('dry-run', raw['dry-run'], ctx) ?? false;
     const apiKey = raw['api-key'].trim();
@@ -81889,6 +81904,9 @@ const schema = object(inputs_rawShape).transform((raw, ctx) => {
         report(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one');
     }
     const apiUrl = parseApiUrl(raw['api-url'], ctx);
+    if (apiKey !== '' && !allowInsecureApi && sendsInClear(apiUrl)) {
+        report(ctx, 'api-url', `api-url: ${quote(apiUrl)} is plain http to a host that is not loopback: the API key would cross the network unencrypted`, 'use https://, or set MESHAGENT_SHIP_INSECURE_API=1 where the network is trusted');
+    }
     const keyProject = projectIdFromApiKey(apiKey);
     const givenProject = inputs_optional(raw['project-id']);
     if (givenProject !== undefined && !/^[A-Za-z0-9._~-]+$/.test(givenProject)) {
@@ -82007,8 +82025,8 @@ const schema = object(inputs_rawShape).transform((raw, ctx) => {
     return config;
 });
 /** Parses raw inputs into the config, or throws InputErrors listing every problem in input order. */
-function parseConfig(raw) {
-    const parsed = schema.safeParse(raw);
+function parseConfig(raw, options = {}) {
+    const parsed = schemaFor(options).safeParse(raw);
     if (parsed.success)
         return parsed.data;
     const order = INPUTS.map((spec) => spec.name);
@@ -82022,7 +82040,40 @@ function parseConfig(raw) {
 }
 /** Reads, masks and parses every input. */
 function readConfig(source) {
-    return parseConfig(readRawInputs(source));
+    return parseConfig(readRawInputs(source), { allowInsecureApi: source.env.MESHAGENT_SHIP_INSECURE_API === '1' });
+}
+
+;// CONCATENATED MODULE: ./src/input-warnings.ts
+/**
+ * Likely mistakes in inputs that are valid: each is said as a warning before anything runs, so a run that does
+ * something other than what was meant says so at its top.
+ */
+
+
+/** The one platform MeshAgent runs room services on. */
+const MESHAGENT_PLATFORM = 'linux/amd64';
+/** `VALUE,NAME=...`: another assignment after a comma (upper-case names, as variables are; a URL query is not one). */
+const JOINED_ASSIGNMENT = /,\s*[A-Z_][A-Z0-9_]*=/;
+/** The warnings for this config, in input order; `arch` is the machine's (process.arch), for a native build. */
+function inputWarnings(config, arch = process.arch) {
+    const warnings = [];
+    // Parsing refuses this unless MESHAGENT_SHIP_INSECURE_API=1 allowed it; allowed, it is still said.
+    if (config.meshagent.apiKey !== '' && sendsInClear(config.meshagent.apiUrl)) {
+        warnings.push(`api-url: ${config.meshagent.apiUrl} is plain http: the API key crosses the network unencrypted (MESHAGENT_SHIP_INSECURE_API=1)`);
+    }
+    for (const { name, value } of config.service.env ?? []) {
+        if (JOINED_ASSIGNMENT.test(value)) {
+            warnings.push(`env: ${name} is set to ${quoted(value, 60)}, which looks like several variables joined by commas; write one NAME=value per line`);
+        }
+    }
+    const foreign = config.image.platforms.filter((platform) => platform !== MESHAGENT_PLATFORM);
+    if (foreign.length > 0) {
+        warnings.push(`platforms: MeshAgent runs ${MESHAGENT_PLATFORM} only; an image for ${foreign.join(', ')} does not start there`);
+    }
+    else if (config.image.platforms.length === 0 && config.image.source === undefined && arch !== 'x64') {
+        warnings.push(`platforms: this machine is ${arch}, so the build makes a ${arch} image, which MeshAgent does not run; set platforms: ${MESHAGENT_PLATFORM}`);
+    }
+    return warnings;
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -82134,7 +82185,9 @@ class http_HttpClient {
             // Checked before every attempt, so an abort during the wait between attempts ends the request too.
             if (request.signal?.aborted)
                 throw this.failureError(prepared, { kind: 'cancelled', reason: request.signal.reason }, retriesSoFar);
+            const started = Date.now();
             const outcome = await this.attempt(prepared, streamed);
+            this.debugAttempt(prepared, outcome, Date.now() - started, attempt, maxAttempts);
             if (!('kind' in outcome))
                 return outcome;
             const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome) || attempt >= maxAttempts;
@@ -82193,6 +82246,12 @@ class http_HttpClient {
         finally {
             clearTimeout(timer);
         }
+    }
+    debugAttempt(prepared, outcome, ms, attempt, maxAttempts) {
+        if (!this.options.debug)
+            return;
+        const result = !('kind' in outcome) ? String(outcome.status) : outcome.kind === 'status' ? String(outcome.response.status) : outcome.kind === 'connection' ? outcome.reason : 'cancelled';
+        this.options.debug(this.maskerFor(prepared)(`${prepared.request.method} ${prepared.shownUrl} -> ${result} in ${ms} ms (attempt ${attempt} of ${maxAttempts})`));
     }
     isRetryable(failure) {
         if (failure.kind === 'status')
@@ -87054,7 +87113,7 @@ function registryErrorText(body) {
 
 
 function openRegistry(target, credentials, hooks) {
-    const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log });
+    const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, ...(hooks.debug ? { http: { debug: hooks.debug } } : {}) });
     return { client, retries: () => client.http.retries, close: () => client.close() };
 }
 function pushToTarget(registry, target, layout, root, log) {
@@ -87838,11 +87897,13 @@ class StageTracker {
         try {
             const value = await this.runner.group(title, fn);
             this.records.push({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
+            this.runner.debug(`stage ${name}: done in ${this.now() - started} ms`);
             return value;
         }
         catch (error) {
             const failure = error instanceof StageError ? error : new StageError(name, error);
             this.records.push({ name, status: 'failed', durationMs: this.now() - started, detail: failure.message.split('\n')[0] ?? '' });
+            this.runner.debug(`stage ${name}: failed in ${this.now() - started} ms`);
             throw failure;
         }
     }
@@ -88004,6 +88065,7 @@ function resultOutputs(result) {
 
 
 
+
 /** Reads the inputs through the runner, runs the pipeline and reports; returns the process exit code. */
 async function runShip(runner, options = {}) {
     const result = await shipFromInputs(runner, options);
@@ -88050,18 +88112,22 @@ async function ship_report(result, runner) {
 const OFFLINE_ACCESS = { created: null, credentials: undefined, tokenExpiresAt: undefined };
 async function ship(config, runner, options = {}) {
     const started = Date.now();
+    for (const warning of inputWarnings(config))
+        runner.warning(warning, 'meshagent-ship: inputs');
     const stages = new StageTracker(runner);
     const progress = {};
     const log = (line) => runner.info(line);
+    const debug = (line) => runner.debug(line);
     const mask = (secret) => runner.setSecret(secret);
     const client = new MeshagentClient({
         apiUrl: config.meshagent.apiUrl,
         apiKey: config.meshagent.apiKey,
         projectId: config.meshagent.projectId,
         mask,
-        http: { log },
+        http: { log, debug },
     });
-    const workDir = options.workDir ?? (await (0,promises_.mkdtemp)((0,external_node_path_.join)(runner.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'meshagent-ship-')));
+    // Made by the build stage, so that a temp dir that cannot be written fails that stage, with a summary.
+    let workDir;
     let registry;
     let source;
     let failure;
@@ -88083,9 +88149,12 @@ async function ship(config, runner, options = {}) {
                 runner.info(line);
         }
         else {
-            source = await stages.run('build', config.image.source ? 'Read the image' : 'Build the image', () => obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, env: runner.env }), (s) => s.origin);
+            source = await stages.run('build', config.image.source ? 'Read the image' : 'Build the image', async () => {
+                workDir = options.workDir ?? (await createWorkDir(runner.env));
+                return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, env: runner.env });
+            }, (s) => s.origin);
             if (config.image.push)
-                registry = openRegistry(target, access.credentials, { mask, log });
+                registry = openRegistry(target, access.credentials, { mask, log, debug });
             const reuseFrom = registry;
             // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
             const previous = reuseFrom
@@ -88151,7 +88220,7 @@ async function ship(config, runner, options = {}) {
     }
     finally {
         await Promise.allSettled([client.close(), registry?.close(), source?.close()]);
-        if (!options.workDir)
+        if (!options.workDir && workDir)
             await (0,promises_.rm)(workDir, { recursive: true, force: true });
     }
     for (const name of STAGES)
@@ -88170,6 +88239,17 @@ async function ship(config, runner, options = {}) {
         offline: progress.target?.offline ?? null,
         error: failure === undefined ? null : errorOf(failure),
     };
+}
+/** A new directory under RUNNER_TEMP (else the system temp dir) for the layouts of this run. */
+async function createWorkDir(env) {
+    const parent = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+    try {
+        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(parent, 'meshagent-ship-'));
+    }
+    catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        throw new errors_ShipError(`cannot create a work directory under ${parent}: ${why}`, { hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory` });
+    }
 }
 /** The image the service runs now, when there is a room and such a service. */
 async function runningImage(client, room, serviceName) {

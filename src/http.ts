@@ -46,6 +46,8 @@ export interface HttpClientOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Called once per retry with a one-line human message, e.g. "GET /x answered 503; retry 1 of 4 in 0.5 s". */
   readonly log?: (message: string) => void;
+  /** Called once per attempt, for debug logs: "GET https://h/x -> 200 in 35 ms (attempt 1 of 4)"; secrets masked. */
+  readonly debug?: (message: string) => void;
   /** Values that must never appear in an error message (API keys, tokens); may grow later, so read it on each use. */
   readonly secrets?: () => Iterable<string>;
   /** A custom undici Dispatcher (the caller closes it); default: EnvHttpProxyAgent when a proxy is set in `env`, else an Agent. */
@@ -217,7 +219,9 @@ export class HttpClient {
       const retriesSoFar = attempt - 1;
       // Checked before every attempt, so an abort during the wait between attempts ends the request too.
       if (request.signal?.aborted) throw this.failureError(prepared, { kind: 'cancelled', reason: request.signal.reason }, retriesSoFar);
+      const started = Date.now();
       const outcome = await this.attempt(prepared, streamed);
+      this.debugAttempt(prepared, outcome, Date.now() - started, attempt, maxAttempts);
       if (!('kind' in outcome)) return outcome;
 
       const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome) || attempt >= maxAttempts;
@@ -272,6 +276,12 @@ export class HttpClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private debugAttempt(prepared: Prepared, outcome: BufferedResponse | StreamedResponse | Failure, ms: number, attempt: number, maxAttempts: number): void {
+    if (!this.options.debug) return;
+    const result = !('kind' in outcome) ? String(outcome.status) : outcome.kind === 'status' ? String(outcome.response.status) : outcome.kind === 'connection' ? outcome.reason : 'cancelled';
+    this.options.debug(this.maskerFor(prepared)(`${prepared.request.method} ${prepared.shownUrl} -> ${result} in ${ms} ms (attempt ${attempt} of ${maxAttempts})`));
   }
 
   private isRetryable(failure: AttemptFailure): boolean {

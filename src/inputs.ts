@@ -422,6 +422,20 @@ function parseApiUrl(raw: string, ctx: Ctx): string {
   return value;
 }
 
+/** Whether requests to this URL travel unencrypted beyond the machine: plain http to a host that is not loopback. */
+export function sendsInClear(apiUrl: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(apiUrl);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:') return false;
+  const host = url.hostname;
+  const loopback = host === 'localhost' || host.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
+  return !loopback;
+}
+
 /** Decodes the project id an `ma-<keyid>-<projectid>-<secret>` API key carries; undefined for other tokens. */
 export function projectIdFromApiKey(apiKey: string): string | undefined {
   if (!apiKey.startsWith('ma-')) return undefined;
@@ -480,7 +494,13 @@ function parseChoice<T extends string>(input: InputName, raw: string, choices: r
 
 const rawShape = Object.fromEntries(INPUTS.map((spec) => [spec.name, z.string()])) as Record<InputName, z.ZodString>;
 
-const schema = z.object(rawShape).transform((raw, ctx): ShipConfig => {
+/** What the environment allows beyond the inputs. */
+export interface ParseOptions {
+  /** MESHAGENT_SHIP_INSECURE_API=1: send the key over plain http to a host that is not loopback. */
+  readonly allowInsecureApi?: boolean;
+}
+
+const schemaFor = ({ allowInsecureApi = false }: ParseOptions) => z.object(rawShape).transform((raw, ctx): ShipConfig => {
   // MeshAgent
   const dryRun = parseBoolean('dry-run', raw['dry-run'], ctx) ?? false;
   const apiKey = raw['api-key'].trim();
@@ -489,6 +509,9 @@ const schema = z.object(rawShape).transform((raw, ctx): ShipConfig => {
     report(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one');
   }
   const apiUrl = parseApiUrl(raw['api-url'], ctx);
+  if (apiKey !== '' && !allowInsecureApi && sendsInClear(apiUrl)) {
+    report(ctx, 'api-url', `api-url: ${quote(apiUrl)} is plain http to a host that is not loopback: the API key would cross the network unencrypted`, 'use https://, or set MESHAGENT_SHIP_INSECURE_API=1 where the network is trusted');
+  }
   const keyProject = projectIdFromApiKey(apiKey);
   const givenProject = optional(raw['project-id']);
   if (givenProject !== undefined && !/^[A-Za-z0-9._~-]+$/.test(givenProject)) {
@@ -612,8 +635,8 @@ const schema = z.object(rawShape).transform((raw, ctx): ShipConfig => {
 });
 
 /** Parses raw inputs into the config, or throws InputErrors listing every problem in input order. */
-export function parseConfig(raw: RawInputs): ShipConfig {
-  const parsed = schema.safeParse(raw);
+export function parseConfig(raw: RawInputs, options: ParseOptions = {}): ShipConfig {
+  const parsed = schemaFor(options).safeParse(raw);
   if (parsed.success) return parsed.data;
   const order = INPUTS.map((spec) => spec.name as string);
   const errors = parsed.error.issues.map((issue) => {
@@ -627,5 +650,5 @@ export function parseConfig(raw: RawInputs): ShipConfig {
 
 /** Reads, masks and parses every input. */
 export function readConfig(source: InputSource): ShipConfig {
-  return parseConfig(readRawInputs(source));
+  return parseConfig(readRawInputs(source), { allowInsecureApi: source.env.MESHAGENT_SHIP_INSECURE_API === '1' });
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { SelectOptions } from './build/select.js';
 import { InputErrors, ShipError, formatError } from './errors.js';
 import type { RetryRecord } from './http.js';
+import { inputWarnings } from './input-warnings.js';
 import { readConfig, type ShipConfig } from './inputs.js';
 import { MeshagentClient } from './meshagent/client.js';
 import { deployService, serviceReport, type Deployed } from './meshagent/deploy.js';
@@ -95,18 +96,21 @@ interface Progress {
 
 export async function ship(config: ShipConfig, runner: Runner, options: ShipOptions = {}): Promise<ShipResult> {
   const started = Date.now();
+  for (const warning of inputWarnings(config)) runner.warning(warning, 'meshagent-ship: inputs');
   const stages = new StageTracker(runner);
   const progress: Progress = {};
   const log = (line: string): void => runner.info(line);
+  const debug = (line: string): void => runner.debug(line);
   const mask = (secret: string): void => runner.setSecret(secret);
   const client = new MeshagentClient({
     apiUrl: config.meshagent.apiUrl,
     apiKey: config.meshagent.apiKey,
     projectId: config.meshagent.projectId,
     mask,
-    http: { log },
+    http: { log, debug },
   });
-  const workDir = options.workDir ?? (await mkdtemp(join(runner.env.RUNNER_TEMP || tmpdir(), 'meshagent-ship-')));
+  // Made by the build stage, so that a temp dir that cannot be written fails that stage, with a summary.
+  let workDir: string | undefined;
   let registry: Registry | undefined;
   let source: SourceImage | undefined;
   let failure: unknown;
@@ -130,10 +134,13 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
       source = await stages.run(
         'build',
         config.image.source ? 'Read the image' : 'Build the image',
-        () => obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, env: runner.env }),
+        async () => {
+          workDir = options.workDir ?? (await createWorkDir(runner.env));
+          return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, env: runner.env });
+        },
         (s) => s.origin,
       );
-      if (config.image.push) registry = openRegistry(target, access.credentials, { mask, log });
+      if (config.image.push) registry = openRegistry(target, access.credentials, { mask, log, debug });
       const reuseFrom = registry;
       // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
       const previous = reuseFrom
@@ -144,7 +151,7 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
               log,
             })
         : undefined;
-      const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source!, config, workDir, log, previous ? { previous } : {}), describeConversion);
+      const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source!, config, workDir!, log, previous ? { previous } : {}), describeConversion);
       progress.image = image;
 
       if (registry) {
@@ -216,7 +223,7 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
     failure = error;
   } finally {
     await Promise.allSettled([client.close(), registry?.close(), source?.close()]);
-    if (!options.workDir) await rm(workDir, { recursive: true, force: true });
+    if (!options.workDir && workDir) await rm(workDir, { recursive: true, force: true });
   }
   for (const name of STAGES) if (!stages.has(name)) stages.skip(name, skipReason(name, config, failure !== undefined));
   return {
@@ -232,6 +239,17 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
     offline: progress.target?.offline ?? null,
     error: failure === undefined ? null : errorOf(failure),
   };
+}
+
+/** A new directory under RUNNER_TEMP (else the system temp dir) for the layouts of this run. */
+async function createWorkDir(env: Runner['env']): Promise<string> {
+  const parent = env.RUNNER_TEMP || tmpdir();
+  try {
+    return await mkdtemp(join(parent, 'meshagent-ship-'));
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new ShipError(`cannot create a work directory under ${parent}: ${why}`, { hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory` });
+  }
 }
 
 /** The image the service runs now, when there is a room and such a service. */

@@ -23,8 +23,12 @@ export interface Registry {
   close(): Promise<void>;
 }
 
-export function openRegistry(target: Target, credentials: RegistryCredentials | undefined, hooks: { mask: (secret: string) => void; log: (line: string) => void }): Registry {
-  const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log });
+export function openRegistry(
+  target: Target,
+  credentials: RegistryCredentials | undefined,
+  hooks: { mask: (secret: string) => void; log: (line: string) => void; debug?: (line: string) => void },
+): Registry {
+  const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, ...(hooks.debug ? { http: { debug: hooks.debug } } : {}) });
   return { client, retries: () => client.http.retries, close: () => client.close() };
 }
 

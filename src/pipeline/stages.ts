@@ -38,10 +38,12 @@ export class StageTracker {
     try {
       const value = await this.runner.group(title, fn);
       this.records.push({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
+      this.runner.debug(`stage ${name}: done in ${this.now() - started} ms`);
       return value;
     } catch (error) {
       const failure = error instanceof StageError ? error : new StageError(name, error);
       this.records.push({ name, status: 'failed', durationMs: this.now() - started, detail: failure.message.split('\n')[0] ?? '' });
+      this.runner.debug(`stage ${name}: failed in ${this.now() - started} ms`);
       throw failure;
     }
   }

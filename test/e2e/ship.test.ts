@@ -184,6 +184,20 @@ describe('dry run', () => {
     expect(result.plan).toContain('room       elsewhere would be created');
     expect(result.plan).toContain('service    sandbox-planned would be created');
     expect(runner.summary).toContain('📝 meshagent-ship plan (dry run)');
+    expect(result.offline).toBeNull();
+    expect(JSON.stringify(sandbox.state.data)).toBe(before);
+  });
+
+  it('plans offline when the API refuses the key, saying so, with nothing written', async () => {
+    const before = JSON.stringify(sandbox.state.data);
+    const refused = `${sandbox.apiKey}x`;
+    const { result, runner, seen } = await shipWith({ tag: 'planned:1', 'dry-run': 'true' }, { MESHAGENT_API_KEY: refused });
+    expect(result.status).toBe('planned');
+    expect(result.offline?.reason).toMatch(/refused the api-key \(401\); a real run fails the same way$/);
+    expect(result.plan?.[0]).toMatch(/^offline {4}the API at .* refused the api-key/);
+    expect(runner.lines.join('\n')).toContain('dry run offline:');
+    expect(result.retries).toEqual([]);
+    expect(seen).not.toContain(refused);
     expect(JSON.stringify(sandbox.state.data)).toBe(before);
   });
 
@@ -202,6 +216,14 @@ describe('failures', () => {
     expect(result.status).toBe('failed');
     expect(result.error?.message).toBe('tag: invalid OCI image repository: Bad/Name:1');
     expect(result.stages.every((s) => s.status === 'skipped')).toBe(true);
+  });
+
+  it('a temp dir that cannot be written fails the build stage, with a summary and a hint', async () => {
+    const { result, runner } = await shipWith({ tag: 'hello:tmp' }, { RUNNER_TEMP: '/proc/no-such-dir' });
+    expect(result.error?.stage).toBe('build');
+    expect(result.error?.message).toMatch(/^cannot create a work directory under \/proc\/no-such-dir: /);
+    expect(result.error?.hint).toContain('RUNNER_TEMP');
+    expect(runner.summary).toContain('meshagent-ship failed at build');
   });
 
   it('a key that may not create repositories gets the CLI guidance, at ensure', async () => {

@@ -90,6 +90,27 @@ async function failure(call: Promise<unknown>): Promise<HttpError> {
   return error as HttpError;
 }
 
+// --- debug lines ---------------------------------------------------------------------------------------------------
+
+describe('debug lines', () => {
+  it('say every attempt with its answer and time, without the query or any secret', async () => {
+    const server = await serve(statuses([503, 200]));
+    const debug: string[] = [];
+    const { http } = client({ baseUrl: server.origin, debug: (line) => debug.push(line), secrets: () => ['s3cr3t'] });
+    await http.request({ method: 'GET', url: '/x/s3cr3t', query: { token: 'q' } });
+    expect(debug).toHaveLength(2);
+    expect(debug[0]).toMatch(new RegExp(`^GET ${server.origin}/x/\\*\\*\\* -> 503 in \\d+ ms \\(attempt 1 of 5\\)$`));
+    expect(debug[1]).toMatch(/-> 200 in \d+ ms \(attempt 2 of 5\)$/);
+  });
+
+  it('say a connection failure as such', async () => {
+    const debug: string[] = [];
+    const { http } = client({ baseUrl: 'http://127.0.0.1:9', debug: (line) => debug.push(line) });
+    await failure(http.request({ method: 'GET', url: '/x', maxAttempts: 1 }));
+    expect(debug).toEqual([expect.stringMatching(/^GET http:\/\/127\.0\.0\.1:9\/x -> .*ECONNREFUSED.* in \d+ ms \(attempt 1 of 1\)$/)]);
+  });
+});
+
 // --- retries -------------------------------------------------------------------------------------------------------
 
 describe('retries', () => {
