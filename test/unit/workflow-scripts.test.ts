@@ -54,9 +54,32 @@ describe('ship.yml steps', () => {
       runStep(run, { GITHUB_OUTPUT: file, GITHUB_REPOSITORY: 'me/app', GITHUB_SHA: 'c0ffee', KIT_REPOSITORY: '', KIT_REF: '', ...env });
       return readFileSync(file, 'utf8');
     };
+    // Without job.workflow_* (older runners): the inputs, else this repository.
     expect(out({})).toBe('repository=me/app\nref=c0ffee\n');
     expect(out({ KIT_REPOSITORY: 'acme/meshagent-ship' })).toBe('repository=acme/meshagent-ship\nref=v1\n');
     expect(out({ KIT_REPOSITORY: 'acme/meshagent-ship', KIT_REF: 'v1.4.2' })).toBe('repository=acme/meshagent-ship\nref=v1.4.2\n');
+    // With them: the workflow's own repository and commit, whatever the inputs say about the ref.
+    const own = { WORKFLOW_REPOSITORY: 'Acme/meshagent-ship', WORKFLOW_SHA: 'f00d' };
+    expect(out(own)).toBe('repository=Acme/meshagent-ship\nref=f00d\n');
+    expect(out({ ...own, KIT_REPOSITORY: 'acme/Meshagent-Ship', KIT_REF: 'v1' })).toBe('repository=Acme/meshagent-ship\nref=f00d\n');
+  });
+
+  it('Locate the kit: fails clearly when kit-repository names another repository than the workflow comes from', () => {
+    const { run } = step('discover', 'Locate the kit');
+    const file = join(temp(), 'out');
+    writeFileSync(file, '');
+    const env = { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: file, GITHUB_REPOSITORY: 'me/app', GITHUB_SHA: 'c0ffee', KIT_REPOSITORY: 'someone/fork', KIT_REF: '', WORKFLOW_REPOSITORY: 'acme/meshagent-ship', WORKFLOW_SHA: 'f00d' };
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', run], { env, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('::error::kit-repository is someone/fork, but this workflow comes from acme/meshagent-ship');
+    expect(readFileSync(file, 'utf8')).toBe('');
+  });
+
+  it('deploy.yml locates the kit with the same script', () => {
+    const deploy = parse(readFileSync('.github/workflows/deploy.yml', 'utf8')) as Json;
+    const found = (deploy.jobs.resolve.steps as Json[]).find((s) => s.name === 'Locate the kit');
+    expect(found?.run).toBe(step('discover', 'Locate the kit').run);
+    expect(found?.env).toEqual(step('discover', 'Locate the kit').env);
   });
 
   it('Keep the result writes the leg file the report reads, also when the action wrote no result', () => {
