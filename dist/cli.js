@@ -68316,8 +68316,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8422);
 /* harmony import */ var _report_plan_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1307);
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5702);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(311);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2000);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(311);
 /* harmony import */ var _commands_convert_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9630);
 /* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9769);
 /* harmony import */ var _commands_verify_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3613);
@@ -68328,7 +68328,9 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_13___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_13__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_14___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_14__);
+/* harmony import */ var _commands_io_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(3776);
 /** Command-line entry: the same inputs and pipeline as the action, on a console runner. */
+
 
 
 
@@ -68352,15 +68354,15 @@ async function main(argv) {
         args = (0,_cli_args_js__WEBPACK_IMPORTED_MODULE_0__/* .parseCliArgs */ .hT)(argv);
     }
     catch (error) {
-        process.stderr.write(`meshagent-ship: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .formatError */ .Wk)(error)}\n`);
+        _commands_io_js__WEBPACK_IMPORTED_MODULE_15__/* .processIo */ .W.stderr(`meshagent-ship: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .formatError */ .Wk)(error)}\n`);
         return 2;
     }
     if (args.version) {
-        process.stdout.write(`${_version_js__WEBPACK_IMPORTED_MODULE_15__/* .VERSION */ .x}\n`);
+        _commands_io_js__WEBPACK_IMPORTED_MODULE_15__/* .processIo */ .W.stdout(`${_version_js__WEBPACK_IMPORTED_MODULE_16__/* .VERSION */ .x}\n`);
         return 0;
     }
     if (args.help || args.command === undefined || args.command === 'help') {
-        process.stdout.write(`${(0,_cli_args_js__WEBPACK_IMPORTED_MODULE_0__/* .helpText */ .BK)()}\n`);
+        _commands_io_js__WEBPACK_IMPORTED_MODULE_15__/* .processIo */ .W.stdout(`${(0,_cli_args_js__WEBPACK_IMPORTED_MODULE_0__/* .helpText */ .BK)()}\n`);
         return args.command === undefined && !args.help ? 2 : 0;
     }
     if (args.command === 'sandbox')
@@ -68390,9 +68392,9 @@ async function main(argv) {
 }
 /** push and pull: progress on stderr, the result on stdout. */
 async function runImageCommand(args, command) {
-    const runner = new _runner_js__WEBPACK_IMPORTED_MODULE_6__/* .ConsoleRunner */ .m({ stdout: (text) => process.stderr.write(text) });
+    const runner = new _runner_js__WEBPACK_IMPORTED_MODULE_6__/* .ConsoleRunner */ .m({ stdout: (text) => _commands_io_js__WEBPACK_IMPORTED_MODULE_15__/* .processIo */ .W.stderr(text) });
     try {
-        await command(args, runner, (text) => process.stdout.write(runner.mask(text)));
+        await command(args, runner, (text) => _commands_io_js__WEBPACK_IMPORTED_MODULE_15__/* .processIo */ .W.stdout(runner.mask(text)));
         return 0;
     }
     catch (error) {
@@ -68406,7 +68408,7 @@ async function runCommand(command, args) {
         return await command(args);
     }
     catch (error) {
-        process.stderr.write(`meshagent-ship: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .formatError */ .Wk)(error)}\n`);
+        _commands_io_js__WEBPACK_IMPORTED_MODULE_15__/* .processIo */ .W.stderr(`meshagent-ship: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .formatError */ .Wk)(error)}\n`);
         return error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS ? 1 : 70;
     }
 }
@@ -68416,7 +68418,7 @@ async function runSandbox(args) {
     const port = Number(args.options.port ?? 0);
     const registryPort = Number(args.options['registry-port'] ?? 0);
     if (!Number.isInteger(port) || !Number.isInteger(registryPort)) {
-        process.stderr.write('meshagent-ship: --port and --registry-port take a port number\n');
+        _commands_io_js__WEBPACK_IMPORTED_MODULE_15__/* .processIo */ .W.stderr('meshagent-ship: --port and --registry-port take a port number\n');
         return 2;
     }
     // Listening for the stop signals before starting: a signal while the registry starts must still stop it.
@@ -68429,17 +68431,17 @@ async function runSandbox(args) {
         sandbox = await (0,_sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__/* .startSandbox */ .O)({ dir, port, registryPort, registry: args.options.registry !== 'false' });
     }
     catch (error) {
-        process.stderr.write(`meshagent-ship: the sandbox did not start: ${error instanceof Error ? error.message : String(error)}\n`);
+        _commands_io_js__WEBPACK_IMPORTED_MODULE_15__/* .processIo */ .W.stderr(`meshagent-ship: the sandbox did not start: ${error instanceof Error ? error.message : String(error)}\n`);
         return 1;
     }
     const env = sandbox.env();
     if (args.json)
-        process.stdout.write(`${JSON.stringify({ ...env, dir }, null, 2)}\n`);
+        _commands_io_js__WEBPACK_IMPORTED_MODULE_15__/* .processIo */ .W.stdout(`${JSON.stringify({ ...env, dir }, null, 2)}\n`);
     else {
-        process.stdout.write(`MeshAgent sandbox running (state in ${dir}); use it with:\n\n`);
+        _commands_io_js__WEBPACK_IMPORTED_MODULE_15__/* .processIo */ .W.stdout(`MeshAgent sandbox running (state in ${dir}); use it with:\n\n`);
         for (const [name, value] of Object.entries(env))
-            process.stdout.write(`export ${name}=${value}\n`);
-        process.stdout.write(`\nProject key: ${sandbox.projectKey}. Stop with Ctrl-C.\n`);
+            _commands_io_js__WEBPACK_IMPORTED_MODULE_15__/* .processIo */ .W.stdout(`export ${name}=${value}\n`);
+        _commands_io_js__WEBPACK_IMPORTED_MODULE_15__/* .processIo */ .W.stdout(`\nProject key: ${sandbox.projectKey}. Stop with Ctrl-C.\n`);
     }
     await stopped;
     await sandbox.stop();
@@ -68456,8 +68458,7 @@ __webpack_async_result__();
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ runConvert),
-/* harmony export */   W: () => (/* binding */ processIo)
+/* harmony export */   B: () => (/* binding */ runConvert)
 /* harmony export */ });
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
@@ -68470,6 +68471,7 @@ __webpack_async_result__();
 /* harmony import */ var _estargz_toc_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9900);
 /* harmony import */ var _oci_archive_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3863);
 /* harmony import */ var _oci_layout_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5823);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3776);
 /** `meshagent-ship convert SRC DST`: converts every layer of an image to eStargz and writes the image to DST. */
 
 
@@ -68479,10 +68481,10 @@ __webpack_async_result__();
 
 
 
-const processIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+
 /** Progress lines are printed for a layer only after it has run this long, then at this interval. */
 const PROGRESS_EVERY_MS = 2000;
-async function runConvert(args, io = processIo) {
+async function runConvert(args, io = _io_js__WEBPACK_IMPORTED_MODULE_8__/* .processIo */ .W) {
     const [srcText, dstText, ...extra] = args.positionals;
     if (srcText === undefined || dstText === undefined || extra.length > 0) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS('convert takes two arguments, SRC and DST', { hint: 'meshagent-ship convert oci:./image oci:./image-esgz' });
@@ -68630,6 +68632,27 @@ function insecureRegistries(env) {
         .map((s) => s.trim())
         .filter(Boolean);
 }
+
+
+/***/ }),
+
+/***/ 3776:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ processIo)
+/* harmony export */ });
+/* harmony import */ var _inert_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2679);
+/**
+ * Where commands print. Their text may carry values from outside (a manifest, an image, a server's answer), and the
+ * command may run inside a GitHub step, whose runner obeys workflow commands on stdout and stderr: every line is
+ * made inert on the way out.
+ */
+
+const processIo = {
+    stdout: (text) => void process.stdout.write((0,_inert_js__WEBPACK_IMPORTED_MODULE_0__/* .inertText */ .U)(text)),
+    stderr: (text) => void process.stderr.write((0,_inert_js__WEBPACK_IMPORTED_MODULE_0__/* .inertText */ .U)(text)),
+};
 
 
 /***/ }),
@@ -68909,11 +68932,14 @@ function renderMarkdown(report) {
     return `${lines.join('\n')}\n`;
 }
 
+// EXTERNAL MODULE: ./src/commands/io.ts
+var io = __nccwpck_require__(3776);
 ;// CONCATENATED MODULE: ./src/commands/report-matrix.ts
 /**
  * `meshagent-ship report-matrix DIR`: one table and one JSON for all legs of a ship matrix, from the leg files
  * the legs uploaded (see src/services/report.ts for what is read).
  */
+
 
 
 
@@ -68938,14 +68964,14 @@ function expectedServices(matrix) {
 function runReportMatrix(args) {
     const dir = args.positionals[0];
     if (dir === undefined) {
-        process.stderr.write('meshagent-ship: report-matrix needs the directory of leg results\nHint: meshagent-ship report-matrix results --matrix "$MATRIX"\n');
+        io/* processIo */.W.stderr('meshagent-ship: report-matrix needs the directory of leg results\nHint: meshagent-ship report-matrix results --matrix "$MATRIX"\n');
         return 2;
     }
     try {
         const report = aggregate(dir, expectedServices(args.options.matrix));
         const markdown = renderMarkdown(report);
         const json = JSON.stringify(report);
-        process.stdout.write(args.json ? `${json}\n` : markdown);
+        io/* processIo */.W.stdout(args.json ? `${json}\n` : markdown);
         if (args.options.summary)
             (0,external_node_fs_.appendFileSync)(args.options.summary, markdown);
         if (args.options['github-output']) {
@@ -68956,7 +68982,7 @@ function runReportMatrix(args) {
         return 0;
     }
     catch (error) {
-        process.stderr.write(`meshagent-ship: ${(0,errors/* formatError */.Wk)(error)}\n`);
+        io/* processIo */.W.stderr(`meshagent-ship: ${(0,errors/* formatError */.Wk)(error)}\n`);
         return 1;
     }
 }
@@ -69562,11 +69588,14 @@ function checkLeg(leg) {
     }
 }
 
+// EXTERNAL MODULE: ./src/commands/io.ts
+var io = __nccwpck_require__(3776);
 ;// CONCATENATED MODULE: ./src/commands/services.ts
 /**
  * `meshagent-ship services`: the matrix of services to ship, as JSON (`{"include":[...]}`), from the manifest or by
  * Dockerfile discovery; with --changed, only the services the commits touched.
  */
+
 
 
 
@@ -69601,18 +69630,18 @@ function runServices(args, root = process.cwd()) {
         run = servicesMatrix(root, args.options);
     }
     catch (error) {
-        process.stderr.write(`meshagent-ship: ${(0,src_errors/* formatError */.Wk)(error)}\n`);
+        io/* processIo */.W.stderr(`meshagent-ship: ${(0,src_errors/* formatError */.Wk)(error)}\n`);
         return 1;
     }
     const { matrix, changed } = run;
     const names = matrix.include.map((leg) => leg.service);
     if (changed) {
-        process.stderr.write(changed.all
+        io/* processIo */.W.stderr(changed.all
             ? `${changed.range}: nothing to compare with (first push), so every service ships: ${names.join(', ') || 'none'}\n`
             : `${names.length} of ${changed.of} services changed in ${changed.range}${names.length > 0 ? `: ${names.join(', ')}` : ''}\n`);
     }
     const json = JSON.stringify(matrix);
-    process.stdout.write(`${args.json ? json : JSON.stringify(matrix, null, 2)}\n`);
+    io/* processIo */.W.stdout(`${args.json ? json : JSON.stringify(matrix, null, 2)}\n`);
     if (args.options['github-output']) {
         (0,external_node_fs_.appendFileSync)(args.options['github-output'], `matrix=${json}\ncount=${names.length}\nservices=${JSON.stringify(names)}\n`);
     }
@@ -69631,8 +69660,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   L: () => (/* binding */ runShipCommand)
 });
 
-// EXTERNAL MODULE: ./src/runner.ts + 21 modules
-var src_runner = __nccwpck_require__(5702);
+// EXTERNAL MODULE: ./src/runner.ts + 20 modules
+var src_runner = __nccwpck_require__(2000);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:os"
@@ -72336,14 +72365,17 @@ function errorOf(error) {
     return { stage, message: (0,errors/* formatError */.Wk)(original), hint: null };
 }
 
+// EXTERNAL MODULE: ./src/commands/io.ts
+var io = __nccwpck_require__(3776);
 ;// CONCATENATED MODULE: ./src/commands/ship.ts
 
 
+
 async function runShipCommand(args) {
-    const runner = new src_runner/* ConsoleRunner */.m({ inputs: args.inputs, stdout: (text) => process.stderr.write(text) });
+    const runner = new src_runner/* ConsoleRunner */.m({ inputs: args.inputs, stdout: (text) => io/* processIo */.W.stderr(text) });
     const result = await shipFromInputs(runner);
     await report(result, runner);
-    process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${runner.summary}`);
+    io/* processIo */.W.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${runner.summary}`);
     return result.status === 'failed' ? 1 : 0;
 }
 
@@ -72359,12 +72391,12 @@ async function runShipCommand(args) {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _estargz_verify_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5375);
 /* harmony import */ var _oci_archive_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3863);
-/* harmony import */ var _convert_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9630);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3776);
 
 
 
 
-async function runVerify(args, io = _convert_js__WEBPACK_IMPORTED_MODULE_3__/* .processIo */ .W) {
+async function runVerify(args, io = _io_js__WEBPACK_IMPORTED_MODULE_3__/* .processIo */ .W) {
     const [imageText, ...extra] = args.positionals;
     if (imageText === undefined || extra.length > 0)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('verify takes one argument, the image', { hint: 'meshagent-ship verify oci:./image-esgz' });
@@ -75557,6 +75589,31 @@ function seconds(ms) {
 
 /***/ }),
 
+/***/ 2679:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ inertText)
+/* harmony export */ });
+/* unused harmony export inertLine */
+/**
+ * Text from outside (inputs, manifest fields, image labels, server messages) made inert for a runner's log. The
+ * GitHub runner reads every stdout line whose trimmed start is `::` (or the older `##[`/`##vso[`) as a workflow
+ * command, so a tag holding "\n::stop-commands::x" would be obeyed. A zero-width space after the first character
+ * of such a line keeps it readable and makes it plain text.
+ */
+const COMMAND_START = /^(\s*)(::|##\[|##vso\[)/;
+function inertLine(line) {
+    return line.replace(COMMAND_START, (_, space, marker) => `${space}${marker[0]}\u200b${marker.slice(1)}`);
+}
+/** Every line of a (possibly multi-line) message made inert. */
+function inertText(text) {
+    return text.split(/\r\n|\r|\n/).map(inertLine).join('\n');
+}
+
+
+/***/ }),
+
 /***/ 2523:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -78553,7 +78610,7 @@ function renderPlan(config) {
 
 /***/ }),
 
-/***/ 5702:
+/***/ 2000:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -81475,22 +81532,8 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ./src/inert.ts
-/**
- * Text from outside (inputs, manifest fields, image labels, server messages) made inert for a runner's log. The
- * GitHub runner reads every stdout line whose trimmed start is `::` (or the older `##[`/`##vso[`) as a workflow
- * command, so a tag holding "\n::stop-commands::x" would be obeyed. A zero-width space after the first character
- * of such a line keeps it readable and makes it plain text.
- */
-const COMMAND_START = /^(\s*)(::|##\[|##vso\[)/;
-function inertLine(line) {
-    return line.replace(COMMAND_START, (_, space, marker) => `${space}${marker[0]}\u200b${marker.slice(1)}`);
-}
-/** Every line of a (possibly multi-line) message made inert. */
-function inert_inertText(text) {
-    return text.split(/\r\n|\r|\n/).map(inertLine).join('\n');
-}
-
+// EXTERNAL MODULE: ./src/inert.ts
+var inert = __nccwpck_require__(2679);
 ;// CONCATENATED MODULE: ./src/runner.ts
 /**
  * The Runner port: everything the pipeline asks of its host (inputs, outputs, log groups, masking, summary,
@@ -81619,7 +81662,7 @@ class ConsoleRunner {
     write(stream, message) {
         const indent = '  '.repeat(this.depth);
         // The CLI may itself run inside a GitHub step, so its lines are made inert too.
-        const text = inert_inertText(this.mask(message))
+        const text = (0,inert/* inertText */.U)(this.mask(message))
             .split('\n')
             .map((line) => indent + line)
             .join('\n');

@@ -16,6 +16,7 @@ import { pullCommand } from './commands/pull.js';
 import { pushCommand } from './commands/push.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { processIo } from './commands/io.js';
 
 /** Exit codes: 0 success, 1 the command failed, 2 the command line is wrong. */
 async function main(argv: readonly string[]): Promise<number> {
@@ -23,15 +24,15 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     args = parseCliArgs(argv);
   } catch (error) {
-    process.stderr.write(`meshagent-ship: ${formatError(error)}\n`);
+    processIo.stderr(`meshagent-ship: ${formatError(error)}\n`);
     return 2;
   }
   if (args.version) {
-    process.stdout.write(`${VERSION}\n`);
+    processIo.stdout(`${VERSION}\n`);
     return 0;
   }
   if (args.help || args.command === undefined || args.command === 'help') {
-    process.stdout.write(`${helpText()}\n`);
+    processIo.stdout(`${helpText()}\n`);
     return args.command === undefined && !args.help ? 2 : 0;
   }
   if (args.command === 'sandbox') return runSandbox(args);
@@ -54,9 +55,9 @@ async function main(argv: readonly string[]): Promise<number> {
 
 /** push and pull: progress on stderr, the result on stdout. */
 async function runImageCommand(args: CliArgs, command: typeof pushCommand): Promise<number> {
-  const runner = new ConsoleRunner({ stdout: (text) => process.stderr.write(text) });
+  const runner = new ConsoleRunner({ stdout: (text) => processIo.stderr(text) });
   try {
-    await command(args, runner, (text) => process.stdout.write(runner.mask(text)));
+    await command(args, runner, (text) => processIo.stdout(runner.mask(text)));
     return 0;
   } catch (error) {
     runner.fail(formatError(error));
@@ -69,7 +70,7 @@ async function runCommand(command: (args: CliArgs) => Promise<number>, args: Cli
   try {
     return await command(args);
   } catch (error) {
-    process.stderr.write(`meshagent-ship: ${formatError(error)}\n`);
+    processIo.stderr(`meshagent-ship: ${formatError(error)}\n`);
     return error instanceof ShipError ? 1 : 70;
   }
 }
@@ -80,7 +81,7 @@ async function runSandbox(args: CliArgs): Promise<number> {
   const port = Number(args.options.port ?? 0);
   const registryPort = Number(args.options['registry-port'] ?? 0);
   if (!Number.isInteger(port) || !Number.isInteger(registryPort)) {
-    process.stderr.write('meshagent-ship: --port and --registry-port take a port number\n');
+    processIo.stderr('meshagent-ship: --port and --registry-port take a port number\n');
     return 2;
   }
   // Listening for the stop signals before starting: a signal while the registry starts must still stop it.
@@ -92,15 +93,15 @@ async function runSandbox(args: CliArgs): Promise<number> {
   try {
     sandbox = await startSandbox({ dir, port, registryPort, registry: args.options.registry !== 'false' });
   } catch (error) {
-    process.stderr.write(`meshagent-ship: the sandbox did not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    processIo.stderr(`meshagent-ship: the sandbox did not start: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
   const env = sandbox.env();
-  if (args.json) process.stdout.write(`${JSON.stringify({ ...env, dir }, null, 2)}\n`);
+  if (args.json) processIo.stdout(`${JSON.stringify({ ...env, dir }, null, 2)}\n`);
   else {
-    process.stdout.write(`MeshAgent sandbox running (state in ${dir}); use it with:\n\n`);
-    for (const [name, value] of Object.entries(env)) process.stdout.write(`export ${name}=${value}\n`);
-    process.stdout.write(`\nProject key: ${sandbox.projectKey}. Stop with Ctrl-C.\n`);
+    processIo.stdout(`MeshAgent sandbox running (state in ${dir}); use it with:\n\n`);
+    for (const [name, value] of Object.entries(env)) processIo.stdout(`export ${name}=${value}\n`);
+    processIo.stdout(`\nProject key: ${sandbox.projectKey}. Stop with Ctrl-C.\n`);
   }
   await stopped;
   await sandbox.stop();

@@ -9,13 +9,8 @@ import { DEFAULT_CHUNK_SIZE } from '../estargz/toc.js';
 import { formatImageRef, openImage, packOciArchive, parseImageRef } from '../oci/archive.js';
 import { OciLayout } from '../oci/layout.js';
 import type { Digest } from '../oci/digest.js';
+import { processIo, type CommandIo } from './io.js';
 
-export interface CommandIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
-
-export const processIo: CommandIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
 
 /** Progress lines are printed for a layer only after it has run this long, then at this interval. */
 const PROGRESS_EVERY_MS = 2000;

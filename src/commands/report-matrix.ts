@@ -7,6 +7,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { CliArgs } from '../cli-args.js';
 import { ShipError, formatError } from '../errors.js';
 import { aggregate, renderMarkdown } from '../services/report.js';
+import { processIo } from './io.js';
 
 /** The service names of a matrix given as JSON text or a file holding it. */
 export function expectedServices(matrix: string | undefined): string[] {
@@ -26,14 +27,14 @@ export function expectedServices(matrix: string | undefined): string[] {
 export function runReportMatrix(args: CliArgs): number {
   const dir = args.positionals[0];
   if (dir === undefined) {
-    process.stderr.write('meshagent-ship: report-matrix needs the directory of leg results\nHint: meshagent-ship report-matrix results --matrix "$MATRIX"\n');
+    processIo.stderr('meshagent-ship: report-matrix needs the directory of leg results\nHint: meshagent-ship report-matrix results --matrix "$MATRIX"\n');
     return 2;
   }
   try {
     const report = aggregate(dir, expectedServices(args.options.matrix));
     const markdown = renderMarkdown(report);
     const json = JSON.stringify(report);
-    process.stdout.write(args.json ? `${json}\n` : markdown);
+    processIo.stdout(args.json ? `${json}\n` : markdown);
     if (args.options.summary) appendFileSync(args.options.summary, markdown);
     if (args.options['github-output']) {
       // A heredoc delimiter nothing in the JSON can contain.
@@ -42,7 +43,7 @@ export function runReportMatrix(args: CliArgs): number {
     }
     return 0;
   } catch (error) {
-    process.stderr.write(`meshagent-ship: ${formatError(error)}\n`);
+    processIo.stderr(`meshagent-ship: ${formatError(error)}\n`);
     return 1;
   }
 }

@@ -8,6 +8,7 @@ import { formatError } from '../errors.js';
 import { changedFiles, parseRange, touches } from '../services/changed.js';
 import { discoverServices } from '../services/discover.js';
 import { buildMatrix, parseServiceList, type Matrix } from '../services/matrix.js';
+import { processIo } from './io.js';
 
 export interface ServicesRun {
   readonly matrix: Matrix;
@@ -43,20 +44,20 @@ export function runServices(args: CliArgs, root = process.cwd()): number {
   try {
     run = servicesMatrix(root, args.options);
   } catch (error) {
-    process.stderr.write(`meshagent-ship: ${formatError(error)}\n`);
+    processIo.stderr(`meshagent-ship: ${formatError(error)}\n`);
     return 1;
   }
   const { matrix, changed } = run;
   const names = matrix.include.map((leg) => leg.service);
   if (changed) {
-    process.stderr.write(
+    processIo.stderr(
       changed.all
         ? `${changed.range}: nothing to compare with (first push), so every service ships: ${names.join(', ') || 'none'}\n`
         : `${names.length} of ${changed.of} services changed in ${changed.range}${names.length > 0 ? `: ${names.join(', ')}` : ''}\n`,
     );
   }
   const json = JSON.stringify(matrix);
-  process.stdout.write(`${args.json ? json : JSON.stringify(matrix, null, 2)}\n`);
+  processIo.stdout(`${args.json ? json : JSON.stringify(matrix, null, 2)}\n`);
   if (args.options['github-output']) {
     appendFileSync(args.options['github-output'], `matrix=${json}\ncount=${names.length}\nservices=${JSON.stringify(names)}\n`);
   }

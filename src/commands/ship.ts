@@ -6,11 +6,12 @@
 import type { CliArgs } from '../cli-args.js';
 import { ConsoleRunner } from '../runner.js';
 import { report, shipFromInputs } from '../ship.js';
+import { processIo } from './io.js';
 
 export async function runShipCommand(args: CliArgs): Promise<number> {
-  const runner = new ConsoleRunner({ inputs: args.inputs, stdout: (text) => process.stderr.write(text) });
+  const runner = new ConsoleRunner({ inputs: args.inputs, stdout: (text) => processIo.stderr(text) });
   const result = await shipFromInputs(runner);
   await report(result, runner);
-  process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${runner.summary}`);
+  processIo.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${runner.summary}`);
   return result.status === 'failed' ? 1 : 0;
 }

@@ -3,7 +3,7 @@ import type { CliArgs } from '../cli-args.js';
 import { ShipError } from '../errors.js';
 import { verifyImage, type ImageVerdict } from '../estargz/verify.js';
 import { formatImageRef, openImage, parseImageRef } from '../oci/archive.js';
-import { processIo, type CommandIo } from './convert.js';
+import { processIo, type CommandIo } from './io.js';
 
 export async function runVerify(args: CliArgs, io: CommandIo = processIo): Promise<number> {
   const [imageText, ...extra] = args.positionals;

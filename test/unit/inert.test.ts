@@ -1,6 +1,7 @@
 /** Text from outside never becomes a workflow command in the GitHub runner's log. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inertLine, inertText } from '../../src/inert.js';
+import { processIo } from '../../src/commands/io.js';
 import { ConsoleRunner, githubRunner } from '../../src/runner.js';
 
 const HOSTILE = 'app:1\n::warning title=X::pwned\n  ::stop-commands::token\r\n##[error]old style\n##vso[task.setvariable]x';
@@ -54,5 +55,16 @@ describe('the GitHub runner', () => {
     const runner = new ConsoleRunner({ stdout: () => undefined, stderr: () => undefined });
     runner.info(HOSTILE);
     expect(runner.lines.join('\n').split('\n').filter(isCommand)).toEqual([]);
+  });
+
+  it('makes the command-line output inert on stdout and stderr', () => {
+    const written: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+    processIo.stdout(`${HOSTILE}\n`);
+    processIo.stderr(`meshagent-ship: ${HOSTILE}\n`);
+    const lines = written.join('').split('\n');
+    expect(lines).toHaveLength(11);
+    expect(lines.filter(isCommand)).toEqual([]);
   });
 });
