@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Executes the bundled entries once with the given node binary: the action with no inputs must fail at once,
-# naming the missing input; the CLI must answer --help and plan a dry run.
+# naming the missing input, and plan a keyless dry run offline; the CLI must answer --help and plan a dry run.
 # usage: scripts/smoke-dist.sh [NODE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,13 @@ if [[ $code -eq 0 ]] || ! grep -q 'api-key is required' "$tmp/action.log"; then
   echo "smoke-dist: dist/index.js with no inputs should fail naming api-key (exit $code):"; cat "$tmp/action.log"; exit 1
 fi
 echo "smoke-dist: dist/index.js with no inputs failed as it should in ${elapsed_ms} ms: $(grep -o 'api-key is required' "$tmp/action.log")"
+# A keyless dry run plans offline: exit 0, status planned.
+: >"$tmp/output"
+env -i PATH="$PATH" HOME="$tmp" GITHUB_OUTPUT="$tmp/output" GITHUB_STEP_SUMMARY="$tmp/summary" \
+  INPUT_TAG=app:1 INPUT_ROOM=dev INPUT_DRY-RUN=true "$node_bin" dist/index.js >"$tmp/offline.log" 2>&1 ||
+  { echo "smoke-dist: a keyless dry run should plan offline and exit 0:"; cat "$tmp/offline.log"; exit 1; }
+grep -q '"status":"planned"' "$tmp/output" || { echo "smoke-dist: the keyless dry run did not plan:"; cat "$tmp/output"; exit 1; }
+echo "smoke-dist: a keyless dry run planned offline"
 "$node_bin" dist/cli.js --help >/dev/null
 env -i PATH="$PATH" MESHAGENT_API_KEY=ma-AAAAAAAAAAAAAAAAAAAAAA-AAAAAAAAAAAAAAAAAAAAAA-x \
   "$node_bin" dist/cli.js plan --tag app:1 --room dev --dry-run >"$tmp/plan.log"
