@@ -88132,7 +88132,7 @@ async function ship(config, runner, options = {}) {
     let source;
     let failure;
     try {
-        const target = await stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(config, client), (t) => `${t.image} -> service ${t.serviceName}`);
+        const target = await stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(config, client), (t) => `${t.image} for service ${t.serviceName}`);
         progress.target = target;
         if (target.offline) {
             // Said once as a warning, so an offline plan is never taken for a checked one.
