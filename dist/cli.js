@@ -71962,16 +71962,19 @@ class StageTracker {
         const started = this.now();
         try {
             const value = await this.runner.group(title, fn);
-            this.records.push({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
-            this.runner.debug(`stage ${name}: done in ${this.now() - started} ms`);
+            this.record({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
             return value;
         }
         catch (error) {
             const failure = error instanceof StageError ? error : new StageError(name, error);
-            this.records.push({ name, status: 'failed', durationMs: this.now() - started, detail: failure.message.split('\n')[0] ?? '' });
-            this.runner.debug(`stage ${name}: failed in ${this.now() - started} ms`);
+            this.record({ name, status: 'failed', durationMs: this.now() - started, detail: failure.message.split('\n')[0] ?? '' });
             throw failure;
         }
+    }
+    /** Keeps a finished stage's record and says its time in the debug log. */
+    record(finished) {
+        this.records.push(finished);
+        this.runner.debug(`stage ${finished.name}: ${finished.status} in ${finished.durationMs} ms`);
     }
     /** Records a stage that did not run, and why. */
     skip(name, why) {
@@ -72372,7 +72375,7 @@ var io = __nccwpck_require__(3776);
 
 
 async function runShipCommand(args) {
-    const runner = new src_runner/* ConsoleRunner */.m({ inputs: args.inputs, stdout: (text) => io/* processIo */.W.stderr(text) });
+    const runner = new src_runner/* ConsoleRunner */.m({ inputs: args.inputs, stdout: io/* processIo */.W.stderr });
     const result = await shipFromInputs(runner);
     await report(result, runner);
     io/* processIo */.W.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${runner.summary}`);
@@ -75694,9 +75697,10 @@ function inputSpec(name) {
 /* harmony export */   yI: () => (/* binding */ readRawInputs)
 /* harmony export */ });
 /* unused harmony exports DEFAULT_API_URL, RESERVED_PORTS, DEFAULT_WAIT_SECONDS, listLines, projectIdFromApiKey */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8816);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8816);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _input_spec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2523);
+/* harmony import */ var _loopback_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2082);
 /* harmony import */ var _oci_archive_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3863);
 /* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8286);
 /**
@@ -75704,6 +75708,7 @@ function inputSpec(name) {
  * lists), says what is wrong and how to fix it, in the MeshAgent CLI's words where its users already know them.
  * All errors are collected and reported together, before anything touches the network.
  */
+
 
 
 
@@ -76010,9 +76015,8 @@ function sendsInClear(apiUrl) {
     }
     if (url.protocol !== 'http:')
         return false;
-    const host = url.hostname;
-    const loopback = host === 'localhost' || host.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
-    return !loopback;
+    // Names under .localhost resolve to loopback too (RFC 6761), as the sandbox's do.
+    return !(0,_loopback_js__WEBPACK_IMPORTED_MODULE_4__/* .isLoopbackHost */ .c)(url.hostname) && !url.hostname.endsWith('.localhost');
 }
 /** Decodes the project id an `ma-<keyid>-<projectid>-<secret>` API key carries; undefined for other tokens. */
 function projectIdFromApiKey(apiKey) {
@@ -76077,8 +76081,8 @@ function parseChoice(input, raw, choices, ctx, message, normalise = (s) => s) {
 }
 // ---------------------------------------------------------------------------------------------------------------
 // The schema: raw strings in, ShipConfig out
-const rawShape = Object.fromEntries(_input_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc.map((spec) => [spec.name, zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP()]));
-const schemaFor = ({ allowInsecureApi = false }) => zod__WEBPACK_IMPORTED_MODULE_4__/* .object */ .Ikc(rawShape).transform((raw, ctx) => {
+const rawShape = Object.fromEntries(_input_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc.map((spec) => [spec.name, zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP()]));
+const schemaFor = ({ allowInsecureApi = false }) => zod__WEBPACK_IMPORTED_MODULE_5__/* .object */ .Ikc(rawShape).transform((raw, ctx) => {
     // MeshAgent
     const dryRun = parseBoolean('dry-run', raw['dry-run'], ctx) ?? false;
     const apiKey = raw['api-key'].trim();
@@ -76224,6 +76228,20 @@ function parseConfig(raw, options = {}) {
 /** Reads, masks and parses every input. */
 function readConfig(source) {
     return parseConfig(readRawInputs(source), { allowInsecureApi: source.env.MESHAGENT_SHIP_INSECURE_API === '1' });
+}
+
+
+/***/ }),
+
+/***/ 2082:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   c: () => (/* binding */ isLoopbackHost)
+/* harmony export */ });
+/** Whether a host name (as URL.hostname gives it, IPv6 in brackets) is this machine: plain HTTP never leaves it. */
+function isLoopbackHost(host) {
+    return host === 'localhost' || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
 }
 
 
@@ -77677,7 +77695,10 @@ function scopeKey(scopes) {
     return [...scopes].sort().join(' ');
 }
 
+// EXTERNAL MODULE: ./src/loopback.ts
+var loopback = __nccwpck_require__(2082);
 ;// CONCATENATED MODULE: ./src/oci/registry.ts
+
 
 
 
@@ -77686,8 +77707,7 @@ function scopeKey(scopes) {
 /** http for loopback and listed hosts, https for everything else. */
 function registryBaseUrl(registry, insecureRegistries = []) {
     const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
-    const loopback = host === 'localhost' || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
-    return `${loopback || insecureRegistries.includes(registry) || insecureRegistries.includes(host) ? 'http' : 'https'}://${registry}`;
+    return `${(0,loopback/* isLoopbackHost */.c)(host) || insecureRegistries.includes(registry) || insecureRegistries.includes(host) ? 'http' : 'https'}://${registry}`;
 }
 /** One registry host: the HTTP client, the challenge, the tokens. */
 class RegistryClient {

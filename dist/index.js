@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9502);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6944);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +67403,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9502:
+/***/ 6944:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -80179,6 +80179,12 @@ function inputSpec(name) {
     return INPUTS.find((input) => input.name === name);
 }
 
+;// CONCATENATED MODULE: ./src/loopback.ts
+/** Whether a host name (as URL.hostname gives it, IPv6 in brackets) is this machine: plain HTTP never leaves it. */
+function isLoopbackHost(host) {
+    return host === 'localhost' || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
+}
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -81526,6 +81532,7 @@ function pagesDomainFromConfig(domains) {
 
 
 
+
 const DEFAULT_API_URL = 'https://api.meshagent.com';
 /** MeshAgent reserves this port for room infrastructure (api: room_ports.py). */
 const RESERVED_PORTS = [8078];
@@ -81827,9 +81834,8 @@ function sendsInClear(apiUrl) {
     }
     if (url.protocol !== 'http:')
         return false;
-    const host = url.hostname;
-    const loopback = host === 'localhost' || host.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
-    return !loopback;
+    // Names under .localhost resolve to loopback too (RFC 6761), as the sandbox's do.
+    return !isLoopbackHost(url.hostname) && !url.hostname.endsWith('.localhost');
 }
 /** Decodes the project id an `ma-<keyid>-<projectid>-<secret>` API key carries; undefined for other tokens. */
 function projectIdFromApiKey(apiKey) {
@@ -86797,11 +86803,11 @@ function scopeKey(scopes) {
 
 
 
+
 /** http for loopback and listed hosts, https for everything else. */
 function registryBaseUrl(registry, insecureRegistries = []) {
     const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
-    const loopback = host === 'localhost' || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
-    return `${loopback || insecureRegistries.includes(registry) || insecureRegistries.includes(host) ? 'http' : 'https'}://${registry}`;
+    return `${isLoopbackHost(host) || insecureRegistries.includes(registry) || insecureRegistries.includes(host) ? 'http' : 'https'}://${registry}`;
 }
 /** One registry host: the HTTP client, the challenge, the tokens. */
 class RegistryClient {
@@ -87896,16 +87902,19 @@ class StageTracker {
         const started = this.now();
         try {
             const value = await this.runner.group(title, fn);
-            this.records.push({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
-            this.runner.debug(`stage ${name}: done in ${this.now() - started} ms`);
+            this.record({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
             return value;
         }
         catch (error) {
             const failure = error instanceof StageError ? error : new StageError(name, error);
-            this.records.push({ name, status: 'failed', durationMs: this.now() - started, detail: failure.message.split('\n')[0] ?? '' });
-            this.runner.debug(`stage ${name}: failed in ${this.now() - started} ms`);
+            this.record({ name, status: 'failed', durationMs: this.now() - started, detail: failure.message.split('\n')[0] ?? '' });
             throw failure;
         }
+    }
+    /** Keeps a finished stage's record and says its time in the debug log. */
+    record(finished) {
+        this.records.push(finished);
+        this.runner.debug(`stage ${finished.name}: ${finished.status} in ${finished.durationMs} ms`);
     }
     /** Records a stage that did not run, and why. */
     skip(name, why) {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { InputErrors, ShipError, quoted } from './errors.js';
 import { INPUTS, type InputName } from './input-spec.js';
+import { isLoopbackHost } from './loopback.js';
 import { parseImageRef } from './oci/archive.js';
 import { parseImageReference, parseImageTag, type ImageReference, type ImageTag } from './reference.js';
 
@@ -431,9 +432,8 @@ export function sendsInClear(apiUrl: string): boolean {
     return false;
   }
   if (url.protocol !== 'http:') return false;
-  const host = url.hostname;
-  const loopback = host === 'localhost' || host.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
-  return !loopback;
+  // Names under .localhost resolve to loopback too (RFC 6761), as the sandbox's do.
+  return !isLoopbackHost(url.hostname) && !url.hostname.endsWith('.localhost');
 }
 
 /** Decodes the project id an `ma-<keyid>-<projectid>-<secret>` API key carries; undefined for other tokens. */

@@ -11,7 +11,6 @@ import { OciLayout } from '../oci/layout.js';
 import type { Digest } from '../oci/digest.js';
 import { processIo, type CommandIo } from './io.js';
 
-
 /** Progress lines are printed for a layer only after it has run this long, then at this interval. */
 const PROGRESS_EVERY_MS = 2000;
 

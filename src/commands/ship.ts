@@ -9,7 +9,7 @@ import { report, shipFromInputs } from '../ship.js';
 import { processIo } from './io.js';
 
 export async function runShipCommand(args: CliArgs): Promise<number> {
-  const runner = new ConsoleRunner({ inputs: args.inputs, stdout: (text) => processIo.stderr(text) });
+  const runner = new ConsoleRunner({ inputs: args.inputs, stdout: processIo.stderr });
   const result = await shipFromInputs(runner);
   await report(result, runner);
   processIo.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${runner.summary}`);

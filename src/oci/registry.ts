@@ -10,6 +10,7 @@ import { HttpClient, HttpError, type HttpClientOptions, type HttpRequest, type H
 import { sha256, isDigest, type Digest } from './digest.js';
 import { MANIFEST_ACCEPT } from './media-types.js';
 import { RegistryAuth, parseChallenge, repositoryScope, type RegistryCredentials } from './registry-auth.js';
+import { isLoopbackHost } from '../loopback.js';
 
 export interface RegistryClientOptions {
   /** `host[:port]` as in image references. */
@@ -30,8 +31,7 @@ export interface RegistryClientOptions {
 /** http for loopback and listed hosts, https for everything else. */
 export function registryBaseUrl(registry: string, insecureRegistries: readonly string[] = []): string {
   const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
-  const loopback = host === 'localhost' || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
-  return `${loopback || insecureRegistries.includes(registry) || insecureRegistries.includes(host) ? 'http' : 'https'}://${registry}`;
+  return `${isLoopbackHost(host) || insecureRegistries.includes(registry) || insecureRegistries.includes(host) ? 'http' : 'https'}://${registry}`;
 }
 
 /** One registry host: the HTTP client, the challenge, the tokens. */

@@ -37,15 +37,19 @@ export class StageTracker {
     const started = this.now();
     try {
       const value = await this.runner.group(title, fn);
-      this.records.push({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
-      this.runner.debug(`stage ${name}: done in ${this.now() - started} ms`);
+      this.record({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
       return value;
     } catch (error) {
       const failure = error instanceof StageError ? error : new StageError(name, error);
-      this.records.push({ name, status: 'failed', durationMs: this.now() - started, detail: failure.message.split('\n')[0] ?? '' });
-      this.runner.debug(`stage ${name}: failed in ${this.now() - started} ms`);
+      this.record({ name, status: 'failed', durationMs: this.now() - started, detail: failure.message.split('\n')[0] ?? '' });
       throw failure;
     }
+  }
+
+  /** Keeps a finished stage's record and says its time in the debug log. */
+  private record(finished: StageRecord): void {
+    this.records.push(finished);
+    this.runner.debug(`stage ${finished.name}: ${finished.status} in ${finished.durationMs} ms`);
   }
 
   /** Records a stage that did not run, and why. */
