@@ -68785,7 +68785,7 @@ var markdown = __nccwpck_require__(4285);
  *               or object), outputs.{digest, image-ref, service-url}, startedAt/finishedAt (epoch ms)
  *   result:     status, image, digest, imageRef, serviceUrl (or service.url), durationMs (else the sum of
  *               stages[].durationMs), dryRun, error.message
- * A file that holds only an action result (no `service`) is named after its directory.
+ * A file that holds only an action result (no `service`) is named after the service its directory names.
  */
 
 
@@ -68875,12 +68875,21 @@ function aggregate(dir, expected = []) {
             return false;
         }
     })();
-    for (const file of exists ? jsonFiles(dir) : []) {
-        const parent = (0,external_node_path_.relative)(dir, (0,external_node_path_.dirname)(file));
-        const fallback = parent === '' ? (0,external_node_path_.basename)(file, '.json') : (0,external_node_path_.basename)(parent);
+    const add = (file, fallback) => {
         const data = parseJson((0,external_node_fs_.readFileSync)(file, 'utf8'));
         const row = data === undefined ? emptyRow(fallback, 'unreadable', `${(0,external_node_path_.relative)(dir, file)} is not valid JSON`) : rowFromLeg(data, fallback);
         rows.set(row.service, row);
+    };
+    const files = exists ? jsonFiles(dir) : [];
+    const atTop = files.filter((file) => (0,external_node_path_.dirname)(file) === dir);
+    for (const file of files)
+        if (!atTop.includes(file))
+            add(file, serviceOfDirectory((0,external_node_path_.basename)((0,external_node_path_.dirname)(file)), expected));
+    // download-artifact extracts a single matched artifact straight into its path: a file at the top is then the one
+    // expected leg that has no row yet, when exactly one has none.
+    for (const file of atTop) {
+        const unclaimed = expected.filter((name) => !rows.has(name));
+        add(file, unclaimed.length === 1 ? unclaimed[0] : (0,external_node_path_.basename)(file, '.json'));
     }
     for (const name of expected)
         if (!rows.has(name))
@@ -68890,6 +68899,14 @@ function aggregate(dir, expected = []) {
     for (const row of services)
         counts[row.status] += 1;
     return { services, counts, ok: counts.failed + counts.missing + counts.unreadable === 0 };
+}
+/**
+ * The service of an artifact directory (`meshagent-ship-<environment>-<call>-<service>`): the longest expected
+ * name it ends with, else the directory's own name. Used only when the leg file does not say (it is unreadable).
+ */
+function serviceOfDirectory(directory, expected) {
+    const matches = expected.filter((name) => directory === name || directory.endsWith(`-${name}`));
+    return matches.sort((a, b) => b.length - a.length)[0] ?? directory;
 }
 const ICON = {
     shipped: '✅ shipped',
@@ -69692,7 +69709,8 @@ function inputWarnings(config, arch = process.arch) {
     }
     for (const { name, value } of config.service.env ?? []) {
         if (JOINED_ASSIGNMENT.test(value)) {
-            warnings.push(`env: ${name} is set to ${(0,errors/* quoted */.TL)(value, 60)}, which looks like several variables joined by commas; write one NAME=value per line`);
+            // The name only: an env value may be a secret that is not masked yet, and the name is enough to find the line.
+            warnings.push(`env: the value of ${(0,errors/* shown */.SP)(name)} looks like several variables joined by commas (",NAME="); write one NAME=value per line`);
         }
     }
     const foreign = config.image.platforms.filter((platform) => platform !== MESHAGENT_PLATFORM);
@@ -70793,8 +70811,8 @@ function serviceSection(result) {
     const probe = result.probe;
     if (probe) {
         lines.push(probe.ok
-            ? `- probe: ${(0,markdown/* cell */.Hn)(probe.url)} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
-            : `- probe: ${(0,markdown/* cell */.Hn)(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`);
+            ? `- probe: ${(0,markdown/* code */.aY)(probe.url)} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
+            : `- probe: ${(0,markdown/* code */.aY)(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`);
     }
     return lines.join('\n');
 }
@@ -72039,18 +72057,11 @@ function resolveOnline(config, deployment, project) {
     };
 }
 /**
- * A dry run's read: one attempt, so an API that cannot be reached sends the plan offline at once instead of after
- * the retries; a busy API (429/5xx) still gets the usual retries.
+ * A dry run's read: an API where nothing listens sends the plan offline at once; a busy API (429/5xx), a timeout or
+ * a broken connection gets the usual retries first, each counted in the result like any other.
  */
-async function firstLook(read) {
-    try {
-        return await read({ maxAttempts: 1 });
-    }
-    catch (error) {
-        if (error instanceof src_http/* HttpError */.j$ && error.status !== undefined && error.retryable)
-            return read({});
-        throw error;
-    }
+function firstLook(read) {
+    return read({ retryRefused: false });
 }
 /** Why a dry run goes offline after its first call failed; undefined when the failure is a real error. */
 function offlineReason(error, apiUrl) {
@@ -72201,7 +72212,7 @@ async function ship(config, runner, options = {}) {
     let source;
     let failure;
     try {
-        const target = await stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(config, client), (t) => `${t.image} for service ${t.serviceName}`);
+        const target = await stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(config, client), (t) => `${t.image} for service ${t.serviceName}${t.offline ? ' (offline: not checked against MeshAgent)' : ''}`);
         progress.target = target;
         if (target.offline) {
             // Said once as a warning, so an offline plan is never taken for a checked one.
@@ -75201,7 +75212,7 @@ class HttpClient {
             this.debugAttempt(prepared, outcome, Date.now() - started, attempt, maxAttempts);
             if (!('kind' in outcome))
                 return outcome;
-            const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome) || attempt >= maxAttempts;
+            const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome, request) || attempt >= maxAttempts;
             if (giveUp)
                 throw this.failureError(prepared, outcome, retriesSoFar);
             const delayMs = this.delayBeforeRetry(prepared, outcome, attempt);
@@ -75264,9 +75275,11 @@ class HttpClient {
         const result = !('kind' in outcome) ? String(outcome.status) : outcome.kind === 'status' ? String(outcome.response.status) : outcome.kind === 'connection' ? outcome.reason : 'cancelled';
         this.options.debug(this.maskerFor(prepared)(`${prepared.request.method} ${prepared.shownUrl} -> ${result} in ${ms} ms (attempt ${attempt} of ${maxAttempts})`));
     }
-    isRetryable(failure) {
+    isRetryable(failure, request) {
         if (failure.kind === 'status')
             return isRetryableStatus(failure.response.status);
+        if (request.retryRefused === false && isConnectionRefused(failure.error))
+            return false;
         return failure.timedOut || isRetryableConnectionError(failure.error);
     }
     // --- waiting between attempts --------------------------------------------------------------------------------------
@@ -75316,7 +75329,7 @@ class HttpClient {
         const mask = this.maskerFor(prepared);
         const gaveUp = [extra, retries > 0 ? `gave up after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : undefined].filter(Boolean).join('; ');
         const suffix = gaveUp ? ` (${gaveUp})` : '';
-        const common = { method: request.method, url: shownUrl, retries, retryable: failure.kind !== 'cancelled' && this.isRetryable(failure) };
+        const common = { method: request.method, url: shownUrl, retries, retryable: failure.kind !== 'cancelled' && this.isRetryable(failure, request) };
         if (failure.kind === 'cancelled') {
             // Still a ShipError, so a cancelled run reads as a message, not a stack trace.
             const why = failure.reason instanceof Error ? `: ${failure.reason.message}` : '';
@@ -75493,6 +75506,9 @@ const RETRYABLE_CODES = new Set([
 function isRetryableConnectionError(error) {
     return errorChain(error).some((e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''));
 }
+function isConnectionRefused(error) {
+    return errorChain(error).some((e) => codeOf(e) === 'ECONNREFUSED');
+}
 /** The error, its causes, and the errors of an AggregateError (Node's connect tries every address of a host). */
 function errorChain(error) {
     const chain = [];
@@ -75601,13 +75617,17 @@ function seconds(ms) {
 /* unused harmony export inertLine */
 /**
  * Text from outside (inputs, manifest fields, image labels, server messages) made inert for a runner's log. The
- * GitHub runner reads every stdout line whose trimmed start is `::` (or the older `##[`/`##vso[`) as a workflow
- * command, so a tag holding "\n::stop-commands::x" would be obeyed. A zero-width space after the first character
- * of such a line keeps it readable and makes it plain text.
+ * GitHub runner reads a stdout line as a workflow command in two ways:
+ * - `::name::value` when the line's start, trimmed as .NET's TrimStart trims (every Unicode space, U+0085
+ *   included, which JavaScript's `\s` leaves out), is `::`;
+ * - the older `##[name]value` (and Azure's `##vso[`) anywhere in the line: that parser looks the marker up with
+ *   IndexOf, not at the start.
+ * A zero-width space inside each marker keeps the text readable and makes it plain.
  */
-const COMMAND_START = /^(\s*)(::|##\[|##vso\[)/;
+const LEADING_COMMAND = /^([\s\u0085]*)::/;
+const ANYWHERE_COMMAND = /##(\[|vso\[)/g;
 function inertLine(line) {
-    return line.replace(COMMAND_START, (_, space, marker) => `${space}${marker[0]}\u200b${marker.slice(1)}`);
+    return line.replace(LEADING_COMMAND, '$1:\u200b:').replace(ANYWHERE_COMMAND, '#\u200b#$1');
 }
 /** Every line of a (possibly multi-line) message made inert. */
 function inertText(text) {
@@ -76538,18 +76558,18 @@ function parseImageRef(text) {
     const colon = text.indexOf(':');
     const transport = colon === -1 ? '' : text.slice(0, colon);
     if (!TRANSPORTS.includes(transport)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${JSON.stringify(text)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(text)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
     }
     const rest = text.slice(colon + 1);
     if (rest === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${JSON.stringify(text)} names no path`, { hint: `use ${transport}:PATH` });
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(text)} names no path`, { hint: `use ${transport}:PATH` });
     if (transport === 'docker-archive')
         return { transport, path: rest, ref: undefined };
     const last = rest.lastIndexOf(':');
     const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
     const path = ref === undefined ? rest : rest.slice(0, last);
     if (ref === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${JSON.stringify(text)} has an empty reference after the last colon`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(text)} has an empty reference after the last colon`);
     return { transport: transport, path, ref };
 }
 function formatImageRef(ref) {
@@ -76608,7 +76628,7 @@ async function unpackTar(file, dir) {
         for await (const entry of (0,_estargz_tar_reader_js__WEBPACK_IMPORTED_MODULE_6__/* .readTar */ .sB)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(file, { highWaterMark: 1 << 20 }))) {
             const target = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(root, entry.header.name);
             if (target !== root && !target.startsWith(root + node_path__WEBPACK_IMPORTED_MODULE_3__.sep))
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: entry ${JSON.stringify(entry.header.name)} points outside the archive`, { hint: 'the archive is not an image archive' });
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: entry ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(entry.header.name)} points outside the archive`, { hint: 'the archive is not an image archive' });
             if (entry.header.type === '5')
                 await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(target, { recursive: true });
             else if (entry.header.type === '0') {
@@ -76644,7 +76664,7 @@ async function dockerArchiveToLayout(file, unpacked, out) {
     const inside = (name) => {
         const path = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(unpacked, name);
         if (!path.startsWith((0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(unpacked) + node_path__WEBPACK_IMPORTED_MODULE_3__.sep))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: manifest.json names ${JSON.stringify(name)}, outside the archive`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: manifest.json names ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(name)}, outside the archive`);
         return path;
     };
     const configBytes = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(inside(image.Config)).catch(() => {
@@ -78469,8 +78489,19 @@ function pagesDomainFromConfig(domains) {
  * tag, an error or a server message could otherwise add markup (`<img>`, links) or eat a `<placeholder>`.
  * Every piece of text goes through one of these before it lands in a summary.
  */
-/** Plain text: `&`, `<` and `>` as entities; `[`, `]`, `` ` `` and `\` escaped (no links, images or code); lines kept. */
+/**
+ * Plain text: `&`, `<` and `>` as entities; `[`, `]`, `` ` `` and `\` escaped (no links, images or code); lines kept.
+ * GitHub also links bare URLs (`scheme://`), `www.` names and e-mail addresses (the GFM autolink extension); an
+ * escaped `:`, `.` or `@` splits the text there, so none of them is taken for a link, and it reads the same.
+ */
 function text(value) {
+    return withoutMarkup(value)
+        .replaceAll('@', '\\@')
+        .replace(/:(?=\/\/)/g, '\\:')
+        .replace(/\b(www)\./gi, '$1\\.');
+}
+/** `text` without the autolink breaks: for a link's own label, where GFM makes no link inside the link. */
+function withoutMarkup(value) {
     return value
         .replaceAll('&', '&amp;')
         .replaceAll('<', '&lt;')
@@ -78521,7 +78552,7 @@ function link(url) {
     if (protocol !== 'https:' && protocol !== 'http:')
         return cell(url);
     const href = url.replace(/[()[\]<>|`\s\x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    return `[${cell(url)}](${href})`;
+    return `[${withoutMarkup(oneLine(url)).replaceAll('|', '\\|')}](${href})`;
 }
 function oneLine(value) {
     return value.replace(/\s*[\r\n]+\s*/g, ' ');

@@ -70362,13 +70362,17 @@ var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: ./src/inert.ts
 /**
  * Text from outside (inputs, manifest fields, image labels, server messages) made inert for a runner's log. The
- * GitHub runner reads every stdout line whose trimmed start is `::` (or the older `##[`/`##vso[`) as a workflow
- * command, so a tag holding "\n::stop-commands::x" would be obeyed. A zero-width space after the first character
- * of such a line keeps it readable and makes it plain text.
+ * GitHub runner reads a stdout line as a workflow command in two ways:
+ * - `::name::value` when the line's start, trimmed as .NET's TrimStart trims (every Unicode space, U+0085
+ *   included, which JavaScript's `\s` leaves out), is `::`;
+ * - the older `##[name]value` (and Azure's `##vso[`) anywhere in the line: that parser looks the marker up with
+ *   IndexOf, not at the start.
+ * A zero-width space inside each marker keeps the text readable and makes it plain.
  */
-const COMMAND_START = /^(\s*)(::|##\[|##vso\[)/;
+const LEADING_COMMAND = /^([\s\u0085]*)::/;
+const ANYWHERE_COMMAND = /##(\[|vso\[)/g;
 function inertLine(line) {
-    return line.replace(COMMAND_START, (_, space, marker) => `${space}${marker[0]}\u200b${marker.slice(1)}`);
+    return line.replace(LEADING_COMMAND, '$1:\u200b:').replace(ANYWHERE_COMMAND, '#\u200b#$1');
 }
 /** Every line of a (possibly multi-line) message made inert. */
 function inert_inertText(text) {
@@ -81166,18 +81170,18 @@ function parseImageRef(text) {
     const colon = text.indexOf(':');
     const transport = colon === -1 ? '' : text.slice(0, colon);
     if (!TRANSPORTS.includes(transport)) {
-        throw new errors_ShipError(`${JSON.stringify(text)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+        throw new errors_ShipError(`${quoted(text)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
     }
     const rest = text.slice(colon + 1);
     if (rest === '')
-        throw new errors_ShipError(`${JSON.stringify(text)} names no path`, { hint: `use ${transport}:PATH` });
+        throw new errors_ShipError(`${quoted(text)} names no path`, { hint: `use ${transport}:PATH` });
     if (transport === 'docker-archive')
         return { transport, path: rest, ref: undefined };
     const last = rest.lastIndexOf(':');
     const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
     const path = ref === undefined ? rest : rest.slice(0, last);
     if (ref === '')
-        throw new errors_ShipError(`${JSON.stringify(text)} has an empty reference after the last colon`);
+        throw new errors_ShipError(`${quoted(text)} has an empty reference after the last colon`);
     return { transport: transport, path, ref };
 }
 function formatImageRef(ref) {
@@ -81236,7 +81240,7 @@ async function unpackTar(file, dir) {
         for await (const entry of readTar((0,external_node_fs_namespaceObject.createReadStream)(file, { highWaterMark: 1 << 20 }))) {
             const target = (0,external_node_path_.resolve)(root, entry.header.name);
             if (target !== root && !target.startsWith(root + external_node_path_.sep))
-                throw new errors_ShipError(`${file}: entry ${JSON.stringify(entry.header.name)} points outside the archive`, { hint: 'the archive is not an image archive' });
+                throw new errors_ShipError(`${file}: entry ${quoted(entry.header.name)} points outside the archive`, { hint: 'the archive is not an image archive' });
             if (entry.header.type === '5')
                 await (0,promises_.mkdir)(target, { recursive: true });
             else if (entry.header.type === '0') {
@@ -81272,7 +81276,7 @@ async function dockerArchiveToLayout(file, unpacked, out) {
     const inside = (name) => {
         const path = (0,external_node_path_.resolve)(unpacked, name);
         if (!path.startsWith((0,external_node_path_.resolve)(unpacked) + external_node_path_.sep))
-            throw new errors_ShipError(`${file}: manifest.json names ${JSON.stringify(name)}, outside the archive`);
+            throw new errors_ShipError(`${file}: manifest.json names ${quoted(name)}, outside the archive`);
         return path;
     };
     const configBytes = await (0,promises_.readFile)(inside(image.Config)).catch(() => {
@@ -82069,7 +82073,8 @@ function inputWarnings(config, arch = process.arch) {
     }
     for (const { name, value } of config.service.env ?? []) {
         if (JOINED_ASSIGNMENT.test(value)) {
-            warnings.push(`env: ${name} is set to ${quoted(value, 60)}, which looks like several variables joined by commas; write one NAME=value per line`);
+            // The name only: an env value may be a secret that is not masked yet, and the name is enough to find the line.
+            warnings.push(`env: the value of ${shown(name)} looks like several variables joined by commas (",NAME="); write one NAME=value per line`);
         }
     }
     const foreign = config.image.platforms.filter((platform) => platform !== MESHAGENT_PLATFORM);
@@ -82196,7 +82201,7 @@ class http_HttpClient {
             this.debugAttempt(prepared, outcome, Date.now() - started, attempt, maxAttempts);
             if (!('kind' in outcome))
                 return outcome;
-            const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome) || attempt >= maxAttempts;
+            const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome, request) || attempt >= maxAttempts;
             if (giveUp)
                 throw this.failureError(prepared, outcome, retriesSoFar);
             const delayMs = this.delayBeforeRetry(prepared, outcome, attempt);
@@ -82259,9 +82264,11 @@ class http_HttpClient {
         const result = !('kind' in outcome) ? String(outcome.status) : outcome.kind === 'status' ? String(outcome.response.status) : outcome.kind === 'connection' ? outcome.reason : 'cancelled';
         this.options.debug(this.maskerFor(prepared)(`${prepared.request.method} ${prepared.shownUrl} -> ${result} in ${ms} ms (attempt ${attempt} of ${maxAttempts})`));
     }
-    isRetryable(failure) {
+    isRetryable(failure, request) {
         if (failure.kind === 'status')
             return isRetryableStatus(failure.response.status);
+        if (request.retryRefused === false && isConnectionRefused(failure.error))
+            return false;
         return failure.timedOut || isRetryableConnectionError(failure.error);
     }
     // --- waiting between attempts --------------------------------------------------------------------------------------
@@ -82311,7 +82318,7 @@ class http_HttpClient {
         const mask = this.maskerFor(prepared);
         const gaveUp = [extra, retries > 0 ? `gave up after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : undefined].filter(Boolean).join('; ');
         const suffix = gaveUp ? ` (${gaveUp})` : '';
-        const common = { method: request.method, url: shownUrl, retries, retryable: failure.kind !== 'cancelled' && this.isRetryable(failure) };
+        const common = { method: request.method, url: shownUrl, retries, retryable: failure.kind !== 'cancelled' && this.isRetryable(failure, request) };
         if (failure.kind === 'cancelled') {
             // Still a ShipError, so a cancelled run reads as a message, not a stack trace.
             const why = failure.reason instanceof Error ? `: ${failure.reason.message}` : '';
@@ -82487,6 +82494,9 @@ const RETRYABLE_CODES = new Set([
 ]);
 function isRetryableConnectionError(error) {
     return errorChain(error).some((e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''));
+}
+function isConnectionRefused(error) {
+    return errorChain(error).some((e) => codeOf(e) === 'ECONNREFUSED');
 }
 /** The error, its causes, and the errors of an AggregateError (Node's connect tries every address of a host). */
 function errorChain(error) {
@@ -85563,8 +85573,19 @@ async function verifyOneLayer(layout, layer, diffId) {
  * tag, an error or a server message could otherwise add markup (`<img>`, links) or eat a `<placeholder>`.
  * Every piece of text goes through one of these before it lands in a summary.
  */
-/** Plain text: `&`, `<` and `>` as entities; `[`, `]`, `` ` `` and `\` escaped (no links, images or code); lines kept. */
+/**
+ * Plain text: `&`, `<` and `>` as entities; `[`, `]`, `` ` `` and `\` escaped (no links, images or code); lines kept.
+ * GitHub also links bare URLs (`scheme://`), `www.` names and e-mail addresses (the GFM autolink extension); an
+ * escaped `:`, `.` or `@` splits the text there, so none of them is taken for a link, and it reads the same.
+ */
 function markdown_text(value) {
+    return withoutMarkup(value)
+        .replaceAll('@', '\\@')
+        .replace(/:(?=\/\/)/g, '\\:')
+        .replace(/\b(www)\./gi, '$1\\.');
+}
+/** `text` without the autolink breaks: for a link's own label, where GFM makes no link inside the link. */
+function withoutMarkup(value) {
     return value
         .replaceAll('&', '&amp;')
         .replaceAll('<', '&lt;')
@@ -85615,7 +85636,7 @@ function markdown_link(url) {
     if (protocol !== 'https:' && protocol !== 'http:')
         return cell(url);
     const href = url.replace(/[()[\]<>|`\s\x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    return `[${cell(url)}](${href})`;
+    return `[${withoutMarkup(oneLine(url)).replaceAll('|', '\\|')}](${href})`;
 }
 function oneLine(value) {
     return value.replace(/\s*[\r\n]+\s*/g, ' ');
@@ -85733,8 +85754,8 @@ function serviceSection(result) {
     const probe = result.probe;
     if (probe) {
         lines.push(probe.ok
-            ? `- probe: ${cell(probe.url)} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
-            : `- probe: ${cell(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`);
+            ? `- probe: ${code(probe.url)} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
+            : `- probe: ${code(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`);
     }
     return lines.join('\n');
 }
@@ -87979,18 +88000,11 @@ function resolveOnline(config, deployment, project) {
     };
 }
 /**
- * A dry run's read: one attempt, so an API that cannot be reached sends the plan offline at once instead of after
- * the retries; a busy API (429/5xx) still gets the usual retries.
+ * A dry run's read: an API where nothing listens sends the plan offline at once; a busy API (429/5xx), a timeout or
+ * a broken connection gets the usual retries first, each counted in the result like any other.
  */
-async function firstLook(read) {
-    try {
-        return await read({ maxAttempts: 1 });
-    }
-    catch (error) {
-        if (error instanceof HttpError && error.status !== undefined && error.retryable)
-            return read({});
-        throw error;
-    }
+function firstLook(read) {
+    return read({ retryRefused: false });
 }
 /** Why a dry run goes offline after its first call failed; undefined when the failure is a real error. */
 function offlineReason(error, apiUrl) {
@@ -88141,7 +88155,7 @@ async function ship(config, runner, options = {}) {
     let source;
     let failure;
     try {
-        const target = await stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(config, client), (t) => `${t.image} for service ${t.serviceName}`);
+        const target = await stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(config, client), (t) => `${t.image} for service ${t.serviceName}${t.offline ? ' (offline: not checked against MeshAgent)' : ''}`);
         progress.target = target;
         if (target.offline) {
             // Said once as a warning, so an offline plan is never taken for a checked one.

@@ -79,6 +79,11 @@ export interface HttpRequest {
   readonly timeoutMs?: number;
   /** Attempts in all for this request, overriding the policy (1: the caller handles retries, e.g. resumable uploads). */
   readonly maxAttempts?: number;
+  /**
+   * false: a connection refused (nothing listens there) fails at once instead of being retried; a connection that
+   * breaks or times out is still retried. For a look that has a fallback when the server is not there at all.
+   */
+  readonly retryRefused?: boolean;
 }
 
 /** An accepted answer whose body has not been read: the caller consumes (or destroys) `body`. */
@@ -224,7 +229,7 @@ export class HttpClient {
       this.debugAttempt(prepared, outcome, Date.now() - started, attempt, maxAttempts);
       if (!('kind' in outcome)) return outcome;
 
-      const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome) || attempt >= maxAttempts;
+      const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome, request) || attempt >= maxAttempts;
       if (giveUp) throw this.failureError(prepared, outcome, retriesSoFar);
       const delayMs = this.delayBeforeRetry(prepared, outcome, attempt);
       this.recordRetry(prepared, outcome, attempt, delayMs, maxAttempts);
@@ -284,8 +289,9 @@ export class HttpClient {
     this.options.debug(this.maskerFor(prepared)(`${prepared.request.method} ${prepared.shownUrl} -> ${result} in ${ms} ms (attempt ${attempt} of ${maxAttempts})`));
   }
 
-  private isRetryable(failure: AttemptFailure): boolean {
+  private isRetryable(failure: AttemptFailure, request: HttpRequest): boolean {
     if (failure.kind === 'status') return isRetryableStatus(failure.response.status);
+    if (request.retryRefused === false && isConnectionRefused(failure.error)) return false;
     return failure.timedOut || isRetryableConnectionError(failure.error);
   }
 
@@ -339,7 +345,7 @@ export class HttpClient {
     const mask = this.maskerFor(prepared);
     const gaveUp = [extra, retries > 0 ? `gave up after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : undefined].filter(Boolean).join('; ');
     const suffix = gaveUp ? ` (${gaveUp})` : '';
-    const common = { method: request.method, url: shownUrl, retries, retryable: failure.kind !== 'cancelled' && this.isRetryable(failure) };
+    const common = { method: request.method, url: shownUrl, retries, retryable: failure.kind !== 'cancelled' && this.isRetryable(failure, request) };
 
     if (failure.kind === 'cancelled') {
       // Still a ShipError, so a cancelled run reads as a message, not a stack trace.
@@ -515,6 +521,10 @@ function isRetryableConnectionError(error: unknown): boolean {
   return errorChain(error).some(
     (e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''),
   );
+}
+
+function isConnectionRefused(error: unknown): boolean {
+  return errorChain(error).some((e) => codeOf(e) === 'ECONNREFUSED');
 }
 
 /** The error, its causes, and the errors of an AggregateError (Node's connect tries every address of a host). */

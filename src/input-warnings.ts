@@ -2,7 +2,7 @@
  * Likely mistakes in inputs that are valid: each is said as a warning before anything runs, so a run that does
  * something other than what was meant says so at its top.
  */
-import { quoted } from './errors.js';
+import { shown } from './errors.js';
 import { sendsInClear, type ShipConfig } from './inputs.js';
 
 /** The one platform MeshAgent runs room services on. */
@@ -20,7 +20,8 @@ export function inputWarnings(config: ShipConfig, arch: string = process.arch): 
   }
   for (const { name, value } of config.service.env ?? []) {
     if (JOINED_ASSIGNMENT.test(value)) {
-      warnings.push(`env: ${name} is set to ${quoted(value, 60)}, which looks like several variables joined by commas; write one NAME=value per line`);
+      // The name only: an env value may be a secret that is not masked yet, and the name is enough to find the line.
+      warnings.push(`env: the value of ${shown(name)} looks like several variables joined by commas (",NAME="); write one NAME=value per line`);
     }
   }
   const foreign = config.image.platforms.filter((platform) => platform !== MESHAGENT_PLATFORM);

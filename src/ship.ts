@@ -115,7 +115,7 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
   let source: SourceImage | undefined;
   let failure: unknown;
   try {
-    const target = await stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(config, client), (t) => `${t.image} for service ${t.serviceName}`);
+    const target = await stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(config, client), (t) => `${t.image} for service ${t.serviceName}${t.offline ? ' (offline: not checked against MeshAgent)' : ''}`);
     progress.target = target;
     if (target.offline) {
       // Said once as a warning, so an offline plan is never taken for a checked one.

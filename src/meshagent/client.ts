@@ -34,9 +34,9 @@ export interface MeshagentClientOptions {
   readonly http?: Omit<HttpClientOptions, 'baseUrl' | 'secrets'>;
 }
 
-/** Per-call overrides of the retry policy, e.g. one attempt for a dry run's first look. */
+/** Per-call overrides of the retry policy, e.g. no retry of a refused connection for a dry run's first look. */
 export interface ReadOptions {
-  readonly maxAttempts?: number;
+  readonly retryRefused?: boolean;
 }
 
 /** `fast` (the SDK default) or `high`, for reads that must see a write just made. */

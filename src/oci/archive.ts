@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import { ShipError } from '../errors.js';
+import { quoted, ShipError } from '../errors.js';
 import { encodeHeader, padding, type TarHeader } from '../estargz/tar-header.js';
 import { readTar } from '../estargz/tar-reader.js';
 import { sniffCompression } from '../estargz/decompress.js';
@@ -28,15 +28,15 @@ export function parseImageRef(text: string): ImageRef {
   const colon = text.indexOf(':');
   const transport = colon === -1 ? '' : text.slice(0, colon);
   if (!(TRANSPORTS as readonly string[]).includes(transport)) {
-    throw new ShipError(`${JSON.stringify(text)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+    throw new ShipError(`${quoted(text)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
   }
   const rest = text.slice(colon + 1);
-  if (rest === '') throw new ShipError(`${JSON.stringify(text)} names no path`, { hint: `use ${transport}:PATH` });
+  if (rest === '') throw new ShipError(`${quoted(text)} names no path`, { hint: `use ${transport}:PATH` });
   if (transport === 'docker-archive') return { transport, path: rest, ref: undefined };
   const last = rest.lastIndexOf(':');
   const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
   const path = ref === undefined ? rest : rest.slice(0, last);
-  if (ref === '') throw new ShipError(`${JSON.stringify(text)} has an empty reference after the last colon`);
+  if (ref === '') throw new ShipError(`${quoted(text)} has an empty reference after the last colon`);
   return { transport: transport as 'oci' | 'oci-archive', path, ref };
 }
 
@@ -106,7 +106,7 @@ export async function unpackTar(file: string, dir: string): Promise<void> {
   try {
     for await (const entry of readTar(createReadStream(file, { highWaterMark: 1 << 20 }))) {
       const target = resolve(root, entry.header.name);
-      if (target !== root && !target.startsWith(root + sep)) throw new ShipError(`${file}: entry ${JSON.stringify(entry.header.name)} points outside the archive`, { hint: 'the archive is not an image archive' });
+      if (target !== root && !target.startsWith(root + sep)) throw new ShipError(`${file}: entry ${quoted(entry.header.name)} points outside the archive`, { hint: 'the archive is not an image archive' });
       if (entry.header.type === '5') await mkdir(target, { recursive: true });
       else if (entry.header.type === '0') {
         await mkdir(dirname(target), { recursive: true });
@@ -137,7 +137,7 @@ async function dockerArchiveToLayout(file: string, unpacked: string, out: string
   const layout = await OciLayout.create(out);
   const inside = (name: string) => {
     const path = resolve(unpacked, name);
-    if (!path.startsWith(resolve(unpacked) + sep)) throw new ShipError(`${file}: manifest.json names ${JSON.stringify(name)}, outside the archive`);
+    if (!path.startsWith(resolve(unpacked) + sep)) throw new ShipError(`${file}: manifest.json names ${quoted(name)}, outside the archive`);
     return path;
   };
   const configBytes = await readFile(inside(image.Config)).catch(() => {

@@ -88,16 +88,11 @@ function resolveOnline(config: ShipConfig, deployment: DeploymentConfig, project
 }
 
 /**
- * A dry run's read: one attempt, so an API that cannot be reached sends the plan offline at once instead of after
- * the retries; a busy API (429/5xx) still gets the usual retries.
+ * A dry run's read: an API where nothing listens sends the plan offline at once; a busy API (429/5xx), a timeout or
+ * a broken connection gets the usual retries first, each counted in the result like any other.
  */
-async function firstLook<T>(read: (options: ReadOptions) => Promise<T>): Promise<T> {
-  try {
-    return await read({ maxAttempts: 1 });
-  } catch (error) {
-    if (error instanceof HttpError && error.status !== undefined && error.retryable) return read({});
-    throw error;
-  }
+function firstLook<T>(read: (options: ReadOptions) => Promise<T>): Promise<T> {
+  return read({ retryRefused: false });
 }
 
 /** Why a dry run goes offline after its first call failed; undefined when the failure is a real error. */

@@ -4,8 +4,20 @@
  * Every piece of text goes through one of these before it lands in a summary.
  */
 
-/** Plain text: `&`, `<` and `>` as entities; `[`, `]`, `` ` `` and `\` escaped (no links, images or code); lines kept. */
+/**
+ * Plain text: `&`, `<` and `>` as entities; `[`, `]`, `` ` `` and `\` escaped (no links, images or code); lines kept.
+ * GitHub also links bare URLs (`scheme://`), `www.` names and e-mail addresses (the GFM autolink extension); an
+ * escaped `:`, `.` or `@` splits the text there, so none of them is taken for a link, and it reads the same.
+ */
 export function text(value: string): string {
+  return withoutMarkup(value)
+    .replaceAll('@', '\\@')
+    .replace(/:(?=\/\/)/g, '\\:')
+    .replace(/\b(www)\./gi, '$1\\.');
+}
+
+/** `text` without the autolink breaks: for a link's own label, where GFM makes no link inside the link. */
+function withoutMarkup(value: string): string {
   return value
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
@@ -59,7 +71,7 @@ export function link(url: string): string {
   }
   if (protocol !== 'https:' && protocol !== 'http:') return cell(url);
   const href = url.replace(/[()[\]<>|`\s\x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-  return `[${cell(url)}](${href})`;
+  return `[${withoutMarkup(oneLine(url)).replaceAll('|', '\\|')}](${href})`;
 }
 
 function oneLine(value: string): string {

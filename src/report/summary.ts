@@ -109,8 +109,8 @@ function serviceSection(result: ShipResult): string {
   if (probe) {
     lines.push(
       probe.ok
-        ? `- probe: ${cell(probe.url)} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
-        : `- probe: ${cell(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`,
+        ? `- probe: ${code(probe.url)} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
+        : `- probe: ${code(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`,
     );
   }
   return lines.join('\n');

@@ -7,7 +7,7 @@
  *               or object), outputs.{digest, image-ref, service-url}, startedAt/finishedAt (epoch ms)
  *   result:     status, image, digest, imageRef, serviceUrl (or service.url), durationMs (else the sum of
  *               stages[].durationMs), dryRun, error.message
- * A file that holds only an action result (no `service`) is named after its directory.
+ * A file that holds only an action result (no `service`) is named after the service its directory names.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
@@ -119,18 +119,34 @@ export function aggregate(dir: string, expected: readonly string[] = []): Report
       return false;
     }
   })();
-  for (const file of exists ? jsonFiles(dir) : []) {
-    const parent = relative(dir, dirname(file));
-    const fallback = parent === '' ? basename(file, '.json') : basename(parent);
+  const add = (file: string, fallback: string): void => {
     const data = parseJson(readFileSync(file, 'utf8'));
     const row = data === undefined ? emptyRow(fallback, 'unreadable', `${relative(dir, file)} is not valid JSON`) : rowFromLeg(data, fallback);
     rows.set(row.service, row);
+  };
+  const files = exists ? jsonFiles(dir) : [];
+  const atTop = files.filter((file) => dirname(file) === dir);
+  for (const file of files) if (!atTop.includes(file)) add(file, serviceOfDirectory(basename(dirname(file)), expected));
+  // download-artifact extracts a single matched artifact straight into its path: a file at the top is then the one
+  // expected leg that has no row yet, when exactly one has none.
+  for (const file of atTop) {
+    const unclaimed = expected.filter((name) => !rows.has(name));
+    add(file, unclaimed.length === 1 ? unclaimed[0]! : basename(file, '.json'));
   }
   for (const name of expected) if (!rows.has(name)) rows.set(name, emptyRow(name, 'missing', 'no result was uploaded for this service'));
   const services = [...rows.values()].sort((a, b) => a.service.localeCompare(b.service));
   const counts = { shipped: 0, planned: 0, failed: 0, cancelled: 0, skipped: 0, missing: 0, unreadable: 0, unknown: 0 } satisfies Record<LegStatus, number>;
   for (const row of services) counts[row.status] += 1;
   return { services, counts, ok: counts.failed + counts.missing + counts.unreadable === 0 };
+}
+
+/**
+ * The service of an artifact directory (`meshagent-ship-<environment>-<call>-<service>`): the longest expected
+ * name it ends with, else the directory's own name. Used only when the leg file does not say (it is unreadable).
+ */
+function serviceOfDirectory(directory: string, expected: readonly string[]): string {
+  const matches = expected.filter((name) => directory === name || directory.endsWith(`-${name}`));
+  return matches.sort((a, b) => b.length - a.length)[0] ?? directory;
 }
 
 const ICON: Record<LegStatus, string> = {

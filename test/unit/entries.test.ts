@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
+import { renderGfm } from '../helpers/gfm.js';
 import { API_KEY } from '../fixtures.js';
 import { output, withoutMaskCommands } from '../helpers/runner-files.js';
 
@@ -75,6 +75,7 @@ describe('dist/index.js offline', () => {
     expect(result.offline?.unread).toEqual(expect.arrayContaining(['registry host (GET /config)', 'project key (GET /accounts/projects/{id})']));
     expect(result.retries).toEqual([]);
     expect(run.summary).toContain('**Offline plan:**');
+    expect(run.summary).toMatch(/\| resolve \|.*offline: not checked against MeshAgent/);
     expect(run.summary).toContain('- tag: `<registry>/<project-key>/app:1`');
     expect(run.stdout).toContain('::warning title=meshagent-ship%3A offline plan::dry run offline');
     expect(run.stdout).toContain('service    <project-key>-app would be created or updated (not looked up; no diff)');
@@ -93,7 +94,7 @@ describe('dist/index.js offline', () => {
     expect(commands.map((line) => line.split('::')[1]?.split(' ')[0])).toEqual(['error']);
     // Shown as text (in the error's code block), never as an element.
     expect(run.summary).toContain('<img src=x>');
-    expect(new MarkdownIt({ html: true }).render(run.summary)).not.toContain('<img');
+    expect(renderGfm(run.summary)).not.toContain('<img');
   });
 });
 

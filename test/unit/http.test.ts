@@ -272,6 +272,30 @@ describe('connections', () => {
     expect(http.attempts).toBe(2);
   });
 
+  it('with retryRefused: false, fails at once where nothing listens', async () => {
+    const spare = createServer();
+    const port = await listen(spare);
+    await new Promise<void>((resolve) => spare.close(() => resolve()));
+    const { http } = client({ baseUrl: `http://127.0.0.1:${port}` });
+    const error = await failure(http.request({ method: 'GET', url: '/x', retryRefused: false }));
+    expect(error.message).toContain('ECONNREFUSED');
+    expect(http.attempts).toBe(1);
+    expect(http.retries).toEqual([]);
+  });
+
+  it('with retryRefused: false, still retries a reset and a timeout, and records each retry', async () => {
+    const server = await serve((req, res, index) => {
+      if (index === 0) req.socket.destroy();
+      else if (index === 1) return; // never answers: times out
+      else res.writeHead(200).end('ok');
+    });
+    const { http } = client({ baseUrl: server.origin, timeoutMs: 200 });
+    const response = await http.request({ method: 'GET', url: '/x', retryRefused: false });
+    expect(response.text()).toBe('ok');
+    expect(http.retries.map((r) => r.attempt)).toEqual([1, 2]);
+    expect(http.retries[1]!.reason).toBe('timed out after 0.2 s');
+  });
+
   it('times out a server that never answers', async () => {
     const server = await serve(() => {});
     const { http } = client({ baseUrl: server.origin, timeoutMs: 200, retry: { maxAttempts: 2 } });

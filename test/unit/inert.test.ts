@@ -4,9 +4,14 @@ import { inertLine, inertText } from '../../src/inert.js';
 import { processIo } from '../../src/commands/io.js';
 import { ConsoleRunner, githubRunner } from '../../src/runner.js';
 
-const HOSTILE = 'app:1\n::warning title=X::pwned\n  ::stop-commands::token\r\n##[error]old style\n##vso[task.setvariable]x';
-/** A line the runner would execute: its trimmed start is a command marker. */
-const isCommand = (line: string) => /^\s*(::|##\[|##vso\[)/.test(line);
+const HOSTILE =
+  'app:1\n::warning title=X::pwned\n  ::stop-commands::token\r\n##[error]old style\n##vso[task.setvariable]x\n' +
+  '\u0085::add-mask::nel\ntag x ##[set-env name=A]b';
+/**
+ * A line the runner would execute, as its parsers read lines: `::` after a .NET TrimStart (which also trims
+ * U+0085, unlike JavaScript's \s), or the old `##[` (and `##vso[`) anywhere in the line.
+ */
+const isCommand = (line: string) => /^[\s\u0085]*::/.test(line) || /##(vso)?\[/.test(line);
 
 describe('inert text', () => {
   it('leaves ordinary lines alone, colons and hashes inside included', () => {
@@ -15,9 +20,23 @@ describe('inert text', () => {
 
   it('breaks every command marker at a line start, keeping the text readable', () => {
     const lines = inertText(HOSTILE).split('\n');
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(7);
     expect(lines.filter(isCommand)).toEqual([]);
-    expect(lines.map((l) => l.replace(/\u200b/g, ''))).toEqual(['app:1', '::warning title=X::pwned', '  ::stop-commands::token', '##[error]old style', '##vso[task.setvariable]x']);
+    expect(lines.map((l) => l.replace(/\u200b/g, ''))).toEqual([
+      'app:1',
+      '::warning title=X::pwned',
+      '  ::stop-commands::token',
+      '##[error]old style',
+      '##vso[task.setvariable]x',
+      '\u0085::add-mask::nel',
+      'tag x ##[set-env name=A]b',
+    ]);
+  });
+
+  it('breaks an old-style marker in the middle of a line, every time it occurs', () => {
+    const line = inertLine('a ##[error]x then ##vso[task]y and ##[warning]z');
+    expect(isCommand(line)).toBe(false);
+    expect(line.replace(/\u200b/g, '')).toBe('a ##[error]x then ##vso[task]y and ##[warning]z');
   });
 });
 
@@ -64,7 +83,7 @@ describe('the GitHub runner', () => {
     processIo.stdout(`${HOSTILE}\n`);
     processIo.stderr(`meshagent-ship: ${HOSTILE}\n`);
     const lines = written.join('').split('\n');
-    expect(lines).toHaveLength(11);
+    expect(lines).toHaveLength(15);
     expect(lines.filter(isCommand)).toEqual([]);
   });
 });

@@ -17,8 +17,14 @@ describe('input warnings', () => {
 
   it('name an env line that joins several variables with commas', () => {
     expect(inputWarnings(config({ env: 'A=1,B=2\nC=3' }), 'x64')).toEqual([
-      'env: A is set to "1,B=2", which looks like several variables joined by commas; write one NAME=value per line',
+      'env: the value of A looks like several variables joined by commas (",NAME="); write one NAME=value per line',
     ]);
+  });
+
+  it('never print the value itself, which may be a secret', () => {
+    const [warning] = inputWarnings(config({ env: 'TOKEN=s3cr3t-value,OTHER=2' }), 'x64');
+    expect(warning).toContain('TOKEN');
+    expect(warning).not.toContain('s3cr3t');
   });
 
   it('say that MeshAgent runs linux/amd64 only', () => {

@@ -1,12 +1,8 @@
-// The summary helpers with hostile values, rendered by markdown-it (CommonMark with GFM tables, HTML allowed as on
-// GitHub): no value may add an element, a link or a table cell, and placeholders such as <registry> stay visible.
-import MarkdownIt from 'markdown-it';
+// The summary helpers with hostile values, rendered as GitHub renders a summary (GFM: tables and autolinks, HTML
+// allowed): no value may add an element, a link or a table cell, and placeholders such as <registry> stay visible.
 import { describe, expect, it } from 'vitest';
 import { cell, code, codeBlock, link, prose, text } from '../../src/report/markdown.js';
-
-const md = new MarkdownIt({ html: true, linkify: false });
-const render = (markdown: string): string => md.render(markdown);
-const inline = (markdown: string): string => md.renderInline(markdown);
+import { renderGfm as render, renderGfmInline as inline } from '../helpers/gfm.js';
 
 /** The HTML tags a rendering holds, by name. */
 function tags(html: string): string[] {
@@ -24,6 +20,9 @@ const HOSTILE = [
   'line one\n::warning::two\r\nthree',
   '`code` and ``more``',
   '\\[escaped\\]',
+  'bare https://evil.example/x, ftp://evil.example and HTTP://EVIL.EXAMPLE',
+  'www.evil.example and WWW.evil.example/path',
+  'mail someone@evil.example or mailto:a@evil.example',
 ];
 
 describe('text', () => {

@@ -87,8 +87,21 @@ describe('report aggregation', () => {
       ['gone', 'missing'],
       ['meshagent-ship-result-bad', 'unreadable'],
     ]);
+    // An unreadable file in a directory named after an expected service belongs to that service.
+    const named = aggregate(resultsDir({ 'meshagent-ship-default-1a2b-api/leg.json': '{not json', 'meshagent-ship-default-1a2b-web-api/leg.json': { ...shipped, service: 'web-api' } }), ['api', 'web-api']);
+    expect(named.services.map((r) => [r.service, r.status])).toEqual([
+      ['api', 'unreadable'],
+      ['web-api', 'shipped'],
+    ]);
     expect(report.ok).toBe(false);
     expect(aggregate(resultsDir({ 'x/leg.json': shipped }), ['api']).ok).toBe(true);
+  });
+
+  it('reads the flat layout download-artifact makes for a single artifact, naming an unreadable leg after its service', () => {
+    expect(aggregate(resultsDir({ 'leg.json': shipped }), ['api']).services.map((r) => [r.service, r.status])).toEqual([['api', 'shipped']]);
+    const unreadable = aggregate(resultsDir({ 'leg.json': '{not json' }), ['api']);
+    expect(unreadable.services.map((r) => [r.service, r.status])).toEqual([['api', 'unreadable']]);
+    expect(unreadable.counts.missing).toBe(0);
   });
 
   it('reads a bare action result, named after its directory, and a leg whose action crashed', () => {

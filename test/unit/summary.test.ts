@@ -1,5 +1,5 @@
-import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
+import { renderGfm } from '../helpers/gfm.js';
 import { resultOutputs, type ShipResult } from '../../src/report/result.js';
 import { bytes, renderSummary } from '../../src/report/summary.js';
 
@@ -48,7 +48,7 @@ describe('the job summary', () => {
     expect(text).toContain(`| 1 | 4.00 KiB \`sha256:111111111111\` | 4.88 KiB \`sha256:222222222222\` | \`sha256:333333333333\` | 2 | converted | uploaded |`);
     expect(text).toContain(`| 2 | 2.00 MiB \`sha256:444444444444\` | 3.00 MiB \`sha256:555555555555\` | \`sha256:666666666666\` | 0 | reused (previous ship) | skipped |`);
     expect(text).toContain('- key-web in room dev: created (id `svc-1`)');
-    expect(text).toContain('- probe: https://web.example.com answered 200 in 35 ms (2 attempts)');
+    expect(text).toContain('- probe: `https://web.example.com` answered 200 in 35 ms (2 attempts)');
     expect(text).not.toContain('#### Error');
   });
 
@@ -70,7 +70,7 @@ describe('the job summary', () => {
 
   it('lets no value from outside add markup, links or cells, and keeps <placeholders> visible', () => {
     const evil = '<img src=x onerror=alert(1)> [a](javascript:alert(1)) | ```';
-    const html = new MarkdownIt({ html: true }).render(
+    const html = renderGfm(
       renderSummary(
         shipped({
           status: 'failed',
