@@ -81170,18 +81170,18 @@ function parseImageRef(text) {
     const colon = text.indexOf(':');
     const transport = colon === -1 ? '' : text.slice(0, colon);
     if (!TRANSPORTS.includes(transport)) {
-        throw new errors_ShipError(`${quoted(text)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+        throw new errors_ShipError(`${quoted(text, 200)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
     }
     const rest = text.slice(colon + 1);
     if (rest === '')
-        throw new errors_ShipError(`${quoted(text)} names no path`, { hint: `use ${transport}:PATH` });
+        throw new errors_ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
     if (transport === 'docker-archive')
         return { transport, path: rest, ref: undefined };
     const last = rest.lastIndexOf(':');
     const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
     const path = ref === undefined ? rest : rest.slice(0, last);
     if (ref === '')
-        throw new errors_ShipError(`${quoted(text)} has an empty reference after the last colon`);
+        throw new errors_ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
     return { transport: transport, path, ref };
 }
 function formatImageRef(ref) {
@@ -82495,8 +82495,13 @@ const RETRYABLE_CODES = new Set([
 function isRetryableConnectionError(error) {
     return errorChain(error).some((e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''));
 }
+/** Refused at every address tried (Node tries each address of a host and reports them in an AggregateError). */
 function isConnectionRefused(error) {
-    return errorChain(error).some((e) => codeOf(e) === 'ECONNREFUSED');
+    const chain = errorChain(error);
+    const everyAddress = chain.find((e) => e instanceof AggregateError);
+    if (everyAddress)
+        return everyAddress.errors.length > 0 && everyAddress.errors.every((e) => codeOf(e) === 'ECONNREFUSED');
+    return chain.some((e) => codeOf(e) === 'ECONNREFUSED');
 }
 /** The error, its causes, and the errors of an AggregateError (Node's connect tries every address of a host). */
 function errorChain(error) {
@@ -85574,7 +85579,8 @@ async function verifyOneLayer(layout, layer, diffId) {
  * Every piece of text goes through one of these before it lands in a summary.
  */
 /**
- * Plain text: `&`, `<` and `>` as entities; `[`, `]`, `` ` `` and `\` escaped (no links, images or code); lines kept.
+ * Plain text: `&`, `<` and `>` as entities; `[`, `]`, `` ` ``, `\`, `*`, `_` and `~` escaped (no links, images, code
+ * or emphasis); lines kept.
  * GitHub also links bare URLs (`scheme://`), `www.` names and e-mail addresses (the GFM autolink extension); an
  * escaped `:`, `.` or `@` splits the text there, so none of them is taken for a link, and it reads the same.
  */
@@ -85582,7 +85588,7 @@ function markdown_text(value) {
     return withoutMarkup(value)
         .replaceAll('@', '\\@')
         .replace(/:(?=\/\/)/g, '\\:')
-        .replace(/\b(www)\./gi, '$1\\.');
+        .replace(/(www)\./gi, '$1\\.');
 }
 /** `text` without the autolink breaks: for a link's own label, where GFM makes no link inside the link. */
 function withoutMarkup(value) {
@@ -85590,7 +85596,7 @@ function withoutMarkup(value) {
         .replaceAll('&', '&amp;')
         .replaceAll('<', '&lt;')
         .replaceAll('>', '&gt;')
-        .replace(/[\\[\]`]/g, (c) => `\\${c}`);
+        .replace(/[\\[\]`*_~]/g, (c) => `\\${c}`);
 }
 /**
  * Prose such as a hint: as `text`, except that `code spans` stay code (entities would show literally inside

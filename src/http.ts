@@ -523,8 +523,12 @@ function isRetryableConnectionError(error: unknown): boolean {
   );
 }
 
+/** Refused at every address tried (Node tries each address of a host and reports them in an AggregateError). */
 function isConnectionRefused(error: unknown): boolean {
-  return errorChain(error).some((e) => codeOf(e) === 'ECONNREFUSED');
+  const chain = errorChain(error);
+  const everyAddress = chain.find((e): e is AggregateError => e instanceof AggregateError);
+  if (everyAddress) return everyAddress.errors.length > 0 && everyAddress.errors.every((e) => codeOf(e) === 'ECONNREFUSED');
+  return chain.some((e) => codeOf(e) === 'ECONNREFUSED');
 }
 
 /** The error, its causes, and the errors of an AggregateError (Node's connect tries every address of a host). */

@@ -28,15 +28,15 @@ export function parseImageRef(text: string): ImageRef {
   const colon = text.indexOf(':');
   const transport = colon === -1 ? '' : text.slice(0, colon);
   if (!(TRANSPORTS as readonly string[]).includes(transport)) {
-    throw new ShipError(`${quoted(text)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+    throw new ShipError(`${quoted(text, 200)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
   }
   const rest = text.slice(colon + 1);
-  if (rest === '') throw new ShipError(`${quoted(text)} names no path`, { hint: `use ${transport}:PATH` });
+  if (rest === '') throw new ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
   if (transport === 'docker-archive') return { transport, path: rest, ref: undefined };
   const last = rest.lastIndexOf(':');
   const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
   const path = ref === undefined ? rest : rest.slice(0, last);
-  if (ref === '') throw new ShipError(`${quoted(text)} has an empty reference after the last colon`);
+  if (ref === '') throw new ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
   return { transport: transport as 'oci' | 'oci-archive', path, ref };
 }
 

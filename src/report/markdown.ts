@@ -5,7 +5,8 @@
  */
 
 /**
- * Plain text: `&`, `<` and `>` as entities; `[`, `]`, `` ` `` and `\` escaped (no links, images or code); lines kept.
+ * Plain text: `&`, `<` and `>` as entities; `[`, `]`, `` ` ``, `\`, `*`, `_` and `~` escaped (no links, images, code
+ * or emphasis); lines kept.
  * GitHub also links bare URLs (`scheme://`), `www.` names and e-mail addresses (the GFM autolink extension); an
  * escaped `:`, `.` or `@` splits the text there, so none of them is taken for a link, and it reads the same.
  */
@@ -13,7 +14,7 @@ export function text(value: string): string {
   return withoutMarkup(value)
     .replaceAll('@', '\\@')
     .replace(/:(?=\/\/)/g, '\\:')
-    .replace(/\b(www)\./gi, '$1\\.');
+    .replace(/(www)\./gi, '$1\\.');
 }
 
 /** `text` without the autolink breaks: for a link's own label, where GFM makes no link inside the link. */
@@ -22,7 +23,7 @@ function withoutMarkup(value: string): string {
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')
-    .replace(/[\\[\]`]/g, (c) => `\\${c}`);
+    .replace(/[\\[\]`*_~]/g, (c) => `\\${c}`);
 }
 
 /**

@@ -125,13 +125,14 @@ export function aggregate(dir: string, expected: readonly string[] = []): Report
     rows.set(row.service, row);
   };
   const files = exists ? jsonFiles(dir) : [];
-  const atTop = files.filter((file) => dirname(file) === dir);
+  const atTop = files.filter((file) => relative(dir, dirname(file)) === '');
   for (const file of files) if (!atTop.includes(file)) add(file, serviceOfDirectory(basename(dirname(file)), expected));
-  // download-artifact extracts a single matched artifact straight into its path: a file at the top is then the one
-  // expected leg that has no row yet, when exactly one has none.
+  // download-artifact extracts a single matched artifact straight into its path: a leg file at the top is then the
+  // one expected leg that has no row yet, when exactly one has none.
   for (const file of atTop) {
     const unclaimed = expected.filter((name) => !rows.has(name));
-    add(file, unclaimed.length === 1 ? unclaimed[0]! : basename(file, '.json'));
+    const isLegFile = basename(file) === 'leg.json';
+    add(file, isLegFile && unclaimed.length === 1 ? unclaimed[0]! : basename(file, '.json'));
   }
   for (const name of expected) if (!rows.has(name)) rows.set(name, emptyRow(name, 'missing', 'no result was uploaded for this service'));
   const services = [...rows.values()].sort((a, b) => a.service.localeCompare(b.service));

@@ -21,8 +21,9 @@ const HOSTILE = [
   '`code` and ``more``',
   '\\[escaped\\]',
   'bare https://evil.example/x, ftp://evil.example and HTTP://EVIL.EXAMPLE',
-  'www.evil.example and WWW.evil.example/path',
+  'www.evil.example and WWW.evil.example/path and _www.evil.example_ and foo_www.evil.example',
   'mail someone@evil.example or mailto:a@evil.example',
+  '*em* _em_ **strong** ~~struck~~ snake_case_name',
 ];
 
 describe('text', () => {

@@ -102,6 +102,15 @@ describe('report aggregation', () => {
     const unreadable = aggregate(resultsDir({ 'leg.json': '{not json' }), ['api']);
     expect(unreadable.services.map((r) => [r.service, r.status])).toEqual([['api', 'unreadable']]);
     expect(unreadable.counts.missing).toBe(0);
+    // The directory as a user types it, with a trailing slash.
+    expect(aggregate(`${resultsDir({ 'leg.json': '{not json' })}/`, ['api']).services.map((r) => r.service)).toEqual(['api']);
+    // A stray file at the top is not taken for a leg.
+    const stray = aggregate(resultsDir({ 'notes.json': '{bad', 'meshagent-ship-default-1a2b-web/leg.json': '{not json' }), ['api', 'web']);
+    expect(stray.services.map((r) => [r.service, r.status])).toEqual([
+      ['api', 'missing'],
+      ['notes', 'unreadable'],
+      ['web', 'unreadable'],
+    ]);
   });
 
   it('reads a bare action result, named after its directory, and a leg whose action crashed', () => {
