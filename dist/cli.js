@@ -68319,7 +68319,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2000);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(311);
 /* harmony import */ var _commands_convert_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9630);
-/* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9769);
+/* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4070);
 /* harmony import */ var _commands_verify_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3613);
 /* harmony import */ var _sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(6034);
 /* harmony import */ var _commands_pull_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8703);
@@ -69669,7 +69669,7 @@ function runServices(args, root = process.cwd()) {
 
 /***/ }),
 
-/***/ 9769:
+/***/ 4070:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70893,6 +70893,7 @@ async function convertStage(source, config, workDir, log, options = {}) {
         prefetch: config.image.prefetch,
         ...(reuse ? { reuse } : {}),
         onLayer: (event) => {
+            options.signal?.throwIfAborted();
             if (event.kind === 'start') {
                 reported = 0;
                 log(`converting ${event.digest.slice(0, 19)} (${bytes(event.size)})`);
@@ -70920,6 +70921,7 @@ async function convertStage(source, config, workDir, log, options = {}) {
         const all = new Set(conversion.manifests.flatMap((m) => m.layers.map((l) => `${l.source}\0${l.result.digest}`))).size;
         log(`reused ${elsewhere.size} of ${count(all, 'layer')} (converted by the previous ship)`);
     }
+    options.signal?.throwIfAborted();
     const verdict = await (0,verify/* verifyImage */.Z)(out, conversion.descriptor, { elsewhere });
     if (!verdict.ok) {
         const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
@@ -71381,7 +71383,8 @@ var registry = __nccwpck_require__(2371);
 
 
 function openRegistry(target, credentials, hooks) {
-    const client = new registry/* RegistryClient */.bP({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, ...(hooks.debug ? { http: { debug: hooks.debug } } : {}) });
+    const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
+    const client = new registry/* RegistryClient */.bP({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
     return { client, retries: () => client.http.retries, close: () => client.close() };
 }
 function pushToTarget(registry, target, layout, root, log) {
@@ -71920,6 +71923,7 @@ async function buildImage(config, target, options) {
         tag: target.image,
         outputDir: (0,external_node_path_.join)(options.workDir, 'built'),
         log: options.log,
+        ...(options.signal ? { signal: options.signal } : {}),
     });
     const descriptor = await built.layout.resolve(built.ref);
     return { layout: built.layout, descriptor, built: true, origin: `built by ${built.builder} from ${built.dockerfile}`, close: async () => { } };
@@ -71968,10 +71972,14 @@ class StageError extends errors/* ShipError */.fS {
 class StageTracker {
     runner;
     now;
+    signal;
     records = [];
-    constructor(runner, now = Date.now) {
+    constructor(runner, now = Date.now, 
+    /** Once aborted, no further stage starts: the next one fails with the signal's reason. */
+    signal) {
         this.runner = runner;
         this.now = now;
+        this.signal = signal;
     }
     /**
      * Runs `fn` as stage `name` in a log group. `describe` turns its value into the one-line detail of the report.
@@ -71980,6 +71988,7 @@ class StageTracker {
     async run(name, title, fn, describe) {
         const started = this.now();
         try {
+            this.signal?.throwIfAborted();
             const value = await this.runner.group(title, fn);
             this.record({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
             return value;
@@ -72151,7 +72160,13 @@ function resultOutputs(result) {
 async function runShip(runner, options = {}) {
     const result = await shipFromInputs(runner, options);
     await report(result, runner);
-    return result.status === 'failed' ? 1 : 0;
+    return exitCodeOf(result, options.stop);
+}
+/** 0 when shipped or planned; the shell's code for the signal when a stop ended the run; else 1. */
+function exitCodeOf(result, stop) {
+    if (result.status !== 'failed')
+        return 0;
+    return stop?.stopped?.exitCode ?? 1;
 }
 /** The pipeline from the runner's inputs; invalid inputs give a failed result before any network call. */
 async function shipFromInputs(runner, options = {}) {
@@ -72195,7 +72210,8 @@ async function ship(config, runner, options = {}) {
     const started = Date.now();
     for (const warning of inputWarnings(config))
         runner.warning(warning, 'meshagent-ship: inputs');
-    const stages = new StageTracker(runner);
+    const stop = options.stop;
+    const stages = new StageTracker(runner, Date.now, stop?.signal);
     const progress = {};
     const log = (line) => runner.info(line);
     const debug = (line) => runner.debug(line);
@@ -72231,11 +72247,16 @@ async function ship(config, runner, options = {}) {
         }
         else {
             source = await stages.run('build', config.image.source ? 'Read the image' : 'Build the image', async () => {
-                workDir = options.workDir ?? (await createWorkDir(runner.env));
-                return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, env: runner.env });
+                if (!options.workDir) {
+                    workDir = await createWorkDir(runner.env);
+                    stop?.removeOnExit(workDir);
+                }
+                else
+                    workDir = options.workDir;
+                return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, env: runner.env, signal: stop?.signal });
             }, (s) => s.origin);
             if (config.image.push)
-                registry = openRegistry(target, access.credentials, { mask, log, debug });
+                registry = openRegistry(target, access.credentials, { mask, log, debug, signal: stop?.signal });
             const reuseFrom = registry;
             // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
             const previous = reuseFrom
@@ -72245,7 +72266,7 @@ async function ship(config, runner, options = {}) {
                     log,
                 })
                 : undefined;
-            const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source, config, workDir, log, previous ? { previous } : {}), describeConversion);
+            const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source, config, workDir, log, { ...(previous ? { previous } : {}), signal: stop?.signal }), describeConversion);
             progress.image = image;
             if (registry) {
                 const pushedTo = registry;
@@ -72265,7 +72286,8 @@ async function ship(config, runner, options = {}) {
                 const ref = progress.ref;
                 progress.deployed = await stages.run('deploy', `Deploy ${target.serviceName} to room ${room}`, async () => {
                     const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
-                    return deployService({
+                    // Not stopped half way: the process waits for the writes to end, so no service is left half-updated.
+                    const deploy = () => deployService({
                         client,
                         room,
                         createRoom: config.service.createRoom,
@@ -72274,6 +72296,7 @@ async function ship(config, runner, options = {}) {
                         options: config.service,
                         log,
                     });
+                    return stop ? stop.uninterrupted(deploy) : deploy();
                 }, (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`);
             }
             if (progress.deployed && progress.ref && config.meshagent.room) {
@@ -72297,7 +72320,8 @@ async function ship(config, runner, options = {}) {
         }
     }
     catch (error) {
-        failure = error;
+        // After a stop, whatever the stage failed with (a killed build, a cut upload) is the stop.
+        failure = stop?.stopped && error instanceof StageError ? new StageError(error.stage, stop.stopped) : error;
     }
     finally {
         await Promise.allSettled([client.close(), registry?.close(), source?.close()]);
@@ -72380,18 +72404,128 @@ function errorOf(error) {
     return { stage, message: (0,errors/* formatError */.Wk)(original), hint: null };
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/stop.ts
+/**
+ * Stopping a run on SIGINT or SIGTERM: Ctrl-C, or a cancelled GitHub job (the runner sends SIGINT, SIGTERM 7.5 s
+ * later, then kills the process).
+ *
+ * The first signal aborts `signal`: the stage in progress stops (a builder's process is killed, uploads are cut),
+ * no later stage starts, and the pipeline unwinds through its own cleanup. A deploy in flight is let finish (it
+ * runs inside `uninterrupted`), so a service is never left half-updated. If the run has not ended `graceMs` later,
+ * or a second signal comes, the directories given to `removeOnExit` are removed here and the process exits, unless
+ * a deploy is still in flight. The exit code is the shell's for the signal: 128 + its number (130, 143).
+ */
+
+
+
+const SIGNALS = ['SIGINT', 'SIGTERM'];
+/** The reason of an aborted run: which signal stopped it. */
+class Stopped extends errors/* ShipError */.fS {
+    signalName;
+    constructor(signalName) {
+        super(`stopped by ${signalName}`, { hint: 'the run was cancelled: nothing after this stage ran, and its temporary files were removed; run again to ship' });
+        this.signalName = signalName;
+    }
+    /** 128 + the signal's number, as a shell reports a process a signal ended. */
+    get exitCode() {
+        return 128 + external_node_os_.constants.signals[this.signalName];
+    }
+}
+class RunStop {
+    options;
+    controller = new AbortController();
+    scratch = new Set();
+    inFlight = 0;
+    forcing = false;
+    timer;
+    constructor(options = {}) {
+        this.options = options;
+    }
+    /** Aborted at the first stop signal, with a `Stopped` as its reason. */
+    get signal() {
+        return this.controller.signal;
+    }
+    /** Why the run stopped, once a signal came. */
+    get stopped() {
+        return this.signal.aborted ? this.signal.reason : undefined;
+    }
+    /** Listens for SIGINT and SIGTERM until the returned function is called. */
+    listen() {
+        const onSignal = (name) => this.receive(name);
+        for (const name of SIGNALS)
+            process.on(name, onSignal);
+        return () => {
+            for (const name of SIGNALS)
+                process.off(name, onSignal);
+            clearTimeout(this.timer);
+        };
+    }
+    /** What a signal does; `listen` calls it, tests may too. */
+    receive(name) {
+        if (this.signal.aborted) {
+            this.force();
+            return;
+        }
+        this.options.log?.(`${name}: stopping the run${this.inFlight > 0 ? ' once the deploy in flight has completed' : ''}`);
+        this.controller.abort(new Stopped(name));
+        this.timer = setTimeout(() => this.force(), this.options.graceMs ?? 5_000);
+        this.timer.unref();
+    }
+    /** Runs `work` to its end even when a stop comes meanwhile: the process does not exit before it settles. */
+    async uninterrupted(work) {
+        this.inFlight += 1;
+        try {
+            return await work();
+        }
+        finally {
+            this.inFlight -= 1;
+            if (this.forcing && this.inFlight === 0)
+                this.exitNow();
+        }
+    }
+    /** A directory the run made: removed here if the process has to exit before the run removes it. */
+    removeOnExit(dir) {
+        this.scratch.add(dir);
+        return () => this.scratch.delete(dir);
+    }
+    force() {
+        this.forcing = true;
+        if (this.inFlight > 0) {
+            this.options.log?.('waiting for the deploy in flight to complete before exiting');
+            return;
+        }
+        this.exitNow();
+    }
+    exitNow() {
+        for (const dir of this.scratch)
+            (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+        this.scratch.clear();
+        (this.options.exit ?? process.exit)(this.stopped?.exitCode ?? 1);
+    }
+}
+
 // EXTERNAL MODULE: ./src/commands/io.ts
 var io = __nccwpck_require__(3776);
 ;// CONCATENATED MODULE: ./src/commands/ship.ts
 
 
 
+
 async function runShipCommand(args) {
     const runner = new src_runner/* ConsoleRunner */.m({ inputs: args.inputs, stdout: io/* processIo */.W.stderr });
-    const result = await shipFromInputs(runner);
-    await report(result, runner);
-    io/* processIo */.W.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${runner.summary}`);
-    return result.status === 'failed' ? 1 : 0;
+    const stop = new RunStop({ log: (line) => runner.warning(line) });
+    const stopListening = stop.listen();
+    try {
+        const result = await shipFromInputs(runner, { stop });
+        await report(result, runner);
+        io/* processIo */.W.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${runner.summary}`);
+        return exitCodeOf(result, stop);
+    }
+    finally {
+        stopListening();
+    }
 }
 
 
@@ -75198,9 +75332,10 @@ class HttpClient {
     async stream(request) {
         return (await this.send(request, true));
     }
-    async send(request, streamed) {
+    async send(asked, streamed) {
         if (this.closing)
-            throw new Error(`HttpClient: ${request.method} ${request.url} after close()`);
+            throw new Error(`HttpClient: ${asked.method} ${asked.url} after close()`);
+        const request = this.withClientSignal(asked);
         const prepared = this.prepare(request);
         const maxAttempts = request.maxAttempts ?? this.policy.maxAttempts;
         for (let attempt = 1;; attempt += 1) {
@@ -75220,6 +75355,12 @@ class HttpClient {
             this.recordRetry(prepared, outcome, attempt, delayMs, maxAttempts);
             await this.sleepUnlessCancelled(delayMs, request.signal);
         }
+    }
+    withClientSignal(request) {
+        const own = this.options.signal;
+        if (!own)
+            return request;
+        return { ...request, signal: request.signal ? AbortSignal.any([request.signal, own]) : own };
     }
     // --- one attempt -------------------------------------------------------------------------------------------------
     /**
@@ -78307,6 +78448,8 @@ const REGISTRY_COMPONENT_RE = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const PROJECT_KEY_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const tagHint = 'use <registry>/<project-key>/<repository>:<tag>, or the shorthand <repository>:<tag>; repository components are ' +
     'lowercase letters and digits joined by ".", "_", "__" or "-"';
+/** The longest image name (registry and repository, without the tag) a registry takes. */
+const NAME_MAX_LENGTH = 255;
 function newTagError(message, input) {
     return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(message, { hint: tagHint, input });
 }
@@ -78354,6 +78497,12 @@ function parseImageTag(input, optionName = '--tag') {
     }
     if (repositoryParts.some((component) => !REPOSITORY_COMPONENT_RE.test(component))) {
         throw tagError(`invalid OCI image repository: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(input)}`);
+    }
+    // distribution's reference grammar caps the whole name, registry included, at 255 characters; a longer one
+    // passes every other rule and fails only at the registry. A shorthand tag is checked again once normalised.
+    const name = cleaned;
+    if (name.length > NAME_MAX_LENGTH) {
+        throw tagError(`repository name must not be more than ${NAME_MAX_LENGTH} characters (it has ${name.length}): ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(input, 80)}`);
     }
     return { value: input.trim(), registry, repository: repositoryParts.join('/'), tag };
 }

@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6944);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6420);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +67403,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6944:
+/***/ 6420:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -81356,6 +81356,8 @@ const REGISTRY_COMPONENT_RE = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const PROJECT_KEY_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const tagHint = 'use <registry>/<project-key>/<repository>:<tag>, or the shorthand <repository>:<tag>; repository components are ' +
     'lowercase letters and digits joined by ".", "_", "__" or "-"';
+/** The longest image name (registry and repository, without the tag) a registry takes. */
+const NAME_MAX_LENGTH = 255;
 function newTagError(message, input) {
     return new errors_ShipError(message, { hint: tagHint, input });
 }
@@ -81403,6 +81405,12 @@ function parseImageTag(input, optionName = '--tag') {
     }
     if (repositoryParts.some((component) => !REPOSITORY_COMPONENT_RE.test(component))) {
         throw tagError(`invalid OCI image repository: ${shown(input)}`);
+    }
+    // distribution's reference grammar caps the whole name, registry included, at 255 characters; a longer one
+    // passes every other rule and fails only at the registry. A shorthand tag is checked again once normalised.
+    const name = cleaned;
+    if (name.length > NAME_MAX_LENGTH) {
+        throw tagError(`repository name must not be more than ${NAME_MAX_LENGTH} characters (it has ${name.length}): ${shown(input, 80)}`);
     }
     return { value: input.trim(), registry, repository: repositoryParts.join('/'), tag };
 }
@@ -82186,9 +82194,10 @@ class http_HttpClient {
     async stream(request) {
         return (await this.send(request, true));
     }
-    async send(request, streamed) {
+    async send(asked, streamed) {
         if (this.closing)
-            throw new Error(`HttpClient: ${request.method} ${request.url} after close()`);
+            throw new Error(`HttpClient: ${asked.method} ${asked.url} after close()`);
+        const request = this.withClientSignal(asked);
         const prepared = this.prepare(request);
         const maxAttempts = request.maxAttempts ?? this.policy.maxAttempts;
         for (let attempt = 1;; attempt += 1) {
@@ -82208,6 +82217,12 @@ class http_HttpClient {
             this.recordRetry(prepared, outcome, attempt, delayMs, maxAttempts);
             await this.sleepUnlessCancelled(delayMs, request.signal);
         }
+    }
+    withClientSignal(request) {
+        const own = this.options.signal;
+        if (!own)
+            return request;
+        return { ...request, signal: request.signal ? AbortSignal.any([request.signal, own]) : own };
     }
     // --- one attempt -------------------------------------------------------------------------------------------------
     /**
@@ -85841,6 +85856,7 @@ async function convertStage(source, config, workDir, log, options = {}) {
         prefetch: config.image.prefetch,
         ...(reuse ? { reuse } : {}),
         onLayer: (event) => {
+            options.signal?.throwIfAborted();
             if (event.kind === 'start') {
                 reported = 0;
                 log(`converting ${event.digest.slice(0, 19)} (${bytes(event.size)})`);
@@ -85868,6 +85884,7 @@ async function convertStage(source, config, workDir, log, options = {}) {
         const all = new Set(conversion.manifests.flatMap((m) => m.layers.map((l) => `${l.source}\0${l.result.digest}`))).size;
         log(`reused ${elsewhere.size} of ${summary_count(all, 'layer')} (converted by the previous ship)`);
     }
+    options.signal?.throwIfAborted();
     const verdict = await verifyImage(out, conversion.descriptor, { elsewhere });
     if (!verdict.ok) {
         const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
@@ -87146,7 +87163,8 @@ function registryErrorText(body) {
 
 
 function openRegistry(target, credentials, hooks) {
-    const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, ...(hooks.debug ? { http: { debug: hooks.debug } } : {}) });
+    const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
+    const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
     return { client, retries: () => client.http.retries, close: () => client.close() };
 }
 function pushToTarget(registry, target, layout, root, log) {
@@ -87868,6 +87886,7 @@ async function buildImage(config, target, options) {
         tag: target.image,
         outputDir: (0,external_node_path_.join)(options.workDir, 'built'),
         log: options.log,
+        ...(options.signal ? { signal: options.signal } : {}),
     });
     const descriptor = await built.layout.resolve(built.ref);
     return { layout: built.layout, descriptor, built: true, origin: `built by ${built.builder} from ${built.dockerfile}`, close: async () => { } };
@@ -87916,10 +87935,14 @@ class StageError extends errors_ShipError {
 class StageTracker {
     runner;
     now;
+    signal;
     records = [];
-    constructor(runner, now = Date.now) {
+    constructor(runner, now = Date.now, 
+    /** Once aborted, no further stage starts: the next one fails with the signal's reason. */
+    signal) {
         this.runner = runner;
         this.now = now;
+        this.signal = signal;
     }
     /**
      * Runs `fn` as stage `name` in a log group. `describe` turns its value into the one-line detail of the report.
@@ -87928,6 +87951,7 @@ class StageTracker {
     async run(name, title, fn, describe) {
         const started = this.now();
         try {
+            this.signal?.throwIfAborted();
             const value = await this.runner.group(title, fn);
             this.record({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
             return value;
@@ -88099,7 +88123,13 @@ function resultOutputs(result) {
 async function runShip(runner, options = {}) {
     const result = await shipFromInputs(runner, options);
     await ship_report(result, runner);
-    return result.status === 'failed' ? 1 : 0;
+    return exitCodeOf(result, options.stop);
+}
+/** 0 when shipped or planned; the shell's code for the signal when a stop ended the run; else 1. */
+function exitCodeOf(result, stop) {
+    if (result.status !== 'failed')
+        return 0;
+    return stop?.stopped?.exitCode ?? 1;
 }
 /** The pipeline from the runner's inputs; invalid inputs give a failed result before any network call. */
 async function shipFromInputs(runner, options = {}) {
@@ -88143,7 +88173,8 @@ async function ship(config, runner, options = {}) {
     const started = Date.now();
     for (const warning of inputWarnings(config))
         runner.warning(warning, 'meshagent-ship: inputs');
-    const stages = new StageTracker(runner);
+    const stop = options.stop;
+    const stages = new StageTracker(runner, Date.now, stop?.signal);
     const progress = {};
     const log = (line) => runner.info(line);
     const debug = (line) => runner.debug(line);
@@ -88179,11 +88210,16 @@ async function ship(config, runner, options = {}) {
         }
         else {
             source = await stages.run('build', config.image.source ? 'Read the image' : 'Build the image', async () => {
-                workDir = options.workDir ?? (await createWorkDir(runner.env));
-                return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, env: runner.env });
+                if (!options.workDir) {
+                    workDir = await createWorkDir(runner.env);
+                    stop?.removeOnExit(workDir);
+                }
+                else
+                    workDir = options.workDir;
+                return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, env: runner.env, signal: stop?.signal });
             }, (s) => s.origin);
             if (config.image.push)
-                registry = openRegistry(target, access.credentials, { mask, log, debug });
+                registry = openRegistry(target, access.credentials, { mask, log, debug, signal: stop?.signal });
             const reuseFrom = registry;
             // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
             const previous = reuseFrom
@@ -88193,7 +88229,7 @@ async function ship(config, runner, options = {}) {
                     log,
                 })
                 : undefined;
-            const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source, config, workDir, log, previous ? { previous } : {}), describeConversion);
+            const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source, config, workDir, log, { ...(previous ? { previous } : {}), signal: stop?.signal }), describeConversion);
             progress.image = image;
             if (registry) {
                 const pushedTo = registry;
@@ -88213,7 +88249,8 @@ async function ship(config, runner, options = {}) {
                 const ref = progress.ref;
                 progress.deployed = await stages.run('deploy', `Deploy ${target.serviceName} to room ${room}`, async () => {
                     const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
-                    return deployService({
+                    // Not stopped half way: the process waits for the writes to end, so no service is left half-updated.
+                    const deploy = () => deployService({
                         client,
                         room,
                         createRoom: config.service.createRoom,
@@ -88222,6 +88259,7 @@ async function ship(config, runner, options = {}) {
                         options: config.service,
                         log,
                     });
+                    return stop ? stop.uninterrupted(deploy) : deploy();
                 }, (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`);
             }
             if (progress.deployed && progress.ref && config.meshagent.room) {
@@ -88245,7 +88283,8 @@ async function ship(config, runner, options = {}) {
         }
     }
     catch (error) {
-        failure = error;
+        // After a stop, whatever the stage failed with (a killed build, a cut upload) is the stop.
+        failure = stop?.stopped && error instanceof StageError ? new StageError(error.stage, stop.stopped) : error;
     }
     finally {
         await Promise.allSettled([client.close(), registry?.close(), source?.close()]);
@@ -88328,13 +88367,125 @@ function errorOf(error) {
     return { stage, message: formatError(original), hint: null };
 }
 
+;// CONCATENATED MODULE: ./src/stop.ts
+/**
+ * Stopping a run on SIGINT or SIGTERM: Ctrl-C, or a cancelled GitHub job (the runner sends SIGINT, SIGTERM 7.5 s
+ * later, then kills the process).
+ *
+ * The first signal aborts `signal`: the stage in progress stops (a builder's process is killed, uploads are cut),
+ * no later stage starts, and the pipeline unwinds through its own cleanup. A deploy in flight is let finish (it
+ * runs inside `uninterrupted`), so a service is never left half-updated. If the run has not ended `graceMs` later,
+ * or a second signal comes, the directories given to `removeOnExit` are removed here and the process exits, unless
+ * a deploy is still in flight. The exit code is the shell's for the signal: 128 + its number (130, 143).
+ */
+
+
+
+const SIGNALS = ['SIGINT', 'SIGTERM'];
+/** The reason of an aborted run: which signal stopped it. */
+class Stopped extends errors_ShipError {
+    signalName;
+    constructor(signalName) {
+        super(`stopped by ${signalName}`, { hint: 'the run was cancelled: nothing after this stage ran, and its temporary files were removed; run again to ship' });
+        this.signalName = signalName;
+    }
+    /** 128 + the signal's number, as a shell reports a process a signal ended. */
+    get exitCode() {
+        return 128 + external_node_os_namespaceObject.constants.signals[this.signalName];
+    }
+}
+class RunStop {
+    options;
+    controller = new AbortController();
+    scratch = new Set();
+    inFlight = 0;
+    forcing = false;
+    timer;
+    constructor(options = {}) {
+        this.options = options;
+    }
+    /** Aborted at the first stop signal, with a `Stopped` as its reason. */
+    get signal() {
+        return this.controller.signal;
+    }
+    /** Why the run stopped, once a signal came. */
+    get stopped() {
+        return this.signal.aborted ? this.signal.reason : undefined;
+    }
+    /** Listens for SIGINT and SIGTERM until the returned function is called. */
+    listen() {
+        const onSignal = (name) => this.receive(name);
+        for (const name of SIGNALS)
+            process.on(name, onSignal);
+        return () => {
+            for (const name of SIGNALS)
+                process.off(name, onSignal);
+            clearTimeout(this.timer);
+        };
+    }
+    /** What a signal does; `listen` calls it, tests may too. */
+    receive(name) {
+        if (this.signal.aborted) {
+            this.force();
+            return;
+        }
+        this.options.log?.(`${name}: stopping the run${this.inFlight > 0 ? ' once the deploy in flight has completed' : ''}`);
+        this.controller.abort(new Stopped(name));
+        this.timer = setTimeout(() => this.force(), this.options.graceMs ?? 5_000);
+        this.timer.unref();
+    }
+    /** Runs `work` to its end even when a stop comes meanwhile: the process does not exit before it settles. */
+    async uninterrupted(work) {
+        this.inFlight += 1;
+        try {
+            return await work();
+        }
+        finally {
+            this.inFlight -= 1;
+            if (this.forcing && this.inFlight === 0)
+                this.exitNow();
+        }
+    }
+    /** A directory the run made: removed here if the process has to exit before the run removes it. */
+    removeOnExit(dir) {
+        this.scratch.add(dir);
+        return () => this.scratch.delete(dir);
+    }
+    force() {
+        this.forcing = true;
+        if (this.inFlight > 0) {
+            this.options.log?.('waiting for the deploy in flight to complete before exiting');
+            return;
+        }
+        this.exitNow();
+    }
+    exitNow() {
+        for (const dir of this.scratch)
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        this.scratch.clear();
+        (this.options.exit ?? process.exit)(this.stopped?.exitCode ?? 1);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 /** The action: the GitHub runner, then the pipeline. `src/index.ts` calls it; tools that run actions import it. */
 
 
-/** Runs the action once; the exit code is left in process.exitCode (1 when the ship failed). */
+
+/**
+ * Runs the action once; the exit code is left in process.exitCode (1 when the ship failed, 130/143 when a
+ * cancelled job's SIGINT/SIGTERM stopped it).
+ */
 async function run() {
-    process.exitCode = await runShip(githubRunner());
+    const runner = githubRunner();
+    const stop = new RunStop({ log: (line) => runner.warning(line, 'meshagent-ship: stopped') });
+    const stopListening = stop.listen();
+    try {
+        process.exitCode = await runShip(runner, { stop });
+    }
+    finally {
+        stopListening();
+    }
 }
 
 

@@ -54,6 +54,8 @@ export interface HttpClientOptions {
   readonly dispatcher?: Dispatcher;
   /** Where HTTPS_PROXY/HTTP_PROXY/NO_PROXY are read from; default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Aborts every request of this client (and its waits between attempts), e.g. when the run is stopped. */
+  readonly signal?: AbortSignal;
   /** Injectable for tests. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
@@ -216,8 +218,9 @@ export class HttpClient {
     return (await this.send(request, true)) as StreamedResponse;
   }
 
-  private async send(request: HttpRequest, streamed: boolean): Promise<HttpResponse | StreamedResponse> {
-    if (this.closing) throw new Error(`HttpClient: ${request.method} ${request.url} after close()`);
+  private async send(asked: HttpRequest, streamed: boolean): Promise<HttpResponse | StreamedResponse> {
+    if (this.closing) throw new Error(`HttpClient: ${asked.method} ${asked.url} after close()`);
+    const request = this.withClientSignal(asked);
     const prepared = this.prepare(request);
     const maxAttempts = request.maxAttempts ?? this.policy.maxAttempts;
     for (let attempt = 1; ; attempt += 1) {
@@ -235,6 +238,12 @@ export class HttpClient {
       this.recordRetry(prepared, outcome, attempt, delayMs, maxAttempts);
       await this.sleepUnlessCancelled(delayMs, request.signal);
     }
+  }
+
+  private withClientSignal(request: HttpRequest): HttpRequest {
+    const own = this.options.signal;
+    if (!own) return request;
+    return { ...request, signal: request.signal ? AbortSignal.any([request.signal, own]) : own };
   }
 
   // --- one attempt -------------------------------------------------------------------------------------------------

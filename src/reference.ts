@@ -33,6 +33,9 @@ const tagHint =
   'use <registry>/<project-key>/<repository>:<tag>, or the shorthand <repository>:<tag>; repository components are ' +
   'lowercase letters and digits joined by ".", "_", "__" or "-"';
 
+/** The longest image name (registry and repository, without the tag) a registry takes. */
+const NAME_MAX_LENGTH = 255;
+
 function newTagError(message: string, input: string): ShipError {
   return new ShipError(message, { hint: tagHint, input });
 }
@@ -77,6 +80,12 @@ export function parseImageTag(input: string, optionName = '--tag'): ImageTag {
   }
   if (repositoryParts.some((component) => !REPOSITORY_COMPONENT_RE.test(component))) {
     throw tagError(`invalid OCI image repository: ${shown(input)}`);
+  }
+  // distribution's reference grammar caps the whole name, registry included, at 255 characters; a longer one
+  // passes every other rule and fails only at the registry. A shorthand tag is checked again once normalised.
+  const name = cleaned;
+  if (name.length > NAME_MAX_LENGTH) {
+    throw tagError(`repository name must not be more than ${NAME_MAX_LENGTH} characters (it has ${name.length}): ${shown(input, 80)}`);
   }
   return { value: input.trim(), registry, repository: repositoryParts.join('/'), tag };
 }

@@ -29,19 +29,28 @@ import { STAGES, resultOutputs, type ImageReport, type LayerReport, type ProbeRe
 import { count, renderSummary } from './report/summary.js';
 import type { Runner } from './runner.js';
 import { formatImageTag } from './reference.js';
+import type { RunStop } from './stop.js';
 
 export interface ShipOptions {
   /** Builder settings (e.g. buildah's storage directories); the defaults suit a CI runner. */
   readonly builders?: SelectOptions;
   /** Where layouts are written; default a new directory under RUNNER_TEMP or the system temp dir, removed after. */
   readonly workDir?: string;
+  /** Stops the run on SIGINT/SIGTERM (the entries listen); without it a run cannot be stopped half way. */
+  readonly stop?: RunStop;
 }
 
 /** Reads the inputs through the runner, runs the pipeline and reports; returns the process exit code. */
 export async function runShip(runner: Runner, options: ShipOptions = {}): Promise<number> {
   const result = await shipFromInputs(runner, options);
   await report(result, runner);
-  return result.status === 'failed' ? 1 : 0;
+  return exitCodeOf(result, options.stop);
+}
+
+/** 0 when shipped or planned; the shell's code for the signal when a stop ended the run; else 1. */
+export function exitCodeOf(result: ShipResult, stop: RunStop | undefined): number {
+  if (result.status !== 'failed') return 0;
+  return stop?.stopped?.exitCode ?? 1;
 }
 
 /** The pipeline from the runner's inputs; invalid inputs give a failed result before any network call. */
@@ -97,7 +106,8 @@ interface Progress {
 export async function ship(config: ShipConfig, runner: Runner, options: ShipOptions = {}): Promise<ShipResult> {
   const started = Date.now();
   for (const warning of inputWarnings(config)) runner.warning(warning, 'meshagent-ship: inputs');
-  const stages = new StageTracker(runner);
+  const stop = options.stop;
+  const stages = new StageTracker(runner, Date.now, stop?.signal);
   const progress: Progress = {};
   const log = (line: string): void => runner.info(line);
   const debug = (line: string): void => runner.debug(line);
@@ -135,12 +145,15 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
         'build',
         config.image.source ? 'Read the image' : 'Build the image',
         async () => {
-          workDir = options.workDir ?? (await createWorkDir(runner.env));
-          return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, env: runner.env });
+          if (!options.workDir) {
+            workDir = await createWorkDir(runner.env);
+            stop?.removeOnExit(workDir);
+          } else workDir = options.workDir;
+          return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, env: runner.env, signal: stop?.signal });
         },
         (s) => s.origin,
       );
-      if (config.image.push) registry = openRegistry(target, access.credentials, { mask, log, debug });
+      if (config.image.push) registry = openRegistry(target, access.credentials, { mask, log, debug, signal: stop?.signal });
       const reuseFrom = registry;
       // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
       const previous = reuseFrom
@@ -151,7 +164,7 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
               log,
             })
         : undefined;
-      const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source!, config, workDir!, log, previous ? { previous } : {}), describeConversion);
+      const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source!, config, workDir!, log, { ...(previous ? { previous } : {}), signal: stop?.signal }), describeConversion);
       progress.image = image;
 
       if (registry) {
@@ -182,7 +195,8 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
           `Deploy ${target.serviceName} to room ${room}`,
           async () => {
             const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
-            return deployService({
+            // Not stopped half way: the process waits for the writes to end, so no service is left half-updated.
+            const deploy = () => deployService({
               client,
               room,
               createRoom: config.service.createRoom,
@@ -191,6 +205,7 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
               options: config.service,
               log,
             });
+            return stop ? stop.uninterrupted(deploy) : deploy();
           },
           (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`,
         );
@@ -220,7 +235,8 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
       }
     }
   } catch (error) {
-    failure = error;
+    // After a stop, whatever the stage failed with (a killed build, a cut upload) is the stop.
+    failure = stop?.stopped && error instanceof StageError ? new StageError(error.stage, stop.stopped) : error;
   } finally {
     await Promise.allSettled([client.close(), registry?.close(), source?.close()]);
     if (!options.workDir && workDir) await rm(workDir, { recursive: true, force: true });

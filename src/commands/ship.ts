@@ -5,13 +5,20 @@
  */
 import type { CliArgs } from '../cli-args.js';
 import { ConsoleRunner } from '../runner.js';
-import { report, shipFromInputs } from '../ship.js';
+import { exitCodeOf, report, shipFromInputs } from '../ship.js';
+import { RunStop } from '../stop.js';
 import { processIo } from './io.js';
 
 export async function runShipCommand(args: CliArgs): Promise<number> {
   const runner = new ConsoleRunner({ inputs: args.inputs, stdout: processIo.stderr });
-  const result = await shipFromInputs(runner);
-  await report(result, runner);
-  processIo.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${runner.summary}`);
-  return result.status === 'failed' ? 1 : 0;
+  const stop = new RunStop({ log: (line) => runner.warning(line) });
+  const stopListening = stop.listen();
+  try {
+    const result = await shipFromInputs(runner, { stop });
+    await report(result, runner);
+    processIo.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${runner.summary}`);
+    return exitCodeOf(result, stop);
+  } finally {
+    stopListening();
+  }
 }

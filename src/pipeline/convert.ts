@@ -39,6 +39,8 @@ const PROGRESS_BYTES = 64 * 1024 * 1024;
 export interface ConvertStageOptions {
   /** Looks up the previous ship's conversions (never throws; undefined when there are none). */
   readonly previous?: () => Promise<LayerReuse | undefined>;
+  /** Stops the conversion at its next chunk when aborted (the converter cleans up as on any error). */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export async function convertStage(source: SourceImage, config: ShipConfig, workDir: string, log: (line: string) => void, options: ConvertStageOptions = {}): Promise<ShippableImage> {
@@ -56,6 +58,7 @@ export async function convertStage(source: SourceImage, config: ShipConfig, work
     prefetch: config.image.prefetch,
     ...(reuse ? { reuse } : {}),
     onLayer: (event) => {
+      options.signal?.throwIfAborted();
       if (event.kind === 'start') {
         reported = 0;
         log(`converting ${event.digest.slice(0, 19)} (${bytes(event.size)})`);
@@ -78,6 +81,7 @@ export async function convertStage(source: SourceImage, config: ShipConfig, work
     const all = new Set(conversion.manifests.flatMap((m) => m.layers.map((l) => `${l.source}\0${l.result.digest}`))).size;
     log(`reused ${elsewhere.size} of ${count(all, 'layer')} (converted by the previous ship)`);
   }
+  options.signal?.throwIfAborted();
   const verdict = await verifyImage(out, conversion.descriptor, { elsewhere });
   if (!verdict.ok) {
     const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];

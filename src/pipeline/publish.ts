@@ -26,9 +26,10 @@ export interface Registry {
 export function openRegistry(
   target: Target,
   credentials: RegistryCredentials | undefined,
-  hooks: { mask: (secret: string) => void; log: (line: string) => void; debug?: (line: string) => void },
+  hooks: { mask: (secret: string) => void; log: (line: string) => void; debug?: (line: string) => void; signal?: AbortSignal | undefined },
 ): Registry {
-  const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, ...(hooks.debug ? { http: { debug: hooks.debug } } : {}) });
+  const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
+  const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
   return { client, retries: () => client.http.retries, close: () => client.close() };
 }
 

@@ -27,6 +27,8 @@ export class StageTracker {
   constructor(
     private readonly runner: Runner,
     private readonly now: () => number = Date.now,
+    /** Once aborted, no further stage starts: the next one fails with the signal's reason. */
+    private readonly signal?: AbortSignal,
   ) {}
 
   /**
@@ -36,6 +38,7 @@ export class StageTracker {
   async run<T>(name: StageName, title: string, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
     const started = this.now();
     try {
+      this.signal?.throwIfAborted();
       const value = await this.runner.group(title, fn);
       this.record({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
       return value;

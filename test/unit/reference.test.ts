@@ -61,6 +61,17 @@ describe('parseImageTag: the CLI parse rules and texts', () => {
     expect(errorOf(() => parseImageTag('a@b', 'image')).input).toBe('image');
   });
 
+  it('caps the whole name, registry included, at 255 characters, as registries do', () => {
+    const at = (length: number, registry = 'reg.io') => `${registry}/key/${'a'.repeat(length - registry.length - 5)}:1`;
+    expect(parseImageTag(at(255)).repository).toHaveLength(248);
+    const error = errorOf(() => parseImageTag(at(256), 'tag'));
+    expect(error.message).toMatch(/^repository name must not be more than 255 characters \(it has 256\): "reg\.io\/key\/a+\.\.\."$/);
+    expect(error.input).toBe('tag');
+    // A shorthand tag within the limit may pass it once the registry and project key are put in front.
+    const short = parseImageTag(`${'a'.repeat(240)}:1`);
+    expect(() => normalizeProjectTag(short, REG, 'project-key')).toThrow(/more than 255 characters/);
+  });
+
   it.each([
     ['app', { registry: undefined, repository: 'app', tag: undefined }],
     ['app:1', { registry: undefined, repository: 'app', tag: '1' }],
