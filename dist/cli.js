@@ -69688,6 +69688,8 @@ var external_node_os_ = __nccwpck_require__(8161);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/http.ts
+var src_http = __nccwpck_require__(6803);
 // EXTERNAL MODULE: ./src/inputs.ts
 var inputs = __nccwpck_require__(8422);
 ;// CONCATENATED MODULE: ./src/input-warnings.ts
@@ -69724,8 +69726,6 @@ function inputWarnings(config, arch = process.arch) {
     return warnings;
 }
 
-// EXTERNAL MODULE: ./src/http.ts
-var src_http = __nccwpck_require__(6803);
 // EXTERNAL MODULE: ./src/meshagent/wire.ts
 var wire = __nccwpck_require__(3433);
 ;// CONCATENATED MODULE: ./src/meshagent/client.ts
@@ -71368,8 +71368,8 @@ class RegistryReuse {
     }
 }
 
-// EXTERNAL MODULE: ./src/oci/registry.ts + 1 modules
-var registry = __nccwpck_require__(2371);
+// EXTERNAL MODULE: ./src/oci/registry.ts + 2 modules
+var registry = __nccwpck_require__(908);
 ;// CONCATENATED MODULE: ./src/pipeline/publish.ts
 /**
  * The push and verify stages against the registry: push the image (blobs skipped when the repository has them),
@@ -71383,9 +71383,9 @@ var registry = __nccwpck_require__(2371);
 
 
 function openRegistry(target, credentials, hooks) {
-    const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
+    const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
     const client = new registry/* RegistryClient */.bP({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
-    return { client, retries: () => client.http.retries, close: () => client.close() };
+    return { client, close: () => client.close() };
 }
 function pushToTarget(registry, target, layout, root, log) {
     const repository = registry.client.repository(target.registryRepository, ['pull', 'push']);
@@ -71936,7 +71936,8 @@ async function pullImage(reference, target, options) {
     const credentials = isTargetRepository ? options.projectCredentials : (0,registry_credentials/* findCredentials */.gD)(registry, options.env);
     const dir = (0,external_node_path_.join)(options.workDir, 'pulled');
     const wanted = reference.digest ?? reference.tag ?? 'latest';
-    const pulled = await (0,transfer/* pullIntoLayout */.W)({ registry, repository, ...(credentials ? { credentials } : {}), mask: options.mask, log: options.log }, wanted, dir, { layoutRef: 'source' });
+    const from = { registry, repository, ...(credentials ? { credentials } : {}), mask: options.mask, log: options.log, ...(options.retryLog ? { retryLog: options.retryLog } : {}) };
+    const pulled = await (0,transfer/* pullIntoLayout */.W)(from, wanted, dir, { layoutRef: 'source' });
     const layout = await oci_layout/* OciLayout */.A.open(dir);
     const descriptor = await layout.resolve('source');
     return {
@@ -72156,6 +72157,7 @@ function resultOutputs(result) {
 
 
 
+
 /** Reads the inputs through the runner, runs the pipeline and reports; returns the process exit code. */
 async function runShip(runner, options = {}) {
     const result = await shipFromInputs(runner, options);
@@ -72216,12 +72218,14 @@ async function ship(config, runner, options = {}) {
     const log = (line) => runner.info(line);
     const debug = (line) => runner.debug(line);
     const mask = (secret) => runner.setSecret(secret);
+    // Every client of the run records its retries here: the result and the summary count each one once.
+    const retryLog = new src_http/* RetryLog */.pW();
     const client = new MeshagentClient({
         apiUrl: config.meshagent.apiUrl,
         apiKey: config.meshagent.apiKey,
         projectId: config.meshagent.projectId,
         mask,
-        http: { log, debug },
+        http: { log, debug, retryLog },
     });
     // Made by the build stage, so that a temp dir that cannot be written fails that stage, with a summary.
     let workDir;
@@ -72253,10 +72257,10 @@ async function ship(config, runner, options = {}) {
                 }
                 else
                     workDir = options.workDir;
-                return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, env: runner.env, signal: stop?.signal });
+                return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, retryLog, env: runner.env, signal: stop?.signal });
             }, (s) => s.origin);
             if (config.image.push)
-                registry = openRegistry(target, access.credentials, { mask, log, debug, signal: stop?.signal });
+                registry = openRegistry(target, access.credentials, { mask, log, debug, retryLog, signal: stop?.signal });
             const reuseFrom = registry;
             // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
             const previous = reuseFrom
@@ -72338,7 +72342,7 @@ async function ship(config, runner, options = {}) {
         service: progress.deployed && config.meshagent.room ? serviceReport(progress.deployed, config.meshagent.room) : null,
         probe: progress.probe ?? null,
         stages: STAGES.map((name) => stages.records.find((r) => r.name === name)),
-        retries: retriesOf(client.http.retries, registry?.retries() ?? []),
+        retries: retriesOf(retryLog.records),
         durationMs: Date.now() - started,
         plan: progress.plan ?? null,
         offline: progress.target?.offline ?? null,
@@ -72389,8 +72393,8 @@ function imageReport(config, progress) {
         layers: (progress.image?.layers ?? []).map((layer) => ({ ...layer, push: progress.pushOutcomes?.get(layer.digest) ?? null })),
     };
 }
-function retriesOf(...lists) {
-    return lists.flat().map((r) => ({ method: r.method, url: r.url, reason: r.reason }));
+function retriesOf(records) {
+    return records.map((r) => ({ method: r.method, url: r.url, reason: r.reason }));
 }
 function errorOf(error) {
     const stage = error instanceof StageError ? error.stage : null;
@@ -75234,7 +75238,8 @@ async function verifyOneLayer(layout, layer, diffId) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Qq: () => (/* binding */ HttpClient),
-/* harmony export */   j$: () => (/* binding */ HttpError)
+/* harmony export */   j$: () => (/* binding */ HttpError),
+/* harmony export */   pW: () => (/* binding */ RetryLog)
 /* harmony export */ });
 /* unused harmony exports DEFAULT_RETRY, isRetryableStatus */
 /* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7067);
@@ -75244,7 +75249,8 @@ async function verifyOneLayer(layout, layer, diffId) {
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(311);
 /**
  * The one HTTP client of meshagent-ship, for API calls (JSON in, JSON out). It retries what is worth retrying
- * (429, 502, 503, 504 and broken connections) with exponential backoff or the server's Retry-After, times out every
+ * (429, 502, 503, 504 and broken connections, or what the client's `retryStatus` says) with jittered exponential
+ * backoff or the server's Retry-After, records every retry once (in a RetryLog a run may share), times out every
  * attempt, goes through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise, and turns every failure into an
  * HttpError a user can act on — with no credential in it. `request` buffers the answer (API calls); `stream` hands an
  * accepted answer's body over as a stream (registry blobs), and request bodies may be streams too.
@@ -75254,6 +75260,19 @@ async function verifyOneLayer(layout, layer, diffId) {
 
 
 const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
+/**
+ * Every retry of a run, in order: shared by the clients of one run (the API's, the registry's, a source registry's),
+ * so the log lines, the result and the summary count each retry once, whichever client or upload made it.
+ */
+class RetryLog {
+    list = [];
+    add(record) {
+        this.list.push(record);
+    }
+    get records() {
+        return this.list;
+    }
+}
 /** A request that failed: a status that was not accepted, a broken connection or a timeout. */
 class HttpError extends _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ShipError */ .fS {
     /** Undefined for connection errors and timeouts. */
@@ -75267,6 +75286,10 @@ class HttpError extends _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ShipError */ 
     retries;
     /** Whether the failure was of a kind worth retrying (429/5xx/broken connection/timeout), had attempts remained. */
     retryable;
+    /** Why the last attempt failed, e.g. "503 Service Unavailable" or "timed out after 30 s" (for retry records). */
+    reason;
+    /** The wait the server asked for with Retry-After, when it did. */
+    retryAfterMs;
     constructor(message, details) {
         super(message, { ...(details.hint ? { hint: details.hint } : {}), cause: details.cause });
         this.status = details.status;
@@ -75275,6 +75298,8 @@ class HttpError extends _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ShipError */ 
         this.bodySnippet = details.bodySnippet ?? '';
         this.retries = details.retries ?? 0;
         this.retryable = details.retryable ?? false;
+        this.reason = details.reason ?? (details.status === undefined ? message : statusLine(details.status, ''));
+        this.retryAfterMs = details.retryAfterMs;
     }
 }
 /** Whether a status may be retried: only 429, 502, 503, 504. Never 400/401/403/404/409/422 or anything else. */
@@ -75286,7 +75311,7 @@ const SNIPPET_LENGTH = 500;
 const CONNECTION_HINT = 'check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)';
 class HttpClient {
     options;
-    retryLog = [];
+    ownRetries = [];
     attemptCount = 0;
     policy;
     timeoutMs;
@@ -75307,9 +75332,9 @@ class HttpClient {
         this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
         this.random = options.random ?? Math.random;
     }
-    /** Every retry made by this client, in order (the job summary lists them). */
+    /** Every retry made by this client, in order (a shared `retryLog` holds those of the other clients too). */
     get retries() {
-        return this.retryLog;
+        return this.ownRetries;
     }
     /** Requests sent, counting every attempt. */
     get attempts() {
@@ -75348,7 +75373,7 @@ class HttpClient {
             this.debugAttempt(prepared, outcome, Date.now() - started, attempt, maxAttempts);
             if (!('kind' in outcome))
                 return outcome;
-            const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome, request) || attempt >= maxAttempts;
+            const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome, prepared) || attempt >= maxAttempts;
             if (giveUp)
                 throw this.failureError(prepared, outcome, retriesSoFar);
             const delayMs = this.delayBeforeRetry(prepared, outcome, attempt);
@@ -75417,9 +75442,12 @@ class HttpClient {
         const result = !('kind' in outcome) ? String(outcome.status) : outcome.kind === 'status' ? String(outcome.response.status) : outcome.kind === 'connection' ? outcome.reason : 'cancelled';
         this.options.debug(this.maskerFor(prepared)(`${prepared.request.method} ${prepared.shownUrl} -> ${result} in ${ms} ms (attempt ${attempt} of ${maxAttempts})`));
     }
-    isRetryable(failure, request) {
-        if (failure.kind === 'status')
-            return isRetryableStatus(failure.response.status);
+    isRetryable(failure, prepared) {
+        const { request } = prepared;
+        if (failure.kind === 'status') {
+            const { status, body } = failure.response;
+            return this.options.retryStatus ? this.options.retryStatus({ method: request.method, url: prepared.shownUrl, status, body }) : isRetryableStatus(status);
+        }
         if (request.retryRefused === false && isConnectionRefused(failure.error))
             return false;
         return failure.timedOut || isRetryableConnectionError(failure.error);
@@ -75428,13 +75456,16 @@ class HttpClient {
     /** The server's Retry-After when it sends one (refusing waits beyond the cap), else jittered exponential backoff. */
     delayBeforeRetry(prepared, failure, attempt) {
         const asked = failure.kind === 'status' ? retryAfterMs(failure.response.headers['retry-after'], Date.now()) : undefined;
-        if (asked === undefined)
-            return this.backoffMs(attempt);
-        if (asked > this.policy.maxRetryAfterMs) {
-            const wait = `asked to retry after ${seconds(asked)} s, more than the ${seconds(this.policy.maxRetryAfterMs)} s limit`;
-            throw this.failureError(prepared, failure, attempt - 1, wait);
-        }
-        return asked;
+        const tooLong = this.refusedWait(asked);
+        if (tooLong)
+            throw this.failureError(prepared, failure, attempt - 1, tooLong);
+        return asked ?? this.backoffMs(attempt);
+    }
+    /** Why a Retry-After is not waited for (longer than the policy allows), or undefined when it is. */
+    refusedWait(askedMs) {
+        if (askedMs === undefined || askedMs <= this.policy.maxRetryAfterMs)
+            return undefined;
+        return `asked to retry after ${seconds(askedMs)} s, more than the ${seconds(this.policy.maxRetryAfterMs)} s limit`;
     }
     /** baseDelayMs * 2^(attempt-1), capped, then full jitter in [delay/2, delay] so parallel clients spread out. */
     backoffMs(attempt) {
@@ -75443,10 +75474,41 @@ class HttpClient {
     }
     recordRetry(prepared, failure, attempt, delayMs, maxAttempts) {
         const reason = failure.kind === 'status' ? failure.response.statusLine : failure.reason;
-        this.retryLog.push({ method: prepared.request.method, url: prepared.shownUrl, attempt, reason, delayMs });
         const what = failure.kind === 'status' ? `answered ${failure.response.status}` : `failed: ${failure.reason}`;
         const message = `${prepared.label} ${what}; retry ${attempt} of ${maxAttempts - 1} in ${seconds(delayMs)} s`;
-        this.options.log?.(this.maskerFor(prepared)(message));
+        this.addRetry({ method: prepared.request.method, url: prepared.shownUrl, attempt, reason, delayMs }, this.maskerFor(prepared)(message));
+    }
+    /** The one place a retry is counted: this client's list, the run's shared log, and one log line. */
+    addRetry(record, message) {
+        this.ownRetries.push(record);
+        this.options.retryLog?.add(record);
+        this.options.log?.(message);
+    }
+    /**
+     * For a caller that repeats a failed request its own way (an upload goes on from what the registry holds, or
+     * starts again): waits as the client would before its retry number `retry` of `maxRetries` (the server's
+     * Retry-After, else jittered backoff), and records and logs that retry like the client's own. When the server
+     * asks for a longer wait than the policy allows, nothing is retried: the error is thrown, saying so.
+     */
+    async retryAfter(error, retry, maxRetries, options = {}) {
+        const tooLong = this.refusedWait(error.retryAfterMs);
+        if (tooLong) {
+            throw new HttpError(`${error.message} (${tooLong})`, {
+                method: error.method,
+                url: error.url,
+                ...(error.status !== undefined ? { status: error.status } : {}),
+                bodySnippet: error.bodySnippet,
+                retries: retry - 1,
+                reason: error.reason,
+                cause: error,
+                ...(error.hint ? { hint: error.hint } : {}),
+            });
+        }
+        const delayMs = error.retryAfterMs ?? this.backoffMs(retry);
+        const what = error.status !== undefined ? `answered ${error.status}` : `failed: ${error.reason}`;
+        const message = `${options.label ?? `${error.method} ${error.url}`} ${what}; retry ${retry} of ${maxRetries} in ${seconds(delayMs)} s`;
+        this.addRetry({ method: error.method, url: error.url, attempt: retry, reason: error.reason, delayMs }, maskSecrets(message, this.options.secrets?.() ?? []));
+        await this.sleepUnlessCancelled(delayMs, options.signal);
     }
     /** Sleeps, but wakes up early (with an error) when the caller aborts; the abort listener never outlives the wait. */
     async sleepUnlessCancelled(ms, signal) {
@@ -75471,21 +75533,29 @@ class HttpClient {
         const mask = this.maskerFor(prepared);
         const gaveUp = [extra, retries > 0 ? `gave up after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : undefined].filter(Boolean).join('; ');
         const suffix = gaveUp ? ` (${gaveUp})` : '';
-        const common = { method: request.method, url: shownUrl, retries, retryable: failure.kind !== 'cancelled' && this.isRetryable(failure, request) };
+        const common = { method: request.method, url: shownUrl, retries, retryable: failure.kind !== 'cancelled' && this.isRetryable(failure, prepared) };
         if (failure.kind === 'cancelled') {
             // Still a ShipError, so a cancelled run reads as a message, not a stack trace.
             const why = failure.reason instanceof Error ? `: ${failure.reason.message}` : '';
-            return new HttpError(mask(`${label} was cancelled${why}${suffix}`), { ...common, cause: failure.reason });
+            return new HttpError(mask(`${label} was cancelled${why}${suffix}`), { ...common, reason: 'cancelled', cause: failure.reason });
         }
         if (failure.kind === 'connection') {
             const message = request.what ? `${request.what} failed: ${prepared.url.origin}: ${failure.reason}${suffix}` : `${label} failed: ${failure.reason}${suffix}`;
-            return new HttpError(mask(message), { ...common, hint: CONNECTION_HINT, cause: failure.error });
+            return new HttpError(mask(message), { ...common, reason: mask(failure.reason), hint: CONNECTION_HINT, cause: failure.error });
         }
         const { response } = failure;
         const snippet = bodySnippet(response.body, mask);
         const answered = request.what ? `${request.what} failed: ${response.statusLine}` : `${label} answered ${response.statusLine}`;
         const message = `${answered}${suffix}${snippet ? `: ${snippet}` : ''}`;
-        return new HttpError(mask(message), { ...common, status: response.status, bodySnippet: snippet, ...hintFor(response.status) });
+        const asked = retryAfterMs(response.headers['retry-after'], Date.now());
+        return new HttpError(mask(message), {
+            ...common,
+            status: response.status,
+            bodySnippet: snippet,
+            reason: response.statusLine,
+            ...(asked !== undefined ? { retryAfterMs: asked } : {}),
+            ...hintFor(response.status),
+        });
     }
     // --- preparing a request -------------------------------------------------------------------------------------------
     prepare(request) {
@@ -75535,8 +75605,7 @@ class BufferedResponse {
     }
     /** "404 Not Found"; undici gives the server's reason phrase, Node's table fills in when there is none. */
     get statusLine() {
-        const text = this.statusText || node_http__WEBPACK_IMPORTED_MODULE_0__.STATUS_CODES[this.status] || '';
-        return text ? `${this.status} ${text}` : String(this.status);
+        return statusLine(this.status, this.statusText);
     }
     text() {
         return this.body.toString('utf8');
@@ -75746,6 +75815,11 @@ function credentialsIn(headers) {
 function describeIssues(issues) {
     const shown = issues.slice(0, 3).map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
     return issues.length > 3 ? `${shown.join('; ')}; …` : shown.join('; ');
+}
+/** "404 Not Found": the server's reason phrase, else Node's table, else the bare number. */
+function statusLine(status, serverText) {
+    const text = serverText || node_http__WEBPACK_IMPORTED_MODULE_0__.STATUS_CODES[status] || '';
+    return text ? `${status} ${text}` : String(status);
 }
 /** 200 → "0.2", 30000 → "30". */
 function seconds(ms) {
@@ -77260,7 +77334,8 @@ var http = __nccwpck_require__(6803);
  * with every byte the registry receives). When one fails in a way worth retrying, the upload asks the registry how
  * much it holds (GET on the session, `Range: 0-N`) and goes on from there; a registry that dropped the session (CNCF
  * distribution 2.x does when a chunk arrived in part) gets a new session from byte 0. The registry checks the digest
- * on the final PUT, and we check the digest it reports.
+ * on the final PUT, and we check the digest it reports. Each resume or restart is a retry of the registry's HTTP
+ * client: it waits as the client would (Retry-After, else jittered backoff) and is counted with the client's own.
  */
 
 
@@ -77289,6 +77364,8 @@ class Upload {
     bytesSent = 0;
     resumes = 0;
     restarts = 0;
+    /** Whether the upload began again after the registry computed another digest (done once at most). */
+    restartedForDigest = false;
     what;
     chunked;
     chunkSize;
@@ -77318,10 +77395,17 @@ class Upload {
             }
             catch (error) {
                 failures += 1;
-                if (!(error instanceof http/* HttpError */.j$) || !error.retryable || failures >= MAX_FAILURES)
+                const digestRejected = isDigestInvalid(error);
+                // distribution cancels the session when the closing PUT fails the digest check, so the upload starts again,
+                // reading the bytes from disk again, once: a second refusal means the blob on disk does not match its name.
+                // (go-containerregistry never retries it: DIGEST_INVALID is not among its temporary error codes.)
+                const again = error instanceof http/* HttpError */.j$ && (digestRejected ? !this.restartedForDigest : error.retryable);
+                if (!again || failures >= MAX_FAILURES)
                     throw this.failed(error, failures);
-                await (this.options.sleep ?? defaultSleep)(Math.min(5_000, 250 * 2 ** (failures - 1)));
-                await this.recover(error, failures);
+                await this.repo.client.http.retryAfter(error, failures, MAX_FAILURES - 1, { label: this.what });
+                if (digestRejected)
+                    this.restartedForDigest = true;
+                await this.recover(error, failures, digestRejected);
             }
         }
     }
@@ -77331,10 +77415,10 @@ class Upload {
         this.location = this.locationOf(answer);
         this.offset = 0;
     }
-    /** After a failure: go on from what the registry holds, or open a new session when it holds none. */
-    async recover(error, failures) {
+    /** After a failure: go on from what the registry holds, or open a new session when it holds none (or must not be used). */
+    async recover(error, failures, restart) {
         const reason = error.message;
-        const status = this.chunked ? await this.status() : undefined;
+        const status = this.chunked && !restart ? await this.status() : undefined;
         if (status) {
             this.location = status.location;
             this.offset = status.offset;
@@ -77430,7 +77514,7 @@ class Upload {
         return this.repo.resolve(location);
     }
     failed(error, failures) {
-        if (error instanceof http/* HttpError */.j$ && error.status === 400 && /DIGEST_INVALID/.test(error.bodySnippet)) {
+        if (isDigestInvalid(error)) {
             return new errors/* ShipError */.fS(`${this.what}: the registry computed another digest for the bytes sent`, {
                 hint: 'the local blob does not match its name: the image on disk is corrupt; write it again',
                 cause: error,
@@ -77448,8 +77532,10 @@ class Upload {
 function uploadTimeoutMs(bytes) {
     return 60_000 + Math.ceil(bytes / 1000);
 }
-function defaultSleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+/** The closing PUT's "the bytes have another digest" (distribution answers 400 DIGEST_INVALID). */
+function isDigestInvalid(error) {
+    // The snippet may be cut short, so the code is looked for rather than the JSON parsed.
+    return error instanceof http/* HttpError */.j$ && error.status === 400 && /\bDIGEST_INVALID\b/.test(error.bodySnippet);
 }
 
 // EXTERNAL MODULE: ./src/oci/types.ts
@@ -77501,7 +77587,7 @@ async function pushImage(layout, repo, options = {}) {
         if (digest !== manifest.descriptor.digest)
             throw new errors/* ShipError */.fS(`${layout.dir}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, { hint: 'the layout is corrupt: write it again' });
     }
-    stats.retries = repo.client.retries - retriesBefore + stats.resumes + stats.restarts;
+    stats.retries = repo.client.retries - retriesBefore;
     log(`${repo.where}: pushed ${root.digest}${options.tag ? ` as ${options.tag}` : ''} in ${seconds(Date.now() - started)} s: ` +
         `${stats.blobs} blobs (${stats.uploaded} uploaded, ${mb(stats.bytesUploaded)}; ${stats.skipped} skipped; ${stats.mounted} mounted), ` +
         `${stats.manifests} manifest${stats.manifests === 1 ? '' : 's'}, ${stats.retries} retries`);
@@ -77694,7 +77780,7 @@ function findCredentials(registry, env = process.env) {
 
 /***/ }),
 
-/***/ 2371:
+/***/ 908:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -77862,9 +77948,42 @@ function scopeKey(scopes) {
     return [...scopes].sort().join(' ');
 }
 
+;// CONCATENATED MODULE: ./src/oci/registry-retry.ts
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+function isRetryableRegistryAnswer(answer) {
+    return RETRYABLE_STATUSES.has(answer.status) || isManifestLinkRace(answer);
+}
+/**
+ * CNCF distribution before 3.1 (Debian ships 2.8) writes a repository's blob link files in place, so a request that
+ * reads a link while a concurrent push of the same blob rewrites it reads an empty file: "invalid checksum digest
+ * format" (distribution issue 4478, fixed in 3.1 by writing a temporary file and renaming it). Reads answer 500
+ * then (retried above), and a manifest PUT answers 400 DIGEST_INVALID, with MANIFEST_BLOB_UNKNOWN for the blob whose
+ * link it read. A manifest PUT is idempotent and we send it only once its blobs are there, so this answer is retried.
+ * MANIFEST_BLOB_UNKNOWN alone (a blob really missing) is not: that cannot get better by asking again.
+ */
+function isManifestLinkRace({ method, url, status, body }) {
+    if (method !== 'PUT' || status !== 400 || !/\/v2\/.+\/manifests\/[^/]+$/.test(url))
+        return false;
+    const codes = errorCodes(body);
+    return codes.includes('DIGEST_INVALID') && codes.every((code) => code === 'DIGEST_INVALID' || code === 'MANIFEST_BLOB_UNKNOWN');
+}
+/** The `code`s of a distribution error body (`{"errors": [{"code": ...}]}`); none when it is not one. */
+function errorCodes(body) {
+    try {
+        const errors = JSON.parse(body.toString()).errors;
+        if (!Array.isArray(errors))
+            return [];
+        return errors.map((e) => e?.code).filter((code) => typeof code === 'string');
+    }
+    catch {
+        return [];
+    }
+}
+
 // EXTERNAL MODULE: ./src/loopback.ts
 var loopback = __nccwpck_require__(2082);
 ;// CONCATENATED MODULE: ./src/oci/registry.ts
+
 
 
 
@@ -77891,7 +78010,13 @@ class RegistryClient {
             options.mask?.(secret);
         };
         this.baseUrl = registryBaseUrl(options.registry, options.insecureRegistries);
-        this.http = new src_http/* HttpClient */.Qq({ ...options.http, baseUrl: this.baseUrl, secrets: () => this.secrets, ...(options.log ? { log: options.log } : {}) });
+        this.http = new src_http/* HttpClient */.Qq({
+            retryStatus: isRetryableRegistryAnswer,
+            ...options.http,
+            baseUrl: this.baseUrl,
+            secrets: () => this.secrets,
+            ...(options.log ? { log: options.log } : {}),
+        });
         this.auth = new RegistryAuth({
             http: this.http,
             registry: options.registry,
@@ -78293,8 +78418,8 @@ function matches(platform, wanted) {
     return platform.os === wanted.os && platform.architecture === wanted.architecture && (wanted.variant === undefined || platform.variant === wanted.variant);
 }
 
-// EXTERNAL MODULE: ./src/oci/registry.ts + 1 modules
-var registry = __nccwpck_require__(2371);
+// EXTERNAL MODULE: ./src/oci/registry.ts + 2 modules
+var registry = __nccwpck_require__(908);
 ;// CONCATENATED MODULE: ./src/oci/transfer.ts
 
 
@@ -78329,6 +78454,7 @@ function clientFor(target) {
         ...(target.insecureRegistries ? { insecureRegistries: target.insecureRegistries } : {}),
         mask: target.mask,
         log: target.log,
+        ...(target.retryLog ? { http: { retryLog: target.retryLog } } : {}),
     });
 }
 

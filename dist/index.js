@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6420);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8283);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +67403,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6420:
+/***/ 8283:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70586,6 +70586,594 @@ function quoted(value, max = 80) {
 function shown(value, max = 200) {
     const plain = value !== '' && value.length <= max && !/[\s"\\]/.test(value) && value.replace(UNSAFE, '') === value;
     return plain ? value : quoted(value, max);
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var node_modules_undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/version.ts
+/** The released version; a test keeps it equal to package.json's. */
+const VERSION = '0.1.0';
+
+;// CONCATENATED MODULE: ./src/http.ts
+/**
+ * The one HTTP client of meshagent-ship, for API calls (JSON in, JSON out). It retries what is worth retrying
+ * (429, 502, 503, 504 and broken connections, or what the client's `retryStatus` says) with jittered exponential
+ * backoff or the server's Retry-After, records every retry once (in a RetryLog a run may share), times out every
+ * attempt, goes through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise, and turns every failure into an
+ * HttpError a user can act on — with no credential in it. `request` buffers the answer (API calls); `stream` hands an
+ * accepted answer's body over as a stream (registry blobs), and request bodies may be streams too.
+ */
+
+
+
+
+const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
+/**
+ * Every retry of a run, in order: shared by the clients of one run (the API's, the registry's, a source registry's),
+ * so the log lines, the result and the summary count each retry once, whichever client or upload made it.
+ */
+class RetryLog {
+    list = [];
+    add(record) {
+        this.list.push(record);
+    }
+    get records() {
+        return this.list;
+    }
+}
+/** A request that failed: a status that was not accepted, a broken connection or a timeout. */
+class HttpError extends errors_ShipError {
+    /** Undefined for connection errors and timeouts. */
+    status;
+    method;
+    /** Without the query string. */
+    url;
+    /** The start of the answer's body (at most 500 characters), secrets replaced by ***. */
+    bodySnippet;
+    /** Retries made before giving up. */
+    retries;
+    /** Whether the failure was of a kind worth retrying (429/5xx/broken connection/timeout), had attempts remained. */
+    retryable;
+    /** Why the last attempt failed, e.g. "503 Service Unavailable" or "timed out after 30 s" (for retry records). */
+    reason;
+    /** The wait the server asked for with Retry-After, when it did. */
+    retryAfterMs;
+    constructor(message, details) {
+        super(message, { ...(details.hint ? { hint: details.hint } : {}), cause: details.cause });
+        this.status = details.status;
+        this.method = details.method;
+        this.url = details.url;
+        this.bodySnippet = details.bodySnippet ?? '';
+        this.retries = details.retries ?? 0;
+        this.retryable = details.retryable ?? false;
+        this.reason = details.reason ?? (details.status === undefined ? message : statusLine(details.status, ''));
+        this.retryAfterMs = details.retryAfterMs;
+    }
+}
+/** Whether a status may be retried: only 429, 502, 503, 504. Never 400/401/403/404/409/422 or anything else. */
+function isRetryableStatus(status) {
+    return status === 429 || status === 502 || status === 503 || status === 504;
+}
+// --- the client ------------------------------------------------------------------------------------------------
+const SNIPPET_LENGTH = 500;
+const CONNECTION_HINT = 'check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)';
+class http_HttpClient {
+    options;
+    ownRetries = [];
+    attemptCount = 0;
+    policy;
+    timeoutMs;
+    userAgent;
+    dispatcher;
+    /** Only a dispatcher we made is ours to close. */
+    ownsDispatcher;
+    sleep;
+    random;
+    closing;
+    constructor(options = {}) {
+        this.options = options;
+        this.policy = { ...DEFAULT_RETRY, ...options.retry };
+        this.timeoutMs = options.timeoutMs ?? 30_000;
+        this.userAgent = options.userAgent ?? `meshagent-ship/${VERSION}`;
+        this.dispatcher = options.dispatcher ?? defaultDispatcher(options.env ?? process.env);
+        this.ownsDispatcher = options.dispatcher === undefined;
+        this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        this.random = options.random ?? Math.random;
+    }
+    /** Every retry made by this client, in order (a shared `retryLog` holds those of the other clients too). */
+    get retries() {
+        return this.ownRetries;
+    }
+    /** Requests sent, counting every attempt. */
+    get attempts() {
+        return this.attemptCount;
+    }
+    /** Closes the dispatcher if this client made it; safe to call twice (undici rejects a second close once destroyed). */
+    close() {
+        // undici resolves with null despite its Promise<void> type.
+        this.closing ??= this.ownsDispatcher ? this.dispatcher.close().then(() => undefined) : Promise.resolve();
+        return this.closing;
+    }
+    /** Sends the request (retrying as classified) and returns the accepted answer, read whole. */
+    async request(request) {
+        return (await this.send(request, false));
+    }
+    /**
+     * Like `request`, but an accepted answer's body is handed over unread, for bodies too large to hold in memory.
+     * The timeout covers the answer's headers; a body that stalls is ended by undici's idle body timeout.
+     */
+    async stream(request) {
+        return (await this.send(request, true));
+    }
+    async send(asked, streamed) {
+        if (this.closing)
+            throw new Error(`HttpClient: ${asked.method} ${asked.url} after close()`);
+        const request = this.withClientSignal(asked);
+        const prepared = this.prepare(request);
+        const maxAttempts = request.maxAttempts ?? this.policy.maxAttempts;
+        for (let attempt = 1;; attempt += 1) {
+            const retriesSoFar = attempt - 1;
+            // Checked before every attempt, so an abort during the wait between attempts ends the request too.
+            if (request.signal?.aborted)
+                throw this.failureError(prepared, { kind: 'cancelled', reason: request.signal.reason }, retriesSoFar);
+            const started = Date.now();
+            const outcome = await this.attempt(prepared, streamed);
+            this.debugAttempt(prepared, outcome, Date.now() - started, attempt, maxAttempts);
+            if (!('kind' in outcome))
+                return outcome;
+            const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome, prepared) || attempt >= maxAttempts;
+            if (giveUp)
+                throw this.failureError(prepared, outcome, retriesSoFar);
+            const delayMs = this.delayBeforeRetry(prepared, outcome, attempt);
+            this.recordRetry(prepared, outcome, attempt, delayMs, maxAttempts);
+            await this.sleepUnlessCancelled(delayMs, request.signal);
+        }
+    }
+    withClientSignal(request) {
+        const own = this.options.signal;
+        if (!own)
+            return request;
+        return { ...request, signal: request.signal ? AbortSignal.any([request.signal, own]) : own };
+    }
+    // --- one attempt -------------------------------------------------------------------------------------------------
+    /**
+     * Sends the request once; an accepted answer is returned (read whole, or with its body unread when `streamed`),
+     * anything else described.
+     */
+    async attempt(prepared, streamed) {
+        const { request, url } = prepared;
+        const timeoutMs = request.timeoutMs ?? this.timeoutMs;
+        // A timer we can stop: a streamed body outlives the attempt, and must not be cut when the timeout passes.
+        const timeout = new AbortController();
+        const timer = setTimeout(() => timeout.abort(new Error(`timed out after ${seconds(timeoutMs)} s`)), timeoutMs);
+        const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal;
+        // Outside the try: a body factory that throws is the caller's problem, not a connection failure to retry.
+        const body = bodyForAttempt(request);
+        this.attemptCount += 1;
+        try {
+            const answer = await this.dispatcher.request({
+                origin: url.origin,
+                path: url.pathname + url.search,
+                method: request.method,
+                // A fresh copy: undici's HTTP/1 proxy wrapper adds a host header to the object it is given.
+                headers: { ...prepared.headers },
+                body,
+                signal,
+            });
+            const accepted = request.accept ? request.accept.includes(answer.statusCode) : answer.statusCode >= 200 && answer.statusCode < 300;
+            if (streamed && accepted) {
+                clearTimeout(timer);
+                return { status: answer.statusCode, headers: flattenHeaders(answer.headers), body: answer.body };
+            }
+            // The timeout covers the body too: undici destroys the body stream when the signal aborts.
+            const received = Buffer.from(await answer.body.arrayBuffer());
+            const response = new BufferedResponse(answer.statusCode, answer.statusText, flattenHeaders(answer.headers), received, prepared, this.maskerFor(prepared));
+            return accepted ? response : { kind: 'status', response };
+        }
+        catch (error) {
+            if (request.signal?.aborted)
+                return { kind: 'cancelled', reason: request.signal.reason };
+            if (timeout.signal.aborted)
+                return { kind: 'connection', error, reason: `timed out after ${seconds(timeoutMs)} s`, timedOut: true };
+            // A streamed body that failed mid-way (e.g. the upload source) is destroyed with the request.
+            if (body !== undefined && typeof body === 'object' && 'destroy' in body)
+                body.destroy();
+            return { kind: 'connection', error, reason: describeConnectionError(error), timedOut: false };
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    debugAttempt(prepared, outcome, ms, attempt, maxAttempts) {
+        if (!this.options.debug)
+            return;
+        const result = !('kind' in outcome) ? String(outcome.status) : outcome.kind === 'status' ? String(outcome.response.status) : outcome.kind === 'connection' ? outcome.reason : 'cancelled';
+        this.options.debug(this.maskerFor(prepared)(`${prepared.request.method} ${prepared.shownUrl} -> ${result} in ${ms} ms (attempt ${attempt} of ${maxAttempts})`));
+    }
+    isRetryable(failure, prepared) {
+        const { request } = prepared;
+        if (failure.kind === 'status') {
+            const { status, body } = failure.response;
+            return this.options.retryStatus ? this.options.retryStatus({ method: request.method, url: prepared.shownUrl, status, body }) : isRetryableStatus(status);
+        }
+        if (request.retryRefused === false && isConnectionRefused(failure.error))
+            return false;
+        return failure.timedOut || isRetryableConnectionError(failure.error);
+    }
+    // --- waiting between attempts --------------------------------------------------------------------------------------
+    /** The server's Retry-After when it sends one (refusing waits beyond the cap), else jittered exponential backoff. */
+    delayBeforeRetry(prepared, failure, attempt) {
+        const asked = failure.kind === 'status' ? retryAfterMs(failure.response.headers['retry-after'], Date.now()) : undefined;
+        const tooLong = this.refusedWait(asked);
+        if (tooLong)
+            throw this.failureError(prepared, failure, attempt - 1, tooLong);
+        return asked ?? this.backoffMs(attempt);
+    }
+    /** Why a Retry-After is not waited for (longer than the policy allows), or undefined when it is. */
+    refusedWait(askedMs) {
+        if (askedMs === undefined || askedMs <= this.policy.maxRetryAfterMs)
+            return undefined;
+        return `asked to retry after ${seconds(askedMs)} s, more than the ${seconds(this.policy.maxRetryAfterMs)} s limit`;
+    }
+    /** baseDelayMs * 2^(attempt-1), capped, then full jitter in [delay/2, delay] so parallel clients spread out. */
+    backoffMs(attempt) {
+        const delay = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
+        return Math.round(delay / 2 + (this.random() * delay) / 2);
+    }
+    recordRetry(prepared, failure, attempt, delayMs, maxAttempts) {
+        const reason = failure.kind === 'status' ? failure.response.statusLine : failure.reason;
+        const what = failure.kind === 'status' ? `answered ${failure.response.status}` : `failed: ${failure.reason}`;
+        const message = `${prepared.label} ${what}; retry ${attempt} of ${maxAttempts - 1} in ${seconds(delayMs)} s`;
+        this.addRetry({ method: prepared.request.method, url: prepared.shownUrl, attempt, reason, delayMs }, this.maskerFor(prepared)(message));
+    }
+    /** The one place a retry is counted: this client's list, the run's shared log, and one log line. */
+    addRetry(record, message) {
+        this.ownRetries.push(record);
+        this.options.retryLog?.add(record);
+        this.options.log?.(message);
+    }
+    /**
+     * For a caller that repeats a failed request its own way (an upload goes on from what the registry holds, or
+     * starts again): waits as the client would before its retry number `retry` of `maxRetries` (the server's
+     * Retry-After, else jittered backoff), and records and logs that retry like the client's own. When the server
+     * asks for a longer wait than the policy allows, nothing is retried: the error is thrown, saying so.
+     */
+    async retryAfter(error, retry, maxRetries, options = {}) {
+        const tooLong = this.refusedWait(error.retryAfterMs);
+        if (tooLong) {
+            throw new HttpError(`${error.message} (${tooLong})`, {
+                method: error.method,
+                url: error.url,
+                ...(error.status !== undefined ? { status: error.status } : {}),
+                bodySnippet: error.bodySnippet,
+                retries: retry - 1,
+                reason: error.reason,
+                cause: error,
+                ...(error.hint ? { hint: error.hint } : {}),
+            });
+        }
+        const delayMs = error.retryAfterMs ?? this.backoffMs(retry);
+        const what = error.status !== undefined ? `answered ${error.status}` : `failed: ${error.reason}`;
+        const message = `${options.label ?? `${error.method} ${error.url}`} ${what}; retry ${retry} of ${maxRetries} in ${seconds(delayMs)} s`;
+        this.addRetry({ method: error.method, url: error.url, attempt: retry, reason: error.reason, delayMs }, maskSecrets(message, this.options.secrets?.() ?? []));
+        await this.sleepUnlessCancelled(delayMs, options.signal);
+    }
+    /** Sleeps, but wakes up early (with an error) when the caller aborts; the abort listener never outlives the wait. */
+    async sleepUnlessCancelled(ms, signal) {
+        if (!signal)
+            return this.sleep(ms);
+        let onAbort = () => { };
+        const aborted = new Promise((resolve) => {
+            onAbort = () => resolve();
+            signal.addEventListener('abort', onAbort, { once: true });
+        });
+        try {
+            await Promise.race([this.sleep(ms), aborted]);
+        }
+        finally {
+            signal.removeEventListener('abort', onAbort);
+        }
+    }
+    // --- errors --------------------------------------------------------------------------------------------------------
+    /** The error for a failure we give up on: what happened, how many retries were made, and a hint chosen by status. */
+    failureError(prepared, failure, retries, extra) {
+        const { request, label, shownUrl } = prepared;
+        const mask = this.maskerFor(prepared);
+        const gaveUp = [extra, retries > 0 ? `gave up after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : undefined].filter(Boolean).join('; ');
+        const suffix = gaveUp ? ` (${gaveUp})` : '';
+        const common = { method: request.method, url: shownUrl, retries, retryable: failure.kind !== 'cancelled' && this.isRetryable(failure, prepared) };
+        if (failure.kind === 'cancelled') {
+            // Still a ShipError, so a cancelled run reads as a message, not a stack trace.
+            const why = failure.reason instanceof Error ? `: ${failure.reason.message}` : '';
+            return new HttpError(mask(`${label} was cancelled${why}${suffix}`), { ...common, reason: 'cancelled', cause: failure.reason });
+        }
+        if (failure.kind === 'connection') {
+            const message = request.what ? `${request.what} failed: ${prepared.url.origin}: ${failure.reason}${suffix}` : `${label} failed: ${failure.reason}${suffix}`;
+            return new HttpError(mask(message), { ...common, reason: mask(failure.reason), hint: CONNECTION_HINT, cause: failure.error });
+        }
+        const { response } = failure;
+        const snippet = bodySnippet(response.body, mask);
+        const answered = request.what ? `${request.what} failed: ${response.statusLine}` : `${label} answered ${response.statusLine}`;
+        const message = `${answered}${suffix}${snippet ? `: ${snippet}` : ''}`;
+        const asked = retryAfterMs(response.headers['retry-after'], Date.now());
+        return new HttpError(mask(message), {
+            ...common,
+            status: response.status,
+            bodySnippet: snippet,
+            reason: response.statusLine,
+            ...(asked !== undefined ? { retryAfterMs: asked } : {}),
+            ...hintFor(response.status),
+        });
+    }
+    // --- preparing a request -------------------------------------------------------------------------------------------
+    prepare(request) {
+        if (request.json !== undefined && request.body !== undefined)
+            throw new Error(`${request.method} ${request.url}: give json or body, not both`);
+        const url = resolveUrl(this.options.baseUrl, request.url, request.query);
+        const shownUrl = url.origin + url.pathname;
+        const headers = this.headersFor(request);
+        return {
+            request,
+            url,
+            shownUrl,
+            label: request.what ?? `${request.method} ${shownUrl}`,
+            headers,
+            headerSecrets: credentialsIn(headers),
+        };
+    }
+    /** The caller's headers with lower-case names, over our defaults. */
+    headersFor(request) {
+        const headers = { 'user-agent': this.userAgent, accept: 'application/json' };
+        if (request.json !== undefined)
+            headers['content-type'] = 'application/json';
+        for (const [name, value] of Object.entries(request.headers ?? {}))
+            headers[name.toLowerCase()] = value;
+        return headers;
+    }
+    /** Masks the caller's secrets (read now, since they may have grown) and the request's credentials. */
+    maskerFor(prepared) {
+        return (text) => maskSecrets(text, [...(this.options.secrets?.() ?? []), ...prepared.headerSecrets]);
+    }
+}
+// --- the buffered answer -------------------------------------------------------------------------------------------
+class BufferedResponse {
+    status;
+    statusText;
+    headers;
+    body;
+    prepared;
+    mask;
+    constructor(status, statusText, headers, body, prepared, mask) {
+        this.status = status;
+        this.statusText = statusText;
+        this.headers = headers;
+        this.body = body;
+        this.prepared = prepared;
+        this.mask = mask;
+    }
+    /** "404 Not Found"; undici gives the server's reason phrase, Node's table fills in when there is none. */
+    get statusLine() {
+        return statusLine(this.status, this.statusText);
+    }
+    text() {
+        return this.body.toString('utf8');
+    }
+    json(schema) {
+        let parsed;
+        try {
+            parsed = JSON.parse(this.text());
+        }
+        catch {
+            throw this.unexpectedBody('not JSON');
+        }
+        if (!schema)
+            return parsed;
+        const result = schema.safeParse(parsed);
+        if (!result.success)
+            throw this.unexpectedBody(describeIssues(result.error.issues));
+        return result.data;
+    }
+    unexpectedBody(problem) {
+        const { request, label, shownUrl } = this.prepared;
+        const snippet = bodySnippet(this.body, this.mask);
+        const message = `${label} answered an unexpected body (${problem}): ${snippet || '(empty)'}`;
+        return new HttpError(this.mask(message), {
+            method: request.method,
+            url: shownUrl,
+            status: this.status,
+            bodySnippet: snippet,
+            hint: 'the server answered something meshagent-ship does not understand: check the API URL, or update meshagent-ship',
+        });
+    }
+}
+// --- helpers -------------------------------------------------------------------------------------------------------
+/** Proxies come from `env` (not process.env, which undici would read), so tests and callers decide. */
+function defaultDispatcher(env) {
+    // Lower case first, as undici and curl read them.
+    const httpProxy = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
+    const httpsProxy = firstSet(env, ['https_proxy', 'HTTPS_PROXY']);
+    if (!httpProxy && !httpsProxy)
+        return new node_modules_undici/* Agent */.g6();
+    return new node_modules_undici/* EnvHttpProxyAgent */.J2({
+        // '' rather than undefined: undici falls back to process.env for undefined.
+        httpProxy: httpProxy ?? '',
+        httpsProxy: httpsProxy ?? '',
+        noProxy: firstSet(env, ['no_proxy', 'NO_PROXY']) ?? '',
+        // Plain-http targets are sent in absolute form, as forward proxies expect, not tunnelled with CONNECT
+        // (which proxies commonly allow only to port 443). HTTPS targets are always tunnelled.
+        proxyTunnel: false,
+    });
+}
+function firstSet(env, names) {
+    for (const name of names) {
+        const value = env[name];
+        if (value)
+            return value;
+    }
+    return undefined;
+}
+/** An absolute URL as given, or a path appended to baseUrl (keeping the base's path prefix); then the query. */
+function resolveUrl(baseUrl, path, query) {
+    let url;
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path))
+        url = new URL(path);
+    else if (baseUrl)
+        url = new URL(baseUrl.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`));
+    else
+        throw new Error(`HTTP request to ${path}: a relative path needs a baseUrl`);
+    for (const [name, value] of Object.entries(query ?? {})) {
+        if (value !== undefined)
+            url.searchParams.append(name, String(value));
+    }
+    return url;
+}
+/** The body to send this attempt: a factory runs again, so a stream consumed by a failed attempt is made anew. */
+function bodyForAttempt(request) {
+    if (request.json !== undefined)
+        return JSON.stringify(request.json);
+    return typeof request.body === 'function' ? request.body() : request.body;
+}
+/** undici's headers (arrays for repeated ones) as one string per lower-case name. */
+function flattenHeaders(headers) {
+    const flat = {};
+    for (const [name, value] of Object.entries(headers)) {
+        if (value !== undefined)
+            flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return flat;
+}
+/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+function retryAfterMs(value, now) {
+    const trimmed = value?.trim();
+    if (!trimmed)
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Math.round(Number(trimmed) * 1000);
+    const date = Date.parse(trimmed);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** Error codes of a connection that broke or never came up, where trying again may well work. */
+const RETRYABLE_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+]);
+function isRetryableConnectionError(error) {
+    return errorChain(error).some((e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''));
+}
+/** Refused at every address tried (Node tries each address of a host and reports them in an AggregateError). */
+function isConnectionRefused(error) {
+    const chain = errorChain(error);
+    const everyAddress = chain.find((e) => e instanceof AggregateError);
+    if (everyAddress)
+        return everyAddress.errors.length > 0 && everyAddress.errors.every((e) => codeOf(e) === 'ECONNREFUSED');
+    return chain.some((e) => codeOf(e) === 'ECONNREFUSED');
+}
+/** The error, its causes, and the errors of an AggregateError (Node's connect tries every address of a host). */
+function errorChain(error) {
+    const chain = [];
+    const pending = [error];
+    while (pending.length > 0 && chain.length < 10) {
+        const next = pending.shift();
+        if (next === undefined || chain.includes(next))
+            continue;
+        chain.push(next);
+        if (next instanceof AggregateError)
+            pending.push(...next.errors);
+        if (next instanceof Error && next.cause !== undefined)
+            pending.push(next.cause);
+    }
+    return chain;
+}
+function codeOf(error) {
+    const code = error?.code;
+    return typeof code === 'string' ? code : undefined;
+}
+/** A short reason such as "connect ECONNREFUSED 127.0.0.1:1" or "other side closed (UND_ERR_SOCKET)". */
+function describeConnectionError(error) {
+    for (const e of errorChain(error)) {
+        const message = e instanceof Error ? e.message : '';
+        const code = codeOf(e);
+        if (message && code)
+            return message.includes(code) ? message : `${message} (${code})`;
+        if (message)
+            return message;
+        if (code)
+            return code;
+    }
+    return String(error);
+}
+/** The hint for a status we give up on. */
+function hintFor(status) {
+    const hints = {
+        400: 'the server rejected the request as invalid: the message says why',
+        401: 'check the credentials (API key or token)',
+        403: 'the credentials lack permission for this',
+        404: 'it does not exist',
+        409: 'it conflicts with the current state',
+        422: 'the server rejected the request as invalid: the message says why',
+        429: 'rate limited: wait and run again',
+    };
+    const hint = hints[status] ?? (status >= 500 ? 'the server had trouble: run again later' : undefined);
+    return hint ? { hint } : {};
+}
+/** JSON fields whose values are credentials even when no one told us about them. */
+const SECRET_FIELD = /"(?:token|access_token|refresh_token|id_token|password|client_secret)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+/** The body for a message: secrets masked first (so a cut cannot leave half a secret), whitespace collapsed, cut. */
+function bodySnippet(body, mask) {
+    const text = body.toString('utf8');
+    const fieldSecrets = [...text.matchAll(SECRET_FIELD)].map((match) => match[1] ?? '');
+    const collapsed = maskSecrets(mask(text), fieldSecrets).replace(/\s+/g, ' ').trim();
+    return collapsed.length <= SNIPPET_LENGTH ? collapsed : `${cutWithoutSplittingPairs(collapsed, SNIPPET_LENGTH - 1)}…`;
+}
+function cutWithoutSplittingPairs(text, length) {
+    const cut = text.slice(0, length);
+    const last = cut.charCodeAt(cut.length - 1);
+    return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}
+/** Replaces every secret with ***, longest first so a secret containing another is replaced whole. */
+function maskSecrets(text, secrets) {
+    const sorted = [...new Set(secrets)].filter((s) => s !== '').sort((a, b) => b.length - a.length);
+    return sorted.reduce((masked, secret) => masked.split(secret).join('***'), text);
+}
+/** Credentials carried by the request's headers: the whole value, the part after the scheme, a Basic password. */
+function credentialsIn(headers) {
+    const found = [];
+    for (const name of ['authorization', 'proxy-authorization', 'x-api-key']) {
+        const value = headers[name]?.trim();
+        if (!value)
+            continue;
+        found.push(value);
+        const [scheme, credential] = value.split(/\s+/, 2);
+        if (!credential)
+            continue;
+        found.push(credential);
+        if (scheme?.toLowerCase() === 'basic') {
+            const decoded = Buffer.from(credential, 'base64').toString('utf8');
+            const password = decoded.slice(decoded.indexOf(':') + 1);
+            found.push(decoded, password);
+        }
+    }
+    return found;
+}
+function describeIssues(issues) {
+    const shown = issues.slice(0, 3).map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+    return issues.length > 3 ? `${shown.join('; ')}; …` : shown.join('; ');
+}
+/** "404 Not Found": the server's reason phrase, else Node's table, else the bare number. */
+function statusLine(status, serverText) {
+    const text = serverText || external_node_http_.STATUS_CODES[status] || '';
+    return text ? `${status} ${text}` : String(status);
+}
+/** 200 → "0.2", 30000 → "30". */
+function seconds(ms) {
+    return String(Number((ms / 1000).toFixed(2)));
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -82095,525 +82683,6 @@ function inputWarnings(config, arch = process.arch) {
     return warnings;
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var node_modules_undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/version.ts
-/** The released version; a test keeps it equal to package.json's. */
-const VERSION = '0.1.0';
-
-;// CONCATENATED MODULE: ./src/http.ts
-/**
- * The one HTTP client of meshagent-ship, for API calls (JSON in, JSON out). It retries what is worth retrying
- * (429, 502, 503, 504 and broken connections) with exponential backoff or the server's Retry-After, times out every
- * attempt, goes through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise, and turns every failure into an
- * HttpError a user can act on — with no credential in it. `request` buffers the answer (API calls); `stream` hands an
- * accepted answer's body over as a stream (registry blobs), and request bodies may be streams too.
- */
-
-
-
-
-const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
-/** A request that failed: a status that was not accepted, a broken connection or a timeout. */
-class HttpError extends errors_ShipError {
-    /** Undefined for connection errors and timeouts. */
-    status;
-    method;
-    /** Without the query string. */
-    url;
-    /** The start of the answer's body (at most 500 characters), secrets replaced by ***. */
-    bodySnippet;
-    /** Retries made before giving up. */
-    retries;
-    /** Whether the failure was of a kind worth retrying (429/5xx/broken connection/timeout), had attempts remained. */
-    retryable;
-    constructor(message, details) {
-        super(message, { ...(details.hint ? { hint: details.hint } : {}), cause: details.cause });
-        this.status = details.status;
-        this.method = details.method;
-        this.url = details.url;
-        this.bodySnippet = details.bodySnippet ?? '';
-        this.retries = details.retries ?? 0;
-        this.retryable = details.retryable ?? false;
-    }
-}
-/** Whether a status may be retried: only 429, 502, 503, 504. Never 400/401/403/404/409/422 or anything else. */
-function isRetryableStatus(status) {
-    return status === 429 || status === 502 || status === 503 || status === 504;
-}
-// --- the client ------------------------------------------------------------------------------------------------
-const SNIPPET_LENGTH = 500;
-const CONNECTION_HINT = 'check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)';
-class http_HttpClient {
-    options;
-    retryLog = [];
-    attemptCount = 0;
-    policy;
-    timeoutMs;
-    userAgent;
-    dispatcher;
-    /** Only a dispatcher we made is ours to close. */
-    ownsDispatcher;
-    sleep;
-    random;
-    closing;
-    constructor(options = {}) {
-        this.options = options;
-        this.policy = { ...DEFAULT_RETRY, ...options.retry };
-        this.timeoutMs = options.timeoutMs ?? 30_000;
-        this.userAgent = options.userAgent ?? `meshagent-ship/${VERSION}`;
-        this.dispatcher = options.dispatcher ?? defaultDispatcher(options.env ?? process.env);
-        this.ownsDispatcher = options.dispatcher === undefined;
-        this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-        this.random = options.random ?? Math.random;
-    }
-    /** Every retry made by this client, in order (the job summary lists them). */
-    get retries() {
-        return this.retryLog;
-    }
-    /** Requests sent, counting every attempt. */
-    get attempts() {
-        return this.attemptCount;
-    }
-    /** Closes the dispatcher if this client made it; safe to call twice (undici rejects a second close once destroyed). */
-    close() {
-        // undici resolves with null despite its Promise<void> type.
-        this.closing ??= this.ownsDispatcher ? this.dispatcher.close().then(() => undefined) : Promise.resolve();
-        return this.closing;
-    }
-    /** Sends the request (retrying as classified) and returns the accepted answer, read whole. */
-    async request(request) {
-        return (await this.send(request, false));
-    }
-    /**
-     * Like `request`, but an accepted answer's body is handed over unread, for bodies too large to hold in memory.
-     * The timeout covers the answer's headers; a body that stalls is ended by undici's idle body timeout.
-     */
-    async stream(request) {
-        return (await this.send(request, true));
-    }
-    async send(asked, streamed) {
-        if (this.closing)
-            throw new Error(`HttpClient: ${asked.method} ${asked.url} after close()`);
-        const request = this.withClientSignal(asked);
-        const prepared = this.prepare(request);
-        const maxAttempts = request.maxAttempts ?? this.policy.maxAttempts;
-        for (let attempt = 1;; attempt += 1) {
-            const retriesSoFar = attempt - 1;
-            // Checked before every attempt, so an abort during the wait between attempts ends the request too.
-            if (request.signal?.aborted)
-                throw this.failureError(prepared, { kind: 'cancelled', reason: request.signal.reason }, retriesSoFar);
-            const started = Date.now();
-            const outcome = await this.attempt(prepared, streamed);
-            this.debugAttempt(prepared, outcome, Date.now() - started, attempt, maxAttempts);
-            if (!('kind' in outcome))
-                return outcome;
-            const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome, request) || attempt >= maxAttempts;
-            if (giveUp)
-                throw this.failureError(prepared, outcome, retriesSoFar);
-            const delayMs = this.delayBeforeRetry(prepared, outcome, attempt);
-            this.recordRetry(prepared, outcome, attempt, delayMs, maxAttempts);
-            await this.sleepUnlessCancelled(delayMs, request.signal);
-        }
-    }
-    withClientSignal(request) {
-        const own = this.options.signal;
-        if (!own)
-            return request;
-        return { ...request, signal: request.signal ? AbortSignal.any([request.signal, own]) : own };
-    }
-    // --- one attempt -------------------------------------------------------------------------------------------------
-    /**
-     * Sends the request once; an accepted answer is returned (read whole, or with its body unread when `streamed`),
-     * anything else described.
-     */
-    async attempt(prepared, streamed) {
-        const { request, url } = prepared;
-        const timeoutMs = request.timeoutMs ?? this.timeoutMs;
-        // A timer we can stop: a streamed body outlives the attempt, and must not be cut when the timeout passes.
-        const timeout = new AbortController();
-        const timer = setTimeout(() => timeout.abort(new Error(`timed out after ${seconds(timeoutMs)} s`)), timeoutMs);
-        const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal;
-        // Outside the try: a body factory that throws is the caller's problem, not a connection failure to retry.
-        const body = bodyForAttempt(request);
-        this.attemptCount += 1;
-        try {
-            const answer = await this.dispatcher.request({
-                origin: url.origin,
-                path: url.pathname + url.search,
-                method: request.method,
-                // A fresh copy: undici's HTTP/1 proxy wrapper adds a host header to the object it is given.
-                headers: { ...prepared.headers },
-                body,
-                signal,
-            });
-            const accepted = request.accept ? request.accept.includes(answer.statusCode) : answer.statusCode >= 200 && answer.statusCode < 300;
-            if (streamed && accepted) {
-                clearTimeout(timer);
-                return { status: answer.statusCode, headers: flattenHeaders(answer.headers), body: answer.body };
-            }
-            // The timeout covers the body too: undici destroys the body stream when the signal aborts.
-            const received = Buffer.from(await answer.body.arrayBuffer());
-            const response = new BufferedResponse(answer.statusCode, answer.statusText, flattenHeaders(answer.headers), received, prepared, this.maskerFor(prepared));
-            return accepted ? response : { kind: 'status', response };
-        }
-        catch (error) {
-            if (request.signal?.aborted)
-                return { kind: 'cancelled', reason: request.signal.reason };
-            if (timeout.signal.aborted)
-                return { kind: 'connection', error, reason: `timed out after ${seconds(timeoutMs)} s`, timedOut: true };
-            // A streamed body that failed mid-way (e.g. the upload source) is destroyed with the request.
-            if (body !== undefined && typeof body === 'object' && 'destroy' in body)
-                body.destroy();
-            return { kind: 'connection', error, reason: describeConnectionError(error), timedOut: false };
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-    debugAttempt(prepared, outcome, ms, attempt, maxAttempts) {
-        if (!this.options.debug)
-            return;
-        const result = !('kind' in outcome) ? String(outcome.status) : outcome.kind === 'status' ? String(outcome.response.status) : outcome.kind === 'connection' ? outcome.reason : 'cancelled';
-        this.options.debug(this.maskerFor(prepared)(`${prepared.request.method} ${prepared.shownUrl} -> ${result} in ${ms} ms (attempt ${attempt} of ${maxAttempts})`));
-    }
-    isRetryable(failure, request) {
-        if (failure.kind === 'status')
-            return isRetryableStatus(failure.response.status);
-        if (request.retryRefused === false && isConnectionRefused(failure.error))
-            return false;
-        return failure.timedOut || isRetryableConnectionError(failure.error);
-    }
-    // --- waiting between attempts --------------------------------------------------------------------------------------
-    /** The server's Retry-After when it sends one (refusing waits beyond the cap), else jittered exponential backoff. */
-    delayBeforeRetry(prepared, failure, attempt) {
-        const asked = failure.kind === 'status' ? retryAfterMs(failure.response.headers['retry-after'], Date.now()) : undefined;
-        if (asked === undefined)
-            return this.backoffMs(attempt);
-        if (asked > this.policy.maxRetryAfterMs) {
-            const wait = `asked to retry after ${seconds(asked)} s, more than the ${seconds(this.policy.maxRetryAfterMs)} s limit`;
-            throw this.failureError(prepared, failure, attempt - 1, wait);
-        }
-        return asked;
-    }
-    /** baseDelayMs * 2^(attempt-1), capped, then full jitter in [delay/2, delay] so parallel clients spread out. */
-    backoffMs(attempt) {
-        const delay = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
-        return Math.round(delay / 2 + (this.random() * delay) / 2);
-    }
-    recordRetry(prepared, failure, attempt, delayMs, maxAttempts) {
-        const reason = failure.kind === 'status' ? failure.response.statusLine : failure.reason;
-        this.retryLog.push({ method: prepared.request.method, url: prepared.shownUrl, attempt, reason, delayMs });
-        const what = failure.kind === 'status' ? `answered ${failure.response.status}` : `failed: ${failure.reason}`;
-        const message = `${prepared.label} ${what}; retry ${attempt} of ${maxAttempts - 1} in ${seconds(delayMs)} s`;
-        this.options.log?.(this.maskerFor(prepared)(message));
-    }
-    /** Sleeps, but wakes up early (with an error) when the caller aborts; the abort listener never outlives the wait. */
-    async sleepUnlessCancelled(ms, signal) {
-        if (!signal)
-            return this.sleep(ms);
-        let onAbort = () => { };
-        const aborted = new Promise((resolve) => {
-            onAbort = () => resolve();
-            signal.addEventListener('abort', onAbort, { once: true });
-        });
-        try {
-            await Promise.race([this.sleep(ms), aborted]);
-        }
-        finally {
-            signal.removeEventListener('abort', onAbort);
-        }
-    }
-    // --- errors --------------------------------------------------------------------------------------------------------
-    /** The error for a failure we give up on: what happened, how many retries were made, and a hint chosen by status. */
-    failureError(prepared, failure, retries, extra) {
-        const { request, label, shownUrl } = prepared;
-        const mask = this.maskerFor(prepared);
-        const gaveUp = [extra, retries > 0 ? `gave up after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : undefined].filter(Boolean).join('; ');
-        const suffix = gaveUp ? ` (${gaveUp})` : '';
-        const common = { method: request.method, url: shownUrl, retries, retryable: failure.kind !== 'cancelled' && this.isRetryable(failure, request) };
-        if (failure.kind === 'cancelled') {
-            // Still a ShipError, so a cancelled run reads as a message, not a stack trace.
-            const why = failure.reason instanceof Error ? `: ${failure.reason.message}` : '';
-            return new HttpError(mask(`${label} was cancelled${why}${suffix}`), { ...common, cause: failure.reason });
-        }
-        if (failure.kind === 'connection') {
-            const message = request.what ? `${request.what} failed: ${prepared.url.origin}: ${failure.reason}${suffix}` : `${label} failed: ${failure.reason}${suffix}`;
-            return new HttpError(mask(message), { ...common, hint: CONNECTION_HINT, cause: failure.error });
-        }
-        const { response } = failure;
-        const snippet = bodySnippet(response.body, mask);
-        const answered = request.what ? `${request.what} failed: ${response.statusLine}` : `${label} answered ${response.statusLine}`;
-        const message = `${answered}${suffix}${snippet ? `: ${snippet}` : ''}`;
-        return new HttpError(mask(message), { ...common, status: response.status, bodySnippet: snippet, ...hintFor(response.status) });
-    }
-    // --- preparing a request -------------------------------------------------------------------------------------------
-    prepare(request) {
-        if (request.json !== undefined && request.body !== undefined)
-            throw new Error(`${request.method} ${request.url}: give json or body, not both`);
-        const url = resolveUrl(this.options.baseUrl, request.url, request.query);
-        const shownUrl = url.origin + url.pathname;
-        const headers = this.headersFor(request);
-        return {
-            request,
-            url,
-            shownUrl,
-            label: request.what ?? `${request.method} ${shownUrl}`,
-            headers,
-            headerSecrets: credentialsIn(headers),
-        };
-    }
-    /** The caller's headers with lower-case names, over our defaults. */
-    headersFor(request) {
-        const headers = { 'user-agent': this.userAgent, accept: 'application/json' };
-        if (request.json !== undefined)
-            headers['content-type'] = 'application/json';
-        for (const [name, value] of Object.entries(request.headers ?? {}))
-            headers[name.toLowerCase()] = value;
-        return headers;
-    }
-    /** Masks the caller's secrets (read now, since they may have grown) and the request's credentials. */
-    maskerFor(prepared) {
-        return (text) => maskSecrets(text, [...(this.options.secrets?.() ?? []), ...prepared.headerSecrets]);
-    }
-}
-// --- the buffered answer -------------------------------------------------------------------------------------------
-class BufferedResponse {
-    status;
-    statusText;
-    headers;
-    body;
-    prepared;
-    mask;
-    constructor(status, statusText, headers, body, prepared, mask) {
-        this.status = status;
-        this.statusText = statusText;
-        this.headers = headers;
-        this.body = body;
-        this.prepared = prepared;
-        this.mask = mask;
-    }
-    /** "404 Not Found"; undici gives the server's reason phrase, Node's table fills in when there is none. */
-    get statusLine() {
-        const text = this.statusText || external_node_http_.STATUS_CODES[this.status] || '';
-        return text ? `${this.status} ${text}` : String(this.status);
-    }
-    text() {
-        return this.body.toString('utf8');
-    }
-    json(schema) {
-        let parsed;
-        try {
-            parsed = JSON.parse(this.text());
-        }
-        catch {
-            throw this.unexpectedBody('not JSON');
-        }
-        if (!schema)
-            return parsed;
-        const result = schema.safeParse(parsed);
-        if (!result.success)
-            throw this.unexpectedBody(describeIssues(result.error.issues));
-        return result.data;
-    }
-    unexpectedBody(problem) {
-        const { request, label, shownUrl } = this.prepared;
-        const snippet = bodySnippet(this.body, this.mask);
-        const message = `${label} answered an unexpected body (${problem}): ${snippet || '(empty)'}`;
-        return new HttpError(this.mask(message), {
-            method: request.method,
-            url: shownUrl,
-            status: this.status,
-            bodySnippet: snippet,
-            hint: 'the server answered something meshagent-ship does not understand: check the API URL, or update meshagent-ship',
-        });
-    }
-}
-// --- helpers -------------------------------------------------------------------------------------------------------
-/** Proxies come from `env` (not process.env, which undici would read), so tests and callers decide. */
-function defaultDispatcher(env) {
-    // Lower case first, as undici and curl read them.
-    const httpProxy = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
-    const httpsProxy = firstSet(env, ['https_proxy', 'HTTPS_PROXY']);
-    if (!httpProxy && !httpsProxy)
-        return new node_modules_undici/* Agent */.g6();
-    return new node_modules_undici/* EnvHttpProxyAgent */.J2({
-        // '' rather than undefined: undici falls back to process.env for undefined.
-        httpProxy: httpProxy ?? '',
-        httpsProxy: httpsProxy ?? '',
-        noProxy: firstSet(env, ['no_proxy', 'NO_PROXY']) ?? '',
-        // Plain-http targets are sent in absolute form, as forward proxies expect, not tunnelled with CONNECT
-        // (which proxies commonly allow only to port 443). HTTPS targets are always tunnelled.
-        proxyTunnel: false,
-    });
-}
-function firstSet(env, names) {
-    for (const name of names) {
-        const value = env[name];
-        if (value)
-            return value;
-    }
-    return undefined;
-}
-/** An absolute URL as given, or a path appended to baseUrl (keeping the base's path prefix); then the query. */
-function resolveUrl(baseUrl, path, query) {
-    let url;
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path))
-        url = new URL(path);
-    else if (baseUrl)
-        url = new URL(baseUrl.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`));
-    else
-        throw new Error(`HTTP request to ${path}: a relative path needs a baseUrl`);
-    for (const [name, value] of Object.entries(query ?? {})) {
-        if (value !== undefined)
-            url.searchParams.append(name, String(value));
-    }
-    return url;
-}
-/** The body to send this attempt: a factory runs again, so a stream consumed by a failed attempt is made anew. */
-function bodyForAttempt(request) {
-    if (request.json !== undefined)
-        return JSON.stringify(request.json);
-    return typeof request.body === 'function' ? request.body() : request.body;
-}
-/** undici's headers (arrays for repeated ones) as one string per lower-case name. */
-function flattenHeaders(headers) {
-    const flat = {};
-    for (const [name, value] of Object.entries(headers)) {
-        if (value !== undefined)
-            flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    return flat;
-}
-/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-function retryAfterMs(value, now) {
-    const trimmed = value?.trim();
-    if (!trimmed)
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(trimmed))
-        return Math.round(Number(trimmed) * 1000);
-    const date = Date.parse(trimmed);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** Error codes of a connection that broke or never came up, where trying again may well work. */
-const RETRYABLE_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'EPIPE',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-]);
-function isRetryableConnectionError(error) {
-    return errorChain(error).some((e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''));
-}
-/** Refused at every address tried (Node tries each address of a host and reports them in an AggregateError). */
-function isConnectionRefused(error) {
-    const chain = errorChain(error);
-    const everyAddress = chain.find((e) => e instanceof AggregateError);
-    if (everyAddress)
-        return everyAddress.errors.length > 0 && everyAddress.errors.every((e) => codeOf(e) === 'ECONNREFUSED');
-    return chain.some((e) => codeOf(e) === 'ECONNREFUSED');
-}
-/** The error, its causes, and the errors of an AggregateError (Node's connect tries every address of a host). */
-function errorChain(error) {
-    const chain = [];
-    const pending = [error];
-    while (pending.length > 0 && chain.length < 10) {
-        const next = pending.shift();
-        if (next === undefined || chain.includes(next))
-            continue;
-        chain.push(next);
-        if (next instanceof AggregateError)
-            pending.push(...next.errors);
-        if (next instanceof Error && next.cause !== undefined)
-            pending.push(next.cause);
-    }
-    return chain;
-}
-function codeOf(error) {
-    const code = error?.code;
-    return typeof code === 'string' ? code : undefined;
-}
-/** A short reason such as "connect ECONNREFUSED 127.0.0.1:1" or "other side closed (UND_ERR_SOCKET)". */
-function describeConnectionError(error) {
-    for (const e of errorChain(error)) {
-        const message = e instanceof Error ? e.message : '';
-        const code = codeOf(e);
-        if (message && code)
-            return message.includes(code) ? message : `${message} (${code})`;
-        if (message)
-            return message;
-        if (code)
-            return code;
-    }
-    return String(error);
-}
-/** The hint for a status we give up on. */
-function hintFor(status) {
-    const hints = {
-        400: 'the server rejected the request as invalid: the message says why',
-        401: 'check the credentials (API key or token)',
-        403: 'the credentials lack permission for this',
-        404: 'it does not exist',
-        409: 'it conflicts with the current state',
-        422: 'the server rejected the request as invalid: the message says why',
-        429: 'rate limited: wait and run again',
-    };
-    const hint = hints[status] ?? (status >= 500 ? 'the server had trouble: run again later' : undefined);
-    return hint ? { hint } : {};
-}
-/** JSON fields whose values are credentials even when no one told us about them. */
-const SECRET_FIELD = /"(?:token|access_token|refresh_token|id_token|password|client_secret)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
-/** The body for a message: secrets masked first (so a cut cannot leave half a secret), whitespace collapsed, cut. */
-function bodySnippet(body, mask) {
-    const text = body.toString('utf8');
-    const fieldSecrets = [...text.matchAll(SECRET_FIELD)].map((match) => match[1] ?? '');
-    const collapsed = maskSecrets(mask(text), fieldSecrets).replace(/\s+/g, ' ').trim();
-    return collapsed.length <= SNIPPET_LENGTH ? collapsed : `${cutWithoutSplittingPairs(collapsed, SNIPPET_LENGTH - 1)}…`;
-}
-function cutWithoutSplittingPairs(text, length) {
-    const cut = text.slice(0, length);
-    const last = cut.charCodeAt(cut.length - 1);
-    return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
-}
-/** Replaces every secret with ***, longest first so a secret containing another is replaced whole. */
-function maskSecrets(text, secrets) {
-    const sorted = [...new Set(secrets)].filter((s) => s !== '').sort((a, b) => b.length - a.length);
-    return sorted.reduce((masked, secret) => masked.split(secret).join('***'), text);
-}
-/** Credentials carried by the request's headers: the whole value, the part after the scheme, a Basic password. */
-function credentialsIn(headers) {
-    const found = [];
-    for (const name of ['authorization', 'proxy-authorization', 'x-api-key']) {
-        const value = headers[name]?.trim();
-        if (!value)
-            continue;
-        found.push(value);
-        const [scheme, credential] = value.split(/\s+/, 2);
-        if (!credential)
-            continue;
-        found.push(credential);
-        if (scheme?.toLowerCase() === 'basic') {
-            const decoded = Buffer.from(credential, 'base64').toString('utf8');
-            const password = decoded.slice(decoded.indexOf(':') + 1);
-            found.push(decoded, password);
-        }
-    }
-    return found;
-}
-function describeIssues(issues) {
-    const shown = issues.slice(0, 3).map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
-    return issues.length > 3 ? `${shown.join('; ')}; …` : shown.join('; ');
-}
-/** 200 → "0.2", 30000 → "30". */
-function seconds(ms) {
-    return String(Number((ms / 1000).toFixed(2)));
-}
-
 ;// CONCATENATED MODULE: ./src/meshagent/wire.ts
 /**
  * MeshAgent's REST wire types as zod schemas (meshagent-api: client.py and specs/service.py).
@@ -86121,7 +86190,8 @@ function remote_manifests_parse(schema, answer, name) {
  * with every byte the registry receives). When one fails in a way worth retrying, the upload asks the registry how
  * much it holds (GET on the session, `Range: 0-N`) and goes on from there; a registry that dropped the session (CNCF
  * distribution 2.x does when a chunk arrived in part) gets a new session from byte 0. The registry checks the digest
- * on the final PUT, and we check the digest it reports.
+ * on the final PUT, and we check the digest it reports. Each resume or restart is a retry of the registry's HTTP
+ * client: it waits as the client would (Retry-After, else jittered backoff) and is counted with the client's own.
  */
 
 
@@ -86150,6 +86220,8 @@ class Upload {
     bytesSent = 0;
     resumes = 0;
     restarts = 0;
+    /** Whether the upload began again after the registry computed another digest (done once at most). */
+    restartedForDigest = false;
     what;
     chunked;
     chunkSize;
@@ -86179,10 +86251,17 @@ class Upload {
             }
             catch (error) {
                 failures += 1;
-                if (!(error instanceof HttpError) || !error.retryable || failures >= MAX_FAILURES)
+                const digestRejected = isDigestInvalid(error);
+                // distribution cancels the session when the closing PUT fails the digest check, so the upload starts again,
+                // reading the bytes from disk again, once: a second refusal means the blob on disk does not match its name.
+                // (go-containerregistry never retries it: DIGEST_INVALID is not among its temporary error codes.)
+                const again = error instanceof HttpError && (digestRejected ? !this.restartedForDigest : error.retryable);
+                if (!again || failures >= MAX_FAILURES)
                     throw this.failed(error, failures);
-                await (this.options.sleep ?? defaultSleep)(Math.min(5_000, 250 * 2 ** (failures - 1)));
-                await this.recover(error, failures);
+                await this.repo.client.http.retryAfter(error, failures, MAX_FAILURES - 1, { label: this.what });
+                if (digestRejected)
+                    this.restartedForDigest = true;
+                await this.recover(error, failures, digestRejected);
             }
         }
     }
@@ -86192,10 +86271,10 @@ class Upload {
         this.location = this.locationOf(answer);
         this.offset = 0;
     }
-    /** After a failure: go on from what the registry holds, or open a new session when it holds none. */
-    async recover(error, failures) {
+    /** After a failure: go on from what the registry holds, or open a new session when it holds none (or must not be used). */
+    async recover(error, failures, restart) {
         const reason = error.message;
-        const status = this.chunked ? await this.status() : undefined;
+        const status = this.chunked && !restart ? await this.status() : undefined;
         if (status) {
             this.location = status.location;
             this.offset = status.offset;
@@ -86291,7 +86370,7 @@ class Upload {
         return this.repo.resolve(location);
     }
     failed(error, failures) {
-        if (error instanceof HttpError && error.status === 400 && /DIGEST_INVALID/.test(error.bodySnippet)) {
+        if (isDigestInvalid(error)) {
             return new errors_ShipError(`${this.what}: the registry computed another digest for the bytes sent`, {
                 hint: 'the local blob does not match its name: the image on disk is corrupt; write it again',
                 cause: error,
@@ -86309,8 +86388,10 @@ class Upload {
 function uploadTimeoutMs(bytes) {
     return 60_000 + Math.ceil(bytes / 1000);
 }
-function defaultSleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+/** The closing PUT's "the bytes have another digest" (distribution answers 400 DIGEST_INVALID). */
+function isDigestInvalid(error) {
+    // The snippet may be cut short, so the code is looked for rather than the JSON parsed.
+    return error instanceof HttpError && error.status === 400 && /\bDIGEST_INVALID\b/.test(error.bodySnippet);
 }
 
 ;// CONCATENATED MODULE: ./src/oci/push.ts
@@ -86360,7 +86441,7 @@ async function push_pushImage(layout, repo, options = {}) {
         if (digest !== manifest.descriptor.digest)
             throw new errors_ShipError(`${layout.dir}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, { hint: 'the layout is corrupt: write it again' });
     }
-    stats.retries = repo.client.retries - retriesBefore + stats.resumes + stats.restarts;
+    stats.retries = repo.client.retries - retriesBefore;
     log(`${repo.where}: pushed ${root.digest}${options.tag ? ` as ${options.tag}` : ''} in ${push_seconds(Date.now() - started)} s: ` +
         `${stats.blobs} blobs (${stats.uploaded} uploaded, ${mb(stats.bytesUploaded)}; ${stats.skipped} skipped; ${stats.mounted} mounted), ` +
         `${stats.manifests} manifest${stats.manifests === 1 ? '' : 's'}, ${stats.retries} retries`);
@@ -86841,7 +86922,40 @@ function scopeKey(scopes) {
     return [...scopes].sort().join(' ');
 }
 
+;// CONCATENATED MODULE: ./src/oci/registry-retry.ts
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+function isRetryableRegistryAnswer(answer) {
+    return RETRYABLE_STATUSES.has(answer.status) || isManifestLinkRace(answer);
+}
+/**
+ * CNCF distribution before 3.1 (Debian ships 2.8) writes a repository's blob link files in place, so a request that
+ * reads a link while a concurrent push of the same blob rewrites it reads an empty file: "invalid checksum digest
+ * format" (distribution issue 4478, fixed in 3.1 by writing a temporary file and renaming it). Reads answer 500
+ * then (retried above), and a manifest PUT answers 400 DIGEST_INVALID, with MANIFEST_BLOB_UNKNOWN for the blob whose
+ * link it read. A manifest PUT is idempotent and we send it only once its blobs are there, so this answer is retried.
+ * MANIFEST_BLOB_UNKNOWN alone (a blob really missing) is not: that cannot get better by asking again.
+ */
+function isManifestLinkRace({ method, url, status, body }) {
+    if (method !== 'PUT' || status !== 400 || !/\/v2\/.+\/manifests\/[^/]+$/.test(url))
+        return false;
+    const codes = errorCodes(body);
+    return codes.includes('DIGEST_INVALID') && codes.every((code) => code === 'DIGEST_INVALID' || code === 'MANIFEST_BLOB_UNKNOWN');
+}
+/** The `code`s of a distribution error body (`{"errors": [{"code": ...}]}`); none when it is not one. */
+function errorCodes(body) {
+    try {
+        const errors = JSON.parse(body.toString()).errors;
+        if (!Array.isArray(errors))
+            return [];
+        return errors.map((e) => e?.code).filter((code) => typeof code === 'string');
+    }
+    catch {
+        return [];
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/oci/registry.ts
+
 
 
 
@@ -86868,7 +86982,13 @@ class RegistryClient {
             options.mask?.(secret);
         };
         this.baseUrl = registryBaseUrl(options.registry, options.insecureRegistries);
-        this.http = new http_HttpClient({ ...options.http, baseUrl: this.baseUrl, secrets: () => this.secrets, ...(options.log ? { log: options.log } : {}) });
+        this.http = new http_HttpClient({
+            retryStatus: isRetryableRegistryAnswer,
+            ...options.http,
+            baseUrl: this.baseUrl,
+            secrets: () => this.secrets,
+            ...(options.log ? { log: options.log } : {}),
+        });
         this.auth = new RegistryAuth({
             http: this.http,
             registry: options.registry,
@@ -87163,9 +87283,9 @@ function registryErrorText(body) {
 
 
 function openRegistry(target, credentials, hooks) {
-    const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
+    const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
     const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
-    return { client, retries: () => client.http.retries, close: () => client.close() };
+    return { client, close: () => client.close() };
 }
 function pushToTarget(registry, target, layout, root, log) {
     const repository = registry.client.repository(target.registryRepository, ['pull', 'push']);
@@ -87791,6 +87911,7 @@ function clientFor(target) {
         ...(target.insecureRegistries ? { insecureRegistries: target.insecureRegistries } : {}),
         mask: target.mask,
         log: target.log,
+        ...(target.retryLog ? { http: { retryLog: target.retryLog } } : {}),
     });
 }
 
@@ -87899,7 +88020,8 @@ async function source_image_pullImage(reference, target, options) {
     const credentials = isTargetRepository ? options.projectCredentials : findCredentials(registry, options.env);
     const dir = (0,external_node_path_.join)(options.workDir, 'pulled');
     const wanted = reference.digest ?? reference.tag ?? 'latest';
-    const pulled = await pullIntoLayout({ registry, repository, ...(credentials ? { credentials } : {}), mask: options.mask, log: options.log }, wanted, dir, { layoutRef: 'source' });
+    const from = { registry, repository, ...(credentials ? { credentials } : {}), mask: options.mask, log: options.log, ...(options.retryLog ? { retryLog: options.retryLog } : {}) };
+    const pulled = await pullIntoLayout(from, wanted, dir, { layoutRef: 'source' });
     const layout = await layout_OciLayout.open(dir);
     const descriptor = await layout.resolve('source');
     return {
@@ -88119,6 +88241,7 @@ function resultOutputs(result) {
 
 
 
+
 /** Reads the inputs through the runner, runs the pipeline and reports; returns the process exit code. */
 async function runShip(runner, options = {}) {
     const result = await shipFromInputs(runner, options);
@@ -88179,12 +88302,14 @@ async function ship(config, runner, options = {}) {
     const log = (line) => runner.info(line);
     const debug = (line) => runner.debug(line);
     const mask = (secret) => runner.setSecret(secret);
+    // Every client of the run records its retries here: the result and the summary count each one once.
+    const retryLog = new RetryLog();
     const client = new MeshagentClient({
         apiUrl: config.meshagent.apiUrl,
         apiKey: config.meshagent.apiKey,
         projectId: config.meshagent.projectId,
         mask,
-        http: { log, debug },
+        http: { log, debug, retryLog },
     });
     // Made by the build stage, so that a temp dir that cannot be written fails that stage, with a summary.
     let workDir;
@@ -88216,10 +88341,10 @@ async function ship(config, runner, options = {}) {
                 }
                 else
                     workDir = options.workDir;
-                return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, env: runner.env, signal: stop?.signal });
+                return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, retryLog, env: runner.env, signal: stop?.signal });
             }, (s) => s.origin);
             if (config.image.push)
-                registry = openRegistry(target, access.credentials, { mask, log, debug, signal: stop?.signal });
+                registry = openRegistry(target, access.credentials, { mask, log, debug, retryLog, signal: stop?.signal });
             const reuseFrom = registry;
             // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
             const previous = reuseFrom
@@ -88301,7 +88426,7 @@ async function ship(config, runner, options = {}) {
         service: progress.deployed && config.meshagent.room ? serviceReport(progress.deployed, config.meshagent.room) : null,
         probe: progress.probe ?? null,
         stages: STAGES.map((name) => stages.records.find((r) => r.name === name)),
-        retries: retriesOf(client.http.retries, registry?.retries() ?? []),
+        retries: retriesOf(retryLog.records),
         durationMs: Date.now() - started,
         plan: progress.plan ?? null,
         offline: progress.target?.offline ?? null,
@@ -88352,8 +88477,8 @@ function imageReport(config, progress) {
         layers: (progress.image?.layers ?? []).map((layer) => ({ ...layer, push: progress.pushOutcomes?.get(layer.digest) ?? null })),
     };
 }
-function retriesOf(...lists) {
-    return lists.flat().map((r) => ({ method: r.method, url: r.url, reason: r.reason }));
+function retriesOf(records) {
+    return records.map((r) => ({ method: r.method, url: r.url, reason: r.reason }));
 }
 function errorOf(error) {
     const stage = error instanceof StageError ? error.stage : null;

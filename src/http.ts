@@ -1,6 +1,7 @@
 /**
  * The one HTTP client of meshagent-ship, for API calls (JSON in, JSON out). It retries what is worth retrying
- * (429, 502, 503, 504 and broken connections) with exponential backoff or the server's Retry-After, times out every
+ * (429, 502, 503, 504 and broken connections, or what the client's `retryStatus` says) with jittered exponential
+ * backoff or the server's Retry-After, records every retry once (in a RetryLog a run may share), times out every
  * attempt, goes through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise, and turns every failure into an
  * HttpError a user can act on — with no credential in it. `request` buffers the answer (API calls); `stream` hands an
  * accepted answer's body over as a stream (registry blobs), and request bodies may be streams too.
@@ -36,6 +37,31 @@ export interface RetryRecord {
   readonly delayMs: number;
 }
 
+/**
+ * Every retry of a run, in order: shared by the clients of one run (the API's, the registry's, a source registry's),
+ * so the log lines, the result and the summary count each retry once, whichever client or upload made it.
+ */
+export class RetryLog {
+  private readonly list: RetryRecord[] = [];
+
+  add(record: RetryRecord): void {
+    this.list.push(record);
+  }
+
+  get records(): readonly RetryRecord[] {
+    return this.list;
+  }
+}
+
+/** What a status classifier sees of a failed answer: the request and the answer's status and body. */
+export interface FailedAnswer {
+  readonly method: HttpRequest['method'];
+  /** The URL as sent, without the query string. */
+  readonly url: string;
+  readonly status: number;
+  readonly body: Buffer;
+}
+
 export interface HttpClientOptions {
   /** Prefix for relative request paths, e.g. http://127.0.0.1:8080 or http://127.0.0.1:8080/v1 (a path prefix is kept). */
   readonly baseUrl?: string;
@@ -44,6 +70,14 @@ export interface HttpClientOptions {
   /** Per attempt: connect + headers + body; default 30_000. */
   readonly timeoutMs?: number;
   readonly retry?: Partial<RetryPolicy>;
+  /**
+   * Whether a failed answer is worth retrying, replacing the default (`isRetryableStatus`: 429, 502, 503, 504 for
+   * any method). A registry client, whose requests are all safe to repeat, also retries 500. Broken connections and
+   * timeouts are classified as always.
+   */
+  readonly retryStatus?: (answer: FailedAnswer) => boolean;
+  /** Where every retry is recorded besides this client's own list; share one per run. */
+  readonly retryLog?: RetryLog;
   /** Called once per retry with a one-line human message, e.g. "GET /x answered 503; retry 1 of 4 in 0.5 s". */
   readonly log?: (message: string) => void;
   /** Called once per attempt, for debug logs: "GET https://h/x -> 200 in 35 ms (attempt 1 of 4)"; secrets masked. */
@@ -118,10 +152,25 @@ export class HttpError extends ShipError {
   readonly retries: number;
   /** Whether the failure was of a kind worth retrying (429/5xx/broken connection/timeout), had attempts remained. */
   readonly retryable: boolean;
+  /** Why the last attempt failed, e.g. "503 Service Unavailable" or "timed out after 30 s" (for retry records). */
+  readonly reason: string;
+  /** The wait the server asked for with Retry-After, when it did. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     message: string,
-    details: { method: string; url: string; status?: number; bodySnippet?: string; retries?: number; hint?: string; cause?: unknown; retryable?: boolean },
+    details: {
+      method: string;
+      url: string;
+      status?: number;
+      bodySnippet?: string;
+      retries?: number;
+      hint?: string;
+      cause?: unknown;
+      retryable?: boolean;
+      reason?: string;
+      retryAfterMs?: number;
+    },
   ) {
     super(message, { ...(details.hint ? { hint: details.hint } : {}), cause: details.cause });
     this.status = details.status;
@@ -130,6 +179,8 @@ export class HttpError extends ShipError {
     this.bodySnippet = details.bodySnippet ?? '';
     this.retries = details.retries ?? 0;
     this.retryable = details.retryable ?? false;
+    this.reason = details.reason ?? (details.status === undefined ? message : statusLine(details.status, ''));
+    this.retryAfterMs = details.retryAfterMs;
   }
 }
 
@@ -166,7 +217,7 @@ type Failure =
 type AttemptFailure = Exclude<Failure, { kind: 'cancelled' }>;
 
 export class HttpClient {
-  private readonly retryLog: RetryRecord[] = [];
+  private readonly ownRetries: RetryRecord[] = [];
   private attemptCount = 0;
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
@@ -188,9 +239,9 @@ export class HttpClient {
     this.random = options.random ?? Math.random;
   }
 
-  /** Every retry made by this client, in order (the job summary lists them). */
+  /** Every retry made by this client, in order (a shared `retryLog` holds those of the other clients too). */
   get retries(): readonly RetryRecord[] {
-    return this.retryLog;
+    return this.ownRetries;
   }
 
   /** Requests sent, counting every attempt. */
@@ -232,7 +283,7 @@ export class HttpClient {
       this.debugAttempt(prepared, outcome, Date.now() - started, attempt, maxAttempts);
       if (!('kind' in outcome)) return outcome;
 
-      const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome, request) || attempt >= maxAttempts;
+      const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome, prepared) || attempt >= maxAttempts;
       if (giveUp) throw this.failureError(prepared, outcome, retriesSoFar);
       const delayMs = this.delayBeforeRetry(prepared, outcome, attempt);
       this.recordRetry(prepared, outcome, attempt, delayMs, maxAttempts);
@@ -298,8 +349,12 @@ export class HttpClient {
     this.options.debug(this.maskerFor(prepared)(`${prepared.request.method} ${prepared.shownUrl} -> ${result} in ${ms} ms (attempt ${attempt} of ${maxAttempts})`));
   }
 
-  private isRetryable(failure: AttemptFailure, request: HttpRequest): boolean {
-    if (failure.kind === 'status') return isRetryableStatus(failure.response.status);
+  private isRetryable(failure: AttemptFailure, prepared: Prepared): boolean {
+    const { request } = prepared;
+    if (failure.kind === 'status') {
+      const { status, body } = failure.response;
+      return this.options.retryStatus ? this.options.retryStatus({ method: request.method, url: prepared.shownUrl, status, body }) : isRetryableStatus(status);
+    }
     if (request.retryRefused === false && isConnectionRefused(failure.error)) return false;
     return failure.timedOut || isRetryableConnectionError(failure.error);
   }
@@ -309,12 +364,15 @@ export class HttpClient {
   /** The server's Retry-After when it sends one (refusing waits beyond the cap), else jittered exponential backoff. */
   private delayBeforeRetry(prepared: Prepared, failure: AttemptFailure, attempt: number): number {
     const asked = failure.kind === 'status' ? retryAfterMs(failure.response.headers['retry-after'], Date.now()) : undefined;
-    if (asked === undefined) return this.backoffMs(attempt);
-    if (asked > this.policy.maxRetryAfterMs) {
-      const wait = `asked to retry after ${seconds(asked)} s, more than the ${seconds(this.policy.maxRetryAfterMs)} s limit`;
-      throw this.failureError(prepared, failure, attempt - 1, wait);
-    }
-    return asked;
+    const tooLong = this.refusedWait(asked);
+    if (tooLong) throw this.failureError(prepared, failure, attempt - 1, tooLong);
+    return asked ?? this.backoffMs(attempt);
+  }
+
+  /** Why a Retry-After is not waited for (longer than the policy allows), or undefined when it is. */
+  private refusedWait(askedMs: number | undefined): string | undefined {
+    if (askedMs === undefined || askedMs <= this.policy.maxRetryAfterMs) return undefined;
+    return `asked to retry after ${seconds(askedMs)} s, more than the ${seconds(this.policy.maxRetryAfterMs)} s limit`;
   }
 
   /** baseDelayMs * 2^(attempt-1), capped, then full jitter in [delay/2, delay] so parallel clients spread out. */
@@ -325,10 +383,43 @@ export class HttpClient {
 
   private recordRetry(prepared: Prepared, failure: AttemptFailure, attempt: number, delayMs: number, maxAttempts: number): void {
     const reason = failure.kind === 'status' ? failure.response.statusLine : failure.reason;
-    this.retryLog.push({ method: prepared.request.method, url: prepared.shownUrl, attempt, reason, delayMs });
     const what = failure.kind === 'status' ? `answered ${failure.response.status}` : `failed: ${failure.reason}`;
     const message = `${prepared.label} ${what}; retry ${attempt} of ${maxAttempts - 1} in ${seconds(delayMs)} s`;
-    this.options.log?.(this.maskerFor(prepared)(message));
+    this.addRetry({ method: prepared.request.method, url: prepared.shownUrl, attempt, reason, delayMs }, this.maskerFor(prepared)(message));
+  }
+
+  /** The one place a retry is counted: this client's list, the run's shared log, and one log line. */
+  private addRetry(record: RetryRecord, message: string): void {
+    this.ownRetries.push(record);
+    this.options.retryLog?.add(record);
+    this.options.log?.(message);
+  }
+
+  /**
+   * For a caller that repeats a failed request its own way (an upload goes on from what the registry holds, or
+   * starts again): waits as the client would before its retry number `retry` of `maxRetries` (the server's
+   * Retry-After, else jittered backoff), and records and logs that retry like the client's own. When the server
+   * asks for a longer wait than the policy allows, nothing is retried: the error is thrown, saying so.
+   */
+  async retryAfter(error: HttpError, retry: number, maxRetries: number, options: { label?: string; signal?: AbortSignal } = {}): Promise<void> {
+    const tooLong = this.refusedWait(error.retryAfterMs);
+    if (tooLong) {
+      throw new HttpError(`${error.message} (${tooLong})`, {
+        method: error.method,
+        url: error.url,
+        ...(error.status !== undefined ? { status: error.status } : {}),
+        bodySnippet: error.bodySnippet,
+        retries: retry - 1,
+        reason: error.reason,
+        cause: error,
+        ...(error.hint ? { hint: error.hint } : {}),
+      });
+    }
+    const delayMs = error.retryAfterMs ?? this.backoffMs(retry);
+    const what = error.status !== undefined ? `answered ${error.status}` : `failed: ${error.reason}`;
+    const message = `${options.label ?? `${error.method} ${error.url}`} ${what}; retry ${retry} of ${maxRetries} in ${seconds(delayMs)} s`;
+    this.addRetry({ method: error.method, url: error.url, attempt: retry, reason: error.reason, delayMs }, maskSecrets(message, this.options.secrets?.() ?? []));
+    await this.sleepUnlessCancelled(delayMs, options.signal);
   }
 
   /** Sleeps, but wakes up early (with an error) when the caller aborts; the abort listener never outlives the wait. */
@@ -354,22 +445,30 @@ export class HttpClient {
     const mask = this.maskerFor(prepared);
     const gaveUp = [extra, retries > 0 ? `gave up after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : undefined].filter(Boolean).join('; ');
     const suffix = gaveUp ? ` (${gaveUp})` : '';
-    const common = { method: request.method, url: shownUrl, retries, retryable: failure.kind !== 'cancelled' && this.isRetryable(failure, request) };
+    const common = { method: request.method, url: shownUrl, retries, retryable: failure.kind !== 'cancelled' && this.isRetryable(failure, prepared) };
 
     if (failure.kind === 'cancelled') {
       // Still a ShipError, so a cancelled run reads as a message, not a stack trace.
       const why = failure.reason instanceof Error ? `: ${failure.reason.message}` : '';
-      return new HttpError(mask(`${label} was cancelled${why}${suffix}`), { ...common, cause: failure.reason });
+      return new HttpError(mask(`${label} was cancelled${why}${suffix}`), { ...common, reason: 'cancelled', cause: failure.reason });
     }
     if (failure.kind === 'connection') {
       const message = request.what ? `${request.what} failed: ${prepared.url.origin}: ${failure.reason}${suffix}` : `${label} failed: ${failure.reason}${suffix}`;
-      return new HttpError(mask(message), { ...common, hint: CONNECTION_HINT, cause: failure.error });
+      return new HttpError(mask(message), { ...common, reason: mask(failure.reason), hint: CONNECTION_HINT, cause: failure.error });
     }
     const { response } = failure;
     const snippet = bodySnippet(response.body, mask);
     const answered = request.what ? `${request.what} failed: ${response.statusLine}` : `${label} answered ${response.statusLine}`;
     const message = `${answered}${suffix}${snippet ? `: ${snippet}` : ''}`;
-    return new HttpError(mask(message), { ...common, status: response.status, bodySnippet: snippet, ...hintFor(response.status) });
+    const asked = retryAfterMs(response.headers['retry-after'], Date.now());
+    return new HttpError(mask(message), {
+      ...common,
+      status: response.status,
+      bodySnippet: snippet,
+      reason: response.statusLine,
+      ...(asked !== undefined ? { retryAfterMs: asked } : {}),
+      ...hintFor(response.status),
+    });
   }
 
   // --- preparing a request -------------------------------------------------------------------------------------------
@@ -417,8 +516,7 @@ class BufferedResponse implements HttpResponse {
 
   /** "404 Not Found"; undici gives the server's reason phrase, Node's table fills in when there is none. */
   get statusLine(): string {
-    const text = this.statusText || STATUS_CODES[this.status] || '';
-    return text ? `${this.status} ${text}` : String(this.status);
+    return statusLine(this.status, this.statusText);
   }
 
   text(): string {
@@ -631,6 +729,12 @@ function credentialsIn(headers: Readonly<Record<string, string>>): string[] {
 function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
   const shown = issues.slice(0, 3).map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
   return issues.length > 3 ? `${shown.join('; ')}; …` : shown.join('; ');
+}
+
+/** "404 Not Found": the server's reason phrase, else Node's table, else the bare number. */
+function statusLine(status: number, serverText: string): string {
+  const text = serverText || STATUS_CODES[status] || '';
+  return text ? `${status} ${text}` : String(status);
 }
 
 /** 200 → "0.2", 30000 → "30". */

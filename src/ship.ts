@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SelectOptions } from './build/select.js';
 import { InputErrors, ShipError, formatError } from './errors.js';
-import type { RetryRecord } from './http.js';
+import { RetryLog, type RetryRecord } from './http.js';
 import { inputWarnings } from './input-warnings.js';
 import { readConfig, type ShipConfig } from './inputs.js';
 import { MeshagentClient } from './meshagent/client.js';
@@ -112,12 +112,14 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
   const log = (line: string): void => runner.info(line);
   const debug = (line: string): void => runner.debug(line);
   const mask = (secret: string): void => runner.setSecret(secret);
+  // Every client of the run records its retries here: the result and the summary count each one once.
+  const retryLog = new RetryLog();
   const client = new MeshagentClient({
     apiUrl: config.meshagent.apiUrl,
     apiKey: config.meshagent.apiKey,
     projectId: config.meshagent.projectId,
     mask,
-    http: { log, debug },
+    http: { log, debug, retryLog },
   });
   // Made by the build stage, so that a temp dir that cannot be written fails that stage, with a summary.
   let workDir: string | undefined;
@@ -149,11 +151,11 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
             workDir = await createWorkDir(runner.env);
             stop?.removeOnExit(workDir);
           } else workDir = options.workDir;
-          return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, env: runner.env, signal: stop?.signal });
+          return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, retryLog, env: runner.env, signal: stop?.signal });
         },
         (s) => s.origin,
       );
-      if (config.image.push) registry = openRegistry(target, access.credentials, { mask, log, debug, signal: stop?.signal });
+      if (config.image.push) registry = openRegistry(target, access.credentials, { mask, log, debug, retryLog, signal: stop?.signal });
       const reuseFrom = registry;
       // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
       const previous = reuseFrom
@@ -249,7 +251,7 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
     service: progress.deployed && config.meshagent.room ? serviceReport(progress.deployed, config.meshagent.room) : null,
     probe: progress.probe ?? null,
     stages: STAGES.map((name) => stages.records.find((r) => r.name === name)!),
-    retries: retriesOf(client.http.retries, registry?.retries() ?? []),
+    retries: retriesOf(retryLog.records),
     durationMs: Date.now() - started,
     plan: progress.plan ?? null,
     offline: progress.target?.offline ?? null,
@@ -298,8 +300,8 @@ function imageReport(config: ShipConfig, progress: Progress): ImageReport | null
   };
 }
 
-function retriesOf(...lists: (readonly RetryRecord[])[]): ShipResult['retries'] {
-  return lists.flat().map((r) => ({ method: r.method, url: r.url, reason: r.reason }));
+function retriesOf(records: readonly RetryRecord[]): ShipResult['retries'] {
+  return records.map((r) => ({ method: r.method, url: r.url, reason: r.reason }));
 }
 
 function errorOf(error: unknown): NonNullable<ShipResult['error']> {

@@ -38,7 +38,7 @@ export interface PushStats {
   bytesUploaded: number;
   /** Bytes sent, counting those sent again after a failure. */
   bytesSent: number;
-  /** Requests the HTTP client retried, plus uploads resumed or restarted. */
+  /** Retries of the registry's HTTP client during the push, an upload's resumes and restarts included (each once). */
   retries: number;
   resumes: number;
   restarts: number;
@@ -100,7 +100,7 @@ export async function pushImage(layout: OciLayout, repo: RepositoryClient, optio
     const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
     if (digest !== manifest.descriptor.digest) throw new ShipError(`${layout.dir}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, { hint: 'the layout is corrupt: write it again' });
   }
-  stats.retries = repo.client.retries - retriesBefore + stats.resumes + stats.restarts;
+  stats.retries = repo.client.retries - retriesBefore;
   log(
     `${repo.where}: pushed ${root.digest}${options.tag ? ` as ${options.tag}` : ''} in ${seconds(Date.now() - started)} s: ` +
       `${stats.blobs} blobs (${stats.uploaded} uploaded, ${mb(stats.bytesUploaded)}; ${stats.skipped} skipped; ${stats.mounted} mounted), ` +

@@ -4,7 +4,8 @@
  * with every byte the registry receives). When one fails in a way worth retrying, the upload asks the registry how
  * much it holds (GET on the session, `Range: 0-N`) and goes on from there; a registry that dropped the session (CNCF
  * distribution 2.x does when a chunk arrived in part) gets a new session from byte 0. The registry checks the digest
- * on the final PUT, and we check the digest it reports.
+ * on the final PUT, and we check the digest it reports. Each resume or restart is a retry of the registry's HTTP
+ * client: it waits as the client would (Retry-After, else jittered backoff) and is counted with the client's own.
  */
 import { Readable } from 'node:stream';
 import { ShipError } from '../errors.js';
@@ -27,10 +28,8 @@ export interface UploadOptions {
   readonly chunkSize?: number;
   /** Called as bytes are acknowledged by the registry. */
   readonly onBytes?: (bytes: number) => void;
-  /** One line per resume or restart. */
+  /** One line per resume or restart (the retry itself is logged by the HTTP client). */
   readonly log?: (line: string) => void;
-  /** Injectable for tests. */
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface UploadResult {
@@ -57,6 +56,8 @@ class Upload {
   private bytesSent = 0;
   private resumes = 0;
   private restarts = 0;
+  /** Whether the upload began again after the registry computed another digest (done once at most). */
+  private restartedForDigest = false;
   private readonly what: string;
   private readonly chunked: boolean;
   private readonly chunkSize: number;
@@ -86,9 +87,15 @@ class Upload {
         return { bytesSent: this.bytesSent, resumes: this.resumes, restarts: this.restarts };
       } catch (error) {
         failures += 1;
-        if (!(error instanceof HttpError) || !error.retryable || failures >= MAX_FAILURES) throw this.failed(error, failures);
-        await (this.options.sleep ?? defaultSleep)(Math.min(5_000, 250 * 2 ** (failures - 1)));
-        await this.recover(error, failures);
+        const digestRejected = isDigestInvalid(error);
+        // distribution cancels the session when the closing PUT fails the digest check, so the upload starts again,
+        // reading the bytes from disk again, once: a second refusal means the blob on disk does not match its name.
+        // (go-containerregistry never retries it: DIGEST_INVALID is not among its temporary error codes.)
+        const again = error instanceof HttpError && (digestRejected ? !this.restartedForDigest : error.retryable);
+        if (!again || failures >= MAX_FAILURES) throw this.failed(error, failures);
+        await this.repo.client.http.retryAfter(error, failures, MAX_FAILURES - 1, { label: this.what });
+        if (digestRejected) this.restartedForDigest = true;
+        await this.recover(error, failures, digestRejected);
       }
     }
   }
@@ -100,10 +107,10 @@ class Upload {
     this.offset = 0;
   }
 
-  /** After a failure: go on from what the registry holds, or open a new session when it holds none. */
-  private async recover(error: HttpError, failures: number): Promise<void> {
+  /** After a failure: go on from what the registry holds, or open a new session when it holds none (or must not be used). */
+  private async recover(error: HttpError, failures: number, restart: boolean): Promise<void> {
     const reason = error.message;
-    const status = this.chunked ? await this.status() : undefined;
+    const status = this.chunked && !restart ? await this.status() : undefined;
     if (status) {
       this.location = status.location;
       this.offset = status.offset;
@@ -201,7 +208,7 @@ class Upload {
   }
 
   private failed(error: unknown, failures: number): unknown {
-    if (error instanceof HttpError && error.status === 400 && /DIGEST_INVALID/.test(error.bodySnippet)) {
+    if (isDigestInvalid(error)) {
       return new ShipError(`${this.what}: the registry computed another digest for the bytes sent`, {
         hint: 'the local blob does not match its name: the image on disk is corrupt; write it again',
         cause: error,
@@ -221,6 +228,8 @@ function uploadTimeoutMs(bytes: number): number {
   return 60_000 + Math.ceil(bytes / 1000);
 }
 
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** The closing PUT's "the bytes have another digest" (distribution answers 400 DIGEST_INVALID). */
+function isDigestInvalid(error: unknown): boolean {
+  // The snippet may be cut short, so the code is looked for rather than the JSON parsed.
+  return error instanceof HttpError && error.status === 400 && /\bDIGEST_INVALID\b/.test(error.bodySnippet);
 }

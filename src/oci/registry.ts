@@ -10,6 +10,7 @@ import { HttpClient, HttpError, type HttpClientOptions, type HttpRequest, type H
 import { sha256, isDigest, type Digest } from './digest.js';
 import { MANIFEST_ACCEPT } from './media-types.js';
 import { RegistryAuth, parseChallenge, repositoryScope, type RegistryCredentials } from './registry-auth.js';
+import { isRetryableRegistryAnswer } from './registry-retry.js';
 import { isLoopbackHost } from '../loopback.js';
 
 export interface RegistryClientOptions {
@@ -22,7 +23,7 @@ export interface RegistryClientOptions {
   readonly mask?: (secret: string) => void;
   /** One line per retry or resume. */
   readonly log?: (line: string) => void;
-  /** Passed to the HTTP client (retry policy, dispatcher, timeouts ...). */
+  /** Passed to the HTTP client (retry policy, a run's shared retry log, dispatcher, timeouts ...). */
   readonly http?: Omit<HttpClientOptions, 'baseUrl' | 'secrets' | 'log'>;
   /** The clock tokens expire by; injectable for tests. */
   readonly now?: () => number;
@@ -48,7 +49,13 @@ export class RegistryClient {
       options.mask?.(secret);
     };
     this.baseUrl = registryBaseUrl(options.registry, options.insecureRegistries);
-    this.http = new HttpClient({ ...options.http, baseUrl: this.baseUrl, secrets: () => this.secrets, ...(options.log ? { log: options.log } : {}) });
+    this.http = new HttpClient({
+      retryStatus: isRetryableRegistryAnswer,
+      ...options.http,
+      baseUrl: this.baseUrl,
+      secrets: () => this.secrets,
+      ...(options.log ? { log: options.log } : {}),
+    });
     this.auth = new RegistryAuth({
       http: this.http,
       registry: options.registry,

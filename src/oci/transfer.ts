@@ -2,6 +2,7 @@
  * One-call push and pull for the pipeline and the CLI: open the layout, make a registry client with the right
  * credentials and masking, move the image, close the client.
  */
+import type { RetryLog } from '../http.js';
 import type { Digest } from './digest.js';
 import { OciLayout } from './layout.js';
 import { pullImage, type PullOptions, type PullResult } from './pull.js';
@@ -20,6 +21,8 @@ export interface RegistryTarget {
   readonly mask: (secret: string) => void;
   /** Progress and retry lines (the runner's info). */
   readonly log: (line: string) => void;
+  /** Where every retry is recorded as well, to be counted with those of other clients. */
+  readonly retryLog?: RetryLog;
 }
 
 /** Pushes the image `options.layoutRef` (default: the only one) of the layout in `dir` to `target`. */
@@ -51,5 +54,6 @@ function clientFor(target: RegistryTarget): RegistryClient {
     ...(target.insecureRegistries ? { insecureRegistries: target.insecureRegistries } : {}),
     mask: target.mask,
     log: target.log,
+    ...(target.retryLog ? { http: { retryLog: target.retryLog } } : {}),
   });
 }

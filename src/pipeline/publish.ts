@@ -4,7 +4,7 @@
  * eStargz layer's footer and TOC, read by Range as the stargz snapshotter reads them, must match its annotation.
  */
 import { ShipError } from '../errors.js';
-import type { RetryRecord } from '../http.js';
+import type { RetryLog } from '../http.js';
 import type { Digest } from '../oci/digest.js';
 import type { OciLayout } from '../oci/layout.js';
 import { pushImage, type PushResult } from '../oci/push.js';
@@ -18,19 +18,17 @@ import type { Target } from './target.js';
 
 export interface Registry {
   readonly client: RegistryClient;
-  /** Every retry the registry client made (the report lists them). */
-  retries(): readonly RetryRecord[];
   close(): Promise<void>;
 }
 
 export function openRegistry(
   target: Target,
   credentials: RegistryCredentials | undefined,
-  hooks: { mask: (secret: string) => void; log: (line: string) => void; debug?: (line: string) => void; signal?: AbortSignal | undefined },
+  hooks: { mask: (secret: string) => void; log: (line: string) => void; debug?: (line: string) => void; retryLog?: RetryLog; signal?: AbortSignal | undefined },
 ): Registry {
-  const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
+  const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
   const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
-  return { client, retries: () => client.http.retries, close: () => client.close() };
+  return { client, close: () => client.close() };
 }
 
 export function pushToTarget(registry: Registry, target: Target, layout: OciLayout, root: Descriptor, log: (line: string) => void): Promise<PushResult> {

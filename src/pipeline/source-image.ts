@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { selectBuilder, type SelectOptions } from '../build/select.js';
+import type { RetryLog } from '../http.js';
 import type { ShipConfig } from '../inputs.js';
 import { openImage } from '../oci/archive.js';
 import { Annotation } from '../oci/media-types.js';
@@ -35,6 +36,8 @@ export interface SourceOptions {
   readonly projectCredentials?: RegistryCredentials | undefined;
   readonly log: (line: string) => void;
   readonly mask: (secret: string) => void;
+  /** The run's retry log: a pull's retries count with the others. */
+  readonly retryLog?: RetryLog;
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Kills the builder when aborted. */
   readonly signal?: AbortSignal | undefined;
@@ -76,7 +79,8 @@ async function pullImage(reference: ImageReference, target: Target, options: Sou
   const credentials = isTargetRepository ? options.projectCredentials : findCredentials(registry, options.env);
   const dir = join(options.workDir, 'pulled');
   const wanted = reference.digest ?? reference.tag ?? 'latest';
-  const pulled = await pullIntoLayout({ registry, repository, ...(credentials ? { credentials } : {}), mask: options.mask, log: options.log }, wanted, dir, { layoutRef: 'source' });
+  const from = { registry, repository, ...(credentials ? { credentials } : {}), mask: options.mask, log: options.log, ...(options.retryLog ? { retryLog: options.retryLog } : {}) };
+  const pulled = await pullIntoLayout(from, wanted, dir, { layoutRef: 'source' });
   const layout = await OciLayout.open(dir);
   const descriptor = await layout.resolve('source');
   return {

@@ -218,7 +218,6 @@ describe('large blobs in chunks through a connection that breaks', () => {
         chunkThreshold: 16 * 1024 * 1024,
         chunkSize: 16 * 1024 * 1024,
         log: (l) => lines.push(l),
-        sleep: async () => {},
       });
       await proxy.close();
       expect(proxy.cuts).toBe(1);
@@ -253,7 +252,7 @@ describe('a single-request upload through a connection that breaks', () => {
     const registry = client(proxy.host);
     const repo = registry.repository(`mono${run_}/app`, ['pull', 'push']);
     const lines: string[] = [];
-    const result = await uploadBlob(repo, digest, size, (start, end) => Readable.from([data.subarray(start, end)]), { log: (l) => lines.push(l), sleep: async () => {} });
+    const result = await uploadBlob(repo, digest, size, (start, end) => Readable.from([data.subarray(start, end)]), { log: (l) => lines.push(l) });
     await proxy.close();
     expect(proxy.cuts).toBe(1);
     expect(result).toMatchObject({ resumes: 0, restarts: 1 });

@@ -241,9 +241,12 @@ describe('failures', () => {
     await fetch(`${sandbox.apiUrl}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ path: '^/registry/token', status: 503, count: 100 }) });
     try {
       writeFileSync(join(context, 'www', 'index.html'), '<h1>changed</h1>\n');
-      const { result } = await shipWith({ tag: 'hello:2' });
+      const { result, runner } = await shipWith({ tag: 'hello:2' });
       expect(result.error?.stage).toBe('push');
       expect(result.retries.length).toBeGreaterThan(0);
+      // One count: each retry is one log line, one entry of the result, and the summary says how many.
+      expect(runner.lines.filter((line) => /; retry \d+ of \d+ in /.test(line))).toHaveLength(result.retries.length);
+      expect(runner.summary).toContain(`#### Retries: ${result.retries.length}`);
       expect(result.stages.find((s) => s.name === 'deploy')?.detail).toBe('not reached');
     } finally {
       await fetch(`${sandbox.apiUrl}/_sandbox/faults`, { method: 'DELETE' });

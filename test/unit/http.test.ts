@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { DEFAULT_RETRY, HttpClient, HttpError, isRetryableStatus, type HttpClientOptions } from '../../src/http.js';
+import { DEFAULT_RETRY, HttpClient, HttpError, RetryLog, isRetryableStatus, type HttpClientOptions } from '../../src/http.js';
 import { VERSION } from '../../src/version.js';
 
 // --- a real server on 127.0.0.1, one per test ----------------------------------------------------------------------
@@ -220,6 +220,94 @@ describe('retries', () => {
 
   it('has the documented defaults', () => {
     expect(DEFAULT_RETRY).toEqual({ maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 });
+  });
+});
+
+// --- classification and the run's retry log -----------------------------------------------------------------------
+
+describe('classification by the client', () => {
+  it('a retryStatus replaces the default: here 500 is retried and 503 is not', async () => {
+    const seenByClassifier: string[] = [];
+    const retryStatus = ({ method, url, status, body }: { method: string; url: string; status: number; body: Buffer }): boolean => {
+      seenByClassifier.push(`${method} ${url} ${status} ${body.toString()}`);
+      return status === 500;
+    };
+    const server = await serve(statuses([500, 200]));
+    const { http, sleeps } = client({ baseUrl: server.origin, retryStatus });
+    expect((await http.request({ method: 'GET', url: '/x', query: { q: '1' } })).status).toBe(200);
+    expect(sleeps).toEqual([500]);
+    // The URL without its query, and the answer's body, for classifiers that read a registry's error codes.
+    expect(seenByClassifier).toEqual([`GET ${server.origin}/x 500 {"status":500}`]);
+
+    const other = await serve(statuses([503, 200]));
+    const strict = client({ baseUrl: other.origin, retryStatus });
+    const error = await failure(strict.http.request({ method: 'GET', url: '/x' }));
+    expect(error).toMatchObject({ status: 503, retryable: false, retries: 0 });
+    expect(other.seen).toHaveLength(1);
+  });
+});
+
+describe('one retry log for a run', () => {
+  it('holds each retry of every client sharing it once, in order, while each client keeps its own', async () => {
+    const retryLog = new RetryLog();
+    const api = await serve(statuses([503, 200]));
+    const registry = await serve(statuses([502, 504, 200]));
+    const first = client({ baseUrl: api.origin, retryLog });
+    const second = client({ baseUrl: registry.origin, retryLog });
+    await first.http.request({ method: 'GET', url: '/a' });
+    await second.http.request({ method: 'HEAD', url: '/b' });
+    expect(first.http.retries).toHaveLength(1);
+    expect(second.http.retries).toHaveLength(2);
+    expect(retryLog.records.map((r) => `${r.method} ${r.reason}`)).toEqual(['GET 503 Service Unavailable', 'HEAD 502 Bad Gateway', 'HEAD 504 Gateway Timeout']);
+    // One log line per record.
+    expect(first.logs.length + second.logs.length).toBe(retryLog.records.length);
+  });
+});
+
+describe('retries made by the caller (an upload that resumes or starts again)', () => {
+  it('a failure says why and carries the Retry-After it was sent with', async () => {
+    const server = await serve(statuses([503], { 'retry-after': '1' }));
+    const { http } = client({ baseUrl: server.origin });
+    const error = await failure(http.request({ method: 'PUT', url: '/upload', body: 'x', maxAttempts: 1 }));
+    expect(error).toMatchObject({ status: 503, retryable: true, reason: '503 Service Unavailable', retryAfterMs: 1000 });
+
+    const refused = await failure(client({ baseUrl: 'http://127.0.0.1:9' }).http.request({ method: 'GET', url: '/x', maxAttempts: 1 }));
+    expect(refused.reason).toMatch(/ECONNREFUSED/);
+    expect(refused.retryAfterMs).toBeUndefined();
+  });
+
+  it("waits the server's Retry-After, and records and logs the retry as the client's own", async () => {
+    const retryLog = new RetryLog();
+    const server = await serve(statuses([503], { 'retry-after': '1' }));
+    const { http, sleeps, logs } = client({ baseUrl: server.origin, retryLog });
+    const error = await failure(http.request({ method: 'PUT', url: '/upload/1', query: { digest: 'sha256:0' }, body: 'x', maxAttempts: 1 }));
+    await http.retryAfter(error, 1, 4, { label: 'upload blob b' });
+    expect(sleeps).toEqual([1000]);
+    expect(logs).toEqual(['upload blob b answered 503; retry 1 of 4 in 1 s']);
+    expect(http.retries).toEqual([{ method: 'PUT', url: `${server.origin}/upload/1`, attempt: 1, reason: '503 Service Unavailable', delayMs: 1000 }]);
+    expect(retryLog.records).toEqual(http.retries);
+  });
+
+  it('backs off with jitter when no Retry-After was sent', async () => {
+    const server = await serve(statuses([502]));
+    const { http, sleeps } = client({ baseUrl: server.origin, random: () => 0 });
+    const error = await failure(http.request({ method: 'PUT', url: '/upload', body: 'x', maxAttempts: 1 }));
+    await http.retryAfter(error, 1, 4);
+    await http.retryAfter(error, 2, 4);
+    expect(sleeps).toEqual([250, 500]);
+    expect(http.retries.map((r) => r.attempt)).toEqual([1, 2]);
+  });
+
+  it('refuses a Retry-After beyond the policy: nothing is waited for or counted', async () => {
+    const server = await serve(statuses([429], { 'retry-after': '120' }));
+    const { http, sleeps, logs } = client({ baseUrl: server.origin });
+    const error = await failure(http.request({ method: 'PUT', url: '/upload', body: 'x', maxAttempts: 1 }));
+    const refused = await failure(http.retryAfter(error, 1, 4));
+    expect(refused.message).toContain('asked to retry after 120 s, more than the 60 s limit');
+    expect(refused.status).toBe(429);
+    expect(sleeps).toEqual([]);
+    expect(logs).toEqual([]);
+    expect(http.retries).toEqual([]);
   });
 });
 
