@@ -9,6 +9,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // A few tests start Node processes (dist/, GitHub's local runner): a loaded machine needs more than 5 s.
+          testTimeout: 30_000,
           // GitHub's parser imports its JSON schemas without import attributes, which Node refuses: Vite loads it.
           server: { deps: { inline: ['@actions/workflow-parser'] } },
         },
