@@ -99,12 +99,45 @@ const file = (name: string, data: Buffer | string, over: Partial<Entry> = {}): E
 const names = (entries: readonly Entry[]) => entries.map((e) => e.name);
 const long = (n: number, tag: string) => `${'l'.repeat(n - tag.length)}${tag}`;
 
-const sizes = [file('s/one', 'x'), file('s/below', payload(CHUNK - 1, 1)), file('s/exact', payload(CHUNK, 2)), file('s/above', payload(CHUNK + 1, 3)), file('s/two', payload(2 * CHUNK, 4)), file('s/many', payload(3 * CHUNK + 100, 5))];
-const links = [dir('d/'), file('d/target', payload(5000, 6)), file('d/empty', ''), { name: 'd/sym', type: '2', linkName: 'target' }, { name: 'd/dirlink', type: '2', linkName: '../d' }, { name: 'd/abs', type: '2', linkName: '/d/target' }, { name: 'd/hard', type: '1', linkName: 'd/target' }, { name: 'd/hard-empty', type: '1', linkName: 'd/empty' }, { name: 'd/dangling', type: '2', linkName: 'nowhere' }];
+const sizes = [
+  file('s/one', 'x'),
+  file('s/below', payload(CHUNK - 1, 1)),
+  file('s/exact', payload(CHUNK, 2)),
+  file('s/above', payload(CHUNK + 1, 3)),
+  file('s/two', payload(2 * CHUNK, 4)),
+  file('s/many', payload(3 * CHUNK + 100, 5)),
+];
+const links = [
+  dir('d/'),
+  file('d/target', payload(5000, 6)),
+  file('d/empty', ''),
+  { name: 'd/sym', type: '2', linkName: 'target' },
+  { name: 'd/dirlink', type: '2', linkName: '../d' },
+  { name: 'd/abs', type: '2', linkName: '/d/target' },
+  { name: 'd/hard', type: '1', linkName: 'd/target' },
+  { name: 'd/hard-empty', type: '1', linkName: 'd/empty' },
+  { name: 'd/dangling', type: '2', linkName: 'nowhere' },
+];
 const whiteouts = [dir('etc/'), file('etc/.wh.passwd', ''), dir('opt/'), file('opt/.wh..wh..opq', ''), file('opt/new', 'new'), file('.wh.gone', '')];
-const longNames = [dir(`${long(120, 'dir')}/`), file(`${long(120, 'dir')}/${long(150, 'file')}`, payload(6000, 7)), { name: 'to-long', type: '2', linkName: `${long(120, 'dir')}/${long(150, 'file')}` }, { name: 'hard-to-long', type: '1', linkName: `${long(120, 'dir')}/${long(150, 'file')}` }];
-const xattrs = [dir('x/', { pax: { 'SCHILY.xattr.user.dir': 'on a directory' } }), file('x/text', 'text', { pax: { 'SCHILY.xattr.user.foo': 'bar', 'SCHILY.xattr.security.capability': Buffer.from([1, 0, 0, 2, 0x20, 0, 0, 0]) } }), file('x/binary', payload(5000, 8), { pax: { 'SCHILY.xattr.user.bin': Buffer.from([0xff, 0x00, 0x01]) } }), file('x/empty', '', { pax: { 'SCHILY.xattr.trusted.overlay.opaque': 'y' } })];
-const special = [dir('dev/'), { name: 'dev/null', type: '3', devMajor: 1, devMinor: 3, mode: 0o666 }, { name: 'dev/loop0', type: '4', devMajor: 7, devMinor: 0, mode: 0o660 }, { name: 'dev/fifo', type: '6', mode: 0o600 }, { name: 'dev/zero-dev', type: '3', devMajor: 0, devMinor: 0 }];
+const longNames = [
+  dir(`${long(120, 'dir')}/`),
+  file(`${long(120, 'dir')}/${long(150, 'file')}`, payload(6000, 7)),
+  { name: 'to-long', type: '2', linkName: `${long(120, 'dir')}/${long(150, 'file')}` },
+  { name: 'hard-to-long', type: '1', linkName: `${long(120, 'dir')}/${long(150, 'file')}` },
+];
+const xattrs = [
+  dir('x/', { pax: { 'SCHILY.xattr.user.dir': 'on a directory' } }),
+  file('x/text', 'text', { pax: { 'SCHILY.xattr.user.foo': 'bar', 'SCHILY.xattr.security.capability': Buffer.from([1, 0, 0, 2, 0x20, 0, 0, 0]) } }),
+  file('x/binary', payload(5000, 8), { pax: { 'SCHILY.xattr.user.bin': Buffer.from([0xff, 0x00, 0x01]) } }),
+  file('x/empty', '', { pax: { 'SCHILY.xattr.trusted.overlay.opaque': 'y' } }),
+];
+const special = [
+  dir('dev/'),
+  { name: 'dev/null', type: '3', devMajor: 1, devMinor: 3, mode: 0o666 },
+  { name: 'dev/loop0', type: '4', devMajor: 7, devMinor: 0, mode: 0o660 },
+  { name: 'dev/fifo', type: '6', mode: 0o600 },
+  { name: 'dev/zero-dev', type: '3', devMajor: 0, devMinor: 0 },
+];
 const modes = [
   dir('m/', { mode: 0o1777 }),
   file('m/setuid', 'su', { mode: 0o4755, uid: 1000, gid: 1000, uname: 'user', gname: 'users' }),
@@ -115,14 +148,39 @@ const modes = [
   file('m/future', 'future', { mtime: 4_102_444_800 }),
   file('m/root-named', 'root', { uname: 'root', gname: 'root' }),
 ];
-const many = Array.from({ length: 48 }, (_, i) => (i % 6 === 0 ? dir(`many/${i}/`) : file(`many/${i - (i % 6)}/f${i}`, payload([0, 10, 700, 4096, 9000, 1][i % 6] as number, 100 + i))));
-const dotted = [dir('./'), dir('./etc/'), file('./etc/a', payload(5000, 9)), dir('./usr/'), dir('./usr/bin/'), file('./usr/bin/tool', 'tool'), { name: './usr/bin/alias', type: '1', linkName: './usr/bin/tool' }];
+const many = Array.from({ length: 48 }, (_, i) =>
+  i % 6 === 0 ? dir(`many/${i}/`) : file(`many/${i - (i % 6)}/f${i}`, payload([0, 10, 700, 4096, 9000, 1][i % 6] as number, 100 + i)),
+);
+const dotted = [
+  dir('./'),
+  dir('./etc/'),
+  file('./etc/a', payload(5000, 9)),
+  dir('./usr/'),
+  dir('./usr/bin/'),
+  file('./usr/bin/tool', 'tool'),
+  { name: './usr/bin/alias', type: '1', linkName: './usr/bin/tool' },
+];
 const slashed = [dir('/etc/'), file('/etc/hosts', 'hosts'), { name: '/etc/link', type: '2', linkName: '/etc/hosts' }];
 const unicode = [dir('ünï/'), file('ünï/日本語.txt', 'nihongo'), file('ünï/emoji-🙂', payload(5000, 10)), { name: 'ünï/→', type: '2', linkName: '日本語.txt' }];
 const replaced = [file('a', payload(10_000, 18)), file('b', 'b'), file('a', 'now small')];
 const duplicated = [file('a', 'first a'), dir('d/'), file('b', payload(5000, 11)), file('a', payload(6000, 12)), dir('d/', { mode: 0o700 })];
-const previous = [file('.no.prefetch.landmark', Buffer.from([0x0f]), { mode: 0 }), file('kept', payload(5000, 13)), file('stargz.index.json', '{"version":1,"entries":[]}'), file('.prefetch.landmark', Buffer.from([0x0f]))];
-const prefetchTree = [dir('etc/'), file('etc/conf', 'conf'), dir('usr/'), dir('usr/lib/'), file('usr/lib/big.so', payload(3 * CHUNK, 14)), dir('usr/bin/'), file('usr/bin/app', payload(5000, 15)), { name: 'usr/bin/app-link', type: '1', linkName: 'usr/lib/big.so' }, file('usr/bin/other', 'other')];
+const previous = [
+  file('.no.prefetch.landmark', Buffer.from([0x0f]), { mode: 0 }),
+  file('kept', payload(5000, 13)),
+  file('stargz.index.json', '{"version":1,"entries":[]}'),
+  file('.prefetch.landmark', Buffer.from([0x0f])),
+];
+const prefetchTree = [
+  dir('etc/'),
+  file('etc/conf', 'conf'),
+  dir('usr/'),
+  dir('usr/lib/'),
+  file('usr/lib/big.so', payload(3 * CHUNK, 14)),
+  dir('usr/bin/'),
+  file('usr/bin/app', payload(5000, 15)),
+  { name: 'usr/bin/app-link', type: '1', linkName: 'usr/lib/big.so' },
+  file('usr/bin/other', 'other'),
+];
 
 /** The table. */
 export const CASES: readonly ConformanceCase[] = [
@@ -130,7 +188,11 @@ export const CASES: readonly ConformanceCase[] = [
   { name: 'directories only', entries: [dir('a/'), dir('a/b/'), dir('c/', { mode: 0o700 })], order: [NO_PREFETCH, 'a/', 'a/b/', 'c/'] },
   { name: 'one small file', entries: [file('hello.txt', 'hello')], order: [NO_PREFETCH, 'hello.txt'] },
   { name: 'files around the chunk size', entries: sizes, order: [NO_PREFETCH, ...names(sizes)] },
-  { name: 'empty files before, between and after payloads', entries: [file('e0', ''), file('p1', 'one'), file('e1', ''), file('e2', ''), file('p2', payload(5000, 16)), file('e3', '')], order: [NO_PREFETCH, 'e0', 'p1', 'e1', 'e2', 'p2', 'e3'] },
+  {
+    name: 'empty files before, between and after payloads',
+    entries: [file('e0', ''), file('p1', 'one'), file('e1', ''), file('e2', ''), file('p2', payload(5000, 16)), file('e3', '')],
+    order: [NO_PREFETCH, 'e0', 'p1', 'e1', 'e2', 'p2', 'e3'],
+  },
   { name: 'symlinks and hardlinks', entries: links, order: [NO_PREFETCH, ...names(links)] },
   { name: 'whiteouts and opaque directories', entries: whiteouts, order: [NO_PREFETCH, ...names(whiteouts)] },
   { name: 'long names and link targets (PAX)', format: 'pax', entries: longNames, order: [NO_PREFETCH, ...names(longNames)] },
@@ -150,7 +212,10 @@ export const CASES: readonly ConformanceCase[] = [
     differs: {
       'ctr-remote': {
         order: [NO_PREFETCH, 'b', 'a#2', 'd/#2'],
-        why: 'Build keeps only the last entry of a path, at its own place; ours streams a layer without a prefetch list as it is, so both entries stay and the later one wins on unpacking and in a lazy mount (readers index entries by name, the last one replacing the first; but see the next case)',
+        why:
+          'Build keeps only the last entry of a path, at its own place; ours streams a layer without a prefetch ' +
+          'list as it is, so both entries stay and the later one wins on unpacking and in a lazy mount (readers ' +
+          'index entries by name, the last one replacing the first; but see the next case)',
       },
     },
   },
@@ -163,13 +228,21 @@ export const CASES: readonly ConformanceCase[] = [
       ours: {
         defects: [/^a: a lazy reader indexing the TOC as estargz\.Reader does finds the chunks at offsets \[\d+,\d+,\d+\], not the last entry's \[\d+\]$/],
         why:
-          "ours keeps both entries of `a`. estargz.Reader (and so a lazy mount) takes the last entry of a name, but its chunk list by name is the first file's, as the later entry has no chunk list of its own: a lazy mount serves the first file's bytes where unpacking gives the second's. Fix: drop the earlier entries of a path (Build does), which needs the layer spooled or read twice",
+          'ours keeps both entries of `a`. estargz.Reader (and so a lazy mount) takes the last entry of a name, ' +
+          "but its chunk list by name is the first file's, as the later entry has no chunk list of its own: a " +
+          "lazy mount serves the first file's bytes where unpacking gives the second's. Fix: drop the earlier " +
+          'entries of a path (Build does), which needs the layer spooled or read twice',
       },
     },
   },
   { name: "a previous conversion's landmarks and TOC in the input", entries: previous, order: [NO_PREFETCH, 'kept'] },
   { name: 'stored blocks (level 0)', entries: sizes, options: { level: 0 }, order: [NO_PREFETCH, ...names(sizes)] },
-  { name: 'level 9 and 64 KiB chunks', entries: [file('big', payload(200_000, 17)), file('small', 'small')], options: { level: 9, chunkSize: 65536 }, order: [NO_PREFETCH, 'big', 'small'] },
+  {
+    name: 'level 9 and 64 KiB chunks',
+    entries: [file('big', payload(200_000, 17)), file('small', 'small')],
+    options: { level: 9, chunkSize: 65536 },
+    order: [NO_PREFETCH, 'big', 'small'],
+  },
   {
     name: 'prefetch: a nested file and a hardlink, after their parents and the link target',
     entries: prefetchTree,
@@ -196,7 +269,11 @@ export const CASES: readonly ConformanceCase[] = [
     differs: {
       'ctr-remote': {
         order: [PREFETCH, ...names(prefetchTree)],
-        why: 'Build picks the landmark by whether a list was given (len(prioritized) > 0), not by whether any path was found, so a layer holding none of the paths starts with .prefetch.landmark and nothing before it; ours writes .no.prefetch.landmark, as for no list (the snapshotter then prefetches nothing either way)',
+        why:
+          'Build picks the landmark by whether a list was given (len(prioritized) > 0), not by whether any path ' +
+          'was found, so a layer holding none of the paths starts with .prefetch.landmark and nothing before ' +
+          'it; ours writes .no.prefetch.landmark, as for no list (the snapshotter then prefetches nothing ' +
+          'either way)',
       },
     },
   },
@@ -214,7 +291,9 @@ export const CASES: readonly ConformanceCase[] = [
     differs: {
       'ctr-remote': {
         order: ['./', './usr/', './usr/bin/', './usr/bin/tool', './usr/bin/alias', PREFETCH, './etc/', './etc/a'],
-        why: "Build moves the layer's root entry (./) ahead of the prioritized files as the parent of everything; ours moves only named parents. The root directory's metadata is the same wherever it is listed",
+        why:
+          "Build moves the layer's root entry (./) ahead of the prioritized files as the parent of everything; " +
+          "ours moves only named parents. The root directory's metadata is the same wherever it is listed",
       },
     },
   },
@@ -252,7 +331,8 @@ export function conformanceDefects(c: ConformanceCase, out: ConvertedLayer, conv
   const footer = members.at(-1);
   if (footer?.offset !== blob.length - FOOTER_BYTES || footer.data.length !== 0) defect('the footer is not a member of its own at the end of the blob');
   const tocMember = members.at(-2);
-  if (tocMember?.offset !== tocOffset) return [...defects, `the footer points at ${tocOffset}, but the member before the footer starts at ${tocMember?.offset}`];
+  if (tocMember?.offset !== tocOffset)
+    return [...defects, `the footer points at ${tocOffset}, but the member before the footer starts at ${tocMember?.offset}`];
 
   let json: Buffer;
   let toc: { version: number; entries: TocEntry[] };
@@ -268,7 +348,8 @@ export function conformanceDefects(c: ConformanceCase, out: ConvertedLayer, conv
 
   const stream = Buffer.concat(members.map((m) => m.data));
   if (out.diffId !== sha256(stream)) defect(`diff_id ${out.diffId} is not the digest of the decompressed blob ${sha256(stream)}`);
-  if (out.annotations[UNCOMPRESSED_SIZE] !== String(stream.length)) defect(`uncompressed-size annotation ${out.annotations[UNCOMPRESSED_SIZE]} is not ${stream.length}`);
+  if (out.annotations[UNCOMPRESSED_SIZE] !== String(stream.length))
+    defect(`uncompressed-size annotation ${out.annotations[UNCOMPRESSED_SIZE]} is not ${stream.length}`);
 
   let tar: { entries: TarRecord[]; end: number };
   try {
@@ -277,7 +358,8 @@ export function conformanceDefects(c: ConformanceCase, out: ConvertedLayer, conv
     return [...defects, `decompressed blob: ${(error as Error).message}`];
   }
   const tocRecord = tar.entries.at(-1);
-  if (tocRecord?.name !== 'stargz.index.json' || tocRecord.firstBlock !== tocMember.start || !tocRecord.data.equals(json)) defect('the last tar entry is not the TOC, starting its own member');
+  if (tocRecord?.name !== 'stargz.index.json' || tocRecord.firstBlock !== tocMember.start || !tocRecord.data.equals(json))
+    defect('the last tar entry is not the TOC, starting its own member');
   if (tar.end + 1024 !== stream.length) defect(`the decompressed blob goes on ${stream.length - tar.end - 1024} bytes after the TOC's end of archive`);
   const records = tar.entries.slice(0, -1);
 
@@ -285,12 +367,16 @@ export function conformanceDefects(c: ConformanceCase, out: ConvertedLayer, conv
   const main = toc.entries.filter((e) => e.type !== 'chunk');
   const listed = (list: Array<{ name: string; type: string }>) => list.map((e) => `${e.name} (${e.type})`);
   const fromTar = records.map((r) => ({ name: r.name, type: TOC_TYPES[r.type] ?? r.type }));
-  if (JSON.stringify(listed(main)) !== JSON.stringify(listed(fromTar))) defect(`TOC entries ${JSON.stringify(listed(main))} are not the tar's ${JSON.stringify(listed(fromTar))}`);
+  if (JSON.stringify(listed(main)) !== JSON.stringify(listed(fromTar)))
+    defect(`TOC entries ${JSON.stringify(listed(main))} are not the tar's ${JSON.stringify(listed(fromTar))}`);
 
   // ... which are the case's, in the expected order.
   const order = expectedOrder(c, converter.name);
-  if (JSON.stringify(main.map((e) => e.name)) !== JSON.stringify(order.map((o) => o.replace(/#\d+$/, '')))) defect(`TOC order ${JSON.stringify(main.map((e) => e.name))}, expected ${JSON.stringify(order)}`);
-  const landmarks = toc.entries.filter((e) => e.name === PREFETCH || e.name === NO_PREFETCH || e.name.endsWith(`/${PREFETCH}`) || e.name.endsWith(`/${NO_PREFETCH}`));
+  if (JSON.stringify(main.map((e) => e.name)) !== JSON.stringify(order.map((o) => o.replace(/#\d+$/, ''))))
+    defect(`TOC order ${JSON.stringify(main.map((e) => e.name))}, expected ${JSON.stringify(order)}`);
+  const landmarks = toc.entries.filter(
+    (e) => e.name === PREFETCH || e.name === NO_PREFETCH || e.name.endsWith(`/${PREFETCH}`) || e.name.endsWith(`/${NO_PREFETCH}`),
+  );
   if (landmarks.length !== 1) defect(`${landmarks.length} landmarks in the TOC, not one`);
   if (toc.entries.some((e) => e.name.replace(/^\.?\//, '') === 'stargz.index.json')) defect('the TOC lists stargz.index.json');
 
@@ -324,12 +410,14 @@ export function conformanceDefects(c: ConformanceCase, out: ConvertedLayer, conv
       const where = `${expected} chunk ${k}`;
       if (chunk.name !== entry.name) defect(`${where}: named ${chunk.name}`);
       if ((chunk.chunkOffset ?? 0) !== from) defect(`${where}: chunkOffset ${chunk.chunkOffset}, not ${from}`);
-      if (chunk.chunkSize !== (length === options.chunkSize ? length : undefined)) defect(`${where}: chunkSize ${chunk.chunkSize} for a chunk of ${length} bytes`);
+      if (chunk.chunkSize !== (length === options.chunkSize ? length : undefined))
+        defect(`${where}: chunkSize ${chunk.chunkSize} for a chunk of ${length} bytes`);
       if (chunk.chunkDigest !== sha256(data.subarray(from, from + length))) defect(`${where}: chunkDigest is not the digest of the fixture's bytes`);
       if (chunk.innerOffset) defect(`${where}: innerOffset ${chunk.innerOffset}`);
       const member = chunk.offset === undefined ? undefined : memberAt.get(chunk.offset);
       if (!member) defect(`${where}: offset ${chunk.offset} is not the start of a gzip member`);
-      else if (member.start !== record.dataOffset + from) defect(`${where}: the member at ${chunk.offset} starts at byte ${member.start} of the tar, not at the chunk (${record.dataOffset + from})`);
+      else if (member.start !== record.dataOffset + from)
+        defect(`${where}: the member at ${chunk.offset} starts at byte ${member.start} of the tar, not at the chunk (${record.dataOffset + from})`);
       if (chunk.offset !== undefined) {
         if (chunkStarts.has(chunk.offset)) defect(`${where}: offset ${chunk.offset} is used twice`);
         chunkStarts.add(chunk.offset);
@@ -356,7 +444,11 @@ export function conformanceDefects(c: ConformanceCase, out: ConvertedLayer, conv
  * The chunks found must be those of the last entry of the path, the one an unpacker keeps.
  */
 function lazyReaderDefects(entries: readonly TocEntry[]): string[] {
-  const clean = (name: string) => name.split('/').filter((p) => p !== '' && p !== '.').join('/');
+  const clean = (name: string) =>
+    name
+      .split('/')
+      .filter((p) => p !== '' && p !== '.')
+      .join('/');
   const byName = new Map<string, TocEntry>();
   const chunkLists = new Map<string, TocEntry[]>();
   const own = new Map<TocEntry, TocEntry[]>();
@@ -380,7 +472,10 @@ function lazyReaderDefects(entries: readonly TocEntry[]): string[] {
     const list = chunkLists.get(name) ?? [];
     const found = (list.length < 2 ? [entry] : list).map((e) => e.offset);
     const expected = (own.get(entry) ?? []).map((e) => e.offset);
-    if (JSON.stringify(found) !== JSON.stringify(expected)) out.push(`${name}: a lazy reader indexing the TOC as estargz.Reader does finds the chunks at offsets ${JSON.stringify(found)}, not the last entry's ${JSON.stringify(expected)}`);
+    if (JSON.stringify(found) !== JSON.stringify(expected))
+      out.push(
+        `${name}: a lazy reader indexing the TOC as estargz.Reader does finds the chunks at offsets ${JSON.stringify(found)}, not the last entry's ${JSON.stringify(expected)}`,
+      );
   }
   return out;
 }
@@ -419,7 +514,10 @@ function entryDefects(entry: TocEntry, e: Entry, isLandmark: boolean): string[] 
     devMajor: type === '3' || type === '4' ? e.devMajor || undefined : undefined,
     devMinor: type === '3' || type === '4' ? e.devMinor || undefined : undefined,
     modtime: Math.floor(mtime) === 0 ? undefined : new Date(Math.round(mtime) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    xattrs: xattrs.length === 0 ? undefined : Object.fromEntries(xattrs.map(([key, value]) => [key.slice('SCHILY.xattr.'.length), Buffer.from(value).toString('base64')])),
+    xattrs:
+      xattrs.length === 0
+        ? undefined
+        : Object.fromEntries(xattrs.map(([key, value]) => [key.slice('SCHILY.xattr.'.length), Buffer.from(value).toString('base64')])),
     digest: type === '0' ? sha256(data) : undefined,
   };
   for (const [key, value] of Object.entries(expected)) {
@@ -440,5 +538,7 @@ function entryDefects(entry: TocEntry, e: Entry, isLandmark: boolean): string[] 
 
 /** JSON with object keys sorted: the order of xattrs keys is free (Go writes a map, sorted; ours keeps the tar's). */
 function canonical(value: unknown): string {
-  return JSON.stringify(value, (_, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v));
+  return JSON.stringify(value, (_, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
 }

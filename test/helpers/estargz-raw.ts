@@ -247,7 +247,10 @@ function number(block: Buffer, start: number, length: number): number {
     for (let i = 1; i < length; i += 1) value = value * 256 + (field[i] as number);
     return value;
   }
-  const text = field.toString('latin1').replace(/[\0 ].*$/s, '').trim();
+  const text = field
+    .toString('latin1')
+    .replace(/[\0 ].*$/s, '')
+    .trim();
   return text === '' ? 0 : Number.parseInt(text, 8);
 }
 

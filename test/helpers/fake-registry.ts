@@ -193,7 +193,9 @@ export class FakeRegistry {
     const url = new URL(request.url ?? '/', this.url);
     const body = await readBody(request);
     const method = request.method ?? 'GET';
-    response.on('finish', () => this.requests.push({ method, path: url.pathname, query: url.searchParams, headers: request.headers, status: response.statusCode }));
+    response.on('finish', () =>
+      this.requests.push({ method, path: url.pathname, query: url.searchParams, headers: request.headers, status: response.statusCode }),
+    );
     const fault = this.faults.find((f) => f.times > 0 && (!f.method || f.method === method) && (!f.path || f.path.test(url.pathname)));
     if (fault && (fault.after ?? 0) > 0) fault.after = (fault.after ?? 0) - 1;
     else if (fault) {
@@ -216,7 +218,15 @@ export class FakeRegistry {
       if (!route) throw new Refusal(404, 'UNSUPPORTED', 'no such route');
       const name = route[1] as string;
       if (!NAME_RE.test(name)) throw new Refusal(400, 'NAME_INVALID', `invalid repository name ${name}`);
-      const required: Array<[string, Action]> = method === 'GET' || method === 'HEAD' ? [[name, 'pull']] : method === 'DELETE' ? [[name, 'delete']] : [[name, 'pull'], [name, 'push']];
+      const required: Array<[string, Action]> =
+        method === 'GET' || method === 'HEAD'
+          ? [[name, 'pull']]
+          : method === 'DELETE'
+            ? [[name, 'delete']]
+            : [
+                [name, 'pull'],
+                [name, 'push'],
+              ];
       const from = url.searchParams.get('from');
       if (method === 'POST' && from && url.searchParams.get('mount')) required.push([from, 'pull']);
       this.authorize(request, required);
@@ -238,7 +248,12 @@ export class FakeRegistry {
     const data = this.blobs.get(digest);
     if (!data) throw new Refusal(404, 'BLOB_UNKNOWN', 'blob unknown to registry');
     if (redirect && request.method === 'GET') return this.send(response, 307, { location: `${this.url}/_storage/${digest}?expires=soon` });
-    const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'docker-content-digest': digest, 'accept-ranges': 'bytes', etag: `"${digest}"` };
+    const headers: Record<string, string> = {
+      'content-type': 'application/octet-stream',
+      'docker-content-digest': digest,
+      'accept-ranges': 'bytes',
+      etag: `"${digest}"`,
+    };
     const range = request.headers.range;
     // A single range is served as Go's http.ServeContent serves it; several ranges get the whole blob.
     const match = range && !range.includes(',') ? /^bytes=(\d*)-(\d*)$/.exec(range.trim()) : null;
@@ -250,7 +265,13 @@ export class FakeRegistry {
         return this.send(response, 416, { 'content-range': `bytes */${data.length}` });
       }
       const last = Math.min(end ?? data.length - 1, data.length - 1);
-      return this.send(response, 206, { ...headers, 'content-range': `bytes ${start}-${last}/${data.length}` }, data.subarray(start, last + 1), request.method === 'HEAD');
+      return this.send(
+        response,
+        206,
+        { ...headers, 'content-range': `bytes ${start}-${last}/${data.length}` },
+        data.subarray(start, last + 1),
+        request.method === 'HEAD',
+      );
     }
     this.send(response, 200, headers, data, request.method === 'HEAD');
   }
@@ -274,7 +295,8 @@ export class FakeRegistry {
     const session = this.sessions.get(id);
     if (!session || session.repository !== name) throw new Refusal(404, 'BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry');
     // As distribution's HMAC'd state: a URL given out before the last chunk arrived names another offset.
-    if (url.searchParams.get('_state') !== stateOf(id, session)) throw new Refusal(404, 'BLOB_UPLOAD_INVALID', 'blob upload invalid: upload resumed at wrong offset');
+    if (url.searchParams.get('_state') !== stateOf(id, session))
+      throw new Refusal(404, 'BLOB_UPLOAD_INVALID', 'blob upload invalid: upload resumed at wrong offset');
     if (method === 'GET' || method === 'HEAD') return this.sendSession(response, 204, name, id, session);
     if (method === 'DELETE') {
       this.sessions.delete(id);
@@ -324,7 +346,8 @@ export class FakeRegistry {
 
   private serveManifest(request: IncomingMessage, response: ServerResponse, name: string, reference: string, body: Buffer): void {
     const byDigest = reference.startsWith('sha256:');
-    if (byDigest ? !DIGEST_RE.test(reference) : !TAG_RE.test(reference)) throw new Refusal(400, byDigest ? 'DIGEST_INVALID' : 'TAG_INVALID', `invalid reference ${reference}`);
+    if (byDigest ? !DIGEST_RE.test(reference) : !TAG_RE.test(reference))
+      throw new Refusal(400, byDigest ? 'DIGEST_INVALID' : 'TAG_INVALID', `invalid reference ${reference}`);
     const method = request.method;
     if (method === 'PUT') return this.putManifest(request, response, name, reference, byDigest, body);
     if (method !== 'GET' && method !== 'HEAD') throw new Refusal(405, 'UNSUPPORTED', `${method} on a manifest`);
@@ -340,7 +363,13 @@ export class FakeRegistry {
   private putManifest(request: IncomingMessage, response: ServerResponse, name: string, reference: string, byDigest: boolean, body: Buffer): void {
     const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
     if (!MANIFEST_TYPES.includes(contentType)) throw new Refusal(400, 'MANIFEST_INVALID', `Content-Type ${JSON.stringify(contentType)} is not a manifest type`);
-    let manifest: { schemaVersion?: unknown; mediaType?: unknown; config?: { digest: string }; layers?: Array<{ digest: string; mediaType: string; urls?: string[] }>; manifests?: Array<{ digest: string }> };
+    let manifest: {
+      schemaVersion?: unknown;
+      mediaType?: unknown;
+      config?: { digest: string };
+      layers?: Array<{ digest: string; mediaType: string; urls?: string[] }>;
+      manifests?: Array<{ digest: string }>;
+    };
     try {
       manifest = JSON.parse(body.toString('utf8')) as typeof manifest;
     } catch {
@@ -356,7 +385,8 @@ export class FakeRegistry {
     const repo = this.repository(name);
     const isIndex = contentType === OCI_INDEX || contentType === DOCKER_LIST;
     if (isIndex) {
-      for (const child of manifest.manifests ?? []) if (!repo.manifests.has(child.digest)) throw new Refusal(400, 'MANIFEST_BLOB_UNKNOWN', `manifest blob unknown: ${child.digest}`);
+      for (const child of manifest.manifests ?? [])
+        if (!repo.manifests.has(child.digest)) throw new Refusal(400, 'MANIFEST_BLOB_UNKNOWN', `manifest blob unknown: ${child.digest}`);
     } else {
       if (!manifest.config) throw new Refusal(400, 'MANIFEST_INVALID', 'manifest invalid: no config');
       const blobs = [manifest.config, ...(manifest.layers ?? []).filter((l) => l.mediaType !== FOREIGN_LAYER && !(l.urls?.length ?? 0))];
@@ -376,7 +406,12 @@ export class FakeRegistry {
     const last = url.searchParams.get('last');
     const page = all.filter((t) => last === null || t > last).slice(0, size);
     const more = page.length > 0 && all.indexOf(page.at(-1) as string) < all.length - 1;
-    this.sendJson(response, 200, { name, tags: page }, more ? { link: `</v2/${name}/tags/list?n=${size}&last=${encodeURIComponent(page.at(-1) as string)}>; rel="next"` } : {});
+    this.sendJson(
+      response,
+      200,
+      { name, tags: page },
+      more ? { link: `</v2/${name}/tags/list?n=${size}&last=${encodeURIComponent(page.at(-1) as string)}>; rel="next"` } : {},
+    );
   }
 
   // --- auth ------------------------------------------------------------------------------------------------------------
@@ -392,7 +427,8 @@ export class FakeRegistry {
       if (!header.startsWith('Basic ')) throw new Refusal(401, 'UNAUTHORIZED', 'authentication required', challenge);
       const access = auth.grant(decodeBasic(header));
       if (!access) throw new Refusal(401, 'UNAUTHORIZED', 'invalid credentials', challenge);
-      for (const [repository, action] of required) if (!access(repository).includes(action)) throw new Refusal(403, 'DENIED', `requested access to ${repository} is denied`);
+      for (const [repository, action] of required)
+        if (!access(repository).includes(action)) throw new Refusal(403, 'DENIED', `requested access to ${repository} is denied`);
       return;
     }
     const challenge = (error?: string) => ({
@@ -486,7 +522,10 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 /** A Grant for fixed users: each password, and per repository (or `*`) the actions; anonymous gets `anonymous`. */
-export function usersGrant(users: Record<string, { password: string; access: Record<string, readonly Action[]> }>, anonymous: Record<string, readonly Action[]> = {}): Grant {
+export function usersGrant(
+  users: Record<string, { password: string; access: Record<string, readonly Action[]> }>,
+  anonymous: Record<string, readonly Action[]> = {},
+): Grant {
   const lookup = (access: Record<string, readonly Action[]>) => (repository: string) => access[repository] ?? access['*'] ?? [];
   return (credentials) => {
     if (!credentials) return lookup(anonymous);

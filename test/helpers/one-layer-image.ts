@@ -43,7 +43,8 @@ export function convertedLayerOf(readBlob: (digest: string) => Buffer, top: Desc
   const json = (digest: string) => JSON.parse(readBlob(digest).toString('utf8')) as Record<string, unknown>;
   let manifest = json(top.digest);
   if (Array.isArray(manifest.manifests)) {
-    const child = (manifest.manifests as Descriptor[]).find((m) => m.platform?.architecture === PLATFORM.architecture) ?? (manifest.manifests as Descriptor[])[0];
+    const child =
+      (manifest.manifests as Descriptor[]).find((m) => m.platform?.architecture === PLATFORM.architecture) ?? (manifest.manifests as Descriptor[])[0];
     if (!child) throw new Error('the converted index lists no manifest');
     manifest = json(child.digest);
   }

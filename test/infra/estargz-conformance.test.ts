@@ -23,7 +23,10 @@ const ctrRemoteConverter: Converter = {
   name: 'ctr-remote',
   membersOnlyAtTocOffsets: false,
   async convert(tar, options, label) {
-    const slug = label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const slug = label
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
     const dir = join(work, slug);
     writeOneLayerImage(join(dir, 'layout'), tar);
     writeFileSync(join(dir, 'in.tar'), archiveOf(join(dir, 'layout')));

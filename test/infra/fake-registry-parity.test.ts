@@ -31,7 +31,13 @@ async function transcript(base: string, suffix: string): Promise<Step[]> {
   const steps: Step[] = [];
   const repo = `parity${suffix}/app`;
   const other = `parity${suffix}/other`;
-  const call = async (what: string, method: string, path: string, init: { headers?: Record<string, string>; body?: Buffer | string } = {}, keep: string[] = []): Promise<Response> => {
+  const call = async (
+    what: string,
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: Buffer | string } = {},
+    keep: string[] = [],
+  ): Promise<Response> => {
     let response: Response;
     let text: string;
     try {
@@ -48,7 +54,8 @@ async function transcript(base: string, suffix: string): Promise<Step[]> {
       code = undefined;
     }
     const headers: Record<string, string> = {};
-    for (const name of keep) headers[name] = (response.headers.get(name) ?? '(none)').replace(/[0-9a-f-]{36}|_state=[^&]+/g, '…').replace(/^https?:\/\/[^/]+/, '');
+    for (const name of keep)
+      headers[name] = (response.headers.get(name) ?? '(none)').replace(/[0-9a-f-]{36}|_state=[^&]+/g, '…').replace(/^https?:\/\/[^/]+/, '');
     steps.push({ what, status: response.status, ...(code ? { code } : {}), headers });
     return response;
   };
@@ -76,17 +83,29 @@ async function transcript(base: string, suffix: string): Promise<Step[]> {
 
   // A monolithic upload with a form Content-Type: the body is read as a form, so the digest cannot match.
   session = await call('open an upload', 'POST', `/v2/${repo}/blobs/uploads/`);
-  await call('put a blob as a form', 'PUT', `${location(session)}&digest=${sha(blob)}`, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: blob });
+  await call('put a blob as a form', 'PUT', `${location(session)}&digest=${sha(blob)}`, {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: blob,
+  });
   session = await call('open an upload', 'POST', `/v2/${repo}/blobs/uploads/`);
   await call('put without a digest', 'PUT', location(session), { headers: { 'content-type': 'application/octet-stream' }, body: blob });
   session = await call('open an upload', 'POST', `/v2/${repo}/blobs/uploads/`);
-  await call('put the blob', 'PUT', `${location(session)}&digest=${sha(blob)}`, { headers: { 'content-type': 'application/octet-stream' }, body: blob }, ['location', 'docker-content-digest']);
+  await call('put the blob', 'PUT', `${location(session)}&digest=${sha(blob)}`, { headers: { 'content-type': 'application/octet-stream' }, body: blob }, [
+    'location',
+    'docker-content-digest',
+  ]);
   session = await call('open an upload for the config', 'POST', `/v2/${repo}/blobs/uploads/`);
   await call('put the config', 'PUT', `${location(session)}&digest=${sha(config)}`, { headers: { 'content-type': 'application/octet-stream' }, body: config });
   session = await call('open an upload', 'POST', `/v2/${repo}/blobs/uploads/`);
   await call('cancel it', 'DELETE', location(session));
   await call('the cancelled session is gone', 'GET', location(session));
-  await call('a single POST with digest and body only opens a session', 'POST', `/v2/${repo}/blobs/uploads/?digest=${sha('single')}`, { headers: { 'content-type': 'application/octet-stream' }, body: 'single' }, ['range']);
+  await call(
+    'a single POST with digest and body only opens a session',
+    'POST',
+    `/v2/${repo}/blobs/uploads/?digest=${sha('single')}`,
+    { headers: { 'content-type': 'application/octet-stream' }, body: 'single' },
+    ['range'],
+  );
 
   // Reading blobs back.
   await call('head the blob', 'HEAD', `/v2/${repo}/blobs/${sha(blob)}`, {}, ['content-length', 'docker-content-digest']);
@@ -98,19 +117,64 @@ async function transcript(base: string, suffix: string): Promise<Step[]> {
   await call('mount a blob the source lacks', 'POST', `/v2/${other}/blobs/uploads/?mount=${sha('nothing')}&from=${repo}`, {}, ['range']);
 
   // Manifests.
-  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: config.length }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha(blob), size: blob.length }] }));
-  const dangling = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: config.length }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha('missing'), size: 7 }] }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha(blob), size: blob.length }],
+    }),
+  );
+  const dangling = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha('missing'), size: 7 }],
+    }),
+  );
   await call('put a manifest without Content-Type', 'PUT', `/v2/${repo}/manifests/v1`, { body: manifest });
-  await call('put a manifest whose Content-Type is not its mediaType', 'PUT', `/v2/${repo}/manifests/v1`, { headers: { 'content-type': OCI_INDEX }, body: manifest });
-  await call('put a manifest whose layer the repository lacks', 'PUT', `/v2/${repo}/manifests/v1`, { headers: { 'content-type': OCI_MANIFEST }, body: dangling });
-  await call('put a manifest under another digest', 'PUT', `/v2/${repo}/manifests/${sha('other')}`, { headers: { 'content-type': OCI_MANIFEST }, body: manifest });
-  await call('put a manifest by tag', 'PUT', `/v2/${repo}/manifests/v1`, { headers: { 'content-type': OCI_MANIFEST }, body: manifest }, ['location', 'docker-content-digest']);
+  await call('put a manifest whose Content-Type is not its mediaType', 'PUT', `/v2/${repo}/manifests/v1`, {
+    headers: { 'content-type': OCI_INDEX },
+    body: manifest,
+  });
+  await call('put a manifest whose layer the repository lacks', 'PUT', `/v2/${repo}/manifests/v1`, {
+    headers: { 'content-type': OCI_MANIFEST },
+    body: dangling,
+  });
+  await call('put a manifest under another digest', 'PUT', `/v2/${repo}/manifests/${sha('other')}`, {
+    headers: { 'content-type': OCI_MANIFEST },
+    body: manifest,
+  });
+  await call('put a manifest by tag', 'PUT', `/v2/${repo}/manifests/v1`, { headers: { 'content-type': OCI_MANIFEST }, body: manifest }, [
+    'location',
+    'docker-content-digest',
+  ]);
   await call('get it without Accept', 'GET', `/v2/${repo}/manifests/v1`);
-  await call('get it with Accept', 'GET', `/v2/${repo}/manifests/v1`, { headers: { accept: `${OCI_INDEX}, ${OCI_MANIFEST}` } }, ['content-type', 'docker-content-digest', 'content-length']);
-  await call('head it by digest', 'HEAD', `/v2/${repo}/manifests/${sha(manifest)}`, { headers: { accept: OCI_MANIFEST } }, ['content-type', 'docker-content-digest']);
-  const index = (child: Buffer) => Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest: sha(child), size: child.length, platform: { os: 'linux', architecture: 'amd64' } }] }));
-  await call('put an index whose image the repository lacks', 'PUT', `/v2/${repo}/manifests/multi`, { headers: { 'content-type': OCI_INDEX }, body: index(dangling) });
-  await call('put an index', 'PUT', `/v2/${repo}/manifests/multi`, { headers: { 'content-type': OCI_INDEX }, body: index(manifest) }, ['docker-content-digest']);
+  await call('get it with Accept', 'GET', `/v2/${repo}/manifests/v1`, { headers: { accept: `${OCI_INDEX}, ${OCI_MANIFEST}` } }, [
+    'content-type',
+    'docker-content-digest',
+    'content-length',
+  ]);
+  await call('head it by digest', 'HEAD', `/v2/${repo}/manifests/${sha(manifest)}`, { headers: { accept: OCI_MANIFEST } }, [
+    'content-type',
+    'docker-content-digest',
+  ]);
+  const index = (child: Buffer) =>
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: [{ mediaType: OCI_MANIFEST, digest: sha(child), size: child.length, platform: { os: 'linux', architecture: 'amd64' } }],
+      }),
+    );
+  await call('put an index whose image the repository lacks', 'PUT', `/v2/${repo}/manifests/multi`, {
+    headers: { 'content-type': OCI_INDEX },
+    body: index(dangling),
+  });
+  await call('put an index', 'PUT', `/v2/${repo}/manifests/multi`, { headers: { 'content-type': OCI_INDEX }, body: index(manifest) }, [
+    'docker-content-digest',
+  ]);
   await call('list the tags', 'GET', `/v2/${repo}/tags/list`, {}, ['content-type']);
   return steps;
 }
@@ -123,14 +187,27 @@ describe('the in-process registry answers as distribution does', () => {
     expect(ours).toEqual(real);
     // The script does meet the errors it is about.
     expect(real.map((s) => s.code).filter(Boolean)).toEqual(
-      expect.arrayContaining(['BLOB_UNKNOWN', 'MANIFEST_UNKNOWN', 'NAME_UNKNOWN', 'BLOB_UPLOAD_INVALID', 'BLOB_UPLOAD_UNKNOWN', 'DIGEST_INVALID', 'MANIFEST_INVALID', 'MANIFEST_BLOB_UNKNOWN']),
+      expect.arrayContaining([
+        'BLOB_UNKNOWN',
+        'MANIFEST_UNKNOWN',
+        'NAME_UNKNOWN',
+        'BLOB_UPLOAD_INVALID',
+        'BLOB_UPLOAD_UNKNOWN',
+        'DIGEST_INVALID',
+        'MANIFEST_INVALID',
+        'MANIFEST_BLOB_UNKNOWN',
+      ]),
     );
   });
 
   it('but refuses a chunk that does not start where the upload is, which distribution 2.8 does not check', async () => {
     const send = async (base: string) => {
       const opened = await fetch(new URL(`/v2/parity${Date.now().toString(36)}/gap/blobs/uploads/`, base), { method: 'POST' });
-      const response = await fetch(new URL(opened.headers.get('location') ?? '', base), { method: 'PATCH', headers: { 'content-type': 'application/octet-stream', 'content-range': '10-13' }, body: 'gap!' });
+      const response = await fetch(new URL(opened.headers.get('location') ?? '', base), {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/octet-stream', 'content-range': '10-13' },
+        body: 'gap!',
+      });
       await response.text();
       return response.status;
     };

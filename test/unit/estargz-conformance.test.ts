@@ -9,7 +9,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { convertImage } from '../../src/estargz/image.js';
 import type { Digest } from '../../src/oci/digest.js';
 import { OciLayout } from '../../src/oci/layout.js';
-import { CASES, conformanceDefects, expectedDefects, optionsOf, tarOf, TOC_DIGEST, type ConvertedLayer, type Converter } from '../helpers/estargz-conformance.js';
+import {
+  CASES,
+  conformanceDefects,
+  expectedDefects,
+  optionsOf,
+  tarOf,
+  TOC_DIGEST,
+  type ConvertedLayer,
+  type Converter,
+} from '../helpers/estargz-conformance.js';
 import { footerOffset, gzipMembers, readTocMember, sha256 } from '../helpers/estargz-raw.js';
 import { convertedLayerOf, writeOneLayerImage } from '../helpers/one-layer-image.js';
 import { buildTar, payload } from '../helpers/tar-builder.js';
@@ -27,7 +36,11 @@ const ours: Converter = {
     writeOneLayerImage(join(dir, 'in'), tar);
     const source = await OciLayout.open(join(dir, 'in'));
     const out = await OciLayout.create(join(dir, 'out'));
-    const conversion = await convertImage(source, await source.resolve('latest'), out, { chunkSize: options.chunkSize, level: options.level, prefetch: options.prefetch });
+    const conversion = await convertImage(source, await source.resolve('latest'), out, {
+      chunkSize: options.chunkSize,
+      level: options.level,
+      prefetch: options.prefetch,
+    });
     return convertedLayerOf((digest) => readFileSync(out.blobPath(digest as Digest)), conversion.descriptor);
   },
 };
@@ -53,7 +66,12 @@ describe('the conformance checker', () => {
     const member = gzipSync(buildTar([{ name: 'stargz.index.json', data: json, mode: 0, mtime: 0 }], 'ustar'));
     const blob = Buffer.concat([good.blob.subarray(0, tocOffset), member, good.blob.subarray(-51)]);
     const stream = Buffer.concat(gzipMembers(blob).map((m) => m.data));
-    return { ...good, blob, diffId: sha256(stream), annotations: { ...good.annotations, [TOC_DIGEST]: sha256(json), 'io.containers.estargz.uncompressed-size': String(stream.length) } };
+    return {
+      ...good,
+      blob,
+      diffId: sha256(stream),
+      annotations: { ...good.annotations, [TOC_DIGEST]: sha256(json), 'io.containers.estargz.uncompressed-size': String(stream.length) },
+    };
   };
 
   it('passes the good blob, and a TOC rewritten without changes (the tampering itself is sound)', async () => {
@@ -77,24 +95,40 @@ describe('the conformance checker', () => {
 
   it('catches annotations and a diff_id that do not describe the blob', () => {
     expect(defects({ ...good, diffId: sha256('other') })).toEqual([expect.stringMatching(/^diff_id sha256:\w+ is not the digest of the decompressed blob/)]);
-    expect(defects({ ...good, annotations: { ...good.annotations, [TOC_DIGEST]: sha256('other') } })).toEqual([expect.stringMatching(/^toc.digest annotation/)]);
-    expect(defects({ ...good, mediaType: 'application/vnd.oci.image.layer.v1.tar' })).toEqual(['the layer\'s media type is application/vnd.oci.image.layer.v1.tar']);
+    expect(defects({ ...good, annotations: { ...good.annotations, [TOC_DIGEST]: sha256('other') } })).toEqual([
+      expect.stringMatching(/^toc.digest annotation/),
+    ]);
+    expect(defects({ ...good, mediaType: 'application/vnd.oci.image.layer.v1.tar' })).toEqual([
+      "the layer's media type is application/vnd.oci.image.layer.v1.tar",
+    ]);
   });
 
   /** The `k`-th TOC entry (chunks included) named `name`. */
   const named = (toc: { entries: Array<Record<string, unknown>> }, name: string, k = 0) => toc.entries.filter((e) => e.name === name)[k]!;
 
   it('catches wrong chunk digests, chunk sizes, offsets and fields', () => {
-    expect(defects(withToc((toc) => void (named(toc, 's/two', 1).chunkDigest = sha256('x'))))).toEqual(["s/two chunk 1: chunkDigest is not the digest of the fixture's bytes"]);
-    expect(defects(withToc((toc) => void delete named(toc, 's/below').chunkDigest))).toEqual(["s/below chunk 0: chunkDigest is not the digest of the fixture's bytes"]);
-    expect(defects(withToc((toc) => void delete named(toc, 's/below').digest))).toEqual(['s/below: digest is undefined, expected "sha256:' + sha256(payload(4095, 1)).slice(7) + '"']);
+    expect(defects(withToc((toc) => void (named(toc, 's/two', 1).chunkDigest = sha256('x'))))).toEqual([
+      "s/two chunk 1: chunkDigest is not the digest of the fixture's bytes",
+    ]);
+    expect(defects(withToc((toc) => void delete named(toc, 's/below').chunkDigest))).toEqual([
+      "s/below chunk 0: chunkDigest is not the digest of the fixture's bytes",
+    ]);
+    expect(defects(withToc((toc) => void delete named(toc, 's/below').digest))).toEqual([
+      's/below: digest is undefined, expected "sha256:' + sha256(payload(4095, 1)).slice(7) + '"',
+    ]);
     expect(defects(withToc((toc) => void (named(toc, 's/exact').chunkSize = 100)))).toEqual(['s/exact chunk 0: chunkSize 100 for a chunk of 4096 bytes']);
     expect(defects(withToc((toc) => void (named(toc, 's/above', 1).chunkSize = 1)))).toEqual(['s/above chunk 1: chunkSize 1 for a chunk of 1 bytes']);
     expect(defects(withToc((toc) => void (named(toc, 's/many', 2).chunkOffset = 8000)))).toEqual(['s/many chunk 2: chunkOffset 8000, not 8192']);
     const shared = defects(withToc((toc) => void (named(toc, 's/exact').offset = named(toc, 's/below').offset)));
-    expect(shared).toEqual([expect.stringMatching(/^s\/exact chunk 0: the member at \d+ starts at byte \d+ of the tar, not at the chunk \(\d+\)$/), expect.stringMatching(/^s\/exact chunk 0: offset \d+ is used twice$/), expect.stringMatching(/^a gzip member starts at \d+, where the TOC points at no chunk$/)]);
+    expect(shared).toEqual([
+      expect.stringMatching(/^s\/exact chunk 0: the member at \d+ starts at byte \d+ of the tar, not at the chunk \(\d+\)$/),
+      expect.stringMatching(/^s\/exact chunk 0: offset \d+ is used twice$/),
+      expect.stringMatching(/^a gzip member starts at \d+, where the TOC points at no chunk$/),
+    ]);
     expect(defects(withToc((toc) => void (named(toc, 's/one').mode = 0o600)))).toEqual(['s/one: mode is 384, expected 420']);
-    expect(defects(withToc((toc) => void (named(toc, 's/one').modtime = '2020-09-13T12:26:41Z')))).toEqual(['s/one: modtime is "2020-09-13T12:26:41Z", expected "2020-09-13T12:26:40Z"']);
+    expect(defects(withToc((toc) => void (named(toc, 's/one').modtime = '2020-09-13T12:26:41Z')))).toEqual([
+      's/one: modtime is "2020-09-13T12:26:41Z", expected "2020-09-13T12:26:40Z"',
+    ]);
     expect(defects(withToc((toc) => void (named(toc, 's/one').type = 'symlink')))[0]).toMatch(/^TOC entries .* are not the tar's/);
   });
 
@@ -114,7 +148,9 @@ describe('the conformance checker', () => {
     const blob = Buffer.concat([good.blob.subarray(0, last.offset), split, good.blob.subarray(last.offset + last.length, -51), footer]);
     const inside = gzipSync(last.data.subarray(0, 10)).length + last.offset;
     expect(defects({ ...good, blob })).toEqual([`a gzip member starts at ${inside}, where the TOC points at no chunk`]);
-    expect(conformanceDefects(c!, { ...good, blob }, { ...ours, membersOnlyAtTocOffsets: false })).toEqual([`the gzip member at ${inside} starts inside a tar entry (byte ${last.start + 10})`]);
+    expect(conformanceDefects(c!, { ...good, blob }, { ...ours, membersOnlyAtTocOffsets: false })).toEqual([
+      `the gzip member at ${inside} starts inside a tar entry (byte ${last.start + 10})`,
+    ]);
 
     // Everything before the TOC in one member: every offset the TOC gives points inside it.
     const merged = gzipSync(Buffer.concat(members.slice(0, -2).map((m) => m.data)));

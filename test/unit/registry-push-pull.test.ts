@@ -63,7 +63,10 @@ async function failure(call: Promise<unknown>): Promise<ShipError> {
   return error as ShipError;
 }
 
-const blobFiles = (layoutDir: string) => readdirSync(join(layoutDir, 'blobs', 'sha256')).filter((n) => !n.startsWith('.')).sort();
+const blobFiles = (layoutDir: string) =>
+  readdirSync(join(layoutDir, 'blobs', 'sha256'))
+    .filter((n) => !n.startsWith('.'))
+    .sort();
 const noSleep = { sleep: async () => {} };
 
 describe('push', () => {
@@ -84,14 +87,20 @@ describe('push', () => {
     registry.requests.length = 0;
     const again = await pushImage(await OciLayout.open(image.dir), repo, { tag: 'v1' });
     expect(again.stats).toMatchObject({ uploaded: 0, skipped: 2, upToDate: true, bytesSent: 0 });
-    expect(registry.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`HEAD /v2/team/app/manifests/${image.manifestDigest}`, 'PUT /v2/team/app/manifests/v1']);
+    expect(registry.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `HEAD /v2/team/app/manifests/${image.manifestDigest}`,
+      'PUT /v2/team/app/manifests/v1',
+    ]);
   });
 
   it('skips blobs the repository has, and mounts those a sibling repository has', async () => {
     const image = writeTinyOciLayout(dir('mount'), 'shared');
     const registryClient = client();
     await pushImage(await OciLayout.open(image.dir), registryClient.repository('team/a', ['pull', 'push']), { tag: 'one' });
-    const mounted = await pushImage(await OciLayout.open(image.dir), registryClient.repository('team/b', ['pull', 'push']), { tag: 'one', mountFrom: ['team/a'] });
+    const mounted = await pushImage(await OciLayout.open(image.dir), registryClient.repository('team/b', ['pull', 'push']), {
+      tag: 'one',
+      mountFrom: ['team/a'],
+    });
     expect(mounted.stats).toMatchObject({ mounted: 2, uploaded: 0, skipped: 0 });
     expect(registry.sent('POST', /^\/v2\/team\/b\/blobs\/uploads\/$/).every((r) => r.status === 201 && r.query.get('from') === 'team/a')).toBe(true);
     expect(registry.hasBlob('team/b', image.manifestDigest)).toBe(false);
@@ -105,14 +114,31 @@ describe('push', () => {
   });
 
   it('uploads instead of mounting when the token may not read the other repository, asking once', async () => {
-    await start({ auth: { scheme: 'bearer', grant: usersGrant({ ci: { password: 'pw', access: { 'team/a': ['pull', 'push'], 'team/c': ['pull', 'push'] } }, narrow: { password: 'pw2', access: { 'team/c2': ['pull', 'push'] } } }) } });
+    await start({
+      auth: {
+        scheme: 'bearer',
+        grant: usersGrant({
+          ci: { password: 'pw', access: { 'team/a': ['pull', 'push'], 'team/c': ['pull', 'push'] } },
+          narrow: { password: 'pw2', access: { 'team/c2': ['pull', 'push'] } },
+        }),
+      },
+    });
     const image = writeTinyOciLayout(dir('narrow'), 'narrow');
     await pushImage(await OciLayout.open(image.dir), client({ username: 'ci', password: 'pw' }).repository('team/a', ['pull', 'push']), { tag: 'one' });
-    const pushed = await pushImage(await OciLayout.open(image.dir), client({ username: 'narrow', password: 'pw2' }).repository('team/c2', ['pull', 'push']), { tag: 'one', mountFrom: ['team/a'], concurrency: 1 });
+    const pushed = await pushImage(await OciLayout.open(image.dir), client({ username: 'narrow', password: 'pw2' }).repository('team/c2', ['pull', 'push']), {
+      tag: 'one',
+      mountFrom: ['team/a'],
+      concurrency: 1,
+    });
     expect(pushed.stats).toMatchObject({ mounted: 0, uploaded: 2 });
     // The first mount was refused (401 twice: the token, then a fresh one); the second blob did not ask again.
     // (Blobs in flight at the same time each ask once: the refusal is remembered when it arrives.)
-    expect(registry.sent('POST', /team\/c2/).filter((r) => r.query.has('mount')).map((r) => r.status)).toEqual([401, 401]);
+    expect(
+      registry
+        .sent('POST', /team\/c2/)
+        .filter((r) => r.query.has('mount'))
+        .map((r) => r.status),
+    ).toEqual([401, 401]);
   });
 
   it('pushes an index after its images, which the registry requires', async () => {
@@ -142,9 +168,14 @@ describe('push', () => {
     const tar = buildTar([{ name: 'big', data: payload(50_000, 1) }]);
     writeImageLayout(layoutDir, [{ platform: { os: 'linux', architecture: 'amd64' }, layers: [tar], gzip: false }]);
     registry.faults.push({ method: 'PATCH', cut: true, after: 2, times: 1 });
-    const pushed = await pushImage(await OciLayout.open(layoutDir), client().repository('team/big', ['pull', 'push']), { upload: { chunkThreshold: 10_000, chunkSize: 8192, ...noSleep } });
+    const pushed = await pushImage(await OciLayout.open(layoutDir), client().repository('team/big', ['pull', 'push']), {
+      upload: { chunkThreshold: 10_000, chunkSize: 8192, ...noSleep },
+    });
     expect(pushed.stats).toMatchObject({ uploaded: 2, resumes: 1, restarts: 0 });
-    const patches = registry.sent('PATCH').filter((r) => r.status === 202).map((r) => r.headers['content-range']);
+    const patches = registry
+      .sent('PATCH')
+      .filter((r) => r.status === 202)
+      .map((r) => r.headers['content-range']);
     // Every chunk once, in order, each starting where the last ended: the cut one (the third) was sent again.
     expect(patches).toEqual(Array.from({ length: Math.ceil(tar.length / 8192) }, (_, i) => `${i * 8192}-${Math.min(tar.length, (i + 1) * 8192) - 1}`));
     expect(registry.sent('PATCH').map((r) => r.status)).toEqual([202, 202, 0, 202, 202, 202, 202, 202]);
@@ -191,7 +222,9 @@ describe('token auth', () => {
 
   it('fails a wrong password with a clear 401 and a hint, without retrying', async () => {
     const image = writeTinyOciLayout(dir('wrong'), 'wrong');
-    const error = await failure(pushImage(await OciLayout.open(image.dir), client({ username: 'ci', password: 'nope' }).repository('team/tok', ['pull', 'push'])));
+    const error = await failure(
+      pushImage(await OciLayout.open(image.dir), client({ username: 'ci', password: 'nope' }).repository('team/tok', ['pull', 'push'])),
+    );
     expect(error.message).toBe(`${registry.host} refused user ci: the token server answered 401`);
     expect(error.hint).toContain(`check the credentials for ${registry.host}`);
     expect(registry.sent('GET', /^\/token$/)).toHaveLength(1);
@@ -199,10 +232,14 @@ describe('token auth', () => {
 
   it('pulls anonymously, and refuses an anonymous push: the anonymous token only pulls', async () => {
     const image = writeTinyOciLayout(dir('anon'), 'anon');
-    await pushImage(await OciLayout.open(image.dir), client({ username: 'ci', password: 'secret-pw' }).repository('team/anon', ['pull', 'push']), { tag: 'v1' });
+    await pushImage(await OciLayout.open(image.dir), client({ username: 'ci', password: 'secret-pw' }).repository('team/anon', ['pull', 'push']), {
+      tag: 'v1',
+    });
     const pulled = await pullImage(client().repository('team/anon'), 'v1', await OciLayout.create(dir('anon-pull')));
     expect(pulled.descriptor.digest).toBe(image.manifestDigest);
-    const error = await failure(pushImage(await OciLayout.open(writeTinyOciLayout(dir('anon2'), 'other').dir), client().repository('team/anon', ['pull', 'push'])));
+    const error = await failure(
+      pushImage(await OciLayout.open(writeTinyOciLayout(dir('anon2'), 'other').dir), client().repository('team/anon', ['pull', 'push'])),
+    );
     expect(error.message).toMatch(/not authorized to push to this repository .*401 Unauthorized: UNAUTHORIZED/);
   });
 });
@@ -254,7 +291,9 @@ describe('pull', () => {
   it('refuses a blob whose bytes are not its digest, and an unknown tag, naming them', async () => {
     const image = writeTinyOciLayout(dir('corrupt'), 'corrupt');
     await pushImage(await OciLayout.open(image.dir), client().repository('team/corrupt', ['pull', 'push']), { tag: 'v1' });
-    const layer = blobFiles(image.dir).map((hex) => `sha256:${hex}`).find((d) => d !== image.manifestDigest && !readFileSync(join(image.dir, 'blobs', 'sha256', d.slice(7)), 'utf8').includes('rootfs'))!;
+    const layer = blobFiles(image.dir)
+      .map((hex) => `sha256:${hex}`)
+      .find((d) => d !== image.manifestDigest && !readFileSync(join(image.dir, 'blobs', 'sha256', d.slice(7)), 'utf8').includes('rootfs'))!;
     registry.corruptBlob(layer, Buffer.alloc(registry.blob(layer)!.length, 1));
     const corrupt = await failure(pullImage(client().repository('team/corrupt'), 'v1', await OciLayout.create(dir('corrupt-pull'))));
     expect(corrupt.message).toContain(`pull ${layer.slice(0, 19)} from ${registry.host}/team/corrupt`);

@@ -23,10 +23,20 @@ const work = mkdtempSync(join(tmpdir(), 'reuse-registry-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const base = [
-  buildTar([{ name: 'bin/', type: '5' }, { name: 'bin/tool', data: payload(300_000, 1), mode: 0o755 }]),
-  buildTar([{ name: 'lib/', type: '5' }, { name: 'lib/a.so', data: payload(200_000, 2) }]),
+  buildTar([
+    { name: 'bin/', type: '5' },
+    { name: 'bin/tool', data: payload(300_000, 1), mode: 0o755 },
+  ]),
+  buildTar([
+    { name: 'lib/', type: '5' },
+    { name: 'lib/a.so', data: payload(200_000, 2) },
+  ]),
 ];
-const top = (text: string) => buildTar([{ name: 'app/', type: '5' }, { name: 'app/index.html', data: text }]);
+const top = (text: string) =>
+  buildTar([
+    { name: 'app/', type: '5' },
+    { name: 'app/index.html', data: text },
+  ]);
 
 let registry: FakeRegistry;
 let client: RegistryClient;
@@ -34,8 +44,15 @@ let repo: RepositoryClient;
 const REPOSITORY = 'key/app';
 beforeEach(async () => {
   // A token that may push to this repository only, as a MeshAgent repository token.
-  registry = await FakeRegistry.start({ auth: { scheme: 'bearer', grant: usersGrant({ meshagent: { password: 'repository-token', access: { [REPOSITORY]: ['pull', 'push'] } } }) } });
-  client = new RegistryClient({ registry: registry.host, credentials: { username: 'meshagent', password: 'repository-token' }, mask: () => {}, http: { retry: { baseDelayMs: 1, maxDelayMs: 2 } } });
+  registry = await FakeRegistry.start({
+    auth: { scheme: 'bearer', grant: usersGrant({ meshagent: { password: 'repository-token', access: { [REPOSITORY]: ['pull', 'push'] } } }) },
+  });
+  client = new RegistryClient({
+    registry: registry.host,
+    credentials: { username: 'meshagent', password: 'repository-token' },
+    mask: () => {},
+    http: { retry: { baseDelayMs: 1, maxDelayMs: 2 } },
+  });
   repo = client.repository(REPOSITORY, ['pull', 'push']);
 });
 afterEach(async () => {
@@ -53,7 +70,11 @@ interface Shipped {
 
 let counter = 0;
 /** Converts an image of `layers` (reusing what the repository's `previousTag` records, when given) and pushes it as `tag`. */
-async function ship(layers: Buffer[], tag: string, options: { previousTag?: string; running?: string; prefetch?: string[]; level?: number } = {}): Promise<Shipped> {
+async function ship(
+  layers: Buffer[],
+  tag: string,
+  options: { previousTag?: string; running?: string; prefetch?: string[]; level?: number } = {},
+): Promise<Shipped> {
   counter += 1;
   const sourceDir = join(work, `source-${counter}`);
   writeImageLayout(sourceDir, [{ platform: { os: 'linux', architecture: 'amd64' }, layers, gzip: true }]);
@@ -61,7 +82,13 @@ async function ship(layers: Buffer[], tag: string, options: { previousTag?: stri
   const out = await OciLayout.create(join(work, `out-${counter}`));
   const logs: string[] = [];
   const events: string[] = [];
-  const reuse = options.previousTag ? await previousConversions(repo, { tag: options.previousTag, log: (line) => logs.push(line), ...(options.running ? { running: async () => options.running } : {}) }) : undefined;
+  const reuse = options.previousTag
+    ? await previousConversions(repo, {
+        tag: options.previousTag,
+        log: (line) => logs.push(line),
+        ...(options.running ? { running: async () => options.running } : {}),
+      })
+    : undefined;
   const conversion = await convertImage(source, await source.resolve('latest'), out, {
     chunkSize: 65536,
     ...(options.level !== undefined ? { level: options.level } : {}),
@@ -73,7 +100,8 @@ async function ship(layers: Buffer[], tag: string, options: { previousTag?: stri
   return { conversion, out, pushed, events, logs };
 }
 
-const layerDigests = async (shipped: Shipped) => (await shipped.out.readJson(shipped.conversion.descriptor.digest, ImageManifest, 'manifest')).layers.map((l) => l.digest);
+const layerDigests = async (shipped: Shipped) =>
+  (await shipped.out.readJson(shipped.conversion.descriptor.digest, ImageManifest, 'manifest')).layers.map((l) => l.digest);
 
 describe('re-shipping through a registry', () => {
   it('the first ship finds no previous image; the next reuses the unchanged layers without downloading them', async () => {

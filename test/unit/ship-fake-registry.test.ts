@@ -48,8 +48,15 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-const base = buildTar([{ name: 'bin/', type: '5' }, { name: 'bin/tool', data: payload(200_000, 1), mode: 0o755 }]);
-const site = (text: string) => buildTar([{ name: 'www/', type: '5' }, { name: 'www/index.html', data: text }]);
+const base = buildTar([
+  { name: 'bin/', type: '5' },
+  { name: 'bin/tool', data: payload(200_000, 1), mode: 0o755 },
+]);
+const site = (text: string) =>
+  buildTar([
+    { name: 'www/', type: '5' },
+    { name: 'www/index.html', data: text },
+  ]);
 
 let counter = 0;
 /** An OCI layout holding one image of `layers`; returns its directory. */
@@ -91,17 +98,30 @@ describe('ship against the in-process registry', () => {
     first = await ship({ tag: 'app:1', image: imageOf([base, site('one')]) });
     const { result } = first;
     expect(result.error).toBeNull();
-    expect(result.stages.map((s) => `${s.name}:${s.status}`)).toEqual(['resolve:done', 'ensure:done', 'build:done', 'convert:done', 'push:done', 'deploy:done', 'verify:done']);
+    expect(result.stages.map((s) => `${s.name}:${s.status}`)).toEqual([
+      'resolve:done',
+      'ensure:done',
+      'build:done',
+      'convert:done',
+      'push:done',
+      'deploy:done',
+      'verify:done',
+    ]);
     expect(result.stages.find((s) => s.name === 'push')?.detail).toBe('3 uploaded, 0 skipped, 0 mounted; read back: 3 blobs, 2 eStargz TOCs as annotated');
     expect(result.image).toMatchObject({ tag: `${registry.host}/sandbox/app:1`, repository: 'sandbox/app', repositoryCreated: true });
     expect(result.image?.ref).toBe(`${registry.host}/sandbox/app@${result.image?.digest}`);
-    expect(result.image?.layers.map((l) => [l.push, l.prefetchFiles])).toEqual([['uploaded', 1], ['uploaded', 0]]);
+    expect(result.image?.layers.map((l) => [l.push, l.prefetchFiles])).toEqual([
+      ['uploaded', 1],
+      ['uploaded', 0],
+    ]);
 
     // The registry holds the tag and the manifest the run reported, pushed with the minted token.
     expect(registry.tags('sandbox/app')).toEqual(['1']);
     expect(registry.manifest('sandbox/app', '1')?.mediaType).toBe('application/vnd.oci.image.manifest.v1+json');
     const token = sandbox.state.data.repositoryTokens.at(-1)?.token ?? '';
-    expect(registry.sent('GET', /^\/token$/).every((r) => r.headers.authorization === `Basic ${Buffer.from(`meshagent:${token}`).toString('base64')}`)).toBe(true);
+    expect(registry.sent('GET', /^\/token$/).every((r) => r.headers.authorization === `Basic ${Buffer.from(`meshagent:${token}`).toString('base64')}`)).toBe(
+      true,
+    );
     expect(registry.sent('GET', /^\/token$/).flatMap((r) => r.query.getAll('scope'))).toContain('repository:sandbox/app:pull,push');
 
     const service = (await api().findService('dev', 'sandbox-app')) as ServiceSpec | undefined;
@@ -153,7 +173,9 @@ describe('ship against the in-process registry', () => {
     const token = await client.createRepositoryToken(other.id, { actions: ['pull', 'push'], expires_in_seconds: 600 });
     const registryClient = new RegistryClient({ registry: registry.host, credentials: { username: 'meshagent', password: token.token }, mask: () => {} });
     try {
-      const refused = await pushImage(await OciLayout.open(layoutOf([site('intruder')])), registryClient.repository('sandbox/app', ['pull', 'push']), { tag: 'x' }).catch((e: unknown) => e);
+      const refused = await pushImage(await OciLayout.open(layoutOf([site('intruder')])), registryClient.repository('sandbox/app', ['pull', 'push']), {
+        tag: 'x',
+      }).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(ShipError);
       expect((refused as ShipError).message).toMatch(/sandbox\/app: not authorized to push to this repository/);
     } finally {
