@@ -68015,13 +68015,17 @@ function sendJson(response, status, json) {
 async function startSandbox(options) {
     (0,external_node_fs_.mkdirSync)(options.dir, { recursive: true });
     const state = new SandboxState(options.dir);
-    const key = ensureSigningKey(options.dir);
+    // Made on first need (openssl runs once per DIR), so a sandbox without its own registry needs no openssl.
+    let signingKey;
+    const key = () => (signingKey ??= ensureSigningKey(options.dir));
     const faults = new Faults();
     const port = options.port || (await freePort());
     const apiUrl = `http://127.0.0.1:${port}`;
     const withRegistry = options.registry ?? true;
     const registryPort = withRegistry ? options.registryPort || (await freePort()) : undefined;
-    const registryHost = registryPort === undefined ? undefined : `127.0.0.1:${registryPort}`;
+    if (withRegistry && options.registryHost)
+        throw new Error('registryHost names a registry run elsewhere: give it with registry: false');
+    const registryHost = registryPort === undefined ? options.registryHost : `127.0.0.1:${registryPort}`;
     const api = new SandboxApi({ state, apiUrl, registryHost, pagesDomain: 'sandbox.localhost' });
     /** The sandbox's own controls, for tests: faults and extra API keys. Not part of MeshAgent's API. */
     function serveControl(request, response, path, body) {
@@ -68061,7 +68065,7 @@ async function startSandbox(options) {
         if (path.startsWith('/_sandbox/'))
             return serveControl(request, response, path, body);
         if (path === '/registry/token')
-            return serveRegistryToken(request, response, url, body, state, key);
+            return serveRegistryToken(request, response, url, body, state, key());
         let parsedBody;
         let segments;
         try {
@@ -68097,7 +68101,7 @@ async function startSandbox(options) {
     let registry;
     if (registryPort !== undefined) {
         try {
-            registry = await startRegistry({ dir: options.dir, port: registryPort, tokenRealm: `${apiUrl}/registry/token`, certPath: key.certPath });
+            registry = await startRegistry({ dir: options.dir, port: registryPort, tokenRealm: `${apiUrl}/registry/token`, certPath: key().certPath });
         }
         catch (error) {
             await new Promise((resolve) => server.close(resolve));

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { SandboxApi, type ApiRequest } from './api.js';
 import { FaultRule, Faults } from './faults.js';
-import { ensureSigningKey } from './keys.js';
+import { ensureSigningKey, type SigningKey } from './keys.js';
 import { startRegistry, type RegistryProcess } from './registry.js';
 import { serveRegistryToken } from './registry-token.js';
 import { ALL_PERMISSIONS, SandboxState, newApiKey, type Permission } from './state.js';
@@ -20,6 +20,11 @@ export interface SandboxOptions {
   /** Start the registry (default true); its port, 0 (default) picks a free one. */
   readonly registry?: boolean;
   readonly registryPort?: number;
+  /**
+   * With `registry: false`: the `host:port` of a registry run elsewhere (e.g. a test's in-process one), which
+   * GET /config names as the project registry. Its auth is its own; the token endpoint here is not used by it.
+   */
+  readonly registryHost?: string;
 }
 
 export interface Sandbox {
@@ -65,13 +70,16 @@ function sendJson(response: ServerResponse, status: number, json: unknown): void
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   mkdirSync(options.dir, { recursive: true });
   const state = new SandboxState(options.dir);
-  const key = ensureSigningKey(options.dir);
+  // Made on first need (openssl runs once per DIR), so a sandbox without its own registry needs no openssl.
+  let signingKey: SigningKey | undefined;
+  const key = (): SigningKey => (signingKey ??= ensureSigningKey(options.dir));
   const faults = new Faults();
   const port = options.port || (await freePort());
   const apiUrl = `http://127.0.0.1:${port}`;
   const withRegistry = options.registry ?? true;
   const registryPort = withRegistry ? options.registryPort || (await freePort()) : undefined;
-  const registryHost = registryPort === undefined ? undefined : `127.0.0.1:${registryPort}`;
+  if (withRegistry && options.registryHost) throw new Error('registryHost names a registry run elsewhere: give it with registry: false');
+  const registryHost = registryPort === undefined ? options.registryHost : `127.0.0.1:${registryPort}`;
   const api = new SandboxApi({ state, apiUrl, registryHost, pagesDomain: 'sandbox.localhost' });
 
   /** The sandbox's own controls, for tests: faults and extra API keys. Not part of MeshAgent's API. */
@@ -108,7 +116,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return sendJson(response, 413, { error: { message: 'request body too large' } });
     }
     if (path.startsWith('/_sandbox/')) return serveControl(request, response, path, body);
-    if (path === '/registry/token') return serveRegistryToken(request, response, url, body, state, key);
+    if (path === '/registry/token') return serveRegistryToken(request, response, url, body, state, key());
     let parsedBody: unknown;
     let segments: string[];
     try {
@@ -143,7 +151,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let registry: RegistryProcess | undefined;
   if (registryPort !== undefined) {
     try {
-      registry = await startRegistry({ dir: options.dir, port: registryPort, tokenRealm: `${apiUrl}/registry/token`, certPath: key.certPath });
+      registry = await startRegistry({ dir: options.dir, port: registryPort, tokenRealm: `${apiUrl}/registry/token`, certPath: key().certPath });
     } catch (error) {
       await new Promise((resolve) => server.close(resolve));
       throw error;
