@@ -42,7 +42,8 @@ function client(credentials?: { username: string; password: string }): RegistryC
     ...(credentials ? { credentials } : {}),
     mask: (secret) => masked.add(secret),
     log: (line) => lines.push(line),
-    http: { retry: { baseDelayMs: 1, maxDelayMs: 2 } },
+    // Waits between attempts (upload restarts included) go through the client: none is really waited here.
+    http: { retry: { baseDelayMs: 1, maxDelayMs: 2 }, sleep: async () => {} },
   });
   clients.push(made);
   return made;
@@ -67,7 +68,6 @@ const blobFiles = (layoutDir: string) =>
   readdirSync(join(layoutDir, 'blobs', 'sha256'))
     .filter((n) => !n.startsWith('.'))
     .sort();
-const noSleep = { sleep: async () => {} };
 
 describe('push', () => {
   it('sends the blobs, then the manifest by tag; pins the digest; a second push only looks and tags', async () => {
@@ -169,7 +169,7 @@ describe('push', () => {
     writeImageLayout(layoutDir, [{ platform: { os: 'linux', architecture: 'amd64' }, layers: [tar], gzip: false }]);
     registry.faults.push({ method: 'PATCH', cut: true, after: 2, times: 1 });
     const pushed = await pushImage(await OciLayout.open(layoutDir), client().repository('team/big', ['pull', 'push']), {
-      upload: { chunkThreshold: 10_000, chunkSize: 8192, ...noSleep },
+      upload: { chunkThreshold: 10_000, chunkSize: 8192 },
     });
     expect(pushed.stats).toMatchObject({ uploaded: 2, resumes: 1, restarts: 0 });
     const patches = registry
@@ -186,7 +186,7 @@ describe('push', () => {
   it('starts a new session when a single-request upload is cut', async () => {
     const image = writeTinyOciLayout(dir('restart'), 'restart');
     registry.faults.push({ method: 'PUT', path: /uploads/, cut: true, times: 1 });
-    const pushed = await pushImage(await OciLayout.open(image.dir), client().repository('team/restart', ['pull', 'push']), { concurrency: 1, upload: noSleep });
+    const pushed = await pushImage(await OciLayout.open(image.dir), client().repository('team/restart', ['pull', 'push']), { concurrency: 1 });
     expect(pushed.stats).toMatchObject({ uploaded: 2, restarts: 1, resumes: 0 });
     expect(registry.sent('POST', /uploads/)).toHaveLength(3);
     expect(registry.sent('DELETE', /uploads/).map((r) => r.status)).toEqual([204]);

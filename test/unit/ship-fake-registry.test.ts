@@ -155,13 +155,13 @@ describe('ship against the in-process registry', () => {
     expect(registry.sent('PUT', /uploads/)).toHaveLength(2); // the changed layer and the new config
   });
 
-  it('a registry that refuses the manifest fails the push, and the service keeps running what it ran', async () => {
+  it('a registry that refuses the manifest (a 400, never retried) fails the push, and the service keeps running what it ran', async () => {
     const before = await api().findService('dev', 'sandbox-app');
     const tagged = registry.manifest('sandbox/app', '1');
-    registry.faults.push({ method: 'PUT', path: /manifests/, status: 500, times: 1 });
+    registry.faults.push({ method: 'PUT', path: /manifests/, status: 400, times: 1 });
     const failed = await ship({ tag: 'app:1', image: imageOf([base, site('three')]) });
     expect(failed.result.error?.stage).toBe('push');
-    expect(failed.result.error?.message).toMatch(/^push manifest sha256:\w+ to .*sandbox\/app:1 failed: 500 Internal Server Error/);
+    expect(failed.result.error?.message).toMatch(/^push manifest sha256:\w+ to .*sandbox\/app:1 failed: 400 Bad Request/);
     expect(failed.result.stages.find((s) => s.name === 'deploy')?.detail).toBe('not reached');
     expect(registry.manifest('sandbox/app', '1')).toBe(tagged);
     expect(await api().findService('dev', 'sandbox-app')).toEqual(before);
