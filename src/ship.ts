@@ -1,8 +1,8 @@
 /**
  * The pipeline: resolve -> ensure -> build -> convert -> push -> deploy -> verify, then the report. Each stage
  * takes the previous stage's value and returns the next; none reaches back. The report is rendered from the
- * ShipResult, also after a failure (the stages done so far, and the error). Nothing is deleted on failure: a
- * deploy that fails leaves the service that ran before running.
+ * ShipResult, also after a failure (the stages done so far, and the error). A deploy is all or nothing: one that
+ * fails after writing takes back what it wrote, so the service that ran before keeps running.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import type { RetryRecord } from './http.js';
 import { inputWarnings } from './input-warnings.js';
 import { readConfig, type ShipConfig } from './inputs.js';
 import { MeshagentClient } from './meshagent/client.js';
-import { deployService, serviceReport, type Deployed } from './meshagent/deploy.js';
+import { DeployRolledBack, deployService, serviceReport, type Deployed } from './meshagent/deploy.js';
 import { imageFacts } from './meshagent/service-spec.js';
 import { readRunnableConfig } from './oci/image-config.js';
 import { ensurePushAccess, describeAccess, type PushAccess } from './pipeline/access.js';
@@ -29,12 +29,18 @@ import { STAGES, resultOutputs, type ImageReport, type LayerReport, type ProbeRe
 import { count, renderSummary } from './report/summary.js';
 import type { Runner } from './runner.js';
 import { formatImageTag } from './reference.js';
+import { untilStopped } from './stop.js';
 
 export interface ShipOptions {
   /** Builder settings (e.g. buildah's storage directories); the defaults suit a CI runner. */
   readonly builders?: SelectOptions;
   /** Where layouts are written; default a new directory under RUNNER_TEMP or the system temp dir, removed after. */
   readonly workDir?: string;
+  /**
+   * Stops the run (SIGINT, SIGTERM): a stage in progress is abandoned and the run reports at once, except the
+   * deploy, which completes its write in flight and takes back what it wrote.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Reads the inputs through the runner, runs the pipeline and reports; returns the process exit code. */
@@ -90,6 +96,8 @@ interface Progress {
   ref?: string;
   pushOutcomes?: ReadonlyMap<string, LayerReport['push']>;
   deployed?: Deployed;
+  /** A deploy that failed after writing, and what taking it back achieved. */
+  rolledBack?: DeployRolledBack;
   probe?: ProbeReport;
   plan?: string[];
 }
@@ -102,6 +110,12 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
   const log = (line: string): void => runner.info(line);
   const debug = (line: string): void => runner.debug(line);
   const mask = (secret: string): void => runner.setSecret(secret);
+  const { signal } = options;
+  // A stage that writes nothing may be abandoned when the run is stopped; the deploy takes the signal itself.
+  const stoppable =
+    <T>(work: () => Promise<T>) =>
+    () =>
+      untilStopped(signal, work);
   const client = new MeshagentClient({
     apiUrl: config.meshagent.apiUrl,
     apiKey: config.meshagent.apiKey,
@@ -115,7 +129,7 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
   let source: SourceImage | undefined;
   let failure: unknown;
   try {
-    const target = await stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(config, client), (t) => `${t.image} for service ${t.serviceName}${t.offline ? ' (offline: not checked against MeshAgent)' : ''}`);
+    const target = await stages.run('resolve', 'Resolve the tag and the project', stoppable(() => resolveTarget(config, client)), (t) => `${t.image} for service ${t.serviceName}${t.offline ? ' (offline: not checked against MeshAgent)' : ''}`);
     progress.target = target;
     if (target.offline) {
       // Said once as a warning, so an offline plan is never taken for a checked one.
@@ -124,20 +138,20 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
     }
     const access = target.offline
       ? OFFLINE_ACCESS
-      : await stages.run('ensure', 'Ensure the registry repository', () => ensurePushAccess(client, target, { dryRun: config.dryRun, push: config.image.push }), (a) => describeAccess(target, a, config.dryRun));
+      : await stages.run('ensure', 'Ensure the registry repository', stoppable(() => ensurePushAccess(client, target, { dryRun: config.dryRun, push: config.image.push })), (a) => describeAccess(target, a, config.dryRun));
     progress.repositoryCreated = access.created;
 
     if (config.dryRun) {
-      progress.plan = await stages.run('deploy', 'Plan (dry run: nothing is changed)', () => planDeploy(config, target, access, client), () => 'planned; nothing was changed');
+      progress.plan = await stages.run('deploy', 'Plan (dry run: nothing is changed)', stoppable(() => planDeploy(config, target, access, client)), () => 'planned; nothing was changed');
       for (const line of progress.plan) runner.info(line);
     } else {
       source = await stages.run(
         'build',
         config.image.source ? 'Read the image' : 'Build the image',
-        async () => {
+        stoppable(async () => {
           workDir = options.workDir ?? (await createWorkDir(runner.env));
-          return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, env: runner.env });
-        },
+          return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, env: runner.env, signal });
+        }),
         (s) => s.origin,
       );
       if (config.image.push) registry = openRegistry(target, access.credentials, { mask, log, debug });
@@ -151,7 +165,7 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
               log,
             })
         : undefined;
-      const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source!, config, workDir!, log, previous ? { previous } : {}), describeConversion);
+      const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', stoppable(() => convertStage(source!, config, workDir!, log, previous ? { previous } : {})), describeConversion);
       progress.image = image;
 
       if (registry) {
@@ -159,12 +173,12 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
         const pushed = await stages.run(
           'push',
           `Push ${target.image}`,
-          async () => {
+          stoppable(async () => {
             const result = await pushToTarget(pushedTo, target, image.layout, image.descriptor, log);
             // Read back before anything runs it, as a puller would: a defect found here leaves the service as it was.
             const readBack = await checkPushed(pushedTo, target, result.digest);
             return { result, readBack };
-          },
+          }),
           ({ result, readBack }) =>
             `${result.stats.upToDate ? `already there; tagged (${result.digest})` : `${result.stats.uploaded} uploaded, ${result.stats.skipped} skipped, ${result.stats.mounted} mounted`}; ` +
             `read back: ${count(readBack.blobs, 'blob')}${readBack.tocs ? `, ${count(readBack.tocs, 'eStargz TOC')} as annotated` : ''}`,
@@ -181,16 +195,23 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
           'deploy',
           `Deploy ${target.serviceName} to room ${room}`,
           async () => {
-            const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
-            return deployService({
-              client,
-              room,
-              createRoom: config.service.createRoom,
-              serviceName: target.serviceName,
-              image: imageFacts(ref, target.image, imageConfig, source!.built),
-              options: config.service,
-              log,
-            });
+            const { config: imageConfig } = await untilStopped(signal, () => readRunnableConfig(image.layout, image.descriptor));
+            try {
+              return await deployService({
+                client,
+                room,
+                createRoom: config.service.createRoom,
+                serviceName: target.serviceName,
+                image: imageFacts(ref, target.image, imageConfig, source!.built),
+                options: config.service,
+                log,
+                signal,
+              });
+            } catch (error) {
+              // The report says what became of the service: restored, removed, or left for the user to put right.
+              if (error instanceof DeployRolledBack) progress.rolledBack = error;
+              throw error;
+            }
           },
           (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`,
         );
@@ -203,7 +224,7 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
         await stages.run(
           'verify',
           `Verify ${deployed.serviceName}`,
-          async () => {
+          stoppable(async () => {
             // The service as the API holds it now must run the pinned image (another deploy may have raced this one).
             const running = await runningImage(client, room, deployed.serviceName);
             if (running !== ref) {
@@ -214,7 +235,7 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
               progress.probe = await probeUrl({ url, timeoutMs: config.service.waitSeconds * 1000, log });
               if (!progress.probe.ok) throw new ShipError(`the service did not answer at ${url} within ${config.service.waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
             }
-          },
+          }),
           () => `${deployed.serviceName} runs ${ref.slice(ref.lastIndexOf('@') + 1, ref.lastIndexOf('@') + 20)}${progress.probe ? `; ${progress.probe.url} answered ${progress.probe.status} in ${progress.probe.latencyMs} ms` : ''}`,
         );
       }
@@ -222,15 +243,18 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
   } catch (error) {
     failure = error;
   } finally {
-    await Promise.allSettled([client.close(), registry?.close(), source?.close()]);
-    if (!options.workDir && workDir) await rm(workDir, { recursive: true, force: true });
+    // A stopped run does not wait for the requests of a stage it abandoned (the process exits after the report),
+    // but still removes the files it unpacked.
+    const clients = Promise.allSettled([client.close(), registry?.close()]);
+    await Promise.allSettled([source?.close(), ...(signal?.aborted ? [] : [clients])]);
+    if (!options.workDir && workDir) await rm(workDir, { recursive: true, force: true, maxRetries: 2 }).catch((error: unknown) => runner.warning(`could not remove ${workDir}: ${error instanceof Error ? error.message : String(error)}`));
   }
   for (const name of STAGES) if (!stages.has(name)) stages.skip(name, skipReason(name, config, failure !== undefined));
   return {
     status: failure ? 'failed' : config.dryRun ? 'planned' : 'shipped',
     dryRun: config.dryRun,
     image: imageReport(config, progress),
-    service: progress.deployed && config.meshagent.room ? serviceReport(progress.deployed, config.meshagent.room) : null,
+    service: serviceOf(progress, config.meshagent.room),
     probe: progress.probe ?? null,
     stages: STAGES.map((name) => stages.records.find((r) => r.name === name)!),
     retries: retriesOf(client.http.retries, registry?.retries() ?? []),
@@ -259,6 +283,13 @@ async function runningImage(client: MeshagentClient, room: string | undefined, s
   // Records are read leniently (ServiceRecord types only id and metadata), so the container is looked at here.
   const image = (service as { container?: { image?: unknown } | null } | undefined)?.container?.image;
   return typeof image === 'string' ? image : undefined;
+}
+
+function serviceOf(progress: Progress, room: string | undefined): ShipResult['service'] {
+  if (!room) return null;
+  if (progress.deployed) return serviceReport(progress.deployed, room);
+  if (progress.rolledBack) return { ...progress.rolledBack.report, room };
+  return null;
 }
 
 function skipReason(stage: (typeof STAGES)[number], config: ShipConfig, failed: boolean): string {

@@ -1,17 +1,27 @@
 /**
  * `meshagent-ship ship [options]`: the action's whole pipeline from the command line, with the same options as
  * flags (or INPUT_* / MESHAGENT_* variables). Progress goes to stderr; stdout gets the job summary, or with
- * --json the result.
+ * --json the result. Ctrl-C (SIGINT) or SIGTERM stops the run, which still reports, and exits 130 or 143.
  */
 import type { CliArgs } from '../cli-args.js';
 import { ConsoleRunner } from '../runner.js';
+import type { ShipResult } from '../report/result.js';
 import { report, shipFromInputs } from '../ship.js';
+import { StopSignals, exitAfterStop } from '../stop.js';
 import { processIo } from './io.js';
 
 export async function runShipCommand(args: CliArgs): Promise<number> {
   const runner = new ConsoleRunner({ inputs: args.inputs, stdout: processIo.stderr });
-  const result = await shipFromInputs(runner);
-  await report(result, runner);
-  processIo.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${runner.summary}`);
-  return result.status === 'failed' ? 1 : 0;
+  const stop = new StopSignals((line) => runner.info(line));
+  let result: ShipResult;
+  try {
+    result = await shipFromInputs(runner, { signal: stop.signal });
+    await report(result, runner);
+    processIo.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${runner.summary}`);
+  } finally {
+    stop.dispose();
+  }
+  // Work a stopped stage left behind must not keep the process alive.
+  if (stop.exitCode !== undefined) exitAfterStop(stop.exitCode);
+  return stop.exitCode ?? (result.status === 'failed' ? 1 : 0);
 }

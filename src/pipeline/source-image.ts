@@ -36,6 +36,8 @@ export interface SourceOptions {
   readonly log: (line: string) => void;
   readonly mask: (secret: string) => void;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Stops a build in progress (the builder's process is ended). */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export async function obtainImage(config: ShipConfig, target: Target, options: SourceOptions): Promise<SourceImage> {
@@ -60,6 +62,7 @@ async function buildImage(config: ShipConfig, target: Target, options: SourceOpt
     tag: target.image,
     outputDir: join(options.workDir, 'built'),
     log: options.log,
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   const descriptor = await built.layout.resolve(built.ref);
   return { layout: built.layout, descriptor, built: true, origin: `built by ${built.builder} from ${built.dockerfile}`, close: async () => {} };
