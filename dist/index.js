@@ -83600,16 +83600,16 @@ function decideRoute(current, request) {
     return { kind: 'update', request, spec: { ...desired, metadata: { name: request.domain, annotations } } };
 }
 /**
- * Claims a new domain before the service is written: creates the route. When another run created it meanwhile
- * (409), the route is read again and decided as if it had been there: refused, or left for `finishRoute`.
- * Returns the plan that remains, and whether this call created the route (then it is this run's to remove).
+ * Claims a new domain before the service is written: creates the route (then it is this run's to remove). When
+ * another run created it meanwhile (409), the route is read again and decided as if it had been there: refused,
+ * or the plan that remains, for `finishRoute`.
  */
 async function claimRoute(client, plan) {
     const { domain, room, port, log = () => { } } = plan.request;
     try {
         await client.createRoute(plan.spec);
         log(`Created route: ${domain} -> ${room}:${port}`);
-        return { plan: { kind: 'unchanged', request: plan.request }, created: true };
+        return { created: true };
     }
     catch (error) {
         if (!isStatus(error, 409))
@@ -83618,7 +83618,7 @@ async function claimRoute(client, plan) {
     const current = await client.getRoute(domain);
     if (!current)
         throw new errors_ShipError(`route ${domain} was taken and then removed while deploying`, { input: 'domain', hint: 'retry the deploy' });
-    return { plan: decideRoute(current, plan.request), created: false };
+    return { created: false, plan: decideRoute(current, plan.request) };
 }
 /** The write left after the claim: the update of a route this service already had, or nothing. */
 async function finishRoute(client, plan) {
@@ -83776,7 +83776,8 @@ async function deployService(request) {
                 routeAction = 'created';
                 undo.add(removeClaimedRoute(client, route.request.domain, serviceName));
             }
-            route = claim.plan;
+            // Claimed: nothing is left to do to the route. Found taken by this room meanwhile: it is finished below.
+            route = claim.created ? undefined : claim.plan;
         }
         throwIfStopped(signal);
         const written = await writeService(request, existing, built, undo);
@@ -83786,8 +83787,7 @@ async function deployService(request) {
         if (route) {
             throwIfStopped(signal);
             await finishRoute(client, route);
-            if (routeAction === 'none')
-                routeAction = route.kind === 'update' ? 'updated' : 'unchanged';
+            routeAction = route.kind === 'update' ? 'updated' : 'unchanged';
             if (domain?.source === 'existing-route')
                 log(`Public domain: ${domain.name} (existing route)`);
         }
@@ -83927,8 +83927,9 @@ async function unsure(write, undo, step) {
     }
 }
 /**
- * An answer that says the write was not done: a 4xx, or 503 (the server did not take the request on). Any other
- * 5xx, a timeout or a lost answer says nothing either way: a gateway may have passed the write on.
+ * An answer that says the write was not done: a 4xx, or 503 (RFC 9110 15.6.4: the server cannot handle the
+ * request now). Any other 5xx, a timeout or a lost answer says nothing either way: a gateway may have passed the
+ * write on.
  */
 function isRefusal(error) {
     if (!(error instanceof HttpError) || error.status === undefined)
@@ -83964,7 +83965,7 @@ function removeUnsureCreate(request) {
     const { client, room, serviceName } = request;
     return {
         effect: 'removed',
-        undone: `service ${serviceName}, which this deploy may have created, is not in room ${room}`,
+        undone: `service ${serviceName}, which this deploy may have created, is not in room ${room} (deleted if it was)`,
         leftover: {
             what: `service ${serviceName} may have been created in room ${room}`,
             fix: `ship again once the API answers to complete it, or delete service ${serviceName} from room ${room} if it is there`,

@@ -98,7 +98,8 @@ export async function deployService(request: DeployRequest): Promise<Deployed> {
         routeAction = 'created';
         undo.add(removeClaimedRoute(client, route.request.domain, serviceName));
       }
-      route = claim.plan;
+      // Claimed: nothing is left to do to the route. Found taken by this room meanwhile: it is finished below.
+      route = claim.created ? undefined : claim.plan;
     }
 
     throwIfStopped(signal);
@@ -110,7 +111,7 @@ export async function deployService(request: DeployRequest): Promise<Deployed> {
     if (route) {
       throwIfStopped(signal);
       await finishRoute(client, route);
-      if (routeAction === 'none') routeAction = route.kind === 'update' ? 'updated' : 'unchanged';
+      routeAction = route.kind === 'update' ? 'updated' : 'unchanged';
       if (domain?.source === 'existing-route') log(`Public domain: ${domain.name} (existing route)`);
     }
 
@@ -254,8 +255,9 @@ async function unsure<T>(write: () => Promise<T>, undo: UndoLog, step: UndoStep)
 }
 
 /**
- * An answer that says the write was not done: a 4xx, or 503 (the server did not take the request on). Any other
- * 5xx, a timeout or a lost answer says nothing either way: a gateway may have passed the write on.
+ * An answer that says the write was not done: a 4xx, or 503 (RFC 9110 15.6.4: the server cannot handle the
+ * request now). Any other 5xx, a timeout or a lost answer says nothing either way: a gateway may have passed the
+ * write on.
  */
 function isRefusal(error: unknown): boolean {
   if (!(error instanceof HttpError) || error.status === undefined) return false;
@@ -293,7 +295,7 @@ function removeUnsureCreate(request: DeployRequest): UndoStep {
   const { client, room, serviceName } = request;
   return {
     effect: 'removed',
-    undone: `service ${serviceName}, which this deploy may have created, is not in room ${room}`,
+    undone: `service ${serviceName}, which this deploy may have created, is not in room ${room} (deleted if it was)`,
     leftover: {
       what: `service ${serviceName} may have been created in room ${room}`,
       fix: `ship again once the API answers to complete it, or delete service ${serviceName} from room ${room} if it is there`,

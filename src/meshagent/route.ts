@@ -64,22 +64,22 @@ export function decideRoute(current: RouteRecord | undefined, request: RouteRequ
 }
 
 /**
- * Claims a new domain before the service is written: creates the route. When another run created it meanwhile
- * (409), the route is read again and decided as if it had been there: refused, or left for `finishRoute`.
- * Returns the plan that remains, and whether this call created the route (then it is this run's to remove).
+ * Claims a new domain before the service is written: creates the route (then it is this run's to remove). When
+ * another run created it meanwhile (409), the route is read again and decided as if it had been there: refused,
+ * or the plan that remains, for `finishRoute`.
  */
-export async function claimRoute(client: MeshagentClient, plan: Extract<RoutePlan, { kind: 'create' }>): Promise<{ plan: RoutePlan; created: boolean }> {
+export async function claimRoute(client: MeshagentClient, plan: Extract<RoutePlan, { kind: 'create' }>): Promise<{ created: true } | { created: false; plan: RoutePlan }> {
   const { domain, room, port, log = () => {} } = plan.request;
   try {
     await client.createRoute(plan.spec);
     log(`Created route: ${domain} -> ${room}:${port}`);
-    return { plan: { kind: 'unchanged', request: plan.request }, created: true };
+    return { created: true };
   } catch (error) {
     if (!isStatus(error, 409)) throw error;
   }
   const current = await client.getRoute(domain);
   if (!current) throw new ShipError(`route ${domain} was taken and then removed while deploying`, { input: 'domain', hint: 'retry the deploy' });
-  return { plan: decideRoute(current, plan.request), created: false };
+  return { created: false, plan: decideRoute(current, plan.request) };
 }
 
 /** The write left after the claim: the update of a route this service already had, or nothing. */
