@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8283);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1577);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +67403,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8283:
+/***/ 1577:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -83028,6 +83028,10 @@ class MeshagentClient {
     async updateService(room, id, spec) {
         await this.call({ method: 'PUT', url: `${this.services(room)}/${enc(id)}`, json: { ...spec, id }, what: `update service ${spec.metadata.name}` });
     }
+    /** Deletes a service; one that is already gone (404) counts as deleted. */
+    async deleteService(room, id, name) {
+        await this.call({ method: 'DELETE', url: `${this.services(room)}/${enc(id)}`, accept: [200, 204, 404], what: `delete service ${name}` });
+    }
     // --- routes --------------------------------------------------------------------------------------------------------
     async createRoute(spec) {
         await this.call({ method: 'POST', url: `${this.project}/routes`, json: { spec }, what: `route ${spec.domain}` });
@@ -83054,6 +83058,10 @@ class MeshagentClient {
     async updateRoute(spec) {
         await this.call({ method: 'PUT', url: `${this.project}/routes/${enc(spec.domain)}`, json: { spec }, what: `update route ${spec.domain}` });
     }
+    /** Deletes a route; one that is already gone (404) counts as deleted. */
+    async deleteRoute(domain) {
+        await this.call({ method: 'DELETE', url: `${this.project}/routes/${enc(domain)}`, accept: [200, 204, 404], what: `delete route ${domain}` });
+    }
 }
 /** Drops null and undefined values, recursively: the SDK's `exclude_none` for create bodies. */
 function withoutNulls(value) {
@@ -83069,6 +83077,129 @@ function withoutNulls(value) {
 /** Whether an error is the API's answer with this status. */
 function isStatus(error, status) {
     return error instanceof HttpError && error.status === status;
+}
+
+;// CONCATENATED MODULE: ./src/stop.ts
+/**
+ * Stopping a run on SIGINT or SIGTERM: Ctrl-C, or a cancelled GitHub job (the runner sends SIGINT, SIGTERM 7.5 s
+ * later, then kills the process).
+ *
+ * The first signal aborts `signal`: the stage in progress stops (a builder's process is killed, uploads are cut, a
+ * conversion ends at its next chunk), no later stage starts, and the pipeline unwinds through its own cleanup. A
+ * deploy completes the write in flight and takes back what it wrote; it runs inside `uninterrupted`, so the process
+ * does not exit before that is done. If the run has not ended `graceMs` later, or a second signal comes, the
+ * directories given to `removeOnExit` are removed here and the process exits, unless a deploy is still in flight.
+ * The exit code is the shell's for the signal: 128 + its number (130, 143).
+ */
+
+
+
+const SIGNALS = ['SIGINT', 'SIGTERM'];
+/** The reason of an aborted run: which signal stopped it. */
+class Stopped extends errors_ShipError {
+    signalName;
+    constructor(signalName) {
+        super(`stopped by ${signalName}`, { hint: 'the run was cancelled: nothing after this stage ran, and its temporary files were removed; run again to ship' });
+        this.signalName = signalName;
+    }
+    /** 128 + the signal's number, as a shell reports a process a signal ended. */
+    get exitCode() {
+        return 128 + external_node_os_namespaceObject.constants.signals[this.signalName];
+    }
+}
+/** Throws the stop when the run has been asked to stop (the deploy checks before each write). */
+function throwIfStopped(signal) {
+    if (signal?.aborted)
+        throw signal.reason instanceof Stopped ? signal.reason : new Stopped('SIGINT');
+}
+class RunStop {
+    options;
+    controller = new AbortController();
+    scratch = new Set();
+    inFlight = 0;
+    forcing = false;
+    timer;
+    constructor(options = {}) {
+        this.options = options;
+    }
+    /** Aborted at the first stop signal, with a `Stopped` as its reason. */
+    get signal() {
+        return this.controller.signal;
+    }
+    /** Why the run stopped, once a signal came. */
+    get stopped() {
+        return this.signal.aborted ? this.signal.reason : undefined;
+    }
+    /** Listens for SIGINT and SIGTERM until the returned function is called. */
+    listen() {
+        const onSignal = (name) => this.receive(name);
+        for (const name of SIGNALS)
+            process.on(name, onSignal);
+        return () => {
+            for (const name of SIGNALS)
+                process.off(name, onSignal);
+            clearTimeout(this.timer);
+        };
+    }
+    /** What a signal does; `listen` calls it, tests may too. */
+    receive(name) {
+        if (this.signal.aborted) {
+            this.force();
+            return;
+        }
+        this.options.log?.(`${name}: stopping the run${this.inFlight > 0 ? ' once the deploy in flight has completed' : ''}`);
+        this.controller.abort(new Stopped(name));
+        this.timer = setTimeout(() => this.force(), this.options.graceMs ?? 5_000);
+        this.timer.unref();
+    }
+    /** Runs `work` to its end even when a stop comes meanwhile: the process does not exit before it settles. */
+    async uninterrupted(work) {
+        this.inFlight += 1;
+        try {
+            return await work();
+        }
+        finally {
+            this.inFlight -= 1;
+            if (this.forcing && this.inFlight === 0)
+                this.exitNow();
+        }
+    }
+    /**
+     * Called once the run has reported: when a stop ended it, the process exits with the signal's code as soon as
+     * stdout and stderr have taken what was written, so that nothing a stopped stage left behind keeps it alive.
+     */
+    finish() {
+        const code = this.stopped?.exitCode;
+        if (code === undefined)
+            return;
+        let pending = 2;
+        const flushed = () => {
+            pending -= 1;
+            if (pending === 0)
+                (this.options.exit ?? process.exit)(code);
+        };
+        process.stdout.write('', flushed);
+        process.stderr.write('', flushed);
+    }
+    /** A directory the run made: removed here if the process has to exit before the run removes it. */
+    removeOnExit(dir) {
+        this.scratch.add(dir);
+        return () => this.scratch.delete(dir);
+    }
+    force() {
+        this.forcing = true;
+        if (this.inFlight > 0) {
+            this.options.log?.('waiting for the deploy in flight to complete before exiting');
+            return;
+        }
+        this.exitNow();
+    }
+    exitNow() {
+        for (const dir of this.scratch)
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        this.scratch.clear();
+        (this.options.exit ?? process.exit)(this.stopped?.exitCode ?? 1);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/meshagent/service-spec.ts
@@ -83532,87 +83663,260 @@ function routeTargetPort(ports) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/meshagent/route.ts
+/**
+ * A service's domain, as the CLI routes it (cli image.py:3363-3436), split into a look that writes nothing and the
+ * writes it leads to, so a deploy can refuse a domain before it touches the service, and claim a new one first.
+ *
+ * A domain is refused when its route belongs to another room, to an agent, or to another service of the same room
+ * (its `meshagent.service.id` names that service). The CLI only refuses another room; taking a domain over from a
+ * service of the same room would silently unroute that service, so meshagent-ship refuses it too.
+ */
+
+
+
+/** The route spec the CLI writes for a service's domain, as its RouteSpec model serialises it (defaults and nulls included). */
+function serviceRouteSpec(route) {
+    return {
+        version: 'v1',
+        kind: 'Route',
+        metadata: { name: route.domain, annotations: { [SERVICE_ID_ANNOTATION]: route.serviceName } },
+        domain: route.domain,
+        backend: { room: { name: route.room }, agent: null },
+        paths: [{ path: '/', pathType: 'prefix', targetPort: String(route.port) }],
+    };
+}
+/** Reads the domain's route and decides the write it needs; refuses a route that belongs elsewhere. Writes nothing. */
+async function planRoute(client, request) {
+    return decideRoute(await client.getRoute(request.domain), request);
+}
+/**
+ * The write a route needs, given the route found (or none): refused when it belongs to another room, an agent or
+ * another service; else its service id is merged into its annotations and it is updated only when its paths or
+ * annotations differ, as the CLI compares them.
+ */
+function decideRoute(current, request) {
+    const desired = serviceRouteSpec(request);
+    if (!current)
+        return { kind: 'create', request, spec: desired };
+    checkRouteOwner(current, request);
+    const annotations = { ...current.spec.metadata.annotations, [SERVICE_ID_ANNOTATION]: request.serviceName };
+    if (pathKey(current.spec.paths) === pathKey(desired.paths ?? []) && sameAnnotations(current.spec.metadata.annotations, annotations)) {
+        return { kind: 'unchanged', request };
+    }
+    // The CLI sends its own route spec with the merged annotations, not the stored one patched.
+    return { kind: 'update', request, spec: { ...desired, metadata: { name: request.domain, annotations } } };
+}
+/**
+ * Claims a new domain before the service is written: creates the route (then it is this run's to remove). When
+ * another run created it meanwhile (409), the route is read again and decided as if it had been there: refused,
+ * or the plan that remains, for `finishRoute`.
+ */
+async function claimRoute(client, plan) {
+    const { domain, room, port, log = () => { } } = plan.request;
+    try {
+        await client.createRoute(plan.spec);
+        log(`Created route: ${domain} -> ${room}:${port}`);
+        return { created: true };
+    }
+    catch (error) {
+        if (!isStatus(error, 409))
+            throw error;
+    }
+    const current = await client.getRoute(domain);
+    if (!current)
+        throw new errors_ShipError(`route ${domain} was taken and then removed while deploying`, { input: 'domain', hint: 'retry the deploy' });
+    return { created: false, plan: decideRoute(current, plan.request) };
+}
+/** The write left after the claim: the update of a route this service already had, or nothing. */
+async function finishRoute(client, plan) {
+    const { domain, room, port, log = () => { } } = plan.request;
+    if (plan.kind === 'unchanged') {
+        log(`Route already configured: ${domain} -> ${room}:${port}`);
+        return;
+    }
+    if (plan.kind === 'create')
+        throw new Error('finishRoute: a new route is claimed before the service is written');
+    await client.updateRoute(plan.spec);
+    log(`Updated route: ${domain} -> ${room}:${port}`);
+}
+/** Routes the domain to the room's service port in one go (plan, claim, finish), as the CLI's route upsert. */
+async function routeDomain(client, request) {
+    const plan = await planRoute(client, request);
+    if (plan.kind === 'create') {
+        const claim = await claimRoute(client, plan);
+        if (claim.created)
+            return 'created';
+        await finishRoute(client, claim.plan);
+        return claim.plan.kind === 'update' ? 'updated' : 'unchanged';
+    }
+    await finishRoute(client, plan);
+    return plan.kind === 'update' ? 'updated' : 'unchanged';
+}
+/** The domain of the room route whose service-id annotation names this service, if any. */
+async function findServiceDomain(client, room, serviceName) {
+    const routes = await client.listRoomRoutes(room);
+    const match = routes.find((route) => (route.spec?.metadata?.annotations ?? route.annotations ?? {})[SERVICE_ID_ANNOTATION] === serviceName);
+    return match?.domain;
+}
+// ---------------------------------------------------------------------------------------------------------------
+/** Refuses a route that belongs to another room, an agent, or another service of the room. */
+function checkRouteOwner(route, request) {
+    const { domain, room, serviceName } = request;
+    const { backend } = route.spec;
+    const remove = `remove the route first ('meshagent route delete ${domain}')`;
+    if (!backend.room || backend.room.name !== room) {
+        const target = backend.room ? `room ${backend.room.name}` : `agent ${backend.agent?.name ?? ''}`;
+        throw new errors_ShipError(`domain ${domain} already routes to ${target}. Refusing to change it to room ${room}.`, {
+            input: 'domain',
+            hint: `choose another domain, or ${remove}`,
+        });
+    }
+    const owner = route.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
+    if (owner !== undefined && owner !== serviceName) {
+        throw new errors_ShipError(`domain ${domain} already routes to service ${owner} in room ${room}. Refusing to change it to service ${serviceName}.`, {
+            input: 'domain',
+            hint: `choose another domain, deploy as service ${owner} (service-name), or ${remove}`,
+        });
+    }
+}
+/**
+ * Paths compared as the CLI compares them: each path's `path` and its target port as text, nothing else
+ * (`_route_paths_match`, cli image.py:3354-3360). A route the CLI finds configured is left alone here too.
+ */
+function pathKey(paths) {
+    // Python's str(None) for a path without a port.
+    return JSON.stringify(paths.map((p) => [p.path ?? '/', p.targetPort === undefined ? 'None' : String(p.targetPort)]));
+}
+function sameAnnotations(a, b) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((key) => a[key] === b[key]);
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/undo.ts
+/**
+ * The writes a deploy has made, each with the write that takes it back, so a deploy that cannot finish puts back
+ * what it changed (newest first) instead of leaving a service half-updated.
+ */
+class UndoLog {
+    steps = [];
+    add(step) {
+        this.steps.push(step);
+    }
+    get empty() {
+        return this.steps.length === 0;
+    }
+    /** Undoes every step, newest first. A step that fails does not stop the others: each is worth taking back. */
+    async undoAll(log) {
+        const undone = [];
+        const effects = [];
+        const failed = [];
+        for (const step of [...this.steps].reverse()) {
+            try {
+                await step.run();
+                undone.push(step.undone);
+                effects.push(step.effect);
+                log(`Rolled back: ${step.undone}`);
+            }
+            catch (error) {
+                failed.push({ step, error });
+            }
+        }
+        this.steps.length = 0;
+        return { undone, effects, failed };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/meshagent/deploy.ts
 /**
  * The deploy stage: make sure the room exists (only with `create-room`), create or update the room service with
- * the spec the CLI would build, and route the domain with the CLI's conflict rules.
+ * the spec the CLI would build, and route the domain with the CLI's conflict rules. All or nothing:
  *
- * Everything that can be refused is refused before the first write: the spec is built (and checked) and a domain
- * owned by another room is detected before the service is touched. A failure never deletes anything; the service
- * that ran before keeps running until a complete new spec replaces it in one PUT.
+ * 1. Look, writing nothing: the room, the service, the spec (built and checked), the domain's route (refused when it
+ *    belongs to another room, an agent or another service).
+ * 2. Write, in this order: the room (with `create-room`), a new domain's route (claimed before the service, so a
+ *    domain the API refuses, or a key that may not route, fails with the service untouched), the service, then the
+ *    update of a route the service already had.
+ * 3. When a write fails, or the run is stopped, after an earlier write: take back what was written, newest first
+ *    (the service's previous spec is put back, or the service this run created is deleted; a claimed route is
+ *    deleted), then fail saying so. When taking back fails too, the error says what is left and what to do by hand.
+ *
+ * A room the run created is kept: it is empty, and a parallel job may be deploying into it.
  */
 
 
 
 
+
+
+
+
+
+/** A deploy that failed after it had written something, and what became of those writes. */
+class DeployRolledBack extends errors_ShipError {
+    report;
+    constructor(message, hint, cause, 
+    /** The service part of the report: what the run did to the service, and what taking it back achieved. */
+    report) {
+        super(message, { hint, cause });
+        this.report = report;
+    }
+}
 async function deployService(request) {
-    const { client, room, serviceName, log = () => { } } = request;
-    const roomCreated = await ensureRoom(client, room, request.createRoom, log);
-    const existing = await findExistingService(client, room, serviceName);
+    const { client, room, serviceName, signal, log = () => { } } = request;
+    // 1. Look: everything that can be refused is refused here, before anything is written.
+    const roomExists = await checkRoom(client, room, request.createRoom);
+    const existing = roomExists ? await findExistingService(client, room, serviceName) : undefined;
     let built = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing });
-    const domain = request.options.domain;
-    if (domain !== undefined)
-        await checkDomainFree(client, domain, room);
-    let serviceId;
-    let created;
-    if (existing) {
-        serviceId = requireId(existing, serviceName);
-        await client.updateService(room, serviceId, built.spec);
-        created = false;
-        log(`Updated service ${serviceName} (${serviceId}) in room ${room}`);
-    }
-    else {
-        try {
-            serviceId = await client.createService(room, built.spec);
-            created = true;
-            log(`Created service ${serviceName} (${serviceId}) in room ${room}`);
+    const domain = await chooseDomain(request, built, existing);
+    let route = domain ? await planRoute(client, { domain: domain.name, room, serviceName, port: domain.port, log }) : undefined;
+    throwIfStopped(signal);
+    // 2. Write, each write with the one that takes it back.
+    const undo = new UndoLog();
+    const done = {};
+    try {
+        const roomCreated = roomExists ? false : await createRoom(client, room, log);
+        let routeAction = 'none';
+        if (route?.kind === 'create') {
+            throwIfStopped(signal);
+            const claim = await claimRoute(client, route);
+            if (claim.created) {
+                routeAction = 'created';
+                undo.add(removeClaimedRoute(client, route.request.domain, serviceName));
+            }
+            // Claimed: nothing is left to do to the route. Found taken by this room meanwhile: it is finished below.
+            route = claim.created ? undefined : claim.plan;
         }
-        catch (error) {
-            if (!isStatus(error, 409))
-                throw error;
-            // Another deploy created it between our look-up and our create: merge into that one, as an update would.
-            const raced = await findExistingService(client, room, serviceName);
-            if (!raced)
-                throw error;
-            built = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing: raced });
-            serviceId = requireId(raced, serviceName);
-            await client.updateService(room, serviceId, built.spec);
-            created = false;
-            log(`Service ${serviceName} appeared while deploying; updated it (${serviceId}) in room ${room}`);
+        throwIfStopped(signal);
+        const written = await writeService(request, existing, built, undo);
+        done.serviceId = written.serviceId;
+        done.created = written.created;
+        built = written.built;
+        if (route) {
+            throwIfStopped(signal);
+            await finishRoute(client, route);
+            routeAction = route.kind === 'update' ? 'updated' : 'unchanged';
+            if (domain?.source === 'existing-route')
+                log(`Public domain: ${domain.name} (existing route)`);
         }
+        return {
+            serviceId: written.serviceId,
+            serviceName,
+            created: written.created,
+            roomCreated,
+            domain: domain?.name,
+            serviceUrl: domain === undefined ? undefined : `https://${domain.name}`,
+            routeAction,
+            domainSource: domain?.source,
+            spec: built.spec,
+        };
     }
-    let routeAction = 'none';
-    let routedDomain;
-    let domainSource;
-    if (domain !== undefined && built.routePort !== undefined) {
-        routeAction = await routeDomain(client, { domain, room, serviceName, port: built.routePort, log });
-        routedDomain = domain;
-        domainSource = 'input';
+    catch (error) {
+        if (undo.empty)
+            throw error;
+        const report = await undo.undoAll(log);
+        throw rolledBack(error, report, { serviceName, room, serviceId: done.serviceId ?? existing?.id ?? null, created: done.created ?? null });
     }
-    else if (existing) {
-        // As the CLI does on a re-deploy without a domain (cli image.py:2584-2648): only when the image brings ports
-        // and the service has exactly one published port, the room route carrying this service's id gives the domain,
-        // and that route is then upserted like a given one (its port follows the service).
-        const port = reusableRoutePort(request, built.spec);
-        const found = port === undefined ? undefined : await findServiceDomain(client, room, serviceName);
-        if (port !== undefined && found !== undefined) {
-            routeAction = await routeDomain(client, { domain: found, room, serviceName, port, log });
-            routedDomain = found;
-            domainSource = 'existing-route';
-            log(`Public domain: ${found} (existing route)`);
-        }
-    }
-    return {
-        serviceId,
-        serviceName,
-        created,
-        roomCreated,
-        domain: routedDomain,
-        serviceUrl: routedDomain === undefined ? undefined : `https://${routedDomain}`,
-        routeAction,
-        domainSource,
-        spec: built.spec,
-    };
 }
 /** The service part of the run's result. */
 function serviceReport(deployed, room) {
@@ -83624,20 +83928,24 @@ function serviceReport(deployed, room) {
         domain: deployed.domain ?? null,
         url: deployed.serviceUrl ?? null,
         route: deployed.routeAction,
+        rollback: null,
     };
 }
 // ---------------------------------------------------------------------------------------------------------------
 // Room
-/** Whether the room had to be created. Without `createRoom` a missing room is the CLI's error. */
-async function ensureRoom(client, room, createRoom, log = () => { }) {
+/** Whether the room exists. Without `createRoom` a missing room is the CLI's error. Writes nothing. */
+async function checkRoom(client, room, createRoom) {
     if (await client.getRoom(room))
-        return false;
+        return true;
     if (!createRoom) {
         throw new errors_ShipError(`Room does not exist: ${room}`, {
             input: 'room',
             hint: `Create it first with 'meshagent rooms create ${room} --if-not-exists', or set create-room: true, then retry deploy.`,
         });
     }
+    return false;
+}
+async function createRoom(client, room, log) {
     // if_not_exists: a room created by a parallel job is as good as ours.
     await client.createRoom({ name: room, if_not_exists: true });
     log(`Created room ${room}`);
@@ -83668,81 +83976,129 @@ function requireId(existing, name) {
         throw new errors_ShipError(`existing service ${name} is missing an id`, { hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`' });
     return existing.id;
 }
-/** The route spec the CLI writes for a service's domain, as its RouteSpec model serialises it (defaults and nulls included). */
-function serviceRouteSpec(route) {
-    return {
-        version: 'v1',
-        kind: 'Route',
-        metadata: { name: route.domain, annotations: { [SERVICE_ID_ANNOTATION]: route.serviceName } },
-        domain: route.domain,
-        backend: { room: { name: route.room }, agent: null },
-        paths: [{ path: '/', pathType: 'prefix', targetPort: String(route.port) }],
-    };
-}
-function owner(route) {
-    const { backend } = route.spec;
-    return backend.room ? { kind: 'room', name: backend.room.name } : { kind: 'agent', name: backend.agent?.name ?? '' };
-}
-function refusal(domain, route, room) {
-    const other = owner(route);
-    const target = other.kind === 'room' ? `room ${other.name}` : `agent ${other.name}`;
-    return new errors_ShipError(`domain ${domain} already routes to ${target}. Refusing to change it to room ${room}.`, {
-        input: 'domain',
-        hint: `choose another domain, or remove the route from ${target} first ('meshagent route delete ${domain}')`,
-    });
-}
-/** Refuses, before anything is written, a domain routed to another room or an agent. */
-async function checkDomainFree(client, domain, room) {
-    const route = await client.getRoute(domain);
-    if (!route)
-        return;
-    const other = owner(route);
-    if (other.kind !== 'room' || other.name !== room)
-        throw refusal(domain, route, room);
-}
 /**
- * Paths compared as the CLI compares them: each path's `path` and its target port as text, nothing else
- * (`_route_paths_match`, cli image.py:3354-3360). A route the CLI finds configured is left alone here too.
+ * Creates or updates the service and records how to take that back. A write that fails without a refusal (a
+ * broken connection, a timeout, a 5xx) may still have been applied, so its undo is recorded too; a refusal (4xx)
+ * changed nothing.
  */
-function pathKey(paths) {
-    // Python's str(None) for a path without a port.
-    return JSON.stringify(paths.map((p) => [p.path ?? '/', p.targetPort === undefined ? 'None' : String(p.targetPort)]));
-}
-function sameAnnotations(a, b) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    return [...keys].every((key) => a[key] === b[key]);
-}
-/**
- * Routes the domain to the room's service port, as the CLI does: create; on 409 read the route, refuse it if it
- * belongs elsewhere, else merge the service id into its annotations and update only if something changed.
- */
-async function routeDomain(client, request) {
-    const { domain, room, port, log = () => { } } = request;
-    const desired = serviceRouteSpec(request);
+async function writeService(request, existing, built, undo) {
+    const { client, room, serviceName, log = () => { } } = request;
+    if (existing) {
+        const serviceId = requireId(existing, serviceName);
+        await written(() => client.updateService(room, serviceId, built.spec), undo, restoreService(client, room, serviceId, existing));
+        log(`Updated service ${serviceName} (${serviceId}) in room ${room}`);
+        return { serviceId, created: false, built };
+    }
+    let serviceId;
     try {
-        await client.createRoute(desired);
-        log(`Created route: ${domain} -> ${room}:${port}`);
-        return 'created';
+        serviceId = await unsure(() => client.createService(room, built.spec), undo, removeUnsureCreate(request));
     }
     catch (error) {
         if (!isStatus(error, 409))
             throw error;
+        // The name is taken: another deploy created it between our look-up and our create, or our own create went
+        // through and only its answer was lost (the retry then meets our service). Ours is recognised by its image.
+        const raced = await findExistingService(client, room, serviceName);
+        if (!raced)
+            throw error;
+        const racedId = requireId(raced, serviceName);
+        if (raced.container?.image === request.image.ref) {
+            undo.add(removeCreatedService(client, room, racedId, serviceName));
+            log(`Created service ${serviceName} (${racedId}) in room ${room}`);
+            return { serviceId: racedId, created: true, built };
+        }
+        // Merge into the winner, as an update would.
+        const merged = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing: raced });
+        await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(client, room, racedId, raced));
+        log(`Service ${serviceName} appeared while deploying; updated it (${racedId}) in room ${room}`);
+        return { serviceId: racedId, created: false, built: merged };
     }
-    const current = await client.getRoute(domain);
-    if (!current)
-        throw new errors_ShipError(`route ${domain} was taken and then removed while deploying`, { input: 'domain', hint: 'retry the deploy' });
-    const other = owner(current);
-    if (other.kind !== 'room' || other.name !== room)
-        throw refusal(domain, current, room);
-    const annotations = { ...current.spec.metadata.annotations, [SERVICE_ID_ANNOTATION]: request.serviceName };
-    if (pathKey(current.spec.paths) === pathKey(desired.paths ?? []) && sameAnnotations(current.spec.metadata.annotations, annotations)) {
-        log(`Route already configured: ${domain} -> ${room}:${port}`);
-        return 'unchanged';
+    undo.add(removeCreatedService(client, room, serviceId, serviceName));
+    log(`Created service ${serviceName} (${serviceId}) in room ${room}`);
+    return { serviceId, created: true, built };
+}
+/** Runs a write and records its undo: when it worked, and when it failed in a way that may have been applied. */
+async function written(write, undo, step) {
+    const value = await unsure(write, undo, step);
+    undo.add(step);
+    return value;
+}
+/** Runs a write; when it fails in a way that may have been applied, records its undo before passing the error on. */
+async function unsure(write, undo, step) {
+    try {
+        return await write();
     }
-    // The CLI sends its own route spec with the merged annotations, not the stored one patched.
-    await client.updateRoute({ ...desired, metadata: { name: domain, annotations } });
-    log(`Updated route: ${domain} -> ${room}:${port}`);
-    return 'updated';
+    catch (error) {
+        if (!isRefusal(error))
+            undo.add(step);
+        throw error;
+    }
+}
+/**
+ * An answer that says the write was not done: a 4xx, or 503 (RFC 9110 15.6.4: the server cannot handle the
+ * request now). Any other 5xx, a timeout or a lost answer says nothing either way: a gateway may have passed the
+ * write on.
+ */
+function isRefusal(error) {
+    if (!(error instanceof HttpError) || error.status === undefined)
+        return false;
+    return (error.status >= 400 && error.status < 500) || error.status === 503;
+}
+function restoreService(client, room, id, previous) {
+    const name = previous.metadata.name;
+    const image = previous.container?.image;
+    return {
+        effect: 'restored',
+        undone: `service ${name} was restored to the spec it had before`,
+        leftover: {
+            what: `service ${name} (${id}) may run the new spec without the rest of the deploy`,
+            fix: `ship again once the API answers (a ship that completes writes the service and its route together)${image ? `, or ship the image it ran before (image: ${shown(image)}) to go back` : ''}`,
+        },
+        run: () => client.updateService(room, id, previous),
+    };
+}
+function removeCreatedService(client, room, id, name) {
+    return {
+        effect: 'removed',
+        undone: `service ${name}, created by this deploy, was deleted`,
+        leftover: {
+            what: `service ${name} (${id}), created by this deploy, is still in room ${room}`,
+            fix: `ship again once the API answers to complete it, or delete service ${name} from room ${room}`,
+        },
+        run: () => client.deleteService(room, id, name),
+    };
+}
+/** A create whose answer was lost: the service is deleted if it is there and runs this deploy's image. */
+function removeUnsureCreate(request) {
+    const { client, room, serviceName } = request;
+    return {
+        effect: 'removed',
+        undone: `service ${serviceName}, which this deploy may have created, is not in room ${room} (deleted if it was)`,
+        leftover: {
+            what: `service ${serviceName} may have been created in room ${room}`,
+            fix: `ship again once the API answers to complete it, or delete service ${serviceName} from room ${room} if it is there`,
+        },
+        run: async () => {
+            const found = await findExistingService(client, room, serviceName);
+            if (found?.id && found.container?.image === request.image.ref)
+                await client.deleteService(room, found.id, serviceName);
+        },
+    };
+}
+/**
+ * The domain to route: the domain input; else, on a re-deploy, the room route carrying this service's id, as the
+ * CLI finds it (cli image.py:2584-2648): only when the image brings ports and the service has exactly one
+ * published port, and that route is then upserted like a given one (its port follows the service).
+ */
+async function chooseDomain(request, built, existing) {
+    const domain = request.options.domain;
+    if (domain !== undefined && built.routePort !== undefined)
+        return { name: domain, port: built.routePort, source: 'input' };
+    if (!existing)
+        return undefined;
+    const port = reusableRoutePort(request, built.spec);
+    const found = port === undefined ? undefined : await findServiceDomain(request.client, request.room, request.serviceName);
+    return port !== undefined && found !== undefined ? { name: found, port, source: 'existing-route' } : undefined;
 }
 /**
  * The port a re-deploy without a domain may route to: none unless the image (or the ports input) brings ports,
@@ -83758,11 +84114,32 @@ function reusableRoutePort(request, spec) {
         return undefined;
     }
 }
-/** The domain of the room route whose service-id annotation names this service, if any. */
-async function findServiceDomain(client, room, serviceName) {
-    const routes = await client.listRoomRoutes(room);
-    const match = routes.find((route) => (route.spec?.metadata?.annotations ?? route.annotations ?? {})[SERVICE_ID_ANNOTATION] === serviceName);
-    return match?.domain;
+function removeClaimedRoute(client, domain, serviceName) {
+    return {
+        effect: 'removed',
+        undone: `route ${domain}, created by this deploy, was deleted`,
+        leftover: {
+            what: `route ${domain}, created by this deploy, is still there`,
+            fix: `nothing is broken by it (a later ship of service ${serviceName} uses it); to free the domain, delete it ('meshagent route delete ${domain}')`,
+        },
+        run: () => client.deleteRoute(domain),
+    };
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Taking back
+/** The error of a deploy that was taken back: why it failed, then what was taken back, or what is left and what to do. */
+function rolledBack(cause, report, service) {
+    const why = cause instanceof errors_ShipError ? cause.message : formatError(cause);
+    const undone = report.undone.length > 0 ? `; rolled back: ${report.undone.join('; ')}` : '';
+    const effects = report.undone.length > 0 ? report.effects : [];
+    const summary = { id: service.serviceId, name: service.serviceName, created: service.created, domain: null, url: null, route: 'none' };
+    if (report.failed.length === 0) {
+        const rollback = effects.includes('restored') ? 'restored' : 'removed';
+        const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof errors_ShipError && cause.hint ? cause.hint : 'ship again once the cause is fixed';
+        return new DeployRolledBack(`${why}${undone}`, `nothing this deploy wrote is left; ${next}`, cause, { ...summary, rollback });
+    }
+    const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof errors_ShipError ? error.message : formatError(error)})`);
+    return new DeployRolledBack(`${why}; ROLLBACK FAILED, the deploy is left half-done: ${left.join('; ')}${undone}`, `put it right by hand: ${report.failed.map(({ step }) => step.leftover.fix).join('; ')}`, cause, { ...summary, rollback: 'failed' });
 }
 
 ;// CONCATENATED MODULE: ./src/oci/image-config.ts
@@ -85834,13 +86211,21 @@ const CONVERSION = {
     kept: 'kept (already eStargz)',
     'as-is': 'as is',
 };
+const ROLLBACK = {
+    restored: '**restored**: the deploy failed and the service runs the spec it had before',
+    removed: '**removed**: the deploy failed and what it created was deleted',
+    failed: '**failed**: the deploy failed and could not be taken back; see the error for what to put right',
+};
 function serviceSection(result) {
     const service = result.service;
     if (!service)
         return '';
     const action = service.created === true ? 'created' : service.created === false ? 'updated' : 'not deployed';
     const lines = ['#### Service', '', `- ${cell(service.name)} in room ${cell(service.room)}: ${action}${service.id ? ` (id ${code(service.id)})` : ''}`];
-    lines.push(service.domain ? `- domain: ${cell(service.domain)} (route ${service.route})` : '- domain: none configured');
+    if (service.rollback)
+        lines.push(`- rollback: ${ROLLBACK[service.rollback]}`);
+    else
+        lines.push(service.domain ? `- domain: ${cell(service.domain)} (route ${service.route})` : '- domain: none configured');
     const probe = result.probe;
     if (probe) {
         lines.push(probe.ok
@@ -86004,6 +86389,7 @@ async function sizeOf(layout, digest) {
 
 
 
+
 async function planDeploy(config, target, access, client) {
     const { image, service, meshagent } = config;
     const offline = target.offline !== undefined;
@@ -86045,8 +86431,23 @@ async function planDeploy(config, target, access, client) {
             throw error;
         lines.push(`service    ${target.serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
     }
-    lines.push(`domain     ${service.domain ? `https://${service.domain}` : 'none'}`);
+    lines.push(`domain     ${service.domain ? `https://${service.domain}${offline ? '' : await routeNote(client, service.domain, room, target.serviceName)}` : 'none'}`);
     return lines;
+}
+/** What a real run would do with the domain's route: create it, keep it, or refuse it (it belongs elsewhere). */
+async function routeNote(client, domain, room, serviceName) {
+    const route = await client.getRoute(domain);
+    if (!route)
+        return ' (route would be created)';
+    try {
+        checkRouteOwner(route, { domain, room, serviceName });
+    }
+    catch (error) {
+        if (!(error instanceof errors_ShipError))
+            throw error;
+        return `: ${error.message} (a real run fails here, before writing anything)`;
+    }
+    return ' (route exists; updated if its port changes)';
 }
 /** The spec with each environment entry reduced to its name and kind: values are never printed. */
 function withoutEnvValues(spec) {
@@ -88216,8 +88617,8 @@ function resultOutputs(result) {
 /**
  * The pipeline: resolve -> ensure -> build -> convert -> push -> deploy -> verify, then the report. Each stage
  * takes the previous stage's value and returns the next; none reaches back. The report is rendered from the
- * ShipResult, also after a failure (the stages done so far, and the error). Nothing is deleted on failure: a
- * deploy that fails leaves the service that ran before running.
+ * ShipResult, also after a failure (the stages done so far, and the error). A deploy is all or nothing: one that
+ * fails after writing takes back what it wrote, so the service that ran before keeps running.
  */
 
 
@@ -88374,16 +88775,28 @@ async function ship(config, runner, options = {}) {
                 const ref = progress.ref;
                 progress.deployed = await stages.run('deploy', `Deploy ${target.serviceName} to room ${room}`, async () => {
                     const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
-                    // Not stopped half way: the process waits for the writes to end, so no service is left half-updated.
-                    const deploy = () => deployService({
-                        client,
-                        room,
-                        createRoom: config.service.createRoom,
-                        serviceName: target.serviceName,
-                        image: imageFacts(ref, target.image, imageConfig, source.built),
-                        options: config.service,
-                        log,
-                    });
+                    // A stop during the deploy completes the write in flight and takes back what was written; the process
+                    // does not exit before that is done.
+                    const deploy = async () => {
+                        try {
+                            return await deployService({
+                                client,
+                                room,
+                                createRoom: config.service.createRoom,
+                                serviceName: target.serviceName,
+                                image: imageFacts(ref, target.image, imageConfig, source.built),
+                                options: config.service,
+                                log,
+                                signal: stop?.signal,
+                            });
+                        }
+                        catch (error) {
+                            // The report says what became of the service: restored, removed, or left for the user to put right.
+                            if (error instanceof DeployRolledBack)
+                                progress.rolledBack = error;
+                            throw error;
+                        }
+                    };
                     return stop ? stop.uninterrupted(deploy) : deploy();
                 }, (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`);
             }
@@ -88408,13 +88821,15 @@ async function ship(config, runner, options = {}) {
         }
     }
     catch (error) {
-        // After a stop, whatever the stage failed with (a killed build, a cut upload) is the stop.
-        failure = stop?.stopped && error instanceof StageError ? new StageError(error.stage, stop.stopped) : error;
+        // After a stop, whatever a stage failed with (a killed build, a cut upload) is the stop; a deploy's own report
+        // of what it took back is kept.
+        const stopped = stop?.stopped && error instanceof StageError && !(error.original instanceof DeployRolledBack);
+        failure = stopped ? new StageError(error.stage, stop.stopped) : error;
     }
     finally {
         await Promise.allSettled([client.close(), registry?.close(), source?.close()]);
         if (!options.workDir && workDir)
-            await (0,promises_.rm)(workDir, { recursive: true, force: true });
+            await (0,promises_.rm)(workDir, { recursive: true, force: true, maxRetries: 2 }).catch((error) => runner.warning(`could not remove ${workDir}: ${error instanceof Error ? error.message : String(error)}`));
     }
     for (const name of STAGES)
         if (!stages.has(name))
@@ -88423,7 +88838,7 @@ async function ship(config, runner, options = {}) {
         status: failure ? 'failed' : config.dryRun ? 'planned' : 'shipped',
         dryRun: config.dryRun,
         image: imageReport(config, progress),
-        service: progress.deployed && config.meshagent.room ? serviceReport(progress.deployed, config.meshagent.room) : null,
+        service: serviceOf(progress, config.meshagent.room),
         probe: progress.probe ?? null,
         stages: STAGES.map((name) => stages.records.find((r) => r.name === name)),
         retries: retriesOf(retryLog.records),
@@ -88452,6 +88867,15 @@ async function runningImage(client, room, serviceName) {
     // Records are read leniently (ServiceRecord types only id and metadata), so the container is looked at here.
     const image = service?.container?.image;
     return typeof image === 'string' ? image : undefined;
+}
+function serviceOf(progress, room) {
+    if (!room)
+        return null;
+    if (progress.deployed)
+        return serviceReport(progress.deployed, room);
+    if (progress.rolledBack)
+        return { ...progress.rolledBack.report, room };
+    return null;
 }
 function skipReason(stage, config, failed) {
     if (failed)
@@ -88492,106 +88916,6 @@ function errorOf(error) {
     return { stage, message: formatError(original), hint: null };
 }
 
-;// CONCATENATED MODULE: ./src/stop.ts
-/**
- * Stopping a run on SIGINT or SIGTERM: Ctrl-C, or a cancelled GitHub job (the runner sends SIGINT, SIGTERM 7.5 s
- * later, then kills the process).
- *
- * The first signal aborts `signal`: the stage in progress stops (a builder's process is killed, uploads are cut),
- * no later stage starts, and the pipeline unwinds through its own cleanup. A deploy in flight is let finish (it
- * runs inside `uninterrupted`), so a service is never left half-updated. If the run has not ended `graceMs` later,
- * or a second signal comes, the directories given to `removeOnExit` are removed here and the process exits, unless
- * a deploy is still in flight. The exit code is the shell's for the signal: 128 + its number (130, 143).
- */
-
-
-
-const SIGNALS = ['SIGINT', 'SIGTERM'];
-/** The reason of an aborted run: which signal stopped it. */
-class Stopped extends errors_ShipError {
-    signalName;
-    constructor(signalName) {
-        super(`stopped by ${signalName}`, { hint: 'the run was cancelled: nothing after this stage ran, and its temporary files were removed; run again to ship' });
-        this.signalName = signalName;
-    }
-    /** 128 + the signal's number, as a shell reports a process a signal ended. */
-    get exitCode() {
-        return 128 + external_node_os_namespaceObject.constants.signals[this.signalName];
-    }
-}
-class RunStop {
-    options;
-    controller = new AbortController();
-    scratch = new Set();
-    inFlight = 0;
-    forcing = false;
-    timer;
-    constructor(options = {}) {
-        this.options = options;
-    }
-    /** Aborted at the first stop signal, with a `Stopped` as its reason. */
-    get signal() {
-        return this.controller.signal;
-    }
-    /** Why the run stopped, once a signal came. */
-    get stopped() {
-        return this.signal.aborted ? this.signal.reason : undefined;
-    }
-    /** Listens for SIGINT and SIGTERM until the returned function is called. */
-    listen() {
-        const onSignal = (name) => this.receive(name);
-        for (const name of SIGNALS)
-            process.on(name, onSignal);
-        return () => {
-            for (const name of SIGNALS)
-                process.off(name, onSignal);
-            clearTimeout(this.timer);
-        };
-    }
-    /** What a signal does; `listen` calls it, tests may too. */
-    receive(name) {
-        if (this.signal.aborted) {
-            this.force();
-            return;
-        }
-        this.options.log?.(`${name}: stopping the run${this.inFlight > 0 ? ' once the deploy in flight has completed' : ''}`);
-        this.controller.abort(new Stopped(name));
-        this.timer = setTimeout(() => this.force(), this.options.graceMs ?? 5_000);
-        this.timer.unref();
-    }
-    /** Runs `work` to its end even when a stop comes meanwhile: the process does not exit before it settles. */
-    async uninterrupted(work) {
-        this.inFlight += 1;
-        try {
-            return await work();
-        }
-        finally {
-            this.inFlight -= 1;
-            if (this.forcing && this.inFlight === 0)
-                this.exitNow();
-        }
-    }
-    /** A directory the run made: removed here if the process has to exit before the run removes it. */
-    removeOnExit(dir) {
-        this.scratch.add(dir);
-        return () => this.scratch.delete(dir);
-    }
-    force() {
-        this.forcing = true;
-        if (this.inFlight > 0) {
-            this.options.log?.('waiting for the deploy in flight to complete before exiting');
-            return;
-        }
-        this.exitNow();
-    }
-    exitNow() {
-        for (const dir of this.scratch)
-            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
-        this.scratch.clear();
-        (this.options.exit ?? process.exit)(this.stopped?.exitCode ?? 1);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
 /** The action: the GitHub runner, then the pipeline. `src/index.ts` calls it; tools that run actions import it. */
 
@@ -88611,6 +88935,7 @@ async function run() {
     finally {
         stopListening();
     }
+    stop.finish();
 }
 
 

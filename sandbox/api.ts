@@ -104,6 +104,7 @@ export class SandboxApi {
     this.route('GET', `${project}/rooms/:room/services/:id`, ({ room, id }) => this.ok(this.serviceBy(room ?? '', (s) => s.id === id)));
     this.route('POST', `${project}/rooms/:room/services`, ({ room }, request, key) => this.createService(room ?? '', request.body, key));
     this.route('PUT', `${project}/rooms/:room/services/:id`, ({ room, id }, request, key) => this.updateService(room ?? '', id ?? '', request.body, key));
+    this.route('DELETE', `${project}/rooms/:room/services/:id`, ({ room, id }, _, key) => this.deleteService(room ?? '', id ?? '', key));
     this.route('GET', `${project}/rooms/:room/routes`, ({ room }, request) => this.roomRoutes(room ?? '', request.query));
     this.route('POST', `${project}/routes`, (_, request, key) => this.createRoute(request.body, key));
     this.route('GET', `${project}/routes/:domain`, ({ domain }) => {
@@ -111,6 +112,7 @@ export class SandboxApi {
       return this.ok({ route: { domain: route.domain, spec: route } });
     });
     this.route('PUT', `${project}/routes/:domain`, ({ domain }, request, key) => this.updateRoute(domain ?? '', request.body, key));
+    this.route('DELETE', `${project}/routes/:domain`, ({ domain }, _, key) => this.deleteRoute(domain ?? '', key));
   }
 
   /** Answers one request; never throws. */
@@ -293,6 +295,15 @@ export class SandboxApi {
     return this.changed({});
   }
 
+  private deleteService(room: string, id: string, key: ApiKeyRecord): ApiAnswer {
+    const services = this.services(room);
+    const index = services.findIndex((s) => s.id === id);
+    if (index === -1) throw new ApiError(404, 'service not found');
+    require(key, 'services:write');
+    services.splice(index, 1);
+    return this.changed({});
+  }
+
   // --- routes ----------------------------------------------------------------------------------------------------
 
   private routeFor(domain: string): RouteSpec {
@@ -323,6 +334,14 @@ export class SandboxApi {
     if (spec.domain !== domain) throw new ApiError(400, 'invalid request: spec.domain: must equal the domain in the path');
     this.checkRoute(spec);
     this.data.routes[index] = spec;
+    return this.changed({});
+  }
+
+  private deleteRoute(domain: string, key: ApiKeyRecord): ApiAnswer {
+    const index = this.data.routes.findIndex((r) => r.domain === domain);
+    if (index === -1) throw new ApiError(404, `route not found: ${domain}`);
+    require(key, 'routes:write');
+    this.data.routes.splice(index, 1);
     return this.changed({});
   }
 

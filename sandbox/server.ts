@@ -108,7 +108,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', apiUrl);
     const path = url.pathname;
-    if (faults.intercept(request, response, path)) return;
+    // The sandbox's own controls are never faulted, so a test can always clear what it injected.
+    if (!path.startsWith('/_sandbox/') && (await faults.intercept(request, response, path))) return;
     let body: string;
     try {
       body = await readBody(request);
@@ -134,6 +135,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       body: parsedBody,
     };
     const answer = api.handle(apiRequest);
+    faults.served(request.method, path);
     sendJson(response, answer.status, answer.json);
   }
 

@@ -16,4 +16,5 @@ export async function run(): Promise<void> {
   } finally {
     stopListening();
   }
+  stop.finish();
 }

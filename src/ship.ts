@@ -1,8 +1,8 @@
 /**
  * The pipeline: resolve -> ensure -> build -> convert -> push -> deploy -> verify, then the report. Each stage
  * takes the previous stage's value and returns the next; none reaches back. The report is rendered from the
- * ShipResult, also after a failure (the stages done so far, and the error). Nothing is deleted on failure: a
- * deploy that fails leaves the service that ran before running.
+ * ShipResult, also after a failure (the stages done so far, and the error). A deploy is all or nothing: one that
+ * fails after writing takes back what it wrote, so the service that ran before keeps running.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import { RetryLog, type RetryRecord } from './http.js';
 import { inputWarnings } from './input-warnings.js';
 import { readConfig, type ShipConfig } from './inputs.js';
 import { MeshagentClient } from './meshagent/client.js';
-import { deployService, serviceReport, type Deployed } from './meshagent/deploy.js';
+import { DeployRolledBack, deployService, serviceReport, type Deployed } from './meshagent/deploy.js';
 import { imageFacts } from './meshagent/service-spec.js';
 import { readRunnableConfig } from './oci/image-config.js';
 import { ensurePushAccess, describeAccess, type PushAccess } from './pipeline/access.js';
@@ -99,6 +99,8 @@ interface Progress {
   ref?: string;
   pushOutcomes?: ReadonlyMap<string, LayerReport['push']>;
   deployed?: Deployed;
+  /** A deploy that failed after writing, and what taking it back achieved. */
+  rolledBack?: DeployRolledBack;
   probe?: ProbeReport;
   plan?: string[];
 }
@@ -197,16 +199,26 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
           `Deploy ${target.serviceName} to room ${room}`,
           async () => {
             const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
-            // Not stopped half way: the process waits for the writes to end, so no service is left half-updated.
-            const deploy = () => deployService({
-              client,
-              room,
-              createRoom: config.service.createRoom,
-              serviceName: target.serviceName,
-              image: imageFacts(ref, target.image, imageConfig, source!.built),
-              options: config.service,
-              log,
-            });
+            // A stop during the deploy completes the write in flight and takes back what was written; the process
+            // does not exit before that is done.
+            const deploy = async () => {
+              try {
+                return await deployService({
+                  client,
+                  room,
+                  createRoom: config.service.createRoom,
+                  serviceName: target.serviceName,
+                  image: imageFacts(ref, target.image, imageConfig, source!.built),
+                  options: config.service,
+                  log,
+                  signal: stop?.signal,
+                });
+              } catch (error) {
+                // The report says what became of the service: restored, removed, or left for the user to put right.
+                if (error instanceof DeployRolledBack) progress.rolledBack = error;
+                throw error;
+              }
+            };
             return stop ? stop.uninterrupted(deploy) : deploy();
           },
           (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`,
@@ -237,18 +249,20 @@ export async function ship(config: ShipConfig, runner: Runner, options: ShipOpti
       }
     }
   } catch (error) {
-    // After a stop, whatever the stage failed with (a killed build, a cut upload) is the stop.
-    failure = stop?.stopped && error instanceof StageError ? new StageError(error.stage, stop.stopped) : error;
+    // After a stop, whatever a stage failed with (a killed build, a cut upload) is the stop; a deploy's own report
+    // of what it took back is kept.
+    const stopped = stop?.stopped && error instanceof StageError && !(error.original instanceof DeployRolledBack);
+    failure = stopped ? new StageError((error as StageError).stage, stop!.stopped!) : error;
   } finally {
     await Promise.allSettled([client.close(), registry?.close(), source?.close()]);
-    if (!options.workDir && workDir) await rm(workDir, { recursive: true, force: true });
+    if (!options.workDir && workDir) await rm(workDir, { recursive: true, force: true, maxRetries: 2 }).catch((error: unknown) => runner.warning(`could not remove ${workDir}: ${error instanceof Error ? error.message : String(error)}`));
   }
   for (const name of STAGES) if (!stages.has(name)) stages.skip(name, skipReason(name, config, failure !== undefined));
   return {
     status: failure ? 'failed' : config.dryRun ? 'planned' : 'shipped',
     dryRun: config.dryRun,
     image: imageReport(config, progress),
-    service: progress.deployed && config.meshagent.room ? serviceReport(progress.deployed, config.meshagent.room) : null,
+    service: serviceOf(progress, config.meshagent.room),
     probe: progress.probe ?? null,
     stages: STAGES.map((name) => stages.records.find((r) => r.name === name)!),
     retries: retriesOf(retryLog.records),
@@ -277,6 +291,13 @@ async function runningImage(client: MeshagentClient, room: string | undefined, s
   // Records are read leniently (ServiceRecord types only id and metadata), so the container is looked at here.
   const image = (service as { container?: { image?: unknown } | null } | undefined)?.container?.image;
   return typeof image === 'string' ? image : undefined;
+}
+
+function serviceOf(progress: Progress, room: string | undefined): ShipResult['service'] {
+  if (!room) return null;
+  if (progress.deployed) return serviceReport(progress.deployed, room);
+  if (progress.rolledBack) return { ...progress.rolledBack.report, room };
+  return null;
 }
 
 function skipReason(stage: (typeof STAGES)[number], config: ShipConfig, failed: boolean): string {

@@ -2,11 +2,12 @@
  * Stopping a run on SIGINT or SIGTERM: Ctrl-C, or a cancelled GitHub job (the runner sends SIGINT, SIGTERM 7.5 s
  * later, then kills the process).
  *
- * The first signal aborts `signal`: the stage in progress stops (a builder's process is killed, uploads are cut),
- * no later stage starts, and the pipeline unwinds through its own cleanup. A deploy in flight is let finish (it
- * runs inside `uninterrupted`), so a service is never left half-updated. If the run has not ended `graceMs` later,
- * or a second signal comes, the directories given to `removeOnExit` are removed here and the process exits, unless
- * a deploy is still in flight. The exit code is the shell's for the signal: 128 + its number (130, 143).
+ * The first signal aborts `signal`: the stage in progress stops (a builder's process is killed, uploads are cut, a
+ * conversion ends at its next chunk), no later stage starts, and the pipeline unwinds through its own cleanup. A
+ * deploy completes the write in flight and takes back what it wrote; it runs inside `uninterrupted`, so the process
+ * does not exit before that is done. If the run has not ended `graceMs` later, or a second signal comes, the
+ * directories given to `removeOnExit` are removed here and the process exits, unless a deploy is still in flight.
+ * The exit code is the shell's for the signal: 128 + its number (130, 143).
  */
 import { rmSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -26,6 +27,11 @@ export class Stopped extends ShipError {
   get exitCode(): number {
     return 128 + constants.signals[this.signalName];
   }
+}
+
+/** Throws the stop when the run has been asked to stop (the deploy checks before each write). */
+export function throwIfStopped(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason instanceof Stopped ? signal.reason : new Stopped('SIGINT');
 }
 
 export interface RunStopOptions {
@@ -87,6 +93,22 @@ export class RunStop {
       this.inFlight -= 1;
       if (this.forcing && this.inFlight === 0) this.exitNow();
     }
+  }
+
+  /**
+   * Called once the run has reported: when a stop ended it, the process exits with the signal's code as soon as
+   * stdout and stderr have taken what was written, so that nothing a stopped stage left behind keeps it alive.
+   */
+  finish(): void {
+    const code = this.stopped?.exitCode;
+    if (code === undefined) return;
+    let pending = 2;
+    const flushed = (): void => {
+      pending -= 1;
+      if (pending === 0) (this.options.exit ?? process.exit)(code);
+    };
+    process.stdout.write('', flushed);
+    process.stderr.write('', flushed);
   }
 
   /** A directory the run made: removed here if the process has to exit before the run removes it. */

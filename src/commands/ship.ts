@@ -1,7 +1,7 @@
 /**
  * `meshagent-ship ship [options]`: the action's whole pipeline from the command line, with the same options as
  * flags (or INPUT_* / MESHAGENT_* variables). Progress goes to stderr; stdout gets the job summary, or with
- * --json the result.
+ * --json the result. Ctrl-C (SIGINT) or SIGTERM stops the run, which still reports, and exits 130 or 143.
  */
 import type { CliArgs } from '../cli-args.js';
 import { ConsoleRunner } from '../runner.js';
@@ -20,5 +20,6 @@ export async function runShipCommand(args: CliArgs): Promise<number> {
     return exitCodeOf(result, stop);
   } finally {
     stopListening();
+    stop.finish();
   }
 }

@@ -190,6 +190,11 @@ export class MeshagentClient {
     await this.call({ method: 'PUT', url: `${this.services(room)}/${enc(id)}`, json: { ...spec, id }, what: `update service ${spec.metadata.name}` });
   }
 
+  /** Deletes a service; one that is already gone (404) counts as deleted. */
+  async deleteService(room: string, id: string, name: string): Promise<void> {
+    await this.call({ method: 'DELETE', url: `${this.services(room)}/${enc(id)}`, accept: [200, 204, 404], what: `delete service ${name}` });
+  }
+
   // --- routes --------------------------------------------------------------------------------------------------------
 
   async createRoute(spec: RouteSpecInput): Promise<void> {
@@ -220,6 +225,11 @@ export class MeshagentClient {
 
   async updateRoute(spec: RouteSpecInput): Promise<void> {
     await this.call({ method: 'PUT', url: `${this.project}/routes/${enc(spec.domain)}`, json: { spec }, what: `update route ${spec.domain}` });
+  }
+
+  /** Deletes a route; one that is already gone (404) counts as deleted. */
+  async deleteRoute(domain: string): Promise<void> {
+    await this.call({ method: 'DELETE', url: `${this.project}/routes/${enc(domain)}`, accept: [200, 204, 404], what: `delete route ${domain}` });
   }
 }
 

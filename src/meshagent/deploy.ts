@@ -1,16 +1,29 @@
 /**
  * The deploy stage: make sure the room exists (only with `create-room`), create or update the room service with
- * the spec the CLI would build, and route the domain with the CLI's conflict rules.
+ * the spec the CLI would build, and route the domain with the CLI's conflict rules. All or nothing:
  *
- * Everything that can be refused is refused before the first write: the spec is built (and checked) and a domain
- * owned by another room is detected before the service is touched. A failure never deletes anything; the service
- * that ran before keeps running until a complete new spec replaces it in one PUT.
+ * 1. Look, writing nothing: the room, the service, the spec (built and checked), the domain's route (refused when it
+ *    belongs to another room, an agent or another service).
+ * 2. Write, in this order: the room (with `create-room`), a new domain's route (claimed before the service, so a
+ *    domain the API refuses, or a key that may not route, fails with the service untouched), the service, then the
+ *    update of a route the service already had.
+ * 3. When a write fails, or the run is stopped, after an earlier write: take back what was written, newest first
+ *    (the service's previous spec is put back, or the service this run created is deleted; a claimed route is
+ *    deleted), then fail saying so. When taking back fails too, the error says what is left and what to do by hand.
+ *
+ * A room the run created is kept: it is empty, and a parallel job may be deploying into it.
  */
-import { ShipError } from '../errors.js';
+import { ShipError, formatError, shown } from '../errors.js';
 import type { ServiceReport } from '../report/result.js';
+import { Stopped, throwIfStopped } from '../stop.js';
+import { HttpError } from '../http.js';
 import { isStatus, type MeshagentClient } from './client.js';
-import { buildServiceSpec, defaultPorts, routeTargetPort, SERVICE_ID_ANNOTATION, type ImageFacts, type ServiceOptions } from './service-spec.js';
-import { ServiceSpec, type RouteRecord, type RouteSpecInput, type ServiceRecord } from './wire.js';
+import { claimRoute, findServiceDomain, finishRoute, planRoute, type RouteAction, type RoutePlan } from './route.js';
+import { buildServiceSpec, defaultPorts, routeTargetPort, type ImageFacts, type ServiceOptions } from './service-spec.js';
+import { UndoLog, type UndoReport, type UndoStep } from './undo.js';
+import { ServiceSpec, type ServiceRecord } from './wire.js';
+
+export { routeDomain, type RouteAction } from './route.js';
 
 export interface DeployRequest {
   readonly client: MeshagentClient;
@@ -22,10 +35,12 @@ export interface DeployRequest {
   readonly options: ServiceOptions;
   /** Progress lines for the log. */
   readonly log?: (line: string) => void;
+  /**
+   * Asks the deploy to stop. Before its first write it stops at once; after, the write in flight is completed (its
+   * request is not cut) and everything written is taken back.
+   */
+  readonly signal?: AbortSignal;
 }
-
-/** What happened to the route: created, updated, already as wanted (or found and kept), or no domain. */
-export type RouteAction = ServiceReport['route'];
 
 export interface Deployed {
   readonly serviceId: string;
@@ -43,72 +58,79 @@ export interface Deployed {
   readonly spec: ServiceSpec;
 }
 
+/** What taking back a failed deploy achieved, as the report says it. */
+export type Rollback = NonNullable<ServiceReport['rollback']>;
+
+/** A deploy that failed after it had written something, and what became of those writes. */
+export class DeployRolledBack extends ShipError {
+  constructor(
+    message: string,
+    hint: string,
+    cause: unknown,
+    /** The service part of the report: what the run did to the service, and what taking it back achieved. */
+    readonly report: Omit<ServiceReport, 'room'>,
+  ) {
+    super(message, { hint, cause });
+  }
+}
+
 export async function deployService(request: DeployRequest): Promise<Deployed> {
-  const { client, room, serviceName, log = () => {} } = request;
-  const roomCreated = await ensureRoom(client, room, request.createRoom, log);
+  const { client, room, serviceName, signal, log = () => {} } = request;
 
-  const existing = await findExistingService(client, room, serviceName);
+  // 1. Look: everything that can be refused is refused here, before anything is written.
+  const roomExists = await checkRoom(client, room, request.createRoom);
+  const existing = roomExists ? await findExistingService(client, room, serviceName) : undefined;
   let built = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing });
-  const domain = request.options.domain;
-  if (domain !== undefined) await checkDomainFree(client, domain, room);
+  const domain = await chooseDomain(request, built, existing);
+  let route: RoutePlan | undefined = domain ? await planRoute(client, { domain: domain.name, room, serviceName, port: domain.port, log }) : undefined;
+  throwIfStopped(signal);
 
-  let serviceId: string;
-  let created: boolean;
-  if (existing) {
-    serviceId = requireId(existing, serviceName);
-    await client.updateService(room, serviceId, built.spec);
-    created = false;
-    log(`Updated service ${serviceName} (${serviceId}) in room ${room}`);
-  } else {
-    try {
-      serviceId = await client.createService(room, built.spec);
-      created = true;
-      log(`Created service ${serviceName} (${serviceId}) in room ${room}`);
-    } catch (error) {
-      if (!isStatus(error, 409)) throw error;
-      // Another deploy created it between our look-up and our create: merge into that one, as an update would.
-      const raced = await findExistingService(client, room, serviceName);
-      if (!raced) throw error;
-      built = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing: raced });
-      serviceId = requireId(raced, serviceName);
-      await client.updateService(room, serviceId, built.spec);
-      created = false;
-      log(`Service ${serviceName} appeared while deploying; updated it (${serviceId}) in room ${room}`);
+  // 2. Write, each write with the one that takes it back.
+  const undo = new UndoLog();
+  const done: { serviceId?: string; created?: boolean } = {};
+  try {
+    const roomCreated = roomExists ? false : await createRoom(client, room, log);
+    let routeAction: RouteAction = 'none';
+    if (route?.kind === 'create') {
+      throwIfStopped(signal);
+      const claim = await claimRoute(client, route);
+      if (claim.created) {
+        routeAction = 'created';
+        undo.add(removeClaimedRoute(client, route.request.domain, serviceName));
+      }
+      // Claimed: nothing is left to do to the route. Found taken by this room meanwhile: it is finished below.
+      route = claim.created ? undefined : claim.plan;
     }
-  }
 
-  let routeAction: RouteAction = 'none';
-  let routedDomain: string | undefined;
-  let domainSource: Deployed['domainSource'];
-  if (domain !== undefined && built.routePort !== undefined) {
-    routeAction = await routeDomain(client, { domain, room, serviceName, port: built.routePort, log });
-    routedDomain = domain;
-    domainSource = 'input';
-  } else if (existing) {
-    // As the CLI does on a re-deploy without a domain (cli image.py:2584-2648): only when the image brings ports
-    // and the service has exactly one published port, the room route carrying this service's id gives the domain,
-    // and that route is then upserted like a given one (its port follows the service).
-    const port = reusableRoutePort(request, built.spec);
-    const found = port === undefined ? undefined : await findServiceDomain(client, room, serviceName);
-    if (port !== undefined && found !== undefined) {
-      routeAction = await routeDomain(client, { domain: found, room, serviceName, port, log });
-      routedDomain = found;
-      domainSource = 'existing-route';
-      log(`Public domain: ${found} (existing route)`);
+    throwIfStopped(signal);
+    const written = await writeService(request, existing, built, undo);
+    done.serviceId = written.serviceId;
+    done.created = written.created;
+    built = written.built;
+
+    if (route) {
+      throwIfStopped(signal);
+      await finishRoute(client, route);
+      routeAction = route.kind === 'update' ? 'updated' : 'unchanged';
+      if (domain?.source === 'existing-route') log(`Public domain: ${domain.name} (existing route)`);
     }
-  }
 
-  return {
-    serviceId,
-    serviceName,
-    created,
-    roomCreated,
-    domain: routedDomain,
-    serviceUrl: routedDomain === undefined ? undefined : `https://${routedDomain}`,
-    routeAction,
-    domainSource,
-    spec: built.spec,
-  };
+    return {
+      serviceId: written.serviceId,
+      serviceName,
+      created: written.created,
+      roomCreated,
+      domain: domain?.name,
+      serviceUrl: domain === undefined ? undefined : `https://${domain.name}`,
+      routeAction,
+      domainSource: domain?.source,
+      spec: built.spec,
+    };
+  } catch (error) {
+    if (undo.empty) throw error;
+    const report = await undo.undoAll(log);
+    throw rolledBack(error, report, { serviceName, room, serviceId: done.serviceId ?? existing?.id ?? null, created: done.created ?? null });
+  }
 }
 
 /** The service part of the run's result. */
@@ -121,21 +143,26 @@ export function serviceReport(deployed: Deployed, room: string): ServiceReport {
     domain: deployed.domain ?? null,
     url: deployed.serviceUrl ?? null,
     route: deployed.routeAction,
+    rollback: null,
   };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Room
 
-/** Whether the room had to be created. Without `createRoom` a missing room is the CLI's error. */
-export async function ensureRoom(client: MeshagentClient, room: string, createRoom: boolean, log: (line: string) => void = () => {}): Promise<boolean> {
-  if (await client.getRoom(room)) return false;
+/** Whether the room exists. Without `createRoom` a missing room is the CLI's error. Writes nothing. */
+async function checkRoom(client: MeshagentClient, room: string, createRoom: boolean): Promise<boolean> {
+  if (await client.getRoom(room)) return true;
   if (!createRoom) {
     throw new ShipError(`Room does not exist: ${room}`, {
       input: 'room',
       hint: `Create it first with 'meshagent rooms create ${room} --if-not-exists', or set create-room: true, then retry deploy.`,
     });
   }
+  return false;
+}
+
+async function createRoom(client: MeshagentClient, room: string, log: (line: string) => void): Promise<boolean> {
   // if_not_exists: a room created by a parallel job is as good as ours.
   await client.createRoom({ name: room, if_not_exists: true });
   log(`Created room ${room}`);
@@ -169,93 +196,138 @@ function requireId(existing: ServiceSpec, name: string): string {
   return existing.id;
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Domain
+type Built = ReturnType<typeof buildServiceSpec>;
 
-export interface RouteRequest {
-  readonly domain: string;
-  readonly room: string;
-  readonly serviceName: string;
-  readonly port: number;
-  readonly log?: (line: string) => void;
+/**
+ * Creates or updates the service and records how to take that back. A write that fails without a refusal (a
+ * broken connection, a timeout, a 5xx) may still have been applied, so its undo is recorded too; a refusal (4xx)
+ * changed nothing.
+ */
+async function writeService(request: DeployRequest, existing: ServiceSpec | undefined, built: Built, undo: UndoLog): Promise<{ serviceId: string; created: boolean; built: Built }> {
+  const { client, room, serviceName, log = () => {} } = request;
+  if (existing) {
+    const serviceId = requireId(existing, serviceName);
+    await written(() => client.updateService(room, serviceId, built.spec), undo, restoreService(client, room, serviceId, existing));
+    log(`Updated service ${serviceName} (${serviceId}) in room ${room}`);
+    return { serviceId, created: false, built };
+  }
+  let serviceId: string;
+  try {
+    serviceId = await unsure(() => client.createService(room, built.spec), undo, removeUnsureCreate(request));
+  } catch (error) {
+    if (!isStatus(error, 409)) throw error;
+    // The name is taken: another deploy created it between our look-up and our create, or our own create went
+    // through and only its answer was lost (the retry then meets our service). Ours is recognised by its image.
+    const raced = await findExistingService(client, room, serviceName);
+    if (!raced) throw error;
+    const racedId = requireId(raced, serviceName);
+    if (raced.container?.image === request.image.ref) {
+      undo.add(removeCreatedService(client, room, racedId, serviceName));
+      log(`Created service ${serviceName} (${racedId}) in room ${room}`);
+      return { serviceId: racedId, created: true, built };
+    }
+    // Merge into the winner, as an update would.
+    const merged = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing: raced });
+    await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(client, room, racedId, raced));
+    log(`Service ${serviceName} appeared while deploying; updated it (${racedId}) in room ${room}`);
+    return { serviceId: racedId, created: false, built: merged };
+  }
+  undo.add(removeCreatedService(client, room, serviceId, serviceName));
+  log(`Created service ${serviceName} (${serviceId}) in room ${room}`);
+  return { serviceId, created: true, built };
 }
 
-/** The route spec the CLI writes for a service's domain, as its RouteSpec model serialises it (defaults and nulls included). */
-export function serviceRouteSpec(route: Pick<RouteRequest, 'domain' | 'room' | 'serviceName' | 'port'>): RouteSpecInput {
+/** Runs a write and records its undo: when it worked, and when it failed in a way that may have been applied. */
+async function written<T>(write: () => Promise<T>, undo: UndoLog, step: UndoStep): Promise<T> {
+  const value = await unsure(write, undo, step);
+  undo.add(step);
+  return value;
+}
+
+/** Runs a write; when it fails in a way that may have been applied, records its undo before passing the error on. */
+async function unsure<T>(write: () => Promise<T>, undo: UndoLog, step: UndoStep): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!isRefusal(error)) undo.add(step);
+    throw error;
+  }
+}
+
+/**
+ * An answer that says the write was not done: a 4xx, or 503 (RFC 9110 15.6.4: the server cannot handle the
+ * request now). Any other 5xx, a timeout or a lost answer says nothing either way: a gateway may have passed the
+ * write on.
+ */
+function isRefusal(error: unknown): boolean {
+  if (!(error instanceof HttpError) || error.status === undefined) return false;
+  return (error.status >= 400 && error.status < 500) || error.status === 503;
+}
+
+function restoreService(client: MeshagentClient, room: string, id: string, previous: ServiceSpec): UndoStep {
+  const name = previous.metadata.name;
+  const image = previous.container?.image;
   return {
-    version: 'v1',
-    kind: 'Route',
-    metadata: { name: route.domain, annotations: { [SERVICE_ID_ANNOTATION]: route.serviceName } },
-    domain: route.domain,
-    backend: { room: { name: route.room }, agent: null },
-    paths: [{ path: '/', pathType: 'prefix', targetPort: String(route.port) }],
+    effect: 'restored',
+    undone: `service ${name} was restored to the spec it had before`,
+    leftover: {
+      what: `service ${name} (${id}) may run the new spec without the rest of the deploy`,
+      fix: `ship again once the API answers (a ship that completes writes the service and its route together)${image ? `, or ship the image it ran before (image: ${shown(image)}) to go back` : ''}`,
+    },
+    run: () => client.updateService(room, id, previous),
   };
 }
 
-function owner(route: RouteRecord): { kind: 'room' | 'agent'; name: string } {
-  const { backend } = route.spec;
-  return backend.room ? { kind: 'room', name: backend.room.name } : { kind: 'agent', name: backend.agent?.name ?? '' };
+function removeCreatedService(client: MeshagentClient, room: string, id: string, name: string): UndoStep {
+  return {
+    effect: 'removed',
+    undone: `service ${name}, created by this deploy, was deleted`,
+    leftover: {
+      what: `service ${name} (${id}), created by this deploy, is still in room ${room}`,
+      fix: `ship again once the API answers to complete it, or delete service ${name} from room ${room}`,
+    },
+    run: () => client.deleteService(room, id, name),
+  };
 }
 
-function refusal(domain: string, route: RouteRecord, room: string): ShipError {
-  const other = owner(route);
-  const target = other.kind === 'room' ? `room ${other.name}` : `agent ${other.name}`;
-  return new ShipError(`domain ${domain} already routes to ${target}. Refusing to change it to room ${room}.`, {
-    input: 'domain',
-    hint: `choose another domain, or remove the route from ${target} first ('meshagent route delete ${domain}')`,
-  });
+/** A create whose answer was lost: the service is deleted if it is there and runs this deploy's image. */
+function removeUnsureCreate(request: DeployRequest): UndoStep {
+  const { client, room, serviceName } = request;
+  return {
+    effect: 'removed',
+    undone: `service ${serviceName}, which this deploy may have created, is not in room ${room} (deleted if it was)`,
+    leftover: {
+      what: `service ${serviceName} may have been created in room ${room}`,
+      fix: `ship again once the API answers to complete it, or delete service ${serviceName} from room ${room} if it is there`,
+    },
+    run: async () => {
+      const found = await findExistingService(client, room, serviceName);
+      if (found?.id && found.container?.image === request.image.ref) await client.deleteService(room, found.id, serviceName);
+    },
+  };
 }
 
-/** Refuses, before anything is written, a domain routed to another room or an agent. */
-export async function checkDomainFree(client: MeshagentClient, domain: string, room: string): Promise<void> {
-  const route = await client.getRoute(domain);
-  if (!route) return;
-  const other = owner(route);
-  if (other.kind !== 'room' || other.name !== room) throw refusal(domain, route, room);
+// ---------------------------------------------------------------------------------------------------------------
+// Domain
+
+interface ChosenDomain {
+  readonly name: string;
+  readonly port: number;
+  readonly source: 'input' | 'existing-route';
 }
 
 /**
- * Paths compared as the CLI compares them: each path's `path` and its target port as text, nothing else
- * (`_route_paths_match`, cli image.py:3354-3360). A route the CLI finds configured is left alone here too.
+ * The domain to route: the domain input; else, on a re-deploy, the room route carrying this service's id, as the
+ * CLI finds it (cli image.py:2584-2648): only when the image brings ports and the service has exactly one
+ * published port, and that route is then upserted like a given one (its port follows the service).
  */
-function pathKey(paths: readonly { path?: string | undefined; targetPort?: string | number | undefined }[]): string {
-  // Python's str(None) for a path without a port.
-  return JSON.stringify(paths.map((p) => [p.path ?? '/', p.targetPort === undefined ? 'None' : String(p.targetPort)]));
-}
-
-function sameAnnotations(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].every((key) => a[key] === b[key]);
-}
-
-/**
- * Routes the domain to the room's service port, as the CLI does: create; on 409 read the route, refuse it if it
- * belongs elsewhere, else merge the service id into its annotations and update only if something changed.
- */
-export async function routeDomain(client: MeshagentClient, request: RouteRequest): Promise<Exclude<RouteAction, 'none'>> {
-  const { domain, room, port, log = () => {} } = request;
-  const desired = serviceRouteSpec(request);
-  try {
-    await client.createRoute(desired);
-    log(`Created route: ${domain} -> ${room}:${port}`);
-    return 'created';
-  } catch (error) {
-    if (!isStatus(error, 409)) throw error;
-  }
-  const current = await client.getRoute(domain);
-  if (!current) throw new ShipError(`route ${domain} was taken and then removed while deploying`, { input: 'domain', hint: 'retry the deploy' });
-  const other = owner(current);
-  if (other.kind !== 'room' || other.name !== room) throw refusal(domain, current, room);
-
-  const annotations = { ...current.spec.metadata.annotations, [SERVICE_ID_ANNOTATION]: request.serviceName };
-  if (pathKey(current.spec.paths) === pathKey(desired.paths ?? []) && sameAnnotations(current.spec.metadata.annotations, annotations)) {
-    log(`Route already configured: ${domain} -> ${room}:${port}`);
-    return 'unchanged';
-  }
-  // The CLI sends its own route spec with the merged annotations, not the stored one patched.
-  await client.updateRoute({ ...desired, metadata: { name: domain, annotations } });
-  log(`Updated route: ${domain} -> ${room}:${port}`);
-  return 'updated';
+async function chooseDomain(request: DeployRequest, built: Built, existing: ServiceSpec | undefined): Promise<ChosenDomain | undefined> {
+  const domain = request.options.domain;
+  if (domain !== undefined && built.routePort !== undefined) return { name: domain, port: built.routePort, source: 'input' };
+  if (!existing) return undefined;
+  const port = reusableRoutePort(request, built.spec);
+  const found = port === undefined ? undefined : await findServiceDomain(request.client, request.room, request.serviceName);
+  return port !== undefined && found !== undefined ? { name: found, port, source: 'existing-route' } : undefined;
 }
 
 /**
@@ -271,9 +343,37 @@ function reusableRoutePort(request: DeployRequest, spec: ServiceSpec): number | 
   }
 }
 
-/** The domain of the room route whose service-id annotation names this service, if any. */
-export async function findServiceDomain(client: MeshagentClient, room: string, serviceName: string): Promise<string | undefined> {
-  const routes = await client.listRoomRoutes(room);
-  const match = routes.find((route) => (route.spec?.metadata?.annotations ?? route.annotations ?? {})[SERVICE_ID_ANNOTATION] === serviceName);
-  return match?.domain;
+function removeClaimedRoute(client: MeshagentClient, domain: string, serviceName: string): UndoStep {
+  return {
+    effect: 'removed',
+    undone: `route ${domain}, created by this deploy, was deleted`,
+    leftover: {
+      what: `route ${domain}, created by this deploy, is still there`,
+      fix: `nothing is broken by it (a later ship of service ${serviceName} uses it); to free the domain, delete it ('meshagent route delete ${domain}')`,
+    },
+    run: () => client.deleteRoute(domain),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Taking back
+
+/** The error of a deploy that was taken back: why it failed, then what was taken back, or what is left and what to do. */
+function rolledBack(cause: unknown, report: UndoReport, service: { serviceName: string; room: string; serviceId: string | null; created: boolean | null }): DeployRolledBack {
+  const why = cause instanceof ShipError ? cause.message : formatError(cause);
+  const undone = report.undone.length > 0 ? `; rolled back: ${report.undone.join('; ')}` : '';
+  const effects = report.undone.length > 0 ? report.effects : [];
+  const summary = { id: service.serviceId, name: service.serviceName, created: service.created, domain: null, url: null, route: 'none' as const };
+  if (report.failed.length === 0) {
+    const rollback: Rollback = effects.includes('restored') ? 'restored' : 'removed';
+    const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof ShipError && cause.hint ? cause.hint : 'ship again once the cause is fixed';
+    return new DeployRolledBack(`${why}${undone}`, `nothing this deploy wrote is left; ${next}`, cause, { ...summary, rollback });
+  }
+  const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof ShipError ? error.message : formatError(error)})`);
+  return new DeployRolledBack(
+    `${why}; ROLLBACK FAILED, the deploy is left half-done: ${left.join('; ')}${undone}`,
+    `put it right by hand: ${report.failed.map(({ step }) => step.leftover.fix).join('; ')}`,
+    cause,
+    { ...summary, rollback: 'failed' },
+  );
 }

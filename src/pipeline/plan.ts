@@ -6,6 +6,7 @@
 import type { ShipConfig } from '../inputs.js';
 import type { MeshagentClient } from '../meshagent/client.js';
 import { findExistingService } from '../meshagent/deploy.js';
+import { checkRouteOwner } from '../meshagent/route.js';
 import { buildServiceSpec } from '../meshagent/service-spec.js';
 import { ShipError } from '../errors.js';
 import type { PushAccess } from './access.js';
@@ -45,8 +46,21 @@ export async function planDeploy(config: ShipConfig, target: Target, access: Pus
     if (!(error instanceof ShipError)) throw error;
     lines.push(`service    ${target.serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
   }
-  lines.push(`domain     ${service.domain ? `https://${service.domain}` : 'none'}`);
+  lines.push(`domain     ${service.domain ? `https://${service.domain}${offline ? '' : await routeNote(client, service.domain, room, target.serviceName)}` : 'none'}`);
   return lines;
+}
+
+/** What a real run would do with the domain's route: create it, keep it, or refuse it (it belongs elsewhere). */
+async function routeNote(client: MeshagentClient, domain: string, room: string, serviceName: string): Promise<string> {
+  const route = await client.getRoute(domain);
+  if (!route) return ' (route would be created)';
+  try {
+    checkRouteOwner(route, { domain, room, serviceName });
+  } catch (error) {
+    if (!(error instanceof ShipError)) throw error;
+    return `: ${error.message} (a real run fails here, before writing anything)`;
+  }
+  return ' (route exists; updated if its port changes)';
 }
 
 /** The spec with each environment entry reduced to its name and kind: values are never printed. */

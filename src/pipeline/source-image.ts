@@ -39,7 +39,7 @@ export interface SourceOptions {
   /** The run's retry log: a pull's retries count with the others. */
   readonly retryLog?: RetryLog;
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Kills the builder when aborted. */
+  /** Stops a build in progress (the builder's process is ended). */
   readonly signal?: AbortSignal | undefined;
 }
 

@@ -58,6 +58,12 @@ export interface ServiceReport {
   readonly url: string | null;
   /** What happened to the route: created, updated, unchanged, or none. */
   readonly route: 'created' | 'updated' | 'unchanged' | 'none';
+  /**
+   * After a deploy that failed (or was stopped) once it had written: `restored`, the service runs the spec it had
+   * before; `removed`, what this deploy created (the service, a route) was deleted; `failed`, taking it back failed
+   * and the error says what is left to put right by hand. null when the deploy completed, or wrote nothing.
+   */
+  readonly rollback: 'restored' | 'removed' | 'failed' | null;
 }
 
 export interface ProbeReport {

@@ -4,7 +4,7 @@
  * same report of what was done and what was not.
  */
 import { cell, code, codeBlock, link, prose } from './markdown.js';
-import type { LayerReport, ShipResult, StageRecord } from './result.js';
+import type { LayerReport, ServiceReport, ShipResult, StageRecord } from './result.js';
 
 /** GitHub refuses summaries over 1 MiB; long layer lists are cut well before that. */
 const MAX_LAYER_ROWS = 100;
@@ -99,12 +99,19 @@ const CONVERSION: Record<LayerReport['conversion'], string> = {
   'as-is': 'as is',
 };
 
+const ROLLBACK: Record<NonNullable<ServiceReport['rollback']>, string> = {
+  restored: '**restored**: the deploy failed and the service runs the spec it had before',
+  removed: '**removed**: the deploy failed and what it created was deleted',
+  failed: '**failed**: the deploy failed and could not be taken back; see the error for what to put right',
+};
+
 function serviceSection(result: ShipResult): string {
   const service = result.service;
   if (!service) return '';
   const action = service.created === true ? 'created' : service.created === false ? 'updated' : 'not deployed';
   const lines = ['#### Service', '', `- ${cell(service.name)} in room ${cell(service.room)}: ${action}${service.id ? ` (id ${code(service.id)})` : ''}`];
-  lines.push(service.domain ? `- domain: ${cell(service.domain)} (route ${service.route})` : '- domain: none configured');
+  if (service.rollback) lines.push(`- rollback: ${ROLLBACK[service.rollback]}`);
+  else lines.push(service.domain ? `- domain: ${cell(service.domain)} (route ${service.route})` : '- domain: none configured');
   const probe = result.probe;
   if (probe) {
     lines.push(

@@ -1,29 +1,42 @@
 // The deploy stage against the MeshAgent sandbox over real HTTP: room, service create/update/merge, the create
-// race, route create/update/unchanged, a domain owned by another room, and failures that leave the running
-// service as it was.
+// race, route create/update/unchanged, a domain owned by another room or service, failures that leave the running
+// service as it was, and deploys that fail (or are stopped) after a write and take it back: all or nothing.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeshagentClient, type Consistency } from '../../src/meshagent/client.js';
-import { deployService, findExistingService, routeDomain, serviceReport, type DeployRequest } from '../../src/meshagent/deploy.js';
+import { DeployRolledBack, deployService, findExistingService, routeDomain, serviceReport, type DeployRequest } from '../../src/meshagent/deploy.js';
+import { Stopped } from '../../src/stop.js';
 import type { ImageFacts } from '../../src/meshagent/service-spec.js';
 import type { ServiceRecord, ServiceSpec } from '../../src/meshagent/wire.js';
+import type { FaultRule } from '../../sandbox/faults.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+import type { RetryPolicy } from '../../src/http.js';
 import { serviceOptions as options } from '../helpers/service-options.js';
 import { shipFailure as shipError } from '../helpers/ship-failure.js';
 
 let sandbox: Sandbox;
 const logs: string[] = [];
 
-function client(apiKey = sandbox.apiKey): MeshagentClient {
+function client(apiKey = sandbox.apiKey, retry: Partial<RetryPolicy> = {}): MeshagentClient {
   return new MeshagentClient({
     apiUrl: sandbox.apiUrl,
     apiKey,
     projectId: sandbox.projectId,
     mask: () => {},
-    http: { log: (line) => logs.push(line), sleep: async () => {}, retry: { baseDelayMs: 1, maxDelayMs: 5 } },
+    http: { log: (line) => logs.push(line), sleep: async () => {}, retry: { baseDelayMs: 1, maxDelayMs: 5, ...retry } },
   });
+}
+
+/** Injects a fault into the sandbox API (sandbox/faults.ts). */
+async function fault(rule: FaultRule): Promise<void> {
+  const answer = await fetch(`${sandbox.apiUrl}/_sandbox/faults`, { method: 'POST', body: JSON.stringify(rule) });
+  expect(answer.status).toBe(200);
+}
+
+async function clearFaults(): Promise<void> {
+  await fetch(`${sandbox.apiUrl}/_sandbox/faults`, { method: 'DELETE' });
 }
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
@@ -213,7 +226,7 @@ describe('domain', () => {
     const deployed = await deployService(request({ room: 'routes' }));
     expect(deployed).toMatchObject({ created: false, routeAction: 'unchanged', domainSource: 'existing-route', domain: 'web.sandbox.test', serviceUrl: 'https://web.sandbox.test' });
     expect(serviceReport(deployed, 'routes')).toEqual({
-      id: deployed.serviceId, name: 'sandbox-web', room: 'routes', created: false, domain: 'web.sandbox.test', url: 'https://web.sandbox.test', route: 'unchanged',
+      id: deployed.serviceId, name: 'sandbox-web', room: 'routes', created: false, domain: 'web.sandbox.test', url: 'https://web.sandbox.test', route: 'unchanged', rollback: null,
     });
   });
 
@@ -260,5 +273,146 @@ describe('domain', () => {
     const error = await shipError(deployService(request({ room: 'dev', serviceName: 'portless', image: facts({ exposedPorts: [] }), options: options({ domain: 'none.sandbox.test' }) })));
     expect(error.message).toBe('domain requires exactly one published service port; the service has none');
     expect(stored('dev', 'portless')).toBeUndefined();
+  });
+});
+
+describe('all or nothing', () => {
+  const api = () => client();
+  /** The service as the API answers it now. */
+  const read = async (room: string, name = 'sandbox-web') => (await api().findService(room, name)) as ServiceSpec | undefined;
+  const readRoute = async (domain: string) => api().getRoute(domain);
+  const moved = (ref: string) => ({ image: facts({ ref }), options: options({ domain: 'undo.sandbox.test', ports: [{ num: 9090, type: 'http' as const }] }) });
+
+  beforeAll(async () => {
+    for (const room of ['undo', 'fresh-undo', 'stop']) await api().createRoom({ name: room });
+    // A service with its domain routed to port 8080: a deploy that moves it to 9090 updates the service, then the route.
+    await deployService(request({ room: 'undo', options: options({ domain: 'undo.sandbox.test' }) }));
+    await deployService(request({ room: 'stop', options: options({ domain: 'stop.sandbox.test' }) }));
+  });
+
+  it('a 500 on the route update after the service update puts the previous spec back, and says so', async () => {
+    const before = await read('undo');
+    const routeBefore = await readRoute('undo.sandbox.test');
+    await fault({ method: 'PUT', path: '^/accounts/projects/[^/]+/routes/', status: 500, count: 1 });
+    const error = await shipError(deployService(request({ room: 'undo', ...moved(`x@${digest('a')}`) })));
+    await clearFaults();
+    expect(await read('undo')).toEqual(before);
+    expect(await readRoute('undo.sandbox.test')).toEqual(routeBefore);
+    expect(error).toBeInstanceOf(DeployRolledBack);
+    expect(error.message).toMatch(/^update route undo\.sandbox\.test failed: 500 Internal Server Error.*; rolled back: service sandbox-web was restored to the spec it had before$/);
+    expect(error.hint).toMatch(/^nothing this deploy wrote is left; /);
+    expect((error as DeployRolledBack).report).toMatchObject({ id: before?.id, name: 'sandbox-web', created: false, rollback: 'restored' });
+  });
+
+  it('a 500 on the route create of a new domain leaves no new service behind', async () => {
+    await fault({ method: 'POST', path: '^/accounts/projects/[^/]+/routes$', status: 500, count: 1 });
+    const error = await shipError(deployService(request({ room: 'fresh-undo', serviceName: 'fresh-web', options: options({ domain: 'fresh.sandbox.test' }) })));
+    await clearFaults();
+    expect(error.message).toContain('route fresh.sandbox.test failed: 500');
+    expect(await read('fresh-undo', 'fresh-web')).toBeUndefined();
+    expect(await readRoute('fresh.sandbox.test')).toBeUndefined();
+  });
+
+  it('a route update failing after a new service was created deletes that service', async () => {
+    // A route of the room, set by hand on another port and naming no service: a new service's deploy updates it.
+    await api().createRoute({ metadata: { name: 'adopt.sandbox.test', annotations: {} }, domain: 'adopt.sandbox.test', backend: { room: { name: 'fresh-undo' } }, paths: [{ path: '/', targetPort: '1' }] });
+    const routeBefore = await readRoute('adopt.sandbox.test');
+    await fault({ method: 'PUT', path: '^/accounts/projects/[^/]+/routes/', status: 500, count: 1 });
+    const error = await shipError(deployService(request({ room: 'fresh-undo', serviceName: 'adopt-web', options: options({ domain: 'adopt.sandbox.test' }) })));
+    await clearFaults();
+    expect(error.message).toMatch(/; rolled back: service adopt-web, created by this deploy, was deleted$/);
+    expect((error as DeployRolledBack).report).toMatchObject({ created: true, rollback: 'removed' });
+    expect(await read('fresh-undo', 'adopt-web')).toBeUndefined();
+    expect(await readRoute('adopt.sandbox.test')).toEqual(routeBefore);
+  });
+
+  it('the API going away between the service PUT and the route: the service is put back once it answers again', async () => {
+    const before = await read('undo');
+    // Every request after the service PUT has its connection reset, three times: all the route update's attempts.
+    await fault({ path: '.*', reset: true, count: 3, after: { method: 'PUT', path: '/rooms/undo/services/' } });
+    const error = await shipError(deployService(request({ room: 'undo', client: client(sandbox.apiKey, { maxAttempts: 3 }), ...moved(`x@${digest('b')}`) })));
+    await clearFaults();
+    expect(await read('undo')).toEqual(before);
+    expect(error.message).toMatch(/^update route undo\.sandbox\.test failed: .*gave up after 2 retries.*; rolled back: service sandbox-web was restored to the spec it had before$/);
+  });
+
+  it('the API gone for good: the error says loudly what is left half-done and what to do; shipping again completes it', async () => {
+    const before = await read('undo');
+    await fault({ path: '.*', reset: true, count: 1000, after: { method: 'PUT', path: '/rooms/undo/services/' } });
+    const error = await shipError(deployService(request({ room: 'undo', client: client(sandbox.apiKey, { maxAttempts: 2 }), ...moved(`x@${digest('c')}`) })));
+    await clearFaults();
+    expect(error.message).toMatch(/^update route undo\.sandbox\.test failed: .*; ROLLBACK FAILED, the deploy is left half-done: service sandbox-web \([-0-9a-f]+\) may run the new spec without the rest of the deploy \(taking it back failed: update service sandbox-web failed: /);
+    expect(error.hint).toBe(`put it right by hand: ship again once the API answers (a ship that completes writes the service and its route together), or ship the image it ran before (image: ${before?.container?.image}) to go back`);
+    expect((error as DeployRolledBack).report.rollback).toBe('failed');
+    expect((await read('undo'))?.container?.image).toBe(`x@${digest('c')}`);
+
+    // As the hint says: the same deploy again completes it.
+    const again = await deployService(request({ room: 'undo', ...moved(`x@${digest('c')}`) }));
+    expect(again.routeAction).toBe('updated');
+    expect((await readRoute('undo.sandbox.test'))?.spec.paths).toEqual([{ path: '/', pathType: 'prefix', targetPort: '9090' }]);
+    // Back to the start for the next test.
+    await deployService(request({ room: 'undo', image: facts({ ref: before?.container?.image ?? '' }), options: options({ domain: 'undo.sandbox.test', ports: [{ num: 8080, type: 'http' }] }) }));
+  });
+
+  it('a domain routed to another service of the room is refused before anything is written', async () => {
+    await api().createRoute({ metadata: { name: 'theirs.sandbox.test', annotations: { 'meshagent.service.id': 'sandbox-other' } }, domain: 'theirs.sandbox.test', backend: { room: { name: 'undo' } }, paths: [{ path: '/', targetPort: '8080' }] });
+    const before = await read('undo');
+    const routeBefore = await readRoute('theirs.sandbox.test');
+    const error = await shipError(deployService(request({ room: 'undo', image: facts({ ref: `x@${digest('d')}` }), options: options({ domain: 'theirs.sandbox.test' }) })));
+    expect(error.message).toBe('domain theirs.sandbox.test already routes to service sandbox-other in room undo. Refusing to change it to service sandbox-web.');
+    expect(error.hint).toContain("'meshagent route delete theirs.sandbox.test'");
+    expect(await read('undo')).toEqual(before);
+    expect(await readRoute('theirs.sandbox.test')).toEqual(routeBefore);
+  });
+
+  it('a key that may not write routes is refused at the claim of a new domain, before the service is written', async () => {
+    const servicesOnly = await restrictedKey(['services:write']);
+    const error = await shipError(deployService(request({ room: 'fresh-undo', serviceName: 'noroute-web', client: client(servicesOnly), options: options({ domain: 'noroute.sandbox.test' }) })));
+    expect(error.message).toContain('route noroute.sandbox.test failed: 403');
+    expect(await read('fresh-undo', 'noroute-web')).toBeUndefined();
+  });
+
+  it('a claimed route is deleted again when the service write is then refused', async () => {
+    const before = await read('undo');
+    await fault({ method: 'PUT', path: '/rooms/undo/services/', status: 409, count: 1 });
+    const error = await shipError(deployService(request({ room: 'undo', image: facts({ ref: `x@${digest('e')}` }), options: options({ domain: 'second.sandbox.test' }) })));
+    await clearFaults();
+    expect(error.message).toMatch(/^update service sandbox-web failed: 409.*; rolled back: route second\.sandbox\.test, created by this deploy, was deleted$/);
+    expect((error as DeployRolledBack).report).toMatchObject({ created: null, rollback: 'removed' });
+    expect(await readRoute('second.sandbox.test')).toBeUndefined();
+    expect(await read('undo')).toEqual(before);
+  });
+
+  it('stopped before its first write, a deploy writes nothing', async () => {
+    const before = await read('stop');
+    const stop = new AbortController();
+    stop.abort(new Stopped('SIGINT'));
+    const error = await shipError(deployService(request({ room: 'stop', image: facts({ ref: `x@${digest('f')}` }), options: options({ domain: 'stop.sandbox.test' }), signal: stop.signal })));
+    expect(error.message).toBe('stopped by SIGINT');
+    expect(await read('stop')).toEqual(before);
+  });
+
+  it('stopped while the service PUT is in flight: the PUT completes, then the previous spec is put back', async () => {
+    const before = await read('stop');
+    const routeBefore = await readRoute('stop.sandbox.test');
+    const stop = new AbortController();
+    let puts = 0;
+    // SIGTERM arrives while the PUT is on the wire.
+    class SignalDuringPut extends MeshagentClient {
+      override async updateService(room: string, id: string, spec: ServiceSpec): Promise<void> {
+        const writing = super.updateService(room, id, spec);
+        stop.abort(new Stopped('SIGTERM'));
+        await writing;
+        puts += 1;
+      }
+    }
+    const signalled = new SignalDuringPut({ apiUrl: sandbox.apiUrl, apiKey: sandbox.apiKey, projectId: sandbox.projectId, mask: () => {} });
+    const error = await shipError(
+      deployService(request({ room: 'stop', client: signalled, image: facts({ ref: `x@${digest('f')}` }), options: options({ domain: 'stop.sandbox.test', ports: [{ num: 9090, type: 'http' }] }), signal: stop.signal })),
+    );
+    expect(error.message).toBe('stopped by SIGTERM; rolled back: service sandbox-web was restored to the spec it had before');
+    expect(puts).toBe(2);
+    expect(await read('stop')).toEqual(before);
+    expect(await readRoute('stop.sandbox.test')).toEqual(routeBefore);
   });
 });

@@ -215,6 +215,23 @@ describe('rooms, services and routes', () => {
       (await raw('POST', `${project()}/routes`, { spec: { ...spec, domain: 'y.example.com', paths: [{ path: '/', stripPrefix: true, targetContent: { subpath: 'site' } }] } })).message,
     ).toContain('RouteSpec content paths do not support stripPrefix');
   });
+
+  it('deletes services and routes with the write permission; a second delete finds nothing', async () => {
+    const api = client();
+    const id = await api.createService('dev', serviceSpec('doomed'));
+    await api.createRoute({ metadata: { name: 'doomed.example.com' }, domain: 'doomed.example.com', backend: { room: { name: 'dev' } }, paths: [{ path: '/', targetPort: '8080' }] });
+    const keys = await fetch(`${sandbox.apiUrl}/_sandbox/api-keys`, { method: 'POST', body: JSON.stringify({ permissions: [] }) });
+    const readOnly = client(((await keys.json()) as { key: string }).key);
+    expect((await failure(readOnly.deleteService('dev', id, 'doomed'))).status).toBe(403);
+    expect((await failure(readOnly.deleteRoute('doomed.example.com'))).status).toBe(403);
+    await api.deleteService('dev', id, 'doomed');
+    await api.deleteRoute('doomed.example.com');
+    expect(await api.findService('dev', 'doomed')).toBeUndefined();
+    expect(await api.getRoute('doomed.example.com')).toBeUndefined();
+    // Gone already counts as deleted, for the client.
+    await api.deleteService('dev', id, 'doomed');
+    await api.deleteRoute('doomed.example.com');
+  });
 });
 
 describe('retries through the sandbox faults', () => {
@@ -238,6 +255,27 @@ describe('retries through the sandbox faults', () => {
     await fault({ path: '^/config$', reset: true, count: 1 });
     await api.getConfig();
     expect(api.http.retries).toHaveLength(1);
+  });
+
+  it('a rule with after waits for that request to be served, and the controls are never faulted', async () => {
+    const api = client();
+    await fault({ path: '.*', status: 500, count: 100, after: { method: 'GET', path: '/accounts/projects/[^/]+$' } });
+    await api.getConfig();
+    await api.getProject();
+    expect((await failure(api.getConfig())).status).toBe(500);
+    const cleared = await fetch(`${sandbox.apiUrl}/_sandbox/faults`, { method: 'DELETE' });
+    expect(cleared.status).toBe(200);
+    await api.getConfig();
+  });
+
+  it('holds a request for delayMs, then serves it', async () => {
+    const api = client();
+    const matched = sandbox.faults.matched;
+    await fault({ path: '^/config$', delayMs: 300, count: 1 });
+    const started = Date.now();
+    await api.getConfig();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(sandbox.faults.matched).toBe(matched + 1);
   });
 
   it('never retries 400, 403 or 409', async () => {

@@ -2,6 +2,7 @@
 // eStargz, the image is pushed with a minted repository token and deployed as a room service. Then containerd
 // pulls it back (checking diff_ids) and ctr-remote reads each layer's TOC digest; a re-ship uploads nothing; a dry
 // run writes nothing; and each failing stage says why and leaves the running service as it was.
+import { spawn } from 'node:child_process';
 import { cpSync, copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -183,6 +184,7 @@ describe('dry run', () => {
     expect(result.plan).toContain('repository sandbox/planned: would be created');
     expect(result.plan).toContain('room       elsewhere would be created');
     expect(result.plan).toContain('service    sandbox-planned would be created');
+    expect(result.plan).toContain('domain     https://planned.sandbox.localhost (route would be created)');
     expect(runner.summary).toContain('📝 meshagent-ship plan (dry run)');
     expect(result.offline).toBeNull();
     expect(JSON.stringify(sandbox.state.data)).toBe(before);
@@ -199,6 +201,14 @@ describe('dry run', () => {
     expect(result.retries).toEqual([]);
     expect(seen).not.toContain(refused);
     expect(JSON.stringify(sandbox.state.data)).toBe(before);
+  });
+
+  it('plans the refusal of a domain routed to another room, as a real run would refuse it before writing', async () => {
+    await api().createRoom({ name: 'owner', if_not_exists: true });
+    await api().createRoute({ metadata: { name: 'owned.sandbox.localhost', annotations: {} }, domain: 'owned.sandbox.localhost', backend: { room: { name: 'owner' } }, paths: [{ path: '/', targetPort: '80' }] });
+    const { result } = await shipWith({ tag: 'hello:1', 'dry-run': 'true', domain: 'owned.sandbox.localhost' });
+    expect(result.status).toBe('planned');
+    expect(result.plan).toContain('domain     https://owned.sandbox.localhost: domain owned.sandbox.localhost already routes to room owner. Refusing to change it to room dev. (a real run fails here, before writing anything)');
   });
 
   it("shows what would change in a running service, without the env values", async () => {
@@ -266,5 +276,53 @@ describe('failures', () => {
       await fetch(`${sandbox.apiUrl}/_sandbox/faults`, { method: 'DELETE' });
     }
     expect(await api().findService('dev', 'sandbox-hello')).toEqual(before);
+  });
+
+  it('a route update failing after the service update puts the previous spec back; the result and summary say restored', async () => {
+    const before = await api().findService('dev', 'sandbox-hello');
+    // A new port moves the route too: the service is updated first, then the route update fails.
+    await fetch(`${sandbox.apiUrl}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ method: 'PUT', path: '/routes/', status: 500, count: 1 }) });
+    try {
+      const { result, runner } = await shipWith({ tag: 'hello:4', domain: 'hello.sandbox.localhost', ports: '9090' });
+      expect(await api().findService('dev', 'sandbox-hello')).toEqual(before);
+      expect(result.error?.stage).toBe('deploy');
+      expect(result.error?.message).toMatch(/^update route hello\.sandbox\.localhost failed: 500 .*; rolled back: service sandbox-hello was restored to the spec it had before$/);
+      expect(result.error?.hint).toMatch(/^nothing this deploy wrote is left; /);
+      expect(result.service).toMatchObject({ name: 'sandbox-hello', room: 'dev', id: (before as { id?: string } | undefined)?.id, created: false, url: null, rollback: 'restored' });
+      expect(runner.summary).toContain('- rollback: **restored**: the deploy failed and the service runs the spec it had before');
+      expect(runner.outputs.get('service-url')).toBe('');
+    } finally {
+      await fetch(`${sandbox.apiUrl}/_sandbox/faults`, { method: 'DELETE' });
+    }
+  });
+
+  it('SIGINT to the command while the service PUT is in flight: the PUT completes, the previous spec is put back, exit 130', async () => {
+    const before = await api().findService('dev', 'sandbox-hello');
+    // The sandbox holds the service PUT for 3 s before serving it; the signal comes while it is held.
+    await fetch(`${sandbox.apiUrl}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ method: 'PUT', path: '/rooms/dev/services/', delayMs: 3000, count: 1 }) });
+    const held = sandbox.faults.matched;
+    try {
+      const env: Record<string, string> = {};
+      for (const [name, value] of Object.entries(process.env)) if (value !== undefined && !/^(INPUT_|MESHAGENT_|GITHUB_)/.test(name)) env[name] = value;
+      const args = ['dist/cli.js', 'ship', '--json', '--tag', 'hello:6', '--room', 'dev', '--builder', 'none', '--image', `oci:${join(work, 'prebuilt')}:base`, '--domain', 'hello.sandbox.localhost'];
+      const child = spawn(process.execPath, args, { env: { ...env, ...sandbox.env() }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const deadline = Date.now() + 60_000;
+      while (sandbox.faults.matched === held && child.exitCode === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(sandbox.faults.matched, stderr).toBe(held + 1);
+      child.kill('SIGINT');
+      expect(await exited, stderr).toBe(130);
+      const result = JSON.parse(stdout) as ShipResult;
+      expect(result.error).toMatchObject({ stage: 'deploy', message: 'stopped by SIGINT; rolled back: service sandbox-hello was restored to the spec it had before' });
+      expect(result.service?.rollback).toBe('restored');
+      expect(stderr).toContain('SIGINT: stopping');
+      expect(await api().findService('dev', 'sandbox-hello')).toEqual(before);
+    } finally {
+      await fetch(`${sandbox.apiUrl}/_sandbox/faults`, { method: 'DELETE' });
+    }
   });
 });

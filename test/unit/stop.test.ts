@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { RunStop, Stopped } from '../../src/stop.js';
+import { ShipError } from '../../src/errors.js';
+import { RunStop, Stopped, throwIfStopped } from '../../src/stop.js';
 
 function stopWithExit(graceMs = 60_000) {
   const exits: number[] = [];
@@ -86,5 +87,22 @@ describe('RunStop', () => {
     expect(stop.stopped?.signalName).toBe('SIGINT');
     stopListening();
     expect(process.listenerCount('SIGINT')).toBe(before);
+  });
+
+  it('gives its stop as a ShipError naming the signal to whoever checks before a write', () => {
+    const { stop } = stopWithExit();
+    expect(() => throwIfStopped(stop.signal)).not.toThrow();
+    stop.receive('SIGTERM');
+    expect(() => throwIfStopped(stop.signal)).toThrow(ShipError);
+    expect(() => throwIfStopped(stop.signal)).toThrow('stopped by SIGTERM');
+  });
+
+  it('ends the process with the signal code once the run has reported, and not at all when nothing stopped it', async () => {
+    const { stop, exits } = stopWithExit();
+    stop.finish();
+    stop.receive('SIGINT');
+    stop.finish();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(exits).toEqual([130]);
   });
 });

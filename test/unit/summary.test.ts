@@ -20,7 +20,7 @@ function shipped(overrides: Partial<ShipResult> = {}): ShipResult {
         { sourceDigest: digest('4'), sourceSize: 2 * 1024 * 1024, digest: digest('5'), size: 3 * 1024 * 1024, tocDigest: digest('6'), prefetchFiles: 0, prefetchBytes: 800, reused: true, conversion: 'reused', push: 'skipped' },
       ],
     },
-    service: { id: 'svc-1', name: 'key-web', room: 'dev', created: true, domain: 'web.example.com', url: 'https://web.example.com', route: 'created' },
+    service: { id: 'svc-1', name: 'key-web', room: 'dev', created: true, domain: 'web.example.com', url: 'https://web.example.com', route: 'created', rollback: null },
     probe: { url: 'https://web.example.com', status: 200, latencyMs: 35, attempts: 2, ok: true },
     stages: [
       { name: 'resolve', status: 'done', durationMs: 40, detail: 'key/web' },
@@ -75,7 +75,7 @@ describe('the job summary', () => {
         shipped({
           status: 'failed',
           image: { ...shipped().image!, tag: `web:${evil}`, repository: evil },
-          service: { id: evil, name: evil, room: evil, created: true, domain: evil, url: `https://web.example.com/${evil}`, route: 'created' },
+          service: { id: evil, name: evil, room: evil, created: true, domain: evil, url: `https://web.example.com/${evil}`, route: 'created', rollback: null },
           probe: { url: evil, status: 200, latencyMs: 1, attempts: 1, ok: true },
           stages: [{ name: 'resolve', status: 'failed', durationMs: 1, detail: evil }],
           retries: [{ method: 'GET', url: evil, reason: evil }],
