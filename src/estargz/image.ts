@@ -81,6 +81,8 @@ export interface LayerReuse {
   prepare(sources: readonly Digest[]): Promise<ReadonlyMap<Digest, ReadonlySet<string>>>;
   /** The checked earlier conversion of `source` made with exactly `params` (conversionParams), or undefined. */
   find(source: Digest, params: string): Promise<ReusedLayer | undefined>;
+  /** Whether some earlier conversion of `source` is known (before any is checked). */
+  knows(source: Digest): boolean;
 }
 
 export interface ConvertedManifest {
@@ -159,8 +161,12 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
     if (config.rootfs.diff_ids.length !== manifest.layers.length) {
       throw new ShipError(`${source.where}: manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`, { hint: 'the image is corrupt: rebuild it' });
     }
-    // Earlier conversions are looked at first: their TOCs list the paths of their source layers.
+    // Earlier conversions are looked at first: their TOCs list the paths of their source layers. The layers they
+    // may stand in for are hashed meanwhile (see convertOneLayer), on every core.
+    const candidates = reuse ? source.verifyBlobs(manifest.layers.filter((l) => reuse.knows(l.digest))) : Promise.resolve();
+    candidates.catch(() => {}); // awaited below; a failure must not go unhandled meanwhile
     const known = reuse ? await reuse.prepare(manifest.layers.map((l) => l.digest)) : new Map<Digest, ReadonlySet<string>>();
+    await candidates;
     let prioritized: string[][] = manifest.layers.map(() => []);
     if (options.prefetch && options.prefetch.length > 0) {
       const paths: ReadonlySet<string>[] = [];

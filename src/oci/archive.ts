@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { quoted, ShipError } from '../errors.js';
 import { checkEntryPath } from '../estargz/entry-path.js';
 import { encodeHeader, padding, type TarHeader } from '../estargz/tar-header.js';
-import { readTar } from '../estargz/tar-reader.js';
+import { readTar, TarFormatError } from '../estargz/tar-reader.js';
 import { sniffCompression } from '../estargz/decompress.js';
 import { isDigest, type Digest } from './digest.js';
 import { fileError } from './file-errors.js';
@@ -132,6 +132,8 @@ export async function unpackTar(file: string, dir: string): Promise<void> {
       // Links, devices and fifos have no place in an image archive; they are skipped.
     }
   } catch (error) {
+    // The tar reader's own hint speaks of layers; this is the image archive.
+    if (error instanceof TarFormatError) throw new ShipError(`${file}: ${error.message}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
     if (error instanceof ShipError && !error.message.startsWith(file)) throw new ShipError(`${file}: ${error.message}`, { hint: error.hint, cause: error });
     throw error;
   }

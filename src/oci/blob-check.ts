@@ -33,17 +33,27 @@ export class BlobCheck {
 
   /** The blob's digest and size, once it has ended; throws when either is not the expected one. */
   finish(): { digest: Digest; size: number } {
-    const digest = this.counter.digest();
-    const { size } = this.counter;
-    if (this.expected.size !== undefined && size !== this.expected.size) throw this.error(`is ${size} bytes, but its descriptor gives ${this.expected.size}`);
-    if (this.expected.digest !== undefined && digest !== this.expected.digest) throw this.error(`does not match its digest: its content is ${digest}`);
-    return { digest, size };
+    const actual = { digest: this.counter.digest(), size: this.counter.size };
+    const mismatch = blobMismatch(this.expected, actual, this.where);
+    if (mismatch) throw mismatch;
+    return actual;
   }
 
   private error(problem: string): ShipError {
-    const blob = this.expected.digest ? `blob ${this.expected.digest}` : 'a blob';
-    return new ShipError(`${this.where ? `${this.where}: ` : ''}${blob} ${problem}`, { hint: HINT });
+    return blobError(this.expected, problem, this.where);
   }
+}
+
+/** The error for a whole blob whose digest or size (`actual`) is not the expected one; undefined when they match. */
+export function blobMismatch(expected: ExpectedBlob, actual: { digest: Digest; size: number }, where?: string): ShipError | undefined {
+  if (expected.size !== undefined && actual.size !== expected.size) return blobError(expected, `is ${actual.size} bytes, but its descriptor gives ${expected.size}`, where);
+  if (expected.digest !== undefined && actual.digest !== expected.digest) return blobError(expected, `does not match its digest: its content is ${actual.digest}`, where);
+  return undefined;
+}
+
+function blobError(expected: ExpectedBlob, problem: string, where: string | undefined): ShipError {
+  const blob = expected.digest ? `blob ${expected.digest}` : 'a blob';
+  return new ShipError(`${where ? `${where}: ` : ''}${blob} ${problem}`, { hint: HINT });
 }
 
 /**

@@ -12,9 +12,10 @@ import { join } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import type { ZodType } from 'zod';
 import { ShipError } from '../errors.js';
-import { BlobCheck, checkingStream, type ExpectedBlob } from './blob-check.js';
+import { BlobCheck, blobMismatch, checkingStream, type ExpectedBlob } from './blob-check.js';
 import { digestHex, sha256, type Digest } from './digest.js';
 import { fileError } from './file-errors.js';
+import { hashFiles } from './hash-files.js';
 import { Annotation, MediaType, OCI_LAYOUT_VERSION } from './media-types.js';
 import { Descriptor, ImageIndex } from './types.js';
 
@@ -132,6 +133,25 @@ export class OciLayout {
     if (this.checked.get(blob.digest) === blob.size && (await this.hasBlob(blob.digest, blob.size))) return;
     // eslint-disable-next-line @typescript-eslint/no-unused-vars -- reading is the point
     for await (const _chunk of await this.openBlob(blob));
+  }
+
+  /**
+   * verifyBlob for several blobs, hashed in worker threads on every core (hashFiles), for blobs that are checked
+   * without being used otherwise: a reused layer's source, a blob about to be uploaded. The first blob that does
+   * not match is the error.
+   */
+  async verifyBlobs(blobs: ReadonlyArray<{ digest: Digest; size: number }>): Promise<void> {
+    const unchecked = [...new Map(blobs.map((b) => [b.digest, b])).values()].filter((b) => this.checked.get(b.digest) !== b.size);
+    const paths: string[] = [];
+    for (const blob of unchecked) paths.push(await this.statBlob(blob));
+    const hashes = await hashFiles(paths).catch((error: unknown) => {
+      throw fileError(error, (error as NodeJS.ErrnoException).path ?? this.dir, `${this.where}: a blob`);
+    });
+    for (const [i, blob] of unchecked.entries()) {
+      const mismatch = blobMismatch(blob, hashes[i] as { digest: Digest; size: number }, this.where);
+      if (mismatch) throw mismatch;
+      this.checked.set(blob.digest, blob.size);
+    }
   }
 
   /** A small blob (a JSON document), read whole and checked against its digest (and its size, when known). */

@@ -96,9 +96,9 @@ export async function pushImage(layout: OciLayout, repo: RepositoryClient, optio
   // Every blob the layout holds is checked against its descriptor before anything is sent: the registry checks each
   // upload's digest too, but only as it arrives, after other blobs of a bad image have gone. Blobs the layout wrote
   // itself (a conversion's output) were checked as they were written and are not read again.
-  await forEachLimited(blobs, options.concurrency ?? 4, async (blob) => {
-    if (await layout.hasBlob(blob.digest)) await layout.verifyBlob(blob);
-  });
+  const local: Descriptor[] = [];
+  for (const blob of blobs) if (await layout.hasBlob(blob.digest)) local.push(blob);
+  await layout.verifyBlobs(local);
   await forEachLimited(blobs, options.concurrency ?? 4, (blob) => pushBlob(layout, repo, blob, stats, options, log));
   for (const [i, manifest] of plan.manifests.entries()) {
     const isTop = i === plan.manifests.length - 1;

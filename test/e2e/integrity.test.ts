@@ -43,7 +43,7 @@ async function genuineImage(): Promise<{ dir: string; layers: Descriptor[]; conf
   const dir = mkdtempSync(join(work, 'image-'));
   writeImageLayout(dir, [{ platform: { os: 'linux', architecture: 'amd64' }, layers: [layerA, layerB], gzip: false }]);
   const layout = await OciLayout.open(dir);
-  const manifest = await layout.readJson(await layout.resolve('latest'), ImageManifest, 'manifest');
+  const manifest = await layout.readJson((await layout.resolve('latest')).digest, ImageManifest, 'manifest');
   return { dir, layers: manifest.layers, config: manifest.config };
 }
 

@@ -136,6 +136,15 @@ describe('an OCI layout whose blobs do not match their descriptors', () => {
     // Not remembered as checked: asking again reads it again, and fails again.
     await expect(layout.verifyBlob(a)).rejects.toThrow('does not match its digest');
   });
+
+  it('blobs checked in worker threads (reused layers, uploads) are held to the same digests and sizes', async () => {
+    const { dir, manifest } = await image(true);
+    const [a, b] = manifest.layers as [Descriptor, Descriptor];
+    await (await OciLayout.open(dir)).verifyBlobs([a, b, a]);
+    cpSync(blobFile(dir, b.digest), blobFile(dir, a.digest));
+    await expect((await OciLayout.open(dir)).verifyBlobs([b, a])).rejects.toThrow(`${dir}: blob ${a.digest} is ${b.size} bytes, but its descriptor gives ${a.size}`);
+    await expect((await OciLayout.open(dir)).verifyBlobs([b, { digest: a.digest, size: b.size }])).rejects.toThrow(`${dir}: blob ${a.digest} does not match its digest: its content is ${b.digest}`);
+  });
 });
 
 describe('archives whose blobs do not match', () => {
