@@ -81302,26 +81302,35 @@ class layout_OciLayout {
      * Returns its path.
      */
     async statBlob(blob) {
-        const path = this.blobPath(blob.digest);
+        const { path, size } = await this.blobFile(blob.digest);
+        if (size !== blob.size)
+            throw new errors_ShipError(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, { hint: 'the image is corrupt or cut short: build, export or pull it again' });
+        return path;
+    }
+    /** The blob's path and size; a ShipError naming it when it is missing or not a file. */
+    async blobFile(digest) {
+        const path = this.blobPath(digest);
         const info = await (0,promises_.stat)(path).catch((error) => {
             if (error.code === 'ENOENT')
                 return undefined;
-            throw fileError(error, path, `${this.where}: blob ${blob.digest}`, 'the layout is damaged: write it again');
+            throw fileError(error, path, `${this.where}: blob ${digest}`, 'the layout is damaged: write it again');
         });
         if (!info)
-            throw new errors_ShipError(`${this.where}: blob ${blob.digest} is missing`, { hint: 'the image is incomplete: build, export or pull it again' });
+            throw new errors_ShipError(`${this.where}: blob ${digest} is missing`, { hint: 'the image is incomplete: build, export or pull it again' });
         if (!info.isFile())
-            throw new errors_ShipError(`${this.where}: the blob path ${path} of ${blob.digest} is not a file`, { hint: 'the layout is damaged: write it again' });
-        if (info.size !== blob.size)
-            throw new errors_ShipError(`${this.where}: blob ${blob.digest} is ${info.size} bytes, but its descriptor gives ${blob.size}`, { hint: 'the image is corrupt or cut short: build, export or pull it again' });
-        return path;
+            throw new errors_ShipError(`${this.where}: the blob path ${path} of ${digest} is not a file`, { hint: 'the layout is damaged: write it again' });
+        return { path, size: info.size };
     }
     /**
      * The blob's bytes as a stream, checked against the descriptor as they flow: the stream fails (instead of ending)
-     * when the size or digest is wrong, so whatever reads it to the end has read the descriptor's bytes.
+     * when the size or digest is wrong, so whatever reads it to the end has read the descriptor's bytes. A blob this
+     * layout wrote or checked whole before is not hashed again (as containerd trusts its content store once a blob is
+     * in it): a layer read for its paths and then converted is hashed once.
      */
     async openBlob(blob) {
         const path = await this.statBlob(blob);
+        if (this.checked.get(blob.digest) === blob.size)
+            return (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 });
         const checked = checkingStream(blob, this.where);
         checked.on('end', () => this.checked.set(blob.digest, blob.size));
         // pipeline, not pipe: a reader that stops early closes the file too.
@@ -81357,18 +81366,9 @@ class layout_OciLayout {
     }
     /** A small blob (a JSON document), read whole and checked against its digest (and its size, when known). */
     async readBlob(digest, size, maxBytes = MAX_JSON_BYTES) {
-        const path = this.blobPath(digest);
-        const info = await (0,promises_.stat)(path).catch((error) => {
-            if (error.code === 'ENOENT')
-                return undefined;
-            throw fileError(error, path, `${this.where}: blob ${digest}`, 'the layout is damaged: write it again');
-        });
-        if (!info)
-            throw new errors_ShipError(`${this.where}: blob ${digest} is missing`, { hint: 'the layout is incomplete: write it again' });
-        if (!info.isFile())
-            throw new errors_ShipError(`${this.where}: the blob path ${path} of ${digest} is not a file`, { hint: 'the layout is damaged: write it again' });
-        if (info.size > maxBytes)
-            throw new errors_ShipError(`${this.where}: blob ${digest} is ${info.size} bytes, more than the ${maxBytes} allowed for a JSON document`);
+        const { path, size: stored } = await this.blobFile(digest);
+        if (stored > maxBytes)
+            throw new errors_ShipError(`${this.where}: blob ${digest} is ${stored} bytes, more than the ${maxBytes} allowed for a JSON document`);
         const data = await (0,promises_.readFile)(path).catch((error) => {
             throw fileError(error, path, `${this.where}: blob ${digest}`);
         });
