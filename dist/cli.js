@@ -72541,17 +72541,14 @@ function shown(value, max = 200) {
 /* harmony export */   U: () => (/* binding */ describeReadError),
 /* harmony export */   mF: () => (/* binding */ decompress)
 /* harmony export */ });
-/* unused harmony export openUncompressed */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7075);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8522);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-/* harmony import */ var _oci_file_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7579);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8522);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _oci_file_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7579);
 /**
  * Layer blobs in, tar bytes out: the compression is recognised by its magic bytes (source-layer.ts holds them to
  * what the media type declares), and gzip (including multi-member gzip) or zstd is undone while streaming. zstd
@@ -72562,11 +72559,10 @@ function shown(value, max = 200) {
 
 
 
-
 /** The compression the blob's first bytes show. */
 async function sniffCompression(path) {
-    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, 'r').catch((error) => {
-        throw (0,_oci_file_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .fileError */ .z)(error, path, 'a layer blob');
+    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(path, 'r').catch((error) => {
+        throw (0,_oci_file_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .fileError */ .z)(error, path, 'a layer blob');
     });
     try {
         const head = Buffer.alloc(4);
@@ -72578,15 +72574,11 @@ async function sniffCompression(path) {
         return 'none';
     }
     catch (error) {
-        throw (0,_oci_file_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .fileError */ .z)(error, path, 'a layer blob');
+        throw (0,_oci_file_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .fileError */ .z)(error, path, 'a layer blob');
     }
     finally {
         await handle.close();
     }
-}
-/** The uncompressed bytes of the blob at `path`, in 1 MiB pieces (for blobs this tool wrote itself). */
-async function openUncompressed(path, what) {
-    return decompress(createReadStream(path, { highWaterMark: 1 << 20 }), await sniffCompression(path), what);
 }
 /**
  * `compressed` (which holds `compression`) uncompressed as it streams. An error of either stream reaches the
@@ -72597,27 +72589,27 @@ function decompress(compressed, compression, what) {
         return compressed;
     let decoder;
     if (compression === 'gzip')
-        decoder = node_zlib__WEBPACK_IMPORTED_MODULE_3__.createGunzip({ chunkSize: 1 << 20 });
+        decoder = node_zlib__WEBPACK_IMPORTED_MODULE_2__.createGunzip({ chunkSize: 1 << 20 });
     else {
-        const factory = node_zlib__WEBPACK_IMPORTED_MODULE_3__.createZstdDecompress;
+        const factory = node_zlib__WEBPACK_IMPORTED_MODULE_2__.createZstdDecompress;
         if (!factory) {
             compressed.destroy();
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, { hint: 'run with Node.js 22.15 or later, or rebuild the image with gzip layers' });
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, { hint: 'run with Node.js 22.15 or later, or rebuild the image with gzip layers' });
         }
         decoder = factory({ chunkSize: 1 << 20 });
     }
-    return (0,node_stream__WEBPACK_IMPORTED_MODULE_2__.pipeline)(compressed, decoder, () => { });
+    return (0,node_stream__WEBPACK_IMPORTED_MODULE_1__.pipeline)(compressed, decoder, () => { });
 }
 /** Turns a zlib or file error met while reading a layer into a ShipError naming the layer. */
 function describeReadError(error, what) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS)
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS)
         return error;
     const code = error.code;
     const message = error instanceof Error ? error.message : String(error);
     if (code?.startsWith('Z_') || /incorrect header|invalid|unexpected end|zstd/i.test(message)) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
     }
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${what}: cannot be read (${message})`, { cause: error });
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS(`${what}: cannot be read (${message})`, { cause: error });
 }
 
 
@@ -77097,7 +77089,6 @@ class DigestCounter {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   z: () => (/* binding */ fileError)
 /* harmony export */ });
-/* unused harmony export isFileError */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /**
  * File-system surprises in an image on disk (a blob that is a directory, a file where a directory should be, a
@@ -77123,11 +77114,6 @@ function fileError(error, path, context, hint) {
     // The errno error's own path may be deeper than `path` (a file under it); it names the culprit best.
     const culprit = error?.path ?? path;
     return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${context}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
-}
-/** Whether `error` is a file-system error (errno code) rather than a bug. */
-function isFileError(error) {
-    const code = error?.code;
-    return typeof code === 'string' && /^E[A-Z]+$/.test(code) && typeof error.syscall === 'string';
 }
 
 

@@ -80808,11 +80808,6 @@ function fileError(error, path, context, hint) {
     const culprit = error?.path ?? path;
     return new errors_ShipError(`${context}: ${shown(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
 }
-/** Whether `error` is a file-system error (errno code) rather than a bug. */
-function isFileError(error) {
-    const code = error?.code;
-    return typeof code === 'string' && /^E[A-Z]+$/.test(code) && typeof error.syscall === 'string';
-}
 
 ;// CONCATENATED MODULE: ./src/estargz/decompress.ts
 /**
@@ -80820,7 +80815,6 @@ function isFileError(error) {
  * what the media type declares), and gzip (including multi-member gzip) or zstd is undone while streaming. zstd
  * needs a Node with zstd in zlib (22.15 and later); on older Node it is refused with a hint.
  */
-
 
 
 
@@ -80846,10 +80840,6 @@ async function sniffCompression(path) {
     finally {
         await handle.close();
     }
-}
-/** The uncompressed bytes of the blob at `path`, in 1 MiB pieces (for blobs this tool wrote itself). */
-async function openUncompressed(path, what) {
-    return decompress(createReadStream(path, { highWaterMark: 1 << 20 }), await sniffCompression(path), what);
 }
 /**
  * `compressed` (which holds `compression`) uncompressed as it streams. An error of either stream reaches the

@@ -3,7 +3,6 @@
  * what the media type declares), and gzip (including multi-member gzip) or zstd is undone while streaming. zstd
  * needs a Node with zstd in zlib (22.15 and later); on older Node it is refused with a hint.
  */
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
@@ -28,11 +27,6 @@ export async function sniffCompression(path: string): Promise<Compression> {
   } finally {
     await handle.close();
   }
-}
-
-/** The uncompressed bytes of the blob at `path`, in 1 MiB pieces (for blobs this tool wrote itself). */
-export async function openUncompressed(path: string, what: string): Promise<Readable> {
-  return decompress(createReadStream(path, { highWaterMark: 1 << 20 }), await sniffCompression(path), what);
 }
 
 /**

@@ -24,9 +24,3 @@ export function fileError(error: unknown, path: string, context: string, hint?: 
   const culprit = (error as NodeJS.ErrnoException | undefined)?.path ?? path;
   return new ShipError(`${context}: ${shown(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
 }
-
-/** Whether `error` is a file-system error (errno code) rather than a bug. */
-export function isFileError(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' && /^E[A-Z]+$/.test(code) && typeof (error as NodeJS.ErrnoException).syscall === 'string';
-}
