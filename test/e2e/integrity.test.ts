@@ -4,7 +4,7 @@
 // it afterwards. A later ship of the genuine image converts every layer (nothing poisoned to reuse) and verifies.
 // A layer that would write outside the image root is refused the same way.
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -33,6 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sandbox?.stop();
+  rmSync(work, { recursive: true, force: true });
 });
 
 // Two layers of the same size, so a swap passes every size check and only the digest catches it.
