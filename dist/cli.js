@@ -68523,7 +68523,7 @@ __webpack_async_result__();
 /* harmony import */ var _estargz_image_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8247);
 /* harmony import */ var _estargz_toc_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9900);
 /* harmony import */ var _oci_archive_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3863);
-/* harmony import */ var _oci_layout_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5823);
+/* harmony import */ var _oci_layout_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8752);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3776);
 /** `meshagent-ship convert SRC DST`: converts every layer of an image to eStargz and writes the image to DST. */
 
@@ -71047,7 +71047,7 @@ const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' };
 async function readRunnableConfig(layout, top) {
     let descriptor = top;
     if ((0,media_types/* isIndexType */.$U)(descriptor.mediaType)) {
-        const index = await layout.readJson(descriptor.digest, types/* ImageIndex */.yd, 'index');
+        const index = await layout.readJson(descriptor, types/* ImageIndex */.yd, 'index');
         const images = index.manifests.filter((d) => (0,media_types/* isImageManifestType */.tr)(d.mediaType));
         const chosen = images.find((d) => d.platform?.os === RUNTIME_PLATFORM.os && d.platform.architecture === RUNTIME_PLATFORM.architecture) ?? images[0];
         if (!chosen)
@@ -71057,8 +71057,8 @@ async function readRunnableConfig(layout, top) {
     if (!(0,media_types/* isImageManifestType */.tr)(descriptor.mediaType)) {
         throw new errors/* ShipError */.fS(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
     }
-    const manifest = await layout.readJson(descriptor.digest, types/* ImageManifest */.nU, 'manifest');
-    const config = await layout.readJson(manifest.config.digest, types/* ImageConfig */.K8, 'image config');
+    const manifest = await layout.readJson(descriptor, types/* ImageManifest */.nU, 'manifest');
+    const config = await layout.readJson(manifest.config, types/* ImageConfig */.K8, 'image config');
     return { manifest, config };
 }
 
@@ -71135,10 +71135,12 @@ function describeAccess(target, access, dryRun) {
 var estargz_image = __nccwpck_require__(8247);
 // EXTERNAL MODULE: ./src/estargz/read-toc.ts
 var read_toc = __nccwpck_require__(223);
+// EXTERNAL MODULE: ./src/estargz/source-layer.ts
+var source_layer = __nccwpck_require__(6209);
 // EXTERNAL MODULE: ./src/estargz/verify.ts + 1 modules
 var verify = __nccwpck_require__(5375);
-// EXTERNAL MODULE: ./src/oci/layout.ts
-var oci_layout = __nccwpck_require__(5823);
+// EXTERNAL MODULE: ./src/oci/layout.ts + 2 modules
+var oci_layout = __nccwpck_require__(8752);
 // EXTERNAL MODULE: ./src/report/markdown.ts
 var markdown = __nccwpck_require__(4285);
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -71316,10 +71318,13 @@ function seconds(ms) {
 
 
 
+
 /** Layers larger than this get a progress line as they convert. */
 const PROGRESS_BYTES = 64 * 1024 * 1024;
 async function convertStage(source, config, workDir, log, options = {}) {
     if (!config.image.estargz) {
+        // Shipped as it is: the media types and compressions are checked here, the blobs' digests as the push reads them.
+        await (0,source_layer/* checkImageParts */.s0)(source.layout, source.descriptor);
         const { manifest } = await readRunnableConfig(source.layout, source.descriptor);
         const layers = manifest.layers.map((l) => plainLayer(l.digest, l.size));
         return { layout: source.layout, descriptor: source.descriptor, layers, converted: false };
@@ -71777,6 +71782,9 @@ class RegistryReuse {
                 paths.set(source, checked.paths);
         });
         return paths;
+    }
+    knows(source) {
+        return this.bySource.has(source);
     }
     async find(source, params) {
         const conversion = this.byKey.get(`${source}\0${params}`);
@@ -73048,26 +73056,31 @@ function shown(value, max = 200) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Hs: () => (/* binding */ sniffCompression),
 /* harmony export */   U: () => (/* binding */ describeReadError),
-/* harmony export */   vi: () => (/* binding */ openUncompressed)
+/* harmony export */   mF: () => (/* binding */ decompress)
 /* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8522);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _oci_file_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7579);
 /**
- * Layer blobs in, tar bytes out: the compression is recognised by its magic bytes (never trusted from the media
- * type), and gzip (including multi-member gzip) or zstd is undone while streaming. zstd needs a Node with zstd in
- * zlib (22.15 and later); on older Node it is refused with a hint.
+ * Layer blobs in, tar bytes out: the compression is recognised by its magic bytes (source-layer.ts holds them to
+ * what the media type declares), and gzip (including multi-member gzip) or zstd is undone while streaming. zstd
+ * needs a Node with zstd in zlib (22.15 and later); on older Node it is refused with a hint.
  */
 
 
 
 
+
+/** The compression the blob's first bytes show. */
 async function sniffCompression(path) {
-    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, 'r');
+    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(path, 'r').catch((error) => {
+        throw (0,_oci_file_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .fileError */ .z)(error, path, 'a layer blob');
+    });
     try {
         const head = Buffer.alloc(4);
         const { bytesRead } = await handle.read(head, 0, 4, 0);
@@ -73077,29 +73090,32 @@ async function sniffCompression(path) {
             return 'zstd';
         return 'none';
     }
+    catch (error) {
+        throw (0,_oci_file_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .fileError */ .z)(error, path, 'a layer blob');
+    }
     finally {
         await handle.close();
     }
 }
-/** The uncompressed bytes of the blob at `path`, in 1 MiB pieces. */
-async function openUncompressed(path, what) {
-    const compression = await sniffCompression(path);
-    const file = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(path, { highWaterMark: 1 << 20 });
+/**
+ * `compressed` (which holds `compression`) uncompressed as it streams. An error of either stream reaches the
+ * reader, and a reader that stops early closes both.
+ */
+function decompress(compressed, compression, what) {
     if (compression === 'none')
-        return file;
+        return compressed;
     let decoder;
     if (compression === 'gzip')
         decoder = node_zlib__WEBPACK_IMPORTED_MODULE_2__.createGunzip({ chunkSize: 1 << 20 });
     else {
         const factory = node_zlib__WEBPACK_IMPORTED_MODULE_2__.createZstdDecompress;
         if (!factory) {
-            file.destroy();
+            compressed.destroy();
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, { hint: 'run with Node.js 22.15 or later, or rebuild the image with gzip layers' });
         }
         decoder = factory({ chunkSize: 1 << 20 });
     }
-    file.on('error', (error) => decoder.destroy(error));
-    return file.pipe(decoder);
+    return (0,node_stream__WEBPACK_IMPORTED_MODULE_1__.pipeline)(compressed, decoder, () => { });
 }
 /** Turns a zlib or file error met while reading a layer into a ShipError naming the layer. */
 function describeReadError(error, what) {
@@ -73111,6 +73127,85 @@ function describeReadError(error, what) {
         return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
     }
     return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS(`${what}: cannot be read (${message})`, { cause: error });
+}
+
+
+/***/ }),
+
+/***/ 4144:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   i: () => (/* binding */ checkEntryPath)
+/* harmony export */ });
+/* unused harmony export unsafePath */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/**
+ * Tar entry names and link targets that would reach outside the root a layer is unpacked into are refused, naming
+ * the entry. The rules, and where they come from:
+ *
+ *  - A name must be relative and free of `..` components (`../etc/passwd`, `a/../../b`, `/etc/passwd` are refused).
+ *    containerd's archive.Apply and the stargz snapshotter clean such names and clamp them to the root, so they
+ *    would not escape there; but a layer is also unpacked by tools that do not clamp, and no image builder writes
+ *    such names, so they are refused rather than rewritten. `./`-prefixed names are fine.
+ *  - A hardlink target names another entry of the image, so it follows the same rule (containerd bounds it to the
+ *    root the same way: hardlinkRootPath).
+ *  - A symlink target is not resolved when the layer is unpacked but when the container follows it, inside the
+ *    container's root: an absolute target (`usr/lib/x -> /lib/x`) resolves in the image, is normal in images, and
+ *    stays allowed, as containerd and the stargz snapshotter keep it. A relative target is resolved from the link's
+ *    directory, lexically, and is refused when it climbs above the root (`etc/x -> ../../y`). Symlinks met on the
+ *    way cannot be judged from one layer; the runtime confines those.
+ */
+
+const HINT = 'the layer holds a path that leaves the image root, which no image builder writes: rebuild the image from trusted sources';
+/** Why `header`'s name or link target leaves the root, or undefined when it does not. */
+function unsafePath(header) {
+    const name = nameProblem(header.name);
+    if (name)
+        return `its name ${name}`;
+    if (header.type === '1') {
+        const target = nameProblem(header.linkName);
+        if (target)
+            return `its hardlink target ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(header.linkName)} ${target}`;
+    }
+    if (header.type === '2' && !header.linkName.startsWith('/') && climbs(parentParts(header.name), header.linkName)) {
+        return `its symlink target ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(header.linkName)} climbs above the image root`;
+    }
+    return undefined;
+}
+/**
+ * Throws a ShipError naming the entry when its name or link target leaves the root; `where` names the layer or
+ * archive and `offset` the entry's first header byte in the tar stream.
+ */
+function checkEntryPath(header, where, offset) {
+    const problem = unsafePath(header);
+    if (problem)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${where}: tar entry ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(header.name)} (at byte ${offset} of the tar stream) is refused: ${problem}`, { hint: HINT });
+}
+function nameProblem(name) {
+    if (name.startsWith('/'))
+        return 'is absolute';
+    if (name.split('/').includes('..'))
+        return 'has a ".." component';
+    return undefined;
+}
+/** The directories above an entry, e.g. ["usr", "lib"] for "./usr/lib/x". */
+function parentParts(name) {
+    const parts = name.split('/').filter((p) => p !== '' && p !== '.');
+    parts.pop();
+    return parts;
+}
+/** Whether a relative target, followed from `dir`, goes above the root at any step. */
+function climbs(dir, target) {
+    let depth = dir.length;
+    for (const part of target.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        depth += part === '..' ? -1 : 1;
+        if (depth < 0)
+            return true;
+    }
+    return false;
 }
 
 
@@ -73315,7 +73410,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/oci/digest.ts
-var oci_digest = __nccwpck_require__(8825);
+var digest = __nccwpck_require__(8825);
 // EXTERNAL MODULE: ./src/oci/media-types.ts
 var media_types = __nccwpck_require__(9217);
 // EXTERNAL MODULE: ./src/oci/types.ts
@@ -73605,6 +73700,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_stream_promises_ = __nccwpck_require__(6466);
 // EXTERNAL MODULE: ./src/estargz/decompress.ts
 var decompress = __nccwpck_require__(4571);
+// EXTERNAL MODULE: ./src/estargz/entry-path.ts
+var entry_path = __nccwpck_require__(4144);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./src/estargz/footer.ts
@@ -73632,7 +73729,7 @@ var estargz_toc = __nccwpck_require__(9900);
 
 /** Non-payload bytes gathered in one member before a boundary is forced, so memory stays bounded. */
 const MAX_HEADER_RUN = 1 << 20;
-const EMPTY_DIGEST = (0,oci_digest/* sha256 */.sc)('');
+const EMPTY_DIGEST = (0,digest/* sha256 */.sc)('');
 const END_OF_ARCHIVE = Buffer.alloc(1024);
 /** Yields the eStargz blob; `result` is filled in when the generator finishes. */
 async function* writeEstargz(items, options, result) {
@@ -73645,7 +73742,7 @@ async function* writeEstargz(items, options, result) {
     }
 }
 async function* write(items, options, result, toc) {
-    const diffId = new oci_digest/* DigestCounter */.VR();
+    const diffId = new digest/* DigestCounter */.VR();
     const compressor = new OrderedCompressor(options.pool, options.level);
     let pending = [];
     let pendingBytes = 0;
@@ -73770,6 +73867,8 @@ async function* oneBuffer(bytes) {
 
 // EXTERNAL MODULE: ./src/estargz/read-toc.ts
 var read_toc = __nccwpck_require__(223);
+// EXTERNAL MODULE: ./src/estargz/source-layer.ts
+var source_layer = __nccwpck_require__(6209);
 // EXTERNAL MODULE: ./src/estargz/tar-reader.ts + 1 modules
 var tar_reader = __nccwpck_require__(6769);
 ;// CONCATENATED MODULE: ./src/estargz/layer.ts
@@ -73792,33 +73891,40 @@ var tar_reader = __nccwpck_require__(6769);
 
 
 
-/** Converts the blob `source.blobPath(digest)` and stores the result in `out`. */
-async function convertLayer(source, digest, out, options) {
-    const what = `layer ${digest}`;
-    const path = source.blobPath(digest);
+
+
+
+/**
+ * Converts the layer `layer` of `source` and stores the result in `out`. The source blob is checked against the
+ * descriptor (media type, compression, size, digest) as it is read, and its entries' names and link targets as
+ * they are parsed; the conversion fails, keeping nothing, when any of them does not hold.
+ */
+async function convertLayer(source, layer, out, options) {
+    const { digest } = layer;
+    const what = `${source.where}: layer ${digest}`;
     try {
+        await (0,source_layer/* checkLayerBlob */.dv)(source, layer);
         const prioritized = options.prioritized ?? [];
         if (prioritized.length === 0) {
-            const existing = await (0,read_toc/* readBlobToc */.kR)(path).catch((error) => {
+            const existing = await (0,read_toc/* readBlobToc */.kR)(source.blobPath(digest)).catch((error) => {
                 if (error instanceof read_toc/* TocError */.PF)
                     return undefined;
                 throw error;
             });
             if (existing)
-                return await passThrough(source, digest, out, existing.tocDigest, existing.toc.entries.length);
+                return await passThrough(source, layer, out, existing.tocDigest, existing.toc.entries.length, what);
         }
         const result = {};
         let written;
         if (prioritized.length === 0) {
-            const tar = await (0,decompress/* openUncompressed */.vi)(path, what);
-            written = await out.writeBlobFrom(writeEstargz(streamItems(tar), options, result));
+            written = await out.writeBlobFrom(writeEstargz(streamItems(await (0,source_layer/* openLayerTar */.tO)(source, layer), what), options, result));
         }
         else {
             const spool = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'meshagent-ship-spool-'));
             try {
                 const tarPath = (0,external_node_path_.join)(spool, 'layer.tar');
-                await (0,external_node_stream_promises_.pipeline)(await (0,decompress/* openUncompressed */.vi)(path, what), (0,external_node_fs_.createWriteStream)(tarPath));
-                written = await out.writeBlobFrom(writeEstargz(await prioritizedItems(tarPath, prioritized), options, result));
+                await (0,external_node_stream_promises_.pipeline)(await (0,source_layer/* openLayerTar */.tO)(source, layer), (0,external_node_fs_.createWriteStream)(tarPath));
+                written = await out.writeBlobFrom(writeEstargz(await prioritizedItems(tarPath, prioritized, what), options, result));
             }
             finally {
                 await (0,promises_.rm)(spool, { recursive: true, force: true });
@@ -73828,7 +73934,8 @@ async function convertLayer(source, digest, out, options) {
     }
     catch (error) {
         const described = (0,decompress/* describeReadError */.U)(error, what);
-        if (described.message.startsWith(what))
+        // Errors about the blob name it already; those from inside its tar get the layer's name in front.
+        if (described.message.includes(digest))
             throw described;
         throw new errors/* ShipError */.fS(`${what}: ${described.message}`, { hint: described.hint, cause: error });
     }
@@ -73838,19 +73945,20 @@ function isReserved(name) {
     const clean = (0,estargz_toc/* cleanPath */.ts)(name);
     return clean === estargz_toc/* TOC_NAME */.ZU || clean === estargz_toc/* PREFETCH_LANDMARK */.BP || clean === estargz_toc/* NO_PREFETCH_LANDMARK */.pK;
 }
-async function* streamItems(tar) {
+async function* streamItems(tar, where) {
     yield { kind: 'landmark', name: estargz_toc/* NO_PREFETCH_LANDMARK */.pK };
-    for await (const entry of (0,tar_reader/* readTar */.sB)(tar)) {
+    for await (const entry of (0,source_layer/* layerEntries */.ci)(tar, where)) {
         if (isReserved(entry.header.name))
             continue;
         yield { kind: 'entry', header: entry.header, body: () => entry.body() };
     }
 }
 /** The reordered entry list of a spooled tar (only headers and offsets are kept in memory). */
-async function prioritizedItems(tarPath, prioritized) {
+async function prioritizedItems(tarPath, prioritized, where) {
     const entries = [];
     const lastByPath = new Map();
     for await (const entry of (0,tar_reader/* readTar */.sB)((0,external_node_fs_.createReadStream)(tarPath, { highWaterMark: 1 << 20 }))) {
+        (0,entry_path/* checkEntryPath */.i)(entry.header, where, entry.headerOffset);
         if (isReserved(entry.header.name))
             continue;
         lastByPath.set((0,estargz_toc/* cleanPath */.ts)(entry.header.name), entries.length);
@@ -73896,30 +74004,35 @@ async function prioritizedItems(tarPath, prioritized) {
     })();
 }
 async function* emptyBody() { }
-/** An eStargz layer is kept as it is; its uncompressed size and diff_id are measured for the annotations/config. */
-async function passThrough(source, digest, out, tocDigest, entries) {
-    const path = source.blobPath(digest);
-    const counter = new oci_digest/* DigestCounter */.VR();
-    for await (const chunk of await (0,decompress/* openUncompressed */.vi)(path, `layer ${digest}`))
-        counter.update(chunk);
-    const written = out.dir === source.dir ? { digest, size: (await readBlobSize(source, digest)) } : await out.writeBlobFrom((0,external_node_fs_.createReadStream)(path), { digest });
+/**
+ * An eStargz layer is kept as it is; its uncompressed size and diff_id are measured for the annotations/config, in
+ * the same read that checks its blob and its entries' names.
+ */
+async function passThrough(source, layer, out, tocDigest, entries, where) {
+    const counter = new digest/* DigestCounter */.VR();
+    const measured = new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            counter.update(chunk);
+            callback(null, chunk);
+        },
+    });
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the entries are only checked
+    for await (const _entry of (0,source_layer/* layerEntries */.ci)((0,external_node_stream_.pipeline)(await (0,source_layer/* openLayerTar */.tO)(source, layer), measured, () => { }), where))
+        ;
+    const blob = { digest: layer.digest, size: layer.size };
+    const written = out.dir === source.dir ? blob : await out.writeBlobFrom((0,external_node_fs_.createReadStream)(source.blobPath(layer.digest), { highWaterMark: 1 << 20 }), blob, source.where);
     return { ...written, tocDigest, diffId: counter.digest(), uncompressedSize: counter.size, entries, passedThrough: true };
-}
-async function readBlobSize(layout, digest) {
-    const { stat } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1455, 23));
-    return (await stat(layout.blobPath(digest))).size;
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/prefetch.ts
 
 
-
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
-/** The cleaned paths of every entry in a layer (payloads are skipped, not read). */
-async function layerPaths(layout, digest) {
+/** The cleaned paths of every entry in a layer (payloads are skipped, not read; the blob is checked as it is read). */
+async function layerPaths(layout, layer) {
     const paths = new Set();
-    for await (const entry of (0,tar_reader/* readTar */.sB)(await (0,decompress/* openUncompressed */.vi)(layout.blobPath(digest), `layer ${digest}`))) {
+    for await (const entry of (0,source_layer/* layerEntries */.ci)(await (0,source_layer/* openLayerTar */.tO)(layout, layer), `${layout.where}: layer ${layer.digest}`)) {
         const path = (0,estargz_toc/* cleanPath */.ts)(entry.header.name);
         if (path !== '' && path !== estargz_toc/* TOC_NAME */.ZU && path !== estargz_toc/* PREFETCH_LANDMARK */.BP && path !== estargz_toc/* NO_PREFETCH_LANDMARK */.pK)
             paths.add(path);
@@ -74042,18 +74155,21 @@ function globToRegExp(pattern) {
 
 
 
+
 /**
- * Bump when the bytes a conversion writes change (a converter fix or a format change), so layers converted by an
- * earlier version are converted again rather than reused.
+ * Bump when the bytes a conversion writes change (a converter fix or a format change), or when what a recorded
+ * conversion vouches for changes, so layers converted by an earlier version are converted again rather than reused.
+ * 2: source layers are checked against their digests as they are read; a conversion recorded by version 1 may name
+ * a source digest its bytes did not have.
  */
-const CONVERTER_VERSION = 1;
+const CONVERTER_VERSION = 2;
 /**
  * The settings as the `com.meshagent.ship.conversion` annotation spells them, e.g.
  * `estargz/1 level=6 chunk-size=4194304 prefetch=none` (or `prefetch=sha256:...`, the digest of the JSON list of
  * prioritized paths). Two conversions of the same source layer with equal strings give the same blob.
  */
 function conversionParams(settings) {
-    const prefetch = settings.prioritized.length === 0 ? 'none' : (0,oci_digest/* sha256 */.sc)(JSON.stringify(settings.prioritized));
+    const prefetch = settings.prioritized.length === 0 ? 'none' : (0,digest/* sha256 */.sc)(JSON.stringify(settings.prioritized));
     return `estargz/${CONVERTER_VERSION} level=${settings.level} chunk-size=${settings.chunkSize} prefetch=${prefetch}`;
 }
 async function convertImage(source, top, out, options = {}) {
@@ -74068,19 +74184,23 @@ async function convertImage(source, top, out, options = {}) {
     const missing = new Set();
     const layerCache = new Map();
     const reuse = options.reuse;
-    const convertOneLayer = (digest, size, prioritized, params) => {
+    const convertOneLayer = (layer, prioritized, params) => {
+        const { digest, size } = layer;
         const key = `${digest}\0${params}`;
         let pending = layerCache.get(key);
         if (!pending) {
             pending = (async () => {
                 const reused = await reuse?.find(digest, params);
                 if (reused) {
+                    // The source digest is the key of the reuse and goes into the new layer's annotations: the bytes here must
+                    // have it, though they are not converted (a read and a hash, no more).
+                    await source.verifyBlob(layer);
                     options.onLayer?.({ kind: 'reused', digest, result: reused });
                     const { lazyPullBytes: _lazy, ...written } = reused;
                     return { result: { ...written, passedThrough: false }, reused };
                 }
                 options.onLayer?.({ kind: 'start', digest, size });
-                const result = await convertLayer(source, digest, out, {
+                const result = await convertLayer(source, layer, out, {
                     pool,
                     level,
                     chunkSize,
@@ -74095,22 +74215,24 @@ async function convertImage(source, top, out, options = {}) {
         return pending;
     };
     async function convertManifest(descriptor) {
-        const manifest = await source.readJson(descriptor.digest, types/* ImageManifest */.nU, 'manifest');
-        const config = await source.readJson(manifest.config.digest, types/* ImageConfig */.K8, 'config');
+        const manifest = await source.readJson(descriptor, types/* ImageManifest */.nU, 'manifest');
+        // What can be checked without reading a layer is checked for every layer before any is converted.
+        await (0,source_layer/* checkManifestParts */.SE)(source, descriptor, manifest);
+        const config = await source.readJson(manifest.config, types/* ImageConfig */.K8, 'config');
         if (config.rootfs.diff_ids.length !== manifest.layers.length) {
-            throw new errors/* ShipError */.fS(`manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`, { hint: 'the image is corrupt: rebuild it' });
+            throw new errors/* ShipError */.fS(`${source.where}: manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`, { hint: 'the image is corrupt: rebuild it' });
         }
-        for (const layer of manifest.layers) {
-            if (!(await source.hasBlob(layer.digest)))
-                throw new errors/* ShipError */.fS(`layer ${layer.digest} of manifest ${descriptor.digest} is not in ${source.dir}`, { hint: 'the image is incomplete (a foreign or missing layer): pull or build it again' });
-        }
-        // Earlier conversions are looked at first: their TOCs list the paths of their source layers.
+        // Earlier conversions are looked at first: their TOCs list the paths of their source layers. The layers they
+        // may stand in for are hashed meanwhile (see convertOneLayer), on every core.
+        const candidates = reuse ? source.verifyBlobs(manifest.layers.filter((l) => reuse.knows(l.digest))) : Promise.resolve();
+        candidates.catch(() => { }); // awaited below; a failure must not go unhandled meanwhile
         const known = reuse ? await reuse.prepare(manifest.layers.map((l) => l.digest)) : new Map();
+        await candidates;
         let prioritized = manifest.layers.map(() => []);
         if (options.prefetch && options.prefetch.length > 0) {
             const paths = [];
             for (const layer of manifest.layers)
-                paths.push(known.get(layer.digest) ?? (await layerPaths(source, layer.digest)));
+                paths.push(known.get(layer.digest) ?? (await layerPaths(source, layer)));
             const attribution = attributePrefetch(options.prefetch, paths);
             prioritized = attribution.perLayer;
             for (const path of attribution.missing)
@@ -74122,7 +74244,7 @@ async function convertImage(source, top, out, options = {}) {
         for (const [i, layer] of manifest.layers.entries()) {
             const wanted = prioritized[i] ?? [];
             const params = conversionParams({ level, chunkSize, prioritized: wanted });
-            const { result, reused } = await convertOneLayer(layer.digest, layer.size, wanted, params);
+            const { result, reused } = await convertOneLayer(layer, wanted, params);
             results.push({ source: layer.digest, result, prioritized: wanted, reused });
             const { urls: _urls, annotations, ...rest } = layer;
             layers.push({
@@ -74160,8 +74282,9 @@ async function convertImage(source, top, out, options = {}) {
         let written;
         if ((0,media_types/* isIndexType */.$U)(mediaType)) {
             if (depth > 4)
-                throw new errors/* ShipError */.fS(`index ${descriptor.digest} nests too deeply`);
-            const index = await source.readJson(descriptor.digest, types/* ImageIndex */.yd, 'index');
+                throw new errors/* ShipError */.fS(`${source.where}: index ${descriptor.digest} nests too deeply`);
+            const index = await source.readJson(descriptor, types/* ImageIndex */.yd, 'index');
+            (0,source_layer/* checkDeclaredType */.lk)(source, descriptor, index.mediaType);
             const entries = [];
             for (const entry of index.manifests)
                 entries.push(await convertDescriptor(entry, depth + 1));
@@ -74171,10 +74294,9 @@ async function convertImage(source, top, out, options = {}) {
             written = await convertManifest(descriptor);
         }
         else {
-            // Anything else (an attestation, an artifact) is copied as it is.
-            if (!(await out.hasBlob(descriptor.digest, descriptor.size)))
-                await out.writeBlobFrom(source.openBlob(descriptor.digest), { digest: descriptor.digest, size: descriptor.size });
-            return descriptor;
+            // Converting rewrites every digest up the tree, and a document of a type this tool does not know cannot be
+            // rewritten to match; it is refused rather than copied with references that no longer hold.
+            throw (0,source_layer/* unknownDocumentType */.uo)(source, descriptor);
         }
         return { ...descriptor, mediaType: written.mediaType, digest: written.digest, size: written.size };
     }
@@ -74281,18 +74403,19 @@ async function readToc(reader) {
     const nul = nameField.indexOf(0);
     const name = nameField.toString('utf8', 0, nul === -1 ? 100 : nul);
     if (name !== _toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TOC_NAME */ .ZU)
-        throw new TocError(`the TOC member starts with tar entry ${JSON.stringify(name)}, not ${_toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TOC_NAME */ .ZU}`);
+        throw new TocError(`the TOC member does not start with the tar entry ${_toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TOC_NAME */ .ZU}`);
     const sizeText = data.toString('latin1', 124, 136).replace(/\0.*$/s, '').trim();
     const jsonLength = /^[0-7]+$/.test(sizeText) ? parseInt(sizeText, 8) : Number.NaN;
     if (!Number.isSafeInteger(jsonLength) || _tar_header_js__WEBPACK_IMPORTED_MODULE_5__/* .BLOCK */ .IE + jsonLength > data.length)
-        throw new TocError(`the ${_toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TOC_NAME */ .ZU} header's size ${JSON.stringify(sizeText)} does not fit the TOC member`);
+        throw new TocError(`the ${_toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TOC_NAME */ .ZU} header's size does not fit the TOC member`);
     const json = data.subarray(_tar_header_js__WEBPACK_IMPORTED_MODULE_5__/* .BLOCK */ .IE, _tar_header_js__WEBPACK_IMPORTED_MODULE_5__/* .BLOCK */ .IE + jsonLength);
     let parsed;
     try {
         parsed = JSON.parse(json.toString('utf8'));
     }
-    catch (error) {
-        throw new TocError(`the TOC is not JSON: ${error.message}`);
+    catch {
+        // Not the parser's message: it quotes the text.
+        throw new TocError('the TOC is not JSON');
     }
     const checked = _toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TocSchema */ .CX.safeParse(parsed);
     if (!checked.success) {
@@ -74326,6 +74449,132 @@ class TocError extends Error {
     notEstargz = false) {
         super(message);
         this.notEstargz = notEstargz;
+    }
+}
+
+
+/***/ }),
+
+/***/ 6209:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   SE: () => (/* binding */ checkManifestParts),
+/* harmony export */   ci: () => (/* binding */ layerEntries),
+/* harmony export */   dv: () => (/* binding */ checkLayerBlob),
+/* harmony export */   lk: () => (/* binding */ checkDeclaredType),
+/* harmony export */   s0: () => (/* binding */ checkImageParts),
+/* harmony export */   tO: () => (/* binding */ openLayerTar),
+/* harmony export */   uo: () => (/* binding */ unknownDocumentType)
+/* harmony export */ });
+/* unused harmony export unknownLayerType */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _oci_media_types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9217);
+/* harmony import */ var _oci_types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3048);
+/* harmony import */ var _decompress_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4571);
+/* harmony import */ var _entry_path_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4144);
+/* harmony import */ var _tar_reader_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6769);
+
+
+
+
+
+
+const NAMES = { none: 'uncompressed', gzip: 'gzip', zstd: 'zstd' };
+/**
+ * The checks that need no full read: a known layer media type, the blob a file of the descriptor's size, and its
+ * first bytes the compression the media type declares. Returns the compression.
+ */
+async function checkLayerBlob(layout, layer) {
+    const declared = (0,_oci_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .layerCompression */ .AH)(layer.mediaType);
+    if (declared === undefined)
+        throw unknownLayerType(layout, layer);
+    const path = await layout.statBlob(layer);
+    const actual = await (0,_decompress_js__WEBPACK_IMPORTED_MODULE_3__/* .sniffCompression */ .Hs)(path);
+    if (actual !== declared) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${layout.where}: layer ${layer.digest} is declared ${NAMES[declared]} (${layer.mediaType}), but its bytes are ${NAMES[actual]}`, {
+            hint: 'the manifest gives the layer the wrong media type: fix the tool that wrote the image, or export it again',
+        });
+    }
+    return actual;
+}
+/**
+ * What a manifest claims that can be checked without reading its layers: it is the type its descriptor says (as
+ * containerd's images.validateMediaType checks), its config is an image config, and every layer passes
+ * checkLayerBlob (foreign layers, which live elsewhere, only by their type).
+ */
+async function checkManifestParts(layout, descriptor, manifest) {
+    checkDeclaredType(layout, descriptor, manifest.mediaType);
+    if (!(0,_oci_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .isConfigType */ .lJ)(manifest.config.mediaType)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${layout.where}: manifest ${descriptor.digest} has a config of media type ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(manifest.config.mediaType)}, which is not an image config`, {
+            hint: 'only container images can be shipped (an OCI or Docker image config); this looks like another kind of artifact',
+        });
+    }
+    for (const layer of manifest.layers) {
+        if (!(0,_oci_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .isForeignLayer */ .sJ)(layer))
+            await checkLayerBlob(layout, layer);
+        else if ((0,_oci_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .layerCompression */ .AH)(layer.mediaType) === undefined)
+            throw unknownLayerType(layout, layer);
+    }
+}
+/** A document whose own mediaType field is not its descriptor's is refused. */
+function checkDeclaredType(layout, descriptor, declared) {
+    if (declared !== undefined && declared !== descriptor.mediaType) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${layout.where}: ${descriptor.digest} says it is a ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt: build or export it again' });
+    }
+}
+/** checkManifestParts for every image of an index (or the one manifest), for an image shipped as it is. */
+async function checkImageParts(layout, top, depth = 0) {
+    if ((0,_oci_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .isIndexType */ .$U)(top.mediaType)) {
+        if (depth > 4)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${layout.where}: index ${top.digest} nests too deeply`);
+        const index = await layout.readJson(top, _oci_types_js__WEBPACK_IMPORTED_MODULE_2__/* .ImageIndex */ .yd, 'index');
+        checkDeclaredType(layout, top, index.mediaType);
+        for (const entry of index.manifests)
+            await checkImageParts(layout, entry, depth + 1);
+    }
+    else if ((0,_oci_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .isImageManifestType */ .tr)(top.mediaType)) {
+        await checkManifestParts(layout, top, await layout.readJson(top, _oci_types_js__WEBPACK_IMPORTED_MODULE_2__/* .ImageManifest */ .nU, 'manifest'));
+    }
+    else {
+        throw unknownDocumentType(layout, top);
+    }
+}
+function unknownDocumentType(layout, descriptor) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${layout.where}: ${descriptor.digest} has media type ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(descriptor.mediaType)}, which is neither an image manifest nor an index`, {
+        hint: 'name a container image (an OCI or Docker image manifest or index)',
+    });
+}
+function unknownLayerType(layout, layer) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${layout.where}: layer ${layer.digest} has media type ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(layer.mediaType)}, which is not a container layer type`, {
+        hint: 'only tar layers (application/vnd.oci.image.layer.v1.tar, +gzip, +zstd, or their Docker equivalents) can be shipped; encrypted layers and artifacts cannot',
+    });
+}
+/** The layer's uncompressed tar, its blob checked against the descriptor as it streams. */
+async function openLayerTar(layout, layer) {
+    const compression = await checkLayerBlob(layout, layer);
+    return (0,_decompress_js__WEBPACK_IMPORTED_MODULE_3__/* .decompress */ .mF)(await layout.openBlob(layer), compression, `layer ${layer.digest}`);
+}
+/**
+ * The entries of a layer's tar, each name and link target checked, and then the rest of the stream read to its
+ * end: the blob's digest is checked when its last byte has been read, so stopping at the end-of-archive marker
+ * would skip it (containerd reads what follows a layer's tar for the same reason). `where` names the layer.
+ */
+async function* layerEntries(tar, where) {
+    let finished = false;
+    try {
+        for await (const entry of (0,_tar_reader_js__WEBPACK_IMPORTED_MODULE_5__/* .readTar */ .sB)(tar.iterator({ destroyOnReturn: false }))) {
+            (0,_entry_path_js__WEBPACK_IMPORTED_MODULE_4__/* .checkEntryPath */ .i)(entry.header, where, entry.headerOffset);
+            yield entry;
+        }
+        // eslint-disable-next-line @typescript-eslint/no-unused-vars -- reading to the end is the point
+        for await (const _rest of tar)
+            ;
+        finished = true;
+    }
+    finally {
+        if (!finished)
+            tar.destroy();
     }
 }
 
@@ -74478,10 +74727,11 @@ function truncateBytes(value, max) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  ZV: () => (/* binding */ TarFormatError),
   sB: () => (/* binding */ readTar)
 });
 
-// UNUSED EXPORTS: MAX_EXTENSION_BYTES, TarFormatError, parsePax
+// UNUSED EXPORTS: MAX_EXTENSION_BYTES, parsePax
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
@@ -74590,6 +74840,8 @@ class ByteReader {
  * link names, base-256 numbers). It yields one entry at a time; the caller reads the entry's payload through
  * `body()` or leaves it, and it is skipped. Nothing but the current header and small extension records is held, and
  * every field is checked, so a broken archive ends in a ShipError that names the entry and the byte offset.
+ * Errors never quote the bytes they found wrong: the input may be any file (a secret given where an archive was
+ * expected), so they say which field and where. An entry is named only once its header's checksum holds.
  */
 
 
@@ -74601,7 +74853,7 @@ class TarFormatError extends errors/* ShipError */.fS {
     entry;
     offset;
     constructor(message, entry, offset) {
-        super(`${entry === undefined ? '' : `tar entry ${JSON.stringify(entry)}: `}${message} (at byte ${offset} of the tar stream)`, { hint: HINT });
+        super(`${entry === undefined ? '' : `tar entry ${(0,errors/* quoted */.TL)(entry)}: `}${message} (at byte ${offset} of the tar stream)`, { hint: HINT });
         this.entry = entry;
         this.offset = offset;
     }
@@ -74726,7 +74978,7 @@ async function readOneHeader(reader, globalPax) {
                 return fallback;
             const value = fractional ? Number(text) : /^\d+$/.test(text) ? Number(text) : Number.NaN;
             if (!Number.isFinite(value) || (!fractional && (value < 0 || !Number.isSafeInteger(value))))
-                throw new TarFormatError(`PAX record ${key}=${JSON.stringify(text)} is not a valid number`, name, at);
+                throw new TarFormatError(`PAX record ${key} is not a valid number`, name, at);
             return value;
         };
         let type;
@@ -74747,7 +74999,7 @@ async function readOneHeader(reader, globalPax) {
                 type = typeflag;
                 break;
             default:
-                throw new TarFormatError(`unsupported entry type ${JSON.stringify(typeflag)}${typeflag === 'S' ? ' (GNU sparse file)' : ''}`, name, at);
+                throw new TarFormatError(`unsupported entry type ${/^[\x21-\x7e]$/.test(typeflag) ? `"${typeflag}"` : `byte ${typeflag.charCodeAt(0)}`}${typeflag === 'S' ? ' (GNU sparse file)' : ''}`, name, at);
         }
         if ([...records.keys()].some((k) => k.startsWith('GNU.sparse.')))
             throw new TarFormatError('PAX sparse files are not supported', name, at);
@@ -74790,10 +75042,11 @@ function isZeroBlock(block) {
             return false;
     return true;
 }
+/** Until the checksum holds, the block may be anything (not a tar at all): nothing of it goes into the message. */
 function checkChecksum(block, at) {
     const field = cString(block, 148, 8).toString('latin1').trim();
     if (!/^[0-7]+$/.test(field))
-        throw new TarFormatError(`the header checksum field ${JSON.stringify(field)} is not octal`, safeName(block), at);
+        throw new TarFormatError('not a tar header: its checksum field is not an octal number', undefined, at);
     const stored = parseInt(field, 8);
     let unsigned = 0;
     let signed = 0;
@@ -74803,11 +75056,7 @@ function checkChecksum(block, at) {
         signed += byte > 127 ? byte - 256 : byte;
     }
     if (stored !== unsigned && stored !== signed)
-        throw new TarFormatError(`bad header checksum (stored ${stored}, computed ${unsigned})`, safeName(block), at);
-}
-/** The raw name of a damaged header, for messages only. */
-function safeName(block) {
-    return cString(block, 0, 100).toString('utf8');
+        throw new TarFormatError('bad header checksum: a damaged tar header, or not a tar at all', undefined, at);
 }
 /** A numeric field: octal text (NUL/space padded) or GNU base-256 when the top bit of the first byte is set. */
 function number(block, at, width, what, entry, offset) {
@@ -74827,7 +75076,7 @@ function number(block, at, width, what, entry, offset) {
     if (text === '')
         return 0;
     if (!/^[0-7]+$/.test(text))
-        throw new TarFormatError(`the ${what} field ${JSON.stringify(text)} is not an octal number`, entry, offset);
+        throw new TarFormatError(`the ${what} field is not an octal number`, entry, offset);
     return parseInt(text, 8);
 }
 function cString(block, at, width) {
@@ -74845,7 +75094,7 @@ function decode(bytes, at) {
         return utf8.decode(bytes);
     }
     catch {
-        throw new TarFormatError(`a name is not valid UTF-8 (${JSON.stringify(bytes.toString('latin1'))}), which the eStargz TOC cannot represent`, undefined, at);
+        throw new TarFormatError('a name is not valid UTF-8, which the eStargz TOC cannot represent', undefined, at);
     }
 }
 /** `len key=value\n` records, each checked against its declared length. */
@@ -74860,11 +75109,11 @@ function parsePax(data, at) {
             throw new TarFormatError('a PAX record has no length', undefined, at);
         const lengthText = data.toString('latin1', pos, space);
         if (!/^[1-9]\d*$/.test(lengthText))
-            throw new TarFormatError(`a PAX record length ${JSON.stringify(lengthText)} is not a number`, undefined, at);
+            throw new TarFormatError('a PAX record length is not a number', undefined, at);
         const length = Number(lengthText);
         const end = pos + length;
         if (end > data.length || length < lengthText.length + 4)
-            throw new TarFormatError(`a PAX record length ${length} runs past the header`, undefined, at);
+            throw new TarFormatError('a PAX record length runs past the header', undefined, at);
         if (data[end - 1] !== 0x0a)
             throw new TarFormatError('a PAX record does not end with a newline', undefined, at);
         const eq = data.indexOf(0x3d, space + 1);
@@ -77127,18 +77376,24 @@ const RoomRouteList = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6466);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(8816);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(8816);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3916);
-/* harmony import */ var _estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(4635);
-/* harmony import */ var _estargz_tar_reader_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6769);
-/* harmony import */ var _estargz_decompress_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4571);
-/* harmony import */ var _media_types_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9217);
-/* harmony import */ var _layout_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(5823);
+/* harmony import */ var _estargz_entry_path_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4144);
+/* harmony import */ var _estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(4635);
+/* harmony import */ var _estargz_tar_reader_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6769);
+/* harmony import */ var _estargz_decompress_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4571);
+/* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(8825);
+/* harmony import */ var _file_errors_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(7579);
+/* harmony import */ var _media_types_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(9217);
+/* harmony import */ var _layout_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(8752);
 /**
  * Image references on disk and their IO: `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` (a tar of an OCI layout) and
  * `docker-archive:FILE` (what `docker save` writes). Archives are unpacked into a temporary OCI layout, so the rest
  * of the code only ever sees an OciLayout; an `oci-archive:` output is written as a layout and packed at the end.
  */
+
+
+
 
 
 
@@ -77177,18 +77432,19 @@ function formatImageRef(ref) {
 /** Opens an image for reading; archives are unpacked to a temporary directory that `close()` removes. */
 async function openImage(ref) {
     if (ref.transport === 'oci') {
-        const layout = await _layout_js__WEBPACK_IMPORTED_MODULE_9__/* .OciLayout */ .A.open(ref.path);
+        const layout = await _layout_js__WEBPACK_IMPORTED_MODULE_12__/* .OciLayout */ .A.open(ref.path);
         const descriptor = await layout.resolve(ref.ref);
-        return { layout, descriptor, name: descriptor.annotations?.[_media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .Annotation */ .YH.refName], close: async () => { } };
+        return { layout, descriptor, name: descriptor.annotations?.[_media_types_js__WEBPACK_IMPORTED_MODULE_11__/* .Annotation */ .YH.refName], close: async () => { } };
     }
     await assertFile(ref.path);
     const temp = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir)(), 'meshagent-ship-image-'));
     try {
         await unpackTar(ref.path, (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'unpacked'));
         if (ref.transport === 'oci-archive') {
-            const layout = await _layout_js__WEBPACK_IMPORTED_MODULE_9__/* .OciLayout */ .A.open((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'unpacked'));
+            // Named after the archive in messages: the temporary directory means nothing to a user.
+            const layout = await _layout_js__WEBPACK_IMPORTED_MODULE_12__/* .OciLayout */ .A.open((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'unpacked'), { where: ref.path });
             const descriptor = await layout.resolve(ref.ref);
-            return { layout, descriptor, name: descriptor.annotations?.[_media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .Annotation */ .YH.refName], close: () => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(temp, { recursive: true, force: true }) };
+            return { layout, descriptor, name: descriptor.annotations?.[_media_types_js__WEBPACK_IMPORTED_MODULE_11__/* .Annotation */ .YH.refName], close: () => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(temp, { recursive: true, force: true }) };
         }
         const { layout, descriptor, name } = await dockerArchiveToLayout(ref.path, (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'unpacked'), (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'oci'));
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'unpacked'), { recursive: true, force: true });
@@ -77219,31 +77475,56 @@ async function assertFile(path) {
     if (!info?.isFile())
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${path} is not a file`, { hint: 'give the path of an archive written by `docker save`, `skopeo copy` or meshagent-ship' });
 }
-/** Unpacks regular files and directories of a tar, refusing paths that would land outside `dir`. */
+const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive written by `docker save`, `skopeo copy` or meshagent-ship';
+/**
+ * Unpacks regular files and directories of a tar. Names and link targets that leave the root are refused, by the
+ * same rules as layers (estargz/entry-path.ts); a name that collides with what an earlier entry made (a file where
+ * a directory is needed, or the reverse) is an error naming the entry.
+ */
 async function unpackTar(file, dir) {
     await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(dir, { recursive: true });
     const root = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(dir);
     try {
-        for await (const entry of (0,_estargz_tar_reader_js__WEBPACK_IMPORTED_MODULE_6__/* .readTar */ .sB)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(file, { highWaterMark: 1 << 20 }))) {
-            const target = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(root, entry.header.name);
+        for await (const entry of (0,_estargz_tar_reader_js__WEBPACK_IMPORTED_MODULE_7__/* .readTar */ .sB)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(file, { highWaterMark: 1 << 20 }))) {
+            const { name, type } = entry.header;
+            (0,_estargz_entry_path_js__WEBPACK_IMPORTED_MODULE_6__/* .checkEntryPath */ .i)(entry.header, file, entry.headerOffset);
+            const target = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(root, name);
+            // Cannot happen after checkEntryPath; kept as the last word on where a file may be written.
             if (target !== root && !target.startsWith(root + node_path__WEBPACK_IMPORTED_MODULE_3__.sep))
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: entry ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(entry.header.name)} points outside the archive`, { hint: 'the archive is not an image archive' });
-            if (entry.header.type === '5')
-                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(target, { recursive: true });
-            else if (entry.header.type === '0') {
-                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(target), { recursive: true });
-                await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_4__.pipeline)(entry.body(), (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createWriteStream)(target));
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: entry ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(name)} points outside the archive`, { hint: NOT_AN_IMAGE_ARCHIVE });
+            try {
+                if (type === '5')
+                    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(target, { recursive: true });
+                else if (type === '0') {
+                    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(target), { recursive: true });
+                    await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_4__.pipeline)(entry.body(), (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createWriteStream)(target));
+                }
+            }
+            catch (error) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: entry ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
             }
             // Links, devices and fifos have no place in an image archive; they are skipped.
         }
     }
     catch (error) {
+        // The tar reader's own hint speaks of layers; this is the image archive.
+        if (error instanceof _estargz_tar_reader_js__WEBPACK_IMPORTED_MODULE_7__/* .TarFormatError */ .ZV)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: ${error.message}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
         if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS && !error.message.startsWith(file))
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: ${error.message}`, { hint: error.hint, cause: error });
         throw error;
     }
 }
-const DockerArchiveManifest = zod__WEBPACK_IMPORTED_MODULE_10__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_10__/* .looseObject */ ._H3({ Config: zod__WEBPACK_IMPORTED_MODULE_10__/* .string */ .YjP(), RepoTags: zod__WEBPACK_IMPORTED_MODULE_10__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_10__/* .string */ .YjP()).nullish(), Layers: zod__WEBPACK_IMPORTED_MODULE_10__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_10__/* .string */ .YjP()) })).min(1);
+/** What went wrong writing an entry, in words (the errno error quotes temporary paths that mean nothing to a user). */
+function collision(error) {
+    const code = error.code;
+    if (code === 'EISDIR')
+        return 'an earlier entry made a directory of that name';
+    if (code === 'ENOTDIR' || code === 'EEXIST')
+        return 'an earlier entry made a file where its directory should be';
+    return (0,_file_errors_js__WEBPACK_IMPORTED_MODULE_10__/* .fileError */ .z)(error, error.path ?? '', 'writing').message;
+}
+const DockerArchiveManifest = zod__WEBPACK_IMPORTED_MODULE_13__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_13__/* .looseObject */ ._H3({ Config: zod__WEBPACK_IMPORTED_MODULE_13__/* .string */ .YjP(), RepoTags: zod__WEBPACK_IMPORTED_MODULE_13__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_13__/* .string */ .YjP()).nullish(), Layers: zod__WEBPACK_IMPORTED_MODULE_13__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_13__/* .string */ .YjP()) })).min(1);
 /** Builds an OCI layout from an unpacked `docker save` archive (legacy `<id>/layer.tar` or the newer blobs/ form). */
 async function dockerArchiveToLayout(file, unpacked, out) {
     const text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(unpacked, 'manifest.json'), 'utf8').catch(() => undefined);
@@ -77259,35 +77540,60 @@ async function dockerArchiveToLayout(file, unpacked, out) {
     if (parsed.length > 1)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
     const image = parsed[0];
-    const layout = await _layout_js__WEBPACK_IMPORTED_MODULE_9__/* .OciLayout */ .A.create(out);
+    const layout = await _layout_js__WEBPACK_IMPORTED_MODULE_12__/* .OciLayout */ .A.create(out, { where: file });
     const inside = (name) => {
         const path = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(unpacked, name);
         if (!path.startsWith((0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(unpacked) + node_path__WEBPACK_IMPORTED_MODULE_3__.sep))
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: manifest.json names ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(name)}, outside the archive`);
         return path;
     };
-    const configBytes = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(inside(image.Config)).catch(() => {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: the config ${image.Config} named in manifest.json is missing`);
+    /** A file named in manifest.json: it must be there and be a file. */
+    const member = async (name, what) => {
+        const path = inside(name);
+        const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path).catch(() => undefined);
+        if (!info)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: the ${what} ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(name)} named in manifest.json is missing`, { hint: NOT_AN_IMAGE_ARCHIVE });
+        if (!info.isFile())
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: the ${what} ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(name)} named in manifest.json is not a file`, { hint: NOT_AN_IMAGE_ARCHIVE });
+        return path;
+    };
+    const configPath = await member(image.Config, 'config');
+    const configBytes = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(configPath).catch((error) => {
+        throw (0,_file_errors_js__WEBPACK_IMPORTED_MODULE_10__/* .fileError */ .z)(error, configPath, `${file}: the config`);
     });
-    const config = { ...(await layout.writeBlob(configBytes)), mediaType: _media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociConfig };
+    const configDigest = claimedDigest(image.Config, true);
+    const config = { ...(await layout.writeBlob(configBytes)), mediaType: _media_types_js__WEBPACK_IMPORTED_MODULE_11__/* .MediaType */ .zu.ociConfig };
+    if (configDigest !== undefined && config.digest !== configDigest) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: the config ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(image.Config)} does not match its digest: its content is ${config.digest}`, { hint: 'the archive is corrupt or was tampered with: save the image again' });
+    }
     // Layers are moved out of the unpacked archive, not copied (an image can be large); one named twice is moved once.
     const moved = new Map();
     const layers = [];
     for (const name of image.Layers) {
-        const path = inside(name);
+        const path = await member(name, 'layer');
         let layer = moved.get(path);
         if (!layer) {
-            if (!(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path).catch(() => undefined)))
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: the layer ${name} named in manifest.json is missing`);
-            const compression = await (0,_estargz_decompress_js__WEBPACK_IMPORTED_MODULE_7__/* .sniffCompression */ .Hs)(path);
-            const mediaType = compression === 'gzip' ? _media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociLayerGzip : compression === 'zstd' ? _media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociLayerZstd : _media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociLayer;
-            layer = { mediaType, ...(await layout.moveBlobFrom(path)) };
+            const compression = await (0,_estargz_decompress_js__WEBPACK_IMPORTED_MODULE_8__/* .sniffCompression */ .Hs)(path);
+            const mediaType = compression === 'gzip' ? _media_types_js__WEBPACK_IMPORTED_MODULE_11__/* .MediaType */ .zu.ociLayerGzip : compression === 'zstd' ? _media_types_js__WEBPACK_IMPORTED_MODULE_11__/* .MediaType */ .zu.ociLayerZstd : _media_types_js__WEBPACK_IMPORTED_MODULE_11__/* .MediaType */ .zu.ociLayer;
+            // A layer stored under its digest (blobs/sha256/<hex>, as Docker 25 and later save) must have that digest;
+            // the older `<id>/layer.tar` names claim none, and the layer's digest is what its bytes hash to.
+            const digest = claimedDigest(name, false);
+            layer = { mediaType, ...(await layout.moveBlobFrom(path, { digest }, `${file}: layer ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(name)}`)) };
             moved.set(path, layer);
         }
         layers.push(layer);
     }
-    const descriptor = await layout.writeJson(_media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociManifest, { schemaVersion: 2, mediaType: _media_types_js__WEBPACK_IMPORTED_MODULE_8__/* .MediaType */ .zu.ociManifest, config, layers });
+    const descriptor = await layout.writeJson(_media_types_js__WEBPACK_IMPORTED_MODULE_11__/* .MediaType */ .zu.ociManifest, { schemaVersion: 2, mediaType: _media_types_js__WEBPACK_IMPORTED_MODULE_11__/* .MediaType */ .zu.ociManifest, config, layers });
     return { layout, descriptor, name: image.RepoTags?.[0] ?? undefined };
+}
+/**
+ * The digest a docker-archive member's name claims: `blobs/sha256/<hex>` (Docker 25 and later), or for a config,
+ * the legacy `<hex>.json` (the image id, which is the config's digest).
+ */
+function claimedDigest(name, isConfig) {
+    const stored = /^(?:\.\/)?blobs\/sha256\/([a-f0-9]{64})$/.exec(name)?.[1] ?? (isConfig ? /^(?:\.\/)?([a-f0-9]{64})\.json$/.exec(name)?.[1] : undefined);
+    const digest = stored === undefined ? undefined : `sha256:${stored}`;
+    return digest !== undefined && (0,_digest_js__WEBPACK_IMPORTED_MODULE_9__/* .isDigest */ .Bc)(digest) ? digest : undefined;
 }
 /** Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time). */
 async function packOciArchive(dir, file) {
@@ -77303,9 +77609,9 @@ async function packOciArchive(dir, file) {
 }
 async function* layoutTar(dir) {
     const header = (name, type, size) => ({ name, linkName: '', type, mode: type === '5' ? 0o755 : 0o644, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
-    yield (0,_estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_11__/* .encodeHeader */ .YS)(header('blobs/', '5', 0));
+    yield (0,_estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_14__/* .encodeHeader */ .YS)(header('blobs/', '5', 0));
     for (const algorithm of (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'blobs'))).sort()) {
-        yield (0,_estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_11__/* .encodeHeader */ .YS)(header(`blobs/${algorithm}/`, '5', 0));
+        yield (0,_estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_14__/* .encodeHeader */ .YS)(header(`blobs/${algorithm}/`, '5', 0));
         for (const name of (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'blobs', algorithm))).sort()) {
             if (name.startsWith('.'))
                 continue;
@@ -77317,10 +77623,10 @@ async function* layoutTar(dir) {
     yield Buffer.alloc(1024);
     async function* fileEntry(name, path) {
         const { size } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
-        yield (0,_estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_11__/* .encodeHeader */ .YS)(header(name, '0', size));
+        yield (0,_estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_14__/* .encodeHeader */ .YS)(header(name, '0', size));
         for await (const chunk of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(path, { highWaterMark: 1 << 20 }))
             yield chunk;
-        yield Buffer.alloc((0,_estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_11__/* .padding */ .Ms)(size));
+        yield Buffer.alloc((0,_estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_14__/* .padding */ .Ms)(size));
     }
 }
 
@@ -77376,30 +77682,224 @@ class DigestCounter {
 
 /***/ }),
 
-/***/ 5823:
+/***/ 7579:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   A: () => (/* binding */ OciLayout)
+/* harmony export */   z: () => (/* binding */ fileError)
 /* harmony export */ });
-/* harmony import */ var node_events__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8474);
-/* harmony import */ var node_events__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_events__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-/* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8825);
-/* harmony import */ var _media_types_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9217);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3048);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/**
+ * File-system surprises in an image on disk (a blob that is a directory, a file where a directory should be, a
+ * file that cannot be read) as a ShipError naming the path, instead of a bare errno error with a stack.
+ */
+
+const PROBLEMS = {
+    EISDIR: 'is a directory, where a file was expected',
+    ENOTDIR: 'is not a directory, or a part of its path is a file where a directory was expected',
+    EEXIST: 'already exists as something other than what was expected',
+    ENOENT: 'does not exist',
+    EACCES: 'cannot be read or written: permission denied',
+    EPERM: 'cannot be read or written: operation not permitted',
+    ELOOP: 'is a symbolic link loop',
+    ENAMETOOLONG: 'is a name too long for the file system',
+};
+/** The ShipError for a file-system error met at `path`; `context` (what was being read or written) leads the message. */
+function fileError(error, path, context, hint) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS)
+        return error;
+    const code = error?.code;
+    const problem = (code && PROBLEMS[code]) ?? `cannot be used (${code ?? (error instanceof Error ? error.message : String(error))})`;
+    // The errno error's own path may be deeper than `path` (a file under it); it names the culprit best.
+    const culprit = error?.path ?? path;
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${context}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
+}
+
+
+/***/ }),
+
+/***/ 8752:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  A: () => (/* binding */ OciLayout)
+});
+
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/oci/digest.ts
+var oci_digest = __nccwpck_require__(8825);
+;// CONCATENATED MODULE: ./src/oci/blob-check.ts
+/**
+ * Blobs checked against their descriptors while they stream, the way containerd's content store checks what it
+ * ingests and go-containerregistry's verify.ReadCloser checks what it reads: the byte count may never pass the
+ * descriptor's size (a blob that is too long is stopped there, not read to its end), and at the end both the size
+ * and the sha256 must be the descriptor's. Nothing is held but the running hash.
+ */
+
+
+
+const HINT = 'the image is corrupt, was cut short, or its bytes were swapped for others: build, export or pull it again';
+/** The running check of one blob; `where` (a directory, an archive, a registry repository) prefixes its errors. */
+class BlobCheck {
+    expected;
+    where;
+    counter = new oci_digest/* DigestCounter */.VR();
+    constructor(expected, where) {
+        this.expected = expected;
+        this.where = where;
+    }
+    /** Counts and hashes a piece; throws as soon as the blob is longer than its descriptor says. */
+    update(chunk) {
+        this.counter.update(chunk);
+        const { size } = this.expected;
+        if (size !== undefined && this.counter.size > size)
+            throw this.error(`is longer than the ${size} bytes its descriptor gives`);
+    }
+    /** The blob's digest and size, once it has ended; throws when either is not the expected one. */
+    finish() {
+        const actual = { digest: this.counter.digest(), size: this.counter.size };
+        const mismatch = blobMismatch(this.expected, actual, this.where);
+        if (mismatch)
+            throw mismatch;
+        return actual;
+    }
+    error(problem) {
+        return blobError(this.expected, problem, this.where);
+    }
+}
+/** The error for a whole blob whose digest or size (`actual`) is not the expected one; undefined when they match. */
+function blobMismatch(expected, actual, where) {
+    if (expected.size !== undefined && actual.size !== expected.size)
+        return blobError(expected, `is ${actual.size} bytes, but its descriptor gives ${expected.size}`, where);
+    if (expected.digest !== undefined && actual.digest !== expected.digest)
+        return blobError(expected, `does not match its digest: its content is ${actual.digest}`, where);
+    return undefined;
+}
+function blobError(expected, problem, where) {
+    const blob = expected.digest ? `blob ${expected.digest}` : 'a blob';
+    return new errors/* ShipError */.fS(`${where ? `${where}: ` : ''}${blob} ${problem}`, { hint: HINT });
+}
+/**
+ * A pass-through stream that checks what flows through it: it fails as soon as the blob is too long, and at the end
+ * fails instead of ending when the size or digest is wrong, so a reader never sees a clean end of a bad blob.
+ */
+function checkingStream(expected, where) {
+    const check = new BlobCheck(expected, where);
+    return new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            try {
+                check.update(chunk);
+                callback(null, chunk);
+            }
+            catch (error) {
+                callback(error);
+            }
+        },
+        flush(callback) {
+            try {
+                check.finish();
+                callback();
+            }
+            catch (error) {
+                callback(error);
+            }
+        },
+    });
+}
+
+// EXTERNAL MODULE: ./src/oci/file-errors.ts
+var file_errors = __nccwpck_require__(7579);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./src/oci/hash-files.ts
+/**
+ * The sha256 and size of whole files, computed in worker threads: one per core, each hashing one file at a time. A
+ * re-ship checks the blobs of the layers it reuses without converting them, hundreds of megabytes, and on the main
+ * thread that would be the longest step of a re-ship; spread over the cores and beside the registry checks it is not.
+ */
+
+
+/** The worker, as source text, so the bundled action needs no separate file. */
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createReadStream } = require('node:fs');
+const { createHash } = require('node:crypto');
+parentPort.on('message', (path) => {
+  const hash = createHash('sha256');
+  let size = 0;
+  createReadStream(path, { highWaterMark: 1 << 20 })
+    .on('data', (chunk) => { hash.update(chunk); size += chunk.length; })
+    .on('error', (error) => parentPort.postMessage({ error: { code: error.code, message: error.message, path } }))
+    .on('end', () => parentPort.postMessage({ digest: 'sha256:' + hash.digest('hex'), size }));
+});
+`;
+/**
+ * Hashes every file of `paths` (in order of the answer), at most `threads` at a time; the workers end with the call.
+ * A file that cannot be read rejects with an errno-like error carrying its code and path.
+ */
+async function hashFiles(paths, threads = (0,external_node_os_.availableParallelism)()) {
+    const results = new Array(paths.length);
+    let next = 0;
+    const run = async () => {
+        const worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true });
+        try {
+            while (next < paths.length) {
+                const index = next;
+                next += 1;
+                const answer = await new Promise((resolve, reject) => {
+                    worker.once('message', resolve);
+                    worker.once('error', reject);
+                    worker.postMessage(paths[index]);
+                });
+                worker.removeAllListeners('error');
+                if ('error' in answer)
+                    throw Object.assign(new Error(answer.error.message), { code: answer.error.code, path: answer.error.path, syscall: 'read' });
+                results[index] = answer;
+            }
+        }
+        finally {
+            await worker.terminate();
+        }
+    };
+    const workers = Math.max(1, Math.min(threads, paths.length));
+    const settled = await Promise.allSettled(Array.from({ length: paths.length === 0 ? 0 : workers }, run));
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed)
+        throw failed.reason;
+    return results;
+}
+
+// EXTERNAL MODULE: ./src/oci/media-types.ts
+var media_types = __nccwpck_require__(9217);
+// EXTERNAL MODULE: ./src/oci/types.ts
+var types = __nccwpck_require__(3048);
+;// CONCATENATED MODULE: ./src/oci/layout.ts
 /**
  * An OCI image layout on disk (image-spec `image-layout.md`): `oci-layout`, `index.json` and `blobs/sha256/<hex>`.
  * The converter writes its output here and the registry client pushes from and pulls into it. Blobs are written
  * to a temporary file and renamed into place once their digest is checked, so a crash or a failed download never
- * leaves a blob whose name lies about its content.
+ * leaves a blob whose name lies about its content. Blobs read are checked against their descriptors (size and
+ * digest) as they stream; a layout remembers the blobs it wrote or checked, so they are not hashed twice.
  */
+
+
+
+
 
 
 
@@ -77413,14 +77913,27 @@ const MAX_JSON_BYTES = 16 * 1024 * 1024;
 let temporaryCounter = 0;
 class OciLayout {
     dir;
-    constructor(dir) {
+    /** Blobs written or read whole and checked by this process: digest -> size. */
+    checked = new Map();
+    /** The layout as messages name it (its directory, or the archive it came from). */
+    where;
+    constructor(dir, options) {
         this.dir = dir;
+        this.where = options.where ?? dir;
     }
     /** Opens an existing layout; fails with a hint when DIR is not one. */
-    static async open(dir) {
-        const marker = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'oci-layout'), 'utf8').catch(() => undefined);
-        if (marker === undefined) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${dir} is not an OCI image layout: it has no oci-layout file`, {
+    static async open(dir, options = {}) {
+        const where = options.where ?? dir;
+        const markerPath = (0,external_node_path_.join)(dir, 'oci-layout');
+        let marker;
+        try {
+            marker = await (0,promises_.readFile)(markerPath, 'utf8');
+        }
+        catch (error) {
+            const code = error.code;
+            if (code !== 'ENOENT' && code !== 'ENOTDIR')
+                throw (0,file_errors/* fileError */.z)(error, markerPath, 'the layout marker', 'the layout is damaged: write it again');
+            throw new errors/* ShipError */.fS(`${where} is not an OCI image layout: it has no oci-layout file`, {
                 hint: 'give a directory written by `buildah push IMAGE oci:DIR`, `skopeo copy ... oci:DIR` or meshagent-ship',
             });
         }
@@ -77431,70 +77944,149 @@ class OciLayout {
         catch {
             version = undefined;
         }
-        if (version !== _media_types_js__WEBPACK_IMPORTED_MODULE_6__/* .OCI_LAYOUT_VERSION */ .sM)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${dir}/oci-layout: unsupported imageLayoutVersion ${JSON.stringify(version)}`, { hint: `only ${_media_types_js__WEBPACK_IMPORTED_MODULE_6__/* .OCI_LAYOUT_VERSION */ .sM} is known` });
-        return new OciLayout(dir);
+        if (version !== media_types/* OCI_LAYOUT_VERSION */.sM) {
+            // The value is shown only when it looks like a version: the file may be anything, and its content stays out of messages.
+            const shownVersion = typeof version === 'string' && /^[\w.+-]{1,20}$/.test(version) ? ` "${version}"` : '';
+            throw new errors/* ShipError */.fS(`${where}: oci-layout has an unsupported imageLayoutVersion${shownVersion}`, { hint: `only ${media_types/* OCI_LAYOUT_VERSION */.sM} is known` });
+        }
+        return new OciLayout(dir, options);
     }
     /** Opens DIR as a layout, creating it (empty) when it does not exist yet. */
-    static async create(dir) {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'blobs', 'sha256'), { recursive: true });
-        const marker = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'oci-layout');
-        if (!(await exists(marker)))
-            await writeAtomically(marker, JSON.stringify({ imageLayoutVersion: _media_types_js__WEBPACK_IMPORTED_MODULE_6__/* .OCI_LAYOUT_VERSION */ .sM }));
-        if (!(await exists((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'index.json'))))
-            await writeAtomically((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'index.json'), JSON.stringify(emptyIndex()));
-        return OciLayout.open(dir);
+    static async create(dir, options = {}) {
+        const hint = 'name a directory that is, or can become, an OCI image layout';
+        await (0,promises_.mkdir)((0,external_node_path_.join)(dir, 'blobs', 'sha256'), { recursive: true }).catch((error) => {
+            throw (0,file_errors/* fileError */.z)(error, dir, 'the layout', hint);
+        });
+        try {
+            const marker = (0,external_node_path_.join)(dir, 'oci-layout');
+            if (!(await exists(marker)))
+                await writeAtomically(marker, JSON.stringify({ imageLayoutVersion: media_types/* OCI_LAYOUT_VERSION */.sM }));
+            if (!(await exists((0,external_node_path_.join)(dir, 'index.json'))))
+                await writeAtomically((0,external_node_path_.join)(dir, 'index.json'), JSON.stringify(emptyIndex()));
+        }
+        catch (error) {
+            throw (0,file_errors/* fileError */.z)(error, dir, 'the layout', hint);
+        }
+        return OciLayout.open(dir, options);
     }
     // --- blobs ---------------------------------------------------------------------------------------------------------
     blobPath(digest) {
-        return (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(this.dir, 'blobs', 'sha256', (0,_digest_js__WEBPACK_IMPORTED_MODULE_5__/* .digestHex */ .sU)(digest));
+        return (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', (0,oci_digest/* digestHex */.sU)(digest));
     }
     /** Whether the blob is present (and, when `size` is given, has that size). */
     async hasBlob(digest, size) {
-        const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.stat)(this.blobPath(digest)).catch(() => undefined);
+        const info = await (0,promises_.stat)(this.blobPath(digest)).catch(() => undefined);
         return info !== undefined && info.isFile() && (size === undefined || info.size === size);
     }
-    /** The blob's bytes as a stream (not verified: callers that need it hash what they read). */
-    openBlob(digest) {
-        return (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(this.blobPath(digest));
+    /**
+     * Checks what can be checked without reading a blob: it is there, it is a file, and it has the descriptor's size.
+     * Returns its path.
+     */
+    async statBlob(blob) {
+        const { path, size } = await this.blobFile(blob.digest);
+        if (size !== blob.size)
+            throw new errors/* ShipError */.fS(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, { hint: 'the image is corrupt or cut short: build, export or pull it again' });
+        return path;
     }
-    /** A small blob (a JSON document), read whole and checked against its digest. */
-    async readBlob(digest, maxBytes = MAX_JSON_BYTES) {
+    /** The blob's path and size; a ShipError naming it when it is missing or not a file. */
+    async blobFile(digest) {
         const path = this.blobPath(digest);
-        const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.stat)(path).catch(() => undefined);
+        const info = await (0,promises_.stat)(path).catch((error) => {
+            if (error.code === 'ENOENT')
+                return undefined;
+            throw (0,file_errors/* fileError */.z)(error, path, `${this.where}: blob ${digest}`, 'the layout is damaged: write it again');
+        });
         if (!info)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${this.dir}: blob ${digest} is missing`, { hint: 'the layout is incomplete: write it again' });
-        if (info.size > maxBytes)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${this.dir}: blob ${digest} is ${info.size} bytes, more than the ${maxBytes} allowed for a JSON document`);
-        const data = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(path);
-        if ((0,_digest_js__WEBPACK_IMPORTED_MODULE_5__/* .sha256 */ .sc)(data) !== digest)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${this.dir}: blob ${digest} does not match its digest`, { hint: 'the layout is corrupt: write it again' });
+            throw new errors/* ShipError */.fS(`${this.where}: blob ${digest} is missing`, { hint: 'the image is incomplete: build, export or pull it again' });
+        if (!info.isFile())
+            throw new errors/* ShipError */.fS(`${this.where}: the blob path ${path} of ${digest} is not a file`, { hint: 'the layout is damaged: write it again' });
+        return { path, size: info.size };
+    }
+    /**
+     * The blob's bytes as a stream, checked against the descriptor as they flow: the stream fails (instead of ending)
+     * when the size or digest is wrong, so whatever reads it to the end has read the descriptor's bytes. A blob this
+     * layout wrote or checked whole before is not hashed again (as containerd trusts its content store once a blob is
+     * in it): a layer read for its paths and then converted is hashed once.
+     */
+    async openBlob(blob) {
+        const path = await this.statBlob(blob);
+        if (this.checked.get(blob.digest) === blob.size)
+            return (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1 << 20 });
+        const checked = checkingStream(blob, this.where);
+        checked.on('end', () => this.checked.set(blob.digest, blob.size));
+        // pipeline, not pipe: a reader that stops early closes the file too.
+        return (0,external_node_stream_.pipeline)((0,external_node_fs_.createReadStream)(path, { highWaterMark: 1 << 20 }), checked, () => { });
+    }
+    /** Reads the blob to its end, checking it (once per process: a blob this layout wrote or checked is not read again). */
+    async verifyBlob(blob) {
+        if (this.checked.get(blob.digest) === blob.size && (await this.hasBlob(blob.digest, blob.size)))
+            return;
+        // eslint-disable-next-line @typescript-eslint/no-unused-vars -- reading is the point
+        for await (const _chunk of await this.openBlob(blob))
+            ;
+    }
+    /**
+     * verifyBlob for several blobs, hashed in worker threads on every core (hashFiles), for blobs that are checked
+     * without being used otherwise: a reused layer's source, a blob about to be uploaded. The first blob that does
+     * not match is the error.
+     */
+    async verifyBlobs(blobs) {
+        const unchecked = [...new Map(blobs.map((b) => [b.digest, b])).values()].filter((b) => this.checked.get(b.digest) !== b.size);
+        const paths = [];
+        for (const blob of unchecked)
+            paths.push(await this.statBlob(blob));
+        const hashes = await hashFiles(paths).catch((error) => {
+            throw (0,file_errors/* fileError */.z)(error, error.path ?? this.dir, `${this.where}: a blob`);
+        });
+        for (const [i, blob] of unchecked.entries()) {
+            const mismatch = blobMismatch(blob, hashes[i], this.where);
+            if (mismatch)
+                throw mismatch;
+            this.checked.set(blob.digest, blob.size);
+        }
+    }
+    /** A small blob (a JSON document), read whole and checked against its digest (and its size, when known). */
+    async readBlob(digest, size, maxBytes = MAX_JSON_BYTES) {
+        const { path, size: stored } = await this.blobFile(digest);
+        if (stored > maxBytes)
+            throw new errors/* ShipError */.fS(`${this.where}: blob ${digest} is ${stored} bytes, more than the ${maxBytes} allowed for a JSON document`);
+        const data = await (0,promises_.readFile)(path).catch((error) => {
+            throw (0,file_errors/* fileError */.z)(error, path, `${this.where}: blob ${digest}`);
+        });
+        const check = new BlobCheck({ digest, size }, this.where);
+        check.update(data);
+        check.finish();
         return data;
     }
-    /** A JSON blob parsed and checked with `schema`; `what` names it in errors (e.g. "manifest"). */
-    async readJson(digest, schema, what) {
-        const text = (await this.readBlob(digest)).toString('utf8');
+    /**
+     * A JSON blob parsed and checked with `schema`; `what` names it in errors (e.g. "manifest"). Given a descriptor,
+     * its size is checked too.
+     */
+    async readJson(blob, schema, what) {
+        const digest = typeof blob === 'string' ? blob : blob.digest;
+        const text = (await this.readBlob(digest, typeof blob === 'string' ? undefined : blob.size)).toString('utf8');
         let parsed;
         try {
             parsed = JSON.parse(text);
         }
         catch {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${this.dir}: the ${what} ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
+            throw new errors/* ShipError */.fS(`${this.where}: the ${what} ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
         }
         const result = schema.safeParse(parsed);
         if (!result.success) {
             const issue = result.error.issues[0];
             const where = issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid';
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${this.dir}: the ${what} ${digest} is not valid (${where})`, { hint: 'the image is corrupt or not an OCI image' });
+            throw new errors/* ShipError */.fS(`${this.where}: the ${what} ${digest} is not valid (${where})`, { hint: 'the image is corrupt or not an OCI image' });
         }
         return result.data;
     }
     /** Stores bytes as a blob (a no-op when it is already there). */
     async writeBlob(data) {
         const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-        const digest = (0,_digest_js__WEBPACK_IMPORTED_MODULE_5__/* .sha256 */ .sc)(bytes);
+        const digest = (0,oci_digest/* sha256 */.sc)(bytes);
         if (!(await this.hasBlob(digest, bytes.length)))
             await writeAtomically(this.blobPath(digest), bytes);
+        this.checked.set(digest, bytes.length);
         return { digest, size: bytes.length };
     }
     /** Serialises a JSON document (compactly, in the object's key order) as a blob and returns its descriptor. */
@@ -77504,70 +78096,79 @@ class OciLayout {
     }
     /**
      * Streams data into a blob, hashing it on the way; with `expected`, a digest or size that does not match is an
-     * error and nothing is kept. Returns the digest and size of what was written.
+     * error (a blob longer than `expected.size` is stopped there) and nothing is kept; `where` (the source) prefixes
+     * the error. Returns the digest and size of what was written.
      */
-    async writeBlobFrom(source, expected = {}) {
-        const temporary = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(this.dir, 'blobs', 'sha256', `.tmp-${process.pid}-${(temporaryCounter += 1)}`);
-        const counter = new _digest_js__WEBPACK_IMPORTED_MODULE_5__/* .DigestCounter */ .VR();
-        const out = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createWriteStream)(temporary);
+    async writeBlobFrom(source, expected = {}, where) {
+        const temporary = (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', `.tmp-${process.pid}-${(temporaryCounter += 1)}`);
+        const check = new BlobCheck(expected, where);
+        const out = (0,external_node_fs_.createWriteStream)(temporary);
         try {
             for await (const chunk of source) {
-                counter.update(chunk);
+                check.update(chunk);
                 if (!out.write(chunk))
-                    await (0,node_events__WEBPACK_IMPORTED_MODULE_0__.once)(out, 'drain');
+                    await (0,external_node_events_.once)(out, 'drain');
             }
             out.end();
-            await (0,node_events__WEBPACK_IMPORTED_MODULE_0__.once)(out, 'finish');
-            const digest = counter.digest();
-            if (expected.size !== undefined && counter.size !== expected.size)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`blob ${expected.digest ?? digest}: expected ${expected.size} bytes, got ${counter.size}`);
-            if (expected.digest !== undefined && digest !== expected.digest)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`blob ${expected.digest}: the content's digest is ${digest}`, { hint: 'the source is corrupt or changed while it was read' });
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rename)(temporary, this.blobPath(digest));
-            return { digest, size: counter.size };
+            await (0,external_node_events_.once)(out, 'finish');
+            const blob = check.finish();
+            await (0,promises_.rename)(temporary, this.blobPath(blob.digest));
+            this.checked.set(blob.digest, blob.size);
+            return blob;
         }
         catch (error) {
             out.destroy();
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(temporary, { force: true });
+            await (0,promises_.rm)(temporary, { force: true });
             throw error;
         }
     }
     /**
      * Moves a file into the layout as a blob, hashing it on the way, so a large layer is not copied; a file on another
-     * file system is copied instead. Returns the digest and size.
+     * file system is copied instead. With `expected`, content that does not match is an error (`where` prefixes it)
+     * and nothing is moved. Returns the digest and size.
      */
-    async moveBlobFrom(path) {
-        const counter = new _digest_js__WEBPACK_IMPORTED_MODULE_5__/* .DigestCounter */ .VR();
-        for await (const chunk of (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(path))
-            counter.update(chunk);
-        const blob = { digest: counter.digest(), size: counter.size };
+    async moveBlobFrom(path, expected = {}, where) {
+        const check = new BlobCheck(expected, where);
         try {
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rename)(path, this.blobPath(blob.digest));
+            for await (const chunk of (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1 << 20 }))
+                check.update(chunk);
+        }
+        catch (error) {
+            throw (0,file_errors/* fileError */.z)(error, path, 'a blob to store');
+        }
+        const blob = check.finish();
+        try {
+            await (0,promises_.rename)(path, this.blobPath(blob.digest));
         }
         catch (error) {
             if (error.code !== 'EXDEV')
-                throw error;
-            await this.writeBlobFrom((0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(path), blob);
+                throw (0,file_errors/* fileError */.z)(error, path, 'a blob to store');
+            await this.writeBlobFrom((0,external_node_fs_.createReadStream)(path, { highWaterMark: 1 << 20 }), blob);
         }
+        this.checked.set(blob.digest, blob.size);
         return blob;
     }
     // --- the index -----------------------------------------------------------------------------------------------------
     async readIndex() {
-        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(this.dir, 'index.json');
+        const path = (0,external_node_path_.join)(this.dir, 'index.json');
+        const text = await (0,promises_.readFile)(path, 'utf8').catch((error) => {
+            throw (0,file_errors/* fileError */.z)(error, path, `${this.where}: the index`, 'the layout is incomplete or corrupt');
+        });
         let parsed;
         try {
-            parsed = JSON.parse(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(path, 'utf8'));
+            parsed = JSON.parse(text);
         }
-        catch (error) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`, { hint: 'the layout is incomplete or corrupt' });
+        catch {
+            // Not the parser's message: it quotes the text, and the file may be anything.
+            throw new errors/* ShipError */.fS(`${this.where}: index.json is not JSON`, { hint: 'the layout is corrupt' });
         }
-        const result = _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ImageIndex */ .yd.safeParse(parsed);
+        const result = types/* ImageIndex */.yd.safeParse(parsed);
         if (!result.success)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${path} is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, { hint: 'the layout is corrupt' });
+            throw new errors/* ShipError */.fS(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, { hint: 'the layout is corrupt' });
         return result.data;
     }
     async writeIndex(index) {
-        await writeAtomically((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(this.dir, 'index.json'), JSON.stringify(index, null, 2));
+        await writeAtomically((0,external_node_path_.join)(this.dir, 'index.json'), JSON.stringify(index, null, 2));
     }
     /**
      * The manifest (or index) named `ref` in index.json; without `ref`, the only entry there is. Errors list what is
@@ -77575,48 +78176,48 @@ class OciLayout {
      */
     async resolve(ref) {
         const { manifests } = await this.readIndex();
-        const named = (d) => d.annotations?.[_media_types_js__WEBPACK_IMPORTED_MODULE_6__/* .Annotation */ .YH.refName];
+        const named = (d) => d.annotations?.[media_types/* Annotation */.YH.refName];
         if (ref !== undefined) {
             const found = manifests.find((d) => named(d) === ref);
             if (found)
                 return found;
             const known = manifests.map(named).filter((n) => n !== undefined);
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${this.dir} has no image named ${ref}`, { hint: known.length > 0 ? `it has: ${known.join(', ')}` : 'it holds no named image' });
+            throw new errors/* ShipError */.fS(`${this.where} has no image named ${ref}`, { hint: known.length > 0 ? `it has: ${known.join(', ')}` : 'it holds no named image' });
         }
         const [only, ...others] = manifests;
         if (only && others.length === 0)
             return only;
         if (!only)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${this.dir} holds no image`, { hint: 'its index.json lists no manifest' });
+            throw new errors/* ShipError */.fS(`${this.where} holds no image`, { hint: 'its index.json lists no manifest' });
         const known = manifests.map((d) => named(d) ?? d.digest);
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`${this.dir} holds ${manifests.length} images; say which`, { hint: `add :REF to the path, one of: ${known.join(', ')}` });
+        throw new errors/* ShipError */.fS(`${this.where} holds ${manifests.length} images; say which`, { hint: `add :REF to the path, one of: ${known.join(', ')}` });
     }
     /** Lists `descriptor` in index.json under `ref`, replacing what had that name (or the same digest, unnamed). */
     async setRef(descriptor, ref) {
         const index = await this.readIndex();
-        const entry = ref === undefined ? descriptor : { ...descriptor, annotations: { ...descriptor.annotations, [_media_types_js__WEBPACK_IMPORTED_MODULE_6__/* .Annotation */ .YH.refName]: ref } };
+        const entry = ref === undefined ? descriptor : { ...descriptor, annotations: { ...descriptor.annotations, [media_types/* Annotation */.YH.refName]: ref } };
         const kept = index.manifests.filter((d) => {
-            const name = d.annotations?.[_media_types_js__WEBPACK_IMPORTED_MODULE_6__/* .Annotation */ .YH.refName];
+            const name = d.annotations?.[media_types/* Annotation */.YH.refName];
             return ref === undefined ? !(name === undefined && d.digest === descriptor.digest) : name !== ref;
         });
         await this.writeIndex({ ...index, manifests: [...kept, entry] });
     }
 }
 function emptyIndex() {
-    return { schemaVersion: 2, mediaType: _media_types_js__WEBPACK_IMPORTED_MODULE_6__/* .MediaType */ .zu.ociIndex, manifests: [] };
+    return { schemaVersion: 2, mediaType: media_types/* MediaType */.zu.ociIndex, manifests: [] };
 }
 async function exists(path) {
-    return (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.stat)(path).catch(() => undefined)) !== undefined;
+    return (await (0,promises_.stat)(path).catch(() => undefined)) !== undefined;
 }
 /** Writes a file whole or not at all: a temporary file renamed over the target. */
 async function writeAtomically(path, data) {
     const temporary = `${path}.tmp-${process.pid}-${(temporaryCounter += 1)}`;
     try {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.writeFile)(temporary, data);
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rename)(temporary, path);
+        await (0,promises_.writeFile)(temporary, data);
+        await (0,promises_.rename)(temporary, path);
     }
     catch (error) {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(temporary, { force: true });
+        await (0,promises_.rm)(temporary, { force: true });
         throw error;
     }
 }
@@ -77629,8 +78230,11 @@ async function writeAtomically(path, data) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $U: () => (/* binding */ isIndexType),
+/* harmony export */   AH: () => (/* binding */ layerCompression),
 /* harmony export */   YH: () => (/* binding */ Annotation),
 /* harmony export */   dY: () => (/* binding */ MANIFEST_ACCEPT),
+/* harmony export */   lJ: () => (/* binding */ isConfigType),
+/* harmony export */   sJ: () => (/* binding */ isForeignLayer),
 /* harmony export */   sM: () => (/* binding */ OCI_LAYOUT_VERSION),
 /* harmony export */   tr: () => (/* binding */ isImageManifestType),
 /* harmony export */   zu: () => (/* binding */ MediaType)
@@ -77644,13 +78248,49 @@ const MediaType = {
     ociLayer: 'application/vnd.oci.image.layer.v1.tar',
     ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
     ociLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
+    ociLayerNondistributable: 'application/vnd.oci.image.layer.nondistributable.v1.tar',
+    ociLayerNondistributableGzip: 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip',
+    ociLayerNondistributableZstd: 'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd',
     ociEmpty: 'application/vnd.oci.empty.v1+json',
     dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
     dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
     dockerConfig: 'application/vnd.docker.container.image.v1+json',
+    dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar',
     dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+    dockerLayerZstd: 'application/vnd.docker.image.rootfs.diff.tar.zstd',
+    dockerForeignLayer: 'application/vnd.docker.image.rootfs.foreign.diff.tar',
     dockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
 };
+/**
+ * The layer media types a container runtime unpacks (containerd's images.DiffCompression knows the same ones), with
+ * the compression each declares. Anything else (an encrypted layer, an in-toto statement, a Helm chart) is not a
+ * file-system layer this tool can convert or vouch for.
+ */
+const LAYER_COMPRESSION = {
+    [MediaType.ociLayer]: 'none',
+    [MediaType.ociLayerGzip]: 'gzip',
+    [MediaType.ociLayerZstd]: 'zstd',
+    [MediaType.ociLayerNondistributable]: 'none',
+    [MediaType.ociLayerNondistributableGzip]: 'gzip',
+    [MediaType.ociLayerNondistributableZstd]: 'zstd',
+    [MediaType.dockerLayer]: 'none',
+    [MediaType.dockerLayerGzip]: 'gzip',
+    [MediaType.dockerLayerZstd]: 'zstd',
+    [MediaType.dockerForeignLayer]: 'none',
+    [MediaType.dockerForeignLayerGzip]: 'gzip',
+};
+/** The compression a layer media type declares; undefined when it is not a layer type this tool knows. */
+function layerCompression(mediaType) {
+    return Object.hasOwn(LAYER_COMPRESSION, mediaType) ? LAYER_COMPRESSION[mediaType] : undefined;
+}
+/** Image config media types: OCI's, and Docker schema 2's (the same document). */
+function isConfigType(mediaType) {
+    return mediaType === MediaType.ociConfig || mediaType === MediaType.dockerConfig;
+}
+/** Layers pulled from their own URLs rather than the registry (never pushed, so never in a layout). */
+function isForeignLayer(layer) {
+    return layer.mediaType === MediaType.dockerForeignLayer || layer.mediaType === MediaType.dockerForeignLayerGzip || (layer.urls?.length ?? 0) > 0;
+}
 /** Manifest types that list other manifests (one per platform). */
 function isIndexType(mediaType) {
     return mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList;
@@ -77938,7 +78578,7 @@ async function pushImage(layout, repo, options = {}) {
     const plan = await planImage(layout, root);
     const top = plan.manifests[plan.manifests.length - 1];
     if (!top)
-        throw new errors/* ShipError */.fS(`${layout.dir}: nothing to push`, { hint: 'the layout holds no manifest' });
+        throw new errors/* ShipError */.fS(`${layout.where}: nothing to push`, { hint: 'the layout holds no manifest' });
     const stats = { blobs: plan.blobs.size, skipped: 0, mounted: 0, uploaded: 0, bytesUploaded: 0, bytesSent: 0, retries: 0, resumes: 0, restarts: 0, manifests: plan.manifests.length, upToDate: false, outcomes: new Map() };
     const pinned = `${repo.client.registry}/${repo.name}@${root.digest}`;
     // The registry only stores a manifest whose blobs it has, so when it has ours, every blob is there.
@@ -77957,13 +78597,21 @@ async function pushImage(layout, repo, options = {}) {
     const blobs = [...plan.blobs.values()].sort((a, b) => b.size - a.size);
     const total = blobs.reduce((sum, blob) => sum + blob.size, 0);
     log(`${repo.where}: pushing ${root.digest}: ${blobs.length} blobs (${mb(total)}), ${plan.manifests.length} manifest${plan.manifests.length === 1 ? '' : 's'}`);
+    // Every blob the layout holds is checked against its descriptor before anything is sent: the registry checks each
+    // upload's digest too, but only as it arrives, after other blobs of a bad image have gone. Blobs the layout wrote
+    // itself (a conversion's output) were checked as they were written and are not read again.
+    const local = [];
+    for (const blob of blobs)
+        if (await layout.hasBlob(blob.digest))
+            local.push(blob);
+    await layout.verifyBlobs(local);
     await forEachLimited(blobs, options.concurrency ?? 4, (blob) => pushBlob(layout, repo, blob, stats, options, log));
     for (const [i, manifest] of plan.manifests.entries()) {
         const isTop = i === plan.manifests.length - 1;
         const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
         const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
         if (digest !== manifest.descriptor.digest)
-            throw new errors/* ShipError */.fS(`${layout.dir}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, { hint: 'the layout is corrupt: write it again' });
+            throw new errors/* ShipError */.fS(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, { hint: 'the layout is corrupt: write it again' });
     }
     stats.retries = repo.client.retries - retriesBefore;
     log(`${repo.where}: pushed ${root.digest}${options.tag ? ` as ${options.tag}` : ''} in ${seconds(Date.now() - started)} s: ` +
@@ -77990,7 +78638,7 @@ async function pushBlob(layout, repo, blob, stats, options, log) {
         }
     }
     if (!(await layout.hasBlob(blob.digest, blob.size))) {
-        throw new errors/* ShipError */.fS(`${layout.dir}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${repo.where} does not have it`, {
+        throw new errors/* ShipError */.fS(`${layout.where}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${repo.where} does not have it`, {
             hint: 'the layout is incomplete: write it again (or pull the image into it first); in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted',
         });
     }
@@ -78014,24 +78662,32 @@ async function planImage(layout, root) {
     const plan = { blobs: new Map(), manifests: [] };
     const visit = async (descriptor, depth) => {
         if (depth > 4)
-            throw new errors/* ShipError */.fS(`${layout.dir}: indexes nested too deep`, { hint: 'the image is corrupt' });
-        const bytes = await layout.readBlob(descriptor.digest);
+            throw new errors/* ShipError */.fS(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
+        if (!(0,media_types/* isIndexType */.$U)(descriptor.mediaType) && !(0,media_types/* isImageManifestType */.tr)(descriptor.mediaType)) {
+            throw new errors/* ShipError */.fS(`${layout.where}: ${descriptor.digest} has media type ${(0,errors/* quoted */.TL)(descriptor.mediaType)}, which is neither a manifest nor an index`, { hint: 'the image is corrupt or not an image' });
+        }
+        const bytes = await layout.readBlob(descriptor.digest, descriptor.size);
+        const checkType = (declared) => {
+            // As containerd's images.validateMediaType: a document is what its descriptor says it is.
+            if (declared !== undefined && declared !== descriptor.mediaType) {
+                throw new errors/* ShipError */.fS(`${layout.where}: ${descriptor.digest} says it is a ${(0,errors/* quoted */.TL)(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt' });
+            }
+        };
         if ((0,media_types/* isIndexType */.$U)(descriptor.mediaType)) {
-            const index = parseJson(bytes, types/* ImageIndex */.yd, layout.dir, descriptor.digest);
+            const index = parseJson(bytes, types/* ImageIndex */.yd, layout.where, descriptor.digest);
+            checkType(index.mediaType);
             for (const child of index.manifests)
                 await visit(child, depth + 1);
         }
-        else if ((0,media_types/* isImageManifestType */.tr)(descriptor.mediaType) || descriptor.mediaType === undefined) {
-            const manifest = parseJson(bytes, types/* ImageManifest */.nU, layout.dir, descriptor.digest);
+        else {
+            const manifest = parseJson(bytes, types/* ImageManifest */.nU, layout.where, descriptor.digest);
+            checkType(manifest.mediaType);
             for (const blob of [manifest.config, ...manifest.layers]) {
                 // Foreign (non-distributable) layers are fetched from their URLs, never pushed.
-                if (blob.mediaType === media_types/* MediaType */.zu.dockerForeignLayerGzip || (blob.urls?.length ?? 0) > 0)
+                if ((0,media_types/* isForeignLayer */.sJ)(blob))
                     continue;
                 plan.blobs.set(blob.digest, blob);
             }
-        }
-        else {
-            throw new errors/* ShipError */.fS(`${layout.dir}: ${descriptor.digest} has media type ${descriptor.mediaType}, which is neither a manifest nor an index`, { hint: 'the image is corrupt or not an image' });
         }
         if (!plan.manifests.some((m) => m.descriptor.digest === descriptor.digest))
             plan.manifests.push({ descriptor, bytes });
@@ -78689,8 +79345,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   v: () => (/* binding */ pushFromLayout)
 });
 
-// EXTERNAL MODULE: ./src/oci/layout.ts
-var oci_layout = __nccwpck_require__(5823);
+// EXTERNAL MODULE: ./src/oci/layout.ts + 2 modules
+var oci_layout = __nccwpck_require__(8752);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/oci/media-types.ts
@@ -78701,8 +79357,9 @@ var push = __nccwpck_require__(1762);
 var types = __nccwpck_require__(3048);
 ;// CONCATENATED MODULE: ./src/oci/pull.ts
 /**
- * Pulls an image from a registry into an OCI layout: the manifest (or index and its manifests), then every blob,
- * streamed to disk and checked against its digest and size (OciLayout.writeBlobFrom), never held whole in memory.
+ * Pulls an image from a registry into an OCI layout: the manifest (or index and its manifests, each fetched by
+ * digest and checked against it and its descriptor's size), then every blob, streamed to disk and checked against
+ * its digest and size as it arrives (OciLayout.writeBlobFrom), never held whole in memory.
  * Docker schema 2 images are stored as they are (same bytes, same digests); the converter turns them into OCI.
  */
 
@@ -78713,15 +79370,26 @@ async function pullImage(repo, reference, layout, options = {}) {
     const log = options.log ?? (() => { });
     const started = Date.now();
     const blobs = new Map();
-    /** Fetches a manifest by reference, stores it, and collects its blobs (or its children's). */
-    const fetchManifest = async (ref, depth) => {
+    /** Fetches a manifest by reference (a child by its descriptor), stores it, and collects its blobs (or its children's). */
+    const fetchManifest = async (ref, depth, expectedSize) => {
+        // getManifest checks the content against a digest reference; the size is the descriptor's to check.
         const answer = await repo.getManifest(ref);
+        if (expectedSize !== undefined && answer.bytes.length !== expectedSize) {
+            throw new errors/* ShipError */.fS(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, { hint: 'the registry holds a corrupt image: push it again' });
+        }
         const mediaType = answer.mediaType;
         if (mediaType === 'application/vnd.docker.distribution.manifest.v1+json' || mediaType === 'application/vnd.docker.distribution.manifest.v1+prettyjws') {
             throw new errors/* ShipError */.fS(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, { hint: 'push it again with a current Docker or buildah, which write schema 2 or OCI' });
         }
         const descriptor = { mediaType, digest: answer.digest, size: answer.bytes.length };
-        const json = JSON.parse(answer.bytes.toString('utf8'));
+        let json;
+        try {
+            json = JSON.parse(answer.bytes.toString('utf8'));
+        }
+        catch {
+            // Not the parser's message: it quotes the content.
+            throw new errors/* ShipError */.fS(`${repo.where}: manifest ${answer.digest} (${ref}) is not JSON`, { hint: 'the registry holds a corrupt or unsupported image' });
+        }
         /** A zod check whose failure names the manifest instead of throwing a bare ZodError. */
         const parse = (schema) => {
             const result = schema.safeParse(json);
@@ -78743,15 +79411,15 @@ async function pullImage(repo, reference, layout, options = {}) {
                     const known = index.manifests.map((m) => (m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest)).join(', ');
                     throw new errors/* ShipError */.fS(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, { hint: `it has: ${known}` });
                 }
-                return fetchManifest(chosen.digest, depth + 1);
+                return fetchManifest(chosen.digest, depth + 1, chosen.size);
             }
             for (const child of wanted)
-                await fetchManifest(child.digest, depth + 1);
+                await fetchManifest(child.digest, depth + 1, child.size);
         }
         else if ((0,media_types/* isImageManifestType */.tr)(mediaType) || mediaType === '') {
             const manifest = parse(types/* ImageManifest */.nU);
             for (const blob of [manifest.config, ...manifest.layers]) {
-                if (blob.mediaType === media_types/* MediaType */.zu.dockerForeignLayerGzip || (blob.urls?.length ?? 0) > 0)
+                if ((0,media_types/* isForeignLayer */.sJ)(blob))
                     continue;
                 blobs.set(blob.digest, blob);
             }
@@ -78759,7 +79427,7 @@ async function pullImage(repo, reference, layout, options = {}) {
                 descriptor.mediaType = manifest.mediaType ?? media_types/* MediaType */.zu.ociManifest;
         }
         else {
-            throw new errors/* ShipError */.fS(`${repo.where}:${reference} has media type ${mediaType}, which is not an image`, { hint: 'pull an image manifest or index' });
+            throw new errors/* ShipError */.fS(`${repo.where}:${reference} has media type ${(0,errors/* quoted */.TL)(mediaType)}, which is not an image`, { hint: 'pull an image manifest or index' });
         }
         const stored = await layout.writeBlob(answer.bytes);
         if (stored.digest !== answer.digest)
@@ -78776,11 +79444,11 @@ async function pullImage(repo, reference, layout, options = {}) {
         }
         const body = await repo.openBlob(blob.digest);
         try {
-            await layout.writeBlobFrom(body, { digest: blob.digest, size: blob.size });
+            await layout.writeBlobFrom(body, { digest: blob.digest, size: blob.size }, repo.where);
         }
         catch (error) {
             body.destroy();
-            if (error instanceof errors/* ShipError */.fS)
+            if (error instanceof errors/* ShipError */.fS && !error.message.startsWith(repo.where))
                 throw new errors/* ShipError */.fS(`pull ${(0,push/* short */.h0)(blob.digest)} from ${repo.where}: ${error.message}`, { hint: error.hint ?? 'run again; if it persists the registry serves corrupt data', cause: error });
             throw error;
         }
@@ -100911,36 +101579,6 @@ function preprocess(fn, schema) {
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -100956,17 +101594,6 @@ function preprocess(fn, schema) {
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/node module decorator */

@@ -15,6 +15,7 @@ import { CompressPool } from './compress-pool.js';
 import { convertLayer, type ConvertedLayer } from './layer.js';
 import type { WrittenLayer } from './layer-writer.js';
 import { attributePrefetch, layerPaths } from './prefetch.js';
+import { checkDeclaredType, checkManifestParts, unknownDocumentType } from './source-layer.js';
 import { DEFAULT_CHUNK_SIZE } from './toc.js';
 
 export interface ConvertImageOptions {
@@ -37,10 +38,12 @@ export type LayerEvent =
   | { readonly kind: 'reused'; readonly digest: Digest; readonly result: ReusedLayer };
 
 /**
- * Bump when the bytes a conversion writes change (a converter fix or a format change), so layers converted by an
- * earlier version are converted again rather than reused.
+ * Bump when the bytes a conversion writes change (a converter fix or a format change), or when what a recorded
+ * conversion vouches for changes, so layers converted by an earlier version are converted again rather than reused.
+ * 2: source layers are checked against their digests as they are read; a conversion recorded by version 1 may name
+ * a source digest its bytes did not have.
  */
-export const CONVERTER_VERSION = 1;
+export const CONVERTER_VERSION = 2;
 
 /** What decides the bytes of a converted layer, besides the source layer itself. */
 export interface ConversionSettings {
@@ -78,6 +81,8 @@ export interface LayerReuse {
   prepare(sources: readonly Digest[]): Promise<ReadonlyMap<Digest, ReadonlySet<string>>>;
   /** The checked earlier conversion of `source` made with exactly `params` (conversionParams), or undefined. */
   find(source: Digest, params: string): Promise<ReusedLayer | undefined>;
+  /** Whether some earlier conversion of `source` is known (before any is checked). */
+  knows(source: Digest): boolean;
 }
 
 export interface ConvertedManifest {
@@ -117,19 +122,23 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
   const layerCache = new Map<string, Promise<LayerOutcome>>();
   const reuse = options.reuse;
 
-  const convertOneLayer = (digest: Digest, size: number, prioritized: readonly string[], params: string): Promise<LayerOutcome> => {
+  const convertOneLayer = (layer: Descriptor, prioritized: readonly string[], params: string): Promise<LayerOutcome> => {
+    const { digest, size } = layer;
     const key = `${digest}\0${params}`;
     let pending = layerCache.get(key);
     if (!pending) {
       pending = (async () => {
         const reused = await reuse?.find(digest, params);
         if (reused) {
+          // The source digest is the key of the reuse and goes into the new layer's annotations: the bytes here must
+          // have it, though they are not converted (a read and a hash, no more).
+          await source.verifyBlob(layer);
           options.onLayer?.({ kind: 'reused', digest, result: reused });
           const { lazyPullBytes: _lazy, ...written } = reused;
           return { result: { ...written, passedThrough: false }, reused };
         }
         options.onLayer?.({ kind: 'start', digest, size });
-        const result = await convertLayer(source, digest, out, {
+        const result = await convertLayer(source, layer, out, {
           pool,
           level,
           chunkSize,
@@ -145,20 +154,23 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
   };
 
   async function convertManifest(descriptor: Descriptor): Promise<Descriptor> {
-    const manifest = await source.readJson(descriptor.digest, ImageManifest, 'manifest');
-    const config = await source.readJson(manifest.config.digest, ImageConfig, 'config');
+    const manifest = await source.readJson(descriptor, ImageManifest, 'manifest');
+    // What can be checked without reading a layer is checked for every layer before any is converted.
+    await checkManifestParts(source, descriptor, manifest);
+    const config = await source.readJson(manifest.config, ImageConfig, 'config');
     if (config.rootfs.diff_ids.length !== manifest.layers.length) {
-      throw new ShipError(`manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`, { hint: 'the image is corrupt: rebuild it' });
+      throw new ShipError(`${source.where}: manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`, { hint: 'the image is corrupt: rebuild it' });
     }
-    for (const layer of manifest.layers) {
-      if (!(await source.hasBlob(layer.digest))) throw new ShipError(`layer ${layer.digest} of manifest ${descriptor.digest} is not in ${source.dir}`, { hint: 'the image is incomplete (a foreign or missing layer): pull or build it again' });
-    }
-    // Earlier conversions are looked at first: their TOCs list the paths of their source layers.
+    // Earlier conversions are looked at first: their TOCs list the paths of their source layers. The layers they
+    // may stand in for are hashed meanwhile (see convertOneLayer), on every core.
+    const candidates = reuse ? source.verifyBlobs(manifest.layers.filter((l) => reuse.knows(l.digest))) : Promise.resolve();
+    candidates.catch(() => {}); // awaited below; a failure must not go unhandled meanwhile
     const known = reuse ? await reuse.prepare(manifest.layers.map((l) => l.digest)) : new Map<Digest, ReadonlySet<string>>();
+    await candidates;
     let prioritized: string[][] = manifest.layers.map(() => []);
     if (options.prefetch && options.prefetch.length > 0) {
       const paths: ReadonlySet<string>[] = [];
-      for (const layer of manifest.layers) paths.push(known.get(layer.digest) ?? (await layerPaths(source, layer.digest)));
+      for (const layer of manifest.layers) paths.push(known.get(layer.digest) ?? (await layerPaths(source, layer)));
       const attribution = attributePrefetch(options.prefetch, paths);
       prioritized = attribution.perLayer;
       for (const path of attribution.missing) missing.add(path);
@@ -169,7 +181,7 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
     for (const [i, layer] of manifest.layers.entries()) {
       const wanted = prioritized[i] ?? [];
       const params = conversionParams({ level, chunkSize, prioritized: wanted });
-      const { result, reused } = await convertOneLayer(layer.digest, layer.size, wanted, params);
+      const { result, reused } = await convertOneLayer(layer, wanted, params);
       results.push({ source: layer.digest, result, prioritized: wanted, reused });
       const { urls: _urls, annotations, ...rest } = layer;
       layers.push({
@@ -207,17 +219,18 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
     const { mediaType } = descriptor;
     let written: Descriptor;
     if (isIndexType(mediaType)) {
-      if (depth > 4) throw new ShipError(`index ${descriptor.digest} nests too deeply`);
-      const index = await source.readJson(descriptor.digest, ImageIndex, 'index');
+      if (depth > 4) throw new ShipError(`${source.where}: index ${descriptor.digest} nests too deeply`);
+      const index = await source.readJson(descriptor, ImageIndex, 'index');
+      checkDeclaredType(source, descriptor, index.mediaType);
       const entries: Descriptor[] = [];
       for (const entry of index.manifests) entries.push(await convertDescriptor(entry, depth + 1));
       written = await out.writeJson(MediaType.ociIndex, { ...index, mediaType: MediaType.ociIndex, manifests: entries });
     } else if (isImageManifestType(mediaType)) {
       written = await convertManifest(descriptor);
     } else {
-      // Anything else (an attestation, an artifact) is copied as it is.
-      if (!(await out.hasBlob(descriptor.digest, descriptor.size))) await out.writeBlobFrom(source.openBlob(descriptor.digest), { digest: descriptor.digest, size: descriptor.size });
-      return descriptor;
+      // Converting rewrites every digest up the tree, and a document of a type this tool does not know cannot be
+      // rewritten to match; it is refused rather than copied with references that no longer hold.
+      throw unknownDocumentType(source, descriptor);
     }
     return { ...descriptor, mediaType: written.mediaType, digest: written.digest, size: written.size };
   }

@@ -9,14 +9,18 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pipeline as pipe, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ShipError } from '../errors.js';
 import { DigestCounter, type Digest } from '../oci/digest.js';
 import type { OciLayout } from '../oci/layout.js';
+import type { Descriptor } from '../oci/types.js';
 import type { CompressPool } from './compress-pool.js';
-import { describeReadError, openUncompressed } from './decompress.js';
+import { describeReadError } from './decompress.js';
+import { checkEntryPath } from './entry-path.js';
 import { writeEstargz, type LayerItem, type WrittenLayer } from './layer-writer.js';
 import { readBlobToc, TocError } from './read-toc.js';
+import { checkLayerBlob, layerEntries, openLayerTar } from './source-layer.js';
 import type { TarHeader } from './tar-header.js';
 import { readTar } from './tar-reader.js';
 import { cleanPath, NO_PREFETCH_LANDMARK, PREFETCH_LANDMARK, TOC_NAME } from './toc.js';
@@ -37,30 +41,34 @@ export interface ConvertedLayer extends WrittenLayer {
   passedThrough: boolean;
 }
 
-/** Converts the blob `source.blobPath(digest)` and stores the result in `out`. */
-export async function convertLayer(source: OciLayout, digest: Digest, out: OciLayout, options: LayerOptions): Promise<ConvertedLayer> {
-  const what = `layer ${digest}`;
-  const path = source.blobPath(digest);
+/**
+ * Converts the layer `layer` of `source` and stores the result in `out`. The source blob is checked against the
+ * descriptor (media type, compression, size, digest) as it is read, and its entries' names and link targets as
+ * they are parsed; the conversion fails, keeping nothing, when any of them does not hold.
+ */
+export async function convertLayer(source: OciLayout, layer: Descriptor, out: OciLayout, options: LayerOptions): Promise<ConvertedLayer> {
+  const { digest } = layer;
+  const what = `${source.where}: layer ${digest}`;
   try {
+    await checkLayerBlob(source, layer);
     const prioritized = options.prioritized ?? [];
     if (prioritized.length === 0) {
-      const existing = await readBlobToc(path).catch((error: unknown) => {
+      const existing = await readBlobToc(source.blobPath(digest)).catch((error: unknown) => {
         if (error instanceof TocError) return undefined;
         throw error;
       });
-      if (existing) return await passThrough(source, digest, out, existing.tocDigest, existing.toc.entries.length);
+      if (existing) return await passThrough(source, layer, out, existing.tocDigest, existing.toc.entries.length, what);
     }
     const result: Partial<WrittenLayer> = {};
     let written: { digest: Digest; size: number };
     if (prioritized.length === 0) {
-      const tar = await openUncompressed(path, what);
-      written = await out.writeBlobFrom(writeEstargz(streamItems(tar), options, result));
+      written = await out.writeBlobFrom(writeEstargz(streamItems(await openLayerTar(source, layer), what), options, result));
     } else {
       const spool = await mkdtemp(join(tmpdir(), 'meshagent-ship-spool-'));
       try {
         const tarPath = join(spool, 'layer.tar');
-        await pipeline(await openUncompressed(path, what), createWriteStream(tarPath));
-        written = await out.writeBlobFrom(writeEstargz(await prioritizedItems(tarPath, prioritized), options, result));
+        await pipeline(await openLayerTar(source, layer), createWriteStream(tarPath));
+        written = await out.writeBlobFrom(writeEstargz(await prioritizedItems(tarPath, prioritized, what), options, result));
       } finally {
         await rm(spool, { recursive: true, force: true });
       }
@@ -68,7 +76,8 @@ export async function convertLayer(source: OciLayout, digest: Digest, out: OciLa
     return { ...(result as WrittenLayer), ...written, passedThrough: false };
   } catch (error) {
     const described = describeReadError(error, what);
-    if (described.message.startsWith(what)) throw described;
+    // Errors about the blob name it already; those from inside its tar get the layer's name in front.
+    if (described.message.includes(digest)) throw described;
     throw new ShipError(`${what}: ${described.message}`, { hint: described.hint, cause: error });
   }
 }
@@ -79,9 +88,9 @@ function isReserved(name: string): boolean {
   return clean === TOC_NAME || clean === PREFETCH_LANDMARK || clean === NO_PREFETCH_LANDMARK;
 }
 
-async function* streamItems(tar: AsyncIterable<Buffer>): AsyncGenerator<LayerItem> {
+async function* streamItems(tar: Readable, where: string): AsyncGenerator<LayerItem> {
   yield { kind: 'landmark', name: NO_PREFETCH_LANDMARK };
-  for await (const entry of readTar(tar)) {
+  for await (const entry of layerEntries(tar, where)) {
     if (isReserved(entry.header.name)) continue;
     yield { kind: 'entry', header: entry.header, body: () => entry.body() };
   }
@@ -93,10 +102,11 @@ interface Indexed {
 }
 
 /** The reordered entry list of a spooled tar (only headers and offsets are kept in memory). */
-async function prioritizedItems(tarPath: string, prioritized: readonly string[]): Promise<AsyncIterable<LayerItem>> {
+async function prioritizedItems(tarPath: string, prioritized: readonly string[], where: string): Promise<AsyncIterable<LayerItem>> {
   const entries: Indexed[] = [];
   const lastByPath = new Map<string, number>();
   for await (const entry of readTar(createReadStream(tarPath, { highWaterMark: 1 << 20 }))) {
+    checkEntryPath(entry.header, where, entry.headerOffset);
     if (isReserved(entry.header.name)) continue;
     lastByPath.set(cleanPath(entry.header.name), entries.length);
     entries.push({ header: entry.header, payloadOffset: entry.payloadOffset });
@@ -134,16 +144,21 @@ async function prioritizedItems(tarPath: string, prioritized: readonly string[])
 
 async function* emptyBody(): AsyncGenerator<Buffer> {}
 
-/** An eStargz layer is kept as it is; its uncompressed size and diff_id are measured for the annotations/config. */
-async function passThrough(source: OciLayout, digest: Digest, out: OciLayout, tocDigest: Digest, entries: number): Promise<ConvertedLayer> {
-  const path = source.blobPath(digest);
+/**
+ * An eStargz layer is kept as it is; its uncompressed size and diff_id are measured for the annotations/config, in
+ * the same read that checks its blob and its entries' names.
+ */
+async function passThrough(source: OciLayout, layer: Descriptor, out: OciLayout, tocDigest: Digest, entries: number, where: string): Promise<ConvertedLayer> {
   const counter = new DigestCounter();
-  for await (const chunk of await openUncompressed(path, `layer ${digest}`)) counter.update(chunk as Buffer);
-  const written = out.dir === source.dir ? { digest, size: (await readBlobSize(source, digest)) } : await out.writeBlobFrom(createReadStream(path), { digest });
+  const measured = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      counter.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the entries are only checked
+  for await (const _entry of layerEntries(pipe(await openLayerTar(source, layer), measured, () => {}), where));
+  const blob = { digest: layer.digest, size: layer.size };
+  const written = out.dir === source.dir ? blob : await out.writeBlobFrom(createReadStream(source.blobPath(layer.digest), { highWaterMark: 1 << 20 }), blob, source.where);
   return { ...written, tocDigest, diffId: counter.digest(), uncompressedSize: counter.size, entries, passedThrough: true };
-}
-
-async function readBlobSize(layout: OciLayout, digest: Digest): Promise<number> {
-  const { stat } = await import('node:fs/promises');
-  return (await stat(layout.blobPath(digest))).size;
 }

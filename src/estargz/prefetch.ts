@@ -5,18 +5,17 @@
  * matches sorted; a path named twice counts once.
  */
 import type { OciLayout } from '../oci/layout.js';
-import type { Digest } from '../oci/digest.js';
-import { openUncompressed } from './decompress.js';
-import { readTar } from './tar-reader.js';
+import type { Descriptor } from '../oci/types.js';
+import { layerEntries, openLayerTar } from './source-layer.js';
 import { cleanPath, NO_PREFETCH_LANDMARK, PREFETCH_LANDMARK, TOC_NAME } from './toc.js';
 
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
 
-/** The cleaned paths of every entry in a layer (payloads are skipped, not read). */
-export async function layerPaths(layout: OciLayout, digest: Digest): Promise<Set<string>> {
+/** The cleaned paths of every entry in a layer (payloads are skipped, not read; the blob is checked as it is read). */
+export async function layerPaths(layout: OciLayout, layer: Descriptor): Promise<Set<string>> {
   const paths = new Set<string>();
-  for await (const entry of readTar(await openUncompressed(layout.blobPath(digest), `layer ${digest}`))) {
+  for await (const entry of layerEntries(await openLayerTar(layout, layer), `${layout.where}: layer ${layer.digest}`)) {
     const path = cleanPath(entry.header.name);
     if (path !== '' && path !== TOC_NAME && path !== PREFETCH_LANDMARK && path !== NO_PREFETCH_LANDMARK) paths.add(path);
   }

@@ -73,16 +73,17 @@ export async function readToc(reader: BlobReader): Promise<BlobToc> {
   const nameField = data.subarray(0, 100);
   const nul = nameField.indexOf(0);
   const name = nameField.toString('utf8', 0, nul === -1 ? 100 : nul);
-  if (name !== TOC_NAME) throw new TocError(`the TOC member starts with tar entry ${JSON.stringify(name)}, not ${TOC_NAME}`);
+  if (name !== TOC_NAME) throw new TocError(`the TOC member does not start with the tar entry ${TOC_NAME}`);
   const sizeText = data.toString('latin1', 124, 136).replace(/\0.*$/s, '').trim();
   const jsonLength = /^[0-7]+$/.test(sizeText) ? parseInt(sizeText, 8) : Number.NaN;
-  if (!Number.isSafeInteger(jsonLength) || BLOCK + jsonLength > data.length) throw new TocError(`the ${TOC_NAME} header's size ${JSON.stringify(sizeText)} does not fit the TOC member`);
+  if (!Number.isSafeInteger(jsonLength) || BLOCK + jsonLength > data.length) throw new TocError(`the ${TOC_NAME} header's size does not fit the TOC member`);
   const json = data.subarray(BLOCK, BLOCK + jsonLength);
   let parsed: unknown;
   try {
     parsed = JSON.parse(json.toString('utf8'));
-  } catch (error) {
-    throw new TocError(`the TOC is not JSON: ${(error as Error).message}`);
+  } catch {
+    // Not the parser's message: it quotes the text.
+    throw new TocError('the TOC is not JSON');
   }
   const checked = TocSchema.safeParse(parsed);
   if (!checked.success) {

@@ -3,8 +3,10 @@
  * link names, base-256 numbers). It yields one entry at a time; the caller reads the entry's payload through
  * `body()` or leaves it, and it is skipped. Nothing but the current header and small extension records is held, and
  * every field is checked, so a broken archive ends in a ShipError that names the entry and the byte offset.
+ * Errors never quote the bytes they found wrong: the input may be any file (a secret given where an archive was
+ * expected), so they say which field and where. An entry is named only once its header's checksum holds.
  */
-import { ShipError } from '../errors.js';
+import { quoted, ShipError } from '../errors.js';
 import { BLOCK, padding, type EntryType, type TarHeader } from './tar-header.js';
 import { ByteReader } from './byte-reader.js';
 
@@ -29,7 +31,7 @@ export class TarFormatError extends ShipError {
     readonly entry: string | undefined,
     readonly offset: number,
   ) {
-    super(`${entry === undefined ? '' : `tar entry ${JSON.stringify(entry)}: `}${message} (at byte ${offset} of the tar stream)`, { hint: HINT });
+    super(`${entry === undefined ? '' : `tar entry ${quoted(entry)}: `}${message} (at byte ${offset} of the tar stream)`, { hint: HINT });
   }
 }
 
@@ -142,7 +144,7 @@ async function readOneHeader(reader: ByteReader, globalPax: Map<string, Buffer>)
       const text = paxText(key);
       if (text === undefined) return fallback;
       const value = fractional ? Number(text) : /^\d+$/.test(text) ? Number(text) : Number.NaN;
-      if (!Number.isFinite(value) || (!fractional && (value < 0 || !Number.isSafeInteger(value)))) throw new TarFormatError(`PAX record ${key}=${JSON.stringify(text)} is not a valid number`, name, at);
+      if (!Number.isFinite(value) || (!fractional && (value < 0 || !Number.isSafeInteger(value)))) throw new TarFormatError(`PAX record ${key} is not a valid number`, name, at);
       return value;
     };
     let type: EntryType;
@@ -163,7 +165,7 @@ async function readOneHeader(reader: ByteReader, globalPax: Map<string, Buffer>)
         type = typeflag;
         break;
       default:
-        throw new TarFormatError(`unsupported entry type ${JSON.stringify(typeflag)}${typeflag === 'S' ? ' (GNU sparse file)' : ''}`, name, at);
+        throw new TarFormatError(`unsupported entry type ${/^[\x21-\x7e]$/.test(typeflag) ? `"${typeflag}"` : `byte ${typeflag.charCodeAt(0)}`}${typeflag === 'S' ? ' (GNU sparse file)' : ''}`, name, at);
     }
     if ([...records.keys()].some((k) => k.startsWith('GNU.sparse.'))) throw new TarFormatError('PAX sparse files are not supported', name, at);
     const realSize = paxNumber('size', size);
@@ -202,9 +204,10 @@ function isZeroBlock(block: Buffer): boolean {
   return true;
 }
 
+/** Until the checksum holds, the block may be anything (not a tar at all): nothing of it goes into the message. */
 function checkChecksum(block: Buffer, at: number): void {
   const field = cString(block, 148, 8).toString('latin1').trim();
-  if (!/^[0-7]+$/.test(field)) throw new TarFormatError(`the header checksum field ${JSON.stringify(field)} is not octal`, safeName(block), at);
+  if (!/^[0-7]+$/.test(field)) throw new TarFormatError('not a tar header: its checksum field is not an octal number', undefined, at);
   const stored = parseInt(field, 8);
   let unsigned = 0;
   let signed = 0;
@@ -213,12 +216,7 @@ function checkChecksum(block: Buffer, at: number): void {
     unsigned += byte;
     signed += byte > 127 ? byte - 256 : byte;
   }
-  if (stored !== unsigned && stored !== signed) throw new TarFormatError(`bad header checksum (stored ${stored}, computed ${unsigned})`, safeName(block), at);
-}
-
-/** The raw name of a damaged header, for messages only. */
-function safeName(block: Buffer): string {
-  return cString(block, 0, 100).toString('utf8');
+  if (stored !== unsigned && stored !== signed) throw new TarFormatError('bad header checksum: a damaged tar header, or not a tar at all', undefined, at);
 }
 
 /** A numeric field: octal text (NUL/space padded) or GNU base-256 when the top bit of the first byte is set. */
@@ -235,7 +233,7 @@ function number(block: Buffer, at: number, width: number, what: string, entry: s
   }
   const text = block.toString('latin1', at, at + width).replace(/\0.*$/s, '').trim();
   if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text)) throw new TarFormatError(`the ${what} field ${JSON.stringify(text)} is not an octal number`, entry, offset);
+  if (!/^[0-7]+$/.test(text)) throw new TarFormatError(`the ${what} field is not an octal number`, entry, offset);
   return parseInt(text, 8);
 }
 
@@ -255,7 +253,7 @@ function decode(bytes: Buffer, at: number): string {
   try {
     return utf8.decode(bytes);
   } catch {
-    throw new TarFormatError(`a name is not valid UTF-8 (${JSON.stringify(bytes.toString('latin1'))}), which the eStargz TOC cannot represent`, undefined, at);
+    throw new TarFormatError('a name is not valid UTF-8, which the eStargz TOC cannot represent', undefined, at);
   }
 }
 
@@ -268,10 +266,10 @@ export function parsePax(data: Buffer, at: number): Array<[string, Buffer]> {
     const space = data.indexOf(0x20, pos);
     if (space === -1 || space - pos > 20) throw new TarFormatError('a PAX record has no length', undefined, at);
     const lengthText = data.toString('latin1', pos, space);
-    if (!/^[1-9]\d*$/.test(lengthText)) throw new TarFormatError(`a PAX record length ${JSON.stringify(lengthText)} is not a number`, undefined, at);
+    if (!/^[1-9]\d*$/.test(lengthText)) throw new TarFormatError('a PAX record length is not a number', undefined, at);
     const length = Number(lengthText);
     const end = pos + length;
-    if (end > data.length || length < lengthText.length + 4) throw new TarFormatError(`a PAX record length ${length} runs past the header`, undefined, at);
+    if (end > data.length || length < lengthText.length + 4) throw new TarFormatError('a PAX record length runs past the header', undefined, at);
     if (data[end - 1] !== 0x0a) throw new TarFormatError('a PAX record does not end with a newline', undefined, at);
     const eq = data.indexOf(0x3d, space + 1);
     if (eq === -1 || eq >= end - 1 || eq === space + 1) throw new TarFormatError('a PAX record has no key=value', undefined, at);

@@ -10,9 +10,12 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { quoted, ShipError } from '../errors.js';
+import { checkEntryPath } from '../estargz/entry-path.js';
 import { encodeHeader, padding, type TarHeader } from '../estargz/tar-header.js';
-import { readTar } from '../estargz/tar-reader.js';
+import { readTar, TarFormatError } from '../estargz/tar-reader.js';
 import { sniffCompression } from '../estargz/decompress.js';
+import { isDigest, type Digest } from './digest.js';
+import { fileError } from './file-errors.js';
 import { Annotation, MediaType } from './media-types.js';
 import { OciLayout } from './layout.js';
 import type { Descriptor } from './types.js';
@@ -66,7 +69,8 @@ export async function openImage(ref: ImageRef): Promise<OpenedImage> {
   try {
     await unpackTar(ref.path, join(temp, 'unpacked'));
     if (ref.transport === 'oci-archive') {
-      const layout = await OciLayout.open(join(temp, 'unpacked'));
+      // Named after the archive in messages: the temporary directory means nothing to a user.
+      const layout = await OciLayout.open(join(temp, 'unpacked'), { where: ref.path });
       const descriptor = await layout.resolve(ref.ref);
       return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: () => rm(temp, { recursive: true, force: true }) };
     }
@@ -99,25 +103,48 @@ async function assertFile(path: string): Promise<void> {
   if (!info?.isFile()) throw new ShipError(`${path} is not a file`, { hint: 'give the path of an archive written by `docker save`, `skopeo copy` or meshagent-ship' });
 }
 
-/** Unpacks regular files and directories of a tar, refusing paths that would land outside `dir`. */
+const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive written by `docker save`, `skopeo copy` or meshagent-ship';
+
+/**
+ * Unpacks regular files and directories of a tar. Names and link targets that leave the root are refused, by the
+ * same rules as layers (estargz/entry-path.ts); a name that collides with what an earlier entry made (a file where
+ * a directory is needed, or the reverse) is an error naming the entry.
+ */
 export async function unpackTar(file: string, dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   const root = resolve(dir);
   try {
     for await (const entry of readTar(createReadStream(file, { highWaterMark: 1 << 20 }))) {
-      const target = resolve(root, entry.header.name);
-      if (target !== root && !target.startsWith(root + sep)) throw new ShipError(`${file}: entry ${quoted(entry.header.name)} points outside the archive`, { hint: 'the archive is not an image archive' });
-      if (entry.header.type === '5') await mkdir(target, { recursive: true });
-      else if (entry.header.type === '0') {
-        await mkdir(dirname(target), { recursive: true });
-        await pipeline(entry.body(), createWriteStream(target));
+      const { name, type } = entry.header;
+      checkEntryPath(entry.header, file, entry.headerOffset);
+      const target = resolve(root, name);
+      // Cannot happen after checkEntryPath; kept as the last word on where a file may be written.
+      if (target !== root && !target.startsWith(root + sep)) throw new ShipError(`${file}: entry ${quoted(name)} points outside the archive`, { hint: NOT_AN_IMAGE_ARCHIVE });
+      try {
+        if (type === '5') await mkdir(target, { recursive: true });
+        else if (type === '0') {
+          await mkdir(dirname(target), { recursive: true });
+          await pipeline(entry.body(), createWriteStream(target));
+        }
+      } catch (error) {
+        throw new ShipError(`${file}: entry ${quoted(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
       }
       // Links, devices and fifos have no place in an image archive; they are skipped.
     }
   } catch (error) {
+    // The tar reader's own hint speaks of layers; this is the image archive.
+    if (error instanceof TarFormatError) throw new ShipError(`${file}: ${error.message}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
     if (error instanceof ShipError && !error.message.startsWith(file)) throw new ShipError(`${file}: ${error.message}`, { hint: error.hint, cause: error });
     throw error;
   }
+}
+
+/** What went wrong writing an entry, in words (the errno error quotes temporary paths that mean nothing to a user). */
+function collision(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EISDIR') return 'an earlier entry made a directory of that name';
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'an earlier entry made a file where its directory should be';
+  return fileError(error, (error as NodeJS.ErrnoException).path ?? '', 'writing').message;
 }
 
 const DockerArchiveManifest = z.array(z.looseObject({ Config: z.string(), RepoTags: z.array(z.string()).nullish(), Layers: z.array(z.string()) })).min(1);
@@ -134,33 +161,58 @@ async function dockerArchiveToLayout(file: string, unpacked: string, out: string
   }
   if (parsed.length > 1) throw new ShipError(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
   const image = parsed[0] as z.infer<typeof DockerArchiveManifest>[number];
-  const layout = await OciLayout.create(out);
+  const layout = await OciLayout.create(out, { where: file });
   const inside = (name: string) => {
     const path = resolve(unpacked, name);
     if (!path.startsWith(resolve(unpacked) + sep)) throw new ShipError(`${file}: manifest.json names ${quoted(name)}, outside the archive`);
     return path;
   };
-  const configBytes = await readFile(inside(image.Config)).catch(() => {
-    throw new ShipError(`${file}: the config ${image.Config} named in manifest.json is missing`);
+  /** A file named in manifest.json: it must be there and be a file. */
+  const member = async (name: string, what: string): Promise<string> => {
+    const path = inside(name);
+    const info = await stat(path).catch(() => undefined);
+    if (!info) throw new ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is missing`, { hint: NOT_AN_IMAGE_ARCHIVE });
+    if (!info.isFile()) throw new ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is not a file`, { hint: NOT_AN_IMAGE_ARCHIVE });
+    return path;
+  };
+  const configPath = await member(image.Config, 'config');
+  const configBytes = await readFile(configPath).catch((error: unknown) => {
+    throw fileError(error, configPath, `${file}: the config`);
   });
+  const configDigest = claimedDigest(image.Config, true);
   const config = { ...(await layout.writeBlob(configBytes)), mediaType: MediaType.ociConfig };
+  if (configDigest !== undefined && config.digest !== configDigest) {
+    throw new ShipError(`${file}: the config ${quoted(image.Config)} does not match its digest: its content is ${config.digest}`, { hint: 'the archive is corrupt or was tampered with: save the image again' });
+  }
   // Layers are moved out of the unpacked archive, not copied (an image can be large); one named twice is moved once.
   const moved = new Map<string, Descriptor>();
   const layers: Descriptor[] = [];
   for (const name of image.Layers) {
-    const path = inside(name);
+    const path = await member(name, 'layer');
     let layer = moved.get(path);
     if (!layer) {
-      if (!(await stat(path).catch(() => undefined))) throw new ShipError(`${file}: the layer ${name} named in manifest.json is missing`);
       const compression = await sniffCompression(path);
       const mediaType = compression === 'gzip' ? MediaType.ociLayerGzip : compression === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayer;
-      layer = { mediaType, ...(await layout.moveBlobFrom(path)) };
+      // A layer stored under its digest (blobs/sha256/<hex>, as Docker 25 and later save) must have that digest;
+      // the older `<id>/layer.tar` names claim none, and the layer's digest is what its bytes hash to.
+      const digest = claimedDigest(name, false);
+      layer = { mediaType, ...(await layout.moveBlobFrom(path, { digest }, `${file}: layer ${quoted(name)}`)) };
       moved.set(path, layer);
     }
     layers.push(layer);
   }
   const descriptor = await layout.writeJson(MediaType.ociManifest, { schemaVersion: 2, mediaType: MediaType.ociManifest, config, layers });
   return { layout, descriptor, name: image.RepoTags?.[0] ?? undefined };
+}
+
+/**
+ * The digest a docker-archive member's name claims: `blobs/sha256/<hex>` (Docker 25 and later), or for a config,
+ * the legacy `<hex>.json` (the image id, which is the config's digest).
+ */
+function claimedDigest(name: string, isConfig: boolean): Digest | undefined {
+  const stored = /^(?:\.\/)?blobs\/sha256\/([a-f0-9]{64})$/.exec(name)?.[1] ?? (isConfig ? /^(?:\.\/)?([a-f0-9]{64})\.json$/.exec(name)?.[1] : undefined);
+  const digest = stored === undefined ? undefined : `sha256:${stored}`;
+  return digest !== undefined && isDigest(digest) ? digest : undefined;
 }
 
 /** Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time). */

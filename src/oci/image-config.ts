@@ -13,7 +13,7 @@ export const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' } as const;
 export async function readRunnableConfig(layout: OciLayout, top: Descriptor): Promise<{ manifest: ImageManifest; config: ImageConfig }> {
   let descriptor = top;
   if (isIndexType(descriptor.mediaType)) {
-    const index = await layout.readJson(descriptor.digest, ImageIndex, 'index');
+    const index = await layout.readJson(descriptor, ImageIndex, 'index');
     const images = index.manifests.filter((d) => isImageManifestType(d.mediaType));
     const chosen = images.find((d) => d.platform?.os === RUNTIME_PLATFORM.os && d.platform.architecture === RUNTIME_PLATFORM.architecture) ?? images[0];
     if (!chosen) throw new ShipError(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
@@ -22,7 +22,7 @@ export async function readRunnableConfig(layout: OciLayout, top: Descriptor): Pr
   if (!isImageManifestType(descriptor.mediaType)) {
     throw new ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
   }
-  const manifest = await layout.readJson(descriptor.digest, ImageManifest, 'manifest');
-  const config = await layout.readJson(manifest.config.digest, ImageConfig, 'image config');
+  const manifest = await layout.readJson(descriptor, ImageManifest, 'manifest');
+  const config = await layout.readJson(manifest.config, ImageConfig, 'image config');
   return { manifest, config };
 }

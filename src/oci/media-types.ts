@@ -9,13 +9,56 @@ export const MediaType = {
   ociLayer: 'application/vnd.oci.image.layer.v1.tar',
   ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
   ociLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
+  ociLayerNondistributable: 'application/vnd.oci.image.layer.nondistributable.v1.tar',
+  ociLayerNondistributableGzip: 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip',
+  ociLayerNondistributableZstd: 'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd',
   ociEmpty: 'application/vnd.oci.empty.v1+json',
   dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
   dockerConfig: 'application/vnd.docker.container.image.v1+json',
+  dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar',
   dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+  dockerLayerZstd: 'application/vnd.docker.image.rootfs.diff.tar.zstd',
+  dockerForeignLayer: 'application/vnd.docker.image.rootfs.foreign.diff.tar',
   dockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
 } as const;
+
+/** How a layer's bytes are compressed, as its media type declares it. */
+export type LayerCompression = 'none' | 'gzip' | 'zstd';
+
+/**
+ * The layer media types a container runtime unpacks (containerd's images.DiffCompression knows the same ones), with
+ * the compression each declares. Anything else (an encrypted layer, an in-toto statement, a Helm chart) is not a
+ * file-system layer this tool can convert or vouch for.
+ */
+const LAYER_COMPRESSION: Readonly<Record<string, LayerCompression>> = {
+  [MediaType.ociLayer]: 'none',
+  [MediaType.ociLayerGzip]: 'gzip',
+  [MediaType.ociLayerZstd]: 'zstd',
+  [MediaType.ociLayerNondistributable]: 'none',
+  [MediaType.ociLayerNondistributableGzip]: 'gzip',
+  [MediaType.ociLayerNondistributableZstd]: 'zstd',
+  [MediaType.dockerLayer]: 'none',
+  [MediaType.dockerLayerGzip]: 'gzip',
+  [MediaType.dockerLayerZstd]: 'zstd',
+  [MediaType.dockerForeignLayer]: 'none',
+  [MediaType.dockerForeignLayerGzip]: 'gzip',
+};
+
+/** The compression a layer media type declares; undefined when it is not a layer type this tool knows. */
+export function layerCompression(mediaType: string): LayerCompression | undefined {
+  return Object.hasOwn(LAYER_COMPRESSION, mediaType) ? LAYER_COMPRESSION[mediaType] : undefined;
+}
+
+/** Image config media types: OCI's, and Docker schema 2's (the same document). */
+export function isConfigType(mediaType: string): boolean {
+  return mediaType === MediaType.ociConfig || mediaType === MediaType.dockerConfig;
+}
+
+/** Layers pulled from their own URLs rather than the registry (never pushed, so never in a layout). */
+export function isForeignLayer(layer: { mediaType: string; urls?: readonly string[] | undefined }): boolean {
+  return layer.mediaType === MediaType.dockerForeignLayer || layer.mediaType === MediaType.dockerForeignLayerGzip || (layer.urls?.length ?? 0) > 0;
+}
 
 /** Manifest types that list other manifests (one per platform). */
 export function isIndexType(mediaType: string | undefined): boolean {

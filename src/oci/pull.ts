@@ -1,12 +1,13 @@
 /**
- * Pulls an image from a registry into an OCI layout: the manifest (or index and its manifests), then every blob,
- * streamed to disk and checked against its digest and size (OciLayout.writeBlobFrom), never held whole in memory.
+ * Pulls an image from a registry into an OCI layout: the manifest (or index and its manifests, each fetched by
+ * digest and checked against it and its descriptor's size), then every blob, streamed to disk and checked against
+ * its digest and size as it arrives (OciLayout.writeBlobFrom), never held whole in memory.
  * Docker schema 2 images are stored as they are (same bytes, same digests); the converter turns them into OCI.
  */
-import { ShipError } from '../errors.js';
+import { quoted, ShipError } from '../errors.js';
 import type { Digest } from './digest.js';
 import type { OciLayout } from './layout.js';
-import { isImageManifestType, isIndexType, MediaType } from './media-types.js';
+import { isForeignLayer, isImageManifestType, isIndexType, MediaType } from './media-types.js';
 import { forEachLimited, mb, short } from './push.js';
 import type { RepositoryClient } from './registry.js';
 import { ImageIndex, ImageManifest, type Descriptor, type Platform } from './types.js';
@@ -34,15 +35,25 @@ export async function pullImage(repo: RepositoryClient, reference: string, layou
   const started = Date.now();
   const blobs = new Map<Digest, Descriptor>();
 
-  /** Fetches a manifest by reference, stores it, and collects its blobs (or its children's). */
-  const fetchManifest = async (ref: string, depth: number): Promise<Descriptor> => {
+  /** Fetches a manifest by reference (a child by its descriptor), stores it, and collects its blobs (or its children's). */
+  const fetchManifest = async (ref: string, depth: number, expectedSize?: number): Promise<Descriptor> => {
+    // getManifest checks the content against a digest reference; the size is the descriptor's to check.
     const answer = await repo.getManifest(ref);
+    if (expectedSize !== undefined && answer.bytes.length !== expectedSize) {
+      throw new ShipError(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, { hint: 'the registry holds a corrupt image: push it again' });
+    }
     const mediaType = answer.mediaType;
     if (mediaType === 'application/vnd.docker.distribution.manifest.v1+json' || mediaType === 'application/vnd.docker.distribution.manifest.v1+prettyjws') {
       throw new ShipError(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, { hint: 'push it again with a current Docker or buildah, which write schema 2 or OCI' });
     }
     const descriptor: Descriptor = { mediaType, digest: answer.digest, size: answer.bytes.length };
-    const json: unknown = JSON.parse(answer.bytes.toString('utf8'));
+    let json: unknown;
+    try {
+      json = JSON.parse(answer.bytes.toString('utf8'));
+    } catch {
+      // Not the parser's message: it quotes the content.
+      throw new ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not JSON`, { hint: 'the registry holds a corrupt or unsupported image' });
+    }
     /** A zod check whose failure names the manifest instead of throwing a bare ZodError. */
     const parse = <T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string; path: PropertyKey[] }[] } } }): T => {
       const result = schema.safeParse(json);
@@ -62,18 +73,18 @@ export async function pullImage(repo: RepositoryClient, reference: string, layou
           const known = index.manifests.map((m) => (m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest)).join(', ');
           throw new ShipError(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, { hint: `it has: ${known}` });
         }
-        return fetchManifest(chosen.digest, depth + 1);
+        return fetchManifest(chosen.digest, depth + 1, chosen.size);
       }
-      for (const child of wanted) await fetchManifest(child.digest, depth + 1);
+      for (const child of wanted) await fetchManifest(child.digest, depth + 1, child.size);
     } else if (isImageManifestType(mediaType) || mediaType === '') {
       const manifest = parse(ImageManifest);
       for (const blob of [manifest.config, ...manifest.layers]) {
-        if (blob.mediaType === MediaType.dockerForeignLayerGzip || (blob.urls?.length ?? 0) > 0) continue;
+        if (isForeignLayer(blob)) continue;
         blobs.set(blob.digest, blob);
       }
       if (!descriptor.mediaType) descriptor.mediaType = manifest.mediaType ?? MediaType.ociManifest;
     } else {
-      throw new ShipError(`${repo.where}:${reference} has media type ${mediaType}, which is not an image`, { hint: 'pull an image manifest or index' });
+      throw new ShipError(`${repo.where}:${reference} has media type ${quoted(mediaType)}, which is not an image`, { hint: 'pull an image manifest or index' });
     }
     const stored = await layout.writeBlob(answer.bytes);
     if (stored.digest !== answer.digest) throw new Error('unreachable: a stored manifest changed digest');
@@ -90,10 +101,10 @@ export async function pullImage(repo: RepositoryClient, reference: string, layou
     }
     const body = await repo.openBlob(blob.digest);
     try {
-      await layout.writeBlobFrom(body, { digest: blob.digest, size: blob.size });
+      await layout.writeBlobFrom(body, { digest: blob.digest, size: blob.size }, repo.where);
     } catch (error) {
       body.destroy();
-      if (error instanceof ShipError) throw new ShipError(`pull ${short(blob.digest)} from ${repo.where}: ${error.message}`, { hint: error.hint ?? 'run again; if it persists the registry serves corrupt data', cause: error });
+      if (error instanceof ShipError && !error.message.startsWith(repo.where)) throw new ShipError(`pull ${short(blob.digest)} from ${repo.where}: ${error.message}`, { hint: error.hint ?? 'run again; if it persists the registry serves corrupt data', cause: error });
       throw error;
     }
     bytesDownloaded += blob.size;

@@ -5,10 +5,10 @@
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { ShipError } from '../errors.js';
+import { quoted, ShipError } from '../errors.js';
 import type { Digest } from './digest.js';
 import type { OciLayout } from './layout.js';
-import { isImageManifestType, isIndexType, MediaType } from './media-types.js';
+import { isForeignLayer, isImageManifestType, isIndexType } from './media-types.js';
 import type { RepositoryClient } from './registry.js';
 import { uploadBlob, type UploadOptions } from './registry-upload.js';
 import { ImageIndex, ImageManifest, type Descriptor } from './types.js';
@@ -74,7 +74,7 @@ export async function pushImage(layout: OciLayout, repo: RepositoryClient, optio
   const root = options.root ?? (await layout.resolve(options.layoutRef));
   const plan = await planImage(layout, root);
   const top = plan.manifests[plan.manifests.length - 1];
-  if (!top) throw new ShipError(`${layout.dir}: nothing to push`, { hint: 'the layout holds no manifest' });
+  if (!top) throw new ShipError(`${layout.where}: nothing to push`, { hint: 'the layout holds no manifest' });
   const stats: PushStats = { blobs: plan.blobs.size, skipped: 0, mounted: 0, uploaded: 0, bytesUploaded: 0, bytesSent: 0, retries: 0, resumes: 0, restarts: 0, manifests: plan.manifests.length, upToDate: false, outcomes: new Map() };
   const pinned = `${repo.client.registry}/${repo.name}@${root.digest}`;
 
@@ -93,12 +93,18 @@ export async function pushImage(layout: OciLayout, repo: RepositoryClient, optio
   const blobs = [...plan.blobs.values()].sort((a, b) => b.size - a.size);
   const total = blobs.reduce((sum, blob) => sum + blob.size, 0);
   log(`${repo.where}: pushing ${root.digest}: ${blobs.length} blobs (${mb(total)}), ${plan.manifests.length} manifest${plan.manifests.length === 1 ? '' : 's'}`);
+  // Every blob the layout holds is checked against its descriptor before anything is sent: the registry checks each
+  // upload's digest too, but only as it arrives, after other blobs of a bad image have gone. Blobs the layout wrote
+  // itself (a conversion's output) were checked as they were written and are not read again.
+  const local: Descriptor[] = [];
+  for (const blob of blobs) if (await layout.hasBlob(blob.digest)) local.push(blob);
+  await layout.verifyBlobs(local);
   await forEachLimited(blobs, options.concurrency ?? 4, (blob) => pushBlob(layout, repo, blob, stats, options, log));
   for (const [i, manifest] of plan.manifests.entries()) {
     const isTop = i === plan.manifests.length - 1;
     const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
     const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
-    if (digest !== manifest.descriptor.digest) throw new ShipError(`${layout.dir}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, { hint: 'the layout is corrupt: write it again' });
+    if (digest !== manifest.descriptor.digest) throw new ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, { hint: 'the layout is corrupt: write it again' });
   }
   stats.retries = repo.client.retries - retriesBefore;
   log(
@@ -127,7 +133,7 @@ async function pushBlob(layout: OciLayout, repo: RepositoryClient, blob: Descrip
     }
   }
   if (!(await layout.hasBlob(blob.digest, blob.size))) {
-    throw new ShipError(`${layout.dir}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${repo.where} does not have it`, {
+    throw new ShipError(`${layout.where}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${repo.where} does not have it`, {
       hint: 'the layout is incomplete: write it again (or pull the image into it first); in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted',
     });
   }
@@ -151,20 +157,29 @@ async function pushBlob(layout: OciLayout, repo: RepositoryClient, blob: Descrip
 async function planImage(layout: OciLayout, root: Descriptor): Promise<ImagePlan> {
   const plan: ImagePlan = { blobs: new Map(), manifests: [] };
   const visit = async (descriptor: Descriptor, depth: number): Promise<void> => {
-    if (depth > 4) throw new ShipError(`${layout.dir}: indexes nested too deep`, { hint: 'the image is corrupt' });
-    const bytes = await layout.readBlob(descriptor.digest);
+    if (depth > 4) throw new ShipError(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
+    if (!isIndexType(descriptor.mediaType) && !isImageManifestType(descriptor.mediaType)) {
+      throw new ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, { hint: 'the image is corrupt or not an image' });
+    }
+    const bytes = await layout.readBlob(descriptor.digest, descriptor.size);
+    const checkType = (declared: string | undefined): void => {
+      // As containerd's images.validateMediaType: a document is what its descriptor says it is.
+      if (declared !== undefined && declared !== descriptor.mediaType) {
+        throw new ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt' });
+      }
+    };
     if (isIndexType(descriptor.mediaType)) {
-      const index = parseJson(bytes, ImageIndex, layout.dir, descriptor.digest);
+      const index = parseJson(bytes, ImageIndex, layout.where, descriptor.digest);
+      checkType(index.mediaType);
       for (const child of index.manifests) await visit(child, depth + 1);
-    } else if (isImageManifestType(descriptor.mediaType) || descriptor.mediaType === undefined) {
-      const manifest = parseJson(bytes, ImageManifest, layout.dir, descriptor.digest);
+    } else {
+      const manifest = parseJson(bytes, ImageManifest, layout.where, descriptor.digest);
+      checkType(manifest.mediaType);
       for (const blob of [manifest.config, ...manifest.layers]) {
         // Foreign (non-distributable) layers are fetched from their URLs, never pushed.
-        if (blob.mediaType === MediaType.dockerForeignLayerGzip || (blob.urls?.length ?? 0) > 0) continue;
+        if (isForeignLayer(blob)) continue;
         plan.blobs.set(blob.digest, blob);
       }
-    } else {
-      throw new ShipError(`${layout.dir}: ${descriptor.digest} has media type ${descriptor.mediaType}, which is neither a manifest nor an index`, { hint: 'the image is corrupt or not an image' });
     }
     if (!plan.manifests.some((m) => m.descriptor.digest === descriptor.digest)) plan.manifests.push({ descriptor, bytes });
   };

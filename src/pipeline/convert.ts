@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ShipError } from '../errors.js';
 import { convertImage, type LayerReuse } from '../estargz/image.js';
 import { lazyPullBytes, readBlobToc } from '../estargz/read-toc.js';
+import { checkImageParts } from '../estargz/source-layer.js';
 import { verifyImage, type CheckedElsewhere } from '../estargz/verify.js';
 import type { ShipConfig } from '../inputs.js';
 import type { Digest } from '../oci/digest.js';
@@ -45,6 +46,8 @@ export interface ConvertStageOptions {
 
 export async function convertStage(source: SourceImage, config: ShipConfig, workDir: string, log: (line: string) => void, options: ConvertStageOptions = {}): Promise<ShippableImage> {
   if (!config.image.estargz) {
+    // Shipped as it is: the media types and compressions are checked here, the blobs' digests as the push reads them.
+    await checkImageParts(source.layout, source.descriptor);
     const { manifest } = await readRunnableConfig(source.layout, source.descriptor);
     const layers = manifest.layers.map((l) => plainLayer(l.digest, l.size));
     return { layout: source.layout, descriptor: source.descriptor, layers, converted: false };

@@ -188,6 +188,10 @@ export class RegistryReuse implements LayerReuse {
     return paths;
   }
 
+  knows(source: Digest): boolean {
+    return this.bySource.has(source);
+  }
+
   async find(source: Digest, params: string): Promise<ReusedLayer | undefined> {
     const conversion = this.byKey.get(`${source}\0${params}`);
     if (!conversion) {

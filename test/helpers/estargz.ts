@@ -10,7 +10,7 @@ import { readTar } from '../../src/estargz/tar-reader.js';
 import { parseFooter } from '../../src/estargz/footer.js';
 import type { ParsedToc } from '../../src/estargz/toc.js';
 import { readBlobToc } from '../../src/estargz/read-toc.js';
-import { Annotation } from '../../src/oci/media-types.js';
+import { Annotation, MediaType } from '../../src/oci/media-types.js';
 import { OciLayout } from '../../src/oci/layout.js';
 import type { Digest } from '../../src/oci/digest.js';
 
@@ -36,13 +36,20 @@ export async function closePool(): Promise<void> {
 
 export async function convertBuffer(input: Buffer, options: { chunkSize?: number; level?: number; prioritized?: string[] } = {}): Promise<Converted> {
   const layout = await OciLayout.create(mkdtempSync(join(tmpdir(), 'estargz-test-')));
-  const { digest } = await layout.writeBlob(input);
-  const result = await convertLayer(layout, digest, layout, { pool: pool(), level: options.level ?? 6, chunkSize: options.chunkSize ?? 4096, prioritized: options.prioritized ?? [] });
+  const { digest, size } = await layout.writeBlob(input);
+  const result = await convertLayer(layout, { mediaType: layerTypeOf(input), digest, size }, layout, { pool: pool(), level: options.level ?? 6, chunkSize: options.chunkSize ?? 4096, prioritized: options.prioritized ?? [] });
   const path = layout.blobPath(result.digest);
   const blob = readFileSync(path);
   const { toc } = await readBlobToc(path);
   const annotations = { [Annotation.stargzTocDigest]: result.tocDigest, [Annotation.estargzUncompressedSize]: String(result.uncompressedSize) };
   return { ...result, layout, source: digest, path, blob, toc, annotations };
+}
+
+/** The layer media type that declares the compression `blob` has. */
+export function layerTypeOf(blob: Buffer): string {
+  if (blob[0] === 0x1f && blob[1] === 0x8b && blob[2] === 0x08) return MediaType.ociLayerGzip;
+  if (blob.length >= 4 && blob.readUInt32LE(0) === 0xfd2fb528) return MediaType.ociLayerZstd;
+  return MediaType.ociLayer;
 }
 
 export interface ListedEntry {

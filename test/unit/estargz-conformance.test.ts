@@ -47,6 +47,11 @@ const ours: Converter = {
 
 describe('eStargz conformance: ours', () => {
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_, c) => {
+    const refused = c.refusedBy?.ours;
+    if (refused) {
+      await expect(ours.convert(tarOf(c), optionsOf(c), c.name)).rejects.toThrow(refused.error);
+      return;
+    }
     const out = await ours.convert(tarOf(c), optionsOf(c), c.name);
     expect(conformanceDefects(c, out, ours)).toEqual(expectedDefects(c, ours.name).map((d) => expect.stringMatching(d)));
   });

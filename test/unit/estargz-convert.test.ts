@@ -15,7 +15,8 @@ const LANDMARK_DIGEST = 'sha256:dc0e9c3658a1a3ed1ec94274d8b19925c93e1abb7ddba294
 afterAll(closePool);
 
 describe.each<Format>(['ustar', 'pax', 'gnu'])('%s input', (format) => {
-  it.each(['', './', '/'])('with names prefixed %j converts losslessly into valid eStargz', async (prefix) => {
+  // Absolute names ("/" prefix) are refused: see estargz-unsafe.test.ts.
+  it.each(['', './'])('with names prefixed %j converts losslessly into valid eStargz', async (prefix) => {
     const entries = awkwardEntries(prefix, format);
     const input = buildTar(entries, format);
     const out = await convertBuffer(input, { chunkSize: 4096 });

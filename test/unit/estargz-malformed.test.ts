@@ -20,7 +20,7 @@ async function failure(input: Buffer): Promise<ShipError> {
   } catch (error) {
     expect(error).toBeInstanceOf(ShipError);
     const shipError = error as ShipError;
-    expect(shipError.message).toMatch(/^layer sha256:[0-9a-f]{64}: /);
+    expect(shipError.message).toMatch(/^\S+: layer sha256:[0-9a-f]{64}: /);
     expect(shipError.hint).toBeTruthy();
     return shipError;
   }
@@ -51,10 +51,12 @@ describe('malformed layers', () => {
     expect((await failure(tar.subarray(0, second + 100))).message).toContain('the archive ends inside a header (100 of 512 bytes)');
   });
 
-  it('a bad header checksum names the entry and the offset', async () => {
+  it('a bad header checksum names the offset, never the damaged bytes (they may not be a tar header at all)', async () => {
     const bad = Buffer.from(tar);
     bad[second + 1] = 0x41;
-    expect((await failure(bad)).message).toMatch(/tar entry "bAg\.bin": bad header checksum \(stored \d+, computed \d+\) \(at byte 1024/);
+    const { message } = await failure(bad);
+    expect(message).toMatch(/bad header checksum: a damaged tar header, or not a tar at all \(at byte 1024/);
+    expect(message).not.toContain('bAg');
   });
 
   it('a size field larger than the stream is a truncated payload, not a long wait', async () => {
@@ -63,7 +65,9 @@ describe('malformed layers', () => {
   });
 
   it('a non-octal number field names the field', async () => {
-    expect((await failure(setField(tar, second, 100, '0x12345\0'))).message).toContain('tar entry "big.bin": the mode field "0x12345" is not an octal number');
+    const { message } = await failure(setField(tar, second, 100, '0x12345\0'));
+    expect(message).toContain('tar entry "big.bin": the mode field is not an octal number');
+    expect(message).not.toContain('0x12345');
   });
 
   it('absurd PAX records are refused', async () => {
@@ -72,9 +76,9 @@ describe('malformed layers', () => {
       const withSize = setField(header, 0, 124, `${size.toString(8).padStart(11, '0')}\0`);
       return Buffer.concat([withSize.subarray(0, size === Buffer.byteLength(data) ? withSize.length : 512 + Math.ceil(Buffer.byteLength(data) / 512) * 512), tar]);
     };
-    expect((await failure(pax('99999999999 path=x\n'))).message).toContain('PAX record length 99999999999 runs past the header');
+    expect((await failure(pax('99999999999 path=x\n'))).message).toContain('PAX record length runs past the header');
     expect((await failure(pax('12 pathx\n   '))).message).toMatch(/PAX record (has no key=value|does not end with a newline)/);
-    expect((await failure(pax('11 size=ab\n'))).message).toContain('PAX record size="ab" is not a valid number');
+    expect((await failure(pax('11 size=ab\n'))).message).toContain('PAX record size is not a valid number');
     expect((await failure(pax('10 path=x\n', 64 << 20))).message).toContain('extension header is 67108864 bytes, more than the 1048576 allowed');
   });
 
@@ -117,7 +121,7 @@ describe('fuzzing', () => {
           converted = await convertBuffer(gzip ? gzipSync(input) : input);
         } catch (error) {
           if (!(error instanceof ShipError)) throw error;
-          expect(error.message).toMatch(/^layer sha256:/);
+          expect(error.message).toMatch(/^\S+: layer sha256:/);
           return;
         }
         const report = await verifyLayerBlob(converted.path, { annotations: converted.annotations, diffId: converted.diffId });

@@ -37,7 +37,7 @@ describe('OciLayout', () => {
     const written = await layout.writeBlobFrom(Readable.from([data.subarray(0, 1000), data.subarray(1000)]), { digest: sha256(data), size: data.length });
     expect(written).toEqual({ digest: sha256(data), size: data.length });
     await expect(layout.writeBlobFrom(Readable.from([Buffer.from('x')]), { digest: sha256('y') })).rejects.toThrow(ShipError);
-    await expect(layout.writeBlobFrom(Readable.from([Buffer.from('x')]), { size: 2 })).rejects.toThrow('expected 2 bytes, got 1');
+    await expect(layout.writeBlobFrom(Readable.from([Buffer.from('x')]), { size: 2 })).rejects.toThrow('a blob is 1 bytes, but its descriptor gives 2');
     expect(readdirSync(join(layout.dir, 'blobs', 'sha256'))).toEqual([sha256(data).slice(7)]);
   });
 

@@ -1,0 +1,63 @@
+/**
+ * The sha256 and size of whole files, computed in worker threads: one per core, each hashing one file at a time. A
+ * re-ship checks the blobs of the layers it reuses without converting them, hundreds of megabytes, and on the main
+ * thread that would be the longest step of a re-ship; spread over the cores and beside the registry checks it is not.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Digest } from './digest.js';
+
+/** The worker, as source text, so the bundled action needs no separate file. */
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createReadStream } = require('node:fs');
+const { createHash } = require('node:crypto');
+parentPort.on('message', (path) => {
+  const hash = createHash('sha256');
+  let size = 0;
+  createReadStream(path, { highWaterMark: 1 << 20 })
+    .on('data', (chunk) => { hash.update(chunk); size += chunk.length; })
+    .on('error', (error) => parentPort.postMessage({ error: { code: error.code, message: error.message, path } }))
+    .on('end', () => parentPort.postMessage({ digest: 'sha256:' + hash.digest('hex'), size }));
+});
+`;
+
+export interface FileHash {
+  readonly digest: Digest;
+  readonly size: number;
+}
+
+type Answer = FileHash | { error: { code?: string; message: string; path: string } };
+
+/**
+ * Hashes every file of `paths` (in order of the answer), at most `threads` at a time; the workers end with the call.
+ * A file that cannot be read rejects with an errno-like error carrying its code and path.
+ */
+export async function hashFiles(paths: readonly string[], threads = availableParallelism()): Promise<FileHash[]> {
+  const results: FileHash[] = new Array<FileHash>(paths.length);
+  let next = 0;
+  const run = async (): Promise<void> => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    try {
+      while (next < paths.length) {
+        const index = next;
+        next += 1;
+        const answer = await new Promise<Answer>((resolve, reject) => {
+          worker.once('message', resolve);
+          worker.once('error', reject);
+          worker.postMessage(paths[index]);
+        });
+        worker.removeAllListeners('error');
+        if ('error' in answer) throw Object.assign(new Error(answer.error.message), { code: answer.error.code, path: answer.error.path, syscall: 'read' });
+        results[index] = answer;
+      }
+    } finally {
+      await worker.terminate();
+    }
+  };
+  const workers = Math.max(1, Math.min(threads, paths.length));
+  const settled = await Promise.allSettled(Array.from({ length: paths.length === 0 ? 0 : workers }, run));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results;
+}
