@@ -77727,8 +77727,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   A: () => (/* binding */ OciLayout)
 });
 
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -77737,6 +77735,8 @@ var promises_ = __nccwpck_require__(1455);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __nccwpck_require__(6466);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/oci/digest.ts
@@ -78102,22 +78102,21 @@ class OciLayout {
     async writeBlobFrom(source, expected = {}, where) {
         const temporary = (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', `.tmp-${process.pid}-${(temporaryCounter += 1)}`);
         const check = new BlobCheck(expected, where);
-        const out = (0,external_node_fs_.createWriteStream)(temporary);
         try {
-            for await (const chunk of source) {
-                check.update(chunk);
-                if (!out.write(chunk))
-                    await (0,external_node_events_.once)(out, 'drain');
-            }
-            out.end();
-            await (0,external_node_events_.once)(out, 'finish');
+            // A pipeline, so that a stop half way (a blob longer than expected, a source that fails) destroys the file
+            // stream with its writes settled: nothing is written to it after, and no error of it goes unhandled.
+            await (0,external_node_stream_promises_.pipeline)(source, async function* (chunks) {
+                for await (const chunk of chunks) {
+                    check.update(chunk);
+                    yield chunk;
+                }
+            }, (0,external_node_fs_.createWriteStream)(temporary));
             const blob = check.finish();
             await (0,promises_.rename)(temporary, this.blobPath(blob.digest));
             this.checked.set(blob.digest, blob.size);
             return blob;
         }
         catch (error) {
-            out.destroy();
             await (0,promises_.rm)(temporary, { force: true });
             throw error;
         }

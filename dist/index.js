@@ -81579,8 +81579,6 @@ const Annotation = {
     shipDiffId: 'com.meshagent.ship.diff-id',
 };
 
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./src/oci/blob-check.ts
 /**
  * Blobs checked against their descriptors while they stream, the way containerd's content store checks what it
@@ -81999,22 +81997,21 @@ class layout_OciLayout {
     async writeBlobFrom(source, expected = {}, where) {
         const temporary = (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', `.tmp-${process.pid}-${(temporaryCounter += 1)}`);
         const check = new BlobCheck(expected, where);
-        const out = (0,external_node_fs_namespaceObject.createWriteStream)(temporary);
         try {
-            for await (const chunk of source) {
-                check.update(chunk);
-                if (!out.write(chunk))
-                    await (0,external_node_events_.once)(out, 'drain');
-            }
-            out.end();
-            await (0,external_node_events_.once)(out, 'finish');
+            // A pipeline, so that a stop half way (a blob longer than expected, a source that fails) destroys the file
+            // stream with its writes settled: nothing is written to it after, and no error of it goes unhandled.
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(source, async function* (chunks) {
+                for await (const chunk of chunks) {
+                    check.update(chunk);
+                    yield chunk;
+                }
+            }, (0,external_node_fs_namespaceObject.createWriteStream)(temporary));
             const blob = check.finish();
             await (0,promises_.rename)(temporary, this.blobPath(blob.digest));
             this.checked.set(blob.digest, blob.size);
             return blob;
         }
         catch (error) {
-            out.destroy();
             await (0,promises_.rm)(temporary, { force: true });
             throw error;
         }

@@ -5,11 +5,11 @@
  * leaves a blob whose name lies about its content. Blobs read are checked against their descriptors (size and
  * digest) as they stream; a layout remembers the blobs it wrote or checked, so they are not hashed twice.
  */
-import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
+import { pipeline as pipelinePromise } from 'node:stream/promises';
 import type { ZodType } from 'zod';
 import { ShipError } from '../errors.js';
 import { BlobCheck, blobMismatch, checkingStream, type ExpectedBlob } from './blob-check.js';
@@ -221,20 +221,24 @@ export class OciLayout {
   async writeBlobFrom(source: AsyncIterable<Uint8Array>, expected: ExpectedBlob = {}, where?: string): Promise<{ digest: Digest; size: number }> {
     const temporary = join(this.dir, 'blobs', 'sha256', `.tmp-${process.pid}-${(temporaryCounter += 1)}`);
     const check = new BlobCheck(expected, where);
-    const out = createWriteStream(temporary);
     try {
-      for await (const chunk of source) {
-        check.update(chunk);
-        if (!out.write(chunk)) await once(out, 'drain');
-      }
-      out.end();
-      await once(out, 'finish');
+      // A pipeline, so that a stop half way (a blob longer than expected, a source that fails) destroys the file
+      // stream with its writes settled: nothing is written to it after, and no error of it goes unhandled.
+      await pipelinePromise(
+        source,
+        async function* (chunks: AsyncIterable<Uint8Array>) {
+          for await (const chunk of chunks) {
+            check.update(chunk);
+            yield chunk;
+          }
+        },
+        createWriteStream(temporary),
+      );
       const blob = check.finish();
       await rename(temporary, this.blobPath(blob.digest));
       this.checked.set(blob.digest, blob.size);
       return blob;
     } catch (error) {
-      out.destroy();
       await rm(temporary, { force: true });
       throw error;
     }
