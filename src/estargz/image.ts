@@ -14,7 +14,7 @@ import { ImageConfig, ImageIndex, ImageManifest, type Descriptor } from '../oci/
 import { CompressPool } from './compress-pool.js';
 import { convertLayer, type ConvertedLayer } from './layer.js';
 import type { WrittenLayer } from './layer-writer.js';
-import { attributePrefetch, layerPaths } from './prefetch.js';
+import { attributePrefetch, layerPaths, type LayerPaths } from './prefetch.js';
 import { DEFAULT_CHUNK_SIZE } from './toc.js';
 
 export interface ConvertImageOptions {
@@ -71,11 +71,11 @@ export interface ReusedLayer extends WrittenLayer {
 /** Where earlier conversions come from (see pipeline/reuse.ts for the registry's). */
 export interface LayerReuse {
   /**
-   * Looks at the earlier conversions of these source layers (all at once, before any is needed). Returns the paths
-   * of each source layer it knows from an earlier conversion's TOC, so a prefetch list can be attributed without
-   * reading the layer.
+   * Looks at the earlier conversions of these source layers (all at once, before any is needed). Returns, for each
+   * source layer it knows from an earlier conversion, a listing of its paths from that conversion's TOC, so a
+   * prefetch list can be attributed without reading the layer.
    */
-  prepare(sources: readonly Digest[]): Promise<ReadonlyMap<Digest, ReadonlySet<string>>>;
+  prepare(sources: readonly Digest[]): Promise<ReadonlyMap<Digest, LayerPaths>>;
   /** The checked earlier conversion of `source` made with exactly `params` (conversionParams), or undefined. */
   find(source: Digest, params: string): Promise<ReusedLayer | undefined>;
 }
@@ -154,12 +154,12 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
       if (!(await source.hasBlob(layer.digest))) throw new ShipError(`layer ${layer.digest} of manifest ${descriptor.digest} is not in ${source.dir}`, { hint: 'the image is incomplete (a foreign or missing layer): pull or build it again' });
     }
     // Earlier conversions are looked at first: their TOCs list the paths of their source layers.
-    const known = reuse ? await reuse.prepare(manifest.layers.map((l) => l.digest)) : new Map<Digest, ReadonlySet<string>>();
+    const known = reuse ? await reuse.prepare(manifest.layers.map((l) => l.digest)) : new Map<Digest, LayerPaths>();
     let prioritized: string[][] = manifest.layers.map(() => []);
     if (options.prefetch && options.prefetch.length > 0) {
-      const paths: ReadonlySet<string>[] = [];
-      for (const layer of manifest.layers) paths.push(known.get(layer.digest) ?? (await layerPaths(source, layer.digest)));
-      const attribution = attributePrefetch(options.prefetch, paths);
+      // An earlier conversion's TOC first (no need to read the layer), the layer itself should that fail.
+      const paths = manifest.layers.map((layer) => [known.get(layer.digest), layerPaths(source, layer.digest)].filter((list) => list !== undefined));
+      const attribution = await attributePrefetch(options.prefetch, paths);
       prioritized = attribution.perLayer;
       for (const path of attribution.missing) missing.add(path);
     }
@@ -233,3 +233,4 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
     await pool.close();
   }
 }
+

@@ -40,9 +40,16 @@ export async function convertBuffer(input: Buffer, options: { chunkSize?: number
   const result = await convertLayer(layout, digest, layout, { pool: pool(), level: options.level ?? 6, chunkSize: options.chunkSize ?? 4096, prioritized: options.prioritized ?? [] });
   const path = layout.blobPath(result.digest);
   const blob = readFileSync(path);
-  const { toc } = await readBlobToc(path);
+  const toc = await readWholeToc(path);
   const annotations = { [Annotation.stargzTocDigest]: result.tocDigest, [Annotation.estargzUncompressedSize]: String(result.uncompressedSize) };
   return { ...result, layout, source: digest, path, blob, toc, annotations };
+}
+
+/** The whole TOC of a (small) blob, every entry in memory. */
+export async function readWholeToc(path: string): Promise<ParsedToc> {
+  const entries: ParsedToc['entries'] = [];
+  const { version } = await readBlobToc(path, (batch) => entries.push(...batch));
+  return { version, entries };
 }
 
 export interface ListedEntry {
