@@ -119,7 +119,8 @@ export async function* walkMembers(path: string, start: number, end: number, max
  */
 export async function* streamMember(reader: BlobReader, start: number, end: number, pieceBytes = 4 << 20): AsyncGenerator<Buffer> {
   const length = end - start;
-  const first = await reader.read(start, Math.min(length, pieceBytes));
+  // The first read holds the whole header (names and comments included) whatever the piece size.
+  const first = await reader.read(start, Math.min(length, Math.max(pieceBytes, 1 << 16)));
   const header = gzipHeaderLength(first, 0);
   if (header === undefined) {
     const isMagic = first[0] === 0x1f && first[1] === 0x8b && first[2] === 0x08;
