@@ -14,7 +14,7 @@ import { fileReader, type BlobReader } from './blob-reader.js';
 import { FOOTER_SIZE, parseFooter, type Footer } from './footer.js';
 import { GzipMemberError, streamMember } from './gzip-member.js';
 import { BLOCK } from './tar-header.js';
-import { cleanPath, NO_PREFETCH_LANDMARK, PREFETCH_LANDMARK, TOC_NAME, TocEntrySchema, type TocItem } from './toc.js';
+import { cleanPath, isTocEntry, NO_PREFETCH_LANDMARK, PREFETCH_LANDMARK, TOC_NAME, TocEntrySchema, type TocItem } from './toc.js';
 import { TocJsonError, TocJsonScanner } from './toc-json.js';
 
 /** The TOC member is refused beyond this size (compressed). */
@@ -131,6 +131,10 @@ function checkTarHeader(block: Buffer): number {
 function checkEntries(values: unknown[], first: number): TocItem[] {
   const entries: TocItem[] = [];
   for (const [i, value] of values.entries()) {
+    if (isTocEntry(value)) {
+      entries.push(value);
+      continue;
+    }
     const checked = TocEntrySchema.safeParse(value);
     if (!checked.success) {
       const issue = checked.error.issues[0];

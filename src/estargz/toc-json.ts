@@ -36,6 +36,20 @@ const RBRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 
+/** What each byte is to the value scanner; most bytes are ORDINARY and cost one table look-up. */
+const ORDINARY = 0;
+const STRING = 1;
+const ESCAPE = 2;
+const OPEN = 3;
+const CLOSE = 4;
+const BYTE_KIND = new Uint8Array(256);
+BYTE_KIND[QUOTE] = STRING;
+BYTE_KIND[BACKSLASH] = ESCAPE;
+BYTE_KIND[LBRACE] = OPEN;
+BYTE_KIND[LBRACKET] = OPEN;
+BYTE_KIND[RBRACE] = CLOSE;
+BYTE_KIND[RBRACKET] = CLOSE;
+
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
@@ -188,22 +202,29 @@ export class TocJsonScanner {
       }
       return -1;
     }
-    let { depth, inString, escaped } = this;
+    let { depth, inString } = this;
+    if (this.escaped && i < n) {
+      // The byte after a backslash that ended the previous piece.
+      this.escaped = false;
+      i += 1;
+    }
     for (; i < n; i += 1) {
-      const c = piece[i] as number;
+      const kind = BYTE_KIND[piece[i] as number] as number;
+      if (kind === ORDINARY) continue;
       if (inString) {
-        if (escaped) escaped = false;
-        else if (c === BACKSLASH) escaped = true;
-        else if (c === QUOTE) {
+        if (kind === ESCAPE) {
+          i += 1; // the escaped byte is never structure
+          if (i === n) this.escaped = true;
+        } else if (kind === STRING) {
           inString = false;
           if (depth === 0) {
             this.inString = false;
             return i + 1;
           }
         }
-      } else if (c === QUOTE) inString = true;
-      else if (c === LBRACE || c === LBRACKET) depth += 1;
-      else if (c === RBRACE || c === RBRACKET) {
+      } else if (kind === STRING) inString = true;
+      else if (kind === OPEN) depth += 1;
+      else if (kind === CLOSE) {
         depth -= 1;
         if (depth === 0) {
           this.depth = 0;
@@ -213,7 +234,6 @@ export class TocJsonScanner {
     }
     this.depth = depth;
     this.inString = inString;
-    this.escaped = escaped;
     return -1;
   }
 

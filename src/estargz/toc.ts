@@ -355,6 +355,33 @@ export const TocEntrySchema = z.looseObject({
   chunkDigest: digestString.optional(),
 });
 
+const TOC_TYPE_NAMES: ReadonlySet<unknown> = new Set(['dir', 'reg', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'chunk']);
+const COUNT_FIELDS = ['size', 'mode', 'uid', 'gid', 'offset', 'innerOffset', 'devMajor', 'devMinor', 'chunkOffset', 'chunkSize'] as const;
+const TEXT_FIELDS = ['modtime', 'linkName', 'userName', 'groupName'] as const;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/**
+ * TocEntrySchema's rules written out, for speed: a TOC can hold millions of entries. Never looser than the schema;
+ * an entry this refuses is checked by the schema, which says what is wrong with it.
+ */
+export function isTocEntry(value: unknown): value is TocItem {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const e = value as Record<string, unknown>;
+  if (typeof e.name !== 'string' || !TOC_TYPE_NAMES.has(e.type)) return false;
+  for (const key of COUNT_FIELDS) {
+    const v = e[key];
+    if (v !== undefined && !(Number.isSafeInteger(v) && (v as number) >= 0)) return false;
+  }
+  for (const key of TEXT_FIELDS) if (e[key] !== undefined && typeof e[key] !== 'string') return false;
+  for (const key of ['digest', 'chunkDigest'] as const) if (e[key] !== undefined && !(typeof e[key] === 'string' && DIGEST.test(e[key]))) return false;
+  const xattrs = e.xattrs;
+  if (xattrs !== undefined) {
+    if (typeof xattrs !== 'object' || xattrs === null || Array.isArray(xattrs)) return false;
+    for (const v of Object.values(xattrs)) if (typeof v !== 'string') return false;
+  }
+  return true;
+}
+
 /** One entry of a TOC read back (read-toc.ts checks each against the schema as it streams). */
 export type TocItem = z.infer<typeof TocEntrySchema>;
 /** A whole TOC, for tests and other small uses: readers stream it entry by entry instead. */
