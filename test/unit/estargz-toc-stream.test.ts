@@ -2,9 +2,11 @@
 // the streamed gzip member, and prefetch attribution over streamed layer listings.
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { streamMember, GzipMemberError } from '../../src/estargz/gzip-member.js';
 import { attributePrefetch, type LayerPaths } from '../../src/estargz/prefetch.js';
+import { isTocEntry, TocEntrySchema } from '../../src/estargz/toc.js';
 import { TocJsonError, TocJsonScanner } from '../../src/estargz/toc-json.js';
 import { closePool, convertBuffer } from '../helpers/estargz.js';
 import { awkwardEntries, buildTar } from '../helpers/tar-builder.js';
@@ -91,6 +93,50 @@ describe('the TOC JSON scanner', () => {
   });
 });
 
+describe('the quick check of a TOC entry', () => {
+  const digest = `sha256:${'a'.repeat(64)}`;
+  const anything = fc.oneof(fc.constant(undefined), fc.constant(null), fc.boolean(), fc.integer({ min: -5, max: 5 }), fc.double(), fc.constant(2 ** 60), fc.string(), fc.constant(digest), fc.constant([]), fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer())));
+  const field = (valid: fc.Arbitrary<unknown>) => fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: anything });
+  const count = fc.nat({ max: 2 ** 40 });
+  const entry = fc.record(
+    {
+      name: field(fc.string()),
+      type: field(fc.constantFrom('dir', 'reg', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'chunk', 'other')),
+      size: field(count),
+      modtime: field(fc.string()),
+      linkName: field(fc.string()),
+      mode: field(count),
+      uid: field(count),
+      userName: field(fc.string()),
+      offset: field(count),
+      innerOffset: field(count),
+      xattrs: field(fc.dictionary(fc.string(), fc.string())),
+      digest: field(fc.constant(digest)),
+      chunkOffset: field(count),
+      chunkSize: field(count),
+      chunkDigest: field(fc.oneof(fc.constant(digest), fc.constant(`sha256:${'A'.repeat(64)}`))),
+      extra: anything,
+    },
+    { requiredKeys: [] },
+  );
+
+  it('accepts only what the schema accepts, and most of it', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.oneof({ weight: 9, arbitrary: entry }, { weight: 1, arbitrary: anything }), (value) => {
+        const json = JSON.parse(JSON.stringify(value ?? null)) as unknown; // as a TOC gives it
+        const quick = isTocEntry(json);
+        const schema = TocEntrySchema.safeParse(json).success;
+        if (quick) accepted += 1;
+        expect(quick && !schema).toBe(false);
+        if (schema && json !== null && typeof json === 'object') expect(quick, JSON.stringify(json)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(accepted).toBeGreaterThan(50);
+  });
+});
+
 describe('a gzip member streamed from a blob', () => {
   // Incompressible bytes, so the member is larger than the first read.
   const data = Buffer.concat(Array.from({ length: 8000 }, (_, i) => createHash('sha256').update(String(i)).digest()));
@@ -114,7 +160,7 @@ describe('a gzip member streamed from a blob', () => {
 
   it('inflates read in pieces of any size', async () => {
     expect(member.length).toBeGreaterThan(3 << 16); // more than the first read
-    for (const piece of [1000, 4096, 1 << 16, 1 << 20]) expect(await inflate(blob, 6, 6 + member.length, piece)).toEqual(data);
+    for (const piece of [1000, 4096, 1 << 16, 1 << 20]) expect((await inflate(blob, 6, 6 + member.length, piece)).equals(data), `pieces of ${piece}`).toBe(true);
   });
 
   it('says what is wrong: bytes after it, cut short, a bad CRC, not gzip', async () => {
