@@ -84464,6 +84464,41 @@ const TocEntrySchema = looseObject({
     chunkSize: count.optional(),
     chunkDigest: digestString.optional(),
 });
+const TOC_TYPE_NAMES = new Set(['dir', 'reg', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'chunk']);
+const COUNT_FIELDS = ['size', 'mode', 'uid', 'gid', 'offset', 'innerOffset', 'devMajor', 'devMinor', 'chunkOffset', 'chunkSize'];
+const TEXT_FIELDS = ['modtime', 'linkName', 'userName', 'groupName'];
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/**
+ * TocEntrySchema's rules written out, for speed: a TOC can hold millions of entries. Never looser than the schema;
+ * an entry this refuses is checked by the schema, which says what is wrong with it.
+ */
+function isTocEntry(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return false;
+    const e = value;
+    if (typeof e.name !== 'string' || !TOC_TYPE_NAMES.has(e.type))
+        return false;
+    for (const key of COUNT_FIELDS) {
+        const v = e[key];
+        if (v !== undefined && !(Number.isSafeInteger(v) && v >= 0))
+            return false;
+    }
+    for (const key of TEXT_FIELDS)
+        if (e[key] !== undefined && typeof e[key] !== 'string')
+            return false;
+    for (const key of ['digest', 'chunkDigest'])
+        if (e[key] !== undefined && !(typeof e[key] === 'string' && DIGEST.test(e[key])))
+            return false;
+    const xattrs = e.xattrs;
+    if (xattrs !== undefined) {
+        if (typeof xattrs !== 'object' || xattrs === null || Array.isArray(xattrs))
+            return false;
+        for (const v of Object.values(xattrs))
+            if (typeof v !== 'string')
+                return false;
+    }
+    return true;
+}
 
 ;// CONCATENATED MODULE: ./src/estargz/layer-writer.ts
 /**
@@ -84871,6 +84906,19 @@ const LBRACKET = 0x5b;
 const RBRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
+/** What each byte is to the value scanner; most bytes are ORDINARY and cost one table look-up. */
+const ORDINARY = 0;
+const STRING = 1;
+const ESCAPE = 2;
+const OPEN = 3;
+const CLOSE = 4;
+const BYTE_KIND = new Uint8Array(256);
+BYTE_KIND[QUOTE] = STRING;
+BYTE_KIND[BACKSLASH] = ESCAPE;
+BYTE_KIND[LBRACE] = OPEN;
+BYTE_KIND[LBRACKET] = OPEN;
+BYTE_KIND[RBRACE] = CLOSE;
+BYTE_KIND[RBRACKET] = CLOSE;
 function isSpace(c) {
     return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
@@ -85040,15 +85088,23 @@ class TocJsonScanner {
             }
             return -1;
         }
-        let { depth, inString, escaped } = this;
+        let { depth, inString } = this;
+        if (this.escaped && i < n) {
+            // The byte after a backslash that ended the previous piece.
+            this.escaped = false;
+            i += 1;
+        }
         for (; i < n; i += 1) {
-            const c = piece[i];
+            const kind = BYTE_KIND[piece[i]];
+            if (kind === ORDINARY)
+                continue;
             if (inString) {
-                if (escaped)
-                    escaped = false;
-                else if (c === BACKSLASH)
-                    escaped = true;
-                else if (c === QUOTE) {
+                if (kind === ESCAPE) {
+                    i += 1; // the escaped byte is never structure
+                    if (i === n)
+                        this.escaped = true;
+                }
+                else if (kind === STRING) {
                     inString = false;
                     if (depth === 0) {
                         this.inString = false;
@@ -85056,11 +85112,11 @@ class TocJsonScanner {
                     }
                 }
             }
-            else if (c === QUOTE)
+            else if (kind === STRING)
                 inString = true;
-            else if (c === LBRACE || c === LBRACKET)
+            else if (kind === OPEN)
                 depth += 1;
-            else if (c === RBRACE || c === RBRACKET) {
+            else if (kind === CLOSE) {
                 depth -= 1;
                 if (depth === 0) {
                     this.depth = 0;
@@ -85070,7 +85126,6 @@ class TocJsonScanner {
         }
         this.depth = depth;
         this.inString = inString;
-        this.escaped = escaped;
         return -1;
     }
     /** Keeps `piece[from, to)` as part of the value; copied when the value goes on in the next piece (which may reuse this one). */
@@ -85238,6 +85293,10 @@ function checkTarHeader(block) {
 function checkEntries(values, first) {
     const entries = [];
     for (const [i, value] of values.entries()) {
+        if (isTocEntry(value)) {
+            entries.push(value);
+            continue;
+        }
         const checked = TocEntrySchema.safeParse(value);
         if (!checked.success) {
             const issue = checked.error.issues[0];
