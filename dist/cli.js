@@ -71133,8 +71133,6 @@ function describeAccess(target, access, dryRun) {
 
 // EXTERNAL MODULE: ./src/estargz/image.ts + 4 modules
 var estargz_image = __nccwpck_require__(8247);
-// EXTERNAL MODULE: ./src/estargz/read-toc.ts
-var read_toc = __nccwpck_require__(223);
 // EXTERNAL MODULE: ./src/estargz/source-layer.ts
 var source_layer = __nccwpck_require__(6209);
 // EXTERNAL MODULE: ./src/estargz/verify.ts + 1 modules
@@ -71318,7 +71316,6 @@ function seconds(ms) {
 
 
 
-
 /** Layers larger than this get a progress line as they convert. */
 const PROGRESS_BYTES = 64 * 1024 * 1024;
 async function convertStage(source, config, workDir, log, options = {}) {
@@ -71372,13 +71369,17 @@ async function convertStage(source, config, workDir, log, options = {}) {
         const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
         throw new errors/* ShipError */.fS(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
     }
+    // The verifier read every TOC: what a lazy pull reads before start comes from there, not from another reading.
+    const lazyPull = new Map(verdict.layers.map((l) => [l.digest, l.lazyPullBytes]));
     const { manifest } = await readRunnableConfig(out, conversion.descriptor);
     // The converted manifest the runnable image came from: the one with the same layers.
     const converted = conversion.manifests.find((m) => m.layers.length === manifest.layers.length && m.layers.every((l, i) => l.result.digest === manifest.layers[i]?.digest));
     const layers = [];
     for (const [index, descriptor] of manifest.layers.entries()) {
         const origin = converted?.layers[index];
-        const lazy = origin?.reused ? origin.reused.lazyPullBytes : (0,read_toc/* lazyPullBytes */.Pu)(await (0,read_toc/* readBlobToc */.kR)(out.blobPath(descriptor.digest)));
+        const lazy = origin?.reused ? origin.reused.lazyPullBytes : lazyPull.get(descriptor.digest);
+        if (lazy === undefined)
+            throw new errors/* ShipError */.fS(`layer ${descriptor.digest} was not verified`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
         layers.push({
             sourceDigest: origin?.source ?? descriptor.digest,
             sourceSize: (origin && sourceSizes.get(origin.source)) ?? (await sizeOf(source.layout, origin?.source)) ?? descriptor.size,
@@ -71616,6 +71617,8 @@ function parse(schema, answer, name) {
 
 // EXTERNAL MODULE: ./src/oci/push.ts + 1 modules
 var push = __nccwpck_require__(1762);
+// EXTERNAL MODULE: ./src/estargz/read-toc.ts + 1 modules
+var read_toc = __nccwpck_require__(5433);
 ;// CONCATENATED MODULE: ./src/pipeline/reuse.ts
 /**
  * Fast re-ships: layers the previous ship converted are reused instead of converted again. Every layer the converter
@@ -71814,7 +71817,8 @@ class RegistryReuse {
             throw new errors/* ShipError */.fS('the repository no longer has the blob');
         if (stored !== size)
             throw new errors/* ShipError */.fS(`the blob is ${stored} bytes, its descriptor says ${size}`);
-        const blob = await (0,read_toc/* readToc */.PP)({ size, read: (start, length) => this.repo.readBlobRange(digest, start, length) });
+        const reader = { size, read: (start, length) => this.repo.readBlobRange(digest, start, length) };
+        const blob = await (0,read_toc/* readToc */.PP)(reader);
         if (blob.tocDigest !== conversion.tocDigest)
             throw new errors/* ShipError */.fS(`its TOC digest is ${blob.tocDigest}, the annotation says ${conversion.tocDigest}`);
         return {
@@ -71824,10 +71828,11 @@ class RegistryReuse {
                 tocDigest: blob.tocDigest,
                 diffId: conversion.diffId,
                 uncompressedSize: conversion.uncompressedSize,
-                entries: blob.toc.entries.length,
+                entries: blob.entries,
                 lazyPullBytes: (0,read_toc/* lazyPullBytes */.Pu)(blob),
             },
-            paths: (0,read_toc/* tocPaths */.zM)(blob.toc),
+            // The TOC is streamed, not kept: a prefetch list reads it again (and checks its digest again) for the paths.
+            paths: () => (0,read_toc/* readTocPaths */.HQ)(reader, blob),
         };
     }
 }
@@ -73050,6 +73055,40 @@ function shown(value, max = 200) {
 
 /***/ }),
 
+/***/ 2271:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ fileReader)
+/* harmony export */ });
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/** Random access to a blob: a file here, or a registry by Range request (pipeline/reuse.ts, pipeline/publish.ts). */
+
+/** A reader of the file at `path`; close it when done. */
+async function fileReader(path) {
+    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(path, 'r');
+    try {
+        const { size } = await handle.stat();
+        return {
+            size,
+            read: async (start, length) => {
+                const buffer = Buffer.allocUnsafe(length);
+                const { bytesRead } = await handle.read(buffer, 0, length, start);
+                return buffer.subarray(0, bytesRead);
+            },
+            close: () => handle.close(),
+        };
+    }
+    catch (error) {
+        await handle.close();
+        throw error;
+    }
+}
+
+
+/***/ }),
+
 /***/ 4571:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -73277,26 +73316,39 @@ function parseHexOffset(text) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Tk: () => (/* binding */ inflateMemberAt),
-/* harmony export */   jq: () => (/* binding */ walkMembers)
+/* harmony export */   LY: () => (/* binding */ GzipMemberError),
+/* harmony export */   jq: () => (/* binding */ walkMembers),
+/* harmony export */   r0: () => (/* binding */ streamMember)
 /* harmony export */ });
-/* unused harmony exports GzipMemberError, gzipHeaderLength */
+/* unused harmony exports gzipHeaderLength, inflateMemberAt */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8522);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8522);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_2__);
 /**
  * Reading a blob as the sequence of gzip members it is made of, keeping each member's compressed offset: the
  * verifier needs to know where members start, which a plain gunzip stream hides. Members are inflated one at a time
- * from a sliding window over the file, so memory is bounded by the largest member.
+ * from a sliding window over the file, so memory is bounded by the largest member; a member that can be large (the
+ * TOC's, which grows with the number of files) is inflated as a stream instead (streamMember).
  */
+
 
 
 class GzipMemberError extends Error {
     offset;
-    constructor(message, offset) {
+    kind;
+    bytesAfter;
+    constructor(message, offset, 
+    /** What is wrong: damaged data, a member the bytes end inside, or bytes after the member where it should end. */
+    kind = 'corrupt', 
+    /** For `trailing`: how many bytes follow the member. */
+    bytesAfter = 0) {
         super(`${message} (gzip member at byte ${offset})`);
         this.offset = offset;
+        this.kind = kind;
+        this.bytesAfter = bytesAfter;
     }
 }
 /** Length of the gzip header at `at`, or undefined when the bytes there are not a (complete) gzip header. */
@@ -73338,7 +73390,7 @@ function inflateMemberAt(buf, at, baseOffset) {
     }
     let inflated;
     try {
-        inflated = node_zlib__WEBPACK_IMPORTED_MODULE_1__.inflateRawSync(buf.subarray(at + header), { info: true, maxOutputLength: MAX_MEMBER_BYTES });
+        inflated = node_zlib__WEBPACK_IMPORTED_MODULE_2__.inflateRawSync(buf.subarray(at + header), { info: true, maxOutputLength: MAX_MEMBER_BYTES });
     }
     catch (error) {
         if (error.code === 'Z_BUF_ERROR')
@@ -73348,7 +73400,7 @@ function inflateMemberAt(buf, at, baseOffset) {
     const trailer = at + header + inflated.engine.bytesWritten;
     if (buf.length - trailer < 8)
         return undefined;
-    if (buf.readUInt32LE(trailer) !== node_zlib__WEBPACK_IMPORTED_MODULE_1__.crc32(inflated.buffer))
+    if (buf.readUInt32LE(trailer) !== node_zlib__WEBPACK_IMPORTED_MODULE_2__.crc32(inflated.buffer))
         throw new GzipMemberError('CRC32 mismatch', baseOffset + at);
     if (buf.readUInt32LE(trailer + 4) !== inflated.buffer.length % 2 ** 32)
         throw new GzipMemberError('length mismatch in the trailer', baseOffset + at);
@@ -73391,6 +73443,78 @@ async function* walkMembers(path, start, end, maxMemberBytes = 96 << 20) {
     finally {
         await handle.close();
     }
+}
+/**
+ * Inflates the one gzip member that spans exactly `start` to `end` of the blob, as a stream: it is read in pieces of
+ * `pieceBytes` and inflated as they come, so memory stays bounded whatever the member inflates to. The header, the
+ * trailer's CRC32 and length, and the member's end at `end` are checked; a GzipMemberError says what is wrong.
+ */
+async function* streamMember(reader, start, end, pieceBytes = 4 << 20) {
+    const length = end - start;
+    // The first read holds the whole header (names and comments included) whatever the piece size.
+    const first = await reader.read(start, Math.min(length, Math.max(pieceBytes, 1 << 16)));
+    const header = gzipHeaderLength(first, 0);
+    if (header === undefined) {
+        const isMagic = first[0] === 0x1f && first[1] === 0x8b && first[2] === 0x08;
+        if (first.length >= 3 && !isMagic)
+            throw new GzipMemberError('not a gzip header', start);
+        throw new GzipMemberError('the member is cut short', start, 'short');
+    }
+    if (length - header < 8)
+        throw new GzipMemberError('the member is cut short', start, 'short');
+    // The deflate data runs to the 8-byte trailer, which must end at `end`.
+    const deflateLength = length - header - 8;
+    const trailer = Buffer.alloc(8);
+    async function* deflateData() {
+        let piece = first;
+        for (let at = 0;;) {
+            if (piece.length === 0)
+                throw new GzipMemberError('the blob ends inside the member', start, 'short');
+            const from = Math.max(header, at);
+            const to = Math.min(at + piece.length, header + deflateLength);
+            if (to > from)
+                yield piece.subarray(from - at, to - at);
+            const trailerFrom = Math.max(header + deflateLength, at);
+            if (at + piece.length > trailerFrom)
+                piece.copy(trailer, trailerFrom - (header + deflateLength), trailerFrom - at);
+            at += piece.length;
+            if (at >= length)
+                return;
+            piece = await reader.read(start + at, Math.min(length - at, pieceBytes));
+        }
+    }
+    const source = node_stream__WEBPACK_IMPORTED_MODULE_1__.Readable.from(deflateData(), { objectMode: false });
+    const inflate = node_zlib__WEBPACK_IMPORTED_MODULE_2__.createInflateRaw({ chunkSize: 64 << 10 });
+    source.on('error', (error) => inflate.destroy(error));
+    source.pipe(inflate);
+    let crc = 0;
+    let inflated = 0;
+    try {
+        for await (const chunk of inflate) {
+            crc = node_zlib__WEBPACK_IMPORTED_MODULE_2__.crc32(chunk, crc);
+            inflated += chunk.length;
+            yield chunk;
+        }
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'Z_BUF_ERROR')
+            throw new GzipMemberError('the member is cut short', start, 'short');
+        if (code?.startsWith('Z_'))
+            throw new GzipMemberError(`corrupt deflate data: ${error.message}`, start);
+        throw error;
+    }
+    finally {
+        source.destroy();
+        inflate.destroy();
+    }
+    const consumed = inflate.bytesWritten;
+    if (consumed !== deflateLength)
+        throw new GzipMemberError(`${deflateLength - consumed} bytes follow the member`, start, 'trailing', deflateLength - consumed);
+    if (trailer.readUInt32LE(0) !== crc)
+        throw new GzipMemberError('CRC32 mismatch', start);
+    if (trailer.readUInt32LE(4) !== inflated % 2 ** 32)
+        throw new GzipMemberError('length mismatch in the trailer', start);
 }
 
 
@@ -73865,8 +73989,8 @@ async function* oneBuffer(bytes) {
     yield bytes;
 }
 
-// EXTERNAL MODULE: ./src/estargz/read-toc.ts
-var read_toc = __nccwpck_require__(223);
+// EXTERNAL MODULE: ./src/estargz/read-toc.ts + 1 modules
+var read_toc = __nccwpck_require__(5433);
 // EXTERNAL MODULE: ./src/estargz/source-layer.ts
 var source_layer = __nccwpck_require__(6209);
 // EXTERNAL MODULE: ./src/estargz/tar-reader.ts + 1 modules
@@ -73912,7 +74036,7 @@ async function convertLayer(source, layer, out, options) {
                 throw error;
             });
             if (existing)
-                return await passThrough(source, layer, out, existing.tocDigest, existing.toc.entries.length, what);
+                return await passThrough(source, layer, out, existing.tocDigest, existing.entries, what);
         }
         const result = {};
         let written;
@@ -73953,55 +74077,128 @@ async function* streamItems(tar, where) {
         yield { kind: 'entry', header: entry.header, body: () => entry.body() };
     }
 }
-/** The reordered entry list of a spooled tar (only headers and offsets are kept in memory). */
-async function prioritizedItems(tarPath, prioritized, where) {
-    const entries = [];
-    const lastByPath = new Map();
+/** Calls `visit` with every entry of the spooled tar but the reserved ones, numbered from 0; names are checked. */
+async function scanSpool(tarPath, where, visit) {
+    let index = 0;
     for await (const entry of (0,tar_reader/* readTar */.sB)((0,external_node_fs_.createReadStream)(tarPath, { highWaterMark: 1 << 20 }))) {
         (0,entry_path/* checkEntryPath */.i)(entry.header, where, entry.headerOffset);
         if (isReserved(entry.header.name))
             continue;
-        lastByPath.set((0,estargz_toc/* cleanPath */.ts)(entry.header.name), entries.length);
-        entries.push({ header: entry.header, payloadOffset: entry.payloadOffset });
+        visit(entry, (0,estargz_toc/* cleanPath */.ts)(entry.header.name), index);
+        index += 1;
     }
-    const order = [];
-    const placed = new Set();
-    const place = (path, depth = 0) => {
-        const index = lastByPath.get(path);
-        if (index === undefined || placed.has(index) || depth > 64)
-            return;
-        const parts = path.split('/');
-        for (let i = 1; i < parts.length; i += 1)
-            place(parts.slice(0, i).join('/'), depth + 1);
-        const header = entries[index].header;
-        if (header.type === '1')
-            place((0,estargz_toc/* cleanPath */.ts)(header.linkName), depth + 1);
-        if (placed.has(index))
-            return;
-        placed.add(index);
-        order.push(index);
+}
+/**
+ * The reordered entry list of a spooled tar. The tar is read a few times rather than indexed in memory: once to find
+ * the prioritized entries (and again for each level of hardlink targets they lead to), once more if some path occurs
+ * twice, and once to write the rest. What is kept: the prioritized entries with their parents and link targets, and
+ * an 8-byte hash per entry for finding paths that occur more than once (whose last occurrence is the one kept).
+ */
+async function prioritizedItems(tarPath, prioritized, where) {
+    // The last occurrence of each path the placement below asks about; a path looked for and absent maps to undefined.
+    const lastOf = new Map();
+    let hashes = new Float64Array(1 << 16);
+    let entries = 0;
+    const lookFor = async (paths, first) => {
+        for (const path of paths)
+            lastOf.set(path, undefined);
+        await scanSpool(tarPath, where, (entry, path, index) => {
+            if (first) {
+                if (index === hashes.length) {
+                    const larger = new Float64Array(hashes.length * 2);
+                    larger.set(hashes);
+                    hashes = larger;
+                }
+                hashes[index] = pathHash(path);
+                entries = index + 1;
+            }
+            if (paths.has(path))
+                lastOf.set(path, { header: entry.header, payloadOffset: entry.payloadOffset, index });
+        });
     };
-    for (const path of prioritized)
-        place((0,estargz_toc/* cleanPath */.ts)(path));
+    // As a placement goes, it asks for parents and hardlink targets; whatever it asked for that was not looked for
+    // yet is looked for in another reading, and the placement is made again, until it asks for nothing new.
+    let order = [];
+    let placed = new Set();
+    let wanted = new Set(prioritized.map((path) => (0,estargz_toc/* cleanPath */.ts)(path)));
+    for (let reading = 0; wanted.size > 0; reading += 1) {
+        await lookFor(wanted, reading === 0);
+        wanted = new Set();
+        order = [];
+        placed = new Set();
+        const lookedFor = (path) => {
+            if (!lastOf.has(path))
+                wanted.add(path);
+            return lastOf.get(path);
+        };
+        const place = (path, depth = 0) => {
+            const found = lookedFor(path);
+            if (found === undefined || placed.has(found.index) || depth > 64)
+                return;
+            const parts = path.split('/');
+            for (let i = 1; i < parts.length; i += 1)
+                place(parts.slice(0, i).join('/'), depth + 1);
+            if (found.header.type === '1')
+                place((0,estargz_toc/* cleanPath */.ts)(found.header.linkName), depth + 1);
+            if (placed.has(found.index))
+                return;
+            placed.add(found.index);
+            order.push(found.index);
+        };
+        for (const path of prioritized)
+            place((0,estargz_toc/* cleanPath */.ts)(path));
+        if (reading >= 64)
+            break; // a chain of hardlinks longer than the placement follows
+    }
+    const byIndex = new Map([...lastOf.values()].filter((found) => found !== undefined).map((found) => [found.index, found]));
+    // Paths that occur more than once: only their last occurrence is written. Their hashes are found by sorting, and
+    // the entries with such a hash (real repeats, and the rare collision) are read again by name.
+    const sorted = hashes.subarray(0, entries).sort();
+    const repeated = new Set();
+    for (let i = 1; i < sorted.length; i += 1)
+        if (sorted[i] === sorted[i - 1])
+            repeated.add(sorted[i]);
+    hashes = new Float64Array(0);
+    const lastIndex = new Map();
+    if (repeated.size > 0)
+        await scanSpool(tarPath, where, (_entry, path, index) => repeated.has(pathHash(path)) && lastIndex.set(path, index));
+    const isLast = (path, index) => (lastIndex.size === 0 || !repeated.has(pathHash(path)) ? true : lastIndex.get(path) === index);
     const landmark = order.length > 0 ? estargz_toc/* PREFETCH_LANDMARK */.BP : estargz_toc/* NO_PREFETCH_LANDMARK */.pK;
     return (async function* () {
-        const item = (index) => {
-            const { header, payloadOffset } = entries[index];
-            const body = () => (header.size > 0 ? (0,external_node_fs_.createReadStream)(tarPath, { start: payloadOffset, end: payloadOffset + header.size - 1, highWaterMark: 1 << 20 }) : emptyBody());
-            return { kind: 'entry', header, body: body };
-        };
         if (landmark === estargz_toc/* NO_PREFETCH_LANDMARK */.pK)
             yield { kind: 'landmark', name: landmark };
-        for (const index of order)
-            yield item(index);
+        for (const index of order) {
+            const { header, payloadOffset } = byIndex.get(index);
+            const body = () => (header.size > 0 ? (0,external_node_fs_.createReadStream)(tarPath, { start: payloadOffset, end: payloadOffset + header.size - 1, highWaterMark: 1 << 20 }) : emptyBody());
+            yield { kind: 'entry', header, body: body };
+        }
         if (landmark === estargz_toc/* PREFETCH_LANDMARK */.BP)
             yield { kind: 'landmark', name: landmark };
-        for (let index = 0; index < entries.length; index += 1) {
-            if (placed.has(index) || lastByPath.get((0,estargz_toc/* cleanPath */.ts)(entries[index].header.name)) !== index)
+        let index = 0;
+        for await (const entry of (0,tar_reader/* readTar */.sB)((0,external_node_fs_.createReadStream)(tarPath, { highWaterMark: 1 << 20 }))) {
+            if (isReserved(entry.header.name))
                 continue;
-            yield item(index);
+            const at = index;
+            index += 1;
+            if (placed.has(at) || !isLast((0,estargz_toc/* cleanPath */.ts)(entry.header.name), at))
+                continue;
+            yield { kind: 'entry', header: entry.header, body: () => entry.body() };
         }
     })();
+}
+/**
+ * A 53-bit hash of a path for finding repeated paths (so that a layer of a million distinct paths very rarely
+ * needs the extra reading): two FNV-1a-style hashes over its UTF-16 code units, with different bases and primes.
+ */
+function pathHash(path) {
+    let high = 0x811c9dc5;
+    let low = 0x050c5d1f;
+    for (let i = 0; i < path.length; i += 1) {
+        const unit = path.charCodeAt(i);
+        high = Math.imul(high ^ unit, 0x01000193);
+        low = Math.imul(low ^ unit, 0x5bd1e995);
+    }
+    return (high >>> 0) * 2 ** 21 + (low >>> 11);
 }
 async function* emptyBody() { }
 /**
@@ -74029,36 +74226,69 @@ async function passThrough(source, layer, out, tocDigest, entries, where) {
 
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
-/** The cleaned paths of every entry in a layer (payloads are skipped, not read; the blob is checked as it is read). */
-async function layerPaths(layout, layer) {
-    const paths = new Set();
-    for await (const entry of (0,source_layer/* layerEntries */.ci)(await (0,source_layer/* openLayerTar */.tO)(layout, layer), `${layout.where}: layer ${layer.digest}`)) {
-        const path = (0,estargz_toc/* cleanPath */.ts)(entry.header.name);
-        if (path !== '' && path !== estargz_toc/* TOC_NAME */.ZU && path !== estargz_toc/* PREFETCH_LANDMARK */.BP && path !== estargz_toc/* NO_PREFETCH_LANDMARK */.pK)
-            paths.add(path);
-    }
-    return paths;
+/** Whiteouts kept per layer from the first reading; beyond, the layer is read again for the relevant ones. */
+const MAX_KEPT_WHITEOUTS = 10_000;
+/** A layer's paths, read from its tar in the layout (payloads are skipped, not read; the blob is checked as it is read). */
+function layerPaths(layout, layer) {
+    return async function* () {
+        for await (const entry of (0,source_layer/* layerEntries */.ci)(await (0,source_layer/* openLayerTar */.tO)(layout, layer), `${layout.where}: layer ${layer.digest}`)) {
+            const path = (0,estargz_toc/* cleanPath */.ts)(entry.header.name);
+            if (path !== '' && path !== estargz_toc/* TOC_NAME */.ZU && path !== estargz_toc/* PREFETCH_LANDMARK */.BP && path !== estargz_toc/* NO_PREFETCH_LANDMARK */.pK)
+                yield path;
+        }
+    };
 }
-/** `layers` lists each layer's paths, bottom layer first. */
-function attributePrefetch(patterns, layers) {
+/**
+ * `layers` gives, for each layer (bottom layer first), listings of its paths in order of preference: a listing that
+ * fails is dropped and the next one read from the start. `maxKeptWhiteouts` is for tests.
+ */
+async function attributePrefetch(patterns, layers, maxKeptWhiteouts = MAX_KEPT_WHITEOUTS) {
+    const wanted = patterns.map((pattern) => ({ pattern, clean: (0,estargz_toc/* cleanPath */.ts)(pattern.trim()) })).filter((p) => p.clean !== '');
+    const plain = new Set(wanted.filter((p) => !isGlob(p.clean)).map((p) => p.clean));
+    const globs = wanted.filter((p) => isGlob(p.clean)).map((p) => globToRegExp(p.clean));
+    const facts = [];
+    for (const listings of layers) {
+        const layer = await readLayer(listings, () => ({ held: new Set(), whiteouts: new Set(), overflow: false }), (layer, path) => {
+            const whiteout = baseName(path).startsWith(WHITEOUT);
+            if (plain.has(path) || (!whiteout && globs.some((glob) => glob.test(path))))
+                layer.held.add(path);
+            if (whiteout) {
+                if (layer.whiteouts.size < maxKeptWhiteouts)
+                    layer.whiteouts.add(path);
+                else
+                    layer.overflow = true;
+            }
+        });
+        facts.push(layer);
+    }
+    // Glob matches are looked for in the merged filesystem: every layer's matches (never a whiteout), sorted.
+    let merged;
+    const candidatesOf = (clean) => {
+        if (!isGlob(clean))
+            return [clean];
+        merged ??= [...new Set(facts.flatMap((layer) => [...layer.held]))].filter((p) => !baseName(p).startsWith(WHITEOUT)).sort();
+        const regex = globToRegExp(clean);
+        return merged.filter((p) => regex.test(p));
+    };
+    // A layer with too many whiteouts to keep is read again for those that could hide a candidate.
+    if (facts.some((layer) => layer.overflow)) {
+        const probes = new Set();
+        for (const { clean } of wanted)
+            for (const path of candidatesOf(clean))
+                for (const probe of hidingEntries(path))
+                    probes.add(probe);
+        for (const [i, layer] of facts.entries()) {
+            if (!layer.overflow)
+                continue;
+            layer.whiteouts = await readLayer(layers[i] ?? [], () => new Set(), (found, path) => probes.has(path) && found.add(path));
+        }
+    }
     const perLayer = layers.map(() => []);
     const taken = layers.map(() => new Set());
     const missing = [];
-    let merged;
-    for (const pattern of patterns) {
-        const clean = (0,estargz_toc/* cleanPath */.ts)(pattern.trim());
-        if (clean === '')
-            continue;
-        let candidates;
-        if (isGlob(clean)) {
-            merged ??= [...new Set(layers.flatMap((set) => [...set]))].filter((p) => !baseName(p).startsWith(WHITEOUT)).sort();
-            const regex = globToRegExp(clean);
-            candidates = merged.filter((p) => regex.test(p));
-        }
-        else
-            candidates = [clean];
-        for (const path of candidates) {
-            const layer = topmostLayer(path, layers);
+    for (const { pattern, clean } of wanted) {
+        for (const path of candidatesOf(clean)) {
+            const layer = topmostLayer(path, facts);
             if (layer === undefined) {
                 if (!isGlob(clean))
                     missing.push(pattern);
@@ -74072,29 +74302,48 @@ function attributePrefetch(patterns, layers) {
     }
     return { perLayer, missing };
 }
+/** Reads a layer's paths into a fresh `state`, from the first of its listings that does not fail. */
+async function readLayer(listings, fresh, visit) {
+    for (const [i, list] of listings.entries()) {
+        const state = fresh();
+        try {
+            for await (const path of list())
+                visit(state, path);
+            return state;
+        }
+        catch (error) {
+            if (i === listings.length - 1)
+                throw error;
+        }
+    }
+    throw new Error('a layer without a listing of its paths');
+}
 /** The index of the topmost layer that shows `path`, or undefined if none does or a layer above hides it. */
 function topmostLayer(path, layers) {
     for (let i = layers.length - 1; i >= 0; i -= 1) {
         const layer = layers[i];
-        if (layer.has(path))
+        if (layer.held.has(path))
             return i;
-        if (hides(layer, path))
+        if (hidingEntries(path).some((entry) => layer.whiteouts.has(entry)))
             return undefined;
     }
     return undefined;
 }
-/** Whether a layer's whiteouts hide `path` (or one of its parents) in the layers below. */
-function hides(layer, path) {
+/**
+ * The entries that, in a layer, hide `path` in the layers below: a whiteout of the path or of one of its parents,
+ * and an opaque marker in one of its parent directories (the root's included).
+ */
+function hidingEntries(path) {
     const parts = path.split('/');
+    const entries = [];
     for (let i = parts.length; i >= 1; i -= 1) {
         const parent = parts.slice(0, i - 1).join('/');
-        const whiteout = `${parent === '' ? '' : `${parent}/`}${WHITEOUT}${parts[i - 1]}`;
-        if (layer.has(whiteout))
-            return true;
-        if (i < parts.length && layer.has(`${parts.slice(0, i).join('/')}/${OPAQUE}`))
-            return true;
+        entries.push(`${parent === '' ? '' : `${parent}/`}${WHITEOUT}${parts[i - 1]}`);
+        if (i < parts.length)
+            entries.push(`${parts.slice(0, i).join('/')}/${OPAQUE}`);
     }
-    return layer.has(OPAQUE);
+    entries.push(OPAQUE);
+    return entries;
 }
 function baseName(path) {
     return path.slice(path.lastIndexOf('/') + 1);
@@ -74230,10 +74479,9 @@ async function convertImage(source, top, out, options = {}) {
         await candidates;
         let prioritized = manifest.layers.map(() => []);
         if (options.prefetch && options.prefetch.length > 0) {
-            const paths = [];
-            for (const layer of manifest.layers)
-                paths.push(known.get(layer.digest) ?? (await layerPaths(source, layer)));
-            const attribution = attributePrefetch(options.prefetch, paths);
+            // An earlier conversion's TOC first (no need to read the layer), the layer itself should that fail.
+            const paths = manifest.layers.map((layer) => [known.get(layer.digest), layerPaths(source, layer)].filter((list) => list !== undefined));
+            const attribution = await attributePrefetch(options.prefetch, paths);
             prioritized = attribution.perLayer;
             for (const path of attribution.missing)
                 missing.add(path);
@@ -74318,28 +74566,341 @@ async function convertImage(source, top, out, options = {}) {
 
 /***/ }),
 
-/***/ 223:
+/***/ 5433:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   PF: () => (/* binding */ TocError),
-/* harmony export */   PP: () => (/* binding */ readToc),
-/* harmony export */   Pu: () => (/* binding */ lazyPullBytes),
-/* harmony export */   kR: () => (/* binding */ readBlobToc),
-/* harmony export */   zM: () => (/* binding */ tocPaths)
-/* harmony export */ });
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _oci_digest_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8825);
-/* harmony import */ var _footer_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(811);
-/* harmony import */ var _gzip_member_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2787);
-/* harmony import */ var _toc_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9900);
-/* harmony import */ var _tar_header_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4635);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  PF: () => (/* binding */ TocError),
+  Pu: () => (/* binding */ lazyPullBytes),
+  j8: () => (/* binding */ locateToc),
+  kR: () => (/* binding */ readBlobToc),
+  PP: () => (/* binding */ readToc),
+  h7: () => (/* binding */ readTocEntries),
+  HQ: () => (/* binding */ readTocPaths)
+});
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/estargz/blob-reader.ts
+var blob_reader = __nccwpck_require__(2271);
+// EXTERNAL MODULE: ./src/estargz/footer.ts
+var estargz_footer = __nccwpck_require__(811);
+// EXTERNAL MODULE: ./src/estargz/gzip-member.ts
+var gzip_member = __nccwpck_require__(2787);
+// EXTERNAL MODULE: ./src/estargz/tar-header.ts
+var tar_header = __nccwpck_require__(4635);
+// EXTERNAL MODULE: ./src/estargz/toc.ts
+var toc = __nccwpck_require__(9900);
+;// CONCATENATED MODULE: ./src/estargz/toc-json.ts
+/**
+ * The TOC JSON read as it streams. A small scanner walks the top-level object; each element of its `entries` array
+ * is cut out and parsed on its own (JSON.parse), and so is the value of every other member (`version`). A TOC of any
+ * length is read holding one entry at a time, where parsing the whole document would hold all of them, and the text,
+ * at once. The scanner checks the structure JSON.parse would check between the values (braces, colons, commas); the
+ * values themselves are checked by JSON.parse.
+ */
+/** One entry, or another member's value, larger than this is refused (an entry is a few hundred bytes). */
+const MAX_VALUE_BYTES = 16 << 20;
+class TocJsonError extends Error {
+}
+var State;
+(function (State) {
+    State[State["Start"] = 0] = "Start";
+    State[State["KeyOrEnd"] = 1] = "KeyOrEnd";
+    State[State["Key"] = 2] = "Key";
+    State[State["InKey"] = 3] = "InKey";
+    State[State["Colon"] = 4] = "Colon";
+    State[State["Value"] = 5] = "Value";
+    State[State["InValue"] = 6] = "InValue";
+    State[State["AfterMember"] = 7] = "AfterMember";
+    State[State["FirstElement"] = 8] = "FirstElement";
+    State[State["Element"] = 9] = "Element";
+    State[State["InElement"] = 10] = "InElement";
+    State[State["AfterElement"] = 11] = "AfterElement";
+    State[State["Done"] = 12] = "Done";
+})(State || (State = {}));
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+/** What each byte is to the value scanner; most bytes are ORDINARY and cost one table look-up. */
+const ORDINARY = 0;
+const STRING = 1;
+const ESCAPE = 2;
+const OPEN = 3;
+const CLOSE = 4;
+const BYTE_KIND = new Uint8Array(256);
+BYTE_KIND[QUOTE] = STRING;
+BYTE_KIND[BACKSLASH] = ESCAPE;
+BYTE_KIND[LBRACE] = OPEN;
+BYTE_KIND[LBRACKET] = OPEN;
+BYTE_KIND[RBRACE] = CLOSE;
+BYTE_KIND[RBRACKET] = CLOSE;
+function isSpace(c) {
+    return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+/** Feed it the document in pieces with `write`, then call `end`. */
+class TocJsonScanner {
+    state = State.Start;
+    /** The value of the `version` member (other members than it and `entries` are checked, then dropped). */
+    version;
+    /** Whether the `entries` member was there (an array). */
+    sawEntries = false;
+    key = '';
+    // The value being cut out: its pieces so far (copied), its kind and where its scan stands.
+    parts = [];
+    partBytes = 0;
+    depth = 0;
+    inString = false;
+    escaped = false;
+    /** A number, `true`, `false` or `null`: it ends at the first byte that cannot be part of it. */
+    primitive = false;
+    /** Bytes of the document before the current piece, and where the value being cut out starts. */
+    offset = 0;
+    valueStart = 0;
+    /** Scans one piece; returns the entries it completed, parsed, in order. */
+    write(piece) {
+        const out = [];
+        const n = piece.length;
+        let i = 0;
+        while (i < n) {
+            const c = piece[i];
+            switch (this.state) {
+                case State.Start:
+                    if (!isSpace(c)) {
+                        if (c !== LBRACE)
+                            this.fail('it does not start with an object', i);
+                        this.state = State.KeyOrEnd;
+                    }
+                    i += 1;
+                    break;
+                case State.KeyOrEnd:
+                case State.Key:
+                    if (isSpace(c))
+                        i += 1;
+                    else if (c === RBRACE && this.state === State.KeyOrEnd) {
+                        this.state = State.Done;
+                        i += 1;
+                    }
+                    else if (c === QUOTE) {
+                        this.begin(false, i); // the name, quotes included, is cut out like a string value
+                        this.state = State.InKey;
+                    }
+                    else
+                        this.fail('a member name was expected', i);
+                    break;
+                case State.InKey:
+                case State.InValue:
+                case State.InElement: {
+                    const end = this.scanValue(piece, i);
+                    if (end < 0) {
+                        this.keep(piece, i, n, true);
+                        i = n;
+                    }
+                    else {
+                        this.keep(piece, i, end, false);
+                        i = end;
+                        this.finishValue(out);
+                    }
+                    break;
+                }
+                case State.Colon:
+                    if (!isSpace(c)) {
+                        if (c !== COLON)
+                            this.fail('a colon was expected after a member name', i);
+                        this.state = State.Value;
+                    }
+                    i += 1;
+                    break;
+                case State.Value:
+                    if (isSpace(c))
+                        i += 1;
+                    else if (this.key === 'entries') {
+                        if (this.sawEntries)
+                            this.fail('the TOC has more than one "entries" member', i);
+                        if (c !== LBRACKET)
+                            this.fail('"entries" is not an array', i);
+                        this.sawEntries = true;
+                        this.state = State.FirstElement;
+                        i += 1;
+                    }
+                    else {
+                        this.beginAt(c, i);
+                        this.state = State.InValue;
+                    }
+                    break;
+                case State.AfterMember:
+                    if (!isSpace(c)) {
+                        if (c === COMMA)
+                            this.state = State.Key;
+                        else if (c === RBRACE)
+                            this.state = State.Done;
+                        else
+                            this.fail('a comma or the end of the object was expected', i);
+                    }
+                    i += 1;
+                    break;
+                case State.FirstElement:
+                case State.Element:
+                    if (isSpace(c))
+                        i += 1;
+                    else if (c === RBRACKET && this.state === State.FirstElement) {
+                        this.state = State.AfterMember;
+                        i += 1;
+                    }
+                    else if (c === RBRACKET || c === COMMA)
+                        this.fail('an entry was expected', i);
+                    else {
+                        this.beginAt(c, i);
+                        this.state = State.InElement;
+                    }
+                    break;
+                case State.AfterElement:
+                    if (!isSpace(c)) {
+                        if (c === COMMA)
+                            this.state = State.Element;
+                        else if (c === RBRACKET)
+                            this.state = State.AfterMember;
+                        else
+                            this.fail('a comma or the end of "entries" was expected', i);
+                    }
+                    i += 1;
+                    break;
+                case State.Done:
+                    if (!isSpace(c))
+                        this.fail('something follows the TOC object', i);
+                    i += 1;
+                    break;
+            }
+        }
+        this.offset += n;
+        return out;
+    }
+    /** Says the document is complete. */
+    end() {
+        if (this.state !== State.Done)
+            this.fail('the document ends early', 0);
+    }
+    /** A value starting with byte `c`: an object, array or string is scanned to its close; anything else is a primitive. */
+    beginAt(c, at) {
+        this.begin(!(c === LBRACE || c === LBRACKET || c === QUOTE), at);
+    }
+    begin(primitive, at) {
+        this.valueStart = this.offset + at;
+        this.parts = [];
+        this.partBytes = 0;
+        this.depth = 0;
+        this.inString = false;
+        this.escaped = false;
+        this.primitive = primitive;
+    }
+    /** Scans from `i` for the end of the value being cut out; returns the index just past it, or -1 when the piece ends first. */
+    scanValue(piece, i) {
+        const n = piece.length;
+        if (this.primitive) {
+            for (; i < n; i += 1) {
+                const c = piece[i];
+                if (isSpace(c) || c === COMMA || c === RBRACE || c === RBRACKET)
+                    return i;
+            }
+            return -1;
+        }
+        let { depth, inString } = this;
+        if (this.escaped && i < n) {
+            // The byte after a backslash that ended the previous piece.
+            this.escaped = false;
+            i += 1;
+        }
+        for (; i < n; i += 1) {
+            const kind = BYTE_KIND[piece[i]];
+            if (kind === ORDINARY)
+                continue;
+            if (inString) {
+                if (kind === ESCAPE) {
+                    i += 1; // the escaped byte is never structure
+                    if (i === n)
+                        this.escaped = true;
+                }
+                else if (kind === STRING) {
+                    inString = false;
+                    if (depth === 0) {
+                        this.inString = false;
+                        return i + 1;
+                    }
+                }
+            }
+            else if (kind === STRING)
+                inString = true;
+            else if (kind === OPEN)
+                depth += 1;
+            else if (kind === CLOSE) {
+                depth -= 1;
+                if (depth === 0) {
+                    this.depth = 0;
+                    return i + 1;
+                }
+            }
+        }
+        this.depth = depth;
+        this.inString = inString;
+        return -1;
+    }
+    /** Keeps `piece[from, to)` as part of the value; copied when the value goes on in the next piece (which may reuse this one). */
+    keep(piece, from, to, copy) {
+        if (to <= from)
+            return;
+        this.partBytes += to - from;
+        if (this.partBytes > MAX_VALUE_BYTES)
+            this.fail(`a value is larger than ${MAX_VALUE_BYTES} bytes`, to);
+        this.parts.push(copy ? Buffer.from(piece.subarray(from, to)) : piece.subarray(from, to));
+    }
+    finishValue(out) {
+        const text = (this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts)).toString('utf8');
+        this.parts = [];
+        this.partBytes = 0;
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch {
+            // JSON.parse's message quotes the text; an error never quotes what was read, only where.
+            throw new TocJsonError(`the TOC is not JSON: the value at byte ${this.valueStart} does not parse`);
+        }
+        if (this.state === State.InKey) {
+            this.key = value;
+            this.state = State.Colon;
+        }
+        else if (this.state === State.InValue) {
+            if (this.key === 'version')
+                this.version = value;
+            this.state = State.AfterMember;
+        }
+        else {
+            out.push(value);
+            this.state = State.AfterElement;
+        }
+    }
+    fail(message, at) {
+        throw new TocJsonError(`the TOC is not JSON: ${message} (at byte ${this.offset + at})`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/estargz/read-toc.ts
 /**
  * Finding and reading the TOC of an eStargz blob the way lazy-pulling readers do: the footer (last 51 bytes, or 47
  * for legacy stargz) gives the TOC member's offset; that member alone must hold a tar entry `stargz.index.json`
  * whose content is the TOC JSON. Used by the verifier, by the converter to pass eStargz layers through, and (through
  * Range requests) to check a layer a previous ship pushed before it is reused.
+ *
+ * The TOC is read as a stream, whatever its size: the member is read in pieces, inflated as it comes, hashed, and
+ * its entries are parsed one at a time (toc-json.ts) and handed on in batches. A layer of a million files has a TOC
+ * of a few hundred megabytes of JSON, which would otherwise be held as text and as objects at once.
  */
 
 
@@ -74347,34 +74908,21 @@ async function convertImage(source, top, out, options = {}) {
 
 
 
-/** The TOC is refused beyond this size (compressed), rather than read into memory. */
+
+/** The TOC member is refused beyond this size (compressed). */
 const MAX_TOC_BYTES = 256 << 20;
-/** Reads footer and TOC; throws a TocError saying what is wrong (not eStargz at all, or a damaged TOC). */
-async function readBlobToc(path) {
-    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(path, 'r');
-    try {
-        const { size } = await handle.stat();
-        return await readToc({
-            size,
-            read: async (start, length) => {
-                const buffer = Buffer.alloc(length);
-                const { bytesRead } = await handle.read(buffer, 0, length, start);
-                return buffer.subarray(0, bytesRead);
-            },
-        });
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** The same as readBlobToc, from any reader: two reads, the footer and then the TOC member. */
-async function readToc(reader) {
+/** The TOC member is read in pieces of this size (one Range request each, from a registry). */
+const READ_PIECE = 4 << 20;
+/** After the JSON, the member holds its tar padding and the end-of-archive blocks; more than this is refused. */
+const MAX_AFTER_JSON = 1 << 20;
+/** Reads the footer and checks where it points; throws a TocError (not eStargz at all, or a damaged footer). */
+async function locateToc(reader) {
     const { size } = reader;
-    const tailLength = Math.min(size, _footer_js__WEBPACK_IMPORTED_MODULE_4__/* .FOOTER_SIZE */ .ah);
+    const tailLength = Math.min(size, estargz_footer/* FOOTER_SIZE */.ah);
     const tail = await reader.read(size - tailLength, tailLength);
     if (tail.length !== tailLength)
         throw new TocError(`the blob's last ${tailLength} bytes could not be read`);
-    const footer = (0,_footer_js__WEBPACK_IMPORTED_MODULE_4__/* .parseFooter */ .fy)(tail);
+    const footer = (0,estargz_footer/* parseFooter */.fy)(tail);
     if (!footer)
         throw new TocError('no eStargz footer at the end of the blob', true);
     const tocEnd = size - footer.size;
@@ -74382,65 +74930,159 @@ async function readToc(reader) {
         throw new TocError(`the footer's TOC offset ${footer.tocOffset} is past the end of the data (${tocEnd})`);
     if (tocEnd - footer.tocOffset > MAX_TOC_BYTES)
         throw new TocError(`the TOC member is ${tocEnd - footer.tocOffset} bytes, more than the ${MAX_TOC_BYTES} allowed`);
-    const member = await reader.read(footer.tocOffset, tocEnd - footer.tocOffset);
-    if (member.length !== tocEnd - footer.tocOffset)
-        throw new TocError(`the TOC member at ${footer.tocOffset} could not be read whole`);
-    let inflated;
+    return { footer, blobSize: size };
+}
+/**
+ * The TOC's entries, in order, in batches (each entry checked against the schema); returns the TOC's digest and
+ * entry count at the end. Throws a TocError, possibly after some batches, when the TOC is damaged anywhere; a caller
+ * that needs the whole TOC to be sound acts on what it was given only once the generator has finished.
+ */
+async function* readTocEntries(reader, location) {
+    const start = location.footer.tocOffset;
+    const tocHash = (0,external_node_crypto_.createHash)('sha256');
+    const scanner = new TocJsonScanner();
+    const tarHeader = Buffer.alloc(tar_header/* BLOCK */.IE);
+    let inflated = 0;
+    let jsonLength = -1;
+    let count = 0;
     try {
-        inflated = (0,_gzip_member_js__WEBPACK_IMPORTED_MODULE_2__/* .inflateMemberAt */ .Tk)(member, 0, footer.tocOffset);
+        for await (const chunk of (0,gzip_member/* streamMember */.r0)(reader, start, location.blobSize - location.footer.size, READ_PIECE)) {
+            let at = 0;
+            if (inflated < tar_header/* BLOCK */.IE) {
+                at = Math.min(chunk.length, tar_header/* BLOCK */.IE - inflated);
+                chunk.copy(tarHeader, inflated, 0, at);
+                if (inflated + at === tar_header/* BLOCK */.IE)
+                    jsonLength = checkTarHeader(tarHeader);
+            }
+            const chunkStart = inflated;
+            inflated += chunk.length;
+            if (jsonLength < 0)
+                continue;
+            const jsonEnd = tar_header/* BLOCK */.IE + jsonLength;
+            const to = Math.min(chunk.length, jsonEnd - chunkStart);
+            if (to > at) {
+                const json = chunk.subarray(at, to);
+                tocHash.update(json);
+                const batch = checkEntries(scanner.write(json), count);
+                count += batch.length;
+                if (batch.length > 0)
+                    yield batch;
+            }
+            if (inflated - jsonEnd > MAX_AFTER_JSON)
+                throw new TocError(`the TOC member holds more than ${MAX_AFTER_JSON} bytes after the TOC`);
+        }
     }
     catch (error) {
-        throw new TocError(`the TOC member at ${footer.tocOffset} is not valid gzip: ${error.message}`);
+        if (error instanceof TocJsonError)
+            throw new TocError(error.message);
+        if (!(error instanceof gzip_member/* GzipMemberError */.LY))
+            throw error;
+        if (error.kind === 'short')
+            throw new TocError(`the TOC member at ${start} is cut short`);
+        if (error.kind === 'trailing')
+            throw new TocError(`the TOC at ${start} is not a single gzip member ending at the footer (${error.bytesAfter} bytes follow it)`);
+        throw new TocError(`the TOC member at ${start} is not valid gzip: ${error.message}`);
     }
-    if (!inflated)
-        throw new TocError(`the TOC member at ${footer.tocOffset} is cut short`);
-    if (inflated.length !== member.length)
-        throw new TocError(`the TOC at ${footer.tocOffset} is not a single gzip member ending at the footer (${member.length - inflated.length} bytes follow it)`);
-    const data = inflated.data;
-    if (data.length < _tar_header_js__WEBPACK_IMPORTED_MODULE_5__/* .BLOCK */ .IE)
+    if (inflated < tar_header/* BLOCK */.IE)
         throw new TocError('the TOC member holds no tar header');
-    const nameField = data.subarray(0, 100);
+    if (inflated < tar_header/* BLOCK */.IE + jsonLength)
+        throw new TocError(`the ${toc/* TOC_NAME */.ZU} header's size ${jsonLength} does not fit the TOC member`);
+    try {
+        scanner.end();
+    }
+    catch (error) {
+        throw new TocError(error.message);
+    }
+    if (!scanner.sawEntries)
+        throw new TocError('the TOC does not have the eStargz schema (entries: there is no entries list)');
+    if (typeof scanner.version !== 'number')
+        throw new TocError(`the TOC does not have the eStargz schema (version: ${scanner.version === undefined ? 'there is none' : 'not a number'})`);
+    return { tocDigest: `sha256:${tocHash.digest('hex')}`, entries: count, version: scanner.version };
+}
+/** The TOC's tar header: it must name stargz.index.json; returns the JSON's length. */
+function checkTarHeader(block) {
+    const nameField = block.subarray(0, 100);
     const nul = nameField.indexOf(0);
     const name = nameField.toString('utf8', 0, nul === -1 ? 100 : nul);
-    if (name !== _toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TOC_NAME */ .ZU)
-        throw new TocError(`the TOC member does not start with the tar entry ${_toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TOC_NAME */ .ZU}`);
-    const sizeText = data.toString('latin1', 124, 136).replace(/\0.*$/s, '').trim();
+    if (name !== toc/* TOC_NAME */.ZU)
+        throw new TocError(`the TOC member does not start with the tar entry ${toc/* TOC_NAME */.ZU}`);
+    const sizeText = block.toString('latin1', 124, 136).replace(/\0.*$/s, '').trim();
     const jsonLength = /^[0-7]+$/.test(sizeText) ? parseInt(sizeText, 8) : Number.NaN;
-    if (!Number.isSafeInteger(jsonLength) || _tar_header_js__WEBPACK_IMPORTED_MODULE_5__/* .BLOCK */ .IE + jsonLength > data.length)
-        throw new TocError(`the ${_toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TOC_NAME */ .ZU} header's size does not fit the TOC member`);
-    const json = data.subarray(_tar_header_js__WEBPACK_IMPORTED_MODULE_5__/* .BLOCK */ .IE, _tar_header_js__WEBPACK_IMPORTED_MODULE_5__/* .BLOCK */ .IE + jsonLength);
-    let parsed;
+    if (!Number.isSafeInteger(jsonLength))
+        throw new TocError(`the ${toc/* TOC_NAME */.ZU} header's size field is not an octal number`);
+    return jsonLength;
+}
+/** Each parsed entry against the schema; `first` is the index of the first one in the TOC. */
+function checkEntries(values, first) {
+    const entries = [];
+    for (const [i, value] of values.entries()) {
+        if ((0,toc/* isTocEntry */.RT)(value)) {
+            entries.push(value);
+            continue;
+        }
+        const checked = toc/* TocEntrySchema */.At.safeParse(value);
+        if (!checked.success) {
+            const issue = checked.error.issues[0];
+            throw new TocError(`the TOC does not have the eStargz schema (${issue ? `entries.${first + i}${issue.path.map((p) => `.${String(p)}`).join('')}: ${issue.message}` : 'invalid'})`);
+        }
+        entries.push(checked.data);
+    }
+    return entries;
+}
+/** Reads and checks the whole TOC, one batch of entries at a time; `onEntries` sees every batch. */
+async function readToc(reader, onEntries) {
+    const location = await locateToc(reader);
+    let prefetchLandmarkOffset;
+    const entries = readTocEntries(reader, location);
+    for (;;) {
+        const next = await entries.next();
+        if (next.done)
+            return { ...location, ...next.value, prefetchLandmarkOffset };
+        for (const entry of next.value)
+            if (prefetchLandmarkOffset === undefined && entry.name === toc/* PREFETCH_LANDMARK */.BP)
+                prefetchLandmarkOffset = entry.offset ?? 0;
+        onEntries?.(next.value);
+    }
+}
+/** readToc of the file at `path`. */
+async function readBlobToc(path, onEntries) {
+    const reader = await (0,blob_reader/* fileReader */.q)(path);
     try {
-        parsed = JSON.parse(json.toString('utf8'));
+        return await readToc(reader, onEntries);
     }
-    catch {
-        // Not the parser's message: it quotes the text.
-        throw new TocError('the TOC is not JSON');
+    finally {
+        await reader.close();
     }
-    const checked = _toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TocSchema */ .CX.safeParse(parsed);
-    if (!checked.success) {
-        const issue = checked.error.issues[0];
-        throw new TocError(`the TOC does not have the eStargz schema (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'})`);
-    }
-    return { footer, json, toc: checked.data, tocDigest: (0,_oci_digest_js__WEBPACK_IMPORTED_MODULE_1__/* .sha256 */ .sc)(json), blobSize: size };
 }
 /**
  * What a lazy pull reads before the container starts: the footer and TOC, and everything before the prefetch
  * landmark (the prioritized files). Without a landmark only the footer and TOC.
  */
-function lazyPullBytes(blob) {
-    const landmark = blob.toc.entries.find((e) => e.name === _toc_js__WEBPACK_IMPORTED_MODULE_3__/* .PREFETCH_LANDMARK */ .BP);
-    return (landmark?.offset ?? 0) + (blob.blobSize - blob.footer.tocOffset);
+function lazyPullBytes(toc) {
+    return (toc.prefetchLandmarkOffset ?? 0) + (toc.blobSize - toc.footer.tocOffset);
 }
-/** The cleaned paths of the files a TOC lists (the converter's own entries left out), as layerPaths gives them. */
-function tocPaths(toc) {
-    const paths = new Set();
-    for (const entry of toc.entries) {
-        const path = (0,_toc_js__WEBPACK_IMPORTED_MODULE_3__/* .cleanPath */ .ts)(entry.name);
-        if (path !== '' && path !== _toc_js__WEBPACK_IMPORTED_MODULE_3__/* .TOC_NAME */ .ZU && path !== _toc_js__WEBPACK_IMPORTED_MODULE_3__/* .PREFETCH_LANDMARK */ .BP && path !== _toc_js__WEBPACK_IMPORTED_MODULE_3__/* .NO_PREFETCH_LANDMARK */ .pK)
-            paths.add(path);
+/**
+ * The cleaned paths a TOC read before lists (the converter's own entries left out), as prefetch.ts's layerPaths
+ * gives them for the layer it was made from. The TOC must still have the digest it had; a TocError says it has not.
+ */
+async function* readTocPaths(reader, before) {
+    const expected = before.tocDigest;
+    const entries = readTocEntries(reader, { footer: before.footer, blobSize: before.blobSize });
+    for (;;) {
+        const next = await entries.next();
+        if (next.done) {
+            if (next.value.tocDigest !== expected)
+                throw new TocError(`the TOC now has digest ${next.value.tocDigest}, not ${expected}`);
+            return;
+        }
+        for (const entry of next.value) {
+            if (entry.type === 'chunk')
+                continue;
+            const path = (0,toc/* cleanPath */.ts)(entry.name);
+            if (path !== '' && path !== toc/* TOC_NAME */.ZU && path !== toc/* PREFETCH_LANDMARK */.BP && path !== toc/* NO_PREFETCH_LANDMARK */.pK)
+                yield path;
+        }
     }
-    return paths;
 }
 class TocError extends Error {
     notEstargz;
@@ -74694,8 +75336,8 @@ function ustarBlock(f) {
     f.prefix.copy(b, 345);
     b.fill(0x20, 148, 156);
     let sum = 0;
-    for (const byte of b)
-        sum += byte;
+    for (let i = 0; i < BLOCK; i += 1)
+        sum += b[i];
     b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
     return b;
 }
@@ -74859,6 +75501,8 @@ class TarFormatError extends errors/* ShipError */.fS {
     }
 }
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** The records of a header without PAX records (most of them): never written to. */
+const NO_RECORDS = new Map();
 /**
  * Reads tar entries from uncompressed bytes. The source is closed when the archive ends (or the caller stops early),
  * so whatever follows the end-of-archive marker is not read.
@@ -74959,9 +75603,13 @@ async function readOneHeader(reader, globalPax) {
             continue;
         }
         const prefix = !isGnu && magic.startsWith('ustar') ? cString(block, 345, 155) : Buffer.alloc(0);
-        const records = new Map(globalPax);
-        for (const [key, value] of localPax ?? [])
-            records.set(key, value);
+        let records = NO_RECORDS;
+        if (globalPax.size > 0 || localPax) {
+            const merged = new Map(globalPax);
+            for (const [key, value] of localPax ?? [])
+                merged.set(key, value);
+            records = merged;
+        }
         const paxText = (key) => {
             const v = records.get(key);
             return v === undefined ? undefined : decode(v, at);
@@ -75001,7 +75649,7 @@ async function readOneHeader(reader, globalPax) {
             default:
                 throw new TarFormatError(`unsupported entry type ${/^[\x21-\x7e]$/.test(typeflag) ? `"${typeflag}"` : `byte ${typeflag.charCodeAt(0)}`}${typeflag === 'S' ? ' (GNU sparse file)' : ''}`, name, at);
         }
-        if ([...records.keys()].some((k) => k.startsWith('GNU.sparse.')))
+        if (records.size > 0 && [...records.keys()].some((k) => k.startsWith('GNU.sparse.')))
             throw new TarFormatError('PAX sparse files are not supported', name, at);
         const realSize = paxNumber('size', size);
         const header = {
@@ -75048,14 +75696,22 @@ function checkChecksum(block, at) {
     if (!/^[0-7]+$/.test(field))
         throw new TarFormatError('not a tar header: its checksum field is not an octal number', undefined, at);
     const stored = parseInt(field, 8);
-    let unsigned = 0;
-    let signed = 0;
+    // The sum with the checksum field counted as spaces; the signed sum (of old writers) only when that one fails.
+    let unsigned = 8 * 0x20;
+    for (let i = 0; i < 148; i += 1)
+        unsigned += block[i];
+    for (let i = 156; i < tar_header/* BLOCK */.IE; i += 1)
+        unsigned += block[i];
+    if (stored === unsigned)
+        return;
+    let signed = 8 * 0x20;
     for (let i = 0; i < tar_header/* BLOCK */.IE; i += 1) {
-        const byte = i >= 148 && i < 156 ? 0x20 : block[i];
-        unsigned += byte;
+        if (i >= 148 && i < 156)
+            continue;
+        const byte = block[i];
         signed += byte > 127 ? byte - 256 : byte;
     }
-    if (stored !== unsigned && stored !== signed)
+    if (stored !== signed)
         throw new TarFormatError('bad header checksum: a damaged tar header, or not a tar at all', undefined, at);
 }
 /** A numeric field: octal text (NUL/space padded) or GNU base-256 when the top bit of the first byte is set. */
@@ -75072,12 +75728,28 @@ function number(block, at, width, what, entry, offset) {
         }
         return value;
     }
-    const text = block.toString('latin1', at, at + width).replace(/\0.*$/s, '').trim();
-    if (text === '')
-        return 0;
-    if (!/^[0-7]+$/.test(text))
-        throw new TarFormatError(`the ${what} field is not an octal number`, entry, offset);
-    return parseInt(text, 8);
+    // Octal digits, up to the first NUL, with spaces around them (parsed by hand: this runs for every field of every header).
+    let end = at;
+    while (end < at + width && block[end] !== 0)
+        end += 1;
+    let start = at;
+    while (start < end && isBlank(block[start]))
+        start += 1;
+    while (end > start && isBlank(block[end - 1]))
+        end -= 1;
+    let value = 0;
+    for (let i = start; i < end; i += 1) {
+        const digit = block[i] - 0x30;
+        // The field is not quoted: it is content read from a file.
+        if (digit < 0 || digit > 7)
+            throw new TarFormatError(`the ${what} field is not an octal number`, entry, offset);
+        value = value * 8 + digit;
+    }
+    return value;
+}
+/** The characters String.prototype.trim removes, among Latin-1 bytes. */
+function isBlank(byte) {
+    return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d) || byte === 0xa0;
 }
 function cString(block, at, width) {
     const field = block.subarray(at, at + width);
@@ -75133,8 +75805,9 @@ function parsePax(data, at) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $W: () => (/* binding */ TOC_TYPES),
+/* harmony export */   At: () => (/* binding */ TocEntrySchema),
 /* harmony export */   BP: () => (/* binding */ PREFETCH_LANDMARK),
-/* harmony export */   CX: () => (/* binding */ TocSchema),
+/* harmony export */   RT: () => (/* binding */ isTocEntry),
 /* harmony export */   T4: () => (/* binding */ formatModtime),
 /* harmony export */   WI: () => (/* binding */ DEFAULT_CHUNK_SIZE),
 /* harmony export */   ZU: () => (/* binding */ TOC_NAME),
@@ -75143,7 +75816,6 @@ function parsePax(data, at) {
 /* harmony export */   pf: () => (/* binding */ LANDMARK_CONTENT),
 /* harmony export */   ts: () => (/* binding */ cleanPath)
 /* harmony export */ });
-/* unused harmony export TocEntrySchema */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
@@ -75303,6 +75975,8 @@ class TocBuilder {
     }
 }
 const OFFSET_PLACEHOLDER = '\n\t\t\t"offset": 0';
+const SLASH = 0x2f;
+const DOT = 0x2e;
 const EMPTY = Buffer.alloc(0);
 const NEWLINE = Buffer.from('\n');
 const COMMA_NEWLINE = Buffer.from(',\n');
@@ -75431,6 +76105,15 @@ function nameIfChanged(seen, id, name) {
 }
 /** UTC RFC 3339 rounded to the second; empty for the epoch (Go: `t.Unix() == 0` means unset). */
 function formatModtime(seconds) {
+    // Most entries of a layer share a time: the last one formatted is remembered.
+    if (seconds === lastModtime.seconds)
+        return lastModtime.text;
+    const text = formatModtimeNow(seconds);
+    lastModtime = { seconds, text };
+    return text;
+}
+let lastModtime = { seconds: Number.NaN, text: '' };
+function formatModtimeNow(seconds) {
     if (!Number.isFinite(seconds) || Math.floor(seconds) === 0)
         return '';
     const rounded = seconds < 0 ? -Math.round(-seconds) : Math.round(seconds);
@@ -75441,6 +76124,10 @@ function formatModtime(seconds) {
 }
 /** Normalises a path the way TOC readers do: `path.Clean("/" + name)` without the leading slash. */
 function cleanPath(name) {
+    // Most names are clean already, or a directory's with one slash at the end: those need no splitting.
+    const body = name.charCodeAt(name.length - 1) === SLASH ? name.slice(0, -1) : name;
+    if (body !== '' && body.charCodeAt(0) !== SLASH && body.charCodeAt(0) !== DOT && body.charCodeAt(body.length - 1) !== SLASH && !body.includes('//') && !body.includes('/.'))
+        return body;
     const parts = [];
     for (const part of name.split('/')) {
         if (part === '' || part === '.')
@@ -75476,7 +76163,41 @@ const TocEntrySchema = zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({
     chunkSize: count.optional(),
     chunkDigest: digestString.optional(),
 });
-const TocSchema = zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({ version: zod__WEBPACK_IMPORTED_MODULE_4__/* .number */ .aig(), entries: zod__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(TocEntrySchema) });
+const TOC_TYPE_NAMES = new Set(['dir', 'reg', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'chunk']);
+const COUNT_FIELDS = ['size', 'mode', 'uid', 'gid', 'offset', 'innerOffset', 'devMajor', 'devMinor', 'chunkOffset', 'chunkSize'];
+const TEXT_FIELDS = ['modtime', 'linkName', 'userName', 'groupName'];
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/**
+ * TocEntrySchema's rules written out, for speed: a TOC can hold millions of entries. Never looser than the schema;
+ * an entry this refuses is checked by the schema, which says what is wrong with it.
+ */
+function isTocEntry(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return false;
+    const e = value;
+    if (typeof e.name !== 'string' || !TOC_TYPE_NAMES.has(e.type))
+        return false;
+    for (const key of COUNT_FIELDS) {
+        const v = e[key];
+        if (v !== undefined && !(Number.isSafeInteger(v) && v >= 0))
+            return false;
+    }
+    for (const key of TEXT_FIELDS)
+        if (e[key] !== undefined && typeof e[key] !== 'string')
+            return false;
+    for (const key of ['digest', 'chunkDigest'])
+        if (e[key] !== undefined && !(typeof e[key] === 'string' && DIGEST.test(e[key])))
+            return false;
+    const xattrs = e.xattrs;
+    if (xattrs !== undefined) {
+        if (typeof xattrs !== 'object' || xattrs === null || Array.isArray(xattrs))
+            return false;
+        for (const v of Object.values(xattrs))
+            if (typeof v !== 'string')
+                return false;
+    }
+    return true;
+}
 
 
 /***/ }),
@@ -75504,22 +76225,30 @@ var types = __nccwpck_require__(3048);
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/estargz/blob-reader.ts
+var blob_reader = __nccwpck_require__(2271);
 // EXTERNAL MODULE: ./src/estargz/gzip-member.ts
 var gzip_member = __nccwpck_require__(2787);
-// EXTERNAL MODULE: ./src/estargz/read-toc.ts
-var read_toc = __nccwpck_require__(223);
+// EXTERNAL MODULE: ./src/estargz/read-toc.ts + 1 modules
+var read_toc = __nccwpck_require__(5433);
 // EXTERNAL MODULE: ./src/estargz/tar-reader.ts + 1 modules
 var tar_reader = __nccwpck_require__(6769);
 // EXTERNAL MODULE: ./src/estargz/toc.ts
-var toc = __nccwpck_require__(9900);
+var estargz_toc = __nccwpck_require__(9900);
 ;// CONCATENATED MODULE: ./src/estargz/verify-layer.ts
 /**
  * Checks one eStargz blob end to end, as a lazy-pulling reader depends on it: footer, TOC member and name, the TOC
  * digest against the annotation, the TOC schema and chunk continuity, every TOC offset a gzip member start whose
  * data begins with that chunk, every chunk and file digest, the decompressed stream a tar matching the TOC entry
- * for entry, and the diff_id and uncompressed size against the config and annotation. It reads the blob once, in
- * order, one gzip member at a time; defects are collected (not thrown) so a report can list them all.
+ * for entry, and the diff_id and uncompressed size against the config and annotation. Defects are collected (not
+ * thrown) so a report can list them all.
+ *
+ * Memory does not grow with the number of entries: the blob is read once, in order, one gzip member at a time, and
+ * the TOC is read alongside it as a stream (read-toc.ts), entry by entry, each TOC entry checked against the tar
+ * entry it describes. Only the hardlinks are remembered, to check that each target comes earlier in the TOC with a
+ * second pass over the TOC (made only when there are hardlinks).
  */
+
 
 
 
@@ -75530,105 +76259,129 @@ var toc = __nccwpck_require__(9900);
 /** Defects beyond this many per layer are counted, not listed. */
 const MAX_DEFECTS = 25;
 async function verifyLayerBlob(path, expect) {
+    const reader = await (0,blob_reader/* fileReader */.q)(path);
+    try {
+        return await verifyWith(path, reader, expect);
+    }
+    finally {
+        await reader.close();
+    }
+}
+async function verifyWith(path, reader, expect) {
     const report = { defects: [] };
     let suppressed = 0;
+    const found = [];
     const defect = (message) => {
-        if (report.defects.length < MAX_DEFECTS)
-            report.defects.push(message);
+        if (found.length < MAX_DEFECTS)
+            found.push(message);
         else
             suppressed += 1;
     };
-    let blob;
+    let location;
     try {
-        blob = await (0,read_toc/* readBlobToc */.kR)(path);
+        location = await (0,read_toc/* locateToc */.j8)(reader);
     }
     catch (error) {
-        if (error instanceof read_toc/* TocError */.PF) {
-            defect(error.notEstargz ? 'not eStargz: no eStargz footer at the end of the blob' : error.message);
-            return report;
-        }
-        throw error;
+        if (!(error instanceof read_toc/* TocError */.PF))
+            throw error;
+        report.defects.push(error.notEstargz ? 'not eStargz: no eStargz footer at the end of the blob' : error.message);
+        return report;
     }
-    report.tocDigest = blob.tocDigest;
-    report.entries = blob.toc.entries.length;
-    const annotated = expect.annotations?.[media_types/* Annotation */.YH.stargzTocDigest];
-    if (annotated === undefined)
-        defect(`the layer has no ${media_types/* Annotation */.YH.stargzTocDigest} annotation (the snapshotter cannot mount it lazily)`);
-    else if (annotated !== blob.tocDigest)
-        defect(`TOC digest ${blob.tocDigest} does not match the annotation ${annotated}`);
-    if (blob.toc.version !== 1)
-        defect(`TOC version is ${blob.toc.version}, not 1`);
-    const entries = blob.toc.entries;
-    checkSchema(entries, blob.footer.tocOffset, defect);
-    // One pass over the members: positions of member starts (compressed -> uncompressed), the diff_id, and the tar.
-    const memberStart = new Map();
+    const { footer, blobSize } = location;
+    const schema = new SchemaCheck(footer.tocOffset, defect);
+    const toc = new TocCursor((0,read_toc/* readTocEntries */.h7)(reader, location), (entry) => schema.visit(entry));
+    // One pass over the members: member starts (compressed -> uncompressed), the diff_id, and the tar.
+    const members = new MemberStarts();
     const counter = new digest/* DigestCounter */.VR();
-    const tocEnd = blob.blobSize - blob.footer.size;
+    const tocEnd = blobSize - footer.size;
+    let aligned = true;
     async function* stream() {
-        for await (const member of (0,gzip_member/* walkMembers */.jq)(path, 0, tocEnd)) {
-            memberStart.set(member.offset, counter.size);
+        for await (const member of (0,gzip_member/* walkMembers */.jq)(path, 0, footer.tocOffset)) {
+            if (aligned)
+                members.add(member.offset, counter.size);
             counter.update(member.data);
             yield member.data;
         }
-    }
-    const positionOf = (offset, inner = 0) => {
-        if (offset === undefined)
-            return undefined;
-        const start = memberStart.get(offset);
-        return start === undefined ? undefined : start + inner;
-    };
-    let cursor = 0;
-    let aligned = true;
-    let sawToc = false;
-    const members = stream();
-    // The tar reader closes its source at the end of the archive; this view keeps the walk going for the drain below.
-    const forTar = { [Symbol.asyncIterator]: () => ({ next: () => members.next() }) };
-    try {
-        for await (const entry of (0,tar_reader/* readTar */.sB)(forTar)) {
-            const name = entry.header.name;
-            if (!aligned)
-                continue;
-            if ((0,toc/* cleanPath */.ts)(name) === toc/* TOC_NAME */.ZU && !sawToc && positionOf(blob.footer.tocOffset) === entry.headerOffset) {
-                // The TOC's own entry, where the footer says: every TOC entry must have been seen by now.
-                sawToc = true;
-                if (cursor < entries.length) {
-                    defect(`TOC entry ${JSON.stringify(entries[cursor].name)} and ${entries.length - cursor - 1} more are not in the tar stream`);
-                    aligned = false;
-                }
-                continue;
-            }
-            if (cursor >= entries.length) {
-                defect(`tar entry ${JSON.stringify(name)} is not in the TOC`);
-                aligned = false;
-                continue;
-            }
-            const tocEntry = entries[cursor];
-            const chunks = [];
-            cursor += 1;
-            while (cursor < entries.length && entries[cursor].type === 'chunk')
-                chunks.push(entries[cursor++]);
-            const mismatch = compareHeader(entry, tocEntry);
-            if (mismatch) {
-                defect(`tar entry ${JSON.stringify(name)} does not match TOC entry ${JSON.stringify(tocEntry.name)}: ${mismatch}`);
-                aligned = false;
-                continue;
-            }
-            if (tocEntry.type === 'reg' && entry.header.size > 0)
-                await checkPayload(entry, [tocEntry, ...chunks], positionOf, defect);
+        // The TOC member, which grows with the number of entries, streams rather than being inflated whole.
+        if (aligned)
+            members.add(footer.tocOffset, counter.size);
+        for await (const piece of (0,gzip_member/* streamMember */.r0)(reader, footer.tocOffset, tocEnd)) {
+            counter.update(piece);
+            yield piece;
         }
-        // Anything after the tar's end-of-archive marker still counts towards the diff_id.
-        for await (const _rest of members)
-            ;
+    }
+    let sawToc = false;
+    const memberStream = stream();
+    // The tar reader closes its source at the end of the archive; this view keeps the walk going for the drain below.
+    const forTar = { [Symbol.asyncIterator]: () => ({ next: () => memberStream.next() }) };
+    let facts;
+    try {
+        try {
+            for await (const entry of (0,tar_reader/* readTar */.sB)(forTar)) {
+                const name = entry.header.name;
+                if (!aligned)
+                    continue;
+                if ((0,estargz_toc/* cleanPath */.ts)(name) === estargz_toc/* TOC_NAME */.ZU && !sawToc && members.startOf(footer.tocOffset) === entry.headerOffset) {
+                    // The TOC's own entry, where the footer says: every TOC entry must have been seen by now.
+                    sawToc = true;
+                    const missing = await toc.next();
+                    if (missing) {
+                        defect(`TOC entry ${JSON.stringify(missing.name)} and ${await toc.drain()} more are not in the tar stream`);
+                        aligned = false;
+                    }
+                    continue;
+                }
+                const tocEntry = await toc.next();
+                if (!tocEntry) {
+                    defect(`tar entry ${JSON.stringify(name)} is not in the TOC`);
+                    aligned = false;
+                    continue;
+                }
+                const chunks = [tocEntry];
+                for (let next = await toc.peek(); next?.type === 'chunk'; next = await toc.peek())
+                    chunks.push((await toc.next()));
+                const mismatch = compareHeader(entry, tocEntry);
+                if (mismatch) {
+                    defect(`tar entry ${JSON.stringify(name)} does not match TOC entry ${JSON.stringify(tocEntry.name)}: ${mismatch}`);
+                    aligned = false;
+                    continue;
+                }
+                if (tocEntry.type === 'reg' && entry.header.size > 0)
+                    await checkPayload(entry, chunks, (offset, inner) => members.positionOf(offset, inner), defect);
+            }
+            // Anything after the tar's end-of-archive marker still counts towards the diff_id.
+            for await (const _rest of memberStream)
+                ;
+        }
+        catch (error) {
+            if (error instanceof BrokenToc)
+                throw error;
+            defect(`the decompressed stream is not a valid tar: ${error.message}`);
+            aligned = false;
+        }
+        finally {
+            await memberStream.return(undefined);
+        }
+        await toc.drain();
+        facts = toc.facts;
+        schema.finish();
+        if (schema.hardlinks.length > 0)
+            await checkHardlinks(reader, location, schema.hardlinks, defect);
     }
     catch (error) {
-        defect(`the decompressed stream is not a valid tar: ${error.message}`);
-        aligned = false;
+        // A damaged TOC is the one defect reported: what was compared against it means nothing.
+        if (error instanceof BrokenToc)
+            return { defects: [error.message] };
+        throw error;
     }
     finally {
-        await members.return(undefined);
+        await toc.close();
     }
     if (aligned && !sawToc)
-        defect(`the TOC member at ${blob.footer.tocOffset} does not start at a ${toc/* TOC_NAME */.ZU} tar header in the stream`);
+        defect(`the TOC member at ${footer.tocOffset} does not start at a ${estargz_toc/* TOC_NAME */.ZU} tar header in the stream`);
+    report.tocDigest = facts.tocDigest;
+    report.entries = facts.entries;
+    report.lazyPullBytes = (schema.prefetchLandmarkOffset ?? 0) + (blobSize - footer.tocOffset);
     report.diffId = counter.digest();
     report.uncompressedSize = counter.size;
     if (aligned) {
@@ -75638,60 +76391,211 @@ async function verifyLayerBlob(path, expect) {
         if (size !== undefined && size !== String(report.uncompressedSize))
             defect(`uncompressed size ${report.uncompressedSize} does not match the annotation ${size}`);
     }
+    // What is wrong with the TOC as a whole comes first, then what was found entry by entry.
+    const annotated = expect.annotations?.[media_types/* Annotation */.YH.stargzTocDigest];
+    if (annotated === undefined)
+        report.defects.push(`the layer has no ${media_types/* Annotation */.YH.stargzTocDigest} annotation (the snapshotter cannot mount it lazily)`);
+    else if (annotated !== facts.tocDigest)
+        report.defects.push(`TOC digest ${facts.tocDigest} does not match the annotation ${annotated}`);
+    if (facts.version !== 1)
+        report.defects.push(`TOC version is ${facts.version}, not 1`);
+    report.defects.push(...found);
     if (suppressed > 0)
         report.defects.push(`... and ${suppressed} more defects`);
     return report;
 }
-/** Types, required fields per type, chunk continuity, offsets unique, below the TOC, hardlink targets earlier. */
-function checkSchema(entries, tocOffset, defect) {
-    const seen = new Set();
-    const offsets = new Map();
-    let file;
-    const closeFile = () => {
-        if (file && file.next !== file.size)
-            defect(`TOC entry ${JSON.stringify(file.item.name)}: its chunks cover ${file.next} of ${file.size} bytes`);
-        file = undefined;
-    };
-    for (const [index, e] of entries.entries()) {
+/** A TocError met while the TOC streams alongside the tar. */
+class BrokenToc extends Error {
+}
+/** The TOC's entries one at a time with one of look-ahead, each shown to `visit` once, in order, as it arrives. */
+class TocCursor {
+    source;
+    visit;
+    batch = [];
+    at = 0;
+    done = false;
+    /** Set once every entry has been read. */
+    facts;
+    constructor(source, visit) {
+        this.source = source;
+        this.visit = visit;
+    }
+    async peek() {
+        while (this.at >= this.batch.length) {
+            if (this.done)
+                return undefined;
+            let next;
+            try {
+                next = await this.source.next();
+            }
+            catch (error) {
+                if (error instanceof read_toc/* TocError */.PF)
+                    throw new BrokenToc(error.message);
+                throw error;
+            }
+            if (next.done) {
+                this.done = true;
+                this.facts = next.value;
+                this.batch = [];
+                this.at = 0;
+                return undefined;
+            }
+            this.batch = next.value;
+            this.at = 0;
+            for (const entry of this.batch)
+                this.visit(entry);
+        }
+        return this.batch[this.at];
+    }
+    async next() {
+        const entry = await this.peek();
+        if (entry)
+            this.at += 1;
+        return entry;
+    }
+    /** Reads the rest; returns how many entries there were. */
+    async drain() {
+        let count = 0;
+        while (await this.next())
+            count += 1;
+        return count;
+    }
+    async close() {
+        await this.source.return(undefined);
+    }
+}
+/**
+ * Where each gzip member starts in the uncompressed stream, for the members read but not yet passed: TOC offsets are
+ * looked up in stream order (each chunk after the one before), so members before the one looked up are dropped.
+ */
+class MemberStarts {
+    offsets = [];
+    starts = [];
+    head = 0;
+    add(offset, start) {
+        this.offsets.push(offset);
+        this.starts.push(start);
+    }
+    /** Where the member at compressed `offset` starts, if it was read and not yet passed; drops nothing. */
+    startOf(offset) {
+        const at = this.offsets.indexOf(offset, this.head);
+        return at === -1 ? undefined : this.starts[at];
+    }
+    /**
+     * The uncompressed position of `inner` bytes into the member at compressed `offset`; undefined if none starts
+     * there. The members before it are dropped.
+     */
+    positionOf(offset, inner = 0) {
+        if (offset === undefined)
+            return undefined;
+        while (this.head < this.offsets.length && this.offsets[this.head] < offset)
+            this.head += 1;
+        if (this.head > 4096 && this.head * 2 > this.offsets.length) {
+            this.offsets = this.offsets.slice(this.head);
+            this.starts = this.starts.slice(this.head);
+            this.head = 0;
+        }
+        return this.offsets[this.head] === offset ? this.starts[this.head] + inner : undefined;
+    }
+}
+/**
+ * The TOC's own rules, entry by entry as it streams: types, required fields per type, chunk continuity, payload
+ * offsets below the TOC and rising (each payload starts its own member, in stream order; entries sharing a member
+ * through `innerOffset` aside). Hardlinks are collected for checkHardlinks.
+ */
+class SchemaCheck {
+    tocOffset;
+    defect;
+    index = 0;
+    file;
+    lastOffset;
+    hardlinks = [];
+    prefetchLandmarkOffset;
+    constructor(tocOffset, defect) {
+        this.tocOffset = tocOffset;
+        this.defect = defect;
+    }
+    visit(e) {
+        const index = this.index;
+        this.index += 1;
         const label = `TOC entry ${JSON.stringify(e.name)}`;
         const hasPayload = e.type === 'chunk' || (e.type === 'reg' && (e.size ?? 0) > 0);
         if (e.type !== 'chunk')
-            closeFile();
+            this.closeFile();
         if (e.type === 'reg' && e.digest === undefined)
-            defect(`${label} has no digest`);
+            this.defect(`${label} has no digest`);
         if ((e.type === 'symlink' || e.type === 'hardlink') && !e.linkName)
-            defect(`${label} (${e.type}) has no linkName`);
-        if (e.type === 'hardlink' && e.linkName && !seen.has((0,toc/* cleanPath */.ts)(e.linkName)))
-            defect(`${label}: hardlink target ${JSON.stringify(e.linkName)} is not earlier in the TOC`);
+            this.defect(`${label} (${e.type}) has no linkName`);
+        if (e.type === 'hardlink' && e.linkName)
+            this.hardlinks.push({ index, name: e.name, target: (0,estargz_toc/* cleanPath */.ts)(e.linkName), linkName: e.linkName });
+        if (this.prefetchLandmarkOffset === undefined && e.name === estargz_toc/* PREFETCH_LANDMARK */.BP)
+            this.prefetchLandmarkOffset = e.offset ?? 0;
         if (hasPayload) {
             if (e.offset === undefined)
-                defect(`${label} has no offset`);
-            else if (e.offset >= tocOffset)
-                defect(`${label}: offset ${e.offset} is past the TOC (${tocOffset})`);
+                this.defect(`${label} has no offset`);
+            else if (e.offset >= this.tocOffset)
+                this.defect(`${label}: offset ${e.offset} is past the TOC (${this.tocOffset})`);
             else if (e.innerOffset === undefined) {
-                const other = offsets.get(e.offset);
-                if (other !== undefined)
-                    defect(`${label} shares offset ${e.offset} with ${JSON.stringify(other)}`);
-                offsets.set(e.offset, e.name);
+                const last = this.lastOffset;
+                if (last && e.offset === last.offset)
+                    this.defect(`${label} shares offset ${e.offset} with ${JSON.stringify(last.name)}`);
+                else if (last && e.offset < last.offset)
+                    this.defect(`${label}: offset ${e.offset} comes before the offset ${last.offset} of ${JSON.stringify(last.name)}, which is earlier in the TOC`);
+                this.lastOffset = { offset: e.offset, name: e.name };
             }
             if (e.chunkDigest === undefined)
-                defect(`${label} (${e.type}${e.type === 'chunk' ? ` at ${e.chunkOffset ?? 0}` : ''}) has no chunkDigest`);
+                this.defect(`${label} (${e.type}${e.type === 'chunk' ? ` at ${e.chunkOffset ?? 0}` : ''}) has no chunkDigest`);
         }
         if (e.type === 'chunk') {
+            const file = this.file;
             if (!file || file.item.name !== e.name) {
-                defect(`${label}: a chunk entry does not follow its file${index === 0 ? ' (it is the first entry)' : ''}`);
-                continue;
+                this.defect(`${label}: a chunk entry does not follow its file${index === 0 ? ' (it is the first entry)' : ''}`);
+                return;
             }
             if ((e.chunkOffset ?? 0) !== file.next)
-                defect(`${label}: chunk at ${e.chunkOffset ?? 0}, expected ${file.next}`);
+                this.defect(`${label}: chunk at ${e.chunkOffset ?? 0}, expected ${file.next}`);
             file.next = (e.chunkOffset ?? 0) + (e.chunkSize || file.size - (e.chunkOffset ?? 0));
-            continue;
+            return;
         }
-        seen.add((0,toc/* cleanPath */.ts)(e.name));
         if (e.type === 'reg' && (e.size ?? 0) > 0)
-            file = { item: e, next: e.chunkSize || (e.size ?? 0), size: e.size ?? 0 };
+            this.file = { item: e, next: e.chunkSize || (e.size ?? 0), size: e.size ?? 0 };
     }
-    closeFile();
+    finish() {
+        this.closeFile();
+    }
+    closeFile() {
+        const file = this.file;
+        if (file && file.next !== file.size)
+            this.defect(`TOC entry ${JSON.stringify(file.item.name)}: its chunks cover ${file.next} of ${file.size} bytes`);
+        this.file = undefined;
+    }
+}
+/** Each hardlink's target must be an entry earlier in the TOC: a second pass over the TOC finds where each target first appears. */
+async function checkHardlinks(reader, location, hardlinks, defect) {
+    const firstAt = new Map(hardlinks.map((h) => [h.target, Number.POSITIVE_INFINITY]));
+    let index = 0;
+    try {
+        const entries = (0,read_toc/* readTocEntries */.h7)(reader, location);
+        for (let next = await entries.next(); !next.done; next = await entries.next()) {
+            for (const entry of next.value) {
+                if (entry.type !== 'chunk') {
+                    const path = (0,estargz_toc/* cleanPath */.ts)(entry.name);
+                    if (firstAt.get(path) === Number.POSITIVE_INFINITY)
+                        firstAt.set(path, index);
+                }
+                index += 1;
+            }
+        }
+    }
+    catch (error) {
+        if (error instanceof read_toc/* TocError */.PF)
+            throw new BrokenToc(error.message);
+        throw error;
+    }
+    for (const link of hardlinks) {
+        if (!(firstAt.get(link.target) < link.index))
+            defect(`TOC entry ${JSON.stringify(link.name)}: hardlink target ${JSON.stringify(link.linkName)} is not earlier in the TOC`);
+    }
 }
 /** What the TOC says about an entry against what its tar header says; undefined when they agree. */
 function compareHeader(entry, e) {
@@ -75699,12 +76603,12 @@ function compareHeader(entry, e) {
     const xattrs = h.xattrs.size > 0 ? Object.fromEntries([...h.xattrs].map(([k, v]) => [k, v.toString('base64')])) : undefined;
     const checks = [
         ['name', h.name, e.name],
-        ['type', toc/* TOC_TYPES */.$W[h.type], e.type],
+        ['type', estargz_toc/* TOC_TYPES */.$W[h.type], e.type],
         ['size', h.size, e.size ?? 0],
         ['mode', h.mode, e.mode ?? 0],
         ['uid', h.uid, e.uid ?? 0],
         ['gid', h.gid, e.gid ?? 0],
-        ['modtime', (0,toc/* formatModtime */.T4)(h.mtime), e.modtime ?? ''],
+        ['modtime', (0,estargz_toc/* formatModtime */.T4)(h.mtime), e.modtime ?? ''],
         ['linkName', h.type === '1' || h.type === '2' ? h.linkName : '', h.type === '1' || h.type === '2' ? (e.linkName ?? '') : ''],
         ['devMajor', h.devMajor, e.devMajor ?? 0],
         ['devMinor', h.devMinor, e.devMinor ?? 0],
@@ -75817,7 +76721,7 @@ async function verifyImage(layout, top, options = {}) {
                 verified.set(key, cached);
             }
             const { report } = cached;
-            layers.push({ manifest: descriptor.digest, platform, index: i, digest: layer.digest, tocDigest: report.tocDigest, entries: report.entries, defects: report.defects });
+            layers.push({ manifest: descriptor.digest, platform, index: i, digest: layer.digest, tocDigest: report.tocDigest, entries: report.entries, lazyPullBytes: report.lazyPullBytes, defects: report.defects });
         }
     }
     await visit(top, 0);
@@ -75838,7 +76742,7 @@ function checkAgainst(layer, diffId, facts) {
     const size = layer.annotations?.[media_types/* Annotation */.YH.estargzUncompressedSize];
     if (size !== undefined && size !== String(facts.uncompressedSize))
         defects.push(`uncompressed size ${facts.uncompressedSize} does not match the annotation ${size}`);
-    return { defects, tocDigest: facts.tocDigest, entries: facts.entries };
+    return { defects, tocDigest: facts.tocDigest, entries: facts.entries, ...(facts.lazyPullBytes === undefined ? {} : { lazyPullBytes: facts.lazyPullBytes }) };
 }
 async function verifyOneLayer(layout, layer, diffId) {
     const defects = [];

@@ -1,10 +1,13 @@
 /**
  * Reading a blob as the sequence of gzip members it is made of, keeping each member's compressed offset: the
  * verifier needs to know where members start, which a plain gunzip stream hides. Members are inflated one at a time
- * from a sliding window over the file, so memory is bounded by the largest member.
+ * from a sliding window over the file, so memory is bounded by the largest member; a member that can be large (the
+ * TOC's, which grows with the number of files) is inflated as a stream instead (streamMember).
  */
 import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
+import type { BlobReader } from './blob-reader.js';
 
 export interface GzipMember {
   /** Compressed offset of the member's first byte. */
@@ -18,6 +21,10 @@ export class GzipMemberError extends Error {
   constructor(
     message: string,
     readonly offset: number,
+    /** What is wrong: damaged data, a member the bytes end inside, or bytes after the member where it should end. */
+    readonly kind: 'corrupt' | 'short' | 'trailing' = 'corrupt',
+    /** For `trailing`: how many bytes follow the member. */
+    readonly bytesAfter = 0,
   ) {
     super(`${message} (gzip member at byte ${offset})`);
   }
@@ -103,4 +110,64 @@ export async function* walkMembers(path: string, start: number, end: number, max
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Inflates the one gzip member that spans exactly `start` to `end` of the blob, as a stream: it is read in pieces of
+ * `pieceBytes` and inflated as they come, so memory stays bounded whatever the member inflates to. The header, the
+ * trailer's CRC32 and length, and the member's end at `end` are checked; a GzipMemberError says what is wrong.
+ */
+export async function* streamMember(reader: BlobReader, start: number, end: number, pieceBytes = 4 << 20): AsyncGenerator<Buffer> {
+  const length = end - start;
+  // The first read holds the whole header (names and comments included) whatever the piece size.
+  const first = await reader.read(start, Math.min(length, Math.max(pieceBytes, 1 << 16)));
+  const header = gzipHeaderLength(first, 0);
+  if (header === undefined) {
+    const isMagic = first[0] === 0x1f && first[1] === 0x8b && first[2] === 0x08;
+    if (first.length >= 3 && !isMagic) throw new GzipMemberError('not a gzip header', start);
+    throw new GzipMemberError('the member is cut short', start, 'short');
+  }
+  if (length - header < 8) throw new GzipMemberError('the member is cut short', start, 'short');
+  // The deflate data runs to the 8-byte trailer, which must end at `end`.
+  const deflateLength = length - header - 8;
+  const trailer = Buffer.alloc(8);
+  async function* deflateData(): AsyncGenerator<Buffer> {
+    let piece = first;
+    for (let at = 0; ; ) {
+      if (piece.length === 0) throw new GzipMemberError('the blob ends inside the member', start, 'short');
+      const from = Math.max(header as number, at);
+      const to = Math.min(at + piece.length, (header as number) + deflateLength);
+      if (to > from) yield piece.subarray(from - at, to - at);
+      const trailerFrom = Math.max((header as number) + deflateLength, at);
+      if (at + piece.length > trailerFrom) piece.copy(trailer, trailerFrom - ((header as number) + deflateLength), trailerFrom - at);
+      at += piece.length;
+      if (at >= length) return;
+      piece = await reader.read(start + at, Math.min(length - at, pieceBytes));
+    }
+  }
+  const source = Readable.from(deflateData(), { objectMode: false });
+  const inflate = zlib.createInflateRaw({ chunkSize: 64 << 10 });
+  source.on('error', (error) => inflate.destroy(error));
+  source.pipe(inflate);
+  let crc = 0;
+  let inflated = 0;
+  try {
+    for await (const chunk of inflate as AsyncIterable<Buffer>) {
+      crc = zlib.crc32(chunk, crc);
+      inflated += chunk.length;
+      yield chunk;
+    }
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'Z_BUF_ERROR') throw new GzipMemberError('the member is cut short', start, 'short');
+    if (code?.startsWith('Z_')) throw new GzipMemberError(`corrupt deflate data: ${(error as Error).message}`, start);
+    throw error;
+  } finally {
+    source.destroy();
+    inflate.destroy();
+  }
+  const consumed = inflate.bytesWritten;
+  if (consumed !== deflateLength) throw new GzipMemberError(`${deflateLength - consumed} bytes follow the member`, start, 'trailing', deflateLength - consumed);
+  if (trailer.readUInt32LE(0) !== crc) throw new GzipMemberError('CRC32 mismatch', start);
+  if (trailer.readUInt32LE(4) !== inflated % 2 ** 32) throw new GzipMemberError('length mismatch in the trailer', start);
 }

@@ -14,7 +14,7 @@ import { ImageConfig, ImageIndex, ImageManifest, type Descriptor } from '../oci/
 import { CompressPool } from './compress-pool.js';
 import { convertLayer, type ConvertedLayer } from './layer.js';
 import type { WrittenLayer } from './layer-writer.js';
-import { attributePrefetch, layerPaths } from './prefetch.js';
+import { attributePrefetch, layerPaths, type LayerPaths } from './prefetch.js';
 import { checkDeclaredType, checkManifestParts, unknownDocumentType } from './source-layer.js';
 import { DEFAULT_CHUNK_SIZE } from './toc.js';
 
@@ -74,11 +74,11 @@ export interface ReusedLayer extends WrittenLayer {
 /** Where earlier conversions come from (see pipeline/reuse.ts for the registry's). */
 export interface LayerReuse {
   /**
-   * Looks at the earlier conversions of these source layers (all at once, before any is needed). Returns the paths
-   * of each source layer it knows from an earlier conversion's TOC, so a prefetch list can be attributed without
-   * reading the layer.
+   * Looks at the earlier conversions of these source layers (all at once, before any is needed). Returns, for each
+   * source layer it knows from an earlier conversion, a listing of its paths from that conversion's TOC, so a
+   * prefetch list can be attributed without reading the layer.
    */
-  prepare(sources: readonly Digest[]): Promise<ReadonlyMap<Digest, ReadonlySet<string>>>;
+  prepare(sources: readonly Digest[]): Promise<ReadonlyMap<Digest, LayerPaths>>;
   /** The checked earlier conversion of `source` made with exactly `params` (conversionParams), or undefined. */
   find(source: Digest, params: string): Promise<ReusedLayer | undefined>;
   /** Whether some earlier conversion of `source` is known (before any is checked). */
@@ -165,13 +165,13 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
     // may stand in for are hashed meanwhile (see convertOneLayer), on every core.
     const candidates = reuse ? source.verifyBlobs(manifest.layers.filter((l) => reuse.knows(l.digest))) : Promise.resolve();
     candidates.catch(() => {}); // awaited below; a failure must not go unhandled meanwhile
-    const known = reuse ? await reuse.prepare(manifest.layers.map((l) => l.digest)) : new Map<Digest, ReadonlySet<string>>();
+    const known = reuse ? await reuse.prepare(manifest.layers.map((l) => l.digest)) : new Map<Digest, LayerPaths>();
     await candidates;
     let prioritized: string[][] = manifest.layers.map(() => []);
     if (options.prefetch && options.prefetch.length > 0) {
-      const paths: ReadonlySet<string>[] = [];
-      for (const layer of manifest.layers) paths.push(known.get(layer.digest) ?? (await layerPaths(source, layer)));
-      const attribution = attributePrefetch(options.prefetch, paths);
+      // An earlier conversion's TOC first (no need to read the layer), the layer itself should that fail.
+      const paths = manifest.layers.map((layer) => [known.get(layer.digest), layerPaths(source, layer)].filter((list) => list !== undefined));
+      const attribution = await attributePrefetch(options.prefetch, paths);
       prioritized = attribution.perLayer;
       for (const path of attribution.missing) missing.add(path);
     }
@@ -246,3 +246,4 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
     await pool.close();
   }
 }
+

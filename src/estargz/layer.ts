@@ -22,7 +22,7 @@ import { writeEstargz, type LayerItem, type WrittenLayer } from './layer-writer.
 import { readBlobToc, TocError } from './read-toc.js';
 import { checkLayerBlob, layerEntries, openLayerTar } from './source-layer.js';
 import type { TarHeader } from './tar-header.js';
-import { readTar } from './tar-reader.js';
+import { readTar, type TarEntry } from './tar-reader.js';
 import { cleanPath, NO_PREFETCH_LANDMARK, PREFETCH_LANDMARK, TOC_NAME } from './toc.js';
 
 export interface LayerOptions {
@@ -57,7 +57,7 @@ export async function convertLayer(source: OciLayout, layer: Descriptor, out: Oc
         if (error instanceof TocError) return undefined;
         throw error;
       });
-      if (existing) return await passThrough(source, layer, out, existing.tocDigest, existing.toc.entries.length, what);
+      if (existing) return await passThrough(source, layer, out, existing.tocDigest, existing.entries, what);
     }
     const result: Partial<WrittenLayer> = {};
     let written: { digest: Digest; size: number };
@@ -96,50 +96,123 @@ async function* streamItems(tar: Readable, where: string): AsyncGenerator<LayerI
   }
 }
 
-interface Indexed {
+interface Found {
   header: TarHeader;
   payloadOffset: number;
+  /** The entry's place among the spooled tar's entries (reserved names not counted). */
+  index: number;
 }
 
-/** The reordered entry list of a spooled tar (only headers and offsets are kept in memory). */
-async function prioritizedItems(tarPath: string, prioritized: readonly string[], where: string): Promise<AsyncIterable<LayerItem>> {
-  const entries: Indexed[] = [];
-  const lastByPath = new Map<string, number>();
+/** Calls `visit` with every entry of the spooled tar but the reserved ones, numbered from 0; names are checked. */
+async function scanSpool(tarPath: string, where: string, visit: (entry: TarEntry, path: string, index: number) => void): Promise<void> {
+  let index = 0;
   for await (const entry of readTar(createReadStream(tarPath, { highWaterMark: 1 << 20 }))) {
     checkEntryPath(entry.header, where, entry.headerOffset);
     if (isReserved(entry.header.name)) continue;
-    lastByPath.set(cleanPath(entry.header.name), entries.length);
-    entries.push({ header: entry.header, payloadOffset: entry.payloadOffset });
+    visit(entry, cleanPath(entry.header.name), index);
+    index += 1;
   }
-  const order: number[] = [];
-  const placed = new Set<number>();
-  const place = (path: string, depth = 0) => {
-    const index = lastByPath.get(path);
-    if (index === undefined || placed.has(index) || depth > 64) return;
-    const parts = path.split('/');
-    for (let i = 1; i < parts.length; i += 1) place(parts.slice(0, i).join('/'), depth + 1);
-    const header = (entries[index] as Indexed).header;
-    if (header.type === '1') place(cleanPath(header.linkName), depth + 1);
-    if (placed.has(index)) return;
-    placed.add(index);
-    order.push(index);
+}
+
+/**
+ * The reordered entry list of a spooled tar. The tar is read a few times rather than indexed in memory: once to find
+ * the prioritized entries (and again for each level of hardlink targets they lead to), once more if some path occurs
+ * twice, and once to write the rest. What is kept: the prioritized entries with their parents and link targets, and
+ * an 8-byte hash per entry for finding paths that occur more than once (whose last occurrence is the one kept).
+ */
+async function prioritizedItems(tarPath: string, prioritized: readonly string[], where: string): Promise<AsyncIterable<LayerItem>> {
+  // The last occurrence of each path the placement below asks about; a path looked for and absent maps to undefined.
+  const lastOf = new Map<string, Found | undefined>();
+  let hashes = new Float64Array(1 << 16);
+  let entries = 0;
+  const lookFor = async (paths: ReadonlySet<string>, first: boolean) => {
+    for (const path of paths) lastOf.set(path, undefined);
+    await scanSpool(tarPath, where, (entry, path, index) => {
+      if (first) {
+        if (index === hashes.length) {
+          const larger = new Float64Array(hashes.length * 2);
+          larger.set(hashes);
+          hashes = larger;
+        }
+        hashes[index] = pathHash(path);
+        entries = index + 1;
+      }
+      if (paths.has(path)) lastOf.set(path, { header: entry.header, payloadOffset: entry.payloadOffset, index });
+    });
   };
-  for (const path of prioritized) place(cleanPath(path));
+
+  // As a placement goes, it asks for parents and hardlink targets; whatever it asked for that was not looked for
+  // yet is looked for in another reading, and the placement is made again, until it asks for nothing new.
+  let order: number[] = [];
+  let placed = new Set<number>();
+  let wanted = new Set(prioritized.map((path) => cleanPath(path)));
+  for (let reading = 0; wanted.size > 0; reading += 1) {
+    await lookFor(wanted, reading === 0);
+    wanted = new Set();
+    order = [];
+    placed = new Set();
+    const lookedFor = (path: string) => {
+      if (!lastOf.has(path)) wanted.add(path);
+      return lastOf.get(path);
+    };
+    const place = (path: string, depth = 0) => {
+      const found = lookedFor(path);
+      if (found === undefined || placed.has(found.index) || depth > 64) return;
+      const parts = path.split('/');
+      for (let i = 1; i < parts.length; i += 1) place(parts.slice(0, i).join('/'), depth + 1);
+      if (found.header.type === '1') place(cleanPath(found.header.linkName), depth + 1);
+      if (placed.has(found.index)) return;
+      placed.add(found.index);
+      order.push(found.index);
+    };
+    for (const path of prioritized) place(cleanPath(path));
+    if (reading >= 64) break; // a chain of hardlinks longer than the placement follows
+  }
+  const byIndex = new Map([...lastOf.values()].filter((found) => found !== undefined).map((found) => [found.index, found]));
+
+  // Paths that occur more than once: only their last occurrence is written. Their hashes are found by sorting, and
+  // the entries with such a hash (real repeats, and the rare collision) are read again by name.
+  const sorted = hashes.subarray(0, entries).sort();
+  const repeated = new Set<number>();
+  for (let i = 1; i < sorted.length; i += 1) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i] as number);
+  hashes = new Float64Array(0);
+  const lastIndex = new Map<string, number>();
+  if (repeated.size > 0) await scanSpool(tarPath, where, (_entry, path, index) => repeated.has(pathHash(path)) && lastIndex.set(path, index));
+  const isLast = (path: string, index: number) => (lastIndex.size === 0 || !repeated.has(pathHash(path)) ? true : lastIndex.get(path) === index);
+
   const landmark = order.length > 0 ? PREFETCH_LANDMARK : NO_PREFETCH_LANDMARK;
   return (async function* () {
-    const item = (index: number): LayerItem => {
-      const { header, payloadOffset } = entries[index] as Indexed;
-      const body = () => (header.size > 0 ? createReadStream(tarPath, { start: payloadOffset, end: payloadOffset + header.size - 1, highWaterMark: 1 << 20 }) : emptyBody());
-      return { kind: 'entry', header, body: body as () => AsyncIterable<Buffer> };
-    };
     if (landmark === NO_PREFETCH_LANDMARK) yield { kind: 'landmark', name: landmark };
-    for (const index of order) yield item(index);
+    for (const index of order) {
+      const { header, payloadOffset } = byIndex.get(index) as Found;
+      const body = () => (header.size > 0 ? createReadStream(tarPath, { start: payloadOffset, end: payloadOffset + header.size - 1, highWaterMark: 1 << 20 }) : emptyBody());
+      yield { kind: 'entry', header, body: body as () => AsyncIterable<Buffer> };
+    }
     if (landmark === PREFETCH_LANDMARK) yield { kind: 'landmark', name: landmark };
-    for (let index = 0; index < entries.length; index += 1) {
-      if (placed.has(index) || lastByPath.get(cleanPath((entries[index] as Indexed).header.name)) !== index) continue;
-      yield item(index);
+    let index = 0;
+    for await (const entry of readTar(createReadStream(tarPath, { highWaterMark: 1 << 20 }))) {
+      if (isReserved(entry.header.name)) continue;
+      const at = index;
+      index += 1;
+      if (placed.has(at) || !isLast(cleanPath(entry.header.name), at)) continue;
+      yield { kind: 'entry', header: entry.header, body: () => entry.body() };
     }
   })();
+}
+
+/**
+ * A 53-bit hash of a path for finding repeated paths (so that a layer of a million distinct paths very rarely
+ * needs the extra reading): two FNV-1a-style hashes over its UTF-16 code units, with different bases and primes.
+ */
+function pathHash(path: string): number {
+  let high = 0x811c9dc5;
+  let low = 0x050c5d1f;
+  for (let i = 0; i < path.length; i += 1) {
+    const unit = path.charCodeAt(i);
+    high = Math.imul(high ^ unit, 0x01000193);
+    low = Math.imul(low ^ unit, 0x5bd1e995);
+  }
+  return (high >>> 0) * 2 ** 21 + (low >>> 11);
 }
 
 async function* emptyBody(): AsyncGenerator<Buffer> {}

@@ -142,7 +142,7 @@ function ustarBlock(f: UstarFields): Buffer {
   f.prefix.copy(b, 345);
   b.fill(0x20, 148, 156);
   let sum = 0;
-  for (const byte of b) sum += byte;
+  for (let i = 0; i < BLOCK; i += 1) sum += b[i] as number;
   b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
   return b;
 }

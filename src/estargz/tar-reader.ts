@@ -36,6 +36,8 @@ export class TarFormatError extends ShipError {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** The records of a header without PAX records (most of them): never written to. */
+const NO_RECORDS: ReadonlyMap<string, Buffer> = new Map();
 
 /**
  * Reads tar entries from uncompressed bytes. The source is closed when the archive ends (or the caller stops early),
@@ -130,8 +132,12 @@ async function readOneHeader(reader: ByteReader, globalPax: Map<string, Buffer>)
     }
 
     const prefix = !isGnu && magic.startsWith('ustar') ? cString(block, 345, 155) : Buffer.alloc(0);
-    const records = new Map<string, Buffer>(globalPax);
-    for (const [key, value] of localPax ?? []) records.set(key, value);
+    let records = NO_RECORDS;
+    if (globalPax.size > 0 || localPax) {
+      const merged = new Map<string, Buffer>(globalPax);
+      for (const [key, value] of localPax ?? []) merged.set(key, value);
+      records = merged;
+    }
     const paxText = (key: string) => {
       const v = records.get(key);
       return v === undefined ? undefined : decode(v, at);
@@ -167,7 +173,7 @@ async function readOneHeader(reader: ByteReader, globalPax: Map<string, Buffer>)
       default:
         throw new TarFormatError(`unsupported entry type ${/^[\x21-\x7e]$/.test(typeflag) ? `"${typeflag}"` : `byte ${typeflag.charCodeAt(0)}`}${typeflag === 'S' ? ' (GNU sparse file)' : ''}`, name, at);
     }
-    if ([...records.keys()].some((k) => k.startsWith('GNU.sparse.'))) throw new TarFormatError('PAX sparse files are not supported', name, at);
+    if (records.size > 0 && [...records.keys()].some((k) => k.startsWith('GNU.sparse.'))) throw new TarFormatError('PAX sparse files are not supported', name, at);
     const realSize = paxNumber('size', size);
     const header: TarHeader = {
       name,
@@ -209,14 +215,18 @@ function checkChecksum(block: Buffer, at: number): void {
   const field = cString(block, 148, 8).toString('latin1').trim();
   if (!/^[0-7]+$/.test(field)) throw new TarFormatError('not a tar header: its checksum field is not an octal number', undefined, at);
   const stored = parseInt(field, 8);
-  let unsigned = 0;
-  let signed = 0;
+  // The sum with the checksum field counted as spaces; the signed sum (of old writers) only when that one fails.
+  let unsigned = 8 * 0x20;
+  for (let i = 0; i < 148; i += 1) unsigned += block[i] as number;
+  for (let i = 156; i < BLOCK; i += 1) unsigned += block[i] as number;
+  if (stored === unsigned) return;
+  let signed = 8 * 0x20;
   for (let i = 0; i < BLOCK; i += 1) {
-    const byte = i >= 148 && i < 156 ? 0x20 : (block[i] as number);
-    unsigned += byte;
+    if (i >= 148 && i < 156) continue;
+    const byte = block[i] as number;
     signed += byte > 127 ? byte - 256 : byte;
   }
-  if (stored !== unsigned && stored !== signed) throw new TarFormatError('bad header checksum: a damaged tar header, or not a tar at all', undefined, at);
+  if (stored !== signed) throw new TarFormatError('bad header checksum: a damaged tar header, or not a tar at all', undefined, at);
 }
 
 /** A numeric field: octal text (NUL/space padded) or GNU base-256 when the top bit of the first byte is set. */
@@ -231,10 +241,25 @@ function number(block: Buffer, at: number, width: number, what: string, entry: s
     }
     return value;
   }
-  const text = block.toString('latin1', at, at + width).replace(/\0.*$/s, '').trim();
-  if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text)) throw new TarFormatError(`the ${what} field is not an octal number`, entry, offset);
-  return parseInt(text, 8);
+  // Octal digits, up to the first NUL, with spaces around them (parsed by hand: this runs for every field of every header).
+  let end = at;
+  while (end < at + width && block[end] !== 0) end += 1;
+  let start = at;
+  while (start < end && isBlank(block[start] as number)) start += 1;
+  while (end > start && isBlank(block[end - 1] as number)) end -= 1;
+  let value = 0;
+  for (let i = start; i < end; i += 1) {
+    const digit = (block[i] as number) - 0x30;
+    // The field is not quoted: it is content read from a file.
+    if (digit < 0 || digit > 7) throw new TarFormatError(`the ${what} field is not an octal number`, entry, offset);
+    value = value * 8 + digit;
+  }
+  return value;
+}
+
+/** The characters String.prototype.trim removes, among Latin-1 bytes. */
+function isBlank(byte: number): boolean {
+  return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d) || byte === 0xa0;
 }
 
 function cString(block: Buffer, at: number, width: number): Buffer {

@@ -167,6 +167,8 @@ export class TocBuilder {
 }
 
 const OFFSET_PLACEHOLDER = '\n\t\t\t"offset": 0';
+const SLASH = 0x2f;
+const DOT = 0x2e;
 const EMPTY = Buffer.alloc(0);
 const NEWLINE = Buffer.from('\n');
 const COMMA_NEWLINE = Buffer.from(',\n');
@@ -295,6 +297,16 @@ function nameIfChanged(seen: Map<number, string>, id: number, name: string): str
 
 /** UTC RFC 3339 rounded to the second; empty for the epoch (Go: `t.Unix() == 0` means unset). */
 export function formatModtime(seconds: number): string {
+  // Most entries of a layer share a time: the last one formatted is remembered.
+  if (seconds === lastModtime.seconds) return lastModtime.text;
+  const text = formatModtimeNow(seconds);
+  lastModtime = { seconds, text };
+  return text;
+}
+
+let lastModtime = { seconds: Number.NaN, text: '' };
+
+function formatModtimeNow(seconds: number): string {
   if (!Number.isFinite(seconds) || Math.floor(seconds) === 0) return '';
   const rounded = seconds < 0 ? -Math.round(-seconds) : Math.round(seconds);
   const date = new Date(rounded * 1000);
@@ -304,6 +316,9 @@ export function formatModtime(seconds: number): string {
 
 /** Normalises a path the way TOC readers do: `path.Clean("/" + name)` without the leading slash. */
 export function cleanPath(name: string): string {
+  // Most names are clean already, or a directory's with one slash at the end: those need no splitting.
+  const body = name.charCodeAt(name.length - 1) === SLASH ? name.slice(0, -1) : name;
+  if (body !== '' && body.charCodeAt(0) !== SLASH && body.charCodeAt(0) !== DOT && body.charCodeAt(body.length - 1) !== SLASH && !body.includes('//') && !body.includes('/.')) return body;
   const parts: string[] = [];
   for (const part of name.split('/')) {
     if (part === '' || part === '.') continue;
@@ -340,5 +355,37 @@ export const TocEntrySchema = z.looseObject({
   chunkDigest: digestString.optional(),
 });
 
-export const TocSchema = z.looseObject({ version: z.number(), entries: z.array(TocEntrySchema) });
-export type ParsedToc = z.infer<typeof TocSchema>;
+const TOC_TYPE_NAMES: ReadonlySet<unknown> = new Set(['dir', 'reg', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'chunk']);
+const COUNT_FIELDS = ['size', 'mode', 'uid', 'gid', 'offset', 'innerOffset', 'devMajor', 'devMinor', 'chunkOffset', 'chunkSize'] as const;
+const TEXT_FIELDS = ['modtime', 'linkName', 'userName', 'groupName'] as const;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/**
+ * TocEntrySchema's rules written out, for speed: a TOC can hold millions of entries. Never looser than the schema;
+ * an entry this refuses is checked by the schema, which says what is wrong with it.
+ */
+export function isTocEntry(value: unknown): value is TocItem {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const e = value as Record<string, unknown>;
+  if (typeof e.name !== 'string' || !TOC_TYPE_NAMES.has(e.type)) return false;
+  for (const key of COUNT_FIELDS) {
+    const v = e[key];
+    if (v !== undefined && !(Number.isSafeInteger(v) && (v as number) >= 0)) return false;
+  }
+  for (const key of TEXT_FIELDS) if (e[key] !== undefined && typeof e[key] !== 'string') return false;
+  for (const key of ['digest', 'chunkDigest'] as const) if (e[key] !== undefined && !(typeof e[key] === 'string' && DIGEST.test(e[key]))) return false;
+  const xattrs = e.xattrs;
+  if (xattrs !== undefined) {
+    if (typeof xattrs !== 'object' || xattrs === null || Array.isArray(xattrs)) return false;
+    for (const v of Object.values(xattrs)) if (typeof v !== 'string') return false;
+  }
+  return true;
+}
+
+/** One entry of a TOC read back (read-toc.ts checks each against the schema as it streams). */
+export type TocItem = z.infer<typeof TocEntrySchema>;
+/** A whole TOC, for tests and other small uses: readers stream it entry by entry instead. */
+export interface ParsedToc {
+  version: number;
+  entries: TocItem[];
+}

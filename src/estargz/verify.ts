@@ -23,6 +23,8 @@ export interface LayerVerdict {
   readonly digest: Digest;
   readonly tocDigest: Digest | undefined;
   readonly entries: number | undefined;
+  /** Bytes a lazy pull reads before the container starts (footer, TOC and prioritized files), when known. */
+  readonly lazyPullBytes: number | undefined;
   readonly defects: readonly string[];
 }
 
@@ -40,6 +42,7 @@ export interface CheckedElsewhere {
   readonly diffId: Digest;
   readonly uncompressedSize: number;
   readonly entries: number;
+  readonly lazyPullBytes?: number;
 }
 
 export interface VerifyOptions {
@@ -80,7 +83,7 @@ export async function verifyImage(layout: OciLayout, top: Descriptor, options: V
         verified.set(key, cached);
       }
       const { report } = cached;
-      layers.push({ manifest: descriptor.digest, platform, index: i, digest: layer.digest, tocDigest: report.tocDigest, entries: report.entries, defects: report.defects });
+      layers.push({ manifest: descriptor.digest, platform, index: i, digest: layer.digest, tocDigest: report.tocDigest, entries: report.entries, lazyPullBytes: report.lazyPullBytes, defects: report.defects });
     }
   }
 
@@ -89,7 +92,7 @@ export async function verifyImage(layout: OciLayout, top: Descriptor, options: V
 }
 
 /** A layer checked elsewhere: its descriptor and the config's diff_id must say what was found there. */
-function checkAgainst(layer: Descriptor, diffId: string | undefined, facts: CheckedElsewhere): { defects: string[]; tocDigest: Digest; entries: number } {
+function checkAgainst(layer: Descriptor, diffId: string | undefined, facts: CheckedElsewhere): { defects: string[]; tocDigest: Digest; entries: number; lazyPullBytes?: number } {
   const defects: string[] = [];
   if (layer.mediaType !== MediaType.ociLayerGzip) defects.push(`media type is ${layer.mediaType}, not ${MediaType.ociLayerGzip}`);
   if (layer.size !== facts.size) defects.push(`the blob is ${facts.size} bytes, the descriptor says ${layer.size}`);
@@ -98,10 +101,10 @@ function checkAgainst(layer: Descriptor, diffId: string | undefined, facts: Chec
   if (diffId !== facts.diffId) defects.push(`diff_id ${facts.diffId} does not match the config's ${diffId ?? 'none'}`);
   const size = layer.annotations?.[Annotation.estargzUncompressedSize];
   if (size !== undefined && size !== String(facts.uncompressedSize)) defects.push(`uncompressed size ${facts.uncompressedSize} does not match the annotation ${size}`);
-  return { defects, tocDigest: facts.tocDigest, entries: facts.entries };
+  return { defects, tocDigest: facts.tocDigest, entries: facts.entries, ...(facts.lazyPullBytes === undefined ? {} : { lazyPullBytes: facts.lazyPullBytes }) };
 }
 
-async function verifyOneLayer(layout: OciLayout, layer: Descriptor, diffId: string | undefined): Promise<{ defects: string[]; tocDigest?: Digest; entries?: number }> {
+async function verifyOneLayer(layout: OciLayout, layer: Descriptor, diffId: string | undefined): Promise<{ defects: string[]; tocDigest?: Digest; entries?: number; lazyPullBytes?: number }> {
   const defects: string[] = [];
   if (layer.mediaType !== MediaType.ociLayerGzip) defects.push(`media type is ${layer.mediaType}, not ${MediaType.ociLayerGzip}`);
   if (!(await layout.hasBlob(layer.digest))) return { defects: [...defects, 'the blob is missing'] };

@@ -9,7 +9,6 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShipError } from '../errors.js';
 import { convertImage, type LayerReuse } from '../estargz/image.js';
-import { lazyPullBytes, readBlobToc } from '../estargz/read-toc.js';
 import { checkImageParts } from '../estargz/source-layer.js';
 import { verifyImage, type CheckedElsewhere } from '../estargz/verify.js';
 import type { ShipConfig } from '../inputs.js';
@@ -91,13 +90,16 @@ export async function convertStage(source: SourceImage, config: ShipConfig, work
     throw new ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
   }
 
+  // The verifier read every TOC: what a lazy pull reads before start comes from there, not from another reading.
+  const lazyPull = new Map(verdict.layers.map((l) => [l.digest as string, l.lazyPullBytes]));
   const { manifest } = await readRunnableConfig(out, conversion.descriptor);
   // The converted manifest the runnable image came from: the one with the same layers.
   const converted = conversion.manifests.find((m) => m.layers.length === manifest.layers.length && m.layers.every((l, i) => l.result.digest === manifest.layers[i]?.digest));
   const layers: LayerReport[] = [];
   for (const [index, descriptor] of manifest.layers.entries()) {
     const origin = converted?.layers[index];
-    const lazy = origin?.reused ? origin.reused.lazyPullBytes : lazyPullBytes(await readBlobToc(out.blobPath(descriptor.digest)));
+    const lazy = origin?.reused ? origin.reused.lazyPullBytes : lazyPull.get(descriptor.digest);
+    if (lazy === undefined) throw new ShipError(`layer ${descriptor.digest} was not verified`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
     layers.push({
       sourceDigest: origin?.source ?? descriptor.digest,
       sourceSize: (origin && sourceSizes.get(origin.source)) ?? (await sizeOf(source.layout, origin?.source)) ?? descriptor.size,

@@ -29,7 +29,8 @@ import { forEachLimited, short } from '../oci/push.js';
 import type { RepositoryClient } from '../oci/registry.js';
 import { ImageConfig, type Descriptor, type ImageManifest } from '../oci/types.js';
 import type { LayerReuse, ReusedLayer } from '../estargz/image.js';
-import { lazyPullBytes, readToc, tocPaths } from '../estargz/read-toc.js';
+import { lazyPullBytes, readToc, readTocPaths, type BlobReader } from '../estargz/read-toc.js';
+import type { LayerPaths } from '../estargz/prefetch.js';
 
 /** A layer of a previous image, as its annotations describe it. */
 export interface PreviousConversion {
@@ -156,7 +157,7 @@ async function configDiffIds(repo: RepositoryClient, config: Descriptor): Promis
 /** What checking a previous conversion's blob established. */
 interface Checked {
   readonly reused: ReusedLayer;
-  readonly paths: ReadonlySet<string>;
+  readonly paths: LayerPaths;
 }
 
 /** The previous image's conversions, each checked in the registry the first time it is asked for. */
@@ -176,8 +177,8 @@ export class RegistryReuse implements LayerReuse {
     }
   }
 
-  async prepare(sources: readonly Digest[]): Promise<ReadonlyMap<Digest, ReadonlySet<string>>> {
-    const paths = new Map<Digest, ReadonlySet<string>>();
+  async prepare(sources: readonly Digest[]): Promise<ReadonlyMap<Digest, LayerPaths>> {
+    const paths = new Map<Digest, LayerPaths>();
     const known = [...new Set(sources)].filter((s) => this.bySource.has(s));
     // The matching conversions first, so a layer that will be reused is checked once, in parallel with the others.
     await forEachLimited(known, 4, async (source) => {
@@ -219,7 +220,8 @@ export class RegistryReuse implements LayerReuse {
     const stored = await this.repo.blobSize(digest);
     if (stored === undefined) throw new ShipError('the repository no longer has the blob');
     if (stored !== size) throw new ShipError(`the blob is ${stored} bytes, its descriptor says ${size}`);
-    const blob = await readToc({ size, read: (start, length) => this.repo.readBlobRange(digest, start, length) });
+    const reader: BlobReader = { size, read: (start, length) => this.repo.readBlobRange(digest, start, length) };
+    const blob = await readToc(reader);
     if (blob.tocDigest !== conversion.tocDigest) throw new ShipError(`its TOC digest is ${blob.tocDigest}, the annotation says ${conversion.tocDigest}`);
     return {
       reused: {
@@ -228,10 +230,11 @@ export class RegistryReuse implements LayerReuse {
         tocDigest: blob.tocDigest,
         diffId: conversion.diffId,
         uncompressedSize: conversion.uncompressedSize,
-        entries: blob.toc.entries.length,
+        entries: blob.entries,
         lazyPullBytes: lazyPullBytes(blob),
       },
-      paths: tocPaths(blob.toc),
+      // The TOC is streamed, not kept: a prefetch list reads it again (and checks its digest again) for the paths.
+      paths: () => readTocPaths(reader, blob),
     };
   }
 }

@@ -40,7 +40,7 @@ export async function convertBuffer(input: Buffer, options: { chunkSize?: number
   const result = await convertLayer(layout, { mediaType: layerTypeOf(input), digest, size }, layout, { pool: pool(), level: options.level ?? 6, chunkSize: options.chunkSize ?? 4096, prioritized: options.prioritized ?? [] });
   const path = layout.blobPath(result.digest);
   const blob = readFileSync(path);
-  const { toc } = await readBlobToc(path);
+  const toc = await readWholeToc(path);
   const annotations = { [Annotation.stargzTocDigest]: result.tocDigest, [Annotation.estargzUncompressedSize]: String(result.uncompressedSize) };
   return { ...result, layout, source: digest, path, blob, toc, annotations };
 }
@@ -50,6 +50,13 @@ export function layerTypeOf(blob: Buffer): string {
   if (blob[0] === 0x1f && blob[1] === 0x8b && blob[2] === 0x08) return MediaType.ociLayerGzip;
   if (blob.length >= 4 && blob.readUInt32LE(0) === 0xfd2fb528) return MediaType.ociLayerZstd;
   return MediaType.ociLayer;
+}
+
+/** The whole TOC of a (small) blob, every entry in memory. */
+export async function readWholeToc(path: string): Promise<ParsedToc> {
+  const entries: ParsedToc['entries'] = [];
+  const { version } = await readBlobToc(path, (batch) => entries.push(...batch));
+  return { version, entries };
 }
 
 export interface ListedEntry {

@@ -10,12 +10,12 @@ import { parseCliArgs } from '../../src/cli-args.js';
 import { runConvert } from '../../src/commands/convert.js';
 import { runVerify } from '../../src/commands/verify.js';
 import { openImage, parseImageRef } from '../../src/oci/archive.js';
-import { readBlobToc } from '../../src/estargz/read-toc.js';
 import { ImageIndex, ImageManifest } from '../../src/oci/types.js';
 import { Annotation } from '../../src/oci/media-types.js';
 import { verifyImage } from '../../src/estargz/verify.js';
 import { ctrRemote, run, type RunResult } from './env.js';
 import { writeImageLayout } from '../helpers/image-layout.js';
+import { readWholeToc } from '../helpers/estargz.js';
 import { awkwardEntries, buildTar } from '../helpers/tar-builder.js';
 
 const infra = inject('infra');
@@ -177,7 +177,7 @@ describe('eStargz conversion checked by the Go reference tools', () => {
         const manifest = await image.layout.readJson(image.descriptor.digest, ImageManifest, 'manifest');
         const tocs = [];
         for (const layer of manifest.layers) {
-          const { toc } = await readBlobToc(image.layout.blobPath(layer.digest));
+          const toc = await readWholeToc(image.layout.blobPath(layer.digest));
           tocs.push(toc.entries.map((e) => [e.name, e.type, e.size, e.mode, e.linkName, e.digest, e.chunkOffset, e.chunkDigest, e.modtime].join('|')));
         }
         return tocs;

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Benchmark: peak memory and time with many files in one layer. The input (make-image.mjs) is an OCI image whose one
+# gzip layer holds 600,000 small files (BENCH_FILES changes the count): empty, but one in a hundred that holds a
+# line, and a 64 KiB /app/main to prefetch. Each round measures, with /usr/bin/time -v (GNU time), in an order that
+# rotates between rounds:
+#   ours           node <cli> convert oci:IMAGE:v1 oci:OUT                       (compiled from src/ with tsc)
+#   ours-prefetch  the same with --prefetch /app/main (the layer is reordered: its tar is spooled and read again)
+#   ctr-remote     ctr-remote images convert --estargz --oci (the Go reference, against a private containerd)
+#   ship           ship --image oci:IMAGE:v1 to a new local sandbox (convert, verify, push, read back, deploy)
+#   ship-prefetch  the same again with --prefetch /app/main: converted again, the list matched against the paths of
+#                  the previous conversion's TOC, read back from the registry
+#   ship-again     the same once more: the previous conversion is reused (its TOC is read from the registry)
+# then checks our output: the layer digest is the same in every round and Go's `ctr-remote images get-toc-digest`
+# agrees with our TOC annotation. Prints a table per round, the medians and the ratios against ctr-remote; the target
+# is a peak RSS under 256 MiB for every one of ours. The report is also kept in the work dir.
+#
+#   bash bench/many-files/run.sh [ROUNDS]        (default 1; about 5 minutes a round on 2 cores; run as root)
+#
+# Work files go to $MESHAGENT_SHIP_BENCH_DIR (default /tmp/meshagent-ship-bench-many-files); the input is kept there
+# between runs. The containerd (test/infra/up.sh) runs under that directory and is stopped at the end.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+REPO=$(pwd -P)
+ROUNDS=${1:-1}
+FILES=${BENCH_FILES:-600000}
+mkdir -p "${MESHAGENT_SHIP_BENCH_DIR:-/tmp/meshagent-ship-bench-many-files}"
+W=$(cd "${MESHAGENT_SHIP_BENCH_DIR:-/tmp/meshagent-ship-bench-many-files}" && pwd -P)
+RES=$W/results
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "bench: ROUNDS must be a positive number, not '$ROUNDS'" >&2; exit 2; }
+[[ $FILES =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_FILES must be a positive number, not '$FILES'" >&2; exit 2; }
+
+missing=()
+for tool in ctr-remote containerd docker-registry node; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+[[ -x /usr/bin/time ]] || missing+=(/usr/bin/time)
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "bench: missing ${missing[*]}; running scripts/setup-system.sh" >&2
+  bash scripts/setup-system.sh >&2
+fi
+
+# --- input ----------------------------------------------------------------------------------------------------------
+if [[ $(cat "$W/image.files" 2>/dev/null) != "$FILES" ]]; then rm -rf "$W/image"; fi
+node bench/many-files/make-image.mjs "$W/image" "$FILES" >&2
+echo "$FILES" >"$W/image.files"
+
+# --- ours: the working tree compiled with tsc (dist/ is left alone) --------------------------------------------------
+# shellcheck source=bench/lib/compile.sh
+source bench/lib/compile.sh
+bench_compile many-files
+CLI=$REPO/$CLI
+
+# --- ctr-remote: a private containerd with the input image imported (not timed) --------------------------------------
+echo "bench: starting containerd (test/infra/up.sh)" >&2
+bash test/infra/up.sh "$W/infra" >"$W/infra.log" 2>&1 || { cat "$W/infra.log" >&2; exit 1; }
+SANDBOX_PID=
+stop_sandbox() { if [[ -n $SANDBOX_PID ]]; then kill -INT "$SANDBOX_PID" 2>/dev/null || true; wait "$SANDBOX_PID" 2>/dev/null || true; SANDBOX_PID=; fi; }
+trap 'stop_sandbox; bash "$REPO/test/infra/down.sh" "$W/infra" >/dev/null 2>&1 || true' EXIT
+CTR=(ctr-remote -a "$W/infra/containerd.sock" -n bench)
+if ! "${CTR[@]}" images ls -q | grep -qx "bench/many:v1-$FILES"; then
+  echo "bench: importing the input image into containerd" >&2
+  "${CTR[@]}" images rm --sync "$("${CTR[@]}" images ls -q | grep '^bench/many:')" >/dev/null 2>&1 || true
+  tar -cf "$W/image.tar" -C "$W/image" oci-layout index.json blobs
+  "${CTR[@]}" images import --no-unpack --base-name bench/many "$W/image.tar" >/dev/null
+  "${CTR[@]}" images tag bench/many:v1 "bench/many:v1-$FILES" >/dev/null
+  rm -f "$W/image.tar"
+fi
+
+# --- rounds -----------------------------------------------------------------------------------------------------------
+rm -rf "$RES"
+mkdir -p "$RES"
+# measure NAME ROUND STDOUT-FILE command...: /usr/bin/time -v output goes to $RES/rROUND-NAME.time
+measure() {
+  local name=$1 round=$2 out=$3
+  shift 3
+  sync
+  echo "bench: round $round: $name" >&2
+  /usr/bin/time -v -o "$RES/r$round-$name.time" "$@" >"$out" 2>"$RES/r$round-$name.log" ||
+    { echo "bench: $name failed:" >&2; tail -20 "$RES/r$round-$name.log" >&2; exit 1; }
+}
+run_ours() {
+  rm -rf "$W/out" "$W/out-prefetch"
+  measure ours "$1" "$RES/r$1-ours.json" node "$CLI" convert "oci:$W/image:v1" "oci:$W/out" --json
+  measure ours-prefetch "$1" "$RES/r$1-ours-prefetch.json" node "$CLI" convert "oci:$W/image:v1" "oci:$W/out-prefetch" --prefetch /app/main --json
+}
+run_ctr() {
+  "${CTR[@]}" images rm --sync bench/many-out:v1 >/dev/null 2>&1 || true
+  measure ctr-remote "$1" /dev/null "${CTR[@]}" images convert --estargz --oci bench/many:v1 bench/many-out:v1
+}
+# A new sandbox (empty registry, no service) for each round; its environment is what it prints.
+run_ship() {
+  stop_sandbox
+  rm -rf "$W/sandbox" "$W/sandbox.out"
+  node "$CLI" sandbox --dir "$W/sandbox" >"$W/sandbox.out" 2>>"$W/sandbox.log" &
+  SANDBOX_PID=$!
+  for _ in $(seq 300); do grep -q '^Project key' "$W/sandbox.out" 2>/dev/null && break; sleep 0.05; done
+  grep -q '^Project key' "$W/sandbox.out" || { echo "bench: the sandbox did not start; see $W/sandbox.log" >&2; exit 1; }
+  # shellcheck disable=SC1090
+  source <(grep '^export ' "$W/sandbox.out")
+  local ship=(node "$CLI" ship --json --tag app:bench --image "oci:$W/image:v1" --builder none --room bench --create-room)
+  measure ship "$1" "$RES/r$1-ship.json" "${ship[@]}"
+  measure ship-prefetch "$1" "$RES/r$1-ship-prefetch.json" "${ship[@]}" --prefetch /app/main
+  measure ship-again "$1" "$RES/r$1-ship-again.json" "${ship[@]}" --prefetch /app/main
+  stop_sandbox
+}
+TOOLS=(ours ctr ship)
+for round in $(seq "$ROUNDS"); do
+  cut -d' ' -f1-3 /proc/loadavg >"$RES/r$round.load"
+  # Rotate who goes first, so the page cache and whatever else runs on the machine favour no one.
+  for i in 0 1 2; do "run_${TOOLS[(i + round - 1) % 3]}" "$round"; done
+done
+
+# --- is our output what Go reads? ---------------------------------------------------------------------------------------
+echo "bench: checking our output" >&2
+LAYER=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).manifests[0].layers[0].digest)' "$RES/r1-ours.json")
+TOC=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).manifests[0].layers[0].tocDigest)' "$RES/r1-ours.json")
+tar -cf "$W/ours.tar" -C "$W/out" oci-layout index.json blobs
+"${CTR[@]}" images rm --sync bench/ours:v1 >/dev/null 2>&1 || true
+"${CTR[@]}" images import --no-unpack --base-name bench/ours "$W/ours.tar" >/dev/null
+rm -f "$W/ours.tar"
+GO_TOC=$("${CTR[@]}" images get-toc-digest "$LAYER" 2>&1 || true)
+"${CTR[@]}" images rm --sync bench/ours:v1 bench/many-out:v1 >/dev/null 2>&1 || true
+SOURCE_LAYER=$W/image/blobs/sha256/$(node -e 'const fs = require("fs"); const blob = (d) => `${process.argv[1]}/blobs/sha256/${d.slice(7)}`; const index = JSON.parse(fs.readFileSync(`${process.argv[1]}/index.json`, "utf8")); console.log(JSON.parse(fs.readFileSync(blob(index.manifests[0].digest), "utf8")).layers[0].digest.slice(7))' "$W/image")
+cat >"$RES/meta" <<META
+files=$FILES
+entries=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).manifests[0].layers[0].entries)' "$RES/r1-ours.json")
+layer_bytes=$(stat -c %s "$SOURCE_LAYER")
+tar_bytes=$(gzip -dc "$SOURCE_LAYER" | wc -c)
+rounds=$ROUNDS
+cores=$(nproc)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+node=$(node --version)
+ctr_remote=$(dpkg-query -W -f='stargz-snapshotter ${Version}' stargz-snapshotter 2>/dev/null || ctr-remote --version)
+layer=$LAYER
+toc=$TOC
+go_toc=$GO_TOC
+META
+
+node bench/many-files/report.mjs "$RES" | tee "$W/report.md"
