@@ -67390,7 +67390,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6034:
+/***/ 5806:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67407,14 +67407,433 @@ var external_node_http_ = __nccwpck_require__(7067);
 var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/meshagent/wire.ts
-var wire = __nccwpck_require__(3433);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __nccwpck_require__(8816);
+;// CONCATENATED MODULE: ./sandbox/wire/api-scope.ts
+/**
+ * ApiScope, the participant token permissions a service's token env vars and endpoints carry (meshagent-api
+ * participant_token.py:733-752). The model ignores unknown fields, so they are dropped, not refused; `dataset` may
+ * also arrive as `database` or `datasets`. Each grant is an object or null; what is inside a grant is kept as sent
+ * and not checked, except `secrets`, whose model has no fields and forbids extras, so it can only be `{}`.
+ */
+
+/** A grant's content is kept as it came. */
+const grant = schemas/* looseObject */._H3({}).nullish();
+const DATASET_ALIASES = ['dataset', 'database', 'datasets'];
+/** `AliasChoices("dataset", "database", "datasets")`: the first of these present is the one read. */
+function readDatasetAlias(value) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+        return value;
+    const given = value;
+    const alias = DATASET_ALIASES.find((key) => given[key] !== undefined);
+    if (alias === undefined || alias === 'dataset')
+        return value;
+    const { [alias]: dataset, ...rest } = given;
+    return { ...rest, dataset };
+}
+const ApiScope = schemas/* preprocess */.vkY(readDatasetAlias, schemas/* object */.Ikc({
+    livekit: grant,
+    queues: grant,
+    messaging: grant,
+    dataset: grant,
+    sqlite: grant,
+    memory: grant,
+    sync: grant,
+    storage: grant,
+    containers: grant,
+    developer: grant,
+    agents: grant,
+    llm: grant,
+    admin: grant,
+    secrets: schemas/* strictObject */.rej({}).nullish(),
+    tunnels: grant,
+    services: grant,
+}));
+
+;// CONCATENATED MODULE: ./sandbox/wire/common.ts
+/**
+ * Building blocks shared by the sandbox's request schemas. They follow pydantic's types in the upstream models, with
+ * one deliberate difference: pydantic's lax mode would turn `"8080"` into 8080 or `"true"` into true, and the
+ * sandbox refuses such values instead, so a client that leans on that coercion is caught here.
+ */
+
+/** `dict[str, str]`. */
+const stringMap = schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP());
+/** `dict[str, Any]` / `dict[str, JsonValue]`: any JSON object. */
+const jsonObject = schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J());
+/** pydantic's `PositiveInt`. */
+const positiveInt = schemas/* number */.aig().int().positive();
+/** An optional string field (`Optional[str] = None`): absent, null or a string. */
+const optionalString = schemas/* string */.YjP().nullish();
+
+;// CONCATENATED MODULE: ./sandbox/wire/accounts.ts
+/**
+ * Request bodies of the project-level calls (registry repositories, repository tokens, rooms) and the records the
+ * sandbox keeps and answers, from meshagent-api client.py (reference §2.3 to §2.5).
+ */
+
+
+
+/**
+ * POST …/repositories (`CreateProjectRepositoryRequest`, client.py:931-945): unknown fields forbidden. The name
+ * rule (names.ts) is applied by the handler, so its message is the API's own.
+ */
+const CreateRepositoryBody = schemas/* strictObject */.rej({
+    name: schemas/* string */.YjP(),
+    description: schemas/* string */.YjP().default(''),
+    annotations: stringMap.default({}),
+});
+/**
+ * POST …/repositories/{id}/token (`CreateRepositoryTokenRequest`, client.py:1004-1031): `actions` defaults to
+ * `["pull"]`, each `pull` or `push`, each once, never none; `expires_in_seconds` may be left out (the server's
+ * default applies) and is otherwise above zero.
+ */
+const RepositoryTokenBody = schemas/* strictObject */.rej({
+    actions: schemas/* array */.YOg(schemas/* enum */.k5n(['pull', 'push']))
+        .default(['pull'])
+        .transform((actions) => [...new Set(actions)])
+        .refine((actions) => actions.length > 0, { message: 'repository token actions must not be empty' }),
+    expires_in_seconds: schemas/* number */.aig().int().positive({ message: 'expires_in_seconds must be greater than zero' }).nullish(),
+});
+/**
+ * POST …/rooms: the five fields the SDK sends (client.py:4143-4181, reference §2.5). The SDK builds this body as a
+ * plain dict, so upstream shows no model of it; the sandbox refuses other fields, as every model here does.
+ */
+const CreateRoomBody = schemas/* strictObject */.rej({
+    name: schemas/* string */.YjP(),
+    if_not_exists: schemas/* boolean */.zMY().default(false),
+    metadata: jsonObject.nullish(),
+    annotations: stringMap.nullish(),
+    permissions: schemas/* record */.g1P(schemas/* string */.YjP(), ApiScope).nullish(),
+});
+
+;// CONCATENATED MODULE: ./sandbox/wire/names.ts
+/**
+ * The name rules the MeshAgent API applies, written from its own models (meshagent-api, reference §2.4 and §2.5),
+ * and the sandbox's rule for route domains.
+ */
+/** One `/` part of a repository name (api client.py:913, the same as the CLI's tag rule). */
+const REPOSITORY_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+/** A room name: 1 to 63 lowercase letters, digits and inner hyphens (api helpers.py:90-99). */
+const ROOM_NAME_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
+/**
+ * A route domain. The API's model takes any string; the sandbox asks for a DNS host name of two labels or more,
+ * because a route is served under it and anything else could never be reached.
+ */
+const DOMAIN_RE = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+/** A repository name as the API stores it: trimmed and lowercased (api client.py:916-928). */
+function normaliseRepositoryName(name) {
+    return name.trim().toLowerCase();
+}
+/** Why a normalised repository name is refused, in the API's words; undefined when it is fine. */
+function repositoryNameProblem(normalised) {
+    if (normalised === '')
+        return 'repository name must not be empty';
+    if (!normalised.split('/').every((part) => REPOSITORY_COMPONENT_RE.test(part)))
+        return 'repository name must be a valid OCI repository path';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./sandbox/wire/route.ts
+/**
+ * Routes (`RouteSpec`, meshagent-api specs/service.py:499-708; reference §2.8): a domain sent to a room's port or
+ * to an agent, or served from room storage. Every model forbids unknown fields; a path is stored as the model
+ * writes it, without `stripPrefix` when false and without the target it does not use.
+ */
+
+
+/** A list of strings trimmed (and upper-cased), refused when empty or holding a blank, as the CORS validators do. */
+function trimmedList(options) {
+    return schemas/* array */.YOg(schemas/* string */.YjP()).transform((items, ctx) => {
+        const fail = (message) => ctx.addIssue({ code: 'custom', message });
+        if (options.emptyList !== undefined && items.length === 0)
+            fail(options.emptyList);
+        const trimmed = items.map((item) => (options.upper ? item.trim().toUpperCase() : item.trim()));
+        if (trimmed.some((item) => item === ''))
+            fail(options.blankItem);
+        return trimmed;
+    });
+}
+/** `RouteCorsRule` (service.py:532-578). */
+const RouteCorsRule = schemas/* strictObject */.rej({
+    allowedOrigins: trimmedList({ emptyList: 'RouteSpec CORS allowedOrigins must not be empty', blankItem: 'RouteSpec CORS origins must not be empty' }),
+    allowedMethods: trimmedList({ emptyList: 'RouteSpec CORS allowedMethods must not be empty', blankItem: 'RouteSpec CORS methods must not be empty', upper: true }).default([
+        'GET',
+        'HEAD',
+    ]),
+    allowedHeaders: trimmedList({ blankItem: 'RouteSpec CORS headers must not be empty' }).default([]),
+    exposeHeaders: trimmedList({ blankItem: 'RouteSpec CORS headers must not be empty' }).default([]),
+    maxAgeSeconds: schemas/* number */.aig().int().nonnegative().default(3600),
+    allowCredentials: schemas/* boolean */.zMY().default(false),
+})
+    .refine((rule) => !(rule.allowCredentials && rule.allowedOrigins.includes('*')), {
+    message: 'RouteSpec CORS allowCredentials cannot be used with wildcard origins',
+});
+/** `RouteContentSpec` (service.py:581-598): a subpath of room storage, trimmed of spaces and slashes. */
+const RouteContentSpec = schemas/* strictObject */.rej({
+    subpath: schemas/* string */.YjP()
+        .default('')
+        .transform((subpath) => subpath.trim().replace(/^\/+|\/+$/g, ''))
+        .refine((subpath) => !subpath.split('/').some((part) => part === '.' || part === '..'), {
+        message: 'RouteSpec content subpath cannot contain dot segments',
+    }),
+    cors: schemas/* array */.YOg(RouteCorsRule).default([]),
+    index: schemas/* boolean */.zMY().default(false),
+    iap: schemas/* boolean */.zMY().default(false),
+    compression: schemas/* enum */.k5n(['brotli', 'gzip', 'none']).default('brotli'),
+});
+/** `RoutePathSpec` (service.py:601-646), written back as its serializer writes it. */
+const RoutePathSpec = schemas/* strictObject */.rej({
+    path: schemas/* string */.YjP()
+        .default('/')
+        .refine((path) => path.startsWith('/'), { message: 'RouteSpec paths must start with /' }),
+    pathType: schemas/* enum */.k5n(['prefix', 'exact']).default('prefix'),
+    stripPrefix: schemas/* boolean */.zMY().default(false),
+    targetPort: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig().int()])
+        .refine((port) => typeof port !== 'string' || port.trim() !== '', { message: 'RouteSpec targetPort must not be empty' })
+        .nullish(),
+    targetContent: RouteContentSpec.nullish(),
+})
+    .superRefine((path, ctx) => {
+    const hasPort = path.targetPort !== undefined && path.targetPort !== null;
+    const hasContent = path.targetContent !== undefined && path.targetContent !== null;
+    if (hasPort === hasContent)
+        ctx.addIssue({ code: 'custom', message: 'RouteSpec paths require exactly one of targetPort or targetContent' });
+    else if (hasContent && path.stripPrefix) {
+        ctx.addIssue({ code: 'custom', message: 'RouteSpec content paths do not support stripPrefix; the route path is always removed' });
+    }
+})
+    .transform(({ stripPrefix, targetPort, targetContent, ...rest }) => ({
+    ...rest,
+    ...(stripPrefix ? { stripPrefix } : {}),
+    ...(targetPort !== undefined && targetPort !== null ? { targetPort } : {}),
+    ...(targetContent !== undefined && targetContent !== null ? { targetContent } : {}),
+}));
+const BackendName = schemas/* strictObject */.rej({ name: schemas/* string */.YjP() });
+const RouteSpec = schemas/* strictObject */.rej({
+    version: schemas/* literal */.euz('v1').default('v1'),
+    kind: schemas/* literal */.euz('Route').default('Route'),
+    metadata: schemas/* strictObject */.rej({ name: schemas/* string */.YjP(), annotations: stringMap.default({}) }),
+    domain: schemas/* string */.YjP(),
+    backend: schemas/* strictObject */.rej({ room: BackendName.nullish(), agent: BackendName.nullish() })
+        .refine((backend) => Boolean(backend.room) !== Boolean(backend.agent), { message: 'RouteSpec backend requires exactly one of room or agent' }),
+    paths: schemas/* array */.YOg(RoutePathSpec).default([]),
+})
+    .superRefine((route, ctx) => {
+    if (route.backend.room && route.paths.length === 0)
+        ctx.addIssue({ code: 'custom', message: 'RouteSpec room backend requires at least one path', path: ['paths'] });
+    if (route.backend.agent && route.paths.length > 0)
+        ctx.addIssue({ code: 'custom', message: 'RouteSpec agent backend does not support paths', path: ['paths'] });
+});
+/**
+ * The body of POST …/routes and PUT …/routes/{domain} (`_CreateRouteRequest`, client.py:672-691). That model does
+ * not forbid other fields, so they are dropped. Its older flat form (a route without `spec`) is not emulated.
+ */
+const RouteBody = schemas/* object */.Ikc({ spec: RouteSpec });
+
+;// CONCATENATED MODULE: ./sandbox/wire/agent.ts
+/**
+ * The agents a service exposes (`AgentSpec` and its channels, meshagent-api specs/service.py:303-388). Every model
+ * forbids unknown fields except the heartbeat's prompt contents (agent_content.py), which ignore them.
+ */
+
+
+const annotations = stringMap.nullish();
+const PromptTemplate = schemas/* strictObject */.rej({ name: schemas/* string */.YjP(), description: optionalString, prompt: schemas/* string */.YjP(), annotations });
+const EmailChannel = schemas/* strictObject */.rej({ annotations, address: schemas/* string */.YjP(), private: schemas/* boolean */.zMY().default(true) });
+const MessagingChannel = schemas/* strictObject */.rej({
+    annotations,
+    protocol: schemas/* string */.YjP().default('meshagent.agent-message.v1'),
+    prompts: schemas/* array */.YOg(PromptTemplate).nullish(),
+});
+const QueueChannel = schemas/* strictObject */.rej({
+    annotations,
+    queue: schemas/* string */.YjP(),
+    threading_mode: schemas/* literal */.euz('default-new').nullish(),
+    message_schema: jsonObject.nullish(),
+});
+const ToolkitChannel = schemas/* strictObject */.rej({ annotations, name: schemas/* string */.YjP() });
+const ChannelsSpec = schemas/* strictObject */.rej({
+    email: schemas/* array */.YOg(EmailChannel).nullish(),
+    messaging: schemas/* array */.YOg(MessagingChannel).nullish(),
+    queue: schemas/* array */.YOg(QueueChannel).nullish(),
+    toolkit: schemas/* array */.YOg(ToolkitChannel).nullish(),
+});
+const EmailSpec = schemas/* strictObject */.rej({ address: schemas/* string */.YjP(), public: schemas/* boolean */.zMY().default(false) })
+    .refine((email) => email.address.trim() !== '', { message: 'email.address must not be empty', path: ['address'] });
+/** `AgentInputContent`: text, file or audio, told apart by `type`. */
+const AgentInputContent = schemas/* discriminatedUnion */.gMt('type', [
+    schemas/* object */.Ikc({ type: schemas/* literal */.euz('text'), text: schemas/* string */.YjP() }),
+    schemas/* object */.Ikc({ type: schemas/* literal */.euz('file'), url: schemas/* string */.YjP(), name: optionalString }),
+    schemas/* object */.Ikc({ type: schemas/* literal */.euz('audio'), url: schemas/* string */.YjP() }),
+]);
+const HeartbeatSpec = schemas/* strictObject */.rej({ queue: schemas/* string */.YjP(), thread_id: optionalString, prompt: schemas/* array */.YOg(AgentInputContent).nullish(), minutes: positiveInt })
+    .superRefine((heartbeat, ctx) => {
+    if (heartbeat.queue.trim() === '')
+        ctx.addIssue({ code: 'custom', message: 'heartbeat.queue must not be empty', path: ['queue'] });
+    else if (!heartbeat.prompt?.length)
+        ctx.addIssue({ code: 'custom', message: 'heartbeat requires prompt', path: ['prompt'] });
+});
+const AgentSpec = schemas/* strictObject */.rej({
+    name: schemas/* string */.YjP(),
+    description: optionalString,
+    annotations,
+    channels: ChannelsSpec.nullish(),
+    email: EmailSpec.nullish(),
+    heartbeat: HeartbeatSpec.nullish(),
+});
+
+;// CONCATENATED MODULE: ./sandbox/wire/container.ts
+/**
+ * A service's container (`ContainerSpec`, meshagent-api specs/service.py:73-221 and 399-444; reference §4): image,
+ * run-as account, env, mounts and flags. Every model forbids unknown fields except `TokenValue`, which ignores them.
+ */
+
+
+
+const SecretValue = schemas/* strictObject */.rej({ id: schemas/* string */.YjP() });
+/** `TokenValue` (service.py:78): the one model here without `extra="forbid"`, so unknown fields are dropped. */
+const TokenValue = schemas/* object */.Ikc({
+    identity: schemas/* string */.YjP(),
+    api: ApiScope.nullish(),
+    role: schemas/* enum */.k5n(['user', 'agent', 'tool']).nullish(),
+});
+const EnvironmentVariable = schemas/* strictObject */.rej({
+    name: schemas/* string */.YjP(),
+    value: optionalString,
+    token: TokenValue.nullish(),
+    secret: SecretValue.nullish(),
+});
+/** `ServiceRunAs` (service.py:100-134): the email trimmed and lowercased, not empty; scopes trimmed, blanks dropped, each once. */
+const ServiceRunAs = schemas/* strictObject */.rej({
+    email: schemas/* string */.YjP()
+        .transform((email) => email.trim().toLowerCase())
+        .refine((email) => email !== '', { message: 'run_as.email must not be empty' }),
+    scopes: schemas/* array */.YOg(schemas/* string */.YjP())
+        .default(['secrets:proxy'])
+        .transform((scopes) => [...new Set(scopes.map((scope) => scope.trim()).filter((scope) => scope !== ''))]),
+});
+/** The mounts (`ContainerMountSpec`): each kind a list, with its own `read_only` default. */
+const ContainerMountSpec = schemas/* strictObject */.rej({
+    room: schemas/* array */.YOg(schemas/* strictObject */.rej({ path: schemas/* string */.YjP(), subpath: optionalString, read_only: schemas/* boolean */.zMY().default(false) })).nullish(),
+    volumes: schemas/* array */.YOg(schemas/* strictObject */.rej({ name: schemas/* string */.YjP(), path: schemas/* string */.YjP(), subpath: optionalString, read_only: schemas/* boolean */.zMY().default(false) })).nullish(),
+    images: schemas/* array */.YOg(schemas/* strictObject */.rej({ image: schemas/* string */.YjP(), path: schemas/* string */.YjP(), subpath: optionalString, read_only: schemas/* boolean */.zMY().default(true) })).nullish(),
+    files: schemas/* array */.YOg(schemas/* strictObject */.rej({ path: schemas/* string */.YjP(), text: schemas/* string */.YjP(), read_only: schemas/* boolean */.zMY().default(true) })).nullish(),
+    empty_dirs: schemas/* array */.YOg(schemas/* strictObject */.rej({ path: schemas/* string */.YjP(), read_only: schemas/* boolean */.zMY().default(false) })).nullish(),
+    configs: schemas/* array */.YOg(schemas/* strictObject */.rej({ path: schemas/* string */.YjP().default('/var/run/meshagent') })).nullish(),
+});
+const ContainerSpec = schemas/* strictObject */.rej({
+    image: schemas/* string */.YjP(),
+    run_as: ServiceRunAs.nullish(),
+    // `Optional[ContainerTemplate] = "agent"`: left out it is `agent`; null stays null.
+    template: schemas/* enum */.k5n(['agent', 'none']).nullable().default('agent'),
+    command: optionalString,
+    working_dir: optionalString,
+    pull_secret: SecretValue.nullish(),
+    environment: schemas/* array */.YOg(EnvironmentVariable).nullish(),
+    storage: ContainerMountSpec.nullish(),
+    on_demand: schemas/* boolean */.zMY().nullish(),
+    writable_root_fs: schemas/* boolean */.zMY().nullish(),
+    private: schemas/* boolean */.zMY().default(true),
+})
+    .superRefine((container, ctx) => {
+    // The model's own validator and text (service.py:436-444).
+    if (!container.run_as && container.environment?.some((entry) => entry.secret)) {
+        ctx.addIssue({ code: 'custom', message: 'container.run_as is required when using SecretValue', path: ['run_as'] });
+    }
+});
+
+;// CONCATENATED MODULE: ./sandbox/wire/service.ts
+/**
+ * The room service spec (`ServiceSpec`, meshagent-api specs/service.py:716-853; reference §4): metadata, agents,
+ * ports with their endpoints, seed files, the container or an external URL. Every model forbids unknown fields.
+ */
+
+
+
+
+
+/** Ports the room's own infrastructure listens on (api room_ports.py:5-6). */
+const RESERVED_PORTS = [8078];
+const MeshagentEndpointSpec = schemas/* strictObject */.rej({ identity: schemas/* string */.YjP(), api: ApiScope.nullish() });
+const OAuthClientConfig = schemas/* strictObject */.rej({
+    client_id: optionalString,
+    client_secret: optionalString,
+    authorization_endpoint: optionalString,
+    token_endpoint: optionalString,
+    no_pkce: schemas/* boolean */.zMY().nullish(),
+    scopes: schemas/* array */.YOg(schemas/* string */.YjP()).nullish(),
+});
+const McpEndpointSpec = schemas/* strictObject */.rej({
+    label: schemas/* string */.YjP(),
+    description: optionalString,
+    // `tool_names: list[str] = None`: may be left out, but an explicit null is not a list.
+    allowed_tools: schemas/* array */.YOg(schemas/* strictObject */.rej({ tool_names: schemas/* array */.YOg(schemas/* string */.YjP()).optional(), read_only: schemas/* boolean */.zMY().nullish() })).nullish(),
+    headers: stringMap.nullish(),
+    require_approval: schemas/* enum */.k5n(['always', 'never']).nullish(),
+    oauth: OAuthClientConfig.nullish(),
+    openai_connector_id: optionalString,
+    use_proxy_secret: optionalString,
+});
+const EndpointSpec = schemas/* strictObject */.rej({
+    path: schemas/* string */.YjP(),
+    meshagent: MeshagentEndpointSpec.nullish(),
+    mcp: McpEndpointSpec.nullish(),
+    annotations: stringMap.nullish(),
+});
+const PortSpec = schemas/* strictObject */.rej({
+    num: schemas/* union */.KCZ([schemas/* literal */.euz('*'), positiveInt])
+        .default('*')
+        .superRefine((num, ctx) => {
+        // The model's own text (PortSpec._validate_reserved_service_port).
+        if (num !== '*' && RESERVED_PORTS.includes(num)) {
+            ctx.addIssue({
+                code: 'custom',
+                message: `service port ${num} is reserved for MeshAgent room infrastructure; reserved ports: ${[...RESERVED_PORTS].sort((a, b) => a - b).join(', ')}`,
+            });
+        }
+    }),
+    host_port: positiveInt.nullish(),
+    // `Optional[Literal["http", "tcp"]] = "http"`: left out it is `http`; null stays null.
+    type: schemas/* enum */.k5n(['http', 'tcp']).nullable().default('http'),
+    // A list, not Optional: null is refused.
+    endpoints: schemas/* array */.YOg(EndpointSpec).default([]),
+    liveness: optionalString,
+    published: schemas/* boolean */.zMY().nullish(),
+    public: schemas/* boolean */.zMY().nullish(),
+    annotations: stringMap.nullish(),
+});
+const ServiceSpec = schemas/* strictObject */.rej({
+    version: schemas/* literal */.euz('v1'),
+    kind: schemas/* literal */.euz('Service'),
+    id: optionalString,
+    enabled: schemas/* boolean */.zMY().default(true),
+    metadata: schemas/* strictObject */.rej({
+        name: schemas/* string */.YjP(),
+        description: optionalString,
+        repo: optionalString,
+        icon: optionalString,
+        annotations: stringMap.nullish(),
+    }),
+    agents: schemas/* array */.YOg(AgentSpec).nullish(),
+    // `Optional[list[PortSpec]] = []`: left out it is empty; null stays null.
+    ports: schemas/* array */.YOg(PortSpec).nullable().default([]),
+    files: schemas/* array */.YOg(schemas/* strictObject */.rej({ path: schemas/* string */.YjP(), text: schemas/* string */.YjP() })).nullish(),
+    container: ContainerSpec.nullish(),
+    external: schemas/* strictObject */.rej({ url: optionalString }).nullish(),
+});
+
 ;// CONCATENATED MODULE: ./sandbox/api.ts
 /**
- * The sandbox's MeshAgent REST API: the endpoints meshagent-ship uses, with the upstream rules. Unknown request
- * fields are rejected (400), names follow the API's regexes, a duplicate is 409, a missing thing 404, a key from
- * another project or without the right 403, and no key 401.
+ * The sandbox's MeshAgent REST API: the endpoints meshagent-ship uses, with the upstream rules. Request bodies are
+ * checked with the sandbox's own schemas (wire/), written from the upstream models and never shared with the
+ * client, so a mistake in the client's schemas is caught here rather than mirrored. Unknown request fields are
+ * rejected (400), names follow the API's regexes, a duplicate is 409, a missing thing 404, a key from another
+ * project or without the right 403, and no key 401.
  */
+
+
+
 
 
 /** An answer other than success: its status and message. */
@@ -67425,8 +67844,10 @@ class ApiError extends Error {
         this.status = status;
     }
 }
-/** Longest a repository token may live, as the server clamps the requested TTL. */
+/** Longest a repository token may live, as the server clamps the requested TTL (api registry_auth.py:315-325). */
 const MAX_TOKEN_SECONDS = 24 * 3600;
+/** A repository token's life when the request names none: the hour the CLI always asks for. */
+const DEFAULT_TOKEN_SECONDS = 3600;
 function parse(schema, body) {
     const parsed = schema.safeParse(body ?? {});
     if (parsed.success)
@@ -67439,16 +67860,19 @@ function api_require(key, permission) {
         throw new ApiError(403, `permission denied: the API key lacks ${permission}`);
 }
 /** The API's own repository-name rule: trimmed, lowercased, every `/` part a valid OCI component. */
-function normaliseRepositoryName(name) {
-    const normalised = name.trim().toLowerCase();
-    if (normalised === '')
-        throw new ApiError(400, 'repository name must not be empty');
-    if (!normalised.split('/').every((part) => wire/* REPOSITORY_COMPONENT_RE */.LA.test(part))) {
-        throw new ApiError(400, 'repository name must be a valid OCI repository path');
-    }
+function repositoryName(name) {
+    const normalised = normaliseRepositoryName(name);
+    const problem = repositoryNameProblem(normalised);
+    if (problem !== undefined)
+        throw new ApiError(400, problem);
     return normalised;
 }
-const DOMAIN_RE = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+/** The template form of a service write (`{template, values}`, reference §2.6), which the sandbox does not render. */
+function refuseTemplateForm(body) {
+    if (body !== null && typeof body === 'object' && 'template' in body && !('version' in body)) {
+        throw new ApiError(400, 'invalid request: the sandbox does not render service templates; send a ServiceSpec');
+    }
+}
 class SandboxApi {
     context;
     routes = [];
@@ -67560,7 +67984,7 @@ class SandboxApi {
         return this.ok({ repositories: page, total: this.data.repositories.length, continuation_token: next });
     }
     repositoryByName(name) {
-        const found = this.data.repositories.find((r) => r.name === name.trim().toLowerCase());
+        const found = this.data.repositories.find((r) => r.name === normaliseRepositoryName(name));
         if (!found)
             throw new ApiError(404, `repository not found: ${name}`);
         return found;
@@ -67572,9 +67996,10 @@ class SandboxApi {
         return found;
     }
     createRepository(body, key) {
-        const request = parse(wire/* CreateRepositoryRequest */.SJ, body);
+        const request = parse(CreateRepositoryBody, body);
+        // The name rule belongs to the request model, so a bad name is refused before the permission is looked at.
+        const name = repositoryName(request.name);
         api_require(key, 'repositories:create');
-        const name = normaliseRepositoryName(request.name);
         if (this.data.repositories.some((r) => r.name === name))
             throw new ApiError(409, `repository already exists: ${name}`);
         const repository = {
@@ -67590,8 +68015,8 @@ class SandboxApi {
     }
     repositoryToken(id, body) {
         const repository = this.repository(id);
-        const request = parse(wire/* RepositoryTokenRequest */.PM, body);
-        const seconds = Math.min(request.expires_in_seconds, MAX_TOKEN_SECONDS);
+        const request = parse(RepositoryTokenBody, body);
+        const seconds = Math.min(request.expires_in_seconds ?? DEFAULT_TOKEN_SECONDS, MAX_TOKEN_SECONDS);
         const expiresAt = Math.floor(Date.now() / 1000) + seconds;
         const token = `sandbox-repo.${(0,external_node_crypto_.randomBytes)(32).toString('base64url')}`;
         const now = Math.floor(Date.now() / 1000);
@@ -67600,7 +68025,7 @@ class SandboxApi {
         this.data.repositoryTokens.push({
             token,
             repository: `${this.data.project.project_key}/${repository.name}`,
-            actions: [...new Set(request.actions)],
+            actions: request.actions,
             expiresAt,
         });
         return this.changed({ token, expires_at: new Date(expiresAt * 1000).toISOString() });
@@ -67613,9 +68038,9 @@ class SandboxApi {
         return found;
     }
     createRoom(body, key) {
-        const request = parse(wire/* CreateRoomRequest */.lZ, body);
+        const request = parse(CreateRoomBody, body);
         api_require(key, 'rooms:create');
-        if (!wire/* ROOM_NAME_RE */.sl.test(request.name))
+        if (!ROOM_NAME_RE.test(request.name))
             throw new ApiError(400, `invalid room name: ${request.name}`);
         const existing = this.data.rooms.find((r) => r.name === request.name);
         if (existing) {
@@ -67640,7 +68065,8 @@ class SandboxApi {
     }
     createService(room, body, key) {
         const services = this.services(room);
-        const spec = parse(wire/* ServiceSpec */.F5, body);
+        refuseTemplateForm(body);
+        const spec = parse(ServiceSpec, body);
         api_require(key, 'services:write');
         if (spec.id)
             throw new ApiError(400, 'invalid request: id: a new service has no id');
@@ -67655,13 +68081,15 @@ class SandboxApi {
         const index = services.findIndex((s) => s.id === id);
         if (index === -1)
             throw new ApiError(404, 'service not found');
-        const spec = parse(wire/* ServiceSpec */.F5, body);
+        refuseTemplateForm(body);
+        const spec = parse(ServiceSpec, body);
         api_require(key, 'services:write');
-        if (spec.id !== id)
+        // The Python SDK sends the id in the body, the TypeScript SDK's updateRoomService may leave it out.
+        if (spec.id != null && spec.id !== id)
             throw new ApiError(400, 'invalid request: id: must equal the service id in the path');
         if (services.some((s) => s.id !== id && s.metadata.name === spec.metadata.name))
             throw new ApiError(409, `service name already in use: ${spec.metadata.name}`);
-        services[index] = spec;
+        services[index] = { ...spec, id };
         return this.changed({});
     }
     deleteService(room, id, key) {
@@ -67687,7 +68115,7 @@ class SandboxApi {
             this.room(spec.backend.room.name);
     }
     createRoute(body, key) {
-        const { spec } = parse(wire/* RouteBody */.Kt, body);
+        const { spec } = parse(RouteBody, body);
         api_require(key, 'routes:write');
         this.checkRoute(spec);
         if (this.data.routes.some((r) => r.domain === spec.domain))
@@ -67699,7 +68127,7 @@ class SandboxApi {
         const index = this.data.routes.findIndex((r) => r.domain === domain);
         if (index === -1)
             throw new ApiError(404, `route not found: ${domain}`);
-        const { spec } = parse(wire/* RouteBody */.Kt, body);
+        const { spec } = parse(RouteBody, body);
         api_require(key, 'routes:write');
         if (spec.domain !== domain)
             throw new ApiError(400, 'invalid request: spec.domain: must equal the domain in the path');
@@ -67724,8 +68152,6 @@ class SandboxApi {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __nccwpck_require__(8816);
 ;// CONCATENATED MODULE: ./sandbox/faults.ts
 
 const RequestMatch = schemas/* strictObject */.rej({
@@ -67828,8 +68254,6 @@ function ensureSigningKey(dir) {
     };
 }
 
-// EXTERNAL MODULE: ./src/reference.ts
-var reference = __nccwpck_require__(8286);
 ;// CONCATENATED MODULE: ./sandbox/registry-token.ts
 /**
  * The registry's token endpoint (Docker distribution token auth), as MeshAgent's registry answers it: user
@@ -67837,7 +68261,8 @@ var reference = __nccwpck_require__(8286);
  * Clients ask by GET with Basic auth (docker, skopeo, buildah) or by POST with an OAuth2 password form (containerd).
  */
 
-
+/** The user name the project registry accepts with a repository token (api registry_auth.py:18-19). */
+const REGISTRY_USERNAME = 'meshagent';
 const REGISTRY_SERVICE = 'meshagent-sandbox-registry';
 const REGISTRY_ISSUER = 'meshagent-sandbox';
 const TOKEN_SECONDS = 300;
@@ -67885,14 +68310,14 @@ function serveRegistryToken(request, response, url, body, state, key) {
         return deny(response, 'authentication required: user meshagent with a repository token');
     const now = Math.floor(Date.now() / 1000);
     const grant = state.data.repositoryTokens.find((t) => t.token === ask.password && t.expiresAt > now);
-    if (ask.user !== reference/* REGISTRY_USERNAME */.FV || !grant)
+    if (ask.user !== REGISTRY_USERNAME || !grant)
         return deny(response, 'invalid username or repository token');
     const access = parseScopes(ask.scopes).map(({ type, name, actions }) => ({
         type,
         name,
         actions: type === 'repository' && name === grant.repository ? actions.filter((a) => grant.actions.includes(a)) : [],
     }));
-    const claims = { iss: REGISTRY_ISSUER, sub: reference/* REGISTRY_USERNAME */.FV, aud: ask.service ?? REGISTRY_SERVICE, exp: now + TOKEN_SECONDS, nbf: now - 10, iat: now, jti: (0,external_node_crypto_.randomUUID)(), access };
+    const claims = { iss: REGISTRY_ISSUER, sub: REGISTRY_USERNAME, aud: ask.service ?? REGISTRY_SERVICE, exp: now + TOKEN_SECONDS, nbf: now - 10, iat: now, jti: (0,external_node_crypto_.randomUUID)(), access };
     const token = signJwt(claims, key);
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ token, access_token: token, expires_in: TOKEN_SECONDS, issued_at: new Date(now * 1000).toISOString() }));
@@ -68372,9 +68797,9 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2000);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(311);
 /* harmony import */ var _commands_convert_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9630);
-/* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(338);
+/* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7015);
 /* harmony import */ var _commands_verify_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3613);
-/* harmony import */ var _sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(6034);
+/* harmony import */ var _sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5806);
 /* harmony import */ var _commands_pull_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8703);
 /* harmony import */ var _commands_push_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(2124);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(8161);
@@ -69722,7 +70147,7 @@ function runServices(args, root = process.cwd()) {
 
 /***/ }),
 
-/***/ 338:
+/***/ 7015:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69779,8 +70204,220 @@ function inputWarnings(config, arch = process.arch) {
     return warnings;
 }
 
-// EXTERNAL MODULE: ./src/meshagent/wire.ts
-var wire = __nccwpck_require__(3433);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __nccwpck_require__(8816);
+;// CONCATENATED MODULE: ./src/meshagent/wire.ts
+/**
+ * MeshAgent's REST wire types as zod schemas (meshagent-api: client.py and specs/service.py).
+ *
+ * Request bodies are strict, as the API's own models forbid unknown fields: the client sends nothing else and the
+ * sandbox rejects anything else. Responses are read leniently (unknown fields ignored), so a newer server does not
+ * break an older action.
+ */
+
+const stringMap = schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP());
+// ---------------------------------------------------------------------------------------------------------------
+// Deployment config and projects
+const DeploymentConfig = schemas/* object */.Ikc({
+    domains: schemas/* object */.Ikc({
+        studio: schemas/* string */.YjP().nullish(),
+        accounts: schemas/* string */.YjP().nullish(),
+        powerboards: schemas/* string */.YjP().nullish(),
+        api: schemas/* string */.YjP().nullish(),
+        mail: schemas/* string */.YjP().nullish(),
+        pages: schemas/* string */.YjP().nullish(),
+        registry: schemas/* string */.YjP().nullish(),
+    })
+        .default({}),
+    version: schemas/* string */.YjP().nullish(),
+});
+const ProjectInfo = schemas/* object */.Ikc({
+    id: schemas/* string */.YjP(),
+    owner_user_id: schemas/* string */.YjP().nullish(),
+    name: schemas/* string */.YjP(),
+    project_key: schemas/* string */.YjP().nullish(),
+    created_at: schemas/* string */.YjP().nullish(),
+});
+// ---------------------------------------------------------------------------------------------------------------
+// Registry repositories and tokens
+const REPOSITORY_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const CreateRepositoryRequest = schemas/* strictObject */.rej({
+    name: schemas/* string */.YjP(),
+    description: schemas/* string */.YjP().default(''),
+    annotations: stringMap.default({}),
+});
+const ProjectRepository = schemas/* object */.Ikc({
+    id: schemas/* string */.YjP(),
+    project_id: schemas/* string */.YjP(),
+    name: schemas/* string */.YjP(),
+    description: schemas/* string */.YjP().nullish(),
+    annotations: stringMap.nullish(),
+    created_at: schemas/* string */.YjP().nullish(),
+});
+const RepositoryList = schemas/* object */.Ikc({
+    repositories: schemas/* array */.YOg(ProjectRepository),
+    total: schemas/* number */.aig().nullish(),
+    continuation_token: schemas/* string */.YjP().nullish(),
+});
+const RepositoryTokenRequest = schemas/* strictObject */.rej({
+    actions: schemas/* array */.YOg(schemas/* enum */.k5n(['pull', 'push'])).min(1),
+    expires_in_seconds: schemas/* number */.aig().int().positive(),
+});
+const RepositoryToken = schemas/* object */.Ikc({ token: schemas/* string */.YjP(), expires_at: schemas/* string */.YjP() });
+// ---------------------------------------------------------------------------------------------------------------
+// Rooms
+const ROOM_NAME_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
+const CreateRoomRequest = schemas/* strictObject */.rej({
+    name: schemas/* string */.YjP(),
+    if_not_exists: schemas/* boolean */.zMY().default(false),
+    metadata: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).nullish(),
+    annotations: stringMap.nullish(),
+    permissions: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).nullish(),
+});
+const Room = schemas/* object */.Ikc({
+    id: schemas/* string */.YjP(),
+    name: schemas/* string */.YjP(),
+    metadata: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).nullish(),
+    annotations: stringMap.nullish(),
+    enabled: schemas/* boolean */.zMY().nullish(),
+});
+// ---------------------------------------------------------------------------------------------------------------
+// Room services: the ServiceSpec (specs/service.py; every model forbids unknown fields)
+/** ApiScope and agent specs are large and change often; they are carried as objects, not checked field by field. */
+const opaqueObject = schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J());
+const EnvironmentVariable = schemas/* strictObject */.rej({
+    name: schemas/* string */.YjP(),
+    value: schemas/* string */.YjP().nullish(),
+    // TokenValue is the one model here without extra="forbid" (api specs/service.py:78): unknown fields are dropped.
+    token: schemas/* object */.Ikc({
+        identity: schemas/* string */.YjP(),
+        api: opaqueObject.nullish(),
+        role: schemas/* enum */.k5n(['user', 'agent', 'tool']).nullish(),
+    })
+        .nullish(),
+    secret: schemas/* strictObject */.rej({ id: schemas/* string */.YjP() }).nullish(),
+});
+const ContainerStorage = schemas/* strictObject */.rej({
+    room: schemas/* array */.YOg(schemas/* strictObject */.rej({ path: schemas/* string */.YjP(), subpath: schemas/* string */.YjP().nullish(), read_only: schemas/* boolean */.zMY().default(false) })).nullish(),
+    volumes: schemas/* array */.YOg(schemas/* strictObject */.rej({ name: schemas/* string */.YjP(), path: schemas/* string */.YjP(), subpath: schemas/* string */.YjP().nullish(), read_only: schemas/* boolean */.zMY().default(false) }))
+        .nullish(),
+    images: schemas/* array */.YOg(schemas/* strictObject */.rej({ image: schemas/* string */.YjP(), path: schemas/* string */.YjP(), subpath: schemas/* string */.YjP().nullish(), read_only: schemas/* boolean */.zMY().default(true) })).nullish(),
+    files: schemas/* array */.YOg(schemas/* strictObject */.rej({ path: schemas/* string */.YjP(), text: schemas/* string */.YjP(), read_only: schemas/* boolean */.zMY().default(true) })).nullish(),
+    empty_dirs: schemas/* array */.YOg(schemas/* strictObject */.rej({ path: schemas/* string */.YjP(), read_only: schemas/* boolean */.zMY().default(false) })).nullish(),
+    configs: schemas/* array */.YOg(schemas/* strictObject */.rej({ path: schemas/* string */.YjP().default('/var/run/meshagent') })).nullish(),
+});
+const ContainerSpec = schemas/* strictObject */.rej({
+    image: schemas/* string */.YjP(),
+    // ServiceRunAs validators (api specs/service.py:100-134): email trimmed and lowercased, not empty; scopes
+    // trimmed, empty ones dropped, each once.
+    run_as: schemas/* strictObject */.rej({
+        email: schemas/* string */.YjP()
+            .transform((email) => email.trim().toLowerCase())
+            .refine((email) => email !== '', { message: 'run_as.email must not be empty' }),
+        scopes: schemas/* array */.YOg(schemas/* string */.YjP())
+            .default(['secrets:proxy'])
+            .transform((scopes) => [...new Set(scopes.map((scope) => scope.trim()).filter((scope) => scope !== ''))]),
+    })
+        .nullish(),
+    template: schemas/* enum */.k5n(['agent', 'none']).nullish(),
+    command: schemas/* string */.YjP().nullish(),
+    working_dir: schemas/* string */.YjP().nullish(),
+    pull_secret: schemas/* strictObject */.rej({ id: schemas/* string */.YjP() }).nullish(),
+    environment: schemas/* array */.YOg(EnvironmentVariable).nullish(),
+    storage: ContainerStorage.nullish(),
+    on_demand: schemas/* boolean */.zMY().nullish(),
+    writable_root_fs: schemas/* boolean */.zMY().nullish(),
+    private: schemas/* boolean */.zMY().default(true),
+})
+    .refine((c) => !c.environment?.some((e) => e.secret) || c.run_as, {
+    message: 'container.run_as is required when using SecretValue',
+});
+const RESERVED_ROOM_SERVICE_PORTS = [8078];
+const PortSpec = schemas/* strictObject */.rej({
+    num: schemas/* union */.KCZ([schemas/* literal */.euz('*'), schemas/* number */.aig().int().positive()])
+        .default('*')
+        .superRefine((num, ctx) => {
+        // The API's own text (api specs/service.py PortSpec._validate_reserved_service_port).
+        if (num !== '*' && RESERVED_ROOM_SERVICE_PORTS.includes(num)) {
+            ctx.addIssue({
+                code: 'custom',
+                message: `service port ${num} is reserved for MeshAgent room infrastructure; reserved ports: ${RESERVED_ROOM_SERVICE_PORTS.join(', ')}`,
+            });
+        }
+    }),
+    host_port: schemas/* number */.aig().int().positive().nullish(),
+    type: schemas/* enum */.k5n(['http', 'tcp']).nullish(),
+    endpoints: schemas/* array */.YOg(opaqueObject).default([]),
+    liveness: schemas/* string */.YjP().nullish(),
+    published: schemas/* boolean */.zMY().nullish(),
+    public: schemas/* boolean */.zMY().nullish(),
+    annotations: stringMap.nullish(),
+});
+const ServiceSpec = schemas/* strictObject */.rej({
+    version: schemas/* literal */.euz('v1'),
+    kind: schemas/* literal */.euz('Service'),
+    id: schemas/* string */.YjP().nullish(),
+    enabled: schemas/* boolean */.zMY().default(true),
+    metadata: schemas/* strictObject */.rej({
+        name: schemas/* string */.YjP(),
+        description: schemas/* string */.YjP().nullish(),
+        repo: schemas/* string */.YjP().nullish(),
+        icon: schemas/* string */.YjP().nullish(),
+        annotations: stringMap.nullish(),
+    }),
+    agents: schemas/* array */.YOg(opaqueObject).nullish(),
+    ports: schemas/* array */.YOg(PortSpec).nullish(),
+    files: schemas/* array */.YOg(schemas/* strictObject */.rej({ path: schemas/* string */.YjP(), text: schemas/* string */.YjP() })).nullish(),
+    container: ContainerSpec.nullish(),
+    external: schemas/* strictObject */.rej({ url: schemas/* string */.YjP().nullish() }).nullish(),
+});
+/** A service as the API answers it: read leniently. */
+const ServiceRecord = schemas/* looseObject */._H3({
+    id: schemas/* string */.YjP().nullish(),
+    metadata: schemas/* looseObject */._H3({ name: schemas/* string */.YjP(), annotations: stringMap.nullish() }),
+});
+const ServiceList = schemas/* object */.Ikc({ services: schemas/* array */.YOg(ServiceRecord) });
+const CreatedService = schemas/* object */.Ikc({ id: schemas/* string */.YjP() });
+// ---------------------------------------------------------------------------------------------------------------
+// Routes (specs/service.py RouteSpec)
+const RoutePath = schemas/* strictObject */.rej({
+    path: schemas/* string */.YjP().default('/').refine((p) => p.startsWith('/'), { message: 'RouteSpec paths must start with /' }),
+    pathType: schemas/* enum */.k5n(['prefix', 'exact']).default('prefix'),
+    stripPrefix: schemas/* boolean */.zMY().optional(),
+    targetPort: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig().int()])
+        .refine((p) => typeof p !== 'string' || p.trim() !== '', { message: 'RouteSpec targetPort must not be empty' })
+        .optional(),
+    targetContent: opaqueObject.optional(),
+})
+    .refine((p) => (p.targetPort === undefined) !== (p.targetContent === undefined), {
+    message: 'RouteSpec paths require exactly one of targetPort or targetContent',
+})
+    .refine((p) => p.targetContent === undefined || !p.stripPrefix, {
+    message: 'RouteSpec content paths do not support stripPrefix; the route path is always removed',
+});
+const RouteSpec = schemas/* strictObject */.rej({
+    version: schemas/* literal */.euz('v1').default('v1'),
+    kind: schemas/* literal */.euz('Route').default('Route'),
+    metadata: schemas/* strictObject */.rej({ name: schemas/* string */.YjP(), annotations: stringMap.default({}) }),
+    domain: schemas/* string */.YjP(),
+    backend: schemas/* strictObject */.rej({ room: schemas/* strictObject */.rej({ name: schemas/* string */.YjP() }).nullish(), agent: schemas/* strictObject */.rej({ name: schemas/* string */.YjP() }).nullish() })
+        .refine((b) => Boolean(b.room) !== Boolean(b.agent), { message: 'RouteSpec backend requires exactly one of room or agent' }),
+    paths: schemas/* array */.YOg(RoutePath).default([]),
+})
+    .refine((r) => !r.backend.room || r.paths.length > 0, { message: 'RouteSpec room backend requires at least one path' })
+    .refine((r) => !r.backend.agent || r.paths.length === 0, { message: 'RouteSpec agent backend does not support paths' });
+const RouteBody = schemas/* strictObject */.rej({ spec: RouteSpec });
+const RouteAnswer = schemas/* object */.Ikc({ route: schemas/* object */.Ikc({ domain: schemas/* string */.YjP(), spec: RouteSpec }) });
+/** A room's routes (`GET …/rooms/{room}/routes`), read leniently: only what finds a service's domain. */
+const RoomRouteList = schemas/* object */.Ikc({
+    routes: schemas/* array */.YOg(schemas/* looseObject */._H3({
+        domain: schemas/* string */.YjP(),
+        spec: schemas/* looseObject */._H3({ metadata: schemas/* looseObject */._H3({ annotations: stringMap.nullish() }).nullish() }).nullish(),
+        annotations: stringMap.nullish(),
+    })),
+    total: schemas/* number */.aig().nullish(),
+});
+
 ;// CONCATENATED MODULE: ./src/meshagent/client.ts
 /**
  * A typed client of MeshAgent's accounts REST API: the calls meshagent-ship needs, with the headers the SDK sends
@@ -69824,10 +70461,10 @@ class MeshagentClient {
     }
     // --- config and project ------------------------------------------------------------------------------------------
     async getConfig(options = {}) {
-        return (await this.call({ method: 'GET', url: '/config', what: 'read the MeshAgent deployment config', ...options })).json(wire/* DeploymentConfig */.SQ);
+        return (await this.call({ method: 'GET', url: '/config', what: 'read the MeshAgent deployment config', ...options })).json(DeploymentConfig);
     }
     async getProject(options = {}) {
-        return (await this.call({ method: 'GET', url: this.project, what: 'read the project', ...options })).json(wire/* ProjectInfo */.UQ);
+        return (await this.call({ method: 'GET', url: this.project, what: 'read the project', ...options })).json(ProjectInfo);
     }
     // --- registry repositories -----------------------------------------------------------------------------------
     /** The repository named `name` (the part after the project key), or undefined. */
@@ -69839,7 +70476,7 @@ class MeshagentClient {
             consistency,
             what: `look up registry repository ${name}`,
         });
-        return response.status === 404 ? undefined : response.json(wire/* ProjectRepository */.CD);
+        return response.status === 404 ? undefined : response.json(ProjectRepository);
     }
     /** Every repository, following continuation tokens (the CLI reads only the first page). */
     async listRepositories() {
@@ -69851,7 +70488,7 @@ class MeshagentClient {
                 url: `${this.project}/repositories`,
                 query: { page_size: 100, continuation_token: token },
                 what: 'list registry repositories',
-            })).json(wire/* RepositoryList */.zx);
+            })).json(RepositoryList);
             all.push(...page.repositories);
             token = page.continuation_token ?? undefined;
         } while (token);
@@ -69859,7 +70496,7 @@ class MeshagentClient {
     }
     async createRepository(request) {
         const json = { name: request.name, description: request.description ?? '', annotations: request.annotations ?? {} };
-        return (await this.call({ method: 'POST', url: `${this.project}/repositories`, json, what: `create registry repository ${request.name}` })).json(wire/* ProjectRepository */.CD);
+        return (await this.call({ method: 'POST', url: `${this.project}/repositories`, json, what: `create registry repository ${request.name}` })).json(ProjectRepository);
     }
     /** A short-lived registry credential for one repository (user `meshagent`, this token as password). */
     async createRepositoryToken(repositoryId, request) {
@@ -69873,23 +70510,23 @@ class MeshagentClient {
         const raw = response.json();
         if (typeof raw.token === 'string')
             this.remember(raw.token);
-        return response.json(wire/* RepositoryToken */.Um);
+        return response.json(RepositoryToken);
     }
     // --- rooms ---------------------------------------------------------------------------------------------------------
     async getRoom(name) {
         const response = await this.call({ method: 'GET', url: `${this.project}/rooms/${enc(name)}`, accept: [200, 404], what: `look up room ${name}` });
-        return response.status === 404 ? undefined : response.json(wire/* Room */.Wv);
+        return response.status === 404 ? undefined : response.json(Room);
     }
     async createRoom(request) {
         const json = { name: request.name, if_not_exists: request.if_not_exists ?? false, metadata: request.metadata ?? null, annotations: request.annotations ?? null, permissions: request.permissions ?? null };
-        return (await this.call({ method: 'POST', url: `${this.project}/rooms`, json, what: `create room ${request.name}` })).json(wire/* Room */.Wv);
+        return (await this.call({ method: 'POST', url: `${this.project}/rooms`, json, what: `create room ${request.name}` })).json(Room);
     }
     // --- room services -------------------------------------------------------------------------------------------------
     services(room) {
         return `${this.project}/rooms/${enc(room)}/services`;
     }
     async listServices(room, consistency) {
-        return (await this.call({ method: 'GET', url: this.services(room), consistency, what: `list the services of room ${room}` })).json(wire/* ServiceList */.IR).services;
+        return (await this.call({ method: 'GET', url: this.services(room), consistency, what: `list the services of room ${room}` })).json(ServiceList).services;
     }
     async findService(room, name, consistency) {
         const response = await this.call({
@@ -69899,16 +70536,16 @@ class MeshagentClient {
             consistency,
             what: `look up service ${name}`,
         });
-        return response.status === 404 ? undefined : response.json(wire/* ServiceRecord */.$T);
+        return response.status === 404 ? undefined : response.json(ServiceRecord);
     }
     async getService(room, id) {
-        return (await this.call({ method: 'GET', url: `${this.services(room)}/${enc(id)}`, what: `read service ${id}` })).json(wire/* ServiceRecord */.$T);
+        return (await this.call({ method: 'GET', url: `${this.services(room)}/${enc(id)}`, what: `read service ${id}` })).json(ServiceRecord);
     }
     /** Creates a service; the body leaves out `id` and null fields, as the SDK sends it. Returns the new id. */
     async createService(room, spec) {
         const { id: _id, ...rest } = spec;
         const json = withoutNulls(rest);
-        return (await this.call({ method: 'POST', url: this.services(room), json, what: `create service ${spec.metadata.name}` })).json(wire/* CreatedService */.Yu).id;
+        return (await this.call({ method: 'POST', url: this.services(room), json, what: `create service ${spec.metadata.name}` })).json(CreatedService).id;
     }
     /** Replaces a service with the full spec, id included. */
     async updateService(room, id, spec) {
@@ -69924,7 +70561,7 @@ class MeshagentClient {
     }
     async getRoute(domain) {
         const response = await this.call({ method: 'GET', url: `${this.project}/routes/${enc(domain)}`, accept: [200, 404], what: `look up route ${domain}` });
-        return response.status === 404 ? undefined : response.json(wire/* RouteAnswer */.qu).route;
+        return response.status === 404 ? undefined : response.json(RouteAnswer).route;
     }
     /** Every route of a room, paged by offset as the API pages this list. */
     async listRoomRoutes(room) {
@@ -69935,7 +70572,7 @@ class MeshagentClient {
                 url: `${this.project}/rooms/${enc(room)}/routes`,
                 query: { count: 100, offset: all.length },
                 what: `list the routes of room ${room}`,
-            })).json(wire/* RoomRouteList */.tb);
+            })).json(RoomRouteList);
             all.push(...page.routes);
             if (page.routes.length === 0 || all.length >= (page.total ?? all.length))
                 return all;
@@ -70156,7 +70793,7 @@ function imageFacts(ref, tag, config, built) {
         built,
     };
 }
-const reservedList = wire/* RESERVED_ROOM_SERVICE_PORTS */.qt.join(', ');
+const reservedList = RESERVED_ROOM_SERVICE_PORTS.join(', ');
 /** Builds the spec the CLI would send, or throws the CLI's error for the first rule broken. */
 function buildServiceSpec(request) {
     const { serviceName: name, image, options, existing } = request;
@@ -70482,7 +71119,7 @@ function exposedTcpPorts(image) {
             continue;
         ports.push(num);
     }
-    if (ports.some((num) => wire/* RESERVED_ROOM_SERVICE_PORTS */.qt.includes(num))) {
+    if (ports.some((num) => RESERVED_ROOM_SERVICE_PORTS.includes(num))) {
         const what = image.built ? 'packed Dockerfile' : `image ${image.ref}`;
         throw new errors/* ShipError */.fS(`${what} exposed a reserved MeshAgent room infrastructure port; reserved ports: ${reservedList}`, {
             hint: 'let the service listen on another port and EXPOSE that one, or set the ports input',
@@ -70515,7 +71152,7 @@ function buildPorts(name, image, options, existing) {
         ports = fromImage;
     }
     return ports.map((port) => {
-        if (typeof port.num === 'number' && wire/* RESERVED_ROOM_SERVICE_PORTS */.qt.includes(port.num)) {
+        if (typeof port.num === 'number' && RESERVED_ROOM_SERVICE_PORTS.includes(port.num)) {
             const source = options.ports !== undefined ? 'ports' : existing ? `existing service ${name}` : 'the inferred service configuration';
             throw new errors/* ShipError */.fS(`${source} uses reserved MeshAgent room infrastructure port ${port.num}; reserved ports: ${reservedList}`, {
                 input: 'ports',
@@ -70851,7 +71488,7 @@ async function findExistingService(client, room, name) {
  * update, so such a service is left alone with an error rather than silently changed.
  */
 function existingSpec(record, name) {
-    const parsed = wire/* ServiceSpec */.F5.safeParse(record);
+    const parsed = ServiceSpec.safeParse(record);
     if (parsed.success)
         return parsed.data;
     const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(spec)'))].join(', ');
@@ -78015,246 +78652,6 @@ function readConfig(source) {
 function isLoopbackHost(host) {
     return host === 'localhost' || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
 }
-
-
-/***/ }),
-
-/***/ 3433:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $T: () => (/* binding */ ServiceRecord),
-/* harmony export */   CD: () => (/* binding */ ProjectRepository),
-/* harmony export */   F5: () => (/* binding */ ServiceSpec),
-/* harmony export */   IR: () => (/* binding */ ServiceList),
-/* harmony export */   Kt: () => (/* binding */ RouteBody),
-/* harmony export */   LA: () => (/* binding */ REPOSITORY_COMPONENT_RE),
-/* harmony export */   PM: () => (/* binding */ RepositoryTokenRequest),
-/* harmony export */   SJ: () => (/* binding */ CreateRepositoryRequest),
-/* harmony export */   SQ: () => (/* binding */ DeploymentConfig),
-/* harmony export */   UQ: () => (/* binding */ ProjectInfo),
-/* harmony export */   Um: () => (/* binding */ RepositoryToken),
-/* harmony export */   Wv: () => (/* binding */ Room),
-/* harmony export */   Yu: () => (/* binding */ CreatedService),
-/* harmony export */   lZ: () => (/* binding */ CreateRoomRequest),
-/* harmony export */   qt: () => (/* binding */ RESERVED_ROOM_SERVICE_PORTS),
-/* harmony export */   qu: () => (/* binding */ RouteAnswer),
-/* harmony export */   sl: () => (/* binding */ ROOM_NAME_RE),
-/* harmony export */   tb: () => (/* binding */ RoomRouteList),
-/* harmony export */   zx: () => (/* binding */ RepositoryList)
-/* harmony export */ });
-/* unused harmony exports EnvironmentVariable, ContainerStorage, ContainerSpec, PortSpec, RoutePath, RouteSpec */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8816);
-/**
- * MeshAgent's REST wire types as zod schemas (meshagent-api: client.py and specs/service.py).
- *
- * Request bodies are strict, as the API's own models forbid unknown fields: the client sends nothing else and the
- * sandbox rejects anything else. Responses are read leniently (unknown fields ignored), so a newer server does not
- * break an older action.
- */
-
-const stringMap = zod__WEBPACK_IMPORTED_MODULE_0__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP());
-// ---------------------------------------------------------------------------------------------------------------
-// Deployment config and projects
-const DeploymentConfig = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
-    domains: zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
-        studio: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-        accounts: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-        powerboards: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-        api: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-        mail: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-        pages: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-        registry: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-    })
-        .default({}),
-    version: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-});
-const ProjectInfo = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
-    id: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
-    owner_user_id: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-    name: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
-    project_key: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-    created_at: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-});
-// ---------------------------------------------------------------------------------------------------------------
-// Registry repositories and tokens
-const REPOSITORY_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const CreateRepositoryRequest = zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({
-    name: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
-    description: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().default(''),
-    annotations: stringMap.default({}),
-});
-const ProjectRepository = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
-    id: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
-    project_id: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
-    name: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
-    description: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-    annotations: stringMap.nullish(),
-    created_at: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-});
-const RepositoryList = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
-    repositories: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(ProjectRepository),
-    total: zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig().nullish(),
-    continuation_token: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-});
-const RepositoryTokenRequest = zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({
-    actions: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(['pull', 'push'])).min(1),
-    expires_in_seconds: zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig().int().positive(),
-});
-const RepositoryToken = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({ token: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), expires_at: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP() });
-// ---------------------------------------------------------------------------------------------------------------
-// Rooms
-const ROOM_NAME_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
-const CreateRoomRequest = zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({
-    name: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
-    if_not_exists: zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY().default(false),
-    metadata: zod__WEBPACK_IMPORTED_MODULE_0__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_0__/* .unknown */ .L5J()).nullish(),
-    annotations: stringMap.nullish(),
-    permissions: zod__WEBPACK_IMPORTED_MODULE_0__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_0__/* .unknown */ .L5J()).nullish(),
-});
-const Room = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
-    id: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
-    name: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
-    metadata: zod__WEBPACK_IMPORTED_MODULE_0__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_0__/* .unknown */ .L5J()).nullish(),
-    annotations: stringMap.nullish(),
-    enabled: zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY().nullish(),
-});
-// ---------------------------------------------------------------------------------------------------------------
-// Room services: the ServiceSpec (specs/service.py; every model forbids unknown fields)
-/** ApiScope and agent specs are large and change often; they are carried as objects, not checked field by field. */
-const opaqueObject = zod__WEBPACK_IMPORTED_MODULE_0__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_0__/* .unknown */ .L5J());
-const EnvironmentVariable = zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({
-    name: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
-    value: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-    // TokenValue is the one model here without extra="forbid" (api specs/service.py:78): unknown fields are dropped.
-    token: zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
-        identity: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
-        api: opaqueObject.nullish(),
-        role: zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(['user', 'agent', 'tool']).nullish(),
-    })
-        .nullish(),
-    secret: zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({ id: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP() }).nullish(),
-});
-const ContainerStorage = zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({
-    room: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({ path: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), subpath: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(), read_only: zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY().default(false) })).nullish(),
-    volumes: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({ name: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), path: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), subpath: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(), read_only: zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY().default(false) }))
-        .nullish(),
-    images: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({ image: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), path: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), subpath: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(), read_only: zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY().default(true) })).nullish(),
-    files: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({ path: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), text: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), read_only: zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY().default(true) })).nullish(),
-    empty_dirs: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({ path: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), read_only: zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY().default(false) })).nullish(),
-    configs: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({ path: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().default('/var/run/meshagent') })).nullish(),
-});
-const ContainerSpec = zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({
-    image: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
-    // ServiceRunAs validators (api specs/service.py:100-134): email trimmed and lowercased, not empty; scopes
-    // trimmed, empty ones dropped, each once.
-    run_as: zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({
-        email: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
-            .transform((email) => email.trim().toLowerCase())
-            .refine((email) => email !== '', { message: 'run_as.email must not be empty' }),
-        scopes: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP())
-            .default(['secrets:proxy'])
-            .transform((scopes) => [...new Set(scopes.map((scope) => scope.trim()).filter((scope) => scope !== ''))]),
-    })
-        .nullish(),
-    template: zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(['agent', 'none']).nullish(),
-    command: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-    working_dir: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-    pull_secret: zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({ id: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP() }).nullish(),
-    environment: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(EnvironmentVariable).nullish(),
-    storage: ContainerStorage.nullish(),
-    on_demand: zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY().nullish(),
-    writable_root_fs: zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY().nullish(),
-    private: zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY().default(true),
-})
-    .refine((c) => !c.environment?.some((e) => e.secret) || c.run_as, {
-    message: 'container.run_as is required when using SecretValue',
-});
-const RESERVED_ROOM_SERVICE_PORTS = [8078];
-const PortSpec = zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({
-    num: zod__WEBPACK_IMPORTED_MODULE_0__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_0__/* .literal */ .euz('*'), zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig().int().positive()])
-        .default('*')
-        .superRefine((num, ctx) => {
-        // The API's own text (api specs/service.py PortSpec._validate_reserved_service_port).
-        if (num !== '*' && RESERVED_ROOM_SERVICE_PORTS.includes(num)) {
-            ctx.addIssue({
-                code: 'custom',
-                message: `service port ${num} is reserved for MeshAgent room infrastructure; reserved ports: ${RESERVED_ROOM_SERVICE_PORTS.join(', ')}`,
-            });
-        }
-    }),
-    host_port: zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig().int().positive().nullish(),
-    type: zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(['http', 'tcp']).nullish(),
-    endpoints: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(opaqueObject).default([]),
-    liveness: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-    published: zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY().nullish(),
-    public: zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY().nullish(),
-    annotations: stringMap.nullish(),
-});
-const ServiceSpec = zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({
-    version: zod__WEBPACK_IMPORTED_MODULE_0__/* .literal */ .euz('v1'),
-    kind: zod__WEBPACK_IMPORTED_MODULE_0__/* .literal */ .euz('Service'),
-    id: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-    enabled: zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY().default(true),
-    metadata: zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({
-        name: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
-        description: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-        repo: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-        icon: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-        annotations: stringMap.nullish(),
-    }),
-    agents: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(opaqueObject).nullish(),
-    ports: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(PortSpec).nullish(),
-    files: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({ path: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), text: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP() })).nullish(),
-    container: ContainerSpec.nullish(),
-    external: zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({ url: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish() }).nullish(),
-});
-/** A service as the API answers it: read leniently. */
-const ServiceRecord = zod__WEBPACK_IMPORTED_MODULE_0__/* .looseObject */ ._H3({
-    id: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
-    metadata: zod__WEBPACK_IMPORTED_MODULE_0__/* .looseObject */ ._H3({ name: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), annotations: stringMap.nullish() }),
-});
-const ServiceList = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({ services: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(ServiceRecord) });
-const CreatedService = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({ id: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP() });
-// ---------------------------------------------------------------------------------------------------------------
-// Routes (specs/service.py RouteSpec)
-const RoutePath = zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({
-    path: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().default('/').refine((p) => p.startsWith('/'), { message: 'RouteSpec paths must start with /' }),
-    pathType: zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(['prefix', 'exact']).default('prefix'),
-    stripPrefix: zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY().optional(),
-    targetPort: zod__WEBPACK_IMPORTED_MODULE_0__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig().int()])
-        .refine((p) => typeof p !== 'string' || p.trim() !== '', { message: 'RouteSpec targetPort must not be empty' })
-        .optional(),
-    targetContent: opaqueObject.optional(),
-})
-    .refine((p) => (p.targetPort === undefined) !== (p.targetContent === undefined), {
-    message: 'RouteSpec paths require exactly one of targetPort or targetContent',
-})
-    .refine((p) => p.targetContent === undefined || !p.stripPrefix, {
-    message: 'RouteSpec content paths do not support stripPrefix; the route path is always removed',
-});
-const RouteSpec = zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({
-    version: zod__WEBPACK_IMPORTED_MODULE_0__/* .literal */ .euz('v1').default('v1'),
-    kind: zod__WEBPACK_IMPORTED_MODULE_0__/* .literal */ .euz('Route').default('Route'),
-    metadata: zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({ name: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), annotations: stringMap.default({}) }),
-    domain: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
-    backend: zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({ room: zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({ name: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP() }).nullish(), agent: zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({ name: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP() }).nullish() })
-        .refine((b) => Boolean(b.room) !== Boolean(b.agent), { message: 'RouteSpec backend requires exactly one of room or agent' }),
-    paths: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(RoutePath).default([]),
-})
-    .refine((r) => !r.backend.room || r.paths.length > 0, { message: 'RouteSpec room backend requires at least one path' })
-    .refine((r) => !r.backend.agent || r.paths.length === 0, { message: 'RouteSpec agent backend does not support paths' });
-const RouteBody = zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({ spec: RouteSpec });
-const RouteAnswer = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({ route: zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({ domain: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), spec: RouteSpec }) });
-/** A room's routes (`GET …/rooms/{room}/routes`), read leniently: only what finds a service's domain. */
-const RoomRouteList = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
-    routes: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_0__/* .looseObject */ ._H3({
-        domain: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
-        spec: zod__WEBPACK_IMPORTED_MODULE_0__/* .looseObject */ ._H3({ metadata: zod__WEBPACK_IMPORTED_MODULE_0__/* .looseObject */ ._H3({ annotations: stringMap.nullish() }).nullish() }).nullish(),
-        annotations: stringMap.nullish(),
-    })),
-    total: zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig().nullish(),
-});
 
 
 /***/ }),
@@ -92810,11 +93207,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   YOg: () => (/* binding */ array),
   zMY: () => (/* binding */ schemas_boolean),
   IeY: () => (/* binding */ custom),
+  gMt: () => (/* binding */ discriminatedUnion),
   k5n: () => (/* binding */ schemas_enum),
   euz: () => (/* binding */ literal),
   _H3: () => (/* binding */ looseObject),
   aig: () => (/* binding */ schemas_number),
   Ikc: () => (/* binding */ object),
+  vkY: () => (/* binding */ preprocess),
   g1P: () => (/* binding */ record),
   rej: () => (/* binding */ strictObject),
   YjP: () => (/* binding */ schemas_string),
@@ -92822,7 +93221,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   L5J: () => (/* binding */ unknown)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, date, describe, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
@@ -96268,11 +96667,11 @@ function discriminatorMap(def) {
 }
 const $ZodDiscriminatedUnion = 
 /*@__PURE__*/
-(/* unused pure expression or super */ null && (core.$constructor("$ZodDiscriminatedUnion", (inst, def) => {
+$constructor("$ZodDiscriminatedUnion", (inst, def) => {
     def.inclusive = false;
     $ZodUnion.init(inst, def);
     const _super = inst._zod.parse;
-    util.defineLazyInternal(inst, "propValues", (zod) => {
+    defineLazyInternal(inst, "propValues", (zod) => {
         const propValues = {};
         let undefinedCount = 0;
         for (const option of zod.def.options) {
@@ -96283,7 +96682,7 @@ const $ZodDiscriminatedUnion =
                 undefinedCount++;
             for (const [k, v] of Object.entries(pv)) {
                 if (!Object.prototype.hasOwnProperty.call(propValues, k)) {
-                    util.assignProp(propValues, k, new Set());
+                    util_assignProp(propValues, k, new Set());
                 }
                 for (const val of v) {
                     propValues[k].add(val);
@@ -96296,15 +96695,15 @@ const $ZodDiscriminatedUnion =
     });
     // Checked now rather than in the lookup map below, so an option that lacks the discriminator fails at the `discriminatedUnion` call instead of on the first object parsed. Options whose shape cannot be enumerated without resolving it — pipes and lazies — are left to the map.
     def.options.forEach((option, i) => {
-        const propShape = util.rawShape(option._zod.def);
+        const propShape = rawShape(option._zod.def);
         if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator)) {
             throw new Error(`Invalid discriminated union option at index "${i}"`);
         }
     });
-    const disc = util.cached(() => discriminatorMap(def));
+    const disc = cached(() => discriminatorMap(def));
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!util.isObject(input)) {
+        if (!util_isObject(input)) {
             payload.issues.push({
                 code: "invalid_type",
                 expected: "object",
@@ -96338,7 +96737,7 @@ const $ZodDiscriminatedUnion =
         });
         return payload;
     };
-})));
+});
 const $ZodIntersection = /*@__PURE__*/ $constructor("$ZodIntersection", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.parse = (payload, ctx) => {
@@ -97259,9 +97658,9 @@ function handleCodecTxResult(left, value, nextSchema, ctx) {
     }
     return nextSchema._zod.run({ value, issues: left.issues }, ctx);
 }
-const $ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodPreprocess", (inst, def) => {
+const $ZodPreprocess = /*@__PURE__*/ $constructor("$ZodPreprocess", (inst, def) => {
     $ZodPipe.init(inst, def);
-})));
+});
 const $ZodReadonly = /*@__PURE__*/ $constructor("$ZodReadonly", (inst, def) => {
     $ZodType.init(inst, def);
     defineLazyInternal(inst, "propValues", (zod) => zod.def.innerType._zod.propValues);
@@ -101778,17 +102177,17 @@ function xor(options, params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodDiscriminatedUnion = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodDiscriminatedUnion", (inst, def) => {
+const ZodDiscriminatedUnion = /*@__PURE__*/ $constructor("ZodDiscriminatedUnion", (inst, def) => {
     ZodUnion.init(inst, def);
-    core.$ZodDiscriminatedUnion.init(inst, def);
-})));
+    $ZodDiscriminatedUnion.init(inst, def);
+});
 function discriminatedUnion(discriminator, options, params) {
     // const [options, params] = args;
     return new ZodDiscriminatedUnion({
         type: "union",
         options: options,
         discriminator,
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 const ZodIntersection = /*@__PURE__*/ $constructor("ZodIntersection", (inst, def) => {
@@ -102214,10 +102613,10 @@ function invertCodec(codec) {
         reverseTransform: def.transform,
     });
 }
-const ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodPreprocess", (inst, def) => {
+const ZodPreprocess = /*@__PURE__*/ $constructor("ZodPreprocess", (inst, def) => {
     ZodPipe.init(inst, def);
-    core.$ZodPreprocess.init(inst, def);
-})));
+    $ZodPreprocess.init(inst, def);
+});
 const ZodReadonly = /*@__PURE__*/ $constructor("ZodReadonly", (inst, def) => {
     $ZodReadonly.init(inst, def);
     ZodType.init(inst, def);

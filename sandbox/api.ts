@@ -1,23 +1,17 @@
 /**
- * The sandbox's MeshAgent REST API: the endpoints meshagent-ship uses, with the upstream rules. Unknown request
- * fields are rejected (400), names follow the API's regexes, a duplicate is 409, a missing thing 404, a key from
- * another project or without the right 403, and no key 401.
+ * The sandbox's MeshAgent REST API: the endpoints meshagent-ship uses, with the upstream rules. Request bodies are
+ * checked with the sandbox's own schemas (wire/), written from the upstream models and never shared with the
+ * client, so a mistake in the client's schemas is caught here rather than mirrored. Unknown request fields are
+ * rejected (400), names follow the API's regexes, a duplicate is 409, a missing thing 404, a key from another
+ * project or without the right 403, and no key 401.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import {
-  CreateRepositoryRequest,
-  CreateRoomRequest,
-  REPOSITORY_COMPONENT_RE,
-  ROOM_NAME_RE,
-  RepositoryTokenRequest,
-  RouteBody,
-  ServiceSpec,
-  type ProjectRepository,
-  type Room,
-  type RouteSpec,
-} from '../src/meshagent/wire.js';
 import type { ApiKeyRecord, Permission, SandboxState } from './state.js';
+import { CreateRepositoryBody, CreateRoomBody, RepositoryTokenBody, type RepositoryRecord, type RoomRecord } from './wire/accounts.js';
+import { DOMAIN_RE, ROOM_NAME_RE, normaliseRepositoryName, repositoryNameProblem } from './wire/names.js';
+import { RouteBody, type RouteSpec } from './wire/route.js';
+import { ServiceSpec } from './wire/service.js';
 
 /** An answer other than success: its status and message. */
 export class ApiError extends Error {
@@ -52,8 +46,10 @@ export interface ApiContext {
   readonly pagesDomain: string;
 }
 
-/** Longest a repository token may live, as the server clamps the requested TTL. */
+/** Longest a repository token may live, as the server clamps the requested TTL (api registry_auth.py:315-325). */
 const MAX_TOKEN_SECONDS = 24 * 3600;
+/** A repository token's life when the request names none: the hour the CLI always asks for. */
+const DEFAULT_TOKEN_SECONDS = 3600;
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body ?? {});
@@ -67,16 +63,19 @@ function require(key: ApiKeyRecord, permission: Permission): void {
 }
 
 /** The API's own repository-name rule: trimmed, lowercased, every `/` part a valid OCI component. */
-function normaliseRepositoryName(name: string): string {
-  const normalised = name.trim().toLowerCase();
-  if (normalised === '') throw new ApiError(400, 'repository name must not be empty');
-  if (!normalised.split('/').every((part) => REPOSITORY_COMPONENT_RE.test(part))) {
-    throw new ApiError(400, 'repository name must be a valid OCI repository path');
-  }
+function repositoryName(name: string): string {
+  const normalised = normaliseRepositoryName(name);
+  const problem = repositoryNameProblem(normalised);
+  if (problem !== undefined) throw new ApiError(400, problem);
   return normalised;
 }
 
-const DOMAIN_RE = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+/** The template form of a service write (`{template, values}`, reference §2.6), which the sandbox does not render. */
+function refuseTemplateForm(body: unknown): void {
+  if (body !== null && typeof body === 'object' && 'template' in body && !('version' in body)) {
+    throw new ApiError(400, 'invalid request: the sandbox does not render service templates; send a ServiceSpec');
+  }
+}
 
 type Handler = (params: Record<string, string>, request: ApiRequest, key: ApiKeyRecord) => ApiAnswer;
 
@@ -190,24 +189,25 @@ export class SandboxApi {
     return this.ok({ repositories: page, total: this.data.repositories.length, continuation_token: next });
   }
 
-  private repositoryByName(name: string): ProjectRepository {
-    const found = this.data.repositories.find((r) => r.name === name.trim().toLowerCase());
+  private repositoryByName(name: string): RepositoryRecord {
+    const found = this.data.repositories.find((r) => r.name === normaliseRepositoryName(name));
     if (!found) throw new ApiError(404, `repository not found: ${name}`);
     return found;
   }
 
-  private repository(id: string): ProjectRepository {
+  private repository(id: string): RepositoryRecord {
     const found = this.data.repositories.find((r) => r.id === id);
     if (!found) throw new ApiError(404, `repository not found: ${id}`);
     return found;
   }
 
   private createRepository(body: unknown, key: ApiKeyRecord): ApiAnswer {
-    const request = parse(CreateRepositoryRequest, body);
+    const request = parse(CreateRepositoryBody, body);
+    // The name rule belongs to the request model, so a bad name is refused before the permission is looked at.
+    const name = repositoryName(request.name);
     require(key, 'repositories:create');
-    const name = normaliseRepositoryName(request.name);
     if (this.data.repositories.some((r) => r.name === name)) throw new ApiError(409, `repository already exists: ${name}`);
-    const repository: ProjectRepository = {
+    const repository: RepositoryRecord = {
       id: randomUUID(),
       project_id: this.data.project.id,
       name,
@@ -221,8 +221,8 @@ export class SandboxApi {
 
   private repositoryToken(id: string, body: unknown): ApiAnswer {
     const repository = this.repository(id);
-    const request = parse(RepositoryTokenRequest, body);
-    const seconds = Math.min(request.expires_in_seconds, MAX_TOKEN_SECONDS);
+    const request = parse(RepositoryTokenBody, body);
+    const seconds = Math.min(request.expires_in_seconds ?? DEFAULT_TOKEN_SECONDS, MAX_TOKEN_SECONDS);
     const expiresAt = Math.floor(Date.now() / 1000) + seconds;
     const token = `sandbox-repo.${randomBytes(32).toString('base64url')}`;
     const now = Math.floor(Date.now() / 1000);
@@ -231,7 +231,7 @@ export class SandboxApi {
     this.data.repositoryTokens.push({
       token,
       repository: `${this.data.project.project_key}/${repository.name}`,
-      actions: [...new Set(request.actions)],
+      actions: request.actions,
       expiresAt,
     });
     return this.changed({ token, expires_at: new Date(expiresAt * 1000).toISOString() });
@@ -239,14 +239,14 @@ export class SandboxApi {
 
   // --- rooms -----------------------------------------------------------------------------------------------------
 
-  private room(name: string): Room {
+  private room(name: string): RoomRecord {
     const found = this.data.rooms.find((r) => r.name === name);
     if (!found) throw new ApiError(404, 'room not found');
     return found;
   }
 
   private createRoom(body: unknown, key: ApiKeyRecord): ApiAnswer {
-    const request = parse(CreateRoomRequest, body);
+    const request = parse(CreateRoomBody, body);
     require(key, 'rooms:create');
     if (!ROOM_NAME_RE.test(request.name)) throw new ApiError(400, `invalid room name: ${request.name}`);
     const existing = this.data.rooms.find((r) => r.name === request.name);
@@ -254,7 +254,7 @@ export class SandboxApi {
       if (request.if_not_exists) return this.ok(existing);
       throw new ApiError(409, `room already exists: ${request.name}`);
     }
-    const room: Room = { id: randomUUID(), name: request.name, metadata: request.metadata ?? {}, annotations: request.annotations ?? {}, enabled: true };
+    const room: RoomRecord = { id: randomUUID(), name: request.name, metadata: request.metadata ?? {}, annotations: request.annotations ?? {}, enabled: true };
     this.data.rooms.push(room);
     return this.changed(room);
   }
@@ -274,6 +274,7 @@ export class SandboxApi {
 
   private createService(room: string, body: unknown, key: ApiKeyRecord): ApiAnswer {
     const services = this.services(room);
+    refuseTemplateForm(body);
     const spec = parse(ServiceSpec, body);
     require(key, 'services:write');
     if (spec.id) throw new ApiError(400, 'invalid request: id: a new service has no id');
@@ -287,11 +288,13 @@ export class SandboxApi {
     const services = this.services(room);
     const index = services.findIndex((s) => s.id === id);
     if (index === -1) throw new ApiError(404, 'service not found');
+    refuseTemplateForm(body);
     const spec = parse(ServiceSpec, body);
     require(key, 'services:write');
-    if (spec.id !== id) throw new ApiError(400, 'invalid request: id: must equal the service id in the path');
+    // The Python SDK sends the id in the body, the TypeScript SDK's updateRoomService may leave it out.
+    if (spec.id != null && spec.id !== id) throw new ApiError(400, 'invalid request: id: must equal the service id in the path');
     if (services.some((s) => s.id !== id && s.metadata.name === spec.metadata.name)) throw new ApiError(409, `service name already in use: ${spec.metadata.name}`);
-    services[index] = spec;
+    services[index] = { ...spec, id };
     return this.changed({});
   }
 

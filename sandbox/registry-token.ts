@@ -5,10 +5,11 @@
  */
 import { randomUUID, sign } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { REGISTRY_USERNAME } from '../src/reference.js';
 import type { SigningKey } from './keys.js';
 import type { SandboxState } from './state.js';
 
+/** The user name the project registry accepts with a repository token (api registry_auth.py:18-19). */
+const REGISTRY_USERNAME = 'meshagent';
 export const REGISTRY_SERVICE = 'meshagent-sandbox-registry';
 export const REGISTRY_ISSUER = 'meshagent-sandbox';
 const TOKEN_SECONDS = 300;

@@ -6,7 +6,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ProjectInfo, ProjectRepository, Room, RouteSpec, ServiceSpec } from '../src/meshagent/wire.js';
+import type { ProjectRecord, RepositoryRecord, RoomRecord } from './wire/accounts.js';
+import type { RouteSpec } from './wire/route.js';
+import type { ServiceSpec } from './wire/service.js';
 
 /** What an API key may do beyond reading; the sandbox's main key may do everything. */
 export type Permission = 'repositories:create' | 'rooms:create' | 'services:write' | 'routes:write';
@@ -27,11 +29,11 @@ export interface RepositoryTokenRecord {
 
 export interface SandboxData {
   readonly version: 1;
-  project: ProjectInfo & { project_key: string };
+  project: ProjectRecord;
   apiKeys: ApiKeyRecord[];
-  repositories: ProjectRepository[];
+  repositories: RepositoryRecord[];
   repositoryTokens: RepositoryTokenRecord[];
-  rooms: Room[];
+  rooms: RoomRecord[];
   /** Services by room name. */
   services: Record<string, ServiceSpec[]>;
   routes: RouteSpec[];
