@@ -69213,10 +69213,6 @@ const KIT_INPUTS = {
 };
 /** The per-service inputs, in action.yml order. */
 const SERVICE_INPUTS = input_spec/* INPUTS */.mc.filter((spec) => !(spec.name in KIT_INPUTS)).map((spec) => ({ name: spec.name, kind: spec.kind }));
-const KINDS = new Map(SERVICE_INPUTS.map((input) => [input.name, input.kind]));
-function serviceInputKind(name) {
-    return KINDS.get(name);
-}
 /** Lists whose lines are KEY=VALUE may also be written as a YAML mapping. */
 const KEY_VALUE_LISTS = new Set(['env', 'build-args', 'env-secrets']);
 /** A validated manifest value as the action reads it: lists one item a line, booleans true/false. */

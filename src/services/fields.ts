@@ -17,12 +17,6 @@ export const SERVICE_INPUTS: readonly { readonly name: string; readonly kind: In
   (spec) => !(spec.name in KIT_INPUTS),
 ).map((spec) => ({ name: spec.name, kind: spec.kind }));
 
-const KINDS = new Map(SERVICE_INPUTS.map((input) => [input.name, input.kind]));
-
-export function serviceInputKind(name: string): InputKind | undefined {
-  return KINDS.get(name);
-}
-
 /** Lists whose lines are KEY=VALUE may also be written as a YAML mapping. */
 export const KEY_VALUE_LISTS: ReadonlySet<string> = new Set(['env', 'build-args', 'env-secrets']);
 
