@@ -7,12 +7,11 @@ import { z } from 'zod';
 import { InputErrors, ShipError, quoted } from './errors.js';
 import { INPUTS, type InputName } from './input-spec.js';
 import { isLoopbackHost } from './loopback.js';
+import { RESERVED_ROOM_SERVICE_PORTS } from './meshagent/reserved-ports.js';
 import { parseImageRef } from './oci/archive.js';
 import { parseImageReference, parseImageTag, type ImageReference, type ImageTag } from './reference.js';
 
 export const DEFAULT_API_URL = 'https://api.meshagent.com';
-/** MeshAgent reserves this port for room infrastructure (api: room_ports.py). */
-export const RESERVED_PORTS: readonly number[] = [8078];
 /** How long `wait: true` probes the service URL: the CLI's live-wait default. */
 export const DEFAULT_WAIT_SECONDS = 300;
 
@@ -324,11 +323,11 @@ function parsePorts(raw: string, ctx: Ctx): PortInput[] {
       report(ctx, input, `${input}: line ${line} ${quote(text)} is not a port`, hint);
       continue;
     }
-    if (RESERVED_PORTS.includes(num)) {
+    if (RESERVED_ROOM_SERVICE_PORTS.includes(num)) {
       report(
         ctx,
         input,
-        `${input}: line ${line} uses reserved MeshAgent room infrastructure port ${num}; reserved ports: ${RESERVED_PORTS.join(', ')}`,
+        `${input}: line ${line} uses reserved MeshAgent room infrastructure port ${num}; reserved ports: ${RESERVED_ROOM_SERVICE_PORTS.join(', ')}`,
         'let the service listen on another port',
       );
       continue;

@@ -7,7 +7,8 @@
 import { ShipError } from '../errors.js';
 import type { ShipConfig, TokenScopeInput } from '../inputs.js';
 import type { ImageConfig } from '../oci/types.js';
-import { RESERVED_ROOM_SERVICE_PORTS, type ContainerSpec, type ContainerStorage, type EnvironmentVariable, type PortSpec, type ServiceSpec } from './wire.js';
+import { RESERVED_ROOM_SERVICE_PORTS } from './reserved-ports.js';
+import type { ContainerSpec, ContainerStorage, EnvironmentVariable, PortSpec, ServiceSpec } from './wire.js';
 
 export const SERVICE_ID_ANNOTATION = 'meshagent.service.id';
 export const VALIDATION_METHOD_ANNOTATION = 'meshagent.request.validation.method';
