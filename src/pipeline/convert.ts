@@ -8,6 +8,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShipError } from '../errors.js';
+import { bytes, count } from '../format.js';
 import { convertImage, type LayerReuse } from '../estargz/image.js';
 import { lazyPullBytes, readBlobToc } from '../estargz/read-toc.js';
 import { checkImageParts } from '../estargz/source-layer.js';
@@ -18,7 +19,6 @@ import { readRunnableConfig } from '../oci/image-config.js';
 import { OciLayout } from '../oci/layout.js';
 import type { Descriptor } from '../oci/types.js';
 import type { LayerReport } from '../report/result.js';
-import { bytes, count } from '../report/summary.js';
 import type { SourceImage } from './source-image.js';
 
 export interface ShippableImage {
