@@ -68372,7 +68372,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2000);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(311);
 /* harmony import */ var _commands_convert_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9630);
-/* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(338);
+/* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4170);
 /* harmony import */ var _commands_verify_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3613);
 /* harmony import */ var _sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(6034);
 /* harmony import */ var _commands_pull_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8703);
@@ -69718,7 +69718,7 @@ function runServices(args, root = process.cwd()) {
 
 /***/ }),
 
-/***/ 338:
+/***/ 4170:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69729,18 +69729,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/runner.ts + 20 modules
 var src_runner = __nccwpck_require__(2000);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/http.ts
-var src_http = __nccwpck_require__(6803);
 // EXTERNAL MODULE: ./src/inputs.ts
 var inputs = __nccwpck_require__(8422);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/input-warnings.ts
 /**
  * Likely mistakes in inputs that are valid: each is said as a warning before anything runs, so a run that does
@@ -69775,6 +69767,10 @@ function inputWarnings(config, arch = process.arch) {
     return warnings;
 }
 
+// EXTERNAL MODULE: ./src/reference.ts
+var reference = __nccwpck_require__(8286);
+// EXTERNAL MODULE: ./src/http.ts
+var src_http = __nccwpck_require__(6803);
 // EXTERNAL MODULE: ./src/meshagent/wire.ts
 var wire = __nccwpck_require__(3433);
 ;// CONCATENATED MODULE: ./src/meshagent/client.ts
@@ -69897,6 +69893,13 @@ class MeshagentClient {
         });
         return response.status === 404 ? undefined : response.json(wire/* ServiceRecord */.$T);
     }
+    /** The image the room's service of this name runs now; undefined when there is no such service. */
+    async serviceImage(room, name) {
+        const service = await this.findService(room, name);
+        // Records are read leniently (ServiceRecord types only id and metadata), so the container is looked at here.
+        const image = service?.container?.image;
+        return typeof image === 'string' ? image : undefined;
+    }
     async getService(room, id) {
         return (await this.call({ method: 'GET', url: `${this.services(room)}/${enc(id)}`, what: `read service ${id}` })).json(wire/* ServiceRecord */.$T);
     }
@@ -69961,8 +69964,566 @@ function isStatus(error, status) {
     return error instanceof src_http/* HttpError */.j$ && error.status === status;
 }
 
+;// CONCATENATED MODULE: ./src/meshagent/repository.ts
+/**
+ * Make sure the project registry repository exists, safely when many jobs race to create it: look it up, create
+ * it when missing, and on 409 (another job created it first) look it up again. A 403 on create gets the MeshAgent
+ * CLI's guidance.
+ */
+
+
+/** A shell word as Python's shlex.quote writes it, so the hint can be pasted. */
+function shellWord(word) {
+    return /^[A-Za-z0-9@%+=:,./_-]+$/.test(word) ? word : `'${word.replaceAll("'", `'"'"'`)}'`;
+}
+function missingRepositoryError(projectId, projectKey, repositoryName) {
+    const create = ['meshagent', 'registry', 'create', '--project-id', projectId, '--name', repositoryName].map(shellWord).join(' ');
+    const list = ['meshagent', 'registry', 'list', '--project-id', projectId].map(shellWord).join(' ');
+    return new errors/* ShipError */.fS(`the target repository does not exist in the selected project: ${projectKey}/${repositoryName}. ` +
+        'meshagent-ship tried to create it automatically but your credentials do not have permission to create registry repositories.', { hint: `Create it with \`${create}\` or inspect existing repositories with \`${list}\`.` });
+}
+async function ensureRepository(client, projectKey, repositoryName) {
+    const existing = await client.findRepository(repositoryName);
+    if (existing)
+        return { repository: existing, created: false };
+    try {
+        return { repository: await client.createRepository({ name: repositoryName }), created: true };
+    }
+    catch (error) {
+        if (isStatus(error, 409)) {
+            // Another job created it between our lookup and our create: read it back, consistently.
+            const raced = await client.findRepository(repositoryName, 'high');
+            if (raced)
+                return { repository: raced, created: false };
+        }
+        if (isStatus(error, 403))
+            throw missingRepositoryError(client.projectId, projectKey, repositoryName);
+        throw error;
+    }
+}
+
+// EXTERNAL MODULE: ./src/oci/registry.ts + 2 modules
+var registry = __nccwpck_require__(908);
+;// CONCATENATED MODULE: ./src/pipeline/target-registry.ts
+
+function openRegistry(target, credentials, hooks) {
+    const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
+    const client = new registry/* RegistryClient */.bP({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
+    return { client, close: () => client.close() };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/access.ts
+/**
+ * The ensure stage: the project registry repository exists (created when missing, safely when matrix jobs race),
+ * and a short-lived repository token to push with. A dry run only looks, and says what it would create; an offline
+ * dry run does not look.
+ */
+
+
+
+/** How long the push token lives: the CLI's one hour, which the server may shorten. */
+const TOKEN_SECONDS = 3600;
+/** An offline dry run looks nothing up: whether the repository exists is unknown. */
+const OFFLINE_ACCESS = { created: null, credentials: undefined, tokenExpiresAt: undefined };
+async function ensureStage(run, resolved) {
+    const { config } = run;
+    const { target } = resolved;
+    if (target.offline) {
+        run.stages.skip('ensure', 'offline: the repository was not looked up');
+        return { ...resolved, access: OFFLINE_ACCESS, registry: undefined };
+    }
+    const access = await run.stages.run('ensure', 'Ensure the registry repository', () => ensurePushAccess(run.client, target, { dryRun: config.dryRun, push: config.image.push }), (a) => describeAccess(target, a, config.dryRun));
+    if (config.dryRun || !config.image.push)
+        return { ...resolved, access, registry: undefined };
+    const registry = openRegistry(target, access.credentials, { mask: run.mask, log: run.log, debug: run.debug, retryLog: run.retryLog, signal: run.signal });
+    run.closeAtEnd(() => registry.close());
+    return { ...resolved, access, registry };
+}
+async function ensurePushAccess(client, target, options) {
+    if (options.dryRun) {
+        const existing = await client.findRepository(target.repositoryName);
+        return { created: existing ? false : null, credentials: undefined, tokenExpiresAt: undefined };
+    }
+    const { repository, created } = await ensureRepository(client, target.projectKey, target.repositoryName);
+    if (!options.push)
+        return { created, credentials: undefined, tokenExpiresAt: undefined };
+    // The client masks the token the moment it arrives.
+    const token = await client.createRepositoryToken(repository.id, { actions: ['pull', 'push'], expires_in_seconds: TOKEN_SECONDS });
+    return { created, credentials: { username: reference/* REGISTRY_USERNAME */.FV, password: token.token }, tokenExpiresAt: token.expires_at };
+}
+function describeAccess(target, access, dryRun) {
+    const repository = `${target.projectKey}/${target.repositoryName}`;
+    if (dryRun)
+        return access.created === null ? `would create repository ${repository}` : `repository ${repository} exists`;
+    const state = access.created ? 'created' : 'exists';
+    return access.credentials ? `repository ${repository} ${state}; push token until ${access.tokenExpiresAt}` : `repository ${repository} ${state}`;
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/format.ts
+/**
+ * How sizes and counts read wherever a person reads them: the log lines of the stages and the job summary say them
+ * the same way.
+ */
+/** `1 layer`, `2 layers`: a count with its noun. */
+function count(n, noun) {
+    return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+/** A byte size in binary units: `512 B`, `1.50 KiB`, `50.0 MiB`. */
+function bytes(n) {
+    if (n < 1024)
+        return `${n} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let value = n / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit += 1;
+    }
+    return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}
+
+// EXTERNAL MODULE: ./src/estargz/image.ts + 4 modules
+var estargz_image = __nccwpck_require__(8247);
+// EXTERNAL MODULE: ./src/estargz/read-toc.ts
+var read_toc = __nccwpck_require__(223);
+// EXTERNAL MODULE: ./src/estargz/source-layer.ts
+var source_layer = __nccwpck_require__(6209);
+// EXTERNAL MODULE: ./src/estargz/verify.ts + 1 modules
+var verify = __nccwpck_require__(5375);
+// EXTERNAL MODULE: ./src/oci/media-types.ts
+var media_types = __nccwpck_require__(9217);
+// EXTERNAL MODULE: ./src/oci/types.ts
+var types = __nccwpck_require__(3048);
+;// CONCATENATED MODULE: ./src/oci/image-config.ts
+/**
+ * The config of the image a service will run: for an index, the linux/amd64 image (what MeshAgent runs), else
+ * the first image listed; for a manifest, its own config.
+ */
+
+
+
+/** The platform MeshAgent runs images on. */
+const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' };
+async function readRunnableConfig(layout, top) {
+    let descriptor = top;
+    if ((0,media_types/* isIndexType */.$U)(descriptor.mediaType)) {
+        const index = await layout.readJson(descriptor, types/* ImageIndex */.yd, 'index');
+        const images = index.manifests.filter((d) => (0,media_types/* isImageManifestType */.tr)(d.mediaType));
+        const chosen = images.find((d) => d.platform?.os === RUNTIME_PLATFORM.os && d.platform.architecture === RUNTIME_PLATFORM.architecture) ?? images[0];
+        if (!chosen)
+            throw new errors/* ShipError */.fS(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
+        descriptor = chosen;
+    }
+    if (!(0,media_types/* isImageManifestType */.tr)(descriptor.mediaType)) {
+        throw new errors/* ShipError */.fS(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
+    }
+    const manifest = await layout.readJson(descriptor, types/* ImageManifest */.nU, 'manifest');
+    const config = await layout.readJson(manifest.config, types/* ImageConfig */.K8, 'image config');
+    return { manifest, config };
+}
+
+// EXTERNAL MODULE: ./src/oci/layout.ts + 2 modules
+var oci_layout = __nccwpck_require__(8752);
+// EXTERNAL MODULE: ./src/oci/digest.ts
+var oci_digest = __nccwpck_require__(8825);
+;// CONCATENATED MODULE: ./src/oci/remote-manifests.ts
+/**
+ * The image manifests under a manifest or index in a registry repository, as a puller would walk them: nested
+ * indexes are followed (to a bounded depth), entries that are neither images nor indexes (attestations, other
+ * artifacts) are left out, and anything that does not parse is a ShipError naming it.
+ */
+
+
+
+/** As deep as the converter nests indexes. */
+const MAX_DEPTH = 4;
+/** Walks from `top` (already fetched as `reference`); every child is fetched by digest, so its bytes are checked. */
+async function remoteImageManifests(repo, reference, top) {
+    const found = [];
+    const visit = async (answer, name, depth) => {
+        if ((0,media_types/* isIndexType */.$U)(answer.mediaType)) {
+            if (depth > MAX_DEPTH)
+                throw new errors/* ShipError */.fS(`${repo.where}@${answer.digest}: indexes nest more than ${MAX_DEPTH} deep`);
+            const index = parse(types/* ImageIndex */.yd, answer, name);
+            for (const child of index.manifests) {
+                if (!(0,media_types/* isImageManifestType */.tr)(child.mediaType) && !(0,media_types/* isIndexType */.$U)(child.mediaType))
+                    continue;
+                await visit(await repo.getManifest(child.digest), `${repo.where}@${child.digest}`, depth + 1);
+            }
+        }
+        else if ((0,media_types/* isImageManifestType */.tr)(answer.mediaType)) {
+            found.push({ digest: answer.digest, manifest: parse(types/* ImageManifest */.nU, answer, name) });
+        }
+        else {
+            throw new errors/* ShipError */.fS(`${name} is a ${answer.mediaType || 'manifest without a media type'}, not an image`);
+        }
+    };
+    await visit(top, `${repo.where}:${reference}`, 0);
+    return found;
+}
+function parse(schema, answer, name) {
+    try {
+        return schema.parse(JSON.parse(answer.bytes.toString('utf8')));
+    }
+    catch {
+        throw new errors/* ShipError */.fS(`${name} is not a well-formed ${(0,media_types/* isIndexType */.$U)(answer.mediaType) ? 'index' : 'image manifest'}`, { hint: 'the registry holds something this tool did not write: push the image again' });
+    }
+}
+
+// EXTERNAL MODULE: ./src/oci/push.ts + 1 modules
+var push = __nccwpck_require__(1762);
+;// CONCATENATED MODULE: ./src/pipeline/reuse.ts
+/**
+ * Fast re-ships: layers the previous ship converted are reused instead of converted again. Every layer the converter
+ * writes carries, on its manifest descriptor, the digest of the source layer it came from, the conversion's settings
+ * and its diff_id (`com.meshagent.ship.*`, see oci/media-types.ts). Before converting, the convert stage reads the
+ * repository's previous image (the same tag, else the image the service runs now), per platform manifest, and a
+ * source layer whose digest and settings match one recorded there is not converted: its eStargz blob is already in
+ * the repository, so the push skips it, and the new manifest points at it.
+ *
+ * A reused blob is not downloaded. What is checked instead (trust, but verify what is cheap):
+ *  - HEAD: the repository has the blob at the descriptor's size. Blobs are content-addressed, so these are the bytes
+ *    the previous ship converted and verified whole (chunk digests, tar, diff_id) before it pushed them;
+ *  - its footer and TOC, read by Range request as a lazy pull reads them: the TOC's digest must be the toc.digest
+ *    annotation, so the snapshotter will accept it; the TOC also gives the report's lazy-pull bytes and the layer's
+ *    paths (for attributing a prefetch list without reading the source layer);
+ *  - the diff_id annotation must be the previous image's config's diff_id for that layer (the config is read, as it
+ *    is small), so a tool that rewrote the layers but kept the annotations is caught; the uncompressed size is taken
+ *    from the annotation the previous ship wrote after measuring it. Only holders of a push token for this
+ *    repository can write either, and containerd checks the diff_id again when it unpacks the layer.
+ * Nothing here may fail a ship: a previous image that is missing, unreadable or without the annotations, and a layer
+ * that does not pass the checks, mean a full conversion of what is concerned, with a line in the log.
+ */
+
+
+
+
+
+
+
+
+/**
+ * The layers of one image manifest that can be reused, and how many cannot: no or garbled annotations, or a diff_id
+ * annotation that is not the one the image's config gives for that layer (`diffIds`, the config's rootfs.diff_ids).
+ */
+function conversionsOf(manifest, diffIds) {
+    const conversions = [];
+    let unusable = 0;
+    for (const [i, layer] of manifest.layers.entries()) {
+        const conversion = conversionOf(layer);
+        if (conversion && conversion.diffId === diffIds[i])
+            conversions.push(conversion);
+        else
+            unusable += 1;
+    }
+    return { conversions, unusable };
+}
+/** A layer descriptor's record of its conversion; undefined unless every annotation needed is there and well formed. */
+function conversionOf(layer) {
+    const a = layer.annotations ?? {};
+    const source = a[media_types/* Annotation */.YH.shipSourceDigest];
+    const params = a[media_types/* Annotation */.YH.shipConversion];
+    const diffId = a[media_types/* Annotation */.YH.shipDiffId];
+    const tocDigest = a[media_types/* Annotation */.YH.stargzTocDigest];
+    const uncompressed = a[media_types/* Annotation */.YH.estargzUncompressedSize];
+    if (layer.mediaType !== media_types/* MediaType */.zu.ociLayerGzip)
+        return undefined;
+    if (!source || !(0,oci_digest/* isDigest */.Bc)(source) || !diffId || !(0,oci_digest/* isDigest */.Bc)(diffId) || !tocDigest || !(0,oci_digest/* isDigest */.Bc)(tocDigest))
+        return undefined;
+    if (!params || !/^estargz\/\d+ /.test(params))
+        return undefined;
+    if (!uncompressed || !/^\d+$/.test(uncompressed) || !Number.isSafeInteger(Number(uncompressed)))
+        return undefined;
+    return { source, params, digest: layer.digest, size: layer.size, tocDigest, diffId, uncompressedSize: Number(uncompressed) };
+}
+/**
+ * The layers the repository's previous image holds, ready to be reused; undefined (after a log line saying why)
+ * when there is nothing to reuse. Never throws.
+ */
+async function previousConversions(repo, options) {
+    const { log } = options;
+    try {
+        const fromTag = await readImage(repo, options.tag);
+        let found = fromTag ? { ...fromTag, where: `${repo.where}:${options.tag}` } : undefined;
+        if (!found) {
+            const running = await options.running?.().catch(() => undefined);
+            const digest = running ? digestIn(running, repo) : undefined;
+            const fromService = digest ? await readImage(repo, digest) : undefined;
+            if (fromService && digest)
+                found = { ...fromService, where: `${repo.where}@${digest} (the image the service runs)` };
+        }
+        if (!found) {
+            log(`no previous image of ${repo.where}:${options.tag}: every layer is converted`);
+            return undefined;
+        }
+        const { conversions, unusable, digest, where } = found;
+        if (conversions.length === 0) {
+            log(`the previous image ${where} (${(0,push/* short */.h0)(digest)}) records no conversions to reuse: every layer is converted`);
+            return undefined;
+        }
+        log(`the previous image ${where} (${(0,push/* short */.h0)(digest)}) records ${conversions.length} converted layer${conversions.length === 1 ? '' : 's'}${unusable ? ` (${unusable} more without usable annotations)` : ''}`);
+        return new RegistryReuse(repo, conversions, log);
+    }
+    catch (error) {
+        log(`the previous image could not be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): every layer is converted`);
+        return undefined;
+    }
+}
+/** The digest of a pinned reference to this repository, e.g. `host/key/app@sha256:...`; undefined for anything else. */
+function digestIn(reference, repo) {
+    const at = reference.lastIndexOf('@');
+    if (at === -1)
+        return undefined;
+    const digest = reference.slice(at + 1);
+    const name = reference.slice(0, at).replace(/:[\w][\w.-]{0,127}$/, '');
+    return (0,oci_digest/* isDigest */.Bc)(digest) && name === repo.where ? digest : undefined;
+}
+/** An image by tag or digest: every platform's conversions; undefined when the repository has none by that name. */
+async function readImage(repo, reference) {
+    let top;
+    try {
+        top = await repo.getManifest(reference);
+    }
+    catch (error) {
+        if (error instanceof src_http/* HttpError */.j$ && error.status === 404)
+            return undefined;
+        throw error;
+    }
+    const conversions = [];
+    let unusable = 0;
+    for (const { manifest } of await remoteImageManifests(repo, reference, top)) {
+        // The config is fetched only when some layer records a conversion: a plain image costs nothing more.
+        const recorded = manifest.layers.some((layer) => conversionOf(layer) !== undefined);
+        const found = conversionsOf(manifest, recorded ? await configDiffIds(repo, manifest.config) : []);
+        conversions.push(...found.conversions);
+        unusable += found.unusable;
+    }
+    return { digest: top.digest, conversions, unusable };
+}
+/** Configs are small; a larger one is not what the converter wrote, and is not read. */
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+/** The diff_ids of an image's config, read from the registry and checked against its digest. */
+async function configDiffIds(repo, config) {
+    if (config.size > MAX_CONFIG_BYTES)
+        throw new errors/* ShipError */.fS(`its config is ${config.size} bytes, more than a config can be`);
+    const bytes = await repo.readBlobRange(config.digest, 0, config.size);
+    if ((0,oci_digest/* sha256 */.sc)(bytes) !== config.digest)
+        throw new errors/* ShipError */.fS(`its config ${(0,push/* short */.h0)(config.digest)} came back with other content`);
+    return types/* ImageConfig */.K8.parse(JSON.parse(bytes.toString('utf8'))).rootfs.diff_ids;
+}
+/** The previous image's conversions, each checked in the registry the first time it is asked for. */
+class RegistryReuse {
+    repo;
+    log;
+    byKey = new Map();
+    bySource = new Map();
+    checks = new Map();
+    constructor(repo, conversions, log) {
+        this.repo = repo;
+        this.log = log;
+        for (const c of conversions) {
+            this.byKey.set(`${c.source}\0${c.params}`, c);
+            if (!this.bySource.has(c.source))
+                this.bySource.set(c.source, c);
+        }
+    }
+    async prepare(sources) {
+        const paths = new Map();
+        const known = [...new Set(sources)].filter((s) => this.bySource.has(s));
+        // The matching conversions first, so a layer that will be reused is checked once, in parallel with the others.
+        await (0,push/* forEachLimited */.vP)(known, 4, async (source) => {
+            const conversion = this.bySource.get(source);
+            const checked = conversion ? await this.check(conversion) : undefined;
+            if (checked)
+                paths.set(source, checked.paths);
+        });
+        return paths;
+    }
+    knows(source) {
+        return this.bySource.has(source);
+    }
+    async find(source, params) {
+        const conversion = this.byKey.get(`${source}\0${params}`);
+        if (!conversion) {
+            const other = this.bySource.get(source);
+            if (other)
+                this.log(`${(0,push/* short */.h0)(source)}: the previous ship converted it with other settings (${other.params}; now ${params})`);
+            return undefined;
+        }
+        return (await this.check(conversion))?.reused;
+    }
+    check(conversion) {
+        let pending = this.checks.get(conversion.digest);
+        if (!pending) {
+            pending = this.checkNow(conversion).catch((error) => {
+                this.log(`${(0,push/* short */.h0)(conversion.source)}: the previous ship's ${(0,push/* short */.h0)(conversion.digest)} cannot be reused (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); converting it`);
+                return undefined;
+            });
+            this.checks.set(conversion.digest, pending);
+        }
+        return pending;
+    }
+    async checkNow(conversion) {
+        const { digest, size } = conversion;
+        const stored = await this.repo.blobSize(digest);
+        if (stored === undefined)
+            throw new errors/* ShipError */.fS('the repository no longer has the blob');
+        if (stored !== size)
+            throw new errors/* ShipError */.fS(`the blob is ${stored} bytes, its descriptor says ${size}`);
+        const blob = await (0,read_toc/* readToc */.PP)({ size, read: (start, length) => this.repo.readBlobRange(digest, start, length) });
+        if (blob.tocDigest !== conversion.tocDigest)
+            throw new errors/* ShipError */.fS(`its TOC digest is ${blob.tocDigest}, the annotation says ${conversion.tocDigest}`);
+        return {
+            reused: {
+                digest,
+                size,
+                tocDigest: blob.tocDigest,
+                diffId: conversion.diffId,
+                uncompressedSize: conversion.uncompressedSize,
+                entries: blob.toc.entries.length,
+                lazyPullBytes: (0,read_toc/* lazyPullBytes */.Pu)(blob),
+            },
+            paths: (0,read_toc/* tocPaths */.zM)(blob.toc),
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/convert.ts
+/**
+ * The convert stage: every layer of the image becomes eStargz (with the prefetch list written first), the result
+ * is checked by the verifier before anything is pushed, and each layer is described for the report — including
+ * how many bytes a lazy pull reads before the service starts. With `estargz: false` the image ships as it is.
+ * Layers the previous ship converted with the same settings are reused rather than converted (reuse.ts): their
+ * blobs stay in the registry, so they are checked there, not read here.
+ */
+
+
+
+
+
+
+
+
+
+
+
+/** Layers larger than this get a progress line as they convert. */
+const PROGRESS_BYTES = 64 * 1024 * 1024;
+async function convertStage(run, built) {
+    const { config, log } = run;
+    const { target, registry } = built;
+    const room = config.meshagent.room;
+    // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
+    const previous = registry
+        ? () => previousConversions(registry.client.repository(target.registryRepository, ['pull', 'push']), {
+            tag: target.tag.tag ?? 'latest',
+            ...(room ? { running: () => run.client.serviceImage(room, target.serviceName) } : {}),
+            log,
+        })
+        : undefined;
+    const image = await run.stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => shippableImage(built.source, config, built.workDir, log, { ...(previous ? { previous } : {}), signal: run.signal }), describeConversion);
+    return { ...built, image };
+}
+async function shippableImage(source, config, workDir, log, options = {}) {
+    if (!config.image.estargz) {
+        // Shipped as it is: the media types and compressions are checked here, the blobs' digests as the push reads them.
+        await (0,source_layer/* checkImageParts */.s0)(source.layout, source.descriptor);
+        const { manifest } = await readRunnableConfig(source.layout, source.descriptor);
+        const layers = manifest.layers.map((l) => plainLayer(l.digest, l.size));
+        return { layout: source.layout, descriptor: source.descriptor, layers, converted: false };
+    }
+    const reuse = await options.previous?.();
+    const out = await oci_layout/* OciLayout */.A.create((0,external_node_path_.join)(workDir, 'estargz'));
+    const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest, l.size]));
+    let reported = 0; // progress lines so far for the layer converting now
+    const conversion = await (0,estargz_image/* convertImage */.hC)(source.layout, source.descriptor, out, {
+        level: config.image.compressionLevel,
+        prefetch: config.image.prefetch,
+        ...(reuse ? { reuse } : {}),
+        onLayer: (event) => {
+            options.signal?.throwIfAborted();
+            if (event.kind === 'start') {
+                reported = 0;
+                log(`converting ${event.digest.slice(0, 19)} (${bytes(event.size)})`);
+            }
+            else if (event.kind === 'reused')
+                log(`reused ${event.digest.slice(0, 19)} -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, converted by the previous ship)`);
+            else if (event.kind === 'done')
+                log(`  -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, ${event.result.entries} entries${event.result.passedThrough ? ', already eStargz: kept' : ''})`);
+            else if (Math.floor(event.payloadBytes / PROGRESS_BYTES) > reported) {
+                reported = Math.floor(event.payloadBytes / PROGRESS_BYTES);
+                log(`  ${bytes(event.payloadBytes)} written`);
+            }
+        },
+    });
+    for (const path of conversion.missingPrefetch)
+        log(`warning: prefetch ${path}: no layer holds it`);
+    await out.setRef(conversion.descriptor, 'ship');
+    // Reused layers are not in the output layout. Their blobs were checked in the registry (size, TOC digest, and the
+    // diff_id against the previous config: see reuse.ts); the verifier checks the new descriptors and config agree.
+    const elsewhere = new Map();
+    for (const layer of conversion.manifests.flatMap((m) => m.layers))
+        if (layer.reused)
+            elsewhere.set(layer.reused.digest, layer.reused);
+    if (reuse) {
+        const all = new Set(conversion.manifests.flatMap((m) => m.layers.map((l) => `${l.source}\0${l.result.digest}`))).size;
+        log(`reused ${elsewhere.size} of ${count(all, 'layer')} (converted by the previous ship)`);
+    }
+    options.signal?.throwIfAborted();
+    const verdict = await (0,verify/* verifyImage */.Z)(out, conversion.descriptor, { elsewhere });
+    if (!verdict.ok) {
+        const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
+        throw new errors/* ShipError */.fS(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+    }
+    const { manifest } = await readRunnableConfig(out, conversion.descriptor);
+    // The converted manifest the runnable image came from: the one with the same layers.
+    const converted = conversion.manifests.find((m) => m.layers.length === manifest.layers.length && m.layers.every((l, i) => l.result.digest === manifest.layers[i]?.digest));
+    const layers = [];
+    for (const [index, descriptor] of manifest.layers.entries()) {
+        const origin = converted?.layers[index];
+        const lazy = origin?.reused ? origin.reused.lazyPullBytes : (0,read_toc/* lazyPullBytes */.Pu)(await (0,read_toc/* readBlobToc */.kR)(out.blobPath(descriptor.digest)));
+        layers.push({
+            sourceDigest: origin?.source ?? descriptor.digest,
+            sourceSize: (origin && sourceSizes.get(origin.source)) ?? (await sizeOf(source.layout, origin?.source)) ?? descriptor.size,
+            digest: descriptor.digest,
+            size: descriptor.size,
+            tocDigest: origin?.result.tocDigest ?? null,
+            prefetchFiles: origin?.prioritized.length ?? 0,
+            prefetchBytes: lazy,
+            reused: (origin?.reused !== undefined || origin?.result.passedThrough) ?? false,
+            conversion: origin?.reused ? 'reused' : origin?.result.passedThrough ? 'kept' : 'converted',
+            push: null,
+        });
+    }
+    return { layout: out, descriptor: conversion.descriptor, layers, converted: true };
+}
+function describeConversion(image) {
+    if (!image.converted)
+        return `${count(image.layers.length, 'layer')} kept as they are (estargz: false)`;
+    const total = image.layers.reduce((sum, l) => sum + l.size, 0);
+    const lazy = image.layers.reduce((sum, l) => sum + l.prefetchBytes, 0);
+    const kept = image.layers.filter((l) => l.conversion === 'kept').length;
+    const reused = image.layers.filter((l) => l.conversion === 'reused').length;
+    const notes = [...(reused ? [`${reused} reused from the previous ship`] : []), ...(kept ? [`${kept} already eStargz`] : [])];
+    return `${count(image.layers.length, 'layer')} as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
+}
+function plainLayer(digest, size) {
+    return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, conversion: 'as-is', push: null };
+}
+async function sizeOf(layout, digest) {
+    if (!digest)
+        return undefined;
+    return (await (0,promises_.stat)(layout.blobPath(digest)).catch(() => undefined))?.size;
+}
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/stop.ts
 /**
  * Stopping a run on SIGINT or SIGTERM: Ctrl-C, or a cancelled GitHub job (the runner sends SIGINT, SIGTERM 7.5 s
@@ -70086,6 +70647,8 @@ class RunStop {
     }
 }
 
+// EXTERNAL MODULE: ./src/meshagent/reserved-ports.ts
+var reserved_ports = __nccwpck_require__(5881);
 ;// CONCATENATED MODULE: ./src/meshagent/service-spec.ts
 /**
  * The room ServiceSpec exactly as the MeshAgent CLI's `deploy` builds it (reference §5.2 and §5.4): a new service
@@ -70152,7 +70715,7 @@ function imageFacts(ref, tag, config, built) {
         built,
     };
 }
-const reservedList = wire/* RESERVED_ROOM_SERVICE_PORTS */.qt.join(', ');
+const reservedList = reserved_ports/* RESERVED_ROOM_SERVICE_PORTS */.q.join(', ');
 /** Builds the spec the CLI would send, or throws the CLI's error for the first rule broken. */
 function buildServiceSpec(request) {
     const { serviceName: name, image, options, existing } = request;
@@ -70478,7 +71041,7 @@ function exposedTcpPorts(image) {
             continue;
         ports.push(num);
     }
-    if (ports.some((num) => wire/* RESERVED_ROOM_SERVICE_PORTS */.qt.includes(num))) {
+    if (ports.some((num) => reserved_ports/* RESERVED_ROOM_SERVICE_PORTS */.q.includes(num))) {
         const what = image.built ? 'packed Dockerfile' : `image ${image.ref}`;
         throw new errors/* ShipError */.fS(`${what} exposed a reserved MeshAgent room infrastructure port; reserved ports: ${reservedList}`, {
             hint: 'let the service listen on another port and EXPOSE that one, or set the ports input',
@@ -70511,7 +71074,7 @@ function buildPorts(name, image, options, existing) {
         ports = fromImage;
     }
     return ports.map((port) => {
-        if (typeof port.num === 'number' && wire/* RESERVED_ROOM_SERVICE_PORTS */.qt.includes(port.num)) {
+        if (typeof port.num === 'number' && reserved_ports/* RESERVED_ROOM_SERVICE_PORTS */.q.includes(port.num)) {
             const source = options.ports !== undefined ? 'ports' : existing ? `existing service ${name}` : 'the inferred service configuration';
             throw new errors/* ShipError */.fS(`${source} uses reserved MeshAgent room infrastructure port ${port.num}; reserved ports: ${reservedList}`, {
                 input: 'ports',
@@ -70735,12 +71298,11 @@ class UndoLog {
 
 
 
-
 /** A deploy that failed after it had written something, and what became of those writes. */
 class DeployRolledBack extends errors/* ShipError */.fS {
     report;
     constructor(message, hint, cause, 
-    /** The service part of the report: what the run did to the service, and what taking it back achieved. */
+    /** What the run did to the service, and what taking it back achieved. */
     report) {
         super(message, { hint, cause });
         this.report = report;
@@ -70801,19 +71363,6 @@ async function deployService(request) {
         const report = await undo.undoAll(log);
         throw rolledBack(error, report, { serviceName, room, serviceId: done.serviceId ?? existing?.id ?? null, created: done.created ?? null });
     }
-}
-/** The service part of the run's result. */
-function serviceReport(deployed, room) {
-    return {
-        id: deployed.serviceId,
-        name: deployed.serviceName,
-        room,
-        created: deployed.created,
-        domain: deployed.domain ?? null,
-        url: deployed.serviceUrl ?? null,
-        route: deployed.routeAction,
-        rollback: null,
-    };
 }
 // ---------------------------------------------------------------------------------------------------------------
 // Room
@@ -71016,7 +71565,7 @@ function rolledBack(cause, report, service) {
     const why = cause instanceof errors/* ShipError */.fS ? cause.message : (0,errors/* formatError */.Wk)(cause);
     const undone = report.undone.length > 0 ? `; rolled back: ${report.undone.join('; ')}` : '';
     const effects = report.undone.length > 0 ? report.effects : [];
-    const summary = { id: service.serviceId, name: service.serviceName, created: service.created, domain: null, url: null, route: 'none' };
+    const summary = { id: service.serviceId, name: service.serviceName, created: service.created };
     if (report.failed.length === 0) {
         const rollback = effects.includes('restored') ? 'restored' : 'removed';
         const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof errors/* ShipError */.fS && cause.hint ? cause.hint : 'ship again once the cause is fixed';
@@ -71026,387 +71575,35 @@ function rolledBack(cause, report, service) {
     return new DeployRolledBack(`${why}; ROLLBACK FAILED, the deploy is left half-done: ${left.join('; ')}${undone}`, `put it right by hand: ${report.failed.map(({ step }) => step.leftover.fix).join('; ')}`, cause, { ...summary, rollback: 'failed' });
 }
 
-// EXTERNAL MODULE: ./src/oci/media-types.ts
-var media_types = __nccwpck_require__(9217);
-// EXTERNAL MODULE: ./src/oci/types.ts
-var types = __nccwpck_require__(3048);
-;// CONCATENATED MODULE: ./src/oci/image-config.ts
+;// CONCATENATED MODULE: ./src/pipeline/deploy.ts
 /**
- * The config of the image a service will run: for an index, the linux/amd64 image (what MeshAgent runs), else
- * the first image listed; for a manifest, its own config.
+ * The deploy stage: the room service runs the pushed image, pinned by its digest, created or updated as the CLI
+ * would (meshagent/deploy.ts). A deploy that fails after writing takes back what it wrote, so the service that ran
+ * before keeps running; a stop during the deploy completes the write in flight first.
  */
 
 
 
-/** The platform MeshAgent runs images on. */
-const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' };
-async function readRunnableConfig(layout, top) {
-    let descriptor = top;
-    if ((0,media_types/* isIndexType */.$U)(descriptor.mediaType)) {
-        const index = await layout.readJson(descriptor, types/* ImageIndex */.yd, 'index');
-        const images = index.manifests.filter((d) => (0,media_types/* isImageManifestType */.tr)(d.mediaType));
-        const chosen = images.find((d) => d.platform?.os === RUNTIME_PLATFORM.os && d.platform.architecture === RUNTIME_PLATFORM.architecture) ?? images[0];
-        if (!chosen)
-            throw new errors/* ShipError */.fS(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
-        descriptor = chosen;
-    }
-    if (!(0,media_types/* isImageManifestType */.tr)(descriptor.mediaType)) {
-        throw new errors/* ShipError */.fS(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
-    }
-    const manifest = await layout.readJson(descriptor, types/* ImageManifest */.nU, 'manifest');
-    const config = await layout.readJson(manifest.config, types/* ImageConfig */.K8, 'image config');
-    return { manifest, config };
-}
-
-// EXTERNAL MODULE: ./src/reference.ts
-var reference = __nccwpck_require__(8286);
-;// CONCATENATED MODULE: ./src/meshagent/repository.ts
-/**
- * Make sure the project registry repository exists, safely when many jobs race to create it: look it up, create
- * it when missing, and on 409 (another job created it first) look it up again. A 403 on create gets the MeshAgent
- * CLI's guidance.
- */
-
-
-/** A shell word as Python's shlex.quote writes it, so the hint can be pasted. */
-function shellWord(word) {
-    return /^[A-Za-z0-9@%+=:,./_-]+$/.test(word) ? word : `'${word.replaceAll("'", `'"'"'`)}'`;
-}
-function missingRepositoryError(projectId, projectKey, repositoryName) {
-    const create = ['meshagent', 'registry', 'create', '--project-id', projectId, '--name', repositoryName].map(shellWord).join(' ');
-    const list = ['meshagent', 'registry', 'list', '--project-id', projectId].map(shellWord).join(' ');
-    return new errors/* ShipError */.fS(`the target repository does not exist in the selected project: ${projectKey}/${repositoryName}. ` +
-        'meshagent-ship tried to create it automatically but your credentials do not have permission to create registry repositories.', { hint: `Create it with \`${create}\` or inspect existing repositories with \`${list}\`.` });
-}
-async function ensureRepository(client, projectKey, repositoryName) {
-    const existing = await client.findRepository(repositoryName);
-    if (existing)
-        return { repository: existing, created: false };
-    try {
-        return { repository: await client.createRepository({ name: repositoryName }), created: true };
-    }
-    catch (error) {
-        if (isStatus(error, 409)) {
-            // Another job created it between our lookup and our create: read it back, consistently.
-            const raced = await client.findRepository(repositoryName, 'high');
-            if (raced)
-                return { repository: raced, created: false };
-        }
-        if (isStatus(error, 403))
-            throw missingRepositoryError(client.projectId, projectKey, repositoryName);
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/access.ts
-/**
- * The ensure stage: the project registry repository exists (created when missing, safely when matrix jobs race),
- * and a short-lived repository token to push with. A dry run only looks, and says what it would create.
- */
-
-
-/** How long the push token lives: the CLI's one hour, which the server may shorten. */
-const TOKEN_SECONDS = 3600;
-async function ensurePushAccess(client, target, options) {
-    if (options.dryRun) {
-        const existing = await client.findRepository(target.repositoryName);
-        return { created: existing ? false : null, credentials: undefined, tokenExpiresAt: undefined };
-    }
-    const { repository, created } = await ensureRepository(client, target.projectKey, target.repositoryName);
-    if (!options.push)
-        return { created, credentials: undefined, tokenExpiresAt: undefined };
-    // The client masks the token the moment it arrives.
-    const token = await client.createRepositoryToken(repository.id, { actions: ['pull', 'push'], expires_in_seconds: TOKEN_SECONDS });
-    return { created, credentials: { username: reference/* REGISTRY_USERNAME */.FV, password: token.token }, tokenExpiresAt: token.expires_at };
-}
-function describeAccess(target, access, dryRun) {
-    const repository = `${target.projectKey}/${target.repositoryName}`;
-    if (dryRun)
-        return access.created === null ? `would create repository ${repository}` : `repository ${repository} exists`;
-    const state = access.created ? 'created' : 'exists';
-    return access.credentials ? `repository ${repository} ${state}; push token until ${access.tokenExpiresAt}` : `repository ${repository} ${state}`;
-}
-
-// EXTERNAL MODULE: ./src/estargz/image.ts + 4 modules
-var estargz_image = __nccwpck_require__(8247);
-// EXTERNAL MODULE: ./src/estargz/read-toc.ts
-var read_toc = __nccwpck_require__(223);
-// EXTERNAL MODULE: ./src/estargz/source-layer.ts
-var source_layer = __nccwpck_require__(6209);
-// EXTERNAL MODULE: ./src/estargz/verify.ts + 1 modules
-var verify = __nccwpck_require__(5375);
-// EXTERNAL MODULE: ./src/oci/layout.ts + 2 modules
-var oci_layout = __nccwpck_require__(8752);
-// EXTERNAL MODULE: ./src/report/markdown.ts
-var markdown = __nccwpck_require__(4285);
-;// CONCATENATED MODULE: ./src/report/summary.ts
-/**
- * The job summary: the service URL first, then what each stage did, the image layer by layer, the deploy, the
- * retries and, on failure, the error with its hint. Rendered from the ShipResult alone, so a failed run gets the
- * same report of what was done and what was not.
- */
-
-/** GitHub refuses summaries over 1 MiB; long layer lists are cut well before that. */
-const MAX_LAYER_ROWS = 100;
-const MAX_RETRY_ROWS = 20;
-function renderSummary(result) {
-    const parts = [heading(result), stageTable(result.stages)];
-    if (result.offline)
-        parts.push(offlineSection(result.offline));
-    if (result.plan)
-        parts.push(planBlock(result.plan));
-    if (result.image)
-        parts.push(imageSection(result));
-    if (result.service)
-        parts.push(serviceSection(result));
-    if (result.retries.length > 0)
-        parts.push(retrySection(result));
-    if (result.error)
-        parts.push(errorSection(result));
-    return `${parts.join('\n\n')}\n`;
-}
-function heading(result) {
-    const service = result.service;
-    const what = service ? `${service.name} to room ${service.room}` : (result.image?.tag ?? 'the image');
-    const title = result.status === 'failed'
-        ? `### ❌ meshagent-ship failed${result.error?.stage ? ` at ${result.error.stage}` : ''}: ${(0,markdown/* cell */.Hn)(what)}`
-        : result.status === 'planned'
-            ? `### 📝 meshagent-ship plan (dry run): ${(0,markdown/* cell */.Hn)(what)}`
-            : `### ✅ Shipped ${(0,markdown/* cell */.Hn)(what)}`;
-    const url = service?.url ? `\n\n**Service URL:** ${(0,markdown/* link */.nf)(service.url)}` : '';
-    return `${title}${url}`;
-}
-function stageTable(stages) {
-    const icon = { done: '✅', failed: '❌', skipped: '⏭️' };
-    const rows = stages.map((s) => `| ${s.name} | ${icon[s.status]} ${s.status} | ${seconds(s.durationMs)} | ${(0,markdown/* cell */.Hn)(s.detail)} |`);
-    return ['| stage | status | time | detail |', '| --- | --- | --- | --- |', ...rows].join('\n');
-}
-function offlineSection(offline) {
-    return [
-        `**Offline plan:** ${(0,markdown/* prose */.CS)(offline.reason)}. These facts were not read from MeshAgent, so the plan does not check them:`,
-        '',
-        ...offline.unread.map((fact) => `- ${(0,markdown/* prose */.CS)(fact)}`),
-    ].join('\n');
-}
-function planBlock(plan) {
-    return ['**Plan** (nothing was changed)', '', (0,markdown/* codeBlock */.DV)(plan)].join('\n');
-}
-function imageSection(result) {
-    const image = result.image;
-    if (!image)
-        return '';
-    const lines = [
-        '#### Image',
-        '',
-        `- tag: ${(0,markdown/* code */.aY)(image.tag)}`,
-        `- repository: ${(0,markdown/* code */.aY)(image.repository)}${image.repositoryCreated === true ? ' (created)' : image.repositoryCreated === false ? ' (existing)' : ''}`,
-    ];
-    if (image.digest)
-        lines.push(`- digest: ${(0,markdown/* code */.aY)(image.digest)}`);
-    if (image.ref)
-        lines.push(`- pinned: ${(0,markdown/* code */.aY)(image.ref)}`);
-    if (image.layers.length > 0) {
-        const total = sum(image.layers, (l) => l.size);
-        const sourceTotal = sum(image.layers, (l) => l.sourceSize);
-        const prefetch = sum(image.layers, (l) => l.prefetchBytes);
-        const files = sum(image.layers, (l) => l.prefetchFiles);
-        lines.push(`- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`, `- lazy pull: ${bytes(prefetch)} read before start (${files} prefetched file${files === 1 ? '' : 's'}) of ${bytes(total)} in all`);
-        const reused = image.layers.filter((l) => l.conversion === 'reused').length;
-        if (reused > 0)
-            lines.push(`- conversion: ${reused} of ${image.layers.length} layers reused from the previous ship (not converted again; already in the registry)`);
-        lines.push('', '| # | source | eStargz | TOC digest | prefetch | conversion | push |', '| --- | --- | --- | --- | --- | --- | --- |', ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow));
-        if (image.layers.length > MAX_LAYER_ROWS)
-            lines.push('', `(${image.layers.length - MAX_LAYER_ROWS} more layers not shown)`);
-    }
-    return lines.join('\n');
-}
-function layerRow(layer, index) {
-    const source = `${bytes(layer.sourceSize)} ${(0,markdown/* code */.aY)(summary_short(layer.sourceDigest), true)}`;
-    const converted = `${bytes(layer.size)} ${(0,markdown/* code */.aY)(summary_short(layer.digest), true)}`;
-    const toc = layer.tocDigest ? (0,markdown/* code */.aY)(summary_short(layer.tocDigest), true) : '–';
-    return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
-}
-const CONVERSION = {
-    converted: 'converted',
-    reused: 'reused (previous ship)',
-    kept: 'kept (already eStargz)',
-    'as-is': 'as is',
-};
-const ROLLBACK = {
-    restored: '**restored**: the deploy failed and the service runs the spec it had before',
-    removed: '**removed**: the deploy failed and what it created was deleted',
-    failed: '**failed**: the deploy failed and could not be taken back; see the error for what to put right',
-};
-function serviceSection(result) {
-    const service = result.service;
-    if (!service)
-        return '';
-    const action = service.created === true ? 'created' : service.created === false ? 'updated' : 'not deployed';
-    const lines = ['#### Service', '', `- ${(0,markdown/* cell */.Hn)(service.name)} in room ${(0,markdown/* cell */.Hn)(service.room)}: ${action}${service.id ? ` (id ${(0,markdown/* code */.aY)(service.id)})` : ''}`];
-    if (service.rollback)
-        lines.push(`- rollback: ${ROLLBACK[service.rollback]}`);
-    else
-        lines.push(service.domain ? `- domain: ${(0,markdown/* cell */.Hn)(service.domain)} (route ${service.route})` : '- domain: none configured');
-    const probe = result.probe;
-    if (probe) {
-        lines.push(probe.ok
-            ? `- probe: ${(0,markdown/* code */.aY)(probe.url)} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
-            : `- probe: ${(0,markdown/* code */.aY)(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`);
-    }
-    return lines.join('\n');
-}
-function retrySection(result) {
-    const rows = result.retries.slice(0, MAX_RETRY_ROWS).map((r) => `| ${r.method} | ${(0,markdown/* cell */.Hn)(r.url)} | ${(0,markdown/* cell */.Hn)(r.reason)} |`);
-    const more = result.retries.length > MAX_RETRY_ROWS ? [`\n(${result.retries.length - MAX_RETRY_ROWS} more)`] : [];
-    return [`#### Retries: ${result.retries.length}`, '', '| method | URL | reason |', '| --- | --- | --- |', ...rows, ...more].join('\n');
-}
-function errorSection(result) {
-    const error = result.error;
-    if (!error)
-        return '';
-    const lines = ['#### Error', '', (0,markdown/* codeBlock */.DV)(error.message.split('\n'))];
-    if (error.hint)
-        lines.push('', `**Hint:** ${(0,markdown/* prose */.CS)(error.hint)}`);
-    return lines.join('\n');
-}
-// --- formatting ------------------------------------------------------------------------------------------------------
-/** `sha256:0123456789ab` — enough to tell layers apart in a table. */
-function summary_short(digest) {
-    return digest.slice(0, 'sha256:'.length + 12);
-}
-function sum(layers, pick) {
-    return layers.reduce((total, layer) => total + pick(layer), 0);
-}
-/** `1 layer`, `2 layers`: a count with its noun. */
-function count(n, noun) {
-    return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-function bytes(n) {
-    if (n < 1024)
-        return `${n} B`;
-    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    let value = n / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit += 1;
-    }
-    return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
-}
-function seconds(ms) {
-    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/convert.ts
-/**
- * The convert stage: every layer of the image becomes eStargz (with the prefetch list written first), the result
- * is checked by the verifier before anything is pushed, and each layer is described for the report — including
- * how many bytes a lazy pull reads before the service starts. With `estargz: false` the image ships as it is.
- * Layers the previous ship converted with the same settings are reused rather than converted (reuse.ts): their
- * blobs stay in the registry, so they are checked there, not read here.
- */
-
-
-
-
-
-
-
-
-
-
-/** Layers larger than this get a progress line as they convert. */
-const PROGRESS_BYTES = 64 * 1024 * 1024;
-async function convertStage(source, config, workDir, log, options = {}) {
-    if (!config.image.estargz) {
-        // Shipped as it is: the media types and compressions are checked here, the blobs' digests as the push reads them.
-        await (0,source_layer/* checkImageParts */.s0)(source.layout, source.descriptor);
-        const { manifest } = await readRunnableConfig(source.layout, source.descriptor);
-        const layers = manifest.layers.map((l) => plainLayer(l.digest, l.size));
-        return { layout: source.layout, descriptor: source.descriptor, layers, converted: false };
-    }
-    const reuse = await options.previous?.();
-    const out = await oci_layout/* OciLayout */.A.create((0,external_node_path_.join)(workDir, 'estargz'));
-    const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest, l.size]));
-    let reported = 0; // progress lines so far for the layer converting now
-    const conversion = await (0,estargz_image/* convertImage */.hC)(source.layout, source.descriptor, out, {
-        level: config.image.compressionLevel,
-        prefetch: config.image.prefetch,
-        ...(reuse ? { reuse } : {}),
-        onLayer: (event) => {
-            options.signal?.throwIfAborted();
-            if (event.kind === 'start') {
-                reported = 0;
-                log(`converting ${event.digest.slice(0, 19)} (${bytes(event.size)})`);
-            }
-            else if (event.kind === 'reused')
-                log(`reused ${event.digest.slice(0, 19)} -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, converted by the previous ship)`);
-            else if (event.kind === 'done')
-                log(`  -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, ${event.result.entries} entries${event.result.passedThrough ? ', already eStargz: kept' : ''})`);
-            else if (Math.floor(event.payloadBytes / PROGRESS_BYTES) > reported) {
-                reported = Math.floor(event.payloadBytes / PROGRESS_BYTES);
-                log(`  ${bytes(event.payloadBytes)} written`);
-            }
-        },
-    });
-    for (const path of conversion.missingPrefetch)
-        log(`warning: prefetch ${path}: no layer holds it`);
-    await out.setRef(conversion.descriptor, 'ship');
-    // Reused layers are not in the output layout. Their blobs were checked in the registry (size, TOC digest, and the
-    // diff_id against the previous config: see reuse.ts); the verifier checks the new descriptors and config agree.
-    const elsewhere = new Map();
-    for (const layer of conversion.manifests.flatMap((m) => m.layers))
-        if (layer.reused)
-            elsewhere.set(layer.reused.digest, layer.reused);
-    if (reuse) {
-        const all = new Set(conversion.manifests.flatMap((m) => m.layers.map((l) => `${l.source}\0${l.result.digest}`))).size;
-        log(`reused ${elsewhere.size} of ${count(all, 'layer')} (converted by the previous ship)`);
-    }
-    options.signal?.throwIfAborted();
-    const verdict = await (0,verify/* verifyImage */.Z)(out, conversion.descriptor, { elsewhere });
-    if (!verdict.ok) {
-        const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
-        throw new errors/* ShipError */.fS(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
-    }
-    const { manifest } = await readRunnableConfig(out, conversion.descriptor);
-    // The converted manifest the runnable image came from: the one with the same layers.
-    const converted = conversion.manifests.find((m) => m.layers.length === manifest.layers.length && m.layers.every((l, i) => l.result.digest === manifest.layers[i]?.digest));
-    const layers = [];
-    for (const [index, descriptor] of manifest.layers.entries()) {
-        const origin = converted?.layers[index];
-        const lazy = origin?.reused ? origin.reused.lazyPullBytes : (0,read_toc/* lazyPullBytes */.Pu)(await (0,read_toc/* readBlobToc */.kR)(out.blobPath(descriptor.digest)));
-        layers.push({
-            sourceDigest: origin?.source ?? descriptor.digest,
-            sourceSize: (origin && sourceSizes.get(origin.source)) ?? (await sizeOf(source.layout, origin?.source)) ?? descriptor.size,
-            digest: descriptor.digest,
-            size: descriptor.size,
-            tocDigest: origin?.result.tocDigest ?? null,
-            prefetchFiles: origin?.prioritized.length ?? 0,
-            prefetchBytes: lazy,
-            reused: (origin?.reused !== undefined || origin?.result.passedThrough) ?? false,
-            conversion: origin?.reused ? 'reused' : origin?.result.passedThrough ? 'kept' : 'converted',
-            push: null,
+async function deployStage(run, pushed, room) {
+    const { config, stop } = run;
+    const { target, image, source } = pushed;
+    const service = await run.stages.run('deploy', `Deploy ${target.serviceName} to room ${room}`, async () => {
+        const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
+        const deploy = () => deployService({
+            client: run.client,
+            room,
+            createRoom: config.service.createRoom,
+            serviceName: target.serviceName,
+            image: imageFacts(pushed.pushed.pinned, target.image, imageConfig, source.built),
+            options: config.service,
+            log: run.log,
+            signal: run.signal,
         });
-    }
-    return { layout: out, descriptor: conversion.descriptor, layers, converted: true };
-}
-function describeConversion(image) {
-    if (!image.converted)
-        return `${count(image.layers.length, 'layer')} kept as they are (estargz: false)`;
-    const total = image.layers.reduce((sum, l) => sum + l.size, 0);
-    const lazy = image.layers.reduce((sum, l) => sum + l.prefetchBytes, 0);
-    const kept = image.layers.filter((l) => l.conversion === 'kept').length;
-    const reused = image.layers.filter((l) => l.conversion === 'reused').length;
-    const notes = [...(reused ? [`${reused} reused from the previous ship`] : []), ...(kept ? [`${kept} already eStargz`] : [])];
-    return `${count(image.layers.length, 'layer')} as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
-}
-function plainLayer(digest, size) {
-    return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, conversion: 'as-is', push: null };
-}
-async function sizeOf(layout, digest) {
-    if (!digest)
-        return undefined;
-    return (await (0,promises_.stat)(layout.blobPath(digest)).catch(() => undefined))?.size;
+        // A stop during the deploy completes the write in flight and takes back what was written; the process does
+        // not exit before that is done. A deploy taken back fails with DeployRolledBack, which the report reads.
+        return stop ? stop.uninterrupted(deploy) : deploy();
+    }, (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`);
+    return { ...pushed, room, service };
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/plan.ts
@@ -71414,6 +71611,13 @@ async function sizeOf(layout, digest) {
 
 
 
+/** The dry run's stage, recorded as the deploy stage: the plan, found by reading only. */
+async function planStage(run, ensured) {
+    const plan = await run.stages.run('deploy', 'Plan (dry run: nothing is changed)', () => planDeploy(run.config, ensured.target, ensured.access, run.client), () => 'planned; nothing was changed');
+    for (const line of plan)
+        run.runner.info(line);
+    return { ...ensured, plan };
+}
 async function planDeploy(config, target, access, client) {
     const { image, service, meshagent } = config;
     const offline = target.offline !== undefined;
@@ -71522,6 +71726,160 @@ function flatten(value, prefix = '', into = new Map()) {
     return into;
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/publish.ts
+/**
+ * The push stage: push the image (blobs skipped when the repository has them), then read the image back as a puller
+ * would: the tag must name our digest, every blob must be there, and each eStargz layer's footer and TOC, read by
+ * Range as the stargz snapshotter reads them, must match its annotation.
+ */
+
+
+
+
+
+
+async function pushStage(run, converted) {
+    const { target, image, registry } = converted;
+    if (!registry)
+        throw new Error('the push stage runs only with push: true, which opens the target registry');
+    const { result } = await run.stages.run('push', `Push ${target.image}`, async () => {
+        const result = await pushToTarget(registry, target, image.layout, image.descriptor, run.log);
+        // Read back before anything runs it, as a puller would: a defect found here leaves the service as it was.
+        const readBack = await checkPushed(registry, target, result.digest);
+        return { result, readBack };
+    }, ({ result, readBack }) => `${result.stats.upToDate ? `already there; tagged (${result.digest})` : `${result.stats.uploaded} uploaded, ${result.stats.skipped} skipped, ${result.stats.mounted} mounted`}; ` +
+        `read back: ${count(readBack.blobs, 'blob')}${readBack.tocs ? `, ${count(readBack.tocs, 'eStargz TOC')} as annotated` : ''}`);
+    return { ...converted, pushed: result };
+}
+function pushToTarget(registry, target, layout, root, log) {
+    const repository = registry.client.repository(target.registryRepository, ['pull', 'push']);
+    return (0,push/* pushImage */.GH)(layout, repository, { root, tag: target.tag.tag ?? 'latest', log });
+}
+/**
+ * Reads the pushed image back: the tag must name our digest, the manifests are fetched by digest (so their bytes
+ * are ours), each blob they name must be in the repository at its size, and each layer that declares a TOC digest
+ * must end in a footer and TOC with that digest.
+ */
+async function checkPushed(registry, target, pushed) {
+    const repository = registry.client.repository(target.registryRepository, ['pull']);
+    const tag = target.tag.tag ?? 'latest';
+    const head = await repository.headManifest(tag);
+    if (head?.digest !== pushed) {
+        throw new errors/* ShipError */.fS(`${target.image} names ${head?.digest ?? 'nothing'} after the push, not ${pushed}`, {
+            hint: 'another job pushed the same tag meanwhile: use a tag per build, such as the commit SHA',
+        });
+    }
+    const blobs = new Map();
+    for (const { manifest } of await remoteImageManifests(repository, pushed, await repository.getManifest(pushed))) {
+        for (const blob of [manifest.config, ...manifest.layers])
+            blobs.set(blob.digest, blob);
+    }
+    const where = `${target.registry}/${target.registryRepository}`;
+    let tocs = 0;
+    for (const blob of blobs.values()) {
+        const size = await repository.blobSize(blob.digest);
+        if (size !== blob.size)
+            throw new errors/* ShipError */.fS(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, { hint: 'push again' });
+        const declared = blob.annotations?.[media_types/* Annotation */.YH.stargzTocDigest];
+        if (declared === undefined)
+            continue;
+        const toc = await (0,read_toc/* readToc */.PP)({ size: blob.size, read: (start, length) => repository.readBlobRange(blob.digest, start, length) }).catch((error) => {
+            throw new errors/* ShipError */.fS(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, { hint: 'push again; if it persists, the registry alters blobs or does not serve ranges' });
+        });
+        if (toc.tocDigest !== declared)
+            throw new errors/* ShipError */.fS(`${where}: layer ${blob.digest} has TOC digest ${toc.tocDigest}, its annotation says ${declared}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+        tocs += 1;
+    }
+    return { blobs: blobs.size, tocs };
+}
+
+;// CONCATENATED MODULE: ./src/report/result.ts
+/**
+ * The result of a run: what each stage did, the image, the service, the retries and the error. The action's outputs,
+ * the job summary and `--json` are all rendered from it, also after a failure (the stages done so far and the
+ * error). It never holds a secret: only names, digests, sizes, ids and URLs.
+ */
+const STAGES = ['resolve', 'ensure', 'build', 'convert', 'push', 'deploy', 'verify'];
+/** The action's outputs, as strings (empty when unknown). */
+function resultOutputs(result) {
+    return {
+        image: result.image?.tag ?? '',
+        digest: result.image?.digest ?? '',
+        'image-ref': result.image?.ref ?? '',
+        'service-id': result.service?.id ?? '',
+        'service-name': result.service?.name ?? '',
+        'service-url': result.service?.url ?? '',
+        created: result.service?.created === null || result.service === null ? '' : String(result.service.created),
+        result: JSON.stringify(result),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/stages.ts
+/**
+ * Runs the pipeline's stages one after another in log groups, timing each and recording what it did, so the
+ * report can say which stages were done, which failed and which never ran.
+ */
+
+/** A failure, with the stage it happened in. */
+class StageError extends errors/* ShipError */.fS {
+    stage;
+    original;
+    constructor(stage, original) {
+        const shipError = original instanceof errors/* ShipError */.fS ? original : undefined;
+        super(shipError?.message ?? (original instanceof Error ? original.message : String(original)), {
+            ...(shipError?.hint ? { hint: shipError.hint } : {}),
+            ...(shipError?.input ? { input: shipError.input } : {}),
+            cause: original,
+        });
+        this.stage = stage;
+        this.original = original;
+    }
+}
+class StageTracker {
+    runner;
+    now;
+    signal;
+    records = [];
+    constructor(runner, now = Date.now, 
+    /** Once aborted, no further stage starts: the next one fails with the signal's reason. */
+    signal) {
+        this.runner = runner;
+        this.now = now;
+        this.signal = signal;
+    }
+    /**
+     * Runs `fn` as stage `name` in a log group. `describe` turns its value into the one-line detail of the report.
+     * A failure is recorded and rethrown as a StageError naming the stage.
+     */
+    async run(name, title, fn, describe) {
+        const started = this.now();
+        try {
+            this.signal?.throwIfAborted();
+            const value = await this.runner.group(title, fn);
+            this.record({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
+            return value;
+        }
+        catch (error) {
+            const failure = error instanceof StageError ? error : new StageError(name, error);
+            this.record({ name, status: 'failed', durationMs: this.now() - started, detail: failure.message.split('\n')[0] ?? '' });
+            throw failure;
+        }
+    }
+    /** Keeps a finished stage's record and says its time in the debug log. */
+    record(finished) {
+        this.records.push(finished);
+        this.runner.debug(`stage ${finished.name}: ${finished.status} in ${finished.durationMs} ms`);
+    }
+    /** Records a stage that did not run, and why. */
+    skip(name, why) {
+        this.records.push({ name, status: 'skipped', durationMs: 0, detail: why });
+    }
+    /** Whether a stage has a record already. */
+    has(name) {
+        return this.records.some((r) => r.name === name);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/probe.ts
 /**
  * The service URL probe (the verify stage with `wait`): GETs the URL until the service answers — any status below
@@ -71564,329 +71922,250 @@ async function probeWith(http, options) {
     }
 }
 
-// EXTERNAL MODULE: ./src/oci/digest.ts
-var oci_digest = __nccwpck_require__(8825);
-;// CONCATENATED MODULE: ./src/oci/remote-manifests.ts
+;// CONCATENATED MODULE: ./src/pipeline/verify.ts
 /**
- * The image manifests under a manifest or index in a registry repository, as a puller would walk them: nested
- * indexes are followed (to a bounded depth), entries that are neither images nor indexes (attestations, other
- * artifacts) are left out, and anything that does not parse is a ShipError naming it.
+ * The verify stage: the service as the API holds it now runs the pinned image (another deploy may have raced this
+ * one), and, with `wait`, its URL answers in time.
+ */
+
+
+/** The service did not answer at its URL in time; the report shows the probe. */
+class NoAnswer extends errors/* ShipError */.fS {
+    probe;
+    constructor(probe, waitSeconds) {
+        super(`the service did not answer at ${probe.url} within ${waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
+        this.probe = probe;
+    }
+}
+async function verifyStage(run, deployed) {
+    const { waitSeconds } = run.config.service;
+    const { room, service } = deployed;
+    const ref = deployed.pushed.pinned;
+    const probe = await run.stages.run('verify', `Verify ${service.serviceName}`, async () => {
+        const running = await run.client.serviceImage(room, service.serviceName);
+        if (running !== ref) {
+            throw new errors/* ShipError */.fS(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, { hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time' });
+        }
+        const url = service.serviceUrl;
+        if (!url || waitSeconds <= 0)
+            return undefined;
+        const answer = await probeUrl({ url, timeoutMs: waitSeconds * 1000, log: run.log });
+        if (!answer.ok)
+            throw new NoAnswer(answer, waitSeconds);
+        return answer;
+    }, (answer) => `${service.serviceName} runs ${ref.slice(ref.lastIndexOf('@') + 1, ref.lastIndexOf('@') + 20)}${answer ? `; ${answer.url} answered ${answer.status} in ${answer.latencyMs} ms` : ''}`);
+    return { ...deployed, probe };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/result.ts
+/**
+ * The ShipResult, built from the value the run reached: each stage's value holds those before it, so the last one
+ * says what was done, also when a later stage failed. A failure may carry what its stage found (a deploy that was
+ * taken back, the probe of a service that did not answer): the report shows that too.
  */
 
 
 
-/** As deep as the converter nests indexes. */
-const MAX_DEPTH = 4;
-/** Walks from `top` (already fetched as `reference`); every child is fetched by digest, so its bytes are checked. */
-async function remoteImageManifests(repo, reference, top) {
-    const found = [];
-    const visit = async (answer, name, depth) => {
-        if ((0,media_types/* isIndexType */.$U)(answer.mediaType)) {
-            if (depth > MAX_DEPTH)
-                throw new errors/* ShipError */.fS(`${repo.where}@${answer.digest}: indexes nest more than ${MAX_DEPTH} deep`);
-            const index = parse(types/* ImageIndex */.yd, answer, name);
-            for (const child of index.manifests) {
-                if (!(0,media_types/* isImageManifestType */.tr)(child.mediaType) && !(0,media_types/* isIndexType */.$U)(child.mediaType))
-                    continue;
-                await visit(await repo.getManifest(child.digest), `${repo.where}@${child.digest}`, depth + 1);
-            }
-        }
-        else if ((0,media_types/* isImageManifestType */.tr)(answer.mediaType)) {
-            found.push({ digest: answer.digest, manifest: parse(types/* ImageManifest */.nU, answer, name) });
-        }
-        else {
-            throw new errors/* ShipError */.fS(`${name} is a ${answer.mediaType || 'manifest without a media type'}, not an image`);
-        }
+
+
+
+/**
+ * After a stop, whatever a stage failed with (a killed build, a cut upload) is reported as the stop; a deploy's own
+ * report of what it took back is kept.
+ */
+function runFailure(thrown, stop) {
+    const stopped = stop?.stopped;
+    if (stopped && thrown instanceof StageError && !(thrown.original instanceof DeployRolledBack))
+        return { thrown, reported: new StageError(thrown.stage, stopped) };
+    return { thrown, reported: thrown };
+}
+function shipResult(run, reached, failure) {
+    const { config, stages } = run;
+    for (const name of STAGES)
+        if (!stages.has(name))
+            stages.skip(name, skipReason(name, config, failure !== undefined));
+    const at = reached ?? {};
+    const found = failure ? originalOf(failure.thrown) : undefined;
+    return {
+        status: failure ? 'failed' : config.dryRun ? 'planned' : 'shipped',
+        dryRun: config.dryRun,
+        image: imageReport(config, at),
+        service: serviceOf(at, config.meshagent.room, found instanceof DeployRolledBack ? found : undefined),
+        probe: at.probe ?? (found instanceof NoAnswer ? found.probe : null),
+        stages: STAGES.map((name) => stages.records.find((r) => r.name === name)),
+        retries: retriesOf(run.retryLog.records),
+        durationMs: Date.now() - run.started,
+        plan: at.plan ?? null,
+        offline: at.target?.offline ?? null,
+        error: failure === undefined ? null : errorOf(failure.reported),
     };
-    await visit(top, `${repo.where}:${reference}`, 0);
-    return found;
 }
-function parse(schema, answer, name) {
+/** The result of a run whose inputs are invalid: every stage skipped, before any network call. */
+function invalidInputsResult(error) {
+    return {
+        status: 'failed',
+        dryRun: false,
+        image: null,
+        service: null,
+        probe: null,
+        stages: STAGES.map((name) => ({ name, status: 'skipped', durationMs: 0, detail: 'the inputs are invalid' })),
+        retries: [],
+        durationMs: 0,
+        plan: null,
+        offline: null,
+        error: errorOf(error),
+    };
+}
+/** The service part of the result, for a deploy that completed. */
+function serviceReport(deployed, room) {
+    return {
+        id: deployed.serviceId,
+        name: deployed.serviceName,
+        room,
+        created: deployed.created,
+        domain: deployed.domain ?? null,
+        url: deployed.serviceUrl ?? null,
+        route: deployed.routeAction,
+        rollback: null,
+    };
+}
+function serviceOf(at, room, rolledBack) {
+    if (!room)
+        return null;
+    if (at.service)
+        return serviceReport(at.service, room);
+    if (!rolledBack)
+        return null;
+    const { id, name, created, rollback } = rolledBack.report;
+    return { id, name, created, domain: null, url: null, route: 'none', rollback, room };
+}
+function imageReport(config, at) {
+    const { target, pushed } = at;
+    if (!target)
+        return null;
+    // What the push did with each blob, by digest (the report's layers carry their digests as plain text).
+    const outcomes = pushed?.stats.outcomes;
+    return {
+        tag: target.image ?? (0,reference/* formatImageTag */.jv)(config.image.tag),
+        repository: `${target.projectKey}/${target.repositoryName}`,
+        repositoryCreated: at.access?.created ?? null,
+        digest: pushed?.digest ?? null,
+        ref: pushed?.pinned ?? null,
+        layers: (at.image?.layers ?? []).map((layer) => ({ ...layer, push: outcomes?.get(layer.digest) ?? null })),
+    };
+}
+function skipReason(stage, config, failed) {
+    if (failed)
+        return 'not reached';
+    if (config.dryRun)
+        return 'dry run';
+    if (stage === 'push')
+        return 'push: false';
+    if (stage === 'deploy' || (stage === 'verify' && !config.service.deploy))
+        return 'deploy: false';
+    return 'nothing to do';
+}
+function retriesOf(records) {
+    return records.map((r) => ({ method: r.method, url: r.url, reason: r.reason }));
+}
+/** What a stage failed with, unwrapped from the StageError naming the stage. */
+function originalOf(error) {
+    return error instanceof StageError ? error.original : error;
+}
+function errorOf(error) {
+    const stage = error instanceof StageError ? error.stage : null;
+    const original = originalOf(error);
+    // Several input errors carry a hint each: the formatted text lists them all.
+    if (original instanceof errors/* InputErrors */.G && original.errors.length > 1)
+        return { stage, message: (0,errors/* formatError */.Wk)(original), hint: null };
+    if (original instanceof errors/* ShipError */.fS)
+        return { stage, message: original.message, hint: original.hint ?? null };
+    // Not a user's mistake: a bug, reported with its stack so it can be fixed.
+    return { stage, message: (0,errors/* formatError */.Wk)(original), hint: null };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/run.ts
+/**
+ * What the stages of one run share: the config, the runner's log, the stage records, the MeshAgent client, the one
+ * RetryLog every client of the run records its retries in, the stop, and what is closed or removed when the run
+ * ends. The stages pass their results to each other as values; this holds only what is not a stage's result.
+ */
+
+
+
+
+
+
+
+class ShipRun {
+    config;
+    runner;
+    options;
+    started = Date.now();
+    stages;
+    /** Every client of the run records its retries here: the result and the summary count each one once. */
+    retryLog = new src_http/* RetryLog */.pW();
+    client;
+    log = (line) => this.runner.info(line);
+    debug = (line) => this.runner.debug(line);
+    mask = (secret) => this.runner.setSecret(secret);
+    closers = [];
+    /** A work directory this run made, removed when it ends. */
+    madeWorkDir;
+    constructor(config, runner, options = {}) {
+        this.config = config;
+        this.runner = runner;
+        this.options = options;
+        this.stages = new StageTracker(runner, Date.now, options.stop?.signal);
+        this.client = new MeshagentClient({
+            apiUrl: config.meshagent.apiUrl,
+            apiKey: config.meshagent.apiKey,
+            projectId: config.meshagent.projectId,
+            mask: this.mask,
+            http: { log: this.log, debug: this.debug, retryLog: this.retryLog },
+        });
+        this.closeAtEnd(() => this.client.close());
+    }
+    get stop() {
+        return this.options.stop;
+    }
+    /** Aborted when the run is stopped. */
+    get signal() {
+        return this.options.stop?.signal;
+    }
+    /** Something to close when the run ends, whether it shipped or failed. */
+    closeAtEnd(close) {
+        this.closers.push(close);
+    }
+    /**
+     * Where this run writes its layouts: the `workDir` option, else a new directory under RUNNER_TEMP (else the
+     * system temp dir), removed when the run ends, or by the stop if the process has to exit first. The build stage
+     * asks for it, so that a temp dir that cannot be written fails that stage, with a summary.
+     */
+    async workDir() {
+        if (this.options.workDir)
+            return this.options.workDir;
+        this.madeWorkDir = await createWorkDir(this.runner.env);
+        this.stop?.removeOnExit(this.madeWorkDir);
+        return this.madeWorkDir;
+    }
+    /** Closes the clients and images of the run, then removes the work directory it made (a failure is a warning). */
+    async end() {
+        await Promise.allSettled(this.closers.map(async (close) => close()));
+        const dir = this.madeWorkDir;
+        if (dir)
+            await (0,promises_.rm)(dir, { recursive: true, force: true, maxRetries: 2 }).catch((error) => this.runner.warning(`could not remove ${dir}: ${error instanceof Error ? error.message : String(error)}`));
+    }
+}
+async function createWorkDir(env) {
+    const parent = env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
     try {
-        return schema.parse(JSON.parse(answer.bytes.toString('utf8')));
-    }
-    catch {
-        throw new errors/* ShipError */.fS(`${name} is not a well-formed ${(0,media_types/* isIndexType */.$U)(answer.mediaType) ? 'index' : 'image manifest'}`, { hint: 'the registry holds something this tool did not write: push the image again' });
-    }
-}
-
-// EXTERNAL MODULE: ./src/oci/push.ts + 1 modules
-var push = __nccwpck_require__(1762);
-;// CONCATENATED MODULE: ./src/pipeline/reuse.ts
-/**
- * Fast re-ships: layers the previous ship converted are reused instead of converted again. Every layer the converter
- * writes carries, on its manifest descriptor, the digest of the source layer it came from, the conversion's settings
- * and its diff_id (`com.meshagent.ship.*`, see oci/media-types.ts). Before converting, the convert stage reads the
- * repository's previous image (the same tag, else the image the service runs now), per platform manifest, and a
- * source layer whose digest and settings match one recorded there is not converted: its eStargz blob is already in
- * the repository, so the push skips it, and the new manifest points at it.
- *
- * A reused blob is not downloaded. What is checked instead (trust, but verify what is cheap):
- *  - HEAD: the repository has the blob at the descriptor's size. Blobs are content-addressed, so these are the bytes
- *    the previous ship converted and verified whole (chunk digests, tar, diff_id) before it pushed them;
- *  - its footer and TOC, read by Range request as a lazy pull reads them: the TOC's digest must be the toc.digest
- *    annotation, so the snapshotter will accept it; the TOC also gives the report's lazy-pull bytes and the layer's
- *    paths (for attributing a prefetch list without reading the source layer);
- *  - the diff_id annotation must be the previous image's config's diff_id for that layer (the config is read, as it
- *    is small), so a tool that rewrote the layers but kept the annotations is caught; the uncompressed size is taken
- *    from the annotation the previous ship wrote after measuring it. Only holders of a push token for this
- *    repository can write either, and containerd checks the diff_id again when it unpacks the layer.
- * Nothing here may fail a ship: a previous image that is missing, unreadable or without the annotations, and a layer
- * that does not pass the checks, mean a full conversion of what is concerned, with a line in the log.
- */
-
-
-
-
-
-
-
-
-/**
- * The layers of one image manifest that can be reused, and how many cannot: no or garbled annotations, or a diff_id
- * annotation that is not the one the image's config gives for that layer (`diffIds`, the config's rootfs.diff_ids).
- */
-function conversionsOf(manifest, diffIds) {
-    const conversions = [];
-    let unusable = 0;
-    for (const [i, layer] of manifest.layers.entries()) {
-        const conversion = conversionOf(layer);
-        if (conversion && conversion.diffId === diffIds[i])
-            conversions.push(conversion);
-        else
-            unusable += 1;
-    }
-    return { conversions, unusable };
-}
-/** A layer descriptor's record of its conversion; undefined unless every annotation needed is there and well formed. */
-function conversionOf(layer) {
-    const a = layer.annotations ?? {};
-    const source = a[media_types/* Annotation */.YH.shipSourceDigest];
-    const params = a[media_types/* Annotation */.YH.shipConversion];
-    const diffId = a[media_types/* Annotation */.YH.shipDiffId];
-    const tocDigest = a[media_types/* Annotation */.YH.stargzTocDigest];
-    const uncompressed = a[media_types/* Annotation */.YH.estargzUncompressedSize];
-    if (layer.mediaType !== media_types/* MediaType */.zu.ociLayerGzip)
-        return undefined;
-    if (!source || !(0,oci_digest/* isDigest */.Bc)(source) || !diffId || !(0,oci_digest/* isDigest */.Bc)(diffId) || !tocDigest || !(0,oci_digest/* isDigest */.Bc)(tocDigest))
-        return undefined;
-    if (!params || !/^estargz\/\d+ /.test(params))
-        return undefined;
-    if (!uncompressed || !/^\d+$/.test(uncompressed) || !Number.isSafeInteger(Number(uncompressed)))
-        return undefined;
-    return { source, params, digest: layer.digest, size: layer.size, tocDigest, diffId, uncompressedSize: Number(uncompressed) };
-}
-/**
- * The layers the repository's previous image holds, ready to be reused; undefined (after a log line saying why)
- * when there is nothing to reuse. Never throws.
- */
-async function previousConversions(repo, options) {
-    const { log } = options;
-    try {
-        const fromTag = await readImage(repo, options.tag);
-        let found = fromTag ? { ...fromTag, where: `${repo.where}:${options.tag}` } : undefined;
-        if (!found) {
-            const running = await options.running?.().catch(() => undefined);
-            const digest = running ? digestIn(running, repo) : undefined;
-            const fromService = digest ? await readImage(repo, digest) : undefined;
-            if (fromService && digest)
-                found = { ...fromService, where: `${repo.where}@${digest} (the image the service runs)` };
-        }
-        if (!found) {
-            log(`no previous image of ${repo.where}:${options.tag}: every layer is converted`);
-            return undefined;
-        }
-        const { conversions, unusable, digest, where } = found;
-        if (conversions.length === 0) {
-            log(`the previous image ${where} (${(0,push/* short */.h0)(digest)}) records no conversions to reuse: every layer is converted`);
-            return undefined;
-        }
-        log(`the previous image ${where} (${(0,push/* short */.h0)(digest)}) records ${conversions.length} converted layer${conversions.length === 1 ? '' : 's'}${unusable ? ` (${unusable} more without usable annotations)` : ''}`);
-        return new RegistryReuse(repo, conversions, log);
+        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(parent, 'meshagent-ship-'));
     }
     catch (error) {
-        log(`the previous image could not be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): every layer is converted`);
-        return undefined;
+        const why = error instanceof Error ? error.message : String(error);
+        throw new errors/* ShipError */.fS(`cannot create a work directory under ${parent}: ${why}`, { hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory` });
     }
-}
-/** The digest of a pinned reference to this repository, e.g. `host/key/app@sha256:...`; undefined for anything else. */
-function digestIn(reference, repo) {
-    const at = reference.lastIndexOf('@');
-    if (at === -1)
-        return undefined;
-    const digest = reference.slice(at + 1);
-    const name = reference.slice(0, at).replace(/:[\w][\w.-]{0,127}$/, '');
-    return (0,oci_digest/* isDigest */.Bc)(digest) && name === repo.where ? digest : undefined;
-}
-/** An image by tag or digest: every platform's conversions; undefined when the repository has none by that name. */
-async function readImage(repo, reference) {
-    let top;
-    try {
-        top = await repo.getManifest(reference);
-    }
-    catch (error) {
-        if (error instanceof src_http/* HttpError */.j$ && error.status === 404)
-            return undefined;
-        throw error;
-    }
-    const conversions = [];
-    let unusable = 0;
-    for (const { manifest } of await remoteImageManifests(repo, reference, top)) {
-        // The config is fetched only when some layer records a conversion: a plain image costs nothing more.
-        const recorded = manifest.layers.some((layer) => conversionOf(layer) !== undefined);
-        const found = conversionsOf(manifest, recorded ? await configDiffIds(repo, manifest.config) : []);
-        conversions.push(...found.conversions);
-        unusable += found.unusable;
-    }
-    return { digest: top.digest, conversions, unusable };
-}
-/** Configs are small; a larger one is not what the converter wrote, and is not read. */
-const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
-/** The diff_ids of an image's config, read from the registry and checked against its digest. */
-async function configDiffIds(repo, config) {
-    if (config.size > MAX_CONFIG_BYTES)
-        throw new errors/* ShipError */.fS(`its config is ${config.size} bytes, more than a config can be`);
-    const bytes = await repo.readBlobRange(config.digest, 0, config.size);
-    if ((0,oci_digest/* sha256 */.sc)(bytes) !== config.digest)
-        throw new errors/* ShipError */.fS(`its config ${(0,push/* short */.h0)(config.digest)} came back with other content`);
-    return types/* ImageConfig */.K8.parse(JSON.parse(bytes.toString('utf8'))).rootfs.diff_ids;
-}
-/** The previous image's conversions, each checked in the registry the first time it is asked for. */
-class RegistryReuse {
-    repo;
-    log;
-    byKey = new Map();
-    bySource = new Map();
-    checks = new Map();
-    constructor(repo, conversions, log) {
-        this.repo = repo;
-        this.log = log;
-        for (const c of conversions) {
-            this.byKey.set(`${c.source}\0${c.params}`, c);
-            if (!this.bySource.has(c.source))
-                this.bySource.set(c.source, c);
-        }
-    }
-    async prepare(sources) {
-        const paths = new Map();
-        const known = [...new Set(sources)].filter((s) => this.bySource.has(s));
-        // The matching conversions first, so a layer that will be reused is checked once, in parallel with the others.
-        await (0,push/* forEachLimited */.vP)(known, 4, async (source) => {
-            const conversion = this.bySource.get(source);
-            const checked = conversion ? await this.check(conversion) : undefined;
-            if (checked)
-                paths.set(source, checked.paths);
-        });
-        return paths;
-    }
-    knows(source) {
-        return this.bySource.has(source);
-    }
-    async find(source, params) {
-        const conversion = this.byKey.get(`${source}\0${params}`);
-        if (!conversion) {
-            const other = this.bySource.get(source);
-            if (other)
-                this.log(`${(0,push/* short */.h0)(source)}: the previous ship converted it with other settings (${other.params}; now ${params})`);
-            return undefined;
-        }
-        return (await this.check(conversion))?.reused;
-    }
-    check(conversion) {
-        let pending = this.checks.get(conversion.digest);
-        if (!pending) {
-            pending = this.checkNow(conversion).catch((error) => {
-                this.log(`${(0,push/* short */.h0)(conversion.source)}: the previous ship's ${(0,push/* short */.h0)(conversion.digest)} cannot be reused (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); converting it`);
-                return undefined;
-            });
-            this.checks.set(conversion.digest, pending);
-        }
-        return pending;
-    }
-    async checkNow(conversion) {
-        const { digest, size } = conversion;
-        const stored = await this.repo.blobSize(digest);
-        if (stored === undefined)
-            throw new errors/* ShipError */.fS('the repository no longer has the blob');
-        if (stored !== size)
-            throw new errors/* ShipError */.fS(`the blob is ${stored} bytes, its descriptor says ${size}`);
-        const blob = await (0,read_toc/* readToc */.PP)({ size, read: (start, length) => this.repo.readBlobRange(digest, start, length) });
-        if (blob.tocDigest !== conversion.tocDigest)
-            throw new errors/* ShipError */.fS(`its TOC digest is ${blob.tocDigest}, the annotation says ${conversion.tocDigest}`);
-        return {
-            reused: {
-                digest,
-                size,
-                tocDigest: blob.tocDigest,
-                diffId: conversion.diffId,
-                uncompressedSize: conversion.uncompressedSize,
-                entries: blob.toc.entries.length,
-                lazyPullBytes: (0,read_toc/* lazyPullBytes */.Pu)(blob),
-            },
-            paths: (0,read_toc/* tocPaths */.zM)(blob.toc),
-        };
-    }
-}
-
-// EXTERNAL MODULE: ./src/oci/registry.ts + 2 modules
-var registry = __nccwpck_require__(908);
-;// CONCATENATED MODULE: ./src/pipeline/publish.ts
-/**
- * The push and verify stages against the registry: push the image (blobs skipped when the repository has them),
- * then read the image back as a puller would: the tag must name our digest, every blob must be there, and each
- * eStargz layer's footer and TOC, read by Range as the stargz snapshotter reads them, must match its annotation.
- */
-
-
-
-
-
-
-function openRegistry(target, credentials, hooks) {
-    const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
-    const client = new registry/* RegistryClient */.bP({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
-    return { client, close: () => client.close() };
-}
-function pushToTarget(registry, target, layout, root, log) {
-    const repository = registry.client.repository(target.registryRepository, ['pull', 'push']);
-    return (0,push/* pushImage */.GH)(layout, repository, { root, tag: target.tag.tag ?? 'latest', log });
-}
-/**
- * Reads the pushed image back: the tag must name our digest, the manifests are fetched by digest (so their bytes
- * are ours), each blob they name must be in the repository at its size, and each layer that declares a TOC digest
- * must end in a footer and TOC with that digest.
- */
-async function checkPushed(registry, target, pushed) {
-    const repository = registry.client.repository(target.registryRepository, ['pull']);
-    const tag = target.tag.tag ?? 'latest';
-    const head = await repository.headManifest(tag);
-    if (head?.digest !== pushed) {
-        throw new errors/* ShipError */.fS(`${target.image} names ${head?.digest ?? 'nothing'} after the push, not ${pushed}`, {
-            hint: 'another job pushed the same tag meanwhile: use a tag per build, such as the commit SHA',
-        });
-    }
-    const blobs = new Map();
-    for (const { manifest } of await remoteImageManifests(repository, pushed, await repository.getManifest(pushed))) {
-        for (const blob of [manifest.config, ...manifest.layers])
-            blobs.set(blob.digest, blob);
-    }
-    const where = `${target.registry}/${target.registryRepository}`;
-    let tocs = 0;
-    for (const blob of blobs.values()) {
-        const size = await repository.blobSize(blob.digest);
-        if (size !== blob.size)
-            throw new errors/* ShipError */.fS(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, { hint: 'push again' });
-        const declared = blob.annotations?.[media_types/* Annotation */.YH.stargzTocDigest];
-        if (declared === undefined)
-            continue;
-        const toc = await (0,read_toc/* readToc */.PP)({ size: blob.size, read: (start, length) => repository.readBlobRange(blob.digest, start, length) }).catch((error) => {
-            throw new errors/* ShipError */.fS(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, { hint: 'push again; if it persists, the registry alters blobs or does not serve ranges' });
-        });
-        if (toc.tocDigest !== declared)
-            throw new errors/* ShipError */.fS(`${where}: layer ${blob.digest} has TOC digest ${toc.tocDigest}, its annotation says ${declared}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
-        tocs += 1;
-    }
-    return { blobs: blobs.size, tocs };
 }
 
 ;// CONCATENATED MODULE: ./src/build/dockerfile.ts
@@ -72359,6 +72638,16 @@ var registry_credentials = __nccwpck_require__(7929);
 
 
 
+async function buildStage(run, ensured) {
+    const { config } = run;
+    const { source, workDir } = await run.stages.run('build', config.image.source ? 'Read the image' : 'Build the image', async () => {
+        const workDir = await run.workDir();
+        const options = { workDir, builders: run.options.builders, projectCredentials: ensured.access.credentials, log: run.log, mask: run.mask, retryLog: run.retryLog, env: run.runner.env, signal: run.signal };
+        return { source: await obtainImage(config, ensured.target, options), workDir };
+    }, ({ source }) => source.origin);
+    run.closeAtEnd(() => source.close());
+    return { ...ensured, source, workDir };
+}
 async function obtainImage(config, target, options) {
     const source = config.image.source;
     if (source === undefined)
@@ -72409,72 +72698,6 @@ async function pullImage(reference, target, options) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/stages.ts
-/**
- * Runs the pipeline's stages one after another in log groups, timing each and recording what it did, so the
- * report can say which stages were done, which failed and which never ran.
- */
-
-/** A failure, with the stage it happened in. */
-class StageError extends errors/* ShipError */.fS {
-    stage;
-    original;
-    constructor(stage, original) {
-        const shipError = original instanceof errors/* ShipError */.fS ? original : undefined;
-        super(shipError?.message ?? (original instanceof Error ? original.message : String(original)), {
-            ...(shipError?.hint ? { hint: shipError.hint } : {}),
-            ...(shipError?.input ? { input: shipError.input } : {}),
-            cause: original,
-        });
-        this.stage = stage;
-        this.original = original;
-    }
-}
-class StageTracker {
-    runner;
-    now;
-    signal;
-    records = [];
-    constructor(runner, now = Date.now, 
-    /** Once aborted, no further stage starts: the next one fails with the signal's reason. */
-    signal) {
-        this.runner = runner;
-        this.now = now;
-        this.signal = signal;
-    }
-    /**
-     * Runs `fn` as stage `name` in a log group. `describe` turns its value into the one-line detail of the report.
-     * A failure is recorded and rethrown as a StageError naming the stage.
-     */
-    async run(name, title, fn, describe) {
-        const started = this.now();
-        try {
-            this.signal?.throwIfAborted();
-            const value = await this.runner.group(title, fn);
-            this.record({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
-            return value;
-        }
-        catch (error) {
-            const failure = error instanceof StageError ? error : new StageError(name, error);
-            this.record({ name, status: 'failed', durationMs: this.now() - started, detail: failure.message.split('\n')[0] ?? '' });
-            throw failure;
-        }
-    }
-    /** Keeps a finished stage's record and says its time in the debug log. */
-    record(finished) {
-        this.records.push(finished);
-        this.runner.debug(`stage ${finished.name}: ${finished.status} in ${finished.durationMs} ms`);
-    }
-    /** Records a stage that did not run, and why. */
-    skip(name, why) {
-        this.records.push({ name, status: 'skipped', durationMs: 0, detail: why });
-    }
-    /** Whether a stage has a record already. */
-    has(name) {
-        return this.records.some((r) => r.name === name);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/pipeline/target.ts
 /**
  * The resolve stage: where the image goes and what the service is called. Asks MeshAgent for the registry host
@@ -72494,6 +72717,14 @@ const UNREAD_OFFLINE = [
     'whether the room exists',
     'the existing service (its spec, for the diff)',
 ];
+async function resolveStage(run) {
+    const target = await run.stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(run.config, run.client), (t) => `${t.image} for service ${t.serviceName}${t.offline ? ' (offline: not checked against MeshAgent)' : ''}`);
+    if (target.offline) {
+        // Said once as a warning, so an offline plan is never taken for a checked one.
+        run.runner.warning(`dry run offline: ${target.offline.reason}; the plan shows what the inputs alone tell`, 'meshagent-ship: offline plan');
+    }
+    return { target };
+}
 async function resolveTarget(config, client) {
     if (!config.dryRun)
         return resolveOnline(config, await client.getConfig(), await client.getProject());
@@ -72567,43 +72798,158 @@ function offlineTarget(config, reason) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/report/result.ts
+// EXTERNAL MODULE: ./src/report/markdown.ts
+var markdown = __nccwpck_require__(4285);
+;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
- * The result of a run: what each stage did, the image, the service, the retries and the error. The action's outputs,
- * the job summary and `--json` are all rendered from it, also after a failure (the stages done so far and the
- * error). It never holds a secret: only names, digests, sizes, ids and URLs.
+ * The job summary: the service URL first, then what each stage did, the image layer by layer, the deploy, the
+ * retries and, on failure, the error with its hint. Rendered from the ShipResult alone, so a failed run gets the
+ * same report of what was done and what was not.
  */
-const STAGES = ['resolve', 'ensure', 'build', 'convert', 'push', 'deploy', 'verify'];
-/** The action's outputs, as strings (empty when unknown). */
-function resultOutputs(result) {
-    return {
-        image: result.image?.tag ?? '',
-        digest: result.image?.digest ?? '',
-        'image-ref': result.image?.ref ?? '',
-        'service-id': result.service?.id ?? '',
-        'service-name': result.service?.name ?? '',
-        'service-url': result.service?.url ?? '',
-        created: result.service?.created === null || result.service === null ? '' : String(result.service.created),
-        result: JSON.stringify(result),
-    };
+
+
+/** GitHub refuses summaries over 1 MiB; long layer lists are cut well before that. */
+const MAX_LAYER_ROWS = 100;
+const MAX_RETRY_ROWS = 20;
+function renderSummary(result) {
+    const parts = [heading(result), stageTable(result.stages)];
+    if (result.offline)
+        parts.push(offlineSection(result.offline));
+    if (result.plan)
+        parts.push(planBlock(result.plan));
+    if (result.image)
+        parts.push(imageSection(result));
+    if (result.service)
+        parts.push(serviceSection(result));
+    if (result.retries.length > 0)
+        parts.push(retrySection(result));
+    if (result.error)
+        parts.push(errorSection(result));
+    return `${parts.join('\n\n')}\n`;
+}
+function heading(result) {
+    const service = result.service;
+    const what = service ? `${service.name} to room ${service.room}` : (result.image?.tag ?? 'the image');
+    const title = result.status === 'failed'
+        ? `### ❌ meshagent-ship failed${result.error?.stage ? ` at ${result.error.stage}` : ''}: ${(0,markdown/* cell */.Hn)(what)}`
+        : result.status === 'planned'
+            ? `### 📝 meshagent-ship plan (dry run): ${(0,markdown/* cell */.Hn)(what)}`
+            : `### ✅ Shipped ${(0,markdown/* cell */.Hn)(what)}`;
+    const url = service?.url ? `\n\n**Service URL:** ${(0,markdown/* link */.nf)(service.url)}` : '';
+    return `${title}${url}`;
+}
+function stageTable(stages) {
+    const icon = { done: '✅', failed: '❌', skipped: '⏭️' };
+    const rows = stages.map((s) => `| ${s.name} | ${icon[s.status]} ${s.status} | ${seconds(s.durationMs)} | ${(0,markdown/* cell */.Hn)(s.detail)} |`);
+    return ['| stage | status | time | detail |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+function offlineSection(offline) {
+    return [
+        `**Offline plan:** ${(0,markdown/* prose */.CS)(offline.reason)}. These facts were not read from MeshAgent, so the plan does not check them:`,
+        '',
+        ...offline.unread.map((fact) => `- ${(0,markdown/* prose */.CS)(fact)}`),
+    ].join('\n');
+}
+function planBlock(plan) {
+    return ['**Plan** (nothing was changed)', '', (0,markdown/* codeBlock */.DV)(plan)].join('\n');
+}
+function imageSection(result) {
+    const image = result.image;
+    if (!image)
+        return '';
+    const lines = [
+        '#### Image',
+        '',
+        `- tag: ${(0,markdown/* code */.aY)(image.tag)}`,
+        `- repository: ${(0,markdown/* code */.aY)(image.repository)}${image.repositoryCreated === true ? ' (created)' : image.repositoryCreated === false ? ' (existing)' : ''}`,
+    ];
+    if (image.digest)
+        lines.push(`- digest: ${(0,markdown/* code */.aY)(image.digest)}`);
+    if (image.ref)
+        lines.push(`- pinned: ${(0,markdown/* code */.aY)(image.ref)}`);
+    if (image.layers.length > 0) {
+        const total = sum(image.layers, (l) => l.size);
+        const sourceTotal = sum(image.layers, (l) => l.sourceSize);
+        const prefetch = sum(image.layers, (l) => l.prefetchBytes);
+        const files = sum(image.layers, (l) => l.prefetchFiles);
+        lines.push(`- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`, `- lazy pull: ${bytes(prefetch)} read before start (${files} prefetched file${files === 1 ? '' : 's'}) of ${bytes(total)} in all`);
+        const reused = image.layers.filter((l) => l.conversion === 'reused').length;
+        if (reused > 0)
+            lines.push(`- conversion: ${reused} of ${image.layers.length} layers reused from the previous ship (not converted again; already in the registry)`);
+        lines.push('', '| # | source | eStargz | TOC digest | prefetch | conversion | push |', '| --- | --- | --- | --- | --- | --- | --- |', ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow));
+        if (image.layers.length > MAX_LAYER_ROWS)
+            lines.push('', `(${image.layers.length - MAX_LAYER_ROWS} more layers not shown)`);
+    }
+    return lines.join('\n');
+}
+function layerRow(layer, index) {
+    const source = `${bytes(layer.sourceSize)} ${(0,markdown/* code */.aY)(summary_short(layer.sourceDigest), true)}`;
+    const converted = `${bytes(layer.size)} ${(0,markdown/* code */.aY)(summary_short(layer.digest), true)}`;
+    const toc = layer.tocDigest ? (0,markdown/* code */.aY)(summary_short(layer.tocDigest), true) : '–';
+    return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
+}
+const CONVERSION = {
+    converted: 'converted',
+    reused: 'reused (previous ship)',
+    kept: 'kept (already eStargz)',
+    'as-is': 'as is',
+};
+const ROLLBACK = {
+    restored: '**restored**: the deploy failed and the service runs the spec it had before',
+    removed: '**removed**: the deploy failed and what it created was deleted',
+    failed: '**failed**: the deploy failed and could not be taken back; see the error for what to put right',
+};
+function serviceSection(result) {
+    const service = result.service;
+    if (!service)
+        return '';
+    const action = service.created === true ? 'created' : service.created === false ? 'updated' : 'not deployed';
+    const lines = ['#### Service', '', `- ${(0,markdown/* cell */.Hn)(service.name)} in room ${(0,markdown/* cell */.Hn)(service.room)}: ${action}${service.id ? ` (id ${(0,markdown/* code */.aY)(service.id)})` : ''}`];
+    if (service.rollback)
+        lines.push(`- rollback: ${ROLLBACK[service.rollback]}`);
+    else
+        lines.push(service.domain ? `- domain: ${(0,markdown/* cell */.Hn)(service.domain)} (route ${service.route})` : '- domain: none configured');
+    const probe = result.probe;
+    if (probe) {
+        lines.push(probe.ok
+            ? `- probe: ${(0,markdown/* code */.aY)(probe.url)} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
+            : `- probe: ${(0,markdown/* code */.aY)(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`);
+    }
+    return lines.join('\n');
+}
+function retrySection(result) {
+    const rows = result.retries.slice(0, MAX_RETRY_ROWS).map((r) => `| ${r.method} | ${(0,markdown/* cell */.Hn)(r.url)} | ${(0,markdown/* cell */.Hn)(r.reason)} |`);
+    const more = result.retries.length > MAX_RETRY_ROWS ? [`\n(${result.retries.length - MAX_RETRY_ROWS} more)`] : [];
+    return [`#### Retries: ${result.retries.length}`, '', '| method | URL | reason |', '| --- | --- | --- |', ...rows, ...more].join('\n');
+}
+function errorSection(result) {
+    const error = result.error;
+    if (!error)
+        return '';
+    const lines = ['#### Error', '', (0,markdown/* codeBlock */.DV)(error.message.split('\n'))];
+    if (error.hint)
+        lines.push('', `**Hint:** ${(0,markdown/* prose */.CS)(error.hint)}`);
+    return lines.join('\n');
+}
+// --- formatting ------------------------------------------------------------------------------------------------------
+/** `sha256:0123456789ab` — enough to tell layers apart in a table. */
+function summary_short(digest) {
+    return digest.slice(0, 'sha256:'.length + 12);
+}
+function sum(layers, pick) {
+    return layers.reduce((total, layer) => total + pick(layer), 0);
+}
+function seconds(ms) {
+    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 ;// CONCATENATED MODULE: ./src/ship.ts
 /**
- * The pipeline: resolve -> ensure -> build -> convert -> push -> deploy -> verify, then the report. Each stage
- * takes the previous stage's value and returns the next; none reaches back. The report is rendered from the
- * ShipResult, also after a failure (the stages done so far, and the error). A deploy is all or nothing: one that
- * fails after writing takes back what it wrote, so the service that ran before keeps running.
+ * The pipeline: resolve -> ensure -> build -> convert -> push -> deploy -> verify, then the report. Each stage is a
+ * function in pipeline/ that takes the previous stage's value and returns the next, which holds the ones before it;
+ * none reaches back. The result is built from the last value reached, also after a failure (the stages done so far,
+ * and the error), and the report is rendered from the result.
  */
-
-
-
-
-
-
-
-
-
 
 
 
@@ -72621,7 +72967,7 @@ function resultOutputs(result) {
 /** Reads the inputs through the runner, runs the pipeline and reports; returns the process exit code. */
 async function runShip(runner, options = {}) {
     const result = await shipFromInputs(runner, options);
-    await report(result, runner);
+    await reportResult(result, runner);
     return exitCodeOf(result, options.stop);
 }
 /** 0 when shipped or planned; the shell's code for the signal when a stop ended the run; else 1. */
@@ -72637,24 +72983,12 @@ async function shipFromInputs(runner, options = {}) {
         config = (0,inputs/* readConfig */.Xg)(runner);
     }
     catch (error) {
-        return {
-            status: 'failed',
-            dryRun: false,
-            image: null,
-            service: null,
-            probe: null,
-            stages: STAGES.map((name) => ({ name, status: 'skipped', durationMs: 0, detail: 'the inputs are invalid' })),
-            retries: [],
-            durationMs: 0,
-            plan: null,
-            offline: null,
-            error: errorOf(error),
-        };
+        return invalidInputsResult(error);
     }
     return ship(config, runner, options);
 }
 /** Outputs, the job summary and, on failure, the error (an annotation on GitHub). */
-async function report(result, runner) {
+async function reportResult(result, runner) {
     for (const [name, value] of Object.entries(resultOutputs(result)))
         runner.setOutput(name, value);
     await runner.writeSummary(renderSummary(result));
@@ -72666,229 +73000,43 @@ async function report(result, runner) {
     else if (result.service?.url)
         runner.info(`Service URL: ${result.service.url}`);
 }
-/** An offline dry run looks nothing up: whether the repository exists is unknown. */
-const OFFLINE_ACCESS = { created: null, credentials: undefined, tokenExpiresAt: undefined };
 async function ship(config, runner, options = {}) {
-    const started = Date.now();
+    const run = new ShipRun(config, runner, options);
     for (const warning of inputWarnings(config))
         runner.warning(warning, 'meshagent-ship: inputs');
-    const stop = options.stop;
-    const stages = new StageTracker(runner, Date.now, stop?.signal);
-    const progress = {};
-    const log = (line) => runner.info(line);
-    const debug = (line) => runner.debug(line);
-    const mask = (secret) => runner.setSecret(secret);
-    // Every client of the run records its retries here: the result and the summary count each one once.
-    const retryLog = new src_http/* RetryLog */.pW();
-    const client = new MeshagentClient({
-        apiUrl: config.meshagent.apiUrl,
-        apiKey: config.meshagent.apiKey,
-        projectId: config.meshagent.projectId,
-        mask,
-        http: { log, debug, retryLog },
-    });
-    // Made by the build stage, so that a temp dir that cannot be written fails that stage, with a summary.
-    let workDir;
-    let registry;
-    let source;
+    const room = config.meshagent.room;
+    let reached;
+    /** Keeps each stage's value as it comes: after a failure, the last one says what was done. */
+    const reach = (value) => {
+        reached = value;
+        return value;
+    };
     let failure;
     try {
-        const target = await stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(config, client), (t) => `${t.image} for service ${t.serviceName}${t.offline ? ' (offline: not checked against MeshAgent)' : ''}`);
-        progress.target = target;
-        if (target.offline) {
-            // Said once as a warning, so an offline plan is never taken for a checked one.
-            runner.warning(`dry run offline: ${target.offline.reason}; the plan shows what the inputs alone tell`, 'meshagent-ship: offline plan');
-            stages.skip('ensure', 'offline: the repository was not looked up');
-        }
-        const access = target.offline
-            ? OFFLINE_ACCESS
-            : await stages.run('ensure', 'Ensure the registry repository', () => ensurePushAccess(client, target, { dryRun: config.dryRun, push: config.image.push }), (a) => describeAccess(target, a, config.dryRun));
-        progress.repositoryCreated = access.created;
+        const resolved = reach(await resolveStage(run));
+        const ensured = reach(await ensureStage(run, resolved));
         if (config.dryRun) {
-            progress.plan = await stages.run('deploy', 'Plan (dry run: nothing is changed)', () => planDeploy(config, target, access, client), () => 'planned; nothing was changed');
-            for (const line of progress.plan)
-                runner.info(line);
+            reach(await planStage(run, ensured));
         }
         else {
-            source = await stages.run('build', config.image.source ? 'Read the image' : 'Build the image', async () => {
-                if (!options.workDir) {
-                    workDir = await createWorkDir(runner.env);
-                    stop?.removeOnExit(workDir);
+            const built = reach(await buildStage(run, ensured));
+            const converted = reach(await convertStage(run, built));
+            if (config.image.push) {
+                const pushed = reach(await pushStage(run, converted));
+                if (config.service.deploy && room) {
+                    const deployed = reach(await deployStage(run, pushed, room));
+                    reach(await verifyStage(run, deployed));
                 }
-                else
-                    workDir = options.workDir;
-                return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, retryLog, env: runner.env, signal: stop?.signal });
-            }, (s) => s.origin);
-            if (config.image.push)
-                registry = openRegistry(target, access.credentials, { mask, log, debug, retryLog, signal: stop?.signal });
-            const reuseFrom = registry;
-            // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
-            const previous = reuseFrom
-                ? () => previousConversions(reuseFrom.client.repository(target.registryRepository, ['pull', 'push']), {
-                    tag: target.tag.tag ?? 'latest',
-                    running: () => runningImage(client, config.meshagent.room, target.serviceName),
-                    log,
-                })
-                : undefined;
-            const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source, config, workDir, log, { ...(previous ? { previous } : {}), signal: stop?.signal }), describeConversion);
-            progress.image = image;
-            if (registry) {
-                const pushedTo = registry;
-                const pushed = await stages.run('push', `Push ${target.image}`, async () => {
-                    const result = await pushToTarget(pushedTo, target, image.layout, image.descriptor, log);
-                    // Read back before anything runs it, as a puller would: a defect found here leaves the service as it was.
-                    const readBack = await checkPushed(pushedTo, target, result.digest);
-                    return { result, readBack };
-                }, ({ result, readBack }) => `${result.stats.upToDate ? `already there; tagged (${result.digest})` : `${result.stats.uploaded} uploaded, ${result.stats.skipped} skipped, ${result.stats.mounted} mounted`}; ` +
-                    `read back: ${count(readBack.blobs, 'blob')}${readBack.tocs ? `, ${count(readBack.tocs, 'eStargz TOC')} as annotated` : ''}`);
-                progress.digest = pushed.result.digest;
-                progress.ref = pushed.result.pinned;
-                progress.pushOutcomes = pushed.result.stats.outcomes;
-            }
-            if (config.service.deploy && progress.ref && config.meshagent.room) {
-                const room = config.meshagent.room;
-                const ref = progress.ref;
-                progress.deployed = await stages.run('deploy', `Deploy ${target.serviceName} to room ${room}`, async () => {
-                    const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
-                    // A stop during the deploy completes the write in flight and takes back what was written; the process
-                    // does not exit before that is done.
-                    const deploy = async () => {
-                        try {
-                            return await deployService({
-                                client,
-                                room,
-                                createRoom: config.service.createRoom,
-                                serviceName: target.serviceName,
-                                image: imageFacts(ref, target.image, imageConfig, source.built),
-                                options: config.service,
-                                log,
-                                signal: stop?.signal,
-                            });
-                        }
-                        catch (error) {
-                            // The report says what became of the service: restored, removed, or left for the user to put right.
-                            if (error instanceof DeployRolledBack)
-                                progress.rolledBack = error;
-                            throw error;
-                        }
-                    };
-                    return stop ? stop.uninterrupted(deploy) : deploy();
-                }, (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`);
-            }
-            if (progress.deployed && progress.ref && config.meshagent.room) {
-                const deployed = progress.deployed;
-                const ref = progress.ref;
-                const room = config.meshagent.room;
-                await stages.run('verify', `Verify ${deployed.serviceName}`, async () => {
-                    // The service as the API holds it now must run the pinned image (another deploy may have raced this one).
-                    const running = await runningImage(client, room, deployed.serviceName);
-                    if (running !== ref) {
-                        throw new errors/* ShipError */.fS(`${deployed.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, { hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time' });
-                    }
-                    const url = deployed.serviceUrl;
-                    if (url && config.service.waitSeconds > 0) {
-                        progress.probe = await probeUrl({ url, timeoutMs: config.service.waitSeconds * 1000, log });
-                        if (!progress.probe.ok)
-                            throw new errors/* ShipError */.fS(`the service did not answer at ${url} within ${config.service.waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
-                    }
-                }, () => `${deployed.serviceName} runs ${ref.slice(ref.lastIndexOf('@') + 1, ref.lastIndexOf('@') + 20)}${progress.probe ? `; ${progress.probe.url} answered ${progress.probe.status} in ${progress.probe.latencyMs} ms` : ''}`);
             }
         }
     }
     catch (error) {
-        // After a stop, whatever a stage failed with (a killed build, a cut upload) is the stop; a deploy's own report
-        // of what it took back is kept.
-        const stopped = stop?.stopped && error instanceof StageError && !(error.original instanceof DeployRolledBack);
-        failure = stopped ? new StageError(error.stage, stop.stopped) : error;
+        failure = runFailure(error, options.stop);
     }
     finally {
-        await Promise.allSettled([client.close(), registry?.close(), source?.close()]);
-        if (!options.workDir && workDir)
-            await (0,promises_.rm)(workDir, { recursive: true, force: true, maxRetries: 2 }).catch((error) => runner.warning(`could not remove ${workDir}: ${error instanceof Error ? error.message : String(error)}`));
+        await run.end();
     }
-    for (const name of STAGES)
-        if (!stages.has(name))
-            stages.skip(name, skipReason(name, config, failure !== undefined));
-    return {
-        status: failure ? 'failed' : config.dryRun ? 'planned' : 'shipped',
-        dryRun: config.dryRun,
-        image: imageReport(config, progress),
-        service: serviceOf(progress, config.meshagent.room),
-        probe: progress.probe ?? null,
-        stages: STAGES.map((name) => stages.records.find((r) => r.name === name)),
-        retries: retriesOf(retryLog.records),
-        durationMs: Date.now() - started,
-        plan: progress.plan ?? null,
-        offline: progress.target?.offline ?? null,
-        error: failure === undefined ? null : errorOf(failure),
-    };
-}
-/** A new directory under RUNNER_TEMP (else the system temp dir) for the layouts of this run. */
-async function createWorkDir(env) {
-    const parent = env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
-    try {
-        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(parent, 'meshagent-ship-'));
-    }
-    catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
-        throw new errors/* ShipError */.fS(`cannot create a work directory under ${parent}: ${why}`, { hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory` });
-    }
-}
-/** The image the service runs now, when there is a room and such a service. */
-async function runningImage(client, room, serviceName) {
-    if (!room)
-        return undefined;
-    const service = await client.findService(room, serviceName);
-    // Records are read leniently (ServiceRecord types only id and metadata), so the container is looked at here.
-    const image = service?.container?.image;
-    return typeof image === 'string' ? image : undefined;
-}
-function serviceOf(progress, room) {
-    if (!room)
-        return null;
-    if (progress.deployed)
-        return serviceReport(progress.deployed, room);
-    if (progress.rolledBack)
-        return { ...progress.rolledBack.report, room };
-    return null;
-}
-function skipReason(stage, config, failed) {
-    if (failed)
-        return 'not reached';
-    if (config.dryRun)
-        return 'dry run';
-    if (stage === 'push')
-        return 'push: false';
-    if (stage === 'deploy' || (stage === 'verify' && !config.service.deploy))
-        return 'deploy: false';
-    return 'nothing to do';
-}
-function imageReport(config, progress) {
-    const target = progress.target;
-    if (!target)
-        return null;
-    return {
-        tag: target.image ?? (0,reference/* formatImageTag */.jv)(config.image.tag),
-        repository: `${target.projectKey}/${target.repositoryName}`,
-        repositoryCreated: progress.repositoryCreated ?? null,
-        digest: progress.digest ?? null,
-        ref: progress.ref ?? null,
-        layers: (progress.image?.layers ?? []).map((layer) => ({ ...layer, push: progress.pushOutcomes?.get(layer.digest) ?? null })),
-    };
-}
-function retriesOf(records) {
-    return records.map((r) => ({ method: r.method, url: r.url, reason: r.reason }));
-}
-function errorOf(error) {
-    const stage = error instanceof StageError ? error.stage : null;
-    const original = error instanceof StageError ? error.original : error;
-    // Several input errors carry a hint each: the formatted text lists them all.
-    if (original instanceof errors/* InputErrors */.G && original.errors.length > 1)
-        return { stage, message: (0,errors/* formatError */.Wk)(original), hint: null };
-    if (original instanceof errors/* ShipError */.fS)
-        return { stage, message: original.message, hint: original.hint ?? null };
-    // Not a user's mistake: a bug, reported with its stack so it can be fixed.
-    return { stage, message: (0,errors/* formatError */.Wk)(original), hint: null };
+    return shipResult(run, reached, failure);
 }
 
 // EXTERNAL MODULE: ./src/commands/io.ts
@@ -72904,7 +73052,7 @@ async function runShipCommand(args) {
     const stopListening = stop.listen();
     try {
         const result = await shipFromInputs(runner, { stop });
-        await report(result, runner);
+        await reportResult(result, runner);
         io/* processIo */.W.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${runner.summary}`);
         return exitCodeOf(result, stop);
     }
@@ -76560,11 +76708,12 @@ function inputSpec(name) {
 /* harmony export */   o4: () => (/* binding */ parseConfig),
 /* harmony export */   yI: () => (/* binding */ readRawInputs)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_API_URL, RESERVED_PORTS, DEFAULT_WAIT_SECONDS, listLines, projectIdFromApiKey */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8816);
+/* unused harmony exports DEFAULT_API_URL, DEFAULT_WAIT_SECONDS, listLines, projectIdFromApiKey */
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8816);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _input_spec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2523);
-/* harmony import */ var _loopback_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2082);
+/* harmony import */ var _loopback_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2082);
+/* harmony import */ var _meshagent_reserved_ports_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5881);
 /* harmony import */ var _oci_archive_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3863);
 /* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8286);
 /**
@@ -76578,9 +76727,8 @@ function inputSpec(name) {
 
 
 
+
 const DEFAULT_API_URL = 'https://api.meshagent.com';
-/** MeshAgent reserves this port for room infrastructure (api: room_ports.py). */
-const RESERVED_PORTS = [8078];
 /** How long `wait: true` probes the service URL: the CLI's live-wait default. */
 const DEFAULT_WAIT_SECONDS = 300;
 /** Each input's raw text: the input, else its environment fallback, else its default. */
@@ -76775,8 +76923,8 @@ function parsePorts(raw, ctx) {
             report(ctx, input, `${input}: line ${line} ${quote(text)} is not a port`, hint);
             continue;
         }
-        if (RESERVED_PORTS.includes(num)) {
-            report(ctx, input, `${input}: line ${line} uses reserved MeshAgent room infrastructure port ${num}; reserved ports: ${RESERVED_PORTS.join(', ')}`, 'let the service listen on another port');
+        if (_meshagent_reserved_ports_js__WEBPACK_IMPORTED_MODULE_4__/* .RESERVED_ROOM_SERVICE_PORTS */ .q.includes(num)) {
+            report(ctx, input, `${input}: line ${line} uses reserved MeshAgent room infrastructure port ${num}; reserved ports: ${_meshagent_reserved_ports_js__WEBPACK_IMPORTED_MODULE_4__/* .RESERVED_ROOM_SERVICE_PORTS */ .q.join(', ')}`, 'let the service listen on another port');
             continue;
         }
         if (result.some((port) => port.num === num)) {
@@ -76880,7 +77028,7 @@ function sendsInClear(apiUrl) {
     if (url.protocol !== 'http:')
         return false;
     // Names under .localhost resolve to loopback too (RFC 6761), as the sandbox's do.
-    return !(0,_loopback_js__WEBPACK_IMPORTED_MODULE_4__/* .isLoopbackHost */ .c)(url.hostname) && !url.hostname.endsWith('.localhost');
+    return !(0,_loopback_js__WEBPACK_IMPORTED_MODULE_5__/* .isLoopbackHost */ .c)(url.hostname) && !url.hostname.endsWith('.localhost');
 }
 /** Decodes the project id an `ma-<keyid>-<projectid>-<secret>` API key carries; undefined for other tokens. */
 function projectIdFromApiKey(apiKey) {
@@ -76945,8 +77093,8 @@ function parseChoice(input, raw, choices, ctx, message, normalise = (s) => s) {
 }
 // ---------------------------------------------------------------------------------------------------------------
 // The schema: raw strings in, ShipConfig out
-const rawShape = Object.fromEntries(_input_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc.map((spec) => [spec.name, zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP()]));
-const schemaFor = ({ allowInsecureApi = false }) => zod__WEBPACK_IMPORTED_MODULE_5__/* .object */ .Ikc(rawShape).transform((raw, ctx) => {
+const rawShape = Object.fromEntries(_input_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc.map((spec) => [spec.name, zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP()]));
+const schemaFor = ({ allowInsecureApi = false }) => zod__WEBPACK_IMPORTED_MODULE_6__/* .object */ .Ikc(rawShape).transform((raw, ctx) => {
     // MeshAgent
     const dryRun = parseBoolean('dry-run', raw['dry-run'], ctx) ?? false;
     const apiKey = raw['api-key'].trim();
@@ -77111,6 +77259,22 @@ function isLoopbackHost(host) {
 
 /***/ }),
 
+/***/ 5881:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ RESERVED_ROOM_SERVICE_PORTS)
+/* harmony export */ });
+/**
+ * The ports MeshAgent keeps for room infrastructure, which no room service may use: the room's internal API port
+ * (meshagent-api room_ports.py, RESERVED_ROOM_SERVICE_PORTS). The inputs, the spec builder and the wire schema all
+ * check against this one list.
+ */
+const RESERVED_ROOM_SERVICE_PORTS = [8078];
+
+
+/***/ }),
+
 /***/ 3433:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -77129,7 +77293,6 @@ function isLoopbackHost(host) {
 /* harmony export */   Wv: () => (/* binding */ Room),
 /* harmony export */   Yu: () => (/* binding */ CreatedService),
 /* harmony export */   lZ: () => (/* binding */ CreateRoomRequest),
-/* harmony export */   qt: () => (/* binding */ RESERVED_ROOM_SERVICE_PORTS),
 /* harmony export */   qu: () => (/* binding */ RouteAnswer),
 /* harmony export */   sl: () => (/* binding */ ROOM_NAME_RE),
 /* harmony export */   tb: () => (/* binding */ RoomRouteList),
@@ -77137,6 +77300,7 @@ function isLoopbackHost(host) {
 /* harmony export */ });
 /* unused harmony exports EnvironmentVariable, ContainerStorage, ContainerSpec, PortSpec, RoutePath, RouteSpec */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8816);
+/* harmony import */ var _reserved_ports_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5881);
 /**
  * MeshAgent's REST wire types as zod schemas (meshagent-api: client.py and specs/service.py).
  *
@@ -77144,6 +77308,7 @@ function isLoopbackHost(host) {
  * sandbox rejects anything else. Responses are read leniently (unknown fields ignored), so a newer server does not
  * break an older action.
  */
+
 
 const stringMap = zod__WEBPACK_IMPORTED_MODULE_0__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP());
 // ---------------------------------------------------------------------------------------------------------------
@@ -77262,16 +77427,15 @@ const ContainerSpec = zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({
     .refine((c) => !c.environment?.some((e) => e.secret) || c.run_as, {
     message: 'container.run_as is required when using SecretValue',
 });
-const RESERVED_ROOM_SERVICE_PORTS = [8078];
 const PortSpec = zod__WEBPACK_IMPORTED_MODULE_0__/* .strictObject */ .rej({
     num: zod__WEBPACK_IMPORTED_MODULE_0__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_0__/* .literal */ .euz('*'), zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig().int().positive()])
         .default('*')
         .superRefine((num, ctx) => {
         // The API's own text (api specs/service.py PortSpec._validate_reserved_service_port).
-        if (num !== '*' && RESERVED_ROOM_SERVICE_PORTS.includes(num)) {
+        if (num !== '*' && _reserved_ports_js__WEBPACK_IMPORTED_MODULE_1__/* .RESERVED_ROOM_SERVICE_PORTS */ .q.includes(num)) {
             ctx.addIssue({
                 code: 'custom',
-                message: `service port ${num} is reserved for MeshAgent room infrastructure; reserved ports: ${RESERVED_ROOM_SERVICE_PORTS.join(', ')}`,
+                message: `service port ${num} is reserved for MeshAgent room infrastructure; reserved ports: ${_reserved_ports_js__WEBPACK_IMPORTED_MODULE_1__/* .RESERVED_ROOM_SERVICE_PORTS */ .q.join(', ')}`,
             });
         }
     }),

@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8654);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5747);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +67403,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8654:
+/***/ 5747:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70514,666 +70514,6 @@ class ConsoleRunner {
         this.lines.push(text);
         stream(`${text}\n`);
     }
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * The one error type of meshagent-ship: a message a user can act on, and a hint saying what to run or change.
- * Anything thrown that is not a ShipError is a bug and is reported with its stack.
- */
-class errors_ShipError extends Error {
-    name = 'ShipError';
-    /** What to run or change; shown on its own line after the message. */
-    hint;
-    /** The input the error is about, when there is one (kebab-case, as in action.yml). */
-    input;
-    constructor(message, options = {}) {
-        super(message, options.cause === undefined ? undefined : { cause: options.cause });
-        this.hint = options.hint;
-        this.input = options.input;
-    }
-}
-/** Several input errors reported at once, so a user fixes them all in one go. */
-class InputErrors extends errors_ShipError {
-    errors;
-    constructor(errors) {
-        const first = errors[0];
-        const message = errors.length === 1 && first
-            ? first.message
-            : `${errors.length} inputs are invalid:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`;
-        super(message, {
-            ...(errors.length === 1 && first?.hint ? { hint: first.hint } : {}),
-            ...(errors.length === 1 && first?.input ? { input: first.input } : {}),
-        });
-        this.errors = errors;
-    }
-}
-/** The text a user sees for an error: the message, then the hint on its own line. */
-function formatError(error) {
-    if (error instanceof errors_ShipError) {
-        if (error instanceof InputErrors && error.errors.length > 1) {
-            const hints = error.errors.filter((e) => e.hint).map((e) => `  - ${e.input ?? 'input'}: ${e.hint}`);
-            return hints.length > 0 ? `${error.message}\nHints:\n${hints.join('\n')}` : error.message;
-        }
-        return error.hint ? `${error.message}\nHint: ${error.hint}` : error.message;
-    }
-    if (error instanceof Error)
-        return `internal error: ${error.stack ?? error.message}`;
-    return `internal error: ${String(error)}`;
-}
-// --- user values inside messages ------------------------------------------------------------------------------------
-/**
- * Characters that must not reach a message as they are: C0 and C1 controls, DEL, line and paragraph separators, and
- * the invisible or direction-changing marks that can make a value look like something else.
- */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
-const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '"': '\\"', '\\': '\\\\' };
-/** A user's value in double quotes, on one line, with unsafe characters escaped (`\n`, `\u202e`) and long values cut. */
-function quoted(value, max = 80) {
-    const cut = [...value].length > max ? `${[...value].slice(0, max - 3).join('')}...` : value;
-    const escaped = cut.replace(/["\\]/g, (c) => ESCAPES[c]).replace(UNSAFE, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    return `"${escaped}"`;
-}
-/**
- * A user's value inside a message: as it is when it is plain (no space, quote, backslash or unsafe character, and
- * not long), so ordinary values read as the MeshAgent CLI prints them; else `quoted`.
- */
-function shown(value, max = 200) {
-    const plain = value !== '' && value.length <= max && !/[\s"\\]/.test(value) && value.replace(UNSAFE, '') === value;
-    return plain ? value : quoted(value, max);
-}
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var node_modules_undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/version.ts
-/** The released version; a test keeps it equal to package.json's. */
-const VERSION = '0.1.0';
-
-;// CONCATENATED MODULE: ./src/http.ts
-/**
- * The one HTTP client of meshagent-ship, for API calls (JSON in, JSON out). It retries what is worth retrying
- * (429, 502, 503, 504 and broken connections, or what the client's `retryStatus` says) with jittered exponential
- * backoff or the server's Retry-After, records every retry once (in a RetryLog a run may share), times out every
- * attempt, goes through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise, and turns every failure into an
- * HttpError a user can act on — with no credential in it. `request` buffers the answer (API calls); `stream` hands an
- * accepted answer's body over as a stream (registry blobs), and request bodies may be streams too.
- */
-
-
-
-
-const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
-/**
- * Every retry of a run, in order: shared by the clients of one run (the API's, the registry's, a source registry's),
- * so the log lines, the result and the summary count each retry once, whichever client or upload made it.
- */
-class RetryLog {
-    list = [];
-    add(record) {
-        this.list.push(record);
-    }
-    get records() {
-        return this.list;
-    }
-}
-/** A request that failed: a status that was not accepted, a broken connection or a timeout. */
-class HttpError extends errors_ShipError {
-    /** Undefined for connection errors and timeouts. */
-    status;
-    method;
-    /** Without the query string. */
-    url;
-    /** The start of the answer's body (at most 500 characters), secrets replaced by ***. */
-    bodySnippet;
-    /** Retries made before giving up. */
-    retries;
-    /** Whether the failure was of a kind worth retrying (429/5xx/broken connection/timeout), had attempts remained. */
-    retryable;
-    /** Why the last attempt failed, e.g. "503 Service Unavailable" or "timed out after 30 s" (for retry records). */
-    reason;
-    /** The wait the server asked for with Retry-After, when it did. */
-    retryAfterMs;
-    constructor(message, details) {
-        super(message, { ...(details.hint ? { hint: details.hint } : {}), cause: details.cause });
-        this.status = details.status;
-        this.method = details.method;
-        this.url = details.url;
-        this.bodySnippet = details.bodySnippet ?? '';
-        this.retries = details.retries ?? 0;
-        this.retryable = details.retryable ?? false;
-        this.reason = details.reason ?? (details.status === undefined ? message : statusLine(details.status, ''));
-        this.retryAfterMs = details.retryAfterMs;
-    }
-}
-/** Whether a status may be retried: only 429, 502, 503, 504. Never 400/401/403/404/409/422 or anything else. */
-function isRetryableStatus(status) {
-    return status === 429 || status === 502 || status === 503 || status === 504;
-}
-// --- the client ------------------------------------------------------------------------------------------------
-const SNIPPET_LENGTH = 500;
-const CONNECTION_HINT = 'check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)';
-class http_HttpClient {
-    options;
-    ownRetries = [];
-    attemptCount = 0;
-    policy;
-    timeoutMs;
-    userAgent;
-    dispatcher;
-    /** Only a dispatcher we made is ours to close. */
-    ownsDispatcher;
-    sleep;
-    random;
-    closing;
-    constructor(options = {}) {
-        this.options = options;
-        this.policy = { ...DEFAULT_RETRY, ...options.retry };
-        this.timeoutMs = options.timeoutMs ?? 30_000;
-        this.userAgent = options.userAgent ?? `meshagent-ship/${VERSION}`;
-        this.dispatcher = options.dispatcher ?? defaultDispatcher(options.env ?? process.env);
-        this.ownsDispatcher = options.dispatcher === undefined;
-        this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-        this.random = options.random ?? Math.random;
-    }
-    /** Every retry made by this client, in order (a shared `retryLog` holds those of the other clients too). */
-    get retries() {
-        return this.ownRetries;
-    }
-    /** Requests sent, counting every attempt. */
-    get attempts() {
-        return this.attemptCount;
-    }
-    /** Closes the dispatcher if this client made it; safe to call twice (undici rejects a second close once destroyed). */
-    close() {
-        // undici resolves with null despite its Promise<void> type.
-        this.closing ??= this.ownsDispatcher ? this.dispatcher.close().then(() => undefined) : Promise.resolve();
-        return this.closing;
-    }
-    /** Sends the request (retrying as classified) and returns the accepted answer, read whole. */
-    async request(request) {
-        return (await this.send(request, false));
-    }
-    /**
-     * Like `request`, but an accepted answer's body is handed over unread, for bodies too large to hold in memory.
-     * The timeout covers the answer's headers; a body that stalls is ended by undici's idle body timeout.
-     */
-    async stream(request) {
-        return (await this.send(request, true));
-    }
-    async send(asked, streamed) {
-        if (this.closing)
-            throw new Error(`HttpClient: ${asked.method} ${asked.url} after close()`);
-        const request = this.withClientSignal(asked);
-        const prepared = this.prepare(request);
-        const maxAttempts = request.maxAttempts ?? this.policy.maxAttempts;
-        for (let attempt = 1;; attempt += 1) {
-            const retriesSoFar = attempt - 1;
-            // Checked before every attempt, so an abort during the wait between attempts ends the request too.
-            if (request.signal?.aborted)
-                throw this.failureError(prepared, { kind: 'cancelled', reason: request.signal.reason }, retriesSoFar);
-            const started = Date.now();
-            const outcome = await this.attempt(prepared, streamed);
-            this.debugAttempt(prepared, outcome, Date.now() - started, attempt, maxAttempts);
-            if (!('kind' in outcome))
-                return outcome;
-            const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome, prepared) || attempt >= maxAttempts;
-            if (giveUp)
-                throw this.failureError(prepared, outcome, retriesSoFar);
-            const delayMs = this.delayBeforeRetry(prepared, outcome, attempt);
-            this.recordRetry(prepared, outcome, attempt, delayMs, maxAttempts);
-            await this.sleepUnlessCancelled(delayMs, request.signal);
-        }
-    }
-    withClientSignal(request) {
-        const own = this.options.signal;
-        if (!own)
-            return request;
-        return { ...request, signal: request.signal ? AbortSignal.any([request.signal, own]) : own };
-    }
-    // --- one attempt -------------------------------------------------------------------------------------------------
-    /**
-     * Sends the request once; an accepted answer is returned (read whole, or with its body unread when `streamed`),
-     * anything else described.
-     */
-    async attempt(prepared, streamed) {
-        const { request, url } = prepared;
-        const timeoutMs = request.timeoutMs ?? this.timeoutMs;
-        // A timer we can stop: a streamed body outlives the attempt, and must not be cut when the timeout passes.
-        const timeout = new AbortController();
-        const timer = setTimeout(() => timeout.abort(new Error(`timed out after ${seconds(timeoutMs)} s`)), timeoutMs);
-        const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal;
-        // Outside the try: a body factory that throws is the caller's problem, not a connection failure to retry.
-        const body = bodyForAttempt(request);
-        this.attemptCount += 1;
-        try {
-            const answer = await this.dispatcher.request({
-                origin: url.origin,
-                path: url.pathname + url.search,
-                method: request.method,
-                // A fresh copy: undici's HTTP/1 proxy wrapper adds a host header to the object it is given.
-                headers: { ...prepared.headers },
-                body,
-                signal,
-            });
-            const accepted = request.accept ? request.accept.includes(answer.statusCode) : answer.statusCode >= 200 && answer.statusCode < 300;
-            if (streamed && accepted) {
-                clearTimeout(timer);
-                return { status: answer.statusCode, headers: flattenHeaders(answer.headers), body: answer.body };
-            }
-            // The timeout covers the body too: undici destroys the body stream when the signal aborts.
-            const received = Buffer.from(await answer.body.arrayBuffer());
-            const response = new BufferedResponse(answer.statusCode, answer.statusText, flattenHeaders(answer.headers), received, prepared, this.maskerFor(prepared));
-            return accepted ? response : { kind: 'status', response };
-        }
-        catch (error) {
-            if (request.signal?.aborted)
-                return { kind: 'cancelled', reason: request.signal.reason };
-            if (timeout.signal.aborted)
-                return { kind: 'connection', error, reason: `timed out after ${seconds(timeoutMs)} s`, timedOut: true };
-            // A streamed body that failed mid-way (e.g. the upload source) is destroyed with the request.
-            if (body !== undefined && typeof body === 'object' && 'destroy' in body)
-                body.destroy();
-            return { kind: 'connection', error, reason: describeConnectionError(error), timedOut: false };
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-    debugAttempt(prepared, outcome, ms, attempt, maxAttempts) {
-        if (!this.options.debug)
-            return;
-        const result = !('kind' in outcome) ? String(outcome.status) : outcome.kind === 'status' ? String(outcome.response.status) : outcome.kind === 'connection' ? outcome.reason : 'cancelled';
-        this.options.debug(this.maskerFor(prepared)(`${prepared.request.method} ${prepared.shownUrl} -> ${result} in ${ms} ms (attempt ${attempt} of ${maxAttempts})`));
-    }
-    isRetryable(failure, prepared) {
-        const { request } = prepared;
-        if (failure.kind === 'status') {
-            const { status, body } = failure.response;
-            return this.options.retryStatus ? this.options.retryStatus({ method: request.method, url: prepared.shownUrl, status, body }) : isRetryableStatus(status);
-        }
-        if (request.retryRefused === false && isConnectionRefused(failure.error))
-            return false;
-        return failure.timedOut || isRetryableConnectionError(failure.error);
-    }
-    // --- waiting between attempts --------------------------------------------------------------------------------------
-    /** The server's Retry-After when it sends one (refusing waits beyond the cap), else jittered exponential backoff. */
-    delayBeforeRetry(prepared, failure, attempt) {
-        const asked = failure.kind === 'status' ? retryAfterMs(failure.response.headers['retry-after'], Date.now()) : undefined;
-        const tooLong = this.refusedWait(asked);
-        if (tooLong)
-            throw this.failureError(prepared, failure, attempt - 1, tooLong);
-        return asked ?? this.backoffMs(attempt);
-    }
-    /** Why a Retry-After is not waited for (longer than the policy allows), or undefined when it is. */
-    refusedWait(askedMs) {
-        if (askedMs === undefined || askedMs <= this.policy.maxRetryAfterMs)
-            return undefined;
-        return `asked to retry after ${seconds(askedMs)} s, more than the ${seconds(this.policy.maxRetryAfterMs)} s limit`;
-    }
-    /** baseDelayMs * 2^(attempt-1), capped, then full jitter in [delay/2, delay] so parallel clients spread out. */
-    backoffMs(attempt) {
-        const delay = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
-        return Math.round(delay / 2 + (this.random() * delay) / 2);
-    }
-    recordRetry(prepared, failure, attempt, delayMs, maxAttempts) {
-        const reason = failure.kind === 'status' ? failure.response.statusLine : failure.reason;
-        const what = failure.kind === 'status' ? `answered ${failure.response.status}` : `failed: ${failure.reason}`;
-        const message = `${prepared.label} ${what}; retry ${attempt} of ${maxAttempts - 1} in ${seconds(delayMs)} s`;
-        this.addRetry({ method: prepared.request.method, url: prepared.shownUrl, attempt, reason, delayMs }, this.maskerFor(prepared)(message));
-    }
-    /** The one place a retry is counted: this client's list, the run's shared log, and one log line. */
-    addRetry(record, message) {
-        this.ownRetries.push(record);
-        this.options.retryLog?.add(record);
-        this.options.log?.(message);
-    }
-    /**
-     * For a caller that repeats a failed request its own way (an upload goes on from what the registry holds, or
-     * starts again): waits as the client would before its retry number `retry` of `maxRetries` (the server's
-     * Retry-After, else jittered backoff), and records and logs that retry like the client's own. When the server
-     * asks for a longer wait than the policy allows, nothing is retried: the error is thrown, saying so.
-     */
-    async retryAfter(error, retry, maxRetries, options = {}) {
-        const tooLong = this.refusedWait(error.retryAfterMs);
-        if (tooLong) {
-            throw new HttpError(`${error.message} (${tooLong})`, {
-                method: error.method,
-                url: error.url,
-                ...(error.status !== undefined ? { status: error.status } : {}),
-                bodySnippet: error.bodySnippet,
-                retries: retry - 1,
-                reason: error.reason,
-                cause: error,
-                ...(error.hint ? { hint: error.hint } : {}),
-            });
-        }
-        const delayMs = error.retryAfterMs ?? this.backoffMs(retry);
-        const what = error.status !== undefined ? `answered ${error.status}` : `failed: ${error.reason}`;
-        const message = `${options.label ?? `${error.method} ${error.url}`} ${what}; retry ${retry} of ${maxRetries} in ${seconds(delayMs)} s`;
-        this.addRetry({ method: error.method, url: error.url, attempt: retry, reason: error.reason, delayMs }, maskSecrets(message, this.options.secrets?.() ?? []));
-        await this.sleepUnlessCancelled(delayMs, options.signal);
-    }
-    /** Sleeps, but wakes up early (with an error) when the caller aborts; the abort listener never outlives the wait. */
-    async sleepUnlessCancelled(ms, signal) {
-        if (!signal)
-            return this.sleep(ms);
-        let onAbort = () => { };
-        const aborted = new Promise((resolve) => {
-            onAbort = () => resolve();
-            signal.addEventListener('abort', onAbort, { once: true });
-        });
-        try {
-            await Promise.race([this.sleep(ms), aborted]);
-        }
-        finally {
-            signal.removeEventListener('abort', onAbort);
-        }
-    }
-    // --- errors --------------------------------------------------------------------------------------------------------
-    /** The error for a failure we give up on: what happened, how many retries were made, and a hint chosen by status. */
-    failureError(prepared, failure, retries, extra) {
-        const { request, label, shownUrl } = prepared;
-        const mask = this.maskerFor(prepared);
-        const gaveUp = [extra, retries > 0 ? `gave up after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : undefined].filter(Boolean).join('; ');
-        const suffix = gaveUp ? ` (${gaveUp})` : '';
-        const common = { method: request.method, url: shownUrl, retries, retryable: failure.kind !== 'cancelled' && this.isRetryable(failure, prepared) };
-        if (failure.kind === 'cancelled') {
-            // Still a ShipError, so a cancelled run reads as a message, not a stack trace.
-            const why = failure.reason instanceof Error ? `: ${failure.reason.message}` : '';
-            return new HttpError(mask(`${label} was cancelled${why}${suffix}`), { ...common, reason: 'cancelled', cause: failure.reason });
-        }
-        if (failure.kind === 'connection') {
-            const message = request.what ? `${request.what} failed: ${prepared.url.origin}: ${failure.reason}${suffix}` : `${label} failed: ${failure.reason}${suffix}`;
-            return new HttpError(mask(message), { ...common, reason: mask(failure.reason), hint: CONNECTION_HINT, cause: failure.error });
-        }
-        const { response } = failure;
-        const snippet = bodySnippet(response.body, mask);
-        const answered = request.what ? `${request.what} failed: ${response.statusLine}` : `${label} answered ${response.statusLine}`;
-        const message = `${answered}${suffix}${snippet ? `: ${snippet}` : ''}`;
-        const asked = retryAfterMs(response.headers['retry-after'], Date.now());
-        return new HttpError(mask(message), {
-            ...common,
-            status: response.status,
-            bodySnippet: snippet,
-            reason: response.statusLine,
-            ...(asked !== undefined ? { retryAfterMs: asked } : {}),
-            ...hintFor(response.status),
-        });
-    }
-    // --- preparing a request -------------------------------------------------------------------------------------------
-    prepare(request) {
-        if (request.json !== undefined && request.body !== undefined)
-            throw new Error(`${request.method} ${request.url}: give json or body, not both`);
-        const url = resolveUrl(this.options.baseUrl, request.url, request.query);
-        const shownUrl = url.origin + url.pathname;
-        const headers = this.headersFor(request);
-        return {
-            request,
-            url,
-            shownUrl,
-            label: request.what ?? `${request.method} ${shownUrl}`,
-            headers,
-            headerSecrets: credentialsIn(headers),
-        };
-    }
-    /** The caller's headers with lower-case names, over our defaults. */
-    headersFor(request) {
-        const headers = { 'user-agent': this.userAgent, accept: 'application/json' };
-        if (request.json !== undefined)
-            headers['content-type'] = 'application/json';
-        for (const [name, value] of Object.entries(request.headers ?? {}))
-            headers[name.toLowerCase()] = value;
-        return headers;
-    }
-    /** Masks the caller's secrets (read now, since they may have grown) and the request's credentials. */
-    maskerFor(prepared) {
-        return (text) => maskSecrets(text, [...(this.options.secrets?.() ?? []), ...prepared.headerSecrets]);
-    }
-}
-// --- the buffered answer -------------------------------------------------------------------------------------------
-class BufferedResponse {
-    status;
-    statusText;
-    headers;
-    body;
-    prepared;
-    mask;
-    constructor(status, statusText, headers, body, prepared, mask) {
-        this.status = status;
-        this.statusText = statusText;
-        this.headers = headers;
-        this.body = body;
-        this.prepared = prepared;
-        this.mask = mask;
-    }
-    /** "404 Not Found"; undici gives the server's reason phrase, Node's table fills in when there is none. */
-    get statusLine() {
-        return statusLine(this.status, this.statusText);
-    }
-    text() {
-        return this.body.toString('utf8');
-    }
-    json(schema) {
-        let parsed;
-        try {
-            parsed = JSON.parse(this.text());
-        }
-        catch {
-            throw this.unexpectedBody('not JSON');
-        }
-        if (!schema)
-            return parsed;
-        const result = schema.safeParse(parsed);
-        if (!result.success)
-            throw this.unexpectedBody(describeIssues(result.error.issues));
-        return result.data;
-    }
-    unexpectedBody(problem) {
-        const { request, label, shownUrl } = this.prepared;
-        const snippet = bodySnippet(this.body, this.mask);
-        const message = `${label} answered an unexpected body (${problem}): ${snippet || '(empty)'}`;
-        return new HttpError(this.mask(message), {
-            method: request.method,
-            url: shownUrl,
-            status: this.status,
-            bodySnippet: snippet,
-            hint: 'the server answered something meshagent-ship does not understand: check the API URL, or update meshagent-ship',
-        });
-    }
-}
-// --- helpers -------------------------------------------------------------------------------------------------------
-/** Proxies come from `env` (not process.env, which undici would read), so tests and callers decide. */
-function defaultDispatcher(env) {
-    // Lower case first, as undici and curl read them.
-    const httpProxy = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
-    const httpsProxy = firstSet(env, ['https_proxy', 'HTTPS_PROXY']);
-    if (!httpProxy && !httpsProxy)
-        return new node_modules_undici/* Agent */.g6();
-    return new node_modules_undici/* EnvHttpProxyAgent */.J2({
-        // '' rather than undefined: undici falls back to process.env for undefined.
-        httpProxy: httpProxy ?? '',
-        httpsProxy: httpsProxy ?? '',
-        noProxy: firstSet(env, ['no_proxy', 'NO_PROXY']) ?? '',
-        // Plain-http targets are sent in absolute form, as forward proxies expect, not tunnelled with CONNECT
-        // (which proxies commonly allow only to port 443). HTTPS targets are always tunnelled.
-        proxyTunnel: false,
-    });
-}
-function firstSet(env, names) {
-    for (const name of names) {
-        const value = env[name];
-        if (value)
-            return value;
-    }
-    return undefined;
-}
-/** An absolute URL as given, or a path appended to baseUrl (keeping the base's path prefix); then the query. */
-function resolveUrl(baseUrl, path, query) {
-    let url;
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path))
-        url = new URL(path);
-    else if (baseUrl)
-        url = new URL(baseUrl.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`));
-    else
-        throw new Error(`HTTP request to ${path}: a relative path needs a baseUrl`);
-    for (const [name, value] of Object.entries(query ?? {})) {
-        if (value !== undefined)
-            url.searchParams.append(name, String(value));
-    }
-    return url;
-}
-/** The body to send this attempt: a factory runs again, so a stream consumed by a failed attempt is made anew. */
-function bodyForAttempt(request) {
-    if (request.json !== undefined)
-        return JSON.stringify(request.json);
-    return typeof request.body === 'function' ? request.body() : request.body;
-}
-/** undici's headers (arrays for repeated ones) as one string per lower-case name. */
-function flattenHeaders(headers) {
-    const flat = {};
-    for (const [name, value] of Object.entries(headers)) {
-        if (value !== undefined)
-            flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    return flat;
-}
-/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-function retryAfterMs(value, now) {
-    const trimmed = value?.trim();
-    if (!trimmed)
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(trimmed))
-        return Math.round(Number(trimmed) * 1000);
-    const date = Date.parse(trimmed);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** Error codes of a connection that broke or never came up, where trying again may well work. */
-const RETRYABLE_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'EPIPE',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-]);
-function isRetryableConnectionError(error) {
-    return errorChain(error).some((e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''));
-}
-/** Refused at every address tried (Node tries each address of a host and reports them in an AggregateError). */
-function isConnectionRefused(error) {
-    const chain = errorChain(error);
-    const everyAddress = chain.find((e) => e instanceof AggregateError);
-    if (everyAddress)
-        return everyAddress.errors.length > 0 && everyAddress.errors.every((e) => codeOf(e) === 'ECONNREFUSED');
-    return chain.some((e) => codeOf(e) === 'ECONNREFUSED');
-}
-/** The error, its causes, and the errors of an AggregateError (Node's connect tries every address of a host). */
-function errorChain(error) {
-    const chain = [];
-    const pending = [error];
-    while (pending.length > 0 && chain.length < 10) {
-        const next = pending.shift();
-        if (next === undefined || chain.includes(next))
-            continue;
-        chain.push(next);
-        if (next instanceof AggregateError)
-            pending.push(...next.errors);
-        if (next instanceof Error && next.cause !== undefined)
-            pending.push(next.cause);
-    }
-    return chain;
-}
-function codeOf(error) {
-    const code = error?.code;
-    return typeof code === 'string' ? code : undefined;
-}
-/** A short reason such as "connect ECONNREFUSED 127.0.0.1:1" or "other side closed (UND_ERR_SOCKET)". */
-function describeConnectionError(error) {
-    for (const e of errorChain(error)) {
-        const message = e instanceof Error ? e.message : '';
-        const code = codeOf(e);
-        if (message && code)
-            return message.includes(code) ? message : `${message} (${code})`;
-        if (message)
-            return message;
-        if (code)
-            return code;
-    }
-    return String(error);
-}
-/** The hint for a status we give up on. */
-function hintFor(status) {
-    const hints = {
-        400: 'the server rejected the request as invalid: the message says why',
-        401: 'check the credentials (API key or token)',
-        403: 'the credentials lack permission for this',
-        404: 'it does not exist',
-        409: 'it conflicts with the current state',
-        422: 'the server rejected the request as invalid: the message says why',
-        429: 'rate limited: wait and run again',
-    };
-    const hint = hints[status] ?? (status >= 500 ? 'the server had trouble: run again later' : undefined);
-    return hint ? { hint } : {};
-}
-/** JSON fields whose values are credentials even when no one told us about them. */
-const SECRET_FIELD = /"(?:token|access_token|refresh_token|id_token|password|client_secret)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
-/** The body for a message: secrets masked first (so a cut cannot leave half a secret), whitespace collapsed, cut. */
-function bodySnippet(body, mask) {
-    const text = body.toString('utf8');
-    const fieldSecrets = [...text.matchAll(SECRET_FIELD)].map((match) => match[1] ?? '');
-    const collapsed = maskSecrets(mask(text), fieldSecrets).replace(/\s+/g, ' ').trim();
-    return collapsed.length <= SNIPPET_LENGTH ? collapsed : `${cutWithoutSplittingPairs(collapsed, SNIPPET_LENGTH - 1)}…`;
-}
-function cutWithoutSplittingPairs(text, length) {
-    const cut = text.slice(0, length);
-    const last = cut.charCodeAt(cut.length - 1);
-    return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
-}
-/** Replaces every secret with ***, longest first so a secret containing another is replaced whole. */
-function maskSecrets(text, secrets) {
-    const sorted = [...new Set(secrets)].filter((s) => s !== '').sort((a, b) => b.length - a.length);
-    return sorted.reduce((masked, secret) => masked.split(secret).join('***'), text);
-}
-/** Credentials carried by the request's headers: the whole value, the part after the scheme, a Basic password. */
-function credentialsIn(headers) {
-    const found = [];
-    for (const name of ['authorization', 'proxy-authorization', 'x-api-key']) {
-        const value = headers[name]?.trim();
-        if (!value)
-            continue;
-        found.push(value);
-        const [scheme, credential] = value.split(/\s+/, 2);
-        if (!credential)
-            continue;
-        found.push(credential);
-        if (scheme?.toLowerCase() === 'basic') {
-            const decoded = Buffer.from(credential, 'base64').toString('utf8');
-            const password = decoded.slice(decoded.indexOf(':') + 1);
-            found.push(decoded, password);
-        }
-    }
-    return found;
-}
-function describeIssues(issues) {
-    const shown = issues.slice(0, 3).map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
-    return issues.length > 3 ? `${shown.join('; ')}; …` : shown.join('; ');
-}
-/** "404 Not Found": the server's reason phrase, else Node's table, else the bare number. */
-function statusLine(status, serverText) {
-    const text = serverText || external_node_http_.STATUS_CODES[status] || '';
-    return text ? `${status} ${text}` : String(status);
-}
-/** 200 → "0.2", 30000 → "30". */
-function seconds(ms) {
-    return String(Number((ms / 1000).toFixed(2)));
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -78738,7 +78078,7 @@ function flattenError(error, mapper = (issue) => issue.message) {
     }
     return { formErrors, fieldErrors };
 }
-function errors_formatError(error, mapper = (issue) => issue.message) {
+function formatError(error, mapper = (issue) => issue.message) {
     const fieldErrors = { _errors: [] };
     const processError = (error, path = []) => {
         for (const issue of error.issues) {
@@ -79131,7 +78471,7 @@ const errors_initializer = (inst, issues) => {
     if (_installedErrorProtos.has(proto))
         return;
     _installedErrorProtos.add(proto);
-    _lazyMethod(proto, "format", (self) => (mapper) => errors_formatError(self, mapper));
+    _lazyMethod(proto, "format", (self) => (mapper) => formatError(self, mapper));
     _lazyMethod(proto, "flatten", (self) => (mapper) => flattenError(self, mapper));
     _lazyMethod(proto, "addIssue", (self) => (issue) => {
         self.issues.push(issue);
@@ -80711,6 +80051,74 @@ function preprocess(fn, schema) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * The one error type of meshagent-ship: a message a user can act on, and a hint saying what to run or change.
+ * Anything thrown that is not a ShipError is a bug and is reported with its stack.
+ */
+class errors_ShipError extends Error {
+    name = 'ShipError';
+    /** What to run or change; shown on its own line after the message. */
+    hint;
+    /** The input the error is about, when there is one (kebab-case, as in action.yml). */
+    input;
+    constructor(message, options = {}) {
+        super(message, options.cause === undefined ? undefined : { cause: options.cause });
+        this.hint = options.hint;
+        this.input = options.input;
+    }
+}
+/** Several input errors reported at once, so a user fixes them all in one go. */
+class InputErrors extends errors_ShipError {
+    errors;
+    constructor(errors) {
+        const first = errors[0];
+        const message = errors.length === 1 && first
+            ? first.message
+            : `${errors.length} inputs are invalid:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`;
+        super(message, {
+            ...(errors.length === 1 && first?.hint ? { hint: first.hint } : {}),
+            ...(errors.length === 1 && first?.input ? { input: first.input } : {}),
+        });
+        this.errors = errors;
+    }
+}
+/** The text a user sees for an error: the message, then the hint on its own line. */
+function errors_formatError(error) {
+    if (error instanceof errors_ShipError) {
+        if (error instanceof InputErrors && error.errors.length > 1) {
+            const hints = error.errors.filter((e) => e.hint).map((e) => `  - ${e.input ?? 'input'}: ${e.hint}`);
+            return hints.length > 0 ? `${error.message}\nHints:\n${hints.join('\n')}` : error.message;
+        }
+        return error.hint ? `${error.message}\nHint: ${error.hint}` : error.message;
+    }
+    if (error instanceof Error)
+        return `internal error: ${error.stack ?? error.message}`;
+    return `internal error: ${String(error)}`;
+}
+// --- user values inside messages ------------------------------------------------------------------------------------
+/**
+ * Characters that must not reach a message as they are: C0 and C1 controls, DEL, line and paragraph separators, and
+ * the invisible or direction-changing marks that can make a value look like something else.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '"': '\\"', '\\': '\\\\' };
+/** A user's value in double quotes, on one line, with unsafe characters escaped (`\n`, `\u202e`) and long values cut. */
+function quoted(value, max = 80) {
+    const cut = [...value].length > max ? `${[...value].slice(0, max - 3).join('')}...` : value;
+    const escaped = cut.replace(/["\\]/g, (c) => ESCAPES[c]).replace(UNSAFE, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return `"${escaped}"`;
+}
+/**
+ * A user's value inside a message: as it is when it is plain (no space, quote, backslash or unsafe character, and
+ * not long), so ordinary values read as the MeshAgent CLI prints them; else `quoted`.
+ */
+function shown(value, max = 200) {
+    const plain = value !== '' && value.length <= max && !/[\s"\\]/.test(value) && value.replace(UNSAFE, '') === value;
+    return plain ? value : quoted(value, max);
+}
+
 ;// CONCATENATED MODULE: ./src/input-spec.ts
 /**
  * The action's inputs and outputs, by name: the table action.yml, the CLI flags and the README are checked against.
@@ -80777,8 +80185,20 @@ function isLoopbackHost(host) {
     return host === 'localhost' || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
 }
 
+;// CONCATENATED MODULE: ./src/meshagent/reserved-ports.ts
+/**
+ * The ports MeshAgent keeps for room infrastructure, which no room service may use: the room's internal API port
+ * (meshagent-api room_ports.py, RESERVED_ROOM_SERVICE_PORTS). The inputs, the spec builder and the wire schema all
+ * check against this one list.
+ */
+const RESERVED_ROOM_SERVICE_PORTS = [8078];
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/estargz/entry-path.ts
@@ -82572,9 +81992,8 @@ function pagesDomainFromConfig(domains) {
 
 
 
+
 const DEFAULT_API_URL = 'https://api.meshagent.com';
-/** MeshAgent reserves this port for room infrastructure (api: room_ports.py). */
-const RESERVED_PORTS = [8078];
 /** How long `wait: true` probes the service URL: the CLI's live-wait default. */
 const DEFAULT_WAIT_SECONDS = 300;
 /** Each input's raw text: the input, else its environment fallback, else its default. */
@@ -82769,8 +82188,8 @@ function parsePorts(raw, ctx) {
             report(ctx, input, `${input}: line ${line} ${quote(text)} is not a port`, hint);
             continue;
         }
-        if (RESERVED_PORTS.includes(num)) {
-            report(ctx, input, `${input}: line ${line} uses reserved MeshAgent room infrastructure port ${num}; reserved ports: ${RESERVED_PORTS.join(', ')}`, 'let the service listen on another port');
+        if (RESERVED_ROOM_SERVICE_PORTS.includes(num)) {
+            report(ctx, input, `${input}: line ${line} uses reserved MeshAgent room infrastructure port ${num}; reserved ports: ${RESERVED_ROOM_SERVICE_PORTS.join(', ')}`, 'let the service listen on another port');
             continue;
         }
         if (result.some((port) => port.num === num)) {
@@ -83122,6 +82541,594 @@ function inputWarnings(config, arch = process.arch) {
     return warnings;
 }
 
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var node_modules_undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/version.ts
+/** The released version; a test keeps it equal to package.json's. */
+const VERSION = '0.1.0';
+
+;// CONCATENATED MODULE: ./src/http.ts
+/**
+ * The one HTTP client of meshagent-ship, for API calls (JSON in, JSON out). It retries what is worth retrying
+ * (429, 502, 503, 504 and broken connections, or what the client's `retryStatus` says) with jittered exponential
+ * backoff or the server's Retry-After, records every retry once (in a RetryLog a run may share), times out every
+ * attempt, goes through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise, and turns every failure into an
+ * HttpError a user can act on — with no credential in it. `request` buffers the answer (API calls); `stream` hands an
+ * accepted answer's body over as a stream (registry blobs), and request bodies may be streams too.
+ */
+
+
+
+
+const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
+/**
+ * Every retry of a run, in order: shared by the clients of one run (the API's, the registry's, a source registry's),
+ * so the log lines, the result and the summary count each retry once, whichever client or upload made it.
+ */
+class RetryLog {
+    list = [];
+    add(record) {
+        this.list.push(record);
+    }
+    get records() {
+        return this.list;
+    }
+}
+/** A request that failed: a status that was not accepted, a broken connection or a timeout. */
+class HttpError extends errors_ShipError {
+    /** Undefined for connection errors and timeouts. */
+    status;
+    method;
+    /** Without the query string. */
+    url;
+    /** The start of the answer's body (at most 500 characters), secrets replaced by ***. */
+    bodySnippet;
+    /** Retries made before giving up. */
+    retries;
+    /** Whether the failure was of a kind worth retrying (429/5xx/broken connection/timeout), had attempts remained. */
+    retryable;
+    /** Why the last attempt failed, e.g. "503 Service Unavailable" or "timed out after 30 s" (for retry records). */
+    reason;
+    /** The wait the server asked for with Retry-After, when it did. */
+    retryAfterMs;
+    constructor(message, details) {
+        super(message, { ...(details.hint ? { hint: details.hint } : {}), cause: details.cause });
+        this.status = details.status;
+        this.method = details.method;
+        this.url = details.url;
+        this.bodySnippet = details.bodySnippet ?? '';
+        this.retries = details.retries ?? 0;
+        this.retryable = details.retryable ?? false;
+        this.reason = details.reason ?? (details.status === undefined ? message : statusLine(details.status, ''));
+        this.retryAfterMs = details.retryAfterMs;
+    }
+}
+/** Whether a status may be retried: only 429, 502, 503, 504. Never 400/401/403/404/409/422 or anything else. */
+function isRetryableStatus(status) {
+    return status === 429 || status === 502 || status === 503 || status === 504;
+}
+// --- the client ------------------------------------------------------------------------------------------------
+const SNIPPET_LENGTH = 500;
+const CONNECTION_HINT = 'check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)';
+class http_HttpClient {
+    options;
+    ownRetries = [];
+    attemptCount = 0;
+    policy;
+    timeoutMs;
+    userAgent;
+    dispatcher;
+    /** Only a dispatcher we made is ours to close. */
+    ownsDispatcher;
+    sleep;
+    random;
+    closing;
+    constructor(options = {}) {
+        this.options = options;
+        this.policy = { ...DEFAULT_RETRY, ...options.retry };
+        this.timeoutMs = options.timeoutMs ?? 30_000;
+        this.userAgent = options.userAgent ?? `meshagent-ship/${VERSION}`;
+        this.dispatcher = options.dispatcher ?? defaultDispatcher(options.env ?? process.env);
+        this.ownsDispatcher = options.dispatcher === undefined;
+        this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        this.random = options.random ?? Math.random;
+    }
+    /** Every retry made by this client, in order (a shared `retryLog` holds those of the other clients too). */
+    get retries() {
+        return this.ownRetries;
+    }
+    /** Requests sent, counting every attempt. */
+    get attempts() {
+        return this.attemptCount;
+    }
+    /** Closes the dispatcher if this client made it; safe to call twice (undici rejects a second close once destroyed). */
+    close() {
+        // undici resolves with null despite its Promise<void> type.
+        this.closing ??= this.ownsDispatcher ? this.dispatcher.close().then(() => undefined) : Promise.resolve();
+        return this.closing;
+    }
+    /** Sends the request (retrying as classified) and returns the accepted answer, read whole. */
+    async request(request) {
+        return (await this.send(request, false));
+    }
+    /**
+     * Like `request`, but an accepted answer's body is handed over unread, for bodies too large to hold in memory.
+     * The timeout covers the answer's headers; a body that stalls is ended by undici's idle body timeout.
+     */
+    async stream(request) {
+        return (await this.send(request, true));
+    }
+    async send(asked, streamed) {
+        if (this.closing)
+            throw new Error(`HttpClient: ${asked.method} ${asked.url} after close()`);
+        const request = this.withClientSignal(asked);
+        const prepared = this.prepare(request);
+        const maxAttempts = request.maxAttempts ?? this.policy.maxAttempts;
+        for (let attempt = 1;; attempt += 1) {
+            const retriesSoFar = attempt - 1;
+            // Checked before every attempt, so an abort during the wait between attempts ends the request too.
+            if (request.signal?.aborted)
+                throw this.failureError(prepared, { kind: 'cancelled', reason: request.signal.reason }, retriesSoFar);
+            const started = Date.now();
+            const outcome = await this.attempt(prepared, streamed);
+            this.debugAttempt(prepared, outcome, Date.now() - started, attempt, maxAttempts);
+            if (!('kind' in outcome))
+                return outcome;
+            const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome, prepared) || attempt >= maxAttempts;
+            if (giveUp)
+                throw this.failureError(prepared, outcome, retriesSoFar);
+            const delayMs = this.delayBeforeRetry(prepared, outcome, attempt);
+            this.recordRetry(prepared, outcome, attempt, delayMs, maxAttempts);
+            await this.sleepUnlessCancelled(delayMs, request.signal);
+        }
+    }
+    withClientSignal(request) {
+        const own = this.options.signal;
+        if (!own)
+            return request;
+        return { ...request, signal: request.signal ? AbortSignal.any([request.signal, own]) : own };
+    }
+    // --- one attempt -------------------------------------------------------------------------------------------------
+    /**
+     * Sends the request once; an accepted answer is returned (read whole, or with its body unread when `streamed`),
+     * anything else described.
+     */
+    async attempt(prepared, streamed) {
+        const { request, url } = prepared;
+        const timeoutMs = request.timeoutMs ?? this.timeoutMs;
+        // A timer we can stop: a streamed body outlives the attempt, and must not be cut when the timeout passes.
+        const timeout = new AbortController();
+        const timer = setTimeout(() => timeout.abort(new Error(`timed out after ${seconds(timeoutMs)} s`)), timeoutMs);
+        const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal;
+        // Outside the try: a body factory that throws is the caller's problem, not a connection failure to retry.
+        const body = bodyForAttempt(request);
+        this.attemptCount += 1;
+        try {
+            const answer = await this.dispatcher.request({
+                origin: url.origin,
+                path: url.pathname + url.search,
+                method: request.method,
+                // A fresh copy: undici's HTTP/1 proxy wrapper adds a host header to the object it is given.
+                headers: { ...prepared.headers },
+                body,
+                signal,
+            });
+            const accepted = request.accept ? request.accept.includes(answer.statusCode) : answer.statusCode >= 200 && answer.statusCode < 300;
+            if (streamed && accepted) {
+                clearTimeout(timer);
+                return { status: answer.statusCode, headers: flattenHeaders(answer.headers), body: answer.body };
+            }
+            // The timeout covers the body too: undici destroys the body stream when the signal aborts.
+            const received = Buffer.from(await answer.body.arrayBuffer());
+            const response = new BufferedResponse(answer.statusCode, answer.statusText, flattenHeaders(answer.headers), received, prepared, this.maskerFor(prepared));
+            return accepted ? response : { kind: 'status', response };
+        }
+        catch (error) {
+            if (request.signal?.aborted)
+                return { kind: 'cancelled', reason: request.signal.reason };
+            if (timeout.signal.aborted)
+                return { kind: 'connection', error, reason: `timed out after ${seconds(timeoutMs)} s`, timedOut: true };
+            // A streamed body that failed mid-way (e.g. the upload source) is destroyed with the request.
+            if (body !== undefined && typeof body === 'object' && 'destroy' in body)
+                body.destroy();
+            return { kind: 'connection', error, reason: describeConnectionError(error), timedOut: false };
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    debugAttempt(prepared, outcome, ms, attempt, maxAttempts) {
+        if (!this.options.debug)
+            return;
+        const result = !('kind' in outcome) ? String(outcome.status) : outcome.kind === 'status' ? String(outcome.response.status) : outcome.kind === 'connection' ? outcome.reason : 'cancelled';
+        this.options.debug(this.maskerFor(prepared)(`${prepared.request.method} ${prepared.shownUrl} -> ${result} in ${ms} ms (attempt ${attempt} of ${maxAttempts})`));
+    }
+    isRetryable(failure, prepared) {
+        const { request } = prepared;
+        if (failure.kind === 'status') {
+            const { status, body } = failure.response;
+            return this.options.retryStatus ? this.options.retryStatus({ method: request.method, url: prepared.shownUrl, status, body }) : isRetryableStatus(status);
+        }
+        if (request.retryRefused === false && isConnectionRefused(failure.error))
+            return false;
+        return failure.timedOut || isRetryableConnectionError(failure.error);
+    }
+    // --- waiting between attempts --------------------------------------------------------------------------------------
+    /** The server's Retry-After when it sends one (refusing waits beyond the cap), else jittered exponential backoff. */
+    delayBeforeRetry(prepared, failure, attempt) {
+        const asked = failure.kind === 'status' ? retryAfterMs(failure.response.headers['retry-after'], Date.now()) : undefined;
+        const tooLong = this.refusedWait(asked);
+        if (tooLong)
+            throw this.failureError(prepared, failure, attempt - 1, tooLong);
+        return asked ?? this.backoffMs(attempt);
+    }
+    /** Why a Retry-After is not waited for (longer than the policy allows), or undefined when it is. */
+    refusedWait(askedMs) {
+        if (askedMs === undefined || askedMs <= this.policy.maxRetryAfterMs)
+            return undefined;
+        return `asked to retry after ${seconds(askedMs)} s, more than the ${seconds(this.policy.maxRetryAfterMs)} s limit`;
+    }
+    /** baseDelayMs * 2^(attempt-1), capped, then full jitter in [delay/2, delay] so parallel clients spread out. */
+    backoffMs(attempt) {
+        const delay = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
+        return Math.round(delay / 2 + (this.random() * delay) / 2);
+    }
+    recordRetry(prepared, failure, attempt, delayMs, maxAttempts) {
+        const reason = failure.kind === 'status' ? failure.response.statusLine : failure.reason;
+        const what = failure.kind === 'status' ? `answered ${failure.response.status}` : `failed: ${failure.reason}`;
+        const message = `${prepared.label} ${what}; retry ${attempt} of ${maxAttempts - 1} in ${seconds(delayMs)} s`;
+        this.addRetry({ method: prepared.request.method, url: prepared.shownUrl, attempt, reason, delayMs }, this.maskerFor(prepared)(message));
+    }
+    /** The one place a retry is counted: this client's list, the run's shared log, and one log line. */
+    addRetry(record, message) {
+        this.ownRetries.push(record);
+        this.options.retryLog?.add(record);
+        this.options.log?.(message);
+    }
+    /**
+     * For a caller that repeats a failed request its own way (an upload goes on from what the registry holds, or
+     * starts again): waits as the client would before its retry number `retry` of `maxRetries` (the server's
+     * Retry-After, else jittered backoff), and records and logs that retry like the client's own. When the server
+     * asks for a longer wait than the policy allows, nothing is retried: the error is thrown, saying so.
+     */
+    async retryAfter(error, retry, maxRetries, options = {}) {
+        const tooLong = this.refusedWait(error.retryAfterMs);
+        if (tooLong) {
+            throw new HttpError(`${error.message} (${tooLong})`, {
+                method: error.method,
+                url: error.url,
+                ...(error.status !== undefined ? { status: error.status } : {}),
+                bodySnippet: error.bodySnippet,
+                retries: retry - 1,
+                reason: error.reason,
+                cause: error,
+                ...(error.hint ? { hint: error.hint } : {}),
+            });
+        }
+        const delayMs = error.retryAfterMs ?? this.backoffMs(retry);
+        const what = error.status !== undefined ? `answered ${error.status}` : `failed: ${error.reason}`;
+        const message = `${options.label ?? `${error.method} ${error.url}`} ${what}; retry ${retry} of ${maxRetries} in ${seconds(delayMs)} s`;
+        this.addRetry({ method: error.method, url: error.url, attempt: retry, reason: error.reason, delayMs }, maskSecrets(message, this.options.secrets?.() ?? []));
+        await this.sleepUnlessCancelled(delayMs, options.signal);
+    }
+    /** Sleeps, but wakes up early (with an error) when the caller aborts; the abort listener never outlives the wait. */
+    async sleepUnlessCancelled(ms, signal) {
+        if (!signal)
+            return this.sleep(ms);
+        let onAbort = () => { };
+        const aborted = new Promise((resolve) => {
+            onAbort = () => resolve();
+            signal.addEventListener('abort', onAbort, { once: true });
+        });
+        try {
+            await Promise.race([this.sleep(ms), aborted]);
+        }
+        finally {
+            signal.removeEventListener('abort', onAbort);
+        }
+    }
+    // --- errors --------------------------------------------------------------------------------------------------------
+    /** The error for a failure we give up on: what happened, how many retries were made, and a hint chosen by status. */
+    failureError(prepared, failure, retries, extra) {
+        const { request, label, shownUrl } = prepared;
+        const mask = this.maskerFor(prepared);
+        const gaveUp = [extra, retries > 0 ? `gave up after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : undefined].filter(Boolean).join('; ');
+        const suffix = gaveUp ? ` (${gaveUp})` : '';
+        const common = { method: request.method, url: shownUrl, retries, retryable: failure.kind !== 'cancelled' && this.isRetryable(failure, prepared) };
+        if (failure.kind === 'cancelled') {
+            // Still a ShipError, so a cancelled run reads as a message, not a stack trace.
+            const why = failure.reason instanceof Error ? `: ${failure.reason.message}` : '';
+            return new HttpError(mask(`${label} was cancelled${why}${suffix}`), { ...common, reason: 'cancelled', cause: failure.reason });
+        }
+        if (failure.kind === 'connection') {
+            const message = request.what ? `${request.what} failed: ${prepared.url.origin}: ${failure.reason}${suffix}` : `${label} failed: ${failure.reason}${suffix}`;
+            return new HttpError(mask(message), { ...common, reason: mask(failure.reason), hint: CONNECTION_HINT, cause: failure.error });
+        }
+        const { response } = failure;
+        const snippet = bodySnippet(response.body, mask);
+        const answered = request.what ? `${request.what} failed: ${response.statusLine}` : `${label} answered ${response.statusLine}`;
+        const message = `${answered}${suffix}${snippet ? `: ${snippet}` : ''}`;
+        const asked = retryAfterMs(response.headers['retry-after'], Date.now());
+        return new HttpError(mask(message), {
+            ...common,
+            status: response.status,
+            bodySnippet: snippet,
+            reason: response.statusLine,
+            ...(asked !== undefined ? { retryAfterMs: asked } : {}),
+            ...hintFor(response.status),
+        });
+    }
+    // --- preparing a request -------------------------------------------------------------------------------------------
+    prepare(request) {
+        if (request.json !== undefined && request.body !== undefined)
+            throw new Error(`${request.method} ${request.url}: give json or body, not both`);
+        const url = resolveUrl(this.options.baseUrl, request.url, request.query);
+        const shownUrl = url.origin + url.pathname;
+        const headers = this.headersFor(request);
+        return {
+            request,
+            url,
+            shownUrl,
+            label: request.what ?? `${request.method} ${shownUrl}`,
+            headers,
+            headerSecrets: credentialsIn(headers),
+        };
+    }
+    /** The caller's headers with lower-case names, over our defaults. */
+    headersFor(request) {
+        const headers = { 'user-agent': this.userAgent, accept: 'application/json' };
+        if (request.json !== undefined)
+            headers['content-type'] = 'application/json';
+        for (const [name, value] of Object.entries(request.headers ?? {}))
+            headers[name.toLowerCase()] = value;
+        return headers;
+    }
+    /** Masks the caller's secrets (read now, since they may have grown) and the request's credentials. */
+    maskerFor(prepared) {
+        return (text) => maskSecrets(text, [...(this.options.secrets?.() ?? []), ...prepared.headerSecrets]);
+    }
+}
+// --- the buffered answer -------------------------------------------------------------------------------------------
+class BufferedResponse {
+    status;
+    statusText;
+    headers;
+    body;
+    prepared;
+    mask;
+    constructor(status, statusText, headers, body, prepared, mask) {
+        this.status = status;
+        this.statusText = statusText;
+        this.headers = headers;
+        this.body = body;
+        this.prepared = prepared;
+        this.mask = mask;
+    }
+    /** "404 Not Found"; undici gives the server's reason phrase, Node's table fills in when there is none. */
+    get statusLine() {
+        return statusLine(this.status, this.statusText);
+    }
+    text() {
+        return this.body.toString('utf8');
+    }
+    json(schema) {
+        let parsed;
+        try {
+            parsed = JSON.parse(this.text());
+        }
+        catch {
+            throw this.unexpectedBody('not JSON');
+        }
+        if (!schema)
+            return parsed;
+        const result = schema.safeParse(parsed);
+        if (!result.success)
+            throw this.unexpectedBody(describeIssues(result.error.issues));
+        return result.data;
+    }
+    unexpectedBody(problem) {
+        const { request, label, shownUrl } = this.prepared;
+        const snippet = bodySnippet(this.body, this.mask);
+        const message = `${label} answered an unexpected body (${problem}): ${snippet || '(empty)'}`;
+        return new HttpError(this.mask(message), {
+            method: request.method,
+            url: shownUrl,
+            status: this.status,
+            bodySnippet: snippet,
+            hint: 'the server answered something meshagent-ship does not understand: check the API URL, or update meshagent-ship',
+        });
+    }
+}
+// --- helpers -------------------------------------------------------------------------------------------------------
+/** Proxies come from `env` (not process.env, which undici would read), so tests and callers decide. */
+function defaultDispatcher(env) {
+    // Lower case first, as undici and curl read them.
+    const httpProxy = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
+    const httpsProxy = firstSet(env, ['https_proxy', 'HTTPS_PROXY']);
+    if (!httpProxy && !httpsProxy)
+        return new node_modules_undici/* Agent */.g6();
+    return new node_modules_undici/* EnvHttpProxyAgent */.J2({
+        // '' rather than undefined: undici falls back to process.env for undefined.
+        httpProxy: httpProxy ?? '',
+        httpsProxy: httpsProxy ?? '',
+        noProxy: firstSet(env, ['no_proxy', 'NO_PROXY']) ?? '',
+        // Plain-http targets are sent in absolute form, as forward proxies expect, not tunnelled with CONNECT
+        // (which proxies commonly allow only to port 443). HTTPS targets are always tunnelled.
+        proxyTunnel: false,
+    });
+}
+function firstSet(env, names) {
+    for (const name of names) {
+        const value = env[name];
+        if (value)
+            return value;
+    }
+    return undefined;
+}
+/** An absolute URL as given, or a path appended to baseUrl (keeping the base's path prefix); then the query. */
+function resolveUrl(baseUrl, path, query) {
+    let url;
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path))
+        url = new URL(path);
+    else if (baseUrl)
+        url = new URL(baseUrl.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`));
+    else
+        throw new Error(`HTTP request to ${path}: a relative path needs a baseUrl`);
+    for (const [name, value] of Object.entries(query ?? {})) {
+        if (value !== undefined)
+            url.searchParams.append(name, String(value));
+    }
+    return url;
+}
+/** The body to send this attempt: a factory runs again, so a stream consumed by a failed attempt is made anew. */
+function bodyForAttempt(request) {
+    if (request.json !== undefined)
+        return JSON.stringify(request.json);
+    return typeof request.body === 'function' ? request.body() : request.body;
+}
+/** undici's headers (arrays for repeated ones) as one string per lower-case name. */
+function flattenHeaders(headers) {
+    const flat = {};
+    for (const [name, value] of Object.entries(headers)) {
+        if (value !== undefined)
+            flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return flat;
+}
+/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+function retryAfterMs(value, now) {
+    const trimmed = value?.trim();
+    if (!trimmed)
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Math.round(Number(trimmed) * 1000);
+    const date = Date.parse(trimmed);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** Error codes of a connection that broke or never came up, where trying again may well work. */
+const RETRYABLE_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+]);
+function isRetryableConnectionError(error) {
+    return errorChain(error).some((e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''));
+}
+/** Refused at every address tried (Node tries each address of a host and reports them in an AggregateError). */
+function isConnectionRefused(error) {
+    const chain = errorChain(error);
+    const everyAddress = chain.find((e) => e instanceof AggregateError);
+    if (everyAddress)
+        return everyAddress.errors.length > 0 && everyAddress.errors.every((e) => codeOf(e) === 'ECONNREFUSED');
+    return chain.some((e) => codeOf(e) === 'ECONNREFUSED');
+}
+/** The error, its causes, and the errors of an AggregateError (Node's connect tries every address of a host). */
+function errorChain(error) {
+    const chain = [];
+    const pending = [error];
+    while (pending.length > 0 && chain.length < 10) {
+        const next = pending.shift();
+        if (next === undefined || chain.includes(next))
+            continue;
+        chain.push(next);
+        if (next instanceof AggregateError)
+            pending.push(...next.errors);
+        if (next instanceof Error && next.cause !== undefined)
+            pending.push(next.cause);
+    }
+    return chain;
+}
+function codeOf(error) {
+    const code = error?.code;
+    return typeof code === 'string' ? code : undefined;
+}
+/** A short reason such as "connect ECONNREFUSED 127.0.0.1:1" or "other side closed (UND_ERR_SOCKET)". */
+function describeConnectionError(error) {
+    for (const e of errorChain(error)) {
+        const message = e instanceof Error ? e.message : '';
+        const code = codeOf(e);
+        if (message && code)
+            return message.includes(code) ? message : `${message} (${code})`;
+        if (message)
+            return message;
+        if (code)
+            return code;
+    }
+    return String(error);
+}
+/** The hint for a status we give up on. */
+function hintFor(status) {
+    const hints = {
+        400: 'the server rejected the request as invalid: the message says why',
+        401: 'check the credentials (API key or token)',
+        403: 'the credentials lack permission for this',
+        404: 'it does not exist',
+        409: 'it conflicts with the current state',
+        422: 'the server rejected the request as invalid: the message says why',
+        429: 'rate limited: wait and run again',
+    };
+    const hint = hints[status] ?? (status >= 500 ? 'the server had trouble: run again later' : undefined);
+    return hint ? { hint } : {};
+}
+/** JSON fields whose values are credentials even when no one told us about them. */
+const SECRET_FIELD = /"(?:token|access_token|refresh_token|id_token|password|client_secret)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+/** The body for a message: secrets masked first (so a cut cannot leave half a secret), whitespace collapsed, cut. */
+function bodySnippet(body, mask) {
+    const text = body.toString('utf8');
+    const fieldSecrets = [...text.matchAll(SECRET_FIELD)].map((match) => match[1] ?? '');
+    const collapsed = maskSecrets(mask(text), fieldSecrets).replace(/\s+/g, ' ').trim();
+    return collapsed.length <= SNIPPET_LENGTH ? collapsed : `${cutWithoutSplittingPairs(collapsed, SNIPPET_LENGTH - 1)}…`;
+}
+function cutWithoutSplittingPairs(text, length) {
+    const cut = text.slice(0, length);
+    const last = cut.charCodeAt(cut.length - 1);
+    return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}
+/** Replaces every secret with ***, longest first so a secret containing another is replaced whole. */
+function maskSecrets(text, secrets) {
+    const sorted = [...new Set(secrets)].filter((s) => s !== '').sort((a, b) => b.length - a.length);
+    return sorted.reduce((masked, secret) => masked.split(secret).join('***'), text);
+}
+/** Credentials carried by the request's headers: the whole value, the part after the scheme, a Basic password. */
+function credentialsIn(headers) {
+    const found = [];
+    for (const name of ['authorization', 'proxy-authorization', 'x-api-key']) {
+        const value = headers[name]?.trim();
+        if (!value)
+            continue;
+        found.push(value);
+        const [scheme, credential] = value.split(/\s+/, 2);
+        if (!credential)
+            continue;
+        found.push(credential);
+        if (scheme?.toLowerCase() === 'basic') {
+            const decoded = Buffer.from(credential, 'base64').toString('utf8');
+            const password = decoded.slice(decoded.indexOf(':') + 1);
+            found.push(decoded, password);
+        }
+    }
+    return found;
+}
+function describeIssues(issues) {
+    const shown = issues.slice(0, 3).map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+    return issues.length > 3 ? `${shown.join('; ')}; …` : shown.join('; ');
+}
+/** "404 Not Found": the server's reason phrase, else Node's table, else the bare number. */
+function statusLine(status, serverText) {
+    const text = serverText || external_node_http_.STATUS_CODES[status] || '';
+    return text ? `${status} ${text}` : String(status);
+}
+/** 200 → "0.2", 30000 → "30". */
+function seconds(ms) {
+    return String(Number((ms / 1000).toFixed(2)));
+}
+
 ;// CONCATENATED MODULE: ./src/meshagent/wire.ts
 /**
  * MeshAgent's REST wire types as zod schemas (meshagent-api: client.py and specs/service.py).
@@ -83130,6 +83137,7 @@ function inputWarnings(config, arch = process.arch) {
  * sandbox rejects anything else. Responses are read leniently (unknown fields ignored), so a newer server does not
  * break an older action.
  */
+
 
 const stringMap = record(schemas_string(), schemas_string());
 // ---------------------------------------------------------------------------------------------------------------
@@ -83248,7 +83256,6 @@ const ContainerSpec = strictObject({
     .refine((c) => !c.environment?.some((e) => e.secret) || c.run_as, {
     message: 'container.run_as is required when using SecretValue',
 });
-const RESERVED_ROOM_SERVICE_PORTS = [8078];
 const PortSpec = strictObject({
     num: union([literal('*'), schemas_number().int().positive()])
         .default('*')
@@ -83454,6 +83461,13 @@ class MeshagentClient {
         });
         return response.status === 404 ? undefined : response.json(ServiceRecord);
     }
+    /** The image the room's service of this name runs now; undefined when there is no such service. */
+    async serviceImage(room, name) {
+        const service = await this.findService(room, name);
+        // Records are read leniently (ServiceRecord types only id and metadata), so the container is looked at here.
+        const image = service?.container?.image;
+        return typeof image === 'string' ? image : undefined;
+    }
     async getService(room, id) {
         return (await this.call({ method: 'GET', url: `${this.services(room)}/${enc(id)}`, what: `read service ${id}` })).json(ServiceRecord);
     }
@@ -83518,1097 +83532,6 @@ function isStatus(error, status) {
     return error instanceof HttpError && error.status === status;
 }
 
-;// CONCATENATED MODULE: ./src/stop.ts
-/**
- * Stopping a run on SIGINT or SIGTERM: Ctrl-C, or a cancelled GitHub job (the runner sends SIGINT, SIGTERM 7.5 s
- * later, then kills the process).
- *
- * The first signal aborts `signal`: the stage in progress stops (a builder's process is killed, uploads are cut, a
- * conversion ends at its next chunk), no later stage starts, and the pipeline unwinds through its own cleanup. A
- * deploy completes the write in flight and takes back what it wrote; it runs inside `uninterrupted`, so the process
- * does not exit before that is done. If the run has not ended `graceMs` later, or a second signal comes, the
- * directories given to `removeOnExit` are removed here and the process exits, unless a deploy is still in flight.
- * The exit code is the shell's for the signal: 128 + its number (130, 143).
- */
-
-
-
-const SIGNALS = ['SIGINT', 'SIGTERM'];
-/** The reason of an aborted run: which signal stopped it. */
-class Stopped extends errors_ShipError {
-    signalName;
-    constructor(signalName) {
-        super(`stopped by ${signalName}`, { hint: 'the run was cancelled: nothing after this stage ran, and its temporary files were removed; run again to ship' });
-        this.signalName = signalName;
-    }
-    /** 128 + the signal's number, as a shell reports a process a signal ended. */
-    get exitCode() {
-        return 128 + external_node_os_namespaceObject.constants.signals[this.signalName];
-    }
-}
-/** Throws the stop when the run has been asked to stop (the deploy checks before each write). */
-function throwIfStopped(signal) {
-    if (signal?.aborted)
-        throw signal.reason instanceof Stopped ? signal.reason : new Stopped('SIGINT');
-}
-class RunStop {
-    options;
-    controller = new AbortController();
-    scratch = new Set();
-    inFlight = 0;
-    forcing = false;
-    timer;
-    constructor(options = {}) {
-        this.options = options;
-    }
-    /** Aborted at the first stop signal, with a `Stopped` as its reason. */
-    get signal() {
-        return this.controller.signal;
-    }
-    /** Why the run stopped, once a signal came. */
-    get stopped() {
-        return this.signal.aborted ? this.signal.reason : undefined;
-    }
-    /** Listens for SIGINT and SIGTERM until the returned function is called. */
-    listen() {
-        const onSignal = (name) => this.receive(name);
-        for (const name of SIGNALS)
-            process.on(name, onSignal);
-        return () => {
-            for (const name of SIGNALS)
-                process.off(name, onSignal);
-            clearTimeout(this.timer);
-        };
-    }
-    /** What a signal does; `listen` calls it, tests may too. */
-    receive(name) {
-        if (this.signal.aborted) {
-            this.force();
-            return;
-        }
-        this.options.log?.(`${name}: stopping the run${this.inFlight > 0 ? ' once the deploy in flight has completed' : ''}`);
-        this.controller.abort(new Stopped(name));
-        this.timer = setTimeout(() => this.force(), this.options.graceMs ?? 5_000);
-        this.timer.unref();
-    }
-    /** Runs `work` to its end even when a stop comes meanwhile: the process does not exit before it settles. */
-    async uninterrupted(work) {
-        this.inFlight += 1;
-        try {
-            return await work();
-        }
-        finally {
-            this.inFlight -= 1;
-            if (this.forcing && this.inFlight === 0)
-                this.exitNow();
-        }
-    }
-    /**
-     * Called once the run has reported: when a stop ended it, the process exits with the signal's code as soon as
-     * stdout and stderr have taken what was written, so that nothing a stopped stage left behind keeps it alive.
-     */
-    finish() {
-        const code = this.stopped?.exitCode;
-        if (code === undefined)
-            return;
-        let pending = 2;
-        const flushed = () => {
-            pending -= 1;
-            if (pending === 0)
-                (this.options.exit ?? process.exit)(code);
-        };
-        process.stdout.write('', flushed);
-        process.stderr.write('', flushed);
-    }
-    /** A directory the run made: removed here if the process has to exit before the run removes it. */
-    removeOnExit(dir) {
-        this.scratch.add(dir);
-        return () => this.scratch.delete(dir);
-    }
-    force() {
-        this.forcing = true;
-        if (this.inFlight > 0) {
-            this.options.log?.('waiting for the deploy in flight to complete before exiting');
-            return;
-        }
-        this.exitNow();
-    }
-    exitNow() {
-        for (const dir of this.scratch)
-            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
-        this.scratch.clear();
-        (this.options.exit ?? process.exit)(this.stopped?.exitCode ?? 1);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/meshagent/service-spec.ts
-/**
- * The room ServiceSpec exactly as the MeshAgent CLI's `deploy` builds it (reference §5.2 and §5.4): a new service
- * from the inputs and the image's facts, or an existing service updated by merging, never replaced wholesale.
- * Pure functions, no I/O: every rule can be tested on its own, and a spec that would be refused is refused here,
- * before anything touches the running service.
- */
-
-
-const SERVICE_ID_ANNOTATION = 'meshagent.service.id';
-const VALIDATION_METHOD_ANNOTATION = 'meshagent.request.validation.method';
-/** The env vars `meshagent-token` fills with a participant token, in the CLI's order. */
-const TOKEN_ENV_NAMES = ['MESHAGENT_TOKEN', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GROK_API_KEY', 'XAI_API_KEY'];
-/** Scopes a run-as account needs to resolve secret env vars. */
-const SECRET_SCOPES = ['secrets:proxy', 'secrets:read'];
-const DEFAULT_RUN_AS_SCOPES = ['secrets:proxy'];
-/**
- * The ApiScope the CLI sends for each `meshagent-token` preset: `ApiScope.agent_default()`, `user_default()` and
- * `full()` (meshagent-api participant_token.py:733-809) serialised as pydantic dumps them, every field present and
- * unset ones null (the create body then drops the nulls, as `exclude_none` does). Note: `user_default` has no `llm`
- * grant, and no preset grants `secrets`.
- */
-const GRANT_DEFAULTS = {
-    livekit: { breakout_rooms: null },
-    queues: { send: null, receive: null, list: true },
-    messaging: { broadcast: true, list: true, send: true },
-    dataset: { tables: null, list_tables: true },
-    sqlite: { databases: null, create_database: true, list_databases: true },
-    memory: { list: true, memories: null },
-    sync: { paths: null },
-    storage: { paths: null },
-    containers: { logs: true, pull: null, run: null, registry: null, use_containers: true },
-    developer: { logs: true },
-    agents: {
-        register_agent: true,
-        register_public_toolkit: true,
-        register_private_toolkit: true,
-        call: true,
-        use_agents: true,
-        use_tools: true,
-        allowed_toolkits: null,
-    },
-    llm: { models: null },
-    admin: { config: true },
-    secrets: {},
-    tunnels: { ports: null },
-    services: { list: true },
-};
-/** ApiScope's fields in declaration order. */
-const SCOPE_FIELDS = Object.keys(GRANT_DEFAULTS);
-const BASE_GRANTS = ['livekit', 'queues', 'messaging', 'dataset', 'sqlite', 'memory', 'sync', 'storage', 'containers', 'developer', 'agents'];
-const SCOPE_PRESETS = {
-    agentDefault: [...BASE_GRANTS, 'llm', 'services'],
-    userDefault: [...BASE_GRANTS, 'services'],
-    full: [...BASE_GRANTS, 'llm', 'admin', 'tunnels', 'services'],
-};
-/** Image facts from an image config (its ExposedPorts and Volumes). */
-function imageFacts(ref, tag, config, built) {
-    return {
-        ref,
-        tag,
-        exposedPorts: Object.keys(config.config?.ExposedPorts ?? {}),
-        volumes: Object.keys(config.config?.Volumes ?? {}),
-        built,
-    };
-}
-const reservedList = RESERVED_ROOM_SERVICE_PORTS.join(', ');
-/** Builds the spec the CLI would send, or throws the CLI's error for the first rule broken. */
-function buildServiceSpec(request) {
-    const { serviceName: name, image, options, existing } = request;
-    if (existing?.external) {
-        throw new errors_ShipError(`existing service ${name} is external and cannot be replaced with a container deployment`, {
-            hint: `choose another service-name, or remove the external service ${name} from the room first`,
-        });
-    }
-    const annotations = withValidationMode({ ...(existing?.metadata.annotations ?? {}) }, options.validationMode);
-    annotations[SERVICE_ID_ANNOTATION] = name;
-    const container = buildContainer(name, image, options, existing?.container ?? undefined);
-    const ports = buildPorts(name, image, options, existing);
-    checkVolumesMounted(image, container.storage ?? undefined);
-    const routePort = options.domain === undefined ? undefined : routeTargetPort(ports);
-    const base = existing
-        ? { ...existing, external: null }
-        : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
-    const spec = {
-        ...base,
-        metadata: { ...base.metadata, name, annotations },
-        ports,
-        container,
-    };
-    return { spec, routePort };
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Annotations
-/** `cookie` sets cookie validation; `none` removes any; `default` removes a cookie value (the CLI's rule). */
-function withValidationMode(annotations, mode) {
-    const result = { ...annotations };
-    if (mode === 'cookie')
-        result[VALIDATION_METHOD_ANNOTATION] = 'cookie';
-    else if (mode === 'none')
-        delete result[VALIDATION_METHOD_ANNOTATION];
-    else if (result[VALIDATION_METHOD_ANNOTATION] === 'cookie')
-        delete result[VALIDATION_METHOD_ANNOTATION];
-    return result;
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Container: image, env, run_as, storage, template
-function buildContainer(name, image, options, existing) {
-    const runAs = options.runAs !== undefined ? { email: options.runAs.trim().toLowerCase(), scopes: [...DEFAULT_RUN_AS_SCOPES] } : (existing?.run_as ?? undefined);
-    if (options.runAs !== undefined) {
-        if (runAs?.email === '')
-            throw new errors_ShipError('run-as cannot be empty', { input: 'run-as', hint: 'set run-as to a service account email' });
-        if (!runAs?.email.includes('@'))
-            throw new errors_ShipError('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
-    }
-    const environment = buildEnvironment(name, options);
-    // The checks and the secret scopes apply to the env the service will run with, new or kept.
-    const effective = environment ?? existing?.environment ?? undefined;
-    checkEnvironment(effective, runAs);
-    const usesSecrets = effective?.some((entry) => entry.secret) ?? false;
-    const runAsWithScopes = runAs && usesSecrets ? { ...runAs, scopes: unique([...(runAs.scopes ?? DEFAULT_RUN_AS_SCOPES), ...SECRET_SCOPES]) } : runAs;
-    const container = {
-        ...(existing ?? { private: true }),
-        image: image.ref,
-        template: options.template,
-    };
-    if (environment !== undefined)
-        container.environment = environment;
-    const storage = buildStorage(image, options, existing?.storage ?? undefined);
-    if (storage !== undefined)
-        container.storage = storage;
-    if (runAsWithScopes !== undefined)
-        container.run_as = runAsWithScopes;
-    return container;
-}
-function unique(values) {
-    return [...new Set(values)];
-}
-/** A required field of a grant entry (no default). */
-const REQUIRED = Symbol('required');
-const PATH_GRANT = { path: REQUIRED, read_only: false };
-const TABLE_GRANT = { name: REQUIRED, namespace: null, write: false, read: true, alter: false };
-const SQLITE_TABLE_GRANT = { database: REQUIRED, table: REQUIRED, namespace: null, write: false, read: true, alter: false };
-const MEMORY_PERMISSIONS = { create: true, drop: true, inspect: true, query: true, upsert: true, ingest: true, recall: true, optimize: true };
-/** Nested entries of the grants, with their defaults (participant_token.py). */
-const GRANT_NESTED = {
-    dataset: { tables: { listOf: TABLE_GRANT } },
-    sqlite: {
-        databases: {
-            listOf: {
-                name: REQUIRED,
-                namespace: null,
-                create_table: true,
-                drop: false,
-                inspect: true,
-                list_tables: true,
-                execute: true,
-                tables: { listOf: SQLITE_TABLE_GRANT },
-            },
-        },
-    },
-    memory: { memories: { listOf: { name: REQUIRED, namespace: null, permissions: { objectOf: MEMORY_PERMISSIONS, fill: true } } } },
-    sync: { paths: { listOf: PATH_GRANT } },
-    storage: { paths: { listOf: PATH_GRANT } },
-    containers: { registry: { objectOf: { list: null, pull: null, run: null, write: null } } },
-};
-const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
-const isListOf = (value) => isRecord(value) && 'listOf' in value;
-const isObjectOf = (value) => isRecord(value) && 'objectOf' in value;
-/**
- * One object read as pydantic reads it into a model with these fields: defaults filled, unknown fields dropped (or
- * refused when `forbid`), a missing required field refused. Returns undefined when it does not validate.
- */
-function fillShape(shape, value, forbid = false) {
-    if (!isRecord(value))
-        return undefined;
-    if (forbid && Object.keys(value).some((key) => !(key in shape)))
-        return undefined;
-    const result = {};
-    for (const [field, spec] of Object.entries(shape)) {
-        const given = value[field];
-        if (spec === REQUIRED) {
-            if (given === undefined)
-                return undefined;
-            result[field] = given;
-        }
-        else if (isListOf(spec)) {
-            if (given === undefined || given === null)
-                result[field] = null;
-            else if (!Array.isArray(given))
-                return undefined;
-            else {
-                const items = given.map((item) => fillShape(spec.listOf, item));
-                if (items.some((item) => item === undefined))
-                    return undefined;
-                result[field] = items;
-            }
-        }
-        else if (isObjectOf(spec)) {
-            const filled = given === undefined ? (spec.fill ? fillShape(spec.objectOf, {}) : null) : given === null ? null : fillShape(spec.objectOf, given);
-            if (filled === undefined)
-                return undefined;
-            result[field] = filled;
-        }
-        else {
-            result[field] = given === undefined ? spec : given;
-        }
-    }
-    return result;
-}
-/**
- * A JSON ApiScope as the CLI's `ApiScope.model_validate_json` reads it and sends it back: every field present
- * (unset ones null), each grant with its defaults filled, `database`/`datasets` read as `dataset`, unknown fields
- * dropped (`secrets` forbids them). Undefined when the CLI would refuse it.
- */
-function normaliseApiScope(value) {
-    const given = { ...value };
-    // AliasChoices("dataset", "database", "datasets"): the first of these present is the one read.
-    given.dataset = ['dataset', 'database', 'datasets'].map((key) => value[key]).find((v) => v !== undefined);
-    const scope = {};
-    for (const field of SCOPE_FIELDS) {
-        const grant = given[field];
-        if (grant === undefined || grant === null) {
-            scope[field] = null;
-            continue;
-        }
-        const filled = fillShape({ ...GRANT_DEFAULTS[field], ...GRANT_NESTED[field] }, grant, field === 'secrets');
-        if (filled === undefined)
-            return undefined;
-        scope[field] = filled;
-    }
-    return scope;
-}
-/** An ApiScope object for `meshagent-token`, exactly as the CLI sends it. */
-function tokenScope(input) {
-    if ('scope' in input) {
-        const scope = normaliseApiScope(input.scope);
-        if (scope === undefined) {
-            throw new errors_ShipError('meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object', {
-                input: 'meshagent-token',
-                hint: 'the JSON must be an ApiScope: grant names such as "storage" or "queues" mapping to objects',
-            });
-        }
-        return scope;
-    }
-    const grants = SCOPE_PRESETS[input.preset];
-    return Object.fromEntries(SCOPE_FIELDS.map((field) => [field, grants.includes(field) ? structuredClone(GRANT_DEFAULTS[field]) : null]));
-}
-/**
- * The new env list, or undefined to keep the existing one. Any env-type input replaces the old list wholesale
- * (the CLI does not merge); within the new list a later entry of the same name wins: env, then env-secrets, then
- * the token vars. `identity` names the token vars' identity; on its own it changes nothing, because the CLI
- * rewrites identities only in the list it builds, never in the existing service's env (cli image.py:1821-1873,
- * 4925-4937).
- */
-function buildEnvironment(name, options) {
-    const identityOverride = options.identity?.trim();
-    if (identityOverride === '') {
-        throw new errors_ShipError('identity cannot be empty', { input: 'identity', hint: 'remove identity to use the service name, or name an agent identity' });
-    }
-    const identity = identityOverride ?? name;
-    const byName = new Map();
-    const put = (entry) => {
-        // Map keeps the first position of a name; a later entry replaces its value, as the CLI's upsert does.
-        byName.set(entry.name, entry);
-    };
-    for (const variable of options.env ?? [])
-        put({ name: variable.name, value: variable.value });
-    for (const secret of options.envSecrets ?? [])
-        put({ name: secret.name, secret: { id: secret.secretId } });
-    if (options.meshagentToken !== undefined) {
-        const api = tokenScope(options.meshagentToken);
-        for (const tokenName of TOKEN_ENV_NAMES)
-            put({ name: tokenName, token: { identity, api: structuredClone(api), role: 'agent' } });
-    }
-    // An empty list is no list (`environment or None`): the existing env stays.
-    return byName.size > 0 ? [...byName.values()] : undefined;
-}
-function checkEnvironment(environment, runAs) {
-    for (const entry of environment ?? []) {
-        const tokenIdentity = entry.token?.identity.trim() ?? '';
-        if (tokenIdentity.includes('@')) {
-            throw new errors_ShipError(`environment variable '${entry.name}' uses token identity '${tokenIdentity}', but service environment tokens must use an agent identity`, { input: 'identity', hint: 'use an agent name without @ as identity' });
-        }
-    }
-    if (environment?.some((entry) => entry.secret) && !runAs) {
-        throw new errors_ShipError('run-as is required when using SecretValue environment variables', {
-            input: 'run-as',
-            hint: 'set run-as to the service account that owns the secrets',
-        });
-    }
-}
-/**
- * Each mount kind replaces the existing list of that kind only when its input lists mounts; `files` always stays.
- * Without any mount input the existing storage is kept as it is. With one, the CLI rebuilds the storage from the
- * room, images, files and empty_dirs lists only, so existing `volumes` and `configs` are dropped
- * (cli image.py:2083-2133).
- */
-function buildStorage(image, options, existing) {
-    const given = (mounts) => mounts !== undefined && mounts.length > 0;
-    let storage;
-    if (!given(options.roomMounts) && !given(options.imageMounts) && !given(options.emptyDirMounts)) {
-        storage = existing === undefined ? undefined : { ...existing };
-    }
-    else {
-        const room = given(options.roomMounts)
-            ? (options.roomMounts ?? []).map((m) => (m.subpath === undefined ? { path: m.path, read_only: m.readOnly } : { path: m.path, subpath: m.subpath, read_only: m.readOnly }))
-            : existing?.room;
-        const images = given(options.imageMounts) ? (options.imageMounts ?? []).map((m) => ({ image: m.image, path: m.path, read_only: m.readOnly })) : existing?.images;
-        const emptyDirs = given(options.emptyDirMounts) ? (options.emptyDirMounts ?? []).map((m) => ({ path: m.path, read_only: m.readOnly })) : existing?.empty_dirs;
-        storage = {};
-        if (room)
-            storage.room = room;
-        if (images)
-            storage.images = images;
-        if (existing?.files)
-            storage.files = existing.files;
-        if (emptyDirs)
-            storage.empty_dirs = emptyDirs;
-    }
-    // A mount of the image being deployed runs the same digest as the service, as the CLI pins it.
-    if (storage?.images)
-        storage.images = storage.images.map((m) => (m.image === image.tag ? { ...m, image: imageMountRef(image.ref) } : m));
-    return storage;
-}
-/** `name:tag@digest` → `name@digest`, as the CLI writes a pinned image mount (`_canonical_image_mount_ref`, cli image.py:2463-2482). */
-function imageMountRef(ref) {
-    const trimmed = ref.trim();
-    const at = trimmed.lastIndexOf('@');
-    if (at === -1 || !trimmed.slice(at + 1).includes(':'))
-        return trimmed;
-    const name = trimmed.slice(0, at);
-    const colon = name.lastIndexOf(':');
-    const untagged = colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
-    return `${untagged}@${trimmed.slice(at + 1)}`;
-}
-/** posixpath.normpath, which the CLI applies to VOLUME and mount paths before comparing them. */
-function normalisePath(path) {
-    const trimmed = path.trim();
-    if (trimmed === '')
-        return '';
-    const absolute = trimmed.startsWith('/');
-    // POSIX keeps exactly two leading slashes; three or more become one.
-    const lead = absolute ? (trimmed.startsWith('//') && !trimmed.startsWith('///') ? '//' : '/') : '';
-    const parts = [];
-    for (const part of trimmed.split('/')) {
-        if (part === '' || part === '.')
-            continue;
-        if (part === '..' && (parts.length > 0 ? parts.at(-1) !== '..' : absolute)) {
-            parts.pop();
-            continue;
-        }
-        parts.push(part);
-    }
-    return lead + parts.join('/') || (absolute ? lead : '.');
-}
-/**
- * Every VOLUME must be mounted, or the container would write into a read-only root. As in the CLI, room, image,
- * empty-dir and config mounts count; file and named-volume mounts do not (cli image.py:1972-2038).
- */
-function checkVolumesMounted(image, storage) {
-    const mounted = new Set([...(storage?.room ?? []), ...(storage?.images ?? []), ...(storage?.empty_dirs ?? []), ...(storage?.configs ?? [])].map((m) => normalisePath(m.path)));
-    const missing = unique(image.volumes.map(normalisePath).filter((path) => path !== '' && !mounted.has(path)));
-    const first = missing[0];
-    if (first === undefined)
-        return;
-    const one = missing.length === 1;
-    const what = image.built ? 'packed Dockerfile final stage' : `image ${image.ref}`;
-    throw new errors_ShipError(`${what} declares VOLUME path${one ? '' : 's'} ${missing.join(', ')}, but the deployed service does not mount ${one ? 'it' : 'them'}.`, {
-        input: 'empty-dir-mounts',
-        hint: `add a matching mount for each Dockerfile volume path, for example:\n  empty-dir-mounts: ${first}\n  room-mounts: .:${first}\n  image-mounts: some/image:tag=${first}:rw`,
-    });
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Ports
-/**
- * The ports the image exposes, as the CLI reads Dockerfile EXPOSE (cli image.py:1304-1315, 1372-1395): udp is
- * skipped (any other protocol counts), a port that is not a number from 1 to 65535 is skipped, each port once.
- */
-function exposedTcpPorts(image) {
-    const ports = [];
-    for (const key of image.exposedPorts) {
-        const [numText = '', protocol = ''] = key.split('/');
-        if (protocol.toLowerCase() === 'udp')
-            continue;
-        if (!/^[0-9]+$/.test(numText))
-            continue;
-        const num = Number(numText);
-        if (num < 1 || num > 65535 || ports.includes(num))
-            continue;
-        ports.push(num);
-    }
-    if (ports.some((num) => RESERVED_ROOM_SERVICE_PORTS.includes(num))) {
-        const what = image.built ? 'packed Dockerfile' : `image ${image.ref}`;
-        throw new errors_ShipError(`${what} exposed a reserved MeshAgent room infrastructure port; reserved ports: ${reservedList}`, {
-            hint: 'let the service listen on another port and EXPOSE that one, or set the ports input',
-        });
-    }
-    return ports;
-}
-/** The ports a new service gets: the `ports` input, else the image's exposed ports (the CLI's Dockerfile ports). */
-function defaultPorts(image, options) {
-    if (options.ports !== undefined)
-        return options.ports.map((p) => ({ num: p.num, type: p.type, published: true, endpoints: [] }));
-    return exposedTcpPorts(image).map((num) => ({ num, type: 'http', published: true, endpoints: [] }));
-}
-/**
- * The ports: the `ports` input; else the existing service's; else the image's exposed TCP ports. Then, on every
- * port, the reserved check; on non-tcp ports the liveness path; on published ports `public` and the validation
- * annotation.
- */
-function buildPorts(name, image, options, existing) {
-    // Read first, as the CLI parses the Dockerfile (and refuses a reserved EXPOSE) before it looks at the service.
-    const fromImage = defaultPorts(image, options);
-    let ports;
-    if (options.ports !== undefined) {
-        ports = fromImage;
-    }
-    else if (existing?.ports && existing.ports.length > 0) {
-        ports = existing.ports.map((p) => ({ ...p }));
-    }
-    else {
-        ports = fromImage;
-    }
-    return ports.map((port) => {
-        if (typeof port.num === 'number' && RESERVED_ROOM_SERVICE_PORTS.includes(port.num)) {
-            const source = options.ports !== undefined ? 'ports' : existing ? `existing service ${name}` : 'the inferred service configuration';
-            throw new errors_ShipError(`${source} uses reserved MeshAgent room infrastructure port ${port.num}; reserved ports: ${reservedList}`, {
-                input: 'ports',
-                hint: 'set the ports input to the port the service listens on',
-            });
-        }
-        const result = { ...port };
-        if (result.type !== 'tcp') {
-            if (options.liveness !== undefined)
-                result.liveness = options.liveness;
-            else if (result.liveness == null)
-                result.liveness = '/';
-        }
-        if (result.published) {
-            result.public = options.public ? true : null;
-            // `annotations or None`: an empty map is sent as null, as the CLI does (cli image.py:2526-2553).
-            const annotations = withValidationMode({ ...(result.annotations ?? {}) }, options.validationMode);
-            result.annotations = Object.keys(annotations).length > 0 ? annotations : null;
-        }
-        return result;
-    });
-}
-/** The one published numeric port a domain routes to, with the CLI's errors for none or several. */
-function routeTargetPort(ports) {
-    const published = ports.filter((p) => p.published && typeof p.num === 'number');
-    const only = published[0];
-    if (published.length === 1 && only && typeof only.num === 'number')
-        return only.num;
-    const which = published.length === 0 ? 'the service has none' : 'the service has multiple published ports';
-    throw new errors_ShipError(`domain requires exactly one published service port; ${which}`, {
-        input: 'domain',
-        hint: published.length === 0 ? 'EXPOSE the port the service listens on, or set the ports input' : 'list the one port to route in the ports input',
-    });
-}
-
-;// CONCATENATED MODULE: ./src/meshagent/route.ts
-/**
- * A service's domain, as the CLI routes it (cli image.py:3363-3436), split into a look that writes nothing and the
- * writes it leads to, so a deploy can refuse a domain before it touches the service, and claim a new one first.
- *
- * A domain is refused when its route belongs to another room, to an agent, or to another service of the same room
- * (its `meshagent.service.id` names that service). The CLI only refuses another room; taking a domain over from a
- * service of the same room would silently unroute that service, so meshagent-ship refuses it too.
- */
-
-
-
-/** The route spec the CLI writes for a service's domain, as its RouteSpec model serialises it (defaults and nulls included). */
-function serviceRouteSpec(route) {
-    return {
-        version: 'v1',
-        kind: 'Route',
-        metadata: { name: route.domain, annotations: { [SERVICE_ID_ANNOTATION]: route.serviceName } },
-        domain: route.domain,
-        backend: { room: { name: route.room }, agent: null },
-        paths: [{ path: '/', pathType: 'prefix', targetPort: String(route.port) }],
-    };
-}
-/** Reads the domain's route and decides the write it needs; refuses a route that belongs elsewhere. Writes nothing. */
-async function planRoute(client, request) {
-    return decideRoute(await client.getRoute(request.domain), request);
-}
-/**
- * The write a route needs, given the route found (or none): refused when it belongs to another room, an agent or
- * another service; else its service id is merged into its annotations and it is updated only when its paths or
- * annotations differ, as the CLI compares them.
- */
-function decideRoute(current, request) {
-    const desired = serviceRouteSpec(request);
-    if (!current)
-        return { kind: 'create', request, spec: desired };
-    checkRouteOwner(current, request);
-    const annotations = { ...current.spec.metadata.annotations, [SERVICE_ID_ANNOTATION]: request.serviceName };
-    if (pathKey(current.spec.paths) === pathKey(desired.paths ?? []) && sameAnnotations(current.spec.metadata.annotations, annotations)) {
-        return { kind: 'unchanged', request };
-    }
-    // The CLI sends its own route spec with the merged annotations, not the stored one patched.
-    return { kind: 'update', request, spec: { ...desired, metadata: { name: request.domain, annotations } } };
-}
-/**
- * Claims a new domain before the service is written: creates the route (then it is this run's to remove). When
- * another run created it meanwhile (409), the route is read again and decided as if it had been there: refused,
- * or the plan that remains, for `finishRoute`.
- */
-async function claimRoute(client, plan) {
-    const { domain, room, port, log = () => { } } = plan.request;
-    try {
-        await client.createRoute(plan.spec);
-        log(`Created route: ${domain} -> ${room}:${port}`);
-        return { created: true };
-    }
-    catch (error) {
-        if (!isStatus(error, 409))
-            throw error;
-    }
-    const current = await client.getRoute(domain);
-    if (!current)
-        throw new errors_ShipError(`route ${domain} was taken and then removed while deploying`, { input: 'domain', hint: 'retry the deploy' });
-    return { created: false, plan: decideRoute(current, plan.request) };
-}
-/** The write left after the claim: the update of a route this service already had, or nothing. */
-async function finishRoute(client, plan) {
-    const { domain, room, port, log = () => { } } = plan.request;
-    if (plan.kind === 'unchanged') {
-        log(`Route already configured: ${domain} -> ${room}:${port}`);
-        return;
-    }
-    if (plan.kind === 'create')
-        throw new Error('finishRoute: a new route is claimed before the service is written');
-    await client.updateRoute(plan.spec);
-    log(`Updated route: ${domain} -> ${room}:${port}`);
-}
-/** Routes the domain to the room's service port in one go (plan, claim, finish), as the CLI's route upsert. */
-async function routeDomain(client, request) {
-    const plan = await planRoute(client, request);
-    if (plan.kind === 'create') {
-        const claim = await claimRoute(client, plan);
-        if (claim.created)
-            return 'created';
-        await finishRoute(client, claim.plan);
-        return claim.plan.kind === 'update' ? 'updated' : 'unchanged';
-    }
-    await finishRoute(client, plan);
-    return plan.kind === 'update' ? 'updated' : 'unchanged';
-}
-/** The domain of the room route whose service-id annotation names this service, if any. */
-async function findServiceDomain(client, room, serviceName) {
-    const routes = await client.listRoomRoutes(room);
-    const match = routes.find((route) => (route.spec?.metadata?.annotations ?? route.annotations ?? {})[SERVICE_ID_ANNOTATION] === serviceName);
-    return match?.domain;
-}
-// ---------------------------------------------------------------------------------------------------------------
-/** Refuses a route that belongs to another room, an agent, or another service of the room. */
-function checkRouteOwner(route, request) {
-    const { domain, room, serviceName } = request;
-    const { backend } = route.spec;
-    const remove = `remove the route first ('meshagent route delete ${domain}')`;
-    if (!backend.room || backend.room.name !== room) {
-        const target = backend.room ? `room ${backend.room.name}` : `agent ${backend.agent?.name ?? ''}`;
-        throw new errors_ShipError(`domain ${domain} already routes to ${target}. Refusing to change it to room ${room}.`, {
-            input: 'domain',
-            hint: `choose another domain, or ${remove}`,
-        });
-    }
-    const owner = route.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
-    if (owner !== undefined && owner !== serviceName) {
-        throw new errors_ShipError(`domain ${domain} already routes to service ${owner} in room ${room}. Refusing to change it to service ${serviceName}.`, {
-            input: 'domain',
-            hint: `choose another domain, deploy as service ${owner} (service-name), or ${remove}`,
-        });
-    }
-}
-/**
- * Paths compared as the CLI compares them: each path's `path` and its target port as text, nothing else
- * (`_route_paths_match`, cli image.py:3354-3360). A route the CLI finds configured is left alone here too.
- */
-function pathKey(paths) {
-    // Python's str(None) for a path without a port.
-    return JSON.stringify(paths.map((p) => [p.path ?? '/', p.targetPort === undefined ? 'None' : String(p.targetPort)]));
-}
-function sameAnnotations(a, b) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    return [...keys].every((key) => a[key] === b[key]);
-}
-
-;// CONCATENATED MODULE: ./src/meshagent/undo.ts
-/**
- * The writes a deploy has made, each with the write that takes it back, so a deploy that cannot finish puts back
- * what it changed (newest first) instead of leaving a service half-updated.
- */
-class UndoLog {
-    steps = [];
-    add(step) {
-        this.steps.push(step);
-    }
-    get empty() {
-        return this.steps.length === 0;
-    }
-    /** Undoes every step, newest first. A step that fails does not stop the others: each is worth taking back. */
-    async undoAll(log) {
-        const undone = [];
-        const effects = [];
-        const failed = [];
-        for (const step of [...this.steps].reverse()) {
-            try {
-                await step.run();
-                undone.push(step.undone);
-                effects.push(step.effect);
-                log(`Rolled back: ${step.undone}`);
-            }
-            catch (error) {
-                failed.push({ step, error });
-            }
-        }
-        this.steps.length = 0;
-        return { undone, effects, failed };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/meshagent/deploy.ts
-/**
- * The deploy stage: make sure the room exists (only with `create-room`), create or update the room service with
- * the spec the CLI would build, and route the domain with the CLI's conflict rules. All or nothing:
- *
- * 1. Look, writing nothing: the room, the service, the spec (built and checked), the domain's route (refused when it
- *    belongs to another room, an agent or another service).
- * 2. Write, in this order: the room (with `create-room`), a new domain's route (claimed before the service, so a
- *    domain the API refuses, or a key that may not route, fails with the service untouched), the service, then the
- *    update of a route the service already had.
- * 3. When a write fails, or the run is stopped, after an earlier write: take back what was written, newest first
- *    (the service's previous spec is put back, or the service this run created is deleted; a claimed route is
- *    deleted), then fail saying so. When taking back fails too, the error says what is left and what to do by hand.
- *
- * A room the run created is kept: it is empty, and a parallel job may be deploying into it.
- */
-
-
-
-
-
-
-
-
-
-/** A deploy that failed after it had written something, and what became of those writes. */
-class DeployRolledBack extends errors_ShipError {
-    report;
-    constructor(message, hint, cause, 
-    /** The service part of the report: what the run did to the service, and what taking it back achieved. */
-    report) {
-        super(message, { hint, cause });
-        this.report = report;
-    }
-}
-async function deployService(request) {
-    const { client, room, serviceName, signal, log = () => { } } = request;
-    // 1. Look: everything that can be refused is refused here, before anything is written.
-    const roomExists = await checkRoom(client, room, request.createRoom);
-    const existing = roomExists ? await findExistingService(client, room, serviceName) : undefined;
-    let built = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing });
-    const domain = await chooseDomain(request, built, existing);
-    let route = domain ? await planRoute(client, { domain: domain.name, room, serviceName, port: domain.port, log }) : undefined;
-    throwIfStopped(signal);
-    // 2. Write, each write with the one that takes it back.
-    const undo = new UndoLog();
-    const done = {};
-    try {
-        const roomCreated = roomExists ? false : await createRoom(client, room, log);
-        let routeAction = 'none';
-        if (route?.kind === 'create') {
-            throwIfStopped(signal);
-            const claim = await claimRoute(client, route);
-            if (claim.created) {
-                routeAction = 'created';
-                undo.add(removeClaimedRoute(client, route.request.domain, serviceName));
-            }
-            // Claimed: nothing is left to do to the route. Found taken by this room meanwhile: it is finished below.
-            route = claim.created ? undefined : claim.plan;
-        }
-        throwIfStopped(signal);
-        const written = await writeService(request, existing, built, undo);
-        done.serviceId = written.serviceId;
-        done.created = written.created;
-        built = written.built;
-        if (route) {
-            throwIfStopped(signal);
-            await finishRoute(client, route);
-            routeAction = route.kind === 'update' ? 'updated' : 'unchanged';
-            if (domain?.source === 'existing-route')
-                log(`Public domain: ${domain.name} (existing route)`);
-        }
-        return {
-            serviceId: written.serviceId,
-            serviceName,
-            created: written.created,
-            roomCreated,
-            domain: domain?.name,
-            serviceUrl: domain === undefined ? undefined : `https://${domain.name}`,
-            routeAction,
-            domainSource: domain?.source,
-            spec: built.spec,
-        };
-    }
-    catch (error) {
-        if (undo.empty)
-            throw error;
-        const report = await undo.undoAll(log);
-        throw rolledBack(error, report, { serviceName, room, serviceId: done.serviceId ?? existing?.id ?? null, created: done.created ?? null });
-    }
-}
-/** The service part of the run's result. */
-function serviceReport(deployed, room) {
-    return {
-        id: deployed.serviceId,
-        name: deployed.serviceName,
-        room,
-        created: deployed.created,
-        domain: deployed.domain ?? null,
-        url: deployed.serviceUrl ?? null,
-        route: deployed.routeAction,
-        rollback: null,
-    };
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Room
-/** Whether the room exists. Without `createRoom` a missing room is the CLI's error. Writes nothing. */
-async function checkRoom(client, room, createRoom) {
-    if (await client.getRoom(room))
-        return true;
-    if (!createRoom) {
-        throw new errors_ShipError(`Room does not exist: ${room}`, {
-            input: 'room',
-            hint: `Create it first with 'meshagent rooms create ${room} --if-not-exists', or set create-room: true, then retry deploy.`,
-        });
-    }
-    return false;
-}
-async function createRoom(client, room, log) {
-    // if_not_exists: a room created by a parallel job is as good as ours.
-    await client.createRoom({ name: room, if_not_exists: true });
-    log(`Created room ${room}`);
-    return true;
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Service
-/** The room's service of this name, as the CLI finds it (the list, exact metadata.name), read as a full spec. */
-async function findExistingService(client, room, name) {
-    const record = (await client.listServices(room, 'high')).find((service) => service.metadata.name === name);
-    return record === undefined ? undefined : existingSpec(record, name);
-}
-/**
- * An existing service as a spec that can be sent back. A field this version does not know would be lost by the
- * update, so such a service is left alone with an error rather than silently changed.
- */
-function existingSpec(record, name) {
-    const parsed = ServiceSpec.safeParse(record);
-    if (parsed.success)
-        return parsed.data;
-    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(spec)'))].join(', ');
-    throw new errors_ShipError(`existing service ${name} has a spec meshagent-ship cannot update without losing parts of it (${fields}); it was left unchanged`, {
-        hint: 'update meshagent-ship, or deploy this service with the MeshAgent CLI',
-    });
-}
-function requireId(existing, name) {
-    if (!existing.id)
-        throw new errors_ShipError(`existing service ${name} is missing an id`, { hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`' });
-    return existing.id;
-}
-/**
- * Creates or updates the service and records how to take that back. A write that fails without a refusal (a
- * broken connection, a timeout, a 5xx) may still have been applied, so its undo is recorded too; a refusal (4xx)
- * changed nothing.
- */
-async function writeService(request, existing, built, undo) {
-    const { client, room, serviceName, log = () => { } } = request;
-    if (existing) {
-        const serviceId = requireId(existing, serviceName);
-        await written(() => client.updateService(room, serviceId, built.spec), undo, restoreService(client, room, serviceId, existing));
-        log(`Updated service ${serviceName} (${serviceId}) in room ${room}`);
-        return { serviceId, created: false, built };
-    }
-    let serviceId;
-    try {
-        serviceId = await unsure(() => client.createService(room, built.spec), undo, removeUnsureCreate(request));
-    }
-    catch (error) {
-        if (!isStatus(error, 409))
-            throw error;
-        // The name is taken: another deploy created it between our look-up and our create, or our own create went
-        // through and only its answer was lost (the retry then meets our service). Ours is recognised by its image.
-        const raced = await findExistingService(client, room, serviceName);
-        if (!raced)
-            throw error;
-        const racedId = requireId(raced, serviceName);
-        if (raced.container?.image === request.image.ref) {
-            undo.add(removeCreatedService(client, room, racedId, serviceName));
-            log(`Created service ${serviceName} (${racedId}) in room ${room}`);
-            return { serviceId: racedId, created: true, built };
-        }
-        // Merge into the winner, as an update would.
-        const merged = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing: raced });
-        await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(client, room, racedId, raced));
-        log(`Service ${serviceName} appeared while deploying; updated it (${racedId}) in room ${room}`);
-        return { serviceId: racedId, created: false, built: merged };
-    }
-    undo.add(removeCreatedService(client, room, serviceId, serviceName));
-    log(`Created service ${serviceName} (${serviceId}) in room ${room}`);
-    return { serviceId, created: true, built };
-}
-/** Runs a write and records its undo: when it worked, and when it failed in a way that may have been applied. */
-async function written(write, undo, step) {
-    const value = await unsure(write, undo, step);
-    undo.add(step);
-    return value;
-}
-/** Runs a write; when it fails in a way that may have been applied, records its undo before passing the error on. */
-async function unsure(write, undo, step) {
-    try {
-        return await write();
-    }
-    catch (error) {
-        if (!isRefusal(error))
-            undo.add(step);
-        throw error;
-    }
-}
-/**
- * An answer that says the write was not done: a 4xx, or 503 (RFC 9110 15.6.4: the server cannot handle the
- * request now). Any other 5xx, a timeout or a lost answer says nothing either way: a gateway may have passed the
- * write on.
- */
-function isRefusal(error) {
-    if (!(error instanceof HttpError) || error.status === undefined)
-        return false;
-    return (error.status >= 400 && error.status < 500) || error.status === 503;
-}
-function restoreService(client, room, id, previous) {
-    const name = previous.metadata.name;
-    const image = previous.container?.image;
-    return {
-        effect: 'restored',
-        undone: `service ${name} was restored to the spec it had before`,
-        leftover: {
-            what: `service ${name} (${id}) may run the new spec without the rest of the deploy`,
-            fix: `ship again once the API answers (a ship that completes writes the service and its route together)${image ? `, or ship the image it ran before (image: ${shown(image)}) to go back` : ''}`,
-        },
-        run: () => client.updateService(room, id, previous),
-    };
-}
-function removeCreatedService(client, room, id, name) {
-    return {
-        effect: 'removed',
-        undone: `service ${name}, created by this deploy, was deleted`,
-        leftover: {
-            what: `service ${name} (${id}), created by this deploy, is still in room ${room}`,
-            fix: `ship again once the API answers to complete it, or delete service ${name} from room ${room}`,
-        },
-        run: () => client.deleteService(room, id, name),
-    };
-}
-/** A create whose answer was lost: the service is deleted if it is there and runs this deploy's image. */
-function removeUnsureCreate(request) {
-    const { client, room, serviceName } = request;
-    return {
-        effect: 'removed',
-        undone: `service ${serviceName}, which this deploy may have created, is not in room ${room} (deleted if it was)`,
-        leftover: {
-            what: `service ${serviceName} may have been created in room ${room}`,
-            fix: `ship again once the API answers to complete it, or delete service ${serviceName} from room ${room} if it is there`,
-        },
-        run: async () => {
-            const found = await findExistingService(client, room, serviceName);
-            if (found?.id && found.container?.image === request.image.ref)
-                await client.deleteService(room, found.id, serviceName);
-        },
-    };
-}
-/**
- * The domain to route: the domain input; else, on a re-deploy, the room route carrying this service's id, as the
- * CLI finds it (cli image.py:2584-2648): only when the image brings ports and the service has exactly one
- * published port, and that route is then upserted like a given one (its port follows the service).
- */
-async function chooseDomain(request, built, existing) {
-    const domain = request.options.domain;
-    if (domain !== undefined && built.routePort !== undefined)
-        return { name: domain, port: built.routePort, source: 'input' };
-    if (!existing)
-        return undefined;
-    const port = reusableRoutePort(request, built.spec);
-    const found = port === undefined ? undefined : await findServiceDomain(request.client, request.room, request.serviceName);
-    return port !== undefined && found !== undefined ? { name: found, port, source: 'existing-route' } : undefined;
-}
-/**
- * The port a re-deploy without a domain may route to: none unless the image (or the ports input) brings ports,
- * as the CLI needs Dockerfile ports; then the spec's one published port, else none (no error).
- */
-function reusableRoutePort(request, spec) {
-    if (defaultPorts(request.image, request.options).length === 0)
-        return undefined;
-    try {
-        return routeTargetPort(spec.ports ?? []);
-    }
-    catch {
-        return undefined;
-    }
-}
-function removeClaimedRoute(client, domain, serviceName) {
-    return {
-        effect: 'removed',
-        undone: `route ${domain}, created by this deploy, was deleted`,
-        leftover: {
-            what: `route ${domain}, created by this deploy, is still there`,
-            fix: `nothing is broken by it (a later ship of service ${serviceName} uses it); to free the domain, delete it ('meshagent route delete ${domain}')`,
-        },
-        run: () => client.deleteRoute(domain),
-    };
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Taking back
-/** The error of a deploy that was taken back: why it failed, then what was taken back, or what is left and what to do. */
-function rolledBack(cause, report, service) {
-    const why = cause instanceof errors_ShipError ? cause.message : formatError(cause);
-    const undone = report.undone.length > 0 ? `; rolled back: ${report.undone.join('; ')}` : '';
-    const effects = report.undone.length > 0 ? report.effects : [];
-    const summary = { id: service.serviceId, name: service.serviceName, created: service.created, domain: null, url: null, route: 'none' };
-    if (report.failed.length === 0) {
-        const rollback = effects.includes('restored') ? 'restored' : 'removed';
-        const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof errors_ShipError && cause.hint ? cause.hint : 'ship again once the cause is fixed';
-        return new DeployRolledBack(`${why}${undone}`, `nothing this deploy wrote is left; ${next}`, cause, { ...summary, rollback });
-    }
-    const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof errors_ShipError ? error.message : formatError(error)})`);
-    return new DeployRolledBack(`${why}; ROLLBACK FAILED, the deploy is left half-done: ${left.join('; ')}${undone}`, `put it right by hand: ${report.failed.map(({ step }) => step.leftover.fix).join('; ')}`, cause, { ...summary, rollback: 'failed' });
-}
-
-;// CONCATENATED MODULE: ./src/oci/image-config.ts
-/**
- * The config of the image a service will run: for an index, the linux/amd64 image (what MeshAgent runs), else
- * the first image listed; for a manifest, its own config.
- */
-
-
-
-/** The platform MeshAgent runs images on. */
-const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' };
-async function readRunnableConfig(layout, top) {
-    let descriptor = top;
-    if (isIndexType(descriptor.mediaType)) {
-        const index = await layout.readJson(descriptor, ImageIndex, 'index');
-        const images = index.manifests.filter((d) => isImageManifestType(d.mediaType));
-        const chosen = images.find((d) => d.platform?.os === RUNTIME_PLATFORM.os && d.platform.architecture === RUNTIME_PLATFORM.architecture) ?? images[0];
-        if (!chosen)
-            throw new errors_ShipError(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
-        descriptor = chosen;
-    }
-    if (!isImageManifestType(descriptor.mediaType)) {
-        throw new errors_ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
-    }
-    const manifest = await layout.readJson(descriptor, ImageManifest, 'manifest');
-    const config = await layout.readJson(manifest.config, ImageConfig, 'image config');
-    return { manifest, config };
-}
-
 ;// CONCATENATED MODULE: ./src/meshagent/repository.ts
 /**
  * Make sure the project registry repository exists, safely when many jobs race to create it: look it up, create
@@ -84647,15 +83570,538 @@ async function ensureRepository(client, projectKey, repositoryName) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/oci/registry-auth.ts
+/**
+ * Registry authentication (distribution token auth): the `WWW-Authenticate` challenge, Basic credentials, and
+ * Bearer tokens fetched from the challenge's realm for a set of scopes. Tokens are cached per scope set until shortly
+ * before they expire. Every credential and token is registered as a secret the moment it is known.
+ */
+
+
+/** Parses `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`; undefined for anything else. */
+function parseChallenge(header) {
+    const match = /^\s*(\w+)\s*(.*)$/s.exec(header ?? '');
+    if (!match)
+        return undefined;
+    const scheme = (match[1] ?? '').toLowerCase();
+    const params = {};
+    for (const pair of (match[2] ?? '').matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)) {
+        params[(pair[1] ?? '').toLowerCase()] = (pair[2] ?? pair[3] ?? '').replace(/\\(.)/g, '$1');
+    }
+    if (scheme === 'basic')
+        return { scheme, ...(params.realm ? { realm: params.realm } : {}) };
+    if (scheme === 'bearer' && params.realm) {
+        return { scheme, realm: params.realm, ...(params.service ? { service: params.service } : {}), ...(params.scope ? { scope: params.scope } : {}) };
+    }
+    return undefined;
+}
+/** `repository:<name>:<actions>` as the token server expects it. */
+function repositoryScope(repository, actions) {
+    return `repository:${repository}:${actions.join(',')}`;
+}
+/** Tokens are renewed this long before they expire, so one never runs out during a request. */
+const EXPIRY_MARGIN_MS = 10_000;
+/** The distribution spec's default when the token server gives no expires_in. */
+const DEFAULT_TOKEN_SECONDS = 60;
+/** The Authorization header for requests to one registry, per scope set. */
+class RegistryAuth {
+    options;
+    challenge;
+    tokens = new Map();
+    pending = new Map();
+    now;
+    /** Tokens fetched so far (a test checks that a second push reuses them). */
+    tokenFetches = 0;
+    constructor(options) {
+        this.options = options;
+        this.now = options.now ?? Date.now;
+        if (options.credentials)
+            options.mask(options.credentials.password);
+    }
+    /** Records the registry's challenge (from the ping or a 401). */
+    setChallenge(challenge) {
+        this.challenge = challenge;
+    }
+    get scheme() {
+        return this.challenge?.scheme;
+    }
+    /** The header value for a request needing `scopes`, or undefined when the registry asked for nothing. */
+    async header(scopes) {
+        const challenge = this.challenge;
+        if (!challenge)
+            return undefined;
+        if (challenge.scheme === 'basic') {
+            const { credentials } = this.options;
+            if (!credentials)
+                throw this.credentialsNeeded();
+            return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+        }
+        const key = scopeKey(scopes);
+        const cached = this.tokens.get(key);
+        if (cached && cached.expiresAt > this.now())
+            return `Bearer ${cached.token}`;
+        let fetching = this.pending.get(key);
+        if (!fetching) {
+            // Parallel blob uploads share one token request.
+            fetching = this.fetchToken(challenge, scopes).finally(() => this.pending.delete(key));
+            this.pending.set(key, fetching);
+        }
+        const token = await fetching;
+        this.tokens.set(key, token);
+        return `Bearer ${token.token}`;
+    }
+    /** Forgets the token for `scopes` (after a 401), so the next `header` fetches a new one. */
+    invalidate(scopes) {
+        this.tokens.delete(scopeKey(scopes));
+    }
+    async fetchToken(challenge, scopes) {
+        const { http, credentials, registry } = this.options;
+        this.tokenFetches += 1;
+        const query = new URLSearchParams();
+        if (challenge.service)
+            query.set('service', challenge.service);
+        for (const scope of scopes)
+            query.append('scope', scope);
+        const url = `${challenge.realm}${challenge.realm.includes('?') ? '&' : '?'}${query.toString()}`;
+        const what = `get a token for ${registry} from ${new URL(challenge.realm).origin}`;
+        try {
+            const headers = credentials ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` } : {};
+            // Docker's way: GET with Basic credentials. A server that only speaks OAuth2 answers 404/405, then we POST.
+            const answer = await http.request({ method: 'GET', url, headers, accept: [200, 404, 405], what });
+            if (answer.status === 200)
+                return this.readToken(answer.json(), what);
+            if (!credentials)
+                throw new errors_ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
+            const form = new URLSearchParams({ grant_type: 'password', username: credentials.username, password: credentials.password, client_id: 'meshagent-ship' });
+            if (challenge.service)
+                form.set('service', challenge.service);
+            if (scopes.length > 0)
+                form.set('scope', scopes.join(' '));
+            const posted = await http.request({
+                method: 'POST',
+                url: challenge.realm,
+                headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                body: form.toString(),
+                what,
+            });
+            return this.readToken(posted.json(), what);
+        }
+        catch (error) {
+            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+                const who = credentials ? `user ${credentials.username}` : 'anonymous access';
+                throw new errors_ShipError(`${registry} refused ${who}: the token server answered ${error.status}`, { hint: this.credentialsHint(), cause: error });
+            }
+            throw error;
+        }
+    }
+    readToken(body, what) {
+        const answer = body;
+        const token = typeof answer.token === 'string' && answer.token ? answer.token : typeof answer.access_token === 'string' ? answer.access_token : '';
+        if (!token)
+            throw new errors_ShipError(`${what}: the answer holds no token`, { hint: 'the token server answered something unexpected: check the registry' });
+        this.options.mask(token);
+        const seconds = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_TOKEN_SECONDS;
+        const issued = typeof answer.issued_at === 'string' ? Date.parse(answer.issued_at) : Number.NaN;
+        // Our clock, not the server's, unless the server's issue time is earlier (clock skew must not extend a token).
+        const start = Number.isNaN(issued) ? this.now() : Math.min(issued, this.now());
+        return { token, expiresAt: start + seconds * 1000 - EXPIRY_MARGIN_MS };
+    }
+    credentialsHint() {
+        return (`check the credentials for ${this.options.registry}: for the MeshAgent project registry, user meshagent with a ` +
+            'current repository token for this repository; for other registries, `docker login` (~/.docker/config.json or DOCKER_CONFIG) ' +
+            'or MESHAGENT_SHIP_REGISTRY_USER/MESHAGENT_SHIP_REGISTRY_PASSWORD');
+    }
+    credentialsNeeded() {
+        return new errors_ShipError(`${this.options.registry} asks for a user name and password, and none were given`, { hint: this.credentialsHint() });
+    }
+}
+function scopeKey(scopes) {
+    return [...scopes].sort().join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/oci/registry-retry.ts
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+function isRetryableRegistryAnswer(answer) {
+    return RETRYABLE_STATUSES.has(answer.status) || isManifestLinkRace(answer);
+}
+/**
+ * CNCF distribution before 3.1 (Debian ships 2.8) writes a repository's blob link files in place, so a request that
+ * reads a link while a concurrent push of the same blob rewrites it reads an empty file: "invalid checksum digest
+ * format" (distribution issue 4478, fixed in 3.1 by writing a temporary file and renaming it). Reads answer 500
+ * then (retried above), and a manifest PUT answers 400 DIGEST_INVALID, with MANIFEST_BLOB_UNKNOWN for the blob whose
+ * link it read. A manifest PUT is idempotent and we send it only once its blobs are there, so this answer is retried.
+ * MANIFEST_BLOB_UNKNOWN alone (a blob really missing) is not: that cannot get better by asking again.
+ */
+function isManifestLinkRace({ method, url, status, body }) {
+    if (method !== 'PUT' || status !== 400 || !/\/v2\/.+\/manifests\/[^/]+$/.test(url))
+        return false;
+    const codes = errorCodes(body);
+    return codes.includes('DIGEST_INVALID') && codes.every((code) => code === 'DIGEST_INVALID' || code === 'MANIFEST_BLOB_UNKNOWN');
+}
+/** The `code`s of a distribution error body (`{"errors": [{"code": ...}]}`); none when it is not one. */
+function errorCodes(body) {
+    try {
+        const errors = JSON.parse(body.toString()).errors;
+        if (!Array.isArray(errors))
+            return [];
+        return errors.map((e) => e?.code).filter((code) => typeof code === 'string');
+    }
+    catch {
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/registry.ts
+
+
+
+
+
+
+
+/** http for loopback and listed hosts, https for everything else. */
+function registryBaseUrl(registry, insecureRegistries = []) {
+    const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
+    return `${isLoopbackHost(host) || insecureRegistries.includes(registry) || insecureRegistries.includes(host) ? 'http' : 'https'}://${registry}`;
+}
+/** One registry host: the HTTP client, the challenge, the tokens. */
+class RegistryClient {
+    options;
+    http;
+    auth;
+    baseUrl;
+    secrets = [];
+    pinged;
+    constructor(options) {
+        this.options = options;
+        const remember = (secret) => {
+            this.secrets.push(secret);
+            options.mask?.(secret);
+        };
+        this.baseUrl = registryBaseUrl(options.registry, options.insecureRegistries);
+        this.http = new http_HttpClient({
+            retryStatus: isRetryableRegistryAnswer,
+            ...options.http,
+            baseUrl: this.baseUrl,
+            secrets: () => this.secrets,
+            ...(options.log ? { log: options.log } : {}),
+        });
+        this.auth = new RegistryAuth({
+            http: this.http,
+            registry: options.registry,
+            mask: remember,
+            ...(options.credentials ? { credentials: options.credentials } : {}),
+            ...(options.now ? { now: options.now } : {}),
+        });
+    }
+    get registry() {
+        return this.options.registry;
+    }
+    /** Retries made by every request so far. */
+    get retries() {
+        return this.http.retries.length;
+    }
+    close() {
+        return this.http.close();
+    }
+    /** `GET /v2/`: checks the registry speaks the distribution API, and learns how it wants to be authenticated. */
+    ping() {
+        this.pinged ??= (async () => {
+            const answer = await this.http.request({ method: 'GET', url: '/v2/', accept: [200, 401], what: `reach the registry ${this.registry}` });
+            if (answer.status === 401) {
+                const challenge = parseChallenge(answer.headers['www-authenticate']);
+                if (!challenge)
+                    throw new errors_ShipError(`${this.registry} answered 401 without a challenge this client understands`, { hint: 'the registry must offer Basic or Bearer token authentication' });
+                this.auth.setChallenge(challenge);
+            }
+        })().catch((error) => {
+            this.pinged = undefined;
+            throw error;
+        });
+        return this.pinged;
+    }
+    /** The calls for one repository; `actions` decides the token scope every call of it uses. */
+    repository(name, actions = ['pull']) {
+        return new RepositoryClient(this, name, actions);
+    }
+}
+/** Calls against one repository of a registry. */
+class RepositoryClient {
+    client;
+    name;
+    actions;
+    scopes;
+    /** Repositories a mount from was refused for: not tried again. */
+    unreadable = new Set();
+    constructor(client, name, actions) {
+        this.client = client;
+        this.name = name;
+        this.actions = actions;
+        this.scopes = [repositoryScope(name, actions)];
+    }
+    /** `registry/repository`, for messages. */
+    get where() {
+        return `${this.client.registry}/${this.name}`;
+    }
+    async send(request, options = {}) {
+        await this.client.ping();
+        const scopes = options.scopes ?? this.scopes;
+        const { auth } = this.client;
+        for (let round = 1;; round += 1) {
+            const authorization = await auth.header(scopes);
+            const sent = { ...request, headers: { ...request.headers, ...(authorization ? { authorization } : {}) }, accept: [...request.accept, 401] };
+            const answer = options.stream ? await this.client.http.stream(sent) : await this.client.http.request(sent);
+            if (answer.status !== 401)
+                return answer;
+            const body = 'text' in answer ? answer.text() : await drain(answer.body);
+            const challenge = parseChallenge(answer.headers['www-authenticate']);
+            if (round === 1 && challenge?.scheme === 'bearer') {
+                auth.setChallenge(challenge);
+                auth.invalidate(scopes);
+                continue;
+            }
+            throw this.unauthorized(request, body);
+        }
+    }
+    unauthorized(request, body) {
+        // Named by what the caller set out to do (a push starts with pull-scoped HEADs, but it is still a push).
+        const action = this.actions.includes('push') ? 'push to' : 'pull from';
+        const detail = registryErrorText(body);
+        return new HttpError(`${this.where}: not authorized to ${action} this repository (${request.what ?? request.method}): 401 Unauthorized${detail ? `: ${detail}` : ''}`, {
+            method: request.method,
+            // Without the query: an upload URL carries the registry's session state.
+            url: request.url.split('?')[0] ?? request.url,
+            status: 401,
+            bodySnippet: detail,
+            hint: this.client.auth.credentialsHint(),
+        });
+    }
+    path(kind, rest) {
+        return `/v2/${this.name}/${kind}/${rest}`;
+    }
+    // --- blobs ---------------------------------------------------------------------------------------------------------
+    /** The blob's size when the repository has it, undefined when not. */
+    async blobSize(digest) {
+        const answer = await this.send({ method: 'HEAD', url: this.path('blobs', digest), accept: [200, 404], what: `check blob ${digest} in ${this.where}` });
+        if (answer.status === 404)
+            return undefined;
+        const length = Number(answer.headers['content-length']);
+        return Number.isFinite(length) ? length : 0;
+    }
+    /**
+     * Cross-repository mount: true when the registry linked the blob from `from`; false when it opened an upload
+     * instead, or when the credentials may not read `from` (a MeshAgent repository token covers one repository), so
+     * the caller uploads the blob.
+     */
+    async mountBlob(digest, from) {
+        if (this.unreadable.has(from))
+            return false;
+        let answer;
+        try {
+            answer = await this.send({ method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}` }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
+        }
+        catch (error) {
+            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+                // Asking again for the next blob would cost two more refusals and a token each time.
+                this.unreadable.add(from);
+                return false;
+            }
+            throw error;
+        }
+        if (answer.status === 202)
+            await this.cancelUpload(answer.headers.location);
+        return answer.status === 201;
+    }
+    /** Abandons an upload session (best effort: the registry also expires them). */
+    async cancelUpload(location) {
+        if (!location)
+            return;
+        await this.send({ method: 'DELETE', url: this.resolve(location), accept: [200, 202, 204, 404], maxAttempts: 1, what: `cancel an upload to ${this.where}` }).catch(() => undefined);
+    }
+    /** An absolute URL for a Location header (relative ones resolve against the registry). */
+    resolve(location) {
+        return new URL(location, this.client.baseUrl).toString();
+    }
+    /** The blob's bytes as a stream, following the redirect a registry may answer with (to storage, without our token). */
+    async openBlob(digest) {
+        const what = `download blob ${digest} from ${this.where}`;
+        const answer = await this.send({ method: 'GET', url: this.path('blobs', digest), accept: [200, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
+        if (answer.status === 200)
+            return answer.body;
+        await drain(answer.body);
+        const location = answer.headers.location;
+        if (!location)
+            throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
+        const moved = await this.client.http.stream({ method: 'GET', url: this.resolve(location), accept: [200], what, timeoutMs: 60_000 });
+        return moved.body;
+    }
+    /**
+     * `length` bytes of a blob from `start`, by Range request (following a redirect, as openBlob does). A registry
+     * that ignores Range (answers 200 with the whole blob) is an error: the answer is dropped, not read.
+     */
+    async readBlobRange(digest, start, length) {
+        const what = `read bytes ${start}-${start + length - 1} of blob ${digest} from ${this.where}`;
+        if (length <= 0)
+            return Buffer.alloc(0);
+        const range = { range: `bytes=${start}-${start + length - 1}` };
+        let answer = await this.send({ method: 'GET', url: this.path('blobs', digest), headers: range, accept: [200, 206, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
+        if (answer.status !== 200 && answer.status !== 206) {
+            await drain(answer.body);
+            const location = answer.headers.location;
+            if (!location)
+                throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
+            answer = await this.client.http.stream({ method: 'GET', url: this.resolve(location), headers: range, accept: [200, 206], what, timeoutMs: 60_000 });
+        }
+        if (answer.status !== 206) {
+            answer.body.destroy();
+            throw new errors_ShipError(`${what}: the registry answered ${answer.status} to a Range request`, { hint: 'the registry does not serve parts of blobs, which lazy pulling needs too' });
+        }
+        const chunks = [];
+        let received = 0;
+        for await (const chunk of answer.body) {
+            const buffer = Buffer.from(chunk);
+            received += buffer.length;
+            if (received > length) {
+                answer.body.destroy();
+                throw new errors_ShipError(`${what}: the registry sent more than the ${length} bytes asked for`, { hint: 'the registry answered something unexpected' });
+            }
+            chunks.push(buffer);
+        }
+        if (received !== length)
+            throw new errors_ShipError(`${what}: the registry sent ${received} bytes`, { hint: 'the blob is shorter than its descriptor says' });
+        return Buffer.concat(chunks);
+    }
+    // --- manifests -----------------------------------------------------------------------------------------------------
+    /**
+     * Stores a manifest (or index) under `reference` (a tag or its digest), with its media type as Content-Type; the
+     * digest the registry computed must be ours.
+     */
+    async putManifest(reference, bytes, mediaType) {
+        const digest = sha256(bytes);
+        const what = `push manifest ${digest} to ${this.where}${isDigest(reference) ? '' : `:${reference}`}`;
+        let answer;
+        try {
+            answer = await this.send({ method: 'PUT', url: this.path('manifests', reference), headers: { 'content-type': mediaType }, body: bytes, accept: [201], what });
+        }
+        catch (error) {
+            if (error instanceof HttpError && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
+                throw new errors_ShipError(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
+                    hint: 'push every blob (config and layers) before the manifest; if the image came from an OCI layout, check the layout is complete',
+                    cause: error,
+                });
+            }
+            throw error;
+        }
+        const theirs = answer.headers['docker-content-digest'];
+        if (theirs && theirs !== digest) {
+            throw new errors_ShipError(`${what}: the registry stored it as ${theirs}`, { hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry' });
+        }
+        return digest;
+    }
+    /** A manifest or index by tag or digest, verified against the digest when the reference is one. */
+    async getManifest(reference) {
+        const what = `get manifest ${reference} from ${this.where}`;
+        const answer = await this.send({ method: 'GET', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT.join(', ') }, accept: [200], what });
+        const digest = sha256(answer.body);
+        if (isDigest(reference) && digest !== reference)
+            throw new errors_ShipError(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
+        const declared = (() => {
+            try {
+                return JSON.parse(answer.text()).mediaType;
+            }
+            catch {
+                throw new errors_ShipError(`${what}: the manifest is not JSON`, { hint: 'the registry served something that is not an image manifest' });
+            }
+        })();
+        const mediaType = typeof declared === 'string' ? declared : (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+        return { bytes: answer.body, mediaType, digest };
+    }
+    /** The digest, media type and size of a manifest, or undefined when there is none by that reference. */
+    async headManifest(reference) {
+        const answer = await this.send({
+            method: 'HEAD',
+            url: this.path('manifests', reference),
+            headers: { accept: MANIFEST_ACCEPT.join(', ') },
+            accept: [200, 404],
+            what: `check manifest ${reference} in ${this.where}`,
+        });
+        if (answer.status === 404)
+            return undefined;
+        const digest = answer.headers['docker-content-digest'] ?? '';
+        if (!isDigest(digest))
+            throw new errors_ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, { hint: 'use a registry that reports manifest digests' });
+        return { digest, mediaType: (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '', size: Number(answer.headers['content-length'] ?? 0) };
+    }
+    /** Every tag, following `Link: <...>; rel="next"` pages. */
+    async listTags() {
+        const tags = [];
+        let url = this.path('tags', 'list');
+        for (let page = 0; url && page < 1000; page += 1) {
+            const answer = await this.send({ method: 'GET', url, accept: [200], what: `list the tags of ${this.where}` });
+            // distribution answers `"tags": null` for a repository whose tags were all deleted.
+            tags.push(...(answer.json().tags ?? []));
+            const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(answer.headers.link ?? '')?.[1];
+            url = next ? this.resolve(next) : undefined;
+        }
+        return tags;
+    }
+}
+/** Reads a small error body to the end (a streamed answer must be consumed or destroyed). */
+async function drain(body) {
+    let text = '';
+    for await (const chunk of body)
+        if (text.length < 4096)
+            text += Buffer.from(chunk).toString('utf8');
+    return text;
+}
+/** "CODE: message" of a distribution error body, or the text cut short. */
+function registryErrorText(body) {
+    try {
+        const errors = JSON.parse(body).errors ?? [];
+        if (errors.length > 0)
+            return errors.map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ');
+    }
+    catch {
+        // not JSON: fall through
+    }
+    return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/target-registry.ts
+
+function openRegistry(target, credentials, hooks) {
+    const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
+    const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
+    return { client, close: () => client.close() };
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/access.ts
 /**
  * The ensure stage: the project registry repository exists (created when missing, safely when matrix jobs race),
- * and a short-lived repository token to push with. A dry run only looks, and says what it would create.
+ * and a short-lived repository token to push with. A dry run only looks, and says what it would create; an offline
+ * dry run does not look.
  */
+
 
 
 /** How long the push token lives: the CLI's one hour, which the server may shorten. */
 const TOKEN_SECONDS = 3600;
+/** An offline dry run looks nothing up: whether the repository exists is unknown. */
+const OFFLINE_ACCESS = { created: null, credentials: undefined, tokenExpiresAt: undefined };
+async function ensureStage(run, resolved) {
+    const { config } = run;
+    const { target } = resolved;
+    if (target.offline) {
+        run.stages.skip('ensure', 'offline: the repository was not looked up');
+        return { ...resolved, access: OFFLINE_ACCESS, registry: undefined };
+    }
+    const access = await run.stages.run('ensure', 'Ensure the registry repository', () => ensurePushAccess(run.client, target, { dryRun: config.dryRun, push: config.image.push }), (a) => describeAccess(target, a, config.dryRun));
+    if (config.dryRun || !config.image.push)
+        return { ...resolved, access, registry: undefined };
+    const registry = openRegistry(target, access.credentials, { mask: run.mask, log: run.log, debug: run.debug, retryLog: run.retryLog, signal: run.signal });
+    run.closeAtEnd(() => registry.close());
+    return { ...resolved, access, registry };
+}
 async function ensurePushAccess(client, target, options) {
     if (options.dryRun) {
         const existing = await client.findRepository(target.repositoryName);
@@ -84674,6 +84120,29 @@ function describeAccess(target, access, dryRun) {
         return access.created === null ? `would create repository ${repository}` : `repository ${repository} exists`;
     const state = access.created ? 'created' : 'exists';
     return access.credentials ? `repository ${repository} ${state}; push token until ${access.tokenExpiresAt}` : `repository ${repository} ${state}`;
+}
+
+;// CONCATENATED MODULE: ./src/format.ts
+/**
+ * How sizes and counts read wherever a person reads them: the log lines of the stages and the job summary say them
+ * the same way.
+ */
+/** `1 layer`, `2 layers`: a count with its noun. */
+function count(n, noun) {
+    return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+/** A byte size in binary units: `512 B`, `1.50 KiB`, `50.0 MiB`. */
+function bytes(n) {
+    if (n < 1024)
+        return `${n} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let value = n / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit += 1;
+    }
+    return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/compress-pool.ts
@@ -85297,26 +84766,26 @@ function cleanPath(name) {
 }
 // --- reading a TOC back (verifier, pass-through) -------------------------------------------------------------------
 const digestString = schemas_string().regex(/^sha256:[a-f0-9]{64}$/, 'must be a sha256 digest');
-const count = schemas_number().int().nonnegative();
+const toc_count = schemas_number().int().nonnegative();
 const TocEntrySchema = looseObject({
     name: schemas_string(),
     type: schemas_enum(['dir', 'reg', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'chunk']),
-    size: count.optional(),
+    size: toc_count.optional(),
     modtime: schemas_string().optional(),
     linkName: schemas_string().optional(),
-    mode: count.optional(),
-    uid: count.optional(),
-    gid: count.optional(),
+    mode: toc_count.optional(),
+    uid: toc_count.optional(),
+    gid: toc_count.optional(),
     userName: schemas_string().optional(),
     groupName: schemas_string().optional(),
-    offset: count.optional(),
-    innerOffset: count.optional(),
-    devMajor: count.optional(),
-    devMinor: count.optional(),
+    offset: toc_count.optional(),
+    innerOffset: toc_count.optional(),
+    devMajor: toc_count.optional(),
+    devMinor: toc_count.optional(),
     xattrs: record(schemas_string(), schemas_string()).optional(),
     digest: digestString.optional(),
-    chunkOffset: count.optional(),
-    chunkSize: count.optional(),
+    chunkOffset: toc_count.optional(),
+    chunkSize: toc_count.optional(),
     chunkDigest: digestString.optional(),
 });
 const TocSchema = looseObject({ version: schemas_number(), entries: array(TocEntrySchema) });
@@ -86597,514 +86066,32 @@ async function verifyOneLayer(layout, layer, diffId) {
     return { ...report, defects: [...defects, ...report.defects] };
 }
 
-;// CONCATENATED MODULE: ./src/report/markdown.ts
+;// CONCATENATED MODULE: ./src/oci/image-config.ts
 /**
- * Markdown from outside text. The job summary is rendered as GitHub-flavoured markdown with HTML allowed, so a
- * tag, an error or a server message could otherwise add markup (`<img>`, links) or eat a `<placeholder>`.
- * Every piece of text goes through one of these before it lands in a summary.
- */
-/**
- * Plain text: `&`, `<` and `>` as entities; `[`, `]`, `` ` ``, `\`, `*`, `_` and `~` escaped (no links, images, code
- * or emphasis); lines kept.
- * GitHub also links bare URLs (`scheme://`), `www.` names and e-mail addresses (the GFM autolink extension); an
- * escaped `:`, `.` or `@` splits the text there, so none of them is taken for a link, and it reads the same.
- */
-function markdown_text(value) {
-    return withoutMarkup(value)
-        .replaceAll('@', '\\@')
-        .replace(/:(?=\/\/)/g, '\\:')
-        .replace(/(www)\./gi, '$1\\.');
-}
-/** `text` without the autolink breaks: for a link's own label, where GFM makes no link inside the link. */
-function withoutMarkup(value) {
-    return value
-        .replaceAll('&', '&amp;')
-        .replaceAll('<', '&lt;')
-        .replaceAll('>', '&gt;')
-        .replace(/[\\[\]`*_~]/g, (c) => `\\${c}`);
-}
-/**
- * Prose such as a hint: as `text`, except that `code spans` stay code (entities would show literally inside
- * them). A stray backtick is escaped by `text`, so it cannot open a span.
- */
-function prose(value) {
-    return value
-        .split(/(`[^`\n]+`)/)
-        .map((part, i) => (i % 2 === 1 ? code(part.slice(1, -1)) : markdown_text(part)))
-        .join('');
-}
-/** Text inside a table cell: as `text`, on one line, with `|` escaped (it would end the cell). */
-function cell(value) {
-    return markdown_text(oneLine(value)).replaceAll('|', '\\|');
-}
-/**
- * An inline code span on one line. The fence is longer than any run of backticks inside, so the value cannot
- * close it; markup inside a code span is shown, not rendered. `inTable` escapes `|`, which ends a cell even there.
- */
-function code(value, inTable = false) {
-    const line = oneLine(value);
-    const fence = '`'.repeat(longestRun(line, '`') + 1);
-    const padded = line.startsWith('`') || line.endsWith('`') ? ` ${line} ` : line;
-    return `${fence}${inTable ? padded.replaceAll('|', '\\|') : padded}${fence}`;
-}
-/** A fenced code block whose fence no line inside can close. */
-function codeBlock(lines) {
-    const fence = '`'.repeat(Math.max(3, ...lines.map((line) => longestRun(line, '`') + 1)));
-    return [fence, ...lines, fence].join('\n');
-}
-/**
- * A link to an http(s) URL, labelled with the URL; anything else is shown as text, not linked. In the target,
- * the characters that could end it (parentheses, brackets, spaces, angle brackets, controls) are percent-encoded.
- */
-function markdown_link(url) {
-    let protocol;
-    try {
-        protocol = new URL(url).protocol;
-    }
-    catch {
-        return cell(url);
-    }
-    if (protocol !== 'https:' && protocol !== 'http:')
-        return cell(url);
-    const href = url.replace(/[()[\]<>|`\s\x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    return `[${withoutMarkup(oneLine(url)).replaceAll('|', '\\|')}](${href})`;
-}
-function oneLine(value) {
-    return value.replace(/\s*[\r\n]+\s*/g, ' ');
-}
-function longestRun(value, char) {
-    let longest = 0;
-    let run = 0;
-    for (const c of value) {
-        run = c === char ? run + 1 : 0;
-        longest = Math.max(longest, run);
-    }
-    return longest;
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-/**
- * The job summary: the service URL first, then what each stage did, the image layer by layer, the deploy, the
- * retries and, on failure, the error with its hint. Rendered from the ShipResult alone, so a failed run gets the
- * same report of what was done and what was not.
- */
-
-/** GitHub refuses summaries over 1 MiB; long layer lists are cut well before that. */
-const MAX_LAYER_ROWS = 100;
-const MAX_RETRY_ROWS = 20;
-function renderSummary(result) {
-    const parts = [heading(result), stageTable(result.stages)];
-    if (result.offline)
-        parts.push(offlineSection(result.offline));
-    if (result.plan)
-        parts.push(planBlock(result.plan));
-    if (result.image)
-        parts.push(imageSection(result));
-    if (result.service)
-        parts.push(serviceSection(result));
-    if (result.retries.length > 0)
-        parts.push(retrySection(result));
-    if (result.error)
-        parts.push(errorSection(result));
-    return `${parts.join('\n\n')}\n`;
-}
-function heading(result) {
-    const service = result.service;
-    const what = service ? `${service.name} to room ${service.room}` : (result.image?.tag ?? 'the image');
-    const title = result.status === 'failed'
-        ? `### ❌ meshagent-ship failed${result.error?.stage ? ` at ${result.error.stage}` : ''}: ${cell(what)}`
-        : result.status === 'planned'
-            ? `### 📝 meshagent-ship plan (dry run): ${cell(what)}`
-            : `### ✅ Shipped ${cell(what)}`;
-    const url = service?.url ? `\n\n**Service URL:** ${markdown_link(service.url)}` : '';
-    return `${title}${url}`;
-}
-function stageTable(stages) {
-    const icon = { done: '✅', failed: '❌', skipped: '⏭️' };
-    const rows = stages.map((s) => `| ${s.name} | ${icon[s.status]} ${s.status} | ${summary_seconds(s.durationMs)} | ${cell(s.detail)} |`);
-    return ['| stage | status | time | detail |', '| --- | --- | --- | --- |', ...rows].join('\n');
-}
-function offlineSection(offline) {
-    return [
-        `**Offline plan:** ${prose(offline.reason)}. These facts were not read from MeshAgent, so the plan does not check them:`,
-        '',
-        ...offline.unread.map((fact) => `- ${prose(fact)}`),
-    ].join('\n');
-}
-function planBlock(plan) {
-    return ['**Plan** (nothing was changed)', '', codeBlock(plan)].join('\n');
-}
-function imageSection(result) {
-    const image = result.image;
-    if (!image)
-        return '';
-    const lines = [
-        '#### Image',
-        '',
-        `- tag: ${code(image.tag)}`,
-        `- repository: ${code(image.repository)}${image.repositoryCreated === true ? ' (created)' : image.repositoryCreated === false ? ' (existing)' : ''}`,
-    ];
-    if (image.digest)
-        lines.push(`- digest: ${code(image.digest)}`);
-    if (image.ref)
-        lines.push(`- pinned: ${code(image.ref)}`);
-    if (image.layers.length > 0) {
-        const total = sum(image.layers, (l) => l.size);
-        const sourceTotal = sum(image.layers, (l) => l.sourceSize);
-        const prefetch = sum(image.layers, (l) => l.prefetchBytes);
-        const files = sum(image.layers, (l) => l.prefetchFiles);
-        lines.push(`- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`, `- lazy pull: ${bytes(prefetch)} read before start (${files} prefetched file${files === 1 ? '' : 's'}) of ${bytes(total)} in all`);
-        const reused = image.layers.filter((l) => l.conversion === 'reused').length;
-        if (reused > 0)
-            lines.push(`- conversion: ${reused} of ${image.layers.length} layers reused from the previous ship (not converted again; already in the registry)`);
-        lines.push('', '| # | source | eStargz | TOC digest | prefetch | conversion | push |', '| --- | --- | --- | --- | --- | --- | --- |', ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow));
-        if (image.layers.length > MAX_LAYER_ROWS)
-            lines.push('', `(${image.layers.length - MAX_LAYER_ROWS} more layers not shown)`);
-    }
-    return lines.join('\n');
-}
-function layerRow(layer, index) {
-    const source = `${bytes(layer.sourceSize)} ${code(summary_short(layer.sourceDigest), true)}`;
-    const converted = `${bytes(layer.size)} ${code(summary_short(layer.digest), true)}`;
-    const toc = layer.tocDigest ? code(summary_short(layer.tocDigest), true) : '–';
-    return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
-}
-const CONVERSION = {
-    converted: 'converted',
-    reused: 'reused (previous ship)',
-    kept: 'kept (already eStargz)',
-    'as-is': 'as is',
-};
-const ROLLBACK = {
-    restored: '**restored**: the deploy failed and the service runs the spec it had before',
-    removed: '**removed**: the deploy failed and what it created was deleted',
-    failed: '**failed**: the deploy failed and could not be taken back; see the error for what to put right',
-};
-function serviceSection(result) {
-    const service = result.service;
-    if (!service)
-        return '';
-    const action = service.created === true ? 'created' : service.created === false ? 'updated' : 'not deployed';
-    const lines = ['#### Service', '', `- ${cell(service.name)} in room ${cell(service.room)}: ${action}${service.id ? ` (id ${code(service.id)})` : ''}`];
-    if (service.rollback)
-        lines.push(`- rollback: ${ROLLBACK[service.rollback]}`);
-    else
-        lines.push(service.domain ? `- domain: ${cell(service.domain)} (route ${service.route})` : '- domain: none configured');
-    const probe = result.probe;
-    if (probe) {
-        lines.push(probe.ok
-            ? `- probe: ${code(probe.url)} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
-            : `- probe: ${code(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`);
-    }
-    return lines.join('\n');
-}
-function retrySection(result) {
-    const rows = result.retries.slice(0, MAX_RETRY_ROWS).map((r) => `| ${r.method} | ${cell(r.url)} | ${cell(r.reason)} |`);
-    const more = result.retries.length > MAX_RETRY_ROWS ? [`\n(${result.retries.length - MAX_RETRY_ROWS} more)`] : [];
-    return [`#### Retries: ${result.retries.length}`, '', '| method | URL | reason |', '| --- | --- | --- |', ...rows, ...more].join('\n');
-}
-function errorSection(result) {
-    const error = result.error;
-    if (!error)
-        return '';
-    const lines = ['#### Error', '', codeBlock(error.message.split('\n'))];
-    if (error.hint)
-        lines.push('', `**Hint:** ${prose(error.hint)}`);
-    return lines.join('\n');
-}
-// --- formatting ------------------------------------------------------------------------------------------------------
-/** `sha256:0123456789ab` — enough to tell layers apart in a table. */
-function summary_short(digest) {
-    return digest.slice(0, 'sha256:'.length + 12);
-}
-function sum(layers, pick) {
-    return layers.reduce((total, layer) => total + pick(layer), 0);
-}
-/** `1 layer`, `2 layers`: a count with its noun. */
-function summary_count(n, noun) {
-    return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-function bytes(n) {
-    if (n < 1024)
-        return `${n} B`;
-    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    let value = n / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit += 1;
-    }
-    return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
-}
-function summary_seconds(ms) {
-    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/convert.ts
-/**
- * The convert stage: every layer of the image becomes eStargz (with the prefetch list written first), the result
- * is checked by the verifier before anything is pushed, and each layer is described for the report — including
- * how many bytes a lazy pull reads before the service starts. With `estargz: false` the image ships as it is.
- * Layers the previous ship converted with the same settings are reused rather than converted (reuse.ts): their
- * blobs stay in the registry, so they are checked there, not read here.
+ * The config of the image a service will run: for an index, the linux/amd64 image (what MeshAgent runs), else
+ * the first image listed; for a manifest, its own config.
  */
 
 
 
-
-
-
-
-
-
-
-/** Layers larger than this get a progress line as they convert. */
-const PROGRESS_BYTES = 64 * 1024 * 1024;
-async function convertStage(source, config, workDir, log, options = {}) {
-    if (!config.image.estargz) {
-        // Shipped as it is: the media types and compressions are checked here, the blobs' digests as the push reads them.
-        await checkImageParts(source.layout, source.descriptor);
-        const { manifest } = await readRunnableConfig(source.layout, source.descriptor);
-        const layers = manifest.layers.map((l) => plainLayer(l.digest, l.size));
-        return { layout: source.layout, descriptor: source.descriptor, layers, converted: false };
+/** The platform MeshAgent runs images on. */
+const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' };
+async function readRunnableConfig(layout, top) {
+    let descriptor = top;
+    if (isIndexType(descriptor.mediaType)) {
+        const index = await layout.readJson(descriptor, ImageIndex, 'index');
+        const images = index.manifests.filter((d) => isImageManifestType(d.mediaType));
+        const chosen = images.find((d) => d.platform?.os === RUNTIME_PLATFORM.os && d.platform.architecture === RUNTIME_PLATFORM.architecture) ?? images[0];
+        if (!chosen)
+            throw new errors_ShipError(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
+        descriptor = chosen;
     }
-    const reuse = await options.previous?.();
-    const out = await layout_OciLayout.create((0,external_node_path_.join)(workDir, 'estargz'));
-    const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest, l.size]));
-    let reported = 0; // progress lines so far for the layer converting now
-    const conversion = await convertImage(source.layout, source.descriptor, out, {
-        level: config.image.compressionLevel,
-        prefetch: config.image.prefetch,
-        ...(reuse ? { reuse } : {}),
-        onLayer: (event) => {
-            options.signal?.throwIfAborted();
-            if (event.kind === 'start') {
-                reported = 0;
-                log(`converting ${event.digest.slice(0, 19)} (${bytes(event.size)})`);
-            }
-            else if (event.kind === 'reused')
-                log(`reused ${event.digest.slice(0, 19)} -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, converted by the previous ship)`);
-            else if (event.kind === 'done')
-                log(`  -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, ${event.result.entries} entries${event.result.passedThrough ? ', already eStargz: kept' : ''})`);
-            else if (Math.floor(event.payloadBytes / PROGRESS_BYTES) > reported) {
-                reported = Math.floor(event.payloadBytes / PROGRESS_BYTES);
-                log(`  ${bytes(event.payloadBytes)} written`);
-            }
-        },
-    });
-    for (const path of conversion.missingPrefetch)
-        log(`warning: prefetch ${path}: no layer holds it`);
-    await out.setRef(conversion.descriptor, 'ship');
-    // Reused layers are not in the output layout. Their blobs were checked in the registry (size, TOC digest, and the
-    // diff_id against the previous config: see reuse.ts); the verifier checks the new descriptors and config agree.
-    const elsewhere = new Map();
-    for (const layer of conversion.manifests.flatMap((m) => m.layers))
-        if (layer.reused)
-            elsewhere.set(layer.reused.digest, layer.reused);
-    if (reuse) {
-        const all = new Set(conversion.manifests.flatMap((m) => m.layers.map((l) => `${l.source}\0${l.result.digest}`))).size;
-        log(`reused ${elsewhere.size} of ${summary_count(all, 'layer')} (converted by the previous ship)`);
+    if (!isImageManifestType(descriptor.mediaType)) {
+        throw new errors_ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
     }
-    options.signal?.throwIfAborted();
-    const verdict = await verifyImage(out, conversion.descriptor, { elsewhere });
-    if (!verdict.ok) {
-        const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
-        throw new errors_ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
-    }
-    const { manifest } = await readRunnableConfig(out, conversion.descriptor);
-    // The converted manifest the runnable image came from: the one with the same layers.
-    const converted = conversion.manifests.find((m) => m.layers.length === manifest.layers.length && m.layers.every((l, i) => l.result.digest === manifest.layers[i]?.digest));
-    const layers = [];
-    for (const [index, descriptor] of manifest.layers.entries()) {
-        const origin = converted?.layers[index];
-        const lazy = origin?.reused ? origin.reused.lazyPullBytes : lazyPullBytes(await readBlobToc(out.blobPath(descriptor.digest)));
-        layers.push({
-            sourceDigest: origin?.source ?? descriptor.digest,
-            sourceSize: (origin && sourceSizes.get(origin.source)) ?? (await sizeOf(source.layout, origin?.source)) ?? descriptor.size,
-            digest: descriptor.digest,
-            size: descriptor.size,
-            tocDigest: origin?.result.tocDigest ?? null,
-            prefetchFiles: origin?.prioritized.length ?? 0,
-            prefetchBytes: lazy,
-            reused: (origin?.reused !== undefined || origin?.result.passedThrough) ?? false,
-            conversion: origin?.reused ? 'reused' : origin?.result.passedThrough ? 'kept' : 'converted',
-            push: null,
-        });
-    }
-    return { layout: out, descriptor: conversion.descriptor, layers, converted: true };
-}
-function describeConversion(image) {
-    if (!image.converted)
-        return `${summary_count(image.layers.length, 'layer')} kept as they are (estargz: false)`;
-    const total = image.layers.reduce((sum, l) => sum + l.size, 0);
-    const lazy = image.layers.reduce((sum, l) => sum + l.prefetchBytes, 0);
-    const kept = image.layers.filter((l) => l.conversion === 'kept').length;
-    const reused = image.layers.filter((l) => l.conversion === 'reused').length;
-    const notes = [...(reused ? [`${reused} reused from the previous ship`] : []), ...(kept ? [`${kept} already eStargz`] : [])];
-    return `${summary_count(image.layers.length, 'layer')} as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
-}
-function plainLayer(digest, size) {
-    return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, conversion: 'as-is', push: null };
-}
-async function sizeOf(layout, digest) {
-    if (!digest)
-        return undefined;
-    return (await (0,promises_.stat)(layout.blobPath(digest)).catch(() => undefined))?.size;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/plan.ts
-
-
-
-
-async function planDeploy(config, target, access, client) {
-    const { image, service, meshagent } = config;
-    const offline = target.offline !== undefined;
-    const lines = [
-        ...(target.offline ? [`offline    ${target.offline.reason}: nothing was read from MeshAgent`] : []),
-        `tag        ${target.image}${offline ? ' (registry and project key not checked)' : ''}`,
-        `repository ${target.projectKey}/${target.repositoryName}: ${offline ? 'created if missing (not looked up)' : access.created === null ? 'would be created' : 'exists'}`,
-        `image      ${image.source ? `ship ${describeSource(config)}` : `build ${image.context} with ${image.builder}`}${image.estargz ? `, convert to eStargz (level ${image.compressionLevel})` : ''}`,
-        `push       ${image.push ? `${target.registry}/${target.registryRepository}:${target.tag.tag ?? 'latest'}` : 'no'}`,
-    ];
-    if (!service.deploy || !meshagent.room)
-        return [...lines, 'deploy     no'];
-    const room = meshagent.room;
-    const roomExists = offline ? undefined : (await client.getRoom(room)) !== undefined;
-    if (roomExists === undefined)
-        lines.push(`room       ${room} (not looked up${service.createRoom ? '; created if missing' : '; a real run fails if it does not exist'})`);
-    else if (!roomExists && !service.createRoom)
-        lines.push(`room       ${room} does not exist: a real run fails (set create-room: true to create it)`);
-    else
-        lines.push(`room       ${room}${roomExists ? '' : ' would be created'}`);
-    const existing = roomExists ? await findExistingService(client, room, target.serviceName) : undefined;
-    const placeholder = `${target.registry}/${target.registryRepository}@<digest of this build>`;
-    try {
-        // The image is not built in a dry run, so its exposed ports and volumes are unknown: the ports input or the
-        // running service's ports stand in.
-        const { spec } = buildServiceSpec({
-            serviceName: target.serviceName,
-            image: { ref: placeholder, tag: target.image, exposedPorts: [], volumes: [], built: image.source === undefined },
-            options: service,
-            existing,
-        });
-        lines.push(`service    ${target.serviceName} ${offline ? 'would be created or updated (not looked up; no diff)' : `would be ${existing ? 'updated' : 'created'}`}`);
-        const changes = existing ? diffSpecs(withoutEnvValues(existing), withoutEnvValues(spec)) : [];
-        if (existing)
-            lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
-    }
-    catch (error) {
-        if (!(error instanceof errors_ShipError))
-            throw error;
-        lines.push(`service    ${target.serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
-    }
-    lines.push(`domain     ${service.domain ? `https://${service.domain}${offline ? '' : await routeNote(client, service.domain, room, target.serviceName)}` : 'none'}`);
-    return lines;
-}
-/** What a real run would do with the domain's route: create it, keep it, or refuse it (it belongs elsewhere). */
-async function routeNote(client, domain, room, serviceName) {
-    const route = await client.getRoute(domain);
-    if (!route)
-        return ' (route would be created)';
-    try {
-        checkRouteOwner(route, { domain, room, serviceName });
-    }
-    catch (error) {
-        if (!(error instanceof errors_ShipError))
-            throw error;
-        return `: ${error.message} (a real run fails here, before writing anything)`;
-    }
-    return ' (route exists; updated if its port changes)';
-}
-/** The spec with each environment entry reduced to its name and kind: values are never printed. */
-function withoutEnvValues(spec) {
-    const environment = spec.container?.environment;
-    if (!environment)
-        return spec;
-    const names = environment.map((entry) => {
-        const { name, secret, token } = entry;
-        return `${name ?? '?'}${secret ? ' (secret)' : token ? ' (token)' : ''}`;
-    });
-    return { ...spec, container: { ...spec.container, environment: names } };
-}
-function describeSource(config) {
-    const source = config.image.source;
-    if (!source)
-        return '';
-    return source.kind === 'registry' ? source.reference.value : `${source.kind}:${source.path}`;
-}
-/**
- * The fields that differ between two specs, one line each: `~ path: old -> new`, `+ path: new`, `- path: old`.
- * Arrays are compared whole (a port list or an env list is replaced, not merged).
- */
-function diffSpecs(before, after) {
-    const old = flatten(before);
-    const next = flatten(after);
-    const lines = [];
-    for (const [path, value] of next) {
-        if (!old.has(path))
-            lines.push(`+ ${path}: ${value}`);
-        else if (old.get(path) !== value)
-            lines.push(`~ ${path}: ${old.get(path)} -> ${value}`);
-    }
-    for (const [path, value] of old)
-        if (!next.has(path))
-            lines.push(`- ${path}: ${value}`);
-    return lines;
-}
-function flatten(value, prefix = '', into = new Map()) {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-        for (const [key, child] of Object.entries(value)) {
-            if (child !== undefined && child !== null)
-                flatten(child, prefix ? `${prefix}.${key}` : key, into);
-        }
-    }
-    else if (value !== undefined && value !== null) {
-        into.set(prefix, JSON.stringify(value));
-    }
-    return into;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/probe.ts
-/**
- * The service URL probe (the verify stage with `wait`): GETs the URL until the service answers — any status below
- * 500, since a service that answers 404 on / is up — or the time runs out. Reports the last status, the latency of
- * the answering request and the number of attempts. It never fails the run by itself; the pipeline decides.
- */
-
-const EVERY_STATUS = Array.from({ length: 500 }, (_, i) => i + 100);
-async function probeUrl(options) {
-    // This loop is the retry policy: the client itself tries once per call.
-    const http = new http_HttpClient({ timeoutMs: options.attemptTimeoutMs ?? 10_000, retry: { maxAttempts: 1 } });
-    try {
-        return await probeWith(http, options);
-    }
-    finally {
-        await http.close();
-    }
-}
-async function probeWith(http, options) {
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    const deadline = now() + options.timeoutMs;
-    let lastStatus = null;
-    for (let attempts = 1;; attempts += 1) {
-        const started = now();
-        try {
-            const response = await http.request({ method: 'GET', url: options.url, accept: EVERY_STATUS, headers: { accept: '*/*' } });
-            lastStatus = response.status;
-            if (response.status < 500)
-                return { url: options.url, status: response.status, latencyMs: now() - started, attempts, ok: true };
-            options.log?.(`${options.url} answered ${response.status}; trying again`);
-        }
-        catch (error) {
-            options.log?.(`${options.url} did not answer (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); trying again`);
-        }
-        const wait = Math.min(options.intervalMs ?? 2000, deadline - now());
-        if (wait <= 0)
-            return { url: options.url, status: lastStatus, latencyMs: null, attempts, ok: false };
-        await sleep(wait);
-    }
+    const manifest = await layout.readJson(descriptor, ImageManifest, 'manifest');
+    const config = await layout.readJson(manifest.config, ImageConfig, 'image config');
+    return { manifest, config };
 }
 
 ;// CONCATENATED MODULE: ./src/oci/remote-manifests.ts
@@ -87760,508 +86747,1339 @@ class RegistryReuse {
     }
 }
 
-;// CONCATENATED MODULE: ./src/oci/registry-auth.ts
+;// CONCATENATED MODULE: ./src/pipeline/convert.ts
 /**
- * Registry authentication (distribution token auth): the `WWW-Authenticate` challenge, Basic credentials, and
- * Bearer tokens fetched from the challenge's realm for a set of scopes. Tokens are cached per scope set until shortly
- * before they expire. Every credential and token is registered as a secret the moment it is known.
+ * The convert stage: every layer of the image becomes eStargz (with the prefetch list written first), the result
+ * is checked by the verifier before anything is pushed, and each layer is described for the report — including
+ * how many bytes a lazy pull reads before the service starts. With `estargz: false` the image ships as it is.
+ * Layers the previous ship converted with the same settings are reused rather than converted (reuse.ts): their
+ * blobs stay in the registry, so they are checked there, not read here.
  */
 
 
-/** Parses `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`; undefined for anything else. */
-function parseChallenge(header) {
-    const match = /^\s*(\w+)\s*(.*)$/s.exec(header ?? '');
-    if (!match)
+
+
+
+
+
+
+
+
+
+/** Layers larger than this get a progress line as they convert. */
+const PROGRESS_BYTES = 64 * 1024 * 1024;
+async function convertStage(run, built) {
+    const { config, log } = run;
+    const { target, registry } = built;
+    const room = config.meshagent.room;
+    // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
+    const previous = registry
+        ? () => previousConversions(registry.client.repository(target.registryRepository, ['pull', 'push']), {
+            tag: target.tag.tag ?? 'latest',
+            ...(room ? { running: () => run.client.serviceImage(room, target.serviceName) } : {}),
+            log,
+        })
+        : undefined;
+    const image = await run.stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => shippableImage(built.source, config, built.workDir, log, { ...(previous ? { previous } : {}), signal: run.signal }), describeConversion);
+    return { ...built, image };
+}
+async function shippableImage(source, config, workDir, log, options = {}) {
+    if (!config.image.estargz) {
+        // Shipped as it is: the media types and compressions are checked here, the blobs' digests as the push reads them.
+        await checkImageParts(source.layout, source.descriptor);
+        const { manifest } = await readRunnableConfig(source.layout, source.descriptor);
+        const layers = manifest.layers.map((l) => plainLayer(l.digest, l.size));
+        return { layout: source.layout, descriptor: source.descriptor, layers, converted: false };
+    }
+    const reuse = await options.previous?.();
+    const out = await layout_OciLayout.create((0,external_node_path_.join)(workDir, 'estargz'));
+    const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest, l.size]));
+    let reported = 0; // progress lines so far for the layer converting now
+    const conversion = await convertImage(source.layout, source.descriptor, out, {
+        level: config.image.compressionLevel,
+        prefetch: config.image.prefetch,
+        ...(reuse ? { reuse } : {}),
+        onLayer: (event) => {
+            options.signal?.throwIfAborted();
+            if (event.kind === 'start') {
+                reported = 0;
+                log(`converting ${event.digest.slice(0, 19)} (${bytes(event.size)})`);
+            }
+            else if (event.kind === 'reused')
+                log(`reused ${event.digest.slice(0, 19)} -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, converted by the previous ship)`);
+            else if (event.kind === 'done')
+                log(`  -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, ${event.result.entries} entries${event.result.passedThrough ? ', already eStargz: kept' : ''})`);
+            else if (Math.floor(event.payloadBytes / PROGRESS_BYTES) > reported) {
+                reported = Math.floor(event.payloadBytes / PROGRESS_BYTES);
+                log(`  ${bytes(event.payloadBytes)} written`);
+            }
+        },
+    });
+    for (const path of conversion.missingPrefetch)
+        log(`warning: prefetch ${path}: no layer holds it`);
+    await out.setRef(conversion.descriptor, 'ship');
+    // Reused layers are not in the output layout. Their blobs were checked in the registry (size, TOC digest, and the
+    // diff_id against the previous config: see reuse.ts); the verifier checks the new descriptors and config agree.
+    const elsewhere = new Map();
+    for (const layer of conversion.manifests.flatMap((m) => m.layers))
+        if (layer.reused)
+            elsewhere.set(layer.reused.digest, layer.reused);
+    if (reuse) {
+        const all = new Set(conversion.manifests.flatMap((m) => m.layers.map((l) => `${l.source}\0${l.result.digest}`))).size;
+        log(`reused ${elsewhere.size} of ${count(all, 'layer')} (converted by the previous ship)`);
+    }
+    options.signal?.throwIfAborted();
+    const verdict = await verifyImage(out, conversion.descriptor, { elsewhere });
+    if (!verdict.ok) {
+        const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
+        throw new errors_ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+    }
+    const { manifest } = await readRunnableConfig(out, conversion.descriptor);
+    // The converted manifest the runnable image came from: the one with the same layers.
+    const converted = conversion.manifests.find((m) => m.layers.length === manifest.layers.length && m.layers.every((l, i) => l.result.digest === manifest.layers[i]?.digest));
+    const layers = [];
+    for (const [index, descriptor] of manifest.layers.entries()) {
+        const origin = converted?.layers[index];
+        const lazy = origin?.reused ? origin.reused.lazyPullBytes : lazyPullBytes(await readBlobToc(out.blobPath(descriptor.digest)));
+        layers.push({
+            sourceDigest: origin?.source ?? descriptor.digest,
+            sourceSize: (origin && sourceSizes.get(origin.source)) ?? (await sizeOf(source.layout, origin?.source)) ?? descriptor.size,
+            digest: descriptor.digest,
+            size: descriptor.size,
+            tocDigest: origin?.result.tocDigest ?? null,
+            prefetchFiles: origin?.prioritized.length ?? 0,
+            prefetchBytes: lazy,
+            reused: (origin?.reused !== undefined || origin?.result.passedThrough) ?? false,
+            conversion: origin?.reused ? 'reused' : origin?.result.passedThrough ? 'kept' : 'converted',
+            push: null,
+        });
+    }
+    return { layout: out, descriptor: conversion.descriptor, layers, converted: true };
+}
+function describeConversion(image) {
+    if (!image.converted)
+        return `${count(image.layers.length, 'layer')} kept as they are (estargz: false)`;
+    const total = image.layers.reduce((sum, l) => sum + l.size, 0);
+    const lazy = image.layers.reduce((sum, l) => sum + l.prefetchBytes, 0);
+    const kept = image.layers.filter((l) => l.conversion === 'kept').length;
+    const reused = image.layers.filter((l) => l.conversion === 'reused').length;
+    const notes = [...(reused ? [`${reused} reused from the previous ship`] : []), ...(kept ? [`${kept} already eStargz`] : [])];
+    return `${count(image.layers.length, 'layer')} as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
+}
+function plainLayer(digest, size) {
+    return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, conversion: 'as-is', push: null };
+}
+async function sizeOf(layout, digest) {
+    if (!digest)
         return undefined;
-    const scheme = (match[1] ?? '').toLowerCase();
-    const params = {};
-    for (const pair of (match[2] ?? '').matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)) {
-        params[(pair[1] ?? '').toLowerCase()] = (pair[2] ?? pair[3] ?? '').replace(/\\(.)/g, '$1');
-    }
-    if (scheme === 'basic')
-        return { scheme, ...(params.realm ? { realm: params.realm } : {}) };
-    if (scheme === 'bearer' && params.realm) {
-        return { scheme, realm: params.realm, ...(params.service ? { service: params.service } : {}), ...(params.scope ? { scope: params.scope } : {}) };
-    }
-    return undefined;
-}
-/** `repository:<name>:<actions>` as the token server expects it. */
-function repositoryScope(repository, actions) {
-    return `repository:${repository}:${actions.join(',')}`;
-}
-/** Tokens are renewed this long before they expire, so one never runs out during a request. */
-const EXPIRY_MARGIN_MS = 10_000;
-/** The distribution spec's default when the token server gives no expires_in. */
-const DEFAULT_TOKEN_SECONDS = 60;
-/** The Authorization header for requests to one registry, per scope set. */
-class RegistryAuth {
-    options;
-    challenge;
-    tokens = new Map();
-    pending = new Map();
-    now;
-    /** Tokens fetched so far (a test checks that a second push reuses them). */
-    tokenFetches = 0;
-    constructor(options) {
-        this.options = options;
-        this.now = options.now ?? Date.now;
-        if (options.credentials)
-            options.mask(options.credentials.password);
-    }
-    /** Records the registry's challenge (from the ping or a 401). */
-    setChallenge(challenge) {
-        this.challenge = challenge;
-    }
-    get scheme() {
-        return this.challenge?.scheme;
-    }
-    /** The header value for a request needing `scopes`, or undefined when the registry asked for nothing. */
-    async header(scopes) {
-        const challenge = this.challenge;
-        if (!challenge)
-            return undefined;
-        if (challenge.scheme === 'basic') {
-            const { credentials } = this.options;
-            if (!credentials)
-                throw this.credentialsNeeded();
-            return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-        }
-        const key = scopeKey(scopes);
-        const cached = this.tokens.get(key);
-        if (cached && cached.expiresAt > this.now())
-            return `Bearer ${cached.token}`;
-        let fetching = this.pending.get(key);
-        if (!fetching) {
-            // Parallel blob uploads share one token request.
-            fetching = this.fetchToken(challenge, scopes).finally(() => this.pending.delete(key));
-            this.pending.set(key, fetching);
-        }
-        const token = await fetching;
-        this.tokens.set(key, token);
-        return `Bearer ${token.token}`;
-    }
-    /** Forgets the token for `scopes` (after a 401), so the next `header` fetches a new one. */
-    invalidate(scopes) {
-        this.tokens.delete(scopeKey(scopes));
-    }
-    async fetchToken(challenge, scopes) {
-        const { http, credentials, registry } = this.options;
-        this.tokenFetches += 1;
-        const query = new URLSearchParams();
-        if (challenge.service)
-            query.set('service', challenge.service);
-        for (const scope of scopes)
-            query.append('scope', scope);
-        const url = `${challenge.realm}${challenge.realm.includes('?') ? '&' : '?'}${query.toString()}`;
-        const what = `get a token for ${registry} from ${new URL(challenge.realm).origin}`;
-        try {
-            const headers = credentials ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` } : {};
-            // Docker's way: GET with Basic credentials. A server that only speaks OAuth2 answers 404/405, then we POST.
-            const answer = await http.request({ method: 'GET', url, headers, accept: [200, 404, 405], what });
-            if (answer.status === 200)
-                return this.readToken(answer.json(), what);
-            if (!credentials)
-                throw new errors_ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
-            const form = new URLSearchParams({ grant_type: 'password', username: credentials.username, password: credentials.password, client_id: 'meshagent-ship' });
-            if (challenge.service)
-                form.set('service', challenge.service);
-            if (scopes.length > 0)
-                form.set('scope', scopes.join(' '));
-            const posted = await http.request({
-                method: 'POST',
-                url: challenge.realm,
-                headers: { 'content-type': 'application/x-www-form-urlencoded' },
-                body: form.toString(),
-                what,
-            });
-            return this.readToken(posted.json(), what);
-        }
-        catch (error) {
-            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
-                const who = credentials ? `user ${credentials.username}` : 'anonymous access';
-                throw new errors_ShipError(`${registry} refused ${who}: the token server answered ${error.status}`, { hint: this.credentialsHint(), cause: error });
-            }
-            throw error;
-        }
-    }
-    readToken(body, what) {
-        const answer = body;
-        const token = typeof answer.token === 'string' && answer.token ? answer.token : typeof answer.access_token === 'string' ? answer.access_token : '';
-        if (!token)
-            throw new errors_ShipError(`${what}: the answer holds no token`, { hint: 'the token server answered something unexpected: check the registry' });
-        this.options.mask(token);
-        const seconds = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_TOKEN_SECONDS;
-        const issued = typeof answer.issued_at === 'string' ? Date.parse(answer.issued_at) : Number.NaN;
-        // Our clock, not the server's, unless the server's issue time is earlier (clock skew must not extend a token).
-        const start = Number.isNaN(issued) ? this.now() : Math.min(issued, this.now());
-        return { token, expiresAt: start + seconds * 1000 - EXPIRY_MARGIN_MS };
-    }
-    credentialsHint() {
-        return (`check the credentials for ${this.options.registry}: for the MeshAgent project registry, user meshagent with a ` +
-            'current repository token for this repository; for other registries, `docker login` (~/.docker/config.json or DOCKER_CONFIG) ' +
-            'or MESHAGENT_SHIP_REGISTRY_USER/MESHAGENT_SHIP_REGISTRY_PASSWORD');
-    }
-    credentialsNeeded() {
-        return new errors_ShipError(`${this.options.registry} asks for a user name and password, and none were given`, { hint: this.credentialsHint() });
-    }
-}
-function scopeKey(scopes) {
-    return [...scopes].sort().join(' ');
+    return (await (0,promises_.stat)(layout.blobPath(digest)).catch(() => undefined))?.size;
 }
 
-;// CONCATENATED MODULE: ./src/oci/registry-retry.ts
-const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
-function isRetryableRegistryAnswer(answer) {
-    return RETRYABLE_STATUSES.has(answer.status) || isManifestLinkRace(answer);
+;// CONCATENATED MODULE: ./src/stop.ts
+/**
+ * Stopping a run on SIGINT or SIGTERM: Ctrl-C, or a cancelled GitHub job (the runner sends SIGINT, SIGTERM 7.5 s
+ * later, then kills the process).
+ *
+ * The first signal aborts `signal`: the stage in progress stops (a builder's process is killed, uploads are cut, a
+ * conversion ends at its next chunk), no later stage starts, and the pipeline unwinds through its own cleanup. A
+ * deploy completes the write in flight and takes back what it wrote; it runs inside `uninterrupted`, so the process
+ * does not exit before that is done. If the run has not ended `graceMs` later, or a second signal comes, the
+ * directories given to `removeOnExit` are removed here and the process exits, unless a deploy is still in flight.
+ * The exit code is the shell's for the signal: 128 + its number (130, 143).
+ */
+
+
+
+const SIGNALS = ['SIGINT', 'SIGTERM'];
+/** The reason of an aborted run: which signal stopped it. */
+class Stopped extends errors_ShipError {
+    signalName;
+    constructor(signalName) {
+        super(`stopped by ${signalName}`, { hint: 'the run was cancelled: nothing after this stage ran, and its temporary files were removed; run again to ship' });
+        this.signalName = signalName;
+    }
+    /** 128 + the signal's number, as a shell reports a process a signal ended. */
+    get exitCode() {
+        return 128 + external_node_os_namespaceObject.constants.signals[this.signalName];
+    }
+}
+/** Throws the stop when the run has been asked to stop (the deploy checks before each write). */
+function throwIfStopped(signal) {
+    if (signal?.aborted)
+        throw signal.reason instanceof Stopped ? signal.reason : new Stopped('SIGINT');
+}
+class RunStop {
+    options;
+    controller = new AbortController();
+    scratch = new Set();
+    inFlight = 0;
+    forcing = false;
+    timer;
+    constructor(options = {}) {
+        this.options = options;
+    }
+    /** Aborted at the first stop signal, with a `Stopped` as its reason. */
+    get signal() {
+        return this.controller.signal;
+    }
+    /** Why the run stopped, once a signal came. */
+    get stopped() {
+        return this.signal.aborted ? this.signal.reason : undefined;
+    }
+    /** Listens for SIGINT and SIGTERM until the returned function is called. */
+    listen() {
+        const onSignal = (name) => this.receive(name);
+        for (const name of SIGNALS)
+            process.on(name, onSignal);
+        return () => {
+            for (const name of SIGNALS)
+                process.off(name, onSignal);
+            clearTimeout(this.timer);
+        };
+    }
+    /** What a signal does; `listen` calls it, tests may too. */
+    receive(name) {
+        if (this.signal.aborted) {
+            this.force();
+            return;
+        }
+        this.options.log?.(`${name}: stopping the run${this.inFlight > 0 ? ' once the deploy in flight has completed' : ''}`);
+        this.controller.abort(new Stopped(name));
+        this.timer = setTimeout(() => this.force(), this.options.graceMs ?? 5_000);
+        this.timer.unref();
+    }
+    /** Runs `work` to its end even when a stop comes meanwhile: the process does not exit before it settles. */
+    async uninterrupted(work) {
+        this.inFlight += 1;
+        try {
+            return await work();
+        }
+        finally {
+            this.inFlight -= 1;
+            if (this.forcing && this.inFlight === 0)
+                this.exitNow();
+        }
+    }
+    /**
+     * Called once the run has reported: when a stop ended it, the process exits with the signal's code as soon as
+     * stdout and stderr have taken what was written, so that nothing a stopped stage left behind keeps it alive.
+     */
+    finish() {
+        const code = this.stopped?.exitCode;
+        if (code === undefined)
+            return;
+        let pending = 2;
+        const flushed = () => {
+            pending -= 1;
+            if (pending === 0)
+                (this.options.exit ?? process.exit)(code);
+        };
+        process.stdout.write('', flushed);
+        process.stderr.write('', flushed);
+    }
+    /** A directory the run made: removed here if the process has to exit before the run removes it. */
+    removeOnExit(dir) {
+        this.scratch.add(dir);
+        return () => this.scratch.delete(dir);
+    }
+    force() {
+        this.forcing = true;
+        if (this.inFlight > 0) {
+            this.options.log?.('waiting for the deploy in flight to complete before exiting');
+            return;
+        }
+        this.exitNow();
+    }
+    exitNow() {
+        for (const dir of this.scratch)
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        this.scratch.clear();
+        (this.options.exit ?? process.exit)(this.stopped?.exitCode ?? 1);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/service-spec.ts
+/**
+ * The room ServiceSpec exactly as the MeshAgent CLI's `deploy` builds it (reference §5.2 and §5.4): a new service
+ * from the inputs and the image's facts, or an existing service updated by merging, never replaced wholesale.
+ * Pure functions, no I/O: every rule can be tested on its own, and a spec that would be refused is refused here,
+ * before anything touches the running service.
+ */
+
+
+const SERVICE_ID_ANNOTATION = 'meshagent.service.id';
+const VALIDATION_METHOD_ANNOTATION = 'meshagent.request.validation.method';
+/** The env vars `meshagent-token` fills with a participant token, in the CLI's order. */
+const TOKEN_ENV_NAMES = ['MESHAGENT_TOKEN', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GROK_API_KEY', 'XAI_API_KEY'];
+/** Scopes a run-as account needs to resolve secret env vars. */
+const SECRET_SCOPES = ['secrets:proxy', 'secrets:read'];
+const DEFAULT_RUN_AS_SCOPES = ['secrets:proxy'];
+/**
+ * The ApiScope the CLI sends for each `meshagent-token` preset: `ApiScope.agent_default()`, `user_default()` and
+ * `full()` (meshagent-api participant_token.py:733-809) serialised as pydantic dumps them, every field present and
+ * unset ones null (the create body then drops the nulls, as `exclude_none` does). Note: `user_default` has no `llm`
+ * grant, and no preset grants `secrets`.
+ */
+const GRANT_DEFAULTS = {
+    livekit: { breakout_rooms: null },
+    queues: { send: null, receive: null, list: true },
+    messaging: { broadcast: true, list: true, send: true },
+    dataset: { tables: null, list_tables: true },
+    sqlite: { databases: null, create_database: true, list_databases: true },
+    memory: { list: true, memories: null },
+    sync: { paths: null },
+    storage: { paths: null },
+    containers: { logs: true, pull: null, run: null, registry: null, use_containers: true },
+    developer: { logs: true },
+    agents: {
+        register_agent: true,
+        register_public_toolkit: true,
+        register_private_toolkit: true,
+        call: true,
+        use_agents: true,
+        use_tools: true,
+        allowed_toolkits: null,
+    },
+    llm: { models: null },
+    admin: { config: true },
+    secrets: {},
+    tunnels: { ports: null },
+    services: { list: true },
+};
+/** ApiScope's fields in declaration order. */
+const SCOPE_FIELDS = Object.keys(GRANT_DEFAULTS);
+const BASE_GRANTS = ['livekit', 'queues', 'messaging', 'dataset', 'sqlite', 'memory', 'sync', 'storage', 'containers', 'developer', 'agents'];
+const SCOPE_PRESETS = {
+    agentDefault: [...BASE_GRANTS, 'llm', 'services'],
+    userDefault: [...BASE_GRANTS, 'services'],
+    full: [...BASE_GRANTS, 'llm', 'admin', 'tunnels', 'services'],
+};
+/** Image facts from an image config (its ExposedPorts and Volumes). */
+function imageFacts(ref, tag, config, built) {
+    return {
+        ref,
+        tag,
+        exposedPorts: Object.keys(config.config?.ExposedPorts ?? {}),
+        volumes: Object.keys(config.config?.Volumes ?? {}),
+        built,
+    };
+}
+const reservedList = RESERVED_ROOM_SERVICE_PORTS.join(', ');
+/** Builds the spec the CLI would send, or throws the CLI's error for the first rule broken. */
+function buildServiceSpec(request) {
+    const { serviceName: name, image, options, existing } = request;
+    if (existing?.external) {
+        throw new errors_ShipError(`existing service ${name} is external and cannot be replaced with a container deployment`, {
+            hint: `choose another service-name, or remove the external service ${name} from the room first`,
+        });
+    }
+    const annotations = withValidationMode({ ...(existing?.metadata.annotations ?? {}) }, options.validationMode);
+    annotations[SERVICE_ID_ANNOTATION] = name;
+    const container = buildContainer(name, image, options, existing?.container ?? undefined);
+    const ports = buildPorts(name, image, options, existing);
+    checkVolumesMounted(image, container.storage ?? undefined);
+    const routePort = options.domain === undefined ? undefined : routeTargetPort(ports);
+    const base = existing
+        ? { ...existing, external: null }
+        : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
+    const spec = {
+        ...base,
+        metadata: { ...base.metadata, name, annotations },
+        ports,
+        container,
+    };
+    return { spec, routePort };
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Annotations
+/** `cookie` sets cookie validation; `none` removes any; `default` removes a cookie value (the CLI's rule). */
+function withValidationMode(annotations, mode) {
+    const result = { ...annotations };
+    if (mode === 'cookie')
+        result[VALIDATION_METHOD_ANNOTATION] = 'cookie';
+    else if (mode === 'none')
+        delete result[VALIDATION_METHOD_ANNOTATION];
+    else if (result[VALIDATION_METHOD_ANNOTATION] === 'cookie')
+        delete result[VALIDATION_METHOD_ANNOTATION];
+    return result;
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Container: image, env, run_as, storage, template
+function buildContainer(name, image, options, existing) {
+    const runAs = options.runAs !== undefined ? { email: options.runAs.trim().toLowerCase(), scopes: [...DEFAULT_RUN_AS_SCOPES] } : (existing?.run_as ?? undefined);
+    if (options.runAs !== undefined) {
+        if (runAs?.email === '')
+            throw new errors_ShipError('run-as cannot be empty', { input: 'run-as', hint: 'set run-as to a service account email' });
+        if (!runAs?.email.includes('@'))
+            throw new errors_ShipError('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
+    }
+    const environment = buildEnvironment(name, options);
+    // The checks and the secret scopes apply to the env the service will run with, new or kept.
+    const effective = environment ?? existing?.environment ?? undefined;
+    checkEnvironment(effective, runAs);
+    const usesSecrets = effective?.some((entry) => entry.secret) ?? false;
+    const runAsWithScopes = runAs && usesSecrets ? { ...runAs, scopes: unique([...(runAs.scopes ?? DEFAULT_RUN_AS_SCOPES), ...SECRET_SCOPES]) } : runAs;
+    const container = {
+        ...(existing ?? { private: true }),
+        image: image.ref,
+        template: options.template,
+    };
+    if (environment !== undefined)
+        container.environment = environment;
+    const storage = buildStorage(image, options, existing?.storage ?? undefined);
+    if (storage !== undefined)
+        container.storage = storage;
+    if (runAsWithScopes !== undefined)
+        container.run_as = runAsWithScopes;
+    return container;
+}
+function unique(values) {
+    return [...new Set(values)];
+}
+/** A required field of a grant entry (no default). */
+const REQUIRED = Symbol('required');
+const PATH_GRANT = { path: REQUIRED, read_only: false };
+const TABLE_GRANT = { name: REQUIRED, namespace: null, write: false, read: true, alter: false };
+const SQLITE_TABLE_GRANT = { database: REQUIRED, table: REQUIRED, namespace: null, write: false, read: true, alter: false };
+const MEMORY_PERMISSIONS = { create: true, drop: true, inspect: true, query: true, upsert: true, ingest: true, recall: true, optimize: true };
+/** Nested entries of the grants, with their defaults (participant_token.py). */
+const GRANT_NESTED = {
+    dataset: { tables: { listOf: TABLE_GRANT } },
+    sqlite: {
+        databases: {
+            listOf: {
+                name: REQUIRED,
+                namespace: null,
+                create_table: true,
+                drop: false,
+                inspect: true,
+                list_tables: true,
+                execute: true,
+                tables: { listOf: SQLITE_TABLE_GRANT },
+            },
+        },
+    },
+    memory: { memories: { listOf: { name: REQUIRED, namespace: null, permissions: { objectOf: MEMORY_PERMISSIONS, fill: true } } } },
+    sync: { paths: { listOf: PATH_GRANT } },
+    storage: { paths: { listOf: PATH_GRANT } },
+    containers: { registry: { objectOf: { list: null, pull: null, run: null, write: null } } },
+};
+const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isListOf = (value) => isRecord(value) && 'listOf' in value;
+const isObjectOf = (value) => isRecord(value) && 'objectOf' in value;
+/**
+ * One object read as pydantic reads it into a model with these fields: defaults filled, unknown fields dropped (or
+ * refused when `forbid`), a missing required field refused. Returns undefined when it does not validate.
+ */
+function fillShape(shape, value, forbid = false) {
+    if (!isRecord(value))
+        return undefined;
+    if (forbid && Object.keys(value).some((key) => !(key in shape)))
+        return undefined;
+    const result = {};
+    for (const [field, spec] of Object.entries(shape)) {
+        const given = value[field];
+        if (spec === REQUIRED) {
+            if (given === undefined)
+                return undefined;
+            result[field] = given;
+        }
+        else if (isListOf(spec)) {
+            if (given === undefined || given === null)
+                result[field] = null;
+            else if (!Array.isArray(given))
+                return undefined;
+            else {
+                const items = given.map((item) => fillShape(spec.listOf, item));
+                if (items.some((item) => item === undefined))
+                    return undefined;
+                result[field] = items;
+            }
+        }
+        else if (isObjectOf(spec)) {
+            const filled = given === undefined ? (spec.fill ? fillShape(spec.objectOf, {}) : null) : given === null ? null : fillShape(spec.objectOf, given);
+            if (filled === undefined)
+                return undefined;
+            result[field] = filled;
+        }
+        else {
+            result[field] = given === undefined ? spec : given;
+        }
+    }
+    return result;
 }
 /**
- * CNCF distribution before 3.1 (Debian ships 2.8) writes a repository's blob link files in place, so a request that
- * reads a link while a concurrent push of the same blob rewrites it reads an empty file: "invalid checksum digest
- * format" (distribution issue 4478, fixed in 3.1 by writing a temporary file and renaming it). Reads answer 500
- * then (retried above), and a manifest PUT answers 400 DIGEST_INVALID, with MANIFEST_BLOB_UNKNOWN for the blob whose
- * link it read. A manifest PUT is idempotent and we send it only once its blobs are there, so this answer is retried.
- * MANIFEST_BLOB_UNKNOWN alone (a blob really missing) is not: that cannot get better by asking again.
+ * A JSON ApiScope as the CLI's `ApiScope.model_validate_json` reads it and sends it back: every field present
+ * (unset ones null), each grant with its defaults filled, `database`/`datasets` read as `dataset`, unknown fields
+ * dropped (`secrets` forbids them). Undefined when the CLI would refuse it.
  */
-function isManifestLinkRace({ method, url, status, body }) {
-    if (method !== 'PUT' || status !== 400 || !/\/v2\/.+\/manifests\/[^/]+$/.test(url))
-        return false;
-    const codes = errorCodes(body);
-    return codes.includes('DIGEST_INVALID') && codes.every((code) => code === 'DIGEST_INVALID' || code === 'MANIFEST_BLOB_UNKNOWN');
-}
-/** The `code`s of a distribution error body (`{"errors": [{"code": ...}]}`); none when it is not one. */
-function errorCodes(body) {
-    try {
-        const errors = JSON.parse(body.toString()).errors;
-        if (!Array.isArray(errors))
-            return [];
-        return errors.map((e) => e?.code).filter((code) => typeof code === 'string');
-    }
-    catch {
-        return [];
-    }
-}
-
-;// CONCATENATED MODULE: ./src/oci/registry.ts
-
-
-
-
-
-
-
-/** http for loopback and listed hosts, https for everything else. */
-function registryBaseUrl(registry, insecureRegistries = []) {
-    const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
-    return `${isLoopbackHost(host) || insecureRegistries.includes(registry) || insecureRegistries.includes(host) ? 'http' : 'https'}://${registry}`;
-}
-/** One registry host: the HTTP client, the challenge, the tokens. */
-class RegistryClient {
-    options;
-    http;
-    auth;
-    baseUrl;
-    secrets = [];
-    pinged;
-    constructor(options) {
-        this.options = options;
-        const remember = (secret) => {
-            this.secrets.push(secret);
-            options.mask?.(secret);
-        };
-        this.baseUrl = registryBaseUrl(options.registry, options.insecureRegistries);
-        this.http = new http_HttpClient({
-            retryStatus: isRetryableRegistryAnswer,
-            ...options.http,
-            baseUrl: this.baseUrl,
-            secrets: () => this.secrets,
-            ...(options.log ? { log: options.log } : {}),
-        });
-        this.auth = new RegistryAuth({
-            http: this.http,
-            registry: options.registry,
-            mask: remember,
-            ...(options.credentials ? { credentials: options.credentials } : {}),
-            ...(options.now ? { now: options.now } : {}),
-        });
-    }
-    get registry() {
-        return this.options.registry;
-    }
-    /** Retries made by every request so far. */
-    get retries() {
-        return this.http.retries.length;
-    }
-    close() {
-        return this.http.close();
-    }
-    /** `GET /v2/`: checks the registry speaks the distribution API, and learns how it wants to be authenticated. */
-    ping() {
-        this.pinged ??= (async () => {
-            const answer = await this.http.request({ method: 'GET', url: '/v2/', accept: [200, 401], what: `reach the registry ${this.registry}` });
-            if (answer.status === 401) {
-                const challenge = parseChallenge(answer.headers['www-authenticate']);
-                if (!challenge)
-                    throw new errors_ShipError(`${this.registry} answered 401 without a challenge this client understands`, { hint: 'the registry must offer Basic or Bearer token authentication' });
-                this.auth.setChallenge(challenge);
-            }
-        })().catch((error) => {
-            this.pinged = undefined;
-            throw error;
-        });
-        return this.pinged;
-    }
-    /** The calls for one repository; `actions` decides the token scope every call of it uses. */
-    repository(name, actions = ['pull']) {
-        return new RepositoryClient(this, name, actions);
-    }
-}
-/** Calls against one repository of a registry. */
-class RepositoryClient {
-    client;
-    name;
-    actions;
-    scopes;
-    /** Repositories a mount from was refused for: not tried again. */
-    unreadable = new Set();
-    constructor(client, name, actions) {
-        this.client = client;
-        this.name = name;
-        this.actions = actions;
-        this.scopes = [repositoryScope(name, actions)];
-    }
-    /** `registry/repository`, for messages. */
-    get where() {
-        return `${this.client.registry}/${this.name}`;
-    }
-    async send(request, options = {}) {
-        await this.client.ping();
-        const scopes = options.scopes ?? this.scopes;
-        const { auth } = this.client;
-        for (let round = 1;; round += 1) {
-            const authorization = await auth.header(scopes);
-            const sent = { ...request, headers: { ...request.headers, ...(authorization ? { authorization } : {}) }, accept: [...request.accept, 401] };
-            const answer = options.stream ? await this.client.http.stream(sent) : await this.client.http.request(sent);
-            if (answer.status !== 401)
-                return answer;
-            const body = 'text' in answer ? answer.text() : await drain(answer.body);
-            const challenge = parseChallenge(answer.headers['www-authenticate']);
-            if (round === 1 && challenge?.scheme === 'bearer') {
-                auth.setChallenge(challenge);
-                auth.invalidate(scopes);
-                continue;
-            }
-            throw this.unauthorized(request, body);
+function normaliseApiScope(value) {
+    const given = { ...value };
+    // AliasChoices("dataset", "database", "datasets"): the first of these present is the one read.
+    given.dataset = ['dataset', 'database', 'datasets'].map((key) => value[key]).find((v) => v !== undefined);
+    const scope = {};
+    for (const field of SCOPE_FIELDS) {
+        const grant = given[field];
+        if (grant === undefined || grant === null) {
+            scope[field] = null;
+            continue;
         }
-    }
-    unauthorized(request, body) {
-        // Named by what the caller set out to do (a push starts with pull-scoped HEADs, but it is still a push).
-        const action = this.actions.includes('push') ? 'push to' : 'pull from';
-        const detail = registryErrorText(body);
-        return new HttpError(`${this.where}: not authorized to ${action} this repository (${request.what ?? request.method}): 401 Unauthorized${detail ? `: ${detail}` : ''}`, {
-            method: request.method,
-            // Without the query: an upload URL carries the registry's session state.
-            url: request.url.split('?')[0] ?? request.url,
-            status: 401,
-            bodySnippet: detail,
-            hint: this.client.auth.credentialsHint(),
-        });
-    }
-    path(kind, rest) {
-        return `/v2/${this.name}/${kind}/${rest}`;
-    }
-    // --- blobs ---------------------------------------------------------------------------------------------------------
-    /** The blob's size when the repository has it, undefined when not. */
-    async blobSize(digest) {
-        const answer = await this.send({ method: 'HEAD', url: this.path('blobs', digest), accept: [200, 404], what: `check blob ${digest} in ${this.where}` });
-        if (answer.status === 404)
+        const filled = fillShape({ ...GRANT_DEFAULTS[field], ...GRANT_NESTED[field] }, grant, field === 'secrets');
+        if (filled === undefined)
             return undefined;
-        const length = Number(answer.headers['content-length']);
-        return Number.isFinite(length) ? length : 0;
+        scope[field] = filled;
     }
-    /**
-     * Cross-repository mount: true when the registry linked the blob from `from`; false when it opened an upload
-     * instead, or when the credentials may not read `from` (a MeshAgent repository token covers one repository), so
-     * the caller uploads the blob.
-     */
-    async mountBlob(digest, from) {
-        if (this.unreadable.has(from))
-            return false;
-        let answer;
-        try {
-            answer = await this.send({ method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}` }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
+    return scope;
+}
+/** An ApiScope object for `meshagent-token`, exactly as the CLI sends it. */
+function tokenScope(input) {
+    if ('scope' in input) {
+        const scope = normaliseApiScope(input.scope);
+        if (scope === undefined) {
+            throw new errors_ShipError('meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object', {
+                input: 'meshagent-token',
+                hint: 'the JSON must be an ApiScope: grant names such as "storage" or "queues" mapping to objects',
+            });
         }
-        catch (error) {
-            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
-                // Asking again for the next blob would cost two more refusals and a token each time.
-                this.unreadable.add(from);
-                return false;
-            }
+        return scope;
+    }
+    const grants = SCOPE_PRESETS[input.preset];
+    return Object.fromEntries(SCOPE_FIELDS.map((field) => [field, grants.includes(field) ? structuredClone(GRANT_DEFAULTS[field]) : null]));
+}
+/**
+ * The new env list, or undefined to keep the existing one. Any env-type input replaces the old list wholesale
+ * (the CLI does not merge); within the new list a later entry of the same name wins: env, then env-secrets, then
+ * the token vars. `identity` names the token vars' identity; on its own it changes nothing, because the CLI
+ * rewrites identities only in the list it builds, never in the existing service's env (cli image.py:1821-1873,
+ * 4925-4937).
+ */
+function buildEnvironment(name, options) {
+    const identityOverride = options.identity?.trim();
+    if (identityOverride === '') {
+        throw new errors_ShipError('identity cannot be empty', { input: 'identity', hint: 'remove identity to use the service name, or name an agent identity' });
+    }
+    const identity = identityOverride ?? name;
+    const byName = new Map();
+    const put = (entry) => {
+        // Map keeps the first position of a name; a later entry replaces its value, as the CLI's upsert does.
+        byName.set(entry.name, entry);
+    };
+    for (const variable of options.env ?? [])
+        put({ name: variable.name, value: variable.value });
+    for (const secret of options.envSecrets ?? [])
+        put({ name: secret.name, secret: { id: secret.secretId } });
+    if (options.meshagentToken !== undefined) {
+        const api = tokenScope(options.meshagentToken);
+        for (const tokenName of TOKEN_ENV_NAMES)
+            put({ name: tokenName, token: { identity, api: structuredClone(api), role: 'agent' } });
+    }
+    // An empty list is no list (`environment or None`): the existing env stays.
+    return byName.size > 0 ? [...byName.values()] : undefined;
+}
+function checkEnvironment(environment, runAs) {
+    for (const entry of environment ?? []) {
+        const tokenIdentity = entry.token?.identity.trim() ?? '';
+        if (tokenIdentity.includes('@')) {
+            throw new errors_ShipError(`environment variable '${entry.name}' uses token identity '${tokenIdentity}', but service environment tokens must use an agent identity`, { input: 'identity', hint: 'use an agent name without @ as identity' });
+        }
+    }
+    if (environment?.some((entry) => entry.secret) && !runAs) {
+        throw new errors_ShipError('run-as is required when using SecretValue environment variables', {
+            input: 'run-as',
+            hint: 'set run-as to the service account that owns the secrets',
+        });
+    }
+}
+/**
+ * Each mount kind replaces the existing list of that kind only when its input lists mounts; `files` always stays.
+ * Without any mount input the existing storage is kept as it is. With one, the CLI rebuilds the storage from the
+ * room, images, files and empty_dirs lists only, so existing `volumes` and `configs` are dropped
+ * (cli image.py:2083-2133).
+ */
+function buildStorage(image, options, existing) {
+    const given = (mounts) => mounts !== undefined && mounts.length > 0;
+    let storage;
+    if (!given(options.roomMounts) && !given(options.imageMounts) && !given(options.emptyDirMounts)) {
+        storage = existing === undefined ? undefined : { ...existing };
+    }
+    else {
+        const room = given(options.roomMounts)
+            ? (options.roomMounts ?? []).map((m) => (m.subpath === undefined ? { path: m.path, read_only: m.readOnly } : { path: m.path, subpath: m.subpath, read_only: m.readOnly }))
+            : existing?.room;
+        const images = given(options.imageMounts) ? (options.imageMounts ?? []).map((m) => ({ image: m.image, path: m.path, read_only: m.readOnly })) : existing?.images;
+        const emptyDirs = given(options.emptyDirMounts) ? (options.emptyDirMounts ?? []).map((m) => ({ path: m.path, read_only: m.readOnly })) : existing?.empty_dirs;
+        storage = {};
+        if (room)
+            storage.room = room;
+        if (images)
+            storage.images = images;
+        if (existing?.files)
+            storage.files = existing.files;
+        if (emptyDirs)
+            storage.empty_dirs = emptyDirs;
+    }
+    // A mount of the image being deployed runs the same digest as the service, as the CLI pins it.
+    if (storage?.images)
+        storage.images = storage.images.map((m) => (m.image === image.tag ? { ...m, image: imageMountRef(image.ref) } : m));
+    return storage;
+}
+/** `name:tag@digest` → `name@digest`, as the CLI writes a pinned image mount (`_canonical_image_mount_ref`, cli image.py:2463-2482). */
+function imageMountRef(ref) {
+    const trimmed = ref.trim();
+    const at = trimmed.lastIndexOf('@');
+    if (at === -1 || !trimmed.slice(at + 1).includes(':'))
+        return trimmed;
+    const name = trimmed.slice(0, at);
+    const colon = name.lastIndexOf(':');
+    const untagged = colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
+    return `${untagged}@${trimmed.slice(at + 1)}`;
+}
+/** posixpath.normpath, which the CLI applies to VOLUME and mount paths before comparing them. */
+function normalisePath(path) {
+    const trimmed = path.trim();
+    if (trimmed === '')
+        return '';
+    const absolute = trimmed.startsWith('/');
+    // POSIX keeps exactly two leading slashes; three or more become one.
+    const lead = absolute ? (trimmed.startsWith('//') && !trimmed.startsWith('///') ? '//' : '/') : '';
+    const parts = [];
+    for (const part of trimmed.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..' && (parts.length > 0 ? parts.at(-1) !== '..' : absolute)) {
+            parts.pop();
+            continue;
+        }
+        parts.push(part);
+    }
+    return lead + parts.join('/') || (absolute ? lead : '.');
+}
+/**
+ * Every VOLUME must be mounted, or the container would write into a read-only root. As in the CLI, room, image,
+ * empty-dir and config mounts count; file and named-volume mounts do not (cli image.py:1972-2038).
+ */
+function checkVolumesMounted(image, storage) {
+    const mounted = new Set([...(storage?.room ?? []), ...(storage?.images ?? []), ...(storage?.empty_dirs ?? []), ...(storage?.configs ?? [])].map((m) => normalisePath(m.path)));
+    const missing = unique(image.volumes.map(normalisePath).filter((path) => path !== '' && !mounted.has(path)));
+    const first = missing[0];
+    if (first === undefined)
+        return;
+    const one = missing.length === 1;
+    const what = image.built ? 'packed Dockerfile final stage' : `image ${image.ref}`;
+    throw new errors_ShipError(`${what} declares VOLUME path${one ? '' : 's'} ${missing.join(', ')}, but the deployed service does not mount ${one ? 'it' : 'them'}.`, {
+        input: 'empty-dir-mounts',
+        hint: `add a matching mount for each Dockerfile volume path, for example:\n  empty-dir-mounts: ${first}\n  room-mounts: .:${first}\n  image-mounts: some/image:tag=${first}:rw`,
+    });
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Ports
+/**
+ * The ports the image exposes, as the CLI reads Dockerfile EXPOSE (cli image.py:1304-1315, 1372-1395): udp is
+ * skipped (any other protocol counts), a port that is not a number from 1 to 65535 is skipped, each port once.
+ */
+function exposedTcpPorts(image) {
+    const ports = [];
+    for (const key of image.exposedPorts) {
+        const [numText = '', protocol = ''] = key.split('/');
+        if (protocol.toLowerCase() === 'udp')
+            continue;
+        if (!/^[0-9]+$/.test(numText))
+            continue;
+        const num = Number(numText);
+        if (num < 1 || num > 65535 || ports.includes(num))
+            continue;
+        ports.push(num);
+    }
+    if (ports.some((num) => RESERVED_ROOM_SERVICE_PORTS.includes(num))) {
+        const what = image.built ? 'packed Dockerfile' : `image ${image.ref}`;
+        throw new errors_ShipError(`${what} exposed a reserved MeshAgent room infrastructure port; reserved ports: ${reservedList}`, {
+            hint: 'let the service listen on another port and EXPOSE that one, or set the ports input',
+        });
+    }
+    return ports;
+}
+/** The ports a new service gets: the `ports` input, else the image's exposed ports (the CLI's Dockerfile ports). */
+function defaultPorts(image, options) {
+    if (options.ports !== undefined)
+        return options.ports.map((p) => ({ num: p.num, type: p.type, published: true, endpoints: [] }));
+    return exposedTcpPorts(image).map((num) => ({ num, type: 'http', published: true, endpoints: [] }));
+}
+/**
+ * The ports: the `ports` input; else the existing service's; else the image's exposed TCP ports. Then, on every
+ * port, the reserved check; on non-tcp ports the liveness path; on published ports `public` and the validation
+ * annotation.
+ */
+function buildPorts(name, image, options, existing) {
+    // Read first, as the CLI parses the Dockerfile (and refuses a reserved EXPOSE) before it looks at the service.
+    const fromImage = defaultPorts(image, options);
+    let ports;
+    if (options.ports !== undefined) {
+        ports = fromImage;
+    }
+    else if (existing?.ports && existing.ports.length > 0) {
+        ports = existing.ports.map((p) => ({ ...p }));
+    }
+    else {
+        ports = fromImage;
+    }
+    return ports.map((port) => {
+        if (typeof port.num === 'number' && RESERVED_ROOM_SERVICE_PORTS.includes(port.num)) {
+            const source = options.ports !== undefined ? 'ports' : existing ? `existing service ${name}` : 'the inferred service configuration';
+            throw new errors_ShipError(`${source} uses reserved MeshAgent room infrastructure port ${port.num}; reserved ports: ${reservedList}`, {
+                input: 'ports',
+                hint: 'set the ports input to the port the service listens on',
+            });
+        }
+        const result = { ...port };
+        if (result.type !== 'tcp') {
+            if (options.liveness !== undefined)
+                result.liveness = options.liveness;
+            else if (result.liveness == null)
+                result.liveness = '/';
+        }
+        if (result.published) {
+            result.public = options.public ? true : null;
+            // `annotations or None`: an empty map is sent as null, as the CLI does (cli image.py:2526-2553).
+            const annotations = withValidationMode({ ...(result.annotations ?? {}) }, options.validationMode);
+            result.annotations = Object.keys(annotations).length > 0 ? annotations : null;
+        }
+        return result;
+    });
+}
+/** The one published numeric port a domain routes to, with the CLI's errors for none or several. */
+function routeTargetPort(ports) {
+    const published = ports.filter((p) => p.published && typeof p.num === 'number');
+    const only = published[0];
+    if (published.length === 1 && only && typeof only.num === 'number')
+        return only.num;
+    const which = published.length === 0 ? 'the service has none' : 'the service has multiple published ports';
+    throw new errors_ShipError(`domain requires exactly one published service port; ${which}`, {
+        input: 'domain',
+        hint: published.length === 0 ? 'EXPOSE the port the service listens on, or set the ports input' : 'list the one port to route in the ports input',
+    });
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/route.ts
+/**
+ * A service's domain, as the CLI routes it (cli image.py:3363-3436), split into a look that writes nothing and the
+ * writes it leads to, so a deploy can refuse a domain before it touches the service, and claim a new one first.
+ *
+ * A domain is refused when its route belongs to another room, to an agent, or to another service of the same room
+ * (its `meshagent.service.id` names that service). The CLI only refuses another room; taking a domain over from a
+ * service of the same room would silently unroute that service, so meshagent-ship refuses it too.
+ */
+
+
+
+/** The route spec the CLI writes for a service's domain, as its RouteSpec model serialises it (defaults and nulls included). */
+function serviceRouteSpec(route) {
+    return {
+        version: 'v1',
+        kind: 'Route',
+        metadata: { name: route.domain, annotations: { [SERVICE_ID_ANNOTATION]: route.serviceName } },
+        domain: route.domain,
+        backend: { room: { name: route.room }, agent: null },
+        paths: [{ path: '/', pathType: 'prefix', targetPort: String(route.port) }],
+    };
+}
+/** Reads the domain's route and decides the write it needs; refuses a route that belongs elsewhere. Writes nothing. */
+async function planRoute(client, request) {
+    return decideRoute(await client.getRoute(request.domain), request);
+}
+/**
+ * The write a route needs, given the route found (or none): refused when it belongs to another room, an agent or
+ * another service; else its service id is merged into its annotations and it is updated only when its paths or
+ * annotations differ, as the CLI compares them.
+ */
+function decideRoute(current, request) {
+    const desired = serviceRouteSpec(request);
+    if (!current)
+        return { kind: 'create', request, spec: desired };
+    checkRouteOwner(current, request);
+    const annotations = { ...current.spec.metadata.annotations, [SERVICE_ID_ANNOTATION]: request.serviceName };
+    if (pathKey(current.spec.paths) === pathKey(desired.paths ?? []) && sameAnnotations(current.spec.metadata.annotations, annotations)) {
+        return { kind: 'unchanged', request };
+    }
+    // The CLI sends its own route spec with the merged annotations, not the stored one patched.
+    return { kind: 'update', request, spec: { ...desired, metadata: { name: request.domain, annotations } } };
+}
+/**
+ * Claims a new domain before the service is written: creates the route (then it is this run's to remove). When
+ * another run created it meanwhile (409), the route is read again and decided as if it had been there: refused,
+ * or the plan that remains, for `finishRoute`.
+ */
+async function claimRoute(client, plan) {
+    const { domain, room, port, log = () => { } } = plan.request;
+    try {
+        await client.createRoute(plan.spec);
+        log(`Created route: ${domain} -> ${room}:${port}`);
+        return { created: true };
+    }
+    catch (error) {
+        if (!isStatus(error, 409))
             throw error;
-        }
-        if (answer.status === 202)
-            await this.cancelUpload(answer.headers.location);
-        return answer.status === 201;
     }
-    /** Abandons an upload session (best effort: the registry also expires them). */
-    async cancelUpload(location) {
-        if (!location)
-            return;
-        await this.send({ method: 'DELETE', url: this.resolve(location), accept: [200, 202, 204, 404], maxAttempts: 1, what: `cancel an upload to ${this.where}` }).catch(() => undefined);
+    const current = await client.getRoute(domain);
+    if (!current)
+        throw new errors_ShipError(`route ${domain} was taken and then removed while deploying`, { input: 'domain', hint: 'retry the deploy' });
+    return { created: false, plan: decideRoute(current, plan.request) };
+}
+/** The write left after the claim: the update of a route this service already had, or nothing. */
+async function finishRoute(client, plan) {
+    const { domain, room, port, log = () => { } } = plan.request;
+    if (plan.kind === 'unchanged') {
+        log(`Route already configured: ${domain} -> ${room}:${port}`);
+        return;
     }
-    /** An absolute URL for a Location header (relative ones resolve against the registry). */
-    resolve(location) {
-        return new URL(location, this.client.baseUrl).toString();
+    if (plan.kind === 'create')
+        throw new Error('finishRoute: a new route is claimed before the service is written');
+    await client.updateRoute(plan.spec);
+    log(`Updated route: ${domain} -> ${room}:${port}`);
+}
+/** Routes the domain to the room's service port in one go (plan, claim, finish), as the CLI's route upsert. */
+async function routeDomain(client, request) {
+    const plan = await planRoute(client, request);
+    if (plan.kind === 'create') {
+        const claim = await claimRoute(client, plan);
+        if (claim.created)
+            return 'created';
+        await finishRoute(client, claim.plan);
+        return claim.plan.kind === 'update' ? 'updated' : 'unchanged';
     }
-    /** The blob's bytes as a stream, following the redirect a registry may answer with (to storage, without our token). */
-    async openBlob(digest) {
-        const what = `download blob ${digest} from ${this.where}`;
-        const answer = await this.send({ method: 'GET', url: this.path('blobs', digest), accept: [200, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
-        if (answer.status === 200)
-            return answer.body;
-        await drain(answer.body);
-        const location = answer.headers.location;
-        if (!location)
-            throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
-        const moved = await this.client.http.stream({ method: 'GET', url: this.resolve(location), accept: [200], what, timeoutMs: 60_000 });
-        return moved.body;
+    await finishRoute(client, plan);
+    return plan.kind === 'update' ? 'updated' : 'unchanged';
+}
+/** The domain of the room route whose service-id annotation names this service, if any. */
+async function findServiceDomain(client, room, serviceName) {
+    const routes = await client.listRoomRoutes(room);
+    const match = routes.find((route) => (route.spec?.metadata?.annotations ?? route.annotations ?? {})[SERVICE_ID_ANNOTATION] === serviceName);
+    return match?.domain;
+}
+// ---------------------------------------------------------------------------------------------------------------
+/** Refuses a route that belongs to another room, an agent, or another service of the room. */
+function checkRouteOwner(route, request) {
+    const { domain, room, serviceName } = request;
+    const { backend } = route.spec;
+    const remove = `remove the route first ('meshagent route delete ${domain}')`;
+    if (!backend.room || backend.room.name !== room) {
+        const target = backend.room ? `room ${backend.room.name}` : `agent ${backend.agent?.name ?? ''}`;
+        throw new errors_ShipError(`domain ${domain} already routes to ${target}. Refusing to change it to room ${room}.`, {
+            input: 'domain',
+            hint: `choose another domain, or ${remove}`,
+        });
     }
-    /**
-     * `length` bytes of a blob from `start`, by Range request (following a redirect, as openBlob does). A registry
-     * that ignores Range (answers 200 with the whole blob) is an error: the answer is dropped, not read.
-     */
-    async readBlobRange(digest, start, length) {
-        const what = `read bytes ${start}-${start + length - 1} of blob ${digest} from ${this.where}`;
-        if (length <= 0)
-            return Buffer.alloc(0);
-        const range = { range: `bytes=${start}-${start + length - 1}` };
-        let answer = await this.send({ method: 'GET', url: this.path('blobs', digest), headers: range, accept: [200, 206, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
-        if (answer.status !== 200 && answer.status !== 206) {
-            await drain(answer.body);
-            const location = answer.headers.location;
-            if (!location)
-                throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
-            answer = await this.client.http.stream({ method: 'GET', url: this.resolve(location), headers: range, accept: [200, 206], what, timeoutMs: 60_000 });
-        }
-        if (answer.status !== 206) {
-            answer.body.destroy();
-            throw new errors_ShipError(`${what}: the registry answered ${answer.status} to a Range request`, { hint: 'the registry does not serve parts of blobs, which lazy pulling needs too' });
-        }
-        const chunks = [];
-        let received = 0;
-        for await (const chunk of answer.body) {
-            const buffer = Buffer.from(chunk);
-            received += buffer.length;
-            if (received > length) {
-                answer.body.destroy();
-                throw new errors_ShipError(`${what}: the registry sent more than the ${length} bytes asked for`, { hint: 'the registry answered something unexpected' });
-            }
-            chunks.push(buffer);
-        }
-        if (received !== length)
-            throw new errors_ShipError(`${what}: the registry sent ${received} bytes`, { hint: 'the blob is shorter than its descriptor says' });
-        return Buffer.concat(chunks);
+    const owner = route.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
+    if (owner !== undefined && owner !== serviceName) {
+        throw new errors_ShipError(`domain ${domain} already routes to service ${owner} in room ${room}. Refusing to change it to service ${serviceName}.`, {
+            input: 'domain',
+            hint: `choose another domain, deploy as service ${owner} (service-name), or ${remove}`,
+        });
     }
-    // --- manifests -----------------------------------------------------------------------------------------------------
-    /**
-     * Stores a manifest (or index) under `reference` (a tag or its digest), with its media type as Content-Type; the
-     * digest the registry computed must be ours.
-     */
-    async putManifest(reference, bytes, mediaType) {
-        const digest = sha256(bytes);
-        const what = `push manifest ${digest} to ${this.where}${isDigest(reference) ? '' : `:${reference}`}`;
-        let answer;
-        try {
-            answer = await this.send({ method: 'PUT', url: this.path('manifests', reference), headers: { 'content-type': mediaType }, body: bytes, accept: [201], what });
-        }
-        catch (error) {
-            if (error instanceof HttpError && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
-                throw new errors_ShipError(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
-                    hint: 'push every blob (config and layers) before the manifest; if the image came from an OCI layout, check the layout is complete',
-                    cause: error,
-                });
-            }
-            throw error;
-        }
-        const theirs = answer.headers['docker-content-digest'];
-        if (theirs && theirs !== digest) {
-            throw new errors_ShipError(`${what}: the registry stored it as ${theirs}`, { hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry' });
-        }
-        return digest;
+}
+/**
+ * Paths compared as the CLI compares them: each path's `path` and its target port as text, nothing else
+ * (`_route_paths_match`, cli image.py:3354-3360). A route the CLI finds configured is left alone here too.
+ */
+function pathKey(paths) {
+    // Python's str(None) for a path without a port.
+    return JSON.stringify(paths.map((p) => [p.path ?? '/', p.targetPort === undefined ? 'None' : String(p.targetPort)]));
+}
+function sameAnnotations(a, b) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((key) => a[key] === b[key]);
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/undo.ts
+/**
+ * The writes a deploy has made, each with the write that takes it back, so a deploy that cannot finish puts back
+ * what it changed (newest first) instead of leaving a service half-updated.
+ */
+class UndoLog {
+    steps = [];
+    add(step) {
+        this.steps.push(step);
     }
-    /** A manifest or index by tag or digest, verified against the digest when the reference is one. */
-    async getManifest(reference) {
-        const what = `get manifest ${reference} from ${this.where}`;
-        const answer = await this.send({ method: 'GET', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT.join(', ') }, accept: [200], what });
-        const digest = sha256(answer.body);
-        if (isDigest(reference) && digest !== reference)
-            throw new errors_ShipError(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
-        const declared = (() => {
+    get empty() {
+        return this.steps.length === 0;
+    }
+    /** Undoes every step, newest first. A step that fails does not stop the others: each is worth taking back. */
+    async undoAll(log) {
+        const undone = [];
+        const effects = [];
+        const failed = [];
+        for (const step of [...this.steps].reverse()) {
             try {
-                return JSON.parse(answer.text()).mediaType;
+                await step.run();
+                undone.push(step.undone);
+                effects.push(step.effect);
+                log(`Rolled back: ${step.undone}`);
             }
-            catch {
-                throw new errors_ShipError(`${what}: the manifest is not JSON`, { hint: 'the registry served something that is not an image manifest' });
+            catch (error) {
+                failed.push({ step, error });
             }
-        })();
-        const mediaType = typeof declared === 'string' ? declared : (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
-        return { bytes: answer.body, mediaType, digest };
-    }
-    /** The digest, media type and size of a manifest, or undefined when there is none by that reference. */
-    async headManifest(reference) {
-        const answer = await this.send({
-            method: 'HEAD',
-            url: this.path('manifests', reference),
-            headers: { accept: MANIFEST_ACCEPT.join(', ') },
-            accept: [200, 404],
-            what: `check manifest ${reference} in ${this.where}`,
-        });
-        if (answer.status === 404)
-            return undefined;
-        const digest = answer.headers['docker-content-digest'] ?? '';
-        if (!isDigest(digest))
-            throw new errors_ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, { hint: 'use a registry that reports manifest digests' });
-        return { digest, mediaType: (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '', size: Number(answer.headers['content-length'] ?? 0) };
-    }
-    /** Every tag, following `Link: <...>; rel="next"` pages. */
-    async listTags() {
-        const tags = [];
-        let url = this.path('tags', 'list');
-        for (let page = 0; url && page < 1000; page += 1) {
-            const answer = await this.send({ method: 'GET', url, accept: [200], what: `list the tags of ${this.where}` });
-            // distribution answers `"tags": null` for a repository whose tags were all deleted.
-            tags.push(...(answer.json().tags ?? []));
-            const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(answer.headers.link ?? '')?.[1];
-            url = next ? this.resolve(next) : undefined;
         }
-        return tags;
+        this.steps.length = 0;
+        return { undone, effects, failed };
     }
 }
-/** Reads a small error body to the end (a streamed answer must be consumed or destroyed). */
-async function drain(body) {
-    let text = '';
-    for await (const chunk of body)
-        if (text.length < 4096)
-            text += Buffer.from(chunk).toString('utf8');
-    return text;
+
+;// CONCATENATED MODULE: ./src/meshagent/deploy.ts
+/**
+ * The deploy stage: make sure the room exists (only with `create-room`), create or update the room service with
+ * the spec the CLI would build, and route the domain with the CLI's conflict rules. All or nothing:
+ *
+ * 1. Look, writing nothing: the room, the service, the spec (built and checked), the domain's route (refused when it
+ *    belongs to another room, an agent or another service).
+ * 2. Write, in this order: the room (with `create-room`), a new domain's route (claimed before the service, so a
+ *    domain the API refuses, or a key that may not route, fails with the service untouched), the service, then the
+ *    update of a route the service already had.
+ * 3. When a write fails, or the run is stopped, after an earlier write: take back what was written, newest first
+ *    (the service's previous spec is put back, or the service this run created is deleted; a claimed route is
+ *    deleted), then fail saying so. When taking back fails too, the error says what is left and what to do by hand.
+ *
+ * A room the run created is kept: it is empty, and a parallel job may be deploying into it.
+ */
+
+
+
+
+
+
+
+
+/** A deploy that failed after it had written something, and what became of those writes. */
+class DeployRolledBack extends errors_ShipError {
+    report;
+    constructor(message, hint, cause, 
+    /** What the run did to the service, and what taking it back achieved. */
+    report) {
+        super(message, { hint, cause });
+        this.report = report;
+    }
 }
-/** "CODE: message" of a distribution error body, or the text cut short. */
-function registryErrorText(body) {
+async function deployService(request) {
+    const { client, room, serviceName, signal, log = () => { } } = request;
+    // 1. Look: everything that can be refused is refused here, before anything is written.
+    const roomExists = await checkRoom(client, room, request.createRoom);
+    const existing = roomExists ? await findExistingService(client, room, serviceName) : undefined;
+    let built = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing });
+    const domain = await chooseDomain(request, built, existing);
+    let route = domain ? await planRoute(client, { domain: domain.name, room, serviceName, port: domain.port, log }) : undefined;
+    throwIfStopped(signal);
+    // 2. Write, each write with the one that takes it back.
+    const undo = new UndoLog();
+    const done = {};
     try {
-        const errors = JSON.parse(body).errors ?? [];
-        if (errors.length > 0)
-            return errors.map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ');
+        const roomCreated = roomExists ? false : await createRoom(client, room, log);
+        let routeAction = 'none';
+        if (route?.kind === 'create') {
+            throwIfStopped(signal);
+            const claim = await claimRoute(client, route);
+            if (claim.created) {
+                routeAction = 'created';
+                undo.add(removeClaimedRoute(client, route.request.domain, serviceName));
+            }
+            // Claimed: nothing is left to do to the route. Found taken by this room meanwhile: it is finished below.
+            route = claim.created ? undefined : claim.plan;
+        }
+        throwIfStopped(signal);
+        const written = await writeService(request, existing, built, undo);
+        done.serviceId = written.serviceId;
+        done.created = written.created;
+        built = written.built;
+        if (route) {
+            throwIfStopped(signal);
+            await finishRoute(client, route);
+            routeAction = route.kind === 'update' ? 'updated' : 'unchanged';
+            if (domain?.source === 'existing-route')
+                log(`Public domain: ${domain.name} (existing route)`);
+        }
+        return {
+            serviceId: written.serviceId,
+            serviceName,
+            created: written.created,
+            roomCreated,
+            domain: domain?.name,
+            serviceUrl: domain === undefined ? undefined : `https://${domain.name}`,
+            routeAction,
+            domainSource: domain?.source,
+            spec: built.spec,
+        };
+    }
+    catch (error) {
+        if (undo.empty)
+            throw error;
+        const report = await undo.undoAll(log);
+        throw rolledBack(error, report, { serviceName, room, serviceId: done.serviceId ?? existing?.id ?? null, created: done.created ?? null });
+    }
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Room
+/** Whether the room exists. Without `createRoom` a missing room is the CLI's error. Writes nothing. */
+async function checkRoom(client, room, createRoom) {
+    if (await client.getRoom(room))
+        return true;
+    if (!createRoom) {
+        throw new errors_ShipError(`Room does not exist: ${room}`, {
+            input: 'room',
+            hint: `Create it first with 'meshagent rooms create ${room} --if-not-exists', or set create-room: true, then retry deploy.`,
+        });
+    }
+    return false;
+}
+async function createRoom(client, room, log) {
+    // if_not_exists: a room created by a parallel job is as good as ours.
+    await client.createRoom({ name: room, if_not_exists: true });
+    log(`Created room ${room}`);
+    return true;
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Service
+/** The room's service of this name, as the CLI finds it (the list, exact metadata.name), read as a full spec. */
+async function findExistingService(client, room, name) {
+    const record = (await client.listServices(room, 'high')).find((service) => service.metadata.name === name);
+    return record === undefined ? undefined : existingSpec(record, name);
+}
+/**
+ * An existing service as a spec that can be sent back. A field this version does not know would be lost by the
+ * update, so such a service is left alone with an error rather than silently changed.
+ */
+function existingSpec(record, name) {
+    const parsed = ServiceSpec.safeParse(record);
+    if (parsed.success)
+        return parsed.data;
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(spec)'))].join(', ');
+    throw new errors_ShipError(`existing service ${name} has a spec meshagent-ship cannot update without losing parts of it (${fields}); it was left unchanged`, {
+        hint: 'update meshagent-ship, or deploy this service with the MeshAgent CLI',
+    });
+}
+function requireId(existing, name) {
+    if (!existing.id)
+        throw new errors_ShipError(`existing service ${name} is missing an id`, { hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`' });
+    return existing.id;
+}
+/**
+ * Creates or updates the service and records how to take that back. A write that fails without a refusal (a
+ * broken connection, a timeout, a 5xx) may still have been applied, so its undo is recorded too; a refusal (4xx)
+ * changed nothing.
+ */
+async function writeService(request, existing, built, undo) {
+    const { client, room, serviceName, log = () => { } } = request;
+    if (existing) {
+        const serviceId = requireId(existing, serviceName);
+        await written(() => client.updateService(room, serviceId, built.spec), undo, restoreService(client, room, serviceId, existing));
+        log(`Updated service ${serviceName} (${serviceId}) in room ${room}`);
+        return { serviceId, created: false, built };
+    }
+    let serviceId;
+    try {
+        serviceId = await unsure(() => client.createService(room, built.spec), undo, removeUnsureCreate(request));
+    }
+    catch (error) {
+        if (!isStatus(error, 409))
+            throw error;
+        // The name is taken: another deploy created it between our look-up and our create, or our own create went
+        // through and only its answer was lost (the retry then meets our service). Ours is recognised by its image.
+        const raced = await findExistingService(client, room, serviceName);
+        if (!raced)
+            throw error;
+        const racedId = requireId(raced, serviceName);
+        if (raced.container?.image === request.image.ref) {
+            undo.add(removeCreatedService(client, room, racedId, serviceName));
+            log(`Created service ${serviceName} (${racedId}) in room ${room}`);
+            return { serviceId: racedId, created: true, built };
+        }
+        // Merge into the winner, as an update would.
+        const merged = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing: raced });
+        await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(client, room, racedId, raced));
+        log(`Service ${serviceName} appeared while deploying; updated it (${racedId}) in room ${room}`);
+        return { serviceId: racedId, created: false, built: merged };
+    }
+    undo.add(removeCreatedService(client, room, serviceId, serviceName));
+    log(`Created service ${serviceName} (${serviceId}) in room ${room}`);
+    return { serviceId, created: true, built };
+}
+/** Runs a write and records its undo: when it worked, and when it failed in a way that may have been applied. */
+async function written(write, undo, step) {
+    const value = await unsure(write, undo, step);
+    undo.add(step);
+    return value;
+}
+/** Runs a write; when it fails in a way that may have been applied, records its undo before passing the error on. */
+async function unsure(write, undo, step) {
+    try {
+        return await write();
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            undo.add(step);
+        throw error;
+    }
+}
+/**
+ * An answer that says the write was not done: a 4xx, or 503 (RFC 9110 15.6.4: the server cannot handle the
+ * request now). Any other 5xx, a timeout or a lost answer says nothing either way: a gateway may have passed the
+ * write on.
+ */
+function isRefusal(error) {
+    if (!(error instanceof HttpError) || error.status === undefined)
+        return false;
+    return (error.status >= 400 && error.status < 500) || error.status === 503;
+}
+function restoreService(client, room, id, previous) {
+    const name = previous.metadata.name;
+    const image = previous.container?.image;
+    return {
+        effect: 'restored',
+        undone: `service ${name} was restored to the spec it had before`,
+        leftover: {
+            what: `service ${name} (${id}) may run the new spec without the rest of the deploy`,
+            fix: `ship again once the API answers (a ship that completes writes the service and its route together)${image ? `, or ship the image it ran before (image: ${shown(image)}) to go back` : ''}`,
+        },
+        run: () => client.updateService(room, id, previous),
+    };
+}
+function removeCreatedService(client, room, id, name) {
+    return {
+        effect: 'removed',
+        undone: `service ${name}, created by this deploy, was deleted`,
+        leftover: {
+            what: `service ${name} (${id}), created by this deploy, is still in room ${room}`,
+            fix: `ship again once the API answers to complete it, or delete service ${name} from room ${room}`,
+        },
+        run: () => client.deleteService(room, id, name),
+    };
+}
+/** A create whose answer was lost: the service is deleted if it is there and runs this deploy's image. */
+function removeUnsureCreate(request) {
+    const { client, room, serviceName } = request;
+    return {
+        effect: 'removed',
+        undone: `service ${serviceName}, which this deploy may have created, is not in room ${room} (deleted if it was)`,
+        leftover: {
+            what: `service ${serviceName} may have been created in room ${room}`,
+            fix: `ship again once the API answers to complete it, or delete service ${serviceName} from room ${room} if it is there`,
+        },
+        run: async () => {
+            const found = await findExistingService(client, room, serviceName);
+            if (found?.id && found.container?.image === request.image.ref)
+                await client.deleteService(room, found.id, serviceName);
+        },
+    };
+}
+/**
+ * The domain to route: the domain input; else, on a re-deploy, the room route carrying this service's id, as the
+ * CLI finds it (cli image.py:2584-2648): only when the image brings ports and the service has exactly one
+ * published port, and that route is then upserted like a given one (its port follows the service).
+ */
+async function chooseDomain(request, built, existing) {
+    const domain = request.options.domain;
+    if (domain !== undefined && built.routePort !== undefined)
+        return { name: domain, port: built.routePort, source: 'input' };
+    if (!existing)
+        return undefined;
+    const port = reusableRoutePort(request, built.spec);
+    const found = port === undefined ? undefined : await findServiceDomain(request.client, request.room, request.serviceName);
+    return port !== undefined && found !== undefined ? { name: found, port, source: 'existing-route' } : undefined;
+}
+/**
+ * The port a re-deploy without a domain may route to: none unless the image (or the ports input) brings ports,
+ * as the CLI needs Dockerfile ports; then the spec's one published port, else none (no error).
+ */
+function reusableRoutePort(request, spec) {
+    if (defaultPorts(request.image, request.options).length === 0)
+        return undefined;
+    try {
+        return routeTargetPort(spec.ports ?? []);
     }
     catch {
-        // not JSON: fall through
+        return undefined;
     }
-    return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+function removeClaimedRoute(client, domain, serviceName) {
+    return {
+        effect: 'removed',
+        undone: `route ${domain}, created by this deploy, was deleted`,
+        leftover: {
+            what: `route ${domain}, created by this deploy, is still there`,
+            fix: `nothing is broken by it (a later ship of service ${serviceName} uses it); to free the domain, delete it ('meshagent route delete ${domain}')`,
+        },
+        run: () => client.deleteRoute(domain),
+    };
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Taking back
+/** The error of a deploy that was taken back: why it failed, then what was taken back, or what is left and what to do. */
+function rolledBack(cause, report, service) {
+    const why = cause instanceof errors_ShipError ? cause.message : errors_formatError(cause);
+    const undone = report.undone.length > 0 ? `; rolled back: ${report.undone.join('; ')}` : '';
+    const effects = report.undone.length > 0 ? report.effects : [];
+    const summary = { id: service.serviceId, name: service.serviceName, created: service.created };
+    if (report.failed.length === 0) {
+        const rollback = effects.includes('restored') ? 'restored' : 'removed';
+        const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof errors_ShipError && cause.hint ? cause.hint : 'ship again once the cause is fixed';
+        return new DeployRolledBack(`${why}${undone}`, `nothing this deploy wrote is left; ${next}`, cause, { ...summary, rollback });
+    }
+    const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof errors_ShipError ? error.message : errors_formatError(error)})`);
+    return new DeployRolledBack(`${why}; ROLLBACK FAILED, the deploy is left half-done: ${left.join('; ')}${undone}`, `put it right by hand: ${report.failed.map(({ step }) => step.leftover.fix).join('; ')}`, cause, { ...summary, rollback: 'failed' });
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/deploy.ts
+/**
+ * The deploy stage: the room service runs the pushed image, pinned by its digest, created or updated as the CLI
+ * would (meshagent/deploy.ts). A deploy that fails after writing takes back what it wrote, so the service that ran
+ * before keeps running; a stop during the deploy completes the write in flight first.
+ */
+
+
+
+async function deployStage(run, pushed, room) {
+    const { config, stop } = run;
+    const { target, image, source } = pushed;
+    const service = await run.stages.run('deploy', `Deploy ${target.serviceName} to room ${room}`, async () => {
+        const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
+        const deploy = () => deployService({
+            client: run.client,
+            room,
+            createRoom: config.service.createRoom,
+            serviceName: target.serviceName,
+            image: imageFacts(pushed.pushed.pinned, target.image, imageConfig, source.built),
+            options: config.service,
+            log: run.log,
+            signal: run.signal,
+        });
+        // A stop during the deploy completes the write in flight and takes back what was written; the process does
+        // not exit before that is done. A deploy taken back fails with DeployRolledBack, which the report reads.
+        return stop ? stop.uninterrupted(deploy) : deploy();
+    }, (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`);
+    return { ...pushed, room, service };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/plan.ts
+
+
+
+
+/** The dry run's stage, recorded as the deploy stage: the plan, found by reading only. */
+async function planStage(run, ensured) {
+    const plan = await run.stages.run('deploy', 'Plan (dry run: nothing is changed)', () => planDeploy(run.config, ensured.target, ensured.access, run.client), () => 'planned; nothing was changed');
+    for (const line of plan)
+        run.runner.info(line);
+    return { ...ensured, plan };
+}
+async function planDeploy(config, target, access, client) {
+    const { image, service, meshagent } = config;
+    const offline = target.offline !== undefined;
+    const lines = [
+        ...(target.offline ? [`offline    ${target.offline.reason}: nothing was read from MeshAgent`] : []),
+        `tag        ${target.image}${offline ? ' (registry and project key not checked)' : ''}`,
+        `repository ${target.projectKey}/${target.repositoryName}: ${offline ? 'created if missing (not looked up)' : access.created === null ? 'would be created' : 'exists'}`,
+        `image      ${image.source ? `ship ${describeSource(config)}` : `build ${image.context} with ${image.builder}`}${image.estargz ? `, convert to eStargz (level ${image.compressionLevel})` : ''}`,
+        `push       ${image.push ? `${target.registry}/${target.registryRepository}:${target.tag.tag ?? 'latest'}` : 'no'}`,
+    ];
+    if (!service.deploy || !meshagent.room)
+        return [...lines, 'deploy     no'];
+    const room = meshagent.room;
+    const roomExists = offline ? undefined : (await client.getRoom(room)) !== undefined;
+    if (roomExists === undefined)
+        lines.push(`room       ${room} (not looked up${service.createRoom ? '; created if missing' : '; a real run fails if it does not exist'})`);
+    else if (!roomExists && !service.createRoom)
+        lines.push(`room       ${room} does not exist: a real run fails (set create-room: true to create it)`);
+    else
+        lines.push(`room       ${room}${roomExists ? '' : ' would be created'}`);
+    const existing = roomExists ? await findExistingService(client, room, target.serviceName) : undefined;
+    const placeholder = `${target.registry}/${target.registryRepository}@<digest of this build>`;
+    try {
+        // The image is not built in a dry run, so its exposed ports and volumes are unknown: the ports input or the
+        // running service's ports stand in.
+        const { spec } = buildServiceSpec({
+            serviceName: target.serviceName,
+            image: { ref: placeholder, tag: target.image, exposedPorts: [], volumes: [], built: image.source === undefined },
+            options: service,
+            existing,
+        });
+        lines.push(`service    ${target.serviceName} ${offline ? 'would be created or updated (not looked up; no diff)' : `would be ${existing ? 'updated' : 'created'}`}`);
+        const changes = existing ? diffSpecs(withoutEnvValues(existing), withoutEnvValues(spec)) : [];
+        if (existing)
+            lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
+    }
+    catch (error) {
+        if (!(error instanceof errors_ShipError))
+            throw error;
+        lines.push(`service    ${target.serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
+    }
+    lines.push(`domain     ${service.domain ? `https://${service.domain}${offline ? '' : await routeNote(client, service.domain, room, target.serviceName)}` : 'none'}`);
+    return lines;
+}
+/** What a real run would do with the domain's route: create it, keep it, or refuse it (it belongs elsewhere). */
+async function routeNote(client, domain, room, serviceName) {
+    const route = await client.getRoute(domain);
+    if (!route)
+        return ' (route would be created)';
+    try {
+        checkRouteOwner(route, { domain, room, serviceName });
+    }
+    catch (error) {
+        if (!(error instanceof errors_ShipError))
+            throw error;
+        return `: ${error.message} (a real run fails here, before writing anything)`;
+    }
+    return ' (route exists; updated if its port changes)';
+}
+/** The spec with each environment entry reduced to its name and kind: values are never printed. */
+function withoutEnvValues(spec) {
+    const environment = spec.container?.environment;
+    if (!environment)
+        return spec;
+    const names = environment.map((entry) => {
+        const { name, secret, token } = entry;
+        return `${name ?? '?'}${secret ? ' (secret)' : token ? ' (token)' : ''}`;
+    });
+    return { ...spec, container: { ...spec.container, environment: names } };
+}
+function describeSource(config) {
+    const source = config.image.source;
+    if (!source)
+        return '';
+    return source.kind === 'registry' ? source.reference.value : `${source.kind}:${source.path}`;
+}
+/**
+ * The fields that differ between two specs, one line each: `~ path: old -> new`, `+ path: new`, `- path: old`.
+ * Arrays are compared whole (a port list or an env list is replaced, not merged).
+ */
+function diffSpecs(before, after) {
+    const old = flatten(before);
+    const next = flatten(after);
+    const lines = [];
+    for (const [path, value] of next) {
+        if (!old.has(path))
+            lines.push(`+ ${path}: ${value}`);
+        else if (old.get(path) !== value)
+            lines.push(`~ ${path}: ${old.get(path)} -> ${value}`);
+    }
+    for (const [path, value] of old)
+        if (!next.has(path))
+            lines.push(`- ${path}: ${value}`);
+    return lines;
+}
+function flatten(value, prefix = '', into = new Map()) {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [key, child] of Object.entries(value)) {
+            if (child !== undefined && child !== null)
+                flatten(child, prefix ? `${prefix}.${key}` : key, into);
+        }
+    }
+    else if (value !== undefined && value !== null) {
+        into.set(prefix, JSON.stringify(value));
+    }
+    return into;
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/publish.ts
 /**
- * The push and verify stages against the registry: push the image (blobs skipped when the repository has them),
- * then read the image back as a puller would: the tag must name our digest, every blob must be there, and each
- * eStargz layer's footer and TOC, read by Range as the stargz snapshotter reads them, must match its annotation.
+ * The push stage: push the image (blobs skipped when the repository has them), then read the image back as a puller
+ * would: the tag must name our digest, every blob must be there, and each eStargz layer's footer and TOC, read by
+ * Range as the stargz snapshotter reads them, must match its annotation.
  */
 
 
@@ -88269,10 +88087,18 @@ function registryErrorText(body) {
 
 
 
-function openRegistry(target, credentials, hooks) {
-    const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
-    const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
-    return { client, close: () => client.close() };
+async function pushStage(run, converted) {
+    const { target, image, registry } = converted;
+    if (!registry)
+        throw new Error('the push stage runs only with push: true, which opens the target registry');
+    const { result } = await run.stages.run('push', `Push ${target.image}`, async () => {
+        const result = await pushToTarget(registry, target, image.layout, image.descriptor, run.log);
+        // Read back before anything runs it, as a puller would: a defect found here leaves the service as it was.
+        const readBack = await checkPushed(registry, target, result.digest);
+        return { result, readBack };
+    }, ({ result, readBack }) => `${result.stats.upToDate ? `already there; tagged (${result.digest})` : `${result.stats.uploaded} uploaded, ${result.stats.skipped} skipped, ${result.stats.mounted} mounted`}; ` +
+        `read back: ${count(readBack.blobs, 'blob')}${readBack.tocs ? `, ${count(readBack.tocs, 'eStargz TOC')} as annotated` : ''}`);
+    return { ...converted, pushed: result };
 }
 function pushToTarget(registry, target, layout, root, log) {
     const repository = registry.client.repository(target.registryRepository, ['pull', 'push']);
@@ -88314,6 +88140,381 @@ async function checkPushed(registry, target, pushed) {
         tocs += 1;
     }
     return { blobs: blobs.size, tocs };
+}
+
+;// CONCATENATED MODULE: ./src/report/result.ts
+/**
+ * The result of a run: what each stage did, the image, the service, the retries and the error. The action's outputs,
+ * the job summary and `--json` are all rendered from it, also after a failure (the stages done so far and the
+ * error). It never holds a secret: only names, digests, sizes, ids and URLs.
+ */
+const STAGES = ['resolve', 'ensure', 'build', 'convert', 'push', 'deploy', 'verify'];
+/** The action's outputs, as strings (empty when unknown). */
+function resultOutputs(result) {
+    return {
+        image: result.image?.tag ?? '',
+        digest: result.image?.digest ?? '',
+        'image-ref': result.image?.ref ?? '',
+        'service-id': result.service?.id ?? '',
+        'service-name': result.service?.name ?? '',
+        'service-url': result.service?.url ?? '',
+        created: result.service?.created === null || result.service === null ? '' : String(result.service.created),
+        result: JSON.stringify(result),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/stages.ts
+/**
+ * Runs the pipeline's stages one after another in log groups, timing each and recording what it did, so the
+ * report can say which stages were done, which failed and which never ran.
+ */
+
+/** A failure, with the stage it happened in. */
+class StageError extends errors_ShipError {
+    stage;
+    original;
+    constructor(stage, original) {
+        const shipError = original instanceof errors_ShipError ? original : undefined;
+        super(shipError?.message ?? (original instanceof Error ? original.message : String(original)), {
+            ...(shipError?.hint ? { hint: shipError.hint } : {}),
+            ...(shipError?.input ? { input: shipError.input } : {}),
+            cause: original,
+        });
+        this.stage = stage;
+        this.original = original;
+    }
+}
+class StageTracker {
+    runner;
+    now;
+    signal;
+    records = [];
+    constructor(runner, now = Date.now, 
+    /** Once aborted, no further stage starts: the next one fails with the signal's reason. */
+    signal) {
+        this.runner = runner;
+        this.now = now;
+        this.signal = signal;
+    }
+    /**
+     * Runs `fn` as stage `name` in a log group. `describe` turns its value into the one-line detail of the report.
+     * A failure is recorded and rethrown as a StageError naming the stage.
+     */
+    async run(name, title, fn, describe) {
+        const started = this.now();
+        try {
+            this.signal?.throwIfAborted();
+            const value = await this.runner.group(title, fn);
+            this.record({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
+            return value;
+        }
+        catch (error) {
+            const failure = error instanceof StageError ? error : new StageError(name, error);
+            this.record({ name, status: 'failed', durationMs: this.now() - started, detail: failure.message.split('\n')[0] ?? '' });
+            throw failure;
+        }
+    }
+    /** Keeps a finished stage's record and says its time in the debug log. */
+    record(finished) {
+        this.records.push(finished);
+        this.runner.debug(`stage ${finished.name}: ${finished.status} in ${finished.durationMs} ms`);
+    }
+    /** Records a stage that did not run, and why. */
+    skip(name, why) {
+        this.records.push({ name, status: 'skipped', durationMs: 0, detail: why });
+    }
+    /** Whether a stage has a record already. */
+    has(name) {
+        return this.records.some((r) => r.name === name);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/probe.ts
+/**
+ * The service URL probe (the verify stage with `wait`): GETs the URL until the service answers — any status below
+ * 500, since a service that answers 404 on / is up — or the time runs out. Reports the last status, the latency of
+ * the answering request and the number of attempts. It never fails the run by itself; the pipeline decides.
+ */
+
+const EVERY_STATUS = Array.from({ length: 500 }, (_, i) => i + 100);
+async function probeUrl(options) {
+    // This loop is the retry policy: the client itself tries once per call.
+    const http = new http_HttpClient({ timeoutMs: options.attemptTimeoutMs ?? 10_000, retry: { maxAttempts: 1 } });
+    try {
+        return await probeWith(http, options);
+    }
+    finally {
+        await http.close();
+    }
+}
+async function probeWith(http, options) {
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const deadline = now() + options.timeoutMs;
+    let lastStatus = null;
+    for (let attempts = 1;; attempts += 1) {
+        const started = now();
+        try {
+            const response = await http.request({ method: 'GET', url: options.url, accept: EVERY_STATUS, headers: { accept: '*/*' } });
+            lastStatus = response.status;
+            if (response.status < 500)
+                return { url: options.url, status: response.status, latencyMs: now() - started, attempts, ok: true };
+            options.log?.(`${options.url} answered ${response.status}; trying again`);
+        }
+        catch (error) {
+            options.log?.(`${options.url} did not answer (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); trying again`);
+        }
+        const wait = Math.min(options.intervalMs ?? 2000, deadline - now());
+        if (wait <= 0)
+            return { url: options.url, status: lastStatus, latencyMs: null, attempts, ok: false };
+        await sleep(wait);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/verify.ts
+/**
+ * The verify stage: the service as the API holds it now runs the pinned image (another deploy may have raced this
+ * one), and, with `wait`, its URL answers in time.
+ */
+
+
+/** The service did not answer at its URL in time; the report shows the probe. */
+class NoAnswer extends errors_ShipError {
+    probe;
+    constructor(probe, waitSeconds) {
+        super(`the service did not answer at ${probe.url} within ${waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
+        this.probe = probe;
+    }
+}
+async function verifyStage(run, deployed) {
+    const { waitSeconds } = run.config.service;
+    const { room, service } = deployed;
+    const ref = deployed.pushed.pinned;
+    const probe = await run.stages.run('verify', `Verify ${service.serviceName}`, async () => {
+        const running = await run.client.serviceImage(room, service.serviceName);
+        if (running !== ref) {
+            throw new errors_ShipError(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, { hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time' });
+        }
+        const url = service.serviceUrl;
+        if (!url || waitSeconds <= 0)
+            return undefined;
+        const answer = await probeUrl({ url, timeoutMs: waitSeconds * 1000, log: run.log });
+        if (!answer.ok)
+            throw new NoAnswer(answer, waitSeconds);
+        return answer;
+    }, (answer) => `${service.serviceName} runs ${ref.slice(ref.lastIndexOf('@') + 1, ref.lastIndexOf('@') + 20)}${answer ? `; ${answer.url} answered ${answer.status} in ${answer.latencyMs} ms` : ''}`);
+    return { ...deployed, probe };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/result.ts
+/**
+ * The ShipResult, built from the value the run reached: each stage's value holds those before it, so the last one
+ * says what was done, also when a later stage failed. A failure may carry what its stage found (a deploy that was
+ * taken back, the probe of a service that did not answer): the report shows that too.
+ */
+
+
+
+
+
+
+/**
+ * After a stop, whatever a stage failed with (a killed build, a cut upload) is reported as the stop; a deploy's own
+ * report of what it took back is kept.
+ */
+function runFailure(thrown, stop) {
+    const stopped = stop?.stopped;
+    if (stopped && thrown instanceof StageError && !(thrown.original instanceof DeployRolledBack))
+        return { thrown, reported: new StageError(thrown.stage, stopped) };
+    return { thrown, reported: thrown };
+}
+function shipResult(run, reached, failure) {
+    const { config, stages } = run;
+    for (const name of STAGES)
+        if (!stages.has(name))
+            stages.skip(name, skipReason(name, config, failure !== undefined));
+    const at = reached ?? {};
+    const found = failure ? originalOf(failure.thrown) : undefined;
+    return {
+        status: failure ? 'failed' : config.dryRun ? 'planned' : 'shipped',
+        dryRun: config.dryRun,
+        image: imageReport(config, at),
+        service: serviceOf(at, config.meshagent.room, found instanceof DeployRolledBack ? found : undefined),
+        probe: at.probe ?? (found instanceof NoAnswer ? found.probe : null),
+        stages: STAGES.map((name) => stages.records.find((r) => r.name === name)),
+        retries: retriesOf(run.retryLog.records),
+        durationMs: Date.now() - run.started,
+        plan: at.plan ?? null,
+        offline: at.target?.offline ?? null,
+        error: failure === undefined ? null : errorOf(failure.reported),
+    };
+}
+/** The result of a run whose inputs are invalid: every stage skipped, before any network call. */
+function invalidInputsResult(error) {
+    return {
+        status: 'failed',
+        dryRun: false,
+        image: null,
+        service: null,
+        probe: null,
+        stages: STAGES.map((name) => ({ name, status: 'skipped', durationMs: 0, detail: 'the inputs are invalid' })),
+        retries: [],
+        durationMs: 0,
+        plan: null,
+        offline: null,
+        error: errorOf(error),
+    };
+}
+/** The service part of the result, for a deploy that completed. */
+function serviceReport(deployed, room) {
+    return {
+        id: deployed.serviceId,
+        name: deployed.serviceName,
+        room,
+        created: deployed.created,
+        domain: deployed.domain ?? null,
+        url: deployed.serviceUrl ?? null,
+        route: deployed.routeAction,
+        rollback: null,
+    };
+}
+function serviceOf(at, room, rolledBack) {
+    if (!room)
+        return null;
+    if (at.service)
+        return serviceReport(at.service, room);
+    if (!rolledBack)
+        return null;
+    const { id, name, created, rollback } = rolledBack.report;
+    return { id, name, created, domain: null, url: null, route: 'none', rollback, room };
+}
+function imageReport(config, at) {
+    const { target, pushed } = at;
+    if (!target)
+        return null;
+    // What the push did with each blob, by digest (the report's layers carry their digests as plain text).
+    const outcomes = pushed?.stats.outcomes;
+    return {
+        tag: target.image ?? formatImageTag(config.image.tag),
+        repository: `${target.projectKey}/${target.repositoryName}`,
+        repositoryCreated: at.access?.created ?? null,
+        digest: pushed?.digest ?? null,
+        ref: pushed?.pinned ?? null,
+        layers: (at.image?.layers ?? []).map((layer) => ({ ...layer, push: outcomes?.get(layer.digest) ?? null })),
+    };
+}
+function skipReason(stage, config, failed) {
+    if (failed)
+        return 'not reached';
+    if (config.dryRun)
+        return 'dry run';
+    if (stage === 'push')
+        return 'push: false';
+    if (stage === 'deploy' || (stage === 'verify' && !config.service.deploy))
+        return 'deploy: false';
+    return 'nothing to do';
+}
+function retriesOf(records) {
+    return records.map((r) => ({ method: r.method, url: r.url, reason: r.reason }));
+}
+/** What a stage failed with, unwrapped from the StageError naming the stage. */
+function originalOf(error) {
+    return error instanceof StageError ? error.original : error;
+}
+function errorOf(error) {
+    const stage = error instanceof StageError ? error.stage : null;
+    const original = originalOf(error);
+    // Several input errors carry a hint each: the formatted text lists them all.
+    if (original instanceof InputErrors && original.errors.length > 1)
+        return { stage, message: errors_formatError(original), hint: null };
+    if (original instanceof errors_ShipError)
+        return { stage, message: original.message, hint: original.hint ?? null };
+    // Not a user's mistake: a bug, reported with its stack so it can be fixed.
+    return { stage, message: errors_formatError(original), hint: null };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/run.ts
+/**
+ * What the stages of one run share: the config, the runner's log, the stage records, the MeshAgent client, the one
+ * RetryLog every client of the run records its retries in, the stop, and what is closed or removed when the run
+ * ends. The stages pass their results to each other as values; this holds only what is not a stage's result.
+ */
+
+
+
+
+
+
+
+class ShipRun {
+    config;
+    runner;
+    options;
+    started = Date.now();
+    stages;
+    /** Every client of the run records its retries here: the result and the summary count each one once. */
+    retryLog = new RetryLog();
+    client;
+    log = (line) => this.runner.info(line);
+    debug = (line) => this.runner.debug(line);
+    mask = (secret) => this.runner.setSecret(secret);
+    closers = [];
+    /** A work directory this run made, removed when it ends. */
+    madeWorkDir;
+    constructor(config, runner, options = {}) {
+        this.config = config;
+        this.runner = runner;
+        this.options = options;
+        this.stages = new StageTracker(runner, Date.now, options.stop?.signal);
+        this.client = new MeshagentClient({
+            apiUrl: config.meshagent.apiUrl,
+            apiKey: config.meshagent.apiKey,
+            projectId: config.meshagent.projectId,
+            mask: this.mask,
+            http: { log: this.log, debug: this.debug, retryLog: this.retryLog },
+        });
+        this.closeAtEnd(() => this.client.close());
+    }
+    get stop() {
+        return this.options.stop;
+    }
+    /** Aborted when the run is stopped. */
+    get signal() {
+        return this.options.stop?.signal;
+    }
+    /** Something to close when the run ends, whether it shipped or failed. */
+    closeAtEnd(close) {
+        this.closers.push(close);
+    }
+    /**
+     * Where this run writes its layouts: the `workDir` option, else a new directory under RUNNER_TEMP (else the
+     * system temp dir), removed when the run ends, or by the stop if the process has to exit first. The build stage
+     * asks for it, so that a temp dir that cannot be written fails that stage, with a summary.
+     */
+    async workDir() {
+        if (this.options.workDir)
+            return this.options.workDir;
+        this.madeWorkDir = await createWorkDir(this.runner.env);
+        this.stop?.removeOnExit(this.madeWorkDir);
+        return this.madeWorkDir;
+    }
+    /** Closes the clients and images of the run, then removes the work directory it made (a failure is a warning). */
+    async end() {
+        await Promise.allSettled(this.closers.map(async (close) => close()));
+        const dir = this.madeWorkDir;
+        if (dir)
+            await (0,promises_.rm)(dir, { recursive: true, force: true, maxRetries: 2 }).catch((error) => this.runner.warning(`could not remove ${dir}: ${error instanceof Error ? error.message : String(error)}`));
+    }
+}
+async function createWorkDir(env) {
+    const parent = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+    try {
+        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(parent, 'meshagent-ship-'));
+    }
+    catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        throw new errors_ShipError(`cannot create a work directory under ${parent}: ${why}`, { hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory` });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/build/dockerfile.ts
@@ -88982,6 +89183,16 @@ function findCredentials(registry, env = process.env) {
 
 
 
+async function buildStage(run, ensured) {
+    const { config } = run;
+    const { source, workDir } = await run.stages.run('build', config.image.source ? 'Read the image' : 'Build the image', async () => {
+        const workDir = await run.workDir();
+        const options = { workDir, builders: run.options.builders, projectCredentials: ensured.access.credentials, log: run.log, mask: run.mask, retryLog: run.retryLog, env: run.runner.env, signal: run.signal };
+        return { source: await obtainImage(config, ensured.target, options), workDir };
+    }, ({ source }) => source.origin);
+    run.closeAtEnd(() => source.close());
+    return { ...ensured, source, workDir };
+}
 async function obtainImage(config, target, options) {
     const source = config.image.source;
     if (source === undefined)
@@ -89032,72 +89243,6 @@ async function source_image_pullImage(reference, target, options) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/stages.ts
-/**
- * Runs the pipeline's stages one after another in log groups, timing each and recording what it did, so the
- * report can say which stages were done, which failed and which never ran.
- */
-
-/** A failure, with the stage it happened in. */
-class StageError extends errors_ShipError {
-    stage;
-    original;
-    constructor(stage, original) {
-        const shipError = original instanceof errors_ShipError ? original : undefined;
-        super(shipError?.message ?? (original instanceof Error ? original.message : String(original)), {
-            ...(shipError?.hint ? { hint: shipError.hint } : {}),
-            ...(shipError?.input ? { input: shipError.input } : {}),
-            cause: original,
-        });
-        this.stage = stage;
-        this.original = original;
-    }
-}
-class StageTracker {
-    runner;
-    now;
-    signal;
-    records = [];
-    constructor(runner, now = Date.now, 
-    /** Once aborted, no further stage starts: the next one fails with the signal's reason. */
-    signal) {
-        this.runner = runner;
-        this.now = now;
-        this.signal = signal;
-    }
-    /**
-     * Runs `fn` as stage `name` in a log group. `describe` turns its value into the one-line detail of the report.
-     * A failure is recorded and rethrown as a StageError naming the stage.
-     */
-    async run(name, title, fn, describe) {
-        const started = this.now();
-        try {
-            this.signal?.throwIfAborted();
-            const value = await this.runner.group(title, fn);
-            this.record({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
-            return value;
-        }
-        catch (error) {
-            const failure = error instanceof StageError ? error : new StageError(name, error);
-            this.record({ name, status: 'failed', durationMs: this.now() - started, detail: failure.message.split('\n')[0] ?? '' });
-            throw failure;
-        }
-    }
-    /** Keeps a finished stage's record and says its time in the debug log. */
-    record(finished) {
-        this.records.push(finished);
-        this.runner.debug(`stage ${finished.name}: ${finished.status} in ${finished.durationMs} ms`);
-    }
-    /** Records a stage that did not run, and why. */
-    skip(name, why) {
-        this.records.push({ name, status: 'skipped', durationMs: 0, detail: why });
-    }
-    /** Whether a stage has a record already. */
-    has(name) {
-        return this.records.some((r) => r.name === name);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/pipeline/target.ts
 /**
  * The resolve stage: where the image goes and what the service is called. Asks MeshAgent for the registry host
@@ -89117,6 +89262,14 @@ const UNREAD_OFFLINE = [
     'whether the room exists',
     'the existing service (its spec, for the diff)',
 ];
+async function resolveStage(run) {
+    const target = await run.stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(run.config, run.client), (t) => `${t.image} for service ${t.serviceName}${t.offline ? ' (offline: not checked against MeshAgent)' : ''}`);
+    if (target.offline) {
+        // Said once as a warning, so an offline plan is never taken for a checked one.
+        run.runner.warning(`dry run offline: ${target.offline.reason}; the plan shows what the inputs alone tell`, 'meshagent-ship: offline plan');
+    }
+    return { target };
+}
 async function resolveTarget(config, client) {
     if (!config.dryRun)
         return resolveOnline(config, await client.getConfig(), await client.getProject());
@@ -89190,43 +89343,241 @@ function offlineTarget(config, reason) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/report/result.ts
+;// CONCATENATED MODULE: ./src/report/markdown.ts
 /**
- * The result of a run: what each stage did, the image, the service, the retries and the error. The action's outputs,
- * the job summary and `--json` are all rendered from it, also after a failure (the stages done so far and the
- * error). It never holds a secret: only names, digests, sizes, ids and URLs.
+ * Markdown from outside text. The job summary is rendered as GitHub-flavoured markdown with HTML allowed, so a
+ * tag, an error or a server message could otherwise add markup (`<img>`, links) or eat a `<placeholder>`.
+ * Every piece of text goes through one of these before it lands in a summary.
  */
-const STAGES = ['resolve', 'ensure', 'build', 'convert', 'push', 'deploy', 'verify'];
-/** The action's outputs, as strings (empty when unknown). */
-function resultOutputs(result) {
-    return {
-        image: result.image?.tag ?? '',
-        digest: result.image?.digest ?? '',
-        'image-ref': result.image?.ref ?? '',
-        'service-id': result.service?.id ?? '',
-        'service-name': result.service?.name ?? '',
-        'service-url': result.service?.url ?? '',
-        created: result.service?.created === null || result.service === null ? '' : String(result.service.created),
-        result: JSON.stringify(result),
-    };
+/**
+ * Plain text: `&`, `<` and `>` as entities; `[`, `]`, `` ` ``, `\`, `*`, `_` and `~` escaped (no links, images, code
+ * or emphasis); lines kept.
+ * GitHub also links bare URLs (`scheme://`), `www.` names and e-mail addresses (the GFM autolink extension); an
+ * escaped `:`, `.` or `@` splits the text there, so none of them is taken for a link, and it reads the same.
+ */
+function markdown_text(value) {
+    return withoutMarkup(value)
+        .replaceAll('@', '\\@')
+        .replace(/:(?=\/\/)/g, '\\:')
+        .replace(/(www)\./gi, '$1\\.');
+}
+/** `text` without the autolink breaks: for a link's own label, where GFM makes no link inside the link. */
+function withoutMarkup(value) {
+    return value
+        .replaceAll('&', '&amp;')
+        .replaceAll('<', '&lt;')
+        .replaceAll('>', '&gt;')
+        .replace(/[\\[\]`*_~]/g, (c) => `\\${c}`);
+}
+/**
+ * Prose such as a hint: as `text`, except that `code spans` stay code (entities would show literally inside
+ * them). A stray backtick is escaped by `text`, so it cannot open a span.
+ */
+function prose(value) {
+    return value
+        .split(/(`[^`\n]+`)/)
+        .map((part, i) => (i % 2 === 1 ? code(part.slice(1, -1)) : markdown_text(part)))
+        .join('');
+}
+/** Text inside a table cell: as `text`, on one line, with `|` escaped (it would end the cell). */
+function cell(value) {
+    return markdown_text(oneLine(value)).replaceAll('|', '\\|');
+}
+/**
+ * An inline code span on one line. The fence is longer than any run of backticks inside, so the value cannot
+ * close it; markup inside a code span is shown, not rendered. `inTable` escapes `|`, which ends a cell even there.
+ */
+function code(value, inTable = false) {
+    const line = oneLine(value);
+    const fence = '`'.repeat(longestRun(line, '`') + 1);
+    const padded = line.startsWith('`') || line.endsWith('`') ? ` ${line} ` : line;
+    return `${fence}${inTable ? padded.replaceAll('|', '\\|') : padded}${fence}`;
+}
+/** A fenced code block whose fence no line inside can close. */
+function codeBlock(lines) {
+    const fence = '`'.repeat(Math.max(3, ...lines.map((line) => longestRun(line, '`') + 1)));
+    return [fence, ...lines, fence].join('\n');
+}
+/**
+ * A link to an http(s) URL, labelled with the URL; anything else is shown as text, not linked. In the target,
+ * the characters that could end it (parentheses, brackets, spaces, angle brackets, controls) are percent-encoded.
+ */
+function markdown_link(url) {
+    let protocol;
+    try {
+        protocol = new URL(url).protocol;
+    }
+    catch {
+        return cell(url);
+    }
+    if (protocol !== 'https:' && protocol !== 'http:')
+        return cell(url);
+    const href = url.replace(/[()[\]<>|`\s\x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return `[${withoutMarkup(oneLine(url)).replaceAll('|', '\\|')}](${href})`;
+}
+function oneLine(value) {
+    return value.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+function longestRun(value, char) {
+    let longest = 0;
+    let run = 0;
+    for (const c of value) {
+        run = c === char ? run + 1 : 0;
+        longest = Math.max(longest, run);
+    }
+    return longest;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The job summary: the service URL first, then what each stage did, the image layer by layer, the deploy, the
+ * retries and, on failure, the error with its hint. Rendered from the ShipResult alone, so a failed run gets the
+ * same report of what was done and what was not.
+ */
+
+
+/** GitHub refuses summaries over 1 MiB; long layer lists are cut well before that. */
+const MAX_LAYER_ROWS = 100;
+const MAX_RETRY_ROWS = 20;
+function renderSummary(result) {
+    const parts = [heading(result), stageTable(result.stages)];
+    if (result.offline)
+        parts.push(offlineSection(result.offline));
+    if (result.plan)
+        parts.push(planBlock(result.plan));
+    if (result.image)
+        parts.push(imageSection(result));
+    if (result.service)
+        parts.push(serviceSection(result));
+    if (result.retries.length > 0)
+        parts.push(retrySection(result));
+    if (result.error)
+        parts.push(errorSection(result));
+    return `${parts.join('\n\n')}\n`;
+}
+function heading(result) {
+    const service = result.service;
+    const what = service ? `${service.name} to room ${service.room}` : (result.image?.tag ?? 'the image');
+    const title = result.status === 'failed'
+        ? `### ❌ meshagent-ship failed${result.error?.stage ? ` at ${result.error.stage}` : ''}: ${cell(what)}`
+        : result.status === 'planned'
+            ? `### 📝 meshagent-ship plan (dry run): ${cell(what)}`
+            : `### ✅ Shipped ${cell(what)}`;
+    const url = service?.url ? `\n\n**Service URL:** ${markdown_link(service.url)}` : '';
+    return `${title}${url}`;
+}
+function stageTable(stages) {
+    const icon = { done: '✅', failed: '❌', skipped: '⏭️' };
+    const rows = stages.map((s) => `| ${s.name} | ${icon[s.status]} ${s.status} | ${summary_seconds(s.durationMs)} | ${cell(s.detail)} |`);
+    return ['| stage | status | time | detail |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+function offlineSection(offline) {
+    return [
+        `**Offline plan:** ${prose(offline.reason)}. These facts were not read from MeshAgent, so the plan does not check them:`,
+        '',
+        ...offline.unread.map((fact) => `- ${prose(fact)}`),
+    ].join('\n');
+}
+function planBlock(plan) {
+    return ['**Plan** (nothing was changed)', '', codeBlock(plan)].join('\n');
+}
+function imageSection(result) {
+    const image = result.image;
+    if (!image)
+        return '';
+    const lines = [
+        '#### Image',
+        '',
+        `- tag: ${code(image.tag)}`,
+        `- repository: ${code(image.repository)}${image.repositoryCreated === true ? ' (created)' : image.repositoryCreated === false ? ' (existing)' : ''}`,
+    ];
+    if (image.digest)
+        lines.push(`- digest: ${code(image.digest)}`);
+    if (image.ref)
+        lines.push(`- pinned: ${code(image.ref)}`);
+    if (image.layers.length > 0) {
+        const total = sum(image.layers, (l) => l.size);
+        const sourceTotal = sum(image.layers, (l) => l.sourceSize);
+        const prefetch = sum(image.layers, (l) => l.prefetchBytes);
+        const files = sum(image.layers, (l) => l.prefetchFiles);
+        lines.push(`- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`, `- lazy pull: ${bytes(prefetch)} read before start (${files} prefetched file${files === 1 ? '' : 's'}) of ${bytes(total)} in all`);
+        const reused = image.layers.filter((l) => l.conversion === 'reused').length;
+        if (reused > 0)
+            lines.push(`- conversion: ${reused} of ${image.layers.length} layers reused from the previous ship (not converted again; already in the registry)`);
+        lines.push('', '| # | source | eStargz | TOC digest | prefetch | conversion | push |', '| --- | --- | --- | --- | --- | --- | --- |', ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow));
+        if (image.layers.length > MAX_LAYER_ROWS)
+            lines.push('', `(${image.layers.length - MAX_LAYER_ROWS} more layers not shown)`);
+    }
+    return lines.join('\n');
+}
+function layerRow(layer, index) {
+    const source = `${bytes(layer.sourceSize)} ${code(summary_short(layer.sourceDigest), true)}`;
+    const converted = `${bytes(layer.size)} ${code(summary_short(layer.digest), true)}`;
+    const toc = layer.tocDigest ? code(summary_short(layer.tocDigest), true) : '–';
+    return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
+}
+const CONVERSION = {
+    converted: 'converted',
+    reused: 'reused (previous ship)',
+    kept: 'kept (already eStargz)',
+    'as-is': 'as is',
+};
+const ROLLBACK = {
+    restored: '**restored**: the deploy failed and the service runs the spec it had before',
+    removed: '**removed**: the deploy failed and what it created was deleted',
+    failed: '**failed**: the deploy failed and could not be taken back; see the error for what to put right',
+};
+function serviceSection(result) {
+    const service = result.service;
+    if (!service)
+        return '';
+    const action = service.created === true ? 'created' : service.created === false ? 'updated' : 'not deployed';
+    const lines = ['#### Service', '', `- ${cell(service.name)} in room ${cell(service.room)}: ${action}${service.id ? ` (id ${code(service.id)})` : ''}`];
+    if (service.rollback)
+        lines.push(`- rollback: ${ROLLBACK[service.rollback]}`);
+    else
+        lines.push(service.domain ? `- domain: ${cell(service.domain)} (route ${service.route})` : '- domain: none configured');
+    const probe = result.probe;
+    if (probe) {
+        lines.push(probe.ok
+            ? `- probe: ${code(probe.url)} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
+            : `- probe: ${code(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`);
+    }
+    return lines.join('\n');
+}
+function retrySection(result) {
+    const rows = result.retries.slice(0, MAX_RETRY_ROWS).map((r) => `| ${r.method} | ${cell(r.url)} | ${cell(r.reason)} |`);
+    const more = result.retries.length > MAX_RETRY_ROWS ? [`\n(${result.retries.length - MAX_RETRY_ROWS} more)`] : [];
+    return [`#### Retries: ${result.retries.length}`, '', '| method | URL | reason |', '| --- | --- | --- |', ...rows, ...more].join('\n');
+}
+function errorSection(result) {
+    const error = result.error;
+    if (!error)
+        return '';
+    const lines = ['#### Error', '', codeBlock(error.message.split('\n'))];
+    if (error.hint)
+        lines.push('', `**Hint:** ${prose(error.hint)}`);
+    return lines.join('\n');
+}
+// --- formatting ------------------------------------------------------------------------------------------------------
+/** `sha256:0123456789ab` — enough to tell layers apart in a table. */
+function summary_short(digest) {
+    return digest.slice(0, 'sha256:'.length + 12);
+}
+function sum(layers, pick) {
+    return layers.reduce((total, layer) => total + pick(layer), 0);
+}
+function summary_seconds(ms) {
+    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 ;// CONCATENATED MODULE: ./src/ship.ts
 /**
- * The pipeline: resolve -> ensure -> build -> convert -> push -> deploy -> verify, then the report. Each stage
- * takes the previous stage's value and returns the next; none reaches back. The report is rendered from the
- * ShipResult, also after a failure (the stages done so far, and the error). A deploy is all or nothing: one that
- * fails after writing takes back what it wrote, so the service that ran before keeps running.
+ * The pipeline: resolve -> ensure -> build -> convert -> push -> deploy -> verify, then the report. Each stage is a
+ * function in pipeline/ that takes the previous stage's value and returns the next, which holds the ones before it;
+ * none reaches back. The result is built from the last value reached, also after a failure (the stages done so far,
+ * and the error), and the report is rendered from the result.
  */
-
-
-
-
-
-
-
-
-
 
 
 
@@ -89244,7 +89595,7 @@ function resultOutputs(result) {
 /** Reads the inputs through the runner, runs the pipeline and reports; returns the process exit code. */
 async function runShip(runner, options = {}) {
     const result = await shipFromInputs(runner, options);
-    await ship_report(result, runner);
+    await reportResult(result, runner);
     return exitCodeOf(result, options.stop);
 }
 /** 0 when shipped or planned; the shell's code for the signal when a stop ended the run; else 1. */
@@ -89260,24 +89611,12 @@ async function shipFromInputs(runner, options = {}) {
         config = readConfig(runner);
     }
     catch (error) {
-        return {
-            status: 'failed',
-            dryRun: false,
-            image: null,
-            service: null,
-            probe: null,
-            stages: STAGES.map((name) => ({ name, status: 'skipped', durationMs: 0, detail: 'the inputs are invalid' })),
-            retries: [],
-            durationMs: 0,
-            plan: null,
-            offline: null,
-            error: errorOf(error),
-        };
+        return invalidInputsResult(error);
     }
     return ship(config, runner, options);
 }
 /** Outputs, the job summary and, on failure, the error (an annotation on GitHub). */
-async function ship_report(result, runner) {
+async function reportResult(result, runner) {
     for (const [name, value] of Object.entries(resultOutputs(result)))
         runner.setOutput(name, value);
     await runner.writeSummary(renderSummary(result));
@@ -89289,229 +89628,43 @@ async function ship_report(result, runner) {
     else if (result.service?.url)
         runner.info(`Service URL: ${result.service.url}`);
 }
-/** An offline dry run looks nothing up: whether the repository exists is unknown. */
-const OFFLINE_ACCESS = { created: null, credentials: undefined, tokenExpiresAt: undefined };
 async function ship(config, runner, options = {}) {
-    const started = Date.now();
+    const run = new ShipRun(config, runner, options);
     for (const warning of inputWarnings(config))
         runner.warning(warning, 'meshagent-ship: inputs');
-    const stop = options.stop;
-    const stages = new StageTracker(runner, Date.now, stop?.signal);
-    const progress = {};
-    const log = (line) => runner.info(line);
-    const debug = (line) => runner.debug(line);
-    const mask = (secret) => runner.setSecret(secret);
-    // Every client of the run records its retries here: the result and the summary count each one once.
-    const retryLog = new RetryLog();
-    const client = new MeshagentClient({
-        apiUrl: config.meshagent.apiUrl,
-        apiKey: config.meshagent.apiKey,
-        projectId: config.meshagent.projectId,
-        mask,
-        http: { log, debug, retryLog },
-    });
-    // Made by the build stage, so that a temp dir that cannot be written fails that stage, with a summary.
-    let workDir;
-    let registry;
-    let source;
+    const room = config.meshagent.room;
+    let reached;
+    /** Keeps each stage's value as it comes: after a failure, the last one says what was done. */
+    const reach = (value) => {
+        reached = value;
+        return value;
+    };
     let failure;
     try {
-        const target = await stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(config, client), (t) => `${t.image} for service ${t.serviceName}${t.offline ? ' (offline: not checked against MeshAgent)' : ''}`);
-        progress.target = target;
-        if (target.offline) {
-            // Said once as a warning, so an offline plan is never taken for a checked one.
-            runner.warning(`dry run offline: ${target.offline.reason}; the plan shows what the inputs alone tell`, 'meshagent-ship: offline plan');
-            stages.skip('ensure', 'offline: the repository was not looked up');
-        }
-        const access = target.offline
-            ? OFFLINE_ACCESS
-            : await stages.run('ensure', 'Ensure the registry repository', () => ensurePushAccess(client, target, { dryRun: config.dryRun, push: config.image.push }), (a) => describeAccess(target, a, config.dryRun));
-        progress.repositoryCreated = access.created;
+        const resolved = reach(await resolveStage(run));
+        const ensured = reach(await ensureStage(run, resolved));
         if (config.dryRun) {
-            progress.plan = await stages.run('deploy', 'Plan (dry run: nothing is changed)', () => planDeploy(config, target, access, client), () => 'planned; nothing was changed');
-            for (const line of progress.plan)
-                runner.info(line);
+            reach(await planStage(run, ensured));
         }
         else {
-            source = await stages.run('build', config.image.source ? 'Read the image' : 'Build the image', async () => {
-                if (!options.workDir) {
-                    workDir = await createWorkDir(runner.env);
-                    stop?.removeOnExit(workDir);
+            const built = reach(await buildStage(run, ensured));
+            const converted = reach(await convertStage(run, built));
+            if (config.image.push) {
+                const pushed = reach(await pushStage(run, converted));
+                if (config.service.deploy && room) {
+                    const deployed = reach(await deployStage(run, pushed, room));
+                    reach(await verifyStage(run, deployed));
                 }
-                else
-                    workDir = options.workDir;
-                return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, retryLog, env: runner.env, signal: stop?.signal });
-            }, (s) => s.origin);
-            if (config.image.push)
-                registry = openRegistry(target, access.credentials, { mask, log, debug, retryLog, signal: stop?.signal });
-            const reuseFrom = registry;
-            // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
-            const previous = reuseFrom
-                ? () => previousConversions(reuseFrom.client.repository(target.registryRepository, ['pull', 'push']), {
-                    tag: target.tag.tag ?? 'latest',
-                    running: () => runningImage(client, config.meshagent.room, target.serviceName),
-                    log,
-                })
-                : undefined;
-            const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source, config, workDir, log, { ...(previous ? { previous } : {}), signal: stop?.signal }), describeConversion);
-            progress.image = image;
-            if (registry) {
-                const pushedTo = registry;
-                const pushed = await stages.run('push', `Push ${target.image}`, async () => {
-                    const result = await pushToTarget(pushedTo, target, image.layout, image.descriptor, log);
-                    // Read back before anything runs it, as a puller would: a defect found here leaves the service as it was.
-                    const readBack = await checkPushed(pushedTo, target, result.digest);
-                    return { result, readBack };
-                }, ({ result, readBack }) => `${result.stats.upToDate ? `already there; tagged (${result.digest})` : `${result.stats.uploaded} uploaded, ${result.stats.skipped} skipped, ${result.stats.mounted} mounted`}; ` +
-                    `read back: ${summary_count(readBack.blobs, 'blob')}${readBack.tocs ? `, ${summary_count(readBack.tocs, 'eStargz TOC')} as annotated` : ''}`);
-                progress.digest = pushed.result.digest;
-                progress.ref = pushed.result.pinned;
-                progress.pushOutcomes = pushed.result.stats.outcomes;
-            }
-            if (config.service.deploy && progress.ref && config.meshagent.room) {
-                const room = config.meshagent.room;
-                const ref = progress.ref;
-                progress.deployed = await stages.run('deploy', `Deploy ${target.serviceName} to room ${room}`, async () => {
-                    const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
-                    // A stop during the deploy completes the write in flight and takes back what was written; the process
-                    // does not exit before that is done.
-                    const deploy = async () => {
-                        try {
-                            return await deployService({
-                                client,
-                                room,
-                                createRoom: config.service.createRoom,
-                                serviceName: target.serviceName,
-                                image: imageFacts(ref, target.image, imageConfig, source.built),
-                                options: config.service,
-                                log,
-                                signal: stop?.signal,
-                            });
-                        }
-                        catch (error) {
-                            // The report says what became of the service: restored, removed, or left for the user to put right.
-                            if (error instanceof DeployRolledBack)
-                                progress.rolledBack = error;
-                            throw error;
-                        }
-                    };
-                    return stop ? stop.uninterrupted(deploy) : deploy();
-                }, (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`);
-            }
-            if (progress.deployed && progress.ref && config.meshagent.room) {
-                const deployed = progress.deployed;
-                const ref = progress.ref;
-                const room = config.meshagent.room;
-                await stages.run('verify', `Verify ${deployed.serviceName}`, async () => {
-                    // The service as the API holds it now must run the pinned image (another deploy may have raced this one).
-                    const running = await runningImage(client, room, deployed.serviceName);
-                    if (running !== ref) {
-                        throw new errors_ShipError(`${deployed.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, { hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time' });
-                    }
-                    const url = deployed.serviceUrl;
-                    if (url && config.service.waitSeconds > 0) {
-                        progress.probe = await probeUrl({ url, timeoutMs: config.service.waitSeconds * 1000, log });
-                        if (!progress.probe.ok)
-                            throw new errors_ShipError(`the service did not answer at ${url} within ${config.service.waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
-                    }
-                }, () => `${deployed.serviceName} runs ${ref.slice(ref.lastIndexOf('@') + 1, ref.lastIndexOf('@') + 20)}${progress.probe ? `; ${progress.probe.url} answered ${progress.probe.status} in ${progress.probe.latencyMs} ms` : ''}`);
             }
         }
     }
     catch (error) {
-        // After a stop, whatever a stage failed with (a killed build, a cut upload) is the stop; a deploy's own report
-        // of what it took back is kept.
-        const stopped = stop?.stopped && error instanceof StageError && !(error.original instanceof DeployRolledBack);
-        failure = stopped ? new StageError(error.stage, stop.stopped) : error;
+        failure = runFailure(error, options.stop);
     }
     finally {
-        await Promise.allSettled([client.close(), registry?.close(), source?.close()]);
-        if (!options.workDir && workDir)
-            await (0,promises_.rm)(workDir, { recursive: true, force: true, maxRetries: 2 }).catch((error) => runner.warning(`could not remove ${workDir}: ${error instanceof Error ? error.message : String(error)}`));
+        await run.end();
     }
-    for (const name of STAGES)
-        if (!stages.has(name))
-            stages.skip(name, skipReason(name, config, failure !== undefined));
-    return {
-        status: failure ? 'failed' : config.dryRun ? 'planned' : 'shipped',
-        dryRun: config.dryRun,
-        image: imageReport(config, progress),
-        service: serviceOf(progress, config.meshagent.room),
-        probe: progress.probe ?? null,
-        stages: STAGES.map((name) => stages.records.find((r) => r.name === name)),
-        retries: retriesOf(retryLog.records),
-        durationMs: Date.now() - started,
-        plan: progress.plan ?? null,
-        offline: progress.target?.offline ?? null,
-        error: failure === undefined ? null : errorOf(failure),
-    };
-}
-/** A new directory under RUNNER_TEMP (else the system temp dir) for the layouts of this run. */
-async function createWorkDir(env) {
-    const parent = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
-    try {
-        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(parent, 'meshagent-ship-'));
-    }
-    catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
-        throw new errors_ShipError(`cannot create a work directory under ${parent}: ${why}`, { hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory` });
-    }
-}
-/** The image the service runs now, when there is a room and such a service. */
-async function runningImage(client, room, serviceName) {
-    if (!room)
-        return undefined;
-    const service = await client.findService(room, serviceName);
-    // Records are read leniently (ServiceRecord types only id and metadata), so the container is looked at here.
-    const image = service?.container?.image;
-    return typeof image === 'string' ? image : undefined;
-}
-function serviceOf(progress, room) {
-    if (!room)
-        return null;
-    if (progress.deployed)
-        return serviceReport(progress.deployed, room);
-    if (progress.rolledBack)
-        return { ...progress.rolledBack.report, room };
-    return null;
-}
-function skipReason(stage, config, failed) {
-    if (failed)
-        return 'not reached';
-    if (config.dryRun)
-        return 'dry run';
-    if (stage === 'push')
-        return 'push: false';
-    if (stage === 'deploy' || (stage === 'verify' && !config.service.deploy))
-        return 'deploy: false';
-    return 'nothing to do';
-}
-function imageReport(config, progress) {
-    const target = progress.target;
-    if (!target)
-        return null;
-    return {
-        tag: target.image ?? formatImageTag(config.image.tag),
-        repository: `${target.projectKey}/${target.repositoryName}`,
-        repositoryCreated: progress.repositoryCreated ?? null,
-        digest: progress.digest ?? null,
-        ref: progress.ref ?? null,
-        layers: (progress.image?.layers ?? []).map((layer) => ({ ...layer, push: progress.pushOutcomes?.get(layer.digest) ?? null })),
-    };
-}
-function retriesOf(records) {
-    return records.map((r) => ({ method: r.method, url: r.url, reason: r.reason }));
-}
-function errorOf(error) {
-    const stage = error instanceof StageError ? error.stage : null;
-    const original = error instanceof StageError ? error.original : error;
-    // Several input errors carry a hint each: the formatted text lists them all.
-    if (original instanceof InputErrors && original.errors.length > 1)
-        return { stage, message: formatError(original), hint: null };
-    if (original instanceof errors_ShipError)
-        return { stage, message: original.message, hint: original.hint ?? null };
-    // Not a user's mistake: a bug, reported with its stack so it can be fixed.
-    return { stage, message: formatError(original), hint: null };
+    return shipResult(run, reached, failure);
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts

@@ -20,6 +20,7 @@ import {
   tagNeedsProjectKey,
   type ImageTag,
 } from '../reference.js';
+import type { ShipRun } from './run.js';
 
 export interface Target {
   /** The project registry host, e.g. `registry.example.com` or `127.0.0.1:5000`. */
@@ -55,6 +56,25 @@ export const UNREAD_OFFLINE = [
   'whether the room exists',
   'the existing service (its spec, for the diff)',
 ] as const;
+
+/** The resolve stage's value: where the image goes. The value of every later stage holds it. */
+export interface Resolved {
+  readonly target: Target;
+}
+
+export async function resolveStage(run: ShipRun): Promise<Resolved> {
+  const target = await run.stages.run(
+    'resolve',
+    'Resolve the tag and the project',
+    () => resolveTarget(run.config, run.client),
+    (t) => `${t.image} for service ${t.serviceName}${t.offline ? ' (offline: not checked against MeshAgent)' : ''}`,
+  );
+  if (target.offline) {
+    // Said once as a warning, so an offline plan is never taken for a checked one.
+    run.runner.warning(`dry run offline: ${target.offline.reason}; the plan shows what the inputs alone tell`, 'meshagent-ship: offline plan');
+  }
+  return { target };
+}
 
 export async function resolveTarget(config: ShipConfig, client: MeshagentClient): Promise<Target> {
   if (!config.dryRun) return resolveOnline(config, await client.getConfig(), await client.getProject());

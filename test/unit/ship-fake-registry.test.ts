@@ -16,7 +16,7 @@ import { pushImage } from '../../src/oci/push.js';
 import { RegistryClient } from '../../src/oci/registry.js';
 import type { ShipResult } from '../../src/report/result.js';
 import { ConsoleRunner } from '../../src/runner.js';
-import { report, shipFromInputs } from '../../src/ship.js';
+import { reportResult, shipFromInputs } from '../../src/ship.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { FakeRegistry, type Action } from '../helpers/fake-registry.js';
 import { writeImageLayout } from '../helpers/image-layout.js';
@@ -83,7 +83,7 @@ async function ship(inputs: Record<string, string>): Promise<Shipped> {
     stderr: () => {},
   });
   const result = await shipFromInputs(runner);
-  await report(result, runner);
+  await reportResult(result, runner);
   return { result, runner, seen: [...runner.lines, runner.summary, ...runner.outputs.values()].join('\n') };
 }
 
