@@ -18,7 +18,10 @@ import { Stopped, throwIfStopped } from '../stop.js';
 import { HttpError } from '../http.js';
 import { isStatus, type MeshagentClient } from './client.js';
 import { claimRoute, findServiceDomain, finishRoute, planRoute, type RouteAction, type RoutePlan } from './route.js';
-import { buildServiceSpec, defaultPorts, routeTargetPort, type ImageFacts, type ServiceOptions } from './service-spec.js';
+import type { ImageFacts } from './image-facts.js';
+import type { ServiceOptions } from './service-options.js';
+import { defaultPorts, routeTargetPort } from './service-ports.js';
+import { buildServiceSpec } from './service-spec.js';
 import { UndoLog, type UndoReport, type UndoStep } from './undo.js';
 import { ServiceSpec, type ServiceRecord } from './wire.js';
 

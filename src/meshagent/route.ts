@@ -8,7 +8,7 @@
  */
 import { ShipError } from '../errors.js';
 import { isStatus, type MeshagentClient } from './client.js';
-import { SERVICE_ID_ANNOTATION } from './service-spec.js';
+import { SERVICE_ID_ANNOTATION } from './service-annotations.js';
 import type { RouteRecord, RouteSpecInput } from './wire.js';
 
 /** What happened to the route: created, updated, already as wanted (or found and kept), or no domain. */

@@ -4,7 +4,7 @@
  * before keeps running; a stop during the deploy completes the write in flight first.
  */
 import { deployService, type DeployedService } from '../meshagent/deploy.js';
-import { imageFacts } from '../meshagent/service-spec.js';
+import { imageFacts } from '../meshagent/image-facts.js';
 import { readRunnableConfig } from '../oci/image-config.js';
 import type { Pushed } from './publish.js';
 import type { ShipRun } from './run.js';

@@ -10,7 +10,7 @@ import { DeployRolledBack, deployService, findExistingService, type DeployReques
 import { routeDomain } from '../../src/meshagent/route.js';
 import { serviceReport } from '../../src/pipeline/result.js';
 import { Stopped } from '../../src/stop.js';
-import type { ImageFacts } from '../../src/meshagent/service-spec.js';
+import type { ImageFacts } from '../../src/meshagent/image-facts.js';
 import type { ServiceRecord, ServiceSpec } from '../../src/meshagent/wire.js';
 import type { FaultRule } from '../../sandbox/faults.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';

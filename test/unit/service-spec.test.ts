@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ShipError } from '../../src/errors.js';
-import {
-  buildServiceSpec,
-  imageFacts,
-  imageMountRef,
-  normalisePath,
-  routeTargetPort,
-  tokenScope,
-  TOKEN_ENV_NAMES,
-  type ImageFacts,
-  type ServiceOptions,
-} from '../../src/meshagent/service-spec.js';
+import { tokenScope } from '../../src/meshagent/api-scope.js';
+import { imageFacts, type ImageFacts } from '../../src/meshagent/image-facts.js';
+import { imageMountRef, normalisePath, TOKEN_ENV_NAMES } from '../../src/meshagent/service-container.js';
+import type { ServiceOptions } from '../../src/meshagent/service-options.js';
+import { routeTargetPort } from '../../src/meshagent/service-ports.js';
+import { buildServiceSpec } from '../../src/meshagent/service-spec.js';
 import { withoutNulls } from '../../src/meshagent/client.js';
 import { ServiceSpec } from '../../src/meshagent/wire.js';
 import type { ImageConfig } from '../../src/oci/types.js';
