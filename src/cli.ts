@@ -4,7 +4,7 @@ import { parseCliArgs, helpText, type CliArgs } from './cli-args.js';
 import { runReportMatrix } from './commands/report-matrix.js';
 import { runServices } from './commands/services.js';
 import { ShipError, formatError } from './errors.js';
-import { readConfig } from './inputs.js';
+import { readConfig } from './inputs/parse-config.js';
 import { describeConfig, renderPlan } from './report/plan.js';
 import { ConsoleRunner } from './runner.js';
 import { VERSION } from './version.js';

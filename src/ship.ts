@@ -4,8 +4,9 @@
  * none reaches back. The result is built from the last value reached, also after a failure (the stages done so far,
  * and the error), and the report is rendered from the result.
  */
-import { readConfig, type ShipConfig } from './inputs.js';
-import { inputWarnings } from './input-warnings.js';
+import { readConfig } from './inputs/parse-config.js';
+import type { ShipConfig } from './inputs/ship-config.js';
+import { inputWarnings } from './inputs/warnings.js';
 import { ensureStage } from './pipeline/access.js';
 import { convertStage } from './pipeline/convert.js';
 import { deployStage } from './pipeline/deploy.js';

@@ -13,7 +13,7 @@ import { convertImage, type LayerReuse } from '../estargz/image.js';
 import { lazyPullBytes, readBlobToc } from '../estargz/read-toc.js';
 import { checkImageParts } from '../estargz/source-layer.js';
 import { verifyImage, type CheckedElsewhere } from '../estargz/verify.js';
-import type { ShipConfig } from '../inputs.js';
+import type { ShipConfig } from '../inputs/ship-config.js';
 import type { Digest } from '../oci/digest.js';
 import { readRunnableConfig } from '../oci/image-config.js';
 import { OciLayout } from '../oci/layout.js';

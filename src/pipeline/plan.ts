@@ -3,7 +3,7 @@
  * would build it (with the image that is not built yet standing in for the pinned reference) and compared with
  * the service running now, field by field.
  */
-import type { ShipConfig } from '../inputs.js';
+import type { ShipConfig } from '../inputs/ship-config.js';
 import type { MeshagentClient } from '../meshagent/client.js';
 import { findExistingService } from '../meshagent/deploy.js';
 import { checkRouteOwner } from '../meshagent/route.js';

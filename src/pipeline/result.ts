@@ -5,7 +5,7 @@
  */
 import { InputErrors, ShipError, formatError } from '../errors.js';
 import type { RetryRecord } from '../http.js';
-import type { ShipConfig } from '../inputs.js';
+import type { ShipConfig } from '../inputs/ship-config.js';
 import { DeployRolledBack, type DeployedService } from '../meshagent/deploy.js';
 import { formatImageTag } from '../reference.js';
 import { STAGES, type ImageReport, type LayerReport, type ServiceReport, type ShipResult, type StageName } from '../report/result.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { SelectOptions } from '../build/select.js';
 import { ShipError } from '../errors.js';
 import { RetryLog } from '../http.js';
-import type { ShipConfig } from '../inputs.js';
+import type { ShipConfig } from '../inputs/ship-config.js';
 import { MeshagentClient } from '../meshagent/client.js';
 import type { Runner } from '../runner.js';
 import type { RunStop } from '../stop.js';

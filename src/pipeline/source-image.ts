@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { selectBuilder, type SelectOptions } from '../build/select.js';
 import type { RetryLog } from '../http.js';
-import type { ShipConfig } from '../inputs.js';
+import type { ShipConfig } from '../inputs/ship-config.js';
 import { openImage } from '../oci/archive.js';
 import { Annotation } from '../oci/media-types.js';
 import { OciLayout } from '../oci/layout.js';

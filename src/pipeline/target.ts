@@ -7,7 +7,7 @@
  * that were not read, so the plan says what it could not check.
  */
 import { HttpError } from '../http.js';
-import type { ShipConfig } from '../inputs.js';
+import type { ShipConfig } from '../inputs/ship-config.js';
 import type { MeshagentClient, ReadOptions } from '../meshagent/client.js';
 import type { DeploymentConfig, ProjectInfo } from '../meshagent/wire.js';
 import {

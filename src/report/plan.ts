@@ -1,7 +1,7 @@
 /**
  * The plan: the parsed, validated config as a user reads it, with every secret redacted.
  */
-import type { ShipConfig } from '../inputs.js';
+import type { ShipConfig } from '../inputs/ship-config.js';
 import { formatImageTag } from '../reference.js';
 
 const REDACTED = '***';

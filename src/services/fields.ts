@@ -2,7 +2,7 @@
  * Which action inputs a service may set in the manifest, and how a manifest value becomes the input's text.
  * The kit passes these as the action's `with:` inputs in each matrix leg, so the names are the action's own.
  */
-import { INPUTS, type InputKind } from '../input-spec.js';
+import { INPUTS, type InputKind } from '../inputs/spec.js';
 
 /** Inputs the kit sets itself (or that must never sit in a file in the repository), with the reason. */
 export const KIT_INPUTS: Readonly<Record<string, string>> = {
