@@ -159,8 +159,8 @@ export function parseFile(raw: string, ctx: IssueContext): string | undefined {
   return undefined;
 }
 
-export function parseChoice<T extends string>(input: InputName, raw: string, choices: readonly T[], ctx: IssueContext, message: string, normalise = (s: string) => s): T {
-  const value = normalise(raw.trim());
+export function parseChoice<T extends string>(input: InputName, raw: string, choices: readonly T[], ctx: IssueContext, message: string, normalize = (s: string) => s): T {
+  const value = normalize(raw.trim());
   const choice = choices.find((c) => c === value);
   if (choice) return choice;
   addIssue(ctx, input, message, `got ${quote(raw.trim())}`);

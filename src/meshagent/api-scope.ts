@@ -127,7 +127,7 @@ function fillShape(shape: Shape, value: unknown, forbid = false): Record<string,
  * (unset ones null), each grant with its defaults filled, `database`/`datasets` read as `dataset`, unknown fields
  * dropped (`secrets` forbids them). Undefined when the CLI would refuse it.
  */
-export function normaliseApiScope(value: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
+export function normalizeApiScope(value: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
   const given: Record<string, unknown> = { ...value };
   // AliasChoices("dataset", "database", "datasets"): the first of these present is the one read.
   given.dataset = ['dataset', 'database', 'datasets'].map((key) => value[key]).find((v) => v !== undefined);
@@ -148,7 +148,7 @@ export function normaliseApiScope(value: Readonly<Record<string, unknown>>): Rec
 /** An ApiScope object for `meshagent-token`, exactly as the CLI sends it. */
 export function tokenScope(input: TokenScopeOption): Record<string, unknown> {
   if ('scope' in input) {
-    const scope = normaliseApiScope(input.scope);
+    const scope = normalizeApiScope(input.scope);
     if (scope === undefined) {
       throw new ShipError('meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object', {
         input: 'meshagent-token',

@@ -133,7 +133,7 @@ export function imageMountRef(ref: string): string {
 }
 
 /** posixpath.normpath, which the CLI applies to VOLUME and mount paths before comparing them. */
-export function normalisePath(path: string): string {
+export function normalizeMountPath(path: string): string {
   const trimmed = path.trim();
   if (trimmed === '') return '';
   const absolute = trimmed.startsWith('/');
@@ -157,9 +157,9 @@ export function normalisePath(path: string): string {
  */
 export function checkVolumesMounted(image: ImageFacts, storage: ContainerStorage | undefined): void {
   const mounted = new Set(
-    [...(storage?.room ?? []), ...(storage?.images ?? []), ...(storage?.empty_dirs ?? []), ...(storage?.configs ?? [])].map((m) => normalisePath(m.path)),
+    [...(storage?.room ?? []), ...(storage?.images ?? []), ...(storage?.empty_dirs ?? []), ...(storage?.configs ?? [])].map((m) => normalizeMountPath(m.path)),
   );
-  const missing = unique(image.volumes.map(normalisePath).filter((path) => path !== '' && !mounted.has(path)));
+  const missing = unique(image.volumes.map(normalizeMountPath).filter((path) => path !== '' && !mounted.has(path)));
   const first = missing[0];
   if (first === undefined) return;
   const one = missing.length === 1;

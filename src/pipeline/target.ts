@@ -1,6 +1,6 @@
 /**
  * The resolve stage: where the image goes and what the service is called. Asks MeshAgent for the registry host
- * (`GET /config`) and the project key, then applies the CLI's normalisation and project-registry checks to the tag.
+ * (`GET /config`) and the project key, then applies the CLI's normalization and project-registry checks to the tag.
  *
  * A dry run with no key, or with an API that cannot be reached or refuses the key, resolves offline instead: the
  * tag's own registry and project key where it names them, placeholders where it does not, and the list of facts
@@ -28,7 +28,7 @@ export interface Target {
   readonly projectKey: string;
   /** The repository name as the MeshAgent API knows it: the part after the project key. */
   readonly repositoryName: string;
-  /** The normalised tag, `<registry>/<project-key>/<repository>:<tag>`. */
+  /** The normalized tag, `<registry>/<project-key>/<repository>:<tag>`. */
   readonly tag: ImageTag;
   /** `tag` as text. */
   readonly image: string;

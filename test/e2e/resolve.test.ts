@@ -1,4 +1,4 @@
-// The resolve stage against the sandbox: registry host from /config, the project key, the CLI's normalisation.
+// The resolve stage against the sandbox: registry host from /config, the project key, the CLI's normalization.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
