@@ -36,9 +36,6 @@ export interface ShippableImage {
   readonly converted: boolean;
 }
 
-/** Layers larger than this get a progress line as they convert. */
-const PROGRESS_BYTES = 64 * 1024 * 1024;
-
 /** The convert stage's value: the image as it will be pushed (eStargz, unless `estargz: false`). */
 export interface Converted extends Built {
   readonly image: ShippableImage;
@@ -72,6 +69,9 @@ interface ShippableOptions {
   /** Stops the conversion at its next chunk when aborted (the converter cleans up as on any error). */
   readonly signal?: AbortSignal | undefined;
 }
+
+/** Layers larger than this get a progress line as they convert. */
+const PROGRESS_BYTES = 64 * 1024 * 1024;
 
 async function shippableImage(source: SourceImage, config: ShipConfig, workDir: string, log: (line: string) => void, options: ShippableOptions = {}): Promise<ShippableImage> {
   if (!config.image.estargz) {

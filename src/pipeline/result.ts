@@ -19,7 +19,7 @@ import type { Pushed } from './publish.js';
 import type { ShipRun } from './run.js';
 import { StageError } from './stages.js';
 import type { Resolved } from './target.js';
-import { NoAnswer, type Verified } from './verify.js';
+import { ServiceDidNotAnswer, type Verified } from './verify.js';
 
 /** The value of the last stage a run completed. */
 export type Reached = Resolved | Ensured | Planned | Built | Converted | Pushed | Deployed | Verified;
@@ -53,7 +53,7 @@ export function shipResult(run: ShipRun, reached: Reached | undefined, failure: 
     dryRun: config.dryRun,
     image: imageReport(config, at),
     service: serviceOf(at, config.meshagent.room, found instanceof DeployRolledBack ? found : undefined),
-    probe: at.probe ?? (found instanceof NoAnswer ? found.probe : null),
+    probe: at.probe ?? (found instanceof ServiceDidNotAnswer ? found.probe : null),
     stages: STAGES.map((name) => stages.records.find((r) => r.name === name)!),
     retries: retriesOf(run.retryLog.records),
     durationMs: Date.now() - run.started,

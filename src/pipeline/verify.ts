@@ -14,7 +14,7 @@ export interface Verified extends Deployed {
 }
 
 /** The service did not answer at its URL in time; the report shows the probe. */
-export class NoAnswer extends ShipError {
+export class ServiceDidNotAnswer extends ShipError {
   constructor(readonly probe: ProbeReport, waitSeconds: number) {
     super(`the service did not answer at ${probe.url} within ${waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
   }
@@ -35,7 +35,7 @@ export async function verifyStage(run: ShipRun, deployed: Deployed): Promise<Ver
       const url = service.serviceUrl;
       if (!url || waitSeconds <= 0) return undefined;
       const answer = await probeUrl({ url, timeoutMs: waitSeconds * 1000, log: run.log });
-      if (!answer.ok) throw new NoAnswer(answer, waitSeconds);
+      if (!answer.ok) throw new ServiceDidNotAnswer(answer, waitSeconds);
       return answer;
     },
     (answer) => `${service.serviceName} runs ${ref.slice(ref.lastIndexOf('@') + 1, ref.lastIndexOf('@') + 20)}${answer ? `; ${answer.url} answered ${answer.status} in ${answer.latencyMs} ms` : ''}`,
