@@ -68191,7 +68191,7 @@ async function startSandbox(options) {
 /* harmony export */ });
 /* unused harmony export COMMANDS */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _input_spec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2523);
+/* harmony import */ var _inputs_spec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7026);
 /**
  * Command-line arguments -> a command, raw input values by input name, and CLI options. Every action input is a
  * flag of the same name; booleans also as --name / --no-name; a repeated list flag adds lines. Secrets are refused
@@ -68267,8 +68267,8 @@ function parseCliArgs(argv) {
             }
         }
         else {
-            const negated = flag.startsWith('no-') ? (0,_input_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .inputSpec */ .mm)(flag.slice(3)) : undefined;
-            const spec = takesInputs ? ((0,_input_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .inputSpec */ .mm)(flag) ?? negated) : undefined;
+            const negated = flag.startsWith('no-') ? (0,_inputs_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .inputSpec */ .mm)(flag.slice(3)) : undefined;
+            const spec = takesInputs ? ((0,_inputs_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .inputSpec */ .mm)(flag) ?? negated) : undefined;
             if (!spec)
                 throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`unknown option --${flag}`, { hint: usageHint });
             if (spec.secret) {
@@ -68304,7 +68304,7 @@ function parseCliArgs(argv) {
 /** The --help text, generated from the input table so it never drifts from action.yml. */
 function helpText() {
     const groups = new Map();
-    for (const spec of _input_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc) {
+    for (const spec of _inputs_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc) {
         // A secret is read from the environment only, so it is listed by its variable, not as a flag.
         const flag = 'secret' in spec
             ? `${spec.env} (environment)`
@@ -68367,12 +68367,12 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _commands_report_matrix_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5007);
 /* harmony import */ var _commands_services_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6806);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8422);
-/* harmony import */ var _report_plan_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1307);
+/* harmony import */ var _inputs_parse_config_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2445);
+/* harmony import */ var _report_config_view_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4294);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2000);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(311);
 /* harmony import */ var _commands_convert_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9630);
-/* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4170);
+/* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2273);
 /* harmony import */ var _commands_verify_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3613);
 /* harmony import */ var _sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(6034);
 /* harmony import */ var _commands_pull_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8703);
@@ -68434,8 +68434,8 @@ async function main(argv) {
         return runCommand(args.command === 'convert' ? _commands_convert_js__WEBPACK_IMPORTED_MODULE_7__/* .runConvert */ .B : _commands_verify_js__WEBPACK_IMPORTED_MODULE_9__/* .runVerify */ .R, args);
     const runner = new _runner_js__WEBPACK_IMPORTED_MODULE_6__/* .ConsoleRunner */ .m({ inputs: args.inputs });
     try {
-        const config = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .readConfig */ .Xg)(runner);
-        runner.info(args.json ? JSON.stringify((0,_report_plan_js__WEBPACK_IMPORTED_MODULE_5__/* .describeConfig */ .Y)(config), null, 2) : (0,_report_plan_js__WEBPACK_IMPORTED_MODULE_5__/* .renderPlan */ .E)(config));
+        const config = (0,_inputs_parse_config_js__WEBPACK_IMPORTED_MODULE_4__/* .readConfig */ .X)(runner);
+        runner.info(args.json ? JSON.stringify((0,_report_config_view_js__WEBPACK_IMPORTED_MODULE_5__/* .describeConfig */ .Y)(config), null, 2) : (0,_report_config_view_js__WEBPACK_IMPORTED_MODULE_5__/* .renderConfig */ .X)(config));
         return 0;
     }
     catch (error) {
@@ -68522,10 +68522,12 @@ __webpack_async_result__();
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 /* harmony import */ var _estargz_image_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8247);
 /* harmony import */ var _estargz_toc_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9900);
-/* harmony import */ var _oci_archive_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3863);
-/* harmony import */ var _oci_layout_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8752);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3776);
+/* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5964);
+/* harmony import */ var _oci_archive_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3863);
+/* harmony import */ var _oci_layout_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8752);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3776);
 /** `meshagent-ship convert SRC DST`: converts every layer of an image to eStargz and writes the image to DST. */
+
 
 
 
@@ -68537,30 +68539,30 @@ __webpack_async_result__();
 
 /** Progress lines are printed for a layer only after it has run this long, then at this interval. */
 const PROGRESS_EVERY_MS = 2000;
-async function runConvert(args, io = _io_js__WEBPACK_IMPORTED_MODULE_8__/* .processIo */ .W) {
+async function runConvert(args, io = _io_js__WEBPACK_IMPORTED_MODULE_9__/* .processIo */ .W) {
     const [srcText, dstText, ...extra] = args.positionals;
     if (srcText === undefined || dstText === undefined || extra.length > 0) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS('convert takes two arguments, SRC and DST', { hint: 'meshagent-ship convert oci:./image oci:./image-esgz' });
     }
-    const src = (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_6__/* .parseImageRef */ .Q)(srcText);
-    const dst = (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_6__/* .parseImageRef */ .Q)(dstText);
+    const src = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_6__/* .parseLocalImage */ .ei)(srcText);
+    const dst = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_6__/* .parseLocalImage */ .ei)(dstText);
     if (dst.transport === 'docker-archive')
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS('convert writes oci:DIR[:REF] or oci-archive:FILE[:REF], not docker-archive', { hint: 'Docker archives cannot carry the eStargz annotations; write an OCI image' });
     const level = integerOption(args.options['compression-level'], 'compression-level', 6);
     const chunkSize = integerOption(args.options['chunk-size'], 'chunk-size', _estargz_toc_js__WEBPACK_IMPORTED_MODULE_5__/* .DEFAULT_CHUNK_SIZE */ .WI);
     const prefetch = (args.options.prefetch ?? '').split('\n').map((p) => p.trim()).filter((p) => p !== '');
-    const image = await (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_6__/* .openImage */ .UY)(src);
+    const image = await (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_7__/* .openImage */ .UY)(src);
     const staging = dst.transport === 'oci-archive' ? await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'meshagent-ship-out-')) : undefined;
     try {
-        const out = await _oci_layout_js__WEBPACK_IMPORTED_MODULE_7__/* .OciLayout */ .A.create(staging ?? dst.path);
+        const out = await _oci_layout_js__WEBPACK_IMPORTED_MODULE_8__/* .OciLayout */ .A.create(staging ?? dst.path);
         const result = await (0,_estargz_image_js__WEBPACK_IMPORTED_MODULE_4__/* .convertImage */ .hC)(image.layout, image.descriptor, out, { level, chunkSize, prefetch, onLayer: progressPrinter(io) });
         const name = dst.ref ?? image.name;
         await out.setRef(result.descriptor, name);
         if (staging !== undefined)
-            await (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_6__/* .packOciArchive */ .h6)(staging, dst.path);
+            await (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_7__/* .packOciArchive */ .h6)(staging, dst.path);
         for (const path of result.missingPrefetch)
             io.stderr(`warning: prefetch path ${JSON.stringify(path)} is in no layer of the image\n`);
-        io.stdout(args.json ? `${JSON.stringify(describe(result, (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_6__/* .formatImageRef */ .kL)(dst), name), null, 2)}\n` : render(result, (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_6__/* .formatImageRef */ .kL)(dst)));
+        io.stdout(args.json ? `${JSON.stringify(describe(result, (0,_image_location_js__WEBPACK_IMPORTED_MODULE_6__/* .formatLocalImage */ .ce)(dst), name), null, 2)}\n` : render(result, (0,_image_location_js__WEBPACK_IMPORTED_MODULE_6__/* .formatLocalImage */ .ce)(dst)));
         return 0;
     }
     finally {
@@ -68642,42 +68644,13 @@ function render(result, image) {
 
 /***/ }),
 
-/***/ 3911:
+/***/ 444:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ insecureRegistries),
-/* harmony export */   z: () => (/* binding */ parseLocation)
+/* harmony export */   G: () => (/* binding */ insecureRegistries)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8286);
-/**
- * Image locations on the command line, as skopeo writes them: `oci:DIR[:REF]` (an OCI layout, optionally the image
- * named REF in it) and `docker://HOST[:PORT]/REPOSITORY[:TAG|@DIGEST]` (a registry).
- */
-
-
-const hint = 'use oci:DIR[:REF] for an OCI layout, or docker://HOST[:PORT]/REPOSITORY[:TAG] for a registry';
-function parseLocation(value, what) {
-    if (value.startsWith('oci:')) {
-        const rest = value.slice('oci:'.length);
-        // REF is what follows the last ':' when that part names no directory (`oci:/tmp/x:latest`, but `oci:C:/x` stays).
-        const colon = rest.lastIndexOf(':');
-        const ref = colon > 0 && !rest.slice(colon + 1).includes('/') ? rest.slice(colon + 1) : undefined;
-        const dir = ref === undefined ? rest : rest.slice(0, colon);
-        if (dir === '')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${what}: ${value} names no directory`, { hint });
-        return { kind: 'oci', dir, ref: ref === '' ? undefined : ref };
-    }
-    if (value.startsWith('docker://')) {
-        const reference = (0,_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .parseImageReference */ .o_)(value.slice('docker://'.length), what);
-        if (reference.registry === undefined) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${what}: ${value} names no registry`, { hint: 'write the registry host first, e.g. docker://127.0.0.1:5000/team/app:1' });
-        }
-        return { kind: 'docker', registry: reference.registry, repository: reference.repository, tag: reference.tag, digest: reference.digest };
-    }
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${what}: ${value} is not an image location`, { hint });
-}
+/** Registries the push and pull commands reach over plain HTTP although they are not loopback. */
 /** Hosts reached over plain HTTP although not loopback: MESHAGENT_SHIP_INSECURE_REGISTRIES, comma-separated. */
 function insecureRegistries(env) {
     return (env.MESHAGENT_SHIP_INSECURE_REGISTRIES ?? '')
@@ -68719,7 +68692,9 @@ const processIo = {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _oci_registry_credentials_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7929);
 /* harmony import */ var _oci_transfer_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9915);
-/* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3911);
+/* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5964);
+/* harmony import */ var _insecure_registries_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(444);
+
 
 
 
@@ -68730,8 +68705,8 @@ async function pullCommand(args, runner, out) {
     const [from, to, ...extra] = args.positionals;
     if (from === undefined || to === undefined || extra.length > 0)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('pull takes a source and a destination', { hint: usage });
-    const source = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .z)(from, 'pull source');
-    const target = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .z)(to, 'pull destination');
+    const source = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .zS)(from, 'pull source');
+    const target = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .zS)(to, 'pull destination');
     if (source.kind !== 'docker' || target.kind !== 'oci')
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('pull copies from a registry to an OCI layout', { hint: usage });
     const platform = args.options.platform?.split('/');
@@ -68742,7 +68717,7 @@ async function pullCommand(args, runner, out) {
         registry: source.registry,
         repository: source.repository,
         ...(credentials ? { credentials } : {}),
-        insecureRegistries: (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .insecureRegistries */ .G)(runner.env),
+        insecureRegistries: (0,_insecure_registries_js__WEBPACK_IMPORTED_MODULE_4__/* .insecureRegistries */ .G)(runner.env),
         mask: (secret) => runner.setSecret(secret),
         log: (line) => runner.info(line),
     };
@@ -68765,7 +68740,9 @@ async function pullCommand(args, runner, out) {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _oci_registry_credentials_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7929);
 /* harmony import */ var _oci_transfer_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9915);
-/* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3911);
+/* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5964);
+/* harmony import */ var _insecure_registries_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(444);
+
 
 
 
@@ -68776,8 +68753,8 @@ async function pushCommand(args, runner, out) {
     const [from, to, ...extra] = args.positionals;
     if (from === undefined || to === undefined || extra.length > 0)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('push takes a source and a destination', { hint: usage });
-    const source = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .z)(from, 'push source');
-    const target = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .z)(to, 'push destination');
+    const source = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .zS)(from, 'push source');
+    const target = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .zS)(to, 'push destination');
     if (source.kind !== 'oci' || target.kind !== 'docker')
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('push copies from an OCI layout to a registry', { hint: usage });
     if (target.digest !== undefined)
@@ -68790,7 +68767,7 @@ async function pushCommand(args, runner, out) {
         registry: target.registry,
         repository: target.repository,
         ...(credentials ? { credentials } : {}),
-        insecureRegistries: (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .insecureRegistries */ .G)(runner.env),
+        insecureRegistries: (0,_insecure_registries_js__WEBPACK_IMPORTED_MODULE_4__/* .insecureRegistries */ .G)(runner.env),
         mask: (secret) => runner.setSecret(secret),
         log: (line) => runner.info(line),
     }, {
@@ -69196,8 +69173,8 @@ function touches(service, files, manifest) {
 var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __nccwpck_require__(8816);
-// EXTERNAL MODULE: ./src/input-spec.ts
-var input_spec = __nccwpck_require__(2523);
+// EXTERNAL MODULE: ./src/inputs/spec.ts
+var spec = __nccwpck_require__(7026);
 ;// CONCATENATED MODULE: ./src/services/fields.ts
 /**
  * Which action inputs a service may set in the manifest, and how a manifest value becomes the input's text.
@@ -69212,7 +69189,7 @@ const KIT_INPUTS = {
     'dry-run': 'set dry-run on the workflow that ships the services (input dry-run)',
 };
 /** The per-service inputs, in action.yml order. */
-const SERVICE_INPUTS = input_spec/* INPUTS */.mc.filter((spec) => !(spec.name in KIT_INPUTS)).map((spec) => ({ name: spec.name, kind: spec.kind }));
+const SERVICE_INPUTS = spec/* INPUTS */.mc.filter((spec) => !(spec.name in KIT_INPUTS)).map((spec) => ({ name: spec.name, kind: spec.kind }));
 /** Lists whose lines are KEY=VALUE may also be written as a YAML mapping. */
 const KEY_VALUE_LISTS = new Set(['env', 'build-args', 'env-secrets']);
 /** A validated manifest value as the action reads it: lists one item a line, booleans true/false. */
@@ -69515,14 +69492,17 @@ function isFile(path) {
     }
 }
 
-// EXTERNAL MODULE: ./src/inputs.ts
-var src_inputs = __nccwpck_require__(8422);
+// EXTERNAL MODULE: ./src/inputs/parse-config.ts + 1 modules
+var parse_config = __nccwpck_require__(2445);
+// EXTERNAL MODULE: ./src/inputs/raw-inputs.ts
+var raw_inputs = __nccwpck_require__(6685);
 ;// CONCATENATED MODULE: ./src/services/matrix.ts
 /**
  * Services -> the matrix legs of ship.yml and deploy.yml: `{"include":[{"service": ..., <input>: <text>, ...}]}`.
  * Every leg is checked with the action's own input parser, so a bad port or domain fails discovery, at the
  * manifest line that set it, instead of failing one leg later.
  */
+
 
 
 
@@ -69638,13 +69618,13 @@ const PLACEHOLDER_KEY = 'ma-AAAAAAAAAAAAAAAAAAAAAA-AAAAAAAAAAAAAAAAAAAAAA-not-a-
 function checkLeg(leg) {
     const { service: _service, ...inputs } = leg;
     const hasRoom = inputs.room !== undefined && inputs.room !== '';
-    const raw = (0,src_inputs/* readRawInputs */.yI)({
+    const raw = (0,raw_inputs/* readRawInputs */.y)({
         getInput: (name) => (name === 'api-key' ? PLACEHOLDER_KEY : name === 'room' && !hasRoom ? 'room' : (inputs[name] ?? '')),
         env: {},
         setSecret: () => undefined,
     });
     try {
-        (0,src_inputs/* parseConfig */.o4)(raw);
+        (0,parse_config/* parseConfig */.o)(raw);
         return [];
     }
     catch (error) {
@@ -69718,7 +69698,7 @@ function runServices(args, root = process.cwd()) {
 
 /***/ }),
 
-/***/ 4170:
+/***/ 2273:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69729,11 +69709,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/runner.ts + 20 modules
 var src_runner = __nccwpck_require__(2000);
-// EXTERNAL MODULE: ./src/inputs.ts
-var inputs = __nccwpck_require__(8422);
+// EXTERNAL MODULE: ./src/inputs/parse-config.ts + 1 modules
+var parse_config = __nccwpck_require__(2445);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-;// CONCATENATED MODULE: ./src/input-warnings.ts
+// EXTERNAL MODULE: ./src/inputs/value-parsers.ts
+var value_parsers = __nccwpck_require__(1905);
+;// CONCATENATED MODULE: ./src/inputs/warnings.ts
 /**
  * Likely mistakes in inputs that are valid: each is said as a warning before anything runs, so a run that does
  * something other than what was meant says so at its top.
@@ -69748,7 +69730,7 @@ const JOINED_ASSIGNMENT = /,\s*[A-Z_][A-Z0-9_]*=/;
 function inputWarnings(config, arch = process.arch) {
     const warnings = [];
     // Parsing refuses this unless MESHAGENT_SHIP_INSECURE_API=1 allowed it; allowed, it is still said.
-    if (config.meshagent.apiKey !== '' && (0,inputs/* sendsInClear */.IV)(config.meshagent.apiUrl)) {
+    if (config.meshagent.apiKey !== '' && (0,value_parsers/* sendsInClear */.IV)(config.meshagent.apiUrl)) {
         warnings.push(`api-url: ${config.meshagent.apiUrl} is plain http: the API key crosses the network unencrypted (MESHAGENT_SHIP_INSECURE_API=1)`);
     }
     for (const { name, value } of config.service.env ?? []) {
@@ -69769,8 +69751,8 @@ function inputWarnings(config, arch = process.arch) {
 
 // EXTERNAL MODULE: ./src/reference.ts
 var reference = __nccwpck_require__(8286);
-// EXTERNAL MODULE: ./src/http.ts
-var src_http = __nccwpck_require__(6803);
+// EXTERNAL MODULE: ./src/http.ts + 8 modules
+var src_http = __nccwpck_require__(3887);
 // EXTERNAL MODULE: ./src/meshagent/wire.ts
 var wire = __nccwpck_require__(3433);
 ;// CONCATENATED MODULE: ./src/meshagent/client.ts
@@ -70411,8 +70393,6 @@ class RegistryReuse {
 
 
 
-/** Layers larger than this get a progress line as they convert. */
-const PROGRESS_BYTES = 64 * 1024 * 1024;
 async function convertStage(run, built) {
     const { config, log } = run;
     const { target, registry } = built;
@@ -70428,6 +70408,8 @@ async function convertStage(run, built) {
     const image = await run.stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => shippableImage(built.source, config, built.workDir, log, { ...(previous ? { previous } : {}), signal: run.signal }), describeConversion);
     return { ...built, image };
 }
+/** Layers larger than this get a progress line as they convert. */
+const PROGRESS_BYTES = 64 * 1024 * 1024;
 async function shippableImage(source, config, workDir, log, options = {}) {
     if (!config.image.estargz) {
         // Shipped as it is: the media types and compressions are checked here, the blobs' digests as the push reads them.
@@ -70647,102 +70629,9 @@ class RunStop {
     }
 }
 
-// EXTERNAL MODULE: ./src/meshagent/reserved-ports.ts
-var reserved_ports = __nccwpck_require__(5881);
-;// CONCATENATED MODULE: ./src/meshagent/service-spec.ts
-/**
- * The room ServiceSpec exactly as the MeshAgent CLI's `deploy` builds it (reference §5.2 and §5.4): a new service
- * from the inputs and the image's facts, or an existing service updated by merging, never replaced wholesale.
- * Pure functions, no I/O: every rule can be tested on its own, and a spec that would be refused is refused here,
- * before anything touches the running service.
- */
-
-
+;// CONCATENATED MODULE: ./src/meshagent/service-annotations.ts
 const SERVICE_ID_ANNOTATION = 'meshagent.service.id';
 const VALIDATION_METHOD_ANNOTATION = 'meshagent.request.validation.method';
-/** The env vars `meshagent-token` fills with a participant token, in the CLI's order. */
-const TOKEN_ENV_NAMES = ['MESHAGENT_TOKEN', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GROK_API_KEY', 'XAI_API_KEY'];
-/** Scopes a run-as account needs to resolve secret env vars. */
-const SECRET_SCOPES = ['secrets:proxy', 'secrets:read'];
-const DEFAULT_RUN_AS_SCOPES = ['secrets:proxy'];
-/**
- * The ApiScope the CLI sends for each `meshagent-token` preset: `ApiScope.agent_default()`, `user_default()` and
- * `full()` (meshagent-api participant_token.py:733-809) serialised as pydantic dumps them, every field present and
- * unset ones null (the create body then drops the nulls, as `exclude_none` does). Note: `user_default` has no `llm`
- * grant, and no preset grants `secrets`.
- */
-const GRANT_DEFAULTS = {
-    livekit: { breakout_rooms: null },
-    queues: { send: null, receive: null, list: true },
-    messaging: { broadcast: true, list: true, send: true },
-    dataset: { tables: null, list_tables: true },
-    sqlite: { databases: null, create_database: true, list_databases: true },
-    memory: { list: true, memories: null },
-    sync: { paths: null },
-    storage: { paths: null },
-    containers: { logs: true, pull: null, run: null, registry: null, use_containers: true },
-    developer: { logs: true },
-    agents: {
-        register_agent: true,
-        register_public_toolkit: true,
-        register_private_toolkit: true,
-        call: true,
-        use_agents: true,
-        use_tools: true,
-        allowed_toolkits: null,
-    },
-    llm: { models: null },
-    admin: { config: true },
-    secrets: {},
-    tunnels: { ports: null },
-    services: { list: true },
-};
-/** ApiScope's fields in declaration order. */
-const SCOPE_FIELDS = Object.keys(GRANT_DEFAULTS);
-const BASE_GRANTS = ['livekit', 'queues', 'messaging', 'dataset', 'sqlite', 'memory', 'sync', 'storage', 'containers', 'developer', 'agents'];
-const SCOPE_PRESETS = {
-    agentDefault: [...BASE_GRANTS, 'llm', 'services'],
-    userDefault: [...BASE_GRANTS, 'services'],
-    full: [...BASE_GRANTS, 'llm', 'admin', 'tunnels', 'services'],
-};
-/** Image facts from an image config (its ExposedPorts and Volumes). */
-function imageFacts(ref, tag, config, built) {
-    return {
-        ref,
-        tag,
-        exposedPorts: Object.keys(config.config?.ExposedPorts ?? {}),
-        volumes: Object.keys(config.config?.Volumes ?? {}),
-        built,
-    };
-}
-const reservedList = reserved_ports/* RESERVED_ROOM_SERVICE_PORTS */.q.join(', ');
-/** Builds the spec the CLI would send, or throws the CLI's error for the first rule broken. */
-function buildServiceSpec(request) {
-    const { serviceName: name, image, options, existing } = request;
-    if (existing?.external) {
-        throw new errors/* ShipError */.fS(`existing service ${name} is external and cannot be replaced with a container deployment`, {
-            hint: `choose another service-name, or remove the external service ${name} from the room first`,
-        });
-    }
-    const annotations = withValidationMode({ ...(existing?.metadata.annotations ?? {}) }, options.validationMode);
-    annotations[SERVICE_ID_ANNOTATION] = name;
-    const container = buildContainer(name, image, options, existing?.container ?? undefined);
-    const ports = buildPorts(name, image, options, existing);
-    checkVolumesMounted(image, container.storage ?? undefined);
-    const routePort = options.domain === undefined ? undefined : routeTargetPort(ports);
-    const base = existing
-        ? { ...existing, external: null }
-        : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
-    const spec = {
-        ...base,
-        metadata: { ...base.metadata, name, annotations },
-        ports,
-        container,
-    };
-    return { spec, routePort };
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Annotations
 /** `cookie` sets cookie validation; `none` removes any; `default` removes a cookie value (the CLI's rule). */
 function withValidationMode(annotations, mode) {
     const result = { ...annotations };
@@ -70753,361 +70642,6 @@ function withValidationMode(annotations, mode) {
     else if (result[VALIDATION_METHOD_ANNOTATION] === 'cookie')
         delete result[VALIDATION_METHOD_ANNOTATION];
     return result;
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Container: image, env, run_as, storage, template
-function buildContainer(name, image, options, existing) {
-    const runAs = options.runAs !== undefined ? { email: options.runAs.trim().toLowerCase(), scopes: [...DEFAULT_RUN_AS_SCOPES] } : (existing?.run_as ?? undefined);
-    if (options.runAs !== undefined) {
-        if (runAs?.email === '')
-            throw new errors/* ShipError */.fS('run-as cannot be empty', { input: 'run-as', hint: 'set run-as to a service account email' });
-        if (!runAs?.email.includes('@'))
-            throw new errors/* ShipError */.fS('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
-    }
-    const environment = buildEnvironment(name, options);
-    // The checks and the secret scopes apply to the env the service will run with, new or kept.
-    const effective = environment ?? existing?.environment ?? undefined;
-    checkEnvironment(effective, runAs);
-    const usesSecrets = effective?.some((entry) => entry.secret) ?? false;
-    const runAsWithScopes = runAs && usesSecrets ? { ...runAs, scopes: unique([...(runAs.scopes ?? DEFAULT_RUN_AS_SCOPES), ...SECRET_SCOPES]) } : runAs;
-    const container = {
-        ...(existing ?? { private: true }),
-        image: image.ref,
-        template: options.template,
-    };
-    if (environment !== undefined)
-        container.environment = environment;
-    const storage = buildStorage(image, options, existing?.storage ?? undefined);
-    if (storage !== undefined)
-        container.storage = storage;
-    if (runAsWithScopes !== undefined)
-        container.run_as = runAsWithScopes;
-    return container;
-}
-function unique(values) {
-    return [...new Set(values)];
-}
-/** A required field of a grant entry (no default). */
-const REQUIRED = Symbol('required');
-const PATH_GRANT = { path: REQUIRED, read_only: false };
-const TABLE_GRANT = { name: REQUIRED, namespace: null, write: false, read: true, alter: false };
-const SQLITE_TABLE_GRANT = { database: REQUIRED, table: REQUIRED, namespace: null, write: false, read: true, alter: false };
-const MEMORY_PERMISSIONS = { create: true, drop: true, inspect: true, query: true, upsert: true, ingest: true, recall: true, optimize: true };
-/** Nested entries of the grants, with their defaults (participant_token.py). */
-const GRANT_NESTED = {
-    dataset: { tables: { listOf: TABLE_GRANT } },
-    sqlite: {
-        databases: {
-            listOf: {
-                name: REQUIRED,
-                namespace: null,
-                create_table: true,
-                drop: false,
-                inspect: true,
-                list_tables: true,
-                execute: true,
-                tables: { listOf: SQLITE_TABLE_GRANT },
-            },
-        },
-    },
-    memory: { memories: { listOf: { name: REQUIRED, namespace: null, permissions: { objectOf: MEMORY_PERMISSIONS, fill: true } } } },
-    sync: { paths: { listOf: PATH_GRANT } },
-    storage: { paths: { listOf: PATH_GRANT } },
-    containers: { registry: { objectOf: { list: null, pull: null, run: null, write: null } } },
-};
-const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
-const isListOf = (value) => isRecord(value) && 'listOf' in value;
-const isObjectOf = (value) => isRecord(value) && 'objectOf' in value;
-/**
- * One object read as pydantic reads it into a model with these fields: defaults filled, unknown fields dropped (or
- * refused when `forbid`), a missing required field refused. Returns undefined when it does not validate.
- */
-function fillShape(shape, value, forbid = false) {
-    if (!isRecord(value))
-        return undefined;
-    if (forbid && Object.keys(value).some((key) => !(key in shape)))
-        return undefined;
-    const result = {};
-    for (const [field, spec] of Object.entries(shape)) {
-        const given = value[field];
-        if (spec === REQUIRED) {
-            if (given === undefined)
-                return undefined;
-            result[field] = given;
-        }
-        else if (isListOf(spec)) {
-            if (given === undefined || given === null)
-                result[field] = null;
-            else if (!Array.isArray(given))
-                return undefined;
-            else {
-                const items = given.map((item) => fillShape(spec.listOf, item));
-                if (items.some((item) => item === undefined))
-                    return undefined;
-                result[field] = items;
-            }
-        }
-        else if (isObjectOf(spec)) {
-            const filled = given === undefined ? (spec.fill ? fillShape(spec.objectOf, {}) : null) : given === null ? null : fillShape(spec.objectOf, given);
-            if (filled === undefined)
-                return undefined;
-            result[field] = filled;
-        }
-        else {
-            result[field] = given === undefined ? spec : given;
-        }
-    }
-    return result;
-}
-/**
- * A JSON ApiScope as the CLI's `ApiScope.model_validate_json` reads it and sends it back: every field present
- * (unset ones null), each grant with its defaults filled, `database`/`datasets` read as `dataset`, unknown fields
- * dropped (`secrets` forbids them). Undefined when the CLI would refuse it.
- */
-function normaliseApiScope(value) {
-    const given = { ...value };
-    // AliasChoices("dataset", "database", "datasets"): the first of these present is the one read.
-    given.dataset = ['dataset', 'database', 'datasets'].map((key) => value[key]).find((v) => v !== undefined);
-    const scope = {};
-    for (const field of SCOPE_FIELDS) {
-        const grant = given[field];
-        if (grant === undefined || grant === null) {
-            scope[field] = null;
-            continue;
-        }
-        const filled = fillShape({ ...GRANT_DEFAULTS[field], ...GRANT_NESTED[field] }, grant, field === 'secrets');
-        if (filled === undefined)
-            return undefined;
-        scope[field] = filled;
-    }
-    return scope;
-}
-/** An ApiScope object for `meshagent-token`, exactly as the CLI sends it. */
-function tokenScope(input) {
-    if ('scope' in input) {
-        const scope = normaliseApiScope(input.scope);
-        if (scope === undefined) {
-            throw new errors/* ShipError */.fS('meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object', {
-                input: 'meshagent-token',
-                hint: 'the JSON must be an ApiScope: grant names such as "storage" or "queues" mapping to objects',
-            });
-        }
-        return scope;
-    }
-    const grants = SCOPE_PRESETS[input.preset];
-    return Object.fromEntries(SCOPE_FIELDS.map((field) => [field, grants.includes(field) ? structuredClone(GRANT_DEFAULTS[field]) : null]));
-}
-/**
- * The new env list, or undefined to keep the existing one. Any env-type input replaces the old list wholesale
- * (the CLI does not merge); within the new list a later entry of the same name wins: env, then env-secrets, then
- * the token vars. `identity` names the token vars' identity; on its own it changes nothing, because the CLI
- * rewrites identities only in the list it builds, never in the existing service's env (cli image.py:1821-1873,
- * 4925-4937).
- */
-function buildEnvironment(name, options) {
-    const identityOverride = options.identity?.trim();
-    if (identityOverride === '') {
-        throw new errors/* ShipError */.fS('identity cannot be empty', { input: 'identity', hint: 'remove identity to use the service name, or name an agent identity' });
-    }
-    const identity = identityOverride ?? name;
-    const byName = new Map();
-    const put = (entry) => {
-        // Map keeps the first position of a name; a later entry replaces its value, as the CLI's upsert does.
-        byName.set(entry.name, entry);
-    };
-    for (const variable of options.env ?? [])
-        put({ name: variable.name, value: variable.value });
-    for (const secret of options.envSecrets ?? [])
-        put({ name: secret.name, secret: { id: secret.secretId } });
-    if (options.meshagentToken !== undefined) {
-        const api = tokenScope(options.meshagentToken);
-        for (const tokenName of TOKEN_ENV_NAMES)
-            put({ name: tokenName, token: { identity, api: structuredClone(api), role: 'agent' } });
-    }
-    // An empty list is no list (`environment or None`): the existing env stays.
-    return byName.size > 0 ? [...byName.values()] : undefined;
-}
-function checkEnvironment(environment, runAs) {
-    for (const entry of environment ?? []) {
-        const tokenIdentity = entry.token?.identity.trim() ?? '';
-        if (tokenIdentity.includes('@')) {
-            throw new errors/* ShipError */.fS(`environment variable '${entry.name}' uses token identity '${tokenIdentity}', but service environment tokens must use an agent identity`, { input: 'identity', hint: 'use an agent name without @ as identity' });
-        }
-    }
-    if (environment?.some((entry) => entry.secret) && !runAs) {
-        throw new errors/* ShipError */.fS('run-as is required when using SecretValue environment variables', {
-            input: 'run-as',
-            hint: 'set run-as to the service account that owns the secrets',
-        });
-    }
-}
-/**
- * Each mount kind replaces the existing list of that kind only when its input lists mounts; `files` always stays.
- * Without any mount input the existing storage is kept as it is. With one, the CLI rebuilds the storage from the
- * room, images, files and empty_dirs lists only, so existing `volumes` and `configs` are dropped
- * (cli image.py:2083-2133).
- */
-function buildStorage(image, options, existing) {
-    const given = (mounts) => mounts !== undefined && mounts.length > 0;
-    let storage;
-    if (!given(options.roomMounts) && !given(options.imageMounts) && !given(options.emptyDirMounts)) {
-        storage = existing === undefined ? undefined : { ...existing };
-    }
-    else {
-        const room = given(options.roomMounts)
-            ? (options.roomMounts ?? []).map((m) => (m.subpath === undefined ? { path: m.path, read_only: m.readOnly } : { path: m.path, subpath: m.subpath, read_only: m.readOnly }))
-            : existing?.room;
-        const images = given(options.imageMounts) ? (options.imageMounts ?? []).map((m) => ({ image: m.image, path: m.path, read_only: m.readOnly })) : existing?.images;
-        const emptyDirs = given(options.emptyDirMounts) ? (options.emptyDirMounts ?? []).map((m) => ({ path: m.path, read_only: m.readOnly })) : existing?.empty_dirs;
-        storage = {};
-        if (room)
-            storage.room = room;
-        if (images)
-            storage.images = images;
-        if (existing?.files)
-            storage.files = existing.files;
-        if (emptyDirs)
-            storage.empty_dirs = emptyDirs;
-    }
-    // A mount of the image being deployed runs the same digest as the service, as the CLI pins it.
-    if (storage?.images)
-        storage.images = storage.images.map((m) => (m.image === image.tag ? { ...m, image: imageMountRef(image.ref) } : m));
-    return storage;
-}
-/** `name:tag@digest` → `name@digest`, as the CLI writes a pinned image mount (`_canonical_image_mount_ref`, cli image.py:2463-2482). */
-function imageMountRef(ref) {
-    const trimmed = ref.trim();
-    const at = trimmed.lastIndexOf('@');
-    if (at === -1 || !trimmed.slice(at + 1).includes(':'))
-        return trimmed;
-    const name = trimmed.slice(0, at);
-    const colon = name.lastIndexOf(':');
-    const untagged = colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
-    return `${untagged}@${trimmed.slice(at + 1)}`;
-}
-/** posixpath.normpath, which the CLI applies to VOLUME and mount paths before comparing them. */
-function normalisePath(path) {
-    const trimmed = path.trim();
-    if (trimmed === '')
-        return '';
-    const absolute = trimmed.startsWith('/');
-    // POSIX keeps exactly two leading slashes; three or more become one.
-    const lead = absolute ? (trimmed.startsWith('//') && !trimmed.startsWith('///') ? '//' : '/') : '';
-    const parts = [];
-    for (const part of trimmed.split('/')) {
-        if (part === '' || part === '.')
-            continue;
-        if (part === '..' && (parts.length > 0 ? parts.at(-1) !== '..' : absolute)) {
-            parts.pop();
-            continue;
-        }
-        parts.push(part);
-    }
-    return lead + parts.join('/') || (absolute ? lead : '.');
-}
-/**
- * Every VOLUME must be mounted, or the container would write into a read-only root. As in the CLI, room, image,
- * empty-dir and config mounts count; file and named-volume mounts do not (cli image.py:1972-2038).
- */
-function checkVolumesMounted(image, storage) {
-    const mounted = new Set([...(storage?.room ?? []), ...(storage?.images ?? []), ...(storage?.empty_dirs ?? []), ...(storage?.configs ?? [])].map((m) => normalisePath(m.path)));
-    const missing = unique(image.volumes.map(normalisePath).filter((path) => path !== '' && !mounted.has(path)));
-    const first = missing[0];
-    if (first === undefined)
-        return;
-    const one = missing.length === 1;
-    const what = image.built ? 'packed Dockerfile final stage' : `image ${image.ref}`;
-    throw new errors/* ShipError */.fS(`${what} declares VOLUME path${one ? '' : 's'} ${missing.join(', ')}, but the deployed service does not mount ${one ? 'it' : 'them'}.`, {
-        input: 'empty-dir-mounts',
-        hint: `add a matching mount for each Dockerfile volume path, for example:\n  empty-dir-mounts: ${first}\n  room-mounts: .:${first}\n  image-mounts: some/image:tag=${first}:rw`,
-    });
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Ports
-/**
- * The ports the image exposes, as the CLI reads Dockerfile EXPOSE (cli image.py:1304-1315, 1372-1395): udp is
- * skipped (any other protocol counts), a port that is not a number from 1 to 65535 is skipped, each port once.
- */
-function exposedTcpPorts(image) {
-    const ports = [];
-    for (const key of image.exposedPorts) {
-        const [numText = '', protocol = ''] = key.split('/');
-        if (protocol.toLowerCase() === 'udp')
-            continue;
-        if (!/^[0-9]+$/.test(numText))
-            continue;
-        const num = Number(numText);
-        if (num < 1 || num > 65535 || ports.includes(num))
-            continue;
-        ports.push(num);
-    }
-    if (ports.some((num) => reserved_ports/* RESERVED_ROOM_SERVICE_PORTS */.q.includes(num))) {
-        const what = image.built ? 'packed Dockerfile' : `image ${image.ref}`;
-        throw new errors/* ShipError */.fS(`${what} exposed a reserved MeshAgent room infrastructure port; reserved ports: ${reservedList}`, {
-            hint: 'let the service listen on another port and EXPOSE that one, or set the ports input',
-        });
-    }
-    return ports;
-}
-/** The ports a new service gets: the `ports` input, else the image's exposed ports (the CLI's Dockerfile ports). */
-function defaultPorts(image, options) {
-    if (options.ports !== undefined)
-        return options.ports.map((p) => ({ num: p.num, type: p.type, published: true, endpoints: [] }));
-    return exposedTcpPorts(image).map((num) => ({ num, type: 'http', published: true, endpoints: [] }));
-}
-/**
- * The ports: the `ports` input; else the existing service's; else the image's exposed TCP ports. Then, on every
- * port, the reserved check; on non-tcp ports the liveness path; on published ports `public` and the validation
- * annotation.
- */
-function buildPorts(name, image, options, existing) {
-    // Read first, as the CLI parses the Dockerfile (and refuses a reserved EXPOSE) before it looks at the service.
-    const fromImage = defaultPorts(image, options);
-    let ports;
-    if (options.ports !== undefined) {
-        ports = fromImage;
-    }
-    else if (existing?.ports && existing.ports.length > 0) {
-        ports = existing.ports.map((p) => ({ ...p }));
-    }
-    else {
-        ports = fromImage;
-    }
-    return ports.map((port) => {
-        if (typeof port.num === 'number' && reserved_ports/* RESERVED_ROOM_SERVICE_PORTS */.q.includes(port.num)) {
-            const source = options.ports !== undefined ? 'ports' : existing ? `existing service ${name}` : 'the inferred service configuration';
-            throw new errors/* ShipError */.fS(`${source} uses reserved MeshAgent room infrastructure port ${port.num}; reserved ports: ${reservedList}`, {
-                input: 'ports',
-                hint: 'set the ports input to the port the service listens on',
-            });
-        }
-        const result = { ...port };
-        if (result.type !== 'tcp') {
-            if (options.liveness !== undefined)
-                result.liveness = options.liveness;
-            else if (result.liveness == null)
-                result.liveness = '/';
-        }
-        if (result.published) {
-            result.public = options.public ? true : null;
-            // `annotations or None`: an empty map is sent as null, as the CLI does (cli image.py:2526-2553).
-            const annotations = withValidationMode({ ...(result.annotations ?? {}) }, options.validationMode);
-            result.annotations = Object.keys(annotations).length > 0 ? annotations : null;
-        }
-        return result;
-    });
-}
-/** The one published numeric port a domain routes to, with the CLI's errors for none or several. */
-function routeTargetPort(ports) {
-    const published = ports.filter((p) => p.published && typeof p.num === 'number');
-    const only = published[0];
-    if (published.length === 1 && only && typeof only.num === 'number')
-        return only.num;
-    const which = published.length === 0 ? 'the service has none' : 'the service has multiple published ports';
-    throw new errors/* ShipError */.fS(`domain requires exactly one published service port; ${which}`, {
-        input: 'domain',
-        hint: published.length === 0 ? 'EXPOSE the port the service listens on, or set the ports input' : 'list the one port to route in the ports input',
-    });
 }
 
 ;// CONCATENATED MODULE: ./src/meshagent/route.ts
@@ -71240,6 +70774,469 @@ function sameAnnotations(a, b) {
     return [...keys].every((key) => a[key] === b[key]);
 }
 
+// EXTERNAL MODULE: ./src/meshagent/reserved-ports.ts
+var reserved_ports = __nccwpck_require__(5881);
+;// CONCATENATED MODULE: ./src/meshagent/service-ports.ts
+/**
+ * The ports of a room service, as the CLI's `deploy` chooses them: the ports input, else the existing service's,
+ * else the image's exposed TCP ports; none of them reserved for room infrastructure. Then the liveness path, public
+ * access and request validation on each, and the one published port a domain routes to.
+ */
+
+
+
+const reservedList = reserved_ports/* RESERVED_ROOM_SERVICE_PORTS */.q.join(', ');
+/**
+ * The ports the image exposes, as the CLI reads Dockerfile EXPOSE (cli image.py:1304-1315, 1372-1395): udp is
+ * skipped (any other protocol counts), a port that is not a number from 1 to 65535 is skipped, each port once.
+ */
+function exposedTcpPorts(image) {
+    const ports = [];
+    for (const key of image.exposedPorts) {
+        const [numText = '', protocol = ''] = key.split('/');
+        if (protocol.toLowerCase() === 'udp')
+            continue;
+        if (!/^[0-9]+$/.test(numText))
+            continue;
+        const num = Number(numText);
+        if (num < 1 || num > 65535 || ports.includes(num))
+            continue;
+        ports.push(num);
+    }
+    if (ports.some((num) => reserved_ports/* RESERVED_ROOM_SERVICE_PORTS */.q.includes(num))) {
+        const what = image.built ? 'packed Dockerfile' : `image ${image.ref}`;
+        throw new errors/* ShipError */.fS(`${what} exposed a reserved MeshAgent room infrastructure port; reserved ports: ${reservedList}`, {
+            hint: 'let the service listen on another port and EXPOSE that one, or set the ports input',
+        });
+    }
+    return ports;
+}
+/** The ports a new service gets: the `ports` input, else the image's exposed ports (the CLI's Dockerfile ports). */
+function defaultPorts(image, options) {
+    if (options.ports !== undefined)
+        return options.ports.map((p) => ({ num: p.num, type: p.type, published: true, endpoints: [] }));
+    return exposedTcpPorts(image).map((num) => ({ num, type: 'http', published: true, endpoints: [] }));
+}
+/**
+ * The ports: the `ports` input; else the existing service's; else the image's exposed TCP ports. Then, on every
+ * port, the reserved check; on non-tcp ports the liveness path; on published ports `public` and the validation
+ * annotation.
+ */
+function buildPorts(name, image, options, existing) {
+    // Read first, as the CLI parses the Dockerfile (and refuses a reserved EXPOSE) before it looks at the service.
+    const fromImage = defaultPorts(image, options);
+    let ports;
+    if (options.ports !== undefined) {
+        ports = fromImage;
+    }
+    else if (existing?.ports && existing.ports.length > 0) {
+        ports = existing.ports.map((p) => ({ ...p }));
+    }
+    else {
+        ports = fromImage;
+    }
+    return ports.map((port) => {
+        if (typeof port.num === 'number' && reserved_ports/* RESERVED_ROOM_SERVICE_PORTS */.q.includes(port.num)) {
+            const source = options.ports !== undefined ? 'ports' : existing ? `existing service ${name}` : 'the inferred service configuration';
+            throw new errors/* ShipError */.fS(`${source} uses reserved MeshAgent room infrastructure port ${port.num}; reserved ports: ${reservedList}`, {
+                input: 'ports',
+                hint: 'set the ports input to the port the service listens on',
+            });
+        }
+        const result = { ...port };
+        if (result.type !== 'tcp') {
+            if (options.liveness !== undefined)
+                result.liveness = options.liveness;
+            else if (result.liveness == null)
+                result.liveness = '/';
+        }
+        if (result.published) {
+            result.public = options.public ? true : null;
+            // `annotations or None`: an empty map is sent as null, as the CLI does (cli image.py:2526-2553).
+            const annotations = withValidationMode({ ...(result.annotations ?? {}) }, options.validationMode);
+            result.annotations = Object.keys(annotations).length > 0 ? annotations : null;
+        }
+        return result;
+    });
+}
+/** The one published numeric port a domain routes to, with the CLI's errors for none or several. */
+function routeTargetPort(ports) {
+    const published = ports.filter((p) => p.published && typeof p.num === 'number');
+    const only = published[0];
+    if (published.length === 1 && only && typeof only.num === 'number')
+        return only.num;
+    const which = published.length === 0 ? 'the service has none' : 'the service has multiple published ports';
+    throw new errors/* ShipError */.fS(`domain requires exactly one published service port; ${which}`, {
+        input: 'domain',
+        hint: published.length === 0 ? 'EXPOSE the port the service listens on, or set the ports input' : 'list the one port to route in the ports input',
+    });
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/api-scope.ts
+/**
+ * The ApiScope of a participant token, as the MeshAgent CLI sends it for `meshagent-token`: a named preset, or an
+ * ApiScope object read as the CLI's pydantic model reads it (defaults filled, unknown fields dropped).
+ */
+
+/**
+ * The ApiScope the CLI sends for each `meshagent-token` preset: `ApiScope.agent_default()`, `user_default()` and
+ * `full()` (meshagent-api participant_token.py:733-809) serialised as pydantic dumps them, every field present and
+ * unset ones null (the create body then drops the nulls, as `exclude_none` does). Note: `user_default` has no `llm`
+ * grant, and no preset grants `secrets`.
+ */
+const GRANT_DEFAULTS = {
+    livekit: { breakout_rooms: null },
+    queues: { send: null, receive: null, list: true },
+    messaging: { broadcast: true, list: true, send: true },
+    dataset: { tables: null, list_tables: true },
+    sqlite: { databases: null, create_database: true, list_databases: true },
+    memory: { list: true, memories: null },
+    sync: { paths: null },
+    storage: { paths: null },
+    containers: { logs: true, pull: null, run: null, registry: null, use_containers: true },
+    developer: { logs: true },
+    agents: {
+        register_agent: true,
+        register_public_toolkit: true,
+        register_private_toolkit: true,
+        call: true,
+        use_agents: true,
+        use_tools: true,
+        allowed_toolkits: null,
+    },
+    llm: { models: null },
+    admin: { config: true },
+    secrets: {},
+    tunnels: { ports: null },
+    services: { list: true },
+};
+/** ApiScope's fields in declaration order. */
+const SCOPE_FIELDS = Object.keys(GRANT_DEFAULTS);
+const BASE_GRANTS = ['livekit', 'queues', 'messaging', 'dataset', 'sqlite', 'memory', 'sync', 'storage', 'containers', 'developer', 'agents'];
+const SCOPE_PRESETS = {
+    agentDefault: [...BASE_GRANTS, 'llm', 'services'],
+    userDefault: [...BASE_GRANTS, 'services'],
+    full: [...BASE_GRANTS, 'llm', 'admin', 'tunnels', 'services'],
+};
+/** A required field of a grant entry (no default). */
+const REQUIRED = Symbol('required');
+const PATH_GRANT = { path: REQUIRED, read_only: false };
+const TABLE_GRANT = { name: REQUIRED, namespace: null, write: false, read: true, alter: false };
+const SQLITE_TABLE_GRANT = { database: REQUIRED, table: REQUIRED, namespace: null, write: false, read: true, alter: false };
+const MEMORY_PERMISSIONS = { create: true, drop: true, inspect: true, query: true, upsert: true, ingest: true, recall: true, optimize: true };
+/** Nested entries of the grants, with their defaults (participant_token.py). */
+const GRANT_NESTED = {
+    dataset: { tables: { listOf: TABLE_GRANT } },
+    sqlite: {
+        databases: {
+            listOf: {
+                name: REQUIRED,
+                namespace: null,
+                create_table: true,
+                drop: false,
+                inspect: true,
+                list_tables: true,
+                execute: true,
+                tables: { listOf: SQLITE_TABLE_GRANT },
+            },
+        },
+    },
+    memory: { memories: { listOf: { name: REQUIRED, namespace: null, permissions: { objectOf: MEMORY_PERMISSIONS, fill: true } } } },
+    sync: { paths: { listOf: PATH_GRANT } },
+    storage: { paths: { listOf: PATH_GRANT } },
+    containers: { registry: { objectOf: { list: null, pull: null, run: null, write: null } } },
+};
+const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isListOf = (value) => isRecord(value) && 'listOf' in value;
+const isObjectOf = (value) => isRecord(value) && 'objectOf' in value;
+/**
+ * One object read as pydantic reads it into a model with these fields: defaults filled, unknown fields dropped (or
+ * refused when `forbid`), a missing required field refused. Returns undefined when it does not validate.
+ */
+function fillShape(shape, value, forbid = false) {
+    if (!isRecord(value))
+        return undefined;
+    if (forbid && Object.keys(value).some((key) => !(key in shape)))
+        return undefined;
+    const result = {};
+    for (const [field, spec] of Object.entries(shape)) {
+        const given = value[field];
+        if (spec === REQUIRED) {
+            if (given === undefined)
+                return undefined;
+            result[field] = given;
+        }
+        else if (isListOf(spec)) {
+            if (given === undefined || given === null)
+                result[field] = null;
+            else if (!Array.isArray(given))
+                return undefined;
+            else {
+                const items = given.map((item) => fillShape(spec.listOf, item));
+                if (items.some((item) => item === undefined))
+                    return undefined;
+                result[field] = items;
+            }
+        }
+        else if (isObjectOf(spec)) {
+            const filled = given === undefined ? (spec.fill ? fillShape(spec.objectOf, {}) : null) : given === null ? null : fillShape(spec.objectOf, given);
+            if (filled === undefined)
+                return undefined;
+            result[field] = filled;
+        }
+        else {
+            result[field] = given === undefined ? spec : given;
+        }
+    }
+    return result;
+}
+/**
+ * A JSON ApiScope as the CLI's `ApiScope.model_validate_json` reads it and sends it back: every field present
+ * (unset ones null), each grant with its defaults filled, `database`/`datasets` read as `dataset`, unknown fields
+ * dropped (`secrets` forbids them). Undefined when the CLI would refuse it.
+ */
+function normalizeApiScope(value) {
+    const given = { ...value };
+    // AliasChoices("dataset", "database", "datasets"): the first of these present is the one read.
+    given.dataset = ['dataset', 'database', 'datasets'].map((key) => value[key]).find((v) => v !== undefined);
+    const scope = {};
+    for (const field of SCOPE_FIELDS) {
+        const grant = given[field];
+        if (grant === undefined || grant === null) {
+            scope[field] = null;
+            continue;
+        }
+        const filled = fillShape({ ...GRANT_DEFAULTS[field], ...GRANT_NESTED[field] }, grant, field === 'secrets');
+        if (filled === undefined)
+            return undefined;
+        scope[field] = filled;
+    }
+    return scope;
+}
+/** An ApiScope object for `meshagent-token`, exactly as the CLI sends it. */
+function tokenScope(input) {
+    if ('scope' in input) {
+        const scope = normalizeApiScope(input.scope);
+        if (scope === undefined) {
+            throw new errors/* ShipError */.fS('meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object', {
+                input: 'meshagent-token',
+                hint: 'the JSON must be an ApiScope: grant names such as "storage" or "queues" mapping to objects',
+            });
+        }
+        return scope;
+    }
+    const grants = SCOPE_PRESETS[input.preset];
+    return Object.fromEntries(SCOPE_FIELDS.map((field) => [field, grants.includes(field) ? structuredClone(GRANT_DEFAULTS[field]) : null]));
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/service-container.ts
+/**
+ * The container of a room service, as the CLI's `deploy` builds it: the image, the environment (values, secrets and
+ * participant tokens), the run-as account with the scopes its secrets need, the storage mounts (every Dockerfile
+ * VOLUME must be mounted) and the template. Lists replace the existing service's lists of the same kind; what no
+ * input sets is kept.
+ */
+
+
+/** The env vars `meshagent-token` fills with a participant token, in the CLI's order. */
+const TOKEN_ENV_NAMES = ['MESHAGENT_TOKEN', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GROK_API_KEY', 'XAI_API_KEY'];
+/** Scopes a run-as account needs to resolve secret env vars. */
+const SECRET_SCOPES = ['secrets:proxy', 'secrets:read'];
+const DEFAULT_RUN_AS_SCOPES = ['secrets:proxy'];
+function buildContainer(name, image, options, existing) {
+    const runAs = options.runAs !== undefined ? { email: options.runAs.trim().toLowerCase(), scopes: [...DEFAULT_RUN_AS_SCOPES] } : (existing?.run_as ?? undefined);
+    if (options.runAs !== undefined) {
+        if (runAs?.email === '')
+            throw new errors/* ShipError */.fS('run-as cannot be empty', { input: 'run-as', hint: 'set run-as to a service account email' });
+        if (!runAs?.email.includes('@'))
+            throw new errors/* ShipError */.fS('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
+    }
+    const environment = buildEnvironment(name, options);
+    // The checks and the secret scopes apply to the env the service will run with, new or kept.
+    const effective = environment ?? existing?.environment ?? undefined;
+    checkEnvironment(effective, runAs);
+    const usesSecrets = effective?.some((entry) => entry.secret) ?? false;
+    const runAsWithScopes = runAs && usesSecrets ? { ...runAs, scopes: unique([...(runAs.scopes ?? DEFAULT_RUN_AS_SCOPES), ...SECRET_SCOPES]) } : runAs;
+    const container = {
+        ...(existing ?? { private: true }),
+        image: image.ref,
+        template: options.template,
+    };
+    if (environment !== undefined)
+        container.environment = environment;
+    const storage = buildStorage(image, options, existing?.storage ?? undefined);
+    if (storage !== undefined)
+        container.storage = storage;
+    if (runAsWithScopes !== undefined)
+        container.run_as = runAsWithScopes;
+    return container;
+}
+function unique(values) {
+    return [...new Set(values)];
+}
+/**
+ * The new env list, or undefined to keep the existing one. Any env-type input replaces the old list wholesale
+ * (the CLI does not merge); within the new list a later entry of the same name wins: env, then env-secrets, then
+ * the token vars. `identity` names the token vars' identity; on its own it changes nothing, because the CLI
+ * rewrites identities only in the list it builds, never in the existing service's env (cli image.py:1821-1873,
+ * 4925-4937).
+ */
+function buildEnvironment(name, options) {
+    const identityOverride = options.identity?.trim();
+    if (identityOverride === '') {
+        throw new errors/* ShipError */.fS('identity cannot be empty', { input: 'identity', hint: 'remove identity to use the service name, or name an agent identity' });
+    }
+    const identity = identityOverride ?? name;
+    const byName = new Map();
+    const put = (entry) => {
+        // Map keeps the first position of a name; a later entry replaces its value, as the CLI's upsert does.
+        byName.set(entry.name, entry);
+    };
+    for (const variable of options.env ?? [])
+        put({ name: variable.name, value: variable.value });
+    for (const secret of options.envSecrets ?? [])
+        put({ name: secret.name, secret: { id: secret.secretId } });
+    if (options.meshagentToken !== undefined) {
+        const api = tokenScope(options.meshagentToken);
+        for (const tokenName of TOKEN_ENV_NAMES)
+            put({ name: tokenName, token: { identity, api: structuredClone(api), role: 'agent' } });
+    }
+    // An empty list is no list (`environment or None`): the existing env stays.
+    return byName.size > 0 ? [...byName.values()] : undefined;
+}
+function checkEnvironment(environment, runAs) {
+    for (const entry of environment ?? []) {
+        const tokenIdentity = entry.token?.identity.trim() ?? '';
+        if (tokenIdentity.includes('@')) {
+            throw new errors/* ShipError */.fS(`environment variable '${entry.name}' uses token identity '${tokenIdentity}', but service environment tokens must use an agent identity`, { input: 'identity', hint: 'use an agent name without @ as identity' });
+        }
+    }
+    if (environment?.some((entry) => entry.secret) && !runAs) {
+        throw new errors/* ShipError */.fS('run-as is required when using SecretValue environment variables', {
+            input: 'run-as',
+            hint: 'set run-as to the service account that owns the secrets',
+        });
+    }
+}
+/**
+ * Each mount kind replaces the existing list of that kind only when its input lists mounts; `files` always stays.
+ * Without any mount input the existing storage is kept as it is. With one, the CLI rebuilds the storage from the
+ * room, images, files and empty_dirs lists only, so existing `volumes` and `configs` are dropped
+ * (cli image.py:2083-2133).
+ */
+function buildStorage(image, options, existing) {
+    const given = (mounts) => mounts !== undefined && mounts.length > 0;
+    let storage;
+    if (!given(options.roomMounts) && !given(options.imageMounts) && !given(options.emptyDirMounts)) {
+        storage = existing === undefined ? undefined : { ...existing };
+    }
+    else {
+        const room = given(options.roomMounts)
+            ? (options.roomMounts ?? []).map((m) => (m.subpath === undefined ? { path: m.path, read_only: m.readOnly } : { path: m.path, subpath: m.subpath, read_only: m.readOnly }))
+            : existing?.room;
+        const images = given(options.imageMounts) ? (options.imageMounts ?? []).map((m) => ({ image: m.image, path: m.path, read_only: m.readOnly })) : existing?.images;
+        const emptyDirs = given(options.emptyDirMounts) ? (options.emptyDirMounts ?? []).map((m) => ({ path: m.path, read_only: m.readOnly })) : existing?.empty_dirs;
+        storage = {};
+        if (room)
+            storage.room = room;
+        if (images)
+            storage.images = images;
+        if (existing?.files)
+            storage.files = existing.files;
+        if (emptyDirs)
+            storage.empty_dirs = emptyDirs;
+    }
+    // A mount of the image being deployed runs the same digest as the service, as the CLI pins it.
+    if (storage?.images)
+        storage.images = storage.images.map((m) => (m.image === image.tag ? { ...m, image: imageMountRef(image.ref) } : m));
+    return storage;
+}
+/** `name:tag@digest` → `name@digest`, as the CLI writes a pinned image mount (`_canonical_image_mount_ref`, cli image.py:2463-2482). */
+function imageMountRef(ref) {
+    const trimmed = ref.trim();
+    const at = trimmed.lastIndexOf('@');
+    if (at === -1 || !trimmed.slice(at + 1).includes(':'))
+        return trimmed;
+    const name = trimmed.slice(0, at);
+    const colon = name.lastIndexOf(':');
+    const untagged = colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
+    return `${untagged}@${trimmed.slice(at + 1)}`;
+}
+/** posixpath.normpath, which the CLI applies to VOLUME and mount paths before comparing them. */
+function normalizeMountPath(path) {
+    const trimmed = path.trim();
+    if (trimmed === '')
+        return '';
+    const absolute = trimmed.startsWith('/');
+    // POSIX keeps exactly two leading slashes; three or more become one.
+    const lead = absolute ? (trimmed.startsWith('//') && !trimmed.startsWith('///') ? '//' : '/') : '';
+    const parts = [];
+    for (const part of trimmed.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..' && (parts.length > 0 ? parts.at(-1) !== '..' : absolute)) {
+            parts.pop();
+            continue;
+        }
+        parts.push(part);
+    }
+    return lead + parts.join('/') || (absolute ? lead : '.');
+}
+/**
+ * Every VOLUME must be mounted, or the container would write into a read-only root. As in the CLI, room, image,
+ * empty-dir and config mounts count; file and named-volume mounts do not (cli image.py:1972-2038).
+ */
+function checkVolumesMounted(image, storage) {
+    const mounted = new Set([...(storage?.room ?? []), ...(storage?.images ?? []), ...(storage?.empty_dirs ?? []), ...(storage?.configs ?? [])].map((m) => normalizeMountPath(m.path)));
+    const missing = unique(image.volumes.map(normalizeMountPath).filter((path) => path !== '' && !mounted.has(path)));
+    const first = missing[0];
+    if (first === undefined)
+        return;
+    const one = missing.length === 1;
+    const what = image.built ? 'packed Dockerfile final stage' : `image ${image.ref}`;
+    throw new errors/* ShipError */.fS(`${what} declares VOLUME path${one ? '' : 's'} ${missing.join(', ')}, but the deployed service does not mount ${one ? 'it' : 'them'}.`, {
+        input: 'empty-dir-mounts',
+        hint: `add a matching mount for each Dockerfile volume path, for example:\n  empty-dir-mounts: ${first}\n  room-mounts: .:${first}\n  image-mounts: some/image:tag=${first}:rw`,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/service-spec.ts
+/**
+ * The room ServiceSpec exactly as the MeshAgent CLI's `deploy` builds it (reference §5.2 and §5.4): a new service
+ * from the inputs and the image's facts, or an existing service updated by merging, never replaced wholesale.
+ * Pure functions, no I/O: every rule can be tested on its own, and a spec that would be refused is refused here,
+ * before anything touches the running service.
+ */
+
+
+
+
+/** Builds the spec the CLI would send, or throws the CLI's error for the first rule broken. */
+function buildServiceSpec(request) {
+    const { serviceName: name, image, options, existing } = request;
+    if (existing?.external) {
+        throw new errors/* ShipError */.fS(`existing service ${name} is external and cannot be replaced with a container deployment`, {
+            hint: `choose another service-name, or remove the external service ${name} from the room first`,
+        });
+    }
+    const annotations = withValidationMode({ ...(existing?.metadata.annotations ?? {}) }, options.validationMode);
+    annotations[SERVICE_ID_ANNOTATION] = name;
+    const container = buildContainer(name, image, options, existing?.container ?? undefined);
+    const ports = buildPorts(name, image, options, existing);
+    checkVolumesMounted(image, container.storage ?? undefined);
+    const routePort = options.domain === undefined ? undefined : routeTargetPort(ports);
+    const base = existing
+        ? { ...existing, external: null }
+        : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
+    const spec = {
+        ...base,
+        metadata: { ...base.metadata, name, annotations },
+        ports,
+        container,
+    };
+    return { spec, routePort };
+}
+
 ;// CONCATENATED MODULE: ./src/meshagent/undo.ts
 /**
  * The writes a deploy has made, each with the write that takes it back, so a deploy that cannot finish puts back
@@ -71290,6 +71287,7 @@ class UndoLog {
  *
  * A room the run created is kept: it is empty, and a parallel job may be deploying into it.
  */
+
 
 
 
@@ -71573,6 +71571,18 @@ function rolledBack(cause, report, service) {
     }
     const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof errors/* ShipError */.fS ? error.message : (0,errors/* formatError */.Wk)(error)})`);
     return new DeployRolledBack(`${why}; ROLLBACK FAILED, the deploy is left half-done: ${left.join('; ')}${undone}`, `put it right by hand: ${report.failed.map(({ step }) => step.leftover.fix).join('; ')}`, cause, { ...summary, rollback: 'failed' });
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/image-facts.ts
+/** Image facts from an image config (its ExposedPorts and Volumes). */
+function imageFacts(ref, tag, config, built) {
+    return {
+        ref,
+        tag,
+        exposedPorts: Object.keys(config.config?.ExposedPorts ?? {}),
+        volumes: Object.keys(config.config?.Volumes ?? {}),
+        built,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/deploy.ts
@@ -71930,7 +71940,7 @@ async function probeWith(http, options) {
 
 
 /** The service did not answer at its URL in time; the report shows the probe. */
-class NoAnswer extends errors/* ShipError */.fS {
+class ServiceDidNotAnswer extends errors/* ShipError */.fS {
     probe;
     constructor(probe, waitSeconds) {
         super(`the service did not answer at ${probe.url} within ${waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
@@ -71951,7 +71961,7 @@ async function verifyStage(run, deployed) {
             return undefined;
         const answer = await probeUrl({ url, timeoutMs: waitSeconds * 1000, log: run.log });
         if (!answer.ok)
-            throw new NoAnswer(answer, waitSeconds);
+            throw new ServiceDidNotAnswer(answer, waitSeconds);
         return answer;
     }, (answer) => `${service.serviceName} runs ${ref.slice(ref.lastIndexOf('@') + 1, ref.lastIndexOf('@') + 20)}${answer ? `; ${answer.url} answered ${answer.status} in ${answer.latencyMs} ms` : ''}`);
     return { ...deployed, probe };
@@ -71991,7 +72001,7 @@ function shipResult(run, reached, failure) {
         dryRun: config.dryRun,
         image: imageReport(config, at),
         service: serviceOf(at, config.meshagent.room, found instanceof DeployRolledBack ? found : undefined),
-        probe: at.probe ?? (found instanceof NoAnswer ? found.probe : null),
+        probe: at.probe ?? (found instanceof ServiceDidNotAnswer ? found.probe : null),
         stages: STAGES.map((name) => stages.records.find((r) => r.name === name)),
         retries: retriesOf(run.retryLog.records),
         durationMs: Date.now() - run.started,
@@ -72701,7 +72711,7 @@ async function pullImage(reference, target, options) {
 ;// CONCATENATED MODULE: ./src/pipeline/target.ts
 /**
  * The resolve stage: where the image goes and what the service is called. Asks MeshAgent for the registry host
- * (`GET /config`) and the project key, then applies the CLI's normalisation and project-registry checks to the tag.
+ * (`GET /config`) and the project key, then applies the CLI's normalization and project-registry checks to the tag.
  *
  * A dry run with no key, or with an API that cannot be reached or refuses the key, resolves offline instead: the
  * tag's own registry and project key where it names them, placeholders where it does not, and the list of facts
@@ -72980,7 +72990,7 @@ function exitCodeOf(result, stop) {
 async function shipFromInputs(runner, options = {}) {
     let config;
     try {
-        config = (0,inputs/* readConfig */.Xg)(runner);
+        config = (0,parse_config/* readConfig */.X)(runner);
     }
     catch (error) {
         return invalidInputsResult(error);
@@ -73073,21 +73083,23 @@ async function runShipCommand(args) {
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _estargz_verify_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5375);
-/* harmony import */ var _oci_archive_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3863);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3776);
+/* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5964);
+/* harmony import */ var _oci_archive_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3863);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3776);
 
 
 
 
-async function runVerify(args, io = _io_js__WEBPACK_IMPORTED_MODULE_3__/* .processIo */ .W) {
+
+async function runVerify(args, io = _io_js__WEBPACK_IMPORTED_MODULE_4__/* .processIo */ .W) {
     const [imageText, ...extra] = args.positionals;
     if (imageText === undefined || extra.length > 0)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('verify takes one argument, the image', { hint: 'meshagent-ship verify oci:./image-esgz' });
-    const ref = (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_2__/* .parseImageRef */ .Q)(imageText);
-    const image = await (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_2__/* .openImage */ .UY)(ref);
+    const ref = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_2__/* .parseLocalImage */ .ei)(imageText);
+    const image = await (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_3__/* .openImage */ .UY)(ref);
     try {
         const verdict = await (0,_estargz_verify_js__WEBPACK_IMPORTED_MODULE_1__/* .verifyImage */ .Z)(image.layout, image.descriptor);
-        io.stdout(args.json ? `${JSON.stringify({ image: (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_2__/* .formatImageRef */ .kL)(ref), ...verdict }, null, 2)}\n` : render(verdict, (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_2__/* .formatImageRef */ .kL)(ref)));
+        io.stdout(args.json ? `${JSON.stringify({ image: (0,_image_location_js__WEBPACK_IMPORTED_MODULE_2__/* .formatLocalImage */ .ce)(ref), ...verdict }, null, 2)}\n` : render(verdict, (0,_image_location_js__WEBPACK_IMPORTED_MODULE_2__/* .formatLocalImage */ .ce)(ref)));
         return verdict.ok ? 0 : 1;
     }
     finally {
@@ -76004,48 +76016,35 @@ async function verifyOneLayer(layout, layer, diffId) {
 
 /***/ }),
 
-/***/ 6803:
+/***/ 3887:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Qq: () => (/* binding */ HttpClient),
-/* harmony export */   j$: () => (/* binding */ HttpError),
-/* harmony export */   pW: () => (/* binding */ RetryLog)
-/* harmony export */ });
-/* unused harmony exports DEFAULT_RETRY, isRetryableStatus */
-/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7067);
-/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_http__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4371);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(311);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qq: () => (/* reexport */ HttpClient),
+  j$: () => (/* reexport */ HttpError),
+  pW: () => (/* reexport */ RetryLog)
+});
+
+// UNUSED EXPORTS: DEFAULT_RETRY, isRetryableStatus
+
+// EXTERNAL MODULE: ./src/version.ts
+var version = __nccwpck_require__(311);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/http/http-error.ts
 /**
- * The one HTTP client of meshagent-ship, for API calls (JSON in, JSON out). It retries what is worth retrying
- * (429, 502, 503, 504 and broken connections, or what the client's `retryStatus` says) with jittered exponential
- * backoff or the server's Retry-After, records every retry once (in a RetryLog a run may share), times out every
- * attempt, goes through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise, and turns every failure into an
- * HttpError a user can act on — with no credential in it. `request` buffers the answer (API calls); `stream` hands an
- * accepted answer's body over as a stream (registry blobs), and request bodies may be streams too.
+ * The one error a request ends in: what was asked, what came back (status, the start of the body with secrets
+ * masked), how many retries were made, and a hint chosen by the status.
  */
 
 
-
-
-const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
-/**
- * Every retry of a run, in order: shared by the clients of one run (the API's, the registry's, a source registry's),
- * so the log lines, the result and the summary count each retry once, whichever client or upload made it.
- */
-class RetryLog {
-    list = [];
-    add(record) {
-        this.list.push(record);
-    }
-    get records() {
-        return this.list;
-    }
-}
+const CONNECTION_HINT = 'check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)';
 /** A request that failed: a status that was not accepted, a broken connection or a timeout. */
-class HttpError extends _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ShipError */ .fS {
+class HttpError extends errors/* ShipError */.fS {
     /** Undefined for connection errors and timeouts. */
     status;
     method;
@@ -76073,13 +76072,266 @@ class HttpError extends _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ShipError */ 
         this.retryAfterMs = details.retryAfterMs;
     }
 }
+/** The hint for a status we give up on. */
+function hintFor(status) {
+    const hints = {
+        400: 'the server rejected the request as invalid: the message says why',
+        401: 'check the credentials (API key or token)',
+        403: 'the credentials lack permission for this',
+        404: 'it does not exist',
+        409: 'it conflicts with the current state',
+        422: 'the server rejected the request as invalid: the message says why',
+        429: 'rate limited: wait and run again',
+    };
+    const hint = hints[status] ?? (status >= 500 ? 'the server had trouble: run again later' : undefined);
+    return hint ? { hint } : {};
+}
+/** "404 Not Found": the server's reason phrase, else Node's table, else the bare number. */
+function statusLine(status, serverText) {
+    const text = serverText || external_node_http_.STATUS_CODES[status] || '';
+    return text ? `${status} ${text}` : String(status);
+}
+
+;// CONCATENATED MODULE: ./src/http/masking.ts
+/**
+ * No credential in a message: the caller's secrets, the request's own credentials (Authorization, proxy and API-key
+ * headers, a Basic password) and token fields of a JSON answer are replaced by *** before any text leaves the client.
+ */
+const SNIPPET_LENGTH = 500;
+/** JSON fields whose values are credentials even when no one told us about them. */
+const SECRET_FIELD = /"(?:token|access_token|refresh_token|id_token|password|client_secret)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+/** The body for a message: secrets masked first (so a cut cannot leave half a secret), whitespace collapsed, cut. */
+function bodySnippet(body, mask) {
+    const text = body.toString('utf8');
+    const fieldSecrets = [...text.matchAll(SECRET_FIELD)].map((match) => match[1] ?? '');
+    const collapsed = maskSecrets(mask(text), fieldSecrets).replace(/\s+/g, ' ').trim();
+    return collapsed.length <= SNIPPET_LENGTH ? collapsed : `${cutWithoutSplittingPairs(collapsed, SNIPPET_LENGTH - 1)}…`;
+}
+function cutWithoutSplittingPairs(text, length) {
+    const cut = text.slice(0, length);
+    const last = cut.charCodeAt(cut.length - 1);
+    return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}
+/** Replaces every secret with ***, longest first so a secret containing another is replaced whole. */
+function maskSecrets(text, secrets) {
+    const sorted = [...new Set(secrets)].filter((s) => s !== '').sort((a, b) => b.length - a.length);
+    return sorted.reduce((masked, secret) => masked.split(secret).join('***'), text);
+}
+/** Credentials carried by the request's headers: the whole value, the part after the scheme, a Basic password. */
+function credentialsIn(headers) {
+    const found = [];
+    for (const name of ['authorization', 'proxy-authorization', 'x-api-key']) {
+        const value = headers[name]?.trim();
+        if (!value)
+            continue;
+        found.push(value);
+        const [scheme, credential] = value.split(/\s+/, 2);
+        if (!credential)
+            continue;
+        found.push(credential);
+        if (scheme?.toLowerCase() === 'basic') {
+            const decoded = Buffer.from(credential, 'base64').toString('utf8');
+            const password = decoded.slice(decoded.indexOf(':') + 1);
+            found.push(decoded, password);
+        }
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ./src/http/buffered-response.ts
+
+
+class BufferedResponse {
+    status;
+    statusText;
+    headers;
+    body;
+    asked;
+    mask;
+    constructor(status, statusText, headers, body, asked, mask) {
+        this.status = status;
+        this.statusText = statusText;
+        this.headers = headers;
+        this.body = body;
+        this.asked = asked;
+        this.mask = mask;
+    }
+    /** "404 Not Found"; undici gives the server's reason phrase, Node's table fills in when there is none. */
+    get statusLine() {
+        return statusLine(this.status, this.statusText);
+    }
+    text() {
+        return this.body.toString('utf8');
+    }
+    json(schema) {
+        let parsed;
+        try {
+            parsed = JSON.parse(this.text());
+        }
+        catch {
+            throw this.unexpectedBody('not JSON');
+        }
+        if (!schema)
+            return parsed;
+        const result = schema.safeParse(parsed);
+        if (!result.success)
+            throw this.unexpectedBody(describeIssues(result.error.issues));
+        return result.data;
+    }
+    unexpectedBody(problem) {
+        const { method, label, shownUrl } = this.asked;
+        const snippet = bodySnippet(this.body, this.mask);
+        const message = `${label} answered an unexpected body (${problem}): ${snippet || '(empty)'}`;
+        return new HttpError(this.mask(message), {
+            method,
+            url: shownUrl,
+            status: this.status,
+            bodySnippet: snippet,
+            hint: 'the server answered something meshagent-ship does not understand: check the API URL, or update meshagent-ship',
+        });
+    }
+}
+function describeIssues(issues) {
+    const shown = issues.slice(0, 3).map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+    return issues.length > 3 ? `${shown.join('; ')}; …` : shown.join('; ');
+}
+
+;// CONCATENATED MODULE: ./src/http/classify.ts
+/**
+ * What is worth trying again: a status (429, 502, 503, 504) or a connection that broke or never came up (reset,
+ * refused, timed out). Never 400/401/403/404/409/422: asking again gets the same answer.
+ */
 /** Whether a status may be retried: only 429, 502, 503, 504. Never 400/401/403/404/409/422 or anything else. */
 function isRetryableStatus(status) {
     return status === 429 || status === 502 || status === 503 || status === 504;
 }
-// --- the client ------------------------------------------------------------------------------------------------
-const SNIPPET_LENGTH = 500;
-const CONNECTION_HINT = 'check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)';
+/** Error codes of a connection that broke or never came up, where trying again may well work. */
+const RETRYABLE_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+]);
+function isRetryableConnectionError(error) {
+    return errorChain(error).some((e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''));
+}
+/** Refused at every address tried (Node tries each address of a host and reports them in an AggregateError). */
+function isConnectionRefused(error) {
+    const chain = errorChain(error);
+    const everyAddress = chain.find((e) => e instanceof AggregateError);
+    if (everyAddress)
+        return everyAddress.errors.length > 0 && everyAddress.errors.every((e) => codeOf(e) === 'ECONNREFUSED');
+    return chain.some((e) => codeOf(e) === 'ECONNREFUSED');
+}
+/** The error, its causes, and the errors of an AggregateError (Node's connect tries every address of a host). */
+function errorChain(error) {
+    const chain = [];
+    const pending = [error];
+    while (pending.length > 0 && chain.length < 10) {
+        const next = pending.shift();
+        if (next === undefined || chain.includes(next))
+            continue;
+        chain.push(next);
+        if (next instanceof AggregateError)
+            pending.push(...next.errors);
+        if (next instanceof Error && next.cause !== undefined)
+            pending.push(next.cause);
+    }
+    return chain;
+}
+function codeOf(error) {
+    const code = error?.code;
+    return typeof code === 'string' ? code : undefined;
+}
+/** A short reason such as "connect ECONNREFUSED 127.0.0.1:1" or "other side closed (UND_ERR_SOCKET)". */
+function describeConnectionError(error) {
+    for (const e of errorChain(error)) {
+        const message = e instanceof Error ? e.message : '';
+        const code = codeOf(e);
+        if (message && code)
+            return message.includes(code) ? message : `${message} (${code})`;
+        if (message)
+            return message;
+        if (code)
+            return code;
+    }
+    return String(error);
+}
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(4371);
+;// CONCATENATED MODULE: ./src/http/proxy.ts
+/** Which dispatcher carries the requests: through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise, else direct. */
+
+/** Proxies come from `env` (not process.env, which undici would read), so tests and callers decide. */
+function defaultDispatcher(env) {
+    // Lower case first, as undici and curl read them.
+    const httpProxy = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
+    const httpsProxy = firstSet(env, ['https_proxy', 'HTTPS_PROXY']);
+    if (!httpProxy && !httpsProxy)
+        return new undici/* Agent */.g6();
+    return new undici/* EnvHttpProxyAgent */.J2({
+        // '' rather than undefined: undici falls back to process.env for undefined.
+        httpProxy: httpProxy ?? '',
+        httpsProxy: httpsProxy ?? '',
+        noProxy: firstSet(env, ['no_proxy', 'NO_PROXY']) ?? '',
+        // Plain-http targets are sent in absolute form, as forward proxies expect, not tunnelled with CONNECT
+        // (which proxies commonly allow only to port 443). HTTPS targets are always tunnelled.
+        proxyTunnel: false,
+    });
+}
+function firstSet(env, names) {
+    for (const name of names) {
+        const value = env[name];
+        if (value)
+            return value;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
+/**
+ * When a failed request is tried again and after how long: a bounded number of attempts, the server's Retry-After
+ * when it sends one (unless it asks for longer than the policy allows), else jittered exponential backoff.
+ */
+const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
+/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+function retryAfterMs(value, now) {
+    const trimmed = value?.trim();
+    if (!trimmed)
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Math.round(Number(trimmed) * 1000);
+    const date = Date.parse(trimmed);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** Why a Retry-After is not waited for (longer than the policy allows), or undefined when it is. */
+function refusedWait(policy, askedMs) {
+    if (askedMs === undefined || askedMs <= policy.maxRetryAfterMs)
+        return undefined;
+    return `asked to retry after ${seconds(askedMs)} s, more than the ${seconds(policy.maxRetryAfterMs)} s limit`;
+}
+/** baseDelayMs * 2^(attempt-1), capped, then full jitter in [delay/2, delay] so parallel clients spread out. */
+function backoffMs(policy, attempt, random) {
+    const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(delay / 2 + (random() * delay) / 2);
+}
+/** 200 → "0.2", 30000 → "30". */
+function seconds(ms) {
+    return String(Number((ms / 1000).toFixed(2)));
+}
+
+;// CONCATENATED MODULE: ./src/http/client.ts
+
+
+
+
+
+
+
 class HttpClient {
     options;
     ownRetries = [];
@@ -76097,7 +76349,7 @@ class HttpClient {
         this.options = options;
         this.policy = { ...DEFAULT_RETRY, ...options.retry };
         this.timeoutMs = options.timeoutMs ?? 30_000;
-        this.userAgent = options.userAgent ?? `meshagent-ship/${_version_js__WEBPACK_IMPORTED_MODULE_3__/* .VERSION */ .x}`;
+        this.userAgent = options.userAgent ?? `meshagent-ship/${version/* VERSION */.x}`;
         this.dispatcher = options.dispatcher ?? defaultDispatcher(options.env ?? process.env);
         this.ownsDispatcher = options.dispatcher === undefined;
         this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -76190,7 +76442,8 @@ class HttpClient {
             }
             // The timeout covers the body too: undici destroys the body stream when the signal aborts.
             const received = Buffer.from(await answer.body.arrayBuffer());
-            const response = new BufferedResponse(answer.statusCode, answer.statusText, flattenHeaders(answer.headers), received, prepared, this.maskerFor(prepared));
+            const asked = { method: request.method, label: prepared.label, shownUrl: prepared.shownUrl };
+            const response = new BufferedResponse(answer.statusCode, answer.statusText, flattenHeaders(answer.headers), received, asked, this.maskerFor(prepared));
             return accepted ? response : { kind: 'status', response };
         }
         catch (error) {
@@ -76227,21 +76480,10 @@ class HttpClient {
     /** The server's Retry-After when it sends one (refusing waits beyond the cap), else jittered exponential backoff. */
     delayBeforeRetry(prepared, failure, attempt) {
         const asked = failure.kind === 'status' ? retryAfterMs(failure.response.headers['retry-after'], Date.now()) : undefined;
-        const tooLong = this.refusedWait(asked);
+        const tooLong = refusedWait(this.policy, asked);
         if (tooLong)
             throw this.failureError(prepared, failure, attempt - 1, tooLong);
-        return asked ?? this.backoffMs(attempt);
-    }
-    /** Why a Retry-After is not waited for (longer than the policy allows), or undefined when it is. */
-    refusedWait(askedMs) {
-        if (askedMs === undefined || askedMs <= this.policy.maxRetryAfterMs)
-            return undefined;
-        return `asked to retry after ${seconds(askedMs)} s, more than the ${seconds(this.policy.maxRetryAfterMs)} s limit`;
-    }
-    /** baseDelayMs * 2^(attempt-1), capped, then full jitter in [delay/2, delay] so parallel clients spread out. */
-    backoffMs(attempt) {
-        const delay = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
-        return Math.round(delay / 2 + (this.random() * delay) / 2);
+        return asked ?? backoffMs(this.policy, attempt, this.random);
     }
     recordRetry(prepared, failure, attempt, delayMs, maxAttempts) {
         const reason = failure.kind === 'status' ? failure.response.statusLine : failure.reason;
@@ -76262,7 +76504,7 @@ class HttpClient {
      * asks for a longer wait than the policy allows, nothing is retried: the error is thrown, saying so.
      */
     async retryAfter(error, retry, maxRetries, options = {}) {
-        const tooLong = this.refusedWait(error.retryAfterMs);
+        const tooLong = refusedWait(this.policy, error.retryAfterMs);
         if (tooLong) {
             throw new HttpError(`${error.message} (${tooLong})`, {
                 method: error.method,
@@ -76275,7 +76517,7 @@ class HttpClient {
                 ...(error.hint ? { hint: error.hint } : {}),
             });
         }
-        const delayMs = error.retryAfterMs ?? this.backoffMs(retry);
+        const delayMs = error.retryAfterMs ?? backoffMs(this.policy, retry, this.random);
         const what = error.status !== undefined ? `answered ${error.status}` : `failed: ${error.reason}`;
         const message = `${options.label ?? `${error.method} ${error.url}`} ${what}; retry ${retry} of ${maxRetries} in ${seconds(delayMs)} s`;
         this.addRetry({ method: error.method, url: error.url, attempt: retry, reason: error.reason, delayMs }, maskSecrets(message, this.options.secrets?.() ?? []));
@@ -76358,83 +76600,6 @@ class HttpClient {
         return (text) => maskSecrets(text, [...(this.options.secrets?.() ?? []), ...prepared.headerSecrets]);
     }
 }
-// --- the buffered answer -------------------------------------------------------------------------------------------
-class BufferedResponse {
-    status;
-    statusText;
-    headers;
-    body;
-    prepared;
-    mask;
-    constructor(status, statusText, headers, body, prepared, mask) {
-        this.status = status;
-        this.statusText = statusText;
-        this.headers = headers;
-        this.body = body;
-        this.prepared = prepared;
-        this.mask = mask;
-    }
-    /** "404 Not Found"; undici gives the server's reason phrase, Node's table fills in when there is none. */
-    get statusLine() {
-        return statusLine(this.status, this.statusText);
-    }
-    text() {
-        return this.body.toString('utf8');
-    }
-    json(schema) {
-        let parsed;
-        try {
-            parsed = JSON.parse(this.text());
-        }
-        catch {
-            throw this.unexpectedBody('not JSON');
-        }
-        if (!schema)
-            return parsed;
-        const result = schema.safeParse(parsed);
-        if (!result.success)
-            throw this.unexpectedBody(describeIssues(result.error.issues));
-        return result.data;
-    }
-    unexpectedBody(problem) {
-        const { request, label, shownUrl } = this.prepared;
-        const snippet = bodySnippet(this.body, this.mask);
-        const message = `${label} answered an unexpected body (${problem}): ${snippet || '(empty)'}`;
-        return new HttpError(this.mask(message), {
-            method: request.method,
-            url: shownUrl,
-            status: this.status,
-            bodySnippet: snippet,
-            hint: 'the server answered something meshagent-ship does not understand: check the API URL, or update meshagent-ship',
-        });
-    }
-}
-// --- helpers -------------------------------------------------------------------------------------------------------
-/** Proxies come from `env` (not process.env, which undici would read), so tests and callers decide. */
-function defaultDispatcher(env) {
-    // Lower case first, as undici and curl read them.
-    const httpProxy = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
-    const httpsProxy = firstSet(env, ['https_proxy', 'HTTPS_PROXY']);
-    if (!httpProxy && !httpsProxy)
-        return new undici__WEBPACK_IMPORTED_MODULE_1__/* .Agent */ .g6();
-    return new undici__WEBPACK_IMPORTED_MODULE_1__/* .EnvHttpProxyAgent */ .J2({
-        // '' rather than undefined: undici falls back to process.env for undefined.
-        httpProxy: httpProxy ?? '',
-        httpsProxy: httpsProxy ?? '',
-        noProxy: firstSet(env, ['no_proxy', 'NO_PROXY']) ?? '',
-        // Plain-http targets are sent in absolute form, as forward proxies expect, not tunnelled with CONNECT
-        // (which proxies commonly allow only to port 443). HTTPS targets are always tunnelled.
-        proxyTunnel: false,
-    });
-}
-function firstSet(env, names) {
-    for (const name of names) {
-        const value = env[name];
-        if (value)
-            return value;
-    }
-    return undefined;
-}
 /** An absolute URL as given, or a path appended to baseUrl (keeping the base's path prefix); then the query. */
 function resolveUrl(baseUrl, path, query) {
     let url;
@@ -76465,136 +76630,101 @@ function flattenHeaders(headers) {
     }
     return flat;
 }
-/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-function retryAfterMs(value, now) {
-    const trimmed = value?.trim();
-    if (!trimmed)
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(trimmed))
-        return Math.round(Number(trimmed) * 1000);
-    const date = Date.parse(trimmed);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** Error codes of a connection that broke or never came up, where trying again may well work. */
-const RETRYABLE_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'EPIPE',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-]);
-function isRetryableConnectionError(error) {
-    return errorChain(error).some((e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''));
-}
-/** Refused at every address tried (Node tries each address of a host and reports them in an AggregateError). */
-function isConnectionRefused(error) {
-    const chain = errorChain(error);
-    const everyAddress = chain.find((e) => e instanceof AggregateError);
-    if (everyAddress)
-        return everyAddress.errors.length > 0 && everyAddress.errors.every((e) => codeOf(e) === 'ECONNREFUSED');
-    return chain.some((e) => codeOf(e) === 'ECONNREFUSED');
-}
-/** The error, its causes, and the errors of an AggregateError (Node's connect tries every address of a host). */
-function errorChain(error) {
-    const chain = [];
-    const pending = [error];
-    while (pending.length > 0 && chain.length < 10) {
-        const next = pending.shift();
-        if (next === undefined || chain.includes(next))
-            continue;
-        chain.push(next);
-        if (next instanceof AggregateError)
-            pending.push(...next.errors);
-        if (next instanceof Error && next.cause !== undefined)
-            pending.push(next.cause);
+
+;// CONCATENATED MODULE: ./src/http/retry-log.ts
+/** The record of every retry of a run, so the log, the result and the summary count each one once. */
+/**
+ * Every retry of a run, in order: shared by the clients of one run (the API's, the registry's, a source registry's),
+ * so the log lines, the result and the summary count each retry once, whichever client or upload made it.
+ */
+class RetryLog {
+    list = [];
+    add(record) {
+        this.list.push(record);
     }
-    return chain;
-}
-function codeOf(error) {
-    const code = error?.code;
-    return typeof code === 'string' ? code : undefined;
-}
-/** A short reason such as "connect ECONNREFUSED 127.0.0.1:1" or "other side closed (UND_ERR_SOCKET)". */
-function describeConnectionError(error) {
-    for (const e of errorChain(error)) {
-        const message = e instanceof Error ? e.message : '';
-        const code = codeOf(e);
-        if (message && code)
-            return message.includes(code) ? message : `${message} (${code})`;
-        if (message)
-            return message;
-        if (code)
-            return code;
+    get records() {
+        return this.list;
     }
-    return String(error);
 }
-/** The hint for a status we give up on. */
-function hintFor(status) {
-    const hints = {
-        400: 'the server rejected the request as invalid: the message says why',
-        401: 'check the credentials (API key or token)',
-        403: 'the credentials lack permission for this',
-        404: 'it does not exist',
-        409: 'it conflicts with the current state',
-        422: 'the server rejected the request as invalid: the message says why',
-        429: 'rate limited: wait and run again',
-    };
-    const hint = hints[status] ?? (status >= 500 ? 'the server had trouble: run again later' : undefined);
-    return hint ? { hint } : {};
+
+;// CONCATENATED MODULE: ./src/http.ts
+/**
+ * The HTTP client's surface: what the rest of meshagent-ship imports. The client and its retry loop are in
+ * http/client.ts; the request and answer types, the retry policy and log, the classification of failures, the
+ * error, masking and the proxy choice each have their own module in http/.
+ */
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 5964:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ce: () => (/* binding */ formatLocalImage),
+/* harmony export */   ei: () => (/* binding */ parseLocalImage),
+/* harmony export */   zS: () => (/* binding */ parseLocation)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8286);
+/**
+ * Where an image is, as the image input and the command line write it (skopeo's transport syntax): an OCI layout
+ * `oci:DIR[:REF]`, an archive `oci-archive:FILE[:REF]` or `docker-archive:FILE`, or a registry
+ * `docker://HOST[:PORT]/REPOSITORY[:TAG|@DIGEST]`. The one reading of these for the image input and the convert,
+ * verify, push and pull commands; the libraries take the parsed value.
+ */
+
+
+const TRANSPORTS = ['oci', 'oci-archive', 'docker-archive'];
+/** Parses `TRANSPORT:PATH[:REF]`, an image on disk; a REF has no slash, so `oci:/a:b/c` is a path. */
+function parseLocalImage(text) {
+    const colon = text.indexOf(':');
+    const transport = colon === -1 ? '' : text.slice(0, colon);
+    if (!TRANSPORTS.includes(transport)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(text, 200)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+    }
+    const rest = text.slice(colon + 1);
+    if (rest === '')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
+    if (transport === 'docker-archive')
+        return { transport, path: rest, ref: undefined };
+    const { path, ref } = splitRef(rest);
+    if (ref === '')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(text, 200)} has an empty reference after the last colon`);
+    return { transport: transport, path, ref };
 }
-/** JSON fields whose values are credentials even when no one told us about them. */
-const SECRET_FIELD = /"(?:token|access_token|refresh_token|id_token|password|client_secret)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
-/** The body for a message: secrets masked first (so a cut cannot leave half a secret), whitespace collapsed, cut. */
-function bodySnippet(body, mask) {
-    const text = body.toString('utf8');
-    const fieldSecrets = [...text.matchAll(SECRET_FIELD)].map((match) => match[1] ?? '');
-    const collapsed = maskSecrets(mask(text), fieldSecrets).replace(/\s+/g, ' ').trim();
-    return collapsed.length <= SNIPPET_LENGTH ? collapsed : `${cutWithoutSplittingPairs(collapsed, SNIPPET_LENGTH - 1)}…`;
+/** `TRANSPORT:PATH[:REF]` again, as parseLocalImage reads it. */
+function formatLocalImage(ref) {
+    return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
 }
-function cutWithoutSplittingPairs(text, length) {
-    const cut = text.slice(0, length);
-    const last = cut.charCodeAt(cut.length - 1);
-    return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
-}
-/** Replaces every secret with ***, longest first so a secret containing another is replaced whole. */
-function maskSecrets(text, secrets) {
-    const sorted = [...new Set(secrets)].filter((s) => s !== '').sort((a, b) => b.length - a.length);
-    return sorted.reduce((masked, secret) => masked.split(secret).join('***'), text);
-}
-/** Credentials carried by the request's headers: the whole value, the part after the scheme, a Basic password. */
-function credentialsIn(headers) {
-    const found = [];
-    for (const name of ['authorization', 'proxy-authorization', 'x-api-key']) {
-        const value = headers[name]?.trim();
-        if (!value)
-            continue;
-        found.push(value);
-        const [scheme, credential] = value.split(/\s+/, 2);
-        if (!credential)
-            continue;
-        found.push(credential);
-        if (scheme?.toLowerCase() === 'basic') {
-            const decoded = Buffer.from(credential, 'base64').toString('utf8');
-            const password = decoded.slice(decoded.indexOf(':') + 1);
-            found.push(decoded, password);
+const hint = 'use oci:DIR[:REF] for an OCI layout, or docker://HOST[:PORT]/REPOSITORY[:TAG] for a registry';
+/** The source or destination of a push or pull: an OCI layout or a registry. `what` names it in errors. */
+function parseLocation(value, what) {
+    if (value.startsWith('oci:')) {
+        const { path: dir, ref } = splitRef(value.slice('oci:'.length));
+        if (dir === '')
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${what}: ${value} names no directory`, { hint });
+        return { kind: 'oci', dir, ref: ref === '' ? undefined : ref };
+    }
+    if (value.startsWith('docker://')) {
+        const reference = (0,_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .parseImageReference */ .o_)(value.slice('docker://'.length), what);
+        if (reference.registry === undefined) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${what}: ${value} names no registry`, { hint: 'write the registry host first, e.g. docker://127.0.0.1:5000/team/app:1' });
         }
+        return { kind: 'docker', registry: reference.registry, repository: reference.repository, tag: reference.tag, digest: reference.digest };
     }
-    return found;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${what}: ${value} is not an image location`, { hint });
 }
-function describeIssues(issues) {
-    const shown = issues.slice(0, 3).map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
-    return issues.length > 3 ? `${shown.join('; ')}; …` : shown.join('; ');
-}
-/** "404 Not Found": the server's reason phrase, else Node's table, else the bare number. */
-function statusLine(status, serverText) {
-    const text = serverText || node_http__WEBPACK_IMPORTED_MODULE_0__.STATUS_CODES[status] || '';
-    return text ? `${status} ${text}` : String(status);
-}
-/** 200 → "0.2", 30000 → "30". */
-function seconds(ms) {
-    return String(Number((ms / 1000).toFixed(2)));
+/** `PATH[:REF]`: REF is what follows the last ':' when that part names no directory (`/tmp/x:latest`, but `C:/x`). */
+function splitRef(rest) {
+    const last = rest.lastIndexOf(':');
+    const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
+    return { path: ref === undefined ? rest : rest.slice(0, last), ref };
 }
 
 
@@ -76629,7 +76759,446 @@ function inertText(text) {
 
 /***/ }),
 
-/***/ 2523:
+/***/ 89:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ZJ: () => (/* binding */ addIssue),
+/* harmony export */   hD: () => (/* binding */ quote),
+/* harmony export */   lq: () => (/* binding */ optional)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
+/** Records a problem with `input`: what is wrong, and the hint saying how to fix it. */
+function addIssue(ctx, input, message, hint) {
+    ctx.addIssue({ code: 'custom', message, path: [input], params: { hint } });
+}
+/** Quote a user's value in an error, cut short so a pasted secret never shows whole. */
+function quote(text) {
+    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(text, 40);
+}
+/** The trimmed value, or undefined when the input is empty. */
+function optional(raw) {
+    const trimmed = raw.trim();
+    return trimmed === '' ? undefined : trimmed;
+}
+
+
+/***/ }),
+
+/***/ 2445:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  o: () => (/* binding */ parseConfig),
+  X: () => (/* binding */ readConfig)
+});
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __nccwpck_require__(8816);
+// EXTERNAL MODULE: ./src/errors.ts
+var src_errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/reference.ts
+var reference = __nccwpck_require__(8286);
+// EXTERNAL MODULE: ./src/inputs/issues.ts
+var issues = __nccwpck_require__(89);
+// EXTERNAL MODULE: ./src/meshagent/reserved-ports.ts
+var reserved_ports = __nccwpck_require__(5881);
+;// CONCATENATED MODULE: ./src/inputs/list-parsers.ts
+/**
+ * The parsers of list inputs, one item per line (blank lines and `#` comments skipped): KEY=VALUE pairs, secret
+ * env vars, the three kinds of mounts, ports and platforms. Each problem names its input and line.
+ */
+
+
+/** Lines of a list input with their 1-based line numbers; blank lines and `#` comments skipped. */
+function listLines(raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((text, index) => ({ line: index + 1, text: text.trim() }))
+        .filter(({ text }) => text !== '' && !text.startsWith('#'));
+}
+function parseKeyValues(input, raw, ctx, form = 'KEY=VALUE') {
+    const result = [];
+    for (const { line, text } of listLines(raw)) {
+        const eq = text.indexOf('=');
+        if (eq === -1) {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must be in the form '${form}'`, `write one ${form} per line`);
+            continue;
+        }
+        const name = text.slice(0, eq).trim();
+        if (name === '') {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} must include a non-empty variable name`, `write one ${form} per line`);
+            continue;
+        }
+        result.push({ name, value: text.slice(eq + 1) });
+    }
+    return result;
+}
+function parseEnvSecrets(raw, ctx) {
+    const input = 'env-secrets';
+    const hint = 'write one NAME=SECRET_ID per line, where SECRET_ID is a secret of the run-as service account';
+    const result = [];
+    for (const { line, text } of listLines(raw)) {
+        const eq = text.indexOf('=');
+        if (eq === -1) {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must be in the form 'NAME=SECRET_ID'`, hint);
+            continue;
+        }
+        const name = text.slice(0, eq).trim();
+        const secretId = text.slice(eq + 1).trim();
+        if (name === '')
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} must include a non-empty variable name`, hint);
+        else if (secretId === '')
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} must include a non-empty secret source`, hint);
+        else
+            result.push({ name, secretId });
+    }
+    return result;
+}
+const READ_MODES = new Set(['ro', 'rw']);
+/** `<source>:<mount>[:ro|rw]`, split from the right as the CLI does (a source may hold colons). */
+function parseRoomMounts(raw, ctx) {
+    const input = 'room-mounts';
+    const form = `'<source>:<mount>[:ro|rw]'`;
+    const hint = 'e.g. "data:/data" mounts the room folder data at /data; ".:/data:ro" mounts the whole room read-only';
+    const result = [];
+    for (const { line, text } of listLines(raw)) {
+        let readOnly = false;
+        let rest = text;
+        const parts = rest.split(':');
+        const mode = parts.at(-1)?.toLowerCase() ?? '';
+        if (parts.length >= 3 && READ_MODES.has(mode)) {
+            rest = parts.slice(0, -1).join(':');
+            readOnly = mode === 'ro';
+        }
+        const colon = rest.lastIndexOf(':');
+        if (colon === -1) {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must be in the form ${form}`, hint);
+            continue;
+        }
+        const source = rest.slice(0, colon).trim();
+        const path = rest.slice(colon + 1).trim();
+        if (source === '' || path === '') {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must include both source and mount paths`, hint);
+            continue;
+        }
+        result.push({ path, subpath: source === '.' || source === '/' ? undefined : source, readOnly });
+    }
+    return result;
+}
+/** `<image>=<mount>[:ro|rw]`, read-only unless `:rw`. */
+function parseImageMounts(raw, ctx) {
+    const input = 'image-mounts';
+    const form = `'<image>=<mount>[:ro|rw]'`;
+    const hint = 'e.g. "my/models:1=/models" mounts the image my/models:1 read-only at /models';
+    const result = [];
+    for (const { line, text } of listLines(raw)) {
+        const eq = text.indexOf('=');
+        if (eq === -1) {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must be in the form ${form}`, hint);
+            continue;
+        }
+        const image = text.slice(0, eq).trim();
+        const remainder = text.slice(eq + 1).trim();
+        if (image === '' || remainder === '') {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must include both image and mount paths`, hint);
+            continue;
+        }
+        const parts = remainder.split(':').map((part) => part.trim());
+        let readOnly = true;
+        const mode = parts[1]?.toLowerCase();
+        if (parts.length > 2 || (mode !== undefined && !READ_MODES.has(mode))) {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must be in the form ${form}`, hint);
+            continue;
+        }
+        if (mode !== undefined)
+            readOnly = mode === 'ro';
+        const path = parts[0] ?? '';
+        if (path === '') {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must include both image and mount paths`, hint);
+            continue;
+        }
+        result.push({ image, path, readOnly });
+    }
+    return result;
+}
+/** `<mount>[:ro|rw]`, read-write unless `:ro`. */
+function parseEmptyDirMounts(raw, ctx) {
+    const input = 'empty-dir-mounts';
+    const form = `'<mount>[:ro|rw]'`;
+    const hint = 'e.g. "/tmp/cache" mounts an empty writable directory at /tmp/cache';
+    const result = [];
+    for (const { line, text } of listLines(raw)) {
+        let path = text;
+        let readOnly = false;
+        const colon = text.lastIndexOf(':');
+        if (colon !== -1) {
+            const mode = text.slice(colon + 1).toLowerCase();
+            if (!READ_MODES.has(mode)) {
+                (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must be in the form ${form}`, hint);
+                continue;
+            }
+            path = text.slice(0, colon).trim();
+            readOnly = mode === 'ro';
+        }
+        if (path === '') {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} must include a mount path`, hint);
+            continue;
+        }
+        if (path.includes(':')) {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must be in the form ${form}`, hint);
+            continue;
+        }
+        result.push({ path, readOnly });
+    }
+    return result;
+}
+function parsePorts(raw, ctx) {
+    const input = 'ports';
+    const hint = 'write one PORT or PORT/http or PORT/tcp per line, with PORT from 1 to 65535';
+    const result = [];
+    for (const { line, text } of listLines(raw)) {
+        const match = /^([0-9]+)(?:\/(http|tcp))?$/i.exec(text);
+        const num = match ? Number(match[1]) : NaN;
+        if (!match || !Number.isInteger(num) || num < 1 || num > 65535) {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} is not a port`, hint);
+            continue;
+        }
+        if (reserved_ports/* RESERVED_ROOM_SERVICE_PORTS */.q.includes(num)) {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} uses reserved MeshAgent room infrastructure port ${num}; reserved ports: ${reserved_ports/* RESERVED_ROOM_SERVICE_PORTS */.q.join(', ')}`, 'let the service listen on another port');
+            continue;
+        }
+        if (result.some((port) => port.num === num)) {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} repeats port ${num}`, 'list each port once');
+            continue;
+        }
+        result.push({ num, type: match[2]?.toLowerCase() ?? 'http' });
+    }
+    return result;
+}
+const PLATFORM_RE = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
+function parsePlatforms(raw, ctx) {
+    const result = [];
+    for (const { line, text } of listLines(raw)) {
+        for (const item of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+            if (!PLATFORM_RE.test(item)) {
+                (0,issues/* addIssue */.ZJ)(ctx, 'platforms', `platforms: line ${line} ${(0,issues/* quote */.hD)(item)} is not a platform`, 'use os/arch[/variant], e.g. linux/amd64');
+            }
+            else if (!result.includes(item)) {
+                result.push(item);
+            }
+        }
+    }
+    return result;
+}
+
+// EXTERNAL MODULE: ./src/inputs/raw-inputs.ts
+var raw_inputs = __nccwpck_require__(6685);
+// EXTERNAL MODULE: ./src/inputs/spec.ts
+var spec = __nccwpck_require__(7026);
+// EXTERNAL MODULE: ./src/inputs/value-parsers.ts
+var value_parsers = __nccwpck_require__(1905);
+;// CONCATENATED MODULE: ./src/inputs/parse-config.ts
+/**
+ * Raw inputs -> ShipConfig: the one place that turns the action's inputs (or the CLI's flags) into the config the
+ * pipeline runs on. Every input is parsed and checked; every error names the input (and the line, for lists), says
+ * what is wrong and how to fix it, in the MeshAgent CLI's words where its users already know them. All errors are
+ * collected and reported together, in input order, before anything touches the network.
+ */
+
+
+
+
+
+
+
+
+const rawShape = Object.fromEntries(spec/* INPUTS */.mc.map((spec) => [spec.name, schemas/* string */.YjP()]));
+const schemaFor = (options) => schemas/* object */.Ikc(rawShape).transform((raw, ctx) => {
+    // The three that steer the run: what it does is checked against them below.
+    const dryRun = (0,value_parsers/* parseBoolean */.yG)('dry-run', raw['dry-run'], ctx) ?? false;
+    const push = (0,value_parsers/* parseBoolean */.yG)('push', raw.push, ctx);
+    const deploy = (0,value_parsers/* parseBoolean */.yG)('deploy', raw.deploy, ctx);
+    const meshagent = meshagentSettings(raw, ctx, dryRun, options);
+    if (deploy === true && meshagent.room === undefined) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'room', 'room is required unless MESHAGENT_ROOM is set', 'set the room input, or deploy: false to only build and push');
+    }
+    if (deploy === true && push === false) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'push', 'push: false cannot deploy: a service runs only an image its registry has', 'set push: true, or deploy: false');
+    }
+    return { meshagent, image: imageSettings(raw, ctx, push ?? false), service: serviceSettings(raw, ctx, deploy ?? false), dryRun };
+});
+/** The API, the key, the project and the room. */
+function meshagentSettings(raw, ctx, dryRun, { allowInsecureApi = false }) {
+    const apiKey = raw['api-key'].trim();
+    // A dry run without a key plans offline (the README lists what it cannot read); everything else needs the key.
+    if (apiKey === '' && !dryRun) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one');
+    }
+    const apiUrl = (0,value_parsers/* parseApiUrl */.nV)(raw['api-url'], ctx);
+    if (apiKey !== '' && !allowInsecureApi && (0,value_parsers/* sendsInClear */.IV)(apiUrl)) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'api-url', `api-url: ${(0,issues/* quote */.hD)(apiUrl)} is plain http to a host that is not loopback: the API key would cross the network unencrypted`, 'use https://, or set MESHAGENT_SHIP_INSECURE_API=1 where the network is trusted');
+    }
+    const keyProject = (0,value_parsers/* projectIdFromApiKey */.w1)(apiKey);
+    const givenProject = (0,issues/* optional */.lq)(raw['project-id']);
+    if (givenProject !== undefined && !/^[A-Za-z0-9._~-]+$/.test(givenProject)) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'project-id', `project-id: ${(0,issues/* quote */.hD)(givenProject)} is not a project id`, 'copy the project id (a UUID) from MeshAgent Studio');
+    }
+    else if (givenProject !== undefined && keyProject !== undefined && givenProject !== keyProject) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'project-id', `project-id ${givenProject} does not match the project of the api-key (${keyProject})`, 'an API key works only in its own project; use that project id or a key of this project');
+    }
+    else if (givenProject === undefined && keyProject === undefined && apiKey !== '') {
+        (0,issues/* addIssue */.ZJ)(ctx, 'project-id', 'Project ID not specified, and the api-key does not carry one', 'set the project-id input or MESHAGENT_PROJECT_ID');
+    }
+    return {
+        apiKey,
+        apiUrl,
+        projectId: givenProject ?? keyProject ?? '',
+        projectIdSource: givenProject !== undefined ? 'input' : 'api-key',
+        room: (0,value_parsers/* parseRoom */.xf)(raw.room, ctx),
+    };
+}
+/** The tag, and how the image is made or found, converted and pushed. */
+function imageSettings(raw, ctx, push) {
+    let tag = { value: '', registry: undefined, repository: '', tag: undefined };
+    try {
+        tag = (0,reference/* parseImageTag */.DO)(raw.tag, 'tag');
+    }
+    catch (error) {
+        if (!(error instanceof src_errors/* ShipError */.fS))
+            throw error;
+        const message = error.message.startsWith('tag ') ? error.message : `tag: ${error.message}`;
+        (0,issues/* addIssue */.ZJ)(ctx, 'tag', message, error.hint);
+    }
+    const builder = (0,value_parsers/* parseChoice */.HU)('builder', raw.builder, ['auto', 'docker', 'buildah', 'none'], ctx, 'builder must be one of: auto, docker, buildah, none');
+    const source = (0,value_parsers/* parseImageSource */.AB)(raw.image, ctx);
+    if (source && (builder === 'docker' || builder === 'buildah')) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'builder', `builder: ${builder} builds an image, but the image input names one to ship`, 'remove builder (or set builder: none) to ship the image input, or remove image to build');
+    }
+    if (!source && builder === 'none') {
+        (0,issues/* addIssue */.ZJ)(ctx, 'image', 'image is required with builder: none', 'name the image to ship, e.g. image: oci-archive:app.tar, or choose a builder');
+    }
+    const level = raw['compression-level'].trim();
+    if (!/^[0-9]$/.test(level)) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'compression-level', `compression-level: ${(0,issues/* quote */.hD)(level)} must be a whole number from 0 to 9`, '6 balances speed and size; 9 is smallest');
+    }
+    return {
+        tag,
+        context: (0,issues/* optional */.lq)(raw.context) ?? '.',
+        file: (0,value_parsers/* parseFile */.CJ)(raw.file, ctx),
+        buildArgs: parseKeyValues('build-args', raw['build-args'], ctx),
+        target: (0,issues/* optional */.lq)(raw.target),
+        platforms: parsePlatforms(raw.platforms, ctx),
+        builder: source && builder === 'auto' ? 'none' : builder,
+        source,
+        estargz: (0,value_parsers/* parseBoolean */.yG)('estargz', raw.estargz, ctx) ?? false,
+        prefetch: listLines(raw.prefetch).map(({ text }) => text),
+        compressionLevel: Number(level),
+        push,
+    };
+}
+/** The room service: its name, environment, account, mounts, ports, access, domain, and the wait for its URL. */
+function serviceSettings(raw, ctx, deploy) {
+    const serviceName = (0,issues/* optional */.lq)(raw['service-name']);
+    if (serviceName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(serviceName)) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'service-name', `service-name: ${(0,issues/* quote */.hD)(serviceName)} is not a valid service name`, 'use letters, digits, ".", "_" and "-"');
+    }
+    const env = raw.env.trim() !== '' ? parseKeyValues('env', raw.env, ctx) : undefined;
+    const envSecrets = raw['env-secrets'].trim() !== '' ? parseEnvSecrets(raw['env-secrets'], ctx) : undefined;
+    const runAs = (0,issues/* optional */.lq)(raw['run-as'])?.toLowerCase();
+    if (runAs !== undefined && !runAs.includes('@')) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'run-as', 'run-as must be a service account email', 'e.g. run-as: deployer@my-project.meshagent.app');
+    }
+    if (envSecrets && envSecrets.length > 0 && runAs === undefined) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'run-as', 'run-as is required when using SecretValue environment variables (env-secrets)', 'set run-as to the service account that owns the secrets');
+    }
+    const meshagentToken = (0,value_parsers/* parseMeshagentToken */.BJ)(raw['meshagent-token'], ctx);
+    const identity = (0,issues/* optional */.lq)(raw.identity);
+    if (identity !== undefined && identity.includes('@') && meshagentToken) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'identity', `environment variable 'MESHAGENT_TOKEN' uses token identity '${identity}', but service environment tokens must use an agent identity`, 'use an agent name without @ as identity');
+    }
+    const liveness = (0,issues/* optional */.lq)(raw.liveness);
+    if (liveness !== undefined && !liveness.startsWith('/')) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'liveness', "liveness must start with '/'", 'e.g. liveness: /healthz');
+    }
+    return {
+        deploy,
+        name: serviceName,
+        createRoom: (0,value_parsers/* parseBoolean */.yG)('create-room', raw['create-room'], ctx) ?? false,
+        env,
+        envSecrets,
+        runAs,
+        meshagentToken,
+        identity,
+        roomMounts: raw['room-mounts'].trim() !== '' ? parseRoomMounts(raw['room-mounts'], ctx) : undefined,
+        imageMounts: raw['image-mounts'].trim() !== '' ? parseImageMounts(raw['image-mounts'], ctx) : undefined,
+        emptyDirMounts: raw['empty-dir-mounts'].trim() !== '' ? parseEmptyDirMounts(raw['empty-dir-mounts'], ctx) : undefined,
+        ports: raw.ports.trim() !== '' ? parsePorts(raw.ports, ctx) : undefined,
+        liveness,
+        public: (0,value_parsers/* parseBoolean */.yG)('public', raw.public, ctx) ?? false,
+        domain: (0,value_parsers/* parseDomain */.gR)(raw.domain, ctx),
+        validationMode: (0,value_parsers/* parseChoice */.HU)('validation-mode', raw['validation-mode'], ['default', 'cookie', 'none'], ctx, 'validation-mode must be one of: default, cookie, none', (s) => s.toLowerCase()),
+        template: (0,value_parsers/* parseChoice */.HU)('template', raw.template, ['agent', 'none'], ctx, 'template must be agent or none'),
+        waitSeconds: (0,value_parsers/* parseWait */.DF)(raw.wait, ctx),
+    };
+}
+/** Parses raw inputs into the config, or throws InputErrors listing every problem in input order. */
+function parseConfig(raw, options = {}) {
+    const parsed = schemaFor(options).safeParse(raw);
+    if (parsed.success)
+        return parsed.data;
+    const order = spec/* INPUTS */.mc.map((spec) => spec.name);
+    const errors = parsed.error.issues.map((issue) => {
+        const input = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
+        const params = 'params' in issue ? issue.params : undefined;
+        return new src_errors/* ShipError */.fS(issue.message, { ...(input ? { input } : {}), ...(params?.hint ? { hint: params.hint } : {}) });
+    });
+    errors.sort((a, b) => order.indexOf(a.input ?? '') - order.indexOf(b.input ?? ''));
+    throw new src_errors/* InputErrors */.G(errors);
+}
+/** Reads, masks and parses every input. */
+function readConfig(source) {
+    return parseConfig((0,raw_inputs/* readRawInputs */.y)(source), { allowInsecureApi: source.env.MESHAGENT_SHIP_INSECURE_API === '1' });
+}
+
+
+/***/ }),
+
+/***/ 6685:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   y: () => (/* binding */ readRawInputs)
+/* harmony export */ });
+/* harmony import */ var _spec_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7026);
+/**
+ * Each input's raw text, as the runner gives it: the input, else its environment variable (MESHAGENT_*), else its
+ * default. A secret input is masked the moment it is read.
+ */
+
+/** Each input's raw text: the input, else its environment fallback, else its default. */
+function readRawInputs(source) {
+    const raw = {};
+    for (const spec of _spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUTS */ .mc) {
+        let value = source.getInput(spec.name);
+        if (value.trim() === '' && 'env' in spec)
+            value = source.env[spec.env] ?? '';
+        if (value.trim() === '' && 'default' in spec)
+            value = spec.default;
+        if ('secret' in spec && value.trim() !== '')
+            source.setSecret(value.trim());
+        raw[spec.name] = value;
+    }
+    return raw;
+}
+
+
+/***/ }),
+
+/***/ 7026:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -76699,71 +77268,39 @@ function inputSpec(name) {
 
 /***/ }),
 
-/***/ 8422:
+/***/ 1905:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AB: () => (/* binding */ parseImageSource),
+/* harmony export */   BJ: () => (/* binding */ parseMeshagentToken),
+/* harmony export */   CJ: () => (/* binding */ parseFile),
+/* harmony export */   DF: () => (/* binding */ parseWait),
+/* harmony export */   HU: () => (/* binding */ parseChoice),
 /* harmony export */   IV: () => (/* binding */ sendsInClear),
-/* harmony export */   Xg: () => (/* binding */ readConfig),
-/* harmony export */   o4: () => (/* binding */ parseConfig),
-/* harmony export */   yI: () => (/* binding */ readRawInputs)
+/* harmony export */   gR: () => (/* binding */ parseDomain),
+/* harmony export */   nV: () => (/* binding */ parseApiUrl),
+/* harmony export */   w1: () => (/* binding */ projectIdFromApiKey),
+/* harmony export */   xf: () => (/* binding */ parseRoom),
+/* harmony export */   yG: () => (/* binding */ parseBoolean)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_API_URL, DEFAULT_WAIT_SECONDS, listLines, projectIdFromApiKey */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8816);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _input_spec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2523);
-/* harmony import */ var _loopback_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2082);
-/* harmony import */ var _meshagent_reserved_ports_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5881);
-/* harmony import */ var _oci_archive_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3863);
-/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8286);
+/* unused harmony export DEFAULT_API_URL */
+/* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5964);
+/* harmony import */ var _loopback_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2082);
+/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8286);
+/* harmony import */ var _issues_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(89);
 /**
- * Raw inputs -> ShipConfig. Every input is parsed and checked here; every error names the input (and the line, for
- * lists), says what is wrong and how to fix it, in the MeshAgent CLI's words where its users already know them.
- * All errors are collected and reported together, before anything touches the network.
+ * The parsers of single-value inputs: booleans, a choice among names, the API URL and key, the participant token's
+ * scope, the domain, the wait, the image to ship and the Dockerfile path.
  */
 
 
 
 
-
-
-
+/** MeshAgent's API, when api-url is not given. */
 const DEFAULT_API_URL = 'https://api.meshagent.com';
 /** How long `wait: true` probes the service URL: the CLI's live-wait default. */
 const DEFAULT_WAIT_SECONDS = 300;
-/** Each input's raw text: the input, else its environment fallback, else its default. */
-function readRawInputs(source) {
-    const raw = {};
-    for (const spec of _input_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc) {
-        let value = source.getInput(spec.name);
-        if (value.trim() === '' && 'env' in spec)
-            value = source.env[spec.env] ?? '';
-        if (value.trim() === '' && 'default' in spec)
-            value = spec.default;
-        if ('secret' in spec && value.trim() !== '')
-            source.setSecret(value.trim());
-        raw[spec.name] = value;
-    }
-    return raw;
-}
-function report(ctx, input, message, hint) {
-    ctx.addIssue({ code: 'custom', message, path: [input], params: { hint } });
-}
-/** Lines of a list input with their 1-based line numbers; blank lines and `#` comments skipped. */
-function listLines(raw) {
-    return raw
-        .split(/\r?\n/)
-        .map((text, index) => ({ line: index + 1, text: text.trim() }))
-        .filter(({ text }) => text !== '' && !text.startsWith('#'));
-}
-/** Quote a user's value in an error, cut short so a pasted secret never shows whole. */
-function quote(text) {
-    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(text, 40);
-}
-function optional(raw) {
-    const trimmed = raw.trim();
-    return trimmed === '' ? undefined : trimmed;
-}
 const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
 const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
 /** true or false; undefined (reported) for anything else, so no later check builds on a wrong guess. */
@@ -76773,186 +77310,12 @@ function parseBoolean(input, raw, ctx) {
         return true;
     if (BOOLEAN_FALSE.includes(value))
         return false;
-    report(ctx, input, `${input}: ${quote(value)} is not a boolean`, `use true or false`);
+    (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, input, `${input}: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(value)} is not a boolean`, `use true or false`);
     return undefined;
-}
-function parseKeyValues(input, raw, ctx, form = 'KEY=VALUE') {
-    const result = [];
-    for (const { line, text } of listLines(raw)) {
-        const eq = text.indexOf('=');
-        if (eq === -1) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form '${form}'`, `write one ${form} per line`);
-            continue;
-        }
-        const name = text.slice(0, eq).trim();
-        if (name === '') {
-            report(ctx, input, `${input}: line ${line} must include a non-empty variable name`, `write one ${form} per line`);
-            continue;
-        }
-        result.push({ name, value: text.slice(eq + 1) });
-    }
-    return result;
-}
-function parseEnvSecrets(raw, ctx) {
-    const input = 'env-secrets';
-    const hint = 'write one NAME=SECRET_ID per line, where SECRET_ID is a secret of the run-as service account';
-    const result = [];
-    for (const { line, text } of listLines(raw)) {
-        const eq = text.indexOf('=');
-        if (eq === -1) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form 'NAME=SECRET_ID'`, hint);
-            continue;
-        }
-        const name = text.slice(0, eq).trim();
-        const secretId = text.slice(eq + 1).trim();
-        if (name === '')
-            report(ctx, input, `${input}: line ${line} must include a non-empty variable name`, hint);
-        else if (secretId === '')
-            report(ctx, input, `${input}: line ${line} must include a non-empty secret source`, hint);
-        else
-            result.push({ name, secretId });
-    }
-    return result;
-}
-const READ_MODES = new Set(['ro', 'rw']);
-/** `<source>:<mount>[:ro|rw]`, split from the right as the CLI does (a source may hold colons). */
-function parseRoomMounts(raw, ctx) {
-    const input = 'room-mounts';
-    const form = `'<source>:<mount>[:ro|rw]'`;
-    const hint = 'e.g. "data:/data" mounts the room folder data at /data; ".:/data:ro" mounts the whole room read-only';
-    const result = [];
-    for (const { line, text } of listLines(raw)) {
-        let readOnly = false;
-        let rest = text;
-        const parts = rest.split(':');
-        const mode = parts.at(-1)?.toLowerCase() ?? '';
-        if (parts.length >= 3 && READ_MODES.has(mode)) {
-            rest = parts.slice(0, -1).join(':');
-            readOnly = mode === 'ro';
-        }
-        const colon = rest.lastIndexOf(':');
-        if (colon === -1) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
-            continue;
-        }
-        const source = rest.slice(0, colon).trim();
-        const path = rest.slice(colon + 1).trim();
-        if (source === '' || path === '') {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must include both source and mount paths`, hint);
-            continue;
-        }
-        result.push({ path, subpath: source === '.' || source === '/' ? undefined : source, readOnly });
-    }
-    return result;
-}
-/** `<image>=<mount>[:ro|rw]`, read-only unless `:rw`. */
-function parseImageMounts(raw, ctx) {
-    const input = 'image-mounts';
-    const form = `'<image>=<mount>[:ro|rw]'`;
-    const hint = 'e.g. "my/models:1=/models" mounts the image my/models:1 read-only at /models';
-    const result = [];
-    for (const { line, text } of listLines(raw)) {
-        const eq = text.indexOf('=');
-        if (eq === -1) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
-            continue;
-        }
-        const image = text.slice(0, eq).trim();
-        const remainder = text.slice(eq + 1).trim();
-        if (image === '' || remainder === '') {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must include both image and mount paths`, hint);
-            continue;
-        }
-        const parts = remainder.split(':').map((part) => part.trim());
-        let readOnly = true;
-        const mode = parts[1]?.toLowerCase();
-        if (parts.length > 2 || (mode !== undefined && !READ_MODES.has(mode))) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
-            continue;
-        }
-        if (mode !== undefined)
-            readOnly = mode === 'ro';
-        const path = parts[0] ?? '';
-        if (path === '') {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must include both image and mount paths`, hint);
-            continue;
-        }
-        result.push({ image, path, readOnly });
-    }
-    return result;
-}
-/** `<mount>[:ro|rw]`, read-write unless `:ro`. */
-function parseEmptyDirMounts(raw, ctx) {
-    const input = 'empty-dir-mounts';
-    const form = `'<mount>[:ro|rw]'`;
-    const hint = 'e.g. "/tmp/cache" mounts an empty writable directory at /tmp/cache';
-    const result = [];
-    for (const { line, text } of listLines(raw)) {
-        let path = text;
-        let readOnly = false;
-        const colon = text.lastIndexOf(':');
-        if (colon !== -1) {
-            const mode = text.slice(colon + 1).toLowerCase();
-            if (!READ_MODES.has(mode)) {
-                report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
-                continue;
-            }
-            path = text.slice(0, colon).trim();
-            readOnly = mode === 'ro';
-        }
-        if (path === '') {
-            report(ctx, input, `${input}: line ${line} must include a mount path`, hint);
-            continue;
-        }
-        if (path.includes(':')) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
-            continue;
-        }
-        result.push({ path, readOnly });
-    }
-    return result;
-}
-function parsePorts(raw, ctx) {
-    const input = 'ports';
-    const hint = 'write one PORT or PORT/http or PORT/tcp per line, with PORT from 1 to 65535';
-    const result = [];
-    for (const { line, text } of listLines(raw)) {
-        const match = /^([0-9]+)(?:\/(http|tcp))?$/i.exec(text);
-        const num = match ? Number(match[1]) : NaN;
-        if (!match || !Number.isInteger(num) || num < 1 || num > 65535) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} is not a port`, hint);
-            continue;
-        }
-        if (_meshagent_reserved_ports_js__WEBPACK_IMPORTED_MODULE_4__/* .RESERVED_ROOM_SERVICE_PORTS */ .q.includes(num)) {
-            report(ctx, input, `${input}: line ${line} uses reserved MeshAgent room infrastructure port ${num}; reserved ports: ${_meshagent_reserved_ports_js__WEBPACK_IMPORTED_MODULE_4__/* .RESERVED_ROOM_SERVICE_PORTS */ .q.join(', ')}`, 'let the service listen on another port');
-            continue;
-        }
-        if (result.some((port) => port.num === num)) {
-            report(ctx, input, `${input}: line ${line} repeats port ${num}`, 'list each port once');
-            continue;
-        }
-        result.push({ num, type: match[2]?.toLowerCase() ?? 'http' });
-    }
-    return result;
-}
-const PLATFORM_RE = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
-function parsePlatforms(raw, ctx) {
-    const result = [];
-    for (const { line, text } of listLines(raw)) {
-        for (const item of text.split(',').map((part) => part.trim()).filter(Boolean)) {
-            if (!PLATFORM_RE.test(item)) {
-                report(ctx, 'platforms', `platforms: line ${line} ${quote(item)} is not a platform`, 'use os/arch[/variant], e.g. linux/amd64');
-            }
-            else if (!result.includes(item)) {
-                result.push(item);
-            }
-        }
-    }
-    return result;
 }
 const TOKEN_PRESETS = ['userDefault', 'agentDefault', 'full'];
 function parseMeshagentToken(raw, ctx) {
-    const value = optional(raw);
+    const value = (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)(raw);
     if (value === undefined)
         return undefined;
     const preset = TOKEN_PRESETS.find((name) => name === value);
@@ -76968,22 +77331,29 @@ function parseMeshagentToken(raw, ctx) {
     catch {
         // reported below
     }
-    report(ctx, 'meshagent-token', message, 'e.g. meshagent-token: agentDefault');
+    (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'meshagent-token', message, 'e.g. meshagent-token: agentDefault');
     return undefined;
 }
 const ROOM_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
+function parseRoom(raw, ctx) {
+    const room = (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)(raw);
+    if (room !== undefined && !ROOM_RE.test(room)) {
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'room', `room: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(room)} is not a valid room name`, 'room names are 1-63 lowercase letters, digits and -, starting and ending with a letter or digit');
+    }
+    return room;
+}
 const DOMAIN_LABEL_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 function parseDomain(raw, ctx) {
-    const value = optional(raw)?.toLowerCase().replace(/\.$/, '');
+    const value = (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)(raw)?.toLowerCase().replace(/\.$/, '');
     if (value === undefined)
         return undefined;
     if (/^[a-z]+:\/\//.test(value) || value.includes('/')) {
-        report(ctx, 'domain', `domain: ${quote(value)} must be a host name`, 'write the host name only, e.g. app.example.com, without https:// or a path');
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'domain', `domain: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(value)} must be a host name`, 'write the host name only, e.g. app.example.com, without https:// or a path');
         return undefined;
     }
     const labels = value.split('.');
     if (value.length > 253 || labels.length < 2 || !labels.every((label) => DOMAIN_LABEL_RE.test(label))) {
-        report(ctx, 'domain', `domain: ${quote(value)} is not a valid domain name`, 'use a host name such as my-app.example.com');
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'domain', `domain: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(value)} is not a valid domain name`, 'use a host name such as my-app.example.com');
         return undefined;
     }
     return value;
@@ -76997,13 +77367,13 @@ function parseWait(raw, ctx) {
     const match = /^([0-9]+)\s*(s|m)?$/.exec(value);
     const seconds = match ? Number(match[1]) * (match[2] === 'm' ? 60 : 1) : NaN;
     if (!Number.isSafeInteger(seconds) || seconds > 3600) {
-        report(ctx, 'wait', `wait: ${quote(value)} must be true, false, or a timeout up to 60m`, 'e.g. wait: true, wait: 90s or wait: 5m');
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'wait', `wait: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(value)} must be true, false, or a timeout up to 60m`, 'e.g. wait: true, wait: 90s or wait: 5m');
         return 0;
     }
     return seconds;
 }
 function parseApiUrl(raw, ctx) {
-    const value = (optional(raw) ?? DEFAULT_API_URL).replace(/\/+$/, '');
+    const value = ((0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)(raw) ?? DEFAULT_API_URL).replace(/\/+$/, '');
     let url;
     try {
         url = new URL(value);
@@ -77012,7 +77382,7 @@ function parseApiUrl(raw, ctx) {
         url = undefined;
     }
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
-        report(ctx, 'api-url', `api-url: ${quote(value)} is not an http(s) URL`, `e.g. ${DEFAULT_API_URL}`);
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'api-url', `api-url: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(value)} is not an http(s) URL`, `e.g. ${DEFAULT_API_URL}`);
     }
     return value;
 }
@@ -77028,7 +77398,7 @@ function sendsInClear(apiUrl) {
     if (url.protocol !== 'http:')
         return false;
     // Names under .localhost resolve to loopback too (RFC 6761), as the sandbox's do.
-    return !(0,_loopback_js__WEBPACK_IMPORTED_MODULE_5__/* .isLoopbackHost */ .c)(url.hostname) && !url.hostname.endsWith('.localhost');
+    return !(0,_loopback_js__WEBPACK_IMPORTED_MODULE_3__/* .isLoopbackHost */ .c)(url.hostname) && !url.hostname.endsWith('.localhost');
 }
 /** Decodes the project id an `ma-<keyid>-<projectid>-<secret>` API key carries; undefined for other tokens. */
 function projectIdFromApiKey(apiKey) {
@@ -77044,202 +77414,52 @@ function projectIdFromApiKey(apiKey) {
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 function parseImageSource(raw, ctx) {
-    const value = optional(raw);
+    const value = (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)(raw);
     if (value === undefined)
         return undefined;
     const hint = 'use oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference such as docker://host/repo:tag';
     if (/^(oci|oci-archive|docker-archive):/.test(value)) {
         // The same parser as the convert, push and pull commands, so a path means the same thing everywhere.
         try {
-            const ref = (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_2__/* .parseImageRef */ .Q)(value);
+            const ref = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_0__/* .parseLocalImage */ .ei)(value);
             return ref.transport === 'docker-archive' ? { kind: 'docker-archive', path: ref.path } : { kind: ref.transport, path: ref.path, ref: ref.ref };
         }
         catch (error) {
-            report(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
+            (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
             return undefined;
         }
     }
     try {
-        return { kind: 'registry', reference: (0,_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .parseImageReference */ .o_)(value.replace(/^docker:\/\//, ''), 'image') };
+        return { kind: 'registry', reference: (0,_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .parseImageReference */ .o_)(value.replace(/^docker:\/\//, ''), 'image') };
     }
     catch (error) {
-        report(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
         return undefined;
     }
 }
 function parseFile(raw, ctx) {
-    const value = optional(raw);
+    const value = (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)(raw);
     if (value === undefined)
         return undefined;
     const hint = 'give the Dockerfile path relative to the context directory, e.g. docker/Dockerfile';
     const parts = value.split('/').filter((part) => part !== '' && part !== '.');
     if (value.startsWith('/'))
-        report(ctx, 'file', 'file must be relative to the context', hint);
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'file', 'file must be relative to the context', hint);
     else if (parts.length === 0)
-        report(ctx, 'file', 'file cannot be empty', hint);
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'file', 'file cannot be empty', hint);
     else if (parts.includes('..'))
-        report(ctx, 'file', 'file must stay inside the context', hint);
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'file', 'file must stay inside the context', hint);
     else
         return parts.join('/');
     return undefined;
 }
-function parseChoice(input, raw, choices, ctx, message, normalise = (s) => s) {
-    const value = normalise(raw.trim());
+function parseChoice(input, raw, choices, ctx, message, normalize = (s) => s) {
+    const value = normalize(raw.trim());
     const choice = choices.find((c) => c === value);
     if (choice)
         return choice;
-    report(ctx, input, message, `got ${quote(raw.trim())}`);
+    (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, input, message, `got ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(raw.trim())}`);
     return choices[0];
-}
-// ---------------------------------------------------------------------------------------------------------------
-// The schema: raw strings in, ShipConfig out
-const rawShape = Object.fromEntries(_input_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc.map((spec) => [spec.name, zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP()]));
-const schemaFor = ({ allowInsecureApi = false }) => zod__WEBPACK_IMPORTED_MODULE_6__/* .object */ .Ikc(rawShape).transform((raw, ctx) => {
-    // MeshAgent
-    const dryRun = parseBoolean('dry-run', raw['dry-run'], ctx) ?? false;
-    const apiKey = raw['api-key'].trim();
-    // A dry run without a key plans offline (the README lists what it cannot read); everything else needs the key.
-    if (apiKey === '' && !dryRun) {
-        report(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one');
-    }
-    const apiUrl = parseApiUrl(raw['api-url'], ctx);
-    if (apiKey !== '' && !allowInsecureApi && sendsInClear(apiUrl)) {
-        report(ctx, 'api-url', `api-url: ${quote(apiUrl)} is plain http to a host that is not loopback: the API key would cross the network unencrypted`, 'use https://, or set MESHAGENT_SHIP_INSECURE_API=1 where the network is trusted');
-    }
-    const keyProject = projectIdFromApiKey(apiKey);
-    const givenProject = optional(raw['project-id']);
-    if (givenProject !== undefined && !/^[A-Za-z0-9._~-]+$/.test(givenProject)) {
-        report(ctx, 'project-id', `project-id: ${quote(givenProject)} is not a project id`, 'copy the project id (a UUID) from MeshAgent Studio');
-    }
-    else if (givenProject !== undefined && keyProject !== undefined && givenProject !== keyProject) {
-        report(ctx, 'project-id', `project-id ${givenProject} does not match the project of the api-key (${keyProject})`, 'an API key works only in its own project; use that project id or a key of this project');
-    }
-    else if (givenProject === undefined && keyProject === undefined && apiKey !== '') {
-        report(ctx, 'project-id', 'Project ID not specified, and the api-key does not carry one', 'set the project-id input or MESHAGENT_PROJECT_ID');
-    }
-    const room = optional(raw.room);
-    if (room !== undefined && !ROOM_RE.test(room)) {
-        report(ctx, 'room', `room: ${quote(room)} is not a valid room name`, 'room names are 1-63 lowercase letters, digits and -, starting and ending with a letter or digit');
-    }
-    // Image
-    let tag = { value: '', registry: undefined, repository: '', tag: undefined };
-    try {
-        tag = (0,_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .parseImageTag */ .DO)(raw.tag, 'tag');
-    }
-    catch (error) {
-        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS))
-            throw error;
-        const message = error.message.startsWith('tag ') ? error.message : `tag: ${error.message}`;
-        report(ctx, 'tag', message, error.hint);
-    }
-    const builder = parseChoice('builder', raw.builder, ['auto', 'docker', 'buildah', 'none'], ctx, 'builder must be one of: auto, docker, buildah, none');
-    const source = parseImageSource(raw.image, ctx);
-    if (source && (builder === 'docker' || builder === 'buildah')) {
-        report(ctx, 'builder', `builder: ${builder} builds an image, but the image input names one to ship`, 'remove builder (or set builder: none) to ship the image input, or remove image to build');
-    }
-    if (!source && builder === 'none') {
-        report(ctx, 'image', 'image is required with builder: none', 'name the image to ship, e.g. image: oci-archive:app.tar, or choose a builder');
-    }
-    const level = raw['compression-level'].trim();
-    if (!/^[0-9]$/.test(level)) {
-        report(ctx, 'compression-level', `compression-level: ${quote(level)} must be a whole number from 0 to 9`, '6 balances speed and size; 9 is smallest');
-    }
-    const push = parseBoolean('push', raw.push, ctx);
-    const context = optional(raw.context) ?? '.';
-    // Service
-    const deploy = parseBoolean('deploy', raw.deploy, ctx);
-    if (deploy === true && room === undefined) {
-        report(ctx, 'room', 'room is required unless MESHAGENT_ROOM is set', 'set the room input, or deploy: false to only build and push');
-    }
-    if (deploy === true && push === false) {
-        report(ctx, 'push', 'push: false cannot deploy: a service runs only an image its registry has', 'set push: true, or deploy: false');
-    }
-    const serviceName = optional(raw['service-name']);
-    if (serviceName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(serviceName)) {
-        report(ctx, 'service-name', `service-name: ${quote(serviceName)} is not a valid service name`, 'use letters, digits, ".", "_" and "-"');
-    }
-    const envGiven = raw.env.trim() !== '';
-    const env = envGiven ? parseKeyValues('env', raw.env, ctx) : undefined;
-    const envSecrets = raw['env-secrets'].trim() !== '' ? parseEnvSecrets(raw['env-secrets'], ctx) : undefined;
-    const runAsRaw = optional(raw['run-as'])?.toLowerCase();
-    if (runAsRaw !== undefined && !runAsRaw.includes('@')) {
-        report(ctx, 'run-as', 'run-as must be a service account email', 'e.g. run-as: deployer@my-project.meshagent.app');
-    }
-    if (envSecrets && envSecrets.length > 0 && runAsRaw === undefined) {
-        report(ctx, 'run-as', 'run-as is required when using SecretValue environment variables (env-secrets)', 'set run-as to the service account that owns the secrets');
-    }
-    const meshagentToken = parseMeshagentToken(raw['meshagent-token'], ctx);
-    const identity = optional(raw.identity);
-    if (identity !== undefined && identity.includes('@') && meshagentToken) {
-        report(ctx, 'identity', `environment variable 'MESHAGENT_TOKEN' uses token identity '${identity}', but service environment tokens must use an agent identity`, 'use an agent name without @ as identity');
-    }
-    const liveness = optional(raw.liveness);
-    if (liveness !== undefined && !liveness.startsWith('/')) {
-        report(ctx, 'liveness', "liveness must start with '/'", 'e.g. liveness: /healthz');
-    }
-    const config = {
-        meshagent: {
-            apiKey,
-            apiUrl,
-            projectId: givenProject ?? keyProject ?? '',
-            projectIdSource: givenProject !== undefined ? 'input' : 'api-key',
-            room,
-        },
-        image: {
-            tag,
-            context,
-            file: parseFile(raw.file, ctx),
-            buildArgs: parseKeyValues('build-args', raw['build-args'], ctx),
-            target: optional(raw.target),
-            platforms: parsePlatforms(raw.platforms, ctx),
-            builder: source && builder === 'auto' ? 'none' : builder,
-            source,
-            estargz: parseBoolean('estargz', raw.estargz, ctx) ?? false,
-            prefetch: listLines(raw.prefetch).map(({ text }) => text),
-            compressionLevel: Number(level),
-            push: push ?? false,
-        },
-        service: {
-            deploy: deploy ?? false,
-            name: serviceName,
-            createRoom: parseBoolean('create-room', raw['create-room'], ctx) ?? false,
-            env,
-            envSecrets,
-            runAs: runAsRaw,
-            meshagentToken,
-            identity,
-            roomMounts: raw['room-mounts'].trim() !== '' ? parseRoomMounts(raw['room-mounts'], ctx) : undefined,
-            imageMounts: raw['image-mounts'].trim() !== '' ? parseImageMounts(raw['image-mounts'], ctx) : undefined,
-            emptyDirMounts: raw['empty-dir-mounts'].trim() !== '' ? parseEmptyDirMounts(raw['empty-dir-mounts'], ctx) : undefined,
-            ports: raw.ports.trim() !== '' ? parsePorts(raw.ports, ctx) : undefined,
-            liveness,
-            public: parseBoolean('public', raw.public, ctx) ?? false,
-            domain: parseDomain(raw.domain, ctx),
-            validationMode: parseChoice('validation-mode', raw['validation-mode'], ['default', 'cookie', 'none'], ctx, 'validation-mode must be one of: default, cookie, none', (s) => s.toLowerCase()),
-            template: parseChoice('template', raw.template, ['agent', 'none'], ctx, 'template must be agent or none'),
-            waitSeconds: parseWait(raw.wait, ctx),
-        },
-        dryRun,
-    };
-    return config;
-});
-/** Parses raw inputs into the config, or throws InputErrors listing every problem in input order. */
-function parseConfig(raw, options = {}) {
-    const parsed = schemaFor(options).safeParse(raw);
-    if (parsed.success)
-        return parsed.data;
-    const order = _input_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc.map((spec) => spec.name);
-    const errors = parsed.error.issues.map((issue) => {
-        const input = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
-        const params = 'params' in issue ? issue.params : undefined;
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(issue.message, { ...(input ? { input } : {}), ...(params?.hint ? { hint: params.hint } : {}) });
-    });
-    errors.sort((a, b) => order.indexOf(a.input ?? '') - order.indexOf(b.input ?? ''));
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputErrors */ .G(errors);
-}
-/** Reads, masks and parses every input. */
-function readConfig(source) {
-    return parseConfig(readRawInputs(source), { allowInsecureApi: source.env.MESHAGENT_SHIP_INSECURE_API === '1' });
 }
 
 
@@ -77519,13 +77739,11 @@ const RoomRouteList = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Q: () => (/* binding */ parseImageRef),
 /* harmony export */   UY: () => (/* binding */ openImage),
 /* harmony export */   VJ: () => (/* binding */ layoutFromDockerArchive),
-/* harmony export */   h6: () => (/* binding */ packOciArchive),
-/* harmony export */   kL: () => (/* binding */ formatImageRef)
+/* harmony export */   h6: () => (/* binding */ packOciArchive)
 /* harmony export */ });
-/* unused harmony export unpackTar */
+/* unused harmony exports parseImageRef, formatImageRef, unpackTar */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
@@ -77566,24 +77784,24 @@ const RoomRouteList = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
 
 
 
-const TRANSPORTS = ['oci', 'oci-archive', 'docker-archive'];
+const TRANSPORTS = (/* unused pure expression or super */ null && (['oci', 'oci-archive', 'docker-archive']));
 /** Parses `TRANSPORT:PATH[:REF]`; a REF has no slash, so `oci:/a:b/c` is a path. */
 function parseImageRef(text) {
     const colon = text.indexOf(':');
     const transport = colon === -1 ? '' : text.slice(0, colon);
     if (!TRANSPORTS.includes(transport)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(text, 200)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+        throw new ShipError(`${quoted(text, 200)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
     }
     const rest = text.slice(colon + 1);
     if (rest === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
+        throw new ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
     if (transport === 'docker-archive')
         return { transport, path: rest, ref: undefined };
     const last = rest.lastIndexOf(':');
     const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
     const path = ref === undefined ? rest : rest.slice(0, last);
     if (ref === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(text, 200)} has an empty reference after the last colon`);
+        throw new ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
     return { transport: transport, path, ref };
 }
 function formatImageRef(ref) {
@@ -78503,8 +78721,8 @@ var external_node_stream_ = __nccwpck_require__(7075);
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/oci/media-types.ts
 var media_types = __nccwpck_require__(9217);
-// EXTERNAL MODULE: ./src/http.ts
-var http = __nccwpck_require__(6803);
+// EXTERNAL MODULE: ./src/http.ts + 8 modules
+var http = __nccwpck_require__(3887);
 ;// CONCATENATED MODULE: ./src/oci/registry-upload.ts
 /**
  * Blob uploads: POST to open a session, then either one PUT with the whole blob or, for large blobs, PATCH chunks
@@ -78987,8 +79205,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/http.ts
-var src_http = __nccwpck_require__(6803);
+// EXTERNAL MODULE: ./src/http.ts + 8 modules
+var src_http = __nccwpck_require__(3887);
 // EXTERNAL MODULE: ./src/oci/digest.ts
 var oci_digest = __nccwpck_require__(8825);
 // EXTERNAL MODULE: ./src/oci/media-types.ts
@@ -79765,7 +79983,7 @@ const ImageConfig = zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
 /**
  * Image references and the MeshAgent tag rules.
  *
- * The parsing, normalisation and project-registry checks follow the MeshAgent CLI exactly (its regexes, its order
+ * The parsing, normalization and project-registry checks follow the MeshAgent CLI exactly (its regexes, its order
  * of checks and its error texts), so a tag the CLI accepts is accepted here and a tag it rejects is rejected with
  * the same words. Everything here is pure: no network, no I/O.
  */
@@ -79831,7 +80049,7 @@ function parseImageTag(input, optionName = '--tag') {
         throw tagError(`invalid OCI image repository: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(input)}`);
     }
     // distribution's reference grammar caps the whole name, registry included, at 255 characters; a longer one
-    // passes every other rule and fails only at the registry. A shorthand tag is checked again once normalised.
+    // passes every other rule and fails only at the registry. A shorthand tag is checked again once normalized.
     const name = cleaned;
     if (name.length > NAME_MAX_LENGTH) {
         throw tagError(`repository name must not be more than ${NAME_MAX_LENGTH} characters (it has ${name.length}): ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(input, 80)}`);
@@ -79861,7 +80079,7 @@ function formatImageTag(tag) {
 function tagNeedsProjectKey(tag) {
     return tag.repository.split('/').length === 1;
 }
-/** True when normalisation could change the tag: no registry, or the project registry with no key. */
+/** True when normalization could change the tag: no registry, or the project registry with no key. */
 function tagNeedsNormalization(tag, projectRegistry) {
     if (tag.registry === undefined)
         return true;
@@ -79870,7 +80088,7 @@ function tagNeedsNormalization(tag, projectRegistry) {
     return tagNeedsProjectKey(tag);
 }
 /**
- * The CLI's shorthand normalisation: no registry means the project registry, and a single repository component
+ * The CLI's shorthand normalization: no registry means the project registry, and a single repository component
  * gets the project key in front (`app:1` -> `<registry>/<key>/app:1`). A foreign registry is left alone.
  */
 function normalizeProjectTag(tag, projectRegistry, projectKey) {
@@ -79887,7 +80105,7 @@ function projectTagFormat(projectRegistry) {
     return `${projectRegistry}/<project-key>/<repository>:<tag>`;
 }
 /**
- * Checks a (normalised) tag names the project registry, has at least `<project-key>/<repository>` and a valid
+ * Checks a (normalized) tag names the project registry, has at least `<project-key>/<repository>` and a valid
  * key, and splits it. The repository name sent to the MeshAgent API is the part after the key.
  */
 function splitProjectRepository(tag, projectRegistry) {
@@ -79955,6 +80173,97 @@ function projectRegistryFromConfig(domains, apiUrl) {
 function pagesDomainFromConfig(domains) {
     const pages = domains.pages?.trim().toLowerCase().replace(/^\.+/, '');
     return pages ? pages : 'meshagent.app';
+}
+
+
+/***/ }),
+
+/***/ 4294:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   X: () => (/* binding */ renderConfig),
+/* harmony export */   Y: () => (/* binding */ describeConfig)
+/* harmony export */ });
+/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8286);
+
+const REDACTED = '***';
+/** The config as plain data with secrets redacted: what `plan --json` prints and the result records. */
+function describeConfig(config) {
+    const { meshagent, image, service } = config;
+    return {
+        meshagent: {
+            apiKey: meshagent.apiKey === '' ? '' : REDACTED,
+            apiUrl: meshagent.apiUrl,
+            projectId: meshagent.projectId,
+            projectIdSource: meshagent.projectIdSource,
+            room: meshagent.room ?? null,
+        },
+        image: {
+            tag: (0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .formatImageTag */ .jv)(image.tag),
+            registry: image.tag.registry ?? null,
+            repository: image.tag.repository,
+            builder: image.builder,
+            source: image.source ?? null,
+            context: image.context,
+            file: image.file ?? null,
+            buildArgs: image.buildArgs.map(({ name }) => name),
+            target: image.target ?? null,
+            platforms: image.platforms,
+            estargz: image.estargz,
+            prefetch: image.prefetch,
+            compressionLevel: image.compressionLevel,
+            push: image.push,
+        },
+        service: {
+            deploy: service.deploy,
+            name: service.name ?? null,
+            createRoom: service.createRoom,
+            env: service.env?.map(({ name }) => name) ?? null,
+            envSecrets: service.envSecrets ?? null,
+            runAs: service.runAs ?? null,
+            meshagentToken: service.meshagentToken ?? null,
+            identity: service.identity ?? null,
+            roomMounts: service.roomMounts ?? null,
+            imageMounts: service.imageMounts ?? null,
+            emptyDirMounts: service.emptyDirMounts ?? null,
+            ports: service.ports ?? null,
+            liveness: service.liveness ?? null,
+            public: service.public,
+            domain: service.domain ?? null,
+            validationMode: service.validationMode,
+            template: service.template,
+            waitSeconds: service.waitSeconds,
+        },
+        dryRun: config.dryRun,
+    };
+}
+function list(values, none) {
+    return values && values.length > 0 ? values.join(', ') : none;
+}
+/** The config as log lines. Environment values are not printed: only their names. */
+function renderConfig(config) {
+    const { meshagent, image, service } = config;
+    const source = image.source
+        ? `ship ${image.source.kind === 'registry' ? image.source.reference.value : `${image.source.kind}:${image.source.path}`}`
+        : `build ${image.context}${image.file ? ` (${image.file})` : ''} with ${image.builder}`;
+    const lines = [
+        `project   ${meshagent.projectId} (from ${meshagent.projectIdSource}) at ${meshagent.apiUrl}`,
+        `tag       ${(0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .formatImageTag */ .jv)(image.tag)}`,
+        `image     ${source}${image.platforms.length ? ` for ${image.platforms.join(', ')}` : ''}`,
+        `estargz   ${image.estargz ? `yes, level ${image.compressionLevel}, prefetch ${list(image.prefetch, 'none')}` : 'no'}`,
+        `push      ${image.push ? 'yes' : 'no'}`,
+    ];
+    if (service.deploy) {
+        lines.push(`deploy    ${service.name ?? '(name from the tag)'} to room ${meshagent.room ?? '?'}${service.createRoom ? ' (created if missing)' : ''}`, `env       ${service.env === undefined ? 'kept' : list(service.env.map((e) => e.name), 'none')}` +
+            (service.envSecrets ? `; secrets ${list(service.envSecrets.map((e) => e.name), 'none')} as ${service.runAs}` : ''), `ports     ${service.ports === undefined ? 'from the image' : list(service.ports.map((p) => `${p.num}/${p.type}`), 'none')}`, `domain    ${service.domain ? `https://${service.domain}` : 'none'}`);
+    }
+    else {
+        lines.push('deploy    no');
+    }
+    if (config.dryRun)
+        lines.push('dry run   nothing will be changed');
+    return lines.join('\n');
 }
 
 
@@ -80053,97 +80362,6 @@ function longestRun(value, char) {
         longest = Math.max(longest, run);
     }
     return longest;
-}
-
-
-/***/ }),
-
-/***/ 1307:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ renderPlan),
-/* harmony export */   Y: () => (/* binding */ describeConfig)
-/* harmony export */ });
-/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8286);
-
-const REDACTED = '***';
-/** The config as plain data with secrets redacted: what `plan --json` prints and the result records. */
-function describeConfig(config) {
-    const { meshagent, image, service } = config;
-    return {
-        meshagent: {
-            apiKey: meshagent.apiKey === '' ? '' : REDACTED,
-            apiUrl: meshagent.apiUrl,
-            projectId: meshagent.projectId,
-            projectIdSource: meshagent.projectIdSource,
-            room: meshagent.room ?? null,
-        },
-        image: {
-            tag: (0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .formatImageTag */ .jv)(image.tag),
-            registry: image.tag.registry ?? null,
-            repository: image.tag.repository,
-            builder: image.builder,
-            source: image.source ?? null,
-            context: image.context,
-            file: image.file ?? null,
-            buildArgs: image.buildArgs.map(({ name }) => name),
-            target: image.target ?? null,
-            platforms: image.platforms,
-            estargz: image.estargz,
-            prefetch: image.prefetch,
-            compressionLevel: image.compressionLevel,
-            push: image.push,
-        },
-        service: {
-            deploy: service.deploy,
-            name: service.name ?? null,
-            createRoom: service.createRoom,
-            env: service.env?.map(({ name }) => name) ?? null,
-            envSecrets: service.envSecrets ?? null,
-            runAs: service.runAs ?? null,
-            meshagentToken: service.meshagentToken ?? null,
-            identity: service.identity ?? null,
-            roomMounts: service.roomMounts ?? null,
-            imageMounts: service.imageMounts ?? null,
-            emptyDirMounts: service.emptyDirMounts ?? null,
-            ports: service.ports ?? null,
-            liveness: service.liveness ?? null,
-            public: service.public,
-            domain: service.domain ?? null,
-            validationMode: service.validationMode,
-            template: service.template,
-            waitSeconds: service.waitSeconds,
-        },
-        dryRun: config.dryRun,
-    };
-}
-function list(values, none) {
-    return values && values.length > 0 ? values.join(', ') : none;
-}
-/** The plan as log lines. Environment values are not printed: only their names. */
-function renderPlan(config) {
-    const { meshagent, image, service } = config;
-    const source = image.source
-        ? `ship ${image.source.kind === 'registry' ? image.source.reference.value : `${image.source.kind}:${image.source.path}`}`
-        : `build ${image.context}${image.file ? ` (${image.file})` : ''} with ${image.builder}`;
-    const lines = [
-        `project   ${meshagent.projectId} (from ${meshagent.projectIdSource}) at ${meshagent.apiUrl}`,
-        `tag       ${(0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .formatImageTag */ .jv)(image.tag)}`,
-        `image     ${source}${image.platforms.length ? ` for ${image.platforms.join(', ')}` : ''}`,
-        `estargz   ${image.estargz ? `yes, level ${image.compressionLevel}, prefetch ${list(image.prefetch, 'none')}` : 'no'}`,
-        `push      ${image.push ? 'yes' : 'no'}`,
-    ];
-    if (service.deploy) {
-        lines.push(`deploy    ${service.name ?? '(name from the tag)'} to room ${meshagent.room ?? '?'}${service.createRoom ? ' (created if missing)' : ''}`, `env       ${service.env === undefined ? 'kept' : list(service.env.map((e) => e.name), 'none')}` +
-            (service.envSecrets ? `; secrets ${list(service.envSecrets.map((e) => e.name), 'none')} as ${service.runAs}` : ''), `ports     ${service.ports === undefined ? 'from the image' : list(service.ports.map((p) => `${p.num}/${p.type}`), 'none')}`, `domain    ${service.domain ? `https://${service.domain}` : 'none'}`);
-    }
-    else {
-        lines.push('deploy    no');
-    }
-    if (config.dryRun)
-        lines.push('dry run   nothing will be changed');
-    return lines.join('\n');
 }
 
 
