@@ -68616,7 +68616,7 @@ async function startSandbox(options) {
 /* harmony export */ });
 /* unused harmony export COMMANDS */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _input_spec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2523);
+/* harmony import */ var _inputs_spec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7026);
 /**
  * Command-line arguments -> a command, raw input values by input name, and CLI options. Every action input is a
  * flag of the same name; booleans also as --name / --no-name; a repeated list flag adds lines. Secrets are refused
@@ -68692,8 +68692,8 @@ function parseCliArgs(argv) {
             }
         }
         else {
-            const negated = flag.startsWith('no-') ? (0,_input_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .inputSpec */ .mm)(flag.slice(3)) : undefined;
-            const spec = takesInputs ? ((0,_input_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .inputSpec */ .mm)(flag) ?? negated) : undefined;
+            const negated = flag.startsWith('no-') ? (0,_inputs_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .inputSpec */ .mm)(flag.slice(3)) : undefined;
+            const spec = takesInputs ? ((0,_inputs_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .inputSpec */ .mm)(flag) ?? negated) : undefined;
             if (!spec)
                 throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`unknown option --${flag}`, { hint: usageHint });
             if (spec.secret) {
@@ -68729,7 +68729,7 @@ function parseCliArgs(argv) {
 /** The --help text, generated from the input table so it never drifts from action.yml. */
 function helpText() {
     const groups = new Map();
-    for (const spec of _input_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc) {
+    for (const spec of _inputs_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc) {
         // A secret is read from the environment only, so it is listed by its variable, not as a flag.
         const flag = 'secret' in spec
             ? `${spec.env} (environment)`
@@ -68792,12 +68792,12 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _commands_report_matrix_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5007);
 /* harmony import */ var _commands_services_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6806);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8422);
-/* harmony import */ var _report_plan_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1307);
+/* harmony import */ var _inputs_parse_config_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2445);
+/* harmony import */ var _report_config_view_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4294);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2000);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(311);
 /* harmony import */ var _commands_convert_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9630);
-/* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7015);
+/* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(58);
 /* harmony import */ var _commands_verify_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3613);
 /* harmony import */ var _sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5806);
 /* harmony import */ var _commands_pull_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8703);
@@ -68859,8 +68859,8 @@ async function main(argv) {
         return runCommand(args.command === 'convert' ? _commands_convert_js__WEBPACK_IMPORTED_MODULE_7__/* .runConvert */ .B : _commands_verify_js__WEBPACK_IMPORTED_MODULE_9__/* .runVerify */ .R, args);
     const runner = new _runner_js__WEBPACK_IMPORTED_MODULE_6__/* .ConsoleRunner */ .m({ inputs: args.inputs });
     try {
-        const config = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .readConfig */ .Xg)(runner);
-        runner.info(args.json ? JSON.stringify((0,_report_plan_js__WEBPACK_IMPORTED_MODULE_5__/* .describeConfig */ .Y)(config), null, 2) : (0,_report_plan_js__WEBPACK_IMPORTED_MODULE_5__/* .renderPlan */ .E)(config));
+        const config = (0,_inputs_parse_config_js__WEBPACK_IMPORTED_MODULE_4__/* .readConfig */ .X)(runner);
+        runner.info(args.json ? JSON.stringify((0,_report_config_view_js__WEBPACK_IMPORTED_MODULE_5__/* .describeConfig */ .Y)(config), null, 2) : (0,_report_config_view_js__WEBPACK_IMPORTED_MODULE_5__/* .renderConfig */ .X)(config));
         return 0;
     }
     catch (error) {
@@ -68947,10 +68947,12 @@ __webpack_async_result__();
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 /* harmony import */ var _estargz_image_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8247);
 /* harmony import */ var _estargz_toc_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9900);
-/* harmony import */ var _oci_archive_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3863);
-/* harmony import */ var _oci_layout_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8752);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3776);
+/* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5964);
+/* harmony import */ var _oci_archive_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3863);
+/* harmony import */ var _oci_layout_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8752);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3776);
 /** `meshagent-ship convert SRC DST`: converts every layer of an image to eStargz and writes the image to DST. */
+
 
 
 
@@ -68962,30 +68964,30 @@ __webpack_async_result__();
 
 /** Progress lines are printed for a layer only after it has run this long, then at this interval. */
 const PROGRESS_EVERY_MS = 2000;
-async function runConvert(args, io = _io_js__WEBPACK_IMPORTED_MODULE_8__/* .processIo */ .W) {
+async function runConvert(args, io = _io_js__WEBPACK_IMPORTED_MODULE_9__/* .processIo */ .W) {
     const [srcText, dstText, ...extra] = args.positionals;
     if (srcText === undefined || dstText === undefined || extra.length > 0) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS('convert takes two arguments, SRC and DST', { hint: 'meshagent-ship convert oci:./image oci:./image-esgz' });
     }
-    const src = (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_6__/* .parseImageRef */ .Q)(srcText);
-    const dst = (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_6__/* .parseImageRef */ .Q)(dstText);
+    const src = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_6__/* .parseLocalImage */ .ei)(srcText);
+    const dst = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_6__/* .parseLocalImage */ .ei)(dstText);
     if (dst.transport === 'docker-archive')
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS('convert writes oci:DIR[:REF] or oci-archive:FILE[:REF], not docker-archive', { hint: 'Docker archives cannot carry the eStargz annotations; write an OCI image' });
     const level = integerOption(args.options['compression-level'], 'compression-level', 6);
     const chunkSize = integerOption(args.options['chunk-size'], 'chunk-size', _estargz_toc_js__WEBPACK_IMPORTED_MODULE_5__/* .DEFAULT_CHUNK_SIZE */ .WI);
     const prefetch = (args.options.prefetch ?? '').split('\n').map((p) => p.trim()).filter((p) => p !== '');
-    const image = await (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_6__/* .openImage */ .UY)(src);
+    const image = await (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_7__/* .openImage */ .UY)(src);
     const staging = dst.transport === 'oci-archive' ? await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'meshagent-ship-out-')) : undefined;
     try {
-        const out = await _oci_layout_js__WEBPACK_IMPORTED_MODULE_7__/* .OciLayout */ .A.create(staging ?? dst.path);
+        const out = await _oci_layout_js__WEBPACK_IMPORTED_MODULE_8__/* .OciLayout */ .A.create(staging ?? dst.path);
         const result = await (0,_estargz_image_js__WEBPACK_IMPORTED_MODULE_4__/* .convertImage */ .hC)(image.layout, image.descriptor, out, { level, chunkSize, prefetch, onLayer: progressPrinter(io) });
         const name = dst.ref ?? image.name;
         await out.setRef(result.descriptor, name);
         if (staging !== undefined)
-            await (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_6__/* .packOciArchive */ .h6)(staging, dst.path);
+            await (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_7__/* .packOciArchive */ .h6)(staging, dst.path);
         for (const path of result.missingPrefetch)
             io.stderr(`warning: prefetch path ${JSON.stringify(path)} is in no layer of the image\n`);
-        io.stdout(args.json ? `${JSON.stringify(describe(result, (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_6__/* .formatImageRef */ .kL)(dst), name), null, 2)}\n` : render(result, (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_6__/* .formatImageRef */ .kL)(dst)));
+        io.stdout(args.json ? `${JSON.stringify(describe(result, (0,_image_location_js__WEBPACK_IMPORTED_MODULE_6__/* .formatLocalImage */ .ce)(dst), name), null, 2)}\n` : render(result, (0,_image_location_js__WEBPACK_IMPORTED_MODULE_6__/* .formatLocalImage */ .ce)(dst)));
         return 0;
     }
     finally {
@@ -69067,42 +69069,13 @@ function render(result, image) {
 
 /***/ }),
 
-/***/ 3911:
+/***/ 444:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ insecureRegistries),
-/* harmony export */   z: () => (/* binding */ parseLocation)
+/* harmony export */   G: () => (/* binding */ insecureRegistries)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8286);
-/**
- * Image locations on the command line, as skopeo writes them: `oci:DIR[:REF]` (an OCI layout, optionally the image
- * named REF in it) and `docker://HOST[:PORT]/REPOSITORY[:TAG|@DIGEST]` (a registry).
- */
-
-
-const hint = 'use oci:DIR[:REF] for an OCI layout, or docker://HOST[:PORT]/REPOSITORY[:TAG] for a registry';
-function parseLocation(value, what) {
-    if (value.startsWith('oci:')) {
-        const rest = value.slice('oci:'.length);
-        // REF is what follows the last ':' when that part names no directory (`oci:/tmp/x:latest`, but `oci:C:/x` stays).
-        const colon = rest.lastIndexOf(':');
-        const ref = colon > 0 && !rest.slice(colon + 1).includes('/') ? rest.slice(colon + 1) : undefined;
-        const dir = ref === undefined ? rest : rest.slice(0, colon);
-        if (dir === '')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${what}: ${value} names no directory`, { hint });
-        return { kind: 'oci', dir, ref: ref === '' ? undefined : ref };
-    }
-    if (value.startsWith('docker://')) {
-        const reference = (0,_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .parseImageReference */ .o_)(value.slice('docker://'.length), what);
-        if (reference.registry === undefined) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${what}: ${value} names no registry`, { hint: 'write the registry host first, e.g. docker://127.0.0.1:5000/team/app:1' });
-        }
-        return { kind: 'docker', registry: reference.registry, repository: reference.repository, tag: reference.tag, digest: reference.digest };
-    }
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${what}: ${value} is not an image location`, { hint });
-}
+/** Registries the push and pull commands reach over plain HTTP although they are not loopback. */
 /** Hosts reached over plain HTTP although not loopback: MESHAGENT_SHIP_INSECURE_REGISTRIES, comma-separated. */
 function insecureRegistries(env) {
     return (env.MESHAGENT_SHIP_INSECURE_REGISTRIES ?? '')
@@ -69144,7 +69117,9 @@ const processIo = {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _oci_registry_credentials_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7929);
 /* harmony import */ var _oci_transfer_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9915);
-/* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3911);
+/* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5964);
+/* harmony import */ var _insecure_registries_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(444);
+
 
 
 
@@ -69155,8 +69130,8 @@ async function pullCommand(args, runner, out) {
     const [from, to, ...extra] = args.positionals;
     if (from === undefined || to === undefined || extra.length > 0)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('pull takes a source and a destination', { hint: usage });
-    const source = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .z)(from, 'pull source');
-    const target = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .z)(to, 'pull destination');
+    const source = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .zS)(from, 'pull source');
+    const target = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .zS)(to, 'pull destination');
     if (source.kind !== 'docker' || target.kind !== 'oci')
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('pull copies from a registry to an OCI layout', { hint: usage });
     const platform = args.options.platform?.split('/');
@@ -69167,7 +69142,7 @@ async function pullCommand(args, runner, out) {
         registry: source.registry,
         repository: source.repository,
         ...(credentials ? { credentials } : {}),
-        insecureRegistries: (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .insecureRegistries */ .G)(runner.env),
+        insecureRegistries: (0,_insecure_registries_js__WEBPACK_IMPORTED_MODULE_4__/* .insecureRegistries */ .G)(runner.env),
         mask: (secret) => runner.setSecret(secret),
         log: (line) => runner.info(line),
     };
@@ -69190,7 +69165,9 @@ async function pullCommand(args, runner, out) {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _oci_registry_credentials_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7929);
 /* harmony import */ var _oci_transfer_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9915);
-/* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3911);
+/* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5964);
+/* harmony import */ var _insecure_registries_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(444);
+
 
 
 
@@ -69201,8 +69178,8 @@ async function pushCommand(args, runner, out) {
     const [from, to, ...extra] = args.positionals;
     if (from === undefined || to === undefined || extra.length > 0)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('push takes a source and a destination', { hint: usage });
-    const source = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .z)(from, 'push source');
-    const target = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .z)(to, 'push destination');
+    const source = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .zS)(from, 'push source');
+    const target = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .zS)(to, 'push destination');
     if (source.kind !== 'oci' || target.kind !== 'docker')
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('push copies from an OCI layout to a registry', { hint: usage });
     if (target.digest !== undefined)
@@ -69215,7 +69192,7 @@ async function pushCommand(args, runner, out) {
         registry: target.registry,
         repository: target.repository,
         ...(credentials ? { credentials } : {}),
-        insecureRegistries: (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .insecureRegistries */ .G)(runner.env),
+        insecureRegistries: (0,_insecure_registries_js__WEBPACK_IMPORTED_MODULE_4__/* .insecureRegistries */ .G)(runner.env),
         mask: (secret) => runner.setSecret(secret),
         log: (line) => runner.info(line),
     }, {
@@ -69621,8 +69598,8 @@ function touches(service, files, manifest) {
 var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __nccwpck_require__(8816);
-// EXTERNAL MODULE: ./src/input-spec.ts
-var input_spec = __nccwpck_require__(2523);
+// EXTERNAL MODULE: ./src/inputs/spec.ts
+var spec = __nccwpck_require__(7026);
 ;// CONCATENATED MODULE: ./src/services/fields.ts
 /**
  * Which action inputs a service may set in the manifest, and how a manifest value becomes the input's text.
@@ -69637,11 +69614,7 @@ const KIT_INPUTS = {
     'dry-run': 'set dry-run on the workflow that ships the services (input dry-run)',
 };
 /** The per-service inputs, in action.yml order. */
-const SERVICE_INPUTS = input_spec/* INPUTS */.mc.filter((spec) => !(spec.name in KIT_INPUTS)).map((spec) => ({ name: spec.name, kind: spec.kind }));
-const KINDS = new Map(SERVICE_INPUTS.map((input) => [input.name, input.kind]));
-function serviceInputKind(name) {
-    return KINDS.get(name);
-}
+const SERVICE_INPUTS = spec/* INPUTS */.mc.filter((spec) => !(spec.name in KIT_INPUTS)).map((spec) => ({ name: spec.name, kind: spec.kind }));
 /** Lists whose lines are KEY=VALUE may also be written as a YAML mapping. */
 const KEY_VALUE_LISTS = new Set(['env', 'build-args', 'env-secrets']);
 /** A validated manifest value as the action reads it: lists one item a line, booleans true/false. */
@@ -69944,14 +69917,17 @@ function isFile(path) {
     }
 }
 
-// EXTERNAL MODULE: ./src/inputs.ts
-var src_inputs = __nccwpck_require__(8422);
+// EXTERNAL MODULE: ./src/inputs/parse-config.ts + 1 modules
+var parse_config = __nccwpck_require__(2445);
+// EXTERNAL MODULE: ./src/inputs/raw-inputs.ts
+var raw_inputs = __nccwpck_require__(6685);
 ;// CONCATENATED MODULE: ./src/services/matrix.ts
 /**
  * Services -> the matrix legs of ship.yml and deploy.yml: `{"include":[{"service": ..., <input>: <text>, ...}]}`.
  * Every leg is checked with the action's own input parser, so a bad port or domain fails discovery, at the
  * manifest line that set it, instead of failing one leg later.
  */
+
 
 
 
@@ -70067,13 +70043,13 @@ const PLACEHOLDER_KEY = 'ma-AAAAAAAAAAAAAAAAAAAAAA-AAAAAAAAAAAAAAAAAAAAAA-not-a-
 function checkLeg(leg) {
     const { service: _service, ...inputs } = leg;
     const hasRoom = inputs.room !== undefined && inputs.room !== '';
-    const raw = (0,src_inputs/* readRawInputs */.yI)({
+    const raw = (0,raw_inputs/* readRawInputs */.y)({
         getInput: (name) => (name === 'api-key' ? PLACEHOLDER_KEY : name === 'room' && !hasRoom ? 'room' : (inputs[name] ?? '')),
         env: {},
         setSecret: () => undefined,
     });
     try {
-        (0,src_inputs/* parseConfig */.o4)(raw);
+        (0,parse_config/* parseConfig */.o)(raw);
         return [];
     }
     catch (error) {
@@ -70147,7 +70123,7 @@ function runServices(args, root = process.cwd()) {
 
 /***/ }),
 
-/***/ 7015:
+/***/ 58:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70158,19 +70134,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/runner.ts + 20 modules
 var src_runner = __nccwpck_require__(2000);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/inputs/parse-config.ts + 1 modules
+var parse_config = __nccwpck_require__(2445);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/http.ts
-var src_http = __nccwpck_require__(6803);
-// EXTERNAL MODULE: ./src/inputs.ts
-var inputs = __nccwpck_require__(8422);
-;// CONCATENATED MODULE: ./src/input-warnings.ts
+// EXTERNAL MODULE: ./src/inputs/value-parsers.ts
+var value_parsers = __nccwpck_require__(1905);
+;// CONCATENATED MODULE: ./src/inputs/warnings.ts
 /**
  * Likely mistakes in inputs that are valid: each is said as a warning before anything runs, so a run that does
  * something other than what was meant says so at its top.
@@ -70185,7 +70155,7 @@ const JOINED_ASSIGNMENT = /,\s*[A-Z_][A-Z0-9_]*=/;
 function inputWarnings(config, arch = process.arch) {
     const warnings = [];
     // Parsing refuses this unless MESHAGENT_SHIP_INSECURE_API=1 allowed it; allowed, it is still said.
-    if (config.meshagent.apiKey !== '' && (0,inputs/* sendsInClear */.IV)(config.meshagent.apiUrl)) {
+    if (config.meshagent.apiKey !== '' && (0,value_parsers/* sendsInClear */.IV)(config.meshagent.apiUrl)) {
         warnings.push(`api-url: ${config.meshagent.apiUrl} is plain http: the API key crosses the network unencrypted (MESHAGENT_SHIP_INSECURE_API=1)`);
     }
     for (const { name, value } of config.service.env ?? []) {
@@ -70204,8 +70174,14 @@ function inputWarnings(config, arch = process.arch) {
     return warnings;
 }
 
+// EXTERNAL MODULE: ./src/reference.ts
+var reference = __nccwpck_require__(8286);
+// EXTERNAL MODULE: ./src/http.ts + 8 modules
+var src_http = __nccwpck_require__(3887);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __nccwpck_require__(8816);
+// EXTERNAL MODULE: ./src/meshagent/reserved-ports.ts
+var reserved_ports = __nccwpck_require__(5881);
 ;// CONCATENATED MODULE: ./src/meshagent/wire.ts
 /**
  * MeshAgent's REST wire types as zod schemas (meshagent-api: client.py and specs/service.py).
@@ -70214,6 +70190,7 @@ var schemas = __nccwpck_require__(8816);
  * sandbox rejects anything else. Responses are read leniently (unknown fields ignored), so a newer server does not
  * break an older action.
  */
+
 
 const stringMap = schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP());
 // ---------------------------------------------------------------------------------------------------------------
@@ -70332,16 +70309,15 @@ const ContainerSpec = schemas/* strictObject */.rej({
     .refine((c) => !c.environment?.some((e) => e.secret) || c.run_as, {
     message: 'container.run_as is required when using SecretValue',
 });
-const RESERVED_ROOM_SERVICE_PORTS = [8078];
 const PortSpec = schemas/* strictObject */.rej({
     num: schemas/* union */.KCZ([schemas/* literal */.euz('*'), schemas/* number */.aig().int().positive()])
         .default('*')
         .superRefine((num, ctx) => {
         // The API's own text (api specs/service.py PortSpec._validate_reserved_service_port).
-        if (num !== '*' && RESERVED_ROOM_SERVICE_PORTS.includes(num)) {
+        if (num !== '*' && reserved_ports/* RESERVED_ROOM_SERVICE_PORTS */.q.includes(num)) {
             ctx.addIssue({
                 code: 'custom',
-                message: `service port ${num} is reserved for MeshAgent room infrastructure; reserved ports: ${RESERVED_ROOM_SERVICE_PORTS.join(', ')}`,
+                message: `service port ${num} is reserved for MeshAgent room infrastructure; reserved ports: ${reserved_ports/* RESERVED_ROOM_SERVICE_PORTS */.q.join(', ')}`,
             });
         }
     }),
@@ -70538,6 +70514,13 @@ class MeshagentClient {
         });
         return response.status === 404 ? undefined : response.json(ServiceRecord);
     }
+    /** The image the room's service of this name runs now; undefined when there is no such service. */
+    async serviceImage(room, name) {
+        const service = await this.findService(room, name);
+        // Records are read leniently (ServiceRecord types only id and metadata), so the container is looked at here.
+        const image = service?.container?.image;
+        return typeof image === 'string' ? image : undefined;
+    }
     async getService(room, id) {
         return (await this.call({ method: 'GET', url: `${this.services(room)}/${enc(id)}`, what: `read service ${id}` })).json(ServiceRecord);
     }
@@ -70602,1105 +70585,6 @@ function isStatus(error, status) {
     return error instanceof src_http/* HttpError */.j$ && error.status === status;
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./src/stop.ts
-/**
- * Stopping a run on SIGINT or SIGTERM: Ctrl-C, or a cancelled GitHub job (the runner sends SIGINT, SIGTERM 7.5 s
- * later, then kills the process).
- *
- * The first signal aborts `signal`: the stage in progress stops (a builder's process is killed, uploads are cut, a
- * conversion ends at its next chunk), no later stage starts, and the pipeline unwinds through its own cleanup. A
- * deploy completes the write in flight and takes back what it wrote; it runs inside `uninterrupted`, so the process
- * does not exit before that is done. If the run has not ended `graceMs` later, or a second signal comes, the
- * directories given to `removeOnExit` are removed here and the process exits, unless a deploy is still in flight.
- * The exit code is the shell's for the signal: 128 + its number (130, 143).
- */
-
-
-
-const SIGNALS = ['SIGINT', 'SIGTERM'];
-/** The reason of an aborted run: which signal stopped it. */
-class Stopped extends errors/* ShipError */.fS {
-    signalName;
-    constructor(signalName) {
-        super(`stopped by ${signalName}`, { hint: 'the run was cancelled: nothing after this stage ran, and its temporary files were removed; run again to ship' });
-        this.signalName = signalName;
-    }
-    /** 128 + the signal's number, as a shell reports a process a signal ended. */
-    get exitCode() {
-        return 128 + external_node_os_.constants.signals[this.signalName];
-    }
-}
-/** Throws the stop when the run has been asked to stop (the deploy checks before each write). */
-function throwIfStopped(signal) {
-    if (signal?.aborted)
-        throw signal.reason instanceof Stopped ? signal.reason : new Stopped('SIGINT');
-}
-class RunStop {
-    options;
-    controller = new AbortController();
-    scratch = new Set();
-    inFlight = 0;
-    forcing = false;
-    timer;
-    constructor(options = {}) {
-        this.options = options;
-    }
-    /** Aborted at the first stop signal, with a `Stopped` as its reason. */
-    get signal() {
-        return this.controller.signal;
-    }
-    /** Why the run stopped, once a signal came. */
-    get stopped() {
-        return this.signal.aborted ? this.signal.reason : undefined;
-    }
-    /** Listens for SIGINT and SIGTERM until the returned function is called. */
-    listen() {
-        const onSignal = (name) => this.receive(name);
-        for (const name of SIGNALS)
-            process.on(name, onSignal);
-        return () => {
-            for (const name of SIGNALS)
-                process.off(name, onSignal);
-            clearTimeout(this.timer);
-        };
-    }
-    /** What a signal does; `listen` calls it, tests may too. */
-    receive(name) {
-        if (this.signal.aborted) {
-            this.force();
-            return;
-        }
-        this.options.log?.(`${name}: stopping the run${this.inFlight > 0 ? ' once the deploy in flight has completed' : ''}`);
-        this.controller.abort(new Stopped(name));
-        this.timer = setTimeout(() => this.force(), this.options.graceMs ?? 5_000);
-        this.timer.unref();
-    }
-    /** Runs `work` to its end even when a stop comes meanwhile: the process does not exit before it settles. */
-    async uninterrupted(work) {
-        this.inFlight += 1;
-        try {
-            return await work();
-        }
-        finally {
-            this.inFlight -= 1;
-            if (this.forcing && this.inFlight === 0)
-                this.exitNow();
-        }
-    }
-    /**
-     * Called once the run has reported: when a stop ended it, the process exits with the signal's code as soon as
-     * stdout and stderr have taken what was written, so that nothing a stopped stage left behind keeps it alive.
-     */
-    finish() {
-        const code = this.stopped?.exitCode;
-        if (code === undefined)
-            return;
-        let pending = 2;
-        const flushed = () => {
-            pending -= 1;
-            if (pending === 0)
-                (this.options.exit ?? process.exit)(code);
-        };
-        process.stdout.write('', flushed);
-        process.stderr.write('', flushed);
-    }
-    /** A directory the run made: removed here if the process has to exit before the run removes it. */
-    removeOnExit(dir) {
-        this.scratch.add(dir);
-        return () => this.scratch.delete(dir);
-    }
-    force() {
-        this.forcing = true;
-        if (this.inFlight > 0) {
-            this.options.log?.('waiting for the deploy in flight to complete before exiting');
-            return;
-        }
-        this.exitNow();
-    }
-    exitNow() {
-        for (const dir of this.scratch)
-            (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
-        this.scratch.clear();
-        (this.options.exit ?? process.exit)(this.stopped?.exitCode ?? 1);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/meshagent/service-spec.ts
-/**
- * The room ServiceSpec exactly as the MeshAgent CLI's `deploy` builds it (reference §5.2 and §5.4): a new service
- * from the inputs and the image's facts, or an existing service updated by merging, never replaced wholesale.
- * Pure functions, no I/O: every rule can be tested on its own, and a spec that would be refused is refused here,
- * before anything touches the running service.
- */
-
-
-const SERVICE_ID_ANNOTATION = 'meshagent.service.id';
-const VALIDATION_METHOD_ANNOTATION = 'meshagent.request.validation.method';
-/** The env vars `meshagent-token` fills with a participant token, in the CLI's order. */
-const TOKEN_ENV_NAMES = ['MESHAGENT_TOKEN', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GROK_API_KEY', 'XAI_API_KEY'];
-/** Scopes a run-as account needs to resolve secret env vars. */
-const SECRET_SCOPES = ['secrets:proxy', 'secrets:read'];
-const DEFAULT_RUN_AS_SCOPES = ['secrets:proxy'];
-/**
- * The ApiScope the CLI sends for each `meshagent-token` preset: `ApiScope.agent_default()`, `user_default()` and
- * `full()` (meshagent-api participant_token.py:733-809) serialised as pydantic dumps them, every field present and
- * unset ones null (the create body then drops the nulls, as `exclude_none` does). Note: `user_default` has no `llm`
- * grant, and no preset grants `secrets`.
- */
-const GRANT_DEFAULTS = {
-    livekit: { breakout_rooms: null },
-    queues: { send: null, receive: null, list: true },
-    messaging: { broadcast: true, list: true, send: true },
-    dataset: { tables: null, list_tables: true },
-    sqlite: { databases: null, create_database: true, list_databases: true },
-    memory: { list: true, memories: null },
-    sync: { paths: null },
-    storage: { paths: null },
-    containers: { logs: true, pull: null, run: null, registry: null, use_containers: true },
-    developer: { logs: true },
-    agents: {
-        register_agent: true,
-        register_public_toolkit: true,
-        register_private_toolkit: true,
-        call: true,
-        use_agents: true,
-        use_tools: true,
-        allowed_toolkits: null,
-    },
-    llm: { models: null },
-    admin: { config: true },
-    secrets: {},
-    tunnels: { ports: null },
-    services: { list: true },
-};
-/** ApiScope's fields in declaration order. */
-const SCOPE_FIELDS = Object.keys(GRANT_DEFAULTS);
-const BASE_GRANTS = ['livekit', 'queues', 'messaging', 'dataset', 'sqlite', 'memory', 'sync', 'storage', 'containers', 'developer', 'agents'];
-const SCOPE_PRESETS = {
-    agentDefault: [...BASE_GRANTS, 'llm', 'services'],
-    userDefault: [...BASE_GRANTS, 'services'],
-    full: [...BASE_GRANTS, 'llm', 'admin', 'tunnels', 'services'],
-};
-/** Image facts from an image config (its ExposedPorts and Volumes). */
-function imageFacts(ref, tag, config, built) {
-    return {
-        ref,
-        tag,
-        exposedPorts: Object.keys(config.config?.ExposedPorts ?? {}),
-        volumes: Object.keys(config.config?.Volumes ?? {}),
-        built,
-    };
-}
-const reservedList = RESERVED_ROOM_SERVICE_PORTS.join(', ');
-/** Builds the spec the CLI would send, or throws the CLI's error for the first rule broken. */
-function buildServiceSpec(request) {
-    const { serviceName: name, image, options, existing } = request;
-    if (existing?.external) {
-        throw new errors/* ShipError */.fS(`existing service ${name} is external and cannot be replaced with a container deployment`, {
-            hint: `choose another service-name, or remove the external service ${name} from the room first`,
-        });
-    }
-    const annotations = withValidationMode({ ...(existing?.metadata.annotations ?? {}) }, options.validationMode);
-    annotations[SERVICE_ID_ANNOTATION] = name;
-    const container = buildContainer(name, image, options, existing?.container ?? undefined);
-    const ports = buildPorts(name, image, options, existing);
-    checkVolumesMounted(image, container.storage ?? undefined);
-    const routePort = options.domain === undefined ? undefined : routeTargetPort(ports);
-    const base = existing
-        ? { ...existing, external: null }
-        : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
-    const spec = {
-        ...base,
-        metadata: { ...base.metadata, name, annotations },
-        ports,
-        container,
-    };
-    return { spec, routePort };
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Annotations
-/** `cookie` sets cookie validation; `none` removes any; `default` removes a cookie value (the CLI's rule). */
-function withValidationMode(annotations, mode) {
-    const result = { ...annotations };
-    if (mode === 'cookie')
-        result[VALIDATION_METHOD_ANNOTATION] = 'cookie';
-    else if (mode === 'none')
-        delete result[VALIDATION_METHOD_ANNOTATION];
-    else if (result[VALIDATION_METHOD_ANNOTATION] === 'cookie')
-        delete result[VALIDATION_METHOD_ANNOTATION];
-    return result;
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Container: image, env, run_as, storage, template
-function buildContainer(name, image, options, existing) {
-    const runAs = options.runAs !== undefined ? { email: options.runAs.trim().toLowerCase(), scopes: [...DEFAULT_RUN_AS_SCOPES] } : (existing?.run_as ?? undefined);
-    if (options.runAs !== undefined) {
-        if (runAs?.email === '')
-            throw new errors/* ShipError */.fS('run-as cannot be empty', { input: 'run-as', hint: 'set run-as to a service account email' });
-        if (!runAs?.email.includes('@'))
-            throw new errors/* ShipError */.fS('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
-    }
-    const environment = buildEnvironment(name, options);
-    // The checks and the secret scopes apply to the env the service will run with, new or kept.
-    const effective = environment ?? existing?.environment ?? undefined;
-    checkEnvironment(effective, runAs);
-    const usesSecrets = effective?.some((entry) => entry.secret) ?? false;
-    const runAsWithScopes = runAs && usesSecrets ? { ...runAs, scopes: unique([...(runAs.scopes ?? DEFAULT_RUN_AS_SCOPES), ...SECRET_SCOPES]) } : runAs;
-    const container = {
-        ...(existing ?? { private: true }),
-        image: image.ref,
-        template: options.template,
-    };
-    if (environment !== undefined)
-        container.environment = environment;
-    const storage = buildStorage(image, options, existing?.storage ?? undefined);
-    if (storage !== undefined)
-        container.storage = storage;
-    if (runAsWithScopes !== undefined)
-        container.run_as = runAsWithScopes;
-    return container;
-}
-function unique(values) {
-    return [...new Set(values)];
-}
-/** A required field of a grant entry (no default). */
-const REQUIRED = Symbol('required');
-const PATH_GRANT = { path: REQUIRED, read_only: false };
-const TABLE_GRANT = { name: REQUIRED, namespace: null, write: false, read: true, alter: false };
-const SQLITE_TABLE_GRANT = { database: REQUIRED, table: REQUIRED, namespace: null, write: false, read: true, alter: false };
-const MEMORY_PERMISSIONS = { create: true, drop: true, inspect: true, query: true, upsert: true, ingest: true, recall: true, optimize: true };
-/** Nested entries of the grants, with their defaults (participant_token.py). */
-const GRANT_NESTED = {
-    dataset: { tables: { listOf: TABLE_GRANT } },
-    sqlite: {
-        databases: {
-            listOf: {
-                name: REQUIRED,
-                namespace: null,
-                create_table: true,
-                drop: false,
-                inspect: true,
-                list_tables: true,
-                execute: true,
-                tables: { listOf: SQLITE_TABLE_GRANT },
-            },
-        },
-    },
-    memory: { memories: { listOf: { name: REQUIRED, namespace: null, permissions: { objectOf: MEMORY_PERMISSIONS, fill: true } } } },
-    sync: { paths: { listOf: PATH_GRANT } },
-    storage: { paths: { listOf: PATH_GRANT } },
-    containers: { registry: { objectOf: { list: null, pull: null, run: null, write: null } } },
-};
-const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
-const isListOf = (value) => isRecord(value) && 'listOf' in value;
-const isObjectOf = (value) => isRecord(value) && 'objectOf' in value;
-/**
- * One object read as pydantic reads it into a model with these fields: defaults filled, unknown fields dropped (or
- * refused when `forbid`), a missing required field refused. Returns undefined when it does not validate.
- */
-function fillShape(shape, value, forbid = false) {
-    if (!isRecord(value))
-        return undefined;
-    if (forbid && Object.keys(value).some((key) => !(key in shape)))
-        return undefined;
-    const result = {};
-    for (const [field, spec] of Object.entries(shape)) {
-        const given = value[field];
-        if (spec === REQUIRED) {
-            if (given === undefined)
-                return undefined;
-            result[field] = given;
-        }
-        else if (isListOf(spec)) {
-            if (given === undefined || given === null)
-                result[field] = null;
-            else if (!Array.isArray(given))
-                return undefined;
-            else {
-                const items = given.map((item) => fillShape(spec.listOf, item));
-                if (items.some((item) => item === undefined))
-                    return undefined;
-                result[field] = items;
-            }
-        }
-        else if (isObjectOf(spec)) {
-            const filled = given === undefined ? (spec.fill ? fillShape(spec.objectOf, {}) : null) : given === null ? null : fillShape(spec.objectOf, given);
-            if (filled === undefined)
-                return undefined;
-            result[field] = filled;
-        }
-        else {
-            result[field] = given === undefined ? spec : given;
-        }
-    }
-    return result;
-}
-/**
- * A JSON ApiScope as the CLI's `ApiScope.model_validate_json` reads it and sends it back: every field present
- * (unset ones null), each grant with its defaults filled, `database`/`datasets` read as `dataset`, unknown fields
- * dropped (`secrets` forbids them). Undefined when the CLI would refuse it.
- */
-function normaliseApiScope(value) {
-    const given = { ...value };
-    // AliasChoices("dataset", "database", "datasets"): the first of these present is the one read.
-    given.dataset = ['dataset', 'database', 'datasets'].map((key) => value[key]).find((v) => v !== undefined);
-    const scope = {};
-    for (const field of SCOPE_FIELDS) {
-        const grant = given[field];
-        if (grant === undefined || grant === null) {
-            scope[field] = null;
-            continue;
-        }
-        const filled = fillShape({ ...GRANT_DEFAULTS[field], ...GRANT_NESTED[field] }, grant, field === 'secrets');
-        if (filled === undefined)
-            return undefined;
-        scope[field] = filled;
-    }
-    return scope;
-}
-/** An ApiScope object for `meshagent-token`, exactly as the CLI sends it. */
-function tokenScope(input) {
-    if ('scope' in input) {
-        const scope = normaliseApiScope(input.scope);
-        if (scope === undefined) {
-            throw new errors/* ShipError */.fS('meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object', {
-                input: 'meshagent-token',
-                hint: 'the JSON must be an ApiScope: grant names such as "storage" or "queues" mapping to objects',
-            });
-        }
-        return scope;
-    }
-    const grants = SCOPE_PRESETS[input.preset];
-    return Object.fromEntries(SCOPE_FIELDS.map((field) => [field, grants.includes(field) ? structuredClone(GRANT_DEFAULTS[field]) : null]));
-}
-/**
- * The new env list, or undefined to keep the existing one. Any env-type input replaces the old list wholesale
- * (the CLI does not merge); within the new list a later entry of the same name wins: env, then env-secrets, then
- * the token vars. `identity` names the token vars' identity; on its own it changes nothing, because the CLI
- * rewrites identities only in the list it builds, never in the existing service's env (cli image.py:1821-1873,
- * 4925-4937).
- */
-function buildEnvironment(name, options) {
-    const identityOverride = options.identity?.trim();
-    if (identityOverride === '') {
-        throw new errors/* ShipError */.fS('identity cannot be empty', { input: 'identity', hint: 'remove identity to use the service name, or name an agent identity' });
-    }
-    const identity = identityOverride ?? name;
-    const byName = new Map();
-    const put = (entry) => {
-        // Map keeps the first position of a name; a later entry replaces its value, as the CLI's upsert does.
-        byName.set(entry.name, entry);
-    };
-    for (const variable of options.env ?? [])
-        put({ name: variable.name, value: variable.value });
-    for (const secret of options.envSecrets ?? [])
-        put({ name: secret.name, secret: { id: secret.secretId } });
-    if (options.meshagentToken !== undefined) {
-        const api = tokenScope(options.meshagentToken);
-        for (const tokenName of TOKEN_ENV_NAMES)
-            put({ name: tokenName, token: { identity, api: structuredClone(api), role: 'agent' } });
-    }
-    // An empty list is no list (`environment or None`): the existing env stays.
-    return byName.size > 0 ? [...byName.values()] : undefined;
-}
-function checkEnvironment(environment, runAs) {
-    for (const entry of environment ?? []) {
-        const tokenIdentity = entry.token?.identity.trim() ?? '';
-        if (tokenIdentity.includes('@')) {
-            throw new errors/* ShipError */.fS(`environment variable '${entry.name}' uses token identity '${tokenIdentity}', but service environment tokens must use an agent identity`, { input: 'identity', hint: 'use an agent name without @ as identity' });
-        }
-    }
-    if (environment?.some((entry) => entry.secret) && !runAs) {
-        throw new errors/* ShipError */.fS('run-as is required when using SecretValue environment variables', {
-            input: 'run-as',
-            hint: 'set run-as to the service account that owns the secrets',
-        });
-    }
-}
-/**
- * Each mount kind replaces the existing list of that kind only when its input lists mounts; `files` always stays.
- * Without any mount input the existing storage is kept as it is. With one, the CLI rebuilds the storage from the
- * room, images, files and empty_dirs lists only, so existing `volumes` and `configs` are dropped
- * (cli image.py:2083-2133).
- */
-function buildStorage(image, options, existing) {
-    const given = (mounts) => mounts !== undefined && mounts.length > 0;
-    let storage;
-    if (!given(options.roomMounts) && !given(options.imageMounts) && !given(options.emptyDirMounts)) {
-        storage = existing === undefined ? undefined : { ...existing };
-    }
-    else {
-        const room = given(options.roomMounts)
-            ? (options.roomMounts ?? []).map((m) => (m.subpath === undefined ? { path: m.path, read_only: m.readOnly } : { path: m.path, subpath: m.subpath, read_only: m.readOnly }))
-            : existing?.room;
-        const images = given(options.imageMounts) ? (options.imageMounts ?? []).map((m) => ({ image: m.image, path: m.path, read_only: m.readOnly })) : existing?.images;
-        const emptyDirs = given(options.emptyDirMounts) ? (options.emptyDirMounts ?? []).map((m) => ({ path: m.path, read_only: m.readOnly })) : existing?.empty_dirs;
-        storage = {};
-        if (room)
-            storage.room = room;
-        if (images)
-            storage.images = images;
-        if (existing?.files)
-            storage.files = existing.files;
-        if (emptyDirs)
-            storage.empty_dirs = emptyDirs;
-    }
-    // A mount of the image being deployed runs the same digest as the service, as the CLI pins it.
-    if (storage?.images)
-        storage.images = storage.images.map((m) => (m.image === image.tag ? { ...m, image: imageMountRef(image.ref) } : m));
-    return storage;
-}
-/** `name:tag@digest` → `name@digest`, as the CLI writes a pinned image mount (`_canonical_image_mount_ref`, cli image.py:2463-2482). */
-function imageMountRef(ref) {
-    const trimmed = ref.trim();
-    const at = trimmed.lastIndexOf('@');
-    if (at === -1 || !trimmed.slice(at + 1).includes(':'))
-        return trimmed;
-    const name = trimmed.slice(0, at);
-    const colon = name.lastIndexOf(':');
-    const untagged = colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
-    return `${untagged}@${trimmed.slice(at + 1)}`;
-}
-/** posixpath.normpath, which the CLI applies to VOLUME and mount paths before comparing them. */
-function normalisePath(path) {
-    const trimmed = path.trim();
-    if (trimmed === '')
-        return '';
-    const absolute = trimmed.startsWith('/');
-    // POSIX keeps exactly two leading slashes; three or more become one.
-    const lead = absolute ? (trimmed.startsWith('//') && !trimmed.startsWith('///') ? '//' : '/') : '';
-    const parts = [];
-    for (const part of trimmed.split('/')) {
-        if (part === '' || part === '.')
-            continue;
-        if (part === '..' && (parts.length > 0 ? parts.at(-1) !== '..' : absolute)) {
-            parts.pop();
-            continue;
-        }
-        parts.push(part);
-    }
-    return lead + parts.join('/') || (absolute ? lead : '.');
-}
-/**
- * Every VOLUME must be mounted, or the container would write into a read-only root. As in the CLI, room, image,
- * empty-dir and config mounts count; file and named-volume mounts do not (cli image.py:1972-2038).
- */
-function checkVolumesMounted(image, storage) {
-    const mounted = new Set([...(storage?.room ?? []), ...(storage?.images ?? []), ...(storage?.empty_dirs ?? []), ...(storage?.configs ?? [])].map((m) => normalisePath(m.path)));
-    const missing = unique(image.volumes.map(normalisePath).filter((path) => path !== '' && !mounted.has(path)));
-    const first = missing[0];
-    if (first === undefined)
-        return;
-    const one = missing.length === 1;
-    const what = image.built ? 'packed Dockerfile final stage' : `image ${image.ref}`;
-    throw new errors/* ShipError */.fS(`${what} declares VOLUME path${one ? '' : 's'} ${missing.join(', ')}, but the deployed service does not mount ${one ? 'it' : 'them'}.`, {
-        input: 'empty-dir-mounts',
-        hint: `add a matching mount for each Dockerfile volume path, for example:\n  empty-dir-mounts: ${first}\n  room-mounts: .:${first}\n  image-mounts: some/image:tag=${first}:rw`,
-    });
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Ports
-/**
- * The ports the image exposes, as the CLI reads Dockerfile EXPOSE (cli image.py:1304-1315, 1372-1395): udp is
- * skipped (any other protocol counts), a port that is not a number from 1 to 65535 is skipped, each port once.
- */
-function exposedTcpPorts(image) {
-    const ports = [];
-    for (const key of image.exposedPorts) {
-        const [numText = '', protocol = ''] = key.split('/');
-        if (protocol.toLowerCase() === 'udp')
-            continue;
-        if (!/^[0-9]+$/.test(numText))
-            continue;
-        const num = Number(numText);
-        if (num < 1 || num > 65535 || ports.includes(num))
-            continue;
-        ports.push(num);
-    }
-    if (ports.some((num) => RESERVED_ROOM_SERVICE_PORTS.includes(num))) {
-        const what = image.built ? 'packed Dockerfile' : `image ${image.ref}`;
-        throw new errors/* ShipError */.fS(`${what} exposed a reserved MeshAgent room infrastructure port; reserved ports: ${reservedList}`, {
-            hint: 'let the service listen on another port and EXPOSE that one, or set the ports input',
-        });
-    }
-    return ports;
-}
-/** The ports a new service gets: the `ports` input, else the image's exposed ports (the CLI's Dockerfile ports). */
-function defaultPorts(image, options) {
-    if (options.ports !== undefined)
-        return options.ports.map((p) => ({ num: p.num, type: p.type, published: true, endpoints: [] }));
-    return exposedTcpPorts(image).map((num) => ({ num, type: 'http', published: true, endpoints: [] }));
-}
-/**
- * The ports: the `ports` input; else the existing service's; else the image's exposed TCP ports. Then, on every
- * port, the reserved check; on non-tcp ports the liveness path; on published ports `public` and the validation
- * annotation.
- */
-function buildPorts(name, image, options, existing) {
-    // Read first, as the CLI parses the Dockerfile (and refuses a reserved EXPOSE) before it looks at the service.
-    const fromImage = defaultPorts(image, options);
-    let ports;
-    if (options.ports !== undefined) {
-        ports = fromImage;
-    }
-    else if (existing?.ports && existing.ports.length > 0) {
-        ports = existing.ports.map((p) => ({ ...p }));
-    }
-    else {
-        ports = fromImage;
-    }
-    return ports.map((port) => {
-        if (typeof port.num === 'number' && RESERVED_ROOM_SERVICE_PORTS.includes(port.num)) {
-            const source = options.ports !== undefined ? 'ports' : existing ? `existing service ${name}` : 'the inferred service configuration';
-            throw new errors/* ShipError */.fS(`${source} uses reserved MeshAgent room infrastructure port ${port.num}; reserved ports: ${reservedList}`, {
-                input: 'ports',
-                hint: 'set the ports input to the port the service listens on',
-            });
-        }
-        const result = { ...port };
-        if (result.type !== 'tcp') {
-            if (options.liveness !== undefined)
-                result.liveness = options.liveness;
-            else if (result.liveness == null)
-                result.liveness = '/';
-        }
-        if (result.published) {
-            result.public = options.public ? true : null;
-            // `annotations or None`: an empty map is sent as null, as the CLI does (cli image.py:2526-2553).
-            const annotations = withValidationMode({ ...(result.annotations ?? {}) }, options.validationMode);
-            result.annotations = Object.keys(annotations).length > 0 ? annotations : null;
-        }
-        return result;
-    });
-}
-/** The one published numeric port a domain routes to, with the CLI's errors for none or several. */
-function routeTargetPort(ports) {
-    const published = ports.filter((p) => p.published && typeof p.num === 'number');
-    const only = published[0];
-    if (published.length === 1 && only && typeof only.num === 'number')
-        return only.num;
-    const which = published.length === 0 ? 'the service has none' : 'the service has multiple published ports';
-    throw new errors/* ShipError */.fS(`domain requires exactly one published service port; ${which}`, {
-        input: 'domain',
-        hint: published.length === 0 ? 'EXPOSE the port the service listens on, or set the ports input' : 'list the one port to route in the ports input',
-    });
-}
-
-;// CONCATENATED MODULE: ./src/meshagent/route.ts
-/**
- * A service's domain, as the CLI routes it (cli image.py:3363-3436), split into a look that writes nothing and the
- * writes it leads to, so a deploy can refuse a domain before it touches the service, and claim a new one first.
- *
- * A domain is refused when its route belongs to another room, to an agent, or to another service of the same room
- * (its `meshagent.service.id` names that service). The CLI only refuses another room; taking a domain over from a
- * service of the same room would silently unroute that service, so meshagent-ship refuses it too.
- */
-
-
-
-/** The route spec the CLI writes for a service's domain, as its RouteSpec model serialises it (defaults and nulls included). */
-function serviceRouteSpec(route) {
-    return {
-        version: 'v1',
-        kind: 'Route',
-        metadata: { name: route.domain, annotations: { [SERVICE_ID_ANNOTATION]: route.serviceName } },
-        domain: route.domain,
-        backend: { room: { name: route.room }, agent: null },
-        paths: [{ path: '/', pathType: 'prefix', targetPort: String(route.port) }],
-    };
-}
-/** Reads the domain's route and decides the write it needs; refuses a route that belongs elsewhere. Writes nothing. */
-async function planRoute(client, request) {
-    return decideRoute(await client.getRoute(request.domain), request);
-}
-/**
- * The write a route needs, given the route found (or none): refused when it belongs to another room, an agent or
- * another service; else its service id is merged into its annotations and it is updated only when its paths or
- * annotations differ, as the CLI compares them.
- */
-function decideRoute(current, request) {
-    const desired = serviceRouteSpec(request);
-    if (!current)
-        return { kind: 'create', request, spec: desired };
-    checkRouteOwner(current, request);
-    const annotations = { ...current.spec.metadata.annotations, [SERVICE_ID_ANNOTATION]: request.serviceName };
-    if (pathKey(current.spec.paths) === pathKey(desired.paths ?? []) && sameAnnotations(current.spec.metadata.annotations, annotations)) {
-        return { kind: 'unchanged', request };
-    }
-    // The CLI sends its own route spec with the merged annotations, not the stored one patched.
-    return { kind: 'update', request, spec: { ...desired, metadata: { name: request.domain, annotations } } };
-}
-/**
- * Claims a new domain before the service is written: creates the route (then it is this run's to remove). When
- * another run created it meanwhile (409), the route is read again and decided as if it had been there: refused,
- * or the plan that remains, for `finishRoute`.
- */
-async function claimRoute(client, plan) {
-    const { domain, room, port, log = () => { } } = plan.request;
-    try {
-        await client.createRoute(plan.spec);
-        log(`Created route: ${domain} -> ${room}:${port}`);
-        return { created: true };
-    }
-    catch (error) {
-        if (!isStatus(error, 409))
-            throw error;
-    }
-    const current = await client.getRoute(domain);
-    if (!current)
-        throw new errors/* ShipError */.fS(`route ${domain} was taken and then removed while deploying`, { input: 'domain', hint: 'retry the deploy' });
-    return { created: false, plan: decideRoute(current, plan.request) };
-}
-/** The write left after the claim: the update of a route this service already had, or nothing. */
-async function finishRoute(client, plan) {
-    const { domain, room, port, log = () => { } } = plan.request;
-    if (plan.kind === 'unchanged') {
-        log(`Route already configured: ${domain} -> ${room}:${port}`);
-        return;
-    }
-    if (plan.kind === 'create')
-        throw new Error('finishRoute: a new route is claimed before the service is written');
-    await client.updateRoute(plan.spec);
-    log(`Updated route: ${domain} -> ${room}:${port}`);
-}
-/** Routes the domain to the room's service port in one go (plan, claim, finish), as the CLI's route upsert. */
-async function routeDomain(client, request) {
-    const plan = await planRoute(client, request);
-    if (plan.kind === 'create') {
-        const claim = await claimRoute(client, plan);
-        if (claim.created)
-            return 'created';
-        await finishRoute(client, claim.plan);
-        return claim.plan.kind === 'update' ? 'updated' : 'unchanged';
-    }
-    await finishRoute(client, plan);
-    return plan.kind === 'update' ? 'updated' : 'unchanged';
-}
-/** The domain of the room route whose service-id annotation names this service, if any. */
-async function findServiceDomain(client, room, serviceName) {
-    const routes = await client.listRoomRoutes(room);
-    const match = routes.find((route) => (route.spec?.metadata?.annotations ?? route.annotations ?? {})[SERVICE_ID_ANNOTATION] === serviceName);
-    return match?.domain;
-}
-// ---------------------------------------------------------------------------------------------------------------
-/** Refuses a route that belongs to another room, an agent, or another service of the room. */
-function checkRouteOwner(route, request) {
-    const { domain, room, serviceName } = request;
-    const { backend } = route.spec;
-    const remove = `remove the route first ('meshagent route delete ${domain}')`;
-    if (!backend.room || backend.room.name !== room) {
-        const target = backend.room ? `room ${backend.room.name}` : `agent ${backend.agent?.name ?? ''}`;
-        throw new errors/* ShipError */.fS(`domain ${domain} already routes to ${target}. Refusing to change it to room ${room}.`, {
-            input: 'domain',
-            hint: `choose another domain, or ${remove}`,
-        });
-    }
-    const owner = route.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
-    if (owner !== undefined && owner !== serviceName) {
-        throw new errors/* ShipError */.fS(`domain ${domain} already routes to service ${owner} in room ${room}. Refusing to change it to service ${serviceName}.`, {
-            input: 'domain',
-            hint: `choose another domain, deploy as service ${owner} (service-name), or ${remove}`,
-        });
-    }
-}
-/**
- * Paths compared as the CLI compares them: each path's `path` and its target port as text, nothing else
- * (`_route_paths_match`, cli image.py:3354-3360). A route the CLI finds configured is left alone here too.
- */
-function pathKey(paths) {
-    // Python's str(None) for a path without a port.
-    return JSON.stringify(paths.map((p) => [p.path ?? '/', p.targetPort === undefined ? 'None' : String(p.targetPort)]));
-}
-function sameAnnotations(a, b) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    return [...keys].every((key) => a[key] === b[key]);
-}
-
-;// CONCATENATED MODULE: ./src/meshagent/undo.ts
-/**
- * The writes a deploy has made, each with the write that takes it back, so a deploy that cannot finish puts back
- * what it changed (newest first) instead of leaving a service half-updated.
- */
-class UndoLog {
-    steps = [];
-    add(step) {
-        this.steps.push(step);
-    }
-    get empty() {
-        return this.steps.length === 0;
-    }
-    /** Undoes every step, newest first. A step that fails does not stop the others: each is worth taking back. */
-    async undoAll(log) {
-        const undone = [];
-        const effects = [];
-        const failed = [];
-        for (const step of [...this.steps].reverse()) {
-            try {
-                await step.run();
-                undone.push(step.undone);
-                effects.push(step.effect);
-                log(`Rolled back: ${step.undone}`);
-            }
-            catch (error) {
-                failed.push({ step, error });
-            }
-        }
-        this.steps.length = 0;
-        return { undone, effects, failed };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/meshagent/deploy.ts
-/**
- * The deploy stage: make sure the room exists (only with `create-room`), create or update the room service with
- * the spec the CLI would build, and route the domain with the CLI's conflict rules. All or nothing:
- *
- * 1. Look, writing nothing: the room, the service, the spec (built and checked), the domain's route (refused when it
- *    belongs to another room, an agent or another service).
- * 2. Write, in this order: the room (with `create-room`), a new domain's route (claimed before the service, so a
- *    domain the API refuses, or a key that may not route, fails with the service untouched), the service, then the
- *    update of a route the service already had.
- * 3. When a write fails, or the run is stopped, after an earlier write: take back what was written, newest first
- *    (the service's previous spec is put back, or the service this run created is deleted; a claimed route is
- *    deleted), then fail saying so. When taking back fails too, the error says what is left and what to do by hand.
- *
- * A room the run created is kept: it is empty, and a parallel job may be deploying into it.
- */
-
-
-
-
-
-
-
-
-
-/** A deploy that failed after it had written something, and what became of those writes. */
-class DeployRolledBack extends errors/* ShipError */.fS {
-    report;
-    constructor(message, hint, cause, 
-    /** The service part of the report: what the run did to the service, and what taking it back achieved. */
-    report) {
-        super(message, { hint, cause });
-        this.report = report;
-    }
-}
-async function deployService(request) {
-    const { client, room, serviceName, signal, log = () => { } } = request;
-    // 1. Look: everything that can be refused is refused here, before anything is written.
-    const roomExists = await checkRoom(client, room, request.createRoom);
-    const existing = roomExists ? await findExistingService(client, room, serviceName) : undefined;
-    let built = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing });
-    const domain = await chooseDomain(request, built, existing);
-    let route = domain ? await planRoute(client, { domain: domain.name, room, serviceName, port: domain.port, log }) : undefined;
-    throwIfStopped(signal);
-    // 2. Write, each write with the one that takes it back.
-    const undo = new UndoLog();
-    const done = {};
-    try {
-        const roomCreated = roomExists ? false : await createRoom(client, room, log);
-        let routeAction = 'none';
-        if (route?.kind === 'create') {
-            throwIfStopped(signal);
-            const claim = await claimRoute(client, route);
-            if (claim.created) {
-                routeAction = 'created';
-                undo.add(removeClaimedRoute(client, route.request.domain, serviceName));
-            }
-            // Claimed: nothing is left to do to the route. Found taken by this room meanwhile: it is finished below.
-            route = claim.created ? undefined : claim.plan;
-        }
-        throwIfStopped(signal);
-        const written = await writeService(request, existing, built, undo);
-        done.serviceId = written.serviceId;
-        done.created = written.created;
-        built = written.built;
-        if (route) {
-            throwIfStopped(signal);
-            await finishRoute(client, route);
-            routeAction = route.kind === 'update' ? 'updated' : 'unchanged';
-            if (domain?.source === 'existing-route')
-                log(`Public domain: ${domain.name} (existing route)`);
-        }
-        return {
-            serviceId: written.serviceId,
-            serviceName,
-            created: written.created,
-            roomCreated,
-            domain: domain?.name,
-            serviceUrl: domain === undefined ? undefined : `https://${domain.name}`,
-            routeAction,
-            domainSource: domain?.source,
-            spec: built.spec,
-        };
-    }
-    catch (error) {
-        if (undo.empty)
-            throw error;
-        const report = await undo.undoAll(log);
-        throw rolledBack(error, report, { serviceName, room, serviceId: done.serviceId ?? existing?.id ?? null, created: done.created ?? null });
-    }
-}
-/** The service part of the run's result. */
-function serviceReport(deployed, room) {
-    return {
-        id: deployed.serviceId,
-        name: deployed.serviceName,
-        room,
-        created: deployed.created,
-        domain: deployed.domain ?? null,
-        url: deployed.serviceUrl ?? null,
-        route: deployed.routeAction,
-        rollback: null,
-    };
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Room
-/** Whether the room exists. Without `createRoom` a missing room is the CLI's error. Writes nothing. */
-async function checkRoom(client, room, createRoom) {
-    if (await client.getRoom(room))
-        return true;
-    if (!createRoom) {
-        throw new errors/* ShipError */.fS(`Room does not exist: ${room}`, {
-            input: 'room',
-            hint: `Create it first with 'meshagent rooms create ${room} --if-not-exists', or set create-room: true, then retry deploy.`,
-        });
-    }
-    return false;
-}
-async function createRoom(client, room, log) {
-    // if_not_exists: a room created by a parallel job is as good as ours.
-    await client.createRoom({ name: room, if_not_exists: true });
-    log(`Created room ${room}`);
-    return true;
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Service
-/** The room's service of this name, as the CLI finds it (the list, exact metadata.name), read as a full spec. */
-async function findExistingService(client, room, name) {
-    const record = (await client.listServices(room, 'high')).find((service) => service.metadata.name === name);
-    return record === undefined ? undefined : existingSpec(record, name);
-}
-/**
- * An existing service as a spec that can be sent back. A field this version does not know would be lost by the
- * update, so such a service is left alone with an error rather than silently changed.
- */
-function existingSpec(record, name) {
-    const parsed = ServiceSpec.safeParse(record);
-    if (parsed.success)
-        return parsed.data;
-    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(spec)'))].join(', ');
-    throw new errors/* ShipError */.fS(`existing service ${name} has a spec meshagent-ship cannot update without losing parts of it (${fields}); it was left unchanged`, {
-        hint: 'update meshagent-ship, or deploy this service with the MeshAgent CLI',
-    });
-}
-function requireId(existing, name) {
-    if (!existing.id)
-        throw new errors/* ShipError */.fS(`existing service ${name} is missing an id`, { hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`' });
-    return existing.id;
-}
-/**
- * Creates or updates the service and records how to take that back. A write that fails without a refusal (a
- * broken connection, a timeout, a 5xx) may still have been applied, so its undo is recorded too; a refusal (4xx)
- * changed nothing.
- */
-async function writeService(request, existing, built, undo) {
-    const { client, room, serviceName, log = () => { } } = request;
-    if (existing) {
-        const serviceId = requireId(existing, serviceName);
-        await written(() => client.updateService(room, serviceId, built.spec), undo, restoreService(client, room, serviceId, existing));
-        log(`Updated service ${serviceName} (${serviceId}) in room ${room}`);
-        return { serviceId, created: false, built };
-    }
-    let serviceId;
-    try {
-        serviceId = await unsure(() => client.createService(room, built.spec), undo, removeUnsureCreate(request));
-    }
-    catch (error) {
-        if (!isStatus(error, 409))
-            throw error;
-        // The name is taken: another deploy created it between our look-up and our create, or our own create went
-        // through and only its answer was lost (the retry then meets our service). Ours is recognised by its image.
-        const raced = await findExistingService(client, room, serviceName);
-        if (!raced)
-            throw error;
-        const racedId = requireId(raced, serviceName);
-        if (raced.container?.image === request.image.ref) {
-            undo.add(removeCreatedService(client, room, racedId, serviceName));
-            log(`Created service ${serviceName} (${racedId}) in room ${room}`);
-            return { serviceId: racedId, created: true, built };
-        }
-        // Merge into the winner, as an update would.
-        const merged = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing: raced });
-        await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(client, room, racedId, raced));
-        log(`Service ${serviceName} appeared while deploying; updated it (${racedId}) in room ${room}`);
-        return { serviceId: racedId, created: false, built: merged };
-    }
-    undo.add(removeCreatedService(client, room, serviceId, serviceName));
-    log(`Created service ${serviceName} (${serviceId}) in room ${room}`);
-    return { serviceId, created: true, built };
-}
-/** Runs a write and records its undo: when it worked, and when it failed in a way that may have been applied. */
-async function written(write, undo, step) {
-    const value = await unsure(write, undo, step);
-    undo.add(step);
-    return value;
-}
-/** Runs a write; when it fails in a way that may have been applied, records its undo before passing the error on. */
-async function unsure(write, undo, step) {
-    try {
-        return await write();
-    }
-    catch (error) {
-        if (!isRefusal(error))
-            undo.add(step);
-        throw error;
-    }
-}
-/**
- * An answer that says the write was not done: a 4xx, or 503 (RFC 9110 15.6.4: the server cannot handle the
- * request now). Any other 5xx, a timeout or a lost answer says nothing either way: a gateway may have passed the
- * write on.
- */
-function isRefusal(error) {
-    if (!(error instanceof src_http/* HttpError */.j$) || error.status === undefined)
-        return false;
-    return (error.status >= 400 && error.status < 500) || error.status === 503;
-}
-function restoreService(client, room, id, previous) {
-    const name = previous.metadata.name;
-    const image = previous.container?.image;
-    return {
-        effect: 'restored',
-        undone: `service ${name} was restored to the spec it had before`,
-        leftover: {
-            what: `service ${name} (${id}) may run the new spec without the rest of the deploy`,
-            fix: `ship again once the API answers (a ship that completes writes the service and its route together)${image ? `, or ship the image it ran before (image: ${(0,errors/* shown */.SP)(image)}) to go back` : ''}`,
-        },
-        run: () => client.updateService(room, id, previous),
-    };
-}
-function removeCreatedService(client, room, id, name) {
-    return {
-        effect: 'removed',
-        undone: `service ${name}, created by this deploy, was deleted`,
-        leftover: {
-            what: `service ${name} (${id}), created by this deploy, is still in room ${room}`,
-            fix: `ship again once the API answers to complete it, or delete service ${name} from room ${room}`,
-        },
-        run: () => client.deleteService(room, id, name),
-    };
-}
-/** A create whose answer was lost: the service is deleted if it is there and runs this deploy's image. */
-function removeUnsureCreate(request) {
-    const { client, room, serviceName } = request;
-    return {
-        effect: 'removed',
-        undone: `service ${serviceName}, which this deploy may have created, is not in room ${room} (deleted if it was)`,
-        leftover: {
-            what: `service ${serviceName} may have been created in room ${room}`,
-            fix: `ship again once the API answers to complete it, or delete service ${serviceName} from room ${room} if it is there`,
-        },
-        run: async () => {
-            const found = await findExistingService(client, room, serviceName);
-            if (found?.id && found.container?.image === request.image.ref)
-                await client.deleteService(room, found.id, serviceName);
-        },
-    };
-}
-/**
- * The domain to route: the domain input; else, on a re-deploy, the room route carrying this service's id, as the
- * CLI finds it (cli image.py:2584-2648): only when the image brings ports and the service has exactly one
- * published port, and that route is then upserted like a given one (its port follows the service).
- */
-async function chooseDomain(request, built, existing) {
-    const domain = request.options.domain;
-    if (domain !== undefined && built.routePort !== undefined)
-        return { name: domain, port: built.routePort, source: 'input' };
-    if (!existing)
-        return undefined;
-    const port = reusableRoutePort(request, built.spec);
-    const found = port === undefined ? undefined : await findServiceDomain(request.client, request.room, request.serviceName);
-    return port !== undefined && found !== undefined ? { name: found, port, source: 'existing-route' } : undefined;
-}
-/**
- * The port a re-deploy without a domain may route to: none unless the image (or the ports input) brings ports,
- * as the CLI needs Dockerfile ports; then the spec's one published port, else none (no error).
- */
-function reusableRoutePort(request, spec) {
-    if (defaultPorts(request.image, request.options).length === 0)
-        return undefined;
-    try {
-        return routeTargetPort(spec.ports ?? []);
-    }
-    catch {
-        return undefined;
-    }
-}
-function removeClaimedRoute(client, domain, serviceName) {
-    return {
-        effect: 'removed',
-        undone: `route ${domain}, created by this deploy, was deleted`,
-        leftover: {
-            what: `route ${domain}, created by this deploy, is still there`,
-            fix: `nothing is broken by it (a later ship of service ${serviceName} uses it); to free the domain, delete it ('meshagent route delete ${domain}')`,
-        },
-        run: () => client.deleteRoute(domain),
-    };
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Taking back
-/** The error of a deploy that was taken back: why it failed, then what was taken back, or what is left and what to do. */
-function rolledBack(cause, report, service) {
-    const why = cause instanceof errors/* ShipError */.fS ? cause.message : (0,errors/* formatError */.Wk)(cause);
-    const undone = report.undone.length > 0 ? `; rolled back: ${report.undone.join('; ')}` : '';
-    const effects = report.undone.length > 0 ? report.effects : [];
-    const summary = { id: service.serviceId, name: service.serviceName, created: service.created, domain: null, url: null, route: 'none' };
-    if (report.failed.length === 0) {
-        const rollback = effects.includes('restored') ? 'restored' : 'removed';
-        const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof errors/* ShipError */.fS && cause.hint ? cause.hint : 'ship again once the cause is fixed';
-        return new DeployRolledBack(`${why}${undone}`, `nothing this deploy wrote is left; ${next}`, cause, { ...summary, rollback });
-    }
-    const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof errors/* ShipError */.fS ? error.message : (0,errors/* formatError */.Wk)(error)})`);
-    return new DeployRolledBack(`${why}; ROLLBACK FAILED, the deploy is left half-done: ${left.join('; ')}${undone}`, `put it right by hand: ${report.failed.map(({ step }) => step.leftover.fix).join('; ')}`, cause, { ...summary, rollback: 'failed' });
-}
-
-// EXTERNAL MODULE: ./src/oci/media-types.ts
-var media_types = __nccwpck_require__(9217);
-// EXTERNAL MODULE: ./src/oci/types.ts
-var types = __nccwpck_require__(3048);
-;// CONCATENATED MODULE: ./src/oci/image-config.ts
-/**
- * The config of the image a service will run: for an index, the linux/amd64 image (what MeshAgent runs), else
- * the first image listed; for a manifest, its own config.
- */
-
-
-
-/** The platform MeshAgent runs images on. */
-const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' };
-async function readRunnableConfig(layout, top) {
-    let descriptor = top;
-    if ((0,media_types/* isIndexType */.$U)(descriptor.mediaType)) {
-        const index = await layout.readJson(descriptor, types/* ImageIndex */.yd, 'index');
-        const images = index.manifests.filter((d) => (0,media_types/* isImageManifestType */.tr)(d.mediaType));
-        const chosen = images.find((d) => d.platform?.os === RUNTIME_PLATFORM.os && d.platform.architecture === RUNTIME_PLATFORM.architecture) ?? images[0];
-        if (!chosen)
-            throw new errors/* ShipError */.fS(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
-        descriptor = chosen;
-    }
-    if (!(0,media_types/* isImageManifestType */.tr)(descriptor.mediaType)) {
-        throw new errors/* ShipError */.fS(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
-    }
-    const manifest = await layout.readJson(descriptor, types/* ImageManifest */.nU, 'manifest');
-    const config = await layout.readJson(manifest.config, types/* ImageConfig */.K8, 'image config');
-    return { manifest, config };
-}
-
-// EXTERNAL MODULE: ./src/reference.ts
-var reference = __nccwpck_require__(8286);
 ;// CONCATENATED MODULE: ./src/meshagent/repository.ts
 /**
  * Make sure the project registry repository exists, safely when many jobs race to create it: look it up, create
@@ -71739,15 +70623,43 @@ async function ensureRepository(client, projectKey, repositoryName) {
     }
 }
 
+// EXTERNAL MODULE: ./src/oci/registry.ts + 2 modules
+var registry = __nccwpck_require__(908);
+;// CONCATENATED MODULE: ./src/pipeline/target-registry.ts
+
+function openRegistry(target, credentials, hooks) {
+    const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
+    const client = new registry/* RegistryClient */.bP({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
+    return { client, close: () => client.close() };
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/access.ts
 /**
  * The ensure stage: the project registry repository exists (created when missing, safely when matrix jobs race),
- * and a short-lived repository token to push with. A dry run only looks, and says what it would create.
+ * and a short-lived repository token to push with. A dry run only looks, and says what it would create; an offline
+ * dry run does not look.
  */
+
 
 
 /** How long the push token lives: the CLI's one hour, which the server may shorten. */
 const TOKEN_SECONDS = 3600;
+/** An offline dry run looks nothing up: whether the repository exists is unknown. */
+const OFFLINE_ACCESS = { created: null, credentials: undefined, tokenExpiresAt: undefined };
+async function ensureStage(run, resolved) {
+    const { config } = run;
+    const { target } = resolved;
+    if (target.offline) {
+        run.stages.skip('ensure', 'offline: the repository was not looked up');
+        return { ...resolved, access: OFFLINE_ACCESS, registry: undefined };
+    }
+    const access = await run.stages.run('ensure', 'Ensure the registry repository', () => ensurePushAccess(run.client, target, { dryRun: config.dryRun, push: config.image.push }), (a) => describeAccess(target, a, config.dryRun));
+    if (config.dryRun || !config.image.push)
+        return { ...resolved, access, registry: undefined };
+    const registry = openRegistry(target, access.credentials, { mask: run.mask, log: run.log, debug: run.debug, retryLog: run.retryLog, signal: run.signal });
+    run.closeAtEnd(() => registry.close());
+    return { ...resolved, access, registry };
+}
 async function ensurePushAccess(client, target, options) {
     if (options.dryRun) {
         const existing = await client.findRepository(target.repositoryName);
@@ -71768,158 +70680,20 @@ function describeAccess(target, access, dryRun) {
     return access.credentials ? `repository ${repository} ${state}; push token until ${access.tokenExpiresAt}` : `repository ${repository} ${state}`;
 }
 
-// EXTERNAL MODULE: ./src/estargz/image.ts + 4 modules
-var estargz_image = __nccwpck_require__(8247);
-// EXTERNAL MODULE: ./src/estargz/source-layer.ts
-var source_layer = __nccwpck_require__(6209);
-// EXTERNAL MODULE: ./src/estargz/verify.ts + 1 modules
-var verify = __nccwpck_require__(5375);
-// EXTERNAL MODULE: ./src/oci/layout.ts + 2 modules
-var oci_layout = __nccwpck_require__(8752);
-// EXTERNAL MODULE: ./src/report/markdown.ts
-var markdown = __nccwpck_require__(4285);
-;// CONCATENATED MODULE: ./src/report/summary.ts
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/format.ts
 /**
- * The job summary: the service URL first, then what each stage did, the image layer by layer, the deploy, the
- * retries and, on failure, the error with its hint. Rendered from the ShipResult alone, so a failed run gets the
- * same report of what was done and what was not.
+ * How sizes and counts read wherever a person reads them: the log lines of the stages and the job summary say them
+ * the same way.
  */
-
-/** GitHub refuses summaries over 1 MiB; long layer lists are cut well before that. */
-const MAX_LAYER_ROWS = 100;
-const MAX_RETRY_ROWS = 20;
-function renderSummary(result) {
-    const parts = [heading(result), stageTable(result.stages)];
-    if (result.offline)
-        parts.push(offlineSection(result.offline));
-    if (result.plan)
-        parts.push(planBlock(result.plan));
-    if (result.image)
-        parts.push(imageSection(result));
-    if (result.service)
-        parts.push(serviceSection(result));
-    if (result.retries.length > 0)
-        parts.push(retrySection(result));
-    if (result.error)
-        parts.push(errorSection(result));
-    return `${parts.join('\n\n')}\n`;
-}
-function heading(result) {
-    const service = result.service;
-    const what = service ? `${service.name} to room ${service.room}` : (result.image?.tag ?? 'the image');
-    const title = result.status === 'failed'
-        ? `### ❌ meshagent-ship failed${result.error?.stage ? ` at ${result.error.stage}` : ''}: ${(0,markdown/* cell */.Hn)(what)}`
-        : result.status === 'planned'
-            ? `### 📝 meshagent-ship plan (dry run): ${(0,markdown/* cell */.Hn)(what)}`
-            : `### ✅ Shipped ${(0,markdown/* cell */.Hn)(what)}`;
-    const url = service?.url ? `\n\n**Service URL:** ${(0,markdown/* link */.nf)(service.url)}` : '';
-    return `${title}${url}`;
-}
-function stageTable(stages) {
-    const icon = { done: '✅', failed: '❌', skipped: '⏭️' };
-    const rows = stages.map((s) => `| ${s.name} | ${icon[s.status]} ${s.status} | ${seconds(s.durationMs)} | ${(0,markdown/* cell */.Hn)(s.detail)} |`);
-    return ['| stage | status | time | detail |', '| --- | --- | --- | --- |', ...rows].join('\n');
-}
-function offlineSection(offline) {
-    return [
-        `**Offline plan:** ${(0,markdown/* prose */.CS)(offline.reason)}. These facts were not read from MeshAgent, so the plan does not check them:`,
-        '',
-        ...offline.unread.map((fact) => `- ${(0,markdown/* prose */.CS)(fact)}`),
-    ].join('\n');
-}
-function planBlock(plan) {
-    return ['**Plan** (nothing was changed)', '', (0,markdown/* codeBlock */.DV)(plan)].join('\n');
-}
-function imageSection(result) {
-    const image = result.image;
-    if (!image)
-        return '';
-    const lines = [
-        '#### Image',
-        '',
-        `- tag: ${(0,markdown/* code */.aY)(image.tag)}`,
-        `- repository: ${(0,markdown/* code */.aY)(image.repository)}${image.repositoryCreated === true ? ' (created)' : image.repositoryCreated === false ? ' (existing)' : ''}`,
-    ];
-    if (image.digest)
-        lines.push(`- digest: ${(0,markdown/* code */.aY)(image.digest)}`);
-    if (image.ref)
-        lines.push(`- pinned: ${(0,markdown/* code */.aY)(image.ref)}`);
-    if (image.layers.length > 0) {
-        const total = sum(image.layers, (l) => l.size);
-        const sourceTotal = sum(image.layers, (l) => l.sourceSize);
-        const prefetch = sum(image.layers, (l) => l.prefetchBytes);
-        const files = sum(image.layers, (l) => l.prefetchFiles);
-        lines.push(`- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`, `- lazy pull: ${bytes(prefetch)} read before start (${files} prefetched file${files === 1 ? '' : 's'}) of ${bytes(total)} in all`);
-        const reused = image.layers.filter((l) => l.conversion === 'reused').length;
-        if (reused > 0)
-            lines.push(`- conversion: ${reused} of ${image.layers.length} layers reused from the previous ship (not converted again; already in the registry)`);
-        lines.push('', '| # | source | eStargz | TOC digest | prefetch | conversion | push |', '| --- | --- | --- | --- | --- | --- | --- |', ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow));
-        if (image.layers.length > MAX_LAYER_ROWS)
-            lines.push('', `(${image.layers.length - MAX_LAYER_ROWS} more layers not shown)`);
-    }
-    return lines.join('\n');
-}
-function layerRow(layer, index) {
-    const source = `${bytes(layer.sourceSize)} ${(0,markdown/* code */.aY)(summary_short(layer.sourceDigest), true)}`;
-    const converted = `${bytes(layer.size)} ${(0,markdown/* code */.aY)(summary_short(layer.digest), true)}`;
-    const toc = layer.tocDigest ? (0,markdown/* code */.aY)(summary_short(layer.tocDigest), true) : '–';
-    return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
-}
-const CONVERSION = {
-    converted: 'converted',
-    reused: 'reused (previous ship)',
-    kept: 'kept (already eStargz)',
-    'as-is': 'as is',
-};
-const ROLLBACK = {
-    restored: '**restored**: the deploy failed and the service runs the spec it had before',
-    removed: '**removed**: the deploy failed and what it created was deleted',
-    failed: '**failed**: the deploy failed and could not be taken back; see the error for what to put right',
-};
-function serviceSection(result) {
-    const service = result.service;
-    if (!service)
-        return '';
-    const action = service.created === true ? 'created' : service.created === false ? 'updated' : 'not deployed';
-    const lines = ['#### Service', '', `- ${(0,markdown/* cell */.Hn)(service.name)} in room ${(0,markdown/* cell */.Hn)(service.room)}: ${action}${service.id ? ` (id ${(0,markdown/* code */.aY)(service.id)})` : ''}`];
-    if (service.rollback)
-        lines.push(`- rollback: ${ROLLBACK[service.rollback]}`);
-    else
-        lines.push(service.domain ? `- domain: ${(0,markdown/* cell */.Hn)(service.domain)} (route ${service.route})` : '- domain: none configured');
-    const probe = result.probe;
-    if (probe) {
-        lines.push(probe.ok
-            ? `- probe: ${(0,markdown/* code */.aY)(probe.url)} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
-            : `- probe: ${(0,markdown/* code */.aY)(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`);
-    }
-    return lines.join('\n');
-}
-function retrySection(result) {
-    const rows = result.retries.slice(0, MAX_RETRY_ROWS).map((r) => `| ${r.method} | ${(0,markdown/* cell */.Hn)(r.url)} | ${(0,markdown/* cell */.Hn)(r.reason)} |`);
-    const more = result.retries.length > MAX_RETRY_ROWS ? [`\n(${result.retries.length - MAX_RETRY_ROWS} more)`] : [];
-    return [`#### Retries: ${result.retries.length}`, '', '| method | URL | reason |', '| --- | --- | --- |', ...rows, ...more].join('\n');
-}
-function errorSection(result) {
-    const error = result.error;
-    if (!error)
-        return '';
-    const lines = ['#### Error', '', (0,markdown/* codeBlock */.DV)(error.message.split('\n'))];
-    if (error.hint)
-        lines.push('', `**Hint:** ${(0,markdown/* prose */.CS)(error.hint)}`);
-    return lines.join('\n');
-}
-// --- formatting ------------------------------------------------------------------------------------------------------
-/** `sha256:0123456789ab` — enough to tell layers apart in a table. */
-function summary_short(digest) {
-    return digest.slice(0, 'sha256:'.length + 12);
-}
-function sum(layers, pick) {
-    return layers.reduce((total, layer) => total + pick(layer), 0);
-}
 /** `1 layer`, `2 layers`: a count with its noun. */
 function count(n, noun) {
     return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
+/** A byte size in binary units: `512 B`, `1.50 KiB`, `50.0 MiB`. */
 function bytes(n) {
     if (n < 1024)
         return `${n} B`;
@@ -71932,280 +70706,47 @@ function bytes(n) {
     }
     return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }
-function seconds(ms) {
-    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
 
-;// CONCATENATED MODULE: ./src/pipeline/convert.ts
+// EXTERNAL MODULE: ./src/estargz/image.ts + 4 modules
+var estargz_image = __nccwpck_require__(8247);
+// EXTERNAL MODULE: ./src/estargz/source-layer.ts
+var source_layer = __nccwpck_require__(6209);
+// EXTERNAL MODULE: ./src/estargz/verify.ts + 1 modules
+var verify = __nccwpck_require__(5375);
+// EXTERNAL MODULE: ./src/oci/media-types.ts
+var media_types = __nccwpck_require__(9217);
+// EXTERNAL MODULE: ./src/oci/types.ts
+var types = __nccwpck_require__(3048);
+;// CONCATENATED MODULE: ./src/oci/image-config.ts
 /**
- * The convert stage: every layer of the image becomes eStargz (with the prefetch list written first), the result
- * is checked by the verifier before anything is pushed, and each layer is described for the report — including
- * how many bytes a lazy pull reads before the service starts. With `estargz: false` the image ships as it is.
- * Layers the previous ship converted with the same settings are reused rather than converted (reuse.ts): their
- * blobs stay in the registry, so they are checked there, not read here.
+ * The config of the image a service will run: for an index, the linux/amd64 image (what MeshAgent runs), else
+ * the first image listed; for a manifest, its own config.
  */
 
 
 
-
-
-
-
-
-
-/** Layers larger than this get a progress line as they convert. */
-const PROGRESS_BYTES = 64 * 1024 * 1024;
-async function convertStage(source, config, workDir, log, options = {}) {
-    if (!config.image.estargz) {
-        // Shipped as it is: the media types and compressions are checked here, the blobs' digests as the push reads them.
-        await (0,source_layer/* checkImageParts */.s0)(source.layout, source.descriptor);
-        const { manifest } = await readRunnableConfig(source.layout, source.descriptor);
-        const layers = manifest.layers.map((l) => plainLayer(l.digest, l.size));
-        return { layout: source.layout, descriptor: source.descriptor, layers, converted: false };
+/** The platform MeshAgent runs images on. */
+const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' };
+async function readRunnableConfig(layout, top) {
+    let descriptor = top;
+    if ((0,media_types/* isIndexType */.$U)(descriptor.mediaType)) {
+        const index = await layout.readJson(descriptor, types/* ImageIndex */.yd, 'index');
+        const images = index.manifests.filter((d) => (0,media_types/* isImageManifestType */.tr)(d.mediaType));
+        const chosen = images.find((d) => d.platform?.os === RUNTIME_PLATFORM.os && d.platform.architecture === RUNTIME_PLATFORM.architecture) ?? images[0];
+        if (!chosen)
+            throw new errors/* ShipError */.fS(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
+        descriptor = chosen;
     }
-    const reuse = await options.previous?.();
-    const out = await oci_layout/* OciLayout */.A.create((0,external_node_path_.join)(workDir, 'estargz'));
-    const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest, l.size]));
-    let reported = 0; // progress lines so far for the layer converting now
-    const conversion = await (0,estargz_image/* convertImage */.hC)(source.layout, source.descriptor, out, {
-        level: config.image.compressionLevel,
-        prefetch: config.image.prefetch,
-        ...(reuse ? { reuse } : {}),
-        onLayer: (event) => {
-            options.signal?.throwIfAborted();
-            if (event.kind === 'start') {
-                reported = 0;
-                log(`converting ${event.digest.slice(0, 19)} (${bytes(event.size)})`);
-            }
-            else if (event.kind === 'reused')
-                log(`reused ${event.digest.slice(0, 19)} -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, converted by the previous ship)`);
-            else if (event.kind === 'done')
-                log(`  -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, ${event.result.entries} entries${event.result.passedThrough ? ', already eStargz: kept' : ''})`);
-            else if (Math.floor(event.payloadBytes / PROGRESS_BYTES) > reported) {
-                reported = Math.floor(event.payloadBytes / PROGRESS_BYTES);
-                log(`  ${bytes(event.payloadBytes)} written`);
-            }
-        },
-    });
-    for (const path of conversion.missingPrefetch)
-        log(`warning: prefetch ${path}: no layer holds it`);
-    await out.setRef(conversion.descriptor, 'ship');
-    // Reused layers are not in the output layout. Their blobs were checked in the registry (size, TOC digest, and the
-    // diff_id against the previous config: see reuse.ts); the verifier checks the new descriptors and config agree.
-    const elsewhere = new Map();
-    for (const layer of conversion.manifests.flatMap((m) => m.layers))
-        if (layer.reused)
-            elsewhere.set(layer.reused.digest, layer.reused);
-    if (reuse) {
-        const all = new Set(conversion.manifests.flatMap((m) => m.layers.map((l) => `${l.source}\0${l.result.digest}`))).size;
-        log(`reused ${elsewhere.size} of ${count(all, 'layer')} (converted by the previous ship)`);
+    if (!(0,media_types/* isImageManifestType */.tr)(descriptor.mediaType)) {
+        throw new errors/* ShipError */.fS(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
     }
-    options.signal?.throwIfAborted();
-    const verdict = await (0,verify/* verifyImage */.Z)(out, conversion.descriptor, { elsewhere });
-    if (!verdict.ok) {
-        const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
-        throw new errors/* ShipError */.fS(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
-    }
-    // The verifier read every TOC: what a lazy pull reads before start comes from there, not from another reading.
-    const lazyPull = new Map(verdict.layers.map((l) => [l.digest, l.lazyPullBytes]));
-    const { manifest } = await readRunnableConfig(out, conversion.descriptor);
-    // The converted manifest the runnable image came from: the one with the same layers.
-    const converted = conversion.manifests.find((m) => m.layers.length === manifest.layers.length && m.layers.every((l, i) => l.result.digest === manifest.layers[i]?.digest));
-    const layers = [];
-    for (const [index, descriptor] of manifest.layers.entries()) {
-        const origin = converted?.layers[index];
-        const lazy = origin?.reused ? origin.reused.lazyPullBytes : lazyPull.get(descriptor.digest);
-        if (lazy === undefined)
-            throw new errors/* ShipError */.fS(`layer ${descriptor.digest} was not verified`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
-        layers.push({
-            sourceDigest: origin?.source ?? descriptor.digest,
-            sourceSize: (origin && sourceSizes.get(origin.source)) ?? (await sizeOf(source.layout, origin?.source)) ?? descriptor.size,
-            digest: descriptor.digest,
-            size: descriptor.size,
-            tocDigest: origin?.result.tocDigest ?? null,
-            prefetchFiles: origin?.prioritized.length ?? 0,
-            prefetchBytes: lazy,
-            reused: (origin?.reused !== undefined || origin?.result.passedThrough) ?? false,
-            conversion: origin?.reused ? 'reused' : origin?.result.passedThrough ? 'kept' : 'converted',
-            push: null,
-        });
-    }
-    return { layout: out, descriptor: conversion.descriptor, layers, converted: true };
-}
-function describeConversion(image) {
-    if (!image.converted)
-        return `${count(image.layers.length, 'layer')} kept as they are (estargz: false)`;
-    const total = image.layers.reduce((sum, l) => sum + l.size, 0);
-    const lazy = image.layers.reduce((sum, l) => sum + l.prefetchBytes, 0);
-    const kept = image.layers.filter((l) => l.conversion === 'kept').length;
-    const reused = image.layers.filter((l) => l.conversion === 'reused').length;
-    const notes = [...(reused ? [`${reused} reused from the previous ship`] : []), ...(kept ? [`${kept} already eStargz`] : [])];
-    return `${count(image.layers.length, 'layer')} as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
-}
-function plainLayer(digest, size) {
-    return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, conversion: 'as-is', push: null };
-}
-async function sizeOf(layout, digest) {
-    if (!digest)
-        return undefined;
-    return (await (0,promises_.stat)(layout.blobPath(digest)).catch(() => undefined))?.size;
+    const manifest = await layout.readJson(descriptor, types/* ImageManifest */.nU, 'manifest');
+    const config = await layout.readJson(manifest.config, types/* ImageConfig */.K8, 'image config');
+    return { manifest, config };
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/plan.ts
-
-
-
-
-async function planDeploy(config, target, access, client) {
-    const { image, service, meshagent } = config;
-    const offline = target.offline !== undefined;
-    const lines = [
-        ...(target.offline ? [`offline    ${target.offline.reason}: nothing was read from MeshAgent`] : []),
-        `tag        ${target.image}${offline ? ' (registry and project key not checked)' : ''}`,
-        `repository ${target.projectKey}/${target.repositoryName}: ${offline ? 'created if missing (not looked up)' : access.created === null ? 'would be created' : 'exists'}`,
-        `image      ${image.source ? `ship ${describeSource(config)}` : `build ${image.context} with ${image.builder}`}${image.estargz ? `, convert to eStargz (level ${image.compressionLevel})` : ''}`,
-        `push       ${image.push ? `${target.registry}/${target.registryRepository}:${target.tag.tag ?? 'latest'}` : 'no'}`,
-    ];
-    if (!service.deploy || !meshagent.room)
-        return [...lines, 'deploy     no'];
-    const room = meshagent.room;
-    const roomExists = offline ? undefined : (await client.getRoom(room)) !== undefined;
-    if (roomExists === undefined)
-        lines.push(`room       ${room} (not looked up${service.createRoom ? '; created if missing' : '; a real run fails if it does not exist'})`);
-    else if (!roomExists && !service.createRoom)
-        lines.push(`room       ${room} does not exist: a real run fails (set create-room: true to create it)`);
-    else
-        lines.push(`room       ${room}${roomExists ? '' : ' would be created'}`);
-    const existing = roomExists ? await findExistingService(client, room, target.serviceName) : undefined;
-    const placeholder = `${target.registry}/${target.registryRepository}@<digest of this build>`;
-    try {
-        // The image is not built in a dry run, so its exposed ports and volumes are unknown: the ports input or the
-        // running service's ports stand in.
-        const { spec } = buildServiceSpec({
-            serviceName: target.serviceName,
-            image: { ref: placeholder, tag: target.image, exposedPorts: [], volumes: [], built: image.source === undefined },
-            options: service,
-            existing,
-        });
-        lines.push(`service    ${target.serviceName} ${offline ? 'would be created or updated (not looked up; no diff)' : `would be ${existing ? 'updated' : 'created'}`}`);
-        const changes = existing ? diffSpecs(withoutEnvValues(existing), withoutEnvValues(spec)) : [];
-        if (existing)
-            lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
-    }
-    catch (error) {
-        if (!(error instanceof errors/* ShipError */.fS))
-            throw error;
-        lines.push(`service    ${target.serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
-    }
-    lines.push(`domain     ${service.domain ? `https://${service.domain}${offline ? '' : await routeNote(client, service.domain, room, target.serviceName)}` : 'none'}`);
-    return lines;
-}
-/** What a real run would do with the domain's route: create it, keep it, or refuse it (it belongs elsewhere). */
-async function routeNote(client, domain, room, serviceName) {
-    const route = await client.getRoute(domain);
-    if (!route)
-        return ' (route would be created)';
-    try {
-        checkRouteOwner(route, { domain, room, serviceName });
-    }
-    catch (error) {
-        if (!(error instanceof errors/* ShipError */.fS))
-            throw error;
-        return `: ${error.message} (a real run fails here, before writing anything)`;
-    }
-    return ' (route exists; updated if its port changes)';
-}
-/** The spec with each environment entry reduced to its name and kind: values are never printed. */
-function withoutEnvValues(spec) {
-    const environment = spec.container?.environment;
-    if (!environment)
-        return spec;
-    const names = environment.map((entry) => {
-        const { name, secret, token } = entry;
-        return `${name ?? '?'}${secret ? ' (secret)' : token ? ' (token)' : ''}`;
-    });
-    return { ...spec, container: { ...spec.container, environment: names } };
-}
-function describeSource(config) {
-    const source = config.image.source;
-    if (!source)
-        return '';
-    return source.kind === 'registry' ? source.reference.value : `${source.kind}:${source.path}`;
-}
-/**
- * The fields that differ between two specs, one line each: `~ path: old -> new`, `+ path: new`, `- path: old`.
- * Arrays are compared whole (a port list or an env list is replaced, not merged).
- */
-function diffSpecs(before, after) {
-    const old = flatten(before);
-    const next = flatten(after);
-    const lines = [];
-    for (const [path, value] of next) {
-        if (!old.has(path))
-            lines.push(`+ ${path}: ${value}`);
-        else if (old.get(path) !== value)
-            lines.push(`~ ${path}: ${old.get(path)} -> ${value}`);
-    }
-    for (const [path, value] of old)
-        if (!next.has(path))
-            lines.push(`- ${path}: ${value}`);
-    return lines;
-}
-function flatten(value, prefix = '', into = new Map()) {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-        for (const [key, child] of Object.entries(value)) {
-            if (child !== undefined && child !== null)
-                flatten(child, prefix ? `${prefix}.${key}` : key, into);
-        }
-    }
-    else if (value !== undefined && value !== null) {
-        into.set(prefix, JSON.stringify(value));
-    }
-    return into;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/probe.ts
-/**
- * The service URL probe (the verify stage with `wait`): GETs the URL until the service answers — any status below
- * 500, since a service that answers 404 on / is up — or the time runs out. Reports the last status, the latency of
- * the answering request and the number of attempts. It never fails the run by itself; the pipeline decides.
- */
-
-const EVERY_STATUS = Array.from({ length: 500 }, (_, i) => i + 100);
-async function probeUrl(options) {
-    // This loop is the retry policy: the client itself tries once per call.
-    const http = new src_http/* HttpClient */.Qq({ timeoutMs: options.attemptTimeoutMs ?? 10_000, retry: { maxAttempts: 1 } });
-    try {
-        return await probeWith(http, options);
-    }
-    finally {
-        await http.close();
-    }
-}
-async function probeWith(http, options) {
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    const deadline = now() + options.timeoutMs;
-    let lastStatus = null;
-    for (let attempts = 1;; attempts += 1) {
-        const started = now();
-        try {
-            const response = await http.request({ method: 'GET', url: options.url, accept: EVERY_STATUS, headers: { accept: '*/*' } });
-            lastStatus = response.status;
-            if (response.status < 500)
-                return { url: options.url, status: response.status, latencyMs: now() - started, attempts, ok: true };
-            options.log?.(`${options.url} answered ${response.status}; trying again`);
-        }
-        catch (error) {
-            options.log?.(`${options.url} did not answer (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); trying again`);
-        }
-        const wait = Math.min(options.intervalMs ?? 2000, deadline - now());
-        if (wait <= 0)
-            return { url: options.url, status: lastStatus, latencyMs: null, attempts, ok: false };
-        await sleep(wait);
-    }
-}
-
+// EXTERNAL MODULE: ./src/oci/layout.ts + 2 modules
+var oci_layout = __nccwpck_require__(8752);
 // EXTERNAL MODULE: ./src/oci/digest.ts
 var oci_digest = __nccwpck_require__(8825);
 ;// CONCATENATED MODULE: ./src/oci/remote-manifests.ts
@@ -72474,13 +71015,13 @@ class RegistryReuse {
     }
 }
 
-// EXTERNAL MODULE: ./src/oci/registry.ts + 2 modules
-var registry = __nccwpck_require__(908);
-;// CONCATENATED MODULE: ./src/pipeline/publish.ts
+;// CONCATENATED MODULE: ./src/pipeline/convert.ts
 /**
- * The push and verify stages against the registry: push the image (blobs skipped when the repository has them),
- * then read the image back as a puller would: the tag must name our digest, every blob must be there, and each
- * eStargz layer's footer and TOC, read by Range as the stargz snapshotter reads them, must match its annotation.
+ * The convert stage: every layer of the image becomes eStargz (with the prefetch list written first), the result
+ * is checked by the verifier before anything is pushed, and each layer is described for the report — including
+ * how many bytes a lazy pull reads before the service starts. With `estargz: false` the image ships as it is.
+ * Layers the previous ship converted with the same settings are reused rather than converted (reuse.ts): their
+ * blobs stay in the registry, so they are checked there, not read here.
  */
 
 
@@ -72488,10 +71029,1379 @@ var registry = __nccwpck_require__(908);
 
 
 
-function openRegistry(target, credentials, hooks) {
-    const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
-    const client = new registry/* RegistryClient */.bP({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
-    return { client, close: () => client.close() };
+
+
+
+
+async function convertStage(run, built) {
+    const { config, log } = run;
+    const { target, registry } = built;
+    const room = config.meshagent.room;
+    // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
+    const previous = registry
+        ? () => previousConversions(registry.client.repository(target.registryRepository, ['pull', 'push']), {
+            tag: target.tag.tag ?? 'latest',
+            ...(room ? { running: () => run.client.serviceImage(room, target.serviceName) } : {}),
+            log,
+        })
+        : undefined;
+    const image = await run.stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => shippableImage(built.source, config, built.workDir, log, { ...(previous ? { previous } : {}), signal: run.signal }), describeConversion);
+    return { ...built, image };
+}
+/** Layers larger than this get a progress line as they convert. */
+const PROGRESS_BYTES = 64 * 1024 * 1024;
+async function shippableImage(source, config, workDir, log, options = {}) {
+    if (!config.image.estargz) {
+        // Shipped as it is: the media types and compressions are checked here, the blobs' digests as the push reads them.
+        await (0,source_layer/* checkImageParts */.s0)(source.layout, source.descriptor);
+        const { manifest } = await readRunnableConfig(source.layout, source.descriptor);
+        const layers = manifest.layers.map((l) => plainLayer(l.digest, l.size));
+        return { layout: source.layout, descriptor: source.descriptor, layers, converted: false };
+    }
+    const reuse = await options.previous?.();
+    const out = await oci_layout/* OciLayout */.A.create((0,external_node_path_.join)(workDir, 'estargz'));
+    const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest, l.size]));
+    let reported = 0; // progress lines so far for the layer converting now
+    const conversion = await (0,estargz_image/* convertImage */.hC)(source.layout, source.descriptor, out, {
+        level: config.image.compressionLevel,
+        prefetch: config.image.prefetch,
+        ...(reuse ? { reuse } : {}),
+        onLayer: (event) => {
+            options.signal?.throwIfAborted();
+            if (event.kind === 'start') {
+                reported = 0;
+                log(`converting ${event.digest.slice(0, 19)} (${bytes(event.size)})`);
+            }
+            else if (event.kind === 'reused')
+                log(`reused ${event.digest.slice(0, 19)} -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, converted by the previous ship)`);
+            else if (event.kind === 'done')
+                log(`  -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, ${event.result.entries} entries${event.result.passedThrough ? ', already eStargz: kept' : ''})`);
+            else if (Math.floor(event.payloadBytes / PROGRESS_BYTES) > reported) {
+                reported = Math.floor(event.payloadBytes / PROGRESS_BYTES);
+                log(`  ${bytes(event.payloadBytes)} written`);
+            }
+        },
+    });
+    for (const path of conversion.missingPrefetch)
+        log(`warning: prefetch ${path}: no layer holds it`);
+    await out.setRef(conversion.descriptor, 'ship');
+    // Reused layers are not in the output layout. Their blobs were checked in the registry (size, TOC digest, and the
+    // diff_id against the previous config: see reuse.ts); the verifier checks the new descriptors and config agree.
+    const elsewhere = new Map();
+    for (const layer of conversion.manifests.flatMap((m) => m.layers))
+        if (layer.reused)
+            elsewhere.set(layer.reused.digest, layer.reused);
+    if (reuse) {
+        const all = new Set(conversion.manifests.flatMap((m) => m.layers.map((l) => `${l.source}\0${l.result.digest}`))).size;
+        log(`reused ${elsewhere.size} of ${count(all, 'layer')} (converted by the previous ship)`);
+    }
+    options.signal?.throwIfAborted();
+    const verdict = await (0,verify/* verifyImage */.Z)(out, conversion.descriptor, { elsewhere });
+    if (!verdict.ok) {
+        const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
+        throw new errors/* ShipError */.fS(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+    }
+    // The verifier read every TOC: what a lazy pull reads before start comes from there, not from another reading.
+    const lazyPull = new Map(verdict.layers.map((l) => [l.digest, l.lazyPullBytes]));
+    const { manifest } = await readRunnableConfig(out, conversion.descriptor);
+    // The converted manifest the runnable image came from: the one with the same layers.
+    const converted = conversion.manifests.find((m) => m.layers.length === manifest.layers.length && m.layers.every((l, i) => l.result.digest === manifest.layers[i]?.digest));
+    const layers = [];
+    for (const [index, descriptor] of manifest.layers.entries()) {
+        const origin = converted?.layers[index];
+        const lazy = origin?.reused ? origin.reused.lazyPullBytes : lazyPull.get(descriptor.digest);
+        if (lazy === undefined)
+            throw new errors/* ShipError */.fS(`layer ${descriptor.digest} was not verified`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+        layers.push({
+            sourceDigest: origin?.source ?? descriptor.digest,
+            sourceSize: (origin && sourceSizes.get(origin.source)) ?? (await sizeOf(source.layout, origin?.source)) ?? descriptor.size,
+            digest: descriptor.digest,
+            size: descriptor.size,
+            tocDigest: origin?.result.tocDigest ?? null,
+            prefetchFiles: origin?.prioritized.length ?? 0,
+            prefetchBytes: lazy,
+            reused: (origin?.reused !== undefined || origin?.result.passedThrough) ?? false,
+            conversion: origin?.reused ? 'reused' : origin?.result.passedThrough ? 'kept' : 'converted',
+            push: null,
+        });
+    }
+    return { layout: out, descriptor: conversion.descriptor, layers, converted: true };
+}
+function describeConversion(image) {
+    if (!image.converted)
+        return `${count(image.layers.length, 'layer')} kept as they are (estargz: false)`;
+    const total = image.layers.reduce((sum, l) => sum + l.size, 0);
+    const lazy = image.layers.reduce((sum, l) => sum + l.prefetchBytes, 0);
+    const kept = image.layers.filter((l) => l.conversion === 'kept').length;
+    const reused = image.layers.filter((l) => l.conversion === 'reused').length;
+    const notes = [...(reused ? [`${reused} reused from the previous ship`] : []), ...(kept ? [`${kept} already eStargz`] : [])];
+    return `${count(image.layers.length, 'layer')} as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
+}
+function plainLayer(digest, size) {
+    return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, conversion: 'as-is', push: null };
+}
+async function sizeOf(layout, digest) {
+    if (!digest)
+        return undefined;
+    return (await (0,promises_.stat)(layout.blobPath(digest)).catch(() => undefined))?.size;
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/stop.ts
+/**
+ * Stopping a run on SIGINT or SIGTERM: Ctrl-C, or a cancelled GitHub job (the runner sends SIGINT, SIGTERM 7.5 s
+ * later, then kills the process).
+ *
+ * The first signal aborts `signal`: the stage in progress stops (a builder's process is killed, uploads are cut, a
+ * conversion ends at its next chunk), no later stage starts, and the pipeline unwinds through its own cleanup. A
+ * deploy completes the write in flight and takes back what it wrote; it runs inside `uninterrupted`, so the process
+ * does not exit before that is done. If the run has not ended `graceMs` later, or a second signal comes, the
+ * directories given to `removeOnExit` are removed here and the process exits, unless a deploy is still in flight.
+ * The exit code is the shell's for the signal: 128 + its number (130, 143).
+ */
+
+
+
+const SIGNALS = ['SIGINT', 'SIGTERM'];
+/** The reason of an aborted run: which signal stopped it. */
+class Stopped extends errors/* ShipError */.fS {
+    signalName;
+    constructor(signalName) {
+        super(`stopped by ${signalName}`, { hint: 'the run was cancelled: nothing after this stage ran, and its temporary files were removed; run again to ship' });
+        this.signalName = signalName;
+    }
+    /** 128 + the signal's number, as a shell reports a process a signal ended. */
+    get exitCode() {
+        return 128 + external_node_os_.constants.signals[this.signalName];
+    }
+}
+/** Throws the stop when the run has been asked to stop (the deploy checks before each write). */
+function throwIfStopped(signal) {
+    if (signal?.aborted)
+        throw signal.reason instanceof Stopped ? signal.reason : new Stopped('SIGINT');
+}
+class RunStop {
+    options;
+    controller = new AbortController();
+    scratch = new Set();
+    inFlight = 0;
+    forcing = false;
+    timer;
+    constructor(options = {}) {
+        this.options = options;
+    }
+    /** Aborted at the first stop signal, with a `Stopped` as its reason. */
+    get signal() {
+        return this.controller.signal;
+    }
+    /** Why the run stopped, once a signal came. */
+    get stopped() {
+        return this.signal.aborted ? this.signal.reason : undefined;
+    }
+    /** Listens for SIGINT and SIGTERM until the returned function is called. */
+    listen() {
+        const onSignal = (name) => this.receive(name);
+        for (const name of SIGNALS)
+            process.on(name, onSignal);
+        return () => {
+            for (const name of SIGNALS)
+                process.off(name, onSignal);
+            clearTimeout(this.timer);
+        };
+    }
+    /** What a signal does; `listen` calls it, tests may too. */
+    receive(name) {
+        if (this.signal.aborted) {
+            this.force();
+            return;
+        }
+        this.options.log?.(`${name}: stopping the run${this.inFlight > 0 ? ' once the deploy in flight has completed' : ''}`);
+        this.controller.abort(new Stopped(name));
+        this.timer = setTimeout(() => this.force(), this.options.graceMs ?? 5_000);
+        this.timer.unref();
+    }
+    /** Runs `work` to its end even when a stop comes meanwhile: the process does not exit before it settles. */
+    async uninterrupted(work) {
+        this.inFlight += 1;
+        try {
+            return await work();
+        }
+        finally {
+            this.inFlight -= 1;
+            if (this.forcing && this.inFlight === 0)
+                this.exitNow();
+        }
+    }
+    /**
+     * Called once the run has reported: when a stop ended it, the process exits with the signal's code as soon as
+     * stdout and stderr have taken what was written, so that nothing a stopped stage left behind keeps it alive.
+     */
+    finish() {
+        const code = this.stopped?.exitCode;
+        if (code === undefined)
+            return;
+        let pending = 2;
+        const flushed = () => {
+            pending -= 1;
+            if (pending === 0)
+                (this.options.exit ?? process.exit)(code);
+        };
+        process.stdout.write('', flushed);
+        process.stderr.write('', flushed);
+    }
+    /** A directory the run made: removed here if the process has to exit before the run removes it. */
+    removeOnExit(dir) {
+        this.scratch.add(dir);
+        return () => this.scratch.delete(dir);
+    }
+    force() {
+        this.forcing = true;
+        if (this.inFlight > 0) {
+            this.options.log?.('waiting for the deploy in flight to complete before exiting');
+            return;
+        }
+        this.exitNow();
+    }
+    exitNow() {
+        for (const dir of this.scratch)
+            (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+        this.scratch.clear();
+        (this.options.exit ?? process.exit)(this.stopped?.exitCode ?? 1);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/service-annotations.ts
+const SERVICE_ID_ANNOTATION = 'meshagent.service.id';
+const VALIDATION_METHOD_ANNOTATION = 'meshagent.request.validation.method';
+/** `cookie` sets cookie validation; `none` removes any; `default` removes a cookie value (the CLI's rule). */
+function withValidationMode(annotations, mode) {
+    const result = { ...annotations };
+    if (mode === 'cookie')
+        result[VALIDATION_METHOD_ANNOTATION] = 'cookie';
+    else if (mode === 'none')
+        delete result[VALIDATION_METHOD_ANNOTATION];
+    else if (result[VALIDATION_METHOD_ANNOTATION] === 'cookie')
+        delete result[VALIDATION_METHOD_ANNOTATION];
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/route.ts
+/**
+ * A service's domain, as the CLI routes it (cli image.py:3363-3436), split into a look that writes nothing and the
+ * writes it leads to, so a deploy can refuse a domain before it touches the service, and claim a new one first.
+ *
+ * A domain is refused when its route belongs to another room, to an agent, or to another service of the same room
+ * (its `meshagent.service.id` names that service). The CLI only refuses another room; taking a domain over from a
+ * service of the same room would silently unroute that service, so meshagent-ship refuses it too.
+ */
+
+
+
+/** The route spec the CLI writes for a service's domain, as its RouteSpec model serialises it (defaults and nulls included). */
+function serviceRouteSpec(route) {
+    return {
+        version: 'v1',
+        kind: 'Route',
+        metadata: { name: route.domain, annotations: { [SERVICE_ID_ANNOTATION]: route.serviceName } },
+        domain: route.domain,
+        backend: { room: { name: route.room }, agent: null },
+        paths: [{ path: '/', pathType: 'prefix', targetPort: String(route.port) }],
+    };
+}
+/** Reads the domain's route and decides the write it needs; refuses a route that belongs elsewhere. Writes nothing. */
+async function planRoute(client, request) {
+    return decideRoute(await client.getRoute(request.domain), request);
+}
+/**
+ * The write a route needs, given the route found (or none): refused when it belongs to another room, an agent or
+ * another service; else its service id is merged into its annotations and it is updated only when its paths or
+ * annotations differ, as the CLI compares them.
+ */
+function decideRoute(current, request) {
+    const desired = serviceRouteSpec(request);
+    if (!current)
+        return { kind: 'create', request, spec: desired };
+    checkRouteOwner(current, request);
+    const annotations = { ...current.spec.metadata.annotations, [SERVICE_ID_ANNOTATION]: request.serviceName };
+    if (pathKey(current.spec.paths) === pathKey(desired.paths ?? []) && sameAnnotations(current.spec.metadata.annotations, annotations)) {
+        return { kind: 'unchanged', request };
+    }
+    // The CLI sends its own route spec with the merged annotations, not the stored one patched.
+    return { kind: 'update', request, spec: { ...desired, metadata: { name: request.domain, annotations } } };
+}
+/**
+ * Claims a new domain before the service is written: creates the route (then it is this run's to remove). When
+ * another run created it meanwhile (409), the route is read again and decided as if it had been there: refused,
+ * or the plan that remains, for `finishRoute`.
+ */
+async function claimRoute(client, plan) {
+    const { domain, room, port, log = () => { } } = plan.request;
+    try {
+        await client.createRoute(plan.spec);
+        log(`Created route: ${domain} -> ${room}:${port}`);
+        return { created: true };
+    }
+    catch (error) {
+        if (!isStatus(error, 409))
+            throw error;
+    }
+    const current = await client.getRoute(domain);
+    if (!current)
+        throw new errors/* ShipError */.fS(`route ${domain} was taken and then removed while deploying`, { input: 'domain', hint: 'retry the deploy' });
+    return { created: false, plan: decideRoute(current, plan.request) };
+}
+/** The write left after the claim: the update of a route this service already had, or nothing. */
+async function finishRoute(client, plan) {
+    const { domain, room, port, log = () => { } } = plan.request;
+    if (plan.kind === 'unchanged') {
+        log(`Route already configured: ${domain} -> ${room}:${port}`);
+        return;
+    }
+    if (plan.kind === 'create')
+        throw new Error('finishRoute: a new route is claimed before the service is written');
+    await client.updateRoute(plan.spec);
+    log(`Updated route: ${domain} -> ${room}:${port}`);
+}
+/** Routes the domain to the room's service port in one go (plan, claim, finish), as the CLI's route upsert. */
+async function routeDomain(client, request) {
+    const plan = await planRoute(client, request);
+    if (plan.kind === 'create') {
+        const claim = await claimRoute(client, plan);
+        if (claim.created)
+            return 'created';
+        await finishRoute(client, claim.plan);
+        return claim.plan.kind === 'update' ? 'updated' : 'unchanged';
+    }
+    await finishRoute(client, plan);
+    return plan.kind === 'update' ? 'updated' : 'unchanged';
+}
+/** The domain of the room route whose service-id annotation names this service, if any. */
+async function findServiceDomain(client, room, serviceName) {
+    const routes = await client.listRoomRoutes(room);
+    const match = routes.find((route) => (route.spec?.metadata?.annotations ?? route.annotations ?? {})[SERVICE_ID_ANNOTATION] === serviceName);
+    return match?.domain;
+}
+// ---------------------------------------------------------------------------------------------------------------
+/** Refuses a route that belongs to another room, an agent, or another service of the room. */
+function checkRouteOwner(route, request) {
+    const { domain, room, serviceName } = request;
+    const { backend } = route.spec;
+    const remove = `remove the route first ('meshagent route delete ${domain}')`;
+    if (!backend.room || backend.room.name !== room) {
+        const target = backend.room ? `room ${backend.room.name}` : `agent ${backend.agent?.name ?? ''}`;
+        throw new errors/* ShipError */.fS(`domain ${domain} already routes to ${target}. Refusing to change it to room ${room}.`, {
+            input: 'domain',
+            hint: `choose another domain, or ${remove}`,
+        });
+    }
+    const owner = route.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
+    if (owner !== undefined && owner !== serviceName) {
+        throw new errors/* ShipError */.fS(`domain ${domain} already routes to service ${owner} in room ${room}. Refusing to change it to service ${serviceName}.`, {
+            input: 'domain',
+            hint: `choose another domain, deploy as service ${owner} (service-name), or ${remove}`,
+        });
+    }
+}
+/**
+ * Paths compared as the CLI compares them: each path's `path` and its target port as text, nothing else
+ * (`_route_paths_match`, cli image.py:3354-3360). A route the CLI finds configured is left alone here too.
+ */
+function pathKey(paths) {
+    // Python's str(None) for a path without a port.
+    return JSON.stringify(paths.map((p) => [p.path ?? '/', p.targetPort === undefined ? 'None' : String(p.targetPort)]));
+}
+function sameAnnotations(a, b) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((key) => a[key] === b[key]);
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/service-ports.ts
+/**
+ * The ports of a room service, as the CLI's `deploy` chooses them: the ports input, else the existing service's,
+ * else the image's exposed TCP ports; none of them reserved for room infrastructure. Then the liveness path, public
+ * access and request validation on each, and the one published port a domain routes to.
+ */
+
+
+
+const reservedList = reserved_ports/* RESERVED_ROOM_SERVICE_PORTS */.q.join(', ');
+/**
+ * The ports the image exposes, as the CLI reads Dockerfile EXPOSE (cli image.py:1304-1315, 1372-1395): udp is
+ * skipped (any other protocol counts), a port that is not a number from 1 to 65535 is skipped, each port once.
+ */
+function exposedTcpPorts(image) {
+    const ports = [];
+    for (const key of image.exposedPorts) {
+        const [numText = '', protocol = ''] = key.split('/');
+        if (protocol.toLowerCase() === 'udp')
+            continue;
+        if (!/^[0-9]+$/.test(numText))
+            continue;
+        const num = Number(numText);
+        if (num < 1 || num > 65535 || ports.includes(num))
+            continue;
+        ports.push(num);
+    }
+    if (ports.some((num) => reserved_ports/* RESERVED_ROOM_SERVICE_PORTS */.q.includes(num))) {
+        const what = image.built ? 'packed Dockerfile' : `image ${image.ref}`;
+        throw new errors/* ShipError */.fS(`${what} exposed a reserved MeshAgent room infrastructure port; reserved ports: ${reservedList}`, {
+            hint: 'let the service listen on another port and EXPOSE that one, or set the ports input',
+        });
+    }
+    return ports;
+}
+/** The ports a new service gets: the `ports` input, else the image's exposed ports (the CLI's Dockerfile ports). */
+function defaultPorts(image, options) {
+    if (options.ports !== undefined)
+        return options.ports.map((p) => ({ num: p.num, type: p.type, published: true, endpoints: [] }));
+    return exposedTcpPorts(image).map((num) => ({ num, type: 'http', published: true, endpoints: [] }));
+}
+/**
+ * The ports: the `ports` input; else the existing service's; else the image's exposed TCP ports. Then, on every
+ * port, the reserved check; on non-tcp ports the liveness path; on published ports `public` and the validation
+ * annotation.
+ */
+function buildPorts(name, image, options, existing) {
+    // Read first, as the CLI parses the Dockerfile (and refuses a reserved EXPOSE) before it looks at the service.
+    const fromImage = defaultPorts(image, options);
+    let ports;
+    if (options.ports !== undefined) {
+        ports = fromImage;
+    }
+    else if (existing?.ports && existing.ports.length > 0) {
+        ports = existing.ports.map((p) => ({ ...p }));
+    }
+    else {
+        ports = fromImage;
+    }
+    return ports.map((port) => {
+        if (typeof port.num === 'number' && reserved_ports/* RESERVED_ROOM_SERVICE_PORTS */.q.includes(port.num)) {
+            const source = options.ports !== undefined ? 'ports' : existing ? `existing service ${name}` : 'the inferred service configuration';
+            throw new errors/* ShipError */.fS(`${source} uses reserved MeshAgent room infrastructure port ${port.num}; reserved ports: ${reservedList}`, {
+                input: 'ports',
+                hint: 'set the ports input to the port the service listens on',
+            });
+        }
+        const result = { ...port };
+        if (result.type !== 'tcp') {
+            if (options.liveness !== undefined)
+                result.liveness = options.liveness;
+            else if (result.liveness == null)
+                result.liveness = '/';
+        }
+        if (result.published) {
+            result.public = options.public ? true : null;
+            // `annotations or None`: an empty map is sent as null, as the CLI does (cli image.py:2526-2553).
+            const annotations = withValidationMode({ ...(result.annotations ?? {}) }, options.validationMode);
+            result.annotations = Object.keys(annotations).length > 0 ? annotations : null;
+        }
+        return result;
+    });
+}
+/** The one published numeric port a domain routes to, with the CLI's errors for none or several. */
+function routeTargetPort(ports) {
+    const published = ports.filter((p) => p.published && typeof p.num === 'number');
+    const only = published[0];
+    if (published.length === 1 && only && typeof only.num === 'number')
+        return only.num;
+    const which = published.length === 0 ? 'the service has none' : 'the service has multiple published ports';
+    throw new errors/* ShipError */.fS(`domain requires exactly one published service port; ${which}`, {
+        input: 'domain',
+        hint: published.length === 0 ? 'EXPOSE the port the service listens on, or set the ports input' : 'list the one port to route in the ports input',
+    });
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/api-scope.ts
+/**
+ * The ApiScope of a participant token, as the MeshAgent CLI sends it for `meshagent-token`: a named preset, or an
+ * ApiScope object read as the CLI's pydantic model reads it (defaults filled, unknown fields dropped).
+ */
+
+/**
+ * The ApiScope the CLI sends for each `meshagent-token` preset: `ApiScope.agent_default()`, `user_default()` and
+ * `full()` (meshagent-api participant_token.py:733-809) serialised as pydantic dumps them, every field present and
+ * unset ones null (the create body then drops the nulls, as `exclude_none` does). Note: `user_default` has no `llm`
+ * grant, and no preset grants `secrets`.
+ */
+const GRANT_DEFAULTS = {
+    livekit: { breakout_rooms: null },
+    queues: { send: null, receive: null, list: true },
+    messaging: { broadcast: true, list: true, send: true },
+    dataset: { tables: null, list_tables: true },
+    sqlite: { databases: null, create_database: true, list_databases: true },
+    memory: { list: true, memories: null },
+    sync: { paths: null },
+    storage: { paths: null },
+    containers: { logs: true, pull: null, run: null, registry: null, use_containers: true },
+    developer: { logs: true },
+    agents: {
+        register_agent: true,
+        register_public_toolkit: true,
+        register_private_toolkit: true,
+        call: true,
+        use_agents: true,
+        use_tools: true,
+        allowed_toolkits: null,
+    },
+    llm: { models: null },
+    admin: { config: true },
+    secrets: {},
+    tunnels: { ports: null },
+    services: { list: true },
+};
+/** ApiScope's fields in declaration order. */
+const SCOPE_FIELDS = Object.keys(GRANT_DEFAULTS);
+const BASE_GRANTS = ['livekit', 'queues', 'messaging', 'dataset', 'sqlite', 'memory', 'sync', 'storage', 'containers', 'developer', 'agents'];
+const SCOPE_PRESETS = {
+    agentDefault: [...BASE_GRANTS, 'llm', 'services'],
+    userDefault: [...BASE_GRANTS, 'services'],
+    full: [...BASE_GRANTS, 'llm', 'admin', 'tunnels', 'services'],
+};
+/** A required field of a grant entry (no default). */
+const REQUIRED = Symbol('required');
+const PATH_GRANT = { path: REQUIRED, read_only: false };
+const TABLE_GRANT = { name: REQUIRED, namespace: null, write: false, read: true, alter: false };
+const SQLITE_TABLE_GRANT = { database: REQUIRED, table: REQUIRED, namespace: null, write: false, read: true, alter: false };
+const MEMORY_PERMISSIONS = { create: true, drop: true, inspect: true, query: true, upsert: true, ingest: true, recall: true, optimize: true };
+/** Nested entries of the grants, with their defaults (participant_token.py). */
+const GRANT_NESTED = {
+    dataset: { tables: { listOf: TABLE_GRANT } },
+    sqlite: {
+        databases: {
+            listOf: {
+                name: REQUIRED,
+                namespace: null,
+                create_table: true,
+                drop: false,
+                inspect: true,
+                list_tables: true,
+                execute: true,
+                tables: { listOf: SQLITE_TABLE_GRANT },
+            },
+        },
+    },
+    memory: { memories: { listOf: { name: REQUIRED, namespace: null, permissions: { objectOf: MEMORY_PERMISSIONS, fill: true } } } },
+    sync: { paths: { listOf: PATH_GRANT } },
+    storage: { paths: { listOf: PATH_GRANT } },
+    containers: { registry: { objectOf: { list: null, pull: null, run: null, write: null } } },
+};
+const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isListOf = (value) => isRecord(value) && 'listOf' in value;
+const isObjectOf = (value) => isRecord(value) && 'objectOf' in value;
+/**
+ * One object read as pydantic reads it into a model with these fields: defaults filled, unknown fields dropped (or
+ * refused when `forbid`), a missing required field refused. Returns undefined when it does not validate.
+ */
+function fillShape(shape, value, forbid = false) {
+    if (!isRecord(value))
+        return undefined;
+    if (forbid && Object.keys(value).some((key) => !(key in shape)))
+        return undefined;
+    const result = {};
+    for (const [field, spec] of Object.entries(shape)) {
+        const given = value[field];
+        if (spec === REQUIRED) {
+            if (given === undefined)
+                return undefined;
+            result[field] = given;
+        }
+        else if (isListOf(spec)) {
+            if (given === undefined || given === null)
+                result[field] = null;
+            else if (!Array.isArray(given))
+                return undefined;
+            else {
+                const items = given.map((item) => fillShape(spec.listOf, item));
+                if (items.some((item) => item === undefined))
+                    return undefined;
+                result[field] = items;
+            }
+        }
+        else if (isObjectOf(spec)) {
+            const filled = given === undefined ? (spec.fill ? fillShape(spec.objectOf, {}) : null) : given === null ? null : fillShape(spec.objectOf, given);
+            if (filled === undefined)
+                return undefined;
+            result[field] = filled;
+        }
+        else {
+            result[field] = given === undefined ? spec : given;
+        }
+    }
+    return result;
+}
+/**
+ * A JSON ApiScope as the CLI's `ApiScope.model_validate_json` reads it and sends it back: every field present
+ * (unset ones null), each grant with its defaults filled, `database`/`datasets` read as `dataset`, unknown fields
+ * dropped (`secrets` forbids them). Undefined when the CLI would refuse it.
+ */
+function normalizeApiScope(value) {
+    const given = { ...value };
+    // AliasChoices("dataset", "database", "datasets"): the first of these present is the one read.
+    given.dataset = ['dataset', 'database', 'datasets'].map((key) => value[key]).find((v) => v !== undefined);
+    const scope = {};
+    for (const field of SCOPE_FIELDS) {
+        const grant = given[field];
+        if (grant === undefined || grant === null) {
+            scope[field] = null;
+            continue;
+        }
+        const filled = fillShape({ ...GRANT_DEFAULTS[field], ...GRANT_NESTED[field] }, grant, field === 'secrets');
+        if (filled === undefined)
+            return undefined;
+        scope[field] = filled;
+    }
+    return scope;
+}
+/** An ApiScope object for `meshagent-token`, exactly as the CLI sends it. */
+function tokenScope(input) {
+    if ('scope' in input) {
+        const scope = normalizeApiScope(input.scope);
+        if (scope === undefined) {
+            throw new errors/* ShipError */.fS('meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object', {
+                input: 'meshagent-token',
+                hint: 'the JSON must be an ApiScope: grant names such as "storage" or "queues" mapping to objects',
+            });
+        }
+        return scope;
+    }
+    const grants = SCOPE_PRESETS[input.preset];
+    return Object.fromEntries(SCOPE_FIELDS.map((field) => [field, grants.includes(field) ? structuredClone(GRANT_DEFAULTS[field]) : null]));
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/service-container.ts
+/**
+ * The container of a room service, as the CLI's `deploy` builds it: the image, the environment (values, secrets and
+ * participant tokens), the run-as account with the scopes its secrets need, the storage mounts (every Dockerfile
+ * VOLUME must be mounted) and the template. Lists replace the existing service's lists of the same kind; what no
+ * input sets is kept.
+ */
+
+
+/** The env vars `meshagent-token` fills with a participant token, in the CLI's order. */
+const TOKEN_ENV_NAMES = ['MESHAGENT_TOKEN', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GROK_API_KEY', 'XAI_API_KEY'];
+/** Scopes a run-as account needs to resolve secret env vars. */
+const SECRET_SCOPES = ['secrets:proxy', 'secrets:read'];
+const DEFAULT_RUN_AS_SCOPES = ['secrets:proxy'];
+function buildContainer(name, image, options, existing) {
+    const runAs = options.runAs !== undefined ? { email: options.runAs.trim().toLowerCase(), scopes: [...DEFAULT_RUN_AS_SCOPES] } : (existing?.run_as ?? undefined);
+    if (options.runAs !== undefined) {
+        if (runAs?.email === '')
+            throw new errors/* ShipError */.fS('run-as cannot be empty', { input: 'run-as', hint: 'set run-as to a service account email' });
+        if (!runAs?.email.includes('@'))
+            throw new errors/* ShipError */.fS('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
+    }
+    const environment = buildEnvironment(name, options);
+    // The checks and the secret scopes apply to the env the service will run with, new or kept.
+    const effective = environment ?? existing?.environment ?? undefined;
+    checkEnvironment(effective, runAs);
+    const usesSecrets = effective?.some((entry) => entry.secret) ?? false;
+    const runAsWithScopes = runAs && usesSecrets ? { ...runAs, scopes: unique([...(runAs.scopes ?? DEFAULT_RUN_AS_SCOPES), ...SECRET_SCOPES]) } : runAs;
+    const container = {
+        ...(existing ?? { private: true }),
+        image: image.ref,
+        template: options.template,
+    };
+    if (environment !== undefined)
+        container.environment = environment;
+    const storage = buildStorage(image, options, existing?.storage ?? undefined);
+    if (storage !== undefined)
+        container.storage = storage;
+    if (runAsWithScopes !== undefined)
+        container.run_as = runAsWithScopes;
+    return container;
+}
+function unique(values) {
+    return [...new Set(values)];
+}
+/**
+ * The new env list, or undefined to keep the existing one. Any env-type input replaces the old list wholesale
+ * (the CLI does not merge); within the new list a later entry of the same name wins: env, then env-secrets, then
+ * the token vars. `identity` names the token vars' identity; on its own it changes nothing, because the CLI
+ * rewrites identities only in the list it builds, never in the existing service's env (cli image.py:1821-1873,
+ * 4925-4937).
+ */
+function buildEnvironment(name, options) {
+    const identityOverride = options.identity?.trim();
+    if (identityOverride === '') {
+        throw new errors/* ShipError */.fS('identity cannot be empty', { input: 'identity', hint: 'remove identity to use the service name, or name an agent identity' });
+    }
+    const identity = identityOverride ?? name;
+    const byName = new Map();
+    const put = (entry) => {
+        // Map keeps the first position of a name; a later entry replaces its value, as the CLI's upsert does.
+        byName.set(entry.name, entry);
+    };
+    for (const variable of options.env ?? [])
+        put({ name: variable.name, value: variable.value });
+    for (const secret of options.envSecrets ?? [])
+        put({ name: secret.name, secret: { id: secret.secretId } });
+    if (options.meshagentToken !== undefined) {
+        const api = tokenScope(options.meshagentToken);
+        for (const tokenName of TOKEN_ENV_NAMES)
+            put({ name: tokenName, token: { identity, api: structuredClone(api), role: 'agent' } });
+    }
+    // An empty list is no list (`environment or None`): the existing env stays.
+    return byName.size > 0 ? [...byName.values()] : undefined;
+}
+function checkEnvironment(environment, runAs) {
+    for (const entry of environment ?? []) {
+        const tokenIdentity = entry.token?.identity.trim() ?? '';
+        if (tokenIdentity.includes('@')) {
+            throw new errors/* ShipError */.fS(`environment variable '${entry.name}' uses token identity '${tokenIdentity}', but service environment tokens must use an agent identity`, { input: 'identity', hint: 'use an agent name without @ as identity' });
+        }
+    }
+    if (environment?.some((entry) => entry.secret) && !runAs) {
+        throw new errors/* ShipError */.fS('run-as is required when using SecretValue environment variables', {
+            input: 'run-as',
+            hint: 'set run-as to the service account that owns the secrets',
+        });
+    }
+}
+/**
+ * Each mount kind replaces the existing list of that kind only when its input lists mounts; `files` always stays.
+ * Without any mount input the existing storage is kept as it is. With one, the CLI rebuilds the storage from the
+ * room, images, files and empty_dirs lists only, so existing `volumes` and `configs` are dropped
+ * (cli image.py:2083-2133).
+ */
+function buildStorage(image, options, existing) {
+    const given = (mounts) => mounts !== undefined && mounts.length > 0;
+    let storage;
+    if (!given(options.roomMounts) && !given(options.imageMounts) && !given(options.emptyDirMounts)) {
+        storage = existing === undefined ? undefined : { ...existing };
+    }
+    else {
+        const room = given(options.roomMounts)
+            ? (options.roomMounts ?? []).map((m) => (m.subpath === undefined ? { path: m.path, read_only: m.readOnly } : { path: m.path, subpath: m.subpath, read_only: m.readOnly }))
+            : existing?.room;
+        const images = given(options.imageMounts) ? (options.imageMounts ?? []).map((m) => ({ image: m.image, path: m.path, read_only: m.readOnly })) : existing?.images;
+        const emptyDirs = given(options.emptyDirMounts) ? (options.emptyDirMounts ?? []).map((m) => ({ path: m.path, read_only: m.readOnly })) : existing?.empty_dirs;
+        storage = {};
+        if (room)
+            storage.room = room;
+        if (images)
+            storage.images = images;
+        if (existing?.files)
+            storage.files = existing.files;
+        if (emptyDirs)
+            storage.empty_dirs = emptyDirs;
+    }
+    // A mount of the image being deployed runs the same digest as the service, as the CLI pins it.
+    if (storage?.images)
+        storage.images = storage.images.map((m) => (m.image === image.tag ? { ...m, image: imageMountRef(image.ref) } : m));
+    return storage;
+}
+/** `name:tag@digest` → `name@digest`, as the CLI writes a pinned image mount (`_canonical_image_mount_ref`, cli image.py:2463-2482). */
+function imageMountRef(ref) {
+    const trimmed = ref.trim();
+    const at = trimmed.lastIndexOf('@');
+    if (at === -1 || !trimmed.slice(at + 1).includes(':'))
+        return trimmed;
+    const name = trimmed.slice(0, at);
+    const colon = name.lastIndexOf(':');
+    const untagged = colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
+    return `${untagged}@${trimmed.slice(at + 1)}`;
+}
+/** posixpath.normpath, which the CLI applies to VOLUME and mount paths before comparing them. */
+function normalizeMountPath(path) {
+    const trimmed = path.trim();
+    if (trimmed === '')
+        return '';
+    const absolute = trimmed.startsWith('/');
+    // POSIX keeps exactly two leading slashes; three or more become one.
+    const lead = absolute ? (trimmed.startsWith('//') && !trimmed.startsWith('///') ? '//' : '/') : '';
+    const parts = [];
+    for (const part of trimmed.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..' && (parts.length > 0 ? parts.at(-1) !== '..' : absolute)) {
+            parts.pop();
+            continue;
+        }
+        parts.push(part);
+    }
+    return lead + parts.join('/') || (absolute ? lead : '.');
+}
+/**
+ * Every VOLUME must be mounted, or the container would write into a read-only root. As in the CLI, room, image,
+ * empty-dir and config mounts count; file and named-volume mounts do not (cli image.py:1972-2038).
+ */
+function checkVolumesMounted(image, storage) {
+    const mounted = new Set([...(storage?.room ?? []), ...(storage?.images ?? []), ...(storage?.empty_dirs ?? []), ...(storage?.configs ?? [])].map((m) => normalizeMountPath(m.path)));
+    const missing = unique(image.volumes.map(normalizeMountPath).filter((path) => path !== '' && !mounted.has(path)));
+    const first = missing[0];
+    if (first === undefined)
+        return;
+    const one = missing.length === 1;
+    const what = image.built ? 'packed Dockerfile final stage' : `image ${image.ref}`;
+    throw new errors/* ShipError */.fS(`${what} declares VOLUME path${one ? '' : 's'} ${missing.join(', ')}, but the deployed service does not mount ${one ? 'it' : 'them'}.`, {
+        input: 'empty-dir-mounts',
+        hint: `add a matching mount for each Dockerfile volume path, for example:\n  empty-dir-mounts: ${first}\n  room-mounts: .:${first}\n  image-mounts: some/image:tag=${first}:rw`,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/service-spec.ts
+/**
+ * The room ServiceSpec exactly as the MeshAgent CLI's `deploy` builds it (reference §5.2 and §5.4): a new service
+ * from the inputs and the image's facts, or an existing service updated by merging, never replaced wholesale.
+ * Pure functions, no I/O: every rule can be tested on its own, and a spec that would be refused is refused here,
+ * before anything touches the running service.
+ */
+
+
+
+
+/** Builds the spec the CLI would send, or throws the CLI's error for the first rule broken. */
+function buildServiceSpec(request) {
+    const { serviceName: name, image, options, existing } = request;
+    if (existing?.external) {
+        throw new errors/* ShipError */.fS(`existing service ${name} is external and cannot be replaced with a container deployment`, {
+            hint: `choose another service-name, or remove the external service ${name} from the room first`,
+        });
+    }
+    const annotations = withValidationMode({ ...(existing?.metadata.annotations ?? {}) }, options.validationMode);
+    annotations[SERVICE_ID_ANNOTATION] = name;
+    const container = buildContainer(name, image, options, existing?.container ?? undefined);
+    const ports = buildPorts(name, image, options, existing);
+    checkVolumesMounted(image, container.storage ?? undefined);
+    const routePort = options.domain === undefined ? undefined : routeTargetPort(ports);
+    const base = existing
+        ? { ...existing, external: null }
+        : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
+    const spec = {
+        ...base,
+        metadata: { ...base.metadata, name, annotations },
+        ports,
+        container,
+    };
+    return { spec, routePort };
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/undo.ts
+/**
+ * The writes a deploy has made, each with the write that takes it back, so a deploy that cannot finish puts back
+ * what it changed (newest first) instead of leaving a service half-updated.
+ */
+class UndoLog {
+    steps = [];
+    add(step) {
+        this.steps.push(step);
+    }
+    get empty() {
+        return this.steps.length === 0;
+    }
+    /** Undoes every step, newest first. A step that fails does not stop the others: each is worth taking back. */
+    async undoAll(log) {
+        const undone = [];
+        const effects = [];
+        const failed = [];
+        for (const step of [...this.steps].reverse()) {
+            try {
+                await step.run();
+                undone.push(step.undone);
+                effects.push(step.effect);
+                log(`Rolled back: ${step.undone}`);
+            }
+            catch (error) {
+                failed.push({ step, error });
+            }
+        }
+        this.steps.length = 0;
+        return { undone, effects, failed };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/deploy.ts
+/**
+ * The deploy stage: make sure the room exists (only with `create-room`), create or update the room service with
+ * the spec the CLI would build, and route the domain with the CLI's conflict rules. All or nothing:
+ *
+ * 1. Look, writing nothing: the room, the service, the spec (built and checked), the domain's route (refused when it
+ *    belongs to another room, an agent or another service).
+ * 2. Write, in this order: the room (with `create-room`), a new domain's route (claimed before the service, so a
+ *    domain the API refuses, or a key that may not route, fails with the service untouched), the service, then the
+ *    update of a route the service already had.
+ * 3. When a write fails, or the run is stopped, after an earlier write: take back what was written, newest first
+ *    (the service's previous spec is put back, or the service this run created is deleted; a claimed route is
+ *    deleted), then fail saying so. When taking back fails too, the error says what is left and what to do by hand.
+ *
+ * A room the run created is kept: it is empty, and a parallel job may be deploying into it.
+ */
+
+
+
+
+
+
+
+
+
+/** A deploy that failed after it had written something, and what became of those writes. */
+class DeployRolledBack extends errors/* ShipError */.fS {
+    report;
+    constructor(message, hint, cause, 
+    /** What the run did to the service, and what taking it back achieved. */
+    report) {
+        super(message, { hint, cause });
+        this.report = report;
+    }
+}
+async function deployService(request) {
+    const { client, room, serviceName, signal, log = () => { } } = request;
+    // 1. Look: everything that can be refused is refused here, before anything is written.
+    const roomExists = await checkRoom(client, room, request.createRoom);
+    const existing = roomExists ? await findExistingService(client, room, serviceName) : undefined;
+    let built = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing });
+    const domain = await chooseDomain(request, built, existing);
+    let route = domain ? await planRoute(client, { domain: domain.name, room, serviceName, port: domain.port, log }) : undefined;
+    throwIfStopped(signal);
+    // 2. Write, each write with the one that takes it back.
+    const undo = new UndoLog();
+    const done = {};
+    try {
+        const roomCreated = roomExists ? false : await createRoom(client, room, log);
+        let routeAction = 'none';
+        if (route?.kind === 'create') {
+            throwIfStopped(signal);
+            const claim = await claimRoute(client, route);
+            if (claim.created) {
+                routeAction = 'created';
+                undo.add(removeClaimedRoute(client, route.request.domain, serviceName));
+            }
+            // Claimed: nothing is left to do to the route. Found taken by this room meanwhile: it is finished below.
+            route = claim.created ? undefined : claim.plan;
+        }
+        throwIfStopped(signal);
+        const written = await writeService(request, existing, built, undo);
+        done.serviceId = written.serviceId;
+        done.created = written.created;
+        built = written.built;
+        if (route) {
+            throwIfStopped(signal);
+            await finishRoute(client, route);
+            routeAction = route.kind === 'update' ? 'updated' : 'unchanged';
+            if (domain?.source === 'existing-route')
+                log(`Public domain: ${domain.name} (existing route)`);
+        }
+        return {
+            serviceId: written.serviceId,
+            serviceName,
+            created: written.created,
+            roomCreated,
+            domain: domain?.name,
+            serviceUrl: domain === undefined ? undefined : `https://${domain.name}`,
+            routeAction,
+            domainSource: domain?.source,
+            spec: built.spec,
+        };
+    }
+    catch (error) {
+        if (undo.empty)
+            throw error;
+        const report = await undo.undoAll(log);
+        throw rolledBack(error, report, { serviceName, room, serviceId: done.serviceId ?? existing?.id ?? null, created: done.created ?? null });
+    }
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Room
+/** Whether the room exists. Without `createRoom` a missing room is the CLI's error. Writes nothing. */
+async function checkRoom(client, room, createRoom) {
+    if (await client.getRoom(room))
+        return true;
+    if (!createRoom) {
+        throw new errors/* ShipError */.fS(`Room does not exist: ${room}`, {
+            input: 'room',
+            hint: `Create it first with 'meshagent rooms create ${room} --if-not-exists', or set create-room: true, then retry deploy.`,
+        });
+    }
+    return false;
+}
+async function createRoom(client, room, log) {
+    // if_not_exists: a room created by a parallel job is as good as ours.
+    await client.createRoom({ name: room, if_not_exists: true });
+    log(`Created room ${room}`);
+    return true;
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Service
+/** The room's service of this name, as the CLI finds it (the list, exact metadata.name), read as a full spec. */
+async function findExistingService(client, room, name) {
+    const record = (await client.listServices(room, 'high')).find((service) => service.metadata.name === name);
+    return record === undefined ? undefined : existingSpec(record, name);
+}
+/**
+ * An existing service as a spec that can be sent back. A field this version does not know would be lost by the
+ * update, so such a service is left alone with an error rather than silently changed.
+ */
+function existingSpec(record, name) {
+    const parsed = ServiceSpec.safeParse(record);
+    if (parsed.success)
+        return parsed.data;
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(spec)'))].join(', ');
+    throw new errors/* ShipError */.fS(`existing service ${name} has a spec meshagent-ship cannot update without losing parts of it (${fields}); it was left unchanged`, {
+        hint: 'update meshagent-ship, or deploy this service with the MeshAgent CLI',
+    });
+}
+function requireId(existing, name) {
+    if (!existing.id)
+        throw new errors/* ShipError */.fS(`existing service ${name} is missing an id`, { hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`' });
+    return existing.id;
+}
+/**
+ * Creates or updates the service and records how to take that back. A write that fails without a refusal (a
+ * broken connection, a timeout, a 5xx) may still have been applied, so its undo is recorded too; a refusal (4xx)
+ * changed nothing.
+ */
+async function writeService(request, existing, built, undo) {
+    const { client, room, serviceName, log = () => { } } = request;
+    if (existing) {
+        const serviceId = requireId(existing, serviceName);
+        await written(() => client.updateService(room, serviceId, built.spec), undo, restoreService(client, room, serviceId, existing));
+        log(`Updated service ${serviceName} (${serviceId}) in room ${room}`);
+        return { serviceId, created: false, built };
+    }
+    let serviceId;
+    try {
+        serviceId = await unsure(() => client.createService(room, built.spec), undo, removeUnsureCreate(request));
+    }
+    catch (error) {
+        if (!isStatus(error, 409))
+            throw error;
+        // The name is taken: another deploy created it between our look-up and our create, or our own create went
+        // through and only its answer was lost (the retry then meets our service). Ours is recognised by its image.
+        const raced = await findExistingService(client, room, serviceName);
+        if (!raced)
+            throw error;
+        const racedId = requireId(raced, serviceName);
+        if (raced.container?.image === request.image.ref) {
+            undo.add(removeCreatedService(client, room, racedId, serviceName));
+            log(`Created service ${serviceName} (${racedId}) in room ${room}`);
+            return { serviceId: racedId, created: true, built };
+        }
+        // Merge into the winner, as an update would.
+        const merged = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing: raced });
+        await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(client, room, racedId, raced));
+        log(`Service ${serviceName} appeared while deploying; updated it (${racedId}) in room ${room}`);
+        return { serviceId: racedId, created: false, built: merged };
+    }
+    undo.add(removeCreatedService(client, room, serviceId, serviceName));
+    log(`Created service ${serviceName} (${serviceId}) in room ${room}`);
+    return { serviceId, created: true, built };
+}
+/** Runs a write and records its undo: when it worked, and when it failed in a way that may have been applied. */
+async function written(write, undo, step) {
+    const value = await unsure(write, undo, step);
+    undo.add(step);
+    return value;
+}
+/** Runs a write; when it fails in a way that may have been applied, records its undo before passing the error on. */
+async function unsure(write, undo, step) {
+    try {
+        return await write();
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            undo.add(step);
+        throw error;
+    }
+}
+/**
+ * An answer that says the write was not done: a 4xx, or 503 (RFC 9110 15.6.4: the server cannot handle the
+ * request now). Any other 5xx, a timeout or a lost answer says nothing either way: a gateway may have passed the
+ * write on.
+ */
+function isRefusal(error) {
+    if (!(error instanceof src_http/* HttpError */.j$) || error.status === undefined)
+        return false;
+    return (error.status >= 400 && error.status < 500) || error.status === 503;
+}
+function restoreService(client, room, id, previous) {
+    const name = previous.metadata.name;
+    const image = previous.container?.image;
+    return {
+        effect: 'restored',
+        undone: `service ${name} was restored to the spec it had before`,
+        leftover: {
+            what: `service ${name} (${id}) may run the new spec without the rest of the deploy`,
+            fix: `ship again once the API answers (a ship that completes writes the service and its route together)${image ? `, or ship the image it ran before (image: ${(0,errors/* shown */.SP)(image)}) to go back` : ''}`,
+        },
+        run: () => client.updateService(room, id, previous),
+    };
+}
+function removeCreatedService(client, room, id, name) {
+    return {
+        effect: 'removed',
+        undone: `service ${name}, created by this deploy, was deleted`,
+        leftover: {
+            what: `service ${name} (${id}), created by this deploy, is still in room ${room}`,
+            fix: `ship again once the API answers to complete it, or delete service ${name} from room ${room}`,
+        },
+        run: () => client.deleteService(room, id, name),
+    };
+}
+/** A create whose answer was lost: the service is deleted if it is there and runs this deploy's image. */
+function removeUnsureCreate(request) {
+    const { client, room, serviceName } = request;
+    return {
+        effect: 'removed',
+        undone: `service ${serviceName}, which this deploy may have created, is not in room ${room} (deleted if it was)`,
+        leftover: {
+            what: `service ${serviceName} may have been created in room ${room}`,
+            fix: `ship again once the API answers to complete it, or delete service ${serviceName} from room ${room} if it is there`,
+        },
+        run: async () => {
+            const found = await findExistingService(client, room, serviceName);
+            if (found?.id && found.container?.image === request.image.ref)
+                await client.deleteService(room, found.id, serviceName);
+        },
+    };
+}
+/**
+ * The domain to route: the domain input; else, on a re-deploy, the room route carrying this service's id, as the
+ * CLI finds it (cli image.py:2584-2648): only when the image brings ports and the service has exactly one
+ * published port, and that route is then upserted like a given one (its port follows the service).
+ */
+async function chooseDomain(request, built, existing) {
+    const domain = request.options.domain;
+    if (domain !== undefined && built.routePort !== undefined)
+        return { name: domain, port: built.routePort, source: 'input' };
+    if (!existing)
+        return undefined;
+    const port = reusableRoutePort(request, built.spec);
+    const found = port === undefined ? undefined : await findServiceDomain(request.client, request.room, request.serviceName);
+    return port !== undefined && found !== undefined ? { name: found, port, source: 'existing-route' } : undefined;
+}
+/**
+ * The port a re-deploy without a domain may route to: none unless the image (or the ports input) brings ports,
+ * as the CLI needs Dockerfile ports; then the spec's one published port, else none (no error).
+ */
+function reusableRoutePort(request, spec) {
+    if (defaultPorts(request.image, request.options).length === 0)
+        return undefined;
+    try {
+        return routeTargetPort(spec.ports ?? []);
+    }
+    catch {
+        return undefined;
+    }
+}
+function removeClaimedRoute(client, domain, serviceName) {
+    return {
+        effect: 'removed',
+        undone: `route ${domain}, created by this deploy, was deleted`,
+        leftover: {
+            what: `route ${domain}, created by this deploy, is still there`,
+            fix: `nothing is broken by it (a later ship of service ${serviceName} uses it); to free the domain, delete it ('meshagent route delete ${domain}')`,
+        },
+        run: () => client.deleteRoute(domain),
+    };
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Taking back
+/** The error of a deploy that was taken back: why it failed, then what was taken back, or what is left and what to do. */
+function rolledBack(cause, report, service) {
+    const why = cause instanceof errors/* ShipError */.fS ? cause.message : (0,errors/* formatError */.Wk)(cause);
+    const undone = report.undone.length > 0 ? `; rolled back: ${report.undone.join('; ')}` : '';
+    const effects = report.undone.length > 0 ? report.effects : [];
+    const summary = { id: service.serviceId, name: service.serviceName, created: service.created };
+    if (report.failed.length === 0) {
+        const rollback = effects.includes('restored') ? 'restored' : 'removed';
+        const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof errors/* ShipError */.fS && cause.hint ? cause.hint : 'ship again once the cause is fixed';
+        return new DeployRolledBack(`${why}${undone}`, `nothing this deploy wrote is left; ${next}`, cause, { ...summary, rollback });
+    }
+    const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof errors/* ShipError */.fS ? error.message : (0,errors/* formatError */.Wk)(error)})`);
+    return new DeployRolledBack(`${why}; ROLLBACK FAILED, the deploy is left half-done: ${left.join('; ')}${undone}`, `put it right by hand: ${report.failed.map(({ step }) => step.leftover.fix).join('; ')}`, cause, { ...summary, rollback: 'failed' });
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/image-facts.ts
+/** Image facts from an image config (its ExposedPorts and Volumes). */
+function imageFacts(ref, tag, config, built) {
+    return {
+        ref,
+        tag,
+        exposedPorts: Object.keys(config.config?.ExposedPorts ?? {}),
+        volumes: Object.keys(config.config?.Volumes ?? {}),
+        built,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/deploy.ts
+/**
+ * The deploy stage: the room service runs the pushed image, pinned by its digest, created or updated as the CLI
+ * would (meshagent/deploy.ts). A deploy that fails after writing takes back what it wrote, so the service that ran
+ * before keeps running; a stop during the deploy completes the write in flight first.
+ */
+
+
+
+async function deployStage(run, pushed, room) {
+    const { config, stop } = run;
+    const { target, image, source } = pushed;
+    const service = await run.stages.run('deploy', `Deploy ${target.serviceName} to room ${room}`, async () => {
+        const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
+        const deploy = () => deployService({
+            client: run.client,
+            room,
+            createRoom: config.service.createRoom,
+            serviceName: target.serviceName,
+            image: imageFacts(pushed.pushed.pinned, target.image, imageConfig, source.built),
+            options: config.service,
+            log: run.log,
+            signal: run.signal,
+        });
+        // A stop during the deploy completes the write in flight and takes back what was written; the process does
+        // not exit before that is done. A deploy taken back fails with DeployRolledBack, which the report reads.
+        return stop ? stop.uninterrupted(deploy) : deploy();
+    }, (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`);
+    return { ...pushed, room, service };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/plan.ts
+
+
+
+
+/** The dry run's stage, recorded as the deploy stage: the plan, found by reading only. */
+async function planStage(run, ensured) {
+    const plan = await run.stages.run('deploy', 'Plan (dry run: nothing is changed)', () => planDeploy(run.config, ensured.target, ensured.access, run.client), () => 'planned; nothing was changed');
+    for (const line of plan)
+        run.runner.info(line);
+    return { ...ensured, plan };
+}
+async function planDeploy(config, target, access, client) {
+    const { image, service, meshagent } = config;
+    const offline = target.offline !== undefined;
+    const lines = [
+        ...(target.offline ? [`offline    ${target.offline.reason}: nothing was read from MeshAgent`] : []),
+        `tag        ${target.image}${offline ? ' (registry and project key not checked)' : ''}`,
+        `repository ${target.projectKey}/${target.repositoryName}: ${offline ? 'created if missing (not looked up)' : access.created === null ? 'would be created' : 'exists'}`,
+        `image      ${image.source ? `ship ${describeSource(config)}` : `build ${image.context} with ${image.builder}`}${image.estargz ? `, convert to eStargz (level ${image.compressionLevel})` : ''}`,
+        `push       ${image.push ? `${target.registry}/${target.registryRepository}:${target.tag.tag ?? 'latest'}` : 'no'}`,
+    ];
+    if (!service.deploy || !meshagent.room)
+        return [...lines, 'deploy     no'];
+    const room = meshagent.room;
+    const roomExists = offline ? undefined : (await client.getRoom(room)) !== undefined;
+    if (roomExists === undefined)
+        lines.push(`room       ${room} (not looked up${service.createRoom ? '; created if missing' : '; a real run fails if it does not exist'})`);
+    else if (!roomExists && !service.createRoom)
+        lines.push(`room       ${room} does not exist: a real run fails (set create-room: true to create it)`);
+    else
+        lines.push(`room       ${room}${roomExists ? '' : ' would be created'}`);
+    const existing = roomExists ? await findExistingService(client, room, target.serviceName) : undefined;
+    const placeholder = `${target.registry}/${target.registryRepository}@<digest of this build>`;
+    try {
+        // The image is not built in a dry run, so its exposed ports and volumes are unknown: the ports input or the
+        // running service's ports stand in.
+        const { spec } = buildServiceSpec({
+            serviceName: target.serviceName,
+            image: { ref: placeholder, tag: target.image, exposedPorts: [], volumes: [], built: image.source === undefined },
+            options: service,
+            existing,
+        });
+        lines.push(`service    ${target.serviceName} ${offline ? 'would be created or updated (not looked up; no diff)' : `would be ${existing ? 'updated' : 'created'}`}`);
+        const changes = existing ? diffSpecs(withoutEnvValues(existing), withoutEnvValues(spec)) : [];
+        if (existing)
+            lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
+    }
+    catch (error) {
+        if (!(error instanceof errors/* ShipError */.fS))
+            throw error;
+        lines.push(`service    ${target.serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
+    }
+    lines.push(`domain     ${service.domain ? `https://${service.domain}${offline ? '' : await routeNote(client, service.domain, room, target.serviceName)}` : 'none'}`);
+    return lines;
+}
+/** What a real run would do with the domain's route: create it, keep it, or refuse it (it belongs elsewhere). */
+async function routeNote(client, domain, room, serviceName) {
+    const route = await client.getRoute(domain);
+    if (!route)
+        return ' (route would be created)';
+    try {
+        checkRouteOwner(route, { domain, room, serviceName });
+    }
+    catch (error) {
+        if (!(error instanceof errors/* ShipError */.fS))
+            throw error;
+        return `: ${error.message} (a real run fails here, before writing anything)`;
+    }
+    return ' (route exists; updated if its port changes)';
+}
+/** The spec with each environment entry reduced to its name and kind: values are never printed. */
+function withoutEnvValues(spec) {
+    const environment = spec.container?.environment;
+    if (!environment)
+        return spec;
+    const names = environment.map((entry) => {
+        const { name, secret, token } = entry;
+        return `${name ?? '?'}${secret ? ' (secret)' : token ? ' (token)' : ''}`;
+    });
+    return { ...spec, container: { ...spec.container, environment: names } };
+}
+function describeSource(config) {
+    const source = config.image.source;
+    if (!source)
+        return '';
+    return source.kind === 'registry' ? source.reference.value : `${source.kind}:${source.path}`;
+}
+/**
+ * The fields that differ between two specs, one line each: `~ path: old -> new`, `+ path: new`, `- path: old`.
+ * Arrays are compared whole (a port list or an env list is replaced, not merged).
+ */
+function diffSpecs(before, after) {
+    const old = flatten(before);
+    const next = flatten(after);
+    const lines = [];
+    for (const [path, value] of next) {
+        if (!old.has(path))
+            lines.push(`+ ${path}: ${value}`);
+        else if (old.get(path) !== value)
+            lines.push(`~ ${path}: ${old.get(path)} -> ${value}`);
+    }
+    for (const [path, value] of old)
+        if (!next.has(path))
+            lines.push(`- ${path}: ${value}`);
+    return lines;
+}
+function flatten(value, prefix = '', into = new Map()) {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [key, child] of Object.entries(value)) {
+            if (child !== undefined && child !== null)
+                flatten(child, prefix ? `${prefix}.${key}` : key, into);
+        }
+    }
+    else if (value !== undefined && value !== null) {
+        into.set(prefix, JSON.stringify(value));
+    }
+    return into;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/publish.ts
+/**
+ * The push stage: push the image (blobs skipped when the repository has them), then read the image back as a puller
+ * would: the tag must name our digest, every blob must be there, and each eStargz layer's footer and TOC, read by
+ * Range as the stargz snapshotter reads them, must match its annotation.
+ */
+
+
+
+
+
+
+async function pushStage(run, converted) {
+    const { target, image, registry } = converted;
+    if (!registry)
+        throw new Error('the push stage runs only with push: true, which opens the target registry');
+    const { result } = await run.stages.run('push', `Push ${target.image}`, async () => {
+        const result = await pushToTarget(registry, target, image.layout, image.descriptor, run.log);
+        // Read back before anything runs it, as a puller would: a defect found here leaves the service as it was.
+        const readBack = await checkPushed(registry, target, result.digest);
+        return { result, readBack };
+    }, ({ result, readBack }) => `${result.stats.upToDate ? `already there; tagged (${result.digest})` : `${result.stats.uploaded} uploaded, ${result.stats.skipped} skipped, ${result.stats.mounted} mounted`}; ` +
+        `read back: ${count(readBack.blobs, 'blob')}${readBack.tocs ? `, ${count(readBack.tocs, 'eStargz TOC')} as annotated` : ''}`);
+    return { ...converted, pushed: result };
 }
 function pushToTarget(registry, target, layout, root, log) {
     const repository = registry.client.repository(target.registryRepository, ['pull', 'push']);
@@ -72533,6 +72443,381 @@ async function checkPushed(registry, target, pushed) {
         tocs += 1;
     }
     return { blobs: blobs.size, tocs };
+}
+
+;// CONCATENATED MODULE: ./src/report/result.ts
+/**
+ * The result of a run: what each stage did, the image, the service, the retries and the error. The action's outputs,
+ * the job summary and `--json` are all rendered from it, also after a failure (the stages done so far and the
+ * error). It never holds a secret: only names, digests, sizes, ids and URLs.
+ */
+const STAGES = ['resolve', 'ensure', 'build', 'convert', 'push', 'deploy', 'verify'];
+/** The action's outputs, as strings (empty when unknown). */
+function resultOutputs(result) {
+    return {
+        image: result.image?.tag ?? '',
+        digest: result.image?.digest ?? '',
+        'image-ref': result.image?.ref ?? '',
+        'service-id': result.service?.id ?? '',
+        'service-name': result.service?.name ?? '',
+        'service-url': result.service?.url ?? '',
+        created: result.service?.created === null || result.service === null ? '' : String(result.service.created),
+        result: JSON.stringify(result),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/stages.ts
+/**
+ * Runs the pipeline's stages one after another in log groups, timing each and recording what it did, so the
+ * report can say which stages were done, which failed and which never ran.
+ */
+
+/** A failure, with the stage it happened in. */
+class StageError extends errors/* ShipError */.fS {
+    stage;
+    original;
+    constructor(stage, original) {
+        const shipError = original instanceof errors/* ShipError */.fS ? original : undefined;
+        super(shipError?.message ?? (original instanceof Error ? original.message : String(original)), {
+            ...(shipError?.hint ? { hint: shipError.hint } : {}),
+            ...(shipError?.input ? { input: shipError.input } : {}),
+            cause: original,
+        });
+        this.stage = stage;
+        this.original = original;
+    }
+}
+class StageTracker {
+    runner;
+    now;
+    signal;
+    records = [];
+    constructor(runner, now = Date.now, 
+    /** Once aborted, no further stage starts: the next one fails with the signal's reason. */
+    signal) {
+        this.runner = runner;
+        this.now = now;
+        this.signal = signal;
+    }
+    /**
+     * Runs `fn` as stage `name` in a log group. `describe` turns its value into the one-line detail of the report.
+     * A failure is recorded and rethrown as a StageError naming the stage.
+     */
+    async run(name, title, fn, describe) {
+        const started = this.now();
+        try {
+            this.signal?.throwIfAborted();
+            const value = await this.runner.group(title, fn);
+            this.record({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
+            return value;
+        }
+        catch (error) {
+            const failure = error instanceof StageError ? error : new StageError(name, error);
+            this.record({ name, status: 'failed', durationMs: this.now() - started, detail: failure.message.split('\n')[0] ?? '' });
+            throw failure;
+        }
+    }
+    /** Keeps a finished stage's record and says its time in the debug log. */
+    record(finished) {
+        this.records.push(finished);
+        this.runner.debug(`stage ${finished.name}: ${finished.status} in ${finished.durationMs} ms`);
+    }
+    /** Records a stage that did not run, and why. */
+    skip(name, why) {
+        this.records.push({ name, status: 'skipped', durationMs: 0, detail: why });
+    }
+    /** Whether a stage has a record already. */
+    has(name) {
+        return this.records.some((r) => r.name === name);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/probe.ts
+/**
+ * The service URL probe (the verify stage with `wait`): GETs the URL until the service answers — any status below
+ * 500, since a service that answers 404 on / is up — or the time runs out. Reports the last status, the latency of
+ * the answering request and the number of attempts. It never fails the run by itself; the pipeline decides.
+ */
+
+const EVERY_STATUS = Array.from({ length: 500 }, (_, i) => i + 100);
+async function probeUrl(options) {
+    // This loop is the retry policy: the client itself tries once per call.
+    const http = new src_http/* HttpClient */.Qq({ timeoutMs: options.attemptTimeoutMs ?? 10_000, retry: { maxAttempts: 1 } });
+    try {
+        return await probeWith(http, options);
+    }
+    finally {
+        await http.close();
+    }
+}
+async function probeWith(http, options) {
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const deadline = now() + options.timeoutMs;
+    let lastStatus = null;
+    for (let attempts = 1;; attempts += 1) {
+        const started = now();
+        try {
+            const response = await http.request({ method: 'GET', url: options.url, accept: EVERY_STATUS, headers: { accept: '*/*' } });
+            lastStatus = response.status;
+            if (response.status < 500)
+                return { url: options.url, status: response.status, latencyMs: now() - started, attempts, ok: true };
+            options.log?.(`${options.url} answered ${response.status}; trying again`);
+        }
+        catch (error) {
+            options.log?.(`${options.url} did not answer (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); trying again`);
+        }
+        const wait = Math.min(options.intervalMs ?? 2000, deadline - now());
+        if (wait <= 0)
+            return { url: options.url, status: lastStatus, latencyMs: null, attempts, ok: false };
+        await sleep(wait);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/verify.ts
+/**
+ * The verify stage: the service as the API holds it now runs the pinned image (another deploy may have raced this
+ * one), and, with `wait`, its URL answers in time.
+ */
+
+
+/** The service did not answer at its URL in time; the report shows the probe. */
+class ServiceDidNotAnswer extends errors/* ShipError */.fS {
+    probe;
+    constructor(probe, waitSeconds) {
+        super(`the service did not answer at ${probe.url} within ${waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
+        this.probe = probe;
+    }
+}
+async function verifyStage(run, deployed) {
+    const { waitSeconds } = run.config.service;
+    const { room, service } = deployed;
+    const ref = deployed.pushed.pinned;
+    const probe = await run.stages.run('verify', `Verify ${service.serviceName}`, async () => {
+        const running = await run.client.serviceImage(room, service.serviceName);
+        if (running !== ref) {
+            throw new errors/* ShipError */.fS(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, { hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time' });
+        }
+        const url = service.serviceUrl;
+        if (!url || waitSeconds <= 0)
+            return undefined;
+        const answer = await probeUrl({ url, timeoutMs: waitSeconds * 1000, log: run.log });
+        if (!answer.ok)
+            throw new ServiceDidNotAnswer(answer, waitSeconds);
+        return answer;
+    }, (answer) => `${service.serviceName} runs ${ref.slice(ref.lastIndexOf('@') + 1, ref.lastIndexOf('@') + 20)}${answer ? `; ${answer.url} answered ${answer.status} in ${answer.latencyMs} ms` : ''}`);
+    return { ...deployed, probe };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/result.ts
+/**
+ * The ShipResult, built from the value the run reached: each stage's value holds those before it, so the last one
+ * says what was done, also when a later stage failed. A failure may carry what its stage found (a deploy that was
+ * taken back, the probe of a service that did not answer): the report shows that too.
+ */
+
+
+
+
+
+
+/**
+ * After a stop, whatever a stage failed with (a killed build, a cut upload) is reported as the stop; a deploy's own
+ * report of what it took back is kept.
+ */
+function runFailure(thrown, stop) {
+    const stopped = stop?.stopped;
+    if (stopped && thrown instanceof StageError && !(thrown.original instanceof DeployRolledBack))
+        return { thrown, reported: new StageError(thrown.stage, stopped) };
+    return { thrown, reported: thrown };
+}
+function shipResult(run, reached, failure) {
+    const { config, stages } = run;
+    for (const name of STAGES)
+        if (!stages.has(name))
+            stages.skip(name, skipReason(name, config, failure !== undefined));
+    const at = reached ?? {};
+    const found = failure ? originalOf(failure.thrown) : undefined;
+    return {
+        status: failure ? 'failed' : config.dryRun ? 'planned' : 'shipped',
+        dryRun: config.dryRun,
+        image: imageReport(config, at),
+        service: serviceOf(at, config.meshagent.room, found instanceof DeployRolledBack ? found : undefined),
+        probe: at.probe ?? (found instanceof ServiceDidNotAnswer ? found.probe : null),
+        stages: STAGES.map((name) => stages.records.find((r) => r.name === name)),
+        retries: retriesOf(run.retryLog.records),
+        durationMs: Date.now() - run.started,
+        plan: at.plan ?? null,
+        offline: at.target?.offline ?? null,
+        error: failure === undefined ? null : errorOf(failure.reported),
+    };
+}
+/** The result of a run whose inputs are invalid: every stage skipped, before any network call. */
+function invalidInputsResult(error) {
+    return {
+        status: 'failed',
+        dryRun: false,
+        image: null,
+        service: null,
+        probe: null,
+        stages: STAGES.map((name) => ({ name, status: 'skipped', durationMs: 0, detail: 'the inputs are invalid' })),
+        retries: [],
+        durationMs: 0,
+        plan: null,
+        offline: null,
+        error: errorOf(error),
+    };
+}
+/** The service part of the result, for a deploy that completed. */
+function serviceReport(deployed, room) {
+    return {
+        id: deployed.serviceId,
+        name: deployed.serviceName,
+        room,
+        created: deployed.created,
+        domain: deployed.domain ?? null,
+        url: deployed.serviceUrl ?? null,
+        route: deployed.routeAction,
+        rollback: null,
+    };
+}
+function serviceOf(at, room, rolledBack) {
+    if (!room)
+        return null;
+    if (at.service)
+        return serviceReport(at.service, room);
+    if (!rolledBack)
+        return null;
+    const { id, name, created, rollback } = rolledBack.report;
+    return { id, name, created, domain: null, url: null, route: 'none', rollback, room };
+}
+function imageReport(config, at) {
+    const { target, pushed } = at;
+    if (!target)
+        return null;
+    // What the push did with each blob, by digest (the report's layers carry their digests as plain text).
+    const outcomes = pushed?.stats.outcomes;
+    return {
+        tag: target.image ?? (0,reference/* formatImageTag */.jv)(config.image.tag),
+        repository: `${target.projectKey}/${target.repositoryName}`,
+        repositoryCreated: at.access?.created ?? null,
+        digest: pushed?.digest ?? null,
+        ref: pushed?.pinned ?? null,
+        layers: (at.image?.layers ?? []).map((layer) => ({ ...layer, push: outcomes?.get(layer.digest) ?? null })),
+    };
+}
+function skipReason(stage, config, failed) {
+    if (failed)
+        return 'not reached';
+    if (config.dryRun)
+        return 'dry run';
+    if (stage === 'push')
+        return 'push: false';
+    if (stage === 'deploy' || (stage === 'verify' && !config.service.deploy))
+        return 'deploy: false';
+    return 'nothing to do';
+}
+function retriesOf(records) {
+    return records.map((r) => ({ method: r.method, url: r.url, reason: r.reason }));
+}
+/** What a stage failed with, unwrapped from the StageError naming the stage. */
+function originalOf(error) {
+    return error instanceof StageError ? error.original : error;
+}
+function errorOf(error) {
+    const stage = error instanceof StageError ? error.stage : null;
+    const original = originalOf(error);
+    // Several input errors carry a hint each: the formatted text lists them all.
+    if (original instanceof errors/* InputErrors */.G && original.errors.length > 1)
+        return { stage, message: (0,errors/* formatError */.Wk)(original), hint: null };
+    if (original instanceof errors/* ShipError */.fS)
+        return { stage, message: original.message, hint: original.hint ?? null };
+    // Not a user's mistake: a bug, reported with its stack so it can be fixed.
+    return { stage, message: (0,errors/* formatError */.Wk)(original), hint: null };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/run.ts
+/**
+ * What the stages of one run share: the config, the runner's log, the stage records, the MeshAgent client, the one
+ * RetryLog every client of the run records its retries in, the stop, and what is closed or removed when the run
+ * ends. The stages pass their results to each other as values; this holds only what is not a stage's result.
+ */
+
+
+
+
+
+
+
+class ShipRun {
+    config;
+    runner;
+    options;
+    started = Date.now();
+    stages;
+    /** Every client of the run records its retries here: the result and the summary count each one once. */
+    retryLog = new src_http/* RetryLog */.pW();
+    client;
+    log = (line) => this.runner.info(line);
+    debug = (line) => this.runner.debug(line);
+    mask = (secret) => this.runner.setSecret(secret);
+    closers = [];
+    /** A work directory this run made, removed when it ends. */
+    madeWorkDir;
+    constructor(config, runner, options = {}) {
+        this.config = config;
+        this.runner = runner;
+        this.options = options;
+        this.stages = new StageTracker(runner, Date.now, options.stop?.signal);
+        this.client = new MeshagentClient({
+            apiUrl: config.meshagent.apiUrl,
+            apiKey: config.meshagent.apiKey,
+            projectId: config.meshagent.projectId,
+            mask: this.mask,
+            http: { log: this.log, debug: this.debug, retryLog: this.retryLog },
+        });
+        this.closeAtEnd(() => this.client.close());
+    }
+    get stop() {
+        return this.options.stop;
+    }
+    /** Aborted when the run is stopped. */
+    get signal() {
+        return this.options.stop?.signal;
+    }
+    /** Something to close when the run ends, whether it shipped or failed. */
+    closeAtEnd(close) {
+        this.closers.push(close);
+    }
+    /**
+     * Where this run writes its layouts: the `workDir` option, else a new directory under RUNNER_TEMP (else the
+     * system temp dir), removed when the run ends, or by the stop if the process has to exit first. The build stage
+     * asks for it, so that a temp dir that cannot be written fails that stage, with a summary.
+     */
+    async workDir() {
+        if (this.options.workDir)
+            return this.options.workDir;
+        this.madeWorkDir = await createWorkDir(this.runner.env);
+        this.stop?.removeOnExit(this.madeWorkDir);
+        return this.madeWorkDir;
+    }
+    /** Closes the clients and images of the run, then removes the work directory it made (a failure is a warning). */
+    async end() {
+        await Promise.allSettled(this.closers.map(async (close) => close()));
+        const dir = this.madeWorkDir;
+        if (dir)
+            await (0,promises_.rm)(dir, { recursive: true, force: true, maxRetries: 2 }).catch((error) => this.runner.warning(`could not remove ${dir}: ${error instanceof Error ? error.message : String(error)}`));
+    }
+}
+async function createWorkDir(env) {
+    const parent = env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
+    try {
+        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(parent, 'meshagent-ship-'));
+    }
+    catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        throw new errors/* ShipError */.fS(`cannot create a work directory under ${parent}: ${why}`, { hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory` });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/build/dockerfile.ts
@@ -73005,6 +73290,16 @@ var registry_credentials = __nccwpck_require__(7929);
 
 
 
+async function buildStage(run, ensured) {
+    const { config } = run;
+    const { source, workDir } = await run.stages.run('build', config.image.source ? 'Read the image' : 'Build the image', async () => {
+        const workDir = await run.workDir();
+        const options = { workDir, builders: run.options.builders, projectCredentials: ensured.access.credentials, log: run.log, mask: run.mask, retryLog: run.retryLog, env: run.runner.env, signal: run.signal };
+        return { source: await obtainImage(config, ensured.target, options), workDir };
+    }, ({ source }) => source.origin);
+    run.closeAtEnd(() => source.close());
+    return { ...ensured, source, workDir };
+}
 async function obtainImage(config, target, options) {
     const source = config.image.source;
     if (source === undefined)
@@ -73055,76 +73350,10 @@ async function pullImage(reference, target, options) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/stages.ts
-/**
- * Runs the pipeline's stages one after another in log groups, timing each and recording what it did, so the
- * report can say which stages were done, which failed and which never ran.
- */
-
-/** A failure, with the stage it happened in. */
-class StageError extends errors/* ShipError */.fS {
-    stage;
-    original;
-    constructor(stage, original) {
-        const shipError = original instanceof errors/* ShipError */.fS ? original : undefined;
-        super(shipError?.message ?? (original instanceof Error ? original.message : String(original)), {
-            ...(shipError?.hint ? { hint: shipError.hint } : {}),
-            ...(shipError?.input ? { input: shipError.input } : {}),
-            cause: original,
-        });
-        this.stage = stage;
-        this.original = original;
-    }
-}
-class StageTracker {
-    runner;
-    now;
-    signal;
-    records = [];
-    constructor(runner, now = Date.now, 
-    /** Once aborted, no further stage starts: the next one fails with the signal's reason. */
-    signal) {
-        this.runner = runner;
-        this.now = now;
-        this.signal = signal;
-    }
-    /**
-     * Runs `fn` as stage `name` in a log group. `describe` turns its value into the one-line detail of the report.
-     * A failure is recorded and rethrown as a StageError naming the stage.
-     */
-    async run(name, title, fn, describe) {
-        const started = this.now();
-        try {
-            this.signal?.throwIfAborted();
-            const value = await this.runner.group(title, fn);
-            this.record({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
-            return value;
-        }
-        catch (error) {
-            const failure = error instanceof StageError ? error : new StageError(name, error);
-            this.record({ name, status: 'failed', durationMs: this.now() - started, detail: failure.message.split('\n')[0] ?? '' });
-            throw failure;
-        }
-    }
-    /** Keeps a finished stage's record and says its time in the debug log. */
-    record(finished) {
-        this.records.push(finished);
-        this.runner.debug(`stage ${finished.name}: ${finished.status} in ${finished.durationMs} ms`);
-    }
-    /** Records a stage that did not run, and why. */
-    skip(name, why) {
-        this.records.push({ name, status: 'skipped', durationMs: 0, detail: why });
-    }
-    /** Whether a stage has a record already. */
-    has(name) {
-        return this.records.some((r) => r.name === name);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/pipeline/target.ts
 /**
  * The resolve stage: where the image goes and what the service is called. Asks MeshAgent for the registry host
- * (`GET /config`) and the project key, then applies the CLI's normalisation and project-registry checks to the tag.
+ * (`GET /config`) and the project key, then applies the CLI's normalization and project-registry checks to the tag.
  *
  * A dry run with no key, or with an API that cannot be reached or refuses the key, resolves offline instead: the
  * tag's own registry and project key where it names them, placeholders where it does not, and the list of facts
@@ -73140,6 +73369,14 @@ const UNREAD_OFFLINE = [
     'whether the room exists',
     'the existing service (its spec, for the diff)',
 ];
+async function resolveStage(run) {
+    const target = await run.stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(run.config, run.client), (t) => `${t.image} for service ${t.serviceName}${t.offline ? ' (offline: not checked against MeshAgent)' : ''}`);
+    if (target.offline) {
+        // Said once as a warning, so an offline plan is never taken for a checked one.
+        run.runner.warning(`dry run offline: ${target.offline.reason}; the plan shows what the inputs alone tell`, 'meshagent-ship: offline plan');
+    }
+    return { target };
+}
 async function resolveTarget(config, client) {
     if (!config.dryRun)
         return resolveOnline(config, await client.getConfig(), await client.getProject());
@@ -73213,43 +73450,158 @@ function offlineTarget(config, reason) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/report/result.ts
+// EXTERNAL MODULE: ./src/report/markdown.ts
+var markdown = __nccwpck_require__(4285);
+;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
- * The result of a run: what each stage did, the image, the service, the retries and the error. The action's outputs,
- * the job summary and `--json` are all rendered from it, also after a failure (the stages done so far and the
- * error). It never holds a secret: only names, digests, sizes, ids and URLs.
+ * The job summary: the service URL first, then what each stage did, the image layer by layer, the deploy, the
+ * retries and, on failure, the error with its hint. Rendered from the ShipResult alone, so a failed run gets the
+ * same report of what was done and what was not.
  */
-const STAGES = ['resolve', 'ensure', 'build', 'convert', 'push', 'deploy', 'verify'];
-/** The action's outputs, as strings (empty when unknown). */
-function resultOutputs(result) {
-    return {
-        image: result.image?.tag ?? '',
-        digest: result.image?.digest ?? '',
-        'image-ref': result.image?.ref ?? '',
-        'service-id': result.service?.id ?? '',
-        'service-name': result.service?.name ?? '',
-        'service-url': result.service?.url ?? '',
-        created: result.service?.created === null || result.service === null ? '' : String(result.service.created),
-        result: JSON.stringify(result),
-    };
+
+
+/** GitHub refuses summaries over 1 MiB; long layer lists are cut well before that. */
+const MAX_LAYER_ROWS = 100;
+const MAX_RETRY_ROWS = 20;
+function renderSummary(result) {
+    const parts = [heading(result), stageTable(result.stages)];
+    if (result.offline)
+        parts.push(offlineSection(result.offline));
+    if (result.plan)
+        parts.push(planBlock(result.plan));
+    if (result.image)
+        parts.push(imageSection(result));
+    if (result.service)
+        parts.push(serviceSection(result));
+    if (result.retries.length > 0)
+        parts.push(retrySection(result));
+    if (result.error)
+        parts.push(errorSection(result));
+    return `${parts.join('\n\n')}\n`;
+}
+function heading(result) {
+    const service = result.service;
+    const what = service ? `${service.name} to room ${service.room}` : (result.image?.tag ?? 'the image');
+    const title = result.status === 'failed'
+        ? `### ❌ meshagent-ship failed${result.error?.stage ? ` at ${result.error.stage}` : ''}: ${(0,markdown/* cell */.Hn)(what)}`
+        : result.status === 'planned'
+            ? `### 📝 meshagent-ship plan (dry run): ${(0,markdown/* cell */.Hn)(what)}`
+            : `### ✅ Shipped ${(0,markdown/* cell */.Hn)(what)}`;
+    const url = service?.url ? `\n\n**Service URL:** ${(0,markdown/* link */.nf)(service.url)}` : '';
+    return `${title}${url}`;
+}
+function stageTable(stages) {
+    const icon = { done: '✅', failed: '❌', skipped: '⏭️' };
+    const rows = stages.map((s) => `| ${s.name} | ${icon[s.status]} ${s.status} | ${seconds(s.durationMs)} | ${(0,markdown/* cell */.Hn)(s.detail)} |`);
+    return ['| stage | status | time | detail |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+function offlineSection(offline) {
+    return [
+        `**Offline plan:** ${(0,markdown/* prose */.CS)(offline.reason)}. These facts were not read from MeshAgent, so the plan does not check them:`,
+        '',
+        ...offline.unread.map((fact) => `- ${(0,markdown/* prose */.CS)(fact)}`),
+    ].join('\n');
+}
+function planBlock(plan) {
+    return ['**Plan** (nothing was changed)', '', (0,markdown/* codeBlock */.DV)(plan)].join('\n');
+}
+function imageSection(result) {
+    const image = result.image;
+    if (!image)
+        return '';
+    const lines = [
+        '#### Image',
+        '',
+        `- tag: ${(0,markdown/* code */.aY)(image.tag)}`,
+        `- repository: ${(0,markdown/* code */.aY)(image.repository)}${image.repositoryCreated === true ? ' (created)' : image.repositoryCreated === false ? ' (existing)' : ''}`,
+    ];
+    if (image.digest)
+        lines.push(`- digest: ${(0,markdown/* code */.aY)(image.digest)}`);
+    if (image.ref)
+        lines.push(`- pinned: ${(0,markdown/* code */.aY)(image.ref)}`);
+    if (image.layers.length > 0) {
+        const total = sum(image.layers, (l) => l.size);
+        const sourceTotal = sum(image.layers, (l) => l.sourceSize);
+        const prefetch = sum(image.layers, (l) => l.prefetchBytes);
+        const files = sum(image.layers, (l) => l.prefetchFiles);
+        lines.push(`- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`, `- lazy pull: ${bytes(prefetch)} read before start (${files} prefetched file${files === 1 ? '' : 's'}) of ${bytes(total)} in all`);
+        const reused = image.layers.filter((l) => l.conversion === 'reused').length;
+        if (reused > 0)
+            lines.push(`- conversion: ${reused} of ${image.layers.length} layers reused from the previous ship (not converted again; already in the registry)`);
+        lines.push('', '| # | source | eStargz | TOC digest | prefetch | conversion | push |', '| --- | --- | --- | --- | --- | --- | --- |', ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow));
+        if (image.layers.length > MAX_LAYER_ROWS)
+            lines.push('', `(${image.layers.length - MAX_LAYER_ROWS} more layers not shown)`);
+    }
+    return lines.join('\n');
+}
+function layerRow(layer, index) {
+    const source = `${bytes(layer.sourceSize)} ${(0,markdown/* code */.aY)(summary_short(layer.sourceDigest), true)}`;
+    const converted = `${bytes(layer.size)} ${(0,markdown/* code */.aY)(summary_short(layer.digest), true)}`;
+    const toc = layer.tocDigest ? (0,markdown/* code */.aY)(summary_short(layer.tocDigest), true) : '–';
+    return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
+}
+const CONVERSION = {
+    converted: 'converted',
+    reused: 'reused (previous ship)',
+    kept: 'kept (already eStargz)',
+    'as-is': 'as is',
+};
+const ROLLBACK = {
+    restored: '**restored**: the deploy failed and the service runs the spec it had before',
+    removed: '**removed**: the deploy failed and what it created was deleted',
+    failed: '**failed**: the deploy failed and could not be taken back; see the error for what to put right',
+};
+function serviceSection(result) {
+    const service = result.service;
+    if (!service)
+        return '';
+    const action = service.created === true ? 'created' : service.created === false ? 'updated' : 'not deployed';
+    const lines = ['#### Service', '', `- ${(0,markdown/* cell */.Hn)(service.name)} in room ${(0,markdown/* cell */.Hn)(service.room)}: ${action}${service.id ? ` (id ${(0,markdown/* code */.aY)(service.id)})` : ''}`];
+    if (service.rollback)
+        lines.push(`- rollback: ${ROLLBACK[service.rollback]}`);
+    else
+        lines.push(service.domain ? `- domain: ${(0,markdown/* cell */.Hn)(service.domain)} (route ${service.route})` : '- domain: none configured');
+    const probe = result.probe;
+    if (probe) {
+        lines.push(probe.ok
+            ? `- probe: ${(0,markdown/* code */.aY)(probe.url)} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
+            : `- probe: ${(0,markdown/* code */.aY)(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`);
+    }
+    return lines.join('\n');
+}
+function retrySection(result) {
+    const rows = result.retries.slice(0, MAX_RETRY_ROWS).map((r) => `| ${r.method} | ${(0,markdown/* cell */.Hn)(r.url)} | ${(0,markdown/* cell */.Hn)(r.reason)} |`);
+    const more = result.retries.length > MAX_RETRY_ROWS ? [`\n(${result.retries.length - MAX_RETRY_ROWS} more)`] : [];
+    return [`#### Retries: ${result.retries.length}`, '', '| method | URL | reason |', '| --- | --- | --- |', ...rows, ...more].join('\n');
+}
+function errorSection(result) {
+    const error = result.error;
+    if (!error)
+        return '';
+    const lines = ['#### Error', '', (0,markdown/* codeBlock */.DV)(error.message.split('\n'))];
+    if (error.hint)
+        lines.push('', `**Hint:** ${(0,markdown/* prose */.CS)(error.hint)}`);
+    return lines.join('\n');
+}
+// --- formatting ------------------------------------------------------------------------------------------------------
+/** `sha256:0123456789ab` — enough to tell layers apart in a table. */
+function summary_short(digest) {
+    return digest.slice(0, 'sha256:'.length + 12);
+}
+function sum(layers, pick) {
+    return layers.reduce((total, layer) => total + pick(layer), 0);
+}
+function seconds(ms) {
+    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 ;// CONCATENATED MODULE: ./src/ship.ts
 /**
- * The pipeline: resolve -> ensure -> build -> convert -> push -> deploy -> verify, then the report. Each stage
- * takes the previous stage's value and returns the next; none reaches back. The report is rendered from the
- * ShipResult, also after a failure (the stages done so far, and the error). A deploy is all or nothing: one that
- * fails after writing takes back what it wrote, so the service that ran before keeps running.
+ * The pipeline: resolve -> ensure -> build -> convert -> push -> deploy -> verify, then the report. Each stage is a
+ * function in pipeline/ that takes the previous stage's value and returns the next, which holds the ones before it;
+ * none reaches back. The result is built from the last value reached, also after a failure (the stages done so far,
+ * and the error), and the report is rendered from the result.
  */
-
-
-
-
-
-
-
-
-
 
 
 
@@ -73267,7 +73619,7 @@ function resultOutputs(result) {
 /** Reads the inputs through the runner, runs the pipeline and reports; returns the process exit code. */
 async function runShip(runner, options = {}) {
     const result = await shipFromInputs(runner, options);
-    await report(result, runner);
+    await reportResult(result, runner);
     return exitCodeOf(result, options.stop);
 }
 /** 0 when shipped or planned; the shell's code for the signal when a stop ended the run; else 1. */
@@ -73280,27 +73632,15 @@ function exitCodeOf(result, stop) {
 async function shipFromInputs(runner, options = {}) {
     let config;
     try {
-        config = (0,inputs/* readConfig */.Xg)(runner);
+        config = (0,parse_config/* readConfig */.X)(runner);
     }
     catch (error) {
-        return {
-            status: 'failed',
-            dryRun: false,
-            image: null,
-            service: null,
-            probe: null,
-            stages: STAGES.map((name) => ({ name, status: 'skipped', durationMs: 0, detail: 'the inputs are invalid' })),
-            retries: [],
-            durationMs: 0,
-            plan: null,
-            offline: null,
-            error: errorOf(error),
-        };
+        return invalidInputsResult(error);
     }
     return ship(config, runner, options);
 }
 /** Outputs, the job summary and, on failure, the error (an annotation on GitHub). */
-async function report(result, runner) {
+async function reportResult(result, runner) {
     for (const [name, value] of Object.entries(resultOutputs(result)))
         runner.setOutput(name, value);
     await runner.writeSummary(renderSummary(result));
@@ -73312,229 +73652,43 @@ async function report(result, runner) {
     else if (result.service?.url)
         runner.info(`Service URL: ${result.service.url}`);
 }
-/** An offline dry run looks nothing up: whether the repository exists is unknown. */
-const OFFLINE_ACCESS = { created: null, credentials: undefined, tokenExpiresAt: undefined };
 async function ship(config, runner, options = {}) {
-    const started = Date.now();
+    const run = new ShipRun(config, runner, options);
     for (const warning of inputWarnings(config))
         runner.warning(warning, 'meshagent-ship: inputs');
-    const stop = options.stop;
-    const stages = new StageTracker(runner, Date.now, stop?.signal);
-    const progress = {};
-    const log = (line) => runner.info(line);
-    const debug = (line) => runner.debug(line);
-    const mask = (secret) => runner.setSecret(secret);
-    // Every client of the run records its retries here: the result and the summary count each one once.
-    const retryLog = new src_http/* RetryLog */.pW();
-    const client = new MeshagentClient({
-        apiUrl: config.meshagent.apiUrl,
-        apiKey: config.meshagent.apiKey,
-        projectId: config.meshagent.projectId,
-        mask,
-        http: { log, debug, retryLog },
-    });
-    // Made by the build stage, so that a temp dir that cannot be written fails that stage, with a summary.
-    let workDir;
-    let registry;
-    let source;
+    const room = config.meshagent.room;
+    let reached;
+    /** Keeps each stage's value as it comes: after a failure, the last one says what was done. */
+    const reach = (value) => {
+        reached = value;
+        return value;
+    };
     let failure;
     try {
-        const target = await stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(config, client), (t) => `${t.image} for service ${t.serviceName}${t.offline ? ' (offline: not checked against MeshAgent)' : ''}`);
-        progress.target = target;
-        if (target.offline) {
-            // Said once as a warning, so an offline plan is never taken for a checked one.
-            runner.warning(`dry run offline: ${target.offline.reason}; the plan shows what the inputs alone tell`, 'meshagent-ship: offline plan');
-            stages.skip('ensure', 'offline: the repository was not looked up');
-        }
-        const access = target.offline
-            ? OFFLINE_ACCESS
-            : await stages.run('ensure', 'Ensure the registry repository', () => ensurePushAccess(client, target, { dryRun: config.dryRun, push: config.image.push }), (a) => describeAccess(target, a, config.dryRun));
-        progress.repositoryCreated = access.created;
+        const resolved = reach(await resolveStage(run));
+        const ensured = reach(await ensureStage(run, resolved));
         if (config.dryRun) {
-            progress.plan = await stages.run('deploy', 'Plan (dry run: nothing is changed)', () => planDeploy(config, target, access, client), () => 'planned; nothing was changed');
-            for (const line of progress.plan)
-                runner.info(line);
+            reach(await planStage(run, ensured));
         }
         else {
-            source = await stages.run('build', config.image.source ? 'Read the image' : 'Build the image', async () => {
-                if (!options.workDir) {
-                    workDir = await createWorkDir(runner.env);
-                    stop?.removeOnExit(workDir);
+            const built = reach(await buildStage(run, ensured));
+            const converted = reach(await convertStage(run, built));
+            if (config.image.push) {
+                const pushed = reach(await pushStage(run, converted));
+                if (config.service.deploy && room) {
+                    const deployed = reach(await deployStage(run, pushed, room));
+                    reach(await verifyStage(run, deployed));
                 }
-                else
-                    workDir = options.workDir;
-                return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, retryLog, env: runner.env, signal: stop?.signal });
-            }, (s) => s.origin);
-            if (config.image.push)
-                registry = openRegistry(target, access.credentials, { mask, log, debug, retryLog, signal: stop?.signal });
-            const reuseFrom = registry;
-            // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
-            const previous = reuseFrom
-                ? () => previousConversions(reuseFrom.client.repository(target.registryRepository, ['pull', 'push']), {
-                    tag: target.tag.tag ?? 'latest',
-                    running: () => runningImage(client, config.meshagent.room, target.serviceName),
-                    log,
-                })
-                : undefined;
-            const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source, config, workDir, log, { ...(previous ? { previous } : {}), signal: stop?.signal }), describeConversion);
-            progress.image = image;
-            if (registry) {
-                const pushedTo = registry;
-                const pushed = await stages.run('push', `Push ${target.image}`, async () => {
-                    const result = await pushToTarget(pushedTo, target, image.layout, image.descriptor, log);
-                    // Read back before anything runs it, as a puller would: a defect found here leaves the service as it was.
-                    const readBack = await checkPushed(pushedTo, target, result.digest);
-                    return { result, readBack };
-                }, ({ result, readBack }) => `${result.stats.upToDate ? `already there; tagged (${result.digest})` : `${result.stats.uploaded} uploaded, ${result.stats.skipped} skipped, ${result.stats.mounted} mounted`}; ` +
-                    `read back: ${count(readBack.blobs, 'blob')}${readBack.tocs ? `, ${count(readBack.tocs, 'eStargz TOC')} as annotated` : ''}`);
-                progress.digest = pushed.result.digest;
-                progress.ref = pushed.result.pinned;
-                progress.pushOutcomes = pushed.result.stats.outcomes;
-            }
-            if (config.service.deploy && progress.ref && config.meshagent.room) {
-                const room = config.meshagent.room;
-                const ref = progress.ref;
-                progress.deployed = await stages.run('deploy', `Deploy ${target.serviceName} to room ${room}`, async () => {
-                    const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
-                    // A stop during the deploy completes the write in flight and takes back what was written; the process
-                    // does not exit before that is done.
-                    const deploy = async () => {
-                        try {
-                            return await deployService({
-                                client,
-                                room,
-                                createRoom: config.service.createRoom,
-                                serviceName: target.serviceName,
-                                image: imageFacts(ref, target.image, imageConfig, source.built),
-                                options: config.service,
-                                log,
-                                signal: stop?.signal,
-                            });
-                        }
-                        catch (error) {
-                            // The report says what became of the service: restored, removed, or left for the user to put right.
-                            if (error instanceof DeployRolledBack)
-                                progress.rolledBack = error;
-                            throw error;
-                        }
-                    };
-                    return stop ? stop.uninterrupted(deploy) : deploy();
-                }, (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`);
-            }
-            if (progress.deployed && progress.ref && config.meshagent.room) {
-                const deployed = progress.deployed;
-                const ref = progress.ref;
-                const room = config.meshagent.room;
-                await stages.run('verify', `Verify ${deployed.serviceName}`, async () => {
-                    // The service as the API holds it now must run the pinned image (another deploy may have raced this one).
-                    const running = await runningImage(client, room, deployed.serviceName);
-                    if (running !== ref) {
-                        throw new errors/* ShipError */.fS(`${deployed.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, { hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time' });
-                    }
-                    const url = deployed.serviceUrl;
-                    if (url && config.service.waitSeconds > 0) {
-                        progress.probe = await probeUrl({ url, timeoutMs: config.service.waitSeconds * 1000, log });
-                        if (!progress.probe.ok)
-                            throw new errors/* ShipError */.fS(`the service did not answer at ${url} within ${config.service.waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
-                    }
-                }, () => `${deployed.serviceName} runs ${ref.slice(ref.lastIndexOf('@') + 1, ref.lastIndexOf('@') + 20)}${progress.probe ? `; ${progress.probe.url} answered ${progress.probe.status} in ${progress.probe.latencyMs} ms` : ''}`);
             }
         }
     }
     catch (error) {
-        // After a stop, whatever a stage failed with (a killed build, a cut upload) is the stop; a deploy's own report
-        // of what it took back is kept.
-        const stopped = stop?.stopped && error instanceof StageError && !(error.original instanceof DeployRolledBack);
-        failure = stopped ? new StageError(error.stage, stop.stopped) : error;
+        failure = runFailure(error, options.stop);
     }
     finally {
-        await Promise.allSettled([client.close(), registry?.close(), source?.close()]);
-        if (!options.workDir && workDir)
-            await (0,promises_.rm)(workDir, { recursive: true, force: true, maxRetries: 2 }).catch((error) => runner.warning(`could not remove ${workDir}: ${error instanceof Error ? error.message : String(error)}`));
+        await run.end();
     }
-    for (const name of STAGES)
-        if (!stages.has(name))
-            stages.skip(name, skipReason(name, config, failure !== undefined));
-    return {
-        status: failure ? 'failed' : config.dryRun ? 'planned' : 'shipped',
-        dryRun: config.dryRun,
-        image: imageReport(config, progress),
-        service: serviceOf(progress, config.meshagent.room),
-        probe: progress.probe ?? null,
-        stages: STAGES.map((name) => stages.records.find((r) => r.name === name)),
-        retries: retriesOf(retryLog.records),
-        durationMs: Date.now() - started,
-        plan: progress.plan ?? null,
-        offline: progress.target?.offline ?? null,
-        error: failure === undefined ? null : errorOf(failure),
-    };
-}
-/** A new directory under RUNNER_TEMP (else the system temp dir) for the layouts of this run. */
-async function createWorkDir(env) {
-    const parent = env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
-    try {
-        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(parent, 'meshagent-ship-'));
-    }
-    catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
-        throw new errors/* ShipError */.fS(`cannot create a work directory under ${parent}: ${why}`, { hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory` });
-    }
-}
-/** The image the service runs now, when there is a room and such a service. */
-async function runningImage(client, room, serviceName) {
-    if (!room)
-        return undefined;
-    const service = await client.findService(room, serviceName);
-    // Records are read leniently (ServiceRecord types only id and metadata), so the container is looked at here.
-    const image = service?.container?.image;
-    return typeof image === 'string' ? image : undefined;
-}
-function serviceOf(progress, room) {
-    if (!room)
-        return null;
-    if (progress.deployed)
-        return serviceReport(progress.deployed, room);
-    if (progress.rolledBack)
-        return { ...progress.rolledBack.report, room };
-    return null;
-}
-function skipReason(stage, config, failed) {
-    if (failed)
-        return 'not reached';
-    if (config.dryRun)
-        return 'dry run';
-    if (stage === 'push')
-        return 'push: false';
-    if (stage === 'deploy' || (stage === 'verify' && !config.service.deploy))
-        return 'deploy: false';
-    return 'nothing to do';
-}
-function imageReport(config, progress) {
-    const target = progress.target;
-    if (!target)
-        return null;
-    return {
-        tag: target.image ?? (0,reference/* formatImageTag */.jv)(config.image.tag),
-        repository: `${target.projectKey}/${target.repositoryName}`,
-        repositoryCreated: progress.repositoryCreated ?? null,
-        digest: progress.digest ?? null,
-        ref: progress.ref ?? null,
-        layers: (progress.image?.layers ?? []).map((layer) => ({ ...layer, push: progress.pushOutcomes?.get(layer.digest) ?? null })),
-    };
-}
-function retriesOf(records) {
-    return records.map((r) => ({ method: r.method, url: r.url, reason: r.reason }));
-}
-function errorOf(error) {
-    const stage = error instanceof StageError ? error.stage : null;
-    const original = error instanceof StageError ? error.original : error;
-    // Several input errors carry a hint each: the formatted text lists them all.
-    if (original instanceof errors/* InputErrors */.G && original.errors.length > 1)
-        return { stage, message: (0,errors/* formatError */.Wk)(original), hint: null };
-    if (original instanceof errors/* ShipError */.fS)
-        return { stage, message: original.message, hint: original.hint ?? null };
-    // Not a user's mistake: a bug, reported with its stack so it can be fixed.
-    return { stage, message: (0,errors/* formatError */.Wk)(original), hint: null };
+    return shipResult(run, reached, failure);
 }
 
 // EXTERNAL MODULE: ./src/commands/io.ts
@@ -73550,7 +73704,7 @@ async function runShipCommand(args) {
     const stopListening = stop.listen();
     try {
         const result = await shipFromInputs(runner, { stop });
-        await report(result, runner);
+        await reportResult(result, runner);
         io/* processIo */.W.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${runner.summary}`);
         return exitCodeOf(result, stop);
     }
@@ -73571,21 +73725,23 @@ async function runShipCommand(args) {
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _estargz_verify_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5375);
-/* harmony import */ var _oci_archive_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3863);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3776);
+/* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5964);
+/* harmony import */ var _oci_archive_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3863);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3776);
 
 
 
 
-async function runVerify(args, io = _io_js__WEBPACK_IMPORTED_MODULE_3__/* .processIo */ .W) {
+
+async function runVerify(args, io = _io_js__WEBPACK_IMPORTED_MODULE_4__/* .processIo */ .W) {
     const [imageText, ...extra] = args.positionals;
     if (imageText === undefined || extra.length > 0)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('verify takes one argument, the image', { hint: 'meshagent-ship verify oci:./image-esgz' });
-    const ref = (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_2__/* .parseImageRef */ .Q)(imageText);
-    const image = await (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_2__/* .openImage */ .UY)(ref);
+    const ref = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_2__/* .parseLocalImage */ .ei)(imageText);
+    const image = await (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_3__/* .openImage */ .UY)(ref);
     try {
         const verdict = await (0,_estargz_verify_js__WEBPACK_IMPORTED_MODULE_1__/* .verifyImage */ .Z)(image.layout, image.descriptor);
-        io.stdout(args.json ? `${JSON.stringify({ image: (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_2__/* .formatImageRef */ .kL)(ref), ...verdict }, null, 2)}\n` : render(verdict, (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_2__/* .formatImageRef */ .kL)(ref)));
+        io.stdout(args.json ? `${JSON.stringify({ image: (0,_image_location_js__WEBPACK_IMPORTED_MODULE_2__/* .formatLocalImage */ .ce)(ref), ...verdict }, null, 2)}\n` : render(verdict, (0,_image_location_js__WEBPACK_IMPORTED_MODULE_2__/* .formatLocalImage */ .ce)(ref)));
         return verdict.ok ? 0 : 1;
     }
     finally {
@@ -77401,48 +77557,35 @@ async function verifyOneLayer(layout, layer, diffId) {
 
 /***/ }),
 
-/***/ 6803:
+/***/ 3887:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Qq: () => (/* binding */ HttpClient),
-/* harmony export */   j$: () => (/* binding */ HttpError),
-/* harmony export */   pW: () => (/* binding */ RetryLog)
-/* harmony export */ });
-/* unused harmony exports DEFAULT_RETRY, isRetryableStatus */
-/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7067);
-/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_http__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4371);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(311);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qq: () => (/* reexport */ HttpClient),
+  j$: () => (/* reexport */ HttpError),
+  pW: () => (/* reexport */ RetryLog)
+});
+
+// UNUSED EXPORTS: DEFAULT_RETRY, isRetryableStatus
+
+// EXTERNAL MODULE: ./src/version.ts
+var version = __nccwpck_require__(311);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/http/http-error.ts
 /**
- * The one HTTP client of meshagent-ship, for API calls (JSON in, JSON out). It retries what is worth retrying
- * (429, 502, 503, 504 and broken connections, or what the client's `retryStatus` says) with jittered exponential
- * backoff or the server's Retry-After, records every retry once (in a RetryLog a run may share), times out every
- * attempt, goes through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise, and turns every failure into an
- * HttpError a user can act on — with no credential in it. `request` buffers the answer (API calls); `stream` hands an
- * accepted answer's body over as a stream (registry blobs), and request bodies may be streams too.
+ * The one error a request ends in: what was asked, what came back (status, the start of the body with secrets
+ * masked), how many retries were made, and a hint chosen by the status.
  */
 
 
-
-
-const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
-/**
- * Every retry of a run, in order: shared by the clients of one run (the API's, the registry's, a source registry's),
- * so the log lines, the result and the summary count each retry once, whichever client or upload made it.
- */
-class RetryLog {
-    list = [];
-    add(record) {
-        this.list.push(record);
-    }
-    get records() {
-        return this.list;
-    }
-}
+const CONNECTION_HINT = 'check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)';
 /** A request that failed: a status that was not accepted, a broken connection or a timeout. */
-class HttpError extends _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ShipError */ .fS {
+class HttpError extends errors/* ShipError */.fS {
     /** Undefined for connection errors and timeouts. */
     status;
     method;
@@ -77470,13 +77613,266 @@ class HttpError extends _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ShipError */ 
         this.retryAfterMs = details.retryAfterMs;
     }
 }
+/** The hint for a status we give up on. */
+function hintFor(status) {
+    const hints = {
+        400: 'the server rejected the request as invalid: the message says why',
+        401: 'check the credentials (API key or token)',
+        403: 'the credentials lack permission for this',
+        404: 'it does not exist',
+        409: 'it conflicts with the current state',
+        422: 'the server rejected the request as invalid: the message says why',
+        429: 'rate limited: wait and run again',
+    };
+    const hint = hints[status] ?? (status >= 500 ? 'the server had trouble: run again later' : undefined);
+    return hint ? { hint } : {};
+}
+/** "404 Not Found": the server's reason phrase, else Node's table, else the bare number. */
+function statusLine(status, serverText) {
+    const text = serverText || external_node_http_.STATUS_CODES[status] || '';
+    return text ? `${status} ${text}` : String(status);
+}
+
+;// CONCATENATED MODULE: ./src/http/masking.ts
+/**
+ * No credential in a message: the caller's secrets, the request's own credentials (Authorization, proxy and API-key
+ * headers, a Basic password) and token fields of a JSON answer are replaced by *** before any text leaves the client.
+ */
+const SNIPPET_LENGTH = 500;
+/** JSON fields whose values are credentials even when no one told us about them. */
+const SECRET_FIELD = /"(?:token|access_token|refresh_token|id_token|password|client_secret)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+/** The body for a message: secrets masked first (so a cut cannot leave half a secret), whitespace collapsed, cut. */
+function bodySnippet(body, mask) {
+    const text = body.toString('utf8');
+    const fieldSecrets = [...text.matchAll(SECRET_FIELD)].map((match) => match[1] ?? '');
+    const collapsed = maskSecrets(mask(text), fieldSecrets).replace(/\s+/g, ' ').trim();
+    return collapsed.length <= SNIPPET_LENGTH ? collapsed : `${cutWithoutSplittingPairs(collapsed, SNIPPET_LENGTH - 1)}…`;
+}
+function cutWithoutSplittingPairs(text, length) {
+    const cut = text.slice(0, length);
+    const last = cut.charCodeAt(cut.length - 1);
+    return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}
+/** Replaces every secret with ***, longest first so a secret containing another is replaced whole. */
+function maskSecrets(text, secrets) {
+    const sorted = [...new Set(secrets)].filter((s) => s !== '').sort((a, b) => b.length - a.length);
+    return sorted.reduce((masked, secret) => masked.split(secret).join('***'), text);
+}
+/** Credentials carried by the request's headers: the whole value, the part after the scheme, a Basic password. */
+function credentialsIn(headers) {
+    const found = [];
+    for (const name of ['authorization', 'proxy-authorization', 'x-api-key']) {
+        const value = headers[name]?.trim();
+        if (!value)
+            continue;
+        found.push(value);
+        const [scheme, credential] = value.split(/\s+/, 2);
+        if (!credential)
+            continue;
+        found.push(credential);
+        if (scheme?.toLowerCase() === 'basic') {
+            const decoded = Buffer.from(credential, 'base64').toString('utf8');
+            const password = decoded.slice(decoded.indexOf(':') + 1);
+            found.push(decoded, password);
+        }
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ./src/http/buffered-response.ts
+
+
+class BufferedResponse {
+    status;
+    statusText;
+    headers;
+    body;
+    asked;
+    mask;
+    constructor(status, statusText, headers, body, asked, mask) {
+        this.status = status;
+        this.statusText = statusText;
+        this.headers = headers;
+        this.body = body;
+        this.asked = asked;
+        this.mask = mask;
+    }
+    /** "404 Not Found"; undici gives the server's reason phrase, Node's table fills in when there is none. */
+    get statusLine() {
+        return statusLine(this.status, this.statusText);
+    }
+    text() {
+        return this.body.toString('utf8');
+    }
+    json(schema) {
+        let parsed;
+        try {
+            parsed = JSON.parse(this.text());
+        }
+        catch {
+            throw this.unexpectedBody('not JSON');
+        }
+        if (!schema)
+            return parsed;
+        const result = schema.safeParse(parsed);
+        if (!result.success)
+            throw this.unexpectedBody(describeIssues(result.error.issues));
+        return result.data;
+    }
+    unexpectedBody(problem) {
+        const { method, label, shownUrl } = this.asked;
+        const snippet = bodySnippet(this.body, this.mask);
+        const message = `${label} answered an unexpected body (${problem}): ${snippet || '(empty)'}`;
+        return new HttpError(this.mask(message), {
+            method,
+            url: shownUrl,
+            status: this.status,
+            bodySnippet: snippet,
+            hint: 'the server answered something meshagent-ship does not understand: check the API URL, or update meshagent-ship',
+        });
+    }
+}
+function describeIssues(issues) {
+    const shown = issues.slice(0, 3).map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+    return issues.length > 3 ? `${shown.join('; ')}; …` : shown.join('; ');
+}
+
+;// CONCATENATED MODULE: ./src/http/classify.ts
+/**
+ * What is worth trying again: a status (429, 502, 503, 504) or a connection that broke or never came up (reset,
+ * refused, timed out). Never 400/401/403/404/409/422: asking again gets the same answer.
+ */
 /** Whether a status may be retried: only 429, 502, 503, 504. Never 400/401/403/404/409/422 or anything else. */
 function isRetryableStatus(status) {
     return status === 429 || status === 502 || status === 503 || status === 504;
 }
-// --- the client ------------------------------------------------------------------------------------------------
-const SNIPPET_LENGTH = 500;
-const CONNECTION_HINT = 'check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)';
+/** Error codes of a connection that broke or never came up, where trying again may well work. */
+const RETRYABLE_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+]);
+function isRetryableConnectionError(error) {
+    return errorChain(error).some((e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''));
+}
+/** Refused at every address tried (Node tries each address of a host and reports them in an AggregateError). */
+function isConnectionRefused(error) {
+    const chain = errorChain(error);
+    const everyAddress = chain.find((e) => e instanceof AggregateError);
+    if (everyAddress)
+        return everyAddress.errors.length > 0 && everyAddress.errors.every((e) => codeOf(e) === 'ECONNREFUSED');
+    return chain.some((e) => codeOf(e) === 'ECONNREFUSED');
+}
+/** The error, its causes, and the errors of an AggregateError (Node's connect tries every address of a host). */
+function errorChain(error) {
+    const chain = [];
+    const pending = [error];
+    while (pending.length > 0 && chain.length < 10) {
+        const next = pending.shift();
+        if (next === undefined || chain.includes(next))
+            continue;
+        chain.push(next);
+        if (next instanceof AggregateError)
+            pending.push(...next.errors);
+        if (next instanceof Error && next.cause !== undefined)
+            pending.push(next.cause);
+    }
+    return chain;
+}
+function codeOf(error) {
+    const code = error?.code;
+    return typeof code === 'string' ? code : undefined;
+}
+/** A short reason such as "connect ECONNREFUSED 127.0.0.1:1" or "other side closed (UND_ERR_SOCKET)". */
+function describeConnectionError(error) {
+    for (const e of errorChain(error)) {
+        const message = e instanceof Error ? e.message : '';
+        const code = codeOf(e);
+        if (message && code)
+            return message.includes(code) ? message : `${message} (${code})`;
+        if (message)
+            return message;
+        if (code)
+            return code;
+    }
+    return String(error);
+}
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(4371);
+;// CONCATENATED MODULE: ./src/http/proxy.ts
+/** Which dispatcher carries the requests: through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise, else direct. */
+
+/** Proxies come from `env` (not process.env, which undici would read), so tests and callers decide. */
+function defaultDispatcher(env) {
+    // Lower case first, as undici and curl read them.
+    const httpProxy = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
+    const httpsProxy = firstSet(env, ['https_proxy', 'HTTPS_PROXY']);
+    if (!httpProxy && !httpsProxy)
+        return new undici/* Agent */.g6();
+    return new undici/* EnvHttpProxyAgent */.J2({
+        // '' rather than undefined: undici falls back to process.env for undefined.
+        httpProxy: httpProxy ?? '',
+        httpsProxy: httpsProxy ?? '',
+        noProxy: firstSet(env, ['no_proxy', 'NO_PROXY']) ?? '',
+        // Plain-http targets are sent in absolute form, as forward proxies expect, not tunnelled with CONNECT
+        // (which proxies commonly allow only to port 443). HTTPS targets are always tunnelled.
+        proxyTunnel: false,
+    });
+}
+function firstSet(env, names) {
+    for (const name of names) {
+        const value = env[name];
+        if (value)
+            return value;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
+/**
+ * When a failed request is tried again and after how long: a bounded number of attempts, the server's Retry-After
+ * when it sends one (unless it asks for longer than the policy allows), else jittered exponential backoff.
+ */
+const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
+/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+function retryAfterMs(value, now) {
+    const trimmed = value?.trim();
+    if (!trimmed)
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Math.round(Number(trimmed) * 1000);
+    const date = Date.parse(trimmed);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** Why a Retry-After is not waited for (longer than the policy allows), or undefined when it is. */
+function refusedWait(policy, askedMs) {
+    if (askedMs === undefined || askedMs <= policy.maxRetryAfterMs)
+        return undefined;
+    return `asked to retry after ${seconds(askedMs)} s, more than the ${seconds(policy.maxRetryAfterMs)} s limit`;
+}
+/** baseDelayMs * 2^(attempt-1), capped, then full jitter in [delay/2, delay] so parallel clients spread out. */
+function backoffMs(policy, attempt, random) {
+    const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(delay / 2 + (random() * delay) / 2);
+}
+/** 200 → "0.2", 30000 → "30". */
+function seconds(ms) {
+    return String(Number((ms / 1000).toFixed(2)));
+}
+
+;// CONCATENATED MODULE: ./src/http/client.ts
+
+
+
+
+
+
+
 class HttpClient {
     options;
     ownRetries = [];
@@ -77494,7 +77890,7 @@ class HttpClient {
         this.options = options;
         this.policy = { ...DEFAULT_RETRY, ...options.retry };
         this.timeoutMs = options.timeoutMs ?? 30_000;
-        this.userAgent = options.userAgent ?? `meshagent-ship/${_version_js__WEBPACK_IMPORTED_MODULE_3__/* .VERSION */ .x}`;
+        this.userAgent = options.userAgent ?? `meshagent-ship/${version/* VERSION */.x}`;
         this.dispatcher = options.dispatcher ?? defaultDispatcher(options.env ?? process.env);
         this.ownsDispatcher = options.dispatcher === undefined;
         this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -77587,7 +77983,8 @@ class HttpClient {
             }
             // The timeout covers the body too: undici destroys the body stream when the signal aborts.
             const received = Buffer.from(await answer.body.arrayBuffer());
-            const response = new BufferedResponse(answer.statusCode, answer.statusText, flattenHeaders(answer.headers), received, prepared, this.maskerFor(prepared));
+            const asked = { method: request.method, label: prepared.label, shownUrl: prepared.shownUrl };
+            const response = new BufferedResponse(answer.statusCode, answer.statusText, flattenHeaders(answer.headers), received, asked, this.maskerFor(prepared));
             return accepted ? response : { kind: 'status', response };
         }
         catch (error) {
@@ -77624,21 +78021,10 @@ class HttpClient {
     /** The server's Retry-After when it sends one (refusing waits beyond the cap), else jittered exponential backoff. */
     delayBeforeRetry(prepared, failure, attempt) {
         const asked = failure.kind === 'status' ? retryAfterMs(failure.response.headers['retry-after'], Date.now()) : undefined;
-        const tooLong = this.refusedWait(asked);
+        const tooLong = refusedWait(this.policy, asked);
         if (tooLong)
             throw this.failureError(prepared, failure, attempt - 1, tooLong);
-        return asked ?? this.backoffMs(attempt);
-    }
-    /** Why a Retry-After is not waited for (longer than the policy allows), or undefined when it is. */
-    refusedWait(askedMs) {
-        if (askedMs === undefined || askedMs <= this.policy.maxRetryAfterMs)
-            return undefined;
-        return `asked to retry after ${seconds(askedMs)} s, more than the ${seconds(this.policy.maxRetryAfterMs)} s limit`;
-    }
-    /** baseDelayMs * 2^(attempt-1), capped, then full jitter in [delay/2, delay] so parallel clients spread out. */
-    backoffMs(attempt) {
-        const delay = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
-        return Math.round(delay / 2 + (this.random() * delay) / 2);
+        return asked ?? backoffMs(this.policy, attempt, this.random);
     }
     recordRetry(prepared, failure, attempt, delayMs, maxAttempts) {
         const reason = failure.kind === 'status' ? failure.response.statusLine : failure.reason;
@@ -77659,7 +78045,7 @@ class HttpClient {
      * asks for a longer wait than the policy allows, nothing is retried: the error is thrown, saying so.
      */
     async retryAfter(error, retry, maxRetries, options = {}) {
-        const tooLong = this.refusedWait(error.retryAfterMs);
+        const tooLong = refusedWait(this.policy, error.retryAfterMs);
         if (tooLong) {
             throw new HttpError(`${error.message} (${tooLong})`, {
                 method: error.method,
@@ -77672,7 +78058,7 @@ class HttpClient {
                 ...(error.hint ? { hint: error.hint } : {}),
             });
         }
-        const delayMs = error.retryAfterMs ?? this.backoffMs(retry);
+        const delayMs = error.retryAfterMs ?? backoffMs(this.policy, retry, this.random);
         const what = error.status !== undefined ? `answered ${error.status}` : `failed: ${error.reason}`;
         const message = `${options.label ?? `${error.method} ${error.url}`} ${what}; retry ${retry} of ${maxRetries} in ${seconds(delayMs)} s`;
         this.addRetry({ method: error.method, url: error.url, attempt: retry, reason: error.reason, delayMs }, maskSecrets(message, this.options.secrets?.() ?? []));
@@ -77755,83 +78141,6 @@ class HttpClient {
         return (text) => maskSecrets(text, [...(this.options.secrets?.() ?? []), ...prepared.headerSecrets]);
     }
 }
-// --- the buffered answer -------------------------------------------------------------------------------------------
-class BufferedResponse {
-    status;
-    statusText;
-    headers;
-    body;
-    prepared;
-    mask;
-    constructor(status, statusText, headers, body, prepared, mask) {
-        this.status = status;
-        this.statusText = statusText;
-        this.headers = headers;
-        this.body = body;
-        this.prepared = prepared;
-        this.mask = mask;
-    }
-    /** "404 Not Found"; undici gives the server's reason phrase, Node's table fills in when there is none. */
-    get statusLine() {
-        return statusLine(this.status, this.statusText);
-    }
-    text() {
-        return this.body.toString('utf8');
-    }
-    json(schema) {
-        let parsed;
-        try {
-            parsed = JSON.parse(this.text());
-        }
-        catch {
-            throw this.unexpectedBody('not JSON');
-        }
-        if (!schema)
-            return parsed;
-        const result = schema.safeParse(parsed);
-        if (!result.success)
-            throw this.unexpectedBody(describeIssues(result.error.issues));
-        return result.data;
-    }
-    unexpectedBody(problem) {
-        const { request, label, shownUrl } = this.prepared;
-        const snippet = bodySnippet(this.body, this.mask);
-        const message = `${label} answered an unexpected body (${problem}): ${snippet || '(empty)'}`;
-        return new HttpError(this.mask(message), {
-            method: request.method,
-            url: shownUrl,
-            status: this.status,
-            bodySnippet: snippet,
-            hint: 'the server answered something meshagent-ship does not understand: check the API URL, or update meshagent-ship',
-        });
-    }
-}
-// --- helpers -------------------------------------------------------------------------------------------------------
-/** Proxies come from `env` (not process.env, which undici would read), so tests and callers decide. */
-function defaultDispatcher(env) {
-    // Lower case first, as undici and curl read them.
-    const httpProxy = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
-    const httpsProxy = firstSet(env, ['https_proxy', 'HTTPS_PROXY']);
-    if (!httpProxy && !httpsProxy)
-        return new undici__WEBPACK_IMPORTED_MODULE_1__/* .Agent */ .g6();
-    return new undici__WEBPACK_IMPORTED_MODULE_1__/* .EnvHttpProxyAgent */ .J2({
-        // '' rather than undefined: undici falls back to process.env for undefined.
-        httpProxy: httpProxy ?? '',
-        httpsProxy: httpsProxy ?? '',
-        noProxy: firstSet(env, ['no_proxy', 'NO_PROXY']) ?? '',
-        // Plain-http targets are sent in absolute form, as forward proxies expect, not tunnelled with CONNECT
-        // (which proxies commonly allow only to port 443). HTTPS targets are always tunnelled.
-        proxyTunnel: false,
-    });
-}
-function firstSet(env, names) {
-    for (const name of names) {
-        const value = env[name];
-        if (value)
-            return value;
-    }
-    return undefined;
-}
 /** An absolute URL as given, or a path appended to baseUrl (keeping the base's path prefix); then the query. */
 function resolveUrl(baseUrl, path, query) {
     let url;
@@ -77862,136 +78171,101 @@ function flattenHeaders(headers) {
     }
     return flat;
 }
-/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-function retryAfterMs(value, now) {
-    const trimmed = value?.trim();
-    if (!trimmed)
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(trimmed))
-        return Math.round(Number(trimmed) * 1000);
-    const date = Date.parse(trimmed);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** Error codes of a connection that broke or never came up, where trying again may well work. */
-const RETRYABLE_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'EPIPE',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-]);
-function isRetryableConnectionError(error) {
-    return errorChain(error).some((e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''));
-}
-/** Refused at every address tried (Node tries each address of a host and reports them in an AggregateError). */
-function isConnectionRefused(error) {
-    const chain = errorChain(error);
-    const everyAddress = chain.find((e) => e instanceof AggregateError);
-    if (everyAddress)
-        return everyAddress.errors.length > 0 && everyAddress.errors.every((e) => codeOf(e) === 'ECONNREFUSED');
-    return chain.some((e) => codeOf(e) === 'ECONNREFUSED');
-}
-/** The error, its causes, and the errors of an AggregateError (Node's connect tries every address of a host). */
-function errorChain(error) {
-    const chain = [];
-    const pending = [error];
-    while (pending.length > 0 && chain.length < 10) {
-        const next = pending.shift();
-        if (next === undefined || chain.includes(next))
-            continue;
-        chain.push(next);
-        if (next instanceof AggregateError)
-            pending.push(...next.errors);
-        if (next instanceof Error && next.cause !== undefined)
-            pending.push(next.cause);
+
+;// CONCATENATED MODULE: ./src/http/retry-log.ts
+/** The record of every retry of a run, so the log, the result and the summary count each one once. */
+/**
+ * Every retry of a run, in order: shared by the clients of one run (the API's, the registry's, a source registry's),
+ * so the log lines, the result and the summary count each retry once, whichever client or upload made it.
+ */
+class RetryLog {
+    list = [];
+    add(record) {
+        this.list.push(record);
     }
-    return chain;
-}
-function codeOf(error) {
-    const code = error?.code;
-    return typeof code === 'string' ? code : undefined;
-}
-/** A short reason such as "connect ECONNREFUSED 127.0.0.1:1" or "other side closed (UND_ERR_SOCKET)". */
-function describeConnectionError(error) {
-    for (const e of errorChain(error)) {
-        const message = e instanceof Error ? e.message : '';
-        const code = codeOf(e);
-        if (message && code)
-            return message.includes(code) ? message : `${message} (${code})`;
-        if (message)
-            return message;
-        if (code)
-            return code;
+    get records() {
+        return this.list;
     }
-    return String(error);
 }
-/** The hint for a status we give up on. */
-function hintFor(status) {
-    const hints = {
-        400: 'the server rejected the request as invalid: the message says why',
-        401: 'check the credentials (API key or token)',
-        403: 'the credentials lack permission for this',
-        404: 'it does not exist',
-        409: 'it conflicts with the current state',
-        422: 'the server rejected the request as invalid: the message says why',
-        429: 'rate limited: wait and run again',
-    };
-    const hint = hints[status] ?? (status >= 500 ? 'the server had trouble: run again later' : undefined);
-    return hint ? { hint } : {};
+
+;// CONCATENATED MODULE: ./src/http.ts
+/**
+ * The HTTP client's surface: what the rest of meshagent-ship imports. The client and its retry loop are in
+ * http/client.ts; the request and answer types, the retry policy and log, the classification of failures, the
+ * error, masking and the proxy choice each have their own module in http/.
+ */
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 5964:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ce: () => (/* binding */ formatLocalImage),
+/* harmony export */   ei: () => (/* binding */ parseLocalImage),
+/* harmony export */   zS: () => (/* binding */ parseLocation)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8286);
+/**
+ * Where an image is, as the image input and the command line write it (skopeo's transport syntax): an OCI layout
+ * `oci:DIR[:REF]`, an archive `oci-archive:FILE[:REF]` or `docker-archive:FILE`, or a registry
+ * `docker://HOST[:PORT]/REPOSITORY[:TAG|@DIGEST]`. The one reading of these for the image input and the convert,
+ * verify, push and pull commands; the libraries take the parsed value.
+ */
+
+
+const TRANSPORTS = ['oci', 'oci-archive', 'docker-archive'];
+/** Parses `TRANSPORT:PATH[:REF]`, an image on disk; a REF has no slash, so `oci:/a:b/c` is a path. */
+function parseLocalImage(text) {
+    const colon = text.indexOf(':');
+    const transport = colon === -1 ? '' : text.slice(0, colon);
+    if (!TRANSPORTS.includes(transport)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(text, 200)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+    }
+    const rest = text.slice(colon + 1);
+    if (rest === '')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
+    if (transport === 'docker-archive')
+        return { transport, path: rest, ref: undefined };
+    const { path, ref } = splitRef(rest);
+    if (ref === '')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(text, 200)} has an empty reference after the last colon`);
+    return { transport: transport, path, ref };
 }
-/** JSON fields whose values are credentials even when no one told us about them. */
-const SECRET_FIELD = /"(?:token|access_token|refresh_token|id_token|password|client_secret)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
-/** The body for a message: secrets masked first (so a cut cannot leave half a secret), whitespace collapsed, cut. */
-function bodySnippet(body, mask) {
-    const text = body.toString('utf8');
-    const fieldSecrets = [...text.matchAll(SECRET_FIELD)].map((match) => match[1] ?? '');
-    const collapsed = maskSecrets(mask(text), fieldSecrets).replace(/\s+/g, ' ').trim();
-    return collapsed.length <= SNIPPET_LENGTH ? collapsed : `${cutWithoutSplittingPairs(collapsed, SNIPPET_LENGTH - 1)}…`;
+/** `TRANSPORT:PATH[:REF]` again, as parseLocalImage reads it. */
+function formatLocalImage(ref) {
+    return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
 }
-function cutWithoutSplittingPairs(text, length) {
-    const cut = text.slice(0, length);
-    const last = cut.charCodeAt(cut.length - 1);
-    return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
-}
-/** Replaces every secret with ***, longest first so a secret containing another is replaced whole. */
-function maskSecrets(text, secrets) {
-    const sorted = [...new Set(secrets)].filter((s) => s !== '').sort((a, b) => b.length - a.length);
-    return sorted.reduce((masked, secret) => masked.split(secret).join('***'), text);
-}
-/** Credentials carried by the request's headers: the whole value, the part after the scheme, a Basic password. */
-function credentialsIn(headers) {
-    const found = [];
-    for (const name of ['authorization', 'proxy-authorization', 'x-api-key']) {
-        const value = headers[name]?.trim();
-        if (!value)
-            continue;
-        found.push(value);
-        const [scheme, credential] = value.split(/\s+/, 2);
-        if (!credential)
-            continue;
-        found.push(credential);
-        if (scheme?.toLowerCase() === 'basic') {
-            const decoded = Buffer.from(credential, 'base64').toString('utf8');
-            const password = decoded.slice(decoded.indexOf(':') + 1);
-            found.push(decoded, password);
+const hint = 'use oci:DIR[:REF] for an OCI layout, or docker://HOST[:PORT]/REPOSITORY[:TAG] for a registry';
+/** The source or destination of a push or pull: an OCI layout or a registry. `what` names it in errors. */
+function parseLocation(value, what) {
+    if (value.startsWith('oci:')) {
+        const { path: dir, ref } = splitRef(value.slice('oci:'.length));
+        if (dir === '')
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${what}: ${value} names no directory`, { hint });
+        return { kind: 'oci', dir, ref: ref === '' ? undefined : ref };
+    }
+    if (value.startsWith('docker://')) {
+        const reference = (0,_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .parseImageReference */ .o_)(value.slice('docker://'.length), what);
+        if (reference.registry === undefined) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${what}: ${value} names no registry`, { hint: 'write the registry host first, e.g. docker://127.0.0.1:5000/team/app:1' });
         }
+        return { kind: 'docker', registry: reference.registry, repository: reference.repository, tag: reference.tag, digest: reference.digest };
     }
-    return found;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${what}: ${value} is not an image location`, { hint });
 }
-function describeIssues(issues) {
-    const shown = issues.slice(0, 3).map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
-    return issues.length > 3 ? `${shown.join('; ')}; …` : shown.join('; ');
-}
-/** "404 Not Found": the server's reason phrase, else Node's table, else the bare number. */
-function statusLine(status, serverText) {
-    const text = serverText || node_http__WEBPACK_IMPORTED_MODULE_0__.STATUS_CODES[status] || '';
-    return text ? `${status} ${text}` : String(status);
-}
-/** 200 → "0.2", 30000 → "30". */
-function seconds(ms) {
-    return String(Number((ms / 1000).toFixed(2)));
+/** `PATH[:REF]`: REF is what follows the last ':' when that part names no directory (`/tmp/x:latest`, but `C:/x`). */
+function splitRef(rest) {
+    const last = rest.lastIndexOf(':');
+    const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
+    return { path: ref === undefined ? rest : rest.slice(0, last), ref };
 }
 
 
@@ -78026,7 +78300,446 @@ function inertText(text) {
 
 /***/ }),
 
-/***/ 2523:
+/***/ 89:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ZJ: () => (/* binding */ addIssue),
+/* harmony export */   hD: () => (/* binding */ quote),
+/* harmony export */   lq: () => (/* binding */ optional)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
+/** Records a problem with `input`: what is wrong, and the hint saying how to fix it. */
+function addIssue(ctx, input, message, hint) {
+    ctx.addIssue({ code: 'custom', message, path: [input], params: { hint } });
+}
+/** Quote a user's value in an error, cut short so a pasted secret never shows whole. */
+function quote(text) {
+    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(text, 40);
+}
+/** The trimmed value, or undefined when the input is empty. */
+function optional(raw) {
+    const trimmed = raw.trim();
+    return trimmed === '' ? undefined : trimmed;
+}
+
+
+/***/ }),
+
+/***/ 2445:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  o: () => (/* binding */ parseConfig),
+  X: () => (/* binding */ readConfig)
+});
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __nccwpck_require__(8816);
+// EXTERNAL MODULE: ./src/errors.ts
+var src_errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/reference.ts
+var reference = __nccwpck_require__(8286);
+// EXTERNAL MODULE: ./src/inputs/issues.ts
+var issues = __nccwpck_require__(89);
+// EXTERNAL MODULE: ./src/meshagent/reserved-ports.ts
+var reserved_ports = __nccwpck_require__(5881);
+;// CONCATENATED MODULE: ./src/inputs/list-parsers.ts
+/**
+ * The parsers of list inputs, one item per line (blank lines and `#` comments skipped): KEY=VALUE pairs, secret
+ * env vars, the three kinds of mounts, ports and platforms. Each problem names its input and line.
+ */
+
+
+/** Lines of a list input with their 1-based line numbers; blank lines and `#` comments skipped. */
+function listLines(raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((text, index) => ({ line: index + 1, text: text.trim() }))
+        .filter(({ text }) => text !== '' && !text.startsWith('#'));
+}
+function parseKeyValues(input, raw, ctx, form = 'KEY=VALUE') {
+    const result = [];
+    for (const { line, text } of listLines(raw)) {
+        const eq = text.indexOf('=');
+        if (eq === -1) {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must be in the form '${form}'`, `write one ${form} per line`);
+            continue;
+        }
+        const name = text.slice(0, eq).trim();
+        if (name === '') {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} must include a non-empty variable name`, `write one ${form} per line`);
+            continue;
+        }
+        result.push({ name, value: text.slice(eq + 1) });
+    }
+    return result;
+}
+function parseEnvSecrets(raw, ctx) {
+    const input = 'env-secrets';
+    const hint = 'write one NAME=SECRET_ID per line, where SECRET_ID is a secret of the run-as service account';
+    const result = [];
+    for (const { line, text } of listLines(raw)) {
+        const eq = text.indexOf('=');
+        if (eq === -1) {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must be in the form 'NAME=SECRET_ID'`, hint);
+            continue;
+        }
+        const name = text.slice(0, eq).trim();
+        const secretId = text.slice(eq + 1).trim();
+        if (name === '')
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} must include a non-empty variable name`, hint);
+        else if (secretId === '')
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} must include a non-empty secret source`, hint);
+        else
+            result.push({ name, secretId });
+    }
+    return result;
+}
+const READ_MODES = new Set(['ro', 'rw']);
+/** `<source>:<mount>[:ro|rw]`, split from the right as the CLI does (a source may hold colons). */
+function parseRoomMounts(raw, ctx) {
+    const input = 'room-mounts';
+    const form = `'<source>:<mount>[:ro|rw]'`;
+    const hint = 'e.g. "data:/data" mounts the room folder data at /data; ".:/data:ro" mounts the whole room read-only';
+    const result = [];
+    for (const { line, text } of listLines(raw)) {
+        let readOnly = false;
+        let rest = text;
+        const parts = rest.split(':');
+        const mode = parts.at(-1)?.toLowerCase() ?? '';
+        if (parts.length >= 3 && READ_MODES.has(mode)) {
+            rest = parts.slice(0, -1).join(':');
+            readOnly = mode === 'ro';
+        }
+        const colon = rest.lastIndexOf(':');
+        if (colon === -1) {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must be in the form ${form}`, hint);
+            continue;
+        }
+        const source = rest.slice(0, colon).trim();
+        const path = rest.slice(colon + 1).trim();
+        if (source === '' || path === '') {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must include both source and mount paths`, hint);
+            continue;
+        }
+        result.push({ path, subpath: source === '.' || source === '/' ? undefined : source, readOnly });
+    }
+    return result;
+}
+/** `<image>=<mount>[:ro|rw]`, read-only unless `:rw`. */
+function parseImageMounts(raw, ctx) {
+    const input = 'image-mounts';
+    const form = `'<image>=<mount>[:ro|rw]'`;
+    const hint = 'e.g. "my/models:1=/models" mounts the image my/models:1 read-only at /models';
+    const result = [];
+    for (const { line, text } of listLines(raw)) {
+        const eq = text.indexOf('=');
+        if (eq === -1) {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must be in the form ${form}`, hint);
+            continue;
+        }
+        const image = text.slice(0, eq).trim();
+        const remainder = text.slice(eq + 1).trim();
+        if (image === '' || remainder === '') {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must include both image and mount paths`, hint);
+            continue;
+        }
+        const parts = remainder.split(':').map((part) => part.trim());
+        let readOnly = true;
+        const mode = parts[1]?.toLowerCase();
+        if (parts.length > 2 || (mode !== undefined && !READ_MODES.has(mode))) {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must be in the form ${form}`, hint);
+            continue;
+        }
+        if (mode !== undefined)
+            readOnly = mode === 'ro';
+        const path = parts[0] ?? '';
+        if (path === '') {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must include both image and mount paths`, hint);
+            continue;
+        }
+        result.push({ image, path, readOnly });
+    }
+    return result;
+}
+/** `<mount>[:ro|rw]`, read-write unless `:ro`. */
+function parseEmptyDirMounts(raw, ctx) {
+    const input = 'empty-dir-mounts';
+    const form = `'<mount>[:ro|rw]'`;
+    const hint = 'e.g. "/tmp/cache" mounts an empty writable directory at /tmp/cache';
+    const result = [];
+    for (const { line, text } of listLines(raw)) {
+        let path = text;
+        let readOnly = false;
+        const colon = text.lastIndexOf(':');
+        if (colon !== -1) {
+            const mode = text.slice(colon + 1).toLowerCase();
+            if (!READ_MODES.has(mode)) {
+                (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must be in the form ${form}`, hint);
+                continue;
+            }
+            path = text.slice(0, colon).trim();
+            readOnly = mode === 'ro';
+        }
+        if (path === '') {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} must include a mount path`, hint);
+            continue;
+        }
+        if (path.includes(':')) {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} must be in the form ${form}`, hint);
+            continue;
+        }
+        result.push({ path, readOnly });
+    }
+    return result;
+}
+function parsePorts(raw, ctx) {
+    const input = 'ports';
+    const hint = 'write one PORT or PORT/http or PORT/tcp per line, with PORT from 1 to 65535';
+    const result = [];
+    for (const { line, text } of listLines(raw)) {
+        const match = /^([0-9]+)(?:\/(http|tcp))?$/i.exec(text);
+        const num = match ? Number(match[1]) : NaN;
+        if (!match || !Number.isInteger(num) || num < 1 || num > 65535) {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} ${(0,issues/* quote */.hD)(text)} is not a port`, hint);
+            continue;
+        }
+        if (reserved_ports/* RESERVED_ROOM_SERVICE_PORTS */.q.includes(num)) {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} uses reserved MeshAgent room infrastructure port ${num}; reserved ports: ${reserved_ports/* RESERVED_ROOM_SERVICE_PORTS */.q.join(', ')}`, 'let the service listen on another port');
+            continue;
+        }
+        if (result.some((port) => port.num === num)) {
+            (0,issues/* addIssue */.ZJ)(ctx, input, `${input}: line ${line} repeats port ${num}`, 'list each port once');
+            continue;
+        }
+        result.push({ num, type: match[2]?.toLowerCase() ?? 'http' });
+    }
+    return result;
+}
+const PLATFORM_RE = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
+function parsePlatforms(raw, ctx) {
+    const result = [];
+    for (const { line, text } of listLines(raw)) {
+        for (const item of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+            if (!PLATFORM_RE.test(item)) {
+                (0,issues/* addIssue */.ZJ)(ctx, 'platforms', `platforms: line ${line} ${(0,issues/* quote */.hD)(item)} is not a platform`, 'use os/arch[/variant], e.g. linux/amd64');
+            }
+            else if (!result.includes(item)) {
+                result.push(item);
+            }
+        }
+    }
+    return result;
+}
+
+// EXTERNAL MODULE: ./src/inputs/raw-inputs.ts
+var raw_inputs = __nccwpck_require__(6685);
+// EXTERNAL MODULE: ./src/inputs/spec.ts
+var spec = __nccwpck_require__(7026);
+// EXTERNAL MODULE: ./src/inputs/value-parsers.ts
+var value_parsers = __nccwpck_require__(1905);
+;// CONCATENATED MODULE: ./src/inputs/parse-config.ts
+/**
+ * Raw inputs -> ShipConfig: the one place that turns the action's inputs (or the CLI's flags) into the config the
+ * pipeline runs on. Every input is parsed and checked; every error names the input (and the line, for lists), says
+ * what is wrong and how to fix it, in the MeshAgent CLI's words where its users already know them. All errors are
+ * collected and reported together, in input order, before anything touches the network.
+ */
+
+
+
+
+
+
+
+
+const rawShape = Object.fromEntries(spec/* INPUTS */.mc.map((spec) => [spec.name, schemas/* string */.YjP()]));
+const schemaFor = (options) => schemas/* object */.Ikc(rawShape).transform((raw, ctx) => {
+    // The three that steer the run: what it does is checked against them below.
+    const dryRun = (0,value_parsers/* parseBoolean */.yG)('dry-run', raw['dry-run'], ctx) ?? false;
+    const push = (0,value_parsers/* parseBoolean */.yG)('push', raw.push, ctx);
+    const deploy = (0,value_parsers/* parseBoolean */.yG)('deploy', raw.deploy, ctx);
+    const meshagent = meshagentSettings(raw, ctx, dryRun, options);
+    if (deploy === true && meshagent.room === undefined) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'room', 'room is required unless MESHAGENT_ROOM is set', 'set the room input, or deploy: false to only build and push');
+    }
+    if (deploy === true && push === false) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'push', 'push: false cannot deploy: a service runs only an image its registry has', 'set push: true, or deploy: false');
+    }
+    return { meshagent, image: imageSettings(raw, ctx, push ?? false), service: serviceSettings(raw, ctx, deploy ?? false), dryRun };
+});
+/** The API, the key, the project and the room. */
+function meshagentSettings(raw, ctx, dryRun, { allowInsecureApi = false }) {
+    const apiKey = raw['api-key'].trim();
+    // A dry run without a key plans offline (the README lists what it cannot read); everything else needs the key.
+    if (apiKey === '' && !dryRun) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one');
+    }
+    const apiUrl = (0,value_parsers/* parseApiUrl */.nV)(raw['api-url'], ctx);
+    if (apiKey !== '' && !allowInsecureApi && (0,value_parsers/* sendsInClear */.IV)(apiUrl)) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'api-url', `api-url: ${(0,issues/* quote */.hD)(apiUrl)} is plain http to a host that is not loopback: the API key would cross the network unencrypted`, 'use https://, or set MESHAGENT_SHIP_INSECURE_API=1 where the network is trusted');
+    }
+    const keyProject = (0,value_parsers/* projectIdFromApiKey */.w1)(apiKey);
+    const givenProject = (0,issues/* optional */.lq)(raw['project-id']);
+    if (givenProject !== undefined && !/^[A-Za-z0-9._~-]+$/.test(givenProject)) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'project-id', `project-id: ${(0,issues/* quote */.hD)(givenProject)} is not a project id`, 'copy the project id (a UUID) from MeshAgent Studio');
+    }
+    else if (givenProject !== undefined && keyProject !== undefined && givenProject !== keyProject) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'project-id', `project-id ${givenProject} does not match the project of the api-key (${keyProject})`, 'an API key works only in its own project; use that project id or a key of this project');
+    }
+    else if (givenProject === undefined && keyProject === undefined && apiKey !== '') {
+        (0,issues/* addIssue */.ZJ)(ctx, 'project-id', 'Project ID not specified, and the api-key does not carry one', 'set the project-id input or MESHAGENT_PROJECT_ID');
+    }
+    return {
+        apiKey,
+        apiUrl,
+        projectId: givenProject ?? keyProject ?? '',
+        projectIdSource: givenProject !== undefined ? 'input' : 'api-key',
+        room: (0,value_parsers/* parseRoom */.xf)(raw.room, ctx),
+    };
+}
+/** The tag, and how the image is made or found, converted and pushed. */
+function imageSettings(raw, ctx, push) {
+    let tag = { value: '', registry: undefined, repository: '', tag: undefined };
+    try {
+        tag = (0,reference/* parseImageTag */.DO)(raw.tag, 'tag');
+    }
+    catch (error) {
+        if (!(error instanceof src_errors/* ShipError */.fS))
+            throw error;
+        const message = error.message.startsWith('tag ') ? error.message : `tag: ${error.message}`;
+        (0,issues/* addIssue */.ZJ)(ctx, 'tag', message, error.hint);
+    }
+    const builder = (0,value_parsers/* parseChoice */.HU)('builder', raw.builder, ['auto', 'docker', 'buildah', 'none'], ctx, 'builder must be one of: auto, docker, buildah, none');
+    const source = (0,value_parsers/* parseImageSource */.AB)(raw.image, ctx);
+    if (source && (builder === 'docker' || builder === 'buildah')) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'builder', `builder: ${builder} builds an image, but the image input names one to ship`, 'remove builder (or set builder: none) to ship the image input, or remove image to build');
+    }
+    if (!source && builder === 'none') {
+        (0,issues/* addIssue */.ZJ)(ctx, 'image', 'image is required with builder: none', 'name the image to ship, e.g. image: oci-archive:app.tar, or choose a builder');
+    }
+    const level = raw['compression-level'].trim();
+    if (!/^[0-9]$/.test(level)) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'compression-level', `compression-level: ${(0,issues/* quote */.hD)(level)} must be a whole number from 0 to 9`, '6 balances speed and size; 9 is smallest');
+    }
+    return {
+        tag,
+        context: (0,issues/* optional */.lq)(raw.context) ?? '.',
+        file: (0,value_parsers/* parseFile */.CJ)(raw.file, ctx),
+        buildArgs: parseKeyValues('build-args', raw['build-args'], ctx),
+        target: (0,issues/* optional */.lq)(raw.target),
+        platforms: parsePlatforms(raw.platforms, ctx),
+        builder: source && builder === 'auto' ? 'none' : builder,
+        source,
+        estargz: (0,value_parsers/* parseBoolean */.yG)('estargz', raw.estargz, ctx) ?? false,
+        prefetch: listLines(raw.prefetch).map(({ text }) => text),
+        compressionLevel: Number(level),
+        push,
+    };
+}
+/** The room service: its name, environment, account, mounts, ports, access, domain, and the wait for its URL. */
+function serviceSettings(raw, ctx, deploy) {
+    const serviceName = (0,issues/* optional */.lq)(raw['service-name']);
+    if (serviceName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(serviceName)) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'service-name', `service-name: ${(0,issues/* quote */.hD)(serviceName)} is not a valid service name`, 'use letters, digits, ".", "_" and "-"');
+    }
+    const env = raw.env.trim() !== '' ? parseKeyValues('env', raw.env, ctx) : undefined;
+    const envSecrets = raw['env-secrets'].trim() !== '' ? parseEnvSecrets(raw['env-secrets'], ctx) : undefined;
+    const runAs = (0,issues/* optional */.lq)(raw['run-as'])?.toLowerCase();
+    if (runAs !== undefined && !runAs.includes('@')) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'run-as', 'run-as must be a service account email', 'e.g. run-as: deployer@my-project.meshagent.app');
+    }
+    if (envSecrets && envSecrets.length > 0 && runAs === undefined) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'run-as', 'run-as is required when using SecretValue environment variables (env-secrets)', 'set run-as to the service account that owns the secrets');
+    }
+    const meshagentToken = (0,value_parsers/* parseMeshagentToken */.BJ)(raw['meshagent-token'], ctx);
+    const identity = (0,issues/* optional */.lq)(raw.identity);
+    if (identity !== undefined && identity.includes('@') && meshagentToken) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'identity', `environment variable 'MESHAGENT_TOKEN' uses token identity '${identity}', but service environment tokens must use an agent identity`, 'use an agent name without @ as identity');
+    }
+    const liveness = (0,issues/* optional */.lq)(raw.liveness);
+    if (liveness !== undefined && !liveness.startsWith('/')) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'liveness', "liveness must start with '/'", 'e.g. liveness: /healthz');
+    }
+    return {
+        deploy,
+        name: serviceName,
+        createRoom: (0,value_parsers/* parseBoolean */.yG)('create-room', raw['create-room'], ctx) ?? false,
+        env,
+        envSecrets,
+        runAs,
+        meshagentToken,
+        identity,
+        roomMounts: raw['room-mounts'].trim() !== '' ? parseRoomMounts(raw['room-mounts'], ctx) : undefined,
+        imageMounts: raw['image-mounts'].trim() !== '' ? parseImageMounts(raw['image-mounts'], ctx) : undefined,
+        emptyDirMounts: raw['empty-dir-mounts'].trim() !== '' ? parseEmptyDirMounts(raw['empty-dir-mounts'], ctx) : undefined,
+        ports: raw.ports.trim() !== '' ? parsePorts(raw.ports, ctx) : undefined,
+        liveness,
+        public: (0,value_parsers/* parseBoolean */.yG)('public', raw.public, ctx) ?? false,
+        domain: (0,value_parsers/* parseDomain */.gR)(raw.domain, ctx),
+        validationMode: (0,value_parsers/* parseChoice */.HU)('validation-mode', raw['validation-mode'], ['default', 'cookie', 'none'], ctx, 'validation-mode must be one of: default, cookie, none', (s) => s.toLowerCase()),
+        template: (0,value_parsers/* parseChoice */.HU)('template', raw.template, ['agent', 'none'], ctx, 'template must be agent or none'),
+        waitSeconds: (0,value_parsers/* parseWait */.DF)(raw.wait, ctx),
+    };
+}
+/** Parses raw inputs into the config, or throws InputErrors listing every problem in input order. */
+function parseConfig(raw, options = {}) {
+    const parsed = schemaFor(options).safeParse(raw);
+    if (parsed.success)
+        return parsed.data;
+    const order = spec/* INPUTS */.mc.map((spec) => spec.name);
+    const errors = parsed.error.issues.map((issue) => {
+        const input = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
+        const params = 'params' in issue ? issue.params : undefined;
+        return new src_errors/* ShipError */.fS(issue.message, { ...(input ? { input } : {}), ...(params?.hint ? { hint: params.hint } : {}) });
+    });
+    errors.sort((a, b) => order.indexOf(a.input ?? '') - order.indexOf(b.input ?? ''));
+    throw new src_errors/* InputErrors */.G(errors);
+}
+/** Reads, masks and parses every input. */
+function readConfig(source) {
+    return parseConfig((0,raw_inputs/* readRawInputs */.y)(source), { allowInsecureApi: source.env.MESHAGENT_SHIP_INSECURE_API === '1' });
+}
+
+
+/***/ }),
+
+/***/ 6685:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   y: () => (/* binding */ readRawInputs)
+/* harmony export */ });
+/* harmony import */ var _spec_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7026);
+/**
+ * Each input's raw text, as the runner gives it: the input, else its environment variable (MESHAGENT_*), else its
+ * default. A secret input is masked the moment it is read.
+ */
+
+/** Each input's raw text: the input, else its environment fallback, else its default. */
+function readRawInputs(source) {
+    const raw = {};
+    for (const spec of _spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUTS */ .mc) {
+        let value = source.getInput(spec.name);
+        if (value.trim() === '' && 'env' in spec)
+            value = source.env[spec.env] ?? '';
+        if (value.trim() === '' && 'default' in spec)
+            value = spec.default;
+        if ('secret' in spec && value.trim() !== '')
+            source.setSecret(value.trim());
+        raw[spec.name] = value;
+    }
+    return raw;
+}
+
+
+/***/ }),
+
+/***/ 7026:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -78096,71 +78809,39 @@ function inputSpec(name) {
 
 /***/ }),
 
-/***/ 8422:
+/***/ 1905:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AB: () => (/* binding */ parseImageSource),
+/* harmony export */   BJ: () => (/* binding */ parseMeshagentToken),
+/* harmony export */   CJ: () => (/* binding */ parseFile),
+/* harmony export */   DF: () => (/* binding */ parseWait),
+/* harmony export */   HU: () => (/* binding */ parseChoice),
 /* harmony export */   IV: () => (/* binding */ sendsInClear),
-/* harmony export */   Xg: () => (/* binding */ readConfig),
-/* harmony export */   o4: () => (/* binding */ parseConfig),
-/* harmony export */   yI: () => (/* binding */ readRawInputs)
+/* harmony export */   gR: () => (/* binding */ parseDomain),
+/* harmony export */   nV: () => (/* binding */ parseApiUrl),
+/* harmony export */   w1: () => (/* binding */ projectIdFromApiKey),
+/* harmony export */   xf: () => (/* binding */ parseRoom),
+/* harmony export */   yG: () => (/* binding */ parseBoolean)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_API_URL, RESERVED_PORTS, DEFAULT_WAIT_SECONDS, listLines, projectIdFromApiKey */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8816);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _input_spec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2523);
-/* harmony import */ var _loopback_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2082);
-/* harmony import */ var _oci_archive_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3863);
-/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8286);
+/* unused harmony export DEFAULT_API_URL */
+/* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5964);
+/* harmony import */ var _loopback_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2082);
+/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8286);
+/* harmony import */ var _issues_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(89);
 /**
- * Raw inputs -> ShipConfig. Every input is parsed and checked here; every error names the input (and the line, for
- * lists), says what is wrong and how to fix it, in the MeshAgent CLI's words where its users already know them.
- * All errors are collected and reported together, before anything touches the network.
+ * The parsers of single-value inputs: booleans, a choice among names, the API URL and key, the participant token's
+ * scope, the domain, the wait, the image to ship and the Dockerfile path.
  */
 
 
 
 
-
-
+/** MeshAgent's API, when api-url is not given. */
 const DEFAULT_API_URL = 'https://api.meshagent.com';
-/** MeshAgent reserves this port for room infrastructure (api: room_ports.py). */
-const RESERVED_PORTS = [8078];
 /** How long `wait: true` probes the service URL: the CLI's live-wait default. */
 const DEFAULT_WAIT_SECONDS = 300;
-/** Each input's raw text: the input, else its environment fallback, else its default. */
-function readRawInputs(source) {
-    const raw = {};
-    for (const spec of _input_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc) {
-        let value = source.getInput(spec.name);
-        if (value.trim() === '' && 'env' in spec)
-            value = source.env[spec.env] ?? '';
-        if (value.trim() === '' && 'default' in spec)
-            value = spec.default;
-        if ('secret' in spec && value.trim() !== '')
-            source.setSecret(value.trim());
-        raw[spec.name] = value;
-    }
-    return raw;
-}
-function report(ctx, input, message, hint) {
-    ctx.addIssue({ code: 'custom', message, path: [input], params: { hint } });
-}
-/** Lines of a list input with their 1-based line numbers; blank lines and `#` comments skipped. */
-function listLines(raw) {
-    return raw
-        .split(/\r?\n/)
-        .map((text, index) => ({ line: index + 1, text: text.trim() }))
-        .filter(({ text }) => text !== '' && !text.startsWith('#'));
-}
-/** Quote a user's value in an error, cut short so a pasted secret never shows whole. */
-function quote(text) {
-    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(text, 40);
-}
-function optional(raw) {
-    const trimmed = raw.trim();
-    return trimmed === '' ? undefined : trimmed;
-}
 const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
 const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
 /** true or false; undefined (reported) for anything else, so no later check builds on a wrong guess. */
@@ -78170,186 +78851,12 @@ function parseBoolean(input, raw, ctx) {
         return true;
     if (BOOLEAN_FALSE.includes(value))
         return false;
-    report(ctx, input, `${input}: ${quote(value)} is not a boolean`, `use true or false`);
+    (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, input, `${input}: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(value)} is not a boolean`, `use true or false`);
     return undefined;
-}
-function parseKeyValues(input, raw, ctx, form = 'KEY=VALUE') {
-    const result = [];
-    for (const { line, text } of listLines(raw)) {
-        const eq = text.indexOf('=');
-        if (eq === -1) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form '${form}'`, `write one ${form} per line`);
-            continue;
-        }
-        const name = text.slice(0, eq).trim();
-        if (name === '') {
-            report(ctx, input, `${input}: line ${line} must include a non-empty variable name`, `write one ${form} per line`);
-            continue;
-        }
-        result.push({ name, value: text.slice(eq + 1) });
-    }
-    return result;
-}
-function parseEnvSecrets(raw, ctx) {
-    const input = 'env-secrets';
-    const hint = 'write one NAME=SECRET_ID per line, where SECRET_ID is a secret of the run-as service account';
-    const result = [];
-    for (const { line, text } of listLines(raw)) {
-        const eq = text.indexOf('=');
-        if (eq === -1) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form 'NAME=SECRET_ID'`, hint);
-            continue;
-        }
-        const name = text.slice(0, eq).trim();
-        const secretId = text.slice(eq + 1).trim();
-        if (name === '')
-            report(ctx, input, `${input}: line ${line} must include a non-empty variable name`, hint);
-        else if (secretId === '')
-            report(ctx, input, `${input}: line ${line} must include a non-empty secret source`, hint);
-        else
-            result.push({ name, secretId });
-    }
-    return result;
-}
-const READ_MODES = new Set(['ro', 'rw']);
-/** `<source>:<mount>[:ro|rw]`, split from the right as the CLI does (a source may hold colons). */
-function parseRoomMounts(raw, ctx) {
-    const input = 'room-mounts';
-    const form = `'<source>:<mount>[:ro|rw]'`;
-    const hint = 'e.g. "data:/data" mounts the room folder data at /data; ".:/data:ro" mounts the whole room read-only';
-    const result = [];
-    for (const { line, text } of listLines(raw)) {
-        let readOnly = false;
-        let rest = text;
-        const parts = rest.split(':');
-        const mode = parts.at(-1)?.toLowerCase() ?? '';
-        if (parts.length >= 3 && READ_MODES.has(mode)) {
-            rest = parts.slice(0, -1).join(':');
-            readOnly = mode === 'ro';
-        }
-        const colon = rest.lastIndexOf(':');
-        if (colon === -1) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
-            continue;
-        }
-        const source = rest.slice(0, colon).trim();
-        const path = rest.slice(colon + 1).trim();
-        if (source === '' || path === '') {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must include both source and mount paths`, hint);
-            continue;
-        }
-        result.push({ path, subpath: source === '.' || source === '/' ? undefined : source, readOnly });
-    }
-    return result;
-}
-/** `<image>=<mount>[:ro|rw]`, read-only unless `:rw`. */
-function parseImageMounts(raw, ctx) {
-    const input = 'image-mounts';
-    const form = `'<image>=<mount>[:ro|rw]'`;
-    const hint = 'e.g. "my/models:1=/models" mounts the image my/models:1 read-only at /models';
-    const result = [];
-    for (const { line, text } of listLines(raw)) {
-        const eq = text.indexOf('=');
-        if (eq === -1) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
-            continue;
-        }
-        const image = text.slice(0, eq).trim();
-        const remainder = text.slice(eq + 1).trim();
-        if (image === '' || remainder === '') {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must include both image and mount paths`, hint);
-            continue;
-        }
-        const parts = remainder.split(':').map((part) => part.trim());
-        let readOnly = true;
-        const mode = parts[1]?.toLowerCase();
-        if (parts.length > 2 || (mode !== undefined && !READ_MODES.has(mode))) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
-            continue;
-        }
-        if (mode !== undefined)
-            readOnly = mode === 'ro';
-        const path = parts[0] ?? '';
-        if (path === '') {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must include both image and mount paths`, hint);
-            continue;
-        }
-        result.push({ image, path, readOnly });
-    }
-    return result;
-}
-/** `<mount>[:ro|rw]`, read-write unless `:ro`. */
-function parseEmptyDirMounts(raw, ctx) {
-    const input = 'empty-dir-mounts';
-    const form = `'<mount>[:ro|rw]'`;
-    const hint = 'e.g. "/tmp/cache" mounts an empty writable directory at /tmp/cache';
-    const result = [];
-    for (const { line, text } of listLines(raw)) {
-        let path = text;
-        let readOnly = false;
-        const colon = text.lastIndexOf(':');
-        if (colon !== -1) {
-            const mode = text.slice(colon + 1).toLowerCase();
-            if (!READ_MODES.has(mode)) {
-                report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
-                continue;
-            }
-            path = text.slice(0, colon).trim();
-            readOnly = mode === 'ro';
-        }
-        if (path === '') {
-            report(ctx, input, `${input}: line ${line} must include a mount path`, hint);
-            continue;
-        }
-        if (path.includes(':')) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
-            continue;
-        }
-        result.push({ path, readOnly });
-    }
-    return result;
-}
-function parsePorts(raw, ctx) {
-    const input = 'ports';
-    const hint = 'write one PORT or PORT/http or PORT/tcp per line, with PORT from 1 to 65535';
-    const result = [];
-    for (const { line, text } of listLines(raw)) {
-        const match = /^([0-9]+)(?:\/(http|tcp))?$/i.exec(text);
-        const num = match ? Number(match[1]) : NaN;
-        if (!match || !Number.isInteger(num) || num < 1 || num > 65535) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} is not a port`, hint);
-            continue;
-        }
-        if (RESERVED_PORTS.includes(num)) {
-            report(ctx, input, `${input}: line ${line} uses reserved MeshAgent room infrastructure port ${num}; reserved ports: ${RESERVED_PORTS.join(', ')}`, 'let the service listen on another port');
-            continue;
-        }
-        if (result.some((port) => port.num === num)) {
-            report(ctx, input, `${input}: line ${line} repeats port ${num}`, 'list each port once');
-            continue;
-        }
-        result.push({ num, type: match[2]?.toLowerCase() ?? 'http' });
-    }
-    return result;
-}
-const PLATFORM_RE = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
-function parsePlatforms(raw, ctx) {
-    const result = [];
-    for (const { line, text } of listLines(raw)) {
-        for (const item of text.split(',').map((part) => part.trim()).filter(Boolean)) {
-            if (!PLATFORM_RE.test(item)) {
-                report(ctx, 'platforms', `platforms: line ${line} ${quote(item)} is not a platform`, 'use os/arch[/variant], e.g. linux/amd64');
-            }
-            else if (!result.includes(item)) {
-                result.push(item);
-            }
-        }
-    }
-    return result;
 }
 const TOKEN_PRESETS = ['userDefault', 'agentDefault', 'full'];
 function parseMeshagentToken(raw, ctx) {
-    const value = optional(raw);
+    const value = (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)(raw);
     if (value === undefined)
         return undefined;
     const preset = TOKEN_PRESETS.find((name) => name === value);
@@ -78365,22 +78872,29 @@ function parseMeshagentToken(raw, ctx) {
     catch {
         // reported below
     }
-    report(ctx, 'meshagent-token', message, 'e.g. meshagent-token: agentDefault');
+    (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'meshagent-token', message, 'e.g. meshagent-token: agentDefault');
     return undefined;
 }
 const ROOM_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
+function parseRoom(raw, ctx) {
+    const room = (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)(raw);
+    if (room !== undefined && !ROOM_RE.test(room)) {
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'room', `room: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(room)} is not a valid room name`, 'room names are 1-63 lowercase letters, digits and -, starting and ending with a letter or digit');
+    }
+    return room;
+}
 const DOMAIN_LABEL_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 function parseDomain(raw, ctx) {
-    const value = optional(raw)?.toLowerCase().replace(/\.$/, '');
+    const value = (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)(raw)?.toLowerCase().replace(/\.$/, '');
     if (value === undefined)
         return undefined;
     if (/^[a-z]+:\/\//.test(value) || value.includes('/')) {
-        report(ctx, 'domain', `domain: ${quote(value)} must be a host name`, 'write the host name only, e.g. app.example.com, without https:// or a path');
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'domain', `domain: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(value)} must be a host name`, 'write the host name only, e.g. app.example.com, without https:// or a path');
         return undefined;
     }
     const labels = value.split('.');
     if (value.length > 253 || labels.length < 2 || !labels.every((label) => DOMAIN_LABEL_RE.test(label))) {
-        report(ctx, 'domain', `domain: ${quote(value)} is not a valid domain name`, 'use a host name such as my-app.example.com');
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'domain', `domain: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(value)} is not a valid domain name`, 'use a host name such as my-app.example.com');
         return undefined;
     }
     return value;
@@ -78394,13 +78908,13 @@ function parseWait(raw, ctx) {
     const match = /^([0-9]+)\s*(s|m)?$/.exec(value);
     const seconds = match ? Number(match[1]) * (match[2] === 'm' ? 60 : 1) : NaN;
     if (!Number.isSafeInteger(seconds) || seconds > 3600) {
-        report(ctx, 'wait', `wait: ${quote(value)} must be true, false, or a timeout up to 60m`, 'e.g. wait: true, wait: 90s or wait: 5m');
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'wait', `wait: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(value)} must be true, false, or a timeout up to 60m`, 'e.g. wait: true, wait: 90s or wait: 5m');
         return 0;
     }
     return seconds;
 }
 function parseApiUrl(raw, ctx) {
-    const value = (optional(raw) ?? DEFAULT_API_URL).replace(/\/+$/, '');
+    const value = ((0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)(raw) ?? DEFAULT_API_URL).replace(/\/+$/, '');
     let url;
     try {
         url = new URL(value);
@@ -78409,7 +78923,7 @@ function parseApiUrl(raw, ctx) {
         url = undefined;
     }
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
-        report(ctx, 'api-url', `api-url: ${quote(value)} is not an http(s) URL`, `e.g. ${DEFAULT_API_URL}`);
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'api-url', `api-url: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(value)} is not an http(s) URL`, `e.g. ${DEFAULT_API_URL}`);
     }
     return value;
 }
@@ -78425,7 +78939,7 @@ function sendsInClear(apiUrl) {
     if (url.protocol !== 'http:')
         return false;
     // Names under .localhost resolve to loopback too (RFC 6761), as the sandbox's do.
-    return !(0,_loopback_js__WEBPACK_IMPORTED_MODULE_4__/* .isLoopbackHost */ .c)(url.hostname) && !url.hostname.endsWith('.localhost');
+    return !(0,_loopback_js__WEBPACK_IMPORTED_MODULE_3__/* .isLoopbackHost */ .c)(url.hostname) && !url.hostname.endsWith('.localhost');
 }
 /** Decodes the project id an `ma-<keyid>-<projectid>-<secret>` API key carries; undefined for other tokens. */
 function projectIdFromApiKey(apiKey) {
@@ -78441,202 +78955,52 @@ function projectIdFromApiKey(apiKey) {
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 function parseImageSource(raw, ctx) {
-    const value = optional(raw);
+    const value = (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)(raw);
     if (value === undefined)
         return undefined;
     const hint = 'use oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference such as docker://host/repo:tag';
     if (/^(oci|oci-archive|docker-archive):/.test(value)) {
         // The same parser as the convert, push and pull commands, so a path means the same thing everywhere.
         try {
-            const ref = (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_2__/* .parseImageRef */ .Q)(value);
+            const ref = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_0__/* .parseLocalImage */ .ei)(value);
             return ref.transport === 'docker-archive' ? { kind: 'docker-archive', path: ref.path } : { kind: ref.transport, path: ref.path, ref: ref.ref };
         }
         catch (error) {
-            report(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
+            (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
             return undefined;
         }
     }
     try {
-        return { kind: 'registry', reference: (0,_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .parseImageReference */ .o_)(value.replace(/^docker:\/\//, ''), 'image') };
+        return { kind: 'registry', reference: (0,_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .parseImageReference */ .o_)(value.replace(/^docker:\/\//, ''), 'image') };
     }
     catch (error) {
-        report(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
         return undefined;
     }
 }
 function parseFile(raw, ctx) {
-    const value = optional(raw);
+    const value = (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)(raw);
     if (value === undefined)
         return undefined;
     const hint = 'give the Dockerfile path relative to the context directory, e.g. docker/Dockerfile';
     const parts = value.split('/').filter((part) => part !== '' && part !== '.');
     if (value.startsWith('/'))
-        report(ctx, 'file', 'file must be relative to the context', hint);
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'file', 'file must be relative to the context', hint);
     else if (parts.length === 0)
-        report(ctx, 'file', 'file cannot be empty', hint);
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'file', 'file cannot be empty', hint);
     else if (parts.includes('..'))
-        report(ctx, 'file', 'file must stay inside the context', hint);
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, 'file', 'file must stay inside the context', hint);
     else
         return parts.join('/');
     return undefined;
 }
-function parseChoice(input, raw, choices, ctx, message, normalise = (s) => s) {
-    const value = normalise(raw.trim());
+function parseChoice(input, raw, choices, ctx, message, normalize = (s) => s) {
+    const value = normalize(raw.trim());
     const choice = choices.find((c) => c === value);
     if (choice)
         return choice;
-    report(ctx, input, message, `got ${quote(raw.trim())}`);
+    (0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .addIssue */ .ZJ)(ctx, input, message, `got ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(raw.trim())}`);
     return choices[0];
-}
-// ---------------------------------------------------------------------------------------------------------------
-// The schema: raw strings in, ShipConfig out
-const rawShape = Object.fromEntries(_input_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc.map((spec) => [spec.name, zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP()]));
-const schemaFor = ({ allowInsecureApi = false }) => zod__WEBPACK_IMPORTED_MODULE_5__/* .object */ .Ikc(rawShape).transform((raw, ctx) => {
-    // MeshAgent
-    const dryRun = parseBoolean('dry-run', raw['dry-run'], ctx) ?? false;
-    const apiKey = raw['api-key'].trim();
-    // A dry run without a key plans offline (the README lists what it cannot read); everything else needs the key.
-    if (apiKey === '' && !dryRun) {
-        report(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one');
-    }
-    const apiUrl = parseApiUrl(raw['api-url'], ctx);
-    if (apiKey !== '' && !allowInsecureApi && sendsInClear(apiUrl)) {
-        report(ctx, 'api-url', `api-url: ${quote(apiUrl)} is plain http to a host that is not loopback: the API key would cross the network unencrypted`, 'use https://, or set MESHAGENT_SHIP_INSECURE_API=1 where the network is trusted');
-    }
-    const keyProject = projectIdFromApiKey(apiKey);
-    const givenProject = optional(raw['project-id']);
-    if (givenProject !== undefined && !/^[A-Za-z0-9._~-]+$/.test(givenProject)) {
-        report(ctx, 'project-id', `project-id: ${quote(givenProject)} is not a project id`, 'copy the project id (a UUID) from MeshAgent Studio');
-    }
-    else if (givenProject !== undefined && keyProject !== undefined && givenProject !== keyProject) {
-        report(ctx, 'project-id', `project-id ${givenProject} does not match the project of the api-key (${keyProject})`, 'an API key works only in its own project; use that project id or a key of this project');
-    }
-    else if (givenProject === undefined && keyProject === undefined && apiKey !== '') {
-        report(ctx, 'project-id', 'Project ID not specified, and the api-key does not carry one', 'set the project-id input or MESHAGENT_PROJECT_ID');
-    }
-    const room = optional(raw.room);
-    if (room !== undefined && !ROOM_RE.test(room)) {
-        report(ctx, 'room', `room: ${quote(room)} is not a valid room name`, 'room names are 1-63 lowercase letters, digits and -, starting and ending with a letter or digit');
-    }
-    // Image
-    let tag = { value: '', registry: undefined, repository: '', tag: undefined };
-    try {
-        tag = (0,_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .parseImageTag */ .DO)(raw.tag, 'tag');
-    }
-    catch (error) {
-        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS))
-            throw error;
-        const message = error.message.startsWith('tag ') ? error.message : `tag: ${error.message}`;
-        report(ctx, 'tag', message, error.hint);
-    }
-    const builder = parseChoice('builder', raw.builder, ['auto', 'docker', 'buildah', 'none'], ctx, 'builder must be one of: auto, docker, buildah, none');
-    const source = parseImageSource(raw.image, ctx);
-    if (source && (builder === 'docker' || builder === 'buildah')) {
-        report(ctx, 'builder', `builder: ${builder} builds an image, but the image input names one to ship`, 'remove builder (or set builder: none) to ship the image input, or remove image to build');
-    }
-    if (!source && builder === 'none') {
-        report(ctx, 'image', 'image is required with builder: none', 'name the image to ship, e.g. image: oci-archive:app.tar, or choose a builder');
-    }
-    const level = raw['compression-level'].trim();
-    if (!/^[0-9]$/.test(level)) {
-        report(ctx, 'compression-level', `compression-level: ${quote(level)} must be a whole number from 0 to 9`, '6 balances speed and size; 9 is smallest');
-    }
-    const push = parseBoolean('push', raw.push, ctx);
-    const context = optional(raw.context) ?? '.';
-    // Service
-    const deploy = parseBoolean('deploy', raw.deploy, ctx);
-    if (deploy === true && room === undefined) {
-        report(ctx, 'room', 'room is required unless MESHAGENT_ROOM is set', 'set the room input, or deploy: false to only build and push');
-    }
-    if (deploy === true && push === false) {
-        report(ctx, 'push', 'push: false cannot deploy: a service runs only an image its registry has', 'set push: true, or deploy: false');
-    }
-    const serviceName = optional(raw['service-name']);
-    if (serviceName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(serviceName)) {
-        report(ctx, 'service-name', `service-name: ${quote(serviceName)} is not a valid service name`, 'use letters, digits, ".", "_" and "-"');
-    }
-    const envGiven = raw.env.trim() !== '';
-    const env = envGiven ? parseKeyValues('env', raw.env, ctx) : undefined;
-    const envSecrets = raw['env-secrets'].trim() !== '' ? parseEnvSecrets(raw['env-secrets'], ctx) : undefined;
-    const runAsRaw = optional(raw['run-as'])?.toLowerCase();
-    if (runAsRaw !== undefined && !runAsRaw.includes('@')) {
-        report(ctx, 'run-as', 'run-as must be a service account email', 'e.g. run-as: deployer@my-project.meshagent.app');
-    }
-    if (envSecrets && envSecrets.length > 0 && runAsRaw === undefined) {
-        report(ctx, 'run-as', 'run-as is required when using SecretValue environment variables (env-secrets)', 'set run-as to the service account that owns the secrets');
-    }
-    const meshagentToken = parseMeshagentToken(raw['meshagent-token'], ctx);
-    const identity = optional(raw.identity);
-    if (identity !== undefined && identity.includes('@') && meshagentToken) {
-        report(ctx, 'identity', `environment variable 'MESHAGENT_TOKEN' uses token identity '${identity}', but service environment tokens must use an agent identity`, 'use an agent name without @ as identity');
-    }
-    const liveness = optional(raw.liveness);
-    if (liveness !== undefined && !liveness.startsWith('/')) {
-        report(ctx, 'liveness', "liveness must start with '/'", 'e.g. liveness: /healthz');
-    }
-    const config = {
-        meshagent: {
-            apiKey,
-            apiUrl,
-            projectId: givenProject ?? keyProject ?? '',
-            projectIdSource: givenProject !== undefined ? 'input' : 'api-key',
-            room,
-        },
-        image: {
-            tag,
-            context,
-            file: parseFile(raw.file, ctx),
-            buildArgs: parseKeyValues('build-args', raw['build-args'], ctx),
-            target: optional(raw.target),
-            platforms: parsePlatforms(raw.platforms, ctx),
-            builder: source && builder === 'auto' ? 'none' : builder,
-            source,
-            estargz: parseBoolean('estargz', raw.estargz, ctx) ?? false,
-            prefetch: listLines(raw.prefetch).map(({ text }) => text),
-            compressionLevel: Number(level),
-            push: push ?? false,
-        },
-        service: {
-            deploy: deploy ?? false,
-            name: serviceName,
-            createRoom: parseBoolean('create-room', raw['create-room'], ctx) ?? false,
-            env,
-            envSecrets,
-            runAs: runAsRaw,
-            meshagentToken,
-            identity,
-            roomMounts: raw['room-mounts'].trim() !== '' ? parseRoomMounts(raw['room-mounts'], ctx) : undefined,
-            imageMounts: raw['image-mounts'].trim() !== '' ? parseImageMounts(raw['image-mounts'], ctx) : undefined,
-            emptyDirMounts: raw['empty-dir-mounts'].trim() !== '' ? parseEmptyDirMounts(raw['empty-dir-mounts'], ctx) : undefined,
-            ports: raw.ports.trim() !== '' ? parsePorts(raw.ports, ctx) : undefined,
-            liveness,
-            public: parseBoolean('public', raw.public, ctx) ?? false,
-            domain: parseDomain(raw.domain, ctx),
-            validationMode: parseChoice('validation-mode', raw['validation-mode'], ['default', 'cookie', 'none'], ctx, 'validation-mode must be one of: default, cookie, none', (s) => s.toLowerCase()),
-            template: parseChoice('template', raw.template, ['agent', 'none'], ctx, 'template must be agent or none'),
-            waitSeconds: parseWait(raw.wait, ctx),
-        },
-        dryRun,
-    };
-    return config;
-});
-/** Parses raw inputs into the config, or throws InputErrors listing every problem in input order. */
-function parseConfig(raw, options = {}) {
-    const parsed = schemaFor(options).safeParse(raw);
-    if (parsed.success)
-        return parsed.data;
-    const order = _input_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc.map((spec) => spec.name);
-    const errors = parsed.error.issues.map((issue) => {
-        const input = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
-        const params = 'params' in issue ? issue.params : undefined;
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(issue.message, { ...(input ? { input } : {}), ...(params?.hint ? { hint: params.hint } : {}) });
-    });
-    errors.sort((a, b) => order.indexOf(a.input ?? '') - order.indexOf(b.input ?? ''));
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputErrors */ .G(errors);
-}
-/** Reads, masks and parses every input. */
-function readConfig(source) {
-    return parseConfig(readRawInputs(source), { allowInsecureApi: source.env.MESHAGENT_SHIP_INSECURE_API === '1' });
 }
 
 
@@ -78656,17 +79020,31 @@ function isLoopbackHost(host) {
 
 /***/ }),
 
+/***/ 5881:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ RESERVED_ROOM_SERVICE_PORTS)
+/* harmony export */ });
+/**
+ * The ports MeshAgent keeps for room infrastructure, which no room service may use: the room's internal API port
+ * (meshagent-api room_ports.py, RESERVED_ROOM_SERVICE_PORTS). The inputs, the spec builder and the wire schema all
+ * check against this one list.
+ */
+const RESERVED_ROOM_SERVICE_PORTS = [8078];
+
+
+/***/ }),
+
 /***/ 3863:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Q: () => (/* binding */ parseImageRef),
 /* harmony export */   UY: () => (/* binding */ openImage),
 /* harmony export */   VJ: () => (/* binding */ layoutFromDockerArchive),
-/* harmony export */   h6: () => (/* binding */ packOciArchive),
-/* harmony export */   kL: () => (/* binding */ formatImageRef)
+/* harmony export */   h6: () => (/* binding */ packOciArchive)
 /* harmony export */ });
-/* unused harmony export unpackTar */
+/* unused harmony exports parseImageRef, formatImageRef, unpackTar */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
@@ -78707,24 +79085,24 @@ function isLoopbackHost(host) {
 
 
 
-const TRANSPORTS = ['oci', 'oci-archive', 'docker-archive'];
+const TRANSPORTS = (/* unused pure expression or super */ null && (['oci', 'oci-archive', 'docker-archive']));
 /** Parses `TRANSPORT:PATH[:REF]`; a REF has no slash, so `oci:/a:b/c` is a path. */
 function parseImageRef(text) {
     const colon = text.indexOf(':');
     const transport = colon === -1 ? '' : text.slice(0, colon);
     if (!TRANSPORTS.includes(transport)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(text, 200)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+        throw new ShipError(`${quoted(text, 200)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
     }
     const rest = text.slice(colon + 1);
     if (rest === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
+        throw new ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
     if (transport === 'docker-archive')
         return { transport, path: rest, ref: undefined };
     const last = rest.lastIndexOf(':');
     const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
     const path = ref === undefined ? rest : rest.slice(0, last);
     if (ref === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(text, 200)} has an empty reference after the last colon`);
+        throw new ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
     return { transport: transport, path, ref };
 }
 function formatImageRef(ref) {
@@ -79643,8 +80021,8 @@ var external_node_stream_ = __nccwpck_require__(7075);
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/oci/media-types.ts
 var media_types = __nccwpck_require__(9217);
-// EXTERNAL MODULE: ./src/http.ts
-var http = __nccwpck_require__(6803);
+// EXTERNAL MODULE: ./src/http.ts + 8 modules
+var http = __nccwpck_require__(3887);
 ;// CONCATENATED MODULE: ./src/oci/registry-upload.ts
 /**
  * Blob uploads: POST to open a session, then either one PUT with the whole blob or, for large blobs, PATCH chunks
@@ -80127,8 +80505,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/http.ts
-var src_http = __nccwpck_require__(6803);
+// EXTERNAL MODULE: ./src/http.ts + 8 modules
+var src_http = __nccwpck_require__(3887);
 // EXTERNAL MODULE: ./src/oci/digest.ts
 var oci_digest = __nccwpck_require__(8825);
 // EXTERNAL MODULE: ./src/oci/media-types.ts
@@ -80905,7 +81283,7 @@ const ImageConfig = zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
 /**
  * Image references and the MeshAgent tag rules.
  *
- * The parsing, normalisation and project-registry checks follow the MeshAgent CLI exactly (its regexes, its order
+ * The parsing, normalization and project-registry checks follow the MeshAgent CLI exactly (its regexes, its order
  * of checks and its error texts), so a tag the CLI accepts is accepted here and a tag it rejects is rejected with
  * the same words. Everything here is pure: no network, no I/O.
  */
@@ -80971,7 +81349,7 @@ function parseImageTag(input, optionName = '--tag') {
         throw tagError(`invalid OCI image repository: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(input)}`);
     }
     // distribution's reference grammar caps the whole name, registry included, at 255 characters; a longer one
-    // passes every other rule and fails only at the registry. A shorthand tag is checked again once normalised.
+    // passes every other rule and fails only at the registry. A shorthand tag is checked again once normalized.
     const name = cleaned;
     if (name.length > NAME_MAX_LENGTH) {
         throw tagError(`repository name must not be more than ${NAME_MAX_LENGTH} characters (it has ${name.length}): ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(input, 80)}`);
@@ -81001,7 +81379,7 @@ function formatImageTag(tag) {
 function tagNeedsProjectKey(tag) {
     return tag.repository.split('/').length === 1;
 }
-/** True when normalisation could change the tag: no registry, or the project registry with no key. */
+/** True when normalization could change the tag: no registry, or the project registry with no key. */
 function tagNeedsNormalization(tag, projectRegistry) {
     if (tag.registry === undefined)
         return true;
@@ -81010,7 +81388,7 @@ function tagNeedsNormalization(tag, projectRegistry) {
     return tagNeedsProjectKey(tag);
 }
 /**
- * The CLI's shorthand normalisation: no registry means the project registry, and a single repository component
+ * The CLI's shorthand normalization: no registry means the project registry, and a single repository component
  * gets the project key in front (`app:1` -> `<registry>/<key>/app:1`). A foreign registry is left alone.
  */
 function normalizeProjectTag(tag, projectRegistry, projectKey) {
@@ -81027,7 +81405,7 @@ function projectTagFormat(projectRegistry) {
     return `${projectRegistry}/<project-key>/<repository>:<tag>`;
 }
 /**
- * Checks a (normalised) tag names the project registry, has at least `<project-key>/<repository>` and a valid
+ * Checks a (normalized) tag names the project registry, has at least `<project-key>/<repository>` and a valid
  * key, and splits it. The repository name sent to the MeshAgent API is the part after the key.
  */
 function splitProjectRepository(tag, projectRegistry) {
@@ -81095,6 +81473,97 @@ function projectRegistryFromConfig(domains, apiUrl) {
 function pagesDomainFromConfig(domains) {
     const pages = domains.pages?.trim().toLowerCase().replace(/^\.+/, '');
     return pages ? pages : 'meshagent.app';
+}
+
+
+/***/ }),
+
+/***/ 4294:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   X: () => (/* binding */ renderConfig),
+/* harmony export */   Y: () => (/* binding */ describeConfig)
+/* harmony export */ });
+/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8286);
+
+const REDACTED = '***';
+/** The config as plain data with secrets redacted: what `plan --json` prints and the result records. */
+function describeConfig(config) {
+    const { meshagent, image, service } = config;
+    return {
+        meshagent: {
+            apiKey: meshagent.apiKey === '' ? '' : REDACTED,
+            apiUrl: meshagent.apiUrl,
+            projectId: meshagent.projectId,
+            projectIdSource: meshagent.projectIdSource,
+            room: meshagent.room ?? null,
+        },
+        image: {
+            tag: (0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .formatImageTag */ .jv)(image.tag),
+            registry: image.tag.registry ?? null,
+            repository: image.tag.repository,
+            builder: image.builder,
+            source: image.source ?? null,
+            context: image.context,
+            file: image.file ?? null,
+            buildArgs: image.buildArgs.map(({ name }) => name),
+            target: image.target ?? null,
+            platforms: image.platforms,
+            estargz: image.estargz,
+            prefetch: image.prefetch,
+            compressionLevel: image.compressionLevel,
+            push: image.push,
+        },
+        service: {
+            deploy: service.deploy,
+            name: service.name ?? null,
+            createRoom: service.createRoom,
+            env: service.env?.map(({ name }) => name) ?? null,
+            envSecrets: service.envSecrets ?? null,
+            runAs: service.runAs ?? null,
+            meshagentToken: service.meshagentToken ?? null,
+            identity: service.identity ?? null,
+            roomMounts: service.roomMounts ?? null,
+            imageMounts: service.imageMounts ?? null,
+            emptyDirMounts: service.emptyDirMounts ?? null,
+            ports: service.ports ?? null,
+            liveness: service.liveness ?? null,
+            public: service.public,
+            domain: service.domain ?? null,
+            validationMode: service.validationMode,
+            template: service.template,
+            waitSeconds: service.waitSeconds,
+        },
+        dryRun: config.dryRun,
+    };
+}
+function list(values, none) {
+    return values && values.length > 0 ? values.join(', ') : none;
+}
+/** The config as log lines. Environment values are not printed: only their names. */
+function renderConfig(config) {
+    const { meshagent, image, service } = config;
+    const source = image.source
+        ? `ship ${image.source.kind === 'registry' ? image.source.reference.value : `${image.source.kind}:${image.source.path}`}`
+        : `build ${image.context}${image.file ? ` (${image.file})` : ''} with ${image.builder}`;
+    const lines = [
+        `project   ${meshagent.projectId} (from ${meshagent.projectIdSource}) at ${meshagent.apiUrl}`,
+        `tag       ${(0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .formatImageTag */ .jv)(image.tag)}`,
+        `image     ${source}${image.platforms.length ? ` for ${image.platforms.join(', ')}` : ''}`,
+        `estargz   ${image.estargz ? `yes, level ${image.compressionLevel}, prefetch ${list(image.prefetch, 'none')}` : 'no'}`,
+        `push      ${image.push ? 'yes' : 'no'}`,
+    ];
+    if (service.deploy) {
+        lines.push(`deploy    ${service.name ?? '(name from the tag)'} to room ${meshagent.room ?? '?'}${service.createRoom ? ' (created if missing)' : ''}`, `env       ${service.env === undefined ? 'kept' : list(service.env.map((e) => e.name), 'none')}` +
+            (service.envSecrets ? `; secrets ${list(service.envSecrets.map((e) => e.name), 'none')} as ${service.runAs}` : ''), `ports     ${service.ports === undefined ? 'from the image' : list(service.ports.map((p) => `${p.num}/${p.type}`), 'none')}`, `domain    ${service.domain ? `https://${service.domain}` : 'none'}`);
+    }
+    else {
+        lines.push('deploy    no');
+    }
+    if (config.dryRun)
+        lines.push('dry run   nothing will be changed');
+    return lines.join('\n');
 }
 
 
@@ -81193,97 +81662,6 @@ function longestRun(value, char) {
         longest = Math.max(longest, run);
     }
     return longest;
-}
-
-
-/***/ }),
-
-/***/ 1307:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ renderPlan),
-/* harmony export */   Y: () => (/* binding */ describeConfig)
-/* harmony export */ });
-/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8286);
-
-const REDACTED = '***';
-/** The config as plain data with secrets redacted: what `plan --json` prints and the result records. */
-function describeConfig(config) {
-    const { meshagent, image, service } = config;
-    return {
-        meshagent: {
-            apiKey: meshagent.apiKey === '' ? '' : REDACTED,
-            apiUrl: meshagent.apiUrl,
-            projectId: meshagent.projectId,
-            projectIdSource: meshagent.projectIdSource,
-            room: meshagent.room ?? null,
-        },
-        image: {
-            tag: (0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .formatImageTag */ .jv)(image.tag),
-            registry: image.tag.registry ?? null,
-            repository: image.tag.repository,
-            builder: image.builder,
-            source: image.source ?? null,
-            context: image.context,
-            file: image.file ?? null,
-            buildArgs: image.buildArgs.map(({ name }) => name),
-            target: image.target ?? null,
-            platforms: image.platforms,
-            estargz: image.estargz,
-            prefetch: image.prefetch,
-            compressionLevel: image.compressionLevel,
-            push: image.push,
-        },
-        service: {
-            deploy: service.deploy,
-            name: service.name ?? null,
-            createRoom: service.createRoom,
-            env: service.env?.map(({ name }) => name) ?? null,
-            envSecrets: service.envSecrets ?? null,
-            runAs: service.runAs ?? null,
-            meshagentToken: service.meshagentToken ?? null,
-            identity: service.identity ?? null,
-            roomMounts: service.roomMounts ?? null,
-            imageMounts: service.imageMounts ?? null,
-            emptyDirMounts: service.emptyDirMounts ?? null,
-            ports: service.ports ?? null,
-            liveness: service.liveness ?? null,
-            public: service.public,
-            domain: service.domain ?? null,
-            validationMode: service.validationMode,
-            template: service.template,
-            waitSeconds: service.waitSeconds,
-        },
-        dryRun: config.dryRun,
-    };
-}
-function list(values, none) {
-    return values && values.length > 0 ? values.join(', ') : none;
-}
-/** The plan as log lines. Environment values are not printed: only their names. */
-function renderPlan(config) {
-    const { meshagent, image, service } = config;
-    const source = image.source
-        ? `ship ${image.source.kind === 'registry' ? image.source.reference.value : `${image.source.kind}:${image.source.path}`}`
-        : `build ${image.context}${image.file ? ` (${image.file})` : ''} with ${image.builder}`;
-    const lines = [
-        `project   ${meshagent.projectId} (from ${meshagent.projectIdSource}) at ${meshagent.apiUrl}`,
-        `tag       ${(0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .formatImageTag */ .jv)(image.tag)}`,
-        `image     ${source}${image.platforms.length ? ` for ${image.platforms.join(', ')}` : ''}`,
-        `estargz   ${image.estargz ? `yes, level ${image.compressionLevel}, prefetch ${list(image.prefetch, 'none')}` : 'no'}`,
-        `push      ${image.push ? 'yes' : 'no'}`,
-    ];
-    if (service.deploy) {
-        lines.push(`deploy    ${service.name ?? '(name from the tag)'} to room ${meshagent.room ?? '?'}${service.createRoom ? ' (created if missing)' : ''}`, `env       ${service.env === undefined ? 'kept' : list(service.env.map((e) => e.name), 'none')}` +
-            (service.envSecrets ? `; secrets ${list(service.envSecrets.map((e) => e.name), 'none')} as ${service.runAs}` : ''), `ports     ${service.ports === undefined ? 'from the image' : list(service.ports.map((p) => `${p.num}/${p.type}`), 'none')}`, `domain    ${service.domain ? `https://${service.domain}` : 'none'}`);
-    }
-    else {
-        lines.push('deploy    no');
-    }
-    if (config.dryRun)
-        lines.push('dry run   nothing will be changed');
-    return lines.join('\n');
 }
 
 

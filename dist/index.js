@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3497);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5395);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +67403,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3497:
+/***/ 5395:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70514,666 +70514,6 @@ class ConsoleRunner {
         this.lines.push(text);
         stream(`${text}\n`);
     }
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * The one error type of meshagent-ship: a message a user can act on, and a hint saying what to run or change.
- * Anything thrown that is not a ShipError is a bug and is reported with its stack.
- */
-class errors_ShipError extends Error {
-    name = 'ShipError';
-    /** What to run or change; shown on its own line after the message. */
-    hint;
-    /** The input the error is about, when there is one (kebab-case, as in action.yml). */
-    input;
-    constructor(message, options = {}) {
-        super(message, options.cause === undefined ? undefined : { cause: options.cause });
-        this.hint = options.hint;
-        this.input = options.input;
-    }
-}
-/** Several input errors reported at once, so a user fixes them all in one go. */
-class InputErrors extends errors_ShipError {
-    errors;
-    constructor(errors) {
-        const first = errors[0];
-        const message = errors.length === 1 && first
-            ? first.message
-            : `${errors.length} inputs are invalid:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`;
-        super(message, {
-            ...(errors.length === 1 && first?.hint ? { hint: first.hint } : {}),
-            ...(errors.length === 1 && first?.input ? { input: first.input } : {}),
-        });
-        this.errors = errors;
-    }
-}
-/** The text a user sees for an error: the message, then the hint on its own line. */
-function formatError(error) {
-    if (error instanceof errors_ShipError) {
-        if (error instanceof InputErrors && error.errors.length > 1) {
-            const hints = error.errors.filter((e) => e.hint).map((e) => `  - ${e.input ?? 'input'}: ${e.hint}`);
-            return hints.length > 0 ? `${error.message}\nHints:\n${hints.join('\n')}` : error.message;
-        }
-        return error.hint ? `${error.message}\nHint: ${error.hint}` : error.message;
-    }
-    if (error instanceof Error)
-        return `internal error: ${error.stack ?? error.message}`;
-    return `internal error: ${String(error)}`;
-}
-// --- user values inside messages ------------------------------------------------------------------------------------
-/**
- * Characters that must not reach a message as they are: C0 and C1 controls, DEL, line and paragraph separators, and
- * the invisible or direction-changing marks that can make a value look like something else.
- */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
-const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '"': '\\"', '\\': '\\\\' };
-/** A user's value in double quotes, on one line, with unsafe characters escaped (`\n`, `\u202e`) and long values cut. */
-function quoted(value, max = 80) {
-    const cut = [...value].length > max ? `${[...value].slice(0, max - 3).join('')}...` : value;
-    const escaped = cut.replace(/["\\]/g, (c) => ESCAPES[c]).replace(UNSAFE, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    return `"${escaped}"`;
-}
-/**
- * A user's value inside a message: as it is when it is plain (no space, quote, backslash or unsafe character, and
- * not long), so ordinary values read as the MeshAgent CLI prints them; else `quoted`.
- */
-function shown(value, max = 200) {
-    const plain = value !== '' && value.length <= max && !/[\s"\\]/.test(value) && value.replace(UNSAFE, '') === value;
-    return plain ? value : quoted(value, max);
-}
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var node_modules_undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/version.ts
-/** The released version; a test keeps it equal to package.json's. */
-const VERSION = '0.1.0';
-
-;// CONCATENATED MODULE: ./src/http.ts
-/**
- * The one HTTP client of meshagent-ship, for API calls (JSON in, JSON out). It retries what is worth retrying
- * (429, 502, 503, 504 and broken connections, or what the client's `retryStatus` says) with jittered exponential
- * backoff or the server's Retry-After, records every retry once (in a RetryLog a run may share), times out every
- * attempt, goes through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise, and turns every failure into an
- * HttpError a user can act on — with no credential in it. `request` buffers the answer (API calls); `stream` hands an
- * accepted answer's body over as a stream (registry blobs), and request bodies may be streams too.
- */
-
-
-
-
-const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
-/**
- * Every retry of a run, in order: shared by the clients of one run (the API's, the registry's, a source registry's),
- * so the log lines, the result and the summary count each retry once, whichever client or upload made it.
- */
-class RetryLog {
-    list = [];
-    add(record) {
-        this.list.push(record);
-    }
-    get records() {
-        return this.list;
-    }
-}
-/** A request that failed: a status that was not accepted, a broken connection or a timeout. */
-class HttpError extends errors_ShipError {
-    /** Undefined for connection errors and timeouts. */
-    status;
-    method;
-    /** Without the query string. */
-    url;
-    /** The start of the answer's body (at most 500 characters), secrets replaced by ***. */
-    bodySnippet;
-    /** Retries made before giving up. */
-    retries;
-    /** Whether the failure was of a kind worth retrying (429/5xx/broken connection/timeout), had attempts remained. */
-    retryable;
-    /** Why the last attempt failed, e.g. "503 Service Unavailable" or "timed out after 30 s" (for retry records). */
-    reason;
-    /** The wait the server asked for with Retry-After, when it did. */
-    retryAfterMs;
-    constructor(message, details) {
-        super(message, { ...(details.hint ? { hint: details.hint } : {}), cause: details.cause });
-        this.status = details.status;
-        this.method = details.method;
-        this.url = details.url;
-        this.bodySnippet = details.bodySnippet ?? '';
-        this.retries = details.retries ?? 0;
-        this.retryable = details.retryable ?? false;
-        this.reason = details.reason ?? (details.status === undefined ? message : statusLine(details.status, ''));
-        this.retryAfterMs = details.retryAfterMs;
-    }
-}
-/** Whether a status may be retried: only 429, 502, 503, 504. Never 400/401/403/404/409/422 or anything else. */
-function isRetryableStatus(status) {
-    return status === 429 || status === 502 || status === 503 || status === 504;
-}
-// --- the client ------------------------------------------------------------------------------------------------
-const SNIPPET_LENGTH = 500;
-const CONNECTION_HINT = 'check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)';
-class http_HttpClient {
-    options;
-    ownRetries = [];
-    attemptCount = 0;
-    policy;
-    timeoutMs;
-    userAgent;
-    dispatcher;
-    /** Only a dispatcher we made is ours to close. */
-    ownsDispatcher;
-    sleep;
-    random;
-    closing;
-    constructor(options = {}) {
-        this.options = options;
-        this.policy = { ...DEFAULT_RETRY, ...options.retry };
-        this.timeoutMs = options.timeoutMs ?? 30_000;
-        this.userAgent = options.userAgent ?? `meshagent-ship/${VERSION}`;
-        this.dispatcher = options.dispatcher ?? defaultDispatcher(options.env ?? process.env);
-        this.ownsDispatcher = options.dispatcher === undefined;
-        this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-        this.random = options.random ?? Math.random;
-    }
-    /** Every retry made by this client, in order (a shared `retryLog` holds those of the other clients too). */
-    get retries() {
-        return this.ownRetries;
-    }
-    /** Requests sent, counting every attempt. */
-    get attempts() {
-        return this.attemptCount;
-    }
-    /** Closes the dispatcher if this client made it; safe to call twice (undici rejects a second close once destroyed). */
-    close() {
-        // undici resolves with null despite its Promise<void> type.
-        this.closing ??= this.ownsDispatcher ? this.dispatcher.close().then(() => undefined) : Promise.resolve();
-        return this.closing;
-    }
-    /** Sends the request (retrying as classified) and returns the accepted answer, read whole. */
-    async request(request) {
-        return (await this.send(request, false));
-    }
-    /**
-     * Like `request`, but an accepted answer's body is handed over unread, for bodies too large to hold in memory.
-     * The timeout covers the answer's headers; a body that stalls is ended by undici's idle body timeout.
-     */
-    async stream(request) {
-        return (await this.send(request, true));
-    }
-    async send(asked, streamed) {
-        if (this.closing)
-            throw new Error(`HttpClient: ${asked.method} ${asked.url} after close()`);
-        const request = this.withClientSignal(asked);
-        const prepared = this.prepare(request);
-        const maxAttempts = request.maxAttempts ?? this.policy.maxAttempts;
-        for (let attempt = 1;; attempt += 1) {
-            const retriesSoFar = attempt - 1;
-            // Checked before every attempt, so an abort during the wait between attempts ends the request too.
-            if (request.signal?.aborted)
-                throw this.failureError(prepared, { kind: 'cancelled', reason: request.signal.reason }, retriesSoFar);
-            const started = Date.now();
-            const outcome = await this.attempt(prepared, streamed);
-            this.debugAttempt(prepared, outcome, Date.now() - started, attempt, maxAttempts);
-            if (!('kind' in outcome))
-                return outcome;
-            const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome, prepared) || attempt >= maxAttempts;
-            if (giveUp)
-                throw this.failureError(prepared, outcome, retriesSoFar);
-            const delayMs = this.delayBeforeRetry(prepared, outcome, attempt);
-            this.recordRetry(prepared, outcome, attempt, delayMs, maxAttempts);
-            await this.sleepUnlessCancelled(delayMs, request.signal);
-        }
-    }
-    withClientSignal(request) {
-        const own = this.options.signal;
-        if (!own)
-            return request;
-        return { ...request, signal: request.signal ? AbortSignal.any([request.signal, own]) : own };
-    }
-    // --- one attempt -------------------------------------------------------------------------------------------------
-    /**
-     * Sends the request once; an accepted answer is returned (read whole, or with its body unread when `streamed`),
-     * anything else described.
-     */
-    async attempt(prepared, streamed) {
-        const { request, url } = prepared;
-        const timeoutMs = request.timeoutMs ?? this.timeoutMs;
-        // A timer we can stop: a streamed body outlives the attempt, and must not be cut when the timeout passes.
-        const timeout = new AbortController();
-        const timer = setTimeout(() => timeout.abort(new Error(`timed out after ${seconds(timeoutMs)} s`)), timeoutMs);
-        const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal;
-        // Outside the try: a body factory that throws is the caller's problem, not a connection failure to retry.
-        const body = bodyForAttempt(request);
-        this.attemptCount += 1;
-        try {
-            const answer = await this.dispatcher.request({
-                origin: url.origin,
-                path: url.pathname + url.search,
-                method: request.method,
-                // A fresh copy: undici's HTTP/1 proxy wrapper adds a host header to the object it is given.
-                headers: { ...prepared.headers },
-                body,
-                signal,
-            });
-            const accepted = request.accept ? request.accept.includes(answer.statusCode) : answer.statusCode >= 200 && answer.statusCode < 300;
-            if (streamed && accepted) {
-                clearTimeout(timer);
-                return { status: answer.statusCode, headers: flattenHeaders(answer.headers), body: answer.body };
-            }
-            // The timeout covers the body too: undici destroys the body stream when the signal aborts.
-            const received = Buffer.from(await answer.body.arrayBuffer());
-            const response = new BufferedResponse(answer.statusCode, answer.statusText, flattenHeaders(answer.headers), received, prepared, this.maskerFor(prepared));
-            return accepted ? response : { kind: 'status', response };
-        }
-        catch (error) {
-            if (request.signal?.aborted)
-                return { kind: 'cancelled', reason: request.signal.reason };
-            if (timeout.signal.aborted)
-                return { kind: 'connection', error, reason: `timed out after ${seconds(timeoutMs)} s`, timedOut: true };
-            // A streamed body that failed mid-way (e.g. the upload source) is destroyed with the request.
-            if (body !== undefined && typeof body === 'object' && 'destroy' in body)
-                body.destroy();
-            return { kind: 'connection', error, reason: describeConnectionError(error), timedOut: false };
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-    debugAttempt(prepared, outcome, ms, attempt, maxAttempts) {
-        if (!this.options.debug)
-            return;
-        const result = !('kind' in outcome) ? String(outcome.status) : outcome.kind === 'status' ? String(outcome.response.status) : outcome.kind === 'connection' ? outcome.reason : 'cancelled';
-        this.options.debug(this.maskerFor(prepared)(`${prepared.request.method} ${prepared.shownUrl} -> ${result} in ${ms} ms (attempt ${attempt} of ${maxAttempts})`));
-    }
-    isRetryable(failure, prepared) {
-        const { request } = prepared;
-        if (failure.kind === 'status') {
-            const { status, body } = failure.response;
-            return this.options.retryStatus ? this.options.retryStatus({ method: request.method, url: prepared.shownUrl, status, body }) : isRetryableStatus(status);
-        }
-        if (request.retryRefused === false && isConnectionRefused(failure.error))
-            return false;
-        return failure.timedOut || isRetryableConnectionError(failure.error);
-    }
-    // --- waiting between attempts --------------------------------------------------------------------------------------
-    /** The server's Retry-After when it sends one (refusing waits beyond the cap), else jittered exponential backoff. */
-    delayBeforeRetry(prepared, failure, attempt) {
-        const asked = failure.kind === 'status' ? retryAfterMs(failure.response.headers['retry-after'], Date.now()) : undefined;
-        const tooLong = this.refusedWait(asked);
-        if (tooLong)
-            throw this.failureError(prepared, failure, attempt - 1, tooLong);
-        return asked ?? this.backoffMs(attempt);
-    }
-    /** Why a Retry-After is not waited for (longer than the policy allows), or undefined when it is. */
-    refusedWait(askedMs) {
-        if (askedMs === undefined || askedMs <= this.policy.maxRetryAfterMs)
-            return undefined;
-        return `asked to retry after ${seconds(askedMs)} s, more than the ${seconds(this.policy.maxRetryAfterMs)} s limit`;
-    }
-    /** baseDelayMs * 2^(attempt-1), capped, then full jitter in [delay/2, delay] so parallel clients spread out. */
-    backoffMs(attempt) {
-        const delay = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
-        return Math.round(delay / 2 + (this.random() * delay) / 2);
-    }
-    recordRetry(prepared, failure, attempt, delayMs, maxAttempts) {
-        const reason = failure.kind === 'status' ? failure.response.statusLine : failure.reason;
-        const what = failure.kind === 'status' ? `answered ${failure.response.status}` : `failed: ${failure.reason}`;
-        const message = `${prepared.label} ${what}; retry ${attempt} of ${maxAttempts - 1} in ${seconds(delayMs)} s`;
-        this.addRetry({ method: prepared.request.method, url: prepared.shownUrl, attempt, reason, delayMs }, this.maskerFor(prepared)(message));
-    }
-    /** The one place a retry is counted: this client's list, the run's shared log, and one log line. */
-    addRetry(record, message) {
-        this.ownRetries.push(record);
-        this.options.retryLog?.add(record);
-        this.options.log?.(message);
-    }
-    /**
-     * For a caller that repeats a failed request its own way (an upload goes on from what the registry holds, or
-     * starts again): waits as the client would before its retry number `retry` of `maxRetries` (the server's
-     * Retry-After, else jittered backoff), and records and logs that retry like the client's own. When the server
-     * asks for a longer wait than the policy allows, nothing is retried: the error is thrown, saying so.
-     */
-    async retryAfter(error, retry, maxRetries, options = {}) {
-        const tooLong = this.refusedWait(error.retryAfterMs);
-        if (tooLong) {
-            throw new HttpError(`${error.message} (${tooLong})`, {
-                method: error.method,
-                url: error.url,
-                ...(error.status !== undefined ? { status: error.status } : {}),
-                bodySnippet: error.bodySnippet,
-                retries: retry - 1,
-                reason: error.reason,
-                cause: error,
-                ...(error.hint ? { hint: error.hint } : {}),
-            });
-        }
-        const delayMs = error.retryAfterMs ?? this.backoffMs(retry);
-        const what = error.status !== undefined ? `answered ${error.status}` : `failed: ${error.reason}`;
-        const message = `${options.label ?? `${error.method} ${error.url}`} ${what}; retry ${retry} of ${maxRetries} in ${seconds(delayMs)} s`;
-        this.addRetry({ method: error.method, url: error.url, attempt: retry, reason: error.reason, delayMs }, maskSecrets(message, this.options.secrets?.() ?? []));
-        await this.sleepUnlessCancelled(delayMs, options.signal);
-    }
-    /** Sleeps, but wakes up early (with an error) when the caller aborts; the abort listener never outlives the wait. */
-    async sleepUnlessCancelled(ms, signal) {
-        if (!signal)
-            return this.sleep(ms);
-        let onAbort = () => { };
-        const aborted = new Promise((resolve) => {
-            onAbort = () => resolve();
-            signal.addEventListener('abort', onAbort, { once: true });
-        });
-        try {
-            await Promise.race([this.sleep(ms), aborted]);
-        }
-        finally {
-            signal.removeEventListener('abort', onAbort);
-        }
-    }
-    // --- errors --------------------------------------------------------------------------------------------------------
-    /** The error for a failure we give up on: what happened, how many retries were made, and a hint chosen by status. */
-    failureError(prepared, failure, retries, extra) {
-        const { request, label, shownUrl } = prepared;
-        const mask = this.maskerFor(prepared);
-        const gaveUp = [extra, retries > 0 ? `gave up after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : undefined].filter(Boolean).join('; ');
-        const suffix = gaveUp ? ` (${gaveUp})` : '';
-        const common = { method: request.method, url: shownUrl, retries, retryable: failure.kind !== 'cancelled' && this.isRetryable(failure, prepared) };
-        if (failure.kind === 'cancelled') {
-            // Still a ShipError, so a cancelled run reads as a message, not a stack trace.
-            const why = failure.reason instanceof Error ? `: ${failure.reason.message}` : '';
-            return new HttpError(mask(`${label} was cancelled${why}${suffix}`), { ...common, reason: 'cancelled', cause: failure.reason });
-        }
-        if (failure.kind === 'connection') {
-            const message = request.what ? `${request.what} failed: ${prepared.url.origin}: ${failure.reason}${suffix}` : `${label} failed: ${failure.reason}${suffix}`;
-            return new HttpError(mask(message), { ...common, reason: mask(failure.reason), hint: CONNECTION_HINT, cause: failure.error });
-        }
-        const { response } = failure;
-        const snippet = bodySnippet(response.body, mask);
-        const answered = request.what ? `${request.what} failed: ${response.statusLine}` : `${label} answered ${response.statusLine}`;
-        const message = `${answered}${suffix}${snippet ? `: ${snippet}` : ''}`;
-        const asked = retryAfterMs(response.headers['retry-after'], Date.now());
-        return new HttpError(mask(message), {
-            ...common,
-            status: response.status,
-            bodySnippet: snippet,
-            reason: response.statusLine,
-            ...(asked !== undefined ? { retryAfterMs: asked } : {}),
-            ...hintFor(response.status),
-        });
-    }
-    // --- preparing a request -------------------------------------------------------------------------------------------
-    prepare(request) {
-        if (request.json !== undefined && request.body !== undefined)
-            throw new Error(`${request.method} ${request.url}: give json or body, not both`);
-        const url = resolveUrl(this.options.baseUrl, request.url, request.query);
-        const shownUrl = url.origin + url.pathname;
-        const headers = this.headersFor(request);
-        return {
-            request,
-            url,
-            shownUrl,
-            label: request.what ?? `${request.method} ${shownUrl}`,
-            headers,
-            headerSecrets: credentialsIn(headers),
-        };
-    }
-    /** The caller's headers with lower-case names, over our defaults. */
-    headersFor(request) {
-        const headers = { 'user-agent': this.userAgent, accept: 'application/json' };
-        if (request.json !== undefined)
-            headers['content-type'] = 'application/json';
-        for (const [name, value] of Object.entries(request.headers ?? {}))
-            headers[name.toLowerCase()] = value;
-        return headers;
-    }
-    /** Masks the caller's secrets (read now, since they may have grown) and the request's credentials. */
-    maskerFor(prepared) {
-        return (text) => maskSecrets(text, [...(this.options.secrets?.() ?? []), ...prepared.headerSecrets]);
-    }
-}
-// --- the buffered answer -------------------------------------------------------------------------------------------
-class BufferedResponse {
-    status;
-    statusText;
-    headers;
-    body;
-    prepared;
-    mask;
-    constructor(status, statusText, headers, body, prepared, mask) {
-        this.status = status;
-        this.statusText = statusText;
-        this.headers = headers;
-        this.body = body;
-        this.prepared = prepared;
-        this.mask = mask;
-    }
-    /** "404 Not Found"; undici gives the server's reason phrase, Node's table fills in when there is none. */
-    get statusLine() {
-        return statusLine(this.status, this.statusText);
-    }
-    text() {
-        return this.body.toString('utf8');
-    }
-    json(schema) {
-        let parsed;
-        try {
-            parsed = JSON.parse(this.text());
-        }
-        catch {
-            throw this.unexpectedBody('not JSON');
-        }
-        if (!schema)
-            return parsed;
-        const result = schema.safeParse(parsed);
-        if (!result.success)
-            throw this.unexpectedBody(describeIssues(result.error.issues));
-        return result.data;
-    }
-    unexpectedBody(problem) {
-        const { request, label, shownUrl } = this.prepared;
-        const snippet = bodySnippet(this.body, this.mask);
-        const message = `${label} answered an unexpected body (${problem}): ${snippet || '(empty)'}`;
-        return new HttpError(this.mask(message), {
-            method: request.method,
-            url: shownUrl,
-            status: this.status,
-            bodySnippet: snippet,
-            hint: 'the server answered something meshagent-ship does not understand: check the API URL, or update meshagent-ship',
-        });
-    }
-}
-// --- helpers -------------------------------------------------------------------------------------------------------
-/** Proxies come from `env` (not process.env, which undici would read), so tests and callers decide. */
-function defaultDispatcher(env) {
-    // Lower case first, as undici and curl read them.
-    const httpProxy = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
-    const httpsProxy = firstSet(env, ['https_proxy', 'HTTPS_PROXY']);
-    if (!httpProxy && !httpsProxy)
-        return new node_modules_undici/* Agent */.g6();
-    return new node_modules_undici/* EnvHttpProxyAgent */.J2({
-        // '' rather than undefined: undici falls back to process.env for undefined.
-        httpProxy: httpProxy ?? '',
-        httpsProxy: httpsProxy ?? '',
-        noProxy: firstSet(env, ['no_proxy', 'NO_PROXY']) ?? '',
-        // Plain-http targets are sent in absolute form, as forward proxies expect, not tunnelled with CONNECT
-        // (which proxies commonly allow only to port 443). HTTPS targets are always tunnelled.
-        proxyTunnel: false,
-    });
-}
-function firstSet(env, names) {
-    for (const name of names) {
-        const value = env[name];
-        if (value)
-            return value;
-    }
-    return undefined;
-}
-/** An absolute URL as given, or a path appended to baseUrl (keeping the base's path prefix); then the query. */
-function resolveUrl(baseUrl, path, query) {
-    let url;
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path))
-        url = new URL(path);
-    else if (baseUrl)
-        url = new URL(baseUrl.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`));
-    else
-        throw new Error(`HTTP request to ${path}: a relative path needs a baseUrl`);
-    for (const [name, value] of Object.entries(query ?? {})) {
-        if (value !== undefined)
-            url.searchParams.append(name, String(value));
-    }
-    return url;
-}
-/** The body to send this attempt: a factory runs again, so a stream consumed by a failed attempt is made anew. */
-function bodyForAttempt(request) {
-    if (request.json !== undefined)
-        return JSON.stringify(request.json);
-    return typeof request.body === 'function' ? request.body() : request.body;
-}
-/** undici's headers (arrays for repeated ones) as one string per lower-case name. */
-function flattenHeaders(headers) {
-    const flat = {};
-    for (const [name, value] of Object.entries(headers)) {
-        if (value !== undefined)
-            flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    return flat;
-}
-/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-function retryAfterMs(value, now) {
-    const trimmed = value?.trim();
-    if (!trimmed)
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(trimmed))
-        return Math.round(Number(trimmed) * 1000);
-    const date = Date.parse(trimmed);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** Error codes of a connection that broke or never came up, where trying again may well work. */
-const RETRYABLE_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'EPIPE',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-]);
-function isRetryableConnectionError(error) {
-    return errorChain(error).some((e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''));
-}
-/** Refused at every address tried (Node tries each address of a host and reports them in an AggregateError). */
-function isConnectionRefused(error) {
-    const chain = errorChain(error);
-    const everyAddress = chain.find((e) => e instanceof AggregateError);
-    if (everyAddress)
-        return everyAddress.errors.length > 0 && everyAddress.errors.every((e) => codeOf(e) === 'ECONNREFUSED');
-    return chain.some((e) => codeOf(e) === 'ECONNREFUSED');
-}
-/** The error, its causes, and the errors of an AggregateError (Node's connect tries every address of a host). */
-function errorChain(error) {
-    const chain = [];
-    const pending = [error];
-    while (pending.length > 0 && chain.length < 10) {
-        const next = pending.shift();
-        if (next === undefined || chain.includes(next))
-            continue;
-        chain.push(next);
-        if (next instanceof AggregateError)
-            pending.push(...next.errors);
-        if (next instanceof Error && next.cause !== undefined)
-            pending.push(next.cause);
-    }
-    return chain;
-}
-function codeOf(error) {
-    const code = error?.code;
-    return typeof code === 'string' ? code : undefined;
-}
-/** A short reason such as "connect ECONNREFUSED 127.0.0.1:1" or "other side closed (UND_ERR_SOCKET)". */
-function describeConnectionError(error) {
-    for (const e of errorChain(error)) {
-        const message = e instanceof Error ? e.message : '';
-        const code = codeOf(e);
-        if (message && code)
-            return message.includes(code) ? message : `${message} (${code})`;
-        if (message)
-            return message;
-        if (code)
-            return code;
-    }
-    return String(error);
-}
-/** The hint for a status we give up on. */
-function hintFor(status) {
-    const hints = {
-        400: 'the server rejected the request as invalid: the message says why',
-        401: 'check the credentials (API key or token)',
-        403: 'the credentials lack permission for this',
-        404: 'it does not exist',
-        409: 'it conflicts with the current state',
-        422: 'the server rejected the request as invalid: the message says why',
-        429: 'rate limited: wait and run again',
-    };
-    const hint = hints[status] ?? (status >= 500 ? 'the server had trouble: run again later' : undefined);
-    return hint ? { hint } : {};
-}
-/** JSON fields whose values are credentials even when no one told us about them. */
-const SECRET_FIELD = /"(?:token|access_token|refresh_token|id_token|password|client_secret)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
-/** The body for a message: secrets masked first (so a cut cannot leave half a secret), whitespace collapsed, cut. */
-function bodySnippet(body, mask) {
-    const text = body.toString('utf8');
-    const fieldSecrets = [...text.matchAll(SECRET_FIELD)].map((match) => match[1] ?? '');
-    const collapsed = maskSecrets(mask(text), fieldSecrets).replace(/\s+/g, ' ').trim();
-    return collapsed.length <= SNIPPET_LENGTH ? collapsed : `${cutWithoutSplittingPairs(collapsed, SNIPPET_LENGTH - 1)}…`;
-}
-function cutWithoutSplittingPairs(text, length) {
-    const cut = text.slice(0, length);
-    const last = cut.charCodeAt(cut.length - 1);
-    return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
-}
-/** Replaces every secret with ***, longest first so a secret containing another is replaced whole. */
-function maskSecrets(text, secrets) {
-    const sorted = [...new Set(secrets)].filter((s) => s !== '').sort((a, b) => b.length - a.length);
-    return sorted.reduce((masked, secret) => masked.split(secret).join('***'), text);
-}
-/** Credentials carried by the request's headers: the whole value, the part after the scheme, a Basic password. */
-function credentialsIn(headers) {
-    const found = [];
-    for (const name of ['authorization', 'proxy-authorization', 'x-api-key']) {
-        const value = headers[name]?.trim();
-        if (!value)
-            continue;
-        found.push(value);
-        const [scheme, credential] = value.split(/\s+/, 2);
-        if (!credential)
-            continue;
-        found.push(credential);
-        if (scheme?.toLowerCase() === 'basic') {
-            const decoded = Buffer.from(credential, 'base64').toString('utf8');
-            const password = decoded.slice(decoded.indexOf(':') + 1);
-            found.push(decoded, password);
-        }
-    }
-    return found;
-}
-function describeIssues(issues) {
-    const shown = issues.slice(0, 3).map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
-    return issues.length > 3 ? `${shown.join('; ')}; …` : shown.join('; ');
-}
-/** "404 Not Found": the server's reason phrase, else Node's table, else the bare number. */
-function statusLine(status, serverText) {
-    const text = serverText || external_node_http_.STATUS_CODES[status] || '';
-    return text ? `${status} ${text}` : String(status);
-}
-/** 200 → "0.2", 30000 → "30". */
-function seconds(ms) {
-    return String(Number((ms / 1000).toFixed(2)));
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -78738,7 +78078,7 @@ function flattenError(error, mapper = (issue) => issue.message) {
     }
     return { formErrors, fieldErrors };
 }
-function errors_formatError(error, mapper = (issue) => issue.message) {
+function formatError(error, mapper = (issue) => issue.message) {
     const fieldErrors = { _errors: [] };
     const processError = (error, path = []) => {
         for (const issue of error.issues) {
@@ -79131,7 +78471,7 @@ const errors_initializer = (inst, issues) => {
     if (_installedErrorProtos.has(proto))
         return;
     _installedErrorProtos.add(proto);
-    _lazyMethod(proto, "format", (self) => (mapper) => errors_formatError(self, mapper));
+    _lazyMethod(proto, "format", (self) => (mapper) => formatError(self, mapper));
     _lazyMethod(proto, "flatten", (self) => (mapper) => flattenError(self, mapper));
     _lazyMethod(proto, "addIssue", (self) => (issue) => {
         self.issues.push(issue);
@@ -80711,1691 +80051,79 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/input-spec.ts
+;// CONCATENATED MODULE: ./src/errors.ts
 /**
- * The action's inputs and outputs, by name: the table action.yml, the CLI flags and the README are checked against.
- * Only names, kinds, defaults and environment fallbacks live here; parsing lives in inputs.ts.
+ * The one error type of meshagent-ship: a message a user can act on, and a hint saying what to run or change.
+ * Anything thrown that is not a ShipError is a bug and is reported with its stack.
  */
-const INPUTS = [
-    // MeshAgent
-    { name: 'api-key', group: 'MeshAgent', kind: 'string', secret: true, env: 'MESHAGENT_API_KEY', summary: 'MeshAgent API key (ma-...); from MESHAGENT_API_KEY; a dry run plans offline without it' },
-    { name: 'api-url', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_API_URL', summary: 'MeshAgent API base URL (default https://api.meshagent.com)' },
-    { name: 'project-id', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_PROJECT_ID', summary: 'project id (default: decoded from the API key)' },
-    { name: 'room', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_ROOM', summary: 'room to deploy the service to (required with deploy)' },
-    // Image
-    { name: 'tag', group: 'Image', kind: 'string', required: true, summary: '<registry>/<project-key>/<repository>:<tag>, or <repository>:<tag>' },
-    { name: 'context', group: 'Image', kind: 'string', default: '.', summary: 'build context directory' },
-    { name: 'file', group: 'Image', kind: 'string', summary: 'Dockerfile path relative to the context (default Containerfile, then Dockerfile)' },
-    { name: 'build-args', group: 'Image', kind: 'list', summary: 'build arguments, KEY=VALUE' },
-    { name: 'target', group: 'Image', kind: 'string', summary: 'build stage to build' },
-    { name: 'platforms', group: 'Image', kind: 'list', summary: 'target platforms, os/arch[/variant] (newline- or comma-separated)' },
-    { name: 'builder', group: 'Image', kind: 'string', default: 'auto', summary: 'auto, docker, buildah, or none (ship the image input)' },
-    { name: 'image', group: 'Image', kind: 'string', summary: 'ship an existing image: oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference' },
-    { name: 'estargz', group: 'Image', kind: 'boolean', default: 'true', summary: 'convert every layer to eStargz' },
-    { name: 'prefetch', group: 'Image', kind: 'list', summary: 'paths or globs to prefetch at start, in order' },
-    { name: 'compression-level', group: 'Image', kind: 'string', default: '6', summary: 'gzip level 0-9 for eStargz layers' },
-    { name: 'push', group: 'Image', kind: 'boolean', default: 'true', summary: 'push the image to the project registry' },
-    // Service
-    { name: 'deploy', group: 'Service', kind: 'boolean', default: 'true', summary: 'deploy the pushed image as a room service' },
-    { name: 'service-name', group: 'Service', kind: 'string', summary: 'service name (default: the repository path with / as -)' },
-    { name: 'create-room', group: 'Service', kind: 'boolean', default: 'false', summary: 'create the room when it does not exist' },
-    { name: 'env', group: 'Service', kind: 'list', summary: 'environment variables, KEY=VALUE (replaces the service env)' },
-    { name: 'env-secrets', group: 'Service', kind: 'list', summary: 'secret environment variables, NAME=SECRET_ID (needs run-as)' },
-    { name: 'run-as', group: 'Service', kind: 'string', summary: 'service account email the container runs as' },
-    { name: 'meshagent-token', group: 'Service', kind: 'string', summary: 'inject MeshAgent tokens: userDefault, agentDefault, full, or ApiScope JSON' },
-    { name: 'identity', group: 'Service', kind: 'string', summary: 'token identity (default: the service name)' },
-    { name: 'room-mounts', group: 'Service', kind: 'list', summary: 'room storage mounts, <source>:<mount>[:ro|rw]' },
-    { name: 'image-mounts', group: 'Service', kind: 'list', summary: 'image mounts, <image>=<mount>[:ro|rw]' },
-    { name: 'empty-dir-mounts', group: 'Service', kind: 'list', summary: 'empty directory mounts, <mount>[:ro|rw]' },
-    { name: 'ports', group: 'Service', kind: 'list', summary: 'service ports, PORT[/http|tcp] (default: the image EXPOSE ports)' },
-    { name: 'liveness', group: 'Service', kind: 'string', summary: 'liveness path of http ports, starting with /' },
-    { name: 'public', group: 'Service', kind: 'boolean', default: 'false', summary: 'published ports need no participant token' },
-    { name: 'domain', group: 'Service', kind: 'string', summary: 'domain to route to the service; the service URL is https://<domain>' },
-    { name: 'validation-mode', group: 'Service', kind: 'string', default: 'default', summary: 'request validation: default, cookie, or none' },
-    { name: 'template', group: 'Service', kind: 'string', default: 'agent', summary: 'container template: agent or none' },
-    { name: 'wait', group: 'Service', kind: 'string', default: 'false', summary: 'probe the service URL after deploy: false, true (300 s), or a timeout like 90s or 5m' },
-    // Behaviour
-    { name: 'dry-run', group: 'Behaviour', kind: 'boolean', default: 'false', summary: 'resolve and validate, print the plan, change nothing' },
-];
-const OUTPUTS = [
-    { name: 'image', summary: 'the full image tag pushed' },
-    { name: 'digest', summary: 'the manifest digest (sha256:...)' },
-    { name: 'image-ref', summary: 'the digest-pinned reference <registry>/<repository>@sha256:...' },
-    { name: 'service-id', summary: 'the room service id' },
-    { name: 'service-name', summary: 'the room service name' },
-    { name: 'service-url', summary: 'https://<domain> when a domain is routed' },
-    { name: 'created', summary: 'true when the service was created, false when updated' },
-    { name: 'result', summary: 'the whole result as JSON' },
-];
-function inputSpec(name) {
-    return INPUTS.find((input) => input.name === name);
-}
-
-;// CONCATENATED MODULE: ./src/loopback.ts
-/** Whether a host name (as URL.hostname gives it, IPv6 in brackets) is this machine: plain HTTP never leaves it. */
-function isLoopbackHost(host) {
-    return host === 'localhost' || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/estargz/entry-path.ts
-/**
- * Tar entry names and link targets that would reach outside the root a layer is unpacked into are refused, naming
- * the entry. The rules, and where they come from:
- *
- *  - A name must be relative and free of `..` components (`../etc/passwd`, `a/../../b`, `/etc/passwd` are refused).
- *    containerd's archive.Apply and the stargz snapshotter clean such names and clamp them to the root, so they
- *    would not escape there; but a layer is also unpacked by tools that do not clamp, and no image builder writes
- *    such names, so they are refused rather than rewritten. `./`-prefixed names are fine.
- *  - A hardlink target names another entry of the image, so it follows the same rule (containerd bounds it to the
- *    root the same way: hardlinkRootPath).
- *  - A symlink target is not resolved when the layer is unpacked but when the container follows it, inside the
- *    container's root: an absolute target (`usr/lib/x -> /lib/x`) resolves in the image, is normal in images, and
- *    stays allowed, as containerd and the stargz snapshotter keep it. A relative target is resolved from the link's
- *    directory, lexically, and is refused when it climbs above the root (`etc/x -> ../../y`). Symlinks met on the
- *    way cannot be judged from one layer; the runtime confines those.
- */
-
-const HINT = 'the layer holds a path that leaves the image root, which no image builder writes: rebuild the image from trusted sources';
-/** Why `header`'s name or link target leaves the root, or undefined when it does not. */
-function unsafePath(header) {
-    const name = nameProblem(header.name);
-    if (name)
-        return `its name ${name}`;
-    if (header.type === '1') {
-        const target = nameProblem(header.linkName);
-        if (target)
-            return `its hardlink target ${quoted(header.linkName)} ${target}`;
-    }
-    if (header.type === '2' && !header.linkName.startsWith('/') && climbs(parentParts(header.name), header.linkName)) {
-        return `its symlink target ${quoted(header.linkName)} climbs above the image root`;
-    }
-    return undefined;
-}
-/**
- * Throws a ShipError naming the entry when its name or link target leaves the root; `where` names the layer or
- * archive and `offset` the entry's first header byte in the tar stream.
- */
-function checkEntryPath(header, where, offset) {
-    const problem = unsafePath(header);
-    if (problem)
-        throw new errors_ShipError(`${where}: tar entry ${quoted(header.name)} (at byte ${offset} of the tar stream) is refused: ${problem}`, { hint: HINT });
-}
-function nameProblem(name) {
-    if (name.startsWith('/'))
-        return 'is absolute';
-    if (name.split('/').includes('..'))
-        return 'has a ".." component';
-    return undefined;
-}
-/** The directories above an entry, e.g. ["usr", "lib"] for "./usr/lib/x". */
-function parentParts(name) {
-    const parts = name.split('/').filter((p) => p !== '' && p !== '.');
-    parts.pop();
-    return parts;
-}
-/** Whether a relative target, followed from `dir`, goes above the root at any step. */
-function climbs(dir, target) {
-    let depth = dir.length;
-    for (const part of target.split('/')) {
-        if (part === '' || part === '.')
-            continue;
-        depth += part === '..' ? -1 : 1;
-        if (depth < 0)
-            return true;
-    }
-    return false;
-}
-
-;// CONCATENATED MODULE: ./src/estargz/tar-header.ts
-/**
- * Tar headers: the decoded form the converter works with, and the encoder that writes them back as USTAR blocks,
- * preceded by a PAX extended header when a field does not fit (long names, big sizes) or the input carried PAX
- * records (xattrs, sub-second times) that must survive. The decoder lives in tar-reader.ts.
- */
-const BLOCK = 512;
-function tar_header_padding(size) {
-    return (BLOCK - (size % BLOCK)) % BLOCK;
-}
-const MAX_OCTAL_11 = 0o77777777777;
-const MAX_OCTAL_7 = 0o7777777;
-/** The blocks that precede an entry's payload: an optional PAX header (+ its data) and the USTAR header. */
-function tar_header_encodeHeader(h) {
-    const records = [];
-    const nameBytes = Buffer.from(h.name, 'utf8');
-    const split = splitUstarName(nameBytes);
-    if (!split)
-        records.push(['path', nameBytes]);
-    const linkBytes = Buffer.from(h.linkName, 'utf8');
-    if (linkBytes.length > 100)
-        records.push(['linkpath', linkBytes]);
-    if (h.size > MAX_OCTAL_11)
-        records.push(['size', Buffer.from(String(h.size))]);
-    const carried = h.pax.filter(([key]) => key !== 'path' && key !== 'linkpath' && key !== 'size');
-    const needsId = (value, key) => value > MAX_OCTAL_7 && !carried.some(([k]) => k === key);
-    if (needsId(h.uid, 'uid'))
-        records.push(['uid', Buffer.from(String(h.uid))]);
-    if (needsId(h.gid, 'gid'))
-        records.push(['gid', Buffer.from(String(h.gid))]);
-    if (Buffer.byteLength(h.uname) > 32 && !carried.some(([k]) => k === 'uname'))
-        records.push(['uname', Buffer.from(h.uname)]);
-    if (Buffer.byteLength(h.gname) > 32 && !carried.some(([k]) => k === 'gname'))
-        records.push(['gname', Buffer.from(h.gname)]);
-    records.push(...carried);
-    const ustar = ustarBlock({
-        name: split ? split.name : truncateBytes(nameBytes, 100),
-        prefix: split ? split.prefix : Buffer.alloc(0),
-        mode: h.mode,
-        uid: Math.min(h.uid, MAX_OCTAL_7),
-        gid: Math.min(h.gid, MAX_OCTAL_7),
-        size: Math.min(h.size, MAX_OCTAL_11),
-        mtime: Math.min(Math.max(Math.floor(h.mtime), 0), MAX_OCTAL_11),
-        typeflag: h.type,
-        linkName: truncateBytes(linkBytes, 100),
-        uname: truncateBytes(Buffer.from(h.uname), 32),
-        gname: truncateBytes(Buffer.from(h.gname), 32),
-        devMajor: Math.min(h.devMajor, MAX_OCTAL_7),
-        devMinor: Math.min(h.devMinor, MAX_OCTAL_7),
-    });
-    if (records.length === 0)
-        return ustar;
-    const data = encodePaxRecords(records);
-    const paxHeader = ustarBlock({
-        name: truncateBytes(Buffer.from(`PaxHeaders/${h.name}`), 100),
-        prefix: Buffer.alloc(0),
-        mode: 0o644,
-        uid: 0,
-        gid: 0,
-        size: data.length,
-        mtime: 0,
-        typeflag: 'x',
-        linkName: Buffer.alloc(0),
-        uname: Buffer.alloc(0),
-        gname: Buffer.alloc(0),
-        devMajor: 0,
-        devMinor: 0,
-    });
-    return Buffer.concat([paxHeader, data, Buffer.alloc(tar_header_padding(data.length)), ustar]);
-}
-/** A plain regular-file header with zero mode, owner and time, as the reference tools write landmarks and the TOC. */
-function bareFileHeader(name, size) {
-    return tar_header_encodeHeader({ name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
-}
-/** `len key=value\n` records; the length counts its own digits, hence the small fixed-point loop. */
-function encodePaxRecords(records) {
-    const parts = [];
-    for (const [key, value] of records) {
-        const body = Buffer.byteLength(key) + value.length + 3; // ' ' '=' '\n'
-        let length = body + String(body).length;
-        if (String(length).length !== String(body).length)
-            length = body + String(length).length;
-        parts.push(Buffer.from(`${length} ${key}=`), value, Buffer.from('\n'));
-    }
-    return Buffer.concat(parts);
-}
-function ustarBlock(f) {
-    const b = Buffer.alloc(BLOCK);
-    f.name.copy(b, 0);
-    octal(b, 100, 8, f.mode);
-    octal(b, 108, 8, f.uid);
-    octal(b, 116, 8, f.gid);
-    octal(b, 124, 12, f.size);
-    octal(b, 136, 12, f.mtime);
-    b.write(f.typeflag, 156, 'latin1');
-    f.linkName.copy(b, 157);
-    b.write('ustar\x0000', 257, 'latin1');
-    f.uname.copy(b, 265);
-    f.gname.copy(b, 297);
-    octal(b, 329, 8, f.devMajor);
-    octal(b, 337, 8, f.devMinor);
-    f.prefix.copy(b, 345);
-    b.fill(0x20, 148, 156);
-    let sum = 0;
-    for (let i = 0; i < BLOCK; i += 1)
-        sum += b[i];
-    b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
-    return b;
-}
-function octal(b, at, width, value) {
-    b.write(`${Math.trunc(value).toString(8).padStart(width - 1, '0')}\0`, at, 'latin1');
-}
-/** USTAR's name+prefix split (prefix up to 155 bytes, name up to 100, cut at a slash), or undefined if impossible. */
-function splitUstarName(name) {
-    if (name.length <= 100)
-        return { name, prefix: Buffer.alloc(0) };
-    if (name.length > 256)
-        return undefined;
-    for (let i = Math.min(name.length - 1, 155); i > 0; i -= 1) {
-        if (name[i] === 0x2f && name.length - i - 1 <= 100 && name.length - i - 1 > 0)
-            return { prefix: name.subarray(0, i), name: name.subarray(i + 1) };
-    }
-    return undefined;
-}
-function truncateBytes(value, max) {
-    return value.length <= max ? value : value.subarray(0, max);
-}
-
-;// CONCATENATED MODULE: ./src/estargz/byte-reader.ts
-/**
- * Pulls exact byte counts out of a stream of buffers without holding more than the caller asks for: the tar reader
- * reads 512-byte headers and payload pieces through it, and it counts the position so errors can say where.
- */
-class ByteReader {
-    source;
-    queue = [];
-    queued = 0;
-    ended = false;
-    /** Bytes handed out (or skipped) so far. */
-    position = 0;
-    constructor(source) {
-        this.source = source;
-    }
-    static from(source) {
-        return new ByteReader(source[Symbol.asyncIterator]());
-    }
-    /** Waits until at least `n` bytes are queued or the source ends; says whether they are there. */
-    async fill(n) {
-        while (this.queued < n && !this.ended) {
-            const next = await this.source.next();
-            if (next.done)
-                this.ended = true;
-            else if (next.value.length > 0) {
-                const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.length);
-                this.queue.push(chunk);
-                this.queued += chunk.length;
-            }
-        }
-        return this.queued >= n;
-    }
-    /** Exactly `n` bytes, or fewer only when the stream ended first (the caller decides whether that is an error). */
-    async read(n) {
-        await this.fill(n);
-        const take = Math.min(n, this.queued);
-        const first = this.queue[0];
-        let out;
-        if (first && first.length >= take) {
-            out = first.subarray(0, take);
-            this.consumeFront(take);
-        }
-        else {
-            out = Buffer.allocUnsafe(take);
-            let at = 0;
-            while (at < take) {
-                const head = this.queue[0];
-                const piece = Math.min(head.length, take - at);
-                head.copy(out, at, 0, piece);
-                at += piece;
-                this.consumeFront(piece);
-            }
-        }
-        return out;
-    }
-    /** Up to `max` bytes (at least one unless the stream ended), without copying when possible. */
-    async readSome(max) {
-        if (max <= 0)
-            return Buffer.alloc(0);
-        await this.fill(1);
-        const head = this.queue[0];
-        if (!head)
-            return Buffer.alloc(0);
-        const take = Math.min(max, head.length);
-        const out = head.subarray(0, take);
-        this.consumeFront(take);
-        return out;
-    }
-    /** Drops `n` bytes; returns how many were really there. */
-    async skip(n) {
-        let left = n;
-        while (left > 0) {
-            const piece = await this.readSome(Math.min(left, 1 << 20));
-            if (piece.length === 0)
-                break;
-            left -= piece.length;
-        }
-        return n - left;
-    }
-    /** Stops reading: closes the source (a file stream is destroyed, a generator runs its finally blocks). */
-    async close() {
-        this.ended = true;
-        this.queue.length = 0;
-        this.queued = 0;
-        await this.source.return?.();
-    }
-    consumeFront(n) {
-        const head = this.queue[0];
-        if (n === head.length)
-            this.queue.shift();
-        else
-            this.queue[0] = head.subarray(n);
-        this.queued -= n;
-        this.position += n;
+class errors_ShipError extends Error {
+    name = 'ShipError';
+    /** What to run or change; shown on its own line after the message. */
+    hint;
+    /** The input the error is about, when there is one (kebab-case, as in action.yml). */
+    input;
+    constructor(message, options = {}) {
+        super(message, options.cause === undefined ? undefined : { cause: options.cause });
+        this.hint = options.hint;
+        this.input = options.input;
     }
 }
-
-;// CONCATENATED MODULE: ./src/estargz/tar-reader.ts
-/**
- * A streaming tar reader: USTAR, PAX (local and global extended headers, `SCHILY.xattr.*`) and GNU (long names and
- * link names, base-256 numbers). It yields one entry at a time; the caller reads the entry's payload through
- * `body()` or leaves it, and it is skipped. Nothing but the current header and small extension records is held, and
- * every field is checked, so a broken archive ends in a ShipError that names the entry and the byte offset.
- * Errors never quote the bytes they found wrong: the input may be any file (a secret given where an archive was
- * expected), so they say which field and where. An entry is named only once its header's checksum holds.
- */
-
-
-
-/** PAX and GNU long-name records larger than this are refused (Go's archive/tar uses the same bound). */
-const MAX_EXTENSION_BYTES = 1 << 20;
-const tar_reader_HINT = 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image';
-class TarFormatError extends errors_ShipError {
-    entry;
-    offset;
-    constructor(message, entry, offset) {
-        super(`${entry === undefined ? '' : `tar entry ${quoted(entry)}: `}${message} (at byte ${offset} of the tar stream)`, { hint: tar_reader_HINT });
-        this.entry = entry;
-        this.offset = offset;
-    }
-}
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-/** The records of a header without PAX records (most of them): never written to. */
-const NO_RECORDS = new Map();
-/**
- * Reads tar entries from uncompressed bytes. The source is closed when the archive ends (or the caller stops early),
- * so whatever follows the end-of-archive marker is not read.
- */
-async function* readTar(source) {
-    const reader = ByteReader.from(source);
-    try {
-        yield* readEntries(reader);
-    }
-    finally {
-        await reader.close();
-    }
-}
-async function* readEntries(reader) {
-    const globalPax = new Map();
-    for (;;) {
-        const headerOffset = reader.position;
-        const parsed = await readOneHeader(reader, globalPax);
-        if (parsed === undefined)
-            return;
-        const { header } = parsed;
-        const payloadOffset = reader.position;
-        let consumed = false;
-        let bodyRead = 0;
-        const entry = {
-            header,
-            headerOffset,
-            payloadOffset,
-            body: () => {
-                if (consumed)
-                    throw new Error('tar entry body read twice');
-                consumed = true;
-                return (async function* () {
-                    while (bodyRead < header.size) {
-                        const piece = await reader.readSome(Math.min(header.size - bodyRead, 1 << 20));
-                        if (piece.length === 0)
-                            throw new TarFormatError(`the payload is cut short: ${bodyRead} of ${header.size} bytes`, header.name, reader.position);
-                        bodyRead += piece.length;
-                        yield piece;
-                    }
-                })();
-            },
-        };
-        yield entry;
-        const rest = header.size - bodyRead + tar_header_padding(header.size);
-        const skipped = await reader.skip(rest);
-        if (skipped < header.size - bodyRead)
-            throw new TarFormatError(`the payload is cut short: ${bodyRead + skipped} of ${header.size} bytes`, header.name, reader.position);
-        // A missing final padding after the last payload is tolerated only at the very end (some writers omit it).
-    }
-}
-/** Reads extension headers and the entry header they apply to; undefined at the end of the archive. */
-async function readOneHeader(reader, globalPax) {
-    let localPax;
-    let gnuLongName;
-    let gnuLongLink;
-    for (;;) {
-        const at = reader.position;
-        const block = await reader.read(BLOCK);
-        if (block.length === 0) {
-            if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
-                throw new TarFormatError('the archive ends after an extension header, without its entry', undefined, at);
-            return undefined; // no end-of-archive marker: accepted, as GNU tar does
-        }
-        if (block.length < BLOCK)
-            throw new TarFormatError(`the archive ends inside a header (${block.length} of 512 bytes)`, undefined, at);
-        if (isZeroBlock(block)) {
-            // End of archive: the second zero block is optional in practice; whatever follows is ignored.
-            if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
-                throw new TarFormatError('an extension header is followed by the end of the archive', undefined, at);
-            return undefined;
-        }
-        checkChecksum(block, at);
-        const rawName = cString(block, 0, 100);
-        const typeflag = String.fromCharCode(block[156]);
-        const size = tar_reader_number(block, 124, 12, 'size', rawName.toString('utf8'), at);
-        const magic = block.toString('latin1', 257, 263);
-        const isGnu = magic === 'ustar ';
-        if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
-            if (size > MAX_EXTENSION_BYTES)
-                throw new TarFormatError(`its ${typeflag} extension header is ${size} bytes, more than the ${MAX_EXTENSION_BYTES} allowed`, tar_reader_decode(rawName, at), at);
-            const data = await reader.read(size);
-            if (data.length < size)
-                throw new TarFormatError(`the archive ends inside a ${typeflag} extension header`, tar_reader_decode(rawName, at), at);
-            await reader.skip(tar_header_padding(size));
-            if (typeflag === 'x')
-                localPax = [...(localPax ?? []), ...parsePax(data, at)];
-            else if (typeflag === 'g')
-                for (const [key, value] of parsePax(data, at))
-                    globalPax.set(key, value);
-            else {
-                const text = tar_reader_decode(trimNul(data), at);
-                if (typeflag === 'L')
-                    gnuLongName = text;
-                else
-                    gnuLongLink = text;
-            }
-            continue;
-        }
-        const prefix = !isGnu && magic.startsWith('ustar') ? cString(block, 345, 155) : Buffer.alloc(0);
-        let records = NO_RECORDS;
-        if (globalPax.size > 0 || localPax) {
-            const merged = new Map(globalPax);
-            for (const [key, value] of localPax ?? [])
-                merged.set(key, value);
-            records = merged;
-        }
-        const paxText = (key) => {
-            const v = records.get(key);
-            return v === undefined ? undefined : tar_reader_decode(v, at);
-        };
-        const name = paxText('path') ?? gnuLongName ?? tar_reader_decode(prefix.length > 0 ? Buffer.concat([prefix, Buffer.from('/'), rawName]) : rawName, at);
-        const linkName = paxText('linkpath') ?? gnuLongLink ?? tar_reader_decode(cString(block, 157, 100), at);
-        if (name === '')
-            throw new TarFormatError('an entry has an empty name', undefined, at);
-        if (name.includes('\0'))
-            throw new TarFormatError('the name holds a NUL byte', name, at);
-        const paxNumber = (key, fallback, fractional = false) => {
-            const text = paxText(key);
-            if (text === undefined)
-                return fallback;
-            const value = fractional ? Number(text) : /^\d+$/.test(text) ? Number(text) : Number.NaN;
-            if (!Number.isFinite(value) || (!fractional && (value < 0 || !Number.isSafeInteger(value))))
-                throw new TarFormatError(`PAX record ${key} is not a valid number`, name, at);
-            return value;
-        };
-        let type;
-        switch (typeflag) {
-            case '0':
-            case '7':
-                type = '0';
-                break;
-            case '\0':
-                type = name.endsWith('/') ? '5' : '0';
-                break;
-            case '1':
-            case '2':
-            case '3':
-            case '4':
-            case '5':
-            case '6':
-                type = typeflag;
-                break;
-            default:
-                throw new TarFormatError(`unsupported entry type ${/^[\x21-\x7e]$/.test(typeflag) ? `"${typeflag}"` : `byte ${typeflag.charCodeAt(0)}`}${typeflag === 'S' ? ' (GNU sparse file)' : ''}`, name, at);
-        }
-        if (records.size > 0 && [...records.keys()].some((k) => k.startsWith('GNU.sparse.')))
-            throw new TarFormatError('PAX sparse files are not supported', name, at);
-        const realSize = paxNumber('size', size);
-        const header = {
-            name,
-            linkName,
-            type,
-            mode: tar_reader_number(block, 100, 8, 'mode', name, at),
-            uid: paxNumber('uid', tar_reader_number(block, 108, 8, 'uid', name, at)),
-            gid: paxNumber('gid', tar_reader_number(block, 116, 8, 'gid', name, at)),
-            // Header-only types carry no payload whatever their size field says (as Go's archive/tar reads them).
-            size: type === '0' ? realSize : 0,
-            mtime: paxNumber('mtime', tar_reader_number(block, 136, 12, 'mtime', name, at), true),
-            uname: paxText('uname') ?? tar_reader_decode(cString(block, 265, 32), at),
-            gname: paxText('gname') ?? tar_reader_decode(cString(block, 297, 32), at),
-            devMajor: type === '3' || type === '4' ? tar_reader_number(block, 329, 8, 'devmajor', name, at) : 0,
-            devMinor: type === '3' || type === '4' ? tar_reader_number(block, 337, 8, 'devminor', name, at) : 0,
-            xattrs: new Map(),
-            pax: [],
-        };
-        for (const [key, value] of records) {
-            if (key.startsWith('SCHILY.xattr.'))
-                header.xattrs.set(key.slice('SCHILY.xattr.'.length), value);
-            if (key !== 'path' && key !== 'linkpath' && key !== 'size')
-                header.pax.push([key, value]);
-        }
-        if (type !== '0' && realSize > 0) {
-            // The payload of a header-only type is still in the stream; skip it so the next header is found.
-            const skipped = await reader.skip(realSize + tar_header_padding(realSize));
-            if (skipped < realSize)
-                throw new TarFormatError(`the archive ends inside the entry's data`, name, at);
-        }
-        return { header };
-    }
-}
-function isZeroBlock(block) {
-    for (let i = 0; i < block.length; i += 1)
-        if (block[i] !== 0)
-            return false;
-    return true;
-}
-/** Until the checksum holds, the block may be anything (not a tar at all): nothing of it goes into the message. */
-function checkChecksum(block, at) {
-    const field = cString(block, 148, 8).toString('latin1').trim();
-    if (!/^[0-7]+$/.test(field))
-        throw new TarFormatError('not a tar header: its checksum field is not an octal number', undefined, at);
-    const stored = parseInt(field, 8);
-    // The sum with the checksum field counted as spaces; the signed sum (of old writers) only when that one fails.
-    let unsigned = 8 * 0x20;
-    for (let i = 0; i < 148; i += 1)
-        unsigned += block[i];
-    for (let i = 156; i < BLOCK; i += 1)
-        unsigned += block[i];
-    if (stored === unsigned)
-        return;
-    let signed = 8 * 0x20;
-    for (let i = 0; i < BLOCK; i += 1) {
-        if (i >= 148 && i < 156)
-            continue;
-        const byte = block[i];
-        signed += byte > 127 ? byte - 256 : byte;
-    }
-    if (stored !== signed)
-        throw new TarFormatError('bad header checksum: a damaged tar header, or not a tar at all', undefined, at);
-}
-/** A numeric field: octal text (NUL/space padded) or GNU base-256 when the top bit of the first byte is set. */
-function tar_reader_number(block, at, width, what, entry, offset) {
-    const first = block[at];
-    if (first & 0x80) {
-        if (first === 0xff)
-            throw new TarFormatError(`the ${what} field is negative`, entry, offset);
-        let value = first & 0x7f;
-        for (let i = 1; i < width; i += 1) {
-            value = value * 256 + block[at + i];
-            if (!Number.isSafeInteger(value))
-                throw new TarFormatError(`the ${what} field is too large`, entry, offset);
-        }
-        return value;
-    }
-    // Octal digits, up to the first NUL, with spaces around them (parsed by hand: this runs for every field of every header).
-    let end = at;
-    while (end < at + width && block[end] !== 0)
-        end += 1;
-    let start = at;
-    while (start < end && isBlank(block[start]))
-        start += 1;
-    while (end > start && isBlank(block[end - 1]))
-        end -= 1;
-    let value = 0;
-    for (let i = start; i < end; i += 1) {
-        const digit = block[i] - 0x30;
-        // The field is not quoted: it is content read from a file.
-        if (digit < 0 || digit > 7)
-            throw new TarFormatError(`the ${what} field is not an octal number`, entry, offset);
-        value = value * 8 + digit;
-    }
-    return value;
-}
-/** The characters String.prototype.trim removes, among Latin-1 bytes. */
-function isBlank(byte) {
-    return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d) || byte === 0xa0;
-}
-function cString(block, at, width) {
-    const field = block.subarray(at, at + width);
-    const nul = field.indexOf(0);
-    return nul === -1 ? field : field.subarray(0, nul);
-}
-function trimNul(data) {
-    const nul = data.indexOf(0);
-    return nul === -1 ? data : data.subarray(0, nul);
-}
-/** Names must be UTF-8: the TOC is JSON, and a name it cannot spell would be mounted under a different name. */
-function tar_reader_decode(bytes, at) {
-    try {
-        return utf8.decode(bytes);
-    }
-    catch {
-        throw new TarFormatError('a name is not valid UTF-8, which the eStargz TOC cannot represent', undefined, at);
-    }
-}
-/** `len key=value\n` records, each checked against its declared length. */
-function parsePax(data, at) {
-    const records = [];
-    let pos = 0;
-    while (pos < data.length) {
-        if (data[pos] === 0)
-            break; // NUL padding after the last record
-        const space = data.indexOf(0x20, pos);
-        if (space === -1 || space - pos > 20)
-            throw new TarFormatError('a PAX record has no length', undefined, at);
-        const lengthText = data.toString('latin1', pos, space);
-        if (!/^[1-9]\d*$/.test(lengthText))
-            throw new TarFormatError('a PAX record length is not a number', undefined, at);
-        const length = Number(lengthText);
-        const end = pos + length;
-        if (end > data.length || length < lengthText.length + 4)
-            throw new TarFormatError('a PAX record length runs past the header', undefined, at);
-        if (data[end - 1] !== 0x0a)
-            throw new TarFormatError('a PAX record does not end with a newline', undefined, at);
-        const eq = data.indexOf(0x3d, space + 1);
-        if (eq === -1 || eq >= end - 1 || eq === space + 1)
-            throw new TarFormatError('a PAX record has no key=value', undefined, at);
-        records.push([data.toString('utf8', space + 1, eq), Buffer.from(data.subarray(eq + 1, end - 1))]);
-        pos = end;
-    }
-    return records;
-}
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/oci/file-errors.ts
-/**
- * File-system surprises in an image on disk (a blob that is a directory, a file where a directory should be, a
- * file that cannot be read) as a ShipError naming the path, instead of a bare errno error with a stack.
- */
-
-const PROBLEMS = {
-    EISDIR: 'is a directory, where a file was expected',
-    ENOTDIR: 'is not a directory, or a part of its path is a file where a directory was expected',
-    EEXIST: 'already exists as something other than what was expected',
-    ENOENT: 'does not exist',
-    EACCES: 'cannot be read or written: permission denied',
-    EPERM: 'cannot be read or written: operation not permitted',
-    ELOOP: 'is a symbolic link loop',
-    ENAMETOOLONG: 'is a name too long for the file system',
-};
-/** The ShipError for a file-system error met at `path`; `context` (what was being read or written) leads the message. */
-function fileError(error, path, context, hint) {
-    if (error instanceof errors_ShipError)
-        return error;
-    const code = error?.code;
-    const problem = (code && PROBLEMS[code]) ?? `cannot be used (${code ?? (error instanceof Error ? error.message : String(error))})`;
-    // The errno error's own path may be deeper than `path` (a file under it); it names the culprit best.
-    const culprit = error?.path ?? path;
-    return new errors_ShipError(`${context}: ${shown(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
-}
-
-;// CONCATENATED MODULE: ./src/estargz/decompress.ts
-/**
- * Layer blobs in, tar bytes out: the compression is recognised by its magic bytes (source-layer.ts holds them to
- * what the media type declares), and gzip (including multi-member gzip) or zstd is undone while streaming. zstd
- * needs a Node with zstd in zlib (22.15 and later); on older Node it is refused with a hint.
- */
-
-
-
-
-
-/** The compression the blob's first bytes show. */
-async function sniffCompression(path) {
-    const handle = await (0,promises_.open)(path, 'r').catch((error) => {
-        throw fileError(error, path, 'a layer blob');
-    });
-    try {
-        const head = Buffer.alloc(4);
-        const { bytesRead } = await handle.read(head, 0, 4, 0);
-        if (bytesRead >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08)
-            return 'gzip';
-        if (bytesRead >= 4 && head.readUInt32LE(0) === 0xfd2fb528)
-            return 'zstd';
-        return 'none';
-    }
-    catch (error) {
-        throw fileError(error, path, 'a layer blob');
-    }
-    finally {
-        await handle.close();
-    }
-}
-/**
- * `compressed` (which holds `compression`) uncompressed as it streams. An error of either stream reaches the
- * reader, and a reader that stops early closes both.
- */
-function decompress(compressed, compression, what) {
-    if (compression === 'none')
-        return compressed;
-    let decoder;
-    if (compression === 'gzip')
-        decoder = external_node_zlib_.createGunzip({ chunkSize: 1 << 20 });
-    else {
-        const factory = external_node_zlib_.createZstdDecompress;
-        if (!factory) {
-            compressed.destroy();
-            throw new errors_ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, { hint: 'run with Node.js 22.15 or later, or rebuild the image with gzip layers' });
-        }
-        decoder = factory({ chunkSize: 1 << 20 });
-    }
-    return (0,external_node_stream_.pipeline)(compressed, decoder, () => { });
-}
-/** Turns a zlib or file error met while reading a layer into a ShipError naming the layer. */
-function describeReadError(error, what) {
-    if (error instanceof errors_ShipError)
-        return error;
-    const code = error.code;
-    const message = error instanceof Error ? error.message : String(error);
-    if (code?.startsWith('Z_') || /incorrect header|invalid|unexpected end|zstd/i.test(message)) {
-        return new errors_ShipError(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
-    }
-    return new errors_ShipError(`${what}: cannot be read (${message})`, { cause: error });
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/oci/digest.ts
-/** Content digests: `sha256:<64 hex>`, the only algorithm registries are required to accept. */
-
-
-const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
-function isDigest(value) {
-    return DIGEST_RE.test(value);
-}
-/** Checks a digest read from a file or a server; `where` says where it came from, for the message. */
-function parseDigest(value, where) {
-    if (!isDigest(value))
-        throw new ShipError(`${where}: ${JSON.stringify(value)} is not a sha256 digest`, { hint: 'the image is corrupt or not an OCI image' });
-    return value;
-}
-function sha256(data) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(data).digest('hex')}`;
-}
-/** The 64 hex characters of a digest (the file name of its blob in an OCI layout). */
-function digestHex(digest) {
-    return digest.slice('sha256:'.length);
-}
-/** An incremental sha256 that also counts bytes, for data that streams through. */
-class DigestCounter {
-    hash = (0,external_node_crypto_.createHash)('sha256');
-    size = 0;
-    update(chunk) {
-        this.hash.update(chunk);
-        this.size += chunk.length;
-    }
-    digest() {
-        return `sha256:${this.hash.digest('hex')}`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/oci/media-types.ts
-/** The media types meshagent-ship reads and writes (OCI image spec, and Docker schema 2 as a source format). */
-const OCI_LAYOUT_VERSION = '1.0.0';
-const MediaType = {
-    ociIndex: 'application/vnd.oci.image.index.v1+json',
-    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-    ociConfig: 'application/vnd.oci.image.config.v1+json',
-    ociLayer: 'application/vnd.oci.image.layer.v1.tar',
-    ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
-    ociLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
-    ociLayerNondistributable: 'application/vnd.oci.image.layer.nondistributable.v1.tar',
-    ociLayerNondistributableGzip: 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip',
-    ociLayerNondistributableZstd: 'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd',
-    ociEmpty: 'application/vnd.oci.empty.v1+json',
-    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-    dockerConfig: 'application/vnd.docker.container.image.v1+json',
-    dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar',
-    dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-    dockerLayerZstd: 'application/vnd.docker.image.rootfs.diff.tar.zstd',
-    dockerForeignLayer: 'application/vnd.docker.image.rootfs.foreign.diff.tar',
-    dockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
-};
-/**
- * The layer media types a container runtime unpacks (containerd's images.DiffCompression knows the same ones), with
- * the compression each declares. Anything else (an encrypted layer, an in-toto statement, a Helm chart) is not a
- * file-system layer this tool can convert or vouch for.
- */
-const LAYER_COMPRESSION = {
-    [MediaType.ociLayer]: 'none',
-    [MediaType.ociLayerGzip]: 'gzip',
-    [MediaType.ociLayerZstd]: 'zstd',
-    [MediaType.ociLayerNondistributable]: 'none',
-    [MediaType.ociLayerNondistributableGzip]: 'gzip',
-    [MediaType.ociLayerNondistributableZstd]: 'zstd',
-    [MediaType.dockerLayer]: 'none',
-    [MediaType.dockerLayerGzip]: 'gzip',
-    [MediaType.dockerLayerZstd]: 'zstd',
-    [MediaType.dockerForeignLayer]: 'none',
-    [MediaType.dockerForeignLayerGzip]: 'gzip',
-};
-/** The compression a layer media type declares; undefined when it is not a layer type this tool knows. */
-function layerCompression(mediaType) {
-    return Object.hasOwn(LAYER_COMPRESSION, mediaType) ? LAYER_COMPRESSION[mediaType] : undefined;
-}
-/** Image config media types: OCI's, and Docker schema 2's (the same document). */
-function isConfigType(mediaType) {
-    return mediaType === MediaType.ociConfig || mediaType === MediaType.dockerConfig;
-}
-/** Layers pulled from their own URLs rather than the registry (never pushed, so never in a layout). */
-function isForeignLayer(layer) {
-    return layer.mediaType === MediaType.dockerForeignLayer || layer.mediaType === MediaType.dockerForeignLayerGzip || (layer.urls?.length ?? 0) > 0;
-}
-/** Manifest types that list other manifests (one per platform). */
-function isIndexType(mediaType) {
-    return mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList;
-}
-/** Manifest types that describe one image (config + layers). */
-function isImageManifestType(mediaType) {
-    return mediaType === MediaType.ociManifest || mediaType === MediaType.dockerManifest;
-}
-/** What every manifest GET/HEAD should accept, newest first. */
-const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest];
-/** Annotations meshagent-ship writes or reads. */
-const Annotation = {
-    /** On an index entry: the tag it is known by in an OCI layout. */
-    refName: 'org.opencontainers.image.ref.name',
-    /** On an eStargz layer: the digest of its TOC JSON (read by the stargz snapshotter). */
-    stargzTocDigest: 'containerd.io/snapshot/stargz/toc.digest',
-    /** On an eStargz layer: the size of the uncompressed tar. */
-    estargzUncompressedSize: 'io.containers.estargz.uncompressed-size',
-    /**
-     * On a layer meshagent-ship converted: the digest of the source layer it was converted from. With the two below,
-     * a later ship of an image holding the same source layer reuses this blob instead of converting it again.
-     */
-    shipSourceDigest: 'com.meshagent.ship.source-digest',
-    /** On a converted layer: the conversion's settings (converter version, level, chunk size, prefetched paths). */
-    shipConversion: 'com.meshagent.ship.conversion',
-    /** On a converted layer: its diff_id (the digest of the uncompressed blob), for the config of a later ship. */
-    shipDiffId: 'com.meshagent.ship.diff-id',
-};
-
-;// CONCATENATED MODULE: ./src/oci/blob-check.ts
-/**
- * Blobs checked against their descriptors while they stream, the way containerd's content store checks what it
- * ingests and go-containerregistry's verify.ReadCloser checks what it reads: the byte count may never pass the
- * descriptor's size (a blob that is too long is stopped there, not read to its end), and at the end both the size
- * and the sha256 must be the descriptor's. Nothing is held but the running hash.
- */
-
-
-
-const blob_check_HINT = 'the image is corrupt, was cut short, or its bytes were swapped for others: build, export or pull it again';
-/** The running check of one blob; `where` (a directory, an archive, a registry repository) prefixes its errors. */
-class BlobCheck {
-    expected;
-    where;
-    counter = new DigestCounter();
-    constructor(expected, where) {
-        this.expected = expected;
-        this.where = where;
-    }
-    /** Counts and hashes a piece; throws as soon as the blob is longer than its descriptor says. */
-    update(chunk) {
-        this.counter.update(chunk);
-        const { size } = this.expected;
-        if (size !== undefined && this.counter.size > size)
-            throw this.error(`is longer than the ${size} bytes its descriptor gives`);
-    }
-    /** The blob's digest and size, once it has ended; throws when either is not the expected one. */
-    finish() {
-        const actual = { digest: this.counter.digest(), size: this.counter.size };
-        const mismatch = blobMismatch(this.expected, actual, this.where);
-        if (mismatch)
-            throw mismatch;
-        return actual;
-    }
-    error(problem) {
-        return blobError(this.expected, problem, this.where);
-    }
-}
-/** The error for a whole blob whose digest or size (`actual`) is not the expected one; undefined when they match. */
-function blobMismatch(expected, actual, where) {
-    if (expected.size !== undefined && actual.size !== expected.size)
-        return blobError(expected, `is ${actual.size} bytes, but its descriptor gives ${expected.size}`, where);
-    if (expected.digest !== undefined && actual.digest !== expected.digest)
-        return blobError(expected, `does not match its digest: its content is ${actual.digest}`, where);
-    return undefined;
-}
-function blobError(expected, problem, where) {
-    const blob = expected.digest ? `blob ${expected.digest}` : 'a blob';
-    return new errors_ShipError(`${where ? `${where}: ` : ''}${blob} ${problem}`, { hint: blob_check_HINT });
-}
-/**
- * A pass-through stream that checks what flows through it: it fails as soon as the blob is too long, and at the end
- * fails instead of ending when the size or digest is wrong, so a reader never sees a clean end of a bad blob.
- */
-function checkingStream(expected, where) {
-    const check = new BlobCheck(expected, where);
-    return new external_node_stream_.Transform({
-        transform(chunk, _encoding, callback) {
-            try {
-                check.update(chunk);
-                callback(null, chunk);
-            }
-            catch (error) {
-                callback(error);
-            }
-        },
-        flush(callback) {
-            try {
-                check.finish();
-                callback();
-            }
-            catch (error) {
-                callback(error);
-            }
-        },
-    });
-}
-
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
-;// CONCATENATED MODULE: ./src/oci/hash-files.ts
-/**
- * The sha256 and size of whole files, computed in worker threads: one per core, each hashing one file at a time. A
- * re-ship checks the blobs of the layers it reuses without converting them, hundreds of megabytes, and on the main
- * thread that would be the longest step of a re-ship; spread over the cores and beside the registry checks it is not.
- */
-
-
-/** The worker, as source text, so the bundled action needs no separate file. */
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createReadStream } = require('node:fs');
-const { createHash } = require('node:crypto');
-parentPort.on('message', (path) => {
-  const hash = createHash('sha256');
-  let size = 0;
-  createReadStream(path, { highWaterMark: 1 << 20 })
-    .on('data', (chunk) => { hash.update(chunk); size += chunk.length; })
-    .on('error', (error) => parentPort.postMessage({ error: { code: error.code, message: error.message, path } }))
-    .on('end', () => parentPort.postMessage({ digest: 'sha256:' + hash.digest('hex'), size }));
-});
-`;
-/**
- * Hashes every file of `paths` (in order of the answer), at most `threads` at a time; the workers end with the call.
- * A file that cannot be read rejects with an errno-like error carrying its code and path.
- */
-async function hashFiles(paths, threads = (0,external_node_os_namespaceObject.availableParallelism)()) {
-    const results = new Array(paths.length);
-    let next = 0;
-    const run = async () => {
-        const worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true });
-        try {
-            while (next < paths.length) {
-                const index = next;
-                next += 1;
-                const answer = await new Promise((resolve, reject) => {
-                    worker.once('message', resolve);
-                    worker.once('error', reject);
-                    worker.postMessage(paths[index]);
-                });
-                worker.removeAllListeners('error');
-                if ('error' in answer)
-                    throw Object.assign(new Error(answer.error.message), { code: answer.error.code, path: answer.error.path, syscall: 'read' });
-                results[index] = answer;
-            }
-        }
-        finally {
-            await worker.terminate();
-        }
-    };
-    const workers = Math.max(1, Math.min(threads, paths.length));
-    const settled = await Promise.allSettled(Array.from({ length: paths.length === 0 ? 0 : workers }, run));
-    const failed = settled.find((s) => s.status === 'rejected');
-    if (failed)
-        throw failed.reason;
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/oci/types.ts
-/**
- * OCI (and Docker schema 2) JSON documents as zod schemas. Objects are loose: fields we do not know are kept, so a
- * document read, changed and written again loses nothing (e.g. `artifactType`, `subject`, config history).
- */
-
-
-/** Typed as Digest, so a parsed descriptor's digest goes straight to the layout and registry functions. */
-const digest = custom((value) => typeof value === 'string' && isDigest(value), 'must be a sha256 digest');
-const annotations = record(schemas_string(), schemas_string());
-const Platform = looseObject({
-    architecture: schemas_string(),
-    os: schemas_string(),
-    'os.version': schemas_string().optional(),
-    'os.features': array(schemas_string()).optional(),
-    variant: schemas_string().optional(),
-});
-const Descriptor = looseObject({
-    mediaType: schemas_string(),
-    digest,
-    size: schemas_number().int().nonnegative(),
-    urls: array(schemas_string()).optional(),
-    annotations: annotations.optional(),
-    platform: Platform.optional(),
-    artifactType: schemas_string().optional(),
-});
-/** An OCI image manifest or a Docker schema 2 manifest (the same shape). */
-const ImageManifest = looseObject({
-    schemaVersion: literal(2),
-    mediaType: schemas_string().optional(),
-    artifactType: schemas_string().optional(),
-    config: Descriptor,
-    layers: array(Descriptor),
-    subject: Descriptor.optional(),
-    annotations: annotations.optional(),
-});
-/** An OCI image index or a Docker manifest list; also an OCI layout's index.json. */
-const ImageIndex = looseObject({
-    schemaVersion: literal(2),
-    mediaType: schemas_string().optional(),
-    artifactType: schemas_string().optional(),
-    manifests: array(Descriptor),
-    subject: Descriptor.optional(),
-    annotations: annotations.optional(),
-});
-/** The parts of an image config meshagent-ship reads; everything else is kept as it is. */
-const ImageConfig = looseObject({
-    architecture: schemas_string().optional(),
-    os: schemas_string().optional(),
-    variant: schemas_string().optional(),
-    config: looseObject({
-        ExposedPorts: record(schemas_string(), unknown()).nullish(),
-        Volumes: record(schemas_string(), unknown()).nullish(),
-        Labels: record(schemas_string(), schemas_string()).nullish(),
-        Env: array(schemas_string()).nullish(),
-        Entrypoint: array(schemas_string()).nullish(),
-        Cmd: array(schemas_string()).nullish(),
-        WorkingDir: schemas_string().nullish(),
-        User: schemas_string().nullish(),
-    })
-        .nullish(),
-    rootfs: looseObject({ type: literal('layers'), diff_ids: array(digest) }),
-    history: array(looseObject({ empty_layer: schemas_boolean().optional() })).optional(),
-});
-
-;// CONCATENATED MODULE: ./src/oci/layout.ts
-/**
- * An OCI image layout on disk (image-spec `image-layout.md`): `oci-layout`, `index.json` and `blobs/sha256/<hex>`.
- * The converter writes its output here and the registry client pushes from and pulls into it. Blobs are written
- * to a temporary file and renamed into place once their digest is checked, so a crash or a failed download never
- * leaves a blob whose name lies about its content. Blobs read are checked against their descriptors (size and
- * digest) as they stream; a layout remembers the blobs it wrote or checked, so they are not hashed twice.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-/** JSON documents (manifests, configs, indexes) larger than this are refused rather than read into memory. */
-const MAX_JSON_BYTES = 16 * 1024 * 1024;
-let temporaryCounter = 0;
-class layout_OciLayout {
-    dir;
-    /** Blobs written or read whole and checked by this process: digest -> size. */
-    checked = new Map();
-    /** The layout as messages name it (its directory, or the archive it came from). */
-    where;
-    constructor(dir, options) {
-        this.dir = dir;
-        this.where = options.where ?? dir;
-    }
-    /** Opens an existing layout; fails with a hint when DIR is not one. */
-    static async open(dir, options = {}) {
-        const where = options.where ?? dir;
-        const markerPath = (0,external_node_path_.join)(dir, 'oci-layout');
-        let marker;
-        try {
-            marker = await (0,promises_.readFile)(markerPath, 'utf8');
-        }
-        catch (error) {
-            const code = error.code;
-            if (code !== 'ENOENT' && code !== 'ENOTDIR')
-                throw fileError(error, markerPath, 'the layout marker', 'the layout is damaged: write it again');
-            throw new errors_ShipError(`${where} is not an OCI image layout: it has no oci-layout file`, {
-                hint: 'give a directory written by `buildah push IMAGE oci:DIR`, `skopeo copy ... oci:DIR` or meshagent-ship',
-            });
-        }
-        let version;
-        try {
-            version = JSON.parse(marker).imageLayoutVersion;
-        }
-        catch {
-            version = undefined;
-        }
-        if (version !== OCI_LAYOUT_VERSION) {
-            // The value is shown only when it looks like a version: the file may be anything, and its content stays out of messages.
-            const shownVersion = typeof version === 'string' && /^[\w.+-]{1,20}$/.test(version) ? ` "${version}"` : '';
-            throw new errors_ShipError(`${where}: oci-layout has an unsupported imageLayoutVersion${shownVersion}`, { hint: `only ${OCI_LAYOUT_VERSION} is known` });
-        }
-        return new layout_OciLayout(dir, options);
-    }
-    /** Opens DIR as a layout, creating it (empty) when it does not exist yet. */
-    static async create(dir, options = {}) {
-        const hint = 'name a directory that is, or can become, an OCI image layout';
-        await (0,promises_.mkdir)((0,external_node_path_.join)(dir, 'blobs', 'sha256'), { recursive: true }).catch((error) => {
-            throw fileError(error, dir, 'the layout', hint);
+/** Several input errors reported at once, so a user fixes them all in one go. */
+class InputErrors extends errors_ShipError {
+    errors;
+    constructor(errors) {
+        const first = errors[0];
+        const message = errors.length === 1 && first
+            ? first.message
+            : `${errors.length} inputs are invalid:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`;
+        super(message, {
+            ...(errors.length === 1 && first?.hint ? { hint: first.hint } : {}),
+            ...(errors.length === 1 && first?.input ? { input: first.input } : {}),
         });
-        try {
-            const marker = (0,external_node_path_.join)(dir, 'oci-layout');
-            if (!(await layout_exists(marker)))
-                await writeAtomically(marker, JSON.stringify({ imageLayoutVersion: OCI_LAYOUT_VERSION }));
-            if (!(await layout_exists((0,external_node_path_.join)(dir, 'index.json'))))
-                await writeAtomically((0,external_node_path_.join)(dir, 'index.json'), JSON.stringify(emptyIndex()));
-        }
-        catch (error) {
-            throw fileError(error, dir, 'the layout', hint);
-        }
-        return layout_OciLayout.open(dir, options);
-    }
-    // --- blobs ---------------------------------------------------------------------------------------------------------
-    blobPath(digest) {
-        return (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', digestHex(digest));
-    }
-    /** Whether the blob is present (and, when `size` is given, has that size). */
-    async hasBlob(digest, size) {
-        const info = await (0,promises_.stat)(this.blobPath(digest)).catch(() => undefined);
-        return info !== undefined && info.isFile() && (size === undefined || info.size === size);
-    }
-    /**
-     * Checks what can be checked without reading a blob: it is there, it is a file, and it has the descriptor's size.
-     * Returns its path.
-     */
-    async statBlob(blob) {
-        const { path, size } = await this.blobFile(blob.digest);
-        if (size !== blob.size)
-            throw new errors_ShipError(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, { hint: 'the image is corrupt or cut short: build, export or pull it again' });
-        return path;
-    }
-    /** The blob's path and size; a ShipError naming it when it is missing or not a file. */
-    async blobFile(digest) {
-        const path = this.blobPath(digest);
-        const info = await (0,promises_.stat)(path).catch((error) => {
-            if (error.code === 'ENOENT')
-                return undefined;
-            throw fileError(error, path, `${this.where}: blob ${digest}`, 'the layout is damaged: write it again');
-        });
-        if (!info)
-            throw new errors_ShipError(`${this.where}: blob ${digest} is missing`, { hint: 'the image is incomplete: build, export or pull it again' });
-        if (!info.isFile())
-            throw new errors_ShipError(`${this.where}: the blob path ${path} of ${digest} is not a file`, { hint: 'the layout is damaged: write it again' });
-        return { path, size: info.size };
-    }
-    /**
-     * The blob's bytes as a stream, checked against the descriptor as they flow: the stream fails (instead of ending)
-     * when the size or digest is wrong, so whatever reads it to the end has read the descriptor's bytes. A blob this
-     * layout wrote or checked whole before is not hashed again (as containerd trusts its content store once a blob is
-     * in it): a layer read for its paths and then converted is hashed once.
-     */
-    async openBlob(blob) {
-        const path = await this.statBlob(blob);
-        if (this.checked.get(blob.digest) === blob.size)
-            return (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 });
-        const checked = checkingStream(blob, this.where);
-        checked.on('end', () => this.checked.set(blob.digest, blob.size));
-        // pipeline, not pipe: a reader that stops early closes the file too.
-        return (0,external_node_stream_.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }), checked, () => { });
-    }
-    /** Reads the blob to its end, checking it (once per process: a blob this layout wrote or checked is not read again). */
-    async verifyBlob(blob) {
-        if (this.checked.get(blob.digest) === blob.size && (await this.hasBlob(blob.digest, blob.size)))
-            return;
-        // eslint-disable-next-line @typescript-eslint/no-unused-vars -- reading is the point
-        for await (const _chunk of await this.openBlob(blob))
-            ;
-    }
-    /**
-     * verifyBlob for several blobs, hashed in worker threads on every core (hashFiles), for blobs that are checked
-     * without being used otherwise: a reused layer's source, a blob about to be uploaded. The first blob that does
-     * not match is the error.
-     */
-    async verifyBlobs(blobs) {
-        const unchecked = [...new Map(blobs.map((b) => [b.digest, b])).values()].filter((b) => this.checked.get(b.digest) !== b.size);
-        const paths = [];
-        for (const blob of unchecked)
-            paths.push(await this.statBlob(blob));
-        const hashes = await hashFiles(paths).catch((error) => {
-            throw fileError(error, error.path ?? this.dir, `${this.where}: a blob`);
-        });
-        for (const [i, blob] of unchecked.entries()) {
-            const mismatch = blobMismatch(blob, hashes[i], this.where);
-            if (mismatch)
-                throw mismatch;
-            this.checked.set(blob.digest, blob.size);
-        }
-    }
-    /** A small blob (a JSON document), read whole and checked against its digest (and its size, when known). */
-    async readBlob(digest, size, maxBytes = MAX_JSON_BYTES) {
-        const { path, size: stored } = await this.blobFile(digest);
-        if (stored > maxBytes)
-            throw new errors_ShipError(`${this.where}: blob ${digest} is ${stored} bytes, more than the ${maxBytes} allowed for a JSON document`);
-        const data = await (0,promises_.readFile)(path).catch((error) => {
-            throw fileError(error, path, `${this.where}: blob ${digest}`);
-        });
-        const check = new BlobCheck({ digest, size }, this.where);
-        check.update(data);
-        check.finish();
-        return data;
-    }
-    /**
-     * A JSON blob parsed and checked with `schema`; `what` names it in errors (e.g. "manifest"). Given a descriptor,
-     * its size is checked too.
-     */
-    async readJson(blob, schema, what) {
-        const digest = typeof blob === 'string' ? blob : blob.digest;
-        const text = (await this.readBlob(digest, typeof blob === 'string' ? undefined : blob.size)).toString('utf8');
-        let parsed;
-        try {
-            parsed = JSON.parse(text);
-        }
-        catch {
-            throw new errors_ShipError(`${this.where}: the ${what} ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
-        }
-        const result = schema.safeParse(parsed);
-        if (!result.success) {
-            const issue = result.error.issues[0];
-            const where = issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid';
-            throw new errors_ShipError(`${this.where}: the ${what} ${digest} is not valid (${where})`, { hint: 'the image is corrupt or not an OCI image' });
-        }
-        return result.data;
-    }
-    /** Stores bytes as a blob (a no-op when it is already there). */
-    async writeBlob(data) {
-        const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-        const digest = sha256(bytes);
-        if (!(await this.hasBlob(digest, bytes.length)))
-            await writeAtomically(this.blobPath(digest), bytes);
-        this.checked.set(digest, bytes.length);
-        return { digest, size: bytes.length };
-    }
-    /** Serialises a JSON document (compactly, in the object's key order) as a blob and returns its descriptor. */
-    async writeJson(mediaType, value) {
-        const { digest, size } = await this.writeBlob(JSON.stringify(value));
-        return { mediaType, digest, size };
-    }
-    /**
-     * Streams data into a blob, hashing it on the way; with `expected`, a digest or size that does not match is an
-     * error (a blob longer than `expected.size` is stopped there) and nothing is kept; `where` (the source) prefixes
-     * the error. Returns the digest and size of what was written.
-     */
-    async writeBlobFrom(source, expected = {}, where) {
-        const temporary = (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', `.tmp-${process.pid}-${(temporaryCounter += 1)}`);
-        const check = new BlobCheck(expected, where);
-        try {
-            // A pipeline, so that a stop half way (a blob longer than expected, a source that fails) destroys the file
-            // stream with its writes settled: nothing is written to it after, and no error of it goes unhandled.
-            await (0,external_node_stream_promises_namespaceObject.pipeline)(source, async function* (chunks) {
-                for await (const chunk of chunks) {
-                    check.update(chunk);
-                    yield chunk;
-                }
-            }, (0,external_node_fs_namespaceObject.createWriteStream)(temporary));
-            const blob = check.finish();
-            await (0,promises_.rename)(temporary, this.blobPath(blob.digest));
-            this.checked.set(blob.digest, blob.size);
-            return blob;
-        }
-        catch (error) {
-            await (0,promises_.rm)(temporary, { force: true });
-            throw error;
-        }
-    }
-    /**
-     * Moves a file into the layout as a blob, hashing it on the way, so a large layer is not copied; a file on another
-     * file system is copied instead. With `expected`, content that does not match is an error (`where` prefixes it)
-     * and nothing is moved. Returns the digest and size.
-     */
-    async moveBlobFrom(path, expected = {}, where) {
-        const check = new BlobCheck(expected, where);
-        try {
-            for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }))
-                check.update(chunk);
-        }
-        catch (error) {
-            throw fileError(error, path, 'a blob to store');
-        }
-        const blob = check.finish();
-        try {
-            await (0,promises_.rename)(path, this.blobPath(blob.digest));
-        }
-        catch (error) {
-            if (error.code !== 'EXDEV')
-                throw fileError(error, path, 'a blob to store');
-            await this.writeBlobFrom((0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }), blob);
-        }
-        this.checked.set(blob.digest, blob.size);
-        return blob;
-    }
-    // --- the index -----------------------------------------------------------------------------------------------------
-    async readIndex() {
-        const path = (0,external_node_path_.join)(this.dir, 'index.json');
-        const text = await (0,promises_.readFile)(path, 'utf8').catch((error) => {
-            throw fileError(error, path, `${this.where}: the index`, 'the layout is incomplete or corrupt');
-        });
-        let parsed;
-        try {
-            parsed = JSON.parse(text);
-        }
-        catch {
-            // Not the parser's message: it quotes the text, and the file may be anything.
-            throw new errors_ShipError(`${this.where}: index.json is not JSON`, { hint: 'the layout is corrupt' });
-        }
-        const result = ImageIndex.safeParse(parsed);
-        if (!result.success)
-            throw new errors_ShipError(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, { hint: 'the layout is corrupt' });
-        return result.data;
-    }
-    async writeIndex(index) {
-        await writeAtomically((0,external_node_path_.join)(this.dir, 'index.json'), JSON.stringify(index, null, 2));
-    }
-    /**
-     * The manifest (or index) named `ref` in index.json; without `ref`, the only entry there is. Errors list what is
-     * there, so a user can pick.
-     */
-    async resolve(ref) {
-        const { manifests } = await this.readIndex();
-        const named = (d) => d.annotations?.[Annotation.refName];
-        if (ref !== undefined) {
-            const found = manifests.find((d) => named(d) === ref);
-            if (found)
-                return found;
-            const known = manifests.map(named).filter((n) => n !== undefined);
-            throw new errors_ShipError(`${this.where} has no image named ${ref}`, { hint: known.length > 0 ? `it has: ${known.join(', ')}` : 'it holds no named image' });
-        }
-        const [only, ...others] = manifests;
-        if (only && others.length === 0)
-            return only;
-        if (!only)
-            throw new errors_ShipError(`${this.where} holds no image`, { hint: 'its index.json lists no manifest' });
-        const known = manifests.map((d) => named(d) ?? d.digest);
-        throw new errors_ShipError(`${this.where} holds ${manifests.length} images; say which`, { hint: `add :REF to the path, one of: ${known.join(', ')}` });
-    }
-    /** Lists `descriptor` in index.json under `ref`, replacing what had that name (or the same digest, unnamed). */
-    async setRef(descriptor, ref) {
-        const index = await this.readIndex();
-        const entry = ref === undefined ? descriptor : { ...descriptor, annotations: { ...descriptor.annotations, [Annotation.refName]: ref } };
-        const kept = index.manifests.filter((d) => {
-            const name = d.annotations?.[Annotation.refName];
-            return ref === undefined ? !(name === undefined && d.digest === descriptor.digest) : name !== ref;
-        });
-        await this.writeIndex({ ...index, manifests: [...kept, entry] });
+        this.errors = errors;
     }
 }
-function emptyIndex() {
-    return { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
-}
-async function layout_exists(path) {
-    return (await (0,promises_.stat)(path).catch(() => undefined)) !== undefined;
-}
-/** Writes a file whole or not at all: a temporary file renamed over the target. */
-async function writeAtomically(path, data) {
-    const temporary = `${path}.tmp-${process.pid}-${(temporaryCounter += 1)}`;
-    try {
-        await (0,promises_.writeFile)(temporary, data);
-        await (0,promises_.rename)(temporary, path);
+/** The text a user sees for an error: the message, then the hint on its own line. */
+function errors_formatError(error) {
+    if (error instanceof errors_ShipError) {
+        if (error instanceof InputErrors && error.errors.length > 1) {
+            const hints = error.errors.filter((e) => e.hint).map((e) => `  - ${e.input ?? 'input'}: ${e.hint}`);
+            return hints.length > 0 ? `${error.message}\nHints:\n${hints.join('\n')}` : error.message;
+        }
+        return error.hint ? `${error.message}\nHint: ${error.hint}` : error.message;
     }
-    catch (error) {
-        await (0,promises_.rm)(temporary, { force: true });
-        throw error;
-    }
+    if (error instanceof Error)
+        return `internal error: ${error.stack ?? error.message}`;
+    return `internal error: ${String(error)}`;
 }
-
-;// CONCATENATED MODULE: ./src/oci/archive.ts
+// --- user values inside messages ------------------------------------------------------------------------------------
 /**
- * Image references on disk and their IO: `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` (a tar of an OCI layout) and
- * `docker-archive:FILE` (what `docker save` writes). Archives are unpacked into a temporary OCI layout, so the rest
- * of the code only ever sees an OciLayout; an `oci-archive:` output is written as a layout and packed at the end.
+ * Characters that must not reach a message as they are: C0 and C1 controls, DEL, line and paragraph separators, and
+ * the invisible or direction-changing marks that can make a value look like something else.
  */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const TRANSPORTS = ['oci', 'oci-archive', 'docker-archive'];
-/** Parses `TRANSPORT:PATH[:REF]`; a REF has no slash, so `oci:/a:b/c` is a path. */
-function parseImageRef(text) {
-    const colon = text.indexOf(':');
-    const transport = colon === -1 ? '' : text.slice(0, colon);
-    if (!TRANSPORTS.includes(transport)) {
-        throw new errors_ShipError(`${quoted(text, 200)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
-    }
-    const rest = text.slice(colon + 1);
-    if (rest === '')
-        throw new errors_ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
-    if (transport === 'docker-archive')
-        return { transport, path: rest, ref: undefined };
-    const last = rest.lastIndexOf(':');
-    const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
-    const path = ref === undefined ? rest : rest.slice(0, last);
-    if (ref === '')
-        throw new errors_ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
-    return { transport: transport, path, ref };
-}
-function formatImageRef(ref) {
-    return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
-}
-/** Opens an image for reading; archives are unpacked to a temporary directory that `close()` removes. */
-async function openImage(ref) {
-    if (ref.transport === 'oci') {
-        const layout = await layout_OciLayout.open(ref.path);
-        const descriptor = await layout.resolve(ref.ref);
-        return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: async () => { } };
-    }
-    await assertFile(ref.path);
-    const temp = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'meshagent-ship-image-'));
-    try {
-        await unpackTar(ref.path, (0,external_node_path_.join)(temp, 'unpacked'));
-        if (ref.transport === 'oci-archive') {
-            // Named after the archive in messages: the temporary directory means nothing to a user.
-            const layout = await layout_OciLayout.open((0,external_node_path_.join)(temp, 'unpacked'), { where: ref.path });
-            const descriptor = await layout.resolve(ref.ref);
-            return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: () => (0,promises_.rm)(temp, { recursive: true, force: true }) };
-        }
-        const { layout, descriptor, name } = await dockerArchiveToLayout(ref.path, (0,external_node_path_.join)(temp, 'unpacked'), (0,external_node_path_.join)(temp, 'oci'));
-        await (0,promises_.rm)((0,external_node_path_.join)(temp, 'unpacked'), { recursive: true, force: true });
-        return { layout, descriptor, name, close: () => (0,promises_.rm)(temp, { recursive: true, force: true }) };
-    }
-    catch (error) {
-        await (0,promises_.rm)(temp, { recursive: true, force: true });
-        throw error;
-    }
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '"': '\\"', '\\': '\\\\' };
+/** A user's value in double quotes, on one line, with unsafe characters escaped (`\n`, `\u202e`) and long values cut. */
+function errors_quoted(value, max = 80) {
+    const cut = [...value].length > max ? `${[...value].slice(0, max - 3).join('')}...` : value;
+    const escaped = cut.replace(/["\\]/g, (c) => ESCAPES[c]).replace(UNSAFE, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return `"${escaped}"`;
 }
 /**
- * Writes the one image of a `docker save` archive as an OCI layout in `dir` (new or empty). The archive is unpacked
- * beside `dir` meanwhile, on the same file system, so its layers are moved into the layout rather than copied.
+ * A user's value inside a message: as it is when it is plain (no space, quote, backslash or unsafe character, and
+ * not long), so ordinary values read as the MeshAgent CLI prints them; else `quoted`.
  */
-async function layoutFromDockerArchive(file, dir) {
-    await assertFile(file);
-    const unpacked = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(dir)), '.docker-archive-'));
-    try {
-        await unpackTar(file, unpacked);
-        return await dockerArchiveToLayout(file, unpacked, dir);
-    }
-    finally {
-        await (0,promises_.rm)(unpacked, { recursive: true, force: true });
-    }
-}
-async function assertFile(path) {
-    const info = await (0,promises_.stat)(path).catch(() => undefined);
-    if (!info?.isFile())
-        throw new errors_ShipError(`${path} is not a file`, { hint: 'give the path of an archive written by `docker save`, `skopeo copy` or meshagent-ship' });
-}
-const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive written by `docker save`, `skopeo copy` or meshagent-ship';
-/**
- * Unpacks regular files and directories of a tar. Names and link targets that leave the root are refused, by the
- * same rules as layers (estargz/entry-path.ts); a name that collides with what an earlier entry made (a file where
- * a directory is needed, or the reverse) is an error naming the entry.
- */
-async function unpackTar(file, dir) {
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const root = (0,external_node_path_.resolve)(dir);
-    try {
-        for await (const entry of readTar((0,external_node_fs_namespaceObject.createReadStream)(file, { highWaterMark: 1 << 20 }))) {
-            const { name, type } = entry.header;
-            checkEntryPath(entry.header, file, entry.headerOffset);
-            const target = (0,external_node_path_.resolve)(root, name);
-            // Cannot happen after checkEntryPath; kept as the last word on where a file may be written.
-            if (target !== root && !target.startsWith(root + external_node_path_.sep))
-                throw new errors_ShipError(`${file}: entry ${quoted(name)} points outside the archive`, { hint: NOT_AN_IMAGE_ARCHIVE });
-            try {
-                if (type === '5')
-                    await (0,promises_.mkdir)(target, { recursive: true });
-                else if (type === '0') {
-                    await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
-                    await (0,external_node_stream_promises_namespaceObject.pipeline)(entry.body(), (0,external_node_fs_namespaceObject.createWriteStream)(target));
-                }
-            }
-            catch (error) {
-                throw new errors_ShipError(`${file}: entry ${quoted(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
-            }
-            // Links, devices and fifos have no place in an image archive; they are skipped.
-        }
-    }
-    catch (error) {
-        // The tar reader's own hint speaks of layers; this is the image archive.
-        if (error instanceof TarFormatError)
-            throw new errors_ShipError(`${file}: ${error.message}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
-        if (error instanceof errors_ShipError && !error.message.startsWith(file))
-            throw new errors_ShipError(`${file}: ${error.message}`, { hint: error.hint, cause: error });
-        throw error;
-    }
-}
-/** What went wrong writing an entry, in words (the errno error quotes temporary paths that mean nothing to a user). */
-function collision(error) {
-    const code = error.code;
-    if (code === 'EISDIR')
-        return 'an earlier entry made a directory of that name';
-    if (code === 'ENOTDIR' || code === 'EEXIST')
-        return 'an earlier entry made a file where its directory should be';
-    return fileError(error, error.path ?? '', 'writing').message;
-}
-const DockerArchiveManifest = array(looseObject({ Config: schemas_string(), RepoTags: array(schemas_string()).nullish(), Layers: array(schemas_string()) })).min(1);
-/** Builds an OCI layout from an unpacked `docker save` archive (legacy `<id>/layer.tar` or the newer blobs/ form). */
-async function dockerArchiveToLayout(file, unpacked, out) {
-    const text = await (0,promises_.readFile)((0,external_node_path_.join)(unpacked, 'manifest.json'), 'utf8').catch(() => undefined);
-    if (text === undefined)
-        throw new errors_ShipError(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
-    let parsed;
-    try {
-        parsed = DockerArchiveManifest.parse(JSON.parse(text));
-    }
-    catch {
-        throw new errors_ShipError(`${file}: manifest.json is not a docker-archive manifest`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
-    }
-    if (parsed.length > 1)
-        throw new errors_ShipError(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
-    const image = parsed[0];
-    const layout = await layout_OciLayout.create(out, { where: file });
-    const inside = (name) => {
-        const path = (0,external_node_path_.resolve)(unpacked, name);
-        if (!path.startsWith((0,external_node_path_.resolve)(unpacked) + external_node_path_.sep))
-            throw new errors_ShipError(`${file}: manifest.json names ${quoted(name)}, outside the archive`);
-        return path;
-    };
-    /** A file named in manifest.json: it must be there and be a file. */
-    const member = async (name, what) => {
-        const path = inside(name);
-        const info = await (0,promises_.stat)(path).catch(() => undefined);
-        if (!info)
-            throw new errors_ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is missing`, { hint: NOT_AN_IMAGE_ARCHIVE });
-        if (!info.isFile())
-            throw new errors_ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is not a file`, { hint: NOT_AN_IMAGE_ARCHIVE });
-        return path;
-    };
-    const configPath = await member(image.Config, 'config');
-    const configBytes = await (0,promises_.readFile)(configPath).catch((error) => {
-        throw fileError(error, configPath, `${file}: the config`);
-    });
-    const configDigest = claimedDigest(image.Config, true);
-    const config = { ...(await layout.writeBlob(configBytes)), mediaType: MediaType.ociConfig };
-    if (configDigest !== undefined && config.digest !== configDigest) {
-        throw new errors_ShipError(`${file}: the config ${quoted(image.Config)} does not match its digest: its content is ${config.digest}`, { hint: 'the archive is corrupt or was tampered with: save the image again' });
-    }
-    // Layers are moved out of the unpacked archive, not copied (an image can be large); one named twice is moved once.
-    const moved = new Map();
-    const layers = [];
-    for (const name of image.Layers) {
-        const path = await member(name, 'layer');
-        let layer = moved.get(path);
-        if (!layer) {
-            const compression = await sniffCompression(path);
-            const mediaType = compression === 'gzip' ? MediaType.ociLayerGzip : compression === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayer;
-            // A layer stored under its digest (blobs/sha256/<hex>, as Docker 25 and later save) must have that digest;
-            // the older `<id>/layer.tar` names claim none, and the layer's digest is what its bytes hash to.
-            const digest = claimedDigest(name, false);
-            layer = { mediaType, ...(await layout.moveBlobFrom(path, { digest }, `${file}: layer ${quoted(name)}`)) };
-            moved.set(path, layer);
-        }
-        layers.push(layer);
-    }
-    const descriptor = await layout.writeJson(MediaType.ociManifest, { schemaVersion: 2, mediaType: MediaType.ociManifest, config, layers });
-    return { layout, descriptor, name: image.RepoTags?.[0] ?? undefined };
-}
-/**
- * The digest a docker-archive member's name claims: `blobs/sha256/<hex>` (Docker 25 and later), or for a config,
- * the legacy `<hex>.json` (the image id, which is the config's digest).
- */
-function claimedDigest(name, isConfig) {
-    const stored = /^(?:\.\/)?blobs\/sha256\/([a-f0-9]{64})$/.exec(name)?.[1] ?? (isConfig ? /^(?:\.\/)?([a-f0-9]{64})\.json$/.exec(name)?.[1] : undefined);
-    const digest = stored === undefined ? undefined : `sha256:${stored}`;
-    return digest !== undefined && isDigest(digest) ? digest : undefined;
-}
-/** Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time). */
-async function packOciArchive(dir, file) {
-    const temporary = `${file}.tmp-${process.pid}`;
-    try {
-        await pipeline(layoutTar(dir), createWriteStream(temporary));
-        await rename(temporary, file);
-    }
-    catch (error) {
-        await rm(temporary, { force: true });
-        throw error;
-    }
-}
-async function* layoutTar(dir) {
-    const header = (name, type, size) => ({ name, linkName: '', type, mode: type === '5' ? 0o755 : 0o644, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
-    yield encodeHeader(header('blobs/', '5', 0));
-    for (const algorithm of (await readdir(join(dir, 'blobs'))).sort()) {
-        yield encodeHeader(header(`blobs/${algorithm}/`, '5', 0));
-        for (const name of (await readdir(join(dir, 'blobs', algorithm))).sort()) {
-            if (name.startsWith('.'))
-                continue;
-            yield* fileEntry(`blobs/${algorithm}/${name}`, join(dir, 'blobs', algorithm, name));
-        }
-    }
-    yield* fileEntry('index.json', join(dir, 'index.json'));
-    yield* fileEntry('oci-layout', join(dir, 'oci-layout'));
-    yield Buffer.alloc(1024);
-    async function* fileEntry(name, path) {
-        const { size } = await stat(path);
-        yield encodeHeader(header(name, '0', size));
-        for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
-            yield chunk;
-        yield Buffer.alloc(padding(size));
-    }
+function shown(value, max = 200) {
+    const plain = value !== '' && value.length <= max && !/[\s"\\]/.test(value) && value.replace(UNSAFE, '') === value;
+    return plain ? value : errors_quoted(value, max);
 }
 
 ;// CONCATENATED MODULE: ./src/reference.ts
 /**
  * Image references and the MeshAgent tag rules.
  *
- * The parsing, normalisation and project-registry checks follow the MeshAgent CLI exactly (its regexes, its order
+ * The parsing, normalization and project-registry checks follow the MeshAgent CLI exactly (its regexes, its order
  * of checks and its error texts), so a tag the CLI accepts is accepted here and a tag it rejects is rejected with
  * the same words. Everything here is pure: no network, no I/O.
  */
@@ -82461,22 +80189,22 @@ function parseImageTag(input, optionName = '--tag') {
         throw tagError(`invalid OCI image repository: ${shown(input)}`);
     }
     // distribution's reference grammar caps the whole name, registry included, at 255 characters; a longer one
-    // passes every other rule and fails only at the registry. A shorthand tag is checked again once normalised.
+    // passes every other rule and fails only at the registry. A shorthand tag is checked again once normalized.
     const name = cleaned;
     if (name.length > NAME_MAX_LENGTH) {
         throw tagError(`repository name must not be more than ${NAME_MAX_LENGTH} characters (it has ${name.length}): ${shown(input, 80)}`);
     }
     return { value: input.trim(), registry, repository: repositoryParts.join('/'), tag };
 }
-const reference_DIGEST_RE = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
+const DIGEST_RE = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
 /** Parses a reference that may carry a digest; the part before `@` follows the same rules as a tag. */
-function parseImageReference(input, optionName) {
+function reference_parseImageReference(input, optionName) {
     const trimmed = input.trim();
     const at = trimmed.indexOf('@');
     if (at === -1)
         return { ...parseImageTag(trimmed, optionName), digest: undefined };
     const digest = trimmed.slice(at + 1);
-    if (!reference_DIGEST_RE.test(digest)) {
+    if (!DIGEST_RE.test(digest)) {
         throw newTagError(`invalid OCI image digest: ${shown(input)}`, optionName.replace(/^--/, ''));
     }
     const name = parseImageTag(trimmed.slice(0, at), optionName);
@@ -82491,7 +80219,7 @@ function formatImageTag(tag) {
 function tagNeedsProjectKey(tag) {
     return tag.repository.split('/').length === 1;
 }
-/** True when normalisation could change the tag: no registry, or the project registry with no key. */
+/** True when normalization could change the tag: no registry, or the project registry with no key. */
 function tagNeedsNormalization(tag, projectRegistry) {
     if (tag.registry === undefined)
         return true;
@@ -82500,7 +80228,7 @@ function tagNeedsNormalization(tag, projectRegistry) {
     return tagNeedsProjectKey(tag);
 }
 /**
- * The CLI's shorthand normalisation: no registry means the project registry, and a single repository component
+ * The CLI's shorthand normalization: no registry means the project registry, and a single repository component
  * gets the project key in front (`app:1` -> `<registry>/<key>/app:1`). A foreign registry is left alone.
  */
 function normalizeProjectTag(tag, projectRegistry, projectKey) {
@@ -82517,7 +80245,7 @@ function projectTagFormat(projectRegistry) {
     return `${projectRegistry}/<project-key>/<repository>:<tag>`;
 }
 /**
- * Checks a (normalised) tag names the project registry, has at least `<project-key>/<repository>` and a valid
+ * Checks a (normalized) tag names the project registry, has at least `<project-key>/<repository>` and a valid
  * key, and splits it. The repository name sent to the MeshAgent API is the part after the key.
  */
 function splitProjectRepository(tag, projectRegistry) {
@@ -82587,41 +80315,37 @@ function pagesDomainFromConfig(domains) {
     return pages ? pages : 'meshagent.app';
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/issues.ts
+
+/** Records a problem with `input`: what is wrong, and the hint saying how to fix it. */
+function addIssue(ctx, input, message, hint) {
+    ctx.addIssue({ code: 'custom', message, path: [input], params: { hint } });
+}
+/** Quote a user's value in an error, cut short so a pasted secret never shows whole. */
+function quote(text) {
+    return errors_quoted(text, 40);
+}
+/** The trimmed value, or undefined when the input is empty. */
+function issues_optional(raw) {
+    const trimmed = raw.trim();
+    return trimmed === '' ? undefined : trimmed;
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/reserved-ports.ts
 /**
- * Raw inputs -> ShipConfig. Every input is parsed and checked here; every error names the input (and the line, for
- * lists), says what is wrong and how to fix it, in the MeshAgent CLI's words where its users already know them.
- * All errors are collected and reported together, before anything touches the network.
+ * The ports MeshAgent keeps for room infrastructure, which no room service may use: the room's internal API port
+ * (meshagent-api room_ports.py, RESERVED_ROOM_SERVICE_PORTS). The inputs, the spec builder and the wire schema all
+ * check against this one list.
+ */
+const RESERVED_ROOM_SERVICE_PORTS = [8078];
+
+;// CONCATENATED MODULE: ./src/inputs/list-parsers.ts
+/**
+ * The parsers of list inputs, one item per line (blank lines and `#` comments skipped): KEY=VALUE pairs, secret
+ * env vars, the three kinds of mounts, ports and platforms. Each problem names its input and line.
  */
 
 
-
-
-
-
-const DEFAULT_API_URL = 'https://api.meshagent.com';
-/** MeshAgent reserves this port for room infrastructure (api: room_ports.py). */
-const RESERVED_PORTS = [8078];
-/** How long `wait: true` probes the service URL: the CLI's live-wait default. */
-const DEFAULT_WAIT_SECONDS = 300;
-/** Each input's raw text: the input, else its environment fallback, else its default. */
-function readRawInputs(source) {
-    const raw = {};
-    for (const spec of INPUTS) {
-        let value = source.getInput(spec.name);
-        if (value.trim() === '' && 'env' in spec)
-            value = source.env[spec.env] ?? '';
-        if (value.trim() === '' && 'default' in spec)
-            value = spec.default;
-        if ('secret' in spec && value.trim() !== '')
-            source.setSecret(value.trim());
-        raw[spec.name] = value;
-    }
-    return raw;
-}
-function report(ctx, input, message, hint) {
-    ctx.addIssue({ code: 'custom', message, path: [input], params: { hint } });
-}
 /** Lines of a list input with their 1-based line numbers; blank lines and `#` comments skipped. */
 function listLines(raw) {
     return raw
@@ -82629,37 +80353,17 @@ function listLines(raw) {
         .map((text, index) => ({ line: index + 1, text: text.trim() }))
         .filter(({ text }) => text !== '' && !text.startsWith('#'));
 }
-/** Quote a user's value in an error, cut short so a pasted secret never shows whole. */
-function quote(text) {
-    return quoted(text, 40);
-}
-function inputs_optional(raw) {
-    const trimmed = raw.trim();
-    return trimmed === '' ? undefined : trimmed;
-}
-const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
-const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
-/** true or false; undefined (reported) for anything else, so no later check builds on a wrong guess. */
-function parseBoolean(input, raw, ctx) {
-    const value = raw.trim();
-    if (BOOLEAN_TRUE.includes(value))
-        return true;
-    if (BOOLEAN_FALSE.includes(value))
-        return false;
-    report(ctx, input, `${input}: ${quote(value)} is not a boolean`, `use true or false`);
-    return undefined;
-}
 function parseKeyValues(input, raw, ctx, form = 'KEY=VALUE') {
     const result = [];
     for (const { line, text } of listLines(raw)) {
         const eq = text.indexOf('=');
         if (eq === -1) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form '${form}'`, `write one ${form} per line`);
+            addIssue(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form '${form}'`, `write one ${form} per line`);
             continue;
         }
         const name = text.slice(0, eq).trim();
         if (name === '') {
-            report(ctx, input, `${input}: line ${line} must include a non-empty variable name`, `write one ${form} per line`);
+            addIssue(ctx, input, `${input}: line ${line} must include a non-empty variable name`, `write one ${form} per line`);
             continue;
         }
         result.push({ name, value: text.slice(eq + 1) });
@@ -82673,15 +80377,15 @@ function parseEnvSecrets(raw, ctx) {
     for (const { line, text } of listLines(raw)) {
         const eq = text.indexOf('=');
         if (eq === -1) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form 'NAME=SECRET_ID'`, hint);
+            addIssue(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form 'NAME=SECRET_ID'`, hint);
             continue;
         }
         const name = text.slice(0, eq).trim();
         const secretId = text.slice(eq + 1).trim();
         if (name === '')
-            report(ctx, input, `${input}: line ${line} must include a non-empty variable name`, hint);
+            addIssue(ctx, input, `${input}: line ${line} must include a non-empty variable name`, hint);
         else if (secretId === '')
-            report(ctx, input, `${input}: line ${line} must include a non-empty secret source`, hint);
+            addIssue(ctx, input, `${input}: line ${line} must include a non-empty secret source`, hint);
         else
             result.push({ name, secretId });
     }
@@ -82705,13 +80409,13 @@ function parseRoomMounts(raw, ctx) {
         }
         const colon = rest.lastIndexOf(':');
         if (colon === -1) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
+            addIssue(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
             continue;
         }
         const source = rest.slice(0, colon).trim();
         const path = rest.slice(colon + 1).trim();
         if (source === '' || path === '') {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must include both source and mount paths`, hint);
+            addIssue(ctx, input, `${input}: line ${line} ${quote(text)} must include both source and mount paths`, hint);
             continue;
         }
         result.push({ path, subpath: source === '.' || source === '/' ? undefined : source, readOnly });
@@ -82727,27 +80431,27 @@ function parseImageMounts(raw, ctx) {
     for (const { line, text } of listLines(raw)) {
         const eq = text.indexOf('=');
         if (eq === -1) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
+            addIssue(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
             continue;
         }
         const image = text.slice(0, eq).trim();
         const remainder = text.slice(eq + 1).trim();
         if (image === '' || remainder === '') {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must include both image and mount paths`, hint);
+            addIssue(ctx, input, `${input}: line ${line} ${quote(text)} must include both image and mount paths`, hint);
             continue;
         }
         const parts = remainder.split(':').map((part) => part.trim());
         let readOnly = true;
         const mode = parts[1]?.toLowerCase();
         if (parts.length > 2 || (mode !== undefined && !READ_MODES.has(mode))) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
+            addIssue(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
             continue;
         }
         if (mode !== undefined)
             readOnly = mode === 'ro';
         const path = parts[0] ?? '';
         if (path === '') {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must include both image and mount paths`, hint);
+            addIssue(ctx, input, `${input}: line ${line} ${quote(text)} must include both image and mount paths`, hint);
             continue;
         }
         result.push({ image, path, readOnly });
@@ -82767,18 +80471,18 @@ function parseEmptyDirMounts(raw, ctx) {
         if (colon !== -1) {
             const mode = text.slice(colon + 1).toLowerCase();
             if (!READ_MODES.has(mode)) {
-                report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
+                addIssue(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
                 continue;
             }
             path = text.slice(0, colon).trim();
             readOnly = mode === 'ro';
         }
         if (path === '') {
-            report(ctx, input, `${input}: line ${line} must include a mount path`, hint);
+            addIssue(ctx, input, `${input}: line ${line} must include a mount path`, hint);
             continue;
         }
         if (path.includes(':')) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
+            addIssue(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form ${form}`, hint);
             continue;
         }
         result.push({ path, readOnly });
@@ -82793,15 +80497,15 @@ function parsePorts(raw, ctx) {
         const match = /^([0-9]+)(?:\/(http|tcp))?$/i.exec(text);
         const num = match ? Number(match[1]) : NaN;
         if (!match || !Number.isInteger(num) || num < 1 || num > 65535) {
-            report(ctx, input, `${input}: line ${line} ${quote(text)} is not a port`, hint);
+            addIssue(ctx, input, `${input}: line ${line} ${quote(text)} is not a port`, hint);
             continue;
         }
-        if (RESERVED_PORTS.includes(num)) {
-            report(ctx, input, `${input}: line ${line} uses reserved MeshAgent room infrastructure port ${num}; reserved ports: ${RESERVED_PORTS.join(', ')}`, 'let the service listen on another port');
+        if (RESERVED_ROOM_SERVICE_PORTS.includes(num)) {
+            addIssue(ctx, input, `${input}: line ${line} uses reserved MeshAgent room infrastructure port ${num}; reserved ports: ${RESERVED_ROOM_SERVICE_PORTS.join(', ')}`, 'let the service listen on another port');
             continue;
         }
         if (result.some((port) => port.num === num)) {
-            report(ctx, input, `${input}: line ${line} repeats port ${num}`, 'list each port once');
+            addIssue(ctx, input, `${input}: line ${line} repeats port ${num}`, 'list each port once');
             continue;
         }
         result.push({ num, type: match[2]?.toLowerCase() ?? 'http' });
@@ -82814,7 +80518,7 @@ function parsePlatforms(raw, ctx) {
     for (const { line, text } of listLines(raw)) {
         for (const item of text.split(',').map((part) => part.trim()).filter(Boolean)) {
             if (!PLATFORM_RE.test(item)) {
-                report(ctx, 'platforms', `platforms: line ${line} ${quote(item)} is not a platform`, 'use os/arch[/variant], e.g. linux/amd64');
+                addIssue(ctx, 'platforms', `platforms: line ${line} ${quote(item)} is not a platform`, 'use os/arch[/variant], e.g. linux/amd64');
             }
             else if (!result.includes(item)) {
                 result.push(item);
@@ -82823,9 +80527,179 @@ function parsePlatforms(raw, ctx) {
     }
     return result;
 }
+
+;// CONCATENATED MODULE: ./src/inputs/spec.ts
+/**
+ * The action's inputs and outputs, by name: the table action.yml, the CLI flags and the README are checked against.
+ * Only names, kinds, defaults and environment fallbacks live here; parsing lives in inputs.ts.
+ */
+const INPUTS = [
+    // MeshAgent
+    { name: 'api-key', group: 'MeshAgent', kind: 'string', secret: true, env: 'MESHAGENT_API_KEY', summary: 'MeshAgent API key (ma-...); from MESHAGENT_API_KEY; a dry run plans offline without it' },
+    { name: 'api-url', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_API_URL', summary: 'MeshAgent API base URL (default https://api.meshagent.com)' },
+    { name: 'project-id', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_PROJECT_ID', summary: 'project id (default: decoded from the API key)' },
+    { name: 'room', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_ROOM', summary: 'room to deploy the service to (required with deploy)' },
+    // Image
+    { name: 'tag', group: 'Image', kind: 'string', required: true, summary: '<registry>/<project-key>/<repository>:<tag>, or <repository>:<tag>' },
+    { name: 'context', group: 'Image', kind: 'string', default: '.', summary: 'build context directory' },
+    { name: 'file', group: 'Image', kind: 'string', summary: 'Dockerfile path relative to the context (default Containerfile, then Dockerfile)' },
+    { name: 'build-args', group: 'Image', kind: 'list', summary: 'build arguments, KEY=VALUE' },
+    { name: 'target', group: 'Image', kind: 'string', summary: 'build stage to build' },
+    { name: 'platforms', group: 'Image', kind: 'list', summary: 'target platforms, os/arch[/variant] (newline- or comma-separated)' },
+    { name: 'builder', group: 'Image', kind: 'string', default: 'auto', summary: 'auto, docker, buildah, or none (ship the image input)' },
+    { name: 'image', group: 'Image', kind: 'string', summary: 'ship an existing image: oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference' },
+    { name: 'estargz', group: 'Image', kind: 'boolean', default: 'true', summary: 'convert every layer to eStargz' },
+    { name: 'prefetch', group: 'Image', kind: 'list', summary: 'paths or globs to prefetch at start, in order' },
+    { name: 'compression-level', group: 'Image', kind: 'string', default: '6', summary: 'gzip level 0-9 for eStargz layers' },
+    { name: 'push', group: 'Image', kind: 'boolean', default: 'true', summary: 'push the image to the project registry' },
+    // Service
+    { name: 'deploy', group: 'Service', kind: 'boolean', default: 'true', summary: 'deploy the pushed image as a room service' },
+    { name: 'service-name', group: 'Service', kind: 'string', summary: 'service name (default: the repository path with / as -)' },
+    { name: 'create-room', group: 'Service', kind: 'boolean', default: 'false', summary: 'create the room when it does not exist' },
+    { name: 'env', group: 'Service', kind: 'list', summary: 'environment variables, KEY=VALUE (replaces the service env)' },
+    { name: 'env-secrets', group: 'Service', kind: 'list', summary: 'secret environment variables, NAME=SECRET_ID (needs run-as)' },
+    { name: 'run-as', group: 'Service', kind: 'string', summary: 'service account email the container runs as' },
+    { name: 'meshagent-token', group: 'Service', kind: 'string', summary: 'inject MeshAgent tokens: userDefault, agentDefault, full, or ApiScope JSON' },
+    { name: 'identity', group: 'Service', kind: 'string', summary: 'token identity (default: the service name)' },
+    { name: 'room-mounts', group: 'Service', kind: 'list', summary: 'room storage mounts, <source>:<mount>[:ro|rw]' },
+    { name: 'image-mounts', group: 'Service', kind: 'list', summary: 'image mounts, <image>=<mount>[:ro|rw]' },
+    { name: 'empty-dir-mounts', group: 'Service', kind: 'list', summary: 'empty directory mounts, <mount>[:ro|rw]' },
+    { name: 'ports', group: 'Service', kind: 'list', summary: 'service ports, PORT[/http|tcp] (default: the image EXPOSE ports)' },
+    { name: 'liveness', group: 'Service', kind: 'string', summary: 'liveness path of http ports, starting with /' },
+    { name: 'public', group: 'Service', kind: 'boolean', default: 'false', summary: 'published ports need no participant token' },
+    { name: 'domain', group: 'Service', kind: 'string', summary: 'domain to route to the service; the service URL is https://<domain>' },
+    { name: 'validation-mode', group: 'Service', kind: 'string', default: 'default', summary: 'request validation: default, cookie, or none' },
+    { name: 'template', group: 'Service', kind: 'string', default: 'agent', summary: 'container template: agent or none' },
+    { name: 'wait', group: 'Service', kind: 'string', default: 'false', summary: 'probe the service URL after deploy: false, true (300 s), or a timeout like 90s or 5m' },
+    // Behaviour
+    { name: 'dry-run', group: 'Behaviour', kind: 'boolean', default: 'false', summary: 'resolve and validate, print the plan, change nothing' },
+];
+const OUTPUTS = [
+    { name: 'image', summary: 'the full image tag pushed' },
+    { name: 'digest', summary: 'the manifest digest (sha256:...)' },
+    { name: 'image-ref', summary: 'the digest-pinned reference <registry>/<repository>@sha256:...' },
+    { name: 'service-id', summary: 'the room service id' },
+    { name: 'service-name', summary: 'the room service name' },
+    { name: 'service-url', summary: 'https://<domain> when a domain is routed' },
+    { name: 'created', summary: 'true when the service was created, false when updated' },
+    { name: 'result', summary: 'the whole result as JSON' },
+];
+function inputSpec(name) {
+    return INPUTS.find((input) => input.name === name);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/raw-inputs.ts
+/**
+ * Each input's raw text, as the runner gives it: the input, else its environment variable (MESHAGENT_*), else its
+ * default. A secret input is masked the moment it is read.
+ */
+
+/** Each input's raw text: the input, else its environment fallback, else its default. */
+function readRawInputs(source) {
+    const raw = {};
+    for (const spec of INPUTS) {
+        let value = source.getInput(spec.name);
+        if (value.trim() === '' && 'env' in spec)
+            value = source.env[spec.env] ?? '';
+        if (value.trim() === '' && 'default' in spec)
+            value = spec.default;
+        if ('secret' in spec && value.trim() !== '')
+            source.setSecret(value.trim());
+        raw[spec.name] = value;
+    }
+    return raw;
+}
+
+;// CONCATENATED MODULE: ./src/image-location.ts
+/**
+ * Where an image is, as the image input and the command line write it (skopeo's transport syntax): an OCI layout
+ * `oci:DIR[:REF]`, an archive `oci-archive:FILE[:REF]` or `docker-archive:FILE`, or a registry
+ * `docker://HOST[:PORT]/REPOSITORY[:TAG|@DIGEST]`. The one reading of these for the image input and the convert,
+ * verify, push and pull commands; the libraries take the parsed value.
+ */
+
+
+const TRANSPORTS = ['oci', 'oci-archive', 'docker-archive'];
+/** Parses `TRANSPORT:PATH[:REF]`, an image on disk; a REF has no slash, so `oci:/a:b/c` is a path. */
+function parseLocalImage(text) {
+    const colon = text.indexOf(':');
+    const transport = colon === -1 ? '' : text.slice(0, colon);
+    if (!TRANSPORTS.includes(transport)) {
+        throw new errors_ShipError(`${errors_quoted(text, 200)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+    }
+    const rest = text.slice(colon + 1);
+    if (rest === '')
+        throw new errors_ShipError(`${errors_quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
+    if (transport === 'docker-archive')
+        return { transport, path: rest, ref: undefined };
+    const { path, ref } = splitRef(rest);
+    if (ref === '')
+        throw new errors_ShipError(`${errors_quoted(text, 200)} has an empty reference after the last colon`);
+    return { transport: transport, path, ref };
+}
+/** `TRANSPORT:PATH[:REF]` again, as parseLocalImage reads it. */
+function formatLocalImage(ref) {
+    return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
+}
+const hint = 'use oci:DIR[:REF] for an OCI layout, or docker://HOST[:PORT]/REPOSITORY[:TAG] for a registry';
+/** The source or destination of a push or pull: an OCI layout or a registry. `what` names it in errors. */
+function parseLocation(value, what) {
+    if (value.startsWith('oci:')) {
+        const { path: dir, ref } = splitRef(value.slice('oci:'.length));
+        if (dir === '')
+            throw new ShipError(`${what}: ${value} names no directory`, { hint });
+        return { kind: 'oci', dir, ref: ref === '' ? undefined : ref };
+    }
+    if (value.startsWith('docker://')) {
+        const reference = parseImageReference(value.slice('docker://'.length), what);
+        if (reference.registry === undefined) {
+            throw new ShipError(`${what}: ${value} names no registry`, { hint: 'write the registry host first, e.g. docker://127.0.0.1:5000/team/app:1' });
+        }
+        return { kind: 'docker', registry: reference.registry, repository: reference.repository, tag: reference.tag, digest: reference.digest };
+    }
+    throw new ShipError(`${what}: ${value} is not an image location`, { hint });
+}
+/** `PATH[:REF]`: REF is what follows the last ':' when that part names no directory (`/tmp/x:latest`, but `C:/x`). */
+function splitRef(rest) {
+    const last = rest.lastIndexOf(':');
+    const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
+    return { path: ref === undefined ? rest : rest.slice(0, last), ref };
+}
+
+;// CONCATENATED MODULE: ./src/loopback.ts
+/** Whether a host name (as URL.hostname gives it, IPv6 in brackets) is this machine: plain HTTP never leaves it. */
+function isLoopbackHost(host) {
+    return host === 'localhost' || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
+}
+
+;// CONCATENATED MODULE: ./src/inputs/value-parsers.ts
+/**
+ * The parsers of single-value inputs: booleans, a choice among names, the API URL and key, the participant token's
+ * scope, the domain, the wait, the image to ship and the Dockerfile path.
+ */
+
+
+
+
+/** MeshAgent's API, when api-url is not given. */
+const DEFAULT_API_URL = 'https://api.meshagent.com';
+/** How long `wait: true` probes the service URL: the CLI's live-wait default. */
+const DEFAULT_WAIT_SECONDS = 300;
+const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
+const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
+/** true or false; undefined (reported) for anything else, so no later check builds on a wrong guess. */
+function parseBoolean(input, raw, ctx) {
+    const value = raw.trim();
+    if (BOOLEAN_TRUE.includes(value))
+        return true;
+    if (BOOLEAN_FALSE.includes(value))
+        return false;
+    addIssue(ctx, input, `${input}: ${quote(value)} is not a boolean`, `use true or false`);
+    return undefined;
+}
 const TOKEN_PRESETS = ['userDefault', 'agentDefault', 'full'];
 function parseMeshagentToken(raw, ctx) {
-    const value = inputs_optional(raw);
+    const value = issues_optional(raw);
     if (value === undefined)
         return undefined;
     const preset = TOKEN_PRESETS.find((name) => name === value);
@@ -82841,22 +80715,29 @@ function parseMeshagentToken(raw, ctx) {
     catch {
         // reported below
     }
-    report(ctx, 'meshagent-token', message, 'e.g. meshagent-token: agentDefault');
+    addIssue(ctx, 'meshagent-token', message, 'e.g. meshagent-token: agentDefault');
     return undefined;
 }
 const ROOM_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
+function parseRoom(raw, ctx) {
+    const room = issues_optional(raw);
+    if (room !== undefined && !ROOM_RE.test(room)) {
+        addIssue(ctx, 'room', `room: ${quote(room)} is not a valid room name`, 'room names are 1-63 lowercase letters, digits and -, starting and ending with a letter or digit');
+    }
+    return room;
+}
 const DOMAIN_LABEL_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 function parseDomain(raw, ctx) {
-    const value = inputs_optional(raw)?.toLowerCase().replace(/\.$/, '');
+    const value = issues_optional(raw)?.toLowerCase().replace(/\.$/, '');
     if (value === undefined)
         return undefined;
     if (/^[a-z]+:\/\//.test(value) || value.includes('/')) {
-        report(ctx, 'domain', `domain: ${quote(value)} must be a host name`, 'write the host name only, e.g. app.example.com, without https:// or a path');
+        addIssue(ctx, 'domain', `domain: ${quote(value)} must be a host name`, 'write the host name only, e.g. app.example.com, without https:// or a path');
         return undefined;
     }
     const labels = value.split('.');
     if (value.length > 253 || labels.length < 2 || !labels.every((label) => DOMAIN_LABEL_RE.test(label))) {
-        report(ctx, 'domain', `domain: ${quote(value)} is not a valid domain name`, 'use a host name such as my-app.example.com');
+        addIssue(ctx, 'domain', `domain: ${quote(value)} is not a valid domain name`, 'use a host name such as my-app.example.com');
         return undefined;
     }
     return value;
@@ -82870,13 +80751,13 @@ function parseWait(raw, ctx) {
     const match = /^([0-9]+)\s*(s|m)?$/.exec(value);
     const seconds = match ? Number(match[1]) * (match[2] === 'm' ? 60 : 1) : NaN;
     if (!Number.isSafeInteger(seconds) || seconds > 3600) {
-        report(ctx, 'wait', `wait: ${quote(value)} must be true, false, or a timeout up to 60m`, 'e.g. wait: true, wait: 90s or wait: 5m');
+        addIssue(ctx, 'wait', `wait: ${quote(value)} must be true, false, or a timeout up to 60m`, 'e.g. wait: true, wait: 90s or wait: 5m');
         return 0;
     }
     return seconds;
 }
 function parseApiUrl(raw, ctx) {
-    const value = (inputs_optional(raw) ?? DEFAULT_API_URL).replace(/\/+$/, '');
+    const value = (issues_optional(raw) ?? DEFAULT_API_URL).replace(/\/+$/, '');
     let url;
     try {
         url = new URL(value);
@@ -82885,7 +80766,7 @@ function parseApiUrl(raw, ctx) {
         url = undefined;
     }
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
-        report(ctx, 'api-url', `api-url: ${quote(value)} is not an http(s) URL`, `e.g. ${DEFAULT_API_URL}`);
+        addIssue(ctx, 'api-url', `api-url: ${quote(value)} is not an http(s) URL`, `e.g. ${DEFAULT_API_URL}`);
     }
     return value;
 }
@@ -82917,84 +80798,116 @@ function projectIdFromApiKey(apiKey) {
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 function parseImageSource(raw, ctx) {
-    const value = inputs_optional(raw);
+    const value = issues_optional(raw);
     if (value === undefined)
         return undefined;
     const hint = 'use oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference such as docker://host/repo:tag';
     if (/^(oci|oci-archive|docker-archive):/.test(value)) {
         // The same parser as the convert, push and pull commands, so a path means the same thing everywhere.
         try {
-            const ref = parseImageRef(value);
+            const ref = parseLocalImage(value);
             return ref.transport === 'docker-archive' ? { kind: 'docker-archive', path: ref.path } : { kind: ref.transport, path: ref.path, ref: ref.ref };
         }
         catch (error) {
-            report(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
+            addIssue(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
             return undefined;
         }
     }
     try {
-        return { kind: 'registry', reference: parseImageReference(value.replace(/^docker:\/\//, ''), 'image') };
+        return { kind: 'registry', reference: reference_parseImageReference(value.replace(/^docker:\/\//, ''), 'image') };
     }
     catch (error) {
-        report(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
+        addIssue(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
         return undefined;
     }
 }
 function parseFile(raw, ctx) {
-    const value = inputs_optional(raw);
+    const value = issues_optional(raw);
     if (value === undefined)
         return undefined;
     const hint = 'give the Dockerfile path relative to the context directory, e.g. docker/Dockerfile';
     const parts = value.split('/').filter((part) => part !== '' && part !== '.');
     if (value.startsWith('/'))
-        report(ctx, 'file', 'file must be relative to the context', hint);
+        addIssue(ctx, 'file', 'file must be relative to the context', hint);
     else if (parts.length === 0)
-        report(ctx, 'file', 'file cannot be empty', hint);
+        addIssue(ctx, 'file', 'file cannot be empty', hint);
     else if (parts.includes('..'))
-        report(ctx, 'file', 'file must stay inside the context', hint);
+        addIssue(ctx, 'file', 'file must stay inside the context', hint);
     else
         return parts.join('/');
     return undefined;
 }
-function parseChoice(input, raw, choices, ctx, message, normalise = (s) => s) {
-    const value = normalise(raw.trim());
+function parseChoice(input, raw, choices, ctx, message, normalize = (s) => s) {
+    const value = normalize(raw.trim());
     const choice = choices.find((c) => c === value);
     if (choice)
         return choice;
-    report(ctx, input, message, `got ${quote(raw.trim())}`);
+    addIssue(ctx, input, message, `got ${quote(raw.trim())}`);
     return choices[0];
 }
-// ---------------------------------------------------------------------------------------------------------------
-// The schema: raw strings in, ShipConfig out
-const inputs_rawShape = Object.fromEntries(INPUTS.map((spec) => [spec.name, schemas_string()]));
-const schemaFor = ({ allowInsecureApi = false }) => object(inputs_rawShape).transform((raw, ctx) => {
-    // MeshAgent
+
+;// CONCATENATED MODULE: ./src/inputs/parse-config.ts
+/**
+ * Raw inputs -> ShipConfig: the one place that turns the action's inputs (or the CLI's flags) into the config the
+ * pipeline runs on. Every input is parsed and checked; every error names the input (and the line, for lists), says
+ * what is wrong and how to fix it, in the MeshAgent CLI's words where its users already know them. All errors are
+ * collected and reported together, in input order, before anything touches the network.
+ */
+
+
+
+
+
+
+
+
+const parse_config_rawShape = Object.fromEntries(INPUTS.map((spec) => [spec.name, schemas_string()]));
+const schemaFor = (options) => object(parse_config_rawShape).transform((raw, ctx) => {
+    // The three that steer the run: what it does is checked against them below.
     const dryRun = parseBoolean('dry-run', raw['dry-run'], ctx) ?? false;
+    const push = parseBoolean('push', raw.push, ctx);
+    const deploy = parseBoolean('deploy', raw.deploy, ctx);
+    const meshagent = meshagentSettings(raw, ctx, dryRun, options);
+    if (deploy === true && meshagent.room === undefined) {
+        addIssue(ctx, 'room', 'room is required unless MESHAGENT_ROOM is set', 'set the room input, or deploy: false to only build and push');
+    }
+    if (deploy === true && push === false) {
+        addIssue(ctx, 'push', 'push: false cannot deploy: a service runs only an image its registry has', 'set push: true, or deploy: false');
+    }
+    return { meshagent, image: imageSettings(raw, ctx, push ?? false), service: serviceSettings(raw, ctx, deploy ?? false), dryRun };
+});
+/** The API, the key, the project and the room. */
+function meshagentSettings(raw, ctx, dryRun, { allowInsecureApi = false }) {
     const apiKey = raw['api-key'].trim();
     // A dry run without a key plans offline (the README lists what it cannot read); everything else needs the key.
     if (apiKey === '' && !dryRun) {
-        report(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one');
+        addIssue(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one');
     }
     const apiUrl = parseApiUrl(raw['api-url'], ctx);
     if (apiKey !== '' && !allowInsecureApi && sendsInClear(apiUrl)) {
-        report(ctx, 'api-url', `api-url: ${quote(apiUrl)} is plain http to a host that is not loopback: the API key would cross the network unencrypted`, 'use https://, or set MESHAGENT_SHIP_INSECURE_API=1 where the network is trusted');
+        addIssue(ctx, 'api-url', `api-url: ${quote(apiUrl)} is plain http to a host that is not loopback: the API key would cross the network unencrypted`, 'use https://, or set MESHAGENT_SHIP_INSECURE_API=1 where the network is trusted');
     }
     const keyProject = projectIdFromApiKey(apiKey);
-    const givenProject = inputs_optional(raw['project-id']);
+    const givenProject = issues_optional(raw['project-id']);
     if (givenProject !== undefined && !/^[A-Za-z0-9._~-]+$/.test(givenProject)) {
-        report(ctx, 'project-id', `project-id: ${quote(givenProject)} is not a project id`, 'copy the project id (a UUID) from MeshAgent Studio');
+        addIssue(ctx, 'project-id', `project-id: ${quote(givenProject)} is not a project id`, 'copy the project id (a UUID) from MeshAgent Studio');
     }
     else if (givenProject !== undefined && keyProject !== undefined && givenProject !== keyProject) {
-        report(ctx, 'project-id', `project-id ${givenProject} does not match the project of the api-key (${keyProject})`, 'an API key works only in its own project; use that project id or a key of this project');
+        addIssue(ctx, 'project-id', `project-id ${givenProject} does not match the project of the api-key (${keyProject})`, 'an API key works only in its own project; use that project id or a key of this project');
     }
     else if (givenProject === undefined && keyProject === undefined && apiKey !== '') {
-        report(ctx, 'project-id', 'Project ID not specified, and the api-key does not carry one', 'set the project-id input or MESHAGENT_PROJECT_ID');
+        addIssue(ctx, 'project-id', 'Project ID not specified, and the api-key does not carry one', 'set the project-id input or MESHAGENT_PROJECT_ID');
     }
-    const room = inputs_optional(raw.room);
-    if (room !== undefined && !ROOM_RE.test(room)) {
-        report(ctx, 'room', `room: ${quote(room)} is not a valid room name`, 'room names are 1-63 lowercase letters, digits and -, starting and ending with a letter or digit');
-    }
-    // Image
+    return {
+        apiKey,
+        apiUrl,
+        projectId: givenProject ?? keyProject ?? '',
+        projectIdSource: givenProject !== undefined ? 'input' : 'api-key',
+        room: parseRoom(raw.room, ctx),
+    };
+}
+/** The tag, and how the image is made or found, converted and pushed. */
+function imageSettings(raw, ctx, push) {
     let tag = { value: '', registry: undefined, repository: '', tag: undefined };
     try {
         tag = parseImageTag(raw.tag, 'tag');
@@ -83003,99 +80916,80 @@ const schemaFor = ({ allowInsecureApi = false }) => object(inputs_rawShape).tran
         if (!(error instanceof errors_ShipError))
             throw error;
         const message = error.message.startsWith('tag ') ? error.message : `tag: ${error.message}`;
-        report(ctx, 'tag', message, error.hint);
+        addIssue(ctx, 'tag', message, error.hint);
     }
     const builder = parseChoice('builder', raw.builder, ['auto', 'docker', 'buildah', 'none'], ctx, 'builder must be one of: auto, docker, buildah, none');
     const source = parseImageSource(raw.image, ctx);
     if (source && (builder === 'docker' || builder === 'buildah')) {
-        report(ctx, 'builder', `builder: ${builder} builds an image, but the image input names one to ship`, 'remove builder (or set builder: none) to ship the image input, or remove image to build');
+        addIssue(ctx, 'builder', `builder: ${builder} builds an image, but the image input names one to ship`, 'remove builder (or set builder: none) to ship the image input, or remove image to build');
     }
     if (!source && builder === 'none') {
-        report(ctx, 'image', 'image is required with builder: none', 'name the image to ship, e.g. image: oci-archive:app.tar, or choose a builder');
+        addIssue(ctx, 'image', 'image is required with builder: none', 'name the image to ship, e.g. image: oci-archive:app.tar, or choose a builder');
     }
     const level = raw['compression-level'].trim();
     if (!/^[0-9]$/.test(level)) {
-        report(ctx, 'compression-level', `compression-level: ${quote(level)} must be a whole number from 0 to 9`, '6 balances speed and size; 9 is smallest');
+        addIssue(ctx, 'compression-level', `compression-level: ${quote(level)} must be a whole number from 0 to 9`, '6 balances speed and size; 9 is smallest');
     }
-    const push = parseBoolean('push', raw.push, ctx);
-    const context = inputs_optional(raw.context) ?? '.';
-    // Service
-    const deploy = parseBoolean('deploy', raw.deploy, ctx);
-    if (deploy === true && room === undefined) {
-        report(ctx, 'room', 'room is required unless MESHAGENT_ROOM is set', 'set the room input, or deploy: false to only build and push');
-    }
-    if (deploy === true && push === false) {
-        report(ctx, 'push', 'push: false cannot deploy: a service runs only an image its registry has', 'set push: true, or deploy: false');
-    }
-    const serviceName = inputs_optional(raw['service-name']);
+    return {
+        tag,
+        context: issues_optional(raw.context) ?? '.',
+        file: parseFile(raw.file, ctx),
+        buildArgs: parseKeyValues('build-args', raw['build-args'], ctx),
+        target: issues_optional(raw.target),
+        platforms: parsePlatforms(raw.platforms, ctx),
+        builder: source && builder === 'auto' ? 'none' : builder,
+        source,
+        estargz: parseBoolean('estargz', raw.estargz, ctx) ?? false,
+        prefetch: listLines(raw.prefetch).map(({ text }) => text),
+        compressionLevel: Number(level),
+        push,
+    };
+}
+/** The room service: its name, environment, account, mounts, ports, access, domain, and the wait for its URL. */
+function serviceSettings(raw, ctx, deploy) {
+    const serviceName = issues_optional(raw['service-name']);
     if (serviceName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(serviceName)) {
-        report(ctx, 'service-name', `service-name: ${quote(serviceName)} is not a valid service name`, 'use letters, digits, ".", "_" and "-"');
+        addIssue(ctx, 'service-name', `service-name: ${quote(serviceName)} is not a valid service name`, 'use letters, digits, ".", "_" and "-"');
     }
-    const envGiven = raw.env.trim() !== '';
-    const env = envGiven ? parseKeyValues('env', raw.env, ctx) : undefined;
+    const env = raw.env.trim() !== '' ? parseKeyValues('env', raw.env, ctx) : undefined;
     const envSecrets = raw['env-secrets'].trim() !== '' ? parseEnvSecrets(raw['env-secrets'], ctx) : undefined;
-    const runAsRaw = inputs_optional(raw['run-as'])?.toLowerCase();
-    if (runAsRaw !== undefined && !runAsRaw.includes('@')) {
-        report(ctx, 'run-as', 'run-as must be a service account email', 'e.g. run-as: deployer@my-project.meshagent.app');
+    const runAs = issues_optional(raw['run-as'])?.toLowerCase();
+    if (runAs !== undefined && !runAs.includes('@')) {
+        addIssue(ctx, 'run-as', 'run-as must be a service account email', 'e.g. run-as: deployer@my-project.meshagent.app');
     }
-    if (envSecrets && envSecrets.length > 0 && runAsRaw === undefined) {
-        report(ctx, 'run-as', 'run-as is required when using SecretValue environment variables (env-secrets)', 'set run-as to the service account that owns the secrets');
+    if (envSecrets && envSecrets.length > 0 && runAs === undefined) {
+        addIssue(ctx, 'run-as', 'run-as is required when using SecretValue environment variables (env-secrets)', 'set run-as to the service account that owns the secrets');
     }
     const meshagentToken = parseMeshagentToken(raw['meshagent-token'], ctx);
-    const identity = inputs_optional(raw.identity);
+    const identity = issues_optional(raw.identity);
     if (identity !== undefined && identity.includes('@') && meshagentToken) {
-        report(ctx, 'identity', `environment variable 'MESHAGENT_TOKEN' uses token identity '${identity}', but service environment tokens must use an agent identity`, 'use an agent name without @ as identity');
+        addIssue(ctx, 'identity', `environment variable 'MESHAGENT_TOKEN' uses token identity '${identity}', but service environment tokens must use an agent identity`, 'use an agent name without @ as identity');
     }
-    const liveness = inputs_optional(raw.liveness);
+    const liveness = issues_optional(raw.liveness);
     if (liveness !== undefined && !liveness.startsWith('/')) {
-        report(ctx, 'liveness', "liveness must start with '/'", 'e.g. liveness: /healthz');
+        addIssue(ctx, 'liveness', "liveness must start with '/'", 'e.g. liveness: /healthz');
     }
-    const config = {
-        meshagent: {
-            apiKey,
-            apiUrl,
-            projectId: givenProject ?? keyProject ?? '',
-            projectIdSource: givenProject !== undefined ? 'input' : 'api-key',
-            room,
-        },
-        image: {
-            tag,
-            context,
-            file: parseFile(raw.file, ctx),
-            buildArgs: parseKeyValues('build-args', raw['build-args'], ctx),
-            target: inputs_optional(raw.target),
-            platforms: parsePlatforms(raw.platforms, ctx),
-            builder: source && builder === 'auto' ? 'none' : builder,
-            source,
-            estargz: parseBoolean('estargz', raw.estargz, ctx) ?? false,
-            prefetch: listLines(raw.prefetch).map(({ text }) => text),
-            compressionLevel: Number(level),
-            push: push ?? false,
-        },
-        service: {
-            deploy: deploy ?? false,
-            name: serviceName,
-            createRoom: parseBoolean('create-room', raw['create-room'], ctx) ?? false,
-            env,
-            envSecrets,
-            runAs: runAsRaw,
-            meshagentToken,
-            identity,
-            roomMounts: raw['room-mounts'].trim() !== '' ? parseRoomMounts(raw['room-mounts'], ctx) : undefined,
-            imageMounts: raw['image-mounts'].trim() !== '' ? parseImageMounts(raw['image-mounts'], ctx) : undefined,
-            emptyDirMounts: raw['empty-dir-mounts'].trim() !== '' ? parseEmptyDirMounts(raw['empty-dir-mounts'], ctx) : undefined,
-            ports: raw.ports.trim() !== '' ? parsePorts(raw.ports, ctx) : undefined,
-            liveness,
-            public: parseBoolean('public', raw.public, ctx) ?? false,
-            domain: parseDomain(raw.domain, ctx),
-            validationMode: parseChoice('validation-mode', raw['validation-mode'], ['default', 'cookie', 'none'], ctx, 'validation-mode must be one of: default, cookie, none', (s) => s.toLowerCase()),
-            template: parseChoice('template', raw.template, ['agent', 'none'], ctx, 'template must be agent or none'),
-            waitSeconds: parseWait(raw.wait, ctx),
-        },
-        dryRun,
+    return {
+        deploy,
+        name: serviceName,
+        createRoom: parseBoolean('create-room', raw['create-room'], ctx) ?? false,
+        env,
+        envSecrets,
+        runAs,
+        meshagentToken,
+        identity,
+        roomMounts: raw['room-mounts'].trim() !== '' ? parseRoomMounts(raw['room-mounts'], ctx) : undefined,
+        imageMounts: raw['image-mounts'].trim() !== '' ? parseImageMounts(raw['image-mounts'], ctx) : undefined,
+        emptyDirMounts: raw['empty-dir-mounts'].trim() !== '' ? parseEmptyDirMounts(raw['empty-dir-mounts'], ctx) : undefined,
+        ports: raw.ports.trim() !== '' ? parsePorts(raw.ports, ctx) : undefined,
+        liveness,
+        public: parseBoolean('public', raw.public, ctx) ?? false,
+        domain: parseDomain(raw.domain, ctx),
+        validationMode: parseChoice('validation-mode', raw['validation-mode'], ['default', 'cookie', 'none'], ctx, 'validation-mode must be one of: default, cookie, none', (s) => s.toLowerCase()),
+        template: parseChoice('template', raw.template, ['agent', 'none'], ctx, 'template must be agent or none'),
+        waitSeconds: parseWait(raw.wait, ctx),
     };
-    return config;
-});
+}
 /** Parses raw inputs into the config, or throws InputErrors listing every problem in input order. */
 function parseConfig(raw, options = {}) {
     const parsed = schemaFor(options).safeParse(raw);
@@ -83115,7 +81009,7 @@ function readConfig(source) {
     return parseConfig(readRawInputs(source), { allowInsecureApi: source.env.MESHAGENT_SHIP_INSECURE_API === '1' });
 }
 
-;// CONCATENATED MODULE: ./src/input-warnings.ts
+;// CONCATENATED MODULE: ./src/inputs/warnings.ts
 /**
  * Likely mistakes in inputs that are valid: each is said as a warning before anything runs, so a run that does
  * something other than what was meant says so at its top.
@@ -83149,6 +81043,636 @@ function inputWarnings(config, arch = process.arch) {
     return warnings;
 }
 
+;// CONCATENATED MODULE: ./src/version.ts
+/** The released version; a test keeps it equal to package.json's. */
+const VERSION = '0.1.0';
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: ./src/http/http-error.ts
+/**
+ * The one error a request ends in: what was asked, what came back (status, the start of the body with secrets
+ * masked), how many retries were made, and a hint chosen by the status.
+ */
+
+
+const CONNECTION_HINT = 'check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)';
+/** A request that failed: a status that was not accepted, a broken connection or a timeout. */
+class HttpError extends errors_ShipError {
+    /** Undefined for connection errors and timeouts. */
+    status;
+    method;
+    /** Without the query string. */
+    url;
+    /** The start of the answer's body (at most 500 characters), secrets replaced by ***. */
+    bodySnippet;
+    /** Retries made before giving up. */
+    retries;
+    /** Whether the failure was of a kind worth retrying (429/5xx/broken connection/timeout), had attempts remained. */
+    retryable;
+    /** Why the last attempt failed, e.g. "503 Service Unavailable" or "timed out after 30 s" (for retry records). */
+    reason;
+    /** The wait the server asked for with Retry-After, when it did. */
+    retryAfterMs;
+    constructor(message, details) {
+        super(message, { ...(details.hint ? { hint: details.hint } : {}), cause: details.cause });
+        this.status = details.status;
+        this.method = details.method;
+        this.url = details.url;
+        this.bodySnippet = details.bodySnippet ?? '';
+        this.retries = details.retries ?? 0;
+        this.retryable = details.retryable ?? false;
+        this.reason = details.reason ?? (details.status === undefined ? message : statusLine(details.status, ''));
+        this.retryAfterMs = details.retryAfterMs;
+    }
+}
+/** The hint for a status we give up on. */
+function hintFor(status) {
+    const hints = {
+        400: 'the server rejected the request as invalid: the message says why',
+        401: 'check the credentials (API key or token)',
+        403: 'the credentials lack permission for this',
+        404: 'it does not exist',
+        409: 'it conflicts with the current state',
+        422: 'the server rejected the request as invalid: the message says why',
+        429: 'rate limited: wait and run again',
+    };
+    const hint = hints[status] ?? (status >= 500 ? 'the server had trouble: run again later' : undefined);
+    return hint ? { hint } : {};
+}
+/** "404 Not Found": the server's reason phrase, else Node's table, else the bare number. */
+function statusLine(status, serverText) {
+    const text = serverText || external_node_http_.STATUS_CODES[status] || '';
+    return text ? `${status} ${text}` : String(status);
+}
+
+;// CONCATENATED MODULE: ./src/http/masking.ts
+/**
+ * No credential in a message: the caller's secrets, the request's own credentials (Authorization, proxy and API-key
+ * headers, a Basic password) and token fields of a JSON answer are replaced by *** before any text leaves the client.
+ */
+const SNIPPET_LENGTH = 500;
+/** JSON fields whose values are credentials even when no one told us about them. */
+const SECRET_FIELD = /"(?:token|access_token|refresh_token|id_token|password|client_secret)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+/** The body for a message: secrets masked first (so a cut cannot leave half a secret), whitespace collapsed, cut. */
+function bodySnippet(body, mask) {
+    const text = body.toString('utf8');
+    const fieldSecrets = [...text.matchAll(SECRET_FIELD)].map((match) => match[1] ?? '');
+    const collapsed = maskSecrets(mask(text), fieldSecrets).replace(/\s+/g, ' ').trim();
+    return collapsed.length <= SNIPPET_LENGTH ? collapsed : `${cutWithoutSplittingPairs(collapsed, SNIPPET_LENGTH - 1)}…`;
+}
+function cutWithoutSplittingPairs(text, length) {
+    const cut = text.slice(0, length);
+    const last = cut.charCodeAt(cut.length - 1);
+    return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}
+/** Replaces every secret with ***, longest first so a secret containing another is replaced whole. */
+function maskSecrets(text, secrets) {
+    const sorted = [...new Set(secrets)].filter((s) => s !== '').sort((a, b) => b.length - a.length);
+    return sorted.reduce((masked, secret) => masked.split(secret).join('***'), text);
+}
+/** Credentials carried by the request's headers: the whole value, the part after the scheme, a Basic password. */
+function credentialsIn(headers) {
+    const found = [];
+    for (const name of ['authorization', 'proxy-authorization', 'x-api-key']) {
+        const value = headers[name]?.trim();
+        if (!value)
+            continue;
+        found.push(value);
+        const [scheme, credential] = value.split(/\s+/, 2);
+        if (!credential)
+            continue;
+        found.push(credential);
+        if (scheme?.toLowerCase() === 'basic') {
+            const decoded = Buffer.from(credential, 'base64').toString('utf8');
+            const password = decoded.slice(decoded.indexOf(':') + 1);
+            found.push(decoded, password);
+        }
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ./src/http/buffered-response.ts
+
+
+class BufferedResponse {
+    status;
+    statusText;
+    headers;
+    body;
+    asked;
+    mask;
+    constructor(status, statusText, headers, body, asked, mask) {
+        this.status = status;
+        this.statusText = statusText;
+        this.headers = headers;
+        this.body = body;
+        this.asked = asked;
+        this.mask = mask;
+    }
+    /** "404 Not Found"; undici gives the server's reason phrase, Node's table fills in when there is none. */
+    get statusLine() {
+        return statusLine(this.status, this.statusText);
+    }
+    text() {
+        return this.body.toString('utf8');
+    }
+    json(schema) {
+        let parsed;
+        try {
+            parsed = JSON.parse(this.text());
+        }
+        catch {
+            throw this.unexpectedBody('not JSON');
+        }
+        if (!schema)
+            return parsed;
+        const result = schema.safeParse(parsed);
+        if (!result.success)
+            throw this.unexpectedBody(describeIssues(result.error.issues));
+        return result.data;
+    }
+    unexpectedBody(problem) {
+        const { method, label, shownUrl } = this.asked;
+        const snippet = bodySnippet(this.body, this.mask);
+        const message = `${label} answered an unexpected body (${problem}): ${snippet || '(empty)'}`;
+        return new HttpError(this.mask(message), {
+            method,
+            url: shownUrl,
+            status: this.status,
+            bodySnippet: snippet,
+            hint: 'the server answered something meshagent-ship does not understand: check the API URL, or update meshagent-ship',
+        });
+    }
+}
+function describeIssues(issues) {
+    const shown = issues.slice(0, 3).map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+    return issues.length > 3 ? `${shown.join('; ')}; …` : shown.join('; ');
+}
+
+;// CONCATENATED MODULE: ./src/http/classify.ts
+/**
+ * What is worth trying again: a status (429, 502, 503, 504) or a connection that broke or never came up (reset,
+ * refused, timed out). Never 400/401/403/404/409/422: asking again gets the same answer.
+ */
+/** Whether a status may be retried: only 429, 502, 503, 504. Never 400/401/403/404/409/422 or anything else. */
+function isRetryableStatus(status) {
+    return status === 429 || status === 502 || status === 503 || status === 504;
+}
+/** Error codes of a connection that broke or never came up, where trying again may well work. */
+const RETRYABLE_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+]);
+function isRetryableConnectionError(error) {
+    return errorChain(error).some((e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''));
+}
+/** Refused at every address tried (Node tries each address of a host and reports them in an AggregateError). */
+function isConnectionRefused(error) {
+    const chain = errorChain(error);
+    const everyAddress = chain.find((e) => e instanceof AggregateError);
+    if (everyAddress)
+        return everyAddress.errors.length > 0 && everyAddress.errors.every((e) => codeOf(e) === 'ECONNREFUSED');
+    return chain.some((e) => codeOf(e) === 'ECONNREFUSED');
+}
+/** The error, its causes, and the errors of an AggregateError (Node's connect tries every address of a host). */
+function errorChain(error) {
+    const chain = [];
+    const pending = [error];
+    while (pending.length > 0 && chain.length < 10) {
+        const next = pending.shift();
+        if (next === undefined || chain.includes(next))
+            continue;
+        chain.push(next);
+        if (next instanceof AggregateError)
+            pending.push(...next.errors);
+        if (next instanceof Error && next.cause !== undefined)
+            pending.push(next.cause);
+    }
+    return chain;
+}
+function codeOf(error) {
+    const code = error?.code;
+    return typeof code === 'string' ? code : undefined;
+}
+/** A short reason such as "connect ECONNREFUSED 127.0.0.1:1" or "other side closed (UND_ERR_SOCKET)". */
+function describeConnectionError(error) {
+    for (const e of errorChain(error)) {
+        const message = e instanceof Error ? e.message : '';
+        const code = codeOf(e);
+        if (message && code)
+            return message.includes(code) ? message : `${message} (${code})`;
+        if (message)
+            return message;
+        if (code)
+            return code;
+    }
+    return String(error);
+}
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var node_modules_undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/http/proxy.ts
+/** Which dispatcher carries the requests: through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise, else direct. */
+
+/** Proxies come from `env` (not process.env, which undici would read), so tests and callers decide. */
+function defaultDispatcher(env) {
+    // Lower case first, as undici and curl read them.
+    const httpProxy = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
+    const httpsProxy = firstSet(env, ['https_proxy', 'HTTPS_PROXY']);
+    if (!httpProxy && !httpsProxy)
+        return new node_modules_undici/* Agent */.g6();
+    return new node_modules_undici/* EnvHttpProxyAgent */.J2({
+        // '' rather than undefined: undici falls back to process.env for undefined.
+        httpProxy: httpProxy ?? '',
+        httpsProxy: httpsProxy ?? '',
+        noProxy: firstSet(env, ['no_proxy', 'NO_PROXY']) ?? '',
+        // Plain-http targets are sent in absolute form, as forward proxies expect, not tunnelled with CONNECT
+        // (which proxies commonly allow only to port 443). HTTPS targets are always tunnelled.
+        proxyTunnel: false,
+    });
+}
+function firstSet(env, names) {
+    for (const name of names) {
+        const value = env[name];
+        if (value)
+            return value;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
+/**
+ * When a failed request is tried again and after how long: a bounded number of attempts, the server's Retry-After
+ * when it sends one (unless it asks for longer than the policy allows), else jittered exponential backoff.
+ */
+const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
+/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+function retryAfterMs(value, now) {
+    const trimmed = value?.trim();
+    if (!trimmed)
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Math.round(Number(trimmed) * 1000);
+    const date = Date.parse(trimmed);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** Why a Retry-After is not waited for (longer than the policy allows), or undefined when it is. */
+function refusedWait(policy, askedMs) {
+    if (askedMs === undefined || askedMs <= policy.maxRetryAfterMs)
+        return undefined;
+    return `asked to retry after ${seconds(askedMs)} s, more than the ${seconds(policy.maxRetryAfterMs)} s limit`;
+}
+/** baseDelayMs * 2^(attempt-1), capped, then full jitter in [delay/2, delay] so parallel clients spread out. */
+function backoffMs(policy, attempt, random) {
+    const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(delay / 2 + (random() * delay) / 2);
+}
+/** 200 → "0.2", 30000 → "30". */
+function seconds(ms) {
+    return String(Number((ms / 1000).toFixed(2)));
+}
+
+;// CONCATENATED MODULE: ./src/http/client.ts
+
+
+
+
+
+
+
+class client_HttpClient {
+    options;
+    ownRetries = [];
+    attemptCount = 0;
+    policy;
+    timeoutMs;
+    userAgent;
+    dispatcher;
+    /** Only a dispatcher we made is ours to close. */
+    ownsDispatcher;
+    sleep;
+    random;
+    closing;
+    constructor(options = {}) {
+        this.options = options;
+        this.policy = { ...DEFAULT_RETRY, ...options.retry };
+        this.timeoutMs = options.timeoutMs ?? 30_000;
+        this.userAgent = options.userAgent ?? `meshagent-ship/${VERSION}`;
+        this.dispatcher = options.dispatcher ?? defaultDispatcher(options.env ?? process.env);
+        this.ownsDispatcher = options.dispatcher === undefined;
+        this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        this.random = options.random ?? Math.random;
+    }
+    /** Every retry made by this client, in order (a shared `retryLog` holds those of the other clients too). */
+    get retries() {
+        return this.ownRetries;
+    }
+    /** Requests sent, counting every attempt. */
+    get attempts() {
+        return this.attemptCount;
+    }
+    /** Closes the dispatcher if this client made it; safe to call twice (undici rejects a second close once destroyed). */
+    close() {
+        // undici resolves with null despite its Promise<void> type.
+        this.closing ??= this.ownsDispatcher ? this.dispatcher.close().then(() => undefined) : Promise.resolve();
+        return this.closing;
+    }
+    /** Sends the request (retrying as classified) and returns the accepted answer, read whole. */
+    async request(request) {
+        return (await this.send(request, false));
+    }
+    /**
+     * Like `request`, but an accepted answer's body is handed over unread, for bodies too large to hold in memory.
+     * The timeout covers the answer's headers; a body that stalls is ended by undici's idle body timeout.
+     */
+    async stream(request) {
+        return (await this.send(request, true));
+    }
+    async send(asked, streamed) {
+        if (this.closing)
+            throw new Error(`HttpClient: ${asked.method} ${asked.url} after close()`);
+        const request = this.withClientSignal(asked);
+        const prepared = this.prepare(request);
+        const maxAttempts = request.maxAttempts ?? this.policy.maxAttempts;
+        for (let attempt = 1;; attempt += 1) {
+            const retriesSoFar = attempt - 1;
+            // Checked before every attempt, so an abort during the wait between attempts ends the request too.
+            if (request.signal?.aborted)
+                throw this.failureError(prepared, { kind: 'cancelled', reason: request.signal.reason }, retriesSoFar);
+            const started = Date.now();
+            const outcome = await this.attempt(prepared, streamed);
+            this.debugAttempt(prepared, outcome, Date.now() - started, attempt, maxAttempts);
+            if (!('kind' in outcome))
+                return outcome;
+            const giveUp = outcome.kind === 'cancelled' || !this.isRetryable(outcome, prepared) || attempt >= maxAttempts;
+            if (giveUp)
+                throw this.failureError(prepared, outcome, retriesSoFar);
+            const delayMs = this.delayBeforeRetry(prepared, outcome, attempt);
+            this.recordRetry(prepared, outcome, attempt, delayMs, maxAttempts);
+            await this.sleepUnlessCancelled(delayMs, request.signal);
+        }
+    }
+    withClientSignal(request) {
+        const own = this.options.signal;
+        if (!own)
+            return request;
+        return { ...request, signal: request.signal ? AbortSignal.any([request.signal, own]) : own };
+    }
+    // --- one attempt -------------------------------------------------------------------------------------------------
+    /**
+     * Sends the request once; an accepted answer is returned (read whole, or with its body unread when `streamed`),
+     * anything else described.
+     */
+    async attempt(prepared, streamed) {
+        const { request, url } = prepared;
+        const timeoutMs = request.timeoutMs ?? this.timeoutMs;
+        // A timer we can stop: a streamed body outlives the attempt, and must not be cut when the timeout passes.
+        const timeout = new AbortController();
+        const timer = setTimeout(() => timeout.abort(new Error(`timed out after ${seconds(timeoutMs)} s`)), timeoutMs);
+        const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal;
+        // Outside the try: a body factory that throws is the caller's problem, not a connection failure to retry.
+        const body = bodyForAttempt(request);
+        this.attemptCount += 1;
+        try {
+            const answer = await this.dispatcher.request({
+                origin: url.origin,
+                path: url.pathname + url.search,
+                method: request.method,
+                // A fresh copy: undici's HTTP/1 proxy wrapper adds a host header to the object it is given.
+                headers: { ...prepared.headers },
+                body,
+                signal,
+            });
+            const accepted = request.accept ? request.accept.includes(answer.statusCode) : answer.statusCode >= 200 && answer.statusCode < 300;
+            if (streamed && accepted) {
+                clearTimeout(timer);
+                return { status: answer.statusCode, headers: flattenHeaders(answer.headers), body: answer.body };
+            }
+            // The timeout covers the body too: undici destroys the body stream when the signal aborts.
+            const received = Buffer.from(await answer.body.arrayBuffer());
+            const asked = { method: request.method, label: prepared.label, shownUrl: prepared.shownUrl };
+            const response = new BufferedResponse(answer.statusCode, answer.statusText, flattenHeaders(answer.headers), received, asked, this.maskerFor(prepared));
+            return accepted ? response : { kind: 'status', response };
+        }
+        catch (error) {
+            if (request.signal?.aborted)
+                return { kind: 'cancelled', reason: request.signal.reason };
+            if (timeout.signal.aborted)
+                return { kind: 'connection', error, reason: `timed out after ${seconds(timeoutMs)} s`, timedOut: true };
+            // A streamed body that failed mid-way (e.g. the upload source) is destroyed with the request.
+            if (body !== undefined && typeof body === 'object' && 'destroy' in body)
+                body.destroy();
+            return { kind: 'connection', error, reason: describeConnectionError(error), timedOut: false };
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    debugAttempt(prepared, outcome, ms, attempt, maxAttempts) {
+        if (!this.options.debug)
+            return;
+        const result = !('kind' in outcome) ? String(outcome.status) : outcome.kind === 'status' ? String(outcome.response.status) : outcome.kind === 'connection' ? outcome.reason : 'cancelled';
+        this.options.debug(this.maskerFor(prepared)(`${prepared.request.method} ${prepared.shownUrl} -> ${result} in ${ms} ms (attempt ${attempt} of ${maxAttempts})`));
+    }
+    isRetryable(failure, prepared) {
+        const { request } = prepared;
+        if (failure.kind === 'status') {
+            const { status, body } = failure.response;
+            return this.options.retryStatus ? this.options.retryStatus({ method: request.method, url: prepared.shownUrl, status, body }) : isRetryableStatus(status);
+        }
+        if (request.retryRefused === false && isConnectionRefused(failure.error))
+            return false;
+        return failure.timedOut || isRetryableConnectionError(failure.error);
+    }
+    // --- waiting between attempts --------------------------------------------------------------------------------------
+    /** The server's Retry-After when it sends one (refusing waits beyond the cap), else jittered exponential backoff. */
+    delayBeforeRetry(prepared, failure, attempt) {
+        const asked = failure.kind === 'status' ? retryAfterMs(failure.response.headers['retry-after'], Date.now()) : undefined;
+        const tooLong = refusedWait(this.policy, asked);
+        if (tooLong)
+            throw this.failureError(prepared, failure, attempt - 1, tooLong);
+        return asked ?? backoffMs(this.policy, attempt, this.random);
+    }
+    recordRetry(prepared, failure, attempt, delayMs, maxAttempts) {
+        const reason = failure.kind === 'status' ? failure.response.statusLine : failure.reason;
+        const what = failure.kind === 'status' ? `answered ${failure.response.status}` : `failed: ${failure.reason}`;
+        const message = `${prepared.label} ${what}; retry ${attempt} of ${maxAttempts - 1} in ${seconds(delayMs)} s`;
+        this.addRetry({ method: prepared.request.method, url: prepared.shownUrl, attempt, reason, delayMs }, this.maskerFor(prepared)(message));
+    }
+    /** The one place a retry is counted: this client's list, the run's shared log, and one log line. */
+    addRetry(record, message) {
+        this.ownRetries.push(record);
+        this.options.retryLog?.add(record);
+        this.options.log?.(message);
+    }
+    /**
+     * For a caller that repeats a failed request its own way (an upload goes on from what the registry holds, or
+     * starts again): waits as the client would before its retry number `retry` of `maxRetries` (the server's
+     * Retry-After, else jittered backoff), and records and logs that retry like the client's own. When the server
+     * asks for a longer wait than the policy allows, nothing is retried: the error is thrown, saying so.
+     */
+    async retryAfter(error, retry, maxRetries, options = {}) {
+        const tooLong = refusedWait(this.policy, error.retryAfterMs);
+        if (tooLong) {
+            throw new HttpError(`${error.message} (${tooLong})`, {
+                method: error.method,
+                url: error.url,
+                ...(error.status !== undefined ? { status: error.status } : {}),
+                bodySnippet: error.bodySnippet,
+                retries: retry - 1,
+                reason: error.reason,
+                cause: error,
+                ...(error.hint ? { hint: error.hint } : {}),
+            });
+        }
+        const delayMs = error.retryAfterMs ?? backoffMs(this.policy, retry, this.random);
+        const what = error.status !== undefined ? `answered ${error.status}` : `failed: ${error.reason}`;
+        const message = `${options.label ?? `${error.method} ${error.url}`} ${what}; retry ${retry} of ${maxRetries} in ${seconds(delayMs)} s`;
+        this.addRetry({ method: error.method, url: error.url, attempt: retry, reason: error.reason, delayMs }, maskSecrets(message, this.options.secrets?.() ?? []));
+        await this.sleepUnlessCancelled(delayMs, options.signal);
+    }
+    /** Sleeps, but wakes up early (with an error) when the caller aborts; the abort listener never outlives the wait. */
+    async sleepUnlessCancelled(ms, signal) {
+        if (!signal)
+            return this.sleep(ms);
+        let onAbort = () => { };
+        const aborted = new Promise((resolve) => {
+            onAbort = () => resolve();
+            signal.addEventListener('abort', onAbort, { once: true });
+        });
+        try {
+            await Promise.race([this.sleep(ms), aborted]);
+        }
+        finally {
+            signal.removeEventListener('abort', onAbort);
+        }
+    }
+    // --- errors --------------------------------------------------------------------------------------------------------
+    /** The error for a failure we give up on: what happened, how many retries were made, and a hint chosen by status. */
+    failureError(prepared, failure, retries, extra) {
+        const { request, label, shownUrl } = prepared;
+        const mask = this.maskerFor(prepared);
+        const gaveUp = [extra, retries > 0 ? `gave up after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : undefined].filter(Boolean).join('; ');
+        const suffix = gaveUp ? ` (${gaveUp})` : '';
+        const common = { method: request.method, url: shownUrl, retries, retryable: failure.kind !== 'cancelled' && this.isRetryable(failure, prepared) };
+        if (failure.kind === 'cancelled') {
+            // Still a ShipError, so a cancelled run reads as a message, not a stack trace.
+            const why = failure.reason instanceof Error ? `: ${failure.reason.message}` : '';
+            return new HttpError(mask(`${label} was cancelled${why}${suffix}`), { ...common, reason: 'cancelled', cause: failure.reason });
+        }
+        if (failure.kind === 'connection') {
+            const message = request.what ? `${request.what} failed: ${prepared.url.origin}: ${failure.reason}${suffix}` : `${label} failed: ${failure.reason}${suffix}`;
+            return new HttpError(mask(message), { ...common, reason: mask(failure.reason), hint: CONNECTION_HINT, cause: failure.error });
+        }
+        const { response } = failure;
+        const snippet = bodySnippet(response.body, mask);
+        const answered = request.what ? `${request.what} failed: ${response.statusLine}` : `${label} answered ${response.statusLine}`;
+        const message = `${answered}${suffix}${snippet ? `: ${snippet}` : ''}`;
+        const asked = retryAfterMs(response.headers['retry-after'], Date.now());
+        return new HttpError(mask(message), {
+            ...common,
+            status: response.status,
+            bodySnippet: snippet,
+            reason: response.statusLine,
+            ...(asked !== undefined ? { retryAfterMs: asked } : {}),
+            ...hintFor(response.status),
+        });
+    }
+    // --- preparing a request -------------------------------------------------------------------------------------------
+    prepare(request) {
+        if (request.json !== undefined && request.body !== undefined)
+            throw new Error(`${request.method} ${request.url}: give json or body, not both`);
+        const url = resolveUrl(this.options.baseUrl, request.url, request.query);
+        const shownUrl = url.origin + url.pathname;
+        const headers = this.headersFor(request);
+        return {
+            request,
+            url,
+            shownUrl,
+            label: request.what ?? `${request.method} ${shownUrl}`,
+            headers,
+            headerSecrets: credentialsIn(headers),
+        };
+    }
+    /** The caller's headers with lower-case names, over our defaults. */
+    headersFor(request) {
+        const headers = { 'user-agent': this.userAgent, accept: 'application/json' };
+        if (request.json !== undefined)
+            headers['content-type'] = 'application/json';
+        for (const [name, value] of Object.entries(request.headers ?? {}))
+            headers[name.toLowerCase()] = value;
+        return headers;
+    }
+    /** Masks the caller's secrets (read now, since they may have grown) and the request's credentials. */
+    maskerFor(prepared) {
+        return (text) => maskSecrets(text, [...(this.options.secrets?.() ?? []), ...prepared.headerSecrets]);
+    }
+}
+/** An absolute URL as given, or a path appended to baseUrl (keeping the base's path prefix); then the query. */
+function resolveUrl(baseUrl, path, query) {
+    let url;
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path))
+        url = new URL(path);
+    else if (baseUrl)
+        url = new URL(baseUrl.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`));
+    else
+        throw new Error(`HTTP request to ${path}: a relative path needs a baseUrl`);
+    for (const [name, value] of Object.entries(query ?? {})) {
+        if (value !== undefined)
+            url.searchParams.append(name, String(value));
+    }
+    return url;
+}
+/** The body to send this attempt: a factory runs again, so a stream consumed by a failed attempt is made anew. */
+function bodyForAttempt(request) {
+    if (request.json !== undefined)
+        return JSON.stringify(request.json);
+    return typeof request.body === 'function' ? request.body() : request.body;
+}
+/** undici's headers (arrays for repeated ones) as one string per lower-case name. */
+function flattenHeaders(headers) {
+    const flat = {};
+    for (const [name, value] of Object.entries(headers)) {
+        if (value !== undefined)
+            flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return flat;
+}
+
+;// CONCATENATED MODULE: ./src/http/retry-log.ts
+/** The record of every retry of a run, so the log, the result and the summary count each one once. */
+/**
+ * Every retry of a run, in order: shared by the clients of one run (the API's, the registry's, a source registry's),
+ * so the log lines, the result and the summary count each retry once, whichever client or upload made it.
+ */
+class RetryLog {
+    list = [];
+    add(record) {
+        this.list.push(record);
+    }
+    get records() {
+        return this.list;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/http.ts
+/**
+ * The HTTP client's surface: what the rest of meshagent-ship imports. The client and its retry loop are in
+ * http/client.ts; the request and answer types, the retry policy and log, the classification of failures, the
+ * error, masking and the proxy choice each have their own module in http/.
+ */
+
+
+
+
+
+
 ;// CONCATENATED MODULE: ./src/meshagent/wire.ts
 /**
  * MeshAgent's REST wire types as zod schemas (meshagent-api: client.py and specs/service.py).
@@ -83157,6 +81681,7 @@ function inputWarnings(config, arch = process.arch) {
  * sandbox rejects anything else. Responses are read leniently (unknown fields ignored), so a newer server does not
  * break an older action.
  */
+
 
 const stringMap = record(schemas_string(), schemas_string());
 // ---------------------------------------------------------------------------------------------------------------
@@ -83275,7 +81800,6 @@ const ContainerSpec = strictObject({
     .refine((c) => !c.environment?.some((e) => e.secret) || c.run_as, {
     message: 'container.run_as is required when using SecretValue',
 });
-const RESERVED_ROOM_SERVICE_PORTS = [8078];
 const PortSpec = strictObject({
     num: union([literal('*'), schemas_number().int().positive()])
         .default('*')
@@ -83382,7 +81906,7 @@ class MeshagentClient {
             options.mask(options.apiKey);
         this.secrets = options.apiKey === '' ? [] : [options.apiKey];
         this.project = `/accounts/projects/${enc(options.projectId)}`;
-        this.http = new http_HttpClient({ ...options.http, baseUrl: options.apiUrl, secrets: () => this.secrets });
+        this.http = new client_HttpClient({ ...options.http, baseUrl: options.apiUrl, secrets: () => this.secrets });
     }
     get projectId() {
         return this.options.projectId;
@@ -83481,6 +82005,13 @@ class MeshagentClient {
         });
         return response.status === 404 ? undefined : response.json(ServiceRecord);
     }
+    /** The image the room's service of this name runs now; undefined when there is no such service. */
+    async serviceImage(room, name) {
+        const service = await this.findService(room, name);
+        // Records are read leniently (ServiceRecord types only id and metadata), so the container is looked at here.
+        const image = service?.container?.image;
+        return typeof image === 'string' ? image : undefined;
+    }
     async getService(room, id) {
         return (await this.call({ method: 'GET', url: `${this.services(room)}/${enc(id)}`, what: `read service ${id}` })).json(ServiceRecord);
     }
@@ -83545,1097 +82076,6 @@ function isStatus(error, status) {
     return error instanceof HttpError && error.status === status;
 }
 
-;// CONCATENATED MODULE: ./src/stop.ts
-/**
- * Stopping a run on SIGINT or SIGTERM: Ctrl-C, or a cancelled GitHub job (the runner sends SIGINT, SIGTERM 7.5 s
- * later, then kills the process).
- *
- * The first signal aborts `signal`: the stage in progress stops (a builder's process is killed, uploads are cut, a
- * conversion ends at its next chunk), no later stage starts, and the pipeline unwinds through its own cleanup. A
- * deploy completes the write in flight and takes back what it wrote; it runs inside `uninterrupted`, so the process
- * does not exit before that is done. If the run has not ended `graceMs` later, or a second signal comes, the
- * directories given to `removeOnExit` are removed here and the process exits, unless a deploy is still in flight.
- * The exit code is the shell's for the signal: 128 + its number (130, 143).
- */
-
-
-
-const SIGNALS = ['SIGINT', 'SIGTERM'];
-/** The reason of an aborted run: which signal stopped it. */
-class Stopped extends errors_ShipError {
-    signalName;
-    constructor(signalName) {
-        super(`stopped by ${signalName}`, { hint: 'the run was cancelled: nothing after this stage ran, and its temporary files were removed; run again to ship' });
-        this.signalName = signalName;
-    }
-    /** 128 + the signal's number, as a shell reports a process a signal ended. */
-    get exitCode() {
-        return 128 + external_node_os_namespaceObject.constants.signals[this.signalName];
-    }
-}
-/** Throws the stop when the run has been asked to stop (the deploy checks before each write). */
-function throwIfStopped(signal) {
-    if (signal?.aborted)
-        throw signal.reason instanceof Stopped ? signal.reason : new Stopped('SIGINT');
-}
-class RunStop {
-    options;
-    controller = new AbortController();
-    scratch = new Set();
-    inFlight = 0;
-    forcing = false;
-    timer;
-    constructor(options = {}) {
-        this.options = options;
-    }
-    /** Aborted at the first stop signal, with a `Stopped` as its reason. */
-    get signal() {
-        return this.controller.signal;
-    }
-    /** Why the run stopped, once a signal came. */
-    get stopped() {
-        return this.signal.aborted ? this.signal.reason : undefined;
-    }
-    /** Listens for SIGINT and SIGTERM until the returned function is called. */
-    listen() {
-        const onSignal = (name) => this.receive(name);
-        for (const name of SIGNALS)
-            process.on(name, onSignal);
-        return () => {
-            for (const name of SIGNALS)
-                process.off(name, onSignal);
-            clearTimeout(this.timer);
-        };
-    }
-    /** What a signal does; `listen` calls it, tests may too. */
-    receive(name) {
-        if (this.signal.aborted) {
-            this.force();
-            return;
-        }
-        this.options.log?.(`${name}: stopping the run${this.inFlight > 0 ? ' once the deploy in flight has completed' : ''}`);
-        this.controller.abort(new Stopped(name));
-        this.timer = setTimeout(() => this.force(), this.options.graceMs ?? 5_000);
-        this.timer.unref();
-    }
-    /** Runs `work` to its end even when a stop comes meanwhile: the process does not exit before it settles. */
-    async uninterrupted(work) {
-        this.inFlight += 1;
-        try {
-            return await work();
-        }
-        finally {
-            this.inFlight -= 1;
-            if (this.forcing && this.inFlight === 0)
-                this.exitNow();
-        }
-    }
-    /**
-     * Called once the run has reported: when a stop ended it, the process exits with the signal's code as soon as
-     * stdout and stderr have taken what was written, so that nothing a stopped stage left behind keeps it alive.
-     */
-    finish() {
-        const code = this.stopped?.exitCode;
-        if (code === undefined)
-            return;
-        let pending = 2;
-        const flushed = () => {
-            pending -= 1;
-            if (pending === 0)
-                (this.options.exit ?? process.exit)(code);
-        };
-        process.stdout.write('', flushed);
-        process.stderr.write('', flushed);
-    }
-    /** A directory the run made: removed here if the process has to exit before the run removes it. */
-    removeOnExit(dir) {
-        this.scratch.add(dir);
-        return () => this.scratch.delete(dir);
-    }
-    force() {
-        this.forcing = true;
-        if (this.inFlight > 0) {
-            this.options.log?.('waiting for the deploy in flight to complete before exiting');
-            return;
-        }
-        this.exitNow();
-    }
-    exitNow() {
-        for (const dir of this.scratch)
-            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
-        this.scratch.clear();
-        (this.options.exit ?? process.exit)(this.stopped?.exitCode ?? 1);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/meshagent/service-spec.ts
-/**
- * The room ServiceSpec exactly as the MeshAgent CLI's `deploy` builds it (reference §5.2 and §5.4): a new service
- * from the inputs and the image's facts, or an existing service updated by merging, never replaced wholesale.
- * Pure functions, no I/O: every rule can be tested on its own, and a spec that would be refused is refused here,
- * before anything touches the running service.
- */
-
-
-const SERVICE_ID_ANNOTATION = 'meshagent.service.id';
-const VALIDATION_METHOD_ANNOTATION = 'meshagent.request.validation.method';
-/** The env vars `meshagent-token` fills with a participant token, in the CLI's order. */
-const TOKEN_ENV_NAMES = ['MESHAGENT_TOKEN', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GROK_API_KEY', 'XAI_API_KEY'];
-/** Scopes a run-as account needs to resolve secret env vars. */
-const SECRET_SCOPES = ['secrets:proxy', 'secrets:read'];
-const DEFAULT_RUN_AS_SCOPES = ['secrets:proxy'];
-/**
- * The ApiScope the CLI sends for each `meshagent-token` preset: `ApiScope.agent_default()`, `user_default()` and
- * `full()` (meshagent-api participant_token.py:733-809) serialised as pydantic dumps them, every field present and
- * unset ones null (the create body then drops the nulls, as `exclude_none` does). Note: `user_default` has no `llm`
- * grant, and no preset grants `secrets`.
- */
-const GRANT_DEFAULTS = {
-    livekit: { breakout_rooms: null },
-    queues: { send: null, receive: null, list: true },
-    messaging: { broadcast: true, list: true, send: true },
-    dataset: { tables: null, list_tables: true },
-    sqlite: { databases: null, create_database: true, list_databases: true },
-    memory: { list: true, memories: null },
-    sync: { paths: null },
-    storage: { paths: null },
-    containers: { logs: true, pull: null, run: null, registry: null, use_containers: true },
-    developer: { logs: true },
-    agents: {
-        register_agent: true,
-        register_public_toolkit: true,
-        register_private_toolkit: true,
-        call: true,
-        use_agents: true,
-        use_tools: true,
-        allowed_toolkits: null,
-    },
-    llm: { models: null },
-    admin: { config: true },
-    secrets: {},
-    tunnels: { ports: null },
-    services: { list: true },
-};
-/** ApiScope's fields in declaration order. */
-const SCOPE_FIELDS = Object.keys(GRANT_DEFAULTS);
-const BASE_GRANTS = ['livekit', 'queues', 'messaging', 'dataset', 'sqlite', 'memory', 'sync', 'storage', 'containers', 'developer', 'agents'];
-const SCOPE_PRESETS = {
-    agentDefault: [...BASE_GRANTS, 'llm', 'services'],
-    userDefault: [...BASE_GRANTS, 'services'],
-    full: [...BASE_GRANTS, 'llm', 'admin', 'tunnels', 'services'],
-};
-/** Image facts from an image config (its ExposedPorts and Volumes). */
-function imageFacts(ref, tag, config, built) {
-    return {
-        ref,
-        tag,
-        exposedPorts: Object.keys(config.config?.ExposedPorts ?? {}),
-        volumes: Object.keys(config.config?.Volumes ?? {}),
-        built,
-    };
-}
-const reservedList = RESERVED_ROOM_SERVICE_PORTS.join(', ');
-/** Builds the spec the CLI would send, or throws the CLI's error for the first rule broken. */
-function buildServiceSpec(request) {
-    const { serviceName: name, image, options, existing } = request;
-    if (existing?.external) {
-        throw new errors_ShipError(`existing service ${name} is external and cannot be replaced with a container deployment`, {
-            hint: `choose another service-name, or remove the external service ${name} from the room first`,
-        });
-    }
-    const annotations = withValidationMode({ ...(existing?.metadata.annotations ?? {}) }, options.validationMode);
-    annotations[SERVICE_ID_ANNOTATION] = name;
-    const container = buildContainer(name, image, options, existing?.container ?? undefined);
-    const ports = buildPorts(name, image, options, existing);
-    checkVolumesMounted(image, container.storage ?? undefined);
-    const routePort = options.domain === undefined ? undefined : routeTargetPort(ports);
-    const base = existing
-        ? { ...existing, external: null }
-        : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
-    const spec = {
-        ...base,
-        metadata: { ...base.metadata, name, annotations },
-        ports,
-        container,
-    };
-    return { spec, routePort };
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Annotations
-/** `cookie` sets cookie validation; `none` removes any; `default` removes a cookie value (the CLI's rule). */
-function withValidationMode(annotations, mode) {
-    const result = { ...annotations };
-    if (mode === 'cookie')
-        result[VALIDATION_METHOD_ANNOTATION] = 'cookie';
-    else if (mode === 'none')
-        delete result[VALIDATION_METHOD_ANNOTATION];
-    else if (result[VALIDATION_METHOD_ANNOTATION] === 'cookie')
-        delete result[VALIDATION_METHOD_ANNOTATION];
-    return result;
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Container: image, env, run_as, storage, template
-function buildContainer(name, image, options, existing) {
-    const runAs = options.runAs !== undefined ? { email: options.runAs.trim().toLowerCase(), scopes: [...DEFAULT_RUN_AS_SCOPES] } : (existing?.run_as ?? undefined);
-    if (options.runAs !== undefined) {
-        if (runAs?.email === '')
-            throw new errors_ShipError('run-as cannot be empty', { input: 'run-as', hint: 'set run-as to a service account email' });
-        if (!runAs?.email.includes('@'))
-            throw new errors_ShipError('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
-    }
-    const environment = buildEnvironment(name, options);
-    // The checks and the secret scopes apply to the env the service will run with, new or kept.
-    const effective = environment ?? existing?.environment ?? undefined;
-    checkEnvironment(effective, runAs);
-    const usesSecrets = effective?.some((entry) => entry.secret) ?? false;
-    const runAsWithScopes = runAs && usesSecrets ? { ...runAs, scopes: unique([...(runAs.scopes ?? DEFAULT_RUN_AS_SCOPES), ...SECRET_SCOPES]) } : runAs;
-    const container = {
-        ...(existing ?? { private: true }),
-        image: image.ref,
-        template: options.template,
-    };
-    if (environment !== undefined)
-        container.environment = environment;
-    const storage = buildStorage(image, options, existing?.storage ?? undefined);
-    if (storage !== undefined)
-        container.storage = storage;
-    if (runAsWithScopes !== undefined)
-        container.run_as = runAsWithScopes;
-    return container;
-}
-function unique(values) {
-    return [...new Set(values)];
-}
-/** A required field of a grant entry (no default). */
-const REQUIRED = Symbol('required');
-const PATH_GRANT = { path: REQUIRED, read_only: false };
-const TABLE_GRANT = { name: REQUIRED, namespace: null, write: false, read: true, alter: false };
-const SQLITE_TABLE_GRANT = { database: REQUIRED, table: REQUIRED, namespace: null, write: false, read: true, alter: false };
-const MEMORY_PERMISSIONS = { create: true, drop: true, inspect: true, query: true, upsert: true, ingest: true, recall: true, optimize: true };
-/** Nested entries of the grants, with their defaults (participant_token.py). */
-const GRANT_NESTED = {
-    dataset: { tables: { listOf: TABLE_GRANT } },
-    sqlite: {
-        databases: {
-            listOf: {
-                name: REQUIRED,
-                namespace: null,
-                create_table: true,
-                drop: false,
-                inspect: true,
-                list_tables: true,
-                execute: true,
-                tables: { listOf: SQLITE_TABLE_GRANT },
-            },
-        },
-    },
-    memory: { memories: { listOf: { name: REQUIRED, namespace: null, permissions: { objectOf: MEMORY_PERMISSIONS, fill: true } } } },
-    sync: { paths: { listOf: PATH_GRANT } },
-    storage: { paths: { listOf: PATH_GRANT } },
-    containers: { registry: { objectOf: { list: null, pull: null, run: null, write: null } } },
-};
-const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
-const isListOf = (value) => isRecord(value) && 'listOf' in value;
-const isObjectOf = (value) => isRecord(value) && 'objectOf' in value;
-/**
- * One object read as pydantic reads it into a model with these fields: defaults filled, unknown fields dropped (or
- * refused when `forbid`), a missing required field refused. Returns undefined when it does not validate.
- */
-function fillShape(shape, value, forbid = false) {
-    if (!isRecord(value))
-        return undefined;
-    if (forbid && Object.keys(value).some((key) => !(key in shape)))
-        return undefined;
-    const result = {};
-    for (const [field, spec] of Object.entries(shape)) {
-        const given = value[field];
-        if (spec === REQUIRED) {
-            if (given === undefined)
-                return undefined;
-            result[field] = given;
-        }
-        else if (isListOf(spec)) {
-            if (given === undefined || given === null)
-                result[field] = null;
-            else if (!Array.isArray(given))
-                return undefined;
-            else {
-                const items = given.map((item) => fillShape(spec.listOf, item));
-                if (items.some((item) => item === undefined))
-                    return undefined;
-                result[field] = items;
-            }
-        }
-        else if (isObjectOf(spec)) {
-            const filled = given === undefined ? (spec.fill ? fillShape(spec.objectOf, {}) : null) : given === null ? null : fillShape(spec.objectOf, given);
-            if (filled === undefined)
-                return undefined;
-            result[field] = filled;
-        }
-        else {
-            result[field] = given === undefined ? spec : given;
-        }
-    }
-    return result;
-}
-/**
- * A JSON ApiScope as the CLI's `ApiScope.model_validate_json` reads it and sends it back: every field present
- * (unset ones null), each grant with its defaults filled, `database`/`datasets` read as `dataset`, unknown fields
- * dropped (`secrets` forbids them). Undefined when the CLI would refuse it.
- */
-function normaliseApiScope(value) {
-    const given = { ...value };
-    // AliasChoices("dataset", "database", "datasets"): the first of these present is the one read.
-    given.dataset = ['dataset', 'database', 'datasets'].map((key) => value[key]).find((v) => v !== undefined);
-    const scope = {};
-    for (const field of SCOPE_FIELDS) {
-        const grant = given[field];
-        if (grant === undefined || grant === null) {
-            scope[field] = null;
-            continue;
-        }
-        const filled = fillShape({ ...GRANT_DEFAULTS[field], ...GRANT_NESTED[field] }, grant, field === 'secrets');
-        if (filled === undefined)
-            return undefined;
-        scope[field] = filled;
-    }
-    return scope;
-}
-/** An ApiScope object for `meshagent-token`, exactly as the CLI sends it. */
-function tokenScope(input) {
-    if ('scope' in input) {
-        const scope = normaliseApiScope(input.scope);
-        if (scope === undefined) {
-            throw new errors_ShipError('meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object', {
-                input: 'meshagent-token',
-                hint: 'the JSON must be an ApiScope: grant names such as "storage" or "queues" mapping to objects',
-            });
-        }
-        return scope;
-    }
-    const grants = SCOPE_PRESETS[input.preset];
-    return Object.fromEntries(SCOPE_FIELDS.map((field) => [field, grants.includes(field) ? structuredClone(GRANT_DEFAULTS[field]) : null]));
-}
-/**
- * The new env list, or undefined to keep the existing one. Any env-type input replaces the old list wholesale
- * (the CLI does not merge); within the new list a later entry of the same name wins: env, then env-secrets, then
- * the token vars. `identity` names the token vars' identity; on its own it changes nothing, because the CLI
- * rewrites identities only in the list it builds, never in the existing service's env (cli image.py:1821-1873,
- * 4925-4937).
- */
-function buildEnvironment(name, options) {
-    const identityOverride = options.identity?.trim();
-    if (identityOverride === '') {
-        throw new errors_ShipError('identity cannot be empty', { input: 'identity', hint: 'remove identity to use the service name, or name an agent identity' });
-    }
-    const identity = identityOverride ?? name;
-    const byName = new Map();
-    const put = (entry) => {
-        // Map keeps the first position of a name; a later entry replaces its value, as the CLI's upsert does.
-        byName.set(entry.name, entry);
-    };
-    for (const variable of options.env ?? [])
-        put({ name: variable.name, value: variable.value });
-    for (const secret of options.envSecrets ?? [])
-        put({ name: secret.name, secret: { id: secret.secretId } });
-    if (options.meshagentToken !== undefined) {
-        const api = tokenScope(options.meshagentToken);
-        for (const tokenName of TOKEN_ENV_NAMES)
-            put({ name: tokenName, token: { identity, api: structuredClone(api), role: 'agent' } });
-    }
-    // An empty list is no list (`environment or None`): the existing env stays.
-    return byName.size > 0 ? [...byName.values()] : undefined;
-}
-function checkEnvironment(environment, runAs) {
-    for (const entry of environment ?? []) {
-        const tokenIdentity = entry.token?.identity.trim() ?? '';
-        if (tokenIdentity.includes('@')) {
-            throw new errors_ShipError(`environment variable '${entry.name}' uses token identity '${tokenIdentity}', but service environment tokens must use an agent identity`, { input: 'identity', hint: 'use an agent name without @ as identity' });
-        }
-    }
-    if (environment?.some((entry) => entry.secret) && !runAs) {
-        throw new errors_ShipError('run-as is required when using SecretValue environment variables', {
-            input: 'run-as',
-            hint: 'set run-as to the service account that owns the secrets',
-        });
-    }
-}
-/**
- * Each mount kind replaces the existing list of that kind only when its input lists mounts; `files` always stays.
- * Without any mount input the existing storage is kept as it is. With one, the CLI rebuilds the storage from the
- * room, images, files and empty_dirs lists only, so existing `volumes` and `configs` are dropped
- * (cli image.py:2083-2133).
- */
-function buildStorage(image, options, existing) {
-    const given = (mounts) => mounts !== undefined && mounts.length > 0;
-    let storage;
-    if (!given(options.roomMounts) && !given(options.imageMounts) && !given(options.emptyDirMounts)) {
-        storage = existing === undefined ? undefined : { ...existing };
-    }
-    else {
-        const room = given(options.roomMounts)
-            ? (options.roomMounts ?? []).map((m) => (m.subpath === undefined ? { path: m.path, read_only: m.readOnly } : { path: m.path, subpath: m.subpath, read_only: m.readOnly }))
-            : existing?.room;
-        const images = given(options.imageMounts) ? (options.imageMounts ?? []).map((m) => ({ image: m.image, path: m.path, read_only: m.readOnly })) : existing?.images;
-        const emptyDirs = given(options.emptyDirMounts) ? (options.emptyDirMounts ?? []).map((m) => ({ path: m.path, read_only: m.readOnly })) : existing?.empty_dirs;
-        storage = {};
-        if (room)
-            storage.room = room;
-        if (images)
-            storage.images = images;
-        if (existing?.files)
-            storage.files = existing.files;
-        if (emptyDirs)
-            storage.empty_dirs = emptyDirs;
-    }
-    // A mount of the image being deployed runs the same digest as the service, as the CLI pins it.
-    if (storage?.images)
-        storage.images = storage.images.map((m) => (m.image === image.tag ? { ...m, image: imageMountRef(image.ref) } : m));
-    return storage;
-}
-/** `name:tag@digest` → `name@digest`, as the CLI writes a pinned image mount (`_canonical_image_mount_ref`, cli image.py:2463-2482). */
-function imageMountRef(ref) {
-    const trimmed = ref.trim();
-    const at = trimmed.lastIndexOf('@');
-    if (at === -1 || !trimmed.slice(at + 1).includes(':'))
-        return trimmed;
-    const name = trimmed.slice(0, at);
-    const colon = name.lastIndexOf(':');
-    const untagged = colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
-    return `${untagged}@${trimmed.slice(at + 1)}`;
-}
-/** posixpath.normpath, which the CLI applies to VOLUME and mount paths before comparing them. */
-function normalisePath(path) {
-    const trimmed = path.trim();
-    if (trimmed === '')
-        return '';
-    const absolute = trimmed.startsWith('/');
-    // POSIX keeps exactly two leading slashes; three or more become one.
-    const lead = absolute ? (trimmed.startsWith('//') && !trimmed.startsWith('///') ? '//' : '/') : '';
-    const parts = [];
-    for (const part of trimmed.split('/')) {
-        if (part === '' || part === '.')
-            continue;
-        if (part === '..' && (parts.length > 0 ? parts.at(-1) !== '..' : absolute)) {
-            parts.pop();
-            continue;
-        }
-        parts.push(part);
-    }
-    return lead + parts.join('/') || (absolute ? lead : '.');
-}
-/**
- * Every VOLUME must be mounted, or the container would write into a read-only root. As in the CLI, room, image,
- * empty-dir and config mounts count; file and named-volume mounts do not (cli image.py:1972-2038).
- */
-function checkVolumesMounted(image, storage) {
-    const mounted = new Set([...(storage?.room ?? []), ...(storage?.images ?? []), ...(storage?.empty_dirs ?? []), ...(storage?.configs ?? [])].map((m) => normalisePath(m.path)));
-    const missing = unique(image.volumes.map(normalisePath).filter((path) => path !== '' && !mounted.has(path)));
-    const first = missing[0];
-    if (first === undefined)
-        return;
-    const one = missing.length === 1;
-    const what = image.built ? 'packed Dockerfile final stage' : `image ${image.ref}`;
-    throw new errors_ShipError(`${what} declares VOLUME path${one ? '' : 's'} ${missing.join(', ')}, but the deployed service does not mount ${one ? 'it' : 'them'}.`, {
-        input: 'empty-dir-mounts',
-        hint: `add a matching mount for each Dockerfile volume path, for example:\n  empty-dir-mounts: ${first}\n  room-mounts: .:${first}\n  image-mounts: some/image:tag=${first}:rw`,
-    });
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Ports
-/**
- * The ports the image exposes, as the CLI reads Dockerfile EXPOSE (cli image.py:1304-1315, 1372-1395): udp is
- * skipped (any other protocol counts), a port that is not a number from 1 to 65535 is skipped, each port once.
- */
-function exposedTcpPorts(image) {
-    const ports = [];
-    for (const key of image.exposedPorts) {
-        const [numText = '', protocol = ''] = key.split('/');
-        if (protocol.toLowerCase() === 'udp')
-            continue;
-        if (!/^[0-9]+$/.test(numText))
-            continue;
-        const num = Number(numText);
-        if (num < 1 || num > 65535 || ports.includes(num))
-            continue;
-        ports.push(num);
-    }
-    if (ports.some((num) => RESERVED_ROOM_SERVICE_PORTS.includes(num))) {
-        const what = image.built ? 'packed Dockerfile' : `image ${image.ref}`;
-        throw new errors_ShipError(`${what} exposed a reserved MeshAgent room infrastructure port; reserved ports: ${reservedList}`, {
-            hint: 'let the service listen on another port and EXPOSE that one, or set the ports input',
-        });
-    }
-    return ports;
-}
-/** The ports a new service gets: the `ports` input, else the image's exposed ports (the CLI's Dockerfile ports). */
-function defaultPorts(image, options) {
-    if (options.ports !== undefined)
-        return options.ports.map((p) => ({ num: p.num, type: p.type, published: true, endpoints: [] }));
-    return exposedTcpPorts(image).map((num) => ({ num, type: 'http', published: true, endpoints: [] }));
-}
-/**
- * The ports: the `ports` input; else the existing service's; else the image's exposed TCP ports. Then, on every
- * port, the reserved check; on non-tcp ports the liveness path; on published ports `public` and the validation
- * annotation.
- */
-function buildPorts(name, image, options, existing) {
-    // Read first, as the CLI parses the Dockerfile (and refuses a reserved EXPOSE) before it looks at the service.
-    const fromImage = defaultPorts(image, options);
-    let ports;
-    if (options.ports !== undefined) {
-        ports = fromImage;
-    }
-    else if (existing?.ports && existing.ports.length > 0) {
-        ports = existing.ports.map((p) => ({ ...p }));
-    }
-    else {
-        ports = fromImage;
-    }
-    return ports.map((port) => {
-        if (typeof port.num === 'number' && RESERVED_ROOM_SERVICE_PORTS.includes(port.num)) {
-            const source = options.ports !== undefined ? 'ports' : existing ? `existing service ${name}` : 'the inferred service configuration';
-            throw new errors_ShipError(`${source} uses reserved MeshAgent room infrastructure port ${port.num}; reserved ports: ${reservedList}`, {
-                input: 'ports',
-                hint: 'set the ports input to the port the service listens on',
-            });
-        }
-        const result = { ...port };
-        if (result.type !== 'tcp') {
-            if (options.liveness !== undefined)
-                result.liveness = options.liveness;
-            else if (result.liveness == null)
-                result.liveness = '/';
-        }
-        if (result.published) {
-            result.public = options.public ? true : null;
-            // `annotations or None`: an empty map is sent as null, as the CLI does (cli image.py:2526-2553).
-            const annotations = withValidationMode({ ...(result.annotations ?? {}) }, options.validationMode);
-            result.annotations = Object.keys(annotations).length > 0 ? annotations : null;
-        }
-        return result;
-    });
-}
-/** The one published numeric port a domain routes to, with the CLI's errors for none or several. */
-function routeTargetPort(ports) {
-    const published = ports.filter((p) => p.published && typeof p.num === 'number');
-    const only = published[0];
-    if (published.length === 1 && only && typeof only.num === 'number')
-        return only.num;
-    const which = published.length === 0 ? 'the service has none' : 'the service has multiple published ports';
-    throw new errors_ShipError(`domain requires exactly one published service port; ${which}`, {
-        input: 'domain',
-        hint: published.length === 0 ? 'EXPOSE the port the service listens on, or set the ports input' : 'list the one port to route in the ports input',
-    });
-}
-
-;// CONCATENATED MODULE: ./src/meshagent/route.ts
-/**
- * A service's domain, as the CLI routes it (cli image.py:3363-3436), split into a look that writes nothing and the
- * writes it leads to, so a deploy can refuse a domain before it touches the service, and claim a new one first.
- *
- * A domain is refused when its route belongs to another room, to an agent, or to another service of the same room
- * (its `meshagent.service.id` names that service). The CLI only refuses another room; taking a domain over from a
- * service of the same room would silently unroute that service, so meshagent-ship refuses it too.
- */
-
-
-
-/** The route spec the CLI writes for a service's domain, as its RouteSpec model serialises it (defaults and nulls included). */
-function serviceRouteSpec(route) {
-    return {
-        version: 'v1',
-        kind: 'Route',
-        metadata: { name: route.domain, annotations: { [SERVICE_ID_ANNOTATION]: route.serviceName } },
-        domain: route.domain,
-        backend: { room: { name: route.room }, agent: null },
-        paths: [{ path: '/', pathType: 'prefix', targetPort: String(route.port) }],
-    };
-}
-/** Reads the domain's route and decides the write it needs; refuses a route that belongs elsewhere. Writes nothing. */
-async function planRoute(client, request) {
-    return decideRoute(await client.getRoute(request.domain), request);
-}
-/**
- * The write a route needs, given the route found (or none): refused when it belongs to another room, an agent or
- * another service; else its service id is merged into its annotations and it is updated only when its paths or
- * annotations differ, as the CLI compares them.
- */
-function decideRoute(current, request) {
-    const desired = serviceRouteSpec(request);
-    if (!current)
-        return { kind: 'create', request, spec: desired };
-    checkRouteOwner(current, request);
-    const annotations = { ...current.spec.metadata.annotations, [SERVICE_ID_ANNOTATION]: request.serviceName };
-    if (pathKey(current.spec.paths) === pathKey(desired.paths ?? []) && sameAnnotations(current.spec.metadata.annotations, annotations)) {
-        return { kind: 'unchanged', request };
-    }
-    // The CLI sends its own route spec with the merged annotations, not the stored one patched.
-    return { kind: 'update', request, spec: { ...desired, metadata: { name: request.domain, annotations } } };
-}
-/**
- * Claims a new domain before the service is written: creates the route (then it is this run's to remove). When
- * another run created it meanwhile (409), the route is read again and decided as if it had been there: refused,
- * or the plan that remains, for `finishRoute`.
- */
-async function claimRoute(client, plan) {
-    const { domain, room, port, log = () => { } } = plan.request;
-    try {
-        await client.createRoute(plan.spec);
-        log(`Created route: ${domain} -> ${room}:${port}`);
-        return { created: true };
-    }
-    catch (error) {
-        if (!isStatus(error, 409))
-            throw error;
-    }
-    const current = await client.getRoute(domain);
-    if (!current)
-        throw new errors_ShipError(`route ${domain} was taken and then removed while deploying`, { input: 'domain', hint: 'retry the deploy' });
-    return { created: false, plan: decideRoute(current, plan.request) };
-}
-/** The write left after the claim: the update of a route this service already had, or nothing. */
-async function finishRoute(client, plan) {
-    const { domain, room, port, log = () => { } } = plan.request;
-    if (plan.kind === 'unchanged') {
-        log(`Route already configured: ${domain} -> ${room}:${port}`);
-        return;
-    }
-    if (plan.kind === 'create')
-        throw new Error('finishRoute: a new route is claimed before the service is written');
-    await client.updateRoute(plan.spec);
-    log(`Updated route: ${domain} -> ${room}:${port}`);
-}
-/** Routes the domain to the room's service port in one go (plan, claim, finish), as the CLI's route upsert. */
-async function routeDomain(client, request) {
-    const plan = await planRoute(client, request);
-    if (plan.kind === 'create') {
-        const claim = await claimRoute(client, plan);
-        if (claim.created)
-            return 'created';
-        await finishRoute(client, claim.plan);
-        return claim.plan.kind === 'update' ? 'updated' : 'unchanged';
-    }
-    await finishRoute(client, plan);
-    return plan.kind === 'update' ? 'updated' : 'unchanged';
-}
-/** The domain of the room route whose service-id annotation names this service, if any. */
-async function findServiceDomain(client, room, serviceName) {
-    const routes = await client.listRoomRoutes(room);
-    const match = routes.find((route) => (route.spec?.metadata?.annotations ?? route.annotations ?? {})[SERVICE_ID_ANNOTATION] === serviceName);
-    return match?.domain;
-}
-// ---------------------------------------------------------------------------------------------------------------
-/** Refuses a route that belongs to another room, an agent, or another service of the room. */
-function checkRouteOwner(route, request) {
-    const { domain, room, serviceName } = request;
-    const { backend } = route.spec;
-    const remove = `remove the route first ('meshagent route delete ${domain}')`;
-    if (!backend.room || backend.room.name !== room) {
-        const target = backend.room ? `room ${backend.room.name}` : `agent ${backend.agent?.name ?? ''}`;
-        throw new errors_ShipError(`domain ${domain} already routes to ${target}. Refusing to change it to room ${room}.`, {
-            input: 'domain',
-            hint: `choose another domain, or ${remove}`,
-        });
-    }
-    const owner = route.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
-    if (owner !== undefined && owner !== serviceName) {
-        throw new errors_ShipError(`domain ${domain} already routes to service ${owner} in room ${room}. Refusing to change it to service ${serviceName}.`, {
-            input: 'domain',
-            hint: `choose another domain, deploy as service ${owner} (service-name), or ${remove}`,
-        });
-    }
-}
-/**
- * Paths compared as the CLI compares them: each path's `path` and its target port as text, nothing else
- * (`_route_paths_match`, cli image.py:3354-3360). A route the CLI finds configured is left alone here too.
- */
-function pathKey(paths) {
-    // Python's str(None) for a path without a port.
-    return JSON.stringify(paths.map((p) => [p.path ?? '/', p.targetPort === undefined ? 'None' : String(p.targetPort)]));
-}
-function sameAnnotations(a, b) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    return [...keys].every((key) => a[key] === b[key]);
-}
-
-;// CONCATENATED MODULE: ./src/meshagent/undo.ts
-/**
- * The writes a deploy has made, each with the write that takes it back, so a deploy that cannot finish puts back
- * what it changed (newest first) instead of leaving a service half-updated.
- */
-class UndoLog {
-    steps = [];
-    add(step) {
-        this.steps.push(step);
-    }
-    get empty() {
-        return this.steps.length === 0;
-    }
-    /** Undoes every step, newest first. A step that fails does not stop the others: each is worth taking back. */
-    async undoAll(log) {
-        const undone = [];
-        const effects = [];
-        const failed = [];
-        for (const step of [...this.steps].reverse()) {
-            try {
-                await step.run();
-                undone.push(step.undone);
-                effects.push(step.effect);
-                log(`Rolled back: ${step.undone}`);
-            }
-            catch (error) {
-                failed.push({ step, error });
-            }
-        }
-        this.steps.length = 0;
-        return { undone, effects, failed };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/meshagent/deploy.ts
-/**
- * The deploy stage: make sure the room exists (only with `create-room`), create or update the room service with
- * the spec the CLI would build, and route the domain with the CLI's conflict rules. All or nothing:
- *
- * 1. Look, writing nothing: the room, the service, the spec (built and checked), the domain's route (refused when it
- *    belongs to another room, an agent or another service).
- * 2. Write, in this order: the room (with `create-room`), a new domain's route (claimed before the service, so a
- *    domain the API refuses, or a key that may not route, fails with the service untouched), the service, then the
- *    update of a route the service already had.
- * 3. When a write fails, or the run is stopped, after an earlier write: take back what was written, newest first
- *    (the service's previous spec is put back, or the service this run created is deleted; a claimed route is
- *    deleted), then fail saying so. When taking back fails too, the error says what is left and what to do by hand.
- *
- * A room the run created is kept: it is empty, and a parallel job may be deploying into it.
- */
-
-
-
-
-
-
-
-
-
-/** A deploy that failed after it had written something, and what became of those writes. */
-class DeployRolledBack extends errors_ShipError {
-    report;
-    constructor(message, hint, cause, 
-    /** The service part of the report: what the run did to the service, and what taking it back achieved. */
-    report) {
-        super(message, { hint, cause });
-        this.report = report;
-    }
-}
-async function deployService(request) {
-    const { client, room, serviceName, signal, log = () => { } } = request;
-    // 1. Look: everything that can be refused is refused here, before anything is written.
-    const roomExists = await checkRoom(client, room, request.createRoom);
-    const existing = roomExists ? await findExistingService(client, room, serviceName) : undefined;
-    let built = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing });
-    const domain = await chooseDomain(request, built, existing);
-    let route = domain ? await planRoute(client, { domain: domain.name, room, serviceName, port: domain.port, log }) : undefined;
-    throwIfStopped(signal);
-    // 2. Write, each write with the one that takes it back.
-    const undo = new UndoLog();
-    const done = {};
-    try {
-        const roomCreated = roomExists ? false : await createRoom(client, room, log);
-        let routeAction = 'none';
-        if (route?.kind === 'create') {
-            throwIfStopped(signal);
-            const claim = await claimRoute(client, route);
-            if (claim.created) {
-                routeAction = 'created';
-                undo.add(removeClaimedRoute(client, route.request.domain, serviceName));
-            }
-            // Claimed: nothing is left to do to the route. Found taken by this room meanwhile: it is finished below.
-            route = claim.created ? undefined : claim.plan;
-        }
-        throwIfStopped(signal);
-        const written = await writeService(request, existing, built, undo);
-        done.serviceId = written.serviceId;
-        done.created = written.created;
-        built = written.built;
-        if (route) {
-            throwIfStopped(signal);
-            await finishRoute(client, route);
-            routeAction = route.kind === 'update' ? 'updated' : 'unchanged';
-            if (domain?.source === 'existing-route')
-                log(`Public domain: ${domain.name} (existing route)`);
-        }
-        return {
-            serviceId: written.serviceId,
-            serviceName,
-            created: written.created,
-            roomCreated,
-            domain: domain?.name,
-            serviceUrl: domain === undefined ? undefined : `https://${domain.name}`,
-            routeAction,
-            domainSource: domain?.source,
-            spec: built.spec,
-        };
-    }
-    catch (error) {
-        if (undo.empty)
-            throw error;
-        const report = await undo.undoAll(log);
-        throw rolledBack(error, report, { serviceName, room, serviceId: done.serviceId ?? existing?.id ?? null, created: done.created ?? null });
-    }
-}
-/** The service part of the run's result. */
-function serviceReport(deployed, room) {
-    return {
-        id: deployed.serviceId,
-        name: deployed.serviceName,
-        room,
-        created: deployed.created,
-        domain: deployed.domain ?? null,
-        url: deployed.serviceUrl ?? null,
-        route: deployed.routeAction,
-        rollback: null,
-    };
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Room
-/** Whether the room exists. Without `createRoom` a missing room is the CLI's error. Writes nothing. */
-async function checkRoom(client, room, createRoom) {
-    if (await client.getRoom(room))
-        return true;
-    if (!createRoom) {
-        throw new errors_ShipError(`Room does not exist: ${room}`, {
-            input: 'room',
-            hint: `Create it first with 'meshagent rooms create ${room} --if-not-exists', or set create-room: true, then retry deploy.`,
-        });
-    }
-    return false;
-}
-async function createRoom(client, room, log) {
-    // if_not_exists: a room created by a parallel job is as good as ours.
-    await client.createRoom({ name: room, if_not_exists: true });
-    log(`Created room ${room}`);
-    return true;
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Service
-/** The room's service of this name, as the CLI finds it (the list, exact metadata.name), read as a full spec. */
-async function findExistingService(client, room, name) {
-    const record = (await client.listServices(room, 'high')).find((service) => service.metadata.name === name);
-    return record === undefined ? undefined : existingSpec(record, name);
-}
-/**
- * An existing service as a spec that can be sent back. A field this version does not know would be lost by the
- * update, so such a service is left alone with an error rather than silently changed.
- */
-function existingSpec(record, name) {
-    const parsed = ServiceSpec.safeParse(record);
-    if (parsed.success)
-        return parsed.data;
-    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(spec)'))].join(', ');
-    throw new errors_ShipError(`existing service ${name} has a spec meshagent-ship cannot update without losing parts of it (${fields}); it was left unchanged`, {
-        hint: 'update meshagent-ship, or deploy this service with the MeshAgent CLI',
-    });
-}
-function requireId(existing, name) {
-    if (!existing.id)
-        throw new errors_ShipError(`existing service ${name} is missing an id`, { hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`' });
-    return existing.id;
-}
-/**
- * Creates or updates the service and records how to take that back. A write that fails without a refusal (a
- * broken connection, a timeout, a 5xx) may still have been applied, so its undo is recorded too; a refusal (4xx)
- * changed nothing.
- */
-async function writeService(request, existing, built, undo) {
-    const { client, room, serviceName, log = () => { } } = request;
-    if (existing) {
-        const serviceId = requireId(existing, serviceName);
-        await written(() => client.updateService(room, serviceId, built.spec), undo, restoreService(client, room, serviceId, existing));
-        log(`Updated service ${serviceName} (${serviceId}) in room ${room}`);
-        return { serviceId, created: false, built };
-    }
-    let serviceId;
-    try {
-        serviceId = await unsure(() => client.createService(room, built.spec), undo, removeUnsureCreate(request));
-    }
-    catch (error) {
-        if (!isStatus(error, 409))
-            throw error;
-        // The name is taken: another deploy created it between our look-up and our create, or our own create went
-        // through and only its answer was lost (the retry then meets our service). Ours is recognised by its image.
-        const raced = await findExistingService(client, room, serviceName);
-        if (!raced)
-            throw error;
-        const racedId = requireId(raced, serviceName);
-        if (raced.container?.image === request.image.ref) {
-            undo.add(removeCreatedService(client, room, racedId, serviceName));
-            log(`Created service ${serviceName} (${racedId}) in room ${room}`);
-            return { serviceId: racedId, created: true, built };
-        }
-        // Merge into the winner, as an update would.
-        const merged = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing: raced });
-        await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(client, room, racedId, raced));
-        log(`Service ${serviceName} appeared while deploying; updated it (${racedId}) in room ${room}`);
-        return { serviceId: racedId, created: false, built: merged };
-    }
-    undo.add(removeCreatedService(client, room, serviceId, serviceName));
-    log(`Created service ${serviceName} (${serviceId}) in room ${room}`);
-    return { serviceId, created: true, built };
-}
-/** Runs a write and records its undo: when it worked, and when it failed in a way that may have been applied. */
-async function written(write, undo, step) {
-    const value = await unsure(write, undo, step);
-    undo.add(step);
-    return value;
-}
-/** Runs a write; when it fails in a way that may have been applied, records its undo before passing the error on. */
-async function unsure(write, undo, step) {
-    try {
-        return await write();
-    }
-    catch (error) {
-        if (!isRefusal(error))
-            undo.add(step);
-        throw error;
-    }
-}
-/**
- * An answer that says the write was not done: a 4xx, or 503 (RFC 9110 15.6.4: the server cannot handle the
- * request now). Any other 5xx, a timeout or a lost answer says nothing either way: a gateway may have passed the
- * write on.
- */
-function isRefusal(error) {
-    if (!(error instanceof HttpError) || error.status === undefined)
-        return false;
-    return (error.status >= 400 && error.status < 500) || error.status === 503;
-}
-function restoreService(client, room, id, previous) {
-    const name = previous.metadata.name;
-    const image = previous.container?.image;
-    return {
-        effect: 'restored',
-        undone: `service ${name} was restored to the spec it had before`,
-        leftover: {
-            what: `service ${name} (${id}) may run the new spec without the rest of the deploy`,
-            fix: `ship again once the API answers (a ship that completes writes the service and its route together)${image ? `, or ship the image it ran before (image: ${shown(image)}) to go back` : ''}`,
-        },
-        run: () => client.updateService(room, id, previous),
-    };
-}
-function removeCreatedService(client, room, id, name) {
-    return {
-        effect: 'removed',
-        undone: `service ${name}, created by this deploy, was deleted`,
-        leftover: {
-            what: `service ${name} (${id}), created by this deploy, is still in room ${room}`,
-            fix: `ship again once the API answers to complete it, or delete service ${name} from room ${room}`,
-        },
-        run: () => client.deleteService(room, id, name),
-    };
-}
-/** A create whose answer was lost: the service is deleted if it is there and runs this deploy's image. */
-function removeUnsureCreate(request) {
-    const { client, room, serviceName } = request;
-    return {
-        effect: 'removed',
-        undone: `service ${serviceName}, which this deploy may have created, is not in room ${room} (deleted if it was)`,
-        leftover: {
-            what: `service ${serviceName} may have been created in room ${room}`,
-            fix: `ship again once the API answers to complete it, or delete service ${serviceName} from room ${room} if it is there`,
-        },
-        run: async () => {
-            const found = await findExistingService(client, room, serviceName);
-            if (found?.id && found.container?.image === request.image.ref)
-                await client.deleteService(room, found.id, serviceName);
-        },
-    };
-}
-/**
- * The domain to route: the domain input; else, on a re-deploy, the room route carrying this service's id, as the
- * CLI finds it (cli image.py:2584-2648): only when the image brings ports and the service has exactly one
- * published port, and that route is then upserted like a given one (its port follows the service).
- */
-async function chooseDomain(request, built, existing) {
-    const domain = request.options.domain;
-    if (domain !== undefined && built.routePort !== undefined)
-        return { name: domain, port: built.routePort, source: 'input' };
-    if (!existing)
-        return undefined;
-    const port = reusableRoutePort(request, built.spec);
-    const found = port === undefined ? undefined : await findServiceDomain(request.client, request.room, request.serviceName);
-    return port !== undefined && found !== undefined ? { name: found, port, source: 'existing-route' } : undefined;
-}
-/**
- * The port a re-deploy without a domain may route to: none unless the image (or the ports input) brings ports,
- * as the CLI needs Dockerfile ports; then the spec's one published port, else none (no error).
- */
-function reusableRoutePort(request, spec) {
-    if (defaultPorts(request.image, request.options).length === 0)
-        return undefined;
-    try {
-        return routeTargetPort(spec.ports ?? []);
-    }
-    catch {
-        return undefined;
-    }
-}
-function removeClaimedRoute(client, domain, serviceName) {
-    return {
-        effect: 'removed',
-        undone: `route ${domain}, created by this deploy, was deleted`,
-        leftover: {
-            what: `route ${domain}, created by this deploy, is still there`,
-            fix: `nothing is broken by it (a later ship of service ${serviceName} uses it); to free the domain, delete it ('meshagent route delete ${domain}')`,
-        },
-        run: () => client.deleteRoute(domain),
-    };
-}
-// ---------------------------------------------------------------------------------------------------------------
-// Taking back
-/** The error of a deploy that was taken back: why it failed, then what was taken back, or what is left and what to do. */
-function rolledBack(cause, report, service) {
-    const why = cause instanceof errors_ShipError ? cause.message : formatError(cause);
-    const undone = report.undone.length > 0 ? `; rolled back: ${report.undone.join('; ')}` : '';
-    const effects = report.undone.length > 0 ? report.effects : [];
-    const summary = { id: service.serviceId, name: service.serviceName, created: service.created, domain: null, url: null, route: 'none' };
-    if (report.failed.length === 0) {
-        const rollback = effects.includes('restored') ? 'restored' : 'removed';
-        const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof errors_ShipError && cause.hint ? cause.hint : 'ship again once the cause is fixed';
-        return new DeployRolledBack(`${why}${undone}`, `nothing this deploy wrote is left; ${next}`, cause, { ...summary, rollback });
-    }
-    const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof errors_ShipError ? error.message : formatError(error)})`);
-    return new DeployRolledBack(`${why}; ROLLBACK FAILED, the deploy is left half-done: ${left.join('; ')}${undone}`, `put it right by hand: ${report.failed.map(({ step }) => step.leftover.fix).join('; ')}`, cause, { ...summary, rollback: 'failed' });
-}
-
-;// CONCATENATED MODULE: ./src/oci/image-config.ts
-/**
- * The config of the image a service will run: for an index, the linux/amd64 image (what MeshAgent runs), else
- * the first image listed; for a manifest, its own config.
- */
-
-
-
-/** The platform MeshAgent runs images on. */
-const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' };
-async function readRunnableConfig(layout, top) {
-    let descriptor = top;
-    if (isIndexType(descriptor.mediaType)) {
-        const index = await layout.readJson(descriptor, ImageIndex, 'index');
-        const images = index.manifests.filter((d) => isImageManifestType(d.mediaType));
-        const chosen = images.find((d) => d.platform?.os === RUNTIME_PLATFORM.os && d.platform.architecture === RUNTIME_PLATFORM.architecture) ?? images[0];
-        if (!chosen)
-            throw new errors_ShipError(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
-        descriptor = chosen;
-    }
-    if (!isImageManifestType(descriptor.mediaType)) {
-        throw new errors_ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
-    }
-    const manifest = await layout.readJson(descriptor, ImageManifest, 'manifest');
-    const config = await layout.readJson(manifest.config, ImageConfig, 'image config');
-    return { manifest, config };
-}
-
 ;// CONCATENATED MODULE: ./src/meshagent/repository.ts
 /**
  * Make sure the project registry repository exists, safely when many jobs race to create it: look it up, create
@@ -84674,15 +82114,656 @@ async function ensureRepository(client, projectKey, repositoryName) {
     }
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/oci/digest.ts
+/** Content digests: `sha256:<64 hex>`, the only algorithm registries are required to accept. */
+
+
+const digest_DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
+function isDigest(value) {
+    return digest_DIGEST_RE.test(value);
+}
+/** Checks a digest read from a file or a server; `where` says where it came from, for the message. */
+function parseDigest(value, where) {
+    if (!isDigest(value))
+        throw new ShipError(`${where}: ${JSON.stringify(value)} is not a sha256 digest`, { hint: 'the image is corrupt or not an OCI image' });
+    return value;
+}
+function sha256(data) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(data).digest('hex')}`;
+}
+/** The 64 hex characters of a digest (the file name of its blob in an OCI layout). */
+function digestHex(digest) {
+    return digest.slice('sha256:'.length);
+}
+/** An incremental sha256 that also counts bytes, for data that streams through. */
+class DigestCounter {
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    size = 0;
+    update(chunk) {
+        this.hash.update(chunk);
+        this.size += chunk.length;
+    }
+    digest() {
+        return `sha256:${this.hash.digest('hex')}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/media-types.ts
+/** The media types meshagent-ship reads and writes (OCI image spec, and Docker schema 2 as a source format). */
+const OCI_LAYOUT_VERSION = '1.0.0';
+const MediaType = {
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    ociConfig: 'application/vnd.oci.image.config.v1+json',
+    ociLayer: 'application/vnd.oci.image.layer.v1.tar',
+    ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+    ociLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
+    ociLayerNondistributable: 'application/vnd.oci.image.layer.nondistributable.v1.tar',
+    ociLayerNondistributableGzip: 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip',
+    ociLayerNondistributableZstd: 'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd',
+    ociEmpty: 'application/vnd.oci.empty.v1+json',
+    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    dockerConfig: 'application/vnd.docker.container.image.v1+json',
+    dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar',
+    dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+    dockerLayerZstd: 'application/vnd.docker.image.rootfs.diff.tar.zstd',
+    dockerForeignLayer: 'application/vnd.docker.image.rootfs.foreign.diff.tar',
+    dockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
+};
+/**
+ * The layer media types a container runtime unpacks (containerd's images.DiffCompression knows the same ones), with
+ * the compression each declares. Anything else (an encrypted layer, an in-toto statement, a Helm chart) is not a
+ * file-system layer this tool can convert or vouch for.
+ */
+const LAYER_COMPRESSION = {
+    [MediaType.ociLayer]: 'none',
+    [MediaType.ociLayerGzip]: 'gzip',
+    [MediaType.ociLayerZstd]: 'zstd',
+    [MediaType.ociLayerNondistributable]: 'none',
+    [MediaType.ociLayerNondistributableGzip]: 'gzip',
+    [MediaType.ociLayerNondistributableZstd]: 'zstd',
+    [MediaType.dockerLayer]: 'none',
+    [MediaType.dockerLayerGzip]: 'gzip',
+    [MediaType.dockerLayerZstd]: 'zstd',
+    [MediaType.dockerForeignLayer]: 'none',
+    [MediaType.dockerForeignLayerGzip]: 'gzip',
+};
+/** The compression a layer media type declares; undefined when it is not a layer type this tool knows. */
+function layerCompression(mediaType) {
+    return Object.hasOwn(LAYER_COMPRESSION, mediaType) ? LAYER_COMPRESSION[mediaType] : undefined;
+}
+/** Image config media types: OCI's, and Docker schema 2's (the same document). */
+function isConfigType(mediaType) {
+    return mediaType === MediaType.ociConfig || mediaType === MediaType.dockerConfig;
+}
+/** Layers pulled from their own URLs rather than the registry (never pushed, so never in a layout). */
+function isForeignLayer(layer) {
+    return layer.mediaType === MediaType.dockerForeignLayer || layer.mediaType === MediaType.dockerForeignLayerGzip || (layer.urls?.length ?? 0) > 0;
+}
+/** Manifest types that list other manifests (one per platform). */
+function isIndexType(mediaType) {
+    return mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList;
+}
+/** Manifest types that describe one image (config + layers). */
+function isImageManifestType(mediaType) {
+    return mediaType === MediaType.ociManifest || mediaType === MediaType.dockerManifest;
+}
+/** What every manifest GET/HEAD should accept, newest first. */
+const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest];
+/** Annotations meshagent-ship writes or reads. */
+const Annotation = {
+    /** On an index entry: the tag it is known by in an OCI layout. */
+    refName: 'org.opencontainers.image.ref.name',
+    /** On an eStargz layer: the digest of its TOC JSON (read by the stargz snapshotter). */
+    stargzTocDigest: 'containerd.io/snapshot/stargz/toc.digest',
+    /** On an eStargz layer: the size of the uncompressed tar. */
+    estargzUncompressedSize: 'io.containers.estargz.uncompressed-size',
+    /**
+     * On a layer meshagent-ship converted: the digest of the source layer it was converted from. With the two below,
+     * a later ship of an image holding the same source layer reuses this blob instead of converting it again.
+     */
+    shipSourceDigest: 'com.meshagent.ship.source-digest',
+    /** On a converted layer: the conversion's settings (converter version, level, chunk size, prefetched paths). */
+    shipConversion: 'com.meshagent.ship.conversion',
+    /** On a converted layer: its diff_id (the digest of the uncompressed blob), for the config of a later ship. */
+    shipDiffId: 'com.meshagent.ship.diff-id',
+};
+
+;// CONCATENATED MODULE: ./src/oci/registry-auth.ts
+/**
+ * Registry authentication (distribution token auth): the `WWW-Authenticate` challenge, Basic credentials, and
+ * Bearer tokens fetched from the challenge's realm for a set of scopes. Tokens are cached per scope set until shortly
+ * before they expire. Every credential and token is registered as a secret the moment it is known.
+ */
+
+
+/** Parses `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`; undefined for anything else. */
+function parseChallenge(header) {
+    const match = /^\s*(\w+)\s*(.*)$/s.exec(header ?? '');
+    if (!match)
+        return undefined;
+    const scheme = (match[1] ?? '').toLowerCase();
+    const params = {};
+    for (const pair of (match[2] ?? '').matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)) {
+        params[(pair[1] ?? '').toLowerCase()] = (pair[2] ?? pair[3] ?? '').replace(/\\(.)/g, '$1');
+    }
+    if (scheme === 'basic')
+        return { scheme, ...(params.realm ? { realm: params.realm } : {}) };
+    if (scheme === 'bearer' && params.realm) {
+        return { scheme, realm: params.realm, ...(params.service ? { service: params.service } : {}), ...(params.scope ? { scope: params.scope } : {}) };
+    }
+    return undefined;
+}
+/** `repository:<name>:<actions>` as the token server expects it. */
+function repositoryScope(repository, actions) {
+    return `repository:${repository}:${actions.join(',')}`;
+}
+/** Tokens are renewed this long before they expire, so one never runs out during a request. */
+const EXPIRY_MARGIN_MS = 10_000;
+/** The distribution spec's default when the token server gives no expires_in. */
+const DEFAULT_TOKEN_SECONDS = 60;
+/** The Authorization header for requests to one registry, per scope set. */
+class RegistryAuth {
+    options;
+    challenge;
+    tokens = new Map();
+    pending = new Map();
+    now;
+    /** Tokens fetched so far (a test checks that a second push reuses them). */
+    tokenFetches = 0;
+    constructor(options) {
+        this.options = options;
+        this.now = options.now ?? Date.now;
+        if (options.credentials)
+            options.mask(options.credentials.password);
+    }
+    /** Records the registry's challenge (from the ping or a 401). */
+    setChallenge(challenge) {
+        this.challenge = challenge;
+    }
+    get scheme() {
+        return this.challenge?.scheme;
+    }
+    /** The header value for a request needing `scopes`, or undefined when the registry asked for nothing. */
+    async header(scopes) {
+        const challenge = this.challenge;
+        if (!challenge)
+            return undefined;
+        if (challenge.scheme === 'basic') {
+            const { credentials } = this.options;
+            if (!credentials)
+                throw this.credentialsNeeded();
+            return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+        }
+        const key = scopeKey(scopes);
+        const cached = this.tokens.get(key);
+        if (cached && cached.expiresAt > this.now())
+            return `Bearer ${cached.token}`;
+        let fetching = this.pending.get(key);
+        if (!fetching) {
+            // Parallel blob uploads share one token request.
+            fetching = this.fetchToken(challenge, scopes).finally(() => this.pending.delete(key));
+            this.pending.set(key, fetching);
+        }
+        const token = await fetching;
+        this.tokens.set(key, token);
+        return `Bearer ${token.token}`;
+    }
+    /** Forgets the token for `scopes` (after a 401), so the next `header` fetches a new one. */
+    invalidate(scopes) {
+        this.tokens.delete(scopeKey(scopes));
+    }
+    async fetchToken(challenge, scopes) {
+        const { http, credentials, registry } = this.options;
+        this.tokenFetches += 1;
+        const query = new URLSearchParams();
+        if (challenge.service)
+            query.set('service', challenge.service);
+        for (const scope of scopes)
+            query.append('scope', scope);
+        const url = `${challenge.realm}${challenge.realm.includes('?') ? '&' : '?'}${query.toString()}`;
+        const what = `get a token for ${registry} from ${new URL(challenge.realm).origin}`;
+        try {
+            const headers = credentials ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` } : {};
+            // Docker's way: GET with Basic credentials. A server that only speaks OAuth2 answers 404/405, then we POST.
+            const answer = await http.request({ method: 'GET', url, headers, accept: [200, 404, 405], what });
+            if (answer.status === 200)
+                return this.readToken(answer.json(), what);
+            if (!credentials)
+                throw new errors_ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
+            const form = new URLSearchParams({ grant_type: 'password', username: credentials.username, password: credentials.password, client_id: 'meshagent-ship' });
+            if (challenge.service)
+                form.set('service', challenge.service);
+            if (scopes.length > 0)
+                form.set('scope', scopes.join(' '));
+            const posted = await http.request({
+                method: 'POST',
+                url: challenge.realm,
+                headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                body: form.toString(),
+                what,
+            });
+            return this.readToken(posted.json(), what);
+        }
+        catch (error) {
+            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+                const who = credentials ? `user ${credentials.username}` : 'anonymous access';
+                throw new errors_ShipError(`${registry} refused ${who}: the token server answered ${error.status}`, { hint: this.credentialsHint(), cause: error });
+            }
+            throw error;
+        }
+    }
+    readToken(body, what) {
+        const answer = body;
+        const token = typeof answer.token === 'string' && answer.token ? answer.token : typeof answer.access_token === 'string' ? answer.access_token : '';
+        if (!token)
+            throw new errors_ShipError(`${what}: the answer holds no token`, { hint: 'the token server answered something unexpected: check the registry' });
+        this.options.mask(token);
+        const seconds = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_TOKEN_SECONDS;
+        const issued = typeof answer.issued_at === 'string' ? Date.parse(answer.issued_at) : Number.NaN;
+        // Our clock, not the server's, unless the server's issue time is earlier (clock skew must not extend a token).
+        const start = Number.isNaN(issued) ? this.now() : Math.min(issued, this.now());
+        return { token, expiresAt: start + seconds * 1000 - EXPIRY_MARGIN_MS };
+    }
+    credentialsHint() {
+        return (`check the credentials for ${this.options.registry}: for the MeshAgent project registry, user meshagent with a ` +
+            'current repository token for this repository; for other registries, `docker login` (~/.docker/config.json or DOCKER_CONFIG) ' +
+            'or MESHAGENT_SHIP_REGISTRY_USER/MESHAGENT_SHIP_REGISTRY_PASSWORD');
+    }
+    credentialsNeeded() {
+        return new errors_ShipError(`${this.options.registry} asks for a user name and password, and none were given`, { hint: this.credentialsHint() });
+    }
+}
+function scopeKey(scopes) {
+    return [...scopes].sort().join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/oci/registry-retry.ts
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+function isRetryableRegistryAnswer(answer) {
+    return RETRYABLE_STATUSES.has(answer.status) || isManifestLinkRace(answer);
+}
+/**
+ * CNCF distribution before 3.1 (Debian ships 2.8) writes a repository's blob link files in place, so a request that
+ * reads a link while a concurrent push of the same blob rewrites it reads an empty file: "invalid checksum digest
+ * format" (distribution issue 4478, fixed in 3.1 by writing a temporary file and renaming it). Reads answer 500
+ * then (retried above), and a manifest PUT answers 400 DIGEST_INVALID, with MANIFEST_BLOB_UNKNOWN for the blob whose
+ * link it read. A manifest PUT is idempotent and we send it only once its blobs are there, so this answer is retried.
+ * MANIFEST_BLOB_UNKNOWN alone (a blob really missing) is not: that cannot get better by asking again.
+ */
+function isManifestLinkRace({ method, url, status, body }) {
+    if (method !== 'PUT' || status !== 400 || !/\/v2\/.+\/manifests\/[^/]+$/.test(url))
+        return false;
+    const codes = errorCodes(body);
+    return codes.includes('DIGEST_INVALID') && codes.every((code) => code === 'DIGEST_INVALID' || code === 'MANIFEST_BLOB_UNKNOWN');
+}
+/** The `code`s of a distribution error body (`{"errors": [{"code": ...}]}`); none when it is not one. */
+function errorCodes(body) {
+    try {
+        const errors = JSON.parse(body.toString()).errors;
+        if (!Array.isArray(errors))
+            return [];
+        return errors.map((e) => e?.code).filter((code) => typeof code === 'string');
+    }
+    catch {
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/registry.ts
+
+
+
+
+
+
+
+/** http for loopback and listed hosts, https for everything else. */
+function registryBaseUrl(registry, insecureRegistries = []) {
+    const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
+    return `${isLoopbackHost(host) || insecureRegistries.includes(registry) || insecureRegistries.includes(host) ? 'http' : 'https'}://${registry}`;
+}
+/** One registry host: the HTTP client, the challenge, the tokens. */
+class RegistryClient {
+    options;
+    http;
+    auth;
+    baseUrl;
+    secrets = [];
+    pinged;
+    constructor(options) {
+        this.options = options;
+        const remember = (secret) => {
+            this.secrets.push(secret);
+            options.mask?.(secret);
+        };
+        this.baseUrl = registryBaseUrl(options.registry, options.insecureRegistries);
+        this.http = new client_HttpClient({
+            retryStatus: isRetryableRegistryAnswer,
+            ...options.http,
+            baseUrl: this.baseUrl,
+            secrets: () => this.secrets,
+            ...(options.log ? { log: options.log } : {}),
+        });
+        this.auth = new RegistryAuth({
+            http: this.http,
+            registry: options.registry,
+            mask: remember,
+            ...(options.credentials ? { credentials: options.credentials } : {}),
+            ...(options.now ? { now: options.now } : {}),
+        });
+    }
+    get registry() {
+        return this.options.registry;
+    }
+    /** Retries made by every request so far. */
+    get retries() {
+        return this.http.retries.length;
+    }
+    close() {
+        return this.http.close();
+    }
+    /** `GET /v2/`: checks the registry speaks the distribution API, and learns how it wants to be authenticated. */
+    ping() {
+        this.pinged ??= (async () => {
+            const answer = await this.http.request({ method: 'GET', url: '/v2/', accept: [200, 401], what: `reach the registry ${this.registry}` });
+            if (answer.status === 401) {
+                const challenge = parseChallenge(answer.headers['www-authenticate']);
+                if (!challenge)
+                    throw new errors_ShipError(`${this.registry} answered 401 without a challenge this client understands`, { hint: 'the registry must offer Basic or Bearer token authentication' });
+                this.auth.setChallenge(challenge);
+            }
+        })().catch((error) => {
+            this.pinged = undefined;
+            throw error;
+        });
+        return this.pinged;
+    }
+    /** The calls for one repository; `actions` decides the token scope every call of it uses. */
+    repository(name, actions = ['pull']) {
+        return new RepositoryClient(this, name, actions);
+    }
+}
+/** Calls against one repository of a registry. */
+class RepositoryClient {
+    client;
+    name;
+    actions;
+    scopes;
+    /** Repositories a mount from was refused for: not tried again. */
+    unreadable = new Set();
+    constructor(client, name, actions) {
+        this.client = client;
+        this.name = name;
+        this.actions = actions;
+        this.scopes = [repositoryScope(name, actions)];
+    }
+    /** `registry/repository`, for messages. */
+    get where() {
+        return `${this.client.registry}/${this.name}`;
+    }
+    async send(request, options = {}) {
+        await this.client.ping();
+        const scopes = options.scopes ?? this.scopes;
+        const { auth } = this.client;
+        for (let round = 1;; round += 1) {
+            const authorization = await auth.header(scopes);
+            const sent = { ...request, headers: { ...request.headers, ...(authorization ? { authorization } : {}) }, accept: [...request.accept, 401] };
+            const answer = options.stream ? await this.client.http.stream(sent) : await this.client.http.request(sent);
+            if (answer.status !== 401)
+                return answer;
+            const body = 'text' in answer ? answer.text() : await drain(answer.body);
+            const challenge = parseChallenge(answer.headers['www-authenticate']);
+            if (round === 1 && challenge?.scheme === 'bearer') {
+                auth.setChallenge(challenge);
+                auth.invalidate(scopes);
+                continue;
+            }
+            throw this.unauthorized(request, body);
+        }
+    }
+    unauthorized(request, body) {
+        // Named by what the caller set out to do (a push starts with pull-scoped HEADs, but it is still a push).
+        const action = this.actions.includes('push') ? 'push to' : 'pull from';
+        const detail = registryErrorText(body);
+        return new HttpError(`${this.where}: not authorized to ${action} this repository (${request.what ?? request.method}): 401 Unauthorized${detail ? `: ${detail}` : ''}`, {
+            method: request.method,
+            // Without the query: an upload URL carries the registry's session state.
+            url: request.url.split('?')[0] ?? request.url,
+            status: 401,
+            bodySnippet: detail,
+            hint: this.client.auth.credentialsHint(),
+        });
+    }
+    path(kind, rest) {
+        return `/v2/${this.name}/${kind}/${rest}`;
+    }
+    // --- blobs ---------------------------------------------------------------------------------------------------------
+    /** The blob's size when the repository has it, undefined when not. */
+    async blobSize(digest) {
+        const answer = await this.send({ method: 'HEAD', url: this.path('blobs', digest), accept: [200, 404], what: `check blob ${digest} in ${this.where}` });
+        if (answer.status === 404)
+            return undefined;
+        const length = Number(answer.headers['content-length']);
+        return Number.isFinite(length) ? length : 0;
+    }
+    /**
+     * Cross-repository mount: true when the registry linked the blob from `from`; false when it opened an upload
+     * instead, or when the credentials may not read `from` (a MeshAgent repository token covers one repository), so
+     * the caller uploads the blob.
+     */
+    async mountBlob(digest, from) {
+        if (this.unreadable.has(from))
+            return false;
+        let answer;
+        try {
+            answer = await this.send({ method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}` }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
+        }
+        catch (error) {
+            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+                // Asking again for the next blob would cost two more refusals and a token each time.
+                this.unreadable.add(from);
+                return false;
+            }
+            throw error;
+        }
+        if (answer.status === 202)
+            await this.cancelUpload(answer.headers.location);
+        return answer.status === 201;
+    }
+    /** Abandons an upload session (best effort: the registry also expires them). */
+    async cancelUpload(location) {
+        if (!location)
+            return;
+        await this.send({ method: 'DELETE', url: this.resolve(location), accept: [200, 202, 204, 404], maxAttempts: 1, what: `cancel an upload to ${this.where}` }).catch(() => undefined);
+    }
+    /** An absolute URL for a Location header (relative ones resolve against the registry). */
+    resolve(location) {
+        return new URL(location, this.client.baseUrl).toString();
+    }
+    /** The blob's bytes as a stream, following the redirect a registry may answer with (to storage, without our token). */
+    async openBlob(digest) {
+        const what = `download blob ${digest} from ${this.where}`;
+        const answer = await this.send({ method: 'GET', url: this.path('blobs', digest), accept: [200, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
+        if (answer.status === 200)
+            return answer.body;
+        await drain(answer.body);
+        const location = answer.headers.location;
+        if (!location)
+            throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
+        const moved = await this.client.http.stream({ method: 'GET', url: this.resolve(location), accept: [200], what, timeoutMs: 60_000 });
+        return moved.body;
+    }
+    /**
+     * `length` bytes of a blob from `start`, by Range request (following a redirect, as openBlob does). A registry
+     * that ignores Range (answers 200 with the whole blob) is an error: the answer is dropped, not read.
+     */
+    async readBlobRange(digest, start, length) {
+        const what = `read bytes ${start}-${start + length - 1} of blob ${digest} from ${this.where}`;
+        if (length <= 0)
+            return Buffer.alloc(0);
+        const range = { range: `bytes=${start}-${start + length - 1}` };
+        let answer = await this.send({ method: 'GET', url: this.path('blobs', digest), headers: range, accept: [200, 206, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
+        if (answer.status !== 200 && answer.status !== 206) {
+            await drain(answer.body);
+            const location = answer.headers.location;
+            if (!location)
+                throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
+            answer = await this.client.http.stream({ method: 'GET', url: this.resolve(location), headers: range, accept: [200, 206], what, timeoutMs: 60_000 });
+        }
+        if (answer.status !== 206) {
+            answer.body.destroy();
+            throw new errors_ShipError(`${what}: the registry answered ${answer.status} to a Range request`, { hint: 'the registry does not serve parts of blobs, which lazy pulling needs too' });
+        }
+        const chunks = [];
+        let received = 0;
+        for await (const chunk of answer.body) {
+            const buffer = Buffer.from(chunk);
+            received += buffer.length;
+            if (received > length) {
+                answer.body.destroy();
+                throw new errors_ShipError(`${what}: the registry sent more than the ${length} bytes asked for`, { hint: 'the registry answered something unexpected' });
+            }
+            chunks.push(buffer);
+        }
+        if (received !== length)
+            throw new errors_ShipError(`${what}: the registry sent ${received} bytes`, { hint: 'the blob is shorter than its descriptor says' });
+        return Buffer.concat(chunks);
+    }
+    // --- manifests -----------------------------------------------------------------------------------------------------
+    /**
+     * Stores a manifest (or index) under `reference` (a tag or its digest), with its media type as Content-Type; the
+     * digest the registry computed must be ours.
+     */
+    async putManifest(reference, bytes, mediaType) {
+        const digest = sha256(bytes);
+        const what = `push manifest ${digest} to ${this.where}${isDigest(reference) ? '' : `:${reference}`}`;
+        let answer;
+        try {
+            answer = await this.send({ method: 'PUT', url: this.path('manifests', reference), headers: { 'content-type': mediaType }, body: bytes, accept: [201], what });
+        }
+        catch (error) {
+            if (error instanceof HttpError && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
+                throw new errors_ShipError(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
+                    hint: 'push every blob (config and layers) before the manifest; if the image came from an OCI layout, check the layout is complete',
+                    cause: error,
+                });
+            }
+            throw error;
+        }
+        const theirs = answer.headers['docker-content-digest'];
+        if (theirs && theirs !== digest) {
+            throw new errors_ShipError(`${what}: the registry stored it as ${theirs}`, { hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry' });
+        }
+        return digest;
+    }
+    /** A manifest or index by tag or digest, verified against the digest when the reference is one. */
+    async getManifest(reference) {
+        const what = `get manifest ${reference} from ${this.where}`;
+        const answer = await this.send({ method: 'GET', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT.join(', ') }, accept: [200], what });
+        const digest = sha256(answer.body);
+        if (isDigest(reference) && digest !== reference)
+            throw new errors_ShipError(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
+        const declared = (() => {
+            try {
+                return JSON.parse(answer.text()).mediaType;
+            }
+            catch {
+                throw new errors_ShipError(`${what}: the manifest is not JSON`, { hint: 'the registry served something that is not an image manifest' });
+            }
+        })();
+        const mediaType = typeof declared === 'string' ? declared : (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+        return { bytes: answer.body, mediaType, digest };
+    }
+    /** The digest, media type and size of a manifest, or undefined when there is none by that reference. */
+    async headManifest(reference) {
+        const answer = await this.send({
+            method: 'HEAD',
+            url: this.path('manifests', reference),
+            headers: { accept: MANIFEST_ACCEPT.join(', ') },
+            accept: [200, 404],
+            what: `check manifest ${reference} in ${this.where}`,
+        });
+        if (answer.status === 404)
+            return undefined;
+        const digest = answer.headers['docker-content-digest'] ?? '';
+        if (!isDigest(digest))
+            throw new errors_ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, { hint: 'use a registry that reports manifest digests' });
+        return { digest, mediaType: (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '', size: Number(answer.headers['content-length'] ?? 0) };
+    }
+    /** Every tag, following `Link: <...>; rel="next"` pages. */
+    async listTags() {
+        const tags = [];
+        let url = this.path('tags', 'list');
+        for (let page = 0; url && page < 1000; page += 1) {
+            const answer = await this.send({ method: 'GET', url, accept: [200], what: `list the tags of ${this.where}` });
+            // distribution answers `"tags": null` for a repository whose tags were all deleted.
+            tags.push(...(answer.json().tags ?? []));
+            const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(answer.headers.link ?? '')?.[1];
+            url = next ? this.resolve(next) : undefined;
+        }
+        return tags;
+    }
+}
+/** Reads a small error body to the end (a streamed answer must be consumed or destroyed). */
+async function drain(body) {
+    let text = '';
+    for await (const chunk of body)
+        if (text.length < 4096)
+            text += Buffer.from(chunk).toString('utf8');
+    return text;
+}
+/** "CODE: message" of a distribution error body, or the text cut short. */
+function registryErrorText(body) {
+    try {
+        const errors = JSON.parse(body).errors ?? [];
+        if (errors.length > 0)
+            return errors.map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ');
+    }
+    catch {
+        // not JSON: fall through
+    }
+    return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/target-registry.ts
+
+function openRegistry(target, credentials, hooks) {
+    const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
+    const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
+    return { client, close: () => client.close() };
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/access.ts
 /**
  * The ensure stage: the project registry repository exists (created when missing, safely when matrix jobs race),
- * and a short-lived repository token to push with. A dry run only looks, and says what it would create.
+ * and a short-lived repository token to push with. A dry run only looks, and says what it would create; an offline
+ * dry run does not look.
  */
+
 
 
 /** How long the push token lives: the CLI's one hour, which the server may shorten. */
 const TOKEN_SECONDS = 3600;
+/** An offline dry run looks nothing up: whether the repository exists is unknown. */
+const OFFLINE_ACCESS = { created: null, credentials: undefined, tokenExpiresAt: undefined };
+async function ensureStage(run, resolved) {
+    const { config } = run;
+    const { target } = resolved;
+    if (target.offline) {
+        run.stages.skip('ensure', 'offline: the repository was not looked up');
+        return { ...resolved, access: OFFLINE_ACCESS, registry: undefined };
+    }
+    const access = await run.stages.run('ensure', 'Ensure the registry repository', () => ensurePushAccess(run.client, target, { dryRun: config.dryRun, push: config.image.push }), (a) => describeAccess(target, a, config.dryRun));
+    if (config.dryRun || !config.image.push)
+        return { ...resolved, access, registry: undefined };
+    const registry = openRegistry(target, access.credentials, { mask: run.mask, log: run.log, debug: run.debug, retryLog: run.retryLog, signal: run.signal });
+    run.closeAtEnd(() => registry.close());
+    return { ...resolved, access, registry };
+}
 async function ensurePushAccess(client, target, options) {
     if (options.dryRun) {
         const existing = await client.findRepository(target.repositoryName);
@@ -84703,6 +82784,104 @@ function describeAccess(target, access, dryRun) {
     return access.credentials ? `repository ${repository} ${state}; push token until ${access.tokenExpiresAt}` : `repository ${repository} ${state}`;
 }
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/format.ts
+/**
+ * How sizes and counts read wherever a person reads them: the log lines of the stages and the job summary say them
+ * the same way.
+ */
+/** `1 layer`, `2 layers`: a count with its noun. */
+function count(n, noun) {
+    return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+/** A byte size in binary units: `512 B`, `1.50 KiB`, `50.0 MiB`. */
+function bytes(n) {
+    if (n < 1024)
+        return `${n} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let value = n / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit += 1;
+    }
+    return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}
+
+;// CONCATENATED MODULE: ./src/oci/types.ts
+/**
+ * OCI (and Docker schema 2) JSON documents as zod schemas. Objects are loose: fields we do not know are kept, so a
+ * document read, changed and written again loses nothing (e.g. `artifactType`, `subject`, config history).
+ */
+
+
+/** Typed as Digest, so a parsed descriptor's digest goes straight to the layout and registry functions. */
+const digest = custom((value) => typeof value === 'string' && isDigest(value), 'must be a sha256 digest');
+const annotations = record(schemas_string(), schemas_string());
+const Platform = looseObject({
+    architecture: schemas_string(),
+    os: schemas_string(),
+    'os.version': schemas_string().optional(),
+    'os.features': array(schemas_string()).optional(),
+    variant: schemas_string().optional(),
+});
+const Descriptor = looseObject({
+    mediaType: schemas_string(),
+    digest,
+    size: schemas_number().int().nonnegative(),
+    urls: array(schemas_string()).optional(),
+    annotations: annotations.optional(),
+    platform: Platform.optional(),
+    artifactType: schemas_string().optional(),
+});
+/** An OCI image manifest or a Docker schema 2 manifest (the same shape). */
+const ImageManifest = looseObject({
+    schemaVersion: literal(2),
+    mediaType: schemas_string().optional(),
+    artifactType: schemas_string().optional(),
+    config: Descriptor,
+    layers: array(Descriptor),
+    subject: Descriptor.optional(),
+    annotations: annotations.optional(),
+});
+/** An OCI image index or a Docker manifest list; also an OCI layout's index.json. */
+const ImageIndex = looseObject({
+    schemaVersion: literal(2),
+    mediaType: schemas_string().optional(),
+    artifactType: schemas_string().optional(),
+    manifests: array(Descriptor),
+    subject: Descriptor.optional(),
+    annotations: annotations.optional(),
+});
+/** The parts of an image config meshagent-ship reads; everything else is kept as it is. */
+const ImageConfig = looseObject({
+    architecture: schemas_string().optional(),
+    os: schemas_string().optional(),
+    variant: schemas_string().optional(),
+    config: looseObject({
+        ExposedPorts: record(schemas_string(), unknown()).nullish(),
+        Volumes: record(schemas_string(), unknown()).nullish(),
+        Labels: record(schemas_string(), schemas_string()).nullish(),
+        Env: array(schemas_string()).nullish(),
+        Entrypoint: array(schemas_string()).nullish(),
+        Cmd: array(schemas_string()).nullish(),
+        WorkingDir: schemas_string().nullish(),
+        User: schemas_string().nullish(),
+    })
+        .nullish(),
+    rootfs: looseObject({ type: literal('layers'), diff_ids: array(digest) }),
+    history: array(looseObject({ empty_layer: schemas_boolean().optional() })).optional(),
+});
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ./src/estargz/compress-pool.ts
 /**
  * Parallel gzip: members are grouped into jobs and compressed by worker threads (one per core), each member into a
@@ -84725,7 +82904,7 @@ function describeAccess(target, access, dryRun) {
  * output buffer is sized for the worst case, so each member's output is one buffer of its own that can be
  * transferred; one from Node's shared pool of small buffers (Buffer.poolSize bytes) cannot, and is copied.
  */
-const compress_pool_WORKER_SOURCE = `
+const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const zlib = require('node:zlib');
 parentPort.on('message', ({ id, input, lengths, level }) => {
@@ -84762,7 +82941,7 @@ class CompressPool {
         this.size = size;
         for (let i = 0; i < size; i += 1) {
             // A worker's heap holds little (buffers are not on it), so its young generation is kept small.
-            const worker = new external_node_worker_threads_.Worker(compress_pool_WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+            const worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
             worker.on('message', (message) => {
                 const waiting = this.pending.get(message.id);
                 this.pending.delete(message.id);
@@ -84970,6 +83149,170 @@ async function* gzipStream(parts, level) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/oci/file-errors.ts
+/**
+ * File-system surprises in an image on disk (a blob that is a directory, a file where a directory should be, a
+ * file that cannot be read) as a ShipError naming the path, instead of a bare errno error with a stack.
+ */
+
+const PROBLEMS = {
+    EISDIR: 'is a directory, where a file was expected',
+    ENOTDIR: 'is not a directory, or a part of its path is a file where a directory was expected',
+    EEXIST: 'already exists as something other than what was expected',
+    ENOENT: 'does not exist',
+    EACCES: 'cannot be read or written: permission denied',
+    EPERM: 'cannot be read or written: operation not permitted',
+    ELOOP: 'is a symbolic link loop',
+    ENAMETOOLONG: 'is a name too long for the file system',
+};
+/** The ShipError for a file-system error met at `path`; `context` (what was being read or written) leads the message. */
+function fileError(error, path, context, hint) {
+    if (error instanceof errors_ShipError)
+        return error;
+    const code = error?.code;
+    const problem = (code && PROBLEMS[code]) ?? `cannot be used (${code ?? (error instanceof Error ? error.message : String(error))})`;
+    // The errno error's own path may be deeper than `path` (a file under it); it names the culprit best.
+    const culprit = error?.path ?? path;
+    return new errors_ShipError(`${context}: ${shown(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
+}
+
+;// CONCATENATED MODULE: ./src/estargz/decompress.ts
+/**
+ * Layer blobs in, tar bytes out: the compression is recognised by its magic bytes (source-layer.ts holds them to
+ * what the media type declares), and gzip (including multi-member gzip) or zstd is undone while streaming. zstd
+ * needs a Node with zstd in zlib (22.15 and later); on older Node it is refused with a hint.
+ */
+
+
+
+
+
+/** The compression the blob's first bytes show. */
+async function sniffCompression(path) {
+    const handle = await (0,promises_.open)(path, 'r').catch((error) => {
+        throw fileError(error, path, 'a layer blob');
+    });
+    try {
+        const head = Buffer.alloc(4);
+        const { bytesRead } = await handle.read(head, 0, 4, 0);
+        if (bytesRead >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08)
+            return 'gzip';
+        if (bytesRead >= 4 && head.readUInt32LE(0) === 0xfd2fb528)
+            return 'zstd';
+        return 'none';
+    }
+    catch (error) {
+        throw fileError(error, path, 'a layer blob');
+    }
+    finally {
+        await handle.close();
+    }
+}
+/**
+ * `compressed` (which holds `compression`) uncompressed as it streams. An error of either stream reaches the
+ * reader, and a reader that stops early closes both.
+ */
+function decompress(compressed, compression, what) {
+    if (compression === 'none')
+        return compressed;
+    let decoder;
+    if (compression === 'gzip')
+        decoder = external_node_zlib_.createGunzip({ chunkSize: 1 << 20 });
+    else {
+        const factory = external_node_zlib_.createZstdDecompress;
+        if (!factory) {
+            compressed.destroy();
+            throw new errors_ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, { hint: 'run with Node.js 22.15 or later, or rebuild the image with gzip layers' });
+        }
+        decoder = factory({ chunkSize: 1 << 20 });
+    }
+    return (0,external_node_stream_.pipeline)(compressed, decoder, () => { });
+}
+/** Turns a zlib or file error met while reading a layer into a ShipError naming the layer. */
+function describeReadError(error, what) {
+    if (error instanceof errors_ShipError)
+        return error;
+    const code = error.code;
+    const message = error instanceof Error ? error.message : String(error);
+    if (code?.startsWith('Z_') || /incorrect header|invalid|unexpected end|zstd/i.test(message)) {
+        return new errors_ShipError(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
+    }
+    return new errors_ShipError(`${what}: cannot be read (${message})`, { cause: error });
+}
+
+;// CONCATENATED MODULE: ./src/estargz/entry-path.ts
+/**
+ * Tar entry names and link targets that would reach outside the root a layer is unpacked into are refused, naming
+ * the entry. The rules, and where they come from:
+ *
+ *  - A name must be relative and free of `..` components (`../etc/passwd`, `a/../../b`, `/etc/passwd` are refused).
+ *    containerd's archive.Apply and the stargz snapshotter clean such names and clamp them to the root, so they
+ *    would not escape there; but a layer is also unpacked by tools that do not clamp, and no image builder writes
+ *    such names, so they are refused rather than rewritten. `./`-prefixed names are fine.
+ *  - A hardlink target names another entry of the image, so it follows the same rule (containerd bounds it to the
+ *    root the same way: hardlinkRootPath).
+ *  - A symlink target is not resolved when the layer is unpacked but when the container follows it, inside the
+ *    container's root: an absolute target (`usr/lib/x -> /lib/x`) resolves in the image, is normal in images, and
+ *    stays allowed, as containerd and the stargz snapshotter keep it. A relative target is resolved from the link's
+ *    directory, lexically, and is refused when it climbs above the root (`etc/x -> ../../y`). Symlinks met on the
+ *    way cannot be judged from one layer; the runtime confines those.
+ */
+
+const HINT = 'the layer holds a path that leaves the image root, which no image builder writes: rebuild the image from trusted sources';
+/** Why `header`'s name or link target leaves the root, or undefined when it does not. */
+function unsafePath(header) {
+    const name = nameProblem(header.name);
+    if (name)
+        return `its name ${name}`;
+    if (header.type === '1') {
+        const target = nameProblem(header.linkName);
+        if (target)
+            return `its hardlink target ${errors_quoted(header.linkName)} ${target}`;
+    }
+    if (header.type === '2' && !header.linkName.startsWith('/') && climbs(parentParts(header.name), header.linkName)) {
+        return `its symlink target ${errors_quoted(header.linkName)} climbs above the image root`;
+    }
+    return undefined;
+}
+/**
+ * Throws a ShipError naming the entry when its name or link target leaves the root; `where` names the layer or
+ * archive and `offset` the entry's first header byte in the tar stream.
+ */
+function checkEntryPath(header, where, offset) {
+    const problem = unsafePath(header);
+    if (problem)
+        throw new errors_ShipError(`${where}: tar entry ${errors_quoted(header.name)} (at byte ${offset} of the tar stream) is refused: ${problem}`, { hint: HINT });
+}
+function nameProblem(name) {
+    if (name.startsWith('/'))
+        return 'is absolute';
+    if (name.split('/').includes('..'))
+        return 'has a ".." component';
+    return undefined;
+}
+/** The directories above an entry, e.g. ["usr", "lib"] for "./usr/lib/x". */
+function parentParts(name) {
+    const parts = name.split('/').filter((p) => p !== '' && p !== '.');
+    parts.pop();
+    return parts;
+}
+/** Whether a relative target, followed from `dir`, goes above the root at any step. */
+function climbs(dir, target) {
+    let depth = dir.length;
+    for (const part of target.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        depth += part === '..' ? -1 : 1;
+        if (depth < 0)
+            return true;
+    }
+    return false;
+}
+
 ;// CONCATENATED MODULE: ./src/estargz/footer.ts
 /**
  * The eStargz footer: an empty gzip member whose RFC 1952 Extra field says where the TOC member starts. It is the
@@ -85019,6 +83362,134 @@ function parseHexOffset(text) {
         return undefined;
     const value = Number.parseInt(text, 16);
     return Number.isSafeInteger(value) ? value : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/estargz/tar-header.ts
+/**
+ * Tar headers: the decoded form the converter works with, and the encoder that writes them back as USTAR blocks,
+ * preceded by a PAX extended header when a field does not fit (long names, big sizes) or the input carried PAX
+ * records (xattrs, sub-second times) that must survive. The decoder lives in tar-reader.ts.
+ */
+const BLOCK = 512;
+function tar_header_padding(size) {
+    return (BLOCK - (size % BLOCK)) % BLOCK;
+}
+const MAX_OCTAL_11 = 0o77777777777;
+const MAX_OCTAL_7 = 0o7777777;
+/** The blocks that precede an entry's payload: an optional PAX header (+ its data) and the USTAR header. */
+function tar_header_encodeHeader(h) {
+    const records = [];
+    const nameBytes = Buffer.from(h.name, 'utf8');
+    const split = splitUstarName(nameBytes);
+    if (!split)
+        records.push(['path', nameBytes]);
+    const linkBytes = Buffer.from(h.linkName, 'utf8');
+    if (linkBytes.length > 100)
+        records.push(['linkpath', linkBytes]);
+    if (h.size > MAX_OCTAL_11)
+        records.push(['size', Buffer.from(String(h.size))]);
+    const carried = h.pax.filter(([key]) => key !== 'path' && key !== 'linkpath' && key !== 'size');
+    const needsId = (value, key) => value > MAX_OCTAL_7 && !carried.some(([k]) => k === key);
+    if (needsId(h.uid, 'uid'))
+        records.push(['uid', Buffer.from(String(h.uid))]);
+    if (needsId(h.gid, 'gid'))
+        records.push(['gid', Buffer.from(String(h.gid))]);
+    if (Buffer.byteLength(h.uname) > 32 && !carried.some(([k]) => k === 'uname'))
+        records.push(['uname', Buffer.from(h.uname)]);
+    if (Buffer.byteLength(h.gname) > 32 && !carried.some(([k]) => k === 'gname'))
+        records.push(['gname', Buffer.from(h.gname)]);
+    records.push(...carried);
+    const ustar = ustarBlock({
+        name: split ? split.name : truncateBytes(nameBytes, 100),
+        prefix: split ? split.prefix : Buffer.alloc(0),
+        mode: h.mode,
+        uid: Math.min(h.uid, MAX_OCTAL_7),
+        gid: Math.min(h.gid, MAX_OCTAL_7),
+        size: Math.min(h.size, MAX_OCTAL_11),
+        mtime: Math.min(Math.max(Math.floor(h.mtime), 0), MAX_OCTAL_11),
+        typeflag: h.type,
+        linkName: truncateBytes(linkBytes, 100),
+        uname: truncateBytes(Buffer.from(h.uname), 32),
+        gname: truncateBytes(Buffer.from(h.gname), 32),
+        devMajor: Math.min(h.devMajor, MAX_OCTAL_7),
+        devMinor: Math.min(h.devMinor, MAX_OCTAL_7),
+    });
+    if (records.length === 0)
+        return ustar;
+    const data = encodePaxRecords(records);
+    const paxHeader = ustarBlock({
+        name: truncateBytes(Buffer.from(`PaxHeaders/${h.name}`), 100),
+        prefix: Buffer.alloc(0),
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+        size: data.length,
+        mtime: 0,
+        typeflag: 'x',
+        linkName: Buffer.alloc(0),
+        uname: Buffer.alloc(0),
+        gname: Buffer.alloc(0),
+        devMajor: 0,
+        devMinor: 0,
+    });
+    return Buffer.concat([paxHeader, data, Buffer.alloc(tar_header_padding(data.length)), ustar]);
+}
+/** A plain regular-file header with zero mode, owner and time, as the reference tools write landmarks and the TOC. */
+function bareFileHeader(name, size) {
+    return tar_header_encodeHeader({ name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+}
+/** `len key=value\n` records; the length counts its own digits, hence the small fixed-point loop. */
+function encodePaxRecords(records) {
+    const parts = [];
+    for (const [key, value] of records) {
+        const body = Buffer.byteLength(key) + value.length + 3; // ' ' '=' '\n'
+        let length = body + String(body).length;
+        if (String(length).length !== String(body).length)
+            length = body + String(length).length;
+        parts.push(Buffer.from(`${length} ${key}=`), value, Buffer.from('\n'));
+    }
+    return Buffer.concat(parts);
+}
+function ustarBlock(f) {
+    const b = Buffer.alloc(BLOCK);
+    f.name.copy(b, 0);
+    octal(b, 100, 8, f.mode);
+    octal(b, 108, 8, f.uid);
+    octal(b, 116, 8, f.gid);
+    octal(b, 124, 12, f.size);
+    octal(b, 136, 12, f.mtime);
+    b.write(f.typeflag, 156, 'latin1');
+    f.linkName.copy(b, 157);
+    b.write('ustar\x0000', 257, 'latin1');
+    f.uname.copy(b, 265);
+    f.gname.copy(b, 297);
+    octal(b, 329, 8, f.devMajor);
+    octal(b, 337, 8, f.devMinor);
+    f.prefix.copy(b, 345);
+    b.fill(0x20, 148, 156);
+    let sum = 0;
+    for (let i = 0; i < BLOCK; i += 1)
+        sum += b[i];
+    b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    return b;
+}
+function octal(b, at, width, value) {
+    b.write(`${Math.trunc(value).toString(8).padStart(width - 1, '0')}\0`, at, 'latin1');
+}
+/** USTAR's name+prefix split (prefix up to 155 bytes, name up to 100, cut at a slash), or undefined if impossible. */
+function splitUstarName(name) {
+    if (name.length <= 100)
+        return { name, prefix: Buffer.alloc(0) };
+    if (name.length > 256)
+        return undefined;
+    for (let i = Math.min(name.length - 1, 155); i > 0; i -= 1) {
+        if (name[i] === 0x2f && name.length - i - 1 <= 100 && name.length - i - 1 > 0)
+            return { prefix: name.subarray(0, i), name: name.subarray(i + 1) };
+    }
+    return undefined;
+}
+function truncateBytes(value, max) {
+    return value.length <= max ? value : value.subarray(0, max);
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/toc.ts
@@ -85339,26 +83810,26 @@ function cleanPath(name) {
 }
 // --- reading a TOC back (verifier, pass-through) -------------------------------------------------------------------
 const digestString = schemas_string().regex(/^sha256:[a-f0-9]{64}$/, 'must be a sha256 digest');
-const count = schemas_number().int().nonnegative();
+const toc_count = schemas_number().int().nonnegative();
 const TocEntrySchema = looseObject({
     name: schemas_string(),
     type: schemas_enum(['dir', 'reg', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'chunk']),
-    size: count.optional(),
+    size: toc_count.optional(),
     modtime: schemas_string().optional(),
     linkName: schemas_string().optional(),
-    mode: count.optional(),
-    uid: count.optional(),
-    gid: count.optional(),
+    mode: toc_count.optional(),
+    uid: toc_count.optional(),
+    gid: toc_count.optional(),
     userName: schemas_string().optional(),
     groupName: schemas_string().optional(),
-    offset: count.optional(),
-    innerOffset: count.optional(),
-    devMajor: count.optional(),
-    devMinor: count.optional(),
+    offset: toc_count.optional(),
+    innerOffset: toc_count.optional(),
+    devMajor: toc_count.optional(),
+    devMinor: toc_count.optional(),
     xattrs: record(schemas_string(), schemas_string()).optional(),
     digest: digestString.optional(),
-    chunkOffset: count.optional(),
-    chunkSize: count.optional(),
+    chunkOffset: toc_count.optional(),
+    chunkSize: toc_count.optional(),
     chunkDigest: digestString.optional(),
 });
 const TOC_TYPE_NAMES = new Set(['dir', 'reg', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'chunk']);
@@ -86268,6 +84739,424 @@ class TocError extends Error {
     }
 }
 
+;// CONCATENATED MODULE: ./src/estargz/byte-reader.ts
+/**
+ * Pulls exact byte counts out of a stream of buffers without holding more than the caller asks for: the tar reader
+ * reads 512-byte headers and payload pieces through it, and it counts the position so errors can say where.
+ */
+class ByteReader {
+    source;
+    queue = [];
+    queued = 0;
+    ended = false;
+    /** Bytes handed out (or skipped) so far. */
+    position = 0;
+    constructor(source) {
+        this.source = source;
+    }
+    static from(source) {
+        return new ByteReader(source[Symbol.asyncIterator]());
+    }
+    /** Waits until at least `n` bytes are queued or the source ends; says whether they are there. */
+    async fill(n) {
+        while (this.queued < n && !this.ended) {
+            const next = await this.source.next();
+            if (next.done)
+                this.ended = true;
+            else if (next.value.length > 0) {
+                const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.length);
+                this.queue.push(chunk);
+                this.queued += chunk.length;
+            }
+        }
+        return this.queued >= n;
+    }
+    /** Exactly `n` bytes, or fewer only when the stream ended first (the caller decides whether that is an error). */
+    async read(n) {
+        await this.fill(n);
+        const take = Math.min(n, this.queued);
+        const first = this.queue[0];
+        let out;
+        if (first && first.length >= take) {
+            out = first.subarray(0, take);
+            this.consumeFront(take);
+        }
+        else {
+            out = Buffer.allocUnsafe(take);
+            let at = 0;
+            while (at < take) {
+                const head = this.queue[0];
+                const piece = Math.min(head.length, take - at);
+                head.copy(out, at, 0, piece);
+                at += piece;
+                this.consumeFront(piece);
+            }
+        }
+        return out;
+    }
+    /** Up to `max` bytes (at least one unless the stream ended), without copying when possible. */
+    async readSome(max) {
+        if (max <= 0)
+            return Buffer.alloc(0);
+        await this.fill(1);
+        const head = this.queue[0];
+        if (!head)
+            return Buffer.alloc(0);
+        const take = Math.min(max, head.length);
+        const out = head.subarray(0, take);
+        this.consumeFront(take);
+        return out;
+    }
+    /** Drops `n` bytes; returns how many were really there. */
+    async skip(n) {
+        let left = n;
+        while (left > 0) {
+            const piece = await this.readSome(Math.min(left, 1 << 20));
+            if (piece.length === 0)
+                break;
+            left -= piece.length;
+        }
+        return n - left;
+    }
+    /** Stops reading: closes the source (a file stream is destroyed, a generator runs its finally blocks). */
+    async close() {
+        this.ended = true;
+        this.queue.length = 0;
+        this.queued = 0;
+        await this.source.return?.();
+    }
+    consumeFront(n) {
+        const head = this.queue[0];
+        if (n === head.length)
+            this.queue.shift();
+        else
+            this.queue[0] = head.subarray(n);
+        this.queued -= n;
+        this.position += n;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/estargz/tar-reader.ts
+/**
+ * A streaming tar reader: USTAR, PAX (local and global extended headers, `SCHILY.xattr.*`) and GNU (long names and
+ * link names, base-256 numbers). It yields one entry at a time; the caller reads the entry's payload through
+ * `body()` or leaves it, and it is skipped. Nothing but the current header and small extension records is held, and
+ * every field is checked, so a broken archive ends in a ShipError that names the entry and the byte offset.
+ * Errors never quote the bytes they found wrong: the input may be any file (a secret given where an archive was
+ * expected), so they say which field and where. An entry is named only once its header's checksum holds.
+ */
+
+
+
+/** PAX and GNU long-name records larger than this are refused (Go's archive/tar uses the same bound). */
+const MAX_EXTENSION_BYTES = 1 << 20;
+const tar_reader_HINT = 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image';
+class TarFormatError extends errors_ShipError {
+    entry;
+    offset;
+    constructor(message, entry, offset) {
+        super(`${entry === undefined ? '' : `tar entry ${errors_quoted(entry)}: `}${message} (at byte ${offset} of the tar stream)`, { hint: tar_reader_HINT });
+        this.entry = entry;
+        this.offset = offset;
+    }
+}
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** The records of a header without PAX records (most of them): never written to. */
+const NO_RECORDS = new Map();
+/**
+ * Reads tar entries from uncompressed bytes. The source is closed when the archive ends (or the caller stops early),
+ * so whatever follows the end-of-archive marker is not read.
+ */
+async function* readTar(source) {
+    const reader = ByteReader.from(source);
+    try {
+        yield* readEntries(reader);
+    }
+    finally {
+        await reader.close();
+    }
+}
+async function* readEntries(reader) {
+    const globalPax = new Map();
+    for (;;) {
+        const headerOffset = reader.position;
+        const parsed = await readOneHeader(reader, globalPax);
+        if (parsed === undefined)
+            return;
+        const { header } = parsed;
+        const payloadOffset = reader.position;
+        let consumed = false;
+        let bodyRead = 0;
+        const entry = {
+            header,
+            headerOffset,
+            payloadOffset,
+            body: () => {
+                if (consumed)
+                    throw new Error('tar entry body read twice');
+                consumed = true;
+                return (async function* () {
+                    while (bodyRead < header.size) {
+                        const piece = await reader.readSome(Math.min(header.size - bodyRead, 1 << 20));
+                        if (piece.length === 0)
+                            throw new TarFormatError(`the payload is cut short: ${bodyRead} of ${header.size} bytes`, header.name, reader.position);
+                        bodyRead += piece.length;
+                        yield piece;
+                    }
+                })();
+            },
+        };
+        yield entry;
+        const rest = header.size - bodyRead + tar_header_padding(header.size);
+        const skipped = await reader.skip(rest);
+        if (skipped < header.size - bodyRead)
+            throw new TarFormatError(`the payload is cut short: ${bodyRead + skipped} of ${header.size} bytes`, header.name, reader.position);
+        // A missing final padding after the last payload is tolerated only at the very end (some writers omit it).
+    }
+}
+/** Reads extension headers and the entry header they apply to; undefined at the end of the archive. */
+async function readOneHeader(reader, globalPax) {
+    let localPax;
+    let gnuLongName;
+    let gnuLongLink;
+    for (;;) {
+        const at = reader.position;
+        const block = await reader.read(BLOCK);
+        if (block.length === 0) {
+            if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
+                throw new TarFormatError('the archive ends after an extension header, without its entry', undefined, at);
+            return undefined; // no end-of-archive marker: accepted, as GNU tar does
+        }
+        if (block.length < BLOCK)
+            throw new TarFormatError(`the archive ends inside a header (${block.length} of 512 bytes)`, undefined, at);
+        if (isZeroBlock(block)) {
+            // End of archive: the second zero block is optional in practice; whatever follows is ignored.
+            if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
+                throw new TarFormatError('an extension header is followed by the end of the archive', undefined, at);
+            return undefined;
+        }
+        checkChecksum(block, at);
+        const rawName = cString(block, 0, 100);
+        const typeflag = String.fromCharCode(block[156]);
+        const size = tar_reader_number(block, 124, 12, 'size', rawName.toString('utf8'), at);
+        const magic = block.toString('latin1', 257, 263);
+        const isGnu = magic === 'ustar ';
+        if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
+            if (size > MAX_EXTENSION_BYTES)
+                throw new TarFormatError(`its ${typeflag} extension header is ${size} bytes, more than the ${MAX_EXTENSION_BYTES} allowed`, tar_reader_decode(rawName, at), at);
+            const data = await reader.read(size);
+            if (data.length < size)
+                throw new TarFormatError(`the archive ends inside a ${typeflag} extension header`, tar_reader_decode(rawName, at), at);
+            await reader.skip(tar_header_padding(size));
+            if (typeflag === 'x')
+                localPax = [...(localPax ?? []), ...parsePax(data, at)];
+            else if (typeflag === 'g')
+                for (const [key, value] of parsePax(data, at))
+                    globalPax.set(key, value);
+            else {
+                const text = tar_reader_decode(trimNul(data), at);
+                if (typeflag === 'L')
+                    gnuLongName = text;
+                else
+                    gnuLongLink = text;
+            }
+            continue;
+        }
+        const prefix = !isGnu && magic.startsWith('ustar') ? cString(block, 345, 155) : Buffer.alloc(0);
+        let records = NO_RECORDS;
+        if (globalPax.size > 0 || localPax) {
+            const merged = new Map(globalPax);
+            for (const [key, value] of localPax ?? [])
+                merged.set(key, value);
+            records = merged;
+        }
+        const paxText = (key) => {
+            const v = records.get(key);
+            return v === undefined ? undefined : tar_reader_decode(v, at);
+        };
+        const name = paxText('path') ?? gnuLongName ?? tar_reader_decode(prefix.length > 0 ? Buffer.concat([prefix, Buffer.from('/'), rawName]) : rawName, at);
+        const linkName = paxText('linkpath') ?? gnuLongLink ?? tar_reader_decode(cString(block, 157, 100), at);
+        if (name === '')
+            throw new TarFormatError('an entry has an empty name', undefined, at);
+        if (name.includes('\0'))
+            throw new TarFormatError('the name holds a NUL byte', name, at);
+        const paxNumber = (key, fallback, fractional = false) => {
+            const text = paxText(key);
+            if (text === undefined)
+                return fallback;
+            const value = fractional ? Number(text) : /^\d+$/.test(text) ? Number(text) : Number.NaN;
+            if (!Number.isFinite(value) || (!fractional && (value < 0 || !Number.isSafeInteger(value))))
+                throw new TarFormatError(`PAX record ${key} is not a valid number`, name, at);
+            return value;
+        };
+        let type;
+        switch (typeflag) {
+            case '0':
+            case '7':
+                type = '0';
+                break;
+            case '\0':
+                type = name.endsWith('/') ? '5' : '0';
+                break;
+            case '1':
+            case '2':
+            case '3':
+            case '4':
+            case '5':
+            case '6':
+                type = typeflag;
+                break;
+            default:
+                throw new TarFormatError(`unsupported entry type ${/^[\x21-\x7e]$/.test(typeflag) ? `"${typeflag}"` : `byte ${typeflag.charCodeAt(0)}`}${typeflag === 'S' ? ' (GNU sparse file)' : ''}`, name, at);
+        }
+        if (records.size > 0 && [...records.keys()].some((k) => k.startsWith('GNU.sparse.')))
+            throw new TarFormatError('PAX sparse files are not supported', name, at);
+        const realSize = paxNumber('size', size);
+        const header = {
+            name,
+            linkName,
+            type,
+            mode: tar_reader_number(block, 100, 8, 'mode', name, at),
+            uid: paxNumber('uid', tar_reader_number(block, 108, 8, 'uid', name, at)),
+            gid: paxNumber('gid', tar_reader_number(block, 116, 8, 'gid', name, at)),
+            // Header-only types carry no payload whatever their size field says (as Go's archive/tar reads them).
+            size: type === '0' ? realSize : 0,
+            mtime: paxNumber('mtime', tar_reader_number(block, 136, 12, 'mtime', name, at), true),
+            uname: paxText('uname') ?? tar_reader_decode(cString(block, 265, 32), at),
+            gname: paxText('gname') ?? tar_reader_decode(cString(block, 297, 32), at),
+            devMajor: type === '3' || type === '4' ? tar_reader_number(block, 329, 8, 'devmajor', name, at) : 0,
+            devMinor: type === '3' || type === '4' ? tar_reader_number(block, 337, 8, 'devminor', name, at) : 0,
+            xattrs: new Map(),
+            pax: [],
+        };
+        for (const [key, value] of records) {
+            if (key.startsWith('SCHILY.xattr.'))
+                header.xattrs.set(key.slice('SCHILY.xattr.'.length), value);
+            if (key !== 'path' && key !== 'linkpath' && key !== 'size')
+                header.pax.push([key, value]);
+        }
+        if (type !== '0' && realSize > 0) {
+            // The payload of a header-only type is still in the stream; skip it so the next header is found.
+            const skipped = await reader.skip(realSize + tar_header_padding(realSize));
+            if (skipped < realSize)
+                throw new TarFormatError(`the archive ends inside the entry's data`, name, at);
+        }
+        return { header };
+    }
+}
+function isZeroBlock(block) {
+    for (let i = 0; i < block.length; i += 1)
+        if (block[i] !== 0)
+            return false;
+    return true;
+}
+/** Until the checksum holds, the block may be anything (not a tar at all): nothing of it goes into the message. */
+function checkChecksum(block, at) {
+    const field = cString(block, 148, 8).toString('latin1').trim();
+    if (!/^[0-7]+$/.test(field))
+        throw new TarFormatError('not a tar header: its checksum field is not an octal number', undefined, at);
+    const stored = parseInt(field, 8);
+    // The sum with the checksum field counted as spaces; the signed sum (of old writers) only when that one fails.
+    let unsigned = 8 * 0x20;
+    for (let i = 0; i < 148; i += 1)
+        unsigned += block[i];
+    for (let i = 156; i < BLOCK; i += 1)
+        unsigned += block[i];
+    if (stored === unsigned)
+        return;
+    let signed = 8 * 0x20;
+    for (let i = 0; i < BLOCK; i += 1) {
+        if (i >= 148 && i < 156)
+            continue;
+        const byte = block[i];
+        signed += byte > 127 ? byte - 256 : byte;
+    }
+    if (stored !== signed)
+        throw new TarFormatError('bad header checksum: a damaged tar header, or not a tar at all', undefined, at);
+}
+/** A numeric field: octal text (NUL/space padded) or GNU base-256 when the top bit of the first byte is set. */
+function tar_reader_number(block, at, width, what, entry, offset) {
+    const first = block[at];
+    if (first & 0x80) {
+        if (first === 0xff)
+            throw new TarFormatError(`the ${what} field is negative`, entry, offset);
+        let value = first & 0x7f;
+        for (let i = 1; i < width; i += 1) {
+            value = value * 256 + block[at + i];
+            if (!Number.isSafeInteger(value))
+                throw new TarFormatError(`the ${what} field is too large`, entry, offset);
+        }
+        return value;
+    }
+    // Octal digits, up to the first NUL, with spaces around them (parsed by hand: this runs for every field of every header).
+    let end = at;
+    while (end < at + width && block[end] !== 0)
+        end += 1;
+    let start = at;
+    while (start < end && isBlank(block[start]))
+        start += 1;
+    while (end > start && isBlank(block[end - 1]))
+        end -= 1;
+    let value = 0;
+    for (let i = start; i < end; i += 1) {
+        const digit = block[i] - 0x30;
+        // The field is not quoted: it is content read from a file.
+        if (digit < 0 || digit > 7)
+            throw new TarFormatError(`the ${what} field is not an octal number`, entry, offset);
+        value = value * 8 + digit;
+    }
+    return value;
+}
+/** The characters String.prototype.trim removes, among Latin-1 bytes. */
+function isBlank(byte) {
+    return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d) || byte === 0xa0;
+}
+function cString(block, at, width) {
+    const field = block.subarray(at, at + width);
+    const nul = field.indexOf(0);
+    return nul === -1 ? field : field.subarray(0, nul);
+}
+function trimNul(data) {
+    const nul = data.indexOf(0);
+    return nul === -1 ? data : data.subarray(0, nul);
+}
+/** Names must be UTF-8: the TOC is JSON, and a name it cannot spell would be mounted under a different name. */
+function tar_reader_decode(bytes, at) {
+    try {
+        return utf8.decode(bytes);
+    }
+    catch {
+        throw new TarFormatError('a name is not valid UTF-8, which the eStargz TOC cannot represent', undefined, at);
+    }
+}
+/** `len key=value\n` records, each checked against its declared length. */
+function parsePax(data, at) {
+    const records = [];
+    let pos = 0;
+    while (pos < data.length) {
+        if (data[pos] === 0)
+            break; // NUL padding after the last record
+        const space = data.indexOf(0x20, pos);
+        if (space === -1 || space - pos > 20)
+            throw new TarFormatError('a PAX record has no length', undefined, at);
+        const lengthText = data.toString('latin1', pos, space);
+        if (!/^[1-9]\d*$/.test(lengthText))
+            throw new TarFormatError('a PAX record length is not a number', undefined, at);
+        const length = Number(lengthText);
+        const end = pos + length;
+        if (end > data.length || length < lengthText.length + 4)
+            throw new TarFormatError('a PAX record length runs past the header', undefined, at);
+        if (data[end - 1] !== 0x0a)
+            throw new TarFormatError('a PAX record does not end with a newline', undefined, at);
+        const eq = data.indexOf(0x3d, space + 1);
+        if (eq === -1 || eq >= end - 1 || eq === space + 1)
+            throw new TarFormatError('a PAX record has no key=value', undefined, at);
+        records.push([data.toString('utf8', space + 1, eq), Buffer.from(data.subarray(eq + 1, end - 1))]);
+        pos = end;
+    }
+    return records;
+}
+
 ;// CONCATENATED MODULE: ./src/estargz/source-layer.ts
 
 
@@ -86301,7 +85190,7 @@ async function checkLayerBlob(layout, layer) {
 async function checkManifestParts(layout, descriptor, manifest) {
     checkDeclaredType(layout, descriptor, manifest.mediaType);
     if (!isConfigType(manifest.config.mediaType)) {
-        throw new errors_ShipError(`${layout.where}: manifest ${descriptor.digest} has a config of media type ${quoted(manifest.config.mediaType)}, which is not an image config`, {
+        throw new errors_ShipError(`${layout.where}: manifest ${descriptor.digest} has a config of media type ${errors_quoted(manifest.config.mediaType)}, which is not an image config`, {
             hint: 'only container images can be shipped (an OCI or Docker image config); this looks like another kind of artifact',
         });
     }
@@ -86315,7 +85204,7 @@ async function checkManifestParts(layout, descriptor, manifest) {
 /** A document whose own mediaType field is not its descriptor's is refused. */
 function checkDeclaredType(layout, descriptor, declared) {
     if (declared !== undefined && declared !== descriptor.mediaType) {
-        throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt: build or export it again' });
+        throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${errors_quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt: build or export it again' });
     }
 }
 /** checkManifestParts for every image of an index (or the one manifest), for an image shipped as it is. */
@@ -86336,12 +85225,12 @@ async function checkImageParts(layout, top, depth = 0) {
     }
 }
 function unknownDocumentType(layout, descriptor) {
-    return new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither an image manifest nor an index`, {
+    return new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${errors_quoted(descriptor.mediaType)}, which is neither an image manifest nor an index`, {
         hint: 'name a container image (an OCI or Docker image manifest or index)',
     });
 }
 function unknownLayerType(layout, layer) {
-    return new errors_ShipError(`${layout.where}: layer ${layer.digest} has media type ${quoted(layer.mediaType)}, which is not a container layer type`, {
+    return new errors_ShipError(`${layout.where}: layer ${layer.digest} has media type ${errors_quoted(layer.mediaType)}, which is not a container layer type`, {
         hint: 'only tar layers (application/vnd.oci.image.layer.v1.tar, +gzip, +zstd, or their Docker equivalents) can be shipped; encrypted layers and artifacts cannot',
     });
 }
@@ -87467,516 +86356,501 @@ async function verifyOneLayer(layout, layer, diffId) {
     return { ...report, defects: [...defects, ...report.defects] };
 }
 
-;// CONCATENATED MODULE: ./src/report/markdown.ts
+;// CONCATENATED MODULE: ./src/oci/image-config.ts
 /**
- * Markdown from outside text. The job summary is rendered as GitHub-flavoured markdown with HTML allowed, so a
- * tag, an error or a server message could otherwise add markup (`<img>`, links) or eat a `<placeholder>`.
- * Every piece of text goes through one of these before it lands in a summary.
- */
-/**
- * Plain text: `&`, `<` and `>` as entities; `[`, `]`, `` ` ``, `\`, `*`, `_` and `~` escaped (no links, images, code
- * or emphasis); lines kept.
- * GitHub also links bare URLs (`scheme://`), `www.` names and e-mail addresses (the GFM autolink extension); an
- * escaped `:`, `.` or `@` splits the text there, so none of them is taken for a link, and it reads the same.
- */
-function markdown_text(value) {
-    return withoutMarkup(value)
-        .replaceAll('@', '\\@')
-        .replace(/:(?=\/\/)/g, '\\:')
-        .replace(/(www)\./gi, '$1\\.');
-}
-/** `text` without the autolink breaks: for a link's own label, where GFM makes no link inside the link. */
-function withoutMarkup(value) {
-    return value
-        .replaceAll('&', '&amp;')
-        .replaceAll('<', '&lt;')
-        .replaceAll('>', '&gt;')
-        .replace(/[\\[\]`*_~]/g, (c) => `\\${c}`);
-}
-/**
- * Prose such as a hint: as `text`, except that `code spans` stay code (entities would show literally inside
- * them). A stray backtick is escaped by `text`, so it cannot open a span.
- */
-function prose(value) {
-    return value
-        .split(/(`[^`\n]+`)/)
-        .map((part, i) => (i % 2 === 1 ? code(part.slice(1, -1)) : markdown_text(part)))
-        .join('');
-}
-/** Text inside a table cell: as `text`, on one line, with `|` escaped (it would end the cell). */
-function cell(value) {
-    return markdown_text(oneLine(value)).replaceAll('|', '\\|');
-}
-/**
- * An inline code span on one line. The fence is longer than any run of backticks inside, so the value cannot
- * close it; markup inside a code span is shown, not rendered. `inTable` escapes `|`, which ends a cell even there.
- */
-function code(value, inTable = false) {
-    const line = oneLine(value);
-    const fence = '`'.repeat(longestRun(line, '`') + 1);
-    const padded = line.startsWith('`') || line.endsWith('`') ? ` ${line} ` : line;
-    return `${fence}${inTable ? padded.replaceAll('|', '\\|') : padded}${fence}`;
-}
-/** A fenced code block whose fence no line inside can close. */
-function codeBlock(lines) {
-    const fence = '`'.repeat(Math.max(3, ...lines.map((line) => longestRun(line, '`') + 1)));
-    return [fence, ...lines, fence].join('\n');
-}
-/**
- * A link to an http(s) URL, labelled with the URL; anything else is shown as text, not linked. In the target,
- * the characters that could end it (parentheses, brackets, spaces, angle brackets, controls) are percent-encoded.
- */
-function markdown_link(url) {
-    let protocol;
-    try {
-        protocol = new URL(url).protocol;
-    }
-    catch {
-        return cell(url);
-    }
-    if (protocol !== 'https:' && protocol !== 'http:')
-        return cell(url);
-    const href = url.replace(/[()[\]<>|`\s\x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    return `[${withoutMarkup(oneLine(url)).replaceAll('|', '\\|')}](${href})`;
-}
-function oneLine(value) {
-    return value.replace(/\s*[\r\n]+\s*/g, ' ');
-}
-function longestRun(value, char) {
-    let longest = 0;
-    let run = 0;
-    for (const c of value) {
-        run = c === char ? run + 1 : 0;
-        longest = Math.max(longest, run);
-    }
-    return longest;
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-/**
- * The job summary: the service URL first, then what each stage did, the image layer by layer, the deploy, the
- * retries and, on failure, the error with its hint. Rendered from the ShipResult alone, so a failed run gets the
- * same report of what was done and what was not.
- */
-
-/** GitHub refuses summaries over 1 MiB; long layer lists are cut well before that. */
-const MAX_LAYER_ROWS = 100;
-const MAX_RETRY_ROWS = 20;
-function renderSummary(result) {
-    const parts = [heading(result), stageTable(result.stages)];
-    if (result.offline)
-        parts.push(offlineSection(result.offline));
-    if (result.plan)
-        parts.push(planBlock(result.plan));
-    if (result.image)
-        parts.push(imageSection(result));
-    if (result.service)
-        parts.push(serviceSection(result));
-    if (result.retries.length > 0)
-        parts.push(retrySection(result));
-    if (result.error)
-        parts.push(errorSection(result));
-    return `${parts.join('\n\n')}\n`;
-}
-function heading(result) {
-    const service = result.service;
-    const what = service ? `${service.name} to room ${service.room}` : (result.image?.tag ?? 'the image');
-    const title = result.status === 'failed'
-        ? `### ❌ meshagent-ship failed${result.error?.stage ? ` at ${result.error.stage}` : ''}: ${cell(what)}`
-        : result.status === 'planned'
-            ? `### 📝 meshagent-ship plan (dry run): ${cell(what)}`
-            : `### ✅ Shipped ${cell(what)}`;
-    const url = service?.url ? `\n\n**Service URL:** ${markdown_link(service.url)}` : '';
-    return `${title}${url}`;
-}
-function stageTable(stages) {
-    const icon = { done: '✅', failed: '❌', skipped: '⏭️' };
-    const rows = stages.map((s) => `| ${s.name} | ${icon[s.status]} ${s.status} | ${summary_seconds(s.durationMs)} | ${cell(s.detail)} |`);
-    return ['| stage | status | time | detail |', '| --- | --- | --- | --- |', ...rows].join('\n');
-}
-function offlineSection(offline) {
-    return [
-        `**Offline plan:** ${prose(offline.reason)}. These facts were not read from MeshAgent, so the plan does not check them:`,
-        '',
-        ...offline.unread.map((fact) => `- ${prose(fact)}`),
-    ].join('\n');
-}
-function planBlock(plan) {
-    return ['**Plan** (nothing was changed)', '', codeBlock(plan)].join('\n');
-}
-function imageSection(result) {
-    const image = result.image;
-    if (!image)
-        return '';
-    const lines = [
-        '#### Image',
-        '',
-        `- tag: ${code(image.tag)}`,
-        `- repository: ${code(image.repository)}${image.repositoryCreated === true ? ' (created)' : image.repositoryCreated === false ? ' (existing)' : ''}`,
-    ];
-    if (image.digest)
-        lines.push(`- digest: ${code(image.digest)}`);
-    if (image.ref)
-        lines.push(`- pinned: ${code(image.ref)}`);
-    if (image.layers.length > 0) {
-        const total = sum(image.layers, (l) => l.size);
-        const sourceTotal = sum(image.layers, (l) => l.sourceSize);
-        const prefetch = sum(image.layers, (l) => l.prefetchBytes);
-        const files = sum(image.layers, (l) => l.prefetchFiles);
-        lines.push(`- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`, `- lazy pull: ${bytes(prefetch)} read before start (${files} prefetched file${files === 1 ? '' : 's'}) of ${bytes(total)} in all`);
-        const reused = image.layers.filter((l) => l.conversion === 'reused').length;
-        if (reused > 0)
-            lines.push(`- conversion: ${reused} of ${image.layers.length} layers reused from the previous ship (not converted again; already in the registry)`);
-        lines.push('', '| # | source | eStargz | TOC digest | prefetch | conversion | push |', '| --- | --- | --- | --- | --- | --- | --- |', ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow));
-        if (image.layers.length > MAX_LAYER_ROWS)
-            lines.push('', `(${image.layers.length - MAX_LAYER_ROWS} more layers not shown)`);
-    }
-    return lines.join('\n');
-}
-function layerRow(layer, index) {
-    const source = `${bytes(layer.sourceSize)} ${code(summary_short(layer.sourceDigest), true)}`;
-    const converted = `${bytes(layer.size)} ${code(summary_short(layer.digest), true)}`;
-    const toc = layer.tocDigest ? code(summary_short(layer.tocDigest), true) : '–';
-    return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
-}
-const CONVERSION = {
-    converted: 'converted',
-    reused: 'reused (previous ship)',
-    kept: 'kept (already eStargz)',
-    'as-is': 'as is',
-};
-const ROLLBACK = {
-    restored: '**restored**: the deploy failed and the service runs the spec it had before',
-    removed: '**removed**: the deploy failed and what it created was deleted',
-    failed: '**failed**: the deploy failed and could not be taken back; see the error for what to put right',
-};
-function serviceSection(result) {
-    const service = result.service;
-    if (!service)
-        return '';
-    const action = service.created === true ? 'created' : service.created === false ? 'updated' : 'not deployed';
-    const lines = ['#### Service', '', `- ${cell(service.name)} in room ${cell(service.room)}: ${action}${service.id ? ` (id ${code(service.id)})` : ''}`];
-    if (service.rollback)
-        lines.push(`- rollback: ${ROLLBACK[service.rollback]}`);
-    else
-        lines.push(service.domain ? `- domain: ${cell(service.domain)} (route ${service.route})` : '- domain: none configured');
-    const probe = result.probe;
-    if (probe) {
-        lines.push(probe.ok
-            ? `- probe: ${code(probe.url)} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
-            : `- probe: ${code(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`);
-    }
-    return lines.join('\n');
-}
-function retrySection(result) {
-    const rows = result.retries.slice(0, MAX_RETRY_ROWS).map((r) => `| ${r.method} | ${cell(r.url)} | ${cell(r.reason)} |`);
-    const more = result.retries.length > MAX_RETRY_ROWS ? [`\n(${result.retries.length - MAX_RETRY_ROWS} more)`] : [];
-    return [`#### Retries: ${result.retries.length}`, '', '| method | URL | reason |', '| --- | --- | --- |', ...rows, ...more].join('\n');
-}
-function errorSection(result) {
-    const error = result.error;
-    if (!error)
-        return '';
-    const lines = ['#### Error', '', codeBlock(error.message.split('\n'))];
-    if (error.hint)
-        lines.push('', `**Hint:** ${prose(error.hint)}`);
-    return lines.join('\n');
-}
-// --- formatting ------------------------------------------------------------------------------------------------------
-/** `sha256:0123456789ab` — enough to tell layers apart in a table. */
-function summary_short(digest) {
-    return digest.slice(0, 'sha256:'.length + 12);
-}
-function sum(layers, pick) {
-    return layers.reduce((total, layer) => total + pick(layer), 0);
-}
-/** `1 layer`, `2 layers`: a count with its noun. */
-function summary_count(n, noun) {
-    return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-function bytes(n) {
-    if (n < 1024)
-        return `${n} B`;
-    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    let value = n / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit += 1;
-    }
-    return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
-}
-function summary_seconds(ms) {
-    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/convert.ts
-/**
- * The convert stage: every layer of the image becomes eStargz (with the prefetch list written first), the result
- * is checked by the verifier before anything is pushed, and each layer is described for the report — including
- * how many bytes a lazy pull reads before the service starts. With `estargz: false` the image ships as it is.
- * Layers the previous ship converted with the same settings are reused rather than converted (reuse.ts): their
- * blobs stay in the registry, so they are checked there, not read here.
+ * The config of the image a service will run: for an index, the linux/amd64 image (what MeshAgent runs), else
+ * the first image listed; for a manifest, its own config.
  */
 
 
 
-
-
-
-
-
-
-/** Layers larger than this get a progress line as they convert. */
-const PROGRESS_BYTES = 64 * 1024 * 1024;
-async function convertStage(source, config, workDir, log, options = {}) {
-    if (!config.image.estargz) {
-        // Shipped as it is: the media types and compressions are checked here, the blobs' digests as the push reads them.
-        await checkImageParts(source.layout, source.descriptor);
-        const { manifest } = await readRunnableConfig(source.layout, source.descriptor);
-        const layers = manifest.layers.map((l) => plainLayer(l.digest, l.size));
-        return { layout: source.layout, descriptor: source.descriptor, layers, converted: false };
+/** The platform MeshAgent runs images on. */
+const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' };
+async function readRunnableConfig(layout, top) {
+    let descriptor = top;
+    if (isIndexType(descriptor.mediaType)) {
+        const index = await layout.readJson(descriptor, ImageIndex, 'index');
+        const images = index.manifests.filter((d) => isImageManifestType(d.mediaType));
+        const chosen = images.find((d) => d.platform?.os === RUNTIME_PLATFORM.os && d.platform.architecture === RUNTIME_PLATFORM.architecture) ?? images[0];
+        if (!chosen)
+            throw new errors_ShipError(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
+        descriptor = chosen;
     }
-    const reuse = await options.previous?.();
-    const out = await layout_OciLayout.create((0,external_node_path_.join)(workDir, 'estargz'));
-    const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest, l.size]));
-    let reported = 0; // progress lines so far for the layer converting now
-    const conversion = await convertImage(source.layout, source.descriptor, out, {
-        level: config.image.compressionLevel,
-        prefetch: config.image.prefetch,
-        ...(reuse ? { reuse } : {}),
-        onLayer: (event) => {
-            options.signal?.throwIfAborted();
-            if (event.kind === 'start') {
-                reported = 0;
-                log(`converting ${event.digest.slice(0, 19)} (${bytes(event.size)})`);
+    if (!isImageManifestType(descriptor.mediaType)) {
+        throw new errors_ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
+    }
+    const manifest = await layout.readJson(descriptor, ImageManifest, 'manifest');
+    const config = await layout.readJson(manifest.config, ImageConfig, 'image config');
+    return { manifest, config };
+}
+
+;// CONCATENATED MODULE: ./src/oci/blob-check.ts
+/**
+ * Blobs checked against their descriptors while they stream, the way containerd's content store checks what it
+ * ingests and go-containerregistry's verify.ReadCloser checks what it reads: the byte count may never pass the
+ * descriptor's size (a blob that is too long is stopped there, not read to its end), and at the end both the size
+ * and the sha256 must be the descriptor's. Nothing is held but the running hash.
+ */
+
+
+
+const blob_check_HINT = 'the image is corrupt, was cut short, or its bytes were swapped for others: build, export or pull it again';
+/** The running check of one blob; `where` (a directory, an archive, a registry repository) prefixes its errors. */
+class BlobCheck {
+    expected;
+    where;
+    counter = new DigestCounter();
+    constructor(expected, where) {
+        this.expected = expected;
+        this.where = where;
+    }
+    /** Counts and hashes a piece; throws as soon as the blob is longer than its descriptor says. */
+    update(chunk) {
+        this.counter.update(chunk);
+        const { size } = this.expected;
+        if (size !== undefined && this.counter.size > size)
+            throw this.error(`is longer than the ${size} bytes its descriptor gives`);
+    }
+    /** The blob's digest and size, once it has ended; throws when either is not the expected one. */
+    finish() {
+        const actual = { digest: this.counter.digest(), size: this.counter.size };
+        const mismatch = blobMismatch(this.expected, actual, this.where);
+        if (mismatch)
+            throw mismatch;
+        return actual;
+    }
+    error(problem) {
+        return blobError(this.expected, problem, this.where);
+    }
+}
+/** The error for a whole blob whose digest or size (`actual`) is not the expected one; undefined when they match. */
+function blobMismatch(expected, actual, where) {
+    if (expected.size !== undefined && actual.size !== expected.size)
+        return blobError(expected, `is ${actual.size} bytes, but its descriptor gives ${expected.size}`, where);
+    if (expected.digest !== undefined && actual.digest !== expected.digest)
+        return blobError(expected, `does not match its digest: its content is ${actual.digest}`, where);
+    return undefined;
+}
+function blobError(expected, problem, where) {
+    const blob = expected.digest ? `blob ${expected.digest}` : 'a blob';
+    return new errors_ShipError(`${where ? `${where}: ` : ''}${blob} ${problem}`, { hint: blob_check_HINT });
+}
+/**
+ * A pass-through stream that checks what flows through it: it fails as soon as the blob is too long, and at the end
+ * fails instead of ending when the size or digest is wrong, so a reader never sees a clean end of a bad blob.
+ */
+function checkingStream(expected, where) {
+    const check = new BlobCheck(expected, where);
+    return new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            try {
+                check.update(chunk);
+                callback(null, chunk);
             }
-            else if (event.kind === 'reused')
-                log(`reused ${event.digest.slice(0, 19)} -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, converted by the previous ship)`);
-            else if (event.kind === 'done')
-                log(`  -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, ${event.result.entries} entries${event.result.passedThrough ? ', already eStargz: kept' : ''})`);
-            else if (Math.floor(event.payloadBytes / PROGRESS_BYTES) > reported) {
-                reported = Math.floor(event.payloadBytes / PROGRESS_BYTES);
-                log(`  ${bytes(event.payloadBytes)} written`);
+            catch (error) {
+                callback(error);
+            }
+        },
+        flush(callback) {
+            try {
+                check.finish();
+                callback();
+            }
+            catch (error) {
+                callback(error);
             }
         },
     });
-    for (const path of conversion.missingPrefetch)
-        log(`warning: prefetch ${path}: no layer holds it`);
-    await out.setRef(conversion.descriptor, 'ship');
-    // Reused layers are not in the output layout. Their blobs were checked in the registry (size, TOC digest, and the
-    // diff_id against the previous config: see reuse.ts); the verifier checks the new descriptors and config agree.
-    const elsewhere = new Map();
-    for (const layer of conversion.manifests.flatMap((m) => m.layers))
-        if (layer.reused)
-            elsewhere.set(layer.reused.digest, layer.reused);
-    if (reuse) {
-        const all = new Set(conversion.manifests.flatMap((m) => m.layers.map((l) => `${l.source}\0${l.result.digest}`))).size;
-        log(`reused ${elsewhere.size} of ${summary_count(all, 'layer')} (converted by the previous ship)`);
-    }
-    options.signal?.throwIfAborted();
-    const verdict = await verifyImage(out, conversion.descriptor, { elsewhere });
-    if (!verdict.ok) {
-        const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
-        throw new errors_ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
-    }
-    // The verifier read every TOC: what a lazy pull reads before start comes from there, not from another reading.
-    const lazyPull = new Map(verdict.layers.map((l) => [l.digest, l.lazyPullBytes]));
-    const { manifest } = await readRunnableConfig(out, conversion.descriptor);
-    // The converted manifest the runnable image came from: the one with the same layers.
-    const converted = conversion.manifests.find((m) => m.layers.length === manifest.layers.length && m.layers.every((l, i) => l.result.digest === manifest.layers[i]?.digest));
-    const layers = [];
-    for (const [index, descriptor] of manifest.layers.entries()) {
-        const origin = converted?.layers[index];
-        const lazy = origin?.reused ? origin.reused.lazyPullBytes : lazyPull.get(descriptor.digest);
-        if (lazy === undefined)
-            throw new errors_ShipError(`layer ${descriptor.digest} was not verified`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
-        layers.push({
-            sourceDigest: origin?.source ?? descriptor.digest,
-            sourceSize: (origin && sourceSizes.get(origin.source)) ?? (await sizeOf(source.layout, origin?.source)) ?? descriptor.size,
-            digest: descriptor.digest,
-            size: descriptor.size,
-            tocDigest: origin?.result.tocDigest ?? null,
-            prefetchFiles: origin?.prioritized.length ?? 0,
-            prefetchBytes: lazy,
-            reused: (origin?.reused !== undefined || origin?.result.passedThrough) ?? false,
-            conversion: origin?.reused ? 'reused' : origin?.result.passedThrough ? 'kept' : 'converted',
-            push: null,
-        });
-    }
-    return { layout: out, descriptor: conversion.descriptor, layers, converted: true };
-}
-function describeConversion(image) {
-    if (!image.converted)
-        return `${summary_count(image.layers.length, 'layer')} kept as they are (estargz: false)`;
-    const total = image.layers.reduce((sum, l) => sum + l.size, 0);
-    const lazy = image.layers.reduce((sum, l) => sum + l.prefetchBytes, 0);
-    const kept = image.layers.filter((l) => l.conversion === 'kept').length;
-    const reused = image.layers.filter((l) => l.conversion === 'reused').length;
-    const notes = [...(reused ? [`${reused} reused from the previous ship`] : []), ...(kept ? [`${kept} already eStargz`] : [])];
-    return `${summary_count(image.layers.length, 'layer')} as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
-}
-function plainLayer(digest, size) {
-    return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, conversion: 'as-is', push: null };
-}
-async function sizeOf(layout, digest) {
-    if (!digest)
-        return undefined;
-    return (await (0,promises_.stat)(layout.blobPath(digest)).catch(() => undefined))?.size;
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/plan.ts
-
-
-
-
-async function planDeploy(config, target, access, client) {
-    const { image, service, meshagent } = config;
-    const offline = target.offline !== undefined;
-    const lines = [
-        ...(target.offline ? [`offline    ${target.offline.reason}: nothing was read from MeshAgent`] : []),
-        `tag        ${target.image}${offline ? ' (registry and project key not checked)' : ''}`,
-        `repository ${target.projectKey}/${target.repositoryName}: ${offline ? 'created if missing (not looked up)' : access.created === null ? 'would be created' : 'exists'}`,
-        `image      ${image.source ? `ship ${describeSource(config)}` : `build ${image.context} with ${image.builder}`}${image.estargz ? `, convert to eStargz (level ${image.compressionLevel})` : ''}`,
-        `push       ${image.push ? `${target.registry}/${target.registryRepository}:${target.tag.tag ?? 'latest'}` : 'no'}`,
-    ];
-    if (!service.deploy || !meshagent.room)
-        return [...lines, 'deploy     no'];
-    const room = meshagent.room;
-    const roomExists = offline ? undefined : (await client.getRoom(room)) !== undefined;
-    if (roomExists === undefined)
-        lines.push(`room       ${room} (not looked up${service.createRoom ? '; created if missing' : '; a real run fails if it does not exist'})`);
-    else if (!roomExists && !service.createRoom)
-        lines.push(`room       ${room} does not exist: a real run fails (set create-room: true to create it)`);
-    else
-        lines.push(`room       ${room}${roomExists ? '' : ' would be created'}`);
-    const existing = roomExists ? await findExistingService(client, room, target.serviceName) : undefined;
-    const placeholder = `${target.registry}/${target.registryRepository}@<digest of this build>`;
-    try {
-        // The image is not built in a dry run, so its exposed ports and volumes are unknown: the ports input or the
-        // running service's ports stand in.
-        const { spec } = buildServiceSpec({
-            serviceName: target.serviceName,
-            image: { ref: placeholder, tag: target.image, exposedPorts: [], volumes: [], built: image.source === undefined },
-            options: service,
-            existing,
-        });
-        lines.push(`service    ${target.serviceName} ${offline ? 'would be created or updated (not looked up; no diff)' : `would be ${existing ? 'updated' : 'created'}`}`);
-        const changes = existing ? diffSpecs(withoutEnvValues(existing), withoutEnvValues(spec)) : [];
-        if (existing)
-            lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
-    }
-    catch (error) {
-        if (!(error instanceof errors_ShipError))
-            throw error;
-        lines.push(`service    ${target.serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
-    }
-    lines.push(`domain     ${service.domain ? `https://${service.domain}${offline ? '' : await routeNote(client, service.domain, room, target.serviceName)}` : 'none'}`);
-    return lines;
-}
-/** What a real run would do with the domain's route: create it, keep it, or refuse it (it belongs elsewhere). */
-async function routeNote(client, domain, room, serviceName) {
-    const route = await client.getRoute(domain);
-    if (!route)
-        return ' (route would be created)';
-    try {
-        checkRouteOwner(route, { domain, room, serviceName });
-    }
-    catch (error) {
-        if (!(error instanceof errors_ShipError))
-            throw error;
-        return `: ${error.message} (a real run fails here, before writing anything)`;
-    }
-    return ' (route exists; updated if its port changes)';
-}
-/** The spec with each environment entry reduced to its name and kind: values are never printed. */
-function withoutEnvValues(spec) {
-    const environment = spec.container?.environment;
-    if (!environment)
-        return spec;
-    const names = environment.map((entry) => {
-        const { name, secret, token } = entry;
-        return `${name ?? '?'}${secret ? ' (secret)' : token ? ' (token)' : ''}`;
-    });
-    return { ...spec, container: { ...spec.container, environment: names } };
-}
-function describeSource(config) {
-    const source = config.image.source;
-    if (!source)
-        return '';
-    return source.kind === 'registry' ? source.reference.value : `${source.kind}:${source.path}`;
-}
+;// CONCATENATED MODULE: ./src/oci/hash-files.ts
 /**
- * The fields that differ between two specs, one line each: `~ path: old -> new`, `+ path: new`, `- path: old`.
- * Arrays are compared whole (a port list or an env list is replaced, not merged).
- */
-function diffSpecs(before, after) {
-    const old = flatten(before);
-    const next = flatten(after);
-    const lines = [];
-    for (const [path, value] of next) {
-        if (!old.has(path))
-            lines.push(`+ ${path}: ${value}`);
-        else if (old.get(path) !== value)
-            lines.push(`~ ${path}: ${old.get(path)} -> ${value}`);
-    }
-    for (const [path, value] of old)
-        if (!next.has(path))
-            lines.push(`- ${path}: ${value}`);
-    return lines;
-}
-function flatten(value, prefix = '', into = new Map()) {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-        for (const [key, child] of Object.entries(value)) {
-            if (child !== undefined && child !== null)
-                flatten(child, prefix ? `${prefix}.${key}` : key, into);
-        }
-    }
-    else if (value !== undefined && value !== null) {
-        into.set(prefix, JSON.stringify(value));
-    }
-    return into;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/probe.ts
-/**
- * The service URL probe (the verify stage with `wait`): GETs the URL until the service answers — any status below
- * 500, since a service that answers 404 on / is up — or the time runs out. Reports the last status, the latency of
- * the answering request and the number of attempts. It never fails the run by itself; the pipeline decides.
+ * The sha256 and size of whole files, computed in worker threads: one per core, each hashing one file at a time. A
+ * re-ship checks the blobs of the layers it reuses without converting them, hundreds of megabytes, and on the main
+ * thread that would be the longest step of a re-ship; spread over the cores and beside the registry checks it is not.
  */
 
-const EVERY_STATUS = Array.from({ length: 500 }, (_, i) => i + 100);
-async function probeUrl(options) {
-    // This loop is the retry policy: the client itself tries once per call.
-    const http = new http_HttpClient({ timeoutMs: options.attemptTimeoutMs ?? 10_000, retry: { maxAttempts: 1 } });
-    try {
-        return await probeWith(http, options);
-    }
-    finally {
-        await http.close();
-    }
-}
-async function probeWith(http, options) {
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    const deadline = now() + options.timeoutMs;
-    let lastStatus = null;
-    for (let attempts = 1;; attempts += 1) {
-        const started = now();
+
+/** The worker, as source text, so the bundled action needs no separate file. */
+const hash_files_WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createReadStream } = require('node:fs');
+const { createHash } = require('node:crypto');
+parentPort.on('message', (path) => {
+  const hash = createHash('sha256');
+  let size = 0;
+  createReadStream(path, { highWaterMark: 1 << 20 })
+    .on('data', (chunk) => { hash.update(chunk); size += chunk.length; })
+    .on('error', (error) => parentPort.postMessage({ error: { code: error.code, message: error.message, path } }))
+    .on('end', () => parentPort.postMessage({ digest: 'sha256:' + hash.digest('hex'), size }));
+});
+`;
+/**
+ * Hashes every file of `paths` (in order of the answer), at most `threads` at a time; the workers end with the call.
+ * A file that cannot be read rejects with an errno-like error carrying its code and path.
+ */
+async function hashFiles(paths, threads = (0,external_node_os_namespaceObject.availableParallelism)()) {
+    const results = new Array(paths.length);
+    let next = 0;
+    const run = async () => {
+        const worker = new external_node_worker_threads_.Worker(hash_files_WORKER_SOURCE, { eval: true });
         try {
-            const response = await http.request({ method: 'GET', url: options.url, accept: EVERY_STATUS, headers: { accept: '*/*' } });
-            lastStatus = response.status;
-            if (response.status < 500)
-                return { url: options.url, status: response.status, latencyMs: now() - started, attempts, ok: true };
-            options.log?.(`${options.url} answered ${response.status}; trying again`);
+            while (next < paths.length) {
+                const index = next;
+                next += 1;
+                const answer = await new Promise((resolve, reject) => {
+                    worker.once('message', resolve);
+                    worker.once('error', reject);
+                    worker.postMessage(paths[index]);
+                });
+                worker.removeAllListeners('error');
+                if ('error' in answer)
+                    throw Object.assign(new Error(answer.error.message), { code: answer.error.code, path: answer.error.path, syscall: 'read' });
+                results[index] = answer;
+            }
+        }
+        finally {
+            await worker.terminate();
+        }
+    };
+    const workers = Math.max(1, Math.min(threads, paths.length));
+    const settled = await Promise.allSettled(Array.from({ length: paths.length === 0 ? 0 : workers }, run));
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed)
+        throw failed.reason;
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/oci/layout.ts
+/**
+ * An OCI image layout on disk (image-spec `image-layout.md`): `oci-layout`, `index.json` and `blobs/sha256/<hex>`.
+ * The converter writes its output here and the registry client pushes from and pulls into it. Blobs are written
+ * to a temporary file and renamed into place once their digest is checked, so a crash or a failed download never
+ * leaves a blob whose name lies about its content. Blobs read are checked against their descriptors (size and
+ * digest) as they stream; a layout remembers the blobs it wrote or checked, so they are not hashed twice.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+/** JSON documents (manifests, configs, indexes) larger than this are refused rather than read into memory. */
+const MAX_JSON_BYTES = 16 * 1024 * 1024;
+let temporaryCounter = 0;
+class layout_OciLayout {
+    dir;
+    /** Blobs written or read whole and checked by this process: digest -> size. */
+    checked = new Map();
+    /** The layout as messages name it (its directory, or the archive it came from). */
+    where;
+    constructor(dir, options) {
+        this.dir = dir;
+        this.where = options.where ?? dir;
+    }
+    /** Opens an existing layout; fails with a hint when DIR is not one. */
+    static async open(dir, options = {}) {
+        const where = options.where ?? dir;
+        const markerPath = (0,external_node_path_.join)(dir, 'oci-layout');
+        let marker;
+        try {
+            marker = await (0,promises_.readFile)(markerPath, 'utf8');
         }
         catch (error) {
-            options.log?.(`${options.url} did not answer (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); trying again`);
+            const code = error.code;
+            if (code !== 'ENOENT' && code !== 'ENOTDIR')
+                throw fileError(error, markerPath, 'the layout marker', 'the layout is damaged: write it again');
+            throw new errors_ShipError(`${where} is not an OCI image layout: it has no oci-layout file`, {
+                hint: 'give a directory written by `buildah push IMAGE oci:DIR`, `skopeo copy ... oci:DIR` or meshagent-ship',
+            });
         }
-        const wait = Math.min(options.intervalMs ?? 2000, deadline - now());
-        if (wait <= 0)
-            return { url: options.url, status: lastStatus, latencyMs: null, attempts, ok: false };
-        await sleep(wait);
+        let version;
+        try {
+            version = JSON.parse(marker).imageLayoutVersion;
+        }
+        catch {
+            version = undefined;
+        }
+        if (version !== OCI_LAYOUT_VERSION) {
+            // The value is shown only when it looks like a version: the file may be anything, and its content stays out of messages.
+            const shownVersion = typeof version === 'string' && /^[\w.+-]{1,20}$/.test(version) ? ` "${version}"` : '';
+            throw new errors_ShipError(`${where}: oci-layout has an unsupported imageLayoutVersion${shownVersion}`, { hint: `only ${OCI_LAYOUT_VERSION} is known` });
+        }
+        return new layout_OciLayout(dir, options);
+    }
+    /** Opens DIR as a layout, creating it (empty) when it does not exist yet. */
+    static async create(dir, options = {}) {
+        const hint = 'name a directory that is, or can become, an OCI image layout';
+        await (0,promises_.mkdir)((0,external_node_path_.join)(dir, 'blobs', 'sha256'), { recursive: true }).catch((error) => {
+            throw fileError(error, dir, 'the layout', hint);
+        });
+        try {
+            const marker = (0,external_node_path_.join)(dir, 'oci-layout');
+            if (!(await layout_exists(marker)))
+                await writeAtomically(marker, JSON.stringify({ imageLayoutVersion: OCI_LAYOUT_VERSION }));
+            if (!(await layout_exists((0,external_node_path_.join)(dir, 'index.json'))))
+                await writeAtomically((0,external_node_path_.join)(dir, 'index.json'), JSON.stringify(emptyIndex()));
+        }
+        catch (error) {
+            throw fileError(error, dir, 'the layout', hint);
+        }
+        return layout_OciLayout.open(dir, options);
+    }
+    // --- blobs ---------------------------------------------------------------------------------------------------------
+    blobPath(digest) {
+        return (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', digestHex(digest));
+    }
+    /** Whether the blob is present (and, when `size` is given, has that size). */
+    async hasBlob(digest, size) {
+        const info = await (0,promises_.stat)(this.blobPath(digest)).catch(() => undefined);
+        return info !== undefined && info.isFile() && (size === undefined || info.size === size);
+    }
+    /**
+     * Checks what can be checked without reading a blob: it is there, it is a file, and it has the descriptor's size.
+     * Returns its path.
+     */
+    async statBlob(blob) {
+        const { path, size } = await this.blobFile(blob.digest);
+        if (size !== blob.size)
+            throw new errors_ShipError(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, { hint: 'the image is corrupt or cut short: build, export or pull it again' });
+        return path;
+    }
+    /** The blob's path and size; a ShipError naming it when it is missing or not a file. */
+    async blobFile(digest) {
+        const path = this.blobPath(digest);
+        const info = await (0,promises_.stat)(path).catch((error) => {
+            if (error.code === 'ENOENT')
+                return undefined;
+            throw fileError(error, path, `${this.where}: blob ${digest}`, 'the layout is damaged: write it again');
+        });
+        if (!info)
+            throw new errors_ShipError(`${this.where}: blob ${digest} is missing`, { hint: 'the image is incomplete: build, export or pull it again' });
+        if (!info.isFile())
+            throw new errors_ShipError(`${this.where}: the blob path ${path} of ${digest} is not a file`, { hint: 'the layout is damaged: write it again' });
+        return { path, size: info.size };
+    }
+    /**
+     * The blob's bytes as a stream, checked against the descriptor as they flow: the stream fails (instead of ending)
+     * when the size or digest is wrong, so whatever reads it to the end has read the descriptor's bytes. A blob this
+     * layout wrote or checked whole before is not hashed again (as containerd trusts its content store once a blob is
+     * in it): a layer read for its paths and then converted is hashed once.
+     */
+    async openBlob(blob) {
+        const path = await this.statBlob(blob);
+        if (this.checked.get(blob.digest) === blob.size)
+            return (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 });
+        const checked = checkingStream(blob, this.where);
+        checked.on('end', () => this.checked.set(blob.digest, blob.size));
+        // pipeline, not pipe: a reader that stops early closes the file too.
+        return (0,external_node_stream_.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }), checked, () => { });
+    }
+    /** Reads the blob to its end, checking it (once per process: a blob this layout wrote or checked is not read again). */
+    async verifyBlob(blob) {
+        if (this.checked.get(blob.digest) === blob.size && (await this.hasBlob(blob.digest, blob.size)))
+            return;
+        // eslint-disable-next-line @typescript-eslint/no-unused-vars -- reading is the point
+        for await (const _chunk of await this.openBlob(blob))
+            ;
+    }
+    /**
+     * verifyBlob for several blobs, hashed in worker threads on every core (hashFiles), for blobs that are checked
+     * without being used otherwise: a reused layer's source, a blob about to be uploaded. The first blob that does
+     * not match is the error.
+     */
+    async verifyBlobs(blobs) {
+        const unchecked = [...new Map(blobs.map((b) => [b.digest, b])).values()].filter((b) => this.checked.get(b.digest) !== b.size);
+        const paths = [];
+        for (const blob of unchecked)
+            paths.push(await this.statBlob(blob));
+        const hashes = await hashFiles(paths).catch((error) => {
+            throw fileError(error, error.path ?? this.dir, `${this.where}: a blob`);
+        });
+        for (const [i, blob] of unchecked.entries()) {
+            const mismatch = blobMismatch(blob, hashes[i], this.where);
+            if (mismatch)
+                throw mismatch;
+            this.checked.set(blob.digest, blob.size);
+        }
+    }
+    /** A small blob (a JSON document), read whole and checked against its digest (and its size, when known). */
+    async readBlob(digest, size, maxBytes = MAX_JSON_BYTES) {
+        const { path, size: stored } = await this.blobFile(digest);
+        if (stored > maxBytes)
+            throw new errors_ShipError(`${this.where}: blob ${digest} is ${stored} bytes, more than the ${maxBytes} allowed for a JSON document`);
+        const data = await (0,promises_.readFile)(path).catch((error) => {
+            throw fileError(error, path, `${this.where}: blob ${digest}`);
+        });
+        const check = new BlobCheck({ digest, size }, this.where);
+        check.update(data);
+        check.finish();
+        return data;
+    }
+    /**
+     * A JSON blob parsed and checked with `schema`; `what` names it in errors (e.g. "manifest"). Given a descriptor,
+     * its size is checked too.
+     */
+    async readJson(blob, schema, what) {
+        const digest = typeof blob === 'string' ? blob : blob.digest;
+        const text = (await this.readBlob(digest, typeof blob === 'string' ? undefined : blob.size)).toString('utf8');
+        let parsed;
+        try {
+            parsed = JSON.parse(text);
+        }
+        catch {
+            throw new errors_ShipError(`${this.where}: the ${what} ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
+        }
+        const result = schema.safeParse(parsed);
+        if (!result.success) {
+            const issue = result.error.issues[0];
+            const where = issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid';
+            throw new errors_ShipError(`${this.where}: the ${what} ${digest} is not valid (${where})`, { hint: 'the image is corrupt or not an OCI image' });
+        }
+        return result.data;
+    }
+    /** Stores bytes as a blob (a no-op when it is already there). */
+    async writeBlob(data) {
+        const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+        const digest = sha256(bytes);
+        if (!(await this.hasBlob(digest, bytes.length)))
+            await writeAtomically(this.blobPath(digest), bytes);
+        this.checked.set(digest, bytes.length);
+        return { digest, size: bytes.length };
+    }
+    /** Serialises a JSON document (compactly, in the object's key order) as a blob and returns its descriptor. */
+    async writeJson(mediaType, value) {
+        const { digest, size } = await this.writeBlob(JSON.stringify(value));
+        return { mediaType, digest, size };
+    }
+    /**
+     * Streams data into a blob, hashing it on the way; with `expected`, a digest or size that does not match is an
+     * error (a blob longer than `expected.size` is stopped there) and nothing is kept; `where` (the source) prefixes
+     * the error. Returns the digest and size of what was written.
+     */
+    async writeBlobFrom(source, expected = {}, where) {
+        const temporary = (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', `.tmp-${process.pid}-${(temporaryCounter += 1)}`);
+        const check = new BlobCheck(expected, where);
+        try {
+            // A pipeline, so that a stop half way (a blob longer than expected, a source that fails) destroys the file
+            // stream with its writes settled: nothing is written to it after, and no error of it goes unhandled.
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(source, async function* (chunks) {
+                for await (const chunk of chunks) {
+                    check.update(chunk);
+                    yield chunk;
+                }
+            }, (0,external_node_fs_namespaceObject.createWriteStream)(temporary));
+            const blob = check.finish();
+            await (0,promises_.rename)(temporary, this.blobPath(blob.digest));
+            this.checked.set(blob.digest, blob.size);
+            return blob;
+        }
+        catch (error) {
+            await (0,promises_.rm)(temporary, { force: true });
+            throw error;
+        }
+    }
+    /**
+     * Moves a file into the layout as a blob, hashing it on the way, so a large layer is not copied; a file on another
+     * file system is copied instead. With `expected`, content that does not match is an error (`where` prefixes it)
+     * and nothing is moved. Returns the digest and size.
+     */
+    async moveBlobFrom(path, expected = {}, where) {
+        const check = new BlobCheck(expected, where);
+        try {
+            for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }))
+                check.update(chunk);
+        }
+        catch (error) {
+            throw fileError(error, path, 'a blob to store');
+        }
+        const blob = check.finish();
+        try {
+            await (0,promises_.rename)(path, this.blobPath(blob.digest));
+        }
+        catch (error) {
+            if (error.code !== 'EXDEV')
+                throw fileError(error, path, 'a blob to store');
+            await this.writeBlobFrom((0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }), blob);
+        }
+        this.checked.set(blob.digest, blob.size);
+        return blob;
+    }
+    // --- the index -----------------------------------------------------------------------------------------------------
+    async readIndex() {
+        const path = (0,external_node_path_.join)(this.dir, 'index.json');
+        const text = await (0,promises_.readFile)(path, 'utf8').catch((error) => {
+            throw fileError(error, path, `${this.where}: the index`, 'the layout is incomplete or corrupt');
+        });
+        let parsed;
+        try {
+            parsed = JSON.parse(text);
+        }
+        catch {
+            // Not the parser's message: it quotes the text, and the file may be anything.
+            throw new errors_ShipError(`${this.where}: index.json is not JSON`, { hint: 'the layout is corrupt' });
+        }
+        const result = ImageIndex.safeParse(parsed);
+        if (!result.success)
+            throw new errors_ShipError(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, { hint: 'the layout is corrupt' });
+        return result.data;
+    }
+    async writeIndex(index) {
+        await writeAtomically((0,external_node_path_.join)(this.dir, 'index.json'), JSON.stringify(index, null, 2));
+    }
+    /**
+     * The manifest (or index) named `ref` in index.json; without `ref`, the only entry there is. Errors list what is
+     * there, so a user can pick.
+     */
+    async resolve(ref) {
+        const { manifests } = await this.readIndex();
+        const named = (d) => d.annotations?.[Annotation.refName];
+        if (ref !== undefined) {
+            const found = manifests.find((d) => named(d) === ref);
+            if (found)
+                return found;
+            const known = manifests.map(named).filter((n) => n !== undefined);
+            throw new errors_ShipError(`${this.where} has no image named ${ref}`, { hint: known.length > 0 ? `it has: ${known.join(', ')}` : 'it holds no named image' });
+        }
+        const [only, ...others] = manifests;
+        if (only && others.length === 0)
+            return only;
+        if (!only)
+            throw new errors_ShipError(`${this.where} holds no image`, { hint: 'its index.json lists no manifest' });
+        const known = manifests.map((d) => named(d) ?? d.digest);
+        throw new errors_ShipError(`${this.where} holds ${manifests.length} images; say which`, { hint: `add :REF to the path, one of: ${known.join(', ')}` });
+    }
+    /** Lists `descriptor` in index.json under `ref`, replacing what had that name (or the same digest, unnamed). */
+    async setRef(descriptor, ref) {
+        const index = await this.readIndex();
+        const entry = ref === undefined ? descriptor : { ...descriptor, annotations: { ...descriptor.annotations, [Annotation.refName]: ref } };
+        const kept = index.manifests.filter((d) => {
+            const name = d.annotations?.[Annotation.refName];
+            return ref === undefined ? !(name === undefined && d.digest === descriptor.digest) : name !== ref;
+        });
+        await this.writeIndex({ ...index, manifests: [...kept, entry] });
+    }
+}
+function emptyIndex() {
+    return { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
+}
+async function layout_exists(path) {
+    return (await (0,promises_.stat)(path).catch(() => undefined)) !== undefined;
+}
+/** Writes a file whole or not at all: a temporary file renamed over the target. */
+async function writeAtomically(path, data) {
+    const temporary = `${path}.tmp-${process.pid}-${(temporaryCounter += 1)}`;
+    try {
+        await (0,promises_.writeFile)(temporary, data);
+        await (0,promises_.rename)(temporary, path);
+    }
+    catch (error) {
+        await (0,promises_.rm)(temporary, { force: true });
+        throw error;
     }
 }
 
@@ -88341,13 +87215,13 @@ async function planImage(layout, root) {
         if (depth > 4)
             throw new errors_ShipError(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
         if (!isIndexType(descriptor.mediaType) && !isImageManifestType(descriptor.mediaType)) {
-            throw new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, { hint: 'the image is corrupt or not an image' });
+            throw new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${errors_quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, { hint: 'the image is corrupt or not an image' });
         }
         const bytes = await layout.readBlob(descriptor.digest, descriptor.size);
         const checkType = (declared) => {
             // As containerd's images.validateMediaType: a document is what its descriptor says it is.
             if (declared !== undefined && declared !== descriptor.mediaType) {
-                throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt' });
+                throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${errors_quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt' });
             }
         };
         if (isIndexType(descriptor.mediaType)) {
@@ -88635,508 +87509,1370 @@ class RegistryReuse {
     }
 }
 
-;// CONCATENATED MODULE: ./src/oci/registry-auth.ts
+;// CONCATENATED MODULE: ./src/pipeline/convert.ts
 /**
- * Registry authentication (distribution token auth): the `WWW-Authenticate` challenge, Basic credentials, and
- * Bearer tokens fetched from the challenge's realm for a set of scopes. Tokens are cached per scope set until shortly
- * before they expire. Every credential and token is registered as a secret the moment it is known.
+ * The convert stage: every layer of the image becomes eStargz (with the prefetch list written first), the result
+ * is checked by the verifier before anything is pushed, and each layer is described for the report — including
+ * how many bytes a lazy pull reads before the service starts. With `estargz: false` the image ships as it is.
+ * Layers the previous ship converted with the same settings are reused rather than converted (reuse.ts): their
+ * blobs stay in the registry, so they are checked there, not read here.
  */
 
 
-/** Parses `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`; undefined for anything else. */
-function parseChallenge(header) {
-    const match = /^\s*(\w+)\s*(.*)$/s.exec(header ?? '');
-    if (!match)
+
+
+
+
+
+
+
+
+async function convertStage(run, built) {
+    const { config, log } = run;
+    const { target, registry } = built;
+    const room = config.meshagent.room;
+    // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
+    const previous = registry
+        ? () => previousConversions(registry.client.repository(target.registryRepository, ['pull', 'push']), {
+            tag: target.tag.tag ?? 'latest',
+            ...(room ? { running: () => run.client.serviceImage(room, target.serviceName) } : {}),
+            log,
+        })
+        : undefined;
+    const image = await run.stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => shippableImage(built.source, config, built.workDir, log, { ...(previous ? { previous } : {}), signal: run.signal }), describeConversion);
+    return { ...built, image };
+}
+/** Layers larger than this get a progress line as they convert. */
+const PROGRESS_BYTES = 64 * 1024 * 1024;
+async function shippableImage(source, config, workDir, log, options = {}) {
+    if (!config.image.estargz) {
+        // Shipped as it is: the media types and compressions are checked here, the blobs' digests as the push reads them.
+        await checkImageParts(source.layout, source.descriptor);
+        const { manifest } = await readRunnableConfig(source.layout, source.descriptor);
+        const layers = manifest.layers.map((l) => plainLayer(l.digest, l.size));
+        return { layout: source.layout, descriptor: source.descriptor, layers, converted: false };
+    }
+    const reuse = await options.previous?.();
+    const out = await layout_OciLayout.create((0,external_node_path_.join)(workDir, 'estargz'));
+    const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest, l.size]));
+    let reported = 0; // progress lines so far for the layer converting now
+    const conversion = await convertImage(source.layout, source.descriptor, out, {
+        level: config.image.compressionLevel,
+        prefetch: config.image.prefetch,
+        ...(reuse ? { reuse } : {}),
+        onLayer: (event) => {
+            options.signal?.throwIfAborted();
+            if (event.kind === 'start') {
+                reported = 0;
+                log(`converting ${event.digest.slice(0, 19)} (${bytes(event.size)})`);
+            }
+            else if (event.kind === 'reused')
+                log(`reused ${event.digest.slice(0, 19)} -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, converted by the previous ship)`);
+            else if (event.kind === 'done')
+                log(`  -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, ${event.result.entries} entries${event.result.passedThrough ? ', already eStargz: kept' : ''})`);
+            else if (Math.floor(event.payloadBytes / PROGRESS_BYTES) > reported) {
+                reported = Math.floor(event.payloadBytes / PROGRESS_BYTES);
+                log(`  ${bytes(event.payloadBytes)} written`);
+            }
+        },
+    });
+    for (const path of conversion.missingPrefetch)
+        log(`warning: prefetch ${path}: no layer holds it`);
+    await out.setRef(conversion.descriptor, 'ship');
+    // Reused layers are not in the output layout. Their blobs were checked in the registry (size, TOC digest, and the
+    // diff_id against the previous config: see reuse.ts); the verifier checks the new descriptors and config agree.
+    const elsewhere = new Map();
+    for (const layer of conversion.manifests.flatMap((m) => m.layers))
+        if (layer.reused)
+            elsewhere.set(layer.reused.digest, layer.reused);
+    if (reuse) {
+        const all = new Set(conversion.manifests.flatMap((m) => m.layers.map((l) => `${l.source}\0${l.result.digest}`))).size;
+        log(`reused ${elsewhere.size} of ${count(all, 'layer')} (converted by the previous ship)`);
+    }
+    options.signal?.throwIfAborted();
+    const verdict = await verifyImage(out, conversion.descriptor, { elsewhere });
+    if (!verdict.ok) {
+        const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
+        throw new errors_ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+    }
+    // The verifier read every TOC: what a lazy pull reads before start comes from there, not from another reading.
+    const lazyPull = new Map(verdict.layers.map((l) => [l.digest, l.lazyPullBytes]));
+    const { manifest } = await readRunnableConfig(out, conversion.descriptor);
+    // The converted manifest the runnable image came from: the one with the same layers.
+    const converted = conversion.manifests.find((m) => m.layers.length === manifest.layers.length && m.layers.every((l, i) => l.result.digest === manifest.layers[i]?.digest));
+    const layers = [];
+    for (const [index, descriptor] of manifest.layers.entries()) {
+        const origin = converted?.layers[index];
+        const lazy = origin?.reused ? origin.reused.lazyPullBytes : lazyPull.get(descriptor.digest);
+        if (lazy === undefined)
+            throw new errors_ShipError(`layer ${descriptor.digest} was not verified`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+        layers.push({
+            sourceDigest: origin?.source ?? descriptor.digest,
+            sourceSize: (origin && sourceSizes.get(origin.source)) ?? (await sizeOf(source.layout, origin?.source)) ?? descriptor.size,
+            digest: descriptor.digest,
+            size: descriptor.size,
+            tocDigest: origin?.result.tocDigest ?? null,
+            prefetchFiles: origin?.prioritized.length ?? 0,
+            prefetchBytes: lazy,
+            reused: (origin?.reused !== undefined || origin?.result.passedThrough) ?? false,
+            conversion: origin?.reused ? 'reused' : origin?.result.passedThrough ? 'kept' : 'converted',
+            push: null,
+        });
+    }
+    return { layout: out, descriptor: conversion.descriptor, layers, converted: true };
+}
+function describeConversion(image) {
+    if (!image.converted)
+        return `${count(image.layers.length, 'layer')} kept as they are (estargz: false)`;
+    const total = image.layers.reduce((sum, l) => sum + l.size, 0);
+    const lazy = image.layers.reduce((sum, l) => sum + l.prefetchBytes, 0);
+    const kept = image.layers.filter((l) => l.conversion === 'kept').length;
+    const reused = image.layers.filter((l) => l.conversion === 'reused').length;
+    const notes = [...(reused ? [`${reused} reused from the previous ship`] : []), ...(kept ? [`${kept} already eStargz`] : [])];
+    return `${count(image.layers.length, 'layer')} as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
+}
+function plainLayer(digest, size) {
+    return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, conversion: 'as-is', push: null };
+}
+async function sizeOf(layout, digest) {
+    if (!digest)
         return undefined;
-    const scheme = (match[1] ?? '').toLowerCase();
-    const params = {};
-    for (const pair of (match[2] ?? '').matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)) {
-        params[(pair[1] ?? '').toLowerCase()] = (pair[2] ?? pair[3] ?? '').replace(/\\(.)/g, '$1');
-    }
-    if (scheme === 'basic')
-        return { scheme, ...(params.realm ? { realm: params.realm } : {}) };
-    if (scheme === 'bearer' && params.realm) {
-        return { scheme, realm: params.realm, ...(params.service ? { service: params.service } : {}), ...(params.scope ? { scope: params.scope } : {}) };
-    }
-    return undefined;
-}
-/** `repository:<name>:<actions>` as the token server expects it. */
-function repositoryScope(repository, actions) {
-    return `repository:${repository}:${actions.join(',')}`;
-}
-/** Tokens are renewed this long before they expire, so one never runs out during a request. */
-const EXPIRY_MARGIN_MS = 10_000;
-/** The distribution spec's default when the token server gives no expires_in. */
-const DEFAULT_TOKEN_SECONDS = 60;
-/** The Authorization header for requests to one registry, per scope set. */
-class RegistryAuth {
-    options;
-    challenge;
-    tokens = new Map();
-    pending = new Map();
-    now;
-    /** Tokens fetched so far (a test checks that a second push reuses them). */
-    tokenFetches = 0;
-    constructor(options) {
-        this.options = options;
-        this.now = options.now ?? Date.now;
-        if (options.credentials)
-            options.mask(options.credentials.password);
-    }
-    /** Records the registry's challenge (from the ping or a 401). */
-    setChallenge(challenge) {
-        this.challenge = challenge;
-    }
-    get scheme() {
-        return this.challenge?.scheme;
-    }
-    /** The header value for a request needing `scopes`, or undefined when the registry asked for nothing. */
-    async header(scopes) {
-        const challenge = this.challenge;
-        if (!challenge)
-            return undefined;
-        if (challenge.scheme === 'basic') {
-            const { credentials } = this.options;
-            if (!credentials)
-                throw this.credentialsNeeded();
-            return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-        }
-        const key = scopeKey(scopes);
-        const cached = this.tokens.get(key);
-        if (cached && cached.expiresAt > this.now())
-            return `Bearer ${cached.token}`;
-        let fetching = this.pending.get(key);
-        if (!fetching) {
-            // Parallel blob uploads share one token request.
-            fetching = this.fetchToken(challenge, scopes).finally(() => this.pending.delete(key));
-            this.pending.set(key, fetching);
-        }
-        const token = await fetching;
-        this.tokens.set(key, token);
-        return `Bearer ${token.token}`;
-    }
-    /** Forgets the token for `scopes` (after a 401), so the next `header` fetches a new one. */
-    invalidate(scopes) {
-        this.tokens.delete(scopeKey(scopes));
-    }
-    async fetchToken(challenge, scopes) {
-        const { http, credentials, registry } = this.options;
-        this.tokenFetches += 1;
-        const query = new URLSearchParams();
-        if (challenge.service)
-            query.set('service', challenge.service);
-        for (const scope of scopes)
-            query.append('scope', scope);
-        const url = `${challenge.realm}${challenge.realm.includes('?') ? '&' : '?'}${query.toString()}`;
-        const what = `get a token for ${registry} from ${new URL(challenge.realm).origin}`;
-        try {
-            const headers = credentials ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` } : {};
-            // Docker's way: GET with Basic credentials. A server that only speaks OAuth2 answers 404/405, then we POST.
-            const answer = await http.request({ method: 'GET', url, headers, accept: [200, 404, 405], what });
-            if (answer.status === 200)
-                return this.readToken(answer.json(), what);
-            if (!credentials)
-                throw new errors_ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
-            const form = new URLSearchParams({ grant_type: 'password', username: credentials.username, password: credentials.password, client_id: 'meshagent-ship' });
-            if (challenge.service)
-                form.set('service', challenge.service);
-            if (scopes.length > 0)
-                form.set('scope', scopes.join(' '));
-            const posted = await http.request({
-                method: 'POST',
-                url: challenge.realm,
-                headers: { 'content-type': 'application/x-www-form-urlencoded' },
-                body: form.toString(),
-                what,
-            });
-            return this.readToken(posted.json(), what);
-        }
-        catch (error) {
-            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
-                const who = credentials ? `user ${credentials.username}` : 'anonymous access';
-                throw new errors_ShipError(`${registry} refused ${who}: the token server answered ${error.status}`, { hint: this.credentialsHint(), cause: error });
-            }
-            throw error;
-        }
-    }
-    readToken(body, what) {
-        const answer = body;
-        const token = typeof answer.token === 'string' && answer.token ? answer.token : typeof answer.access_token === 'string' ? answer.access_token : '';
-        if (!token)
-            throw new errors_ShipError(`${what}: the answer holds no token`, { hint: 'the token server answered something unexpected: check the registry' });
-        this.options.mask(token);
-        const seconds = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_TOKEN_SECONDS;
-        const issued = typeof answer.issued_at === 'string' ? Date.parse(answer.issued_at) : Number.NaN;
-        // Our clock, not the server's, unless the server's issue time is earlier (clock skew must not extend a token).
-        const start = Number.isNaN(issued) ? this.now() : Math.min(issued, this.now());
-        return { token, expiresAt: start + seconds * 1000 - EXPIRY_MARGIN_MS };
-    }
-    credentialsHint() {
-        return (`check the credentials for ${this.options.registry}: for the MeshAgent project registry, user meshagent with a ` +
-            'current repository token for this repository; for other registries, `docker login` (~/.docker/config.json or DOCKER_CONFIG) ' +
-            'or MESHAGENT_SHIP_REGISTRY_USER/MESHAGENT_SHIP_REGISTRY_PASSWORD');
-    }
-    credentialsNeeded() {
-        return new errors_ShipError(`${this.options.registry} asks for a user name and password, and none were given`, { hint: this.credentialsHint() });
-    }
-}
-function scopeKey(scopes) {
-    return [...scopes].sort().join(' ');
+    return (await (0,promises_.stat)(layout.blobPath(digest)).catch(() => undefined))?.size;
 }
 
-;// CONCATENATED MODULE: ./src/oci/registry-retry.ts
-const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
-function isRetryableRegistryAnswer(answer) {
-    return RETRYABLE_STATUSES.has(answer.status) || isManifestLinkRace(answer);
+;// CONCATENATED MODULE: ./src/stop.ts
+/**
+ * Stopping a run on SIGINT or SIGTERM: Ctrl-C, or a cancelled GitHub job (the runner sends SIGINT, SIGTERM 7.5 s
+ * later, then kills the process).
+ *
+ * The first signal aborts `signal`: the stage in progress stops (a builder's process is killed, uploads are cut, a
+ * conversion ends at its next chunk), no later stage starts, and the pipeline unwinds through its own cleanup. A
+ * deploy completes the write in flight and takes back what it wrote; it runs inside `uninterrupted`, so the process
+ * does not exit before that is done. If the run has not ended `graceMs` later, or a second signal comes, the
+ * directories given to `removeOnExit` are removed here and the process exits, unless a deploy is still in flight.
+ * The exit code is the shell's for the signal: 128 + its number (130, 143).
+ */
+
+
+
+const SIGNALS = ['SIGINT', 'SIGTERM'];
+/** The reason of an aborted run: which signal stopped it. */
+class Stopped extends errors_ShipError {
+    signalName;
+    constructor(signalName) {
+        super(`stopped by ${signalName}`, { hint: 'the run was cancelled: nothing after this stage ran, and its temporary files were removed; run again to ship' });
+        this.signalName = signalName;
+    }
+    /** 128 + the signal's number, as a shell reports a process a signal ended. */
+    get exitCode() {
+        return 128 + external_node_os_namespaceObject.constants.signals[this.signalName];
+    }
+}
+/** Throws the stop when the run has been asked to stop (the deploy checks before each write). */
+function throwIfStopped(signal) {
+    if (signal?.aborted)
+        throw signal.reason instanceof Stopped ? signal.reason : new Stopped('SIGINT');
+}
+class RunStop {
+    options;
+    controller = new AbortController();
+    scratch = new Set();
+    inFlight = 0;
+    forcing = false;
+    timer;
+    constructor(options = {}) {
+        this.options = options;
+    }
+    /** Aborted at the first stop signal, with a `Stopped` as its reason. */
+    get signal() {
+        return this.controller.signal;
+    }
+    /** Why the run stopped, once a signal came. */
+    get stopped() {
+        return this.signal.aborted ? this.signal.reason : undefined;
+    }
+    /** Listens for SIGINT and SIGTERM until the returned function is called. */
+    listen() {
+        const onSignal = (name) => this.receive(name);
+        for (const name of SIGNALS)
+            process.on(name, onSignal);
+        return () => {
+            for (const name of SIGNALS)
+                process.off(name, onSignal);
+            clearTimeout(this.timer);
+        };
+    }
+    /** What a signal does; `listen` calls it, tests may too. */
+    receive(name) {
+        if (this.signal.aborted) {
+            this.force();
+            return;
+        }
+        this.options.log?.(`${name}: stopping the run${this.inFlight > 0 ? ' once the deploy in flight has completed' : ''}`);
+        this.controller.abort(new Stopped(name));
+        this.timer = setTimeout(() => this.force(), this.options.graceMs ?? 5_000);
+        this.timer.unref();
+    }
+    /** Runs `work` to its end even when a stop comes meanwhile: the process does not exit before it settles. */
+    async uninterrupted(work) {
+        this.inFlight += 1;
+        try {
+            return await work();
+        }
+        finally {
+            this.inFlight -= 1;
+            if (this.forcing && this.inFlight === 0)
+                this.exitNow();
+        }
+    }
+    /**
+     * Called once the run has reported: when a stop ended it, the process exits with the signal's code as soon as
+     * stdout and stderr have taken what was written, so that nothing a stopped stage left behind keeps it alive.
+     */
+    finish() {
+        const code = this.stopped?.exitCode;
+        if (code === undefined)
+            return;
+        let pending = 2;
+        const flushed = () => {
+            pending -= 1;
+            if (pending === 0)
+                (this.options.exit ?? process.exit)(code);
+        };
+        process.stdout.write('', flushed);
+        process.stderr.write('', flushed);
+    }
+    /** A directory the run made: removed here if the process has to exit before the run removes it. */
+    removeOnExit(dir) {
+        this.scratch.add(dir);
+        return () => this.scratch.delete(dir);
+    }
+    force() {
+        this.forcing = true;
+        if (this.inFlight > 0) {
+            this.options.log?.('waiting for the deploy in flight to complete before exiting');
+            return;
+        }
+        this.exitNow();
+    }
+    exitNow() {
+        for (const dir of this.scratch)
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        this.scratch.clear();
+        (this.options.exit ?? process.exit)(this.stopped?.exitCode ?? 1);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/service-annotations.ts
+const SERVICE_ID_ANNOTATION = 'meshagent.service.id';
+const VALIDATION_METHOD_ANNOTATION = 'meshagent.request.validation.method';
+/** `cookie` sets cookie validation; `none` removes any; `default` removes a cookie value (the CLI's rule). */
+function withValidationMode(annotations, mode) {
+    const result = { ...annotations };
+    if (mode === 'cookie')
+        result[VALIDATION_METHOD_ANNOTATION] = 'cookie';
+    else if (mode === 'none')
+        delete result[VALIDATION_METHOD_ANNOTATION];
+    else if (result[VALIDATION_METHOD_ANNOTATION] === 'cookie')
+        delete result[VALIDATION_METHOD_ANNOTATION];
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/route.ts
+/**
+ * A service's domain, as the CLI routes it (cli image.py:3363-3436), split into a look that writes nothing and the
+ * writes it leads to, so a deploy can refuse a domain before it touches the service, and claim a new one first.
+ *
+ * A domain is refused when its route belongs to another room, to an agent, or to another service of the same room
+ * (its `meshagent.service.id` names that service). The CLI only refuses another room; taking a domain over from a
+ * service of the same room would silently unroute that service, so meshagent-ship refuses it too.
+ */
+
+
+
+/** The route spec the CLI writes for a service's domain, as its RouteSpec model serialises it (defaults and nulls included). */
+function serviceRouteSpec(route) {
+    return {
+        version: 'v1',
+        kind: 'Route',
+        metadata: { name: route.domain, annotations: { [SERVICE_ID_ANNOTATION]: route.serviceName } },
+        domain: route.domain,
+        backend: { room: { name: route.room }, agent: null },
+        paths: [{ path: '/', pathType: 'prefix', targetPort: String(route.port) }],
+    };
+}
+/** Reads the domain's route and decides the write it needs; refuses a route that belongs elsewhere. Writes nothing. */
+async function planRoute(client, request) {
+    return decideRoute(await client.getRoute(request.domain), request);
 }
 /**
- * CNCF distribution before 3.1 (Debian ships 2.8) writes a repository's blob link files in place, so a request that
- * reads a link while a concurrent push of the same blob rewrites it reads an empty file: "invalid checksum digest
- * format" (distribution issue 4478, fixed in 3.1 by writing a temporary file and renaming it). Reads answer 500
- * then (retried above), and a manifest PUT answers 400 DIGEST_INVALID, with MANIFEST_BLOB_UNKNOWN for the blob whose
- * link it read. A manifest PUT is idempotent and we send it only once its blobs are there, so this answer is retried.
- * MANIFEST_BLOB_UNKNOWN alone (a blob really missing) is not: that cannot get better by asking again.
+ * The write a route needs, given the route found (or none): refused when it belongs to another room, an agent or
+ * another service; else its service id is merged into its annotations and it is updated only when its paths or
+ * annotations differ, as the CLI compares them.
  */
-function isManifestLinkRace({ method, url, status, body }) {
-    if (method !== 'PUT' || status !== 400 || !/\/v2\/.+\/manifests\/[^/]+$/.test(url))
-        return false;
-    const codes = errorCodes(body);
-    return codes.includes('DIGEST_INVALID') && codes.every((code) => code === 'DIGEST_INVALID' || code === 'MANIFEST_BLOB_UNKNOWN');
+function decideRoute(current, request) {
+    const desired = serviceRouteSpec(request);
+    if (!current)
+        return { kind: 'create', request, spec: desired };
+    checkRouteOwner(current, request);
+    const annotations = { ...current.spec.metadata.annotations, [SERVICE_ID_ANNOTATION]: request.serviceName };
+    if (pathKey(current.spec.paths) === pathKey(desired.paths ?? []) && sameAnnotations(current.spec.metadata.annotations, annotations)) {
+        return { kind: 'unchanged', request };
+    }
+    // The CLI sends its own route spec with the merged annotations, not the stored one patched.
+    return { kind: 'update', request, spec: { ...desired, metadata: { name: request.domain, annotations } } };
 }
-/** The `code`s of a distribution error body (`{"errors": [{"code": ...}]}`); none when it is not one. */
-function errorCodes(body) {
+/**
+ * Claims a new domain before the service is written: creates the route (then it is this run's to remove). When
+ * another run created it meanwhile (409), the route is read again and decided as if it had been there: refused,
+ * or the plan that remains, for `finishRoute`.
+ */
+async function claimRoute(client, plan) {
+    const { domain, room, port, log = () => { } } = plan.request;
     try {
-        const errors = JSON.parse(body.toString()).errors;
-        if (!Array.isArray(errors))
-            return [];
-        return errors.map((e) => e?.code).filter((code) => typeof code === 'string');
+        await client.createRoute(plan.spec);
+        log(`Created route: ${domain} -> ${room}:${port}`);
+        return { created: true };
     }
-    catch {
-        return [];
-    }
-}
-
-;// CONCATENATED MODULE: ./src/oci/registry.ts
-
-
-
-
-
-
-
-/** http for loopback and listed hosts, https for everything else. */
-function registryBaseUrl(registry, insecureRegistries = []) {
-    const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
-    return `${isLoopbackHost(host) || insecureRegistries.includes(registry) || insecureRegistries.includes(host) ? 'http' : 'https'}://${registry}`;
-}
-/** One registry host: the HTTP client, the challenge, the tokens. */
-class RegistryClient {
-    options;
-    http;
-    auth;
-    baseUrl;
-    secrets = [];
-    pinged;
-    constructor(options) {
-        this.options = options;
-        const remember = (secret) => {
-            this.secrets.push(secret);
-            options.mask?.(secret);
-        };
-        this.baseUrl = registryBaseUrl(options.registry, options.insecureRegistries);
-        this.http = new http_HttpClient({
-            retryStatus: isRetryableRegistryAnswer,
-            ...options.http,
-            baseUrl: this.baseUrl,
-            secrets: () => this.secrets,
-            ...(options.log ? { log: options.log } : {}),
-        });
-        this.auth = new RegistryAuth({
-            http: this.http,
-            registry: options.registry,
-            mask: remember,
-            ...(options.credentials ? { credentials: options.credentials } : {}),
-            ...(options.now ? { now: options.now } : {}),
-        });
-    }
-    get registry() {
-        return this.options.registry;
-    }
-    /** Retries made by every request so far. */
-    get retries() {
-        return this.http.retries.length;
-    }
-    close() {
-        return this.http.close();
-    }
-    /** `GET /v2/`: checks the registry speaks the distribution API, and learns how it wants to be authenticated. */
-    ping() {
-        this.pinged ??= (async () => {
-            const answer = await this.http.request({ method: 'GET', url: '/v2/', accept: [200, 401], what: `reach the registry ${this.registry}` });
-            if (answer.status === 401) {
-                const challenge = parseChallenge(answer.headers['www-authenticate']);
-                if (!challenge)
-                    throw new errors_ShipError(`${this.registry} answered 401 without a challenge this client understands`, { hint: 'the registry must offer Basic or Bearer token authentication' });
-                this.auth.setChallenge(challenge);
-            }
-        })().catch((error) => {
-            this.pinged = undefined;
+    catch (error) {
+        if (!isStatus(error, 409))
             throw error;
-        });
-        return this.pinged;
     }
-    /** The calls for one repository; `actions` decides the token scope every call of it uses. */
-    repository(name, actions = ['pull']) {
-        return new RepositoryClient(this, name, actions);
+    const current = await client.getRoute(domain);
+    if (!current)
+        throw new errors_ShipError(`route ${domain} was taken and then removed while deploying`, { input: 'domain', hint: 'retry the deploy' });
+    return { created: false, plan: decideRoute(current, plan.request) };
+}
+/** The write left after the claim: the update of a route this service already had, or nothing. */
+async function finishRoute(client, plan) {
+    const { domain, room, port, log = () => { } } = plan.request;
+    if (plan.kind === 'unchanged') {
+        log(`Route already configured: ${domain} -> ${room}:${port}`);
+        return;
+    }
+    if (plan.kind === 'create')
+        throw new Error('finishRoute: a new route is claimed before the service is written');
+    await client.updateRoute(plan.spec);
+    log(`Updated route: ${domain} -> ${room}:${port}`);
+}
+/** Routes the domain to the room's service port in one go (plan, claim, finish), as the CLI's route upsert. */
+async function routeDomain(client, request) {
+    const plan = await planRoute(client, request);
+    if (plan.kind === 'create') {
+        const claim = await claimRoute(client, plan);
+        if (claim.created)
+            return 'created';
+        await finishRoute(client, claim.plan);
+        return claim.plan.kind === 'update' ? 'updated' : 'unchanged';
+    }
+    await finishRoute(client, plan);
+    return plan.kind === 'update' ? 'updated' : 'unchanged';
+}
+/** The domain of the room route whose service-id annotation names this service, if any. */
+async function findServiceDomain(client, room, serviceName) {
+    const routes = await client.listRoomRoutes(room);
+    const match = routes.find((route) => (route.spec?.metadata?.annotations ?? route.annotations ?? {})[SERVICE_ID_ANNOTATION] === serviceName);
+    return match?.domain;
+}
+// ---------------------------------------------------------------------------------------------------------------
+/** Refuses a route that belongs to another room, an agent, or another service of the room. */
+function checkRouteOwner(route, request) {
+    const { domain, room, serviceName } = request;
+    const { backend } = route.spec;
+    const remove = `remove the route first ('meshagent route delete ${domain}')`;
+    if (!backend.room || backend.room.name !== room) {
+        const target = backend.room ? `room ${backend.room.name}` : `agent ${backend.agent?.name ?? ''}`;
+        throw new errors_ShipError(`domain ${domain} already routes to ${target}. Refusing to change it to room ${room}.`, {
+            input: 'domain',
+            hint: `choose another domain, or ${remove}`,
+        });
+    }
+    const owner = route.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
+    if (owner !== undefined && owner !== serviceName) {
+        throw new errors_ShipError(`domain ${domain} already routes to service ${owner} in room ${room}. Refusing to change it to service ${serviceName}.`, {
+            input: 'domain',
+            hint: `choose another domain, deploy as service ${owner} (service-name), or ${remove}`,
+        });
     }
 }
-/** Calls against one repository of a registry. */
-class RepositoryClient {
-    client;
-    name;
-    actions;
-    scopes;
-    /** Repositories a mount from was refused for: not tried again. */
-    unreadable = new Set();
-    constructor(client, name, actions) {
-        this.client = client;
-        this.name = name;
-        this.actions = actions;
-        this.scopes = [repositoryScope(name, actions)];
+/**
+ * Paths compared as the CLI compares them: each path's `path` and its target port as text, nothing else
+ * (`_route_paths_match`, cli image.py:3354-3360). A route the CLI finds configured is left alone here too.
+ */
+function pathKey(paths) {
+    // Python's str(None) for a path without a port.
+    return JSON.stringify(paths.map((p) => [p.path ?? '/', p.targetPort === undefined ? 'None' : String(p.targetPort)]));
+}
+function sameAnnotations(a, b) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((key) => a[key] === b[key]);
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/service-ports.ts
+/**
+ * The ports of a room service, as the CLI's `deploy` chooses them: the ports input, else the existing service's,
+ * else the image's exposed TCP ports; none of them reserved for room infrastructure. Then the liveness path, public
+ * access and request validation on each, and the one published port a domain routes to.
+ */
+
+
+
+const reservedList = RESERVED_ROOM_SERVICE_PORTS.join(', ');
+/**
+ * The ports the image exposes, as the CLI reads Dockerfile EXPOSE (cli image.py:1304-1315, 1372-1395): udp is
+ * skipped (any other protocol counts), a port that is not a number from 1 to 65535 is skipped, each port once.
+ */
+function exposedTcpPorts(image) {
+    const ports = [];
+    for (const key of image.exposedPorts) {
+        const [numText = '', protocol = ''] = key.split('/');
+        if (protocol.toLowerCase() === 'udp')
+            continue;
+        if (!/^[0-9]+$/.test(numText))
+            continue;
+        const num = Number(numText);
+        if (num < 1 || num > 65535 || ports.includes(num))
+            continue;
+        ports.push(num);
     }
-    /** `registry/repository`, for messages. */
-    get where() {
-        return `${this.client.registry}/${this.name}`;
+    if (ports.some((num) => RESERVED_ROOM_SERVICE_PORTS.includes(num))) {
+        const what = image.built ? 'packed Dockerfile' : `image ${image.ref}`;
+        throw new errors_ShipError(`${what} exposed a reserved MeshAgent room infrastructure port; reserved ports: ${reservedList}`, {
+            hint: 'let the service listen on another port and EXPOSE that one, or set the ports input',
+        });
     }
-    async send(request, options = {}) {
-        await this.client.ping();
-        const scopes = options.scopes ?? this.scopes;
-        const { auth } = this.client;
-        for (let round = 1;; round += 1) {
-            const authorization = await auth.header(scopes);
-            const sent = { ...request, headers: { ...request.headers, ...(authorization ? { authorization } : {}) }, accept: [...request.accept, 401] };
-            const answer = options.stream ? await this.client.http.stream(sent) : await this.client.http.request(sent);
-            if (answer.status !== 401)
-                return answer;
-            const body = 'text' in answer ? answer.text() : await drain(answer.body);
-            const challenge = parseChallenge(answer.headers['www-authenticate']);
-            if (round === 1 && challenge?.scheme === 'bearer') {
-                auth.setChallenge(challenge);
-                auth.invalidate(scopes);
-                continue;
+    return ports;
+}
+/** The ports a new service gets: the `ports` input, else the image's exposed ports (the CLI's Dockerfile ports). */
+function defaultPorts(image, options) {
+    if (options.ports !== undefined)
+        return options.ports.map((p) => ({ num: p.num, type: p.type, published: true, endpoints: [] }));
+    return exposedTcpPorts(image).map((num) => ({ num, type: 'http', published: true, endpoints: [] }));
+}
+/**
+ * The ports: the `ports` input; else the existing service's; else the image's exposed TCP ports. Then, on every
+ * port, the reserved check; on non-tcp ports the liveness path; on published ports `public` and the validation
+ * annotation.
+ */
+function buildPorts(name, image, options, existing) {
+    // Read first, as the CLI parses the Dockerfile (and refuses a reserved EXPOSE) before it looks at the service.
+    const fromImage = defaultPorts(image, options);
+    let ports;
+    if (options.ports !== undefined) {
+        ports = fromImage;
+    }
+    else if (existing?.ports && existing.ports.length > 0) {
+        ports = existing.ports.map((p) => ({ ...p }));
+    }
+    else {
+        ports = fromImage;
+    }
+    return ports.map((port) => {
+        if (typeof port.num === 'number' && RESERVED_ROOM_SERVICE_PORTS.includes(port.num)) {
+            const source = options.ports !== undefined ? 'ports' : existing ? `existing service ${name}` : 'the inferred service configuration';
+            throw new errors_ShipError(`${source} uses reserved MeshAgent room infrastructure port ${port.num}; reserved ports: ${reservedList}`, {
+                input: 'ports',
+                hint: 'set the ports input to the port the service listens on',
+            });
+        }
+        const result = { ...port };
+        if (result.type !== 'tcp') {
+            if (options.liveness !== undefined)
+                result.liveness = options.liveness;
+            else if (result.liveness == null)
+                result.liveness = '/';
+        }
+        if (result.published) {
+            result.public = options.public ? true : null;
+            // `annotations or None`: an empty map is sent as null, as the CLI does (cli image.py:2526-2553).
+            const annotations = withValidationMode({ ...(result.annotations ?? {}) }, options.validationMode);
+            result.annotations = Object.keys(annotations).length > 0 ? annotations : null;
+        }
+        return result;
+    });
+}
+/** The one published numeric port a domain routes to, with the CLI's errors for none or several. */
+function routeTargetPort(ports) {
+    const published = ports.filter((p) => p.published && typeof p.num === 'number');
+    const only = published[0];
+    if (published.length === 1 && only && typeof only.num === 'number')
+        return only.num;
+    const which = published.length === 0 ? 'the service has none' : 'the service has multiple published ports';
+    throw new errors_ShipError(`domain requires exactly one published service port; ${which}`, {
+        input: 'domain',
+        hint: published.length === 0 ? 'EXPOSE the port the service listens on, or set the ports input' : 'list the one port to route in the ports input',
+    });
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/api-scope.ts
+/**
+ * The ApiScope of a participant token, as the MeshAgent CLI sends it for `meshagent-token`: a named preset, or an
+ * ApiScope object read as the CLI's pydantic model reads it (defaults filled, unknown fields dropped).
+ */
+
+/**
+ * The ApiScope the CLI sends for each `meshagent-token` preset: `ApiScope.agent_default()`, `user_default()` and
+ * `full()` (meshagent-api participant_token.py:733-809) serialised as pydantic dumps them, every field present and
+ * unset ones null (the create body then drops the nulls, as `exclude_none` does). Note: `user_default` has no `llm`
+ * grant, and no preset grants `secrets`.
+ */
+const GRANT_DEFAULTS = {
+    livekit: { breakout_rooms: null },
+    queues: { send: null, receive: null, list: true },
+    messaging: { broadcast: true, list: true, send: true },
+    dataset: { tables: null, list_tables: true },
+    sqlite: { databases: null, create_database: true, list_databases: true },
+    memory: { list: true, memories: null },
+    sync: { paths: null },
+    storage: { paths: null },
+    containers: { logs: true, pull: null, run: null, registry: null, use_containers: true },
+    developer: { logs: true },
+    agents: {
+        register_agent: true,
+        register_public_toolkit: true,
+        register_private_toolkit: true,
+        call: true,
+        use_agents: true,
+        use_tools: true,
+        allowed_toolkits: null,
+    },
+    llm: { models: null },
+    admin: { config: true },
+    secrets: {},
+    tunnels: { ports: null },
+    services: { list: true },
+};
+/** ApiScope's fields in declaration order. */
+const SCOPE_FIELDS = Object.keys(GRANT_DEFAULTS);
+const BASE_GRANTS = ['livekit', 'queues', 'messaging', 'dataset', 'sqlite', 'memory', 'sync', 'storage', 'containers', 'developer', 'agents'];
+const SCOPE_PRESETS = {
+    agentDefault: [...BASE_GRANTS, 'llm', 'services'],
+    userDefault: [...BASE_GRANTS, 'services'],
+    full: [...BASE_GRANTS, 'llm', 'admin', 'tunnels', 'services'],
+};
+/** A required field of a grant entry (no default). */
+const REQUIRED = Symbol('required');
+const PATH_GRANT = { path: REQUIRED, read_only: false };
+const TABLE_GRANT = { name: REQUIRED, namespace: null, write: false, read: true, alter: false };
+const SQLITE_TABLE_GRANT = { database: REQUIRED, table: REQUIRED, namespace: null, write: false, read: true, alter: false };
+const MEMORY_PERMISSIONS = { create: true, drop: true, inspect: true, query: true, upsert: true, ingest: true, recall: true, optimize: true };
+/** Nested entries of the grants, with their defaults (participant_token.py). */
+const GRANT_NESTED = {
+    dataset: { tables: { listOf: TABLE_GRANT } },
+    sqlite: {
+        databases: {
+            listOf: {
+                name: REQUIRED,
+                namespace: null,
+                create_table: true,
+                drop: false,
+                inspect: true,
+                list_tables: true,
+                execute: true,
+                tables: { listOf: SQLITE_TABLE_GRANT },
+            },
+        },
+    },
+    memory: { memories: { listOf: { name: REQUIRED, namespace: null, permissions: { objectOf: MEMORY_PERMISSIONS, fill: true } } } },
+    sync: { paths: { listOf: PATH_GRANT } },
+    storage: { paths: { listOf: PATH_GRANT } },
+    containers: { registry: { objectOf: { list: null, pull: null, run: null, write: null } } },
+};
+const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isListOf = (value) => isRecord(value) && 'listOf' in value;
+const isObjectOf = (value) => isRecord(value) && 'objectOf' in value;
+/**
+ * One object read as pydantic reads it into a model with these fields: defaults filled, unknown fields dropped (or
+ * refused when `forbid`), a missing required field refused. Returns undefined when it does not validate.
+ */
+function fillShape(shape, value, forbid = false) {
+    if (!isRecord(value))
+        return undefined;
+    if (forbid && Object.keys(value).some((key) => !(key in shape)))
+        return undefined;
+    const result = {};
+    for (const [field, spec] of Object.entries(shape)) {
+        const given = value[field];
+        if (spec === REQUIRED) {
+            if (given === undefined)
+                return undefined;
+            result[field] = given;
+        }
+        else if (isListOf(spec)) {
+            if (given === undefined || given === null)
+                result[field] = null;
+            else if (!Array.isArray(given))
+                return undefined;
+            else {
+                const items = given.map((item) => fillShape(spec.listOf, item));
+                if (items.some((item) => item === undefined))
+                    return undefined;
+                result[field] = items;
             }
-            throw this.unauthorized(request, body);
+        }
+        else if (isObjectOf(spec)) {
+            const filled = given === undefined ? (spec.fill ? fillShape(spec.objectOf, {}) : null) : given === null ? null : fillShape(spec.objectOf, given);
+            if (filled === undefined)
+                return undefined;
+            result[field] = filled;
+        }
+        else {
+            result[field] = given === undefined ? spec : given;
         }
     }
-    unauthorized(request, body) {
-        // Named by what the caller set out to do (a push starts with pull-scoped HEADs, but it is still a push).
-        const action = this.actions.includes('push') ? 'push to' : 'pull from';
-        const detail = registryErrorText(body);
-        return new HttpError(`${this.where}: not authorized to ${action} this repository (${request.what ?? request.method}): 401 Unauthorized${detail ? `: ${detail}` : ''}`, {
-            method: request.method,
-            // Without the query: an upload URL carries the registry's session state.
-            url: request.url.split('?')[0] ?? request.url,
-            status: 401,
-            bodySnippet: detail,
-            hint: this.client.auth.credentialsHint(),
-        });
-    }
-    path(kind, rest) {
-        return `/v2/${this.name}/${kind}/${rest}`;
-    }
-    // --- blobs ---------------------------------------------------------------------------------------------------------
-    /** The blob's size when the repository has it, undefined when not. */
-    async blobSize(digest) {
-        const answer = await this.send({ method: 'HEAD', url: this.path('blobs', digest), accept: [200, 404], what: `check blob ${digest} in ${this.where}` });
-        if (answer.status === 404)
+    return result;
+}
+/**
+ * A JSON ApiScope as the CLI's `ApiScope.model_validate_json` reads it and sends it back: every field present
+ * (unset ones null), each grant with its defaults filled, `database`/`datasets` read as `dataset`, unknown fields
+ * dropped (`secrets` forbids them). Undefined when the CLI would refuse it.
+ */
+function normalizeApiScope(value) {
+    const given = { ...value };
+    // AliasChoices("dataset", "database", "datasets"): the first of these present is the one read.
+    given.dataset = ['dataset', 'database', 'datasets'].map((key) => value[key]).find((v) => v !== undefined);
+    const scope = {};
+    for (const field of SCOPE_FIELDS) {
+        const grant = given[field];
+        if (grant === undefined || grant === null) {
+            scope[field] = null;
+            continue;
+        }
+        const filled = fillShape({ ...GRANT_DEFAULTS[field], ...GRANT_NESTED[field] }, grant, field === 'secrets');
+        if (filled === undefined)
             return undefined;
-        const length = Number(answer.headers['content-length']);
-        return Number.isFinite(length) ? length : 0;
+        scope[field] = filled;
     }
-    /**
-     * Cross-repository mount: true when the registry linked the blob from `from`; false when it opened an upload
-     * instead, or when the credentials may not read `from` (a MeshAgent repository token covers one repository), so
-     * the caller uploads the blob.
-     */
-    async mountBlob(digest, from) {
-        if (this.unreadable.has(from))
-            return false;
-        let answer;
-        try {
-            answer = await this.send({ method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}` }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
+    return scope;
+}
+/** An ApiScope object for `meshagent-token`, exactly as the CLI sends it. */
+function tokenScope(input) {
+    if ('scope' in input) {
+        const scope = normalizeApiScope(input.scope);
+        if (scope === undefined) {
+            throw new errors_ShipError('meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object', {
+                input: 'meshagent-token',
+                hint: 'the JSON must be an ApiScope: grant names such as "storage" or "queues" mapping to objects',
+            });
         }
-        catch (error) {
-            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
-                // Asking again for the next blob would cost two more refusals and a token each time.
-                this.unreadable.add(from);
-                return false;
-            }
-            throw error;
-        }
-        if (answer.status === 202)
-            await this.cancelUpload(answer.headers.location);
-        return answer.status === 201;
+        return scope;
     }
-    /** Abandons an upload session (best effort: the registry also expires them). */
-    async cancelUpload(location) {
-        if (!location)
-            return;
-        await this.send({ method: 'DELETE', url: this.resolve(location), accept: [200, 202, 204, 404], maxAttempts: 1, what: `cancel an upload to ${this.where}` }).catch(() => undefined);
+    const grants = SCOPE_PRESETS[input.preset];
+    return Object.fromEntries(SCOPE_FIELDS.map((field) => [field, grants.includes(field) ? structuredClone(GRANT_DEFAULTS[field]) : null]));
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/service-container.ts
+/**
+ * The container of a room service, as the CLI's `deploy` builds it: the image, the environment (values, secrets and
+ * participant tokens), the run-as account with the scopes its secrets need, the storage mounts (every Dockerfile
+ * VOLUME must be mounted) and the template. Lists replace the existing service's lists of the same kind; what no
+ * input sets is kept.
+ */
+
+
+/** The env vars `meshagent-token` fills with a participant token, in the CLI's order. */
+const TOKEN_ENV_NAMES = ['MESHAGENT_TOKEN', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GROK_API_KEY', 'XAI_API_KEY'];
+/** Scopes a run-as account needs to resolve secret env vars. */
+const SECRET_SCOPES = ['secrets:proxy', 'secrets:read'];
+const DEFAULT_RUN_AS_SCOPES = ['secrets:proxy'];
+function buildContainer(name, image, options, existing) {
+    const runAs = options.runAs !== undefined ? { email: options.runAs.trim().toLowerCase(), scopes: [...DEFAULT_RUN_AS_SCOPES] } : (existing?.run_as ?? undefined);
+    if (options.runAs !== undefined) {
+        if (runAs?.email === '')
+            throw new errors_ShipError('run-as cannot be empty', { input: 'run-as', hint: 'set run-as to a service account email' });
+        if (!runAs?.email.includes('@'))
+            throw new errors_ShipError('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
     }
-    /** An absolute URL for a Location header (relative ones resolve against the registry). */
-    resolve(location) {
-        return new URL(location, this.client.baseUrl).toString();
+    const environment = buildEnvironment(name, options);
+    // The checks and the secret scopes apply to the env the service will run with, new or kept.
+    const effective = environment ?? existing?.environment ?? undefined;
+    checkEnvironment(effective, runAs);
+    const usesSecrets = effective?.some((entry) => entry.secret) ?? false;
+    const runAsWithScopes = runAs && usesSecrets ? { ...runAs, scopes: unique([...(runAs.scopes ?? DEFAULT_RUN_AS_SCOPES), ...SECRET_SCOPES]) } : runAs;
+    const container = {
+        ...(existing ?? { private: true }),
+        image: image.ref,
+        template: options.template,
+    };
+    if (environment !== undefined)
+        container.environment = environment;
+    const storage = buildStorage(image, options, existing?.storage ?? undefined);
+    if (storage !== undefined)
+        container.storage = storage;
+    if (runAsWithScopes !== undefined)
+        container.run_as = runAsWithScopes;
+    return container;
+}
+function unique(values) {
+    return [...new Set(values)];
+}
+/**
+ * The new env list, or undefined to keep the existing one. Any env-type input replaces the old list wholesale
+ * (the CLI does not merge); within the new list a later entry of the same name wins: env, then env-secrets, then
+ * the token vars. `identity` names the token vars' identity; on its own it changes nothing, because the CLI
+ * rewrites identities only in the list it builds, never in the existing service's env (cli image.py:1821-1873,
+ * 4925-4937).
+ */
+function buildEnvironment(name, options) {
+    const identityOverride = options.identity?.trim();
+    if (identityOverride === '') {
+        throw new errors_ShipError('identity cannot be empty', { input: 'identity', hint: 'remove identity to use the service name, or name an agent identity' });
     }
-    /** The blob's bytes as a stream, following the redirect a registry may answer with (to storage, without our token). */
-    async openBlob(digest) {
-        const what = `download blob ${digest} from ${this.where}`;
-        const answer = await this.send({ method: 'GET', url: this.path('blobs', digest), accept: [200, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
-        if (answer.status === 200)
-            return answer.body;
-        await drain(answer.body);
-        const location = answer.headers.location;
-        if (!location)
-            throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
-        const moved = await this.client.http.stream({ method: 'GET', url: this.resolve(location), accept: [200], what, timeoutMs: 60_000 });
-        return moved.body;
+    const identity = identityOverride ?? name;
+    const byName = new Map();
+    const put = (entry) => {
+        // Map keeps the first position of a name; a later entry replaces its value, as the CLI's upsert does.
+        byName.set(entry.name, entry);
+    };
+    for (const variable of options.env ?? [])
+        put({ name: variable.name, value: variable.value });
+    for (const secret of options.envSecrets ?? [])
+        put({ name: secret.name, secret: { id: secret.secretId } });
+    if (options.meshagentToken !== undefined) {
+        const api = tokenScope(options.meshagentToken);
+        for (const tokenName of TOKEN_ENV_NAMES)
+            put({ name: tokenName, token: { identity, api: structuredClone(api), role: 'agent' } });
     }
-    /**
-     * `length` bytes of a blob from `start`, by Range request (following a redirect, as openBlob does). A registry
-     * that ignores Range (answers 200 with the whole blob) is an error: the answer is dropped, not read.
-     */
-    async readBlobRange(digest, start, length) {
-        const what = `read bytes ${start}-${start + length - 1} of blob ${digest} from ${this.where}`;
-        if (length <= 0)
-            return Buffer.alloc(0);
-        const range = { range: `bytes=${start}-${start + length - 1}` };
-        let answer = await this.send({ method: 'GET', url: this.path('blobs', digest), headers: range, accept: [200, 206, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
-        if (answer.status !== 200 && answer.status !== 206) {
-            await drain(answer.body);
-            const location = answer.headers.location;
-            if (!location)
-                throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
-            answer = await this.client.http.stream({ method: 'GET', url: this.resolve(location), headers: range, accept: [200, 206], what, timeoutMs: 60_000 });
+    // An empty list is no list (`environment or None`): the existing env stays.
+    return byName.size > 0 ? [...byName.values()] : undefined;
+}
+function checkEnvironment(environment, runAs) {
+    for (const entry of environment ?? []) {
+        const tokenIdentity = entry.token?.identity.trim() ?? '';
+        if (tokenIdentity.includes('@')) {
+            throw new errors_ShipError(`environment variable '${entry.name}' uses token identity '${tokenIdentity}', but service environment tokens must use an agent identity`, { input: 'identity', hint: 'use an agent name without @ as identity' });
         }
-        if (answer.status !== 206) {
-            answer.body.destroy();
-            throw new errors_ShipError(`${what}: the registry answered ${answer.status} to a Range request`, { hint: 'the registry does not serve parts of blobs, which lazy pulling needs too' });
-        }
-        const chunks = [];
-        let received = 0;
-        for await (const chunk of answer.body) {
-            const buffer = Buffer.from(chunk);
-            received += buffer.length;
-            if (received > length) {
-                answer.body.destroy();
-                throw new errors_ShipError(`${what}: the registry sent more than the ${length} bytes asked for`, { hint: 'the registry answered something unexpected' });
-            }
-            chunks.push(buffer);
-        }
-        if (received !== length)
-            throw new errors_ShipError(`${what}: the registry sent ${received} bytes`, { hint: 'the blob is shorter than its descriptor says' });
-        return Buffer.concat(chunks);
     }
-    // --- manifests -----------------------------------------------------------------------------------------------------
-    /**
-     * Stores a manifest (or index) under `reference` (a tag or its digest), with its media type as Content-Type; the
-     * digest the registry computed must be ours.
-     */
-    async putManifest(reference, bytes, mediaType) {
-        const digest = sha256(bytes);
-        const what = `push manifest ${digest} to ${this.where}${isDigest(reference) ? '' : `:${reference}`}`;
-        let answer;
-        try {
-            answer = await this.send({ method: 'PUT', url: this.path('manifests', reference), headers: { 'content-type': mediaType }, body: bytes, accept: [201], what });
-        }
-        catch (error) {
-            if (error instanceof HttpError && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
-                throw new errors_ShipError(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
-                    hint: 'push every blob (config and layers) before the manifest; if the image came from an OCI layout, check the layout is complete',
-                    cause: error,
-                });
-            }
-            throw error;
-        }
-        const theirs = answer.headers['docker-content-digest'];
-        if (theirs && theirs !== digest) {
-            throw new errors_ShipError(`${what}: the registry stored it as ${theirs}`, { hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry' });
-        }
-        return digest;
+    if (environment?.some((entry) => entry.secret) && !runAs) {
+        throw new errors_ShipError('run-as is required when using SecretValue environment variables', {
+            input: 'run-as',
+            hint: 'set run-as to the service account that owns the secrets',
+        });
     }
-    /** A manifest or index by tag or digest, verified against the digest when the reference is one. */
-    async getManifest(reference) {
-        const what = `get manifest ${reference} from ${this.where}`;
-        const answer = await this.send({ method: 'GET', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT.join(', ') }, accept: [200], what });
-        const digest = sha256(answer.body);
-        if (isDigest(reference) && digest !== reference)
-            throw new errors_ShipError(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
-        const declared = (() => {
+}
+/**
+ * Each mount kind replaces the existing list of that kind only when its input lists mounts; `files` always stays.
+ * Without any mount input the existing storage is kept as it is. With one, the CLI rebuilds the storage from the
+ * room, images, files and empty_dirs lists only, so existing `volumes` and `configs` are dropped
+ * (cli image.py:2083-2133).
+ */
+function buildStorage(image, options, existing) {
+    const given = (mounts) => mounts !== undefined && mounts.length > 0;
+    let storage;
+    if (!given(options.roomMounts) && !given(options.imageMounts) && !given(options.emptyDirMounts)) {
+        storage = existing === undefined ? undefined : { ...existing };
+    }
+    else {
+        const room = given(options.roomMounts)
+            ? (options.roomMounts ?? []).map((m) => (m.subpath === undefined ? { path: m.path, read_only: m.readOnly } : { path: m.path, subpath: m.subpath, read_only: m.readOnly }))
+            : existing?.room;
+        const images = given(options.imageMounts) ? (options.imageMounts ?? []).map((m) => ({ image: m.image, path: m.path, read_only: m.readOnly })) : existing?.images;
+        const emptyDirs = given(options.emptyDirMounts) ? (options.emptyDirMounts ?? []).map((m) => ({ path: m.path, read_only: m.readOnly })) : existing?.empty_dirs;
+        storage = {};
+        if (room)
+            storage.room = room;
+        if (images)
+            storage.images = images;
+        if (existing?.files)
+            storage.files = existing.files;
+        if (emptyDirs)
+            storage.empty_dirs = emptyDirs;
+    }
+    // A mount of the image being deployed runs the same digest as the service, as the CLI pins it.
+    if (storage?.images)
+        storage.images = storage.images.map((m) => (m.image === image.tag ? { ...m, image: imageMountRef(image.ref) } : m));
+    return storage;
+}
+/** `name:tag@digest` → `name@digest`, as the CLI writes a pinned image mount (`_canonical_image_mount_ref`, cli image.py:2463-2482). */
+function imageMountRef(ref) {
+    const trimmed = ref.trim();
+    const at = trimmed.lastIndexOf('@');
+    if (at === -1 || !trimmed.slice(at + 1).includes(':'))
+        return trimmed;
+    const name = trimmed.slice(0, at);
+    const colon = name.lastIndexOf(':');
+    const untagged = colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
+    return `${untagged}@${trimmed.slice(at + 1)}`;
+}
+/** posixpath.normpath, which the CLI applies to VOLUME and mount paths before comparing them. */
+function normalizeMountPath(path) {
+    const trimmed = path.trim();
+    if (trimmed === '')
+        return '';
+    const absolute = trimmed.startsWith('/');
+    // POSIX keeps exactly two leading slashes; three or more become one.
+    const lead = absolute ? (trimmed.startsWith('//') && !trimmed.startsWith('///') ? '//' : '/') : '';
+    const parts = [];
+    for (const part of trimmed.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..' && (parts.length > 0 ? parts.at(-1) !== '..' : absolute)) {
+            parts.pop();
+            continue;
+        }
+        parts.push(part);
+    }
+    return lead + parts.join('/') || (absolute ? lead : '.');
+}
+/**
+ * Every VOLUME must be mounted, or the container would write into a read-only root. As in the CLI, room, image,
+ * empty-dir and config mounts count; file and named-volume mounts do not (cli image.py:1972-2038).
+ */
+function checkVolumesMounted(image, storage) {
+    const mounted = new Set([...(storage?.room ?? []), ...(storage?.images ?? []), ...(storage?.empty_dirs ?? []), ...(storage?.configs ?? [])].map((m) => normalizeMountPath(m.path)));
+    const missing = unique(image.volumes.map(normalizeMountPath).filter((path) => path !== '' && !mounted.has(path)));
+    const first = missing[0];
+    if (first === undefined)
+        return;
+    const one = missing.length === 1;
+    const what = image.built ? 'packed Dockerfile final stage' : `image ${image.ref}`;
+    throw new errors_ShipError(`${what} declares VOLUME path${one ? '' : 's'} ${missing.join(', ')}, but the deployed service does not mount ${one ? 'it' : 'them'}.`, {
+        input: 'empty-dir-mounts',
+        hint: `add a matching mount for each Dockerfile volume path, for example:\n  empty-dir-mounts: ${first}\n  room-mounts: .:${first}\n  image-mounts: some/image:tag=${first}:rw`,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/service-spec.ts
+/**
+ * The room ServiceSpec exactly as the MeshAgent CLI's `deploy` builds it (reference §5.2 and §5.4): a new service
+ * from the inputs and the image's facts, or an existing service updated by merging, never replaced wholesale.
+ * Pure functions, no I/O: every rule can be tested on its own, and a spec that would be refused is refused here,
+ * before anything touches the running service.
+ */
+
+
+
+
+/** Builds the spec the CLI would send, or throws the CLI's error for the first rule broken. */
+function buildServiceSpec(request) {
+    const { serviceName: name, image, options, existing } = request;
+    if (existing?.external) {
+        throw new errors_ShipError(`existing service ${name} is external and cannot be replaced with a container deployment`, {
+            hint: `choose another service-name, or remove the external service ${name} from the room first`,
+        });
+    }
+    const annotations = withValidationMode({ ...(existing?.metadata.annotations ?? {}) }, options.validationMode);
+    annotations[SERVICE_ID_ANNOTATION] = name;
+    const container = buildContainer(name, image, options, existing?.container ?? undefined);
+    const ports = buildPorts(name, image, options, existing);
+    checkVolumesMounted(image, container.storage ?? undefined);
+    const routePort = options.domain === undefined ? undefined : routeTargetPort(ports);
+    const base = existing
+        ? { ...existing, external: null }
+        : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
+    const spec = {
+        ...base,
+        metadata: { ...base.metadata, name, annotations },
+        ports,
+        container,
+    };
+    return { spec, routePort };
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/undo.ts
+/**
+ * The writes a deploy has made, each with the write that takes it back, so a deploy that cannot finish puts back
+ * what it changed (newest first) instead of leaving a service half-updated.
+ */
+class UndoLog {
+    steps = [];
+    add(step) {
+        this.steps.push(step);
+    }
+    get empty() {
+        return this.steps.length === 0;
+    }
+    /** Undoes every step, newest first. A step that fails does not stop the others: each is worth taking back. */
+    async undoAll(log) {
+        const undone = [];
+        const effects = [];
+        const failed = [];
+        for (const step of [...this.steps].reverse()) {
             try {
-                return JSON.parse(answer.text()).mediaType;
+                await step.run();
+                undone.push(step.undone);
+                effects.push(step.effect);
+                log(`Rolled back: ${step.undone}`);
             }
-            catch {
-                throw new errors_ShipError(`${what}: the manifest is not JSON`, { hint: 'the registry served something that is not an image manifest' });
+            catch (error) {
+                failed.push({ step, error });
             }
-        })();
-        const mediaType = typeof declared === 'string' ? declared : (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
-        return { bytes: answer.body, mediaType, digest };
-    }
-    /** The digest, media type and size of a manifest, or undefined when there is none by that reference. */
-    async headManifest(reference) {
-        const answer = await this.send({
-            method: 'HEAD',
-            url: this.path('manifests', reference),
-            headers: { accept: MANIFEST_ACCEPT.join(', ') },
-            accept: [200, 404],
-            what: `check manifest ${reference} in ${this.where}`,
-        });
-        if (answer.status === 404)
-            return undefined;
-        const digest = answer.headers['docker-content-digest'] ?? '';
-        if (!isDigest(digest))
-            throw new errors_ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, { hint: 'use a registry that reports manifest digests' });
-        return { digest, mediaType: (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '', size: Number(answer.headers['content-length'] ?? 0) };
-    }
-    /** Every tag, following `Link: <...>; rel="next"` pages. */
-    async listTags() {
-        const tags = [];
-        let url = this.path('tags', 'list');
-        for (let page = 0; url && page < 1000; page += 1) {
-            const answer = await this.send({ method: 'GET', url, accept: [200], what: `list the tags of ${this.where}` });
-            // distribution answers `"tags": null` for a repository whose tags were all deleted.
-            tags.push(...(answer.json().tags ?? []));
-            const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(answer.headers.link ?? '')?.[1];
-            url = next ? this.resolve(next) : undefined;
         }
-        return tags;
+        this.steps.length = 0;
+        return { undone, effects, failed };
     }
 }
-/** Reads a small error body to the end (a streamed answer must be consumed or destroyed). */
-async function drain(body) {
-    let text = '';
-    for await (const chunk of body)
-        if (text.length < 4096)
-            text += Buffer.from(chunk).toString('utf8');
-    return text;
+
+;// CONCATENATED MODULE: ./src/meshagent/deploy.ts
+/**
+ * The deploy stage: make sure the room exists (only with `create-room`), create or update the room service with
+ * the spec the CLI would build, and route the domain with the CLI's conflict rules. All or nothing:
+ *
+ * 1. Look, writing nothing: the room, the service, the spec (built and checked), the domain's route (refused when it
+ *    belongs to another room, an agent or another service).
+ * 2. Write, in this order: the room (with `create-room`), a new domain's route (claimed before the service, so a
+ *    domain the API refuses, or a key that may not route, fails with the service untouched), the service, then the
+ *    update of a route the service already had.
+ * 3. When a write fails, or the run is stopped, after an earlier write: take back what was written, newest first
+ *    (the service's previous spec is put back, or the service this run created is deleted; a claimed route is
+ *    deleted), then fail saying so. When taking back fails too, the error says what is left and what to do by hand.
+ *
+ * A room the run created is kept: it is empty, and a parallel job may be deploying into it.
+ */
+
+
+
+
+
+
+
+
+
+/** A deploy that failed after it had written something, and what became of those writes. */
+class DeployRolledBack extends errors_ShipError {
+    report;
+    constructor(message, hint, cause, 
+    /** What the run did to the service, and what taking it back achieved. */
+    report) {
+        super(message, { hint, cause });
+        this.report = report;
+    }
 }
-/** "CODE: message" of a distribution error body, or the text cut short. */
-function registryErrorText(body) {
+async function deployService(request) {
+    const { client, room, serviceName, signal, log = () => { } } = request;
+    // 1. Look: everything that can be refused is refused here, before anything is written.
+    const roomExists = await checkRoom(client, room, request.createRoom);
+    const existing = roomExists ? await findExistingService(client, room, serviceName) : undefined;
+    let built = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing });
+    const domain = await chooseDomain(request, built, existing);
+    let route = domain ? await planRoute(client, { domain: domain.name, room, serviceName, port: domain.port, log }) : undefined;
+    throwIfStopped(signal);
+    // 2. Write, each write with the one that takes it back.
+    const undo = new UndoLog();
+    const done = {};
     try {
-        const errors = JSON.parse(body).errors ?? [];
-        if (errors.length > 0)
-            return errors.map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ');
+        const roomCreated = roomExists ? false : await createRoom(client, room, log);
+        let routeAction = 'none';
+        if (route?.kind === 'create') {
+            throwIfStopped(signal);
+            const claim = await claimRoute(client, route);
+            if (claim.created) {
+                routeAction = 'created';
+                undo.add(removeClaimedRoute(client, route.request.domain, serviceName));
+            }
+            // Claimed: nothing is left to do to the route. Found taken by this room meanwhile: it is finished below.
+            route = claim.created ? undefined : claim.plan;
+        }
+        throwIfStopped(signal);
+        const written = await writeService(request, existing, built, undo);
+        done.serviceId = written.serviceId;
+        done.created = written.created;
+        built = written.built;
+        if (route) {
+            throwIfStopped(signal);
+            await finishRoute(client, route);
+            routeAction = route.kind === 'update' ? 'updated' : 'unchanged';
+            if (domain?.source === 'existing-route')
+                log(`Public domain: ${domain.name} (existing route)`);
+        }
+        return {
+            serviceId: written.serviceId,
+            serviceName,
+            created: written.created,
+            roomCreated,
+            domain: domain?.name,
+            serviceUrl: domain === undefined ? undefined : `https://${domain.name}`,
+            routeAction,
+            domainSource: domain?.source,
+            spec: built.spec,
+        };
+    }
+    catch (error) {
+        if (undo.empty)
+            throw error;
+        const report = await undo.undoAll(log);
+        throw rolledBack(error, report, { serviceName, room, serviceId: done.serviceId ?? existing?.id ?? null, created: done.created ?? null });
+    }
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Room
+/** Whether the room exists. Without `createRoom` a missing room is the CLI's error. Writes nothing. */
+async function checkRoom(client, room, createRoom) {
+    if (await client.getRoom(room))
+        return true;
+    if (!createRoom) {
+        throw new errors_ShipError(`Room does not exist: ${room}`, {
+            input: 'room',
+            hint: `Create it first with 'meshagent rooms create ${room} --if-not-exists', or set create-room: true, then retry deploy.`,
+        });
+    }
+    return false;
+}
+async function createRoom(client, room, log) {
+    // if_not_exists: a room created by a parallel job is as good as ours.
+    await client.createRoom({ name: room, if_not_exists: true });
+    log(`Created room ${room}`);
+    return true;
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Service
+/** The room's service of this name, as the CLI finds it (the list, exact metadata.name), read as a full spec. */
+async function findExistingService(client, room, name) {
+    const record = (await client.listServices(room, 'high')).find((service) => service.metadata.name === name);
+    return record === undefined ? undefined : existingSpec(record, name);
+}
+/**
+ * An existing service as a spec that can be sent back. A field this version does not know would be lost by the
+ * update, so such a service is left alone with an error rather than silently changed.
+ */
+function existingSpec(record, name) {
+    const parsed = ServiceSpec.safeParse(record);
+    if (parsed.success)
+        return parsed.data;
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(spec)'))].join(', ');
+    throw new errors_ShipError(`existing service ${name} has a spec meshagent-ship cannot update without losing parts of it (${fields}); it was left unchanged`, {
+        hint: 'update meshagent-ship, or deploy this service with the MeshAgent CLI',
+    });
+}
+function requireId(existing, name) {
+    if (!existing.id)
+        throw new errors_ShipError(`existing service ${name} is missing an id`, { hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`' });
+    return existing.id;
+}
+/**
+ * Creates or updates the service and records how to take that back. A write that fails without a refusal (a
+ * broken connection, a timeout, a 5xx) may still have been applied, so its undo is recorded too; a refusal (4xx)
+ * changed nothing.
+ */
+async function writeService(request, existing, built, undo) {
+    const { client, room, serviceName, log = () => { } } = request;
+    if (existing) {
+        const serviceId = requireId(existing, serviceName);
+        await written(() => client.updateService(room, serviceId, built.spec), undo, restoreService(client, room, serviceId, existing));
+        log(`Updated service ${serviceName} (${serviceId}) in room ${room}`);
+        return { serviceId, created: false, built };
+    }
+    let serviceId;
+    try {
+        serviceId = await unsure(() => client.createService(room, built.spec), undo, removeUnsureCreate(request));
+    }
+    catch (error) {
+        if (!isStatus(error, 409))
+            throw error;
+        // The name is taken: another deploy created it between our look-up and our create, or our own create went
+        // through and only its answer was lost (the retry then meets our service). Ours is recognised by its image.
+        const raced = await findExistingService(client, room, serviceName);
+        if (!raced)
+            throw error;
+        const racedId = requireId(raced, serviceName);
+        if (raced.container?.image === request.image.ref) {
+            undo.add(removeCreatedService(client, room, racedId, serviceName));
+            log(`Created service ${serviceName} (${racedId}) in room ${room}`);
+            return { serviceId: racedId, created: true, built };
+        }
+        // Merge into the winner, as an update would.
+        const merged = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing: raced });
+        await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(client, room, racedId, raced));
+        log(`Service ${serviceName} appeared while deploying; updated it (${racedId}) in room ${room}`);
+        return { serviceId: racedId, created: false, built: merged };
+    }
+    undo.add(removeCreatedService(client, room, serviceId, serviceName));
+    log(`Created service ${serviceName} (${serviceId}) in room ${room}`);
+    return { serviceId, created: true, built };
+}
+/** Runs a write and records its undo: when it worked, and when it failed in a way that may have been applied. */
+async function written(write, undo, step) {
+    const value = await unsure(write, undo, step);
+    undo.add(step);
+    return value;
+}
+/** Runs a write; when it fails in a way that may have been applied, records its undo before passing the error on. */
+async function unsure(write, undo, step) {
+    try {
+        return await write();
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            undo.add(step);
+        throw error;
+    }
+}
+/**
+ * An answer that says the write was not done: a 4xx, or 503 (RFC 9110 15.6.4: the server cannot handle the
+ * request now). Any other 5xx, a timeout or a lost answer says nothing either way: a gateway may have passed the
+ * write on.
+ */
+function isRefusal(error) {
+    if (!(error instanceof HttpError) || error.status === undefined)
+        return false;
+    return (error.status >= 400 && error.status < 500) || error.status === 503;
+}
+function restoreService(client, room, id, previous) {
+    const name = previous.metadata.name;
+    const image = previous.container?.image;
+    return {
+        effect: 'restored',
+        undone: `service ${name} was restored to the spec it had before`,
+        leftover: {
+            what: `service ${name} (${id}) may run the new spec without the rest of the deploy`,
+            fix: `ship again once the API answers (a ship that completes writes the service and its route together)${image ? `, or ship the image it ran before (image: ${shown(image)}) to go back` : ''}`,
+        },
+        run: () => client.updateService(room, id, previous),
+    };
+}
+function removeCreatedService(client, room, id, name) {
+    return {
+        effect: 'removed',
+        undone: `service ${name}, created by this deploy, was deleted`,
+        leftover: {
+            what: `service ${name} (${id}), created by this deploy, is still in room ${room}`,
+            fix: `ship again once the API answers to complete it, or delete service ${name} from room ${room}`,
+        },
+        run: () => client.deleteService(room, id, name),
+    };
+}
+/** A create whose answer was lost: the service is deleted if it is there and runs this deploy's image. */
+function removeUnsureCreate(request) {
+    const { client, room, serviceName } = request;
+    return {
+        effect: 'removed',
+        undone: `service ${serviceName}, which this deploy may have created, is not in room ${room} (deleted if it was)`,
+        leftover: {
+            what: `service ${serviceName} may have been created in room ${room}`,
+            fix: `ship again once the API answers to complete it, or delete service ${serviceName} from room ${room} if it is there`,
+        },
+        run: async () => {
+            const found = await findExistingService(client, room, serviceName);
+            if (found?.id && found.container?.image === request.image.ref)
+                await client.deleteService(room, found.id, serviceName);
+        },
+    };
+}
+/**
+ * The domain to route: the domain input; else, on a re-deploy, the room route carrying this service's id, as the
+ * CLI finds it (cli image.py:2584-2648): only when the image brings ports and the service has exactly one
+ * published port, and that route is then upserted like a given one (its port follows the service).
+ */
+async function chooseDomain(request, built, existing) {
+    const domain = request.options.domain;
+    if (domain !== undefined && built.routePort !== undefined)
+        return { name: domain, port: built.routePort, source: 'input' };
+    if (!existing)
+        return undefined;
+    const port = reusableRoutePort(request, built.spec);
+    const found = port === undefined ? undefined : await findServiceDomain(request.client, request.room, request.serviceName);
+    return port !== undefined && found !== undefined ? { name: found, port, source: 'existing-route' } : undefined;
+}
+/**
+ * The port a re-deploy without a domain may route to: none unless the image (or the ports input) brings ports,
+ * as the CLI needs Dockerfile ports; then the spec's one published port, else none (no error).
+ */
+function reusableRoutePort(request, spec) {
+    if (defaultPorts(request.image, request.options).length === 0)
+        return undefined;
+    try {
+        return routeTargetPort(spec.ports ?? []);
     }
     catch {
-        // not JSON: fall through
+        return undefined;
     }
-    return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+function removeClaimedRoute(client, domain, serviceName) {
+    return {
+        effect: 'removed',
+        undone: `route ${domain}, created by this deploy, was deleted`,
+        leftover: {
+            what: `route ${domain}, created by this deploy, is still there`,
+            fix: `nothing is broken by it (a later ship of service ${serviceName} uses it); to free the domain, delete it ('meshagent route delete ${domain}')`,
+        },
+        run: () => client.deleteRoute(domain),
+    };
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Taking back
+/** The error of a deploy that was taken back: why it failed, then what was taken back, or what is left and what to do. */
+function rolledBack(cause, report, service) {
+    const why = cause instanceof errors_ShipError ? cause.message : errors_formatError(cause);
+    const undone = report.undone.length > 0 ? `; rolled back: ${report.undone.join('; ')}` : '';
+    const effects = report.undone.length > 0 ? report.effects : [];
+    const summary = { id: service.serviceId, name: service.serviceName, created: service.created };
+    if (report.failed.length === 0) {
+        const rollback = effects.includes('restored') ? 'restored' : 'removed';
+        const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof errors_ShipError && cause.hint ? cause.hint : 'ship again once the cause is fixed';
+        return new DeployRolledBack(`${why}${undone}`, `nothing this deploy wrote is left; ${next}`, cause, { ...summary, rollback });
+    }
+    const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof errors_ShipError ? error.message : errors_formatError(error)})`);
+    return new DeployRolledBack(`${why}; ROLLBACK FAILED, the deploy is left half-done: ${left.join('; ')}${undone}`, `put it right by hand: ${report.failed.map(({ step }) => step.leftover.fix).join('; ')}`, cause, { ...summary, rollback: 'failed' });
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/image-facts.ts
+/** Image facts from an image config (its ExposedPorts and Volumes). */
+function imageFacts(ref, tag, config, built) {
+    return {
+        ref,
+        tag,
+        exposedPorts: Object.keys(config.config?.ExposedPorts ?? {}),
+        volumes: Object.keys(config.config?.Volumes ?? {}),
+        built,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/deploy.ts
+/**
+ * The deploy stage: the room service runs the pushed image, pinned by its digest, created or updated as the CLI
+ * would (meshagent/deploy.ts). A deploy that fails after writing takes back what it wrote, so the service that ran
+ * before keeps running; a stop during the deploy completes the write in flight first.
+ */
+
+
+
+async function deployStage(run, pushed, room) {
+    const { config, stop } = run;
+    const { target, image, source } = pushed;
+    const service = await run.stages.run('deploy', `Deploy ${target.serviceName} to room ${room}`, async () => {
+        const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
+        const deploy = () => deployService({
+            client: run.client,
+            room,
+            createRoom: config.service.createRoom,
+            serviceName: target.serviceName,
+            image: imageFacts(pushed.pushed.pinned, target.image, imageConfig, source.built),
+            options: config.service,
+            log: run.log,
+            signal: run.signal,
+        });
+        // A stop during the deploy completes the write in flight and takes back what was written; the process does
+        // not exit before that is done. A deploy taken back fails with DeployRolledBack, which the report reads.
+        return stop ? stop.uninterrupted(deploy) : deploy();
+    }, (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`);
+    return { ...pushed, room, service };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/plan.ts
+
+
+
+
+/** The dry run's stage, recorded as the deploy stage: the plan, found by reading only. */
+async function planStage(run, ensured) {
+    const plan = await run.stages.run('deploy', 'Plan (dry run: nothing is changed)', () => planDeploy(run.config, ensured.target, ensured.access, run.client), () => 'planned; nothing was changed');
+    for (const line of plan)
+        run.runner.info(line);
+    return { ...ensured, plan };
+}
+async function planDeploy(config, target, access, client) {
+    const { image, service, meshagent } = config;
+    const offline = target.offline !== undefined;
+    const lines = [
+        ...(target.offline ? [`offline    ${target.offline.reason}: nothing was read from MeshAgent`] : []),
+        `tag        ${target.image}${offline ? ' (registry and project key not checked)' : ''}`,
+        `repository ${target.projectKey}/${target.repositoryName}: ${offline ? 'created if missing (not looked up)' : access.created === null ? 'would be created' : 'exists'}`,
+        `image      ${image.source ? `ship ${describeSource(config)}` : `build ${image.context} with ${image.builder}`}${image.estargz ? `, convert to eStargz (level ${image.compressionLevel})` : ''}`,
+        `push       ${image.push ? `${target.registry}/${target.registryRepository}:${target.tag.tag ?? 'latest'}` : 'no'}`,
+    ];
+    if (!service.deploy || !meshagent.room)
+        return [...lines, 'deploy     no'];
+    const room = meshagent.room;
+    const roomExists = offline ? undefined : (await client.getRoom(room)) !== undefined;
+    if (roomExists === undefined)
+        lines.push(`room       ${room} (not looked up${service.createRoom ? '; created if missing' : '; a real run fails if it does not exist'})`);
+    else if (!roomExists && !service.createRoom)
+        lines.push(`room       ${room} does not exist: a real run fails (set create-room: true to create it)`);
+    else
+        lines.push(`room       ${room}${roomExists ? '' : ' would be created'}`);
+    const existing = roomExists ? await findExistingService(client, room, target.serviceName) : undefined;
+    const placeholder = `${target.registry}/${target.registryRepository}@<digest of this build>`;
+    try {
+        // The image is not built in a dry run, so its exposed ports and volumes are unknown: the ports input or the
+        // running service's ports stand in.
+        const { spec } = buildServiceSpec({
+            serviceName: target.serviceName,
+            image: { ref: placeholder, tag: target.image, exposedPorts: [], volumes: [], built: image.source === undefined },
+            options: service,
+            existing,
+        });
+        lines.push(`service    ${target.serviceName} ${offline ? 'would be created or updated (not looked up; no diff)' : `would be ${existing ? 'updated' : 'created'}`}`);
+        const changes = existing ? diffSpecs(withoutEnvValues(existing), withoutEnvValues(spec)) : [];
+        if (existing)
+            lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
+    }
+    catch (error) {
+        if (!(error instanceof errors_ShipError))
+            throw error;
+        lines.push(`service    ${target.serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
+    }
+    lines.push(`domain     ${service.domain ? `https://${service.domain}${offline ? '' : await routeNote(client, service.domain, room, target.serviceName)}` : 'none'}`);
+    return lines;
+}
+/** What a real run would do with the domain's route: create it, keep it, or refuse it (it belongs elsewhere). */
+async function routeNote(client, domain, room, serviceName) {
+    const route = await client.getRoute(domain);
+    if (!route)
+        return ' (route would be created)';
+    try {
+        checkRouteOwner(route, { domain, room, serviceName });
+    }
+    catch (error) {
+        if (!(error instanceof errors_ShipError))
+            throw error;
+        return `: ${error.message} (a real run fails here, before writing anything)`;
+    }
+    return ' (route exists; updated if its port changes)';
+}
+/** The spec with each environment entry reduced to its name and kind: values are never printed. */
+function withoutEnvValues(spec) {
+    const environment = spec.container?.environment;
+    if (!environment)
+        return spec;
+    const names = environment.map((entry) => {
+        const { name, secret, token } = entry;
+        return `${name ?? '?'}${secret ? ' (secret)' : token ? ' (token)' : ''}`;
+    });
+    return { ...spec, container: { ...spec.container, environment: names } };
+}
+function describeSource(config) {
+    const source = config.image.source;
+    if (!source)
+        return '';
+    return source.kind === 'registry' ? source.reference.value : `${source.kind}:${source.path}`;
+}
+/**
+ * The fields that differ between two specs, one line each: `~ path: old -> new`, `+ path: new`, `- path: old`.
+ * Arrays are compared whole (a port list or an env list is replaced, not merged).
+ */
+function diffSpecs(before, after) {
+    const old = flatten(before);
+    const next = flatten(after);
+    const lines = [];
+    for (const [path, value] of next) {
+        if (!old.has(path))
+            lines.push(`+ ${path}: ${value}`);
+        else if (old.get(path) !== value)
+            lines.push(`~ ${path}: ${old.get(path)} -> ${value}`);
+    }
+    for (const [path, value] of old)
+        if (!next.has(path))
+            lines.push(`- ${path}: ${value}`);
+    return lines;
+}
+function flatten(value, prefix = '', into = new Map()) {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [key, child] of Object.entries(value)) {
+            if (child !== undefined && child !== null)
+                flatten(child, prefix ? `${prefix}.${key}` : key, into);
+        }
+    }
+    else if (value !== undefined && value !== null) {
+        into.set(prefix, JSON.stringify(value));
+    }
+    return into;
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/publish.ts
 /**
- * The push and verify stages against the registry: push the image (blobs skipped when the repository has them),
- * then read the image back as a puller would: the tag must name our digest, every blob must be there, and each
- * eStargz layer's footer and TOC, read by Range as the stargz snapshotter reads them, must match its annotation.
+ * The push stage: push the image (blobs skipped when the repository has them), then read the image back as a puller
+ * would: the tag must name our digest, every blob must be there, and each eStargz layer's footer and TOC, read by
+ * Range as the stargz snapshotter reads them, must match its annotation.
  */
 
 
@@ -89144,10 +88880,18 @@ function registryErrorText(body) {
 
 
 
-function openRegistry(target, credentials, hooks) {
-    const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
-    const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
-    return { client, close: () => client.close() };
+async function pushStage(run, converted) {
+    const { target, image, registry } = converted;
+    if (!registry)
+        throw new Error('the push stage runs only with push: true, which opens the target registry');
+    const { result } = await run.stages.run('push', `Push ${target.image}`, async () => {
+        const result = await pushToTarget(registry, target, image.layout, image.descriptor, run.log);
+        // Read back before anything runs it, as a puller would: a defect found here leaves the service as it was.
+        const readBack = await checkPushed(registry, target, result.digest);
+        return { result, readBack };
+    }, ({ result, readBack }) => `${result.stats.upToDate ? `already there; tagged (${result.digest})` : `${result.stats.uploaded} uploaded, ${result.stats.skipped} skipped, ${result.stats.mounted} mounted`}; ` +
+        `read back: ${count(readBack.blobs, 'blob')}${readBack.tocs ? `, ${count(readBack.tocs, 'eStargz TOC')} as annotated` : ''}`);
+    return { ...converted, pushed: result };
 }
 function pushToTarget(registry, target, layout, root, log) {
     const repository = registry.client.repository(target.registryRepository, ['pull', 'push']);
@@ -89189,6 +88933,381 @@ async function checkPushed(registry, target, pushed) {
         tocs += 1;
     }
     return { blobs: blobs.size, tocs };
+}
+
+;// CONCATENATED MODULE: ./src/report/result.ts
+/**
+ * The result of a run: what each stage did, the image, the service, the retries and the error. The action's outputs,
+ * the job summary and `--json` are all rendered from it, also after a failure (the stages done so far and the
+ * error). It never holds a secret: only names, digests, sizes, ids and URLs.
+ */
+const STAGES = ['resolve', 'ensure', 'build', 'convert', 'push', 'deploy', 'verify'];
+/** The action's outputs, as strings (empty when unknown). */
+function resultOutputs(result) {
+    return {
+        image: result.image?.tag ?? '',
+        digest: result.image?.digest ?? '',
+        'image-ref': result.image?.ref ?? '',
+        'service-id': result.service?.id ?? '',
+        'service-name': result.service?.name ?? '',
+        'service-url': result.service?.url ?? '',
+        created: result.service?.created === null || result.service === null ? '' : String(result.service.created),
+        result: JSON.stringify(result),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/stages.ts
+/**
+ * Runs the pipeline's stages one after another in log groups, timing each and recording what it did, so the
+ * report can say which stages were done, which failed and which never ran.
+ */
+
+/** A failure, with the stage it happened in. */
+class StageError extends errors_ShipError {
+    stage;
+    original;
+    constructor(stage, original) {
+        const shipError = original instanceof errors_ShipError ? original : undefined;
+        super(shipError?.message ?? (original instanceof Error ? original.message : String(original)), {
+            ...(shipError?.hint ? { hint: shipError.hint } : {}),
+            ...(shipError?.input ? { input: shipError.input } : {}),
+            cause: original,
+        });
+        this.stage = stage;
+        this.original = original;
+    }
+}
+class StageTracker {
+    runner;
+    now;
+    signal;
+    records = [];
+    constructor(runner, now = Date.now, 
+    /** Once aborted, no further stage starts: the next one fails with the signal's reason. */
+    signal) {
+        this.runner = runner;
+        this.now = now;
+        this.signal = signal;
+    }
+    /**
+     * Runs `fn` as stage `name` in a log group. `describe` turns its value into the one-line detail of the report.
+     * A failure is recorded and rethrown as a StageError naming the stage.
+     */
+    async run(name, title, fn, describe) {
+        const started = this.now();
+        try {
+            this.signal?.throwIfAborted();
+            const value = await this.runner.group(title, fn);
+            this.record({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
+            return value;
+        }
+        catch (error) {
+            const failure = error instanceof StageError ? error : new StageError(name, error);
+            this.record({ name, status: 'failed', durationMs: this.now() - started, detail: failure.message.split('\n')[0] ?? '' });
+            throw failure;
+        }
+    }
+    /** Keeps a finished stage's record and says its time in the debug log. */
+    record(finished) {
+        this.records.push(finished);
+        this.runner.debug(`stage ${finished.name}: ${finished.status} in ${finished.durationMs} ms`);
+    }
+    /** Records a stage that did not run, and why. */
+    skip(name, why) {
+        this.records.push({ name, status: 'skipped', durationMs: 0, detail: why });
+    }
+    /** Whether a stage has a record already. */
+    has(name) {
+        return this.records.some((r) => r.name === name);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/probe.ts
+/**
+ * The service URL probe (the verify stage with `wait`): GETs the URL until the service answers — any status below
+ * 500, since a service that answers 404 on / is up — or the time runs out. Reports the last status, the latency of
+ * the answering request and the number of attempts. It never fails the run by itself; the pipeline decides.
+ */
+
+const EVERY_STATUS = Array.from({ length: 500 }, (_, i) => i + 100);
+async function probeUrl(options) {
+    // This loop is the retry policy: the client itself tries once per call.
+    const http = new client_HttpClient({ timeoutMs: options.attemptTimeoutMs ?? 10_000, retry: { maxAttempts: 1 } });
+    try {
+        return await probeWith(http, options);
+    }
+    finally {
+        await http.close();
+    }
+}
+async function probeWith(http, options) {
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const deadline = now() + options.timeoutMs;
+    let lastStatus = null;
+    for (let attempts = 1;; attempts += 1) {
+        const started = now();
+        try {
+            const response = await http.request({ method: 'GET', url: options.url, accept: EVERY_STATUS, headers: { accept: '*/*' } });
+            lastStatus = response.status;
+            if (response.status < 500)
+                return { url: options.url, status: response.status, latencyMs: now() - started, attempts, ok: true };
+            options.log?.(`${options.url} answered ${response.status}; trying again`);
+        }
+        catch (error) {
+            options.log?.(`${options.url} did not answer (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); trying again`);
+        }
+        const wait = Math.min(options.intervalMs ?? 2000, deadline - now());
+        if (wait <= 0)
+            return { url: options.url, status: lastStatus, latencyMs: null, attempts, ok: false };
+        await sleep(wait);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/verify.ts
+/**
+ * The verify stage: the service as the API holds it now runs the pinned image (another deploy may have raced this
+ * one), and, with `wait`, its URL answers in time.
+ */
+
+
+/** The service did not answer at its URL in time; the report shows the probe. */
+class ServiceDidNotAnswer extends errors_ShipError {
+    probe;
+    constructor(probe, waitSeconds) {
+        super(`the service did not answer at ${probe.url} within ${waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
+        this.probe = probe;
+    }
+}
+async function verifyStage(run, deployed) {
+    const { waitSeconds } = run.config.service;
+    const { room, service } = deployed;
+    const ref = deployed.pushed.pinned;
+    const probe = await run.stages.run('verify', `Verify ${service.serviceName}`, async () => {
+        const running = await run.client.serviceImage(room, service.serviceName);
+        if (running !== ref) {
+            throw new errors_ShipError(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, { hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time' });
+        }
+        const url = service.serviceUrl;
+        if (!url || waitSeconds <= 0)
+            return undefined;
+        const answer = await probeUrl({ url, timeoutMs: waitSeconds * 1000, log: run.log });
+        if (!answer.ok)
+            throw new ServiceDidNotAnswer(answer, waitSeconds);
+        return answer;
+    }, (answer) => `${service.serviceName} runs ${ref.slice(ref.lastIndexOf('@') + 1, ref.lastIndexOf('@') + 20)}${answer ? `; ${answer.url} answered ${answer.status} in ${answer.latencyMs} ms` : ''}`);
+    return { ...deployed, probe };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/result.ts
+/**
+ * The ShipResult, built from the value the run reached: each stage's value holds those before it, so the last one
+ * says what was done, also when a later stage failed. A failure may carry what its stage found (a deploy that was
+ * taken back, the probe of a service that did not answer): the report shows that too.
+ */
+
+
+
+
+
+
+/**
+ * After a stop, whatever a stage failed with (a killed build, a cut upload) is reported as the stop; a deploy's own
+ * report of what it took back is kept.
+ */
+function runFailure(thrown, stop) {
+    const stopped = stop?.stopped;
+    if (stopped && thrown instanceof StageError && !(thrown.original instanceof DeployRolledBack))
+        return { thrown, reported: new StageError(thrown.stage, stopped) };
+    return { thrown, reported: thrown };
+}
+function shipResult(run, reached, failure) {
+    const { config, stages } = run;
+    for (const name of STAGES)
+        if (!stages.has(name))
+            stages.skip(name, skipReason(name, config, failure !== undefined));
+    const at = reached ?? {};
+    const found = failure ? originalOf(failure.thrown) : undefined;
+    return {
+        status: failure ? 'failed' : config.dryRun ? 'planned' : 'shipped',
+        dryRun: config.dryRun,
+        image: imageReport(config, at),
+        service: serviceOf(at, config.meshagent.room, found instanceof DeployRolledBack ? found : undefined),
+        probe: at.probe ?? (found instanceof ServiceDidNotAnswer ? found.probe : null),
+        stages: STAGES.map((name) => stages.records.find((r) => r.name === name)),
+        retries: retriesOf(run.retryLog.records),
+        durationMs: Date.now() - run.started,
+        plan: at.plan ?? null,
+        offline: at.target?.offline ?? null,
+        error: failure === undefined ? null : errorOf(failure.reported),
+    };
+}
+/** The result of a run whose inputs are invalid: every stage skipped, before any network call. */
+function invalidInputsResult(error) {
+    return {
+        status: 'failed',
+        dryRun: false,
+        image: null,
+        service: null,
+        probe: null,
+        stages: STAGES.map((name) => ({ name, status: 'skipped', durationMs: 0, detail: 'the inputs are invalid' })),
+        retries: [],
+        durationMs: 0,
+        plan: null,
+        offline: null,
+        error: errorOf(error),
+    };
+}
+/** The service part of the result, for a deploy that completed. */
+function serviceReport(deployed, room) {
+    return {
+        id: deployed.serviceId,
+        name: deployed.serviceName,
+        room,
+        created: deployed.created,
+        domain: deployed.domain ?? null,
+        url: deployed.serviceUrl ?? null,
+        route: deployed.routeAction,
+        rollback: null,
+    };
+}
+function serviceOf(at, room, rolledBack) {
+    if (!room)
+        return null;
+    if (at.service)
+        return serviceReport(at.service, room);
+    if (!rolledBack)
+        return null;
+    const { id, name, created, rollback } = rolledBack.report;
+    return { id, name, created, domain: null, url: null, route: 'none', rollback, room };
+}
+function imageReport(config, at) {
+    const { target, pushed } = at;
+    if (!target)
+        return null;
+    // What the push did with each blob, by digest (the report's layers carry their digests as plain text).
+    const outcomes = pushed?.stats.outcomes;
+    return {
+        tag: target.image ?? formatImageTag(config.image.tag),
+        repository: `${target.projectKey}/${target.repositoryName}`,
+        repositoryCreated: at.access?.created ?? null,
+        digest: pushed?.digest ?? null,
+        ref: pushed?.pinned ?? null,
+        layers: (at.image?.layers ?? []).map((layer) => ({ ...layer, push: outcomes?.get(layer.digest) ?? null })),
+    };
+}
+function skipReason(stage, config, failed) {
+    if (failed)
+        return 'not reached';
+    if (config.dryRun)
+        return 'dry run';
+    if (stage === 'push')
+        return 'push: false';
+    if (stage === 'deploy' || (stage === 'verify' && !config.service.deploy))
+        return 'deploy: false';
+    return 'nothing to do';
+}
+function retriesOf(records) {
+    return records.map((r) => ({ method: r.method, url: r.url, reason: r.reason }));
+}
+/** What a stage failed with, unwrapped from the StageError naming the stage. */
+function originalOf(error) {
+    return error instanceof StageError ? error.original : error;
+}
+function errorOf(error) {
+    const stage = error instanceof StageError ? error.stage : null;
+    const original = originalOf(error);
+    // Several input errors carry a hint each: the formatted text lists them all.
+    if (original instanceof InputErrors && original.errors.length > 1)
+        return { stage, message: errors_formatError(original), hint: null };
+    if (original instanceof errors_ShipError)
+        return { stage, message: original.message, hint: original.hint ?? null };
+    // Not a user's mistake: a bug, reported with its stack so it can be fixed.
+    return { stage, message: errors_formatError(original), hint: null };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/run.ts
+/**
+ * What the stages of one run share: the config, the runner's log, the stage records, the MeshAgent client, the one
+ * RetryLog every client of the run records its retries in, the stop, and what is closed or removed when the run
+ * ends. The stages pass their results to each other as values; this holds only what is not a stage's result.
+ */
+
+
+
+
+
+
+
+class ShipRun {
+    config;
+    runner;
+    options;
+    started = Date.now();
+    stages;
+    /** Every client of the run records its retries here: the result and the summary count each one once. */
+    retryLog = new RetryLog();
+    client;
+    log = (line) => this.runner.info(line);
+    debug = (line) => this.runner.debug(line);
+    mask = (secret) => this.runner.setSecret(secret);
+    closers = [];
+    /** A work directory this run made, removed when it ends. */
+    madeWorkDir;
+    constructor(config, runner, options = {}) {
+        this.config = config;
+        this.runner = runner;
+        this.options = options;
+        this.stages = new StageTracker(runner, Date.now, options.stop?.signal);
+        this.client = new MeshagentClient({
+            apiUrl: config.meshagent.apiUrl,
+            apiKey: config.meshagent.apiKey,
+            projectId: config.meshagent.projectId,
+            mask: this.mask,
+            http: { log: this.log, debug: this.debug, retryLog: this.retryLog },
+        });
+        this.closeAtEnd(() => this.client.close());
+    }
+    get stop() {
+        return this.options.stop;
+    }
+    /** Aborted when the run is stopped. */
+    get signal() {
+        return this.options.stop?.signal;
+    }
+    /** Something to close when the run ends, whether it shipped or failed. */
+    closeAtEnd(close) {
+        this.closers.push(close);
+    }
+    /**
+     * Where this run writes its layouts: the `workDir` option, else a new directory under RUNNER_TEMP (else the
+     * system temp dir), removed when the run ends, or by the stop if the process has to exit first. The build stage
+     * asks for it, so that a temp dir that cannot be written fails that stage, with a summary.
+     */
+    async workDir() {
+        if (this.options.workDir)
+            return this.options.workDir;
+        this.madeWorkDir = await createWorkDir(this.runner.env);
+        this.stop?.removeOnExit(this.madeWorkDir);
+        return this.madeWorkDir;
+    }
+    /** Closes the clients and images of the run, then removes the work directory it made (a failure is a warning). */
+    async end() {
+        await Promise.allSettled(this.closers.map(async (close) => close()));
+        const dir = this.madeWorkDir;
+        if (dir)
+            await (0,promises_.rm)(dir, { recursive: true, force: true, maxRetries: 2 }).catch((error) => this.runner.warning(`could not remove ${dir}: ${error instanceof Error ? error.message : String(error)}`));
+    }
+}
+async function createWorkDir(env) {
+    const parent = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+    try {
+        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(parent, 'meshagent-ship-'));
+    }
+    catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        throw new errors_ShipError(`cannot create a work directory under ${parent}: ${why}`, { hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory` });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/build/dockerfile.ts
@@ -89464,6 +89583,251 @@ class BuildahBuilder {
     }
 }
 
+;// CONCATENATED MODULE: ./src/oci/archive.ts
+/**
+ * Image references on disk and their IO: `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` (a tar of an OCI layout) and
+ * `docker-archive:FILE` (what `docker save` writes). Archives are unpacked into a temporary OCI layout, so the rest
+ * of the code only ever sees an OciLayout; an `oci-archive:` output is written as a layout and packed at the end.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const archive_TRANSPORTS = (/* unused pure expression or super */ null && (['oci', 'oci-archive', 'docker-archive']));
+/** Parses `TRANSPORT:PATH[:REF]`; a REF has no slash, so `oci:/a:b/c` is a path. */
+function parseImageRef(text) {
+    const colon = text.indexOf(':');
+    const transport = colon === -1 ? '' : text.slice(0, colon);
+    if (!archive_TRANSPORTS.includes(transport)) {
+        throw new ShipError(`${quoted(text, 200)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+    }
+    const rest = text.slice(colon + 1);
+    if (rest === '')
+        throw new ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
+    if (transport === 'docker-archive')
+        return { transport, path: rest, ref: undefined };
+    const last = rest.lastIndexOf(':');
+    const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
+    const path = ref === undefined ? rest : rest.slice(0, last);
+    if (ref === '')
+        throw new ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
+    return { transport: transport, path, ref };
+}
+function formatImageRef(ref) {
+    return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
+}
+/** Opens an image for reading; archives are unpacked to a temporary directory that `close()` removes. */
+async function openImage(ref) {
+    if (ref.transport === 'oci') {
+        const layout = await layout_OciLayout.open(ref.path);
+        const descriptor = await layout.resolve(ref.ref);
+        return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: async () => { } };
+    }
+    await assertFile(ref.path);
+    const temp = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'meshagent-ship-image-'));
+    try {
+        await unpackTar(ref.path, (0,external_node_path_.join)(temp, 'unpacked'));
+        if (ref.transport === 'oci-archive') {
+            // Named after the archive in messages: the temporary directory means nothing to a user.
+            const layout = await layout_OciLayout.open((0,external_node_path_.join)(temp, 'unpacked'), { where: ref.path });
+            const descriptor = await layout.resolve(ref.ref);
+            return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: () => (0,promises_.rm)(temp, { recursive: true, force: true }) };
+        }
+        const { layout, descriptor, name } = await dockerArchiveToLayout(ref.path, (0,external_node_path_.join)(temp, 'unpacked'), (0,external_node_path_.join)(temp, 'oci'));
+        await (0,promises_.rm)((0,external_node_path_.join)(temp, 'unpacked'), { recursive: true, force: true });
+        return { layout, descriptor, name, close: () => (0,promises_.rm)(temp, { recursive: true, force: true }) };
+    }
+    catch (error) {
+        await (0,promises_.rm)(temp, { recursive: true, force: true });
+        throw error;
+    }
+}
+/**
+ * Writes the one image of a `docker save` archive as an OCI layout in `dir` (new or empty). The archive is unpacked
+ * beside `dir` meanwhile, on the same file system, so its layers are moved into the layout rather than copied.
+ */
+async function layoutFromDockerArchive(file, dir) {
+    await assertFile(file);
+    const unpacked = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(dir)), '.docker-archive-'));
+    try {
+        await unpackTar(file, unpacked);
+        return await dockerArchiveToLayout(file, unpacked, dir);
+    }
+    finally {
+        await (0,promises_.rm)(unpacked, { recursive: true, force: true });
+    }
+}
+async function assertFile(path) {
+    const info = await (0,promises_.stat)(path).catch(() => undefined);
+    if (!info?.isFile())
+        throw new errors_ShipError(`${path} is not a file`, { hint: 'give the path of an archive written by `docker save`, `skopeo copy` or meshagent-ship' });
+}
+const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive written by `docker save`, `skopeo copy` or meshagent-ship';
+/**
+ * Unpacks regular files and directories of a tar. Names and link targets that leave the root are refused, by the
+ * same rules as layers (estargz/entry-path.ts); a name that collides with what an earlier entry made (a file where
+ * a directory is needed, or the reverse) is an error naming the entry.
+ */
+async function unpackTar(file, dir) {
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const root = (0,external_node_path_.resolve)(dir);
+    try {
+        for await (const entry of readTar((0,external_node_fs_namespaceObject.createReadStream)(file, { highWaterMark: 1 << 20 }))) {
+            const { name, type } = entry.header;
+            checkEntryPath(entry.header, file, entry.headerOffset);
+            const target = (0,external_node_path_.resolve)(root, name);
+            // Cannot happen after checkEntryPath; kept as the last word on where a file may be written.
+            if (target !== root && !target.startsWith(root + external_node_path_.sep))
+                throw new errors_ShipError(`${file}: entry ${errors_quoted(name)} points outside the archive`, { hint: NOT_AN_IMAGE_ARCHIVE });
+            try {
+                if (type === '5')
+                    await (0,promises_.mkdir)(target, { recursive: true });
+                else if (type === '0') {
+                    await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
+                    await (0,external_node_stream_promises_namespaceObject.pipeline)(entry.body(), (0,external_node_fs_namespaceObject.createWriteStream)(target));
+                }
+            }
+            catch (error) {
+                throw new errors_ShipError(`${file}: entry ${errors_quoted(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
+            }
+            // Links, devices and fifos have no place in an image archive; they are skipped.
+        }
+    }
+    catch (error) {
+        // The tar reader's own hint speaks of layers; this is the image archive.
+        if (error instanceof TarFormatError)
+            throw new errors_ShipError(`${file}: ${error.message}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
+        if (error instanceof errors_ShipError && !error.message.startsWith(file))
+            throw new errors_ShipError(`${file}: ${error.message}`, { hint: error.hint, cause: error });
+        throw error;
+    }
+}
+/** What went wrong writing an entry, in words (the errno error quotes temporary paths that mean nothing to a user). */
+function collision(error) {
+    const code = error.code;
+    if (code === 'EISDIR')
+        return 'an earlier entry made a directory of that name';
+    if (code === 'ENOTDIR' || code === 'EEXIST')
+        return 'an earlier entry made a file where its directory should be';
+    return fileError(error, error.path ?? '', 'writing').message;
+}
+const DockerArchiveManifest = array(looseObject({ Config: schemas_string(), RepoTags: array(schemas_string()).nullish(), Layers: array(schemas_string()) })).min(1);
+/** Builds an OCI layout from an unpacked `docker save` archive (legacy `<id>/layer.tar` or the newer blobs/ form). */
+async function dockerArchiveToLayout(file, unpacked, out) {
+    const text = await (0,promises_.readFile)((0,external_node_path_.join)(unpacked, 'manifest.json'), 'utf8').catch(() => undefined);
+    if (text === undefined)
+        throw new errors_ShipError(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+    let parsed;
+    try {
+        parsed = DockerArchiveManifest.parse(JSON.parse(text));
+    }
+    catch {
+        throw new errors_ShipError(`${file}: manifest.json is not a docker-archive manifest`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+    }
+    if (parsed.length > 1)
+        throw new errors_ShipError(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
+    const image = parsed[0];
+    const layout = await layout_OciLayout.create(out, { where: file });
+    const inside = (name) => {
+        const path = (0,external_node_path_.resolve)(unpacked, name);
+        if (!path.startsWith((0,external_node_path_.resolve)(unpacked) + external_node_path_.sep))
+            throw new errors_ShipError(`${file}: manifest.json names ${errors_quoted(name)}, outside the archive`);
+        return path;
+    };
+    /** A file named in manifest.json: it must be there and be a file. */
+    const member = async (name, what) => {
+        const path = inside(name);
+        const info = await (0,promises_.stat)(path).catch(() => undefined);
+        if (!info)
+            throw new errors_ShipError(`${file}: the ${what} ${errors_quoted(name)} named in manifest.json is missing`, { hint: NOT_AN_IMAGE_ARCHIVE });
+        if (!info.isFile())
+            throw new errors_ShipError(`${file}: the ${what} ${errors_quoted(name)} named in manifest.json is not a file`, { hint: NOT_AN_IMAGE_ARCHIVE });
+        return path;
+    };
+    const configPath = await member(image.Config, 'config');
+    const configBytes = await (0,promises_.readFile)(configPath).catch((error) => {
+        throw fileError(error, configPath, `${file}: the config`);
+    });
+    const configDigest = claimedDigest(image.Config, true);
+    const config = { ...(await layout.writeBlob(configBytes)), mediaType: MediaType.ociConfig };
+    if (configDigest !== undefined && config.digest !== configDigest) {
+        throw new errors_ShipError(`${file}: the config ${errors_quoted(image.Config)} does not match its digest: its content is ${config.digest}`, { hint: 'the archive is corrupt or was tampered with: save the image again' });
+    }
+    // Layers are moved out of the unpacked archive, not copied (an image can be large); one named twice is moved once.
+    const moved = new Map();
+    const layers = [];
+    for (const name of image.Layers) {
+        const path = await member(name, 'layer');
+        let layer = moved.get(path);
+        if (!layer) {
+            const compression = await sniffCompression(path);
+            const mediaType = compression === 'gzip' ? MediaType.ociLayerGzip : compression === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayer;
+            // A layer stored under its digest (blobs/sha256/<hex>, as Docker 25 and later save) must have that digest;
+            // the older `<id>/layer.tar` names claim none, and the layer's digest is what its bytes hash to.
+            const digest = claimedDigest(name, false);
+            layer = { mediaType, ...(await layout.moveBlobFrom(path, { digest }, `${file}: layer ${errors_quoted(name)}`)) };
+            moved.set(path, layer);
+        }
+        layers.push(layer);
+    }
+    const descriptor = await layout.writeJson(MediaType.ociManifest, { schemaVersion: 2, mediaType: MediaType.ociManifest, config, layers });
+    return { layout, descriptor, name: image.RepoTags?.[0] ?? undefined };
+}
+/**
+ * The digest a docker-archive member's name claims: `blobs/sha256/<hex>` (Docker 25 and later), or for a config,
+ * the legacy `<hex>.json` (the image id, which is the config's digest).
+ */
+function claimedDigest(name, isConfig) {
+    const stored = /^(?:\.\/)?blobs\/sha256\/([a-f0-9]{64})$/.exec(name)?.[1] ?? (isConfig ? /^(?:\.\/)?([a-f0-9]{64})\.json$/.exec(name)?.[1] : undefined);
+    const digest = stored === undefined ? undefined : `sha256:${stored}`;
+    return digest !== undefined && isDigest(digest) ? digest : undefined;
+}
+/** Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time). */
+async function packOciArchive(dir, file) {
+    const temporary = `${file}.tmp-${process.pid}`;
+    try {
+        await pipeline(layoutTar(dir), createWriteStream(temporary));
+        await rename(temporary, file);
+    }
+    catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+    }
+}
+async function* layoutTar(dir) {
+    const header = (name, type, size) => ({ name, linkName: '', type, mode: type === '5' ? 0o755 : 0o644, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+    yield encodeHeader(header('blobs/', '5', 0));
+    for (const algorithm of (await readdir(join(dir, 'blobs'))).sort()) {
+        yield encodeHeader(header(`blobs/${algorithm}/`, '5', 0));
+        for (const name of (await readdir(join(dir, 'blobs', algorithm))).sort()) {
+            if (name.startsWith('.'))
+                continue;
+            yield* fileEntry(`blobs/${algorithm}/${name}`, join(dir, 'blobs', algorithm, name));
+        }
+    }
+    yield* fileEntry('index.json', join(dir, 'index.json'));
+    yield* fileEntry('oci-layout', join(dir, 'oci-layout'));
+    yield Buffer.alloc(1024);
+    async function* fileEntry(name, path) {
+        const { size } = await stat(path);
+        yield encodeHeader(header(name, '0', size));
+        for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
+            yield chunk;
+        yield Buffer.alloc(padding(size));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/build/docker.ts
 /**
  * The docker builder. With buildx and a driver that can export OCI (docker-container, kubernetes, remote):
@@ -89714,7 +90078,7 @@ async function pullImage(repo, reference, layout, options = {}) {
                 descriptor.mediaType = manifest.mediaType ?? MediaType.ociManifest;
         }
         else {
-            throw new errors_ShipError(`${repo.where}:${reference} has media type ${quoted(mediaType)}, which is not an image`, { hint: 'pull an image manifest or index' });
+            throw new errors_ShipError(`${repo.where}:${reference} has media type ${errors_quoted(mediaType)}, which is not an image`, { hint: 'pull an image manifest or index' });
         }
         const stored = await layout.writeBlob(answer.bytes);
         if (stored.digest !== answer.digest)
@@ -89857,6 +90221,16 @@ function findCredentials(registry, env = process.env) {
 
 
 
+async function buildStage(run, ensured) {
+    const { config } = run;
+    const { source, workDir } = await run.stages.run('build', config.image.source ? 'Read the image' : 'Build the image', async () => {
+        const workDir = await run.workDir();
+        const options = { workDir, builders: run.options.builders, projectCredentials: ensured.access.credentials, log: run.log, mask: run.mask, retryLog: run.retryLog, env: run.runner.env, signal: run.signal };
+        return { source: await obtainImage(config, ensured.target, options), workDir };
+    }, ({ source }) => source.origin);
+    run.closeAtEnd(() => source.close());
+    return { ...ensured, source, workDir };
+}
 async function obtainImage(config, target, options) {
     const source = config.image.source;
     if (source === undefined)
@@ -89907,76 +90281,10 @@ async function source_image_pullImage(reference, target, options) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/stages.ts
-/**
- * Runs the pipeline's stages one after another in log groups, timing each and recording what it did, so the
- * report can say which stages were done, which failed and which never ran.
- */
-
-/** A failure, with the stage it happened in. */
-class StageError extends errors_ShipError {
-    stage;
-    original;
-    constructor(stage, original) {
-        const shipError = original instanceof errors_ShipError ? original : undefined;
-        super(shipError?.message ?? (original instanceof Error ? original.message : String(original)), {
-            ...(shipError?.hint ? { hint: shipError.hint } : {}),
-            ...(shipError?.input ? { input: shipError.input } : {}),
-            cause: original,
-        });
-        this.stage = stage;
-        this.original = original;
-    }
-}
-class StageTracker {
-    runner;
-    now;
-    signal;
-    records = [];
-    constructor(runner, now = Date.now, 
-    /** Once aborted, no further stage starts: the next one fails with the signal's reason. */
-    signal) {
-        this.runner = runner;
-        this.now = now;
-        this.signal = signal;
-    }
-    /**
-     * Runs `fn` as stage `name` in a log group. `describe` turns its value into the one-line detail of the report.
-     * A failure is recorded and rethrown as a StageError naming the stage.
-     */
-    async run(name, title, fn, describe) {
-        const started = this.now();
-        try {
-            this.signal?.throwIfAborted();
-            const value = await this.runner.group(title, fn);
-            this.record({ name, status: 'done', durationMs: this.now() - started, detail: describe(value) });
-            return value;
-        }
-        catch (error) {
-            const failure = error instanceof StageError ? error : new StageError(name, error);
-            this.record({ name, status: 'failed', durationMs: this.now() - started, detail: failure.message.split('\n')[0] ?? '' });
-            throw failure;
-        }
-    }
-    /** Keeps a finished stage's record and says its time in the debug log. */
-    record(finished) {
-        this.records.push(finished);
-        this.runner.debug(`stage ${finished.name}: ${finished.status} in ${finished.durationMs} ms`);
-    }
-    /** Records a stage that did not run, and why. */
-    skip(name, why) {
-        this.records.push({ name, status: 'skipped', durationMs: 0, detail: why });
-    }
-    /** Whether a stage has a record already. */
-    has(name) {
-        return this.records.some((r) => r.name === name);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/pipeline/target.ts
 /**
  * The resolve stage: where the image goes and what the service is called. Asks MeshAgent for the registry host
- * (`GET /config`) and the project key, then applies the CLI's normalisation and project-registry checks to the tag.
+ * (`GET /config`) and the project key, then applies the CLI's normalization and project-registry checks to the tag.
  *
  * A dry run with no key, or with an API that cannot be reached or refuses the key, resolves offline instead: the
  * tag's own registry and project key where it names them, placeholders where it does not, and the list of facts
@@ -89992,6 +90300,14 @@ const UNREAD_OFFLINE = [
     'whether the room exists',
     'the existing service (its spec, for the diff)',
 ];
+async function resolveStage(run) {
+    const target = await run.stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(run.config, run.client), (t) => `${t.image} for service ${t.serviceName}${t.offline ? ' (offline: not checked against MeshAgent)' : ''}`);
+    if (target.offline) {
+        // Said once as a warning, so an offline plan is never taken for a checked one.
+        run.runner.warning(`dry run offline: ${target.offline.reason}; the plan shows what the inputs alone tell`, 'meshagent-ship: offline plan');
+    }
+    return { target };
+}
 async function resolveTarget(config, client) {
     if (!config.dryRun)
         return resolveOnline(config, await client.getConfig(), await client.getProject());
@@ -90065,43 +90381,241 @@ function offlineTarget(config, reason) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/report/result.ts
+;// CONCATENATED MODULE: ./src/report/markdown.ts
 /**
- * The result of a run: what each stage did, the image, the service, the retries and the error. The action's outputs,
- * the job summary and `--json` are all rendered from it, also after a failure (the stages done so far and the
- * error). It never holds a secret: only names, digests, sizes, ids and URLs.
+ * Markdown from outside text. The job summary is rendered as GitHub-flavoured markdown with HTML allowed, so a
+ * tag, an error or a server message could otherwise add markup (`<img>`, links) or eat a `<placeholder>`.
+ * Every piece of text goes through one of these before it lands in a summary.
  */
-const STAGES = ['resolve', 'ensure', 'build', 'convert', 'push', 'deploy', 'verify'];
-/** The action's outputs, as strings (empty when unknown). */
-function resultOutputs(result) {
-    return {
-        image: result.image?.tag ?? '',
-        digest: result.image?.digest ?? '',
-        'image-ref': result.image?.ref ?? '',
-        'service-id': result.service?.id ?? '',
-        'service-name': result.service?.name ?? '',
-        'service-url': result.service?.url ?? '',
-        created: result.service?.created === null || result.service === null ? '' : String(result.service.created),
-        result: JSON.stringify(result),
-    };
+/**
+ * Plain text: `&`, `<` and `>` as entities; `[`, `]`, `` ` ``, `\`, `*`, `_` and `~` escaped (no links, images, code
+ * or emphasis); lines kept.
+ * GitHub also links bare URLs (`scheme://`), `www.` names and e-mail addresses (the GFM autolink extension); an
+ * escaped `:`, `.` or `@` splits the text there, so none of them is taken for a link, and it reads the same.
+ */
+function markdown_text(value) {
+    return withoutMarkup(value)
+        .replaceAll('@', '\\@')
+        .replace(/:(?=\/\/)/g, '\\:')
+        .replace(/(www)\./gi, '$1\\.');
+}
+/** `text` without the autolink breaks: for a link's own label, where GFM makes no link inside the link. */
+function withoutMarkup(value) {
+    return value
+        .replaceAll('&', '&amp;')
+        .replaceAll('<', '&lt;')
+        .replaceAll('>', '&gt;')
+        .replace(/[\\[\]`*_~]/g, (c) => `\\${c}`);
+}
+/**
+ * Prose such as a hint: as `text`, except that `code spans` stay code (entities would show literally inside
+ * them). A stray backtick is escaped by `text`, so it cannot open a span.
+ */
+function prose(value) {
+    return value
+        .split(/(`[^`\n]+`)/)
+        .map((part, i) => (i % 2 === 1 ? code(part.slice(1, -1)) : markdown_text(part)))
+        .join('');
+}
+/** Text inside a table cell: as `text`, on one line, with `|` escaped (it would end the cell). */
+function cell(value) {
+    return markdown_text(oneLine(value)).replaceAll('|', '\\|');
+}
+/**
+ * An inline code span on one line. The fence is longer than any run of backticks inside, so the value cannot
+ * close it; markup inside a code span is shown, not rendered. `inTable` escapes `|`, which ends a cell even there.
+ */
+function code(value, inTable = false) {
+    const line = oneLine(value);
+    const fence = '`'.repeat(longestRun(line, '`') + 1);
+    const padded = line.startsWith('`') || line.endsWith('`') ? ` ${line} ` : line;
+    return `${fence}${inTable ? padded.replaceAll('|', '\\|') : padded}${fence}`;
+}
+/** A fenced code block whose fence no line inside can close. */
+function codeBlock(lines) {
+    const fence = '`'.repeat(Math.max(3, ...lines.map((line) => longestRun(line, '`') + 1)));
+    return [fence, ...lines, fence].join('\n');
+}
+/**
+ * A link to an http(s) URL, labelled with the URL; anything else is shown as text, not linked. In the target,
+ * the characters that could end it (parentheses, brackets, spaces, angle brackets, controls) are percent-encoded.
+ */
+function markdown_link(url) {
+    let protocol;
+    try {
+        protocol = new URL(url).protocol;
+    }
+    catch {
+        return cell(url);
+    }
+    if (protocol !== 'https:' && protocol !== 'http:')
+        return cell(url);
+    const href = url.replace(/[()[\]<>|`\s\x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return `[${withoutMarkup(oneLine(url)).replaceAll('|', '\\|')}](${href})`;
+}
+function oneLine(value) {
+    return value.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+function longestRun(value, char) {
+    let longest = 0;
+    let run = 0;
+    for (const c of value) {
+        run = c === char ? run + 1 : 0;
+        longest = Math.max(longest, run);
+    }
+    return longest;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The job summary: the service URL first, then what each stage did, the image layer by layer, the deploy, the
+ * retries and, on failure, the error with its hint. Rendered from the ShipResult alone, so a failed run gets the
+ * same report of what was done and what was not.
+ */
+
+
+/** GitHub refuses summaries over 1 MiB; long layer lists are cut well before that. */
+const MAX_LAYER_ROWS = 100;
+const MAX_RETRY_ROWS = 20;
+function renderSummary(result) {
+    const parts = [heading(result), stageTable(result.stages)];
+    if (result.offline)
+        parts.push(offlineSection(result.offline));
+    if (result.plan)
+        parts.push(planBlock(result.plan));
+    if (result.image)
+        parts.push(imageSection(result));
+    if (result.service)
+        parts.push(serviceSection(result));
+    if (result.retries.length > 0)
+        parts.push(retrySection(result));
+    if (result.error)
+        parts.push(errorSection(result));
+    return `${parts.join('\n\n')}\n`;
+}
+function heading(result) {
+    const service = result.service;
+    const what = service ? `${service.name} to room ${service.room}` : (result.image?.tag ?? 'the image');
+    const title = result.status === 'failed'
+        ? `### ❌ meshagent-ship failed${result.error?.stage ? ` at ${result.error.stage}` : ''}: ${cell(what)}`
+        : result.status === 'planned'
+            ? `### 📝 meshagent-ship plan (dry run): ${cell(what)}`
+            : `### ✅ Shipped ${cell(what)}`;
+    const url = service?.url ? `\n\n**Service URL:** ${markdown_link(service.url)}` : '';
+    return `${title}${url}`;
+}
+function stageTable(stages) {
+    const icon = { done: '✅', failed: '❌', skipped: '⏭️' };
+    const rows = stages.map((s) => `| ${s.name} | ${icon[s.status]} ${s.status} | ${summary_seconds(s.durationMs)} | ${cell(s.detail)} |`);
+    return ['| stage | status | time | detail |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+function offlineSection(offline) {
+    return [
+        `**Offline plan:** ${prose(offline.reason)}. These facts were not read from MeshAgent, so the plan does not check them:`,
+        '',
+        ...offline.unread.map((fact) => `- ${prose(fact)}`),
+    ].join('\n');
+}
+function planBlock(plan) {
+    return ['**Plan** (nothing was changed)', '', codeBlock(plan)].join('\n');
+}
+function imageSection(result) {
+    const image = result.image;
+    if (!image)
+        return '';
+    const lines = [
+        '#### Image',
+        '',
+        `- tag: ${code(image.tag)}`,
+        `- repository: ${code(image.repository)}${image.repositoryCreated === true ? ' (created)' : image.repositoryCreated === false ? ' (existing)' : ''}`,
+    ];
+    if (image.digest)
+        lines.push(`- digest: ${code(image.digest)}`);
+    if (image.ref)
+        lines.push(`- pinned: ${code(image.ref)}`);
+    if (image.layers.length > 0) {
+        const total = sum(image.layers, (l) => l.size);
+        const sourceTotal = sum(image.layers, (l) => l.sourceSize);
+        const prefetch = sum(image.layers, (l) => l.prefetchBytes);
+        const files = sum(image.layers, (l) => l.prefetchFiles);
+        lines.push(`- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`, `- lazy pull: ${bytes(prefetch)} read before start (${files} prefetched file${files === 1 ? '' : 's'}) of ${bytes(total)} in all`);
+        const reused = image.layers.filter((l) => l.conversion === 'reused').length;
+        if (reused > 0)
+            lines.push(`- conversion: ${reused} of ${image.layers.length} layers reused from the previous ship (not converted again; already in the registry)`);
+        lines.push('', '| # | source | eStargz | TOC digest | prefetch | conversion | push |', '| --- | --- | --- | --- | --- | --- | --- |', ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow));
+        if (image.layers.length > MAX_LAYER_ROWS)
+            lines.push('', `(${image.layers.length - MAX_LAYER_ROWS} more layers not shown)`);
+    }
+    return lines.join('\n');
+}
+function layerRow(layer, index) {
+    const source = `${bytes(layer.sourceSize)} ${code(summary_short(layer.sourceDigest), true)}`;
+    const converted = `${bytes(layer.size)} ${code(summary_short(layer.digest), true)}`;
+    const toc = layer.tocDigest ? code(summary_short(layer.tocDigest), true) : '–';
+    return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
+}
+const CONVERSION = {
+    converted: 'converted',
+    reused: 'reused (previous ship)',
+    kept: 'kept (already eStargz)',
+    'as-is': 'as is',
+};
+const ROLLBACK = {
+    restored: '**restored**: the deploy failed and the service runs the spec it had before',
+    removed: '**removed**: the deploy failed and what it created was deleted',
+    failed: '**failed**: the deploy failed and could not be taken back; see the error for what to put right',
+};
+function serviceSection(result) {
+    const service = result.service;
+    if (!service)
+        return '';
+    const action = service.created === true ? 'created' : service.created === false ? 'updated' : 'not deployed';
+    const lines = ['#### Service', '', `- ${cell(service.name)} in room ${cell(service.room)}: ${action}${service.id ? ` (id ${code(service.id)})` : ''}`];
+    if (service.rollback)
+        lines.push(`- rollback: ${ROLLBACK[service.rollback]}`);
+    else
+        lines.push(service.domain ? `- domain: ${cell(service.domain)} (route ${service.route})` : '- domain: none configured');
+    const probe = result.probe;
+    if (probe) {
+        lines.push(probe.ok
+            ? `- probe: ${code(probe.url)} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
+            : `- probe: ${code(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`);
+    }
+    return lines.join('\n');
+}
+function retrySection(result) {
+    const rows = result.retries.slice(0, MAX_RETRY_ROWS).map((r) => `| ${r.method} | ${cell(r.url)} | ${cell(r.reason)} |`);
+    const more = result.retries.length > MAX_RETRY_ROWS ? [`\n(${result.retries.length - MAX_RETRY_ROWS} more)`] : [];
+    return [`#### Retries: ${result.retries.length}`, '', '| method | URL | reason |', '| --- | --- | --- |', ...rows, ...more].join('\n');
+}
+function errorSection(result) {
+    const error = result.error;
+    if (!error)
+        return '';
+    const lines = ['#### Error', '', codeBlock(error.message.split('\n'))];
+    if (error.hint)
+        lines.push('', `**Hint:** ${prose(error.hint)}`);
+    return lines.join('\n');
+}
+// --- formatting ------------------------------------------------------------------------------------------------------
+/** `sha256:0123456789ab` — enough to tell layers apart in a table. */
+function summary_short(digest) {
+    return digest.slice(0, 'sha256:'.length + 12);
+}
+function sum(layers, pick) {
+    return layers.reduce((total, layer) => total + pick(layer), 0);
+}
+function summary_seconds(ms) {
+    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 ;// CONCATENATED MODULE: ./src/ship.ts
 /**
- * The pipeline: resolve -> ensure -> build -> convert -> push -> deploy -> verify, then the report. Each stage
- * takes the previous stage's value and returns the next; none reaches back. The report is rendered from the
- * ShipResult, also after a failure (the stages done so far, and the error). A deploy is all or nothing: one that
- * fails after writing takes back what it wrote, so the service that ran before keeps running.
+ * The pipeline: resolve -> ensure -> build -> convert -> push -> deploy -> verify, then the report. Each stage is a
+ * function in pipeline/ that takes the previous stage's value and returns the next, which holds the ones before it;
+ * none reaches back. The result is built from the last value reached, also after a failure (the stages done so far,
+ * and the error), and the report is rendered from the result.
  */
-
-
-
-
-
-
-
-
-
 
 
 
@@ -90119,7 +90633,7 @@ function resultOutputs(result) {
 /** Reads the inputs through the runner, runs the pipeline and reports; returns the process exit code. */
 async function runShip(runner, options = {}) {
     const result = await shipFromInputs(runner, options);
-    await ship_report(result, runner);
+    await reportResult(result, runner);
     return exitCodeOf(result, options.stop);
 }
 /** 0 when shipped or planned; the shell's code for the signal when a stop ended the run; else 1. */
@@ -90135,24 +90649,12 @@ async function shipFromInputs(runner, options = {}) {
         config = readConfig(runner);
     }
     catch (error) {
-        return {
-            status: 'failed',
-            dryRun: false,
-            image: null,
-            service: null,
-            probe: null,
-            stages: STAGES.map((name) => ({ name, status: 'skipped', durationMs: 0, detail: 'the inputs are invalid' })),
-            retries: [],
-            durationMs: 0,
-            plan: null,
-            offline: null,
-            error: errorOf(error),
-        };
+        return invalidInputsResult(error);
     }
     return ship(config, runner, options);
 }
 /** Outputs, the job summary and, on failure, the error (an annotation on GitHub). */
-async function ship_report(result, runner) {
+async function reportResult(result, runner) {
     for (const [name, value] of Object.entries(resultOutputs(result)))
         runner.setOutput(name, value);
     await runner.writeSummary(renderSummary(result));
@@ -90164,229 +90666,43 @@ async function ship_report(result, runner) {
     else if (result.service?.url)
         runner.info(`Service URL: ${result.service.url}`);
 }
-/** An offline dry run looks nothing up: whether the repository exists is unknown. */
-const OFFLINE_ACCESS = { created: null, credentials: undefined, tokenExpiresAt: undefined };
 async function ship(config, runner, options = {}) {
-    const started = Date.now();
+    const run = new ShipRun(config, runner, options);
     for (const warning of inputWarnings(config))
         runner.warning(warning, 'meshagent-ship: inputs');
-    const stop = options.stop;
-    const stages = new StageTracker(runner, Date.now, stop?.signal);
-    const progress = {};
-    const log = (line) => runner.info(line);
-    const debug = (line) => runner.debug(line);
-    const mask = (secret) => runner.setSecret(secret);
-    // Every client of the run records its retries here: the result and the summary count each one once.
-    const retryLog = new RetryLog();
-    const client = new MeshagentClient({
-        apiUrl: config.meshagent.apiUrl,
-        apiKey: config.meshagent.apiKey,
-        projectId: config.meshagent.projectId,
-        mask,
-        http: { log, debug, retryLog },
-    });
-    // Made by the build stage, so that a temp dir that cannot be written fails that stage, with a summary.
-    let workDir;
-    let registry;
-    let source;
+    const room = config.meshagent.room;
+    let reached;
+    /** Keeps each stage's value as it comes: after a failure, the last one says what was done. */
+    const reach = (value) => {
+        reached = value;
+        return value;
+    };
     let failure;
     try {
-        const target = await stages.run('resolve', 'Resolve the tag and the project', () => resolveTarget(config, client), (t) => `${t.image} for service ${t.serviceName}${t.offline ? ' (offline: not checked against MeshAgent)' : ''}`);
-        progress.target = target;
-        if (target.offline) {
-            // Said once as a warning, so an offline plan is never taken for a checked one.
-            runner.warning(`dry run offline: ${target.offline.reason}; the plan shows what the inputs alone tell`, 'meshagent-ship: offline plan');
-            stages.skip('ensure', 'offline: the repository was not looked up');
-        }
-        const access = target.offline
-            ? OFFLINE_ACCESS
-            : await stages.run('ensure', 'Ensure the registry repository', () => ensurePushAccess(client, target, { dryRun: config.dryRun, push: config.image.push }), (a) => describeAccess(target, a, config.dryRun));
-        progress.repositoryCreated = access.created;
+        const resolved = reach(await resolveStage(run));
+        const ensured = reach(await ensureStage(run, resolved));
         if (config.dryRun) {
-            progress.plan = await stages.run('deploy', 'Plan (dry run: nothing is changed)', () => planDeploy(config, target, access, client), () => 'planned; nothing was changed');
-            for (const line of progress.plan)
-                runner.info(line);
+            reach(await planStage(run, ensured));
         }
         else {
-            source = await stages.run('build', config.image.source ? 'Read the image' : 'Build the image', async () => {
-                if (!options.workDir) {
-                    workDir = await createWorkDir(runner.env);
-                    stop?.removeOnExit(workDir);
+            const built = reach(await buildStage(run, ensured));
+            const converted = reach(await convertStage(run, built));
+            if (config.image.push) {
+                const pushed = reach(await pushStage(run, converted));
+                if (config.service.deploy && room) {
+                    const deployed = reach(await deployStage(run, pushed, room));
+                    reach(await verifyStage(run, deployed));
                 }
-                else
-                    workDir = options.workDir;
-                return obtainImage(config, target, { workDir, builders: options.builders, projectCredentials: access.credentials, log, mask, retryLog, env: runner.env, signal: stop?.signal });
-            }, (s) => s.origin);
-            if (config.image.push)
-                registry = openRegistry(target, access.credentials, { mask, log, debug, retryLog, signal: stop?.signal });
-            const reuseFrom = registry;
-            // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
-            const previous = reuseFrom
-                ? () => previousConversions(reuseFrom.client.repository(target.registryRepository, ['pull', 'push']), {
-                    tag: target.tag.tag ?? 'latest',
-                    running: () => runningImage(client, config.meshagent.room, target.serviceName),
-                    log,
-                })
-                : undefined;
-            const image = await stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => convertStage(source, config, workDir, log, { ...(previous ? { previous } : {}), signal: stop?.signal }), describeConversion);
-            progress.image = image;
-            if (registry) {
-                const pushedTo = registry;
-                const pushed = await stages.run('push', `Push ${target.image}`, async () => {
-                    const result = await pushToTarget(pushedTo, target, image.layout, image.descriptor, log);
-                    // Read back before anything runs it, as a puller would: a defect found here leaves the service as it was.
-                    const readBack = await checkPushed(pushedTo, target, result.digest);
-                    return { result, readBack };
-                }, ({ result, readBack }) => `${result.stats.upToDate ? `already there; tagged (${result.digest})` : `${result.stats.uploaded} uploaded, ${result.stats.skipped} skipped, ${result.stats.mounted} mounted`}; ` +
-                    `read back: ${summary_count(readBack.blobs, 'blob')}${readBack.tocs ? `, ${summary_count(readBack.tocs, 'eStargz TOC')} as annotated` : ''}`);
-                progress.digest = pushed.result.digest;
-                progress.ref = pushed.result.pinned;
-                progress.pushOutcomes = pushed.result.stats.outcomes;
-            }
-            if (config.service.deploy && progress.ref && config.meshagent.room) {
-                const room = config.meshagent.room;
-                const ref = progress.ref;
-                progress.deployed = await stages.run('deploy', `Deploy ${target.serviceName} to room ${room}`, async () => {
-                    const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
-                    // A stop during the deploy completes the write in flight and takes back what was written; the process
-                    // does not exit before that is done.
-                    const deploy = async () => {
-                        try {
-                            return await deployService({
-                                client,
-                                room,
-                                createRoom: config.service.createRoom,
-                                serviceName: target.serviceName,
-                                image: imageFacts(ref, target.image, imageConfig, source.built),
-                                options: config.service,
-                                log,
-                                signal: stop?.signal,
-                            });
-                        }
-                        catch (error) {
-                            // The report says what became of the service: restored, removed, or left for the user to put right.
-                            if (error instanceof DeployRolledBack)
-                                progress.rolledBack = error;
-                            throw error;
-                        }
-                    };
-                    return stop ? stop.uninterrupted(deploy) : deploy();
-                }, (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`);
-            }
-            if (progress.deployed && progress.ref && config.meshagent.room) {
-                const deployed = progress.deployed;
-                const ref = progress.ref;
-                const room = config.meshagent.room;
-                await stages.run('verify', `Verify ${deployed.serviceName}`, async () => {
-                    // The service as the API holds it now must run the pinned image (another deploy may have raced this one).
-                    const running = await runningImage(client, room, deployed.serviceName);
-                    if (running !== ref) {
-                        throw new errors_ShipError(`${deployed.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, { hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time' });
-                    }
-                    const url = deployed.serviceUrl;
-                    if (url && config.service.waitSeconds > 0) {
-                        progress.probe = await probeUrl({ url, timeoutMs: config.service.waitSeconds * 1000, log });
-                        if (!progress.probe.ok)
-                            throw new errors_ShipError(`the service did not answer at ${url} within ${config.service.waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
-                    }
-                }, () => `${deployed.serviceName} runs ${ref.slice(ref.lastIndexOf('@') + 1, ref.lastIndexOf('@') + 20)}${progress.probe ? `; ${progress.probe.url} answered ${progress.probe.status} in ${progress.probe.latencyMs} ms` : ''}`);
             }
         }
     }
     catch (error) {
-        // After a stop, whatever a stage failed with (a killed build, a cut upload) is the stop; a deploy's own report
-        // of what it took back is kept.
-        const stopped = stop?.stopped && error instanceof StageError && !(error.original instanceof DeployRolledBack);
-        failure = stopped ? new StageError(error.stage, stop.stopped) : error;
+        failure = runFailure(error, options.stop);
     }
     finally {
-        await Promise.allSettled([client.close(), registry?.close(), source?.close()]);
-        if (!options.workDir && workDir)
-            await (0,promises_.rm)(workDir, { recursive: true, force: true, maxRetries: 2 }).catch((error) => runner.warning(`could not remove ${workDir}: ${error instanceof Error ? error.message : String(error)}`));
+        await run.end();
     }
-    for (const name of STAGES)
-        if (!stages.has(name))
-            stages.skip(name, skipReason(name, config, failure !== undefined));
-    return {
-        status: failure ? 'failed' : config.dryRun ? 'planned' : 'shipped',
-        dryRun: config.dryRun,
-        image: imageReport(config, progress),
-        service: serviceOf(progress, config.meshagent.room),
-        probe: progress.probe ?? null,
-        stages: STAGES.map((name) => stages.records.find((r) => r.name === name)),
-        retries: retriesOf(retryLog.records),
-        durationMs: Date.now() - started,
-        plan: progress.plan ?? null,
-        offline: progress.target?.offline ?? null,
-        error: failure === undefined ? null : errorOf(failure),
-    };
-}
-/** A new directory under RUNNER_TEMP (else the system temp dir) for the layouts of this run. */
-async function createWorkDir(env) {
-    const parent = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
-    try {
-        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(parent, 'meshagent-ship-'));
-    }
-    catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
-        throw new errors_ShipError(`cannot create a work directory under ${parent}: ${why}`, { hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory` });
-    }
-}
-/** The image the service runs now, when there is a room and such a service. */
-async function runningImage(client, room, serviceName) {
-    if (!room)
-        return undefined;
-    const service = await client.findService(room, serviceName);
-    // Records are read leniently (ServiceRecord types only id and metadata), so the container is looked at here.
-    const image = service?.container?.image;
-    return typeof image === 'string' ? image : undefined;
-}
-function serviceOf(progress, room) {
-    if (!room)
-        return null;
-    if (progress.deployed)
-        return serviceReport(progress.deployed, room);
-    if (progress.rolledBack)
-        return { ...progress.rolledBack.report, room };
-    return null;
-}
-function skipReason(stage, config, failed) {
-    if (failed)
-        return 'not reached';
-    if (config.dryRun)
-        return 'dry run';
-    if (stage === 'push')
-        return 'push: false';
-    if (stage === 'deploy' || (stage === 'verify' && !config.service.deploy))
-        return 'deploy: false';
-    return 'nothing to do';
-}
-function imageReport(config, progress) {
-    const target = progress.target;
-    if (!target)
-        return null;
-    return {
-        tag: target.image ?? formatImageTag(config.image.tag),
-        repository: `${target.projectKey}/${target.repositoryName}`,
-        repositoryCreated: progress.repositoryCreated ?? null,
-        digest: progress.digest ?? null,
-        ref: progress.ref ?? null,
-        layers: (progress.image?.layers ?? []).map((layer) => ({ ...layer, push: progress.pushOutcomes?.get(layer.digest) ?? null })),
-    };
-}
-function retriesOf(records) {
-    return records.map((r) => ({ method: r.method, url: r.url, reason: r.reason }));
-}
-function errorOf(error) {
-    const stage = error instanceof StageError ? error.stage : null;
-    const original = error instanceof StageError ? error.original : error;
-    // Several input errors carry a hint each: the formatted text lists them all.
-    if (original instanceof InputErrors && original.errors.length > 1)
-        return { stage, message: formatError(original), hint: null };
-    if (original instanceof errors_ShipError)
-        return { stage, message: original.message, hint: original.hint ?? null };
-    // Not a user's mistake: a bug, reported with its stack so it can be fixed.
-    return { stage, message: formatError(original), hint: null };
+    return shipResult(run, reached, failure);
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts

@@ -4,7 +4,7 @@
  * as flags, since argv shows in the process list.
  */
 import { ShipError } from './errors.js';
-import { INPUTS, inputSpec } from './input-spec.js';
+import { INPUTS, inputSpec } from './inputs/spec.js';
 
 export interface CliArgs {
   readonly command: string | undefined;

@@ -4,8 +4,8 @@ import { parseCliArgs, helpText, type CliArgs } from './cli-args.js';
 import { runReportMatrix } from './commands/report-matrix.js';
 import { runServices } from './commands/services.js';
 import { ShipError, formatError } from './errors.js';
-import { readConfig } from './inputs.js';
-import { describeConfig, renderPlan } from './report/plan.js';
+import { readConfig } from './inputs/parse-config.js';
+import { describeConfig, renderConfig } from './report/config-view.js';
 import { ConsoleRunner } from './runner.js';
 import { VERSION } from './version.js';
 import { runConvert } from './commands/convert.js';
@@ -45,7 +45,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const runner = new ConsoleRunner({ inputs: args.inputs });
   try {
     const config = readConfig(runner);
-    runner.info(args.json ? JSON.stringify(describeConfig(config), null, 2) : renderPlan(config));
+    runner.info(args.json ? JSON.stringify(describeConfig(config), null, 2) : renderConfig(config));
     return 0;
   } catch (error) {
     runner.fail(formatError(error));

@@ -1,7 +1,7 @@
 /**
  * Image references and the MeshAgent tag rules.
  *
- * The parsing, normalisation and project-registry checks follow the MeshAgent CLI exactly (its regexes, its order
+ * The parsing, normalization and project-registry checks follow the MeshAgent CLI exactly (its regexes, its order
  * of checks and its error texts), so a tag the CLI accepts is accepted here and a tag it rejects is rejected with
  * the same words. Everything here is pure: no network, no I/O.
  */
@@ -82,7 +82,7 @@ export function parseImageTag(input: string, optionName = '--tag'): ImageTag {
     throw tagError(`invalid OCI image repository: ${shown(input)}`);
   }
   // distribution's reference grammar caps the whole name, registry included, at 255 characters; a longer one
-  // passes every other rule and fails only at the registry. A shorthand tag is checked again once normalised.
+  // passes every other rule and fails only at the registry. A shorthand tag is checked again once normalized.
   const name = cleaned;
   if (name.length > NAME_MAX_LENGTH) {
     throw tagError(`repository name must not be more than ${NAME_MAX_LENGTH} characters (it has ${name.length}): ${shown(input, 80)}`);
@@ -121,7 +121,7 @@ export function tagNeedsProjectKey(tag: ImageTag): boolean {
   return tag.repository.split('/').length === 1;
 }
 
-/** True when normalisation could change the tag: no registry, or the project registry with no key. */
+/** True when normalization could change the tag: no registry, or the project registry with no key. */
 export function tagNeedsNormalization(tag: ImageTag, projectRegistry: string): boolean {
   if (tag.registry === undefined) return true;
   if (tag.registry !== projectRegistry) return false;
@@ -129,7 +129,7 @@ export function tagNeedsNormalization(tag: ImageTag, projectRegistry: string): b
 }
 
 /**
- * The CLI's shorthand normalisation: no registry means the project registry, and a single repository component
+ * The CLI's shorthand normalization: no registry means the project registry, and a single repository component
  * gets the project key in front (`app:1` -> `<registry>/<key>/app:1`). A foreign registry is left alone.
  */
 export function normalizeProjectTag(tag: ImageTag, projectRegistry: string, projectKey: string): ImageTag {
@@ -152,7 +152,7 @@ export interface ProjectRepositoryName {
 }
 
 /**
- * Checks a (normalised) tag names the project registry, has at least `<project-key>/<repository>` and a valid
+ * Checks a (normalized) tag names the project registry, has at least `<project-key>/<repository>` and a valid
  * key, and splits it. The repository name sent to the MeshAgent API is the part after the key.
  */
 export function splitProjectRepository(tag: ImageTag, projectRegistry: string): ProjectRepositoryName {

@@ -6,7 +6,7 @@
 import * as core from '@actions/core';
 import { appendFile } from 'node:fs/promises';
 import { inertText } from './inert.js';
-import type { InputSource } from './inputs.js';
+import type { InputSource } from './inputs/raw-inputs.js';
 
 export interface Runner extends InputSource {
   readonly kind: 'github' | 'console';

@@ -4,14 +4,16 @@
  * exports OCI directly, else buildah (OCI natively, no daemon), else Docker's build + save; always saying why.
  */
 import { ShipError } from '../errors.js';
-import type { Builder as BuilderInput } from '../inputs.js';
 import type { Runner } from '../runner.js';
 import { BuildahBuilder, type BuildahOptions } from './buildah.js';
 import { DockerBuilder, type DockerOptions } from './docker.js';
 import { builderMissing } from './errors.js';
-import type { Builder, BuildRequest, BuiltImage } from './types.js';
+import type { Builder, BuilderName, BuildRequest, BuiltImage } from './types.js';
 
-export interface BuilderChoice {
+/** The `builder` input: a builder by name, the first that fits (`auto`), or `none` to build nothing. */
+export type BuilderChoice = 'auto' | BuilderName | 'none';
+
+export interface SelectedBuilder {
   /** Undefined for `none`: there is nothing to build. */
   readonly builder: Builder | undefined;
   /** Which and why, for the log. */
@@ -23,7 +25,7 @@ export interface SelectOptions {
   readonly docker?: DockerOptions;
 }
 
-export async function selectBuilder(input: BuilderInput, options: SelectOptions = {}): Promise<BuilderChoice> {
+export async function selectBuilder(input: BuilderChoice, options: SelectOptions = {}): Promise<SelectedBuilder> {
   if (input === 'none') return { builder: undefined, reason: 'builder none: the image input is shipped as it is, nothing is built' };
   const buildah = new BuildahBuilder(options.buildah);
   const docker = new DockerBuilder(options.docker);

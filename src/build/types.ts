@@ -2,17 +2,22 @@
  * The builder port: turn a Dockerfile context into an OCI image layout on disk. Each implementation (buildah,
  * docker) takes the same request and answers the same result, so the pipeline does not care which one ran.
  */
-import type { EnvVar } from '../inputs.js';
 import type { OciLayout } from '../oci/layout.js';
 
 export type BuilderName = 'buildah' | 'docker';
+
+/** A build argument (`--build-arg NAME=VALUE`). */
+export interface BuildArg {
+  readonly name: string;
+  readonly value: string;
+}
 
 export interface BuildRequest {
   /** The build context directory. */
   readonly context: string;
   /** The Dockerfile, relative to the context; undefined: Containerfile, else Dockerfile, in the context. */
   readonly file: string | undefined;
-  readonly buildArgs: readonly EnvVar[];
+  readonly buildArgs: readonly BuildArg[];
   readonly target: string | undefined;
   /** `os/arch[/variant]`; empty: the builder's own platform. */
   readonly platforms: readonly string[];

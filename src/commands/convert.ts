@@ -6,7 +6,8 @@ import type { CliArgs } from '../cli-args.js';
 import { ShipError } from '../errors.js';
 import { convertImage, type ImageConversion, type LayerEvent } from '../estargz/image.js';
 import { DEFAULT_CHUNK_SIZE } from '../estargz/toc.js';
-import { formatImageRef, openImage, packOciArchive, parseImageRef } from '../oci/archive.js';
+import { formatLocalImage, parseLocalImage } from '../image-location.js';
+import { openImage, packOciArchive } from '../oci/archive.js';
 import { OciLayout } from '../oci/layout.js';
 import type { Digest } from '../oci/digest.js';
 import { processIo, type CommandIo } from './io.js';
@@ -19,8 +20,8 @@ export async function runConvert(args: CliArgs, io: CommandIo = processIo): Prom
   if (srcText === undefined || dstText === undefined || extra.length > 0) {
     throw new ShipError('convert takes two arguments, SRC and DST', { hint: 'meshagent-ship convert oci:./image oci:./image-esgz' });
   }
-  const src = parseImageRef(srcText);
-  const dst = parseImageRef(dstText);
+  const src = parseLocalImage(srcText);
+  const dst = parseLocalImage(dstText);
   if (dst.transport === 'docker-archive') throw new ShipError('convert writes oci:DIR[:REF] or oci-archive:FILE[:REF], not docker-archive', { hint: 'Docker archives cannot carry the eStargz annotations; write an OCI image' });
   const level = integerOption(args.options['compression-level'], 'compression-level', 6);
   const chunkSize = integerOption(args.options['chunk-size'], 'chunk-size', DEFAULT_CHUNK_SIZE);
@@ -35,7 +36,7 @@ export async function runConvert(args: CliArgs, io: CommandIo = processIo): Prom
     await out.setRef(result.descriptor, name);
     if (staging !== undefined) await packOciArchive(staging, dst.path);
     for (const path of result.missingPrefetch) io.stderr(`warning: prefetch path ${JSON.stringify(path)} is in no layer of the image\n`);
-    io.stdout(args.json ? `${JSON.stringify(describe(result, formatImageRef(dst), name), null, 2)}\n` : render(result, formatImageRef(dst)));
+    io.stdout(args.json ? `${JSON.stringify(describe(result, formatLocalImage(dst), name), null, 2)}\n` : render(result, formatLocalImage(dst)));
     return 0;
   } finally {
     await image.close();

@@ -7,7 +7,8 @@ import { ShipError } from '../errors.js';
 import { findCredentials } from '../oci/registry-credentials.js';
 import { pullIntoLayout } from '../oci/transfer.js';
 import type { ConsoleRunner } from '../runner.js';
-import { insecureRegistries, parseLocation } from './image-location.js';
+import { parseLocation } from '../image-location.js';
+import { insecureRegistries } from './insecure-registries.js';
 
 const usage = 'meshagent-ship pull docker://HOST[:PORT]/REPOSITORY[:TAG|@DIGEST] oci:DIR[:REF] [--platform OS/ARCH]';
 

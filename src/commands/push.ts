@@ -7,7 +7,8 @@ import { ShipError } from '../errors.js';
 import { findCredentials } from '../oci/registry-credentials.js';
 import { pushFromLayout } from '../oci/transfer.js';
 import type { ConsoleRunner } from '../runner.js';
-import { insecureRegistries, parseLocation } from './image-location.js';
+import { parseLocation } from '../image-location.js';
+import { insecureRegistries } from './insecure-registries.js';
 
 const usage = 'meshagent-ship push oci:DIR[:REF] docker://HOST[:PORT]/REPOSITORY[:TAG] [--mount-from REPO,...] [--concurrency N]';
 

@@ -5,7 +5,7 @@
  */
 import type { CliArgs } from '../cli-args.js';
 import { ConsoleRunner } from '../runner.js';
-import { exitCodeOf, report, shipFromInputs } from '../ship.js';
+import { exitCodeOf, reportResult, shipFromInputs } from '../ship.js';
 import { RunStop } from '../stop.js';
 import { processIo } from './io.js';
 
@@ -15,7 +15,7 @@ export async function runShipCommand(args: CliArgs): Promise<number> {
   const stopListening = stop.listen();
   try {
     const result = await shipFromInputs(runner, { stop });
-    await report(result, runner);
+    await reportResult(result, runner);
     processIo.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${runner.summary}`);
     return exitCodeOf(result, stop);
   } finally {

@@ -2,17 +2,18 @@
 import type { CliArgs } from '../cli-args.js';
 import { ShipError } from '../errors.js';
 import { verifyImage, type ImageVerdict } from '../estargz/verify.js';
-import { formatImageRef, openImage, parseImageRef } from '../oci/archive.js';
+import { formatLocalImage, parseLocalImage } from '../image-location.js';
+import { openImage } from '../oci/archive.js';
 import { processIo, type CommandIo } from './io.js';
 
 export async function runVerify(args: CliArgs, io: CommandIo = processIo): Promise<number> {
   const [imageText, ...extra] = args.positionals;
   if (imageText === undefined || extra.length > 0) throw new ShipError('verify takes one argument, the image', { hint: 'meshagent-ship verify oci:./image-esgz' });
-  const ref = parseImageRef(imageText);
+  const ref = parseLocalImage(imageText);
   const image = await openImage(ref);
   try {
     const verdict = await verifyImage(image.layout, image.descriptor);
-    io.stdout(args.json ? `${JSON.stringify({ image: formatImageRef(ref), ...verdict }, null, 2)}\n` : render(verdict, formatImageRef(ref)));
+    io.stdout(args.json ? `${JSON.stringify({ image: formatLocalImage(ref), ...verdict }, null, 2)}\n` : render(verdict, formatLocalImage(ref)));
     return verdict.ok ? 0 : 1;
   } finally {
     await image.close();

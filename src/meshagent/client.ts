@@ -174,6 +174,14 @@ export class MeshagentClient {
     return response.status === 404 ? undefined : response.json(ServiceRecord);
   }
 
+  /** The image the room's service of this name runs now; undefined when there is no such service. */
+  async serviceImage(room: string, name: string): Promise<string | undefined> {
+    const service = await this.findService(room, name);
+    // Records are read leniently (ServiceRecord types only id and metadata), so the container is looked at here.
+    const image = (service as { container?: { image?: unknown } | null } | undefined)?.container?.image;
+    return typeof image === 'string' ? image : undefined;
+  }
+
   async getService(room: string, id: string): Promise<ServiceRecord> {
     return (await this.call({ method: 'GET', url: `${this.services(room)}/${enc(id)}`, what: `read service ${id}` })).json(ServiceRecord);
   }

@@ -14,16 +14,16 @@
  * A room the run created is kept: it is empty, and a parallel job may be deploying into it.
  */
 import { ShipError, formatError, shown } from '../errors.js';
-import type { ServiceReport } from '../report/result.js';
 import { Stopped, throwIfStopped } from '../stop.js';
 import { HttpError } from '../http.js';
 import { isStatus, type MeshagentClient } from './client.js';
 import { claimRoute, findServiceDomain, finishRoute, planRoute, type RouteAction, type RoutePlan } from './route.js';
-import { buildServiceSpec, defaultPorts, routeTargetPort, type ImageFacts, type ServiceOptions } from './service-spec.js';
+import type { ImageFacts } from './image-facts.js';
+import type { ServiceOptions } from './service-options.js';
+import { defaultPorts, routeTargetPort } from './service-ports.js';
+import { buildServiceSpec } from './service-spec.js';
 import { UndoLog, type UndoReport, type UndoStep } from './undo.js';
 import { ServiceSpec, type ServiceRecord } from './wire.js';
-
-export { routeDomain, type RouteAction } from './route.js';
 
 export interface DeployRequest {
   readonly client: MeshagentClient;
@@ -42,7 +42,7 @@ export interface DeployRequest {
   readonly signal?: AbortSignal;
 }
 
-export interface Deployed {
+export interface DeployedService {
   readonly serviceId: string;
   readonly serviceName: string;
   /** True when this deploy created the service; false when it updated one. */
@@ -58,8 +58,22 @@ export interface Deployed {
   readonly spec: ServiceSpec;
 }
 
-/** What taking back a failed deploy achieved, as the report says it. */
-export type Rollback = NonNullable<ServiceReport['rollback']>;
+/**
+ * What taking back a failed deploy achieved: `restored`, the service runs the spec it had before; `removed`, what
+ * this deploy created (the service, a route) was deleted; `failed`, taking it back failed and the error says what is
+ * left to put right by hand.
+ */
+export type Rollback = 'restored' | 'removed' | 'failed';
+
+/** The service as a deploy that was taken back left it. */
+export interface RolledBackService {
+  /** The service's id; null when a create was never confirmed. */
+  readonly id: string | null;
+  readonly name: string;
+  /** True when this deploy created the service, false when it updated it; null when a create was never confirmed. */
+  readonly created: boolean | null;
+  readonly rollback: Rollback;
+}
 
 /** A deploy that failed after it had written something, and what became of those writes. */
 export class DeployRolledBack extends ShipError {
@@ -67,14 +81,14 @@ export class DeployRolledBack extends ShipError {
     message: string,
     hint: string,
     cause: unknown,
-    /** The service part of the report: what the run did to the service, and what taking it back achieved. */
-    readonly report: Omit<ServiceReport, 'room'>,
+    /** What the run did to the service, and what taking it back achieved. */
+    readonly report: RolledBackService,
   ) {
     super(message, { hint, cause });
   }
 }
 
-export async function deployService(request: DeployRequest): Promise<Deployed> {
+export async function deployService(request: DeployRequest): Promise<DeployedService> {
   const { client, room, serviceName, signal, log = () => {} } = request;
 
   // 1. Look: everything that can be refused is refused here, before anything is written.
@@ -131,20 +145,6 @@ export async function deployService(request: DeployRequest): Promise<Deployed> {
     const report = await undo.undoAll(log);
     throw rolledBack(error, report, { serviceName, room, serviceId: done.serviceId ?? existing?.id ?? null, created: done.created ?? null });
   }
-}
-
-/** The service part of the run's result. */
-export function serviceReport(deployed: Deployed, room: string): ServiceReport {
-  return {
-    id: deployed.serviceId,
-    name: deployed.serviceName,
-    room,
-    created: deployed.created,
-    domain: deployed.domain ?? null,
-    url: deployed.serviceUrl ?? null,
-    route: deployed.routeAction,
-    rollback: null,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -363,7 +363,7 @@ function rolledBack(cause: unknown, report: UndoReport, service: { serviceName: 
   const why = cause instanceof ShipError ? cause.message : formatError(cause);
   const undone = report.undone.length > 0 ? `; rolled back: ${report.undone.join('; ')}` : '';
   const effects = report.undone.length > 0 ? report.effects : [];
-  const summary = { id: service.serviceId, name: service.serviceName, created: service.created, domain: null, url: null, route: 'none' as const };
+  const summary = { id: service.serviceId, name: service.serviceName, created: service.created };
   if (report.failed.length === 0) {
     const rollback: Rollback = effects.includes('restored') ? 'restored' : 'removed';
     const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof ShipError && cause.hint ? cause.hint : 'ship again once the cause is fixed';

@@ -7,13 +7,12 @@
  * service of the same room would silently unroute that service, so meshagent-ship refuses it too.
  */
 import { ShipError } from '../errors.js';
-import type { ServiceReport } from '../report/result.js';
 import { isStatus, type MeshagentClient } from './client.js';
-import { SERVICE_ID_ANNOTATION } from './service-spec.js';
+import { SERVICE_ID_ANNOTATION } from './service-annotations.js';
 import type { RouteRecord, RouteSpecInput } from './wire.js';
 
 /** What happened to the route: created, updated, already as wanted (or found and kept), or no domain. */
-export type RouteAction = ServiceReport['route'];
+export type RouteAction = 'created' | 'updated' | 'unchanged' | 'none';
 
 export interface RouteRequest {
   readonly domain: string;

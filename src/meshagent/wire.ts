@@ -6,6 +6,7 @@
  * break an older action.
  */
 import { z } from 'zod';
+import { RESERVED_ROOM_SERVICE_PORTS } from './reserved-ports.js';
 
 const stringMap = z.record(z.string(), z.string());
 
@@ -161,8 +162,6 @@ export const ContainerSpec = z
     message: 'container.run_as is required when using SecretValue',
   });
 export type ContainerSpec = z.infer<typeof ContainerSpec>;
-
-export const RESERVED_ROOM_SERVICE_PORTS: readonly number[] = [8078];
 
 export const PortSpec = z.strictObject({
   num: z

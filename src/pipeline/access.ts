@@ -1,12 +1,15 @@
 /**
  * The ensure stage: the project registry repository exists (created when missing, safely when matrix jobs race),
- * and a short-lived repository token to push with. A dry run only looks, and says what it would create.
+ * and a short-lived repository token to push with. A dry run only looks, and says what it would create; an offline
+ * dry run does not look.
  */
 import { REGISTRY_USERNAME } from '../reference.js';
 import type { MeshagentClient } from '../meshagent/client.js';
 import { ensureRepository } from '../meshagent/repository.js';
 import type { RegistryCredentials } from '../oci/registry-auth.js';
-import type { Target } from './target.js';
+import type { ShipRun } from './run.js';
+import { openRegistry, type Registry } from './target-registry.js';
+import type { Resolved, Target } from './target.js';
 
 /** How long the push token lives: the CLI's one hour, which the server may shorten. */
 const TOKEN_SECONDS = 3600;
@@ -19,7 +22,36 @@ export interface PushAccess {
   readonly tokenExpiresAt: string | undefined;
 }
 
-export async function ensurePushAccess(client: MeshagentClient, target: Target, options: { dryRun: boolean; push: boolean }): Promise<PushAccess> {
+/** The ensure stage's value: the target, the right to push there, and the registry client that pushes. */
+export interface Ensured extends Resolved {
+  readonly access: PushAccess;
+  /** The target registry, when this run pushes: not in a dry run, nor with push: false. */
+  readonly registry: Registry | undefined;
+}
+
+/** An offline dry run looks nothing up: whether the repository exists is unknown. */
+const OFFLINE_ACCESS: PushAccess = { created: null, credentials: undefined, tokenExpiresAt: undefined };
+
+export async function ensureStage(run: ShipRun, resolved: Resolved): Promise<Ensured> {
+  const { config } = run;
+  const { target } = resolved;
+  if (target.offline) {
+    run.stages.skip('ensure', 'offline: the repository was not looked up');
+    return { ...resolved, access: OFFLINE_ACCESS, registry: undefined };
+  }
+  const access = await run.stages.run(
+    'ensure',
+    'Ensure the registry repository',
+    () => ensurePushAccess(run.client, target, { dryRun: config.dryRun, push: config.image.push }),
+    (a) => describeAccess(target, a, config.dryRun),
+  );
+  if (config.dryRun || !config.image.push) return { ...resolved, access, registry: undefined };
+  const registry = openRegistry(target, access.credentials, { mask: run.mask, log: run.log, debug: run.debug, retryLog: run.retryLog, signal: run.signal });
+  run.closeAtEnd(() => registry.close());
+  return { ...resolved, access, registry };
+}
+
+async function ensurePushAccess(client: MeshagentClient, target: Target, options: { dryRun: boolean; push: boolean }): Promise<PushAccess> {
   if (options.dryRun) {
     const existing = await client.findRepository(target.repositoryName);
     return { created: existing ? false : null, credentials: undefined, tokenExpiresAt: undefined };
@@ -31,7 +63,7 @@ export async function ensurePushAccess(client: MeshagentClient, target: Target, 
   return { created, credentials: { username: REGISTRY_USERNAME, password: token.token }, tokenExpiresAt: token.expires_at };
 }
 
-export function describeAccess(target: Target, access: PushAccess, dryRun: boolean): string {
+function describeAccess(target: Target, access: PushAccess, dryRun: boolean): string {
   const repository = `${target.projectKey}/${target.repositoryName}`;
   if (dryRun) return access.created === null ? `would create repository ${repository}` : `repository ${repository} exists`;
   const state = access.created ? 'created' : 'exists';

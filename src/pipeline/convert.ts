@@ -8,17 +8,19 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShipError } from '../errors.js';
+import { bytes, count } from '../format.js';
 import { convertImage, type LayerReuse } from '../estargz/image.js';
 import { checkImageParts } from '../estargz/source-layer.js';
 import { verifyImage, type CheckedElsewhere } from '../estargz/verify.js';
-import type { ShipConfig } from '../inputs.js';
+import type { ShipConfig } from '../inputs/ship-config.js';
 import type { Digest } from '../oci/digest.js';
 import { readRunnableConfig } from '../oci/image-config.js';
 import { OciLayout } from '../oci/layout.js';
 import type { Descriptor } from '../oci/types.js';
 import type { LayerReport } from '../report/result.js';
-import { bytes, count } from '../report/summary.js';
-import type { SourceImage } from './source-image.js';
+import { previousConversions } from './reuse.js';
+import type { ShipRun } from './run.js';
+import type { Built, SourceImage } from './source-image.js';
 
 export interface ShippableImage {
   /**
@@ -33,17 +35,44 @@ export interface ShippableImage {
   readonly converted: boolean;
 }
 
-/** Layers larger than this get a progress line as they convert. */
-const PROGRESS_BYTES = 64 * 1024 * 1024;
+/** The convert stage's value: the image as it will be pushed (eStargz, unless `estargz: false`). */
+export interface Converted extends Built {
+  readonly image: ShippableImage;
+}
 
-export interface ConvertStageOptions {
+export async function convertStage(run: ShipRun, built: Built): Promise<Converted> {
+  const { config, log } = run;
+  const { target, registry } = built;
+  const room = config.meshagent.room;
+  // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
+  const previous = registry
+    ? () =>
+        previousConversions(registry.client.repository(target.registryRepository, ['pull', 'push']), {
+          tag: target.tag.tag ?? 'latest',
+          ...(room ? { running: () => run.client.serviceImage(room, target.serviceName) } : {}),
+          log,
+        })
+    : undefined;
+  const image = await run.stages.run(
+    'convert',
+    config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are',
+    () => shippableImage(built.source, config, built.workDir, log, { ...(previous ? { previous } : {}), signal: run.signal }),
+    describeConversion,
+  );
+  return { ...built, image };
+}
+
+interface ShippableOptions {
   /** Looks up the previous ship's conversions (never throws; undefined when there are none). */
   readonly previous?: () => Promise<LayerReuse | undefined>;
   /** Stops the conversion at its next chunk when aborted (the converter cleans up as on any error). */
   readonly signal?: AbortSignal | undefined;
 }
 
-export async function convertStage(source: SourceImage, config: ShipConfig, workDir: string, log: (line: string) => void, options: ConvertStageOptions = {}): Promise<ShippableImage> {
+/** Layers larger than this get a progress line as they convert. */
+const PROGRESS_BYTES = 64 * 1024 * 1024;
+
+async function shippableImage(source: SourceImage, config: ShipConfig, workDir: string, log: (line: string) => void, options: ShippableOptions = {}): Promise<ShippableImage> {
   if (!config.image.estargz) {
     // Shipped as it is: the media types and compressions are checked here, the blobs' digests as the push reads them.
     await checkImageParts(source.layout, source.descriptor);
@@ -116,7 +145,7 @@ export async function convertStage(source: SourceImage, config: ShipConfig, work
   return { layout: out, descriptor: conversion.descriptor, layers, converted: true };
 }
 
-export function describeConversion(image: ShippableImage): string {
+function describeConversion(image: ShippableImage): string {
   if (!image.converted) return `${count(image.layers.length, 'layer')} kept as they are (estargz: false)`;
   const total = image.layers.reduce((sum, l) => sum + l.size, 0);
   const lazy = image.layers.reduce((sum, l) => sum + l.prefetchBytes, 0);

@@ -3,16 +3,29 @@
  * would build it (with the image that is not built yet standing in for the pinned reference) and compared with
  * the service running now, field by field.
  */
-import type { ShipConfig } from '../inputs.js';
+import type { ShipConfig } from '../inputs/ship-config.js';
 import type { MeshagentClient } from '../meshagent/client.js';
 import { findExistingService } from '../meshagent/deploy.js';
 import { checkRouteOwner } from '../meshagent/route.js';
 import { buildServiceSpec } from '../meshagent/service-spec.js';
 import { ShipError } from '../errors.js';
-import type { PushAccess } from './access.js';
+import type { Ensured, PushAccess } from './access.js';
+import type { ShipRun } from './run.js';
 import type { Target } from './target.js';
 
-export async function planDeploy(config: ShipConfig, target: Target, access: PushAccess, client: MeshagentClient): Promise<string[]> {
+/** A dry run's value: what a real run would do, as lines for the log and the summary. */
+export interface Planned extends Ensured {
+  readonly plan: readonly string[];
+}
+
+/** The dry run's stage, recorded as the deploy stage: the plan, found by reading only. */
+export async function planStage(run: ShipRun, ensured: Ensured): Promise<Planned> {
+  const plan = await run.stages.run('deploy', 'Plan (dry run: nothing is changed)', () => planDeploy(run.config, ensured.target, ensured.access, run.client), () => 'planned; nothing was changed');
+  for (const line of plan) run.runner.info(line);
+  return { ...ensured, plan };
+}
+
+async function planDeploy(config: ShipConfig, target: Target, access: PushAccess, client: MeshagentClient): Promise<string[]> {
   const { image, service, meshagent } = config;
   const offline = target.offline !== undefined;
   const lines = [
@@ -84,7 +97,7 @@ function describeSource(config: ShipConfig): string {
  * The fields that differ between two specs, one line each: `~ path: old -> new`, `+ path: new`, `- path: old`.
  * Arrays are compared whole (a port list or an env list is replaced, not merged).
  */
-export function diffSpecs(before: unknown, after: unknown): string[] {
+function diffSpecs(before: unknown, after: unknown): string[] {
   const old = flatten(before);
   const next = flatten(after);
   const lines: string[] = [];

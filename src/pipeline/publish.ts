@@ -1,43 +1,54 @@
 /**
- * The push and verify stages against the registry: push the image (blobs skipped when the repository has them),
- * then read the image back as a puller would: the tag must name our digest, every blob must be there, and each
- * eStargz layer's footer and TOC, read by Range as the stargz snapshotter reads them, must match its annotation.
+ * The push stage: push the image (blobs skipped when the repository has them), then read the image back as a puller
+ * would: the tag must name our digest, every blob must be there, and each eStargz layer's footer and TOC, read by
+ * Range as the stargz snapshotter reads them, must match its annotation.
  */
 import { ShipError } from '../errors.js';
-import type { RetryLog } from '../http.js';
+import { count } from '../format.js';
 import type { Digest } from '../oci/digest.js';
 import type { OciLayout } from '../oci/layout.js';
 import { pushImage, type PushResult } from '../oci/push.js';
-import type { RegistryCredentials } from '../oci/registry-auth.js';
-import { RegistryClient } from '../oci/registry.js';
 import { readToc } from '../estargz/read-toc.js';
 import { Annotation } from '../oci/media-types.js';
 import { remoteImageManifests } from '../oci/remote-manifests.js';
 import type { Descriptor } from '../oci/types.js';
+import type { Converted } from './convert.js';
+import type { ShipRun } from './run.js';
+import type { Registry } from './target-registry.js';
 import type { Target } from './target.js';
 
-export interface Registry {
-  readonly client: RegistryClient;
-  close(): Promise<void>;
+/** The push stage's value: the image is in the registry, pinned by its digest. */
+export interface Pushed extends Converted {
+  /** The digest, the pinned reference, and what became of each blob. */
+  readonly pushed: PushResult;
 }
 
-export function openRegistry(
-  target: Target,
-  credentials: RegistryCredentials | undefined,
-  hooks: { mask: (secret: string) => void; log: (line: string) => void; debug?: (line: string) => void; retryLog?: RetryLog; signal?: AbortSignal | undefined },
-): Registry {
-  const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
-  const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
-  return { client, close: () => client.close() };
+export async function pushStage(run: ShipRun, converted: Converted): Promise<Pushed> {
+  const { target, image, registry } = converted;
+  if (!registry) throw new Error('the push stage runs only with push: true, which opens the target registry');
+  const { result } = await run.stages.run(
+    'push',
+    `Push ${target.image}`,
+    async () => {
+      const result = await pushToTarget(registry, target, image.layout, image.descriptor, run.log);
+      // Read back before anything runs it, as a puller would: a defect found here leaves the service as it was.
+      const readBack = await checkPushed(registry, target, result.digest);
+      return { result, readBack };
+    },
+    ({ result, readBack }) =>
+      `${result.stats.upToDate ? `already there; tagged (${result.digest})` : `${result.stats.uploaded} uploaded, ${result.stats.skipped} skipped, ${result.stats.mounted} mounted`}; ` +
+      `read back: ${count(readBack.blobs, 'blob')}${readBack.tocs ? `, ${count(readBack.tocs, 'eStargz TOC')} as annotated` : ''}`,
+  );
+  return { ...converted, pushed: result };
 }
 
-export function pushToTarget(registry: Registry, target: Target, layout: OciLayout, root: Descriptor, log: (line: string) => void): Promise<PushResult> {
+function pushToTarget(registry: Registry, target: Target, layout: OciLayout, root: Descriptor, log: (line: string) => void): Promise<PushResult> {
   const repository = registry.client.repository(target.registryRepository, ['pull', 'push']);
   return pushImage(layout, repository, { root, tag: target.tag.tag ?? 'latest', log });
 }
 
 /** What reading the pushed image back established. */
-export interface PushedCheck {
+interface PushedCheck {
   /** Blobs (configs and layers) found in the repository at their sizes. */
   readonly blobs: number;
   /** eStargz layers whose TOC, read from the registry, has the digest their annotation gives. */

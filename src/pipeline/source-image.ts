@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { selectBuilder, type SelectOptions } from '../build/select.js';
 import type { RetryLog } from '../http.js';
-import type { ShipConfig } from '../inputs.js';
+import type { ShipConfig } from '../inputs/ship-config.js';
 import { openImage } from '../oci/archive.js';
 import { Annotation } from '../oci/media-types.js';
 import { OciLayout } from '../oci/layout.js';
@@ -15,6 +15,8 @@ import type { RegistryCredentials } from '../oci/registry-auth.js';
 import { findCredentials } from '../oci/registry-credentials.js';
 import type { Descriptor } from '../oci/types.js';
 import type { ImageReference } from '../reference.js';
+import type { Ensured } from './access.js';
+import type { ShipRun } from './run.js';
 import type { Target } from './target.js';
 
 export interface SourceImage {
@@ -29,7 +31,29 @@ export interface SourceImage {
   close(): Promise<void>;
 }
 
-export interface SourceOptions {
+/** The build stage's value: the image to ship, on disk, and the directory the later stages write in. */
+export interface Built extends Ensured {
+  readonly source: SourceImage;
+  readonly workDir: string;
+}
+
+export async function buildStage(run: ShipRun, ensured: Ensured): Promise<Built> {
+  const { config } = run;
+  const { source, workDir } = await run.stages.run(
+    'build',
+    config.image.source ? 'Read the image' : 'Build the image',
+    async () => {
+      const workDir = await run.workDir();
+      const options = { workDir, builders: run.options.builders, projectCredentials: ensured.access.credentials, log: run.log, mask: run.mask, retryLog: run.retryLog, env: run.runner.env, signal: run.signal };
+      return { source: await obtainImage(config, ensured.target, options), workDir };
+    },
+    ({ source }) => source.origin,
+  );
+  run.closeAtEnd(() => source.close());
+  return { ...ensured, source, workDir };
+}
+
+interface SourceOptions {
   readonly workDir: string;
   readonly builders?: SelectOptions;
   /** The project registry's push credentials, used when the image input names the target repository itself. */
@@ -43,7 +67,7 @@ export interface SourceOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-export async function obtainImage(config: ShipConfig, target: Target, options: SourceOptions): Promise<SourceImage> {
+async function obtainImage(config: ShipConfig, target: Target, options: SourceOptions): Promise<SourceImage> {
   const source = config.image.source;
   if (source === undefined) return buildImage(config, target, options);
   if (source.kind === 'registry') return pullImage(source.reference, target, options);

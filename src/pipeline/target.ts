@@ -1,13 +1,13 @@
 /**
  * The resolve stage: where the image goes and what the service is called. Asks MeshAgent for the registry host
- * (`GET /config`) and the project key, then applies the CLI's normalisation and project-registry checks to the tag.
+ * (`GET /config`) and the project key, then applies the CLI's normalization and project-registry checks to the tag.
  *
  * A dry run with no key, or with an API that cannot be reached or refuses the key, resolves offline instead: the
  * tag's own registry and project key where it names them, placeholders where it does not, and the list of facts
  * that were not read, so the plan says what it could not check.
  */
 import { HttpError } from '../http.js';
-import type { ShipConfig } from '../inputs.js';
+import type { ShipConfig } from '../inputs/ship-config.js';
 import type { MeshagentClient, ReadOptions } from '../meshagent/client.js';
 import type { DeploymentConfig, ProjectInfo } from '../meshagent/wire.js';
 import {
@@ -20,6 +20,7 @@ import {
   tagNeedsProjectKey,
   type ImageTag,
 } from '../reference.js';
+import type { ShipRun } from './run.js';
 
 export interface Target {
   /** The project registry host, e.g. `registry.example.com` or `127.0.0.1:5000`. */
@@ -27,7 +28,7 @@ export interface Target {
   readonly projectKey: string;
   /** The repository name as the MeshAgent API knows it: the part after the project key. */
   readonly repositoryName: string;
-  /** The normalised tag, `<registry>/<project-key>/<repository>:<tag>`. */
+  /** The normalized tag, `<registry>/<project-key>/<repository>:<tag>`. */
   readonly tag: ImageTag;
   /** `tag` as text. */
   readonly image: string;
@@ -55,6 +56,25 @@ export const UNREAD_OFFLINE = [
   'whether the room exists',
   'the existing service (its spec, for the diff)',
 ] as const;
+
+/** The resolve stage's value: where the image goes. The value of every later stage holds it. */
+export interface Resolved {
+  readonly target: Target;
+}
+
+export async function resolveStage(run: ShipRun): Promise<Resolved> {
+  const target = await run.stages.run(
+    'resolve',
+    'Resolve the tag and the project',
+    () => resolveTarget(run.config, run.client),
+    (t) => `${t.image} for service ${t.serviceName}${t.offline ? ' (offline: not checked against MeshAgent)' : ''}`,
+  );
+  if (target.offline) {
+    // Said once as a warning, so an offline plan is never taken for a checked one.
+    run.runner.warning(`dry run offline: ${target.offline.reason}; the plan shows what the inputs alone tell`, 'meshagent-ship: offline plan');
+  }
+  return { target };
+}
 
 export async function resolveTarget(config: ShipConfig, client: MeshagentClient): Promise<Target> {
   if (!config.dryRun) return resolveOnline(config, await client.getConfig(), await client.getProject());

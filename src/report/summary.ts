@@ -3,6 +3,7 @@
  * retries and, on failure, the error with its hint. Rendered from the ShipResult alone, so a failed run gets the
  * same report of what was done and what was not.
  */
+import { bytes } from '../format.js';
 import { cell, code, codeBlock, link, prose } from './markdown.js';
 import type { LayerReport, ServiceReport, ShipResult, StageRecord } from './result.js';
 
@@ -146,23 +147,6 @@ function short(digest: string): string {
 
 function sum(layers: readonly LayerReport[], pick: (layer: LayerReport) => number): number {
   return layers.reduce((total, layer) => total + pick(layer), 0);
-}
-
-/** `1 layer`, `2 layers`: a count with its noun. */
-export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-export function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = n / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }
 
 function seconds(ms: number): string {

@@ -2,7 +2,7 @@
  * Which action inputs a service may set in the manifest, and how a manifest value becomes the input's text.
  * The kit passes these as the action's `with:` inputs in each matrix leg, so the names are the action's own.
  */
-import { INPUTS, type InputKind } from '../input-spec.js';
+import { INPUTS, type InputKind } from '../inputs/spec.js';
 
 /** Inputs the kit sets itself (or that must never sit in a file in the repository), with the reason. */
 export const KIT_INPUTS: Readonly<Record<string, string>> = {
@@ -16,12 +16,6 @@ export const KIT_INPUTS: Readonly<Record<string, string>> = {
 export const SERVICE_INPUTS: readonly { readonly name: string; readonly kind: InputKind }[] = INPUTS.filter(
   (spec) => !(spec.name in KIT_INPUTS),
 ).map((spec) => ({ name: spec.name, kind: spec.kind }));
-
-const KINDS = new Map(SERVICE_INPUTS.map((input) => [input.name, input.kind]));
-
-export function serviceInputKind(name: string): InputKind | undefined {
-  return KINDS.get(name);
-}
 
 /** Lists whose lines are KEY=VALUE may also be written as a YAML mapping. */
 export const KEY_VALUE_LISTS: ReadonlySet<string> = new Set(['env', 'build-args', 'env-secrets']);

@@ -4,7 +4,8 @@
  * manifest line that set it, instead of failing one leg later.
  */
 import { InputErrors, ShipError } from '../errors.js';
-import { parseConfig, readRawInputs } from '../inputs.js';
+import { parseConfig } from '../inputs/parse-config.js';
+import { readRawInputs } from '../inputs/raw-inputs.js';
 import { fieldLine, ManifestError, sortIssues, type ManifestIssue, type ServiceSpec } from './manifest.js';
 
 export interface Leg {

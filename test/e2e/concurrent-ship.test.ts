@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShipResult } from '../../src/report/result.js';
 import { ConsoleRunner } from '../../src/runner.js';
-import { report, shipFromInputs } from '../../src/ship.js';
+import { reportResult, shipFromInputs } from '../../src/ship.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { writeTinyOciLayout } from '../helpers/oci-layout.js';
 
@@ -39,7 +39,7 @@ async function ship(layout: string, index: number): Promise<Shipped> {
     stderr: () => {},
   });
   const result = await shipFromInputs(runner);
-  await report(result, runner);
+  await reportResult(result, runner);
   return { result, lines: runner.lines, summary: runner.summary };
 }
 

@@ -14,7 +14,7 @@ import { RegistryClient } from '../../src/oci/registry.js';
 import { ImageManifest, type Descriptor } from '../../src/oci/types.js';
 import type { ShipResult } from '../../src/report/result.js';
 import { ConsoleRunner } from '../../src/runner.js';
-import { report, shipFromInputs } from '../../src/ship.js';
+import { reportResult, shipFromInputs } from '../../src/ship.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { writeImageLayout } from '../helpers/image-layout.js';
 import { buildTar, payload } from '../helpers/tar-builder.js';
@@ -59,7 +59,7 @@ async function swappedImage(): Promise<{ dir: string; a: Descriptor; b: Descript
 async function shipWith(inputs: Record<string, string>): Promise<{ result: ShipResult; log: string }> {
   const runner = new ConsoleRunner({ inputs: { room: 'dev', 'create-room': 'true', builder: 'none', prefetch: '', ...inputs }, env: sandbox.env(), stdout: () => {}, stderr: () => {} });
   const result = await shipFromInputs(runner, { workDir: mkdtempSync(join(work, 'run-')) });
-  await report(result, runner);
+  await reportResult(result, runner);
   return { result, log: runner.lines.join('\n') };
 }
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseCliArgs } from '../../src/cli-args.js';
 import { pullCommand } from '../../src/commands/pull.js';
 import { pushCommand } from '../../src/commands/push.js';
-import { parseLocation } from '../../src/commands/image-location.js';
+import { parseLocation } from '../../src/image-location.js';
 import { ShipError } from '../../src/errors.js';
 import { ConsoleRunner } from '../../src/runner.js';
 import { writeTinyOciLayout } from '../helpers/oci-layout.js';

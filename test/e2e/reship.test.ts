@@ -17,7 +17,7 @@ import { pullIntoLayout } from '../../src/oci/transfer.js';
 import { ImageIndex, ImageManifest } from '../../src/oci/types.js';
 import type { ShipResult } from '../../src/report/result.js';
 import { ConsoleRunner } from '../../src/runner.js';
-import { report, shipFromInputs } from '../../src/ship.js';
+import { reportResult, shipFromInputs } from '../../src/ship.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { writeImageLayout, type PlatformImage } from '../helpers/image-layout.js';
 import { buildTar, payload } from '../helpers/tar-builder.js';
@@ -71,7 +71,7 @@ async function shipWith(inputs: Record<string, string>): Promise<Shipped> {
   });
   const workDir = mkdtempSync(join(work, 'run-'));
   const result = await shipFromInputs(runner, { workDir });
-  await report(result, runner);
+  await reportResult(result, runner);
   expect(result.error).toBeNull();
   return { result, log: runner.lines.join('\n'), summary: runner.summary, workDir };
 }

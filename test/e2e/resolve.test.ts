@@ -1,9 +1,10 @@
-// The resolve stage against the sandbox: registry host from /config, the project key, the CLI's normalisation.
+// The resolve stage against the sandbox: registry host from /config, the project key, the CLI's normalization.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig, readRawInputs } from '../../src/inputs.js';
+import { parseConfig } from '../../src/inputs/parse-config.js';
+import { readRawInputs } from '../../src/inputs/raw-inputs.js';
 import { MeshagentClient } from '../../src/meshagent/client.js';
 import { resolveTarget } from '../../src/pipeline/target.js';
 import { ConsoleRunner } from '../../src/runner.js';

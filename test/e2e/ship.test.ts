@@ -13,7 +13,7 @@ import type { ServiceSpec } from '../../src/meshagent/wire.js';
 import { Annotation } from '../../src/oci/media-types.js';
 import type { ShipResult } from '../../src/report/result.js';
 import { ConsoleRunner } from '../../src/runner.js';
-import { report, shipFromInputs } from '../../src/ship.js';
+import { reportResult, shipFromInputs } from '../../src/ship.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { ctrRemote, runAsync } from '../infra/env.js';
 
@@ -52,7 +52,7 @@ async function shipWith(inputs: Record<string, string>, env: Record<string, stri
     stderr: () => {},
   });
   const result = await shipFromInputs(runner, { builders: builders() });
-  await report(result, runner);
+  await reportResult(result, runner);
   return { result, runner, seen: [...runner.lines, runner.summary, ...runner.outputs.values()].join('\n') };
 }
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeshagentClient } from '../../src/meshagent/client.js';
 import { ConsoleRunner } from '../../src/runner.js';
-import { exitCodeOf, report, shipFromInputs } from '../../src/ship.js';
+import { exitCodeOf, reportResult, shipFromInputs } from '../../src/ship.js';
 import { RunStop } from '../../src/stop.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { writeImageLayout } from '../helpers/image-layout.js';
@@ -94,7 +94,7 @@ describe('a stopped ship', () => {
       stderr: () => {},
     });
     const result = await shipFromInputs(runner, { stop });
-    await report(result, runner);
+    await reportResult(result, runner);
     expect(result.stages.find((s) => s.name === 'push')?.status).toBe('done');
     expect(result.stages.find((s) => s.name === 'deploy')).toMatchObject({ status: 'failed', detail: 'stopped by SIGINT' });
     expect(exitCodeOf(result, stop)).toBe(130);

@@ -1,5 +1,5 @@
 // Service options as the inputs give them when only the defaults are set; tests override what they are about.
-import type { ServiceOptions } from '../../src/meshagent/service-spec.js';
+import type { ServiceOptions } from '../../src/meshagent/service-options.js';
 
 export const serviceOptions = (over: Partial<ServiceOptions> = {}): ServiceOptions => ({
   env: undefined,

@@ -120,15 +120,6 @@ export function runAsync(cmd: string, args: readonly string[], opts: RunOptions 
   });
 }
 
-/** Like `run`, but throws (with the command and its output) unless it exits 0. Returns stdout. */
-export function runOk(cmd: string, args: readonly string[], opts: RunOptions = {}): string {
-  const r = run(cmd, args, opts);
-  if (r.code !== 0) {
-    throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}\n${r.stderr.trim()}\n${r.stdout.trim()}`.trim());
-  }
-  return r.stdout;
-}
-
 /** ctr-remote against the test containerd, in the test namespace. */
 export function ctrRemote(infra: Infra, args: readonly string[], opts: RunOptions = {}): RunResult {
   return run('ctr-remote', ['-a', infra.containerdAddress, '-n', infra.containerdNamespace, ...args], opts);

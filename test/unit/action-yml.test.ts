@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { INPUTS, OUTPUTS } from '../../src/input-spec.js';
+import { INPUTS, OUTPUTS } from '../../src/inputs/spec.js';
 import { VERSION } from '../../src/version.js';
 
 interface ActionYml {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { helpText, parseCliArgs } from '../../src/cli-args.js';
 import { ShipError } from '../../src/errors.js';
-import { INPUTS } from '../../src/input-spec.js';
+import { INPUTS } from '../../src/inputs/spec.js';
 
 describe('parseCliArgs', () => {
   it('maps flags to inputs of the same name', () => {

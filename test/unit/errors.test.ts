@@ -1,7 +1,7 @@
 // A user's value inside an error message stays on one line, and shows what it really holds.
 import { describe, expect, it } from 'vitest';
 import { InputErrors, quoted, shown } from '../../src/errors.js';
-import { readConfig } from '../../src/inputs.js';
+import { readConfig } from '../../src/inputs/parse-config.js';
 import { parseImageTag } from '../../src/reference.js';
 import { ConsoleRunner } from '../../src/runner.js';
 import { API_KEY } from '../fixtures.js';

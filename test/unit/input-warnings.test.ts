@@ -1,8 +1,9 @@
 // Valid inputs that are likely mistakes are said before anything runs; plain http to a remote API is refused.
 import { describe, expect, it } from 'vitest';
 import { InputErrors } from '../../src/errors.js';
-import { inputWarnings } from '../../src/input-warnings.js';
-import { readConfig, type ShipConfig } from '../../src/inputs.js';
+import { inputWarnings } from '../../src/inputs/warnings.js';
+import { readConfig } from '../../src/inputs/parse-config.js';
+import type { ShipConfig } from '../../src/inputs/ship-config.js';
 import { ConsoleRunner } from '../../src/runner.js';
 import { API_KEY } from '../fixtures.js';
 

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { InputErrors } from '../../src/errors.js';
-import { INPUTS } from '../../src/input-spec.js';
-import { DEFAULT_API_URL, listLines, projectIdFromApiKey, readConfig, type ShipConfig } from '../../src/inputs.js';
+import { INPUTS } from '../../src/inputs/spec.js';
+import { listLines } from '../../src/inputs/list-parsers.js';
+import { readConfig } from '../../src/inputs/parse-config.js';
+import type { ShipConfig } from '../../src/inputs/ship-config.js';
+import { DEFAULT_API_URL, projectIdFromApiKey } from '../../src/inputs/value-parsers.js';
 import { ConsoleRunner } from '../../src/runner.js';
 import { API_KEY, KEY_ID, PROJECT_ID } from '../fixtures.js';
 

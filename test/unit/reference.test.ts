@@ -98,7 +98,7 @@ describe('parseImageReference', () => {
 });
 
 describe('project registry rules', () => {
-  it('normalises shorthand as the CLI does', () => {
+  it('normalizes shorthand as the CLI does', () => {
     const cases: [string, string, string][] = [
       [REG, 'website:1', `${REG}/powerboards/website:1`],
       [REG, 'powerboards/website:1', `${REG}/powerboards/website:1`],
@@ -111,7 +111,7 @@ describe('project registry rules', () => {
     }
   });
 
-  it('knows when normalisation needs the project', () => {
+  it('knows when normalization needs the project', () => {
     expect(tagNeedsNormalization(parseImageTag('app:1'), REG)).toBe(true);
     expect(tagNeedsNormalization(parseImageTag(`${REG}/app:1`), REG)).toBe(true);
     expect(tagNeedsNormalization(parseImageTag(`${REG}/k/app:1`), REG)).toBe(false);
@@ -205,7 +205,7 @@ describe('parseImageTag properties', () => {
     );
   });
 
-  it('normalisation is idempotent and lands in the project registry with a valid key', () => {
+  it('normalization is idempotent and lands in the project registry with a valid key', () => {
     const key = fc.stringMatching(/^[a-z0-9]{1,6}(?:-[a-z0-9]{1,6}){0,2}$/);
     fc.assert(
       fc.property(validTag, key, (tag, projectKey) => {

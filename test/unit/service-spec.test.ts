@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ShipError } from '../../src/errors.js';
-import {
-  buildServiceSpec,
-  imageFacts,
-  imageMountRef,
-  normalisePath,
-  routeTargetPort,
-  tokenScope,
-  TOKEN_ENV_NAMES,
-  type ImageFacts,
-  type ServiceOptions,
-} from '../../src/meshagent/service-spec.js';
+import { tokenScope } from '../../src/meshagent/api-scope.js';
+import { imageFacts, type ImageFacts } from '../../src/meshagent/image-facts.js';
+import { imageMountRef, normalizeMountPath, TOKEN_ENV_NAMES } from '../../src/meshagent/service-container.js';
+import type { ServiceOptions } from '../../src/meshagent/service-options.js';
+import { routeTargetPort } from '../../src/meshagent/service-ports.js';
+import { buildServiceSpec } from '../../src/meshagent/service-spec.js';
 import { withoutNulls } from '../../src/meshagent/client.js';
 import { ServiceSpec } from '../../src/meshagent/wire.js';
 import type { ImageConfig } from '../../src/oci/types.js';
@@ -375,7 +370,7 @@ describe('mounts', () => {
     expect(e.hint).toContain('image-mounts: some/image:tag=/var/lib/app:rw');
   });
 
-  it('accepts a VOLUME mounted by a room, image, empty-dir or config mount, paths normalised, including kept mounts', () => {
+  it('accepts a VOLUME mounted by a room, image, empty-dir or config mount, paths normalized, including kept mounts', () => {
     expect(() => build({ emptyDirMounts: [{ path: '/v/', readOnly: false }] }, undefined, { volumes: ['/v'] })).not.toThrow();
     expect(() => build({ roomMounts: [{ path: '/v', subpath: undefined, readOnly: false }] }, undefined, { volumes: ['/x/../v/'] })).not.toThrow();
     expect(() => build({ imageMounts: [{ image: 'i:1', path: '//v', readOnly: true }] }, undefined, { volumes: ['//v/.'] })).not.toThrow();
@@ -388,8 +383,8 @@ describe('mounts', () => {
     expect(error(() => build({}, old, { volumes: ['/v', '/w'] })).message).toContain('VOLUME paths /v, /w');
   });
 
-  it('normalises paths as posixpath.normpath', () => {
-    expect(['/a/b/', '/a/./b', '/a/x/../b', '//a', '///a', '/..', 'a/../..', '', '/'].map(normalisePath)).toEqual([
+  it('normalizes paths as posixpath.normpath', () => {
+    expect(['/a/b/', '/a/./b', '/a/x/../b', '//a', '///a', '/..', 'a/../..', '', '/'].map(normalizeMountPath)).toEqual([
       '/a/b', '/a/b', '/a/b', '//a', '/a', '/', '..', '', '/',
     ]);
   });

@@ -16,7 +16,7 @@ import { pushImage } from '../../src/oci/push.js';
 import { RegistryClient } from '../../src/oci/registry.js';
 import type { ShipResult } from '../../src/report/result.js';
 import { ConsoleRunner } from '../../src/runner.js';
-import { report, shipFromInputs } from '../../src/ship.js';
+import { reportResult, shipFromInputs } from '../../src/ship.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { FakeRegistry, type Action } from '../helpers/fake-registry.js';
 import { writeImageLayout } from '../helpers/image-layout.js';
@@ -83,7 +83,7 @@ async function ship(inputs: Record<string, string>): Promise<Shipped> {
     stderr: () => {},
   });
   const result = await shipFromInputs(runner);
-  await report(result, runner);
+  await reportResult(result, runner);
   return { result, runner, seen: [...runner.lines, runner.summary, ...runner.outputs.values()].join('\n') };
 }
 
@@ -165,6 +165,19 @@ describe('ship against the in-process registry', () => {
     expect(failed.result.stages.find((s) => s.name === 'deploy')?.detail).toBe('not reached');
     expect(registry.manifest('sandbox/app', '1')).toBe(tagged);
     expect(await api().findService('dev', 'sandbox-app')).toEqual(before);
+  });
+
+  it('a service URL that does not answer in time fails verify, and the report keeps the deploy and the probe', async () => {
+    const url = 'https://quiet.sandbox.localhost';
+    const quiet = await ship({ tag: 'quiet:1', image: imageOf([base, site('quiet')]), domain: 'quiet.sandbox.localhost', ports: '8080', wait: '1s' });
+    const { result } = quiet;
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatchObject({ stage: 'verify', message: `the service did not answer at ${url} within 1 s` });
+    expect(result.stages.map((s) => `${s.name}:${s.status}`).slice(-2)).toEqual(['deploy:done', 'verify:failed']);
+    expect(result.service).toMatchObject({ name: 'sandbox-quiet', room: 'dev', created: true, url, rollback: null });
+    expect(result.probe).toMatchObject({ url, ok: false, latencyMs: null });
+    expect(result.probe?.attempts).toBeGreaterThanOrEqual(1);
+    expect(quiet.runner.summary).toContain(`- probe: \`${url}\` did not answer in time`);
   });
 
   it('a repository token of another repository of the project cannot push here', async () => {

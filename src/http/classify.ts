@@ -1,0 +1,65 @@
+/**
+ * What is worth trying again: a status (429, 502, 503, 504) or a connection that broke or never came up (reset,
+ * refused, timed out). Never 400/401/403/404/409/422: asking again gets the same answer.
+ */
+
+/** Whether a status may be retried: only 429, 502, 503, 504. Never 400/401/403/404/409/422 or anything else. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 502 || status === 503 || status === 504;
+}
+
+/** Error codes of a connection that broke or never came up, where trying again may well work. */
+const RETRYABLE_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+export function isRetryableConnectionError(error: unknown): boolean {
+  return errorChain(error).some(
+    (e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''),
+  );
+}
+
+/** Refused at every address tried (Node tries each address of a host and reports them in an AggregateError). */
+export function isConnectionRefused(error: unknown): boolean {
+  const chain = errorChain(error);
+  const everyAddress = chain.find((e): e is AggregateError => e instanceof AggregateError);
+  if (everyAddress) return everyAddress.errors.length > 0 && everyAddress.errors.every((e) => codeOf(e) === 'ECONNREFUSED');
+  return chain.some((e) => codeOf(e) === 'ECONNREFUSED');
+}
+
+/** The error, its causes, and the errors of an AggregateError (Node's connect tries every address of a host). */
+function errorChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  const pending = [error];
+  while (pending.length > 0 && chain.length < 10) {
+    const next = pending.shift();
+    if (next === undefined || chain.includes(next)) continue;
+    chain.push(next);
+    if (next instanceof AggregateError) pending.push(...next.errors);
+    if (next instanceof Error && next.cause !== undefined) pending.push(next.cause);
+  }
+  return chain;
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** A short reason such as "connect ECONNREFUSED 127.0.0.1:1" or "other side closed (UND_ERR_SOCKET)". */
+export function describeConnectionError(error: unknown): string {
+  for (const e of errorChain(error)) {
+    const message = e instanceof Error ? e.message : '';
+    const code = codeOf(e);
+    if (message && code) return message.includes(code) ? message : `${message} (${code})`;
+    if (message) return message;
+    if (code) return code;
+  }
+  return String(error);
+}

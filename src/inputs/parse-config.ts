@@ -1,0 +1,199 @@
+/**
+ * Raw inputs -> ShipConfig: the one place that turns the action's inputs (or the CLI's flags) into the config the
+ * pipeline runs on. Every input is parsed and checked; every error names the input (and the line, for lists), says
+ * what is wrong and how to fix it, in the MeshAgent CLI's words where its users already know them. All errors are
+ * collected and reported together, in input order, before anything touches the network.
+ */
+import { z } from 'zod';
+import { InputErrors, ShipError } from '../errors.js';
+import { parseImageTag, type ImageTag } from '../reference.js';
+import { addIssue, optional, quote, type IssueContext } from './issues.js';
+import {
+  listLines,
+  parseEmptyDirMounts,
+  parseEnvSecrets,
+  parseImageMounts,
+  parseKeyValues,
+  parsePlatforms,
+  parsePorts,
+  parseRoomMounts,
+} from './list-parsers.js';
+import { readRawInputs, type InputSource, type RawInputs } from './raw-inputs.js';
+import type { ShipConfig } from './ship-config.js';
+import { INPUTS, type InputName } from './spec.js';
+import {
+  parseApiUrl,
+  parseBoolean,
+  parseChoice,
+  parseDomain,
+  parseFile,
+  parseImageSource,
+  parseMeshagentToken,
+  parseRoom,
+  parseWait,
+  projectIdFromApiKey,
+  sendsInClear,
+} from './value-parsers.js';
+
+/** What the environment allows beyond the inputs. */
+interface ParseOptions {
+  /** MESHAGENT_SHIP_INSECURE_API=1: send the key over plain http to a host that is not loopback. */
+  readonly allowInsecureApi?: boolean;
+}
+
+type Raw = Readonly<Record<InputName, string>>;
+
+const rawShape = Object.fromEntries(INPUTS.map((spec) => [spec.name, z.string()])) as Record<InputName, z.ZodString>;
+
+const schemaFor = (options: ParseOptions) =>
+  z.object(rawShape).transform((raw, ctx): ShipConfig => {
+    // The three that steer the run: what it does is checked against them below.
+    const dryRun = parseBoolean('dry-run', raw['dry-run'], ctx) ?? false;
+    const push = parseBoolean('push', raw.push, ctx);
+    const deploy = parseBoolean('deploy', raw.deploy, ctx);
+    const meshagent = meshagentSettings(raw, ctx, dryRun, options);
+    if (deploy === true && meshagent.room === undefined) {
+      addIssue(ctx, 'room', 'room is required unless MESHAGENT_ROOM is set', 'set the room input, or deploy: false to only build and push');
+    }
+    if (deploy === true && push === false) {
+      addIssue(ctx, 'push', 'push: false cannot deploy: a service runs only an image its registry has', 'set push: true, or deploy: false');
+    }
+    return { meshagent, image: imageSettings(raw, ctx, push ?? false), service: serviceSettings(raw, ctx, deploy ?? false), dryRun };
+  });
+
+/** The API, the key, the project and the room. */
+function meshagentSettings(raw: Raw, ctx: IssueContext, dryRun: boolean, { allowInsecureApi = false }: ParseOptions): ShipConfig['meshagent'] {
+  const apiKey = raw['api-key'].trim();
+  // A dry run without a key plans offline (the README lists what it cannot read); everything else needs the key.
+  if (apiKey === '' && !dryRun) {
+    addIssue(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one');
+  }
+  const apiUrl = parseApiUrl(raw['api-url'], ctx);
+  if (apiKey !== '' && !allowInsecureApi && sendsInClear(apiUrl)) {
+    addIssue(ctx, 'api-url', `api-url: ${quote(apiUrl)} is plain http to a host that is not loopback: the API key would cross the network unencrypted`, 'use https://, or set MESHAGENT_SHIP_INSECURE_API=1 where the network is trusted');
+  }
+  const keyProject = projectIdFromApiKey(apiKey);
+  const givenProject = optional(raw['project-id']);
+  if (givenProject !== undefined && !/^[A-Za-z0-9._~-]+$/.test(givenProject)) {
+    addIssue(ctx, 'project-id', `project-id: ${quote(givenProject)} is not a project id`, 'copy the project id (a UUID) from MeshAgent Studio');
+  } else if (givenProject !== undefined && keyProject !== undefined && givenProject !== keyProject) {
+    addIssue(ctx, 'project-id', `project-id ${givenProject} does not match the project of the api-key (${keyProject})`, 'an API key works only in its own project; use that project id or a key of this project');
+  } else if (givenProject === undefined && keyProject === undefined && apiKey !== '') {
+    addIssue(ctx, 'project-id', 'Project ID not specified, and the api-key does not carry one', 'set the project-id input or MESHAGENT_PROJECT_ID');
+  }
+  return {
+    apiKey,
+    apiUrl,
+    projectId: givenProject ?? keyProject ?? '',
+    projectIdSource: givenProject !== undefined ? 'input' : 'api-key',
+    room: parseRoom(raw.room, ctx),
+  };
+}
+
+/** The tag, and how the image is made or found, converted and pushed. */
+function imageSettings(raw: Raw, ctx: IssueContext, push: boolean): ShipConfig['image'] {
+  let tag: ImageTag = { value: '', registry: undefined, repository: '', tag: undefined };
+  try {
+    tag = parseImageTag(raw.tag, 'tag');
+  } catch (error) {
+    if (!(error instanceof ShipError)) throw error;
+    const message = error.message.startsWith('tag ') ? error.message : `tag: ${error.message}`;
+    addIssue(ctx, 'tag', message, error.hint);
+  }
+  const builder = parseChoice('builder', raw.builder, ['auto', 'docker', 'buildah', 'none'] as const, ctx, 'builder must be one of: auto, docker, buildah, none');
+  const source = parseImageSource(raw.image, ctx);
+  if (source && (builder === 'docker' || builder === 'buildah')) {
+    addIssue(ctx, 'builder', `builder: ${builder} builds an image, but the image input names one to ship`, 'remove builder (or set builder: none) to ship the image input, or remove image to build');
+  }
+  if (!source && builder === 'none') {
+    addIssue(ctx, 'image', 'image is required with builder: none', 'name the image to ship, e.g. image: oci-archive:app.tar, or choose a builder');
+  }
+  const level = raw['compression-level'].trim();
+  if (!/^[0-9]$/.test(level)) {
+    addIssue(ctx, 'compression-level', `compression-level: ${quote(level)} must be a whole number from 0 to 9`, '6 balances speed and size; 9 is smallest');
+  }
+  return {
+    tag,
+    context: optional(raw.context) ?? '.',
+    file: parseFile(raw.file, ctx),
+    buildArgs: parseKeyValues('build-args', raw['build-args'], ctx),
+    target: optional(raw.target),
+    platforms: parsePlatforms(raw.platforms, ctx),
+    builder: source && builder === 'auto' ? 'none' : builder,
+    source,
+    estargz: parseBoolean('estargz', raw.estargz, ctx) ?? false,
+    prefetch: listLines(raw.prefetch).map(({ text }) => text),
+    compressionLevel: Number(level),
+    push,
+  };
+}
+
+/** The room service: its name, environment, account, mounts, ports, access, domain, and the wait for its URL. */
+function serviceSettings(raw: Raw, ctx: IssueContext, deploy: boolean): ShipConfig['service'] {
+  const serviceName = optional(raw['service-name']);
+  if (serviceName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(serviceName)) {
+    addIssue(ctx, 'service-name', `service-name: ${quote(serviceName)} is not a valid service name`, 'use letters, digits, ".", "_" and "-"');
+  }
+  const env = raw.env.trim() !== '' ? parseKeyValues('env', raw.env, ctx) : undefined;
+  const envSecrets = raw['env-secrets'].trim() !== '' ? parseEnvSecrets(raw['env-secrets'], ctx) : undefined;
+  const runAs = optional(raw['run-as'])?.toLowerCase();
+  if (runAs !== undefined && !runAs.includes('@')) {
+    addIssue(ctx, 'run-as', 'run-as must be a service account email', 'e.g. run-as: deployer@my-project.meshagent.app');
+  }
+  if (envSecrets && envSecrets.length > 0 && runAs === undefined) {
+    addIssue(ctx, 'run-as', 'run-as is required when using SecretValue environment variables (env-secrets)', 'set run-as to the service account that owns the secrets');
+  }
+  const meshagentToken = parseMeshagentToken(raw['meshagent-token'], ctx);
+  const identity = optional(raw.identity);
+  if (identity !== undefined && identity.includes('@') && meshagentToken) {
+    addIssue(
+      ctx,
+      'identity',
+      `environment variable 'MESHAGENT_TOKEN' uses token identity '${identity}', but service environment tokens must use an agent identity`,
+      'use an agent name without @ as identity',
+    );
+  }
+  const liveness = optional(raw.liveness);
+  if (liveness !== undefined && !liveness.startsWith('/')) {
+    addIssue(ctx, 'liveness', "liveness must start with '/'", 'e.g. liveness: /healthz');
+  }
+  return {
+    deploy,
+    name: serviceName,
+    createRoom: parseBoolean('create-room', raw['create-room'], ctx) ?? false,
+    env,
+    envSecrets,
+    runAs,
+    meshagentToken,
+    identity,
+    roomMounts: raw['room-mounts'].trim() !== '' ? parseRoomMounts(raw['room-mounts'], ctx) : undefined,
+    imageMounts: raw['image-mounts'].trim() !== '' ? parseImageMounts(raw['image-mounts'], ctx) : undefined,
+    emptyDirMounts: raw['empty-dir-mounts'].trim() !== '' ? parseEmptyDirMounts(raw['empty-dir-mounts'], ctx) : undefined,
+    ports: raw.ports.trim() !== '' ? parsePorts(raw.ports, ctx) : undefined,
+    liveness,
+    public: parseBoolean('public', raw.public, ctx) ?? false,
+    domain: parseDomain(raw.domain, ctx),
+    validationMode: parseChoice('validation-mode', raw['validation-mode'], ['default', 'cookie', 'none'] as const, ctx, 'validation-mode must be one of: default, cookie, none', (s) => s.toLowerCase()),
+    template: parseChoice('template', raw.template, ['agent', 'none'] as const, ctx, 'template must be agent or none'),
+    waitSeconds: parseWait(raw.wait, ctx),
+  };
+}
+
+/** Parses raw inputs into the config, or throws InputErrors listing every problem in input order. */
+export function parseConfig(raw: RawInputs, options: ParseOptions = {}): ShipConfig {
+  const parsed = schemaFor(options).safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const order = INPUTS.map((spec) => spec.name as string);
+  const errors = parsed.error.issues.map((issue) => {
+    const input = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
+    const params = 'params' in issue ? (issue.params as { hint?: string } | undefined) : undefined;
+    return new ShipError(issue.message, { ...(input ? { input } : {}), ...(params?.hint ? { hint: params.hint } : {}) });
+  });
+  errors.sort((a, b) => order.indexOf(a.input ?? '') - order.indexOf(b.input ?? ''));
+  throw new InputErrors(errors);
+}
+
+/** Reads, masks and parses every input. */
+export function readConfig(source: InputSource): ShipConfig {
+  return parseConfig(readRawInputs(source), { allowInsecureApi: source.env.MESHAGENT_SHIP_INSECURE_API === '1' });
+}

@@ -1,0 +1,48 @@
+/**
+ * The config the pipeline runs on: what the inputs become once every one is parsed and checked. The service's
+ * options are MeshAgent's (meshagent/service-options.ts); the builder choice is the builders' (build/select.ts).
+ */
+import type { BuilderChoice } from '../build/select.js';
+import type { BuildArg } from '../build/types.js';
+import type { ServiceOptions } from '../meshagent/service-options.js';
+import type { ImageReference, ImageTag } from '../reference.js';
+
+/** Where the image comes from: a build, or an existing image. */
+export type ImageSource =
+  | { readonly kind: 'oci'; readonly path: string; readonly ref: string | undefined }
+  | { readonly kind: 'oci-archive'; readonly path: string; readonly ref: string | undefined }
+  | { readonly kind: 'docker-archive'; readonly path: string }
+  | { readonly kind: 'registry'; readonly reference: ImageReference };
+
+export interface ShipConfig {
+  readonly meshagent: {
+    readonly apiKey: string;
+    readonly apiUrl: string;
+    readonly projectId: string;
+    /** Where the project id came from, for the plan. */
+    readonly projectIdSource: 'input' | 'api-key';
+    readonly room: string | undefined;
+  };
+  readonly image: {
+    readonly tag: ImageTag;
+    readonly context: string;
+    readonly file: string | undefined;
+    readonly buildArgs: readonly BuildArg[];
+    readonly target: string | undefined;
+    readonly platforms: readonly string[];
+    readonly builder: BuilderChoice;
+    readonly source: ImageSource | undefined;
+    readonly estargz: boolean;
+    readonly prefetch: readonly string[];
+    readonly compressionLevel: number;
+    readonly push: boolean;
+  };
+  readonly service: ServiceOptions & {
+    readonly deploy: boolean;
+    readonly name: string | undefined;
+    readonly createRoom: boolean;
+    /** 0: do not probe the service URL. */
+    readonly waitSeconds: number;
+  };
+  readonly dryRun: boolean;
+}

@@ -1,0 +1,55 @@
+/**
+ * What a deploy may set on a room service, besides its image: the environment, the run-as account and its token,
+ * mounts, ports, the liveness path, public access, the domain, request validation and the container template. The
+ * inputs are parsed into these; the spec builder reads them. Each kind left undefined keeps what the service has.
+ */
+
+export interface EnvVar {
+  readonly name: string;
+  readonly value: string;
+}
+export interface EnvSecret {
+  readonly name: string;
+  readonly secretId: string;
+}
+export interface RoomMount {
+  readonly path: string;
+  /** The room storage folder; absent for the whole room (source `.` or `/`). */
+  readonly subpath: string | undefined;
+  readonly readOnly: boolean;
+}
+export interface ImageMount {
+  readonly image: string;
+  readonly path: string;
+  readonly readOnly: boolean;
+}
+export interface EmptyDirMount {
+  readonly path: string;
+  readonly readOnly: boolean;
+}
+export interface PortOption {
+  readonly num: number;
+  readonly type: 'http' | 'tcp';
+}
+/** The participant token's scope: a named preset, or an ApiScope object given as JSON. */
+export type TokenScopeOption = { readonly preset: 'userDefault' | 'agentDefault' | 'full' } | { readonly scope: Readonly<Record<string, unknown>> };
+
+export interface ServiceOptions {
+  /** undefined: keep the service's environment; a list (even empty with envSecrets) replaces it. */
+  readonly env: readonly EnvVar[] | undefined;
+  readonly envSecrets: readonly EnvSecret[] | undefined;
+  readonly runAs: string | undefined;
+  readonly meshagentToken: TokenScopeOption | undefined;
+  readonly identity: string | undefined;
+  /** undefined: keep the service's mounts of that kind. */
+  readonly roomMounts: readonly RoomMount[] | undefined;
+  readonly imageMounts: readonly ImageMount[] | undefined;
+  readonly emptyDirMounts: readonly EmptyDirMount[] | undefined;
+  /** undefined: the existing service's ports, else the image's exposed ports. */
+  readonly ports: readonly PortOption[] | undefined;
+  readonly liveness: string | undefined;
+  readonly public: boolean;
+  readonly domain: string | undefined;
+  readonly validationMode: 'default' | 'cookie' | 'none';
+  readonly template: 'agent' | 'none';
+}

@@ -1,0 +1,44 @@
+/**
+ * The deploy stage: the room service runs the pushed image, pinned by its digest, created or updated as the CLI
+ * would (meshagent/deploy.ts). A deploy that fails after writing takes back what it wrote, so the service that ran
+ * before keeps running; a stop during the deploy completes the write in flight first.
+ */
+import { deployService, type DeployedService } from '../meshagent/deploy.js';
+import { imageFacts } from '../meshagent/image-facts.js';
+import { readRunnableConfig } from '../oci/image-config.js';
+import type { Pushed } from './publish.js';
+import type { ShipRun } from './run.js';
+
+/** The deploy stage's value: the service in its room runs the pushed image. */
+export interface Deployed extends Pushed {
+  readonly room: string;
+  readonly service: DeployedService;
+}
+
+export async function deployStage(run: ShipRun, pushed: Pushed, room: string): Promise<Deployed> {
+  const { config, stop } = run;
+  const { target, image, source } = pushed;
+  const service = await run.stages.run(
+    'deploy',
+    `Deploy ${target.serviceName} to room ${room}`,
+    async () => {
+      const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
+      const deploy = () =>
+        deployService({
+          client: run.client,
+          room,
+          createRoom: config.service.createRoom,
+          serviceName: target.serviceName,
+          image: imageFacts(pushed.pushed.pinned, target.image, imageConfig, source.built),
+          options: config.service,
+          log: run.log,
+          signal: run.signal,
+        });
+      // A stop during the deploy completes the write in flight and takes back what was written; the process does
+      // not exit before that is done. A deploy taken back fails with DeployRolledBack, which the report reads.
+      return stop ? stop.uninterrupted(deploy) : deploy();
+    },
+    (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`,
+  );
+  return { ...pushed, room, service };
+}
