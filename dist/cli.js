@@ -68169,6 +68169,8 @@ const FaultRule = RequestMatch.extend({
     retryAfter: schemas/* number */.aig().int().nonnegative().optional(),
     /** Destroy the connection instead of answering. */
     reset: schemas/* boolean */.zMY().optional(),
+    /** Serve the request, then reset the connection instead of sending the answer: the write is done, its answer lost. */
+    lostAnswer: schemas/* boolean */.zMY().optional(),
     /** Hold the request this long first; without `status` or `reset` it is then served as usual. */
     delayMs: schemas/* number */.aig().int().positive().max(60_000).optional(),
     /** The rule starts to apply once a request matching this has been served (by the API, not by a fault). */
@@ -68200,8 +68202,17 @@ class Faults {
         this.matchedCount += 1;
         if (match.rule.delayMs !== undefined) {
             await new Promise((resolve) => setTimeout(resolve, match.rule.delayMs));
-            if (match.rule.status === undefined && !match.rule.reset)
+            if (match.rule.status === undefined && !match.rule.reset && !match.rule.lostAnswer)
                 return false;
+        }
+        if (match.rule.lostAnswer) {
+            // Served by the API as usual; whatever it answers, the client only sees the connection drop.
+            response.writeHead = (() => response);
+            response.end = (() => {
+                request.socket.destroy();
+                return response;
+            });
+            return false;
         }
         if (match.rule.reset) {
             request.socket.destroy();
@@ -68797,7 +68808,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2000);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(311);
 /* harmony import */ var _commands_convert_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9630);
-/* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(58);
+/* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1398);
 /* harmony import */ var _commands_verify_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3613);
 /* harmony import */ var _sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5806);
 /* harmony import */ var _commands_pull_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8703);
@@ -68950,8 +68961,10 @@ __webpack_async_result__();
 /* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5964);
 /* harmony import */ var _oci_archive_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3863);
 /* harmony import */ var _oci_layout_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8752);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3776);
+/* harmony import */ var _stop_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(1123);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3776);
 /** `meshagent-ship convert SRC DST`: converts every layer of an image to eStargz and writes the image to DST. */
+
 
 
 
@@ -68964,7 +68977,7 @@ __webpack_async_result__();
 
 /** Progress lines are printed for a layer only after it has run this long, then at this interval. */
 const PROGRESS_EVERY_MS = 2000;
-async function runConvert(args, io = _io_js__WEBPACK_IMPORTED_MODULE_9__/* .processIo */ .W) {
+async function runConvert(args, io = _io_js__WEBPACK_IMPORTED_MODULE_10__/* .processIo */ .W) {
     const [srcText, dstText, ...extra] = args.positionals;
     if (srcText === undefined || dstText === undefined || extra.length > 0) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS('convert takes two arguments, SRC and DST', { hint: 'meshagent-ship convert oci:./image oci:./image-esgz' });
@@ -68976,18 +68989,42 @@ async function runConvert(args, io = _io_js__WEBPACK_IMPORTED_MODULE_9__/* .proc
     const level = integerOption(args.options['compression-level'], 'compression-level', 6);
     const chunkSize = integerOption(args.options['chunk-size'], 'chunk-size', _estargz_toc_js__WEBPACK_IMPORTED_MODULE_5__/* .DEFAULT_CHUNK_SIZE */ .WI);
     const prefetch = (args.options.prefetch ?? '').split('\n').map((p) => p.trim()).filter((p) => p !== '');
+    // Ctrl-C or SIGTERM ends the conversion at its next chunk; the temporary files go as on any failure.
+    const stop = new _stop_js__WEBPACK_IMPORTED_MODULE_9__/* .RunStop */ .cw({ log: (line) => io.stderr(`meshagent-ship: ${line}\n`) });
+    const stopListening = stop.listen();
+    try {
+        return await convertTo(src, dst, { level, chunkSize, prefetch }, args.json, io, stop.signal);
+    }
+    catch (error) {
+        const stopped = stop.stopped;
+        if (!stopped)
+            throw error;
+        io.stderr(`meshagent-ship: ${stopped.message}\n`);
+        return stopped.exitCode;
+    }
+    finally {
+        stopListening();
+        stop.finish();
+    }
+}
+async function convertTo(src, dst, settings, json, io, signal) {
     const image = await (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_7__/* .openImage */ .UY)(src);
     const staging = dst.transport === 'oci-archive' ? await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'meshagent-ship-out-')) : undefined;
     try {
         const out = await _oci_layout_js__WEBPACK_IMPORTED_MODULE_8__/* .OciLayout */ .A.create(staging ?? dst.path);
-        const result = await (0,_estargz_image_js__WEBPACK_IMPORTED_MODULE_4__/* .convertImage */ .hC)(image.layout, image.descriptor, out, { level, chunkSize, prefetch, onLayer: progressPrinter(io) });
+        const printProgress = progressPrinter(io);
+        const onLayer = (event) => {
+            signal.throwIfAborted();
+            printProgress(event);
+        };
+        const result = await (0,_estargz_image_js__WEBPACK_IMPORTED_MODULE_4__/* .convertImage */ .hC)(image.layout, image.descriptor, out, { ...settings, onLayer });
         const name = dst.ref ?? image.name;
         await out.setRef(result.descriptor, name);
         if (staging !== undefined)
             await (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_7__/* .packOciArchive */ .h6)(staging, dst.path);
         for (const path of result.missingPrefetch)
             io.stderr(`warning: prefetch path ${JSON.stringify(path)} is in no layer of the image\n`);
-        io.stdout(args.json ? `${JSON.stringify(describe(result, (0,_image_location_js__WEBPACK_IMPORTED_MODULE_6__/* .formatLocalImage */ .ce)(dst), name), null, 2)}\n` : render(result, (0,_image_location_js__WEBPACK_IMPORTED_MODULE_6__/* .formatLocalImage */ .ce)(dst)));
+        io.stdout(json ? `${JSON.stringify(describe(result, (0,_image_location_js__WEBPACK_IMPORTED_MODULE_6__/* .formatLocalImage */ .ce)(dst), name), null, 2)}\n` : render(result, (0,_image_location_js__WEBPACK_IMPORTED_MODULE_6__/* .formatLocalImage */ .ce)(dst)));
         return 0;
     }
     finally {
@@ -70123,7 +70160,7 @@ function runServices(args, root = process.cwd()) {
 
 /***/ }),
 
-/***/ 58:
+/***/ 1398:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70481,6 +70518,8 @@ class MeshagentClient {
             url: `${this.project}/repositories/${enc(repositoryId)}/token`,
             json: { actions: [...new Set(request.actions)], expires_in_seconds: request.expires_in_seconds },
             what: 'mint a registry repository token',
+            // Another short-lived token: asking twice is harmless.
+            idempotent: true,
         });
         // Masked before parsing, so even a schema error cannot print it.
         const raw = response.json();
@@ -71146,133 +71185,8 @@ async function sizeOf(layout, digest) {
     return (await (0,promises_.stat)(layout.blobPath(digest)).catch(() => undefined))?.size;
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/stop.ts
-/**
- * Stopping a run on SIGINT or SIGTERM: Ctrl-C, or a cancelled GitHub job (the runner sends SIGINT, SIGTERM 7.5 s
- * later, then kills the process).
- *
- * The first signal aborts `signal`: the stage in progress stops (a builder's process is killed, uploads are cut, a
- * conversion ends at its next chunk), no later stage starts, and the pipeline unwinds through its own cleanup. A
- * deploy completes the write in flight and takes back what it wrote; it runs inside `uninterrupted`, so the process
- * does not exit before that is done. If the run has not ended `graceMs` later, or a second signal comes, the
- * directories given to `removeOnExit` are removed here and the process exits, unless a deploy is still in flight.
- * The exit code is the shell's for the signal: 128 + its number (130, 143).
- */
-
-
-
-const SIGNALS = ['SIGINT', 'SIGTERM'];
-/** The reason of an aborted run: which signal stopped it. */
-class Stopped extends errors/* ShipError */.fS {
-    signalName;
-    constructor(signalName) {
-        super(`stopped by ${signalName}`, { hint: 'the run was cancelled: nothing after this stage ran, and its temporary files were removed; run again to ship' });
-        this.signalName = signalName;
-    }
-    /** 128 + the signal's number, as a shell reports a process a signal ended. */
-    get exitCode() {
-        return 128 + external_node_os_.constants.signals[this.signalName];
-    }
-}
-/** Throws the stop when the run has been asked to stop (the deploy checks before each write). */
-function throwIfStopped(signal) {
-    if (signal?.aborted)
-        throw signal.reason instanceof Stopped ? signal.reason : new Stopped('SIGINT');
-}
-class RunStop {
-    options;
-    controller = new AbortController();
-    scratch = new Set();
-    inFlight = 0;
-    forcing = false;
-    timer;
-    constructor(options = {}) {
-        this.options = options;
-    }
-    /** Aborted at the first stop signal, with a `Stopped` as its reason. */
-    get signal() {
-        return this.controller.signal;
-    }
-    /** Why the run stopped, once a signal came. */
-    get stopped() {
-        return this.signal.aborted ? this.signal.reason : undefined;
-    }
-    /** Listens for SIGINT and SIGTERM until the returned function is called. */
-    listen() {
-        const onSignal = (name) => this.receive(name);
-        for (const name of SIGNALS)
-            process.on(name, onSignal);
-        return () => {
-            for (const name of SIGNALS)
-                process.off(name, onSignal);
-            clearTimeout(this.timer);
-        };
-    }
-    /** What a signal does; `listen` calls it, tests may too. */
-    receive(name) {
-        if (this.signal.aborted) {
-            this.force();
-            return;
-        }
-        this.options.log?.(`${name}: stopping the run${this.inFlight > 0 ? ' once the deploy in flight has completed' : ''}`);
-        this.controller.abort(new Stopped(name));
-        this.timer = setTimeout(() => this.force(), this.options.graceMs ?? 5_000);
-        this.timer.unref();
-    }
-    /** Runs `work` to its end even when a stop comes meanwhile: the process does not exit before it settles. */
-    async uninterrupted(work) {
-        this.inFlight += 1;
-        try {
-            return await work();
-        }
-        finally {
-            this.inFlight -= 1;
-            if (this.forcing && this.inFlight === 0)
-                this.exitNow();
-        }
-    }
-    /**
-     * Called once the run has reported: when a stop ended it, the process exits with the signal's code as soon as
-     * stdout and stderr have taken what was written, so that nothing a stopped stage left behind keeps it alive.
-     */
-    finish() {
-        const code = this.stopped?.exitCode;
-        if (code === undefined)
-            return;
-        let pending = 2;
-        const flushed = () => {
-            pending -= 1;
-            if (pending === 0)
-                (this.options.exit ?? process.exit)(code);
-        };
-        process.stdout.write('', flushed);
-        process.stderr.write('', flushed);
-    }
-    /** A directory the run made: removed here if the process has to exit before the run removes it. */
-    removeOnExit(dir) {
-        this.scratch.add(dir);
-        return () => this.scratch.delete(dir);
-    }
-    force() {
-        this.forcing = true;
-        if (this.inFlight > 0) {
-            this.options.log?.('waiting for the deploy in flight to complete before exiting');
-            return;
-        }
-        this.exitNow();
-    }
-    exitNow() {
-        for (const dir of this.scratch)
-            (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
-        this.scratch.clear();
-        (this.options.exit ?? process.exit)(this.stopped?.exitCode ?? 1);
-    }
-}
-
+// EXTERNAL MODULE: ./src/stop.ts
+var src_stop = __nccwpck_require__(1123);
 ;// CONCATENATED MODULE: ./src/meshagent/service-annotations.ts
 const SERVICE_ID_ANNOTATION = 'meshagent.service.id';
 const VALIDATION_METHOD_ANNOTATION = 'meshagent.request.validation.method';
@@ -71330,7 +71244,7 @@ function decideRoute(current, request) {
         return { kind: 'unchanged', request };
     }
     // The CLI sends its own route spec with the merged annotations, not the stored one patched.
-    return { kind: 'update', request, spec: { ...desired, metadata: { name: request.domain, annotations } } };
+    return { kind: 'update', request, spec: { ...desired, metadata: { name: request.domain, annotations } }, previous: current.spec };
 }
 /**
  * Claims a new domain before the service is written: creates the route (then it is this run's to remove). When
@@ -71899,10 +71813,10 @@ class UndoLog {
         const failed = [];
         for (const step of [...this.steps].reverse()) {
             try {
-                await step.run();
-                undone.push(step.undone);
-                effects.push(step.effect);
-                log(`Rolled back: ${step.undone}`);
+                const said = await step.run();
+                undone.push(said ?? step.undone);
+                effects.push({ effect: step.effect, target: step.target });
+                log(`Rolled back: ${said ?? step.undone}`);
             }
             catch (error) {
                 failed.push({ step, error });
@@ -71938,6 +71852,7 @@ class UndoLog {
 
 
 
+
 /** A deploy that failed after it had written something, and what became of those writes. */
 class DeployRolledBack extends errors/* ShipError */.fS {
     report;
@@ -71956,7 +71871,7 @@ async function deployService(request) {
     let built = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing });
     const domain = await chooseDomain(request, built, existing);
     let route = domain ? await planRoute(client, { domain: domain.name, room, serviceName, port: domain.port, log }) : undefined;
-    throwIfStopped(signal);
+    (0,src_stop/* throwIfStopped */.$J)(signal);
     // 2. Write, each write with the one that takes it back.
     const undo = new UndoLog();
     const done = {};
@@ -71964,31 +71879,38 @@ async function deployService(request) {
         const roomCreated = roomExists ? false : await createRoom(client, room, log);
         let routeAction = 'none';
         if (route?.kind === 'create') {
-            throwIfStopped(signal);
-            const claim = await claimRoute(client, route);
+            (0,src_stop/* throwIfStopped */.$J)(signal);
+            const plan = route;
+            // A create whose answer was lost may have gone through: its removal is recorded then too.
+            const removal = removeClaimedRoute(client, plan.request.domain, serviceName);
+            const claim = await unsure(() => claimRoute(client, plan), undo, removal);
             if (claim.created) {
                 routeAction = 'created';
-                undo.add(removeClaimedRoute(client, route.request.domain, serviceName));
+                undo.add(removal);
             }
             // Claimed: nothing is left to do to the route. Found taken by this room meanwhile: it is finished below.
             route = claim.created ? undefined : claim.plan;
         }
-        throwIfStopped(signal);
-        const written = await writeService(request, existing, built, undo);
-        done.serviceId = written.serviceId;
-        done.created = written.created;
-        built = written.built;
+        (0,src_stop/* throwIfStopped */.$J)(signal);
+        const wrote = await writeService(request, existing, built, undo);
+        done.serviceId = wrote.serviceId;
+        done.created = wrote.created;
+        built = wrote.built;
         if (route) {
-            throwIfStopped(signal);
-            await finishRoute(client, route);
+            (0,src_stop/* throwIfStopped */.$J)(signal);
+            const plan = route;
+            if (plan.kind === 'update')
+                await written(() => finishRoute(client, plan), undo, restoreRoute(client, plan.previous, serviceName));
+            else
+                await finishRoute(client, plan);
             routeAction = route.kind === 'update' ? 'updated' : 'unchanged';
             if (domain?.source === 'existing-route')
                 log(`Public domain: ${domain.name} (existing route)`);
         }
         return {
-            serviceId: written.serviceId,
+            serviceId: wrote.serviceId,
             serviceName,
-            created: written.created,
+            created: wrote.created,
             roomCreated,
             domain: domain?.name,
             serviceUrl: domain === undefined ? undefined : `https://${domain.name}`,
@@ -72058,7 +71980,7 @@ async function writeService(request, existing, built, undo) {
     const { client, room, serviceName, log = () => { } } = request;
     if (existing) {
         const serviceId = requireId(existing, serviceName);
-        await written(() => client.updateService(room, serviceId, built.spec), undo, restoreService(client, room, serviceId, existing));
+        await written(() => client.updateService(room, serviceId, built.spec), undo, restoreService(request, serviceId, existing));
         log(`Updated service ${serviceName} (${serviceId}) in room ${room}`);
         return { serviceId, created: false, built };
     }
@@ -72076,17 +71998,17 @@ async function writeService(request, existing, built, undo) {
             throw error;
         const racedId = requireId(raced, serviceName);
         if (raced.container?.image === request.image.ref) {
-            undo.add(removeCreatedService(client, room, racedId, serviceName));
+            undo.add(removeCreatedService(request, racedId));
             log(`Created service ${serviceName} (${racedId}) in room ${room}`);
             return { serviceId: racedId, created: true, built };
         }
         // Merge into the winner, as an update would.
         const merged = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing: raced });
-        await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(client, room, racedId, raced));
+        await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(request, racedId, raced));
         log(`Service ${serviceName} appeared while deploying; updated it (${racedId}) in room ${room}`);
         return { serviceId: racedId, created: false, built: merged };
     }
-    undo.add(removeCreatedService(client, room, serviceId, serviceName));
+    undo.add(removeCreatedService(request, serviceId));
     log(`Created service ${serviceName} (${serviceId}) in room ${room}`);
     return { serviceId, created: true, built };
 }
@@ -72110,42 +72032,71 @@ async function unsure(write, undo, step) {
 /**
  * An answer that says the write was not done: a 4xx, or 503 (RFC 9110 15.6.4: the server cannot handle the
  * request now). Any other 5xx, a timeout or a lost answer says nothing either way: a gateway may have passed the
- * write on.
+ * write on. Our own refusal (a ShipError that is no HTTP failure, such as a domain found taken) sent no write.
  */
 function isRefusal(error) {
-    if (!(error instanceof src_http/* HttpError */.j$) || error.status === undefined)
+    if (!(error instanceof src_http/* HttpError */.j$))
+        return error instanceof errors/* ShipError */.fS;
+    if (error.status === undefined)
         return false;
     return (error.status >= 400 && error.status < 500) || error.status === 503;
 }
-function restoreService(client, room, id, previous) {
+function restoreService(request, id, previous) {
+    const { client, room } = request;
     const name = previous.metadata.name;
     const image = previous.container?.image;
     return {
         effect: 'restored',
+        target: 'service',
         undone: `service ${name} was restored to the spec it had before`,
         leftover: {
             what: `service ${name} (${id}) may run the new spec without the rest of the deploy`,
             fix: `ship again once the API answers (a ship that completes writes the service and its route together)${image ? `, or ship the image it ran before (image: ${(0,errors/* shown */.SP)(image)}) to go back` : ''}`,
         },
-        run: () => client.updateService(room, id, previous),
+        run: async () => {
+            const moved = await changedByAnother(request, name);
+            if (moved)
+                return moved;
+            await client.updateService(room, id, previous);
+        },
     };
 }
-function removeCreatedService(client, room, id, name) {
+function removeCreatedService(request, id) {
+    const { client, room, serviceName: name } = request;
     return {
         effect: 'removed',
+        target: 'service',
         undone: `service ${name}, created by this deploy, was deleted`,
         leftover: {
             what: `service ${name} (${id}), created by this deploy, is still in room ${room}`,
             fix: `ship again once the API answers to complete it, or delete service ${name} from room ${room}`,
         },
-        run: () => client.deleteService(room, id, name),
+        run: async () => {
+            const moved = await changedByAnother(request, name);
+            if (moved)
+                return moved;
+            await client.deleteService(room, id, name);
+        },
     };
+}
+/**
+ * Why a service must be left as it is now: another deploy wrote it after this one (it no longer runs this deploy's
+ * image) or deleted it. Taking this deploy back then would undo the other one, which succeeded.
+ */
+async function changedByAnother(request, name) {
+    const now = await findExistingService(request.client, request.room, name);
+    if (!now)
+        return `service ${name} was left as it is: it was deleted meanwhile`;
+    if (now.container?.image !== request.image.ref)
+        return `service ${name} was left as it is: another deploy changed it meanwhile (it runs ${now.container?.image ?? 'no image'})`;
+    return undefined;
 }
 /** A create whose answer was lost: the service is deleted if it is there and runs this deploy's image. */
 function removeUnsureCreate(request) {
     const { client, room, serviceName } = request;
     return {
         effect: 'removed',
+        target: 'service',
         undone: `service ${serviceName}, which this deploy may have created, is not in room ${room} (deleted if it was)`,
         leftover: {
             what: `service ${serviceName} may have been created in room ${room}`,
@@ -72187,15 +72138,46 @@ function reusableRoutePort(request, spec) {
         return undefined;
     }
 }
+/** A route update whose answer may have been lost: the route is put back as it was, if it is still this service's. */
+function restoreRoute(client, previous, serviceName) {
+    const domain = previous.domain;
+    return {
+        effect: 'restored',
+        target: 'route',
+        undone: `route ${domain} was restored to the spec it had before`,
+        leftover: {
+            what: `route ${domain} may point at a port the restored service ${serviceName} does not publish`,
+            fix: `ship again once the API answers, which routes the domain to the service's port`,
+        },
+        run: async () => {
+            const now = await client.getRoute(domain);
+            if (!now)
+                return `route ${domain} was left as it is: it was deleted meanwhile`;
+            const owner = now.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
+            if (owner !== undefined && owner !== serviceName)
+                return `route ${domain} was left as it is: service ${owner} took it meanwhile`;
+            await client.updateRoute(previous);
+        },
+    };
+}
 function removeClaimedRoute(client, domain, serviceName) {
     return {
         effect: 'removed',
+        target: 'route',
         undone: `route ${domain}, created by this deploy, was deleted`,
         leftover: {
             what: `route ${domain}, created by this deploy, is still there`,
             fix: `nothing is broken by it (a later ship of service ${serviceName} uses it); to free the domain, delete it ('meshagent route delete ${domain}')`,
         },
-        run: () => client.deleteRoute(domain),
+        run: async () => {
+            const now = await client.getRoute(domain);
+            if (!now)
+                return `route ${domain} is not there (it was not created, or was deleted meanwhile)`;
+            const owner = now.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
+            if (owner !== serviceName)
+                return `route ${domain} was left as it is: it is not this deploy's (it routes to ${owner ?? 'no service'})`;
+            await client.deleteRoute(domain);
+        },
     };
 }
 // ---------------------------------------------------------------------------------------------------------------
@@ -72207,8 +72189,11 @@ function rolledBack(cause, report, service) {
     const effects = report.undone.length > 0 ? report.effects : [];
     const summary = { id: service.serviceId, name: service.serviceName, created: service.created };
     if (report.failed.length === 0) {
-        const rollback = effects.includes('restored') ? 'restored' : 'removed';
-        const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof errors/* ShipError */.fS && cause.hint ? cause.hint : 'ship again once the cause is fixed';
+        // Said of the service when one was written back, else of the route.
+        const service = effects.filter((e) => e.target === 'service');
+        const spoken = service.length > 0 ? service : effects;
+        const rollback = spoken.some((e) => e.effect === 'restored') ? 'restored' : 'removed';
+        const next = cause instanceof src_stop/* Stopped */.C9 ? 'ship again to deploy' : cause instanceof errors/* ShipError */.fS && cause.hint ? cause.hint : 'ship again once the cause is fixed';
         return new DeployRolledBack(`${why}${undone}`, `nothing this deploy wrote is left; ${next}`, cause, { ...summary, rollback });
     }
     const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof errors/* ShipError */.fS ? error.message : (0,errors/* formatError */.Wk)(error)})`);
@@ -72736,6 +72721,8 @@ function errorOf(error) {
     return { stage, message: (0,errors/* formatError */.Wk)(original), hint: null };
 }
 
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/pipeline/run.ts
 /**
  * What the stages of one run share: the config, the runner's log, the stage records, the MeshAgent client, the one
@@ -73700,7 +73687,7 @@ var io = __nccwpck_require__(3776);
 
 async function runShipCommand(args) {
     const runner = new src_runner/* ConsoleRunner */.m({ inputs: args.inputs, stdout: io/* processIo */.W.stderr });
-    const stop = new RunStop({ log: (line) => runner.warning(line) });
+    const stop = new src_stop/* RunStop */.cw({ log: (line) => runner.warning(line) });
     const stopListening = stop.listen();
     try {
         const result = await shipFromInputs(runner, { stop });
@@ -77759,6 +77746,10 @@ const RETRYABLE_CODES = new Set([
 function isRetryableConnectionError(error) {
     return errorChain(error).some((e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''));
 }
+/** A connection that never came up: the request cannot have reached the server. */
+function neverConnected(error) {
+    return isConnectionRefused(error) || errorChain(error).some((e) => codeOf(e) === 'UND_ERR_CONNECT_TIMEOUT');
+}
 /** Refused at every address tried (Node tries each address of a host and reports them in an AggregateError). */
 function isConnectionRefused(error) {
     const chain = errorChain(error);
@@ -78015,6 +78006,9 @@ class HttpClient {
         }
         if (request.retryRefused === false && isConnectionRefused(failure.error))
             return false;
+        // A create sent twice may create twice (go-containerregistry's transport retries only what is idempotent, too).
+        if (!isIdempotent(request) && !neverConnected(failure.error))
+            return false;
         return failure.timedOut || isRetryableConnectionError(failure.error);
     }
     // --- waiting between attempts --------------------------------------------------------------------------------------
@@ -78170,6 +78164,10 @@ function flattenHeaders(headers) {
             flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
     }
     return flat;
+}
+/** The request's own say, else what its method promises (RFC 9110 9.2.2). */
+function isIdempotent(request) {
+    return request.idempotent ?? (request.method !== 'POST' && request.method !== 'PATCH');
 }
 
 ;// CONCATENATED MODULE: ./src/http/retry-log.ts
@@ -80107,7 +80105,8 @@ class Upload {
     }
     /** A new session: POST, keep its Location, start at byte 0. */
     async open() {
-        const answer = await this.repo.send({ method: 'POST', url: `/v2/${this.repo.name}/blobs/uploads/`, accept: [202], what: this.what });
+        // A new upload session: asking twice only leaves an unused session behind, which the registry purges.
+        const answer = await this.repo.send({ method: 'POST', url: `/v2/${this.repo.name}/blobs/uploads/`, accept: [202], what: this.what, idempotent: true });
         this.location = this.locationOf(answer);
         this.offset = 0;
     }
@@ -80624,6 +80623,8 @@ class RegistryAuth {
                 headers: { 'content-type': 'application/x-www-form-urlencoded' },
                 body: form.toString(),
                 what,
+                // Another token: asking twice is harmless.
+                idempotent: true,
             });
             return this.readToken(posted.json(), what);
         }
@@ -80841,7 +80842,7 @@ class RepositoryClient {
             return false;
         let answer;
         try {
-            answer = await this.send({ method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}` }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
+            answer = await this.send({ method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}`, idempotent: true }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
         }
         catch (error) {
             if (error instanceof src_http/* HttpError */.j$ && (error.status === 401 || error.status === 403)) {
@@ -84725,6 +84726,150 @@ class ConsoleRunner {
             .join('\n');
         this.lines.push(text);
         stream(`${text}\n`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 1123:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $J: () => (/* binding */ throwIfStopped),
+/* harmony export */   C9: () => (/* binding */ Stopped),
+/* harmony export */   cw: () => (/* binding */ RunStop)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/**
+ * Stopping a run on SIGINT or SIGTERM: Ctrl-C, or a cancelled GitHub job (the runner sends SIGINT, SIGTERM 7.5 s
+ * later, then kills the process).
+ *
+ * The first signal aborts `signal`: the stage in progress stops (a builder's process is killed, uploads are cut, a
+ * conversion ends at its next chunk), no later stage starts, and the pipeline unwinds through its own cleanup. A
+ * deploy completes the write in flight and takes back what it wrote; it runs inside `uninterrupted`, so the process
+ * does not exit before that is done. If the run has not ended `graceMs` later, or a second signal comes, the
+ * directories given to `removeOnExit` are removed here and the process exits, unless a deploy is still in flight.
+ * The exit code is the shell's for the signal: 128 + its number (130, 143).
+ */
+
+
+
+const SIGNALS = ['SIGINT', 'SIGTERM'];
+/** How long a forced run has to report once a deploy it waited for has settled. */
+const REPORT_MS = 1_000;
+/** The reason of an aborted run: which signal stopped it. */
+class Stopped extends _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ShipError */ .fS {
+    signalName;
+    constructor(signalName) {
+        super(`stopped by ${signalName}`, { hint: 'the run was cancelled: nothing after this stage ran, and its temporary files were removed; run again to ship' });
+        this.signalName = signalName;
+    }
+    /** 128 + the signal's number, as a shell reports a process a signal ended. */
+    get exitCode() {
+        return 128 + node_os__WEBPACK_IMPORTED_MODULE_1__.constants.signals[this.signalName];
+    }
+}
+/** Throws the stop when the run has been asked to stop (the deploy checks before each write). */
+function throwIfStopped(signal) {
+    if (signal?.aborted)
+        throw signal.reason instanceof Stopped ? signal.reason : new Stopped('SIGINT');
+}
+class RunStop {
+    options;
+    controller = new AbortController();
+    scratch = new Set();
+    inFlight = 0;
+    forcing = false;
+    timer;
+    constructor(options = {}) {
+        this.options = options;
+    }
+    /** Aborted at the first stop signal, with a `Stopped` as its reason. */
+    get signal() {
+        return this.controller.signal;
+    }
+    /** Why the run stopped, once a signal came. */
+    get stopped() {
+        return this.signal.aborted ? this.signal.reason : undefined;
+    }
+    /** Listens for SIGINT and SIGTERM until the returned function is called. */
+    listen() {
+        const onSignal = (name) => this.receive(name);
+        for (const name of SIGNALS)
+            process.on(name, onSignal);
+        return () => {
+            for (const name of SIGNALS)
+                process.off(name, onSignal);
+            clearTimeout(this.timer);
+        };
+    }
+    /** What a signal does; `listen` calls it, tests may too. */
+    receive(name) {
+        if (this.signal.aborted) {
+            this.force();
+            return;
+        }
+        this.options.log?.(`${name}: stopping the run${this.inFlight > 0 ? ' once the deploy in flight has completed' : ''}`);
+        this.controller.abort(new Stopped(name));
+        this.timer = setTimeout(() => this.force(), this.options.graceMs ?? 5_000);
+        this.timer.unref();
+    }
+    /** Runs `work` to its end even when a stop comes meanwhile: the process does not exit before it settles. */
+    async uninterrupted(work) {
+        this.inFlight += 1;
+        try {
+            return await work();
+        }
+        finally {
+            this.inFlight -= 1;
+            // Forced meanwhile: the run still gets a moment to report what the deploy did (it is the last word on the
+            // service), then the process exits.
+            if (this.forcing && this.inFlight === 0) {
+                this.timer = setTimeout(() => this.exitNow(), REPORT_MS);
+                this.timer.unref();
+            }
+        }
+    }
+    /**
+     * Called once the run has reported: when a stop ended it, the process exits with the signal's code as soon as
+     * stdout and stderr have taken what was written, so that nothing a stopped stage left behind keeps it alive.
+     */
+    finish() {
+        const code = this.stopped?.exitCode;
+        if (code === undefined)
+            return;
+        let pending = 2;
+        const flushed = () => {
+            pending -= 1;
+            if (pending === 0)
+                (this.options.exit ?? process.exit)(code);
+        };
+        process.stdout.write('', flushed);
+        process.stderr.write('', flushed);
+    }
+    /** A directory the run made: removed here if the process has to exit before the run removes it. */
+    removeOnExit(dir) {
+        this.scratch.add(dir);
+        return () => this.scratch.delete(dir);
+    }
+    force() {
+        this.forcing = true;
+        if (this.inFlight > 0) {
+            this.options.log?.('waiting for the deploy in flight to complete before exiting');
+            return;
+        }
+        this.exitNow();
+    }
+    exitNow() {
+        for (const dir of this.scratch)
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync)(dir, { recursive: true, force: true });
+        this.scratch.clear();
+        (this.options.exit ?? process.exit)(this.stopped?.exitCode ?? 1);
     }
 }
 

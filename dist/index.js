@@ -81232,6 +81232,10 @@ const RETRYABLE_CODES = new Set([
 function isRetryableConnectionError(error) {
     return errorChain(error).some((e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''));
 }
+/** A connection that never came up: the request cannot have reached the server. */
+function neverConnected(error) {
+    return isConnectionRefused(error) || errorChain(error).some((e) => codeOf(e) === 'UND_ERR_CONNECT_TIMEOUT');
+}
 /** Refused at every address tried (Node tries each address of a host and reports them in an AggregateError). */
 function isConnectionRefused(error) {
     const chain = errorChain(error);
@@ -81488,6 +81492,9 @@ class client_HttpClient {
         }
         if (request.retryRefused === false && isConnectionRefused(failure.error))
             return false;
+        // A create sent twice may create twice (go-containerregistry's transport retries only what is idempotent, too).
+        if (!isIdempotent(request) && !neverConnected(failure.error))
+            return false;
         return failure.timedOut || isRetryableConnectionError(failure.error);
     }
     // --- waiting between attempts --------------------------------------------------------------------------------------
@@ -81643,6 +81650,10 @@ function flattenHeaders(headers) {
             flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
     }
     return flat;
+}
+/** The request's own say, else what its method promises (RFC 9110 9.2.2). */
+function isIdempotent(request) {
+    return request.idempotent ?? (request.method !== 'POST' && request.method !== 'PATCH');
 }
 
 ;// CONCATENATED MODULE: ./src/http/retry-log.ts
@@ -81972,6 +81983,8 @@ class MeshagentClient {
             url: `${this.project}/repositories/${enc(repositoryId)}/token`,
             json: { actions: [...new Set(request.actions)], expires_in_seconds: request.expires_in_seconds },
             what: 'mint a registry repository token',
+            // Another short-lived token: asking twice is harmless.
+            idempotent: true,
         });
         // Masked before parsing, so even a schema error cannot print it.
         const raw = response.json();
@@ -82345,6 +82358,8 @@ class RegistryAuth {
                 headers: { 'content-type': 'application/x-www-form-urlencoded' },
                 body: form.toString(),
                 what,
+                // Another token: asking twice is harmless.
+                idempotent: true,
             });
             return this.readToken(posted.json(), what);
         }
@@ -82560,7 +82575,7 @@ class RepositoryClient {
             return false;
         let answer;
         try {
-            answer = await this.send({ method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}` }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
+            answer = await this.send({ method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}`, idempotent: true }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
         }
         catch (error) {
             if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
@@ -86982,7 +86997,8 @@ class Upload {
     }
     /** A new session: POST, keep its Location, start at byte 0. */
     async open() {
-        const answer = await this.repo.send({ method: 'POST', url: `/v2/${this.repo.name}/blobs/uploads/`, accept: [202], what: this.what });
+        // A new upload session: asking twice only leaves an unused session behind, which the registry purges.
+        const answer = await this.repo.send({ method: 'POST', url: `/v2/${this.repo.name}/blobs/uploads/`, accept: [202], what: this.what, idempotent: true });
         this.location = this.locationOf(answer);
         this.offset = 0;
     }
@@ -87656,6 +87672,8 @@ async function sizeOf(layout, digest) {
 
 
 const SIGNALS = ['SIGINT', 'SIGTERM'];
+/** How long a forced run has to report once a deploy it waited for has settled. */
+const REPORT_MS = 1_000;
 /** The reason of an aborted run: which signal stopped it. */
 class Stopped extends errors_ShipError {
     signalName;
@@ -87721,8 +87739,12 @@ class RunStop {
         }
         finally {
             this.inFlight -= 1;
-            if (this.forcing && this.inFlight === 0)
-                this.exitNow();
+            // Forced meanwhile: the run still gets a moment to report what the deploy did (it is the last word on the
+            // service), then the process exits.
+            if (this.forcing && this.inFlight === 0) {
+                this.timer = setTimeout(() => this.exitNow(), REPORT_MS);
+                this.timer.unref();
+            }
         }
     }
     /**
@@ -87820,7 +87842,7 @@ function decideRoute(current, request) {
         return { kind: 'unchanged', request };
     }
     // The CLI sends its own route spec with the merged annotations, not the stored one patched.
-    return { kind: 'update', request, spec: { ...desired, metadata: { name: request.domain, annotations } } };
+    return { kind: 'update', request, spec: { ...desired, metadata: { name: request.domain, annotations } }, previous: current.spec };
 }
 /**
  * Claims a new domain before the service is written: creates the route (then it is this run's to remove). When
@@ -88389,10 +88411,10 @@ class UndoLog {
         const failed = [];
         for (const step of [...this.steps].reverse()) {
             try {
-                await step.run();
-                undone.push(step.undone);
-                effects.push(step.effect);
-                log(`Rolled back: ${step.undone}`);
+                const said = await step.run();
+                undone.push(said ?? step.undone);
+                effects.push({ effect: step.effect, target: step.target });
+                log(`Rolled back: ${said ?? step.undone}`);
             }
             catch (error) {
                 failed.push({ step, error });
@@ -88419,6 +88441,7 @@ class UndoLog {
  *
  * A room the run created is kept: it is empty, and a parallel job may be deploying into it.
  */
+
 
 
 
@@ -88455,30 +88478,37 @@ async function deployService(request) {
         let routeAction = 'none';
         if (route?.kind === 'create') {
             throwIfStopped(signal);
-            const claim = await claimRoute(client, route);
+            const plan = route;
+            // A create whose answer was lost may have gone through: its removal is recorded then too.
+            const removal = removeClaimedRoute(client, plan.request.domain, serviceName);
+            const claim = await unsure(() => claimRoute(client, plan), undo, removal);
             if (claim.created) {
                 routeAction = 'created';
-                undo.add(removeClaimedRoute(client, route.request.domain, serviceName));
+                undo.add(removal);
             }
             // Claimed: nothing is left to do to the route. Found taken by this room meanwhile: it is finished below.
             route = claim.created ? undefined : claim.plan;
         }
         throwIfStopped(signal);
-        const written = await writeService(request, existing, built, undo);
-        done.serviceId = written.serviceId;
-        done.created = written.created;
-        built = written.built;
+        const wrote = await writeService(request, existing, built, undo);
+        done.serviceId = wrote.serviceId;
+        done.created = wrote.created;
+        built = wrote.built;
         if (route) {
             throwIfStopped(signal);
-            await finishRoute(client, route);
+            const plan = route;
+            if (plan.kind === 'update')
+                await written(() => finishRoute(client, plan), undo, restoreRoute(client, plan.previous, serviceName));
+            else
+                await finishRoute(client, plan);
             routeAction = route.kind === 'update' ? 'updated' : 'unchanged';
             if (domain?.source === 'existing-route')
                 log(`Public domain: ${domain.name} (existing route)`);
         }
         return {
-            serviceId: written.serviceId,
+            serviceId: wrote.serviceId,
             serviceName,
-            created: written.created,
+            created: wrote.created,
             roomCreated,
             domain: domain?.name,
             serviceUrl: domain === undefined ? undefined : `https://${domain.name}`,
@@ -88548,7 +88578,7 @@ async function writeService(request, existing, built, undo) {
     const { client, room, serviceName, log = () => { } } = request;
     if (existing) {
         const serviceId = requireId(existing, serviceName);
-        await written(() => client.updateService(room, serviceId, built.spec), undo, restoreService(client, room, serviceId, existing));
+        await written(() => client.updateService(room, serviceId, built.spec), undo, restoreService(request, serviceId, existing));
         log(`Updated service ${serviceName} (${serviceId}) in room ${room}`);
         return { serviceId, created: false, built };
     }
@@ -88566,17 +88596,17 @@ async function writeService(request, existing, built, undo) {
             throw error;
         const racedId = requireId(raced, serviceName);
         if (raced.container?.image === request.image.ref) {
-            undo.add(removeCreatedService(client, room, racedId, serviceName));
+            undo.add(removeCreatedService(request, racedId));
             log(`Created service ${serviceName} (${racedId}) in room ${room}`);
             return { serviceId: racedId, created: true, built };
         }
         // Merge into the winner, as an update would.
         const merged = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing: raced });
-        await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(client, room, racedId, raced));
+        await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(request, racedId, raced));
         log(`Service ${serviceName} appeared while deploying; updated it (${racedId}) in room ${room}`);
         return { serviceId: racedId, created: false, built: merged };
     }
-    undo.add(removeCreatedService(client, room, serviceId, serviceName));
+    undo.add(removeCreatedService(request, serviceId));
     log(`Created service ${serviceName} (${serviceId}) in room ${room}`);
     return { serviceId, created: true, built };
 }
@@ -88600,42 +88630,71 @@ async function unsure(write, undo, step) {
 /**
  * An answer that says the write was not done: a 4xx, or 503 (RFC 9110 15.6.4: the server cannot handle the
  * request now). Any other 5xx, a timeout or a lost answer says nothing either way: a gateway may have passed the
- * write on.
+ * write on. Our own refusal (a ShipError that is no HTTP failure, such as a domain found taken) sent no write.
  */
 function isRefusal(error) {
-    if (!(error instanceof HttpError) || error.status === undefined)
+    if (!(error instanceof HttpError))
+        return error instanceof errors_ShipError;
+    if (error.status === undefined)
         return false;
     return (error.status >= 400 && error.status < 500) || error.status === 503;
 }
-function restoreService(client, room, id, previous) {
+function restoreService(request, id, previous) {
+    const { client, room } = request;
     const name = previous.metadata.name;
     const image = previous.container?.image;
     return {
         effect: 'restored',
+        target: 'service',
         undone: `service ${name} was restored to the spec it had before`,
         leftover: {
             what: `service ${name} (${id}) may run the new spec without the rest of the deploy`,
             fix: `ship again once the API answers (a ship that completes writes the service and its route together)${image ? `, or ship the image it ran before (image: ${shown(image)}) to go back` : ''}`,
         },
-        run: () => client.updateService(room, id, previous),
+        run: async () => {
+            const moved = await changedByAnother(request, name);
+            if (moved)
+                return moved;
+            await client.updateService(room, id, previous);
+        },
     };
 }
-function removeCreatedService(client, room, id, name) {
+function removeCreatedService(request, id) {
+    const { client, room, serviceName: name } = request;
     return {
         effect: 'removed',
+        target: 'service',
         undone: `service ${name}, created by this deploy, was deleted`,
         leftover: {
             what: `service ${name} (${id}), created by this deploy, is still in room ${room}`,
             fix: `ship again once the API answers to complete it, or delete service ${name} from room ${room}`,
         },
-        run: () => client.deleteService(room, id, name),
+        run: async () => {
+            const moved = await changedByAnother(request, name);
+            if (moved)
+                return moved;
+            await client.deleteService(room, id, name);
+        },
     };
+}
+/**
+ * Why a service must be left as it is now: another deploy wrote it after this one (it no longer runs this deploy's
+ * image) or deleted it. Taking this deploy back then would undo the other one, which succeeded.
+ */
+async function changedByAnother(request, name) {
+    const now = await findExistingService(request.client, request.room, name);
+    if (!now)
+        return `service ${name} was left as it is: it was deleted meanwhile`;
+    if (now.container?.image !== request.image.ref)
+        return `service ${name} was left as it is: another deploy changed it meanwhile (it runs ${now.container?.image ?? 'no image'})`;
+    return undefined;
 }
 /** A create whose answer was lost: the service is deleted if it is there and runs this deploy's image. */
 function removeUnsureCreate(request) {
     const { client, room, serviceName } = request;
     return {
         effect: 'removed',
+        target: 'service',
         undone: `service ${serviceName}, which this deploy may have created, is not in room ${room} (deleted if it was)`,
         leftover: {
             what: `service ${serviceName} may have been created in room ${room}`,
@@ -88677,15 +88736,46 @@ function reusableRoutePort(request, spec) {
         return undefined;
     }
 }
+/** A route update whose answer may have been lost: the route is put back as it was, if it is still this service's. */
+function restoreRoute(client, previous, serviceName) {
+    const domain = previous.domain;
+    return {
+        effect: 'restored',
+        target: 'route',
+        undone: `route ${domain} was restored to the spec it had before`,
+        leftover: {
+            what: `route ${domain} may point at a port the restored service ${serviceName} does not publish`,
+            fix: `ship again once the API answers, which routes the domain to the service's port`,
+        },
+        run: async () => {
+            const now = await client.getRoute(domain);
+            if (!now)
+                return `route ${domain} was left as it is: it was deleted meanwhile`;
+            const owner = now.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
+            if (owner !== undefined && owner !== serviceName)
+                return `route ${domain} was left as it is: service ${owner} took it meanwhile`;
+            await client.updateRoute(previous);
+        },
+    };
+}
 function removeClaimedRoute(client, domain, serviceName) {
     return {
         effect: 'removed',
+        target: 'route',
         undone: `route ${domain}, created by this deploy, was deleted`,
         leftover: {
             what: `route ${domain}, created by this deploy, is still there`,
             fix: `nothing is broken by it (a later ship of service ${serviceName} uses it); to free the domain, delete it ('meshagent route delete ${domain}')`,
         },
-        run: () => client.deleteRoute(domain),
+        run: async () => {
+            const now = await client.getRoute(domain);
+            if (!now)
+                return `route ${domain} is not there (it was not created, or was deleted meanwhile)`;
+            const owner = now.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
+            if (owner !== serviceName)
+                return `route ${domain} was left as it is: it is not this deploy's (it routes to ${owner ?? 'no service'})`;
+            await client.deleteRoute(domain);
+        },
     };
 }
 // ---------------------------------------------------------------------------------------------------------------
@@ -88697,7 +88787,10 @@ function rolledBack(cause, report, service) {
     const effects = report.undone.length > 0 ? report.effects : [];
     const summary = { id: service.serviceId, name: service.serviceName, created: service.created };
     if (report.failed.length === 0) {
-        const rollback = effects.includes('restored') ? 'restored' : 'removed';
+        // Said of the service when one was written back, else of the route.
+        const service = effects.filter((e) => e.target === 'service');
+        const spoken = service.length > 0 ? service : effects;
+        const rollback = spoken.some((e) => e.effect === 'restored') ? 'restored' : 'removed';
         const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof errors_ShipError && cause.hint ? cause.hint : 'ship again once the cause is fixed';
         return new DeployRolledBack(`${why}${undone}`, `nothing this deploy wrote is left; ${next}`, cause, { ...summary, rollback });
     }

@@ -1,6 +1,7 @@
 /**
  * Fault injection for tests: the next N requests matching a method and path answer with a status (and an optional
- * Retry-After), or have their connection reset, instead of being served; or they are held for a while, then served.
+ * Retry-After), or have their connection reset, instead of being served; or they are held for a while, then served;
+ * or they are served and their answer lost (the connection reset after the write).
  * A rule with `after` lies dormant until a request matching that has been served, so a test can make the API go
  * away right after a given write.
  */
@@ -23,6 +24,8 @@ export const FaultRule = RequestMatch.extend({
   retryAfter: z.number().int().nonnegative().optional(),
   /** Destroy the connection instead of answering. */
   reset: z.boolean().optional(),
+  /** Serve the request, then reset the connection instead of sending the answer: the write is done, its answer lost. */
+  lostAnswer: z.boolean().optional(),
   /** Hold the request this long first; without `status` or `reset` it is then served as usual. */
   delayMs: z.number().int().positive().max(60_000).optional(),
   /** The rule starts to apply once a request matching this has been served (by the API, not by a fault). */
@@ -68,7 +71,16 @@ export class Faults {
     this.matchedCount += 1;
     if (match.rule.delayMs !== undefined) {
       await new Promise((resolve) => setTimeout(resolve, match.rule.delayMs));
-      if (match.rule.status === undefined && !match.rule.reset) return false;
+      if (match.rule.status === undefined && !match.rule.reset && !match.rule.lostAnswer) return false;
+    }
+    if (match.rule.lostAnswer) {
+      // Served by the API as usual; whatever it answers, the client only sees the connection drop.
+      response.writeHead = (() => response) as unknown as typeof response.writeHead;
+      response.end = (() => {
+        request.socket.destroy();
+        return response;
+      }) as unknown as typeof response.end;
+      return false;
     }
     if (match.rule.reset) {
       request.socket.destroy();

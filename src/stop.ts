@@ -17,6 +17,9 @@ export type StopSignalName = 'SIGINT' | 'SIGTERM';
 
 const SIGNALS: readonly StopSignalName[] = ['SIGINT', 'SIGTERM'];
 
+/** How long a forced run has to report once a deploy it waited for has settled. */
+const REPORT_MS = 1_000;
+
 /** The reason of an aborted run: which signal stopped it. */
 export class Stopped extends ShipError {
   constructor(readonly signalName: StopSignalName) {
@@ -91,7 +94,12 @@ export class RunStop {
       return await work();
     } finally {
       this.inFlight -= 1;
-      if (this.forcing && this.inFlight === 0) this.exitNow();
+      // Forced meanwhile: the run still gets a moment to report what the deploy did (it is the last word on the
+      // service), then the process exits.
+      if (this.forcing && this.inFlight === 0) {
+        this.timer = setTimeout(() => this.exitNow(), REPORT_MS);
+        this.timer.unref();
+      }
     }
   }
 

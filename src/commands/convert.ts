@@ -7,9 +7,10 @@ import { ShipError } from '../errors.js';
 import { convertImage, type ImageConversion, type LayerEvent } from '../estargz/image.js';
 import { DEFAULT_CHUNK_SIZE } from '../estargz/toc.js';
 import { formatLocalImage, parseLocalImage } from '../image-location.js';
-import { openImage, packOciArchive } from '../oci/archive.js';
+import { openImage, packOciArchive, type ImageRef } from '../oci/archive.js';
 import { OciLayout } from '../oci/layout.js';
 import type { Digest } from '../oci/digest.js';
+import { RunStop } from '../stop.js';
 import { processIo, type CommandIo } from './io.js';
 
 /** Progress lines are printed for a layer only after it has run this long, then at this interval. */
@@ -27,16 +28,38 @@ export async function runConvert(args: CliArgs, io: CommandIo = processIo): Prom
   const chunkSize = integerOption(args.options['chunk-size'], 'chunk-size', DEFAULT_CHUNK_SIZE);
   const prefetch = (args.options.prefetch ?? '').split('\n').map((p) => p.trim()).filter((p) => p !== '');
 
+  // Ctrl-C or SIGTERM ends the conversion at its next chunk; the temporary files go as on any failure.
+  const stop = new RunStop({ log: (line) => io.stderr(`meshagent-ship: ${line}\n`) });
+  const stopListening = stop.listen();
+  try {
+    return await convertTo(src, dst, { level, chunkSize, prefetch }, args.json, io, stop.signal);
+  } catch (error) {
+    const stopped = stop.stopped;
+    if (!stopped) throw error;
+    io.stderr(`meshagent-ship: ${stopped.message}\n`);
+    return stopped.exitCode;
+  } finally {
+    stopListening();
+    stop.finish();
+  }
+}
+
+async function convertTo(src: ImageRef, dst: ImageRef, settings: { level: number; chunkSize: number; prefetch: string[] }, json: boolean, io: CommandIo, signal: AbortSignal): Promise<number> {
   const image = await openImage(src);
   const staging = dst.transport === 'oci-archive' ? await mkdtemp(join(tmpdir(), 'meshagent-ship-out-')) : undefined;
   try {
     const out = await OciLayout.create(staging ?? dst.path);
-    const result = await convertImage(image.layout, image.descriptor, out, { level, chunkSize, prefetch, onLayer: progressPrinter(io) });
+    const printProgress = progressPrinter(io);
+    const onLayer = (event: LayerEvent): void => {
+      signal.throwIfAborted();
+      printProgress(event);
+    };
+    const result = await convertImage(image.layout, image.descriptor, out, { ...settings, onLayer });
     const name = dst.ref ?? image.name;
     await out.setRef(result.descriptor, name);
     if (staging !== undefined) await packOciArchive(staging, dst.path);
     for (const path of result.missingPrefetch) io.stderr(`warning: prefetch path ${JSON.stringify(path)} is in no layer of the image\n`);
-    io.stdout(args.json ? `${JSON.stringify(describe(result, formatLocalImage(dst), name), null, 2)}\n` : render(result, formatLocalImage(dst)));
+    io.stdout(json ? `${JSON.stringify(describe(result, formatLocalImage(dst), name), null, 2)}\n` : render(result, formatLocalImage(dst)));
     return 0;
   } finally {
     await image.close();

@@ -25,6 +25,11 @@ export function isRetryableConnectionError(error: unknown): boolean {
   );
 }
 
+/** A connection that never came up: the request cannot have reached the server. */
+export function neverConnected(error: unknown): boolean {
+  return isConnectionRefused(error) || errorChain(error).some((e) => codeOf(e) === 'UND_ERR_CONNECT_TIMEOUT');
+}
+
 /** Refused at every address tried (Node tries each address of a host and reports them in an AggregateError). */
 export function isConnectionRefused(error: unknown): boolean {
   const chain = errorChain(error);

@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { VERSION } from '../version.js';
 import { BufferedResponse } from './buffered-response.js';
-import { describeConnectionError, isConnectionRefused, isRetryableConnectionError, isRetryableStatus } from './classify.js';
+import { describeConnectionError, isConnectionRefused, isRetryableConnectionError, isRetryableStatus, neverConnected } from './classify.js';
 import { CONNECTION_HINT, HttpError, hintFor } from './http-error.js';
 import { bodySnippet, credentialsIn, maskSecrets } from './masking.js';
 import { defaultDispatcher } from './proxy.js';
@@ -213,6 +213,8 @@ export class HttpClient {
       return this.options.retryStatus ? this.options.retryStatus({ method: request.method, url: prepared.shownUrl, status, body }) : isRetryableStatus(status);
     }
     if (request.retryRefused === false && isConnectionRefused(failure.error)) return false;
+    // A create sent twice may create twice (go-containerregistry's transport retries only what is idempotent, too).
+    if (!isIdempotent(request) && !neverConnected(failure.error)) return false;
     return failure.timedOut || isRetryableConnectionError(failure.error);
   }
 
@@ -372,4 +374,9 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
     if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return flat;
+}
+
+/** The request's own say, else what its method promises (RFC 9110 9.2.2). */
+function isIdempotent(request: HttpRequest): boolean {
+  return request.idempotent ?? (request.method !== 'POST' && request.method !== 'PATCH');
 }

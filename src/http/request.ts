@@ -36,6 +36,13 @@ export interface HttpRequest {
    * breaks or times out is still retried. For a look that has a fallback when the server is not there at all.
    */
   readonly retryRefused?: boolean;
+  /**
+   * Whether sending the request twice does what sending it once does. Default: true for GET, HEAD, PUT and DELETE,
+   * false for POST and PATCH. A request that is not idempotent is tried again only when it cannot have been
+   * received: a connection refused or never set up, or an answer that says it was not processed (429, 502-504);
+   * after a reset or a timeout it may have been applied, so the failure is the caller's to sort out.
+   */
+  readonly idempotent?: boolean;
 }
 
 /** An accepted answer whose body has not been read: the caller consumes (or destroys) `body`. */

@@ -134,6 +134,8 @@ export class MeshagentClient {
       url: `${this.project}/repositories/${enc(repositoryId)}/token`,
       json: { actions: [...new Set(request.actions)], expires_in_seconds: request.expires_in_seconds },
       what: 'mint a registry repository token',
+      // Another short-lived token: asking twice is harmless.
+      idempotent: true,
     });
     // Masked before parsing, so even a schema error cannot print it.
     const raw = response.json() as { token?: unknown };

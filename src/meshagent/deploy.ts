@@ -19,11 +19,12 @@ import { HttpError } from '../http.js';
 import { isStatus, type MeshagentClient } from './client.js';
 import { claimRoute, findServiceDomain, finishRoute, planRoute, type RouteAction, type RoutePlan } from './route.js';
 import type { ImageFacts } from './image-facts.js';
+import { SERVICE_ID_ANNOTATION } from './service-annotations.js';
 import type { ServiceOptions } from './service-options.js';
 import { defaultPorts, routeTargetPort } from './service-ports.js';
 import { buildServiceSpec } from './service-spec.js';
 import { UndoLog, type UndoReport, type UndoStep } from './undo.js';
-import { ServiceSpec, type ServiceRecord } from './wire.js';
+import { ServiceSpec, type RouteSpecInput, type ServiceRecord } from './wire.js';
 
 export interface DeployRequest {
   readonly client: MeshagentClient;
@@ -107,32 +108,37 @@ export async function deployService(request: DeployRequest): Promise<DeployedSer
     let routeAction: RouteAction = 'none';
     if (route?.kind === 'create') {
       throwIfStopped(signal);
-      const claim = await claimRoute(client, route);
+      const plan = route;
+      // A create whose answer was lost may have gone through: its removal is recorded then too.
+      const removal = removeClaimedRoute(client, plan.request.domain, serviceName);
+      const claim = await unsure(() => claimRoute(client, plan), undo, removal);
       if (claim.created) {
         routeAction = 'created';
-        undo.add(removeClaimedRoute(client, route.request.domain, serviceName));
+        undo.add(removal);
       }
       // Claimed: nothing is left to do to the route. Found taken by this room meanwhile: it is finished below.
       route = claim.created ? undefined : claim.plan;
     }
 
     throwIfStopped(signal);
-    const written = await writeService(request, existing, built, undo);
-    done.serviceId = written.serviceId;
-    done.created = written.created;
-    built = written.built;
+    const wrote = await writeService(request, existing, built, undo);
+    done.serviceId = wrote.serviceId;
+    done.created = wrote.created;
+    built = wrote.built;
 
     if (route) {
       throwIfStopped(signal);
-      await finishRoute(client, route);
+      const plan = route;
+      if (plan.kind === 'update') await written(() => finishRoute(client, plan), undo, restoreRoute(client, plan.previous, serviceName));
+      else await finishRoute(client, plan);
       routeAction = route.kind === 'update' ? 'updated' : 'unchanged';
       if (domain?.source === 'existing-route') log(`Public domain: ${domain.name} (existing route)`);
     }
 
     return {
-      serviceId: written.serviceId,
+      serviceId: wrote.serviceId,
       serviceName,
-      created: written.created,
+      created: wrote.created,
       roomCreated,
       domain: domain?.name,
       serviceUrl: domain === undefined ? undefined : `https://${domain.name}`,
@@ -207,7 +213,7 @@ async function writeService(request: DeployRequest, existing: ServiceSpec | unde
   const { client, room, serviceName, log = () => {} } = request;
   if (existing) {
     const serviceId = requireId(existing, serviceName);
-    await written(() => client.updateService(room, serviceId, built.spec), undo, restoreService(client, room, serviceId, existing));
+    await written(() => client.updateService(room, serviceId, built.spec), undo, restoreService(request, serviceId, existing));
     log(`Updated service ${serviceName} (${serviceId}) in room ${room}`);
     return { serviceId, created: false, built };
   }
@@ -222,17 +228,17 @@ async function writeService(request: DeployRequest, existing: ServiceSpec | unde
     if (!raced) throw error;
     const racedId = requireId(raced, serviceName);
     if (raced.container?.image === request.image.ref) {
-      undo.add(removeCreatedService(client, room, racedId, serviceName));
+      undo.add(removeCreatedService(request, racedId));
       log(`Created service ${serviceName} (${racedId}) in room ${room}`);
       return { serviceId: racedId, created: true, built };
     }
     // Merge into the winner, as an update would.
     const merged = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing: raced });
-    await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(client, room, racedId, raced));
+    await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(request, racedId, raced));
     log(`Service ${serviceName} appeared while deploying; updated it (${racedId}) in room ${room}`);
     return { serviceId: racedId, created: false, built: merged };
   }
-  undo.add(removeCreatedService(client, room, serviceId, serviceName));
+  undo.add(removeCreatedService(request, serviceId));
   log(`Created service ${serviceName} (${serviceId}) in room ${room}`);
   return { serviceId, created: true, built };
 }
@@ -257,37 +263,61 @@ async function unsure<T>(write: () => Promise<T>, undo: UndoLog, step: UndoStep)
 /**
  * An answer that says the write was not done: a 4xx, or 503 (RFC 9110 15.6.4: the server cannot handle the
  * request now). Any other 5xx, a timeout or a lost answer says nothing either way: a gateway may have passed the
- * write on.
+ * write on. Our own refusal (a ShipError that is no HTTP failure, such as a domain found taken) sent no write.
  */
 function isRefusal(error: unknown): boolean {
-  if (!(error instanceof HttpError) || error.status === undefined) return false;
+  if (!(error instanceof HttpError)) return error instanceof ShipError;
+  if (error.status === undefined) return false;
   return (error.status >= 400 && error.status < 500) || error.status === 503;
 }
 
-function restoreService(client: MeshagentClient, room: string, id: string, previous: ServiceSpec): UndoStep {
+function restoreService(request: DeployRequest, id: string, previous: ServiceSpec): UndoStep {
+  const { client, room } = request;
   const name = previous.metadata.name;
   const image = previous.container?.image;
   return {
     effect: 'restored',
+    target: 'service',
     undone: `service ${name} was restored to the spec it had before`,
     leftover: {
       what: `service ${name} (${id}) may run the new spec without the rest of the deploy`,
       fix: `ship again once the API answers (a ship that completes writes the service and its route together)${image ? `, or ship the image it ran before (image: ${shown(image)}) to go back` : ''}`,
     },
-    run: () => client.updateService(room, id, previous),
+    run: async () => {
+      const moved = await changedByAnother(request, name);
+      if (moved) return moved;
+      await client.updateService(room, id, previous);
+    },
   };
 }
 
-function removeCreatedService(client: MeshagentClient, room: string, id: string, name: string): UndoStep {
+function removeCreatedService(request: DeployRequest, id: string): UndoStep {
+  const { client, room, serviceName: name } = request;
   return {
     effect: 'removed',
+    target: 'service',
     undone: `service ${name}, created by this deploy, was deleted`,
     leftover: {
       what: `service ${name} (${id}), created by this deploy, is still in room ${room}`,
       fix: `ship again once the API answers to complete it, or delete service ${name} from room ${room}`,
     },
-    run: () => client.deleteService(room, id, name),
+    run: async () => {
+      const moved = await changedByAnother(request, name);
+      if (moved) return moved;
+      await client.deleteService(room, id, name);
+    },
   };
+}
+
+/**
+ * Why a service must be left as it is now: another deploy wrote it after this one (it no longer runs this deploy's
+ * image) or deleted it. Taking this deploy back then would undo the other one, which succeeded.
+ */
+async function changedByAnother(request: DeployRequest, name: string): Promise<string | undefined> {
+  const now = await findExistingService(request.client, request.room, name);
+  if (!now) return `service ${name} was left as it is: it was deleted meanwhile`;
+  if (now.container?.image !== request.image.ref) return `service ${name} was left as it is: another deploy changed it meanwhile (it runs ${now.container?.image ?? 'no image'})`;
+  return undefined;
 }
 
 /** A create whose answer was lost: the service is deleted if it is there and runs this deploy's image. */
@@ -295,6 +325,7 @@ function removeUnsureCreate(request: DeployRequest): UndoStep {
   const { client, room, serviceName } = request;
   return {
     effect: 'removed',
+    target: 'service',
     undone: `service ${serviceName}, which this deploy may have created, is not in room ${room} (deleted if it was)`,
     leftover: {
       what: `service ${serviceName} may have been created in room ${room}`,
@@ -343,15 +374,43 @@ function reusableRoutePort(request: DeployRequest, spec: ServiceSpec): number | 
   }
 }
 
+/** A route update whose answer may have been lost: the route is put back as it was, if it is still this service's. */
+function restoreRoute(client: MeshagentClient, previous: RouteSpecInput, serviceName: string): UndoStep {
+  const domain = previous.domain;
+  return {
+    effect: 'restored',
+    target: 'route',
+    undone: `route ${domain} was restored to the spec it had before`,
+    leftover: {
+      what: `route ${domain} may point at a port the restored service ${serviceName} does not publish`,
+      fix: `ship again once the API answers, which routes the domain to the service's port`,
+    },
+    run: async () => {
+      const now = await client.getRoute(domain);
+      if (!now) return `route ${domain} was left as it is: it was deleted meanwhile`;
+      const owner = now.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
+      if (owner !== undefined && owner !== serviceName) return `route ${domain} was left as it is: service ${owner} took it meanwhile`;
+      await client.updateRoute(previous);
+    },
+  };
+}
+
 function removeClaimedRoute(client: MeshagentClient, domain: string, serviceName: string): UndoStep {
   return {
     effect: 'removed',
+    target: 'route',
     undone: `route ${domain}, created by this deploy, was deleted`,
     leftover: {
       what: `route ${domain}, created by this deploy, is still there`,
       fix: `nothing is broken by it (a later ship of service ${serviceName} uses it); to free the domain, delete it ('meshagent route delete ${domain}')`,
     },
-    run: () => client.deleteRoute(domain),
+    run: async () => {
+      const now = await client.getRoute(domain);
+      if (!now) return `route ${domain} is not there (it was not created, or was deleted meanwhile)`;
+      const owner = now.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
+      if (owner !== serviceName) return `route ${domain} was left as it is: it is not this deploy's (it routes to ${owner ?? 'no service'})`;
+      await client.deleteRoute(domain);
+    },
   };
 }
 
@@ -365,7 +424,10 @@ function rolledBack(cause: unknown, report: UndoReport, service: { serviceName: 
   const effects = report.undone.length > 0 ? report.effects : [];
   const summary = { id: service.serviceId, name: service.serviceName, created: service.created };
   if (report.failed.length === 0) {
-    const rollback: Rollback = effects.includes('restored') ? 'restored' : 'removed';
+    // Said of the service when one was written back, else of the route.
+    const service = effects.filter((e) => e.target === 'service');
+    const spoken = service.length > 0 ? service : effects;
+    const rollback: Rollback = spoken.some((e) => e.effect === 'restored') ? 'restored' : 'removed';
     const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof ShipError && cause.hint ? cause.hint : 'ship again once the cause is fixed';
     return new DeployRolledBack(`${why}${undone}`, `nothing this deploy wrote is left; ${next}`, cause, { ...summary, rollback });
   }

@@ -26,7 +26,7 @@ export interface RouteRequest {
 export type RoutePlan =
   | { readonly kind: 'unchanged'; readonly request: RouteRequest }
   | { readonly kind: 'create'; readonly request: RouteRequest; readonly spec: RouteSpecInput }
-  | { readonly kind: 'update'; readonly request: RouteRequest; readonly spec: RouteSpecInput };
+  | { readonly kind: 'update'; readonly request: RouteRequest; readonly spec: RouteSpecInput; readonly previous: RouteSpecInput };
 
 /** The route spec the CLI writes for a service's domain, as its RouteSpec model serialises it (defaults and nulls included). */
 export function serviceRouteSpec(route: Pick<RouteRequest, 'domain' | 'room' | 'serviceName' | 'port'>): RouteSpecInput {
@@ -59,7 +59,7 @@ export function decideRoute(current: RouteRecord | undefined, request: RouteRequ
     return { kind: 'unchanged', request };
   }
   // The CLI sends its own route spec with the merged annotations, not the stored one patched.
-  return { kind: 'update', request, spec: { ...desired, metadata: { name: request.domain, annotations } } };
+  return { kind: 'update', request, spec: { ...desired, metadata: { name: request.domain, annotations } }, previous: current.spec };
 }
 
 /**

@@ -131,6 +131,8 @@ export class RegistryAuth {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: form.toString(),
         what,
+        // Another token: asking twice is harmless.
+        idempotent: true,
       });
       return this.readToken(posted.json(), what);
     } catch (error) {

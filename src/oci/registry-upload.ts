@@ -102,7 +102,8 @@ class Upload {
 
   /** A new session: POST, keep its Location, start at byte 0. */
   private async open(): Promise<void> {
-    const answer = await this.repo.send({ method: 'POST', url: `/v2/${this.repo.name}/blobs/uploads/`, accept: [202], what: this.what });
+    // A new upload session: asking twice only leaves an unused session behind, which the registry purges.
+    const answer = await this.repo.send({ method: 'POST', url: `/v2/${this.repo.name}/blobs/uploads/`, accept: [202], what: this.what, idempotent: true });
     this.location = this.locationOf(answer);
     this.offset = 0;
   }

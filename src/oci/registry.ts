@@ -195,7 +195,7 @@ export class RepositoryClient {
     let answer: HttpResponse;
     try {
       answer = await this.send(
-        { method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}` },
+        { method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}`, idempotent: true },
         { scopes: [...this.scopes, repositoryScope(from, ['pull'])] },
       );
     } catch (error) {

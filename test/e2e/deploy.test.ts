@@ -301,7 +301,7 @@ describe('all or nothing', () => {
     expect(await read('undo')).toEqual(before);
     expect(await readRoute('undo.sandbox.test')).toEqual(routeBefore);
     expect(error).toBeInstanceOf(DeployRolledBack);
-    expect(error.message).toMatch(/^update route undo\.sandbox\.test failed: 500 Internal Server Error.*; rolled back: service sandbox-web was restored to the spec it had before$/);
+    expect(error.message).toMatch(/^update route undo\.sandbox\.test failed: 500 Internal Server Error.*; rolled back: route undo\.sandbox\.test was restored to the spec it had before; service sandbox-web was restored to the spec it had before$/);
     expect(error.hint).toMatch(/^nothing this deploy wrote is left; /);
     expect((error as DeployRolledBack).report).toMatchObject({ id: before?.id, name: 'sandbox-web', created: false, rollback: 'restored' });
   });
@@ -322,7 +322,7 @@ describe('all or nothing', () => {
     await fault({ method: 'PUT', path: '^/accounts/projects/[^/]+/routes/', status: 500, count: 1 });
     const error = await shipError(deployService(request({ room: 'fresh-undo', serviceName: 'adopt-web', options: options({ domain: 'adopt.sandbox.test' }) })));
     await clearFaults();
-    expect(error.message).toMatch(/; rolled back: service adopt-web, created by this deploy, was deleted$/);
+    expect(error.message).toMatch(/; rolled back: route adopt\.sandbox\.test was restored to the spec it had before; service adopt-web, created by this deploy, was deleted$/);
     expect((error as DeployRolledBack).report).toMatchObject({ created: true, rollback: 'removed' });
     expect(await read('fresh-undo', 'adopt-web')).toBeUndefined();
     expect(await readRoute('adopt.sandbox.test')).toEqual(routeBefore);
@@ -335,7 +335,7 @@ describe('all or nothing', () => {
     const error = await shipError(deployService(request({ room: 'undo', client: client(sandbox.apiKey, { maxAttempts: 3 }), ...moved(`x@${digest('b')}`) })));
     await clearFaults();
     expect(await read('undo')).toEqual(before);
-    expect(error.message).toMatch(/^update route undo\.sandbox\.test failed: .*gave up after 2 retries.*; rolled back: service sandbox-web was restored to the spec it had before$/);
+    expect(error.message).toMatch(/^update route undo\.sandbox\.test failed: .*gave up after 2 retries.*; rolled back: route undo\.sandbox\.test was restored to the spec it had before; service sandbox-web was restored to the spec it had before$/);
   });
 
   it('the API gone for good: the error says loudly what is left half-done and what to do; shipping again completes it', async () => {
@@ -343,8 +343,8 @@ describe('all or nothing', () => {
     await fault({ path: '.*', reset: true, count: 1000, after: { method: 'PUT', path: '/rooms/undo/services/' } });
     const error = await shipError(deployService(request({ room: 'undo', client: client(sandbox.apiKey, { maxAttempts: 2 }), ...moved(`x@${digest('c')}`) })));
     await clearFaults();
-    expect(error.message).toMatch(/^update route undo\.sandbox\.test failed: .*; ROLLBACK FAILED, the deploy is left half-done: service sandbox-web \([-0-9a-f]+\) may run the new spec without the rest of the deploy \(taking it back failed: update service sandbox-web failed: /);
-    expect(error.hint).toBe(`put it right by hand: ship again once the API answers (a ship that completes writes the service and its route together), or ship the image it ran before (image: ${before?.container?.image}) to go back`);
+    expect(error.message).toMatch(/^update route undo\.sandbox\.test failed: .*; ROLLBACK FAILED, the deploy is left half-done: route undo\.sandbox\.test may point at a port the restored service sandbox-web does not publish \(taking it back failed: .*\); service sandbox-web \([-0-9a-f]+\) may run the new spec without the rest of the deploy \(taking it back failed: (update service sandbox-web|list the services of room undo) failed: /);
+    expect(error.hint).toBe(`put it right by hand: ship again once the API answers, which routes the domain to the service's port; ship again once the API answers (a ship that completes writes the service and its route together), or ship the image it ran before (image: ${before?.container?.image}) to go back`);
     expect((error as DeployRolledBack).report.rollback).toBe('failed');
     expect((await read('undo'))?.container?.image).toBe(`x@${digest('c')}`);
 
@@ -354,6 +354,45 @@ describe('all or nothing', () => {
     expect((await readRoute('undo.sandbox.test'))?.spec.paths).toEqual([{ path: '/', pathType: 'prefix', targetPort: '9090' }]);
     // Back to the start for the next test.
     await deployService(request({ room: 'undo', image: facts({ ref: before?.container?.image ?? '' }), options: options({ domain: 'undo.sandbox.test', ports: [{ num: 8080, type: 'http' }] }) }));
+  });
+
+  it('a route update applied but its answer lost is taken back with the service', async () => {
+    const before = await read('undo');
+    const routeBefore = await readRoute('undo.sandbox.test');
+    // The route PUT is applied and its answer lost; the retry of that PUT then meets a 500.
+    await fault({ method: 'PUT', path: '^/accounts/projects/[^/]+/routes/', lostAnswer: true, count: 1 });
+    await fault({ method: 'PUT', path: '^/accounts/projects/[^/]+/routes/', status: 500, count: 1, after: { method: 'PUT', path: '^/accounts/projects/[^/]+/routes/' } });
+    const error = await shipError(deployService(request({ room: 'undo', client: client(sandbox.apiKey, { maxAttempts: 2 }), ...moved(`x@${digest('e')}`) })));
+    await clearFaults();
+    expect(error.message).toMatch(/; rolled back: route undo\.sandbox\.test was restored to the spec it had before; service sandbox-web was restored to the spec it had before$/);
+    expect(await read('undo')).toEqual(before);
+    expect(await readRoute('undo.sandbox.test')).toEqual(routeBefore);
+  });
+
+  it('a route create whose answer was lost is not retried, and the route is removed with the rest', async () => {
+    // The POST goes through, its answer is lost: a second POST would meet our own route and take it for another's.
+    await fault({ method: 'POST', path: '^/accounts/projects/[^/]+/routes$', lostAnswer: true, count: 1 });
+    const error = await shipError(deployService(request({ room: 'fresh-undo', options: options({ domain: 'lost.sandbox.test' }) })));
+    await clearFaults();
+    expect(error.message).toMatch(/^route lost\.sandbox\.test failed: .*; rolled back: route lost\.sandbox\.test, created by this deploy, was deleted$/);
+    expect(await readRoute('lost.sandbox.test')).toBeUndefined();
+    expect(await read('fresh-undo')).toBeUndefined();
+  });
+
+  it('a failed deploy takes back nothing that another deploy wrote after it', async () => {
+    await api().createRoom({ name: 'race-undo' });
+    // Deploy A's route PUT is held, then fails; meanwhile deploy B updates the same service and succeeds.
+    await deployService(request({ room: 'race-undo', options: options({ domain: 'race-undo.sandbox.test' }) }));
+    await fault({ method: 'PUT', path: '^/accounts/projects/[^/]+/routes/race-undo', delayMs: 1500, status: 500, count: 1 });
+    const a = shipError(deployService(request({ room: 'race-undo', ...{ image: facts({ ref: `x@${digest('1')}` }), options: options({ domain: 'race-undo.sandbox.test', ports: [{ num: 9090, type: 'http' as const }] }) } })));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const b = await deployService(request({ room: 'race-undo', ...{ image: facts({ ref: `x@${digest('2')}` }), options: options({ domain: 'race-undo.sandbox.test', ports: [{ num: 9191, type: 'http' as const }] }) } }));
+    const error = await a;
+    await clearFaults();
+    expect(b.routeAction).toBe('updated');
+    expect(error.message).toMatch(/rolled back: route race-undo\.sandbox\.test was restored to the spec it had before|left as it is/);
+    expect(error.message).toContain('service sandbox-web was left as it is: another deploy changed it meanwhile');
+    expect((await read('race-undo'))?.container?.image).toBe(`x@${digest('2')}`);
   });
 
   it('a domain routed to another service of the room is refused before anything is written', async () => {

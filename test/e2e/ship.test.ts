@@ -286,7 +286,7 @@ describe('failures', () => {
       const { result, runner } = await shipWith({ tag: 'hello:4', domain: 'hello.sandbox.localhost', ports: '9090' });
       expect(await api().findService('dev', 'sandbox-hello')).toEqual(before);
       expect(result.error?.stage).toBe('deploy');
-      expect(result.error?.message).toMatch(/^update route hello\.sandbox\.localhost failed: 500 .*; rolled back: service sandbox-hello was restored to the spec it had before$/);
+      expect(result.error?.message).toMatch(/^update route hello\.sandbox\.localhost failed: 500 .*; rolled back: route hello\.sandbox\.localhost was restored to the spec it had before; service sandbox-hello was restored to the spec it had before$/);
       expect(result.error?.hint).toMatch(/^nothing this deploy wrote is left; /);
       expect(result.service).toMatchObject({ name: 'sandbox-hello', room: 'dev', id: (before as { id?: string } | undefined)?.id, created: false, url: null, rollback: 'restored' });
       expect(runner.summary).toContain('- rollback: **restored**: the deploy failed and the service runs the spec it had before');

@@ -2,7 +2,7 @@
 // run with the shell's exit code (130, 143), says so, and leaves none of the run's temporary files behind; a stop
 // that comes during the deploy lets the deploy complete, so the service and its route are whole.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +80,27 @@ describe('a stopped ship', () => {
     // Nothing was deployed.
     const client = new MeshagentClient({ apiUrl: sandbox.apiUrl, apiKey: sandbox.apiKey, projectId: sandbox.projectId, mask: () => {} });
     expect(await client.findService('dev', `${sandbox.projectKey}-big-${signal.toLowerCase()}`)).toBeUndefined();
+  }, 120_000);
+
+  it('ends the convert command at SIGINT with exit code 130, leaving no output and no temporary files', async () => {
+    const tmp = join(work, 'convert-tmp');
+    mkdirSync(tmp);
+    const output = join(work, 'converted.tar');
+    const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'convert', `oci:${bigImage}:latest`, `oci-archive:${output}`], {
+      env: { PATH: process.env.PATH, TMPDIR: tmp },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    // The conversion has started once its staging directory is there.
+    const started = Date.now();
+    while (!contents(tmp).some((name) => name.startsWith('meshagent-ship-out-')) && Date.now() - started < 30_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(code, stderr).toBe(130);
+    expect(stderr).toContain('stopped by SIGINT');
+    expect(contents(tmp)).toEqual([]);
+    expect(existsSync(output)).toBe(false);
   }, 120_000);
 
   it('stops a deploy that has written nothing yet before its first write: no service, no route, exit 130', async () => {

@@ -347,6 +347,28 @@ describe('connections', () => {
     expect(logs[0]).toMatch(/failed: .*; retry 1 of 4 in 0\.5 s$/);
   });
 
+  it('does not send a POST again after a reset (it may have been applied), unless the caller says it is idempotent', async () => {
+    /** A server that resets the first connection and answers the next request. */
+    const resetFirst = async () => (await serve((req, res, index) => (index === 0 ? req.socket.destroy() : res.writeHead(201).end('{}')))).origin;
+    const once = client({ baseUrl: await resetFirst() }).http;
+    const error = await failure(once.request({ method: 'POST', url: '/create' }));
+    expect(error.retryable).toBe(false);
+    expect(once.attempts).toBe(1);
+    const again = client({ baseUrl: await resetFirst() }).http;
+    expect((await again.request({ method: 'POST', url: '/session', idempotent: true })).status).toBe(201);
+    expect(again.attempts).toBe(2);
+    const put = client({ baseUrl: await resetFirst() }).http;
+    expect((await put.request({ method: 'PUT', url: '/x' })).status).toBe(201);
+    expect(put.attempts).toBe(2);
+  });
+
+  it('still retries a POST the server says it did not process (503)', async () => {
+    const server = await serve(statuses([503, 201]));
+    const { http } = client({ baseUrl: server.origin });
+    expect((await http.request({ method: 'POST', url: '/create' })).status).toBe(201);
+    expect(http.retries).toHaveLength(1);
+  });
+
   it('gives up on a port with nothing listening', async () => {
     const spare = createServer();
     const port = await listen(spare);

@@ -63,18 +63,26 @@ describe('RunStop', () => {
     }
   });
 
-  it('lets a deploy in flight finish before it exits, however many signals come', async () => {
-    const { stop, exits, lines } = stopWithExit();
-    let finish = (): void => {};
-    const deploy = stop.uninterrupted(() => new Promise<string>((resolve) => (finish = () => resolve('deployed'))));
-    stop.receive('SIGINT');
-    stop.receive('SIGTERM');
-    stop.receive('SIGTERM');
-    expect(lines).toEqual(['SIGINT: stopping the run once the deploy in flight has completed', 'waiting for the deploy in flight to complete before exiting', 'waiting for the deploy in flight to complete before exiting']);
-    expect(exits).toEqual([]);
-    finish();
-    await expect(deploy).resolves.toBe('deployed');
-    expect(exits).toEqual([130]);
+  it('lets a deploy in flight finish before it exits, however many signals come, and leaves a moment to report', async () => {
+    vi.useFakeTimers();
+    try {
+      const { stop, exits, lines } = stopWithExit();
+      let finish = (): void => {};
+      const deploy = stop.uninterrupted(() => new Promise<string>((resolve) => (finish = () => resolve('deployed'))));
+      stop.receive('SIGINT');
+      stop.receive('SIGTERM');
+      stop.receive('SIGTERM');
+      expect(lines).toEqual(['SIGINT: stopping the run once the deploy in flight has completed', 'waiting for the deploy in flight to complete before exiting', 'waiting for the deploy in flight to complete before exiting']);
+      expect(exits).toEqual([]);
+      finish();
+      await expect(deploy).resolves.toBe('deployed');
+      // The run reports what the deploy did; the process exits a moment later if it has not ended by then.
+      expect(exits).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(exits).toEqual([130]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('listens to the process signals only while listening', () => {
