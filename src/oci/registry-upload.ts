@@ -152,6 +152,8 @@ class Upload {
       body: () => this.counted(this.source(start, end)),
       accept: [202],
       maxAttempts: 1,
+      // Not sent again as it is: after a failure the upload asks the registry how far it got and resumes from there.
+      idempotent: true,
       timeoutMs: uploadTimeoutMs(end - start),
       what: `${this.what} (bytes ${start}-${end - 1})`,
     });
