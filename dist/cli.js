@@ -72524,7 +72524,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 9128:
+/***/ 705:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72799,24 +72799,16 @@ function isClose(header) {
     return header.type === 'control' && header.method === 'close';
 }
 
-;// CONCATENATED MODULE: ./sandbox/room/runtime-port.ts
+;// CONCATENATED MODULE: ./sandbox/runtime/types.ts
 /**
- * The room runtime as the room protocol sees it: the services a room runs, with their states, a restart, and the
- * containers' logs. The runtime that runs containers implements it; the room protocol only reads and asks.
- * Field names and values are those of `services.list`'s `service_states` entries (meshagent-api
- * room_server_client.py:3240-3331; reference §7), so a state can be sent as it is.
+ * What the sandbox's room runtime tells the rest of the sandbox (the room protocol, the router, the runtime report)
+ * about the services it runs. Field names and values are those of the room protocol's `services.list`
+ * `service_states` entries (meshagent-api room_server_client.py:3240-3331; reference §7), so a state can be sent
+ * as it is.
  */
-/** A room, service or container the runtime does not know; the room protocol answers it as "not found". */
+/** A room or service the runtime does not know; the room protocol answers it as an error. */
 class RoomRuntimeError extends Error {
 }
-/** The runtime of a sandbox that runs no containers: no states, and restarts and logs that say so. */
-const NO_RUNTIME = {
-    list: () => [],
-    restart: () => Promise.reject(new RoomRuntimeError('this sandbox runs no containers')),
-    logs: () => ({
-        [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new RoomRuntimeError('this sandbox runs no containers')) }),
-    }),
-};
 
 ;// CONCATENATED MODULE: ./sandbox/room/toolkit.ts
 
@@ -74358,6 +74350,17 @@ async function startRegistry(options) {
     };
 }
 
+;// CONCATENATED MODULE: ./sandbox/room/no-runtime.ts
+/** The room runtime of a sandbox that runs no containers: no states, and restarts and logs that say so. */
+
+const NO_RUNTIME = {
+    list: () => [],
+    restart: () => Promise.reject(new RoomRuntimeError('this sandbox runs no containers')),
+    logs: () => ({
+        [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new RoomRuntimeError('this sandbox runs no containers')) }),
+    }),
+};
+
 ;// CONCATENATED MODULE: ./sandbox/state.ts
 /**
  * The sandbox's state: one project, its API keys, repositories, repository tokens, rooms, services and routes.
@@ -74773,7 +74776,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _commands_convert_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9630);
 /* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7015);
 /* harmony import */ var _commands_verify_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3613);
-/* harmony import */ var _sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9128);
+/* harmony import */ var _sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(705);
 /* harmony import */ var _commands_pull_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8703);
 /* harmony import */ var _commands_push_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(2124);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(8161);

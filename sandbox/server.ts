@@ -12,7 +12,8 @@ import { ensureSigningKey, type SigningKey } from './keys.js';
 import { startRegistry, type RegistryProcess } from './registry.js';
 import { serveRegistryToken } from './registry-token.js';
 import { RoomServer } from './room/room-server.js';
-import { NO_RUNTIME, type RoomRuntime } from './room/runtime-port.js';
+import { NO_RUNTIME } from './room/no-runtime.js';
+import type { RoomRuntime } from './runtime/types.js';
 import { ALL_PERMISSIONS, SandboxState, newApiKey, type Permission } from './state.js';
 
 export interface SandboxOptions {

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { content, ErrorCode } from './content.js';
-import { RoomRuntimeError } from './runtime-port.js';
+import { RoomRuntimeError } from '../runtime/types.js';
 import { parseArguments, requireGrant, ToolError, type StreamTool } from './toolkit.js';
 
 const STDOUT = 1;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { content, ErrorCode } from './content.js';
-import { RoomRuntimeError, type ServiceRuntimeState } from './runtime-port.js';
+import { RoomRuntimeError, type ServiceRuntimeState } from '../runtime/types.js';
 import { parseArguments, requireGrant, ToolError, type CallTool, type ToolContext } from './toolkit.js';
 
 /** A state with only the fields of the upstream model, so nothing the runtime keeps for itself goes out. */

@@ -1,6 +1,6 @@
 // A room runtime held in memory, for testing the room protocol without containers: the test sets each room's
 // service states and pushes log lines; restarts are recorded and give the service a new container.
-import { RoomRuntimeError, type LogOptions, type LogTarget, type RoomRuntime, type ServiceRuntimeState } from '../../sandbox/room/runtime-port.js';
+import { RoomRuntimeError, type LogOptions, type LogTarget, type RoomRuntime, type ServiceRuntimeState } from '../../sandbox/runtime/types.js';
 
 interface ContainerLog {
   readonly lines: string[];

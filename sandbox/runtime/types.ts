@@ -1,8 +1,8 @@
 /**
- * The room runtime as the room protocol sees it: the services a room runs, with their states, a restart, and the
- * containers' logs. The runtime that runs containers implements it; the room protocol only reads and asks.
- * Field names and values are those of `services.list`'s `service_states` entries (meshagent-api
- * room_server_client.py:3240-3331; reference §7), so a state can be sent as it is.
+ * What the sandbox's room runtime tells the rest of the sandbox (the room protocol, the router, the runtime report)
+ * about the services it runs. Field names and values are those of the room protocol's `services.list`
+ * `service_states` entries (meshagent-api room_server_client.py:3240-3331; reference §7), so a state can be sent
+ * as it is.
  */
 
 /** A published port's liveness as the room reports it: no liveness path, not answering yet, or answering. */
@@ -47,12 +47,12 @@ export interface LogOptions {
   readonly signal?: AbortSignal;
 }
 
-/** A room, service or container the runtime does not know; the room protocol answers it as "not found". */
+/** A room or service the runtime does not know; the room protocol answers it as an error. */
 export class RoomRuntimeError extends Error {}
 
 /**
- * The room runtime. Services are those of the sandbox's REST state; the runtime follows every create, update and
- * delete there on its own.
+ * The room runtime as seen from the room protocol. Services are those of the sandbox's REST state; the runtime
+ * follows every create, update and delete there on its own.
  */
 export interface RoomRuntime {
   /** The state of each service of the room that has a container spec (in the order of the REST list). */
@@ -62,12 +62,3 @@ export interface RoomRuntime {
   /** The container's stdout and stderr as they were written, one line (ending in `\n`) per item. */
   logs(room: string, target: LogTarget, options?: LogOptions): AsyncIterable<string>;
 }
-
-/** The runtime of a sandbox that runs no containers: no states, and restarts and logs that say so. */
-export const NO_RUNTIME: RoomRuntime = {
-  list: () => [],
-  restart: () => Promise.reject(new RoomRuntimeError('this sandbox runs no containers')),
-  logs: () => ({
-    [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new RoomRuntimeError('this sandbox runs no containers')) }),
-  }),
-};
