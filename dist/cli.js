@@ -73280,6 +73280,8 @@ const TOOLKITS = { services: servicesToolkit, containers: containersToolkit };
 const SUBPROTOCOL_PREFIX = 'meshagent-room.';
 /** The largest websocket message taken: a packet is 1 KiB of data plus its header, so this is ample. */
 const MAX_PACKET_BYTES = 1024 * 1024;
+const CLOSE_GOING_AWAY = 1001;
+const CLOSE_GRACE_MS = 1000;
 /** The room websocket URL for a room, on the API's host. */
 function roomUrl(apiUrl, room) {
     const url = new URL(apiUrl);
@@ -73372,10 +73374,21 @@ class RoomServer {
         }
         return participant;
     }
-    /** Ends every room connection (the sandbox is stopping). */
+    /**
+     * Ends every room connection (the sandbox is stopping): a close with 1001 "going away", as RFC 6455 names a server
+     * that goes down, and the socket is dropped if the client does not answer within a second.
+     */
     async close() {
-        for (const client of this.sockets.clients)
-            client.terminate();
+        await Promise.all([...this.sockets.clients].map((client) => new Promise((resolve) => {
+            if (client.readyState === client.CLOSED)
+                return resolve();
+            const drop = setTimeout(() => client.terminate(), CLOSE_GRACE_MS);
+            client.once('close', () => {
+                clearTimeout(drop);
+                resolve();
+            });
+            client.close(CLOSE_GOING_AWAY, 'the sandbox is stopping');
+        })));
         await new Promise((resolve) => this.sockets.close(() => resolve()));
     }
 }

@@ -21,6 +21,8 @@ const TOOLKITS: Toolkits = { services: servicesToolkit, containers: containersTo
 const SUBPROTOCOL_PREFIX = 'meshagent-room.';
 /** The largest websocket message taken: a packet is 1 KiB of data plus its header, so this is ample. */
 const MAX_PACKET_BYTES = 1024 * 1024;
+const CLOSE_GOING_AWAY = 1001;
+const CLOSE_GRACE_MS = 1000;
 
 /** The room websocket URL for a room, on the API's host. */
 export function roomUrl(apiUrl: string, room: string): string {
@@ -125,9 +127,25 @@ export class RoomServer {
     return participant;
   }
 
-  /** Ends every room connection (the sandbox is stopping). */
+  /**
+   * Ends every room connection (the sandbox is stopping): a close with 1001 "going away", as RFC 6455 names a server
+   * that goes down, and the socket is dropped if the client does not answer within a second.
+   */
   async close(): Promise<void> {
-    for (const client of this.sockets.clients) client.terminate();
+    await Promise.all(
+      [...this.sockets.clients].map(
+        (client) =>
+          new Promise<void>((resolve) => {
+            if (client.readyState === client.CLOSED) return resolve();
+            const drop = setTimeout(() => client.terminate(), CLOSE_GRACE_MS);
+            client.once('close', () => {
+              clearTimeout(drop);
+              resolve();
+            });
+            client.close(CLOSE_GOING_AWAY, 'the sandbox is stopping');
+          }),
+      ),
+    );
     await new Promise<void>((resolve) => this.sockets.close(() => resolve()));
   }
 }
