@@ -7,6 +7,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { ConnectBody, connectRoom } from './room/connect.js';
 import type { ApiKeyRecord, Permission, SandboxState } from './state.js';
 import { CreateRepositoryBody, CreateRoomBody, RepositoryTokenBody, type RepositoryRecord, type RoomRecord } from './wire/accounts.js';
 import { DOMAIN_RE, ROOM_NAME_RE, normaliseRepositoryName, repositoryNameProblem } from './wire/names.js';
@@ -98,6 +99,11 @@ export class SandboxApi {
     this.route('GET', `${project}/rooms`, () => this.ok({ rooms: this.data.rooms, total: this.data.rooms.length }));
     this.route('POST', `${project}/rooms`, (_, request, key) => this.createRoom(request.body, key));
     this.route('GET', `${project}/rooms/:room`, ({ room }) => this.ok(this.room(room ?? '')));
+    this.route('POST', `${project}/rooms/:room/connect`, ({ room }, request, key) => {
+      parse(ConnectBody, request.body);
+      const name = this.room(room ?? '').name;
+      return this.ok(connectRoom(key.key, this.data.project.id, this.context.apiUrl, name));
+    });
     this.route('GET', `${project}/rooms/:room/services`, ({ room }) => this.ok({ services: this.services(room ?? '') }));
     this.route('GET', `${project}/rooms/:room/services/by-name/:name`, ({ room, name }) => this.ok(this.serviceBy(room ?? '', (s) => s.metadata.name === name)));
     this.route('GET', `${project}/rooms/:room/services/:id`, ({ room, id }) => this.ok(this.serviceBy(room ?? '', (s) => s.id === id)));

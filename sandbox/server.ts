@@ -1,6 +1,7 @@
 /**
- * The local MeshAgent sandbox: the REST API (api.ts), the registry token endpoint (registry-token.ts), a real
- * registry (registry.ts), fault injection (faults.ts) and persistence (state.ts), on 127.0.0.1 only.
+ * The local MeshAgent sandbox: the REST API (api.ts), the room websocket (room/), the registry token endpoint
+ * (registry-token.ts), a real registry (registry.ts), fault injection (faults.ts) and persistence (state.ts), on
+ * 127.0.0.1 only.
  */
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -10,6 +11,9 @@ import { FaultRule, Faults } from './faults.js';
 import { ensureSigningKey, type SigningKey } from './keys.js';
 import { startRegistry, type RegistryProcess } from './registry.js';
 import { serveRegistryToken } from './registry-token.js';
+import { RoomServer } from './room/room-server.js';
+import { NO_RUNTIME } from './room/no-runtime.js';
+import type { RoomRuntime } from './runtime/types.js';
 import { ALL_PERMISSIONS, SandboxState, newApiKey, type Permission } from './state.js';
 
 export interface SandboxOptions {
@@ -25,6 +29,8 @@ export interface SandboxOptions {
    * GET /config names as the project registry. Its auth is its own; the token endpoint here is not used by it.
    */
   readonly registryHost?: string;
+  /** What runs the rooms' services, as the room protocol reports them; without one, no service runs. */
+  readonly runtime?: RoomRuntime;
 }
 
 export interface Sandbox {
@@ -81,6 +87,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   if (withRegistry && options.registryHost) throw new Error('registryHost names a registry run elsewhere: give it with registry: false');
   const registryHost = registryPort === undefined ? options.registryHost : `127.0.0.1:${registryPort}`;
   const api = new SandboxApi({ state, apiUrl, registryHost, pagesDomain: 'sandbox.localhost' });
+  const rooms = new RoomServer({ state, runtime: options.runtime ?? NO_RUNTIME, apiUrl });
 
   /** The sandbox's own controls, for tests: faults and extra API keys. Not part of MeshAgent's API. */
   function serveControl(request: IncomingMessage, response: ServerResponse, path: string, body: string): void {
@@ -145,6 +152,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       else response.destroy();
     });
   });
+  server.on('upgrade', (request, socket, head) => {
+    if (!rooms.handleUpgrade(request, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
@@ -176,6 +186,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }),
     stop: async () => {
       await registry?.stop();
+      await rooms.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     },
