@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { DigestCounter, sha256, type Digest } from '../oci/digest.js';
 import { gzipStream, OrderedCompressor, type CompressPool } from './compress-pool.js';
 import { makeFooter } from './footer.js';
-import { bareFileHeader, encodeHeader, padding, type TarHeader } from './tar-header.js';
+import { bareFileHeader, encodeHeader, padding, type TarHeader } from '../tar/index.js';
 import { LANDMARK_CONTENT, TOC_NAME, TocBuilder, type TocEntry } from './toc.js';
 import { ShipError } from '../errors.js';
 

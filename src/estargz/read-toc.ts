@@ -13,7 +13,7 @@ import type { Digest } from '../oci/digest.js';
 import { fileReader, type BlobReader } from './blob-reader.js';
 import { FOOTER_SIZE, parseFooter, type Footer } from './footer.js';
 import { GzipMemberError, streamMember } from './gzip-member.js';
-import { BLOCK } from './tar-header.js';
+import { BLOCK } from '../tar/index.js';
 import { cleanPath, isTocEntry, NO_PREFETCH_LANDMARK, PREFETCH_LANDMARK, TOC_NAME, TocEntrySchema, type TocItem } from './toc.js';
 import { TocJsonError, TocJsonScanner } from './toc-json.js';
 

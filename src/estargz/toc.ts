@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ShipError } from '../errors.js';
-import type { EntryType, TarHeader } from './tar-header.js';
+import type { EntryType, TarHeader } from '../tar/index.js';
 
 export const TOC_NAME = 'stargz.index.json';
 export const PREFETCH_LANDMARK = '.prefetch.landmark';

@@ -10,12 +10,9 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { quoted, ShipError } from '../errors.js';
-import { checkEntryPath } from '../estargz/entry-path.js';
-import { encodeHeader, padding, type TarHeader } from '../estargz/tar-header.js';
-import { readTar, TarFormatError } from '../estargz/tar-reader.js';
-import { sniffCompression } from '../estargz/decompress.js';
+import { fileError } from '../file-errors.js';
+import { checkEntryPath, encodeHeader, padding, readTar, sniffCompression, TarFormatError, type TarHeader } from '../tar/index.js';
 import { isDigest, type Digest } from './digest.js';
-import { fileError } from './file-errors.js';
 import { Annotation, MediaType } from './media-types.js';
 import { OciLayout } from './layout.js';
 import type { Descriptor } from './types.js';
@@ -107,7 +104,7 @@ const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive written by `docke
 
 /**
  * Unpacks regular files and directories of a tar. Names and link targets that leave the root are refused, by the
- * same rules as layers (estargz/entry-path.ts); a name that collides with what an earlier entry made (a file where
+ * same rules as layers (tar/entry-path.ts); a name that collides with what an earlier entry made (a file where
  * a directory is needed, or the reverse) is an error naming the entry.
  */
 export async function unpackTar(file: string, dir: string): Promise<void> {
@@ -191,7 +188,7 @@ async function dockerArchiveToLayout(file: string, unpacked: string, out: string
     const path = await member(name, 'layer');
     let layer = moved.get(path);
     if (!layer) {
-      const compression = await sniffCompression(path);
+      const compression = await sniffCompression(path, `${file}: layer ${quoted(name)}`);
       const mediaType = compression === 'gzip' ? MediaType.ociLayerGzip : compression === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayer;
       // A layer stored under its digest (blobs/sha256/<hex>, as Docker 25 and later save) must have that digest;
       // the older `<id>/layer.tar` names claim none, and the layer's digest is what its bytes hash to.

@@ -14,7 +14,7 @@ import type { ZodType } from 'zod';
 import { ShipError } from '../errors.js';
 import { BlobCheck, blobMismatch, checkingStream, type ExpectedBlob } from './blob-check.js';
 import { digestHex, sha256, type Digest } from './digest.js';
-import { fileError } from './file-errors.js';
+import { fileError } from '../file-errors.js';
 import { hashFiles } from './hash-files.js';
 import { Annotation, MediaType, OCI_LAYOUT_VERSION } from './media-types.js';
 import { Descriptor, ImageIndex } from './types.js';

@@ -1,4 +1,5 @@
-/** The media types meshagent-ship reads and writes (OCI image spec, and Docker schema 2 as a source format). */
+/** The media types read and written (OCI image spec, and Docker schema 2 as a source format). */
+import type { Compression } from '../tar/index.js';
 
 export const OCI_LAYOUT_VERSION = '1.0.0';
 
@@ -23,15 +24,13 @@ export const MediaType = {
   dockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
 } as const;
 
-/** How a layer's bytes are compressed, as its media type declares it. */
-export type LayerCompression = 'none' | 'gzip' | 'zstd';
 
 /**
  * The layer media types a container runtime unpacks (containerd's images.DiffCompression knows the same ones), with
  * the compression each declares. Anything else (an encrypted layer, an in-toto statement, a Helm chart) is not a
  * file-system layer this tool can convert or vouch for.
  */
-const LAYER_COMPRESSION: Readonly<Record<string, LayerCompression>> = {
+const LAYER_COMPRESSION: Readonly<Record<string, Compression>> = {
   [MediaType.ociLayer]: 'none',
   [MediaType.ociLayerGzip]: 'gzip',
   [MediaType.ociLayerZstd]: 'zstd',
@@ -46,7 +45,7 @@ const LAYER_COMPRESSION: Readonly<Record<string, LayerCompression>> = {
 };
 
 /** The compression a layer media type declares; undefined when it is not a layer type this tool knows. */
-export function layerCompression(mediaType: string): LayerCompression | undefined {
+export function layerCompression(mediaType: string): Compression | undefined {
   return Object.hasOwn(LAYER_COMPRESSION, mediaType) ? LAYER_COMPRESSION[mediaType] : undefined;
 }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompressPool, OrderedCompressor } from '../../src/estargz/compress-pool.js';
-import type { TarHeader } from '../../src/estargz/tar-header.js';
+import type { TarHeader } from '../../src/tar/header.js';
 import { TocBuilder, type TocEntry } from '../../src/estargz/toc.js';
 
 function header(name: string, fields: Partial<TarHeader> = {}): TarHeader {
