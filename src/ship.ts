@@ -15,7 +15,7 @@ import { readConfig, type ShipConfig } from './inputs.js';
 import { MeshagentClient } from './meshagent/client.js';
 import { DeployRolledBack, deployService, serviceReport, type Deployed } from './meshagent/deploy.js';
 import { imageFacts } from './meshagent/service-spec.js';
-import { readRunnableConfig } from './oci/image-config.js';
+import { readRunnableConfig } from './pipeline/runnable-image.js';
 import { ensurePushAccess, describeAccess, type PushAccess } from './pipeline/access.js';
 import { convertStage, describeConversion, type ShippableImage } from './pipeline/convert.js';
 import { planDeploy } from './pipeline/plan.js';

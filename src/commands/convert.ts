@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliArgs } from '../cli-args.js';
 import { ShipError } from '../errors.js';
-import { convertImage, type ImageConversion, type LayerEvent } from '../estargz/image.js';
-import { DEFAULT_CHUNK_SIZE } from '../estargz/toc.js';
+import type { ImageConversion, LayerEvent } from '../estargz/image.js';
+import { DEFAULT_ESTARGZ_CHUNK_SIZE } from '../estargz/toc.js';
 import { formatImageRef, openImage, packOciArchive, parseImageRef } from '../oci/archive.js';
 import { OciLayout } from '../oci/layout.js';
 import type { Digest } from '../oci/digest.js';
+import { convertImageForShip } from '../pipeline/estargz-conversion.js';
 import { processIo, type CommandIo } from './io.js';
 
 /** Progress lines are printed for a layer only after it has run this long, then at this interval. */
@@ -23,14 +24,14 @@ export async function runConvert(args: CliArgs, io: CommandIo = processIo): Prom
   const dst = parseImageRef(dstText);
   if (dst.transport === 'docker-archive') throw new ShipError('convert writes oci:DIR[:REF] or oci-archive:FILE[:REF], not docker-archive', { hint: 'Docker archives cannot carry the eStargz annotations; write an OCI image' });
   const level = integerOption(args.options['compression-level'], 'compression-level', 6);
-  const chunkSize = integerOption(args.options['chunk-size'], 'chunk-size', DEFAULT_CHUNK_SIZE);
+  const chunkSize = integerOption(args.options['chunk-size'], 'chunk-size', DEFAULT_ESTARGZ_CHUNK_SIZE);
   const prefetch = (args.options.prefetch ?? '').split('\n').map((p) => p.trim()).filter((p) => p !== '');
 
   const image = await openImage(src);
   const staging = dst.transport === 'oci-archive' ? await mkdtemp(join(tmpdir(), 'meshagent-ship-out-')) : undefined;
   try {
     const out = await OciLayout.create(staging ?? dst.path);
-    const result = await convertImage(image.layout, image.descriptor, out, { level, chunkSize, prefetch, onLayer: progressPrinter(io) });
+    const result = await convertImageForShip(image.layout, image.descriptor, out, { level, chunkSize, prefetch, onLayer: progressPrinter(io) });
     const name = dst.ref ?? image.name;
     await out.setRef(result.descriptor, name);
     if (staging !== undefined) await packOciArchive(staging, dst.path);

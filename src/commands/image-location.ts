@@ -41,11 +41,3 @@ export function parseLocation(value: string, what: string): LayoutLocation | Reg
   }
   throw new ShipError(`${what}: ${value} is not an image location`, { hint });
 }
-
-/** Hosts reached over plain HTTP although not loopback: MESHAGENT_SHIP_INSECURE_REGISTRIES, comma-separated. */
-export function insecureRegistries(env: Readonly<Record<string, string | undefined>>): string[] {
-  return (env.MESHAGENT_SHIP_INSECURE_REGISTRIES ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-}

@@ -25,6 +25,8 @@ export interface WriterOptions {
   readonly chunkSize: number;
   /** Called with the number of payload bytes written so far. */
   readonly onProgress?: (payloadBytes: number) => void;
+  /** Where a large TOC spills to; default the system's temporary directory. */
+  readonly tempDir?: string | undefined;
 }
 
 export interface WrittenLayer {
@@ -41,7 +43,7 @@ const END_OF_ARCHIVE = Buffer.alloc(1024);
 
 /** Yields the eStargz blob; `result` is filled in when the generator finishes. */
 export async function* writeEstargz(items: AsyncIterable<LayerItem>, options: WriterOptions, result: Partial<WrittenLayer>): AsyncGenerator<Buffer> {
-  const toc = new TocBuilder();
+  const toc = new TocBuilder({ tempDir: options.tempDir });
   try {
     yield* write(items, options, result, toc);
   } finally {

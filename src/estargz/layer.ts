@@ -29,6 +29,8 @@ export interface LayerOptions {
   /** Paths (already attributed to this layer) to write first, in this order. */
   readonly prioritized?: readonly string[];
   readonly onProgress?: (payloadBytes: number) => void;
+  /** Where the spooled tar and a large TOC go; default the system's temporary directory. */
+  readonly tempDir?: string | undefined;
 }
 
 export interface ConvertedLayer extends WrittenLayer {
@@ -61,7 +63,7 @@ export async function convertLayer(source: OciLayout, layer: Descriptor, out: Oc
     if (prioritized.length === 0) {
       written = await out.writeBlobFrom(writeEstargz(streamItems(await openLayerTar(source, layer), what), options, result));
     } else {
-      const spool = await mkdtemp(join(tmpdir(), 'meshagent-ship-spool-'));
+      const spool = await mkdtemp(join(options.tempDir ?? tmpdir(), 'estargz-spool-'));
       try {
         const tarPath = join(spool, 'layer.tar');
         await pipeline(await openLayerTar(source, layer), createWriteStream(tarPath));

@@ -40,7 +40,7 @@ export async function checkManifestParts(layout: OciLayout, descriptor: Descript
   checkDeclaredType(layout, descriptor, manifest.mediaType);
   if (!isConfigType(manifest.config.mediaType)) {
     throw new ShipError(`${layout.where}: manifest ${descriptor.digest} has a config of media type ${quoted(manifest.config.mediaType)}, which is not an image config`, {
-      hint: 'only container images can be shipped (an OCI or Docker image config); this looks like another kind of artifact',
+      hint: 'only container images are handled (an OCI or Docker image config); this looks like another kind of artifact',
     });
   }
   for (const layer of manifest.layers) {
@@ -78,7 +78,7 @@ export function unknownDocumentType(layout: OciLayout, descriptor: Descriptor): 
 
 export function unknownLayerType(layout: OciLayout, layer: Descriptor): ShipError {
   return new ShipError(`${layout.where}: layer ${layer.digest} has media type ${quoted(layer.mediaType)}, which is not a container layer type`, {
-    hint: 'only tar layers (application/vnd.oci.image.layer.v1.tar, +gzip, +zstd, or their Docker equivalents) can be shipped; encrypted layers and artifacts cannot',
+    hint: 'only tar layers (application/vnd.oci.image.layer.v1.tar, +gzip, +zstd, or their Docker equivalents) are handled; encrypted layers and artifacts are not',
   });
 }
 

@@ -54,15 +54,20 @@ export interface OpenedImage {
   close(): Promise<void>;
 }
 
+export interface OpenImageOptions {
+  /** Where archives are unpacked; default the system's temporary directory. */
+  readonly tempDir?: string | undefined;
+}
+
 /** Opens an image for reading; archives are unpacked to a temporary directory that `close()` removes. */
-export async function openImage(ref: ImageRef): Promise<OpenedImage> {
+export async function openImage(ref: ImageRef, options: OpenImageOptions = {}): Promise<OpenedImage> {
   if (ref.transport === 'oci') {
     const layout = await OciLayout.open(ref.path);
     const descriptor = await layout.resolve(ref.ref);
     return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: async () => {} };
   }
   await assertFile(ref.path);
-  const temp = await mkdtemp(join(tmpdir(), 'meshagent-ship-image-'));
+  const temp = await mkdtemp(join(options.tempDir ?? tmpdir(), 'oci-image-'));
   try {
     await unpackTar(ref.path, join(temp, 'unpacked'));
     if (ref.transport === 'oci-archive') {
@@ -97,10 +102,10 @@ export async function layoutFromDockerArchive(file: string, dir: string): Promis
 
 async function assertFile(path: string): Promise<void> {
   const info = await stat(path).catch(() => undefined);
-  if (!info?.isFile()) throw new ShipError(`${path} is not a file`, { hint: 'give the path of an archive written by `docker save`, `skopeo copy` or meshagent-ship' });
+  if (!info?.isFile()) throw new ShipError(`${path} is not a file`, { hint: 'give the path of an image archive, as `docker save` or `skopeo copy` write them' });
 }
 
-const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive written by `docker save`, `skopeo copy` or meshagent-ship';
+const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive as `docker save` or `skopeo copy` write them (a docker-archive, or an OCI layout in a tar)';
 
 /**
  * Unpacks regular files and directories of a tar. Names and link targets that leave the root are refused, by the

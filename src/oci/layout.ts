@@ -55,7 +55,7 @@ export class OciLayout {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fileError(error, markerPath, 'the layout marker', 'the layout is damaged: write it again');
       throw new ShipError(`${where} is not an OCI image layout: it has no oci-layout file`, {
-        hint: 'give a directory written by `buildah push IMAGE oci:DIR`, `skopeo copy ... oci:DIR` or meshagent-ship',
+        hint: 'give a directory written by `buildah push IMAGE oci:DIR` or `skopeo copy ... oci:DIR`',
       });
     }
     let version: unknown;

@@ -72,7 +72,7 @@ export function isImageManifestType(mediaType: string | undefined): boolean {
 /** What every manifest GET/HEAD should accept, newest first. */
 export const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest] as const;
 
-/** Annotations meshagent-ship writes or reads. */
+/** Annotations of the OCI image spec and of eStargz, written or read here. */
 export const Annotation = {
   /** On an index entry: the tag it is known by in an OCI layout. */
   refName: 'org.opencontainers.image.ref.name',
@@ -80,13 +80,4 @@ export const Annotation = {
   stargzTocDigest: 'containerd.io/snapshot/stargz/toc.digest',
   /** On an eStargz layer: the size of the uncompressed tar. */
   estargzUncompressedSize: 'io.containers.estargz.uncompressed-size',
-  /**
-   * On a layer meshagent-ship converted: the digest of the source layer it was converted from. With the two below,
-   * a later ship of an image holding the same source layer reuses this blob instead of converting it again.
-   */
-  shipSourceDigest: 'com.meshagent.ship.source-digest',
-  /** On a converted layer: the conversion's settings (converter version, level, chunk size, prefetched paths). */
-  shipConversion: 'com.meshagent.ship.conversion',
-  /** On a converted layer: its diff_id (the digest of the uncompressed blob), for the config of a later ship. */
-  shipDiffId: 'com.meshagent.ship.diff-id',
 } as const;

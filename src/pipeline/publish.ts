@@ -7,13 +7,14 @@ import { ShipError } from '../errors.js';
 import type { RetryLog } from '../http.js';
 import type { Digest } from '../oci/digest.js';
 import type { OciLayout } from '../oci/layout.js';
-import { pushImage, type PushResult } from '../oci/push.js';
+import { MissingBlobError, pushImage, type PushResult } from '../oci/push.js';
 import type { RegistryCredentials } from '../oci/registry-auth.js';
 import { RegistryClient } from '../oci/registry.js';
 import { readToc } from '../estargz/read-toc.js';
 import { Annotation } from '../oci/media-types.js';
 import { remoteImageManifests } from '../oci/remote-manifests.js';
 import type { Descriptor } from '../oci/types.js';
+import { registryClientIdentity } from '../registry-env.js';
 import type { Target } from './target.js';
 
 export interface Registry {
@@ -27,13 +28,23 @@ export function openRegistry(
   hooks: { mask: (secret: string) => void; log: (line: string) => void; debug?: (line: string) => void; retryLog?: RetryLog; signal?: AbortSignal | undefined },
 ): Registry {
   const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
-  const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
+  const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http, ...registryClientIdentity(target.registry) });
   return { client, close: () => client.close() };
 }
 
-export function pushToTarget(registry: Registry, target: Target, layout: OciLayout, root: Descriptor, log: (line: string) => void): Promise<PushResult> {
+export async function pushToTarget(registry: Registry, target: Target, layout: OciLayout, root: Descriptor, log: (line: string) => void): Promise<PushResult> {
   const repository = registry.client.repository(target.registryRepository, ['pull', 'push']);
-  return pushImage(layout, repository, { root, tag: target.tag.tag ?? 'latest', log });
+  try {
+    return await pushImage(layout, repository, { root, tag: target.tag.tag ?? 'latest', log });
+  } catch (error) {
+    // A converted layout lacks the layers reused from the previous ship, which the repository had when the convert
+    // stage checked them: one is missing now if it was deleted from the registry since.
+    if (error instanceof MissingBlobError) {
+      const hint = `${error.hint ?? ''}; in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted`;
+      throw new ShipError(error.message, { hint, cause: error });
+    }
+    throw error;
+  }
 }
 
 /** What reading the pushed image back established. */

@@ -1,0 +1,11 @@
+/** The image of an index that a service runs: MeshAgent runs linux/amd64, so that one, else the first listed. */
+import { readImageConfig } from '../oci/image-config.js';
+import type { OciLayout } from '../oci/layout.js';
+import type { Descriptor, ImageConfig, ImageManifest } from '../oci/types.js';
+
+/** The platform MeshAgent runs images on. */
+export const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' } as const;
+
+export function readRunnableConfig(layout: OciLayout, top: Descriptor): Promise<{ manifest: ImageManifest; config: ImageConfig }> {
+  return readImageConfig(layout, top, RUNTIME_PLATFORM);
+}
