@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { InputErrors, ShipError, quoted } from './errors.js';
 import { INPUTS, type InputName } from './input-spec.js';
 import { isLoopbackHost } from './loopback.js';
-import { parseImageRef } from './oci/archive.js';
+import { parseImageRef } from './oci/index.js';
 import { parseImageReference, parseImageTag, type ImageReference, type ImageTag } from './reference.js';
 
 export const DEFAULT_API_URL = 'https://api.meshagent.com';

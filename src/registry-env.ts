@@ -5,8 +5,7 @@
  * (MESHAGENT_SHIP_INSECURE_REGISTRIES), and what to tell a user whose credentials a registry refuses. The registry
  * client (oci/) takes all of these as options.
  */
-import type { RegistryCredentials } from './oci/registry-auth.js';
-import { credentialsFromDockerConfig, dockerConfigPath } from './oci/registry-credentials.js';
+import { credentialsFromDockerConfig, dockerConfigPath, type RegistryCredentials } from './oci/index.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

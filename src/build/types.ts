@@ -3,7 +3,7 @@
  * docker) takes the same request and answers the same result, so the pipeline does not care which one ran.
  */
 import type { EnvVar } from '../inputs.js';
-import type { OciLayout } from '../oci/layout.js';
+import type { OciLayout } from '../oci/index.js';
 
 export type BuilderName = 'buildah' | 'docker';
 

@@ -4,11 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliArgs } from '../cli-args.js';
 import { ShipError } from '../errors.js';
-import type { ImageConversion, LayerEvent } from '../estargz/image.js';
-import { DEFAULT_ESTARGZ_CHUNK_SIZE } from '../estargz/toc.js';
-import { formatImageRef, openImage, packOciArchive, parseImageRef } from '../oci/archive.js';
-import { OciLayout } from '../oci/layout.js';
-import type { Digest } from '../oci/digest.js';
+import { DEFAULT_ESTARGZ_CHUNK_SIZE, type ImageConversion, type LayerEvent } from '../estargz/index.js';
+import { type Digest, formatImageRef, OciLayout, openImage, packOciArchive, parseImageRef } from '../oci/index.js';
 import { convertImageForShip } from '../pipeline/estargz-conversion.js';
 import { processIo, type CommandIo } from './io.js';
 

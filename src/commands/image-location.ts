@@ -3,6 +3,7 @@
  * named REF in it) and `docker://HOST[:PORT]/REPOSITORY[:TAG|@DIGEST]` (a registry).
  */
 import { ShipError } from '../errors.js';
+import { parseImageRef } from '../oci/index.js';
 import { parseImageReference } from '../reference.js';
 
 export interface LayoutLocation {
@@ -24,13 +25,15 @@ const hint = 'use oci:DIR[:REF] for an OCI layout, or docker://HOST[:PORT]/REPOS
 
 export function parseLocation(value: string, what: string): LayoutLocation | RegistryLocation {
   if (value.startsWith('oci:')) {
-    const rest = value.slice('oci:'.length);
-    // REF is what follows the last ':' when that part names no directory (`oci:/tmp/x:latest`, but `oci:C:/x` stays).
-    const colon = rest.lastIndexOf(':');
-    const ref = colon > 0 && !rest.slice(colon + 1).includes('/') ? rest.slice(colon + 1) : undefined;
-    const dir = ref === undefined ? rest : rest.slice(0, colon);
-    if (dir === '') throw new ShipError(`${what}: ${value} names no directory`, { hint });
-    return { kind: 'oci', dir, ref: ref === '' ? undefined : ref };
+    // The one parser of image references on disk, as the convert and verify commands and the image input read them.
+    let parsed: ReturnType<typeof parseImageRef>;
+    try {
+      parsed = parseImageRef(value);
+    } catch (error) {
+      if (!(error instanceof ShipError)) throw error;
+      throw new ShipError(`${what}: ${error.message}`, { hint, cause: error });
+    }
+    return { kind: 'oci', dir: parsed.path, ref: parsed.ref };
   }
   if (value.startsWith('docker://')) {
     const reference = parseImageReference(value.slice('docker://'.length), what);

@@ -4,7 +4,7 @@
  */
 import type { CliArgs } from '../cli-args.js';
 import { ShipError } from '../errors.js';
-import { pullIntoLayout } from '../oci/transfer.js';
+import { pullIntoLayout } from '../oci/index.js';
 import type { ConsoleRunner } from '../runner.js';
 import { findCredentials, insecureRegistries, registryClientIdentity } from '../registry-env.js';
 import { parseLocation } from './image-location.js';

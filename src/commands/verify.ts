@@ -1,8 +1,8 @@
 /** `meshagent-ship verify IMAGE`: checks every layer of an image is valid eStargz; exit 1 on any defect. */
 import type { CliArgs } from '../cli-args.js';
 import { ShipError } from '../errors.js';
-import { verifyImage, type ImageVerdict } from '../estargz/verify.js';
-import { formatImageRef, openImage, parseImageRef } from '../oci/archive.js';
+import { type ImageVerdict, verifyImage } from '../estargz/index.js';
+import { formatImageRef, openImage, parseImageRef } from '../oci/index.js';
 import { processIo, type CommandIo } from './io.js';
 
 export async function runVerify(args: CliArgs, io: CommandIo = processIo): Promise<number> {

@@ -8,10 +8,7 @@
  * `reuse`) is not converted at all.
  */
 import { ShipError } from '../errors.js';
-import { sha256, type Digest } from '../oci/digest.js';
-import type { OciLayout } from '../oci/layout.js';
-import { Annotation, isImageManifestType, isIndexType, MediaType } from '../oci/media-types.js';
-import { ImageConfig, ImageIndex, ImageManifest, type Descriptor } from '../oci/types.js';
+import { Annotation, type Descriptor, type Digest, ImageConfig, ImageIndex, ImageManifest, isImageManifestType, isIndexType, MediaType, type OciLayout, sha256 } from '../oci/index.js';
 import { CompressPool } from './compress-pool.js';
 import { convertLayer, type ConvertedLayer } from './layer.js';
 import type { WrittenLayer } from './layer-writer.js';

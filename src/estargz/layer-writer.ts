@@ -8,7 +8,7 @@
  * compressed as a stream.
  */
 import { createHash } from 'node:crypto';
-import { DigestCounter, sha256, type Digest } from '../oci/digest.js';
+import { type Digest, DigestCounter, sha256 } from '../oci/index.js';
 import { gzipStream, OrderedCompressor, type CompressPool } from './compress-pool.js';
 import { makeFooter } from './footer.js';
 import { bareFileHeader, encodeHeader, padding, type TarHeader } from '../tar/index.js';

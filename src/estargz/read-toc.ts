@@ -9,7 +9,7 @@
  * of a few hundred megabytes of JSON, which would otherwise be held as text and as objects at once.
  */
 import { createHash } from 'node:crypto';
-import type { Digest } from '../oci/digest.js';
+import type { Digest } from '../oci/index.js';
 import { fileReader, type BlobReader } from './blob-reader.js';
 import { FOOTER_SIZE, parseFooter, type Footer } from './footer.js';
 import { GzipMemberError, streamMember } from './gzip-member.js';

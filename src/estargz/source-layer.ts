@@ -7,9 +7,7 @@
  */
 import type { Readable } from 'node:stream';
 import { quoted, ShipError } from '../errors.js';
-import type { OciLayout } from '../oci/layout.js';
-import { isConfigType, isForeignLayer, isImageManifestType, isIndexType, layerCompression } from '../oci/media-types.js';
-import { ImageIndex, ImageManifest, type Descriptor } from '../oci/types.js';
+import { type Descriptor, ImageIndex, ImageManifest, isConfigType, isForeignLayer, isImageManifestType, isIndexType, layerCompression, type OciLayout } from '../oci/index.js';
 import { checkEntryPath, decompress, isCorruptCompression, readTar, sniffCompression, TarFormatError, type Compression, type TarEntry } from '../tar/index.js';
 
 const NAMES: Readonly<Record<Compression, string>> = { none: 'uncompressed', gzip: 'gzip', zstd: 'zstd' };

@@ -7,10 +7,7 @@
  * in a registry) is given with `elsewhere`: its descriptor and diff_id are checked against those facts.
  */
 import { createReadStream } from 'node:fs';
-import { DigestCounter, type Digest } from '../oci/digest.js';
-import type { OciLayout } from '../oci/layout.js';
-import { Annotation, isImageManifestType, isIndexType, MediaType } from '../oci/media-types.js';
-import { ImageConfig, ImageIndex, ImageManifest, type Descriptor } from '../oci/types.js';
+import { Annotation, type Descriptor, type Digest, DigestCounter, ImageConfig, ImageIndex, ImageManifest, isImageManifestType, isIndexType, MediaType, type OciLayout } from '../oci/index.js';
 import { ShipError } from '../errors.js';
 import { verifyLayerBlob } from './verify-layer.js';
 

@@ -6,7 +6,7 @@
  */
 import { ShipError } from '../errors.js';
 import type { ShipConfig, TokenScopeInput } from '../inputs.js';
-import type { ImageConfig } from '../oci/types.js';
+import type { ImageConfig } from '../oci/index.js';
 import { RESERVED_ROOM_SERVICE_PORTS, type ContainerSpec, type ContainerStorage, type EnvironmentVariable, type PortSpec, type ServiceSpec } from './wire.js';
 
 export const SERVICE_ID_ANNOTATION = 'meshagent.service.id';

@@ -1,5 +1,5 @@
 /**
- * Image references on disk and their IO: `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` (a tar of an OCI layout) and
+ * Images on disk, as image-ref.ts names them: `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` (a tar of an OCI layout) and
  * `docker-archive:FILE` (what `docker save` writes). Archives are unpacked into a temporary OCI layout, so the rest
  * of the code only ever sees an OciLayout; an `oci-archive:` output is written as a layout and packed at the end.
  */
@@ -15,34 +15,8 @@ import { checkEntryPath, encodeHeader, padding, readTar, sniffCompression, TarFo
 import { isDigest, type Digest } from './digest.js';
 import { Annotation, MediaType } from './media-types.js';
 import { OciLayout } from './layout.js';
+import type { ImageRef } from './image-ref.js';
 import type { Descriptor } from './types.js';
-
-export type ImageRef =
-  | { readonly transport: 'oci' | 'oci-archive'; readonly path: string; readonly ref: string | undefined }
-  | { readonly transport: 'docker-archive'; readonly path: string; readonly ref: undefined };
-
-const TRANSPORTS = ['oci', 'oci-archive', 'docker-archive'] as const;
-
-/** Parses `TRANSPORT:PATH[:REF]`; a REF has no slash, so `oci:/a:b/c` is a path. */
-export function parseImageRef(text: string): ImageRef {
-  const colon = text.indexOf(':');
-  const transport = colon === -1 ? '' : text.slice(0, colon);
-  if (!(TRANSPORTS as readonly string[]).includes(transport)) {
-    throw new ShipError(`${quoted(text, 200)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
-  }
-  const rest = text.slice(colon + 1);
-  if (rest === '') throw new ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
-  if (transport === 'docker-archive') return { transport, path: rest, ref: undefined };
-  const last = rest.lastIndexOf(':');
-  const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
-  const path = ref === undefined ? rest : rest.slice(0, last);
-  if (ref === '') throw new ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
-  return { transport: transport as 'oci' | 'oci-archive', path, ref };
-}
-
-export function formatImageRef(ref: ImageRef): string {
-  return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
-}
 
 export interface OpenedImage {
   readonly layout: OciLayout;

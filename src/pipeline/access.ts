@@ -5,7 +5,7 @@
 import { REGISTRY_USERNAME } from '../reference.js';
 import type { MeshagentClient } from '../meshagent/client.js';
 import { ensureRepository } from '../meshagent/repository.js';
-import type { RegistryCredentials } from '../oci/registry-auth.js';
+import type { RegistryCredentials } from '../oci/index.js';
 import type { Target } from './target.js';
 
 /** How long the push token lives: the CLI's one hour, which the server may shorten. */

@@ -8,14 +8,10 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShipError } from '../errors.js';
-import type { LayerReuse } from '../estargz/image.js';
-import { checkImageParts } from '../estargz/source-layer.js';
-import { verifyImage, type CheckedElsewhere } from '../estargz/verify.js';
+import { type CheckedElsewhere, checkImageParts, type LayerReuse, verifyImage } from '../estargz/index.js';
 import type { ShipConfig } from '../inputs.js';
-import type { Digest } from '../oci/digest.js';
+import { type Descriptor, type Digest, OciLayout } from '../oci/index.js';
 import { readRunnableConfig } from './runnable-image.js';
-import { OciLayout } from '../oci/layout.js';
-import type { Descriptor } from '../oci/types.js';
 import type { LayerReport } from '../report/result.js';
 import { bytes, count } from '../report/summary.js';
 import { convertImageForShip } from './estargz-conversion.js';

@@ -4,9 +4,8 @@
  * of range is named by its input, which the action and the command line spell the same.
  */
 import { ShipError } from '../errors.js';
-import { ConversionSettingError, convertImage, type ConvertImageOptions, type ImageConversion } from '../estargz/image.js';
-import type { OciLayout } from '../oci/layout.js';
-import type { Descriptor } from '../oci/types.js';
+import { ConversionSettingError, convertImage, type ConvertImageOptions, type ImageConversion } from '../estargz/index.js';
+import type { Descriptor, OciLayout } from '../oci/index.js';
 import { ShipAnnotation } from './annotations.js';
 
 const INPUT_OF: Readonly<Record<ConversionSettingError['setting'], string>> = { level: 'compression-level', chunkSize: 'chunk-size' };

@@ -5,15 +5,8 @@
  */
 import { ShipError } from '../errors.js';
 import type { RetryLog } from '../http.js';
-import type { Digest } from '../oci/digest.js';
-import type { OciLayout } from '../oci/layout.js';
-import { MissingBlobError, pushImage, type PushResult } from '../oci/push.js';
-import type { RegistryCredentials } from '../oci/registry-auth.js';
-import { RegistryClient } from '../oci/registry.js';
-import { readToc } from '../estargz/read-toc.js';
-import { Annotation } from '../oci/media-types.js';
-import { remoteImageManifests } from '../oci/remote-manifests.js';
-import type { Descriptor } from '../oci/types.js';
+import { Annotation, type Descriptor, type Digest, MissingBlobError, type OciLayout, pushImage, type PushResult, RegistryClient, type RegistryCredentials, remoteImageManifests } from '../oci/index.js';
+import { readToc } from '../estargz/index.js';
 import { registryClientIdentity } from '../registry-env.js';
 import type { Target } from './target.js';
 

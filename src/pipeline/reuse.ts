@@ -21,16 +21,8 @@
  */
 import { ShipError } from '../errors.js';
 import { HttpError } from '../http.js';
-import type { Digest } from '../oci/digest.js';
-import { isDigest, sha256 } from '../oci/digest.js';
-import { Annotation, MediaType } from '../oci/media-types.js';
-import { remoteImageManifests } from '../oci/remote-manifests.js';
-import { forEachLimited, short } from '../oci/push.js';
-import type { RepositoryClient } from '../oci/registry.js';
-import { ImageConfig, type Descriptor, type ImageManifest } from '../oci/types.js';
-import type { LayerReuse, ReusedLayer } from '../estargz/image.js';
-import { lazyPullBytes, readToc, readTocPaths, type BlobReader } from '../estargz/read-toc.js';
-import type { LayerPaths } from '../estargz/prefetch.js';
+import { Annotation, type Descriptor, type Digest, forEachLimited, ImageConfig, type ImageManifest, isDigest, MediaType, remoteImageManifests, type RepositoryClient, sha256, short } from '../oci/index.js';
+import { type BlobReader, type LayerPaths, type LayerReuse, lazyPullBytes, readToc, readTocPaths, type ReusedLayer } from '../estargz/index.js';
 import { ShipAnnotation } from './annotations.js';
 
 /** A layer of a previous image, as its annotations describe it. */

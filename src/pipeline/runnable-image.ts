@@ -1,7 +1,5 @@
 /** The image of an index that a service runs: MeshAgent runs linux/amd64, so that one, else the first listed. */
-import { readImageConfig } from '../oci/image-config.js';
-import type { OciLayout } from '../oci/layout.js';
-import type { Descriptor, ImageConfig, ImageManifest } from '../oci/types.js';
+import { type Descriptor, type ImageConfig, type ImageManifest, type OciLayout, readImageConfig } from '../oci/index.js';
 
 /** The platform MeshAgent runs images on. */
 export const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' } as const;
