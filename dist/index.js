@@ -25111,7 +25111,7 @@ const { ProgressEvent } = __nccwpck_require__(2981)
 const { getEncoding } = __nccwpck_require__(5207)
 const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(980)
 const { types } = __nccwpck_require__(7975)
-const { StringDecoder } = __nccwpck_require__(3193)
+const { StringDecoder } = __nccwpck_require__(5574)
 const { btoa } = __nccwpck_require__(4573)
 
 /** @type {PropertyDescriptor} */
@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3497);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3193);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +67403,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3497:
+/***/ 3193:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68845,7 +68845,7 @@ function toPlatformPath(pth) {
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
+var external_string_decoder_ = __nccwpck_require__(5574);
 // EXTERNAL MODULE: external "events"
 var external_events_ = __nccwpck_require__(4434);
 ;// CONCATENATED MODULE: external "child_process"
@@ -80781,7 +80781,97 @@ function isLoopbackHost(host) {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/estargz/entry-path.ts
+;// CONCATENATED MODULE: ./src/file-errors.ts
+/**
+ * File-system surprises in an image on disk (a blob that is a directory, a file where a directory should be, a
+ * file that cannot be read) as a ShipError naming the path, instead of a bare errno error with a stack.
+ */
+
+const PROBLEMS = {
+    EISDIR: 'is a directory, where a file was expected',
+    ENOTDIR: 'is not a directory, or a part of its path is a file where a directory was expected',
+    EEXIST: 'already exists as something other than what was expected',
+    ENOENT: 'does not exist',
+    EACCES: 'cannot be read or written: permission denied',
+    EPERM: 'cannot be read or written: operation not permitted',
+    ELOOP: 'is a symbolic link loop',
+    ENAMETOOLONG: 'is a name too long for the file system',
+};
+/** The ShipError for a file-system error met at `path`; `context` (what was being read or written) leads the message. */
+function fileError(error, path, context, hint) {
+    if (error instanceof errors_ShipError)
+        return error;
+    const code = error?.code;
+    const problem = (code && PROBLEMS[code]) ?? `cannot be used (${code ?? (error instanceof Error ? error.message : String(error))})`;
+    // The errno error's own path may be deeper than `path` (a file under it); it names the culprit best.
+    const culprit = error?.path ?? path;
+    return new errors_ShipError(`${context}: ${shown(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/tar/compression.ts
+/**
+ * Compressed tar streams: the compression is recognised by its magic bytes, and gzip (including multi-member gzip)
+ * or zstd is undone while streaming. zstd needs a Node with zstd in zlib (22.15 and later); on older Node it is
+ * refused with a hint. What a compression was declared to be (a media type) is the caller's to hold it to.
+ */
+
+
+
+
+
+/** The compression the first bytes of the file at `path` show; `what` names the file in errors. */
+async function sniffCompression(path, what = 'a compressed file') {
+    const handle = await (0,promises_.open)(path, 'r').catch((error) => {
+        throw fileError(error, path, what);
+    });
+    try {
+        const head = Buffer.alloc(4);
+        const { bytesRead } = await handle.read(head, 0, 4, 0);
+        if (bytesRead >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08)
+            return 'gzip';
+        if (bytesRead >= 4 && head.readUInt32LE(0) === 0xfd2fb528)
+            return 'zstd';
+        return 'none';
+    }
+    catch (error) {
+        throw fileError(error, path, what);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/**
+ * `compressed` (which holds `compression`) uncompressed as it streams. An error of either stream reaches the
+ * reader, and a reader that stops early closes both. `what` names the stream in errors.
+ */
+function decompress(compressed, compression, what) {
+    if (compression === 'none')
+        return compressed;
+    let decoder;
+    if (compression === 'gzip')
+        decoder = external_node_zlib_.createGunzip({ chunkSize: 1 << 20 });
+    else {
+        const factory = external_node_zlib_.createZstdDecompress;
+        if (!factory) {
+            compressed.destroy();
+            throw new errors_ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, { hint: 'run with Node.js 22.15 or later, or compress with gzip instead' });
+        }
+        decoder = factory({ chunkSize: 1 << 20 });
+    }
+    return (0,external_node_stream_.pipeline)(compressed, decoder, () => { });
+}
+/** Whether an error met while reading a decompressed stream says the compressed bytes are corrupt (zlib's codes). */
+function isCorruptCompression(error) {
+    const code = error?.code;
+    const message = error instanceof Error ? error.message : String(error);
+    return code?.startsWith('Z_') === true || /incorrect header|invalid|unexpected end|zstd/i.test(message);
+}
+
+;// CONCATENATED MODULE: ./src/tar/entry-path.ts
 /**
  * Tar entry names and link targets that would reach outside the root a layer is unpacked into are refused, naming
  * the entry. The rules, and where they come from:
@@ -80850,20 +80940,20 @@ function climbs(dir, target) {
     return false;
 }
 
-;// CONCATENATED MODULE: ./src/estargz/tar-header.ts
+;// CONCATENATED MODULE: ./src/tar/header.ts
 /**
  * Tar headers: the decoded form the converter works with, and the encoder that writes them back as USTAR blocks,
  * preceded by a PAX extended header when a field does not fit (long names, big sizes) or the input carried PAX
- * records (xattrs, sub-second times) that must survive. The decoder lives in tar-reader.ts.
+ * records (xattrs, sub-second times) that must survive. The decoder lives in reader.ts.
  */
 const BLOCK = 512;
-function tar_header_padding(size) {
+function header_padding(size) {
     return (BLOCK - (size % BLOCK)) % BLOCK;
 }
 const MAX_OCTAL_11 = 0o77777777777;
 const MAX_OCTAL_7 = 0o7777777;
 /** The blocks that precede an entry's payload: an optional PAX header (+ its data) and the USTAR header. */
-function tar_header_encodeHeader(h) {
+function header_encodeHeader(h) {
     const records = [];
     const nameBytes = Buffer.from(h.name, 'utf8');
     const split = splitUstarName(nameBytes);
@@ -80918,11 +81008,11 @@ function tar_header_encodeHeader(h) {
         devMajor: 0,
         devMinor: 0,
     });
-    return Buffer.concat([paxHeader, data, Buffer.alloc(tar_header_padding(data.length)), ustar]);
+    return Buffer.concat([paxHeader, data, Buffer.alloc(header_padding(data.length)), ustar]);
 }
 /** A plain regular-file header with zero mode, owner and time, as the reference tools write landmarks and the TOC. */
 function bareFileHeader(name, size) {
-    return tar_header_encodeHeader({ name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+    return header_encodeHeader({ name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
 }
 /** `len key=value\n` records; the length counts its own digits, hence the small fixed-point loop. */
 function encodePaxRecords(records) {
@@ -80978,7 +81068,7 @@ function truncateBytes(value, max) {
     return value.length <= max ? value : value.subarray(0, max);
 }
 
-;// CONCATENATED MODULE: ./src/estargz/byte-reader.ts
+;// CONCATENATED MODULE: ./src/tar/byte-reader.ts
 /**
  * Pulls exact byte counts out of a stream of buffers without holding more than the caller asks for: the tar reader
  * reads 512-byte headers and payload pieces through it, and it counts the position so errors can say where.
@@ -81075,7 +81165,7 @@ class ByteReader {
     }
 }
 
-;// CONCATENATED MODULE: ./src/estargz/tar-reader.ts
+;// CONCATENATED MODULE: ./src/tar/reader.ts
 /**
  * A streaming tar reader: USTAR, PAX (local and global extended headers, `SCHILY.xattr.*`) and GNU (long names and
  * link names, base-256 numbers). It yields one entry at a time; the caller reads the entry's payload through
@@ -81089,12 +81179,13 @@ class ByteReader {
 
 /** PAX and GNU long-name records larger than this are refused (Go's archive/tar uses the same bound). */
 const MAX_EXTENSION_BYTES = 1 << 20;
-const tar_reader_HINT = 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image';
+/** Said of the archive, whatever it is: a reader that knows what the tar was (a layer, an image archive) says more. */
+const reader_HINT = 'the file is not a valid tar archive, or was cut short';
 class TarFormatError extends errors_ShipError {
     entry;
     offset;
     constructor(message, entry, offset) {
-        super(`${entry === undefined ? '' : `tar entry ${quoted(entry)}: `}${message} (at byte ${offset} of the tar stream)`, { hint: tar_reader_HINT });
+        super(`${entry === undefined ? '' : `tar entry ${quoted(entry)}: `}${message} (at byte ${offset} of the tar stream)`, { hint: reader_HINT });
         this.entry = entry;
         this.offset = offset;
     }
@@ -81146,7 +81237,7 @@ async function* readEntries(reader) {
             },
         };
         yield entry;
-        const rest = header.size - bodyRead + tar_header_padding(header.size);
+        const rest = header.size - bodyRead + header_padding(header.size);
         const skipped = await reader.skip(rest);
         if (skipped < header.size - bodyRead)
             throw new TarFormatError(`the payload is cut short: ${bodyRead + skipped} of ${header.size} bytes`, header.name, reader.position);
@@ -81177,23 +81268,23 @@ async function readOneHeader(reader, globalPax) {
         checkChecksum(block, at);
         const rawName = cString(block, 0, 100);
         const typeflag = String.fromCharCode(block[156]);
-        const size = tar_reader_number(block, 124, 12, 'size', rawName.toString('utf8'), at);
+        const size = reader_number(block, 124, 12, 'size', rawName.toString('utf8'), at);
         const magic = block.toString('latin1', 257, 263);
         const isGnu = magic === 'ustar ';
         if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
             if (size > MAX_EXTENSION_BYTES)
-                throw new TarFormatError(`its ${typeflag} extension header is ${size} bytes, more than the ${MAX_EXTENSION_BYTES} allowed`, tar_reader_decode(rawName, at), at);
+                throw new TarFormatError(`its ${typeflag} extension header is ${size} bytes, more than the ${MAX_EXTENSION_BYTES} allowed`, reader_decode(rawName, at), at);
             const data = await reader.read(size);
             if (data.length < size)
-                throw new TarFormatError(`the archive ends inside a ${typeflag} extension header`, tar_reader_decode(rawName, at), at);
-            await reader.skip(tar_header_padding(size));
+                throw new TarFormatError(`the archive ends inside a ${typeflag} extension header`, reader_decode(rawName, at), at);
+            await reader.skip(header_padding(size));
             if (typeflag === 'x')
                 localPax = [...(localPax ?? []), ...parsePax(data, at)];
             else if (typeflag === 'g')
                 for (const [key, value] of parsePax(data, at))
                     globalPax.set(key, value);
             else {
-                const text = tar_reader_decode(trimNul(data), at);
+                const text = reader_decode(trimNul(data), at);
                 if (typeflag === 'L')
                     gnuLongName = text;
                 else
@@ -81211,10 +81302,10 @@ async function readOneHeader(reader, globalPax) {
         }
         const paxText = (key) => {
             const v = records.get(key);
-            return v === undefined ? undefined : tar_reader_decode(v, at);
+            return v === undefined ? undefined : reader_decode(v, at);
         };
-        const name = paxText('path') ?? gnuLongName ?? tar_reader_decode(prefix.length > 0 ? Buffer.concat([prefix, Buffer.from('/'), rawName]) : rawName, at);
-        const linkName = paxText('linkpath') ?? gnuLongLink ?? tar_reader_decode(cString(block, 157, 100), at);
+        const name = paxText('path') ?? gnuLongName ?? reader_decode(prefix.length > 0 ? Buffer.concat([prefix, Buffer.from('/'), rawName]) : rawName, at);
+        const linkName = paxText('linkpath') ?? gnuLongLink ?? reader_decode(cString(block, 157, 100), at);
         if (name === '')
             throw new TarFormatError('an entry has an empty name', undefined, at);
         if (name.includes('\0'))
@@ -81255,16 +81346,16 @@ async function readOneHeader(reader, globalPax) {
             name,
             linkName,
             type,
-            mode: tar_reader_number(block, 100, 8, 'mode', name, at),
-            uid: paxNumber('uid', tar_reader_number(block, 108, 8, 'uid', name, at)),
-            gid: paxNumber('gid', tar_reader_number(block, 116, 8, 'gid', name, at)),
+            mode: reader_number(block, 100, 8, 'mode', name, at),
+            uid: paxNumber('uid', reader_number(block, 108, 8, 'uid', name, at)),
+            gid: paxNumber('gid', reader_number(block, 116, 8, 'gid', name, at)),
             // Header-only types carry no payload whatever their size field says (as Go's archive/tar reads them).
             size: type === '0' ? realSize : 0,
-            mtime: paxNumber('mtime', tar_reader_number(block, 136, 12, 'mtime', name, at), true),
-            uname: paxText('uname') ?? tar_reader_decode(cString(block, 265, 32), at),
-            gname: paxText('gname') ?? tar_reader_decode(cString(block, 297, 32), at),
-            devMajor: type === '3' || type === '4' ? tar_reader_number(block, 329, 8, 'devmajor', name, at) : 0,
-            devMinor: type === '3' || type === '4' ? tar_reader_number(block, 337, 8, 'devminor', name, at) : 0,
+            mtime: paxNumber('mtime', reader_number(block, 136, 12, 'mtime', name, at), true),
+            uname: paxText('uname') ?? reader_decode(cString(block, 265, 32), at),
+            gname: paxText('gname') ?? reader_decode(cString(block, 297, 32), at),
+            devMajor: type === '3' || type === '4' ? reader_number(block, 329, 8, 'devmajor', name, at) : 0,
+            devMinor: type === '3' || type === '4' ? reader_number(block, 337, 8, 'devminor', name, at) : 0,
             xattrs: new Map(),
             pax: [],
         };
@@ -81276,7 +81367,7 @@ async function readOneHeader(reader, globalPax) {
         }
         if (type !== '0' && realSize > 0) {
             // The payload of a header-only type is still in the stream; skip it so the next header is found.
-            const skipped = await reader.skip(realSize + tar_header_padding(realSize));
+            const skipped = await reader.skip(realSize + header_padding(realSize));
             if (skipped < realSize)
                 throw new TarFormatError(`the archive ends inside the entry's data`, name, at);
         }
@@ -81314,7 +81405,7 @@ function checkChecksum(block, at) {
         throw new TarFormatError('bad header checksum: a damaged tar header, or not a tar at all', undefined, at);
 }
 /** A numeric field: octal text (NUL/space padded) or GNU base-256 when the top bit of the first byte is set. */
-function tar_reader_number(block, at, width, what, entry, offset) {
+function reader_number(block, at, width, what, entry, offset) {
     const first = block[at];
     if (first & 0x80) {
         if (first === 0xff)
@@ -81359,13 +81450,16 @@ function trimNul(data) {
     const nul = data.indexOf(0);
     return nul === -1 ? data : data.subarray(0, nul);
 }
-/** Names must be UTF-8: the TOC is JSON, and a name it cannot spell would be mounted under a different name. */
-function tar_reader_decode(bytes, at) {
+/**
+ * Names must be UTF-8: a name read any other way would be written back (into an eStargz TOC, which is JSON, or onto
+ * a file system) under a different name than the archive gave it.
+ */
+function reader_decode(bytes, at) {
     try {
         return utf8.decode(bytes);
     }
     catch {
-        throw new TarFormatError('a name is not valid UTF-8, which the eStargz TOC cannot represent', undefined, at);
+        throw new TarFormatError('a name is not valid UTF-8', undefined, at);
     }
 }
 /** `len key=value\n` records, each checked against its declared length. */
@@ -81396,100 +81490,15 @@ function parsePax(data, at) {
     return records;
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/oci/file-errors.ts
+;// CONCATENATED MODULE: ./src/tar/index.ts
 /**
- * File-system surprises in an image on disk (a blob that is a directory, a file where a directory should be, a
- * file that cannot be read) as a ShipError naming the path, instead of a bare errno error with a stack.
- */
-
-const PROBLEMS = {
-    EISDIR: 'is a directory, where a file was expected',
-    ENOTDIR: 'is not a directory, or a part of its path is a file where a directory was expected',
-    EEXIST: 'already exists as something other than what was expected',
-    ENOENT: 'does not exist',
-    EACCES: 'cannot be read or written: permission denied',
-    EPERM: 'cannot be read or written: operation not permitted',
-    ELOOP: 'is a symbolic link loop',
-    ENAMETOOLONG: 'is a name too long for the file system',
-};
-/** The ShipError for a file-system error met at `path`; `context` (what was being read or written) leads the message. */
-function fileError(error, path, context, hint) {
-    if (error instanceof errors_ShipError)
-        return error;
-    const code = error?.code;
-    const problem = (code && PROBLEMS[code]) ?? `cannot be used (${code ?? (error instanceof Error ? error.message : String(error))})`;
-    // The errno error's own path may be deeper than `path` (a file under it); it names the culprit best.
-    const culprit = error?.path ?? path;
-    return new errors_ShipError(`${context}: ${shown(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
-}
-
-;// CONCATENATED MODULE: ./src/estargz/decompress.ts
-/**
- * Layer blobs in, tar bytes out: the compression is recognised by its magic bytes (source-layer.ts holds them to
- * what the media type declares), and gzip (including multi-member gzip) or zstd is undone while streaming. zstd
- * needs a Node with zstd in zlib (22.15 and later); on older Node it is refused with a hint.
+ * Tar archives, the primitive that estargz/ and oci/ both stand on: a streaming reader, the header encoder, the
+ * check that keeps entry names inside the root they are unpacked into, and the compressions a tar comes in.
  */
 
 
 
 
-
-/** The compression the blob's first bytes show. */
-async function sniffCompression(path) {
-    const handle = await (0,promises_.open)(path, 'r').catch((error) => {
-        throw fileError(error, path, 'a layer blob');
-    });
-    try {
-        const head = Buffer.alloc(4);
-        const { bytesRead } = await handle.read(head, 0, 4, 0);
-        if (bytesRead >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08)
-            return 'gzip';
-        if (bytesRead >= 4 && head.readUInt32LE(0) === 0xfd2fb528)
-            return 'zstd';
-        return 'none';
-    }
-    catch (error) {
-        throw fileError(error, path, 'a layer blob');
-    }
-    finally {
-        await handle.close();
-    }
-}
-/**
- * `compressed` (which holds `compression`) uncompressed as it streams. An error of either stream reaches the
- * reader, and a reader that stops early closes both.
- */
-function decompress(compressed, compression, what) {
-    if (compression === 'none')
-        return compressed;
-    let decoder;
-    if (compression === 'gzip')
-        decoder = external_node_zlib_.createGunzip({ chunkSize: 1 << 20 });
-    else {
-        const factory = external_node_zlib_.createZstdDecompress;
-        if (!factory) {
-            compressed.destroy();
-            throw new errors_ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, { hint: 'run with Node.js 22.15 or later, or rebuild the image with gzip layers' });
-        }
-        decoder = factory({ chunkSize: 1 << 20 });
-    }
-    return (0,external_node_stream_.pipeline)(compressed, decoder, () => { });
-}
-/** Turns a zlib or file error met while reading a layer into a ShipError naming the layer. */
-function describeReadError(error, what) {
-    if (error instanceof errors_ShipError)
-        return error;
-    const code = error.code;
-    const message = error instanceof Error ? error.message : String(error);
-    if (code?.startsWith('Z_') || /incorrect header|invalid|unexpected end|zstd/i.test(message)) {
-        return new errors_ShipError(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
-    }
-    return new errors_ShipError(`${what}: cannot be read (${message})`, { cause: error });
-}
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
@@ -81528,7 +81537,6 @@ class DigestCounter {
 }
 
 ;// CONCATENATED MODULE: ./src/oci/media-types.ts
-/** The media types meshagent-ship reads and writes (OCI image spec, and Docker schema 2 as a source format). */
 const OCI_LAYOUT_VERSION = '1.0.0';
 const MediaType = {
     ociIndex: 'application/vnd.oci.image.index.v1+json',
@@ -81590,7 +81598,7 @@ function isImageManifestType(mediaType) {
 }
 /** What every manifest GET/HEAD should accept, newest first. */
 const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest];
-/** Annotations meshagent-ship writes or reads. */
+/** Annotations of the OCI image spec and of eStargz, written or read here. */
 const Annotation = {
     /** On an index entry: the tag it is known by in an OCI layout. */
     refName: 'org.opencontainers.image.ref.name',
@@ -81598,15 +81606,6 @@ const Annotation = {
     stargzTocDigest: 'containerd.io/snapshot/stargz/toc.digest',
     /** On an eStargz layer: the size of the uncompressed tar. */
     estargzUncompressedSize: 'io.containers.estargz.uncompressed-size',
-    /**
-     * On a layer meshagent-ship converted: the digest of the source layer it was converted from. With the two below,
-     * a later ship of an image holding the same source layer reuses this blob instead of converting it again.
-     */
-    shipSourceDigest: 'com.meshagent.ship.source-digest',
-    /** On a converted layer: the conversion's settings (converter version, level, chunk size, prefetched paths). */
-    shipConversion: 'com.meshagent.ship.conversion',
-    /** On a converted layer: its diff_id (the digest of the uncompressed blob), for the config of a later ship. */
-    shipDiffId: 'com.meshagent.ship.diff-id',
 };
 
 ;// CONCATENATED MODULE: ./src/oci/blob-check.ts
@@ -81692,13 +81691,13 @@ function checkingStream(expected, where) {
 var external_node_worker_threads_ = __nccwpck_require__(5919);
 ;// CONCATENATED MODULE: ./src/oci/hash-files.ts
 /**
- * The sha256 and size of whole files, computed in worker threads: one per core, each hashing one file at a time. A
- * re-ship checks the blobs of the layers it reuses without converting them, hundreds of megabytes, and on the main
- * thread that would be the longest step of a re-ship; spread over the cores and beside the registry checks it is not.
+ * The sha256 and size of whole files, computed in worker threads: one per core, each hashing one file at a time.
+ * Checking the blobs of an image's layers without reading them otherwise (layers reused rather than converted) can
+ * mean hundreds of megabytes; on the main thread that would be slow, spread over the cores it is not.
  */
 
 
-/** The worker, as source text, so the bundled action needs no separate file. */
+/** The worker, as source text, so a bundled program needs no separate file. */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createReadStream } = require('node:fs');
@@ -81793,7 +81792,7 @@ const ImageIndex = looseObject({
     subject: Descriptor.optional(),
     annotations: annotations.optional(),
 });
-/** The parts of an image config meshagent-ship reads; everything else is kept as it is. */
+/** The parts of an image config read here; everything else is kept as it is. */
 const ImageConfig = looseObject({
     architecture: schemas_string().optional(),
     os: schemas_string().optional(),
@@ -81859,7 +81858,7 @@ class layout_OciLayout {
             if (code !== 'ENOENT' && code !== 'ENOTDIR')
                 throw fileError(error, markerPath, 'the layout marker', 'the layout is damaged: write it again');
             throw new errors_ShipError(`${where} is not an OCI image layout: it has no oci-layout file`, {
-                hint: 'give a directory written by `buildah push IMAGE oci:DIR`, `skopeo copy ... oci:DIR` or meshagent-ship',
+                hint: 'give a directory written by `buildah push IMAGE oci:DIR` or `skopeo copy ... oci:DIR`',
             });
         }
         let version;
@@ -82148,7 +82147,7 @@ async function writeAtomically(path, data) {
 
 ;// CONCATENATED MODULE: ./src/oci/archive.ts
 /**
- * Image references on disk and their IO: `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` (a tar of an OCI layout) and
+ * Images on disk, as image-ref.ts names them: `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` (a tar of an OCI layout) and
  * `docker-archive:FILE` (what `docker save` writes). Archives are unpacked into a temporary OCI layout, so the rest
  * of the code only ever sees an OciLayout; an `oci-archive:` output is written as a layout and packed at the end.
  */
@@ -82164,41 +82163,15 @@ async function writeAtomically(path, data) {
 
 
 
-
-
-
-const TRANSPORTS = ['oci', 'oci-archive', 'docker-archive'];
-/** Parses `TRANSPORT:PATH[:REF]`; a REF has no slash, so `oci:/a:b/c` is a path. */
-function parseImageRef(text) {
-    const colon = text.indexOf(':');
-    const transport = colon === -1 ? '' : text.slice(0, colon);
-    if (!TRANSPORTS.includes(transport)) {
-        throw new errors_ShipError(`${quoted(text, 200)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
-    }
-    const rest = text.slice(colon + 1);
-    if (rest === '')
-        throw new errors_ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
-    if (transport === 'docker-archive')
-        return { transport, path: rest, ref: undefined };
-    const last = rest.lastIndexOf(':');
-    const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
-    const path = ref === undefined ? rest : rest.slice(0, last);
-    if (ref === '')
-        throw new errors_ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
-    return { transport: transport, path, ref };
-}
-function formatImageRef(ref) {
-    return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
-}
 /** Opens an image for reading; archives are unpacked to a temporary directory that `close()` removes. */
-async function openImage(ref) {
+async function openImage(ref, options = {}) {
     if (ref.transport === 'oci') {
         const layout = await layout_OciLayout.open(ref.path);
         const descriptor = await layout.resolve(ref.ref);
         return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: async () => { } };
     }
     await assertFile(ref.path);
-    const temp = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'meshagent-ship-image-'));
+    const temp = await (0,promises_.mkdtemp)((0,external_node_path_.join)(options.tempDir ?? (0,external_node_os_namespaceObject.tmpdir)(), 'oci-image-'));
     try {
         await unpackTar(ref.path, (0,external_node_path_.join)(temp, 'unpacked'));
         if (ref.transport === 'oci-archive') {
@@ -82234,12 +82207,12 @@ async function layoutFromDockerArchive(file, dir) {
 async function assertFile(path) {
     const info = await (0,promises_.stat)(path).catch(() => undefined);
     if (!info?.isFile())
-        throw new errors_ShipError(`${path} is not a file`, { hint: 'give the path of an archive written by `docker save`, `skopeo copy` or meshagent-ship' });
+        throw new errors_ShipError(`${path} is not a file`, { hint: 'give the path of an image archive, as `docker save` or `skopeo copy` write them' });
 }
-const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive written by `docker save`, `skopeo copy` or meshagent-ship';
+const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive as `docker save` or `skopeo copy` write them (a docker-archive, or an OCI layout in a tar)';
 /**
  * Unpacks regular files and directories of a tar. Names and link targets that leave the root are refused, by the
- * same rules as layers (estargz/entry-path.ts); a name that collides with what an earlier entry made (a file where
+ * same rules as layers (tar/entry-path.ts); a name that collides with what an earlier entry made (a file where
  * a directory is needed, or the reverse) is an error naming the entry.
  */
 async function unpackTar(file, dir) {
@@ -82334,7 +82307,7 @@ async function dockerArchiveToLayout(file, unpacked, out) {
         const path = await member(name, 'layer');
         let layer = moved.get(path);
         if (!layer) {
-            const compression = await sniffCompression(path);
+            const compression = await sniffCompression(path, `${file}: layer ${quoted(name)}`);
             const mediaType = compression === 'gzip' ? MediaType.ociLayerGzip : compression === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayer;
             // A layer stored under its digest (blobs/sha256/<hex>, as Docker 25 and later save) must have that digest;
             // the older `<id>/layer.tar` names claim none, and the layer's digest is what its bytes hash to.
@@ -82390,6 +82363,1220 @@ async function* layoutTar(dir) {
         yield Buffer.alloc(padding(size));
     }
 }
+
+;// CONCATENATED MODULE: ./src/oci/image-config.ts
+/**
+ * The manifest and config of one image: for an index, the image for the platform asked for, else the first image
+ * listed; for a manifest, its own.
+ */
+
+
+
+async function readImageConfig(layout, top, platform) {
+    let descriptor = top;
+    if (isIndexType(descriptor.mediaType)) {
+        const index = await layout.readJson(descriptor, ImageIndex, 'index');
+        const images = index.manifests.filter((d) => isImageManifestType(d.mediaType));
+        const chosen = images.find((d) => d.platform?.os === platform.os && d.platform.architecture === platform.architecture) ?? images[0];
+        if (!chosen)
+            throw new errors_ShipError(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
+        descriptor = chosen;
+    }
+    if (!isImageManifestType(descriptor.mediaType)) {
+        throw new errors_ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
+    }
+    const manifest = await layout.readJson(descriptor, ImageManifest, 'manifest');
+    const config = await layout.readJson(manifest.config, ImageConfig, 'image config');
+    return { manifest, config };
+}
+
+;// CONCATENATED MODULE: ./src/oci/image-ref.ts
+/**
+ * References to images on disk, as skopeo and containers/image spell them: `oci:DIR[:REF]` (an OCI layout, and the
+ * image named REF in it), `oci-archive:FILE[:REF]` (a tar of an OCI layout) and `docker-archive:FILE` (what
+ * `docker save` writes). The one parser of these, wherever a command, an input or a flag takes one.
+ */
+
+const TRANSPORTS = ['oci', 'oci-archive', 'docker-archive'];
+/** Parses `TRANSPORT:PATH[:REF]`; a REF has no slash, so `oci:/a:b/c` is a path. */
+function parseImageRef(text) {
+    const colon = text.indexOf(':');
+    const transport = colon === -1 ? '' : text.slice(0, colon);
+    if (!TRANSPORTS.includes(transport)) {
+        throw new errors_ShipError(`${quoted(text, 200)} is not a reference to an image on disk`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+    }
+    const rest = text.slice(colon + 1);
+    if (rest === '')
+        throw new errors_ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
+    if (transport === 'docker-archive')
+        return { transport, path: rest, ref: undefined };
+    const last = rest.lastIndexOf(':');
+    const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
+    const path = ref === undefined ? rest : rest.slice(0, last);
+    if (ref === '')
+        throw new errors_ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
+    return { transport: transport, path, ref };
+}
+function formatImageRef(ref) {
+    return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
+}
+
+;// CONCATENATED MODULE: ./src/oci/registry-upload.ts
+/**
+ * Blob uploads: POST to open a session, then either one PUT with the whole blob or, for large blobs, PATCH chunks
+ * and a closing PUT. Each request goes out once (the HTTP client does not replay it: the session's state moves
+ * with every byte the registry receives). When one fails in a way worth retrying, the upload asks the registry how
+ * much it holds (GET on the session, `Range: 0-N`) and goes on from there; a registry that dropped the session (CNCF
+ * distribution 2.x does when a chunk arrived in part) gets a new session from byte 0. The registry checks the digest
+ * on the final PUT, and we check the digest it reports. Each resume or restart is a retry of the registry's HTTP
+ * client: it waits as the client would (Retry-After, else jittered backoff) and is counted with the client's own.
+ */
+
+
+
+/**
+ * Blobs up to this size go in one PUT; larger ones in chunks of `chunkSize`. Chunks cost time (on loopback a 200 MB
+ * blob took about 20% longer in 64 MB chunks than in one PUT), so only blobs where a resume saves real work get them.
+ */
+const DEFAULT_CHUNK_THRESHOLD = 256 * 1024 * 1024;
+/** The size of one PATCH of a chunked upload (nothing to do with the chunks of an eStargz layer). */
+const DEFAULT_UPLOAD_CHUNK_SIZE = 64 * 1024 * 1024;
+/** Failures (each followed by a resume or restart) one blob may have before the upload gives up. */
+const MAX_FAILURES = 5;
+/** Uploads `size` bytes from `source` as blob `digest`. */
+async function uploadBlob(repo, digest, size, source, options = {}) {
+    const upload = new Upload(repo, digest, size, source, options);
+    return upload.run();
+}
+class Upload {
+    repo;
+    digest;
+    size;
+    source;
+    options;
+    location = '';
+    offset = 0;
+    bytesSent = 0;
+    resumes = 0;
+    restarts = 0;
+    /** Whether the upload began again after the registry computed another digest (done once at most). */
+    restartedForDigest = false;
+    what;
+    chunked;
+    chunkSize;
+    constructor(repo, digest, size, source, options) {
+        this.repo = repo;
+        this.digest = digest;
+        this.size = size;
+        this.source = source;
+        this.options = options;
+        this.what = `upload blob ${digest} to ${repo.where}`;
+        this.chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_UPLOAD_CHUNK_SIZE);
+        this.chunked = size > (options.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD);
+    }
+    async run() {
+        await this.open();
+        for (let failures = 0;;) {
+            try {
+                if (this.chunked) {
+                    while (this.offset < this.size)
+                        await this.patch(Math.min(this.size, this.offset + this.chunkSize));
+                    await this.finish(false);
+                }
+                else {
+                    await this.finish(true);
+                }
+                return { bytesSent: this.bytesSent, resumes: this.resumes, restarts: this.restarts };
+            }
+            catch (error) {
+                failures += 1;
+                const digestRejected = isDigestInvalid(error);
+                // distribution cancels the session when the closing PUT fails the digest check, so the upload starts again,
+                // reading the bytes from disk again, once: a second refusal means the blob on disk does not match its name.
+                // (go-containerregistry never retries it: DIGEST_INVALID is not among its temporary error codes.)
+                const again = error instanceof HttpError && (digestRejected ? !this.restartedForDigest : error.retryable);
+                if (!again || failures >= MAX_FAILURES)
+                    throw this.failed(error, failures);
+                await this.repo.client.http.retryAfter(error, failures, MAX_FAILURES - 1, { label: this.what });
+                if (digestRejected)
+                    this.restartedForDigest = true;
+                await this.recover(error, failures, digestRejected);
+            }
+        }
+    }
+    /** A new session: POST, keep its Location, start at byte 0. */
+    async open() {
+        const answer = await this.repo.send({ method: 'POST', url: `/v2/${this.repo.name}/blobs/uploads/`, accept: [202], what: this.what });
+        this.location = this.locationOf(answer);
+        this.offset = 0;
+    }
+    /** After a failure: go on from what the registry holds, or open a new session when it holds none (or must not be used). */
+    async recover(error, failures, restart) {
+        const reason = error.message;
+        const status = this.chunked && !restart ? await this.status() : undefined;
+        if (status) {
+            this.location = status.location;
+            this.offset = status.offset;
+            this.resumes += 1;
+            this.log(`${this.what}: ${reason}; resuming at byte ${status.offset} of ${this.size} (failure ${failures})`);
+            return;
+        }
+        this.restarts += 1;
+        this.log(`${this.what}: ${reason}; the registry kept nothing of it, starting again (failure ${failures})`);
+        await this.repo.cancelUpload(this.location);
+        await this.open();
+    }
+    /** The session's state (GET on its URL): the next offset and the URL to go on with; undefined when it is gone. */
+    async status() {
+        let answer;
+        try {
+            answer = await this.repo.send({ method: 'GET', url: this.location, accept: [204, 400, 404], what: `check an upload to ${this.repo.where}` });
+        }
+        catch {
+            return undefined;
+        }
+        if (answer.status !== 204)
+            return undefined;
+        // `Range: 0-N` means bytes 0..N are held; a fresh session reports 0-0 (or nothing) with no byte yet.
+        const range = /^(?:bytes=)?0-(\d+)$/.exec(answer.headers.range?.trim() ?? '');
+        const last = range ? Number(range[1]) : -1;
+        const offset = last <= 0 && this.offset === 0 ? 0 : last + 1;
+        if (offset > this.size)
+            return undefined;
+        return { offset, location: answer.headers.location ? this.repo.resolve(answer.headers.location) : this.location };
+    }
+    /** Sends bytes [offset, end) as one chunk. */
+    async patch(end) {
+        const start = this.offset;
+        const answer = await this.repo.send({
+            method: 'PATCH',
+            url: this.location,
+            headers: { 'content-type': 'application/octet-stream', 'content-range': `${start}-${end - 1}`, 'content-length': String(end - start) },
+            body: () => this.counted(this.source(start, end)),
+            accept: [202],
+            maxAttempts: 1,
+            timeoutMs: uploadTimeoutMs(end - start),
+            what: `${this.what} (bytes ${start}-${end - 1})`,
+        });
+        this.location = this.locationOf(answer);
+        this.offset = end;
+        this.options.onBytes?.(end - start);
+    }
+    /** The closing PUT, with the whole blob (monolithic) or with no body (after chunks); checks the digest reported. */
+    async finish(withBody) {
+        const url = new URL(this.location);
+        url.searchParams.set('digest', this.digest);
+        const answer = await this.repo.send({
+            method: 'PUT',
+            url: url.toString(),
+            headers: { 'content-type': 'application/octet-stream', 'content-length': String(withBody ? this.size : 0) },
+            ...(withBody ? { body: () => this.counted(this.source(0, this.size)) } : {}),
+            accept: [201],
+            maxAttempts: 1,
+            timeoutMs: uploadTimeoutMs(withBody ? this.size : 0),
+            what: this.what,
+        });
+        if (withBody)
+            this.options.onBytes?.(this.size);
+        const theirs = answer.headers['docker-content-digest'];
+        if (theirs && theirs !== this.digest)
+            throw new errors_ShipError(`${this.what}: the registry stored it as ${theirs}`, { hint: 'the registry altered the blob: report this registry' });
+    }
+    /**
+     * Counts bytes as the HTTP client reads them, so a report shows what was sent again after a failure. (A 'data'
+     * listener would switch the stream to flowing mode and lose what it emits before the client starts reading.)
+     */
+    counted(stream) {
+        const count = (bytes) => {
+            this.bytesSent += bytes;
+        };
+        return external_node_stream_.Readable.from((async function* () {
+            try {
+                for await (const chunk of stream) {
+                    count(chunk.length);
+                    yield chunk;
+                }
+            }
+            finally {
+                stream.destroy();
+            }
+        })(), { objectMode: false });
+    }
+    locationOf(answer) {
+        const location = answer.headers.location;
+        if (!location)
+            throw new errors_ShipError(`${this.what}: the registry answered ${answer.status} without a Location`, { hint: 'the registry does not follow the distribution API' });
+        return this.repo.resolve(location);
+    }
+    failed(error, failures) {
+        if (isDigestInvalid(error)) {
+            return new errors_ShipError(`${this.what}: the registry computed another digest for the bytes sent`, {
+                hint: 'the local blob does not match its name: the image on disk is corrupt; write it again',
+                cause: error,
+            });
+        }
+        if (failures > 1 && error instanceof Error)
+            error.message += ` (after ${failures - 1} resumed or restarted attempts)`;
+        return error;
+    }
+    log(line) {
+        this.options.log?.(line);
+    }
+}
+/** Generous: a minute, plus a second per MB (a slow link still finishes; a dead one is noticed by the idle timeout). */
+function uploadTimeoutMs(bytes) {
+    return 60_000 + Math.ceil(bytes / 1000);
+}
+/** The closing PUT's "the bytes have another digest" (distribution answers 400 DIGEST_INVALID). */
+function isDigestInvalid(error) {
+    // The snippet may be cut short, so the code is looked for rather than the JSON parsed.
+    return error instanceof HttpError && error.status === 400 && /\bDIGEST_INVALID\b/.test(error.bodySnippet);
+}
+
+;// CONCATENATED MODULE: ./src/oci/push.ts
+/**
+ * Pushes an image from an OCI layout to a registry repository: blobs first (in parallel, bounded; each skipped when
+ * the repository has it, mounted when a sibling repository has it, uploaded otherwise), then image manifests, then
+ * the index, so the registry never sees a manifest before what it references. The result is pinned by digest.
+ */
+
+
+
+
+
+
+/** A blob the image names that neither the layout nor the repository has: nothing can be pushed from nowhere. */
+class MissingBlobError extends errors_ShipError {
+    blob;
+    constructor(layout, blob, where) {
+        super(`${layout.where}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${where} does not have it`, {
+            hint: 'the layout is incomplete: write it again (or pull the image into it first)',
+        });
+        this.blob = blob;
+    }
+}
+async function push_pushImage(layout, repo, options = {}) {
+    const log = options.log ?? (() => { });
+    const started = Date.now();
+    const retriesBefore = repo.client.retries;
+    const root = options.root ?? (await layout.resolve(options.layoutRef));
+    const plan = await planImage(layout, root);
+    const top = plan.manifests[plan.manifests.length - 1];
+    if (!top)
+        throw new errors_ShipError(`${layout.where}: nothing to push`, { hint: 'the layout holds no manifest' });
+    const stats = { blobs: plan.blobs.size, skipped: 0, mounted: 0, uploaded: 0, bytesUploaded: 0, bytesSent: 0, retries: 0, resumes: 0, restarts: 0, manifests: plan.manifests.length, upToDate: false, outcomes: new Map() };
+    const pinned = `${repo.client.registry}/${repo.name}@${root.digest}`;
+    // The registry only stores a manifest whose blobs it has, so when it has ours, every blob is there.
+    const existing = await repo.headManifest(root.digest);
+    if (existing?.digest === root.digest) {
+        stats.upToDate = true;
+        stats.skipped = plan.blobs.size;
+        for (const digest of plan.blobs.keys())
+            stats.outcomes.set(digest, 'skipped');
+        if (options.tag)
+            await repo.putManifest(options.tag, top.bytes, top.descriptor.mediaType);
+        log(`${repo.where}: already has ${root.digest}${options.tag ? `; tagged ${options.tag}` : ''} (${push_seconds(Date.now() - started)} s)`);
+        return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats: { ...stats, retries: repo.client.retries - retriesBefore } };
+    }
+    // Largest first: the biggest blob is the critical path, so it must not wait for a free slot.
+    const blobs = [...plan.blobs.values()].sort((a, b) => b.size - a.size);
+    const total = blobs.reduce((sum, blob) => sum + blob.size, 0);
+    log(`${repo.where}: pushing ${root.digest}: ${blobs.length} blobs (${mb(total)}), ${plan.manifests.length} manifest${plan.manifests.length === 1 ? '' : 's'}`);
+    // Every blob the layout holds is checked against its descriptor before anything is sent: the registry checks each
+    // upload's digest too, but only as it arrives, after other blobs of a bad image have gone. Blobs the layout wrote
+    // itself (a conversion's output) were checked as they were written and are not read again.
+    const local = [];
+    for (const blob of blobs)
+        if (await layout.hasBlob(blob.digest))
+            local.push(blob);
+    await layout.verifyBlobs(local);
+    await forEachLimited(blobs, options.concurrency ?? 4, (blob) => pushBlob(layout, repo, blob, stats, options, log));
+    for (const [i, manifest] of plan.manifests.entries()) {
+        const isTop = i === plan.manifests.length - 1;
+        const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
+        const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
+        if (digest !== manifest.descriptor.digest)
+            throw new errors_ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, { hint: 'the layout is corrupt: write it again' });
+    }
+    stats.retries = repo.client.retries - retriesBefore;
+    log(`${repo.where}: pushed ${root.digest}${options.tag ? ` as ${options.tag}` : ''} in ${push_seconds(Date.now() - started)} s: ` +
+        `${stats.blobs} blobs (${stats.uploaded} uploaded, ${mb(stats.bytesUploaded)}; ${stats.skipped} skipped; ${stats.mounted} mounted), ` +
+        `${stats.manifests} manifest${stats.manifests === 1 ? '' : 's'}, ${stats.retries} retries`);
+    return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats };
+}
+/** Skip, mount or upload one blob. */
+async function pushBlob(layout, repo, blob, stats, options, log) {
+    const size = await repo.blobSize(blob.digest);
+    if (size !== undefined) {
+        stats.skipped += 1;
+        stats.outcomes.set(blob.digest, 'skipped');
+        return;
+    }
+    for (const from of options.mountFrom ?? []) {
+        if (from === repo.name)
+            continue;
+        if (await repo.mountBlob(blob.digest, from)) {
+            stats.mounted += 1;
+            stats.outcomes.set(blob.digest, 'mounted');
+            log(`${repo.where}: mounted ${push_short(blob.digest)} (${mb(blob.size)}) from ${from}`);
+            return;
+        }
+    }
+    if (!(await layout.hasBlob(blob.digest, blob.size)))
+        throw new MissingBlobError(layout, blob, repo.where);
+    const path = layout.blobPath(blob.digest);
+    // createReadStream cannot express an empty range (its `end` is inclusive).
+    const source = (start, end) => (end > start ? (0,external_node_fs_namespaceObject.createReadStream)(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : external_node_stream_.Readable.from([]));
+    const result = await uploadBlob(repo, blob.digest, blob.size, source, {
+        ...options.upload,
+        log,
+    });
+    stats.uploaded += 1;
+    stats.outcomes.set(blob.digest, 'uploaded');
+    stats.bytesUploaded += blob.size;
+    stats.bytesSent += result.bytesSent;
+    stats.resumes += result.resumes;
+    stats.restarts += result.restarts;
+    log(`${repo.where}: uploaded ${push_short(blob.digest)} (${mb(blob.size)})${result.resumes + result.restarts > 0 ? `, after ${result.resumes} resumes and ${result.restarts} restarts` : ''}`);
+}
+/** Reads the manifests under `root` from the layout: the blobs they reference, and the manifests in push order. */
+async function planImage(layout, root) {
+    const plan = { blobs: new Map(), manifests: [] };
+    const visit = async (descriptor, depth) => {
+        if (depth > 4)
+            throw new errors_ShipError(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
+        if (!isIndexType(descriptor.mediaType) && !isImageManifestType(descriptor.mediaType)) {
+            throw new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, { hint: 'the image is corrupt or not an image' });
+        }
+        const bytes = await layout.readBlob(descriptor.digest, descriptor.size);
+        const checkType = (declared) => {
+            // As containerd's images.validateMediaType: a document is what its descriptor says it is.
+            if (declared !== undefined && declared !== descriptor.mediaType) {
+                throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt' });
+            }
+        };
+        if (isIndexType(descriptor.mediaType)) {
+            const index = parseJson(bytes, ImageIndex, layout.where, descriptor.digest);
+            checkType(index.mediaType);
+            for (const child of index.manifests)
+                await visit(child, depth + 1);
+        }
+        else {
+            const manifest = parseJson(bytes, ImageManifest, layout.where, descriptor.digest);
+            checkType(manifest.mediaType);
+            for (const blob of [manifest.config, ...manifest.layers]) {
+                // Foreign (non-distributable) layers are fetched from their URLs, never pushed.
+                if (isForeignLayer(blob))
+                    continue;
+                plan.blobs.set(blob.digest, blob);
+            }
+        }
+        if (!plan.manifests.some((m) => m.descriptor.digest === descriptor.digest))
+            plan.manifests.push({ descriptor, bytes });
+    };
+    await visit(root, 0);
+    return plan;
+}
+function parseJson(bytes, schema, dir, digest) {
+    let value;
+    try {
+        value = JSON.parse(bytes.toString('utf8'));
+    }
+    catch {
+        throw new errors_ShipError(`${dir}: ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
+    }
+    const result = schema.safeParse(value);
+    if (!result.success)
+        throw new errors_ShipError(`${dir}: ${digest} is not a valid manifest (${result.error.issues[0]?.message ?? 'invalid'})`, { hint: 'the image is corrupt' });
+    return result.data;
+}
+/** Runs `work` on every item, at most `limit` at a time; the first failure stops new work and is thrown. */
+async function forEachLimited(items, limit, work) {
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const item = items[next];
+            next += 1;
+            try {
+                await work(item);
+            }
+            catch (error) {
+                failed = true;
+                throw error;
+            }
+        }
+    };
+    const results = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    const rejected = results.find((r) => r.status === 'rejected');
+    if (rejected)
+        throw rejected.reason;
+}
+function push_short(digest) {
+    return digest.slice(0, 19);
+}
+function mb(bytes) {
+    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+function push_seconds(ms) {
+    return (ms / 1000).toFixed(2);
+}
+
+;// CONCATENATED MODULE: ./src/oci/registry-auth.ts
+/**
+ * Registry authentication (distribution token auth): the `WWW-Authenticate` challenge, Basic credentials, and
+ * Bearer tokens fetched from the challenge's realm for a set of scopes. Tokens are cached per scope set until shortly
+ * before they expire. Every credential and token is registered as a secret the moment it is known.
+ */
+
+
+/** Parses `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`; undefined for anything else. */
+function parseChallenge(header) {
+    const match = /^\s*(\w+)\s*(.*)$/s.exec(header ?? '');
+    if (!match)
+        return undefined;
+    const scheme = (match[1] ?? '').toLowerCase();
+    const params = {};
+    for (const pair of (match[2] ?? '').matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)) {
+        params[(pair[1] ?? '').toLowerCase()] = (pair[2] ?? pair[3] ?? '').replace(/\\(.)/g, '$1');
+    }
+    if (scheme === 'basic')
+        return { scheme, ...(params.realm ? { realm: params.realm } : {}) };
+    if (scheme === 'bearer' && params.realm) {
+        return { scheme, realm: params.realm, ...(params.service ? { service: params.service } : {}), ...(params.scope ? { scope: params.scope } : {}) };
+    }
+    return undefined;
+}
+/** `repository:<name>:<actions>` as the token server expects it. */
+function repositoryScope(repository, actions) {
+    return `repository:${repository}:${actions.join(',')}`;
+}
+/** Tokens are renewed this long before they expire, so one never runs out during a request. */
+const EXPIRY_MARGIN_MS = 10_000;
+/** The OAuth2 client id when the caller names none (docker sends `docker`, go-containerregistry its own name). */
+const DEFAULT_CLIENT_ID = 'oci-registry-client';
+/** The distribution spec's default when the token server gives no expires_in. */
+const DEFAULT_TOKEN_SECONDS = 60;
+/** The Authorization header for requests to one registry, per scope set. */
+class RegistryAuth {
+    options;
+    challenge;
+    tokens = new Map();
+    pending = new Map();
+    now;
+    /** Tokens fetched so far (a test checks that a second push reuses them). */
+    tokenFetches = 0;
+    constructor(options) {
+        this.options = options;
+        this.now = options.now ?? Date.now;
+        if (options.credentials)
+            options.mask(options.credentials.password);
+    }
+    /** Records the registry's challenge (from the ping or a 401). */
+    setChallenge(challenge) {
+        this.challenge = challenge;
+    }
+    get scheme() {
+        return this.challenge?.scheme;
+    }
+    /** The header value for a request needing `scopes`, or undefined when the registry asked for nothing. */
+    async header(scopes) {
+        const challenge = this.challenge;
+        if (!challenge)
+            return undefined;
+        if (challenge.scheme === 'basic') {
+            const { credentials } = this.options;
+            if (!credentials)
+                throw this.credentialsNeeded();
+            return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+        }
+        const key = scopeKey(scopes);
+        const cached = this.tokens.get(key);
+        if (cached && cached.expiresAt > this.now())
+            return `Bearer ${cached.token}`;
+        let fetching = this.pending.get(key);
+        if (!fetching) {
+            // Parallel blob uploads share one token request.
+            fetching = this.fetchToken(challenge, scopes).finally(() => this.pending.delete(key));
+            this.pending.set(key, fetching);
+        }
+        const token = await fetching;
+        this.tokens.set(key, token);
+        return `Bearer ${token.token}`;
+    }
+    /** Forgets the token for `scopes` (after a 401), so the next `header` fetches a new one. */
+    invalidate(scopes) {
+        this.tokens.delete(scopeKey(scopes));
+    }
+    async fetchToken(challenge, scopes) {
+        const { http, credentials, registry } = this.options;
+        this.tokenFetches += 1;
+        const query = new URLSearchParams();
+        if (challenge.service)
+            query.set('service', challenge.service);
+        for (const scope of scopes)
+            query.append('scope', scope);
+        const url = `${challenge.realm}${challenge.realm.includes('?') ? '&' : '?'}${query.toString()}`;
+        const what = `get a token for ${registry} from ${new URL(challenge.realm).origin}`;
+        try {
+            const headers = credentials ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` } : {};
+            // Docker's way: GET with Basic credentials. A server that only speaks OAuth2 answers 404/405, then we POST.
+            const answer = await http.request({ method: 'GET', url, headers, accept: [200, 404, 405], what });
+            if (answer.status === 200)
+                return this.readToken(answer.json(), what);
+            if (!credentials)
+                throw new errors_ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
+            const form = new URLSearchParams({ grant_type: 'password', username: credentials.username, password: credentials.password, client_id: this.options.clientId ?? DEFAULT_CLIENT_ID });
+            if (challenge.service)
+                form.set('service', challenge.service);
+            if (scopes.length > 0)
+                form.set('scope', scopes.join(' '));
+            const posted = await http.request({
+                method: 'POST',
+                url: challenge.realm,
+                headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                body: form.toString(),
+                what,
+            });
+            return this.readToken(posted.json(), what);
+        }
+        catch (error) {
+            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+                const who = credentials ? `user ${credentials.username}` : 'anonymous access';
+                throw new errors_ShipError(`${registry} refused ${who}: the token server answered ${error.status}`, { hint: this.credentialsHint(), cause: error });
+            }
+            throw error;
+        }
+    }
+    readToken(body, what) {
+        const answer = body;
+        const token = typeof answer.token === 'string' && answer.token ? answer.token : typeof answer.access_token === 'string' ? answer.access_token : '';
+        if (!token)
+            throw new errors_ShipError(`${what}: the answer holds no token`, { hint: 'the token server answered something unexpected: check the registry' });
+        this.options.mask(token);
+        const seconds = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_TOKEN_SECONDS;
+        const issued = typeof answer.issued_at === 'string' ? Date.parse(answer.issued_at) : Number.NaN;
+        // Our clock, not the server's, unless the server's issue time is earlier (clock skew must not extend a token).
+        const start = Number.isNaN(issued) ? this.now() : Math.min(issued, this.now());
+        return { token, expiresAt: start + seconds * 1000 - EXPIRY_MARGIN_MS };
+    }
+    credentialsHint() {
+        return this.options.credentialsHint ?? `check the credentials for ${this.options.registry}`;
+    }
+    credentialsNeeded() {
+        return new errors_ShipError(`${this.options.registry} asks for a user name and password, and none were given`, { hint: this.credentialsHint() });
+    }
+}
+function scopeKey(scopes) {
+    return [...scopes].sort().join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/oci/registry-retry.ts
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+function isRetryableRegistryAnswer(answer) {
+    return RETRYABLE_STATUSES.has(answer.status) || isManifestLinkRace(answer);
+}
+/**
+ * CNCF distribution before 3.1 (Debian ships 2.8) writes a repository's blob link files in place, so a request that
+ * reads a link while a concurrent push of the same blob rewrites it reads an empty file: "invalid checksum digest
+ * format" (distribution issue 4478, fixed in 3.1 by writing a temporary file and renaming it). Reads answer 500
+ * then (retried above), and a manifest PUT answers 400 DIGEST_INVALID, with MANIFEST_BLOB_UNKNOWN for the blob whose
+ * link it read. A manifest PUT is idempotent and we send it only once its blobs are there, so this answer is retried.
+ * MANIFEST_BLOB_UNKNOWN alone (a blob really missing) is not: that cannot get better by asking again.
+ */
+function isManifestLinkRace({ method, url, status, body }) {
+    if (method !== 'PUT' || status !== 400 || !/\/v2\/.+\/manifests\/[^/]+$/.test(url))
+        return false;
+    const codes = errorCodes(body);
+    return codes.includes('DIGEST_INVALID') && codes.every((code) => code === 'DIGEST_INVALID' || code === 'MANIFEST_BLOB_UNKNOWN');
+}
+/** The `code`s of a distribution error body (`{"errors": [{"code": ...}]}`); none when it is not one. */
+function errorCodes(body) {
+    try {
+        const errors = JSON.parse(body.toString()).errors;
+        if (!Array.isArray(errors))
+            return [];
+        return errors.map((e) => e?.code).filter((code) => typeof code === 'string');
+    }
+    catch {
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/registry.ts
+
+
+
+
+
+
+
+/** http for loopback and listed hosts, https for everything else. */
+function registryBaseUrl(registry, insecureRegistries = []) {
+    const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
+    return `${isLoopbackHost(host) || insecureRegistries.includes(registry) || insecureRegistries.includes(host) ? 'http' : 'https'}://${registry}`;
+}
+/** One registry host: the HTTP client, the challenge, the tokens. */
+class RegistryClient {
+    options;
+    http;
+    auth;
+    baseUrl;
+    secrets = [];
+    pinged;
+    constructor(options) {
+        this.options = options;
+        const remember = (secret) => {
+            this.secrets.push(secret);
+            options.mask?.(secret);
+        };
+        this.baseUrl = registryBaseUrl(options.registry, options.insecureRegistries);
+        this.http = new http_HttpClient({
+            retryStatus: isRetryableRegistryAnswer,
+            ...options.http,
+            baseUrl: this.baseUrl,
+            secrets: () => this.secrets,
+            ...(options.log ? { log: options.log } : {}),
+        });
+        this.auth = new RegistryAuth({
+            http: this.http,
+            registry: options.registry,
+            mask: remember,
+            ...(options.credentials ? { credentials: options.credentials } : {}),
+            ...(options.now ? { now: options.now } : {}),
+            ...(options.clientId ? { clientId: options.clientId } : {}),
+            ...(options.credentialsHint ? { credentialsHint: options.credentialsHint } : {}),
+        });
+    }
+    get registry() {
+        return this.options.registry;
+    }
+    /** Retries made by every request so far. */
+    get retries() {
+        return this.http.retries.length;
+    }
+    close() {
+        return this.http.close();
+    }
+    /** `GET /v2/`: checks the registry speaks the distribution API, and learns how it wants to be authenticated. */
+    ping() {
+        this.pinged ??= (async () => {
+            const answer = await this.http.request({ method: 'GET', url: '/v2/', accept: [200, 401], what: `reach the registry ${this.registry}` });
+            if (answer.status === 401) {
+                const challenge = parseChallenge(answer.headers['www-authenticate']);
+                if (!challenge)
+                    throw new errors_ShipError(`${this.registry} answered 401 without a challenge this client understands`, { hint: 'the registry must offer Basic or Bearer token authentication' });
+                this.auth.setChallenge(challenge);
+            }
+        })().catch((error) => {
+            this.pinged = undefined;
+            throw error;
+        });
+        return this.pinged;
+    }
+    /** The calls for one repository; `actions` decides the token scope every call of it uses. */
+    repository(name, actions = ['pull']) {
+        return new RepositoryClient(this, name, actions);
+    }
+}
+/** Calls against one repository of a registry. */
+class RepositoryClient {
+    client;
+    name;
+    actions;
+    scopes;
+    /** Repositories a mount from was refused for: not tried again. */
+    unreadable = new Set();
+    constructor(client, name, actions) {
+        this.client = client;
+        this.name = name;
+        this.actions = actions;
+        this.scopes = [repositoryScope(name, actions)];
+    }
+    /** `registry/repository`, for messages. */
+    get where() {
+        return `${this.client.registry}/${this.name}`;
+    }
+    async send(request, options = {}) {
+        await this.client.ping();
+        const scopes = options.scopes ?? this.scopes;
+        const { auth } = this.client;
+        for (let round = 1;; round += 1) {
+            const authorization = await auth.header(scopes);
+            const sent = { ...request, headers: { ...request.headers, ...(authorization ? { authorization } : {}) }, accept: [...request.accept, 401] };
+            const answer = options.stream ? await this.client.http.stream(sent) : await this.client.http.request(sent);
+            if (answer.status !== 401)
+                return answer;
+            const body = 'text' in answer ? answer.text() : await drain(answer.body);
+            const challenge = parseChallenge(answer.headers['www-authenticate']);
+            if (round === 1 && challenge?.scheme === 'bearer') {
+                auth.setChallenge(challenge);
+                auth.invalidate(scopes);
+                continue;
+            }
+            throw this.unauthorized(request, body);
+        }
+    }
+    unauthorized(request, body) {
+        // Named by what the caller set out to do (a push starts with pull-scoped HEADs, but it is still a push).
+        const action = this.actions.includes('push') ? 'push to' : 'pull from';
+        const detail = registryErrorText(body);
+        return new HttpError(`${this.where}: not authorized to ${action} this repository (${request.what ?? request.method}): 401 Unauthorized${detail ? `: ${detail}` : ''}`, {
+            method: request.method,
+            // Without the query: an upload URL carries the registry's session state.
+            url: request.url.split('?')[0] ?? request.url,
+            status: 401,
+            bodySnippet: detail,
+            hint: this.client.auth.credentialsHint(),
+        });
+    }
+    path(kind, rest) {
+        return `/v2/${this.name}/${kind}/${rest}`;
+    }
+    // --- blobs ---------------------------------------------------------------------------------------------------------
+    /** The blob's size when the repository has it, undefined when not. */
+    async blobSize(digest) {
+        const answer = await this.send({ method: 'HEAD', url: this.path('blobs', digest), accept: [200, 404], what: `check blob ${digest} in ${this.where}` });
+        if (answer.status === 404)
+            return undefined;
+        const length = Number(answer.headers['content-length']);
+        return Number.isFinite(length) ? length : 0;
+    }
+    /**
+     * Cross-repository mount: true when the registry linked the blob from `from`; false when it opened an upload
+     * instead, or when the credentials may not read `from` (a token scoped to one repository), so
+     * the caller uploads the blob.
+     */
+    async mountBlob(digest, from) {
+        if (this.unreadable.has(from))
+            return false;
+        let answer;
+        try {
+            answer = await this.send({ method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}` }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
+        }
+        catch (error) {
+            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+                // Asking again for the next blob would cost two more refusals and a token each time.
+                this.unreadable.add(from);
+                return false;
+            }
+            throw error;
+        }
+        if (answer.status === 202)
+            await this.cancelUpload(answer.headers.location);
+        return answer.status === 201;
+    }
+    /** Abandons an upload session (best effort: the registry also expires them). */
+    async cancelUpload(location) {
+        if (!location)
+            return;
+        await this.send({ method: 'DELETE', url: this.resolve(location), accept: [200, 202, 204, 404], maxAttempts: 1, what: `cancel an upload to ${this.where}` }).catch(() => undefined);
+    }
+    /** An absolute URL for a Location header (relative ones resolve against the registry). */
+    resolve(location) {
+        return new URL(location, this.client.baseUrl).toString();
+    }
+    /** The blob's bytes as a stream, following the redirect a registry may answer with (to storage, without our token). */
+    async openBlob(digest) {
+        const what = `download blob ${digest} from ${this.where}`;
+        const answer = await this.send({ method: 'GET', url: this.path('blobs', digest), accept: [200, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
+        if (answer.status === 200)
+            return answer.body;
+        await drain(answer.body);
+        const location = answer.headers.location;
+        if (!location)
+            throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
+        const moved = await this.client.http.stream({ method: 'GET', url: this.resolve(location), accept: [200], what, timeoutMs: 60_000 });
+        return moved.body;
+    }
+    /**
+     * `length` bytes of a blob from `start`, by Range request (following a redirect, as openBlob does). A registry
+     * that ignores Range (answers 200 with the whole blob) is an error: the answer is dropped, not read.
+     */
+    async readBlobRange(digest, start, length) {
+        const what = `read bytes ${start}-${start + length - 1} of blob ${digest} from ${this.where}`;
+        if (length <= 0)
+            return Buffer.alloc(0);
+        const range = { range: `bytes=${start}-${start + length - 1}` };
+        let answer = await this.send({ method: 'GET', url: this.path('blobs', digest), headers: range, accept: [200, 206, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
+        if (answer.status !== 200 && answer.status !== 206) {
+            await drain(answer.body);
+            const location = answer.headers.location;
+            if (!location)
+                throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
+            answer = await this.client.http.stream({ method: 'GET', url: this.resolve(location), headers: range, accept: [200, 206], what, timeoutMs: 60_000 });
+        }
+        if (answer.status !== 206) {
+            answer.body.destroy();
+            throw new errors_ShipError(`${what}: the registry answered ${answer.status} to a Range request`, { hint: 'the registry does not serve parts of blobs, which lazy pulling needs too' });
+        }
+        const chunks = [];
+        let received = 0;
+        for await (const chunk of answer.body) {
+            const buffer = Buffer.from(chunk);
+            received += buffer.length;
+            if (received > length) {
+                answer.body.destroy();
+                throw new errors_ShipError(`${what}: the registry sent more than the ${length} bytes asked for`, { hint: 'the registry answered something unexpected' });
+            }
+            chunks.push(buffer);
+        }
+        if (received !== length)
+            throw new errors_ShipError(`${what}: the registry sent ${received} bytes`, { hint: 'the blob is shorter than its descriptor says' });
+        return Buffer.concat(chunks);
+    }
+    // --- manifests -----------------------------------------------------------------------------------------------------
+    /**
+     * Stores a manifest (or index) under `reference` (a tag or its digest), with its media type as Content-Type; the
+     * digest the registry computed must be ours.
+     */
+    async putManifest(reference, bytes, mediaType) {
+        const digest = sha256(bytes);
+        const what = `push manifest ${digest} to ${this.where}${isDigest(reference) ? '' : `:${reference}`}`;
+        let answer;
+        try {
+            answer = await this.send({ method: 'PUT', url: this.path('manifests', reference), headers: { 'content-type': mediaType }, body: bytes, accept: [201], what });
+        }
+        catch (error) {
+            if (error instanceof HttpError && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
+                throw new errors_ShipError(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
+                    hint: 'push every blob (config and layers) before the manifest; if the image came from an OCI layout, check the layout is complete',
+                    cause: error,
+                });
+            }
+            throw error;
+        }
+        const theirs = answer.headers['docker-content-digest'];
+        if (theirs && theirs !== digest) {
+            throw new errors_ShipError(`${what}: the registry stored it as ${theirs}`, { hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry' });
+        }
+        return digest;
+    }
+    /** A manifest or index by tag or digest, verified against the digest when the reference is one. */
+    async getManifest(reference) {
+        const what = `get manifest ${reference} from ${this.where}`;
+        const answer = await this.send({ method: 'GET', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT.join(', ') }, accept: [200], what });
+        const digest = sha256(answer.body);
+        if (isDigest(reference) && digest !== reference)
+            throw new errors_ShipError(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
+        const declared = (() => {
+            try {
+                return JSON.parse(answer.text()).mediaType;
+            }
+            catch {
+                throw new errors_ShipError(`${what}: the manifest is not JSON`, { hint: 'the registry served something that is not an image manifest' });
+            }
+        })();
+        const mediaType = typeof declared === 'string' ? declared : (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+        return { bytes: answer.body, mediaType, digest };
+    }
+    /** The digest, media type and size of a manifest, or undefined when there is none by that reference. */
+    async headManifest(reference) {
+        const answer = await this.send({
+            method: 'HEAD',
+            url: this.path('manifests', reference),
+            headers: { accept: MANIFEST_ACCEPT.join(', ') },
+            accept: [200, 404],
+            what: `check manifest ${reference} in ${this.where}`,
+        });
+        if (answer.status === 404)
+            return undefined;
+        const digest = answer.headers['docker-content-digest'] ?? '';
+        if (!isDigest(digest))
+            throw new errors_ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, { hint: 'use a registry that reports manifest digests' });
+        return { digest, mediaType: (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '', size: Number(answer.headers['content-length'] ?? 0) };
+    }
+    /** Every tag, following `Link: <...>; rel="next"` pages. */
+    async listTags() {
+        const tags = [];
+        let url = this.path('tags', 'list');
+        for (let page = 0; url && page < 1000; page += 1) {
+            const answer = await this.send({ method: 'GET', url, accept: [200], what: `list the tags of ${this.where}` });
+            // distribution answers `"tags": null` for a repository whose tags were all deleted.
+            tags.push(...(answer.json().tags ?? []));
+            const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(answer.headers.link ?? '')?.[1];
+            url = next ? this.resolve(next) : undefined;
+        }
+        return tags;
+    }
+}
+/** Reads a small error body to the end (a streamed answer must be consumed or destroyed). */
+async function drain(body) {
+    let text = '';
+    for await (const chunk of body)
+        if (text.length < 4096)
+            text += Buffer.from(chunk).toString('utf8');
+    return text;
+}
+/** "CODE: message" of a distribution error body, or the text cut short. */
+function registryErrorText(body) {
+    try {
+        const errors = JSON.parse(body).errors ?? [];
+        if (errors.length > 0)
+            return errors.map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ');
+    }
+    catch {
+        // not JSON: fall through
+    }
+    return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+;// CONCATENATED MODULE: ./src/oci/registry-credentials.ts
+/**
+ * A registry's credentials from the `auths` of the Docker config (`$DOCKER_CONFIG/config.json`, default
+ * `~/.docker/config.json`), as `docker login` writes it. Other sources (the environment) are the caller's.
+ */
+
+
+
+
+/** The Docker config file this environment points at. */
+function dockerConfigPath(env = process.env) {
+    return (0,external_node_path_.join)(env.DOCKER_CONFIG || (0,external_node_path_.join)((0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json');
+}
+/** Credentials for `registry` from the Docker config; undefined when it has none (or no file). */
+function credentialsFromDockerConfig(registry, path = dockerConfigPath()) {
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    let config;
+    try {
+        config = JSON.parse(text);
+    }
+    catch {
+        throw new errors_ShipError(`${path} is not valid JSON`, { hint: 'fix the file, or run `docker login` again' });
+    }
+    for (const [key, entry] of Object.entries(config.auths ?? {})) {
+        // Keys may be a bare host or a URL (https://host/v1/).
+        const host = key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');
+        if (host !== registry)
+            continue;
+        if (entry.auth) {
+            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+            const colon = decoded.indexOf(':');
+            if (colon > 0)
+                return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+        }
+        if (entry.username && entry.password)
+            return { username: entry.username, password: entry.password };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/oci/remote-manifests.ts
+/**
+ * The image manifests under a manifest or index in a registry repository, as a puller would walk them: nested
+ * indexes are followed (to a bounded depth), entries that are neither images nor indexes (attestations, other
+ * artifacts) are left out, and anything that does not parse is a ShipError naming it.
+ */
+
+
+
+/** As deep as the converter nests indexes. */
+const MAX_DEPTH = 4;
+/** Walks from `top` (already fetched as `reference`); every child is fetched by digest, so its bytes are checked. */
+async function remoteImageManifests(repo, reference, top) {
+    const found = [];
+    const visit = async (answer, name, depth) => {
+        if (isIndexType(answer.mediaType)) {
+            if (depth > MAX_DEPTH)
+                throw new errors_ShipError(`${repo.where}@${answer.digest}: indexes nest more than ${MAX_DEPTH} deep`);
+            const index = remote_manifests_parse(ImageIndex, answer, name);
+            for (const child of index.manifests) {
+                if (!isImageManifestType(child.mediaType) && !isIndexType(child.mediaType))
+                    continue;
+                await visit(await repo.getManifest(child.digest), `${repo.where}@${child.digest}`, depth + 1);
+            }
+        }
+        else if (isImageManifestType(answer.mediaType)) {
+            found.push({ digest: answer.digest, manifest: remote_manifests_parse(ImageManifest, answer, name) });
+        }
+        else {
+            throw new errors_ShipError(`${name} is a ${answer.mediaType || 'manifest without a media type'}, not an image`);
+        }
+    };
+    await visit(top, `${repo.where}:${reference}`, 0);
+    return found;
+}
+function remote_manifests_parse(schema, answer, name) {
+    try {
+        return schema.parse(JSON.parse(answer.bytes.toString('utf8')));
+    }
+    catch {
+        throw new errors_ShipError(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, { hint: 'the registry holds something this tool did not write: push the image again' });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/pull.ts
+/**
+ * Pulls an image from a registry into an OCI layout: the manifest (or index and its manifests, each fetched by
+ * digest and checked against it and its descriptor's size), then every blob, streamed to disk and checked against
+ * its digest and size as it arrives (OciLayout.writeBlobFrom), never held whole in memory.
+ * Docker schema 2 images are stored as they are (same bytes, same digests); the converter turns them into OCI.
+ */
+
+
+
+
+async function pullImage(repo, reference, layout, options = {}) {
+    const log = options.log ?? (() => { });
+    const started = Date.now();
+    const blobs = new Map();
+    /** Fetches a manifest by reference (a child by its descriptor), stores it, and collects its blobs (or its children's). */
+    const fetchManifest = async (ref, depth, expectedSize) => {
+        // getManifest checks the content against a digest reference; the size is the descriptor's to check.
+        const answer = await repo.getManifest(ref);
+        if (expectedSize !== undefined && answer.bytes.length !== expectedSize) {
+            throw new errors_ShipError(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, { hint: 'the registry holds a corrupt image: push it again' });
+        }
+        const mediaType = answer.mediaType;
+        if (mediaType === 'application/vnd.docker.distribution.manifest.v1+json' || mediaType === 'application/vnd.docker.distribution.manifest.v1+prettyjws') {
+            throw new errors_ShipError(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, { hint: 'push it again with a current Docker or buildah, which write schema 2 or OCI' });
+        }
+        const descriptor = { mediaType, digest: answer.digest, size: answer.bytes.length };
+        let json;
+        try {
+            json = JSON.parse(answer.bytes.toString('utf8'));
+        }
+        catch {
+            // Not the parser's message: it quotes the content.
+            throw new errors_ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not JSON`, { hint: 'the registry holds a corrupt or unsupported image' });
+        }
+        /** A zod check whose failure names the manifest instead of throwing a bare ZodError. */
+        const parse = (schema) => {
+            const result = schema.safeParse(json);
+            if (result.success)
+                return result.data;
+            const issue = result.error.issues[0];
+            throw new errors_ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not valid: ${issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid'}`, {
+                hint: 'the registry holds a corrupt or unsupported image',
+            });
+        };
+        if (isIndexType(mediaType)) {
+            if (depth > 2)
+                throw new errors_ShipError(`${repo.where}:${reference}: indexes nested too deep`, { hint: 'the image is corrupt' });
+            const index = parse(ImageIndex);
+            const wanted = options.platform ? index.manifests.filter((m) => matches(m.platform, options.platform)) : index.manifests;
+            if (options.platform) {
+                const [chosen] = wanted;
+                if (!chosen) {
+                    const known = index.manifests.map((m) => (m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest)).join(', ');
+                    throw new errors_ShipError(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, { hint: `it has: ${known}` });
+                }
+                return fetchManifest(chosen.digest, depth + 1, chosen.size);
+            }
+            for (const child of wanted)
+                await fetchManifest(child.digest, depth + 1, child.size);
+        }
+        else if (isImageManifestType(mediaType) || mediaType === '') {
+            const manifest = parse(ImageManifest);
+            for (const blob of [manifest.config, ...manifest.layers]) {
+                if (isForeignLayer(blob))
+                    continue;
+                blobs.set(blob.digest, blob);
+            }
+            if (!descriptor.mediaType)
+                descriptor.mediaType = manifest.mediaType ?? MediaType.ociManifest;
+        }
+        else {
+            throw new errors_ShipError(`${repo.where}:${reference} has media type ${quoted(mediaType)}, which is not an image`, { hint: 'pull an image manifest or index' });
+        }
+        const stored = await layout.writeBlob(answer.bytes);
+        if (stored.digest !== answer.digest)
+            throw new Error('unreachable: a stored manifest changed digest');
+        return descriptor;
+    };
+    const root = await fetchManifest(reference, 0);
+    let present = 0;
+    let bytesDownloaded = 0;
+    await forEachLimited([...blobs.values()], options.concurrency ?? 4, async (blob) => {
+        if (await layout.hasBlob(blob.digest, blob.size)) {
+            present += 1;
+            return;
+        }
+        const body = await repo.openBlob(blob.digest);
+        try {
+            await layout.writeBlobFrom(body, { digest: blob.digest, size: blob.size }, repo.where);
+        }
+        catch (error) {
+            body.destroy();
+            if (error instanceof errors_ShipError && !error.message.startsWith(repo.where))
+                throw new errors_ShipError(`pull ${push_short(blob.digest)} from ${repo.where}: ${error.message}`, { hint: error.hint ?? 'run again; if it persists the registry serves corrupt data', cause: error });
+            throw error;
+        }
+        bytesDownloaded += blob.size;
+    });
+    await layout.setRef(root, options.layoutRef);
+    log(`${repo.where}: pulled ${reference} (${root.digest}) in ${((Date.now() - started) / 1000).toFixed(2)} s: ${blobs.size} blobs, ${present} already present, ${mb(bytesDownloaded)} downloaded`);
+    return { descriptor: root, blobs: blobs.size, present, bytesDownloaded };
+}
+function matches(platform, wanted) {
+    if (!platform || !wanted)
+        return false;
+    return platform.os === wanted.os && platform.architecture === wanted.architecture && (wanted.variant === undefined || platform.variant === wanted.variant);
+}
+
+;// CONCATENATED MODULE: ./src/oci/transfer.ts
+
+
+
+
+/** Pushes the image `options.layoutRef` (default: the only one) of the layout in `dir` to `target`. */
+async function pushFromLayout(dir, target, options = {}) {
+    const layout = await OciLayout.open(dir);
+    const client = clientFor(target);
+    try {
+        return await pushImage(layout, client.repository(target.repository, ['pull', 'push']), { ...options, log: target.log });
+    }
+    finally {
+        await client.close();
+    }
+}
+/** Pulls `reference` (a tag or a digest) from `target` into the layout in `dir`, created when missing. */
+async function pullIntoLayout(target, reference, dir, options = {}) {
+    const layout = await layout_OciLayout.create(dir);
+    const client = clientFor(target);
+    try {
+        return await pullImage(client.repository(target.repository), reference, layout, { ...options, log: target.log });
+    }
+    finally {
+        await client.close();
+    }
+}
+function clientFor(target) {
+    return new RegistryClient({
+        registry: target.registry,
+        ...(target.credentials ? { credentials: target.credentials } : {}),
+        ...(target.insecureRegistries ? { insecureRegistries: target.insecureRegistries } : {}),
+        mask: target.mask,
+        log: target.log,
+        ...(target.retryLog ? { http: { retryLog: target.retryLog } } : {}),
+        ...(target.clientId ? { clientId: target.clientId } : {}),
+        ...(target.credentialsHint ? { credentialsHint: target.credentialsHint } : {}),
+    });
+}
+
+;// CONCATENATED MODULE: ./src/oci/index.ts
+/**
+ * OCI images: media types and documents, image layouts on disk and the archives that carry them, and the
+ * distribution API client that pushes and pulls them. What the rest of src/ uses of oci/, and only that.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
 
 ;// CONCATENATED MODULE: ./src/reference.ts
 /**
@@ -84608,32 +85795,13 @@ function rolledBack(cause, report, service) {
     return new DeployRolledBack(`${why}; ROLLBACK FAILED, the deploy is left half-done: ${left.join('; ')}${undone}`, `put it right by hand: ${report.failed.map(({ step }) => step.leftover.fix).join('; ')}`, cause, { ...summary, rollback: 'failed' });
 }
 
-;// CONCATENATED MODULE: ./src/oci/image-config.ts
-/**
- * The config of the image a service will run: for an index, the linux/amd64 image (what MeshAgent runs), else
- * the first image listed; for a manifest, its own config.
- */
-
-
+;// CONCATENATED MODULE: ./src/pipeline/runnable-image.ts
+/** The image of an index that a service runs: MeshAgent runs linux/amd64, so that one, else the first listed. */
 
 /** The platform MeshAgent runs images on. */
 const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' };
-async function readRunnableConfig(layout, top) {
-    let descriptor = top;
-    if (isIndexType(descriptor.mediaType)) {
-        const index = await layout.readJson(descriptor, ImageIndex, 'index');
-        const images = index.manifests.filter((d) => isImageManifestType(d.mediaType));
-        const chosen = images.find((d) => d.platform?.os === RUNTIME_PLATFORM.os && d.platform.architecture === RUNTIME_PLATFORM.architecture) ?? images[0];
-        if (!chosen)
-            throw new errors_ShipError(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
-        descriptor = chosen;
-    }
-    if (!isImageManifestType(descriptor.mediaType)) {
-        throw new errors_ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
-    }
-    const manifest = await layout.readJson(descriptor, ImageManifest, 'manifest');
-    const config = await layout.readJson(manifest.config, ImageConfig, 'image config');
-    return { manifest, config };
+function readRunnableConfig(layout, top) {
+    return readImageConfig(layout, top, RUNTIME_PLATFORM);
 }
 
 ;// CONCATENATED MODULE: ./src/meshagent/repository.ts
@@ -84720,7 +85888,7 @@ function describeAccess(target, access, dryRun) {
 
 
 /**
- * The worker, as source text: evaluated in place so the bundled action needs no separate file. It gzips each member
+ * The worker, as source text: evaluated in place so a bundled program needs no separate file. It gzips each member
  * of a job and sets the header's OS byte to 255 ("unknown"), so output is identical on every platform. The zlib
  * output buffer is sized for the worst case, so each member's output is one buffer of its own that can be
  * transferred; one from Node's shared pool of small buffers (Buffer.poolSize bytes) cannot, and is copied.
@@ -85021,6 +86189,90 @@ function parseHexOffset(text) {
     return Number.isSafeInteger(value) ? value : undefined;
 }
 
+;// CONCATENATED MODULE: ./src/estargz/spill-store.ts
+/**
+ * Append-only bytes kept off the heap: one block in memory, and every full block written to a temporary file, made
+ * on first need under the directory given and removed by `close()`. The TOC builder keeps its serialised entries
+ * here, so a layer of many thousands of files does not keep as many objects alive for the whole conversion.
+ */
+
+
+
+
+const STORE_BLOCK = 1 << 20;
+/** Append-only bytes: one block in memory, every full block written to a temporary file (made on first need). */
+class SpillStore {
+    tempDir;
+    what;
+    /** `tempDir`: where the file is made; default the system's temporary directory. */
+    constructor(tempDir, 
+    /** Names the content in errors. */
+    what) {
+        this.tempDir = tempDir;
+        this.what = what;
+    }
+    block = Buffer.allocUnsafeSlow(STORE_BLOCK);
+    used = 0;
+    spilled = 0;
+    dir;
+    fd;
+    write(bytes) {
+        if (this.used + bytes.length > STORE_BLOCK)
+            this.flush();
+        if (bytes.length > STORE_BLOCK)
+            this.append(bytes);
+        else {
+            bytes.copy(this.block, this.used);
+            this.used += bytes.length;
+        }
+    }
+    /** Everything written, in order; each piece is valid only until the next one is asked for. */
+    *read() {
+        if (this.fd !== undefined) {
+            const buffer = Buffer.allocUnsafe(STORE_BLOCK);
+            for (let at = 0; at < this.spilled;) {
+                const n = (0,external_node_fs_namespaceObject.readSync)(this.fd, buffer, 0, Math.min(STORE_BLOCK, this.spilled - at), at);
+                if (n === 0)
+                    throw new Error('the TOC spill file is shorter than written');
+                at += n;
+                yield buffer.subarray(0, n);
+            }
+        }
+        yield this.block.subarray(0, this.used);
+    }
+    close() {
+        if (this.fd !== undefined)
+            (0,external_node_fs_namespaceObject.closeSync)(this.fd);
+        if (this.dir !== undefined)
+            (0,external_node_fs_namespaceObject.rmSync)(this.dir, { recursive: true, force: true });
+        this.fd = undefined;
+        this.dir = undefined;
+    }
+    flush() {
+        this.append(this.block.subarray(0, this.used));
+        this.used = 0;
+    }
+    append(bytes) {
+        if (bytes.length === 0)
+            return;
+        if (this.fd === undefined) {
+            const parent = this.tempDir ?? (0,external_node_os_namespaceObject.tmpdir)();
+            try {
+                this.dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_.join)(parent, 'estargz-spill-'));
+                this.fd = (0,external_node_fs_namespaceObject.openSync)((0,external_node_path_.join)(this.dir, 'spill'), 'w+');
+            }
+            catch (error) {
+                throw new errors_ShipError(`cannot write the temporary file of ${this.what} in ${parent}: ${error instanceof Error ? error.message : String(error)}`, {
+                    hint: this.tempDir === undefined ? 'set TMPDIR to a writable directory' : `make ${this.tempDir} writable`,
+                });
+            }
+        }
+        for (let at = 0; at < bytes.length;)
+            at += (0,external_node_fs_namespaceObject.writeSync)(this.fd, bytes, at, bytes.length - at, this.spilled + at);
+        this.spilled += bytes.length;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/estargz/toc.ts
 /**
  * The TOC (`stargz.index.json`): one entry per tar entry and per extra chunk, in stream order, with the field names
@@ -85029,26 +86281,25 @@ function parseHexOffset(text) {
  */
 
 
-
-
-
 const TOC_NAME = 'stargz.index.json';
 const PREFETCH_LANDMARK = '.prefetch.landmark';
 const NO_PREFETCH_LANDMARK = '.no.prefetch.landmark';
 /** A landmark's whole content: one byte. */
 const LANDMARK_CONTENT = Buffer.from([0x0f]);
-const DEFAULT_CHUNK_SIZE = 4 << 20;
+/** The size eStargz files are cut into by default (the reference converter's). */
+const DEFAULT_ESTARGZ_CHUNK_SIZE = 4 << 20;
 const TOC_TYPES = { '0': 'reg', '1': 'hardlink', '2': 'symlink', '3': 'char', '4': 'block', '5': 'dir', '6': 'fifo' };
 /**
  * Builds entries field by field in the Go struct's order, leaving out zero values, so the JSON has the reference
  * layout. User and group names appear only on the first entry naming a given id (as the reference writer does).
  *
  * A finished entry is serialised at once, with the number of its `offset` cut out (compressed offsets are known only
- * at the end), into a store that keeps one MiB in memory and spills the rest to a temporary file: a layer of many
- * thousands of files would otherwise keep as many objects alive for the whole conversion. `close()` removes the file.
+ * at the end), into a store that keeps one MiB in memory and spills the rest to a temporary file (spill-store.ts): a
+ * layer of many thousands of files would otherwise keep as many objects alive for the whole conversion. `close()`
+ * removes the file.
  */
 class TocBuilder {
-    store = new SpillStore();
+    store;
     /** Entries added but not yet sealed, with their member (-1 when they have no payload). */
     open = new Map();
     userNames = new Map();
@@ -85056,6 +86307,10 @@ class TocBuilder {
     sealed = 0;
     /** Entries added so far. */
     count = 0;
+    /** `tempDir`: where the spill file goes; default the system's temporary directory. */
+    constructor(options = {}) {
+        this.store = new SpillStore(options.tempDir, 'the TOC');
+    }
     /** The entry of a tar header; digests and chunk fields are set by the caller as the payload is written. */
     add(h) {
         const e = { name: h.name, type: TOC_TYPES[h.type] };
@@ -85178,67 +86433,6 @@ const DOT = 0x2e;
 const EMPTY = Buffer.alloc(0);
 const NEWLINE = Buffer.from('\n');
 const COMMA_NEWLINE = Buffer.from(',\n');
-const STORE_BLOCK = 1 << 20;
-/** Append-only bytes: one block in memory, every full block written to a temporary file (made on first need). */
-class SpillStore {
-    block = Buffer.allocUnsafeSlow(STORE_BLOCK);
-    used = 0;
-    spilled = 0;
-    dir;
-    fd;
-    write(bytes) {
-        if (this.used + bytes.length > STORE_BLOCK)
-            this.flush();
-        if (bytes.length > STORE_BLOCK)
-            this.append(bytes);
-        else {
-            bytes.copy(this.block, this.used);
-            this.used += bytes.length;
-        }
-    }
-    /** Everything written, in order; each piece is valid only until the next one is asked for. */
-    *read() {
-        if (this.fd !== undefined) {
-            const buffer = Buffer.allocUnsafe(STORE_BLOCK);
-            for (let at = 0; at < this.spilled;) {
-                const n = (0,external_node_fs_namespaceObject.readSync)(this.fd, buffer, 0, Math.min(STORE_BLOCK, this.spilled - at), at);
-                if (n === 0)
-                    throw new Error('the TOC spill file is shorter than written');
-                at += n;
-                yield buffer.subarray(0, n);
-            }
-        }
-        yield this.block.subarray(0, this.used);
-    }
-    close() {
-        if (this.fd !== undefined)
-            (0,external_node_fs_namespaceObject.closeSync)(this.fd);
-        if (this.dir !== undefined)
-            (0,external_node_fs_namespaceObject.rmSync)(this.dir, { recursive: true, force: true });
-        this.fd = undefined;
-        this.dir = undefined;
-    }
-    flush() {
-        this.append(this.block.subarray(0, this.used));
-        this.used = 0;
-    }
-    append(bytes) {
-        if (bytes.length === 0)
-            return;
-        if (this.fd === undefined) {
-            try {
-                this.dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'meshagent-ship-toc-'));
-                this.fd = (0,external_node_fs_namespaceObject.openSync)((0,external_node_path_.join)(this.dir, 'toc'), 'w+');
-            }
-            catch (error) {
-                throw new errors_ShipError(`cannot write the TOC's temporary file in ${(0,external_node_os_namespaceObject.tmpdir)()}: ${error instanceof Error ? error.message : String(error)}`, { hint: 'set TMPDIR to a writable directory' });
-            }
-        }
-        for (let at = 0; at < bytes.length;)
-            at += (0,external_node_fs_namespaceObject.writeSync)(this.fd, bytes, at, bytes.length - at, this.spilled + at);
-        this.spilled += bytes.length;
-    }
-}
 /** Exact byte counts out of a sequence of pieces that may be reused; what `take` returns is valid until its next call. */
 class ExactReader {
     pieces;
@@ -85420,7 +86614,7 @@ const EMPTY_DIGEST = sha256('');
 const END_OF_ARCHIVE = Buffer.alloc(1024);
 /** Yields the eStargz blob; `result` is filled in when the generator finishes. */
 async function* writeEstargz(items, options, result) {
-    const toc = new TocBuilder();
+    const toc = new TocBuilder({ tempDir: options.tempDir });
     try {
         yield* write(items, options, result, toc);
     }
@@ -85451,14 +86645,14 @@ async function* write(items, options, result, toc) {
     };
     for await (const item of items) {
         const header = item.kind === 'landmark' ? landmarkHeader(item.name) : item.header;
-        append(item.kind === 'landmark' ? bareFileHeader(item.name, 1) : tar_header_encodeHeader(header));
+        append(item.kind === 'landmark' ? bareFileHeader(item.name, 1) : header_encodeHeader(header));
         const entry = toc.add(header);
         if (header.type === '0') {
             entry.digest = EMPTY_DIGEST; // keeps the key before the chunk fields; the real value is set below
             if (header.size > 0) {
                 const body = item.kind === 'landmark' ? oneBuffer(LANDMARK_CONTENT) : item.body();
                 entry.digest = yield* writePayload(header, entry, body);
-                append(Buffer.alloc(tar_header_padding(header.size)));
+                append(Buffer.alloc(header_padding(header.size)));
             }
         }
         toc.seal();
@@ -85527,8 +86721,8 @@ async function* write(items, options, result, toc) {
             tocHash.update(piece);
             yield piece;
         }
-        if (tar_header_padding(jsonLength) > 0)
-            yield Buffer.alloc(tar_header_padding(jsonLength));
+        if (header_padding(jsonLength) > 0)
+            yield Buffer.alloc(header_padding(jsonLength));
         yield END_OF_ARCHIVE;
     }
     function* counted(parts) {
@@ -85553,7 +86747,7 @@ async function* oneBuffer(bytes) {
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/blob-reader.ts
-/** Random access to a blob: a file here, or a registry by Range request (pipeline/reuse.ts, pipeline/publish.ts). */
+/** Random access to a blob: a file here, or a blob in a registry read by Range request. */
 
 /** A reader of the file at `path`; close it when done. */
 async function fileReader(path) {
@@ -86070,7 +87264,7 @@ class TocJsonScanner {
  * Finding and reading the TOC of an eStargz blob the way lazy-pulling readers do: the footer (last 51 bytes, or 47
  * for legacy stargz) gives the TOC member's offset; that member alone must hold a tar entry `stargz.index.json`
  * whose content is the TOC JSON. Used by the verifier, by the converter to pass eStargz layers through, and (through
- * Range requests) to check a layer a previous ship pushed before it is reused.
+ * Range requests) to check a layer pushed earlier before it is reused.
  *
  * The TOC is read as a stream, whatever its size: the member is read in pieces, inflated as it comes, hashed, and
  * its entries are parsed one at a time (toc-json.ts) and handed on in batches. A layer of a million files has a TOC
@@ -86272,9 +87466,6 @@ class TocError extends Error {
 
 
 
-
-
-
 const NAMES = { none: 'uncompressed', gzip: 'gzip', zstd: 'zstd' };
 /**
  * The checks that need no full read: a known layer media type, the blob a file of the descriptor's size, and its
@@ -86285,7 +87476,7 @@ async function checkLayerBlob(layout, layer) {
     if (declared === undefined)
         throw unknownLayerType(layout, layer);
     const path = await layout.statBlob(layer);
-    const actual = await sniffCompression(path);
+    const actual = await sniffCompression(path, 'a layer blob');
     if (actual !== declared) {
         throw new errors_ShipError(`${layout.where}: layer ${layer.digest} is declared ${NAMES[declared]} (${layer.mediaType}), but its bytes are ${NAMES[actual]}`, {
             hint: 'the manifest gives the layer the wrong media type: fix the tool that wrote the image, or export it again',
@@ -86302,7 +87493,7 @@ async function checkManifestParts(layout, descriptor, manifest) {
     checkDeclaredType(layout, descriptor, manifest.mediaType);
     if (!isConfigType(manifest.config.mediaType)) {
         throw new errors_ShipError(`${layout.where}: manifest ${descriptor.digest} has a config of media type ${quoted(manifest.config.mediaType)}, which is not an image config`, {
-            hint: 'only container images can be shipped (an OCI or Docker image config); this looks like another kind of artifact',
+            hint: 'only container images are handled (an OCI or Docker image config); this looks like another kind of artifact',
         });
     }
     for (const layer of manifest.layers) {
@@ -86342,7 +87533,7 @@ function unknownDocumentType(layout, descriptor) {
 }
 function unknownLayerType(layout, layer) {
     return new errors_ShipError(`${layout.where}: layer ${layer.digest} has media type ${quoted(layer.mediaType)}, which is not a container layer type`, {
-        hint: 'only tar layers (application/vnd.oci.image.layer.v1.tar, +gzip, +zstd, or their Docker equivalents) can be shipped; encrypted layers and artifacts cannot',
+        hint: 'only tar layers (application/vnd.oci.image.layer.v1.tar, +gzip, +zstd, or their Docker equivalents) are handled; encrypted layers and artifacts are not',
     });
 }
 /** The layer's uncompressed tar, its blob checked against the descriptor as it streams. */
@@ -86367,10 +87558,27 @@ async function* layerEntries(tar, where) {
             ;
         finished = true;
     }
+    catch (error) {
+        throw error instanceof TarFormatError ? describeLayerReadError(error, where) : error;
+    }
     finally {
         if (!finished)
             tar.destroy();
     }
+}
+/**
+ * A zlib, tar or file error met while reading a layer as a ShipError, with a hint that speaks of the layer (the
+ * readers below say only what they found wrong with the bytes). `what` names the layer.
+ */
+function describeLayerReadError(error, what) {
+    if (error instanceof TarFormatError)
+        return new errors_ShipError(error.message, { hint: 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image', cause: error });
+    if (error instanceof errors_ShipError)
+        return error;
+    const message = error instanceof Error ? error.message : String(error);
+    if (isCorruptCompression(error))
+        return new errors_ShipError(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
+    return new errors_ShipError(`${what}: cannot be read (${message})`, { cause: error });
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/layer.ts
@@ -86381,8 +87589,6 @@ async function* layerEntries(tar, where) {
  * prioritized entries can be written first (each after its parent directories and, for a hardlink, its target),
  * then `.prefetch.landmark`, then the rest in archive order; duplicates keep their last occurrence.
  */
-
-
 
 
 
@@ -86422,7 +87628,7 @@ async function convertLayer(source, layer, out, options) {
             written = await out.writeBlobFrom(writeEstargz(streamItems(await openLayerTar(source, layer), what), options, result));
         }
         else {
-            const spool = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'meshagent-ship-spool-'));
+            const spool = await (0,promises_.mkdtemp)((0,external_node_path_.join)(options.tempDir ?? (0,external_node_os_namespaceObject.tmpdir)(), 'estargz-spool-'));
             try {
                 const tarPath = (0,external_node_path_.join)(spool, 'layer.tar');
                 await (0,external_node_stream_promises_namespaceObject.pipeline)(await openLayerTar(source, layer), (0,external_node_fs_namespaceObject.createWriteStream)(tarPath));
@@ -86435,7 +87641,7 @@ async function convertLayer(source, layer, out, options) {
         return { ...result, ...written, passedThrough: false };
     }
     catch (error) {
-        const described = describeReadError(error, what);
+        const described = describeLayerReadError(error, what);
         // Errors about the blob name it already; those from inside its tar get the layer's name in front.
         if (described.message.includes(digest))
             throw described;
@@ -86599,7 +87805,78 @@ async function passThrough(source, layer, out, tocDigest, entries, where) {
     return { ...written, tocDigest, diffId: counter.digest(), uncompressedSize: counter.size, entries, passedThrough: true };
 }
 
+;// CONCATENATED MODULE: ./src/glob.ts
+/**
+ * Path globs, one meaning wherever a glob is read (prefetch lists, service discovery, change detection): `*` and `?`
+ * stay inside one path segment, `**` spans any number of segments (also none, so `a/**\/b` matches `a/b`, and a
+ * trailing `**` matches the rest of the path), and `[...]` is a character class, negated by a leading `!` (or `^`),
+ * with a `]` right after the opening bracket taken as a member (as POSIX fnmatch and Go's path.Match read it). An
+ * unclosed `[` is a plain character. Paths use `/`; callers clean paths and patterns the same way before matching.
+ */
+const cache = new Map();
+/** Patterns come from a user's list: the cache stays small, but is bounded all the same. */
+const MAX_CACHED = 1000;
+/** Whether `pattern` holds a wildcard (and so is not a plain path). */
+function isGlob(pattern) {
+    return /[*?[]/.test(pattern);
+}
+/** The regular expression `pattern` stands for, anchored at both ends. */
+function globToRegExp(pattern) {
+    const cached = cache.get(pattern);
+    if (cached)
+        return cached;
+    let source = '';
+    for (let i = 0; i < pattern.length; i += 1) {
+        const c = pattern[i];
+        if (c === '*' && pattern[i + 1] === '*') {
+            const slash = pattern[i + 2] === '/';
+            source += slash ? '(?:.*/)?' : '.*';
+            i += slash ? 2 : 1;
+        }
+        else if (c === '*')
+            source += '[^/]*';
+        else if (c === '?')
+            source += '[^/]';
+        else if (c === '[') {
+            let first = i + 1;
+            const negated = pattern[first] === '!' || pattern[first] === '^';
+            if (negated)
+                first += 1;
+            const close = pattern.indexOf(']', pattern[first] === ']' ? first + 1 : first);
+            if (close === -1)
+                source += '\\[';
+            else {
+                // Ranges (`a-z`) are kept; what a regular expression would read otherwise inside a class is escaped.
+                const members = pattern.slice(first, close).replace(/[\\\]^[]/g, '\\$&');
+                source += `[${negated ? '^' : ''}${members}]`;
+                i = close;
+            }
+        }
+        else
+            source += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+    }
+    const regexp = new RegExp(`^${source}$`);
+    if (cache.size >= MAX_CACHED)
+        cache.clear();
+    cache.set(pattern, regexp);
+    return regexp;
+}
+function matchesGlob(path, pattern) {
+    return globToRegExp(pattern).test(path);
+}
+
 ;// CONCATENATED MODULE: ./src/estargz/prefetch.ts
+/**
+ * Prefetch lists: which layer each prioritized path belongs to. Every pattern (a path or a glob with `*`, `?`, `[...]`
+ * and `**`, see glob.ts) is matched against the image's merged filesystem, and each match is attributed to the
+ * topmost layer that holds it, unless a whiteout or an opaque directory in a layer above hides it. Order is the order
+ * given, glob matches sorted; a path named twice counts once.
+ *
+ * A layer's paths are streamed, not collected: only the paths a pattern names or matches are kept, with the layer's
+ * whiteouts up to a bound. A layer with more whiteouts than that is read a second time, for just the whiteouts that
+ * could hide a match. So memory follows the prefetch list, not the number of files in the layers.
+ */
+
 
 
 const WHITEOUT = '.wh.';
@@ -86726,53 +88003,16 @@ function hidingEntries(path) {
 function baseName(path) {
     return path.slice(path.lastIndexOf('/') + 1);
 }
-function isGlob(pattern) {
-    return /[*?[]/.test(pattern);
-}
-/** `**` crosses directories, `*` and `?` do not; `[...]` is a character class (`[!...]` negated). */
-function globToRegExp(pattern) {
-    let source = '';
-    for (let i = 0; i < pattern.length; i += 1) {
-        const c = pattern[i];
-        if (c === '*' && pattern[i + 1] === '*') {
-            i += 1;
-            if (pattern[i + 1] === '/') {
-                i += 1;
-                source += '(?:.*/)?';
-            }
-            else
-                source += '.*';
-        }
-        else if (c === '*')
-            source += '[^/]*';
-        else if (c === '?')
-            source += '[^/]';
-        else if (c === '[') {
-            const close = pattern.indexOf(']', i + 2);
-            if (close === -1)
-                source += '\\[';
-            else {
-                let body = pattern.slice(i + 1, close);
-                if (body.startsWith('!'))
-                    body = `^${body.slice(1)}`;
-                source += `[${body.replace(/\\/g, '\\\\')}]`;
-                i = close;
-            }
-        }
-        else
-            source += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-    }
-    return new RegExp(`^${source}$`);
-}
 
 ;// CONCATENATED MODULE: ./src/estargz/image.ts
 /**
  * Whole-image conversion: walks an index (every platform) or a single manifest, converts every layer to eStargz,
  * replaces the config's diff_ids, and writes config, manifest and index again with OCI media types, so each digest
  * up the tree changes with what it points to. Layer descriptors get the TOC digest and uncompressed-size
- * annotations, and what a later conversion needs to reuse them: the source layer's digest, the conversion's
- * settings and the diff_id. A layer shared by several platforms is converted once, and a layer whose conversion with
- * the same settings is known from elsewhere (a previous ship, see `reuse`) is not converted at all.
+ * annotations and, under the keys the caller gives (`provenance`), what a later conversion needs to reuse them: the
+ * source layer's digest, the conversion's settings and the diff_id. A layer shared by several platforms is converted
+ * once, and a layer whose conversion with the same settings is known from elsewhere (an earlier conversion, see
+ * `reuse`) is not converted at all.
  */
 
 
@@ -86781,8 +88021,14 @@ function globToRegExp(pattern) {
 
 
 
-
-
+/** A conversion setting out of range; `setting` names the option, so a caller can name its own input or flag. */
+class ConversionSettingError extends errors_ShipError {
+    setting;
+    constructor(setting, message, hint) {
+        super(message, { hint });
+        this.setting = setting;
+    }
+}
 /**
  * Bump when the bytes a conversion writes change (a converter fix or a format change), or when what a recorded
  * conversion vouches for changes, so layers converted by an earlier version are converted again rather than reused.
@@ -86791,7 +88037,7 @@ function globToRegExp(pattern) {
  */
 const CONVERTER_VERSION = 2;
 /**
- * The settings as the `com.meshagent.ship.conversion` annotation spells them, e.g.
+ * The settings as the provenance `conversion` annotation spells them, e.g.
  * `estargz/1 level=6 chunk-size=4194304 prefetch=none` (or `prefetch=sha256:...`, the digest of the JSON list of
  * prioritized paths). Two conversions of the same source layer with equal strings give the same blob.
  */
@@ -86801,11 +88047,13 @@ function conversionParams(settings) {
 }
 async function convertImage(source, top, out, options = {}) {
     const level = options.level ?? 6;
-    const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    const chunkSize = options.chunkSize ?? DEFAULT_ESTARGZ_CHUNK_SIZE;
     if (!Number.isInteger(level) || level < 0 || level > 9)
-        throw new errors_ShipError(`compression level ${level} is not 0-9`, { input: 'compression-level', hint: 'use a whole number from 0 (store) to 9 (smallest)' });
-    if (!Number.isSafeInteger(chunkSize) || chunkSize < 1)
-        throw new errors_ShipError(`chunk size ${chunkSize} is not a positive number of bytes`, { input: 'chunk-size', hint: `the default is ${DEFAULT_CHUNK_SIZE} (4 MiB)` });
+        throw new ConversionSettingError('level', `compression level ${level} is not 0-9`, 'use a whole number from 0 (store) to 9 (smallest)');
+    if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
+        throw new ConversionSettingError('chunkSize', `chunk size ${chunkSize} is not a positive number of bytes`, `the default is ${DEFAULT_ESTARGZ_CHUNK_SIZE} (4 MiB)`);
+    }
+    const provenance = options.provenance;
     const pool = new CompressPool();
     const manifests = [];
     const missing = new Set();
@@ -86832,6 +88080,7 @@ async function convertImage(source, top, out, options = {}) {
                     level,
                     chunkSize,
                     prioritized,
+                    ...(options.tempDir === undefined ? {} : { tempDir: options.tempDir }),
                     onProgress: (payloadBytes) => options.onLayer?.({ kind: 'progress', digest, payloadBytes }),
                 });
                 options.onLayer?.({ kind: 'done', digest, result });
@@ -86882,9 +88131,7 @@ async function convertImage(source, top, out, options = {}) {
                     ...annotations,
                     [Annotation.stargzTocDigest]: result.tocDigest,
                     [Annotation.estargzUncompressedSize]: String(result.uncompressedSize),
-                    [Annotation.shipSourceDigest]: layer.digest,
-                    [Annotation.shipConversion]: params,
-                    [Annotation.shipDiffId]: result.diffId,
+                    ...(provenance ? { [provenance.sourceDigest]: layer.digest, [provenance.conversion]: params, [provenance.diffId]: result.diffId } : {}),
                 },
             });
         }
@@ -86954,7 +88201,6 @@ async function convertImage(source, top, out, options = {}) {
  * entry it describes. Only the hardlinks are remembered, to check that each target comes earlier in the TOC with a
  * second pass over the TOC (made only when there are hardlinks).
  */
-
 
 
 
@@ -87380,11 +88626,9 @@ async function checkPayload(entry, chunks, positionOf, defect) {
  * intact and valid eStargz (verify-layer.ts), with the TOC digest and uncompressed size annotated and the config's
  * diff_id matching. Returns a report listing each defect with the manifest, layer and entry it concerns.
  *
- * A layer whose blob is not in the layout but was checked where it lives (a layer reused from a previous ship, see
- * pipeline/reuse.ts) is given with `elsewhere`: its descriptor and diff_id are checked against those facts.
+ * A layer whose blob is not in the layout but was checked where it lives (a layer reused from an earlier conversion,
+ * in a registry) is given with `elsewhere`: its descriptor and diff_id are checked against those facts.
  */
-
-
 
 
 
@@ -87466,6 +88710,17 @@ async function verifyOneLayer(layout, layer, diffId) {
     const report = await verifyLayerBlob(layout.blobPath(layer.digest), { annotations: layer.annotations, diffId });
     return { ...report, defects: [...defects, ...report.defects] };
 }
+
+;// CONCATENATED MODULE: ./src/estargz/index.ts
+/**
+ * eStargz: converting an image's layers to eStargz (TOC, chunks, prefetch landmarks), reading a layer's TOC by
+ * random access, and verifying a converted image. What the rest of src/ uses of estargz/, and only that.
+ */
+
+
+
+
+
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 /**
@@ -87710,6 +88965,42 @@ function summary_seconds(ms) {
     return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/annotations.ts
+/**
+ * The annotations this tool writes on every layer it converts, under its own name: with them, a later ship of an
+ * image holding the same source layer reuses the converted blob instead of converting it again (reuse.ts). The
+ * converter (estargz/) writes them under whatever keys it is given; these are the keys.
+ */
+const ShipAnnotation = {
+    /** The digest of the source layer the layer was converted from. */
+    sourceDigest: 'com.meshagent.ship.source-digest',
+    /** The conversion's settings (converter version, level, chunk size, prefetched paths). */
+    conversion: 'com.meshagent.ship.conversion',
+    /** The layer's diff_id (the digest of the uncompressed blob), for the config of a later ship. */
+    diffId: 'com.meshagent.ship.diff-id',
+};
+
+;// CONCATENATED MODULE: ./src/pipeline/estargz-conversion.ts
+/**
+ * The converter as this application runs it, from the convert stage and the convert command alike: every converted
+ * layer records where it came from under this tool's annotations (so a later ship can reuse it), and a setting out
+ * of range is named by its input, which the action and the command line spell the same.
+ */
+
+
+
+const INPUT_OF = { level: 'compression-level', chunkSize: 'chunk-size' };
+async function convertImageForShip(source, top, out, options = {}) {
+    try {
+        return await convertImage(source, top, out, { ...options, provenance: ShipAnnotation });
+    }
+    catch (error) {
+        if (error instanceof ConversionSettingError)
+            throw new errors_ShipError(error.message, { input: INPUT_OF[error.setting], ...(error.hint ? { hint: error.hint } : {}), cause: error });
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/convert.ts
 /**
  * The convert stage: every layer of the image becomes eStargz (with the prefetch list written first), the result
@@ -87718,7 +89009,6 @@ function summary_seconds(ms) {
  * Layers the previous ship converted with the same settings are reused rather than converted (reuse.ts): their
  * blobs stay in the registry, so they are checked there, not read here.
  */
-
 
 
 
@@ -87741,8 +89031,10 @@ async function convertStage(source, config, workDir, log, options = {}) {
     const out = await layout_OciLayout.create((0,external_node_path_.join)(workDir, 'estargz'));
     const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest, l.size]));
     let reported = 0; // progress lines so far for the layer converting now
-    const conversion = await convertImage(source.layout, source.descriptor, out, {
+    const conversion = await convertImageForShip(source.layout, source.descriptor, out, {
         level: config.image.compressionLevel,
+        // Temporary files go under the run's work dir, which a forced exit removes with everything in it.
+        tempDir: workDir,
         prefetch: config.image.prefetch,
         ...(reuse ? { reuse } : {}),
         onLayer: (event) => {
@@ -87980,448 +89272,11 @@ async function probeWith(http, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/oci/remote-manifests.ts
-/**
- * The image manifests under a manifest or index in a registry repository, as a puller would walk them: nested
- * indexes are followed (to a bounded depth), entries that are neither images nor indexes (attestations, other
- * artifacts) are left out, and anything that does not parse is a ShipError naming it.
- */
-
-
-
-/** As deep as the converter nests indexes. */
-const MAX_DEPTH = 4;
-/** Walks from `top` (already fetched as `reference`); every child is fetched by digest, so its bytes are checked. */
-async function remoteImageManifests(repo, reference, top) {
-    const found = [];
-    const visit = async (answer, name, depth) => {
-        if (isIndexType(answer.mediaType)) {
-            if (depth > MAX_DEPTH)
-                throw new errors_ShipError(`${repo.where}@${answer.digest}: indexes nest more than ${MAX_DEPTH} deep`);
-            const index = remote_manifests_parse(ImageIndex, answer, name);
-            for (const child of index.manifests) {
-                if (!isImageManifestType(child.mediaType) && !isIndexType(child.mediaType))
-                    continue;
-                await visit(await repo.getManifest(child.digest), `${repo.where}@${child.digest}`, depth + 1);
-            }
-        }
-        else if (isImageManifestType(answer.mediaType)) {
-            found.push({ digest: answer.digest, manifest: remote_manifests_parse(ImageManifest, answer, name) });
-        }
-        else {
-            throw new errors_ShipError(`${name} is a ${answer.mediaType || 'manifest without a media type'}, not an image`);
-        }
-    };
-    await visit(top, `${repo.where}:${reference}`, 0);
-    return found;
-}
-function remote_manifests_parse(schema, answer, name) {
-    try {
-        return schema.parse(JSON.parse(answer.bytes.toString('utf8')));
-    }
-    catch {
-        throw new errors_ShipError(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, { hint: 'the registry holds something this tool did not write: push the image again' });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/oci/registry-upload.ts
-/**
- * Blob uploads: POST to open a session, then either one PUT with the whole blob or, for large blobs, PATCH chunks
- * and a closing PUT. Each request goes out once (the HTTP client does not replay it: the session's state moves
- * with every byte the registry receives). When one fails in a way worth retrying, the upload asks the registry how
- * much it holds (GET on the session, `Range: 0-N`) and goes on from there; a registry that dropped the session (CNCF
- * distribution 2.x does when a chunk arrived in part) gets a new session from byte 0. The registry checks the digest
- * on the final PUT, and we check the digest it reports. Each resume or restart is a retry of the registry's HTTP
- * client: it waits as the client would (Retry-After, else jittered backoff) and is counted with the client's own.
- */
-
-
-
-/**
- * Blobs up to this size go in one PUT; larger ones in chunks of `chunkSize`. Chunks cost time (on loopback a 200 MB
- * blob took about 20% longer in 64 MB chunks than in one PUT), so only blobs where a resume saves real work get them.
- */
-const DEFAULT_CHUNK_THRESHOLD = 256 * 1024 * 1024;
-const registry_upload_DEFAULT_CHUNK_SIZE = 64 * 1024 * 1024;
-/** Failures (each followed by a resume or restart) one blob may have before the upload gives up. */
-const MAX_FAILURES = 5;
-/** Uploads `size` bytes from `source` as blob `digest`. */
-async function uploadBlob(repo, digest, size, source, options = {}) {
-    const upload = new Upload(repo, digest, size, source, options);
-    return upload.run();
-}
-class Upload {
-    repo;
-    digest;
-    size;
-    source;
-    options;
-    location = '';
-    offset = 0;
-    bytesSent = 0;
-    resumes = 0;
-    restarts = 0;
-    /** Whether the upload began again after the registry computed another digest (done once at most). */
-    restartedForDigest = false;
-    what;
-    chunked;
-    chunkSize;
-    constructor(repo, digest, size, source, options) {
-        this.repo = repo;
-        this.digest = digest;
-        this.size = size;
-        this.source = source;
-        this.options = options;
-        this.what = `upload blob ${digest} to ${repo.where}`;
-        this.chunkSize = Math.max(1, options.chunkSize ?? registry_upload_DEFAULT_CHUNK_SIZE);
-        this.chunked = size > (options.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD);
-    }
-    async run() {
-        await this.open();
-        for (let failures = 0;;) {
-            try {
-                if (this.chunked) {
-                    while (this.offset < this.size)
-                        await this.patch(Math.min(this.size, this.offset + this.chunkSize));
-                    await this.finish(false);
-                }
-                else {
-                    await this.finish(true);
-                }
-                return { bytesSent: this.bytesSent, resumes: this.resumes, restarts: this.restarts };
-            }
-            catch (error) {
-                failures += 1;
-                const digestRejected = isDigestInvalid(error);
-                // distribution cancels the session when the closing PUT fails the digest check, so the upload starts again,
-                // reading the bytes from disk again, once: a second refusal means the blob on disk does not match its name.
-                // (go-containerregistry never retries it: DIGEST_INVALID is not among its temporary error codes.)
-                const again = error instanceof HttpError && (digestRejected ? !this.restartedForDigest : error.retryable);
-                if (!again || failures >= MAX_FAILURES)
-                    throw this.failed(error, failures);
-                await this.repo.client.http.retryAfter(error, failures, MAX_FAILURES - 1, { label: this.what });
-                if (digestRejected)
-                    this.restartedForDigest = true;
-                await this.recover(error, failures, digestRejected);
-            }
-        }
-    }
-    /** A new session: POST, keep its Location, start at byte 0. */
-    async open() {
-        const answer = await this.repo.send({ method: 'POST', url: `/v2/${this.repo.name}/blobs/uploads/`, accept: [202], what: this.what });
-        this.location = this.locationOf(answer);
-        this.offset = 0;
-    }
-    /** After a failure: go on from what the registry holds, or open a new session when it holds none (or must not be used). */
-    async recover(error, failures, restart) {
-        const reason = error.message;
-        const status = this.chunked && !restart ? await this.status() : undefined;
-        if (status) {
-            this.location = status.location;
-            this.offset = status.offset;
-            this.resumes += 1;
-            this.log(`${this.what}: ${reason}; resuming at byte ${status.offset} of ${this.size} (failure ${failures})`);
-            return;
-        }
-        this.restarts += 1;
-        this.log(`${this.what}: ${reason}; the registry kept nothing of it, starting again (failure ${failures})`);
-        await this.repo.cancelUpload(this.location);
-        await this.open();
-    }
-    /** The session's state (GET on its URL): the next offset and the URL to go on with; undefined when it is gone. */
-    async status() {
-        let answer;
-        try {
-            answer = await this.repo.send({ method: 'GET', url: this.location, accept: [204, 400, 404], what: `check an upload to ${this.repo.where}` });
-        }
-        catch {
-            return undefined;
-        }
-        if (answer.status !== 204)
-            return undefined;
-        // `Range: 0-N` means bytes 0..N are held; a fresh session reports 0-0 (or nothing) with no byte yet.
-        const range = /^(?:bytes=)?0-(\d+)$/.exec(answer.headers.range?.trim() ?? '');
-        const last = range ? Number(range[1]) : -1;
-        const offset = last <= 0 && this.offset === 0 ? 0 : last + 1;
-        if (offset > this.size)
-            return undefined;
-        return { offset, location: answer.headers.location ? this.repo.resolve(answer.headers.location) : this.location };
-    }
-    /** Sends bytes [offset, end) as one chunk. */
-    async patch(end) {
-        const start = this.offset;
-        const answer = await this.repo.send({
-            method: 'PATCH',
-            url: this.location,
-            headers: { 'content-type': 'application/octet-stream', 'content-range': `${start}-${end - 1}`, 'content-length': String(end - start) },
-            body: () => this.counted(this.source(start, end)),
-            accept: [202],
-            maxAttempts: 1,
-            timeoutMs: uploadTimeoutMs(end - start),
-            what: `${this.what} (bytes ${start}-${end - 1})`,
-        });
-        this.location = this.locationOf(answer);
-        this.offset = end;
-        this.options.onBytes?.(end - start);
-    }
-    /** The closing PUT, with the whole blob (monolithic) or with no body (after chunks); checks the digest reported. */
-    async finish(withBody) {
-        const url = new URL(this.location);
-        url.searchParams.set('digest', this.digest);
-        const answer = await this.repo.send({
-            method: 'PUT',
-            url: url.toString(),
-            headers: { 'content-type': 'application/octet-stream', 'content-length': String(withBody ? this.size : 0) },
-            ...(withBody ? { body: () => this.counted(this.source(0, this.size)) } : {}),
-            accept: [201],
-            maxAttempts: 1,
-            timeoutMs: uploadTimeoutMs(withBody ? this.size : 0),
-            what: this.what,
-        });
-        if (withBody)
-            this.options.onBytes?.(this.size);
-        const theirs = answer.headers['docker-content-digest'];
-        if (theirs && theirs !== this.digest)
-            throw new errors_ShipError(`${this.what}: the registry stored it as ${theirs}`, { hint: 'the registry altered the blob: report this registry' });
-    }
-    /**
-     * Counts bytes as the HTTP client reads them, so a report shows what was sent again after a failure. (A 'data'
-     * listener would switch the stream to flowing mode and lose what it emits before the client starts reading.)
-     */
-    counted(stream) {
-        const count = (bytes) => {
-            this.bytesSent += bytes;
-        };
-        return external_node_stream_.Readable.from((async function* () {
-            try {
-                for await (const chunk of stream) {
-                    count(chunk.length);
-                    yield chunk;
-                }
-            }
-            finally {
-                stream.destroy();
-            }
-        })(), { objectMode: false });
-    }
-    locationOf(answer) {
-        const location = answer.headers.location;
-        if (!location)
-            throw new errors_ShipError(`${this.what}: the registry answered ${answer.status} without a Location`, { hint: 'the registry does not follow the distribution API' });
-        return this.repo.resolve(location);
-    }
-    failed(error, failures) {
-        if (isDigestInvalid(error)) {
-            return new errors_ShipError(`${this.what}: the registry computed another digest for the bytes sent`, {
-                hint: 'the local blob does not match its name: the image on disk is corrupt; write it again',
-                cause: error,
-            });
-        }
-        if (failures > 1 && error instanceof Error)
-            error.message += ` (after ${failures - 1} resumed or restarted attempts)`;
-        return error;
-    }
-    log(line) {
-        this.options.log?.(line);
-    }
-}
-/** Generous: a minute, plus a second per MB (a slow link still finishes; a dead one is noticed by the idle timeout). */
-function uploadTimeoutMs(bytes) {
-    return 60_000 + Math.ceil(bytes / 1000);
-}
-/** The closing PUT's "the bytes have another digest" (distribution answers 400 DIGEST_INVALID). */
-function isDigestInvalid(error) {
-    // The snippet may be cut short, so the code is looked for rather than the JSON parsed.
-    return error instanceof HttpError && error.status === 400 && /\bDIGEST_INVALID\b/.test(error.bodySnippet);
-}
-
-;// CONCATENATED MODULE: ./src/oci/push.ts
-/**
- * Pushes an image from an OCI layout to a registry repository: blobs first (in parallel, bounded; each skipped when
- * the repository has it, mounted when a sibling repository has it, uploaded otherwise), then image manifests, then
- * the index, so the registry never sees a manifest before what it references. The result is pinned by digest.
- */
-
-
-
-
-
-
-async function push_pushImage(layout, repo, options = {}) {
-    const log = options.log ?? (() => { });
-    const started = Date.now();
-    const retriesBefore = repo.client.retries;
-    const root = options.root ?? (await layout.resolve(options.layoutRef));
-    const plan = await planImage(layout, root);
-    const top = plan.manifests[plan.manifests.length - 1];
-    if (!top)
-        throw new errors_ShipError(`${layout.where}: nothing to push`, { hint: 'the layout holds no manifest' });
-    const stats = { blobs: plan.blobs.size, skipped: 0, mounted: 0, uploaded: 0, bytesUploaded: 0, bytesSent: 0, retries: 0, resumes: 0, restarts: 0, manifests: plan.manifests.length, upToDate: false, outcomes: new Map() };
-    const pinned = `${repo.client.registry}/${repo.name}@${root.digest}`;
-    // The registry only stores a manifest whose blobs it has, so when it has ours, every blob is there.
-    const existing = await repo.headManifest(root.digest);
-    if (existing?.digest === root.digest) {
-        stats.upToDate = true;
-        stats.skipped = plan.blobs.size;
-        for (const digest of plan.blobs.keys())
-            stats.outcomes.set(digest, 'skipped');
-        if (options.tag)
-            await repo.putManifest(options.tag, top.bytes, top.descriptor.mediaType);
-        log(`${repo.where}: already has ${root.digest}${options.tag ? `; tagged ${options.tag}` : ''} (${push_seconds(Date.now() - started)} s)`);
-        return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats: { ...stats, retries: repo.client.retries - retriesBefore } };
-    }
-    // Largest first: the biggest blob is the critical path, so it must not wait for a free slot.
-    const blobs = [...plan.blobs.values()].sort((a, b) => b.size - a.size);
-    const total = blobs.reduce((sum, blob) => sum + blob.size, 0);
-    log(`${repo.where}: pushing ${root.digest}: ${blobs.length} blobs (${mb(total)}), ${plan.manifests.length} manifest${plan.manifests.length === 1 ? '' : 's'}`);
-    // Every blob the layout holds is checked against its descriptor before anything is sent: the registry checks each
-    // upload's digest too, but only as it arrives, after other blobs of a bad image have gone. Blobs the layout wrote
-    // itself (a conversion's output) were checked as they were written and are not read again.
-    const local = [];
-    for (const blob of blobs)
-        if (await layout.hasBlob(blob.digest))
-            local.push(blob);
-    await layout.verifyBlobs(local);
-    await forEachLimited(blobs, options.concurrency ?? 4, (blob) => pushBlob(layout, repo, blob, stats, options, log));
-    for (const [i, manifest] of plan.manifests.entries()) {
-        const isTop = i === plan.manifests.length - 1;
-        const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
-        const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
-        if (digest !== manifest.descriptor.digest)
-            throw new errors_ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, { hint: 'the layout is corrupt: write it again' });
-    }
-    stats.retries = repo.client.retries - retriesBefore;
-    log(`${repo.where}: pushed ${root.digest}${options.tag ? ` as ${options.tag}` : ''} in ${push_seconds(Date.now() - started)} s: ` +
-        `${stats.blobs} blobs (${stats.uploaded} uploaded, ${mb(stats.bytesUploaded)}; ${stats.skipped} skipped; ${stats.mounted} mounted), ` +
-        `${stats.manifests} manifest${stats.manifests === 1 ? '' : 's'}, ${stats.retries} retries`);
-    return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats };
-}
-/** Skip, mount or upload one blob. */
-async function pushBlob(layout, repo, blob, stats, options, log) {
-    const size = await repo.blobSize(blob.digest);
-    if (size !== undefined) {
-        stats.skipped += 1;
-        stats.outcomes.set(blob.digest, 'skipped');
-        return;
-    }
-    for (const from of options.mountFrom ?? []) {
-        if (from === repo.name)
-            continue;
-        if (await repo.mountBlob(blob.digest, from)) {
-            stats.mounted += 1;
-            stats.outcomes.set(blob.digest, 'mounted');
-            log(`${repo.where}: mounted ${push_short(blob.digest)} (${mb(blob.size)}) from ${from}`);
-            return;
-        }
-    }
-    if (!(await layout.hasBlob(blob.digest, blob.size))) {
-        throw new errors_ShipError(`${layout.where}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${repo.where} does not have it`, {
-            hint: 'the layout is incomplete: write it again (or pull the image into it first); in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted',
-        });
-    }
-    const path = layout.blobPath(blob.digest);
-    // createReadStream cannot express an empty range (its `end` is inclusive).
-    const source = (start, end) => (end > start ? (0,external_node_fs_namespaceObject.createReadStream)(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : external_node_stream_.Readable.from([]));
-    const result = await uploadBlob(repo, blob.digest, blob.size, source, {
-        ...options.upload,
-        log,
-    });
-    stats.uploaded += 1;
-    stats.outcomes.set(blob.digest, 'uploaded');
-    stats.bytesUploaded += blob.size;
-    stats.bytesSent += result.bytesSent;
-    stats.resumes += result.resumes;
-    stats.restarts += result.restarts;
-    log(`${repo.where}: uploaded ${push_short(blob.digest)} (${mb(blob.size)})${result.resumes + result.restarts > 0 ? `, after ${result.resumes} resumes and ${result.restarts} restarts` : ''}`);
-}
-/** Reads the manifests under `root` from the layout: the blobs they reference, and the manifests in push order. */
-async function planImage(layout, root) {
-    const plan = { blobs: new Map(), manifests: [] };
-    const visit = async (descriptor, depth) => {
-        if (depth > 4)
-            throw new errors_ShipError(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
-        if (!isIndexType(descriptor.mediaType) && !isImageManifestType(descriptor.mediaType)) {
-            throw new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, { hint: 'the image is corrupt or not an image' });
-        }
-        const bytes = await layout.readBlob(descriptor.digest, descriptor.size);
-        const checkType = (declared) => {
-            // As containerd's images.validateMediaType: a document is what its descriptor says it is.
-            if (declared !== undefined && declared !== descriptor.mediaType) {
-                throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt' });
-            }
-        };
-        if (isIndexType(descriptor.mediaType)) {
-            const index = parseJson(bytes, ImageIndex, layout.where, descriptor.digest);
-            checkType(index.mediaType);
-            for (const child of index.manifests)
-                await visit(child, depth + 1);
-        }
-        else {
-            const manifest = parseJson(bytes, ImageManifest, layout.where, descriptor.digest);
-            checkType(manifest.mediaType);
-            for (const blob of [manifest.config, ...manifest.layers]) {
-                // Foreign (non-distributable) layers are fetched from their URLs, never pushed.
-                if (isForeignLayer(blob))
-                    continue;
-                plan.blobs.set(blob.digest, blob);
-            }
-        }
-        if (!plan.manifests.some((m) => m.descriptor.digest === descriptor.digest))
-            plan.manifests.push({ descriptor, bytes });
-    };
-    await visit(root, 0);
-    return plan;
-}
-function parseJson(bytes, schema, dir, digest) {
-    let value;
-    try {
-        value = JSON.parse(bytes.toString('utf8'));
-    }
-    catch {
-        throw new errors_ShipError(`${dir}: ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
-    }
-    const result = schema.safeParse(value);
-    if (!result.success)
-        throw new errors_ShipError(`${dir}: ${digest} is not a valid manifest (${result.error.issues[0]?.message ?? 'invalid'})`, { hint: 'the image is corrupt' });
-    return result.data;
-}
-/** Runs `work` on every item, at most `limit` at a time; the first failure stops new work and is thrown. */
-async function forEachLimited(items, limit, work) {
-    let next = 0;
-    let failed = false;
-    const worker = async () => {
-        while (!failed && next < items.length) {
-            const item = items[next];
-            next += 1;
-            try {
-                await work(item);
-            }
-            catch (error) {
-                failed = true;
-                throw error;
-            }
-        }
-    };
-    const results = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    const rejected = results.find((r) => r.status === 'rejected');
-    if (rejected)
-        throw rejected.reason;
-}
-function push_short(digest) {
-    return digest.slice(0, 19);
-}
-function mb(bytes) {
-    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-function push_seconds(ms) {
-    return (ms / 1000).toFixed(2);
-}
-
 ;// CONCATENATED MODULE: ./src/pipeline/reuse.ts
 /**
  * Fast re-ships: layers the previous ship converted are reused instead of converted again. Every layer the converter
  * writes carries, on its manifest descriptor, the digest of the source layer it came from, the conversion's settings
- * and its diff_id (`com.meshagent.ship.*`, see oci/media-types.ts). Before converting, the convert stage reads the
+ * and its diff_id (`com.meshagent.ship.*`, see annotations.ts). Before converting, the convert stage reads the
  * repository's previous image (the same tag, else the image the service runs now), per platform manifest, and a
  * source layer whose digest and settings match one recorded there is not converted: its eStargz blob is already in
  * the repository, so the push skips it, and the new manifest points at it.
@@ -88439,9 +89294,6 @@ function push_seconds(ms) {
  * Nothing here may fail a ship: a previous image that is missing, unreadable or without the annotations, and a layer
  * that does not pass the checks, mean a full conversion of what is concerned, with a line in the log.
  */
-
-
-
 
 
 
@@ -88466,9 +89318,9 @@ function conversionsOf(manifest, diffIds) {
 /** A layer descriptor's record of its conversion; undefined unless every annotation needed is there and well formed. */
 function conversionOf(layer) {
     const a = layer.annotations ?? {};
-    const source = a[Annotation.shipSourceDigest];
-    const params = a[Annotation.shipConversion];
-    const diffId = a[Annotation.shipDiffId];
+    const source = a[ShipAnnotation.sourceDigest];
+    const params = a[ShipAnnotation.conversion];
+    const diffId = a[ShipAnnotation.diffId];
     const tocDigest = a[Annotation.stargzTocDigest];
     const uncompressed = a[Annotation.estargzUncompressedSize];
     if (layer.mediaType !== MediaType.ociLayerGzip)
@@ -88635,501 +89487,38 @@ class RegistryReuse {
     }
 }
 
-;// CONCATENATED MODULE: ./src/oci/registry-auth.ts
+;// CONCATENATED MODULE: ./src/registry-env.ts
 /**
- * Registry authentication (distribution token auth): the `WWW-Authenticate` challenge, Basic credentials, and
- * Bearer tokens fetched from the challenge's realm for a set of scopes. Tokens are cached per scope set until shortly
- * before they expire. Every credential and token is registered as a secret the moment it is known.
+ * What this tool reads from the environment about registries other than the MeshAgent project registry (whose
+ * credentials come from MeshAgent): credentials (MESHAGENT_SHIP_REGISTRY_USER / MESHAGENT_SHIP_REGISTRY_PASSWORD,
+ * else the Docker config's `auths`, as `docker login` writes them), hosts reached over plain HTTP
+ * (MESHAGENT_SHIP_INSECURE_REGISTRIES), and what to tell a user whose credentials a registry refuses. The registry
+ * client (oci/) takes all of these as options.
  */
 
-
-/** Parses `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`; undefined for anything else. */
-function parseChallenge(header) {
-    const match = /^\s*(\w+)\s*(.*)$/s.exec(header ?? '');
-    if (!match)
-        return undefined;
-    const scheme = (match[1] ?? '').toLowerCase();
-    const params = {};
-    for (const pair of (match[2] ?? '').matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)) {
-        params[(pair[1] ?? '').toLowerCase()] = (pair[2] ?? pair[3] ?? '').replace(/\\(.)/g, '$1');
-    }
-    if (scheme === 'basic')
-        return { scheme, ...(params.realm ? { realm: params.realm } : {}) };
-    if (scheme === 'bearer' && params.realm) {
-        return { scheme, realm: params.realm, ...(params.service ? { service: params.service } : {}), ...(params.scope ? { scope: params.scope } : {}) };
-    }
-    return undefined;
+/** The environment's credentials for `registry` first, then the Docker config's. */
+function findCredentials(registry, env = process.env) {
+    const username = env.MESHAGENT_SHIP_REGISTRY_USER;
+    const password = env.MESHAGENT_SHIP_REGISTRY_PASSWORD;
+    if (username && password)
+        return { username, password };
+    return credentialsFromDockerConfig(registry, dockerConfigPath(env));
 }
-/** `repository:<name>:<actions>` as the token server expects it. */
-function repositoryScope(repository, actions) {
-    return `repository:${repository}:${actions.join(',')}`;
+/** Hosts reached over plain HTTP although not loopback: MESHAGENT_SHIP_INSECURE_REGISTRIES, comma-separated. */
+function insecureRegistries(env) {
+    return (env.MESHAGENT_SHIP_INSECURE_REGISTRIES ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
-/** Tokens are renewed this long before they expire, so one never runs out during a request. */
-const EXPIRY_MARGIN_MS = 10_000;
-/** The distribution spec's default when the token server gives no expires_in. */
-const DEFAULT_TOKEN_SECONDS = 60;
-/** The Authorization header for requests to one registry, per scope set. */
-class RegistryAuth {
-    options;
-    challenge;
-    tokens = new Map();
-    pending = new Map();
-    now;
-    /** Tokens fetched so far (a test checks that a second push reuses them). */
-    tokenFetches = 0;
-    constructor(options) {
-        this.options = options;
-        this.now = options.now ?? Date.now;
-        if (options.credentials)
-            options.mask(options.credentials.password);
-    }
-    /** Records the registry's challenge (from the ping or a 401). */
-    setChallenge(challenge) {
-        this.challenge = challenge;
-    }
-    get scheme() {
-        return this.challenge?.scheme;
-    }
-    /** The header value for a request needing `scopes`, or undefined when the registry asked for nothing. */
-    async header(scopes) {
-        const challenge = this.challenge;
-        if (!challenge)
-            return undefined;
-        if (challenge.scheme === 'basic') {
-            const { credentials } = this.options;
-            if (!credentials)
-                throw this.credentialsNeeded();
-            return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-        }
-        const key = scopeKey(scopes);
-        const cached = this.tokens.get(key);
-        if (cached && cached.expiresAt > this.now())
-            return `Bearer ${cached.token}`;
-        let fetching = this.pending.get(key);
-        if (!fetching) {
-            // Parallel blob uploads share one token request.
-            fetching = this.fetchToken(challenge, scopes).finally(() => this.pending.delete(key));
-            this.pending.set(key, fetching);
-        }
-        const token = await fetching;
-        this.tokens.set(key, token);
-        return `Bearer ${token.token}`;
-    }
-    /** Forgets the token for `scopes` (after a 401), so the next `header` fetches a new one. */
-    invalidate(scopes) {
-        this.tokens.delete(scopeKey(scopes));
-    }
-    async fetchToken(challenge, scopes) {
-        const { http, credentials, registry } = this.options;
-        this.tokenFetches += 1;
-        const query = new URLSearchParams();
-        if (challenge.service)
-            query.set('service', challenge.service);
-        for (const scope of scopes)
-            query.append('scope', scope);
-        const url = `${challenge.realm}${challenge.realm.includes('?') ? '&' : '?'}${query.toString()}`;
-        const what = `get a token for ${registry} from ${new URL(challenge.realm).origin}`;
-        try {
-            const headers = credentials ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` } : {};
-            // Docker's way: GET with Basic credentials. A server that only speaks OAuth2 answers 404/405, then we POST.
-            const answer = await http.request({ method: 'GET', url, headers, accept: [200, 404, 405], what });
-            if (answer.status === 200)
-                return this.readToken(answer.json(), what);
-            if (!credentials)
-                throw new errors_ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
-            const form = new URLSearchParams({ grant_type: 'password', username: credentials.username, password: credentials.password, client_id: 'meshagent-ship' });
-            if (challenge.service)
-                form.set('service', challenge.service);
-            if (scopes.length > 0)
-                form.set('scope', scopes.join(' '));
-            const posted = await http.request({
-                method: 'POST',
-                url: challenge.realm,
-                headers: { 'content-type': 'application/x-www-form-urlencoded' },
-                body: form.toString(),
-                what,
-            });
-            return this.readToken(posted.json(), what);
-        }
-        catch (error) {
-            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
-                const who = credentials ? `user ${credentials.username}` : 'anonymous access';
-                throw new errors_ShipError(`${registry} refused ${who}: the token server answered ${error.status}`, { hint: this.credentialsHint(), cause: error });
-            }
-            throw error;
-        }
-    }
-    readToken(body, what) {
-        const answer = body;
-        const token = typeof answer.token === 'string' && answer.token ? answer.token : typeof answer.access_token === 'string' ? answer.access_token : '';
-        if (!token)
-            throw new errors_ShipError(`${what}: the answer holds no token`, { hint: 'the token server answered something unexpected: check the registry' });
-        this.options.mask(token);
-        const seconds = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_TOKEN_SECONDS;
-        const issued = typeof answer.issued_at === 'string' ? Date.parse(answer.issued_at) : Number.NaN;
-        // Our clock, not the server's, unless the server's issue time is earlier (clock skew must not extend a token).
-        const start = Number.isNaN(issued) ? this.now() : Math.min(issued, this.now());
-        return { token, expiresAt: start + seconds * 1000 - EXPIRY_MARGIN_MS };
-    }
-    credentialsHint() {
-        return (`check the credentials for ${this.options.registry}: for the MeshAgent project registry, user meshagent with a ` +
+/** How this tool introduces itself to a registry, and what it tells a user whose credentials the registry refuses. */
+function registryClientIdentity(registry) {
+    return {
+        clientId: 'meshagent-ship',
+        credentialsHint: `check the credentials for ${registry}: for the MeshAgent project registry, user meshagent with a ` +
             'current repository token for this repository; for other registries, `docker login` (~/.docker/config.json or DOCKER_CONFIG) ' +
-            'or MESHAGENT_SHIP_REGISTRY_USER/MESHAGENT_SHIP_REGISTRY_PASSWORD');
-    }
-    credentialsNeeded() {
-        return new errors_ShipError(`${this.options.registry} asks for a user name and password, and none were given`, { hint: this.credentialsHint() });
-    }
-}
-function scopeKey(scopes) {
-    return [...scopes].sort().join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/oci/registry-retry.ts
-const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
-function isRetryableRegistryAnswer(answer) {
-    return RETRYABLE_STATUSES.has(answer.status) || isManifestLinkRace(answer);
-}
-/**
- * CNCF distribution before 3.1 (Debian ships 2.8) writes a repository's blob link files in place, so a request that
- * reads a link while a concurrent push of the same blob rewrites it reads an empty file: "invalid checksum digest
- * format" (distribution issue 4478, fixed in 3.1 by writing a temporary file and renaming it). Reads answer 500
- * then (retried above), and a manifest PUT answers 400 DIGEST_INVALID, with MANIFEST_BLOB_UNKNOWN for the blob whose
- * link it read. A manifest PUT is idempotent and we send it only once its blobs are there, so this answer is retried.
- * MANIFEST_BLOB_UNKNOWN alone (a blob really missing) is not: that cannot get better by asking again.
- */
-function isManifestLinkRace({ method, url, status, body }) {
-    if (method !== 'PUT' || status !== 400 || !/\/v2\/.+\/manifests\/[^/]+$/.test(url))
-        return false;
-    const codes = errorCodes(body);
-    return codes.includes('DIGEST_INVALID') && codes.every((code) => code === 'DIGEST_INVALID' || code === 'MANIFEST_BLOB_UNKNOWN');
-}
-/** The `code`s of a distribution error body (`{"errors": [{"code": ...}]}`); none when it is not one. */
-function errorCodes(body) {
-    try {
-        const errors = JSON.parse(body.toString()).errors;
-        if (!Array.isArray(errors))
-            return [];
-        return errors.map((e) => e?.code).filter((code) => typeof code === 'string');
-    }
-    catch {
-        return [];
-    }
-}
-
-;// CONCATENATED MODULE: ./src/oci/registry.ts
-
-
-
-
-
-
-
-/** http for loopback and listed hosts, https for everything else. */
-function registryBaseUrl(registry, insecureRegistries = []) {
-    const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
-    return `${isLoopbackHost(host) || insecureRegistries.includes(registry) || insecureRegistries.includes(host) ? 'http' : 'https'}://${registry}`;
-}
-/** One registry host: the HTTP client, the challenge, the tokens. */
-class RegistryClient {
-    options;
-    http;
-    auth;
-    baseUrl;
-    secrets = [];
-    pinged;
-    constructor(options) {
-        this.options = options;
-        const remember = (secret) => {
-            this.secrets.push(secret);
-            options.mask?.(secret);
-        };
-        this.baseUrl = registryBaseUrl(options.registry, options.insecureRegistries);
-        this.http = new http_HttpClient({
-            retryStatus: isRetryableRegistryAnswer,
-            ...options.http,
-            baseUrl: this.baseUrl,
-            secrets: () => this.secrets,
-            ...(options.log ? { log: options.log } : {}),
-        });
-        this.auth = new RegistryAuth({
-            http: this.http,
-            registry: options.registry,
-            mask: remember,
-            ...(options.credentials ? { credentials: options.credentials } : {}),
-            ...(options.now ? { now: options.now } : {}),
-        });
-    }
-    get registry() {
-        return this.options.registry;
-    }
-    /** Retries made by every request so far. */
-    get retries() {
-        return this.http.retries.length;
-    }
-    close() {
-        return this.http.close();
-    }
-    /** `GET /v2/`: checks the registry speaks the distribution API, and learns how it wants to be authenticated. */
-    ping() {
-        this.pinged ??= (async () => {
-            const answer = await this.http.request({ method: 'GET', url: '/v2/', accept: [200, 401], what: `reach the registry ${this.registry}` });
-            if (answer.status === 401) {
-                const challenge = parseChallenge(answer.headers['www-authenticate']);
-                if (!challenge)
-                    throw new errors_ShipError(`${this.registry} answered 401 without a challenge this client understands`, { hint: 'the registry must offer Basic or Bearer token authentication' });
-                this.auth.setChallenge(challenge);
-            }
-        })().catch((error) => {
-            this.pinged = undefined;
-            throw error;
-        });
-        return this.pinged;
-    }
-    /** The calls for one repository; `actions` decides the token scope every call of it uses. */
-    repository(name, actions = ['pull']) {
-        return new RepositoryClient(this, name, actions);
-    }
-}
-/** Calls against one repository of a registry. */
-class RepositoryClient {
-    client;
-    name;
-    actions;
-    scopes;
-    /** Repositories a mount from was refused for: not tried again. */
-    unreadable = new Set();
-    constructor(client, name, actions) {
-        this.client = client;
-        this.name = name;
-        this.actions = actions;
-        this.scopes = [repositoryScope(name, actions)];
-    }
-    /** `registry/repository`, for messages. */
-    get where() {
-        return `${this.client.registry}/${this.name}`;
-    }
-    async send(request, options = {}) {
-        await this.client.ping();
-        const scopes = options.scopes ?? this.scopes;
-        const { auth } = this.client;
-        for (let round = 1;; round += 1) {
-            const authorization = await auth.header(scopes);
-            const sent = { ...request, headers: { ...request.headers, ...(authorization ? { authorization } : {}) }, accept: [...request.accept, 401] };
-            const answer = options.stream ? await this.client.http.stream(sent) : await this.client.http.request(sent);
-            if (answer.status !== 401)
-                return answer;
-            const body = 'text' in answer ? answer.text() : await drain(answer.body);
-            const challenge = parseChallenge(answer.headers['www-authenticate']);
-            if (round === 1 && challenge?.scheme === 'bearer') {
-                auth.setChallenge(challenge);
-                auth.invalidate(scopes);
-                continue;
-            }
-            throw this.unauthorized(request, body);
-        }
-    }
-    unauthorized(request, body) {
-        // Named by what the caller set out to do (a push starts with pull-scoped HEADs, but it is still a push).
-        const action = this.actions.includes('push') ? 'push to' : 'pull from';
-        const detail = registryErrorText(body);
-        return new HttpError(`${this.where}: not authorized to ${action} this repository (${request.what ?? request.method}): 401 Unauthorized${detail ? `: ${detail}` : ''}`, {
-            method: request.method,
-            // Without the query: an upload URL carries the registry's session state.
-            url: request.url.split('?')[0] ?? request.url,
-            status: 401,
-            bodySnippet: detail,
-            hint: this.client.auth.credentialsHint(),
-        });
-    }
-    path(kind, rest) {
-        return `/v2/${this.name}/${kind}/${rest}`;
-    }
-    // --- blobs ---------------------------------------------------------------------------------------------------------
-    /** The blob's size when the repository has it, undefined when not. */
-    async blobSize(digest) {
-        const answer = await this.send({ method: 'HEAD', url: this.path('blobs', digest), accept: [200, 404], what: `check blob ${digest} in ${this.where}` });
-        if (answer.status === 404)
-            return undefined;
-        const length = Number(answer.headers['content-length']);
-        return Number.isFinite(length) ? length : 0;
-    }
-    /**
-     * Cross-repository mount: true when the registry linked the blob from `from`; false when it opened an upload
-     * instead, or when the credentials may not read `from` (a MeshAgent repository token covers one repository), so
-     * the caller uploads the blob.
-     */
-    async mountBlob(digest, from) {
-        if (this.unreadable.has(from))
-            return false;
-        let answer;
-        try {
-            answer = await this.send({ method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}` }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
-        }
-        catch (error) {
-            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
-                // Asking again for the next blob would cost two more refusals and a token each time.
-                this.unreadable.add(from);
-                return false;
-            }
-            throw error;
-        }
-        if (answer.status === 202)
-            await this.cancelUpload(answer.headers.location);
-        return answer.status === 201;
-    }
-    /** Abandons an upload session (best effort: the registry also expires them). */
-    async cancelUpload(location) {
-        if (!location)
-            return;
-        await this.send({ method: 'DELETE', url: this.resolve(location), accept: [200, 202, 204, 404], maxAttempts: 1, what: `cancel an upload to ${this.where}` }).catch(() => undefined);
-    }
-    /** An absolute URL for a Location header (relative ones resolve against the registry). */
-    resolve(location) {
-        return new URL(location, this.client.baseUrl).toString();
-    }
-    /** The blob's bytes as a stream, following the redirect a registry may answer with (to storage, without our token). */
-    async openBlob(digest) {
-        const what = `download blob ${digest} from ${this.where}`;
-        const answer = await this.send({ method: 'GET', url: this.path('blobs', digest), accept: [200, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
-        if (answer.status === 200)
-            return answer.body;
-        await drain(answer.body);
-        const location = answer.headers.location;
-        if (!location)
-            throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
-        const moved = await this.client.http.stream({ method: 'GET', url: this.resolve(location), accept: [200], what, timeoutMs: 60_000 });
-        return moved.body;
-    }
-    /**
-     * `length` bytes of a blob from `start`, by Range request (following a redirect, as openBlob does). A registry
-     * that ignores Range (answers 200 with the whole blob) is an error: the answer is dropped, not read.
-     */
-    async readBlobRange(digest, start, length) {
-        const what = `read bytes ${start}-${start + length - 1} of blob ${digest} from ${this.where}`;
-        if (length <= 0)
-            return Buffer.alloc(0);
-        const range = { range: `bytes=${start}-${start + length - 1}` };
-        let answer = await this.send({ method: 'GET', url: this.path('blobs', digest), headers: range, accept: [200, 206, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
-        if (answer.status !== 200 && answer.status !== 206) {
-            await drain(answer.body);
-            const location = answer.headers.location;
-            if (!location)
-                throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
-            answer = await this.client.http.stream({ method: 'GET', url: this.resolve(location), headers: range, accept: [200, 206], what, timeoutMs: 60_000 });
-        }
-        if (answer.status !== 206) {
-            answer.body.destroy();
-            throw new errors_ShipError(`${what}: the registry answered ${answer.status} to a Range request`, { hint: 'the registry does not serve parts of blobs, which lazy pulling needs too' });
-        }
-        const chunks = [];
-        let received = 0;
-        for await (const chunk of answer.body) {
-            const buffer = Buffer.from(chunk);
-            received += buffer.length;
-            if (received > length) {
-                answer.body.destroy();
-                throw new errors_ShipError(`${what}: the registry sent more than the ${length} bytes asked for`, { hint: 'the registry answered something unexpected' });
-            }
-            chunks.push(buffer);
-        }
-        if (received !== length)
-            throw new errors_ShipError(`${what}: the registry sent ${received} bytes`, { hint: 'the blob is shorter than its descriptor says' });
-        return Buffer.concat(chunks);
-    }
-    // --- manifests -----------------------------------------------------------------------------------------------------
-    /**
-     * Stores a manifest (or index) under `reference` (a tag or its digest), with its media type as Content-Type; the
-     * digest the registry computed must be ours.
-     */
-    async putManifest(reference, bytes, mediaType) {
-        const digest = sha256(bytes);
-        const what = `push manifest ${digest} to ${this.where}${isDigest(reference) ? '' : `:${reference}`}`;
-        let answer;
-        try {
-            answer = await this.send({ method: 'PUT', url: this.path('manifests', reference), headers: { 'content-type': mediaType }, body: bytes, accept: [201], what });
-        }
-        catch (error) {
-            if (error instanceof HttpError && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
-                throw new errors_ShipError(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
-                    hint: 'push every blob (config and layers) before the manifest; if the image came from an OCI layout, check the layout is complete',
-                    cause: error,
-                });
-            }
-            throw error;
-        }
-        const theirs = answer.headers['docker-content-digest'];
-        if (theirs && theirs !== digest) {
-            throw new errors_ShipError(`${what}: the registry stored it as ${theirs}`, { hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry' });
-        }
-        return digest;
-    }
-    /** A manifest or index by tag or digest, verified against the digest when the reference is one. */
-    async getManifest(reference) {
-        const what = `get manifest ${reference} from ${this.where}`;
-        const answer = await this.send({ method: 'GET', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT.join(', ') }, accept: [200], what });
-        const digest = sha256(answer.body);
-        if (isDigest(reference) && digest !== reference)
-            throw new errors_ShipError(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
-        const declared = (() => {
-            try {
-                return JSON.parse(answer.text()).mediaType;
-            }
-            catch {
-                throw new errors_ShipError(`${what}: the manifest is not JSON`, { hint: 'the registry served something that is not an image manifest' });
-            }
-        })();
-        const mediaType = typeof declared === 'string' ? declared : (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
-        return { bytes: answer.body, mediaType, digest };
-    }
-    /** The digest, media type and size of a manifest, or undefined when there is none by that reference. */
-    async headManifest(reference) {
-        const answer = await this.send({
-            method: 'HEAD',
-            url: this.path('manifests', reference),
-            headers: { accept: MANIFEST_ACCEPT.join(', ') },
-            accept: [200, 404],
-            what: `check manifest ${reference} in ${this.where}`,
-        });
-        if (answer.status === 404)
-            return undefined;
-        const digest = answer.headers['docker-content-digest'] ?? '';
-        if (!isDigest(digest))
-            throw new errors_ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, { hint: 'use a registry that reports manifest digests' });
-        return { digest, mediaType: (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '', size: Number(answer.headers['content-length'] ?? 0) };
-    }
-    /** Every tag, following `Link: <...>; rel="next"` pages. */
-    async listTags() {
-        const tags = [];
-        let url = this.path('tags', 'list');
-        for (let page = 0; url && page < 1000; page += 1) {
-            const answer = await this.send({ method: 'GET', url, accept: [200], what: `list the tags of ${this.where}` });
-            // distribution answers `"tags": null` for a repository whose tags were all deleted.
-            tags.push(...(answer.json().tags ?? []));
-            const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(answer.headers.link ?? '')?.[1];
-            url = next ? this.resolve(next) : undefined;
-        }
-        return tags;
-    }
-}
-/** Reads a small error body to the end (a streamed answer must be consumed or destroyed). */
-async function drain(body) {
-    let text = '';
-    for await (const chunk of body)
-        if (text.length < 4096)
-            text += Buffer.from(chunk).toString('utf8');
-    return text;
-}
-/** "CODE: message" of a distribution error body, or the text cut short. */
-function registryErrorText(body) {
-    try {
-        const errors = JSON.parse(body).errors ?? [];
-        if (errors.length > 0)
-            return errors.map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ');
-    }
-    catch {
-        // not JSON: fall through
-    }
-    return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+            'or MESHAGENT_SHIP_REGISTRY_USER/MESHAGENT_SHIP_REGISTRY_PASSWORD',
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/publish.ts
@@ -89142,16 +89531,25 @@ function registryErrorText(body) {
 
 
 
-
-
 function openRegistry(target, credentials, hooks) {
     const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
-    const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
+    const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http, ...registryClientIdentity(target.registry) });
     return { client, close: () => client.close() };
 }
-function pushToTarget(registry, target, layout, root, log) {
+async function pushToTarget(registry, target, layout, root, log) {
     const repository = registry.client.repository(target.registryRepository, ['pull', 'push']);
-    return push_pushImage(layout, repository, { root, tag: target.tag.tag ?? 'latest', log });
+    try {
+        return await push_pushImage(layout, repository, { root, tag: target.tag.tag ?? 'latest', log });
+    }
+    catch (error) {
+        // A converted layout lacks the layers reused from the previous ship, which the repository had when the convert
+        // stage checked them: one is missing now if it was deleted from the registry since.
+        if (error instanceof MissingBlobError) {
+            const hint = `${error.hint ?? ''}; in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted`;
+            throw new errors_ShipError(error.message, { hint, cause: error });
+        }
+        throw error;
+    }
 }
 /**
  * Reads the pushed image back: the tag must name our digest, the manifests are fetched by digest (so their bytes
@@ -89478,7 +89876,6 @@ class BuildahBuilder {
 
 
 
-
 /** buildx drivers whose builds can be exported as an OCI layout (the plain `docker` driver cannot). */
 const OCI_DRIVERS = new Set(['docker-container', 'kubernetes', 'remote']);
 /** The driver of the current builder, from `docker buildx inspect` output. */
@@ -89642,208 +90039,6 @@ function buildInLogGroup(runner, builder, request) {
     return runner.group(`Build ${request.tag} with ${builder.name}`, () => builder.build({ ...request, log: (line) => runner.info(line) }));
 }
 
-;// CONCATENATED MODULE: ./src/oci/pull.ts
-/**
- * Pulls an image from a registry into an OCI layout: the manifest (or index and its manifests, each fetched by
- * digest and checked against it and its descriptor's size), then every blob, streamed to disk and checked against
- * its digest and size as it arrives (OciLayout.writeBlobFrom), never held whole in memory.
- * Docker schema 2 images are stored as they are (same bytes, same digests); the converter turns them into OCI.
- */
-
-
-
-
-async function pullImage(repo, reference, layout, options = {}) {
-    const log = options.log ?? (() => { });
-    const started = Date.now();
-    const blobs = new Map();
-    /** Fetches a manifest by reference (a child by its descriptor), stores it, and collects its blobs (or its children's). */
-    const fetchManifest = async (ref, depth, expectedSize) => {
-        // getManifest checks the content against a digest reference; the size is the descriptor's to check.
-        const answer = await repo.getManifest(ref);
-        if (expectedSize !== undefined && answer.bytes.length !== expectedSize) {
-            throw new errors_ShipError(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, { hint: 'the registry holds a corrupt image: push it again' });
-        }
-        const mediaType = answer.mediaType;
-        if (mediaType === 'application/vnd.docker.distribution.manifest.v1+json' || mediaType === 'application/vnd.docker.distribution.manifest.v1+prettyjws') {
-            throw new errors_ShipError(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, { hint: 'push it again with a current Docker or buildah, which write schema 2 or OCI' });
-        }
-        const descriptor = { mediaType, digest: answer.digest, size: answer.bytes.length };
-        let json;
-        try {
-            json = JSON.parse(answer.bytes.toString('utf8'));
-        }
-        catch {
-            // Not the parser's message: it quotes the content.
-            throw new errors_ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not JSON`, { hint: 'the registry holds a corrupt or unsupported image' });
-        }
-        /** A zod check whose failure names the manifest instead of throwing a bare ZodError. */
-        const parse = (schema) => {
-            const result = schema.safeParse(json);
-            if (result.success)
-                return result.data;
-            const issue = result.error.issues[0];
-            throw new errors_ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not valid: ${issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid'}`, {
-                hint: 'the registry holds a corrupt or unsupported image',
-            });
-        };
-        if (isIndexType(mediaType)) {
-            if (depth > 2)
-                throw new errors_ShipError(`${repo.where}:${reference}: indexes nested too deep`, { hint: 'the image is corrupt' });
-            const index = parse(ImageIndex);
-            const wanted = options.platform ? index.manifests.filter((m) => matches(m.platform, options.platform)) : index.manifests;
-            if (options.platform) {
-                const [chosen] = wanted;
-                if (!chosen) {
-                    const known = index.manifests.map((m) => (m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest)).join(', ');
-                    throw new errors_ShipError(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, { hint: `it has: ${known}` });
-                }
-                return fetchManifest(chosen.digest, depth + 1, chosen.size);
-            }
-            for (const child of wanted)
-                await fetchManifest(child.digest, depth + 1, child.size);
-        }
-        else if (isImageManifestType(mediaType) || mediaType === '') {
-            const manifest = parse(ImageManifest);
-            for (const blob of [manifest.config, ...manifest.layers]) {
-                if (isForeignLayer(blob))
-                    continue;
-                blobs.set(blob.digest, blob);
-            }
-            if (!descriptor.mediaType)
-                descriptor.mediaType = manifest.mediaType ?? MediaType.ociManifest;
-        }
-        else {
-            throw new errors_ShipError(`${repo.where}:${reference} has media type ${quoted(mediaType)}, which is not an image`, { hint: 'pull an image manifest or index' });
-        }
-        const stored = await layout.writeBlob(answer.bytes);
-        if (stored.digest !== answer.digest)
-            throw new Error('unreachable: a stored manifest changed digest');
-        return descriptor;
-    };
-    const root = await fetchManifest(reference, 0);
-    let present = 0;
-    let bytesDownloaded = 0;
-    await forEachLimited([...blobs.values()], options.concurrency ?? 4, async (blob) => {
-        if (await layout.hasBlob(blob.digest, blob.size)) {
-            present += 1;
-            return;
-        }
-        const body = await repo.openBlob(blob.digest);
-        try {
-            await layout.writeBlobFrom(body, { digest: blob.digest, size: blob.size }, repo.where);
-        }
-        catch (error) {
-            body.destroy();
-            if (error instanceof errors_ShipError && !error.message.startsWith(repo.where))
-                throw new errors_ShipError(`pull ${push_short(blob.digest)} from ${repo.where}: ${error.message}`, { hint: error.hint ?? 'run again; if it persists the registry serves corrupt data', cause: error });
-            throw error;
-        }
-        bytesDownloaded += blob.size;
-    });
-    await layout.setRef(root, options.layoutRef);
-    log(`${repo.where}: pulled ${reference} (${root.digest}) in ${((Date.now() - started) / 1000).toFixed(2)} s: ${blobs.size} blobs, ${present} already present, ${mb(bytesDownloaded)} downloaded`);
-    return { descriptor: root, blobs: blobs.size, present, bytesDownloaded };
-}
-function matches(platform, wanted) {
-    if (!platform || !wanted)
-        return false;
-    return platform.os === wanted.os && platform.architecture === wanted.architecture && (wanted.variant === undefined || platform.variant === wanted.variant);
-}
-
-;// CONCATENATED MODULE: ./src/oci/transfer.ts
-
-
-
-
-/** Pushes the image `options.layoutRef` (default: the only one) of the layout in `dir` to `target`. */
-async function pushFromLayout(dir, target, options = {}) {
-    const layout = await OciLayout.open(dir);
-    const client = clientFor(target);
-    try {
-        return await pushImage(layout, client.repository(target.repository, ['pull', 'push']), { ...options, log: target.log });
-    }
-    finally {
-        await client.close();
-    }
-}
-/** Pulls `reference` (a tag or a digest) from `target` into the layout in `dir`, created when missing. */
-async function pullIntoLayout(target, reference, dir, options = {}) {
-    const layout = await layout_OciLayout.create(dir);
-    const client = clientFor(target);
-    try {
-        return await pullImage(client.repository(target.repository), reference, layout, { ...options, log: target.log });
-    }
-    finally {
-        await client.close();
-    }
-}
-function clientFor(target) {
-    return new RegistryClient({
-        registry: target.registry,
-        ...(target.credentials ? { credentials: target.credentials } : {}),
-        ...(target.insecureRegistries ? { insecureRegistries: target.insecureRegistries } : {}),
-        mask: target.mask,
-        log: target.log,
-        ...(target.retryLog ? { http: { retryLog: target.retryLog } } : {}),
-    });
-}
-
-;// CONCATENATED MODULE: ./src/oci/registry-credentials.ts
-/**
- * Where a registry's credentials come from when the caller has none to give: the environment
- * (MESHAGENT_SHIP_REGISTRY_USER / MESHAGENT_SHIP_REGISTRY_PASSWORD), then the `auths` of the Docker config
- * (`$DOCKER_CONFIG/config.json`, default `~/.docker/config.json`), as `docker login` writes it.
- */
-
-
-
-
-/** The Docker config file this environment points at. */
-function dockerConfigPath(env = process.env) {
-    return (0,external_node_path_.join)(env.DOCKER_CONFIG || (0,external_node_path_.join)((0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json');
-}
-/** Credentials for `registry` from the Docker config; undefined when it has none (or no file). */
-function credentialsFromDockerConfig(registry, path = dockerConfigPath()) {
-    let text;
-    try {
-        text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-    let config;
-    try {
-        config = JSON.parse(text);
-    }
-    catch {
-        throw new errors_ShipError(`${path} is not valid JSON`, { hint: 'fix the file, or run `docker login` again' });
-    }
-    for (const [key, entry] of Object.entries(config.auths ?? {})) {
-        // Keys may be a bare host or a URL (https://host/v1/).
-        const host = key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');
-        if (host !== registry)
-            continue;
-        if (entry.auth) {
-            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-            const colon = decoded.indexOf(':');
-            if (colon > 0)
-                return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-        }
-        if (entry.username && entry.password)
-            return { username: entry.username, password: entry.password };
-    }
-    return undefined;
-}
-/** The environment's credentials first, then the Docker config's. */
-function findCredentials(registry, env = process.env) {
-    const username = env.MESHAGENT_SHIP_REGISTRY_USER;
-    const password = env.MESHAGENT_SHIP_REGISTRY_PASSWORD;
-    if (username && password)
-        return { username, password };
-    return credentialsFromDockerConfig(registry, dockerConfigPath(env));
-}
-
 ;// CONCATENATED MODULE: ./src/pipeline/source-image.ts
 /**
  * The build stage: the image to ship, as an OCI layout on disk. Either a Dockerfile context built by the chosen
@@ -89854,16 +90049,15 @@ function findCredentials(registry, env = process.env) {
 
 
 
-
-
-
 async function obtainImage(config, target, options) {
     const source = config.image.source;
     if (source === undefined)
         return buildImage(config, target, options);
     if (source.kind === 'registry')
         return source_image_pullImage(source.reference, target, options);
-    const opened = await openImage(source.kind === 'docker-archive' ? { transport: 'docker-archive', path: source.path, ref: undefined } : { transport: source.kind, path: source.path, ref: source.ref });
+    const ref = source.kind === 'docker-archive' ? { transport: 'docker-archive', path: source.path, ref: undefined } : { transport: source.kind, path: source.path, ref: source.ref };
+    // Archives are unpacked under the run's work dir, which a forced exit removes with everything in it.
+    const opened = await openImage(ref, { tempDir: options.workDir });
     const origin = `${source.kind}:${source.path}${source.kind !== 'docker-archive' && source.ref ? `:${source.ref}` : ''}`;
     return { layout: opened.layout, descriptor: opened.descriptor, built: false, origin, close: () => opened.close() };
 }
@@ -89894,7 +90088,15 @@ async function source_image_pullImage(reference, target, options) {
     const credentials = isTargetRepository ? options.projectCredentials : findCredentials(registry, options.env);
     const dir = (0,external_node_path_.join)(options.workDir, 'pulled');
     const wanted = reference.digest ?? reference.tag ?? 'latest';
-    const from = { registry, repository, ...(credentials ? { credentials } : {}), mask: options.mask, log: options.log, ...(options.retryLog ? { retryLog: options.retryLog } : {}) };
+    const from = {
+        registry,
+        repository,
+        ...(credentials ? { credentials } : {}),
+        mask: options.mask,
+        log: options.log,
+        ...(options.retryLog ? { retryLog: options.retryLog } : {}),
+        ...registryClientIdentity(registry),
+    };
     const pulled = await pullIntoLayout(from, wanted, dir, { layoutRef: 'source' });
     const layout = await layout_OciLayout.open(dir);
     const descriptor = await layout.resolve('source');
@@ -90617,7 +90819,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 3193:
+/***/ 5574:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");

@@ -138,7 +138,9 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
   const level = options.level ?? 6;
   const chunkSize = options.chunkSize ?? DEFAULT_ESTARGZ_CHUNK_SIZE;
   if (!Number.isInteger(level) || level < 0 || level > 9) throw new ConversionSettingError('level', `compression level ${level} is not 0-9`, 'use a whole number from 0 (store) to 9 (smallest)');
-  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) throw new ConversionSettingError('chunkSize', `chunk size ${chunkSize} is not a positive number of bytes`, `the default is ${DEFAULT_ESTARGZ_CHUNK_SIZE} (4 MiB)`);
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
+    throw new ConversionSettingError('chunkSize', `chunk size ${chunkSize} is not a positive number of bytes`, `the default is ${DEFAULT_ESTARGZ_CHUNK_SIZE} (4 MiB)`);
+  }
   const provenance = options.provenance;
   const pool = new CompressPool();
   const manifests: ConvertedManifest[] = [];

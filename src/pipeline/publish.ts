@@ -5,7 +5,18 @@
  */
 import { ShipError } from '../errors.js';
 import type { RetryLog } from '../http.js';
-import { Annotation, type Descriptor, type Digest, MissingBlobError, type OciLayout, pushImage, type PushResult, RegistryClient, type RegistryCredentials, remoteImageManifests } from '../oci/index.js';
+import {
+  Annotation,
+  type Descriptor,
+  type Digest,
+  MissingBlobError,
+  type OciLayout,
+  pushImage,
+  type PushResult,
+  RegistryClient,
+  type RegistryCredentials,
+  remoteImageManifests,
+} from '../oci/index.js';
 import { readToc } from '../estargz/index.js';
 import { registryClientIdentity } from '../registry-env.js';
 import type { Target } from './target.js';

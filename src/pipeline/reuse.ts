@@ -21,7 +21,20 @@
  */
 import { ShipError } from '../errors.js';
 import { HttpError } from '../http.js';
-import { Annotation, type Descriptor, type Digest, forEachLimited, ImageConfig, type ImageManifest, isDigest, MediaType, remoteImageManifests, type RepositoryClient, sha256, short } from '../oci/index.js';
+import {
+  Annotation,
+  type Descriptor,
+  type Digest,
+  forEachLimited,
+  ImageConfig,
+  type ImageManifest,
+  isDigest,
+  MediaType,
+  remoteImageManifests,
+  type RepositoryClient,
+  sha256,
+  short,
+} from '../oci/index.js';
 import { type BlobReader, type LayerPaths, type LayerReuse, lazyPullBytes, readToc, readTocPaths, type ReusedLayer } from '../estargz/index.js';
 import { ShipAnnotation } from './annotations.js';
 

@@ -76,7 +76,15 @@ async function pullImage(reference: ImageReference, target: Target, options: Sou
   const credentials = isTargetRepository ? options.projectCredentials : findCredentials(registry, options.env);
   const dir = join(options.workDir, 'pulled');
   const wanted = reference.digest ?? reference.tag ?? 'latest';
-  const from = { registry, repository, ...(credentials ? { credentials } : {}), mask: options.mask, log: options.log, ...(options.retryLog ? { retryLog: options.retryLog } : {}), ...registryClientIdentity(registry) };
+  const from = {
+    registry,
+    repository,
+    ...(credentials ? { credentials } : {}),
+    mask: options.mask,
+    log: options.log,
+    ...(options.retryLog ? { retryLog: options.retryLog } : {}),
+    ...registryClientIdentity(registry),
+  };
   const pulled = await pullIntoLayout(from, wanted, dir, { layoutRef: 'source' });
   const layout = await OciLayout.open(dir);
   const descriptor = await layout.resolve('source');

@@ -31,7 +31,8 @@ describe('a conversion setting out of range', () => {
   });
 
   it.each(cases)('is named by its input in the convert command ($flag.0)', async ({ flag, message, hint }) => {
-    const args: CliArgs = { command: 'convert', positionals: [`oci:${source}`, `oci:${join(work, `cli-${flag[0]}`)}`], options: { [flag[0]]: flag[1] }, inputs: {}, json: false, help: false, version: false };
+    const positionals = [`oci:${source}`, `oci:${join(work, `cli-${flag[0]}`)}`];
+    const args: CliArgs = { command: 'convert', positionals, options: { [flag[0]]: flag[1] }, inputs: {}, json: false, help: false, version: false };
     const error = await shipFailure(runConvert(args, { stdout: () => {}, stderr: () => {} }));
     expect(error).toMatchObject({ message, hint, input: flag[0] });
   });
