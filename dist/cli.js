@@ -69098,7 +69098,7 @@ function isInside(path, dir) {
 }
 /** The regular expression of a glob over repository paths (the glob cleaned as a path is). */
 function repoGlob(glob) {
-    return (0,src_glob/* globToRegExp */.tL)(normalizePath(glob));
+    return (0,src_glob/* globToRegExp */.t)(normalizePath(glob));
 }
 /** Whether a repository path matches a glob, both cleaned. */
 function matchesRepoGlob(path, glob) {
@@ -74966,8 +74966,8 @@ function layerPaths(layout, layer) {
  */
 async function attributePrefetch(patterns, layers, maxKeptWhiteouts = MAX_KEPT_WHITEOUTS) {
     const wanted = patterns.map((pattern) => ({ pattern, clean: cleanPath(pattern.trim()) })).filter((p) => p.clean !== '');
-    const plain = new Set(wanted.filter((p) => !(0,glob/* isGlob */.fg)(p.clean)).map((p) => p.clean));
-    const globs = wanted.filter((p) => (0,glob/* isGlob */.fg)(p.clean)).map((p) => (0,glob/* globToRegExp */.tL)(p.clean));
+    const plain = new Set(wanted.filter((p) => !(0,glob/* isGlob */.f)(p.clean)).map((p) => p.clean));
+    const globs = wanted.filter((p) => (0,glob/* isGlob */.f)(p.clean)).map((p) => (0,glob/* globToRegExp */.t)(p.clean));
     const facts = [];
     for (const listings of layers) {
         const layer = await readLayer(listings, () => ({ held: new Set(), whiteouts: new Set(), overflow: false }), (layer, path) => {
@@ -74986,10 +74986,10 @@ async function attributePrefetch(patterns, layers, maxKeptWhiteouts = MAX_KEPT_W
     // Glob matches are looked for in the merged filesystem: every layer's matches (never a whiteout), sorted.
     let merged;
     const candidatesOf = (clean) => {
-        if (!(0,glob/* isGlob */.fg)(clean))
+        if (!(0,glob/* isGlob */.f)(clean))
             return [clean];
         merged ??= [...new Set(facts.flatMap((layer) => [...layer.held]))].filter((p) => !baseName(p).startsWith(WHITEOUT)).sort();
-        const regex = (0,glob/* globToRegExp */.tL)(clean);
+        const regex = (0,glob/* globToRegExp */.t)(clean);
         return merged.filter((p) => regex.test(p));
     };
     // A layer with too many whiteouts to keep is read again for those that could hide a candidate.
@@ -75012,7 +75012,7 @@ async function attributePrefetch(patterns, layers, maxKeptWhiteouts = MAX_KEPT_W
         for (const path of candidatesOf(clean)) {
             const layer = topmostLayer(path, facts);
             if (layer === undefined) {
-                if (!(0,glob/* isGlob */.fg)(clean))
+                if (!(0,glob/* isGlob */.f)(clean))
                     missing.push(pattern);
                 continue;
             }
@@ -75832,10 +75832,9 @@ function fileError(error, path, context, hint) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   fg: () => (/* binding */ isGlob),
-/* harmony export */   tL: () => (/* binding */ globToRegExp)
+/* harmony export */   f: () => (/* binding */ isGlob),
+/* harmony export */   t: () => (/* binding */ globToRegExp)
 /* harmony export */ });
-/* unused harmony export matchesGlob */
 /**
  * Path globs, one meaning wherever a glob is read (prefetch lists, service discovery, change detection): `*` and `?`
  * stay inside one path segment, `**` spans any number of segments (also none, so `a/**\/b` matches `a/b`, and a
@@ -75890,9 +75889,6 @@ function globToRegExp(pattern) {
         cache.clear();
     cache.set(pattern, regexp);
     return regexp;
-}
-function matchesGlob(path, pattern) {
-    return globToRegExp(pattern).test(path);
 }
 
 

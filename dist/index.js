@@ -87861,9 +87861,6 @@ function globToRegExp(pattern) {
     cache.set(pattern, regexp);
     return regexp;
 }
-function matchesGlob(path, pattern) {
-    return globToRegExp(pattern).test(path);
-}
 
 ;// CONCATENATED MODULE: ./src/estargz/prefetch.ts
 /**

@@ -47,7 +47,3 @@ export function globToRegExp(pattern: string): RegExp {
   cache.set(pattern, regexp);
   return regexp;
 }
-
-export function matchesGlob(path: string, pattern: string): boolean {
-  return globToRegExp(pattern).test(path);
-}

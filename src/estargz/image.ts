@@ -34,7 +34,7 @@ export interface ConvertImageOptions {
 }
 
 /** Annotation keys for what a later conversion needs to reuse a converted layer (see LayerReuse). */
-export interface ProvenanceKeys {
+interface ProvenanceKeys {
   /** The digest of the source layer. */
   readonly sourceDigest: string;
   /** The conversion's settings, as conversionParams spells them. */

@@ -28,7 +28,7 @@ export interface OpenedImage {
   close(): Promise<void>;
 }
 
-export interface OpenImageOptions {
+interface OpenImageOptions {
   /** Where archives are unpacked; default the system's temporary directory. */
   readonly tempDir?: string | undefined;
 }

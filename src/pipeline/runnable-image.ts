@@ -2,7 +2,7 @@
 import { type Descriptor, type ImageConfig, type ImageManifest, type OciLayout, readImageConfig } from '../oci/index.js';
 
 /** The platform MeshAgent runs images on. */
-export const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' } as const;
+const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' } as const;
 
 export function readRunnableConfig(layout: OciLayout, top: Descriptor): Promise<{ manifest: ImageManifest; config: ImageConfig }> {
   return readImageConfig(layout, top, RUNTIME_PLATFORM);
