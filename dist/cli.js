@@ -15,7 +15,7 @@ const BalancedPool = __nccwpck_require__(8973)
 const Agent = __nccwpck_require__(6261)
 const ProxyAgent = __nccwpck_require__(9848)
 const EnvHttpProxyAgent = __nccwpck_require__(7897)
-const RetryAgent = __nccwpck_require__(1882)
+const RetryAgent = __nccwpck_require__(9501)
 const errors = __nccwpck_require__(8091)
 const util = __nccwpck_require__(1544)
 const { InvalidArgumentError } = errors
@@ -8667,7 +8667,7 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 1882:
+/***/ 9501:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -29492,7 +29492,7 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 9501:
+/***/ 1882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -29618,7 +29618,7 @@ module.exports = upgrade
 module.exports.request = __nccwpck_require__(6424)
 module.exports.stream = __nccwpck_require__(3560)
 module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(9501)
+module.exports.upgrade = __nccwpck_require__(1882)
 module.exports.connect = __nccwpck_require__(2279)
 
 
@@ -74791,14 +74791,14 @@ function helpText() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _cli_args_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7391);
 /* harmony import */ var _commands_report_matrix_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5007);
-/* harmony import */ var _commands_services_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6806);
+/* harmony import */ var _commands_services_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4482);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 /* harmony import */ var _inputs_parse_config_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2445);
 /* harmony import */ var _report_config_view_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4294);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9328);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(311);
 /* harmony import */ var _commands_convert_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9630);
-/* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1398);
+/* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2591);
 /* harmony import */ var _commands_verify_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3613);
 /* harmony import */ var _sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(705);
 /* harmony import */ var _commands_pull_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8703);
@@ -74946,16 +74946,12 @@ __webpack_async_result__();
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _estargz_image_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8247);
-/* harmony import */ var _estargz_toc_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9900);
-/* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5964);
-/* harmony import */ var _oci_archive_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3863);
-/* harmony import */ var _oci_layout_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8752);
-/* harmony import */ var _stop_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(1123);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3776);
+/* harmony import */ var _estargz_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5823);
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9805);
+/* harmony import */ var _pipeline_estargz_conversion_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4973);
+/* harmony import */ var _stop_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1123);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3776);
 /** `meshagent-ship convert SRC DST`: converts every layer of an image to eStargz and writes the image to DST. */
-
-
 
 
 
@@ -74967,20 +74963,20 @@ __webpack_async_result__();
 
 /** Progress lines are printed for a layer only after it has run this long, then at this interval. */
 const PROGRESS_EVERY_MS = 2000;
-async function runConvert(args, io = _io_js__WEBPACK_IMPORTED_MODULE_10__/* .processIo */ .W) {
+async function runConvert(args, io = _io_js__WEBPACK_IMPORTED_MODULE_8__/* .processIo */ .W) {
     const [srcText, dstText, ...extra] = args.positionals;
     if (srcText === undefined || dstText === undefined || extra.length > 0) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS('convert takes two arguments, SRC and DST', { hint: 'meshagent-ship convert oci:./image oci:./image-esgz' });
     }
-    const src = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_6__/* .parseLocalImage */ .ei)(srcText);
-    const dst = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_6__/* .parseLocalImage */ .ei)(dstText);
+    const src = (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_5__/* .parseImageRef */ .Q)(srcText);
+    const dst = (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_5__/* .parseImageRef */ .Q)(dstText);
     if (dst.transport === 'docker-archive')
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS('convert writes oci:DIR[:REF] or oci-archive:FILE[:REF], not docker-archive', { hint: 'Docker archives cannot carry the eStargz annotations; write an OCI image' });
     const level = integerOption(args.options['compression-level'], 'compression-level', 6);
-    const chunkSize = integerOption(args.options['chunk-size'], 'chunk-size', _estargz_toc_js__WEBPACK_IMPORTED_MODULE_5__/* .DEFAULT_CHUNK_SIZE */ .WI);
+    const chunkSize = integerOption(args.options['chunk-size'], 'chunk-size', _estargz_index_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_ESTARGZ_CHUNK_SIZE */ .$C);
     const prefetch = (args.options.prefetch ?? '').split('\n').map((p) => p.trim()).filter((p) => p !== '');
     // Ctrl-C or SIGTERM ends the conversion at its next chunk; the temporary files go as on any failure.
-    const stop = new _stop_js__WEBPACK_IMPORTED_MODULE_9__/* .RunStop */ .cw({ log: (line) => io.stderr(`meshagent-ship: ${line}\n`) });
+    const stop = new _stop_js__WEBPACK_IMPORTED_MODULE_7__/* .RunStop */ .cw({ log: (line) => io.stderr(`meshagent-ship: ${line}\n`) });
     const stopListening = stop.listen();
     try {
         return await convertTo(src, dst, { level, chunkSize, prefetch }, args.json, io, stop.signal);
@@ -74998,23 +74994,23 @@ async function runConvert(args, io = _io_js__WEBPACK_IMPORTED_MODULE_10__/* .pro
     }
 }
 async function convertTo(src, dst, settings, json, io, signal) {
-    const image = await (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_7__/* .openImage */ .UY)(src);
+    const image = await (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_5__/* .openImage */ .UY)(src);
     const staging = dst.transport === 'oci-archive' ? await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'meshagent-ship-out-')) : undefined;
     try {
-        const out = await _oci_layout_js__WEBPACK_IMPORTED_MODULE_8__/* .OciLayout */ .A.create(staging ?? dst.path);
+        const out = await _oci_index_js__WEBPACK_IMPORTED_MODULE_5__/* .OciLayout */ .Al.create(staging ?? dst.path);
         const printProgress = progressPrinter(io);
         const onLayer = (event) => {
             signal.throwIfAborted();
             printProgress(event);
         };
-        const result = await (0,_estargz_image_js__WEBPACK_IMPORTED_MODULE_4__/* .convertImage */ .hC)(image.layout, image.descriptor, out, { ...settings, onLayer });
+        const result = await (0,_pipeline_estargz_conversion_js__WEBPACK_IMPORTED_MODULE_6__/* .convertImageForShip */ .s)(image.layout, image.descriptor, out, { ...settings, onLayer });
         const name = dst.ref ?? image.name;
         await out.setRef(result.descriptor, name);
         if (staging !== undefined)
-            await (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_7__/* .packOciArchive */ .h6)(staging, dst.path);
+            await (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_5__/* .packOciArchive */ .h6)(staging, dst.path);
         for (const path of result.missingPrefetch)
             io.stderr(`warning: prefetch path ${JSON.stringify(path)} is in no layer of the image\n`);
-        io.stdout(json ? `${JSON.stringify(describe(result, (0,_image_location_js__WEBPACK_IMPORTED_MODULE_6__/* .formatLocalImage */ .ce)(dst), name), null, 2)}\n` : render(result, (0,_image_location_js__WEBPACK_IMPORTED_MODULE_6__/* .formatLocalImage */ .ce)(dst)));
+        io.stdout(json ? `${JSON.stringify(describe(result, (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_5__/* .formatImageRef */ .kL)(dst), name), null, 2)}\n` : render(result, (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_5__/* .formatImageRef */ .kL)(dst)));
         return 0;
     }
     finally {
@@ -75096,24 +75092,6 @@ function render(result, image) {
 
 /***/ }),
 
-/***/ 444:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ insecureRegistries)
-/* harmony export */ });
-/** Registries the push and pull commands reach over plain HTTP although they are not loopback. */
-/** Hosts reached over plain HTTP although not loopback: MESHAGENT_SHIP_INSECURE_REGISTRIES, comma-separated. */
-function insecureRegistries(env) {
-    return (env.MESHAGENT_SHIP_INSECURE_REGISTRIES ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-}
-
-
-/***/ }),
-
 /***/ 3776:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -75142,11 +75120,9 @@ const processIo = {
 /* harmony export */   T: () => (/* binding */ pullCommand)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _oci_registry_credentials_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7929);
-/* harmony import */ var _oci_transfer_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9915);
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9805);
+/* harmony import */ var _registry_env_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1074);
 /* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5964);
-/* harmony import */ var _insecure_registries_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(444);
-
 
 
 
@@ -75157,23 +75133,24 @@ async function pullCommand(args, runner, out) {
     const [from, to, ...extra] = args.positionals;
     if (from === undefined || to === undefined || extra.length > 0)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('pull takes a source and a destination', { hint: usage });
-    const source = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .zS)(from, 'pull source');
-    const target = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .zS)(to, 'pull destination');
+    const source = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .z)(from, 'pull source');
+    const target = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .z)(to, 'pull destination');
     if (source.kind !== 'docker' || target.kind !== 'oci')
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('pull copies from a registry to an OCI layout', { hint: usage });
     const platform = args.options.platform?.split('/');
     if (platform && (platform.length < 2 || platform.some((p) => p === '')))
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`--platform ${args.options.platform}: write OS/ARCH[/VARIANT]`, { hint: usage });
-    const credentials = (0,_oci_registry_credentials_js__WEBPACK_IMPORTED_MODULE_1__/* .findCredentials */ .gD)(source.registry, runner.env);
+    const credentials = (0,_registry_env_js__WEBPACK_IMPORTED_MODULE_2__/* .findCredentials */ .gD)(source.registry, runner.env);
     const registry = {
         registry: source.registry,
         repository: source.repository,
         ...(credentials ? { credentials } : {}),
-        insecureRegistries: (0,_insecure_registries_js__WEBPACK_IMPORTED_MODULE_4__/* .insecureRegistries */ .G)(runner.env),
+        insecureRegistries: (0,_registry_env_js__WEBPACK_IMPORTED_MODULE_2__/* .insecureRegistries */ .GW)(runner.env),
+        ...(0,_registry_env_js__WEBPACK_IMPORTED_MODULE_2__/* .registryClientIdentity */ .jW)(source.registry),
         mask: (secret) => runner.setSecret(secret),
         log: (line) => runner.info(line),
     };
-    const result = await (0,_oci_transfer_js__WEBPACK_IMPORTED_MODULE_2__/* .pullIntoLayout */ .W)(registry, source.digest ?? source.tag ?? 'latest', target.dir, {
+    const result = await (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_1__/* .pullIntoLayout */ .Wl)(registry, source.digest ?? source.tag ?? 'latest', target.dir, {
         layoutRef: target.ref ?? source.tag ?? 'latest',
         ...(platform ? { platform: { os: platform[0] ?? '', architecture: platform[1] ?? '', ...(platform[2] ? { variant: platform[2] } : {}) } } : {}),
     });
@@ -75190,11 +75167,9 @@ async function pullCommand(args, runner, out) {
 /* harmony export */   W: () => (/* binding */ pushCommand)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _oci_registry_credentials_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7929);
-/* harmony import */ var _oci_transfer_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9915);
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9805);
+/* harmony import */ var _registry_env_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1074);
 /* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5964);
-/* harmony import */ var _insecure_registries_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(444);
-
 
 
 
@@ -75205,8 +75180,8 @@ async function pushCommand(args, runner, out) {
     const [from, to, ...extra] = args.positionals;
     if (from === undefined || to === undefined || extra.length > 0)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('push takes a source and a destination', { hint: usage });
-    const source = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .zS)(from, 'push source');
-    const target = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .zS)(to, 'push destination');
+    const source = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .z)(from, 'push source');
+    const target = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLocation */ .z)(to, 'push destination');
     if (source.kind !== 'oci' || target.kind !== 'docker')
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('push copies from an OCI layout to a registry', { hint: usage });
     if (target.digest !== undefined)
@@ -75214,12 +75189,13 @@ async function pushCommand(args, runner, out) {
     const concurrency = Number(args.options.concurrency ?? 4);
     if (!Number.isInteger(concurrency) || concurrency < 1)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('--concurrency takes a whole number of at least 1', { hint: usage });
-    const credentials = (0,_oci_registry_credentials_js__WEBPACK_IMPORTED_MODULE_1__/* .findCredentials */ .gD)(target.registry, runner.env);
-    const result = await (0,_oci_transfer_js__WEBPACK_IMPORTED_MODULE_2__/* .pushFromLayout */ .v)(source.dir, {
+    const credentials = (0,_registry_env_js__WEBPACK_IMPORTED_MODULE_2__/* .findCredentials */ .gD)(target.registry, runner.env);
+    const result = await (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_1__/* .pushFromLayout */ .v4)(source.dir, {
         registry: target.registry,
         repository: target.repository,
         ...(credentials ? { credentials } : {}),
-        insecureRegistries: (0,_insecure_registries_js__WEBPACK_IMPORTED_MODULE_4__/* .insecureRegistries */ .G)(runner.env),
+        insecureRegistries: (0,_registry_env_js__WEBPACK_IMPORTED_MODULE_2__/* .insecureRegistries */ .GW)(runner.env),
+        ...(0,_registry_env_js__WEBPACK_IMPORTED_MODULE_2__/* .registryClientIdentity */ .jW)(target.registry),
         mask: (secret) => runner.setSecret(secret),
         log: (line) => runner.info(line),
     }, {
@@ -75490,7 +75466,7 @@ function runReportMatrix(args) {
 
 /***/ }),
 
-/***/ 6806:
+/***/ 4482:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75509,54 +75485,14 @@ var src_errors = __nccwpck_require__(3916);
 var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/services/glob.ts
+// EXTERNAL MODULE: ./src/glob.ts
+var src_glob = __nccwpck_require__(5601);
+;// CONCATENATED MODULE: ./src/services/repo-paths.ts
 /**
- * Minimal path globs for service discovery and change detection: `*` and `?` stay inside one path segment, `**`
- * spans any number of segments (also none), `[...]` is a character class. Paths use `/` and are relative to the
- * repository root, without a leading `./`.
+ * Paths in a repository, as service discovery and change detection compare them: `/` as the separator, relative to
+ * the repository root, without a leading `./`. Globs over them are glob.ts's, matched after both sides are cleaned.
  */
-const cache = new Map();
-/** The regular expression a glob stands for; anchored at both ends. */
-function globToRegExp(glob) {
-    const cached = cache.get(glob);
-    if (cached)
-        return cached;
-    const source = normalizePath(glob);
-    let out = '';
-    for (let i = 0; i < source.length; i += 1) {
-        const c = source[i] ?? '';
-        if (c === '*') {
-            if (source[i + 1] === '*') {
-                // `**/` may match nothing, so `a/**/b` matches `a/b`; a trailing `**` matches the rest of the path.
-                const slash = source[i + 2] === '/';
-                out += slash ? '(?:.*/)?' : '.*';
-                i += slash ? 2 : 1;
-            }
-            else
-                out += '[^/]*';
-        }
-        else if (c === '?')
-            out += '[^/]';
-        else if (c === '[') {
-            const end = source.indexOf(']', i + 1);
-            if (end === -1)
-                out += '\\[';
-            else {
-                const body = source.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
-                out += `[${body}]`;
-                i = end;
-            }
-        }
-        else
-            out += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-    }
-    const regexp = new RegExp(`^${out}$`);
-    cache.set(glob, regexp);
-    return regexp;
-}
-function matchesGlob(path, glob) {
-    return globToRegExp(glob).test(normalizePath(path));
-}
+
 /** `./a//b/` -> `a/b`; `.` and `` stay `.` (the root). */
 function normalizePath(path) {
     const parts = path.replace(/\\/g, '/').split('/').filter((part) => part !== '' && part !== '.');
@@ -75567,6 +75503,14 @@ function isInside(path, dir) {
     const d = normalizePath(dir);
     const p = normalizePath(path);
     return d === '.' || p === d || p.startsWith(`${d}/`);
+}
+/** The regular expression of a glob over repository paths (the glob cleaned as a path is). */
+function repoGlob(glob) {
+    return (0,src_glob/* globToRegExp */.t)(normalizePath(glob));
+}
+/** Whether a repository path matches a glob, both cleaned. */
+function matchesRepoGlob(path, glob) {
+    return repoGlob(glob).test(normalizePath(path));
 }
 
 ;// CONCATENATED MODULE: ./src/services/changed.ts
@@ -75618,7 +75562,7 @@ function touches(service, files, manifest) {
     return files.some((file) => isInside(file, context) ||
         (buildFile !== undefined && normalizePath(file) === buildFile) ||
         (manifest !== undefined && normalizePath(file) === normalizePath(manifest)) ||
-        service.paths.some((glob) => matchesGlob(file, glob)));
+        service.paths.some((glob) => matchesRepoGlob(file, glob)));
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -75903,7 +75847,7 @@ function discoverServices(options) {
 }
 /** Each directory matching a glob that holds a Containerfile or Dockerfile becomes a service named after it. */
 function findDockerfiles(root, globs) {
-    const patterns = globs.map(globToRegExp);
+    const patterns = globs.map(repoGlob);
     const services = [];
     const names = new Map();
     const visit = (dir) => {
@@ -76150,7 +76094,7 @@ function runServices(args, root = process.cwd()) {
 
 /***/ }),
 
-/***/ 1398:
+/***/ 2591:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76652,13 +76596,16 @@ async function ensureRepository(client, projectKey, repositoryName) {
     }
 }
 
-// EXTERNAL MODULE: ./src/oci/registry.ts + 2 modules
-var registry = __nccwpck_require__(908);
+// EXTERNAL MODULE: ./src/oci/index.ts + 18 modules
+var oci = __nccwpck_require__(9805);
+// EXTERNAL MODULE: ./src/registry-env.ts
+var registry_env = __nccwpck_require__(1074);
 ;// CONCATENATED MODULE: ./src/pipeline/target-registry.ts
+
 
 function openRegistry(target, credentials, hooks) {
     const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
-    const client = new registry/* RegistryClient */.bP({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
+    const client = new oci/* RegistryClient */.bP({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http, ...(0,registry_env/* registryClientIdentity */.jW)(target.registry) });
     return { client, close: () => client.close() };
 }
 
@@ -76736,101 +76683,17 @@ function bytes(n) {
     return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }
 
-// EXTERNAL MODULE: ./src/estargz/image.ts + 4 modules
-var estargz_image = __nccwpck_require__(8247);
-// EXTERNAL MODULE: ./src/estargz/source-layer.ts
-var source_layer = __nccwpck_require__(6209);
-// EXTERNAL MODULE: ./src/estargz/verify.ts + 1 modules
-var verify = __nccwpck_require__(5375);
-// EXTERNAL MODULE: ./src/oci/media-types.ts
-var media_types = __nccwpck_require__(9217);
-// EXTERNAL MODULE: ./src/oci/types.ts
-var types = __nccwpck_require__(3048);
-;// CONCATENATED MODULE: ./src/oci/image-config.ts
-/**
- * The config of the image a service will run: for an index, the linux/amd64 image (what MeshAgent runs), else
- * the first image listed; for a manifest, its own config.
- */
-
-
-
-/** The platform MeshAgent runs images on. */
-const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' };
-async function readRunnableConfig(layout, top) {
-    let descriptor = top;
-    if ((0,media_types/* isIndexType */.$U)(descriptor.mediaType)) {
-        const index = await layout.readJson(descriptor, types/* ImageIndex */.yd, 'index');
-        const images = index.manifests.filter((d) => (0,media_types/* isImageManifestType */.tr)(d.mediaType));
-        const chosen = images.find((d) => d.platform?.os === RUNTIME_PLATFORM.os && d.platform.architecture === RUNTIME_PLATFORM.architecture) ?? images[0];
-        if (!chosen)
-            throw new errors/* ShipError */.fS(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
-        descriptor = chosen;
-    }
-    if (!(0,media_types/* isImageManifestType */.tr)(descriptor.mediaType)) {
-        throw new errors/* ShipError */.fS(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
-    }
-    const manifest = await layout.readJson(descriptor, types/* ImageManifest */.nU, 'manifest');
-    const config = await layout.readJson(manifest.config, types/* ImageConfig */.K8, 'image config');
-    return { manifest, config };
-}
-
-// EXTERNAL MODULE: ./src/oci/layout.ts + 2 modules
-var oci_layout = __nccwpck_require__(8752);
-// EXTERNAL MODULE: ./src/oci/digest.ts
-var oci_digest = __nccwpck_require__(8825);
-;// CONCATENATED MODULE: ./src/oci/remote-manifests.ts
-/**
- * The image manifests under a manifest or index in a registry repository, as a puller would walk them: nested
- * indexes are followed (to a bounded depth), entries that are neither images nor indexes (attestations, other
- * artifacts) are left out, and anything that does not parse is a ShipError naming it.
- */
-
-
-
-/** As deep as the converter nests indexes. */
-const MAX_DEPTH = 4;
-/** Walks from `top` (already fetched as `reference`); every child is fetched by digest, so its bytes are checked. */
-async function remoteImageManifests(repo, reference, top) {
-    const found = [];
-    const visit = async (answer, name, depth) => {
-        if ((0,media_types/* isIndexType */.$U)(answer.mediaType)) {
-            if (depth > MAX_DEPTH)
-                throw new errors/* ShipError */.fS(`${repo.where}@${answer.digest}: indexes nest more than ${MAX_DEPTH} deep`);
-            const index = parse(types/* ImageIndex */.yd, answer, name);
-            for (const child of index.manifests) {
-                if (!(0,media_types/* isImageManifestType */.tr)(child.mediaType) && !(0,media_types/* isIndexType */.$U)(child.mediaType))
-                    continue;
-                await visit(await repo.getManifest(child.digest), `${repo.where}@${child.digest}`, depth + 1);
-            }
-        }
-        else if ((0,media_types/* isImageManifestType */.tr)(answer.mediaType)) {
-            found.push({ digest: answer.digest, manifest: parse(types/* ImageManifest */.nU, answer, name) });
-        }
-        else {
-            throw new errors/* ShipError */.fS(`${name} is a ${answer.mediaType || 'manifest without a media type'}, not an image`);
-        }
-    };
-    await visit(top, `${repo.where}:${reference}`, 0);
-    return found;
-}
-function parse(schema, answer, name) {
-    try {
-        return schema.parse(JSON.parse(answer.bytes.toString('utf8')));
-    }
-    catch {
-        throw new errors/* ShipError */.fS(`${name} is not a well-formed ${(0,media_types/* isIndexType */.$U)(answer.mediaType) ? 'index' : 'image manifest'}`, { hint: 'the registry holds something this tool did not write: push the image again' });
-    }
-}
-
-// EXTERNAL MODULE: ./src/oci/push.ts + 1 modules
-var push = __nccwpck_require__(1762);
-// EXTERNAL MODULE: ./src/estargz/read-toc.ts + 1 modules
-var read_toc = __nccwpck_require__(5433);
+// EXTERNAL MODULE: ./src/estargz/index.ts + 15 modules
+var estargz = __nccwpck_require__(5823);
+// EXTERNAL MODULE: ./src/pipeline/estargz-conversion.ts
+var estargz_conversion = __nccwpck_require__(4973);
+// EXTERNAL MODULE: ./src/pipeline/annotations.ts
+var annotations = __nccwpck_require__(3708);
 ;// CONCATENATED MODULE: ./src/pipeline/reuse.ts
 /**
  * Fast re-ships: layers the previous ship converted are reused instead of converted again. Every layer the converter
  * writes carries, on its manifest descriptor, the digest of the source layer it came from, the conversion's settings
- * and its diff_id (`com.meshagent.ship.*`, see oci/media-types.ts). Before converting, the convert stage reads the
+ * and its diff_id (`com.meshagent.ship.*`, see annotations.ts). Before converting, the convert stage reads the
  * repository's previous image (the same tag, else the image the service runs now), per platform manifest, and a
  * source layer whose digest and settings match one recorded there is not converted: its eStargz blob is already in
  * the repository, so the push skips it, and the new manifest points at it.
@@ -76848,9 +76711,6 @@ var read_toc = __nccwpck_require__(5433);
  * Nothing here may fail a ship: a previous image that is missing, unreadable or without the annotations, and a layer
  * that does not pass the checks, mean a full conversion of what is concerned, with a line in the log.
  */
-
-
-
 
 
 
@@ -76875,14 +76735,14 @@ function conversionsOf(manifest, diffIds) {
 /** A layer descriptor's record of its conversion; undefined unless every annotation needed is there and well formed. */
 function conversionOf(layer) {
     const a = layer.annotations ?? {};
-    const source = a[media_types/* Annotation */.YH.shipSourceDigest];
-    const params = a[media_types/* Annotation */.YH.shipConversion];
-    const diffId = a[media_types/* Annotation */.YH.shipDiffId];
-    const tocDigest = a[media_types/* Annotation */.YH.stargzTocDigest];
-    const uncompressed = a[media_types/* Annotation */.YH.estargzUncompressedSize];
-    if (layer.mediaType !== media_types/* MediaType */.zu.ociLayerGzip)
+    const source = a[annotations/* ShipAnnotation */.i.sourceDigest];
+    const params = a[annotations/* ShipAnnotation */.i.conversion];
+    const diffId = a[annotations/* ShipAnnotation */.i.diffId];
+    const tocDigest = a[oci/* Annotation */.YH.stargzTocDigest];
+    const uncompressed = a[oci/* Annotation */.YH.estargzUncompressedSize];
+    if (layer.mediaType !== oci/* MediaType */.zu.ociLayerGzip)
         return undefined;
-    if (!source || !(0,oci_digest/* isDigest */.Bc)(source) || !diffId || !(0,oci_digest/* isDigest */.Bc)(diffId) || !tocDigest || !(0,oci_digest/* isDigest */.Bc)(tocDigest))
+    if (!source || !(0,oci/* isDigest */.Bc)(source) || !diffId || !(0,oci/* isDigest */.Bc)(diffId) || !tocDigest || !(0,oci/* isDigest */.Bc)(tocDigest))
         return undefined;
     if (!params || !/^estargz\/\d+ /.test(params))
         return undefined;
@@ -76912,10 +76772,10 @@ async function previousConversions(repo, options) {
         }
         const { conversions, unusable, digest, where } = found;
         if (conversions.length === 0) {
-            log(`the previous image ${where} (${(0,push/* short */.h0)(digest)}) records no conversions to reuse: every layer is converted`);
+            log(`the previous image ${where} (${(0,oci/* short */.h0)(digest)}) records no conversions to reuse: every layer is converted`);
             return undefined;
         }
-        log(`the previous image ${where} (${(0,push/* short */.h0)(digest)}) records ${conversions.length} converted layer${conversions.length === 1 ? '' : 's'}${unusable ? ` (${unusable} more without usable annotations)` : ''}`);
+        log(`the previous image ${where} (${(0,oci/* short */.h0)(digest)}) records ${conversions.length} converted layer${conversions.length === 1 ? '' : 's'}${unusable ? ` (${unusable} more without usable annotations)` : ''}`);
         return new RegistryReuse(repo, conversions, log);
     }
     catch (error) {
@@ -76930,7 +76790,7 @@ function digestIn(reference, repo) {
         return undefined;
     const digest = reference.slice(at + 1);
     const name = reference.slice(0, at).replace(/:[\w][\w.-]{0,127}$/, '');
-    return (0,oci_digest/* isDigest */.Bc)(digest) && name === repo.where ? digest : undefined;
+    return (0,oci/* isDigest */.Bc)(digest) && name === repo.where ? digest : undefined;
 }
 /** An image by tag or digest: every platform's conversions; undefined when the repository has none by that name. */
 async function readImage(repo, reference) {
@@ -76945,7 +76805,7 @@ async function readImage(repo, reference) {
     }
     const conversions = [];
     let unusable = 0;
-    for (const { manifest } of await remoteImageManifests(repo, reference, top)) {
+    for (const { manifest } of await (0,oci/* remoteImageManifests */.IY)(repo, reference, top)) {
         // The config is fetched only when some layer records a conversion: a plain image costs nothing more.
         const recorded = manifest.layers.some((layer) => conversionOf(layer) !== undefined);
         const found = conversionsOf(manifest, recorded ? await configDiffIds(repo, manifest.config) : []);
@@ -76961,9 +76821,9 @@ async function configDiffIds(repo, config) {
     if (config.size > MAX_CONFIG_BYTES)
         throw new errors/* ShipError */.fS(`its config is ${config.size} bytes, more than a config can be`);
     const bytes = await repo.readBlobRange(config.digest, 0, config.size);
-    if ((0,oci_digest/* sha256 */.sc)(bytes) !== config.digest)
-        throw new errors/* ShipError */.fS(`its config ${(0,push/* short */.h0)(config.digest)} came back with other content`);
-    return types/* ImageConfig */.K8.parse(JSON.parse(bytes.toString('utf8'))).rootfs.diff_ids;
+    if ((0,oci/* sha256 */.sc)(bytes) !== config.digest)
+        throw new errors/* ShipError */.fS(`its config ${(0,oci/* short */.h0)(config.digest)} came back with other content`);
+    return oci/* ImageConfig */.K8.parse(JSON.parse(bytes.toString('utf8'))).rootfs.diff_ids;
 }
 /** The previous image's conversions, each checked in the registry the first time it is asked for. */
 class RegistryReuse {
@@ -76985,7 +76845,7 @@ class RegistryReuse {
         const paths = new Map();
         const known = [...new Set(sources)].filter((s) => this.bySource.has(s));
         // The matching conversions first, so a layer that will be reused is checked once, in parallel with the others.
-        await (0,push/* forEachLimited */.vP)(known, 4, async (source) => {
+        await (0,oci/* forEachLimited */.vP)(known, 4, async (source) => {
             const conversion = this.bySource.get(source);
             const checked = conversion ? await this.check(conversion) : undefined;
             if (checked)
@@ -77001,7 +76861,7 @@ class RegistryReuse {
         if (!conversion) {
             const other = this.bySource.get(source);
             if (other)
-                this.log(`${(0,push/* short */.h0)(source)}: the previous ship converted it with other settings (${other.params}; now ${params})`);
+                this.log(`${(0,oci/* short */.h0)(source)}: the previous ship converted it with other settings (${other.params}; now ${params})`);
             return undefined;
         }
         return (await this.check(conversion))?.reused;
@@ -77010,7 +76870,7 @@ class RegistryReuse {
         let pending = this.checks.get(conversion.digest);
         if (!pending) {
             pending = this.checkNow(conversion).catch((error) => {
-                this.log(`${(0,push/* short */.h0)(conversion.source)}: the previous ship's ${(0,push/* short */.h0)(conversion.digest)} cannot be reused (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); converting it`);
+                this.log(`${(0,oci/* short */.h0)(conversion.source)}: the previous ship's ${(0,oci/* short */.h0)(conversion.digest)} cannot be reused (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); converting it`);
                 return undefined;
             });
             this.checks.set(conversion.digest, pending);
@@ -77025,7 +76885,7 @@ class RegistryReuse {
         if (stored !== size)
             throw new errors/* ShipError */.fS(`the blob is ${stored} bytes, its descriptor says ${size}`);
         const reader = { size, read: (start, length) => this.repo.readBlobRange(digest, start, length) };
-        const blob = await (0,read_toc/* readToc */.PP)(reader);
+        const blob = await (0,estargz/* readToc */.PP)(reader);
         if (blob.tocDigest !== conversion.tocDigest)
             throw new errors/* ShipError */.fS(`its TOC digest is ${blob.tocDigest}, the annotation says ${conversion.tocDigest}`);
         return {
@@ -77036,12 +76896,21 @@ class RegistryReuse {
                 diffId: conversion.diffId,
                 uncompressedSize: conversion.uncompressedSize,
                 entries: blob.entries,
-                lazyPullBytes: (0,read_toc/* lazyPullBytes */.Pu)(blob),
+                lazyPullBytes: (0,estargz/* lazyPullBytes */.Pu)(blob),
             },
             // The TOC is streamed, not kept: a prefetch list reads it again (and checks its digest again) for the paths.
-            paths: () => (0,read_toc/* readTocPaths */.HQ)(reader, blob),
+            paths: () => (0,estargz/* readTocPaths */.HQ)(reader, blob),
         };
     }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/runnable-image.ts
+/** The image of an index that a service runs: MeshAgent runs linux/amd64, so that one, else the first listed. */
+
+/** The platform MeshAgent runs images on. */
+const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' };
+function readRunnableConfig(layout, top) {
+    return (0,oci/* readImageConfig */.MP)(layout, top, RUNTIME_PLATFORM);
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/convert.ts
@@ -77052,7 +76921,6 @@ class RegistryReuse {
  * Layers the previous ship converted with the same settings are reused rather than converted (reuse.ts): their
  * blobs stay in the registry, so they are checked there, not read here.
  */
-
 
 
 
@@ -77082,17 +76950,19 @@ const PROGRESS_BYTES = 64 * 1024 * 1024;
 async function shippableImage(source, config, workDir, log, options = {}) {
     if (!config.image.estargz) {
         // Shipped as it is: the media types and compressions are checked here, the blobs' digests as the push reads them.
-        await (0,source_layer/* checkImageParts */.s0)(source.layout, source.descriptor);
+        await (0,estargz/* checkImageParts */.s0)(source.layout, source.descriptor);
         const { manifest } = await readRunnableConfig(source.layout, source.descriptor);
         const layers = manifest.layers.map((l) => plainLayer(l.digest, l.size));
         return { layout: source.layout, descriptor: source.descriptor, layers, converted: false };
     }
     const reuse = await options.previous?.();
-    const out = await oci_layout/* OciLayout */.A.create((0,external_node_path_.join)(workDir, 'estargz'));
+    const out = await oci/* OciLayout */.Al.create((0,external_node_path_.join)(workDir, 'estargz'));
     const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest, l.size]));
     let reported = 0; // progress lines so far for the layer converting now
-    const conversion = await (0,estargz_image/* convertImage */.hC)(source.layout, source.descriptor, out, {
+    const conversion = await (0,estargz_conversion/* convertImageForShip */.s)(source.layout, source.descriptor, out, {
         level: config.image.compressionLevel,
+        // Temporary files go under the run's work dir, which a forced exit removes with everything in it.
+        tempDir: workDir,
         prefetch: config.image.prefetch,
         ...(reuse ? { reuse } : {}),
         onLayer: (event) => {
@@ -77125,7 +76995,7 @@ async function shippableImage(source, config, workDir, log, options = {}) {
         log(`reused ${elsewhere.size} of ${count(all, 'layer')} (converted by the previous ship)`);
     }
     options.signal?.throwIfAborted();
-    const verdict = await (0,verify/* verifyImage */.Z)(out, conversion.descriptor, { elsewhere });
+    const verdict = await (0,estargz/* verifyImage */.ZG)(out, conversion.descriptor, { elsewhere });
     if (!verdict.ok) {
         const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
         throw new errors/* ShipError */.fS(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
@@ -78363,8 +78233,6 @@ function flatten(value, prefix = '', into = new Map()) {
 
 
 
-
-
 async function pushStage(run, converted) {
     const { target, image, registry } = converted;
     if (!registry)
@@ -78378,9 +78246,20 @@ async function pushStage(run, converted) {
         `read back: ${count(readBack.blobs, 'blob')}${readBack.tocs ? `, ${count(readBack.tocs, 'eStargz TOC')} as annotated` : ''}`);
     return { ...converted, pushed: result };
 }
-function pushToTarget(registry, target, layout, root, log) {
+async function pushToTarget(registry, target, layout, root, log) {
     const repository = registry.client.repository(target.registryRepository, ['pull', 'push']);
-    return (0,push/* pushImage */.GH)(layout, repository, { root, tag: target.tag.tag ?? 'latest', log });
+    try {
+        return await (0,oci/* pushImage */.GH)(layout, repository, { root, tag: target.tag.tag ?? 'latest', log });
+    }
+    catch (error) {
+        // A converted layout lacks the layers reused from the previous ship, which the repository had when the convert
+        // stage checked them: one is missing now if it was deleted from the registry since.
+        if (error instanceof oci/* MissingBlobError */.Q8) {
+            const hint = `${error.hint ?? ''}; in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted`;
+            throw new errors/* ShipError */.fS(error.message, { hint, cause: error });
+        }
+        throw error;
+    }
 }
 /**
  * Reads the pushed image back: the tag must name our digest, the manifests are fetched by digest (so their bytes
@@ -78397,7 +78276,7 @@ async function checkPushed(registry, target, pushed) {
         });
     }
     const blobs = new Map();
-    for (const { manifest } of await remoteImageManifests(repository, pushed, await repository.getManifest(pushed))) {
+    for (const { manifest } of await (0,oci/* remoteImageManifests */.IY)(repository, pushed, await repository.getManifest(pushed))) {
         for (const blob of [manifest.config, ...manifest.layers])
             blobs.set(blob.digest, blob);
     }
@@ -78407,10 +78286,10 @@ async function checkPushed(registry, target, pushed) {
         const size = await repository.blobSize(blob.digest);
         if (size !== blob.size)
             throw new errors/* ShipError */.fS(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, { hint: 'push again' });
-        const declared = blob.annotations?.[media_types/* Annotation */.YH.stargzTocDigest];
+        const declared = blob.annotations?.[oci/* Annotation */.YH.stargzTocDigest];
         if (declared === undefined)
             continue;
-        const toc = await (0,read_toc/* readToc */.PP)({ size: blob.size, read: (start, length) => repository.readBlobRange(blob.digest, start, length) }).catch((error) => {
+        const toc = await (0,estargz/* readToc */.PP)({ size: blob.size, read: (start, length) => repository.readBlobRange(blob.digest, start, length) }).catch((error) => {
             throw new errors/* ShipError */.fS(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, { hint: 'push again; if it persists, the registry alters blobs or does not serve ranges' });
         });
         if (toc.tocDigest !== declared)
@@ -79054,7 +78933,7 @@ class BuildahBuilder {
         const pushed = await this.step(push, multi ? 'manifest push' : 'push', request);
         if (pushed.code !== 0)
             throw buildFailed('buildah', multi ? 'manifest push' : 'push', pushed);
-        const layout = await oci_layout/* OciLayout */.A.open(outputDir);
+        const layout = await oci/* OciLayout */.Al.open(outputDir);
         await layout.resolve(ref);
         return { builder: 'buildah', layout, ref, dockerfile: files.dockerfile };
     }
@@ -79070,8 +78949,6 @@ class BuildahBuilder {
     }
 }
 
-// EXTERNAL MODULE: ./src/oci/archive.ts
-var oci_archive = __nccwpck_require__(3863);
 ;// CONCATENATED MODULE: ./src/build/docker.ts
 /**
  * The docker builder. With buildx and a driver that can export OCI (docker-container, kubernetes, remote):
@@ -79079,7 +78956,6 @@ var oci_archive = __nccwpck_require__(3863);
  * `docker` driver, which cannot export OCI): `docker build` into the daemon, `docker save` to a docker-archive,
  * read into an OCI layout (src/oci/archive.ts). `.dockerignore` is honoured by Docker itself either way.
  */
-
 
 
 
@@ -79160,7 +79036,7 @@ class DockerBuilder {
             const built = await this.step(buildxArgs(request, files, outputDir, this.options.buildFlags), 'buildx build', request);
             if (built.code !== 0)
                 throw buildFailed('docker', 'buildx build', built);
-            const layout = await oci_layout/* OciLayout */.A.open(outputDir);
+            const layout = await oci/* OciLayout */.Al.open(outputDir);
             await nameTheImage(layout, ref);
             return { builder: 'docker', layout, ref, dockerfile: files.dockerfile };
         }
@@ -79179,7 +79055,7 @@ class DockerBuilder {
             const saved = await this.step(['save', '--output', archive, request.tag], 'save', request);
             if (saved.code !== 0)
                 throw buildFailed('docker', 'save', saved);
-            const { layout, descriptor } = await (0,oci_archive/* layoutFromDockerArchive */.VJ)(archive, outputDir);
+            const { layout, descriptor } = await (0,oci/* layoutFromDockerArchive */.VJ)(archive, outputDir);
             await layout.setRef(descriptor, ref);
             return { builder: 'docker', layout, ref, dockerfile: files.dockerfile };
         }
@@ -79245,24 +79121,16 @@ async function selectBuilder(input, options = {}) {
         hint: 'install buildah or Docker, or set builder: none and name an already built image in the image input',
     });
 }
-/** Runs a build with its output in a log group named after the builder. */
 function buildInLogGroup(runner, builder, request) {
     return runner.group(`Build ${request.tag} with ${builder.name}`, () => builder.build({ ...request, log: (line) => runner.info(line) }));
 }
 
-// EXTERNAL MODULE: ./src/oci/transfer.ts + 1 modules
-var transfer = __nccwpck_require__(9915);
-// EXTERNAL MODULE: ./src/oci/registry-credentials.ts
-var registry_credentials = __nccwpck_require__(7929);
 ;// CONCATENATED MODULE: ./src/pipeline/source-image.ts
 /**
  * The build stage: the image to ship, as an OCI layout on disk. Either a Dockerfile context built by the chosen
  * builder, or an existing image: an `oci:` layout, an `oci-archive:` or `docker-archive:` file, or a registry
  * reference pulled with the credentials found for its registry.
  */
-
-
-
 
 
 
@@ -79283,7 +79151,9 @@ async function obtainImage(config, target, options) {
         return buildImage(config, target, options);
     if (source.kind === 'registry')
         return pullImage(source.reference, target, options);
-    const opened = await (0,oci_archive/* openImage */.UY)(source.kind === 'docker-archive' ? { transport: 'docker-archive', path: source.path, ref: undefined } : { transport: source.kind, path: source.path, ref: source.ref });
+    const ref = source.kind === 'docker-archive' ? { transport: 'docker-archive', path: source.path, ref: undefined } : { transport: source.kind, path: source.path, ref: source.ref };
+    // Archives are unpacked under the run's work dir, which a forced exit removes with everything in it.
+    const opened = await (0,oci/* openImage */.UY)(ref, { tempDir: options.workDir });
     const origin = `${source.kind}:${source.path}${source.kind !== 'docker-archive' && source.ref ? `:${source.ref}` : ''}`;
     return { layout: opened.layout, descriptor: opened.descriptor, built: false, origin, close: () => opened.close() };
 }
@@ -79311,16 +79181,24 @@ async function pullImage(reference, target, options) {
     const registry = reference.registry ?? target.registry;
     const repository = reference.registry === undefined && reference.repository.split('/').length === 1 ? `${target.projectKey}/${reference.repository}` : reference.repository;
     const isTargetRepository = registry === target.registry && repository === target.registryRepository;
-    const credentials = isTargetRepository ? options.projectCredentials : (0,registry_credentials/* findCredentials */.gD)(registry, options.env);
+    const credentials = isTargetRepository ? options.projectCredentials : (0,registry_env/* findCredentials */.gD)(registry, options.env);
     const dir = (0,external_node_path_.join)(options.workDir, 'pulled');
     const wanted = reference.digest ?? reference.tag ?? 'latest';
-    const from = { registry, repository, ...(credentials ? { credentials } : {}), mask: options.mask, log: options.log, ...(options.retryLog ? { retryLog: options.retryLog } : {}) };
-    const pulled = await (0,transfer/* pullIntoLayout */.W)(from, wanted, dir, { layoutRef: 'source' });
-    const layout = await oci_layout/* OciLayout */.A.open(dir);
+    const from = {
+        registry,
+        repository,
+        ...(credentials ? { credentials } : {}),
+        mask: options.mask,
+        log: options.log,
+        ...(options.retryLog ? { retryLog: options.retryLog } : {}),
+        ...(0,registry_env/* registryClientIdentity */.jW)(registry),
+    };
+    const pulled = await (0,oci/* pullIntoLayout */.Wl)(from, wanted, dir, { layoutRef: 'source' });
+    const layout = await oci/* OciLayout */.Al.open(dir);
     const descriptor = await layout.resolve('source');
     return {
         layout,
-        descriptor: { ...descriptor, annotations: { ...descriptor.annotations, [media_types/* Annotation */.YH.refName]: 'source' } },
+        descriptor: { ...descriptor, annotations: { ...descriptor.annotations, [oci/* Annotation */.YH.refName]: 'source' } },
         built: false,
         origin: `pulled ${registry}/${repository}${reference.digest ? `@${reference.digest}` : `:${wanted}`} (${pulled.descriptor.digest})`,
         close: async () => { },
@@ -79701,24 +79579,22 @@ async function runShipCommand(args) {
 /* harmony export */   R: () => (/* binding */ runVerify)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _estargz_verify_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5375);
-/* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5964);
-/* harmony import */ var _oci_archive_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3863);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3776);
+/* harmony import */ var _estargz_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5823);
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9805);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3776);
 
 
 
 
-
-async function runVerify(args, io = _io_js__WEBPACK_IMPORTED_MODULE_4__/* .processIo */ .W) {
+async function runVerify(args, io = _io_js__WEBPACK_IMPORTED_MODULE_3__/* .processIo */ .W) {
     const [imageText, ...extra] = args.positionals;
     if (imageText === undefined || extra.length > 0)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('verify takes one argument, the image', { hint: 'meshagent-ship verify oci:./image-esgz' });
-    const ref = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_2__/* .parseLocalImage */ .ei)(imageText);
-    const image = await (0,_oci_archive_js__WEBPACK_IMPORTED_MODULE_3__/* .openImage */ .UY)(ref);
+    const ref = (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_2__/* .parseImageRef */ .Q)(imageText);
+    const image = await (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_2__/* .openImage */ .UY)(ref);
     try {
-        const verdict = await (0,_estargz_verify_js__WEBPACK_IMPORTED_MODULE_1__/* .verifyImage */ .Z)(image.layout, image.descriptor);
-        io.stdout(args.json ? `${JSON.stringify({ image: (0,_image_location_js__WEBPACK_IMPORTED_MODULE_2__/* .formatLocalImage */ .ce)(ref), ...verdict }, null, 2)}\n` : render(verdict, (0,_image_location_js__WEBPACK_IMPORTED_MODULE_2__/* .formatLocalImage */ .ce)(ref)));
+        const verdict = await (0,_estargz_index_js__WEBPACK_IMPORTED_MODULE_1__/* .verifyImage */ .ZG)(image.layout, image.descriptor);
+        io.stdout(args.json ? `${JSON.stringify({ image: (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_2__/* .formatImageRef */ .kL)(ref), ...verdict }, null, 2)}\n` : render(verdict, (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_2__/* .formatImageRef */ .kL)(ref)));
         return verdict.ok ? 0 : 1;
     }
     finally {
@@ -79825,490 +79701,26 @@ function shown(value, max = 200) {
 
 /***/ }),
 
-/***/ 2271:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   q: () => (/* binding */ fileReader)
-/* harmony export */ });
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/** Random access to a blob: a file here, or a registry by Range request (pipeline/reuse.ts, pipeline/publish.ts). */
-
-/** A reader of the file at `path`; close it when done. */
-async function fileReader(path) {
-    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(path, 'r');
-    try {
-        const { size } = await handle.stat();
-        return {
-            size,
-            read: async (start, length) => {
-                const buffer = Buffer.allocUnsafe(length);
-                const { bytesRead } = await handle.read(buffer, 0, length, start);
-                return buffer.subarray(0, bytesRead);
-            },
-            close: () => handle.close(),
-        };
-    }
-    catch (error) {
-        await handle.close();
-        throw error;
-    }
-}
-
-
-/***/ }),
-
-/***/ 4571:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hs: () => (/* binding */ sniffCompression),
-/* harmony export */   U: () => (/* binding */ describeReadError),
-/* harmony export */   mF: () => (/* binding */ decompress)
-/* harmony export */ });
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7075);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8522);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _oci_file_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7579);
-/**
- * Layer blobs in, tar bytes out: the compression is recognised by its magic bytes (source-layer.ts holds them to
- * what the media type declares), and gzip (including multi-member gzip) or zstd is undone while streaming. zstd
- * needs a Node with zstd in zlib (22.15 and later); on older Node it is refused with a hint.
- */
-
-
-
-
-
-/** The compression the blob's first bytes show. */
-async function sniffCompression(path) {
-    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(path, 'r').catch((error) => {
-        throw (0,_oci_file_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .fileError */ .z)(error, path, 'a layer blob');
-    });
-    try {
-        const head = Buffer.alloc(4);
-        const { bytesRead } = await handle.read(head, 0, 4, 0);
-        if (bytesRead >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08)
-            return 'gzip';
-        if (bytesRead >= 4 && head.readUInt32LE(0) === 0xfd2fb528)
-            return 'zstd';
-        return 'none';
-    }
-    catch (error) {
-        throw (0,_oci_file_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .fileError */ .z)(error, path, 'a layer blob');
-    }
-    finally {
-        await handle.close();
-    }
-}
-/**
- * `compressed` (which holds `compression`) uncompressed as it streams. An error of either stream reaches the
- * reader, and a reader that stops early closes both.
- */
-function decompress(compressed, compression, what) {
-    if (compression === 'none')
-        return compressed;
-    let decoder;
-    if (compression === 'gzip')
-        decoder = node_zlib__WEBPACK_IMPORTED_MODULE_2__.createGunzip({ chunkSize: 1 << 20 });
-    else {
-        const factory = node_zlib__WEBPACK_IMPORTED_MODULE_2__.createZstdDecompress;
-        if (!factory) {
-            compressed.destroy();
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, { hint: 'run with Node.js 22.15 or later, or rebuild the image with gzip layers' });
-        }
-        decoder = factory({ chunkSize: 1 << 20 });
-    }
-    return (0,node_stream__WEBPACK_IMPORTED_MODULE_1__.pipeline)(compressed, decoder, () => { });
-}
-/** Turns a zlib or file error met while reading a layer into a ShipError naming the layer. */
-function describeReadError(error, what) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS)
-        return error;
-    const code = error.code;
-    const message = error instanceof Error ? error.message : String(error);
-    if (code?.startsWith('Z_') || /incorrect header|invalid|unexpected end|zstd/i.test(message)) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
-    }
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS(`${what}: cannot be read (${message})`, { cause: error });
-}
-
-
-/***/ }),
-
-/***/ 4144:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   i: () => (/* binding */ checkEntryPath)
-/* harmony export */ });
-/* unused harmony export unsafePath */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/**
- * Tar entry names and link targets that would reach outside the root a layer is unpacked into are refused, naming
- * the entry. The rules, and where they come from:
- *
- *  - A name must be relative and free of `..` components (`../etc/passwd`, `a/../../b`, `/etc/passwd` are refused).
- *    containerd's archive.Apply and the stargz snapshotter clean such names and clamp them to the root, so they
- *    would not escape there; but a layer is also unpacked by tools that do not clamp, and no image builder writes
- *    such names, so they are refused rather than rewritten. `./`-prefixed names are fine.
- *  - A hardlink target names another entry of the image, so it follows the same rule (containerd bounds it to the
- *    root the same way: hardlinkRootPath).
- *  - A symlink target is not resolved when the layer is unpacked but when the container follows it, inside the
- *    container's root: an absolute target (`usr/lib/x -> /lib/x`) resolves in the image, is normal in images, and
- *    stays allowed, as containerd and the stargz snapshotter keep it. A relative target is resolved from the link's
- *    directory, lexically, and is refused when it climbs above the root (`etc/x -> ../../y`). Symlinks met on the
- *    way cannot be judged from one layer; the runtime confines those.
- */
-
-const HINT = 'the layer holds a path that leaves the image root, which no image builder writes: rebuild the image from trusted sources';
-/** Why `header`'s name or link target leaves the root, or undefined when it does not. */
-function unsafePath(header) {
-    const name = nameProblem(header.name);
-    if (name)
-        return `its name ${name}`;
-    if (header.type === '1') {
-        const target = nameProblem(header.linkName);
-        if (target)
-            return `its hardlink target ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(header.linkName)} ${target}`;
-    }
-    if (header.type === '2' && !header.linkName.startsWith('/') && climbs(parentParts(header.name), header.linkName)) {
-        return `its symlink target ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(header.linkName)} climbs above the image root`;
-    }
-    return undefined;
-}
-/**
- * Throws a ShipError naming the entry when its name or link target leaves the root; `where` names the layer or
- * archive and `offset` the entry's first header byte in the tar stream.
- */
-function checkEntryPath(header, where, offset) {
-    const problem = unsafePath(header);
-    if (problem)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${where}: tar entry ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(header.name)} (at byte ${offset} of the tar stream) is refused: ${problem}`, { hint: HINT });
-}
-function nameProblem(name) {
-    if (name.startsWith('/'))
-        return 'is absolute';
-    if (name.split('/').includes('..'))
-        return 'has a ".." component';
-    return undefined;
-}
-/** The directories above an entry, e.g. ["usr", "lib"] for "./usr/lib/x". */
-function parentParts(name) {
-    const parts = name.split('/').filter((p) => p !== '' && p !== '.');
-    parts.pop();
-    return parts;
-}
-/** Whether a relative target, followed from `dir`, goes above the root at any step. */
-function climbs(dir, target) {
-    let depth = dir.length;
-    for (const part of target.split('/')) {
-        if (part === '' || part === '.')
-            continue;
-        depth += part === '..' ? -1 : 1;
-        if (depth < 0)
-            return true;
-    }
-    return false;
-}
-
-
-/***/ }),
-
-/***/ 811:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   ah: () => (/* binding */ FOOTER_SIZE),
-/* harmony export */   fy: () => (/* binding */ parseFooter),
-/* harmony export */   mm: () => (/* binding */ makeFooter)
-/* harmony export */ });
-/* unused harmony export LEGACY_FOOTER_SIZE */
-/**
- * The eStargz footer: an empty gzip member whose RFC 1952 Extra field says where the TOC member starts. It is the
- * last 51 bytes of a blob; the legacy stargz footer (47 bytes, without the `SG` subfield header) is read too.
- */
-const FOOTER_SIZE = 51;
-const LEGACY_FOOTER_SIZE = 47;
-const MAGIC = 'STARGZ';
-/** The 51-byte footer pointing at `tocOffset`. */
-function makeFooter(tocOffset) {
-    const b = Buffer.alloc(FOOTER_SIZE);
-    b.set([0x1f, 0x8b, 0x08, 0x04, 0, 0, 0, 0, 0, 0xff, 26, 0, 0x53, 0x47, 22, 0], 0);
-    b.write(tocOffset.toString(16).padStart(16, '0'), 16, 'latin1');
-    b.write(MAGIC, 32, 'latin1');
-    b.set([0x01, 0x00, 0x00, 0xff, 0xff], 38); // an empty, final, stored deflate block; CRC32 and ISIZE stay 0
-    return b;
-}
-/** Parses the tail of a blob (at least its last 51 bytes); undefined when it is not an (e)stargz footer. */
-function parseFooter(tail) {
-    if (tail.length >= FOOTER_SIZE) {
-        const f = tail.subarray(tail.length - FOOTER_SIZE);
-        if (isEmptyGzipWithExtra(f, 26) && f[12] === 0x53 && f[13] === 0x47 && f.readUInt16LE(14) === 22 && f.toString('latin1', 32, 38) === MAGIC) {
-            const offset = parseHexOffset(f.toString('latin1', 16, 32));
-            if (offset !== undefined)
-                return { tocOffset: offset, size: FOOTER_SIZE, legacy: false };
-        }
-    }
-    if (tail.length >= LEGACY_FOOTER_SIZE) {
-        const f = tail.subarray(tail.length - LEGACY_FOOTER_SIZE);
-        if (isEmptyGzipWithExtra(f, 22) && f.toString('latin1', 28, 34) === MAGIC) {
-            const offset = parseHexOffset(f.toString('latin1', 12, 28));
-            if (offset !== undefined)
-                return { tocOffset: offset, size: LEGACY_FOOTER_SIZE, legacy: true };
-        }
-    }
-    return undefined;
-}
-/** gzip magic, deflate, FEXTRA only, the given XLEN, then an empty stored block and a zero trailer. */
-function isEmptyGzipWithExtra(f, xlen) {
-    if (f[0] !== 0x1f || f[1] !== 0x8b || f[2] !== 0x08 || f[3] !== 0x04 || f.readUInt16LE(10) !== xlen)
-        return false;
-    const rest = 12 + xlen;
-    return f.length - rest === 13 && f[rest] === 0x01 && f.readUInt16LE(rest + 1) === 0 && f.readUInt16LE(rest + 3) === 0xffff && f.readUInt32LE(rest + 5) === 0 && f.readUInt32LE(rest + 9) === 0;
-}
-function parseHexOffset(text) {
-    if (!/^[0-9a-fA-F]{16}$/.test(text))
-        return undefined;
-    const value = Number.parseInt(text, 16);
-    return Number.isSafeInteger(value) ? value : undefined;
-}
-
-
-/***/ }),
-
-/***/ 2787:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   LY: () => (/* binding */ GzipMemberError),
-/* harmony export */   jq: () => (/* binding */ walkMembers),
-/* harmony export */   r0: () => (/* binding */ streamMember)
-/* harmony export */ });
-/* unused harmony exports gzipHeaderLength, inflateMemberAt */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7075);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8522);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_2__);
-/**
- * Reading a blob as the sequence of gzip members it is made of, keeping each member's compressed offset: the
- * verifier needs to know where members start, which a plain gunzip stream hides. Members are inflated one at a time
- * from a sliding window over the file, so memory is bounded by the largest member; a member that can be large (the
- * TOC's, which grows with the number of files) is inflated as a stream instead (streamMember).
- */
-
-
-
-class GzipMemberError extends Error {
-    offset;
-    kind;
-    bytesAfter;
-    constructor(message, offset, 
-    /** What is wrong: damaged data, a member the bytes end inside, or bytes after the member where it should end. */
-    kind = 'corrupt', 
-    /** For `trailing`: how many bytes follow the member. */
-    bytesAfter = 0) {
-        super(`${message} (gzip member at byte ${offset})`);
-        this.offset = offset;
-        this.kind = kind;
-        this.bytesAfter = bytesAfter;
-    }
-}
-/** Length of the gzip header at `at`, or undefined when the bytes there are not a (complete) gzip header. */
-function gzipHeaderLength(buf, at) {
-    if (buf.length - at < 10 || buf[at] !== 0x1f || buf[at + 1] !== 0x8b || buf[at + 2] !== 0x08)
-        return undefined;
-    const flags = buf[at + 3];
-    let pos = at + 10;
-    if (flags & 0x04) {
-        if (buf.length - pos < 2)
-            return undefined;
-        pos += 2 + buf.readUInt16LE(pos);
-    }
-    for (const flag of [0x08, 0x10]) {
-        if (flags & flag) {
-            const nul = buf.indexOf(0, pos);
-            if (nul === -1)
-                return undefined;
-            pos = nul + 1;
-        }
-    }
-    if (flags & 0x02)
-        pos += 2;
-    return pos > buf.length ? undefined : pos - at;
-}
-/**
- * No member the converter writes inflates to more than a chunk or a TOC; a bigger one (a deflate bomb in a TOC read
- * from a registry) fails as corrupt instead of taking all memory.
- */
-const MAX_MEMBER_BYTES = 512 * 1024 * 1024;
-/** Inflates the member starting at `at` in `buf`; undefined when `buf` ends before the member does. */
-function inflateMemberAt(buf, at, baseOffset) {
-    const header = gzipHeaderLength(buf, at);
-    if (header === undefined) {
-        const isMagic = buf[at] === 0x1f && buf[at + 1] === 0x8b && buf[at + 2] === 0x08;
-        if (buf.length - at >= 3 && !isMagic)
-            throw new GzipMemberError('not a gzip header', baseOffset + at);
-        return undefined;
-    }
-    let inflated;
-    try {
-        inflated = node_zlib__WEBPACK_IMPORTED_MODULE_2__.inflateRawSync(buf.subarray(at + header), { info: true, maxOutputLength: MAX_MEMBER_BYTES });
-    }
-    catch (error) {
-        if (error.code === 'Z_BUF_ERROR')
-            return undefined;
-        throw new GzipMemberError(`corrupt deflate data: ${error.message}`, baseOffset + at);
-    }
-    const trailer = at + header + inflated.engine.bytesWritten;
-    if (buf.length - trailer < 8)
-        return undefined;
-    if (buf.readUInt32LE(trailer) !== node_zlib__WEBPACK_IMPORTED_MODULE_2__.crc32(inflated.buffer))
-        throw new GzipMemberError('CRC32 mismatch', baseOffset + at);
-    if (buf.readUInt32LE(trailer + 4) !== inflated.buffer.length % 2 ** 32)
-        throw new GzipMemberError('length mismatch in the trailer', baseOffset + at);
-    return { data: inflated.buffer, length: trailer + 8 - at };
-}
-/** Every member between `start` and `end` of the file, in order. */
-async function* walkMembers(path, start, end, maxMemberBytes = 96 << 20) {
-    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(path, 'r');
-    try {
-        let windowStart = start;
-        let window = Buffer.alloc(0);
-        let pos = start;
-        let want = 8 << 20;
-        while (pos < end) {
-            const at = pos - windowStart;
-            const member = window.length > at ? inflateMemberAt(window, at, windowStart) : undefined;
-            if (member) {
-                yield { offset: pos, end: pos + member.length, data: member.data };
-                pos += member.length;
-                want = 8 << 20;
-                continue;
-            }
-            // Not enough bytes in the window: refill it from `pos`, larger if the window already reached past the member.
-            const available = end - pos;
-            if (window.length - at >= available)
-                throw new GzipMemberError('the blob ends inside a gzip member', pos);
-            if (window.length - at >= want)
-                want *= 2;
-            if (want > maxMemberBytes)
-                throw new GzipMemberError(`a gzip member is larger than ${maxMemberBytes} bytes`, pos);
-            const length = Math.min(want, available);
-            window = Buffer.alloc(length);
-            const { bytesRead } = await handle.read(window, 0, length, pos);
-            window = window.subarray(0, bytesRead);
-            windowStart = pos;
-            if (bytesRead < length)
-                throw new GzipMemberError('the blob is shorter than expected', pos);
-        }
-    }
-    finally {
-        await handle.close();
-    }
-}
-/**
- * Inflates the one gzip member that spans exactly `start` to `end` of the blob, as a stream: it is read in pieces of
- * `pieceBytes` and inflated as they come, so memory stays bounded whatever the member inflates to. The header, the
- * trailer's CRC32 and length, and the member's end at `end` are checked; a GzipMemberError says what is wrong.
- */
-async function* streamMember(reader, start, end, pieceBytes = 4 << 20) {
-    const length = end - start;
-    // The first read holds the whole header (names and comments included) whatever the piece size.
-    const first = await reader.read(start, Math.min(length, Math.max(pieceBytes, 1 << 16)));
-    const header = gzipHeaderLength(first, 0);
-    if (header === undefined) {
-        const isMagic = first[0] === 0x1f && first[1] === 0x8b && first[2] === 0x08;
-        if (first.length >= 3 && !isMagic)
-            throw new GzipMemberError('not a gzip header', start);
-        throw new GzipMemberError('the member is cut short', start, 'short');
-    }
-    if (length - header < 8)
-        throw new GzipMemberError('the member is cut short', start, 'short');
-    // The deflate data runs to the 8-byte trailer, which must end at `end`.
-    const deflateLength = length - header - 8;
-    const trailer = Buffer.alloc(8);
-    async function* deflateData() {
-        let piece = first;
-        for (let at = 0;;) {
-            if (piece.length === 0)
-                throw new GzipMemberError('the blob ends inside the member', start, 'short');
-            const from = Math.max(header, at);
-            const to = Math.min(at + piece.length, header + deflateLength);
-            if (to > from)
-                yield piece.subarray(from - at, to - at);
-            const trailerFrom = Math.max(header + deflateLength, at);
-            if (at + piece.length > trailerFrom)
-                piece.copy(trailer, trailerFrom - (header + deflateLength), trailerFrom - at);
-            at += piece.length;
-            if (at >= length)
-                return;
-            piece = await reader.read(start + at, Math.min(length - at, pieceBytes));
-        }
-    }
-    const source = node_stream__WEBPACK_IMPORTED_MODULE_1__.Readable.from(deflateData(), { objectMode: false });
-    const inflate = node_zlib__WEBPACK_IMPORTED_MODULE_2__.createInflateRaw({ chunkSize: 64 << 10 });
-    source.on('error', (error) => inflate.destroy(error));
-    source.pipe(inflate);
-    let crc = 0;
-    let inflated = 0;
-    try {
-        for await (const chunk of inflate) {
-            crc = node_zlib__WEBPACK_IMPORTED_MODULE_2__.crc32(chunk, crc);
-            inflated += chunk.length;
-            yield chunk;
-        }
-    }
-    catch (error) {
-        const code = error.code;
-        if (code === 'Z_BUF_ERROR')
-            throw new GzipMemberError('the member is cut short', start, 'short');
-        if (code?.startsWith('Z_'))
-            throw new GzipMemberError(`corrupt deflate data: ${error.message}`, start);
-        throw error;
-    }
-    finally {
-        source.destroy();
-        inflate.destroy();
-    }
-    const consumed = inflate.bytesWritten;
-    if (consumed !== deflateLength)
-        throw new GzipMemberError(`${deflateLength - consumed} bytes follow the member`, start, 'trailing', deflateLength - consumed);
-    if (trailer.readUInt32LE(0) !== crc)
-        throw new GzipMemberError('CRC32 mismatch', start);
-    if (trailer.readUInt32LE(4) !== inflated % 2 ** 32)
-        throw new GzipMemberError('length mismatch in the trailer', start);
-}
-
-
-/***/ }),
-
-/***/ 8247:
+/***/ 5823:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  hC: () => (/* binding */ convertImage)
+  vM: () => (/* reexport */ ConversionSettingError),
+  $C: () => (/* reexport */ DEFAULT_ESTARGZ_CHUNK_SIZE),
+  s0: () => (/* reexport */ checkImageParts),
+  hC: () => (/* reexport */ convertImage),
+  Pu: () => (/* reexport */ lazyPullBytes),
+  PP: () => (/* reexport */ readToc),
+  HQ: () => (/* reexport */ readTocPaths),
+  ZG: () => (/* reexport */ verifyImage)
 });
-
-// UNUSED EXPORTS: CONVERTER_VERSION, conversionParams
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/oci/digest.ts
-var digest = __nccwpck_require__(8825);
-// EXTERNAL MODULE: ./src/oci/media-types.ts
-var media_types = __nccwpck_require__(9217);
-// EXTERNAL MODULE: ./src/oci/types.ts
-var types = __nccwpck_require__(3048);
+// EXTERNAL MODULE: ./src/oci/index.ts + 18 modules
+var oci = __nccwpck_require__(9805);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:stream"
@@ -80334,7 +79746,7 @@ var external_node_zlib_ = __nccwpck_require__(8522);
 
 
 /**
- * The worker, as source text: evaluated in place so the bundled action needs no separate file. It gzips each member
+ * The worker, as source text: evaluated in place so a bundled program needs no separate file. It gzips each member
  * of a job and sets the header's OS byte to 255 ("unknown"), so output is identical on every platform. The zlib
  * output buffer is sized for the worst case, so each member's output is one buffer of its own that can be
  * transferred; one from Node's shared pool of small buffers (Buffer.poolSize bytes) cannot, and is copied.
@@ -80592,18 +80004,465 @@ var promises_ = __nccwpck_require__(1455);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:stream/promises"
 var external_node_stream_promises_ = __nccwpck_require__(6466);
-// EXTERNAL MODULE: ./src/estargz/decompress.ts
-var decompress = __nccwpck_require__(4571);
-// EXTERNAL MODULE: ./src/estargz/entry-path.ts
-var entry_path = __nccwpck_require__(4144);
+// EXTERNAL MODULE: ./src/tar/index.ts + 5 modules
+var src_tar = __nccwpck_require__(6516);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/estargz/footer.ts
-var footer = __nccwpck_require__(811);
-// EXTERNAL MODULE: ./src/estargz/tar-header.ts
-var tar_header = __nccwpck_require__(4635);
-// EXTERNAL MODULE: ./src/estargz/toc.ts
-var estargz_toc = __nccwpck_require__(9900);
+;// CONCATENATED MODULE: ./src/estargz/footer.ts
+/**
+ * The eStargz footer: an empty gzip member whose RFC 1952 Extra field says where the TOC member starts. It is the
+ * last 51 bytes of a blob; the legacy stargz footer (47 bytes, without the `SG` subfield header) is read too.
+ */
+const FOOTER_SIZE = 51;
+const LEGACY_FOOTER_SIZE = 47;
+const MAGIC = 'STARGZ';
+/** The 51-byte footer pointing at `tocOffset`. */
+function makeFooter(tocOffset) {
+    const b = Buffer.alloc(FOOTER_SIZE);
+    b.set([0x1f, 0x8b, 0x08, 0x04, 0, 0, 0, 0, 0, 0xff, 26, 0, 0x53, 0x47, 22, 0], 0);
+    b.write(tocOffset.toString(16).padStart(16, '0'), 16, 'latin1');
+    b.write(MAGIC, 32, 'latin1');
+    b.set([0x01, 0x00, 0x00, 0xff, 0xff], 38); // an empty, final, stored deflate block; CRC32 and ISIZE stay 0
+    return b;
+}
+/** Parses the tail of a blob (at least its last 51 bytes); undefined when it is not an (e)stargz footer. */
+function parseFooter(tail) {
+    if (tail.length >= FOOTER_SIZE) {
+        const f = tail.subarray(tail.length - FOOTER_SIZE);
+        if (isEmptyGzipWithExtra(f, 26) && f[12] === 0x53 && f[13] === 0x47 && f.readUInt16LE(14) === 22 && f.toString('latin1', 32, 38) === MAGIC) {
+            const offset = parseHexOffset(f.toString('latin1', 16, 32));
+            if (offset !== undefined)
+                return { tocOffset: offset, size: FOOTER_SIZE, legacy: false };
+        }
+    }
+    if (tail.length >= LEGACY_FOOTER_SIZE) {
+        const f = tail.subarray(tail.length - LEGACY_FOOTER_SIZE);
+        if (isEmptyGzipWithExtra(f, 22) && f.toString('latin1', 28, 34) === MAGIC) {
+            const offset = parseHexOffset(f.toString('latin1', 12, 28));
+            if (offset !== undefined)
+                return { tocOffset: offset, size: LEGACY_FOOTER_SIZE, legacy: true };
+        }
+    }
+    return undefined;
+}
+/** gzip magic, deflate, FEXTRA only, the given XLEN, then an empty stored block and a zero trailer. */
+function isEmptyGzipWithExtra(f, xlen) {
+    if (f[0] !== 0x1f || f[1] !== 0x8b || f[2] !== 0x08 || f[3] !== 0x04 || f.readUInt16LE(10) !== xlen)
+        return false;
+    const rest = 12 + xlen;
+    return f.length - rest === 13 && f[rest] === 0x01 && f.readUInt16LE(rest + 1) === 0 && f.readUInt16LE(rest + 3) === 0xffff && f.readUInt32LE(rest + 5) === 0 && f.readUInt32LE(rest + 9) === 0;
+}
+function parseHexOffset(text) {
+    if (!/^[0-9a-fA-F]{16}$/.test(text))
+        return undefined;
+    const value = Number.parseInt(text, 16);
+    return Number.isSafeInteger(value) ? value : undefined;
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __nccwpck_require__(8816);
+;// CONCATENATED MODULE: ./src/estargz/spill-store.ts
+/**
+ * Append-only bytes kept off the heap: one block in memory, and every full block written to a temporary file, made
+ * on first need under the directory given and removed by `close()`. The TOC builder keeps its serialised entries
+ * here, so a layer of many thousands of files does not keep as many objects alive for the whole conversion.
+ */
+
+
+
+
+const STORE_BLOCK = 1 << 20;
+/** Append-only bytes: one block in memory, every full block written to a temporary file (made on first need). */
+class SpillStore {
+    tempDir;
+    what;
+    /** `tempDir`: where the file is made; default the system's temporary directory. */
+    constructor(tempDir, 
+    /** Names the content in errors. */
+    what) {
+        this.tempDir = tempDir;
+        this.what = what;
+    }
+    block = Buffer.allocUnsafeSlow(STORE_BLOCK);
+    used = 0;
+    spilled = 0;
+    dir;
+    fd;
+    write(bytes) {
+        if (this.used + bytes.length > STORE_BLOCK)
+            this.flush();
+        if (bytes.length > STORE_BLOCK)
+            this.append(bytes);
+        else {
+            bytes.copy(this.block, this.used);
+            this.used += bytes.length;
+        }
+    }
+    /** Everything written, in order; each piece is valid only until the next one is asked for. */
+    *read() {
+        if (this.fd !== undefined) {
+            const buffer = Buffer.allocUnsafe(STORE_BLOCK);
+            for (let at = 0; at < this.spilled;) {
+                const n = (0,external_node_fs_.readSync)(this.fd, buffer, 0, Math.min(STORE_BLOCK, this.spilled - at), at);
+                if (n === 0)
+                    throw new Error('the TOC spill file is shorter than written');
+                at += n;
+                yield buffer.subarray(0, n);
+            }
+        }
+        yield this.block.subarray(0, this.used);
+    }
+    close() {
+        if (this.fd !== undefined)
+            (0,external_node_fs_.closeSync)(this.fd);
+        if (this.dir !== undefined)
+            (0,external_node_fs_.rmSync)(this.dir, { recursive: true, force: true });
+        this.fd = undefined;
+        this.dir = undefined;
+    }
+    flush() {
+        this.append(this.block.subarray(0, this.used));
+        this.used = 0;
+    }
+    append(bytes) {
+        if (bytes.length === 0)
+            return;
+        if (this.fd === undefined) {
+            const parent = this.tempDir ?? (0,external_node_os_.tmpdir)();
+            try {
+                this.dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(parent, 'estargz-spill-'));
+                this.fd = (0,external_node_fs_.openSync)((0,external_node_path_.join)(this.dir, 'spill'), 'w+');
+            }
+            catch (error) {
+                throw new errors/* ShipError */.fS(`cannot write the temporary file of ${this.what} in ${parent}: ${error instanceof Error ? error.message : String(error)}`, {
+                    hint: this.tempDir === undefined ? 'set TMPDIR to a writable directory' : `make ${this.tempDir} writable`,
+                });
+            }
+        }
+        for (let at = 0; at < bytes.length;)
+            at += (0,external_node_fs_.writeSync)(this.fd, bytes, at, bytes.length - at, this.spilled + at);
+        this.spilled += bytes.length;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/estargz/toc.ts
+/**
+ * The TOC (`stargz.index.json`): one entry per tar entry and per extra chunk, in stream order, with the field names
+ * and omit-if-zero rules of the Go reference (estargz `TOCEntry`), serialised with tab indentation and no trailing
+ * newline. Its sha256 is the layer's `containerd.io/snapshot/stargz/toc.digest`.
+ */
+
+
+const TOC_NAME = 'stargz.index.json';
+const PREFETCH_LANDMARK = '.prefetch.landmark';
+const NO_PREFETCH_LANDMARK = '.no.prefetch.landmark';
+/** A landmark's whole content: one byte. */
+const LANDMARK_CONTENT = Buffer.from([0x0f]);
+/** The size eStargz files are cut into by default (the reference converter's). */
+const DEFAULT_ESTARGZ_CHUNK_SIZE = 4 << 20;
+const TOC_TYPES = { '0': 'reg', '1': 'hardlink', '2': 'symlink', '3': 'char', '4': 'block', '5': 'dir', '6': 'fifo' };
+/**
+ * Builds entries field by field in the Go struct's order, leaving out zero values, so the JSON has the reference
+ * layout. User and group names appear only on the first entry naming a given id (as the reference writer does).
+ *
+ * A finished entry is serialised at once, with the number of its `offset` cut out (compressed offsets are known only
+ * at the end), into a store that keeps one MiB in memory and spills the rest to a temporary file (spill-store.ts): a
+ * layer of many thousands of files would otherwise keep as many objects alive for the whole conversion. `close()`
+ * removes the file.
+ */
+class TocBuilder {
+    store;
+    /** Entries added but not yet sealed, with their member (-1 when they have no payload). */
+    open = new Map();
+    userNames = new Map();
+    groupNames = new Map();
+    sealed = 0;
+    /** Entries added so far. */
+    count = 0;
+    /** `tempDir`: where the spill file goes; default the system's temporary directory. */
+    constructor(options = {}) {
+        this.store = new SpillStore(options.tempDir, 'the TOC');
+    }
+    /** The entry of a tar header; digests and chunk fields are set by the caller as the payload is written. */
+    add(h) {
+        const e = { name: h.name, type: TOC_TYPES[h.type] };
+        if (h.size > 0)
+            e.size = h.size;
+        const modtime = formatModtime(h.mtime);
+        if (modtime)
+            e.modtime = modtime;
+        if (h.linkName && (h.type === '1' || h.type === '2'))
+            e.linkName = h.linkName;
+        if (h.mode)
+            e.mode = h.mode;
+        if (h.uid)
+            e.uid = h.uid;
+        if (h.gid)
+            e.gid = h.gid;
+        const userName = nameIfChanged(this.userNames, h.uid, h.uname);
+        if (userName)
+            e.userName = userName;
+        const groupName = nameIfChanged(this.groupNames, h.gid, h.gname);
+        if (groupName)
+            e.groupName = groupName;
+        if (h.type === '0' && h.size > 0)
+            e.offset = 0; // placeholder keeps the key's position; filled in at the end
+        if (h.devMajor)
+            e.devMajor = h.devMajor;
+        if (h.devMinor)
+            e.devMinor = h.devMinor;
+        if (h.xattrs.size > 0)
+            e.xattrs = Object.fromEntries([...h.xattrs].map(([k, v]) => [k, v.toString('base64')]));
+        this.open.set(e, -1);
+        this.count += 1;
+        return e;
+    }
+    /** A `chunk` entry for the 2nd, 3rd, ... chunk of a file. */
+    addChunk(name, chunkOffset) {
+        const e = { name, type: 'chunk', offset: 0, chunkOffset };
+        this.open.set(e, -1);
+        this.count += 1;
+        return e;
+    }
+    /** Says that `entry`'s payload starts gzip member `member`: its `offset` is that member's compressed offset. */
+    place(entry, member) {
+        if (this.open.get(entry) !== -1 || entry.offset === undefined)
+            throw new Error(`TOC entry ${JSON.stringify(entry.name)} cannot be placed`);
+        this.open.set(entry, member);
+    }
+    /**
+     * Serialises the entries added so far, which must be complete but for their offsets. Each is stored as a 12-byte
+     * frame (bytes before the offset, bytes after it, member or -1) and its text, indented for its place in the TOC.
+     */
+    seal() {
+        for (const [entry, member] of this.open) {
+            const text = `\t\t${JSON.stringify(entry, null, '\t').replaceAll('\n', '\n\t\t')}`;
+            let before = Buffer.from(text);
+            let after = EMPTY;
+            if (member >= 0) {
+                // "offset" is never the last key, and a JSON string holds no raw newline: the placeholder is found exactly.
+                const at = text.indexOf(OFFSET_PLACEHOLDER);
+                if (at < 0)
+                    throw new Error(`TOC entry ${JSON.stringify(entry.name)} has no offset placeholder`);
+                before = Buffer.from(text.slice(0, at + OFFSET_PLACEHOLDER.length - 1));
+                after = Buffer.from(text.slice(at + OFFSET_PLACEHOLDER.length));
+            }
+            const frame = Buffer.alloc(12);
+            frame.writeUInt32LE(before.length, 0);
+            frame.writeUInt32LE(after.length, 4);
+            frame.writeInt32LE(member, 8);
+            this.store.write(frame);
+            this.store.write(before);
+            this.store.write(after);
+            this.sealed += 1;
+        }
+        this.open.clear();
+    }
+    /**
+     * The TOC JSON in pieces of about `pieceBytes`, byte for byte `JSON.stringify({ version: 1, entries }, null, '\t')`
+     * (each entry indented two levels deeper), with every offset filled in from `memberOffset`. Seals what is open.
+     */
+    *serialize(memberOffset, pieceBytes = 1 << 16) {
+        this.seal();
+        if (this.sealed === 0) {
+            yield Buffer.from('{\n\t"version": 1,\n\t"entries": []\n}');
+            return;
+        }
+        const out = new PieceWriter(pieceBytes);
+        out.write(Buffer.from('{\n\t"version": 1,\n\t"entries": [\n'));
+        const bytes = new ExactReader(this.store.read());
+        for (let i = 0; i < this.sealed; i += 1) {
+            const frame = bytes.take(12);
+            const beforeLength = frame.readUInt32LE(0);
+            const afterLength = frame.readUInt32LE(4);
+            const member = frame.readInt32LE(8);
+            out.write(bytes.take(beforeLength));
+            if (member >= 0)
+                out.write(Buffer.from(String(memberOffset(member))));
+            out.write(bytes.take(afterLength));
+            out.write(i === this.sealed - 1 ? NEWLINE : COMMA_NEWLINE);
+            if (out.full)
+                yield out.piece();
+        }
+        out.write(Buffer.from('\t]\n}'));
+        yield out.piece();
+    }
+    /** The byte length of the serialised TOC. */
+    serializedLength(memberOffset) {
+        let length = 0;
+        for (const piece of this.serialize(memberOffset))
+            length += piece.length;
+        return length;
+    }
+    /** Removes the spill file, if there is one. */
+    close() {
+        this.store.close();
+    }
+}
+const OFFSET_PLACEHOLDER = '\n\t\t\t"offset": 0';
+const SLASH = 0x2f;
+const DOT = 0x2e;
+const EMPTY = Buffer.alloc(0);
+const NEWLINE = Buffer.from('\n');
+const COMMA_NEWLINE = Buffer.from(',\n');
+/** Exact byte counts out of a sequence of pieces that may be reused; what `take` returns is valid until its next call. */
+class ExactReader {
+    pieces;
+    piece = EMPTY;
+    at = 0;
+    constructor(pieces) {
+        this.pieces = pieces;
+    }
+    take(n) {
+        if (this.piece.length - this.at >= n) {
+            this.at += n;
+            return this.piece.subarray(this.at - n, this.at);
+        }
+        const out = Buffer.allocUnsafe(n);
+        let filled = 0;
+        for (;;) {
+            const copied = this.piece.copy(out, filled, this.at, Math.min(this.piece.length, this.at + n - filled));
+            filled += copied;
+            this.at += copied;
+            if (filled === n)
+                return out;
+            const next = this.pieces.next();
+            if (next.done)
+                throw new Error('the TOC store ends early');
+            this.piece = next.value;
+            this.at = 0;
+        }
+    }
+}
+/** Gathers bytes (copying them) into pieces of about `size` bytes. */
+class PieceWriter {
+    size;
+    buffer;
+    used = 0;
+    constructor(size) {
+        this.size = size;
+        this.buffer = Buffer.allocUnsafe(size * 2);
+    }
+    get full() {
+        return this.used >= this.size;
+    }
+    write(bytes) {
+        if (this.used + bytes.length > this.buffer.length) {
+            const larger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes.length));
+            this.buffer.copy(larger, 0, 0, this.used);
+            this.buffer = larger;
+        }
+        this.used += bytes.copy(this.buffer, this.used);
+    }
+    piece() {
+        const piece = this.buffer.subarray(0, this.used);
+        this.buffer = Buffer.allocUnsafe(this.size * 2);
+        this.used = 0;
+        return piece;
+    }
+}
+function nameIfChanged(seen, id, name) {
+    if (name === '' || seen.get(id) === name)
+        return '';
+    seen.set(id, name);
+    return name;
+}
+/** UTC RFC 3339 rounded to the second; empty for the epoch (Go: `t.Unix() == 0` means unset). */
+function formatModtime(seconds) {
+    // Most entries of a layer share a time: the last one formatted is remembered.
+    if (seconds === lastModtime.seconds)
+        return lastModtime.text;
+    const text = formatModtimeNow(seconds);
+    lastModtime = { seconds, text };
+    return text;
+}
+let lastModtime = { seconds: Number.NaN, text: '' };
+function formatModtimeNow(seconds) {
+    if (!Number.isFinite(seconds) || Math.floor(seconds) === 0)
+        return '';
+    const rounded = seconds < 0 ? -Math.round(-seconds) : Math.round(seconds);
+    const date = new Date(rounded * 1000);
+    if (Number.isNaN(date.getTime()))
+        return '';
+    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+/** Normalises a path the way TOC readers do: `path.Clean("/" + name)` without the leading slash. */
+function cleanPath(name) {
+    // Most names are clean already, or a directory's with one slash at the end: those need no splitting.
+    const body = name.charCodeAt(name.length - 1) === SLASH ? name.slice(0, -1) : name;
+    if (body !== '' && body.charCodeAt(0) !== SLASH && body.charCodeAt(0) !== DOT && body.charCodeAt(body.length - 1) !== SLASH && !body.includes('//') && !body.includes('/.'))
+        return body;
+    const parts = [];
+    for (const part of name.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..')
+            parts.pop();
+        else
+            parts.push(part);
+    }
+    return parts.join('/');
+}
+// --- reading a TOC back (verifier, pass-through) -------------------------------------------------------------------
+const digestString = schemas/* string */.YjP().regex(/^sha256:[a-f0-9]{64}$/, 'must be a sha256 digest');
+const count = schemas/* number */.aig().int().nonnegative();
+const TocEntrySchema = schemas/* looseObject */._H3({
+    name: schemas/* string */.YjP(),
+    type: schemas/* enum */.k5n(['dir', 'reg', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'chunk']),
+    size: count.optional(),
+    modtime: schemas/* string */.YjP().optional(),
+    linkName: schemas/* string */.YjP().optional(),
+    mode: count.optional(),
+    uid: count.optional(),
+    gid: count.optional(),
+    userName: schemas/* string */.YjP().optional(),
+    groupName: schemas/* string */.YjP().optional(),
+    offset: count.optional(),
+    innerOffset: count.optional(),
+    devMajor: count.optional(),
+    devMinor: count.optional(),
+    xattrs: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()).optional(),
+    digest: digestString.optional(),
+    chunkOffset: count.optional(),
+    chunkSize: count.optional(),
+    chunkDigest: digestString.optional(),
+});
+const TOC_TYPE_NAMES = new Set(['dir', 'reg', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'chunk']);
+const COUNT_FIELDS = ['size', 'mode', 'uid', 'gid', 'offset', 'innerOffset', 'devMajor', 'devMinor', 'chunkOffset', 'chunkSize'];
+const TEXT_FIELDS = ['modtime', 'linkName', 'userName', 'groupName'];
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/**
+ * TocEntrySchema's rules written out, for speed: a TOC can hold millions of entries. Never looser than the schema;
+ * an entry this refuses is checked by the schema, which says what is wrong with it.
+ */
+function isTocEntry(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return false;
+    const e = value;
+    if (typeof e.name !== 'string' || !TOC_TYPE_NAMES.has(e.type))
+        return false;
+    for (const key of COUNT_FIELDS) {
+        const v = e[key];
+        if (v !== undefined && !(Number.isSafeInteger(v) && v >= 0))
+            return false;
+    }
+    for (const key of TEXT_FIELDS)
+        if (e[key] !== undefined && typeof e[key] !== 'string')
+            return false;
+    for (const key of ['digest', 'chunkDigest'])
+        if (e[key] !== undefined && !(typeof e[key] === 'string' && DIGEST.test(e[key])))
+            return false;
+    const xattrs = e.xattrs;
+    if (xattrs !== undefined) {
+        if (typeof xattrs !== 'object' || xattrs === null || Array.isArray(xattrs))
+            return false;
+        for (const v of Object.values(xattrs))
+            if (typeof v !== 'string')
+                return false;
+    }
+    return true;
+}
+
 ;// CONCATENATED MODULE: ./src/estargz/layer-writer.ts
 /**
  * The heart of the converter: a sequence of tar entries in, eStargz bytes out. Gzip members start at byte 0, at the
@@ -80623,11 +80482,11 @@ var estargz_toc = __nccwpck_require__(9900);
 
 /** Non-payload bytes gathered in one member before a boundary is forced, so memory stays bounded. */
 const MAX_HEADER_RUN = 1 << 20;
-const EMPTY_DIGEST = (0,digest/* sha256 */.sc)('');
+const EMPTY_DIGEST = (0,oci/* sha256 */.sc)('');
 const END_OF_ARCHIVE = Buffer.alloc(1024);
 /** Yields the eStargz blob; `result` is filled in when the generator finishes. */
 async function* writeEstargz(items, options, result) {
-    const toc = new estargz_toc/* TocBuilder */._k();
+    const toc = new TocBuilder({ tempDir: options.tempDir });
     try {
         yield* write(items, options, result, toc);
     }
@@ -80636,7 +80495,7 @@ async function* writeEstargz(items, options, result) {
     }
 }
 async function* write(items, options, result, toc) {
-    const diffId = new digest/* DigestCounter */.VR();
+    const diffId = new oci/* DigestCounter */.VR();
     const compressor = new OrderedCompressor(options.pool, options.level);
     let pending = [];
     let pendingBytes = 0;
@@ -80658,14 +80517,14 @@ async function* write(items, options, result, toc) {
     };
     for await (const item of items) {
         const header = item.kind === 'landmark' ? landmarkHeader(item.name) : item.header;
-        append(item.kind === 'landmark' ? (0,tar_header/* bareFileHeader */.cs)(item.name, 1) : (0,tar_header/* encodeHeader */.YS)(header));
+        append(item.kind === 'landmark' ? (0,src_tar/* bareFileHeader */.cs)(item.name, 1) : (0,src_tar/* encodeHeader */.YS)(header));
         const entry = toc.add(header);
         if (header.type === '0') {
             entry.digest = EMPTY_DIGEST; // keeps the key before the chunk fields; the real value is set below
             if (header.size > 0) {
-                const body = item.kind === 'landmark' ? oneBuffer(estargz_toc/* LANDMARK_CONTENT */.pf) : item.body();
+                const body = item.kind === 'landmark' ? oneBuffer(LANDMARK_CONTENT) : item.body();
                 entry.digest = yield* writePayload(header, entry, body);
-                append(Buffer.alloc((0,tar_header/* padding */.Ms)(header.size)));
+                append(Buffer.alloc((0,src_tar/* padding */.Ms)(header.size)));
             }
         }
         toc.seal();
@@ -80729,13 +80588,13 @@ async function* write(items, options, result, toc) {
     const jsonLength = toc.serializedLength(memberOffset);
     const tocHash = (0,external_node_crypto_.createHash)('sha256');
     function* tocMember() {
-        yield (0,tar_header/* bareFileHeader */.cs)(estargz_toc/* TOC_NAME */.ZU, jsonLength);
+        yield (0,src_tar/* bareFileHeader */.cs)(TOC_NAME, jsonLength);
         for (const piece of toc.serialize(memberOffset)) {
             tocHash.update(piece);
             yield piece;
         }
-        if ((0,tar_header/* padding */.Ms)(jsonLength) > 0)
-            yield Buffer.alloc((0,tar_header/* padding */.Ms)(jsonLength));
+        if ((0,src_tar/* padding */.Ms)(jsonLength) > 0)
+            yield Buffer.alloc((0,src_tar/* padding */.Ms)(jsonLength));
         yield END_OF_ARCHIVE;
     }
     function* counted(parts) {
@@ -80745,7 +80604,7 @@ async function* write(items, options, result, toc) {
         }
     }
     yield* gzipStream(counted(tocMember()), options.level);
-    yield (0,footer/* makeFooter */.mm)(tocOffset);
+    yield makeFooter(tocOffset);
     result.tocDigest = `sha256:${tocHash.digest('hex')}`;
     result.diffId = diffId.digest();
     result.uncompressedSize = diffId.size;
@@ -80759,610 +80618,221 @@ async function* oneBuffer(bytes) {
     yield bytes;
 }
 
-// EXTERNAL MODULE: ./src/estargz/read-toc.ts + 1 modules
-var read_toc = __nccwpck_require__(5433);
-// EXTERNAL MODULE: ./src/estargz/source-layer.ts
-var source_layer = __nccwpck_require__(6209);
-// EXTERNAL MODULE: ./src/estargz/tar-reader.ts + 1 modules
-var tar_reader = __nccwpck_require__(6769);
-;// CONCATENATED MODULE: ./src/estargz/layer.ts
-/**
- * Converting one layer blob: pass it through when it already is eStargz, otherwise read its tar (decompressing as
- * needed) and write eStargz into the output layout. Without prioritized files the layer streams straight through
- * with `.no.prefetch.landmark` first. With prioritized files the tar is first spooled to a temporary file, so the
- * prioritized entries can be written first (each after its parent directories and, for a hardlink, its target),
- * then `.prefetch.landmark`, then the rest in archive order; duplicates keep their last occurrence.
- */
+;// CONCATENATED MODULE: ./src/estargz/blob-reader.ts
+/** Random access to a blob: a file here, or a blob in a registry read by Range request. */
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * Converts the layer `layer` of `source` and stores the result in `out`. The source blob is checked against the
- * descriptor (media type, compression, size, digest) as it is read, and its entries' names and link targets as
- * they are parsed; the conversion fails, keeping nothing, when any of them does not hold.
- */
-async function convertLayer(source, layer, out, options) {
-    const { digest } = layer;
-    const what = `${source.where}: layer ${digest}`;
+/** A reader of the file at `path`; close it when done. */
+async function fileReader(path) {
+    const handle = await (0,promises_.open)(path, 'r');
     try {
-        await (0,source_layer/* checkLayerBlob */.dv)(source, layer);
-        const prioritized = options.prioritized ?? [];
-        if (prioritized.length === 0) {
-            const existing = await (0,read_toc/* readBlobToc */.kR)(source.blobPath(digest)).catch((error) => {
-                if (error instanceof read_toc/* TocError */.PF)
-                    return undefined;
-                throw error;
-            });
-            if (existing)
-                return await passThrough(source, layer, out, existing.tocDigest, existing.entries, what);
-        }
-        const result = {};
-        let written;
-        if (prioritized.length === 0) {
-            written = await out.writeBlobFrom(writeEstargz(streamItems(await (0,source_layer/* openLayerTar */.tO)(source, layer), what), options, result));
-        }
-        else {
-            const spool = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'meshagent-ship-spool-'));
-            try {
-                const tarPath = (0,external_node_path_.join)(spool, 'layer.tar');
-                await (0,external_node_stream_promises_.pipeline)(await (0,source_layer/* openLayerTar */.tO)(source, layer), (0,external_node_fs_.createWriteStream)(tarPath));
-                written = await out.writeBlobFrom(writeEstargz(await prioritizedItems(tarPath, prioritized, what), options, result));
-            }
-            finally {
-                await (0,promises_.rm)(spool, { recursive: true, force: true });
-            }
-        }
-        return { ...result, ...written, passedThrough: false };
+        const { size } = await handle.stat();
+        return {
+            size,
+            read: async (start, length) => {
+                const buffer = Buffer.allocUnsafe(length);
+                const { bytesRead } = await handle.read(buffer, 0, length, start);
+                return buffer.subarray(0, bytesRead);
+            },
+            close: () => handle.close(),
+        };
     }
     catch (error) {
-        const described = (0,decompress/* describeReadError */.U)(error, what);
-        // Errors about the blob name it already; those from inside its tar get the layer's name in front.
-        if (described.message.includes(digest))
-            throw described;
-        throw new errors/* ShipError */.fS(`${what}: ${described.message}`, { hint: described.hint, cause: error });
+        await handle.close();
+        throw error;
     }
-}
-/** Names the converter writes itself; the same names in the input (an earlier conversion) are dropped. */
-function isReserved(name) {
-    const clean = (0,estargz_toc/* cleanPath */.ts)(name);
-    return clean === estargz_toc/* TOC_NAME */.ZU || clean === estargz_toc/* PREFETCH_LANDMARK */.BP || clean === estargz_toc/* NO_PREFETCH_LANDMARK */.pK;
-}
-async function* streamItems(tar, where) {
-    yield { kind: 'landmark', name: estargz_toc/* NO_PREFETCH_LANDMARK */.pK };
-    for await (const entry of (0,source_layer/* layerEntries */.ci)(tar, where)) {
-        if (isReserved(entry.header.name))
-            continue;
-        yield { kind: 'entry', header: entry.header, body: () => entry.body() };
-    }
-}
-/** Calls `visit` with every entry of the spooled tar but the reserved ones, numbered from 0; names are checked. */
-async function scanSpool(tarPath, where, visit) {
-    let index = 0;
-    for await (const entry of (0,tar_reader/* readTar */.sB)((0,external_node_fs_.createReadStream)(tarPath, { highWaterMark: 1 << 20 }))) {
-        (0,entry_path/* checkEntryPath */.i)(entry.header, where, entry.headerOffset);
-        if (isReserved(entry.header.name))
-            continue;
-        visit(entry, (0,estargz_toc/* cleanPath */.ts)(entry.header.name), index);
-        index += 1;
-    }
-}
-/**
- * The reordered entry list of a spooled tar. The tar is read a few times rather than indexed in memory: once to find
- * the prioritized entries (and again for each level of hardlink targets they lead to), once more if some path occurs
- * twice, and once to write the rest. What is kept: the prioritized entries with their parents and link targets, and
- * an 8-byte hash per entry for finding paths that occur more than once (whose last occurrence is the one kept).
- */
-async function prioritizedItems(tarPath, prioritized, where) {
-    // The last occurrence of each path the placement below asks about; a path looked for and absent maps to undefined.
-    const lastOf = new Map();
-    let hashes = new Float64Array(1 << 16);
-    let entries = 0;
-    const lookFor = async (paths, first) => {
-        for (const path of paths)
-            lastOf.set(path, undefined);
-        await scanSpool(tarPath, where, (entry, path, index) => {
-            if (first) {
-                if (index === hashes.length) {
-                    const larger = new Float64Array(hashes.length * 2);
-                    larger.set(hashes);
-                    hashes = larger;
-                }
-                hashes[index] = pathHash(path);
-                entries = index + 1;
-            }
-            if (paths.has(path))
-                lastOf.set(path, { header: entry.header, payloadOffset: entry.payloadOffset, index });
-        });
-    };
-    // As a placement goes, it asks for parents and hardlink targets; whatever it asked for that was not looked for
-    // yet is looked for in another reading, and the placement is made again, until it asks for nothing new.
-    let order = [];
-    let placed = new Set();
-    let wanted = new Set(prioritized.map((path) => (0,estargz_toc/* cleanPath */.ts)(path)));
-    for (let reading = 0; wanted.size > 0; reading += 1) {
-        await lookFor(wanted, reading === 0);
-        wanted = new Set();
-        order = [];
-        placed = new Set();
-        const lookedFor = (path) => {
-            if (!lastOf.has(path))
-                wanted.add(path);
-            return lastOf.get(path);
-        };
-        const place = (path, depth = 0) => {
-            const found = lookedFor(path);
-            if (found === undefined || placed.has(found.index) || depth > 64)
-                return;
-            const parts = path.split('/');
-            for (let i = 1; i < parts.length; i += 1)
-                place(parts.slice(0, i).join('/'), depth + 1);
-            if (found.header.type === '1')
-                place((0,estargz_toc/* cleanPath */.ts)(found.header.linkName), depth + 1);
-            if (placed.has(found.index))
-                return;
-            placed.add(found.index);
-            order.push(found.index);
-        };
-        for (const path of prioritized)
-            place((0,estargz_toc/* cleanPath */.ts)(path));
-        if (reading >= 64)
-            break; // a chain of hardlinks longer than the placement follows
-    }
-    const byIndex = new Map([...lastOf.values()].filter((found) => found !== undefined).map((found) => [found.index, found]));
-    // Paths that occur more than once: only their last occurrence is written. Their hashes are found by sorting, and
-    // the entries with such a hash (real repeats, and the rare collision) are read again by name.
-    const sorted = hashes.subarray(0, entries).sort();
-    const repeated = new Set();
-    for (let i = 1; i < sorted.length; i += 1)
-        if (sorted[i] === sorted[i - 1])
-            repeated.add(sorted[i]);
-    hashes = new Float64Array(0);
-    const lastIndex = new Map();
-    if (repeated.size > 0)
-        await scanSpool(tarPath, where, (_entry, path, index) => repeated.has(pathHash(path)) && lastIndex.set(path, index));
-    const isLast = (path, index) => (lastIndex.size === 0 || !repeated.has(pathHash(path)) ? true : lastIndex.get(path) === index);
-    const landmark = order.length > 0 ? estargz_toc/* PREFETCH_LANDMARK */.BP : estargz_toc/* NO_PREFETCH_LANDMARK */.pK;
-    return (async function* () {
-        if (landmark === estargz_toc/* NO_PREFETCH_LANDMARK */.pK)
-            yield { kind: 'landmark', name: landmark };
-        for (const index of order) {
-            const { header, payloadOffset } = byIndex.get(index);
-            const body = () => (header.size > 0 ? (0,external_node_fs_.createReadStream)(tarPath, { start: payloadOffset, end: payloadOffset + header.size - 1, highWaterMark: 1 << 20 }) : emptyBody());
-            yield { kind: 'entry', header, body: body };
-        }
-        if (landmark === estargz_toc/* PREFETCH_LANDMARK */.BP)
-            yield { kind: 'landmark', name: landmark };
-        let index = 0;
-        for await (const entry of (0,tar_reader/* readTar */.sB)((0,external_node_fs_.createReadStream)(tarPath, { highWaterMark: 1 << 20 }))) {
-            if (isReserved(entry.header.name))
-                continue;
-            const at = index;
-            index += 1;
-            if (placed.has(at) || !isLast((0,estargz_toc/* cleanPath */.ts)(entry.header.name), at))
-                continue;
-            yield { kind: 'entry', header: entry.header, body: () => entry.body() };
-        }
-    })();
-}
-/**
- * A 53-bit hash of a path for finding repeated paths (so that a layer of a million distinct paths very rarely
- * needs the extra reading): two FNV-1a-style hashes over its UTF-16 code units, with different bases and primes.
- */
-function pathHash(path) {
-    let high = 0x811c9dc5;
-    let low = 0x050c5d1f;
-    for (let i = 0; i < path.length; i += 1) {
-        const unit = path.charCodeAt(i);
-        high = Math.imul(high ^ unit, 0x01000193);
-        low = Math.imul(low ^ unit, 0x5bd1e995);
-    }
-    return (high >>> 0) * 2 ** 21 + (low >>> 11);
-}
-async function* emptyBody() { }
-/**
- * An eStargz layer is kept as it is; its uncompressed size and diff_id are measured for the annotations/config, in
- * the same read that checks its blob and its entries' names.
- */
-async function passThrough(source, layer, out, tocDigest, entries, where) {
-    const counter = new digest/* DigestCounter */.VR();
-    const measured = new external_node_stream_.Transform({
-        transform(chunk, _encoding, callback) {
-            counter.update(chunk);
-            callback(null, chunk);
-        },
-    });
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the entries are only checked
-    for await (const _entry of (0,source_layer/* layerEntries */.ci)((0,external_node_stream_.pipeline)(await (0,source_layer/* openLayerTar */.tO)(source, layer), measured, () => { }), where))
-        ;
-    const blob = { digest: layer.digest, size: layer.size };
-    const written = out.dir === source.dir ? blob : await out.writeBlobFrom((0,external_node_fs_.createReadStream)(source.blobPath(layer.digest), { highWaterMark: 1 << 20 }), blob, source.where);
-    return { ...written, tocDigest, diffId: counter.digest(), uncompressedSize: counter.size, entries, passedThrough: true };
 }
 
-;// CONCATENATED MODULE: ./src/estargz/prefetch.ts
-
-
-const WHITEOUT = '.wh.';
-const OPAQUE = '.wh..wh..opq';
-/** Whiteouts kept per layer from the first reading; beyond, the layer is read again for the relevant ones. */
-const MAX_KEPT_WHITEOUTS = 10_000;
-/** A layer's paths, read from its tar in the layout (payloads are skipped, not read; the blob is checked as it is read). */
-function layerPaths(layout, layer) {
-    return async function* () {
-        for await (const entry of (0,source_layer/* layerEntries */.ci)(await (0,source_layer/* openLayerTar */.tO)(layout, layer), `${layout.where}: layer ${layer.digest}`)) {
-            const path = (0,estargz_toc/* cleanPath */.ts)(entry.header.name);
-            if (path !== '' && path !== estargz_toc/* TOC_NAME */.ZU && path !== estargz_toc/* PREFETCH_LANDMARK */.BP && path !== estargz_toc/* NO_PREFETCH_LANDMARK */.pK)
-                yield path;
-        }
-    };
-}
+;// CONCATENATED MODULE: ./src/estargz/gzip-member.ts
 /**
- * `layers` gives, for each layer (bottom layer first), listings of its paths in order of preference: a listing that
- * fails is dropped and the next one read from the start. `maxKeptWhiteouts` is for tests.
+ * Reading a blob as the sequence of gzip members it is made of, keeping each member's compressed offset: the
+ * verifier needs to know where members start, which a plain gunzip stream hides. Members are inflated one at a time
+ * from a sliding window over the file, so memory is bounded by the largest member; a member that can be large (the
+ * TOC's, which grows with the number of files) is inflated as a stream instead (streamMember).
  */
-async function attributePrefetch(patterns, layers, maxKeptWhiteouts = MAX_KEPT_WHITEOUTS) {
-    const wanted = patterns.map((pattern) => ({ pattern, clean: (0,estargz_toc/* cleanPath */.ts)(pattern.trim()) })).filter((p) => p.clean !== '');
-    const plain = new Set(wanted.filter((p) => !isGlob(p.clean)).map((p) => p.clean));
-    const globs = wanted.filter((p) => isGlob(p.clean)).map((p) => globToRegExp(p.clean));
-    const facts = [];
-    for (const listings of layers) {
-        const layer = await readLayer(listings, () => ({ held: new Set(), whiteouts: new Set(), overflow: false }), (layer, path) => {
-            const whiteout = baseName(path).startsWith(WHITEOUT);
-            if (plain.has(path) || (!whiteout && globs.some((glob) => glob.test(path))))
-                layer.held.add(path);
-            if (whiteout) {
-                if (layer.whiteouts.size < maxKeptWhiteouts)
-                    layer.whiteouts.add(path);
-                else
-                    layer.overflow = true;
-            }
-        });
-        facts.push(layer);
+
+
+
+class GzipMemberError extends Error {
+    offset;
+    kind;
+    bytesAfter;
+    constructor(message, offset, 
+    /** What is wrong: damaged data, a member the bytes end inside, or bytes after the member where it should end. */
+    kind = 'corrupt', 
+    /** For `trailing`: how many bytes follow the member. */
+    bytesAfter = 0) {
+        super(`${message} (gzip member at byte ${offset})`);
+        this.offset = offset;
+        this.kind = kind;
+        this.bytesAfter = bytesAfter;
     }
-    // Glob matches are looked for in the merged filesystem: every layer's matches (never a whiteout), sorted.
-    let merged;
-    const candidatesOf = (clean) => {
-        if (!isGlob(clean))
-            return [clean];
-        merged ??= [...new Set(facts.flatMap((layer) => [...layer.held]))].filter((p) => !baseName(p).startsWith(WHITEOUT)).sort();
-        const regex = globToRegExp(clean);
-        return merged.filter((p) => regex.test(p));
-    };
-    // A layer with too many whiteouts to keep is read again for those that could hide a candidate.
-    if (facts.some((layer) => layer.overflow)) {
-        const probes = new Set();
-        for (const { clean } of wanted)
-            for (const path of candidatesOf(clean))
-                for (const probe of hidingEntries(path))
-                    probes.add(probe);
-        for (const [i, layer] of facts.entries()) {
-            if (!layer.overflow)
-                continue;
-            layer.whiteouts = await readLayer(layers[i] ?? [], () => new Set(), (found, path) => probes.has(path) && found.add(path));
-        }
-    }
-    const perLayer = layers.map(() => []);
-    const taken = layers.map(() => new Set());
-    const missing = [];
-    for (const { pattern, clean } of wanted) {
-        for (const path of candidatesOf(clean)) {
-            const layer = topmostLayer(path, facts);
-            if (layer === undefined) {
-                if (!isGlob(clean))
-                    missing.push(pattern);
-                continue;
-            }
-            if (taken[layer]?.has(path))
-                continue;
-            taken[layer]?.add(path);
-            perLayer[layer]?.push(path);
-        }
-    }
-    return { perLayer, missing };
 }
-/** Reads a layer's paths into a fresh `state`, from the first of its listings that does not fail. */
-async function readLayer(listings, fresh, visit) {
-    for (const [i, list] of listings.entries()) {
-        const state = fresh();
-        try {
-            for await (const path of list())
-                visit(state, path);
-            return state;
-        }
-        catch (error) {
-            if (i === listings.length - 1)
-                throw error;
-        }
-    }
-    throw new Error('a layer without a listing of its paths');
-}
-/** The index of the topmost layer that shows `path`, or undefined if none does or a layer above hides it. */
-function topmostLayer(path, layers) {
-    for (let i = layers.length - 1; i >= 0; i -= 1) {
-        const layer = layers[i];
-        if (layer.held.has(path))
-            return i;
-        if (hidingEntries(path).some((entry) => layer.whiteouts.has(entry)))
+/** Length of the gzip header at `at`, or undefined when the bytes there are not a (complete) gzip header. */
+function gzipHeaderLength(buf, at) {
+    if (buf.length - at < 10 || buf[at] !== 0x1f || buf[at + 1] !== 0x8b || buf[at + 2] !== 0x08)
+        return undefined;
+    const flags = buf[at + 3];
+    let pos = at + 10;
+    if (flags & 0x04) {
+        if (buf.length - pos < 2)
             return undefined;
+        pos += 2 + buf.readUInt16LE(pos);
     }
-    return undefined;
+    for (const flag of [0x08, 0x10]) {
+        if (flags & flag) {
+            const nul = buf.indexOf(0, pos);
+            if (nul === -1)
+                return undefined;
+            pos = nul + 1;
+        }
+    }
+    if (flags & 0x02)
+        pos += 2;
+    return pos > buf.length ? undefined : pos - at;
 }
 /**
- * The entries that, in a layer, hide `path` in the layers below: a whiteout of the path or of one of its parents,
- * and an opaque marker in one of its parent directories (the root's included).
+ * No member the converter writes inflates to more than a chunk or a TOC; a bigger one (a deflate bomb in a TOC read
+ * from a registry) fails as corrupt instead of taking all memory.
  */
-function hidingEntries(path) {
-    const parts = path.split('/');
-    const entries = [];
-    for (let i = parts.length; i >= 1; i -= 1) {
-        const parent = parts.slice(0, i - 1).join('/');
-        entries.push(`${parent === '' ? '' : `${parent}/`}${WHITEOUT}${parts[i - 1]}`);
-        if (i < parts.length)
-            entries.push(`${parts.slice(0, i).join('/')}/${OPAQUE}`);
+const MAX_MEMBER_BYTES = 512 * 1024 * 1024;
+/** Inflates the member starting at `at` in `buf`; undefined when `buf` ends before the member does. */
+function inflateMemberAt(buf, at, baseOffset) {
+    const header = gzipHeaderLength(buf, at);
+    if (header === undefined) {
+        const isMagic = buf[at] === 0x1f && buf[at + 1] === 0x8b && buf[at + 2] === 0x08;
+        if (buf.length - at >= 3 && !isMagic)
+            throw new GzipMemberError('not a gzip header', baseOffset + at);
+        return undefined;
     }
-    entries.push(OPAQUE);
-    return entries;
-}
-function baseName(path) {
-    return path.slice(path.lastIndexOf('/') + 1);
-}
-function isGlob(pattern) {
-    return /[*?[]/.test(pattern);
-}
-/** `**` crosses directories, `*` and `?` do not; `[...]` is a character class (`[!...]` negated). */
-function globToRegExp(pattern) {
-    let source = '';
-    for (let i = 0; i < pattern.length; i += 1) {
-        const c = pattern[i];
-        if (c === '*' && pattern[i + 1] === '*') {
-            i += 1;
-            if (pattern[i + 1] === '/') {
-                i += 1;
-                source += '(?:.*/)?';
-            }
-            else
-                source += '.*';
-        }
-        else if (c === '*')
-            source += '[^/]*';
-        else if (c === '?')
-            source += '[^/]';
-        else if (c === '[') {
-            const close = pattern.indexOf(']', i + 2);
-            if (close === -1)
-                source += '\\[';
-            else {
-                let body = pattern.slice(i + 1, close);
-                if (body.startsWith('!'))
-                    body = `^${body.slice(1)}`;
-                source += `[${body.replace(/\\/g, '\\\\')}]`;
-                i = close;
-            }
-        }
-        else
-            source += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-    }
-    return new RegExp(`^${source}$`);
-}
-
-;// CONCATENATED MODULE: ./src/estargz/image.ts
-/**
- * Whole-image conversion: walks an index (every platform) or a single manifest, converts every layer to eStargz,
- * replaces the config's diff_ids, and writes config, manifest and index again with OCI media types, so each digest
- * up the tree changes with what it points to. Layer descriptors get the TOC digest and uncompressed-size
- * annotations, and what a later conversion needs to reuse them: the source layer's digest, the conversion's
- * settings and the diff_id. A layer shared by several platforms is converted once, and a layer whose conversion with
- * the same settings is known from elsewhere (a previous ship, see `reuse`) is not converted at all.
- */
-
-
-
-
-
-
-
-
-
-/**
- * Bump when the bytes a conversion writes change (a converter fix or a format change), or when what a recorded
- * conversion vouches for changes, so layers converted by an earlier version are converted again rather than reused.
- * 2: source layers are checked against their digests as they are read; a conversion recorded by version 1 may name
- * a source digest its bytes did not have.
- */
-const CONVERTER_VERSION = 2;
-/**
- * The settings as the `com.meshagent.ship.conversion` annotation spells them, e.g.
- * `estargz/1 level=6 chunk-size=4194304 prefetch=none` (or `prefetch=sha256:...`, the digest of the JSON list of
- * prioritized paths). Two conversions of the same source layer with equal strings give the same blob.
- */
-function conversionParams(settings) {
-    const prefetch = settings.prioritized.length === 0 ? 'none' : (0,digest/* sha256 */.sc)(JSON.stringify(settings.prioritized));
-    return `estargz/${CONVERTER_VERSION} level=${settings.level} chunk-size=${settings.chunkSize} prefetch=${prefetch}`;
-}
-async function convertImage(source, top, out, options = {}) {
-    const level = options.level ?? 6;
-    const chunkSize = options.chunkSize ?? estargz_toc/* DEFAULT_CHUNK_SIZE */.WI;
-    if (!Number.isInteger(level) || level < 0 || level > 9)
-        throw new errors/* ShipError */.fS(`compression level ${level} is not 0-9`, { input: 'compression-level', hint: 'use a whole number from 0 (store) to 9 (smallest)' });
-    if (!Number.isSafeInteger(chunkSize) || chunkSize < 1)
-        throw new errors/* ShipError */.fS(`chunk size ${chunkSize} is not a positive number of bytes`, { input: 'chunk-size', hint: `the default is ${estargz_toc/* DEFAULT_CHUNK_SIZE */.WI} (4 MiB)` });
-    const pool = new CompressPool();
-    const manifests = [];
-    const missing = new Set();
-    const layerCache = new Map();
-    const reuse = options.reuse;
-    const convertOneLayer = (layer, prioritized, params) => {
-        const { digest, size } = layer;
-        const key = `${digest}\0${params}`;
-        let pending = layerCache.get(key);
-        if (!pending) {
-            pending = (async () => {
-                const reused = await reuse?.find(digest, params);
-                if (reused) {
-                    // The source digest is the key of the reuse and goes into the new layer's annotations: the bytes here must
-                    // have it, though they are not converted (a read and a hash, no more).
-                    await source.verifyBlob(layer);
-                    options.onLayer?.({ kind: 'reused', digest, result: reused });
-                    const { lazyPullBytes: _lazy, ...written } = reused;
-                    return { result: { ...written, passedThrough: false }, reused };
-                }
-                options.onLayer?.({ kind: 'start', digest, size });
-                const result = await convertLayer(source, layer, out, {
-                    pool,
-                    level,
-                    chunkSize,
-                    prioritized,
-                    onProgress: (payloadBytes) => options.onLayer?.({ kind: 'progress', digest, payloadBytes }),
-                });
-                options.onLayer?.({ kind: 'done', digest, result });
-                return { result, reused: undefined };
-            })();
-            layerCache.set(key, pending);
-        }
-        return pending;
-    };
-    async function convertManifest(descriptor) {
-        const manifest = await source.readJson(descriptor, types/* ImageManifest */.nU, 'manifest');
-        // What can be checked without reading a layer is checked for every layer before any is converted.
-        await (0,source_layer/* checkManifestParts */.SE)(source, descriptor, manifest);
-        const config = await source.readJson(manifest.config, types/* ImageConfig */.K8, 'config');
-        if (config.rootfs.diff_ids.length !== manifest.layers.length) {
-            throw new errors/* ShipError */.fS(`${source.where}: manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`, { hint: 'the image is corrupt: rebuild it' });
-        }
-        // Earlier conversions are looked at first: their TOCs list the paths of their source layers. The layers they
-        // may stand in for are hashed meanwhile (see convertOneLayer), on every core.
-        const candidates = reuse ? source.verifyBlobs(manifest.layers.filter((l) => reuse.knows(l.digest))) : Promise.resolve();
-        candidates.catch(() => { }); // awaited below; a failure must not go unhandled meanwhile
-        const known = reuse ? await reuse.prepare(manifest.layers.map((l) => l.digest)) : new Map();
-        await candidates;
-        let prioritized = manifest.layers.map(() => []);
-        if (options.prefetch && options.prefetch.length > 0) {
-            // An earlier conversion's TOC first (no need to read the layer), the layer itself should that fail.
-            const paths = manifest.layers.map((layer) => [known.get(layer.digest), layerPaths(source, layer)].filter((list) => list !== undefined));
-            const attribution = await attributePrefetch(options.prefetch, paths);
-            prioritized = attribution.perLayer;
-            for (const path of attribution.missing)
-                missing.add(path);
-        }
-        // Layers are converted one after another: each one already keeps every core busy.
-        const layers = [];
-        const results = [];
-        for (const [i, layer] of manifest.layers.entries()) {
-            const wanted = prioritized[i] ?? [];
-            const params = conversionParams({ level, chunkSize, prioritized: wanted });
-            const { result, reused } = await convertOneLayer(layer, wanted, params);
-            results.push({ source: layer.digest, result, prioritized: wanted, reused });
-            const { urls: _urls, annotations, ...rest } = layer;
-            layers.push({
-                ...rest,
-                mediaType: media_types/* MediaType */.zu.ociLayerGzip,
-                digest: result.digest,
-                size: result.size,
-                annotations: {
-                    ...annotations,
-                    [media_types/* Annotation */.YH.stargzTocDigest]: result.tocDigest,
-                    [media_types/* Annotation */.YH.estargzUncompressedSize]: String(result.uncompressedSize),
-                    [media_types/* Annotation */.YH.shipSourceDigest]: layer.digest,
-                    [media_types/* Annotation */.YH.shipConversion]: params,
-                    [media_types/* Annotation */.YH.shipDiffId]: result.diffId,
-                },
-            });
-        }
-        const newConfig = { ...config, rootfs: { ...config.rootfs, diff_ids: results.map((r) => r.result.diffId) } };
-        // As containerd's converter does: the legacy parent-image id no longer names anything true.
-        for (const key of ['config', 'container_config']) {
-            const section = newConfig[key];
-            if (section && typeof section === 'object' && 'Image' in section) {
-                const { Image: _image, ...kept } = section;
-                newConfig[key] = kept;
-            }
-        }
-        const configDescriptor = { ...manifest.config, ...(await out.writeJson(media_types/* MediaType */.zu.ociConfig, newConfig)) };
-        const newManifest = { ...manifest, mediaType: media_types/* MediaType */.zu.ociManifest, config: configDescriptor, layers };
-        const written = await out.writeJson(media_types/* MediaType */.zu.ociManifest, newManifest);
-        manifests.push({ source: descriptor.digest, digest: written.digest, platform: descriptor.platform, layers: results });
-        return written;
-    }
-    async function convertDescriptor(descriptor, depth) {
-        const { mediaType } = descriptor;
-        let written;
-        if ((0,media_types/* isIndexType */.$U)(mediaType)) {
-            if (depth > 4)
-                throw new errors/* ShipError */.fS(`${source.where}: index ${descriptor.digest} nests too deeply`);
-            const index = await source.readJson(descriptor, types/* ImageIndex */.yd, 'index');
-            (0,source_layer/* checkDeclaredType */.lk)(source, descriptor, index.mediaType);
-            const entries = [];
-            for (const entry of index.manifests)
-                entries.push(await convertDescriptor(entry, depth + 1));
-            written = await out.writeJson(media_types/* MediaType */.zu.ociIndex, { ...index, mediaType: media_types/* MediaType */.zu.ociIndex, manifests: entries });
-        }
-        else if ((0,media_types/* isImageManifestType */.tr)(mediaType)) {
-            written = await convertManifest(descriptor);
-        }
-        else {
-            // Converting rewrites every digest up the tree, and a document of a type this tool does not know cannot be
-            // rewritten to match; it is refused rather than copied with references that no longer hold.
-            throw (0,source_layer/* unknownDocumentType */.uo)(source, descriptor);
-        }
-        return { ...descriptor, mediaType: written.mediaType, digest: written.digest, size: written.size };
-    }
+    let inflated;
     try {
-        const converted = await convertDescriptor(top, 0);
-        const { [media_types/* Annotation */.YH.refName]: _ref, ...annotations } = converted.annotations ?? {};
-        const descriptor = { ...converted };
-        if (Object.keys(annotations).length > 0)
-            descriptor.annotations = annotations;
-        else
-            delete descriptor.annotations;
-        return { descriptor, manifests, missingPrefetch: [...missing] };
+        inflated = external_node_zlib_.inflateRawSync(buf.subarray(at + header), { info: true, maxOutputLength: MAX_MEMBER_BYTES });
+    }
+    catch (error) {
+        if (error.code === 'Z_BUF_ERROR')
+            return undefined;
+        throw new GzipMemberError(`corrupt deflate data: ${error.message}`, baseOffset + at);
+    }
+    const trailer = at + header + inflated.engine.bytesWritten;
+    if (buf.length - trailer < 8)
+        return undefined;
+    if (buf.readUInt32LE(trailer) !== external_node_zlib_.crc32(inflated.buffer))
+        throw new GzipMemberError('CRC32 mismatch', baseOffset + at);
+    if (buf.readUInt32LE(trailer + 4) !== inflated.buffer.length % 2 ** 32)
+        throw new GzipMemberError('length mismatch in the trailer', baseOffset + at);
+    return { data: inflated.buffer, length: trailer + 8 - at };
+}
+/** Every member between `start` and `end` of the file, in order. */
+async function* walkMembers(path, start, end, maxMemberBytes = 96 << 20) {
+    const handle = await (0,promises_.open)(path, 'r');
+    try {
+        let windowStart = start;
+        let window = Buffer.alloc(0);
+        let pos = start;
+        let want = 8 << 20;
+        while (pos < end) {
+            const at = pos - windowStart;
+            const member = window.length > at ? inflateMemberAt(window, at, windowStart) : undefined;
+            if (member) {
+                yield { offset: pos, end: pos + member.length, data: member.data };
+                pos += member.length;
+                want = 8 << 20;
+                continue;
+            }
+            // Not enough bytes in the window: refill it from `pos`, larger if the window already reached past the member.
+            const available = end - pos;
+            if (window.length - at >= available)
+                throw new GzipMemberError('the blob ends inside a gzip member', pos);
+            if (window.length - at >= want)
+                want *= 2;
+            if (want > maxMemberBytes)
+                throw new GzipMemberError(`a gzip member is larger than ${maxMemberBytes} bytes`, pos);
+            const length = Math.min(want, available);
+            window = Buffer.alloc(length);
+            const { bytesRead } = await handle.read(window, 0, length, pos);
+            window = window.subarray(0, bytesRead);
+            windowStart = pos;
+            if (bytesRead < length)
+                throw new GzipMemberError('the blob is shorter than expected', pos);
+        }
     }
     finally {
-        await pool.close();
+        await handle.close();
     }
 }
+/**
+ * Inflates the one gzip member that spans exactly `start` to `end` of the blob, as a stream: it is read in pieces of
+ * `pieceBytes` and inflated as they come, so memory stays bounded whatever the member inflates to. The header, the
+ * trailer's CRC32 and length, and the member's end at `end` are checked; a GzipMemberError says what is wrong.
+ */
+async function* streamMember(reader, start, end, pieceBytes = 4 << 20) {
+    const length = end - start;
+    // The first read holds the whole header (names and comments included) whatever the piece size.
+    const first = await reader.read(start, Math.min(length, Math.max(pieceBytes, 1 << 16)));
+    const header = gzipHeaderLength(first, 0);
+    if (header === undefined) {
+        const isMagic = first[0] === 0x1f && first[1] === 0x8b && first[2] === 0x08;
+        if (first.length >= 3 && !isMagic)
+            throw new GzipMemberError('not a gzip header', start);
+        throw new GzipMemberError('the member is cut short', start, 'short');
+    }
+    if (length - header < 8)
+        throw new GzipMemberError('the member is cut short', start, 'short');
+    // The deflate data runs to the 8-byte trailer, which must end at `end`.
+    const deflateLength = length - header - 8;
+    const trailer = Buffer.alloc(8);
+    async function* deflateData() {
+        let piece = first;
+        for (let at = 0;;) {
+            if (piece.length === 0)
+                throw new GzipMemberError('the blob ends inside the member', start, 'short');
+            const from = Math.max(header, at);
+            const to = Math.min(at + piece.length, header + deflateLength);
+            if (to > from)
+                yield piece.subarray(from - at, to - at);
+            const trailerFrom = Math.max(header + deflateLength, at);
+            if (at + piece.length > trailerFrom)
+                piece.copy(trailer, trailerFrom - (header + deflateLength), trailerFrom - at);
+            at += piece.length;
+            if (at >= length)
+                return;
+            piece = await reader.read(start + at, Math.min(length - at, pieceBytes));
+        }
+    }
+    const source = external_node_stream_.Readable.from(deflateData(), { objectMode: false });
+    const inflate = external_node_zlib_.createInflateRaw({ chunkSize: 64 << 10 });
+    source.on('error', (error) => inflate.destroy(error));
+    source.pipe(inflate);
+    let crc = 0;
+    let inflated = 0;
+    try {
+        for await (const chunk of inflate) {
+            crc = external_node_zlib_.crc32(chunk, crc);
+            inflated += chunk.length;
+            yield chunk;
+        }
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'Z_BUF_ERROR')
+            throw new GzipMemberError('the member is cut short', start, 'short');
+        if (code?.startsWith('Z_'))
+            throw new GzipMemberError(`corrupt deflate data: ${error.message}`, start);
+        throw error;
+    }
+    finally {
+        source.destroy();
+        inflate.destroy();
+    }
+    const consumed = inflate.bytesWritten;
+    if (consumed !== deflateLength)
+        throw new GzipMemberError(`${deflateLength - consumed} bytes follow the member`, start, 'trailing', deflateLength - consumed);
+    if (trailer.readUInt32LE(0) !== crc)
+        throw new GzipMemberError('CRC32 mismatch', start);
+    if (trailer.readUInt32LE(4) !== inflated % 2 ** 32)
+        throw new GzipMemberError('length mismatch in the trailer', start);
+}
 
-
-/***/ }),
-
-/***/ 5433:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  PF: () => (/* binding */ TocError),
-  Pu: () => (/* binding */ lazyPullBytes),
-  j8: () => (/* binding */ locateToc),
-  kR: () => (/* binding */ readBlobToc),
-  PP: () => (/* binding */ readToc),
-  h7: () => (/* binding */ readTocEntries),
-  HQ: () => (/* binding */ readTocPaths)
-});
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/estargz/blob-reader.ts
-var blob_reader = __nccwpck_require__(2271);
-// EXTERNAL MODULE: ./src/estargz/footer.ts
-var estargz_footer = __nccwpck_require__(811);
-// EXTERNAL MODULE: ./src/estargz/gzip-member.ts
-var gzip_member = __nccwpck_require__(2787);
-// EXTERNAL MODULE: ./src/estargz/tar-header.ts
-var tar_header = __nccwpck_require__(4635);
-// EXTERNAL MODULE: ./src/estargz/toc.ts
-var toc = __nccwpck_require__(9900);
 ;// CONCATENATED MODULE: ./src/estargz/toc-json.ts
 /**
  * The TOC JSON read as it streams. A small scanner walks the top-level object; each element of its `entries` array
@@ -81666,7 +81136,7 @@ class TocJsonScanner {
  * Finding and reading the TOC of an eStargz blob the way lazy-pulling readers do: the footer (last 51 bytes, or 47
  * for legacy stargz) gives the TOC member's offset; that member alone must hold a tar entry `stargz.index.json`
  * whose content is the TOC JSON. Used by the verifier, by the converter to pass eStargz layers through, and (through
- * Range requests) to check a layer a previous ship pushed before it is reused.
+ * Range requests) to check a layer pushed earlier before it is reused.
  *
  * The TOC is read as a stream, whatever its size: the member is read in pieces, inflated as it comes, hashed, and
  * its entries are parsed one at a time (toc-json.ts) and handed on in batches. A layer of a million files has a TOC
@@ -81688,11 +81158,11 @@ const MAX_AFTER_JSON = 1 << 20;
 /** Reads the footer and checks where it points; throws a TocError (not eStargz at all, or a damaged footer). */
 async function locateToc(reader) {
     const { size } = reader;
-    const tailLength = Math.min(size, estargz_footer/* FOOTER_SIZE */.ah);
+    const tailLength = Math.min(size, FOOTER_SIZE);
     const tail = await reader.read(size - tailLength, tailLength);
     if (tail.length !== tailLength)
         throw new TocError(`the blob's last ${tailLength} bytes could not be read`);
-    const footer = (0,estargz_footer/* parseFooter */.fy)(tail);
+    const footer = parseFooter(tail);
     if (!footer)
         throw new TocError('no eStargz footer at the end of the blob', true);
     const tocEnd = size - footer.size;
@@ -81711,24 +81181,24 @@ async function* readTocEntries(reader, location) {
     const start = location.footer.tocOffset;
     const tocHash = (0,external_node_crypto_.createHash)('sha256');
     const scanner = new TocJsonScanner();
-    const tarHeader = Buffer.alloc(tar_header/* BLOCK */.IE);
+    const tarHeader = Buffer.alloc(src_tar/* BLOCK */.IE);
     let inflated = 0;
     let jsonLength = -1;
     let count = 0;
     try {
-        for await (const chunk of (0,gzip_member/* streamMember */.r0)(reader, start, location.blobSize - location.footer.size, READ_PIECE)) {
+        for await (const chunk of streamMember(reader, start, location.blobSize - location.footer.size, READ_PIECE)) {
             let at = 0;
-            if (inflated < tar_header/* BLOCK */.IE) {
-                at = Math.min(chunk.length, tar_header/* BLOCK */.IE - inflated);
+            if (inflated < src_tar/* BLOCK */.IE) {
+                at = Math.min(chunk.length, src_tar/* BLOCK */.IE - inflated);
                 chunk.copy(tarHeader, inflated, 0, at);
-                if (inflated + at === tar_header/* BLOCK */.IE)
+                if (inflated + at === src_tar/* BLOCK */.IE)
                     jsonLength = checkTarHeader(tarHeader);
             }
             const chunkStart = inflated;
             inflated += chunk.length;
             if (jsonLength < 0)
                 continue;
-            const jsonEnd = tar_header/* BLOCK */.IE + jsonLength;
+            const jsonEnd = src_tar/* BLOCK */.IE + jsonLength;
             const to = Math.min(chunk.length, jsonEnd - chunkStart);
             if (to > at) {
                 const json = chunk.subarray(at, to);
@@ -81745,7 +81215,7 @@ async function* readTocEntries(reader, location) {
     catch (error) {
         if (error instanceof TocJsonError)
             throw new TocError(error.message);
-        if (!(error instanceof gzip_member/* GzipMemberError */.LY))
+        if (!(error instanceof GzipMemberError))
             throw error;
         if (error.kind === 'short')
             throw new TocError(`the TOC member at ${start} is cut short`);
@@ -81753,10 +81223,10 @@ async function* readTocEntries(reader, location) {
             throw new TocError(`the TOC at ${start} is not a single gzip member ending at the footer (${error.bytesAfter} bytes follow it)`);
         throw new TocError(`the TOC member at ${start} is not valid gzip: ${error.message}`);
     }
-    if (inflated < tar_header/* BLOCK */.IE)
+    if (inflated < src_tar/* BLOCK */.IE)
         throw new TocError('the TOC member holds no tar header');
-    if (inflated < tar_header/* BLOCK */.IE + jsonLength)
-        throw new TocError(`the ${toc/* TOC_NAME */.ZU} header's size ${jsonLength} does not fit the TOC member`);
+    if (inflated < src_tar/* BLOCK */.IE + jsonLength)
+        throw new TocError(`the ${TOC_NAME} header's size ${jsonLength} does not fit the TOC member`);
     try {
         scanner.end();
     }
@@ -81774,23 +81244,23 @@ function checkTarHeader(block) {
     const nameField = block.subarray(0, 100);
     const nul = nameField.indexOf(0);
     const name = nameField.toString('utf8', 0, nul === -1 ? 100 : nul);
-    if (name !== toc/* TOC_NAME */.ZU)
-        throw new TocError(`the TOC member does not start with the tar entry ${toc/* TOC_NAME */.ZU}`);
+    if (name !== TOC_NAME)
+        throw new TocError(`the TOC member does not start with the tar entry ${TOC_NAME}`);
     const sizeText = block.toString('latin1', 124, 136).replace(/\0.*$/s, '').trim();
     const jsonLength = /^[0-7]+$/.test(sizeText) ? parseInt(sizeText, 8) : Number.NaN;
     if (!Number.isSafeInteger(jsonLength))
-        throw new TocError(`the ${toc/* TOC_NAME */.ZU} header's size field is not an octal number`);
+        throw new TocError(`the ${TOC_NAME} header's size field is not an octal number`);
     return jsonLength;
 }
 /** Each parsed entry against the schema; `first` is the index of the first one in the TOC. */
 function checkEntries(values, first) {
     const entries = [];
     for (const [i, value] of values.entries()) {
-        if ((0,toc/* isTocEntry */.RT)(value)) {
+        if (isTocEntry(value)) {
             entries.push(value);
             continue;
         }
-        const checked = toc/* TocEntrySchema */.At.safeParse(value);
+        const checked = TocEntrySchema.safeParse(value);
         if (!checked.success) {
             const issue = checked.error.issues[0];
             throw new TocError(`the TOC does not have the eStargz schema (${issue ? `entries.${first + i}${issue.path.map((p) => `.${String(p)}`).join('')}: ${issue.message}` : 'invalid'})`);
@@ -81809,14 +81279,14 @@ async function readToc(reader, onEntries) {
         if (next.done)
             return { ...location, ...next.value, prefetchLandmarkOffset };
         for (const entry of next.value)
-            if (prefetchLandmarkOffset === undefined && entry.name === toc/* PREFETCH_LANDMARK */.BP)
+            if (prefetchLandmarkOffset === undefined && entry.name === PREFETCH_LANDMARK)
                 prefetchLandmarkOffset = entry.offset ?? 0;
         onEntries?.(next.value);
     }
 }
 /** readToc of the file at `path`. */
 async function readBlobToc(path, onEntries) {
-    const reader = await (0,blob_reader/* fileReader */.q)(path);
+    const reader = await fileReader(path);
     try {
         return await readToc(reader, onEntries);
     }
@@ -81848,8 +81318,8 @@ async function* readTocPaths(reader, before) {
         for (const entry of next.value) {
             if (entry.type === 'chunk')
                 continue;
-            const path = (0,toc/* cleanPath */.ts)(entry.name);
-            if (path !== '' && path !== toc/* TOC_NAME */.ZU && path !== toc/* PREFETCH_LANDMARK */.BP && path !== toc/* NO_PREFETCH_LANDMARK */.pK)
+            const path = cleanPath(entry.name);
+            if (path !== '' && path !== TOC_NAME && path !== PREFETCH_LANDMARK && path !== NO_PREFETCH_LANDMARK)
                 yield path;
         }
     }
@@ -81864,31 +81334,7 @@ class TocError extends Error {
     }
 }
 
-
-/***/ }),
-
-/***/ 6209:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   SE: () => (/* binding */ checkManifestParts),
-/* harmony export */   ci: () => (/* binding */ layerEntries),
-/* harmony export */   dv: () => (/* binding */ checkLayerBlob),
-/* harmony export */   lk: () => (/* binding */ checkDeclaredType),
-/* harmony export */   s0: () => (/* binding */ checkImageParts),
-/* harmony export */   tO: () => (/* binding */ openLayerTar),
-/* harmony export */   uo: () => (/* binding */ unknownDocumentType)
-/* harmony export */ });
-/* unused harmony export unknownLayerType */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _oci_media_types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9217);
-/* harmony import */ var _oci_types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3048);
-/* harmony import */ var _decompress_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4571);
-/* harmony import */ var _entry_path_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4144);
-/* harmony import */ var _tar_reader_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6769);
-
-
-
+;// CONCATENATED MODULE: ./src/estargz/source-layer.ts
 
 
 
@@ -81898,13 +81344,13 @@ const NAMES = { none: 'uncompressed', gzip: 'gzip', zstd: 'zstd' };
  * first bytes the compression the media type declares. Returns the compression.
  */
 async function checkLayerBlob(layout, layer) {
-    const declared = (0,_oci_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .layerCompression */ .AH)(layer.mediaType);
+    const declared = (0,oci/* layerCompression */.AH)(layer.mediaType);
     if (declared === undefined)
         throw unknownLayerType(layout, layer);
     const path = await layout.statBlob(layer);
-    const actual = await (0,_decompress_js__WEBPACK_IMPORTED_MODULE_3__/* .sniffCompression */ .Hs)(path);
+    const actual = await (0,src_tar/* sniffCompression */.Hs)(path, 'a layer blob');
     if (actual !== declared) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${layout.where}: layer ${layer.digest} is declared ${NAMES[declared]} (${layer.mediaType}), but its bytes are ${NAMES[actual]}`, {
+        throw new errors/* ShipError */.fS(`${layout.where}: layer ${layer.digest} is declared ${NAMES[declared]} (${layer.mediaType}), but its bytes are ${NAMES[actual]}`, {
             hint: 'the manifest gives the layer the wrong media type: fix the tool that wrote the image, or export it again',
         });
     }
@@ -81917,55 +81363,55 @@ async function checkLayerBlob(layout, layer) {
  */
 async function checkManifestParts(layout, descriptor, manifest) {
     checkDeclaredType(layout, descriptor, manifest.mediaType);
-    if (!(0,_oci_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .isConfigType */ .lJ)(manifest.config.mediaType)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${layout.where}: manifest ${descriptor.digest} has a config of media type ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(manifest.config.mediaType)}, which is not an image config`, {
-            hint: 'only container images can be shipped (an OCI or Docker image config); this looks like another kind of artifact',
+    if (!(0,oci/* isConfigType */.lJ)(manifest.config.mediaType)) {
+        throw new errors/* ShipError */.fS(`${layout.where}: manifest ${descriptor.digest} has a config of media type ${(0,errors/* quoted */.TL)(manifest.config.mediaType)}, which is not an image config`, {
+            hint: 'only container images are handled (an OCI or Docker image config); this looks like another kind of artifact',
         });
     }
     for (const layer of manifest.layers) {
-        if (!(0,_oci_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .isForeignLayer */ .sJ)(layer))
+        if (!(0,oci/* isForeignLayer */.sJ)(layer))
             await checkLayerBlob(layout, layer);
-        else if ((0,_oci_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .layerCompression */ .AH)(layer.mediaType) === undefined)
+        else if ((0,oci/* layerCompression */.AH)(layer.mediaType) === undefined)
             throw unknownLayerType(layout, layer);
     }
 }
 /** A document whose own mediaType field is not its descriptor's is refused. */
 function checkDeclaredType(layout, descriptor, declared) {
     if (declared !== undefined && declared !== descriptor.mediaType) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${layout.where}: ${descriptor.digest} says it is a ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt: build or export it again' });
+        throw new errors/* ShipError */.fS(`${layout.where}: ${descriptor.digest} says it is a ${(0,errors/* quoted */.TL)(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt: build or export it again' });
     }
 }
 /** checkManifestParts for every image of an index (or the one manifest), for an image shipped as it is. */
 async function checkImageParts(layout, top, depth = 0) {
-    if ((0,_oci_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .isIndexType */ .$U)(top.mediaType)) {
+    if ((0,oci/* isIndexType */.$U)(top.mediaType)) {
         if (depth > 4)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${layout.where}: index ${top.digest} nests too deeply`);
-        const index = await layout.readJson(top, _oci_types_js__WEBPACK_IMPORTED_MODULE_2__/* .ImageIndex */ .yd, 'index');
+            throw new errors/* ShipError */.fS(`${layout.where}: index ${top.digest} nests too deeply`);
+        const index = await layout.readJson(top, oci/* ImageIndex */.yd, 'index');
         checkDeclaredType(layout, top, index.mediaType);
         for (const entry of index.manifests)
             await checkImageParts(layout, entry, depth + 1);
     }
-    else if ((0,_oci_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .isImageManifestType */ .tr)(top.mediaType)) {
-        await checkManifestParts(layout, top, await layout.readJson(top, _oci_types_js__WEBPACK_IMPORTED_MODULE_2__/* .ImageManifest */ .nU, 'manifest'));
+    else if ((0,oci/* isImageManifestType */.tr)(top.mediaType)) {
+        await checkManifestParts(layout, top, await layout.readJson(top, oci/* ImageManifest */.nU, 'manifest'));
     }
     else {
         throw unknownDocumentType(layout, top);
     }
 }
 function unknownDocumentType(layout, descriptor) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${layout.where}: ${descriptor.digest} has media type ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(descriptor.mediaType)}, which is neither an image manifest nor an index`, {
+    return new errors/* ShipError */.fS(`${layout.where}: ${descriptor.digest} has media type ${(0,errors/* quoted */.TL)(descriptor.mediaType)}, which is neither an image manifest nor an index`, {
         hint: 'name a container image (an OCI or Docker image manifest or index)',
     });
 }
 function unknownLayerType(layout, layer) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${layout.where}: layer ${layer.digest} has media type ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(layer.mediaType)}, which is not a container layer type`, {
-        hint: 'only tar layers (application/vnd.oci.image.layer.v1.tar, +gzip, +zstd, or their Docker equivalents) can be shipped; encrypted layers and artifacts cannot',
+    return new errors/* ShipError */.fS(`${layout.where}: layer ${layer.digest} has media type ${(0,errors/* quoted */.TL)(layer.mediaType)}, which is not a container layer type`, {
+        hint: 'only tar layers (application/vnd.oci.image.layer.v1.tar, +gzip, +zstd, or their Docker equivalents) are handled; encrypted layers and artifacts are not',
     });
 }
 /** The layer's uncompressed tar, its blob checked against the descriptor as it streams. */
 async function openLayerTar(layout, layer) {
     const compression = await checkLayerBlob(layout, layer);
-    return (0,_decompress_js__WEBPACK_IMPORTED_MODULE_3__/* .decompress */ .mF)(await layout.openBlob(layer), compression, `layer ${layer.digest}`);
+    return (0,src_tar/* decompress */.mF)(await layout.openBlob(layer), compression, `layer ${layer.digest}`);
 }
 /**
  * The entries of a layer's tar, each name and link target checked, and then the rest of the stream read to its
@@ -81975,8 +81421,8 @@ async function openLayerTar(layout, layer) {
 async function* layerEntries(tar, where) {
     let finished = false;
     try {
-        for await (const entry of (0,_tar_reader_js__WEBPACK_IMPORTED_MODULE_5__/* .readTar */ .sB)(tar.iterator({ destroyOnReturn: false }))) {
-            (0,_entry_path_js__WEBPACK_IMPORTED_MODULE_4__/* .checkEntryPath */ .i)(entry.header, where, entry.headerOffset);
+        for await (const entry of (0,src_tar/* readTar */.sB)(tar.iterator({ destroyOnReturn: false }))) {
+            (0,src_tar/* checkEntryPath */.iX)(entry.header, where, entry.headerOffset);
             yield entry;
         }
         // eslint-disable-next-line @typescript-eslint/no-unused-vars -- reading to the end is the point
@@ -81984,1027 +81430,578 @@ async function* layerEntries(tar, where) {
             ;
         finished = true;
     }
+    catch (error) {
+        throw error instanceof src_tar/* TarFormatError */.ZV ? describeLayerReadError(error, where) : error;
+    }
     finally {
         if (!finished)
             tar.destroy();
     }
 }
-
-
-/***/ }),
-
-/***/ 4635:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   IE: () => (/* binding */ BLOCK),
-/* harmony export */   Ms: () => (/* binding */ padding),
-/* harmony export */   YS: () => (/* binding */ encodeHeader),
-/* harmony export */   cs: () => (/* binding */ bareFileHeader)
-/* harmony export */ });
-/* unused harmony export encodePaxRecords */
 /**
- * Tar headers: the decoded form the converter works with, and the encoder that writes them back as USTAR blocks,
- * preceded by a PAX extended header when a field does not fit (long names, big sizes) or the input carried PAX
- * records (xattrs, sub-second times) that must survive. The decoder lives in tar-reader.ts.
+ * A zlib, tar or file error met while reading a layer as a ShipError, with a hint that speaks of the layer (the
+ * readers below say only what they found wrong with the bytes). `what` names the layer.
  */
-const BLOCK = 512;
-function padding(size) {
-    return (BLOCK - (size % BLOCK)) % BLOCK;
+function describeLayerReadError(error, what) {
+    if (error instanceof src_tar/* TarFormatError */.ZV)
+        return new errors/* ShipError */.fS(error.message, { hint: 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image', cause: error });
+    if (error instanceof errors/* ShipError */.fS)
+        return error;
+    const message = error instanceof Error ? error.message : String(error);
+    if ((0,src_tar/* isCorruptCompression */.ob)(error))
+        return new errors/* ShipError */.fS(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
+    return new errors/* ShipError */.fS(`${what}: cannot be read (${message})`, { cause: error });
 }
-const MAX_OCTAL_11 = 0o77777777777;
-const MAX_OCTAL_7 = 0o7777777;
-/** The blocks that precede an entry's payload: an optional PAX header (+ its data) and the USTAR header. */
-function encodeHeader(h) {
-    const records = [];
-    const nameBytes = Buffer.from(h.name, 'utf8');
-    const split = splitUstarName(nameBytes);
-    if (!split)
-        records.push(['path', nameBytes]);
-    const linkBytes = Buffer.from(h.linkName, 'utf8');
-    if (linkBytes.length > 100)
-        records.push(['linkpath', linkBytes]);
-    if (h.size > MAX_OCTAL_11)
-        records.push(['size', Buffer.from(String(h.size))]);
-    const carried = h.pax.filter(([key]) => key !== 'path' && key !== 'linkpath' && key !== 'size');
-    const needsId = (value, key) => value > MAX_OCTAL_7 && !carried.some(([k]) => k === key);
-    if (needsId(h.uid, 'uid'))
-        records.push(['uid', Buffer.from(String(h.uid))]);
-    if (needsId(h.gid, 'gid'))
-        records.push(['gid', Buffer.from(String(h.gid))]);
-    if (Buffer.byteLength(h.uname) > 32 && !carried.some(([k]) => k === 'uname'))
-        records.push(['uname', Buffer.from(h.uname)]);
-    if (Buffer.byteLength(h.gname) > 32 && !carried.some(([k]) => k === 'gname'))
-        records.push(['gname', Buffer.from(h.gname)]);
-    records.push(...carried);
-    const ustar = ustarBlock({
-        name: split ? split.name : truncateBytes(nameBytes, 100),
-        prefix: split ? split.prefix : Buffer.alloc(0),
-        mode: h.mode,
-        uid: Math.min(h.uid, MAX_OCTAL_7),
-        gid: Math.min(h.gid, MAX_OCTAL_7),
-        size: Math.min(h.size, MAX_OCTAL_11),
-        mtime: Math.min(Math.max(Math.floor(h.mtime), 0), MAX_OCTAL_11),
-        typeflag: h.type,
-        linkName: truncateBytes(linkBytes, 100),
-        uname: truncateBytes(Buffer.from(h.uname), 32),
-        gname: truncateBytes(Buffer.from(h.gname), 32),
-        devMajor: Math.min(h.devMajor, MAX_OCTAL_7),
-        devMinor: Math.min(h.devMinor, MAX_OCTAL_7),
-    });
-    if (records.length === 0)
-        return ustar;
-    const data = encodePaxRecords(records);
-    const paxHeader = ustarBlock({
-        name: truncateBytes(Buffer.from(`PaxHeaders/${h.name}`), 100),
-        prefix: Buffer.alloc(0),
-        mode: 0o644,
-        uid: 0,
-        gid: 0,
-        size: data.length,
-        mtime: 0,
-        typeflag: 'x',
-        linkName: Buffer.alloc(0),
-        uname: Buffer.alloc(0),
-        gname: Buffer.alloc(0),
-        devMajor: 0,
-        devMinor: 0,
-    });
-    return Buffer.concat([paxHeader, data, Buffer.alloc(padding(data.length)), ustar]);
-}
-/** A plain regular-file header with zero mode, owner and time, as the reference tools write landmarks and the TOC. */
-function bareFileHeader(name, size) {
-    return encodeHeader({ name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
-}
-/** `len key=value\n` records; the length counts its own digits, hence the small fixed-point loop. */
-function encodePaxRecords(records) {
-    const parts = [];
-    for (const [key, value] of records) {
-        const body = Buffer.byteLength(key) + value.length + 3; // ' ' '=' '\n'
-        let length = body + String(body).length;
-        if (String(length).length !== String(body).length)
-            length = body + String(length).length;
-        parts.push(Buffer.from(`${length} ${key}=`), value, Buffer.from('\n'));
+
+;// CONCATENATED MODULE: ./src/estargz/layer.ts
+/**
+ * Converting one layer blob: pass it through when it already is eStargz, otherwise read its tar (decompressing as
+ * needed) and write eStargz into the output layout. Without prioritized files the layer streams straight through
+ * with `.no.prefetch.landmark` first. With prioritized files the tar is first spooled to a temporary file, so the
+ * prioritized entries can be written first (each after its parent directories and, for a hardlink, its target),
+ * then `.prefetch.landmark`, then the rest in archive order; duplicates keep their last occurrence.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Converts the layer `layer` of `source` and stores the result in `out`. The source blob is checked against the
+ * descriptor (media type, compression, size, digest) as it is read, and its entries' names and link targets as
+ * they are parsed; the conversion fails, keeping nothing, when any of them does not hold.
+ */
+async function convertLayer(source, layer, out, options) {
+    const { digest } = layer;
+    const what = `${source.where}: layer ${digest}`;
+    try {
+        await checkLayerBlob(source, layer);
+        const prioritized = options.prioritized ?? [];
+        if (prioritized.length === 0) {
+            const existing = await readBlobToc(source.blobPath(digest)).catch((error) => {
+                if (error instanceof TocError)
+                    return undefined;
+                throw error;
+            });
+            if (existing)
+                return await passThrough(source, layer, out, existing.tocDigest, existing.entries, what);
+        }
+        const result = {};
+        let written;
+        if (prioritized.length === 0) {
+            written = await out.writeBlobFrom(writeEstargz(streamItems(await openLayerTar(source, layer), what), options, result));
+        }
+        else {
+            const spool = await (0,promises_.mkdtemp)((0,external_node_path_.join)(options.tempDir ?? (0,external_node_os_.tmpdir)(), 'estargz-spool-'));
+            try {
+                const tarPath = (0,external_node_path_.join)(spool, 'layer.tar');
+                await (0,external_node_stream_promises_.pipeline)(await openLayerTar(source, layer), (0,external_node_fs_.createWriteStream)(tarPath));
+                written = await out.writeBlobFrom(writeEstargz(await prioritizedItems(tarPath, prioritized, what), options, result));
+            }
+            finally {
+                await (0,promises_.rm)(spool, { recursive: true, force: true });
+            }
+        }
+        return { ...result, ...written, passedThrough: false };
     }
-    return Buffer.concat(parts);
+    catch (error) {
+        const described = describeLayerReadError(error, what);
+        // Errors about the blob name it already; those from inside its tar get the layer's name in front.
+        if (described.message.includes(digest))
+            throw described;
+        throw new errors/* ShipError */.fS(`${what}: ${described.message}`, { hint: described.hint, cause: error });
+    }
 }
-function ustarBlock(f) {
-    const b = Buffer.alloc(BLOCK);
-    f.name.copy(b, 0);
-    octal(b, 100, 8, f.mode);
-    octal(b, 108, 8, f.uid);
-    octal(b, 116, 8, f.gid);
-    octal(b, 124, 12, f.size);
-    octal(b, 136, 12, f.mtime);
-    b.write(f.typeflag, 156, 'latin1');
-    f.linkName.copy(b, 157);
-    b.write('ustar\x0000', 257, 'latin1');
-    f.uname.copy(b, 265);
-    f.gname.copy(b, 297);
-    octal(b, 329, 8, f.devMajor);
-    octal(b, 337, 8, f.devMinor);
-    f.prefix.copy(b, 345);
-    b.fill(0x20, 148, 156);
-    let sum = 0;
-    for (let i = 0; i < BLOCK; i += 1)
-        sum += b[i];
-    b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
-    return b;
+/** Names the converter writes itself; the same names in the input (an earlier conversion) are dropped. */
+function isReserved(name) {
+    const clean = cleanPath(name);
+    return clean === TOC_NAME || clean === PREFETCH_LANDMARK || clean === NO_PREFETCH_LANDMARK;
 }
-function octal(b, at, width, value) {
-    b.write(`${Math.trunc(value).toString(8).padStart(width - 1, '0')}\0`, at, 'latin1');
+async function* streamItems(tar, where) {
+    yield { kind: 'landmark', name: NO_PREFETCH_LANDMARK };
+    for await (const entry of layerEntries(tar, where)) {
+        if (isReserved(entry.header.name))
+            continue;
+        yield { kind: 'entry', header: entry.header, body: () => entry.body() };
+    }
 }
-/** USTAR's name+prefix split (prefix up to 155 bytes, name up to 100, cut at a slash), or undefined if impossible. */
-function splitUstarName(name) {
-    if (name.length <= 100)
-        return { name, prefix: Buffer.alloc(0) };
-    if (name.length > 256)
-        return undefined;
-    for (let i = Math.min(name.length - 1, 155); i > 0; i -= 1) {
-        if (name[i] === 0x2f && name.length - i - 1 <= 100 && name.length - i - 1 > 0)
-            return { prefix: name.subarray(0, i), name: name.subarray(i + 1) };
+/** Calls `visit` with every entry of the spooled tar but the reserved ones, numbered from 0; names are checked. */
+async function scanSpool(tarPath, where, visit) {
+    let index = 0;
+    for await (const entry of (0,src_tar/* readTar */.sB)((0,external_node_fs_.createReadStream)(tarPath, { highWaterMark: 1 << 20 }))) {
+        (0,src_tar/* checkEntryPath */.iX)(entry.header, where, entry.headerOffset);
+        if (isReserved(entry.header.name))
+            continue;
+        visit(entry, cleanPath(entry.header.name), index);
+        index += 1;
+    }
+}
+/**
+ * The reordered entry list of a spooled tar. The tar is read a few times rather than indexed in memory: once to find
+ * the prioritized entries (and again for each level of hardlink targets they lead to), once more if some path occurs
+ * twice, and once to write the rest. What is kept: the prioritized entries with their parents and link targets, and
+ * an 8-byte hash per entry for finding paths that occur more than once (whose last occurrence is the one kept).
+ */
+async function prioritizedItems(tarPath, prioritized, where) {
+    // The last occurrence of each path the placement below asks about; a path looked for and absent maps to undefined.
+    const lastOf = new Map();
+    let hashes = new Float64Array(1 << 16);
+    let entries = 0;
+    const lookFor = async (paths, first) => {
+        for (const path of paths)
+            lastOf.set(path, undefined);
+        await scanSpool(tarPath, where, (entry, path, index) => {
+            if (first) {
+                if (index === hashes.length) {
+                    const larger = new Float64Array(hashes.length * 2);
+                    larger.set(hashes);
+                    hashes = larger;
+                }
+                hashes[index] = pathHash(path);
+                entries = index + 1;
+            }
+            if (paths.has(path))
+                lastOf.set(path, { header: entry.header, payloadOffset: entry.payloadOffset, index });
+        });
+    };
+    // As a placement goes, it asks for parents and hardlink targets; whatever it asked for that was not looked for
+    // yet is looked for in another reading, and the placement is made again, until it asks for nothing new.
+    let order = [];
+    let placed = new Set();
+    let wanted = new Set(prioritized.map((path) => cleanPath(path)));
+    for (let reading = 0; wanted.size > 0; reading += 1) {
+        await lookFor(wanted, reading === 0);
+        wanted = new Set();
+        order = [];
+        placed = new Set();
+        const lookedFor = (path) => {
+            if (!lastOf.has(path))
+                wanted.add(path);
+            return lastOf.get(path);
+        };
+        const place = (path, depth = 0) => {
+            const found = lookedFor(path);
+            if (found === undefined || placed.has(found.index) || depth > 64)
+                return;
+            const parts = path.split('/');
+            for (let i = 1; i < parts.length; i += 1)
+                place(parts.slice(0, i).join('/'), depth + 1);
+            if (found.header.type === '1')
+                place(cleanPath(found.header.linkName), depth + 1);
+            if (placed.has(found.index))
+                return;
+            placed.add(found.index);
+            order.push(found.index);
+        };
+        for (const path of prioritized)
+            place(cleanPath(path));
+        if (reading >= 64)
+            break; // a chain of hardlinks longer than the placement follows
+    }
+    const byIndex = new Map([...lastOf.values()].filter((found) => found !== undefined).map((found) => [found.index, found]));
+    // Paths that occur more than once: only their last occurrence is written. Their hashes are found by sorting, and
+    // the entries with such a hash (real repeats, and the rare collision) are read again by name.
+    const sorted = hashes.subarray(0, entries).sort();
+    const repeated = new Set();
+    for (let i = 1; i < sorted.length; i += 1)
+        if (sorted[i] === sorted[i - 1])
+            repeated.add(sorted[i]);
+    hashes = new Float64Array(0);
+    const lastIndex = new Map();
+    if (repeated.size > 0)
+        await scanSpool(tarPath, where, (_entry, path, index) => repeated.has(pathHash(path)) && lastIndex.set(path, index));
+    const isLast = (path, index) => (lastIndex.size === 0 || !repeated.has(pathHash(path)) ? true : lastIndex.get(path) === index);
+    const landmark = order.length > 0 ? PREFETCH_LANDMARK : NO_PREFETCH_LANDMARK;
+    return (async function* () {
+        if (landmark === NO_PREFETCH_LANDMARK)
+            yield { kind: 'landmark', name: landmark };
+        for (const index of order) {
+            const { header, payloadOffset } = byIndex.get(index);
+            const body = () => (header.size > 0 ? (0,external_node_fs_.createReadStream)(tarPath, { start: payloadOffset, end: payloadOffset + header.size - 1, highWaterMark: 1 << 20 }) : emptyBody());
+            yield { kind: 'entry', header, body: body };
+        }
+        if (landmark === PREFETCH_LANDMARK)
+            yield { kind: 'landmark', name: landmark };
+        let index = 0;
+        for await (const entry of (0,src_tar/* readTar */.sB)((0,external_node_fs_.createReadStream)(tarPath, { highWaterMark: 1 << 20 }))) {
+            if (isReserved(entry.header.name))
+                continue;
+            const at = index;
+            index += 1;
+            if (placed.has(at) || !isLast(cleanPath(entry.header.name), at))
+                continue;
+            yield { kind: 'entry', header: entry.header, body: () => entry.body() };
+        }
+    })();
+}
+/**
+ * A 53-bit hash of a path for finding repeated paths (so that a layer of a million distinct paths very rarely
+ * needs the extra reading): two FNV-1a-style hashes over its UTF-16 code units, with different bases and primes.
+ */
+function pathHash(path) {
+    let high = 0x811c9dc5;
+    let low = 0x050c5d1f;
+    for (let i = 0; i < path.length; i += 1) {
+        const unit = path.charCodeAt(i);
+        high = Math.imul(high ^ unit, 0x01000193);
+        low = Math.imul(low ^ unit, 0x5bd1e995);
+    }
+    return (high >>> 0) * 2 ** 21 + (low >>> 11);
+}
+async function* emptyBody() { }
+/**
+ * An eStargz layer is kept as it is; its uncompressed size and diff_id are measured for the annotations/config, in
+ * the same read that checks its blob and its entries' names.
+ */
+async function passThrough(source, layer, out, tocDigest, entries, where) {
+    const counter = new oci/* DigestCounter */.VR();
+    const measured = new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            counter.update(chunk);
+            callback(null, chunk);
+        },
+    });
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the entries are only checked
+    for await (const _entry of layerEntries((0,external_node_stream_.pipeline)(await openLayerTar(source, layer), measured, () => { }), where))
+        ;
+    const blob = { digest: layer.digest, size: layer.size };
+    const written = out.dir === source.dir ? blob : await out.writeBlobFrom((0,external_node_fs_.createReadStream)(source.blobPath(layer.digest), { highWaterMark: 1 << 20 }), blob, source.where);
+    return { ...written, tocDigest, diffId: counter.digest(), uncompressedSize: counter.size, entries, passedThrough: true };
+}
+
+// EXTERNAL MODULE: ./src/glob.ts
+var glob = __nccwpck_require__(5601);
+;// CONCATENATED MODULE: ./src/estargz/prefetch.ts
+/**
+ * Prefetch lists: which layer each prioritized path belongs to. Every pattern (a path or a glob with `*`, `?`, `[...]`
+ * and `**`, see glob.ts) is matched against the image's merged filesystem, and each match is attributed to the
+ * topmost layer that holds it, unless a whiteout or an opaque directory in a layer above hides it. Order is the order
+ * given, glob matches sorted; a path named twice counts once.
+ *
+ * A layer's paths are streamed, not collected: only the paths a pattern names or matches are kept, with the layer's
+ * whiteouts up to a bound. A layer with more whiteouts than that is read a second time, for just the whiteouts that
+ * could hide a match. So memory follows the prefetch list, not the number of files in the layers.
+ */
+
+
+
+const WHITEOUT = '.wh.';
+const OPAQUE = '.wh..wh..opq';
+/** Whiteouts kept per layer from the first reading; beyond, the layer is read again for the relevant ones. */
+const MAX_KEPT_WHITEOUTS = 10_000;
+/** A layer's paths, read from its tar in the layout (payloads are skipped, not read; the blob is checked as it is read). */
+function layerPaths(layout, layer) {
+    return async function* () {
+        for await (const entry of layerEntries(await openLayerTar(layout, layer), `${layout.where}: layer ${layer.digest}`)) {
+            const path = cleanPath(entry.header.name);
+            if (path !== '' && path !== TOC_NAME && path !== PREFETCH_LANDMARK && path !== NO_PREFETCH_LANDMARK)
+                yield path;
+        }
+    };
+}
+/**
+ * `layers` gives, for each layer (bottom layer first), listings of its paths in order of preference: a listing that
+ * fails is dropped and the next one read from the start. `maxKeptWhiteouts` is for tests.
+ */
+async function attributePrefetch(patterns, layers, maxKeptWhiteouts = MAX_KEPT_WHITEOUTS) {
+    const wanted = patterns.map((pattern) => ({ pattern, clean: cleanPath(pattern.trim()) })).filter((p) => p.clean !== '');
+    const plain = new Set(wanted.filter((p) => !(0,glob/* isGlob */.f)(p.clean)).map((p) => p.clean));
+    const globs = wanted.filter((p) => (0,glob/* isGlob */.f)(p.clean)).map((p) => (0,glob/* globToRegExp */.t)(p.clean));
+    const facts = [];
+    for (const listings of layers) {
+        const layer = await readLayer(listings, () => ({ held: new Set(), whiteouts: new Set(), overflow: false }), (layer, path) => {
+            const whiteout = baseName(path).startsWith(WHITEOUT);
+            if (plain.has(path) || (!whiteout && globs.some((glob) => glob.test(path))))
+                layer.held.add(path);
+            if (whiteout) {
+                if (layer.whiteouts.size < maxKeptWhiteouts)
+                    layer.whiteouts.add(path);
+                else
+                    layer.overflow = true;
+            }
+        });
+        facts.push(layer);
+    }
+    // Glob matches are looked for in the merged filesystem: every layer's matches (never a whiteout), sorted.
+    let merged;
+    const candidatesOf = (clean) => {
+        if (!(0,glob/* isGlob */.f)(clean))
+            return [clean];
+        merged ??= [...new Set(facts.flatMap((layer) => [...layer.held]))].filter((p) => !baseName(p).startsWith(WHITEOUT)).sort();
+        const regex = (0,glob/* globToRegExp */.t)(clean);
+        return merged.filter((p) => regex.test(p));
+    };
+    // A layer with too many whiteouts to keep is read again for those that could hide a candidate.
+    if (facts.some((layer) => layer.overflow)) {
+        const probes = new Set();
+        for (const { clean } of wanted)
+            for (const path of candidatesOf(clean))
+                for (const probe of hidingEntries(path))
+                    probes.add(probe);
+        for (const [i, layer] of facts.entries()) {
+            if (!layer.overflow)
+                continue;
+            layer.whiteouts = await readLayer(layers[i] ?? [], () => new Set(), (found, path) => probes.has(path) && found.add(path));
+        }
+    }
+    const perLayer = layers.map(() => []);
+    const taken = layers.map(() => new Set());
+    const missing = [];
+    for (const { pattern, clean } of wanted) {
+        for (const path of candidatesOf(clean)) {
+            const layer = topmostLayer(path, facts);
+            if (layer === undefined) {
+                if (!(0,glob/* isGlob */.f)(clean))
+                    missing.push(pattern);
+                continue;
+            }
+            if (taken[layer]?.has(path))
+                continue;
+            taken[layer]?.add(path);
+            perLayer[layer]?.push(path);
+        }
+    }
+    return { perLayer, missing };
+}
+/** Reads a layer's paths into a fresh `state`, from the first of its listings that does not fail. */
+async function readLayer(listings, fresh, visit) {
+    for (const [i, list] of listings.entries()) {
+        const state = fresh();
+        try {
+            for await (const path of list())
+                visit(state, path);
+            return state;
+        }
+        catch (error) {
+            if (i === listings.length - 1)
+                throw error;
+        }
+    }
+    throw new Error('a layer without a listing of its paths');
+}
+/** The index of the topmost layer that shows `path`, or undefined if none does or a layer above hides it. */
+function topmostLayer(path, layers) {
+    for (let i = layers.length - 1; i >= 0; i -= 1) {
+        const layer = layers[i];
+        if (layer.held.has(path))
+            return i;
+        if (hidingEntries(path).some((entry) => layer.whiteouts.has(entry)))
+            return undefined;
     }
     return undefined;
 }
-function truncateBytes(value, max) {
-    return value.length <= max ? value : value.subarray(0, max);
+/**
+ * The entries that, in a layer, hide `path` in the layers below: a whiteout of the path or of one of its parents,
+ * and an opaque marker in one of its parent directories (the root's included).
+ */
+function hidingEntries(path) {
+    const parts = path.split('/');
+    const entries = [];
+    for (let i = parts.length; i >= 1; i -= 1) {
+        const parent = parts.slice(0, i - 1).join('/');
+        entries.push(`${parent === '' ? '' : `${parent}/`}${WHITEOUT}${parts[i - 1]}`);
+        if (i < parts.length)
+            entries.push(`${parts.slice(0, i).join('/')}/${OPAQUE}`);
+    }
+    entries.push(OPAQUE);
+    return entries;
+}
+function baseName(path) {
+    return path.slice(path.lastIndexOf('/') + 1);
 }
 
-
-/***/ }),
-
-/***/ 6769:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  ZV: () => (/* binding */ TarFormatError),
-  sB: () => (/* binding */ readTar)
-});
-
-// UNUSED EXPORTS: MAX_EXTENSION_BYTES, parsePax
-
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/estargz/tar-header.ts
-var tar_header = __nccwpck_require__(4635);
-;// CONCATENATED MODULE: ./src/estargz/byte-reader.ts
+;// CONCATENATED MODULE: ./src/estargz/image.ts
 /**
- * Pulls exact byte counts out of a stream of buffers without holding more than the caller asks for: the tar reader
- * reads 512-byte headers and payload pieces through it, and it counts the position so errors can say where.
+ * Whole-image conversion: walks an index (every platform) or a single manifest, converts every layer to eStargz,
+ * replaces the config's diff_ids, and writes config, manifest and index again with OCI media types, so each digest
+ * up the tree changes with what it points to. Layer descriptors get the TOC digest and uncompressed-size
+ * annotations and, under the keys the caller gives (`provenance`), what a later conversion needs to reuse them: the
+ * source layer's digest, the conversion's settings and the diff_id. A layer shared by several platforms is converted
+ * once, and a layer whose conversion with the same settings is known from elsewhere (an earlier conversion, see
+ * `reuse`) is not converted at all.
  */
-class ByteReader {
-    source;
-    queue = [];
-    queued = 0;
-    ended = false;
-    /** Bytes handed out (or skipped) so far. */
-    position = 0;
-    constructor(source) {
-        this.source = source;
+
+
+
+
+
+
+
+/** A conversion setting out of range; `setting` names the option, so a caller can name its own input or flag. */
+class ConversionSettingError extends errors/* ShipError */.fS {
+    setting;
+    constructor(setting, message, hint) {
+        super(message, { hint });
+        this.setting = setting;
     }
-    static from(source) {
-        return new ByteReader(source[Symbol.asyncIterator]());
+}
+/**
+ * Bump when the bytes a conversion writes change (a converter fix or a format change), or when what a recorded
+ * conversion vouches for changes, so layers converted by an earlier version are converted again rather than reused.
+ * 2: source layers are checked against their digests as they are read; a conversion recorded by version 1 may name
+ * a source digest its bytes did not have.
+ */
+const CONVERTER_VERSION = 2;
+/**
+ * The settings as the provenance `conversion` annotation spells them, e.g.
+ * `estargz/1 level=6 chunk-size=4194304 prefetch=none` (or `prefetch=sha256:...`, the digest of the JSON list of
+ * prioritized paths). Two conversions of the same source layer with equal strings give the same blob.
+ */
+function conversionParams(settings) {
+    const prefetch = settings.prioritized.length === 0 ? 'none' : (0,oci/* sha256 */.sc)(JSON.stringify(settings.prioritized));
+    return `estargz/${CONVERTER_VERSION} level=${settings.level} chunk-size=${settings.chunkSize} prefetch=${prefetch}`;
+}
+async function convertImage(source, top, out, options = {}) {
+    const level = options.level ?? 6;
+    const chunkSize = options.chunkSize ?? DEFAULT_ESTARGZ_CHUNK_SIZE;
+    if (!Number.isInteger(level) || level < 0 || level > 9)
+        throw new ConversionSettingError('level', `compression level ${level} is not 0-9`, 'use a whole number from 0 (store) to 9 (smallest)');
+    if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
+        throw new ConversionSettingError('chunkSize', `chunk size ${chunkSize} is not a positive number of bytes`, `the default is ${DEFAULT_ESTARGZ_CHUNK_SIZE} (4 MiB)`);
     }
-    /** Waits until at least `n` bytes are queued or the source ends; says whether they are there. */
-    async fill(n) {
-        while (this.queued < n && !this.ended) {
-            const next = await this.source.next();
-            if (next.done)
-                this.ended = true;
-            else if (next.value.length > 0) {
-                const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.length);
-                this.queue.push(chunk);
-                this.queued += chunk.length;
+    const provenance = options.provenance;
+    const pool = new CompressPool();
+    const manifests = [];
+    const missing = new Set();
+    const layerCache = new Map();
+    const reuse = options.reuse;
+    const convertOneLayer = (layer, prioritized, params) => {
+        const { digest, size } = layer;
+        const key = `${digest}\0${params}`;
+        let pending = layerCache.get(key);
+        if (!pending) {
+            pending = (async () => {
+                const reused = await reuse?.find(digest, params);
+                if (reused) {
+                    // The source digest is the key of the reuse and goes into the new layer's annotations: the bytes here must
+                    // have it, though they are not converted (a read and a hash, no more).
+                    await source.verifyBlob(layer);
+                    options.onLayer?.({ kind: 'reused', digest, result: reused });
+                    const { lazyPullBytes: _lazy, ...written } = reused;
+                    return { result: { ...written, passedThrough: false }, reused };
+                }
+                options.onLayer?.({ kind: 'start', digest, size });
+                const result = await convertLayer(source, layer, out, {
+                    pool,
+                    level,
+                    chunkSize,
+                    prioritized,
+                    ...(options.tempDir === undefined ? {} : { tempDir: options.tempDir }),
+                    onProgress: (payloadBytes) => options.onLayer?.({ kind: 'progress', digest, payloadBytes }),
+                });
+                options.onLayer?.({ kind: 'done', digest, result });
+                return { result, reused: undefined };
+            })();
+            layerCache.set(key, pending);
+        }
+        return pending;
+    };
+    async function convertManifest(descriptor) {
+        const manifest = await source.readJson(descriptor, oci/* ImageManifest */.nU, 'manifest');
+        // What can be checked without reading a layer is checked for every layer before any is converted.
+        await checkManifestParts(source, descriptor, manifest);
+        const config = await source.readJson(manifest.config, oci/* ImageConfig */.K8, 'config');
+        if (config.rootfs.diff_ids.length !== manifest.layers.length) {
+            throw new errors/* ShipError */.fS(`${source.where}: manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`, { hint: 'the image is corrupt: rebuild it' });
+        }
+        // Earlier conversions are looked at first: their TOCs list the paths of their source layers. The layers they
+        // may stand in for are hashed meanwhile (see convertOneLayer), on every core.
+        const candidates = reuse ? source.verifyBlobs(manifest.layers.filter((l) => reuse.knows(l.digest))) : Promise.resolve();
+        candidates.catch(() => { }); // awaited below; a failure must not go unhandled meanwhile
+        const known = reuse ? await reuse.prepare(manifest.layers.map((l) => l.digest)) : new Map();
+        await candidates;
+        let prioritized = manifest.layers.map(() => []);
+        if (options.prefetch && options.prefetch.length > 0) {
+            // An earlier conversion's TOC first (no need to read the layer), the layer itself should that fail.
+            const paths = manifest.layers.map((layer) => [known.get(layer.digest), layerPaths(source, layer)].filter((list) => list !== undefined));
+            const attribution = await attributePrefetch(options.prefetch, paths);
+            prioritized = attribution.perLayer;
+            for (const path of attribution.missing)
+                missing.add(path);
+        }
+        // Layers are converted one after another: each one already keeps every core busy.
+        const layers = [];
+        const results = [];
+        for (const [i, layer] of manifest.layers.entries()) {
+            const wanted = prioritized[i] ?? [];
+            const params = conversionParams({ level, chunkSize, prioritized: wanted });
+            const { result, reused } = await convertOneLayer(layer, wanted, params);
+            results.push({ source: layer.digest, result, prioritized: wanted, reused });
+            const { urls: _urls, annotations, ...rest } = layer;
+            layers.push({
+                ...rest,
+                mediaType: oci/* MediaType */.zu.ociLayerGzip,
+                digest: result.digest,
+                size: result.size,
+                annotations: {
+                    ...annotations,
+                    [oci/* Annotation */.YH.stargzTocDigest]: result.tocDigest,
+                    [oci/* Annotation */.YH.estargzUncompressedSize]: String(result.uncompressedSize),
+                    ...(provenance ? { [provenance.sourceDigest]: layer.digest, [provenance.conversion]: params, [provenance.diffId]: result.diffId } : {}),
+                },
+            });
+        }
+        const newConfig = { ...config, rootfs: { ...config.rootfs, diff_ids: results.map((r) => r.result.diffId) } };
+        // As containerd's converter does: the legacy parent-image id no longer names anything true.
+        for (const key of ['config', 'container_config']) {
+            const section = newConfig[key];
+            if (section && typeof section === 'object' && 'Image' in section) {
+                const { Image: _image, ...kept } = section;
+                newConfig[key] = kept;
             }
         }
-        return this.queued >= n;
+        const configDescriptor = { ...manifest.config, ...(await out.writeJson(oci/* MediaType */.zu.ociConfig, newConfig)) };
+        const newManifest = { ...manifest, mediaType: oci/* MediaType */.zu.ociManifest, config: configDescriptor, layers };
+        const written = await out.writeJson(oci/* MediaType */.zu.ociManifest, newManifest);
+        manifests.push({ source: descriptor.digest, digest: written.digest, platform: descriptor.platform, layers: results });
+        return written;
     }
-    /** Exactly `n` bytes, or fewer only when the stream ended first (the caller decides whether that is an error). */
-    async read(n) {
-        await this.fill(n);
-        const take = Math.min(n, this.queued);
-        const first = this.queue[0];
-        let out;
-        if (first && first.length >= take) {
-            out = first.subarray(0, take);
-            this.consumeFront(take);
+    async function convertDescriptor(descriptor, depth) {
+        const { mediaType } = descriptor;
+        let written;
+        if ((0,oci/* isIndexType */.$U)(mediaType)) {
+            if (depth > 4)
+                throw new errors/* ShipError */.fS(`${source.where}: index ${descriptor.digest} nests too deeply`);
+            const index = await source.readJson(descriptor, oci/* ImageIndex */.yd, 'index');
+            checkDeclaredType(source, descriptor, index.mediaType);
+            const entries = [];
+            for (const entry of index.manifests)
+                entries.push(await convertDescriptor(entry, depth + 1));
+            written = await out.writeJson(oci/* MediaType */.zu.ociIndex, { ...index, mediaType: oci/* MediaType */.zu.ociIndex, manifests: entries });
+        }
+        else if ((0,oci/* isImageManifestType */.tr)(mediaType)) {
+            written = await convertManifest(descriptor);
         }
         else {
-            out = Buffer.allocUnsafe(take);
-            let at = 0;
-            while (at < take) {
-                const head = this.queue[0];
-                const piece = Math.min(head.length, take - at);
-                head.copy(out, at, 0, piece);
-                at += piece;
-                this.consumeFront(piece);
-            }
+            // Converting rewrites every digest up the tree, and a document of a type this tool does not know cannot be
+            // rewritten to match; it is refused rather than copied with references that no longer hold.
+            throw unknownDocumentType(source, descriptor);
         }
-        return out;
+        return { ...descriptor, mediaType: written.mediaType, digest: written.digest, size: written.size };
     }
-    /** Up to `max` bytes (at least one unless the stream ended), without copying when possible. */
-    async readSome(max) {
-        if (max <= 0)
-            return Buffer.alloc(0);
-        await this.fill(1);
-        const head = this.queue[0];
-        if (!head)
-            return Buffer.alloc(0);
-        const take = Math.min(max, head.length);
-        const out = head.subarray(0, take);
-        this.consumeFront(take);
-        return out;
-    }
-    /** Drops `n` bytes; returns how many were really there. */
-    async skip(n) {
-        let left = n;
-        while (left > 0) {
-            const piece = await this.readSome(Math.min(left, 1 << 20));
-            if (piece.length === 0)
-                break;
-            left -= piece.length;
-        }
-        return n - left;
-    }
-    /** Stops reading: closes the source (a file stream is destroyed, a generator runs its finally blocks). */
-    async close() {
-        this.ended = true;
-        this.queue.length = 0;
-        this.queued = 0;
-        await this.source.return?.();
-    }
-    consumeFront(n) {
-        const head = this.queue[0];
-        if (n === head.length)
-            this.queue.shift();
-        else
-            this.queue[0] = head.subarray(n);
-        this.queued -= n;
-        this.position += n;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/estargz/tar-reader.ts
-/**
- * A streaming tar reader: USTAR, PAX (local and global extended headers, `SCHILY.xattr.*`) and GNU (long names and
- * link names, base-256 numbers). It yields one entry at a time; the caller reads the entry's payload through
- * `body()` or leaves it, and it is skipped. Nothing but the current header and small extension records is held, and
- * every field is checked, so a broken archive ends in a ShipError that names the entry and the byte offset.
- * Errors never quote the bytes they found wrong: the input may be any file (a secret given where an archive was
- * expected), so they say which field and where. An entry is named only once its header's checksum holds.
- */
-
-
-
-/** PAX and GNU long-name records larger than this are refused (Go's archive/tar uses the same bound). */
-const MAX_EXTENSION_BYTES = 1 << 20;
-const HINT = 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image';
-class TarFormatError extends errors/* ShipError */.fS {
-    entry;
-    offset;
-    constructor(message, entry, offset) {
-        super(`${entry === undefined ? '' : `tar entry ${(0,errors/* quoted */.TL)(entry)}: `}${message} (at byte ${offset} of the tar stream)`, { hint: HINT });
-        this.entry = entry;
-        this.offset = offset;
-    }
-}
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-/** The records of a header without PAX records (most of them): never written to. */
-const NO_RECORDS = new Map();
-/**
- * Reads tar entries from uncompressed bytes. The source is closed when the archive ends (or the caller stops early),
- * so whatever follows the end-of-archive marker is not read.
- */
-async function* readTar(source) {
-    const reader = ByteReader.from(source);
     try {
-        yield* readEntries(reader);
+        const converted = await convertDescriptor(top, 0);
+        const { [oci/* Annotation */.YH.refName]: _ref, ...annotations } = converted.annotations ?? {};
+        const descriptor = { ...converted };
+        if (Object.keys(annotations).length > 0)
+            descriptor.annotations = annotations;
+        else
+            delete descriptor.annotations;
+        return { descriptor, manifests, missingPrefetch: [...missing] };
     }
     finally {
-        await reader.close();
+        await pool.close();
     }
-}
-async function* readEntries(reader) {
-    const globalPax = new Map();
-    for (;;) {
-        const headerOffset = reader.position;
-        const parsed = await readOneHeader(reader, globalPax);
-        if (parsed === undefined)
-            return;
-        const { header } = parsed;
-        const payloadOffset = reader.position;
-        let consumed = false;
-        let bodyRead = 0;
-        const entry = {
-            header,
-            headerOffset,
-            payloadOffset,
-            body: () => {
-                if (consumed)
-                    throw new Error('tar entry body read twice');
-                consumed = true;
-                return (async function* () {
-                    while (bodyRead < header.size) {
-                        const piece = await reader.readSome(Math.min(header.size - bodyRead, 1 << 20));
-                        if (piece.length === 0)
-                            throw new TarFormatError(`the payload is cut short: ${bodyRead} of ${header.size} bytes`, header.name, reader.position);
-                        bodyRead += piece.length;
-                        yield piece;
-                    }
-                })();
-            },
-        };
-        yield entry;
-        const rest = header.size - bodyRead + (0,tar_header/* padding */.Ms)(header.size);
-        const skipped = await reader.skip(rest);
-        if (skipped < header.size - bodyRead)
-            throw new TarFormatError(`the payload is cut short: ${bodyRead + skipped} of ${header.size} bytes`, header.name, reader.position);
-        // A missing final padding after the last payload is tolerated only at the very end (some writers omit it).
-    }
-}
-/** Reads extension headers and the entry header they apply to; undefined at the end of the archive. */
-async function readOneHeader(reader, globalPax) {
-    let localPax;
-    let gnuLongName;
-    let gnuLongLink;
-    for (;;) {
-        const at = reader.position;
-        const block = await reader.read(tar_header/* BLOCK */.IE);
-        if (block.length === 0) {
-            if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
-                throw new TarFormatError('the archive ends after an extension header, without its entry', undefined, at);
-            return undefined; // no end-of-archive marker: accepted, as GNU tar does
-        }
-        if (block.length < tar_header/* BLOCK */.IE)
-            throw new TarFormatError(`the archive ends inside a header (${block.length} of 512 bytes)`, undefined, at);
-        if (isZeroBlock(block)) {
-            // End of archive: the second zero block is optional in practice; whatever follows is ignored.
-            if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
-                throw new TarFormatError('an extension header is followed by the end of the archive', undefined, at);
-            return undefined;
-        }
-        checkChecksum(block, at);
-        const rawName = cString(block, 0, 100);
-        const typeflag = String.fromCharCode(block[156]);
-        const size = number(block, 124, 12, 'size', rawName.toString('utf8'), at);
-        const magic = block.toString('latin1', 257, 263);
-        const isGnu = magic === 'ustar ';
-        if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
-            if (size > MAX_EXTENSION_BYTES)
-                throw new TarFormatError(`its ${typeflag} extension header is ${size} bytes, more than the ${MAX_EXTENSION_BYTES} allowed`, decode(rawName, at), at);
-            const data = await reader.read(size);
-            if (data.length < size)
-                throw new TarFormatError(`the archive ends inside a ${typeflag} extension header`, decode(rawName, at), at);
-            await reader.skip((0,tar_header/* padding */.Ms)(size));
-            if (typeflag === 'x')
-                localPax = [...(localPax ?? []), ...parsePax(data, at)];
-            else if (typeflag === 'g')
-                for (const [key, value] of parsePax(data, at))
-                    globalPax.set(key, value);
-            else {
-                const text = decode(trimNul(data), at);
-                if (typeflag === 'L')
-                    gnuLongName = text;
-                else
-                    gnuLongLink = text;
-            }
-            continue;
-        }
-        const prefix = !isGnu && magic.startsWith('ustar') ? cString(block, 345, 155) : Buffer.alloc(0);
-        let records = NO_RECORDS;
-        if (globalPax.size > 0 || localPax) {
-            const merged = new Map(globalPax);
-            for (const [key, value] of localPax ?? [])
-                merged.set(key, value);
-            records = merged;
-        }
-        const paxText = (key) => {
-            const v = records.get(key);
-            return v === undefined ? undefined : decode(v, at);
-        };
-        const name = paxText('path') ?? gnuLongName ?? decode(prefix.length > 0 ? Buffer.concat([prefix, Buffer.from('/'), rawName]) : rawName, at);
-        const linkName = paxText('linkpath') ?? gnuLongLink ?? decode(cString(block, 157, 100), at);
-        if (name === '')
-            throw new TarFormatError('an entry has an empty name', undefined, at);
-        if (name.includes('\0'))
-            throw new TarFormatError('the name holds a NUL byte', name, at);
-        const paxNumber = (key, fallback, fractional = false) => {
-            const text = paxText(key);
-            if (text === undefined)
-                return fallback;
-            const value = fractional ? Number(text) : /^\d+$/.test(text) ? Number(text) : Number.NaN;
-            if (!Number.isFinite(value) || (!fractional && (value < 0 || !Number.isSafeInteger(value))))
-                throw new TarFormatError(`PAX record ${key} is not a valid number`, name, at);
-            return value;
-        };
-        let type;
-        switch (typeflag) {
-            case '0':
-            case '7':
-                type = '0';
-                break;
-            case '\0':
-                type = name.endsWith('/') ? '5' : '0';
-                break;
-            case '1':
-            case '2':
-            case '3':
-            case '4':
-            case '5':
-            case '6':
-                type = typeflag;
-                break;
-            default:
-                throw new TarFormatError(`unsupported entry type ${/^[\x21-\x7e]$/.test(typeflag) ? `"${typeflag}"` : `byte ${typeflag.charCodeAt(0)}`}${typeflag === 'S' ? ' (GNU sparse file)' : ''}`, name, at);
-        }
-        if (records.size > 0 && [...records.keys()].some((k) => k.startsWith('GNU.sparse.')))
-            throw new TarFormatError('PAX sparse files are not supported', name, at);
-        const realSize = paxNumber('size', size);
-        const header = {
-            name,
-            linkName,
-            type,
-            mode: number(block, 100, 8, 'mode', name, at),
-            uid: paxNumber('uid', number(block, 108, 8, 'uid', name, at)),
-            gid: paxNumber('gid', number(block, 116, 8, 'gid', name, at)),
-            // Header-only types carry no payload whatever their size field says (as Go's archive/tar reads them).
-            size: type === '0' ? realSize : 0,
-            mtime: paxNumber('mtime', number(block, 136, 12, 'mtime', name, at), true),
-            uname: paxText('uname') ?? decode(cString(block, 265, 32), at),
-            gname: paxText('gname') ?? decode(cString(block, 297, 32), at),
-            devMajor: type === '3' || type === '4' ? number(block, 329, 8, 'devmajor', name, at) : 0,
-            devMinor: type === '3' || type === '4' ? number(block, 337, 8, 'devminor', name, at) : 0,
-            xattrs: new Map(),
-            pax: [],
-        };
-        for (const [key, value] of records) {
-            if (key.startsWith('SCHILY.xattr.'))
-                header.xattrs.set(key.slice('SCHILY.xattr.'.length), value);
-            if (key !== 'path' && key !== 'linkpath' && key !== 'size')
-                header.pax.push([key, value]);
-        }
-        if (type !== '0' && realSize > 0) {
-            // The payload of a header-only type is still in the stream; skip it so the next header is found.
-            const skipped = await reader.skip(realSize + (0,tar_header/* padding */.Ms)(realSize));
-            if (skipped < realSize)
-                throw new TarFormatError(`the archive ends inside the entry's data`, name, at);
-        }
-        return { header };
-    }
-}
-function isZeroBlock(block) {
-    for (let i = 0; i < block.length; i += 1)
-        if (block[i] !== 0)
-            return false;
-    return true;
-}
-/** Until the checksum holds, the block may be anything (not a tar at all): nothing of it goes into the message. */
-function checkChecksum(block, at) {
-    const field = cString(block, 148, 8).toString('latin1').trim();
-    if (!/^[0-7]+$/.test(field))
-        throw new TarFormatError('not a tar header: its checksum field is not an octal number', undefined, at);
-    const stored = parseInt(field, 8);
-    // The sum with the checksum field counted as spaces; the signed sum (of old writers) only when that one fails.
-    let unsigned = 8 * 0x20;
-    for (let i = 0; i < 148; i += 1)
-        unsigned += block[i];
-    for (let i = 156; i < tar_header/* BLOCK */.IE; i += 1)
-        unsigned += block[i];
-    if (stored === unsigned)
-        return;
-    let signed = 8 * 0x20;
-    for (let i = 0; i < tar_header/* BLOCK */.IE; i += 1) {
-        if (i >= 148 && i < 156)
-            continue;
-        const byte = block[i];
-        signed += byte > 127 ? byte - 256 : byte;
-    }
-    if (stored !== signed)
-        throw new TarFormatError('bad header checksum: a damaged tar header, or not a tar at all', undefined, at);
-}
-/** A numeric field: octal text (NUL/space padded) or GNU base-256 when the top bit of the first byte is set. */
-function number(block, at, width, what, entry, offset) {
-    const first = block[at];
-    if (first & 0x80) {
-        if (first === 0xff)
-            throw new TarFormatError(`the ${what} field is negative`, entry, offset);
-        let value = first & 0x7f;
-        for (let i = 1; i < width; i += 1) {
-            value = value * 256 + block[at + i];
-            if (!Number.isSafeInteger(value))
-                throw new TarFormatError(`the ${what} field is too large`, entry, offset);
-        }
-        return value;
-    }
-    // Octal digits, up to the first NUL, with spaces around them (parsed by hand: this runs for every field of every header).
-    let end = at;
-    while (end < at + width && block[end] !== 0)
-        end += 1;
-    let start = at;
-    while (start < end && isBlank(block[start]))
-        start += 1;
-    while (end > start && isBlank(block[end - 1]))
-        end -= 1;
-    let value = 0;
-    for (let i = start; i < end; i += 1) {
-        const digit = block[i] - 0x30;
-        // The field is not quoted: it is content read from a file.
-        if (digit < 0 || digit > 7)
-            throw new TarFormatError(`the ${what} field is not an octal number`, entry, offset);
-        value = value * 8 + digit;
-    }
-    return value;
-}
-/** The characters String.prototype.trim removes, among Latin-1 bytes. */
-function isBlank(byte) {
-    return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d) || byte === 0xa0;
-}
-function cString(block, at, width) {
-    const field = block.subarray(at, at + width);
-    const nul = field.indexOf(0);
-    return nul === -1 ? field : field.subarray(0, nul);
-}
-function trimNul(data) {
-    const nul = data.indexOf(0);
-    return nul === -1 ? data : data.subarray(0, nul);
-}
-/** Names must be UTF-8: the TOC is JSON, and a name it cannot spell would be mounted under a different name. */
-function decode(bytes, at) {
-    try {
-        return utf8.decode(bytes);
-    }
-    catch {
-        throw new TarFormatError('a name is not valid UTF-8, which the eStargz TOC cannot represent', undefined, at);
-    }
-}
-/** `len key=value\n` records, each checked against its declared length. */
-function parsePax(data, at) {
-    const records = [];
-    let pos = 0;
-    while (pos < data.length) {
-        if (data[pos] === 0)
-            break; // NUL padding after the last record
-        const space = data.indexOf(0x20, pos);
-        if (space === -1 || space - pos > 20)
-            throw new TarFormatError('a PAX record has no length', undefined, at);
-        const lengthText = data.toString('latin1', pos, space);
-        if (!/^[1-9]\d*$/.test(lengthText))
-            throw new TarFormatError('a PAX record length is not a number', undefined, at);
-        const length = Number(lengthText);
-        const end = pos + length;
-        if (end > data.length || length < lengthText.length + 4)
-            throw new TarFormatError('a PAX record length runs past the header', undefined, at);
-        if (data[end - 1] !== 0x0a)
-            throw new TarFormatError('a PAX record does not end with a newline', undefined, at);
-        const eq = data.indexOf(0x3d, space + 1);
-        if (eq === -1 || eq >= end - 1 || eq === space + 1)
-            throw new TarFormatError('a PAX record has no key=value', undefined, at);
-        records.push([data.toString('utf8', space + 1, eq), Buffer.from(data.subarray(eq + 1, end - 1))]);
-        pos = end;
-    }
-    return records;
 }
 
-
-/***/ }),
-
-/***/ 9900:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $W: () => (/* binding */ TOC_TYPES),
-/* harmony export */   At: () => (/* binding */ TocEntrySchema),
-/* harmony export */   BP: () => (/* binding */ PREFETCH_LANDMARK),
-/* harmony export */   RT: () => (/* binding */ isTocEntry),
-/* harmony export */   T4: () => (/* binding */ formatModtime),
-/* harmony export */   WI: () => (/* binding */ DEFAULT_CHUNK_SIZE),
-/* harmony export */   ZU: () => (/* binding */ TOC_NAME),
-/* harmony export */   _k: () => (/* binding */ TocBuilder),
-/* harmony export */   pK: () => (/* binding */ NO_PREFETCH_LANDMARK),
-/* harmony export */   pf: () => (/* binding */ LANDMARK_CONTENT),
-/* harmony export */   ts: () => (/* binding */ cleanPath)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8816);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/**
- * The TOC (`stargz.index.json`): one entry per tar entry and per extra chunk, in stream order, with the field names
- * and omit-if-zero rules of the Go reference (estargz `TOCEntry`), serialised with tab indentation and no trailing
- * newline. Its sha256 is the layer's `containerd.io/snapshot/stargz/toc.digest`.
- */
-
-
-
-
-
-const TOC_NAME = 'stargz.index.json';
-const PREFETCH_LANDMARK = '.prefetch.landmark';
-const NO_PREFETCH_LANDMARK = '.no.prefetch.landmark';
-/** A landmark's whole content: one byte. */
-const LANDMARK_CONTENT = Buffer.from([0x0f]);
-const DEFAULT_CHUNK_SIZE = 4 << 20;
-const TOC_TYPES = { '0': 'reg', '1': 'hardlink', '2': 'symlink', '3': 'char', '4': 'block', '5': 'dir', '6': 'fifo' };
-/**
- * Builds entries field by field in the Go struct's order, leaving out zero values, so the JSON has the reference
- * layout. User and group names appear only on the first entry naming a given id (as the reference writer does).
- *
- * A finished entry is serialised at once, with the number of its `offset` cut out (compressed offsets are known only
- * at the end), into a store that keeps one MiB in memory and spills the rest to a temporary file: a layer of many
- * thousands of files would otherwise keep as many objects alive for the whole conversion. `close()` removes the file.
- */
-class TocBuilder {
-    store = new SpillStore();
-    /** Entries added but not yet sealed, with their member (-1 when they have no payload). */
-    open = new Map();
-    userNames = new Map();
-    groupNames = new Map();
-    sealed = 0;
-    /** Entries added so far. */
-    count = 0;
-    /** The entry of a tar header; digests and chunk fields are set by the caller as the payload is written. */
-    add(h) {
-        const e = { name: h.name, type: TOC_TYPES[h.type] };
-        if (h.size > 0)
-            e.size = h.size;
-        const modtime = formatModtime(h.mtime);
-        if (modtime)
-            e.modtime = modtime;
-        if (h.linkName && (h.type === '1' || h.type === '2'))
-            e.linkName = h.linkName;
-        if (h.mode)
-            e.mode = h.mode;
-        if (h.uid)
-            e.uid = h.uid;
-        if (h.gid)
-            e.gid = h.gid;
-        const userName = nameIfChanged(this.userNames, h.uid, h.uname);
-        if (userName)
-            e.userName = userName;
-        const groupName = nameIfChanged(this.groupNames, h.gid, h.gname);
-        if (groupName)
-            e.groupName = groupName;
-        if (h.type === '0' && h.size > 0)
-            e.offset = 0; // placeholder keeps the key's position; filled in at the end
-        if (h.devMajor)
-            e.devMajor = h.devMajor;
-        if (h.devMinor)
-            e.devMinor = h.devMinor;
-        if (h.xattrs.size > 0)
-            e.xattrs = Object.fromEntries([...h.xattrs].map(([k, v]) => [k, v.toString('base64')]));
-        this.open.set(e, -1);
-        this.count += 1;
-        return e;
-    }
-    /** A `chunk` entry for the 2nd, 3rd, ... chunk of a file. */
-    addChunk(name, chunkOffset) {
-        const e = { name, type: 'chunk', offset: 0, chunkOffset };
-        this.open.set(e, -1);
-        this.count += 1;
-        return e;
-    }
-    /** Says that `entry`'s payload starts gzip member `member`: its `offset` is that member's compressed offset. */
-    place(entry, member) {
-        if (this.open.get(entry) !== -1 || entry.offset === undefined)
-            throw new Error(`TOC entry ${JSON.stringify(entry.name)} cannot be placed`);
-        this.open.set(entry, member);
-    }
-    /**
-     * Serialises the entries added so far, which must be complete but for their offsets. Each is stored as a 12-byte
-     * frame (bytes before the offset, bytes after it, member or -1) and its text, indented for its place in the TOC.
-     */
-    seal() {
-        for (const [entry, member] of this.open) {
-            const text = `\t\t${JSON.stringify(entry, null, '\t').replaceAll('\n', '\n\t\t')}`;
-            let before = Buffer.from(text);
-            let after = EMPTY;
-            if (member >= 0) {
-                // "offset" is never the last key, and a JSON string holds no raw newline: the placeholder is found exactly.
-                const at = text.indexOf(OFFSET_PLACEHOLDER);
-                if (at < 0)
-                    throw new Error(`TOC entry ${JSON.stringify(entry.name)} has no offset placeholder`);
-                before = Buffer.from(text.slice(0, at + OFFSET_PLACEHOLDER.length - 1));
-                after = Buffer.from(text.slice(at + OFFSET_PLACEHOLDER.length));
-            }
-            const frame = Buffer.alloc(12);
-            frame.writeUInt32LE(before.length, 0);
-            frame.writeUInt32LE(after.length, 4);
-            frame.writeInt32LE(member, 8);
-            this.store.write(frame);
-            this.store.write(before);
-            this.store.write(after);
-            this.sealed += 1;
-        }
-        this.open.clear();
-    }
-    /**
-     * The TOC JSON in pieces of about `pieceBytes`, byte for byte `JSON.stringify({ version: 1, entries }, null, '\t')`
-     * (each entry indented two levels deeper), with every offset filled in from `memberOffset`. Seals what is open.
-     */
-    *serialize(memberOffset, pieceBytes = 1 << 16) {
-        this.seal();
-        if (this.sealed === 0) {
-            yield Buffer.from('{\n\t"version": 1,\n\t"entries": []\n}');
-            return;
-        }
-        const out = new PieceWriter(pieceBytes);
-        out.write(Buffer.from('{\n\t"version": 1,\n\t"entries": [\n'));
-        const bytes = new ExactReader(this.store.read());
-        for (let i = 0; i < this.sealed; i += 1) {
-            const frame = bytes.take(12);
-            const beforeLength = frame.readUInt32LE(0);
-            const afterLength = frame.readUInt32LE(4);
-            const member = frame.readInt32LE(8);
-            out.write(bytes.take(beforeLength));
-            if (member >= 0)
-                out.write(Buffer.from(String(memberOffset(member))));
-            out.write(bytes.take(afterLength));
-            out.write(i === this.sealed - 1 ? NEWLINE : COMMA_NEWLINE);
-            if (out.full)
-                yield out.piece();
-        }
-        out.write(Buffer.from('\t]\n}'));
-        yield out.piece();
-    }
-    /** The byte length of the serialised TOC. */
-    serializedLength(memberOffset) {
-        let length = 0;
-        for (const piece of this.serialize(memberOffset))
-            length += piece.length;
-        return length;
-    }
-    /** Removes the spill file, if there is one. */
-    close() {
-        this.store.close();
-    }
-}
-const OFFSET_PLACEHOLDER = '\n\t\t\t"offset": 0';
-const SLASH = 0x2f;
-const DOT = 0x2e;
-const EMPTY = Buffer.alloc(0);
-const NEWLINE = Buffer.from('\n');
-const COMMA_NEWLINE = Buffer.from(',\n');
-const STORE_BLOCK = 1 << 20;
-/** Append-only bytes: one block in memory, every full block written to a temporary file (made on first need). */
-class SpillStore {
-    block = Buffer.allocUnsafeSlow(STORE_BLOCK);
-    used = 0;
-    spilled = 0;
-    dir;
-    fd;
-    write(bytes) {
-        if (this.used + bytes.length > STORE_BLOCK)
-            this.flush();
-        if (bytes.length > STORE_BLOCK)
-            this.append(bytes);
-        else {
-            bytes.copy(this.block, this.used);
-            this.used += bytes.length;
-        }
-    }
-    /** Everything written, in order; each piece is valid only until the next one is asked for. */
-    *read() {
-        if (this.fd !== undefined) {
-            const buffer = Buffer.allocUnsafe(STORE_BLOCK);
-            for (let at = 0; at < this.spilled;) {
-                const n = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(this.fd, buffer, 0, Math.min(STORE_BLOCK, this.spilled - at), at);
-                if (n === 0)
-                    throw new Error('the TOC spill file is shorter than written');
-                at += n;
-                yield buffer.subarray(0, n);
-            }
-        }
-        yield this.block.subarray(0, this.used);
-    }
-    close() {
-        if (this.fd !== undefined)
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(this.fd);
-        if (this.dir !== undefined)
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync)(this.dir, { recursive: true, force: true });
-        this.fd = undefined;
-        this.dir = undefined;
-    }
-    flush() {
-        this.append(this.block.subarray(0, this.used));
-        this.used = 0;
-    }
-    append(bytes) {
-        if (bytes.length === 0)
-            return;
-        if (this.fd === undefined) {
-            try {
-                this.dir = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'meshagent-ship-toc-'));
-                this.fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(this.dir, 'toc'), 'w+');
-            }
-            catch (error) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS(`cannot write the TOC's temporary file in ${(0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)()}: ${error instanceof Error ? error.message : String(error)}`, { hint: 'set TMPDIR to a writable directory' });
-            }
-        }
-        for (let at = 0; at < bytes.length;)
-            at += (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeSync)(this.fd, bytes, at, bytes.length - at, this.spilled + at);
-        this.spilled += bytes.length;
-    }
-}
-/** Exact byte counts out of a sequence of pieces that may be reused; what `take` returns is valid until its next call. */
-class ExactReader {
-    pieces;
-    piece = EMPTY;
-    at = 0;
-    constructor(pieces) {
-        this.pieces = pieces;
-    }
-    take(n) {
-        if (this.piece.length - this.at >= n) {
-            this.at += n;
-            return this.piece.subarray(this.at - n, this.at);
-        }
-        const out = Buffer.allocUnsafe(n);
-        let filled = 0;
-        for (;;) {
-            const copied = this.piece.copy(out, filled, this.at, Math.min(this.piece.length, this.at + n - filled));
-            filled += copied;
-            this.at += copied;
-            if (filled === n)
-                return out;
-            const next = this.pieces.next();
-            if (next.done)
-                throw new Error('the TOC store ends early');
-            this.piece = next.value;
-            this.at = 0;
-        }
-    }
-}
-/** Gathers bytes (copying them) into pieces of about `size` bytes. */
-class PieceWriter {
-    size;
-    buffer;
-    used = 0;
-    constructor(size) {
-        this.size = size;
-        this.buffer = Buffer.allocUnsafe(size * 2);
-    }
-    get full() {
-        return this.used >= this.size;
-    }
-    write(bytes) {
-        if (this.used + bytes.length > this.buffer.length) {
-            const larger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes.length));
-            this.buffer.copy(larger, 0, 0, this.used);
-            this.buffer = larger;
-        }
-        this.used += bytes.copy(this.buffer, this.used);
-    }
-    piece() {
-        const piece = this.buffer.subarray(0, this.used);
-        this.buffer = Buffer.allocUnsafe(this.size * 2);
-        this.used = 0;
-        return piece;
-    }
-}
-function nameIfChanged(seen, id, name) {
-    if (name === '' || seen.get(id) === name)
-        return '';
-    seen.set(id, name);
-    return name;
-}
-/** UTC RFC 3339 rounded to the second; empty for the epoch (Go: `t.Unix() == 0` means unset). */
-function formatModtime(seconds) {
-    // Most entries of a layer share a time: the last one formatted is remembered.
-    if (seconds === lastModtime.seconds)
-        return lastModtime.text;
-    const text = formatModtimeNow(seconds);
-    lastModtime = { seconds, text };
-    return text;
-}
-let lastModtime = { seconds: Number.NaN, text: '' };
-function formatModtimeNow(seconds) {
-    if (!Number.isFinite(seconds) || Math.floor(seconds) === 0)
-        return '';
-    const rounded = seconds < 0 ? -Math.round(-seconds) : Math.round(seconds);
-    const date = new Date(rounded * 1000);
-    if (Number.isNaN(date.getTime()))
-        return '';
-    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-/** Normalises a path the way TOC readers do: `path.Clean("/" + name)` without the leading slash. */
-function cleanPath(name) {
-    // Most names are clean already, or a directory's with one slash at the end: those need no splitting.
-    const body = name.charCodeAt(name.length - 1) === SLASH ? name.slice(0, -1) : name;
-    if (body !== '' && body.charCodeAt(0) !== SLASH && body.charCodeAt(0) !== DOT && body.charCodeAt(body.length - 1) !== SLASH && !body.includes('//') && !body.includes('/.'))
-        return body;
-    const parts = [];
-    for (const part of name.split('/')) {
-        if (part === '' || part === '.')
-            continue;
-        if (part === '..')
-            parts.pop();
-        else
-            parts.push(part);
-    }
-    return parts.join('/');
-}
-// --- reading a TOC back (verifier, pass-through) -------------------------------------------------------------------
-const digestString = zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().regex(/^sha256:[a-f0-9]{64}$/, 'must be a sha256 digest');
-const count = zod__WEBPACK_IMPORTED_MODULE_4__/* .number */ .aig().int().nonnegative();
-const TocEntrySchema = zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({
-    name: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(),
-    type: zod__WEBPACK_IMPORTED_MODULE_4__/* ["enum"] */ .k5n(['dir', 'reg', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'chunk']),
-    size: count.optional(),
-    modtime: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().optional(),
-    linkName: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().optional(),
-    mode: count.optional(),
-    uid: count.optional(),
-    gid: count.optional(),
-    userName: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().optional(),
-    groupName: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().optional(),
-    offset: count.optional(),
-    innerOffset: count.optional(),
-    devMajor: count.optional(),
-    devMinor: count.optional(),
-    xattrs: zod__WEBPACK_IMPORTED_MODULE_4__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP()).optional(),
-    digest: digestString.optional(),
-    chunkOffset: count.optional(),
-    chunkSize: count.optional(),
-    chunkDigest: digestString.optional(),
-});
-const TOC_TYPE_NAMES = new Set(['dir', 'reg', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'chunk']);
-const COUNT_FIELDS = ['size', 'mode', 'uid', 'gid', 'offset', 'innerOffset', 'devMajor', 'devMinor', 'chunkOffset', 'chunkSize'];
-const TEXT_FIELDS = ['modtime', 'linkName', 'userName', 'groupName'];
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-/**
- * TocEntrySchema's rules written out, for speed: a TOC can hold millions of entries. Never looser than the schema;
- * an entry this refuses is checked by the schema, which says what is wrong with it.
- */
-function isTocEntry(value) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return false;
-    const e = value;
-    if (typeof e.name !== 'string' || !TOC_TYPE_NAMES.has(e.type))
-        return false;
-    for (const key of COUNT_FIELDS) {
-        const v = e[key];
-        if (v !== undefined && !(Number.isSafeInteger(v) && v >= 0))
-            return false;
-    }
-    for (const key of TEXT_FIELDS)
-        if (e[key] !== undefined && typeof e[key] !== 'string')
-            return false;
-    for (const key of ['digest', 'chunkDigest'])
-        if (e[key] !== undefined && !(typeof e[key] === 'string' && DIGEST.test(e[key])))
-            return false;
-    const xattrs = e.xattrs;
-    if (xattrs !== undefined) {
-        if (typeof xattrs !== 'object' || xattrs === null || Array.isArray(xattrs))
-            return false;
-        for (const v of Object.values(xattrs))
-            if (typeof v !== 'string')
-                return false;
-    }
-    return true;
-}
-
-
-/***/ }),
-
-/***/ 5375:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Z: () => (/* binding */ verifyImage)
-});
-
-// UNUSED EXPORTS: verifyLayerBlob
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./src/oci/digest.ts
-var digest = __nccwpck_require__(8825);
-// EXTERNAL MODULE: ./src/oci/media-types.ts
-var media_types = __nccwpck_require__(9217);
-// EXTERNAL MODULE: ./src/oci/types.ts
-var types = __nccwpck_require__(3048);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/estargz/blob-reader.ts
-var blob_reader = __nccwpck_require__(2271);
-// EXTERNAL MODULE: ./src/estargz/gzip-member.ts
-var gzip_member = __nccwpck_require__(2787);
-// EXTERNAL MODULE: ./src/estargz/read-toc.ts + 1 modules
-var read_toc = __nccwpck_require__(5433);
-// EXTERNAL MODULE: ./src/estargz/tar-reader.ts + 1 modules
-var tar_reader = __nccwpck_require__(6769);
-// EXTERNAL MODULE: ./src/estargz/toc.ts
-var estargz_toc = __nccwpck_require__(9900);
 ;// CONCATENATED MODULE: ./src/estargz/verify-layer.ts
 /**
  * Checks one eStargz blob end to end, as a lazy-pulling reader depends on it: footer, TOC member and name, the TOC
@@ -83025,11 +82022,10 @@ var estargz_toc = __nccwpck_require__(9900);
 
 
 
-
 /** Defects beyond this many per layer are counted, not listed. */
 const MAX_DEFECTS = 25;
 async function verifyLayerBlob(path, expect) {
-    const reader = await (0,blob_reader/* fileReader */.q)(path);
+    const reader = await fileReader(path);
     try {
         return await verifyWith(path, reader, expect);
     }
@@ -83049,24 +82045,24 @@ async function verifyWith(path, reader, expect) {
     };
     let location;
     try {
-        location = await (0,read_toc/* locateToc */.j8)(reader);
+        location = await locateToc(reader);
     }
     catch (error) {
-        if (!(error instanceof read_toc/* TocError */.PF))
+        if (!(error instanceof TocError))
             throw error;
         report.defects.push(error.notEstargz ? 'not eStargz: no eStargz footer at the end of the blob' : error.message);
         return report;
     }
     const { footer, blobSize } = location;
     const schema = new SchemaCheck(footer.tocOffset, defect);
-    const toc = new TocCursor((0,read_toc/* readTocEntries */.h7)(reader, location), (entry) => schema.visit(entry));
+    const toc = new TocCursor(readTocEntries(reader, location), (entry) => schema.visit(entry));
     // One pass over the members: member starts (compressed -> uncompressed), the diff_id, and the tar.
     const members = new MemberStarts();
-    const counter = new digest/* DigestCounter */.VR();
+    const counter = new oci/* DigestCounter */.VR();
     const tocEnd = blobSize - footer.size;
     let aligned = true;
     async function* stream() {
-        for await (const member of (0,gzip_member/* walkMembers */.jq)(path, 0, footer.tocOffset)) {
+        for await (const member of walkMembers(path, 0, footer.tocOffset)) {
             if (aligned)
                 members.add(member.offset, counter.size);
             counter.update(member.data);
@@ -83075,7 +82071,7 @@ async function verifyWith(path, reader, expect) {
         // The TOC member, which grows with the number of entries, streams rather than being inflated whole.
         if (aligned)
             members.add(footer.tocOffset, counter.size);
-        for await (const piece of (0,gzip_member/* streamMember */.r0)(reader, footer.tocOffset, tocEnd)) {
+        for await (const piece of streamMember(reader, footer.tocOffset, tocEnd)) {
             counter.update(piece);
             yield piece;
         }
@@ -83087,11 +82083,11 @@ async function verifyWith(path, reader, expect) {
     let facts;
     try {
         try {
-            for await (const entry of (0,tar_reader/* readTar */.sB)(forTar)) {
+            for await (const entry of (0,src_tar/* readTar */.sB)(forTar)) {
                 const name = entry.header.name;
                 if (!aligned)
                     continue;
-                if ((0,estargz_toc/* cleanPath */.ts)(name) === estargz_toc/* TOC_NAME */.ZU && !sawToc && members.startOf(footer.tocOffset) === entry.headerOffset) {
+                if (cleanPath(name) === TOC_NAME && !sawToc && members.startOf(footer.tocOffset) === entry.headerOffset) {
                     // The TOC's own entry, where the footer says: every TOC entry must have been seen by now.
                     sawToc = true;
                     const missing = await toc.next();
@@ -83148,7 +82144,7 @@ async function verifyWith(path, reader, expect) {
         await toc.close();
     }
     if (aligned && !sawToc)
-        defect(`the TOC member at ${footer.tocOffset} does not start at a ${estargz_toc/* TOC_NAME */.ZU} tar header in the stream`);
+        defect(`the TOC member at ${footer.tocOffset} does not start at a ${TOC_NAME} tar header in the stream`);
     report.tocDigest = facts.tocDigest;
     report.entries = facts.entries;
     report.lazyPullBytes = (schema.prefetchLandmarkOffset ?? 0) + (blobSize - footer.tocOffset);
@@ -83157,14 +82153,14 @@ async function verifyWith(path, reader, expect) {
     if (aligned) {
         if (expect.diffId !== undefined && expect.diffId !== report.diffId)
             defect(`diff_id ${report.diffId} does not match the config's ${expect.diffId}`);
-        const size = expect.annotations?.[media_types/* Annotation */.YH.estargzUncompressedSize];
+        const size = expect.annotations?.[oci/* Annotation */.YH.estargzUncompressedSize];
         if (size !== undefined && size !== String(report.uncompressedSize))
             defect(`uncompressed size ${report.uncompressedSize} does not match the annotation ${size}`);
     }
     // What is wrong with the TOC as a whole comes first, then what was found entry by entry.
-    const annotated = expect.annotations?.[media_types/* Annotation */.YH.stargzTocDigest];
+    const annotated = expect.annotations?.[oci/* Annotation */.YH.stargzTocDigest];
     if (annotated === undefined)
-        report.defects.push(`the layer has no ${media_types/* Annotation */.YH.stargzTocDigest} annotation (the snapshotter cannot mount it lazily)`);
+        report.defects.push(`the layer has no ${oci/* Annotation */.YH.stargzTocDigest} annotation (the snapshotter cannot mount it lazily)`);
     else if (annotated !== facts.tocDigest)
         report.defects.push(`TOC digest ${facts.tocDigest} does not match the annotation ${annotated}`);
     if (facts.version !== 1)
@@ -83199,7 +82195,7 @@ class TocCursor {
                 next = await this.source.next();
             }
             catch (error) {
-                if (error instanceof read_toc/* TocError */.PF)
+                if (error instanceof TocError)
                     throw new BrokenToc(error.message);
                 throw error;
             }
@@ -83297,8 +82293,8 @@ class SchemaCheck {
         if ((e.type === 'symlink' || e.type === 'hardlink') && !e.linkName)
             this.defect(`${label} (${e.type}) has no linkName`);
         if (e.type === 'hardlink' && e.linkName)
-            this.hardlinks.push({ index, name: e.name, target: (0,estargz_toc/* cleanPath */.ts)(e.linkName), linkName: e.linkName });
-        if (this.prefetchLandmarkOffset === undefined && e.name === estargz_toc/* PREFETCH_LANDMARK */.BP)
+            this.hardlinks.push({ index, name: e.name, target: cleanPath(e.linkName), linkName: e.linkName });
+        if (this.prefetchLandmarkOffset === undefined && e.name === PREFETCH_LANDMARK)
             this.prefetchLandmarkOffset = e.offset ?? 0;
         if (hasPayload) {
             if (e.offset === undefined)
@@ -83345,11 +82341,11 @@ async function checkHardlinks(reader, location, hardlinks, defect) {
     const firstAt = new Map(hardlinks.map((h) => [h.target, Number.POSITIVE_INFINITY]));
     let index = 0;
     try {
-        const entries = (0,read_toc/* readTocEntries */.h7)(reader, location);
+        const entries = readTocEntries(reader, location);
         for (let next = await entries.next(); !next.done; next = await entries.next()) {
             for (const entry of next.value) {
                 if (entry.type !== 'chunk') {
-                    const path = (0,estargz_toc/* cleanPath */.ts)(entry.name);
+                    const path = cleanPath(entry.name);
                     if (firstAt.get(path) === Number.POSITIVE_INFINITY)
                         firstAt.set(path, index);
                 }
@@ -83358,7 +82354,7 @@ async function checkHardlinks(reader, location, hardlinks, defect) {
         }
     }
     catch (error) {
-        if (error instanceof read_toc/* TocError */.PF)
+        if (error instanceof TocError)
             throw new BrokenToc(error.message);
         throw error;
     }
@@ -83373,12 +82369,12 @@ function compareHeader(entry, e) {
     const xattrs = h.xattrs.size > 0 ? Object.fromEntries([...h.xattrs].map(([k, v]) => [k, v.toString('base64')])) : undefined;
     const checks = [
         ['name', h.name, e.name],
-        ['type', estargz_toc/* TOC_TYPES */.$W[h.type], e.type],
+        ['type', TOC_TYPES[h.type], e.type],
         ['size', h.size, e.size ?? 0],
         ['mode', h.mode, e.mode ?? 0],
         ['uid', h.uid, e.uid ?? 0],
         ['gid', h.gid, e.gid ?? 0],
-        ['modtime', (0,estargz_toc/* formatModtime */.T4)(h.mtime), e.modtime ?? ''],
+        ['modtime', formatModtime(h.mtime), e.modtime ?? ''],
         ['linkName', h.type === '1' || h.type === '2' ? h.linkName : '', h.type === '1' || h.type === '2' ? (e.linkName ?? '') : ''],
         ['devMajor', h.devMajor, e.devMajor ?? 0],
         ['devMinor', h.devMinor, e.devMinor ?? 0],
@@ -83444,11 +82440,9 @@ async function checkPayload(entry, chunks, positionOf, defect) {
  * intact and valid eStargz (verify-layer.ts), with the TOC digest and uncompressed size annotated and the config's
  * diff_id matching. Returns a report listing each defect with the manifest, layer and entry it concerns.
  *
- * A layer whose blob is not in the layout but was checked where it lives (a layer reused from a previous ship, see
- * pipeline/reuse.ts) is given with `elsewhere`: its descriptor and diff_id are checked against those facts.
+ * A layer whose blob is not in the layout but was checked where it lives (a layer reused from an earlier conversion,
+ * in a registry) is given with `elsewhere`: its descriptor and diff_id are checked against those facts.
  */
-
-
 
 
 
@@ -83460,24 +82454,24 @@ async function verifyImage(layout, top, options = {}) {
     const defects = [];
     const verified = new Map();
     async function visit(descriptor, depth) {
-        if ((0,media_types/* isIndexType */.$U)(descriptor.mediaType)) {
-            if (descriptor.mediaType !== media_types/* MediaType */.zu.ociIndex)
-                defects.push(`index ${descriptor.digest} has media type ${descriptor.mediaType}, not ${media_types/* MediaType */.zu.ociIndex}`);
-            const index = await layout.readJson(descriptor.digest, types/* ImageIndex */.yd, 'index');
+        if ((0,oci/* isIndexType */.$U)(descriptor.mediaType)) {
+            if (descriptor.mediaType !== oci/* MediaType */.zu.ociIndex)
+                defects.push(`index ${descriptor.digest} has media type ${descriptor.mediaType}, not ${oci/* MediaType */.zu.ociIndex}`);
+            const index = await layout.readJson(descriptor.digest, oci/* ImageIndex */.yd, 'index');
             if (depth > 4)
                 throw new errors/* ShipError */.fS(`index ${descriptor.digest} nests too deeply`);
             for (const entry of index.manifests)
                 await visit(entry, depth + 1);
             return;
         }
-        if (!(0,media_types/* isImageManifestType */.tr)(descriptor.mediaType))
+        if (!(0,oci/* isImageManifestType */.tr)(descriptor.mediaType))
             return; // attestations and other artifacts are not layers
         const platform = descriptor.platform ? [descriptor.platform.os, descriptor.platform.architecture, descriptor.platform.variant].filter(Boolean).join('/') : undefined;
         const where = `manifest ${descriptor.digest}${platform ? ` (${platform})` : ''}`;
-        if (descriptor.mediaType !== media_types/* MediaType */.zu.ociManifest)
+        if (descriptor.mediaType !== oci/* MediaType */.zu.ociManifest)
             defects.push(`${where} has media type ${descriptor.mediaType}: Docker manifests drop the eStargz annotations`);
-        const manifest = await layout.readJson(descriptor.digest, types/* ImageManifest */.nU, 'manifest');
-        const config = await layout.readJson(manifest.config.digest, types/* ImageConfig */.K8, 'config');
+        const manifest = await layout.readJson(descriptor.digest, oci/* ImageManifest */.nU, 'manifest');
+        const config = await layout.readJson(manifest.config.digest, oci/* ImageConfig */.K8, 'config');
         if (config.rootfs.diff_ids.length !== manifest.layers.length)
             defects.push(`${where}: ${manifest.layers.length} layers but ${config.rootfs.diff_ids.length} diff_ids in the config`);
         for (const [i, layer] of manifest.layers.entries()) {
@@ -83500,27 +82494,27 @@ async function verifyImage(layout, top, options = {}) {
 /** A layer checked elsewhere: its descriptor and the config's diff_id must say what was found there. */
 function checkAgainst(layer, diffId, facts) {
     const defects = [];
-    if (layer.mediaType !== media_types/* MediaType */.zu.ociLayerGzip)
-        defects.push(`media type is ${layer.mediaType}, not ${media_types/* MediaType */.zu.ociLayerGzip}`);
+    if (layer.mediaType !== oci/* MediaType */.zu.ociLayerGzip)
+        defects.push(`media type is ${layer.mediaType}, not ${oci/* MediaType */.zu.ociLayerGzip}`);
     if (layer.size !== facts.size)
         defects.push(`the blob is ${facts.size} bytes, the descriptor says ${layer.size}`);
-    const annotated = layer.annotations?.[media_types/* Annotation */.YH.stargzTocDigest];
+    const annotated = layer.annotations?.[oci/* Annotation */.YH.stargzTocDigest];
     if (annotated !== facts.tocDigest)
-        defects.push(annotated === undefined ? `the layer has no ${media_types/* Annotation */.YH.stargzTocDigest} annotation` : `TOC digest ${facts.tocDigest} does not match the annotation ${annotated}`);
+        defects.push(annotated === undefined ? `the layer has no ${oci/* Annotation */.YH.stargzTocDigest} annotation` : `TOC digest ${facts.tocDigest} does not match the annotation ${annotated}`);
     if (diffId !== facts.diffId)
         defects.push(`diff_id ${facts.diffId} does not match the config's ${diffId ?? 'none'}`);
-    const size = layer.annotations?.[media_types/* Annotation */.YH.estargzUncompressedSize];
+    const size = layer.annotations?.[oci/* Annotation */.YH.estargzUncompressedSize];
     if (size !== undefined && size !== String(facts.uncompressedSize))
         defects.push(`uncompressed size ${facts.uncompressedSize} does not match the annotation ${size}`);
     return { defects, tocDigest: facts.tocDigest, entries: facts.entries, ...(facts.lazyPullBytes === undefined ? {} : { lazyPullBytes: facts.lazyPullBytes }) };
 }
 async function verifyOneLayer(layout, layer, diffId) {
     const defects = [];
-    if (layer.mediaType !== media_types/* MediaType */.zu.ociLayerGzip)
-        defects.push(`media type is ${layer.mediaType}, not ${media_types/* MediaType */.zu.ociLayerGzip}`);
+    if (layer.mediaType !== oci/* MediaType */.zu.ociLayerGzip)
+        defects.push(`media type is ${layer.mediaType}, not ${oci/* MediaType */.zu.ociLayerGzip}`);
     if (!(await layout.hasBlob(layer.digest)))
         return { defects: [...defects, 'the blob is missing'] };
-    const counter = new digest/* DigestCounter */.VR();
+    const counter = new oci/* DigestCounter */.VR();
     for await (const chunk of (0,external_node_fs_.createReadStream)(layout.blobPath(layer.digest), { highWaterMark: 1 << 20 }))
         counter.update(chunk);
     if (counter.digest() !== layer.digest)
@@ -83529,6 +82523,119 @@ async function verifyOneLayer(layout, layer, diffId) {
         defects.push(`the blob is ${counter.size} bytes, the descriptor says ${layer.size}`);
     const report = await verifyLayerBlob(layout.blobPath(layer.digest), { annotations: layer.annotations, diffId });
     return { ...report, defects: [...defects, ...report.defects] };
+}
+
+;// CONCATENATED MODULE: ./src/estargz/index.ts
+/**
+ * eStargz: converting an image's layers to eStargz (TOC, chunks, prefetch landmarks), reading a layer's TOC by
+ * random access, and verifying a converted image. What the rest of src/ uses of estargz/, and only that.
+ */
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 145:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   z: () => (/* binding */ fileError)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/**
+ * File-system surprises in an image on disk (a blob that is a directory, a file where a directory should be, a
+ * file that cannot be read) as a ShipError naming the path, instead of a bare errno error with a stack.
+ */
+
+const PROBLEMS = {
+    EISDIR: 'is a directory, where a file was expected',
+    ENOTDIR: 'is not a directory, or a part of its path is a file where a directory was expected',
+    EEXIST: 'already exists as something other than what was expected',
+    ENOENT: 'does not exist',
+    EACCES: 'cannot be read or written: permission denied',
+    EPERM: 'cannot be read or written: operation not permitted',
+    ELOOP: 'is a symbolic link loop',
+    ENAMETOOLONG: 'is a name too long for the file system',
+};
+/** The ShipError for a file-system error met at `path`; `context` (what was being read or written) leads the message. */
+function fileError(error, path, context, hint) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS)
+        return error;
+    const code = error?.code;
+    const problem = (code && PROBLEMS[code]) ?? `cannot be used (${code ?? (error instanceof Error ? error.message : String(error))})`;
+    // The errno error's own path may be deeper than `path` (a file under it); it names the culprit best.
+    const culprit = error?.path ?? path;
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${context}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
+}
+
+
+/***/ }),
+
+/***/ 5601:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   f: () => (/* binding */ isGlob),
+/* harmony export */   t: () => (/* binding */ globToRegExp)
+/* harmony export */ });
+/**
+ * Path globs, one meaning wherever a glob is read (prefetch lists, service discovery, change detection): `*` and `?`
+ * stay inside one path segment, `**` spans any number of segments (also none, so `a/**\/b` matches `a/b`, and a
+ * trailing `**` matches the rest of the path), and `[...]` is a character class, negated by a leading `!` (or `^`),
+ * with a `]` right after the opening bracket taken as a member (as POSIX fnmatch and Go's path.Match read it). An
+ * unclosed `[` is a plain character. Paths use `/`; callers clean paths and patterns the same way before matching.
+ */
+const cache = new Map();
+/** Patterns come from a user's list: the cache stays small, but is bounded all the same. */
+const MAX_CACHED = 1000;
+/** Whether `pattern` holds a wildcard (and so is not a plain path). */
+function isGlob(pattern) {
+    return /[*?[]/.test(pattern);
+}
+/** The regular expression `pattern` stands for, anchored at both ends. */
+function globToRegExp(pattern) {
+    const cached = cache.get(pattern);
+    if (cached)
+        return cached;
+    let source = '';
+    for (let i = 0; i < pattern.length; i += 1) {
+        const c = pattern[i];
+        if (c === '*' && pattern[i + 1] === '*') {
+            const slash = pattern[i + 2] === '/';
+            source += slash ? '(?:.*/)?' : '.*';
+            i += slash ? 2 : 1;
+        }
+        else if (c === '*')
+            source += '[^/]*';
+        else if (c === '?')
+            source += '[^/]';
+        else if (c === '[') {
+            let first = i + 1;
+            const negated = pattern[first] === '!' || pattern[first] === '^';
+            if (negated)
+                first += 1;
+            const close = pattern.indexOf(']', pattern[first] === ']' ? first + 1 : first);
+            if (close === -1)
+                source += '\\[';
+            else {
+                // Ranges (`a-z`) are kept; what a regular expression would read otherwise inside a class is escaped.
+                const members = pattern.slice(first, close).replace(/[\\\]^[]/g, '\\$&');
+                source += `[${negated ? '^' : ''}${members}]`;
+                i = close;
+            }
+        }
+        else
+            source += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+    }
+    const regexp = new RegExp(`^${source}$`);
+    if (cache.size >= MAX_CACHED)
+        cache.clear();
+    cache.set(pattern, regexp);
+    return regexp;
 }
 
 
@@ -84195,65 +83302,42 @@ class RetryLog {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   ce: () => (/* binding */ formatLocalImage),
-/* harmony export */   ei: () => (/* binding */ parseLocalImage),
-/* harmony export */   zS: () => (/* binding */ parseLocation)
+/* harmony export */   z: () => (/* binding */ parseLocation)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8286);
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9805);
+/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8286);
 /**
- * Where an image is, as the image input and the command line write it (skopeo's transport syntax): an OCI layout
- * `oci:DIR[:REF]`, an archive `oci-archive:FILE[:REF]` or `docker-archive:FILE`, or a registry
- * `docker://HOST[:PORT]/REPOSITORY[:TAG|@DIGEST]`. The one reading of these for the image input and the convert,
- * verify, push and pull commands; the libraries take the parsed value.
+ * The source or destination of the push and pull commands, as skopeo writes them: `oci:DIR[:REF]` (an OCI layout,
+ * read by the one parser of images on disk, oci/image-ref.ts) or `docker://HOST[:PORT]/REPOSITORY[:TAG|@DIGEST]`
+ * (a registry).
  */
 
 
-const TRANSPORTS = ['oci', 'oci-archive', 'docker-archive'];
-/** Parses `TRANSPORT:PATH[:REF]`, an image on disk; a REF has no slash, so `oci:/a:b/c` is a path. */
-function parseLocalImage(text) {
-    const colon = text.indexOf(':');
-    const transport = colon === -1 ? '' : text.slice(0, colon);
-    if (!TRANSPORTS.includes(transport)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(text, 200)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
-    }
-    const rest = text.slice(colon + 1);
-    if (rest === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
-    if (transport === 'docker-archive')
-        return { transport, path: rest, ref: undefined };
-    const { path, ref } = splitRef(rest);
-    if (ref === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(text, 200)} has an empty reference after the last colon`);
-    return { transport: transport, path, ref };
-}
-/** `TRANSPORT:PATH[:REF]` again, as parseLocalImage reads it. */
-function formatLocalImage(ref) {
-    return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
-}
+
 const hint = 'use oci:DIR[:REF] for an OCI layout, or docker://HOST[:PORT]/REPOSITORY[:TAG] for a registry';
-/** The source or destination of a push or pull: an OCI layout or a registry. `what` names it in errors. */
 function parseLocation(value, what) {
     if (value.startsWith('oci:')) {
-        const { path: dir, ref } = splitRef(value.slice('oci:'.length));
-        if (dir === '')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${what}: ${value} names no directory`, { hint });
-        return { kind: 'oci', dir, ref: ref === '' ? undefined : ref };
+        // The one parser of image references on disk, as the convert and verify commands and the image input read them.
+        let parsed;
+        try {
+            parsed = (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_1__/* .parseImageRef */ .Q)(value);
+        }
+        catch (error) {
+            if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS))
+                throw error;
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${what}: ${error.message}`, { hint, cause: error });
+        }
+        return { kind: 'oci', dir: parsed.path, ref: parsed.ref };
     }
     if (value.startsWith('docker://')) {
-        const reference = (0,_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .parseImageReference */ .o_)(value.slice('docker://'.length), what);
+        const reference = (0,_reference_js__WEBPACK_IMPORTED_MODULE_2__/* .parseImageReference */ .o_)(value.slice('docker://'.length), what);
         if (reference.registry === undefined) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${what}: ${value} names no registry`, { hint: 'write the registry host first, e.g. docker://127.0.0.1:5000/team/app:1' });
         }
         return { kind: 'docker', registry: reference.registry, repository: reference.repository, tag: reference.tag, digest: reference.digest };
     }
     throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${what}: ${value} is not an image location`, { hint });
-}
-/** `PATH[:REF]`: REF is what follows the last ':' when that part names no directory (`/tmp/x:latest`, but `C:/x`). */
-function splitRef(rest) {
-    const last = rest.lastIndexOf(':');
-    const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
-    return { path: ref === undefined ? rest : rest.slice(0, last), ref };
 }
 
 
@@ -84814,7 +83898,7 @@ function inputSpec(name) {
 /* harmony export */   yG: () => (/* binding */ parseBoolean)
 /* harmony export */ });
 /* unused harmony export DEFAULT_API_URL */
-/* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5964);
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9805);
 /* harmony import */ var _loopback_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2082);
 /* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8286);
 /* harmony import */ var _issues_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(89);
@@ -84950,7 +84034,7 @@ function parseImageSource(raw, ctx) {
     if (/^(oci|oci-archive|docker-archive):/.test(value)) {
         // The same parser as the convert, push and pull commands, so a path means the same thing everywhere.
         try {
-            const ref = (0,_image_location_js__WEBPACK_IMPORTED_MODULE_0__/* .parseLocalImage */ .ei)(value);
+            const ref = (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .parseImageRef */ .Q)(value);
             return ref.transport === 'docker-archive' ? { kind: 'docker-archive', path: ref.path } : { kind: ref.transport, path: ref.path, ref: ref.ref };
         }
         catch (error) {
@@ -85024,295 +84108,65 @@ const RESERVED_ROOM_SERVICE_PORTS = [8078];
 
 /***/ }),
 
-/***/ 3863:
+/***/ 9805:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   UY: () => (/* binding */ openImage),
-/* harmony export */   VJ: () => (/* binding */ layoutFromDockerArchive),
-/* harmony export */   h6: () => (/* binding */ packOciArchive)
-/* harmony export */ });
-/* unused harmony exports parseImageRef, formatImageRef, unpackTar */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6466);
-/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(8816);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3916);
-/* harmony import */ var _estargz_entry_path_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4144);
-/* harmony import */ var _estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(4635);
-/* harmony import */ var _estargz_tar_reader_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6769);
-/* harmony import */ var _estargz_decompress_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4571);
-/* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(8825);
-/* harmony import */ var _file_errors_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(7579);
-/* harmony import */ var _media_types_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(9217);
-/* harmony import */ var _layout_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(8752);
-/**
- * Image references on disk and their IO: `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` (a tar of an OCI layout) and
- * `docker-archive:FILE` (what `docker save` writes). Archives are unpacked into a temporary OCI layout, so the rest
- * of the code only ever sees an OciLayout; an `oci-archive:` output is written as a layout and packed at the end.
- */
 
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  YH: () => (/* reexport */ Annotation),
+  VR: () => (/* reexport */ DigestCounter),
+  K8: () => (/* reexport */ ImageConfig),
+  yd: () => (/* reexport */ ImageIndex),
+  nU: () => (/* reexport */ ImageManifest),
+  zu: () => (/* reexport */ MediaType),
+  Q8: () => (/* reexport */ MissingBlobError),
+  Al: () => (/* reexport */ OciLayout),
+  bP: () => (/* reexport */ RegistryClient),
+  N3: () => (/* reexport */ credentialsFromDockerConfig),
+  Q1: () => (/* reexport */ dockerConfigPath),
+  vP: () => (/* reexport */ forEachLimited),
+  kL: () => (/* reexport */ formatImageRef),
+  lJ: () => (/* reexport */ isConfigType),
+  Bc: () => (/* reexport */ isDigest),
+  sJ: () => (/* reexport */ isForeignLayer),
+  tr: () => (/* reexport */ isImageManifestType),
+  $U: () => (/* reexport */ isIndexType),
+  AH: () => (/* reexport */ layerCompression),
+  VJ: () => (/* reexport */ layoutFromDockerArchive),
+  UY: () => (/* reexport */ openImage),
+  h6: () => (/* reexport */ packOciArchive),
+  Q: () => (/* reexport */ parseImageRef),
+  Wl: () => (/* reexport */ pullIntoLayout),
+  v4: () => (/* reexport */ pushFromLayout),
+  GH: () => (/* reexport */ pushImage),
+  MP: () => (/* reexport */ readImageConfig),
+  IY: () => (/* reexport */ remoteImageManifests),
+  sc: () => (/* reexport */ sha256),
+  h0: () => (/* reexport */ push_short)
+});
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-const TRANSPORTS = (/* unused pure expression or super */ null && (['oci', 'oci-archive', 'docker-archive']));
-/** Parses `TRANSPORT:PATH[:REF]`; a REF has no slash, so `oci:/a:b/c` is a path. */
-function parseImageRef(text) {
-    const colon = text.indexOf(':');
-    const transport = colon === -1 ? '' : text.slice(0, colon);
-    if (!TRANSPORTS.includes(transport)) {
-        throw new ShipError(`${quoted(text, 200)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
-    }
-    const rest = text.slice(colon + 1);
-    if (rest === '')
-        throw new ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
-    if (transport === 'docker-archive')
-        return { transport, path: rest, ref: undefined };
-    const last = rest.lastIndexOf(':');
-    const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
-    const path = ref === undefined ? rest : rest.slice(0, last);
-    if (ref === '')
-        throw new ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
-    return { transport: transport, path, ref };
-}
-function formatImageRef(ref) {
-    return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
-}
-/** Opens an image for reading; archives are unpacked to a temporary directory that `close()` removes. */
-async function openImage(ref) {
-    if (ref.transport === 'oci') {
-        const layout = await _layout_js__WEBPACK_IMPORTED_MODULE_12__/* .OciLayout */ .A.open(ref.path);
-        const descriptor = await layout.resolve(ref.ref);
-        return { layout, descriptor, name: descriptor.annotations?.[_media_types_js__WEBPACK_IMPORTED_MODULE_11__/* .Annotation */ .YH.refName], close: async () => { } };
-    }
-    await assertFile(ref.path);
-    const temp = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir)(), 'meshagent-ship-image-'));
-    try {
-        await unpackTar(ref.path, (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'unpacked'));
-        if (ref.transport === 'oci-archive') {
-            // Named after the archive in messages: the temporary directory means nothing to a user.
-            const layout = await _layout_js__WEBPACK_IMPORTED_MODULE_12__/* .OciLayout */ .A.open((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'unpacked'), { where: ref.path });
-            const descriptor = await layout.resolve(ref.ref);
-            return { layout, descriptor, name: descriptor.annotations?.[_media_types_js__WEBPACK_IMPORTED_MODULE_11__/* .Annotation */ .YH.refName], close: () => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(temp, { recursive: true, force: true }) };
-        }
-        const { layout, descriptor, name } = await dockerArchiveToLayout(ref.path, (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'unpacked'), (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'oci'));
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(temp, 'unpacked'), { recursive: true, force: true });
-        return { layout, descriptor, name, close: () => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(temp, { recursive: true, force: true }) };
-    }
-    catch (error) {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(temp, { recursive: true, force: true });
-        throw error;
-    }
-}
-/**
- * Writes the one image of a `docker save` archive as an OCI layout in `dir` (new or empty). The archive is unpacked
- * beside `dir` meanwhile, on the same file system, so its layers are moved into the layout rather than copied.
- */
-async function layoutFromDockerArchive(file, dir) {
-    await assertFile(file);
-    const unpacked = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(dir)), '.docker-archive-'));
-    try {
-        await unpackTar(file, unpacked);
-        return await dockerArchiveToLayout(file, unpacked, dir);
-    }
-    finally {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(unpacked, { recursive: true, force: true });
-    }
-}
-async function assertFile(path) {
-    const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path).catch(() => undefined);
-    if (!info?.isFile())
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${path} is not a file`, { hint: 'give the path of an archive written by `docker save`, `skopeo copy` or meshagent-ship' });
-}
-const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive written by `docker save`, `skopeo copy` or meshagent-ship';
-/**
- * Unpacks regular files and directories of a tar. Names and link targets that leave the root are refused, by the
- * same rules as layers (estargz/entry-path.ts); a name that collides with what an earlier entry made (a file where
- * a directory is needed, or the reverse) is an error naming the entry.
- */
-async function unpackTar(file, dir) {
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(dir, { recursive: true });
-    const root = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(dir);
-    try {
-        for await (const entry of (0,_estargz_tar_reader_js__WEBPACK_IMPORTED_MODULE_7__/* .readTar */ .sB)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(file, { highWaterMark: 1 << 20 }))) {
-            const { name, type } = entry.header;
-            (0,_estargz_entry_path_js__WEBPACK_IMPORTED_MODULE_6__/* .checkEntryPath */ .i)(entry.header, file, entry.headerOffset);
-            const target = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(root, name);
-            // Cannot happen after checkEntryPath; kept as the last word on where a file may be written.
-            if (target !== root && !target.startsWith(root + node_path__WEBPACK_IMPORTED_MODULE_3__.sep))
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: entry ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(name)} points outside the archive`, { hint: NOT_AN_IMAGE_ARCHIVE });
-            try {
-                if (type === '5')
-                    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(target, { recursive: true });
-                else if (type === '0') {
-                    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(target), { recursive: true });
-                    await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_4__.pipeline)(entry.body(), (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createWriteStream)(target));
-                }
-            }
-            catch (error) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: entry ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
-            }
-            // Links, devices and fifos have no place in an image archive; they are skipped.
-        }
-    }
-    catch (error) {
-        // The tar reader's own hint speaks of layers; this is the image archive.
-        if (error instanceof _estargz_tar_reader_js__WEBPACK_IMPORTED_MODULE_7__/* .TarFormatError */ .ZV)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: ${error.message}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS && !error.message.startsWith(file))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: ${error.message}`, { hint: error.hint, cause: error });
-        throw error;
-    }
-}
-/** What went wrong writing an entry, in words (the errno error quotes temporary paths that mean nothing to a user). */
-function collision(error) {
-    const code = error.code;
-    if (code === 'EISDIR')
-        return 'an earlier entry made a directory of that name';
-    if (code === 'ENOTDIR' || code === 'EEXIST')
-        return 'an earlier entry made a file where its directory should be';
-    return (0,_file_errors_js__WEBPACK_IMPORTED_MODULE_10__/* .fileError */ .z)(error, error.path ?? '', 'writing').message;
-}
-const DockerArchiveManifest = zod__WEBPACK_IMPORTED_MODULE_13__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_13__/* .looseObject */ ._H3({ Config: zod__WEBPACK_IMPORTED_MODULE_13__/* .string */ .YjP(), RepoTags: zod__WEBPACK_IMPORTED_MODULE_13__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_13__/* .string */ .YjP()).nullish(), Layers: zod__WEBPACK_IMPORTED_MODULE_13__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_13__/* .string */ .YjP()) })).min(1);
-/** Builds an OCI layout from an unpacked `docker save` archive (legacy `<id>/layer.tar` or the newer blobs/ form). */
-async function dockerArchiveToLayout(file, unpacked, out) {
-    const text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(unpacked, 'manifest.json'), 'utf8').catch(() => undefined);
-    if (text === undefined)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
-    let parsed;
-    try {
-        parsed = DockerArchiveManifest.parse(JSON.parse(text));
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: manifest.json is not a docker-archive manifest`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
-    }
-    if (parsed.length > 1)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
-    const image = parsed[0];
-    const layout = await _layout_js__WEBPACK_IMPORTED_MODULE_12__/* .OciLayout */ .A.create(out, { where: file });
-    const inside = (name) => {
-        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(unpacked, name);
-        if (!path.startsWith((0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(unpacked) + node_path__WEBPACK_IMPORTED_MODULE_3__.sep))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: manifest.json names ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(name)}, outside the archive`);
-        return path;
-    };
-    /** A file named in manifest.json: it must be there and be a file. */
-    const member = async (name, what) => {
-        const path = inside(name);
-        const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path).catch(() => undefined);
-        if (!info)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: the ${what} ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(name)} named in manifest.json is missing`, { hint: NOT_AN_IMAGE_ARCHIVE });
-        if (!info.isFile())
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: the ${what} ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(name)} named in manifest.json is not a file`, { hint: NOT_AN_IMAGE_ARCHIVE });
-        return path;
-    };
-    const configPath = await member(image.Config, 'config');
-    const configBytes = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(configPath).catch((error) => {
-        throw (0,_file_errors_js__WEBPACK_IMPORTED_MODULE_10__/* .fileError */ .z)(error, configPath, `${file}: the config`);
-    });
-    const configDigest = claimedDigest(image.Config, true);
-    const config = { ...(await layout.writeBlob(configBytes)), mediaType: _media_types_js__WEBPACK_IMPORTED_MODULE_11__/* .MediaType */ .zu.ociConfig };
-    if (configDigest !== undefined && config.digest !== configDigest) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ShipError */ .fS(`${file}: the config ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(image.Config)} does not match its digest: its content is ${config.digest}`, { hint: 'the archive is corrupt or was tampered with: save the image again' });
-    }
-    // Layers are moved out of the unpacked archive, not copied (an image can be large); one named twice is moved once.
-    const moved = new Map();
-    const layers = [];
-    for (const name of image.Layers) {
-        const path = await member(name, 'layer');
-        let layer = moved.get(path);
-        if (!layer) {
-            const compression = await (0,_estargz_decompress_js__WEBPACK_IMPORTED_MODULE_8__/* .sniffCompression */ .Hs)(path);
-            const mediaType = compression === 'gzip' ? _media_types_js__WEBPACK_IMPORTED_MODULE_11__/* .MediaType */ .zu.ociLayerGzip : compression === 'zstd' ? _media_types_js__WEBPACK_IMPORTED_MODULE_11__/* .MediaType */ .zu.ociLayerZstd : _media_types_js__WEBPACK_IMPORTED_MODULE_11__/* .MediaType */ .zu.ociLayer;
-            // A layer stored under its digest (blobs/sha256/<hex>, as Docker 25 and later save) must have that digest;
-            // the older `<id>/layer.tar` names claim none, and the layer's digest is what its bytes hash to.
-            const digest = claimedDigest(name, false);
-            layer = { mediaType, ...(await layout.moveBlobFrom(path, { digest }, `${file}: layer ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(name)}`)) };
-            moved.set(path, layer);
-        }
-        layers.push(layer);
-    }
-    const descriptor = await layout.writeJson(_media_types_js__WEBPACK_IMPORTED_MODULE_11__/* .MediaType */ .zu.ociManifest, { schemaVersion: 2, mediaType: _media_types_js__WEBPACK_IMPORTED_MODULE_11__/* .MediaType */ .zu.ociManifest, config, layers });
-    return { layout, descriptor, name: image.RepoTags?.[0] ?? undefined };
-}
-/**
- * The digest a docker-archive member's name claims: `blobs/sha256/<hex>` (Docker 25 and later), or for a config,
- * the legacy `<hex>.json` (the image id, which is the config's digest).
- */
-function claimedDigest(name, isConfig) {
-    const stored = /^(?:\.\/)?blobs\/sha256\/([a-f0-9]{64})$/.exec(name)?.[1] ?? (isConfig ? /^(?:\.\/)?([a-f0-9]{64})\.json$/.exec(name)?.[1] : undefined);
-    const digest = stored === undefined ? undefined : `sha256:${stored}`;
-    return digest !== undefined && (0,_digest_js__WEBPACK_IMPORTED_MODULE_9__/* .isDigest */ .Bc)(digest) ? digest : undefined;
-}
-/** Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time). */
-async function packOciArchive(dir, file) {
-    const temporary = `${file}.tmp-${process.pid}`;
-    try {
-        await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_4__.pipeline)(layoutTar(dir), (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createWriteStream)(temporary));
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(temporary, file);
-    }
-    catch (error) {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(temporary, { force: true });
-        throw error;
-    }
-}
-async function* layoutTar(dir) {
-    const header = (name, type, size) => ({ name, linkName: '', type, mode: type === '5' ? 0o755 : 0o644, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
-    yield (0,_estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_14__/* .encodeHeader */ .YS)(header('blobs/', '5', 0));
-    for (const algorithm of (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'blobs'))).sort()) {
-        yield (0,_estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_14__/* .encodeHeader */ .YS)(header(`blobs/${algorithm}/`, '5', 0));
-        for (const name of (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'blobs', algorithm))).sort()) {
-            if (name.startsWith('.'))
-                continue;
-            yield* fileEntry(`blobs/${algorithm}/${name}`, (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'blobs', algorithm, name));
-        }
-    }
-    yield* fileEntry('index.json', (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'index.json'));
-    yield* fileEntry('oci-layout', (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'oci-layout'));
-    yield Buffer.alloc(1024);
-    async function* fileEntry(name, path) {
-        const { size } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
-        yield (0,_estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_14__/* .encodeHeader */ .YS)(header(name, '0', size));
-        for await (const chunk of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(path, { highWaterMark: 1 << 20 }))
-            yield chunk;
-        yield Buffer.alloc((0,_estargz_tar_header_js__WEBPACK_IMPORTED_MODULE_14__/* .padding */ .Ms)(size));
-    }
-}
-
-
-/***/ }),
-
-/***/ 8825:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bc: () => (/* binding */ isDigest),
-/* harmony export */   VR: () => (/* binding */ DigestCounter),
-/* harmony export */   sU: () => (/* binding */ digestHex),
-/* harmony export */   sc: () => (/* binding */ sha256)
-/* harmony export */ });
-/* unused harmony export parseDigest */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __nccwpck_require__(6466);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __nccwpck_require__(8816);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/file-errors.ts
+var file_errors = __nccwpck_require__(145);
+// EXTERNAL MODULE: ./src/tar/index.ts + 5 modules
+var tar = __nccwpck_require__(6516);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/oci/digest.ts
 /** Content digests: `sha256:<64 hex>`, the only algorithm registries are required to accept. */
 
 
@@ -85327,7 +84181,7 @@ function parseDigest(value, where) {
     return value;
 }
 function sha256(data) {
-    return `sha256:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(data).digest('hex')}`;
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(data).digest('hex')}`;
 }
 /** The 64 hex characters of a digest (the file name of its blob in an OCI layout). */
 function digestHex(digest) {
@@ -85335,7 +84189,7 @@ function digestHex(digest) {
 }
 /** An incremental sha256 that also counts bytes, for data that streams through. */
 class DigestCounter {
-    hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+    hash = (0,external_node_crypto_.createHash)('sha256');
     size = 0;
     update(chunk) {
         this.hash.update(chunk);
@@ -85346,68 +84200,80 @@ class DigestCounter {
     }
 }
 
-
-/***/ }),
-
-/***/ 7579:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   z: () => (/* binding */ fileError)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/**
- * File-system surprises in an image on disk (a blob that is a directory, a file where a directory should be, a
- * file that cannot be read) as a ShipError naming the path, instead of a bare errno error with a stack.
- */
-
-const PROBLEMS = {
-    EISDIR: 'is a directory, where a file was expected',
-    ENOTDIR: 'is not a directory, or a part of its path is a file where a directory was expected',
-    EEXIST: 'already exists as something other than what was expected',
-    ENOENT: 'does not exist',
-    EACCES: 'cannot be read or written: permission denied',
-    EPERM: 'cannot be read or written: operation not permitted',
-    ELOOP: 'is a symbolic link loop',
-    ENAMETOOLONG: 'is a name too long for the file system',
+;// CONCATENATED MODULE: ./src/oci/media-types.ts
+const OCI_LAYOUT_VERSION = '1.0.0';
+const MediaType = {
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    ociConfig: 'application/vnd.oci.image.config.v1+json',
+    ociLayer: 'application/vnd.oci.image.layer.v1.tar',
+    ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+    ociLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
+    ociLayerNondistributable: 'application/vnd.oci.image.layer.nondistributable.v1.tar',
+    ociLayerNondistributableGzip: 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip',
+    ociLayerNondistributableZstd: 'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd',
+    ociEmpty: 'application/vnd.oci.empty.v1+json',
+    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    dockerConfig: 'application/vnd.docker.container.image.v1+json',
+    dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar',
+    dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+    dockerLayerZstd: 'application/vnd.docker.image.rootfs.diff.tar.zstd',
+    dockerForeignLayer: 'application/vnd.docker.image.rootfs.foreign.diff.tar',
+    dockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
 };
-/** The ShipError for a file-system error met at `path`; `context` (what was being read or written) leads the message. */
-function fileError(error, path, context, hint) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS)
-        return error;
-    const code = error?.code;
-    const problem = (code && PROBLEMS[code]) ?? `cannot be used (${code ?? (error instanceof Error ? error.message : String(error))})`;
-    // The errno error's own path may be deeper than `path` (a file under it); it names the culprit best.
-    const culprit = error?.path ?? path;
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${context}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
+/**
+ * The layer media types a container runtime unpacks (containerd's images.DiffCompression knows the same ones), with
+ * the compression each declares. Anything else (an encrypted layer, an in-toto statement, a Helm chart) is not a
+ * file-system layer this tool can convert or vouch for.
+ */
+const LAYER_COMPRESSION = {
+    [MediaType.ociLayer]: 'none',
+    [MediaType.ociLayerGzip]: 'gzip',
+    [MediaType.ociLayerZstd]: 'zstd',
+    [MediaType.ociLayerNondistributable]: 'none',
+    [MediaType.ociLayerNondistributableGzip]: 'gzip',
+    [MediaType.ociLayerNondistributableZstd]: 'zstd',
+    [MediaType.dockerLayer]: 'none',
+    [MediaType.dockerLayerGzip]: 'gzip',
+    [MediaType.dockerLayerZstd]: 'zstd',
+    [MediaType.dockerForeignLayer]: 'none',
+    [MediaType.dockerForeignLayerGzip]: 'gzip',
+};
+/** The compression a layer media type declares; undefined when it is not a layer type this tool knows. */
+function layerCompression(mediaType) {
+    return Object.hasOwn(LAYER_COMPRESSION, mediaType) ? LAYER_COMPRESSION[mediaType] : undefined;
 }
+/** Image config media types: OCI's, and Docker schema 2's (the same document). */
+function isConfigType(mediaType) {
+    return mediaType === MediaType.ociConfig || mediaType === MediaType.dockerConfig;
+}
+/** Layers pulled from their own URLs rather than the registry (never pushed, so never in a layout). */
+function isForeignLayer(layer) {
+    return layer.mediaType === MediaType.dockerForeignLayer || layer.mediaType === MediaType.dockerForeignLayerGzip || (layer.urls?.length ?? 0) > 0;
+}
+/** Manifest types that list other manifests (one per platform). */
+function isIndexType(mediaType) {
+    return mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList;
+}
+/** Manifest types that describe one image (config + layers). */
+function isImageManifestType(mediaType) {
+    return mediaType === MediaType.ociManifest || mediaType === MediaType.dockerManifest;
+}
+/** What every manifest GET/HEAD should accept, newest first. */
+const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest];
+/** Annotations of the OCI image spec and of eStargz, written or read here. */
+const Annotation = {
+    /** On an index entry: the tag it is known by in an OCI layout. */
+    refName: 'org.opencontainers.image.ref.name',
+    /** On an eStargz layer: the digest of its TOC JSON (read by the stargz snapshotter). */
+    stargzTocDigest: 'containerd.io/snapshot/stargz/toc.digest',
+    /** On an eStargz layer: the size of the uncompressed tar. */
+    estargzUncompressedSize: 'io.containers.estargz.uncompressed-size',
+};
 
-
-/***/ }),
-
-/***/ 8752:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  A: () => (/* binding */ OciLayout)
-});
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: external "node:stream/promises"
-var external_node_stream_promises_ = __nccwpck_require__(6466);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/oci/digest.ts
-var oci_digest = __nccwpck_require__(8825);
 ;// CONCATENATED MODULE: ./src/oci/blob-check.ts
 /**
  * Blobs checked against their descriptors while they stream, the way containerd's content store checks what it
@@ -85423,7 +84289,7 @@ const HINT = 'the image is corrupt, was cut short, or its bytes were swapped for
 class BlobCheck {
     expected;
     where;
-    counter = new oci_digest/* DigestCounter */.VR();
+    counter = new DigestCounter();
     constructor(expected, where) {
         this.expected = expected;
         this.where = where;
@@ -85487,21 +84353,17 @@ function checkingStream(expected, where) {
     });
 }
 
-// EXTERNAL MODULE: ./src/oci/file-errors.ts
-var file_errors = __nccwpck_require__(7579);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
 ;// CONCATENATED MODULE: ./src/oci/hash-files.ts
 /**
- * The sha256 and size of whole files, computed in worker threads: one per core, each hashing one file at a time. A
- * re-ship checks the blobs of the layers it reuses without converting them, hundreds of megabytes, and on the main
- * thread that would be the longest step of a re-ship; spread over the cores and beside the registry checks it is not.
+ * The sha256 and size of whole files, computed in worker threads: one per core, each hashing one file at a time.
+ * Checking the blobs of an image's layers without reading them otherwise (layers reused rather than converted) can
+ * mean hundreds of megabytes; on the main thread that would be slow, spread over the cores it is not.
  */
 
 
-/** The worker, as source text, so the bundled action needs no separate file. */
+/** The worker, as source text, so a bundled program needs no separate file. */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createReadStream } = require('node:fs');
@@ -85551,10 +84413,71 @@ async function hashFiles(paths, threads = (0,external_node_os_.availableParallel
     return results;
 }
 
-// EXTERNAL MODULE: ./src/oci/media-types.ts
-var media_types = __nccwpck_require__(9217);
-// EXTERNAL MODULE: ./src/oci/types.ts
-var types = __nccwpck_require__(3048);
+;// CONCATENATED MODULE: ./src/oci/types.ts
+/**
+ * OCI (and Docker schema 2) JSON documents as zod schemas. Objects are loose: fields we do not know are kept, so a
+ * document read, changed and written again loses nothing (e.g. `artifactType`, `subject`, config history).
+ */
+
+
+/** Typed as Digest, so a parsed descriptor's digest goes straight to the layout and registry functions. */
+const digest = schemas/* custom */.IeY((value) => typeof value === 'string' && isDigest(value), 'must be a sha256 digest');
+const annotations = schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP());
+const Platform = schemas/* looseObject */._H3({
+    architecture: schemas/* string */.YjP(),
+    os: schemas/* string */.YjP(),
+    'os.version': schemas/* string */.YjP().optional(),
+    'os.features': schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
+    variant: schemas/* string */.YjP().optional(),
+});
+const Descriptor = schemas/* looseObject */._H3({
+    mediaType: schemas/* string */.YjP(),
+    digest,
+    size: schemas/* number */.aig().int().nonnegative(),
+    urls: schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
+    annotations: annotations.optional(),
+    platform: Platform.optional(),
+    artifactType: schemas/* string */.YjP().optional(),
+});
+/** An OCI image manifest or a Docker schema 2 manifest (the same shape). */
+const ImageManifest = schemas/* looseObject */._H3({
+    schemaVersion: schemas/* literal */.euz(2),
+    mediaType: schemas/* string */.YjP().optional(),
+    artifactType: schemas/* string */.YjP().optional(),
+    config: Descriptor,
+    layers: schemas/* array */.YOg(Descriptor),
+    subject: Descriptor.optional(),
+    annotations: annotations.optional(),
+});
+/** An OCI image index or a Docker manifest list; also an OCI layout's index.json. */
+const ImageIndex = schemas/* looseObject */._H3({
+    schemaVersion: schemas/* literal */.euz(2),
+    mediaType: schemas/* string */.YjP().optional(),
+    artifactType: schemas/* string */.YjP().optional(),
+    manifests: schemas/* array */.YOg(Descriptor),
+    subject: Descriptor.optional(),
+    annotations: annotations.optional(),
+});
+/** The parts of an image config read here; everything else is kept as it is. */
+const ImageConfig = schemas/* looseObject */._H3({
+    architecture: schemas/* string */.YjP().optional(),
+    os: schemas/* string */.YjP().optional(),
+    variant: schemas/* string */.YjP().optional(),
+    config: schemas/* looseObject */._H3({
+        ExposedPorts: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).nullish(),
+        Volumes: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).nullish(),
+        Labels: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()).nullish(),
+        Env: schemas/* array */.YOg(schemas/* string */.YjP()).nullish(),
+        Entrypoint: schemas/* array */.YOg(schemas/* string */.YjP()).nullish(),
+        Cmd: schemas/* array */.YOg(schemas/* string */.YjP()).nullish(),
+        WorkingDir: schemas/* string */.YjP().nullish(),
+        User: schemas/* string */.YjP().nullish(),
+    })
+        .nullish(),
+    rootfs: schemas/* looseObject */._H3({ type: schemas/* literal */.euz('layers'), diff_ids: schemas/* array */.YOg(digest) }),
+    history: schemas/* array */.YOg(schemas/* looseObject */._H3({ empty_layer: schemas/* boolean */.zMY().optional() })).optional(),
+});
+
 ;// CONCATENATED MODULE: ./src/oci/layout.ts
 /**
  * An OCI image layout on disk (image-spec `image-layout.md`): `oci-layout`, `index.json` and `blobs/sha256/<hex>`.
@@ -85601,7 +84524,7 @@ class OciLayout {
             if (code !== 'ENOENT' && code !== 'ENOTDIR')
                 throw (0,file_errors/* fileError */.z)(error, markerPath, 'the layout marker', 'the layout is damaged: write it again');
             throw new errors/* ShipError */.fS(`${where} is not an OCI image layout: it has no oci-layout file`, {
-                hint: 'give a directory written by `buildah push IMAGE oci:DIR`, `skopeo copy ... oci:DIR` or meshagent-ship',
+                hint: 'give a directory written by `buildah push IMAGE oci:DIR` or `skopeo copy ... oci:DIR`',
             });
         }
         let version;
@@ -85611,10 +84534,10 @@ class OciLayout {
         catch {
             version = undefined;
         }
-        if (version !== media_types/* OCI_LAYOUT_VERSION */.sM) {
+        if (version !== OCI_LAYOUT_VERSION) {
             // The value is shown only when it looks like a version: the file may be anything, and its content stays out of messages.
             const shownVersion = typeof version === 'string' && /^[\w.+-]{1,20}$/.test(version) ? ` "${version}"` : '';
-            throw new errors/* ShipError */.fS(`${where}: oci-layout has an unsupported imageLayoutVersion${shownVersion}`, { hint: `only ${media_types/* OCI_LAYOUT_VERSION */.sM} is known` });
+            throw new errors/* ShipError */.fS(`${where}: oci-layout has an unsupported imageLayoutVersion${shownVersion}`, { hint: `only ${OCI_LAYOUT_VERSION} is known` });
         }
         return new OciLayout(dir, options);
     }
@@ -85627,7 +84550,7 @@ class OciLayout {
         try {
             const marker = (0,external_node_path_.join)(dir, 'oci-layout');
             if (!(await exists(marker)))
-                await writeAtomically(marker, JSON.stringify({ imageLayoutVersion: media_types/* OCI_LAYOUT_VERSION */.sM }));
+                await writeAtomically(marker, JSON.stringify({ imageLayoutVersion: OCI_LAYOUT_VERSION }));
             if (!(await exists((0,external_node_path_.join)(dir, 'index.json'))))
                 await writeAtomically((0,external_node_path_.join)(dir, 'index.json'), JSON.stringify(emptyIndex()));
         }
@@ -85638,7 +84561,7 @@ class OciLayout {
     }
     // --- blobs ---------------------------------------------------------------------------------------------------------
     blobPath(digest) {
-        return (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', (0,oci_digest/* digestHex */.sU)(digest));
+        return (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', digestHex(digest));
     }
     /** Whether the blob is present (and, when `size` is given, has that size). */
     async hasBlob(digest, size) {
@@ -85750,7 +84673,7 @@ class OciLayout {
     /** Stores bytes as a blob (a no-op when it is already there). */
     async writeBlob(data) {
         const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-        const digest = (0,oci_digest/* sha256 */.sc)(bytes);
+        const digest = sha256(bytes);
         if (!(await this.hasBlob(digest, bytes.length)))
             await writeAtomically(this.blobPath(digest), bytes);
         this.checked.set(digest, bytes.length);
@@ -85828,7 +84751,7 @@ class OciLayout {
             // Not the parser's message: it quotes the text, and the file may be anything.
             throw new errors/* ShipError */.fS(`${this.where}: index.json is not JSON`, { hint: 'the layout is corrupt' });
         }
-        const result = types/* ImageIndex */.yd.safeParse(parsed);
+        const result = ImageIndex.safeParse(parsed);
         if (!result.success)
             throw new errors/* ShipError */.fS(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, { hint: 'the layout is corrupt' });
         return result.data;
@@ -85842,7 +84765,7 @@ class OciLayout {
      */
     async resolve(ref) {
         const { manifests } = await this.readIndex();
-        const named = (d) => d.annotations?.[media_types/* Annotation */.YH.refName];
+        const named = (d) => d.annotations?.[Annotation.refName];
         if (ref !== undefined) {
             const found = manifests.find((d) => named(d) === ref);
             if (found)
@@ -85861,16 +84784,16 @@ class OciLayout {
     /** Lists `descriptor` in index.json under `ref`, replacing what had that name (or the same digest, unnamed). */
     async setRef(descriptor, ref) {
         const index = await this.readIndex();
-        const entry = ref === undefined ? descriptor : { ...descriptor, annotations: { ...descriptor.annotations, [media_types/* Annotation */.YH.refName]: ref } };
+        const entry = ref === undefined ? descriptor : { ...descriptor, annotations: { ...descriptor.annotations, [Annotation.refName]: ref } };
         const kept = index.manifests.filter((d) => {
-            const name = d.annotations?.[media_types/* Annotation */.YH.refName];
+            const name = d.annotations?.[Annotation.refName];
             return ref === undefined ? !(name === undefined && d.digest === descriptor.digest) : name !== ref;
         });
         await this.writeIndex({ ...index, manifests: [...kept, entry] });
     }
 }
 function emptyIndex() {
-    return { schemaVersion: 2, mediaType: media_types/* MediaType */.zu.ociIndex, manifests: [] };
+    return { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
 }
 async function exists(path) {
     return (await (0,promises_.stat)(path).catch(() => undefined)) !== undefined;
@@ -85888,129 +84811,284 @@ async function writeAtomically(path, data) {
     }
 }
 
-
-/***/ }),
-
-/***/ 9217:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $U: () => (/* binding */ isIndexType),
-/* harmony export */   AH: () => (/* binding */ layerCompression),
-/* harmony export */   YH: () => (/* binding */ Annotation),
-/* harmony export */   dY: () => (/* binding */ MANIFEST_ACCEPT),
-/* harmony export */   lJ: () => (/* binding */ isConfigType),
-/* harmony export */   sJ: () => (/* binding */ isForeignLayer),
-/* harmony export */   sM: () => (/* binding */ OCI_LAYOUT_VERSION),
-/* harmony export */   tr: () => (/* binding */ isImageManifestType),
-/* harmony export */   zu: () => (/* binding */ MediaType)
-/* harmony export */ });
-/** The media types meshagent-ship reads and writes (OCI image spec, and Docker schema 2 as a source format). */
-const OCI_LAYOUT_VERSION = '1.0.0';
-const MediaType = {
-    ociIndex: 'application/vnd.oci.image.index.v1+json',
-    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-    ociConfig: 'application/vnd.oci.image.config.v1+json',
-    ociLayer: 'application/vnd.oci.image.layer.v1.tar',
-    ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
-    ociLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
-    ociLayerNondistributable: 'application/vnd.oci.image.layer.nondistributable.v1.tar',
-    ociLayerNondistributableGzip: 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip',
-    ociLayerNondistributableZstd: 'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd',
-    ociEmpty: 'application/vnd.oci.empty.v1+json',
-    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-    dockerConfig: 'application/vnd.docker.container.image.v1+json',
-    dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar',
-    dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-    dockerLayerZstd: 'application/vnd.docker.image.rootfs.diff.tar.zstd',
-    dockerForeignLayer: 'application/vnd.docker.image.rootfs.foreign.diff.tar',
-    dockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
-};
+;// CONCATENATED MODULE: ./src/oci/archive.ts
 /**
- * The layer media types a container runtime unpacks (containerd's images.DiffCompression knows the same ones), with
- * the compression each declares. Anything else (an encrypted layer, an in-toto statement, a Helm chart) is not a
- * file-system layer this tool can convert or vouch for.
+ * Images on disk, as image-ref.ts names them: `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` (a tar of an OCI layout) and
+ * `docker-archive:FILE` (what `docker save` writes). Archives are unpacked into a temporary OCI layout, so the rest
+ * of the code only ever sees an OciLayout; an `oci-archive:` output is written as a layout and packed at the end.
  */
-const LAYER_COMPRESSION = {
-    [MediaType.ociLayer]: 'none',
-    [MediaType.ociLayerGzip]: 'gzip',
-    [MediaType.ociLayerZstd]: 'zstd',
-    [MediaType.ociLayerNondistributable]: 'none',
-    [MediaType.ociLayerNondistributableGzip]: 'gzip',
-    [MediaType.ociLayerNondistributableZstd]: 'zstd',
-    [MediaType.dockerLayer]: 'none',
-    [MediaType.dockerLayerGzip]: 'gzip',
-    [MediaType.dockerLayerZstd]: 'zstd',
-    [MediaType.dockerForeignLayer]: 'none',
-    [MediaType.dockerForeignLayerGzip]: 'gzip',
-};
-/** The compression a layer media type declares; undefined when it is not a layer type this tool knows. */
-function layerCompression(mediaType) {
-    return Object.hasOwn(LAYER_COMPRESSION, mediaType) ? LAYER_COMPRESSION[mediaType] : undefined;
+
+
+
+
+
+
+
+
+
+
+
+
+/** Opens an image for reading; archives are unpacked to a temporary directory that `close()` removes. */
+async function openImage(ref, options = {}) {
+    if (ref.transport === 'oci') {
+        const layout = await OciLayout.open(ref.path);
+        const descriptor = await layout.resolve(ref.ref);
+        return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: async () => { } };
+    }
+    await assertFile(ref.path);
+    const temp = await (0,promises_.mkdtemp)((0,external_node_path_.join)(options.tempDir ?? (0,external_node_os_.tmpdir)(), 'oci-image-'));
+    try {
+        await unpackTar(ref.path, (0,external_node_path_.join)(temp, 'unpacked'));
+        if (ref.transport === 'oci-archive') {
+            // Named after the archive in messages: the temporary directory means nothing to a user.
+            const layout = await OciLayout.open((0,external_node_path_.join)(temp, 'unpacked'), { where: ref.path });
+            const descriptor = await layout.resolve(ref.ref);
+            return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: () => (0,promises_.rm)(temp, { recursive: true, force: true }) };
+        }
+        const { layout, descriptor, name } = await dockerArchiveToLayout(ref.path, (0,external_node_path_.join)(temp, 'unpacked'), (0,external_node_path_.join)(temp, 'oci'));
+        await (0,promises_.rm)((0,external_node_path_.join)(temp, 'unpacked'), { recursive: true, force: true });
+        return { layout, descriptor, name, close: () => (0,promises_.rm)(temp, { recursive: true, force: true }) };
+    }
+    catch (error) {
+        await (0,promises_.rm)(temp, { recursive: true, force: true });
+        throw error;
+    }
 }
-/** Image config media types: OCI's, and Docker schema 2's (the same document). */
-function isConfigType(mediaType) {
-    return mediaType === MediaType.ociConfig || mediaType === MediaType.dockerConfig;
+/**
+ * Writes the one image of a `docker save` archive as an OCI layout in `dir` (new or empty). The archive is unpacked
+ * beside `dir` meanwhile, on the same file system, so its layers are moved into the layout rather than copied.
+ */
+async function layoutFromDockerArchive(file, dir) {
+    await assertFile(file);
+    const unpacked = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(dir)), '.docker-archive-'));
+    try {
+        await unpackTar(file, unpacked);
+        return await dockerArchiveToLayout(file, unpacked, dir);
+    }
+    finally {
+        await (0,promises_.rm)(unpacked, { recursive: true, force: true });
+    }
 }
-/** Layers pulled from their own URLs rather than the registry (never pushed, so never in a layout). */
-function isForeignLayer(layer) {
-    return layer.mediaType === MediaType.dockerForeignLayer || layer.mediaType === MediaType.dockerForeignLayerGzip || (layer.urls?.length ?? 0) > 0;
+async function assertFile(path) {
+    const info = await (0,promises_.stat)(path).catch(() => undefined);
+    if (!info?.isFile())
+        throw new errors/* ShipError */.fS(`${path} is not a file`, { hint: 'give the path of an image archive, as `docker save` or `skopeo copy` write them' });
 }
-/** Manifest types that list other manifests (one per platform). */
-function isIndexType(mediaType) {
-    return mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList;
+const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive as `docker save` or `skopeo copy` write them (a docker-archive, or an OCI layout in a tar)';
+/**
+ * Unpacks regular files and directories of a tar. Names and link targets that leave the root are refused, by the
+ * same rules as layers (tar/entry-path.ts); a name that collides with what an earlier entry made (a file where
+ * a directory is needed, or the reverse) is an error naming the entry.
+ */
+async function unpackTar(file, dir) {
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const root = (0,external_node_path_.resolve)(dir);
+    try {
+        for await (const entry of (0,tar/* readTar */.sB)((0,external_node_fs_.createReadStream)(file, { highWaterMark: 1 << 20 }))) {
+            const { name, type } = entry.header;
+            (0,tar/* checkEntryPath */.iX)(entry.header, file, entry.headerOffset);
+            const target = (0,external_node_path_.resolve)(root, name);
+            // Cannot happen after checkEntryPath; kept as the last word on where a file may be written.
+            if (target !== root && !target.startsWith(root + external_node_path_.sep))
+                throw new errors/* ShipError */.fS(`${file}: entry ${(0,errors/* quoted */.TL)(name)} points outside the archive`, { hint: NOT_AN_IMAGE_ARCHIVE });
+            try {
+                if (type === '5')
+                    await (0,promises_.mkdir)(target, { recursive: true });
+                else if (type === '0') {
+                    await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
+                    await (0,external_node_stream_promises_.pipeline)(entry.body(), (0,external_node_fs_.createWriteStream)(target));
+                }
+            }
+            catch (error) {
+                throw new errors/* ShipError */.fS(`${file}: entry ${(0,errors/* quoted */.TL)(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
+            }
+            // Links, devices and fifos have no place in an image archive; they are skipped.
+        }
+    }
+    catch (error) {
+        // The tar reader's own hint speaks of layers; this is the image archive.
+        if (error instanceof tar/* TarFormatError */.ZV)
+            throw new errors/* ShipError */.fS(`${file}: ${error.message}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
+        if (error instanceof errors/* ShipError */.fS && !error.message.startsWith(file))
+            throw new errors/* ShipError */.fS(`${file}: ${error.message}`, { hint: error.hint, cause: error });
+        throw error;
+    }
 }
-/** Manifest types that describe one image (config + layers). */
-function isImageManifestType(mediaType) {
-    return mediaType === MediaType.ociManifest || mediaType === MediaType.dockerManifest;
+/** What went wrong writing an entry, in words (the errno error quotes temporary paths that mean nothing to a user). */
+function collision(error) {
+    const code = error.code;
+    if (code === 'EISDIR')
+        return 'an earlier entry made a directory of that name';
+    if (code === 'ENOTDIR' || code === 'EEXIST')
+        return 'an earlier entry made a file where its directory should be';
+    return (0,file_errors/* fileError */.z)(error, error.path ?? '', 'writing').message;
 }
-/** What every manifest GET/HEAD should accept, newest first. */
-const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest];
-/** Annotations meshagent-ship writes or reads. */
-const Annotation = {
-    /** On an index entry: the tag it is known by in an OCI layout. */
-    refName: 'org.opencontainers.image.ref.name',
-    /** On an eStargz layer: the digest of its TOC JSON (read by the stargz snapshotter). */
-    stargzTocDigest: 'containerd.io/snapshot/stargz/toc.digest',
-    /** On an eStargz layer: the size of the uncompressed tar. */
-    estargzUncompressedSize: 'io.containers.estargz.uncompressed-size',
-    /**
-     * On a layer meshagent-ship converted: the digest of the source layer it was converted from. With the two below,
-     * a later ship of an image holding the same source layer reuses this blob instead of converting it again.
-     */
-    shipSourceDigest: 'com.meshagent.ship.source-digest',
-    /** On a converted layer: the conversion's settings (converter version, level, chunk size, prefetched paths). */
-    shipConversion: 'com.meshagent.ship.conversion',
-    /** On a converted layer: its diff_id (the digest of the uncompressed blob), for the config of a later ship. */
-    shipDiffId: 'com.meshagent.ship.diff-id',
-};
+const DockerArchiveManifest = schemas/* array */.YOg(schemas/* looseObject */._H3({ Config: schemas/* string */.YjP(), RepoTags: schemas/* array */.YOg(schemas/* string */.YjP()).nullish(), Layers: schemas/* array */.YOg(schemas/* string */.YjP()) })).min(1);
+/** Builds an OCI layout from an unpacked `docker save` archive (legacy `<id>/layer.tar` or the newer blobs/ form). */
+async function dockerArchiveToLayout(file, unpacked, out) {
+    const text = await (0,promises_.readFile)((0,external_node_path_.join)(unpacked, 'manifest.json'), 'utf8').catch(() => undefined);
+    if (text === undefined)
+        throw new errors/* ShipError */.fS(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+    let parsed;
+    try {
+        parsed = DockerArchiveManifest.parse(JSON.parse(text));
+    }
+    catch {
+        throw new errors/* ShipError */.fS(`${file}: manifest.json is not a docker-archive manifest`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+    }
+    if (parsed.length > 1)
+        throw new errors/* ShipError */.fS(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
+    const image = parsed[0];
+    const layout = await OciLayout.create(out, { where: file });
+    const inside = (name) => {
+        const path = (0,external_node_path_.resolve)(unpacked, name);
+        if (!path.startsWith((0,external_node_path_.resolve)(unpacked) + external_node_path_.sep))
+            throw new errors/* ShipError */.fS(`${file}: manifest.json names ${(0,errors/* quoted */.TL)(name)}, outside the archive`);
+        return path;
+    };
+    /** A file named in manifest.json: it must be there and be a file. */
+    const member = async (name, what) => {
+        const path = inside(name);
+        const info = await (0,promises_.stat)(path).catch(() => undefined);
+        if (!info)
+            throw new errors/* ShipError */.fS(`${file}: the ${what} ${(0,errors/* quoted */.TL)(name)} named in manifest.json is missing`, { hint: NOT_AN_IMAGE_ARCHIVE });
+        if (!info.isFile())
+            throw new errors/* ShipError */.fS(`${file}: the ${what} ${(0,errors/* quoted */.TL)(name)} named in manifest.json is not a file`, { hint: NOT_AN_IMAGE_ARCHIVE });
+        return path;
+    };
+    const configPath = await member(image.Config, 'config');
+    const configBytes = await (0,promises_.readFile)(configPath).catch((error) => {
+        throw (0,file_errors/* fileError */.z)(error, configPath, `${file}: the config`);
+    });
+    const configDigest = claimedDigest(image.Config, true);
+    const config = { ...(await layout.writeBlob(configBytes)), mediaType: MediaType.ociConfig };
+    if (configDigest !== undefined && config.digest !== configDigest) {
+        throw new errors/* ShipError */.fS(`${file}: the config ${(0,errors/* quoted */.TL)(image.Config)} does not match its digest: its content is ${config.digest}`, { hint: 'the archive is corrupt or was tampered with: save the image again' });
+    }
+    // Layers are moved out of the unpacked archive, not copied (an image can be large); one named twice is moved once.
+    const moved = new Map();
+    const layers = [];
+    for (const name of image.Layers) {
+        const path = await member(name, 'layer');
+        let layer = moved.get(path);
+        if (!layer) {
+            const compression = await (0,tar/* sniffCompression */.Hs)(path, `${file}: layer ${(0,errors/* quoted */.TL)(name)}`);
+            const mediaType = compression === 'gzip' ? MediaType.ociLayerGzip : compression === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayer;
+            // A layer stored under its digest (blobs/sha256/<hex>, as Docker 25 and later save) must have that digest;
+            // the older `<id>/layer.tar` names claim none, and the layer's digest is what its bytes hash to.
+            const digest = claimedDigest(name, false);
+            layer = { mediaType, ...(await layout.moveBlobFrom(path, { digest }, `${file}: layer ${(0,errors/* quoted */.TL)(name)}`)) };
+            moved.set(path, layer);
+        }
+        layers.push(layer);
+    }
+    const descriptor = await layout.writeJson(MediaType.ociManifest, { schemaVersion: 2, mediaType: MediaType.ociManifest, config, layers });
+    return { layout, descriptor, name: image.RepoTags?.[0] ?? undefined };
+}
+/**
+ * The digest a docker-archive member's name claims: `blobs/sha256/<hex>` (Docker 25 and later), or for a config,
+ * the legacy `<hex>.json` (the image id, which is the config's digest).
+ */
+function claimedDigest(name, isConfig) {
+    const stored = /^(?:\.\/)?blobs\/sha256\/([a-f0-9]{64})$/.exec(name)?.[1] ?? (isConfig ? /^(?:\.\/)?([a-f0-9]{64})\.json$/.exec(name)?.[1] : undefined);
+    const digest = stored === undefined ? undefined : `sha256:${stored}`;
+    return digest !== undefined && isDigest(digest) ? digest : undefined;
+}
+/** Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time). */
+async function packOciArchive(dir, file) {
+    const temporary = `${file}.tmp-${process.pid}`;
+    try {
+        await (0,external_node_stream_promises_.pipeline)(layoutTar(dir), (0,external_node_fs_.createWriteStream)(temporary));
+        await (0,promises_.rename)(temporary, file);
+    }
+    catch (error) {
+        await (0,promises_.rm)(temporary, { force: true });
+        throw error;
+    }
+}
+async function* layoutTar(dir) {
+    const header = (name, type, size) => ({ name, linkName: '', type, mode: type === '5' ? 0o755 : 0o644, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+    yield (0,tar/* encodeHeader */.YS)(header('blobs/', '5', 0));
+    for (const algorithm of (await (0,promises_.readdir)((0,external_node_path_.join)(dir, 'blobs'))).sort()) {
+        yield (0,tar/* encodeHeader */.YS)(header(`blobs/${algorithm}/`, '5', 0));
+        for (const name of (await (0,promises_.readdir)((0,external_node_path_.join)(dir, 'blobs', algorithm))).sort()) {
+            if (name.startsWith('.'))
+                continue;
+            yield* fileEntry(`blobs/${algorithm}/${name}`, (0,external_node_path_.join)(dir, 'blobs', algorithm, name));
+        }
+    }
+    yield* fileEntry('index.json', (0,external_node_path_.join)(dir, 'index.json'));
+    yield* fileEntry('oci-layout', (0,external_node_path_.join)(dir, 'oci-layout'));
+    yield Buffer.alloc(1024);
+    async function* fileEntry(name, path) {
+        const { size } = await (0,promises_.stat)(path);
+        yield (0,tar/* encodeHeader */.YS)(header(name, '0', size));
+        for await (const chunk of (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1 << 20 }))
+            yield chunk;
+        yield Buffer.alloc((0,tar/* padding */.Ms)(size));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/image-config.ts
+/**
+ * The manifest and config of one image: for an index, the image for the platform asked for, else the first image
+ * listed; for a manifest, its own.
+ */
 
 
-/***/ }),
 
-/***/ 1762:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+async function readImageConfig(layout, top, platform) {
+    let descriptor = top;
+    if (isIndexType(descriptor.mediaType)) {
+        const index = await layout.readJson(descriptor, ImageIndex, 'index');
+        const images = index.manifests.filter((d) => isImageManifestType(d.mediaType));
+        const chosen = images.find((d) => d.platform?.os === platform.os && d.platform.architecture === platform.architecture) ?? images[0];
+        if (!chosen)
+            throw new errors/* ShipError */.fS(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
+        descriptor = chosen;
+    }
+    if (!isImageManifestType(descriptor.mediaType)) {
+        throw new errors/* ShipError */.fS(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
+    }
+    const manifest = await layout.readJson(descriptor, ImageManifest, 'manifest');
+    const config = await layout.readJson(manifest.config, ImageConfig, 'image config');
+    return { manifest, config };
+}
 
+;// CONCATENATED MODULE: ./src/oci/image-ref.ts
+/**
+ * References to images on disk, as skopeo and containers/image spell them: `oci:DIR[:REF]` (an OCI layout, and the
+ * image named REF in it), `oci-archive:FILE[:REF]` (a tar of an OCI layout) and `docker-archive:FILE` (what
+ * `docker save` writes). The one parser of these, wherever a command, an input or a flag takes one.
+ */
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  vP: () => (/* binding */ forEachLimited),
-  mb: () => (/* binding */ mb),
-  GH: () => (/* binding */ pushImage),
-  h0: () => (/* binding */ push_short)
-});
+const TRANSPORTS = ['oci', 'oci-archive', 'docker-archive'];
+/** Parses `TRANSPORT:PATH[:REF]`; a REF has no slash, so `oci:/a:b/c` is a path. */
+function parseImageRef(text) {
+    const colon = text.indexOf(':');
+    const transport = colon === -1 ? '' : text.slice(0, colon);
+    if (!TRANSPORTS.includes(transport)) {
+        throw new errors/* ShipError */.fS(`${(0,errors/* quoted */.TL)(text, 200)} is not a reference to an image on disk`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+    }
+    const rest = text.slice(colon + 1);
+    if (rest === '')
+        throw new errors/* ShipError */.fS(`${(0,errors/* quoted */.TL)(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
+    if (transport === 'docker-archive')
+        return { transport, path: rest, ref: undefined };
+    const last = rest.lastIndexOf(':');
+    const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
+    const path = ref === undefined ? rest : rest.slice(0, last);
+    if (ref === '')
+        throw new errors/* ShipError */.fS(`${(0,errors/* quoted */.TL)(text, 200)} has an empty reference after the last colon`);
+    return { transport: transport, path, ref };
+}
+function formatImageRef(ref) {
+    return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
+}
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/oci/media-types.ts
-var media_types = __nccwpck_require__(9217);
 // EXTERNAL MODULE: ./src/http.ts + 8 modules
-var http = __nccwpck_require__(3887);
+var src_http = __nccwpck_require__(3887);
 ;// CONCATENATED MODULE: ./src/oci/registry-upload.ts
 /**
  * Blob uploads: POST to open a session, then either one PUT with the whole blob or, for large blobs, PATCH chunks
@@ -86029,7 +85107,8 @@ var http = __nccwpck_require__(3887);
  * blob took about 20% longer in 64 MB chunks than in one PUT), so only blobs where a resume saves real work get them.
  */
 const DEFAULT_CHUNK_THRESHOLD = 256 * 1024 * 1024;
-const DEFAULT_CHUNK_SIZE = 64 * 1024 * 1024;
+/** The size of one PATCH of a chunked upload (nothing to do with the chunks of an eStargz layer). */
+const DEFAULT_UPLOAD_CHUNK_SIZE = 64 * 1024 * 1024;
 /** Failures (each followed by a resume or restart) one blob may have before the upload gives up. */
 const MAX_FAILURES = 5;
 /** Uploads `size` bytes from `source` as blob `digest`. */
@@ -86060,7 +85139,7 @@ class Upload {
         this.source = source;
         this.options = options;
         this.what = `upload blob ${digest} to ${repo.where}`;
-        this.chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
+        this.chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_UPLOAD_CHUNK_SIZE);
         this.chunked = size > (options.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD);
     }
     async run() {
@@ -86083,7 +85162,7 @@ class Upload {
                 // distribution cancels the session when the closing PUT fails the digest check, so the upload starts again,
                 // reading the bytes from disk again, once: a second refusal means the blob on disk does not match its name.
                 // (go-containerregistry never retries it: DIGEST_INVALID is not among its temporary error codes.)
-                const again = error instanceof http/* HttpError */.j$ && (digestRejected ? !this.restartedForDigest : error.retryable);
+                const again = error instanceof src_http/* HttpError */.j$ && (digestRejected ? !this.restartedForDigest : error.retryable);
                 if (!again || failures >= MAX_FAILURES)
                     throw this.failed(error, failures);
                 await this.repo.client.http.retryAfter(error, failures, MAX_FAILURES - 1, { label: this.what });
@@ -86222,11 +85301,9 @@ function uploadTimeoutMs(bytes) {
 /** The closing PUT's "the bytes have another digest" (distribution answers 400 DIGEST_INVALID). */
 function isDigestInvalid(error) {
     // The snippet may be cut short, so the code is looked for rather than the JSON parsed.
-    return error instanceof http/* HttpError */.j$ && error.status === 400 && /\bDIGEST_INVALID\b/.test(error.bodySnippet);
+    return error instanceof src_http/* HttpError */.j$ && error.status === 400 && /\bDIGEST_INVALID\b/.test(error.bodySnippet);
 }
 
-// EXTERNAL MODULE: ./src/oci/types.ts
-var types = __nccwpck_require__(3048);
 ;// CONCATENATED MODULE: ./src/oci/push.ts
 /**
  * Pushes an image from an OCI layout to a registry repository: blobs first (in parallel, bounded; each skipped when
@@ -86239,6 +85316,16 @@ var types = __nccwpck_require__(3048);
 
 
 
+/** A blob the image names that neither the layout nor the repository has: nothing can be pushed from nowhere. */
+class MissingBlobError extends errors/* ShipError */.fS {
+    blob;
+    constructor(layout, blob, where) {
+        super(`${layout.where}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${where} does not have it`, {
+            hint: 'the layout is incomplete: write it again (or pull the image into it first)',
+        });
+        this.blob = blob;
+    }
+}
 async function pushImage(layout, repo, options = {}) {
     const log = options.log ?? (() => { });
     const started = Date.now();
@@ -86306,11 +85393,8 @@ async function pushBlob(layout, repo, blob, stats, options, log) {
             return;
         }
     }
-    if (!(await layout.hasBlob(blob.digest, blob.size))) {
-        throw new errors/* ShipError */.fS(`${layout.where}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${repo.where} does not have it`, {
-            hint: 'the layout is incomplete: write it again (or pull the image into it first); in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted',
-        });
-    }
+    if (!(await layout.hasBlob(blob.digest, blob.size)))
+        throw new MissingBlobError(layout, blob, repo.where);
     const path = layout.blobPath(blob.digest);
     // createReadStream cannot express an empty range (its `end` is inclusive).
     const source = (start, end) => (end > start ? (0,external_node_fs_.createReadStream)(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : external_node_stream_.Readable.from([]));
@@ -86332,7 +85416,7 @@ async function planImage(layout, root) {
     const visit = async (descriptor, depth) => {
         if (depth > 4)
             throw new errors/* ShipError */.fS(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
-        if (!(0,media_types/* isIndexType */.$U)(descriptor.mediaType) && !(0,media_types/* isImageManifestType */.tr)(descriptor.mediaType)) {
+        if (!isIndexType(descriptor.mediaType) && !isImageManifestType(descriptor.mediaType)) {
             throw new errors/* ShipError */.fS(`${layout.where}: ${descriptor.digest} has media type ${(0,errors/* quoted */.TL)(descriptor.mediaType)}, which is neither a manifest nor an index`, { hint: 'the image is corrupt or not an image' });
         }
         const bytes = await layout.readBlob(descriptor.digest, descriptor.size);
@@ -86342,18 +85426,18 @@ async function planImage(layout, root) {
                 throw new errors/* ShipError */.fS(`${layout.where}: ${descriptor.digest} says it is a ${(0,errors/* quoted */.TL)(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt' });
             }
         };
-        if ((0,media_types/* isIndexType */.$U)(descriptor.mediaType)) {
-            const index = parseJson(bytes, types/* ImageIndex */.yd, layout.where, descriptor.digest);
+        if (isIndexType(descriptor.mediaType)) {
+            const index = parseJson(bytes, ImageIndex, layout.where, descriptor.digest);
             checkType(index.mediaType);
             for (const child of index.manifests)
                 await visit(child, depth + 1);
         }
         else {
-            const manifest = parseJson(bytes, types/* ImageManifest */.nU, layout.where, descriptor.digest);
+            const manifest = parseJson(bytes, ImageManifest, layout.where, descriptor.digest);
             checkType(manifest.mediaType);
             for (const blob of [manifest.config, ...manifest.layers]) {
                 // Foreign (non-distributable) layers are fetched from their URLs, never pushed.
-                if ((0,media_types/* isForeignLayer */.sJ)(blob))
+                if (isForeignLayer(blob))
                     continue;
                 plan.blobs.set(blob.digest, blob);
             }
@@ -86409,99 +85493,6 @@ function seconds(ms) {
     return (ms / 1000).toFixed(2);
 }
 
-
-/***/ }),
-
-/***/ 7929:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   gD: () => (/* binding */ findCredentials)
-/* harmony export */ });
-/* unused harmony exports dockerConfigPath, credentialsFromDockerConfig */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/**
- * Where a registry's credentials come from when the caller has none to give: the environment
- * (MESHAGENT_SHIP_REGISTRY_USER / MESHAGENT_SHIP_REGISTRY_PASSWORD), then the `auths` of the Docker config
- * (`$DOCKER_CONFIG/config.json`, default `~/.docker/config.json`), as `docker login` writes it.
- */
-
-
-
-
-/** The Docker config file this environment points at. */
-function dockerConfigPath(env = process.env) {
-    return (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(env.DOCKER_CONFIG || (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.docker'), 'config.json');
-}
-/** Credentials for `registry` from the Docker config; undefined when it has none (or no file). */
-function credentialsFromDockerConfig(registry, path = dockerConfigPath()) {
-    let text;
-    try {
-        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-    let config;
-    try {
-        config = JSON.parse(text);
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS(`${path} is not valid JSON`, { hint: 'fix the file, or run `docker login` again' });
-    }
-    for (const [key, entry] of Object.entries(config.auths ?? {})) {
-        // Keys may be a bare host or a URL (https://host/v1/).
-        const host = key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');
-        if (host !== registry)
-            continue;
-        if (entry.auth) {
-            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-            const colon = decoded.indexOf(':');
-            if (colon > 0)
-                return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-        }
-        if (entry.username && entry.password)
-            return { username: entry.username, password: entry.password };
-    }
-    return undefined;
-}
-/** The environment's credentials first, then the Docker config's. */
-function findCredentials(registry, env = process.env) {
-    const username = env.MESHAGENT_SHIP_REGISTRY_USER;
-    const password = env.MESHAGENT_SHIP_REGISTRY_PASSWORD;
-    if (username && password)
-        return { username, password };
-    return credentialsFromDockerConfig(registry, dockerConfigPath(env));
-}
-
-
-/***/ }),
-
-/***/ 908:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  bP: () => (/* binding */ RegistryClient)
-});
-
-// UNUSED EXPORTS: RepositoryClient, registryBaseUrl, registryErrorText
-
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/http.ts + 8 modules
-var src_http = __nccwpck_require__(3887);
-// EXTERNAL MODULE: ./src/oci/digest.ts
-var oci_digest = __nccwpck_require__(8825);
-// EXTERNAL MODULE: ./src/oci/media-types.ts
-var media_types = __nccwpck_require__(9217);
 ;// CONCATENATED MODULE: ./src/oci/registry-auth.ts
 /**
  * Registry authentication (distribution token auth): the `WWW-Authenticate` challenge, Basic credentials, and
@@ -86533,6 +85524,8 @@ function repositoryScope(repository, actions) {
 }
 /** Tokens are renewed this long before they expire, so one never runs out during a request. */
 const EXPIRY_MARGIN_MS = 10_000;
+/** The OAuth2 client id when the caller names none (docker sends `docker`, go-containerregistry its own name). */
+const DEFAULT_CLIENT_ID = 'oci-registry-client';
 /** The distribution spec's default when the token server gives no expires_in. */
 const DEFAULT_TOKEN_SECONDS = 60;
 /** The Authorization header for requests to one registry, per scope set. */
@@ -86604,7 +85597,7 @@ class RegistryAuth {
                 return this.readToken(answer.json(), what);
             if (!credentials)
                 throw new errors/* ShipError */.fS(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
-            const form = new URLSearchParams({ grant_type: 'password', username: credentials.username, password: credentials.password, client_id: 'meshagent-ship' });
+            const form = new URLSearchParams({ grant_type: 'password', username: credentials.username, password: credentials.password, client_id: this.options.clientId ?? DEFAULT_CLIENT_ID });
             if (challenge.service)
                 form.set('service', challenge.service);
             if (scopes.length > 0)
@@ -86641,9 +85634,7 @@ class RegistryAuth {
         return { token, expiresAt: start + seconds * 1000 - EXPIRY_MARGIN_MS };
     }
     credentialsHint() {
-        return (`check the credentials for ${this.options.registry}: for the MeshAgent project registry, user meshagent with a ` +
-            'current repository token for this repository; for other registries, `docker login` (~/.docker/config.json or DOCKER_CONFIG) ' +
-            'or MESHAGENT_SHIP_REGISTRY_USER/MESHAGENT_SHIP_REGISTRY_PASSWORD');
+        return this.options.credentialsHint ?? `check the credentials for ${this.options.registry}`;
     }
     credentialsNeeded() {
         return new errors/* ShipError */.fS(`${this.options.registry} asks for a user name and password, and none were given`, { hint: this.credentialsHint() });
@@ -86728,6 +85719,8 @@ class RegistryClient {
             mask: remember,
             ...(options.credentials ? { credentials: options.credentials } : {}),
             ...(options.now ? { now: options.now } : {}),
+            ...(options.clientId ? { clientId: options.clientId } : {}),
+            ...(options.credentialsHint ? { credentialsHint: options.credentialsHint } : {}),
         });
     }
     get registry() {
@@ -86826,7 +85819,7 @@ class RepositoryClient {
     }
     /**
      * Cross-repository mount: true when the registry linked the blob from `from`; false when it opened an upload
-     * instead, or when the credentials may not read `from` (a MeshAgent repository token covers one repository), so
+     * instead, or when the credentials may not read `from` (a token scoped to one repository), so
      * the caller uploads the blob.
      */
     async mountBlob(digest, from) {
@@ -86913,8 +85906,8 @@ class RepositoryClient {
      * digest the registry computed must be ours.
      */
     async putManifest(reference, bytes, mediaType) {
-        const digest = (0,oci_digest/* sha256 */.sc)(bytes);
-        const what = `push manifest ${digest} to ${this.where}${(0,oci_digest/* isDigest */.Bc)(reference) ? '' : `:${reference}`}`;
+        const digest = sha256(bytes);
+        const what = `push manifest ${digest} to ${this.where}${isDigest(reference) ? '' : `:${reference}`}`;
         let answer;
         try {
             answer = await this.send({ method: 'PUT', url: this.path('manifests', reference), headers: { 'content-type': mediaType }, body: bytes, accept: [201], what });
@@ -86937,9 +85930,9 @@ class RepositoryClient {
     /** A manifest or index by tag or digest, verified against the digest when the reference is one. */
     async getManifest(reference) {
         const what = `get manifest ${reference} from ${this.where}`;
-        const answer = await this.send({ method: 'GET', url: this.path('manifests', reference), headers: { accept: media_types/* MANIFEST_ACCEPT */.dY.join(', ') }, accept: [200], what });
-        const digest = (0,oci_digest/* sha256 */.sc)(answer.body);
-        if ((0,oci_digest/* isDigest */.Bc)(reference) && digest !== reference)
+        const answer = await this.send({ method: 'GET', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT.join(', ') }, accept: [200], what });
+        const digest = sha256(answer.body);
+        if (isDigest(reference) && digest !== reference)
             throw new errors/* ShipError */.fS(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
         const declared = (() => {
             try {
@@ -86957,14 +85950,14 @@ class RepositoryClient {
         const answer = await this.send({
             method: 'HEAD',
             url: this.path('manifests', reference),
-            headers: { accept: media_types/* MANIFEST_ACCEPT */.dY.join(', ') },
+            headers: { accept: MANIFEST_ACCEPT.join(', ') },
             accept: [200, 404],
             what: `check manifest ${reference} in ${this.where}`,
         });
         if (answer.status === 404)
             return undefined;
         const digest = answer.headers['docker-content-digest'] ?? '';
-        if (!(0,oci_digest/* isDigest */.Bc)(digest))
+        if (!isDigest(digest))
             throw new errors/* ShipError */.fS(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, { hint: 'use a registry that reports manifest digests' });
         return { digest, mediaType: (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '', size: Number(answer.headers['content-length'] ?? 0) };
     }
@@ -87003,29 +85996,96 @@ function registryErrorText(body) {
     return body.replace(/\s+/g, ' ').trim().slice(0, 300);
 }
 
+;// CONCATENATED MODULE: ./src/oci/registry-credentials.ts
+/**
+ * A registry's credentials from the `auths` of the Docker config (`$DOCKER_CONFIG/config.json`, default
+ * `~/.docker/config.json`), as `docker login` writes it. Other sources (the environment) are the caller's.
+ */
 
-/***/ }),
-
-/***/ 9915:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  W: () => (/* binding */ pullIntoLayout),
-  v: () => (/* binding */ pushFromLayout)
-});
 
-// EXTERNAL MODULE: ./src/oci/layout.ts + 2 modules
-var oci_layout = __nccwpck_require__(8752);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/oci/media-types.ts
-var media_types = __nccwpck_require__(9217);
-// EXTERNAL MODULE: ./src/oci/push.ts + 1 modules
-var push = __nccwpck_require__(1762);
-// EXTERNAL MODULE: ./src/oci/types.ts
-var types = __nccwpck_require__(3048);
+/** The Docker config file this environment points at. */
+function dockerConfigPath(env = process.env) {
+    return (0,external_node_path_.join)(env.DOCKER_CONFIG || (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.docker'), 'config.json');
+}
+/** Credentials for `registry` from the Docker config; undefined when it has none (or no file). */
+function credentialsFromDockerConfig(registry, path = dockerConfigPath()) {
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    let config;
+    try {
+        config = JSON.parse(text);
+    }
+    catch {
+        throw new errors/* ShipError */.fS(`${path} is not valid JSON`, { hint: 'fix the file, or run `docker login` again' });
+    }
+    for (const [key, entry] of Object.entries(config.auths ?? {})) {
+        // Keys may be a bare host or a URL (https://host/v1/).
+        const host = key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');
+        if (host !== registry)
+            continue;
+        if (entry.auth) {
+            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+            const colon = decoded.indexOf(':');
+            if (colon > 0)
+                return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+        }
+        if (entry.username && entry.password)
+            return { username: entry.username, password: entry.password };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/oci/remote-manifests.ts
+/**
+ * The image manifests under a manifest or index in a registry repository, as a puller would walk them: nested
+ * indexes are followed (to a bounded depth), entries that are neither images nor indexes (attestations, other
+ * artifacts) are left out, and anything that does not parse is a ShipError naming it.
+ */
+
+
+
+/** As deep as the converter nests indexes. */
+const MAX_DEPTH = 4;
+/** Walks from `top` (already fetched as `reference`); every child is fetched by digest, so its bytes are checked. */
+async function remoteImageManifests(repo, reference, top) {
+    const found = [];
+    const visit = async (answer, name, depth) => {
+        if (isIndexType(answer.mediaType)) {
+            if (depth > MAX_DEPTH)
+                throw new errors/* ShipError */.fS(`${repo.where}@${answer.digest}: indexes nest more than ${MAX_DEPTH} deep`);
+            const index = parse(ImageIndex, answer, name);
+            for (const child of index.manifests) {
+                if (!isImageManifestType(child.mediaType) && !isIndexType(child.mediaType))
+                    continue;
+                await visit(await repo.getManifest(child.digest), `${repo.where}@${child.digest}`, depth + 1);
+            }
+        }
+        else if (isImageManifestType(answer.mediaType)) {
+            found.push({ digest: answer.digest, manifest: parse(ImageManifest, answer, name) });
+        }
+        else {
+            throw new errors/* ShipError */.fS(`${name} is a ${answer.mediaType || 'manifest without a media type'}, not an image`);
+        }
+    };
+    await visit(top, `${repo.where}:${reference}`, 0);
+    return found;
+}
+function parse(schema, answer, name) {
+    try {
+        return schema.parse(JSON.parse(answer.bytes.toString('utf8')));
+    }
+    catch {
+        throw new errors/* ShipError */.fS(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, { hint: 'the registry holds something this tool did not write: push the image again' });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/oci/pull.ts
 /**
  * Pulls an image from a registry into an OCI layout: the manifest (or index and its manifests, each fetched by
@@ -87071,10 +86131,10 @@ async function pullImage(repo, reference, layout, options = {}) {
                 hint: 'the registry holds a corrupt or unsupported image',
             });
         };
-        if ((0,media_types/* isIndexType */.$U)(mediaType)) {
+        if (isIndexType(mediaType)) {
             if (depth > 2)
                 throw new errors/* ShipError */.fS(`${repo.where}:${reference}: indexes nested too deep`, { hint: 'the image is corrupt' });
-            const index = parse(types/* ImageIndex */.yd);
+            const index = parse(ImageIndex);
             const wanted = options.platform ? index.manifests.filter((m) => matches(m.platform, options.platform)) : index.manifests;
             if (options.platform) {
                 const [chosen] = wanted;
@@ -87087,15 +86147,15 @@ async function pullImage(repo, reference, layout, options = {}) {
             for (const child of wanted)
                 await fetchManifest(child.digest, depth + 1, child.size);
         }
-        else if ((0,media_types/* isImageManifestType */.tr)(mediaType) || mediaType === '') {
-            const manifest = parse(types/* ImageManifest */.nU);
+        else if (isImageManifestType(mediaType) || mediaType === '') {
+            const manifest = parse(ImageManifest);
             for (const blob of [manifest.config, ...manifest.layers]) {
-                if ((0,media_types/* isForeignLayer */.sJ)(blob))
+                if (isForeignLayer(blob))
                     continue;
                 blobs.set(blob.digest, blob);
             }
             if (!descriptor.mediaType)
-                descriptor.mediaType = manifest.mediaType ?? media_types/* MediaType */.zu.ociManifest;
+                descriptor.mediaType = manifest.mediaType ?? MediaType.ociManifest;
         }
         else {
             throw new errors/* ShipError */.fS(`${repo.where}:${reference} has media type ${(0,errors/* quoted */.TL)(mediaType)}, which is not an image`, { hint: 'pull an image manifest or index' });
@@ -87108,7 +86168,7 @@ async function pullImage(repo, reference, layout, options = {}) {
     const root = await fetchManifest(reference, 0);
     let present = 0;
     let bytesDownloaded = 0;
-    await (0,push/* forEachLimited */.vP)([...blobs.values()], options.concurrency ?? 4, async (blob) => {
+    await forEachLimited([...blobs.values()], options.concurrency ?? 4, async (blob) => {
         if (await layout.hasBlob(blob.digest, blob.size)) {
             present += 1;
             return;
@@ -87120,13 +86180,13 @@ async function pullImage(repo, reference, layout, options = {}) {
         catch (error) {
             body.destroy();
             if (error instanceof errors/* ShipError */.fS && !error.message.startsWith(repo.where))
-                throw new errors/* ShipError */.fS(`pull ${(0,push/* short */.h0)(blob.digest)} from ${repo.where}: ${error.message}`, { hint: error.hint ?? 'run again; if it persists the registry serves corrupt data', cause: error });
+                throw new errors/* ShipError */.fS(`pull ${push_short(blob.digest)} from ${repo.where}: ${error.message}`, { hint: error.hint ?? 'run again; if it persists the registry serves corrupt data', cause: error });
             throw error;
         }
         bytesDownloaded += blob.size;
     });
     await layout.setRef(root, options.layoutRef);
-    log(`${repo.where}: pulled ${reference} (${root.digest}) in ${((Date.now() - started) / 1000).toFixed(2)} s: ${blobs.size} blobs, ${present} already present, ${(0,push.mb)(bytesDownloaded)} downloaded`);
+    log(`${repo.where}: pulled ${reference} (${root.digest}) in ${((Date.now() - started) / 1000).toFixed(2)} s: ${blobs.size} blobs, ${present} already present, ${mb(bytesDownloaded)} downloaded`);
     return { descriptor: root, blobs: blobs.size, present, bytesDownloaded };
 }
 function matches(platform, wanted) {
@@ -87135,8 +86195,6 @@ function matches(platform, wanted) {
     return platform.os === wanted.os && platform.architecture === wanted.architecture && (wanted.variant === undefined || platform.variant === wanted.variant);
 }
 
-// EXTERNAL MODULE: ./src/oci/registry.ts + 2 modules
-var registry = __nccwpck_require__(908);
 ;// CONCATENATED MODULE: ./src/oci/transfer.ts
 
 
@@ -87144,10 +86202,10 @@ var registry = __nccwpck_require__(908);
 
 /** Pushes the image `options.layoutRef` (default: the only one) of the layout in `dir` to `target`. */
 async function pushFromLayout(dir, target, options = {}) {
-    const layout = await oci_layout/* OciLayout */.A.open(dir);
+    const layout = await OciLayout.open(dir);
     const client = clientFor(target);
     try {
-        return await (0,push/* pushImage */.GH)(layout, client.repository(target.repository, ['pull', 'push']), { ...options, log: target.log });
+        return await pushImage(layout, client.repository(target.repository, ['pull', 'push']), { ...options, log: target.log });
     }
     finally {
         await client.close();
@@ -87155,7 +86213,7 @@ async function pushFromLayout(dir, target, options = {}) {
 }
 /** Pulls `reference` (a tag or a digest) from `target` into the layout in `dir`, created when missing. */
 async function pullIntoLayout(target, reference, dir, options = {}) {
-    const layout = await oci_layout/* OciLayout */.A.create(dir);
+    const layout = await OciLayout.create(dir);
     const client = clientFor(target);
     try {
         return await pullImage(client.repository(target.repository), reference, layout, { ...options, log: target.log });
@@ -87165,93 +86223,90 @@ async function pullIntoLayout(target, reference, dir, options = {}) {
     }
 }
 function clientFor(target) {
-    return new registry/* RegistryClient */.bP({
+    return new RegistryClient({
         registry: target.registry,
         ...(target.credentials ? { credentials: target.credentials } : {}),
         ...(target.insecureRegistries ? { insecureRegistries: target.insecureRegistries } : {}),
         mask: target.mask,
         log: target.log,
         ...(target.retryLog ? { http: { retryLog: target.retryLog } } : {}),
+        ...(target.clientId ? { clientId: target.clientId } : {}),
+        ...(target.credentialsHint ? { credentialsHint: target.credentialsHint } : {}),
     });
 }
+
+;// CONCATENATED MODULE: ./src/oci/index.ts
+/**
+ * OCI images: media types and documents, image layouts on disk and the archives that carry them, and the
+ * distribution API client that pushes and pulls them. What the rest of src/ uses of oci/, and only that.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 /***/ }),
 
-/***/ 3048:
+/***/ 3708:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K8: () => (/* binding */ ImageConfig),
-/* harmony export */   nU: () => (/* binding */ ImageManifest),
-/* harmony export */   yd: () => (/* binding */ ImageIndex)
+/* harmony export */   i: () => (/* binding */ ShipAnnotation)
 /* harmony export */ });
-/* unused harmony exports Platform, Descriptor */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8816);
-/* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8825);
 /**
- * OCI (and Docker schema 2) JSON documents as zod schemas. Objects are loose: fields we do not know are kept, so a
- * document read, changed and written again loses nothing (e.g. `artifactType`, `subject`, config history).
+ * The annotations this tool writes on every layer it converts, under its own name: with them, a later ship of an
+ * image holding the same source layer reuses the converted blob instead of converting it again (reuse.ts). The
+ * converter (estargz/) writes them under whatever keys it is given; these are the keys.
+ */
+const ShipAnnotation = {
+    /** The digest of the source layer the layer was converted from. */
+    sourceDigest: 'com.meshagent.ship.source-digest',
+    /** The conversion's settings (converter version, level, chunk size, prefetched paths). */
+    conversion: 'com.meshagent.ship.conversion',
+    /** The layer's diff_id (the digest of the uncompressed blob), for the config of a later ship. */
+    diffId: 'com.meshagent.ship.diff-id',
+};
+
+
+/***/ }),
+
+/***/ 4973:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ convertImageForShip)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _estargz_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5823);
+/* harmony import */ var _annotations_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3708);
+/**
+ * The converter as this application runs it, from the convert stage and the convert command alike: every converted
+ * layer records where it came from under this tool's annotations (so a later ship can reuse it), and a setting out
+ * of range is named by its input, which the action and the command line spell the same.
  */
 
 
-/** Typed as Digest, so a parsed descriptor's digest goes straight to the layout and registry functions. */
-const digest = zod__WEBPACK_IMPORTED_MODULE_1__/* .custom */ .IeY((value) => typeof value === 'string' && (0,_digest_js__WEBPACK_IMPORTED_MODULE_0__/* .isDigest */ .Bc)(value), 'must be a sha256 digest');
-const annotations = zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP());
-const Platform = zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
-    architecture: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(),
-    os: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(),
-    'os.version': zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
-    'os.features': zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()).optional(),
-    variant: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
-});
-const Descriptor = zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
-    mediaType: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(),
-    digest,
-    size: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().int().nonnegative(),
-    urls: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()).optional(),
-    annotations: annotations.optional(),
-    platform: Platform.optional(),
-    artifactType: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
-});
-/** An OCI image manifest or a Docker schema 2 manifest (the same shape). */
-const ImageManifest = zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
-    schemaVersion: zod__WEBPACK_IMPORTED_MODULE_1__/* .literal */ .euz(2),
-    mediaType: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
-    artifactType: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
-    config: Descriptor,
-    layers: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(Descriptor),
-    subject: Descriptor.optional(),
-    annotations: annotations.optional(),
-});
-/** An OCI image index or a Docker manifest list; also an OCI layout's index.json. */
-const ImageIndex = zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
-    schemaVersion: zod__WEBPACK_IMPORTED_MODULE_1__/* .literal */ .euz(2),
-    mediaType: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
-    artifactType: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
-    manifests: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(Descriptor),
-    subject: Descriptor.optional(),
-    annotations: annotations.optional(),
-});
-/** The parts of an image config meshagent-ship reads; everything else is kept as it is. */
-const ImageConfig = zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
-    architecture: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
-    os: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
-    variant: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional(),
-    config: zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
-        ExposedPorts: zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J()).nullish(),
-        Volumes: zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J()).nullish(),
-        Labels: zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()).nullish(),
-        Env: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()).nullish(),
-        Entrypoint: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()).nullish(),
-        Cmd: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()).nullish(),
-        WorkingDir: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().nullish(),
-        User: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().nullish(),
-    })
-        .nullish(),
-    rootfs: zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({ type: zod__WEBPACK_IMPORTED_MODULE_1__/* .literal */ .euz('layers'), diff_ids: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(digest) }),
-    history: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({ empty_layer: zod__WEBPACK_IMPORTED_MODULE_1__/* .boolean */ .zMY().optional() })).optional(),
-});
+
+const INPUT_OF = { level: 'compression-level', chunkSize: 'chunk-size' };
+async function convertImageForShip(source, top, out, options = {}) {
+    try {
+        return await (0,_estargz_index_js__WEBPACK_IMPORTED_MODULE_1__/* .convertImage */ .hC)(source, top, out, { ...options, provenance: _annotations_js__WEBPACK_IMPORTED_MODULE_2__/* .ShipAnnotation */ .i });
+    }
+    catch (error) {
+        if (error instanceof _estargz_index_js__WEBPACK_IMPORTED_MODULE_1__/* .ConversionSettingError */ .vM)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(error.message, { input: INPUT_OF[error.setting], ...(error.hint ? { hint: error.hint } : {}), cause: error });
+        throw error;
+    }
+}
 
 
 /***/ }),
@@ -87466,6 +86521,51 @@ function projectRegistryFromConfig(domains, apiUrl) {
 function pagesDomainFromConfig(domains) {
     const pages = domains.pages?.trim().toLowerCase().replace(/^\.+/, '');
     return pages ? pages : 'meshagent.app';
+}
+
+
+/***/ }),
+
+/***/ 1074:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GW: () => (/* binding */ insecureRegistries),
+/* harmony export */   gD: () => (/* binding */ findCredentials),
+/* harmony export */   jW: () => (/* binding */ registryClientIdentity)
+/* harmony export */ });
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9805);
+/**
+ * What this tool reads from the environment about registries other than the MeshAgent project registry (whose
+ * credentials come from MeshAgent): credentials (MESHAGENT_SHIP_REGISTRY_USER / MESHAGENT_SHIP_REGISTRY_PASSWORD,
+ * else the Docker config's `auths`, as `docker login` writes them), hosts reached over plain HTTP
+ * (MESHAGENT_SHIP_INSECURE_REGISTRIES), and what to tell a user whose credentials a registry refuses. The registry
+ * client (oci/) takes all of these as options.
+ */
+
+/** The environment's credentials for `registry` first, then the Docker config's. */
+function findCredentials(registry, env = process.env) {
+    const username = env.MESHAGENT_SHIP_REGISTRY_USER;
+    const password = env.MESHAGENT_SHIP_REGISTRY_PASSWORD;
+    if (username && password)
+        return { username, password };
+    return (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .credentialsFromDockerConfig */ .N3)(registry, (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .dockerConfigPath */ .Q1)(env));
+}
+/** Hosts reached over plain HTTP although not loopback: MESHAGENT_SHIP_INSECURE_REGISTRIES, comma-separated. */
+function insecureRegistries(env) {
+    return (env.MESHAGENT_SHIP_INSECURE_REGISTRIES ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+}
+/** How this tool introduces itself to a registry, and what it tells a user whose credentials the registry refuses. */
+function registryClientIdentity(registry) {
+    return {
+        clientId: 'meshagent-ship',
+        credentialsHint: `check the credentials for ${registry}: for the MeshAgent project registry, user meshagent with a ` +
+            'current repository token for this repository; for other registries, `docker login` (~/.docker/config.json or DOCKER_CONFIG) ' +
+            'or MESHAGENT_SHIP_REGISTRY_USER/MESHAGENT_SHIP_REGISTRY_PASSWORD',
+    };
 }
 
 
@@ -90864,6 +89964,725 @@ class RunStop {
         (this.options.exit ?? process.exit)(this.stopped?.exitCode ?? 1);
     }
 }
+
+
+/***/ }),
+
+/***/ 6516:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  IE: () => (/* reexport */ BLOCK),
+  ZV: () => (/* reexport */ TarFormatError),
+  cs: () => (/* reexport */ bareFileHeader),
+  iX: () => (/* reexport */ checkEntryPath),
+  mF: () => (/* reexport */ decompress),
+  YS: () => (/* reexport */ encodeHeader),
+  ob: () => (/* reexport */ isCorruptCompression),
+  Ms: () => (/* reexport */ padding),
+  sB: () => (/* reexport */ readTar),
+  Hs: () => (/* reexport */ sniffCompression)
+});
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/file-errors.ts
+var file_errors = __nccwpck_require__(145);
+;// CONCATENATED MODULE: ./src/tar/compression.ts
+/**
+ * Compressed tar streams: the compression is recognised by its magic bytes, and gzip (including multi-member gzip)
+ * or zstd is undone while streaming. zstd needs a Node with zstd in zlib (22.15 and later); on older Node it is
+ * refused with a hint. What a compression was declared to be (a media type) is the caller's to hold it to.
+ */
+
+
+
+
+
+/** The compression the first bytes of the file at `path` show; `what` names the file in errors. */
+async function sniffCompression(path, what = 'a compressed file') {
+    const handle = await (0,promises_.open)(path, 'r').catch((error) => {
+        throw (0,file_errors/* fileError */.z)(error, path, what);
+    });
+    try {
+        const head = Buffer.alloc(4);
+        const { bytesRead } = await handle.read(head, 0, 4, 0);
+        if (bytesRead >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08)
+            return 'gzip';
+        if (bytesRead >= 4 && head.readUInt32LE(0) === 0xfd2fb528)
+            return 'zstd';
+        return 'none';
+    }
+    catch (error) {
+        throw (0,file_errors/* fileError */.z)(error, path, what);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/**
+ * `compressed` (which holds `compression`) uncompressed as it streams. An error of either stream reaches the
+ * reader, and a reader that stops early closes both. `what` names the stream in errors.
+ */
+function decompress(compressed, compression, what) {
+    if (compression === 'none')
+        return compressed;
+    let decoder;
+    if (compression === 'gzip')
+        decoder = external_node_zlib_.createGunzip({ chunkSize: 1 << 20 });
+    else {
+        const factory = external_node_zlib_.createZstdDecompress;
+        if (!factory) {
+            compressed.destroy();
+            throw new errors/* ShipError */.fS(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, { hint: 'run with Node.js 22.15 or later, or compress with gzip instead' });
+        }
+        decoder = factory({ chunkSize: 1 << 20 });
+    }
+    return (0,external_node_stream_.pipeline)(compressed, decoder, () => { });
+}
+/** Whether an error met while reading a decompressed stream says the compressed bytes are corrupt (zlib's codes). */
+function isCorruptCompression(error) {
+    const code = error?.code;
+    const message = error instanceof Error ? error.message : String(error);
+    return code?.startsWith('Z_') === true || /incorrect header|invalid|unexpected end|zstd/i.test(message);
+}
+
+;// CONCATENATED MODULE: ./src/tar/entry-path.ts
+/**
+ * Tar entry names and link targets that would reach outside the root a layer is unpacked into are refused, naming
+ * the entry. The rules, and where they come from:
+ *
+ *  - A name must be relative and free of `..` components (`../etc/passwd`, `a/../../b`, `/etc/passwd` are refused).
+ *    containerd's archive.Apply and the stargz snapshotter clean such names and clamp them to the root, so they
+ *    would not escape there; but a layer is also unpacked by tools that do not clamp, and no image builder writes
+ *    such names, so they are refused rather than rewritten. `./`-prefixed names are fine.
+ *  - A hardlink target names another entry of the image, so it follows the same rule (containerd bounds it to the
+ *    root the same way: hardlinkRootPath).
+ *  - A symlink target is not resolved when the layer is unpacked but when the container follows it, inside the
+ *    container's root: an absolute target (`usr/lib/x -> /lib/x`) resolves in the image, is normal in images, and
+ *    stays allowed, as containerd and the stargz snapshotter keep it. A relative target is resolved from the link's
+ *    directory, lexically, and is refused when it climbs above the root (`etc/x -> ../../y`). Symlinks met on the
+ *    way cannot be judged from one layer; the runtime confines those.
+ */
+
+const HINT = 'the layer holds a path that leaves the image root, which no image builder writes: rebuild the image from trusted sources';
+/** Why `header`'s name or link target leaves the root, or undefined when it does not. */
+function unsafePath(header) {
+    const name = nameProblem(header.name);
+    if (name)
+        return `its name ${name}`;
+    if (header.type === '1') {
+        const target = nameProblem(header.linkName);
+        if (target)
+            return `its hardlink target ${(0,errors/* quoted */.TL)(header.linkName)} ${target}`;
+    }
+    if (header.type === '2' && !header.linkName.startsWith('/') && climbs(parentParts(header.name), header.linkName)) {
+        return `its symlink target ${(0,errors/* quoted */.TL)(header.linkName)} climbs above the image root`;
+    }
+    return undefined;
+}
+/**
+ * Throws a ShipError naming the entry when its name or link target leaves the root; `where` names the layer or
+ * archive and `offset` the entry's first header byte in the tar stream.
+ */
+function checkEntryPath(header, where, offset) {
+    const problem = unsafePath(header);
+    if (problem)
+        throw new errors/* ShipError */.fS(`${where}: tar entry ${(0,errors/* quoted */.TL)(header.name)} (at byte ${offset} of the tar stream) is refused: ${problem}`, { hint: HINT });
+}
+function nameProblem(name) {
+    if (name.startsWith('/'))
+        return 'is absolute';
+    if (name.split('/').includes('..'))
+        return 'has a ".." component';
+    return undefined;
+}
+/** The directories above an entry, e.g. ["usr", "lib"] for "./usr/lib/x". */
+function parentParts(name) {
+    const parts = name.split('/').filter((p) => p !== '' && p !== '.');
+    parts.pop();
+    return parts;
+}
+/** Whether a relative target, followed from `dir`, goes above the root at any step. */
+function climbs(dir, target) {
+    let depth = dir.length;
+    for (const part of target.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        depth += part === '..' ? -1 : 1;
+        if (depth < 0)
+            return true;
+    }
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/tar/header.ts
+/**
+ * Tar headers: the decoded form the converter works with, and the encoder that writes them back as USTAR blocks,
+ * preceded by a PAX extended header when a field does not fit (long names, big sizes) or the input carried PAX
+ * records (xattrs, sub-second times) that must survive. The decoder lives in reader.ts.
+ */
+const BLOCK = 512;
+function padding(size) {
+    return (BLOCK - (size % BLOCK)) % BLOCK;
+}
+const MAX_OCTAL_11 = 0o77777777777;
+const MAX_OCTAL_7 = 0o7777777;
+/** The blocks that precede an entry's payload: an optional PAX header (+ its data) and the USTAR header. */
+function encodeHeader(h) {
+    const records = [];
+    const nameBytes = Buffer.from(h.name, 'utf8');
+    const split = splitUstarName(nameBytes);
+    if (!split)
+        records.push(['path', nameBytes]);
+    const linkBytes = Buffer.from(h.linkName, 'utf8');
+    if (linkBytes.length > 100)
+        records.push(['linkpath', linkBytes]);
+    if (h.size > MAX_OCTAL_11)
+        records.push(['size', Buffer.from(String(h.size))]);
+    const carried = h.pax.filter(([key]) => key !== 'path' && key !== 'linkpath' && key !== 'size');
+    const needsId = (value, key) => value > MAX_OCTAL_7 && !carried.some(([k]) => k === key);
+    if (needsId(h.uid, 'uid'))
+        records.push(['uid', Buffer.from(String(h.uid))]);
+    if (needsId(h.gid, 'gid'))
+        records.push(['gid', Buffer.from(String(h.gid))]);
+    if (Buffer.byteLength(h.uname) > 32 && !carried.some(([k]) => k === 'uname'))
+        records.push(['uname', Buffer.from(h.uname)]);
+    if (Buffer.byteLength(h.gname) > 32 && !carried.some(([k]) => k === 'gname'))
+        records.push(['gname', Buffer.from(h.gname)]);
+    records.push(...carried);
+    const ustar = ustarBlock({
+        name: split ? split.name : truncateBytes(nameBytes, 100),
+        prefix: split ? split.prefix : Buffer.alloc(0),
+        mode: h.mode,
+        uid: Math.min(h.uid, MAX_OCTAL_7),
+        gid: Math.min(h.gid, MAX_OCTAL_7),
+        size: Math.min(h.size, MAX_OCTAL_11),
+        mtime: Math.min(Math.max(Math.floor(h.mtime), 0), MAX_OCTAL_11),
+        typeflag: h.type,
+        linkName: truncateBytes(linkBytes, 100),
+        uname: truncateBytes(Buffer.from(h.uname), 32),
+        gname: truncateBytes(Buffer.from(h.gname), 32),
+        devMajor: Math.min(h.devMajor, MAX_OCTAL_7),
+        devMinor: Math.min(h.devMinor, MAX_OCTAL_7),
+    });
+    if (records.length === 0)
+        return ustar;
+    const data = encodePaxRecords(records);
+    const paxHeader = ustarBlock({
+        name: truncateBytes(Buffer.from(`PaxHeaders/${h.name}`), 100),
+        prefix: Buffer.alloc(0),
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+        size: data.length,
+        mtime: 0,
+        typeflag: 'x',
+        linkName: Buffer.alloc(0),
+        uname: Buffer.alloc(0),
+        gname: Buffer.alloc(0),
+        devMajor: 0,
+        devMinor: 0,
+    });
+    return Buffer.concat([paxHeader, data, Buffer.alloc(padding(data.length)), ustar]);
+}
+/** A plain regular-file header with zero mode, owner and time, as the reference tools write landmarks and the TOC. */
+function bareFileHeader(name, size) {
+    return encodeHeader({ name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+}
+/** `len key=value\n` records; the length counts its own digits, hence the small fixed-point loop. */
+function encodePaxRecords(records) {
+    const parts = [];
+    for (const [key, value] of records) {
+        const body = Buffer.byteLength(key) + value.length + 3; // ' ' '=' '\n'
+        let length = body + String(body).length;
+        if (String(length).length !== String(body).length)
+            length = body + String(length).length;
+        parts.push(Buffer.from(`${length} ${key}=`), value, Buffer.from('\n'));
+    }
+    return Buffer.concat(parts);
+}
+function ustarBlock(f) {
+    const b = Buffer.alloc(BLOCK);
+    f.name.copy(b, 0);
+    octal(b, 100, 8, f.mode);
+    octal(b, 108, 8, f.uid);
+    octal(b, 116, 8, f.gid);
+    octal(b, 124, 12, f.size);
+    octal(b, 136, 12, f.mtime);
+    b.write(f.typeflag, 156, 'latin1');
+    f.linkName.copy(b, 157);
+    b.write('ustar\x0000', 257, 'latin1');
+    f.uname.copy(b, 265);
+    f.gname.copy(b, 297);
+    octal(b, 329, 8, f.devMajor);
+    octal(b, 337, 8, f.devMinor);
+    f.prefix.copy(b, 345);
+    b.fill(0x20, 148, 156);
+    let sum = 0;
+    for (let i = 0; i < BLOCK; i += 1)
+        sum += b[i];
+    b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    return b;
+}
+function octal(b, at, width, value) {
+    b.write(`${Math.trunc(value).toString(8).padStart(width - 1, '0')}\0`, at, 'latin1');
+}
+/** USTAR's name+prefix split (prefix up to 155 bytes, name up to 100, cut at a slash), or undefined if impossible. */
+function splitUstarName(name) {
+    if (name.length <= 100)
+        return { name, prefix: Buffer.alloc(0) };
+    if (name.length > 256)
+        return undefined;
+    for (let i = Math.min(name.length - 1, 155); i > 0; i -= 1) {
+        if (name[i] === 0x2f && name.length - i - 1 <= 100 && name.length - i - 1 > 0)
+            return { prefix: name.subarray(0, i), name: name.subarray(i + 1) };
+    }
+    return undefined;
+}
+function truncateBytes(value, max) {
+    return value.length <= max ? value : value.subarray(0, max);
+}
+
+;// CONCATENATED MODULE: ./src/tar/byte-reader.ts
+/**
+ * Pulls exact byte counts out of a stream of buffers without holding more than the caller asks for: the tar reader
+ * reads 512-byte headers and payload pieces through it, and it counts the position so errors can say where.
+ */
+class ByteReader {
+    source;
+    queue = [];
+    queued = 0;
+    ended = false;
+    /** Bytes handed out (or skipped) so far. */
+    position = 0;
+    constructor(source) {
+        this.source = source;
+    }
+    static from(source) {
+        return new ByteReader(source[Symbol.asyncIterator]());
+    }
+    /** Waits until at least `n` bytes are queued or the source ends; says whether they are there. */
+    async fill(n) {
+        while (this.queued < n && !this.ended) {
+            const next = await this.source.next();
+            if (next.done)
+                this.ended = true;
+            else if (next.value.length > 0) {
+                const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.length);
+                this.queue.push(chunk);
+                this.queued += chunk.length;
+            }
+        }
+        return this.queued >= n;
+    }
+    /** Exactly `n` bytes, or fewer only when the stream ended first (the caller decides whether that is an error). */
+    async read(n) {
+        await this.fill(n);
+        const take = Math.min(n, this.queued);
+        const first = this.queue[0];
+        let out;
+        if (first && first.length >= take) {
+            out = first.subarray(0, take);
+            this.consumeFront(take);
+        }
+        else {
+            out = Buffer.allocUnsafe(take);
+            let at = 0;
+            while (at < take) {
+                const head = this.queue[0];
+                const piece = Math.min(head.length, take - at);
+                head.copy(out, at, 0, piece);
+                at += piece;
+                this.consumeFront(piece);
+            }
+        }
+        return out;
+    }
+    /** Up to `max` bytes (at least one unless the stream ended), without copying when possible. */
+    async readSome(max) {
+        if (max <= 0)
+            return Buffer.alloc(0);
+        await this.fill(1);
+        const head = this.queue[0];
+        if (!head)
+            return Buffer.alloc(0);
+        const take = Math.min(max, head.length);
+        const out = head.subarray(0, take);
+        this.consumeFront(take);
+        return out;
+    }
+    /** Drops `n` bytes; returns how many were really there. */
+    async skip(n) {
+        let left = n;
+        while (left > 0) {
+            const piece = await this.readSome(Math.min(left, 1 << 20));
+            if (piece.length === 0)
+                break;
+            left -= piece.length;
+        }
+        return n - left;
+    }
+    /** Stops reading: closes the source (a file stream is destroyed, a generator runs its finally blocks). */
+    async close() {
+        this.ended = true;
+        this.queue.length = 0;
+        this.queued = 0;
+        await this.source.return?.();
+    }
+    consumeFront(n) {
+        const head = this.queue[0];
+        if (n === head.length)
+            this.queue.shift();
+        else
+            this.queue[0] = head.subarray(n);
+        this.queued -= n;
+        this.position += n;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tar/reader.ts
+/**
+ * A streaming tar reader: USTAR, PAX (local and global extended headers, `SCHILY.xattr.*`) and GNU (long names and
+ * link names, base-256 numbers). It yields one entry at a time; the caller reads the entry's payload through
+ * `body()` or leaves it, and it is skipped. Nothing but the current header and small extension records is held, and
+ * every field is checked, so a broken archive ends in a ShipError that names the entry and the byte offset.
+ * Errors never quote the bytes they found wrong: the input may be any file (a secret given where an archive was
+ * expected), so they say which field and where. An entry is named only once its header's checksum holds.
+ */
+
+
+
+/** PAX and GNU long-name records larger than this are refused (Go's archive/tar uses the same bound). */
+const MAX_EXTENSION_BYTES = 1 << 20;
+/** Said of the archive, whatever it is: a reader that knows what the tar was (a layer, an image archive) says more. */
+const reader_HINT = 'the file is not a valid tar archive, or was cut short';
+class TarFormatError extends errors/* ShipError */.fS {
+    entry;
+    offset;
+    constructor(message, entry, offset) {
+        super(`${entry === undefined ? '' : `tar entry ${(0,errors/* quoted */.TL)(entry)}: `}${message} (at byte ${offset} of the tar stream)`, { hint: reader_HINT });
+        this.entry = entry;
+        this.offset = offset;
+    }
+}
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** The records of a header without PAX records (most of them): never written to. */
+const NO_RECORDS = new Map();
+/**
+ * Reads tar entries from uncompressed bytes. The source is closed when the archive ends (or the caller stops early),
+ * so whatever follows the end-of-archive marker is not read.
+ */
+async function* readTar(source) {
+    const reader = ByteReader.from(source);
+    try {
+        yield* readEntries(reader);
+    }
+    finally {
+        await reader.close();
+    }
+}
+async function* readEntries(reader) {
+    const globalPax = new Map();
+    for (;;) {
+        const headerOffset = reader.position;
+        const parsed = await readOneHeader(reader, globalPax);
+        if (parsed === undefined)
+            return;
+        const { header } = parsed;
+        const payloadOffset = reader.position;
+        let consumed = false;
+        let bodyRead = 0;
+        const entry = {
+            header,
+            headerOffset,
+            payloadOffset,
+            body: () => {
+                if (consumed)
+                    throw new Error('tar entry body read twice');
+                consumed = true;
+                return (async function* () {
+                    while (bodyRead < header.size) {
+                        const piece = await reader.readSome(Math.min(header.size - bodyRead, 1 << 20));
+                        if (piece.length === 0)
+                            throw new TarFormatError(`the payload is cut short: ${bodyRead} of ${header.size} bytes`, header.name, reader.position);
+                        bodyRead += piece.length;
+                        yield piece;
+                    }
+                })();
+            },
+        };
+        yield entry;
+        const rest = header.size - bodyRead + padding(header.size);
+        const skipped = await reader.skip(rest);
+        if (skipped < header.size - bodyRead)
+            throw new TarFormatError(`the payload is cut short: ${bodyRead + skipped} of ${header.size} bytes`, header.name, reader.position);
+        // A missing final padding after the last payload is tolerated only at the very end (some writers omit it).
+    }
+}
+/** Reads extension headers and the entry header they apply to; undefined at the end of the archive. */
+async function readOneHeader(reader, globalPax) {
+    let localPax;
+    let gnuLongName;
+    let gnuLongLink;
+    for (;;) {
+        const at = reader.position;
+        const block = await reader.read(BLOCK);
+        if (block.length === 0) {
+            if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
+                throw new TarFormatError('the archive ends after an extension header, without its entry', undefined, at);
+            return undefined; // no end-of-archive marker: accepted, as GNU tar does
+        }
+        if (block.length < BLOCK)
+            throw new TarFormatError(`the archive ends inside a header (${block.length} of 512 bytes)`, undefined, at);
+        if (isZeroBlock(block)) {
+            // End of archive: the second zero block is optional in practice; whatever follows is ignored.
+            if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
+                throw new TarFormatError('an extension header is followed by the end of the archive', undefined, at);
+            return undefined;
+        }
+        checkChecksum(block, at);
+        const rawName = cString(block, 0, 100);
+        const typeflag = String.fromCharCode(block[156]);
+        const size = number(block, 124, 12, 'size', rawName.toString('utf8'), at);
+        const magic = block.toString('latin1', 257, 263);
+        const isGnu = magic === 'ustar ';
+        if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
+            if (size > MAX_EXTENSION_BYTES)
+                throw new TarFormatError(`its ${typeflag} extension header is ${size} bytes, more than the ${MAX_EXTENSION_BYTES} allowed`, decode(rawName, at), at);
+            const data = await reader.read(size);
+            if (data.length < size)
+                throw new TarFormatError(`the archive ends inside a ${typeflag} extension header`, decode(rawName, at), at);
+            await reader.skip(padding(size));
+            if (typeflag === 'x')
+                localPax = [...(localPax ?? []), ...parsePax(data, at)];
+            else if (typeflag === 'g')
+                for (const [key, value] of parsePax(data, at))
+                    globalPax.set(key, value);
+            else {
+                const text = decode(trimNul(data), at);
+                if (typeflag === 'L')
+                    gnuLongName = text;
+                else
+                    gnuLongLink = text;
+            }
+            continue;
+        }
+        const prefix = !isGnu && magic.startsWith('ustar') ? cString(block, 345, 155) : Buffer.alloc(0);
+        let records = NO_RECORDS;
+        if (globalPax.size > 0 || localPax) {
+            const merged = new Map(globalPax);
+            for (const [key, value] of localPax ?? [])
+                merged.set(key, value);
+            records = merged;
+        }
+        const paxText = (key) => {
+            const v = records.get(key);
+            return v === undefined ? undefined : decode(v, at);
+        };
+        const name = paxText('path') ?? gnuLongName ?? decode(prefix.length > 0 ? Buffer.concat([prefix, Buffer.from('/'), rawName]) : rawName, at);
+        const linkName = paxText('linkpath') ?? gnuLongLink ?? decode(cString(block, 157, 100), at);
+        if (name === '')
+            throw new TarFormatError('an entry has an empty name', undefined, at);
+        if (name.includes('\0'))
+            throw new TarFormatError('the name holds a NUL byte', name, at);
+        const paxNumber = (key, fallback, fractional = false) => {
+            const text = paxText(key);
+            if (text === undefined)
+                return fallback;
+            const value = fractional ? Number(text) : /^\d+$/.test(text) ? Number(text) : Number.NaN;
+            if (!Number.isFinite(value) || (!fractional && (value < 0 || !Number.isSafeInteger(value))))
+                throw new TarFormatError(`PAX record ${key} is not a valid number`, name, at);
+            return value;
+        };
+        let type;
+        switch (typeflag) {
+            case '0':
+            case '7':
+                type = '0';
+                break;
+            case '\0':
+                type = name.endsWith('/') ? '5' : '0';
+                break;
+            case '1':
+            case '2':
+            case '3':
+            case '4':
+            case '5':
+            case '6':
+                type = typeflag;
+                break;
+            default:
+                throw new TarFormatError(`unsupported entry type ${/^[\x21-\x7e]$/.test(typeflag) ? `"${typeflag}"` : `byte ${typeflag.charCodeAt(0)}`}${typeflag === 'S' ? ' (GNU sparse file)' : ''}`, name, at);
+        }
+        if (records.size > 0 && [...records.keys()].some((k) => k.startsWith('GNU.sparse.')))
+            throw new TarFormatError('PAX sparse files are not supported', name, at);
+        const realSize = paxNumber('size', size);
+        const header = {
+            name,
+            linkName,
+            type,
+            mode: number(block, 100, 8, 'mode', name, at),
+            uid: paxNumber('uid', number(block, 108, 8, 'uid', name, at)),
+            gid: paxNumber('gid', number(block, 116, 8, 'gid', name, at)),
+            // Header-only types carry no payload whatever their size field says (as Go's archive/tar reads them).
+            size: type === '0' ? realSize : 0,
+            mtime: paxNumber('mtime', number(block, 136, 12, 'mtime', name, at), true),
+            uname: paxText('uname') ?? decode(cString(block, 265, 32), at),
+            gname: paxText('gname') ?? decode(cString(block, 297, 32), at),
+            devMajor: type === '3' || type === '4' ? number(block, 329, 8, 'devmajor', name, at) : 0,
+            devMinor: type === '3' || type === '4' ? number(block, 337, 8, 'devminor', name, at) : 0,
+            xattrs: new Map(),
+            pax: [],
+        };
+        for (const [key, value] of records) {
+            if (key.startsWith('SCHILY.xattr.'))
+                header.xattrs.set(key.slice('SCHILY.xattr.'.length), value);
+            if (key !== 'path' && key !== 'linkpath' && key !== 'size')
+                header.pax.push([key, value]);
+        }
+        if (type !== '0' && realSize > 0) {
+            // The payload of a header-only type is still in the stream; skip it so the next header is found.
+            const skipped = await reader.skip(realSize + padding(realSize));
+            if (skipped < realSize)
+                throw new TarFormatError(`the archive ends inside the entry's data`, name, at);
+        }
+        return { header };
+    }
+}
+function isZeroBlock(block) {
+    for (let i = 0; i < block.length; i += 1)
+        if (block[i] !== 0)
+            return false;
+    return true;
+}
+/** Until the checksum holds, the block may be anything (not a tar at all): nothing of it goes into the message. */
+function checkChecksum(block, at) {
+    const field = cString(block, 148, 8).toString('latin1').trim();
+    if (!/^[0-7]+$/.test(field))
+        throw new TarFormatError('not a tar header: its checksum field is not an octal number', undefined, at);
+    const stored = parseInt(field, 8);
+    // The sum with the checksum field counted as spaces; the signed sum (of old writers) only when that one fails.
+    let unsigned = 8 * 0x20;
+    for (let i = 0; i < 148; i += 1)
+        unsigned += block[i];
+    for (let i = 156; i < BLOCK; i += 1)
+        unsigned += block[i];
+    if (stored === unsigned)
+        return;
+    let signed = 8 * 0x20;
+    for (let i = 0; i < BLOCK; i += 1) {
+        if (i >= 148 && i < 156)
+            continue;
+        const byte = block[i];
+        signed += byte > 127 ? byte - 256 : byte;
+    }
+    if (stored !== signed)
+        throw new TarFormatError('bad header checksum: a damaged tar header, or not a tar at all', undefined, at);
+}
+/** A numeric field: octal text (NUL/space padded) or GNU base-256 when the top bit of the first byte is set. */
+function number(block, at, width, what, entry, offset) {
+    const first = block[at];
+    if (first & 0x80) {
+        if (first === 0xff)
+            throw new TarFormatError(`the ${what} field is negative`, entry, offset);
+        let value = first & 0x7f;
+        for (let i = 1; i < width; i += 1) {
+            value = value * 256 + block[at + i];
+            if (!Number.isSafeInteger(value))
+                throw new TarFormatError(`the ${what} field is too large`, entry, offset);
+        }
+        return value;
+    }
+    // Octal digits, up to the first NUL, with spaces around them (parsed by hand: this runs for every field of every header).
+    let end = at;
+    while (end < at + width && block[end] !== 0)
+        end += 1;
+    let start = at;
+    while (start < end && isBlank(block[start]))
+        start += 1;
+    while (end > start && isBlank(block[end - 1]))
+        end -= 1;
+    let value = 0;
+    for (let i = start; i < end; i += 1) {
+        const digit = block[i] - 0x30;
+        // The field is not quoted: it is content read from a file.
+        if (digit < 0 || digit > 7)
+            throw new TarFormatError(`the ${what} field is not an octal number`, entry, offset);
+        value = value * 8 + digit;
+    }
+    return value;
+}
+/** The characters String.prototype.trim removes, among Latin-1 bytes. */
+function isBlank(byte) {
+    return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d) || byte === 0xa0;
+}
+function cString(block, at, width) {
+    const field = block.subarray(at, at + width);
+    const nul = field.indexOf(0);
+    return nul === -1 ? field : field.subarray(0, nul);
+}
+function trimNul(data) {
+    const nul = data.indexOf(0);
+    return nul === -1 ? data : data.subarray(0, nul);
+}
+/**
+ * Names must be UTF-8: a name read any other way would be written back (into an eStargz TOC, which is JSON, or onto
+ * a file system) under a different name than the archive gave it.
+ */
+function decode(bytes, at) {
+    try {
+        return utf8.decode(bytes);
+    }
+    catch {
+        throw new TarFormatError('a name is not valid UTF-8', undefined, at);
+    }
+}
+/** `len key=value\n` records, each checked against its declared length. */
+function parsePax(data, at) {
+    const records = [];
+    let pos = 0;
+    while (pos < data.length) {
+        if (data[pos] === 0)
+            break; // NUL padding after the last record
+        const space = data.indexOf(0x20, pos);
+        if (space === -1 || space - pos > 20)
+            throw new TarFormatError('a PAX record has no length', undefined, at);
+        const lengthText = data.toString('latin1', pos, space);
+        if (!/^[1-9]\d*$/.test(lengthText))
+            throw new TarFormatError('a PAX record length is not a number', undefined, at);
+        const length = Number(lengthText);
+        const end = pos + length;
+        if (end > data.length || length < lengthText.length + 4)
+            throw new TarFormatError('a PAX record length runs past the header', undefined, at);
+        if (data[end - 1] !== 0x0a)
+            throw new TarFormatError('a PAX record does not end with a newline', undefined, at);
+        const eq = data.indexOf(0x3d, space + 1);
+        if (eq === -1 || eq >= end - 1 || eq === space + 1)
+            throw new TarFormatError('a PAX record has no key=value', undefined, at);
+        records.push([data.toString('utf8', space + 1, eq), Buffer.from(data.subarray(eq + 1, end - 1))]);
+        pos = end;
+    }
+    return records;
+}
+
+;// CONCATENATED MODULE: ./src/tar/index.ts
+/**
+ * Tar archives, the primitive that estargz/ and oci/ both stand on: a streaming reader, the header encoder, the
+ * check that keeps entry names inside the root they are unpacked into, and the compressions a tar comes in.
+ */
+
+
+
+
 
 
 /***/ }),

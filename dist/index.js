@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5395);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1820);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +67403,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5395:
+/***/ 1820:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -80105,7 +80105,7 @@ function errors_formatError(error) {
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '"': '\\"', '\\': '\\\\' };
 /** A user's value in double quotes, on one line, with unsafe characters escaped (`\n`, `\u202e`) and long values cut. */
-function errors_quoted(value, max = 80) {
+function quoted(value, max = 80) {
     const cut = [...value].length > max ? `${[...value].slice(0, max - 3).join('')}...` : value;
     const escaped = cut.replace(/["\\]/g, (c) => ESCAPES[c]).replace(UNSAFE, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     return `"${escaped}"`;
@@ -80116,7 +80116,7 @@ function errors_quoted(value, max = 80) {
  */
 function shown(value, max = 200) {
     const plain = value !== '' && value.length <= max && !/[\s"\\]/.test(value) && value.replace(UNSAFE, '') === value;
-    return plain ? value : errors_quoted(value, max);
+    return plain ? value : quoted(value, max);
 }
 
 ;// CONCATENATED MODULE: ./src/reference.ts
@@ -80198,7 +80198,7 @@ function parseImageTag(input, optionName = '--tag') {
 }
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
 /** Parses a reference that may carry a digest; the part before `@` follows the same rules as a tag. */
-function reference_parseImageReference(input, optionName) {
+function parseImageReference(input, optionName) {
     const trimmed = input.trim();
     const at = trimmed.indexOf('@');
     if (at === -1)
@@ -80323,7 +80323,7 @@ function addIssue(ctx, input, message, hint) {
 }
 /** Quote a user's value in an error, cut short so a pasted secret never shows whole. */
 function quote(text) {
-    return errors_quoted(text, 40);
+    return quoted(text, 40);
 }
 /** The trimmed value, or undefined when the input is empty. */
 function issues_optional(raw) {
@@ -80610,437 +80610,1652 @@ function readRawInputs(source) {
     return raw;
 }
 
-;// CONCATENATED MODULE: ./src/image-location.ts
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/file-errors.ts
 /**
- * Where an image is, as the image input and the command line write it (skopeo's transport syntax): an OCI layout
- * `oci:DIR[:REF]`, an archive `oci-archive:FILE[:REF]` or `docker-archive:FILE`, or a registry
- * `docker://HOST[:PORT]/REPOSITORY[:TAG|@DIGEST]`. The one reading of these for the image input and the convert,
- * verify, push and pull commands; the libraries take the parsed value.
+ * File-system surprises in an image on disk (a blob that is a directory, a file where a directory should be, a
+ * file that cannot be read) as a ShipError naming the path, instead of a bare errno error with a stack.
+ */
+
+const PROBLEMS = {
+    EISDIR: 'is a directory, where a file was expected',
+    ENOTDIR: 'is not a directory, or a part of its path is a file where a directory was expected',
+    EEXIST: 'already exists as something other than what was expected',
+    ENOENT: 'does not exist',
+    EACCES: 'cannot be read or written: permission denied',
+    EPERM: 'cannot be read or written: operation not permitted',
+    ELOOP: 'is a symbolic link loop',
+    ENAMETOOLONG: 'is a name too long for the file system',
+};
+/** The ShipError for a file-system error met at `path`; `context` (what was being read or written) leads the message. */
+function fileError(error, path, context, hint) {
+    if (error instanceof errors_ShipError)
+        return error;
+    const code = error?.code;
+    const problem = (code && PROBLEMS[code]) ?? `cannot be used (${code ?? (error instanceof Error ? error.message : String(error))})`;
+    // The errno error's own path may be deeper than `path` (a file under it); it names the culprit best.
+    const culprit = error?.path ?? path;
+    return new errors_ShipError(`${context}: ${shown(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/tar/compression.ts
+/**
+ * Compressed tar streams: the compression is recognised by its magic bytes, and gzip (including multi-member gzip)
+ * or zstd is undone while streaming. zstd needs a Node with zstd in zlib (22.15 and later); on older Node it is
+ * refused with a hint. What a compression was declared to be (a media type) is the caller's to hold it to.
  */
 
 
+
+
+
+/** The compression the first bytes of the file at `path` show; `what` names the file in errors. */
+async function sniffCompression(path, what = 'a compressed file') {
+    const handle = await (0,promises_.open)(path, 'r').catch((error) => {
+        throw fileError(error, path, what);
+    });
+    try {
+        const head = Buffer.alloc(4);
+        const { bytesRead } = await handle.read(head, 0, 4, 0);
+        if (bytesRead >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08)
+            return 'gzip';
+        if (bytesRead >= 4 && head.readUInt32LE(0) === 0xfd2fb528)
+            return 'zstd';
+        return 'none';
+    }
+    catch (error) {
+        throw fileError(error, path, what);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/**
+ * `compressed` (which holds `compression`) uncompressed as it streams. An error of either stream reaches the
+ * reader, and a reader that stops early closes both. `what` names the stream in errors.
+ */
+function decompress(compressed, compression, what) {
+    if (compression === 'none')
+        return compressed;
+    let decoder;
+    if (compression === 'gzip')
+        decoder = external_node_zlib_.createGunzip({ chunkSize: 1 << 20 });
+    else {
+        const factory = external_node_zlib_.createZstdDecompress;
+        if (!factory) {
+            compressed.destroy();
+            throw new errors_ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, { hint: 'run with Node.js 22.15 or later, or compress with gzip instead' });
+        }
+        decoder = factory({ chunkSize: 1 << 20 });
+    }
+    return (0,external_node_stream_.pipeline)(compressed, decoder, () => { });
+}
+/** Whether an error met while reading a decompressed stream says the compressed bytes are corrupt (zlib's codes). */
+function isCorruptCompression(error) {
+    const code = error?.code;
+    const message = error instanceof Error ? error.message : String(error);
+    return code?.startsWith('Z_') === true || /incorrect header|invalid|unexpected end|zstd/i.test(message);
+}
+
+;// CONCATENATED MODULE: ./src/tar/entry-path.ts
+/**
+ * Tar entry names and link targets that would reach outside the root a layer is unpacked into are refused, naming
+ * the entry. The rules, and where they come from:
+ *
+ *  - A name must be relative and free of `..` components (`../etc/passwd`, `a/../../b`, `/etc/passwd` are refused).
+ *    containerd's archive.Apply and the stargz snapshotter clean such names and clamp them to the root, so they
+ *    would not escape there; but a layer is also unpacked by tools that do not clamp, and no image builder writes
+ *    such names, so they are refused rather than rewritten. `./`-prefixed names are fine.
+ *  - A hardlink target names another entry of the image, so it follows the same rule (containerd bounds it to the
+ *    root the same way: hardlinkRootPath).
+ *  - A symlink target is not resolved when the layer is unpacked but when the container follows it, inside the
+ *    container's root: an absolute target (`usr/lib/x -> /lib/x`) resolves in the image, is normal in images, and
+ *    stays allowed, as containerd and the stargz snapshotter keep it. A relative target is resolved from the link's
+ *    directory, lexically, and is refused when it climbs above the root (`etc/x -> ../../y`). Symlinks met on the
+ *    way cannot be judged from one layer; the runtime confines those.
+ */
+
+const HINT = 'the layer holds a path that leaves the image root, which no image builder writes: rebuild the image from trusted sources';
+/** Why `header`'s name or link target leaves the root, or undefined when it does not. */
+function unsafePath(header) {
+    const name = nameProblem(header.name);
+    if (name)
+        return `its name ${name}`;
+    if (header.type === '1') {
+        const target = nameProblem(header.linkName);
+        if (target)
+            return `its hardlink target ${quoted(header.linkName)} ${target}`;
+    }
+    if (header.type === '2' && !header.linkName.startsWith('/') && climbs(parentParts(header.name), header.linkName)) {
+        return `its symlink target ${quoted(header.linkName)} climbs above the image root`;
+    }
+    return undefined;
+}
+/**
+ * Throws a ShipError naming the entry when its name or link target leaves the root; `where` names the layer or
+ * archive and `offset` the entry's first header byte in the tar stream.
+ */
+function checkEntryPath(header, where, offset) {
+    const problem = unsafePath(header);
+    if (problem)
+        throw new errors_ShipError(`${where}: tar entry ${quoted(header.name)} (at byte ${offset} of the tar stream) is refused: ${problem}`, { hint: HINT });
+}
+function nameProblem(name) {
+    if (name.startsWith('/'))
+        return 'is absolute';
+    if (name.split('/').includes('..'))
+        return 'has a ".." component';
+    return undefined;
+}
+/** The directories above an entry, e.g. ["usr", "lib"] for "./usr/lib/x". */
+function parentParts(name) {
+    const parts = name.split('/').filter((p) => p !== '' && p !== '.');
+    parts.pop();
+    return parts;
+}
+/** Whether a relative target, followed from `dir`, goes above the root at any step. */
+function climbs(dir, target) {
+    let depth = dir.length;
+    for (const part of target.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        depth += part === '..' ? -1 : 1;
+        if (depth < 0)
+            return true;
+    }
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/tar/header.ts
+/**
+ * Tar headers: the decoded form the converter works with, and the encoder that writes them back as USTAR blocks,
+ * preceded by a PAX extended header when a field does not fit (long names, big sizes) or the input carried PAX
+ * records (xattrs, sub-second times) that must survive. The decoder lives in reader.ts.
+ */
+const BLOCK = 512;
+function header_padding(size) {
+    return (BLOCK - (size % BLOCK)) % BLOCK;
+}
+const MAX_OCTAL_11 = 0o77777777777;
+const MAX_OCTAL_7 = 0o7777777;
+/** The blocks that precede an entry's payload: an optional PAX header (+ its data) and the USTAR header. */
+function header_encodeHeader(h) {
+    const records = [];
+    const nameBytes = Buffer.from(h.name, 'utf8');
+    const split = splitUstarName(nameBytes);
+    if (!split)
+        records.push(['path', nameBytes]);
+    const linkBytes = Buffer.from(h.linkName, 'utf8');
+    if (linkBytes.length > 100)
+        records.push(['linkpath', linkBytes]);
+    if (h.size > MAX_OCTAL_11)
+        records.push(['size', Buffer.from(String(h.size))]);
+    const carried = h.pax.filter(([key]) => key !== 'path' && key !== 'linkpath' && key !== 'size');
+    const needsId = (value, key) => value > MAX_OCTAL_7 && !carried.some(([k]) => k === key);
+    if (needsId(h.uid, 'uid'))
+        records.push(['uid', Buffer.from(String(h.uid))]);
+    if (needsId(h.gid, 'gid'))
+        records.push(['gid', Buffer.from(String(h.gid))]);
+    if (Buffer.byteLength(h.uname) > 32 && !carried.some(([k]) => k === 'uname'))
+        records.push(['uname', Buffer.from(h.uname)]);
+    if (Buffer.byteLength(h.gname) > 32 && !carried.some(([k]) => k === 'gname'))
+        records.push(['gname', Buffer.from(h.gname)]);
+    records.push(...carried);
+    const ustar = ustarBlock({
+        name: split ? split.name : truncateBytes(nameBytes, 100),
+        prefix: split ? split.prefix : Buffer.alloc(0),
+        mode: h.mode,
+        uid: Math.min(h.uid, MAX_OCTAL_7),
+        gid: Math.min(h.gid, MAX_OCTAL_7),
+        size: Math.min(h.size, MAX_OCTAL_11),
+        mtime: Math.min(Math.max(Math.floor(h.mtime), 0), MAX_OCTAL_11),
+        typeflag: h.type,
+        linkName: truncateBytes(linkBytes, 100),
+        uname: truncateBytes(Buffer.from(h.uname), 32),
+        gname: truncateBytes(Buffer.from(h.gname), 32),
+        devMajor: Math.min(h.devMajor, MAX_OCTAL_7),
+        devMinor: Math.min(h.devMinor, MAX_OCTAL_7),
+    });
+    if (records.length === 0)
+        return ustar;
+    const data = encodePaxRecords(records);
+    const paxHeader = ustarBlock({
+        name: truncateBytes(Buffer.from(`PaxHeaders/${h.name}`), 100),
+        prefix: Buffer.alloc(0),
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+        size: data.length,
+        mtime: 0,
+        typeflag: 'x',
+        linkName: Buffer.alloc(0),
+        uname: Buffer.alloc(0),
+        gname: Buffer.alloc(0),
+        devMajor: 0,
+        devMinor: 0,
+    });
+    return Buffer.concat([paxHeader, data, Buffer.alloc(header_padding(data.length)), ustar]);
+}
+/** A plain regular-file header with zero mode, owner and time, as the reference tools write landmarks and the TOC. */
+function bareFileHeader(name, size) {
+    return header_encodeHeader({ name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+}
+/** `len key=value\n` records; the length counts its own digits, hence the small fixed-point loop. */
+function encodePaxRecords(records) {
+    const parts = [];
+    for (const [key, value] of records) {
+        const body = Buffer.byteLength(key) + value.length + 3; // ' ' '=' '\n'
+        let length = body + String(body).length;
+        if (String(length).length !== String(body).length)
+            length = body + String(length).length;
+        parts.push(Buffer.from(`${length} ${key}=`), value, Buffer.from('\n'));
+    }
+    return Buffer.concat(parts);
+}
+function ustarBlock(f) {
+    const b = Buffer.alloc(BLOCK);
+    f.name.copy(b, 0);
+    octal(b, 100, 8, f.mode);
+    octal(b, 108, 8, f.uid);
+    octal(b, 116, 8, f.gid);
+    octal(b, 124, 12, f.size);
+    octal(b, 136, 12, f.mtime);
+    b.write(f.typeflag, 156, 'latin1');
+    f.linkName.copy(b, 157);
+    b.write('ustar\x0000', 257, 'latin1');
+    f.uname.copy(b, 265);
+    f.gname.copy(b, 297);
+    octal(b, 329, 8, f.devMajor);
+    octal(b, 337, 8, f.devMinor);
+    f.prefix.copy(b, 345);
+    b.fill(0x20, 148, 156);
+    let sum = 0;
+    for (let i = 0; i < BLOCK; i += 1)
+        sum += b[i];
+    b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    return b;
+}
+function octal(b, at, width, value) {
+    b.write(`${Math.trunc(value).toString(8).padStart(width - 1, '0')}\0`, at, 'latin1');
+}
+/** USTAR's name+prefix split (prefix up to 155 bytes, name up to 100, cut at a slash), or undefined if impossible. */
+function splitUstarName(name) {
+    if (name.length <= 100)
+        return { name, prefix: Buffer.alloc(0) };
+    if (name.length > 256)
+        return undefined;
+    for (let i = Math.min(name.length - 1, 155); i > 0; i -= 1) {
+        if (name[i] === 0x2f && name.length - i - 1 <= 100 && name.length - i - 1 > 0)
+            return { prefix: name.subarray(0, i), name: name.subarray(i + 1) };
+    }
+    return undefined;
+}
+function truncateBytes(value, max) {
+    return value.length <= max ? value : value.subarray(0, max);
+}
+
+;// CONCATENATED MODULE: ./src/tar/byte-reader.ts
+/**
+ * Pulls exact byte counts out of a stream of buffers without holding more than the caller asks for: the tar reader
+ * reads 512-byte headers and payload pieces through it, and it counts the position so errors can say where.
+ */
+class ByteReader {
+    source;
+    queue = [];
+    queued = 0;
+    ended = false;
+    /** Bytes handed out (or skipped) so far. */
+    position = 0;
+    constructor(source) {
+        this.source = source;
+    }
+    static from(source) {
+        return new ByteReader(source[Symbol.asyncIterator]());
+    }
+    /** Waits until at least `n` bytes are queued or the source ends; says whether they are there. */
+    async fill(n) {
+        while (this.queued < n && !this.ended) {
+            const next = await this.source.next();
+            if (next.done)
+                this.ended = true;
+            else if (next.value.length > 0) {
+                const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.length);
+                this.queue.push(chunk);
+                this.queued += chunk.length;
+            }
+        }
+        return this.queued >= n;
+    }
+    /** Exactly `n` bytes, or fewer only when the stream ended first (the caller decides whether that is an error). */
+    async read(n) {
+        await this.fill(n);
+        const take = Math.min(n, this.queued);
+        const first = this.queue[0];
+        let out;
+        if (first && first.length >= take) {
+            out = first.subarray(0, take);
+            this.consumeFront(take);
+        }
+        else {
+            out = Buffer.allocUnsafe(take);
+            let at = 0;
+            while (at < take) {
+                const head = this.queue[0];
+                const piece = Math.min(head.length, take - at);
+                head.copy(out, at, 0, piece);
+                at += piece;
+                this.consumeFront(piece);
+            }
+        }
+        return out;
+    }
+    /** Up to `max` bytes (at least one unless the stream ended), without copying when possible. */
+    async readSome(max) {
+        if (max <= 0)
+            return Buffer.alloc(0);
+        await this.fill(1);
+        const head = this.queue[0];
+        if (!head)
+            return Buffer.alloc(0);
+        const take = Math.min(max, head.length);
+        const out = head.subarray(0, take);
+        this.consumeFront(take);
+        return out;
+    }
+    /** Drops `n` bytes; returns how many were really there. */
+    async skip(n) {
+        let left = n;
+        while (left > 0) {
+            const piece = await this.readSome(Math.min(left, 1 << 20));
+            if (piece.length === 0)
+                break;
+            left -= piece.length;
+        }
+        return n - left;
+    }
+    /** Stops reading: closes the source (a file stream is destroyed, a generator runs its finally blocks). */
+    async close() {
+        this.ended = true;
+        this.queue.length = 0;
+        this.queued = 0;
+        await this.source.return?.();
+    }
+    consumeFront(n) {
+        const head = this.queue[0];
+        if (n === head.length)
+            this.queue.shift();
+        else
+            this.queue[0] = head.subarray(n);
+        this.queued -= n;
+        this.position += n;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tar/reader.ts
+/**
+ * A streaming tar reader: USTAR, PAX (local and global extended headers, `SCHILY.xattr.*`) and GNU (long names and
+ * link names, base-256 numbers). It yields one entry at a time; the caller reads the entry's payload through
+ * `body()` or leaves it, and it is skipped. Nothing but the current header and small extension records is held, and
+ * every field is checked, so a broken archive ends in a ShipError that names the entry and the byte offset.
+ * Errors never quote the bytes they found wrong: the input may be any file (a secret given where an archive was
+ * expected), so they say which field and where. An entry is named only once its header's checksum holds.
+ */
+
+
+
+/** PAX and GNU long-name records larger than this are refused (Go's archive/tar uses the same bound). */
+const MAX_EXTENSION_BYTES = 1 << 20;
+/** Said of the archive, whatever it is: a reader that knows what the tar was (a layer, an image archive) says more. */
+const reader_HINT = 'the file is not a valid tar archive, or was cut short';
+class TarFormatError extends errors_ShipError {
+    entry;
+    offset;
+    constructor(message, entry, offset) {
+        super(`${entry === undefined ? '' : `tar entry ${quoted(entry)}: `}${message} (at byte ${offset} of the tar stream)`, { hint: reader_HINT });
+        this.entry = entry;
+        this.offset = offset;
+    }
+}
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** The records of a header without PAX records (most of them): never written to. */
+const NO_RECORDS = new Map();
+/**
+ * Reads tar entries from uncompressed bytes. The source is closed when the archive ends (or the caller stops early),
+ * so whatever follows the end-of-archive marker is not read.
+ */
+async function* readTar(source) {
+    const reader = ByteReader.from(source);
+    try {
+        yield* readEntries(reader);
+    }
+    finally {
+        await reader.close();
+    }
+}
+async function* readEntries(reader) {
+    const globalPax = new Map();
+    for (;;) {
+        const headerOffset = reader.position;
+        const parsed = await readOneHeader(reader, globalPax);
+        if (parsed === undefined)
+            return;
+        const { header } = parsed;
+        const payloadOffset = reader.position;
+        let consumed = false;
+        let bodyRead = 0;
+        const entry = {
+            header,
+            headerOffset,
+            payloadOffset,
+            body: () => {
+                if (consumed)
+                    throw new Error('tar entry body read twice');
+                consumed = true;
+                return (async function* () {
+                    while (bodyRead < header.size) {
+                        const piece = await reader.readSome(Math.min(header.size - bodyRead, 1 << 20));
+                        if (piece.length === 0)
+                            throw new TarFormatError(`the payload is cut short: ${bodyRead} of ${header.size} bytes`, header.name, reader.position);
+                        bodyRead += piece.length;
+                        yield piece;
+                    }
+                })();
+            },
+        };
+        yield entry;
+        const rest = header.size - bodyRead + header_padding(header.size);
+        const skipped = await reader.skip(rest);
+        if (skipped < header.size - bodyRead)
+            throw new TarFormatError(`the payload is cut short: ${bodyRead + skipped} of ${header.size} bytes`, header.name, reader.position);
+        // A missing final padding after the last payload is tolerated only at the very end (some writers omit it).
+    }
+}
+/** Reads extension headers and the entry header they apply to; undefined at the end of the archive. */
+async function readOneHeader(reader, globalPax) {
+    let localPax;
+    let gnuLongName;
+    let gnuLongLink;
+    for (;;) {
+        const at = reader.position;
+        const block = await reader.read(BLOCK);
+        if (block.length === 0) {
+            if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
+                throw new TarFormatError('the archive ends after an extension header, without its entry', undefined, at);
+            return undefined; // no end-of-archive marker: accepted, as GNU tar does
+        }
+        if (block.length < BLOCK)
+            throw new TarFormatError(`the archive ends inside a header (${block.length} of 512 bytes)`, undefined, at);
+        if (isZeroBlock(block)) {
+            // End of archive: the second zero block is optional in practice; whatever follows is ignored.
+            if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
+                throw new TarFormatError('an extension header is followed by the end of the archive', undefined, at);
+            return undefined;
+        }
+        checkChecksum(block, at);
+        const rawName = cString(block, 0, 100);
+        const typeflag = String.fromCharCode(block[156]);
+        const size = reader_number(block, 124, 12, 'size', rawName.toString('utf8'), at);
+        const magic = block.toString('latin1', 257, 263);
+        const isGnu = magic === 'ustar ';
+        if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
+            if (size > MAX_EXTENSION_BYTES)
+                throw new TarFormatError(`its ${typeflag} extension header is ${size} bytes, more than the ${MAX_EXTENSION_BYTES} allowed`, reader_decode(rawName, at), at);
+            const data = await reader.read(size);
+            if (data.length < size)
+                throw new TarFormatError(`the archive ends inside a ${typeflag} extension header`, reader_decode(rawName, at), at);
+            await reader.skip(header_padding(size));
+            if (typeflag === 'x')
+                localPax = [...(localPax ?? []), ...parsePax(data, at)];
+            else if (typeflag === 'g')
+                for (const [key, value] of parsePax(data, at))
+                    globalPax.set(key, value);
+            else {
+                const text = reader_decode(trimNul(data), at);
+                if (typeflag === 'L')
+                    gnuLongName = text;
+                else
+                    gnuLongLink = text;
+            }
+            continue;
+        }
+        const prefix = !isGnu && magic.startsWith('ustar') ? cString(block, 345, 155) : Buffer.alloc(0);
+        let records = NO_RECORDS;
+        if (globalPax.size > 0 || localPax) {
+            const merged = new Map(globalPax);
+            for (const [key, value] of localPax ?? [])
+                merged.set(key, value);
+            records = merged;
+        }
+        const paxText = (key) => {
+            const v = records.get(key);
+            return v === undefined ? undefined : reader_decode(v, at);
+        };
+        const name = paxText('path') ?? gnuLongName ?? reader_decode(prefix.length > 0 ? Buffer.concat([prefix, Buffer.from('/'), rawName]) : rawName, at);
+        const linkName = paxText('linkpath') ?? gnuLongLink ?? reader_decode(cString(block, 157, 100), at);
+        if (name === '')
+            throw new TarFormatError('an entry has an empty name', undefined, at);
+        if (name.includes('\0'))
+            throw new TarFormatError('the name holds a NUL byte', name, at);
+        const paxNumber = (key, fallback, fractional = false) => {
+            const text = paxText(key);
+            if (text === undefined)
+                return fallback;
+            const value = fractional ? Number(text) : /^\d+$/.test(text) ? Number(text) : Number.NaN;
+            if (!Number.isFinite(value) || (!fractional && (value < 0 || !Number.isSafeInteger(value))))
+                throw new TarFormatError(`PAX record ${key} is not a valid number`, name, at);
+            return value;
+        };
+        let type;
+        switch (typeflag) {
+            case '0':
+            case '7':
+                type = '0';
+                break;
+            case '\0':
+                type = name.endsWith('/') ? '5' : '0';
+                break;
+            case '1':
+            case '2':
+            case '3':
+            case '4':
+            case '5':
+            case '6':
+                type = typeflag;
+                break;
+            default:
+                throw new TarFormatError(`unsupported entry type ${/^[\x21-\x7e]$/.test(typeflag) ? `"${typeflag}"` : `byte ${typeflag.charCodeAt(0)}`}${typeflag === 'S' ? ' (GNU sparse file)' : ''}`, name, at);
+        }
+        if (records.size > 0 && [...records.keys()].some((k) => k.startsWith('GNU.sparse.')))
+            throw new TarFormatError('PAX sparse files are not supported', name, at);
+        const realSize = paxNumber('size', size);
+        const header = {
+            name,
+            linkName,
+            type,
+            mode: reader_number(block, 100, 8, 'mode', name, at),
+            uid: paxNumber('uid', reader_number(block, 108, 8, 'uid', name, at)),
+            gid: paxNumber('gid', reader_number(block, 116, 8, 'gid', name, at)),
+            // Header-only types carry no payload whatever their size field says (as Go's archive/tar reads them).
+            size: type === '0' ? realSize : 0,
+            mtime: paxNumber('mtime', reader_number(block, 136, 12, 'mtime', name, at), true),
+            uname: paxText('uname') ?? reader_decode(cString(block, 265, 32), at),
+            gname: paxText('gname') ?? reader_decode(cString(block, 297, 32), at),
+            devMajor: type === '3' || type === '4' ? reader_number(block, 329, 8, 'devmajor', name, at) : 0,
+            devMinor: type === '3' || type === '4' ? reader_number(block, 337, 8, 'devminor', name, at) : 0,
+            xattrs: new Map(),
+            pax: [],
+        };
+        for (const [key, value] of records) {
+            if (key.startsWith('SCHILY.xattr.'))
+                header.xattrs.set(key.slice('SCHILY.xattr.'.length), value);
+            if (key !== 'path' && key !== 'linkpath' && key !== 'size')
+                header.pax.push([key, value]);
+        }
+        if (type !== '0' && realSize > 0) {
+            // The payload of a header-only type is still in the stream; skip it so the next header is found.
+            const skipped = await reader.skip(realSize + header_padding(realSize));
+            if (skipped < realSize)
+                throw new TarFormatError(`the archive ends inside the entry's data`, name, at);
+        }
+        return { header };
+    }
+}
+function isZeroBlock(block) {
+    for (let i = 0; i < block.length; i += 1)
+        if (block[i] !== 0)
+            return false;
+    return true;
+}
+/** Until the checksum holds, the block may be anything (not a tar at all): nothing of it goes into the message. */
+function checkChecksum(block, at) {
+    const field = cString(block, 148, 8).toString('latin1').trim();
+    if (!/^[0-7]+$/.test(field))
+        throw new TarFormatError('not a tar header: its checksum field is not an octal number', undefined, at);
+    const stored = parseInt(field, 8);
+    // The sum with the checksum field counted as spaces; the signed sum (of old writers) only when that one fails.
+    let unsigned = 8 * 0x20;
+    for (let i = 0; i < 148; i += 1)
+        unsigned += block[i];
+    for (let i = 156; i < BLOCK; i += 1)
+        unsigned += block[i];
+    if (stored === unsigned)
+        return;
+    let signed = 8 * 0x20;
+    for (let i = 0; i < BLOCK; i += 1) {
+        if (i >= 148 && i < 156)
+            continue;
+        const byte = block[i];
+        signed += byte > 127 ? byte - 256 : byte;
+    }
+    if (stored !== signed)
+        throw new TarFormatError('bad header checksum: a damaged tar header, or not a tar at all', undefined, at);
+}
+/** A numeric field: octal text (NUL/space padded) or GNU base-256 when the top bit of the first byte is set. */
+function reader_number(block, at, width, what, entry, offset) {
+    const first = block[at];
+    if (first & 0x80) {
+        if (first === 0xff)
+            throw new TarFormatError(`the ${what} field is negative`, entry, offset);
+        let value = first & 0x7f;
+        for (let i = 1; i < width; i += 1) {
+            value = value * 256 + block[at + i];
+            if (!Number.isSafeInteger(value))
+                throw new TarFormatError(`the ${what} field is too large`, entry, offset);
+        }
+        return value;
+    }
+    // Octal digits, up to the first NUL, with spaces around them (parsed by hand: this runs for every field of every header).
+    let end = at;
+    while (end < at + width && block[end] !== 0)
+        end += 1;
+    let start = at;
+    while (start < end && isBlank(block[start]))
+        start += 1;
+    while (end > start && isBlank(block[end - 1]))
+        end -= 1;
+    let value = 0;
+    for (let i = start; i < end; i += 1) {
+        const digit = block[i] - 0x30;
+        // The field is not quoted: it is content read from a file.
+        if (digit < 0 || digit > 7)
+            throw new TarFormatError(`the ${what} field is not an octal number`, entry, offset);
+        value = value * 8 + digit;
+    }
+    return value;
+}
+/** The characters String.prototype.trim removes, among Latin-1 bytes. */
+function isBlank(byte) {
+    return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d) || byte === 0xa0;
+}
+function cString(block, at, width) {
+    const field = block.subarray(at, at + width);
+    const nul = field.indexOf(0);
+    return nul === -1 ? field : field.subarray(0, nul);
+}
+function trimNul(data) {
+    const nul = data.indexOf(0);
+    return nul === -1 ? data : data.subarray(0, nul);
+}
+/**
+ * Names must be UTF-8: a name read any other way would be written back (into an eStargz TOC, which is JSON, or onto
+ * a file system) under a different name than the archive gave it.
+ */
+function reader_decode(bytes, at) {
+    try {
+        return utf8.decode(bytes);
+    }
+    catch {
+        throw new TarFormatError('a name is not valid UTF-8', undefined, at);
+    }
+}
+/** `len key=value\n` records, each checked against its declared length. */
+function parsePax(data, at) {
+    const records = [];
+    let pos = 0;
+    while (pos < data.length) {
+        if (data[pos] === 0)
+            break; // NUL padding after the last record
+        const space = data.indexOf(0x20, pos);
+        if (space === -1 || space - pos > 20)
+            throw new TarFormatError('a PAX record has no length', undefined, at);
+        const lengthText = data.toString('latin1', pos, space);
+        if (!/^[1-9]\d*$/.test(lengthText))
+            throw new TarFormatError('a PAX record length is not a number', undefined, at);
+        const length = Number(lengthText);
+        const end = pos + length;
+        if (end > data.length || length < lengthText.length + 4)
+            throw new TarFormatError('a PAX record length runs past the header', undefined, at);
+        if (data[end - 1] !== 0x0a)
+            throw new TarFormatError('a PAX record does not end with a newline', undefined, at);
+        const eq = data.indexOf(0x3d, space + 1);
+        if (eq === -1 || eq >= end - 1 || eq === space + 1)
+            throw new TarFormatError('a PAX record has no key=value', undefined, at);
+        records.push([data.toString('utf8', space + 1, eq), Buffer.from(data.subarray(eq + 1, end - 1))]);
+        pos = end;
+    }
+    return records;
+}
+
+;// CONCATENATED MODULE: ./src/tar/index.ts
+/**
+ * Tar archives, the primitive that estargz/ and oci/ both stand on: a streaming reader, the header encoder, the
+ * check that keeps entry names inside the root they are unpacked into, and the compressions a tar comes in.
+ */
+
+
+
+
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/oci/digest.ts
+/** Content digests: `sha256:<64 hex>`, the only algorithm registries are required to accept. */
+
+
+const digest_DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
+function isDigest(value) {
+    return digest_DIGEST_RE.test(value);
+}
+/** Checks a digest read from a file or a server; `where` says where it came from, for the message. */
+function parseDigest(value, where) {
+    if (!isDigest(value))
+        throw new ShipError(`${where}: ${JSON.stringify(value)} is not a sha256 digest`, { hint: 'the image is corrupt or not an OCI image' });
+    return value;
+}
+function sha256(data) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(data).digest('hex')}`;
+}
+/** The 64 hex characters of a digest (the file name of its blob in an OCI layout). */
+function digestHex(digest) {
+    return digest.slice('sha256:'.length);
+}
+/** An incremental sha256 that also counts bytes, for data that streams through. */
+class DigestCounter {
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    size = 0;
+    update(chunk) {
+        this.hash.update(chunk);
+        this.size += chunk.length;
+    }
+    digest() {
+        return `sha256:${this.hash.digest('hex')}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/media-types.ts
+const OCI_LAYOUT_VERSION = '1.0.0';
+const MediaType = {
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    ociConfig: 'application/vnd.oci.image.config.v1+json',
+    ociLayer: 'application/vnd.oci.image.layer.v1.tar',
+    ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+    ociLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
+    ociLayerNondistributable: 'application/vnd.oci.image.layer.nondistributable.v1.tar',
+    ociLayerNondistributableGzip: 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip',
+    ociLayerNondistributableZstd: 'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd',
+    ociEmpty: 'application/vnd.oci.empty.v1+json',
+    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    dockerConfig: 'application/vnd.docker.container.image.v1+json',
+    dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar',
+    dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+    dockerLayerZstd: 'application/vnd.docker.image.rootfs.diff.tar.zstd',
+    dockerForeignLayer: 'application/vnd.docker.image.rootfs.foreign.diff.tar',
+    dockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
+};
+/**
+ * The layer media types a container runtime unpacks (containerd's images.DiffCompression knows the same ones), with
+ * the compression each declares. Anything else (an encrypted layer, an in-toto statement, a Helm chart) is not a
+ * file-system layer this tool can convert or vouch for.
+ */
+const LAYER_COMPRESSION = {
+    [MediaType.ociLayer]: 'none',
+    [MediaType.ociLayerGzip]: 'gzip',
+    [MediaType.ociLayerZstd]: 'zstd',
+    [MediaType.ociLayerNondistributable]: 'none',
+    [MediaType.ociLayerNondistributableGzip]: 'gzip',
+    [MediaType.ociLayerNondistributableZstd]: 'zstd',
+    [MediaType.dockerLayer]: 'none',
+    [MediaType.dockerLayerGzip]: 'gzip',
+    [MediaType.dockerLayerZstd]: 'zstd',
+    [MediaType.dockerForeignLayer]: 'none',
+    [MediaType.dockerForeignLayerGzip]: 'gzip',
+};
+/** The compression a layer media type declares; undefined when it is not a layer type this tool knows. */
+function layerCompression(mediaType) {
+    return Object.hasOwn(LAYER_COMPRESSION, mediaType) ? LAYER_COMPRESSION[mediaType] : undefined;
+}
+/** Image config media types: OCI's, and Docker schema 2's (the same document). */
+function isConfigType(mediaType) {
+    return mediaType === MediaType.ociConfig || mediaType === MediaType.dockerConfig;
+}
+/** Layers pulled from their own URLs rather than the registry (never pushed, so never in a layout). */
+function isForeignLayer(layer) {
+    return layer.mediaType === MediaType.dockerForeignLayer || layer.mediaType === MediaType.dockerForeignLayerGzip || (layer.urls?.length ?? 0) > 0;
+}
+/** Manifest types that list other manifests (one per platform). */
+function isIndexType(mediaType) {
+    return mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList;
+}
+/** Manifest types that describe one image (config + layers). */
+function isImageManifestType(mediaType) {
+    return mediaType === MediaType.ociManifest || mediaType === MediaType.dockerManifest;
+}
+/** What every manifest GET/HEAD should accept, newest first. */
+const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest];
+/** Annotations of the OCI image spec and of eStargz, written or read here. */
+const Annotation = {
+    /** On an index entry: the tag it is known by in an OCI layout. */
+    refName: 'org.opencontainers.image.ref.name',
+    /** On an eStargz layer: the digest of its TOC JSON (read by the stargz snapshotter). */
+    stargzTocDigest: 'containerd.io/snapshot/stargz/toc.digest',
+    /** On an eStargz layer: the size of the uncompressed tar. */
+    estargzUncompressedSize: 'io.containers.estargz.uncompressed-size',
+};
+
+;// CONCATENATED MODULE: ./src/oci/blob-check.ts
+/**
+ * Blobs checked against their descriptors while they stream, the way containerd's content store checks what it
+ * ingests and go-containerregistry's verify.ReadCloser checks what it reads: the byte count may never pass the
+ * descriptor's size (a blob that is too long is stopped there, not read to its end), and at the end both the size
+ * and the sha256 must be the descriptor's. Nothing is held but the running hash.
+ */
+
+
+
+const blob_check_HINT = 'the image is corrupt, was cut short, or its bytes were swapped for others: build, export or pull it again';
+/** The running check of one blob; `where` (a directory, an archive, a registry repository) prefixes its errors. */
+class BlobCheck {
+    expected;
+    where;
+    counter = new DigestCounter();
+    constructor(expected, where) {
+        this.expected = expected;
+        this.where = where;
+    }
+    /** Counts and hashes a piece; throws as soon as the blob is longer than its descriptor says. */
+    update(chunk) {
+        this.counter.update(chunk);
+        const { size } = this.expected;
+        if (size !== undefined && this.counter.size > size)
+            throw this.error(`is longer than the ${size} bytes its descriptor gives`);
+    }
+    /** The blob's digest and size, once it has ended; throws when either is not the expected one. */
+    finish() {
+        const actual = { digest: this.counter.digest(), size: this.counter.size };
+        const mismatch = blobMismatch(this.expected, actual, this.where);
+        if (mismatch)
+            throw mismatch;
+        return actual;
+    }
+    error(problem) {
+        return blobError(this.expected, problem, this.where);
+    }
+}
+/** The error for a whole blob whose digest or size (`actual`) is not the expected one; undefined when they match. */
+function blobMismatch(expected, actual, where) {
+    if (expected.size !== undefined && actual.size !== expected.size)
+        return blobError(expected, `is ${actual.size} bytes, but its descriptor gives ${expected.size}`, where);
+    if (expected.digest !== undefined && actual.digest !== expected.digest)
+        return blobError(expected, `does not match its digest: its content is ${actual.digest}`, where);
+    return undefined;
+}
+function blobError(expected, problem, where) {
+    const blob = expected.digest ? `blob ${expected.digest}` : 'a blob';
+    return new errors_ShipError(`${where ? `${where}: ` : ''}${blob} ${problem}`, { hint: blob_check_HINT });
+}
+/**
+ * A pass-through stream that checks what flows through it: it fails as soon as the blob is too long, and at the end
+ * fails instead of ending when the size or digest is wrong, so a reader never sees a clean end of a bad blob.
+ */
+function checkingStream(expected, where) {
+    const check = new BlobCheck(expected, where);
+    return new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            try {
+                check.update(chunk);
+                callback(null, chunk);
+            }
+            catch (error) {
+                callback(error);
+            }
+        },
+        flush(callback) {
+            try {
+                check.finish();
+                callback();
+            }
+            catch (error) {
+                callback(error);
+            }
+        },
+    });
+}
+
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./src/oci/hash-files.ts
+/**
+ * The sha256 and size of whole files, computed in worker threads: one per core, each hashing one file at a time.
+ * Checking the blobs of an image's layers without reading them otherwise (layers reused rather than converted) can
+ * mean hundreds of megabytes; on the main thread that would be slow, spread over the cores it is not.
+ */
+
+
+/** The worker, as source text, so a bundled program needs no separate file. */
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createReadStream } = require('node:fs');
+const { createHash } = require('node:crypto');
+parentPort.on('message', (path) => {
+  const hash = createHash('sha256');
+  let size = 0;
+  createReadStream(path, { highWaterMark: 1 << 20 })
+    .on('data', (chunk) => { hash.update(chunk); size += chunk.length; })
+    .on('error', (error) => parentPort.postMessage({ error: { code: error.code, message: error.message, path } }))
+    .on('end', () => parentPort.postMessage({ digest: 'sha256:' + hash.digest('hex'), size }));
+});
+`;
+/**
+ * Hashes every file of `paths` (in order of the answer), at most `threads` at a time; the workers end with the call.
+ * A file that cannot be read rejects with an errno-like error carrying its code and path.
+ */
+async function hashFiles(paths, threads = (0,external_node_os_namespaceObject.availableParallelism)()) {
+    const results = new Array(paths.length);
+    let next = 0;
+    const run = async () => {
+        const worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true });
+        try {
+            while (next < paths.length) {
+                const index = next;
+                next += 1;
+                const answer = await new Promise((resolve, reject) => {
+                    worker.once('message', resolve);
+                    worker.once('error', reject);
+                    worker.postMessage(paths[index]);
+                });
+                worker.removeAllListeners('error');
+                if ('error' in answer)
+                    throw Object.assign(new Error(answer.error.message), { code: answer.error.code, path: answer.error.path, syscall: 'read' });
+                results[index] = answer;
+            }
+        }
+        finally {
+            await worker.terminate();
+        }
+    };
+    const workers = Math.max(1, Math.min(threads, paths.length));
+    const settled = await Promise.allSettled(Array.from({ length: paths.length === 0 ? 0 : workers }, run));
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed)
+        throw failed.reason;
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/oci/types.ts
+/**
+ * OCI (and Docker schema 2) JSON documents as zod schemas. Objects are loose: fields we do not know are kept, so a
+ * document read, changed and written again loses nothing (e.g. `artifactType`, `subject`, config history).
+ */
+
+
+/** Typed as Digest, so a parsed descriptor's digest goes straight to the layout and registry functions. */
+const digest = custom((value) => typeof value === 'string' && isDigest(value), 'must be a sha256 digest');
+const annotations = record(schemas_string(), schemas_string());
+const Platform = looseObject({
+    architecture: schemas_string(),
+    os: schemas_string(),
+    'os.version': schemas_string().optional(),
+    'os.features': array(schemas_string()).optional(),
+    variant: schemas_string().optional(),
+});
+const Descriptor = looseObject({
+    mediaType: schemas_string(),
+    digest,
+    size: schemas_number().int().nonnegative(),
+    urls: array(schemas_string()).optional(),
+    annotations: annotations.optional(),
+    platform: Platform.optional(),
+    artifactType: schemas_string().optional(),
+});
+/** An OCI image manifest or a Docker schema 2 manifest (the same shape). */
+const ImageManifest = looseObject({
+    schemaVersion: literal(2),
+    mediaType: schemas_string().optional(),
+    artifactType: schemas_string().optional(),
+    config: Descriptor,
+    layers: array(Descriptor),
+    subject: Descriptor.optional(),
+    annotations: annotations.optional(),
+});
+/** An OCI image index or a Docker manifest list; also an OCI layout's index.json. */
+const ImageIndex = looseObject({
+    schemaVersion: literal(2),
+    mediaType: schemas_string().optional(),
+    artifactType: schemas_string().optional(),
+    manifests: array(Descriptor),
+    subject: Descriptor.optional(),
+    annotations: annotations.optional(),
+});
+/** The parts of an image config read here; everything else is kept as it is. */
+const ImageConfig = looseObject({
+    architecture: schemas_string().optional(),
+    os: schemas_string().optional(),
+    variant: schemas_string().optional(),
+    config: looseObject({
+        ExposedPorts: record(schemas_string(), unknown()).nullish(),
+        Volumes: record(schemas_string(), unknown()).nullish(),
+        Labels: record(schemas_string(), schemas_string()).nullish(),
+        Env: array(schemas_string()).nullish(),
+        Entrypoint: array(schemas_string()).nullish(),
+        Cmd: array(schemas_string()).nullish(),
+        WorkingDir: schemas_string().nullish(),
+        User: schemas_string().nullish(),
+    })
+        .nullish(),
+    rootfs: looseObject({ type: literal('layers'), diff_ids: array(digest) }),
+    history: array(looseObject({ empty_layer: schemas_boolean().optional() })).optional(),
+});
+
+;// CONCATENATED MODULE: ./src/oci/layout.ts
+/**
+ * An OCI image layout on disk (image-spec `image-layout.md`): `oci-layout`, `index.json` and `blobs/sha256/<hex>`.
+ * The converter writes its output here and the registry client pushes from and pulls into it. Blobs are written
+ * to a temporary file and renamed into place once their digest is checked, so a crash or a failed download never
+ * leaves a blob whose name lies about its content. Blobs read are checked against their descriptors (size and
+ * digest) as they stream; a layout remembers the blobs it wrote or checked, so they are not hashed twice.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+/** JSON documents (manifests, configs, indexes) larger than this are refused rather than read into memory. */
+const MAX_JSON_BYTES = 16 * 1024 * 1024;
+let temporaryCounter = 0;
+class layout_OciLayout {
+    dir;
+    /** Blobs written or read whole and checked by this process: digest -> size. */
+    checked = new Map();
+    /** The layout as messages name it (its directory, or the archive it came from). */
+    where;
+    constructor(dir, options) {
+        this.dir = dir;
+        this.where = options.where ?? dir;
+    }
+    /** Opens an existing layout; fails with a hint when DIR is not one. */
+    static async open(dir, options = {}) {
+        const where = options.where ?? dir;
+        const markerPath = (0,external_node_path_.join)(dir, 'oci-layout');
+        let marker;
+        try {
+            marker = await (0,promises_.readFile)(markerPath, 'utf8');
+        }
+        catch (error) {
+            const code = error.code;
+            if (code !== 'ENOENT' && code !== 'ENOTDIR')
+                throw fileError(error, markerPath, 'the layout marker', 'the layout is damaged: write it again');
+            throw new errors_ShipError(`${where} is not an OCI image layout: it has no oci-layout file`, {
+                hint: 'give a directory written by `buildah push IMAGE oci:DIR` or `skopeo copy ... oci:DIR`',
+            });
+        }
+        let version;
+        try {
+            version = JSON.parse(marker).imageLayoutVersion;
+        }
+        catch {
+            version = undefined;
+        }
+        if (version !== OCI_LAYOUT_VERSION) {
+            // The value is shown only when it looks like a version: the file may be anything, and its content stays out of messages.
+            const shownVersion = typeof version === 'string' && /^[\w.+-]{1,20}$/.test(version) ? ` "${version}"` : '';
+            throw new errors_ShipError(`${where}: oci-layout has an unsupported imageLayoutVersion${shownVersion}`, { hint: `only ${OCI_LAYOUT_VERSION} is known` });
+        }
+        return new layout_OciLayout(dir, options);
+    }
+    /** Opens DIR as a layout, creating it (empty) when it does not exist yet. */
+    static async create(dir, options = {}) {
+        const hint = 'name a directory that is, or can become, an OCI image layout';
+        await (0,promises_.mkdir)((0,external_node_path_.join)(dir, 'blobs', 'sha256'), { recursive: true }).catch((error) => {
+            throw fileError(error, dir, 'the layout', hint);
+        });
+        try {
+            const marker = (0,external_node_path_.join)(dir, 'oci-layout');
+            if (!(await layout_exists(marker)))
+                await writeAtomically(marker, JSON.stringify({ imageLayoutVersion: OCI_LAYOUT_VERSION }));
+            if (!(await layout_exists((0,external_node_path_.join)(dir, 'index.json'))))
+                await writeAtomically((0,external_node_path_.join)(dir, 'index.json'), JSON.stringify(emptyIndex()));
+        }
+        catch (error) {
+            throw fileError(error, dir, 'the layout', hint);
+        }
+        return layout_OciLayout.open(dir, options);
+    }
+    // --- blobs ---------------------------------------------------------------------------------------------------------
+    blobPath(digest) {
+        return (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', digestHex(digest));
+    }
+    /** Whether the blob is present (and, when `size` is given, has that size). */
+    async hasBlob(digest, size) {
+        const info = await (0,promises_.stat)(this.blobPath(digest)).catch(() => undefined);
+        return info !== undefined && info.isFile() && (size === undefined || info.size === size);
+    }
+    /**
+     * Checks what can be checked without reading a blob: it is there, it is a file, and it has the descriptor's size.
+     * Returns its path.
+     */
+    async statBlob(blob) {
+        const { path, size } = await this.blobFile(blob.digest);
+        if (size !== blob.size)
+            throw new errors_ShipError(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, { hint: 'the image is corrupt or cut short: build, export or pull it again' });
+        return path;
+    }
+    /** The blob's path and size; a ShipError naming it when it is missing or not a file. */
+    async blobFile(digest) {
+        const path = this.blobPath(digest);
+        const info = await (0,promises_.stat)(path).catch((error) => {
+            if (error.code === 'ENOENT')
+                return undefined;
+            throw fileError(error, path, `${this.where}: blob ${digest}`, 'the layout is damaged: write it again');
+        });
+        if (!info)
+            throw new errors_ShipError(`${this.where}: blob ${digest} is missing`, { hint: 'the image is incomplete: build, export or pull it again' });
+        if (!info.isFile())
+            throw new errors_ShipError(`${this.where}: the blob path ${path} of ${digest} is not a file`, { hint: 'the layout is damaged: write it again' });
+        return { path, size: info.size };
+    }
+    /**
+     * The blob's bytes as a stream, checked against the descriptor as they flow: the stream fails (instead of ending)
+     * when the size or digest is wrong, so whatever reads it to the end has read the descriptor's bytes. A blob this
+     * layout wrote or checked whole before is not hashed again (as containerd trusts its content store once a blob is
+     * in it): a layer read for its paths and then converted is hashed once.
+     */
+    async openBlob(blob) {
+        const path = await this.statBlob(blob);
+        if (this.checked.get(blob.digest) === blob.size)
+            return (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 });
+        const checked = checkingStream(blob, this.where);
+        checked.on('end', () => this.checked.set(blob.digest, blob.size));
+        // pipeline, not pipe: a reader that stops early closes the file too.
+        return (0,external_node_stream_.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }), checked, () => { });
+    }
+    /** Reads the blob to its end, checking it (once per process: a blob this layout wrote or checked is not read again). */
+    async verifyBlob(blob) {
+        if (this.checked.get(blob.digest) === blob.size && (await this.hasBlob(blob.digest, blob.size)))
+            return;
+        // eslint-disable-next-line @typescript-eslint/no-unused-vars -- reading is the point
+        for await (const _chunk of await this.openBlob(blob))
+            ;
+    }
+    /**
+     * verifyBlob for several blobs, hashed in worker threads on every core (hashFiles), for blobs that are checked
+     * without being used otherwise: a reused layer's source, a blob about to be uploaded. The first blob that does
+     * not match is the error.
+     */
+    async verifyBlobs(blobs) {
+        const unchecked = [...new Map(blobs.map((b) => [b.digest, b])).values()].filter((b) => this.checked.get(b.digest) !== b.size);
+        const paths = [];
+        for (const blob of unchecked)
+            paths.push(await this.statBlob(blob));
+        const hashes = await hashFiles(paths).catch((error) => {
+            throw fileError(error, error.path ?? this.dir, `${this.where}: a blob`);
+        });
+        for (const [i, blob] of unchecked.entries()) {
+            const mismatch = blobMismatch(blob, hashes[i], this.where);
+            if (mismatch)
+                throw mismatch;
+            this.checked.set(blob.digest, blob.size);
+        }
+    }
+    /** A small blob (a JSON document), read whole and checked against its digest (and its size, when known). */
+    async readBlob(digest, size, maxBytes = MAX_JSON_BYTES) {
+        const { path, size: stored } = await this.blobFile(digest);
+        if (stored > maxBytes)
+            throw new errors_ShipError(`${this.where}: blob ${digest} is ${stored} bytes, more than the ${maxBytes} allowed for a JSON document`);
+        const data = await (0,promises_.readFile)(path).catch((error) => {
+            throw fileError(error, path, `${this.where}: blob ${digest}`);
+        });
+        const check = new BlobCheck({ digest, size }, this.where);
+        check.update(data);
+        check.finish();
+        return data;
+    }
+    /**
+     * A JSON blob parsed and checked with `schema`; `what` names it in errors (e.g. "manifest"). Given a descriptor,
+     * its size is checked too.
+     */
+    async readJson(blob, schema, what) {
+        const digest = typeof blob === 'string' ? blob : blob.digest;
+        const text = (await this.readBlob(digest, typeof blob === 'string' ? undefined : blob.size)).toString('utf8');
+        let parsed;
+        try {
+            parsed = JSON.parse(text);
+        }
+        catch {
+            throw new errors_ShipError(`${this.where}: the ${what} ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
+        }
+        const result = schema.safeParse(parsed);
+        if (!result.success) {
+            const issue = result.error.issues[0];
+            const where = issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid';
+            throw new errors_ShipError(`${this.where}: the ${what} ${digest} is not valid (${where})`, { hint: 'the image is corrupt or not an OCI image' });
+        }
+        return result.data;
+    }
+    /** Stores bytes as a blob (a no-op when it is already there). */
+    async writeBlob(data) {
+        const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+        const digest = sha256(bytes);
+        if (!(await this.hasBlob(digest, bytes.length)))
+            await writeAtomically(this.blobPath(digest), bytes);
+        this.checked.set(digest, bytes.length);
+        return { digest, size: bytes.length };
+    }
+    /** Serialises a JSON document (compactly, in the object's key order) as a blob and returns its descriptor. */
+    async writeJson(mediaType, value) {
+        const { digest, size } = await this.writeBlob(JSON.stringify(value));
+        return { mediaType, digest, size };
+    }
+    /**
+     * Streams data into a blob, hashing it on the way; with `expected`, a digest or size that does not match is an
+     * error (a blob longer than `expected.size` is stopped there) and nothing is kept; `where` (the source) prefixes
+     * the error. Returns the digest and size of what was written.
+     */
+    async writeBlobFrom(source, expected = {}, where) {
+        const temporary = (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', `.tmp-${process.pid}-${(temporaryCounter += 1)}`);
+        const check = new BlobCheck(expected, where);
+        try {
+            // A pipeline, so that a stop half way (a blob longer than expected, a source that fails) destroys the file
+            // stream with its writes settled: nothing is written to it after, and no error of it goes unhandled.
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(source, async function* (chunks) {
+                for await (const chunk of chunks) {
+                    check.update(chunk);
+                    yield chunk;
+                }
+            }, (0,external_node_fs_namespaceObject.createWriteStream)(temporary));
+            const blob = check.finish();
+            await (0,promises_.rename)(temporary, this.blobPath(blob.digest));
+            this.checked.set(blob.digest, blob.size);
+            return blob;
+        }
+        catch (error) {
+            await (0,promises_.rm)(temporary, { force: true });
+            throw error;
+        }
+    }
+    /**
+     * Moves a file into the layout as a blob, hashing it on the way, so a large layer is not copied; a file on another
+     * file system is copied instead. With `expected`, content that does not match is an error (`where` prefixes it)
+     * and nothing is moved. Returns the digest and size.
+     */
+    async moveBlobFrom(path, expected = {}, where) {
+        const check = new BlobCheck(expected, where);
+        try {
+            for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }))
+                check.update(chunk);
+        }
+        catch (error) {
+            throw fileError(error, path, 'a blob to store');
+        }
+        const blob = check.finish();
+        try {
+            await (0,promises_.rename)(path, this.blobPath(blob.digest));
+        }
+        catch (error) {
+            if (error.code !== 'EXDEV')
+                throw fileError(error, path, 'a blob to store');
+            await this.writeBlobFrom((0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }), blob);
+        }
+        this.checked.set(blob.digest, blob.size);
+        return blob;
+    }
+    // --- the index -----------------------------------------------------------------------------------------------------
+    async readIndex() {
+        const path = (0,external_node_path_.join)(this.dir, 'index.json');
+        const text = await (0,promises_.readFile)(path, 'utf8').catch((error) => {
+            throw fileError(error, path, `${this.where}: the index`, 'the layout is incomplete or corrupt');
+        });
+        let parsed;
+        try {
+            parsed = JSON.parse(text);
+        }
+        catch {
+            // Not the parser's message: it quotes the text, and the file may be anything.
+            throw new errors_ShipError(`${this.where}: index.json is not JSON`, { hint: 'the layout is corrupt' });
+        }
+        const result = ImageIndex.safeParse(parsed);
+        if (!result.success)
+            throw new errors_ShipError(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, { hint: 'the layout is corrupt' });
+        return result.data;
+    }
+    async writeIndex(index) {
+        await writeAtomically((0,external_node_path_.join)(this.dir, 'index.json'), JSON.stringify(index, null, 2));
+    }
+    /**
+     * The manifest (or index) named `ref` in index.json; without `ref`, the only entry there is. Errors list what is
+     * there, so a user can pick.
+     */
+    async resolve(ref) {
+        const { manifests } = await this.readIndex();
+        const named = (d) => d.annotations?.[Annotation.refName];
+        if (ref !== undefined) {
+            const found = manifests.find((d) => named(d) === ref);
+            if (found)
+                return found;
+            const known = manifests.map(named).filter((n) => n !== undefined);
+            throw new errors_ShipError(`${this.where} has no image named ${ref}`, { hint: known.length > 0 ? `it has: ${known.join(', ')}` : 'it holds no named image' });
+        }
+        const [only, ...others] = manifests;
+        if (only && others.length === 0)
+            return only;
+        if (!only)
+            throw new errors_ShipError(`${this.where} holds no image`, { hint: 'its index.json lists no manifest' });
+        const known = manifests.map((d) => named(d) ?? d.digest);
+        throw new errors_ShipError(`${this.where} holds ${manifests.length} images; say which`, { hint: `add :REF to the path, one of: ${known.join(', ')}` });
+    }
+    /** Lists `descriptor` in index.json under `ref`, replacing what had that name (or the same digest, unnamed). */
+    async setRef(descriptor, ref) {
+        const index = await this.readIndex();
+        const entry = ref === undefined ? descriptor : { ...descriptor, annotations: { ...descriptor.annotations, [Annotation.refName]: ref } };
+        const kept = index.manifests.filter((d) => {
+            const name = d.annotations?.[Annotation.refName];
+            return ref === undefined ? !(name === undefined && d.digest === descriptor.digest) : name !== ref;
+        });
+        await this.writeIndex({ ...index, manifests: [...kept, entry] });
+    }
+}
+function emptyIndex() {
+    return { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
+}
+async function layout_exists(path) {
+    return (await (0,promises_.stat)(path).catch(() => undefined)) !== undefined;
+}
+/** Writes a file whole or not at all: a temporary file renamed over the target. */
+async function writeAtomically(path, data) {
+    const temporary = `${path}.tmp-${process.pid}-${(temporaryCounter += 1)}`;
+    try {
+        await (0,promises_.writeFile)(temporary, data);
+        await (0,promises_.rename)(temporary, path);
+    }
+    catch (error) {
+        await (0,promises_.rm)(temporary, { force: true });
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/archive.ts
+/**
+ * Images on disk, as image-ref.ts names them: `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` (a tar of an OCI layout) and
+ * `docker-archive:FILE` (what `docker save` writes). Archives are unpacked into a temporary OCI layout, so the rest
+ * of the code only ever sees an OciLayout; an `oci-archive:` output is written as a layout and packed at the end.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+/** Opens an image for reading; archives are unpacked to a temporary directory that `close()` removes. */
+async function openImage(ref, options = {}) {
+    if (ref.transport === 'oci') {
+        const layout = await layout_OciLayout.open(ref.path);
+        const descriptor = await layout.resolve(ref.ref);
+        return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: async () => { } };
+    }
+    await assertFile(ref.path);
+    const temp = await (0,promises_.mkdtemp)((0,external_node_path_.join)(options.tempDir ?? (0,external_node_os_namespaceObject.tmpdir)(), 'oci-image-'));
+    try {
+        await unpackTar(ref.path, (0,external_node_path_.join)(temp, 'unpacked'));
+        if (ref.transport === 'oci-archive') {
+            // Named after the archive in messages: the temporary directory means nothing to a user.
+            const layout = await layout_OciLayout.open((0,external_node_path_.join)(temp, 'unpacked'), { where: ref.path });
+            const descriptor = await layout.resolve(ref.ref);
+            return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: () => (0,promises_.rm)(temp, { recursive: true, force: true }) };
+        }
+        const { layout, descriptor, name } = await dockerArchiveToLayout(ref.path, (0,external_node_path_.join)(temp, 'unpacked'), (0,external_node_path_.join)(temp, 'oci'));
+        await (0,promises_.rm)((0,external_node_path_.join)(temp, 'unpacked'), { recursive: true, force: true });
+        return { layout, descriptor, name, close: () => (0,promises_.rm)(temp, { recursive: true, force: true }) };
+    }
+    catch (error) {
+        await (0,promises_.rm)(temp, { recursive: true, force: true });
+        throw error;
+    }
+}
+/**
+ * Writes the one image of a `docker save` archive as an OCI layout in `dir` (new or empty). The archive is unpacked
+ * beside `dir` meanwhile, on the same file system, so its layers are moved into the layout rather than copied.
+ */
+async function layoutFromDockerArchive(file, dir) {
+    await assertFile(file);
+    const unpacked = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(dir)), '.docker-archive-'));
+    try {
+        await unpackTar(file, unpacked);
+        return await dockerArchiveToLayout(file, unpacked, dir);
+    }
+    finally {
+        await (0,promises_.rm)(unpacked, { recursive: true, force: true });
+    }
+}
+async function assertFile(path) {
+    const info = await (0,promises_.stat)(path).catch(() => undefined);
+    if (!info?.isFile())
+        throw new errors_ShipError(`${path} is not a file`, { hint: 'give the path of an image archive, as `docker save` or `skopeo copy` write them' });
+}
+const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive as `docker save` or `skopeo copy` write them (a docker-archive, or an OCI layout in a tar)';
+/**
+ * Unpacks regular files and directories of a tar. Names and link targets that leave the root are refused, by the
+ * same rules as layers (tar/entry-path.ts); a name that collides with what an earlier entry made (a file where
+ * a directory is needed, or the reverse) is an error naming the entry.
+ */
+async function unpackTar(file, dir) {
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const root = (0,external_node_path_.resolve)(dir);
+    try {
+        for await (const entry of readTar((0,external_node_fs_namespaceObject.createReadStream)(file, { highWaterMark: 1 << 20 }))) {
+            const { name, type } = entry.header;
+            checkEntryPath(entry.header, file, entry.headerOffset);
+            const target = (0,external_node_path_.resolve)(root, name);
+            // Cannot happen after checkEntryPath; kept as the last word on where a file may be written.
+            if (target !== root && !target.startsWith(root + external_node_path_.sep))
+                throw new errors_ShipError(`${file}: entry ${quoted(name)} points outside the archive`, { hint: NOT_AN_IMAGE_ARCHIVE });
+            try {
+                if (type === '5')
+                    await (0,promises_.mkdir)(target, { recursive: true });
+                else if (type === '0') {
+                    await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
+                    await (0,external_node_stream_promises_namespaceObject.pipeline)(entry.body(), (0,external_node_fs_namespaceObject.createWriteStream)(target));
+                }
+            }
+            catch (error) {
+                throw new errors_ShipError(`${file}: entry ${quoted(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
+            }
+            // Links, devices and fifos have no place in an image archive; they are skipped.
+        }
+    }
+    catch (error) {
+        // The tar reader's own hint speaks of layers; this is the image archive.
+        if (error instanceof TarFormatError)
+            throw new errors_ShipError(`${file}: ${error.message}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
+        if (error instanceof errors_ShipError && !error.message.startsWith(file))
+            throw new errors_ShipError(`${file}: ${error.message}`, { hint: error.hint, cause: error });
+        throw error;
+    }
+}
+/** What went wrong writing an entry, in words (the errno error quotes temporary paths that mean nothing to a user). */
+function collision(error) {
+    const code = error.code;
+    if (code === 'EISDIR')
+        return 'an earlier entry made a directory of that name';
+    if (code === 'ENOTDIR' || code === 'EEXIST')
+        return 'an earlier entry made a file where its directory should be';
+    return fileError(error, error.path ?? '', 'writing').message;
+}
+const DockerArchiveManifest = array(looseObject({ Config: schemas_string(), RepoTags: array(schemas_string()).nullish(), Layers: array(schemas_string()) })).min(1);
+/** Builds an OCI layout from an unpacked `docker save` archive (legacy `<id>/layer.tar` or the newer blobs/ form). */
+async function dockerArchiveToLayout(file, unpacked, out) {
+    const text = await (0,promises_.readFile)((0,external_node_path_.join)(unpacked, 'manifest.json'), 'utf8').catch(() => undefined);
+    if (text === undefined)
+        throw new errors_ShipError(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+    let parsed;
+    try {
+        parsed = DockerArchiveManifest.parse(JSON.parse(text));
+    }
+    catch {
+        throw new errors_ShipError(`${file}: manifest.json is not a docker-archive manifest`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+    }
+    if (parsed.length > 1)
+        throw new errors_ShipError(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
+    const image = parsed[0];
+    const layout = await layout_OciLayout.create(out, { where: file });
+    const inside = (name) => {
+        const path = (0,external_node_path_.resolve)(unpacked, name);
+        if (!path.startsWith((0,external_node_path_.resolve)(unpacked) + external_node_path_.sep))
+            throw new errors_ShipError(`${file}: manifest.json names ${quoted(name)}, outside the archive`);
+        return path;
+    };
+    /** A file named in manifest.json: it must be there and be a file. */
+    const member = async (name, what) => {
+        const path = inside(name);
+        const info = await (0,promises_.stat)(path).catch(() => undefined);
+        if (!info)
+            throw new errors_ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is missing`, { hint: NOT_AN_IMAGE_ARCHIVE });
+        if (!info.isFile())
+            throw new errors_ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is not a file`, { hint: NOT_AN_IMAGE_ARCHIVE });
+        return path;
+    };
+    const configPath = await member(image.Config, 'config');
+    const configBytes = await (0,promises_.readFile)(configPath).catch((error) => {
+        throw fileError(error, configPath, `${file}: the config`);
+    });
+    const configDigest = claimedDigest(image.Config, true);
+    const config = { ...(await layout.writeBlob(configBytes)), mediaType: MediaType.ociConfig };
+    if (configDigest !== undefined && config.digest !== configDigest) {
+        throw new errors_ShipError(`${file}: the config ${quoted(image.Config)} does not match its digest: its content is ${config.digest}`, { hint: 'the archive is corrupt or was tampered with: save the image again' });
+    }
+    // Layers are moved out of the unpacked archive, not copied (an image can be large); one named twice is moved once.
+    const moved = new Map();
+    const layers = [];
+    for (const name of image.Layers) {
+        const path = await member(name, 'layer');
+        let layer = moved.get(path);
+        if (!layer) {
+            const compression = await sniffCompression(path, `${file}: layer ${quoted(name)}`);
+            const mediaType = compression === 'gzip' ? MediaType.ociLayerGzip : compression === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayer;
+            // A layer stored under its digest (blobs/sha256/<hex>, as Docker 25 and later save) must have that digest;
+            // the older `<id>/layer.tar` names claim none, and the layer's digest is what its bytes hash to.
+            const digest = claimedDigest(name, false);
+            layer = { mediaType, ...(await layout.moveBlobFrom(path, { digest }, `${file}: layer ${quoted(name)}`)) };
+            moved.set(path, layer);
+        }
+        layers.push(layer);
+    }
+    const descriptor = await layout.writeJson(MediaType.ociManifest, { schemaVersion: 2, mediaType: MediaType.ociManifest, config, layers });
+    return { layout, descriptor, name: image.RepoTags?.[0] ?? undefined };
+}
+/**
+ * The digest a docker-archive member's name claims: `blobs/sha256/<hex>` (Docker 25 and later), or for a config,
+ * the legacy `<hex>.json` (the image id, which is the config's digest).
+ */
+function claimedDigest(name, isConfig) {
+    const stored = /^(?:\.\/)?blobs\/sha256\/([a-f0-9]{64})$/.exec(name)?.[1] ?? (isConfig ? /^(?:\.\/)?([a-f0-9]{64})\.json$/.exec(name)?.[1] : undefined);
+    const digest = stored === undefined ? undefined : `sha256:${stored}`;
+    return digest !== undefined && isDigest(digest) ? digest : undefined;
+}
+/** Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time). */
+async function packOciArchive(dir, file) {
+    const temporary = `${file}.tmp-${process.pid}`;
+    try {
+        await pipeline(layoutTar(dir), createWriteStream(temporary));
+        await rename(temporary, file);
+    }
+    catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+    }
+}
+async function* layoutTar(dir) {
+    const header = (name, type, size) => ({ name, linkName: '', type, mode: type === '5' ? 0o755 : 0o644, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+    yield encodeHeader(header('blobs/', '5', 0));
+    for (const algorithm of (await readdir(join(dir, 'blobs'))).sort()) {
+        yield encodeHeader(header(`blobs/${algorithm}/`, '5', 0));
+        for (const name of (await readdir(join(dir, 'blobs', algorithm))).sort()) {
+            if (name.startsWith('.'))
+                continue;
+            yield* fileEntry(`blobs/${algorithm}/${name}`, join(dir, 'blobs', algorithm, name));
+        }
+    }
+    yield* fileEntry('index.json', join(dir, 'index.json'));
+    yield* fileEntry('oci-layout', join(dir, 'oci-layout'));
+    yield Buffer.alloc(1024);
+    async function* fileEntry(name, path) {
+        const { size } = await stat(path);
+        yield encodeHeader(header(name, '0', size));
+        for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
+            yield chunk;
+        yield Buffer.alloc(padding(size));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/image-config.ts
+/**
+ * The manifest and config of one image: for an index, the image for the platform asked for, else the first image
+ * listed; for a manifest, its own.
+ */
+
+
+
+async function readImageConfig(layout, top, platform) {
+    let descriptor = top;
+    if (isIndexType(descriptor.mediaType)) {
+        const index = await layout.readJson(descriptor, ImageIndex, 'index');
+        const images = index.manifests.filter((d) => isImageManifestType(d.mediaType));
+        const chosen = images.find((d) => d.platform?.os === platform.os && d.platform.architecture === platform.architecture) ?? images[0];
+        if (!chosen)
+            throw new errors_ShipError(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
+        descriptor = chosen;
+    }
+    if (!isImageManifestType(descriptor.mediaType)) {
+        throw new errors_ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
+    }
+    const manifest = await layout.readJson(descriptor, ImageManifest, 'manifest');
+    const config = await layout.readJson(manifest.config, ImageConfig, 'image config');
+    return { manifest, config };
+}
+
+;// CONCATENATED MODULE: ./src/oci/image-ref.ts
+/**
+ * References to images on disk, as skopeo and containers/image spell them: `oci:DIR[:REF]` (an OCI layout, and the
+ * image named REF in it), `oci-archive:FILE[:REF]` (a tar of an OCI layout) and `docker-archive:FILE` (what
+ * `docker save` writes). The one parser of these, wherever a command, an input or a flag takes one.
+ */
+
 const TRANSPORTS = ['oci', 'oci-archive', 'docker-archive'];
-/** Parses `TRANSPORT:PATH[:REF]`, an image on disk; a REF has no slash, so `oci:/a:b/c` is a path. */
-function parseLocalImage(text) {
+/** Parses `TRANSPORT:PATH[:REF]`; a REF has no slash, so `oci:/a:b/c` is a path. */
+function parseImageRef(text) {
     const colon = text.indexOf(':');
     const transport = colon === -1 ? '' : text.slice(0, colon);
     if (!TRANSPORTS.includes(transport)) {
-        throw new errors_ShipError(`${errors_quoted(text, 200)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+        throw new errors_ShipError(`${quoted(text, 200)} is not a reference to an image on disk`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
     }
     const rest = text.slice(colon + 1);
     if (rest === '')
-        throw new errors_ShipError(`${errors_quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
+        throw new errors_ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
     if (transport === 'docker-archive')
         return { transport, path: rest, ref: undefined };
-    const { path, ref } = splitRef(rest);
-    if (ref === '')
-        throw new errors_ShipError(`${errors_quoted(text, 200)} has an empty reference after the last colon`);
-    return { transport: transport, path, ref };
-}
-/** `TRANSPORT:PATH[:REF]` again, as parseLocalImage reads it. */
-function formatLocalImage(ref) {
-    return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
-}
-const hint = 'use oci:DIR[:REF] for an OCI layout, or docker://HOST[:PORT]/REPOSITORY[:TAG] for a registry';
-/** The source or destination of a push or pull: an OCI layout or a registry. `what` names it in errors. */
-function parseLocation(value, what) {
-    if (value.startsWith('oci:')) {
-        const { path: dir, ref } = splitRef(value.slice('oci:'.length));
-        if (dir === '')
-            throw new ShipError(`${what}: ${value} names no directory`, { hint });
-        return { kind: 'oci', dir, ref: ref === '' ? undefined : ref };
-    }
-    if (value.startsWith('docker://')) {
-        const reference = parseImageReference(value.slice('docker://'.length), what);
-        if (reference.registry === undefined) {
-            throw new ShipError(`${what}: ${value} names no registry`, { hint: 'write the registry host first, e.g. docker://127.0.0.1:5000/team/app:1' });
-        }
-        return { kind: 'docker', registry: reference.registry, repository: reference.repository, tag: reference.tag, digest: reference.digest };
-    }
-    throw new ShipError(`${what}: ${value} is not an image location`, { hint });
-}
-/** `PATH[:REF]`: REF is what follows the last ':' when that part names no directory (`/tmp/x:latest`, but `C:/x`). */
-function splitRef(rest) {
     const last = rest.lastIndexOf(':');
     const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
-    return { path: ref === undefined ? rest : rest.slice(0, last), ref };
+    const path = ref === undefined ? rest : rest.slice(0, last);
+    if (ref === '')
+        throw new errors_ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
+    return { transport: transport, path, ref };
 }
-
-;// CONCATENATED MODULE: ./src/loopback.ts
-/** Whether a host name (as URL.hostname gives it, IPv6 in brackets) is this machine: plain HTTP never leaves it. */
-function isLoopbackHost(host) {
-    return host === 'localhost' || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
-}
-
-;// CONCATENATED MODULE: ./src/inputs/value-parsers.ts
-/**
- * The parsers of single-value inputs: booleans, a choice among names, the API URL and key, the participant token's
- * scope, the domain, the wait, the image to ship and the Dockerfile path.
- */
-
-
-
-
-/** MeshAgent's API, when api-url is not given. */
-const DEFAULT_API_URL = 'https://api.meshagent.com';
-/** How long `wait: true` probes the service URL: the CLI's live-wait default. */
-const DEFAULT_WAIT_SECONDS = 300;
-const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
-const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
-/** true or false; undefined (reported) for anything else, so no later check builds on a wrong guess. */
-function parseBoolean(input, raw, ctx) {
-    const value = raw.trim();
-    if (BOOLEAN_TRUE.includes(value))
-        return true;
-    if (BOOLEAN_FALSE.includes(value))
-        return false;
-    addIssue(ctx, input, `${input}: ${quote(value)} is not a boolean`, `use true or false`);
-    return undefined;
-}
-const TOKEN_PRESETS = ['userDefault', 'agentDefault', 'full'];
-function parseMeshagentToken(raw, ctx) {
-    const value = issues_optional(raw);
-    if (value === undefined)
-        return undefined;
-    const preset = TOKEN_PRESETS.find((name) => name === value);
-    if (preset)
-        return { preset };
-    const message = 'meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object';
-    try {
-        const scope = JSON.parse(value);
-        if (scope !== null && typeof scope === 'object' && !Array.isArray(scope)) {
-            return { scope: scope };
-        }
-    }
-    catch {
-        // reported below
-    }
-    addIssue(ctx, 'meshagent-token', message, 'e.g. meshagent-token: agentDefault');
-    return undefined;
-}
-const ROOM_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
-function parseRoom(raw, ctx) {
-    const room = issues_optional(raw);
-    if (room !== undefined && !ROOM_RE.test(room)) {
-        addIssue(ctx, 'room', `room: ${quote(room)} is not a valid room name`, 'room names are 1-63 lowercase letters, digits and -, starting and ending with a letter or digit');
-    }
-    return room;
-}
-const DOMAIN_LABEL_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-function parseDomain(raw, ctx) {
-    const value = issues_optional(raw)?.toLowerCase().replace(/\.$/, '');
-    if (value === undefined)
-        return undefined;
-    if (/^[a-z]+:\/\//.test(value) || value.includes('/')) {
-        addIssue(ctx, 'domain', `domain: ${quote(value)} must be a host name`, 'write the host name only, e.g. app.example.com, without https:// or a path');
-        return undefined;
-    }
-    const labels = value.split('.');
-    if (value.length > 253 || labels.length < 2 || !labels.every((label) => DOMAIN_LABEL_RE.test(label))) {
-        addIssue(ctx, 'domain', `domain: ${quote(value)} is not a valid domain name`, 'use a host name such as my-app.example.com');
-        return undefined;
-    }
-    return value;
-}
-function parseWait(raw, ctx) {
-    const value = raw.trim();
-    if (BOOLEAN_FALSE.includes(value) || value === '0')
-        return 0;
-    if (BOOLEAN_TRUE.includes(value))
-        return DEFAULT_WAIT_SECONDS;
-    const match = /^([0-9]+)\s*(s|m)?$/.exec(value);
-    const seconds = match ? Number(match[1]) * (match[2] === 'm' ? 60 : 1) : NaN;
-    if (!Number.isSafeInteger(seconds) || seconds > 3600) {
-        addIssue(ctx, 'wait', `wait: ${quote(value)} must be true, false, or a timeout up to 60m`, 'e.g. wait: true, wait: 90s or wait: 5m');
-        return 0;
-    }
-    return seconds;
-}
-function parseApiUrl(raw, ctx) {
-    const value = (issues_optional(raw) ?? DEFAULT_API_URL).replace(/\/+$/, '');
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        url = undefined;
-    }
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
-        addIssue(ctx, 'api-url', `api-url: ${quote(value)} is not an http(s) URL`, `e.g. ${DEFAULT_API_URL}`);
-    }
-    return value;
-}
-/** Whether requests to this URL travel unencrypted beyond the machine: plain http to a host that is not loopback. */
-function sendsInClear(apiUrl) {
-    let url;
-    try {
-        url = new URL(apiUrl);
-    }
-    catch {
-        return false;
-    }
-    if (url.protocol !== 'http:')
-        return false;
-    // Names under .localhost resolve to loopback too (RFC 6761), as the sandbox's do.
-    return !isLoopbackHost(url.hostname) && !url.hostname.endsWith('.localhost');
-}
-/** Decodes the project id an `ma-<keyid>-<projectid>-<secret>` API key carries; undefined for other tokens. */
-function projectIdFromApiKey(apiKey) {
-    if (!apiKey.startsWith('ma-'))
-        return undefined;
-    const parts = apiKey.slice(3).split('-');
-    if (parts.length < 3 || parts.slice(2).join('-') === '')
-        return undefined;
-    const bytes = Buffer.from((parts[1] ?? '').replaceAll('.', '-'), 'base64url');
-    if (bytes.length !== 16 || bytes.toString('base64url').replaceAll('-', '.') !== parts[1])
-        return undefined;
-    const hex = bytes.toString('hex');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-function parseImageSource(raw, ctx) {
-    const value = issues_optional(raw);
-    if (value === undefined)
-        return undefined;
-    const hint = 'use oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference such as docker://host/repo:tag';
-    if (/^(oci|oci-archive|docker-archive):/.test(value)) {
-        // The same parser as the convert, push and pull commands, so a path means the same thing everywhere.
-        try {
-            const ref = parseLocalImage(value);
-            return ref.transport === 'docker-archive' ? { kind: 'docker-archive', path: ref.path } : { kind: ref.transport, path: ref.path, ref: ref.ref };
-        }
-        catch (error) {
-            addIssue(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
-            return undefined;
-        }
-    }
-    try {
-        return { kind: 'registry', reference: reference_parseImageReference(value.replace(/^docker:\/\//, ''), 'image') };
-    }
-    catch (error) {
-        addIssue(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
-        return undefined;
-    }
-}
-function parseFile(raw, ctx) {
-    const value = issues_optional(raw);
-    if (value === undefined)
-        return undefined;
-    const hint = 'give the Dockerfile path relative to the context directory, e.g. docker/Dockerfile';
-    const parts = value.split('/').filter((part) => part !== '' && part !== '.');
-    if (value.startsWith('/'))
-        addIssue(ctx, 'file', 'file must be relative to the context', hint);
-    else if (parts.length === 0)
-        addIssue(ctx, 'file', 'file cannot be empty', hint);
-    else if (parts.includes('..'))
-        addIssue(ctx, 'file', 'file must stay inside the context', hint);
-    else
-        return parts.join('/');
-    return undefined;
-}
-function parseChoice(input, raw, choices, ctx, message, normalize = (s) => s) {
-    const value = normalize(raw.trim());
-    const choice = choices.find((c) => c === value);
-    if (choice)
-        return choice;
-    addIssue(ctx, input, message, `got ${quote(raw.trim())}`);
-    return choices[0];
-}
-
-;// CONCATENATED MODULE: ./src/inputs/parse-config.ts
-/**
- * Raw inputs -> ShipConfig: the one place that turns the action's inputs (or the CLI's flags) into the config the
- * pipeline runs on. Every input is parsed and checked; every error names the input (and the line, for lists), says
- * what is wrong and how to fix it, in the MeshAgent CLI's words where its users already know them. All errors are
- * collected and reported together, in input order, before anything touches the network.
- */
-
-
-
-
-
-
-
-
-const parse_config_rawShape = Object.fromEntries(INPUTS.map((spec) => [spec.name, schemas_string()]));
-const schemaFor = (options) => object(parse_config_rawShape).transform((raw, ctx) => {
-    // The three that steer the run: what it does is checked against them below.
-    const dryRun = parseBoolean('dry-run', raw['dry-run'], ctx) ?? false;
-    const push = parseBoolean('push', raw.push, ctx);
-    const deploy = parseBoolean('deploy', raw.deploy, ctx);
-    const meshagent = meshagentSettings(raw, ctx, dryRun, options);
-    if (deploy === true && meshagent.room === undefined) {
-        addIssue(ctx, 'room', 'room is required unless MESHAGENT_ROOM is set', 'set the room input, or deploy: false to only build and push');
-    }
-    if (deploy === true && push === false) {
-        addIssue(ctx, 'push', 'push: false cannot deploy: a service runs only an image its registry has', 'set push: true, or deploy: false');
-    }
-    return { meshagent, image: imageSettings(raw, ctx, push ?? false), service: serviceSettings(raw, ctx, deploy ?? false), dryRun };
-});
-/** The API, the key, the project and the room. */
-function meshagentSettings(raw, ctx, dryRun, { allowInsecureApi = false }) {
-    const apiKey = raw['api-key'].trim();
-    // A dry run without a key plans offline (the README lists what it cannot read); everything else needs the key.
-    if (apiKey === '' && !dryRun) {
-        addIssue(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one');
-    }
-    const apiUrl = parseApiUrl(raw['api-url'], ctx);
-    if (apiKey !== '' && !allowInsecureApi && sendsInClear(apiUrl)) {
-        addIssue(ctx, 'api-url', `api-url: ${quote(apiUrl)} is plain http to a host that is not loopback: the API key would cross the network unencrypted`, 'use https://, or set MESHAGENT_SHIP_INSECURE_API=1 where the network is trusted');
-    }
-    const keyProject = projectIdFromApiKey(apiKey);
-    const givenProject = issues_optional(raw['project-id']);
-    if (givenProject !== undefined && !/^[A-Za-z0-9._~-]+$/.test(givenProject)) {
-        addIssue(ctx, 'project-id', `project-id: ${quote(givenProject)} is not a project id`, 'copy the project id (a UUID) from MeshAgent Studio');
-    }
-    else if (givenProject !== undefined && keyProject !== undefined && givenProject !== keyProject) {
-        addIssue(ctx, 'project-id', `project-id ${givenProject} does not match the project of the api-key (${keyProject})`, 'an API key works only in its own project; use that project id or a key of this project');
-    }
-    else if (givenProject === undefined && keyProject === undefined && apiKey !== '') {
-        addIssue(ctx, 'project-id', 'Project ID not specified, and the api-key does not carry one', 'set the project-id input or MESHAGENT_PROJECT_ID');
-    }
-    return {
-        apiKey,
-        apiUrl,
-        projectId: givenProject ?? keyProject ?? '',
-        projectIdSource: givenProject !== undefined ? 'input' : 'api-key',
-        room: parseRoom(raw.room, ctx),
-    };
-}
-/** The tag, and how the image is made or found, converted and pushed. */
-function imageSettings(raw, ctx, push) {
-    let tag = { value: '', registry: undefined, repository: '', tag: undefined };
-    try {
-        tag = parseImageTag(raw.tag, 'tag');
-    }
-    catch (error) {
-        if (!(error instanceof errors_ShipError))
-            throw error;
-        const message = error.message.startsWith('tag ') ? error.message : `tag: ${error.message}`;
-        addIssue(ctx, 'tag', message, error.hint);
-    }
-    const builder = parseChoice('builder', raw.builder, ['auto', 'docker', 'buildah', 'none'], ctx, 'builder must be one of: auto, docker, buildah, none');
-    const source = parseImageSource(raw.image, ctx);
-    if (source && (builder === 'docker' || builder === 'buildah')) {
-        addIssue(ctx, 'builder', `builder: ${builder} builds an image, but the image input names one to ship`, 'remove builder (or set builder: none) to ship the image input, or remove image to build');
-    }
-    if (!source && builder === 'none') {
-        addIssue(ctx, 'image', 'image is required with builder: none', 'name the image to ship, e.g. image: oci-archive:app.tar, or choose a builder');
-    }
-    const level = raw['compression-level'].trim();
-    if (!/^[0-9]$/.test(level)) {
-        addIssue(ctx, 'compression-level', `compression-level: ${quote(level)} must be a whole number from 0 to 9`, '6 balances speed and size; 9 is smallest');
-    }
-    return {
-        tag,
-        context: issues_optional(raw.context) ?? '.',
-        file: parseFile(raw.file, ctx),
-        buildArgs: parseKeyValues('build-args', raw['build-args'], ctx),
-        target: issues_optional(raw.target),
-        platforms: parsePlatforms(raw.platforms, ctx),
-        builder: source && builder === 'auto' ? 'none' : builder,
-        source,
-        estargz: parseBoolean('estargz', raw.estargz, ctx) ?? false,
-        prefetch: listLines(raw.prefetch).map(({ text }) => text),
-        compressionLevel: Number(level),
-        push,
-    };
-}
-/** The room service: its name, environment, account, mounts, ports, access, domain, and the wait for its URL. */
-function serviceSettings(raw, ctx, deploy) {
-    const serviceName = issues_optional(raw['service-name']);
-    if (serviceName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(serviceName)) {
-        addIssue(ctx, 'service-name', `service-name: ${quote(serviceName)} is not a valid service name`, 'use letters, digits, ".", "_" and "-"');
-    }
-    const env = raw.env.trim() !== '' ? parseKeyValues('env', raw.env, ctx) : undefined;
-    const envSecrets = raw['env-secrets'].trim() !== '' ? parseEnvSecrets(raw['env-secrets'], ctx) : undefined;
-    const runAs = issues_optional(raw['run-as'])?.toLowerCase();
-    if (runAs !== undefined && !runAs.includes('@')) {
-        addIssue(ctx, 'run-as', 'run-as must be a service account email', 'e.g. run-as: deployer@my-project.meshagent.app');
-    }
-    if (envSecrets && envSecrets.length > 0 && runAs === undefined) {
-        addIssue(ctx, 'run-as', 'run-as is required when using SecretValue environment variables (env-secrets)', 'set run-as to the service account that owns the secrets');
-    }
-    const meshagentToken = parseMeshagentToken(raw['meshagent-token'], ctx);
-    const identity = issues_optional(raw.identity);
-    if (identity !== undefined && identity.includes('@') && meshagentToken) {
-        addIssue(ctx, 'identity', `environment variable 'MESHAGENT_TOKEN' uses token identity '${identity}', but service environment tokens must use an agent identity`, 'use an agent name without @ as identity');
-    }
-    const liveness = issues_optional(raw.liveness);
-    if (liveness !== undefined && !liveness.startsWith('/')) {
-        addIssue(ctx, 'liveness', "liveness must start with '/'", 'e.g. liveness: /healthz');
-    }
-    return {
-        deploy,
-        name: serviceName,
-        createRoom: parseBoolean('create-room', raw['create-room'], ctx) ?? false,
-        env,
-        envSecrets,
-        runAs,
-        meshagentToken,
-        identity,
-        roomMounts: raw['room-mounts'].trim() !== '' ? parseRoomMounts(raw['room-mounts'], ctx) : undefined,
-        imageMounts: raw['image-mounts'].trim() !== '' ? parseImageMounts(raw['image-mounts'], ctx) : undefined,
-        emptyDirMounts: raw['empty-dir-mounts'].trim() !== '' ? parseEmptyDirMounts(raw['empty-dir-mounts'], ctx) : undefined,
-        ports: raw.ports.trim() !== '' ? parsePorts(raw.ports, ctx) : undefined,
-        liveness,
-        public: parseBoolean('public', raw.public, ctx) ?? false,
-        domain: parseDomain(raw.domain, ctx),
-        validationMode: parseChoice('validation-mode', raw['validation-mode'], ['default', 'cookie', 'none'], ctx, 'validation-mode must be one of: default, cookie, none', (s) => s.toLowerCase()),
-        template: parseChoice('template', raw.template, ['agent', 'none'], ctx, 'template must be agent or none'),
-        waitSeconds: parseWait(raw.wait, ctx),
-    };
-}
-/** Parses raw inputs into the config, or throws InputErrors listing every problem in input order. */
-function parseConfig(raw, options = {}) {
-    const parsed = schemaFor(options).safeParse(raw);
-    if (parsed.success)
-        return parsed.data;
-    const order = INPUTS.map((spec) => spec.name);
-    const errors = parsed.error.issues.map((issue) => {
-        const input = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
-        const params = 'params' in issue ? issue.params : undefined;
-        return new errors_ShipError(issue.message, { ...(input ? { input } : {}), ...(params?.hint ? { hint: params.hint } : {}) });
-    });
-    errors.sort((a, b) => order.indexOf(a.input ?? '') - order.indexOf(b.input ?? ''));
-    throw new InputErrors(errors);
-}
-/** Reads, masks and parses every input. */
-function readConfig(source) {
-    return parseConfig(readRawInputs(source), { allowInsecureApi: source.env.MESHAGENT_SHIP_INSECURE_API === '1' });
-}
-
-;// CONCATENATED MODULE: ./src/inputs/warnings.ts
-/**
- * Likely mistakes in inputs that are valid: each is said as a warning before anything runs, so a run that does
- * something other than what was meant says so at its top.
- */
-
-
-/** The one platform MeshAgent runs room services on. */
-const MESHAGENT_PLATFORM = 'linux/amd64';
-/** `VALUE,NAME=...`: another assignment after a comma (upper-case names, as variables are; a URL query is not one). */
-const JOINED_ASSIGNMENT = /,\s*[A-Z_][A-Z0-9_]*=/;
-/** The warnings for this config, in input order; `arch` is the machine's (process.arch), for a native build. */
-function inputWarnings(config, arch = process.arch) {
-    const warnings = [];
-    // Parsing refuses this unless MESHAGENT_SHIP_INSECURE_API=1 allowed it; allowed, it is still said.
-    if (config.meshagent.apiKey !== '' && sendsInClear(config.meshagent.apiUrl)) {
-        warnings.push(`api-url: ${config.meshagent.apiUrl} is plain http: the API key crosses the network unencrypted (MESHAGENT_SHIP_INSECURE_API=1)`);
-    }
-    for (const { name, value } of config.service.env ?? []) {
-        if (JOINED_ASSIGNMENT.test(value)) {
-            // The name only: an env value may be a secret that is not masked yet, and the name is enough to find the line.
-            warnings.push(`env: the value of ${shown(name)} looks like several variables joined by commas (",NAME="); write one NAME=value per line`);
-        }
-    }
-    const foreign = config.image.platforms.filter((platform) => platform !== MESHAGENT_PLATFORM);
-    if (foreign.length > 0) {
-        warnings.push(`platforms: MeshAgent runs ${MESHAGENT_PLATFORM} only; an image for ${foreign.join(', ')} does not start there`);
-    }
-    else if (config.image.platforms.length === 0 && config.image.source === undefined && arch !== 'x64') {
-        warnings.push(`platforms: this machine is ${arch}, so the build makes a ${arch} image, which MeshAgent does not run; set platforms: ${MESHAGENT_PLATFORM}`);
-    }
-    return warnings;
+function formatImageRef(ref) {
+    return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
 }
 
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -81684,6 +82899,1545 @@ class RetryLog {
 
 
 
+;// CONCATENATED MODULE: ./src/oci/registry-upload.ts
+/**
+ * Blob uploads: POST to open a session, then either one PUT with the whole blob or, for large blobs, PATCH chunks
+ * and a closing PUT. Each request goes out once (the HTTP client does not replay it: the session's state moves
+ * with every byte the registry receives). When one fails in a way worth retrying, the upload asks the registry how
+ * much it holds (GET on the session, `Range: 0-N`) and goes on from there; a registry that dropped the session (CNCF
+ * distribution 2.x does when a chunk arrived in part) gets a new session from byte 0. The registry checks the digest
+ * on the final PUT, and we check the digest it reports. Each resume or restart is a retry of the registry's HTTP
+ * client: it waits as the client would (Retry-After, else jittered backoff) and is counted with the client's own.
+ */
+
+
+
+/**
+ * Blobs up to this size go in one PUT; larger ones in chunks of `chunkSize`. Chunks cost time (on loopback a 200 MB
+ * blob took about 20% longer in 64 MB chunks than in one PUT), so only blobs where a resume saves real work get them.
+ */
+const DEFAULT_CHUNK_THRESHOLD = 256 * 1024 * 1024;
+/** The size of one PATCH of a chunked upload (nothing to do with the chunks of an eStargz layer). */
+const DEFAULT_UPLOAD_CHUNK_SIZE = 64 * 1024 * 1024;
+/** Failures (each followed by a resume or restart) one blob may have before the upload gives up. */
+const MAX_FAILURES = 5;
+/** Uploads `size` bytes from `source` as blob `digest`. */
+async function uploadBlob(repo, digest, size, source, options = {}) {
+    const upload = new Upload(repo, digest, size, source, options);
+    return upload.run();
+}
+class Upload {
+    repo;
+    digest;
+    size;
+    source;
+    options;
+    location = '';
+    offset = 0;
+    bytesSent = 0;
+    resumes = 0;
+    restarts = 0;
+    /** Whether the upload began again after the registry computed another digest (done once at most). */
+    restartedForDigest = false;
+    what;
+    chunked;
+    chunkSize;
+    constructor(repo, digest, size, source, options) {
+        this.repo = repo;
+        this.digest = digest;
+        this.size = size;
+        this.source = source;
+        this.options = options;
+        this.what = `upload blob ${digest} to ${repo.where}`;
+        this.chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_UPLOAD_CHUNK_SIZE);
+        this.chunked = size > (options.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD);
+    }
+    async run() {
+        await this.open();
+        for (let failures = 0;;) {
+            try {
+                if (this.chunked) {
+                    while (this.offset < this.size)
+                        await this.patch(Math.min(this.size, this.offset + this.chunkSize));
+                    await this.finish(false);
+                }
+                else {
+                    await this.finish(true);
+                }
+                return { bytesSent: this.bytesSent, resumes: this.resumes, restarts: this.restarts };
+            }
+            catch (error) {
+                failures += 1;
+                const digestRejected = isDigestInvalid(error);
+                // distribution cancels the session when the closing PUT fails the digest check, so the upload starts again,
+                // reading the bytes from disk again, once: a second refusal means the blob on disk does not match its name.
+                // (go-containerregistry never retries it: DIGEST_INVALID is not among its temporary error codes.)
+                const again = error instanceof HttpError && (digestRejected ? !this.restartedForDigest : error.retryable);
+                if (!again || failures >= MAX_FAILURES)
+                    throw this.failed(error, failures);
+                await this.repo.client.http.retryAfter(error, failures, MAX_FAILURES - 1, { label: this.what });
+                if (digestRejected)
+                    this.restartedForDigest = true;
+                await this.recover(error, failures, digestRejected);
+            }
+        }
+    }
+    /** A new session: POST, keep its Location, start at byte 0. */
+    async open() {
+        // A new upload session: asking twice only leaves an unused session behind, which the registry purges.
+        const answer = await this.repo.send({ method: 'POST', url: `/v2/${this.repo.name}/blobs/uploads/`, accept: [202], what: this.what, idempotent: true });
+        this.location = this.locationOf(answer);
+        this.offset = 0;
+    }
+    /** After a failure: go on from what the registry holds, or open a new session when it holds none (or must not be used). */
+    async recover(error, failures, restart) {
+        const reason = error.message;
+        const status = this.chunked && !restart ? await this.status() : undefined;
+        if (status) {
+            this.location = status.location;
+            this.offset = status.offset;
+            this.resumes += 1;
+            this.log(`${this.what}: ${reason}; resuming at byte ${status.offset} of ${this.size} (failure ${failures})`);
+            return;
+        }
+        this.restarts += 1;
+        this.log(`${this.what}: ${reason}; the registry kept nothing of it, starting again (failure ${failures})`);
+        await this.repo.cancelUpload(this.location);
+        await this.open();
+    }
+    /** The session's state (GET on its URL): the next offset and the URL to go on with; undefined when it is gone. */
+    async status() {
+        let answer;
+        try {
+            answer = await this.repo.send({ method: 'GET', url: this.location, accept: [204, 400, 404], what: `check an upload to ${this.repo.where}` });
+        }
+        catch {
+            return undefined;
+        }
+        if (answer.status !== 204)
+            return undefined;
+        // `Range: 0-N` means bytes 0..N are held; a fresh session reports 0-0 (or nothing) with no byte yet.
+        const range = /^(?:bytes=)?0-(\d+)$/.exec(answer.headers.range?.trim() ?? '');
+        const last = range ? Number(range[1]) : -1;
+        const offset = last <= 0 && this.offset === 0 ? 0 : last + 1;
+        if (offset > this.size)
+            return undefined;
+        return { offset, location: answer.headers.location ? this.repo.resolve(answer.headers.location) : this.location };
+    }
+    /** Sends bytes [offset, end) as one chunk. */
+    async patch(end) {
+        const start = this.offset;
+        const answer = await this.repo.send({
+            method: 'PATCH',
+            url: this.location,
+            headers: { 'content-type': 'application/octet-stream', 'content-range': `${start}-${end - 1}`, 'content-length': String(end - start) },
+            body: () => this.counted(this.source(start, end)),
+            accept: [202],
+            maxAttempts: 1,
+            // Not sent again as it is: after a failure the upload asks the registry how far it got and resumes from there.
+            idempotent: true,
+            timeoutMs: uploadTimeoutMs(end - start),
+            what: `${this.what} (bytes ${start}-${end - 1})`,
+        });
+        this.location = this.locationOf(answer);
+        this.offset = end;
+        this.options.onBytes?.(end - start);
+    }
+    /** The closing PUT, with the whole blob (monolithic) or with no body (after chunks); checks the digest reported. */
+    async finish(withBody) {
+        const url = new URL(this.location);
+        url.searchParams.set('digest', this.digest);
+        const answer = await this.repo.send({
+            method: 'PUT',
+            url: url.toString(),
+            headers: { 'content-type': 'application/octet-stream', 'content-length': String(withBody ? this.size : 0) },
+            ...(withBody ? { body: () => this.counted(this.source(0, this.size)) } : {}),
+            accept: [201],
+            maxAttempts: 1,
+            timeoutMs: uploadTimeoutMs(withBody ? this.size : 0),
+            what: this.what,
+        });
+        if (withBody)
+            this.options.onBytes?.(this.size);
+        const theirs = answer.headers['docker-content-digest'];
+        if (theirs && theirs !== this.digest)
+            throw new errors_ShipError(`${this.what}: the registry stored it as ${theirs}`, { hint: 'the registry altered the blob: report this registry' });
+    }
+    /**
+     * Counts bytes as the HTTP client reads them, so a report shows what was sent again after a failure. (A 'data'
+     * listener would switch the stream to flowing mode and lose what it emits before the client starts reading.)
+     */
+    counted(stream) {
+        const count = (bytes) => {
+            this.bytesSent += bytes;
+        };
+        return external_node_stream_.Readable.from((async function* () {
+            try {
+                for await (const chunk of stream) {
+                    count(chunk.length);
+                    yield chunk;
+                }
+            }
+            finally {
+                stream.destroy();
+            }
+        })(), { objectMode: false });
+    }
+    locationOf(answer) {
+        const location = answer.headers.location;
+        if (!location)
+            throw new errors_ShipError(`${this.what}: the registry answered ${answer.status} without a Location`, { hint: 'the registry does not follow the distribution API' });
+        return this.repo.resolve(location);
+    }
+    failed(error, failures) {
+        if (isDigestInvalid(error)) {
+            return new errors_ShipError(`${this.what}: the registry computed another digest for the bytes sent`, {
+                hint: 'the local blob does not match its name: the image on disk is corrupt; write it again',
+                cause: error,
+            });
+        }
+        if (failures > 1 && error instanceof Error)
+            error.message += ` (after ${failures - 1} resumed or restarted attempts)`;
+        return error;
+    }
+    log(line) {
+        this.options.log?.(line);
+    }
+}
+/** Generous: a minute, plus a second per MB (a slow link still finishes; a dead one is noticed by the idle timeout). */
+function uploadTimeoutMs(bytes) {
+    return 60_000 + Math.ceil(bytes / 1000);
+}
+/** The closing PUT's "the bytes have another digest" (distribution answers 400 DIGEST_INVALID). */
+function isDigestInvalid(error) {
+    // The snippet may be cut short, so the code is looked for rather than the JSON parsed.
+    return error instanceof HttpError && error.status === 400 && /\bDIGEST_INVALID\b/.test(error.bodySnippet);
+}
+
+;// CONCATENATED MODULE: ./src/oci/push.ts
+/**
+ * Pushes an image from an OCI layout to a registry repository: blobs first (in parallel, bounded; each skipped when
+ * the repository has it, mounted when a sibling repository has it, uploaded otherwise), then image manifests, then
+ * the index, so the registry never sees a manifest before what it references. The result is pinned by digest.
+ */
+
+
+
+
+
+
+/** A blob the image names that neither the layout nor the repository has: nothing can be pushed from nowhere. */
+class MissingBlobError extends errors_ShipError {
+    blob;
+    constructor(layout, blob, where) {
+        super(`${layout.where}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${where} does not have it`, {
+            hint: 'the layout is incomplete: write it again (or pull the image into it first)',
+        });
+        this.blob = blob;
+    }
+}
+async function push_pushImage(layout, repo, options = {}) {
+    const log = options.log ?? (() => { });
+    const started = Date.now();
+    const retriesBefore = repo.client.retries;
+    const root = options.root ?? (await layout.resolve(options.layoutRef));
+    const plan = await planImage(layout, root);
+    const top = plan.manifests[plan.manifests.length - 1];
+    if (!top)
+        throw new errors_ShipError(`${layout.where}: nothing to push`, { hint: 'the layout holds no manifest' });
+    const stats = { blobs: plan.blobs.size, skipped: 0, mounted: 0, uploaded: 0, bytesUploaded: 0, bytesSent: 0, retries: 0, resumes: 0, restarts: 0, manifests: plan.manifests.length, upToDate: false, outcomes: new Map() };
+    const pinned = `${repo.client.registry}/${repo.name}@${root.digest}`;
+    // The registry only stores a manifest whose blobs it has, so when it has ours, every blob is there.
+    const existing = await repo.headManifest(root.digest);
+    if (existing?.digest === root.digest) {
+        stats.upToDate = true;
+        stats.skipped = plan.blobs.size;
+        for (const digest of plan.blobs.keys())
+            stats.outcomes.set(digest, 'skipped');
+        if (options.tag)
+            await repo.putManifest(options.tag, top.bytes, top.descriptor.mediaType);
+        log(`${repo.where}: already has ${root.digest}${options.tag ? `; tagged ${options.tag}` : ''} (${push_seconds(Date.now() - started)} s)`);
+        return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats: { ...stats, retries: repo.client.retries - retriesBefore } };
+    }
+    // Largest first: the biggest blob is the critical path, so it must not wait for a free slot.
+    const blobs = [...plan.blobs.values()].sort((a, b) => b.size - a.size);
+    const total = blobs.reduce((sum, blob) => sum + blob.size, 0);
+    log(`${repo.where}: pushing ${root.digest}: ${blobs.length} blobs (${mb(total)}), ${plan.manifests.length} manifest${plan.manifests.length === 1 ? '' : 's'}`);
+    // Every blob the layout holds is checked against its descriptor before anything is sent: the registry checks each
+    // upload's digest too, but only as it arrives, after other blobs of a bad image have gone. Blobs the layout wrote
+    // itself (a conversion's output) were checked as they were written and are not read again.
+    const local = [];
+    for (const blob of blobs)
+        if (await layout.hasBlob(blob.digest))
+            local.push(blob);
+    await layout.verifyBlobs(local);
+    await forEachLimited(blobs, options.concurrency ?? 4, (blob) => pushBlob(layout, repo, blob, stats, options, log));
+    for (const [i, manifest] of plan.manifests.entries()) {
+        const isTop = i === plan.manifests.length - 1;
+        const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
+        const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
+        if (digest !== manifest.descriptor.digest)
+            throw new errors_ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, { hint: 'the layout is corrupt: write it again' });
+    }
+    stats.retries = repo.client.retries - retriesBefore;
+    log(`${repo.where}: pushed ${root.digest}${options.tag ? ` as ${options.tag}` : ''} in ${push_seconds(Date.now() - started)} s: ` +
+        `${stats.blobs} blobs (${stats.uploaded} uploaded, ${mb(stats.bytesUploaded)}; ${stats.skipped} skipped; ${stats.mounted} mounted), ` +
+        `${stats.manifests} manifest${stats.manifests === 1 ? '' : 's'}, ${stats.retries} retries`);
+    return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats };
+}
+/** Skip, mount or upload one blob. */
+async function pushBlob(layout, repo, blob, stats, options, log) {
+    const size = await repo.blobSize(blob.digest);
+    if (size !== undefined) {
+        stats.skipped += 1;
+        stats.outcomes.set(blob.digest, 'skipped');
+        return;
+    }
+    for (const from of options.mountFrom ?? []) {
+        if (from === repo.name)
+            continue;
+        if (await repo.mountBlob(blob.digest, from)) {
+            stats.mounted += 1;
+            stats.outcomes.set(blob.digest, 'mounted');
+            log(`${repo.where}: mounted ${push_short(blob.digest)} (${mb(blob.size)}) from ${from}`);
+            return;
+        }
+    }
+    if (!(await layout.hasBlob(blob.digest, blob.size)))
+        throw new MissingBlobError(layout, blob, repo.where);
+    const path = layout.blobPath(blob.digest);
+    // createReadStream cannot express an empty range (its `end` is inclusive).
+    const source = (start, end) => (end > start ? (0,external_node_fs_namespaceObject.createReadStream)(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : external_node_stream_.Readable.from([]));
+    const result = await uploadBlob(repo, blob.digest, blob.size, source, {
+        ...options.upload,
+        log,
+    });
+    stats.uploaded += 1;
+    stats.outcomes.set(blob.digest, 'uploaded');
+    stats.bytesUploaded += blob.size;
+    stats.bytesSent += result.bytesSent;
+    stats.resumes += result.resumes;
+    stats.restarts += result.restarts;
+    log(`${repo.where}: uploaded ${push_short(blob.digest)} (${mb(blob.size)})${result.resumes + result.restarts > 0 ? `, after ${result.resumes} resumes and ${result.restarts} restarts` : ''}`);
+}
+/** Reads the manifests under `root` from the layout: the blobs they reference, and the manifests in push order. */
+async function planImage(layout, root) {
+    const plan = { blobs: new Map(), manifests: [] };
+    const visit = async (descriptor, depth) => {
+        if (depth > 4)
+            throw new errors_ShipError(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
+        if (!isIndexType(descriptor.mediaType) && !isImageManifestType(descriptor.mediaType)) {
+            throw new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, { hint: 'the image is corrupt or not an image' });
+        }
+        const bytes = await layout.readBlob(descriptor.digest, descriptor.size);
+        const checkType = (declared) => {
+            // As containerd's images.validateMediaType: a document is what its descriptor says it is.
+            if (declared !== undefined && declared !== descriptor.mediaType) {
+                throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt' });
+            }
+        };
+        if (isIndexType(descriptor.mediaType)) {
+            const index = parseJson(bytes, ImageIndex, layout.where, descriptor.digest);
+            checkType(index.mediaType);
+            for (const child of index.manifests)
+                await visit(child, depth + 1);
+        }
+        else {
+            const manifest = parseJson(bytes, ImageManifest, layout.where, descriptor.digest);
+            checkType(manifest.mediaType);
+            for (const blob of [manifest.config, ...manifest.layers]) {
+                // Foreign (non-distributable) layers are fetched from their URLs, never pushed.
+                if (isForeignLayer(blob))
+                    continue;
+                plan.blobs.set(blob.digest, blob);
+            }
+        }
+        if (!plan.manifests.some((m) => m.descriptor.digest === descriptor.digest))
+            plan.manifests.push({ descriptor, bytes });
+    };
+    await visit(root, 0);
+    return plan;
+}
+function parseJson(bytes, schema, dir, digest) {
+    let value;
+    try {
+        value = JSON.parse(bytes.toString('utf8'));
+    }
+    catch {
+        throw new errors_ShipError(`${dir}: ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
+    }
+    const result = schema.safeParse(value);
+    if (!result.success)
+        throw new errors_ShipError(`${dir}: ${digest} is not a valid manifest (${result.error.issues[0]?.message ?? 'invalid'})`, { hint: 'the image is corrupt' });
+    return result.data;
+}
+/** Runs `work` on every item, at most `limit` at a time; the first failure stops new work and is thrown. */
+async function forEachLimited(items, limit, work) {
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const item = items[next];
+            next += 1;
+            try {
+                await work(item);
+            }
+            catch (error) {
+                failed = true;
+                throw error;
+            }
+        }
+    };
+    const results = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    const rejected = results.find((r) => r.status === 'rejected');
+    if (rejected)
+        throw rejected.reason;
+}
+function push_short(digest) {
+    return digest.slice(0, 19);
+}
+function mb(bytes) {
+    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+function push_seconds(ms) {
+    return (ms / 1000).toFixed(2);
+}
+
+;// CONCATENATED MODULE: ./src/oci/registry-auth.ts
+/**
+ * Registry authentication (distribution token auth): the `WWW-Authenticate` challenge, Basic credentials, and
+ * Bearer tokens fetched from the challenge's realm for a set of scopes. Tokens are cached per scope set until shortly
+ * before they expire. Every credential and token is registered as a secret the moment it is known.
+ */
+
+
+/** Parses `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`; undefined for anything else. */
+function parseChallenge(header) {
+    const match = /^\s*(\w+)\s*(.*)$/s.exec(header ?? '');
+    if (!match)
+        return undefined;
+    const scheme = (match[1] ?? '').toLowerCase();
+    const params = {};
+    for (const pair of (match[2] ?? '').matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)) {
+        params[(pair[1] ?? '').toLowerCase()] = (pair[2] ?? pair[3] ?? '').replace(/\\(.)/g, '$1');
+    }
+    if (scheme === 'basic')
+        return { scheme, ...(params.realm ? { realm: params.realm } : {}) };
+    if (scheme === 'bearer' && params.realm) {
+        return { scheme, realm: params.realm, ...(params.service ? { service: params.service } : {}), ...(params.scope ? { scope: params.scope } : {}) };
+    }
+    return undefined;
+}
+/** `repository:<name>:<actions>` as the token server expects it. */
+function repositoryScope(repository, actions) {
+    return `repository:${repository}:${actions.join(',')}`;
+}
+/** Tokens are renewed this long before they expire, so one never runs out during a request. */
+const EXPIRY_MARGIN_MS = 10_000;
+/** The OAuth2 client id when the caller names none (docker sends `docker`, go-containerregistry its own name). */
+const DEFAULT_CLIENT_ID = 'oci-registry-client';
+/** The distribution spec's default when the token server gives no expires_in. */
+const DEFAULT_TOKEN_SECONDS = 60;
+/** The Authorization header for requests to one registry, per scope set. */
+class RegistryAuth {
+    options;
+    challenge;
+    tokens = new Map();
+    pending = new Map();
+    now;
+    /** Tokens fetched so far (a test checks that a second push reuses them). */
+    tokenFetches = 0;
+    constructor(options) {
+        this.options = options;
+        this.now = options.now ?? Date.now;
+        if (options.credentials)
+            options.mask(options.credentials.password);
+    }
+    /** Records the registry's challenge (from the ping or a 401). */
+    setChallenge(challenge) {
+        this.challenge = challenge;
+    }
+    get scheme() {
+        return this.challenge?.scheme;
+    }
+    /** The header value for a request needing `scopes`, or undefined when the registry asked for nothing. */
+    async header(scopes) {
+        const challenge = this.challenge;
+        if (!challenge)
+            return undefined;
+        if (challenge.scheme === 'basic') {
+            const { credentials } = this.options;
+            if (!credentials)
+                throw this.credentialsNeeded();
+            return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+        }
+        const key = scopeKey(scopes);
+        const cached = this.tokens.get(key);
+        if (cached && cached.expiresAt > this.now())
+            return `Bearer ${cached.token}`;
+        let fetching = this.pending.get(key);
+        if (!fetching) {
+            // Parallel blob uploads share one token request.
+            fetching = this.fetchToken(challenge, scopes).finally(() => this.pending.delete(key));
+            this.pending.set(key, fetching);
+        }
+        const token = await fetching;
+        this.tokens.set(key, token);
+        return `Bearer ${token.token}`;
+    }
+    /** Forgets the token for `scopes` (after a 401), so the next `header` fetches a new one. */
+    invalidate(scopes) {
+        this.tokens.delete(scopeKey(scopes));
+    }
+    async fetchToken(challenge, scopes) {
+        const { http, credentials, registry } = this.options;
+        this.tokenFetches += 1;
+        const query = new URLSearchParams();
+        if (challenge.service)
+            query.set('service', challenge.service);
+        for (const scope of scopes)
+            query.append('scope', scope);
+        const url = `${challenge.realm}${challenge.realm.includes('?') ? '&' : '?'}${query.toString()}`;
+        const what = `get a token for ${registry} from ${new URL(challenge.realm).origin}`;
+        try {
+            const headers = credentials ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` } : {};
+            // Docker's way: GET with Basic credentials. A server that only speaks OAuth2 answers 404/405, then we POST.
+            const answer = await http.request({ method: 'GET', url, headers, accept: [200, 404, 405], what });
+            if (answer.status === 200)
+                return this.readToken(answer.json(), what);
+            if (!credentials)
+                throw new errors_ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
+            const form = new URLSearchParams({ grant_type: 'password', username: credentials.username, password: credentials.password, client_id: this.options.clientId ?? DEFAULT_CLIENT_ID });
+            if (challenge.service)
+                form.set('service', challenge.service);
+            if (scopes.length > 0)
+                form.set('scope', scopes.join(' '));
+            const posted = await http.request({
+                method: 'POST',
+                url: challenge.realm,
+                headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                body: form.toString(),
+                what,
+                // Another token: asking twice is harmless.
+                idempotent: true,
+            });
+            return this.readToken(posted.json(), what);
+        }
+        catch (error) {
+            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+                const who = credentials ? `user ${credentials.username}` : 'anonymous access';
+                throw new errors_ShipError(`${registry} refused ${who}: the token server answered ${error.status}`, { hint: this.credentialsHint(), cause: error });
+            }
+            throw error;
+        }
+    }
+    readToken(body, what) {
+        const answer = body;
+        const token = typeof answer.token === 'string' && answer.token ? answer.token : typeof answer.access_token === 'string' ? answer.access_token : '';
+        if (!token)
+            throw new errors_ShipError(`${what}: the answer holds no token`, { hint: 'the token server answered something unexpected: check the registry' });
+        this.options.mask(token);
+        const seconds = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_TOKEN_SECONDS;
+        const issued = typeof answer.issued_at === 'string' ? Date.parse(answer.issued_at) : Number.NaN;
+        // Our clock, not the server's, unless the server's issue time is earlier (clock skew must not extend a token).
+        const start = Number.isNaN(issued) ? this.now() : Math.min(issued, this.now());
+        return { token, expiresAt: start + seconds * 1000 - EXPIRY_MARGIN_MS };
+    }
+    credentialsHint() {
+        return this.options.credentialsHint ?? `check the credentials for ${this.options.registry}`;
+    }
+    credentialsNeeded() {
+        return new errors_ShipError(`${this.options.registry} asks for a user name and password, and none were given`, { hint: this.credentialsHint() });
+    }
+}
+function scopeKey(scopes) {
+    return [...scopes].sort().join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/oci/registry-retry.ts
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+function isRetryableRegistryAnswer(answer) {
+    return RETRYABLE_STATUSES.has(answer.status) || isManifestLinkRace(answer);
+}
+/**
+ * CNCF distribution before 3.1 (Debian ships 2.8) writes a repository's blob link files in place, so a request that
+ * reads a link while a concurrent push of the same blob rewrites it reads an empty file: "invalid checksum digest
+ * format" (distribution issue 4478, fixed in 3.1 by writing a temporary file and renaming it). Reads answer 500
+ * then (retried above), and a manifest PUT answers 400 DIGEST_INVALID, with MANIFEST_BLOB_UNKNOWN for the blob whose
+ * link it read. A manifest PUT is idempotent and we send it only once its blobs are there, so this answer is retried.
+ * MANIFEST_BLOB_UNKNOWN alone (a blob really missing) is not: that cannot get better by asking again.
+ */
+function isManifestLinkRace({ method, url, status, body }) {
+    if (method !== 'PUT' || status !== 400 || !/\/v2\/.+\/manifests\/[^/]+$/.test(url))
+        return false;
+    const codes = errorCodes(body);
+    return codes.includes('DIGEST_INVALID') && codes.every((code) => code === 'DIGEST_INVALID' || code === 'MANIFEST_BLOB_UNKNOWN');
+}
+/** The `code`s of a distribution error body (`{"errors": [{"code": ...}]}`); none when it is not one. */
+function errorCodes(body) {
+    try {
+        const errors = JSON.parse(body.toString()).errors;
+        if (!Array.isArray(errors))
+            return [];
+        return errors.map((e) => e?.code).filter((code) => typeof code === 'string');
+    }
+    catch {
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/loopback.ts
+/** Whether a host name (as URL.hostname gives it, IPv6 in brackets) is this machine: plain HTTP never leaves it. */
+function isLoopbackHost(host) {
+    return host === 'localhost' || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
+}
+
+;// CONCATENATED MODULE: ./src/oci/registry.ts
+
+
+
+
+
+
+
+/** http for loopback and listed hosts, https for everything else. */
+function registryBaseUrl(registry, insecureRegistries = []) {
+    const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
+    return `${isLoopbackHost(host) || insecureRegistries.includes(registry) || insecureRegistries.includes(host) ? 'http' : 'https'}://${registry}`;
+}
+/** One registry host: the HTTP client, the challenge, the tokens. */
+class RegistryClient {
+    options;
+    http;
+    auth;
+    baseUrl;
+    secrets = [];
+    pinged;
+    constructor(options) {
+        this.options = options;
+        const remember = (secret) => {
+            this.secrets.push(secret);
+            options.mask?.(secret);
+        };
+        this.baseUrl = registryBaseUrl(options.registry, options.insecureRegistries);
+        this.http = new client_HttpClient({
+            retryStatus: isRetryableRegistryAnswer,
+            ...options.http,
+            baseUrl: this.baseUrl,
+            secrets: () => this.secrets,
+            ...(options.log ? { log: options.log } : {}),
+        });
+        this.auth = new RegistryAuth({
+            http: this.http,
+            registry: options.registry,
+            mask: remember,
+            ...(options.credentials ? { credentials: options.credentials } : {}),
+            ...(options.now ? { now: options.now } : {}),
+            ...(options.clientId ? { clientId: options.clientId } : {}),
+            ...(options.credentialsHint ? { credentialsHint: options.credentialsHint } : {}),
+        });
+    }
+    get registry() {
+        return this.options.registry;
+    }
+    /** Retries made by every request so far. */
+    get retries() {
+        return this.http.retries.length;
+    }
+    close() {
+        return this.http.close();
+    }
+    /** `GET /v2/`: checks the registry speaks the distribution API, and learns how it wants to be authenticated. */
+    ping() {
+        this.pinged ??= (async () => {
+            const answer = await this.http.request({ method: 'GET', url: '/v2/', accept: [200, 401], what: `reach the registry ${this.registry}` });
+            if (answer.status === 401) {
+                const challenge = parseChallenge(answer.headers['www-authenticate']);
+                if (!challenge)
+                    throw new errors_ShipError(`${this.registry} answered 401 without a challenge this client understands`, { hint: 'the registry must offer Basic or Bearer token authentication' });
+                this.auth.setChallenge(challenge);
+            }
+        })().catch((error) => {
+            this.pinged = undefined;
+            throw error;
+        });
+        return this.pinged;
+    }
+    /** The calls for one repository; `actions` decides the token scope every call of it uses. */
+    repository(name, actions = ['pull']) {
+        return new RepositoryClient(this, name, actions);
+    }
+}
+/** Calls against one repository of a registry. */
+class RepositoryClient {
+    client;
+    name;
+    actions;
+    scopes;
+    /** Repositories a mount from was refused for: not tried again. */
+    unreadable = new Set();
+    constructor(client, name, actions) {
+        this.client = client;
+        this.name = name;
+        this.actions = actions;
+        this.scopes = [repositoryScope(name, actions)];
+    }
+    /** `registry/repository`, for messages. */
+    get where() {
+        return `${this.client.registry}/${this.name}`;
+    }
+    async send(request, options = {}) {
+        await this.client.ping();
+        const scopes = options.scopes ?? this.scopes;
+        const { auth } = this.client;
+        for (let round = 1;; round += 1) {
+            const authorization = await auth.header(scopes);
+            const sent = { ...request, headers: { ...request.headers, ...(authorization ? { authorization } : {}) }, accept: [...request.accept, 401] };
+            const answer = options.stream ? await this.client.http.stream(sent) : await this.client.http.request(sent);
+            if (answer.status !== 401)
+                return answer;
+            const body = 'text' in answer ? answer.text() : await drain(answer.body);
+            const challenge = parseChallenge(answer.headers['www-authenticate']);
+            if (round === 1 && challenge?.scheme === 'bearer') {
+                auth.setChallenge(challenge);
+                auth.invalidate(scopes);
+                continue;
+            }
+            throw this.unauthorized(request, body);
+        }
+    }
+    unauthorized(request, body) {
+        // Named by what the caller set out to do (a push starts with pull-scoped HEADs, but it is still a push).
+        const action = this.actions.includes('push') ? 'push to' : 'pull from';
+        const detail = registryErrorText(body);
+        return new HttpError(`${this.where}: not authorized to ${action} this repository (${request.what ?? request.method}): 401 Unauthorized${detail ? `: ${detail}` : ''}`, {
+            method: request.method,
+            // Without the query: an upload URL carries the registry's session state.
+            url: request.url.split('?')[0] ?? request.url,
+            status: 401,
+            bodySnippet: detail,
+            hint: this.client.auth.credentialsHint(),
+        });
+    }
+    path(kind, rest) {
+        return `/v2/${this.name}/${kind}/${rest}`;
+    }
+    // --- blobs ---------------------------------------------------------------------------------------------------------
+    /** The blob's size when the repository has it, undefined when not. */
+    async blobSize(digest) {
+        const answer = await this.send({ method: 'HEAD', url: this.path('blobs', digest), accept: [200, 404], what: `check blob ${digest} in ${this.where}` });
+        if (answer.status === 404)
+            return undefined;
+        const length = Number(answer.headers['content-length']);
+        return Number.isFinite(length) ? length : 0;
+    }
+    /**
+     * Cross-repository mount: true when the registry linked the blob from `from`; false when it opened an upload
+     * instead, or when the credentials may not read `from` (a token scoped to one repository), so
+     * the caller uploads the blob.
+     */
+    async mountBlob(digest, from) {
+        if (this.unreadable.has(from))
+            return false;
+        let answer;
+        try {
+            answer = await this.send({ method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}`, idempotent: true }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
+        }
+        catch (error) {
+            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+                // Asking again for the next blob would cost two more refusals and a token each time.
+                this.unreadable.add(from);
+                return false;
+            }
+            throw error;
+        }
+        if (answer.status === 202)
+            await this.cancelUpload(answer.headers.location);
+        return answer.status === 201;
+    }
+    /** Abandons an upload session (best effort: the registry also expires them). */
+    async cancelUpload(location) {
+        if (!location)
+            return;
+        await this.send({ method: 'DELETE', url: this.resolve(location), accept: [200, 202, 204, 404], maxAttempts: 1, what: `cancel an upload to ${this.where}` }).catch(() => undefined);
+    }
+    /** An absolute URL for a Location header (relative ones resolve against the registry). */
+    resolve(location) {
+        return new URL(location, this.client.baseUrl).toString();
+    }
+    /** The blob's bytes as a stream, following the redirect a registry may answer with (to storage, without our token). */
+    async openBlob(digest) {
+        const what = `download blob ${digest} from ${this.where}`;
+        const answer = await this.send({ method: 'GET', url: this.path('blobs', digest), accept: [200, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
+        if (answer.status === 200)
+            return answer.body;
+        await drain(answer.body);
+        const location = answer.headers.location;
+        if (!location)
+            throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
+        const moved = await this.client.http.stream({ method: 'GET', url: this.resolve(location), accept: [200], what, timeoutMs: 60_000 });
+        return moved.body;
+    }
+    /**
+     * `length` bytes of a blob from `start`, by Range request (following a redirect, as openBlob does). A registry
+     * that ignores Range (answers 200 with the whole blob) is an error: the answer is dropped, not read.
+     */
+    async readBlobRange(digest, start, length) {
+        const what = `read bytes ${start}-${start + length - 1} of blob ${digest} from ${this.where}`;
+        if (length <= 0)
+            return Buffer.alloc(0);
+        const range = { range: `bytes=${start}-${start + length - 1}` };
+        let answer = await this.send({ method: 'GET', url: this.path('blobs', digest), headers: range, accept: [200, 206, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
+        if (answer.status !== 200 && answer.status !== 206) {
+            await drain(answer.body);
+            const location = answer.headers.location;
+            if (!location)
+                throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
+            answer = await this.client.http.stream({ method: 'GET', url: this.resolve(location), headers: range, accept: [200, 206], what, timeoutMs: 60_000 });
+        }
+        if (answer.status !== 206) {
+            answer.body.destroy();
+            throw new errors_ShipError(`${what}: the registry answered ${answer.status} to a Range request`, { hint: 'the registry does not serve parts of blobs, which lazy pulling needs too' });
+        }
+        const chunks = [];
+        let received = 0;
+        for await (const chunk of answer.body) {
+            const buffer = Buffer.from(chunk);
+            received += buffer.length;
+            if (received > length) {
+                answer.body.destroy();
+                throw new errors_ShipError(`${what}: the registry sent more than the ${length} bytes asked for`, { hint: 'the registry answered something unexpected' });
+            }
+            chunks.push(buffer);
+        }
+        if (received !== length)
+            throw new errors_ShipError(`${what}: the registry sent ${received} bytes`, { hint: 'the blob is shorter than its descriptor says' });
+        return Buffer.concat(chunks);
+    }
+    // --- manifests -----------------------------------------------------------------------------------------------------
+    /**
+     * Stores a manifest (or index) under `reference` (a tag or its digest), with its media type as Content-Type; the
+     * digest the registry computed must be ours.
+     */
+    async putManifest(reference, bytes, mediaType) {
+        const digest = sha256(bytes);
+        const what = `push manifest ${digest} to ${this.where}${isDigest(reference) ? '' : `:${reference}`}`;
+        let answer;
+        try {
+            answer = await this.send({ method: 'PUT', url: this.path('manifests', reference), headers: { 'content-type': mediaType }, body: bytes, accept: [201], what });
+        }
+        catch (error) {
+            if (error instanceof HttpError && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
+                throw new errors_ShipError(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
+                    hint: 'push every blob (config and layers) before the manifest; if the image came from an OCI layout, check the layout is complete',
+                    cause: error,
+                });
+            }
+            throw error;
+        }
+        const theirs = answer.headers['docker-content-digest'];
+        if (theirs && theirs !== digest) {
+            throw new errors_ShipError(`${what}: the registry stored it as ${theirs}`, { hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry' });
+        }
+        return digest;
+    }
+    /** A manifest or index by tag or digest, verified against the digest when the reference is one. */
+    async getManifest(reference) {
+        const what = `get manifest ${reference} from ${this.where}`;
+        const answer = await this.send({ method: 'GET', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT.join(', ') }, accept: [200], what });
+        const digest = sha256(answer.body);
+        if (isDigest(reference) && digest !== reference)
+            throw new errors_ShipError(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
+        const declared = (() => {
+            try {
+                return JSON.parse(answer.text()).mediaType;
+            }
+            catch {
+                throw new errors_ShipError(`${what}: the manifest is not JSON`, { hint: 'the registry served something that is not an image manifest' });
+            }
+        })();
+        const mediaType = typeof declared === 'string' ? declared : (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+        return { bytes: answer.body, mediaType, digest };
+    }
+    /** The digest, media type and size of a manifest, or undefined when there is none by that reference. */
+    async headManifest(reference) {
+        const answer = await this.send({
+            method: 'HEAD',
+            url: this.path('manifests', reference),
+            headers: { accept: MANIFEST_ACCEPT.join(', ') },
+            accept: [200, 404],
+            what: `check manifest ${reference} in ${this.where}`,
+        });
+        if (answer.status === 404)
+            return undefined;
+        const digest = answer.headers['docker-content-digest'] ?? '';
+        if (!isDigest(digest))
+            throw new errors_ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, { hint: 'use a registry that reports manifest digests' });
+        return { digest, mediaType: (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '', size: Number(answer.headers['content-length'] ?? 0) };
+    }
+    /** Every tag, following `Link: <...>; rel="next"` pages. */
+    async listTags() {
+        const tags = [];
+        let url = this.path('tags', 'list');
+        for (let page = 0; url && page < 1000; page += 1) {
+            const answer = await this.send({ method: 'GET', url, accept: [200], what: `list the tags of ${this.where}` });
+            // distribution answers `"tags": null` for a repository whose tags were all deleted.
+            tags.push(...(answer.json().tags ?? []));
+            const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(answer.headers.link ?? '')?.[1];
+            url = next ? this.resolve(next) : undefined;
+        }
+        return tags;
+    }
+}
+/** Reads a small error body to the end (a streamed answer must be consumed or destroyed). */
+async function drain(body) {
+    let text = '';
+    for await (const chunk of body)
+        if (text.length < 4096)
+            text += Buffer.from(chunk).toString('utf8');
+    return text;
+}
+/** "CODE: message" of a distribution error body, or the text cut short. */
+function registryErrorText(body) {
+    try {
+        const errors = JSON.parse(body).errors ?? [];
+        if (errors.length > 0)
+            return errors.map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ');
+    }
+    catch {
+        // not JSON: fall through
+    }
+    return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+;// CONCATENATED MODULE: ./src/oci/registry-credentials.ts
+/**
+ * A registry's credentials from the `auths` of the Docker config (`$DOCKER_CONFIG/config.json`, default
+ * `~/.docker/config.json`), as `docker login` writes it. Other sources (the environment) are the caller's.
+ */
+
+
+
+
+/** The Docker config file this environment points at. */
+function dockerConfigPath(env = process.env) {
+    return (0,external_node_path_.join)(env.DOCKER_CONFIG || (0,external_node_path_.join)((0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json');
+}
+/** Credentials for `registry` from the Docker config; undefined when it has none (or no file). */
+function credentialsFromDockerConfig(registry, path = dockerConfigPath()) {
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    let config;
+    try {
+        config = JSON.parse(text);
+    }
+    catch {
+        throw new errors_ShipError(`${path} is not valid JSON`, { hint: 'fix the file, or run `docker login` again' });
+    }
+    for (const [key, entry] of Object.entries(config.auths ?? {})) {
+        // Keys may be a bare host or a URL (https://host/v1/).
+        const host = key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');
+        if (host !== registry)
+            continue;
+        if (entry.auth) {
+            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+            const colon = decoded.indexOf(':');
+            if (colon > 0)
+                return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+        }
+        if (entry.username && entry.password)
+            return { username: entry.username, password: entry.password };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/oci/remote-manifests.ts
+/**
+ * The image manifests under a manifest or index in a registry repository, as a puller would walk them: nested
+ * indexes are followed (to a bounded depth), entries that are neither images nor indexes (attestations, other
+ * artifacts) are left out, and anything that does not parse is a ShipError naming it.
+ */
+
+
+
+/** As deep as the converter nests indexes. */
+const MAX_DEPTH = 4;
+/** Walks from `top` (already fetched as `reference`); every child is fetched by digest, so its bytes are checked. */
+async function remoteImageManifests(repo, reference, top) {
+    const found = [];
+    const visit = async (answer, name, depth) => {
+        if (isIndexType(answer.mediaType)) {
+            if (depth > MAX_DEPTH)
+                throw new errors_ShipError(`${repo.where}@${answer.digest}: indexes nest more than ${MAX_DEPTH} deep`);
+            const index = remote_manifests_parse(ImageIndex, answer, name);
+            for (const child of index.manifests) {
+                if (!isImageManifestType(child.mediaType) && !isIndexType(child.mediaType))
+                    continue;
+                await visit(await repo.getManifest(child.digest), `${repo.where}@${child.digest}`, depth + 1);
+            }
+        }
+        else if (isImageManifestType(answer.mediaType)) {
+            found.push({ digest: answer.digest, manifest: remote_manifests_parse(ImageManifest, answer, name) });
+        }
+        else {
+            throw new errors_ShipError(`${name} is a ${answer.mediaType || 'manifest without a media type'}, not an image`);
+        }
+    };
+    await visit(top, `${repo.where}:${reference}`, 0);
+    return found;
+}
+function remote_manifests_parse(schema, answer, name) {
+    try {
+        return schema.parse(JSON.parse(answer.bytes.toString('utf8')));
+    }
+    catch {
+        throw new errors_ShipError(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, { hint: 'the registry holds something this tool did not write: push the image again' });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/pull.ts
+/**
+ * Pulls an image from a registry into an OCI layout: the manifest (or index and its manifests, each fetched by
+ * digest and checked against it and its descriptor's size), then every blob, streamed to disk and checked against
+ * its digest and size as it arrives (OciLayout.writeBlobFrom), never held whole in memory.
+ * Docker schema 2 images are stored as they are (same bytes, same digests); the converter turns them into OCI.
+ */
+
+
+
+
+async function pullImage(repo, reference, layout, options = {}) {
+    const log = options.log ?? (() => { });
+    const started = Date.now();
+    const blobs = new Map();
+    /** Fetches a manifest by reference (a child by its descriptor), stores it, and collects its blobs (or its children's). */
+    const fetchManifest = async (ref, depth, expectedSize) => {
+        // getManifest checks the content against a digest reference; the size is the descriptor's to check.
+        const answer = await repo.getManifest(ref);
+        if (expectedSize !== undefined && answer.bytes.length !== expectedSize) {
+            throw new errors_ShipError(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, { hint: 'the registry holds a corrupt image: push it again' });
+        }
+        const mediaType = answer.mediaType;
+        if (mediaType === 'application/vnd.docker.distribution.manifest.v1+json' || mediaType === 'application/vnd.docker.distribution.manifest.v1+prettyjws') {
+            throw new errors_ShipError(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, { hint: 'push it again with a current Docker or buildah, which write schema 2 or OCI' });
+        }
+        const descriptor = { mediaType, digest: answer.digest, size: answer.bytes.length };
+        let json;
+        try {
+            json = JSON.parse(answer.bytes.toString('utf8'));
+        }
+        catch {
+            // Not the parser's message: it quotes the content.
+            throw new errors_ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not JSON`, { hint: 'the registry holds a corrupt or unsupported image' });
+        }
+        /** A zod check whose failure names the manifest instead of throwing a bare ZodError. */
+        const parse = (schema) => {
+            const result = schema.safeParse(json);
+            if (result.success)
+                return result.data;
+            const issue = result.error.issues[0];
+            throw new errors_ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not valid: ${issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid'}`, {
+                hint: 'the registry holds a corrupt or unsupported image',
+            });
+        };
+        if (isIndexType(mediaType)) {
+            if (depth > 2)
+                throw new errors_ShipError(`${repo.where}:${reference}: indexes nested too deep`, { hint: 'the image is corrupt' });
+            const index = parse(ImageIndex);
+            const wanted = options.platform ? index.manifests.filter((m) => matches(m.platform, options.platform)) : index.manifests;
+            if (options.platform) {
+                const [chosen] = wanted;
+                if (!chosen) {
+                    const known = index.manifests.map((m) => (m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest)).join(', ');
+                    throw new errors_ShipError(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, { hint: `it has: ${known}` });
+                }
+                return fetchManifest(chosen.digest, depth + 1, chosen.size);
+            }
+            for (const child of wanted)
+                await fetchManifest(child.digest, depth + 1, child.size);
+        }
+        else if (isImageManifestType(mediaType) || mediaType === '') {
+            const manifest = parse(ImageManifest);
+            for (const blob of [manifest.config, ...manifest.layers]) {
+                if (isForeignLayer(blob))
+                    continue;
+                blobs.set(blob.digest, blob);
+            }
+            if (!descriptor.mediaType)
+                descriptor.mediaType = manifest.mediaType ?? MediaType.ociManifest;
+        }
+        else {
+            throw new errors_ShipError(`${repo.where}:${reference} has media type ${quoted(mediaType)}, which is not an image`, { hint: 'pull an image manifest or index' });
+        }
+        const stored = await layout.writeBlob(answer.bytes);
+        if (stored.digest !== answer.digest)
+            throw new Error('unreachable: a stored manifest changed digest');
+        return descriptor;
+    };
+    const root = await fetchManifest(reference, 0);
+    let present = 0;
+    let bytesDownloaded = 0;
+    await forEachLimited([...blobs.values()], options.concurrency ?? 4, async (blob) => {
+        if (await layout.hasBlob(blob.digest, blob.size)) {
+            present += 1;
+            return;
+        }
+        const body = await repo.openBlob(blob.digest);
+        try {
+            await layout.writeBlobFrom(body, { digest: blob.digest, size: blob.size }, repo.where);
+        }
+        catch (error) {
+            body.destroy();
+            if (error instanceof errors_ShipError && !error.message.startsWith(repo.where))
+                throw new errors_ShipError(`pull ${push_short(blob.digest)} from ${repo.where}: ${error.message}`, { hint: error.hint ?? 'run again; if it persists the registry serves corrupt data', cause: error });
+            throw error;
+        }
+        bytesDownloaded += blob.size;
+    });
+    await layout.setRef(root, options.layoutRef);
+    log(`${repo.where}: pulled ${reference} (${root.digest}) in ${((Date.now() - started) / 1000).toFixed(2)} s: ${blobs.size} blobs, ${present} already present, ${mb(bytesDownloaded)} downloaded`);
+    return { descriptor: root, blobs: blobs.size, present, bytesDownloaded };
+}
+function matches(platform, wanted) {
+    if (!platform || !wanted)
+        return false;
+    return platform.os === wanted.os && platform.architecture === wanted.architecture && (wanted.variant === undefined || platform.variant === wanted.variant);
+}
+
+;// CONCATENATED MODULE: ./src/oci/transfer.ts
+
+
+
+
+/** Pushes the image `options.layoutRef` (default: the only one) of the layout in `dir` to `target`. */
+async function pushFromLayout(dir, target, options = {}) {
+    const layout = await OciLayout.open(dir);
+    const client = clientFor(target);
+    try {
+        return await pushImage(layout, client.repository(target.repository, ['pull', 'push']), { ...options, log: target.log });
+    }
+    finally {
+        await client.close();
+    }
+}
+/** Pulls `reference` (a tag or a digest) from `target` into the layout in `dir`, created when missing. */
+async function pullIntoLayout(target, reference, dir, options = {}) {
+    const layout = await layout_OciLayout.create(dir);
+    const client = clientFor(target);
+    try {
+        return await pullImage(client.repository(target.repository), reference, layout, { ...options, log: target.log });
+    }
+    finally {
+        await client.close();
+    }
+}
+function clientFor(target) {
+    return new RegistryClient({
+        registry: target.registry,
+        ...(target.credentials ? { credentials: target.credentials } : {}),
+        ...(target.insecureRegistries ? { insecureRegistries: target.insecureRegistries } : {}),
+        mask: target.mask,
+        log: target.log,
+        ...(target.retryLog ? { http: { retryLog: target.retryLog } } : {}),
+        ...(target.clientId ? { clientId: target.clientId } : {}),
+        ...(target.credentialsHint ? { credentialsHint: target.credentialsHint } : {}),
+    });
+}
+
+;// CONCATENATED MODULE: ./src/oci/index.ts
+/**
+ * OCI images: media types and documents, image layouts on disk and the archives that carry them, and the
+ * distribution API client that pushes and pulls them. What the rest of src/ uses of oci/, and only that.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./src/inputs/value-parsers.ts
+/**
+ * The parsers of single-value inputs: booleans, a choice among names, the API URL and key, the participant token's
+ * scope, the domain, the wait, the image to ship and the Dockerfile path.
+ */
+
+
+
+
+/** MeshAgent's API, when api-url is not given. */
+const DEFAULT_API_URL = 'https://api.meshagent.com';
+/** How long `wait: true` probes the service URL: the CLI's live-wait default. */
+const DEFAULT_WAIT_SECONDS = 300;
+const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
+const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
+/** true or false; undefined (reported) for anything else, so no later check builds on a wrong guess. */
+function parseBoolean(input, raw, ctx) {
+    const value = raw.trim();
+    if (BOOLEAN_TRUE.includes(value))
+        return true;
+    if (BOOLEAN_FALSE.includes(value))
+        return false;
+    addIssue(ctx, input, `${input}: ${quote(value)} is not a boolean`, `use true or false`);
+    return undefined;
+}
+const TOKEN_PRESETS = ['userDefault', 'agentDefault', 'full'];
+function parseMeshagentToken(raw, ctx) {
+    const value = issues_optional(raw);
+    if (value === undefined)
+        return undefined;
+    const preset = TOKEN_PRESETS.find((name) => name === value);
+    if (preset)
+        return { preset };
+    const message = 'meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object';
+    try {
+        const scope = JSON.parse(value);
+        if (scope !== null && typeof scope === 'object' && !Array.isArray(scope)) {
+            return { scope: scope };
+        }
+    }
+    catch {
+        // reported below
+    }
+    addIssue(ctx, 'meshagent-token', message, 'e.g. meshagent-token: agentDefault');
+    return undefined;
+}
+const ROOM_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
+function parseRoom(raw, ctx) {
+    const room = issues_optional(raw);
+    if (room !== undefined && !ROOM_RE.test(room)) {
+        addIssue(ctx, 'room', `room: ${quote(room)} is not a valid room name`, 'room names are 1-63 lowercase letters, digits and -, starting and ending with a letter or digit');
+    }
+    return room;
+}
+const DOMAIN_LABEL_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+function parseDomain(raw, ctx) {
+    const value = issues_optional(raw)?.toLowerCase().replace(/\.$/, '');
+    if (value === undefined)
+        return undefined;
+    if (/^[a-z]+:\/\//.test(value) || value.includes('/')) {
+        addIssue(ctx, 'domain', `domain: ${quote(value)} must be a host name`, 'write the host name only, e.g. app.example.com, without https:// or a path');
+        return undefined;
+    }
+    const labels = value.split('.');
+    if (value.length > 253 || labels.length < 2 || !labels.every((label) => DOMAIN_LABEL_RE.test(label))) {
+        addIssue(ctx, 'domain', `domain: ${quote(value)} is not a valid domain name`, 'use a host name such as my-app.example.com');
+        return undefined;
+    }
+    return value;
+}
+function parseWait(raw, ctx) {
+    const value = raw.trim();
+    if (BOOLEAN_FALSE.includes(value) || value === '0')
+        return 0;
+    if (BOOLEAN_TRUE.includes(value))
+        return DEFAULT_WAIT_SECONDS;
+    const match = /^([0-9]+)\s*(s|m)?$/.exec(value);
+    const seconds = match ? Number(match[1]) * (match[2] === 'm' ? 60 : 1) : NaN;
+    if (!Number.isSafeInteger(seconds) || seconds > 3600) {
+        addIssue(ctx, 'wait', `wait: ${quote(value)} must be true, false, or a timeout up to 60m`, 'e.g. wait: true, wait: 90s or wait: 5m');
+        return 0;
+    }
+    return seconds;
+}
+function parseApiUrl(raw, ctx) {
+    const value = (issues_optional(raw) ?? DEFAULT_API_URL).replace(/\/+$/, '');
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        url = undefined;
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
+        addIssue(ctx, 'api-url', `api-url: ${quote(value)} is not an http(s) URL`, `e.g. ${DEFAULT_API_URL}`);
+    }
+    return value;
+}
+/** Whether requests to this URL travel unencrypted beyond the machine: plain http to a host that is not loopback. */
+function sendsInClear(apiUrl) {
+    let url;
+    try {
+        url = new URL(apiUrl);
+    }
+    catch {
+        return false;
+    }
+    if (url.protocol !== 'http:')
+        return false;
+    // Names under .localhost resolve to loopback too (RFC 6761), as the sandbox's do.
+    return !isLoopbackHost(url.hostname) && !url.hostname.endsWith('.localhost');
+}
+/** Decodes the project id an `ma-<keyid>-<projectid>-<secret>` API key carries; undefined for other tokens. */
+function projectIdFromApiKey(apiKey) {
+    if (!apiKey.startsWith('ma-'))
+        return undefined;
+    const parts = apiKey.slice(3).split('-');
+    if (parts.length < 3 || parts.slice(2).join('-') === '')
+        return undefined;
+    const bytes = Buffer.from((parts[1] ?? '').replaceAll('.', '-'), 'base64url');
+    if (bytes.length !== 16 || bytes.toString('base64url').replaceAll('-', '.') !== parts[1])
+        return undefined;
+    const hex = bytes.toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+function parseImageSource(raw, ctx) {
+    const value = issues_optional(raw);
+    if (value === undefined)
+        return undefined;
+    const hint = 'use oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference such as docker://host/repo:tag';
+    if (/^(oci|oci-archive|docker-archive):/.test(value)) {
+        // The same parser as the convert, push and pull commands, so a path means the same thing everywhere.
+        try {
+            const ref = parseImageRef(value);
+            return ref.transport === 'docker-archive' ? { kind: 'docker-archive', path: ref.path } : { kind: ref.transport, path: ref.path, ref: ref.ref };
+        }
+        catch (error) {
+            addIssue(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
+            return undefined;
+        }
+    }
+    try {
+        return { kind: 'registry', reference: parseImageReference(value.replace(/^docker:\/\//, ''), 'image') };
+    }
+    catch (error) {
+        addIssue(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);
+        return undefined;
+    }
+}
+function parseFile(raw, ctx) {
+    const value = issues_optional(raw);
+    if (value === undefined)
+        return undefined;
+    const hint = 'give the Dockerfile path relative to the context directory, e.g. docker/Dockerfile';
+    const parts = value.split('/').filter((part) => part !== '' && part !== '.');
+    if (value.startsWith('/'))
+        addIssue(ctx, 'file', 'file must be relative to the context', hint);
+    else if (parts.length === 0)
+        addIssue(ctx, 'file', 'file cannot be empty', hint);
+    else if (parts.includes('..'))
+        addIssue(ctx, 'file', 'file must stay inside the context', hint);
+    else
+        return parts.join('/');
+    return undefined;
+}
+function parseChoice(input, raw, choices, ctx, message, normalize = (s) => s) {
+    const value = normalize(raw.trim());
+    const choice = choices.find((c) => c === value);
+    if (choice)
+        return choice;
+    addIssue(ctx, input, message, `got ${quote(raw.trim())}`);
+    return choices[0];
+}
+
+;// CONCATENATED MODULE: ./src/inputs/parse-config.ts
+/**
+ * Raw inputs -> ShipConfig: the one place that turns the action's inputs (or the CLI's flags) into the config the
+ * pipeline runs on. Every input is parsed and checked; every error names the input (and the line, for lists), says
+ * what is wrong and how to fix it, in the MeshAgent CLI's words where its users already know them. All errors are
+ * collected and reported together, in input order, before anything touches the network.
+ */
+
+
+
+
+
+
+
+
+const parse_config_rawShape = Object.fromEntries(INPUTS.map((spec) => [spec.name, schemas_string()]));
+const schemaFor = (options) => object(parse_config_rawShape).transform((raw, ctx) => {
+    // The three that steer the run: what it does is checked against them below.
+    const dryRun = parseBoolean('dry-run', raw['dry-run'], ctx) ?? false;
+    const push = parseBoolean('push', raw.push, ctx);
+    const deploy = parseBoolean('deploy', raw.deploy, ctx);
+    const meshagent = meshagentSettings(raw, ctx, dryRun, options);
+    if (deploy === true && meshagent.room === undefined) {
+        addIssue(ctx, 'room', 'room is required unless MESHAGENT_ROOM is set', 'set the room input, or deploy: false to only build and push');
+    }
+    if (deploy === true && push === false) {
+        addIssue(ctx, 'push', 'push: false cannot deploy: a service runs only an image its registry has', 'set push: true, or deploy: false');
+    }
+    return { meshagent, image: imageSettings(raw, ctx, push ?? false), service: serviceSettings(raw, ctx, deploy ?? false), dryRun };
+});
+/** The API, the key, the project and the room. */
+function meshagentSettings(raw, ctx, dryRun, { allowInsecureApi = false }) {
+    const apiKey = raw['api-key'].trim();
+    // A dry run without a key plans offline (the README lists what it cannot read); everything else needs the key.
+    if (apiKey === '' && !dryRun) {
+        addIssue(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one');
+    }
+    const apiUrl = parseApiUrl(raw['api-url'], ctx);
+    if (apiKey !== '' && !allowInsecureApi && sendsInClear(apiUrl)) {
+        addIssue(ctx, 'api-url', `api-url: ${quote(apiUrl)} is plain http to a host that is not loopback: the API key would cross the network unencrypted`, 'use https://, or set MESHAGENT_SHIP_INSECURE_API=1 where the network is trusted');
+    }
+    const keyProject = projectIdFromApiKey(apiKey);
+    const givenProject = issues_optional(raw['project-id']);
+    if (givenProject !== undefined && !/^[A-Za-z0-9._~-]+$/.test(givenProject)) {
+        addIssue(ctx, 'project-id', `project-id: ${quote(givenProject)} is not a project id`, 'copy the project id (a UUID) from MeshAgent Studio');
+    }
+    else if (givenProject !== undefined && keyProject !== undefined && givenProject !== keyProject) {
+        addIssue(ctx, 'project-id', `project-id ${givenProject} does not match the project of the api-key (${keyProject})`, 'an API key works only in its own project; use that project id or a key of this project');
+    }
+    else if (givenProject === undefined && keyProject === undefined && apiKey !== '') {
+        addIssue(ctx, 'project-id', 'Project ID not specified, and the api-key does not carry one', 'set the project-id input or MESHAGENT_PROJECT_ID');
+    }
+    return {
+        apiKey,
+        apiUrl,
+        projectId: givenProject ?? keyProject ?? '',
+        projectIdSource: givenProject !== undefined ? 'input' : 'api-key',
+        room: parseRoom(raw.room, ctx),
+    };
+}
+/** The tag, and how the image is made or found, converted and pushed. */
+function imageSettings(raw, ctx, push) {
+    let tag = { value: '', registry: undefined, repository: '', tag: undefined };
+    try {
+        tag = parseImageTag(raw.tag, 'tag');
+    }
+    catch (error) {
+        if (!(error instanceof errors_ShipError))
+            throw error;
+        const message = error.message.startsWith('tag ') ? error.message : `tag: ${error.message}`;
+        addIssue(ctx, 'tag', message, error.hint);
+    }
+    const builder = parseChoice('builder', raw.builder, ['auto', 'docker', 'buildah', 'none'], ctx, 'builder must be one of: auto, docker, buildah, none');
+    const source = parseImageSource(raw.image, ctx);
+    if (source && (builder === 'docker' || builder === 'buildah')) {
+        addIssue(ctx, 'builder', `builder: ${builder} builds an image, but the image input names one to ship`, 'remove builder (or set builder: none) to ship the image input, or remove image to build');
+    }
+    if (!source && builder === 'none') {
+        addIssue(ctx, 'image', 'image is required with builder: none', 'name the image to ship, e.g. image: oci-archive:app.tar, or choose a builder');
+    }
+    const level = raw['compression-level'].trim();
+    if (!/^[0-9]$/.test(level)) {
+        addIssue(ctx, 'compression-level', `compression-level: ${quote(level)} must be a whole number from 0 to 9`, '6 balances speed and size; 9 is smallest');
+    }
+    return {
+        tag,
+        context: issues_optional(raw.context) ?? '.',
+        file: parseFile(raw.file, ctx),
+        buildArgs: parseKeyValues('build-args', raw['build-args'], ctx),
+        target: issues_optional(raw.target),
+        platforms: parsePlatforms(raw.platforms, ctx),
+        builder: source && builder === 'auto' ? 'none' : builder,
+        source,
+        estargz: parseBoolean('estargz', raw.estargz, ctx) ?? false,
+        prefetch: listLines(raw.prefetch).map(({ text }) => text),
+        compressionLevel: Number(level),
+        push,
+    };
+}
+/** The room service: its name, environment, account, mounts, ports, access, domain, and the wait for its URL. */
+function serviceSettings(raw, ctx, deploy) {
+    const serviceName = issues_optional(raw['service-name']);
+    if (serviceName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(serviceName)) {
+        addIssue(ctx, 'service-name', `service-name: ${quote(serviceName)} is not a valid service name`, 'use letters, digits, ".", "_" and "-"');
+    }
+    const env = raw.env.trim() !== '' ? parseKeyValues('env', raw.env, ctx) : undefined;
+    const envSecrets = raw['env-secrets'].trim() !== '' ? parseEnvSecrets(raw['env-secrets'], ctx) : undefined;
+    const runAs = issues_optional(raw['run-as'])?.toLowerCase();
+    if (runAs !== undefined && !runAs.includes('@')) {
+        addIssue(ctx, 'run-as', 'run-as must be a service account email', 'e.g. run-as: deployer@my-project.meshagent.app');
+    }
+    if (envSecrets && envSecrets.length > 0 && runAs === undefined) {
+        addIssue(ctx, 'run-as', 'run-as is required when using SecretValue environment variables (env-secrets)', 'set run-as to the service account that owns the secrets');
+    }
+    const meshagentToken = parseMeshagentToken(raw['meshagent-token'], ctx);
+    const identity = issues_optional(raw.identity);
+    if (identity !== undefined && identity.includes('@') && meshagentToken) {
+        addIssue(ctx, 'identity', `environment variable 'MESHAGENT_TOKEN' uses token identity '${identity}', but service environment tokens must use an agent identity`, 'use an agent name without @ as identity');
+    }
+    const liveness = issues_optional(raw.liveness);
+    if (liveness !== undefined && !liveness.startsWith('/')) {
+        addIssue(ctx, 'liveness', "liveness must start with '/'", 'e.g. liveness: /healthz');
+    }
+    return {
+        deploy,
+        name: serviceName,
+        createRoom: parseBoolean('create-room', raw['create-room'], ctx) ?? false,
+        env,
+        envSecrets,
+        runAs,
+        meshagentToken,
+        identity,
+        roomMounts: raw['room-mounts'].trim() !== '' ? parseRoomMounts(raw['room-mounts'], ctx) : undefined,
+        imageMounts: raw['image-mounts'].trim() !== '' ? parseImageMounts(raw['image-mounts'], ctx) : undefined,
+        emptyDirMounts: raw['empty-dir-mounts'].trim() !== '' ? parseEmptyDirMounts(raw['empty-dir-mounts'], ctx) : undefined,
+        ports: raw.ports.trim() !== '' ? parsePorts(raw.ports, ctx) : undefined,
+        liveness,
+        public: parseBoolean('public', raw.public, ctx) ?? false,
+        domain: parseDomain(raw.domain, ctx),
+        validationMode: parseChoice('validation-mode', raw['validation-mode'], ['default', 'cookie', 'none'], ctx, 'validation-mode must be one of: default, cookie, none', (s) => s.toLowerCase()),
+        template: parseChoice('template', raw.template, ['agent', 'none'], ctx, 'template must be agent or none'),
+        waitSeconds: parseWait(raw.wait, ctx),
+    };
+}
+/** Parses raw inputs into the config, or throws InputErrors listing every problem in input order. */
+function parseConfig(raw, options = {}) {
+    const parsed = schemaFor(options).safeParse(raw);
+    if (parsed.success)
+        return parsed.data;
+    const order = INPUTS.map((spec) => spec.name);
+    const errors = parsed.error.issues.map((issue) => {
+        const input = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
+        const params = 'params' in issue ? issue.params : undefined;
+        return new errors_ShipError(issue.message, { ...(input ? { input } : {}), ...(params?.hint ? { hint: params.hint } : {}) });
+    });
+    errors.sort((a, b) => order.indexOf(a.input ?? '') - order.indexOf(b.input ?? ''));
+    throw new InputErrors(errors);
+}
+/** Reads, masks and parses every input. */
+function readConfig(source) {
+    return parseConfig(readRawInputs(source), { allowInsecureApi: source.env.MESHAGENT_SHIP_INSECURE_API === '1' });
+}
+
+;// CONCATENATED MODULE: ./src/inputs/warnings.ts
+/**
+ * Likely mistakes in inputs that are valid: each is said as a warning before anything runs, so a run that does
+ * something other than what was meant says so at its top.
+ */
+
+
+/** The one platform MeshAgent runs room services on. */
+const MESHAGENT_PLATFORM = 'linux/amd64';
+/** `VALUE,NAME=...`: another assignment after a comma (upper-case names, as variables are; a URL query is not one). */
+const JOINED_ASSIGNMENT = /,\s*[A-Z_][A-Z0-9_]*=/;
+/** The warnings for this config, in input order; `arch` is the machine's (process.arch), for a native build. */
+function inputWarnings(config, arch = process.arch) {
+    const warnings = [];
+    // Parsing refuses this unless MESHAGENT_SHIP_INSECURE_API=1 allowed it; allowed, it is still said.
+    if (config.meshagent.apiKey !== '' && sendsInClear(config.meshagent.apiUrl)) {
+        warnings.push(`api-url: ${config.meshagent.apiUrl} is plain http: the API key crosses the network unencrypted (MESHAGENT_SHIP_INSECURE_API=1)`);
+    }
+    for (const { name, value } of config.service.env ?? []) {
+        if (JOINED_ASSIGNMENT.test(value)) {
+            // The name only: an env value may be a secret that is not masked yet, and the name is enough to find the line.
+            warnings.push(`env: the value of ${shown(name)} looks like several variables joined by commas (",NAME="); write one NAME=value per line`);
+        }
+    }
+    const foreign = config.image.platforms.filter((platform) => platform !== MESHAGENT_PLATFORM);
+    if (foreign.length > 0) {
+        warnings.push(`platforms: MeshAgent runs ${MESHAGENT_PLATFORM} only; an image for ${foreign.join(', ')} does not start there`);
+    }
+    else if (config.image.platforms.length === 0 && config.image.source === undefined && arch !== 'x64') {
+        warnings.push(`platforms: this machine is ${arch}, so the build makes a ${arch} image, which MeshAgent does not run; set platforms: ${MESHAGENT_PLATFORM}`);
+    }
+    return warnings;
+}
+
 ;// CONCATENATED MODULE: ./src/meshagent/wire.ts
 /**
  * MeshAgent's REST wire types as zod schemas (meshagent-api: client.py and specs/service.py).
@@ -82127,628 +84881,46 @@ async function ensureRepository(client, projectKey, repositoryName) {
     }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/oci/digest.ts
-/** Content digests: `sha256:<64 hex>`, the only algorithm registries are required to accept. */
-
-
-const digest_DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
-function isDigest(value) {
-    return digest_DIGEST_RE.test(value);
-}
-/** Checks a digest read from a file or a server; `where` says where it came from, for the message. */
-function parseDigest(value, where) {
-    if (!isDigest(value))
-        throw new ShipError(`${where}: ${JSON.stringify(value)} is not a sha256 digest`, { hint: 'the image is corrupt or not an OCI image' });
-    return value;
-}
-function sha256(data) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(data).digest('hex')}`;
-}
-/** The 64 hex characters of a digest (the file name of its blob in an OCI layout). */
-function digestHex(digest) {
-    return digest.slice('sha256:'.length);
-}
-/** An incremental sha256 that also counts bytes, for data that streams through. */
-class DigestCounter {
-    hash = (0,external_node_crypto_.createHash)('sha256');
-    size = 0;
-    update(chunk) {
-        this.hash.update(chunk);
-        this.size += chunk.length;
-    }
-    digest() {
-        return `sha256:${this.hash.digest('hex')}`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/oci/media-types.ts
-/** The media types meshagent-ship reads and writes (OCI image spec, and Docker schema 2 as a source format). */
-const OCI_LAYOUT_VERSION = '1.0.0';
-const MediaType = {
-    ociIndex: 'application/vnd.oci.image.index.v1+json',
-    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-    ociConfig: 'application/vnd.oci.image.config.v1+json',
-    ociLayer: 'application/vnd.oci.image.layer.v1.tar',
-    ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
-    ociLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
-    ociLayerNondistributable: 'application/vnd.oci.image.layer.nondistributable.v1.tar',
-    ociLayerNondistributableGzip: 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip',
-    ociLayerNondistributableZstd: 'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd',
-    ociEmpty: 'application/vnd.oci.empty.v1+json',
-    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-    dockerConfig: 'application/vnd.docker.container.image.v1+json',
-    dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar',
-    dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-    dockerLayerZstd: 'application/vnd.docker.image.rootfs.diff.tar.zstd',
-    dockerForeignLayer: 'application/vnd.docker.image.rootfs.foreign.diff.tar',
-    dockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
-};
+;// CONCATENATED MODULE: ./src/registry-env.ts
 /**
- * The layer media types a container runtime unpacks (containerd's images.DiffCompression knows the same ones), with
- * the compression each declares. Anything else (an encrypted layer, an in-toto statement, a Helm chart) is not a
- * file-system layer this tool can convert or vouch for.
- */
-const LAYER_COMPRESSION = {
-    [MediaType.ociLayer]: 'none',
-    [MediaType.ociLayerGzip]: 'gzip',
-    [MediaType.ociLayerZstd]: 'zstd',
-    [MediaType.ociLayerNondistributable]: 'none',
-    [MediaType.ociLayerNondistributableGzip]: 'gzip',
-    [MediaType.ociLayerNondistributableZstd]: 'zstd',
-    [MediaType.dockerLayer]: 'none',
-    [MediaType.dockerLayerGzip]: 'gzip',
-    [MediaType.dockerLayerZstd]: 'zstd',
-    [MediaType.dockerForeignLayer]: 'none',
-    [MediaType.dockerForeignLayerGzip]: 'gzip',
-};
-/** The compression a layer media type declares; undefined when it is not a layer type this tool knows. */
-function layerCompression(mediaType) {
-    return Object.hasOwn(LAYER_COMPRESSION, mediaType) ? LAYER_COMPRESSION[mediaType] : undefined;
-}
-/** Image config media types: OCI's, and Docker schema 2's (the same document). */
-function isConfigType(mediaType) {
-    return mediaType === MediaType.ociConfig || mediaType === MediaType.dockerConfig;
-}
-/** Layers pulled from their own URLs rather than the registry (never pushed, so never in a layout). */
-function isForeignLayer(layer) {
-    return layer.mediaType === MediaType.dockerForeignLayer || layer.mediaType === MediaType.dockerForeignLayerGzip || (layer.urls?.length ?? 0) > 0;
-}
-/** Manifest types that list other manifests (one per platform). */
-function isIndexType(mediaType) {
-    return mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList;
-}
-/** Manifest types that describe one image (config + layers). */
-function isImageManifestType(mediaType) {
-    return mediaType === MediaType.ociManifest || mediaType === MediaType.dockerManifest;
-}
-/** What every manifest GET/HEAD should accept, newest first. */
-const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest];
-/** Annotations meshagent-ship writes or reads. */
-const Annotation = {
-    /** On an index entry: the tag it is known by in an OCI layout. */
-    refName: 'org.opencontainers.image.ref.name',
-    /** On an eStargz layer: the digest of its TOC JSON (read by the stargz snapshotter). */
-    stargzTocDigest: 'containerd.io/snapshot/stargz/toc.digest',
-    /** On an eStargz layer: the size of the uncompressed tar. */
-    estargzUncompressedSize: 'io.containers.estargz.uncompressed-size',
-    /**
-     * On a layer meshagent-ship converted: the digest of the source layer it was converted from. With the two below,
-     * a later ship of an image holding the same source layer reuses this blob instead of converting it again.
-     */
-    shipSourceDigest: 'com.meshagent.ship.source-digest',
-    /** On a converted layer: the conversion's settings (converter version, level, chunk size, prefetched paths). */
-    shipConversion: 'com.meshagent.ship.conversion',
-    /** On a converted layer: its diff_id (the digest of the uncompressed blob), for the config of a later ship. */
-    shipDiffId: 'com.meshagent.ship.diff-id',
-};
-
-;// CONCATENATED MODULE: ./src/oci/registry-auth.ts
-/**
- * Registry authentication (distribution token auth): the `WWW-Authenticate` challenge, Basic credentials, and
- * Bearer tokens fetched from the challenge's realm for a set of scopes. Tokens are cached per scope set until shortly
- * before they expire. Every credential and token is registered as a secret the moment it is known.
+ * What this tool reads from the environment about registries other than the MeshAgent project registry (whose
+ * credentials come from MeshAgent): credentials (MESHAGENT_SHIP_REGISTRY_USER / MESHAGENT_SHIP_REGISTRY_PASSWORD,
+ * else the Docker config's `auths`, as `docker login` writes them), hosts reached over plain HTTP
+ * (MESHAGENT_SHIP_INSECURE_REGISTRIES), and what to tell a user whose credentials a registry refuses. The registry
+ * client (oci/) takes all of these as options.
  */
 
-
-/** Parses `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`; undefined for anything else. */
-function parseChallenge(header) {
-    const match = /^\s*(\w+)\s*(.*)$/s.exec(header ?? '');
-    if (!match)
-        return undefined;
-    const scheme = (match[1] ?? '').toLowerCase();
-    const params = {};
-    for (const pair of (match[2] ?? '').matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)) {
-        params[(pair[1] ?? '').toLowerCase()] = (pair[2] ?? pair[3] ?? '').replace(/\\(.)/g, '$1');
-    }
-    if (scheme === 'basic')
-        return { scheme, ...(params.realm ? { realm: params.realm } : {}) };
-    if (scheme === 'bearer' && params.realm) {
-        return { scheme, realm: params.realm, ...(params.service ? { service: params.service } : {}), ...(params.scope ? { scope: params.scope } : {}) };
-    }
-    return undefined;
+/** The environment's credentials for `registry` first, then the Docker config's. */
+function findCredentials(registry, env = process.env) {
+    const username = env.MESHAGENT_SHIP_REGISTRY_USER;
+    const password = env.MESHAGENT_SHIP_REGISTRY_PASSWORD;
+    if (username && password)
+        return { username, password };
+    return credentialsFromDockerConfig(registry, dockerConfigPath(env));
 }
-/** `repository:<name>:<actions>` as the token server expects it. */
-function repositoryScope(repository, actions) {
-    return `repository:${repository}:${actions.join(',')}`;
+/** Hosts reached over plain HTTP although not loopback: MESHAGENT_SHIP_INSECURE_REGISTRIES, comma-separated. */
+function insecureRegistries(env) {
+    return (env.MESHAGENT_SHIP_INSECURE_REGISTRIES ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
-/** Tokens are renewed this long before they expire, so one never runs out during a request. */
-const EXPIRY_MARGIN_MS = 10_000;
-/** The distribution spec's default when the token server gives no expires_in. */
-const DEFAULT_TOKEN_SECONDS = 60;
-/** The Authorization header for requests to one registry, per scope set. */
-class RegistryAuth {
-    options;
-    challenge;
-    tokens = new Map();
-    pending = new Map();
-    now;
-    /** Tokens fetched so far (a test checks that a second push reuses them). */
-    tokenFetches = 0;
-    constructor(options) {
-        this.options = options;
-        this.now = options.now ?? Date.now;
-        if (options.credentials)
-            options.mask(options.credentials.password);
-    }
-    /** Records the registry's challenge (from the ping or a 401). */
-    setChallenge(challenge) {
-        this.challenge = challenge;
-    }
-    get scheme() {
-        return this.challenge?.scheme;
-    }
-    /** The header value for a request needing `scopes`, or undefined when the registry asked for nothing. */
-    async header(scopes) {
-        const challenge = this.challenge;
-        if (!challenge)
-            return undefined;
-        if (challenge.scheme === 'basic') {
-            const { credentials } = this.options;
-            if (!credentials)
-                throw this.credentialsNeeded();
-            return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-        }
-        const key = scopeKey(scopes);
-        const cached = this.tokens.get(key);
-        if (cached && cached.expiresAt > this.now())
-            return `Bearer ${cached.token}`;
-        let fetching = this.pending.get(key);
-        if (!fetching) {
-            // Parallel blob uploads share one token request.
-            fetching = this.fetchToken(challenge, scopes).finally(() => this.pending.delete(key));
-            this.pending.set(key, fetching);
-        }
-        const token = await fetching;
-        this.tokens.set(key, token);
-        return `Bearer ${token.token}`;
-    }
-    /** Forgets the token for `scopes` (after a 401), so the next `header` fetches a new one. */
-    invalidate(scopes) {
-        this.tokens.delete(scopeKey(scopes));
-    }
-    async fetchToken(challenge, scopes) {
-        const { http, credentials, registry } = this.options;
-        this.tokenFetches += 1;
-        const query = new URLSearchParams();
-        if (challenge.service)
-            query.set('service', challenge.service);
-        for (const scope of scopes)
-            query.append('scope', scope);
-        const url = `${challenge.realm}${challenge.realm.includes('?') ? '&' : '?'}${query.toString()}`;
-        const what = `get a token for ${registry} from ${new URL(challenge.realm).origin}`;
-        try {
-            const headers = credentials ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` } : {};
-            // Docker's way: GET with Basic credentials. A server that only speaks OAuth2 answers 404/405, then we POST.
-            const answer = await http.request({ method: 'GET', url, headers, accept: [200, 404, 405], what });
-            if (answer.status === 200)
-                return this.readToken(answer.json(), what);
-            if (!credentials)
-                throw new errors_ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
-            const form = new URLSearchParams({ grant_type: 'password', username: credentials.username, password: credentials.password, client_id: 'meshagent-ship' });
-            if (challenge.service)
-                form.set('service', challenge.service);
-            if (scopes.length > 0)
-                form.set('scope', scopes.join(' '));
-            const posted = await http.request({
-                method: 'POST',
-                url: challenge.realm,
-                headers: { 'content-type': 'application/x-www-form-urlencoded' },
-                body: form.toString(),
-                what,
-                // Another token: asking twice is harmless.
-                idempotent: true,
-            });
-            return this.readToken(posted.json(), what);
-        }
-        catch (error) {
-            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
-                const who = credentials ? `user ${credentials.username}` : 'anonymous access';
-                throw new errors_ShipError(`${registry} refused ${who}: the token server answered ${error.status}`, { hint: this.credentialsHint(), cause: error });
-            }
-            throw error;
-        }
-    }
-    readToken(body, what) {
-        const answer = body;
-        const token = typeof answer.token === 'string' && answer.token ? answer.token : typeof answer.access_token === 'string' ? answer.access_token : '';
-        if (!token)
-            throw new errors_ShipError(`${what}: the answer holds no token`, { hint: 'the token server answered something unexpected: check the registry' });
-        this.options.mask(token);
-        const seconds = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_TOKEN_SECONDS;
-        const issued = typeof answer.issued_at === 'string' ? Date.parse(answer.issued_at) : Number.NaN;
-        // Our clock, not the server's, unless the server's issue time is earlier (clock skew must not extend a token).
-        const start = Number.isNaN(issued) ? this.now() : Math.min(issued, this.now());
-        return { token, expiresAt: start + seconds * 1000 - EXPIRY_MARGIN_MS };
-    }
-    credentialsHint() {
-        return (`check the credentials for ${this.options.registry}: for the MeshAgent project registry, user meshagent with a ` +
+/** How this tool introduces itself to a registry, and what it tells a user whose credentials the registry refuses. */
+function registryClientIdentity(registry) {
+    return {
+        clientId: 'meshagent-ship',
+        credentialsHint: `check the credentials for ${registry}: for the MeshAgent project registry, user meshagent with a ` +
             'current repository token for this repository; for other registries, `docker login` (~/.docker/config.json or DOCKER_CONFIG) ' +
-            'or MESHAGENT_SHIP_REGISTRY_USER/MESHAGENT_SHIP_REGISTRY_PASSWORD');
-    }
-    credentialsNeeded() {
-        return new errors_ShipError(`${this.options.registry} asks for a user name and password, and none were given`, { hint: this.credentialsHint() });
-    }
-}
-function scopeKey(scopes) {
-    return [...scopes].sort().join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/oci/registry-retry.ts
-const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
-function isRetryableRegistryAnswer(answer) {
-    return RETRYABLE_STATUSES.has(answer.status) || isManifestLinkRace(answer);
-}
-/**
- * CNCF distribution before 3.1 (Debian ships 2.8) writes a repository's blob link files in place, so a request that
- * reads a link while a concurrent push of the same blob rewrites it reads an empty file: "invalid checksum digest
- * format" (distribution issue 4478, fixed in 3.1 by writing a temporary file and renaming it). Reads answer 500
- * then (retried above), and a manifest PUT answers 400 DIGEST_INVALID, with MANIFEST_BLOB_UNKNOWN for the blob whose
- * link it read. A manifest PUT is idempotent and we send it only once its blobs are there, so this answer is retried.
- * MANIFEST_BLOB_UNKNOWN alone (a blob really missing) is not: that cannot get better by asking again.
- */
-function isManifestLinkRace({ method, url, status, body }) {
-    if (method !== 'PUT' || status !== 400 || !/\/v2\/.+\/manifests\/[^/]+$/.test(url))
-        return false;
-    const codes = errorCodes(body);
-    return codes.includes('DIGEST_INVALID') && codes.every((code) => code === 'DIGEST_INVALID' || code === 'MANIFEST_BLOB_UNKNOWN');
-}
-/** The `code`s of a distribution error body (`{"errors": [{"code": ...}]}`); none when it is not one. */
-function errorCodes(body) {
-    try {
-        const errors = JSON.parse(body.toString()).errors;
-        if (!Array.isArray(errors))
-            return [];
-        return errors.map((e) => e?.code).filter((code) => typeof code === 'string');
-    }
-    catch {
-        return [];
-    }
-}
-
-;// CONCATENATED MODULE: ./src/oci/registry.ts
-
-
-
-
-
-
-
-/** http for loopback and listed hosts, https for everything else. */
-function registryBaseUrl(registry, insecureRegistries = []) {
-    const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
-    return `${isLoopbackHost(host) || insecureRegistries.includes(registry) || insecureRegistries.includes(host) ? 'http' : 'https'}://${registry}`;
-}
-/** One registry host: the HTTP client, the challenge, the tokens. */
-class RegistryClient {
-    options;
-    http;
-    auth;
-    baseUrl;
-    secrets = [];
-    pinged;
-    constructor(options) {
-        this.options = options;
-        const remember = (secret) => {
-            this.secrets.push(secret);
-            options.mask?.(secret);
-        };
-        this.baseUrl = registryBaseUrl(options.registry, options.insecureRegistries);
-        this.http = new client_HttpClient({
-            retryStatus: isRetryableRegistryAnswer,
-            ...options.http,
-            baseUrl: this.baseUrl,
-            secrets: () => this.secrets,
-            ...(options.log ? { log: options.log } : {}),
-        });
-        this.auth = new RegistryAuth({
-            http: this.http,
-            registry: options.registry,
-            mask: remember,
-            ...(options.credentials ? { credentials: options.credentials } : {}),
-            ...(options.now ? { now: options.now } : {}),
-        });
-    }
-    get registry() {
-        return this.options.registry;
-    }
-    /** Retries made by every request so far. */
-    get retries() {
-        return this.http.retries.length;
-    }
-    close() {
-        return this.http.close();
-    }
-    /** `GET /v2/`: checks the registry speaks the distribution API, and learns how it wants to be authenticated. */
-    ping() {
-        this.pinged ??= (async () => {
-            const answer = await this.http.request({ method: 'GET', url: '/v2/', accept: [200, 401], what: `reach the registry ${this.registry}` });
-            if (answer.status === 401) {
-                const challenge = parseChallenge(answer.headers['www-authenticate']);
-                if (!challenge)
-                    throw new errors_ShipError(`${this.registry} answered 401 without a challenge this client understands`, { hint: 'the registry must offer Basic or Bearer token authentication' });
-                this.auth.setChallenge(challenge);
-            }
-        })().catch((error) => {
-            this.pinged = undefined;
-            throw error;
-        });
-        return this.pinged;
-    }
-    /** The calls for one repository; `actions` decides the token scope every call of it uses. */
-    repository(name, actions = ['pull']) {
-        return new RepositoryClient(this, name, actions);
-    }
-}
-/** Calls against one repository of a registry. */
-class RepositoryClient {
-    client;
-    name;
-    actions;
-    scopes;
-    /** Repositories a mount from was refused for: not tried again. */
-    unreadable = new Set();
-    constructor(client, name, actions) {
-        this.client = client;
-        this.name = name;
-        this.actions = actions;
-        this.scopes = [repositoryScope(name, actions)];
-    }
-    /** `registry/repository`, for messages. */
-    get where() {
-        return `${this.client.registry}/${this.name}`;
-    }
-    async send(request, options = {}) {
-        await this.client.ping();
-        const scopes = options.scopes ?? this.scopes;
-        const { auth } = this.client;
-        for (let round = 1;; round += 1) {
-            const authorization = await auth.header(scopes);
-            const sent = { ...request, headers: { ...request.headers, ...(authorization ? { authorization } : {}) }, accept: [...request.accept, 401] };
-            const answer = options.stream ? await this.client.http.stream(sent) : await this.client.http.request(sent);
-            if (answer.status !== 401)
-                return answer;
-            const body = 'text' in answer ? answer.text() : await drain(answer.body);
-            const challenge = parseChallenge(answer.headers['www-authenticate']);
-            if (round === 1 && challenge?.scheme === 'bearer') {
-                auth.setChallenge(challenge);
-                auth.invalidate(scopes);
-                continue;
-            }
-            throw this.unauthorized(request, body);
-        }
-    }
-    unauthorized(request, body) {
-        // Named by what the caller set out to do (a push starts with pull-scoped HEADs, but it is still a push).
-        const action = this.actions.includes('push') ? 'push to' : 'pull from';
-        const detail = registryErrorText(body);
-        return new HttpError(`${this.where}: not authorized to ${action} this repository (${request.what ?? request.method}): 401 Unauthorized${detail ? `: ${detail}` : ''}`, {
-            method: request.method,
-            // Without the query: an upload URL carries the registry's session state.
-            url: request.url.split('?')[0] ?? request.url,
-            status: 401,
-            bodySnippet: detail,
-            hint: this.client.auth.credentialsHint(),
-        });
-    }
-    path(kind, rest) {
-        return `/v2/${this.name}/${kind}/${rest}`;
-    }
-    // --- blobs ---------------------------------------------------------------------------------------------------------
-    /** The blob's size when the repository has it, undefined when not. */
-    async blobSize(digest) {
-        const answer = await this.send({ method: 'HEAD', url: this.path('blobs', digest), accept: [200, 404], what: `check blob ${digest} in ${this.where}` });
-        if (answer.status === 404)
-            return undefined;
-        const length = Number(answer.headers['content-length']);
-        return Number.isFinite(length) ? length : 0;
-    }
-    /**
-     * Cross-repository mount: true when the registry linked the blob from `from`; false when it opened an upload
-     * instead, or when the credentials may not read `from` (a MeshAgent repository token covers one repository), so
-     * the caller uploads the blob.
-     */
-    async mountBlob(digest, from) {
-        if (this.unreadable.has(from))
-            return false;
-        let answer;
-        try {
-            answer = await this.send({ method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}`, idempotent: true }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
-        }
-        catch (error) {
-            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
-                // Asking again for the next blob would cost two more refusals and a token each time.
-                this.unreadable.add(from);
-                return false;
-            }
-            throw error;
-        }
-        if (answer.status === 202)
-            await this.cancelUpload(answer.headers.location);
-        return answer.status === 201;
-    }
-    /** Abandons an upload session (best effort: the registry also expires them). */
-    async cancelUpload(location) {
-        if (!location)
-            return;
-        await this.send({ method: 'DELETE', url: this.resolve(location), accept: [200, 202, 204, 404], maxAttempts: 1, what: `cancel an upload to ${this.where}` }).catch(() => undefined);
-    }
-    /** An absolute URL for a Location header (relative ones resolve against the registry). */
-    resolve(location) {
-        return new URL(location, this.client.baseUrl).toString();
-    }
-    /** The blob's bytes as a stream, following the redirect a registry may answer with (to storage, without our token). */
-    async openBlob(digest) {
-        const what = `download blob ${digest} from ${this.where}`;
-        const answer = await this.send({ method: 'GET', url: this.path('blobs', digest), accept: [200, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
-        if (answer.status === 200)
-            return answer.body;
-        await drain(answer.body);
-        const location = answer.headers.location;
-        if (!location)
-            throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
-        const moved = await this.client.http.stream({ method: 'GET', url: this.resolve(location), accept: [200], what, timeoutMs: 60_000 });
-        return moved.body;
-    }
-    /**
-     * `length` bytes of a blob from `start`, by Range request (following a redirect, as openBlob does). A registry
-     * that ignores Range (answers 200 with the whole blob) is an error: the answer is dropped, not read.
-     */
-    async readBlobRange(digest, start, length) {
-        const what = `read bytes ${start}-${start + length - 1} of blob ${digest} from ${this.where}`;
-        if (length <= 0)
-            return Buffer.alloc(0);
-        const range = { range: `bytes=${start}-${start + length - 1}` };
-        let answer = await this.send({ method: 'GET', url: this.path('blobs', digest), headers: range, accept: [200, 206, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
-        if (answer.status !== 200 && answer.status !== 206) {
-            await drain(answer.body);
-            const location = answer.headers.location;
-            if (!location)
-                throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
-            answer = await this.client.http.stream({ method: 'GET', url: this.resolve(location), headers: range, accept: [200, 206], what, timeoutMs: 60_000 });
-        }
-        if (answer.status !== 206) {
-            answer.body.destroy();
-            throw new errors_ShipError(`${what}: the registry answered ${answer.status} to a Range request`, { hint: 'the registry does not serve parts of blobs, which lazy pulling needs too' });
-        }
-        const chunks = [];
-        let received = 0;
-        for await (const chunk of answer.body) {
-            const buffer = Buffer.from(chunk);
-            received += buffer.length;
-            if (received > length) {
-                answer.body.destroy();
-                throw new errors_ShipError(`${what}: the registry sent more than the ${length} bytes asked for`, { hint: 'the registry answered something unexpected' });
-            }
-            chunks.push(buffer);
-        }
-        if (received !== length)
-            throw new errors_ShipError(`${what}: the registry sent ${received} bytes`, { hint: 'the blob is shorter than its descriptor says' });
-        return Buffer.concat(chunks);
-    }
-    // --- manifests -----------------------------------------------------------------------------------------------------
-    /**
-     * Stores a manifest (or index) under `reference` (a tag or its digest), with its media type as Content-Type; the
-     * digest the registry computed must be ours.
-     */
-    async putManifest(reference, bytes, mediaType) {
-        const digest = sha256(bytes);
-        const what = `push manifest ${digest} to ${this.where}${isDigest(reference) ? '' : `:${reference}`}`;
-        let answer;
-        try {
-            answer = await this.send({ method: 'PUT', url: this.path('manifests', reference), headers: { 'content-type': mediaType }, body: bytes, accept: [201], what });
-        }
-        catch (error) {
-            if (error instanceof HttpError && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
-                throw new errors_ShipError(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
-                    hint: 'push every blob (config and layers) before the manifest; if the image came from an OCI layout, check the layout is complete',
-                    cause: error,
-                });
-            }
-            throw error;
-        }
-        const theirs = answer.headers['docker-content-digest'];
-        if (theirs && theirs !== digest) {
-            throw new errors_ShipError(`${what}: the registry stored it as ${theirs}`, { hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry' });
-        }
-        return digest;
-    }
-    /** A manifest or index by tag or digest, verified against the digest when the reference is one. */
-    async getManifest(reference) {
-        const what = `get manifest ${reference} from ${this.where}`;
-        const answer = await this.send({ method: 'GET', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT.join(', ') }, accept: [200], what });
-        const digest = sha256(answer.body);
-        if (isDigest(reference) && digest !== reference)
-            throw new errors_ShipError(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
-        const declared = (() => {
-            try {
-                return JSON.parse(answer.text()).mediaType;
-            }
-            catch {
-                throw new errors_ShipError(`${what}: the manifest is not JSON`, { hint: 'the registry served something that is not an image manifest' });
-            }
-        })();
-        const mediaType = typeof declared === 'string' ? declared : (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
-        return { bytes: answer.body, mediaType, digest };
-    }
-    /** The digest, media type and size of a manifest, or undefined when there is none by that reference. */
-    async headManifest(reference) {
-        const answer = await this.send({
-            method: 'HEAD',
-            url: this.path('manifests', reference),
-            headers: { accept: MANIFEST_ACCEPT.join(', ') },
-            accept: [200, 404],
-            what: `check manifest ${reference} in ${this.where}`,
-        });
-        if (answer.status === 404)
-            return undefined;
-        const digest = answer.headers['docker-content-digest'] ?? '';
-        if (!isDigest(digest))
-            throw new errors_ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, { hint: 'use a registry that reports manifest digests' });
-        return { digest, mediaType: (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '', size: Number(answer.headers['content-length'] ?? 0) };
-    }
-    /** Every tag, following `Link: <...>; rel="next"` pages. */
-    async listTags() {
-        const tags = [];
-        let url = this.path('tags', 'list');
-        for (let page = 0; url && page < 1000; page += 1) {
-            const answer = await this.send({ method: 'GET', url, accept: [200], what: `list the tags of ${this.where}` });
-            // distribution answers `"tags": null` for a repository whose tags were all deleted.
-            tags.push(...(answer.json().tags ?? []));
-            const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(answer.headers.link ?? '')?.[1];
-            url = next ? this.resolve(next) : undefined;
-        }
-        return tags;
-    }
-}
-/** Reads a small error body to the end (a streamed answer must be consumed or destroyed). */
-async function drain(body) {
-    let text = '';
-    for await (const chunk of body)
-        if (text.length < 4096)
-            text += Buffer.from(chunk).toString('utf8');
-    return text;
-}
-/** "CODE: message" of a distribution error body, or the text cut short. */
-function registryErrorText(body) {
-    try {
-        const errors = JSON.parse(body).errors ?? [];
-        if (errors.length > 0)
-            return errors.map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ');
-    }
-    catch {
-        // not JSON: fall through
-    }
-    return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+            'or MESHAGENT_SHIP_REGISTRY_USER/MESHAGENT_SHIP_REGISTRY_PASSWORD',
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/target-registry.ts
 
+
 function openRegistry(target, credentials, hooks) {
     const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
-    const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
+    const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http, ...registryClientIdentity(target.registry) });
     return { client, close: () => client.close() };
 }
 
@@ -82799,8 +84971,6 @@ function describeAccess(target, access, dryRun) {
     return access.credentials ? `repository ${repository} ${state}; push token until ${access.tokenExpiresAt}` : `repository ${repository} ${state}`;
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/format.ts
 /**
  * How sizes and counts read wherever a person reads them: the log lines of the stages and the job summary say them
@@ -82824,79 +84994,6 @@ function bytes(n) {
     return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }
 
-;// CONCATENATED MODULE: ./src/oci/types.ts
-/**
- * OCI (and Docker schema 2) JSON documents as zod schemas. Objects are loose: fields we do not know are kept, so a
- * document read, changed and written again loses nothing (e.g. `artifactType`, `subject`, config history).
- */
-
-
-/** Typed as Digest, so a parsed descriptor's digest goes straight to the layout and registry functions. */
-const digest = custom((value) => typeof value === 'string' && isDigest(value), 'must be a sha256 digest');
-const annotations = record(schemas_string(), schemas_string());
-const Platform = looseObject({
-    architecture: schemas_string(),
-    os: schemas_string(),
-    'os.version': schemas_string().optional(),
-    'os.features': array(schemas_string()).optional(),
-    variant: schemas_string().optional(),
-});
-const Descriptor = looseObject({
-    mediaType: schemas_string(),
-    digest,
-    size: schemas_number().int().nonnegative(),
-    urls: array(schemas_string()).optional(),
-    annotations: annotations.optional(),
-    platform: Platform.optional(),
-    artifactType: schemas_string().optional(),
-});
-/** An OCI image manifest or a Docker schema 2 manifest (the same shape). */
-const ImageManifest = looseObject({
-    schemaVersion: literal(2),
-    mediaType: schemas_string().optional(),
-    artifactType: schemas_string().optional(),
-    config: Descriptor,
-    layers: array(Descriptor),
-    subject: Descriptor.optional(),
-    annotations: annotations.optional(),
-});
-/** An OCI image index or a Docker manifest list; also an OCI layout's index.json. */
-const ImageIndex = looseObject({
-    schemaVersion: literal(2),
-    mediaType: schemas_string().optional(),
-    artifactType: schemas_string().optional(),
-    manifests: array(Descriptor),
-    subject: Descriptor.optional(),
-    annotations: annotations.optional(),
-});
-/** The parts of an image config meshagent-ship reads; everything else is kept as it is. */
-const ImageConfig = looseObject({
-    architecture: schemas_string().optional(),
-    os: schemas_string().optional(),
-    variant: schemas_string().optional(),
-    config: looseObject({
-        ExposedPorts: record(schemas_string(), unknown()).nullish(),
-        Volumes: record(schemas_string(), unknown()).nullish(),
-        Labels: record(schemas_string(), schemas_string()).nullish(),
-        Env: array(schemas_string()).nullish(),
-        Entrypoint: array(schemas_string()).nullish(),
-        Cmd: array(schemas_string()).nullish(),
-        WorkingDir: schemas_string().nullish(),
-        User: schemas_string().nullish(),
-    })
-        .nullish(),
-    rootfs: looseObject({ type: literal('layers'), diff_ids: array(digest) }),
-    history: array(looseObject({ empty_layer: schemas_boolean().optional() })).optional(),
-});
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ./src/estargz/compress-pool.ts
 /**
  * Parallel gzip: members are grouped into jobs and compressed by worker threads (one per core), each member into a
@@ -82914,12 +85011,12 @@ var external_node_zlib_ = __nccwpck_require__(8522);
 
 
 /**
- * The worker, as source text: evaluated in place so the bundled action needs no separate file. It gzips each member
+ * The worker, as source text: evaluated in place so a bundled program needs no separate file. It gzips each member
  * of a job and sets the header's OS byte to 255 ("unknown"), so output is identical on every platform. The zlib
  * output buffer is sized for the worst case, so each member's output is one buffer of its own that can be
  * transferred; one from Node's shared pool of small buffers (Buffer.poolSize bytes) cannot, and is copied.
  */
-const WORKER_SOURCE = `
+const compress_pool_WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const zlib = require('node:zlib');
 parentPort.on('message', ({ id, input, lengths, level }) => {
@@ -82956,7 +85053,7 @@ class CompressPool {
         this.size = size;
         for (let i = 0; i < size; i += 1) {
             // A worker's heap holds little (buffers are not on it), so its young generation is kept small.
-            const worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+            const worker = new external_node_worker_threads_.Worker(compress_pool_WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
             worker.on('message', (message) => {
                 const waiting = this.pending.get(message.id);
                 this.pending.delete(message.id);
@@ -83164,170 +85261,6 @@ async function* gzipStream(parts, level) {
     }
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/oci/file-errors.ts
-/**
- * File-system surprises in an image on disk (a blob that is a directory, a file where a directory should be, a
- * file that cannot be read) as a ShipError naming the path, instead of a bare errno error with a stack.
- */
-
-const PROBLEMS = {
-    EISDIR: 'is a directory, where a file was expected',
-    ENOTDIR: 'is not a directory, or a part of its path is a file where a directory was expected',
-    EEXIST: 'already exists as something other than what was expected',
-    ENOENT: 'does not exist',
-    EACCES: 'cannot be read or written: permission denied',
-    EPERM: 'cannot be read or written: operation not permitted',
-    ELOOP: 'is a symbolic link loop',
-    ENAMETOOLONG: 'is a name too long for the file system',
-};
-/** The ShipError for a file-system error met at `path`; `context` (what was being read or written) leads the message. */
-function fileError(error, path, context, hint) {
-    if (error instanceof errors_ShipError)
-        return error;
-    const code = error?.code;
-    const problem = (code && PROBLEMS[code]) ?? `cannot be used (${code ?? (error instanceof Error ? error.message : String(error))})`;
-    // The errno error's own path may be deeper than `path` (a file under it); it names the culprit best.
-    const culprit = error?.path ?? path;
-    return new errors_ShipError(`${context}: ${shown(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
-}
-
-;// CONCATENATED MODULE: ./src/estargz/decompress.ts
-/**
- * Layer blobs in, tar bytes out: the compression is recognised by its magic bytes (source-layer.ts holds them to
- * what the media type declares), and gzip (including multi-member gzip) or zstd is undone while streaming. zstd
- * needs a Node with zstd in zlib (22.15 and later); on older Node it is refused with a hint.
- */
-
-
-
-
-
-/** The compression the blob's first bytes show. */
-async function sniffCompression(path) {
-    const handle = await (0,promises_.open)(path, 'r').catch((error) => {
-        throw fileError(error, path, 'a layer blob');
-    });
-    try {
-        const head = Buffer.alloc(4);
-        const { bytesRead } = await handle.read(head, 0, 4, 0);
-        if (bytesRead >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08)
-            return 'gzip';
-        if (bytesRead >= 4 && head.readUInt32LE(0) === 0xfd2fb528)
-            return 'zstd';
-        return 'none';
-    }
-    catch (error) {
-        throw fileError(error, path, 'a layer blob');
-    }
-    finally {
-        await handle.close();
-    }
-}
-/**
- * `compressed` (which holds `compression`) uncompressed as it streams. An error of either stream reaches the
- * reader, and a reader that stops early closes both.
- */
-function decompress(compressed, compression, what) {
-    if (compression === 'none')
-        return compressed;
-    let decoder;
-    if (compression === 'gzip')
-        decoder = external_node_zlib_.createGunzip({ chunkSize: 1 << 20 });
-    else {
-        const factory = external_node_zlib_.createZstdDecompress;
-        if (!factory) {
-            compressed.destroy();
-            throw new errors_ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, { hint: 'run with Node.js 22.15 or later, or rebuild the image with gzip layers' });
-        }
-        decoder = factory({ chunkSize: 1 << 20 });
-    }
-    return (0,external_node_stream_.pipeline)(compressed, decoder, () => { });
-}
-/** Turns a zlib or file error met while reading a layer into a ShipError naming the layer. */
-function describeReadError(error, what) {
-    if (error instanceof errors_ShipError)
-        return error;
-    const code = error.code;
-    const message = error instanceof Error ? error.message : String(error);
-    if (code?.startsWith('Z_') || /incorrect header|invalid|unexpected end|zstd/i.test(message)) {
-        return new errors_ShipError(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
-    }
-    return new errors_ShipError(`${what}: cannot be read (${message})`, { cause: error });
-}
-
-;// CONCATENATED MODULE: ./src/estargz/entry-path.ts
-/**
- * Tar entry names and link targets that would reach outside the root a layer is unpacked into are refused, naming
- * the entry. The rules, and where they come from:
- *
- *  - A name must be relative and free of `..` components (`../etc/passwd`, `a/../../b`, `/etc/passwd` are refused).
- *    containerd's archive.Apply and the stargz snapshotter clean such names and clamp them to the root, so they
- *    would not escape there; but a layer is also unpacked by tools that do not clamp, and no image builder writes
- *    such names, so they are refused rather than rewritten. `./`-prefixed names are fine.
- *  - A hardlink target names another entry of the image, so it follows the same rule (containerd bounds it to the
- *    root the same way: hardlinkRootPath).
- *  - A symlink target is not resolved when the layer is unpacked but when the container follows it, inside the
- *    container's root: an absolute target (`usr/lib/x -> /lib/x`) resolves in the image, is normal in images, and
- *    stays allowed, as containerd and the stargz snapshotter keep it. A relative target is resolved from the link's
- *    directory, lexically, and is refused when it climbs above the root (`etc/x -> ../../y`). Symlinks met on the
- *    way cannot be judged from one layer; the runtime confines those.
- */
-
-const HINT = 'the layer holds a path that leaves the image root, which no image builder writes: rebuild the image from trusted sources';
-/** Why `header`'s name or link target leaves the root, or undefined when it does not. */
-function unsafePath(header) {
-    const name = nameProblem(header.name);
-    if (name)
-        return `its name ${name}`;
-    if (header.type === '1') {
-        const target = nameProblem(header.linkName);
-        if (target)
-            return `its hardlink target ${errors_quoted(header.linkName)} ${target}`;
-    }
-    if (header.type === '2' && !header.linkName.startsWith('/') && climbs(parentParts(header.name), header.linkName)) {
-        return `its symlink target ${errors_quoted(header.linkName)} climbs above the image root`;
-    }
-    return undefined;
-}
-/**
- * Throws a ShipError naming the entry when its name or link target leaves the root; `where` names the layer or
- * archive and `offset` the entry's first header byte in the tar stream.
- */
-function checkEntryPath(header, where, offset) {
-    const problem = unsafePath(header);
-    if (problem)
-        throw new errors_ShipError(`${where}: tar entry ${errors_quoted(header.name)} (at byte ${offset} of the tar stream) is refused: ${problem}`, { hint: HINT });
-}
-function nameProblem(name) {
-    if (name.startsWith('/'))
-        return 'is absolute';
-    if (name.split('/').includes('..'))
-        return 'has a ".." component';
-    return undefined;
-}
-/** The directories above an entry, e.g. ["usr", "lib"] for "./usr/lib/x". */
-function parentParts(name) {
-    const parts = name.split('/').filter((p) => p !== '' && p !== '.');
-    parts.pop();
-    return parts;
-}
-/** Whether a relative target, followed from `dir`, goes above the root at any step. */
-function climbs(dir, target) {
-    let depth = dir.length;
-    for (const part of target.split('/')) {
-        if (part === '' || part === '.')
-            continue;
-        depth += part === '..' ? -1 : 1;
-        if (depth < 0)
-            return true;
-    }
-    return false;
-}
-
 ;// CONCATENATED MODULE: ./src/estargz/footer.ts
 /**
  * The eStargz footer: an empty gzip member whose RFC 1952 Extra field says where the TOC member starts. It is the
@@ -83379,132 +85312,88 @@ function parseHexOffset(text) {
     return Number.isSafeInteger(value) ? value : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/estargz/tar-header.ts
+;// CONCATENATED MODULE: ./src/estargz/spill-store.ts
 /**
- * Tar headers: the decoded form the converter works with, and the encoder that writes them back as USTAR blocks,
- * preceded by a PAX extended header when a field does not fit (long names, big sizes) or the input carried PAX
- * records (xattrs, sub-second times) that must survive. The decoder lives in tar-reader.ts.
+ * Append-only bytes kept off the heap: one block in memory, and every full block written to a temporary file, made
+ * on first need under the directory given and removed by `close()`. The TOC builder keeps its serialised entries
+ * here, so a layer of many thousands of files does not keep as many objects alive for the whole conversion.
  */
-const BLOCK = 512;
-function tar_header_padding(size) {
-    return (BLOCK - (size % BLOCK)) % BLOCK;
-}
-const MAX_OCTAL_11 = 0o77777777777;
-const MAX_OCTAL_7 = 0o7777777;
-/** The blocks that precede an entry's payload: an optional PAX header (+ its data) and the USTAR header. */
-function tar_header_encodeHeader(h) {
-    const records = [];
-    const nameBytes = Buffer.from(h.name, 'utf8');
-    const split = splitUstarName(nameBytes);
-    if (!split)
-        records.push(['path', nameBytes]);
-    const linkBytes = Buffer.from(h.linkName, 'utf8');
-    if (linkBytes.length > 100)
-        records.push(['linkpath', linkBytes]);
-    if (h.size > MAX_OCTAL_11)
-        records.push(['size', Buffer.from(String(h.size))]);
-    const carried = h.pax.filter(([key]) => key !== 'path' && key !== 'linkpath' && key !== 'size');
-    const needsId = (value, key) => value > MAX_OCTAL_7 && !carried.some(([k]) => k === key);
-    if (needsId(h.uid, 'uid'))
-        records.push(['uid', Buffer.from(String(h.uid))]);
-    if (needsId(h.gid, 'gid'))
-        records.push(['gid', Buffer.from(String(h.gid))]);
-    if (Buffer.byteLength(h.uname) > 32 && !carried.some(([k]) => k === 'uname'))
-        records.push(['uname', Buffer.from(h.uname)]);
-    if (Buffer.byteLength(h.gname) > 32 && !carried.some(([k]) => k === 'gname'))
-        records.push(['gname', Buffer.from(h.gname)]);
-    records.push(...carried);
-    const ustar = ustarBlock({
-        name: split ? split.name : truncateBytes(nameBytes, 100),
-        prefix: split ? split.prefix : Buffer.alloc(0),
-        mode: h.mode,
-        uid: Math.min(h.uid, MAX_OCTAL_7),
-        gid: Math.min(h.gid, MAX_OCTAL_7),
-        size: Math.min(h.size, MAX_OCTAL_11),
-        mtime: Math.min(Math.max(Math.floor(h.mtime), 0), MAX_OCTAL_11),
-        typeflag: h.type,
-        linkName: truncateBytes(linkBytes, 100),
-        uname: truncateBytes(Buffer.from(h.uname), 32),
-        gname: truncateBytes(Buffer.from(h.gname), 32),
-        devMajor: Math.min(h.devMajor, MAX_OCTAL_7),
-        devMinor: Math.min(h.devMinor, MAX_OCTAL_7),
-    });
-    if (records.length === 0)
-        return ustar;
-    const data = encodePaxRecords(records);
-    const paxHeader = ustarBlock({
-        name: truncateBytes(Buffer.from(`PaxHeaders/${h.name}`), 100),
-        prefix: Buffer.alloc(0),
-        mode: 0o644,
-        uid: 0,
-        gid: 0,
-        size: data.length,
-        mtime: 0,
-        typeflag: 'x',
-        linkName: Buffer.alloc(0),
-        uname: Buffer.alloc(0),
-        gname: Buffer.alloc(0),
-        devMajor: 0,
-        devMinor: 0,
-    });
-    return Buffer.concat([paxHeader, data, Buffer.alloc(tar_header_padding(data.length)), ustar]);
-}
-/** A plain regular-file header with zero mode, owner and time, as the reference tools write landmarks and the TOC. */
-function bareFileHeader(name, size) {
-    return tar_header_encodeHeader({ name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
-}
-/** `len key=value\n` records; the length counts its own digits, hence the small fixed-point loop. */
-function encodePaxRecords(records) {
-    const parts = [];
-    for (const [key, value] of records) {
-        const body = Buffer.byteLength(key) + value.length + 3; // ' ' '=' '\n'
-        let length = body + String(body).length;
-        if (String(length).length !== String(body).length)
-            length = body + String(length).length;
-        parts.push(Buffer.from(`${length} ${key}=`), value, Buffer.from('\n'));
+
+
+
+
+const STORE_BLOCK = 1 << 20;
+/** Append-only bytes: one block in memory, every full block written to a temporary file (made on first need). */
+class SpillStore {
+    tempDir;
+    what;
+    /** `tempDir`: where the file is made; default the system's temporary directory. */
+    constructor(tempDir, 
+    /** Names the content in errors. */
+    what) {
+        this.tempDir = tempDir;
+        this.what = what;
     }
-    return Buffer.concat(parts);
-}
-function ustarBlock(f) {
-    const b = Buffer.alloc(BLOCK);
-    f.name.copy(b, 0);
-    octal(b, 100, 8, f.mode);
-    octal(b, 108, 8, f.uid);
-    octal(b, 116, 8, f.gid);
-    octal(b, 124, 12, f.size);
-    octal(b, 136, 12, f.mtime);
-    b.write(f.typeflag, 156, 'latin1');
-    f.linkName.copy(b, 157);
-    b.write('ustar\x0000', 257, 'latin1');
-    f.uname.copy(b, 265);
-    f.gname.copy(b, 297);
-    octal(b, 329, 8, f.devMajor);
-    octal(b, 337, 8, f.devMinor);
-    f.prefix.copy(b, 345);
-    b.fill(0x20, 148, 156);
-    let sum = 0;
-    for (let i = 0; i < BLOCK; i += 1)
-        sum += b[i];
-    b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
-    return b;
-}
-function octal(b, at, width, value) {
-    b.write(`${Math.trunc(value).toString(8).padStart(width - 1, '0')}\0`, at, 'latin1');
-}
-/** USTAR's name+prefix split (prefix up to 155 bytes, name up to 100, cut at a slash), or undefined if impossible. */
-function splitUstarName(name) {
-    if (name.length <= 100)
-        return { name, prefix: Buffer.alloc(0) };
-    if (name.length > 256)
-        return undefined;
-    for (let i = Math.min(name.length - 1, 155); i > 0; i -= 1) {
-        if (name[i] === 0x2f && name.length - i - 1 <= 100 && name.length - i - 1 > 0)
-            return { prefix: name.subarray(0, i), name: name.subarray(i + 1) };
+    block = Buffer.allocUnsafeSlow(STORE_BLOCK);
+    used = 0;
+    spilled = 0;
+    dir;
+    fd;
+    write(bytes) {
+        if (this.used + bytes.length > STORE_BLOCK)
+            this.flush();
+        if (bytes.length > STORE_BLOCK)
+            this.append(bytes);
+        else {
+            bytes.copy(this.block, this.used);
+            this.used += bytes.length;
+        }
     }
-    return undefined;
-}
-function truncateBytes(value, max) {
-    return value.length <= max ? value : value.subarray(0, max);
+    /** Everything written, in order; each piece is valid only until the next one is asked for. */
+    *read() {
+        if (this.fd !== undefined) {
+            const buffer = Buffer.allocUnsafe(STORE_BLOCK);
+            for (let at = 0; at < this.spilled;) {
+                const n = (0,external_node_fs_namespaceObject.readSync)(this.fd, buffer, 0, Math.min(STORE_BLOCK, this.spilled - at), at);
+                if (n === 0)
+                    throw new Error('the TOC spill file is shorter than written');
+                at += n;
+                yield buffer.subarray(0, n);
+            }
+        }
+        yield this.block.subarray(0, this.used);
+    }
+    close() {
+        if (this.fd !== undefined)
+            (0,external_node_fs_namespaceObject.closeSync)(this.fd);
+        if (this.dir !== undefined)
+            (0,external_node_fs_namespaceObject.rmSync)(this.dir, { recursive: true, force: true });
+        this.fd = undefined;
+        this.dir = undefined;
+    }
+    flush() {
+        this.append(this.block.subarray(0, this.used));
+        this.used = 0;
+    }
+    append(bytes) {
+        if (bytes.length === 0)
+            return;
+        if (this.fd === undefined) {
+            const parent = this.tempDir ?? (0,external_node_os_namespaceObject.tmpdir)();
+            try {
+                this.dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_.join)(parent, 'estargz-spill-'));
+                this.fd = (0,external_node_fs_namespaceObject.openSync)((0,external_node_path_.join)(this.dir, 'spill'), 'w+');
+            }
+            catch (error) {
+                throw new errors_ShipError(`cannot write the temporary file of ${this.what} in ${parent}: ${error instanceof Error ? error.message : String(error)}`, {
+                    hint: this.tempDir === undefined ? 'set TMPDIR to a writable directory' : `make ${this.tempDir} writable`,
+                });
+            }
+        }
+        for (let at = 0; at < bytes.length;)
+            at += (0,external_node_fs_namespaceObject.writeSync)(this.fd, bytes, at, bytes.length - at, this.spilled + at);
+        this.spilled += bytes.length;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/toc.ts
@@ -83515,26 +85404,25 @@ function truncateBytes(value, max) {
  */
 
 
-
-
-
 const TOC_NAME = 'stargz.index.json';
 const PREFETCH_LANDMARK = '.prefetch.landmark';
 const NO_PREFETCH_LANDMARK = '.no.prefetch.landmark';
 /** A landmark's whole content: one byte. */
 const LANDMARK_CONTENT = Buffer.from([0x0f]);
-const DEFAULT_CHUNK_SIZE = 4 << 20;
+/** The size eStargz files are cut into by default (the reference converter's). */
+const DEFAULT_ESTARGZ_CHUNK_SIZE = 4 << 20;
 const TOC_TYPES = { '0': 'reg', '1': 'hardlink', '2': 'symlink', '3': 'char', '4': 'block', '5': 'dir', '6': 'fifo' };
 /**
  * Builds entries field by field in the Go struct's order, leaving out zero values, so the JSON has the reference
  * layout. User and group names appear only on the first entry naming a given id (as the reference writer does).
  *
  * A finished entry is serialised at once, with the number of its `offset` cut out (compressed offsets are known only
- * at the end), into a store that keeps one MiB in memory and spills the rest to a temporary file: a layer of many
- * thousands of files would otherwise keep as many objects alive for the whole conversion. `close()` removes the file.
+ * at the end), into a store that keeps one MiB in memory and spills the rest to a temporary file (spill-store.ts): a
+ * layer of many thousands of files would otherwise keep as many objects alive for the whole conversion. `close()`
+ * removes the file.
  */
 class TocBuilder {
-    store = new SpillStore();
+    store;
     /** Entries added but not yet sealed, with their member (-1 when they have no payload). */
     open = new Map();
     userNames = new Map();
@@ -83542,6 +85430,10 @@ class TocBuilder {
     sealed = 0;
     /** Entries added so far. */
     count = 0;
+    /** `tempDir`: where the spill file goes; default the system's temporary directory. */
+    constructor(options = {}) {
+        this.store = new SpillStore(options.tempDir, 'the TOC');
+    }
     /** The entry of a tar header; digests and chunk fields are set by the caller as the payload is written. */
     add(h) {
         const e = { name: h.name, type: TOC_TYPES[h.type] };
@@ -83664,67 +85556,6 @@ const DOT = 0x2e;
 const EMPTY = Buffer.alloc(0);
 const NEWLINE = Buffer.from('\n');
 const COMMA_NEWLINE = Buffer.from(',\n');
-const STORE_BLOCK = 1 << 20;
-/** Append-only bytes: one block in memory, every full block written to a temporary file (made on first need). */
-class SpillStore {
-    block = Buffer.allocUnsafeSlow(STORE_BLOCK);
-    used = 0;
-    spilled = 0;
-    dir;
-    fd;
-    write(bytes) {
-        if (this.used + bytes.length > STORE_BLOCK)
-            this.flush();
-        if (bytes.length > STORE_BLOCK)
-            this.append(bytes);
-        else {
-            bytes.copy(this.block, this.used);
-            this.used += bytes.length;
-        }
-    }
-    /** Everything written, in order; each piece is valid only until the next one is asked for. */
-    *read() {
-        if (this.fd !== undefined) {
-            const buffer = Buffer.allocUnsafe(STORE_BLOCK);
-            for (let at = 0; at < this.spilled;) {
-                const n = (0,external_node_fs_namespaceObject.readSync)(this.fd, buffer, 0, Math.min(STORE_BLOCK, this.spilled - at), at);
-                if (n === 0)
-                    throw new Error('the TOC spill file is shorter than written');
-                at += n;
-                yield buffer.subarray(0, n);
-            }
-        }
-        yield this.block.subarray(0, this.used);
-    }
-    close() {
-        if (this.fd !== undefined)
-            (0,external_node_fs_namespaceObject.closeSync)(this.fd);
-        if (this.dir !== undefined)
-            (0,external_node_fs_namespaceObject.rmSync)(this.dir, { recursive: true, force: true });
-        this.fd = undefined;
-        this.dir = undefined;
-    }
-    flush() {
-        this.append(this.block.subarray(0, this.used));
-        this.used = 0;
-    }
-    append(bytes) {
-        if (bytes.length === 0)
-            return;
-        if (this.fd === undefined) {
-            try {
-                this.dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'meshagent-ship-toc-'));
-                this.fd = (0,external_node_fs_namespaceObject.openSync)((0,external_node_path_.join)(this.dir, 'toc'), 'w+');
-            }
-            catch (error) {
-                throw new errors_ShipError(`cannot write the TOC's temporary file in ${(0,external_node_os_namespaceObject.tmpdir)()}: ${error instanceof Error ? error.message : String(error)}`, { hint: 'set TMPDIR to a writable directory' });
-            }
-        }
-        for (let at = 0; at < bytes.length;)
-            at += (0,external_node_fs_namespaceObject.writeSync)(this.fd, bytes, at, bytes.length - at, this.spilled + at);
-        this.spilled += bytes.length;
-    }
-}
 /** Exact byte counts out of a sequence of pieces that may be reused; what `take` returns is valid until its next call. */
 class ExactReader {
     pieces;
@@ -83906,7 +85737,7 @@ const EMPTY_DIGEST = sha256('');
 const END_OF_ARCHIVE = Buffer.alloc(1024);
 /** Yields the eStargz blob; `result` is filled in when the generator finishes. */
 async function* writeEstargz(items, options, result) {
-    const toc = new TocBuilder();
+    const toc = new TocBuilder({ tempDir: options.tempDir });
     try {
         yield* write(items, options, result, toc);
     }
@@ -83937,14 +85768,14 @@ async function* write(items, options, result, toc) {
     };
     for await (const item of items) {
         const header = item.kind === 'landmark' ? landmarkHeader(item.name) : item.header;
-        append(item.kind === 'landmark' ? bareFileHeader(item.name, 1) : tar_header_encodeHeader(header));
+        append(item.kind === 'landmark' ? bareFileHeader(item.name, 1) : header_encodeHeader(header));
         const entry = toc.add(header);
         if (header.type === '0') {
             entry.digest = EMPTY_DIGEST; // keeps the key before the chunk fields; the real value is set below
             if (header.size > 0) {
                 const body = item.kind === 'landmark' ? oneBuffer(LANDMARK_CONTENT) : item.body();
                 entry.digest = yield* writePayload(header, entry, body);
-                append(Buffer.alloc(tar_header_padding(header.size)));
+                append(Buffer.alloc(header_padding(header.size)));
             }
         }
         toc.seal();
@@ -84013,8 +85844,8 @@ async function* write(items, options, result, toc) {
             tocHash.update(piece);
             yield piece;
         }
-        if (tar_header_padding(jsonLength) > 0)
-            yield Buffer.alloc(tar_header_padding(jsonLength));
+        if (header_padding(jsonLength) > 0)
+            yield Buffer.alloc(header_padding(jsonLength));
         yield END_OF_ARCHIVE;
     }
     function* counted(parts) {
@@ -84039,7 +85870,7 @@ async function* oneBuffer(bytes) {
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/blob-reader.ts
-/** Random access to a blob: a file here, or a registry by Range request (pipeline/reuse.ts, pipeline/publish.ts). */
+/** Random access to a blob: a file here, or a blob in a registry read by Range request. */
 
 /** A reader of the file at `path`; close it when done. */
 async function fileReader(path) {
@@ -84556,7 +86387,7 @@ class TocJsonScanner {
  * Finding and reading the TOC of an eStargz blob the way lazy-pulling readers do: the footer (last 51 bytes, or 47
  * for legacy stargz) gives the TOC member's offset; that member alone must hold a tar entry `stargz.index.json`
  * whose content is the TOC JSON. Used by the verifier, by the converter to pass eStargz layers through, and (through
- * Range requests) to check a layer a previous ship pushed before it is reused.
+ * Range requests) to check a layer pushed earlier before it is reused.
  *
  * The TOC is read as a stream, whatever its size: the member is read in pieces, inflated as it comes, hashed, and
  * its entries are parsed one at a time (toc-json.ts) and handed on in batches. A layer of a million files has a TOC
@@ -84754,428 +86585,7 @@ class TocError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./src/estargz/byte-reader.ts
-/**
- * Pulls exact byte counts out of a stream of buffers without holding more than the caller asks for: the tar reader
- * reads 512-byte headers and payload pieces through it, and it counts the position so errors can say where.
- */
-class ByteReader {
-    source;
-    queue = [];
-    queued = 0;
-    ended = false;
-    /** Bytes handed out (or skipped) so far. */
-    position = 0;
-    constructor(source) {
-        this.source = source;
-    }
-    static from(source) {
-        return new ByteReader(source[Symbol.asyncIterator]());
-    }
-    /** Waits until at least `n` bytes are queued or the source ends; says whether they are there. */
-    async fill(n) {
-        while (this.queued < n && !this.ended) {
-            const next = await this.source.next();
-            if (next.done)
-                this.ended = true;
-            else if (next.value.length > 0) {
-                const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.length);
-                this.queue.push(chunk);
-                this.queued += chunk.length;
-            }
-        }
-        return this.queued >= n;
-    }
-    /** Exactly `n` bytes, or fewer only when the stream ended first (the caller decides whether that is an error). */
-    async read(n) {
-        await this.fill(n);
-        const take = Math.min(n, this.queued);
-        const first = this.queue[0];
-        let out;
-        if (first && first.length >= take) {
-            out = first.subarray(0, take);
-            this.consumeFront(take);
-        }
-        else {
-            out = Buffer.allocUnsafe(take);
-            let at = 0;
-            while (at < take) {
-                const head = this.queue[0];
-                const piece = Math.min(head.length, take - at);
-                head.copy(out, at, 0, piece);
-                at += piece;
-                this.consumeFront(piece);
-            }
-        }
-        return out;
-    }
-    /** Up to `max` bytes (at least one unless the stream ended), without copying when possible. */
-    async readSome(max) {
-        if (max <= 0)
-            return Buffer.alloc(0);
-        await this.fill(1);
-        const head = this.queue[0];
-        if (!head)
-            return Buffer.alloc(0);
-        const take = Math.min(max, head.length);
-        const out = head.subarray(0, take);
-        this.consumeFront(take);
-        return out;
-    }
-    /** Drops `n` bytes; returns how many were really there. */
-    async skip(n) {
-        let left = n;
-        while (left > 0) {
-            const piece = await this.readSome(Math.min(left, 1 << 20));
-            if (piece.length === 0)
-                break;
-            left -= piece.length;
-        }
-        return n - left;
-    }
-    /** Stops reading: closes the source (a file stream is destroyed, a generator runs its finally blocks). */
-    async close() {
-        this.ended = true;
-        this.queue.length = 0;
-        this.queued = 0;
-        await this.source.return?.();
-    }
-    consumeFront(n) {
-        const head = this.queue[0];
-        if (n === head.length)
-            this.queue.shift();
-        else
-            this.queue[0] = head.subarray(n);
-        this.queued -= n;
-        this.position += n;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/estargz/tar-reader.ts
-/**
- * A streaming tar reader: USTAR, PAX (local and global extended headers, `SCHILY.xattr.*`) and GNU (long names and
- * link names, base-256 numbers). It yields one entry at a time; the caller reads the entry's payload through
- * `body()` or leaves it, and it is skipped. Nothing but the current header and small extension records is held, and
- * every field is checked, so a broken archive ends in a ShipError that names the entry and the byte offset.
- * Errors never quote the bytes they found wrong: the input may be any file (a secret given where an archive was
- * expected), so they say which field and where. An entry is named only once its header's checksum holds.
- */
-
-
-
-/** PAX and GNU long-name records larger than this are refused (Go's archive/tar uses the same bound). */
-const MAX_EXTENSION_BYTES = 1 << 20;
-const tar_reader_HINT = 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image';
-class TarFormatError extends errors_ShipError {
-    entry;
-    offset;
-    constructor(message, entry, offset) {
-        super(`${entry === undefined ? '' : `tar entry ${errors_quoted(entry)}: `}${message} (at byte ${offset} of the tar stream)`, { hint: tar_reader_HINT });
-        this.entry = entry;
-        this.offset = offset;
-    }
-}
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-/** The records of a header without PAX records (most of them): never written to. */
-const NO_RECORDS = new Map();
-/**
- * Reads tar entries from uncompressed bytes. The source is closed when the archive ends (or the caller stops early),
- * so whatever follows the end-of-archive marker is not read.
- */
-async function* readTar(source) {
-    const reader = ByteReader.from(source);
-    try {
-        yield* readEntries(reader);
-    }
-    finally {
-        await reader.close();
-    }
-}
-async function* readEntries(reader) {
-    const globalPax = new Map();
-    for (;;) {
-        const headerOffset = reader.position;
-        const parsed = await readOneHeader(reader, globalPax);
-        if (parsed === undefined)
-            return;
-        const { header } = parsed;
-        const payloadOffset = reader.position;
-        let consumed = false;
-        let bodyRead = 0;
-        const entry = {
-            header,
-            headerOffset,
-            payloadOffset,
-            body: () => {
-                if (consumed)
-                    throw new Error('tar entry body read twice');
-                consumed = true;
-                return (async function* () {
-                    while (bodyRead < header.size) {
-                        const piece = await reader.readSome(Math.min(header.size - bodyRead, 1 << 20));
-                        if (piece.length === 0)
-                            throw new TarFormatError(`the payload is cut short: ${bodyRead} of ${header.size} bytes`, header.name, reader.position);
-                        bodyRead += piece.length;
-                        yield piece;
-                    }
-                })();
-            },
-        };
-        yield entry;
-        const rest = header.size - bodyRead + tar_header_padding(header.size);
-        const skipped = await reader.skip(rest);
-        if (skipped < header.size - bodyRead)
-            throw new TarFormatError(`the payload is cut short: ${bodyRead + skipped} of ${header.size} bytes`, header.name, reader.position);
-        // A missing final padding after the last payload is tolerated only at the very end (some writers omit it).
-    }
-}
-/** Reads extension headers and the entry header they apply to; undefined at the end of the archive. */
-async function readOneHeader(reader, globalPax) {
-    let localPax;
-    let gnuLongName;
-    let gnuLongLink;
-    for (;;) {
-        const at = reader.position;
-        const block = await reader.read(BLOCK);
-        if (block.length === 0) {
-            if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
-                throw new TarFormatError('the archive ends after an extension header, without its entry', undefined, at);
-            return undefined; // no end-of-archive marker: accepted, as GNU tar does
-        }
-        if (block.length < BLOCK)
-            throw new TarFormatError(`the archive ends inside a header (${block.length} of 512 bytes)`, undefined, at);
-        if (isZeroBlock(block)) {
-            // End of archive: the second zero block is optional in practice; whatever follows is ignored.
-            if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
-                throw new TarFormatError('an extension header is followed by the end of the archive', undefined, at);
-            return undefined;
-        }
-        checkChecksum(block, at);
-        const rawName = cString(block, 0, 100);
-        const typeflag = String.fromCharCode(block[156]);
-        const size = tar_reader_number(block, 124, 12, 'size', rawName.toString('utf8'), at);
-        const magic = block.toString('latin1', 257, 263);
-        const isGnu = magic === 'ustar ';
-        if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
-            if (size > MAX_EXTENSION_BYTES)
-                throw new TarFormatError(`its ${typeflag} extension header is ${size} bytes, more than the ${MAX_EXTENSION_BYTES} allowed`, tar_reader_decode(rawName, at), at);
-            const data = await reader.read(size);
-            if (data.length < size)
-                throw new TarFormatError(`the archive ends inside a ${typeflag} extension header`, tar_reader_decode(rawName, at), at);
-            await reader.skip(tar_header_padding(size));
-            if (typeflag === 'x')
-                localPax = [...(localPax ?? []), ...parsePax(data, at)];
-            else if (typeflag === 'g')
-                for (const [key, value] of parsePax(data, at))
-                    globalPax.set(key, value);
-            else {
-                const text = tar_reader_decode(trimNul(data), at);
-                if (typeflag === 'L')
-                    gnuLongName = text;
-                else
-                    gnuLongLink = text;
-            }
-            continue;
-        }
-        const prefix = !isGnu && magic.startsWith('ustar') ? cString(block, 345, 155) : Buffer.alloc(0);
-        let records = NO_RECORDS;
-        if (globalPax.size > 0 || localPax) {
-            const merged = new Map(globalPax);
-            for (const [key, value] of localPax ?? [])
-                merged.set(key, value);
-            records = merged;
-        }
-        const paxText = (key) => {
-            const v = records.get(key);
-            return v === undefined ? undefined : tar_reader_decode(v, at);
-        };
-        const name = paxText('path') ?? gnuLongName ?? tar_reader_decode(prefix.length > 0 ? Buffer.concat([prefix, Buffer.from('/'), rawName]) : rawName, at);
-        const linkName = paxText('linkpath') ?? gnuLongLink ?? tar_reader_decode(cString(block, 157, 100), at);
-        if (name === '')
-            throw new TarFormatError('an entry has an empty name', undefined, at);
-        if (name.includes('\0'))
-            throw new TarFormatError('the name holds a NUL byte', name, at);
-        const paxNumber = (key, fallback, fractional = false) => {
-            const text = paxText(key);
-            if (text === undefined)
-                return fallback;
-            const value = fractional ? Number(text) : /^\d+$/.test(text) ? Number(text) : Number.NaN;
-            if (!Number.isFinite(value) || (!fractional && (value < 0 || !Number.isSafeInteger(value))))
-                throw new TarFormatError(`PAX record ${key} is not a valid number`, name, at);
-            return value;
-        };
-        let type;
-        switch (typeflag) {
-            case '0':
-            case '7':
-                type = '0';
-                break;
-            case '\0':
-                type = name.endsWith('/') ? '5' : '0';
-                break;
-            case '1':
-            case '2':
-            case '3':
-            case '4':
-            case '5':
-            case '6':
-                type = typeflag;
-                break;
-            default:
-                throw new TarFormatError(`unsupported entry type ${/^[\x21-\x7e]$/.test(typeflag) ? `"${typeflag}"` : `byte ${typeflag.charCodeAt(0)}`}${typeflag === 'S' ? ' (GNU sparse file)' : ''}`, name, at);
-        }
-        if (records.size > 0 && [...records.keys()].some((k) => k.startsWith('GNU.sparse.')))
-            throw new TarFormatError('PAX sparse files are not supported', name, at);
-        const realSize = paxNumber('size', size);
-        const header = {
-            name,
-            linkName,
-            type,
-            mode: tar_reader_number(block, 100, 8, 'mode', name, at),
-            uid: paxNumber('uid', tar_reader_number(block, 108, 8, 'uid', name, at)),
-            gid: paxNumber('gid', tar_reader_number(block, 116, 8, 'gid', name, at)),
-            // Header-only types carry no payload whatever their size field says (as Go's archive/tar reads them).
-            size: type === '0' ? realSize : 0,
-            mtime: paxNumber('mtime', tar_reader_number(block, 136, 12, 'mtime', name, at), true),
-            uname: paxText('uname') ?? tar_reader_decode(cString(block, 265, 32), at),
-            gname: paxText('gname') ?? tar_reader_decode(cString(block, 297, 32), at),
-            devMajor: type === '3' || type === '4' ? tar_reader_number(block, 329, 8, 'devmajor', name, at) : 0,
-            devMinor: type === '3' || type === '4' ? tar_reader_number(block, 337, 8, 'devminor', name, at) : 0,
-            xattrs: new Map(),
-            pax: [],
-        };
-        for (const [key, value] of records) {
-            if (key.startsWith('SCHILY.xattr.'))
-                header.xattrs.set(key.slice('SCHILY.xattr.'.length), value);
-            if (key !== 'path' && key !== 'linkpath' && key !== 'size')
-                header.pax.push([key, value]);
-        }
-        if (type !== '0' && realSize > 0) {
-            // The payload of a header-only type is still in the stream; skip it so the next header is found.
-            const skipped = await reader.skip(realSize + tar_header_padding(realSize));
-            if (skipped < realSize)
-                throw new TarFormatError(`the archive ends inside the entry's data`, name, at);
-        }
-        return { header };
-    }
-}
-function isZeroBlock(block) {
-    for (let i = 0; i < block.length; i += 1)
-        if (block[i] !== 0)
-            return false;
-    return true;
-}
-/** Until the checksum holds, the block may be anything (not a tar at all): nothing of it goes into the message. */
-function checkChecksum(block, at) {
-    const field = cString(block, 148, 8).toString('latin1').trim();
-    if (!/^[0-7]+$/.test(field))
-        throw new TarFormatError('not a tar header: its checksum field is not an octal number', undefined, at);
-    const stored = parseInt(field, 8);
-    // The sum with the checksum field counted as spaces; the signed sum (of old writers) only when that one fails.
-    let unsigned = 8 * 0x20;
-    for (let i = 0; i < 148; i += 1)
-        unsigned += block[i];
-    for (let i = 156; i < BLOCK; i += 1)
-        unsigned += block[i];
-    if (stored === unsigned)
-        return;
-    let signed = 8 * 0x20;
-    for (let i = 0; i < BLOCK; i += 1) {
-        if (i >= 148 && i < 156)
-            continue;
-        const byte = block[i];
-        signed += byte > 127 ? byte - 256 : byte;
-    }
-    if (stored !== signed)
-        throw new TarFormatError('bad header checksum: a damaged tar header, or not a tar at all', undefined, at);
-}
-/** A numeric field: octal text (NUL/space padded) or GNU base-256 when the top bit of the first byte is set. */
-function tar_reader_number(block, at, width, what, entry, offset) {
-    const first = block[at];
-    if (first & 0x80) {
-        if (first === 0xff)
-            throw new TarFormatError(`the ${what} field is negative`, entry, offset);
-        let value = first & 0x7f;
-        for (let i = 1; i < width; i += 1) {
-            value = value * 256 + block[at + i];
-            if (!Number.isSafeInteger(value))
-                throw new TarFormatError(`the ${what} field is too large`, entry, offset);
-        }
-        return value;
-    }
-    // Octal digits, up to the first NUL, with spaces around them (parsed by hand: this runs for every field of every header).
-    let end = at;
-    while (end < at + width && block[end] !== 0)
-        end += 1;
-    let start = at;
-    while (start < end && isBlank(block[start]))
-        start += 1;
-    while (end > start && isBlank(block[end - 1]))
-        end -= 1;
-    let value = 0;
-    for (let i = start; i < end; i += 1) {
-        const digit = block[i] - 0x30;
-        // The field is not quoted: it is content read from a file.
-        if (digit < 0 || digit > 7)
-            throw new TarFormatError(`the ${what} field is not an octal number`, entry, offset);
-        value = value * 8 + digit;
-    }
-    return value;
-}
-/** The characters String.prototype.trim removes, among Latin-1 bytes. */
-function isBlank(byte) {
-    return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d) || byte === 0xa0;
-}
-function cString(block, at, width) {
-    const field = block.subarray(at, at + width);
-    const nul = field.indexOf(0);
-    return nul === -1 ? field : field.subarray(0, nul);
-}
-function trimNul(data) {
-    const nul = data.indexOf(0);
-    return nul === -1 ? data : data.subarray(0, nul);
-}
-/** Names must be UTF-8: the TOC is JSON, and a name it cannot spell would be mounted under a different name. */
-function tar_reader_decode(bytes, at) {
-    try {
-        return utf8.decode(bytes);
-    }
-    catch {
-        throw new TarFormatError('a name is not valid UTF-8, which the eStargz TOC cannot represent', undefined, at);
-    }
-}
-/** `len key=value\n` records, each checked against its declared length. */
-function parsePax(data, at) {
-    const records = [];
-    let pos = 0;
-    while (pos < data.length) {
-        if (data[pos] === 0)
-            break; // NUL padding after the last record
-        const space = data.indexOf(0x20, pos);
-        if (space === -1 || space - pos > 20)
-            throw new TarFormatError('a PAX record has no length', undefined, at);
-        const lengthText = data.toString('latin1', pos, space);
-        if (!/^[1-9]\d*$/.test(lengthText))
-            throw new TarFormatError('a PAX record length is not a number', undefined, at);
-        const length = Number(lengthText);
-        const end = pos + length;
-        if (end > data.length || length < lengthText.length + 4)
-            throw new TarFormatError('a PAX record length runs past the header', undefined, at);
-        if (data[end - 1] !== 0x0a)
-            throw new TarFormatError('a PAX record does not end with a newline', undefined, at);
-        const eq = data.indexOf(0x3d, space + 1);
-        if (eq === -1 || eq >= end - 1 || eq === space + 1)
-            throw new TarFormatError('a PAX record has no key=value', undefined, at);
-        records.push([data.toString('utf8', space + 1, eq), Buffer.from(data.subarray(eq + 1, end - 1))]);
-        pos = end;
-    }
-    return records;
-}
-
 ;// CONCATENATED MODULE: ./src/estargz/source-layer.ts
-
-
-
 
 
 
@@ -85189,7 +86599,7 @@ async function checkLayerBlob(layout, layer) {
     if (declared === undefined)
         throw unknownLayerType(layout, layer);
     const path = await layout.statBlob(layer);
-    const actual = await sniffCompression(path);
+    const actual = await sniffCompression(path, 'a layer blob');
     if (actual !== declared) {
         throw new errors_ShipError(`${layout.where}: layer ${layer.digest} is declared ${NAMES[declared]} (${layer.mediaType}), but its bytes are ${NAMES[actual]}`, {
             hint: 'the manifest gives the layer the wrong media type: fix the tool that wrote the image, or export it again',
@@ -85205,8 +86615,8 @@ async function checkLayerBlob(layout, layer) {
 async function checkManifestParts(layout, descriptor, manifest) {
     checkDeclaredType(layout, descriptor, manifest.mediaType);
     if (!isConfigType(manifest.config.mediaType)) {
-        throw new errors_ShipError(`${layout.where}: manifest ${descriptor.digest} has a config of media type ${errors_quoted(manifest.config.mediaType)}, which is not an image config`, {
-            hint: 'only container images can be shipped (an OCI or Docker image config); this looks like another kind of artifact',
+        throw new errors_ShipError(`${layout.where}: manifest ${descriptor.digest} has a config of media type ${quoted(manifest.config.mediaType)}, which is not an image config`, {
+            hint: 'only container images are handled (an OCI or Docker image config); this looks like another kind of artifact',
         });
     }
     for (const layer of manifest.layers) {
@@ -85219,7 +86629,7 @@ async function checkManifestParts(layout, descriptor, manifest) {
 /** A document whose own mediaType field is not its descriptor's is refused. */
 function checkDeclaredType(layout, descriptor, declared) {
     if (declared !== undefined && declared !== descriptor.mediaType) {
-        throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${errors_quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt: build or export it again' });
+        throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt: build or export it again' });
     }
 }
 /** checkManifestParts for every image of an index (or the one manifest), for an image shipped as it is. */
@@ -85240,13 +86650,13 @@ async function checkImageParts(layout, top, depth = 0) {
     }
 }
 function unknownDocumentType(layout, descriptor) {
-    return new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${errors_quoted(descriptor.mediaType)}, which is neither an image manifest nor an index`, {
+    return new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither an image manifest nor an index`, {
         hint: 'name a container image (an OCI or Docker image manifest or index)',
     });
 }
 function unknownLayerType(layout, layer) {
-    return new errors_ShipError(`${layout.where}: layer ${layer.digest} has media type ${errors_quoted(layer.mediaType)}, which is not a container layer type`, {
-        hint: 'only tar layers (application/vnd.oci.image.layer.v1.tar, +gzip, +zstd, or their Docker equivalents) can be shipped; encrypted layers and artifacts cannot',
+    return new errors_ShipError(`${layout.where}: layer ${layer.digest} has media type ${quoted(layer.mediaType)}, which is not a container layer type`, {
+        hint: 'only tar layers (application/vnd.oci.image.layer.v1.tar, +gzip, +zstd, or their Docker equivalents) are handled; encrypted layers and artifacts are not',
     });
 }
 /** The layer's uncompressed tar, its blob checked against the descriptor as it streams. */
@@ -85271,10 +86681,27 @@ async function* layerEntries(tar, where) {
             ;
         finished = true;
     }
+    catch (error) {
+        throw error instanceof TarFormatError ? describeLayerReadError(error, where) : error;
+    }
     finally {
         if (!finished)
             tar.destroy();
     }
+}
+/**
+ * A zlib, tar or file error met while reading a layer as a ShipError, with a hint that speaks of the layer (the
+ * readers below say only what they found wrong with the bytes). `what` names the layer.
+ */
+function describeLayerReadError(error, what) {
+    if (error instanceof TarFormatError)
+        return new errors_ShipError(error.message, { hint: 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image', cause: error });
+    if (error instanceof errors_ShipError)
+        return error;
+    const message = error instanceof Error ? error.message : String(error);
+    if (isCorruptCompression(error))
+        return new errors_ShipError(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
+    return new errors_ShipError(`${what}: cannot be read (${message})`, { cause: error });
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/layer.ts
@@ -85285,8 +86712,6 @@ async function* layerEntries(tar, where) {
  * prioritized entries can be written first (each after its parent directories and, for a hardlink, its target),
  * then `.prefetch.landmark`, then the rest in archive order; duplicates keep their last occurrence.
  */
-
-
 
 
 
@@ -85326,7 +86751,7 @@ async function convertLayer(source, layer, out, options) {
             written = await out.writeBlobFrom(writeEstargz(streamItems(await openLayerTar(source, layer), what), options, result));
         }
         else {
-            const spool = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'meshagent-ship-spool-'));
+            const spool = await (0,promises_.mkdtemp)((0,external_node_path_.join)(options.tempDir ?? (0,external_node_os_namespaceObject.tmpdir)(), 'estargz-spool-'));
             try {
                 const tarPath = (0,external_node_path_.join)(spool, 'layer.tar');
                 await (0,external_node_stream_promises_namespaceObject.pipeline)(await openLayerTar(source, layer), (0,external_node_fs_namespaceObject.createWriteStream)(tarPath));
@@ -85339,7 +86764,7 @@ async function convertLayer(source, layer, out, options) {
         return { ...result, ...written, passedThrough: false };
     }
     catch (error) {
-        const described = describeReadError(error, what);
+        const described = describeLayerReadError(error, what);
         // Errors about the blob name it already; those from inside its tar get the layer's name in front.
         if (described.message.includes(digest))
             throw described;
@@ -85503,7 +86928,75 @@ async function passThrough(source, layer, out, tocDigest, entries, where) {
     return { ...written, tocDigest, diffId: counter.digest(), uncompressedSize: counter.size, entries, passedThrough: true };
 }
 
+;// CONCATENATED MODULE: ./src/glob.ts
+/**
+ * Path globs, one meaning wherever a glob is read (prefetch lists, service discovery, change detection): `*` and `?`
+ * stay inside one path segment, `**` spans any number of segments (also none, so `a/**\/b` matches `a/b`, and a
+ * trailing `**` matches the rest of the path), and `[...]` is a character class, negated by a leading `!` (or `^`),
+ * with a `]` right after the opening bracket taken as a member (as POSIX fnmatch and Go's path.Match read it). An
+ * unclosed `[` is a plain character. Paths use `/`; callers clean paths and patterns the same way before matching.
+ */
+const cache = new Map();
+/** Patterns come from a user's list: the cache stays small, but is bounded all the same. */
+const MAX_CACHED = 1000;
+/** Whether `pattern` holds a wildcard (and so is not a plain path). */
+function isGlob(pattern) {
+    return /[*?[]/.test(pattern);
+}
+/** The regular expression `pattern` stands for, anchored at both ends. */
+function globToRegExp(pattern) {
+    const cached = cache.get(pattern);
+    if (cached)
+        return cached;
+    let source = '';
+    for (let i = 0; i < pattern.length; i += 1) {
+        const c = pattern[i];
+        if (c === '*' && pattern[i + 1] === '*') {
+            const slash = pattern[i + 2] === '/';
+            source += slash ? '(?:.*/)?' : '.*';
+            i += slash ? 2 : 1;
+        }
+        else if (c === '*')
+            source += '[^/]*';
+        else if (c === '?')
+            source += '[^/]';
+        else if (c === '[') {
+            let first = i + 1;
+            const negated = pattern[first] === '!' || pattern[first] === '^';
+            if (negated)
+                first += 1;
+            const close = pattern.indexOf(']', pattern[first] === ']' ? first + 1 : first);
+            if (close === -1)
+                source += '\\[';
+            else {
+                // Ranges (`a-z`) are kept; what a regular expression would read otherwise inside a class is escaped.
+                const members = pattern.slice(first, close).replace(/[\\\]^[]/g, '\\$&');
+                source += `[${negated ? '^' : ''}${members}]`;
+                i = close;
+            }
+        }
+        else
+            source += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+    }
+    const regexp = new RegExp(`^${source}$`);
+    if (cache.size >= MAX_CACHED)
+        cache.clear();
+    cache.set(pattern, regexp);
+    return regexp;
+}
+
 ;// CONCATENATED MODULE: ./src/estargz/prefetch.ts
+/**
+ * Prefetch lists: which layer each prioritized path belongs to. Every pattern (a path or a glob with `*`, `?`, `[...]`
+ * and `**`, see glob.ts) is matched against the image's merged filesystem, and each match is attributed to the
+ * topmost layer that holds it, unless a whiteout or an opaque directory in a layer above hides it. Order is the order
+ * given, glob matches sorted; a path named twice counts once.
+ *
+ * A layer's paths are streamed, not collected: only the paths a pattern names or matches are kept, with the layer's
+ * whiteouts up to a bound. A layer with more whiteouts than that is read a second time, for just the whiteouts that
+ * could hide a match. So memory follows the prefetch list, not the number of files in the layers.
+ */
+
 
 
 const WHITEOUT = '.wh.';
@@ -85630,53 +87123,16 @@ function hidingEntries(path) {
 function baseName(path) {
     return path.slice(path.lastIndexOf('/') + 1);
 }
-function isGlob(pattern) {
-    return /[*?[]/.test(pattern);
-}
-/** `**` crosses directories, `*` and `?` do not; `[...]` is a character class (`[!...]` negated). */
-function globToRegExp(pattern) {
-    let source = '';
-    for (let i = 0; i < pattern.length; i += 1) {
-        const c = pattern[i];
-        if (c === '*' && pattern[i + 1] === '*') {
-            i += 1;
-            if (pattern[i + 1] === '/') {
-                i += 1;
-                source += '(?:.*/)?';
-            }
-            else
-                source += '.*';
-        }
-        else if (c === '*')
-            source += '[^/]*';
-        else if (c === '?')
-            source += '[^/]';
-        else if (c === '[') {
-            const close = pattern.indexOf(']', i + 2);
-            if (close === -1)
-                source += '\\[';
-            else {
-                let body = pattern.slice(i + 1, close);
-                if (body.startsWith('!'))
-                    body = `^${body.slice(1)}`;
-                source += `[${body.replace(/\\/g, '\\\\')}]`;
-                i = close;
-            }
-        }
-        else
-            source += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-    }
-    return new RegExp(`^${source}$`);
-}
 
 ;// CONCATENATED MODULE: ./src/estargz/image.ts
 /**
  * Whole-image conversion: walks an index (every platform) or a single manifest, converts every layer to eStargz,
  * replaces the config's diff_ids, and writes config, manifest and index again with OCI media types, so each digest
  * up the tree changes with what it points to. Layer descriptors get the TOC digest and uncompressed-size
- * annotations, and what a later conversion needs to reuse them: the source layer's digest, the conversion's
- * settings and the diff_id. A layer shared by several platforms is converted once, and a layer whose conversion with
- * the same settings is known from elsewhere (a previous ship, see `reuse`) is not converted at all.
+ * annotations and, under the keys the caller gives (`provenance`), what a later conversion needs to reuse them: the
+ * source layer's digest, the conversion's settings and the diff_id. A layer shared by several platforms is converted
+ * once, and a layer whose conversion with the same settings is known from elsewhere (an earlier conversion, see
+ * `reuse`) is not converted at all.
  */
 
 
@@ -85685,8 +87141,14 @@ function globToRegExp(pattern) {
 
 
 
-
-
+/** A conversion setting out of range; `setting` names the option, so a caller can name its own input or flag. */
+class ConversionSettingError extends errors_ShipError {
+    setting;
+    constructor(setting, message, hint) {
+        super(message, { hint });
+        this.setting = setting;
+    }
+}
 /**
  * Bump when the bytes a conversion writes change (a converter fix or a format change), or when what a recorded
  * conversion vouches for changes, so layers converted by an earlier version are converted again rather than reused.
@@ -85695,7 +87157,7 @@ function globToRegExp(pattern) {
  */
 const CONVERTER_VERSION = 2;
 /**
- * The settings as the `com.meshagent.ship.conversion` annotation spells them, e.g.
+ * The settings as the provenance `conversion` annotation spells them, e.g.
  * `estargz/1 level=6 chunk-size=4194304 prefetch=none` (or `prefetch=sha256:...`, the digest of the JSON list of
  * prioritized paths). Two conversions of the same source layer with equal strings give the same blob.
  */
@@ -85705,11 +87167,13 @@ function conversionParams(settings) {
 }
 async function convertImage(source, top, out, options = {}) {
     const level = options.level ?? 6;
-    const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    const chunkSize = options.chunkSize ?? DEFAULT_ESTARGZ_CHUNK_SIZE;
     if (!Number.isInteger(level) || level < 0 || level > 9)
-        throw new errors_ShipError(`compression level ${level} is not 0-9`, { input: 'compression-level', hint: 'use a whole number from 0 (store) to 9 (smallest)' });
-    if (!Number.isSafeInteger(chunkSize) || chunkSize < 1)
-        throw new errors_ShipError(`chunk size ${chunkSize} is not a positive number of bytes`, { input: 'chunk-size', hint: `the default is ${DEFAULT_CHUNK_SIZE} (4 MiB)` });
+        throw new ConversionSettingError('level', `compression level ${level} is not 0-9`, 'use a whole number from 0 (store) to 9 (smallest)');
+    if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
+        throw new ConversionSettingError('chunkSize', `chunk size ${chunkSize} is not a positive number of bytes`, `the default is ${DEFAULT_ESTARGZ_CHUNK_SIZE} (4 MiB)`);
+    }
+    const provenance = options.provenance;
     const pool = new CompressPool();
     const manifests = [];
     const missing = new Set();
@@ -85736,6 +87200,7 @@ async function convertImage(source, top, out, options = {}) {
                     level,
                     chunkSize,
                     prioritized,
+                    ...(options.tempDir === undefined ? {} : { tempDir: options.tempDir }),
                     onProgress: (payloadBytes) => options.onLayer?.({ kind: 'progress', digest, payloadBytes }),
                 });
                 options.onLayer?.({ kind: 'done', digest, result });
@@ -85786,9 +87251,7 @@ async function convertImage(source, top, out, options = {}) {
                     ...annotations,
                     [Annotation.stargzTocDigest]: result.tocDigest,
                     [Annotation.estargzUncompressedSize]: String(result.uncompressedSize),
-                    [Annotation.shipSourceDigest]: layer.digest,
-                    [Annotation.shipConversion]: params,
-                    [Annotation.shipDiffId]: result.diffId,
+                    ...(provenance ? { [provenance.sourceDigest]: layer.digest, [provenance.conversion]: params, [provenance.diffId]: result.diffId } : {}),
                 },
             });
         }
@@ -85858,7 +87321,6 @@ async function convertImage(source, top, out, options = {}) {
  * entry it describes. Only the hardlinks are remembered, to check that each target comes earlier in the TOC with a
  * second pass over the TOC (made only when there are hardlinks).
  */
-
 
 
 
@@ -86284,11 +87746,9 @@ async function checkPayload(entry, chunks, positionOf, defect) {
  * intact and valid eStargz (verify-layer.ts), with the TOC digest and uncompressed size annotated and the config's
  * diff_id matching. Returns a report listing each defect with the manifest, layer and entry it concerns.
  *
- * A layer whose blob is not in the layout but was checked where it lives (a layer reused from a previous ship, see
- * pipeline/reuse.ts) is given with `elsewhere`: its descriptor and diff_id are checked against those facts.
+ * A layer whose blob is not in the layout but was checked where it lives (a layer reused from an earlier conversion,
+ * in a registry) is given with `elsewhere`: its descriptor and diff_id are checked against those facts.
  */
-
-
 
 
 
@@ -86371,178 +87831,10 @@ async function verifyOneLayer(layout, layer, diffId) {
     return { ...report, defects: [...defects, ...report.defects] };
 }
 
-;// CONCATENATED MODULE: ./src/oci/image-config.ts
+;// CONCATENATED MODULE: ./src/estargz/index.ts
 /**
- * The config of the image a service will run: for an index, the linux/amd64 image (what MeshAgent runs), else
- * the first image listed; for a manifest, its own config.
- */
-
-
-
-/** The platform MeshAgent runs images on. */
-const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' };
-async function readRunnableConfig(layout, top) {
-    let descriptor = top;
-    if (isIndexType(descriptor.mediaType)) {
-        const index = await layout.readJson(descriptor, ImageIndex, 'index');
-        const images = index.manifests.filter((d) => isImageManifestType(d.mediaType));
-        const chosen = images.find((d) => d.platform?.os === RUNTIME_PLATFORM.os && d.platform.architecture === RUNTIME_PLATFORM.architecture) ?? images[0];
-        if (!chosen)
-            throw new errors_ShipError(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
-        descriptor = chosen;
-    }
-    if (!isImageManifestType(descriptor.mediaType)) {
-        throw new errors_ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
-    }
-    const manifest = await layout.readJson(descriptor, ImageManifest, 'manifest');
-    const config = await layout.readJson(manifest.config, ImageConfig, 'image config');
-    return { manifest, config };
-}
-
-;// CONCATENATED MODULE: ./src/oci/blob-check.ts
-/**
- * Blobs checked against their descriptors while they stream, the way containerd's content store checks what it
- * ingests and go-containerregistry's verify.ReadCloser checks what it reads: the byte count may never pass the
- * descriptor's size (a blob that is too long is stopped there, not read to its end), and at the end both the size
- * and the sha256 must be the descriptor's. Nothing is held but the running hash.
- */
-
-
-
-const blob_check_HINT = 'the image is corrupt, was cut short, or its bytes were swapped for others: build, export or pull it again';
-/** The running check of one blob; `where` (a directory, an archive, a registry repository) prefixes its errors. */
-class BlobCheck {
-    expected;
-    where;
-    counter = new DigestCounter();
-    constructor(expected, where) {
-        this.expected = expected;
-        this.where = where;
-    }
-    /** Counts and hashes a piece; throws as soon as the blob is longer than its descriptor says. */
-    update(chunk) {
-        this.counter.update(chunk);
-        const { size } = this.expected;
-        if (size !== undefined && this.counter.size > size)
-            throw this.error(`is longer than the ${size} bytes its descriptor gives`);
-    }
-    /** The blob's digest and size, once it has ended; throws when either is not the expected one. */
-    finish() {
-        const actual = { digest: this.counter.digest(), size: this.counter.size };
-        const mismatch = blobMismatch(this.expected, actual, this.where);
-        if (mismatch)
-            throw mismatch;
-        return actual;
-    }
-    error(problem) {
-        return blobError(this.expected, problem, this.where);
-    }
-}
-/** The error for a whole blob whose digest or size (`actual`) is not the expected one; undefined when they match. */
-function blobMismatch(expected, actual, where) {
-    if (expected.size !== undefined && actual.size !== expected.size)
-        return blobError(expected, `is ${actual.size} bytes, but its descriptor gives ${expected.size}`, where);
-    if (expected.digest !== undefined && actual.digest !== expected.digest)
-        return blobError(expected, `does not match its digest: its content is ${actual.digest}`, where);
-    return undefined;
-}
-function blobError(expected, problem, where) {
-    const blob = expected.digest ? `blob ${expected.digest}` : 'a blob';
-    return new errors_ShipError(`${where ? `${where}: ` : ''}${blob} ${problem}`, { hint: blob_check_HINT });
-}
-/**
- * A pass-through stream that checks what flows through it: it fails as soon as the blob is too long, and at the end
- * fails instead of ending when the size or digest is wrong, so a reader never sees a clean end of a bad blob.
- */
-function checkingStream(expected, where) {
-    const check = new BlobCheck(expected, where);
-    return new external_node_stream_.Transform({
-        transform(chunk, _encoding, callback) {
-            try {
-                check.update(chunk);
-                callback(null, chunk);
-            }
-            catch (error) {
-                callback(error);
-            }
-        },
-        flush(callback) {
-            try {
-                check.finish();
-                callback();
-            }
-            catch (error) {
-                callback(error);
-            }
-        },
-    });
-}
-
-;// CONCATENATED MODULE: ./src/oci/hash-files.ts
-/**
- * The sha256 and size of whole files, computed in worker threads: one per core, each hashing one file at a time. A
- * re-ship checks the blobs of the layers it reuses without converting them, hundreds of megabytes, and on the main
- * thread that would be the longest step of a re-ship; spread over the cores and beside the registry checks it is not.
- */
-
-
-/** The worker, as source text, so the bundled action needs no separate file. */
-const hash_files_WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createReadStream } = require('node:fs');
-const { createHash } = require('node:crypto');
-parentPort.on('message', (path) => {
-  const hash = createHash('sha256');
-  let size = 0;
-  createReadStream(path, { highWaterMark: 1 << 20 })
-    .on('data', (chunk) => { hash.update(chunk); size += chunk.length; })
-    .on('error', (error) => parentPort.postMessage({ error: { code: error.code, message: error.message, path } }))
-    .on('end', () => parentPort.postMessage({ digest: 'sha256:' + hash.digest('hex'), size }));
-});
-`;
-/**
- * Hashes every file of `paths` (in order of the answer), at most `threads` at a time; the workers end with the call.
- * A file that cannot be read rejects with an errno-like error carrying its code and path.
- */
-async function hashFiles(paths, threads = (0,external_node_os_namespaceObject.availableParallelism)()) {
-    const results = new Array(paths.length);
-    let next = 0;
-    const run = async () => {
-        const worker = new external_node_worker_threads_.Worker(hash_files_WORKER_SOURCE, { eval: true });
-        try {
-            while (next < paths.length) {
-                const index = next;
-                next += 1;
-                const answer = await new Promise((resolve, reject) => {
-                    worker.once('message', resolve);
-                    worker.once('error', reject);
-                    worker.postMessage(paths[index]);
-                });
-                worker.removeAllListeners('error');
-                if ('error' in answer)
-                    throw Object.assign(new Error(answer.error.message), { code: answer.error.code, path: answer.error.path, syscall: 'read' });
-                results[index] = answer;
-            }
-        }
-        finally {
-            await worker.terminate();
-        }
-    };
-    const workers = Math.max(1, Math.min(threads, paths.length));
-    const settled = await Promise.allSettled(Array.from({ length: paths.length === 0 ? 0 : workers }, run));
-    const failed = settled.find((s) => s.status === 'rejected');
-    if (failed)
-        throw failed.reason;
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/oci/layout.ts
-/**
- * An OCI image layout on disk (image-spec `image-layout.md`): `oci-layout`, `index.json` and `blobs/sha256/<hex>`.
- * The converter writes its output here and the registry client pushes from and pulls into it. Blobs are written
- * to a temporary file and renamed into place once their digest is checked, so a crash or a failed download never
- * leaves a blob whose name lies about its content. Blobs read are checked against their descriptors (size and
- * digest) as they stream; a layout remembers the blobs it wrote or checked, so they are not hashed twice.
+ * eStargz: converting an image's layers to eStargz (TOC, chunks, prefetch landmarks), reading a layer's TOC by
+ * random access, and verifying a converted image. What the rest of src/ uses of estargz/, and only that.
  */
 
 
@@ -86550,770 +87842,47 @@ async function hashFiles(paths, threads = (0,external_node_os_namespaceObject.av
 
 
 
+;// CONCATENATED MODULE: ./src/pipeline/annotations.ts
+/**
+ * The annotations this tool writes on every layer it converts, under its own name: with them, a later ship of an
+ * image holding the same source layer reuses the converted blob instead of converting it again (reuse.ts). The
+ * converter (estargz/) writes them under whatever keys it is given; these are the keys.
+ */
+const ShipAnnotation = {
+    /** The digest of the source layer the layer was converted from. */
+    sourceDigest: 'com.meshagent.ship.source-digest',
+    /** The conversion's settings (converter version, level, chunk size, prefetched paths). */
+    conversion: 'com.meshagent.ship.conversion',
+    /** The layer's diff_id (the digest of the uncompressed blob), for the config of a later ship. */
+    diffId: 'com.meshagent.ship.diff-id',
+};
+
+;// CONCATENATED MODULE: ./src/pipeline/estargz-conversion.ts
+/**
+ * The converter as this application runs it, from the convert stage and the convert command alike: every converted
+ * layer records where it came from under this tool's annotations (so a later ship can reuse it), and a setting out
+ * of range is named by its input, which the action and the command line spell the same.
+ */
 
 
 
-
-
-
-/** JSON documents (manifests, configs, indexes) larger than this are refused rather than read into memory. */
-const MAX_JSON_BYTES = 16 * 1024 * 1024;
-let temporaryCounter = 0;
-class layout_OciLayout {
-    dir;
-    /** Blobs written or read whole and checked by this process: digest -> size. */
-    checked = new Map();
-    /** The layout as messages name it (its directory, or the archive it came from). */
-    where;
-    constructor(dir, options) {
-        this.dir = dir;
-        this.where = options.where ?? dir;
-    }
-    /** Opens an existing layout; fails with a hint when DIR is not one. */
-    static async open(dir, options = {}) {
-        const where = options.where ?? dir;
-        const markerPath = (0,external_node_path_.join)(dir, 'oci-layout');
-        let marker;
-        try {
-            marker = await (0,promises_.readFile)(markerPath, 'utf8');
-        }
-        catch (error) {
-            const code = error.code;
-            if (code !== 'ENOENT' && code !== 'ENOTDIR')
-                throw fileError(error, markerPath, 'the layout marker', 'the layout is damaged: write it again');
-            throw new errors_ShipError(`${where} is not an OCI image layout: it has no oci-layout file`, {
-                hint: 'give a directory written by `buildah push IMAGE oci:DIR`, `skopeo copy ... oci:DIR` or meshagent-ship',
-            });
-        }
-        let version;
-        try {
-            version = JSON.parse(marker).imageLayoutVersion;
-        }
-        catch {
-            version = undefined;
-        }
-        if (version !== OCI_LAYOUT_VERSION) {
-            // The value is shown only when it looks like a version: the file may be anything, and its content stays out of messages.
-            const shownVersion = typeof version === 'string' && /^[\w.+-]{1,20}$/.test(version) ? ` "${version}"` : '';
-            throw new errors_ShipError(`${where}: oci-layout has an unsupported imageLayoutVersion${shownVersion}`, { hint: `only ${OCI_LAYOUT_VERSION} is known` });
-        }
-        return new layout_OciLayout(dir, options);
-    }
-    /** Opens DIR as a layout, creating it (empty) when it does not exist yet. */
-    static async create(dir, options = {}) {
-        const hint = 'name a directory that is, or can become, an OCI image layout';
-        await (0,promises_.mkdir)((0,external_node_path_.join)(dir, 'blobs', 'sha256'), { recursive: true }).catch((error) => {
-            throw fileError(error, dir, 'the layout', hint);
-        });
-        try {
-            const marker = (0,external_node_path_.join)(dir, 'oci-layout');
-            if (!(await layout_exists(marker)))
-                await writeAtomically(marker, JSON.stringify({ imageLayoutVersion: OCI_LAYOUT_VERSION }));
-            if (!(await layout_exists((0,external_node_path_.join)(dir, 'index.json'))))
-                await writeAtomically((0,external_node_path_.join)(dir, 'index.json'), JSON.stringify(emptyIndex()));
-        }
-        catch (error) {
-            throw fileError(error, dir, 'the layout', hint);
-        }
-        return layout_OciLayout.open(dir, options);
-    }
-    // --- blobs ---------------------------------------------------------------------------------------------------------
-    blobPath(digest) {
-        return (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', digestHex(digest));
-    }
-    /** Whether the blob is present (and, when `size` is given, has that size). */
-    async hasBlob(digest, size) {
-        const info = await (0,promises_.stat)(this.blobPath(digest)).catch(() => undefined);
-        return info !== undefined && info.isFile() && (size === undefined || info.size === size);
-    }
-    /**
-     * Checks what can be checked without reading a blob: it is there, it is a file, and it has the descriptor's size.
-     * Returns its path.
-     */
-    async statBlob(blob) {
-        const { path, size } = await this.blobFile(blob.digest);
-        if (size !== blob.size)
-            throw new errors_ShipError(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, { hint: 'the image is corrupt or cut short: build, export or pull it again' });
-        return path;
-    }
-    /** The blob's path and size; a ShipError naming it when it is missing or not a file. */
-    async blobFile(digest) {
-        const path = this.blobPath(digest);
-        const info = await (0,promises_.stat)(path).catch((error) => {
-            if (error.code === 'ENOENT')
-                return undefined;
-            throw fileError(error, path, `${this.where}: blob ${digest}`, 'the layout is damaged: write it again');
-        });
-        if (!info)
-            throw new errors_ShipError(`${this.where}: blob ${digest} is missing`, { hint: 'the image is incomplete: build, export or pull it again' });
-        if (!info.isFile())
-            throw new errors_ShipError(`${this.where}: the blob path ${path} of ${digest} is not a file`, { hint: 'the layout is damaged: write it again' });
-        return { path, size: info.size };
-    }
-    /**
-     * The blob's bytes as a stream, checked against the descriptor as they flow: the stream fails (instead of ending)
-     * when the size or digest is wrong, so whatever reads it to the end has read the descriptor's bytes. A blob this
-     * layout wrote or checked whole before is not hashed again (as containerd trusts its content store once a blob is
-     * in it): a layer read for its paths and then converted is hashed once.
-     */
-    async openBlob(blob) {
-        const path = await this.statBlob(blob);
-        if (this.checked.get(blob.digest) === blob.size)
-            return (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 });
-        const checked = checkingStream(blob, this.where);
-        checked.on('end', () => this.checked.set(blob.digest, blob.size));
-        // pipeline, not pipe: a reader that stops early closes the file too.
-        return (0,external_node_stream_.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }), checked, () => { });
-    }
-    /** Reads the blob to its end, checking it (once per process: a blob this layout wrote or checked is not read again). */
-    async verifyBlob(blob) {
-        if (this.checked.get(blob.digest) === blob.size && (await this.hasBlob(blob.digest, blob.size)))
-            return;
-        // eslint-disable-next-line @typescript-eslint/no-unused-vars -- reading is the point
-        for await (const _chunk of await this.openBlob(blob))
-            ;
-    }
-    /**
-     * verifyBlob for several blobs, hashed in worker threads on every core (hashFiles), for blobs that are checked
-     * without being used otherwise: a reused layer's source, a blob about to be uploaded. The first blob that does
-     * not match is the error.
-     */
-    async verifyBlobs(blobs) {
-        const unchecked = [...new Map(blobs.map((b) => [b.digest, b])).values()].filter((b) => this.checked.get(b.digest) !== b.size);
-        const paths = [];
-        for (const blob of unchecked)
-            paths.push(await this.statBlob(blob));
-        const hashes = await hashFiles(paths).catch((error) => {
-            throw fileError(error, error.path ?? this.dir, `${this.where}: a blob`);
-        });
-        for (const [i, blob] of unchecked.entries()) {
-            const mismatch = blobMismatch(blob, hashes[i], this.where);
-            if (mismatch)
-                throw mismatch;
-            this.checked.set(blob.digest, blob.size);
-        }
-    }
-    /** A small blob (a JSON document), read whole and checked against its digest (and its size, when known). */
-    async readBlob(digest, size, maxBytes = MAX_JSON_BYTES) {
-        const { path, size: stored } = await this.blobFile(digest);
-        if (stored > maxBytes)
-            throw new errors_ShipError(`${this.where}: blob ${digest} is ${stored} bytes, more than the ${maxBytes} allowed for a JSON document`);
-        const data = await (0,promises_.readFile)(path).catch((error) => {
-            throw fileError(error, path, `${this.where}: blob ${digest}`);
-        });
-        const check = new BlobCheck({ digest, size }, this.where);
-        check.update(data);
-        check.finish();
-        return data;
-    }
-    /**
-     * A JSON blob parsed and checked with `schema`; `what` names it in errors (e.g. "manifest"). Given a descriptor,
-     * its size is checked too.
-     */
-    async readJson(blob, schema, what) {
-        const digest = typeof blob === 'string' ? blob : blob.digest;
-        const text = (await this.readBlob(digest, typeof blob === 'string' ? undefined : blob.size)).toString('utf8');
-        let parsed;
-        try {
-            parsed = JSON.parse(text);
-        }
-        catch {
-            throw new errors_ShipError(`${this.where}: the ${what} ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
-        }
-        const result = schema.safeParse(parsed);
-        if (!result.success) {
-            const issue = result.error.issues[0];
-            const where = issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid';
-            throw new errors_ShipError(`${this.where}: the ${what} ${digest} is not valid (${where})`, { hint: 'the image is corrupt or not an OCI image' });
-        }
-        return result.data;
-    }
-    /** Stores bytes as a blob (a no-op when it is already there). */
-    async writeBlob(data) {
-        const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-        const digest = sha256(bytes);
-        if (!(await this.hasBlob(digest, bytes.length)))
-            await writeAtomically(this.blobPath(digest), bytes);
-        this.checked.set(digest, bytes.length);
-        return { digest, size: bytes.length };
-    }
-    /** Serialises a JSON document (compactly, in the object's key order) as a blob and returns its descriptor. */
-    async writeJson(mediaType, value) {
-        const { digest, size } = await this.writeBlob(JSON.stringify(value));
-        return { mediaType, digest, size };
-    }
-    /**
-     * Streams data into a blob, hashing it on the way; with `expected`, a digest or size that does not match is an
-     * error (a blob longer than `expected.size` is stopped there) and nothing is kept; `where` (the source) prefixes
-     * the error. Returns the digest and size of what was written.
-     */
-    async writeBlobFrom(source, expected = {}, where) {
-        const temporary = (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', `.tmp-${process.pid}-${(temporaryCounter += 1)}`);
-        const check = new BlobCheck(expected, where);
-        try {
-            // A pipeline, so that a stop half way (a blob longer than expected, a source that fails) destroys the file
-            // stream with its writes settled: nothing is written to it after, and no error of it goes unhandled.
-            await (0,external_node_stream_promises_namespaceObject.pipeline)(source, async function* (chunks) {
-                for await (const chunk of chunks) {
-                    check.update(chunk);
-                    yield chunk;
-                }
-            }, (0,external_node_fs_namespaceObject.createWriteStream)(temporary));
-            const blob = check.finish();
-            await (0,promises_.rename)(temporary, this.blobPath(blob.digest));
-            this.checked.set(blob.digest, blob.size);
-            return blob;
-        }
-        catch (error) {
-            await (0,promises_.rm)(temporary, { force: true });
-            throw error;
-        }
-    }
-    /**
-     * Moves a file into the layout as a blob, hashing it on the way, so a large layer is not copied; a file on another
-     * file system is copied instead. With `expected`, content that does not match is an error (`where` prefixes it)
-     * and nothing is moved. Returns the digest and size.
-     */
-    async moveBlobFrom(path, expected = {}, where) {
-        const check = new BlobCheck(expected, where);
-        try {
-            for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }))
-                check.update(chunk);
-        }
-        catch (error) {
-            throw fileError(error, path, 'a blob to store');
-        }
-        const blob = check.finish();
-        try {
-            await (0,promises_.rename)(path, this.blobPath(blob.digest));
-        }
-        catch (error) {
-            if (error.code !== 'EXDEV')
-                throw fileError(error, path, 'a blob to store');
-            await this.writeBlobFrom((0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }), blob);
-        }
-        this.checked.set(blob.digest, blob.size);
-        return blob;
-    }
-    // --- the index -----------------------------------------------------------------------------------------------------
-    async readIndex() {
-        const path = (0,external_node_path_.join)(this.dir, 'index.json');
-        const text = await (0,promises_.readFile)(path, 'utf8').catch((error) => {
-            throw fileError(error, path, `${this.where}: the index`, 'the layout is incomplete or corrupt');
-        });
-        let parsed;
-        try {
-            parsed = JSON.parse(text);
-        }
-        catch {
-            // Not the parser's message: it quotes the text, and the file may be anything.
-            throw new errors_ShipError(`${this.where}: index.json is not JSON`, { hint: 'the layout is corrupt' });
-        }
-        const result = ImageIndex.safeParse(parsed);
-        if (!result.success)
-            throw new errors_ShipError(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, { hint: 'the layout is corrupt' });
-        return result.data;
-    }
-    async writeIndex(index) {
-        await writeAtomically((0,external_node_path_.join)(this.dir, 'index.json'), JSON.stringify(index, null, 2));
-    }
-    /**
-     * The manifest (or index) named `ref` in index.json; without `ref`, the only entry there is. Errors list what is
-     * there, so a user can pick.
-     */
-    async resolve(ref) {
-        const { manifests } = await this.readIndex();
-        const named = (d) => d.annotations?.[Annotation.refName];
-        if (ref !== undefined) {
-            const found = manifests.find((d) => named(d) === ref);
-            if (found)
-                return found;
-            const known = manifests.map(named).filter((n) => n !== undefined);
-            throw new errors_ShipError(`${this.where} has no image named ${ref}`, { hint: known.length > 0 ? `it has: ${known.join(', ')}` : 'it holds no named image' });
-        }
-        const [only, ...others] = manifests;
-        if (only && others.length === 0)
-            return only;
-        if (!only)
-            throw new errors_ShipError(`${this.where} holds no image`, { hint: 'its index.json lists no manifest' });
-        const known = manifests.map((d) => named(d) ?? d.digest);
-        throw new errors_ShipError(`${this.where} holds ${manifests.length} images; say which`, { hint: `add :REF to the path, one of: ${known.join(', ')}` });
-    }
-    /** Lists `descriptor` in index.json under `ref`, replacing what had that name (or the same digest, unnamed). */
-    async setRef(descriptor, ref) {
-        const index = await this.readIndex();
-        const entry = ref === undefined ? descriptor : { ...descriptor, annotations: { ...descriptor.annotations, [Annotation.refName]: ref } };
-        const kept = index.manifests.filter((d) => {
-            const name = d.annotations?.[Annotation.refName];
-            return ref === undefined ? !(name === undefined && d.digest === descriptor.digest) : name !== ref;
-        });
-        await this.writeIndex({ ...index, manifests: [...kept, entry] });
-    }
-}
-function emptyIndex() {
-    return { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
-}
-async function layout_exists(path) {
-    return (await (0,promises_.stat)(path).catch(() => undefined)) !== undefined;
-}
-/** Writes a file whole or not at all: a temporary file renamed over the target. */
-async function writeAtomically(path, data) {
-    const temporary = `${path}.tmp-${process.pid}-${(temporaryCounter += 1)}`;
+const INPUT_OF = { level: 'compression-level', chunkSize: 'chunk-size' };
+async function convertImageForShip(source, top, out, options = {}) {
     try {
-        await (0,promises_.writeFile)(temporary, data);
-        await (0,promises_.rename)(temporary, path);
+        return await convertImage(source, top, out, { ...options, provenance: ShipAnnotation });
     }
     catch (error) {
-        await (0,promises_.rm)(temporary, { force: true });
+        if (error instanceof ConversionSettingError)
+            throw new errors_ShipError(error.message, { input: INPUT_OF[error.setting], ...(error.hint ? { hint: error.hint } : {}), cause: error });
         throw error;
     }
-}
-
-;// CONCATENATED MODULE: ./src/oci/remote-manifests.ts
-/**
- * The image manifests under a manifest or index in a registry repository, as a puller would walk them: nested
- * indexes are followed (to a bounded depth), entries that are neither images nor indexes (attestations, other
- * artifacts) are left out, and anything that does not parse is a ShipError naming it.
- */
-
-
-
-/** As deep as the converter nests indexes. */
-const MAX_DEPTH = 4;
-/** Walks from `top` (already fetched as `reference`); every child is fetched by digest, so its bytes are checked. */
-async function remoteImageManifests(repo, reference, top) {
-    const found = [];
-    const visit = async (answer, name, depth) => {
-        if (isIndexType(answer.mediaType)) {
-            if (depth > MAX_DEPTH)
-                throw new errors_ShipError(`${repo.where}@${answer.digest}: indexes nest more than ${MAX_DEPTH} deep`);
-            const index = remote_manifests_parse(ImageIndex, answer, name);
-            for (const child of index.manifests) {
-                if (!isImageManifestType(child.mediaType) && !isIndexType(child.mediaType))
-                    continue;
-                await visit(await repo.getManifest(child.digest), `${repo.where}@${child.digest}`, depth + 1);
-            }
-        }
-        else if (isImageManifestType(answer.mediaType)) {
-            found.push({ digest: answer.digest, manifest: remote_manifests_parse(ImageManifest, answer, name) });
-        }
-        else {
-            throw new errors_ShipError(`${name} is a ${answer.mediaType || 'manifest without a media type'}, not an image`);
-        }
-    };
-    await visit(top, `${repo.where}:${reference}`, 0);
-    return found;
-}
-function remote_manifests_parse(schema, answer, name) {
-    try {
-        return schema.parse(JSON.parse(answer.bytes.toString('utf8')));
-    }
-    catch {
-        throw new errors_ShipError(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, { hint: 'the registry holds something this tool did not write: push the image again' });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/oci/registry-upload.ts
-/**
- * Blob uploads: POST to open a session, then either one PUT with the whole blob or, for large blobs, PATCH chunks
- * and a closing PUT. Each request goes out once (the HTTP client does not replay it: the session's state moves
- * with every byte the registry receives). When one fails in a way worth retrying, the upload asks the registry how
- * much it holds (GET on the session, `Range: 0-N`) and goes on from there; a registry that dropped the session (CNCF
- * distribution 2.x does when a chunk arrived in part) gets a new session from byte 0. The registry checks the digest
- * on the final PUT, and we check the digest it reports. Each resume or restart is a retry of the registry's HTTP
- * client: it waits as the client would (Retry-After, else jittered backoff) and is counted with the client's own.
- */
-
-
-
-/**
- * Blobs up to this size go in one PUT; larger ones in chunks of `chunkSize`. Chunks cost time (on loopback a 200 MB
- * blob took about 20% longer in 64 MB chunks than in one PUT), so only blobs where a resume saves real work get them.
- */
-const DEFAULT_CHUNK_THRESHOLD = 256 * 1024 * 1024;
-const registry_upload_DEFAULT_CHUNK_SIZE = 64 * 1024 * 1024;
-/** Failures (each followed by a resume or restart) one blob may have before the upload gives up. */
-const MAX_FAILURES = 5;
-/** Uploads `size` bytes from `source` as blob `digest`. */
-async function uploadBlob(repo, digest, size, source, options = {}) {
-    const upload = new Upload(repo, digest, size, source, options);
-    return upload.run();
-}
-class Upload {
-    repo;
-    digest;
-    size;
-    source;
-    options;
-    location = '';
-    offset = 0;
-    bytesSent = 0;
-    resumes = 0;
-    restarts = 0;
-    /** Whether the upload began again after the registry computed another digest (done once at most). */
-    restartedForDigest = false;
-    what;
-    chunked;
-    chunkSize;
-    constructor(repo, digest, size, source, options) {
-        this.repo = repo;
-        this.digest = digest;
-        this.size = size;
-        this.source = source;
-        this.options = options;
-        this.what = `upload blob ${digest} to ${repo.where}`;
-        this.chunkSize = Math.max(1, options.chunkSize ?? registry_upload_DEFAULT_CHUNK_SIZE);
-        this.chunked = size > (options.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD);
-    }
-    async run() {
-        await this.open();
-        for (let failures = 0;;) {
-            try {
-                if (this.chunked) {
-                    while (this.offset < this.size)
-                        await this.patch(Math.min(this.size, this.offset + this.chunkSize));
-                    await this.finish(false);
-                }
-                else {
-                    await this.finish(true);
-                }
-                return { bytesSent: this.bytesSent, resumes: this.resumes, restarts: this.restarts };
-            }
-            catch (error) {
-                failures += 1;
-                const digestRejected = isDigestInvalid(error);
-                // distribution cancels the session when the closing PUT fails the digest check, so the upload starts again,
-                // reading the bytes from disk again, once: a second refusal means the blob on disk does not match its name.
-                // (go-containerregistry never retries it: DIGEST_INVALID is not among its temporary error codes.)
-                const again = error instanceof HttpError && (digestRejected ? !this.restartedForDigest : error.retryable);
-                if (!again || failures >= MAX_FAILURES)
-                    throw this.failed(error, failures);
-                await this.repo.client.http.retryAfter(error, failures, MAX_FAILURES - 1, { label: this.what });
-                if (digestRejected)
-                    this.restartedForDigest = true;
-                await this.recover(error, failures, digestRejected);
-            }
-        }
-    }
-    /** A new session: POST, keep its Location, start at byte 0. */
-    async open() {
-        // A new upload session: asking twice only leaves an unused session behind, which the registry purges.
-        const answer = await this.repo.send({ method: 'POST', url: `/v2/${this.repo.name}/blobs/uploads/`, accept: [202], what: this.what, idempotent: true });
-        this.location = this.locationOf(answer);
-        this.offset = 0;
-    }
-    /** After a failure: go on from what the registry holds, or open a new session when it holds none (or must not be used). */
-    async recover(error, failures, restart) {
-        const reason = error.message;
-        const status = this.chunked && !restart ? await this.status() : undefined;
-        if (status) {
-            this.location = status.location;
-            this.offset = status.offset;
-            this.resumes += 1;
-            this.log(`${this.what}: ${reason}; resuming at byte ${status.offset} of ${this.size} (failure ${failures})`);
-            return;
-        }
-        this.restarts += 1;
-        this.log(`${this.what}: ${reason}; the registry kept nothing of it, starting again (failure ${failures})`);
-        await this.repo.cancelUpload(this.location);
-        await this.open();
-    }
-    /** The session's state (GET on its URL): the next offset and the URL to go on with; undefined when it is gone. */
-    async status() {
-        let answer;
-        try {
-            answer = await this.repo.send({ method: 'GET', url: this.location, accept: [204, 400, 404], what: `check an upload to ${this.repo.where}` });
-        }
-        catch {
-            return undefined;
-        }
-        if (answer.status !== 204)
-            return undefined;
-        // `Range: 0-N` means bytes 0..N are held; a fresh session reports 0-0 (or nothing) with no byte yet.
-        const range = /^(?:bytes=)?0-(\d+)$/.exec(answer.headers.range?.trim() ?? '');
-        const last = range ? Number(range[1]) : -1;
-        const offset = last <= 0 && this.offset === 0 ? 0 : last + 1;
-        if (offset > this.size)
-            return undefined;
-        return { offset, location: answer.headers.location ? this.repo.resolve(answer.headers.location) : this.location };
-    }
-    /** Sends bytes [offset, end) as one chunk. */
-    async patch(end) {
-        const start = this.offset;
-        const answer = await this.repo.send({
-            method: 'PATCH',
-            url: this.location,
-            headers: { 'content-type': 'application/octet-stream', 'content-range': `${start}-${end - 1}`, 'content-length': String(end - start) },
-            body: () => this.counted(this.source(start, end)),
-            accept: [202],
-            maxAttempts: 1,
-            // Not sent again as it is: after a failure the upload asks the registry how far it got and resumes from there.
-            idempotent: true,
-            timeoutMs: uploadTimeoutMs(end - start),
-            what: `${this.what} (bytes ${start}-${end - 1})`,
-        });
-        this.location = this.locationOf(answer);
-        this.offset = end;
-        this.options.onBytes?.(end - start);
-    }
-    /** The closing PUT, with the whole blob (monolithic) or with no body (after chunks); checks the digest reported. */
-    async finish(withBody) {
-        const url = new URL(this.location);
-        url.searchParams.set('digest', this.digest);
-        const answer = await this.repo.send({
-            method: 'PUT',
-            url: url.toString(),
-            headers: { 'content-type': 'application/octet-stream', 'content-length': String(withBody ? this.size : 0) },
-            ...(withBody ? { body: () => this.counted(this.source(0, this.size)) } : {}),
-            accept: [201],
-            maxAttempts: 1,
-            timeoutMs: uploadTimeoutMs(withBody ? this.size : 0),
-            what: this.what,
-        });
-        if (withBody)
-            this.options.onBytes?.(this.size);
-        const theirs = answer.headers['docker-content-digest'];
-        if (theirs && theirs !== this.digest)
-            throw new errors_ShipError(`${this.what}: the registry stored it as ${theirs}`, { hint: 'the registry altered the blob: report this registry' });
-    }
-    /**
-     * Counts bytes as the HTTP client reads them, so a report shows what was sent again after a failure. (A 'data'
-     * listener would switch the stream to flowing mode and lose what it emits before the client starts reading.)
-     */
-    counted(stream) {
-        const count = (bytes) => {
-            this.bytesSent += bytes;
-        };
-        return external_node_stream_.Readable.from((async function* () {
-            try {
-                for await (const chunk of stream) {
-                    count(chunk.length);
-                    yield chunk;
-                }
-            }
-            finally {
-                stream.destroy();
-            }
-        })(), { objectMode: false });
-    }
-    locationOf(answer) {
-        const location = answer.headers.location;
-        if (!location)
-            throw new errors_ShipError(`${this.what}: the registry answered ${answer.status} without a Location`, { hint: 'the registry does not follow the distribution API' });
-        return this.repo.resolve(location);
-    }
-    failed(error, failures) {
-        if (isDigestInvalid(error)) {
-            return new errors_ShipError(`${this.what}: the registry computed another digest for the bytes sent`, {
-                hint: 'the local blob does not match its name: the image on disk is corrupt; write it again',
-                cause: error,
-            });
-        }
-        if (failures > 1 && error instanceof Error)
-            error.message += ` (after ${failures - 1} resumed or restarted attempts)`;
-        return error;
-    }
-    log(line) {
-        this.options.log?.(line);
-    }
-}
-/** Generous: a minute, plus a second per MB (a slow link still finishes; a dead one is noticed by the idle timeout). */
-function uploadTimeoutMs(bytes) {
-    return 60_000 + Math.ceil(bytes / 1000);
-}
-/** The closing PUT's "the bytes have another digest" (distribution answers 400 DIGEST_INVALID). */
-function isDigestInvalid(error) {
-    // The snippet may be cut short, so the code is looked for rather than the JSON parsed.
-    return error instanceof HttpError && error.status === 400 && /\bDIGEST_INVALID\b/.test(error.bodySnippet);
-}
-
-;// CONCATENATED MODULE: ./src/oci/push.ts
-/**
- * Pushes an image from an OCI layout to a registry repository: blobs first (in parallel, bounded; each skipped when
- * the repository has it, mounted when a sibling repository has it, uploaded otherwise), then image manifests, then
- * the index, so the registry never sees a manifest before what it references. The result is pinned by digest.
- */
-
-
-
-
-
-
-async function push_pushImage(layout, repo, options = {}) {
-    const log = options.log ?? (() => { });
-    const started = Date.now();
-    const retriesBefore = repo.client.retries;
-    const root = options.root ?? (await layout.resolve(options.layoutRef));
-    const plan = await planImage(layout, root);
-    const top = plan.manifests[plan.manifests.length - 1];
-    if (!top)
-        throw new errors_ShipError(`${layout.where}: nothing to push`, { hint: 'the layout holds no manifest' });
-    const stats = { blobs: plan.blobs.size, skipped: 0, mounted: 0, uploaded: 0, bytesUploaded: 0, bytesSent: 0, retries: 0, resumes: 0, restarts: 0, manifests: plan.manifests.length, upToDate: false, outcomes: new Map() };
-    const pinned = `${repo.client.registry}/${repo.name}@${root.digest}`;
-    // The registry only stores a manifest whose blobs it has, so when it has ours, every blob is there.
-    const existing = await repo.headManifest(root.digest);
-    if (existing?.digest === root.digest) {
-        stats.upToDate = true;
-        stats.skipped = plan.blobs.size;
-        for (const digest of plan.blobs.keys())
-            stats.outcomes.set(digest, 'skipped');
-        if (options.tag)
-            await repo.putManifest(options.tag, top.bytes, top.descriptor.mediaType);
-        log(`${repo.where}: already has ${root.digest}${options.tag ? `; tagged ${options.tag}` : ''} (${push_seconds(Date.now() - started)} s)`);
-        return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats: { ...stats, retries: repo.client.retries - retriesBefore } };
-    }
-    // Largest first: the biggest blob is the critical path, so it must not wait for a free slot.
-    const blobs = [...plan.blobs.values()].sort((a, b) => b.size - a.size);
-    const total = blobs.reduce((sum, blob) => sum + blob.size, 0);
-    log(`${repo.where}: pushing ${root.digest}: ${blobs.length} blobs (${mb(total)}), ${plan.manifests.length} manifest${plan.manifests.length === 1 ? '' : 's'}`);
-    // Every blob the layout holds is checked against its descriptor before anything is sent: the registry checks each
-    // upload's digest too, but only as it arrives, after other blobs of a bad image have gone. Blobs the layout wrote
-    // itself (a conversion's output) were checked as they were written and are not read again.
-    const local = [];
-    for (const blob of blobs)
-        if (await layout.hasBlob(blob.digest))
-            local.push(blob);
-    await layout.verifyBlobs(local);
-    await forEachLimited(blobs, options.concurrency ?? 4, (blob) => pushBlob(layout, repo, blob, stats, options, log));
-    for (const [i, manifest] of plan.manifests.entries()) {
-        const isTop = i === plan.manifests.length - 1;
-        const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
-        const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
-        if (digest !== manifest.descriptor.digest)
-            throw new errors_ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, { hint: 'the layout is corrupt: write it again' });
-    }
-    stats.retries = repo.client.retries - retriesBefore;
-    log(`${repo.where}: pushed ${root.digest}${options.tag ? ` as ${options.tag}` : ''} in ${push_seconds(Date.now() - started)} s: ` +
-        `${stats.blobs} blobs (${stats.uploaded} uploaded, ${mb(stats.bytesUploaded)}; ${stats.skipped} skipped; ${stats.mounted} mounted), ` +
-        `${stats.manifests} manifest${stats.manifests === 1 ? '' : 's'}, ${stats.retries} retries`);
-    return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats };
-}
-/** Skip, mount or upload one blob. */
-async function pushBlob(layout, repo, blob, stats, options, log) {
-    const size = await repo.blobSize(blob.digest);
-    if (size !== undefined) {
-        stats.skipped += 1;
-        stats.outcomes.set(blob.digest, 'skipped');
-        return;
-    }
-    for (const from of options.mountFrom ?? []) {
-        if (from === repo.name)
-            continue;
-        if (await repo.mountBlob(blob.digest, from)) {
-            stats.mounted += 1;
-            stats.outcomes.set(blob.digest, 'mounted');
-            log(`${repo.where}: mounted ${push_short(blob.digest)} (${mb(blob.size)}) from ${from}`);
-            return;
-        }
-    }
-    if (!(await layout.hasBlob(blob.digest, blob.size))) {
-        throw new errors_ShipError(`${layout.where}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${repo.where} does not have it`, {
-            hint: 'the layout is incomplete: write it again (or pull the image into it first); in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted',
-        });
-    }
-    const path = layout.blobPath(blob.digest);
-    // createReadStream cannot express an empty range (its `end` is inclusive).
-    const source = (start, end) => (end > start ? (0,external_node_fs_namespaceObject.createReadStream)(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : external_node_stream_.Readable.from([]));
-    const result = await uploadBlob(repo, blob.digest, blob.size, source, {
-        ...options.upload,
-        log,
-    });
-    stats.uploaded += 1;
-    stats.outcomes.set(blob.digest, 'uploaded');
-    stats.bytesUploaded += blob.size;
-    stats.bytesSent += result.bytesSent;
-    stats.resumes += result.resumes;
-    stats.restarts += result.restarts;
-    log(`${repo.where}: uploaded ${push_short(blob.digest)} (${mb(blob.size)})${result.resumes + result.restarts > 0 ? `, after ${result.resumes} resumes and ${result.restarts} restarts` : ''}`);
-}
-/** Reads the manifests under `root` from the layout: the blobs they reference, and the manifests in push order. */
-async function planImage(layout, root) {
-    const plan = { blobs: new Map(), manifests: [] };
-    const visit = async (descriptor, depth) => {
-        if (depth > 4)
-            throw new errors_ShipError(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
-        if (!isIndexType(descriptor.mediaType) && !isImageManifestType(descriptor.mediaType)) {
-            throw new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${errors_quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, { hint: 'the image is corrupt or not an image' });
-        }
-        const bytes = await layout.readBlob(descriptor.digest, descriptor.size);
-        const checkType = (declared) => {
-            // As containerd's images.validateMediaType: a document is what its descriptor says it is.
-            if (declared !== undefined && declared !== descriptor.mediaType) {
-                throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${errors_quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt' });
-            }
-        };
-        if (isIndexType(descriptor.mediaType)) {
-            const index = parseJson(bytes, ImageIndex, layout.where, descriptor.digest);
-            checkType(index.mediaType);
-            for (const child of index.manifests)
-                await visit(child, depth + 1);
-        }
-        else {
-            const manifest = parseJson(bytes, ImageManifest, layout.where, descriptor.digest);
-            checkType(manifest.mediaType);
-            for (const blob of [manifest.config, ...manifest.layers]) {
-                // Foreign (non-distributable) layers are fetched from their URLs, never pushed.
-                if (isForeignLayer(blob))
-                    continue;
-                plan.blobs.set(blob.digest, blob);
-            }
-        }
-        if (!plan.manifests.some((m) => m.descriptor.digest === descriptor.digest))
-            plan.manifests.push({ descriptor, bytes });
-    };
-    await visit(root, 0);
-    return plan;
-}
-function parseJson(bytes, schema, dir, digest) {
-    let value;
-    try {
-        value = JSON.parse(bytes.toString('utf8'));
-    }
-    catch {
-        throw new errors_ShipError(`${dir}: ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
-    }
-    const result = schema.safeParse(value);
-    if (!result.success)
-        throw new errors_ShipError(`${dir}: ${digest} is not a valid manifest (${result.error.issues[0]?.message ?? 'invalid'})`, { hint: 'the image is corrupt' });
-    return result.data;
-}
-/** Runs `work` on every item, at most `limit` at a time; the first failure stops new work and is thrown. */
-async function forEachLimited(items, limit, work) {
-    let next = 0;
-    let failed = false;
-    const worker = async () => {
-        while (!failed && next < items.length) {
-            const item = items[next];
-            next += 1;
-            try {
-                await work(item);
-            }
-            catch (error) {
-                failed = true;
-                throw error;
-            }
-        }
-    };
-    const results = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    const rejected = results.find((r) => r.status === 'rejected');
-    if (rejected)
-        throw rejected.reason;
-}
-function push_short(digest) {
-    return digest.slice(0, 19);
-}
-function mb(bytes) {
-    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-function push_seconds(ms) {
-    return (ms / 1000).toFixed(2);
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/reuse.ts
 /**
  * Fast re-ships: layers the previous ship converted are reused instead of converted again. Every layer the converter
  * writes carries, on its manifest descriptor, the digest of the source layer it came from, the conversion's settings
- * and its diff_id (`com.meshagent.ship.*`, see oci/media-types.ts). Before converting, the convert stage reads the
+ * and its diff_id (`com.meshagent.ship.*`, see annotations.ts). Before converting, the convert stage reads the
  * repository's previous image (the same tag, else the image the service runs now), per platform manifest, and a
  * source layer whose digest and settings match one recorded there is not converted: its eStargz blob is already in
  * the repository, so the push skips it, and the new manifest points at it.
@@ -87331,9 +87900,6 @@ function push_seconds(ms) {
  * Nothing here may fail a ship: a previous image that is missing, unreadable or without the annotations, and a layer
  * that does not pass the checks, mean a full conversion of what is concerned, with a line in the log.
  */
-
-
-
 
 
 
@@ -87358,9 +87924,9 @@ function conversionsOf(manifest, diffIds) {
 /** A layer descriptor's record of its conversion; undefined unless every annotation needed is there and well formed. */
 function conversionOf(layer) {
     const a = layer.annotations ?? {};
-    const source = a[Annotation.shipSourceDigest];
-    const params = a[Annotation.shipConversion];
-    const diffId = a[Annotation.shipDiffId];
+    const source = a[ShipAnnotation.sourceDigest];
+    const params = a[ShipAnnotation.conversion];
+    const diffId = a[ShipAnnotation.diffId];
     const tocDigest = a[Annotation.stargzTocDigest];
     const uncompressed = a[Annotation.estargzUncompressedSize];
     if (layer.mediaType !== MediaType.ociLayerGzip)
@@ -87527,6 +88093,15 @@ class RegistryReuse {
     }
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/runnable-image.ts
+/** The image of an index that a service runs: MeshAgent runs linux/amd64, so that one, else the first listed. */
+
+/** The platform MeshAgent runs images on. */
+const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' };
+function readRunnableConfig(layout, top) {
+    return readImageConfig(layout, top, RUNTIME_PLATFORM);
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/convert.ts
 /**
  * The convert stage: every layer of the image becomes eStargz (with the prefetch list written first), the result
@@ -87535,7 +88110,6 @@ class RegistryReuse {
  * Layers the previous ship converted with the same settings are reused rather than converted (reuse.ts): their
  * blobs stay in the registry, so they are checked there, not read here.
  */
-
 
 
 
@@ -87574,8 +88148,10 @@ async function shippableImage(source, config, workDir, log, options = {}) {
     const out = await layout_OciLayout.create((0,external_node_path_.join)(workDir, 'estargz'));
     const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest, l.size]));
     let reported = 0; // progress lines so far for the layer converting now
-    const conversion = await convertImage(source.layout, source.descriptor, out, {
+    const conversion = await convertImageForShip(source.layout, source.descriptor, out, {
         level: config.image.compressionLevel,
+        // Temporary files go under the run's work dir, which a forced exit removes with everything in it.
+        tempDir: workDir,
         prefetch: config.image.prefetch,
         ...(reuse ? { reuse } : {}),
         onLayer: (event) => {
@@ -88973,8 +89549,6 @@ function flatten(value, prefix = '', into = new Map()) {
 
 
 
-
-
 async function pushStage(run, converted) {
     const { target, image, registry } = converted;
     if (!registry)
@@ -88988,9 +89562,20 @@ async function pushStage(run, converted) {
         `read back: ${count(readBack.blobs, 'blob')}${readBack.tocs ? `, ${count(readBack.tocs, 'eStargz TOC')} as annotated` : ''}`);
     return { ...converted, pushed: result };
 }
-function pushToTarget(registry, target, layout, root, log) {
+async function pushToTarget(registry, target, layout, root, log) {
     const repository = registry.client.repository(target.registryRepository, ['pull', 'push']);
-    return push_pushImage(layout, repository, { root, tag: target.tag.tag ?? 'latest', log });
+    try {
+        return await push_pushImage(layout, repository, { root, tag: target.tag.tag ?? 'latest', log });
+    }
+    catch (error) {
+        // A converted layout lacks the layers reused from the previous ship, which the repository had when the convert
+        // stage checked them: one is missing now if it was deleted from the registry since.
+        if (error instanceof MissingBlobError) {
+            const hint = `${error.hint ?? ''}; in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted`;
+            throw new errors_ShipError(error.message, { hint, cause: error });
+        }
+        throw error;
+    }
 }
 /**
  * Reads the pushed image back: the tag must name our digest, the manifests are fetched by digest (so their bytes
@@ -89678,251 +90263,6 @@ class BuildahBuilder {
     }
 }
 
-;// CONCATENATED MODULE: ./src/oci/archive.ts
-/**
- * Image references on disk and their IO: `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` (a tar of an OCI layout) and
- * `docker-archive:FILE` (what `docker save` writes). Archives are unpacked into a temporary OCI layout, so the rest
- * of the code only ever sees an OciLayout; an `oci-archive:` output is written as a layout and packed at the end.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const archive_TRANSPORTS = (/* unused pure expression or super */ null && (['oci', 'oci-archive', 'docker-archive']));
-/** Parses `TRANSPORT:PATH[:REF]`; a REF has no slash, so `oci:/a:b/c` is a path. */
-function parseImageRef(text) {
-    const colon = text.indexOf(':');
-    const transport = colon === -1 ? '' : text.slice(0, colon);
-    if (!archive_TRANSPORTS.includes(transport)) {
-        throw new ShipError(`${quoted(text, 200)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
-    }
-    const rest = text.slice(colon + 1);
-    if (rest === '')
-        throw new ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
-    if (transport === 'docker-archive')
-        return { transport, path: rest, ref: undefined };
-    const last = rest.lastIndexOf(':');
-    const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
-    const path = ref === undefined ? rest : rest.slice(0, last);
-    if (ref === '')
-        throw new ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
-    return { transport: transport, path, ref };
-}
-function formatImageRef(ref) {
-    return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
-}
-/** Opens an image for reading; archives are unpacked to a temporary directory that `close()` removes. */
-async function openImage(ref) {
-    if (ref.transport === 'oci') {
-        const layout = await layout_OciLayout.open(ref.path);
-        const descriptor = await layout.resolve(ref.ref);
-        return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: async () => { } };
-    }
-    await assertFile(ref.path);
-    const temp = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'meshagent-ship-image-'));
-    try {
-        await unpackTar(ref.path, (0,external_node_path_.join)(temp, 'unpacked'));
-        if (ref.transport === 'oci-archive') {
-            // Named after the archive in messages: the temporary directory means nothing to a user.
-            const layout = await layout_OciLayout.open((0,external_node_path_.join)(temp, 'unpacked'), { where: ref.path });
-            const descriptor = await layout.resolve(ref.ref);
-            return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: () => (0,promises_.rm)(temp, { recursive: true, force: true }) };
-        }
-        const { layout, descriptor, name } = await dockerArchiveToLayout(ref.path, (0,external_node_path_.join)(temp, 'unpacked'), (0,external_node_path_.join)(temp, 'oci'));
-        await (0,promises_.rm)((0,external_node_path_.join)(temp, 'unpacked'), { recursive: true, force: true });
-        return { layout, descriptor, name, close: () => (0,promises_.rm)(temp, { recursive: true, force: true }) };
-    }
-    catch (error) {
-        await (0,promises_.rm)(temp, { recursive: true, force: true });
-        throw error;
-    }
-}
-/**
- * Writes the one image of a `docker save` archive as an OCI layout in `dir` (new or empty). The archive is unpacked
- * beside `dir` meanwhile, on the same file system, so its layers are moved into the layout rather than copied.
- */
-async function layoutFromDockerArchive(file, dir) {
-    await assertFile(file);
-    const unpacked = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(dir)), '.docker-archive-'));
-    try {
-        await unpackTar(file, unpacked);
-        return await dockerArchiveToLayout(file, unpacked, dir);
-    }
-    finally {
-        await (0,promises_.rm)(unpacked, { recursive: true, force: true });
-    }
-}
-async function assertFile(path) {
-    const info = await (0,promises_.stat)(path).catch(() => undefined);
-    if (!info?.isFile())
-        throw new errors_ShipError(`${path} is not a file`, { hint: 'give the path of an archive written by `docker save`, `skopeo copy` or meshagent-ship' });
-}
-const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive written by `docker save`, `skopeo copy` or meshagent-ship';
-/**
- * Unpacks regular files and directories of a tar. Names and link targets that leave the root are refused, by the
- * same rules as layers (estargz/entry-path.ts); a name that collides with what an earlier entry made (a file where
- * a directory is needed, or the reverse) is an error naming the entry.
- */
-async function unpackTar(file, dir) {
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const root = (0,external_node_path_.resolve)(dir);
-    try {
-        for await (const entry of readTar((0,external_node_fs_namespaceObject.createReadStream)(file, { highWaterMark: 1 << 20 }))) {
-            const { name, type } = entry.header;
-            checkEntryPath(entry.header, file, entry.headerOffset);
-            const target = (0,external_node_path_.resolve)(root, name);
-            // Cannot happen after checkEntryPath; kept as the last word on where a file may be written.
-            if (target !== root && !target.startsWith(root + external_node_path_.sep))
-                throw new errors_ShipError(`${file}: entry ${errors_quoted(name)} points outside the archive`, { hint: NOT_AN_IMAGE_ARCHIVE });
-            try {
-                if (type === '5')
-                    await (0,promises_.mkdir)(target, { recursive: true });
-                else if (type === '0') {
-                    await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
-                    await (0,external_node_stream_promises_namespaceObject.pipeline)(entry.body(), (0,external_node_fs_namespaceObject.createWriteStream)(target));
-                }
-            }
-            catch (error) {
-                throw new errors_ShipError(`${file}: entry ${errors_quoted(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
-            }
-            // Links, devices and fifos have no place in an image archive; they are skipped.
-        }
-    }
-    catch (error) {
-        // The tar reader's own hint speaks of layers; this is the image archive.
-        if (error instanceof TarFormatError)
-            throw new errors_ShipError(`${file}: ${error.message}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
-        if (error instanceof errors_ShipError && !error.message.startsWith(file))
-            throw new errors_ShipError(`${file}: ${error.message}`, { hint: error.hint, cause: error });
-        throw error;
-    }
-}
-/** What went wrong writing an entry, in words (the errno error quotes temporary paths that mean nothing to a user). */
-function collision(error) {
-    const code = error.code;
-    if (code === 'EISDIR')
-        return 'an earlier entry made a directory of that name';
-    if (code === 'ENOTDIR' || code === 'EEXIST')
-        return 'an earlier entry made a file where its directory should be';
-    return fileError(error, error.path ?? '', 'writing').message;
-}
-const DockerArchiveManifest = array(looseObject({ Config: schemas_string(), RepoTags: array(schemas_string()).nullish(), Layers: array(schemas_string()) })).min(1);
-/** Builds an OCI layout from an unpacked `docker save` archive (legacy `<id>/layer.tar` or the newer blobs/ form). */
-async function dockerArchiveToLayout(file, unpacked, out) {
-    const text = await (0,promises_.readFile)((0,external_node_path_.join)(unpacked, 'manifest.json'), 'utf8').catch(() => undefined);
-    if (text === undefined)
-        throw new errors_ShipError(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
-    let parsed;
-    try {
-        parsed = DockerArchiveManifest.parse(JSON.parse(text));
-    }
-    catch {
-        throw new errors_ShipError(`${file}: manifest.json is not a docker-archive manifest`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
-    }
-    if (parsed.length > 1)
-        throw new errors_ShipError(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
-    const image = parsed[0];
-    const layout = await layout_OciLayout.create(out, { where: file });
-    const inside = (name) => {
-        const path = (0,external_node_path_.resolve)(unpacked, name);
-        if (!path.startsWith((0,external_node_path_.resolve)(unpacked) + external_node_path_.sep))
-            throw new errors_ShipError(`${file}: manifest.json names ${errors_quoted(name)}, outside the archive`);
-        return path;
-    };
-    /** A file named in manifest.json: it must be there and be a file. */
-    const member = async (name, what) => {
-        const path = inside(name);
-        const info = await (0,promises_.stat)(path).catch(() => undefined);
-        if (!info)
-            throw new errors_ShipError(`${file}: the ${what} ${errors_quoted(name)} named in manifest.json is missing`, { hint: NOT_AN_IMAGE_ARCHIVE });
-        if (!info.isFile())
-            throw new errors_ShipError(`${file}: the ${what} ${errors_quoted(name)} named in manifest.json is not a file`, { hint: NOT_AN_IMAGE_ARCHIVE });
-        return path;
-    };
-    const configPath = await member(image.Config, 'config');
-    const configBytes = await (0,promises_.readFile)(configPath).catch((error) => {
-        throw fileError(error, configPath, `${file}: the config`);
-    });
-    const configDigest = claimedDigest(image.Config, true);
-    const config = { ...(await layout.writeBlob(configBytes)), mediaType: MediaType.ociConfig };
-    if (configDigest !== undefined && config.digest !== configDigest) {
-        throw new errors_ShipError(`${file}: the config ${errors_quoted(image.Config)} does not match its digest: its content is ${config.digest}`, { hint: 'the archive is corrupt or was tampered with: save the image again' });
-    }
-    // Layers are moved out of the unpacked archive, not copied (an image can be large); one named twice is moved once.
-    const moved = new Map();
-    const layers = [];
-    for (const name of image.Layers) {
-        const path = await member(name, 'layer');
-        let layer = moved.get(path);
-        if (!layer) {
-            const compression = await sniffCompression(path);
-            const mediaType = compression === 'gzip' ? MediaType.ociLayerGzip : compression === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayer;
-            // A layer stored under its digest (blobs/sha256/<hex>, as Docker 25 and later save) must have that digest;
-            // the older `<id>/layer.tar` names claim none, and the layer's digest is what its bytes hash to.
-            const digest = claimedDigest(name, false);
-            layer = { mediaType, ...(await layout.moveBlobFrom(path, { digest }, `${file}: layer ${errors_quoted(name)}`)) };
-            moved.set(path, layer);
-        }
-        layers.push(layer);
-    }
-    const descriptor = await layout.writeJson(MediaType.ociManifest, { schemaVersion: 2, mediaType: MediaType.ociManifest, config, layers });
-    return { layout, descriptor, name: image.RepoTags?.[0] ?? undefined };
-}
-/**
- * The digest a docker-archive member's name claims: `blobs/sha256/<hex>` (Docker 25 and later), or for a config,
- * the legacy `<hex>.json` (the image id, which is the config's digest).
- */
-function claimedDigest(name, isConfig) {
-    const stored = /^(?:\.\/)?blobs\/sha256\/([a-f0-9]{64})$/.exec(name)?.[1] ?? (isConfig ? /^(?:\.\/)?([a-f0-9]{64})\.json$/.exec(name)?.[1] : undefined);
-    const digest = stored === undefined ? undefined : `sha256:${stored}`;
-    return digest !== undefined && isDigest(digest) ? digest : undefined;
-}
-/** Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time). */
-async function packOciArchive(dir, file) {
-    const temporary = `${file}.tmp-${process.pid}`;
-    try {
-        await pipeline(layoutTar(dir), createWriteStream(temporary));
-        await rename(temporary, file);
-    }
-    catch (error) {
-        await rm(temporary, { force: true });
-        throw error;
-    }
-}
-async function* layoutTar(dir) {
-    const header = (name, type, size) => ({ name, linkName: '', type, mode: type === '5' ? 0o755 : 0o644, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
-    yield encodeHeader(header('blobs/', '5', 0));
-    for (const algorithm of (await readdir(join(dir, 'blobs'))).sort()) {
-        yield encodeHeader(header(`blobs/${algorithm}/`, '5', 0));
-        for (const name of (await readdir(join(dir, 'blobs', algorithm))).sort()) {
-            if (name.startsWith('.'))
-                continue;
-            yield* fileEntry(`blobs/${algorithm}/${name}`, join(dir, 'blobs', algorithm, name));
-        }
-    }
-    yield* fileEntry('index.json', join(dir, 'index.json'));
-    yield* fileEntry('oci-layout', join(dir, 'oci-layout'));
-    yield Buffer.alloc(1024);
-    async function* fileEntry(name, path) {
-        const { size } = await stat(path);
-        yield encodeHeader(header(name, '0', size));
-        for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
-            yield chunk;
-        yield Buffer.alloc(padding(size));
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/build/docker.ts
 /**
  * The docker builder. With buildx and a driver that can export OCI (docker-container, kubernetes, remote):
@@ -89930,7 +90270,6 @@ async function* layoutTar(dir) {
  * `docker` driver, which cannot export OCI): `docker build` into the daemon, `docker save` to a docker-archive,
  * read into an OCI layout (src/oci/archive.ts). `.dockerignore` is honoured by Docker itself either way.
  */
-
 
 
 
@@ -90096,211 +90435,8 @@ async function selectBuilder(input, options = {}) {
         hint: 'install buildah or Docker, or set builder: none and name an already built image in the image input',
     });
 }
-/** Runs a build with its output in a log group named after the builder. */
 function buildInLogGroup(runner, builder, request) {
     return runner.group(`Build ${request.tag} with ${builder.name}`, () => builder.build({ ...request, log: (line) => runner.info(line) }));
-}
-
-;// CONCATENATED MODULE: ./src/oci/pull.ts
-/**
- * Pulls an image from a registry into an OCI layout: the manifest (or index and its manifests, each fetched by
- * digest and checked against it and its descriptor's size), then every blob, streamed to disk and checked against
- * its digest and size as it arrives (OciLayout.writeBlobFrom), never held whole in memory.
- * Docker schema 2 images are stored as they are (same bytes, same digests); the converter turns them into OCI.
- */
-
-
-
-
-async function pullImage(repo, reference, layout, options = {}) {
-    const log = options.log ?? (() => { });
-    const started = Date.now();
-    const blobs = new Map();
-    /** Fetches a manifest by reference (a child by its descriptor), stores it, and collects its blobs (or its children's). */
-    const fetchManifest = async (ref, depth, expectedSize) => {
-        // getManifest checks the content against a digest reference; the size is the descriptor's to check.
-        const answer = await repo.getManifest(ref);
-        if (expectedSize !== undefined && answer.bytes.length !== expectedSize) {
-            throw new errors_ShipError(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, { hint: 'the registry holds a corrupt image: push it again' });
-        }
-        const mediaType = answer.mediaType;
-        if (mediaType === 'application/vnd.docker.distribution.manifest.v1+json' || mediaType === 'application/vnd.docker.distribution.manifest.v1+prettyjws') {
-            throw new errors_ShipError(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, { hint: 'push it again with a current Docker or buildah, which write schema 2 or OCI' });
-        }
-        const descriptor = { mediaType, digest: answer.digest, size: answer.bytes.length };
-        let json;
-        try {
-            json = JSON.parse(answer.bytes.toString('utf8'));
-        }
-        catch {
-            // Not the parser's message: it quotes the content.
-            throw new errors_ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not JSON`, { hint: 'the registry holds a corrupt or unsupported image' });
-        }
-        /** A zod check whose failure names the manifest instead of throwing a bare ZodError. */
-        const parse = (schema) => {
-            const result = schema.safeParse(json);
-            if (result.success)
-                return result.data;
-            const issue = result.error.issues[0];
-            throw new errors_ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not valid: ${issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid'}`, {
-                hint: 'the registry holds a corrupt or unsupported image',
-            });
-        };
-        if (isIndexType(mediaType)) {
-            if (depth > 2)
-                throw new errors_ShipError(`${repo.where}:${reference}: indexes nested too deep`, { hint: 'the image is corrupt' });
-            const index = parse(ImageIndex);
-            const wanted = options.platform ? index.manifests.filter((m) => matches(m.platform, options.platform)) : index.manifests;
-            if (options.platform) {
-                const [chosen] = wanted;
-                if (!chosen) {
-                    const known = index.manifests.map((m) => (m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest)).join(', ');
-                    throw new errors_ShipError(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, { hint: `it has: ${known}` });
-                }
-                return fetchManifest(chosen.digest, depth + 1, chosen.size);
-            }
-            for (const child of wanted)
-                await fetchManifest(child.digest, depth + 1, child.size);
-        }
-        else if (isImageManifestType(mediaType) || mediaType === '') {
-            const manifest = parse(ImageManifest);
-            for (const blob of [manifest.config, ...manifest.layers]) {
-                if (isForeignLayer(blob))
-                    continue;
-                blobs.set(blob.digest, blob);
-            }
-            if (!descriptor.mediaType)
-                descriptor.mediaType = manifest.mediaType ?? MediaType.ociManifest;
-        }
-        else {
-            throw new errors_ShipError(`${repo.where}:${reference} has media type ${errors_quoted(mediaType)}, which is not an image`, { hint: 'pull an image manifest or index' });
-        }
-        const stored = await layout.writeBlob(answer.bytes);
-        if (stored.digest !== answer.digest)
-            throw new Error('unreachable: a stored manifest changed digest');
-        return descriptor;
-    };
-    const root = await fetchManifest(reference, 0);
-    let present = 0;
-    let bytesDownloaded = 0;
-    await forEachLimited([...blobs.values()], options.concurrency ?? 4, async (blob) => {
-        if (await layout.hasBlob(blob.digest, blob.size)) {
-            present += 1;
-            return;
-        }
-        const body = await repo.openBlob(blob.digest);
-        try {
-            await layout.writeBlobFrom(body, { digest: blob.digest, size: blob.size }, repo.where);
-        }
-        catch (error) {
-            body.destroy();
-            if (error instanceof errors_ShipError && !error.message.startsWith(repo.where))
-                throw new errors_ShipError(`pull ${push_short(blob.digest)} from ${repo.where}: ${error.message}`, { hint: error.hint ?? 'run again; if it persists the registry serves corrupt data', cause: error });
-            throw error;
-        }
-        bytesDownloaded += blob.size;
-    });
-    await layout.setRef(root, options.layoutRef);
-    log(`${repo.where}: pulled ${reference} (${root.digest}) in ${((Date.now() - started) / 1000).toFixed(2)} s: ${blobs.size} blobs, ${present} already present, ${mb(bytesDownloaded)} downloaded`);
-    return { descriptor: root, blobs: blobs.size, present, bytesDownloaded };
-}
-function matches(platform, wanted) {
-    if (!platform || !wanted)
-        return false;
-    return platform.os === wanted.os && platform.architecture === wanted.architecture && (wanted.variant === undefined || platform.variant === wanted.variant);
-}
-
-;// CONCATENATED MODULE: ./src/oci/transfer.ts
-
-
-
-
-/** Pushes the image `options.layoutRef` (default: the only one) of the layout in `dir` to `target`. */
-async function pushFromLayout(dir, target, options = {}) {
-    const layout = await OciLayout.open(dir);
-    const client = clientFor(target);
-    try {
-        return await pushImage(layout, client.repository(target.repository, ['pull', 'push']), { ...options, log: target.log });
-    }
-    finally {
-        await client.close();
-    }
-}
-/** Pulls `reference` (a tag or a digest) from `target` into the layout in `dir`, created when missing. */
-async function pullIntoLayout(target, reference, dir, options = {}) {
-    const layout = await layout_OciLayout.create(dir);
-    const client = clientFor(target);
-    try {
-        return await pullImage(client.repository(target.repository), reference, layout, { ...options, log: target.log });
-    }
-    finally {
-        await client.close();
-    }
-}
-function clientFor(target) {
-    return new RegistryClient({
-        registry: target.registry,
-        ...(target.credentials ? { credentials: target.credentials } : {}),
-        ...(target.insecureRegistries ? { insecureRegistries: target.insecureRegistries } : {}),
-        mask: target.mask,
-        log: target.log,
-        ...(target.retryLog ? { http: { retryLog: target.retryLog } } : {}),
-    });
-}
-
-;// CONCATENATED MODULE: ./src/oci/registry-credentials.ts
-/**
- * Where a registry's credentials come from when the caller has none to give: the environment
- * (MESHAGENT_SHIP_REGISTRY_USER / MESHAGENT_SHIP_REGISTRY_PASSWORD), then the `auths` of the Docker config
- * (`$DOCKER_CONFIG/config.json`, default `~/.docker/config.json`), as `docker login` writes it.
- */
-
-
-
-
-/** The Docker config file this environment points at. */
-function dockerConfigPath(env = process.env) {
-    return (0,external_node_path_.join)(env.DOCKER_CONFIG || (0,external_node_path_.join)((0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json');
-}
-/** Credentials for `registry` from the Docker config; undefined when it has none (or no file). */
-function credentialsFromDockerConfig(registry, path = dockerConfigPath()) {
-    let text;
-    try {
-        text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-    let config;
-    try {
-        config = JSON.parse(text);
-    }
-    catch {
-        throw new errors_ShipError(`${path} is not valid JSON`, { hint: 'fix the file, or run `docker login` again' });
-    }
-    for (const [key, entry] of Object.entries(config.auths ?? {})) {
-        // Keys may be a bare host or a URL (https://host/v1/).
-        const host = key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');
-        if (host !== registry)
-            continue;
-        if (entry.auth) {
-            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-            const colon = decoded.indexOf(':');
-            if (colon > 0)
-                return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-        }
-        if (entry.username && entry.password)
-            return { username: entry.username, password: entry.password };
-    }
-    return undefined;
-}
-/** The environment's credentials first, then the Docker config's. */
-function findCredentials(registry, env = process.env) {
-    const username = env.MESHAGENT_SHIP_REGISTRY_USER;
-    const password = env.MESHAGENT_SHIP_REGISTRY_PASSWORD;
-    if (username && password)
-        return { username, password };
-    return credentialsFromDockerConfig(registry, dockerConfigPath(env));
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/source-image.ts
@@ -90309,9 +90445,6 @@ function findCredentials(registry, env = process.env) {
  * builder, or an existing image: an `oci:` layout, an `oci-archive:` or `docker-archive:` file, or a registry
  * reference pulled with the credentials found for its registry.
  */
-
-
-
 
 
 
@@ -90332,7 +90465,9 @@ async function obtainImage(config, target, options) {
         return buildImage(config, target, options);
     if (source.kind === 'registry')
         return source_image_pullImage(source.reference, target, options);
-    const opened = await openImage(source.kind === 'docker-archive' ? { transport: 'docker-archive', path: source.path, ref: undefined } : { transport: source.kind, path: source.path, ref: source.ref });
+    const ref = source.kind === 'docker-archive' ? { transport: 'docker-archive', path: source.path, ref: undefined } : { transport: source.kind, path: source.path, ref: source.ref };
+    // Archives are unpacked under the run's work dir, which a forced exit removes with everything in it.
+    const opened = await openImage(ref, { tempDir: options.workDir });
     const origin = `${source.kind}:${source.path}${source.kind !== 'docker-archive' && source.ref ? `:${source.ref}` : ''}`;
     return { layout: opened.layout, descriptor: opened.descriptor, built: false, origin, close: () => opened.close() };
 }
@@ -90363,7 +90498,15 @@ async function source_image_pullImage(reference, target, options) {
     const credentials = isTargetRepository ? options.projectCredentials : findCredentials(registry, options.env);
     const dir = (0,external_node_path_.join)(options.workDir, 'pulled');
     const wanted = reference.digest ?? reference.tag ?? 'latest';
-    const from = { registry, repository, ...(credentials ? { credentials } : {}), mask: options.mask, log: options.log, ...(options.retryLog ? { retryLog: options.retryLog } : {}) };
+    const from = {
+        registry,
+        repository,
+        ...(credentials ? { credentials } : {}),
+        mask: options.mask,
+        log: options.log,
+        ...(options.retryLog ? { retryLog: options.retryLog } : {}),
+        ...registryClientIdentity(registry),
+    };
     const pulled = await pullIntoLayout(from, wanted, dir, { layoutRef: 'source' });
     const layout = await layout_OciLayout.open(dir);
     const descriptor = await layout.resolve('source');

@@ -4,7 +4,7 @@
  * manifest list, pushed whole.
  */
 import { ShipError } from '../errors.js';
-import { OciLayout } from '../oci/layout.js';
+import { OciLayout } from '../oci/index.js';
 import { prepareBuild, unavailableBecause } from './workspace.js';
 import { buildFailed, builderMissing } from './errors.js';
 import { builderEnv, CommandMissing, runCommand, type CommandResult } from './process.js';

@@ -7,8 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ShipError } from '../errors.js';
-import { layoutFromDockerArchive } from '../oci/archive.js';
-import { OciLayout } from '../oci/layout.js';
+import { layoutFromDockerArchive, OciLayout } from '../oci/index.js';
 import { prepareBuild, unavailableBecause } from './workspace.js';
 import type { BuildFiles } from './dockerfile.js';
 import { buildFailed, builderMissing } from './errors.js';

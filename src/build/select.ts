@@ -4,7 +4,6 @@
  * exports OCI directly, else buildah (OCI natively, no daemon), else Docker's build + save; always saying why.
  */
 import { ShipError } from '../errors.js';
-import type { Runner } from '../runner.js';
 import { BuildahBuilder, type BuildahOptions } from './buildah.js';
 import { DockerBuilder, type DockerOptions } from './docker.js';
 import { builderMissing } from './errors.js';
@@ -53,6 +52,12 @@ export async function selectBuilder(input: BuilderChoice, options: SelectOptions
 }
 
 /** Runs a build with its output in a log group named after the builder. */
-export function buildInLogGroup(runner: Pick<Runner, 'group' | 'info'>, builder: Builder, request: Omit<BuildRequest, 'log'>): Promise<BuiltImage> {
+/** What a build needs of its host's log: a group to stream into, and a line. */
+export interface LogGroups {
+  group<T>(title: string, fn: () => Promise<T>): Promise<T>;
+  info(line: string): void;
+}
+
+export function buildInLogGroup(runner: LogGroups, builder: Builder, request: Omit<BuildRequest, 'log'>): Promise<BuiltImage> {
   return runner.group(`Build ${request.tag} with ${builder.name}`, () => builder.build({ ...request, log: (line) => runner.info(line) }));
 }

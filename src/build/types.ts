@@ -2,7 +2,7 @@
  * The builder port: turn a Dockerfile context into an OCI image layout on disk. Each implementation (buildah,
  * docker) takes the same request and answers the same result, so the pipeline does not care which one ran.
  */
-import type { OciLayout } from '../oci/layout.js';
+import type { OciLayout } from '../oci/index.js';
 
 export type BuilderName = 'buildah' | 'docker';
 

@@ -4,12 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliArgs } from '../cli-args.js';
 import { ShipError } from '../errors.js';
-import { convertImage, type ImageConversion, type LayerEvent } from '../estargz/image.js';
-import { DEFAULT_CHUNK_SIZE } from '../estargz/toc.js';
-import { formatLocalImage, parseLocalImage } from '../image-location.js';
-import { openImage, packOciArchive, type ImageRef } from '../oci/archive.js';
-import { OciLayout } from '../oci/layout.js';
-import type { Digest } from '../oci/digest.js';
+import { DEFAULT_ESTARGZ_CHUNK_SIZE, type ImageConversion, type LayerEvent } from '../estargz/index.js';
+import { type Digest, formatImageRef, type ImageRef, OciLayout, openImage, packOciArchive, parseImageRef } from '../oci/index.js';
+import { convertImageForShip } from '../pipeline/estargz-conversion.js';
 import { RunStop } from '../stop.js';
 import { processIo, type CommandIo } from './io.js';
 
@@ -21,11 +18,11 @@ export async function runConvert(args: CliArgs, io: CommandIo = processIo): Prom
   if (srcText === undefined || dstText === undefined || extra.length > 0) {
     throw new ShipError('convert takes two arguments, SRC and DST', { hint: 'meshagent-ship convert oci:./image oci:./image-esgz' });
   }
-  const src = parseLocalImage(srcText);
-  const dst = parseLocalImage(dstText);
+  const src = parseImageRef(srcText);
+  const dst = parseImageRef(dstText);
   if (dst.transport === 'docker-archive') throw new ShipError('convert writes oci:DIR[:REF] or oci-archive:FILE[:REF], not docker-archive', { hint: 'Docker archives cannot carry the eStargz annotations; write an OCI image' });
   const level = integerOption(args.options['compression-level'], 'compression-level', 6);
-  const chunkSize = integerOption(args.options['chunk-size'], 'chunk-size', DEFAULT_CHUNK_SIZE);
+  const chunkSize = integerOption(args.options['chunk-size'], 'chunk-size', DEFAULT_ESTARGZ_CHUNK_SIZE);
   const prefetch = (args.options.prefetch ?? '').split('\n').map((p) => p.trim()).filter((p) => p !== '');
 
   // Ctrl-C or SIGTERM ends the conversion at its next chunk; the temporary files go as on any failure.
@@ -54,12 +51,12 @@ async function convertTo(src: ImageRef, dst: ImageRef, settings: { level: number
       signal.throwIfAborted();
       printProgress(event);
     };
-    const result = await convertImage(image.layout, image.descriptor, out, { ...settings, onLayer });
+    const result = await convertImageForShip(image.layout, image.descriptor, out, { ...settings, onLayer });
     const name = dst.ref ?? image.name;
     await out.setRef(result.descriptor, name);
     if (staging !== undefined) await packOciArchive(staging, dst.path);
     for (const path of result.missingPrefetch) io.stderr(`warning: prefetch path ${JSON.stringify(path)} is in no layer of the image\n`);
-    io.stdout(json ? `${JSON.stringify(describe(result, formatLocalImage(dst), name), null, 2)}\n` : render(result, formatLocalImage(dst)));
+    io.stdout(json ? `${JSON.stringify(describe(result, formatImageRef(dst), name), null, 2)}\n` : render(result, formatImageRef(dst)));
     return 0;
   } finally {
     await image.close();

@@ -4,11 +4,10 @@
  */
 import type { CliArgs } from '../cli-args.js';
 import { ShipError } from '../errors.js';
-import { findCredentials } from '../oci/registry-credentials.js';
-import { pullIntoLayout } from '../oci/transfer.js';
+import { pullIntoLayout } from '../oci/index.js';
 import type { ConsoleRunner } from '../runner.js';
+import { findCredentials, insecureRegistries, registryClientIdentity } from '../registry-env.js';
 import { parseLocation } from '../image-location.js';
-import { insecureRegistries } from './insecure-registries.js';
 
 const usage = 'meshagent-ship pull docker://HOST[:PORT]/REPOSITORY[:TAG|@DIGEST] oci:DIR[:REF] [--platform OS/ARCH]';
 
@@ -27,6 +26,7 @@ export async function pullCommand(args: CliArgs, runner: ConsoleRunner, out: (te
     repository: source.repository,
     ...(credentials ? { credentials } : {}),
     insecureRegistries: insecureRegistries(runner.env),
+    ...registryClientIdentity(source.registry),
     mask: (secret: string) => runner.setSecret(secret),
     log: (line: string) => runner.info(line),
   };

@@ -4,11 +4,10 @@
  */
 import type { CliArgs } from '../cli-args.js';
 import { ShipError } from '../errors.js';
-import { findCredentials } from '../oci/registry-credentials.js';
-import { pushFromLayout } from '../oci/transfer.js';
+import { pushFromLayout } from '../oci/index.js';
 import type { ConsoleRunner } from '../runner.js';
+import { findCredentials, insecureRegistries, registryClientIdentity } from '../registry-env.js';
 import { parseLocation } from '../image-location.js';
-import { insecureRegistries } from './insecure-registries.js';
 
 const usage = 'meshagent-ship push oci:DIR[:REF] docker://HOST[:PORT]/REPOSITORY[:TAG] [--mount-from REPO,...] [--concurrency N]';
 
@@ -30,6 +29,7 @@ export async function pushCommand(args: CliArgs, runner: ConsoleRunner, out: (te
       repository: target.repository,
       ...(credentials ? { credentials } : {}),
       insecureRegistries: insecureRegistries(runner.env),
+      ...registryClientIdentity(target.registry),
       mask: (secret) => runner.setSecret(secret),
       log: (line) => runner.info(line),
     },

@@ -1,19 +1,18 @@
 /** `meshagent-ship verify IMAGE`: checks every layer of an image is valid eStargz; exit 1 on any defect. */
 import type { CliArgs } from '../cli-args.js';
 import { ShipError } from '../errors.js';
-import { verifyImage, type ImageVerdict } from '../estargz/verify.js';
-import { formatLocalImage, parseLocalImage } from '../image-location.js';
-import { openImage } from '../oci/archive.js';
+import { type ImageVerdict, verifyImage } from '../estargz/index.js';
+import { formatImageRef, openImage, parseImageRef } from '../oci/index.js';
 import { processIo, type CommandIo } from './io.js';
 
 export async function runVerify(args: CliArgs, io: CommandIo = processIo): Promise<number> {
   const [imageText, ...extra] = args.positionals;
   if (imageText === undefined || extra.length > 0) throw new ShipError('verify takes one argument, the image', { hint: 'meshagent-ship verify oci:./image-esgz' });
-  const ref = parseLocalImage(imageText);
+  const ref = parseImageRef(imageText);
   const image = await openImage(ref);
   try {
     const verdict = await verifyImage(image.layout, image.descriptor);
-    io.stdout(args.json ? `${JSON.stringify({ image: formatLocalImage(ref), ...verdict }, null, 2)}\n` : render(verdict, formatLocalImage(ref)));
+    io.stdout(args.json ? `${JSON.stringify({ image: formatImageRef(ref), ...verdict }, null, 2)}\n` : render(verdict, formatImageRef(ref)));
     return verdict.ok ? 0 : 1;
   } finally {
     await image.close();

@@ -1,4 +1,4 @@
-/** Random access to a blob: a file here, or a registry by Range request (pipeline/reuse.ts, pipeline/publish.ts). */
+/** Random access to a blob: a file here, or a blob in a registry read by Range request. */
 import { open } from 'node:fs/promises';
 
 export interface BlobReader {

@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
 
 /**
- * The worker, as source text: evaluated in place so the bundled action needs no separate file. It gzips each member
+ * The worker, as source text: evaluated in place so a bundled program needs no separate file. It gzips each member
  * of a job and sets the header's OS byte to 255 ("unknown"), so output is identical on every platform. The zlib
  * output buffer is sized for the worst case, so each member's output is one buffer of its own that can be
  * transferred; one from Node's shared pool of small buffers (Buffer.poolSize bytes) cannot, and is copied.

@@ -2,33 +2,56 @@
  * Whole-image conversion: walks an index (every platform) or a single manifest, converts every layer to eStargz,
  * replaces the config's diff_ids, and writes config, manifest and index again with OCI media types, so each digest
  * up the tree changes with what it points to. Layer descriptors get the TOC digest and uncompressed-size
- * annotations, and what a later conversion needs to reuse them: the source layer's digest, the conversion's
- * settings and the diff_id. A layer shared by several platforms is converted once, and a layer whose conversion with
- * the same settings is known from elsewhere (a previous ship, see `reuse`) is not converted at all.
+ * annotations and, under the keys the caller gives (`provenance`), what a later conversion needs to reuse them: the
+ * source layer's digest, the conversion's settings and the diff_id. A layer shared by several platforms is converted
+ * once, and a layer whose conversion with the same settings is known from elsewhere (an earlier conversion, see
+ * `reuse`) is not converted at all.
  */
 import { ShipError } from '../errors.js';
-import { sha256, type Digest } from '../oci/digest.js';
-import type { OciLayout } from '../oci/layout.js';
-import { Annotation, isImageManifestType, isIndexType, MediaType } from '../oci/media-types.js';
-import { ImageConfig, ImageIndex, ImageManifest, type Descriptor } from '../oci/types.js';
+import { Annotation, type Descriptor, type Digest, ImageConfig, ImageIndex, ImageManifest, isImageManifestType, isIndexType, MediaType, type OciLayout, sha256 } from '../oci/index.js';
 import { CompressPool } from './compress-pool.js';
 import { convertLayer, type ConvertedLayer } from './layer.js';
 import type { WrittenLayer } from './layer-writer.js';
 import { attributePrefetch, layerPaths, type LayerPaths } from './prefetch.js';
 import { checkDeclaredType, checkManifestParts, unknownDocumentType } from './source-layer.js';
-import { DEFAULT_CHUNK_SIZE } from './toc.js';
+import { DEFAULT_ESTARGZ_CHUNK_SIZE } from './toc.js';
 
 export interface ConvertImageOptions {
   /** gzip level 0-9 (default 6). */
   readonly level?: number;
-  /** Chunk size in bytes (default 4 MiB). */
+  /** The size of the chunks files are cut into, in bytes (default 4 MiB). */
   readonly chunkSize?: number;
   /** Paths and globs to prioritize (prefetch), in order. */
   readonly prefetch?: readonly string[];
   /** Told when a layer starts and as it progresses (payload bytes written). */
   readonly onLayer?: (event: LayerEvent) => void;
-  /** Conversions made before (by a previous ship), reused instead of converting a layer again. */
+  /** Conversions made before, reused instead of converting a layer again. */
   readonly reuse?: LayerReuse;
+  /** The annotation keys under which each converted layer records where it came from; without them, none is written. */
+  readonly provenance?: ProvenanceKeys;
+  /** Where temporary files go (a spooled layer, a large TOC); default the system's temporary directory. */
+  readonly tempDir?: string;
+}
+
+/** Annotation keys for what a later conversion needs to reuse a converted layer (see LayerReuse). */
+interface ProvenanceKeys {
+  /** The digest of the source layer. */
+  readonly sourceDigest: string;
+  /** The conversion's settings, as conversionParams spells them. */
+  readonly conversion: string;
+  /** The converted layer's diff_id. */
+  readonly diffId: string;
+}
+
+/** A conversion setting out of range; `setting` names the option, so a caller can name its own input or flag. */
+export class ConversionSettingError extends ShipError {
+  constructor(
+    readonly setting: 'level' | 'chunkSize',
+    message: string,
+    hint: string,
+  ) {
+    super(message, { hint });
+  }
 }
 
 export type LayerEvent =
@@ -54,7 +77,7 @@ export interface ConversionSettings {
 }
 
 /**
- * The settings as the `com.meshagent.ship.conversion` annotation spells them, e.g.
+ * The settings as the provenance `conversion` annotation spells them, e.g.
  * `estargz/1 level=6 chunk-size=4194304 prefetch=none` (or `prefetch=sha256:...`, the digest of the JSON list of
  * prioritized paths). Two conversions of the same source layer with equal strings give the same blob.
  */
@@ -63,7 +86,7 @@ export function conversionParams(settings: ConversionSettings): string {
   return `estargz/${CONVERTER_VERSION} level=${settings.level} chunk-size=${settings.chunkSize} prefetch=${prefetch}`;
 }
 
-/** A layer converted before, found where it was pushed and checked, with what the manifest and report need. */
+/** A layer converted before, found where it was pushed and checked, with what the manifest and the caller need. */
 export interface ReusedLayer extends WrittenLayer {
   readonly digest: Digest;
   readonly size: number;
@@ -71,7 +94,7 @@ export interface ReusedLayer extends WrittenLayer {
   readonly lazyPullBytes: number;
 }
 
-/** Where earlier conversions come from (see pipeline/reuse.ts for the registry's). */
+/** Where earlier conversions come from (a registry's previous image, for instance). */
 export interface LayerReuse {
   /**
    * Looks at the earlier conversions of these source layers (all at once, before any is needed). Returns, for each
@@ -113,9 +136,12 @@ interface LayerOutcome {
 
 export async function convertImage(source: OciLayout, top: Descriptor, out: OciLayout, options: ConvertImageOptions = {}): Promise<ImageConversion> {
   const level = options.level ?? 6;
-  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  if (!Number.isInteger(level) || level < 0 || level > 9) throw new ShipError(`compression level ${level} is not 0-9`, { input: 'compression-level', hint: 'use a whole number from 0 (store) to 9 (smallest)' });
-  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) throw new ShipError(`chunk size ${chunkSize} is not a positive number of bytes`, { input: 'chunk-size', hint: `the default is ${DEFAULT_CHUNK_SIZE} (4 MiB)` });
+  const chunkSize = options.chunkSize ?? DEFAULT_ESTARGZ_CHUNK_SIZE;
+  if (!Number.isInteger(level) || level < 0 || level > 9) throw new ConversionSettingError('level', `compression level ${level} is not 0-9`, 'use a whole number from 0 (store) to 9 (smallest)');
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
+    throw new ConversionSettingError('chunkSize', `chunk size ${chunkSize} is not a positive number of bytes`, `the default is ${DEFAULT_ESTARGZ_CHUNK_SIZE} (4 MiB)`);
+  }
+  const provenance = options.provenance;
   const pool = new CompressPool();
   const manifests: ConvertedManifest[] = [];
   const missing = new Set<string>();
@@ -143,6 +169,7 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
           level,
           chunkSize,
           prioritized,
+          ...(options.tempDir === undefined ? {} : { tempDir: options.tempDir }),
           onProgress: (payloadBytes) => options.onLayer?.({ kind: 'progress', digest, payloadBytes }),
         });
         options.onLayer?.({ kind: 'done', digest, result });
@@ -193,9 +220,7 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
           ...annotations,
           [Annotation.stargzTocDigest]: result.tocDigest,
           [Annotation.estargzUncompressedSize]: String(result.uncompressedSize),
-          [Annotation.shipSourceDigest]: layer.digest,
-          [Annotation.shipConversion]: params,
-          [Annotation.shipDiffId]: result.diffId,
+          ...(provenance ? { [provenance.sourceDigest]: layer.digest, [provenance.conversion]: params, [provenance.diffId]: result.diffId } : {}),
         },
       });
     }

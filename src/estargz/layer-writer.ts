@@ -8,10 +8,10 @@
  * compressed as a stream.
  */
 import { createHash } from 'node:crypto';
-import { DigestCounter, sha256, type Digest } from '../oci/digest.js';
+import { type Digest, DigestCounter, sha256 } from '../oci/index.js';
 import { gzipStream, OrderedCompressor, type CompressPool } from './compress-pool.js';
 import { makeFooter } from './footer.js';
-import { bareFileHeader, encodeHeader, padding, type TarHeader } from './tar-header.js';
+import { bareFileHeader, encodeHeader, padding, type TarHeader } from '../tar/index.js';
 import { LANDMARK_CONTENT, TOC_NAME, TocBuilder, type TocEntry } from './toc.js';
 import { ShipError } from '../errors.js';
 
@@ -25,6 +25,8 @@ export interface WriterOptions {
   readonly chunkSize: number;
   /** Called with the number of payload bytes written so far. */
   readonly onProgress?: (payloadBytes: number) => void;
+  /** Where a large TOC spills to; default the system's temporary directory. */
+  readonly tempDir?: string | undefined;
 }
 
 export interface WrittenLayer {
@@ -41,7 +43,7 @@ const END_OF_ARCHIVE = Buffer.alloc(1024);
 
 /** Yields the eStargz blob; `result` is filled in when the generator finishes. */
 export async function* writeEstargz(items: AsyncIterable<LayerItem>, options: WriterOptions, result: Partial<WrittenLayer>): AsyncGenerator<Buffer> {
-  const toc = new TocBuilder();
+  const toc = new TocBuilder({ tempDir: options.tempDir });
   try {
     yield* write(items, options, result, toc);
   } finally {

@@ -12,17 +12,12 @@ import { join } from 'node:path';
 import { pipeline as pipe, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ShipError } from '../errors.js';
-import { DigestCounter, type Digest } from '../oci/digest.js';
-import type { OciLayout } from '../oci/layout.js';
-import type { Descriptor } from '../oci/types.js';
+import { type Descriptor, type Digest, DigestCounter, type OciLayout } from '../oci/index.js';
 import type { CompressPool } from './compress-pool.js';
-import { describeReadError } from './decompress.js';
-import { checkEntryPath } from './entry-path.js';
+import { checkEntryPath, readTar, type TarEntry, type TarHeader } from '../tar/index.js';
 import { writeEstargz, type LayerItem, type WrittenLayer } from './layer-writer.js';
 import { readBlobToc, TocError } from './read-toc.js';
-import { checkLayerBlob, layerEntries, openLayerTar } from './source-layer.js';
-import type { TarHeader } from './tar-header.js';
-import { readTar, type TarEntry } from './tar-reader.js';
+import { checkLayerBlob, describeLayerReadError, layerEntries, openLayerTar } from './source-layer.js';
 import { cleanPath, NO_PREFETCH_LANDMARK, PREFETCH_LANDMARK, TOC_NAME } from './toc.js';
 
 export interface LayerOptions {
@@ -32,6 +27,8 @@ export interface LayerOptions {
   /** Paths (already attributed to this layer) to write first, in this order. */
   readonly prioritized?: readonly string[];
   readonly onProgress?: (payloadBytes: number) => void;
+  /** Where the spooled tar and a large TOC go; default the system's temporary directory. */
+  readonly tempDir?: string | undefined;
 }
 
 export interface ConvertedLayer extends WrittenLayer {
@@ -64,7 +61,7 @@ export async function convertLayer(source: OciLayout, layer: Descriptor, out: Oc
     if (prioritized.length === 0) {
       written = await out.writeBlobFrom(writeEstargz(streamItems(await openLayerTar(source, layer), what), options, result));
     } else {
-      const spool = await mkdtemp(join(tmpdir(), 'meshagent-ship-spool-'));
+      const spool = await mkdtemp(join(options.tempDir ?? tmpdir(), 'estargz-spool-'));
       try {
         const tarPath = join(spool, 'layer.tar');
         await pipeline(await openLayerTar(source, layer), createWriteStream(tarPath));
@@ -75,7 +72,7 @@ export async function convertLayer(source: OciLayout, layer: Descriptor, out: Oc
     }
     return { ...(result as WrittenLayer), ...written, passedThrough: false };
   } catch (error) {
-    const described = describeReadError(error, what);
+    const described = describeLayerReadError(error, what);
     // Errors about the blob name it already; those from inside its tar get the layer's name in front.
     if (described.message.includes(digest)) throw described;
     throw new ShipError(`${what}: ${described.message}`, { hint: described.hint, cause: error });

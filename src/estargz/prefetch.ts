@@ -1,15 +1,15 @@
 /**
  * Prefetch lists: which layer each prioritized path belongs to. Every pattern (a path or a glob with `*`, `?`, `[...]`
- * and `**`) is matched against the image's merged filesystem, and each match is attributed to the topmost layer
- * that holds it, unless a whiteout or an opaque directory in a layer above hides it. Order is the order given, glob
- * matches sorted; a path named twice counts once.
+ * and `**`, see glob.ts) is matched against the image's merged filesystem, and each match is attributed to the
+ * topmost layer that holds it, unless a whiteout or an opaque directory in a layer above hides it. Order is the order
+ * given, glob matches sorted; a path named twice counts once.
  *
  * A layer's paths are streamed, not collected: only the paths a pattern names or matches are kept, with the layer's
  * whiteouts up to a bound. A layer with more whiteouts than that is read a second time, for just the whiteouts that
  * could hide a match. So memory follows the prefetch list, not the number of files in the layers.
  */
-import type { OciLayout } from '../oci/layout.js';
-import type { Descriptor } from '../oci/types.js';
+import { globToRegExp, isGlob } from '../glob.js';
+import type { Descriptor, OciLayout } from '../oci/index.js';
 import { layerEntries, openLayerTar } from './source-layer.js';
 import { cleanPath, NO_PREFETCH_LANDMARK, PREFETCH_LANDMARK, TOC_NAME } from './toc.js';
 
@@ -153,35 +153,4 @@ function hidingEntries(path: string): string[] {
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
-}
-
-export function isGlob(pattern: string): boolean {
-  return /[*?[]/.test(pattern);
-}
-
-/** `**` crosses directories, `*` and `?` do not; `[...]` is a character class (`[!...]` negated). */
-export function globToRegExp(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i += 1) {
-    const c = pattern[i] as string;
-    if (c === '*' && pattern[i + 1] === '*') {
-      i += 1;
-      if (pattern[i + 1] === '/') {
-        i += 1;
-        source += '(?:.*/)?';
-      } else source += '.*';
-    } else if (c === '*') source += '[^/]*';
-    else if (c === '?') source += '[^/]';
-    else if (c === '[') {
-      const close = pattern.indexOf(']', i + 2);
-      if (close === -1) source += '\\[';
-      else {
-        let body = pattern.slice(i + 1, close);
-        if (body.startsWith('!')) body = `^${body.slice(1)}`;
-        source += `[${body.replace(/\\/g, '\\\\')}]`;
-        i = close;
-      }
-    } else source += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
 }

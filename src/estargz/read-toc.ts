@@ -2,18 +2,18 @@
  * Finding and reading the TOC of an eStargz blob the way lazy-pulling readers do: the footer (last 51 bytes, or 47
  * for legacy stargz) gives the TOC member's offset; that member alone must hold a tar entry `stargz.index.json`
  * whose content is the TOC JSON. Used by the verifier, by the converter to pass eStargz layers through, and (through
- * Range requests) to check a layer a previous ship pushed before it is reused.
+ * Range requests) to check a layer pushed earlier before it is reused.
  *
  * The TOC is read as a stream, whatever its size: the member is read in pieces, inflated as it comes, hashed, and
  * its entries are parsed one at a time (toc-json.ts) and handed on in batches. A layer of a million files has a TOC
  * of a few hundred megabytes of JSON, which would otherwise be held as text and as objects at once.
  */
 import { createHash } from 'node:crypto';
-import type { Digest } from '../oci/digest.js';
+import type { Digest } from '../oci/index.js';
 import { fileReader, type BlobReader } from './blob-reader.js';
 import { FOOTER_SIZE, parseFooter, type Footer } from './footer.js';
 import { GzipMemberError, streamMember } from './gzip-member.js';
-import { BLOCK } from './tar-header.js';
+import { BLOCK } from '../tar/index.js';
 import { cleanPath, isTocEntry, NO_PREFETCH_LANDMARK, PREFETCH_LANDMARK, TOC_NAME, TocEntrySchema, type TocItem } from './toc.js';
 import { TocJsonError, TocJsonScanner } from './toc-json.js';
 

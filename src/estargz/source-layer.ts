@@ -2,29 +2,25 @@
  * Reading a source layer from an OCI layout, with everything its descriptor claims held to the bytes: a media type
  * this tool knows as a layer, the compression that type declares, the size, and the digest (checked as the blob
  * streams, OciLayout.openBlob). The tar's entries are read with their names and link targets checked
- * (entry-path.ts), and the blob is read to its end even after the tar's end-of-archive marker, so the digest check
+ * (tar/entry-path.ts), and the blob is read to its end even after the tar's end-of-archive marker, so the digest check
  * always runs.
  */
 import type { Readable } from 'node:stream';
 import { quoted, ShipError } from '../errors.js';
-import type { OciLayout } from '../oci/layout.js';
-import { isConfigType, isForeignLayer, isImageManifestType, isIndexType, layerCompression, type LayerCompression } from '../oci/media-types.js';
-import { ImageIndex, ImageManifest, type Descriptor } from '../oci/types.js';
-import { decompress, sniffCompression } from './decompress.js';
-import { checkEntryPath } from './entry-path.js';
-import { readTar, type TarEntry } from './tar-reader.js';
+import { type Descriptor, ImageIndex, ImageManifest, isConfigType, isForeignLayer, isImageManifestType, isIndexType, layerCompression, type OciLayout } from '../oci/index.js';
+import { checkEntryPath, decompress, isCorruptCompression, readTar, sniffCompression, TarFormatError, type Compression, type TarEntry } from '../tar/index.js';
 
-const NAMES: Readonly<Record<LayerCompression, string>> = { none: 'uncompressed', gzip: 'gzip', zstd: 'zstd' };
+const NAMES: Readonly<Record<Compression, string>> = { none: 'uncompressed', gzip: 'gzip', zstd: 'zstd' };
 
 /**
  * The checks that need no full read: a known layer media type, the blob a file of the descriptor's size, and its
  * first bytes the compression the media type declares. Returns the compression.
  */
-export async function checkLayerBlob(layout: OciLayout, layer: Descriptor): Promise<LayerCompression> {
+export async function checkLayerBlob(layout: OciLayout, layer: Descriptor): Promise<Compression> {
   const declared = layerCompression(layer.mediaType);
   if (declared === undefined) throw unknownLayerType(layout, layer);
   const path = await layout.statBlob(layer);
-  const actual = await sniffCompression(path);
+  const actual = await sniffCompression(path, 'a layer blob');
   if (actual !== declared) {
     throw new ShipError(`${layout.where}: layer ${layer.digest} is declared ${NAMES[declared]} (${layer.mediaType}), but its bytes are ${NAMES[actual]}`, {
       hint: 'the manifest gives the layer the wrong media type: fix the tool that wrote the image, or export it again',
@@ -42,7 +38,7 @@ export async function checkManifestParts(layout: OciLayout, descriptor: Descript
   checkDeclaredType(layout, descriptor, manifest.mediaType);
   if (!isConfigType(manifest.config.mediaType)) {
     throw new ShipError(`${layout.where}: manifest ${descriptor.digest} has a config of media type ${quoted(manifest.config.mediaType)}, which is not an image config`, {
-      hint: 'only container images can be shipped (an OCI or Docker image config); this looks like another kind of artifact',
+      hint: 'only container images are handled (an OCI or Docker image config); this looks like another kind of artifact',
     });
   }
   for (const layer of manifest.layers) {
@@ -80,7 +76,7 @@ export function unknownDocumentType(layout: OciLayout, descriptor: Descriptor): 
 
 export function unknownLayerType(layout: OciLayout, layer: Descriptor): ShipError {
   return new ShipError(`${layout.where}: layer ${layer.digest} has media type ${quoted(layer.mediaType)}, which is not a container layer type`, {
-    hint: 'only tar layers (application/vnd.oci.image.layer.v1.tar, +gzip, +zstd, or their Docker equivalents) can be shipped; encrypted layers and artifacts cannot',
+    hint: 'only tar layers (application/vnd.oci.image.layer.v1.tar, +gzip, +zstd, or their Docker equivalents) are handled; encrypted layers and artifacts are not',
   });
 }
 
@@ -105,7 +101,21 @@ export async function* layerEntries(tar: Readable, where: string): AsyncGenerato
     // eslint-disable-next-line @typescript-eslint/no-unused-vars -- reading to the end is the point
     for await (const _rest of tar);
     finished = true;
+  } catch (error) {
+    throw error instanceof TarFormatError ? describeLayerReadError(error, where) : error;
   } finally {
     if (!finished) tar.destroy();
   }
+}
+
+/**
+ * A zlib, tar or file error met while reading a layer as a ShipError, with a hint that speaks of the layer (the
+ * readers below say only what they found wrong with the bytes). `what` names the layer.
+ */
+export function describeLayerReadError(error: unknown, what: string): ShipError {
+  if (error instanceof TarFormatError) return new ShipError(error.message, { hint: 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image', cause: error });
+  if (error instanceof ShipError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (isCorruptCompression(error)) return new ShipError(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
+  return new ShipError(`${what}: cannot be read (${message})`, { cause: error });
 }

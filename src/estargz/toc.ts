@@ -3,19 +3,17 @@
  * and omit-if-zero rules of the Go reference (estargz `TOCEntry`), serialised with tab indentation and no trailing
  * newline. Its sha256 is the layer's `containerd.io/snapshot/stargz/toc.digest`.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
-import { ShipError } from '../errors.js';
-import type { EntryType, TarHeader } from './tar-header.js';
+import type { EntryType, TarHeader } from '../tar/index.js';
+import { SpillStore } from './spill-store.js';
 
 export const TOC_NAME = 'stargz.index.json';
 export const PREFETCH_LANDMARK = '.prefetch.landmark';
 export const NO_PREFETCH_LANDMARK = '.no.prefetch.landmark';
 /** A landmark's whole content: one byte. */
 export const LANDMARK_CONTENT = Buffer.from([0x0f]);
-export const DEFAULT_CHUNK_SIZE = 4 << 20;
+/** The size eStargz files are cut into by default (the reference converter's). */
+export const DEFAULT_ESTARGZ_CHUNK_SIZE = 4 << 20;
 
 export type TocType = 'dir' | 'reg' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo' | 'chunk';
 
@@ -47,11 +45,12 @@ export const TOC_TYPES: Record<EntryType, TocType> = { '0': 'reg', '1': 'hardlin
  * layout. User and group names appear only on the first entry naming a given id (as the reference writer does).
  *
  * A finished entry is serialised at once, with the number of its `offset` cut out (compressed offsets are known only
- * at the end), into a store that keeps one MiB in memory and spills the rest to a temporary file: a layer of many
- * thousands of files would otherwise keep as many objects alive for the whole conversion. `close()` removes the file.
+ * at the end), into a store that keeps one MiB in memory and spills the rest to a temporary file (spill-store.ts): a
+ * layer of many thousands of files would otherwise keep as many objects alive for the whole conversion. `close()`
+ * removes the file.
  */
 export class TocBuilder {
-  private readonly store = new SpillStore();
+  private readonly store: SpillStore;
   /** Entries added but not yet sealed, with their member (-1 when they have no payload). */
   private readonly open = new Map<TocEntry, number>();
   private readonly userNames = new Map<number, string>();
@@ -59,6 +58,11 @@ export class TocBuilder {
   private sealed = 0;
   /** Entries added so far. */
   count = 0;
+
+  /** `tempDir`: where the spill file goes; default the system's temporary directory. */
+  constructor(options: { readonly tempDir?: string | undefined } = {}) {
+    this.store = new SpillStore(options.tempDir, 'the TOC');
+  }
 
   /** The entry of a tar header; digests and chunk fields are set by the caller as the payload is written. */
   add(h: TarHeader): TocEntry {
@@ -172,66 +176,6 @@ const DOT = 0x2e;
 const EMPTY = Buffer.alloc(0);
 const NEWLINE = Buffer.from('\n');
 const COMMA_NEWLINE = Buffer.from(',\n');
-const STORE_BLOCK = 1 << 20;
-
-/** Append-only bytes: one block in memory, every full block written to a temporary file (made on first need). */
-class SpillStore {
-  private readonly block = Buffer.allocUnsafeSlow(STORE_BLOCK);
-  private used = 0;
-  private spilled = 0;
-  private dir: string | undefined;
-  private fd: number | undefined;
-
-  write(bytes: Buffer): void {
-    if (this.used + bytes.length > STORE_BLOCK) this.flush();
-    if (bytes.length > STORE_BLOCK) this.append(bytes);
-    else {
-      bytes.copy(this.block, this.used);
-      this.used += bytes.length;
-    }
-  }
-
-  /** Everything written, in order; each piece is valid only until the next one is asked for. */
-  *read(): Generator<Buffer> {
-    if (this.fd !== undefined) {
-      const buffer = Buffer.allocUnsafe(STORE_BLOCK);
-      for (let at = 0; at < this.spilled; ) {
-        const n = readSync(this.fd, buffer, 0, Math.min(STORE_BLOCK, this.spilled - at), at);
-        if (n === 0) throw new Error('the TOC spill file is shorter than written');
-        at += n;
-        yield buffer.subarray(0, n);
-      }
-    }
-    yield this.block.subarray(0, this.used);
-  }
-
-  close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    if (this.dir !== undefined) rmSync(this.dir, { recursive: true, force: true });
-    this.fd = undefined;
-    this.dir = undefined;
-  }
-
-  private flush(): void {
-    this.append(this.block.subarray(0, this.used));
-    this.used = 0;
-  }
-
-  private append(bytes: Buffer): void {
-    if (bytes.length === 0) return;
-    if (this.fd === undefined) {
-      try {
-        this.dir = mkdtempSync(join(tmpdir(), 'meshagent-ship-toc-'));
-        this.fd = openSync(join(this.dir, 'toc'), 'w+');
-      } catch (error) {
-        throw new ShipError(`cannot write the TOC's temporary file in ${tmpdir()}: ${error instanceof Error ? error.message : String(error)}`, { hint: 'set TMPDIR to a writable directory' });
-      }
-    }
-    for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at, bytes.length - at, this.spilled + at);
-    this.spilled += bytes.length;
-  }
-}
-
 /** Exact byte counts out of a sequence of pieces that may be reused; what `take` returns is valid until its next call. */
 class ExactReader {
   private piece: Buffer = EMPTY;

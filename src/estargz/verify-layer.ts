@@ -11,12 +11,11 @@
  * second pass over the TOC (made only when there are hardlinks).
  */
 import { createHash } from 'node:crypto';
-import { DigestCounter, type Digest } from '../oci/digest.js';
-import { Annotation } from '../oci/media-types.js';
+import { Annotation, type Digest, DigestCounter } from '../oci/index.js';
 import { fileReader, type BlobReader } from './blob-reader.js';
 import { streamMember, walkMembers } from './gzip-member.js';
 import { locateToc, readTocEntries, TocError, type TocFacts, type TocLocation } from './read-toc.js';
-import { readTar, type TarEntry } from './tar-reader.js';
+import { readTar, type TarEntry } from '../tar/index.js';
 import { cleanPath, formatModtime, PREFETCH_LANDMARK, TOC_NAME, TOC_TYPES, type TocItem } from './toc.js';
 
 export interface LayerExpectations {

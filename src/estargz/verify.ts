@@ -3,14 +3,11 @@
  * intact and valid eStargz (verify-layer.ts), with the TOC digest and uncompressed size annotated and the config's
  * diff_id matching. Returns a report listing each defect with the manifest, layer and entry it concerns.
  *
- * A layer whose blob is not in the layout but was checked where it lives (a layer reused from a previous ship, see
- * pipeline/reuse.ts) is given with `elsewhere`: its descriptor and diff_id are checked against those facts.
+ * A layer whose blob is not in the layout but was checked where it lives (a layer reused from an earlier conversion,
+ * in a registry) is given with `elsewhere`: its descriptor and diff_id are checked against those facts.
  */
 import { createReadStream } from 'node:fs';
-import { DigestCounter, type Digest } from '../oci/digest.js';
-import type { OciLayout } from '../oci/layout.js';
-import { Annotation, isImageManifestType, isIndexType, MediaType } from '../oci/media-types.js';
-import { ImageConfig, ImageIndex, ImageManifest, type Descriptor } from '../oci/types.js';
+import { Annotation, type Descriptor, type Digest, DigestCounter, ImageConfig, ImageIndex, ImageManifest, isImageManifestType, isIndexType, MediaType, type OciLayout } from '../oci/index.js';
 import { ShipError } from '../errors.js';
 import { verifyLayerBlob } from './verify-layer.js';
 

@@ -2,7 +2,7 @@
  * The parsers of single-value inputs: booleans, a choice among names, the API URL and key, the participant token's
  * scope, the domain, the wait, the image to ship and the Dockerfile path.
  */
-import { parseLocalImage } from '../image-location.js';
+import { parseImageRef } from '../oci/index.js';
 import { isLoopbackHost } from '../loopback.js';
 import type { TokenScopeOption } from '../meshagent/service-options.js';
 import { parseImageReference } from '../reference.js';
@@ -132,7 +132,7 @@ export function parseImageSource(raw: string, ctx: IssueContext): ImageSource | 
   if (/^(oci|oci-archive|docker-archive):/.test(value)) {
     // The same parser as the convert, push and pull commands, so a path means the same thing everywhere.
     try {
-      const ref = parseLocalImage(value);
+      const ref = parseImageRef(value);
       return ref.transport === 'docker-archive' ? { kind: 'docker-archive', path: ref.path } : { kind: ref.transport, path: ref.path, ref: ref.ref };
     } catch (error) {
       addIssue(ctx, 'image', `image: ${error instanceof Error ? error.message : String(error)}`, hint);

@@ -1,5 +1,5 @@
 /** What the service spec needs to know about the image that will run, read from the image's config. */
-import type { ImageConfig } from '../oci/types.js';
+import type { ImageConfig } from '../oci/index.js';
 
 export interface ImageFacts {
   /** The digest-pinned reference the service runs (`repo@sha256:...`). */

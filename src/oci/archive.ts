@@ -1,5 +1,5 @@
 /**
- * Image references on disk and their IO: `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` (a tar of an OCI layout) and
+ * Images on disk, as image-ref.ts names them: `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` (a tar of an OCI layout) and
  * `docker-archive:FILE` (what `docker save` writes). Archives are unpacked into a temporary OCI layout, so the rest
  * of the code only ever sees an OciLayout; an `oci-archive:` output is written as a layout and packed at the end.
  */
@@ -10,42 +10,13 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { quoted, ShipError } from '../errors.js';
-import { checkEntryPath } from '../estargz/entry-path.js';
-import { encodeHeader, padding, type TarHeader } from '../estargz/tar-header.js';
-import { readTar, TarFormatError } from '../estargz/tar-reader.js';
-import { sniffCompression } from '../estargz/decompress.js';
+import { fileError } from '../file-errors.js';
+import { checkEntryPath, encodeHeader, padding, readTar, sniffCompression, TarFormatError, type TarHeader } from '../tar/index.js';
 import { isDigest, type Digest } from './digest.js';
-import { fileError } from './file-errors.js';
 import { Annotation, MediaType } from './media-types.js';
 import { OciLayout } from './layout.js';
+import type { ImageRef } from './image-ref.js';
 import type { Descriptor } from './types.js';
-
-export type ImageRef =
-  | { readonly transport: 'oci' | 'oci-archive'; readonly path: string; readonly ref: string | undefined }
-  | { readonly transport: 'docker-archive'; readonly path: string; readonly ref: undefined };
-
-const TRANSPORTS = ['oci', 'oci-archive', 'docker-archive'] as const;
-
-/** Parses `TRANSPORT:PATH[:REF]`; a REF has no slash, so `oci:/a:b/c` is a path. */
-export function parseImageRef(text: string): ImageRef {
-  const colon = text.indexOf(':');
-  const transport = colon === -1 ? '' : text.slice(0, colon);
-  if (!(TRANSPORTS as readonly string[]).includes(transport)) {
-    throw new ShipError(`${quoted(text, 200)} is not an image reference this command reads or writes`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
-  }
-  const rest = text.slice(colon + 1);
-  if (rest === '') throw new ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
-  if (transport === 'docker-archive') return { transport, path: rest, ref: undefined };
-  const last = rest.lastIndexOf(':');
-  const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
-  const path = ref === undefined ? rest : rest.slice(0, last);
-  if (ref === '') throw new ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
-  return { transport: transport as 'oci' | 'oci-archive', path, ref };
-}
-
-export function formatImageRef(ref: ImageRef): string {
-  return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
-}
 
 export interface OpenedImage {
   readonly layout: OciLayout;
@@ -57,15 +28,20 @@ export interface OpenedImage {
   close(): Promise<void>;
 }
 
+interface OpenImageOptions {
+  /** Where archives are unpacked; default the system's temporary directory. */
+  readonly tempDir?: string | undefined;
+}
+
 /** Opens an image for reading; archives are unpacked to a temporary directory that `close()` removes. */
-export async function openImage(ref: ImageRef): Promise<OpenedImage> {
+export async function openImage(ref: ImageRef, options: OpenImageOptions = {}): Promise<OpenedImage> {
   if (ref.transport === 'oci') {
     const layout = await OciLayout.open(ref.path);
     const descriptor = await layout.resolve(ref.ref);
     return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: async () => {} };
   }
   await assertFile(ref.path);
-  const temp = await mkdtemp(join(tmpdir(), 'meshagent-ship-image-'));
+  const temp = await mkdtemp(join(options.tempDir ?? tmpdir(), 'oci-image-'));
   try {
     await unpackTar(ref.path, join(temp, 'unpacked'));
     if (ref.transport === 'oci-archive') {
@@ -100,14 +76,14 @@ export async function layoutFromDockerArchive(file: string, dir: string): Promis
 
 async function assertFile(path: string): Promise<void> {
   const info = await stat(path).catch(() => undefined);
-  if (!info?.isFile()) throw new ShipError(`${path} is not a file`, { hint: 'give the path of an archive written by `docker save`, `skopeo copy` or meshagent-ship' });
+  if (!info?.isFile()) throw new ShipError(`${path} is not a file`, { hint: 'give the path of an image archive, as `docker save` or `skopeo copy` write them' });
 }
 
-const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive written by `docker save`, `skopeo copy` or meshagent-ship';
+const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive as `docker save` or `skopeo copy` write them (a docker-archive, or an OCI layout in a tar)';
 
 /**
  * Unpacks regular files and directories of a tar. Names and link targets that leave the root are refused, by the
- * same rules as layers (estargz/entry-path.ts); a name that collides with what an earlier entry made (a file where
+ * same rules as layers (tar/entry-path.ts); a name that collides with what an earlier entry made (a file where
  * a directory is needed, or the reverse) is an error naming the entry.
  */
 export async function unpackTar(file: string, dir: string): Promise<void> {
@@ -191,7 +167,7 @@ async function dockerArchiveToLayout(file: string, unpacked: string, out: string
     const path = await member(name, 'layer');
     let layer = moved.get(path);
     if (!layer) {
-      const compression = await sniffCompression(path);
+      const compression = await sniffCompression(path, `${file}: layer ${quoted(name)}`);
       const mediaType = compression === 'gzip' ? MediaType.ociLayerGzip : compression === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayer;
       // A layer stored under its digest (blobs/sha256/<hex>, as Docker 25 and later save) must have that digest;
       // the older `<id>/layer.tar` names claim none, and the layer's digest is what its bytes hash to.

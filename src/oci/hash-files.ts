@@ -1,13 +1,13 @@
 /**
- * The sha256 and size of whole files, computed in worker threads: one per core, each hashing one file at a time. A
- * re-ship checks the blobs of the layers it reuses without converting them, hundreds of megabytes, and on the main
- * thread that would be the longest step of a re-ship; spread over the cores and beside the registry checks it is not.
+ * The sha256 and size of whole files, computed in worker threads: one per core, each hashing one file at a time.
+ * Checking the blobs of an image's layers without reading them otherwise (layers reused rather than converted) can
+ * mean hundreds of megabytes; on the main thread that would be slow, spread over the cores it is not.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Digest } from './digest.js';
 
-/** The worker, as source text, so the bundled action needs no separate file. */
+/** The worker, as source text, so a bundled program needs no separate file. */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createReadStream } = require('node:fs');

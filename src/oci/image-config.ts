@@ -1,21 +1,18 @@
 /**
- * The config of the image a service will run: for an index, the linux/amd64 image (what MeshAgent runs), else
- * the first image listed; for a manifest, its own config.
+ * The manifest and config of one image: for an index, the image for the platform asked for, else the first image
+ * listed; for a manifest, its own.
  */
 import { ShipError } from '../errors.js';
 import type { OciLayout } from './layout.js';
 import { isImageManifestType, isIndexType } from './media-types.js';
 import { ImageConfig, ImageIndex, ImageManifest, type Descriptor } from './types.js';
 
-/** The platform MeshAgent runs images on. */
-export const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' } as const;
-
-export async function readRunnableConfig(layout: OciLayout, top: Descriptor): Promise<{ manifest: ImageManifest; config: ImageConfig }> {
+export async function readImageConfig(layout: OciLayout, top: Descriptor, platform: { readonly os: string; readonly architecture: string }): Promise<{ manifest: ImageManifest; config: ImageConfig }> {
   let descriptor = top;
   if (isIndexType(descriptor.mediaType)) {
     const index = await layout.readJson(descriptor, ImageIndex, 'index');
     const images = index.manifests.filter((d) => isImageManifestType(d.mediaType));
-    const chosen = images.find((d) => d.platform?.os === RUNTIME_PLATFORM.os && d.platform.architecture === RUNTIME_PLATFORM.architecture) ?? images[0];
+    const chosen = images.find((d) => d.platform?.os === platform.os && d.platform.architecture === platform.architecture) ?? images[0];
     if (!chosen) throw new ShipError(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
     descriptor = chosen;
   }

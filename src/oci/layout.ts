@@ -14,7 +14,7 @@ import type { ZodType } from 'zod';
 import { ShipError } from '../errors.js';
 import { BlobCheck, blobMismatch, checkingStream, type ExpectedBlob } from './blob-check.js';
 import { digestHex, sha256, type Digest } from './digest.js';
-import { fileError } from './file-errors.js';
+import { fileError } from '../file-errors.js';
 import { hashFiles } from './hash-files.js';
 import { Annotation, MediaType, OCI_LAYOUT_VERSION } from './media-types.js';
 import { Descriptor, ImageIndex } from './types.js';
@@ -55,7 +55,7 @@ export class OciLayout {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fileError(error, markerPath, 'the layout marker', 'the layout is damaged: write it again');
       throw new ShipError(`${where} is not an OCI image layout: it has no oci-layout file`, {
-        hint: 'give a directory written by `buildah push IMAGE oci:DIR`, `skopeo copy ... oci:DIR` or meshagent-ship',
+        hint: 'give a directory written by `buildah push IMAGE oci:DIR` or `skopeo copy ... oci:DIR`',
       });
     }
     let version: unknown;

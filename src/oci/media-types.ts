@@ -1,4 +1,5 @@
-/** The media types meshagent-ship reads and writes (OCI image spec, and Docker schema 2 as a source format). */
+/** The media types read and written (OCI image spec, and Docker schema 2 as a source format). */
+import type { Compression } from '../tar/index.js';
 
 export const OCI_LAYOUT_VERSION = '1.0.0';
 
@@ -23,15 +24,13 @@ export const MediaType = {
   dockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
 } as const;
 
-/** How a layer's bytes are compressed, as its media type declares it. */
-export type LayerCompression = 'none' | 'gzip' | 'zstd';
 
 /**
  * The layer media types a container runtime unpacks (containerd's images.DiffCompression knows the same ones), with
  * the compression each declares. Anything else (an encrypted layer, an in-toto statement, a Helm chart) is not a
  * file-system layer this tool can convert or vouch for.
  */
-const LAYER_COMPRESSION: Readonly<Record<string, LayerCompression>> = {
+const LAYER_COMPRESSION: Readonly<Record<string, Compression>> = {
   [MediaType.ociLayer]: 'none',
   [MediaType.ociLayerGzip]: 'gzip',
   [MediaType.ociLayerZstd]: 'zstd',
@@ -46,7 +45,7 @@ const LAYER_COMPRESSION: Readonly<Record<string, LayerCompression>> = {
 };
 
 /** The compression a layer media type declares; undefined when it is not a layer type this tool knows. */
-export function layerCompression(mediaType: string): LayerCompression | undefined {
+export function layerCompression(mediaType: string): Compression | undefined {
   return Object.hasOwn(LAYER_COMPRESSION, mediaType) ? LAYER_COMPRESSION[mediaType] : undefined;
 }
 
@@ -73,7 +72,7 @@ export function isImageManifestType(mediaType: string | undefined): boolean {
 /** What every manifest GET/HEAD should accept, newest first. */
 export const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest] as const;
 
-/** Annotations meshagent-ship writes or reads. */
+/** Annotations of the OCI image spec and of eStargz, written or read here. */
 export const Annotation = {
   /** On an index entry: the tag it is known by in an OCI layout. */
   refName: 'org.opencontainers.image.ref.name',
@@ -81,13 +80,4 @@ export const Annotation = {
   stargzTocDigest: 'containerd.io/snapshot/stargz/toc.digest',
   /** On an eStargz layer: the size of the uncompressed tar. */
   estargzUncompressedSize: 'io.containers.estargz.uncompressed-size',
-  /**
-   * On a layer meshagent-ship converted: the digest of the source layer it was converted from. With the two below,
-   * a later ship of an image holding the same source layer reuses this blob instead of converting it again.
-   */
-  shipSourceDigest: 'com.meshagent.ship.source-digest',
-  /** On a converted layer: the conversion's settings (converter version, level, chunk size, prefetched paths). */
-  shipConversion: 'com.meshagent.ship.conversion',
-  /** On a converted layer: its diff_id (the digest of the uncompressed blob), for the config of a later ship. */
-  shipDiffId: 'com.meshagent.ship.diff-id',
 } as const;

@@ -13,6 +13,19 @@ import type { RepositoryClient } from './registry.js';
 import { uploadBlob, type UploadOptions } from './registry-upload.js';
 import { ImageIndex, ImageManifest, type Descriptor } from './types.js';
 
+/** A blob the image names that neither the layout nor the repository has: nothing can be pushed from nowhere. */
+export class MissingBlobError extends ShipError {
+  constructor(
+    layout: OciLayout,
+    readonly blob: Descriptor,
+    where: string,
+  ) {
+    super(`${layout.where}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${where} does not have it`, {
+      hint: 'the layout is incomplete: write it again (or pull the image into it first)',
+    });
+  }
+}
+
 export interface PushOptions {
   /** The layout's image name (`org.opencontainers.image.ref.name`); default: its only image. */
   readonly layoutRef?: string;
@@ -24,7 +37,7 @@ export interface PushOptions {
   readonly mountFrom?: readonly string[];
   /** Blobs in flight at once; default 4. */
   readonly concurrency?: number;
-  /** Progress lines (the pipeline passes the runner's info). */
+  /** Progress lines. */
   readonly log?: (line: string) => void;
   readonly upload?: Omit<UploadOptions, 'log' | 'onBytes'>;
 }
@@ -132,11 +145,7 @@ async function pushBlob(layout: OciLayout, repo: RepositoryClient, blob: Descrip
       return;
     }
   }
-  if (!(await layout.hasBlob(blob.digest, blob.size))) {
-    throw new ShipError(`${layout.where}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${repo.where} does not have it`, {
-      hint: 'the layout is incomplete: write it again (or pull the image into it first); in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted',
-    });
-  }
+  if (!(await layout.hasBlob(blob.digest, blob.size))) throw new MissingBlobError(layout, blob, repo.where);
   const path = layout.blobPath(blob.digest);
   // createReadStream cannot express an empty range (its `end` is inclusive).
   const source = (start: number, end: number): Readable => (end > start ? createReadStream(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : Readable.from([]));

@@ -39,6 +39,8 @@ export function repositoryScope(repository: string, actions: readonly ('pull' | 
 
 /** Tokens are renewed this long before they expire, so one never runs out during a request. */
 const EXPIRY_MARGIN_MS = 10_000;
+/** The OAuth2 client id when the caller names none (docker sends `docker`, go-containerregistry its own name). */
+const DEFAULT_CLIENT_ID = 'oci-registry-client';
 /** The distribution spec's default when the token server gives no expires_in. */
 const DEFAULT_TOKEN_SECONDS = 60;
 
@@ -55,6 +57,10 @@ export interface RegistryAuthOptions {
   /** Registers a secret (password, token) with the caller's masking. */
   readonly mask: (secret: string) => void;
   readonly now?: () => number;
+  /** The `client_id` of an OAuth2 password grant (the distribution spec asks for one; any name does). */
+  readonly clientId?: string;
+  /** What to tell a user whose credentials are refused, in the caller's words (where credentials come from). */
+  readonly credentialsHint?: string;
 }
 
 /** The Authorization header for requests to one registry, per scope set. */
@@ -122,7 +128,7 @@ export class RegistryAuth {
       const answer = await http.request({ method: 'GET', url, headers, accept: [200, 404, 405], what });
       if (answer.status === 200) return this.readToken(answer.json(), what);
       if (!credentials) throw new ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
-      const form = new URLSearchParams({ grant_type: 'password', username: credentials.username, password: credentials.password, client_id: 'meshagent-ship' });
+      const form = new URLSearchParams({ grant_type: 'password', username: credentials.username, password: credentials.password, client_id: this.options.clientId ?? DEFAULT_CLIENT_ID });
       if (challenge.service) form.set('service', challenge.service);
       if (scopes.length > 0) form.set('scope', scopes.join(' '));
       const posted = await http.request({
@@ -157,11 +163,7 @@ export class RegistryAuth {
   }
 
   credentialsHint(): string {
-    return (
-      `check the credentials for ${this.options.registry}: for the MeshAgent project registry, user meshagent with a ` +
-      'current repository token for this repository; for other registries, `docker login` (~/.docker/config.json or DOCKER_CONFIG) ' +
-      'or MESHAGENT_SHIP_REGISTRY_USER/MESHAGENT_SHIP_REGISTRY_PASSWORD'
-    );
+    return this.options.credentialsHint ?? `check the credentials for ${this.options.registry}`;
   }
 
   private credentialsNeeded(): ShipError {

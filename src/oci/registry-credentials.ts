@@ -1,7 +1,6 @@
 /**
- * Where a registry's credentials come from when the caller has none to give: the environment
- * (MESHAGENT_SHIP_REGISTRY_USER / MESHAGENT_SHIP_REGISTRY_PASSWORD), then the `auths` of the Docker config
- * (`$DOCKER_CONFIG/config.json`, default `~/.docker/config.json`), as `docker login` writes it.
+ * A registry's credentials from the `auths` of the Docker config (`$DOCKER_CONFIG/config.json`, default
+ * `~/.docker/config.json`), as `docker login` writes it. Other sources (the environment) are the caller's.
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -42,12 +41,4 @@ export function credentialsFromDockerConfig(registry: string, path = dockerConfi
     if (entry.username && entry.password) return { username: entry.username, password: entry.password };
   }
   return undefined;
-}
-
-/** The environment's credentials first, then the Docker config's. */
-export function findCredentials(registry: string, env: Env = process.env): RegistryCredentials | undefined {
-  const username = env.MESHAGENT_SHIP_REGISTRY_USER;
-  const password = env.MESHAGENT_SHIP_REGISTRY_PASSWORD;
-  if (username && password) return { username, password };
-  return credentialsFromDockerConfig(registry, dockerConfigPath(env));
 }

@@ -18,7 +18,8 @@ import type { RepositoryClient } from './registry.js';
  * blob took about 20% longer in 64 MB chunks than in one PUT), so only blobs where a resume saves real work get them.
  */
 export const DEFAULT_CHUNK_THRESHOLD = 256 * 1024 * 1024;
-export const DEFAULT_CHUNK_SIZE = 64 * 1024 * 1024;
+/** The size of one PATCH of a chunked upload (nothing to do with the chunks of an eStargz layer). */
+export const DEFAULT_UPLOAD_CHUNK_SIZE = 64 * 1024 * 1024;
 /** Failures (each followed by a resume or restart) one blob may have before the upload gives up. */
 const MAX_FAILURES = 5;
 
@@ -70,7 +71,7 @@ class Upload {
     private readonly options: UploadOptions,
   ) {
     this.what = `upload blob ${digest} to ${repo.where}`;
-    this.chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
+    this.chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_UPLOAD_CHUNK_SIZE);
     this.chunked = size > (options.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD);
   }
 

@@ -19,7 +19,7 @@ export interface RegistryClientOptions {
   readonly credentials?: RegistryCredentials;
   /** Hosts (`host[:port]`) reached over plain HTTP although they are not loopback. */
   readonly insecureRegistries?: readonly string[];
-  /** Registers a secret (password, token) with the caller's masking, e.g. the runner's setSecret. */
+  /** Registers a secret (password, token) with the caller's masking, e.g. a CI log's. */
   readonly mask?: (secret: string) => void;
   /** One line per retry or resume. */
   readonly log?: (line: string) => void;
@@ -27,6 +27,10 @@ export interface RegistryClientOptions {
   readonly http?: Omit<HttpClientOptions, 'baseUrl' | 'secrets' | 'log'>;
   /** The clock tokens expire by; injectable for tests. */
   readonly now?: () => number;
+  /** The OAuth2 `client_id` the token server is told (default a neutral name). */
+  readonly clientId?: string;
+  /** What to tell a user whose credentials the registry refuses (default: check the credentials for the registry). */
+  readonly credentialsHint?: string;
 }
 
 /** http for loopback and listed hosts, https for everything else. */
@@ -62,6 +66,8 @@ export class RegistryClient {
       mask: remember,
       ...(options.credentials ? { credentials: options.credentials } : {}),
       ...(options.now ? { now: options.now } : {}),
+      ...(options.clientId ? { clientId: options.clientId } : {}),
+      ...(options.credentialsHint ? { credentialsHint: options.credentialsHint } : {}),
     });
   }
 
@@ -187,7 +193,7 @@ export class RepositoryClient {
 
   /**
    * Cross-repository mount: true when the registry linked the blob from `from`; false when it opened an upload
-   * instead, or when the credentials may not read `from` (a MeshAgent repository token covers one repository), so
+   * instead, or when the credentials may not read `from` (a token scoped to one repository), so
    * the caller uploads the blob.
    */
   async mountBlob(digest: Digest, from: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 /**
- * One-call push and pull for the pipeline and the CLI: open the layout, make a registry client with the right
+ * One-call push and pull: open the layout, make a registry client with the right
  * credentials and masking, move the image, close the client.
  */
 import type { RetryLog } from '../http.js';
@@ -14,15 +14,18 @@ export interface RegistryTarget {
   /** `host[:port]` */
   readonly registry: string;
   readonly repository: string;
-  /** For the MeshAgent project registry: user `meshagent` and a repository token. */
   readonly credentials?: RegistryCredentials;
   readonly insecureRegistries?: readonly string[];
-  /** Registers secrets with the runner (its setSecret). */
+  /** Registers secrets with the caller's masking. */
   readonly mask: (secret: string) => void;
-  /** Progress and retry lines (the runner's info). */
+  /** Progress and retry lines. */
   readonly log: (line: string) => void;
   /** Where every retry is recorded as well, to be counted with those of other clients. */
   readonly retryLog?: RetryLog;
+  /** The OAuth2 `client_id` the token server is told. */
+  readonly clientId?: string;
+  /** What to tell a user whose credentials the registry refuses. */
+  readonly credentialsHint?: string;
 }
 
 /** Pushes the image `options.layoutRef` (default: the only one) of the layout in `dir` to `target`. */
@@ -55,5 +58,7 @@ function clientFor(target: RegistryTarget): RegistryClient {
     mask: target.mask,
     log: target.log,
     ...(target.retryLog ? { http: { retryLog: target.retryLog } } : {}),
+    ...(target.clientId ? { clientId: target.clientId } : {}),
+    ...(target.credentialsHint ? { credentialsHint: target.credentialsHint } : {}),
   });
 }

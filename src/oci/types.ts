@@ -52,7 +52,7 @@ export const ImageIndex = z.looseObject({
 });
 export type ImageIndex = z.infer<typeof ImageIndex>;
 
-/** The parts of an image config meshagent-ship reads; everything else is kept as it is. */
+/** The parts of an image config read here; everything else is kept as it is. */
 export const ImageConfig = z.looseObject({
   architecture: z.string().optional(),
   os: z.string().optional(),

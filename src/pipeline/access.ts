@@ -6,7 +6,7 @@
 import { REGISTRY_USERNAME } from '../reference.js';
 import type { MeshagentClient } from '../meshagent/client.js';
 import { ensureRepository } from '../meshagent/repository.js';
-import type { RegistryCredentials } from '../oci/registry-auth.js';
+import type { RegistryCredentials } from '../oci/index.js';
 import type { ShipRun } from './run.js';
 import { openRegistry, type Registry } from './target-registry.js';
 import type { Resolved, Target } from './target.js';

@@ -9,17 +9,14 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShipError } from '../errors.js';
 import { bytes, count } from '../format.js';
-import { convertImage, type LayerReuse } from '../estargz/image.js';
-import { checkImageParts } from '../estargz/source-layer.js';
-import { verifyImage, type CheckedElsewhere } from '../estargz/verify.js';
+import { type CheckedElsewhere, checkImageParts, type LayerReuse, verifyImage } from '../estargz/index.js';
 import type { ShipConfig } from '../inputs/ship-config.js';
-import type { Digest } from '../oci/digest.js';
-import { readRunnableConfig } from '../oci/image-config.js';
-import { OciLayout } from '../oci/layout.js';
-import type { Descriptor } from '../oci/types.js';
+import { type Descriptor, type Digest, OciLayout } from '../oci/index.js';
 import type { LayerReport } from '../report/result.js';
+import { convertImageForShip } from './estargz-conversion.js';
 import { previousConversions } from './reuse.js';
 import type { ShipRun } from './run.js';
+import { readRunnableConfig } from './runnable-image.js';
 import type { Built, SourceImage } from './source-image.js';
 
 export interface ShippableImage {
@@ -84,8 +81,10 @@ async function shippableImage(source: SourceImage, config: ShipConfig, workDir: 
   const out = await OciLayout.create(join(workDir, 'estargz'));
   const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest as string, l.size]));
   let reported = 0; // progress lines so far for the layer converting now
-  const conversion = await convertImage(source.layout, source.descriptor, out, {
+  const conversion = await convertImageForShip(source.layout, source.descriptor, out, {
     level: config.image.compressionLevel,
+    // Temporary files go under the run's work dir, which a forced exit removes with everything in it.
+    tempDir: workDir,
     prefetch: config.image.prefetch,
     ...(reuse ? { reuse } : {}),
     onLayer: (event) => {

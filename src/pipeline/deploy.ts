@@ -5,7 +5,7 @@
  */
 import { deployService, type DeployedService } from '../meshagent/deploy.js';
 import { imageFacts } from '../meshagent/image-facts.js';
-import { readRunnableConfig } from '../oci/image-config.js';
+import { readRunnableConfig } from './runnable-image.js';
 import type { Pushed } from './publish.js';
 import type { ShipRun } from './run.js';
 

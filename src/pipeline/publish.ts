@@ -5,13 +5,8 @@
  */
 import { ShipError } from '../errors.js';
 import { count } from '../format.js';
-import type { Digest } from '../oci/digest.js';
-import type { OciLayout } from '../oci/layout.js';
-import { pushImage, type PushResult } from '../oci/push.js';
-import { readToc } from '../estargz/read-toc.js';
-import { Annotation } from '../oci/media-types.js';
-import { remoteImageManifests } from '../oci/remote-manifests.js';
-import type { Descriptor } from '../oci/types.js';
+import { readToc } from '../estargz/index.js';
+import { Annotation, type Descriptor, type Digest, MissingBlobError, type OciLayout, pushImage, type PushResult, remoteImageManifests } from '../oci/index.js';
 import type { Converted } from './convert.js';
 import type { ShipRun } from './run.js';
 import type { Registry } from './target-registry.js';
@@ -42,9 +37,19 @@ export async function pushStage(run: ShipRun, converted: Converted): Promise<Pus
   return { ...converted, pushed: result };
 }
 
-function pushToTarget(registry: Registry, target: Target, layout: OciLayout, root: Descriptor, log: (line: string) => void): Promise<PushResult> {
+export async function pushToTarget(registry: Registry, target: Target, layout: OciLayout, root: Descriptor, log: (line: string) => void): Promise<PushResult> {
   const repository = registry.client.repository(target.registryRepository, ['pull', 'push']);
-  return pushImage(layout, repository, { root, tag: target.tag.tag ?? 'latest', log });
+  try {
+    return await pushImage(layout, repository, { root, tag: target.tag.tag ?? 'latest', log });
+  } catch (error) {
+    // A converted layout lacks the layers reused from the previous ship, which the repository had when the convert
+    // stage checked them: one is missing now if it was deleted from the registry since.
+    if (error instanceof MissingBlobError) {
+      const hint = `${error.hint ?? ''}; in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted`;
+      throw new ShipError(error.message, { hint, cause: error });
+    }
+    throw error;
+  }
 }
 
 /** What reading the pushed image back established. */

@@ -1,7 +1,7 @@
 /**
  * Fast re-ships: layers the previous ship converted are reused instead of converted again. Every layer the converter
  * writes carries, on its manifest descriptor, the digest of the source layer it came from, the conversion's settings
- * and its diff_id (`com.meshagent.ship.*`, see oci/media-types.ts). Before converting, the convert stage reads the
+ * and its diff_id (`com.meshagent.ship.*`, see annotations.ts). Before converting, the convert stage reads the
  * repository's previous image (the same tag, else the image the service runs now), per platform manifest, and a
  * source layer whose digest and settings match one recorded there is not converted: its eStargz blob is already in
  * the repository, so the push skips it, and the new manifest points at it.
@@ -21,16 +21,22 @@
  */
 import { ShipError } from '../errors.js';
 import { HttpError } from '../http.js';
-import type { Digest } from '../oci/digest.js';
-import { isDigest, sha256 } from '../oci/digest.js';
-import { Annotation, MediaType } from '../oci/media-types.js';
-import { remoteImageManifests } from '../oci/remote-manifests.js';
-import { forEachLimited, short } from '../oci/push.js';
-import type { RepositoryClient } from '../oci/registry.js';
-import { ImageConfig, type Descriptor, type ImageManifest } from '../oci/types.js';
-import type { LayerReuse, ReusedLayer } from '../estargz/image.js';
-import { lazyPullBytes, readToc, readTocPaths, type BlobReader } from '../estargz/read-toc.js';
-import type { LayerPaths } from '../estargz/prefetch.js';
+import {
+  Annotation,
+  type Descriptor,
+  type Digest,
+  forEachLimited,
+  ImageConfig,
+  type ImageManifest,
+  isDigest,
+  MediaType,
+  remoteImageManifests,
+  type RepositoryClient,
+  sha256,
+  short,
+} from '../oci/index.js';
+import { type BlobReader, type LayerPaths, type LayerReuse, lazyPullBytes, readToc, readTocPaths, type ReusedLayer } from '../estargz/index.js';
+import { ShipAnnotation } from './annotations.js';
 
 /** A layer of a previous image, as its annotations describe it. */
 export interface PreviousConversion {
@@ -61,9 +67,9 @@ export function conversionsOf(manifest: ImageManifest, diffIds: readonly string[
 /** A layer descriptor's record of its conversion; undefined unless every annotation needed is there and well formed. */
 export function conversionOf(layer: Descriptor): PreviousConversion | undefined {
   const a = layer.annotations ?? {};
-  const source = a[Annotation.shipSourceDigest];
-  const params = a[Annotation.shipConversion];
-  const diffId = a[Annotation.shipDiffId];
+  const source = a[ShipAnnotation.sourceDigest];
+  const params = a[ShipAnnotation.conversion];
+  const diffId = a[ShipAnnotation.diffId];
   const tocDigest = a[Annotation.stargzTocDigest];
   const uncompressed = a[Annotation.estargzUncompressedSize];
   if (layer.mediaType !== MediaType.ociLayerGzip) return undefined;

@@ -7,14 +7,9 @@ import { join } from 'node:path';
 import { selectBuilder, type SelectOptions } from '../build/select.js';
 import type { RetryLog } from '../http.js';
 import type { ShipConfig } from '../inputs/ship-config.js';
-import { openImage } from '../oci/archive.js';
-import { Annotation } from '../oci/media-types.js';
-import { OciLayout } from '../oci/layout.js';
-import { pullIntoLayout } from '../oci/transfer.js';
-import type { RegistryCredentials } from '../oci/registry-auth.js';
-import { findCredentials } from '../oci/registry-credentials.js';
-import type { Descriptor } from '../oci/types.js';
+import { Annotation, type Descriptor, OciLayout, openImage, pullIntoLayout, type RegistryCredentials } from '../oci/index.js';
 import type { ImageReference } from '../reference.js';
+import { findCredentials, registryClientIdentity } from '../registry-env.js';
 import type { Ensured } from './access.js';
 import type { ShipRun } from './run.js';
 import type { Target } from './target.js';
@@ -71,7 +66,9 @@ async function obtainImage(config: ShipConfig, target: Target, options: SourceOp
   const source = config.image.source;
   if (source === undefined) return buildImage(config, target, options);
   if (source.kind === 'registry') return pullImage(source.reference, target, options);
-  const opened = await openImage(source.kind === 'docker-archive' ? { transport: 'docker-archive', path: source.path, ref: undefined } : { transport: source.kind, path: source.path, ref: source.ref });
+  const ref = source.kind === 'docker-archive' ? { transport: 'docker-archive' as const, path: source.path, ref: undefined } : { transport: source.kind, path: source.path, ref: source.ref };
+  // Archives are unpacked under the run's work dir, which a forced exit removes with everything in it.
+  const opened = await openImage(ref, { tempDir: options.workDir });
   const origin = `${source.kind}:${source.path}${source.kind !== 'docker-archive' && source.ref ? `:${source.ref}` : ''}`;
   return { layout: opened.layout, descriptor: opened.descriptor, built: false, origin, close: () => opened.close() };
 }
@@ -103,7 +100,15 @@ async function pullImage(reference: ImageReference, target: Target, options: Sou
   const credentials = isTargetRepository ? options.projectCredentials : findCredentials(registry, options.env);
   const dir = join(options.workDir, 'pulled');
   const wanted = reference.digest ?? reference.tag ?? 'latest';
-  const from = { registry, repository, ...(credentials ? { credentials } : {}), mask: options.mask, log: options.log, ...(options.retryLog ? { retryLog: options.retryLog } : {}) };
+  const from = {
+    registry,
+    repository,
+    ...(credentials ? { credentials } : {}),
+    mask: options.mask,
+    log: options.log,
+    ...(options.retryLog ? { retryLog: options.retryLog } : {}),
+    ...registryClientIdentity(registry),
+  };
   const pulled = await pullIntoLayout(from, wanted, dir, { layoutRef: 'source' });
   const layout = await OciLayout.open(dir);
   const descriptor = await layout.resolve('source');

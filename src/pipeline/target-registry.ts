@@ -4,8 +4,8 @@
  * push stage writes through it.
  */
 import type { RetryLog } from '../http.js';
-import type { RegistryCredentials } from '../oci/registry-auth.js';
-import { RegistryClient } from '../oci/registry.js';
+import { RegistryClient, type RegistryCredentials } from '../oci/index.js';
+import { registryClientIdentity } from '../registry-env.js';
 import type { Target } from './target.js';
 
 export interface Registry {
@@ -19,6 +19,6 @@ export function openRegistry(
   hooks: { mask: (secret: string) => void; log: (line: string) => void; debug?: (line: string) => void; retryLog?: RetryLog; signal?: AbortSignal | undefined },
 ): Registry {
   const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
-  const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http });
+  const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http, ...registryClientIdentity(target.registry) });
   return { client, close: () => client.close() };
 }

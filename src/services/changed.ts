@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { posix } from 'node:path';
 import { ShipError, quoted } from '../errors.js';
-import { isInside, matchesGlob, normalizePath } from './glob.js';
+import { isInside, matchesRepoGlob, normalizePath } from './repo-paths.js';
 import type { ServiceSpec } from './manifest.js';
 
 /** A revision as the range may name it; refuses anything git could read as an option. */
@@ -56,6 +56,6 @@ export function touches(service: ServiceSpec, files: readonly string[], manifest
       isInside(file, context) ||
       (buildFile !== undefined && normalizePath(file) === buildFile) ||
       (manifest !== undefined && normalizePath(file) === normalizePath(manifest)) ||
-      service.paths.some((glob) => matchesGlob(file, glob)),
+      service.paths.some((glob) => matchesRepoGlob(file, glob)),
   );
 }

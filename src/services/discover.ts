@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ShipError } from '../errors.js';
-import { globToRegExp } from './glob.js';
+import { repoGlob } from './repo-paths.js';
 import { MANIFEST_FILE, parseManifest, type ServiceSpec } from './manifest.js';
 
 /** Directories every search skips: VCS metadata, dependencies, and hidden directories. */
@@ -45,7 +45,7 @@ export function discoverServices(options: DiscoverOptions): Discovered {
 
 /** Each directory matching a glob that holds a Containerfile or Dockerfile becomes a service named after it. */
 export function findDockerfiles(root: string, globs: readonly string[]): ServiceSpec[] {
-  const patterns = globs.map(globToRegExp);
+  const patterns = globs.map(repoGlob);
   const services: ServiceSpec[] = [];
   const names = new Map<string, string>();
   const visit = (dir: string): void => {

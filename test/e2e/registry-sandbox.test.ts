@@ -13,6 +13,7 @@ import { pullImage } from '../../src/oci/pull.js';
 import { pushImage } from '../../src/oci/push.js';
 import { RegistryClient } from '../../src/oci/registry.js';
 import { REGISTRY_USERNAME } from '../../src/reference.js';
+import { registryClientIdentity } from '../../src/registry-env.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { writeTinyOciLayout } from '../helpers/oci-layout.js';
 
@@ -45,6 +46,8 @@ function registry(token: string): RegistryClient {
     credentials: { username: REGISTRY_USERNAME, password: token },
     mask: (s) => masked.add(s),
     log: (line) => captured.push(line),
+    // As the application makes its clients: the hint for refused credentials is its own.
+    ...registryClientIdentity(sandbox.registryHost ?? ''),
   });
 }
 

@@ -14,6 +14,7 @@ import { pullImage } from '../../src/oci/pull.js';
 import { pushImage } from '../../src/oci/push.js';
 import { RegistryClient, registryBaseUrl } from '../../src/oci/registry.js';
 import { uploadBlob } from '../../src/oci/registry-upload.js';
+import { registryClientIdentity } from '../../src/registry-env.js';
 import { startCuttingProxy } from '../helpers/cutting-proxy.js';
 import { writeTinyOciLayout } from '../helpers/oci-layout.js';
 import { ctrRemote, run } from '../infra/env.js';
@@ -33,6 +34,8 @@ function client(registry: string, credentials?: { username: string; password: st
     mask: (secret) => masked.add(secret),
     log: (line) => captured.push(line),
     http: { retry: { baseDelayMs: 1, maxDelayMs: 5 } },
+    // As the application makes its clients: the hint for refused credentials is its own.
+    ...registryClientIdentity(registry),
   });
 }
 

@@ -12,6 +12,7 @@ import { verifyImage } from '../../src/estargz/verify.js';
 import type { Digest } from '../../src/oci/digest.js';
 import { OciLayout } from '../../src/oci/layout.js';
 import { Annotation, MediaType } from '../../src/oci/media-types.js';
+import { ShipAnnotation } from '../../src/pipeline/annotations.js';
 import { RegistryClient } from '../../src/oci/registry.js';
 import { pullIntoLayout } from '../../src/oci/transfer.js';
 import { ImageIndex, ImageManifest } from '../../src/oci/types.js';
@@ -180,7 +181,7 @@ describe('re-shipping an image whose base layers did not change', () => {
       const current = await repo.getManifest('1');
       const manifest = ImageManifest.parse(JSON.parse(current.bytes.toString('utf8')));
       const layers = manifest.layers.map((layer, i) => {
-        if (i === 0) return { ...layer, annotations: { ...layer.annotations, [Annotation.shipDiffId]: 'garbage' } };
+        if (i === 0) return { ...layer, annotations: { ...layer.annotations, [ShipAnnotation.diffId]: 'garbage' } };
         if (i === 1) return { ...layer, annotations: { ...layer.annotations, [Annotation.stargzTocDigest]: `sha256:${'0'.repeat(64)}` } };
         return layer;
       });

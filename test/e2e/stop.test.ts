@@ -103,6 +103,50 @@ describe('a stopped ship', () => {
     expect(existsSync(output)).toBe(false);
   }, 120_000);
 
+  it('forced out by a second signal while a layer is spooled, leaves nothing behind: the converter spools under the work dir', async () => {
+    const scratch = { tmp: join(work, 'forced-tmp'), runner: join(work, 'forced-runner') };
+    mkdirSync(scratch.tmp);
+    mkdirSync(scratch.runner);
+    // A prefetch list makes the converter spool the layer to a temporary file before reordering it.
+    const args = ['ship', '--image', `oci:${bigImage}:latest`, '--tag', 'big-forced:1', '--room', 'dev', '--create-room', 'true', '--prefetch', 'data.bin'];
+    const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), ...args], {
+      env: { PATH: process.env.PATH, ...sandbox.env(), TMPDIR: scratch.tmp, RUNNER_TEMP: scratch.runner },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    let forced = false;
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+      // The second signal once the first is taken (two pending signals of a kind are one): the exit is forced.
+      if (!forced && stderr.includes('SIGINT: stopping the run')) {
+        forced = true;
+        child.kill('SIGINT');
+      }
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    // The first signal the moment the spool exists, wherever it is: the spooling does not stop for it.
+    const spooling = () =>
+      [scratch.tmp, scratch.runner].some((dir) => {
+        try {
+          return contents(dir).some((name) => name.includes('spool'));
+        } catch {
+          return false; // a directory removed while it was listed
+        }
+      });
+    const poll = setInterval(() => {
+      if (!spooling()) return;
+      clearInterval(poll);
+      child.kill('SIGINT');
+    }, 5);
+    const code = await exited;
+    clearInterval(poll);
+    expect(stderr).toContain('converting sha256:');
+    expect(forced).toBe(true);
+    expect(code, stderr).toBe(130);
+    expect(contents(scratch.tmp)).toEqual([]);
+    expect(contents(scratch.runner)).toEqual([]);
+  }, 120_000);
+
   it('stops a deploy that has written nothing yet before its first write: no service, no route, exit 130', async () => {
     const stop = new RunStop({ exit: () => {} });
     const runner = new ConsoleRunner({

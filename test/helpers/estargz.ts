@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gunzipSync, inflateRawSync } from 'node:zlib';
 import { CompressPool } from '../../src/estargz/compress-pool.js';
 import { convertLayer, type ConvertedLayer } from '../../src/estargz/layer.js';
-import { readTar } from '../../src/estargz/tar-reader.js';
+import { readTar } from '../../src/tar/reader.js';
 import { parseFooter } from '../../src/estargz/footer.js';
 import type { ParsedToc } from '../../src/estargz/toc.js';
 import { readBlobToc } from '../../src/estargz/read-toc.js';

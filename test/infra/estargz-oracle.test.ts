@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseCliArgs } from '../../src/cli-args.js';
 import { runConvert } from '../../src/commands/convert.js';
 import { runVerify } from '../../src/commands/verify.js';
-import { parseLocalImage } from '../../src/image-location.js';
-import { openImage } from '../../src/oci/archive.js';
+import { openImage, parseImageRef } from '../../src/oci/index.js';
 import { ImageIndex, ImageManifest } from '../../src/oci/types.js';
 import { Annotation } from '../../src/oci/media-types.js';
 import { verifyImage } from '../../src/estargz/verify.js';
@@ -44,7 +43,7 @@ interface LayerInfo {
 
 /** Every layer descriptor of every platform of an image. */
 async function layersOf(ref: string): Promise<LayerInfo[]> {
-  const image = await openImage(parseLocalImage(ref));
+  const image = await openImage(parseImageRef(ref));
   try {
     const out: LayerInfo[] = [];
     const visit = async (digest: string, mediaType: string): Promise<void> => {
@@ -173,7 +172,7 @@ describe('eStargz conversion checked by the Go reference tools', () => {
     const ours = path.join(work, 'ours.tar');
     expect((await cli(['convert', `oci-archive:${work}/built.tar:v1`, `oci-archive:${ours}`, '--chunk-size', '65536'])).code).toBe(0);
     const project = async (ref: string) => {
-      const image = await openImage(parseLocalImage(ref));
+      const image = await openImage(parseImageRef(ref));
       try {
         const manifest = await image.layout.readJson(image.descriptor.digest, ImageManifest, 'manifest');
         const tocs = [];

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompressPool, OrderedCompressor } from '../../src/estargz/compress-pool.js';
-import type { TarHeader } from '../../src/estargz/tar-header.js';
+import type { TarHeader } from '../../src/tar/header.js';
 import { TocBuilder, type TocEntry } from '../../src/estargz/toc.js';
 
 function header(name: string, fields: Partial<TarHeader> = {}): TarHeader {
@@ -60,7 +60,7 @@ afterAll(() => {
   else process.env.TMPDIR = savedTmpdir;
   rmSync(scratch, { recursive: true, force: true });
 });
-const tocDirs = () => readdirSync(scratch).filter((name) => name.startsWith('meshagent-ship-toc-')).length;
+const tocDirs = () => readdirSync(scratch).filter((name) => name.startsWith('estargz-spill-')).length;
 
 describe('TOC builder', () => {
   it.each([
@@ -94,6 +94,16 @@ describe('TOC builder', () => {
     expect(tocDirs()).toBe(files > 1000 ? 1 : 0);
     toc.close();
     expect(tocDirs()).toBe(0);
+  });
+
+  it('spills under the directory it is given, not the system temporary directory', () => {
+    const given = mkdtempSync(join(scratch, 'given-'));
+    const toc = new TocBuilder({ tempDir: given });
+    fill(toc, 6000);
+    expect(readdirSync(given).filter((name) => name.startsWith('estargz-spill-'))).toHaveLength(1);
+    expect(tocDirs()).toBe(0);
+    toc.close();
+    expect(readdirSync(given)).toEqual([]);
   });
 
   it('serialises an empty TOC', () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { crc32, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOOTER_SIZE, LEGACY_FOOTER_SIZE, makeFooter, parseFooter } from '../../src/estargz/footer.js';
-import { bareFileHeader } from '../../src/estargz/tar-header.js';
+import { bareFileHeader } from '../../src/tar/header.js';
 import type { ParsedToc } from '../../src/estargz/toc.js';
 import { verifyLayerBlob } from '../../src/estargz/verify.js';
 import { Annotation } from '../../src/oci/media-types.js';

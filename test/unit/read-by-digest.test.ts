@@ -12,6 +12,7 @@ import type { Digest } from '../../src/oci/digest.js';
 import { OciLayout } from '../../src/oci/layout.js';
 import { ImageConfig, ImageIndex, ImageManifest, type Descriptor } from '../../src/oci/types.js';
 import { conversionsOf, RegistryReuse } from '../../src/pipeline/reuse.js';
+import { ShipAnnotation } from '../../src/pipeline/annotations.js';
 import type { RepositoryClient } from '../../src/oci/registry.js';
 import { writeImageLayout } from '../helpers/image-layout.js';
 import { shipFailure } from '../helpers/ship-failure.js';
@@ -198,7 +199,7 @@ describe('reusing a previous conversion', () => {
     // A first conversion of the genuine image records its conversions (source digest -> eStargz blob).
     const genuine = await image(true);
     const first = await OciLayout.create(join(work, 'first-out'));
-    const converted = await convertImage(genuine.layout, genuine.top, first, { chunkSize: 65536 });
+    const converted = await convertImage(genuine.layout, genuine.top, first, { chunkSize: 65536, provenance: ShipAnnotation });
     const manifest = await first.readJson(converted.descriptor, ImageManifest, 'manifest');
     const config = await first.readJson(manifest.config, ImageConfig, 'config');
     const registry = {

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShipError } from '../../src/errors.js';
 import { parseChallenge, repositoryScope } from '../../src/oci/registry-auth.js';
-import { credentialsFromDockerConfig, findCredentials } from '../../src/oci/registry-credentials.js';
+import { credentialsFromDockerConfig } from '../../src/oci/registry-credentials.js';
+import { findCredentials, registryClientIdentity } from '../../src/registry-env.js';
 import { RegistryClient } from '../../src/oci/registry.js';
 
 const servers: Server[] = [];
@@ -168,6 +169,25 @@ describe('bearer tokens', () => {
     expect(seen.filter((s) => s.url.startsWith('/token'))).toHaveLength(2); // the GET (405), then the POST (401)
     expect(String(error)).not.toContain('wrong');
     await client.close();
+  });
+
+  it('names itself and hints at credentials in the words the caller gives, and in neutral ones without', async () => {
+    const { port, seen } = await fakeRegistry(new Set());
+    const refusal = async (options: { clientId?: string; credentialsHint?: string }) => {
+      const client = new RegistryClient({ registry: `127.0.0.1:${port}`, credentials: { username: 'u', password: 'wrong' }, mask: () => {}, ...options });
+      const error = await client.repository('team/app', ['pull']).blobSize(`sha256:${'b'.repeat(64)}`).then(
+        () => undefined,
+        (e: unknown) => e as ShipError,
+      );
+      await client.close();
+      return { hint: error?.hint, clientId: new URLSearchParams(seen.filter((s) => s.method === 'POST').at(-1)?.body).get('client_id') };
+    };
+    expect(await refusal({})).toEqual({ hint: `check the credentials for 127.0.0.1:${port}`, clientId: 'oci-registry-client' });
+    expect(await refusal({ clientId: 'some-tool', credentialsHint: 'run some-tool login' })).toEqual({ hint: 'run some-tool login', clientId: 'some-tool' });
+    // The application's own words, as its pipeline and commands give them.
+    const ours = await refusal(registryClientIdentity(`127.0.0.1:${port}`));
+    expect(ours.clientId).toBe('meshagent-ship');
+    expect(ours.hint).toMatch(/^check the credentials for 127\.0\.0\.1:\d+: for the MeshAgent project registry, user meshagent with a current repository token/);
   });
 });
 

@@ -13,6 +13,8 @@ import { MediaType } from '../../src/oci/media-types.js';
 import { pullImage } from '../../src/oci/pull.js';
 import { pushImage } from '../../src/oci/push.js';
 import { RegistryClient } from '../../src/oci/registry.js';
+import { pushToTarget } from '../../src/pipeline/publish.js';
+import type { Target } from '../../src/pipeline/target.js';
 import { FakeRegistry, usersGrant, type FakeRegistryOptions } from '../helpers/fake-registry.js';
 import { writeImageLayout } from '../helpers/image-layout.js';
 import { writeTinyOciLayout } from '../helpers/oci-layout.js';
@@ -199,6 +201,13 @@ describe('push', () => {
     const error = await failure(pushImage(await OciLayout.open(image.dir), client().repository('team/incomplete', ['pull', 'push'])));
     expect(error.message).toContain(`blob sha256:${config}`);
     expect(registry.sent('PUT', /manifests/)).toEqual([]);
+    // The library speaks of the layout; the ship's push stage adds what a missing blob means in a ship.
+    expect(error.hint).toBe('the layout is incomplete: write it again (or pull the image into it first)');
+    const target = { registry: registry.host, registryRepository: 'team/incomplete', tag: { tag: 'v1' } } as unknown as Target;
+    const layout = await OciLayout.open(image.dir);
+    const inShip = await failure(pushToTarget({ client: client(), close: async () => {} }, target, layout, await layout.resolve(), () => {}));
+    expect(inShip.message).toBe(error.message);
+    expect(inShip.hint).toBe(`${error.hint}; in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted`);
   });
 });
 

@@ -15,6 +15,7 @@ import { pushImage, type PushResult } from '../../src/oci/push.js';
 import { RegistryClient, type RepositoryClient } from '../../src/oci/registry.js';
 import { ImageManifest } from '../../src/oci/types.js';
 import { previousConversions } from '../../src/pipeline/reuse.js';
+import { ShipAnnotation } from '../../src/pipeline/annotations.js';
 import { FakeRegistry, usersGrant } from '../helpers/fake-registry.js';
 import { writeImageLayout } from '../helpers/image-layout.js';
 import { buildTar, payload } from '../helpers/tar-builder.js';
@@ -91,6 +92,7 @@ async function ship(
     : undefined;
   const conversion = await convertImage(source, await source.resolve('latest'), out, {
     chunkSize: 65536,
+    provenance: ShipAnnotation,
     ...(options.level !== undefined ? { level: options.level } : {}),
     ...(options.prefetch ? { prefetch: options.prefetch } : {}),
     ...(reuse ? { reuse } : {}),

@@ -16,6 +16,7 @@ import type { RepositoryClient } from '../../src/oci/registry.js';
 import { ImageConfig, ImageManifest, type Descriptor } from '../../src/oci/types.js';
 import { HttpError } from '../../src/http.js';
 import { conversionOf, conversionsOf, digestIn, previousConversions, RegistryReuse } from '../../src/pipeline/reuse.js';
+import { ShipAnnotation } from '../../src/pipeline/annotations.js';
 import { writeImageLayout } from '../helpers/image-layout.js';
 import { buildTar, payload } from '../helpers/tar-builder.js';
 
@@ -35,7 +36,7 @@ async function convert(layers: Buffer[], options: Parameters<typeof convertImage
   writeImageLayout(dir, [{ platform: { os: 'linux', architecture: 'amd64' }, layers, gzip: true }]);
   const source = await OciLayout.open(dir);
   const out = await OciLayout.create(join(work, `out-${counter}`));
-  const conversion = await convertImage(source, await source.resolve('latest'), out, { chunkSize: 65536, ...options });
+  const conversion = await convertImage(source, await source.resolve('latest'), out, { chunkSize: 65536, provenance: ShipAnnotation, ...options });
   const manifest = await out.readJson(conversion.descriptor.digest, ImageManifest, 'manifest');
   const config = await out.readJson(manifest.config.digest, ImageConfig, 'config');
   return { out, conversion, manifest, config };
@@ -81,9 +82,9 @@ describe('the annotations a conversion records', () => {
     const sources = conversion.manifests[0]?.layers.map((l) => l.source) ?? [];
     expect(sources).toHaveLength(3);
     for (const [i, layer] of manifest.layers.entries()) {
-      expect(layer.annotations?.[Annotation.shipSourceDigest]).toBe(sources[i]);
-      expect(layer.annotations?.[Annotation.shipDiffId]).toBe(config.rootfs.diff_ids[i]);
-      expect(layer.annotations?.[Annotation.shipConversion]).toBe(conversionParams({ level: 6, chunkSize: 65536, prioritized: i === 2 ? ['app/main'] : [] }));
+      expect(layer.annotations?.[ShipAnnotation.sourceDigest]).toBe(sources[i]);
+      expect(layer.annotations?.[ShipAnnotation.diffId]).toBe(config.rootfs.diff_ids[i]);
+      expect(layer.annotations?.[ShipAnnotation.conversion]).toBe(conversionParams({ level: 6, chunkSize: 65536, prioritized: i === 2 ? ['app/main'] : [] }));
     }
     const { conversions, unusable } = conversionsOf(manifest, config.rootfs.diff_ids);
     expect(unusable).toBe(0);
@@ -99,16 +100,16 @@ describe('the annotations a conversion records', () => {
     expect(conversionOf(layer)).toBeDefined();
     const without = (key: string) => ({ ...layer, annotations: Object.fromEntries(Object.entries(layer.annotations ?? {}).filter(([k]) => k !== key)) });
     const with_ = (key: string, value: string) => ({ ...layer, annotations: { ...layer.annotations, [key]: value } });
-    for (const key of [Annotation.shipSourceDigest, Annotation.shipConversion, Annotation.shipDiffId, Annotation.stargzTocDigest, Annotation.estargzUncompressedSize]) {
+    for (const key of [ShipAnnotation.sourceDigest, ShipAnnotation.conversion, ShipAnnotation.diffId, Annotation.stargzTocDigest, Annotation.estargzUncompressedSize]) {
       expect(conversionOf(without(key)), key).toBeUndefined();
     }
-    expect(conversionOf(with_(Annotation.shipSourceDigest, 'sha256:xyz'))).toBeUndefined();
-    expect(conversionOf(with_(Annotation.shipDiffId, 'garbage'))).toBeUndefined();
-    expect(conversionOf(with_(Annotation.shipConversion, 'level=6'))).toBeUndefined();
+    expect(conversionOf(with_(ShipAnnotation.sourceDigest, 'sha256:xyz'))).toBeUndefined();
+    expect(conversionOf(with_(ShipAnnotation.diffId, 'garbage'))).toBeUndefined();
+    expect(conversionOf(with_(ShipAnnotation.conversion, 'level=6'))).toBeUndefined();
     expect(conversionOf(with_(Annotation.estargzUncompressedSize, '-1'))).toBeUndefined();
     expect(conversionOf({ ...layer, mediaType: MediaType.dockerLayerGzip })).toBeUndefined();
     const plain = { ...manifest, layers: [{ mediaType: MediaType.ociLayerGzip, digest: layer.digest, size: layer.size }, layer] };
-    expect(conversionsOf(plain, ['', layer.annotations?.[Annotation.shipDiffId] ?? ''])).toMatchObject({ unusable: 1, conversions: [{ digest: layer.digest }] });
+    expect(conversionsOf(plain, ['', layer.annotations?.[ShipAnnotation.diffId] ?? ''])).toMatchObject({ unusable: 1, conversions: [{ digest: layer.digest }] });
   });
 });
 
@@ -245,7 +246,7 @@ describe('looking up the previous image', () => {
 
   it('reads every platform manifest of an index, and the image the service runs when the tag has none', async () => {
     const { manifest, out } = await convert([base[0] as Buffer]);
-    const other = { ...manifest, layers: manifest.layers.map((l) => ({ ...l, annotations: { ...l.annotations, [Annotation.shipSourceDigest]: digest('e') } })) };
+    const other = { ...manifest, layers: manifest.layers.map((l) => ({ ...l, annotations: { ...l.annotations, [ShipAnnotation.sourceDigest]: digest('e') } })) };
     const index = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociManifest, digest: digest('1'), size: 1 }, { mediaType: MediaType.ociManifest, digest: digest('2'), size: 1 }] };
     const answers = {
       [digest('9')]: () => ({ bytes: json(index), mediaType: MediaType.ociIndex, digest: digest('9') }),

@@ -7,7 +7,7 @@ import { ShipError } from '../../src/errors.js';
 import { servicesMatrix } from '../../src/commands/services.js';
 import { parseRange } from '../../src/services/changed.js';
 import { serviceName } from '../../src/services/discover.js';
-import { matchesGlob } from '../../src/services/glob.js';
+import { matchesRepoGlob } from '../../src/services/repo-paths.js';
 import { ManifestError, parseManifest } from '../../src/services/manifest.js';
 import { buildLeg } from '../../src/services/matrix.js';
 
@@ -325,13 +325,13 @@ describe('invalid manifests: every error names the line and the field', () => {
 
 describe('helpers', () => {
   it('matches globs segment by segment', () => {
-    expect(matchesGlob('shared/a/b.txt', 'shared/**')).toBe(true);
-    expect(matchesGlob('shared/a/b.txt', 'shared/*')).toBe(false);
-    expect(matchesGlob('a/b', 'a/**/b')).toBe(true);
-    expect(matchesGlob('x.lock', '*.lock')).toBe(true);
-    expect(matchesGlob('v1.txt', 'v?.txt')).toBe(true);
-    expect(matchesGlob('a.b', 'a?b') && !matchesGlob('a/b', 'a?b')).toBe(true);
-    expect(matchesGlob('svc/b1', 'svc/[ab]1') && !matchesGlob('svc/c1', 'svc/[ab]1')).toBe(true);
+    expect(matchesRepoGlob('shared/a/b.txt', 'shared/**')).toBe(true);
+    expect(matchesRepoGlob('shared/a/b.txt', 'shared/*')).toBe(false);
+    expect(matchesRepoGlob('a/b', 'a/**/b')).toBe(true);
+    expect(matchesRepoGlob('x.lock', '*.lock')).toBe(true);
+    expect(matchesRepoGlob('v1.txt', 'v?.txt')).toBe(true);
+    expect(matchesRepoGlob('a.b', 'a?b') && !matchesRepoGlob('a/b', 'a?b')).toBe(true);
+    expect(matchesRepoGlob('svc/b1', 'svc/[ab]1') && !matchesRepoGlob('svc/c1', 'svc/[ab]1')).toBe(true);
   });
 
   it('names a directory as a service', () => {

@@ -2,7 +2,7 @@
  * File-system surprises in an image on disk (a blob that is a directory, a file where a directory should be, a
  * file that cannot be read) as a ShipError naming the path, instead of a bare errno error with a stack.
  */
-import { ShipError, shown } from '../errors.js';
+import { ShipError, shown } from './errors.js';
 
 const PROBLEMS: Readonly<Record<string, string>> = {
   EISDIR: 'is a directory, where a file was expected',

@@ -15,7 +15,7 @@
  *    way cannot be judged from one layer; the runtime confines those.
  */
 import { quoted, ShipError } from '../errors.js';
-import type { TarHeader } from './tar-header.js';
+import type { TarHeader } from './header.js';
 
 const HINT = 'the layer holds a path that leaves the image root, which no image builder writes: rebuild the image from trusted sources';
 

@@ -1,7 +1,7 @@
 /**
  * Tar headers: the decoded form the converter works with, and the encoder that writes them back as USTAR blocks,
  * preceded by a PAX extended header when a field does not fit (long names, big sizes) or the input carried PAX
- * records (xattrs, sub-second times) that must survive. The decoder lives in tar-reader.ts.
+ * records (xattrs, sub-second times) that must survive. The decoder lives in reader.ts.
  */
 
 export const BLOCK = 512;

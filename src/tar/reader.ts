@@ -7,7 +7,7 @@
  * expected), so they say which field and where. An entry is named only once its header's checksum holds.
  */
 import { quoted, ShipError } from '../errors.js';
-import { BLOCK, padding, type EntryType, type TarHeader } from './tar-header.js';
+import { BLOCK, padding, type EntryType, type TarHeader } from './header.js';
 import { ByteReader } from './byte-reader.js';
 
 /** PAX and GNU long-name records larger than this are refused (Go's archive/tar uses the same bound). */
@@ -23,7 +23,8 @@ export interface TarEntry {
   body(): AsyncIterable<Buffer>;
 }
 
-const HINT = 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image';
+/** Said of the archive, whatever it is: a reader that knows what the tar was (a layer, an image archive) says more. */
+const HINT = 'the file is not a valid tar archive, or was cut short';
 
 export class TarFormatError extends ShipError {
   constructor(
@@ -273,12 +274,15 @@ function trimNul(data: Buffer): Buffer {
   return nul === -1 ? data : data.subarray(0, nul);
 }
 
-/** Names must be UTF-8: the TOC is JSON, and a name it cannot spell would be mounted under a different name. */
+/**
+ * Names must be UTF-8: a name read any other way would be written back (into an eStargz TOC, which is JSON, or onto
+ * a file system) under a different name than the archive gave it.
+ */
 function decode(bytes: Buffer, at: number): string {
   try {
     return utf8.decode(bytes);
   } catch {
-    throw new TarFormatError('a name is not valid UTF-8, which the eStargz TOC cannot represent', undefined, at);
+    throw new TarFormatError('a name is not valid UTF-8', undefined, at);
   }
 }
 
