@@ -76188,7 +76188,6 @@ const ProjectInfo = schemas/* object */.Ikc({
 });
 // ---------------------------------------------------------------------------------------------------------------
 // Registry repositories and tokens
-const REPOSITORY_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const CreateRepositoryRequest = schemas/* strictObject */.rej({
     name: schemas/* string */.YjP(),
     description: schemas/* string */.YjP().default(''),
@@ -76214,7 +76213,6 @@ const RepositoryTokenRequest = schemas/* strictObject */.rej({
 const RepositoryToken = schemas/* object */.Ikc({ token: schemas/* string */.YjP(), expires_at: schemas/* string */.YjP() });
 // ---------------------------------------------------------------------------------------------------------------
 // Rooms
-const ROOM_NAME_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
 const CreateRoomRequest = schemas/* strictObject */.rej({
     name: schemas/* string */.YjP(),
     if_not_exists: schemas/* boolean */.zMY().default(false),
@@ -76353,7 +76351,6 @@ const RouteSpec = schemas/* strictObject */.rej({
 })
     .refine((r) => !r.backend.room || r.paths.length > 0, { message: 'RouteSpec room backend requires at least one path' })
     .refine((r) => !r.backend.agent || r.paths.length === 0, { message: 'RouteSpec agent backend does not support paths' });
-const RouteBody = schemas/* strictObject */.rej({ spec: RouteSpec });
 const RouteAnswer = schemas/* object */.Ikc({ route: schemas/* object */.Ikc({ domain: schemas/* string */.YjP(), spec: RouteSpec }) });
 /** A room's routes (`GET …/rooms/{room}/routes`), read leniently: only what finds a service's domain. */
 const RoomRouteList = schemas/* object */.Ikc({
@@ -81425,7 +81422,6 @@ async function* layerEntries(tar, where) {
             (0,src_tar/* checkEntryPath */.iX)(entry.header, where, entry.headerOffset);
             yield entry;
         }
-        // eslint-disable-next-line @typescript-eslint/no-unused-vars -- reading to the end is the point
         for await (const _rest of tar)
             ;
         finished = true;
@@ -81669,7 +81665,6 @@ async function passThrough(source, layer, out, tocDigest, entries, where) {
             callback(null, chunk);
         },
     });
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the entries are only checked
     for await (const _entry of layerEntries((0,external_node_stream_.pipeline)(await openLayerTar(source, layer), measured, () => { }), where))
         ;
     const blob = { digest: layer.digest, size: layer.size };
@@ -84169,16 +84164,9 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/oci/digest.ts
 /** Content digests: `sha256:<64 hex>`, the only algorithm registries are required to accept. */
 
-
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
 function isDigest(value) {
     return DIGEST_RE.test(value);
-}
-/** Checks a digest read from a file or a server; `where` says where it came from, for the message. */
-function parseDigest(value, where) {
-    if (!isDigest(value))
-        throw new ShipError(`${where}: ${JSON.stringify(value)} is not a sha256 digest`, { hint: 'the image is corrupt or not an OCI image' });
-    return value;
 }
 function sha256(data) {
     return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(data).digest('hex')}`;
@@ -84611,7 +84599,6 @@ class OciLayout {
     async verifyBlob(blob) {
         if (this.checked.get(blob.digest) === blob.size && (await this.hasBlob(blob.digest, blob.size)))
             return;
-        // eslint-disable-next-line @typescript-eslint/no-unused-vars -- reading is the point
         for await (const _chunk of await this.openBlob(blob))
             ;
     }
@@ -86326,7 +86313,7 @@ async function convertImageForShip(source, top, out, options = {}) {
 /* harmony export */   o_: () => (/* binding */ parseImageReference),
 /* harmony export */   tj: () => (/* binding */ checkProjectKey)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_REGISTRY_HOST, tagNeedsNormalization, projectTagFormat, splitProjectRepository */
+/* unused harmony exports DEFAULT_REGISTRY_HOST, tagNeedsNormalization, splitProjectRepository */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /**
  * Image references and the MeshAgent tag rules.
@@ -86741,6 +86728,8 @@ function link(url) {
     }
     if (protocol !== 'https:' && protocol !== 'http:')
         return cell(url);
+    // Control characters are exactly what must not reach the link target.
+    // eslint-disable-next-line no-control-regex
     const href = url.replace(/[()[\]<>|`\s\x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
     return `[${withoutMarkup(oneLine(url)).replaceAll('|', '\\|')}](${href})`;
 }

@@ -15,7 +15,7 @@ import { RouteBody, type RouteSpec } from './wire/route.js';
 import { ServiceSpec } from './wire/service.js';
 
 /** An answer other than success: its status and message. */
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,

@@ -10,7 +10,7 @@ import { roomUrl } from './room-server.js';
 export const ConnectBody = z.strictObject({});
 
 /** How long a connect token lives; upstream's is not documented (inference): long enough for a deploy's wait. */
-export const CONNECT_TOKEN_SECONDS = 3600;
+const CONNECT_TOKEN_SECONDS = 3600;
 
 /** `ApiScope.full()` as the SDK serialises it: every grant present, each with its defaults (so `{}`). */
 const FULL_API_SCOPE = Object.fromEntries(

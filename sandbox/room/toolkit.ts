@@ -37,7 +37,7 @@ export interface StreamTool {
   run(context: ToolContext, input: ChunkQueue, send: (chunk: Content) => Promise<void>, signal: AbortSignal): Promise<void>;
 }
 
-export type Tool = CallTool | StreamTool;
+type Tool = CallTool | StreamTool;
 
 /** Tools by toolkit, then by tool name. */
 export type Toolkits = Readonly<Record<string, Readonly<Record<string, Tool>>>>;

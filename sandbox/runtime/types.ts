@@ -6,15 +6,15 @@
  */
 
 /** A published port's liveness as the room reports it: no liveness path, not answering yet, or answering. */
-export type LivenessStatus = 'not_configured' | 'not_ready' | 'ready';
+type LivenessStatus = 'not_configured' | 'not_ready' | 'ready';
 
 /**
  * Where a service is in its life. `running` is the one state the CLI's deploy wait counts as live (reference
  * §5.2); `restarting` is the back-off wait after a crash; `failed` a pull or start that cannot go on.
  */
-export type ServiceRunState = 'pending' | 'pulling' | 'starting' | 'running' | 'restarting' | 'failed' | 'stopped';
+type ServiceRunState = 'pending' | 'pulling' | 'starting' | 'running' | 'restarting' | 'failed' | 'stopped';
 
-export interface PortState {
+interface PortState {
   readonly num: number;
   /** The port's liveness path, when the spec names one. */
   readonly liveness?: string;

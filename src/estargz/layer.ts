@@ -226,7 +226,7 @@ async function passThrough(source: OciLayout, layer: Descriptor, out: OciLayout,
       callback(null, chunk);
     },
   });
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the entries are only checked
+   
   for await (const _entry of layerEntries(pipe(await openLayerTar(source, layer), measured, () => {}), where));
   const blob = { digest: layer.digest, size: layer.size };
   const written = out.dir === source.dir ? blob : await out.writeBlobFrom(createReadStream(source.blobPath(layer.digest), { highWaterMark: 1 << 20 }), blob, source.where);

@@ -97,7 +97,7 @@ export function bareFileHeader(name: string, size: number): Buffer {
 }
 
 /** `len key=value\n` records; the length counts its own digits, hence the small fixed-point loop. */
-export function encodePaxRecords(records: ReadonlyArray<readonly [string, Buffer]>): Buffer {
+function encodePaxRecords(records: ReadonlyArray<readonly [string, Buffer]>): Buffer {
   const parts: Buffer[] = [];
   for (const [key, value] of records) {
     const body = Buffer.byteLength(key) + value.length + 3; // ' ' '=' '\n'
