@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { ConnectBody, connectRoom } from './room/connect.js';
 import type { ApiKeyRecord, Permission, SandboxState } from './state.js';
 import { CreateRepositoryBody, CreateRoomBody, RepositoryTokenBody, type RepositoryRecord, type RoomRecord } from './wire/accounts.js';
-import { DOMAIN_RE, ROOM_NAME_RE, normaliseRepositoryName, repositoryNameProblem } from './wire/names.js';
+import { DOMAIN_RE, ROOM_NAME_RE, normalizeRepositoryName, repositoryNameProblem } from './wire/names.js';
 import { RouteBody, type RouteSpec } from './wire/route.js';
 import { ServiceSpec } from './wire/service.js';
 
@@ -65,10 +65,10 @@ function require(key: ApiKeyRecord, permission: Permission): void {
 
 /** The API's own repository-name rule: trimmed, lowercased, every `/` part a valid OCI component. */
 function repositoryName(name: string): string {
-  const normalised = normaliseRepositoryName(name);
-  const problem = repositoryNameProblem(normalised);
+  const normalized = normalizeRepositoryName(name);
+  const problem = repositoryNameProblem(normalized);
   if (problem !== undefined) throw new ApiError(400, problem);
-  return normalised;
+  return normalized;
 }
 
 /** The template form of a service write (`{template, values}`, reference §2.6), which the sandbox does not render. */
@@ -196,7 +196,7 @@ export class SandboxApi {
   }
 
   private repositoryByName(name: string): RepositoryRecord {
-    const found = this.data.repositories.find((r) => r.name === normaliseRepositoryName(name));
+    const found = this.data.repositories.find((r) => r.name === normalizeRepositoryName(name));
     if (!found) throw new ApiError(404, `repository not found: ${name}`);
     return found;
   }

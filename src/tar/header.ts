@@ -6,7 +6,7 @@
 
 export const BLOCK = 512;
 
-/** Entry kinds after normalisation ('\0' and '7' read as regular files, '\0' with a trailing slash as a dir). */
+/** Entry kinds after normalization ('\0' and '7' read as regular files, '\0' with a trailing slash as a dir). */
 export type EntryType = '0' | '1' | '2' | '3' | '4' | '5' | '6';
 
 export interface TarHeader {
