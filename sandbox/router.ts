@@ -21,7 +21,7 @@ export interface Router {
 
 export interface RouterOptions {
   readonly state: SandboxState;
-  readonly runtime: SandboxRuntime;
+  readonly runtime: Pick<SandboxRuntime, 'endpoint'>;
   readonly participantSecret: Buffer;
   readonly port?: number;
 }

@@ -24,6 +24,6 @@ copy=$gopath/src/github.com/containerd/stargz-snapshotter
 rm -rf "$copy/cmd" "$copy/service/resolver/cri.go" "$copy/service/keychain/cri" "$copy/service/keychain/kubeconfig"
 
 mkdir -p "$(dirname "$out")"
-(cd sandbox/snapshotter && GO111MODULE=off GOPATH="$gopath:/usr/share/gocode" GOCACHE="${GOCACHE:-$PWD/../../.cache/go-build}" go build -o "$OLDPWD/$out.tmp" .)
-mv "$out.tmp" "$out"
+(cd sandbox/snapshotter && GO111MODULE=off GOPATH="$gopath:/usr/share/gocode" GOCACHE="${GOCACHE:-$PWD/../../.cache/go-build}" go build -o "$OLDPWD/$out.$$.tmp" .)
+mv "$out.$$.tmp" "$out"
 echo "$out"
