@@ -102,7 +102,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const registryHost = registryPort === undefined ? options.registryHost : `127.0.0.1:${registryPort}`;
   let runtime: SandboxRuntime | undefined;
   const api = new SandboxApi({ state, apiUrl, registryHost, pagesDomain: 'sandbox.localhost', onServicesChanged: (room) => runtime?.reconcile(room) });
-  const participantSecret = ensureParticipantSecret(options.dir);
+  // Made on first need, as the registry key is: a sandbox that never issues a participant token writes no key.
+  let secret: Buffer | undefined;
+  const participantSecret = (): Buffer => (secret ??= ensureParticipantSecret(options.dir));
   const log = options.log ?? ((message: string) => process.stderr.write(`meshagent-sandbox: ${message}\n`));
 
   /** The sandbox's own controls, for tests: faults and extra API keys. Not part of MeshAgent's API. */
@@ -201,10 +203,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         apiUrl,
         registryHost: registry.host,
         pullToken: (repository) => issueRegistryToken(registryKey, [{ type: 'repository', name: repository, actions: ['pull'] }]),
-        participantSecret,
+        participantSecret: participantSecret(),
         log,
       });
-      router = await startRouter({ state, runtime, participantSecret, ...(options.routerPort ? { port: options.routerPort } : {}) });
+      router = await startRouter({ state, runtime, participantSecret: participantSecret(), ...(options.routerPort ? { port: options.routerPort } : {}) });
     } catch (error) {
       await runtime?.stop();
       runtime = undefined;
@@ -227,7 +229,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     faults,
     runtime,
     routerHost: router?.host,
-    participantSecret,
+    get participantSecret() {
+      return participantSecret();
+    },
     env: () => ({
       MESHAGENT_API_URL: apiUrl,
       MESHAGENT_API_KEY: state.mainApiKey,

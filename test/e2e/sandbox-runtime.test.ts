@@ -195,6 +195,8 @@ describe('the sandbox room runtime', () => {
     expect(lines).toContain('crashing now\n');
     await api().deleteService('dev', crashed.service_id, 'crasher');
     await waitFor('the crasher to be gone', async () => !(await report()).some((s) => s.name === 'crasher'));
+    await waitFor('no crasher container', async () => !(await tasks()).includes('crasher-'));
+    expect(readFileSync('/proc/mounts', 'utf8')).not.toContain('crasher-');
   });
 
   it('replaces the container on update, and the new one serves', async () => {
@@ -210,6 +212,13 @@ describe('the sandbox room runtime', () => {
     expect(listing).not.toContain(before?.container_id ?? '-');
     expect(listing).toMatch(new RegExp(`^${after.container_id}\\s+\\d+\\s+RUNNING`, 'm'));
     await waitFor('the page again', async () => (await viaRouter('hello.sandbox.localhost')).status === 200);
+
+    // services.restart: the same spec in a new container, started by the time it resolves.
+    await sandbox.runtime?.restart('dev', helloId);
+    const restarted = sandbox.runtime?.list('dev').find((s) => s.service_id === helloId);
+    expect(restarted).toMatchObject({ state: 'running', restart_count: 0 });
+    expect(restarted?.container_id).not.toBe(after.container_id);
+    expect(await tasks()).not.toContain(after.container_id ?? '-');
   });
 
   it('stops every container and daemon and unmounts everything when the sandbox stops', async () => {
@@ -238,5 +247,46 @@ describe('the sandbox room runtime', () => {
     expect(ours()).toEqual([]);
     for (const pid of containerPids) expect(existsSync(`/proc/${pid}`), `container process ${pid}`).toBe(false);
     expect(mounts()).toEqual([]);
+  });
+
+  it('without lazy pulling pulls whole layers onto overlayfs, says so once, and still serves', async () => {
+    const said: string[] = [];
+    const plain = await startSandbox({ dir: join(work, 'plain'), runtime: { lazyPull: false, probeIntervalMs: 200 }, log: (message) => said.push(message) });
+    try {
+      expect(said).toEqual(['the room runtime pulls whole layers onto overlayfs, not lazily: lazy pulling is turned off']);
+      const runner = new ConsoleRunner({
+        inputs: { room: 'dev', 'create-room': 'true', context, builder: 'buildah', tag: 'hello:1', domain: 'hello.sandbox.localhost', public: 'true' },
+        env: plain.env(),
+        stdout: () => {},
+        stderr: () => {},
+      });
+      const result = await shipFromInputs(runner, { builders: { buildah: { command: infra.buildah, isolation: 'chroot' } } });
+      expect(result.error).toBeNull();
+      const response = async () => (await (await fetch(`${plain.apiUrl}/_sandbox/runtime`, { headers: { authorization: `Bearer ${plain.apiKey}` } })).json()) as { snapshotter: string; services: RuntimeReportEntry[] };
+      const deadline = Date.now() + 60_000;
+      let hello: RuntimeReportEntry | undefined;
+      while (Date.now() < deadline && hello?.pull_to_ready_ms == null) {
+        hello = (await response()).services[0];
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect((await response()).snapshotter).toBe('overlayfs');
+      expect(hello).toMatchObject({ state: 'running', snapshotter: 'overlayfs', layers: 1, remote_layers: 0 });
+      // A whole pull: every byte of the image was served before it ran.
+      expect(hello?.bytes_fetched_before_ready).toBe(hello?.image_bytes);
+      const [host, port] = (plain.routerHost ?? '').split(':');
+      const page = await new Promise<string>((resolve, reject) => {
+        request({ host, port: Number(port), path: '/', headers: { host: 'hello.sandbox.localhost' } }, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (text: string) => (body += text));
+          res.on('end', () => resolve(body));
+        })
+          .on('error', reject)
+          .end();
+      });
+      expect(page).toContain('Hello from a MeshAgent room service');
+    } finally {
+      await plain.stop();
+    }
+    expect(readFileSync('/proc/mounts', 'utf8')).not.toContain(join(work, 'plain'));
   });
 });
