@@ -141,6 +141,10 @@ export class SandboxRuntime implements RoomRuntime {
       const proxy = await startPullProxy({ upstream: options.registryHost, pullToken: options.pullToken });
       const runtime = new SandboxRuntime(options, workDir, containerd, events, proxy, lazyPullOff);
       runtime.readEvents(events);
+      // Without its events a crash would go unnoticed: say so if the reader ends before the runtime does.
+      void events.exited.then(() => {
+        if (!runtime.stopping) options.log('the container event reader stopped: crashed containers are no longer restarted');
+      });
       runtime.reconcileAll();
       return runtime;
     } catch (error) {

@@ -81,11 +81,15 @@ export interface ContainerLog {
 }
 
 const STOP_GRACE_MS = 3000;
+/** A run this long resets the crash back-off (kubelet: 10 min; shorter here, as the back-off is). */
+const BACKOFF_RESET_MS = 60_000;
 
 export class ServiceRunner {
   private state: ServiceRunState = 'pending';
   private run: Run | undefined;
   private restartCount = 0;
+  /** Crashes in a row without a long enough run between them: the back-off's exponent. */
+  private crashesInARow = 0;
   private lastExitCode: number | undefined;
   private lastExitAt: number | undefined;
   private startedAt: number | undefined;
@@ -166,6 +170,7 @@ export class ServiceRunner {
     return this.serialise(async () => {
       await this.stopRun();
       this.restartCount = 0;
+      this.crashesInARow = 0;
       await this.pullAndLaunch(generation);
     });
   }
@@ -176,6 +181,7 @@ export class ServiceRunner {
     return this.serialise(async () => {
       await this.stopRun();
       this.restartCount = 0;
+      this.crashesInARow = 0;
       if (!this.pulled) await this.pullAndLaunch(generation);
       else await this.launch(generation);
     });
@@ -205,7 +211,10 @@ export class ServiceRunner {
       await this.removeRun(run);
       this.run = run; // the exited container stays the one reported until the next one starts
       this.restartCount++;
-      const delay = Math.min(this.host.backoff.initialMs * 2 ** (this.restartCount - 1), this.host.backoff.maxMs);
+      // As kubelet does, a container that ran a good while before it crashed starts the back-off over.
+      const ranMs = this.startedAt === undefined ? 0 : Date.now() - this.startedAt;
+      this.crashesInARow = ranMs > BACKOFF_RESET_MS ? 1 : this.crashesInARow + 1;
+      const delay = Math.min(this.host.backoff.initialMs * 2 ** (this.crashesInARow - 1), this.host.backoff.maxMs);
       this.state = 'restarting';
       this.restartScheduledAt = Date.now() + delay;
       this.restartTimer = setTimeout(() => {
@@ -252,6 +261,7 @@ export class ServiceRunner {
     if (generation !== this.generation || !this.pulled) return;
     this.state = 'starting';
     this.restartScheduledAt = undefined;
+    this.startedAt = undefined;
     const id = `${this.spec.metadata.name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40)}-${randomBytes(4).toString('hex')}`;
     const dir = join(this.host.dir, 'containers', id);
     const logPath = join(this.host.dir, 'logs', `${id}.log`);
