@@ -156,6 +156,7 @@ export function planContainer(spec: ServiceSpec, context: PlanContext): Containe
     binds.push({ source, destination: file.path, readOnly: file.read_only });
   }
   for (const image of storage?.images ?? []) {
+    inside('/', image.subpath);
     images.push({ image: image.image, destination: image.path, ...(image.subpath ? { subpath: image.subpath } : {}), readOnly: image.read_only });
   }
   if ((storage?.configs ?? []).length > 0) notes.push('config mounts are not emulated by the sandbox');

@@ -11,6 +11,8 @@ export interface ImageInfo {
   /** Every blob the image is made of (index, manifest, config, layers) with its size. */
   readonly blobs: readonly { readonly digest: string; readonly size: number }[];
   readonly layers: number;
+  /** The chain ID of the top layer: the snapshot the image's root file system is made from. */
+  readonly topChainId: string | undefined;
   /** Layers mounted lazily by the stargz snapshotter. */
   readonly remoteLayers: number;
 }
@@ -65,14 +67,15 @@ export async function readImageInfo(ctr: Ctr, ref: string, snapshotter: 'stargz'
   const layers = (top.json.layers ?? []) as Descriptor[];
   blobs.push({ digest: config.digest, size: config.size }, ...layers.map((layer) => ({ digest: layer.digest, size: layer.size })));
   let remoteLayers = 0;
+  const diffIds = ((await content(ctr, config.digest)).json.rootfs as { diff_ids?: string[] } | undefined)?.diff_ids ?? [];
+  const chain = chainIds(diffIds);
   if (snapshotter === 'stargz') {
-    const diffIds = ((await content(ctr, config.digest)).json.rootfs as { diff_ids?: string[] } | undefined)?.diff_ids ?? [];
-    for (const chainId of chainIds(diffIds)) {
+    for (const chainId of chain) {
       const info = await ctr.run(['snapshots', '--snapshotter', 'stargz', 'info', chainId]);
       if (info.code !== 0) continue;
       const labels = (JSON.parse(info.stdout) as { Labels?: Record<string, string> }).Labels ?? {};
       if ('containerd.io/snapshot/remote' in labels) remoteLayers++;
     }
   }
-  return { blobs, layers: layers.length, remoteLayers };
+  return { blobs, layers: layers.length, topChainId: chain.at(-1), remoteLayers };
 }

@@ -13,7 +13,7 @@ import { planContainer, type ContainerPlan, type PlanContext } from './container
 import { startForwarder, type Forwarder } from './forwarder.js';
 import { readImageInfo, type ImageInfo } from './image-info.js';
 import { probe } from './liveness.js';
-import { sleep } from './processes.js';
+import { runCommand, sleep } from './processes.js';
 import type { LivenessStatus, PortState, ServiceRunState, ServiceRuntimeState } from './types.js';
 
 /** What every runner shares, given by the runtime. */
@@ -58,6 +58,8 @@ interface Run {
   /** Sources of the image mounts' binds, in plan order, and where the images are mounted. */
   readonly imageMounts: string[];
   readonly mountPoints: string[];
+  /** Snapshots made for image mounts, removed with the run. */
+  readonly snapshots: string[];
   removed: boolean;
   /** Resolves with the exit code when the task exits. */
   readonly exited: Promise<number>;
@@ -270,7 +272,7 @@ export class ServiceRunner {
     let markExited: (code: number) => void = () => {};
     const exited = new Promise<number>((resolve) => (markExited = resolve));
     let finished = false;
-    const run: Run = { id, dir, logPath, forwarders: new Map(), imageMounts: [], mountPoints: [], removed: false, exited, markExited: (code) => ((finished = true), markExited(code)), stopping: false };
+    const run: Run = { id, dir, logPath, forwarders: new Map(), imageMounts: [], mountPoints: [], snapshots: [], removed: false, exited, markExited: (code) => ((finished = true), markExited(code)), stopping: false };
     this.run = run;
     this.logs.push({ containerId: id, logPath, done: () => finished });
     this.ports = (this.spec.ports ?? []).flatMap((p) => {
@@ -345,14 +347,38 @@ export class ServiceRunner {
     for (const [index, mount] of plan.images.entries()) {
       const target = this.host.pullRef(mount.image);
       if ('error' in target) throw new Error(`image mount ${mount.destination}: ${target.error}`);
-      const pullArgs = this.host.snapshotter === 'stargz' ? ['images', 'rpull', '--plain-http', target.ref] : ['images', 'pull', '--plain-http', target.ref];
-      await this.host.ctr.ok(pullArgs, 600_000);
-      const at = join(run.dir, 'images', String(index));
-      mkdirSync(at, { recursive: true });
-      await this.host.ctr.ok(['images', 'mount', '--snapshotter', this.host.snapshotter === 'stargz' ? 'stargz' : 'overlayfs', '--rw=false', target.ref, at]);
-      run.mountPoints.push(at);
-      run.imageMounts.push(mount.subpath ? join(at, mount.subpath.replace(/^\/+/, '')) : at);
+      run.imageMounts.push(await this.mountImage(run, index, target.ref, mount.readOnly, mount.subpath));
     }
+  }
+
+  /**
+   * Another image's root file system for a bind: pulled, then a snapshot of its top layer made (a view when
+   * read-only, as `ctr images mount` would, but without its unpack step, which needs every layer in the content
+   * store and so fails after a lazy pull), mounted under the run's directory unless it is a plain bind already.
+   */
+  private async mountImage(run: Run, index: number, ref: string, readOnly: boolean, subpath: string | undefined): Promise<string> {
+    const { ctr, snapshotter } = this.host;
+    const name = snapshotter === 'stargz' ? 'stargz' : 'overlayfs';
+    await ctr.ok(snapshotter === 'stargz' ? ['images', 'rpull', '--plain-http', ref] : ['images', 'pull', '--plain-http', ref], 600_000);
+    const info = await readImageInfo(ctr, ref, snapshotter);
+    if (!info.topChainId) throw new Error(`the image ${ref} has no layers to mount`);
+    const key = `${run.id}-image-${index}`;
+    const made = await ctr.ok(['snapshots', '--snapshotter', name, readOnly ? 'view' : 'prepare', '--mounts', key, info.topChainId]);
+    run.snapshots.push(key);
+    const mounts = JSON.parse(made) as { Type: string; Source: string; Options: string[] }[];
+    let root: string;
+    const only = mounts[0];
+    if (mounts.length === 1 && only?.Type === 'bind') root = only.Source;
+    else {
+      root = join(run.dir, 'images', String(index));
+      mkdirSync(root, { recursive: true });
+      for (const m of mounts) {
+        const mounted = await runCommand('mount', ['-t', m.Type, m.Source, root, ...(m.Options.length > 0 ? ['-o', m.Options.join(',')] : [])]);
+        if (mounted.code !== 0) throw new Error(`mounting image ${ref}: ${mounted.stderr.trim()}`);
+      }
+      run.mountPoints.push(root);
+    }
+    return subpath ? join(root, subpath.replace(/^\/+/, '')) : root;
   }
 
   private async taskPid(id: string): Promise<number | undefined> {
@@ -424,7 +450,9 @@ export class ServiceRunner {
     const { ctr } = this.host;
     await ctr.run(['tasks', 'delete', '-f', run.id]);
     await ctr.run(['containers', 'delete', run.id]);
-    for (const at of run.mountPoints) await ctr.run(['images', 'unmount', '--rm', at]);
+    for (const at of run.mountPoints) if ((await runCommand('umount', [at])).code !== 0) await runCommand('umount', ['-l', at]);
+    const name = this.host.snapshotter === 'stargz' ? 'stargz' : 'overlayfs';
+    for (const key of run.snapshots) await ctr.run(['snapshots', '--snapshotter', name, 'rm', key]);
     rmSync(run.dir, { recursive: true, force: true });
     this.host.release(run.id);
     run.markExited(run.pid === undefined ? -1 : (this.lastExitCode ?? 0));

@@ -27,7 +27,7 @@ let helloId: string;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'rt-'));
-  sandbox = await startSandbox({ dir: join(work, 'sbx'), runtime: { backoff: { initialMs: 300, maxMs: 1200 }, probeIntervalMs: 200 }, log: () => {} });
+  sandbox = await startSandbox({ dir: join(work, 'sbx'), runtime: { backoff: { initialMs: 1000, maxMs: 4000 }, probeIntervalMs: 200 }, log: () => {} });
   context = join(work, 'hello');
   cpSync(fileURLToPath(new URL('../../examples/hello', import.meta.url)), context, { recursive: true });
   copyFileSync(infra.busybox, join(context, 'busybox'));
@@ -149,6 +149,20 @@ describe('the sandbox room runtime', () => {
   });
 
 
+  it('mounts room storage, empty dirs and another image (read-only) as the spec says', async () => {
+    const spec = serviceOf('mounts', {
+      command: `/bin/busybox sh -c 'ls /other/www > /data/listing; echo made > /scratch/x && cat /scratch/x >> /data/listing; touch /other/nope 2>> /data/listing; exec /bin/busybox sleep 600'`,
+    });
+    (spec.container as NonNullable<ServiceSpec['container']>).storage = { images: [{ image: imageRef, path: '/other', read_only: true }], empty_dirs: [{ path: '/scratch', read_only: false }] };
+    const id = await api().createService('dev', spec);
+    const listing = join(work, 'sbx', 'rooms', 'dev', 'storage', 'listing');
+    await waitFor('the service to write into room storage', async () => existsSync(listing) && readFileSync(listing, 'utf8').includes('Read-only'));
+    expect(readFileSync(listing, 'utf8')).toMatch(/^index\.html\nunused\.bin\nmade\n.*Read-only file system/s);
+    await api().deleteService('dev', id, 'mounts');
+    await waitFor('the mounts service to be gone', async () => !(await tasks()).includes('mounts-'));
+    expect(readFileSync('/proc/mounts', 'utf8')).not.toContain('/containers/mounts-');
+  });
+
   it('asks for a participant token on a private port, and answers 503 while the service is not live', async () => {
     const client = api();
     await client.createRoom({ name: 'priv', if_not_exists: true });
@@ -182,14 +196,20 @@ describe('the sandbox room runtime', () => {
 
   it('restarts a crashing service with back-off, counting restarts and keeping the exit code and logs', async () => {
     await api().createService('dev', serviceOf('crasher', { command: `/bin/busybox sh -c 'echo "crashing now"; exit 3'` }));
+    // The wait before each restart, as the room reports it while the service is restarting.
+    const waits = new Map<number, number>();
     const crashed = await waitFor('two restarts', async () => {
+      const state = sandbox.runtime?.list('dev').find((s) => s.state === 'restarting');
+      if (state?.restart_scheduled_at && state.last_exit_at) waits.set(state.restart_count, state.restart_scheduled_at - state.last_exit_at);
       const found = await entry('crasher');
-      return found && found.restart_count >= 2 && found;
-    });
+      return found && found.restart_count >= 2 && waits.has(2) && found;
+    }, 60_000);
     expect(crashed).toMatchObject({ last_exit_code: 3 });
     const state = sandbox.runtime?.list('dev').find((s) => s.service_id === crashed.service_id);
     expect(state?.last_exit_at).toBeGreaterThan(0);
-    // Each crash waits longer than the one before (0.3 s, 0.6 s, 1.2 s here).
+    // Each crash waits longer than the one before: 1 s, then 2 s here (plus the removal of the exited container).
+    expect(waits.get(1)).toBeGreaterThanOrEqual(1);
+    expect(waits.get(2)).toBeGreaterThanOrEqual((waits.get(1) ?? 0) + 0.5);
     const lines: string[] = [];
     for await (const line of sandbox.runtime?.logs('dev', { serviceId: crashed.service_id }) ?? []) lines.push(line);
     expect(lines).toContain('crashing now\n');
