@@ -69034,6 +69034,7 @@ function planContainer(spec, context) {
         binds.push({ source, destination: file.path, readOnly: file.read_only });
     }
     for (const image of storage?.images ?? []) {
+        inside('/', image.subpath);
         images.push({ image: image.image, destination: image.path, ...(image.subpath ? { subpath: image.subpath } : {}), readOnly: image.read_only });
     }
     if ((storage?.configs ?? []).length > 0)
@@ -69128,9 +69129,10 @@ async function readImageInfo(ctr, ref, snapshotter) {
     const layers = (top.json.layers ?? []);
     blobs.push({ digest: config.digest, size: config.size }, ...layers.map((layer) => ({ digest: layer.digest, size: layer.size })));
     let remoteLayers = 0;
+    const diffIds = (await content(ctr, config.digest)).json.rootfs?.diff_ids ?? [];
+    const chain = chainIds(diffIds);
     if (snapshotter === 'stargz') {
-        const diffIds = (await content(ctr, config.digest)).json.rootfs?.diff_ids ?? [];
-        for (const chainId of chainIds(diffIds)) {
+        for (const chainId of chain) {
             const info = await ctr.run(['snapshots', '--snapshotter', 'stargz', 'info', chainId]);
             if (info.code !== 0)
                 continue;
@@ -69139,7 +69141,7 @@ async function readImageInfo(ctr, ref, snapshotter) {
                 remoteLayers++;
         }
     }
-    return { blobs, layers: layers.length, remoteLayers };
+    return { blobs, layers: layers.length, topChainId: chain.at(-1), remoteLayers };
 }
 
 ;// CONCATENATED MODULE: ./sandbox/runtime/liveness.ts
@@ -69178,6 +69180,8 @@ function probe(socket, path, timeoutMs = 1000) {
 
 
 const STOP_GRACE_MS = 3000;
+/** A run this long resets the crash back-off (kubelet: 10 min; shorter here, as the back-off is). */
+const BACKOFF_RESET_MS = 60_000;
 class ServiceRunner {
     host;
     room;
@@ -69185,6 +69189,8 @@ class ServiceRunner {
     state = 'pending';
     run;
     restartCount = 0;
+    /** Crashes in a row without a long enough run between them: the back-off's exponent. */
+    crashesInARow = 0;
     lastExitCode;
     lastExitAt;
     startedAt;
@@ -69256,6 +69262,7 @@ class ServiceRunner {
         return this.serialise(async () => {
             await this.stopRun();
             this.restartCount = 0;
+            this.crashesInARow = 0;
             await this.pullAndLaunch(generation);
         });
     }
@@ -69265,6 +69272,7 @@ class ServiceRunner {
         return this.serialise(async () => {
             await this.stopRun();
             this.restartCount = 0;
+            this.crashesInARow = 0;
             if (!this.pulled)
                 await this.pullAndLaunch(generation);
             else
@@ -69297,7 +69305,10 @@ class ServiceRunner {
             await this.removeRun(run);
             this.run = run; // the exited container stays the one reported until the next one starts
             this.restartCount++;
-            const delay = Math.min(this.host.backoff.initialMs * 2 ** (this.restartCount - 1), this.host.backoff.maxMs);
+            // As kubelet does, a container that ran a good while before it crashed starts the back-off over.
+            const ranMs = this.startedAt === undefined ? 0 : Date.now() - this.startedAt;
+            this.crashesInARow = ranMs > BACKOFF_RESET_MS ? 1 : this.crashesInARow + 1;
+            const delay = Math.min(this.host.backoff.initialMs * 2 ** (this.crashesInARow - 1), this.host.backoff.maxMs);
             this.state = 'restarting';
             this.restartScheduledAt = Date.now() + delay;
             this.restartTimer = setTimeout(() => {
@@ -69345,6 +69356,7 @@ class ServiceRunner {
             return;
         this.state = 'starting';
         this.restartScheduledAt = undefined;
+        this.startedAt = undefined;
         const id = `${this.spec.metadata.name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40)}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
         const dir = (0,external_node_path_.join)(this.host.dir, 'containers', id);
         const logPath = (0,external_node_path_.join)(this.host.dir, 'logs', `${id}.log`);
@@ -69353,7 +69365,7 @@ class ServiceRunner {
         let markExited = () => { };
         const exited = new Promise((resolve) => (markExited = resolve));
         let finished = false;
-        const run = { id, dir, logPath, forwarders: new Map(), imageMounts: [], mountPoints: [], removed: false, exited, markExited: (code) => ((finished = true), markExited(code)), stopping: false };
+        const run = { id, dir, logPath, forwarders: new Map(), imageMounts: [], mountPoints: [], snapshots: [], removed: false, exited, markExited: (code) => ((finished = true), markExited(code)), stopping: false };
         this.run = run;
         this.logs.push({ containerId: id, logPath, done: () => finished });
         this.ports = (this.spec.ports ?? []).flatMap((p) => {
@@ -69431,14 +69443,40 @@ class ServiceRunner {
             const target = this.host.pullRef(mount.image);
             if ('error' in target)
                 throw new Error(`image mount ${mount.destination}: ${target.error}`);
-            const pullArgs = this.host.snapshotter === 'stargz' ? ['images', 'rpull', '--plain-http', target.ref] : ['images', 'pull', '--plain-http', target.ref];
-            await this.host.ctr.ok(pullArgs, 600_000);
-            const at = (0,external_node_path_.join)(run.dir, 'images', String(index));
-            (0,external_node_fs_.mkdirSync)(at, { recursive: true });
-            await this.host.ctr.ok(['images', 'mount', '--snapshotter', this.host.snapshotter === 'stargz' ? 'stargz' : 'overlayfs', '--rw=false', target.ref, at]);
-            run.mountPoints.push(at);
-            run.imageMounts.push(mount.subpath ? (0,external_node_path_.join)(at, mount.subpath.replace(/^\/+/, '')) : at);
+            run.imageMounts.push(await this.mountImage(run, index, target.ref, mount.readOnly, mount.subpath));
         }
+    }
+    /**
+     * Another image's root file system for a bind: pulled, then a snapshot of its top layer made (a view when
+     * read-only, as `ctr images mount` would, but without its unpack step, which needs every layer in the content
+     * store and so fails after a lazy pull), mounted under the run's directory unless it is a plain bind already.
+     */
+    async mountImage(run, index, ref, readOnly, subpath) {
+        const { ctr, snapshotter } = this.host;
+        const name = snapshotter === 'stargz' ? 'stargz' : 'overlayfs';
+        await ctr.ok(snapshotter === 'stargz' ? ['images', 'rpull', '--plain-http', ref] : ['images', 'pull', '--plain-http', ref], 600_000);
+        const info = await readImageInfo(ctr, ref, snapshotter);
+        if (!info.topChainId)
+            throw new Error(`the image ${ref} has no layers to mount`);
+        const key = `${run.id}-image-${index}`;
+        const made = await ctr.ok(['snapshots', '--snapshotter', name, readOnly ? 'view' : 'prepare', '--mounts', key, info.topChainId]);
+        run.snapshots.push(key);
+        const mounts = JSON.parse(made);
+        let root;
+        const only = mounts[0];
+        if (mounts.length === 1 && only?.Type === 'bind')
+            root = only.Source;
+        else {
+            root = (0,external_node_path_.join)(run.dir, 'images', String(index));
+            (0,external_node_fs_.mkdirSync)(root, { recursive: true });
+            for (const m of mounts) {
+                const mounted = await runCommand('mount', ['-t', m.Type, m.Source, root, ...(m.Options.length > 0 ? ['-o', m.Options.join(',')] : [])]);
+                if (mounted.code !== 0)
+                    throw new Error(`mounting image ${ref}: ${mounted.stderr.trim()}`);
+            }
+            run.mountPoints.push(root);
+        }
+        return subpath ? (0,external_node_path_.join)(root, subpath.replace(/^\/+/, '')) : root;
     }
     async taskPid(id) {
         const listing = await this.host.ctr.run(['tasks', 'ls']);
@@ -69517,7 +69555,11 @@ class ServiceRunner {
         await ctr.run(['tasks', 'delete', '-f', run.id]);
         await ctr.run(['containers', 'delete', run.id]);
         for (const at of run.mountPoints)
-            await ctr.run(['images', 'unmount', '--rm', at]);
+            if ((await runCommand('umount', [at])).code !== 0)
+                await runCommand('umount', ['-l', at]);
+        const name = this.host.snapshotter === 'stargz' ? 'stargz' : 'overlayfs';
+        for (const key of run.snapshots)
+            await ctr.run(['snapshots', '--snapshotter', name, 'rm', key]);
         (0,external_node_fs_.rmSync)(run.dir, { recursive: true, force: true });
         this.host.release(run.id);
         run.markExited(run.pid === undefined ? -1 : (this.lastExitCode ?? 0));
@@ -69646,6 +69688,11 @@ class SandboxRuntime {
             const proxy = await startPullProxy({ upstream: options.registryHost, pullToken: options.pullToken });
             const runtime = new SandboxRuntime(options, workDir, containerd, events, proxy, lazyPullOff);
             runtime.readEvents(events);
+            // Without its events a crash would go unnoticed: say so if the reader ends before the runtime does.
+            void events.exited.then(() => {
+                if (!runtime.stopping)
+                    options.log('the container event reader stopped: crashed containers are no longer restarted');
+            });
             runtime.reconcileAll();
             return runtime;
         }
