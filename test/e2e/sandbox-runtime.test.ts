@@ -119,6 +119,8 @@ describe('the sandbox room runtime', () => {
     expect(hello.bytes_fetched_before_ready).toBeGreaterThan(0);
     expect(hello.bytes_fetched_before_ready).toBeLessThan((hello.image_bytes ?? 0) * 0.8);
     expect(hello.pull_to_ready_ms).toBeGreaterThan(0);
+    // The report is the sandbox's own, for holders of the API key only.
+    expect((await fetch(`${sandbox.apiUrl}/_sandbox/runtime`)).status).toBe(401);
 
     const page = await viaRouter('hello.sandbox.localhost');
     expect(page.status).toBe(200);
@@ -137,6 +139,18 @@ describe('the sandbox room runtime', () => {
     for await (const line of sandbox.runtime?.logs('dev', { serviceId: helloId }) ?? []) lines.push(line);
     // busybox httpd -v logs each request it served: the router's and the liveness probe's.
     expect(lines.join('')).toMatch(/response:200/);
+    // Following: a line written after the call arrives, and the stream ends when asked to.
+    const stop = new AbortController();
+    const followed: string[] = [];
+    const following = (async () => {
+      for await (const line of sandbox.runtime?.logs('dev', { serviceId: helloId }, { follow: true, signal: stop.signal }) ?? []) followed.push(line);
+    })();
+    // busybox httpd -v logs each answer's status; nothing has asked this one for a missing page before.
+    expect(lines.join('')).not.toContain('response:404');
+    expect((await viaRouter('hello.sandbox.localhost', '/missing.html')).status).toBe(404);
+    await waitFor('the new answer in the followed log', async () => followed.some((l) => l.includes('response:404')));
+    stop.abort();
+    await following;
     const hello = await entry('sandbox-hello');
     const pid = (await tasks()).split('\n').find((l) => l.startsWith(hello?.container_id ?? '-'))?.split(/\s+/)[1];
     const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
