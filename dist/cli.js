@@ -69562,6 +69562,7 @@ class ServiceRunner {
             await ctr.run(['snapshots', '--snapshotter', name, 'rm', key]);
         (0,external_node_fs_.rmSync)(run.dir, { recursive: true, force: true });
         this.host.release(run.id);
+        // No exit event can come for it any more: whoever still waits for its exit is let go.
         run.markExited(run.pid === undefined ? -1 : (this.lastExitCode ?? 0));
     }
 }

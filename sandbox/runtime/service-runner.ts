@@ -455,6 +455,7 @@ export class ServiceRunner {
     for (const key of run.snapshots) await ctr.run(['snapshots', '--snapshotter', name, 'rm', key]);
     rmSync(run.dir, { recursive: true, force: true });
     this.host.release(run.id);
+    // No exit event can come for it any more: whoever still waits for its exit is let go.
     run.markExited(run.pid === undefined ? -1 : (this.lastExitCode ?? 0));
   }
 }
