@@ -72524,7 +72524,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 705:
+/***/ 2000:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72584,7 +72584,7 @@ const ApiScope = schemas/* preprocess */.vkY(readDatasetAlias, schemas/* object 
     services: grant,
 }));
 
-;// CONCATENATED MODULE: ./sandbox/room/participant-token.ts
+;// CONCATENATED MODULE: ./sandbox/participant-token.ts
 /**
  * Participant tokens, as MeshAgent makes them (meshagent-api participant_token.py `ParticipantToken.to_jwt`): an
  * HS256 JWT signed with the secret of a project API key, whose claims are the participant `name`, its `grants`
@@ -73486,14 +73486,14 @@ const ROOM_NAME_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
  */
 const DOMAIN_RE = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 /** A repository name as the API stores it: trimmed and lowercased (api client.py:916-928). */
-function normaliseRepositoryName(name) {
+function normalizeRepositoryName(name) {
     return name.trim().toLowerCase();
 }
-/** Why a normalised repository name is refused, in the API's words; undefined when it is fine. */
-function repositoryNameProblem(normalised) {
-    if (normalised === '')
+/** Why a normalized repository name is refused, in the API's words; undefined when it is fine. */
+function repositoryNameProblem(normalized) {
+    if (normalized === '')
         return 'repository name must not be empty';
-    if (!normalised.split('/').every((part) => REPOSITORY_COMPONENT_RE.test(part)))
+    if (!normalized.split('/').every((part) => REPOSITORY_COMPONENT_RE.test(part)))
         return 'repository name must be a valid OCI repository path';
     return undefined;
 }
@@ -73826,11 +73826,11 @@ function api_require(key, permission) {
 }
 /** The API's own repository-name rule: trimmed, lowercased, every `/` part a valid OCI component. */
 function repositoryName(name) {
-    const normalised = normaliseRepositoryName(name);
-    const problem = repositoryNameProblem(normalised);
+    const normalized = normalizeRepositoryName(name);
+    const problem = repositoryNameProblem(normalized);
     if (problem !== undefined)
         throw new ApiError(400, problem);
-    return normalised;
+    return normalized;
 }
 /** The template form of a service write (`{template, values}`, reference §2.6), which the sandbox does not render. */
 function refuseTemplateForm(body) {
@@ -73915,6 +73915,11 @@ class SandboxApi {
         this.context.state.save();
         return { status, json };
     }
+    servicesChanged(room, json) {
+        const answer = this.changed(json);
+        this.context.onServicesChanged?.(room);
+        return answer;
+    }
     route(method, path, handler) {
         this.routes.push({ method, pattern: path.split('/').filter(Boolean), handler });
     }
@@ -73954,7 +73959,7 @@ class SandboxApi {
         return this.ok({ repositories: page, total: this.data.repositories.length, continuation_token: next });
     }
     repositoryByName(name) {
-        const found = this.data.repositories.find((r) => r.name === normaliseRepositoryName(name));
+        const found = this.data.repositories.find((r) => r.name === normalizeRepositoryName(name));
         if (!found)
             throw new ApiError(404, `repository not found: ${name}`);
         return found;
@@ -74044,7 +74049,7 @@ class SandboxApi {
             throw new ApiError(409, `service name already in use: ${spec.metadata.name}`);
         const id = (0,external_node_crypto_.randomUUID)();
         services.push({ ...spec, id });
-        return this.changed({ id });
+        return this.servicesChanged(room, { id });
     }
     updateService(room, id, body, key) {
         const services = this.services(room);
@@ -74060,7 +74065,7 @@ class SandboxApi {
         if (services.some((s) => s.id !== id && s.metadata.name === spec.metadata.name))
             throw new ApiError(409, `service name already in use: ${spec.metadata.name}`);
         services[index] = { ...spec, id };
-        return this.changed({});
+        return this.servicesChanged(room, {});
     }
     deleteService(room, id, key) {
         const services = this.services(room);
@@ -74069,7 +74074,7 @@ class SandboxApi {
             throw new ApiError(404, 'service not found');
         api_require(key, 'services:write');
         services.splice(index, 1);
-        return this.changed({});
+        return this.servicesChanged(room, {});
     }
     // --- routes ----------------------------------------------------------------------------------------------------
     routeFor(domain) {
@@ -74281,6 +74286,11 @@ function signJwt(claims, key) {
     const input = `${registry_token_b64url(JSON.stringify(header))}.${registry_token_b64url(JSON.stringify(claims))}`;
     return `${input}.${registry_token_b64url((0,external_node_crypto_.sign)('RSA-SHA256', Buffer.from(input), key.keyPem))}`;
 }
+/** A registry bearer token granting `access`, as the token endpoint signs it (also for the room runtime's pulls). */
+function issueRegistryToken(key, access, audience = REGISTRY_SERVICE) {
+    const now = Math.floor(Date.now() / 1000);
+    return signJwt({ iss: REGISTRY_ISSUER, sub: REGISTRY_USERNAME, aud: audience, exp: now + TOKEN_SECONDS, nbf: now - 10, iat: now, jti: (0,external_node_crypto_.randomUUID)(), access }, key);
+}
 function deny(response, message) {
     response.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="meshagent-sandbox"' });
     response.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message }] }));
@@ -74298,8 +74308,7 @@ function serveRegistryToken(request, response, url, body, state, key) {
         name,
         actions: type === 'repository' && name === grant.repository ? actions.filter((a) => grant.actions.includes(a)) : [],
     }));
-    const claims = { iss: REGISTRY_ISSUER, sub: REGISTRY_USERNAME, aud: ask.service ?? REGISTRY_SERVICE, exp: now + TOKEN_SECONDS, nbf: now - 10, iat: now, jti: (0,external_node_crypto_.randomUUID)(), access };
-    const token = signJwt(claims, key);
+    const token = issueRegistryToken(key, access, ask.service ?? REGISTRY_SERVICE);
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ token, access_token: token, expires_in: TOKEN_SECONDS, issued_at: new Date(now * 1000).toISOString() }));
 }
@@ -74385,6 +74394,1436 @@ const NO_RUNTIME = {
     }),
 };
 
+;// CONCATENATED MODULE: ./sandbox/router.ts
+/**
+ * The sandbox's router: one loopback port that serves every routed domain, as MeshAgent's edge serves
+ * `https://<domain>`. The Host header picks the route, the longest matching path picks the target port, and the
+ * request goes to that port of the room's running container through its forwarder's unix socket (nothing on the
+ * host network). Access as the platform has it (reference §2.8): a `public` port admits anyone; any other needs
+ * `Authorization: Bearer <participant token>` for the route's room (cookie IAP is not emulated). An unknown
+ * domain or path is 404, a port no running, live container serves is 503.
+ */
+
+
+
+function router_matches(path, pathname) {
+    if (path.pathType === 'exact')
+        return pathname === path.path;
+    if (path.path === '/')
+        return true;
+    const prefix = path.path.replace(/\/+$/, '');
+    return pathname === prefix || pathname.startsWith(`${prefix}/`);
+}
+function decide(options, request) {
+    const host = (request.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    const route = options.state.data.routes.find((r) => r.domain.toLowerCase() === host);
+    if (!route)
+        return { status: 404, message: `no route for ${host || 'this host'}` };
+    const room = route.backend.room?.name;
+    if (!room)
+        return { status: 502, message: 'agent backends are not emulated by the sandbox' };
+    const url = new URL(request.url ?? '/', 'http://router');
+    const path = route.paths.filter((p) => router_matches(p, url.pathname)).sort((a, b) => b.path.length - a.path.length)[0];
+    if (!path)
+        return { status: 404, message: `no path of ${host} matches ${url.pathname}` };
+    if (path.targetContent)
+        return { status: 501, message: 'content routes (room storage) are not emulated by the sandbox' };
+    const port = Number(path.targetPort);
+    if (!Number.isInteger(port))
+        return { status: 502, message: `the route names port ${String(path.targetPort)}, which the sandbox does not resolve` };
+    const spec = (options.state.data.services[room] ?? []).flatMap((s) => (s.ports ?? []).filter((p) => p.num === port))[0];
+    if (!spec)
+        return { status: 503, message: `no service in room ${room} has port ${port}`, headers: { 'retry-after': '1' } };
+    if (!spec.published)
+        return { status: 404, message: `port ${port} is not published` };
+    if (!spec.public) {
+        const auth = request.headers.authorization;
+        const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+        if (!token)
+            return { status: 401, message: 'a participant token is required: Authorization: Bearer <token>', headers: { 'www-authenticate': 'Bearer' } };
+        let participant;
+        try {
+            participant = verifyParticipantToken(token, options.state.data.apiKeys.map((k) => k.key), options.state.data.project.id);
+        }
+        catch (error) {
+            if (!(error instanceof TokenError))
+                throw error;
+            return { status: 401, message: `the participant token is not valid: ${error.message}`, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };
+        }
+        if (participant.room !== room)
+            return { status: 403, message: `the participant token is not for room ${room}` };
+    }
+    const endpoint = options.runtime.endpoint(room, port);
+    if (!endpoint?.socket || !endpoint.ready)
+        return { status: 503, message: `the service on port ${port} is not ready`, headers: { 'retry-after': '1' } };
+    const stripped = path.stripPrefix && path.path !== '/' ? url.pathname.slice(path.path.replace(/\/+$/, '').length) || '/' : url.pathname;
+    return { socket: endpoint.socket, path: `${stripped}${url.search}` };
+}
+function forwardedHeaders(request) {
+    return {
+        ...request.headers,
+        'x-forwarded-host': request.headers.host,
+        'x-forwarded-proto': 'http',
+        'x-forwarded-for': request.socket.remoteAddress,
+    };
+}
+async function startRouter(options) {
+    const refuse = (response, decision) => {
+        response.writeHead(decision.status, { 'content-type': 'text/plain; charset=utf-8', ...decision.headers });
+        response.end(`${decision.message}\n`);
+    };
+    const server = (0,external_node_http_.createServer)((request, response) => {
+        const decision = decide(options, request);
+        if ('status' in decision)
+            return refuse(response, decision);
+        const upstream = (0,external_node_http_.request)({ socketPath: decision.socket, method: request.method, path: decision.path, headers: forwardedHeaders(request) }, (answer) => {
+            response.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(response);
+        });
+        upstream.on('error', (error) => {
+            if (!response.headersSent)
+                refuse(response, { status: 502, message: `the service did not answer: ${error.message}` });
+            else
+                response.destroy();
+        });
+        request.pipe(upstream);
+    });
+    // WebSocket and other upgrades: the same checks, then the bytes both ways. Such sockets leave the server's
+    // keeping, so they are kept here to be closed at stop.
+    const upgraded = new Set();
+    server.on('upgrade', (request, client, head) => {
+        upgraded.add(client);
+        client.on('close', () => upgraded.delete(client));
+        const decision = decide(options, request);
+        if ('status' in decision) {
+            client.end(`HTTP/1.1 ${decision.status} ${decision.message.replace(/[\r\n]/g, ' ')}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+            return;
+        }
+        const upstream = (0,external_node_net_.connect)(decision.socket, () => {
+            const headers = Object.entries(forwardedHeaders(request)).flatMap(([name, value]) => value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((v) => `${name}: ${v}`));
+            upstream.write(`${request.method} ${decision.path} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
+            upstream.write(head);
+            upstream.pipe(client);
+            client.pipe(upstream);
+        });
+        upstream.on('error', () => client.destroy());
+        client.on('error', () => upstream.destroy());
+    });
+    await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port ?? 0, '127.0.0.1', resolve);
+    });
+    const { port } = server.address();
+    return {
+        host: `127.0.0.1:${port}`,
+        stop: async () => {
+            for (const socket of upgraded)
+                socket.destroy();
+            server.closeAllConnections();
+            await new Promise((resolve) => server.close(resolve));
+        },
+    };
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./sandbox/runtime/processes.ts
+/**
+ * The long-running processes of the room runtime (containerd, the snapshotter daemon, event readers, port
+ * forwarders): each started in its own process group, known by its PID, and stopped by that PID (SIGTERM, then
+ * SIGKILL after a grace period).
+ */
+
+
+async function startDaemon(name, command, args, options = {}) {
+    const log = options.logPath ? (0,external_node_fs_.openSync)(options.logPath, 'a') : 'ignore';
+    let child;
+    try {
+        child = (0,external_node_child_process_.spawn)(command, args, {
+            stdio: ['ignore', options.pipeStdout ? 'pipe' : log, log],
+            env: options.env ?? process.env,
+            // Its own process group: a Ctrl-C at the sandbox's terminal reaches the sandbox, which stops it in order.
+            detached: true,
+        });
+    }
+    finally {
+        if (typeof log === 'number')
+            (0,external_node_fs_.closeSync)(log);
+    }
+    await new Promise((resolve, reject) => {
+        child.once('spawn', resolve);
+        child.once('error', (error) => reject(new Error(`cannot start ${command}: ${error.message}`)));
+    });
+    const pid = child.pid;
+    const exited = new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null)
+            resolve();
+        else
+            child.once('exit', () => resolve());
+    });
+    const running = () => child.exitCode === null && child.signalCode === null;
+    return {
+        name,
+        pid,
+        child,
+        exited,
+        running,
+        stop: async (graceMs = 5000) => {
+            if (!running())
+                return;
+            // The whole group: a forwarder's children (one per connection) go with it.
+            const signal = (name) => {
+                try {
+                    process.kill(-pid, name);
+                }
+                catch {
+                    child.kill(name);
+                }
+            };
+            signal('SIGTERM');
+            const timer = setTimeout(() => {
+                if (running())
+                    signal('SIGKILL');
+            }, graceMs);
+            await exited;
+            clearTimeout(timer);
+        },
+    };
+}
+/** Runs a command to its end without blocking the event loop (the sandbox answers requests meanwhile). */
+function runCommand(command, args, options = {}) {
+    return new Promise((resolve) => {
+        const child = (0,external_node_child_process_.spawn)(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (text) => (stdout += text));
+        child.stderr.setEncoding('utf8').on('data', (text) => (stderr += text));
+        const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+        child.stdin.end(options.input);
+        child.once('error', (error) => {
+            clearTimeout(timer);
+            resolve({ code: -1, stdout, stderr: `${stderr}${command}: ${error.message}` });
+        });
+        child.once('close', (code, signal) => {
+            clearTimeout(timer);
+            resolve({ code: code ?? -1, stdout, stderr: signal ? `${stderr}${command}: killed by ${signal}` : stderr });
+        });
+    });
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+;// CONCATENATED MODULE: ./sandbox/runtime/containerd.ts
+/**
+ * The runtime's own containerd, under the sandbox directory, with the stargz snapshotter daemon as a proxy
+ * snapshotter when the machine allows it (reference test-infrastructure §9): `[proxy_plugins.stargz]`,
+ * type "snapshot", at the daemon's socket. Driven with its CLI (`ctr-remote -a SOCK -n NS`), which is ctr with the
+ * `rpull` that sets the labels a remote snapshotter needs.
+ */
+
+
+
+const NAMESPACE = 'meshagent-sandbox';
+class Ctr {
+    address;
+    constructor(address) {
+        this.address = address;
+    }
+    /** `ctr-remote -a SOCK -n NS ARGS`. */
+    run(args, timeoutMs) {
+        return runCommand('ctr-remote', ['-a', this.address, '-n', NAMESPACE, ...args], { timeoutMs });
+    }
+    async ok(args, timeoutMs) {
+        const result = await this.run(args, timeoutMs);
+        if (result.code !== 0)
+            throw new Error(`ctr ${args.slice(0, 2).join(' ')} failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`);
+        return result.stdout;
+    }
+}
+async function waitFor(what, test, daemon, logPath, timeoutMs = 20_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+        if (!daemon.running())
+            throw new Error(`${what} exited while starting; see ${logPath}`);
+        if (await test())
+            return;
+        await sleep(50);
+    }
+    throw new Error(`${what} did not answer within ${timeoutMs / 1000} s; see ${logPath}`);
+}
+async function startContainerd(options) {
+    const { dir } = options;
+    const address = (0,external_node_path_.join)(dir, 'containerd.sock');
+    const stargzAddress = (0,external_node_path_.join)(dir, 'stargz.sock');
+    const started = [];
+    const stopAll = async () => {
+        // The snapshotter first: on SIGTERM it unmounts its FUSE layers, and containerd may still ask it things.
+        for (const daemon of [...started].reverse())
+            await daemon.stop();
+    };
+    try {
+        let snapshotter = 'overlayfs';
+        if (options.stargzBinary) {
+            const configPath = (0,external_node_path_.join)(dir, 'stargz.toml');
+            // No background fetch: a layer is fetched only as it is read, so "bytes fetched before ready" is exact
+            // (reference §9); production keeps fetching the rest in the background.
+            (0,external_node_fs_.writeFileSync)(configPath, 'no_background_fetch = true\n');
+            const logPath = (0,external_node_path_.join)(dir, 'stargz.log');
+            const daemon = await startDaemon('stargz-snapshotter', options.stargzBinary, ['-address', stargzAddress, '-root', (0,external_node_path_.join)(dir, 'stargz'), '-config', configPath], { logPath });
+            started.push(daemon);
+            await waitFor('the stargz snapshotter', async () => (await runCommand('test', ['-S', stargzAddress])).code === 0, daemon, logPath);
+            snapshotter = 'stargz';
+        }
+        const configPath = (0,external_node_path_.join)(dir, 'containerd.toml');
+        (0,external_node_fs_.writeFileSync)(configPath, [
+            'version = 2',
+            `root = ${JSON.stringify((0,external_node_path_.join)(dir, 'containerd', 'root'))}`,
+            `state = ${JSON.stringify((0,external_node_path_.join)(dir, 'containerd', 'state'))}`,
+            'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
+            '[grpc]',
+            `  address = ${JSON.stringify(address)}`,
+            '[ttrpc]',
+            `  address = ${JSON.stringify(`${address}.ttrpc`)}`,
+            '[plugins."io.containerd.internal.v1.opt"]',
+            `  path = ${JSON.stringify((0,external_node_path_.join)(dir, 'containerd', 'opt'))}`,
+            ...(snapshotter === 'stargz' ? ['[proxy_plugins.stargz]', '  type = "snapshot"', `  address = ${JSON.stringify(stargzAddress)}`] : []),
+            '',
+        ].join('\n'));
+        const logPath = (0,external_node_path_.join)(dir, 'containerd.log');
+        const daemon = await startDaemon('containerd', 'containerd', ['--config', configPath], { logPath });
+        started.push(daemon);
+        const ctr = new Ctr(address);
+        await waitFor('containerd', async () => (await ctr.run(['version'], 5000)).code === 0, daemon, logPath);
+        return { ctr, address, snapshotter, stop: stopAll };
+    }
+    catch (error) {
+        await stopAll();
+        throw error;
+    }
+}
+
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./sandbox/runtime/machine.ts
+/**
+ * What this machine lets the room runtime do: run containers at all (root, containerd, runc, ctr-remote, nsenter,
+ * socat), and pull lazily (FUSE and the stargz snapshotter daemon, built from Debian's packages by
+ * scripts/build-snapshotter.sh). Each "no" comes with the reason, said once by the sandbox.
+ */
+
+
+
+
+const REQUIRED = ['containerd', 'runc', 'ctr-remote', 'nsenter', 'socat'];
+function onPath(binary) {
+    return (process.env.PATH ?? '').split(':').some((dir) => {
+        try {
+            (0,external_node_fs_.accessSync)((0,external_node_path_.join)(dir, binary), external_node_fs_.constants.X_OK);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    });
+}
+/** Why containers cannot run here, or undefined when they can. */
+function containersUnavailable() {
+    if (process.platform !== 'linux')
+        return 'containers need Linux';
+    if (process.getuid?.() !== 0)
+        return 'containers need root (containerd, runc and mounts)';
+    const missing = REQUIRED.filter((binary) => !onPath(binary));
+    if (missing.length > 0)
+        return `${missing.join(', ')} not found (bash scripts/setup-system.sh installs them)`;
+    return undefined;
+}
+/** Why lazy pulling cannot work here (so layers are pulled whole onto overlayfs), or undefined when it can. */
+function fuseUnavailable() {
+    try {
+        (0,external_node_fs_.closeSync)((0,external_node_fs_.openSync)('/dev/fuse', 'r+'));
+        return undefined;
+    }
+    catch (error) {
+        return `/dev/fuse cannot be opened (${error.code ?? String(error)})`;
+    }
+}
+/** The repository's root (where scripts/ is), looked for upwards from this module, or from dist/ once bundled. */
+function repositoryRoot() {
+    let dir = (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
+    for (;;) {
+        if ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, 'scripts', 'build-snapshotter.sh')) && (0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, 'sandbox', 'snapshotter')))
+            return dir;
+        const parent = (0,external_node_path_.dirname)(dir);
+        if (parent === dir)
+            return undefined;
+        dir = parent;
+    }
+}
+/**
+ * The snapshotter daemon's binary: MESHAGENT_SANDBOX_STARGZ when set, else built (or found up to date) by
+ * scripts/build-snapshotter.sh under the repository's .cache/. Throws with the reason when there is none.
+ */
+async function stargzBinary() {
+    const given = process.env.MESHAGENT_SANDBOX_STARGZ;
+    if (given)
+        return given;
+    const root = repositoryRoot();
+    if (!root)
+        throw new Error('scripts/build-snapshotter.sh is not here to build the stargz snapshotter daemon');
+    const built = await runCommand('bash', [(0,external_node_path_.join)(root, 'scripts', 'build-snapshotter.sh')], { timeoutMs: 600_000 });
+    if (built.code !== 0)
+        throw new Error(`scripts/build-snapshotter.sh failed: ${built.stderr.trim().split('\n').slice(-2).join(' ')}`);
+    const path = built.stdout.trim().split('\n').at(-1) ?? '';
+    return path.startsWith('/') ? path : (0,external_node_path_.join)(root, path);
+}
+
+;// CONCATENATED MODULE: ./sandbox/runtime/pull-proxy.ts
+/**
+ * The room runtime's door to the sandbox's registry: containerd and the stargz snapshotter pull through this
+ * loopback proxy, which signs in for them (a pull-only registry token per repository, as a room holds its
+ * project's pull credentials, so no secret goes into a command line) and counts every byte the registry serves,
+ * per digest. Those counts are what "bytes fetched before ready" reports: what was actually served, ranges and
+ * all, not a sum of sizes. Only reads (GET, HEAD) pass.
+ */
+
+/** `/v2/<name>/(manifests|blobs)/<reference>`: the repository and what is asked for. */
+const V2_PATH = /^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/;
+async function startPullProxy(options) {
+    const counts = new Map();
+    const count = (digest, bytes) => counts.set(digest, (counts.get(digest) ?? 0) + bytes);
+    function forward(incoming, response) {
+        if (incoming.method !== 'GET' && incoming.method !== 'HEAD') {
+            response.writeHead(405, { 'content-type': 'application/json' });
+            response.end(JSON.stringify({ errors: [{ code: 'UNSUPPORTED', message: 'the runtime pull proxy only reads' }] }));
+            return;
+        }
+        const path = new URL(incoming.url ?? '/', 'http://proxy').pathname;
+        const match = V2_PATH.exec(path);
+        const headers = { ...incoming.headers, host: options.upstream };
+        delete headers.authorization;
+        if (match) {
+            const token = options.pullToken(match[1]);
+            if (token)
+                headers.authorization = `Bearer ${token}`;
+        }
+        const outgoing = (0,external_node_http_.request)({ host: options.upstream.split(':')[0], port: Number(options.upstream.split(':')[1]), method: incoming.method, path: incoming.url, headers }, (upstream) => {
+            // The proxy signs in itself, so the registry's challenge is not passed on: /v2/ answers as an open registry.
+            if (path === '/v2/' || path === '/v2') {
+                upstream.resume();
+                response.writeHead(200, { 'content-type': 'application/json', 'docker-distribution-api-version': 'registry/2.0' });
+                response.end('{}');
+                return;
+            }
+            const digest = match && (match[3]?.startsWith('sha256:') ? match[3] : upstream.headers['docker-content-digest']);
+            response.writeHead(upstream.statusCode ?? 502, upstream.headers);
+            if (typeof digest === 'string' && (upstream.statusCode ?? 0) < 300)
+                upstream.on('data', (chunk) => count(digest, chunk.length));
+            upstream.pipe(response);
+        });
+        outgoing.on('error', (error) => {
+            if (!response.headersSent)
+                response.writeHead(502, { 'content-type': 'application/json' });
+            response.end(JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: `registry: ${error.message}` }] }));
+        });
+        outgoing.end();
+    }
+    const server = (0,external_node_http_.createServer)(forward);
+    await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', resolve);
+    });
+    const { port } = server.address();
+    return {
+        host: `127.0.0.1:${port}`,
+        served: (digest) => counts.get(digest) ?? 0,
+        servedAll: () => new Map(counts),
+        stop: async () => {
+            server.closeAllConnections();
+            await new Promise((resolve) => server.close(resolve));
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./sandbox/runtime/container-plan.ts
+/**
+ * What a service's container spec asks of its container, worked out without touching anything: the process (the
+ * `command` string split as a POSIX shell would, replacing the image's entrypoint and cmd), working dir, env
+ * (explicit values, sandbox-issued participant tokens, the agent template's variables) and mounts (room storage,
+ * named room volumes, empty dirs, seed files, other images). The runtime carries the plan out.
+ */
+
+/** Splits a command line into words as a POSIX shell does (quotes and backslashes; no expansion). */
+function splitCommand(command) {
+    const words = [];
+    let word;
+    let quote;
+    for (let i = 0; i < command.length; i++) {
+        const char = command[i];
+        if (quote === "'") {
+            if (char === "'")
+                quote = undefined;
+            else
+                word = `${word ?? ''}${char}`;
+        }
+        else if (quote === '"') {
+            if (char === '"')
+                quote = undefined;
+            else if (char === '\\' && i + 1 < command.length && '"\\$`\n'.includes(command[i + 1]))
+                word = `${word ?? ''}${command[++i] ?? ''}`;
+            else
+                word = `${word ?? ''}${char}`;
+        }
+        else if (char === "'" || char === '"') {
+            quote = char;
+            word ??= '';
+        }
+        else if (char === '\\' && i + 1 < command.length) {
+            word = `${word ?? ''}${command[++i] ?? ''}`;
+        }
+        else if (/\s/.test(char)) {
+            if (word !== undefined)
+                words.push(word);
+            word = undefined;
+        }
+        else
+            word = `${word ?? ''}${char}`;
+    }
+    if (quote)
+        throw new Error('the command has an unclosed quote');
+    if (word !== undefined)
+        words.push(word);
+    return words;
+}
+/** A subpath inside a mount source, refused when it would leave it. */
+function inside(base, subpath) {
+    const clean = (subpath ?? '').replace(/^\/+|\/+$/g, '');
+    if (clean.split('/').some((part) => part === '..'))
+        throw new Error(`the mount subpath ${JSON.stringify(subpath)} leaves its source`);
+    return clean === '' ? base : (0,external_node_path_.join)(base, clean);
+}
+/**
+ * The variables the `agent` template injects (docs services/deployment/deploy_services.mdx:277-306). The LLM keys
+ * carry a participant token, as the platform's LLM proxy accepts them; the *_BASE_URL, SMTP, OTEL and mail
+ * variables name platform services the sandbox does not have, so they are not set.
+ */
+function agentTemplateEnv(spec, context) {
+    const token = context.issueToken({ identity: spec.metadata.name, role: 'agent' });
+    return [
+        ['MESHAGENT_TOKEN', token],
+        ['OPENAI_API_KEY', token],
+        ['ANTHROPIC_API_KEY', token],
+        ['MESHAGENT_API_URL', context.apiUrl],
+        ['MESHAGENT_ROOM_URL', context.roomUrl],
+        ['MESHAGENT_ROOM', context.room],
+        ['MESHAGENT_PROJECT_ID', context.projectId],
+        ['MESHAGENT_SESSION_ID', context.sessionId],
+    ];
+}
+function tokenValue(ask, context) {
+    return context.issueToken({ identity: ask.identity, role: ask.role ?? 'agent', ...(ask.api ? { api: ask.api } : {}) });
+}
+function planContainer(spec, context) {
+    const container = spec.container;
+    if (!container)
+        throw new Error('the service has no container');
+    const notes = [];
+    const template = container.template ?? 'none';
+    const env = new Map(template === 'agent' ? agentTemplateEnv(spec, context) : []);
+    // Values set explicitly win over the template's.
+    for (const entry of container.environment ?? []) {
+        if (entry.token)
+            env.set(entry.name, tokenValue(entry.token, context));
+        else if (entry.secret)
+            notes.push(`secret ${entry.secret.id} for ${entry.name} is not emulated by the sandbox; ${entry.name} is left unset`);
+        else
+            env.set(entry.name, entry.value ?? '');
+    }
+    const dirs = [];
+    const files = [];
+    const binds = [];
+    const images = [];
+    const storage = container.storage;
+    for (const mount of storage?.room ?? []) {
+        dirs.push(context.roomStorage);
+        const source = inside(context.roomStorage, mount.subpath);
+        dirs.push(source);
+        binds.push({ source, destination: mount.path, readOnly: mount.read_only });
+    }
+    for (const volume of storage?.volumes ?? []) {
+        const base = context.volumeDir(volume.name);
+        const source = inside(base, volume.subpath);
+        dirs.push(base, source);
+        binds.push({ source, destination: volume.path, readOnly: volume.read_only });
+    }
+    for (const [index, empty] of (storage?.empty_dirs ?? []).entries()) {
+        const source = (0,external_node_path_.join)(context.containerDir, 'empty', String(index));
+        dirs.push(source);
+        binds.push({ source, destination: empty.path, readOnly: empty.read_only });
+    }
+    for (const [index, file] of (storage?.files ?? []).entries()) {
+        const source = (0,external_node_path_.join)(context.containerDir, 'files', String(index));
+        files.push({ path: source, text: file.text });
+        binds.push({ source, destination: file.path, readOnly: file.read_only });
+    }
+    for (const image of storage?.images ?? []) {
+        inside('/', image.subpath);
+        images.push({ image: image.image, destination: image.path, ...(image.subpath ? { subpath: image.subpath } : {}), readOnly: image.read_only });
+    }
+    if ((storage?.configs ?? []).length > 0)
+        notes.push('config mounts are not emulated by the sandbox');
+    // The agent template mounts room storage at /data, unless the spec mounts something there itself.
+    const taken = new Set([...binds.map((b) => b.destination), ...images.map((i) => i.destination)]);
+    if (template === 'agent' && !taken.has('/data')) {
+        dirs.push(context.roomStorage);
+        binds.push({ source: context.roomStorage, destination: '/data', readOnly: false });
+    }
+    return {
+        ...(container.command ? { args: splitCommand(container.command) } : {}),
+        ...(container.working_dir ? { cwd: container.working_dir } : {}),
+        env: [...env],
+        dirs: [...new Set(dirs)],
+        files,
+        binds,
+        images,
+        readOnlyRoot: !container.writable_root_fs,
+        notes,
+    };
+}
+
+;// CONCATENATED MODULE: ./sandbox/runtime/forwarder.ts
+/**
+ * Reaching a container's port without touching the host network: a forwarder runs inside the container's network
+ * namespace (`nsenter --net`) and passes each connection to a unix socket on this machine's file system on to
+ * 127.0.0.1:PORT there. The router and the liveness probe connect to the socket; nothing listens on a host port.
+ */
+
+
+async function startForwarder(options) {
+    const daemon = await startDaemon(`forwarder ${options.port}`, 'nsenter', [`--net=/proc/${options.pid}/ns/net`, 'socat', `UNIX-LISTEN:${options.socket},fork,unlink-early,mode=600`, `TCP:127.0.0.1:${options.port}`], { logPath: options.logPath });
+    const deadline = Date.now() + 5000;
+    while (!(0,external_node_fs_.existsSync)(options.socket)) {
+        if (!daemon.running() || Date.now() > deadline) {
+            await daemon.stop(500);
+            throw new Error(`the forwarder to port ${options.port} did not start; see ${options.logPath}`);
+        }
+        await sleep(20);
+    }
+    return { socket: options.socket, stop: () => daemon.stop(1000) };
+}
+
+;// CONCATENATED MODULE: ./sandbox/runtime/image-info.ts
+/**
+ * What containerd holds of a pulled image, read from its own content store (so reading it fetches nothing more):
+ * the digests and sizes of its manifest, config and layers, and how many of its layers the stargz snapshotter
+ * mounted remotely (their snapshots carry `containerd.io/snapshot/remote`; a snapshot's key is its layer's chain
+ * ID, as containerd's unpacker names them).
+ */
+
+async function image_info_content(ctr, digest) {
+    const text = await ctr.ok(['content', 'get', digest]);
+    return { json: JSON.parse(text), size: Buffer.byteLength(text) };
+}
+/** The digest containerd recorded for an image name (`ctr images ls`: REF TYPE DIGEST ...). */
+async function imageDigest(ctr, ref) {
+    const listing = await ctr.ok(['images', 'ls']);
+    for (const line of listing.split('\n').slice(1)) {
+        const [name, mediaType, digest] = line.trim().split(/\s+/);
+        if (name === ref && digest)
+            return { digest, mediaType: mediaType ?? '' };
+    }
+    throw new Error(`containerd has no image ${ref}`);
+}
+/** Chain IDs as the OCI image spec defines them: the first diff_id, then sha256 of "<parent> <diff_id>". */
+function chainIds(diffIds) {
+    const ids = [];
+    for (const diffId of diffIds) {
+        const parent = ids.at(-1);
+        ids.push(parent === undefined ? diffId : `sha256:${(0,external_node_crypto_.createHash)('sha256').update(`${parent} ${diffId}`).digest('hex')}`);
+    }
+    return ids;
+}
+async function readImageInfo(ctr, ref, snapshotter) {
+    const blobs = [];
+    let { digest } = await imageDigest(ctr, ref);
+    let top = await image_info_content(ctr, digest);
+    blobs.push({ digest, size: top.size });
+    if (Array.isArray(top.json.manifests)) {
+        // An index: the linux/amd64 manifest, as containerd picks for this machine.
+        const manifests = top.json.manifests;
+        const chosen = manifests.find((m) => m.platform?.os === 'linux' && m.platform.architecture === 'amd64') ?? manifests[0];
+        if (!chosen)
+            throw new Error(`the image index ${ref} lists no manifest`);
+        digest = chosen.digest;
+        top = await image_info_content(ctr, digest);
+        blobs.push({ digest, size: top.size });
+    }
+    const config = top.json.config;
+    const layers = (top.json.layers ?? []);
+    blobs.push({ digest: config.digest, size: config.size }, ...layers.map((layer) => ({ digest: layer.digest, size: layer.size })));
+    let remoteLayers = 0;
+    const diffIds = (await image_info_content(ctr, config.digest)).json.rootfs?.diff_ids ?? [];
+    const chain = chainIds(diffIds);
+    if (snapshotter === 'stargz') {
+        for (const chainId of chain) {
+            const info = await ctr.run(['snapshots', '--snapshotter', 'stargz', 'info', chainId]);
+            if (info.code !== 0)
+                continue;
+            const labels = JSON.parse(info.stdout).Labels ?? {};
+            if ('containerd.io/snapshot/remote' in labels)
+                remoteLayers++;
+        }
+    }
+    return { blobs, layers: layers.length, topChainId: chain.at(-1), remoteLayers };
+}
+
+;// CONCATENATED MODULE: ./sandbox/runtime/liveness.ts
+/**
+ * The liveness probe of a published http port: GET of its liveness path through the port's forwarder. As a
+ * kubelet's HTTP probe does, any status from 200 to 399 counts as live; anything else, a refused connection or no
+ * answer within the timeout does not.
+ */
+
+function probe(socket, path, timeoutMs = 1000) {
+    return new Promise((resolve) => {
+        const req = (0,external_node_http_.request)({ socketPath: socket, path, method: 'GET', headers: { host: 'localhost', 'user-agent': 'meshagent-sandbox-liveness' }, timeout: timeoutMs }, (response) => {
+            response.resume();
+            const status = response.statusCode ?? 0;
+            resolve(status >= 200 && status < 400 ? { ok: true } : { ok: false, error: `liveness ${path} answered ${status}` });
+        });
+        req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+        req.on('error', (error) => resolve({ ok: false, error: `liveness ${path}: ${error.message}` }));
+        req.end();
+    });
+}
+
+;// CONCATENATED MODULE: ./sandbox/runtime/service-runner.ts
+/**
+ * One room service's life in the runtime, as a room reconciles it: pull the pinned image, start a container with
+ * runc (through containerd), forward and probe its ports, restart it with back-off when it exits, replace it when
+ * the spec changes, and clean up everything it made (task, container, forwarders, image mounts, its directory)
+ * when it is stopped.
+ */
+
+
+
+
+
+
+
+
+const STOP_GRACE_MS = 3000;
+/** A run this long resets the crash back-off (kubelet: 10 min; shorter here, as the back-off is). */
+const BACKOFF_RESET_MS = 60_000;
+class ServiceRunner {
+    host;
+    room;
+    spec;
+    state = 'pending';
+    run;
+    restartCount = 0;
+    /** Crashes in a row without a long enough run between them: the back-off's exponent. */
+    crashesInARow = 0;
+    lastExitCode;
+    lastExitAt;
+    startedAt;
+    restartScheduledAt;
+    ports = [];
+    pulled;
+    lastError;
+    /** Bumped by every replace and stop: work started for an older generation gives up. */
+    generation = 0;
+    restartTimer;
+    logs = [];
+    work = Promise.resolve();
+    constructor(host, room, spec) {
+        this.host = host;
+        this.room = room;
+        this.spec = spec;
+    }
+    get serviceId() {
+        return this.spec.id ?? '';
+    }
+    get currentSpec() {
+        return this.spec;
+    }
+    get pullRecord() {
+        return this.pulled;
+    }
+    get error() {
+        return this.lastError;
+    }
+    containerLogs() {
+        return this.logs;
+    }
+    /** The forwarder socket of a port of the running container, and whether that port is ready for traffic. */
+    endpoint(port) {
+        const forwarder = this.run?.forwarders.get(port);
+        if (!forwarder || this.state !== 'running')
+            return undefined;
+        const watch = this.ports.find((p) => p.num === port);
+        return { socket: forwarder.socket, ready: watch?.status !== 'not_ready' };
+    }
+    snapshot() {
+        return {
+            service_id: this.serviceId,
+            state: this.state,
+            ...(this.run ? { container_id: this.run.id } : {}),
+            restart_count: this.restartCount,
+            ...(this.lastExitCode !== undefined ? { last_exit_code: this.lastExitCode } : {}),
+            ...(this.lastExitAt !== undefined ? { last_exit_at: this.lastExitAt / 1000 } : {}),
+            ...(this.startedAt !== undefined ? { started_at: this.startedAt / 1000 } : {}),
+            ...(this.restartScheduledAt !== undefined ? { restart_scheduled_at: this.restartScheduledAt / 1000 } : {}),
+            status: {
+                ports: this.ports.map((p) => ({
+                    num: p.num,
+                    ...(p.liveness ? { liveness: p.liveness } : {}),
+                    liveness_status: p.status,
+                    ...(p.lastError ? { last_error: p.lastError } : {}),
+                })),
+            },
+        };
+    }
+    /** Pulls and starts; one call per runner, then `replace`, `restart` and `stop`. */
+    start() {
+        return this.serialise(() => this.pullAndLaunch(this.generation));
+    }
+    /** An updated spec: a new container replaces the old one (and the image is pulled again if it changed). */
+    replace(spec) {
+        this.spec = spec;
+        const generation = ++this.generation;
+        return this.serialise(async () => {
+            await this.stopRun();
+            this.restartCount = 0;
+            this.crashesInARow = 0;
+            await this.pullAndLaunch(generation);
+        });
+    }
+    /** `services.restart`: the same spec in a new container. */
+    restart() {
+        const generation = ++this.generation;
+        return this.serialise(async () => {
+            await this.stopRun();
+            this.restartCount = 0;
+            this.crashesInARow = 0;
+            if (!this.pulled)
+                await this.pullAndLaunch(generation);
+            else
+                await this.launch(generation);
+        });
+    }
+    /** Stops the container and removes what it made; the runner is done. */
+    stop() {
+        ++this.generation;
+        return this.serialise(async () => {
+            await this.stopRun();
+            this.state = 'stopped';
+        });
+    }
+    /** An exit event of one of this runner's containers. */
+    onExit(containerId, code) {
+        const run = this.run;
+        if (!run || run.id !== containerId)
+            return;
+        run.markExited(code);
+        if (run.stopping)
+            return;
+        // A crash: count it, clean up, and start again after the back-off.
+        this.lastExitCode = code;
+        this.lastExitAt = Date.now();
+        const generation = this.generation;
+        void this.serialise(async () => {
+            if (generation !== this.generation || this.run !== run)
+                return;
+            await this.removeRun(run);
+            this.run = run; // the exited container stays the one reported until the next one starts
+            this.restartCount++;
+            // As kubelet does, a container that ran a good while before it crashed starts the back-off over.
+            const ranMs = this.startedAt === undefined ? 0 : Date.now() - this.startedAt;
+            this.crashesInARow = ranMs > BACKOFF_RESET_MS ? 1 : this.crashesInARow + 1;
+            const delay = Math.min(this.host.backoff.initialMs * 2 ** (this.crashesInARow - 1), this.host.backoff.maxMs);
+            this.state = 'restarting';
+            this.restartScheduledAt = Date.now() + delay;
+            this.restartTimer = setTimeout(() => {
+                this.restartTimer = undefined;
+                if (generation === this.generation)
+                    void this.serialise(() => this.launch(generation));
+            }, delay);
+        });
+    }
+    // --- the steps ---------------------------------------------------------------------------------------------
+    /** One step at a time, in order, whatever asked for it. */
+    serialise(step) {
+        const next = this.work.then(step).catch((error) => {
+            this.state = 'failed';
+            this.lastError = error instanceof Error ? error.message : String(error);
+            this.host.log(`service ${this.spec.metadata.name} in room ${this.room}: ${this.lastError}`);
+        });
+        this.work = next;
+        return next;
+    }
+    async pullAndLaunch(generation) {
+        if (generation !== this.generation)
+            return;
+        const image = this.spec.container?.image ?? '';
+        const target = this.host.pullRef(image);
+        if ('error' in target)
+            throw new Error(target.error);
+        this.state = 'pulling';
+        this.lastError = undefined;
+        const startedAt = Date.now();
+        // What had been served of each blob before the pull: the image's blobs are known only after it, so every
+        // count is noted (a small map copy).
+        const before = new Map(this.host.servedAll());
+        const { ctr, snapshotter } = this.host;
+        const pullArgs = snapshotter === 'stargz' ? ['images', 'rpull', '--plain-http', target.ref] : ['images', 'pull', '--plain-http', target.ref];
+        const pulled = await ctr.run(pullArgs, 600_000);
+        if (pulled.code !== 0)
+            throw new Error(`pulling ${image} failed: ${(pulled.stderr || pulled.stdout).trim().split('\n').slice(-2).join(' ')}`);
+        const info = await readImageInfo(ctr, target.ref, snapshotter);
+        this.pulled = { ref: target.ref, startedAt, image: info, servedAtStart: before };
+        await this.launch(generation);
+    }
+    async launch(generation) {
+        if (generation !== this.generation || !this.pulled)
+            return;
+        this.state = 'starting';
+        this.restartScheduledAt = undefined;
+        this.startedAt = undefined;
+        const id = `${this.spec.metadata.name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40)}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
+        const dir = (0,external_node_path_.join)(this.host.dir, 'containers', id);
+        const logPath = (0,external_node_path_.join)(this.host.dir, 'logs', `${id}.log`);
+        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(logPath), { recursive: true });
+        let markExited = () => { };
+        const exited = new Promise((resolve) => (markExited = resolve));
+        let finished = false;
+        const run = { id, dir, logPath, forwarders: new Map(), imageMounts: [], mountPoints: [], snapshots: [], removed: false, exited, markExited: (code) => ((finished = true), markExited(code)), stopping: false };
+        this.run = run;
+        this.logs.push({ containerId: id, logPath, done: () => finished });
+        this.ports = (this.spec.ports ?? []).flatMap((p) => {
+            if (p.num === '*')
+                return [];
+            const liveness = p.type === 'http' && p.liveness ? p.liveness : undefined;
+            return [{ num: p.num, ...(liveness ? { liveness } : {}), status: liveness ? 'not_ready' : 'not_configured' }];
+        });
+        this.host.claim(id, this);
+        const plan = planContainer(this.spec, { ...this.host.planContext(this.room), containerDir: dir, sessionId: (0,external_node_crypto_.randomBytes)(16).toString('hex') });
+        (0,external_node_fs_.writeFileSync)(logPath, plan.notes.map((note) => `sandbox: ${note}\n`).join(''));
+        await this.prepare(run, plan);
+        const envFile = (0,external_node_path_.join)(dir, 'env');
+        // The env (it may hold tokens) goes through a file only root reads, never the command line; gone once started.
+        (0,external_node_fs_.writeFileSync)(envFile, plan.env.map(([name, value]) => `${name}=${value.replace(/\n/g, ' ')}\n`).join(''), { mode: 0o600 });
+        const args = [
+            'run',
+            '-d',
+            '--snapshotter',
+            this.host.snapshotter === 'stargz' ? 'stargz' : 'overlayfs',
+            '--env-file',
+            envFile,
+            '--log-uri',
+            `file://${logPath}`,
+            '--label',
+            `meshagent.sandbox.room=${this.room}`,
+            '--label',
+            `meshagent.sandbox.service=${this.serviceId}`,
+            ...(plan.readOnlyRoot ? ['--read-only'] : []),
+            ...(plan.cwd ? ['--cwd', plan.cwd] : []),
+            ...plan.binds.flatMap((b) => ['--mount', `type=bind,src=${b.source},dst=${b.destination},options=rbind:${b.readOnly ? 'ro' : 'rw'}`]),
+            ...run.imageMounts.flatMap((source, i) => {
+                const mount = plan.images[i];
+                return mount ? ['--mount', `type=bind,src=${source},dst=${mount.destination},options=rbind:${mount.readOnly ? 'ro' : 'rw'}`] : [];
+            }),
+            this.pulled.ref,
+            id,
+            ...(plan.args ?? []),
+        ];
+        const started = await this.host.ctr.run(args, 120_000);
+        (0,external_node_fs_.rmSync)(envFile, { force: true });
+        if (started.code !== 0) {
+            await this.removeRun(run);
+            throw new Error(`starting the container failed: ${(started.stderr || started.stdout).trim().split('\n').slice(-2).join(' ')}`);
+        }
+        run.pid = await this.taskPid(id);
+        if (generation !== this.generation || finished)
+            return; // replaced meanwhile, or already exited (onExit handles it)
+        if (run.pid !== undefined) {
+            for (const port of this.ports) {
+                const socket = (0,external_node_path_.join)(this.host.dir, 'sockets', `${id.slice(-8)}-${port.num}.sock`);
+                (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(socket), { recursive: true });
+                try {
+                    run.forwarders.set(port.num, await startForwarder({ pid: run.pid, port: port.num, socket, logPath: (0,external_node_path_.join)(this.host.dir, 'forwarders.log') }));
+                }
+                catch (error) {
+                    this.host.log(String(error));
+                }
+            }
+        }
+        this.state = 'running';
+        this.startedAt = Date.now();
+        void this.watchLiveness(run, generation);
+    }
+    /** Directories, seed files and other images' mounts the container's binds need. */
+    async prepare(run, plan) {
+        for (const dir of plan.dirs)
+            (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+        for (const file of plan.files) {
+            (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(file.path), { recursive: true });
+            (0,external_node_fs_.writeFileSync)(file.path, file.text);
+            (0,external_node_fs_.chmodSync)(file.path, 0o644);
+        }
+        for (const [index, mount] of plan.images.entries()) {
+            const target = this.host.pullRef(mount.image);
+            if ('error' in target)
+                throw new Error(`image mount ${mount.destination}: ${target.error}`);
+            run.imageMounts.push(await this.mountImage(run, index, target.ref, mount.readOnly, mount.subpath));
+        }
+    }
+    /**
+     * Another image's root file system for a bind: pulled, then a snapshot of its top layer made (a view when
+     * read-only, as `ctr images mount` would, but without its unpack step, which needs every layer in the content
+     * store and so fails after a lazy pull), mounted under the run's directory unless it is a plain bind already.
+     */
+    async mountImage(run, index, ref, readOnly, subpath) {
+        const { ctr, snapshotter } = this.host;
+        const name = snapshotter === 'stargz' ? 'stargz' : 'overlayfs';
+        await ctr.ok(snapshotter === 'stargz' ? ['images', 'rpull', '--plain-http', ref] : ['images', 'pull', '--plain-http', ref], 600_000);
+        const info = await readImageInfo(ctr, ref, snapshotter);
+        if (!info.topChainId)
+            throw new Error(`the image ${ref} has no layers to mount`);
+        const key = `${run.id}-image-${index}`;
+        const made = await ctr.ok(['snapshots', '--snapshotter', name, readOnly ? 'view' : 'prepare', '--mounts', key, info.topChainId]);
+        run.snapshots.push(key);
+        const mounts = JSON.parse(made);
+        let root;
+        const only = mounts[0];
+        if (mounts.length === 1 && only?.Type === 'bind')
+            root = only.Source;
+        else {
+            root = (0,external_node_path_.join)(run.dir, 'images', String(index));
+            (0,external_node_fs_.mkdirSync)(root, { recursive: true });
+            for (const m of mounts) {
+                const mounted = await runCommand('mount', ['-t', m.Type, m.Source, root, ...(m.Options.length > 0 ? ['-o', m.Options.join(',')] : [])]);
+                if (mounted.code !== 0)
+                    throw new Error(`mounting image ${ref}: ${mounted.stderr.trim()}`);
+            }
+            run.mountPoints.push(root);
+        }
+        return subpath ? (0,external_node_path_.join)(root, subpath.replace(/^\/+/, '')) : root;
+    }
+    async taskPid(id) {
+        const listing = await this.host.ctr.run(['tasks', 'ls']);
+        for (const line of listing.stdout.split('\n').slice(1)) {
+            const [task, pid] = line.trim().split(/\s+/);
+            if (task === id && pid && /^\d+$/.test(pid))
+                return Number(pid);
+        }
+        return undefined;
+    }
+    /** Probes every port with a liveness path while this run is the current one, and notes when it is first ready. */
+    async watchLiveness(run, generation) {
+        const current = () => generation === this.generation && this.run === run && this.state === 'running';
+        for (;;) {
+            if (!current())
+                return;
+            for (const port of this.ports) {
+                if (!port.liveness)
+                    continue;
+                const forwarder = run.forwarders.get(port.num);
+                const result = forwarder ? await probe(forwarder.socket, port.liveness) : { ok: false, error: 'no forwarder to the port' };
+                if (!current())
+                    return;
+                port.status = result.ok ? 'ready' : 'not_ready';
+                port.lastError = result.error;
+            }
+            this.noteReady();
+            const allReady = this.ports.every((p) => p.status !== 'not_ready');
+            // Quick while waiting for the first answer, so pull-to-ready is measured closely; calmer once live.
+            await sleep(allReady ? this.host.probeIntervalMs : Math.min(100, this.host.probeIntervalMs));
+        }
+    }
+    /** The first moment after a pull that the container runs and every probed port answers. */
+    noteReady() {
+        const pulled = this.pulled;
+        if (!pulled || pulled.readyAt !== undefined || this.state !== 'running')
+            return;
+        if (this.ports.some((p) => p.status === 'not_ready'))
+            return;
+        pulled.readyAt = Date.now();
+        pulled.bytesBeforeReady = pulled.image.blobs.reduce((sum, blob) => sum + Math.max(0, this.host.served(blob.digest) - (pulled.servedAtStart.get(blob.digest) ?? 0)), 0);
+    }
+    /** Stops the current container (SIGTERM, then SIGKILL after a grace period) and removes what it made. */
+    async stopRun() {
+        if (this.restartTimer)
+            clearTimeout(this.restartTimer);
+        this.restartTimer = undefined;
+        this.restartScheduledAt = undefined;
+        const run = this.run;
+        if (!run)
+            return;
+        run.stopping = true;
+        const { ctr } = this.host;
+        const task = await ctr.run(['tasks', 'kill', run.id]);
+        if (task.code === 0) {
+            const gone = await Promise.race([run.exited.then(() => true), sleep(STOP_GRACE_MS).then(() => false)]);
+            if (!gone) {
+                await ctr.run(['tasks', 'kill', '-s', 'SIGKILL', run.id]);
+                await Promise.race([run.exited, sleep(STOP_GRACE_MS)]);
+            }
+        }
+        await this.removeRun(run);
+        this.run = undefined;
+        for (const port of this.ports)
+            port.status = port.liveness ? 'not_ready' : 'not_configured';
+    }
+    /** Task, container (with its snapshot), forwarders, image mounts and directory of a run that has ended. */
+    async removeRun(run) {
+        if (run.removed)
+            return;
+        run.removed = true;
+        for (const forwarder of run.forwarders.values())
+            await forwarder.stop();
+        run.forwarders.clear();
+        const { ctr } = this.host;
+        await ctr.run(['tasks', 'delete', '-f', run.id]);
+        await ctr.run(['containers', 'delete', run.id]);
+        for (const at of run.mountPoints)
+            if ((await runCommand('umount', [at])).code !== 0)
+                await runCommand('umount', ['-l', at]);
+        const name = this.host.snapshotter === 'stargz' ? 'stargz' : 'overlayfs';
+        for (const key of run.snapshots)
+            await ctr.run(['snapshots', '--snapshotter', name, 'rm', key]);
+        (0,external_node_fs_.rmSync)(run.dir, { recursive: true, force: true });
+        this.host.release(run.id);
+        // No exit event can come for it any more: whoever still waits for its exit is let go.
+        run.markExited(run.pid === undefined ? -1 : (this.lastExitCode ?? 0));
+    }
+}
+
+;// CONCATENATED MODULE: ./sandbox/runtime/runtime.ts
+/**
+ * The sandbox's room runtime: runs the container services of every room with containerd and runc, as MeshAgent's
+ * rooms reconcile their services. It follows the REST state (a create, update or delete there calls `reconcile`),
+ * pulls through the stargz snapshotter when FUSE works (else overlayfs), and keeps each service's state, logs and
+ * lazy-pull figures. Stopping it stops every container and daemon by PID and unmounts everything under its
+ * directory.
+ */
+
+
+
+
+/** A service's participant tokens last a day, as the sandbox's room sessions do not end sooner. */
+const runtime_TOKEN_SECONDS = 24 * 3600;
+
+
+
+
+
+
+/** The runtime could not start on this machine; the sandbox runs without it. */
+class RuntimeUnavailable extends Error {
+}
+/**
+ * Kubelet's crash back-off has this shape (10 s doubling to 5 min); a local sandbox waits less so a crashing
+ * service shows its restarts within seconds.
+ */
+const DEFAULT_BACKOFF = { initialMs: 1000, maxMs: 30_000 };
+/** Mount points under `dir`, deepest first (/proc/self/mounts escapes blanks as octal). */
+function mountsUnder(dir) {
+    const prefix = `${dir}/`;
+    return (0,external_node_fs_.readFileSync)('/proc/self/mounts', 'utf8')
+        .split('\n')
+        .map((line) => (line.split(' ')[1] ?? '').replace(/\\([0-7]{3})/g, (_, octal) => String.fromCharCode(parseInt(octal, 8))))
+        .filter((point) => point.startsWith(prefix))
+        .sort((a, b) => b.length - a.length);
+}
+async function unmountUnder(dir) {
+    for (const point of mountsUnder(dir)) {
+        if ((await runCommand('umount', [point])).code !== 0)
+            await runCommand('umount', ['-l', point]);
+    }
+}
+/** containerd's shims outlive it; ours name our containerd's socket on their command line. */
+function shimsOf(address) {
+    const pids = [];
+    for (const entry of (0,external_node_fs_.readdirSync)('/proc')) {
+        if (!/^\d+$/.test(entry))
+            continue;
+        try {
+            const cmdline = (0,external_node_fs_.readFileSync)(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+            if (cmdline[0]?.includes('containerd-shim') && cmdline.includes(address))
+                pids.push(Number(entry));
+        }
+        catch {
+            // gone meanwhile
+        }
+    }
+    return pids;
+}
+class SandboxRuntime {
+    options;
+    workDir;
+    containerd;
+    events;
+    proxy;
+    lazyPullOff;
+    runners = new Map();
+    byContainer = new Map();
+    stopping = false;
+    constructor(options, workDir, containerd, events, proxy, 
+    /** Why pulls are not lazy, when they are not. */
+    lazyPullOff) {
+        this.options = options;
+        this.workDir = workDir;
+        this.containerd = containerd;
+        this.events = events;
+        this.proxy = proxy;
+        this.lazyPullOff = lazyPullOff;
+    }
+    static async start(options) {
+        const unavailable = containersUnavailable();
+        if (unavailable)
+            throw new RuntimeUnavailable(unavailable);
+        const workDir = (0,external_node_path_.join)(options.dir, 'runtime');
+        if ((0,external_node_path_.join)(workDir, 'containerd.sock.ttrpc').length > 100)
+            throw new RuntimeUnavailable(`${workDir} is too long for containerd's unix sockets; use a shorter sandbox directory`);
+        // Whatever an earlier run left (it cannot have left processes that still serve this directory: it stops them).
+        if ((0,external_node_fs_.existsSync)(workDir)) {
+            await unmountUnder(workDir);
+            for (const name of ['containerd', 'stargz', 'containers', 'sockets', 'logs'])
+                (0,external_node_fs_.rmSync)((0,external_node_path_.join)(workDir, name), { recursive: true, force: true });
+        }
+        (0,external_node_fs_.mkdirSync)(workDir, { recursive: true });
+        let lazyPullOff = options.lazyPull === false ? 'lazy pulling is turned off' : fuseUnavailable();
+        let binary;
+        if (!lazyPullOff) {
+            try {
+                binary = await stargzBinary();
+            }
+            catch (error) {
+                lazyPullOff = error.message;
+            }
+        }
+        if (lazyPullOff)
+            options.log(`the room runtime pulls whole layers onto overlayfs, not lazily: ${lazyPullOff}`);
+        const containerd = await startContainerd({ dir: workDir, ...(binary ? { stargzBinary: binary } : {}) });
+        let events;
+        try {
+            events = await startDaemon('events', 'ctr-remote', ['-a', containerd.address, 'events'], { pipeStdout: true, logPath: (0,external_node_path_.join)(workDir, 'events.log') });
+            const proxy = await startPullProxy({ upstream: options.registryHost, pullToken: options.pullToken });
+            const runtime = new SandboxRuntime(options, workDir, containerd, events, proxy, lazyPullOff);
+            runtime.readEvents(events);
+            // Without its events a crash would go unnoticed: say so if the reader ends before the runtime does.
+            void events.exited.then(() => {
+                if (!runtime.stopping)
+                    options.log('the container event reader stopped: crashed containers are no longer restarted');
+            });
+            runtime.reconcileAll();
+            return runtime;
+        }
+        catch (error) {
+            await events?.stop();
+            await containerd.stop();
+            throw error;
+        }
+    }
+    get snapshotter() {
+        return this.containerd.snapshotter;
+    }
+    /** `/tasks/exit` events (`ctr events` prints `<time> <namespace> <topic> <json>`) go to the container's runner. */
+    readEvents(events) {
+        let buffered = '';
+        events.child.stdout?.setEncoding('utf8').on('data', (text) => {
+            buffered += text;
+            const lines = buffered.split('\n');
+            buffered = lines.pop() ?? '';
+            for (const line of lines) {
+                const at = line.indexOf(` ${NAMESPACE} /tasks/exit `);
+                if (at === -1)
+                    continue;
+                try {
+                    const event = JSON.parse(line.slice(line.indexOf('{', at)));
+                    // An exec's exit names its exec id; only the task's own (id equal to the container's) ends the container.
+                    if (!event.container_id || (event.id && event.id !== event.container_id))
+                        continue;
+                    this.byContainer.get(event.container_id)?.onExit(event.container_id, event.exit_status ?? 0);
+                }
+                catch {
+                    // not an event line
+                }
+            }
+        });
+    }
+    host() {
+        const { options } = this;
+        return {
+            ctr: this.containerd.ctr,
+            snapshotter: this.containerd.snapshotter,
+            dir: this.workDir,
+            pullRef: (image) => {
+                const prefix = `${options.registryHost}/`;
+                if (!image.startsWith(prefix))
+                    return { error: `the sandbox runs images from its own registry only (${options.registryHost}), not ${image}` };
+                return { ref: `${this.proxy.host}/${image.slice(prefix.length)}` };
+            },
+            served: (digest) => this.proxy.served(digest),
+            servedAll: () => this.proxy.servedAll(),
+            planContext: (room) => ({
+                room,
+                projectId: options.state.data.project.id,
+                apiUrl: options.apiUrl,
+                roomUrl: `${options.apiUrl.replace(/^http/, 'ws')}/rooms/${encodeURIComponent(room)}`,
+                roomStorage: (0,external_node_path_.join)(options.dir, 'rooms', room, 'storage'),
+                volumeDir: (name) => (0,external_node_path_.join)(options.dir, 'rooms', room, 'volumes', name),
+                // Signed as MeshAgent signs them, with the sandbox's API key: the room, the router and the SDKs all accept them.
+                issueToken: (ask) => issueParticipantToken(options.state.mainApiKey, { name: ask.identity, room, role: ask.role, api: ask.api ?? {}, seconds: runtime_TOKEN_SECONDS }),
+            }),
+            claim: (id, runner) => this.byContainer.set(id, runner),
+            release: (id) => this.byContainer.delete(id),
+            backoff: options.backoff ?? DEFAULT_BACKOFF,
+            probeIntervalMs: options.probeIntervalMs ?? 1000,
+            log: options.log,
+        };
+    }
+    /** Brings the room's containers in line with its services: start the new, replace the changed, stop the gone. */
+    reconcile(room) {
+        if (this.stopping)
+            return;
+        const wanted = (this.options.state.data.services[room] ?? []).filter((s) => Boolean(s.id && s.container && s.enabled !== false));
+        const wantedKeys = new Set(wanted.map((s) => `${room}/${s.id}`));
+        for (const [key, runner] of this.runners) {
+            if (runner.room === room && !wantedKeys.has(key)) {
+                this.runners.delete(key);
+                void runner.stop();
+            }
+        }
+        for (const spec of wanted) {
+            const key = `${room}/${spec.id}`;
+            const runner = this.runners.get(key);
+            if (!runner) {
+                const created = new ServiceRunner(this.host(), room, structuredClone(spec));
+                this.runners.set(key, created);
+                void created.start();
+            }
+            else if (JSON.stringify(runner.currentSpec) !== JSON.stringify(spec)) {
+                void runner.replace(structuredClone(spec));
+            }
+        }
+    }
+    reconcileAll() {
+        const rooms = new Set([...Object.keys(this.options.state.data.services), ...[...this.runners.values()].map((r) => r.room)]);
+        for (const room of rooms)
+            this.reconcile(room);
+    }
+    runnersOf(room) {
+        const order = (this.options.state.data.services[room] ?? []).map((s) => s.id);
+        return [...this.runners.values()].filter((r) => r.room === room).sort((a, b) => order.indexOf(a.serviceId) - order.indexOf(b.serviceId));
+    }
+    runner(room, serviceId) {
+        const runner = this.runners.get(`${room}/${serviceId}`);
+        if (!runner)
+            throw new RoomRuntimeError(`no container service ${serviceId} in room ${room}`);
+        return runner;
+    }
+    list(room) {
+        return this.runnersOf(room).map((r) => r.snapshot());
+    }
+    async restart(room, serviceId) {
+        await this.runner(room, serviceId).restart();
+    }
+    /** The running container's socket for a room's port, for the router; `ready` false while its liveness fails. */
+    endpoint(room, port) {
+        for (const runner of this.runnersOf(room)) {
+            if (!(runner.currentSpec.ports ?? []).some((p) => p.num === port))
+                continue;
+            const endpoint = runner.endpoint(port);
+            return { serviceId: runner.serviceId, ...(endpoint ? { socket: endpoint.socket } : {}), ready: endpoint?.ready ?? false };
+        }
+        return undefined;
+    }
+    async *logs(room, target, options = {}) {
+        const runners = this.runnersOf(room);
+        const found = 'serviceId' in target
+            ? this.runner(room, target.serviceId).containerLogs().at(-1)
+            : runners.flatMap((r) => r.containerLogs()).find((log) => log.containerId === target.containerId);
+        if (!found) {
+            if ('containerId' in target)
+                throw new RoomRuntimeError(`no container ${target.containerId} in room ${room}`);
+            return;
+        }
+        const file = await (0,promises_.open)(found.logPath, 'r');
+        try {
+            let position = 0;
+            let partial = '';
+            const buffer = Buffer.alloc(64 * 1024);
+            for (;;) {
+                const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+                if (bytesRead > 0) {
+                    position += bytesRead;
+                    const lines = (partial + buffer.subarray(0, bytesRead).toString('utf8')).split('\n');
+                    partial = lines.pop() ?? '';
+                    for (const line of lines)
+                        yield `${line}\n`;
+                    continue;
+                }
+                // At the end of what is written: done unless following a container that still runs.
+                if (!options.follow || options.signal?.aborted || found.done() || this.stopping)
+                    break;
+                await sleep(200);
+            }
+            if (partial)
+                yield partial;
+        }
+        finally {
+            await file.close();
+        }
+    }
+    report() {
+        return [...this.runners.values()].map((runner) => {
+            const spec = runner.currentSpec;
+            const state = runner.snapshot();
+            const pulled = runner.pullRecord;
+            return {
+                room: runner.room,
+                service_id: runner.serviceId,
+                name: spec.metadata.name,
+                image: spec.container?.image ?? '',
+                state: state.state,
+                container_id: state.container_id ?? null,
+                restart_count: state.restart_count,
+                last_exit_code: state.last_exit_code ?? null,
+                snapshotter: this.containerd.snapshotter,
+                remote_layers: pulled ? pulled.image.remoteLayers : null,
+                layers: pulled ? pulled.image.layers : null,
+                image_bytes: pulled ? pulled.image.blobs.reduce((sum, blob) => sum + blob.size, 0) : null,
+                bytes_fetched_before_ready: pulled?.bytesBeforeReady ?? null,
+                pull_to_ready_ms: pulled?.readyAt !== undefined ? pulled.readyAt - pulled.startedAt : null,
+                error: runner.error ?? null,
+            };
+        });
+    }
+    /** Stops every container, the daemons and the proxy, and unmounts whatever is left under the runtime's directory. */
+    async stop() {
+        if (this.stopping)
+            return;
+        this.stopping = true;
+        await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
+        this.runners.clear();
+        await this.events.stop();
+        await this.containerd.stop();
+        await this.proxy.stop();
+        for (const pid of shimsOf(this.containerd.address)) {
+            try {
+                process.kill(pid, 'SIGKILL');
+            }
+            catch {
+                // gone meanwhile
+            }
+        }
+        await unmountUnder(this.workDir);
+        for (const name of ['containerd', 'stargz', 'containers', 'sockets'])
+            (0,external_node_fs_.rmSync)((0,external_node_path_.join)(this.workDir, name), { recursive: true, force: true });
+    }
+}
+
 ;// CONCATENATED MODULE: ./sandbox/state.ts
 /**
  * The sandbox's state: one project, its API keys, repositories, repository tokens, rooms, services and routes.
@@ -74443,8 +75882,11 @@ class SandboxState {
 /**
  * The local MeshAgent sandbox: the REST API (api.ts), the room websocket (room/), the registry token endpoint
  * (registry-token.ts), a real registry (registry.ts), fault injection (faults.ts) and persistence (state.ts), on
- * 127.0.0.1 only.
+ * 127.0.0.1 only; with `runtime`, also the room runtime (runtime/: containerd runs the rooms' services) and the
+ * router for their domains (router.ts).
  */
+
+
 
 
 
@@ -74493,8 +75935,16 @@ async function startSandbox(options) {
     if (withRegistry && options.registryHost)
         throw new Error('registryHost names a registry run elsewhere: give it with registry: false');
     const registryHost = registryPort === undefined ? options.registryHost : `127.0.0.1:${registryPort}`;
-    const api = new SandboxApi({ state, apiUrl, registryHost, pagesDomain: 'sandbox.localhost' });
-    const rooms = new RoomServer({ state, runtime: options.runtime ?? NO_RUNTIME, apiUrl });
+    let runtime;
+    const api = new SandboxApi({ state, apiUrl, registryHost, pagesDomain: 'sandbox.localhost', onServicesChanged: (room) => runtime?.reconcile(room) });
+    // The room protocol asks whichever runtime runs now: the containers once they run, else none.
+    const roomRuntime = options.roomRuntime ?? {
+        list: (room) => (runtime ?? NO_RUNTIME).list(room),
+        restart: (room, serviceId) => (runtime ?? NO_RUNTIME).restart(room, serviceId),
+        logs: (room, target, logOptions) => (runtime ?? NO_RUNTIME).logs(room, target, logOptions),
+    };
+    const rooms = new RoomServer({ state, runtime: roomRuntime, apiUrl });
+    const log = options.log ?? ((message) => process.stderr.write(`meshagent-sandbox: ${message}\n`));
     /** The sandbox's own controls, for tests: faults and extra API keys. Not part of MeshAgent's API. */
     function serveControl(request, response, path, body) {
         if (path === '/_sandbox/faults' && request.method === 'POST') {
@@ -74507,6 +75957,14 @@ async function startSandbox(options) {
         if (path === '/_sandbox/faults' && request.method === 'DELETE') {
             faults.clear();
             return sendJson(response, 200, {});
+        }
+        if (path === '/_sandbox/runtime' && request.method === 'GET') {
+            const token = request.headers.authorization?.startsWith('Bearer ') ? request.headers.authorization.slice(7) : undefined;
+            if (!token || !state.data.apiKeys.some((k) => k.key === token))
+                return sendJson(response, 401, { error: { message: 'authentication required: Authorization: Bearer <api key>' } });
+            if (!runtime)
+                return sendJson(response, 404, { error: { message: 'the room runtime is not running in this sandbox' } });
+            return sendJson(response, 200, { snapshotter: runtime.snapshotter, services: runtime.report() });
         }
         if (path === '/_sandbox/api-keys' && request.method === 'POST') {
             const asked = JSON.parse(body || '{}').permissions ?? [];
@@ -74582,6 +76040,34 @@ async function startSandbox(options) {
             throw error;
         }
     }
+    let router;
+    if (options.runtime) {
+        try {
+            if (!registry)
+                throw new RuntimeUnavailable('the runtime pulls from the sandbox\'s own registry, which is not running');
+            const registryKey = key();
+            runtime = await SandboxRuntime.start({
+                ...(typeof options.runtime === 'object' ? options.runtime : {}),
+                dir: options.dir,
+                state,
+                apiUrl,
+                registryHost: registry.host,
+                pullToken: (repository) => issueRegistryToken(registryKey, [{ type: 'repository', name: repository, actions: ['pull'] }]),
+                log,
+            });
+            router = await startRouter({ state, runtime, ...(options.routerPort ? { port: options.routerPort } : {}) });
+        }
+        catch (error) {
+            await runtime?.stop();
+            runtime = undefined;
+            if (!(error instanceof RuntimeUnavailable)) {
+                await registry?.stop();
+                await new Promise((resolve) => server.close(resolve));
+                throw error;
+            }
+            log(`the room runtime is off, services are recorded but not run: ${error.message}`);
+        }
+    }
     return {
         apiUrl,
         apiKey: state.mainApiKey,
@@ -74590,13 +76076,18 @@ async function startSandbox(options) {
         registryHost,
         state,
         faults,
+        runtime,
+        routerHost: router?.host,
         env: () => ({
             MESHAGENT_API_URL: apiUrl,
             MESHAGENT_API_KEY: state.mainApiKey,
             MESHAGENT_PROJECT_ID: state.data.project.id,
             ...(registryHost ? { MESHAGENT_SANDBOX_REGISTRY: registryHost } : {}),
+            ...(router ? { MESHAGENT_SANDBOX_ROUTER: router.host } : {}),
         }),
         stop: async () => {
+            await router?.stop();
+            await runtime?.stop();
             await registry?.stop();
             await rooms.close();
             server.closeAllConnections();
@@ -74630,7 +76121,7 @@ const COMMANDS = {
     ship: { inputs: true, options: {} },
     convert: { inputs: false, options: { prefetch: 'list', 'compression-level': 'string', 'chunk-size': 'string' } },
     verify: { inputs: false, options: {} },
-    sandbox: { inputs: false, options: { dir: 'string', port: 'string', 'registry-port': 'string', registry: 'boolean' } },
+    sandbox: { inputs: false, options: { dir: 'string', port: 'string', 'registry-port': 'string', registry: 'boolean', runtime: 'boolean', 'router-port': 'string' } },
     push: { inputs: false, options: { 'mount-from': 'string', concurrency: 'string' } },
     pull: { inputs: false, options: { platform: 'string' } },
     services: { inputs: false, options: { manifest: 'string', changed: 'string', glob: 'string', only: 'string', tag: 'string', room: 'string', image: 'string', 'github-output': 'string' } },
@@ -74752,8 +76243,9 @@ function helpText() {
         '  ship       run the whole pipeline: build, convert to eStargz, push, deploy, verify; prints the summary,',
         '             or the result with --json (progress on stderr)',
         '  plan       parse and validate the options, print the plan (secrets redacted); no network',
-        '  sandbox    run a local MeshAgent sandbox (API, registry token server, registry) in the foreground',
-        '             [--dir DIR] [--port N] [--registry-port N] [--no-registry]; prints the environment to use it',
+        '  sandbox    run a local MeshAgent sandbox (API, registry token server, registry, and a room runtime that',
+        '             runs deployed services with a router for their domains) in the foreground [--dir DIR] [--port N]',
+        '             [--registry-port N] [--router-port N] [--no-registry] [--no-runtime]; prints the environment to use it',
         '  push       push an OCI layout to a registry: push oci:DIR[:REF] docker://HOST/REPOSITORY[:TAG]',
         '             [--mount-from REPO,...] [--concurrency N]; prints the digest-pinned reference',
         '  pull       pull an image into an OCI layout: pull docker://HOST/REPOSITORY[:TAG|@DIGEST] oci:DIR[:REF]',
@@ -74800,7 +76292,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _commands_convert_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9630);
 /* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2591);
 /* harmony import */ var _commands_verify_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3613);
-/* harmony import */ var _sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(705);
+/* harmony import */ var _sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(2000);
 /* harmony import */ var _commands_pull_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8703);
 /* harmony import */ var _commands_push_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(2124);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(8161);
@@ -74896,8 +76388,9 @@ async function runSandbox(args) {
     const dir = args.options.dir ?? (0,node_path__WEBPACK_IMPORTED_MODULE_14__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_13__.homedir)(), '.cache', 'meshagent-ship', 'sandbox');
     const port = Number(args.options.port ?? 0);
     const registryPort = Number(args.options['registry-port'] ?? 0);
-    if (!Number.isInteger(port) || !Number.isInteger(registryPort)) {
-        _commands_io_js__WEBPACK_IMPORTED_MODULE_15__/* .processIo */ .W.stderr('meshagent-ship: --port and --registry-port take a port number\n');
+    const routerPort = Number(args.options['router-port'] ?? 0);
+    if (!Number.isInteger(port) || !Number.isInteger(registryPort) || !Number.isInteger(routerPort)) {
+        _commands_io_js__WEBPACK_IMPORTED_MODULE_15__/* .processIo */ .W.stderr('meshagent-ship: --port, --registry-port and --router-port take a port number\n');
         return 2;
     }
     // Listening for the stop signals before starting: a signal while the registry starts must still stop it.
@@ -74907,7 +76400,17 @@ async function runSandbox(args) {
     });
     let sandbox;
     try {
-        sandbox = await (0,_sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__/* .startSandbox */ .O)({ dir, port, registryPort, registry: args.options.registry !== 'false' });
+        const registry = args.options.registry !== 'false';
+        sandbox = await (0,_sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__/* .startSandbox */ .O)({
+            dir,
+            port,
+            registryPort,
+            registry,
+            // The room runtime needs the sandbox's registry; without one it stays off without a word.
+            runtime: registry && args.options.runtime !== 'false',
+            routerPort,
+            log: (message) => _commands_io_js__WEBPACK_IMPORTED_MODULE_15__/* .processIo */ .W.stderr(`meshagent-ship sandbox: ${message}\n`),
+        });
     }
     catch (error) {
         _commands_io_js__WEBPACK_IMPORTED_MODULE_15__/* .processIo */ .W.stderr(`meshagent-ship: the sandbox did not start: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -80383,7 +81886,7 @@ function formatModtimeNow(seconds) {
         return '';
     return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
-/** Normalises a path the way TOC readers do: `path.Clean("/" + name)` without the leading slash. */
+/** Normalizes a path the way TOC readers do: `path.Clean("/" + name)` without the leading slash. */
 function cleanPath(name) {
     // Most names are clean already, or a directory's with one slash at the end: those need no splitting.
     const body = name.charCodeAt(name.length - 1) === SLASH ? name.slice(0, -1) : name;

@@ -85626,7 +85626,7 @@ function formatModtimeNow(seconds) {
         return '';
     return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
-/** Normalises a path the way TOC readers do: `path.Clean("/" + name)` without the leading slash. */
+/** Normalizes a path the way TOC readers do: `path.Clean("/" + name)` without the leading slash. */
 function cleanPath(name) {
     // Most names are clean already, or a directory's with one slash at the end: those need no splitting.
     const body = name.charCodeAt(name.length - 1) === SLASH ? name.slice(0, -1) : name;

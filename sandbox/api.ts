@@ -45,6 +45,8 @@ export interface ApiContext {
   readonly apiUrl: string;
   readonly registryHost: string | undefined;
   readonly pagesDomain: string;
+  /** Told after a room's services changed (created, updated, deleted), so the room runtime can reconcile. */
+  readonly onServicesChanged?: (room: string) => void;
 }
 
 /** Longest a repository token may live, as the server clamps the requested TTL (api registry_auth.py:315-325). */
@@ -154,6 +156,12 @@ export class SandboxApi {
   private changed(json: unknown, status = 200): ApiAnswer {
     this.context.state.save();
     return { status, json };
+  }
+
+  private servicesChanged(room: string, json: unknown): ApiAnswer {
+    const answer = this.changed(json);
+    this.context.onServicesChanged?.(room);
+    return answer;
   }
 
   private route(method: string, path: string, handler: Handler): void {
@@ -287,7 +295,7 @@ export class SandboxApi {
     if (services.some((s) => s.metadata.name === spec.metadata.name)) throw new ApiError(409, `service name already in use: ${spec.metadata.name}`);
     const id = randomUUID();
     services.push({ ...spec, id });
-    return this.changed({ id });
+    return this.servicesChanged(room, { id });
   }
 
   private updateService(room: string, id: string, body: unknown, key: ApiKeyRecord): ApiAnswer {
@@ -301,7 +309,7 @@ export class SandboxApi {
     if (spec.id != null && spec.id !== id) throw new ApiError(400, 'invalid request: id: must equal the service id in the path');
     if (services.some((s) => s.id !== id && s.metadata.name === spec.metadata.name)) throw new ApiError(409, `service name already in use: ${spec.metadata.name}`);
     services[index] = { ...spec, id };
-    return this.changed({});
+    return this.servicesChanged(room, {});
   }
 
   private deleteService(room: string, id: string, key: ApiKeyRecord): ApiAnswer {
@@ -310,7 +318,7 @@ export class SandboxApi {
     if (index === -1) throw new ApiError(404, 'service not found');
     require(key, 'services:write');
     services.splice(index, 1);
-    return this.changed({});
+    return this.servicesChanged(room, {});
   }
 
   // --- routes ----------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * token for the room and the room's websocket URL, `{jwt, room_name, project_id, room_url}`.
  */
 import { z } from 'zod';
-import { issueParticipantToken, parseApiKey } from './participant-token.js';
+import { issueParticipantToken, parseApiKey } from '../participant-token.js';
 import { roomUrl } from './room-server.js';
 
 /** The SDKs send `{}`. */

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { SandboxState } from '../state.js';
 import { type Content, ErrorCode } from './content.js';
-import type { Participant } from './participant-token.js';
+import type { Participant } from '../participant-token.js';
 import type { RoomRuntime } from '../runtime/types.js';
 
 /** A refusal a tool answers with: an error content with this code and message. */

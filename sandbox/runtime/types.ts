@@ -6,15 +6,15 @@
  */
 
 /** A published port's liveness as the room reports it: no liveness path, not answering yet, or answering. */
-type LivenessStatus = 'not_configured' | 'not_ready' | 'ready';
+export type LivenessStatus = 'not_configured' | 'not_ready' | 'ready';
 
 /**
  * Where a service is in its life. `running` is the one state the CLI's deploy wait counts as live (reference
  * §5.2); `restarting` is the back-off wait after a crash; `failed` a pull or start that cannot go on.
  */
-type ServiceRunState = 'pending' | 'pulling' | 'starting' | 'running' | 'restarting' | 'failed' | 'stopped';
+export type ServiceRunState = 'pending' | 'pulling' | 'starting' | 'running' | 'restarting' | 'failed' | 'stopped';
 
-interface PortState {
+export interface PortState {
   readonly num: number;
   /** The port's liveness path, when the spec names one. */
   readonly liveness?: string;
