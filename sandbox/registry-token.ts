@@ -68,7 +68,10 @@ export interface RegistryAccess {
 /** A registry bearer token granting `access`, as the token endpoint signs it (also for the room runtime's pulls). */
 export function issueRegistryToken(key: SigningKey, access: readonly RegistryAccess[], audience: string = REGISTRY_SERVICE): string {
   const now = Math.floor(Date.now() / 1000);
-  return signJwt({ iss: REGISTRY_ISSUER, sub: REGISTRY_USERNAME, aud: audience, exp: now + TOKEN_SECONDS, nbf: now - 10, iat: now, jti: randomUUID(), access }, key);
+  return signJwt(
+    { iss: REGISTRY_ISSUER, sub: REGISTRY_USERNAME, aud: audience, exp: now + TOKEN_SECONDS, nbf: now - 10, iat: now, jti: randomUUID(), access },
+    key,
+  );
 }
 
 function deny(response: ServerResponse, message: string): void {

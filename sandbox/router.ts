@@ -59,7 +59,11 @@ function decide(options: RouterOptions, request: IncomingMessage): Decision {
     if (!token) return { status: 401, message: 'a participant token is required: Authorization: Bearer <token>', headers: { 'www-authenticate': 'Bearer' } };
     let participant: Participant;
     try {
-      participant = verifyParticipantToken(token, options.state.data.apiKeys.map((k) => k.key), options.state.data.project.id);
+      participant = verifyParticipantToken(
+        token,
+        options.state.data.apiKeys.map((k) => k.key),
+        options.state.data.project.id,
+      );
     } catch (error) {
       if (!(error instanceof TokenError)) throw error;
       return { status: 401, message: `the participant token is not valid: ${error.message}`, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };

@@ -127,7 +127,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }
     if (path === '/_sandbox/runtime' && request.method === 'GET') {
       const token = request.headers.authorization?.startsWith('Bearer ') ? request.headers.authorization.slice(7) : undefined;
-      if (!token || !state.data.apiKeys.some((k) => k.key === token)) return sendJson(response, 401, { error: { message: 'authentication required: Authorization: Bearer <api key>' } });
+      if (!token || !state.data.apiKeys.some((k) => k.key === token))
+        return sendJson(response, 401, { error: { message: 'authentication required: Authorization: Bearer <api key>' } });
       if (!runtime) return sendJson(response, 404, { error: { message: 'the room runtime is not running in this sandbox' } });
       return sendJson(response, 200, { snapshotter: runtime.snapshotter, services: runtime.report() });
     }
@@ -203,7 +204,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let router: Router | undefined;
   if (options.runtime) {
     try {
-      if (!registry) throw new RuntimeUnavailable('the runtime pulls from the sandbox\'s own registry, which is not running');
+      if (!registry) throw new RuntimeUnavailable("the runtime pulls from the sandbox's own registry, which is not running");
       const registryKey = key();
       runtime = await SandboxRuntime.start({
         ...(typeof options.runtime === 'object' ? options.runtime : {}),

@@ -27,10 +27,25 @@ export const COMMANDS: Readonly<Record<string, { readonly inputs: boolean; reado
   ship: { inputs: true, options: {} },
   convert: { inputs: false, options: { prefetch: 'list', 'compression-level': 'string', 'chunk-size': 'string' } },
   verify: { inputs: false, options: {} },
-  sandbox: { inputs: false, options: { dir: 'string', port: 'string', 'registry-port': 'string', registry: 'boolean', runtime: 'boolean', 'router-port': 'string' } },
+  sandbox: {
+    inputs: false,
+    options: { dir: 'string', port: 'string', 'registry-port': 'string', registry: 'boolean', runtime: 'boolean', 'router-port': 'string' },
+  },
   push: { inputs: false, options: { 'mount-from': 'string', concurrency: 'string' } },
   pull: { inputs: false, options: { platform: 'string' } },
-  services: { inputs: false, options: { manifest: 'string', changed: 'string', glob: 'string', only: 'string', tag: 'string', room: 'string', image: 'string', 'github-output': 'string' } },
+  services: {
+    inputs: false,
+    options: {
+      manifest: 'string',
+      changed: 'string',
+      glob: 'string',
+      only: 'string',
+      tag: 'string',
+      room: 'string',
+      image: 'string',
+      'github-output': 'string',
+    },
+  },
   'report-matrix': { inputs: false, options: { matrix: 'string', summary: 'string', 'github-output': 'string' } },
   help: { inputs: false, options: {} },
 };

@@ -13,7 +13,7 @@ export function readMeta(dir) {
   );
 }
 
-/** Wall seconds, CPU seconds and share, and peak RSS in MiB, from a GNU time report file. */export function gnuTime(file) {
+/** Wall seconds, CPU seconds and share, and peak RSS in MiB, from a GNU time report file. */ export function gnuTime(file) {
   const text = fs.readFileSync(file, 'utf8');
   const field = (label) => {
     const match = new RegExp(`${label}: (.*)`).exec(text);

@@ -20,7 +20,8 @@ export class Ctr {
 
   async ok(args: readonly string[], timeoutMs?: number): Promise<string> {
     const result = await this.run(args, timeoutMs);
-    if (result.code !== 0) throw new Error(`ctr ${args.slice(0, 2).join(' ')} failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`);
+    if (result.code !== 0)
+      throw new Error(`ctr ${args.slice(0, 2).join(' ')} failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`);
     return result.stdout;
   }
 }
@@ -67,7 +68,12 @@ export async function startContainerd(options: ContainerdOptions): Promise<Conta
       // (reference §9); production keeps fetching the rest in the background.
       writeFileSync(configPath, 'no_background_fetch = true\n');
       const logPath = join(dir, 'stargz.log');
-      const daemon = await startDaemon('stargz-snapshotter', options.stargzBinary, ['-address', stargzAddress, '-root', join(dir, 'stargz'), '-config', configPath], { logPath });
+      const daemon = await startDaemon(
+        'stargz-snapshotter',
+        options.stargzBinary,
+        ['-address', stargzAddress, '-root', join(dir, 'stargz'), '-config', configPath],
+        { logPath },
+      );
       started.push(daemon);
       await waitFor('the stargz snapshotter', async () => (await runCommand('test', ['-S', stargzAddress])).code === 0, daemon, logPath);
       snapshotter = 'stargz';

@@ -12,11 +12,14 @@ export interface ProbeResult {
 
 export function probe(socket: string, path: string, timeoutMs = 1000): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    const req = request({ socketPath: socket, path, method: 'GET', headers: { host: 'localhost', 'user-agent': 'meshagent-sandbox-liveness' }, timeout: timeoutMs }, (response) => {
-      response.resume();
-      const status = response.statusCode ?? 0;
-      resolve(status >= 200 && status < 400 ? { ok: true } : { ok: false, error: `liveness ${path} answered ${status}` });
-    });
+    const req = request(
+      { socketPath: socket, path, method: 'GET', headers: { host: 'localhost', 'user-agent': 'meshagent-sandbox-liveness' }, timeout: timeoutMs },
+      (response) => {
+        response.resume();
+        const status = response.statusCode ?? 0;
+        resolve(status >= 200 && status < 400 ? { ok: true } : { ok: false, error: `liveness ${path} answered ${status}` });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', (error) => resolve({ ok: false, error: `liveness ${path}: ${error.message}` }));
     req.end();

@@ -46,19 +46,22 @@ export async function startPullProxy(options: PullProxyOptions): Promise<PullPro
       const token = options.pullToken(match[1] as string);
       if (token) headers.authorization = `Bearer ${token}`;
     }
-    const outgoing = httpRequest({ host: options.upstream.split(':')[0], port: Number(options.upstream.split(':')[1]), method: incoming.method, path: incoming.url, headers }, (upstream) => {
-      // The proxy signs in itself, so the registry's challenge is not passed on: /v2/ answers as an open registry.
-      if (path === '/v2/' || path === '/v2') {
-        upstream.resume();
-        response.writeHead(200, { 'content-type': 'application/json', 'docker-distribution-api-version': 'registry/2.0' });
-        response.end('{}');
-        return;
-      }
-      const digest = match && (match[3]?.startsWith('sha256:') ? match[3] : upstream.headers['docker-content-digest']);
-      response.writeHead(upstream.statusCode ?? 502, upstream.headers);
-      if (typeof digest === 'string' && (upstream.statusCode ?? 0) < 300) upstream.on('data', (chunk: Buffer) => count(digest, chunk.length));
-      upstream.pipe(response);
-    });
+    const outgoing = httpRequest(
+      { host: options.upstream.split(':')[0], port: Number(options.upstream.split(':')[1]), method: incoming.method, path: incoming.url, headers },
+      (upstream) => {
+        // The proxy signs in itself, so the registry's challenge is not passed on: /v2/ answers as an open registry.
+        if (path === '/v2/' || path === '/v2') {
+          upstream.resume();
+          response.writeHead(200, { 'content-type': 'application/json', 'docker-distribution-api-version': 'registry/2.0' });
+          response.end('{}');
+          return;
+        }
+        const digest = match && (match[3]?.startsWith('sha256:') ? match[3] : upstream.headers['docker-content-digest']);
+        response.writeHead(upstream.statusCode ?? 502, upstream.headers);
+        if (typeof digest === 'string' && (upstream.statusCode ?? 0) < 300) upstream.on('data', (chunk: Buffer) => count(digest, chunk.length));
+        upstream.pipe(response);
+      },
+    );
     outgoing.on('error', (error) => {
       if (!response.headersSent) response.writeHead(502, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: `registry: ${error.message}` }] }));

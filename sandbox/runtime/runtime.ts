@@ -117,7 +117,8 @@ export class SandboxRuntime implements RoomRuntime {
     const unavailable = containersUnavailable();
     if (unavailable) throw new RuntimeUnavailable(unavailable);
     const workDir = join(options.dir, 'runtime');
-    if (join(workDir, 'containerd.sock.ttrpc').length > 100) throw new RuntimeUnavailable(`${workDir} is too long for containerd's unix sockets; use a shorter sandbox directory`);
+    if (join(workDir, 'containerd.sock.ttrpc').length > 100)
+      throw new RuntimeUnavailable(`${workDir} is too long for containerd's unix sockets; use a shorter sandbox directory`);
     // Whatever an earlier run left (it cannot have left processes that still serve this directory: it stops them).
     if (existsSync(workDir)) {
       await unmountUnder(workDir);
@@ -203,7 +204,8 @@ export class SandboxRuntime implements RoomRuntime {
         roomStorage: join(options.dir, 'rooms', room, 'storage'),
         volumeDir: (name) => join(options.dir, 'rooms', room, 'volumes', name),
         // Signed as MeshAgent signs them, with the sandbox's API key: the room, the router and the SDKs all accept them.
-        issueToken: (ask) => issueParticipantToken(options.state.mainApiKey, { name: ask.identity, room, role: ask.role, api: ask.api ?? {}, seconds: TOKEN_SECONDS }),
+        issueToken: (ask) =>
+          issueParticipantToken(options.state.mainApiKey, { name: ask.identity, room, role: ask.role, api: ask.api ?? {}, seconds: TOKEN_SECONDS }),
       }),
       claim: (id, runner) => this.byContainer.set(id, runner),
       release: (id) => this.byContainer.delete(id),
@@ -216,7 +218,9 @@ export class SandboxRuntime implements RoomRuntime {
   /** Brings the room's containers in line with its services: start the new, replace the changed, stop the gone. */
   reconcile(room: string): void {
     if (this.stopping) return;
-    const wanted = (this.options.state.data.services[room] ?? []).filter((s): s is ServiceSpec & { id: string } => Boolean(s.id && s.container && s.enabled !== false));
+    const wanted = (this.options.state.data.services[room] ?? []).filter((s): s is ServiceSpec & { id: string } =>
+      Boolean(s.id && s.container && s.enabled !== false),
+    );
     const wantedKeys = new Set(wanted.map((s) => `${room}/${s.id}`));
     for (const [key, runner] of this.runners) {
       if (runner.room === room && !wantedKeys.has(key)) {

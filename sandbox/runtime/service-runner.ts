@@ -272,7 +272,19 @@ export class ServiceRunner {
     let markExited: (code: number) => void = () => {};
     const exited = new Promise<number>((resolve) => (markExited = resolve));
     let finished = false;
-    const run: Run = { id, dir, logPath, forwarders: new Map(), imageMounts: [], mountPoints: [], snapshots: [], removed: false, exited, markExited: (code) => ((finished = true), markExited(code)), stopping: false };
+    const run: Run = {
+      id,
+      dir,
+      logPath,
+      forwarders: new Map(),
+      imageMounts: [],
+      mountPoints: [],
+      snapshots: [],
+      removed: false,
+      exited,
+      markExited: (code) => ((finished = true), markExited(code)),
+      stopping: false,
+    };
     this.run = run;
     this.logs.push({ containerId: id, logPath, done: () => finished });
     this.ports = (this.spec.ports ?? []).flatMap((p) => {
@@ -416,7 +428,10 @@ export class ServiceRunner {
     if (!pulled || pulled.readyAt !== undefined || this.state !== 'running') return;
     if (this.ports.some((p) => p.status === 'not_ready')) return;
     pulled.readyAt = Date.now();
-    pulled.bytesBeforeReady = pulled.image.blobs.reduce((sum, blob) => sum + Math.max(0, this.host.served(blob.digest) - (pulled.servedAtStart.get(blob.digest) ?? 0)), 0);
+    pulled.bytesBeforeReady = pulled.image.blobs.reduce(
+      (sum, blob) => sum + Math.max(0, this.host.served(blob.digest) - (pulled.servedAtStart.get(blob.digest) ?? 0)),
+      0,
+    );
   }
 
   /** Stops the current container (SIGTERM, then SIGKILL after a grace period) and removes what it made. */

@@ -8,7 +8,19 @@
  * `reuse`) is not converted at all.
  */
 import { ShipError } from '../errors.js';
-import { Annotation, type Descriptor, type Digest, ImageConfig, ImageIndex, ImageManifest, isImageManifestType, isIndexType, MediaType, type OciLayout, sha256 } from '../oci/index.js';
+import {
+  Annotation,
+  type Descriptor,
+  type Digest,
+  ImageConfig,
+  ImageIndex,
+  ImageManifest,
+  isImageManifestType,
+  isIndexType,
+  MediaType,
+  type OciLayout,
+  sha256,
+} from '../oci/index.js';
 import { CompressPool } from './compress-pool.js';
 import { convertLayer, type ConvertedLayer } from './layer.js';
 import type { WrittenLayer } from './layer-writer.js';
@@ -137,9 +149,14 @@ interface LayerOutcome {
 export async function convertImage(source: OciLayout, top: Descriptor, out: OciLayout, options: ConvertImageOptions = {}): Promise<ImageConversion> {
   const level = options.level ?? 6;
   const chunkSize = options.chunkSize ?? DEFAULT_ESTARGZ_CHUNK_SIZE;
-  if (!Number.isInteger(level) || level < 0 || level > 9) throw new ConversionSettingError('level', `compression level ${level} is not 0-9`, 'use a whole number from 0 (store) to 9 (smallest)');
+  if (!Number.isInteger(level) || level < 0 || level > 9)
+    throw new ConversionSettingError('level', `compression level ${level} is not 0-9`, 'use a whole number from 0 (store) to 9 (smallest)');
   if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
-    throw new ConversionSettingError('chunkSize', `chunk size ${chunkSize} is not a positive number of bytes`, `the default is ${DEFAULT_ESTARGZ_CHUNK_SIZE} (4 MiB)`);
+    throw new ConversionSettingError(
+      'chunkSize',
+      `chunk size ${chunkSize} is not a positive number of bytes`,
+      `the default is ${DEFAULT_ESTARGZ_CHUNK_SIZE} (4 MiB)`,
+    );
   }
   const provenance = options.provenance;
   const pool = new CompressPool();
@@ -186,7 +203,10 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
     await checkManifestParts(source, descriptor, manifest);
     const config = await source.readJson(manifest.config, ImageConfig, 'config');
     if (config.rootfs.diff_ids.length !== manifest.layers.length) {
-      throw new ShipError(`${source.where}: manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`, { hint: 'the image is corrupt: rebuild it' });
+      throw new ShipError(
+        `${source.where}: manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`,
+        { hint: 'the image is corrupt: rebuild it' },
+      );
     }
     // Earlier conversions are looked at first: their TOCs list the paths of their source layers. The layers they
     // may stand in for are hashed meanwhile (see convertOneLayer), on every core.
@@ -271,4 +291,3 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
     await pool.close();
   }
 }
-

@@ -182,7 +182,8 @@ async function prioritizedItems(tarPath: string, prioritized: readonly string[],
     if (landmark === NO_PREFETCH_LANDMARK) yield { kind: 'landmark', name: landmark };
     for (const index of order) {
       const { header, payloadOffset } = byIndex.get(index) as Found;
-      const body = () => (header.size > 0 ? createReadStream(tarPath, { start: payloadOffset, end: payloadOffset + header.size - 1, highWaterMark: 1 << 20 }) : emptyBody());
+      const body = () =>
+        header.size > 0 ? createReadStream(tarPath, { start: payloadOffset, end: payloadOffset + header.size - 1, highWaterMark: 1 << 20 }) : emptyBody();
       yield { kind: 'entry', header, body: body as () => AsyncIterable<Buffer> };
     }
     if (landmark === PREFETCH_LANDMARK) yield { kind: 'landmark', name: landmark };
@@ -226,9 +227,13 @@ async function passThrough(source: OciLayout, layer: Descriptor, out: OciLayout,
       callback(null, chunk);
     },
   });
-   
-  for await (const _entry of layerEntries(pipe(await openLayerTar(source, layer), measured, () => {}), where));
+
+  for await (const _entry of layerEntries(
+    pipe(await openLayerTar(source, layer), measured, () => {}),
+    where,
+  ));
   const blob = { digest: layer.digest, size: layer.size };
-  const written = out.dir === source.dir ? blob : await out.writeBlobFrom(createReadStream(source.blobPath(layer.digest), { highWaterMark: 1 << 20 }), blob, source.where);
+  const written =
+    out.dir === source.dir ? blob : await out.writeBlobFrom(createReadStream(source.blobPath(layer.digest), { highWaterMark: 1 << 20 }), blob, source.where);
   return { ...written, tocDigest, diffId: counter.digest(), uncompressedSize: counter.size, entries, passedThrough: true };
 }

@@ -111,7 +111,9 @@ export async function previousConversions(repo: RepositoryClient, options: Previ
       log(`the previous image ${where} (${short(digest)}) records no conversions to reuse: every layer is converted`);
       return undefined;
     }
-    log(`the previous image ${where} (${short(digest)}) records ${conversions.length} converted layer${conversions.length === 1 ? '' : 's'}${unusable ? ` (${unusable} more without usable annotations)` : ''}`);
+    log(
+      `the previous image ${where} (${short(digest)}) records ${conversions.length} converted layer${conversions.length === 1 ? '' : 's'}${unusable ? ` (${unusable} more without usable annotations)` : ''}`,
+    );
     return new RegistryReuse(repo, conversions, log);
   } catch (error) {
     log(`the previous image could not be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): every layer is converted`);
@@ -129,7 +131,10 @@ export function digestIn(reference: string, repo: RepositoryClient): Digest | un
 }
 
 /** An image by tag or digest: every platform's conversions; undefined when the repository has none by that name. */
-async function readImage(repo: RepositoryClient, reference: string): Promise<{ digest: Digest; conversions: PreviousConversion[]; unusable: number } | undefined> {
+async function readImage(
+  repo: RepositoryClient,
+  reference: string,
+): Promise<{ digest: Digest; conversions: PreviousConversion[]; unusable: number } | undefined> {
   let top: Awaited<ReturnType<RepositoryClient['getManifest']>>;
   try {
     top = await repo.getManifest(reference);
@@ -213,7 +218,9 @@ export class RegistryReuse implements LayerReuse {
     let pending = this.checks.get(conversion.digest);
     if (!pending) {
       pending = this.checkNow(conversion).catch((error: unknown) => {
-        this.log(`${short(conversion.source)}: the previous ship's ${short(conversion.digest)} cannot be reused (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); converting it`);
+        this.log(
+          `${short(conversion.source)}: the previous ship's ${short(conversion.digest)} cannot be reused (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); converting it`,
+        );
         return undefined;
       });
       this.checks.set(conversion.digest, pending);

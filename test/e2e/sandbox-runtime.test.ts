@@ -86,7 +86,13 @@ function serviceOf(name: string, extra: { command?: string; ports?: ServiceSpec[
     enabled: true,
     metadata: { name },
     ports: extra.ports ?? [],
-    container: { image: imageRef, template: 'agent', private: true, ...(extra.command ? { command: extra.command } : {}), ...(extra.environment ? { environment: extra.environment } : {}) },
+    container: {
+      image: imageRef,
+      template: 'agent',
+      private: true,
+      ...(extra.command ? { command: extra.command } : {}),
+      ...(extra.environment ? { environment: extra.environment } : {}),
+    },
   };
 }
 
@@ -129,7 +135,12 @@ describe('the sandbox room runtime', () => {
 
     // The room's state, as services.list reports it.
     const [state] = sandbox.runtime?.list('dev') ?? [];
-    expect(state).toMatchObject({ service_id: helloId, state: 'running', restart_count: 0, status: { ports: [{ num: 8080, liveness: '/', liveness_status: 'ready' }] } });
+    expect(state).toMatchObject({
+      service_id: helloId,
+      state: 'running',
+      restart_count: 0,
+      status: { ports: [{ num: 8080, liveness: '/', liveness_status: 'ready' }] },
+    });
     expect(state?.container_id).toBe(hello.container_id);
     expect(await tasks()).toMatch(new RegExp(`^${hello.container_id}\\s+\\d+\\s+RUNNING`, 'm'));
   });
@@ -152,7 +163,10 @@ describe('the sandbox room runtime', () => {
     stop.abort();
     await following;
     const hello = await entry('sandbox-hello');
-    const pid = (await tasks()).split('\n').find((l) => l.startsWith(hello?.container_id ?? '-'))?.split(/\s+/)[1];
+    const pid = (await tasks())
+      .split('\n')
+      .find((l) => l.startsWith(hello?.container_id ?? '-'))
+      ?.split(/\s+/)[1];
     const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
     expect(environ).toContain('MESHAGENT_ROOM=dev');
     expect(environ).toContain(`MESHAGENT_PROJECT_ID=${sandbox.projectId}`);
@@ -162,12 +176,14 @@ describe('the sandbox room runtime', () => {
     expect(readlinkSync(`/proc/${pid}/ns/net`)).not.toBe(readlinkSync('/proc/self/ns/net'));
   });
 
-
   it('mounts room storage, empty dirs and another image (read-only) as the spec says', async () => {
     const spec = serviceOf('mounts', {
       command: `/bin/busybox sh -c 'ls /other/www > /data/listing; echo made > /scratch/x && cat /scratch/x >> /data/listing; touch /other/nope 2>> /data/listing; exec /bin/busybox sleep 600'`,
     });
-    (spec.container as NonNullable<ServiceSpec['container']>).storage = { images: [{ image: imageRef, path: '/other', read_only: true }], empty_dirs: [{ path: '/scratch', read_only: false }] };
+    (spec.container as NonNullable<ServiceSpec['container']>).storage = {
+      images: [{ image: imageRef, path: '/other', read_only: true }],
+      empty_dirs: [{ path: '/scratch', read_only: false }],
+    };
     const id = await api().createService('dev', spec);
     const listing = join(work, 'sbx', 'rooms', 'dev', 'storage', 'listing');
     await waitFor('the service to write into room storage', async () => existsSync(listing) && readFileSync(listing, 'utf8').includes('Read-only'));
@@ -180,9 +196,18 @@ describe('the sandbox room runtime', () => {
   it('asks for a participant token on a private port, and answers 503 while the service is not live', async () => {
     const client = api();
     await client.createRoom({ name: 'priv', if_not_exists: true });
-    const port8080 = (liveness: string, isPublic?: boolean) => [{ num: 8080, type: 'http' as const, published: true, liveness, endpoints: [], ...(isPublic ? { public: true } : {}) }];
+    const port8080 = (liveness: string, isPublic?: boolean) => [
+      { num: 8080, type: 'http' as const, published: true, liveness, endpoints: [], ...(isPublic ? { public: true } : {}) },
+    ];
     await client.createService('priv', serviceOf('private-hello', { ports: port8080('/') }));
-    await client.createRoute({ version: 'v1', kind: 'Route', metadata: { name: 'private.sandbox.localhost', annotations: {} }, domain: 'private.sandbox.localhost', backend: { room: { name: 'priv' } }, paths: [{ path: '/', targetPort: '8080' }] });
+    await client.createRoute({
+      version: 'v1',
+      kind: 'Route',
+      metadata: { name: 'private.sandbox.localhost', annotations: {} },
+      domain: 'private.sandbox.localhost',
+      backend: { room: { name: 'priv' } },
+      paths: [{ path: '/', targetPort: '8080' }],
+    });
     await waitFor('private-hello to be ready', async () => (await entry('private-hello'))?.pull_to_ready_ms != null);
 
     const withoutToken = await viaRouter('private.sandbox.localhost');
@@ -203,7 +228,12 @@ describe('the sandbox room runtime', () => {
       const state = sandbox.runtime?.list('priv')[0];
       return state?.state === 'running' && state.status.ports[0]?.last_error !== undefined && state;
     });
-    expect(sandbox.runtime?.list('priv')[0]?.status.ports[0]).toMatchObject({ num: 8080, liveness: '/missing', liveness_status: 'not_ready', last_error: 'liveness /missing answered 404' });
+    expect(sandbox.runtime?.list('priv')[0]?.status.ports[0]).toMatchObject({
+      num: 8080,
+      liveness: '/missing',
+      liveness_status: 'not_ready',
+      last_error: 'liveness /missing answered 404',
+    });
     const notReady = await viaRouter('private.sandbox.localhost');
     expect(notReady.status).toBe(503);
   });
@@ -212,12 +242,16 @@ describe('the sandbox room runtime', () => {
     await api().createService('dev', serviceOf('crasher', { command: `/bin/busybox sh -c 'echo "crashing now"; exit 3'` }));
     // The wait before each restart, as the room reports it while the service is restarting.
     const waits = new Map<number, number>();
-    const crashed = await waitFor('two restarts', async () => {
-      const state = sandbox.runtime?.list('dev').find((s) => s.state === 'restarting');
-      if (state?.restart_scheduled_at && state.last_exit_at) waits.set(state.restart_count, state.restart_scheduled_at - state.last_exit_at);
-      const found = await entry('crasher');
-      return found && found.restart_count >= 2 && waits.has(2) && found;
-    }, 60_000);
+    const crashed = await waitFor(
+      'two restarts',
+      async () => {
+        const state = sandbox.runtime?.list('dev').find((s) => s.state === 'restarting');
+        if (state?.restart_scheduled_at && state.last_exit_at) waits.set(state.restart_count, state.restart_scheduled_at - state.last_exit_at);
+        const found = await entry('crasher');
+        return found && found.restart_count >= 2 && waits.has(2) && found;
+      },
+      60_000,
+    );
     expect(crashed).toMatchObject({ last_exit_code: 3 });
     const state = sandbox.runtime?.list('dev').find((s) => s.service_id === crashed.service_id);
     expect(state?.last_exit_at).toBeGreaterThan(0);
@@ -236,7 +270,10 @@ describe('the sandbox room runtime', () => {
   it('replaces the container on update, and the new one serves', async () => {
     const before = await entry('sandbox-hello');
     const spec = (await api().listServices('dev')).find((s) => s.id === helloId) as ServiceSpec;
-    await api().updateService('dev', helloId, { ...spec, container: { ...(spec.container as NonNullable<ServiceSpec['container']>), environment: [{ name: 'GREETING', value: 'again' }] } });
+    await api().updateService('dev', helloId, {
+      ...spec,
+      container: { ...(spec.container as NonNullable<ServiceSpec['container']>), environment: [{ name: 'GREETING', value: 'again' }] },
+    });
     const after = await waitFor('a new container', async () => {
       const found = await entry('sandbox-hello');
       return found && found.container_id !== before?.container_id && found.state === 'running' && found;
@@ -274,7 +311,10 @@ describe('the sandbox room runtime', () => {
       .filter((p): p is string => Boolean(p));
     expect(containerPids.length).toBeGreaterThanOrEqual(2);
     expect(ours().length).toBeGreaterThanOrEqual(3); // containerd, the snapshotter, the forwarders, the shims
-    const mounts = () => readFileSync('/proc/mounts', 'utf8').split('\n').filter((l) => l.split(' ')[1]?.startsWith(`${dir}/`));
+    const mounts = () =>
+      readFileSync('/proc/mounts', 'utf8')
+        .split('\n')
+        .filter((l) => l.split(' ')[1]?.startsWith(`${dir}/`));
     expect(mounts().some((l) => l.includes('fuse'))).toBe(true);
 
     await sandbox.stop();
@@ -296,7 +336,11 @@ describe('the sandbox room runtime', () => {
       });
       const result = await shipFromInputs(runner, { builders: { buildah: { command: infra.buildah, isolation: 'chroot' } } });
       expect(result.error).toBeNull();
-      const response = async () => (await (await fetch(`${plain.apiUrl}/_sandbox/runtime`, { headers: { authorization: `Bearer ${plain.apiKey}` } })).json()) as { snapshotter: string; services: RuntimeReportEntry[] };
+      const response = async () =>
+        (await (await fetch(`${plain.apiUrl}/_sandbox/runtime`, { headers: { authorization: `Bearer ${plain.apiKey}` } })).json()) as {
+          snapshotter: string;
+          services: RuntimeReportEntry[];
+        };
       const deadline = Date.now() + 60_000;
       let hello: RuntimeReportEntry | undefined;
       while (Date.now() < deadline && hello?.pull_to_ready_ms == null) {

@@ -24,8 +24,14 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const sha256 = (data: Buffer | string): Digest => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
 // Two layers of exactly the same size, so a swap passes the size check and only the digest can catch it.
-const layerA = buildTar([{ name: 'a/', type: '5' }, { name: 'a/file', data: payload(20_000, 1) }]);
-const layerB = buildTar([{ name: 'b/', type: '5' }, { name: 'b/file', data: payload(20_000, 2) }]);
+const layerA = buildTar([
+  { name: 'a/', type: '5' },
+  { name: 'a/file', data: payload(20_000, 1) },
+]);
+const layerB = buildTar([
+  { name: 'b/', type: '5' },
+  { name: 'b/file', data: payload(20_000, 2) },
+]);
 
 let count = 0;
 /** A fresh layout of [A, B] (uncompressed unless `gzip`), and its manifest. */
@@ -111,7 +117,9 @@ describe('an OCI layout whose blobs do not match their descriptors', () => {
     rewriteManifest(wrong.dir, (m) => {
       (m.layers[1] as Descriptor).size = b.size + 1;
     });
-    expect((await convertFails(await OciLayout.open(wrong.dir))).message).toBe(`${wrong.dir}: blob ${b.digest} is ${b.size} bytes, but its descriptor gives ${b.size + 1}`);
+    expect((await convertFails(await OciLayout.open(wrong.dir))).message).toBe(
+      `${wrong.dir}: blob ${b.digest} is ${b.size} bytes, but its descriptor gives ${b.size + 1}`,
+    );
   });
 
   it('manifests and configs are checked by digest and size too', async () => {
@@ -125,7 +133,9 @@ describe('an OCI layout whose blobs do not match their descriptors', () => {
     rewriteManifest(sized.dir, (m) => {
       m.config.size += 1;
     });
-    expect((await convertFails(await OciLayout.open(sized.dir))).message).toContain(`blob ${sized.manifest.config.digest} is ${sized.manifest.config.size} bytes, but its descriptor gives ${sized.manifest.config.size + 1}`);
+    expect((await convertFails(await OciLayout.open(sized.dir))).message).toContain(
+      `blob ${sized.manifest.config.digest} is ${sized.manifest.config.size} bytes, but its descriptor gives ${sized.manifest.config.size + 1}`,
+    );
   });
 
   it('a stream that stops early checks nothing, but one read to the end always does (and remembers it)', async () => {
@@ -143,17 +153,29 @@ describe('an OCI layout whose blobs do not match their descriptors', () => {
     const [a, b] = manifest.layers as [Descriptor, Descriptor];
     await (await OciLayout.open(dir)).verifyBlobs([a, b, a]);
     cpSync(blobFile(dir, b.digest), blobFile(dir, a.digest));
-    await expect((await OciLayout.open(dir)).verifyBlobs([b, a])).rejects.toThrow(`${dir}: blob ${a.digest} is ${b.size} bytes, but its descriptor gives ${a.size}`);
-    await expect((await OciLayout.open(dir)).verifyBlobs([b, { digest: a.digest, size: b.size }])).rejects.toThrow(`${dir}: blob ${a.digest} does not match its digest: its content is ${b.digest}`);
+    await expect((await OciLayout.open(dir)).verifyBlobs([b, a])).rejects.toThrow(
+      `${dir}: blob ${a.digest} is ${b.size} bytes, but its descriptor gives ${a.size}`,
+    );
+    await expect((await OciLayout.open(dir)).verifyBlobs([b, { digest: a.digest, size: b.size }])).rejects.toThrow(
+      `${dir}: blob ${a.digest} does not match its digest: its content is ${b.digest}`,
+    );
   });
 });
 
 describe('archives whose blobs do not match', () => {
   it('an oci-archive with a swapped layer, a truncated one, or a wrong size names the archive file, not where it was unpacked', async () => {
     const cases: Array<[string, (dir: string, a: Descriptor, b: Descriptor) => void, (a: Descriptor, b: Descriptor) => string]> = [
-      ['swapped', (dir, a, b) => cpSync(blobFile(dir, b.digest), blobFile(dir, a.digest)), (a, b) => `blob ${a.digest} does not match its digest: its content is ${b.digest}`],
+      [
+        'swapped',
+        (dir, a, b) => cpSync(blobFile(dir, b.digest), blobFile(dir, a.digest)),
+        (a, b) => `blob ${a.digest} does not match its digest: its content is ${b.digest}`,
+      ],
       ['truncated', (dir, a) => truncateSync(blobFile(dir, a.digest), 1000), (a) => `blob ${a.digest} is 1000 bytes, but its descriptor gives ${a.size}`],
-      ['wrong size', (dir, a) => rewriteManifest(dir, (m) => void ((m.layers[0] as Descriptor).size = a.size - 1)), (a) => `blob ${a.digest} is ${a.size} bytes, but its descriptor gives ${a.size - 1}`],
+      [
+        'wrong size',
+        (dir, a) => rewriteManifest(dir, (m) => void ((m.layers[0] as Descriptor).size = a.size - 1)),
+        (a) => `blob ${a.digest} is ${a.size} bytes, but its descriptor gives ${a.size - 1}`,
+      ],
     ];
     for (const [name, tamper, expected] of cases) {
       const { dir, manifest } = await image();
@@ -175,22 +197,36 @@ describe('archives whose blobs do not match', () => {
     const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256(layerA), sha256(layerB)] } }));
     const archive = (files: Record<string, Buffer>, manifest: object) => {
       const file = join(work, `docker-${(count += 1)}.tar`);
-      writeFileSync(file, buildTar([...Object.entries(files).map(([name, data]) => ({ name, data })), { name: 'manifest.json', data: JSON.stringify([manifest]) }]));
+      writeFileSync(
+        file,
+        buildTar([...Object.entries(files).map(([name, data]) => ({ name, data })), { name: 'manifest.json', data: JSON.stringify([manifest]) }]),
+      );
       return file;
     };
     const named = (digest: string) => `blobs/sha256/${digest.slice(7)}`;
     const manifest = { Config: named(sha256(config)), RepoTags: ['app:1'], Layers: [named(sha256(layerA)), named(sha256(layerB))] };
 
     // The genuine archive opens and converts.
-    const good = await openImage({ transport: 'docker-archive', path: archive({ [named(sha256(config))]: config, [named(sha256(layerA))]: layerA, [named(sha256(layerB))]: layerB }, manifest), ref: undefined });
+    const good = await openImage({
+      transport: 'docker-archive',
+      path: archive({ [named(sha256(config))]: config, [named(sha256(layerA))]: layerA, [named(sha256(layerB))]: layerB }, manifest),
+      ref: undefined,
+    });
     await good.close();
 
     const swapped = archive({ [named(sha256(config))]: config, [named(sha256(layerA))]: layerB, [named(sha256(layerB))]: layerB }, manifest);
     const error = await shipFailure(openImage({ transport: 'docker-archive', path: swapped, ref: undefined }));
-    expect(error.message).toBe(`${swapped}: layer "${named(sha256(layerA))}": blob ${sha256(layerA)} does not match its digest: its content is ${sha256(layerB)}`);
+    expect(error.message).toBe(
+      `${swapped}: layer "${named(sha256(layerA))}": blob ${sha256(layerA)} does not match its digest: its content is ${sha256(layerB)}`,
+    );
 
-    const badConfig = archive({ [named(sha256(config))]: Buffer.from('{"rootfs":{"type":"layers","diff_ids":[]}}'), [named(sha256(layerA))]: layerA, [named(sha256(layerB))]: layerB }, manifest);
-    expect((await shipFailure(openImage({ transport: 'docker-archive', path: badConfig, ref: undefined }))).message).toMatch(new RegExp(`^${badConfig}: the config "${named(sha256(config))}" does not match its digest`));
+    const badConfig = archive(
+      { [named(sha256(config))]: Buffer.from('{"rootfs":{"type":"layers","diff_ids":[]}}'), [named(sha256(layerA))]: layerA, [named(sha256(layerB))]: layerB },
+      manifest,
+    );
+    expect((await shipFailure(openImage({ transport: 'docker-archive', path: badConfig, ref: undefined }))).message).toMatch(
+      new RegExp(`^${badConfig}: the config "${named(sha256(config))}" does not match its digest`),
+    );
   });
 });
 
@@ -219,7 +255,9 @@ describe('reusing a previous conversion', () => {
     const other = Buffer.from(readFileSync(blobFile(tampered.dir, a.digest)));
     other[other.length - 9] = (other[other.length - 9] as number) ^ 0xff; // the gzip trailer's CRC: same size, other digest
     writeFileSync(blobFile(tampered.dir, a.digest), other);
-    const error = await shipFailure(convertImage(tampered.layout, tampered.top, await OciLayout.create(join(work, 'tampered-out')), { chunkSize: 65536, reuse: reuse() }));
+    const error = await shipFailure(
+      convertImage(tampered.layout, tampered.top, await OciLayout.create(join(work, 'tampered-out')), { chunkSize: 65536, reuse: reuse() }),
+    );
     expect(error.message).toBe(`${tampered.dir}: blob ${a.digest} does not match its digest: its content is ${sha256(other)}`);
   });
 });

@@ -32,22 +32,22 @@ beforeAll(async () => {
   const state = new SandboxState(dir);
   apiKey = state.mainApiKey;
   state.data.rooms.push({ id: '1', name: 'dev', metadata: {}, annotations: {}, enabled: true });
-  state.data.services.dev = [
-    service('web', [
-      { num: 80, published: true, public: true },
-      { num: 81, published: true },
-      { num: 82 },
-    ]),
-  ];
+  state.data.services.dev = [service('web', [{ num: 80, published: true, public: true }, { num: 81, published: true }, { num: 82 }])];
   state.data.routes.push(
-    route('web.test', 'dev', [{ path: '/', targetPort: 80 }, { path: '/api', targetPort: '80', stripPrefix: true }, { path: '/exact', pathType: 'exact', targetPort: 80 }]),
+    route('web.test', 'dev', [
+      { path: '/', targetPort: 80 },
+      { path: '/api', targetPort: '80', stripPrefix: true },
+      { path: '/exact', pathType: 'exact', targetPort: 80 },
+    ]),
     route('private.test', 'dev', [{ path: '/', targetPort: 81 }]),
     route('hidden.test', 'dev', [{ path: '/', targetPort: 82 }]),
     route('empty.test', 'dev', [{ path: '/', targetPort: 9999 }]),
   );
   backend = createServer((req, res) => res.end(`${req.method} ${req.url} via ${req.headers['x-forwarded-host']}`));
   await new Promise<void>((resolve) => backend.listen(socket(), resolve));
-  const runtime = { endpoint: (room: string, port: number) => (room === 'dev' && [80, 81, 82].includes(port) ? { serviceId: 'web', socket: socket(), ready } : undefined) };
+  const runtime = {
+    endpoint: (room: string, port: number) => (room === 'dev' && [80, 81, 82].includes(port) ? { serviceId: 'web', socket: socket(), ready } : undefined),
+  };
   router = await startRouter({ state, runtime });
 });
 

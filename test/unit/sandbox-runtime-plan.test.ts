@@ -26,7 +26,16 @@ function spec(container: Record<string, unknown>, name = 'svc'): ServiceSpec {
 
 describe('splitCommand', () => {
   it('splits as a POSIX shell does, without expanding anything', () => {
-    expect(splitCommand(`python -m app --name 'two words' "say \\"hi\\"" a\\ b $HOME`)).toEqual(['python', '-m', 'app', '--name', 'two words', 'say "hi"', 'a b', '$HOME']);
+    expect(splitCommand(`python -m app --name 'two words' "say \\"hi\\"" a\\ b $HOME`)).toEqual([
+      'python',
+      '-m',
+      'app',
+      '--name',
+      'two words',
+      'say "hi"',
+      'a b',
+      '$HOME',
+    ]);
     expect(splitCommand(`sh -c 'echo "x"; exit 3'`)).toEqual(['sh', '-c', 'echo "x"; exit 3']);
     expect(splitCommand(`a '' b`)).toEqual(['a', '', 'b']);
     expect(() => splitCommand(`echo 'open`)).toThrow(/unclosed quote/);
@@ -35,7 +44,15 @@ describe('splitCommand', () => {
 
 describe('planContainer', () => {
   it('gives the agent template its variables and room storage at /data; explicit values win', () => {
-    const plan = planContainer(spec({ environment: [{ name: 'MESHAGENT_ROOM', value: 'mine' }, { name: 'GREETING', value: 'hi' }] }), context);
+    const plan = planContainer(
+      spec({
+        environment: [
+          { name: 'MESHAGENT_ROOM', value: 'mine' },
+          { name: 'GREETING', value: 'hi' },
+        ],
+      }),
+      context,
+    );
     const env = Object.fromEntries(plan.env);
     expect(env).toMatchObject({
       MESHAGENT_TOKEN: 'token-for-svc-agent',
@@ -89,7 +106,12 @@ describe('planContainer', () => {
     ]);
     expect(plan.files).toEqual([{ path: '/sbx/runtime/containers/c1/files/0', text: 'x=1' }]);
     expect(plan.images).toEqual([{ image: 'r/assets:1', destination: '/assets', subpath: 'www', readOnly: true }]);
-    expect(plan.dirs).toEqual(['/sbx/rooms/dev/storage', '/sbx/rooms/dev/storage/shared', '/sbx/rooms/dev/volumes/cache', '/sbx/runtime/containers/c1/empty/0']);
+    expect(plan.dirs).toEqual([
+      '/sbx/rooms/dev/storage',
+      '/sbx/rooms/dev/storage/shared',
+      '/sbx/rooms/dev/volumes/cache',
+      '/sbx/runtime/containers/c1/empty/0',
+    ]);
   });
 
   it('refuses a subpath that leaves its source, and notes what it cannot emulate', () => {
