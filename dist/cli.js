@@ -73207,7 +73207,9 @@ class RoomSession {
         const toolkit = typeof header.toolkit === 'string' ? header.toolkit : '';
         const toolName = typeof header.tool === 'string' ? header.tool : '';
         const name = `${toolkit}.${toolName}`.slice(0, 120);
-        const tool = Object.hasOwn(this.options.toolkits, toolkit) && Object.hasOwn(this.options.toolkits[toolkit] ?? {}, toolName) ? this.options.toolkits[toolkit]?.[toolName] : undefined;
+        const tool = Object.hasOwn(this.options.toolkits, toolkit) && Object.hasOwn(this.options.toolkits[toolkit] ?? {}, toolName)
+            ? this.options.toolkits[toolkit]?.[toolName]
+            : undefined;
         if (!tool)
             throw new ToolError(ErrorCode.NOT_FOUND, `the room has no tool ${name}`);
         const args = asRecord(header.arguments);
@@ -73406,7 +73408,23 @@ const ConnectBody = schemas/* strictObject */.rej({});
 /** How long a connect token lives; upstream's is not documented (inference): long enough for a deploy's wait. */
 const CONNECT_TOKEN_SECONDS = 3600;
 /** `ApiScope.full()` as the SDK serialises it: every grant present, each with its defaults (so `{}`). */
-const FULL_API_SCOPE = Object.fromEntries(['livekit', 'queues', 'messaging', 'dataset', 'sqlite', 'memory', 'sync', 'storage', 'containers', 'developer', 'agents', 'llm', 'admin', 'tunnels', 'services'].map((grant) => [grant, {}]));
+const FULL_API_SCOPE = Object.fromEntries([
+    'livekit',
+    'queues',
+    'messaging',
+    'dataset',
+    'sqlite',
+    'memory',
+    'sync',
+    'storage',
+    'containers',
+    'developer',
+    'agents',
+    'llm',
+    'admin',
+    'tunnels',
+    'services',
+].map((grant) => [grant, {}]));
 /** The connection for the holder of `apiKey`: a user participant named after the key, with every grant. */
 function connectRoom(apiKey, projectId, apiUrl, room) {
     const name = `api-key:${parseApiKey(apiKey)?.id ?? 'unknown'}`;
@@ -73521,10 +73539,11 @@ function trimmedList(options) {
 /** `RouteCorsRule` (service.py:532-578). */
 const RouteCorsRule = schemas/* strictObject */.rej({
     allowedOrigins: trimmedList({ emptyList: 'RouteSpec CORS allowedOrigins must not be empty', blankItem: 'RouteSpec CORS origins must not be empty' }),
-    allowedMethods: trimmedList({ emptyList: 'RouteSpec CORS allowedMethods must not be empty', blankItem: 'RouteSpec CORS methods must not be empty', upper: true }).default([
-        'GET',
-        'HEAD',
-    ]),
+    allowedMethods: trimmedList({
+        emptyList: 'RouteSpec CORS allowedMethods must not be empty',
+        blankItem: 'RouteSpec CORS methods must not be empty',
+        upper: true,
+    }).default(['GET', 'HEAD']),
     allowedHeaders: trimmedList({ blankItem: 'RouteSpec CORS headers must not be empty' }).default([]),
     exposeHeaders: trimmedList({ blankItem: 'RouteSpec CORS headers must not be empty' }).default([]),
     maxAgeSeconds: schemas/* number */.aig().int().nonnegative().default(3600),
@@ -75296,7 +75315,19 @@ class ServiceRunner {
         let markExited = () => { };
         const exited = new Promise((resolve) => (markExited = resolve));
         let finished = false;
-        const run = { id, dir, logPath, forwarders: new Map(), imageMounts: [], mountPoints: [], snapshots: [], removed: false, exited, markExited: (code) => ((finished = true), markExited(code)), stopping: false };
+        const run = {
+            id,
+            dir,
+            logPath,
+            forwarders: new Map(),
+            imageMounts: [],
+            mountPoints: [],
+            snapshots: [],
+            removed: false,
+            exited,
+            markExited: (code) => ((finished = true), markExited(code)),
+            stopping: false,
+        };
         this.run = run;
         this.logs.push({ containerId: id, logPath, done: () => finished });
         this.ports = (this.spec.ports ?? []).flatMap((p) => {
@@ -76044,7 +76075,7 @@ async function startSandbox(options) {
     if (options.runtime) {
         try {
             if (!registry)
-                throw new RuntimeUnavailable('the runtime pulls from the sandbox\'s own registry, which is not running');
+                throw new RuntimeUnavailable("the runtime pulls from the sandbox's own registry, which is not running");
             const registryKey = key();
             runtime = await SandboxRuntime.start({
                 ...(typeof options.runtime === 'object' ? options.runtime : {}),
@@ -76121,10 +76152,25 @@ const COMMANDS = {
     ship: { inputs: true, options: {} },
     convert: { inputs: false, options: { prefetch: 'list', 'compression-level': 'string', 'chunk-size': 'string' } },
     verify: { inputs: false, options: {} },
-    sandbox: { inputs: false, options: { dir: 'string', port: 'string', 'registry-port': 'string', registry: 'boolean', runtime: 'boolean', 'router-port': 'string' } },
+    sandbox: {
+        inputs: false,
+        options: { dir: 'string', port: 'string', 'registry-port': 'string', registry: 'boolean', runtime: 'boolean', 'router-port': 'string' },
+    },
     push: { inputs: false, options: { 'mount-from': 'string', concurrency: 'string' } },
     pull: { inputs: false, options: { platform: 'string' } },
-    services: { inputs: false, options: { manifest: 'string', changed: 'string', glob: 'string', only: 'string', tag: 'string', room: 'string', image: 'string', 'github-output': 'string' } },
+    services: {
+        inputs: false,
+        options: {
+            manifest: 'string',
+            changed: 'string',
+            glob: 'string',
+            only: 'string',
+            tag: 'string',
+            room: 'string',
+            image: 'string',
+            'github-output': 'string',
+        },
+    },
     'report-matrix': { inputs: false, options: { matrix: 'string', summary: 'string', 'github-output': 'string' } },
     help: { inputs: false, options: {} },
 };
@@ -76474,10 +76520,15 @@ async function runConvert(args, io = _io_js__WEBPACK_IMPORTED_MODULE_8__/* .proc
     const src = (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_5__/* .parseImageRef */ .Q)(srcText);
     const dst = (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_5__/* .parseImageRef */ .Q)(dstText);
     if (dst.transport === 'docker-archive')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS('convert writes oci:DIR[:REF] or oci-archive:FILE[:REF], not docker-archive', { hint: 'Docker archives cannot carry the eStargz annotations; write an OCI image' });
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ShipError */ .fS('convert writes oci:DIR[:REF] or oci-archive:FILE[:REF], not docker-archive', {
+            hint: 'Docker archives cannot carry the eStargz annotations; write an OCI image',
+        });
     const level = integerOption(args.options['compression-level'], 'compression-level', 6);
     const chunkSize = integerOption(args.options['chunk-size'], 'chunk-size', _estargz_index_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_ESTARGZ_CHUNK_SIZE */ .$C);
-    const prefetch = (args.options.prefetch ?? '').split('\n').map((p) => p.trim()).filter((p) => p !== '');
+    const prefetch = (args.options.prefetch ?? '')
+        .split('\n')
+        .map((p) => p.trim())
+        .filter((p) => p !== '');
     // Ctrl-C or SIGTERM ends the conversion at its next chunk; the temporary files go as on any failure.
     const stop = new _stop_js__WEBPACK_IMPORTED_MODULE_7__/* .RunStop */ .cw({ log: (line) => io.stderr(`meshagent-ship: ${line}\n`) });
     const stopListening = stop.listen();
@@ -76704,7 +76755,10 @@ async function pushCommand(args, runner, out) {
     }, {
         ...(source.ref ? { layoutRef: source.ref } : {}),
         ...(target.tag ? { tag: target.tag } : {}),
-        mountFrom: (args.options['mount-from'] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+        mountFrom: (args.options['mount-from'] ?? '')
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
         concurrency,
     });
     runner.setOutput('digest', result.digest);
@@ -76815,8 +76869,7 @@ function rowFromLeg(data, fallbackName) {
         url: str(result?.serviceUrl) ?? str(service?.url) ?? str(outputs['service-url']),
         durationMs: num(result?.durationMs) ?? stageSum ?? legMs,
         dryRun: result?.dryRun === true,
-        error: str(obj(result?.error)?.message) ??
-            (status === 'failed' && result === null ? 'the action wrote no result; see the leg log' : null),
+        error: str(obj(result?.error)?.message) ?? (status === 'failed' && result === null ? 'the action wrote no result; see the leg log' : null),
     };
 }
 function emptyRow(service, status, error) {
@@ -76933,7 +76986,9 @@ function expectedServices(matrix) {
         parsed = JSON.parse(text);
     }
     catch {
-        throw new errors/* ShipError */.fS('--matrix is neither matrix JSON nor a file holding it', { hint: 'pass the discover job output, e.g. --matrix \'{"include":[{"service":"api"}]}\'' });
+        throw new errors/* ShipError */.fS('--matrix is neither matrix JSON nor a file holding it', {
+            hint: 'pass the discover job output, e.g. --matrix \'{"include":[{"service":"api"}]}\'',
+        });
     }
     const include = parsed.include;
     if (!Array.isArray(include))
@@ -76998,7 +77053,10 @@ var src_glob = __nccwpck_require__(5601);
 
 /** `./a//b/` -> `a/b`; `.` and `` stay `.` (the root). */
 function normalizePath(path) {
-    const parts = path.replace(/\\/g, '/').split('/').filter((part) => part !== '' && part !== '.');
+    const parts = path
+        .replace(/\\/g, '/')
+        .split('/')
+        .filter((part) => part !== '' && part !== '.');
     return parts.length === 0 ? '.' : parts.join('/');
 }
 /** True when `path` is `dir` or inside it; every path is inside the root `.`. */
@@ -77040,7 +77098,9 @@ function parseRange(text) {
     const resolvedHead = head === '' ? 'HEAD' : head;
     for (const revision of [base, resolvedHead]) {
         if (!REVISION.test(revision))
-            throw new src_errors/* ShipError */.fS(`--changed: ${(0,src_errors/* quoted */.TL)(revision)} is not a git revision`, { hint: 'use commit SHAs or branch names, e.g. --changed origin/main..HEAD' });
+            throw new src_errors/* ShipError */.fS(`--changed: ${(0,src_errors/* quoted */.TL)(revision)} is not a git revision`, {
+                hint: 'use commit SHAs or branch names, e.g. --changed origin/main..HEAD',
+            });
     }
     return { base, head: resolvedHead, mergeBase: dots === '...' };
 }
@@ -77048,7 +77108,11 @@ function parseRange(text) {
 function changedFiles(root, range) {
     const spec = range.mergeBase ? [`${range.base}...${range.head}`] : [range.base, range.head];
     try {
-        const out = (0,external_node_child_process_.execFileSync)('git', ['diff', '--name-only', '-z', '--no-renames', ...spec, '--'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        const out = (0,external_node_child_process_.execFileSync)('git', ['diff', '--name-only', '-z', '--no-renames', ...spec, '--'], {
+            cwd: root,
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
         return out.split('\0').filter((line) => line !== '');
     }
     catch (error) {
@@ -77241,14 +77305,24 @@ function parseManifest(text, file = MANIFEST_FILE) {
         const line = lineOf(doc, counter, ['services', index, 'name']);
         const first = seen.get(entry.name);
         if (first !== undefined) {
-            issues.push({ line, field: `services[${index}].name`, message: `${entry.name} is already the name of services[${first}]`, hint: 'give every service its own name' });
+            issues.push({
+                line,
+                field: `services[${index}].name`,
+                message: `${entry.name} is already the name of services[${first}]`,
+                hint: 'give every service its own name',
+            });
         }
         else
             seen.set(entry.name, index);
         return { name: entry.name, inputs: serviceInputs(manifest.defaults ?? {}, entry), paths: entry.paths ?? [], origin: { file, line } };
     });
     if (services?.length === 0) {
-        issues.push({ line: lineOf(doc, counter, ['services']), field: 'services', message: 'lists no service', hint: 'add a service, or remove services to discover them by Dockerfile' });
+        issues.push({
+            line: lineOf(doc, counter, ['services']),
+            field: 'services',
+            message: 'lists no service',
+            hint: 'add a service, or remove services to discover them by Dockerfile',
+        });
     }
     if (issues.length > 0)
         throw new ManifestError(file, issues);
@@ -77308,7 +77382,10 @@ function sortIssues(issues) {
 function fieldLine(text, serviceIndex, field, item) {
     const counter = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: counter });
-    for (const base of [['services', serviceIndex, field], ['defaults', field]]) {
+    for (const base of [
+        ['services', serviceIndex, field],
+        ['defaults', field],
+    ]) {
         const node = doc.getIn(base, true);
         if (node === undefined)
             continue;
@@ -77379,7 +77456,12 @@ function findDockerfiles(root, globs) {
 }
 /** A directory name as a service name and image repository: lowercase letters, digits and -. */
 function serviceName(dir) {
-    const name = dir.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+    const name = dir
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 63)
+        .replace(/-+$/, '');
     return name === '' ? 'service' : name;
 }
 function isFile(path) {
@@ -77549,7 +77631,10 @@ var io = __nccwpck_require__(3776);
 
 /** The command's work, without printing: also what the tests call. */
 function servicesMatrix(root, options) {
-    const globs = options.glob?.split(/[\n,]+/).map((g) => g.trim()).filter((g) => g !== '');
+    const globs = options.glob
+        ?.split(/[\n,]+/)
+        .map((g) => g.trim())
+        .filter((g) => g !== '');
     const found = discoverServices({ root, manifest: options.manifest, globs: globs && globs.length > 0 ? globs : undefined });
     // Every selected service is checked, changed or not: a broken manifest fails on every push, not only on the
     // push that touches the broken service.
@@ -77748,8 +77833,7 @@ const EnvironmentVariable = schemas/* strictObject */.rej({
 });
 const ContainerStorage = schemas/* strictObject */.rej({
     room: schemas/* array */.YOg(schemas/* strictObject */.rej({ path: schemas/* string */.YjP(), subpath: schemas/* string */.YjP().nullish(), read_only: schemas/* boolean */.zMY().default(false) })).nullish(),
-    volumes: schemas/* array */.YOg(schemas/* strictObject */.rej({ name: schemas/* string */.YjP(), path: schemas/* string */.YjP(), subpath: schemas/* string */.YjP().nullish(), read_only: schemas/* boolean */.zMY().default(false) }))
-        .nullish(),
+    volumes: schemas/* array */.YOg(schemas/* strictObject */.rej({ name: schemas/* string */.YjP(), path: schemas/* string */.YjP(), subpath: schemas/* string */.YjP().nullish(), read_only: schemas/* boolean */.zMY().default(false) })).nullish(),
     images: schemas/* array */.YOg(schemas/* strictObject */.rej({ image: schemas/* string */.YjP(), path: schemas/* string */.YjP(), subpath: schemas/* string */.YjP().nullish(), read_only: schemas/* boolean */.zMY().default(true) })).nullish(),
     files: schemas/* array */.YOg(schemas/* strictObject */.rej({ path: schemas/* string */.YjP(), text: schemas/* string */.YjP(), read_only: schemas/* boolean */.zMY().default(true) })).nullish(),
     empty_dirs: schemas/* array */.YOg(schemas/* strictObject */.rej({ path: schemas/* string */.YjP(), read_only: schemas/* boolean */.zMY().default(false) })).nullish(),
@@ -77829,7 +77913,9 @@ const CreatedService = schemas/* object */.Ikc({ id: schemas/* string */.YjP() }
 // ---------------------------------------------------------------------------------------------------------------
 // Routes (specs/service.py RouteSpec)
 const RoutePath = schemas/* strictObject */.rej({
-    path: schemas/* string */.YjP().default('/').refine((p) => p.startsWith('/'), { message: 'RouteSpec paths must start with /' }),
+    path: schemas/* string */.YjP()
+        .default('/')
+        .refine((p) => p.startsWith('/'), { message: 'RouteSpec paths must start with /' }),
     pathType: schemas/* enum */.k5n(['prefix', 'exact']).default('prefix'),
     stripPrefix: schemas/* boolean */.zMY().optional(),
     targetPort: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig().int()])
@@ -77967,7 +78053,13 @@ class MeshagentClient {
         return response.status === 404 ? undefined : response.json(Room);
     }
     async createRoom(request) {
-        const json = { name: request.name, if_not_exists: request.if_not_exists ?? false, metadata: request.metadata ?? null, annotations: request.annotations ?? null, permissions: request.permissions ?? null };
+        const json = {
+            name: request.name,
+            if_not_exists: request.if_not_exists ?? false,
+            metadata: request.metadata ?? null,
+            annotations: request.annotations ?? null,
+            permissions: request.permissions ?? null,
+        };
         return (await this.call({ method: 'POST', url: `${this.project}/rooms`, json, what: `create room ${request.name}` })).json(Room);
     }
     // --- room services -------------------------------------------------------------------------------------------------
@@ -78104,8 +78196,19 @@ var registry_env = __nccwpck_require__(1074);
 
 
 function openRegistry(target, credentials, hooks) {
-    const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
-    const client = new oci/* RegistryClient */.bP({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http, ...(0,registry_env/* registryClientIdentity */.jW)(target.registry) });
+    const http = {
+        ...(hooks.debug ? { debug: hooks.debug } : {}),
+        ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}),
+        ...(hooks.signal ? { signal: hooks.signal } : {}),
+    };
+    const client = new oci/* RegistryClient */.bP({
+        registry: target.registry,
+        ...(credentials ? { credentials } : {}),
+        mask: hooks.mask,
+        log: hooks.log,
+        http,
+        ...(0,registry_env/* registryClientIdentity */.jW)(target.registry),
+    });
     return { client, close: () => client.close() };
 }
 
@@ -78498,7 +78601,9 @@ async function shippableImage(source, config, workDir, log, options = {}) {
     const verdict = await (0,estargz/* verifyImage */.ZG)(out, conversion.descriptor, { elsewhere });
     if (!verdict.ok) {
         const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
-        throw new errors/* ShipError */.fS(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+        throw new errors/* ShipError */.fS(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, {
+            hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
+        });
     }
     // The verifier read every TOC: what a lazy pull reads before start comes from there, not from another reading.
     const lazyPull = new Map(verdict.layers.map((l) => [l.digest, l.lazyPullBytes]));
@@ -78510,7 +78615,9 @@ async function shippableImage(source, config, workDir, log, options = {}) {
         const origin = converted?.layers[index];
         const lazy = origin?.reused ? origin.reused.lazyPullBytes : lazyPull.get(descriptor.digest);
         if (lazy === undefined)
-            throw new errors/* ShipError */.fS(`layer ${descriptor.digest} was not verified`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+            throw new errors/* ShipError */.fS(`layer ${descriptor.digest} was not verified`, {
+                hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
+            });
         layers.push({
             sourceDigest: origin?.source ?? descriptor.digest,
             sourceSize: (origin && sourceSizes.get(origin.source)) ?? (await sizeOf(source.layout, origin?.source)) ?? descriptor.size,
@@ -78537,7 +78644,18 @@ function describeConversion(image) {
     return `${count(image.layers.length, 'layer')} as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
 }
 function plainLayer(digest, size) {
-    return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, conversion: 'as-is', push: null };
+    return {
+        sourceDigest: digest,
+        sourceSize: size,
+        digest,
+        size,
+        tocDigest: null,
+        prefetchFiles: 0,
+        prefetchBytes: size,
+        reused: true,
+        conversion: 'as-is',
+        push: null,
+    };
 }
 async function sizeOf(layout, digest) {
     if (!digest)
@@ -79048,10 +79166,14 @@ function buildStorage(image, options, existing) {
     }
     else {
         const room = given(options.roomMounts)
-            ? (options.roomMounts ?? []).map((m) => (m.subpath === undefined ? { path: m.path, read_only: m.readOnly } : { path: m.path, subpath: m.subpath, read_only: m.readOnly }))
+            ? (options.roomMounts ?? []).map((m) => m.subpath === undefined ? { path: m.path, read_only: m.readOnly } : { path: m.path, subpath: m.subpath, read_only: m.readOnly })
             : existing?.room;
-        const images = given(options.imageMounts) ? (options.imageMounts ?? []).map((m) => ({ image: m.image, path: m.path, read_only: m.readOnly })) : existing?.images;
-        const emptyDirs = given(options.emptyDirMounts) ? (options.emptyDirMounts ?? []).map((m) => ({ path: m.path, read_only: m.readOnly })) : existing?.empty_dirs;
+        const images = given(options.imageMounts)
+            ? (options.imageMounts ?? []).map((m) => ({ image: m.image, path: m.path, read_only: m.readOnly }))
+            : existing?.images;
+        const emptyDirs = given(options.emptyDirMounts)
+            ? (options.emptyDirMounts ?? []).map((m) => ({ path: m.path, read_only: m.readOnly }))
+            : existing?.empty_dirs;
         storage = {};
         if (room)
             storage.room = room;
@@ -79141,9 +79263,7 @@ function buildServiceSpec(request) {
     const ports = buildPorts(name, image, options, existing);
     checkVolumesMounted(image, container.storage ?? undefined);
     const routePort = options.domain === undefined ? undefined : routeTargetPort(ports);
-    const base = existing
-        ? { ...existing, external: null }
-        : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
+    const base = existing ? { ...existing, external: null } : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
     const spec = {
         ...base,
         metadata: { ...base.metadata, name, annotations },
@@ -79328,7 +79448,9 @@ function existingSpec(record, name) {
 }
 function requireId(existing, name) {
     if (!existing.id)
-        throw new errors/* ShipError */.fS(`existing service ${name} is missing an id`, { hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`' });
+        throw new errors/* ShipError */.fS(`existing service ${name} is missing an id`, {
+            hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`',
+        });
     return existing.id;
 }
 /**
@@ -79785,15 +79907,21 @@ async function checkPushed(registry, target, pushed) {
     for (const blob of blobs.values()) {
         const size = await repository.blobSize(blob.digest);
         if (size !== blob.size)
-            throw new errors/* ShipError */.fS(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, { hint: 'push again' });
+            throw new errors/* ShipError */.fS(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, {
+                hint: 'push again',
+            });
         const declared = blob.annotations?.[oci/* Annotation */.YH.stargzTocDigest];
         if (declared === undefined)
             continue;
         const toc = await (0,estargz/* readToc */.PP)({ size: blob.size, read: (start, length) => repository.readBlobRange(blob.digest, start, length) }).catch((error) => {
-            throw new errors/* ShipError */.fS(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, { hint: 'push again; if it persists, the registry alters blobs or does not serve ranges' });
+            throw new errors/* ShipError */.fS(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, {
+                hint: 'push again; if it persists, the registry alters blobs or does not serve ranges',
+            });
         });
         if (toc.tocDigest !== declared)
-            throw new errors/* ShipError */.fS(`${where}: layer ${blob.digest} has TOC digest ${toc.tocDigest}, its annotation says ${declared}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+            throw new errors/* ShipError */.fS(`${where}: layer ${blob.digest} has TOC digest ${toc.tocDigest}, its annotation says ${declared}`, {
+                hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
+            });
         tocs += 1;
     }
     return { blobs: blobs.size, tocs };
@@ -79939,7 +80067,9 @@ async function probeWith(http, options) {
 class ServiceDidNotAnswer extends errors/* ShipError */.fS {
     probe;
     constructor(probe, waitSeconds) {
-        super(`the service did not answer at ${probe.url} within ${waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
+        super(`the service did not answer at ${probe.url} within ${waitSeconds} s`, {
+            hint: 'the deploy is in place; check the service logs in the room, or raise wait',
+        });
         this.probe = probe;
     }
 }
@@ -79950,7 +80080,9 @@ async function verifyStage(run, deployed) {
     const probe = await run.stages.run('verify', `Verify ${service.serviceName}`, async () => {
         const running = await run.client.serviceImage(room, service.serviceName);
         if (running !== ref) {
-            throw new errors/* ShipError */.fS(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, { hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time' });
+            throw new errors/* ShipError */.fS(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, {
+                hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time',
+            });
         }
         const url = service.serviceUrl;
         if (!url || waitSeconds <= 0)
@@ -80172,7 +80304,9 @@ async function createWorkDir(env) {
     }
     catch (error) {
         const why = error instanceof Error ? error.message : String(error);
-        throw new errors/* ShipError */.fS(`cannot create a work directory under ${parent}: ${why}`, { hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory` });
+        throw new errors/* ShipError */.fS(`cannot create a work directory under ${parent}: ${why}`, {
+            hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory`,
+        });
     }
 }
 
@@ -80196,7 +80330,10 @@ function inside(dir, path) {
 async function resolveBuildFiles(context, file) {
     const contextDir = await (0,promises_.realpath)((0,external_node_path_.resolve)(context)).catch(() => undefined);
     if (contextDir === undefined || !(await (0,promises_.stat)(contextDir)).isDirectory()) {
-        throw new errors/* ShipError */.fS(`context ${context} is not a directory`, { input: 'context', hint: 'set context to the directory holding the Dockerfile and the files it copies' });
+        throw new errors/* ShipError */.fS(`context ${context} is not a directory`, {
+            input: 'context',
+            hint: 'set context to the directory holding the Dockerfile and the files it copies',
+        });
     }
     if (file === undefined) {
         for (const name of DEFAULT_NAMES) {
@@ -80220,7 +80357,10 @@ async function resolveBuildFiles(context, file) {
         throw new errors/* ShipError */.fS('file must stay inside the context', { input: 'file', hint: 'move the Dockerfile into the context, or widen the context' });
     const real = await (0,promises_.realpath)(given).catch(() => undefined);
     if (real === undefined || !(await isFile(real))) {
-        throw new errors/* ShipError */.fS(`Dockerfile does not exist: ${(0,external_node_path_.join)(context, file)}`, { input: 'file', hint: 'set file to the Dockerfile path relative to the context' });
+        throw new errors/* ShipError */.fS(`Dockerfile does not exist: ${(0,external_node_path_.join)(context, file)}`, {
+            input: 'file',
+            hint: 'set file to the Dockerfile path relative to the context',
+        });
     }
     if (!inside(contextDir, real))
         throw new errors/* ShipError */.fS('file must stay inside the context', { input: 'file', hint: `${file} links to a file outside the context` });
@@ -80639,7 +80779,16 @@ async function buildStage(run, ensured) {
     const { config } = run;
     const { source, workDir } = await run.stages.run('build', config.image.source ? 'Read the image' : 'Build the image', async () => {
         const workDir = await run.workDir();
-        const options = { workDir, builders: run.options.builders, projectCredentials: ensured.access.credentials, log: run.log, mask: run.mask, retryLog: run.retryLog, env: run.runner.env, signal: run.signal };
+        const options = {
+            workDir,
+            builders: run.options.builders,
+            projectCredentials: ensured.access.credentials,
+            log: run.log,
+            mask: run.mask,
+            retryLog: run.retryLog,
+            env: run.runner.env,
+            signal: run.signal,
+        };
         return { source: await obtainImage(config, ensured.target, options), workDir };
     }, ({ source }) => source.origin);
     run.closeAtEnd(() => source.close());
@@ -80651,7 +80800,9 @@ async function obtainImage(config, target, options) {
         return buildImage(config, target, options);
     if (source.kind === 'registry')
         return pullImage(source.reference, target, options);
-    const ref = source.kind === 'docker-archive' ? { transport: 'docker-archive', path: source.path, ref: undefined } : { transport: source.kind, path: source.path, ref: source.ref };
+    const ref = source.kind === 'docker-archive'
+        ? { transport: 'docker-archive', path: source.path, ref: undefined }
+        : { transport: source.kind, path: source.path, ref: source.ref };
     // Archives are unpacked under the run's work dir, which a forced exit removes with everything in it.
     const opened = await (0,oci/* openImage */.UY)(ref, { tempDir: options.workDir });
     const origin = `${source.kind}:${source.path}${source.kind !== 'docker-archive' && source.ref ? `:${source.ref}` : ''}`;
@@ -81152,9 +81303,7 @@ class InputErrors extends ShipError {
     errors;
     constructor(errors) {
         const first = errors[0];
-        const message = errors.length === 1 && first
-            ? first.message
-            : `${errors.length} inputs are invalid:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`;
+        const message = errors.length === 1 && first ? first.message : `${errors.length} inputs are invalid:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`;
         super(message, {
             ...(errors.length === 1 && first?.hint ? { hint: first.hint } : {}),
             ...(errors.length === 1 && first?.input ? { input: first.input } : {}),
@@ -81550,7 +81699,12 @@ function isEmptyGzipWithExtra(f, xlen) {
     if (f[0] !== 0x1f || f[1] !== 0x8b || f[2] !== 0x08 || f[3] !== 0x04 || f.readUInt16LE(10) !== xlen)
         return false;
     const rest = 12 + xlen;
-    return f.length - rest === 13 && f[rest] === 0x01 && f.readUInt16LE(rest + 1) === 0 && f.readUInt16LE(rest + 3) === 0xffff && f.readUInt32LE(rest + 5) === 0 && f.readUInt32LE(rest + 9) === 0;
+    return (f.length - rest === 13 &&
+        f[rest] === 0x01 &&
+        f.readUInt16LE(rest + 1) === 0 &&
+        f.readUInt16LE(rest + 3) === 0xffff &&
+        f.readUInt32LE(rest + 5) === 0 &&
+        f.readUInt32LE(rest + 9) === 0);
 }
 function parseHexOffset(text) {
     if (!/^[0-9a-fA-F]{16}$/.test(text))
@@ -81890,7 +82044,12 @@ function formatModtimeNow(seconds) {
 function cleanPath(name) {
     // Most names are clean already, or a directory's with one slash at the end: those need no splitting.
     const body = name.charCodeAt(name.length - 1) === SLASH ? name.slice(0, -1) : name;
-    if (body !== '' && body.charCodeAt(0) !== SLASH && body.charCodeAt(0) !== DOT && body.charCodeAt(body.length - 1) !== SLASH && !body.includes('//') && !body.includes('/.'))
+    if (body !== '' &&
+        body.charCodeAt(0) !== SLASH &&
+        body.charCodeAt(0) !== DOT &&
+        body.charCodeAt(body.length - 1) !== SLASH &&
+        !body.includes('//') &&
+        !body.includes('/.'))
         return body;
     const parts = [];
     for (const part of name.split('/')) {
@@ -82112,7 +82271,22 @@ async function* write(items, options, result, toc) {
 }
 /** Landmarks are written as the reference writer does: mode, owner and time all zero. */
 function landmarkHeader(name) {
-    return { name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size: 1, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] };
+    return {
+        name,
+        linkName: '',
+        type: '0',
+        mode: 0,
+        uid: 0,
+        gid: 0,
+        size: 1,
+        mtime: 0,
+        uname: '',
+        gname: '',
+        devMajor: 0,
+        devMinor: 0,
+        xattrs: new Map(),
+        pax: [],
+    };
 }
 async function* oneBuffer(bytes) {
     yield bytes;
@@ -82878,7 +83052,9 @@ async function checkManifestParts(layout, descriptor, manifest) {
 /** A document whose own mediaType field is not its descriptor's is refused. */
 function checkDeclaredType(layout, descriptor, declared) {
     if (declared !== undefined && declared !== descriptor.mediaType) {
-        throw new errors/* ShipError */.fS(`${layout.where}: ${descriptor.digest} says it is a ${(0,errors/* quoted */.TL)(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt: build or export it again' });
+        throw new errors/* ShipError */.fS(`${layout.where}: ${descriptor.digest} says it is a ${(0,errors/* quoted */.TL)(declared)}, but its descriptor says ${descriptor.mediaType}`, {
+            hint: 'the image is corrupt: build or export it again',
+        });
     }
 }
 /** checkManifestParts for every image of an index (or the one manifest), for an image shipped as it is. */
@@ -82948,7 +83124,10 @@ function describeLayerReadError(error, what) {
         return error;
     const message = error instanceof Error ? error.message : String(error);
     if ((0,src_tar/* isCorruptCompression */.ob)(error))
-        return new errors/* ShipError */.fS(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
+        return new errors/* ShipError */.fS(`${what}: the compressed stream is corrupt (${message})`, {
+            hint: 'the layer blob is damaged: rebuild or re-export the image',
+            cause: error,
+        });
     return new errors/* ShipError */.fS(`${what}: cannot be read (${message})`, { cause: error });
 }
 
@@ -83124,7 +83303,7 @@ async function prioritizedItems(tarPath, prioritized, where) {
             yield { kind: 'landmark', name: landmark };
         for (const index of order) {
             const { header, payloadOffset } = byIndex.get(index);
-            const body = () => (header.size > 0 ? (0,external_node_fs_.createReadStream)(tarPath, { start: payloadOffset, end: payloadOffset + header.size - 1, highWaterMark: 1 << 20 }) : emptyBody());
+            const body = () => header.size > 0 ? (0,external_node_fs_.createReadStream)(tarPath, { start: payloadOffset, end: payloadOffset + header.size - 1, highWaterMark: 1 << 20 }) : emptyBody();
             yield { kind: 'entry', header, body: body };
         }
         if (landmark === PREFETCH_LANDMARK)
@@ -83897,7 +84076,7 @@ async function checkPayload(entry, chunks, positionOf, defect) {
     };
     const finishChunk = () => {
         const c = chunks[index];
-        const at = (c.chunkOffset ?? 0);
+        const at = c.chunkOffset ?? 0;
         const digest = `sha256:${chunkHash.digest('hex')}`;
         if (c.chunkDigest !== undefined && digest !== c.chunkDigest)
             defect(`${name}: chunk at ${at} has digest ${digest}, the TOC says ${c.chunkDigest}`);
@@ -83964,7 +84143,9 @@ async function verifyImage(layout, top, options = {}) {
         }
         if (!(0,oci/* isImageManifestType */.tr)(descriptor.mediaType))
             return; // attestations and other artifacts are not layers
-        const platform = descriptor.platform ? [descriptor.platform.os, descriptor.platform.architecture, descriptor.platform.variant].filter(Boolean).join('/') : undefined;
+        const platform = descriptor.platform
+            ? [descriptor.platform.os, descriptor.platform.architecture, descriptor.platform.variant].filter(Boolean).join('/')
+            : undefined;
         const where = `manifest ${descriptor.digest}${platform ? ` (${platform})` : ''}`;
         if (descriptor.mediaType !== oci/* MediaType */.zu.ociManifest)
             defects.push(`${where} has media type ${descriptor.mediaType}: Docker manifests drop the eStargz annotations`);
@@ -83983,7 +84164,16 @@ async function verifyImage(layout, top, options = {}) {
                 verified.set(key, cached);
             }
             const { report } = cached;
-            layers.push({ manifest: descriptor.digest, platform, index: i, digest: layer.digest, tocDigest: report.tocDigest, entries: report.entries, lazyPullBytes: report.lazyPullBytes, defects: report.defects });
+            layers.push({
+                manifest: descriptor.digest,
+                platform,
+                index: i,
+                digest: layer.digest,
+                tocDigest: report.tocDigest,
+                entries: report.entries,
+                lazyPullBytes: report.lazyPullBytes,
+                defects: report.defects,
+            });
         }
     }
     await visit(top, 0);
@@ -83998,7 +84188,9 @@ function checkAgainst(layer, diffId, facts) {
         defects.push(`the blob is ${facts.size} bytes, the descriptor says ${layer.size}`);
     const annotated = layer.annotations?.[oci/* Annotation */.YH.stargzTocDigest];
     if (annotated !== facts.tocDigest)
-        defects.push(annotated === undefined ? `the layer has no ${oci/* Annotation */.YH.stargzTocDigest} annotation` : `TOC digest ${facts.tocDigest} does not match the annotation ${annotated}`);
+        defects.push(annotated === undefined
+            ? `the layer has no ${oci/* Annotation */.YH.stargzTocDigest} annotation`
+            : `TOC digest ${facts.tocDigest} does not match the annotation ${annotated}`);
     if (diffId !== facts.diffId)
         defects.push(`diff_id ${facts.diffId} does not match the config's ${diffId ?? 'none'}`);
     const size = layer.annotations?.[oci/* Annotation */.YH.estargzUncompressedSize];
@@ -84590,7 +84782,13 @@ class HttpClient {
     debugAttempt(prepared, outcome, ms, attempt, maxAttempts) {
         if (!this.options.debug)
             return;
-        const result = !('kind' in outcome) ? String(outcome.status) : outcome.kind === 'status' ? String(outcome.response.status) : outcome.kind === 'connection' ? outcome.reason : 'cancelled';
+        const result = !('kind' in outcome)
+            ? String(outcome.status)
+            : outcome.kind === 'status'
+                ? String(outcome.response.status)
+                : outcome.kind === 'connection'
+                    ? outcome.reason
+                    : 'cancelled';
         this.options.debug(this.maskerFor(prepared)(`${prepared.request.method} ${prepared.shownUrl} -> ${result} in ${ms} ms (attempt ${attempt} of ${maxAttempts})`));
     }
     isRetryable(failure, prepared) {
@@ -84683,7 +84881,9 @@ class HttpClient {
             return new HttpError(mask(`${label} was cancelled${why}${suffix}`), { ...common, reason: 'cancelled', cause: failure.reason });
         }
         if (failure.kind === 'connection') {
-            const message = request.what ? `${request.what} failed: ${prepared.url.origin}: ${failure.reason}${suffix}` : `${label} failed: ${failure.reason}${suffix}`;
+            const message = request.what
+                ? `${request.what} failed: ${prepared.url.origin}: ${failure.reason}${suffix}`
+                : `${label} failed: ${failure.reason}${suffix}`;
             return new HttpError(mask(message), { ...common, reason: mask(failure.reason), hint: CONNECTION_HINT, cause: failure.error });
         }
         const { response } = failure;
@@ -84864,7 +85064,10 @@ function inertLine(line) {
 }
 /** Every line of a (possibly multi-line) message made inert. */
 function inertText(text) {
-    return text.split(/\r\n|\r|\n/).map(inertLine).join('\n');
+    return text
+        .split(/\r\n|\r|\n/)
+        .map(inertLine)
+        .join('\n');
 }
 
 
@@ -85094,7 +85297,10 @@ const PLATFORM_RE = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
 function parsePlatforms(raw, ctx) {
     const result = [];
     for (const { line, text } of listLines(raw)) {
-        for (const item of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+        for (const item of text
+            .split(',')
+            .map((part) => part.trim())
+            .filter(Boolean)) {
             if (!PLATFORM_RE.test(item)) {
                 (0,issues/* addIssue */.ZJ)(ctx, 'platforms', `platforms: line ${line} ${(0,issues/* quote */.hD)(item)} is not a platform`, 'use os/arch[/variant], e.g. linux/amd64');
             }
@@ -85323,7 +85529,14 @@ function readRawInputs(source) {
  */
 const INPUTS = [
     // MeshAgent
-    { name: 'api-key', group: 'MeshAgent', kind: 'string', secret: true, env: 'MESHAGENT_API_KEY', summary: 'MeshAgent API key (ma-...); from MESHAGENT_API_KEY; a dry run plans offline without it' },
+    {
+        name: 'api-key',
+        group: 'MeshAgent',
+        kind: 'string',
+        secret: true,
+        env: 'MESHAGENT_API_KEY',
+        summary: 'MeshAgent API key (ma-...); from MESHAGENT_API_KEY; a dry run plans offline without it',
+    },
     { name: 'api-url', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_API_URL', summary: 'MeshAgent API base URL (default https://api.meshagent.com)' },
     { name: 'project-id', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_PROJECT_ID', summary: 'project id (default: decoded from the API key)' },
     { name: 'room', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_ROOM', summary: 'room to deploy the service to (required with deploy)' },
@@ -85335,7 +85548,12 @@ const INPUTS = [
     { name: 'target', group: 'Image', kind: 'string', summary: 'build stage to build' },
     { name: 'platforms', group: 'Image', kind: 'list', summary: 'target platforms, os/arch[/variant] (newline- or comma-separated)' },
     { name: 'builder', group: 'Image', kind: 'string', default: 'auto', summary: 'auto, docker, buildah, or none (ship the image input)' },
-    { name: 'image', group: 'Image', kind: 'string', summary: 'ship an existing image: oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference' },
+    {
+        name: 'image',
+        group: 'Image',
+        kind: 'string',
+        summary: 'ship an existing image: oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference',
+    },
     { name: 'estargz', group: 'Image', kind: 'boolean', default: 'true', summary: 'convert every layer to eStargz' },
     { name: 'prefetch', group: 'Image', kind: 'list', summary: 'paths or globs to prefetch at start, in order' },
     { name: 'compression-level', group: 'Image', kind: 'string', default: '6', summary: 'gzip level 0-9 for eStargz layers' },
@@ -85358,7 +85576,13 @@ const INPUTS = [
     { name: 'domain', group: 'Service', kind: 'string', summary: 'domain to route to the service; the service URL is https://<domain>' },
     { name: 'validation-mode', group: 'Service', kind: 'string', default: 'default', summary: 'request validation: default, cookie, or none' },
     { name: 'template', group: 'Service', kind: 'string', default: 'agent', summary: 'container template: agent or none' },
-    { name: 'wait', group: 'Service', kind: 'string', default: 'false', summary: 'probe the service URL after deploy: false, true (300 s), or a timeout like 90s or 5m' },
+    {
+        name: 'wait',
+        group: 'Service',
+        kind: 'string',
+        default: 'false',
+        summary: 'probe the service URL after deploy: false, true (300 s), or a timeout like 90s or 5m',
+    },
     // Behaviour
     { name: 'dry-run', group: 'Behaviour', kind: 'boolean', default: 'false', summary: 'resolve and validate, print the plan, change nothing' },
 ];
@@ -86066,7 +86290,9 @@ class OciLayout {
     async statBlob(blob) {
         const { path, size } = await this.blobFile(blob.digest);
         if (size !== blob.size)
-            throw new errors/* ShipError */.fS(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, { hint: 'the image is corrupt or cut short: build, export or pull it again' });
+            throw new errors/* ShipError */.fS(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, {
+                hint: 'the image is corrupt or cut short: build, export or pull it again',
+            });
         return path;
     }
     /** The blob's path and size; a ShipError naming it when it is missing or not a file. */
@@ -86243,7 +86469,9 @@ class OciLayout {
         }
         const result = ImageIndex.safeParse(parsed);
         if (!result.success)
-            throw new errors/* ShipError */.fS(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, { hint: 'the layout is corrupt' });
+            throw new errors/* ShipError */.fS(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, {
+                hint: 'the layout is corrupt',
+            });
         return result.data;
     }
     async writeIndex(index) {
@@ -86391,7 +86619,10 @@ async function unpackTar(file, dir) {
                 }
             }
             catch (error) {
-                throw new errors/* ShipError */.fS(`${file}: entry ${(0,errors/* quoted */.TL)(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
+                throw new errors/* ShipError */.fS(`${file}: entry ${(0,errors/* quoted */.TL)(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, {
+                    hint: NOT_AN_IMAGE_ARCHIVE,
+                    cause: error,
+                });
             }
             // Links, devices and fifos have no place in an image archive; they are skipped.
         }
@@ -86454,7 +86685,9 @@ async function dockerArchiveToLayout(file, unpacked, out) {
     const configDigest = claimedDigest(image.Config, true);
     const config = { ...(await layout.writeBlob(configBytes)), mediaType: MediaType.ociConfig };
     if (configDigest !== undefined && config.digest !== configDigest) {
-        throw new errors/* ShipError */.fS(`${file}: the config ${(0,errors/* quoted */.TL)(image.Config)} does not match its digest: its content is ${config.digest}`, { hint: 'the archive is corrupt or was tampered with: save the image again' });
+        throw new errors/* ShipError */.fS(`${file}: the config ${(0,errors/* quoted */.TL)(image.Config)} does not match its digest: its content is ${config.digest}`, {
+            hint: 'the archive is corrupt or was tampered with: save the image again',
+        });
     }
     // Layers are moved out of the unpacked archive, not copied (an image can be large); one named twice is moved once.
     const moved = new Map();
@@ -86498,7 +86731,22 @@ async function packOciArchive(dir, file) {
     }
 }
 async function* layoutTar(dir) {
-    const header = (name, type, size) => ({ name, linkName: '', type, mode: type === '5' ? 0o755 : 0o644, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+    const header = (name, type, size) => ({
+        name,
+        linkName: '',
+        type,
+        mode: type === '5' ? 0o755 : 0o644,
+        uid: 0,
+        gid: 0,
+        size,
+        mtime: 0,
+        uname: '',
+        gname: '',
+        devMajor: 0,
+        devMinor: 0,
+        xattrs: new Map(),
+        pax: [],
+    });
     yield (0,tar/* encodeHeader */.YS)(header('blobs/', '5', 0));
     for (const algorithm of (await (0,promises_.readdir)((0,external_node_path_.join)(dir, 'blobs'))).sort()) {
         yield (0,tar/* encodeHeader */.YS)(header(`blobs/${algorithm}/`, '5', 0));
@@ -86539,7 +86787,9 @@ async function readImageConfig(layout, top, platform) {
         descriptor = chosen;
     }
     if (!isImageManifestType(descriptor.mediaType)) {
-        throw new errors/* ShipError */.fS(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
+        throw new errors/* ShipError */.fS(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, {
+            hint: 'name a container image (an OCI or Docker image manifest or index)',
+        });
     }
     const manifest = await layout.readJson(descriptor, ImageManifest, 'manifest');
     const config = await layout.readJson(manifest.config, ImageConfig, 'image config');
@@ -86559,7 +86809,9 @@ function parseImageRef(text) {
     const colon = text.indexOf(':');
     const transport = colon === -1 ? '' : text.slice(0, colon);
     if (!TRANSPORTS.includes(transport)) {
-        throw new errors/* ShipError */.fS(`${(0,errors/* quoted */.TL)(text, 200)} is not a reference to an image on disk`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+        throw new errors/* ShipError */.fS(`${(0,errors/* quoted */.TL)(text, 200)} is not a reference to an image on disk`, {
+            hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE',
+        });
     }
     const rest = text.slice(colon + 1);
     if (rest === '')
@@ -86766,7 +87018,9 @@ class Upload {
     locationOf(answer) {
         const location = answer.headers.location;
         if (!location)
-            throw new errors/* ShipError */.fS(`${this.what}: the registry answered ${answer.status} without a Location`, { hint: 'the registry does not follow the distribution API' });
+            throw new errors/* ShipError */.fS(`${this.what}: the registry answered ${answer.status} without a Location`, {
+                hint: 'the registry does not follow the distribution API',
+            });
         return this.repo.resolve(location);
     }
     failed(error, failures) {
@@ -86825,7 +87079,20 @@ async function pushImage(layout, repo, options = {}) {
     const top = plan.manifests[plan.manifests.length - 1];
     if (!top)
         throw new errors/* ShipError */.fS(`${layout.where}: nothing to push`, { hint: 'the layout holds no manifest' });
-    const stats = { blobs: plan.blobs.size, skipped: 0, mounted: 0, uploaded: 0, bytesUploaded: 0, bytesSent: 0, retries: 0, resumes: 0, restarts: 0, manifests: plan.manifests.length, upToDate: false, outcomes: new Map() };
+    const stats = {
+        blobs: plan.blobs.size,
+        skipped: 0,
+        mounted: 0,
+        uploaded: 0,
+        bytesUploaded: 0,
+        bytesSent: 0,
+        retries: 0,
+        resumes: 0,
+        restarts: 0,
+        manifests: plan.manifests.length,
+        upToDate: false,
+        outcomes: new Map(),
+    };
     const pinned = `${repo.client.registry}/${repo.name}@${root.digest}`;
     // The registry only stores a manifest whose blobs it has, so when it has ours, every blob is there.
     const existing = await repo.headManifest(root.digest);
@@ -86857,7 +87124,9 @@ async function pushImage(layout, repo, options = {}) {
         const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
         const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
         if (digest !== manifest.descriptor.digest)
-            throw new errors/* ShipError */.fS(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, { hint: 'the layout is corrupt: write it again' });
+            throw new errors/* ShipError */.fS(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, {
+                hint: 'the layout is corrupt: write it again',
+            });
     }
     stats.retries = repo.client.retries - retriesBefore;
     log(`${repo.where}: pushed ${root.digest}${options.tag ? ` as ${options.tag}` : ''} in ${seconds(Date.now() - started)} s: ` +
@@ -86887,7 +87156,7 @@ async function pushBlob(layout, repo, blob, stats, options, log) {
         throw new MissingBlobError(layout, blob, repo.where);
     const path = layout.blobPath(blob.digest);
     // createReadStream cannot express an empty range (its `end` is inclusive).
-    const source = (start, end) => (end > start ? (0,external_node_fs_.createReadStream)(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : external_node_stream_.Readable.from([]));
+    const source = (start, end) => end > start ? (0,external_node_fs_.createReadStream)(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : external_node_stream_.Readable.from([]);
     const result = await uploadBlob(repo, blob.digest, blob.size, source, {
         ...options.upload,
         log,
@@ -86907,13 +87176,17 @@ async function planImage(layout, root) {
         if (depth > 4)
             throw new errors/* ShipError */.fS(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
         if (!isIndexType(descriptor.mediaType) && !isImageManifestType(descriptor.mediaType)) {
-            throw new errors/* ShipError */.fS(`${layout.where}: ${descriptor.digest} has media type ${(0,errors/* quoted */.TL)(descriptor.mediaType)}, which is neither a manifest nor an index`, { hint: 'the image is corrupt or not an image' });
+            throw new errors/* ShipError */.fS(`${layout.where}: ${descriptor.digest} has media type ${(0,errors/* quoted */.TL)(descriptor.mediaType)}, which is neither a manifest nor an index`, {
+                hint: 'the image is corrupt or not an image',
+            });
         }
         const bytes = await layout.readBlob(descriptor.digest, descriptor.size);
         const checkType = (declared) => {
             // As containerd's images.validateMediaType: a document is what its descriptor says it is.
             if (declared !== undefined && declared !== descriptor.mediaType) {
-                throw new errors/* ShipError */.fS(`${layout.where}: ${descriptor.digest} says it is a ${(0,errors/* quoted */.TL)(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt' });
+                throw new errors/* ShipError */.fS(`${layout.where}: ${descriptor.digest} says it is a ${(0,errors/* quoted */.TL)(declared)}, but its descriptor says ${descriptor.mediaType}`, {
+                    hint: 'the image is corrupt',
+                });
             }
         };
         if (isIndexType(descriptor.mediaType)) {
@@ -87080,14 +87353,21 @@ class RegistryAuth {
         const url = `${challenge.realm}${challenge.realm.includes('?') ? '&' : '?'}${query.toString()}`;
         const what = `get a token for ${registry} from ${new URL(challenge.realm).origin}`;
         try {
-            const headers = credentials ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` } : {};
+            const headers = credentials
+                ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` }
+                : {};
             // Docker's way: GET with Basic credentials. A server that only speaks OAuth2 answers 404/405, then we POST.
             const answer = await http.request({ method: 'GET', url, headers, accept: [200, 404, 405], what });
             if (answer.status === 200)
                 return this.readToken(answer.json(), what);
             if (!credentials)
                 throw new errors/* ShipError */.fS(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
-            const form = new URLSearchParams({ grant_type: 'password', username: credentials.username, password: credentials.password, client_id: this.options.clientId ?? DEFAULT_CLIENT_ID });
+            const form = new URLSearchParams({
+                grant_type: 'password',
+                username: credentials.username,
+                password: credentials.password,
+                client_id: this.options.clientId ?? DEFAULT_CLIENT_ID,
+            });
             if (challenge.service)
                 form.set('service', challenge.service);
             if (scopes.length > 0)
@@ -87230,7 +87510,9 @@ class RegistryClient {
             if (answer.status === 401) {
                 const challenge = parseChallenge(answer.headers['www-authenticate']);
                 if (!challenge)
-                    throw new errors/* ShipError */.fS(`${this.registry} answered 401 without a challenge this client understands`, { hint: 'the registry must offer Basic or Bearer token authentication' });
+                    throw new errors/* ShipError */.fS(`${this.registry} answered 401 without a challenge this client understands`, {
+                        hint: 'the registry must offer Basic or Bearer token authentication',
+                    });
                 this.auth.setChallenge(challenge);
             }
         })().catch((error) => {
@@ -87317,7 +87599,14 @@ class RepositoryClient {
             return false;
         let answer;
         try {
-            answer = await this.send({ method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}`, idempotent: true }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
+            answer = await this.send({
+                method: 'POST',
+                url: this.path('blobs', 'uploads/'),
+                query: { mount: digest, from },
+                accept: [201, 202],
+                what: `mount blob ${digest} from ${from} into ${this.where}`,
+                idempotent: true,
+            }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
         }
         catch (error) {
             if (error instanceof src_http/* HttpError */.j$ && (error.status === 401 || error.status === 403)) {
@@ -87335,7 +87624,13 @@ class RepositoryClient {
     async cancelUpload(location) {
         if (!location)
             return;
-        await this.send({ method: 'DELETE', url: this.resolve(location), accept: [200, 202, 204, 404], maxAttempts: 1, what: `cancel an upload to ${this.where}` }).catch(() => undefined);
+        await this.send({
+            method: 'DELETE',
+            url: this.resolve(location),
+            accept: [200, 202, 204, 404],
+            maxAttempts: 1,
+            what: `cancel an upload to ${this.where}`,
+        }).catch(() => undefined);
     }
     /** An absolute URL for a Location header (relative ones resolve against the registry). */
     resolve(location) {
@@ -87373,7 +87668,9 @@ class RepositoryClient {
         }
         if (answer.status !== 206) {
             answer.body.destroy();
-            throw new errors/* ShipError */.fS(`${what}: the registry answered ${answer.status} to a Range request`, { hint: 'the registry does not serve parts of blobs, which lazy pulling needs too' });
+            throw new errors/* ShipError */.fS(`${what}: the registry answered ${answer.status} to a Range request`, {
+                hint: 'the registry does not serve parts of blobs, which lazy pulling needs too',
+            });
         }
         const chunks = [];
         let received = 0;
@@ -87400,7 +87697,14 @@ class RepositoryClient {
         const what = `push manifest ${digest} to ${this.where}${isDigest(reference) ? '' : `:${reference}`}`;
         let answer;
         try {
-            answer = await this.send({ method: 'PUT', url: this.path('manifests', reference), headers: { 'content-type': mediaType }, body: bytes, accept: [201], what });
+            answer = await this.send({
+                method: 'PUT',
+                url: this.path('manifests', reference),
+                headers: { 'content-type': mediaType },
+                body: bytes,
+                accept: [201],
+                what,
+            });
         }
         catch (error) {
             if (error instanceof src_http/* HttpError */.j$ && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
@@ -87413,14 +87717,22 @@ class RepositoryClient {
         }
         const theirs = answer.headers['docker-content-digest'];
         if (theirs && theirs !== digest) {
-            throw new errors/* ShipError */.fS(`${what}: the registry stored it as ${theirs}`, { hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry' });
+            throw new errors/* ShipError */.fS(`${what}: the registry stored it as ${theirs}`, {
+                hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry',
+            });
         }
         return digest;
     }
     /** A manifest or index by tag or digest, verified against the digest when the reference is one. */
     async getManifest(reference) {
         const what = `get manifest ${reference} from ${this.where}`;
-        const answer = await this.send({ method: 'GET', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT.join(', ') }, accept: [200], what });
+        const answer = await this.send({
+            method: 'GET',
+            url: this.path('manifests', reference),
+            headers: { accept: MANIFEST_ACCEPT.join(', ') },
+            accept: [200],
+            what,
+        });
         const digest = sha256(answer.body);
         if (isDigest(reference) && digest !== reference)
             throw new errors/* ShipError */.fS(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
@@ -87432,7 +87744,7 @@ class RepositoryClient {
                 throw new errors/* ShipError */.fS(`${what}: the manifest is not JSON`, { hint: 'the registry served something that is not an image manifest' });
             }
         })();
-        const mediaType = typeof declared === 'string' ? declared : (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+        const mediaType = typeof declared === 'string' ? declared : ((answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '');
         return { bytes: answer.body, mediaType, digest };
     }
     /** The digest, media type and size of a manifest, or undefined when there is none by that reference. */
@@ -87448,7 +87760,9 @@ class RepositoryClient {
             return undefined;
         const digest = answer.headers['docker-content-digest'] ?? '';
         if (!isDigest(digest))
-            throw new errors/* ShipError */.fS(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, { hint: 'use a registry that reports manifest digests' });
+            throw new errors/* ShipError */.fS(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, {
+                hint: 'use a registry that reports manifest digests',
+            });
         return { digest, mediaType: (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '', size: Number(answer.headers['content-length'] ?? 0) };
     }
     /** Every tag, following `Link: <...>; rel="next"` pages. */
@@ -87572,7 +87886,9 @@ function parse(schema, answer, name) {
         return schema.parse(JSON.parse(answer.bytes.toString('utf8')));
     }
     catch {
-        throw new errors/* ShipError */.fS(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, { hint: 'the registry holds something this tool did not write: push the image again' });
+        throw new errors/* ShipError */.fS(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, {
+            hint: 'the registry holds something this tool did not write: push the image again',
+        });
     }
 }
 
@@ -87596,11 +87912,15 @@ async function pullImage(repo, reference, layout, options = {}) {
         // getManifest checks the content against a digest reference; the size is the descriptor's to check.
         const answer = await repo.getManifest(ref);
         if (expectedSize !== undefined && answer.bytes.length !== expectedSize) {
-            throw new errors/* ShipError */.fS(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, { hint: 'the registry holds a corrupt image: push it again' });
+            throw new errors/* ShipError */.fS(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, {
+                hint: 'the registry holds a corrupt image: push it again',
+            });
         }
         const mediaType = answer.mediaType;
         if (mediaType === 'application/vnd.docker.distribution.manifest.v1+json' || mediaType === 'application/vnd.docker.distribution.manifest.v1+prettyjws') {
-            throw new errors/* ShipError */.fS(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, { hint: 'push it again with a current Docker or buildah, which write schema 2 or OCI' });
+            throw new errors/* ShipError */.fS(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, {
+                hint: 'push it again with a current Docker or buildah, which write schema 2 or OCI',
+            });
         }
         const descriptor = { mediaType, digest: answer.digest, size: answer.bytes.length };
         let json;
@@ -87630,7 +87950,9 @@ async function pullImage(repo, reference, layout, options = {}) {
                 const [chosen] = wanted;
                 if (!chosen) {
                     const known = index.manifests.map((m) => (m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest)).join(', ');
-                    throw new errors/* ShipError */.fS(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, { hint: `it has: ${known}` });
+                    throw new errors/* ShipError */.fS(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, {
+                        hint: `it has: ${known}`,
+                    });
                 }
                 return fetchManifest(chosen.digest, depth + 1, chosen.size);
             }
@@ -87670,7 +87992,10 @@ async function pullImage(repo, reference, layout, options = {}) {
         catch (error) {
             body.destroy();
             if (error instanceof errors/* ShipError */.fS && !error.message.startsWith(repo.where))
-                throw new errors/* ShipError */.fS(`pull ${push_short(blob.digest)} from ${repo.where}: ${error.message}`, { hint: error.hint ?? 'run again; if it persists the registry serves corrupt data', cause: error });
+                throw new errors/* ShipError */.fS(`pull ${push_short(blob.digest)} from ${repo.where}: ${error.message}`, {
+                    hint: error.hint ?? 'run again; if it persists the registry serves corrupt data',
+                    cause: error,
+                });
             throw error;
         }
         bytesDownloaded += blob.size;
@@ -88138,8 +88463,14 @@ function renderConfig(config) {
         `push      ${image.push ? 'yes' : 'no'}`,
     ];
     if (service.deploy) {
-        lines.push(`deploy    ${service.name ?? '(name from the tag)'} to room ${meshagent.room ?? '?'}${service.createRoom ? ' (created if missing)' : ''}`, `env       ${service.env === undefined ? 'kept' : list(service.env.map((e) => e.name), 'none')}` +
-            (service.envSecrets ? `; secrets ${list(service.envSecrets.map((e) => e.name), 'none')} as ${service.runAs}` : ''), `ports     ${service.ports === undefined ? 'from the image' : list(service.ports.map((p) => `${p.num}/${p.type}`), 'none')}`, `domain    ${service.domain ? `https://${service.domain}` : 'none'}`);
+        lines.push(`deploy    ${service.name ?? '(name from the tag)'} to room ${meshagent.room ?? '?'}${service.createRoom ? ' (created if missing)' : ''}`, `env       ${service.env === undefined
+            ? 'kept'
+            : list(service.env.map((e) => e.name), 'none')}` +
+            (service.envSecrets
+                ? `; secrets ${list(service.envSecrets.map((e) => e.name), 'none')} as ${service.runAs}`
+                : ''), `ports     ${service.ports === undefined
+            ? 'from the image'
+            : list(service.ports.map((p) => `${p.num}/${p.type}`), 'none')}`, `domain    ${service.domain ? `https://${service.domain}` : 'none'}`);
     }
     else {
         lines.push('deploy    no');
@@ -91534,7 +91865,9 @@ function decompress(compressed, compression, what) {
         const factory = external_node_zlib_.createZstdDecompress;
         if (!factory) {
             compressed.destroy();
-            throw new errors/* ShipError */.fS(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, { hint: 'run with Node.js 22.15 or later, or compress with gzip instead' });
+            throw new errors/* ShipError */.fS(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, {
+                hint: 'run with Node.js 22.15 or later, or compress with gzip instead',
+            });
         }
         decoder = factory({ chunkSize: 1 << 20 });
     }
@@ -91688,7 +92021,22 @@ function encodeHeader(h) {
 }
 /** A plain regular-file header with zero mode, owner and time, as the reference tools write landmarks and the TOC. */
 function bareFileHeader(name, size) {
-    return encodeHeader({ name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+    return encodeHeader({
+        name,
+        linkName: '',
+        type: '0',
+        mode: 0,
+        uid: 0,
+        gid: 0,
+        size,
+        mtime: 0,
+        uname: '',
+        gname: '',
+        devMajor: 0,
+        devMinor: 0,
+        xattrs: new Map(),
+        pax: [],
+    });
 }
 /** `len key=value\n` records; the length counts its own digits, hence the small fixed-point loop. */
 function encodePaxRecords(records) {
@@ -91726,7 +92074,9 @@ function ustarBlock(f) {
     return b;
 }
 function octal(b, at, width, value) {
-    b.write(`${Math.trunc(value).toString(8).padStart(width - 1, '0')}\0`, at, 'latin1');
+    b.write(`${Math.trunc(value)
+        .toString(8)
+        .padStart(width - 1, '0')}\0`, at, 'latin1');
 }
 /** USTAR's name+prefix split (prefix up to 155 bytes, name up to 100, cut at a slash), or undefined if impossible. */
 function splitUstarName(name) {

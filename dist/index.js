@@ -70376,7 +70376,10 @@ function inertLine(line) {
 }
 /** Every line of a (possibly multi-line) message made inert. */
 function inert_inertText(text) {
-    return text.split(/\r\n|\r|\n/).map(inertLine).join('\n');
+    return text
+        .split(/\r\n|\r|\n/)
+        .map(inertLine)
+        .join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/runner.ts
@@ -80073,9 +80076,7 @@ class InputErrors extends ShipError {
     errors;
     constructor(errors) {
         const first = errors[0];
-        const message = errors.length === 1 && first
-            ? first.message
-            : `${errors.length} inputs are invalid:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`;
+        const message = errors.length === 1 && first ? first.message : `${errors.length} inputs are invalid:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`;
         super(message, {
             ...(errors.length === 1 && first?.hint ? { hint: first.hint } : {}),
             ...(errors.length === 1 && first?.input ? { input: first.input } : {}),
@@ -80516,7 +80517,10 @@ const PLATFORM_RE = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
 function parsePlatforms(raw, ctx) {
     const result = [];
     for (const { line, text } of listLines(raw)) {
-        for (const item of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+        for (const item of text
+            .split(',')
+            .map((part) => part.trim())
+            .filter(Boolean)) {
             if (!PLATFORM_RE.test(item)) {
                 addIssue(ctx, 'platforms', `platforms: line ${line} ${quote(item)} is not a platform`, 'use os/arch[/variant], e.g. linux/amd64');
             }
@@ -80535,7 +80539,14 @@ function parsePlatforms(raw, ctx) {
  */
 const INPUTS = [
     // MeshAgent
-    { name: 'api-key', group: 'MeshAgent', kind: 'string', secret: true, env: 'MESHAGENT_API_KEY', summary: 'MeshAgent API key (ma-...); from MESHAGENT_API_KEY; a dry run plans offline without it' },
+    {
+        name: 'api-key',
+        group: 'MeshAgent',
+        kind: 'string',
+        secret: true,
+        env: 'MESHAGENT_API_KEY',
+        summary: 'MeshAgent API key (ma-...); from MESHAGENT_API_KEY; a dry run plans offline without it',
+    },
     { name: 'api-url', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_API_URL', summary: 'MeshAgent API base URL (default https://api.meshagent.com)' },
     { name: 'project-id', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_PROJECT_ID', summary: 'project id (default: decoded from the API key)' },
     { name: 'room', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_ROOM', summary: 'room to deploy the service to (required with deploy)' },
@@ -80547,7 +80558,12 @@ const INPUTS = [
     { name: 'target', group: 'Image', kind: 'string', summary: 'build stage to build' },
     { name: 'platforms', group: 'Image', kind: 'list', summary: 'target platforms, os/arch[/variant] (newline- or comma-separated)' },
     { name: 'builder', group: 'Image', kind: 'string', default: 'auto', summary: 'auto, docker, buildah, or none (ship the image input)' },
-    { name: 'image', group: 'Image', kind: 'string', summary: 'ship an existing image: oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference' },
+    {
+        name: 'image',
+        group: 'Image',
+        kind: 'string',
+        summary: 'ship an existing image: oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference',
+    },
     { name: 'estargz', group: 'Image', kind: 'boolean', default: 'true', summary: 'convert every layer to eStargz' },
     { name: 'prefetch', group: 'Image', kind: 'list', summary: 'paths or globs to prefetch at start, in order' },
     { name: 'compression-level', group: 'Image', kind: 'string', default: '6', summary: 'gzip level 0-9 for eStargz layers' },
@@ -80570,7 +80586,13 @@ const INPUTS = [
     { name: 'domain', group: 'Service', kind: 'string', summary: 'domain to route to the service; the service URL is https://<domain>' },
     { name: 'validation-mode', group: 'Service', kind: 'string', default: 'default', summary: 'request validation: default, cookie, or none' },
     { name: 'template', group: 'Service', kind: 'string', default: 'agent', summary: 'container template: agent or none' },
-    { name: 'wait', group: 'Service', kind: 'string', default: 'false', summary: 'probe the service URL after deploy: false, true (300 s), or a timeout like 90s or 5m' },
+    {
+        name: 'wait',
+        group: 'Service',
+        kind: 'string',
+        default: 'false',
+        summary: 'probe the service URL after deploy: false, true (300 s), or a timeout like 90s or 5m',
+    },
     // Behaviour
     { name: 'dry-run', group: 'Behaviour', kind: 'boolean', default: 'false', summary: 'resolve and validate, print the plan, change nothing' },
 ];
@@ -80695,7 +80717,9 @@ function decompress(compressed, compression, what) {
         const factory = external_node_zlib_.createZstdDecompress;
         if (!factory) {
             compressed.destroy();
-            throw new ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, { hint: 'run with Node.js 22.15 or later, or compress with gzip instead' });
+            throw new ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, {
+                hint: 'run with Node.js 22.15 or later, or compress with gzip instead',
+            });
         }
         decoder = factory({ chunkSize: 1 << 20 });
     }
@@ -80849,7 +80873,22 @@ function header_encodeHeader(h) {
 }
 /** A plain regular-file header with zero mode, owner and time, as the reference tools write landmarks and the TOC. */
 function bareFileHeader(name, size) {
-    return header_encodeHeader({ name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+    return header_encodeHeader({
+        name,
+        linkName: '',
+        type: '0',
+        mode: 0,
+        uid: 0,
+        gid: 0,
+        size,
+        mtime: 0,
+        uname: '',
+        gname: '',
+        devMajor: 0,
+        devMinor: 0,
+        xattrs: new Map(),
+        pax: [],
+    });
 }
 /** `len key=value\n` records; the length counts its own digits, hence the small fixed-point loop. */
 function encodePaxRecords(records) {
@@ -80887,7 +80926,9 @@ function ustarBlock(f) {
     return b;
 }
 function octal(b, at, width, value) {
-    b.write(`${Math.trunc(value).toString(8).padStart(width - 1, '0')}\0`, at, 'latin1');
+    b.write(`${Math.trunc(value)
+        .toString(8)
+        .padStart(width - 1, '0')}\0`, at, 'latin1');
 }
 /** USTAR's name+prefix split (prefix up to 155 bytes, name up to 100, cut at a slash), or undefined if impossible. */
 function splitUstarName(name) {
@@ -81739,7 +81780,9 @@ class layout_OciLayout {
     async statBlob(blob) {
         const { path, size } = await this.blobFile(blob.digest);
         if (size !== blob.size)
-            throw new ShipError(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, { hint: 'the image is corrupt or cut short: build, export or pull it again' });
+            throw new ShipError(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, {
+                hint: 'the image is corrupt or cut short: build, export or pull it again',
+            });
         return path;
     }
     /** The blob's path and size; a ShipError naming it when it is missing or not a file. */
@@ -81916,7 +81959,9 @@ class layout_OciLayout {
         }
         const result = ImageIndex.safeParse(parsed);
         if (!result.success)
-            throw new ShipError(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, { hint: 'the layout is corrupt' });
+            throw new ShipError(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, {
+                hint: 'the layout is corrupt',
+            });
         return result.data;
     }
     async writeIndex(index) {
@@ -82064,7 +82109,10 @@ async function unpackTar(file, dir) {
                 }
             }
             catch (error) {
-                throw new ShipError(`${file}: entry ${quoted(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
+                throw new ShipError(`${file}: entry ${quoted(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, {
+                    hint: NOT_AN_IMAGE_ARCHIVE,
+                    cause: error,
+                });
             }
             // Links, devices and fifos have no place in an image archive; they are skipped.
         }
@@ -82127,7 +82175,9 @@ async function dockerArchiveToLayout(file, unpacked, out) {
     const configDigest = claimedDigest(image.Config, true);
     const config = { ...(await layout.writeBlob(configBytes)), mediaType: MediaType.ociConfig };
     if (configDigest !== undefined && config.digest !== configDigest) {
-        throw new ShipError(`${file}: the config ${quoted(image.Config)} does not match its digest: its content is ${config.digest}`, { hint: 'the archive is corrupt or was tampered with: save the image again' });
+        throw new ShipError(`${file}: the config ${quoted(image.Config)} does not match its digest: its content is ${config.digest}`, {
+            hint: 'the archive is corrupt or was tampered with: save the image again',
+        });
     }
     // Layers are moved out of the unpacked archive, not copied (an image can be large); one named twice is moved once.
     const moved = new Map();
@@ -82171,7 +82221,22 @@ async function packOciArchive(dir, file) {
     }
 }
 async function* layoutTar(dir) {
-    const header = (name, type, size) => ({ name, linkName: '', type, mode: type === '5' ? 0o755 : 0o644, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+    const header = (name, type, size) => ({
+        name,
+        linkName: '',
+        type,
+        mode: type === '5' ? 0o755 : 0o644,
+        uid: 0,
+        gid: 0,
+        size,
+        mtime: 0,
+        uname: '',
+        gname: '',
+        devMajor: 0,
+        devMinor: 0,
+        xattrs: new Map(),
+        pax: [],
+    });
     yield encodeHeader(header('blobs/', '5', 0));
     for (const algorithm of (await readdir(join(dir, 'blobs'))).sort()) {
         yield encodeHeader(header(`blobs/${algorithm}/`, '5', 0));
@@ -82212,7 +82277,9 @@ async function readImageConfig(layout, top, platform) {
         descriptor = chosen;
     }
     if (!isImageManifestType(descriptor.mediaType)) {
-        throw new ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
+        throw new ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, {
+            hint: 'name a container image (an OCI or Docker image manifest or index)',
+        });
     }
     const manifest = await layout.readJson(descriptor, ImageManifest, 'manifest');
     const config = await layout.readJson(manifest.config, ImageConfig, 'image config');
@@ -82232,7 +82299,9 @@ function parseImageRef(text) {
     const colon = text.indexOf(':');
     const transport = colon === -1 ? '' : text.slice(0, colon);
     if (!TRANSPORTS.includes(transport)) {
-        throw new ShipError(`${quoted(text, 200)} is not a reference to an image on disk`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+        throw new ShipError(`${quoted(text, 200)} is not a reference to an image on disk`, {
+            hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE',
+        });
     }
     const rest = text.slice(colon + 1);
     if (rest === '')
@@ -82688,7 +82757,13 @@ class client_HttpClient {
     debugAttempt(prepared, outcome, ms, attempt, maxAttempts) {
         if (!this.options.debug)
             return;
-        const result = !('kind' in outcome) ? String(outcome.status) : outcome.kind === 'status' ? String(outcome.response.status) : outcome.kind === 'connection' ? outcome.reason : 'cancelled';
+        const result = !('kind' in outcome)
+            ? String(outcome.status)
+            : outcome.kind === 'status'
+                ? String(outcome.response.status)
+                : outcome.kind === 'connection'
+                    ? outcome.reason
+                    : 'cancelled';
         this.options.debug(this.maskerFor(prepared)(`${prepared.request.method} ${prepared.shownUrl} -> ${result} in ${ms} ms (attempt ${attempt} of ${maxAttempts})`));
     }
     isRetryable(failure, prepared) {
@@ -82781,7 +82856,9 @@ class client_HttpClient {
             return new HttpError(mask(`${label} was cancelled${why}${suffix}`), { ...common, reason: 'cancelled', cause: failure.reason });
         }
         if (failure.kind === 'connection') {
-            const message = request.what ? `${request.what} failed: ${prepared.url.origin}: ${failure.reason}${suffix}` : `${label} failed: ${failure.reason}${suffix}`;
+            const message = request.what
+                ? `${request.what} failed: ${prepared.url.origin}: ${failure.reason}${suffix}`
+                : `${label} failed: ${failure.reason}${suffix}`;
             return new HttpError(mask(message), { ...common, reason: mask(failure.reason), hint: CONNECTION_HINT, cause: failure.error });
         }
         const { response } = failure;
@@ -83078,7 +83155,9 @@ class Upload {
     locationOf(answer) {
         const location = answer.headers.location;
         if (!location)
-            throw new ShipError(`${this.what}: the registry answered ${answer.status} without a Location`, { hint: 'the registry does not follow the distribution API' });
+            throw new ShipError(`${this.what}: the registry answered ${answer.status} without a Location`, {
+                hint: 'the registry does not follow the distribution API',
+            });
         return this.repo.resolve(location);
     }
     failed(error, failures) {
@@ -83137,7 +83216,20 @@ async function push_pushImage(layout, repo, options = {}) {
     const top = plan.manifests[plan.manifests.length - 1];
     if (!top)
         throw new ShipError(`${layout.where}: nothing to push`, { hint: 'the layout holds no manifest' });
-    const stats = { blobs: plan.blobs.size, skipped: 0, mounted: 0, uploaded: 0, bytesUploaded: 0, bytesSent: 0, retries: 0, resumes: 0, restarts: 0, manifests: plan.manifests.length, upToDate: false, outcomes: new Map() };
+    const stats = {
+        blobs: plan.blobs.size,
+        skipped: 0,
+        mounted: 0,
+        uploaded: 0,
+        bytesUploaded: 0,
+        bytesSent: 0,
+        retries: 0,
+        resumes: 0,
+        restarts: 0,
+        manifests: plan.manifests.length,
+        upToDate: false,
+        outcomes: new Map(),
+    };
     const pinned = `${repo.client.registry}/${repo.name}@${root.digest}`;
     // The registry only stores a manifest whose blobs it has, so when it has ours, every blob is there.
     const existing = await repo.headManifest(root.digest);
@@ -83169,7 +83261,9 @@ async function push_pushImage(layout, repo, options = {}) {
         const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
         const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
         if (digest !== manifest.descriptor.digest)
-            throw new ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, { hint: 'the layout is corrupt: write it again' });
+            throw new ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, {
+                hint: 'the layout is corrupt: write it again',
+            });
     }
     stats.retries = repo.client.retries - retriesBefore;
     log(`${repo.where}: pushed ${root.digest}${options.tag ? ` as ${options.tag}` : ''} in ${push_seconds(Date.now() - started)} s: ` +
@@ -83199,7 +83293,7 @@ async function pushBlob(layout, repo, blob, stats, options, log) {
         throw new MissingBlobError(layout, blob, repo.where);
     const path = layout.blobPath(blob.digest);
     // createReadStream cannot express an empty range (its `end` is inclusive).
-    const source = (start, end) => (end > start ? (0,external_node_fs_namespaceObject.createReadStream)(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : external_node_stream_.Readable.from([]));
+    const source = (start, end) => end > start ? (0,external_node_fs_namespaceObject.createReadStream)(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : external_node_stream_.Readable.from([]);
     const result = await uploadBlob(repo, blob.digest, blob.size, source, {
         ...options.upload,
         log,
@@ -83219,13 +83313,17 @@ async function planImage(layout, root) {
         if (depth > 4)
             throw new ShipError(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
         if (!isIndexType(descriptor.mediaType) && !isImageManifestType(descriptor.mediaType)) {
-            throw new ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, { hint: 'the image is corrupt or not an image' });
+            throw new ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, {
+                hint: 'the image is corrupt or not an image',
+            });
         }
         const bytes = await layout.readBlob(descriptor.digest, descriptor.size);
         const checkType = (declared) => {
             // As containerd's images.validateMediaType: a document is what its descriptor says it is.
             if (declared !== undefined && declared !== descriptor.mediaType) {
-                throw new ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt' });
+                throw new ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
+                    hint: 'the image is corrupt',
+                });
             }
         };
         if (isIndexType(descriptor.mediaType)) {
@@ -83392,14 +83490,21 @@ class RegistryAuth {
         const url = `${challenge.realm}${challenge.realm.includes('?') ? '&' : '?'}${query.toString()}`;
         const what = `get a token for ${registry} from ${new URL(challenge.realm).origin}`;
         try {
-            const headers = credentials ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` } : {};
+            const headers = credentials
+                ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` }
+                : {};
             // Docker's way: GET with Basic credentials. A server that only speaks OAuth2 answers 404/405, then we POST.
             const answer = await http.request({ method: 'GET', url, headers, accept: [200, 404, 405], what });
             if (answer.status === 200)
                 return this.readToken(answer.json(), what);
             if (!credentials)
                 throw new ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
-            const form = new URLSearchParams({ grant_type: 'password', username: credentials.username, password: credentials.password, client_id: this.options.clientId ?? DEFAULT_CLIENT_ID });
+            const form = new URLSearchParams({
+                grant_type: 'password',
+                username: credentials.username,
+                password: credentials.password,
+                client_id: this.options.clientId ?? DEFAULT_CLIENT_ID,
+            });
             if (challenge.service)
                 form.set('service', challenge.service);
             if (scopes.length > 0)
@@ -83546,7 +83651,9 @@ class RegistryClient {
             if (answer.status === 401) {
                 const challenge = parseChallenge(answer.headers['www-authenticate']);
                 if (!challenge)
-                    throw new ShipError(`${this.registry} answered 401 without a challenge this client understands`, { hint: 'the registry must offer Basic or Bearer token authentication' });
+                    throw new ShipError(`${this.registry} answered 401 without a challenge this client understands`, {
+                        hint: 'the registry must offer Basic or Bearer token authentication',
+                    });
                 this.auth.setChallenge(challenge);
             }
         })().catch((error) => {
@@ -83633,7 +83740,14 @@ class RepositoryClient {
             return false;
         let answer;
         try {
-            answer = await this.send({ method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}`, idempotent: true }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
+            answer = await this.send({
+                method: 'POST',
+                url: this.path('blobs', 'uploads/'),
+                query: { mount: digest, from },
+                accept: [201, 202],
+                what: `mount blob ${digest} from ${from} into ${this.where}`,
+                idempotent: true,
+            }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
         }
         catch (error) {
             if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
@@ -83651,7 +83765,13 @@ class RepositoryClient {
     async cancelUpload(location) {
         if (!location)
             return;
-        await this.send({ method: 'DELETE', url: this.resolve(location), accept: [200, 202, 204, 404], maxAttempts: 1, what: `cancel an upload to ${this.where}` }).catch(() => undefined);
+        await this.send({
+            method: 'DELETE',
+            url: this.resolve(location),
+            accept: [200, 202, 204, 404],
+            maxAttempts: 1,
+            what: `cancel an upload to ${this.where}`,
+        }).catch(() => undefined);
     }
     /** An absolute URL for a Location header (relative ones resolve against the registry). */
     resolve(location) {
@@ -83689,7 +83809,9 @@ class RepositoryClient {
         }
         if (answer.status !== 206) {
             answer.body.destroy();
-            throw new ShipError(`${what}: the registry answered ${answer.status} to a Range request`, { hint: 'the registry does not serve parts of blobs, which lazy pulling needs too' });
+            throw new ShipError(`${what}: the registry answered ${answer.status} to a Range request`, {
+                hint: 'the registry does not serve parts of blobs, which lazy pulling needs too',
+            });
         }
         const chunks = [];
         let received = 0;
@@ -83716,7 +83838,14 @@ class RepositoryClient {
         const what = `push manifest ${digest} to ${this.where}${isDigest(reference) ? '' : `:${reference}`}`;
         let answer;
         try {
-            answer = await this.send({ method: 'PUT', url: this.path('manifests', reference), headers: { 'content-type': mediaType }, body: bytes, accept: [201], what });
+            answer = await this.send({
+                method: 'PUT',
+                url: this.path('manifests', reference),
+                headers: { 'content-type': mediaType },
+                body: bytes,
+                accept: [201],
+                what,
+            });
         }
         catch (error) {
             if (error instanceof HttpError && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
@@ -83729,14 +83858,22 @@ class RepositoryClient {
         }
         const theirs = answer.headers['docker-content-digest'];
         if (theirs && theirs !== digest) {
-            throw new ShipError(`${what}: the registry stored it as ${theirs}`, { hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry' });
+            throw new ShipError(`${what}: the registry stored it as ${theirs}`, {
+                hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry',
+            });
         }
         return digest;
     }
     /** A manifest or index by tag or digest, verified against the digest when the reference is one. */
     async getManifest(reference) {
         const what = `get manifest ${reference} from ${this.where}`;
-        const answer = await this.send({ method: 'GET', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT.join(', ') }, accept: [200], what });
+        const answer = await this.send({
+            method: 'GET',
+            url: this.path('manifests', reference),
+            headers: { accept: MANIFEST_ACCEPT.join(', ') },
+            accept: [200],
+            what,
+        });
         const digest = sha256(answer.body);
         if (isDigest(reference) && digest !== reference)
             throw new ShipError(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
@@ -83748,7 +83885,7 @@ class RepositoryClient {
                 throw new ShipError(`${what}: the manifest is not JSON`, { hint: 'the registry served something that is not an image manifest' });
             }
         })();
-        const mediaType = typeof declared === 'string' ? declared : (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+        const mediaType = typeof declared === 'string' ? declared : ((answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '');
         return { bytes: answer.body, mediaType, digest };
     }
     /** The digest, media type and size of a manifest, or undefined when there is none by that reference. */
@@ -83764,7 +83901,9 @@ class RepositoryClient {
             return undefined;
         const digest = answer.headers['docker-content-digest'] ?? '';
         if (!isDigest(digest))
-            throw new ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, { hint: 'use a registry that reports manifest digests' });
+            throw new ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, {
+                hint: 'use a registry that reports manifest digests',
+            });
         return { digest, mediaType: (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '', size: Number(answer.headers['content-length'] ?? 0) };
     }
     /** Every tag, following `Link: <...>; rel="next"` pages. */
@@ -83888,7 +84027,9 @@ function remote_manifests_parse(schema, answer, name) {
         return schema.parse(JSON.parse(answer.bytes.toString('utf8')));
     }
     catch {
-        throw new ShipError(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, { hint: 'the registry holds something this tool did not write: push the image again' });
+        throw new ShipError(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, {
+            hint: 'the registry holds something this tool did not write: push the image again',
+        });
     }
 }
 
@@ -83912,11 +84053,15 @@ async function pullImage(repo, reference, layout, options = {}) {
         // getManifest checks the content against a digest reference; the size is the descriptor's to check.
         const answer = await repo.getManifest(ref);
         if (expectedSize !== undefined && answer.bytes.length !== expectedSize) {
-            throw new ShipError(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, { hint: 'the registry holds a corrupt image: push it again' });
+            throw new ShipError(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, {
+                hint: 'the registry holds a corrupt image: push it again',
+            });
         }
         const mediaType = answer.mediaType;
         if (mediaType === 'application/vnd.docker.distribution.manifest.v1+json' || mediaType === 'application/vnd.docker.distribution.manifest.v1+prettyjws') {
-            throw new ShipError(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, { hint: 'push it again with a current Docker or buildah, which write schema 2 or OCI' });
+            throw new ShipError(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, {
+                hint: 'push it again with a current Docker or buildah, which write schema 2 or OCI',
+            });
         }
         const descriptor = { mediaType, digest: answer.digest, size: answer.bytes.length };
         let json;
@@ -83946,7 +84091,9 @@ async function pullImage(repo, reference, layout, options = {}) {
                 const [chosen] = wanted;
                 if (!chosen) {
                     const known = index.manifests.map((m) => (m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest)).join(', ');
-                    throw new ShipError(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, { hint: `it has: ${known}` });
+                    throw new ShipError(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, {
+                        hint: `it has: ${known}`,
+                    });
                 }
                 return fetchManifest(chosen.digest, depth + 1, chosen.size);
             }
@@ -83986,7 +84133,10 @@ async function pullImage(repo, reference, layout, options = {}) {
         catch (error) {
             body.destroy();
             if (error instanceof ShipError && !error.message.startsWith(repo.where))
-                throw new ShipError(`pull ${push_short(blob.digest)} from ${repo.where}: ${error.message}`, { hint: error.hint ?? 'run again; if it persists the registry serves corrupt data', cause: error });
+                throw new ShipError(`pull ${push_short(blob.digest)} from ${repo.where}: ${error.message}`, {
+                    hint: error.hint ?? 'run again; if it persists the registry serves corrupt data',
+                    cause: error,
+                });
             throw error;
         }
         bytesDownloaded += blob.size;
@@ -84522,8 +84672,7 @@ const EnvironmentVariable = strictObject({
 });
 const ContainerStorage = strictObject({
     room: array(strictObject({ path: schemas_string(), subpath: schemas_string().nullish(), read_only: schemas_boolean().default(false) })).nullish(),
-    volumes: array(strictObject({ name: schemas_string(), path: schemas_string(), subpath: schemas_string().nullish(), read_only: schemas_boolean().default(false) }))
-        .nullish(),
+    volumes: array(strictObject({ name: schemas_string(), path: schemas_string(), subpath: schemas_string().nullish(), read_only: schemas_boolean().default(false) })).nullish(),
     images: array(strictObject({ image: schemas_string(), path: schemas_string(), subpath: schemas_string().nullish(), read_only: schemas_boolean().default(true) })).nullish(),
     files: array(strictObject({ path: schemas_string(), text: schemas_string(), read_only: schemas_boolean().default(true) })).nullish(),
     empty_dirs: array(strictObject({ path: schemas_string(), read_only: schemas_boolean().default(false) })).nullish(),
@@ -84603,7 +84752,9 @@ const CreatedService = object({ id: schemas_string() });
 // ---------------------------------------------------------------------------------------------------------------
 // Routes (specs/service.py RouteSpec)
 const RoutePath = strictObject({
-    path: schemas_string().default('/').refine((p) => p.startsWith('/'), { message: 'RouteSpec paths must start with /' }),
+    path: schemas_string()
+        .default('/')
+        .refine((p) => p.startsWith('/'), { message: 'RouteSpec paths must start with /' }),
     pathType: schemas_enum(['prefix', 'exact']).default('prefix'),
     stripPrefix: schemas_boolean().optional(),
     targetPort: union([schemas_string(), schemas_number().int()])
@@ -84741,7 +84892,13 @@ class MeshagentClient {
         return response.status === 404 ? undefined : response.json(Room);
     }
     async createRoom(request) {
-        const json = { name: request.name, if_not_exists: request.if_not_exists ?? false, metadata: request.metadata ?? null, annotations: request.annotations ?? null, permissions: request.permissions ?? null };
+        const json = {
+            name: request.name,
+            if_not_exists: request.if_not_exists ?? false,
+            metadata: request.metadata ?? null,
+            annotations: request.annotations ?? null,
+            permissions: request.permissions ?? null,
+        };
         return (await this.call({ method: 'POST', url: `${this.project}/rooms`, json, what: `create room ${request.name}` })).json(Room);
     }
     // --- room services -------------------------------------------------------------------------------------------------
@@ -84908,8 +85065,19 @@ function registryClientIdentity(registry) {
 
 
 function openRegistry(target, credentials, hooks) {
-    const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
-    const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http, ...registryClientIdentity(target.registry) });
+    const http = {
+        ...(hooks.debug ? { debug: hooks.debug } : {}),
+        ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}),
+        ...(hooks.signal ? { signal: hooks.signal } : {}),
+    };
+    const client = new RegistryClient({
+        registry: target.registry,
+        ...(credentials ? { credentials } : {}),
+        mask: hooks.mask,
+        log: hooks.log,
+        http,
+        ...registryClientIdentity(target.registry),
+    });
     return { client, close: () => client.close() };
 }
 
@@ -85292,7 +85460,12 @@ function isEmptyGzipWithExtra(f, xlen) {
     if (f[0] !== 0x1f || f[1] !== 0x8b || f[2] !== 0x08 || f[3] !== 0x04 || f.readUInt16LE(10) !== xlen)
         return false;
     const rest = 12 + xlen;
-    return f.length - rest === 13 && f[rest] === 0x01 && f.readUInt16LE(rest + 1) === 0 && f.readUInt16LE(rest + 3) === 0xffff && f.readUInt32LE(rest + 5) === 0 && f.readUInt32LE(rest + 9) === 0;
+    return (f.length - rest === 13 &&
+        f[rest] === 0x01 &&
+        f.readUInt16LE(rest + 1) === 0 &&
+        f.readUInt16LE(rest + 3) === 0xffff &&
+        f.readUInt32LE(rest + 5) === 0 &&
+        f.readUInt32LE(rest + 9) === 0);
 }
 function parseHexOffset(text) {
     if (!/^[0-9a-fA-F]{16}$/.test(text))
@@ -85630,7 +85803,12 @@ function formatModtimeNow(seconds) {
 function cleanPath(name) {
     // Most names are clean already, or a directory's with one slash at the end: those need no splitting.
     const body = name.charCodeAt(name.length - 1) === SLASH ? name.slice(0, -1) : name;
-    if (body !== '' && body.charCodeAt(0) !== SLASH && body.charCodeAt(0) !== DOT && body.charCodeAt(body.length - 1) !== SLASH && !body.includes('//') && !body.includes('/.'))
+    if (body !== '' &&
+        body.charCodeAt(0) !== SLASH &&
+        body.charCodeAt(0) !== DOT &&
+        body.charCodeAt(body.length - 1) !== SLASH &&
+        !body.includes('//') &&
+        !body.includes('/.'))
         return body;
     const parts = [];
     for (const part of name.split('/')) {
@@ -85852,7 +86030,22 @@ async function* write(items, options, result, toc) {
 }
 /** Landmarks are written as the reference writer does: mode, owner and time all zero. */
 function landmarkHeader(name) {
-    return { name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size: 1, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] };
+    return {
+        name,
+        linkName: '',
+        type: '0',
+        mode: 0,
+        uid: 0,
+        gid: 0,
+        size: 1,
+        mtime: 0,
+        uname: '',
+        gname: '',
+        devMajor: 0,
+        devMinor: 0,
+        xattrs: new Map(),
+        pax: [],
+    };
 }
 async function* oneBuffer(bytes) {
     yield bytes;
@@ -86618,7 +86811,9 @@ async function checkManifestParts(layout, descriptor, manifest) {
 /** A document whose own mediaType field is not its descriptor's is refused. */
 function checkDeclaredType(layout, descriptor, declared) {
     if (declared !== undefined && declared !== descriptor.mediaType) {
-        throw new ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt: build or export it again' });
+        throw new ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
+            hint: 'the image is corrupt: build or export it again',
+        });
     }
 }
 /** checkManifestParts for every image of an index (or the one manifest), for an image shipped as it is. */
@@ -86688,7 +86883,10 @@ function describeLayerReadError(error, what) {
         return error;
     const message = error instanceof Error ? error.message : String(error);
     if (isCorruptCompression(error))
-        return new ShipError(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
+        return new ShipError(`${what}: the compressed stream is corrupt (${message})`, {
+            hint: 'the layer blob is damaged: rebuild or re-export the image',
+            cause: error,
+        });
     return new ShipError(`${what}: cannot be read (${message})`, { cause: error });
 }
 
@@ -86864,7 +87062,7 @@ async function prioritizedItems(tarPath, prioritized, where) {
             yield { kind: 'landmark', name: landmark };
         for (const index of order) {
             const { header, payloadOffset } = byIndex.get(index);
-            const body = () => (header.size > 0 ? (0,external_node_fs_namespaceObject.createReadStream)(tarPath, { start: payloadOffset, end: payloadOffset + header.size - 1, highWaterMark: 1 << 20 }) : emptyBody());
+            const body = () => header.size > 0 ? (0,external_node_fs_namespaceObject.createReadStream)(tarPath, { start: payloadOffset, end: payloadOffset + header.size - 1, highWaterMark: 1 << 20 }) : emptyBody();
             yield { kind: 'entry', header, body: body };
         }
         if (landmark === PREFETCH_LANDMARK)
@@ -87692,7 +87890,7 @@ async function checkPayload(entry, chunks, positionOf, defect) {
     };
     const finishChunk = () => {
         const c = chunks[index];
-        const at = (c.chunkOffset ?? 0);
+        const at = c.chunkOffset ?? 0;
         const digest = `sha256:${chunkHash.digest('hex')}`;
         if (c.chunkDigest !== undefined && digest !== c.chunkDigest)
             defect(`${name}: chunk at ${at} has digest ${digest}, the TOC says ${c.chunkDigest}`);
@@ -87759,7 +87957,9 @@ async function verifyImage(layout, top, options = {}) {
         }
         if (!isImageManifestType(descriptor.mediaType))
             return; // attestations and other artifacts are not layers
-        const platform = descriptor.platform ? [descriptor.platform.os, descriptor.platform.architecture, descriptor.platform.variant].filter(Boolean).join('/') : undefined;
+        const platform = descriptor.platform
+            ? [descriptor.platform.os, descriptor.platform.architecture, descriptor.platform.variant].filter(Boolean).join('/')
+            : undefined;
         const where = `manifest ${descriptor.digest}${platform ? ` (${platform})` : ''}`;
         if (descriptor.mediaType !== MediaType.ociManifest)
             defects.push(`${where} has media type ${descriptor.mediaType}: Docker manifests drop the eStargz annotations`);
@@ -87778,7 +87978,16 @@ async function verifyImage(layout, top, options = {}) {
                 verified.set(key, cached);
             }
             const { report } = cached;
-            layers.push({ manifest: descriptor.digest, platform, index: i, digest: layer.digest, tocDigest: report.tocDigest, entries: report.entries, lazyPullBytes: report.lazyPullBytes, defects: report.defects });
+            layers.push({
+                manifest: descriptor.digest,
+                platform,
+                index: i,
+                digest: layer.digest,
+                tocDigest: report.tocDigest,
+                entries: report.entries,
+                lazyPullBytes: report.lazyPullBytes,
+                defects: report.defects,
+            });
         }
     }
     await visit(top, 0);
@@ -87793,7 +88002,9 @@ function checkAgainst(layer, diffId, facts) {
         defects.push(`the blob is ${facts.size} bytes, the descriptor says ${layer.size}`);
     const annotated = layer.annotations?.[Annotation.stargzTocDigest];
     if (annotated !== facts.tocDigest)
-        defects.push(annotated === undefined ? `the layer has no ${Annotation.stargzTocDigest} annotation` : `TOC digest ${facts.tocDigest} does not match the annotation ${annotated}`);
+        defects.push(annotated === undefined
+            ? `the layer has no ${Annotation.stargzTocDigest} annotation`
+            : `TOC digest ${facts.tocDigest} does not match the annotation ${annotated}`);
     if (diffId !== facts.diffId)
         defects.push(`diff_id ${facts.diffId} does not match the config's ${diffId ?? 'none'}`);
     const size = layer.annotations?.[Annotation.estargzUncompressedSize];
@@ -88174,7 +88385,9 @@ async function shippableImage(source, config, workDir, log, options = {}) {
     const verdict = await verifyImage(out, conversion.descriptor, { elsewhere });
     if (!verdict.ok) {
         const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
-        throw new ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+        throw new ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, {
+            hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
+        });
     }
     // The verifier read every TOC: what a lazy pull reads before start comes from there, not from another reading.
     const lazyPull = new Map(verdict.layers.map((l) => [l.digest, l.lazyPullBytes]));
@@ -88186,7 +88399,9 @@ async function shippableImage(source, config, workDir, log, options = {}) {
         const origin = converted?.layers[index];
         const lazy = origin?.reused ? origin.reused.lazyPullBytes : lazyPull.get(descriptor.digest);
         if (lazy === undefined)
-            throw new ShipError(`layer ${descriptor.digest} was not verified`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+            throw new ShipError(`layer ${descriptor.digest} was not verified`, {
+                hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
+            });
         layers.push({
             sourceDigest: origin?.source ?? descriptor.digest,
             sourceSize: (origin && sourceSizes.get(origin.source)) ?? (await sizeOf(source.layout, origin?.source)) ?? descriptor.size,
@@ -88213,7 +88428,18 @@ function describeConversion(image) {
     return `${count(image.layers.length, 'layer')} as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
 }
 function plainLayer(digest, size) {
-    return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, conversion: 'as-is', push: null };
+    return {
+        sourceDigest: digest,
+        sourceSize: size,
+        digest,
+        size,
+        tocDigest: null,
+        prefetchFiles: 0,
+        prefetchBytes: size,
+        reused: true,
+        conversion: 'as-is',
+        push: null,
+    };
 }
 async function sizeOf(layout, digest) {
     if (!digest)
@@ -88851,10 +89077,14 @@ function buildStorage(image, options, existing) {
     }
     else {
         const room = given(options.roomMounts)
-            ? (options.roomMounts ?? []).map((m) => (m.subpath === undefined ? { path: m.path, read_only: m.readOnly } : { path: m.path, subpath: m.subpath, read_only: m.readOnly }))
+            ? (options.roomMounts ?? []).map((m) => m.subpath === undefined ? { path: m.path, read_only: m.readOnly } : { path: m.path, subpath: m.subpath, read_only: m.readOnly })
             : existing?.room;
-        const images = given(options.imageMounts) ? (options.imageMounts ?? []).map((m) => ({ image: m.image, path: m.path, read_only: m.readOnly })) : existing?.images;
-        const emptyDirs = given(options.emptyDirMounts) ? (options.emptyDirMounts ?? []).map((m) => ({ path: m.path, read_only: m.readOnly })) : existing?.empty_dirs;
+        const images = given(options.imageMounts)
+            ? (options.imageMounts ?? []).map((m) => ({ image: m.image, path: m.path, read_only: m.readOnly }))
+            : existing?.images;
+        const emptyDirs = given(options.emptyDirMounts)
+            ? (options.emptyDirMounts ?? []).map((m) => ({ path: m.path, read_only: m.readOnly }))
+            : existing?.empty_dirs;
         storage = {};
         if (room)
             storage.room = room;
@@ -88944,9 +89174,7 @@ function buildServiceSpec(request) {
     const ports = buildPorts(name, image, options, existing);
     checkVolumesMounted(image, container.storage ?? undefined);
     const routePort = options.domain === undefined ? undefined : routeTargetPort(ports);
-    const base = existing
-        ? { ...existing, external: null }
-        : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
+    const base = existing ? { ...existing, external: null } : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
     const spec = {
         ...base,
         metadata: { ...base.metadata, name, annotations },
@@ -89131,7 +89359,9 @@ function existingSpec(record, name) {
 }
 function requireId(existing, name) {
     if (!existing.id)
-        throw new ShipError(`existing service ${name} is missing an id`, { hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`' });
+        throw new ShipError(`existing service ${name} is missing an id`, {
+            hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`',
+        });
     return existing.id;
 }
 /**
@@ -89588,15 +89818,21 @@ async function checkPushed(registry, target, pushed) {
     for (const blob of blobs.values()) {
         const size = await repository.blobSize(blob.digest);
         if (size !== blob.size)
-            throw new ShipError(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, { hint: 'push again' });
+            throw new ShipError(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, {
+                hint: 'push again',
+            });
         const declared = blob.annotations?.[Annotation.stargzTocDigest];
         if (declared === undefined)
             continue;
         const toc = await readToc({ size: blob.size, read: (start, length) => repository.readBlobRange(blob.digest, start, length) }).catch((error) => {
-            throw new ShipError(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, { hint: 'push again; if it persists, the registry alters blobs or does not serve ranges' });
+            throw new ShipError(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, {
+                hint: 'push again; if it persists, the registry alters blobs or does not serve ranges',
+            });
         });
         if (toc.tocDigest !== declared)
-            throw new ShipError(`${where}: layer ${blob.digest} has TOC digest ${toc.tocDigest}, its annotation says ${declared}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+            throw new ShipError(`${where}: layer ${blob.digest} has TOC digest ${toc.tocDigest}, its annotation says ${declared}`, {
+                hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
+            });
         tocs += 1;
     }
     return { blobs: blobs.size, tocs };
@@ -89742,7 +89978,9 @@ async function probeWith(http, options) {
 class ServiceDidNotAnswer extends ShipError {
     probe;
     constructor(probe, waitSeconds) {
-        super(`the service did not answer at ${probe.url} within ${waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
+        super(`the service did not answer at ${probe.url} within ${waitSeconds} s`, {
+            hint: 'the deploy is in place; check the service logs in the room, or raise wait',
+        });
         this.probe = probe;
     }
 }
@@ -89753,7 +89991,9 @@ async function verifyStage(run, deployed) {
     const probe = await run.stages.run('verify', `Verify ${service.serviceName}`, async () => {
         const running = await run.client.serviceImage(room, service.serviceName);
         if (running !== ref) {
-            throw new ShipError(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, { hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time' });
+            throw new ShipError(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, {
+                hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time',
+            });
         }
         const url = service.serviceUrl;
         if (!url || waitSeconds <= 0)
@@ -89973,7 +90213,9 @@ async function createWorkDir(env) {
     }
     catch (error) {
         const why = error instanceof Error ? error.message : String(error);
-        throw new ShipError(`cannot create a work directory under ${parent}: ${why}`, { hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory` });
+        throw new ShipError(`cannot create a work directory under ${parent}: ${why}`, {
+            hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory`,
+        });
     }
 }
 
@@ -89997,7 +90239,10 @@ function inside(dir, path) {
 async function resolveBuildFiles(context, file) {
     const contextDir = await (0,promises_.realpath)((0,external_node_path_.resolve)(context)).catch(() => undefined);
     if (contextDir === undefined || !(await (0,promises_.stat)(contextDir)).isDirectory()) {
-        throw new ShipError(`context ${context} is not a directory`, { input: 'context', hint: 'set context to the directory holding the Dockerfile and the files it copies' });
+        throw new ShipError(`context ${context} is not a directory`, {
+            input: 'context',
+            hint: 'set context to the directory holding the Dockerfile and the files it copies',
+        });
     }
     if (file === undefined) {
         for (const name of DEFAULT_NAMES) {
@@ -90021,7 +90266,10 @@ async function resolveBuildFiles(context, file) {
         throw new ShipError('file must stay inside the context', { input: 'file', hint: 'move the Dockerfile into the context, or widen the context' });
     const real = await (0,promises_.realpath)(given).catch(() => undefined);
     if (real === undefined || !(await isFile(real))) {
-        throw new ShipError(`Dockerfile does not exist: ${(0,external_node_path_.join)(context, file)}`, { input: 'file', hint: 'set file to the Dockerfile path relative to the context' });
+        throw new ShipError(`Dockerfile does not exist: ${(0,external_node_path_.join)(context, file)}`, {
+            input: 'file',
+            hint: 'set file to the Dockerfile path relative to the context',
+        });
     }
     if (!inside(contextDir, real))
         throw new ShipError('file must stay inside the context', { input: 'file', hint: `${file} links to a file outside the context` });
@@ -90440,7 +90688,16 @@ async function buildStage(run, ensured) {
     const { config } = run;
     const { source, workDir } = await run.stages.run('build', config.image.source ? 'Read the image' : 'Build the image', async () => {
         const workDir = await run.workDir();
-        const options = { workDir, builders: run.options.builders, projectCredentials: ensured.access.credentials, log: run.log, mask: run.mask, retryLog: run.retryLog, env: run.runner.env, signal: run.signal };
+        const options = {
+            workDir,
+            builders: run.options.builders,
+            projectCredentials: ensured.access.credentials,
+            log: run.log,
+            mask: run.mask,
+            retryLog: run.retryLog,
+            env: run.runner.env,
+            signal: run.signal,
+        };
         return { source: await obtainImage(config, ensured.target, options), workDir };
     }, ({ source }) => source.origin);
     run.closeAtEnd(() => source.close());
@@ -90452,7 +90709,9 @@ async function obtainImage(config, target, options) {
         return buildImage(config, target, options);
     if (source.kind === 'registry')
         return source_image_pullImage(source.reference, target, options);
-    const ref = source.kind === 'docker-archive' ? { transport: 'docker-archive', path: source.path, ref: undefined } : { transport: source.kind, path: source.path, ref: source.ref };
+    const ref = source.kind === 'docker-archive'
+        ? { transport: 'docker-archive', path: source.path, ref: undefined }
+        : { transport: source.kind, path: source.path, ref: source.ref };
     // Archives are unpacked under the run's work dir, which a forced exit removes with everything in it.
     const opened = await openImage(ref, { tempDir: options.workDir });
     const origin = `${source.kind}:${source.path}${source.kind !== 'docker-archive' && source.ref ? `:${source.ref}` : ''}`;
