@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliArgs } from '../cli-args.js';
 import { ShipError } from '../errors.js';
-import { DEFAULT_ESTARGZ_CHUNK_SIZE, type ImageConversion, type LayerEvent } from '../estargz/index.js';
+import { DEFAULT_ESTARGZ_CHUNK_SIZE, describeMiss, type ImageConversion, type LayerEvent } from '../estargz/index.js';
 import { type Digest, formatImageRef, type ImageRef, OciLayout, openImage, packOciArchive, parseImageRef } from '../oci/index.js';
 import { convertImageForShip } from '../pipeline/estargz-conversion.js';
 import { RunStop } from '../stop.js';
@@ -68,7 +68,7 @@ async function convertTo(
     const name = dst.ref ?? image.name;
     await out.setRef(result.descriptor, name);
     if (staging !== undefined) await packOciArchive(staging, dst.path);
-    for (const path of result.missingPrefetch) io.stderr(`warning: prefetch path ${JSON.stringify(path)} is in no layer of the image\n`);
+    for (const miss of result.missingPrefetch) io.stderr(`warning: ${describeMiss(miss)}\n`);
     io.stdout(json ? `${JSON.stringify(describe(result, formatImageRef(dst), name), null, 2)}\n` : render(result, formatImageRef(dst)));
     return 0;
   } finally {
@@ -131,7 +131,7 @@ function describe(result: ImageConversion, image: string, name: string | undefin
         prioritized,
       })),
     })),
-    missingPrefetch: result.missingPrefetch,
+    missingPrefetch: result.missingPrefetch.map((miss) => ({ pattern: miss.pattern, reason: miss.reason, resolvedTo: `/${miss.path}` })),
   };
 }
 

@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShipError } from '../errors.js';
 import { bytes, count } from '../format.js';
-import { type CheckedElsewhere, checkImageParts, type LayerReuse, verifyImage } from '../estargz/index.js';
+import { type CheckedElsewhere, checkImageParts, describeMiss, type LayerReuse, verifyImage } from '../estargz/index.js';
 import type { ShipConfig } from '../inputs/ship-config.js';
 import { type Descriptor, type Digest, OciLayout } from '../oci/index.js';
 import type { LayerReport } from '../report/result.js';
@@ -110,7 +110,7 @@ async function shippableImage(
       }
     },
   });
-  for (const path of conversion.missingPrefetch) log(`warning: prefetch ${path}: no layer holds it`);
+  for (const miss of conversion.missingPrefetch) log(`warning: ${describeMiss(miss)}`);
   await out.setRef(conversion.descriptor, 'ship');
 
   // Reused layers are not in the output layout. Their blobs were checked in the registry (size, TOC digest, and the
