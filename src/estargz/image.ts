@@ -25,6 +25,7 @@ import { CompressPool } from './compress-pool.js';
 import { convertLayer, type ConvertedLayer } from './layer.js';
 import type { WrittenLayer } from './layer-writer.js';
 import type { LayerListing } from './layer-facts.js';
+import type { LazyPull } from './lazy-pull.js';
 import { attributePrefetch, layerListing, type PrefetchMiss } from './prefetch.js';
 import { checkDeclaredType, checkManifestParts, unknownDocumentType } from './source-layer.js';
 import { DEFAULT_ESTARGZ_CHUNK_SIZE } from './toc.js';
@@ -103,8 +104,8 @@ export function conversionParams(settings: ConversionSettings): string {
 export interface ReusedLayer extends WrittenLayer {
   readonly digest: Digest;
   readonly size: number;
-  /** Bytes a lazy pull reads before start (from its TOC). */
-  readonly lazyPullBytes: number;
+  /** What a lazy pull fetches before start (from its TOC). */
+  readonly lazyPull: LazyPull;
 }
 
 /** Where earlier conversions come from (a registry's previous image, for instance). */
@@ -180,7 +181,7 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
           // have it, though they are not converted (a read and a hash, no more).
           await source.verifyBlob(layer);
           options.onLayer?.({ kind: 'reused', digest, result: reused });
-          const { lazyPullBytes: _lazy, ...written } = reused;
+          const { lazyPull: _lazy, ...written } = reused;
           return { result: { ...written, passedThrough: false }, reused };
         }
         options.onLayer?.({ kind: 'start', digest, size });

@@ -13,7 +13,7 @@ export {
 } from './image.js';
 export type { LayerListing } from './layer-facts.js';
 export { describeMiss } from './prefetch.js';
-export { lazyPullBytes, readToc, readTocListing, type BlobReader } from './read-toc.js';
+export { lazyPull, readToc, readTocListing, type BlobReader } from './read-toc.js';
 export { checkImageParts } from './source-layer.js';
 export { DEFAULT_ESTARGZ_CHUNK_SIZE } from './toc.js';
 export { verifyImage, type CheckedElsewhere, type ImageVerdict } from './verify.js';

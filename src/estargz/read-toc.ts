@@ -15,6 +15,7 @@ import { FOOTER_SIZE, parseFooter, type Footer } from './footer.js';
 import { GzipMemberError, streamMember } from './gzip-member.js';
 import { BLOCK } from '../tar/index.js';
 import type { LayerEntry } from './layer-facts.js';
+import { type LazyPull, lazyPullOf } from './lazy-pull.js';
 import { cleanPath, isConverterEntry, isTocEntry, PREFETCH_LANDMARK, TOC_NAME, TocEntrySchema, type TocItem } from './toc.js';
 import { TocJsonError, TocJsonScanner } from './toc-json.js';
 
@@ -174,12 +175,9 @@ export async function readBlobToc(path: string, onEntries?: (batch: readonly Toc
   }
 }
 
-/**
- * What a lazy pull reads before the container starts: the footer and TOC, and everything before the prefetch
- * landmark (the prioritized files). Without a landmark only the footer and TOC.
- */
-export function lazyPullBytes(toc: TocSummary): number {
-  return (toc.prefetchLandmarkOffset ?? 0) + (toc.blobSize - toc.footer.tocOffset);
+/** What a lazy pull fetches before the container starts (lazy-pull.ts). */
+export function lazyPull(toc: TocSummary): LazyPull {
+  return lazyPullOf(toc.blobSize, toc.footer.tocOffset, toc.prefetchLandmarkOffset);
 }
 
 /**

@@ -35,7 +35,7 @@ import {
   sha256,
   short,
 } from '../oci/index.js';
-import { type BlobReader, type LayerListing, type LayerReuse, lazyPullBytes, readToc, readTocListing, type ReusedLayer } from '../estargz/index.js';
+import { type BlobReader, type LayerListing, type LayerReuse, lazyPull, readToc, readTocListing, type ReusedLayer } from '../estargz/index.js';
 import { ShipAnnotation } from './annotations.js';
 
 /** A layer of a previous image, as its annotations describe it. */
@@ -244,7 +244,7 @@ export class RegistryReuse implements LayerReuse {
         diffId: conversion.diffId,
         uncompressedSize: conversion.uncompressedSize,
         entries: blob.entries,
-        lazyPullBytes: lazyPullBytes(blob),
+        lazyPull: lazyPull(blob),
       },
       // The TOC is streamed, not kept: a prefetch list reads it again (and checks its digest again) for the entries.
       listing: () => readTocListing(reader, blob),
