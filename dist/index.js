@@ -87223,6 +87223,9 @@ const OPAQUE_MARKER = '.wh..wh..opq';
 const KIND_CODE = { dir: 0, reg: 1, hardlink: 2, symlink: 3, other: 4 };
 const WHITEOUT = 5;
 const OPAQUE = 6;
+/** In the marks of a path: the layer whites it out, or marks it (a directory) opaque. */
+const WHITED_OUT = 1 << WHITEOUT;
+const OPAQUE_DIR = 1 << OPAQUE;
 /** Kinds in the order one is taken when a path occurs more than once with different kinds (a rare layer). */
 const PREFERENCE = ['dir', 'reg', 'hardlink', 'other'];
 /** A cleaned glob, compiled. A prefix ends at each segment that is not `**` (one `**` may not swallow a link). */
@@ -87234,6 +87237,10 @@ function wantedGlob(pattern) {
             prefixes.push({ segment: j, regexp: globToRegExp(segments.slice(0, j + 1).join('/')) });
     }
     return { pattern, full: globToRegExp(pattern), prefixes };
+}
+/** The key under which a path's marks are kept: its hash, with room for a code below it. */
+function pathKey(path) {
+    return Math.floor(pathHash(path) / 8) * 8;
 }
 /** Symlink targets kept for all layers together before later passes are needed for the rest. */
 class LinkBudget {
@@ -87326,23 +87333,15 @@ class LayerFacts {
         for (const [pattern, links] of later.globLinks)
             this.globLinks.set(pattern, links);
     }
-    /** The kind of the entry at `path` in this layer, or undefined when the layer has none. */
-    kind(path) {
-        const bits = this.bits(path) & 0b11111;
+    /** The kind of the entry at `path` in this layer, given the path's marks, or undefined when the layer has none. */
+    kind(path, marks) {
+        const bits = marks & 0b11111;
         if (bits === 0)
             return undefined;
         if (bits & (1 << KIND_CODE.symlink) && this.linkTarget(path) !== null)
             return 'symlink';
         // A symlink code whose path's last occurrence is something else: that other kind (one is there).
         return PREFERENCE.find((kind) => bits & (1 << KIND_CODE[kind])) ?? 'other';
-    }
-    /** Whether the layer has a whiteout of `path` itself. */
-    whitesOut(path) {
-        return (this.bits(path) & (1 << WHITEOUT)) !== 0;
-    }
-    /** Whether the layer marks the directory `path` opaque (`''` is the root). */
-    isOpaque(path) {
-        return (this.bits(path) & (1 << OPAQUE)) !== 0;
     }
     /** The target of the symlink at `path`; null when its last occurrence is not a symlink; undefined when not known. */
     linkTarget(path) {
@@ -87367,26 +87366,25 @@ class LayerFacts {
             larger.set(this.codes);
             this.codes = larger;
         }
-        this.codes[this.count] = Math.floor(pathHash(path) / 8) * 8 + code;
+        this.codes[this.count] = pathKey(path) + code;
         this.count += 1;
     }
-    /** The codes present for `path`'s hash, as bits. */
-    bits(path) {
+    /** What the layer has under a path's key (pathKey), as bits: one per entry kind (KIND_CODE), WHITED_OUT, OPAQUE_DIR. */
+    marks(key) {
         if (!this.sorted)
             throw new Error('a layer is looked up before its pass ended');
-        const base = Math.floor(pathHash(path) / 8) * 8;
         let low = 0;
         let high = this.codes.length;
         while (low < high) {
             const mid = (low + high) >>> 1;
-            if (this.codes[mid] < base)
+            if (this.codes[mid] < key)
                 low = mid + 1;
             else
                 high = mid;
         }
         let bits = 0;
-        for (let i = low; i < this.codes.length && this.codes[i] < base + 8; i += 1)
-            bits |= 1 << (this.codes[i] - base);
+        for (let i = low; i < this.codes.length && this.codes[i] < key + 8; i += 1)
+            bits |= 1 << (this.codes[i] - key);
         return bits;
     }
 }
@@ -87414,33 +87412,49 @@ class MergedView {
     layers;
     /** What resolving asked for that the facts do not hold: globs to match, symlinks whose targets are wanted. */
     needs = { globs: new Set(), links: new Set() };
+    /** cutUnder's answers, by directory. */
+    cuts = new Map();
     constructor(layers) {
         this.layers = layers;
     }
     /** The entry at the cleaned `path`, a symlink there not followed, its parent directories taken as they are. */
     entryAt(path) {
-        let ancestors;
-        for (let i = this.layers.length - 1; i >= 0; i -= 1) {
+        let lowest = 0;
+        for (const dir of ancestorsOf(path))
+            lowest = Math.max(lowest, this.cutUnder(dir));
+        const key = pathKey(path);
+        for (let i = this.layers.length - 1; i >= lowest; i -= 1) {
             const layer = this.layers[i];
-            const kind = layer.kind(path);
+            const marks = layer.marks(key);
+            const kind = layer.kind(path, marks);
             if (kind)
                 return { layer: i, path, kind };
-            if (layer.whitesOut(path))
+            if (marks & WHITED_OUT)
                 return undefined;
-            ancestors ??= ancestorsOf(path);
-            for (const dir of ancestors) {
-                if (layer.isOpaque(dir))
-                    return undefined;
-                if (dir === '')
-                    continue;
-                if (layer.whitesOut(dir))
-                    return undefined;
-                const kind = layer.kind(dir);
-                if (kind !== undefined && kind !== 'dir')
-                    return undefined;
-            }
         }
         return undefined;
+    }
+    /**
+     * The lowest layer whose entries under the directory `dir` can show: above the topmost layer that makes it opaque,
+     * whites it out or holds something else than a directory at its path (that layer's own entries under it count).
+     */
+    cutUnder(dir) {
+        let cut = this.cuts.get(dir);
+        if (cut === undefined) {
+            cut = 0;
+            const key = pathKey(dir);
+            for (let i = this.layers.length - 1; i > 0; i -= 1) {
+                const layer = this.layers[i];
+                const marks = layer.marks(key);
+                const kind = dir === '' ? undefined : layer.kind(dir, marks);
+                if (marks & OPAQUE_DIR || (dir !== '' && marks & WHITED_OUT) || (kind !== undefined && kind !== 'dir')) {
+                    cut = i;
+                    break;
+                }
+            }
+            this.cuts.set(dir, cut);
+        }
+        return cut;
     }
     /** Resolves `raw` (absolute or not, uncleaned) from the root; `follow`: whether a symlink at the end is followed. */
     resolve(raw, follow) {
@@ -87496,6 +87510,17 @@ class MergedView {
     glob(pattern) {
         const hits = new Map();
         const seen = new Set();
+        // Whether a directory is where the container sees it (no link on its way), by path: matches share a few.
+        const realDirs = new Map();
+        const isReal = (dir) => {
+            let real = realDirs.get(dir);
+            if (real === undefined) {
+                const found = this.resolve(dir, true);
+                real = found.status === 'found' ? found.entry.kind === 'dir' && found.entry.path === dir : found.status === 'missing' && found.path === dir;
+                realDirs.set(dir, real);
+            }
+            return real;
+        };
         const expand = (form, via) => {
             if (seen.has(form) || seen.size >= MAX_GLOB_FORMS)
                 return;
@@ -87526,10 +87551,10 @@ class MergedView {
                 for (const path of matches.keys()) {
                     if (hits.has(path))
                         continue;
-                    const found = this.resolve(path, false);
                     // A match under a symlink, or hidden by an upper layer, is not where the container sees it.
-                    if (found.status === 'found' && found.entry.path === path)
-                        hits.set(path, { entry: found.entry, via });
+                    const entry = isReal(path.slice(0, Math.max(path.lastIndexOf('/'), 0))) ? this.entryAt(path) : undefined;
+                    if (entry)
+                        hits.set(path, { entry, via });
                 }
             }
             const { prefixes } = wantedGlob(form);
@@ -87624,13 +87649,16 @@ function describeMiss(miss) {
     return `prefetch path ${given} is in no layer of the image${resolved}`;
 }
 /**
- * `layers` gives, for each layer (bottom layer first), listings of its entries in order of preference: a listing
- * that fails is dropped and the next one read from the start. `maxKeptLinks` is for tests.
+ * `patterns`: paths and globs, and paths recorded from a process (OpenedPath), in order. `layers` gives, for each
+ * layer (bottom layer first), listings of its entries in order of preference: a listing that fails is dropped and
+ * the next one read from the start. `maxKeptLinks` is for tests.
  */
 async function attributePrefetch(patterns, layers, maxKeptLinks = MAX_KEPT_LINKS) {
-    const wanted = patterns.map((pattern) => ({ pattern, text: pattern.trim() })).filter((p) => cleanPath(p.text) !== '');
+    const wanted = patterns
+        .map((item) => typeof item === 'string' ? { pattern: item, text: item.trim(), glob: isGlob(item) } : { pattern: item.opened, text: item.opened, glob: false })
+        .filter((p) => cleanPath(p.text) !== '');
     const budget = new LinkBudget(maxKeptLinks);
-    let wants = { globs: [...new Set(wanted.filter((p) => isGlob(p.text)).map((p) => cleanPath(p.text)))].map(wantedGlob), links: new Set() };
+    let wants = { globs: [...new Set(wanted.filter((p) => p.glob).map((p) => cleanPath(p.text)))].map(wantedGlob), links: new Set() };
     const facts = [];
     for (const listings of layers)
         facts.push((await readLayer(listings, () => new LayerFacts(wants, budget, true))).seal());
@@ -87684,8 +87712,8 @@ function attribute(wanted, view, layerCount) {
         place(resolution.entry);
         return true;
     };
-    for (const { pattern, text } of wanted) {
-        if (!isGlob(text)) {
+    for (const { pattern, text, glob } of wanted) {
+        if (!glob) {
             const resolution = view.resolve(text, true);
             if (!placeFound(resolution) && resolution.status !== 'unknown' && resolution.status !== 'found')
                 missing.push({ pattern, reason: resolution.status, path: resolution.path });
@@ -89043,7 +89071,7 @@ function decideRoute(current, request) {
         return { kind: 'create', request, spec: desired };
     checkRouteOwner(current, request);
     const annotations = { ...current.spec.metadata.annotations, [SERVICE_ID_ANNOTATION]: request.serviceName };
-    if (pathKey(current.spec.paths) === pathKey(desired.paths ?? []) && sameAnnotations(current.spec.metadata.annotations, annotations)) {
+    if (route_pathKey(current.spec.paths) === route_pathKey(desired.paths ?? []) && sameAnnotations(current.spec.metadata.annotations, annotations)) {
         return { kind: 'unchanged', request };
     }
     // The CLI sends its own route spec with the merged annotations, not the stored one patched.
@@ -89126,7 +89154,7 @@ function checkRouteOwner(route, request) {
  * Paths compared as the CLI compares them: each path's `path` and its target port as text, nothing else
  * (`_route_paths_match`, cli image.py:3354-3360). A route the CLI finds configured is left alone here too.
  */
-function pathKey(paths) {
+function route_pathKey(paths) {
     // Python's str(None) for a path without a port.
     return JSON.stringify(paths.map((p) => [p.path ?? '/', p.targetPort === undefined ? 'None' : String(p.targetPort)]));
 }

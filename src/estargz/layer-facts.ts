@@ -31,6 +31,9 @@ const OPAQUE_MARKER = '.wh..wh..opq';
 const KIND_CODE: Readonly<Record<EntryKind, number>> = { dir: 0, reg: 1, hardlink: 2, symlink: 3, other: 4 };
 const WHITEOUT = 5;
 const OPAQUE = 6;
+/** In the marks of a path: the layer whites it out, or marks it (a directory) opaque. */
+export const WHITED_OUT = 1 << WHITEOUT;
+export const OPAQUE_DIR = 1 << OPAQUE;
 /** Kinds in the order one is taken when a path occurs more than once with different kinds (a rare layer). */
 const PREFERENCE: readonly EntryKind[] = ['dir', 'reg', 'hardlink', 'other'];
 
@@ -55,6 +58,11 @@ export function wantedGlob(pattern: string): WantedGlob {
 export interface Wants {
   readonly globs: readonly WantedGlob[];
   readonly links: ReadonlySet<string>;
+}
+
+/** The key under which a path's marks are kept: its hash, with room for a code below it. */
+export function pathKey(path: string): number {
+  return Math.floor(pathHash(path) / 8) * 8;
 }
 
 /** Symlink targets kept for all layers together before later passes are needed for the rest. */
@@ -136,23 +144,13 @@ export class LayerFacts {
     for (const [pattern, links] of later.globLinks) this.globLinks.set(pattern, links);
   }
 
-  /** The kind of the entry at `path` in this layer, or undefined when the layer has none. */
-  kind(path: string): EntryKind | undefined {
-    const bits = this.bits(path) & 0b11111;
+  /** The kind of the entry at `path` in this layer, given the path's marks, or undefined when the layer has none. */
+  kind(path: string, marks: number): EntryKind | undefined {
+    const bits = marks & 0b11111;
     if (bits === 0) return undefined;
     if (bits & (1 << KIND_CODE.symlink) && this.linkTarget(path) !== null) return 'symlink';
     // A symlink code whose path's last occurrence is something else: that other kind (one is there).
     return PREFERENCE.find((kind) => bits & (1 << KIND_CODE[kind])) ?? 'other';
-  }
-
-  /** Whether the layer has a whiteout of `path` itself. */
-  whitesOut(path: string): boolean {
-    return (this.bits(path) & (1 << WHITEOUT)) !== 0;
-  }
-
-  /** Whether the layer marks the directory `path` opaque (`''` is the root). */
-  isOpaque(path: string): boolean {
-    return (this.bits(path) & (1 << OPAQUE)) !== 0;
   }
 
   /** The target of the symlink at `path`; null when its last occurrence is not a symlink; undefined when not known. */
@@ -179,23 +177,22 @@ export class LayerFacts {
       larger.set(this.codes);
       this.codes = larger;
     }
-    this.codes[this.count] = Math.floor(pathHash(path) / 8) * 8 + code;
+    this.codes[this.count] = pathKey(path) + code;
     this.count += 1;
   }
 
-  /** The codes present for `path`'s hash, as bits. */
-  private bits(path: string): number {
+  /** What the layer has under a path's key (pathKey), as bits: one per entry kind (KIND_CODE), WHITED_OUT, OPAQUE_DIR. */
+  marks(key: number): number {
     if (!this.sorted) throw new Error('a layer is looked up before its pass ended');
-    const base = Math.floor(pathHash(path) / 8) * 8;
     let low = 0;
     let high = this.codes.length;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if ((this.codes[mid] as number) < base) low = mid + 1;
+      if ((this.codes[mid] as number) < key) low = mid + 1;
       else high = mid;
     }
     let bits = 0;
-    for (let i = low; i < this.codes.length && (this.codes[i] as number) < base + 8; i += 1) bits |= 1 << ((this.codes[i] as number) - base);
+    for (let i = low; i < this.codes.length && (this.codes[i] as number) < key + 8; i += 1) bits |= 1 << ((this.codes[i] as number) - key);
     return bits;
   }
 }

@@ -11,7 +11,7 @@
  * `needs`, and the caller reads the layers again for it: see prefetch.ts.
  */
 import { isGlob } from '../glob.js';
-import { type EntryKind, type LayerFacts, wantedGlob } from './layer-facts.js';
+import { type EntryKind, type LayerFacts, OPAQUE_DIR, pathKey, wantedGlob, WHITED_OUT } from './layer-facts.js';
 
 /** Linux's bound on the symlinks followed in one path resolution (ELOOP beyond). */
 export const MAX_LINKS = 40;
@@ -46,26 +46,47 @@ export class MergedView {
   /** What resolving asked for that the facts do not hold: globs to match, symlinks whose targets are wanted. */
   readonly needs = { globs: new Set<string>(), links: new Set<string>() };
 
+  /** cutUnder's answers, by directory. */
+  private readonly cuts = new Map<string, number>();
+
   constructor(private readonly layers: readonly LayerFacts[]) {}
 
   /** The entry at the cleaned `path`, a symlink there not followed, its parent directories taken as they are. */
   entryAt(path: string): Placed | undefined {
-    let ancestors: string[] | undefined;
-    for (let i = this.layers.length - 1; i >= 0; i -= 1) {
+    let lowest = 0;
+    for (const dir of ancestorsOf(path)) lowest = Math.max(lowest, this.cutUnder(dir));
+    const key = pathKey(path);
+    for (let i = this.layers.length - 1; i >= lowest; i -= 1) {
       const layer = this.layers[i] as LayerFacts;
-      const kind = layer.kind(path);
+      const marks = layer.marks(key);
+      const kind = layer.kind(path, marks);
       if (kind) return { layer: i, path, kind };
-      if (layer.whitesOut(path)) return undefined;
-      ancestors ??= ancestorsOf(path);
-      for (const dir of ancestors) {
-        if (layer.isOpaque(dir)) return undefined;
-        if (dir === '') continue;
-        if (layer.whitesOut(dir)) return undefined;
-        const kind = layer.kind(dir);
-        if (kind !== undefined && kind !== 'dir') return undefined;
-      }
+      if (marks & WHITED_OUT) return undefined;
     }
     return undefined;
+  }
+
+  /**
+   * The lowest layer whose entries under the directory `dir` can show: above the topmost layer that makes it opaque,
+   * whites it out or holds something else than a directory at its path (that layer's own entries under it count).
+   */
+  private cutUnder(dir: string): number {
+    let cut = this.cuts.get(dir);
+    if (cut === undefined) {
+      cut = 0;
+      const key = pathKey(dir);
+      for (let i = this.layers.length - 1; i > 0; i -= 1) {
+        const layer = this.layers[i] as LayerFacts;
+        const marks = layer.marks(key);
+        const kind = dir === '' ? undefined : layer.kind(dir, marks);
+        if (marks & OPAQUE_DIR || (dir !== '' && marks & WHITED_OUT) || (kind !== undefined && kind !== 'dir')) {
+          cut = i;
+          break;
+        }
+      }
+      this.cuts.set(dir, cut);
+    }
+    return cut;
   }
 
   /** Resolves `raw` (absolute or not, uncleaned) from the root; `follow`: whether a symlink at the end is followed. */
@@ -118,6 +139,17 @@ export class MergedView {
   glob(pattern: string): GlobHit[] {
     const hits = new Map<string, GlobHit>();
     const seen = new Set<string>();
+    // Whether a directory is where the container sees it (no link on its way), by path: matches share a few.
+    const realDirs = new Map<string, boolean>();
+    const isReal = (dir: string): boolean => {
+      let real = realDirs.get(dir);
+      if (real === undefined) {
+        const found = this.resolve(dir, true);
+        real = found.status === 'found' ? found.entry.kind === 'dir' && found.entry.path === dir : found.status === 'missing' && found.path === dir;
+        realDirs.set(dir, real);
+      }
+      return real;
+    };
     const expand = (form: string, via: readonly Placed[]): void => {
       if (seen.has(form) || seen.size >= MAX_GLOB_FORMS) return;
       seen.add(form);
@@ -144,9 +176,9 @@ export class MergedView {
         }
         for (const path of matches.keys()) {
           if (hits.has(path)) continue;
-          const found = this.resolve(path, false);
           // A match under a symlink, or hidden by an upper layer, is not where the container sees it.
-          if (found.status === 'found' && found.entry.path === path) hits.set(path, { entry: found.entry, via });
+          const entry = isReal(path.slice(0, Math.max(path.lastIndexOf('/'), 0))) ? this.entryAt(path) : undefined;
+          if (entry) hits.set(path, { entry, via });
         }
       }
       const { prefixes } = wantedGlob(form);

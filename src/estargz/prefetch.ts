@@ -63,6 +63,19 @@ export interface Attribution {
   missing: PrefetchMiss[];
 }
 
+/** A path as a process opened it (recorded at run time): taken as it is, never as a glob, whatever it holds. */
+export interface OpenedPath {
+  readonly opened: string;
+}
+
+/** One item of the list, as it is matched. */
+interface Wanted {
+  /** As the list gives it, for the warnings. */
+  readonly pattern: string;
+  readonly text: string;
+  readonly glob: boolean;
+}
+
 /** The warning for a path of the list that leads to no entry. */
 export function describeMiss(miss: PrefetchMiss): string {
   const given = JSON.stringify(miss.pattern);
@@ -73,17 +86,22 @@ export function describeMiss(miss: PrefetchMiss): string {
 }
 
 /**
- * `layers` gives, for each layer (bottom layer first), listings of its entries in order of preference: a listing
- * that fails is dropped and the next one read from the start. `maxKeptLinks` is for tests.
+ * `patterns`: paths and globs, and paths recorded from a process (OpenedPath), in order. `layers` gives, for each
+ * layer (bottom layer first), listings of its entries in order of preference: a listing that fails is dropped and
+ * the next one read from the start. `maxKeptLinks` is for tests.
  */
 export async function attributePrefetch(
-  patterns: readonly string[],
+  patterns: ReadonlyArray<string | OpenedPath>,
   layers: ReadonlyArray<readonly LayerListing[]>,
   maxKeptLinks = MAX_KEPT_LINKS,
 ): Promise<Attribution> {
-  const wanted = patterns.map((pattern) => ({ pattern, text: pattern.trim() })).filter((p) => cleanPath(p.text) !== '');
+  const wanted = patterns
+    .map((item): Wanted =>
+      typeof item === 'string' ? { pattern: item, text: item.trim(), glob: isGlob(item) } : { pattern: item.opened, text: item.opened, glob: false },
+    )
+    .filter((p) => cleanPath(p.text) !== '');
   const budget = new LinkBudget(maxKeptLinks);
-  let wants: Wants = { globs: [...new Set(wanted.filter((p) => isGlob(p.text)).map((p) => cleanPath(p.text)))].map(wantedGlob), links: new Set() };
+  let wants: Wants = { globs: [...new Set(wanted.filter((p) => p.glob).map((p) => cleanPath(p.text)))].map(wantedGlob), links: new Set() };
   const facts: LayerFacts[] = [];
   for (const listings of layers) facts.push((await readLayer(listings, () => new LayerFacts(wants, budget, true))).seal());
   for (let reading = 1; ; reading += 1) {
@@ -111,7 +129,7 @@ async function readLayer(listings: readonly LayerListing[], fresh: () => LayerFa
 }
 
 /** The list resolved in the view: each entry placed in its layer once, in order. */
-function attribute(wanted: ReadonlyArray<{ pattern: string; text: string }>, view: MergedView, layerCount: number): Attribution {
+function attribute(wanted: readonly Wanted[], view: MergedView, layerCount: number): Attribution {
   const perLayer: string[][] = Array.from({ length: layerCount }, () => []);
   const files: number[] = Array.from({ length: layerCount }, () => 0);
   const taken: Array<Set<string>> = Array.from({ length: layerCount }, () => new Set());
@@ -129,8 +147,8 @@ function attribute(wanted: ReadonlyArray<{ pattern: string; text: string }>, vie
     place(resolution.entry);
     return true;
   };
-  for (const { pattern, text } of wanted) {
-    if (!isGlob(text)) {
+  for (const { pattern, text, glob } of wanted) {
+    if (!glob) {
       const resolution = view.resolve(text, true);
       if (!placeFound(resolution) && resolution.status !== 'unknown' && resolution.status !== 'found')
         missing.push({ pattern, reason: resolution.status, path: resolution.path });

@@ -132,6 +132,13 @@ describe('prefetch paths on a merged-/usr image', () => {
     expect(result.perLayer).toEqual([[]]);
   });
 
+  it('takes a path recorded from a process as it is, even with glob characters in it', async () => {
+    const layers = [[...MERGED_USR, 'usr/share/[x]', 'usr/share/x']];
+    const given = listings(layers);
+    const result = await attributePrefetch([{ opened: '/usr/share/[x]' }, { opened: '/lib/x86_64-linux-gnu/libc.so.6' }, '/usr/share/[x]'], given.layers);
+    expect(result.perLayer).toEqual([['usr/share/[x]', 'lib', 'usr/lib/x86_64-linux-gnu/libc.so.6', 'usr/share/x']]);
+  });
+
   it('takes .. after the link it follows, and never climbs above the root', async () => {
     const layers = [[...MERGED_USR, 'usr/lib/x86_64-linux-gnu/up -> ../../../../../../usr/share/zoneinfo', 'etc/abs -> /../../etc/passwd']];
     const result = await attribute(layers, ['/lib/x86_64-linux-gnu/../../share/zoneinfo', '/../../../etc/passwd', '/lib/x86_64-linux-gnu/up', '/etc/abs']);
