@@ -76615,7 +76615,7 @@ function describe(result, image, name) {
             digest: m.digest,
             source: m.source,
             platform: m.platform ?? null,
-            layers: m.layers.map(({ source, result: r, prioritized }) => ({
+            layers: m.layers.map(({ source, result: r, prioritized, prefetchFiles }) => ({
                 source,
                 digest: r.digest,
                 size: r.size,
@@ -76625,6 +76625,7 @@ function describe(result, image, name) {
                 entries: r.entries,
                 passedThrough: r.passedThrough,
                 prioritized,
+                prefetchFiles,
             })),
         })),
         missingPrefetch: result.missingPrefetch.map((miss) => ({ pattern: miss.pattern, reason: miss.reason, resolvedTo: `/${miss.path}` })),
@@ -76635,8 +76636,12 @@ function render(result, image) {
     for (const m of result.manifests) {
         const platform = m.platform ? ` ${m.platform.os}/${m.platform.architecture}${m.platform.variant ? `/${m.platform.variant}` : ''}` : '';
         lines.push(`  manifest ${m.digest}${platform}`);
-        for (const { source, result: r, prioritized } of m.layers) {
-            const note = r.passedThrough ? ' (already eStargz, kept)' : prioritized.length > 0 ? ` (${prioritized.length} prefetched paths)` : '';
+        for (const { source, result: r, prioritized, prefetchFiles } of m.layers) {
+            const note = r.passedThrough
+                ? ' (already eStargz, kept)'
+                : prioritized.length > 0
+                    ? ` (${prioritized.length} entries prefetched, ${prefetchFiles} of them files)`
+                    : '';
             lines.push(`    ${source.slice(0, 19)} -> ${r.digest.slice(0, 19)}  ${(r.size / 1e6).toFixed(1)} MB, TOC ${r.tocDigest.slice(0, 19)}${note}`);
         }
     }
@@ -83428,8 +83433,8 @@ var glob = __nccwpck_require__(5601);
  *  - symlink targets, up to a budget shared by the layers (a later pass fetches a target that did not fit);
  *  - the matches of the globs asked for, and the symlinks a glob may pass through, by pattern.
  *
- * A hash may collide: a path absent from the layer is then taken for present (at a few in 10^9 per lookup for a
- * layer of a million entries); a present path is never missed.
+ * A hash may collide: another path's marks are then taken for a path's own (for a layer of a million entries, about
+ * once in 10^9 lookups), so an absent path may look present, or a present one whited out; nothing else is lost.
  */
 
 

@@ -119,7 +119,7 @@ function describe(result: ImageConversion, image: string, name: string | undefin
       digest: m.digest,
       source: m.source,
       platform: m.platform ?? null,
-      layers: m.layers.map(({ source, result: r, prioritized }) => ({
+      layers: m.layers.map(({ source, result: r, prioritized, prefetchFiles }) => ({
         source,
         digest: r.digest,
         size: r.size,
@@ -129,6 +129,7 @@ function describe(result: ImageConversion, image: string, name: string | undefin
         entries: r.entries,
         passedThrough: r.passedThrough,
         prioritized,
+        prefetchFiles,
       })),
     })),
     missingPrefetch: result.missingPrefetch.map((miss) => ({ pattern: miss.pattern, reason: miss.reason, resolvedTo: `/${miss.path}` })),
@@ -140,8 +141,12 @@ function render(result: ImageConversion, image: string): string {
   for (const m of result.manifests) {
     const platform = m.platform ? ` ${m.platform.os}/${m.platform.architecture}${m.platform.variant ? `/${m.platform.variant}` : ''}` : '';
     lines.push(`  manifest ${m.digest}${platform}`);
-    for (const { source, result: r, prioritized } of m.layers) {
-      const note = r.passedThrough ? ' (already eStargz, kept)' : prioritized.length > 0 ? ` (${prioritized.length} prefetched paths)` : '';
+    for (const { source, result: r, prioritized, prefetchFiles } of m.layers) {
+      const note = r.passedThrough
+        ? ' (already eStargz, kept)'
+        : prioritized.length > 0
+          ? ` (${prioritized.length} entries prefetched, ${prefetchFiles} of them files)`
+          : '';
       lines.push(`    ${source.slice(0, 19)} -> ${r.digest.slice(0, 19)}  ${(r.size / 1e6).toFixed(1)} MB, TOC ${r.tocDigest.slice(0, 19)}${note}`);
     }
   }

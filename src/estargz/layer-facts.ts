@@ -7,8 +7,8 @@
  *  - symlink targets, up to a budget shared by the layers (a later pass fetches a target that did not fit);
  *  - the matches of the globs asked for, and the symlinks a glob may pass through, by pattern.
  *
- * A hash may collide: a path absent from the layer is then taken for present (at a few in 10^9 per lookup for a
- * layer of a million entries); a present path is never missed.
+ * A hash may collide: another path's marks are then taken for a path's own (for a layer of a million entries, about
+ * once in 10^9 lookups), so an absent path may look present, or a present one whited out; nothing else is lost.
  */
 import { globToRegExp, isGlob } from '../glob.js';
 import { pathHash } from './path-hash.js';
