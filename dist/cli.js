@@ -72524,7 +72524,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 2000:
+/***/ 111:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75094,6 +75094,65 @@ async function readImageInfo(ctr, ref, snapshotter) {
     return { blobs, layers: layers.length, topChainId: chain.at(-1), remoteLayers };
 }
 
+;// CONCATENATED MODULE: ./sandbox/runtime/image-mounts.ts
+/**
+ * What a container's binds need before it starts: the plan's directories and seed files, and other images'
+ * root file systems for image mounts (pulled, a snapshot of their top layer made, mounted under the run's
+ * directory). What is made here is noted on the run, so that removing the run undoes it.
+ */
+
+
+
+
+/** Directories, seed files and other images' mounts the container's binds need. */
+async function prepareMounts(host, run, plan) {
+    for (const dir of plan.dirs)
+        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+    for (const file of plan.files) {
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(file.path), { recursive: true });
+        (0,external_node_fs_.writeFileSync)(file.path, file.text);
+        (0,external_node_fs_.chmodSync)(file.path, 0o644);
+    }
+    for (const [index, mount] of plan.images.entries()) {
+        const target = host.pullRef(mount.image);
+        if ('error' in target)
+            throw new Error(`image mount ${mount.destination}: ${target.error}`);
+        run.imageMounts.push(await mountImage(host, run, index, target.ref, mount.readOnly, mount.subpath));
+    }
+}
+/**
+ * Another image's root file system for a bind: pulled, then a snapshot of its top layer made (a view when
+ * read-only, as `ctr images mount` would, but without its unpack step, which needs every layer in the content
+ * store and so fails after a lazy pull), mounted under the run's directory unless it is a plain bind already.
+ */
+async function mountImage(host, run, index, ref, readOnly, subpath) {
+    const { ctr, snapshotter } = host;
+    const name = snapshotter === 'stargz' ? 'stargz' : 'overlayfs';
+    await ctr.ok(snapshotter === 'stargz' ? ['images', 'rpull', '--plain-http', ref] : ['images', 'pull', '--plain-http', ref], 600_000);
+    const info = await readImageInfo(ctr, ref, snapshotter);
+    if (!info.topChainId)
+        throw new Error(`the image ${ref} has no layers to mount`);
+    const key = `${run.id}-image-${index}`;
+    const made = await ctr.ok(['snapshots', '--snapshotter', name, readOnly ? 'view' : 'prepare', '--mounts', key, info.topChainId]);
+    run.snapshots.push(key);
+    const mounts = JSON.parse(made);
+    let root;
+    const only = mounts[0];
+    if (mounts.length === 1 && only?.Type === 'bind')
+        root = only.Source;
+    else {
+        root = (0,external_node_path_.join)(run.dir, 'images', String(index));
+        (0,external_node_fs_.mkdirSync)(root, { recursive: true });
+        for (const m of mounts) {
+            const mounted = await runCommand('mount', ['-t', m.Type, m.Source, root, ...(m.Options.length > 0 ? ['-o', m.Options.join(',')] : [])]);
+            if (mounted.code !== 0)
+                throw new Error(`mounting image ${ref}: ${mounted.stderr.trim()}`);
+        }
+        run.mountPoints.push(root);
+    }
+    return subpath ? (0,external_node_path_.join)(root, subpath.replace(/^\/+/, '')) : root;
+}
+
 ;// CONCATENATED MODULE: ./sandbox/runtime/liveness.ts
 /**
  * The liveness probe of a published http port: GET of its liveness path through the port's forwarder. As a
@@ -75121,6 +75180,7 @@ function probe(socket, path, timeoutMs = 1000) {
  * the spec changes, and clean up everything it made (task, container, forwarders, image mounts, its directory)
  * when it is stopped.
  */
+
 
 
 
@@ -75339,7 +75399,7 @@ class ServiceRunner {
         this.host.claim(id, this);
         const plan = planContainer(this.spec, { ...this.host.planContext(this.room), containerDir: dir, sessionId: (0,external_node_crypto_.randomBytes)(16).toString('hex') });
         (0,external_node_fs_.writeFileSync)(logPath, plan.notes.map((note) => `sandbox: ${note}\n`).join(''));
-        await this.prepare(run, plan);
+        await prepareMounts(this.host, run, plan);
         const envFile = (0,external_node_path_.join)(dir, 'env');
         // The env (it may hold tokens) goes through a file only root reads, never the command line; gone once started.
         (0,external_node_fs_.writeFileSync)(envFile, plan.env.map(([name, value]) => `${name}=${value.replace(/\n/g, ' ')}\n`).join(''), { mode: 0o600 });
@@ -75391,54 +75451,6 @@ class ServiceRunner {
         this.state = 'running';
         this.startedAt = Date.now();
         void this.watchLiveness(run, generation);
-    }
-    /** Directories, seed files and other images' mounts the container's binds need. */
-    async prepare(run, plan) {
-        for (const dir of plan.dirs)
-            (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
-        for (const file of plan.files) {
-            (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(file.path), { recursive: true });
-            (0,external_node_fs_.writeFileSync)(file.path, file.text);
-            (0,external_node_fs_.chmodSync)(file.path, 0o644);
-        }
-        for (const [index, mount] of plan.images.entries()) {
-            const target = this.host.pullRef(mount.image);
-            if ('error' in target)
-                throw new Error(`image mount ${mount.destination}: ${target.error}`);
-            run.imageMounts.push(await this.mountImage(run, index, target.ref, mount.readOnly, mount.subpath));
-        }
-    }
-    /**
-     * Another image's root file system for a bind: pulled, then a snapshot of its top layer made (a view when
-     * read-only, as `ctr images mount` would, but without its unpack step, which needs every layer in the content
-     * store and so fails after a lazy pull), mounted under the run's directory unless it is a plain bind already.
-     */
-    async mountImage(run, index, ref, readOnly, subpath) {
-        const { ctr, snapshotter } = this.host;
-        const name = snapshotter === 'stargz' ? 'stargz' : 'overlayfs';
-        await ctr.ok(snapshotter === 'stargz' ? ['images', 'rpull', '--plain-http', ref] : ['images', 'pull', '--plain-http', ref], 600_000);
-        const info = await readImageInfo(ctr, ref, snapshotter);
-        if (!info.topChainId)
-            throw new Error(`the image ${ref} has no layers to mount`);
-        const key = `${run.id}-image-${index}`;
-        const made = await ctr.ok(['snapshots', '--snapshotter', name, readOnly ? 'view' : 'prepare', '--mounts', key, info.topChainId]);
-        run.snapshots.push(key);
-        const mounts = JSON.parse(made);
-        let root;
-        const only = mounts[0];
-        if (mounts.length === 1 && only?.Type === 'bind')
-            root = only.Source;
-        else {
-            root = (0,external_node_path_.join)(run.dir, 'images', String(index));
-            (0,external_node_fs_.mkdirSync)(root, { recursive: true });
-            for (const m of mounts) {
-                const mounted = await runCommand('mount', ['-t', m.Type, m.Source, root, ...(m.Options.length > 0 ? ['-o', m.Options.join(',')] : [])]);
-                if (mounted.code !== 0)
-                    throw new Error(`mounting image ${ref}: ${mounted.stderr.trim()}`);
-            }
-            run.mountPoints.push(root);
-        }
-        return subpath ? (0,external_node_path_.join)(root, subpath.replace(/^\/+/, '')) : root;
     }
     async taskPid(id) {
         const listing = await this.host.ctr.run(['tasks', 'ls']);
@@ -76338,7 +76350,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _commands_convert_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9630);
 /* harmony import */ var _commands_ship_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2591);
 /* harmony import */ var _commands_verify_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3613);
-/* harmony import */ var _sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(2000);
+/* harmony import */ var _sandbox_server_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(111);
 /* harmony import */ var _commands_pull_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8703);
 /* harmony import */ var _commands_push_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(2124);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(8161);
