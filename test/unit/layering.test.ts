@@ -22,6 +22,7 @@ const SHARED = ['errors', 'file-errors', 'http', 'loopback'];
 /** The application: a directory or a file under src/ (its first path segment, without the extension). */
 const APPLICATION = [
   'meshagent',
+  'prefetch-auto',
   'pipeline',
   'report',
   'commands',
