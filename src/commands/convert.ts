@@ -85,7 +85,10 @@ async function convertTo(
     await out.setRef(result.descriptor, name);
     if (staging !== undefined) await packOciArchive(staging, dst.path);
     for (const miss of result.missingPrefetch) io.stderr(`warning: ${describeMiss(miss)}\n`);
-    io.stdout(json ? `${JSON.stringify(describe(result, formatImageRef(dst), name), null, 2)}\n` : render(result, formatImageRef(dst)));
+    const recorded = recording ? { outcome: recording.outcome, describe: describeOutcome(recording), paths: recording.paths } : null;
+    io.stdout(
+      json ? `${JSON.stringify({ ...describe(result, formatImageRef(dst), name), prefetchAuto: recorded }, null, 2)}\n` : render(result, formatImageRef(dst)),
+    );
     return 0;
   } finally {
     await image.close();

@@ -166,7 +166,7 @@ env -i "\${env[@]}" "$(command -v strace)" -f -ff -ttt -qq -e trace=%file,%proce
 pid=$!
 # The service's processes are killed (strace, asked to stop, can wait long on a sleeping tracee); strace then ends
 # on its own with its output written.
-stop() { for p in "$root"/proc/[0-9]*; do p=\${p##*/}; [ "$p" = 1 ] || [ "$p" = "$pid" ] || [ "$p" = "$BASHPID" ] || kill -KILL "$p" 2>/dev/null; done; wait $pid; }
+stop() { for p in "$root"/proc/[0-9]*; do p=\${p##*/}; [ "$p" = 1 ] || [ "$p" = "$pid" ] || [ "$p" = "$BASHPID" ] || kill -KILL "$p" 2>/dev/null; done; wait $pid 2>/dev/null; }
 centis() { echo $(( ($(date +%s%N) - start) / 10000000 )); }
 end=$(( start + timeout * 1000000000 ))
 say() { echo "$1"; echo "output: $(tail -c 300 "$trace/output" | tr -d '\\r' | grep -v '^$' | tail -n 1)"; }
@@ -174,7 +174,7 @@ while [ "$(date +%s%N)" -lt "$end" ]; do
   for port in $ports; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then t=$(centis); stop; say "ready $port $t"; exit 0; fi
   done
-  if ! kill -0 $pid 2>/dev/null; then wait $pid; code=$?; say "exited $code $(centis)"; exit 0; fi
+  if ! kill -0 $pid 2>/dev/null; then wait $pid 2>/dev/null; code=$?; say "exited $code $(centis)"; exit 0; fi
   sleep 0.05
 done
 stop; say time-bound

@@ -3,7 +3,8 @@
 // installs); the files it opened before its port answered are prefetched, those it did not are not.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { convertImage } from '../../src/estargz/index.js';
@@ -104,5 +105,30 @@ describe.skipIf(!canRun)('prefetch auto', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(recording.outcome).toEqual({ kind: 'time-bound', seconds: 2 });
     expect(recording.paths).toContain('/data/read.txt');
+  });
+
+  it('gives the service no network: a port of this machine is out of its reach', async () => {
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+    const port = (server.address() as { port: number }).port;
+    const hosts = ['127.0.0.1', ...Object.values(networkInterfaces()).flatMap((list) => (list ?? []).filter((a) => a.family === 'IPv4').map((a) => a.address))];
+    // Reaching any address of this machine prints "reached"; the trace still records what it read before.
+    const tries = hosts.map((host) => `/bin/busybox nc -w 1 ${host} ${port} </dev/null && echo reached`).join('; ');
+    try {
+      const { layout, top } = await serviceImage({
+        Entrypoint: ['/bin/busybox', 'sh', '-c', `/bin/busybox cat /data/read.txt; ${tries}; /bin/busybox sleep 30`],
+      });
+      const recording = await recordStartup(layout, top, { workDir: scratch(), timeoutSeconds: 3 });
+      expect(recording.outcome.kind).toBe('time-bound');
+      expect(recording.paths).toContain('/data/read.txt');
+      expect(recording.output ?? '').not.toContain('reached');
+      expect(connections).toBe(0);
+    } finally {
+      server.close();
+    }
   });
 });
