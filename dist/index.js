@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9187);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4036);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +67403,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9187:
+/***/ 4036:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -88609,13 +88609,13 @@ async function previousConversions(repo, options) {
             log(`no previous image of ${repo.where}:${options.tag}: every layer is converted`);
             return undefined;
         }
-        const { conversions, unusable, digest, where } = found;
+        const { conversions, unusable, digest, where, startups } = found;
         if (conversions.length === 0) {
             log(`the previous image ${where} (${push_short(digest)}) records no conversions to reuse: every layer is converted`);
             return undefined;
         }
         log(`the previous image ${where} (${push_short(digest)}) records ${conversions.length} converted layer${conversions.length === 1 ? '' : 's'}${unusable ? ` (${unusable} more without usable annotations)` : ''}`);
-        return new RegistryReuse(repo, conversions, log);
+        return new RegistryReuse(repo, conversions, log, startups);
     }
     catch (error) {
         log(`the previous image could not be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): every layer is converted`);
@@ -88643,15 +88643,19 @@ async function readImage(repo, reference) {
         throw error;
     }
     const conversions = [];
+    const startups = [];
     let unusable = 0;
     for (const { manifest } of await remoteImageManifests(repo, reference, top)) {
+        const startup = manifest.annotations?.[ShipAnnotation.prefetchAuto];
+        if (startup)
+            startups.push(startup);
         // The config is fetched only when some layer records a conversion: a plain image costs nothing more.
         const recorded = manifest.layers.some((layer) => conversionOf(layer) !== undefined);
         const found = conversionsOf(manifest, recorded ? await configDiffIds(repo, manifest.config) : []);
         conversions.push(...found.conversions);
         unusable += found.unusable;
     }
-    return { digest: top.digest, conversions, unusable };
+    return { digest: top.digest, conversions, unusable, startups };
 }
 /** Configs are small; a larger one is not what the converter wrote, and is not read. */
 const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
@@ -88668,12 +88672,16 @@ async function configDiffIds(repo, config) {
 class RegistryReuse {
     repo;
     log;
+    startups;
     byKey = new Map();
     bySource = new Map();
     checks = new Map();
-    constructor(repo, conversions, log) {
+    constructor(repo, conversions, log, 
+    /** The `prefetch: auto` records of the previous image's manifests (annotation values, unparsed). */
+    startups = []) {
         this.repo = repo;
         this.log = log;
+        this.startups = startups;
         for (const c of conversions) {
             this.byKey.set(`${c.source}\0${c.params}`, c);
             if (!this.bySource.has(c.source))
@@ -89101,8 +89109,37 @@ function run(argv) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/prefetch-auto/saved-record.ts
+/** The annotation's value for a recording made from the image whose config has digest `sourceConfig`. */
+function savedRecord(recording, sourceConfig) {
+    return JSON.stringify({ sourceConfig, outcome: recording.outcome, paths: recording.paths });
+}
+/** The first of the saved records made from `sourceConfig` that ran (not one that fell back); undefined otherwise. */
+function reusableRecord(saved, sourceConfig) {
+    for (const text of saved) {
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch {
+            continue;
+        }
+        if (typeof value !== 'object' || value === null)
+            continue;
+        const { sourceConfig: from, outcome, paths } = value;
+        const kind = outcome?.kind;
+        if (from !== sourceConfig || !Array.isArray(paths) || !paths.every((p) => typeof p === 'string'))
+            continue;
+        if (kind !== 'port' && kind !== 'time-bound' && kind !== 'exited')
+            continue;
+        return { paths: paths, outcome: outcome };
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/prefetch-auto/index.ts
 /** `prefetch: auto`: records the files an image's entrypoint opens at start, by running it traced, with no container runtime. */
+
 
 
 ;// CONCATENATED MODULE: ./src/pipeline/runnable-image.ts
@@ -89160,7 +89197,11 @@ async function shippableImage(source, config, workDir, log, options = {}) {
         return { layout: source.layout, descriptor: source.descriptor, layers, startup: startupOf(source.descriptor, runnable, layers), converted: false };
     }
     const reuse = await options.previous?.();
-    const recording = config.image.prefetchAuto ? await recordForShip(source, config, workDir, config.image.prefetchAuto.timeoutSeconds, log) : undefined;
+    const sourceConfig = (await readRunnableConfig(source.layout, source.descriptor)).manifest.config.digest;
+    const auto = config.image.prefetchAuto;
+    const recording = auto
+        ? await recordForShip(source, config, { workDir, timeoutSeconds: auto.timeoutSeconds, log, sourceConfig, saved: reuse?.startups ?? [] })
+        : undefined;
     const out = await layout_OciLayout.create((0,external_node_path_.join)(workDir, 'estargz'));
     const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest, l.size]));
     let reported = 0; // progress lines so far for the layer converting now
@@ -89170,9 +89211,7 @@ async function shippableImage(source, config, workDir, log, options = {}) {
         tempDir: workDir,
         // Explicit paths first, then what the service opened at start.
         prefetch: [...config.image.prefetch, ...(recording?.paths ?? []).map((opened) => ({ opened }))],
-        ...(recording
-            ? { manifestAnnotations: { [ShipAnnotation.prefetchAuto]: JSON.stringify({ outcome: describeOutcome(recording), paths: recording.paths }) } }
-            : {}),
+        ...(recording ? { manifestAnnotations: { [ShipAnnotation.prefetchAuto]: savedRecord(recording, sourceConfig) } } : {}),
         ...(reuse ? { reuse } : {}),
         onLayer: (event) => {
             options.signal?.throwIfAborted();
@@ -89242,10 +89281,25 @@ async function shippableImage(source, config, workDir, log, options = {}) {
     const startup = { ...startupOf(conversion.descriptor, runnable, layers), auto: recording ? describeOutcome(recording) : null };
     return { layout: out, descriptor: conversion.descriptor, layers, startup, converted: true };
 }
-/** `prefetch: auto`: the files the image opens at start (never fails: the log says why nothing was recorded). */
-async function recordForShip(source, config, workDir, timeoutSeconds, log) {
+/**
+ * `prefetch: auto`: the files the image opens at start, from the previous image's record when that was made from the
+ * same source config (same layers, entrypoint, env), else by running the image. Never fails: the log says why
+ * nothing was recorded.
+ */
+async function recordForShip(source, config, how) {
+    const { log } = how;
+    const previous = reusableRecord(how.saved, how.sourceConfig);
+    if (previous) {
+        log(`prefetch auto: the previous image's record is reused (same source config ${how.sourceConfig.slice(0, 19)}): ${describeOutcome(previous)}`);
+        return previous;
+    }
     const ports = config.service.ports?.map((p) => p.num);
-    const recording = await recordStartup(source.layout, source.descriptor, { workDir, timeoutSeconds, log, ...(ports ? { ports } : {}) });
+    const recording = await recordStartup(source.layout, source.descriptor, {
+        workDir: how.workDir,
+        timeoutSeconds: how.timeoutSeconds,
+        log,
+        ...(ports ? { ports } : {}),
+    });
     log(`prefetch auto: ${describeOutcome(recording)}`);
     if (recording.output)
         log(`prefetch auto: the service's last output line: ${recording.output}`);

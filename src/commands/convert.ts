@@ -7,8 +7,9 @@ import { ShipError } from '../errors.js';
 import { DEFAULT_ESTARGZ_CHUNK_SIZE, describeMiss, type ImageConversion, type LayerEvent } from '../estargz/index.js';
 import { type Descriptor, type Digest, formatImageRef, type ImageRef, OciLayout, openImage, packOciArchive, parseImageRef } from '../oci/index.js';
 import { ShipAnnotation } from '../pipeline/annotations.js';
+import { readRunnableConfig } from '../pipeline/runnable-image.js';
 import { convertImageForShip } from '../pipeline/estargz-conversion.js';
-import { DEFAULT_AUTO_TIMEOUT_SECONDS, describeOutcome, recordStartup, type StartupRecording } from '../prefetch-auto/index.js';
+import { DEFAULT_AUTO_TIMEOUT_SECONDS, describeOutcome, recordStartup, savedRecord, type StartupRecording } from '../prefetch-auto/index.js';
 import { RunStop } from '../stop.js';
 import { processIo, type CommandIo } from './io.js';
 
@@ -77,7 +78,11 @@ async function convertTo(
       // Explicit paths first, then what the image opened at start.
       prefetch: [...prefetch, ...(recording?.paths ?? []).map((opened) => ({ opened }))],
       ...(recording
-        ? { manifestAnnotations: { [ShipAnnotation.prefetchAuto]: JSON.stringify({ outcome: describeOutcome(recording), paths: recording.paths }) } }
+        ? {
+            manifestAnnotations: {
+              [ShipAnnotation.prefetchAuto]: savedRecord(recording, (await readRunnableConfig(image.layout, image.descriptor)).manifest.config.digest),
+            },
+          }
         : {}),
       onLayer,
     });

@@ -16,7 +16,7 @@ import type { LayerReport, StartupReport } from '../report/result.js';
 import { convertImageForShip } from './estargz-conversion.js';
 import { previousConversions } from './reuse.js';
 import type { ShipRun } from './run.js';
-import { describeOutcome, recordStartup } from '../prefetch-auto/index.js';
+import { describeOutcome, recordStartup, reusableRecord, savedRecord, type StartupRecording } from '../prefetch-auto/index.js';
 import { ShipAnnotation } from './annotations.js';
 import { readRunnableConfig } from './runnable-image.js';
 import type { Built, SourceImage } from './source-image.js';
@@ -65,7 +65,7 @@ export async function convertStage(run: ShipRun, built: Built): Promise<Converte
 
 interface ShippableOptions {
   /** Looks up the previous ship's conversions (never throws; undefined when there are none). */
-  readonly previous?: () => Promise<LayerReuse | undefined>;
+  readonly previous?: () => Promise<(LayerReuse & { readonly startups?: readonly string[] }) | undefined>;
   /** Stops the conversion at its next chunk when aborted (the converter cleans up as on any error). */
   readonly signal?: AbortSignal | undefined;
 }
@@ -88,7 +88,11 @@ async function shippableImage(
     return { layout: source.layout, descriptor: source.descriptor, layers, startup: startupOf(source.descriptor, runnable, layers), converted: false };
   }
   const reuse = await options.previous?.();
-  const recording = config.image.prefetchAuto ? await recordForShip(source, config, workDir, config.image.prefetchAuto.timeoutSeconds, log) : undefined;
+  const sourceConfig = (await readRunnableConfig(source.layout, source.descriptor)).manifest.config.digest;
+  const auto = config.image.prefetchAuto;
+  const recording = auto
+    ? await recordForShip(source, config, { workDir, timeoutSeconds: auto.timeoutSeconds, log, sourceConfig, saved: reuse?.startups ?? [] })
+    : undefined;
   const out = await OciLayout.create(join(workDir, 'estargz'));
   const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest as string, l.size]));
   let reported = 0; // progress lines so far for the layer converting now
@@ -98,9 +102,7 @@ async function shippableImage(
     tempDir: workDir,
     // Explicit paths first, then what the service opened at start.
     prefetch: [...config.image.prefetch, ...(recording?.paths ?? []).map((opened) => ({ opened }))],
-    ...(recording
-      ? { manifestAnnotations: { [ShipAnnotation.prefetchAuto]: JSON.stringify({ outcome: describeOutcome(recording), paths: recording.paths }) } }
-      : {}),
+    ...(recording ? { manifestAnnotations: { [ShipAnnotation.prefetchAuto]: savedRecord(recording, sourceConfig) } } : {}),
     ...(reuse ? { reuse } : {}),
     onLayer: (event) => {
       options.signal?.throwIfAborted();
@@ -173,10 +175,29 @@ async function shippableImage(
   return { layout: out, descriptor: conversion.descriptor, layers, startup, converted: true };
 }
 
-/** `prefetch: auto`: the files the image opens at start (never fails: the log says why nothing was recorded). */
-async function recordForShip(source: SourceImage, config: ShipConfig, workDir: string, timeoutSeconds: number, log: (line: string) => void) {
+/**
+ * `prefetch: auto`: the files the image opens at start, from the previous image's record when that was made from the
+ * same source config (same layers, entrypoint, env), else by running the image. Never fails: the log says why
+ * nothing was recorded.
+ */
+async function recordForShip(
+  source: SourceImage,
+  config: ShipConfig,
+  how: { workDir: string; timeoutSeconds: number; log: (line: string) => void; sourceConfig: string; saved: readonly string[] },
+): Promise<StartupRecording> {
+  const { log } = how;
+  const previous = reusableRecord(how.saved, how.sourceConfig);
+  if (previous) {
+    log(`prefetch auto: the previous image's record is reused (same source config ${how.sourceConfig.slice(0, 19)}): ${describeOutcome(previous)}`);
+    return previous;
+  }
   const ports = config.service.ports?.map((p) => p.num);
-  const recording = await recordStartup(source.layout, source.descriptor, { workDir, timeoutSeconds, log, ...(ports ? { ports } : {}) });
+  const recording = await recordStartup(source.layout, source.descriptor, {
+    workDir: how.workDir,
+    timeoutSeconds: how.timeoutSeconds,
+    log,
+    ...(ports ? { ports } : {}),
+  });
   log(`prefetch auto: ${describeOutcome(recording)}`);
   if (recording.output) log(`prefetch auto: the service's last output line: ${recording.output}`);
   return recording;
