@@ -246,7 +246,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       MESHAGENT_API_KEY: state.mainApiKey,
       MESHAGENT_PROJECT_ID: state.data.project.id,
       ...(registryHost ? { MESHAGENT_SANDBOX_REGISTRY: registryHost } : {}),
-      ...(router ? { MESHAGENT_SANDBOX_ROUTER: router.host } : {}),
+      // The routed domains are served here over plain HTTP: meshagent-ship's URL probe asks the router for them.
+      ...(router ? { MESHAGENT_SANDBOX_ROUTER: router.host, MESHAGENT_SHIP_PROBE_ORIGIN: `http://${router.host}` } : {}),
     }),
     stop: async () => {
       await router?.stop();

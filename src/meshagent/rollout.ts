@@ -24,8 +24,8 @@ export interface FollowOptions {
   readonly deadline: number;
   /** Progress lines, in the CLI's words. */
   readonly log: (line: string) => void;
-  /** Each line the followed container writes. */
-  readonly onLogLine: (line: string) => void;
+  /** Each line the followed container writes, with the container's id. */
+  readonly onLogLine: (line: string, containerId: string) => void;
   /** Between two looks at the room; the CLI's is 1 s. */
   readonly pollMs?: number;
   readonly signal?: AbortSignal;
@@ -158,7 +158,12 @@ class LogFollower {
   follow(containerId: string): void {
     this.following = containerId;
     const { session, onLogLine, deadline, log } = this.options;
-    this.done = followLogs(session, { containerId, onLine: onLogLine, signal: this.stopper.signal, deadline: () => deadline }).catch((error: unknown) => {
+    this.done = followLogs(session, {
+      containerId,
+      onLine: (line) => onLogLine(line, containerId),
+      signal: this.stopper.signal,
+      deadline: () => deadline,
+    }).catch((error: unknown) => {
       // The logs are a help, not the verdict: a failure to read them is said and the wait goes on.
       if (!this.stopper.signal.aborted) log(`The container logs could not be read: ${error instanceof Error ? error.message : String(error)}`);
     });

@@ -70,9 +70,11 @@ export class ScriptedRoomRuntime implements RoomRuntime {
     const spec = this.state?.data.services[room]?.find((s) => s.id === serviceId);
     if (!service || !spec) throw new RoomRuntimeError(`no container service ${serviceId} in room ${room}`);
     this.end(service.container);
+    service.spec = JSON.stringify(spec);
     service.container = this.launch(service.id, spec);
     service.restartCount = 0;
     service.restartAt = undefined;
+    service.lastExitCode = undefined;
   }
 
   logs(room: string, target: LogTarget, options: LogOptions = {}): AsyncIterable<string> {
@@ -99,6 +101,7 @@ export class ScriptedRoomRuntime implements RoomRuntime {
     if (!service || service.spec !== text) {
       if (service) this.end(service.container);
       service = { room, id: spec.id ?? '', spec: text, container: this.launch(spec.id ?? '', spec), restartCount: 0 };
+      // A replaced container starts over, as the room's runtime counts restarts per spec.
       this.services.set(key, service);
     }
     const now = this.now();
