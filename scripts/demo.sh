@@ -2,8 +2,9 @@
 # The demo: ships examples/hello, a tiny HTTP service FROM scratch on Debian's static busybox, to a local MeshAgent
 # sandbox, end to end, with no account: buildah builds it, every layer becomes eStargz (busybox prefetched), the
 # image is pushed to the sandbox's real registry with a repository token, deployed as a room service with its
-# domain routed, and the job summary and service URL are printed. Everything lives in one directory, kept for a
-# look afterwards (DEMO_DIR, default a new one under /tmp); the sandbox stops when the demo ends.
+# domain routed, waited for until the sandbox's room runtime runs it and it answers, and the job summary and service
+# URL are printed. Everything lives in one directory, kept for a look afterwards (DEMO_DIR, default a new one under
+# /tmp); the sandbox stops when the demo ends.
 #
 #   bash scripts/demo.sh            # as root on a fresh Debian/Ubuntu machine: installs buildah and the registry
 #   bash scripts/demo.sh --json     # extra arguments go to meshagent-ship ship: here, the result as JSON
