@@ -96027,7 +96027,9 @@ async function waitForLive(target, options) {
             else if (state) {
                 if ((state.restart_count ?? 0) > 0) {
                     await logs.drain(containerId);
-                    throw rollout_failure(`Service container exited before the service was live: ${who}, exit code ${state.last_exit_code ?? 'unknown'}`, 'exited', state);
+                    // The CLI's words, then the restart count, which the CLI does not say.
+                    const said = `Service container exited before the service was live: ${who}, exit code ${state.last_exit_code ?? 'unknown'}`;
+                    throw rollout_failure(`${said}, restart count ${state.restart_count}`, 'exited', state);
                 }
                 if (state.state === 'failed') {
                     await logs.drain(containerId);

@@ -135,7 +135,7 @@ describe('a rollout followed in the sandbox room', () => {
     const previous = healthy.result.image?.digest ?? '';
     expect(result.status).toBe('failed');
     expect(result.error?.message).toMatch(
-      new RegExp(`^rolled back to ${previous}: Service container exited before the service was live: web \\([\\w-]+\\), exit code 3$`),
+      new RegExp(`^rolled back to ${previous}: Service container exited before the service was live: web \\([\\w-]+\\), exit code 3, restart count [1-9]\\d*$`),
     );
     expect(result.rollout).toMatchObject({
       outcome: 'rolled-back',

@@ -17,6 +17,8 @@ export interface Behaviour {
   readonly readyAfterMs?: number | null;
   /** Written to its log when it starts. */
   readonly lines?: readonly string[];
+  /** The room cannot start it at all (an image it cannot pull or run): the service is `failed`. */
+  readonly unstartable?: boolean;
 }
 
 interface Container {
@@ -123,7 +125,7 @@ export class ScriptedRoomRuntime implements RoomRuntime {
     const ready = running && behaviour.readyAfterMs !== null && ranMs >= (behaviour.readyAfterMs ?? 0);
     return {
       service_id: service.id,
-      state: service.container.exited ? 'restarting' : running ? 'running' : 'starting',
+      state: behaviour.unstartable ? 'failed' : service.container.exited ? 'restarting' : running ? 'running' : 'starting',
       container_id: service.container.id,
       restart_count: service.restartCount,
       ...(service.lastExitCode !== undefined ? { last_exit_code: service.lastExitCode } : {}),

@@ -22,6 +22,7 @@ const BEHAVIOURS: Record<string, Behaviour> = {
   crash: { exitCode: 3, exitAfterMs: 0, lines: ['reading config', 'fatal: no config at /etc/web.conf'] },
   slow: { startMs: 300, readyAfterMs: 200, lines: ['warming up'] },
   never: { readyAfterMs: null, lines: ['serving, but not /healthz'] },
+  unpullable: { unstartable: true },
 };
 const runtime = new ScriptedRoomRuntime((spec) => BEHAVIOURS[Object.keys(BEHAVIOURS).find((name) => spec.container?.image === IMAGE(name)) ?? 'good'] ?? {});
 const work = mkdtempSync(join(tmpdir(), 'rollout-'));
@@ -112,7 +113,7 @@ describe('the rollout wait', () => {
     const c = await updated('crasher', 'good', 'crash');
     try {
       const error = await failure(wait(c, 5000));
-      expect(error.message).toBe(`Service container exited before the service was live: crasher (${c.target.serviceId}), exit code 3`);
+      expect(error.message).toBe(`Service container exited before the service was live: crasher (${c.target.serviceId}), exit code 3, restart count 1`);
       expect(error.kind).toBe('exited');
       expect(error.last).toMatchObject({ exitCode: 3, restartCount: 1 });
       expect(c.output).toEqual(['reading config', 'fatal: no config at /etc/web.conf']);
@@ -161,6 +162,32 @@ describe('the rollout wait', () => {
       expect(c.retries.records[0]).toMatchObject({ method: 'WS', reason: 'connection closed (1006)' });
       // The log was followed across the drop, and no line was said twice.
       expect(c.output).toEqual(['warming up']);
+    } finally {
+      c.session.close();
+    }
+  });
+
+  it('fails at once when the room cannot start the new container', async () => {
+    const c = await updated('broken', 'good', 'unpullable');
+    try {
+      const error = await failure(wait(c, 5000));
+      expect(error.kind).toBe('failed');
+      expect(error.message).toBe(`Service container could not be started before the service was live: broken (${c.target.serviceId})`);
+    } finally {
+      c.session.close();
+    }
+  });
+
+  it('fails when the room replaces the container it follows before it is live', async () => {
+    const c = await updated('replaced', 'good', 'slow');
+    try {
+      const waiting = wait(c, 5000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(c.log.some((line) => line.startsWith('Tailing container logs: '))).toBe(true);
+      await runtime.restart(ROOM, c.target.serviceId);
+      const error = await failure(waiting);
+      expect(error.kind).toBe('changed');
+      expect(error.message).toBe(`Service container changed before the service was live: replaced (${c.target.serviceId}), exit code unknown`);
     } finally {
       c.session.close();
     }

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeshagentClient } from '../../src/meshagent/client.js';
 import type { ShipResult } from '../../src/report/result.js';
 import { ConsoleRunner } from '../../src/runner.js';
-import { reportResult, shipFromInputs } from '../../src/ship.js';
+import { exitCodeOf, reportResult, shipFromInputs } from '../../src/ship.js';
+import { RunStop } from '../../src/stop.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { FakeRegistry, type Action } from '../helpers/fake-registry.js';
 import { writeImageLayout } from '../helpers/image-layout.js';
@@ -145,7 +146,7 @@ describe('a ship that follows its rollout', () => {
     expect(result.status).toBe('failed');
     expect(result.error?.stage).toBe('verify');
     expect(result.error?.message).toMatch(
-      new RegExp(`^rolled back to ${digest}: Service container exited before the service was live: sandbox-web \\([\\w-]+\\), exit code 3$`),
+      new RegExp(`^rolled back to ${digest}: Service container exited before the service was live: sandbox-web \\([\\w-]+\\), exit code 3, restart count 1$`),
     );
     expect(result.rollout).toMatchObject({
       outcome: 'rolled-back',
@@ -179,7 +180,7 @@ describe('a ship that follows its rollout', () => {
 
   it('leaves a failed update in place with rollback: false, and says so', async () => {
     const left = await ship('web', 'crash', { rollback: 'false' });
-    expect(left.result.error?.message).toMatch(/exit code 3; not rolled back \(rollback: false\): the new spec stays in place$/);
+    expect(left.result.error?.message).toMatch(/exit code 3, restart count 1; not rolled back \(rollback: false\): the new spec stays in place$/);
     expect(left.result.rollout).toMatchObject({ outcome: 'failed', rolledBack: null });
     expect(left.result.service?.rollback).toBeNull();
     expect(await api().serviceImage('dev', 'sandbox-web')).toBe(left.result.image?.ref);
@@ -213,6 +214,23 @@ describe('a ship that follows its rollout', () => {
     expect(failed.result.service).toMatchObject({ created: true, rollback: 'removed' });
     expect(await api().findService('dev', 'sandbox-gone')).toBeUndefined();
     expect(await api().getRoute('gone.sandbox.localhost')).toBeUndefined();
+  });
+
+  it('stops waiting when the run is stopped, leaving the deploy in place (exit 130)', async () => {
+    const stop = new RunStop({ exit: () => {} });
+    const runner = new ConsoleRunner({
+      inputs: { room: 'dev', builder: 'none', tag: 'web:stopped', image: image(), ports: '8080', env: 'MODE=never' },
+      env: { ...sandbox.env(), RUNNER_TEMP: work },
+      stdout: (text) => {
+        if (text.includes('Waiting for service to go live') && !stop.signal.aborted) stop.receive('SIGINT');
+      },
+      stderr: () => {},
+    });
+    const result = await shipFromInputs(runner, { stop });
+    expect(result.error).toMatchObject({ stage: 'verify', message: 'stopped by SIGINT' });
+    expect(exitCodeOf(result, stop)).toBe(130);
+    expect(result.service?.rollback).toBeNull();
+    expect(await api().serviceImage('dev', 'sandbox-web')).toBe(result.image?.ref);
   });
 
   it('says deployed (not waited) with wait: false, and asks the room nothing', async () => {
