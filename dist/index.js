@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1820);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7910);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +67403,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1820:
+/***/ 7910:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -85261,6 +85261,43 @@ async function* gzipStream(parts, level) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/estargz/diff-id.ts
+/**
+ * A source layer's diff_id, held to its image's config. The converter replaces the config's diff_ids with those of
+ * the layers it writes, which takes away the check containerd makes when it unpacks a layer (the digest of the
+ * uncompressed tar must be the config's diff_id at the same index, or the unpack fails with "wrong diff id
+ * calculated on extraction"). So the converter makes that check itself, on the uncompressed tar as it streams by.
+ */
+
+
+
+/** The error for a source layer whose uncompressed tar is not what the config says; `where` names the image. */
+function diffIdMismatch(where, layer, expected, actual) {
+    return new errors_ShipError(`${where}: layer ${layer} does not match the image's config: its uncompressed content is ${actual}, but the config gives the diff_id ${expected}`, {
+        hint: "the image's config does not describe its layers (a layer was swapped, or the config edited): build, export or pull the image again",
+    });
+}
+/**
+ * Passes `tar` through, hashing it; with `expected`, the stream fails at its end instead of ending when the digest
+ * is another (so a reader never sees a clean end of a layer the config does not describe).
+ */
+function measureTar(tar, expected) {
+    const counter = new DigestCounter();
+    let digest;
+    const finish = () => (digest ??= counter.digest());
+    const measured = new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            counter.update(chunk);
+            callback(null, chunk);
+        },
+        flush(callback) {
+            const actual = finish();
+            callback(expected.diffId !== undefined && actual !== expected.diffId ? diffIdMismatch(expected.where, expected.layer, expected.diffId, actual) : null);
+        },
+    });
+    return { tar: (0,external_node_stream_.pipeline)(tar, measured, () => { }), diffId: finish, size: () => counter.size };
+}
+
 ;// CONCATENATED MODULE: ./src/estargz/footer.ts
 /**
  * The eStargz footer: an empty gzip member whose RFC 1952 Extra field says where the TOC member starts. It is the
@@ -86727,8 +86764,9 @@ function describeLayerReadError(error, what) {
 
 /**
  * Converts the layer `layer` of `source` and stores the result in `out`. The source blob is checked against the
- * descriptor (media type, compression, size, digest) as it is read, and its entries' names and link targets as
- * they are parsed; the conversion fails, keeping nothing, when any of them does not hold.
+ * descriptor (media type, compression, size, digest) as it is read, its uncompressed tar against the config's
+ * diff_id (`options.diffId`), and its entries' names and link targets as they are parsed; the conversion fails,
+ * keeping nothing, when any of them does not hold.
  */
 async function convertLayer(source, layer, out, options) {
     const { digest } = layer;
@@ -86743,25 +86781,26 @@ async function convertLayer(source, layer, out, options) {
                 throw error;
             });
             if (existing)
-                return await passThrough(source, layer, out, existing.tocDigest, existing.entries, what);
+                return await passThrough(source, layer, out, existing.tocDigest, existing.entries, what, options.diffId);
         }
         const result = {};
         let written;
+        const measured = measureTar(await openLayerTar(source, layer), { where: source.where, layer: digest, diffId: options.diffId });
         if (prioritized.length === 0) {
-            written = await out.writeBlobFrom(writeEstargz(streamItems(await openLayerTar(source, layer), what), options, result));
+            written = await out.writeBlobFrom(writeEstargz(streamItems(measured.tar, what), options, result));
         }
         else {
             const spool = await (0,promises_.mkdtemp)((0,external_node_path_.join)(options.tempDir ?? (0,external_node_os_namespaceObject.tmpdir)(), 'estargz-spool-'));
             try {
                 const tarPath = (0,external_node_path_.join)(spool, 'layer.tar');
-                await (0,external_node_stream_promises_namespaceObject.pipeline)(await openLayerTar(source, layer), (0,external_node_fs_namespaceObject.createWriteStream)(tarPath));
+                await (0,external_node_stream_promises_namespaceObject.pipeline)(measured.tar, (0,external_node_fs_namespaceObject.createWriteStream)(tarPath));
                 written = await out.writeBlobFrom(writeEstargz(await prioritizedItems(tarPath, prioritized, what), options, result));
             }
             finally {
                 await (0,promises_.rm)(spool, { recursive: true, force: true });
             }
         }
-        return { ...result, ...written, passedThrough: false };
+        return { ...result, ...written, passedThrough: false, sourceDiffId: measured.diffId() };
     }
     catch (error) {
         const described = describeLayerReadError(error, what);
@@ -86910,22 +86949,18 @@ function pathHash(path) {
 async function* emptyBody() { }
 /**
  * An eStargz layer is kept as it is; its uncompressed size and diff_id are measured for the annotations/config, in
- * the same read that checks its blob and its entries' names.
+ * the same read that checks its blob, its diff_id against the config's (`diffId`) and its entries' names.
  */
-async function passThrough(source, layer, out, tocDigest, entries, where) {
-    const counter = new DigestCounter();
-    const measured = new external_node_stream_.Transform({
-        transform(chunk, _encoding, callback) {
-            counter.update(chunk);
-            callback(null, chunk);
-        },
-    });
+async function passThrough(source, layer, out, tocDigest, entries, where, diffId) {
+    const measured = measureTar(await openLayerTar(source, layer), { where: source.where, layer: layer.digest, diffId });
     // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the entries are only checked
-    for await (const _entry of layerEntries((0,external_node_stream_.pipeline)(await openLayerTar(source, layer), measured, () => { }), where))
+    for await (const _entry of layerEntries(measured.tar, where))
         ;
     const blob = { digest: layer.digest, size: layer.size };
     const written = out.dir === source.dir ? blob : await out.writeBlobFrom((0,external_node_fs_namespaceObject.createReadStream)(source.blobPath(layer.digest), { highWaterMark: 1 << 20 }), blob, source.where);
-    return { ...written, tocDigest, diffId: counter.digest(), uncompressedSize: counter.size, entries, passedThrough: true };
+    const measuredDiffId = measured.diffId();
+    // A kept layer is its own diff_id in the output: the source's and the converted one are the same.
+    return { ...written, tocDigest, diffId: measuredDiffId, uncompressedSize: measured.size(), entries, passedThrough: true, sourceDiffId: measuredDiffId };
 }
 
 ;// CONCATENATED MODULE: ./src/glob.ts
@@ -87127,13 +87162,15 @@ function baseName(path) {
 ;// CONCATENATED MODULE: ./src/estargz/image.ts
 /**
  * Whole-image conversion: walks an index (every platform) or a single manifest, converts every layer to eStargz,
- * replaces the config's diff_ids, and writes config, manifest and index again with OCI media types, so each digest
+ * replaces the config's diff_ids (once each source layer has been found to have the diff_id the config gives it,
+ * see diff-id.ts), and writes config, manifest and index again with OCI media types, so each digest
  * up the tree changes with what it points to. Layer descriptors get the TOC digest and uncompressed-size
  * annotations and, under the keys the caller gives (`provenance`), what a later conversion needs to reuse them: the
- * source layer's digest, the conversion's settings and the diff_id. A layer shared by several platforms is converted
+ * source layer's digest and diff_id, the conversion's settings and the diff_id. A layer shared by several platforms is converted
  * once, and a layer whose conversion with the same settings is known from elsewhere (an earlier conversion, see
  * `reuse`) is not converted at all.
  */
+
 
 
 
@@ -87179,7 +87216,12 @@ async function convertImage(source, top, out, options = {}) {
     const missing = new Set();
     const layerCache = new Map();
     const reuse = options.reuse;
-    const convertOneLayer = (layer, prioritized, params) => {
+    /**
+     * A layer converted (or reused) once per settings, however often images name it. `diffId` is what the config of
+     * the first image to name it gives; that is checked as the layer streams, and convertManifest checks the
+     * measured diff_id against each config again.
+     */
+    const convertOneLayer = (layer, prioritized, params, diffId) => {
         const { digest, size } = layer;
         const key = `${digest}\0${params}`;
         let pending = layerCache.get(key);
@@ -87190,6 +87232,9 @@ async function convertImage(source, top, out, options = {}) {
                     // The source digest is the key of the reuse and goes into the new layer's annotations: the bytes here must
                     // have it, though they are not converted (a read and a hash, no more).
                     await source.verifyBlob(layer);
+                    // Verified bytes of this digest have the source diff_id the earlier conversion measured.
+                    if (reused.sourceDiffId !== diffId)
+                        throw diffIdMismatch(source.where, digest, diffId, reused.sourceDiffId);
                     options.onLayer?.({ kind: 'reused', digest, result: reused });
                     const { lazyPullBytes: _lazy, ...written } = reused;
                     return { result: { ...written, passedThrough: false }, reused };
@@ -87200,6 +87245,7 @@ async function convertImage(source, top, out, options = {}) {
                     level,
                     chunkSize,
                     prioritized,
+                    diffId,
                     ...(options.tempDir === undefined ? {} : { tempDir: options.tempDir }),
                     onProgress: (payloadBytes) => options.onLayer?.({ kind: 'progress', digest, payloadBytes }),
                 });
@@ -87239,7 +87285,11 @@ async function convertImage(source, top, out, options = {}) {
         for (const [i, layer] of manifest.layers.entries()) {
             const wanted = prioritized[i] ?? [];
             const params = conversionParams({ level, chunkSize, prioritized: wanted });
-            const { result, reused } = await convertOneLayer(layer, wanted, params);
+            const diffId = config.rootfs.diff_ids[i];
+            const { result, reused } = await convertOneLayer(layer, wanted, params, diffId);
+            // Checked here too: a layer named twice was measured once, against the diff_id of its first place.
+            if (result.sourceDiffId !== diffId)
+                throw diffIdMismatch(source.where, layer.digest, diffId, result.sourceDiffId);
             results.push({ source: layer.digest, result, prioritized: wanted, reused });
             const { urls: _urls, annotations, ...rest } = layer;
             layers.push({
@@ -87251,7 +87301,9 @@ async function convertImage(source, top, out, options = {}) {
                     ...annotations,
                     [Annotation.stargzTocDigest]: result.tocDigest,
                     [Annotation.estargzUncompressedSize]: String(result.uncompressedSize),
-                    ...(provenance ? { [provenance.sourceDigest]: layer.digest, [provenance.conversion]: params, [provenance.diffId]: result.diffId } : {}),
+                    ...(provenance
+                        ? { [provenance.sourceDigest]: layer.digest, [provenance.sourceDiffId]: result.sourceDiffId, [provenance.conversion]: params, [provenance.diffId]: result.diffId }
+                        : {}),
                 },
             });
         }
@@ -87851,6 +87903,8 @@ async function verifyOneLayer(layout, layer, diffId) {
 const ShipAnnotation = {
     /** The digest of the source layer the layer was converted from. */
     sourceDigest: 'com.meshagent.ship.source-digest',
+    /** The source layer's diff_id (the digest of its uncompressed tar), measured as it was converted. */
+    sourceDiffId: 'com.meshagent.ship.source-diff-id',
     /** The conversion's settings (converter version, level, chunk size, prefetched paths). */
     conversion: 'com.meshagent.ship.conversion',
     /** The layer's diff_id (the digest of the uncompressed blob), for the config of a later ship. */
@@ -87881,8 +87935,8 @@ async function convertImageForShip(source, top, out, options = {}) {
 ;// CONCATENATED MODULE: ./src/pipeline/reuse.ts
 /**
  * Fast re-ships: layers the previous ship converted are reused instead of converted again. Every layer the converter
- * writes carries, on its manifest descriptor, the digest of the source layer it came from, the conversion's settings
- * and its diff_id (`com.meshagent.ship.*`, see annotations.ts). Before converting, the convert stage reads the
+ * writes carries, on its manifest descriptor, the digest and diff_id of the source layer it came from, the
+ * conversion's settings and its own diff_id (`com.meshagent.ship.*`, see annotations.ts). Before converting, the convert stage reads the
  * repository's previous image (the same tag, else the image the service runs now), per platform manifest, and a
  * source layer whose digest and settings match one recorded there is not converted: its eStargz blob is already in
  * the repository, so the push skips it, and the new manifest points at it.
@@ -87896,7 +87950,9 @@ async function convertImageForShip(source, top, out, options = {}) {
  *  - the diff_id annotation must be the previous image's config's diff_id for that layer (the config is read, as it
  *    is small), so a tool that rewrote the layers but kept the annotations is caught; the uncompressed size is taken
  *    from the annotation the previous ship wrote after measuring it. Only holders of a push token for this
- *    repository can write either, and containerd checks the diff_id again when it unpacks the layer.
+ *    repository can write either, and containerd checks the diff_id again when it unpacks the layer;
+ *  - the source diff_id annotation stands for reading the source layer whole: the converter holds it to the diff_id
+ *    the new image's config gives (bytes of the source digest, which it checks, have the diff_id measured then).
  * Nothing here may fail a ship: a previous image that is missing, unreadable or without the annotations, and a layer
  * that does not pass the checks, mean a full conversion of what is concerned, with a line in the log.
  */
@@ -87925,19 +87981,21 @@ function conversionsOf(manifest, diffIds) {
 function conversionOf(layer) {
     const a = layer.annotations ?? {};
     const source = a[ShipAnnotation.sourceDigest];
+    const sourceDiffId = a[ShipAnnotation.sourceDiffId];
     const params = a[ShipAnnotation.conversion];
     const diffId = a[ShipAnnotation.diffId];
     const tocDigest = a[Annotation.stargzTocDigest];
     const uncompressed = a[Annotation.estargzUncompressedSize];
     if (layer.mediaType !== MediaType.ociLayerGzip)
         return undefined;
-    if (!source || !isDigest(source) || !diffId || !isDigest(diffId) || !tocDigest || !isDigest(tocDigest))
+    // A layer converted before the source diff_id was recorded lacks it: it is converted again, once.
+    if (!source || !isDigest(source) || !sourceDiffId || !isDigest(sourceDiffId) || !diffId || !isDigest(diffId) || !tocDigest || !isDigest(tocDigest))
         return undefined;
     if (!params || !/^estargz\/\d+ /.test(params))
         return undefined;
     if (!uncompressed || !/^\d+$/.test(uncompressed) || !Number.isSafeInteger(Number(uncompressed)))
         return undefined;
-    return { source, params, digest: layer.digest, size: layer.size, tocDigest, diffId, uncompressedSize: Number(uncompressed) };
+    return { source, sourceDiffId, params, digest: layer.digest, size: layer.size, tocDigest, diffId, uncompressedSize: Number(uncompressed) };
 }
 /**
  * The layers the repository's previous image holds, ready to be reused; undefined (after a log line saying why)
@@ -88083,6 +88141,7 @@ class RegistryReuse {
                 size,
                 tocDigest: blob.tocDigest,
                 diffId: conversion.diffId,
+                sourceDiffId: conversion.sourceDiffId,
                 uncompressedSize: conversion.uncompressedSize,
                 entries: blob.entries,
                 lazyPullBytes: lazyPullBytes(blob),
