@@ -105,7 +105,9 @@ export class SandboxApi {
       return this.ok(connectRoom(key.key, this.data.project.id, this.context.apiUrl, name));
     });
     this.route('GET', `${project}/rooms/:room/services`, ({ room }) => this.ok({ services: this.services(room ?? '') }));
-    this.route('GET', `${project}/rooms/:room/services/by-name/:name`, ({ room, name }) => this.ok(this.serviceBy(room ?? '', (s) => s.metadata.name === name)));
+    this.route('GET', `${project}/rooms/:room/services/by-name/:name`, ({ room, name }) =>
+      this.ok(this.serviceBy(room ?? '', (s) => s.metadata.name === name)),
+    );
     this.route('GET', `${project}/rooms/:room/services/:id`, ({ room, id }) => this.ok(this.serviceBy(room ?? '', (s) => s.id === id)));
     this.route('POST', `${project}/rooms/:room/services`, ({ room }, request, key) => this.createService(room ?? '', request.body, key));
     this.route('PUT', `${project}/rooms/:room/services/:id`, ({ room, id }, request, key) => this.updateService(room ?? '', id ?? '', request.body, key));
@@ -299,7 +301,8 @@ export class SandboxApi {
     require(key, 'services:write');
     // The Python SDK sends the id in the body, the TypeScript SDK's updateRoomService may leave it out.
     if (spec.id != null && spec.id !== id) throw new ApiError(400, 'invalid request: id: must equal the service id in the path');
-    if (services.some((s) => s.id !== id && s.metadata.name === spec.metadata.name)) throw new ApiError(409, `service name already in use: ${spec.metadata.name}`);
+    if (services.some((s) => s.id !== id && s.metadata.name === spec.metadata.name))
+      throw new ApiError(409, `service name already in use: ${spec.metadata.name}`);
     services[index] = { ...spec, id };
     return this.changed({});
   }

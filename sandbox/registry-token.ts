@@ -75,7 +75,16 @@ export function serveRegistryToken(request: IncomingMessage, response: ServerRes
     name,
     actions: type === 'repository' && name === grant.repository ? actions.filter((a) => (grant.actions as readonly string[]).includes(a)) : [],
   }));
-  const claims = { iss: REGISTRY_ISSUER, sub: REGISTRY_USERNAME, aud: ask.service ?? REGISTRY_SERVICE, exp: now + TOKEN_SECONDS, nbf: now - 10, iat: now, jti: randomUUID(), access };
+  const claims = {
+    iss: REGISTRY_ISSUER,
+    sub: REGISTRY_USERNAME,
+    aud: ask.service ?? REGISTRY_SERVICE,
+    exp: now + TOKEN_SECONDS,
+    nbf: now - 10,
+    iat: now,
+    jti: randomUUID(),
+    access,
+  };
   const token = signJwt(claims, key);
   response.writeHead(200, { 'content-type': 'application/json' });
   response.end(JSON.stringify({ token, access_token: token, expires_in: TOKEN_SECONDS, issued_at: new Date(now * 1000).toISOString() }));

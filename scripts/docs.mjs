@@ -6,7 +6,12 @@ import { parse } from 'yaml';
 
 const action = parse(readFileSync('action.yml', 'utf8'));
 const cell = (text) =>
-  String(text ?? '').replace(/\s+/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').trim();
+  String(text ?? '')
+    .replace(/\s+/g, ' ')
+    .replace(/\|/g, '\\|')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .trim();
 
 export function inputsTable() {
   const rows = Object.entries(action.inputs).map(([name, input]) => {

@@ -30,7 +30,19 @@ export const COMMANDS: Readonly<Record<string, { readonly inputs: boolean; reado
   sandbox: { inputs: false, options: { dir: 'string', port: 'string', 'registry-port': 'string', registry: 'boolean' } },
   push: { inputs: false, options: { 'mount-from': 'string', concurrency: 'string' } },
   pull: { inputs: false, options: { platform: 'string' } },
-  services: { inputs: false, options: { manifest: 'string', changed: 'string', glob: 'string', only: 'string', tag: 'string', room: 'string', image: 'string', 'github-output': 'string' } },
+  services: {
+    inputs: false,
+    options: {
+      manifest: 'string',
+      changed: 'string',
+      glob: 'string',
+      only: 'string',
+      tag: 'string',
+      room: 'string',
+      image: 'string',
+      'github-output': 'string',
+    },
+  },
   'report-matrix': { inputs: false, options: { matrix: 'string', summary: 'string', 'github-output': 'string' } },
   help: { inputs: false, options: {} },
 };

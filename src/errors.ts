@@ -22,10 +22,7 @@ export class InputErrors extends ShipError {
 
   constructor(errors: readonly ShipError[]) {
     const first = errors[0];
-    const message =
-      errors.length === 1 && first
-        ? first.message
-        : `${errors.length} inputs are invalid:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`;
+    const message = errors.length === 1 && first ? first.message : `${errors.length} inputs are invalid:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`;
     super(message, {
       ...(errors.length === 1 && first?.hint ? { hint: first.hint } : {}),
       ...(errors.length === 1 && first?.input ? { input: first.input } : {}),

@@ -16,5 +16,8 @@ export function inertLine(line: string): string {
 
 /** Every line of a (possibly multi-line) message made inert. */
 export function inertText(text: string): string {
-  return text.split(/\r\n|\r|\n/).map(inertLine).join('\n');
+  return text
+    .split(/\r\n|\r|\n/)
+    .map(inertLine)
+    .join('\n');
 }

@@ -51,7 +51,9 @@ const row = (name, r) =>
   `| ${name.padEnd(30)} | ${pad(r.wall.toFixed(1), 7)} | ${pad(r.mbps.toFixed(1), 6)} | ${pad(`${(r.cpu * 100).toFixed(0)}%`, 5)} | ${pad(r.cpuSeconds.toFixed(1), 6)} | ${pad(r.outMb.toFixed(1), 9)} | ${pad(r.rssMb.toFixed(0), 12)} |`;
 
 const lines = [];
-lines.push(`Input: ${(input / 1e6).toFixed(0)} MB uncompressed tar of /{${meta.sources.split(' ').join(',')}}, ${meta.entries} entries, as one layer; gzip level ${meta.level}; 4 MiB chunks`);
+lines.push(
+  `Input: ${(input / 1e6).toFixed(0)} MB uncompressed tar of /{${meta.sources.split(' ').join(',')}}, ${meta.entries} entries, as one layer; gzip level ${meta.level}; 4 MiB chunks`,
+);
 lines.push(`Machine: ${meta.cores} cores (${meta.cpu}); Node ${meta.node}; ${meta.ctr_remote}`);
 
 const all = {};

@@ -13,7 +13,7 @@ export function* content(seed, bytes, text = false) {
   const cipher = createCipheriv('aes-128-ctr', createHash('md5').update(`seed${seed}`).digest(), Buffer.alloc(16));
   const zeros = Buffer.alloc(1024 * 1024);
   const alphabet = Buffer.from('etaoinshrdlucmfwypvbgkqjxz \n.,-_');
-  for (let left = bytes; left > 0; ) {
+  for (let left = bytes; left > 0;) {
     const n = Math.min(left, zeros.length);
     left -= n;
     const chunk = cipher.update(zeros.subarray(0, n));
@@ -98,7 +98,9 @@ export function layoutAt(dir) {
 
     /** Writes the config and manifest of an image of `layers` (from writeLayer); returns its index entry named `ref`. */
     writeImage(ref, layers, imageConfig = {}) {
-      const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: imageConfig, rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) } }));
+      const config = Buffer.from(
+        JSON.stringify({ architecture: 'amd64', os: 'linux', config: imageConfig, rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) } }),
+      );
       const manifest = Buffer.from(
         JSON.stringify({
           schemaVersion: 2,

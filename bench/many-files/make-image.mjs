@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { content, layoutAt } from '../lib/image-writer.mjs';
 
 const [dir, filesText = '600000', variant = 'files'] = process.argv.slice(2);
-if (!dir || !/^[1-9][0-9]*$/.test(filesText) || !['files', 'hardlinks'].includes(variant)) throw new Error('usage: node make-image.mjs DIR [FILES] [hardlinks]');
+if (!dir || !/^[1-9][0-9]*$/.test(filesText) || !['files', 'hardlinks'].includes(variant))
+  throw new Error('usage: node make-image.mjs DIR [FILES] [hardlinks]');
 const HARDLINKS = variant === 'hardlinks';
 const FILES = Number(filesText);
 const PER_DIR = 1000;
@@ -39,4 +40,6 @@ function* entries() {
 const layout = layoutAt(dir);
 const layer = await layout.writeLayer('files', entries());
 layout.finish([layout.writeImage('v1', [layer], { Entrypoint: ['/app/main'], ExposedPorts: { '8080/tcp': {} } })]);
-console.log(`${dir}: tag v1, one layer of ${FILES} ${HARDLINKS ? 'entries, hardlinks but the first of each directory' : 'files'} (${(layer.layer.size / 1e6).toFixed(1)} MB gzip)`);
+console.log(
+  `${dir}: tag v1, one layer of ${FILES} ${HARDLINKS ? 'entries, hardlinks but the first of each directory' : 'files'} (${(layer.layer.size / 1e6).toFixed(1)} MB gzip)`,
+);

@@ -42,10 +42,13 @@ const median = (values) => {
 const pad = (text, width) => String(text).padStart(width);
 const header = `| ${'run'.padEnd(30)} | ${pad('wall s', 7)} | ${pad('CPU', 5)} | ${pad('CPU s', 6)} | ${pad('peak RSS MiB', 12)} |`;
 const rule = `|${'-'.repeat(32)}|${'-'.repeat(9)}|${'-'.repeat(7)}|${'-'.repeat(8)}|${'-'.repeat(14)}|`;
-const row = (name, r) => `| ${name.padEnd(30)} | ${pad(r.wall.toFixed(1), 7)} | ${pad(`${(r.cpu * 100).toFixed(0)}%`, 5)} | ${pad(r.cpuSeconds.toFixed(1), 6)} | ${pad(r.rssMb.toFixed(0), 12)} |`;
+const row = (name, r) =>
+  `| ${name.padEnd(30)} | ${pad(r.wall.toFixed(1), 7)} | ${pad(`${(r.cpu * 100).toFixed(0)}%`, 5)} | ${pad(r.cpuSeconds.toFixed(1), 6)} | ${pad(r.rssMb.toFixed(0), 12)} |`;
 
 const lines = [];
-lines.push(`Input: one gzip layer of ${Number(meta.files).toLocaleString('en')} files (${(Number(meta.layer_bytes) / 1e6).toFixed(1)} MB, a ${(Number(meta.tar_bytes) / 1e6).toFixed(0)} MB tar); converted: ${Number(meta.entries).toLocaleString('en')} TOC entries`);
+lines.push(
+  `Input: one gzip layer of ${Number(meta.files).toLocaleString('en')} files (${(Number(meta.layer_bytes) / 1e6).toFixed(1)} MB, a ${(Number(meta.tar_bytes) / 1e6).toFixed(0)} MB tar); converted: ${Number(meta.entries).toLocaleString('en')} TOC entries`,
+);
 lines.push(`Machine: ${meta.cores} cores (${meta.cpu}); Node ${meta.node}; ${meta.ctr_remote}`);
 
 const all = Object.fromEntries(runs.map((r) => [r.key, []]));
@@ -58,7 +61,9 @@ for (let round = 1; round <= rounds; round += 1) {
     lines.push(row(run.name, r));
   }
 }
-const med = Object.fromEntries(runs.map((run) => [run.key, Object.fromEntries(['wall', 'cpu', 'cpuSeconds', 'rssMb'].map((k) => [k, median(all[run.key].map((r) => r[k]))]))]));
+const med = Object.fromEntries(
+  runs.map((run) => [run.key, Object.fromEntries(['wall', 'cpu', 'cpuSeconds', 'rssMb'].map((k) => [k, median(all[run.key].map((r) => r[k]))]))]),
+);
 if (rounds > 1) {
   lines.push('', `Median of ${rounds} rounds`, '', header, rule);
   for (const run of runs) lines.push(row(run.name, med[run.key]));

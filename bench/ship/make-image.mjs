@@ -19,7 +19,10 @@ if (existsSync(join(dir, 'index.json'))) {
 const layout = layoutAt(dir);
 const base = [];
 for (const [i, mb] of BASE_MB.entries()) {
-  const entries = [{ name: 'opt/', dir: true }, { name: `opt/layer${i}/`, dir: true }];
+  const entries = [
+    { name: 'opt/', dir: true },
+    { name: `opt/layer${i}/`, dir: true },
+  ];
   for (let f = 0; f < mb / FILE_MB; f += 1) {
     const size = Math.min(FILE_MB, mb - f * FILE_MB) * 1024 * 1024;
     entries.push({ name: `opt/layer${i}/file-${f}.bin`, size, chunks: () => content(`${i}-${f}`, size, f % 2 === 1) });

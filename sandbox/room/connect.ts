@@ -14,9 +14,23 @@ export const CONNECT_TOKEN_SECONDS = 3600;
 
 /** `ApiScope.full()` as the SDK serialises it: every grant present, each with its defaults (so `{}`). */
 const FULL_API_SCOPE = Object.fromEntries(
-  ['livekit', 'queues', 'messaging', 'dataset', 'sqlite', 'memory', 'sync', 'storage', 'containers', 'developer', 'agents', 'llm', 'admin', 'tunnels', 'services'].map(
-    (grant) => [grant, {}],
-  ),
+  [
+    'livekit',
+    'queues',
+    'messaging',
+    'dataset',
+    'sqlite',
+    'memory',
+    'sync',
+    'storage',
+    'containers',
+    'developer',
+    'agents',
+    'llm',
+    'admin',
+    'tunnels',
+    'services',
+  ].map((grant) => [grant, {}]),
 );
 
 export interface RoomConnection {

@@ -123,7 +123,10 @@ export class RoomSession {
     const toolkit = typeof header.toolkit === 'string' ? header.toolkit : '';
     const toolName = typeof header.tool === 'string' ? header.tool : '';
     const name = `${toolkit}.${toolName}`.slice(0, 120);
-    const tool = Object.hasOwn(this.options.toolkits, toolkit) && Object.hasOwn(this.options.toolkits[toolkit] ?? {}, toolName) ? this.options.toolkits[toolkit]?.[toolName] : undefined;
+    const tool =
+      Object.hasOwn(this.options.toolkits, toolkit) && Object.hasOwn(this.options.toolkits[toolkit] ?? {}, toolName)
+        ? this.options.toolkits[toolkit]?.[toolName]
+        : undefined;
     if (!tool) throw new ToolError(ErrorCode.NOT_FOUND, `the room has no tool ${name}`);
     const args = asRecord(header.arguments);
     if (!args) throw new ToolError(ErrorCode.INVALID_REQUEST, `invalid request: ${name} was called without arguments content`);
@@ -142,7 +145,8 @@ export class RoomSession {
 
   private async openStream(requestId: number, header: Record<string, unknown>, toolkit: string, toolName: string, tool: StreamTool): Promise<void> {
     const toolCallId = header.tool_call_id;
-    if (typeof toolCallId !== 'string' || toolCallId === '') throw new ToolError(ErrorCode.INVALID_REQUEST, 'invalid request: a streamed call needs a tool_call_id');
+    if (typeof toolCallId !== 'string' || toolCallId === '')
+      throw new ToolError(ErrorCode.INVALID_REQUEST, 'invalid request: a streamed call needs a tool_call_id');
     if (this.calls.has(toolCallId)) throw new ToolError(ErrorCode.INVALID_REQUEST, 'invalid request: the tool_call_id is already in use');
     const call: OpenCall = { input: new ChunkQueue(), finished: false };
     this.calls.set(toolCallId, call);

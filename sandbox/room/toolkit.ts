@@ -51,9 +51,14 @@ export function parseArguments<T>(schema: z.ZodType<T>, args: unknown, tool: str
 }
 
 /** A grant of the caller's ApiScope, or a refusal when the token lacks it. */
-export function requireGrant<K extends keyof NonNullable<Participant['api']>>(context: ToolContext, grant: K, tool: string): NonNullable<NonNullable<Participant['api']>[K]> {
+export function requireGrant<K extends keyof NonNullable<Participant['api']>>(
+  context: ToolContext,
+  grant: K,
+  tool: string,
+): NonNullable<NonNullable<Participant['api']>[K]> {
   const value = context.participant.api?.[grant];
-  if (value === undefined || value === null) throw new ToolError(ErrorCode.PERMISSION_DENIED, `permission denied: ${tool} needs the ${String(grant)} grant in the token's api scope`);
+  if (value === undefined || value === null)
+    throw new ToolError(ErrorCode.PERMISSION_DENIED, `permission denied: ${tool} needs the ${String(grant)} grant in the token's api scope`);
   return value as NonNullable<NonNullable<Participant['api']>[K]>;
 }
 

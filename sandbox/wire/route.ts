@@ -23,10 +23,11 @@ function trimmedList(options: { emptyList?: string; blankItem: string; upper?: b
 const RouteCorsRule = z
   .strictObject({
     allowedOrigins: trimmedList({ emptyList: 'RouteSpec CORS allowedOrigins must not be empty', blankItem: 'RouteSpec CORS origins must not be empty' }),
-    allowedMethods: trimmedList({ emptyList: 'RouteSpec CORS allowedMethods must not be empty', blankItem: 'RouteSpec CORS methods must not be empty', upper: true }).default([
-      'GET',
-      'HEAD',
-    ]),
+    allowedMethods: trimmedList({
+      emptyList: 'RouteSpec CORS allowedMethods must not be empty',
+      blankItem: 'RouteSpec CORS methods must not be empty',
+      upper: true,
+    }).default(['GET', 'HEAD']),
     allowedHeaders: trimmedList({ blankItem: 'RouteSpec CORS headers must not be empty' }).default([]),
     exposeHeaders: trimmedList({ blankItem: 'RouteSpec CORS headers must not be empty' }).default([]),
     maxAgeSeconds: z.number().int().nonnegative().default(3600),
@@ -95,8 +96,10 @@ export const RouteSpec = z
     paths: z.array(RoutePathSpec).default([]),
   })
   .superRefine((route, ctx) => {
-    if (route.backend.room && route.paths.length === 0) ctx.addIssue({ code: 'custom', message: 'RouteSpec room backend requires at least one path', path: ['paths'] });
-    if (route.backend.agent && route.paths.length > 0) ctx.addIssue({ code: 'custom', message: 'RouteSpec agent backend does not support paths', path: ['paths'] });
+    if (route.backend.room && route.paths.length === 0)
+      ctx.addIssue({ code: 'custom', message: 'RouteSpec room backend requires at least one path', path: ['paths'] });
+    if (route.backend.agent && route.paths.length > 0)
+      ctx.addIssue({ code: 'custom', message: 'RouteSpec agent backend does not support paths', path: ['paths'] });
   });
 export type RouteSpec = z.output<typeof RouteSpec>;
 

@@ -20,10 +20,16 @@ export async function runConvert(args: CliArgs, io: CommandIo = processIo): Prom
   }
   const src = parseImageRef(srcText);
   const dst = parseImageRef(dstText);
-  if (dst.transport === 'docker-archive') throw new ShipError('convert writes oci:DIR[:REF] or oci-archive:FILE[:REF], not docker-archive', { hint: 'Docker archives cannot carry the eStargz annotations; write an OCI image' });
+  if (dst.transport === 'docker-archive')
+    throw new ShipError('convert writes oci:DIR[:REF] or oci-archive:FILE[:REF], not docker-archive', {
+      hint: 'Docker archives cannot carry the eStargz annotations; write an OCI image',
+    });
   const level = integerOption(args.options['compression-level'], 'compression-level', 6);
   const chunkSize = integerOption(args.options['chunk-size'], 'chunk-size', DEFAULT_ESTARGZ_CHUNK_SIZE);
-  const prefetch = (args.options.prefetch ?? '').split('\n').map((p) => p.trim()).filter((p) => p !== '');
+  const prefetch = (args.options.prefetch ?? '')
+    .split('\n')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
 
   // Ctrl-C or SIGTERM ends the conversion at its next chunk; the temporary files go as on any failure.
   const stop = new RunStop({ log: (line) => io.stderr(`meshagent-ship: ${line}\n`) });
@@ -41,7 +47,14 @@ export async function runConvert(args: CliArgs, io: CommandIo = processIo): Prom
   }
 }
 
-async function convertTo(src: ImageRef, dst: ImageRef, settings: { level: number; chunkSize: number; prefetch: string[] }, json: boolean, io: CommandIo, signal: AbortSignal): Promise<number> {
+async function convertTo(
+  src: ImageRef,
+  dst: ImageRef,
+  settings: { level: number; chunkSize: number; prefetch: string[] },
+  json: boolean,
+  io: CommandIo,
+  signal: AbortSignal,
+): Promise<number> {
   const image = await openImage(src);
   const staging = dst.transport === 'oci-archive' ? await mkdtemp(join(tmpdir(), 'meshagent-ship-out-')) : undefined;
   try {
@@ -83,7 +96,8 @@ function progressPrinter(io: CommandIo): (event: LayerEvent) => void {
       const seconds = (now - state.at) / 1000;
       io.stderr(`  ${short(event.digest)}: ${mb(event.payloadBytes)} MB of file data converted (${(event.payloadBytes / 1e6 / seconds).toFixed(1)} MB/s)\n`);
     }
-    if (event.kind === 'done' && now - state.at >= PROGRESS_EVERY_MS) io.stderr(`  ${short(event.digest)}: done in ${((now - state.at) / 1000).toFixed(1)} s\n`);
+    if (event.kind === 'done' && now - state.at >= PROGRESS_EVERY_MS)
+      io.stderr(`  ${short(event.digest)}: done in ${((now - state.at) / 1000).toFixed(1)} s\n`);
   };
 }
 

@@ -19,7 +19,8 @@ export async function pullCommand(args: CliArgs, runner: ConsoleRunner, out: (te
   const target = parseLocation(to, 'pull destination');
   if (source.kind !== 'docker' || target.kind !== 'oci') throw new ShipError('pull copies from a registry to an OCI layout', { hint: usage });
   const platform = args.options.platform?.split('/');
-  if (platform && (platform.length < 2 || platform.some((p) => p === ''))) throw new ShipError(`--platform ${args.options.platform}: write OS/ARCH[/VARIANT]`, { hint: usage });
+  if (platform && (platform.length < 2 || platform.some((p) => p === '')))
+    throw new ShipError(`--platform ${args.options.platform}: write OS/ARCH[/VARIANT]`, { hint: usage });
   const credentials = findCredentials(source.registry, runner.env);
   const registry = {
     registry: source.registry,

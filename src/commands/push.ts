@@ -36,7 +36,10 @@ export async function pushCommand(args: CliArgs, runner: ConsoleRunner, out: (te
     {
       ...(source.ref ? { layoutRef: source.ref } : {}),
       ...(target.tag ? { tag: target.tag } : {}),
-      mountFrom: (args.options['mount-from'] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      mountFrom: (args.options['mount-from'] ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       concurrency,
     },
   );

@@ -17,7 +17,9 @@ export function expectedServices(matrix: string | undefined): string[] {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new ShipError('--matrix is neither matrix JSON nor a file holding it', { hint: 'pass the discover job output, e.g. --matrix \'{"include":[{"service":"api"}]}\'' });
+    throw new ShipError('--matrix is neither matrix JSON nor a file holding it', {
+      hint: 'pass the discover job output, e.g. --matrix \'{"include":[{"service":"api"}]}\'',
+    });
   }
   const include = (parsed as { include?: unknown }).include;
   if (!Array.isArray(include)) throw new ShipError('--matrix has no include list', { hint: 'pass the output of meshagent-ship services --json' });

@@ -18,7 +18,10 @@ export interface ServicesRun {
 
 /** The command's work, without printing: also what the tests call. */
 export function servicesMatrix(root: string, options: Readonly<Record<string, string>>): ServicesRun {
-  const globs = options.glob?.split(/[\n,]+/).map((g) => g.trim()).filter((g) => g !== '');
+  const globs = options.glob
+    ?.split(/[\n,]+/)
+    .map((g) => g.trim())
+    .filter((g) => g !== '');
   const found = discoverServices({ root, manifest: options.manifest, globs: globs && globs.length > 0 ? globs : undefined });
   // Every selected service is checked, changed or not: a broken manifest fails on every push, not only on the
   // push that touches the broken service.

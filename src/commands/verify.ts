@@ -7,7 +7,8 @@ import { processIo, type CommandIo } from './io.js';
 
 export async function runVerify(args: CliArgs, io: CommandIo = processIo): Promise<number> {
   const [imageText, ...extra] = args.positionals;
-  if (imageText === undefined || extra.length > 0) throw new ShipError('verify takes one argument, the image', { hint: 'meshagent-ship verify oci:./image-esgz' });
+  if (imageText === undefined || extra.length > 0)
+    throw new ShipError('verify takes one argument, the image', { hint: 'meshagent-ship verify oci:./image-esgz' });
   const ref = parseImageRef(imageText);
   const image = await openImage(ref);
   try {

@@ -10,9 +10,12 @@ import { type Digest, DigestCounter } from '../oci/index.js';
 
 /** The error for a source layer whose uncompressed tar is not what the config says; `where` names the image. */
 export function diffIdMismatch(where: string, layer: Digest, expected: Digest, actual: Digest): ShipError {
-  return new ShipError(`${where}: layer ${layer} does not match the image's config: its uncompressed content is ${actual}, but the config gives the diff_id ${expected}`, {
-    hint: "the image's config does not describe its layers (a layer was swapped, or the config edited): build, export or pull the image again",
-  });
+  return new ShipError(
+    `${where}: layer ${layer} does not match the image's config: its uncompressed content is ${actual}, but the config gives the diff_id ${expected}`,
+    {
+      hint: "the image's config does not describe its layers (a layer was swapped, or the config edited): build, export or pull the image again",
+    },
+  );
 }
 
 /** An uncompressed tar measured as it streams: its digest and size are known once it has ended. */

@@ -46,7 +46,14 @@ export function parseFooter(tail: Buffer): Footer | undefined {
 function isEmptyGzipWithExtra(f: Buffer, xlen: number): boolean {
   if (f[0] !== 0x1f || f[1] !== 0x8b || f[2] !== 0x08 || f[3] !== 0x04 || f.readUInt16LE(10) !== xlen) return false;
   const rest = 12 + xlen;
-  return f.length - rest === 13 && f[rest] === 0x01 && f.readUInt16LE(rest + 1) === 0 && f.readUInt16LE(rest + 3) === 0xffff && f.readUInt32LE(rest + 5) === 0 && f.readUInt32LE(rest + 9) === 0;
+  return (
+    f.length - rest === 13 &&
+    f[rest] === 0x01 &&
+    f.readUInt16LE(rest + 1) === 0 &&
+    f.readUInt16LE(rest + 3) === 0xffff &&
+    f.readUInt32LE(rest + 5) === 0 &&
+    f.readUInt32LE(rest + 9) === 0
+  );
 }
 
 function parseHexOffset(text: string): number | undefined {

@@ -133,7 +133,7 @@ export async function* streamMember(reader: BlobReader, start: number, end: numb
   const trailer = Buffer.alloc(8);
   async function* deflateData(): AsyncGenerator<Buffer> {
     let piece = first;
-    for (let at = 0; ; ) {
+    for (let at = 0; ;) {
       if (piece.length === 0) throw new GzipMemberError('the blob ends inside the member', start, 'short');
       const from = Math.max(header as number, at);
       const to = Math.min(at + piece.length, (header as number) + deflateLength);

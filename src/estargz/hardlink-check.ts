@@ -59,7 +59,7 @@ export class HardlinkCheck {
     const linkIndex = new Uint32Array(Math.min(BATCH_LINKS, this.links));
     const slotOf = new Uint32Array(linkIndex.length);
     const table = new TargetTable(linkIndex.length);
-    for (let done = 0; done < this.links; ) {
+    for (let done = 0; done < this.links;) {
       table.clear();
       let size = 0;
       for (const link of this.records(done)) {
@@ -91,7 +91,8 @@ export class HardlinkCheck {
         let i = 0;
         for (const link of this.records(done)) {
           if (i === size) break;
-          if (!(table.firstAt(slotOf[i] as number) < link.index)) defect(`TOC entry ${JSON.stringify(link.name.toString())}: hardlink target ${JSON.stringify(link.linkName.toString())} is not earlier in the TOC`);
+          if (!(table.firstAt(slotOf[i] as number) < link.index))
+            defect(`TOC entry ${JSON.stringify(link.name.toString())}: hardlink target ${JSON.stringify(link.linkName.toString())} is not earlier in the TOC`);
           i += 1;
         }
       }
@@ -122,7 +123,8 @@ export class HardlinkCheck {
         const nameLength = work.readUInt32LE(at + 4);
         const end = at + 12 + nameLength + work.readUInt32LE(at + 8);
         if (end > length) break;
-        if (ordinal >= from) yield { index: work.readUInt32LE(at), name: work.subarray(at + 12, at + 12 + nameLength), linkName: work.subarray(at + 12 + nameLength, end) };
+        if (ordinal >= from)
+          yield { index: work.readUInt32LE(at), name: work.subarray(at + 12, at + 12 + nameLength), linkName: work.subarray(at + 12 + nameLength, end) };
         ordinal += 1;
         at = end;
       }

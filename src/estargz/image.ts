@@ -9,7 +9,19 @@
  * `reuse`) is not converted at all.
  */
 import { ShipError } from '../errors.js';
-import { Annotation, type Descriptor, type Digest, ImageConfig, ImageIndex, ImageManifest, isImageManifestType, isIndexType, MediaType, type OciLayout, sha256 } from '../oci/index.js';
+import {
+  Annotation,
+  type Descriptor,
+  type Digest,
+  ImageConfig,
+  ImageIndex,
+  ImageManifest,
+  isImageManifestType,
+  isIndexType,
+  MediaType,
+  type OciLayout,
+  sha256,
+} from '../oci/index.js';
 import { CompressPool } from './compress-pool.js';
 import { diffIdMismatch } from './diff-id.js';
 import { convertLayer, type ConvertedLayer } from './layer.js';
@@ -146,9 +158,14 @@ interface LayerOutcome {
 export async function convertImage(source: OciLayout, top: Descriptor, out: OciLayout, options: ConvertImageOptions = {}): Promise<ImageConversion> {
   const level = options.level ?? 6;
   const chunkSize = options.chunkSize ?? DEFAULT_ESTARGZ_CHUNK_SIZE;
-  if (!Number.isInteger(level) || level < 0 || level > 9) throw new ConversionSettingError('level', `compression level ${level} is not 0-9`, 'use a whole number from 0 (store) to 9 (smallest)');
+  if (!Number.isInteger(level) || level < 0 || level > 9)
+    throw new ConversionSettingError('level', `compression level ${level} is not 0-9`, 'use a whole number from 0 (store) to 9 (smallest)');
   if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
-    throw new ConversionSettingError('chunkSize', `chunk size ${chunkSize} is not a positive number of bytes`, `the default is ${DEFAULT_ESTARGZ_CHUNK_SIZE} (4 MiB)`);
+    throw new ConversionSettingError(
+      'chunkSize',
+      `chunk size ${chunkSize} is not a positive number of bytes`,
+      `the default is ${DEFAULT_ESTARGZ_CHUNK_SIZE} (4 MiB)`,
+    );
   }
   const provenance = options.provenance;
   const pool = new CompressPool();
@@ -203,7 +220,10 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
     await checkManifestParts(source, descriptor, manifest);
     const config = await source.readJson(manifest.config, ImageConfig, 'config');
     if (config.rootfs.diff_ids.length !== manifest.layers.length) {
-      throw new ShipError(`${source.where}: manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`, { hint: 'the image is corrupt: rebuild it' });
+      throw new ShipError(
+        `${source.where}: manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`,
+        { hint: 'the image is corrupt: rebuild it' },
+      );
     }
     // Earlier conversions are looked at first: their TOCs list the paths of their source layers. The layers they
     // may stand in for are hashed meanwhile (see convertOneLayer), on every core.
@@ -241,7 +261,12 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
           [Annotation.stargzTocDigest]: result.tocDigest,
           [Annotation.estargzUncompressedSize]: String(result.uncompressedSize),
           ...(provenance
-            ? { [provenance.sourceDigest]: layer.digest, [provenance.sourceDiffId]: result.sourceDiffId, [provenance.conversion]: params, [provenance.diffId]: result.diffId }
+            ? {
+                [provenance.sourceDigest]: layer.digest,
+                [provenance.sourceDiffId]: result.sourceDiffId,
+                [provenance.conversion]: params,
+                [provenance.diffId]: result.diffId,
+              }
             : {}),
         },
       });
@@ -293,4 +318,3 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
     await pool.close();
   }
 }
-

@@ -16,8 +16,7 @@ import { LANDMARK_CONTENT, TOC_NAME, TocBuilder, type TocEntry } from './toc.js'
 import { ShipError } from '../errors.js';
 
 export type LayerItem =
-  | { readonly kind: 'entry'; readonly header: TarHeader; readonly body: () => AsyncIterable<Buffer> }
-  | { readonly kind: 'landmark'; readonly name: string };
+  { readonly kind: 'entry'; readonly header: TarHeader; readonly body: () => AsyncIterable<Buffer> } | { readonly kind: 'landmark'; readonly name: string };
 
 export interface WriterOptions {
   readonly pool: CompressPool;
@@ -98,13 +97,13 @@ async function* write(items: AsyncIterable<LayerItem>, options: WriterOptions, r
     const fileHash = header.size > options.chunkSize ? createHash('sha256') : undefined;
     let carry: Buffer | undefined;
     let chunkDigest = '';
-    for (let chunkOffset = 0; chunkOffset < header.size; ) {
+    for (let chunkOffset = 0; chunkOffset < header.size;) {
       const length = Math.min(options.chunkSize, header.size - chunkOffset);
       const member = startMember();
       for (const out of await compressor.take()) yield out;
       const entry = chunkOffset === 0 ? first : toc.addChunk(header.name, chunkOffset);
       const chunkHash = createHash('sha256');
-      for (let got = 0; got < length; ) {
+      for (let got = 0; got < length;) {
         let piece = carry;
         carry = undefined;
         if (!piece) {
@@ -166,7 +165,22 @@ async function* write(items: AsyncIterable<LayerItem>, options: WriterOptions, r
 
 /** Landmarks are written as the reference writer does: mode, owner and time all zero. */
 function landmarkHeader(name: string): TarHeader {
-  return { name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size: 1, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] };
+  return {
+    name,
+    linkName: '',
+    type: '0',
+    mode: 0,
+    uid: 0,
+    gid: 0,
+    size: 1,
+    mtime: 0,
+    uname: '',
+    gname: '',
+    devMajor: 0,
+    devMinor: 0,
+    xattrs: new Map(),
+    pax: [],
+  };
 }
 
 async function* oneBuffer(bytes: Buffer): AsyncGenerator<Buffer> {

@@ -189,7 +189,8 @@ async function prioritizedItems(tarPath: string, prioritized: readonly string[],
     if (landmark === NO_PREFETCH_LANDMARK) yield { kind: 'landmark', name: landmark };
     for (const index of order) {
       const { header, payloadOffset } = byIndex.get(index) as Found;
-      const body = () => (header.size > 0 ? createReadStream(tarPath, { start: payloadOffset, end: payloadOffset + header.size - 1, highWaterMark: 1 << 20 }) : emptyBody());
+      const body = () =>
+        header.size > 0 ? createReadStream(tarPath, { start: payloadOffset, end: payloadOffset + header.size - 1, highWaterMark: 1 << 20 }) : emptyBody();
       yield { kind: 'entry', header, body: body as () => AsyncIterable<Buffer> };
     }
     if (landmark === PREFETCH_LANDMARK) yield { kind: 'landmark', name: landmark };
@@ -225,12 +226,21 @@ async function* emptyBody(): AsyncGenerator<Buffer> {}
  * An eStargz layer is kept as it is; its uncompressed size and diff_id are measured for the annotations/config, in
  * the same read that checks its blob, its diff_id against the config's (`diffId`) and its entries' names.
  */
-async function passThrough(source: OciLayout, layer: Descriptor, out: OciLayout, tocDigest: Digest, entries: number, where: string, diffId: Digest | undefined): Promise<ConvertedLayer> {
+async function passThrough(
+  source: OciLayout,
+  layer: Descriptor,
+  out: OciLayout,
+  tocDigest: Digest,
+  entries: number,
+  where: string,
+  diffId: Digest | undefined,
+): Promise<ConvertedLayer> {
   const measured = measureTar(await openLayerTar(source, layer), { where: source.where, layer: layer.digest, diffId });
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the entries are only checked
   for await (const _entry of layerEntries(measured.tar, where));
   const blob = { digest: layer.digest, size: layer.size };
-  const written = out.dir === source.dir ? blob : await out.writeBlobFrom(createReadStream(source.blobPath(layer.digest), { highWaterMark: 1 << 20 }), blob, source.where);
+  const written =
+    out.dir === source.dir ? blob : await out.writeBlobFrom(createReadStream(source.blobPath(layer.digest), { highWaterMark: 1 << 20 }), blob, source.where);
   const measuredDiffId = measured.diffId();
   // A kept layer is its own diff_id in the output: the source's and the converted one are the same.
   return { ...written, tocDigest, diffId: measuredDiffId, uncompressedSize: measured.size(), entries, passedThrough: true, sourceDiffId: measuredDiffId };

@@ -52,7 +52,11 @@ interface LayerFacts {
  * `layers` gives, for each layer (bottom layer first), listings of its paths in order of preference: a listing that
  * fails is dropped and the next one read from the start. `maxKeptWhiteouts` is for tests.
  */
-export async function attributePrefetch(patterns: readonly string[], layers: ReadonlyArray<readonly LayerPaths[]>, maxKeptWhiteouts = MAX_KEPT_WHITEOUTS): Promise<Attribution> {
+export async function attributePrefetch(
+  patterns: readonly string[],
+  layers: ReadonlyArray<readonly LayerPaths[]>,
+  maxKeptWhiteouts = MAX_KEPT_WHITEOUTS,
+): Promise<Attribution> {
   const wanted = patterns.map((pattern) => ({ pattern, clean: cleanPath(pattern.trim()) })).filter((p) => p.clean !== '');
   const plain = new Set(wanted.filter((p) => !isGlob(p.clean)).map((p) => p.clean));
   const globs = wanted.filter((p) => isGlob(p.clean)).map((p) => globToRegExp(p.clean));
@@ -89,7 +93,11 @@ export async function attributePrefetch(patterns: readonly string[], layers: Rea
     for (const { clean } of wanted) for (const path of candidatesOf(clean)) for (const probe of hidingEntries(path)) probes.add(probe);
     for (const [i, layer] of facts.entries()) {
       if (!layer.overflow) continue;
-      layer.whiteouts = await readLayer(layers[i] ?? [], () => new Set<string>(), (found, path) => probes.has(path) && found.add(path));
+      layer.whiteouts = await readLayer(
+        layers[i] ?? [],
+        () => new Set<string>(),
+        (found, path) => probes.has(path) && found.add(path),
+      );
     }
   }
 

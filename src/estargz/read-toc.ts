@@ -57,7 +57,8 @@ export async function locateToc(reader: BlobReader): Promise<TocLocation> {
   if (!footer) throw new TocError('no eStargz footer at the end of the blob', true);
   const tocEnd = size - footer.size;
   if (footer.tocOffset >= tocEnd) throw new TocError(`the footer's TOC offset ${footer.tocOffset} is past the end of the data (${tocEnd})`);
-  if (tocEnd - footer.tocOffset > MAX_TOC_BYTES) throw new TocError(`the TOC member is ${tocEnd - footer.tocOffset} bytes, more than the ${MAX_TOC_BYTES} allowed`);
+  if (tocEnd - footer.tocOffset > MAX_TOC_BYTES)
+    throw new TocError(`the TOC member is ${tocEnd - footer.tocOffset} bytes, more than the ${MAX_TOC_BYTES} allowed`);
   return { footer, blobSize: size };
 }
 
@@ -100,7 +101,8 @@ export async function* readTocEntries(reader: BlobReader, location: TocLocation)
     if (error instanceof TocJsonError) throw new TocError(error.message);
     if (!(error instanceof GzipMemberError)) throw error;
     if (error.kind === 'short') throw new TocError(`the TOC member at ${start} is cut short`);
-    if (error.kind === 'trailing') throw new TocError(`the TOC at ${start} is not a single gzip member ending at the footer (${error.bytesAfter} bytes follow it)`);
+    if (error.kind === 'trailing')
+      throw new TocError(`the TOC at ${start} is not a single gzip member ending at the footer (${error.bytesAfter} bytes follow it)`);
     throw new TocError(`the TOC member at ${start} is not valid gzip: ${error.message}`);
   }
   if (inflated < BLOCK) throw new TocError('the TOC member holds no tar header');
@@ -111,7 +113,8 @@ export async function* readTocEntries(reader: BlobReader, location: TocLocation)
     throw new TocError((error as Error).message);
   }
   if (!scanner.sawEntries) throw new TocError('the TOC does not have the eStargz schema (entries: there is no entries list)');
-  if (typeof scanner.version !== 'number') throw new TocError(`the TOC does not have the eStargz schema (version: ${scanner.version === undefined ? 'there is none' : 'not a number'})`);
+  if (typeof scanner.version !== 'number')
+    throw new TocError(`the TOC does not have the eStargz schema (version: ${scanner.version === undefined ? 'there is none' : 'not a number'})`);
   return { tocDigest: `sha256:${tocHash.digest('hex')}`, entries: count, version: scanner.version };
 }
 
@@ -138,7 +141,9 @@ function checkEntries(values: unknown[], first: number): TocItem[] {
     const checked = TocEntrySchema.safeParse(value);
     if (!checked.success) {
       const issue = checked.error.issues[0];
-      throw new TocError(`the TOC does not have the eStargz schema (${issue ? `entries.${first + i}${issue.path.map((p) => `.${String(p)}`).join('')}: ${issue.message}` : 'invalid'})`);
+      throw new TocError(
+        `the TOC does not have the eStargz schema (${issue ? `entries.${first + i}${issue.path.map((p) => `.${String(p)}`).join('')}: ${issue.message}` : 'invalid'})`,
+      );
     }
     entries.push(checked.data);
   }

@@ -7,7 +7,17 @@
  */
 import type { Readable } from 'node:stream';
 import { quoted, ShipError } from '../errors.js';
-import { type Descriptor, ImageIndex, ImageManifest, isConfigType, isForeignLayer, isImageManifestType, isIndexType, layerCompression, type OciLayout } from '../oci/index.js';
+import {
+  type Descriptor,
+  ImageIndex,
+  ImageManifest,
+  isConfigType,
+  isForeignLayer,
+  isImageManifestType,
+  isIndexType,
+  layerCompression,
+  type OciLayout,
+} from '../oci/index.js';
 import { checkEntryPath, decompress, isCorruptCompression, readTar, sniffCompression, TarFormatError, type Compression, type TarEntry } from '../tar/index.js';
 
 const NAMES: Readonly<Record<Compression, string>> = { none: 'uncompressed', gzip: 'gzip', zstd: 'zstd' };
@@ -37,9 +47,12 @@ export async function checkLayerBlob(layout: OciLayout, layer: Descriptor): Prom
 export async function checkManifestParts(layout: OciLayout, descriptor: Descriptor, manifest: ImageManifest): Promise<void> {
   checkDeclaredType(layout, descriptor, manifest.mediaType);
   if (!isConfigType(manifest.config.mediaType)) {
-    throw new ShipError(`${layout.where}: manifest ${descriptor.digest} has a config of media type ${quoted(manifest.config.mediaType)}, which is not an image config`, {
-      hint: 'only container images are handled (an OCI or Docker image config); this looks like another kind of artifact',
-    });
+    throw new ShipError(
+      `${layout.where}: manifest ${descriptor.digest} has a config of media type ${quoted(manifest.config.mediaType)}, which is not an image config`,
+      {
+        hint: 'only container images are handled (an OCI or Docker image config); this looks like another kind of artifact',
+      },
+    );
   }
   for (const layer of manifest.layers) {
     if (!isForeignLayer(layer)) await checkLayerBlob(layout, layer);
@@ -50,7 +63,9 @@ export async function checkManifestParts(layout: OciLayout, descriptor: Descript
 /** A document whose own mediaType field is not its descriptor's is refused. */
 export function checkDeclaredType(layout: OciLayout, descriptor: Descriptor, declared: string | undefined): void {
   if (declared !== undefined && declared !== descriptor.mediaType) {
-    throw new ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt: build or export it again' });
+    throw new ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
+      hint: 'the image is corrupt: build or export it again',
+    });
   }
 }
 
@@ -69,9 +84,12 @@ export async function checkImageParts(layout: OciLayout, top: Descriptor, depth 
 }
 
 export function unknownDocumentType(layout: OciLayout, descriptor: Descriptor): ShipError {
-  return new ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither an image manifest nor an index`, {
-    hint: 'name a container image (an OCI or Docker image manifest or index)',
-  });
+  return new ShipError(
+    `${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither an image manifest nor an index`,
+    {
+      hint: 'name a container image (an OCI or Docker image manifest or index)',
+    },
+  );
 }
 
 export function unknownLayerType(layout: OciLayout, layer: Descriptor): ShipError {
@@ -113,9 +131,14 @@ export async function* layerEntries(tar: Readable, where: string): AsyncGenerato
  * readers below say only what they found wrong with the bytes). `what` names the layer.
  */
 export function describeLayerReadError(error: unknown, what: string): ShipError {
-  if (error instanceof TarFormatError) return new ShipError(error.message, { hint: 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image', cause: error });
+  if (error instanceof TarFormatError)
+    return new ShipError(error.message, { hint: 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image', cause: error });
   if (error instanceof ShipError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  if (isCorruptCompression(error)) return new ShipError(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
+  if (isCorruptCompression(error))
+    return new ShipError(`${what}: the compressed stream is corrupt (${message})`, {
+      hint: 'the layer blob is damaged: rebuild or re-export the image',
+      cause: error,
+    });
   return new ShipError(`${what}: cannot be read (${message})`, { cause: error });
 }

@@ -38,7 +38,7 @@ export class SpillStore {
   *read(): Generator<Buffer> {
     if (this.fd !== undefined) {
       const buffer = Buffer.allocUnsafe(STORE_BLOCK);
-      for (let at = 0; at < this.spilled; ) {
+      for (let at = 0; at < this.spilled;) {
         const n = readSync(this.fd, buffer, 0, Math.min(STORE_BLOCK, this.spilled - at), at);
         if (n === 0) throw new Error('the TOC spill file is shorter than written');
         at += n;
@@ -73,7 +73,7 @@ export class SpillStore {
         });
       }
     }
-    for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at, bytes.length - at, this.spilled + at);
+    for (let at = 0; at < bytes.length;) at += writeSync(this.fd, bytes, at, bytes.length - at, this.spilled + at);
     this.spilled += bytes.length;
   }
 }

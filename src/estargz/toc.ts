@@ -262,7 +262,15 @@ function formatModtimeNow(seconds: number): string {
 export function cleanPath(name: string): string {
   // Most names are clean already, or a directory's with one slash at the end: those need no splitting.
   const body = name.charCodeAt(name.length - 1) === SLASH ? name.slice(0, -1) : name;
-  if (body !== '' && body.charCodeAt(0) !== SLASH && body.charCodeAt(0) !== DOT && body.charCodeAt(body.length - 1) !== SLASH && !body.includes('//') && !body.includes('/.')) return body;
+  if (
+    body !== '' &&
+    body.charCodeAt(0) !== SLASH &&
+    body.charCodeAt(0) !== DOT &&
+    body.charCodeAt(body.length - 1) !== SLASH &&
+    !body.includes('//') &&
+    !body.includes('/.')
+  )
+    return body;
   const parts: string[] = [];
   for (const part of name.split('/')) {
     if (part === '' || part === '.') continue;

@@ -161,7 +161,8 @@ async function verifyWith(path: string, reader: BlobReader, expect: LayerExpecta
   if (aligned) {
     if (expect.diffId !== undefined && expect.diffId !== report.diffId) defect(`diff_id ${report.diffId} does not match the config's ${expect.diffId}`);
     const size = expect.annotations?.[Annotation.estargzUncompressedSize];
-    if (size !== undefined && size !== String(report.uncompressedSize)) defect(`uncompressed size ${report.uncompressedSize} does not match the annotation ${size}`);
+    if (size !== undefined && size !== String(report.uncompressedSize))
+      defect(`uncompressed size ${report.uncompressedSize} does not match the annotation ${size}`);
   }
   // What is wrong with the TOC as a whole comes first, then what was found entry by entry.
   const annotated = expect.annotations?.[Annotation.stargzTocDigest];
@@ -300,7 +301,8 @@ class SchemaCheck {
       else if (e.innerOffset === undefined) {
         const last = this.lastOffset;
         if (last && e.offset === last.offset) this.defect(`${label} shares offset ${e.offset} with ${JSON.stringify(last.name)}`);
-        else if (last && e.offset < last.offset) this.defect(`${label}: offset ${e.offset} comes before the offset ${last.offset} of ${JSON.stringify(last.name)}, which is earlier in the TOC`);
+        else if (last && e.offset < last.offset)
+          this.defect(`${label}: offset ${e.offset} comes before the offset ${last.offset} of ${JSON.stringify(last.name)}, which is earlier in the TOC`);
         this.lastOffset = { offset: e.offset, name: e.name };
       }
       if (e.chunkDigest === undefined) this.defect(`${label} (${e.type}${e.type === 'chunk' ? ` at ${e.chunkOffset ?? 0}` : ''}) has no chunkDigest`);
@@ -361,7 +363,12 @@ function compareHeader(entry: TarEntry, e: TocItem): string | undefined {
 }
 
 /** Hashes each chunk as the tar stream delivers it and checks it starts a gzip member at its TOC offset. */
-async function checkPayload(entry: TarEntry, chunks: TocItem[], positionOf: (offset: number | undefined, inner?: number) => number | undefined, defect: (m: string) => void): Promise<void> {
+async function checkPayload(
+  entry: TarEntry,
+  chunks: TocItem[],
+  positionOf: (offset: number | undefined, inner?: number) => number | undefined,
+  defect: (m: string) => void,
+): Promise<void> {
   const name = JSON.stringify(entry.header.name);
   const size = entry.header.size;
   const fileHash = createHash('sha256');
@@ -374,7 +381,7 @@ async function checkPayload(entry: TarEntry, chunks: TocItem[], positionOf: (off
   };
   const finishChunk = () => {
     const c = chunks[index] as TocItem;
-    const at = (c.chunkOffset ?? 0);
+    const at = c.chunkOffset ?? 0;
     const digest = `sha256:${chunkHash.digest('hex')}`;
     if (c.chunkDigest !== undefined && digest !== c.chunkDigest) defect(`${name}: chunk at ${at} has digest ${digest}, the TOC says ${c.chunkDigest}`);
     const position = positionOf(c.offset, c.innerOffset ?? 0);

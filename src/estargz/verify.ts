@@ -7,7 +7,19 @@
  * in a registry) is given with `elsewhere`: its descriptor and diff_id are checked against those facts.
  */
 import { createReadStream } from 'node:fs';
-import { Annotation, type Descriptor, type Digest, DigestCounter, ImageConfig, ImageIndex, ImageManifest, isImageManifestType, isIndexType, MediaType, type OciLayout } from '../oci/index.js';
+import {
+  Annotation,
+  type Descriptor,
+  type Digest,
+  DigestCounter,
+  ImageConfig,
+  ImageIndex,
+  ImageManifest,
+  isImageManifestType,
+  isIndexType,
+  MediaType,
+  type OciLayout,
+} from '../oci/index.js';
 import { ShipError } from '../errors.js';
 import { verifyLayerBlob } from './verify-layer.js';
 
@@ -58,19 +70,24 @@ export async function verifyImage(layout: OciLayout, top: Descriptor, options: V
 
   async function visit(descriptor: Descriptor, depth: number): Promise<void> {
     if (isIndexType(descriptor.mediaType)) {
-      if (descriptor.mediaType !== MediaType.ociIndex) defects.push(`index ${descriptor.digest} has media type ${descriptor.mediaType}, not ${MediaType.ociIndex}`);
+      if (descriptor.mediaType !== MediaType.ociIndex)
+        defects.push(`index ${descriptor.digest} has media type ${descriptor.mediaType}, not ${MediaType.ociIndex}`);
       const index = await layout.readJson(descriptor.digest, ImageIndex, 'index');
       if (depth > 4) throw new ShipError(`index ${descriptor.digest} nests too deeply`);
       for (const entry of index.manifests) await visit(entry, depth + 1);
       return;
     }
     if (!isImageManifestType(descriptor.mediaType)) return; // attestations and other artifacts are not layers
-    const platform = descriptor.platform ? [descriptor.platform.os, descriptor.platform.architecture, descriptor.platform.variant].filter(Boolean).join('/') : undefined;
+    const platform = descriptor.platform
+      ? [descriptor.platform.os, descriptor.platform.architecture, descriptor.platform.variant].filter(Boolean).join('/')
+      : undefined;
     const where = `manifest ${descriptor.digest}${platform ? ` (${platform})` : ''}`;
-    if (descriptor.mediaType !== MediaType.ociManifest) defects.push(`${where} has media type ${descriptor.mediaType}: Docker manifests drop the eStargz annotations`);
+    if (descriptor.mediaType !== MediaType.ociManifest)
+      defects.push(`${where} has media type ${descriptor.mediaType}: Docker manifests drop the eStargz annotations`);
     const manifest = await layout.readJson(descriptor.digest, ImageManifest, 'manifest');
     const config = await layout.readJson(manifest.config.digest, ImageConfig, 'config');
-    if (config.rootfs.diff_ids.length !== manifest.layers.length) defects.push(`${where}: ${manifest.layers.length} layers but ${config.rootfs.diff_ids.length} diff_ids in the config`);
+    if (config.rootfs.diff_ids.length !== manifest.layers.length)
+      defects.push(`${where}: ${manifest.layers.length} layers but ${config.rootfs.diff_ids.length} diff_ids in the config`);
     for (const [i, layer] of manifest.layers.entries()) {
       const diffId = config.rootfs.diff_ids[i];
       const key = `${layer.digest}\0${diffId ?? ''}\0${JSON.stringify(layer.annotations ?? {})}`;
@@ -82,7 +99,16 @@ export async function verifyImage(layout: OciLayout, top: Descriptor, options: V
         verified.set(key, cached);
       }
       const { report } = cached;
-      layers.push({ manifest: descriptor.digest, platform, index: i, digest: layer.digest, tocDigest: report.tocDigest, entries: report.entries, lazyPullBytes: report.lazyPullBytes, defects: report.defects });
+      layers.push({
+        manifest: descriptor.digest,
+        platform,
+        index: i,
+        digest: layer.digest,
+        tocDigest: report.tocDigest,
+        entries: report.entries,
+        lazyPullBytes: report.lazyPullBytes,
+        defects: report.defects,
+      });
     }
   }
 
@@ -91,19 +117,34 @@ export async function verifyImage(layout: OciLayout, top: Descriptor, options: V
 }
 
 /** A layer checked elsewhere: its descriptor and the config's diff_id must say what was found there. */
-function checkAgainst(layer: Descriptor, diffId: string | undefined, facts: CheckedElsewhere): { defects: string[]; tocDigest: Digest; entries: number; lazyPullBytes?: number } {
+function checkAgainst(
+  layer: Descriptor,
+  diffId: string | undefined,
+  facts: CheckedElsewhere,
+): { defects: string[]; tocDigest: Digest; entries: number; lazyPullBytes?: number } {
   const defects: string[] = [];
   if (layer.mediaType !== MediaType.ociLayerGzip) defects.push(`media type is ${layer.mediaType}, not ${MediaType.ociLayerGzip}`);
   if (layer.size !== facts.size) defects.push(`the blob is ${facts.size} bytes, the descriptor says ${layer.size}`);
   const annotated = layer.annotations?.[Annotation.stargzTocDigest];
-  if (annotated !== facts.tocDigest) defects.push(annotated === undefined ? `the layer has no ${Annotation.stargzTocDigest} annotation` : `TOC digest ${facts.tocDigest} does not match the annotation ${annotated}`);
+  if (annotated !== facts.tocDigest)
+    defects.push(
+      annotated === undefined
+        ? `the layer has no ${Annotation.stargzTocDigest} annotation`
+        : `TOC digest ${facts.tocDigest} does not match the annotation ${annotated}`,
+    );
   if (diffId !== facts.diffId) defects.push(`diff_id ${facts.diffId} does not match the config's ${diffId ?? 'none'}`);
   const size = layer.annotations?.[Annotation.estargzUncompressedSize];
-  if (size !== undefined && size !== String(facts.uncompressedSize)) defects.push(`uncompressed size ${facts.uncompressedSize} does not match the annotation ${size}`);
+  if (size !== undefined && size !== String(facts.uncompressedSize))
+    defects.push(`uncompressed size ${facts.uncompressedSize} does not match the annotation ${size}`);
   return { defects, tocDigest: facts.tocDigest, entries: facts.entries, ...(facts.lazyPullBytes === undefined ? {} : { lazyPullBytes: facts.lazyPullBytes }) };
 }
 
-async function verifyOneLayer(layout: OciLayout, layer: Descriptor, diffId: string | undefined, tempDir: string | undefined): Promise<{ defects: string[]; tocDigest?: Digest; entries?: number; lazyPullBytes?: number }> {
+async function verifyOneLayer(
+  layout: OciLayout,
+  layer: Descriptor,
+  diffId: string | undefined,
+  tempDir: string | undefined,
+): Promise<{ defects: string[]; tocDigest?: Digest; entries?: number; lazyPullBytes?: number }> {
   const defects: string[] = [];
   if (layer.mediaType !== MediaType.ociLayerGzip) defects.push(`media type is ${layer.mediaType}, not ${MediaType.ociLayerGzip}`);
   if (!(await layout.hasBlob(layer.digest))) return { defects: [...defects, 'the blob is missing'] };

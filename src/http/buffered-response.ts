@@ -59,7 +59,6 @@ export class BufferedResponse implements HttpResponse {
   }
 }
 
-
 function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
   const shown = issues.slice(0, 3).map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
   return issues.length > 3 ? `${shown.join('; ')}; …` : shown.join('; ');

@@ -20,9 +20,7 @@ const RETRYABLE_CODES = new Set([
 ]);
 
 export function isRetryableConnectionError(error: unknown): boolean {
-  return errorChain(error).some(
-    (e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''),
-  );
+  return errorChain(error).some((e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''));
 }
 
 /** A connection that never came up: the request cannot have reached the server. */

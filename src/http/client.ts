@@ -202,8 +202,16 @@ export class HttpClient {
 
   private debugAttempt(prepared: Prepared, outcome: BufferedResponse | StreamedResponse | Failure, ms: number, attempt: number, maxAttempts: number): void {
     if (!this.options.debug) return;
-    const result = !('kind' in outcome) ? String(outcome.status) : outcome.kind === 'status' ? String(outcome.response.status) : outcome.kind === 'connection' ? outcome.reason : 'cancelled';
-    this.options.debug(this.maskerFor(prepared)(`${prepared.request.method} ${prepared.shownUrl} -> ${result} in ${ms} ms (attempt ${attempt} of ${maxAttempts})`));
+    const result = !('kind' in outcome)
+      ? String(outcome.status)
+      : outcome.kind === 'status'
+        ? String(outcome.response.status)
+        : outcome.kind === 'connection'
+          ? outcome.reason
+          : 'cancelled';
+    this.options.debug(
+      this.maskerFor(prepared)(`${prepared.request.method} ${prepared.shownUrl} -> ${result} in ${ms} ms (attempt ${attempt} of ${maxAttempts})`),
+    );
   }
 
   private isRetryable(failure: AttemptFailure, prepared: Prepared): boolean {
@@ -265,7 +273,10 @@ export class HttpClient {
     const delayMs = error.retryAfterMs ?? backoffMs(this.policy, retry, this.random);
     const what = error.status !== undefined ? `answered ${error.status}` : `failed: ${error.reason}`;
     const message = `${options.label ?? `${error.method} ${error.url}`} ${what}; retry ${retry} of ${maxRetries} in ${seconds(delayMs)} s`;
-    this.addRetry({ method: error.method, url: error.url, attempt: retry, reason: error.reason, delayMs }, maskSecrets(message, this.options.secrets?.() ?? []));
+    this.addRetry(
+      { method: error.method, url: error.url, attempt: retry, reason: error.reason, delayMs },
+      maskSecrets(message, this.options.secrets?.() ?? []),
+    );
     await this.sleepUnlessCancelled(delayMs, options.signal);
   }
 
@@ -300,7 +311,9 @@ export class HttpClient {
       return new HttpError(mask(`${label} was cancelled${why}${suffix}`), { ...common, reason: 'cancelled', cause: failure.reason });
     }
     if (failure.kind === 'connection') {
-      const message = request.what ? `${request.what} failed: ${prepared.url.origin}: ${failure.reason}${suffix}` : `${label} failed: ${failure.reason}${suffix}`;
+      const message = request.what
+        ? `${request.what} failed: ${prepared.url.origin}: ${failure.reason}${suffix}`
+        : `${label} failed: ${failure.reason}${suffix}`;
       return new HttpError(mask(message), { ...common, reason: mask(failure.reason), hint: CONNECTION_HINT, cause: failure.error });
     }
     const { response } = failure;

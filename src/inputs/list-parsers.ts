@@ -187,7 +187,10 @@ const PLATFORM_RE = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
 export function parsePlatforms(raw: string, ctx: IssueContext): string[] {
   const result: string[] = [];
   for (const { line, text } of listLines(raw)) {
-    for (const item of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+    for (const item of text
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
       if (!PLATFORM_RE.test(item)) {
         addIssue(ctx, 'platforms', `platforms: line ${line} ${quote(item)} is not a platform`, 'use os/arch[/variant], e.g. linux/amd64');
       } else if (!result.includes(item)) {

@@ -66,18 +66,33 @@ function meshagentSettings(raw: Raw, ctx: IssueContext, dryRun: boolean, { allow
   const apiKey = raw['api-key'].trim();
   // A dry run without a key plans offline (the README lists what it cannot read); everything else needs the key.
   if (apiKey === '' && !dryRun) {
-    addIssue(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one');
+    addIssue(
+      ctx,
+      'api-key',
+      'api-key is required',
+      'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one',
+    );
   }
   const apiUrl = parseApiUrl(raw['api-url'], ctx);
   if (apiKey !== '' && !allowInsecureApi && sendsInClear(apiUrl)) {
-    addIssue(ctx, 'api-url', `api-url: ${quote(apiUrl)} is plain http to a host that is not loopback: the API key would cross the network unencrypted`, 'use https://, or set MESHAGENT_SHIP_INSECURE_API=1 where the network is trusted');
+    addIssue(
+      ctx,
+      'api-url',
+      `api-url: ${quote(apiUrl)} is plain http to a host that is not loopback: the API key would cross the network unencrypted`,
+      'use https://, or set MESHAGENT_SHIP_INSECURE_API=1 where the network is trusted',
+    );
   }
   const keyProject = projectIdFromApiKey(apiKey);
   const givenProject = optional(raw['project-id']);
   if (givenProject !== undefined && !/^[A-Za-z0-9._~-]+$/.test(givenProject)) {
     addIssue(ctx, 'project-id', `project-id: ${quote(givenProject)} is not a project id`, 'copy the project id (a UUID) from MeshAgent Studio');
   } else if (givenProject !== undefined && keyProject !== undefined && givenProject !== keyProject) {
-    addIssue(ctx, 'project-id', `project-id ${givenProject} does not match the project of the api-key (${keyProject})`, 'an API key works only in its own project; use that project id or a key of this project');
+    addIssue(
+      ctx,
+      'project-id',
+      `project-id ${givenProject} does not match the project of the api-key (${keyProject})`,
+      'an API key works only in its own project; use that project id or a key of this project',
+    );
   } else if (givenProject === undefined && keyProject === undefined && apiKey !== '') {
     addIssue(ctx, 'project-id', 'Project ID not specified, and the api-key does not carry one', 'set the project-id input or MESHAGENT_PROJECT_ID');
   }
@@ -100,10 +115,21 @@ function imageSettings(raw: Raw, ctx: IssueContext, push: boolean): ShipConfig['
     const message = error.message.startsWith('tag ') ? error.message : `tag: ${error.message}`;
     addIssue(ctx, 'tag', message, error.hint);
   }
-  const builder = parseChoice('builder', raw.builder, ['auto', 'docker', 'buildah', 'none'] as const, ctx, 'builder must be one of: auto, docker, buildah, none');
+  const builder = parseChoice(
+    'builder',
+    raw.builder,
+    ['auto', 'docker', 'buildah', 'none'] as const,
+    ctx,
+    'builder must be one of: auto, docker, buildah, none',
+  );
   const source = parseImageSource(raw.image, ctx);
   if (source && (builder === 'docker' || builder === 'buildah')) {
-    addIssue(ctx, 'builder', `builder: ${builder} builds an image, but the image input names one to ship`, 'remove builder (or set builder: none) to ship the image input, or remove image to build');
+    addIssue(
+      ctx,
+      'builder',
+      `builder: ${builder} builds an image, but the image input names one to ship`,
+      'remove builder (or set builder: none) to ship the image input, or remove image to build',
+    );
   }
   if (!source && builder === 'none') {
     addIssue(ctx, 'image', 'image is required with builder: none', 'name the image to ship, e.g. image: oci-archive:app.tar, or choose a builder');
@@ -141,7 +167,12 @@ function serviceSettings(raw: Raw, ctx: IssueContext, deploy: boolean): ShipConf
     addIssue(ctx, 'run-as', 'run-as must be a service account email', 'e.g. run-as: deployer@my-project.meshagent.app');
   }
   if (envSecrets && envSecrets.length > 0 && runAs === undefined) {
-    addIssue(ctx, 'run-as', 'run-as is required when using SecretValue environment variables (env-secrets)', 'set run-as to the service account that owns the secrets');
+    addIssue(
+      ctx,
+      'run-as',
+      'run-as is required when using SecretValue environment variables (env-secrets)',
+      'set run-as to the service account that owns the secrets',
+    );
   }
   const meshagentToken = parseMeshagentToken(raw['meshagent-token'], ctx);
   const identity = optional(raw.identity);
@@ -173,7 +204,14 @@ function serviceSettings(raw: Raw, ctx: IssueContext, deploy: boolean): ShipConf
     liveness,
     public: parseBoolean('public', raw.public, ctx) ?? false,
     domain: parseDomain(raw.domain, ctx),
-    validationMode: parseChoice('validation-mode', raw['validation-mode'], ['default', 'cookie', 'none'] as const, ctx, 'validation-mode must be one of: default, cookie, none', (s) => s.toLowerCase()),
+    validationMode: parseChoice(
+      'validation-mode',
+      raw['validation-mode'],
+      ['default', 'cookie', 'none'] as const,
+      ctx,
+      'validation-mode must be one of: default, cookie, none',
+      (s) => s.toLowerCase(),
+    ),
     template: parseChoice('template', raw.template, ['agent', 'none'] as const, ctx, 'template must be agent or none'),
     waitSeconds: parseWait(raw.wait, ctx),
   };

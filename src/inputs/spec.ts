@@ -25,7 +25,14 @@ export interface InputSpec {
 
 export const INPUTS = [
   // MeshAgent
-  { name: 'api-key', group: 'MeshAgent', kind: 'string', secret: true, env: 'MESHAGENT_API_KEY', summary: 'MeshAgent API key (ma-...); from MESHAGENT_API_KEY; a dry run plans offline without it' },
+  {
+    name: 'api-key',
+    group: 'MeshAgent',
+    kind: 'string',
+    secret: true,
+    env: 'MESHAGENT_API_KEY',
+    summary: 'MeshAgent API key (ma-...); from MESHAGENT_API_KEY; a dry run plans offline without it',
+  },
   { name: 'api-url', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_API_URL', summary: 'MeshAgent API base URL (default https://api.meshagent.com)' },
   { name: 'project-id', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_PROJECT_ID', summary: 'project id (default: decoded from the API key)' },
   { name: 'room', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_ROOM', summary: 'room to deploy the service to (required with deploy)' },
@@ -37,7 +44,12 @@ export const INPUTS = [
   { name: 'target', group: 'Image', kind: 'string', summary: 'build stage to build' },
   { name: 'platforms', group: 'Image', kind: 'list', summary: 'target platforms, os/arch[/variant] (newline- or comma-separated)' },
   { name: 'builder', group: 'Image', kind: 'string', default: 'auto', summary: 'auto, docker, buildah, or none (ship the image input)' },
-  { name: 'image', group: 'Image', kind: 'string', summary: 'ship an existing image: oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference' },
+  {
+    name: 'image',
+    group: 'Image',
+    kind: 'string',
+    summary: 'ship an existing image: oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference',
+  },
   { name: 'estargz', group: 'Image', kind: 'boolean', default: 'true', summary: 'convert every layer to eStargz' },
   { name: 'prefetch', group: 'Image', kind: 'list', summary: 'paths or globs to prefetch at start, in order' },
   { name: 'compression-level', group: 'Image', kind: 'string', default: '6', summary: 'gzip level 0-9 for eStargz layers' },
@@ -60,7 +72,13 @@ export const INPUTS = [
   { name: 'domain', group: 'Service', kind: 'string', summary: 'domain to route to the service; the service URL is https://<domain>' },
   { name: 'validation-mode', group: 'Service', kind: 'string', default: 'default', summary: 'request validation: default, cookie, or none' },
   { name: 'template', group: 'Service', kind: 'string', default: 'agent', summary: 'container template: agent or none' },
-  { name: 'wait', group: 'Service', kind: 'string', default: 'false', summary: 'probe the service URL after deploy: false, true (300 s), or a timeout like 90s or 5m' },
+  {
+    name: 'wait',
+    group: 'Service',
+    kind: 'string',
+    default: 'false',
+    summary: 'probe the service URL after deploy: false, true (300 s), or a timeout like 90s or 5m',
+  },
   // Behaviour
   { name: 'dry-run', group: 'Behaviour', kind: 'boolean', default: 'false', summary: 'resolve and validate, print the plan, change nothing' },
 ] as const satisfies readonly InputSpec[];

@@ -52,7 +52,12 @@ const ROOM_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
 export function parseRoom(raw: string, ctx: IssueContext): string | undefined {
   const room = optional(raw);
   if (room !== undefined && !ROOM_RE.test(room)) {
-    addIssue(ctx, 'room', `room: ${quote(room)} is not a valid room name`, 'room names are 1-63 lowercase letters, digits and -, starting and ending with a letter or digit');
+    addIssue(
+      ctx,
+      'room',
+      `room: ${quote(room)} is not a valid room name`,
+      'room names are 1-63 lowercase letters, digits and -, starting and ending with a letter or digit',
+    );
   }
   return room;
 }
@@ -159,7 +164,14 @@ export function parseFile(raw: string, ctx: IssueContext): string | undefined {
   return undefined;
 }
 
-export function parseChoice<T extends string>(input: InputName, raw: string, choices: readonly T[], ctx: IssueContext, message: string, normalize = (s: string) => s): T {
+export function parseChoice<T extends string>(
+  input: InputName,
+  raw: string,
+  choices: readonly T[],
+  ctx: IssueContext,
+  message: string,
+  normalize = (s: string) => s,
+): T {
   const value = normalize(raw.trim());
   const choice = choices.find((c) => c === value);
   if (choice) return choice;

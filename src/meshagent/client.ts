@@ -124,7 +124,9 @@ export class MeshagentClient {
 
   async createRepository(request: CreateRepositoryRequest): Promise<ProjectRepository> {
     const json = { name: request.name, description: request.description ?? '', annotations: request.annotations ?? {} };
-    return (await this.call({ method: 'POST', url: `${this.project}/repositories`, json, what: `create registry repository ${request.name}` })).json(ProjectRepository);
+    return (await this.call({ method: 'POST', url: `${this.project}/repositories`, json, what: `create registry repository ${request.name}` })).json(
+      ProjectRepository,
+    );
   }
 
   /** A short-lived registry credential for one repository (user `meshagent`, this token as password). */
@@ -151,7 +153,13 @@ export class MeshagentClient {
   }
 
   async createRoom(request: CreateRoomRequest): Promise<Room> {
-    const json = { name: request.name, if_not_exists: request.if_not_exists ?? false, metadata: request.metadata ?? null, annotations: request.annotations ?? null, permissions: request.permissions ?? null };
+    const json = {
+      name: request.name,
+      if_not_exists: request.if_not_exists ?? false,
+      metadata: request.metadata ?? null,
+      annotations: request.annotations ?? null,
+      permissions: request.permissions ?? null,
+    };
     return (await this.call({ method: 'POST', url: `${this.project}/rooms`, json, what: `create room ${request.name}` })).json(Room);
   }
 

@@ -198,7 +198,10 @@ export function existingSpec(record: ServiceRecord, name: string): ServiceSpec {
 }
 
 function requireId(existing: ServiceSpec, name: string): string {
-  if (!existing.id) throw new ShipError(`existing service ${name} is missing an id`, { hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`' });
+  if (!existing.id)
+    throw new ShipError(`existing service ${name} is missing an id`, {
+      hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`',
+    });
   return existing.id;
 }
 
@@ -209,7 +212,12 @@ type Built = ReturnType<typeof buildServiceSpec>;
  * broken connection, a timeout, a 5xx) may still have been applied, so its undo is recorded too; a refusal (4xx)
  * changed nothing.
  */
-async function writeService(request: DeployRequest, existing: ServiceSpec | undefined, built: Built, undo: UndoLog): Promise<{ serviceId: string; created: boolean; built: Built }> {
+async function writeService(
+  request: DeployRequest,
+  existing: ServiceSpec | undefined,
+  built: Built,
+  undo: UndoLog,
+): Promise<{ serviceId: string; created: boolean; built: Built }> {
   const { client, room, serviceName, log = () => {} } = request;
   if (existing) {
     const serviceId = requireId(existing, serviceName);
@@ -316,7 +324,8 @@ function removeCreatedService(request: DeployRequest, id: string): UndoStep {
 async function changedByAnother(request: DeployRequest, name: string): Promise<string | undefined> {
   const now = await findExistingService(request.client, request.room, name);
   if (!now) return `service ${name} was left as it is: it was deleted meanwhile`;
-  if (now.container?.image !== request.image.ref) return `service ${name} was left as it is: another deploy changed it meanwhile (it runs ${now.container?.image ?? 'no image'})`;
+  if (now.container?.image !== request.image.ref)
+    return `service ${name} was left as it is: another deploy changed it meanwhile (it runs ${now.container?.image ?? 'no image'})`;
   return undefined;
 }
 
@@ -418,7 +427,11 @@ function removeClaimedRoute(client: MeshagentClient, domain: string, serviceName
 // Taking back
 
 /** The error of a deploy that was taken back: why it failed, then what was taken back, or what is left and what to do. */
-function rolledBack(cause: unknown, report: UndoReport, service: { serviceName: string; room: string; serviceId: string | null; created: boolean | null }): DeployRolledBack {
+function rolledBack(
+  cause: unknown,
+  report: UndoReport,
+  service: { serviceName: string; room: string; serviceId: string | null; created: boolean | null },
+): DeployRolledBack {
   const why = cause instanceof ShipError ? cause.message : formatError(cause);
   const undone = report.undone.length > 0 ? `; rolled back: ${report.undone.join('; ')}` : '';
   const effects = report.undone.length > 0 ? report.effects : [];
@@ -428,10 +441,13 @@ function rolledBack(cause: unknown, report: UndoReport, service: { serviceName: 
     const service = effects.filter((e) => e.target === 'service');
     const spoken = service.length > 0 ? service : effects;
     const rollback: Rollback = spoken.some((e) => e.effect === 'restored') ? 'restored' : 'removed';
-    const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof ShipError && cause.hint ? cause.hint : 'ship again once the cause is fixed';
+    const next =
+      cause instanceof Stopped ? 'ship again to deploy' : cause instanceof ShipError && cause.hint ? cause.hint : 'ship again once the cause is fixed';
     return new DeployRolledBack(`${why}${undone}`, `nothing this deploy wrote is left; ${next}`, cause, { ...summary, rollback });
   }
-  const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof ShipError ? error.message : formatError(error)})`);
+  const left = report.failed.map(
+    ({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof ShipError ? error.message : formatError(error)})`,
+  );
   return new DeployRolledBack(
     `${why}; ROLLBACK FAILED, the deploy is left half-done: ${left.join('; ')}${undone}`,
     `put it right by hand: ${report.failed.map(({ step }) => step.leftover.fix).join('; ')}`,

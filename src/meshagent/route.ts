@@ -67,7 +67,10 @@ export function decideRoute(current: RouteRecord | undefined, request: RouteRequ
  * another run created it meanwhile (409), the route is read again and decided as if it had been there: refused,
  * or the plan that remains, for `finishRoute`.
  */
-export async function claimRoute(client: MeshagentClient, plan: Extract<RoutePlan, { kind: 'create' }>): Promise<{ created: true } | { created: false; plan: RoutePlan }> {
+export async function claimRoute(
+  client: MeshagentClient,
+  plan: Extract<RoutePlan, { kind: 'create' }>,
+): Promise<{ created: true } | { created: false; plan: RoutePlan }> {
   const { domain, room, port, log = () => {} } = plan.request;
   try {
     await client.createRoute(plan.spec);

@@ -17,10 +17,12 @@ const SECRET_SCOPES = ['secrets:proxy', 'secrets:read'];
 const DEFAULT_RUN_AS_SCOPES = ['secrets:proxy'];
 
 export function buildContainer(name: string, image: ImageFacts, options: ServiceOptions, existing: ContainerSpec | undefined): ContainerSpec {
-  const runAs = options.runAs !== undefined ? { email: options.runAs.trim().toLowerCase(), scopes: [...DEFAULT_RUN_AS_SCOPES] } : (existing?.run_as ?? undefined);
+  const runAs =
+    options.runAs !== undefined ? { email: options.runAs.trim().toLowerCase(), scopes: [...DEFAULT_RUN_AS_SCOPES] } : (existing?.run_as ?? undefined);
   if (options.runAs !== undefined) {
     if (runAs?.email === '') throw new ShipError('run-as cannot be empty', { input: 'run-as', hint: 'set run-as to a service account email' });
-    if (!runAs?.email.includes('@')) throw new ShipError('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
+    if (!runAs?.email.includes('@'))
+      throw new ShipError('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
   }
   const environment = buildEnvironment(name, options);
   // The checks and the secret scopes apply to the env the service will run with, new or kept.
@@ -45,7 +47,6 @@ export function buildContainer(name: string, image: ImageFacts, options: Service
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
 }
-
 
 /**
  * The new env list, or undefined to keep the existing one. Any env-type input replaces the old list wholesale
@@ -106,10 +107,16 @@ function buildStorage(image: ImageFacts, options: ServiceOptions, existing: Cont
     storage = existing === undefined ? undefined : { ...existing };
   } else {
     const room = given(options.roomMounts)
-      ? (options.roomMounts ?? []).map((m) => (m.subpath === undefined ? { path: m.path, read_only: m.readOnly } : { path: m.path, subpath: m.subpath, read_only: m.readOnly }))
+      ? (options.roomMounts ?? []).map((m) =>
+          m.subpath === undefined ? { path: m.path, read_only: m.readOnly } : { path: m.path, subpath: m.subpath, read_only: m.readOnly },
+        )
       : existing?.room;
-    const images = given(options.imageMounts) ? (options.imageMounts ?? []).map((m) => ({ image: m.image, path: m.path, read_only: m.readOnly })) : existing?.images;
-    const emptyDirs = given(options.emptyDirMounts) ? (options.emptyDirMounts ?? []).map((m) => ({ path: m.path, read_only: m.readOnly })) : existing?.empty_dirs;
+    const images = given(options.imageMounts)
+      ? (options.imageMounts ?? []).map((m) => ({ image: m.image, path: m.path, read_only: m.readOnly }))
+      : existing?.images;
+    const emptyDirs = given(options.emptyDirMounts)
+      ? (options.emptyDirMounts ?? []).map((m) => ({ path: m.path, read_only: m.readOnly }))
+      : existing?.empty_dirs;
     storage = {};
     if (room) storage.room = room;
     if (images) storage.images = images;

@@ -44,9 +44,7 @@ export function buildServiceSpec(request: ServiceSpecRequest): BuiltServiceSpec 
   checkVolumesMounted(image, container.storage ?? undefined);
   const routePort = options.domain === undefined ? undefined : routeTargetPort(ports);
 
-  const base: ServiceSpec = existing
-    ? { ...existing, external: null }
-    : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
+  const base: ServiceSpec = existing ? { ...existing, external: null } : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
   const spec: ServiceSpec = {
     ...base,
     metadata: { ...base.metadata, name, annotations },

@@ -121,9 +121,7 @@ export type EnvironmentVariable = z.infer<typeof EnvironmentVariable>;
 
 export const ContainerStorage = z.strictObject({
   room: z.array(z.strictObject({ path: z.string(), subpath: z.string().nullish(), read_only: z.boolean().default(false) })).nullish(),
-  volumes: z
-    .array(z.strictObject({ name: z.string(), path: z.string(), subpath: z.string().nullish(), read_only: z.boolean().default(false) }))
-    .nullish(),
+  volumes: z.array(z.strictObject({ name: z.string(), path: z.string(), subpath: z.string().nullish(), read_only: z.boolean().default(false) })).nullish(),
   images: z.array(z.strictObject({ image: z.string(), path: z.string(), subpath: z.string().nullish(), read_only: z.boolean().default(true) })).nullish(),
   files: z.array(z.strictObject({ path: z.string(), text: z.string(), read_only: z.boolean().default(true) })).nullish(),
   empty_dirs: z.array(z.strictObject({ path: z.string(), read_only: z.boolean().default(false) })).nullish(),
@@ -221,7 +219,10 @@ export const CreatedService = z.object({ id: z.string() });
 
 export const RoutePath = z
   .strictObject({
-    path: z.string().default('/').refine((p) => p.startsWith('/'), { message: 'RouteSpec paths must start with /' }),
+    path: z
+      .string()
+      .default('/')
+      .refine((p) => p.startsWith('/'), { message: 'RouteSpec paths must start with /' }),
     pathType: z.enum(['prefix', 'exact']).default('prefix'),
     stripPrefix: z.boolean().optional(),
     targetPort: z

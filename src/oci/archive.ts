@@ -76,7 +76,8 @@ export async function layoutFromDockerArchive(file: string, dir: string): Promis
 
 async function assertFile(path: string): Promise<void> {
   const info = await stat(path).catch(() => undefined);
-  if (!info?.isFile()) throw new ShipError(`${path} is not a file`, { hint: 'give the path of an image archive, as `docker save` or `skopeo copy` write them' });
+  if (!info?.isFile())
+    throw new ShipError(`${path} is not a file`, { hint: 'give the path of an image archive, as `docker save` or `skopeo copy` write them' });
 }
 
 const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive as `docker save` or `skopeo copy` write them (a docker-archive, or an OCI layout in a tar)';
@@ -95,7 +96,8 @@ export async function unpackTar(file: string, dir: string): Promise<void> {
       checkEntryPath(entry.header, file, entry.headerOffset);
       const target = resolve(root, name);
       // Cannot happen after checkEntryPath; kept as the last word on where a file may be written.
-      if (target !== root && !target.startsWith(root + sep)) throw new ShipError(`${file}: entry ${quoted(name)} points outside the archive`, { hint: NOT_AN_IMAGE_ARCHIVE });
+      if (target !== root && !target.startsWith(root + sep))
+        throw new ShipError(`${file}: entry ${quoted(name)} points outside the archive`, { hint: NOT_AN_IMAGE_ARCHIVE });
       try {
         if (type === '5') await mkdir(target, { recursive: true });
         else if (type === '0') {
@@ -103,7 +105,10 @@ export async function unpackTar(file: string, dir: string): Promise<void> {
           await pipeline(entry.body(), createWriteStream(target));
         }
       } catch (error) {
-        throw new ShipError(`${file}: entry ${quoted(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
+        throw new ShipError(`${file}: entry ${quoted(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, {
+          hint: NOT_AN_IMAGE_ARCHIVE,
+          cause: error,
+        });
       }
       // Links, devices and fifos have no place in an image archive; they are skipped.
     }
@@ -126,7 +131,11 @@ function collision(error: unknown): string {
 const DockerArchiveManifest = z.array(z.looseObject({ Config: z.string(), RepoTags: z.array(z.string()).nullish(), Layers: z.array(z.string()) })).min(1);
 
 /** Builds an OCI layout from an unpacked `docker save` archive (legacy `<id>/layer.tar` or the newer blobs/ form). */
-async function dockerArchiveToLayout(file: string, unpacked: string, out: string): Promise<{ layout: OciLayout; descriptor: Descriptor; name: string | undefined }> {
+async function dockerArchiveToLayout(
+  file: string,
+  unpacked: string,
+  out: string,
+): Promise<{ layout: OciLayout; descriptor: Descriptor; name: string | undefined }> {
   const text = await readFile(join(unpacked, 'manifest.json'), 'utf8').catch(() => undefined);
   if (text === undefined) throw new ShipError(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
   let parsed: z.infer<typeof DockerArchiveManifest>;
@@ -135,7 +144,8 @@ async function dockerArchiveToLayout(file: string, unpacked: string, out: string
   } catch {
     throw new ShipError(`${file}: manifest.json is not a docker-archive manifest`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
   }
-  if (parsed.length > 1) throw new ShipError(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
+  if (parsed.length > 1)
+    throw new ShipError(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
   const image = parsed[0] as z.infer<typeof DockerArchiveManifest>[number];
   const layout = await OciLayout.create(out, { where: file });
   const inside = (name: string) => {
@@ -158,7 +168,9 @@ async function dockerArchiveToLayout(file: string, unpacked: string, out: string
   const configDigest = claimedDigest(image.Config, true);
   const config = { ...(await layout.writeBlob(configBytes)), mediaType: MediaType.ociConfig };
   if (configDigest !== undefined && config.digest !== configDigest) {
-    throw new ShipError(`${file}: the config ${quoted(image.Config)} does not match its digest: its content is ${config.digest}`, { hint: 'the archive is corrupt or was tampered with: save the image again' });
+    throw new ShipError(`${file}: the config ${quoted(image.Config)} does not match its digest: its content is ${config.digest}`, {
+      hint: 'the archive is corrupt or was tampered with: save the image again',
+    });
   }
   // Layers are moved out of the unpacked archive, not copied (an image can be large); one named twice is moved once.
   const moved = new Map<string, Descriptor>();
@@ -204,7 +216,22 @@ export async function packOciArchive(dir: string, file: string): Promise<void> {
 }
 
 async function* layoutTar(dir: string): AsyncGenerator<Buffer> {
-  const header = (name: string, type: '0' | '5', size: number): TarHeader => ({ name, linkName: '', type, mode: type === '5' ? 0o755 : 0o644, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+  const header = (name: string, type: '0' | '5', size: number): TarHeader => ({
+    name,
+    linkName: '',
+    type,
+    mode: type === '5' ? 0o755 : 0o644,
+    uid: 0,
+    gid: 0,
+    size,
+    mtime: 0,
+    uname: '',
+    gname: '',
+    devMajor: 0,
+    devMinor: 0,
+    xattrs: new Map(),
+    pax: [],
+  });
   yield encodeHeader(header('blobs/', '5', 0));
   for (const algorithm of (await readdir(join(dir, 'blobs'))).sort()) {
     yield encodeHeader(header(`blobs/${algorithm}/`, '5', 0));

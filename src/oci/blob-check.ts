@@ -46,8 +46,10 @@ export class BlobCheck {
 
 /** The error for a whole blob whose digest or size (`actual`) is not the expected one; undefined when they match. */
 export function blobMismatch(expected: ExpectedBlob, actual: { digest: Digest; size: number }, where?: string): ShipError | undefined {
-  if (expected.size !== undefined && actual.size !== expected.size) return blobError(expected, `is ${actual.size} bytes, but its descriptor gives ${expected.size}`, where);
-  if (expected.digest !== undefined && actual.digest !== expected.digest) return blobError(expected, `does not match its digest: its content is ${actual.digest}`, where);
+  if (expected.size !== undefined && actual.size !== expected.size)
+    return blobError(expected, `is ${actual.size} bytes, but its descriptor gives ${expected.size}`, where);
+  if (expected.digest !== undefined && actual.digest !== expected.digest)
+    return blobError(expected, `does not match its digest: its content is ${actual.digest}`, where);
   return undefined;
 }
 

@@ -7,7 +7,11 @@ import type { OciLayout } from './layout.js';
 import { isImageManifestType, isIndexType } from './media-types.js';
 import { ImageConfig, ImageIndex, ImageManifest, type Descriptor } from './types.js';
 
-export async function readImageConfig(layout: OciLayout, top: Descriptor, platform: { readonly os: string; readonly architecture: string }): Promise<{ manifest: ImageManifest; config: ImageConfig }> {
+export async function readImageConfig(
+  layout: OciLayout,
+  top: Descriptor,
+  platform: { readonly os: string; readonly architecture: string },
+): Promise<{ manifest: ImageManifest; config: ImageConfig }> {
   let descriptor = top;
   if (isIndexType(descriptor.mediaType)) {
     const index = await layout.readJson(descriptor, ImageIndex, 'index');
@@ -17,7 +21,9 @@ export async function readImageConfig(layout: OciLayout, top: Descriptor, platfo
     descriptor = chosen;
   }
   if (!isImageManifestType(descriptor.mediaType)) {
-    throw new ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
+    throw new ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, {
+      hint: 'name a container image (an OCI or Docker image manifest or index)',
+    });
   }
   const manifest = await layout.readJson(descriptor, ImageManifest, 'manifest');
   const config = await layout.readJson(manifest.config, ImageConfig, 'image config');

@@ -16,7 +16,9 @@ export function parseImageRef(text: string): ImageRef {
   const colon = text.indexOf(':');
   const transport = colon === -1 ? '' : text.slice(0, colon);
   if (!(TRANSPORTS as readonly string[]).includes(transport)) {
-    throw new ShipError(`${quoted(text, 200)} is not a reference to an image on disk`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+    throw new ShipError(`${quoted(text, 200)} is not a reference to an image on disk`, {
+      hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE',
+    });
   }
   const rest = text.slice(colon + 1);
   if (rest === '') throw new ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });

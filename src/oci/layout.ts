@@ -106,7 +106,10 @@ export class OciLayout {
    */
   async statBlob(blob: { digest: Digest; size: number }): Promise<string> {
     const { path, size } = await this.blobFile(blob.digest);
-    if (size !== blob.size) throw new ShipError(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, { hint: 'the image is corrupt or cut short: build, export or pull it again' });
+    if (size !== blob.size)
+      throw new ShipError(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, {
+        hint: 'the image is corrupt or cut short: build, export or pull it again',
+      });
     return path;
   }
 
@@ -118,7 +121,8 @@ export class OciLayout {
       throw fileError(error, path, `${this.where}: blob ${digest}`, 'the layout is damaged: write it again');
     });
     if (!info) throw new ShipError(`${this.where}: blob ${digest} is missing`, { hint: 'the image is incomplete: build, export or pull it again' });
-    if (!info.isFile()) throw new ShipError(`${this.where}: the blob path ${path} of ${digest} is not a file`, { hint: 'the layout is damaged: write it again' });
+    if (!info.isFile())
+      throw new ShipError(`${this.where}: the blob path ${path} of ${digest} is not a file`, { hint: 'the layout is damaged: write it again' });
     return { path, size: info.size };
   }
 
@@ -282,7 +286,10 @@ export class OciLayout {
       throw new ShipError(`${this.where}: index.json is not JSON`, { hint: 'the layout is corrupt' });
     }
     const result = ImageIndex.safeParse(parsed);
-    if (!result.success) throw new ShipError(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, { hint: 'the layout is corrupt' });
+    if (!result.success)
+      throw new ShipError(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, {
+        hint: 'the layout is corrupt',
+      });
     return result.data;
   }
 

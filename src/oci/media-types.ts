@@ -24,7 +24,6 @@ export const MediaType = {
   dockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
 } as const;
 
-
 /**
  * The layer media types a container runtime unpacks (containerd's images.DiffCompression knows the same ones), with
  * the compression each declares. Anything else (an encrypted layer, an in-toto statement, a Helm chart) is not a

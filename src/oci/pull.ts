@@ -40,11 +40,15 @@ export async function pullImage(repo: RepositoryClient, reference: string, layou
     // getManifest checks the content against a digest reference; the size is the descriptor's to check.
     const answer = await repo.getManifest(ref);
     if (expectedSize !== undefined && answer.bytes.length !== expectedSize) {
-      throw new ShipError(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, { hint: 'the registry holds a corrupt image: push it again' });
+      throw new ShipError(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, {
+        hint: 'the registry holds a corrupt image: push it again',
+      });
     }
     const mediaType = answer.mediaType;
     if (mediaType === 'application/vnd.docker.distribution.manifest.v1+json' || mediaType === 'application/vnd.docker.distribution.manifest.v1+prettyjws') {
-      throw new ShipError(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, { hint: 'push it again with a current Docker or buildah, which write schema 2 or OCI' });
+      throw new ShipError(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, {
+        hint: 'push it again with a current Docker or buildah, which write schema 2 or OCI',
+      });
     }
     const descriptor: Descriptor = { mediaType, digest: answer.digest, size: answer.bytes.length };
     let json: unknown;
@@ -55,13 +59,18 @@ export async function pullImage(repo: RepositoryClient, reference: string, layou
       throw new ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not JSON`, { hint: 'the registry holds a corrupt or unsupported image' });
     }
     /** A zod check whose failure names the manifest instead of throwing a bare ZodError. */
-    const parse = <T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string; path: PropertyKey[] }[] } } }): T => {
+    const parse = <T>(schema: {
+      safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string; path: PropertyKey[] }[] } };
+    }): T => {
       const result = schema.safeParse(json);
       if (result.success) return result.data;
       const issue = result.error.issues[0];
-      throw new ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not valid: ${issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid'}`, {
-        hint: 'the registry holds a corrupt or unsupported image',
-      });
+      throw new ShipError(
+        `${repo.where}: manifest ${answer.digest} (${ref}) is not valid: ${issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
+        {
+          hint: 'the registry holds a corrupt or unsupported image',
+        },
+      );
     };
     if (isIndexType(mediaType)) {
       if (depth > 2) throw new ShipError(`${repo.where}:${reference}: indexes nested too deep`, { hint: 'the image is corrupt' });
@@ -71,7 +80,9 @@ export async function pullImage(repo: RepositoryClient, reference: string, layou
         const [chosen] = wanted;
         if (!chosen) {
           const known = index.manifests.map((m) => (m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest)).join(', ');
-          throw new ShipError(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, { hint: `it has: ${known}` });
+          throw new ShipError(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, {
+            hint: `it has: ${known}`,
+          });
         }
         return fetchManifest(chosen.digest, depth + 1, chosen.size);
       }
@@ -104,13 +115,19 @@ export async function pullImage(repo: RepositoryClient, reference: string, layou
       await layout.writeBlobFrom(body, { digest: blob.digest, size: blob.size }, repo.where);
     } catch (error) {
       body.destroy();
-      if (error instanceof ShipError && !error.message.startsWith(repo.where)) throw new ShipError(`pull ${short(blob.digest)} from ${repo.where}: ${error.message}`, { hint: error.hint ?? 'run again; if it persists the registry serves corrupt data', cause: error });
+      if (error instanceof ShipError && !error.message.startsWith(repo.where))
+        throw new ShipError(`pull ${short(blob.digest)} from ${repo.where}: ${error.message}`, {
+          hint: error.hint ?? 'run again; if it persists the registry serves corrupt data',
+          cause: error,
+        });
       throw error;
     }
     bytesDownloaded += blob.size;
   });
   await layout.setRef(root, options.layoutRef);
-  log(`${repo.where}: pulled ${reference} (${root.digest}) in ${((Date.now() - started) / 1000).toFixed(2)} s: ${blobs.size} blobs, ${present} already present, ${mb(bytesDownloaded)} downloaded`);
+  log(
+    `${repo.where}: pulled ${reference} (${root.digest}) in ${((Date.now() - started) / 1000).toFixed(2)} s: ${blobs.size} blobs, ${present} already present, ${mb(bytesDownloaded)} downloaded`,
+  );
   return { descriptor: root, blobs: blobs.size, present, bytesDownloaded };
 }
 

@@ -88,7 +88,20 @@ export async function pushImage(layout: OciLayout, repo: RepositoryClient, optio
   const plan = await planImage(layout, root);
   const top = plan.manifests[plan.manifests.length - 1];
   if (!top) throw new ShipError(`${layout.where}: nothing to push`, { hint: 'the layout holds no manifest' });
-  const stats: PushStats = { blobs: plan.blobs.size, skipped: 0, mounted: 0, uploaded: 0, bytesUploaded: 0, bytesSent: 0, retries: 0, resumes: 0, restarts: 0, manifests: plan.manifests.length, upToDate: false, outcomes: new Map() };
+  const stats: PushStats = {
+    blobs: plan.blobs.size,
+    skipped: 0,
+    mounted: 0,
+    uploaded: 0,
+    bytesUploaded: 0,
+    bytesSent: 0,
+    retries: 0,
+    resumes: 0,
+    restarts: 0,
+    manifests: plan.manifests.length,
+    upToDate: false,
+    outcomes: new Map(),
+  };
   const pinned = `${repo.client.registry}/${repo.name}@${root.digest}`;
 
   // The registry only stores a manifest whose blobs it has, so when it has ours, every blob is there.
@@ -105,7 +118,9 @@ export async function pushImage(layout: OciLayout, repo: RepositoryClient, optio
   // Largest first: the biggest blob is the critical path, so it must not wait for a free slot.
   const blobs = [...plan.blobs.values()].sort((a, b) => b.size - a.size);
   const total = blobs.reduce((sum, blob) => sum + blob.size, 0);
-  log(`${repo.where}: pushing ${root.digest}: ${blobs.length} blobs (${mb(total)}), ${plan.manifests.length} manifest${plan.manifests.length === 1 ? '' : 's'}`);
+  log(
+    `${repo.where}: pushing ${root.digest}: ${blobs.length} blobs (${mb(total)}), ${plan.manifests.length} manifest${plan.manifests.length === 1 ? '' : 's'}`,
+  );
   // Every blob the layout holds is checked against its descriptor before anything is sent: the registry checks each
   // upload's digest too, but only as it arrives, after other blobs of a bad image have gone. Blobs the layout wrote
   // itself (a conversion's output) were checked as they were written and are not read again.
@@ -117,7 +132,10 @@ export async function pushImage(layout: OciLayout, repo: RepositoryClient, optio
     const isTop = i === plan.manifests.length - 1;
     const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
     const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
-    if (digest !== manifest.descriptor.digest) throw new ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, { hint: 'the layout is corrupt: write it again' });
+    if (digest !== manifest.descriptor.digest)
+      throw new ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, {
+        hint: 'the layout is corrupt: write it again',
+      });
   }
   stats.retries = repo.client.retries - retriesBefore;
   log(
@@ -129,7 +147,14 @@ export async function pushImage(layout: OciLayout, repo: RepositoryClient, optio
 }
 
 /** Skip, mount or upload one blob. */
-async function pushBlob(layout: OciLayout, repo: RepositoryClient, blob: Descriptor, stats: PushStats, options: PushOptions, log: (line: string) => void): Promise<void> {
+async function pushBlob(
+  layout: OciLayout,
+  repo: RepositoryClient,
+  blob: Descriptor,
+  stats: PushStats,
+  options: PushOptions,
+  log: (line: string) => void,
+): Promise<void> {
   const size = await repo.blobSize(blob.digest);
   if (size !== undefined) {
     stats.skipped += 1;
@@ -148,7 +173,8 @@ async function pushBlob(layout: OciLayout, repo: RepositoryClient, blob: Descrip
   if (!(await layout.hasBlob(blob.digest, blob.size))) throw new MissingBlobError(layout, blob, repo.where);
   const path = layout.blobPath(blob.digest);
   // createReadStream cannot express an empty range (its `end` is inclusive).
-  const source = (start: number, end: number): Readable => (end > start ? createReadStream(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : Readable.from([]));
+  const source = (start: number, end: number): Readable =>
+    end > start ? createReadStream(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : Readable.from([]);
   const result = await uploadBlob(repo, blob.digest, blob.size, source, {
     ...options.upload,
     log,
@@ -159,7 +185,9 @@ async function pushBlob(layout: OciLayout, repo: RepositoryClient, blob: Descrip
   stats.bytesSent += result.bytesSent;
   stats.resumes += result.resumes;
   stats.restarts += result.restarts;
-  log(`${repo.where}: uploaded ${short(blob.digest)} (${mb(blob.size)})${result.resumes + result.restarts > 0 ? `, after ${result.resumes} resumes and ${result.restarts} restarts` : ''}`);
+  log(
+    `${repo.where}: uploaded ${short(blob.digest)} (${mb(blob.size)})${result.resumes + result.restarts > 0 ? `, after ${result.resumes} resumes and ${result.restarts} restarts` : ''}`,
+  );
 }
 
 /** Reads the manifests under `root` from the layout: the blobs they reference, and the manifests in push order. */
@@ -168,13 +196,17 @@ async function planImage(layout: OciLayout, root: Descriptor): Promise<ImagePlan
   const visit = async (descriptor: Descriptor, depth: number): Promise<void> => {
     if (depth > 4) throw new ShipError(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
     if (!isIndexType(descriptor.mediaType) && !isImageManifestType(descriptor.mediaType)) {
-      throw new ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, { hint: 'the image is corrupt or not an image' });
+      throw new ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, {
+        hint: 'the image is corrupt or not an image',
+      });
     }
     const bytes = await layout.readBlob(descriptor.digest, descriptor.size);
     const checkType = (declared: string | undefined): void => {
       // As containerd's images.validateMediaType: a document is what its descriptor says it is.
       if (declared !== undefined && declared !== descriptor.mediaType) {
-        throw new ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt' });
+        throw new ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
+          hint: 'the image is corrupt',
+        });
       }
     };
     if (isIndexType(descriptor.mediaType)) {
@@ -196,7 +228,12 @@ async function planImage(layout: OciLayout, root: Descriptor): Promise<ImagePlan
   return plan;
 }
 
-function parseJson<T>(bytes: Buffer, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, dir: string, digest: Digest): T {
+function parseJson<T>(
+  bytes: Buffer,
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } },
+  dir: string,
+  digest: Digest,
+): T {
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString('utf8'));
@@ -204,7 +241,8 @@ function parseJson<T>(bytes: Buffer, schema: { safeParse(value: unknown): { succ
     throw new ShipError(`${dir}: ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
   }
   const result = schema.safeParse(value);
-  if (!result.success) throw new ShipError(`${dir}: ${digest} is not a valid manifest (${result.error.issues[0]?.message ?? 'invalid'})`, { hint: 'the image is corrupt' });
+  if (!result.success)
+    throw new ShipError(`${dir}: ${digest} is not a valid manifest (${result.error.issues[0]?.message ?? 'invalid'})`, { hint: 'the image is corrupt' });
   return result.data;
 }
 

@@ -123,12 +123,20 @@ export class RegistryAuth {
     const url = `${challenge.realm}${challenge.realm.includes('?') ? '&' : '?'}${query.toString()}`;
     const what = `get a token for ${registry} from ${new URL(challenge.realm).origin}`;
     try {
-      const headers: Record<string, string> = credentials ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` } : {};
+      const headers: Record<string, string> = credentials
+        ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` }
+        : {};
       // Docker's way: GET with Basic credentials. A server that only speaks OAuth2 answers 404/405, then we POST.
       const answer = await http.request({ method: 'GET', url, headers, accept: [200, 404, 405], what });
       if (answer.status === 200) return this.readToken(answer.json(), what);
-      if (!credentials) throw new ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
-      const form = new URLSearchParams({ grant_type: 'password', username: credentials.username, password: credentials.password, client_id: this.options.clientId ?? DEFAULT_CLIENT_ID });
+      if (!credentials)
+        throw new ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
+      const form = new URLSearchParams({
+        grant_type: 'password',
+        username: credentials.username,
+        password: credentials.password,
+        client_id: this.options.clientId ?? DEFAULT_CLIENT_ID,
+      });
       if (challenge.service) form.set('service', challenge.service);
       if (scopes.length > 0) form.set('scope', scopes.join(' '));
       const posted = await http.request({

@@ -77,7 +77,7 @@ class Upload {
 
   async run(): Promise<UploadResult> {
     await this.open();
-    for (let failures = 0; ; ) {
+    for (let failures = 0; ;) {
       try {
         if (this.chunked) {
           while (this.offset < this.size) await this.patch(Math.min(this.size, this.offset + this.chunkSize));
@@ -179,7 +179,8 @@ class Upload {
     });
     if (withBody) this.options.onBytes?.(this.size);
     const theirs = answer.headers['docker-content-digest'];
-    if (theirs && theirs !== this.digest) throw new ShipError(`${this.what}: the registry stored it as ${theirs}`, { hint: 'the registry altered the blob: report this registry' });
+    if (theirs && theirs !== this.digest)
+      throw new ShipError(`${this.what}: the registry stored it as ${theirs}`, { hint: 'the registry altered the blob: report this registry' });
   }
 
   /**
@@ -207,7 +208,10 @@ class Upload {
 
   private locationOf(answer: HttpResponse): string {
     const location = answer.headers.location;
-    if (!location) throw new ShipError(`${this.what}: the registry answered ${answer.status} without a Location`, { hint: 'the registry does not follow the distribution API' });
+    if (!location)
+      throw new ShipError(`${this.what}: the registry answered ${answer.status} without a Location`, {
+        hint: 'the registry does not follow the distribution API',
+      });
     return this.repo.resolve(location);
   }
 

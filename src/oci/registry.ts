@@ -90,7 +90,10 @@ export class RegistryClient {
       const answer = await this.http.request({ method: 'GET', url: '/v2/', accept: [200, 401], what: `reach the registry ${this.registry}` });
       if (answer.status === 401) {
         const challenge = parseChallenge(answer.headers['www-authenticate']);
-        if (!challenge) throw new ShipError(`${this.registry} answered 401 without a challenge this client understands`, { hint: 'the registry must offer Basic or Bearer token authentication' });
+        if (!challenge)
+          throw new ShipError(`${this.registry} answered 401 without a challenge this client understands`, {
+            hint: 'the registry must offer Basic or Bearer token authentication',
+          });
         this.auth.setChallenge(challenge);
       }
     })().catch((error: unknown) => {
@@ -143,7 +146,10 @@ export class RepositoryClient {
    */
   async send(request: HttpRequest & { accept: readonly number[] }, options: { stream: true; scopes?: readonly string[] }): Promise<StreamedResponse>;
   async send(request: HttpRequest & { accept: readonly number[] }, options?: { stream?: false; scopes?: readonly string[] }): Promise<HttpResponse>;
-  async send(request: HttpRequest & { accept: readonly number[] }, options: { stream?: boolean; scopes?: readonly string[] } = {}): Promise<HttpResponse | StreamedResponse> {
+  async send(
+    request: HttpRequest & { accept: readonly number[] },
+    options: { stream?: boolean; scopes?: readonly string[] } = {},
+  ): Promise<HttpResponse | StreamedResponse> {
     await this.client.ping();
     const scopes = options.scopes ?? this.scopes;
     const { auth } = this.client;
@@ -167,14 +173,17 @@ export class RepositoryClient {
     // Named by what the caller set out to do (a push starts with pull-scoped HEADs, but it is still a push).
     const action = this.actions.includes('push') ? 'push to' : 'pull from';
     const detail = registryErrorText(body);
-    return new HttpError(`${this.where}: not authorized to ${action} this repository (${request.what ?? request.method}): 401 Unauthorized${detail ? `: ${detail}` : ''}`, {
-      method: request.method,
-      // Without the query: an upload URL carries the registry's session state.
-      url: request.url.split('?')[0] ?? request.url,
-      status: 401,
-      bodySnippet: detail,
-      hint: this.client.auth.credentialsHint(),
-    });
+    return new HttpError(
+      `${this.where}: not authorized to ${action} this repository (${request.what ?? request.method}): 401 Unauthorized${detail ? `: ${detail}` : ''}`,
+      {
+        method: request.method,
+        // Without the query: an upload URL carries the registry's session state.
+        url: request.url.split('?')[0] ?? request.url,
+        status: 401,
+        bodySnippet: detail,
+        hint: this.client.auth.credentialsHint(),
+      },
+    );
   }
 
   private path(kind: 'blobs' | 'manifests' | 'tags', rest: string): string {
@@ -201,7 +210,14 @@ export class RepositoryClient {
     let answer: HttpResponse;
     try {
       answer = await this.send(
-        { method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}`, idempotent: true },
+        {
+          method: 'POST',
+          url: this.path('blobs', 'uploads/'),
+          query: { mount: digest, from },
+          accept: [201, 202],
+          what: `mount blob ${digest} from ${from} into ${this.where}`,
+          idempotent: true,
+        },
         { scopes: [...this.scopes, repositoryScope(from, ['pull'])] },
       );
     } catch (error) {
@@ -219,7 +235,13 @@ export class RepositoryClient {
   /** Abandons an upload session (best effort: the registry also expires them). */
   async cancelUpload(location: string | undefined): Promise<void> {
     if (!location) return;
-    await this.send({ method: 'DELETE', url: this.resolve(location), accept: [200, 202, 204, 404], maxAttempts: 1, what: `cancel an upload to ${this.where}` }).catch(() => undefined);
+    await this.send({
+      method: 'DELETE',
+      url: this.resolve(location),
+      accept: [200, 202, 204, 404],
+      maxAttempts: 1,
+      what: `cancel an upload to ${this.where}`,
+    }).catch(() => undefined);
   }
 
   /** An absolute URL for a Location header (relative ones resolve against the registry). */
@@ -230,7 +252,10 @@ export class RepositoryClient {
   /** The blob's bytes as a stream, following the redirect a registry may answer with (to storage, without our token). */
   async openBlob(digest: Digest): Promise<Readable> {
     const what = `download blob ${digest} from ${this.where}`;
-    const answer = await this.send({ method: 'GET', url: this.path('blobs', digest), accept: [200, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
+    const answer = await this.send(
+      { method: 'GET', url: this.path('blobs', digest), accept: [200, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 },
+      { stream: true },
+    );
     if (answer.status === 200) return answer.body;
     await drain(answer.body);
     const location = answer.headers.location;
@@ -247,7 +272,10 @@ export class RepositoryClient {
     const what = `read bytes ${start}-${start + length - 1} of blob ${digest} from ${this.where}`;
     if (length <= 0) return Buffer.alloc(0);
     const range = { range: `bytes=${start}-${start + length - 1}` };
-    let answer = await this.send({ method: 'GET', url: this.path('blobs', digest), headers: range, accept: [200, 206, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
+    let answer = await this.send(
+      { method: 'GET', url: this.path('blobs', digest), headers: range, accept: [200, 206, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 },
+      { stream: true },
+    );
     if (answer.status !== 200 && answer.status !== 206) {
       await drain(answer.body);
       const location = answer.headers.location;
@@ -256,7 +284,9 @@ export class RepositoryClient {
     }
     if (answer.status !== 206) {
       answer.body.destroy();
-      throw new ShipError(`${what}: the registry answered ${answer.status} to a Range request`, { hint: 'the registry does not serve parts of blobs, which lazy pulling needs too' });
+      throw new ShipError(`${what}: the registry answered ${answer.status} to a Range request`, {
+        hint: 'the registry does not serve parts of blobs, which lazy pulling needs too',
+      });
     }
     const chunks: Buffer[] = [];
     let received = 0;
@@ -284,7 +314,14 @@ export class RepositoryClient {
     const what = `push manifest ${digest} to ${this.where}${isDigest(reference) ? '' : `:${reference}`}`;
     let answer: HttpResponse;
     try {
-      answer = await this.send({ method: 'PUT', url: this.path('manifests', reference), headers: { 'content-type': mediaType }, body: bytes, accept: [201], what });
+      answer = await this.send({
+        method: 'PUT',
+        url: this.path('manifests', reference),
+        headers: { 'content-type': mediaType },
+        body: bytes,
+        accept: [201],
+        what,
+      });
     } catch (error) {
       if (error instanceof HttpError && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
         throw new ShipError(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
@@ -296,7 +333,9 @@ export class RepositoryClient {
     }
     const theirs = answer.headers['docker-content-digest'];
     if (theirs && theirs !== digest) {
-      throw new ShipError(`${what}: the registry stored it as ${theirs}`, { hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry' });
+      throw new ShipError(`${what}: the registry stored it as ${theirs}`, {
+        hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry',
+      });
     }
     return digest;
   }
@@ -304,9 +343,16 @@ export class RepositoryClient {
   /** A manifest or index by tag or digest, verified against the digest when the reference is one. */
   async getManifest(reference: string): Promise<ManifestAnswer> {
     const what = `get manifest ${reference} from ${this.where}`;
-    const answer = await this.send({ method: 'GET', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT.join(', ') }, accept: [200], what });
+    const answer = await this.send({
+      method: 'GET',
+      url: this.path('manifests', reference),
+      headers: { accept: MANIFEST_ACCEPT.join(', ') },
+      accept: [200],
+      what,
+    });
     const digest = sha256(answer.body);
-    if (isDigest(reference) && digest !== reference) throw new ShipError(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
+    if (isDigest(reference) && digest !== reference)
+      throw new ShipError(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
     const declared = (() => {
       try {
         return (JSON.parse(answer.text()) as { mediaType?: unknown }).mediaType;
@@ -314,7 +360,7 @@ export class RepositoryClient {
         throw new ShipError(`${what}: the manifest is not JSON`, { hint: 'the registry served something that is not an image manifest' });
       }
     })();
-    const mediaType = typeof declared === 'string' ? declared : (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+    const mediaType = typeof declared === 'string' ? declared : ((answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '');
     return { bytes: answer.body, mediaType, digest };
   }
 
@@ -329,7 +375,10 @@ export class RepositoryClient {
     });
     if (answer.status === 404) return undefined;
     const digest = answer.headers['docker-content-digest'] ?? '';
-    if (!isDigest(digest)) throw new ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, { hint: 'use a registry that reports manifest digests' });
+    if (!isDigest(digest))
+      throw new ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, {
+        hint: 'use a registry that reports manifest digests',
+      });
     return { digest, mediaType: (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '', size: Number(answer.headers['content-length'] ?? 0) };
   }
 

@@ -42,6 +42,8 @@ function parse<T>(schema: { parse(value: unknown): T }, answer: ManifestAnswer, 
   try {
     return schema.parse(JSON.parse(answer.bytes.toString('utf8')));
   } catch {
-    throw new ShipError(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, { hint: 'the registry holds something this tool did not write: push the image again' });
+    throw new ShipError(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, {
+      hint: 'the registry holds something this tool did not write: push the image again',
+    });
   }
 }

@@ -40,7 +40,12 @@ export async function pushFromLayout(dir: string, target: RegistryTarget, option
 }
 
 /** Pulls `reference` (a tag or a digest) from `target` into the layout in `dir`, created when missing. */
-export async function pullIntoLayout(target: RegistryTarget, reference: string | Digest, dir: string, options: Omit<PullOptions, 'log'> = {}): Promise<PullResult> {
+export async function pullIntoLayout(
+  target: RegistryTarget,
+  reference: string | Digest,
+  dir: string,
+  options: Omit<PullOptions, 'log'> = {},
+): Promise<PullResult> {
   const layout = await OciLayout.create(dir);
   const client = clientFor(target);
   try {

@@ -69,7 +69,13 @@ interface ShippableOptions {
 /** Layers larger than this get a progress line as they convert. */
 const PROGRESS_BYTES = 64 * 1024 * 1024;
 
-async function shippableImage(source: SourceImage, config: ShipConfig, workDir: string, log: (line: string) => void, options: ShippableOptions = {}): Promise<ShippableImage> {
+async function shippableImage(
+  source: SourceImage,
+  config: ShipConfig,
+  workDir: string,
+  log: (line: string) => void,
+  options: ShippableOptions = {},
+): Promise<ShippableImage> {
   if (!config.image.estargz) {
     // Shipped as it is: the media types and compressions are checked here, the blobs' digests as the push reads them.
     await checkImageParts(source.layout, source.descriptor);
@@ -92,8 +98,12 @@ async function shippableImage(source: SourceImage, config: ShipConfig, workDir: 
       if (event.kind === 'start') {
         reported = 0;
         log(`converting ${event.digest.slice(0, 19)} (${bytes(event.size)})`);
-      } else if (event.kind === 'reused') log(`reused ${event.digest.slice(0, 19)} -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, converted by the previous ship)`);
-      else if (event.kind === 'done') log(`  -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, ${event.result.entries} entries${event.result.passedThrough ? ', already eStargz: kept' : ''})`);
+      } else if (event.kind === 'reused')
+        log(`reused ${event.digest.slice(0, 19)} -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, converted by the previous ship)`);
+      else if (event.kind === 'done')
+        log(
+          `  -> ${event.result.digest.slice(0, 19)} (${bytes(event.result.size)}, ${event.result.entries} entries${event.result.passedThrough ? ', already eStargz: kept' : ''})`,
+        );
       else if (Math.floor(event.payloadBytes / PROGRESS_BYTES) > reported) {
         reported = Math.floor(event.payloadBytes / PROGRESS_BYTES);
         log(`  ${bytes(event.payloadBytes)} written`);
@@ -115,19 +125,26 @@ async function shippableImage(source: SourceImage, config: ShipConfig, workDir: 
   const verdict = await verifyImage(out, conversion.descriptor, { elsewhere, tempDir: workDir });
   if (!verdict.ok) {
     const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
-    throw new ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+    throw new ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, {
+      hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
+    });
   }
 
   // The verifier read every TOC: what a lazy pull reads before start comes from there, not from another reading.
   const lazyPull = new Map(verdict.layers.map((l) => [l.digest as string, l.lazyPullBytes]));
   const { manifest } = await readRunnableConfig(out, conversion.descriptor);
   // The converted manifest the runnable image came from: the one with the same layers.
-  const converted = conversion.manifests.find((m) => m.layers.length === manifest.layers.length && m.layers.every((l, i) => l.result.digest === manifest.layers[i]?.digest));
+  const converted = conversion.manifests.find(
+    (m) => m.layers.length === manifest.layers.length && m.layers.every((l, i) => l.result.digest === manifest.layers[i]?.digest),
+  );
   const layers: LayerReport[] = [];
   for (const [index, descriptor] of manifest.layers.entries()) {
     const origin = converted?.layers[index];
     const lazy = origin?.reused ? origin.reused.lazyPullBytes : lazyPull.get(descriptor.digest);
-    if (lazy === undefined) throw new ShipError(`layer ${descriptor.digest} was not verified`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+    if (lazy === undefined)
+      throw new ShipError(`layer ${descriptor.digest} was not verified`, {
+        hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
+      });
     layers.push({
       sourceDigest: origin?.source ?? descriptor.digest,
       sourceSize: (origin && sourceSizes.get(origin.source)) ?? (await sizeOf(source.layout, origin?.source)) ?? descriptor.size,
@@ -155,7 +172,18 @@ function describeConversion(image: ShippableImage): string {
 }
 
 function plainLayer(digest: Digest, size: number): LayerReport {
-  return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, conversion: 'as-is', push: null };
+  return {
+    sourceDigest: digest,
+    sourceSize: size,
+    digest,
+    size,
+    tocDigest: null,
+    prefetchFiles: 0,
+    prefetchBytes: size,
+    reused: true,
+    conversion: 'as-is',
+    push: null,
+  };
 }
 
 async function sizeOf(layout: OciLayout, digest: Digest | undefined): Promise<number | undefined> {

@@ -10,11 +10,17 @@ import { ShipAnnotation } from './annotations.js';
 
 const INPUT_OF: Readonly<Record<ConversionSettingError['setting'], string>> = { level: 'compression-level', chunkSize: 'chunk-size' };
 
-export async function convertImageForShip(source: OciLayout, top: Descriptor, out: OciLayout, options: Omit<ConvertImageOptions, 'provenance'> = {}): Promise<ImageConversion> {
+export async function convertImageForShip(
+  source: OciLayout,
+  top: Descriptor,
+  out: OciLayout,
+  options: Omit<ConvertImageOptions, 'provenance'> = {},
+): Promise<ImageConversion> {
   try {
     return await convertImage(source, top, out, { ...options, provenance: ShipAnnotation });
   } catch (error) {
-    if (error instanceof ConversionSettingError) throw new ShipError(error.message, { input: INPUT_OF[error.setting], ...(error.hint ? { hint: error.hint } : {}), cause: error });
+    if (error instanceof ConversionSettingError)
+      throw new ShipError(error.message, { input: INPUT_OF[error.setting], ...(error.hint ? { hint: error.hint } : {}), cause: error });
     throw error;
   }
 }

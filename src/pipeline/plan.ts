@@ -20,7 +20,12 @@ export interface Planned extends Ensured {
 
 /** The dry run's stage, recorded as the deploy stage: the plan, found by reading only. */
 export async function planStage(run: ShipRun, ensured: Ensured): Promise<Planned> {
-  const plan = await run.stages.run('deploy', 'Plan (dry run: nothing is changed)', () => planDeploy(run.config, ensured.target, ensured.access, run.client), () => 'planned; nothing was changed');
+  const plan = await run.stages.run(
+    'deploy',
+    'Plan (dry run: nothing is changed)',
+    () => planDeploy(run.config, ensured.target, ensured.access, run.client),
+    () => 'planned; nothing was changed',
+  );
   for (const line of plan) run.runner.info(line);
   return { ...ensured, plan };
 }
@@ -38,7 +43,8 @@ async function planDeploy(config: ShipConfig, target: Target, access: PushAccess
   if (!service.deploy || !meshagent.room) return [...lines, 'deploy     no'];
   const room = meshagent.room;
   const roomExists = offline ? undefined : (await client.getRoom(room)) !== undefined;
-  if (roomExists === undefined) lines.push(`room       ${room} (not looked up${service.createRoom ? '; created if missing' : '; a real run fails if it does not exist'})`);
+  if (roomExists === undefined)
+    lines.push(`room       ${room} (not looked up${service.createRoom ? '; created if missing' : '; a real run fails if it does not exist'})`);
   else if (!roomExists && !service.createRoom) lines.push(`room       ${room} does not exist: a real run fails (set create-room: true to create it)`);
   else lines.push(`room       ${room}${roomExists ? '' : ' would be created'}`);
   const existing = roomExists ? await findExistingService(client, room, target.serviceName) : undefined;
@@ -52,14 +58,18 @@ async function planDeploy(config: ShipConfig, target: Target, access: PushAccess
       options: service,
       existing,
     });
-    lines.push(`service    ${target.serviceName} ${offline ? 'would be created or updated (not looked up; no diff)' : `would be ${existing ? 'updated' : 'created'}`}`);
+    lines.push(
+      `service    ${target.serviceName} ${offline ? 'would be created or updated (not looked up; no diff)' : `would be ${existing ? 'updated' : 'created'}`}`,
+    );
     const changes = existing ? diffSpecs(withoutEnvValues(existing), withoutEnvValues(spec)) : [];
     if (existing) lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
   } catch (error) {
     if (!(error instanceof ShipError)) throw error;
     lines.push(`service    ${target.serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
   }
-  lines.push(`domain     ${service.domain ? `https://${service.domain}${offline ? '' : await routeNote(client, service.domain, room, target.serviceName)}` : 'none'}`);
+  lines.push(
+    `domain     ${service.domain ? `https://${service.domain}${offline ? '' : await routeNote(client, service.domain, room, target.serviceName)}` : 'none'}`,
+  );
   return lines;
 }
 

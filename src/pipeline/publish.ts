@@ -82,13 +82,21 @@ export async function checkPushed(registry: Registry, target: Target, pushed: Di
   let tocs = 0;
   for (const blob of blobs.values()) {
     const size = await repository.blobSize(blob.digest);
-    if (size !== blob.size) throw new ShipError(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, { hint: 'push again' });
+    if (size !== blob.size)
+      throw new ShipError(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, {
+        hint: 'push again',
+      });
     const declared = blob.annotations?.[Annotation.stargzTocDigest];
     if (declared === undefined) continue;
     const toc = await readToc({ size: blob.size, read: (start, length) => repository.readBlobRange(blob.digest, start, length) }).catch((error: unknown) => {
-      throw new ShipError(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, { hint: 'push again; if it persists, the registry alters blobs or does not serve ranges' });
+      throw new ShipError(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, {
+        hint: 'push again; if it persists, the registry alters blobs or does not serve ranges',
+      });
     });
-    if (toc.tocDigest !== declared) throw new ShipError(`${where}: layer ${blob.digest} has TOC digest ${toc.tocDigest}, its annotation says ${declared}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+    if (toc.tocDigest !== declared)
+      throw new ShipError(`${where}: layer ${blob.digest} has TOC digest ${toc.tocDigest}, its annotation says ${declared}`, {
+        hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
+      });
     tocs += 1;
   }
   return { blobs: blobs.size, tocs };

@@ -39,7 +39,8 @@ export interface RunFailure {
  */
 export function runFailure(thrown: unknown, stop: RunStop | undefined): RunFailure {
   const stopped = stop?.stopped;
-  if (stopped && thrown instanceof StageError && !(thrown.original instanceof DeployRolledBack)) return { thrown, reported: new StageError(thrown.stage, stopped) };
+  if (stopped && thrown instanceof StageError && !(thrown.original instanceof DeployRolledBack))
+    return { thrown, reported: new StageError(thrown.stage, stopped) };
   return { thrown, reported: thrown };
 }
 

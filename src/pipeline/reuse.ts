@@ -79,7 +79,8 @@ export function conversionOf(layer: Descriptor): PreviousConversion | undefined 
   const uncompressed = a[Annotation.estargzUncompressedSize];
   if (layer.mediaType !== MediaType.ociLayerGzip) return undefined;
   // A layer converted before the source diff_id was recorded lacks it: it is converted again, once.
-  if (!source || !isDigest(source) || !sourceDiffId || !isDigest(sourceDiffId) || !diffId || !isDigest(diffId) || !tocDigest || !isDigest(tocDigest)) return undefined;
+  if (!source || !isDigest(source) || !sourceDiffId || !isDigest(sourceDiffId) || !diffId || !isDigest(diffId) || !tocDigest || !isDigest(tocDigest))
+    return undefined;
   if (!params || !/^estargz\/\d+ /.test(params)) return undefined;
   if (!uncompressed || !/^\d+$/.test(uncompressed) || !Number.isSafeInteger(Number(uncompressed))) return undefined;
   return { source, sourceDiffId, params, digest: layer.digest, size: layer.size, tocDigest, diffId, uncompressedSize: Number(uncompressed) };
@@ -117,7 +118,9 @@ export async function previousConversions(repo: RepositoryClient, options: Previ
       log(`the previous image ${where} (${short(digest)}) records no conversions to reuse: every layer is converted`);
       return undefined;
     }
-    log(`the previous image ${where} (${short(digest)}) records ${conversions.length} converted layer${conversions.length === 1 ? '' : 's'}${unusable ? ` (${unusable} more without usable annotations)` : ''}`);
+    log(
+      `the previous image ${where} (${short(digest)}) records ${conversions.length} converted layer${conversions.length === 1 ? '' : 's'}${unusable ? ` (${unusable} more without usable annotations)` : ''}`,
+    );
     return new RegistryReuse(repo, conversions, log);
   } catch (error) {
     log(`the previous image could not be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): every layer is converted`);
@@ -135,7 +138,10 @@ export function digestIn(reference: string, repo: RepositoryClient): Digest | un
 }
 
 /** An image by tag or digest: every platform's conversions; undefined when the repository has none by that name. */
-async function readImage(repo: RepositoryClient, reference: string): Promise<{ digest: Digest; conversions: PreviousConversion[]; unusable: number } | undefined> {
+async function readImage(
+  repo: RepositoryClient,
+  reference: string,
+): Promise<{ digest: Digest; conversions: PreviousConversion[]; unusable: number } | undefined> {
   let top: Awaited<ReturnType<RepositoryClient['getManifest']>>;
   try {
     top = await repo.getManifest(reference);
@@ -219,7 +225,9 @@ export class RegistryReuse implements LayerReuse {
     let pending = this.checks.get(conversion.digest);
     if (!pending) {
       pending = this.checkNow(conversion).catch((error: unknown) => {
-        this.log(`${short(conversion.source)}: the previous ship's ${short(conversion.digest)} cannot be reused (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); converting it`);
+        this.log(
+          `${short(conversion.source)}: the previous ship's ${short(conversion.digest)} cannot be reused (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); converting it`,
+        );
         return undefined;
       });
       this.checks.set(conversion.digest, pending);

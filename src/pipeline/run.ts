@@ -83,7 +83,10 @@ export class ShipRun {
   async end(): Promise<void> {
     await Promise.allSettled(this.closers.map(async (close) => close()));
     const dir = this.madeWorkDir;
-    if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 2 }).catch((error: unknown) => this.runner.warning(`could not remove ${dir}: ${error instanceof Error ? error.message : String(error)}`));
+    if (dir)
+      await rm(dir, { recursive: true, force: true, maxRetries: 2 }).catch((error: unknown) =>
+        this.runner.warning(`could not remove ${dir}: ${error instanceof Error ? error.message : String(error)}`),
+      );
   }
 }
 
@@ -93,6 +96,8 @@ async function createWorkDir(env: Runner['env']): Promise<string> {
     return await mkdtemp(join(parent, 'meshagent-ship-'));
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    throw new ShipError(`cannot create a work directory under ${parent}: ${why}`, { hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory` });
+    throw new ShipError(`cannot create a work directory under ${parent}: ${why}`, {
+      hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory`,
+    });
   }
 }

@@ -39,7 +39,16 @@ export async function buildStage(run: ShipRun, ensured: Ensured): Promise<Built>
     config.image.source ? 'Read the image' : 'Build the image',
     async () => {
       const workDir = await run.workDir();
-      const options = { workDir, builders: run.options.builders, projectCredentials: ensured.access.credentials, log: run.log, mask: run.mask, retryLog: run.retryLog, env: run.runner.env, signal: run.signal };
+      const options = {
+        workDir,
+        builders: run.options.builders,
+        projectCredentials: ensured.access.credentials,
+        log: run.log,
+        mask: run.mask,
+        retryLog: run.retryLog,
+        env: run.runner.env,
+        signal: run.signal,
+      };
       return { source: await obtainImage(config, ensured.target, options), workDir };
     },
     ({ source }) => source.origin,
@@ -66,7 +75,10 @@ async function obtainImage(config: ShipConfig, target: Target, options: SourceOp
   const source = config.image.source;
   if (source === undefined) return buildImage(config, target, options);
   if (source.kind === 'registry') return pullImage(source.reference, target, options);
-  const ref = source.kind === 'docker-archive' ? { transport: 'docker-archive' as const, path: source.path, ref: undefined } : { transport: source.kind, path: source.path, ref: source.ref };
+  const ref =
+    source.kind === 'docker-archive'
+      ? { transport: 'docker-archive' as const, path: source.path, ref: undefined }
+      : { transport: source.kind, path: source.path, ref: source.ref };
   // Archives are unpacked under the run's work dir, which a forced exit removes with everything in it.
   const opened = await openImage(ref, { tempDir: options.workDir });
   const origin = `${source.kind}:${source.path}${source.kind !== 'docker-archive' && source.ref ? `:${source.ref}` : ''}`;
@@ -95,7 +107,8 @@ async function buildImage(config: ShipConfig, target: Target, options: SourceOpt
 async function pullImage(reference: ImageReference, target: Target, options: SourceOptions): Promise<SourceImage> {
   // A reference without a registry means the project registry, with the shorthand's project key (as for the tag).
   const registry = reference.registry ?? target.registry;
-  const repository = reference.registry === undefined && reference.repository.split('/').length === 1 ? `${target.projectKey}/${reference.repository}` : reference.repository;
+  const repository =
+    reference.registry === undefined && reference.repository.split('/').length === 1 ? `${target.projectKey}/${reference.repository}` : reference.repository;
   const isTargetRepository = registry === target.registry && repository === target.registryRepository;
   const credentials = isTargetRepository ? options.projectCredentials : findCredentials(registry, options.env);
   const dir = join(options.workDir, 'pulled');

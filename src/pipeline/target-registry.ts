@@ -18,7 +18,18 @@ export function openRegistry(
   credentials: RegistryCredentials | undefined,
   hooks: { mask: (secret: string) => void; log: (line: string) => void; debug?: (line: string) => void; retryLog?: RetryLog; signal?: AbortSignal | undefined },
 ): Registry {
-  const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
-  const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http, ...registryClientIdentity(target.registry) });
+  const http = {
+    ...(hooks.debug ? { debug: hooks.debug } : {}),
+    ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}),
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
+  };
+  const client = new RegistryClient({
+    registry: target.registry,
+    ...(credentials ? { credentials } : {}),
+    mask: hooks.mask,
+    log: hooks.log,
+    http,
+    ...registryClientIdentity(target.registry),
+  });
   return { client, close: () => client.close() };
 }

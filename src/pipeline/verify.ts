@@ -15,8 +15,13 @@ export interface Verified extends Deployed {
 
 /** The service did not answer at its URL in time; the report shows the probe. */
 export class ServiceDidNotAnswer extends ShipError {
-  constructor(readonly probe: ProbeReport, waitSeconds: number) {
-    super(`the service did not answer at ${probe.url} within ${waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
+  constructor(
+    readonly probe: ProbeReport,
+    waitSeconds: number,
+  ) {
+    super(`the service did not answer at ${probe.url} within ${waitSeconds} s`, {
+      hint: 'the deploy is in place; check the service logs in the room, or raise wait',
+    });
   }
 }
 
@@ -30,7 +35,9 @@ export async function verifyStage(run: ShipRun, deployed: Deployed): Promise<Ver
     async () => {
       const running = await run.client.serviceImage(room, service.serviceName);
       if (running !== ref) {
-        throw new ShipError(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, { hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time' });
+        throw new ShipError(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, {
+          hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time',
+        });
       }
       const url = service.serviceUrl;
       if (!url || waitSeconds <= 0) return undefined;
@@ -38,7 +45,8 @@ export async function verifyStage(run: ShipRun, deployed: Deployed): Promise<Ver
       if (!answer.ok) throw new ServiceDidNotAnswer(answer, waitSeconds);
       return answer;
     },
-    (answer) => `${service.serviceName} runs ${ref.slice(ref.lastIndexOf('@') + 1, ref.lastIndexOf('@') + 20)}${answer ? `; ${answer.url} answered ${answer.status} in ${answer.latencyMs} ms` : ''}`,
+    (answer) =>
+      `${service.serviceName} runs ${ref.slice(ref.lastIndexOf('@') + 1, ref.lastIndexOf('@') + 20)}${answer ? `; ${answer.url} answered ${answer.status} in ${answer.latencyMs} ms` : ''}`,
   );
   return { ...deployed, probe };
 }

@@ -78,9 +78,28 @@ export function renderConfig(config: ShipConfig): string {
   if (service.deploy) {
     lines.push(
       `deploy    ${service.name ?? '(name from the tag)'} to room ${meshagent.room ?? '?'}${service.createRoom ? ' (created if missing)' : ''}`,
-      `env       ${service.env === undefined ? 'kept' : list(service.env.map((e) => e.name), 'none')}` +
-        (service.envSecrets ? `; secrets ${list(service.envSecrets.map((e) => e.name), 'none')} as ${service.runAs}` : ''),
-      `ports     ${service.ports === undefined ? 'from the image' : list(service.ports.map((p) => `${p.num}/${p.type}`), 'none')}`,
+      `env       ${
+        service.env === undefined
+          ? 'kept'
+          : list(
+              service.env.map((e) => e.name),
+              'none',
+            )
+      }` +
+        (service.envSecrets
+          ? `; secrets ${list(
+              service.envSecrets.map((e) => e.name),
+              'none',
+            )} as ${service.runAs}`
+          : ''),
+      `ports     ${
+        service.ports === undefined
+          ? 'from the image'
+          : list(
+              service.ports.map((p) => `${p.num}/${p.type}`),
+              'none',
+            )
+      }`,
       `domain    ${service.domain ? `https://${service.domain}` : 'none'}`,
     );
   } else {

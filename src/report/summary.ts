@@ -74,7 +74,8 @@ function imageSection(result: ShipResult): string {
       `- lazy pull: ${bytes(prefetch)} read before start (${files} prefetched file${files === 1 ? '' : 's'}) of ${bytes(total)} in all`,
     );
     const reused = image.layers.filter((l) => l.conversion === 'reused').length;
-    if (reused > 0) lines.push(`- conversion: ${reused} of ${image.layers.length} layers reused from the previous ship (not converted again; already in the registry)`);
+    if (reused > 0)
+      lines.push(`- conversion: ${reused} of ${image.layers.length} layers reused from the previous ship (not converted again; already in the registry)`);
     lines.push(
       '',
       '| # | source | eStargz | TOC digest | prefetch | conversion | push |',

@@ -28,7 +28,10 @@ export function parseRange(text: string): ChangeRange | undefined {
   if (base === '' || NULL_SHA.test(base)) return undefined;
   const resolvedHead = head === '' ? 'HEAD' : head;
   for (const revision of [base, resolvedHead]) {
-    if (!REVISION.test(revision)) throw new ShipError(`--changed: ${quoted(revision)} is not a git revision`, { hint: 'use commit SHAs or branch names, e.g. --changed origin/main..HEAD' });
+    if (!REVISION.test(revision))
+      throw new ShipError(`--changed: ${quoted(revision)} is not a git revision`, {
+        hint: 'use commit SHAs or branch names, e.g. --changed origin/main..HEAD',
+      });
   }
   return { base, head: resolvedHead, mergeBase: dots === '...' };
 }
@@ -37,7 +40,11 @@ export function parseRange(text: string): ChangeRange | undefined {
 export function changedFiles(root: string, range: ChangeRange): string[] {
   const spec = range.mergeBase ? [`${range.base}...${range.head}`] : [range.base, range.head];
   try {
-    const out = execFileSync('git', ['diff', '--name-only', '-z', '--no-renames', ...spec, '--'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('git', ['diff', '--name-only', '-z', '--no-renames', ...spec, '--'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return out.split('\0').filter((line) => line !== '');
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim().split('\n')[0] ?? String(error);

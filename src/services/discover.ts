@@ -74,7 +74,12 @@ export function findDockerfiles(root: string, globs: readonly string[]): Service
 
 /** A directory name as a service name and image repository: lowercase letters, digits and -. */
 export function serviceName(dir: string): string {
-  const name = dir.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  const name = dir
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
   return name === '' ? 'service' : name;
 }
 

@@ -13,9 +13,9 @@ export const KIT_INPUTS: Readonly<Record<string, string>> = {
 };
 
 /** The per-service inputs, in action.yml order. */
-export const SERVICE_INPUTS: readonly { readonly name: string; readonly kind: InputKind }[] = INPUTS.filter(
-  (spec) => !(spec.name in KIT_INPUTS),
-).map((spec) => ({ name: spec.name, kind: spec.kind }));
+export const SERVICE_INPUTS: readonly { readonly name: string; readonly kind: InputKind }[] = INPUTS.filter((spec) => !(spec.name in KIT_INPUTS)).map(
+  (spec) => ({ name: spec.name, kind: spec.kind }),
+);
 
 /** Lists whose lines are KEY=VALUE may also be written as a YAML mapping. */
 export const KEY_VALUE_LISTS: ReadonlySet<string> = new Set(['env', 'build-args', 'env-secrets']);

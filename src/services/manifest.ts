@@ -176,12 +176,22 @@ export function parseManifest(text: string, file = MANIFEST_FILE): Manifest {
     const line = lineOf(doc, counter, ['services', index, 'name']);
     const first = seen.get(entry.name);
     if (first !== undefined) {
-      issues.push({ line, field: `services[${index}].name`, message: `${entry.name} is already the name of services[${first}]`, hint: 'give every service its own name' });
+      issues.push({
+        line,
+        field: `services[${index}].name`,
+        message: `${entry.name} is already the name of services[${first}]`,
+        hint: 'give every service its own name',
+      });
     } else seen.set(entry.name, index);
     return { name: entry.name, inputs: serviceInputs(manifest.defaults ?? {}, entry), paths: entry.paths ?? [], origin: { file, line } };
   });
   if (services?.length === 0) {
-    issues.push({ line: lineOf(doc, counter, ['services']), field: 'services', message: 'lists no service', hint: 'add a service, or remove services to discover them by Dockerfile' });
+    issues.push({
+      line: lineOf(doc, counter, ['services']),
+      field: 'services',
+      message: 'lists no service',
+      hint: 'add a service, or remove services to discover them by Dockerfile',
+    });
   }
   if (issues.length > 0) throw new ManifestError(file, issues);
   return { file, services, discover: manifest.discover };
@@ -240,7 +250,10 @@ export function sortIssues(issues: readonly ManifestIssue[]): ManifestIssue[] {
 export function fieldLine(text: string, serviceIndex: number, field: string, item?: number): { line: number; field: string } {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter });
-  for (const base of [['services', serviceIndex, field], ['defaults', field]] as const) {
+  for (const base of [
+    ['services', serviceIndex, field],
+    ['defaults', field],
+  ] as const) {
     const node = doc.getIn(base, true);
     if (node === undefined) continue;
     const name = fieldName(base);

@@ -48,7 +48,8 @@ export function selectServices(services: readonly ServiceSpec[], only: readonly 
   if (unknown.length > 0) {
     throw new ShipError(`no service named ${unknown.join(', ')}`, {
       input: 'services',
-      hint: services.length > 0 ? `the services are: ${services.map((s) => s.name).join(', ')}` : 'no service was found: add meshagent-ship.yml or a Dockerfile',
+      hint:
+        services.length > 0 ? `the services are: ${services.map((s) => s.name).join(', ')}` : 'no service was found: add meshagent-ship.yml or a Dockerfile',
     });
   }
   const wanted = new Set(only);

@@ -6,7 +6,10 @@ import { globToRegExp } from '../glob.js';
 
 /** `./a//b/` -> `a/b`; `.` and `` stay `.` (the root). */
 export function normalizePath(path: string): string {
-  const parts = path.replace(/\\/g, '/').split('/').filter((part) => part !== '' && part !== '.');
+  const parts = path
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((part) => part !== '' && part !== '.');
   return parts.length === 0 ? '.' : parts.join('/');
 }
 

@@ -96,9 +96,7 @@ export function rowFromLeg(data: unknown, fallbackName: string): ReportRow {
     url: str(result?.serviceUrl) ?? str(service?.url) ?? str(outputs['service-url']),
     durationMs: num(result?.durationMs) ?? stageSum ?? legMs,
     dryRun: result?.dryRun === true,
-    error:
-      str(obj(result?.error)?.message) ??
-      (status === 'failed' && result === null ? 'the action wrote no result; see the leg log' : null),
+    error: str(obj(result?.error)?.message) ?? (status === 'failed' && result === null ? 'the action wrote no result; see the leg log' : null),
   };
 }
 
@@ -180,7 +178,9 @@ export function renderMarkdown(report: Report): string {
   for (const row of report.services) {
     const digest = row.digest ? code(row.digest.slice(0, 19), true) : '';
     const url = row.url ? link(row.url) : '';
-    lines.push(`| ${cell(row.service)} | ${row.tag ? code(row.tag, true) : ''} | ${digest} | ${url} | ${ICON[row.status]} | ${formatDuration(row.durationMs)} |`);
+    lines.push(
+      `| ${cell(row.service)} | ${row.tag ? code(row.tag, true) : ''} | ${digest} | ${url} | ${ICON[row.status]} | ${formatDuration(row.durationMs)} |`,
+    );
   }
   const errors = report.services.filter((row) => row.error !== null);
   if (errors.length > 0) {

@@ -41,7 +41,9 @@ export function decompress(compressed: Readable, compression: Compression, what:
     const factory = (zlib as unknown as { createZstdDecompress?: (options?: object) => Transform }).createZstdDecompress;
     if (!factory) {
       compressed.destroy();
-      throw new ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, { hint: 'run with Node.js 22.15 or later, or compress with gzip instead' });
+      throw new ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, {
+        hint: 'run with Node.js 22.15 or later, or compress with gzip instead',
+      });
     }
     decoder = factory({ chunkSize: 1 << 20 });
   }

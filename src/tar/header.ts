@@ -93,7 +93,22 @@ export function encodeHeader(h: TarHeader): Buffer {
 
 /** A plain regular-file header with zero mode, owner and time, as the reference tools write landmarks and the TOC. */
 export function bareFileHeader(name: string, size: number): Buffer {
-  return encodeHeader({ name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+  return encodeHeader({
+    name,
+    linkName: '',
+    type: '0',
+    mode: 0,
+    uid: 0,
+    gid: 0,
+    size,
+    mtime: 0,
+    uname: '',
+    gname: '',
+    devMajor: 0,
+    devMinor: 0,
+    xattrs: new Map(),
+    pax: [],
+  });
 }
 
 /** `len key=value\n` records; the length counts its own digits, hence the small fixed-point loop. */
@@ -148,7 +163,13 @@ function ustarBlock(f: UstarFields): Buffer {
 }
 
 function octal(b: Buffer, at: number, width: number, value: number): void {
-  b.write(`${Math.trunc(value).toString(8).padStart(width - 1, '0')}\0`, at, 'latin1');
+  b.write(
+    `${Math.trunc(value)
+      .toString(8)
+      .padStart(width - 1, '0')}\0`,
+    at,
+    'latin1',
+  );
 }
 
 /** USTAR's name+prefix split (prefix up to 155 bytes, name up to 100, cut at a slash), or undefined if impossible. */

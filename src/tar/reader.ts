@@ -83,7 +83,8 @@ async function* readEntries(reader: ByteReader): AsyncGenerator<TarEntry> {
     yield entry;
     const rest = header.size - bodyRead + padding(header.size);
     const skipped = await reader.skip(rest);
-    if (skipped < header.size - bodyRead) throw new TarFormatError(`the payload is cut short: ${bodyRead + skipped} of ${header.size} bytes`, header.name, reader.position);
+    if (skipped < header.size - bodyRead)
+      throw new TarFormatError(`the payload is cut short: ${bodyRead + skipped} of ${header.size} bytes`, header.name, reader.position);
     // A missing final padding after the last payload is tolerated only at the very end (some writers omit it).
   }
 }
@@ -101,13 +102,15 @@ async function readOneHeader(reader: ByteReader, globalPax: Map<string, Buffer>)
     const at = reader.position;
     const block = await reader.read(BLOCK);
     if (block.length === 0) {
-      if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined) throw new TarFormatError('the archive ends after an extension header, without its entry', undefined, at);
+      if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
+        throw new TarFormatError('the archive ends after an extension header, without its entry', undefined, at);
       return undefined; // no end-of-archive marker: accepted, as GNU tar does
     }
     if (block.length < BLOCK) throw new TarFormatError(`the archive ends inside a header (${block.length} of 512 bytes)`, undefined, at);
     if (isZeroBlock(block)) {
       // End of archive: the second zero block is optional in practice; whatever follows is ignored.
-      if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined) throw new TarFormatError('an extension header is followed by the end of the archive', undefined, at);
+      if (localPax || gnuLongName !== undefined || gnuLongLink !== undefined)
+        throw new TarFormatError('an extension header is followed by the end of the archive', undefined, at);
       return undefined;
     }
     checkChecksum(block, at);
@@ -118,7 +121,8 @@ async function readOneHeader(reader: ByteReader, globalPax: Map<string, Buffer>)
     const isGnu = magic === 'ustar ';
 
     if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
-      if (size > MAX_EXTENSION_BYTES) throw new TarFormatError(`its ${typeflag} extension header is ${size} bytes, more than the ${MAX_EXTENSION_BYTES} allowed`, decode(rawName, at), at);
+      if (size > MAX_EXTENSION_BYTES)
+        throw new TarFormatError(`its ${typeflag} extension header is ${size} bytes, more than the ${MAX_EXTENSION_BYTES} allowed`, decode(rawName, at), at);
       const data = await reader.read(size);
       if (data.length < size) throw new TarFormatError(`the archive ends inside a ${typeflag} extension header`, decode(rawName, at), at);
       await reader.skip(padding(size));
@@ -151,7 +155,8 @@ async function readOneHeader(reader: ByteReader, globalPax: Map<string, Buffer>)
       const text = paxText(key);
       if (text === undefined) return fallback;
       const value = fractional ? Number(text) : /^\d+$/.test(text) ? Number(text) : Number.NaN;
-      if (!Number.isFinite(value) || (!fractional && (value < 0 || !Number.isSafeInteger(value)))) throw new TarFormatError(`PAX record ${key} is not a valid number`, name, at);
+      if (!Number.isFinite(value) || (!fractional && (value < 0 || !Number.isSafeInteger(value))))
+        throw new TarFormatError(`PAX record ${key} is not a valid number`, name, at);
       return value;
     };
     let type: EntryType;
@@ -172,9 +177,14 @@ async function readOneHeader(reader: ByteReader, globalPax: Map<string, Buffer>)
         type = typeflag;
         break;
       default:
-        throw new TarFormatError(`unsupported entry type ${/^[\x21-\x7e]$/.test(typeflag) ? `"${typeflag}"` : `byte ${typeflag.charCodeAt(0)}`}${typeflag === 'S' ? ' (GNU sparse file)' : ''}`, name, at);
+        throw new TarFormatError(
+          `unsupported entry type ${/^[\x21-\x7e]$/.test(typeflag) ? `"${typeflag}"` : `byte ${typeflag.charCodeAt(0)}`}${typeflag === 'S' ? ' (GNU sparse file)' : ''}`,
+          name,
+          at,
+        );
     }
-    if (records.size > 0 && [...records.keys()].some((k) => k.startsWith('GNU.sparse.'))) throw new TarFormatError('PAX sparse files are not supported', name, at);
+    if (records.size > 0 && [...records.keys()].some((k) => k.startsWith('GNU.sparse.')))
+      throw new TarFormatError('PAX sparse files are not supported', name, at);
     const realSize = paxNumber('size', size);
     const header: TarHeader = {
       name,

@@ -48,7 +48,6 @@ async function runAction(inputs: Record<string, string>) {
   return { ...run, output: readFileSync(files.GITHUB_OUTPUT, 'utf8'), summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8') };
 }
 
-
 describe('dist/index.js against the sandbox', () => {
   it('plans a dry run: the plan in the log and the summary, status planned, nothing written, no secret', async () => {
     const before = JSON.stringify(sandbox.state.data);
@@ -62,7 +61,14 @@ describe('dist/index.js against the sandbox', () => {
   });
 
   it('ships a build: outputs, the service URL at the top of the summary, and no key or token anywhere', async () => {
-    const run = await runAction({ TAG: 'hello:1', ROOM: 'dev', 'CREATE-ROOM': 'true', CONTEXT: context, BUILDER: 'buildah', DOMAIN: 'hello.sandbox.localhost' });
+    const run = await runAction({
+      TAG: 'hello:1',
+      ROOM: 'dev',
+      'CREATE-ROOM': 'true',
+      CONTEXT: context,
+      BUILDER: 'buildah',
+      DOMAIN: 'hello.sandbox.localhost',
+    });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(output(run.output, 'service-url')).toBe('https://hello.sandbox.localhost');
     expect(output(run.output, 'created')).toBe('true');
@@ -79,7 +85,11 @@ describe('dist/index.js against the sandbox', () => {
 describe('dist/cli.js ship against the sandbox', () => {
   it('prints the result as JSON, progress on stderr', async () => {
     const env = runnerEnv({ ...sandbox.env(), RUNNER_TEMP: work });
-    const run = await runAsync(process.execPath, [join(root, 'dist', 'cli.js'), 'ship', '--json', '--tag', 'hello:2', '--room', 'dev', '--context', context, '--builder', 'buildah'], { env, timeoutMs: 90_000 });
+    const run = await runAsync(
+      process.execPath,
+      [join(root, 'dist', 'cli.js'), 'ship', '--json', '--tag', 'hello:2', '--room', 'dev', '--context', context, '--builder', 'buildah'],
+      { env, timeoutMs: 90_000 },
+    );
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as { status: string; service: { created: boolean; name: string } };
     expect(result).toMatchObject({ status: 'shipped', service: { name: 'sandbox-hello', created: false } });

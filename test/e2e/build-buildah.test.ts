@@ -33,7 +33,8 @@ describe('buildah builder', () => {
 
   it('builds an examples/hello-like context into an OCI layout whose config feeds the service spec', async () => {
     const dir = context('hello', {
-      Dockerfile: 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\nEXPOSE 8080\nVOLUME /cache\nENTRYPOINT ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]\n',
+      Dockerfile:
+        'FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\nEXPOSE 8080\nVOLUME /cache\nENTRYPOINT ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]\n',
       'www/index.html': '<h1>hello</h1>\n',
       'www/draft.html': 'not for shipping\n',
       'secret.txt': 'do not ship\n',
@@ -65,13 +66,27 @@ describe('buildah builder', () => {
     // The image facts become the service's ports; its VOLUME must be mounted.
     const facts = imageFacts(`localhost/test/hello@${manifest.config.digest}`, req.tag, config, true);
     const options = {
-      env: undefined, envSecrets: undefined, runAs: undefined, meshagentToken: undefined, identity: undefined, roomMounts: undefined, imageMounts: undefined,
-      emptyDirMounts: [{ path: '/cache', readOnly: false }], ports: undefined, liveness: undefined, public: true, domain: 'hello.example.test', validationMode: 'default' as const, template: 'agent' as const,
+      env: undefined,
+      envSecrets: undefined,
+      runAs: undefined,
+      meshagentToken: undefined,
+      identity: undefined,
+      roomMounts: undefined,
+      imageMounts: undefined,
+      emptyDirMounts: [{ path: '/cache', readOnly: false }],
+      ports: undefined,
+      liveness: undefined,
+      public: true,
+      domain: 'hello.example.test',
+      validationMode: 'default' as const,
+      template: 'agent' as const,
     };
     const { spec, routePort } = buildServiceSpec({ serviceName: 'test-hello', image: facts, options, existing: undefined });
     expect(spec.ports).toEqual([{ num: 8080, type: 'http', published: true, endpoints: [], liveness: '/', public: true, annotations: null }]);
     expect(routePort).toBe(8080);
-    expect(() => buildServiceSpec({ serviceName: 'test-hello', image: facts, options: { ...options, emptyDirMounts: undefined }, existing: undefined })).toThrow(/VOLUME path \/cache/);
+    expect(() =>
+      buildServiceSpec({ serviceName: 'test-hello', image: facts, options: { ...options, emptyDirMounts: undefined }, existing: undefined }),
+    ).toThrow(/VOLUME path \/cache/);
   });
 
   it('builds examples/hello itself: its config exposes 8080, the port the service spec publishes', async () => {
@@ -97,11 +112,14 @@ describe('buildah builder', () => {
     const dir = context(
       'stages',
       {
-        'docker/app.Dockerfile': 'FROM scratch AS base\nARG GREETING=none\nLABEL greeting=$GREETING\nCOPY busybox /bin/busybox\n\nFROM base AS debug\nLABEL stage=debug\n\nFROM base AS final\nLABEL stage=final\n',
+        'docker/app.Dockerfile':
+          'FROM scratch AS base\nARG GREETING=none\nLABEL greeting=$GREETING\nCOPY busybox /bin/busybox\n\nFROM base AS debug\nLABEL stage=debug\n\nFROM base AS final\nLABEL stage=final\n',
       },
       true,
     );
-    const built = await builder().build(request(dir, { file: 'docker/app.Dockerfile', buildArgs: [{ name: 'GREETING', value: 'hello world' }], target: 'debug' }));
+    const built = await builder().build(
+      request(dir, { file: 'docker/app.Dockerfile', buildArgs: [{ name: 'GREETING', value: 'hello world' }], target: 'debug' }),
+    );
     const { config } = await imageOf(built);
     expect(config.config?.Labels).toMatchObject({ greeting: 'hello world', stage: 'debug' });
 
@@ -111,7 +129,10 @@ describe('buildah builder', () => {
   });
 
   it('prefers a Containerfile, as the CLI does', async () => {
-    const dir = context('containerfile', { Containerfile: 'FROM scratch\nLABEL from=containerfile\nCOPY busybox /bin/busybox\n', Dockerfile: 'FROM scratch\nLABEL from=dockerfile\n' });
+    const dir = context('containerfile', {
+      Containerfile: 'FROM scratch\nLABEL from=containerfile\nCOPY busybox /bin/busybox\n',
+      Dockerfile: 'FROM scratch\nLABEL from=dockerfile\n',
+    });
     const built = await builder().build(request(dir));
     expect((await imageOf(built)).config.config?.Labels).toMatchObject({ from: 'containerfile' });
   });

@@ -30,7 +30,8 @@ describe('docker builder (docker build + docker save, as there is no buildx here
 
   it('builds a hello-like context into an OCI layout with its exposed port, honouring .dockerignore', async () => {
     const dir = context('hello', {
-      Dockerfile: 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\nEXPOSE 8080\nENTRYPOINT ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]\n',
+      Dockerfile:
+        'FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\nEXPOSE 8080\nENTRYPOINT ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]\n',
       'www/index.html': '<h1>hello</h1>\n',
       'www/draft.html': 'not for shipping\n',
       'secret.txt': 'do not ship\n',
@@ -51,7 +52,8 @@ describe('docker builder (docker build + docker save, as there is no buildx here
 
   it('passes build args and the target stage', async () => {
     const dir = context('stages', {
-      'build/Dockerfile.web': 'FROM scratch AS base\nARG GREETING=none\nLABEL greeting=$GREETING\nCOPY busybox /bin/busybox\n\nFROM base AS debug\nLABEL stage=debug\n\nFROM base AS final\nLABEL stage=final\n',
+      'build/Dockerfile.web':
+        'FROM scratch AS base\nARG GREETING=none\nLABEL greeting=$GREETING\nCOPY busybox /bin/busybox\n\nFROM base AS debug\nLABEL stage=debug\n\nFROM base AS final\nLABEL stage=final\n',
     });
     const built = await builder().build(request(dir, { file: 'build/Dockerfile.web', buildArgs: [{ name: 'GREETING', value: 'hi there' }], target: 'debug' }));
     expect((await imageOf(built)).config.config?.Labels).toMatchObject({ greeting: 'hi there', stage: 'debug' });

@@ -77,7 +77,7 @@ describe('room', () => {
   it("refuses a missing room with the CLI's words unless create-room is set", async () => {
     const error = await shipError(deployService(request({ room: 'nowhere' })));
     expect(error.message).toBe('Room does not exist: nowhere');
-    expect(error.hint).toContain("meshagent rooms create nowhere --if-not-exists");
+    expect(error.hint).toContain('meshagent rooms create nowhere --if-not-exists');
     expect(sandbox.state.data.rooms.some((r) => r.name === 'nowhere')).toBe(false);
 
     const deployed = await deployService(request({ room: 'fresh', createRoom: true }));
@@ -120,7 +120,13 @@ describe('service', () => {
       override async listServices(room: string, consistency?: Consistency): Promise<ServiceRecord[]> {
         if (this.stale) {
           this.stale = false;
-          await client().createService(room, { version: 'v1', kind: 'Service', enabled: true, metadata: { name: 'sandbox-web', description: 'winner' }, container: { image: 'x', private: true } });
+          await client().createService(room, {
+            version: 'v1',
+            kind: 'Service',
+            enabled: true,
+            metadata: { name: 'sandbox-web', description: 'winner' },
+            container: { image: 'x', private: true },
+          });
           return [];
         }
         return super.listServices(room, consistency);
@@ -215,7 +221,12 @@ describe('domain', () => {
   });
 
   it('keeps other annotations on the route and adds the service id when updating', async () => {
-    await client().createRoute({ metadata: { name: 'ops-route', annotations: { owner: 'ops' } }, domain: 'keep.sandbox.test', backend: { room: { name: 'routes' } }, paths: [{ path: '/', targetPort: '1' }] });
+    await client().createRoute({
+      metadata: { name: 'ops-route', annotations: { owner: 'ops' } },
+      domain: 'keep.sandbox.test',
+      backend: { room: { name: 'routes' } },
+      paths: [{ path: '/', targetPort: '1' }],
+    });
     expect(await routeDomain(client(), { domain: 'keep.sandbox.test', room: 'routes', serviceName: 'sandbox-web', port: 1 })).toBe('updated');
     // The PUT is the CLI's own route spec (named after the domain) with the merged annotations.
     expect(sandbox.state.data.routes.find((r) => r.domain === 'keep.sandbox.test')?.metadata).toEqual({
@@ -226,9 +237,22 @@ describe('domain', () => {
 
   it("reports the service's existing route on a re-deploy without a domain", async () => {
     const deployed = await deployService(request({ room: 'routes' }));
-    expect(deployed).toMatchObject({ created: false, routeAction: 'unchanged', domainSource: 'existing-route', domain: 'web.sandbox.test', serviceUrl: 'https://web.sandbox.test' });
+    expect(deployed).toMatchObject({
+      created: false,
+      routeAction: 'unchanged',
+      domainSource: 'existing-route',
+      domain: 'web.sandbox.test',
+      serviceUrl: 'https://web.sandbox.test',
+    });
     expect(serviceReport(deployed, 'routes')).toEqual({
-      id: deployed.serviceId, name: 'sandbox-web', room: 'routes', created: false, domain: 'web.sandbox.test', url: 'https://web.sandbox.test', route: 'unchanged', rollback: null,
+      id: deployed.serviceId,
+      name: 'sandbox-web',
+      room: 'routes',
+      created: false,
+      domain: 'web.sandbox.test',
+      url: 'https://web.sandbox.test',
+      route: 'unchanged',
+      rollback: null,
     });
   });
 
@@ -259,10 +283,17 @@ describe('domain', () => {
     expect(await routeDomain(client(), { domain: 'exact.sandbox.test', room: 'routes', serviceName: 'sandbox-web', port: 8080 })).toBe('unchanged');
   });
 
-  it("never steals a domain routed to another room (CLI text), and changes nothing before refusing", async () => {
-    await client().createRoute({ metadata: { name: 'taken.sandbox.test' }, domain: 'taken.sandbox.test', backend: { room: { name: 'other' } }, paths: [{ path: '/', targetPort: '80' }] });
+  it('never steals a domain routed to another room (CLI text), and changes nothing before refusing', async () => {
+    await client().createRoute({
+      metadata: { name: 'taken.sandbox.test' },
+      domain: 'taken.sandbox.test',
+      backend: { room: { name: 'other' } },
+      paths: [{ path: '/', targetPort: '80' }],
+    });
     const routesBefore = JSON.stringify(sandbox.state.data.routes);
-    const error = await shipError(deployService(request({ room: 'dev', options: options({ domain: 'taken.sandbox.test' }), image: facts({ ref: `x@${digest('7')}` }) })));
+    const error = await shipError(
+      deployService(request({ room: 'dev', options: options({ domain: 'taken.sandbox.test' }), image: facts({ ref: `x@${digest('7')}` }) })),
+    );
     expect(error.message).toBe('domain taken.sandbox.test already routes to room other. Refusing to change it to room dev.');
     expect(stored('dev')?.container?.image).not.toBe(`x@${digest('7')}`);
     expect(JSON.stringify(sandbox.state.data.routes)).toBe(routesBefore);
@@ -272,7 +303,9 @@ describe('domain', () => {
   });
 
   it('needs exactly one published port for a domain, before writing anything', async () => {
-    const error = await shipError(deployService(request({ room: 'dev', serviceName: 'portless', image: facts({ exposedPorts: [] }), options: options({ domain: 'none.sandbox.test' }) })));
+    const error = await shipError(
+      deployService(request({ room: 'dev', serviceName: 'portless', image: facts({ exposedPorts: [] }), options: options({ domain: 'none.sandbox.test' }) })),
+    );
     expect(error.message).toBe('domain requires exactly one published service port; the service has none');
     expect(stored('dev', 'portless')).toBeUndefined();
   });
@@ -301,7 +334,9 @@ describe('all or nothing', () => {
     expect(await read('undo')).toEqual(before);
     expect(await readRoute('undo.sandbox.test')).toEqual(routeBefore);
     expect(error).toBeInstanceOf(DeployRolledBack);
-    expect(error.message).toMatch(/^update route undo\.sandbox\.test failed: 500 Internal Server Error.*; rolled back: route undo\.sandbox\.test was restored to the spec it had before; service sandbox-web was restored to the spec it had before$/);
+    expect(error.message).toMatch(
+      /^update route undo\.sandbox\.test failed: 500 Internal Server Error.*; rolled back: route undo\.sandbox\.test was restored to the spec it had before; service sandbox-web was restored to the spec it had before$/,
+    );
     expect(error.hint).toMatch(/^nothing this deploy wrote is left; /);
     expect((error as DeployRolledBack).report).toMatchObject({ id: before?.id, name: 'sandbox-web', created: false, rollback: 'restored' });
   });
@@ -317,12 +352,19 @@ describe('all or nothing', () => {
 
   it('a route update failing after a new service was created deletes that service', async () => {
     // A route of the room, set by hand on another port and naming no service: a new service's deploy updates it.
-    await api().createRoute({ metadata: { name: 'adopt.sandbox.test', annotations: {} }, domain: 'adopt.sandbox.test', backend: { room: { name: 'fresh-undo' } }, paths: [{ path: '/', targetPort: '1' }] });
+    await api().createRoute({
+      metadata: { name: 'adopt.sandbox.test', annotations: {} },
+      domain: 'adopt.sandbox.test',
+      backend: { room: { name: 'fresh-undo' } },
+      paths: [{ path: '/', targetPort: '1' }],
+    });
     const routeBefore = await readRoute('adopt.sandbox.test');
     await fault({ method: 'PUT', path: '^/accounts/projects/[^/]+/routes/', status: 500, count: 1 });
     const error = await shipError(deployService(request({ room: 'fresh-undo', serviceName: 'adopt-web', options: options({ domain: 'adopt.sandbox.test' }) })));
     await clearFaults();
-    expect(error.message).toMatch(/; rolled back: route adopt\.sandbox\.test was restored to the spec it had before; service adopt-web, created by this deploy, was deleted$/);
+    expect(error.message).toMatch(
+      /; rolled back: route adopt\.sandbox\.test was restored to the spec it had before; service adopt-web, created by this deploy, was deleted$/,
+    );
     expect((error as DeployRolledBack).report).toMatchObject({ created: true, rollback: 'removed' });
     expect(await read('fresh-undo', 'adopt-web')).toBeUndefined();
     expect(await readRoute('adopt.sandbox.test')).toEqual(routeBefore);
@@ -335,7 +377,9 @@ describe('all or nothing', () => {
     const error = await shipError(deployService(request({ room: 'undo', client: client(sandbox.apiKey, { maxAttempts: 3 }), ...moved(`x@${digest('b')}`) })));
     await clearFaults();
     expect(await read('undo')).toEqual(before);
-    expect(error.message).toMatch(/^update route undo\.sandbox\.test failed: .*gave up after 2 retries.*; rolled back: route undo\.sandbox\.test was restored to the spec it had before; service sandbox-web was restored to the spec it had before$/);
+    expect(error.message).toMatch(
+      /^update route undo\.sandbox\.test failed: .*gave up after 2 retries.*; rolled back: route undo\.sandbox\.test was restored to the spec it had before; service sandbox-web was restored to the spec it had before$/,
+    );
   });
 
   it('the API gone for good: the error says loudly what is left half-done and what to do; shipping again completes it', async () => {
@@ -343,8 +387,12 @@ describe('all or nothing', () => {
     await fault({ path: '.*', reset: true, count: 1000, after: { method: 'PUT', path: '/rooms/undo/services/' } });
     const error = await shipError(deployService(request({ room: 'undo', client: client(sandbox.apiKey, { maxAttempts: 2 }), ...moved(`x@${digest('c')}`) })));
     await clearFaults();
-    expect(error.message).toMatch(/^update route undo\.sandbox\.test failed: .*; ROLLBACK FAILED, the deploy is left half-done: route undo\.sandbox\.test may point at a port the restored service sandbox-web does not publish \(taking it back failed: .*\); service sandbox-web \([-0-9a-f]+\) may run the new spec without the rest of the deploy \(taking it back failed: (update service sandbox-web|list the services of room undo) failed: /);
-    expect(error.hint).toBe(`put it right by hand: ship again once the API answers, which routes the domain to the service's port; ship again once the API answers (a ship that completes writes the service and its route together), or ship the image it ran before (image: ${before?.container?.image}) to go back`);
+    expect(error.message).toMatch(
+      /^update route undo\.sandbox\.test failed: .*; ROLLBACK FAILED, the deploy is left half-done: route undo\.sandbox\.test may point at a port the restored service sandbox-web does not publish \(taking it back failed: .*\); service sandbox-web \([-0-9a-f]+\) may run the new spec without the rest of the deploy \(taking it back failed: (update service sandbox-web|list the services of room undo) failed: /,
+    );
+    expect(error.hint).toBe(
+      `put it right by hand: ship again once the API answers, which routes the domain to the service's port; ship again once the API answers (a ship that completes writes the service and its route together), or ship the image it ran before (image: ${before?.container?.image}) to go back`,
+    );
     expect((error as DeployRolledBack).report.rollback).toBe('failed');
     expect((await read('undo'))?.container?.image).toBe(`x@${digest('c')}`);
 
@@ -353,7 +401,13 @@ describe('all or nothing', () => {
     expect(again.routeAction).toBe('updated');
     expect((await readRoute('undo.sandbox.test'))?.spec.paths).toEqual([{ path: '/', pathType: 'prefix', targetPort: '9090' }]);
     // Back to the start for the next test.
-    await deployService(request({ room: 'undo', image: facts({ ref: before?.container?.image ?? '' }), options: options({ domain: 'undo.sandbox.test', ports: [{ num: 8080, type: 'http' }] }) }));
+    await deployService(
+      request({
+        room: 'undo',
+        image: facts({ ref: before?.container?.image ?? '' }),
+        options: options({ domain: 'undo.sandbox.test', ports: [{ num: 8080, type: 'http' }] }),
+      }),
+    );
   });
 
   it('a route update applied but its answer lost is taken back with the service', async () => {
@@ -361,10 +415,18 @@ describe('all or nothing', () => {
     const routeBefore = await readRoute('undo.sandbox.test');
     // The route PUT is applied and its answer lost; the retry of that PUT then meets a 500.
     await fault({ method: 'PUT', path: '^/accounts/projects/[^/]+/routes/', lostAnswer: true, count: 1 });
-    await fault({ method: 'PUT', path: '^/accounts/projects/[^/]+/routes/', status: 500, count: 1, after: { method: 'PUT', path: '^/accounts/projects/[^/]+/routes/' } });
+    await fault({
+      method: 'PUT',
+      path: '^/accounts/projects/[^/]+/routes/',
+      status: 500,
+      count: 1,
+      after: { method: 'PUT', path: '^/accounts/projects/[^/]+/routes/' },
+    });
     const error = await shipError(deployService(request({ room: 'undo', client: client(sandbox.apiKey, { maxAttempts: 2 }), ...moved(`x@${digest('e')}`) })));
     await clearFaults();
-    expect(error.message).toMatch(/; rolled back: route undo\.sandbox\.test was restored to the spec it had before; service sandbox-web was restored to the spec it had before$/);
+    expect(error.message).toMatch(
+      /; rolled back: route undo\.sandbox\.test was restored to the spec it had before; service sandbox-web was restored to the spec it had before$/,
+    );
     expect(await read('undo')).toEqual(before);
     expect(await readRoute('undo.sandbox.test')).toEqual(routeBefore);
   });
@@ -384,9 +446,24 @@ describe('all or nothing', () => {
     // Deploy A's route PUT is held, then fails; meanwhile deploy B updates the same service and succeeds.
     await deployService(request({ room: 'race-undo', options: options({ domain: 'race-undo.sandbox.test' }) }));
     await fault({ method: 'PUT', path: '^/accounts/projects/[^/]+/routes/race-undo', delayMs: 1500, status: 500, count: 1 });
-    const a = shipError(deployService(request({ room: 'race-undo', ...{ image: facts({ ref: `x@${digest('1')}` }), options: options({ domain: 'race-undo.sandbox.test', ports: [{ num: 9090, type: 'http' as const }] }) } })));
+    const a = shipError(
+      deployService(
+        request({
+          room: 'race-undo',
+          ...{
+            image: facts({ ref: `x@${digest('1')}` }),
+            options: options({ domain: 'race-undo.sandbox.test', ports: [{ num: 9090, type: 'http' as const }] }),
+          },
+        }),
+      ),
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const b = await deployService(request({ room: 'race-undo', ...{ image: facts({ ref: `x@${digest('2')}` }), options: options({ domain: 'race-undo.sandbox.test', ports: [{ num: 9191, type: 'http' as const }] }) } }));
+    const b = await deployService(
+      request({
+        room: 'race-undo',
+        ...{ image: facts({ ref: `x@${digest('2')}` }), options: options({ domain: 'race-undo.sandbox.test', ports: [{ num: 9191, type: 'http' as const }] }) },
+      }),
+    );
     const error = await a;
     await clearFaults();
     expect(b.routeAction).toBe('updated');
@@ -396,11 +473,20 @@ describe('all or nothing', () => {
   });
 
   it('a domain routed to another service of the room is refused before anything is written', async () => {
-    await api().createRoute({ metadata: { name: 'theirs.sandbox.test', annotations: { 'meshagent.service.id': 'sandbox-other' } }, domain: 'theirs.sandbox.test', backend: { room: { name: 'undo' } }, paths: [{ path: '/', targetPort: '8080' }] });
+    await api().createRoute({
+      metadata: { name: 'theirs.sandbox.test', annotations: { 'meshagent.service.id': 'sandbox-other' } },
+      domain: 'theirs.sandbox.test',
+      backend: { room: { name: 'undo' } },
+      paths: [{ path: '/', targetPort: '8080' }],
+    });
     const before = await read('undo');
     const routeBefore = await readRoute('theirs.sandbox.test');
-    const error = await shipError(deployService(request({ room: 'undo', image: facts({ ref: `x@${digest('d')}` }), options: options({ domain: 'theirs.sandbox.test' }) })));
-    expect(error.message).toBe('domain theirs.sandbox.test already routes to service sandbox-other in room undo. Refusing to change it to service sandbox-web.');
+    const error = await shipError(
+      deployService(request({ room: 'undo', image: facts({ ref: `x@${digest('d')}` }), options: options({ domain: 'theirs.sandbox.test' }) })),
+    );
+    expect(error.message).toBe(
+      'domain theirs.sandbox.test already routes to service sandbox-other in room undo. Refusing to change it to service sandbox-web.',
+    );
     expect(error.hint).toContain("'meshagent route delete theirs.sandbox.test'");
     expect(await read('undo')).toEqual(before);
     expect(await readRoute('theirs.sandbox.test')).toEqual(routeBefore);
@@ -408,7 +494,11 @@ describe('all or nothing', () => {
 
   it('a key that may not write routes is refused at the claim of a new domain, before the service is written', async () => {
     const servicesOnly = await restrictedKey(['services:write']);
-    const error = await shipError(deployService(request({ room: 'fresh-undo', serviceName: 'noroute-web', client: client(servicesOnly), options: options({ domain: 'noroute.sandbox.test' }) })));
+    const error = await shipError(
+      deployService(
+        request({ room: 'fresh-undo', serviceName: 'noroute-web', client: client(servicesOnly), options: options({ domain: 'noroute.sandbox.test' }) }),
+      ),
+    );
     expect(error.message).toContain('route noroute.sandbox.test failed: 403');
     expect(await read('fresh-undo', 'noroute-web')).toBeUndefined();
   });
@@ -416,7 +506,9 @@ describe('all or nothing', () => {
   it('a claimed route is deleted again when the service write is then refused', async () => {
     const before = await read('undo');
     await fault({ method: 'PUT', path: '/rooms/undo/services/', status: 409, count: 1 });
-    const error = await shipError(deployService(request({ room: 'undo', image: facts({ ref: `x@${digest('e')}` }), options: options({ domain: 'second.sandbox.test' }) })));
+    const error = await shipError(
+      deployService(request({ room: 'undo', image: facts({ ref: `x@${digest('e')}` }), options: options({ domain: 'second.sandbox.test' }) })),
+    );
     await clearFaults();
     expect(error.message).toMatch(/^update service sandbox-web failed: 409.*; rolled back: route second\.sandbox\.test, created by this deploy, was deleted$/);
     expect((error as DeployRolledBack).report).toMatchObject({ created: null, rollback: 'removed' });
@@ -428,7 +520,11 @@ describe('all or nothing', () => {
     const before = await read('stop');
     const stop = new AbortController();
     stop.abort(new Stopped('SIGINT'));
-    const error = await shipError(deployService(request({ room: 'stop', image: facts({ ref: `x@${digest('f')}` }), options: options({ domain: 'stop.sandbox.test' }), signal: stop.signal })));
+    const error = await shipError(
+      deployService(
+        request({ room: 'stop', image: facts({ ref: `x@${digest('f')}` }), options: options({ domain: 'stop.sandbox.test' }), signal: stop.signal }),
+      ),
+    );
     expect(error.message).toBe('stopped by SIGINT');
     expect(await read('stop')).toEqual(before);
   });
@@ -449,7 +545,15 @@ describe('all or nothing', () => {
     }
     const signalled = new SignalDuringPut({ apiUrl: sandbox.apiUrl, apiKey: sandbox.apiKey, projectId: sandbox.projectId, mask: () => {} });
     const error = await shipError(
-      deployService(request({ room: 'stop', client: signalled, image: facts({ ref: `x@${digest('f')}` }), options: options({ domain: 'stop.sandbox.test', ports: [{ num: 9090, type: 'http' }] }), signal: stop.signal })),
+      deployService(
+        request({
+          room: 'stop',
+          client: signalled,
+          image: facts({ ref: `x@${digest('f')}` }),
+          options: options({ domain: 'stop.sandbox.test', ports: [{ num: 9090, type: 'http' }] }),
+          signal: stop.signal,
+        }),
+      ),
     );
     expect(error.message).toBe('stopped by SIGTERM; rolled back: service sandbox-web was restored to the spec it had before');
     expect(puts).toBe(2);

@@ -37,8 +37,16 @@ afterAll(async () => {
 });
 
 // Two layers of the same size, so a swap passes every size check and only the digest catches it.
-const layerA = buildTar([{ name: 'a/', type: '5' }, { name: 'a/run-id', data: `${runId}-a` }, { name: 'a/data', data: payload(400_000, 1) }]);
-const layerB = buildTar([{ name: 'b/', type: '5' }, { name: 'b/run-id', data: `${runId}-b` }, { name: 'b/data', data: payload(400_000, 2) }]);
+const layerA = buildTar([
+  { name: 'a/', type: '5' },
+  { name: 'a/run-id', data: `${runId}-a` },
+  { name: 'a/data', data: payload(400_000, 1) },
+]);
+const layerB = buildTar([
+  { name: 'b/', type: '5' },
+  { name: 'b/run-id', data: `${runId}-b` },
+  { name: 'b/data', data: payload(400_000, 2) },
+]);
 
 async function genuineImage(): Promise<{ dir: string; layers: Descriptor[]; config: Descriptor }> {
   const dir = mkdtempSync(join(work, 'image-'));
@@ -57,7 +65,12 @@ async function swappedImage(): Promise<{ dir: string; a: Descriptor; b: Descript
 }
 
 async function shipWith(inputs: Record<string, string>): Promise<{ result: ShipResult; log: string }> {
-  const runner = new ConsoleRunner({ inputs: { room: 'dev', 'create-room': 'true', builder: 'none', prefetch: '', ...inputs }, env: sandbox.env(), stdout: () => {}, stderr: () => {} });
+  const runner = new ConsoleRunner({
+    inputs: { room: 'dev', 'create-room': 'true', builder: 'none', prefetch: '', ...inputs },
+    env: sandbox.env(),
+    stdout: () => {},
+    stderr: () => {},
+  });
   const result = await shipFromInputs(runner, { workDir: mkdtempSync(join(work, 'run-')) });
   await reportResult(result, runner);
   return { result, log: runner.lines.join('\n') };
@@ -117,7 +130,22 @@ describe('an image whose layer bytes are not the ones its manifest names', () =>
     expect(result.image?.layers.map((l) => [l.sourceDigest, l.conversion])).toEqual(layers.map((l) => [l.digest, 'converted']));
     // containerd checks every diff_id as it unpacks: the layers are what the config says.
     const token = sandbox.state.data.repositoryTokens.filter((t) => t.repository === 'sandbox/swapped').at(-1)?.token ?? '';
-    const pull = await runAsync('ctr-remote', ['-a', infra.containerdAddress, '-n', infra.containerdNamespace, 'images', 'pull', '--plain-http', '--user', `meshagent:${token}`, result.image?.ref ?? ''], { timeoutMs: 60_000 });
+    const pull = await runAsync(
+      'ctr-remote',
+      [
+        '-a',
+        infra.containerdAddress,
+        '-n',
+        infra.containerdNamespace,
+        'images',
+        'pull',
+        '--plain-http',
+        '--user',
+        `meshagent:${token}`,
+        result.image?.ref ?? '',
+      ],
+      { timeoutMs: 60_000 },
+    );
     expect(pull.code, pull.stderr).toBe(0);
   });
 });
@@ -125,11 +153,17 @@ describe('an image whose layer bytes are not the ones its manifest names', () =>
 describe('a layer that would write outside the image root', () => {
   it('is refused in convert, naming the entry; nothing is pushed', async () => {
     const dir = mkdtempSync(join(work, 'hostile-'));
-    const hostile = buildTar([{ name: 'app/', type: '5' }, { name: `app/${runId}`, data: 'x' }, { name: '../../etc/cron.d/planted', data: '* * * * * root sh\n' }]);
+    const hostile = buildTar([
+      { name: 'app/', type: '5' },
+      { name: `app/${runId}`, data: 'x' },
+      { name: '../../etc/cron.d/planted', data: '* * * * * root sh\n' },
+    ]);
     writeImageLayout(dir, [{ platform: { os: 'linux', architecture: 'amd64' }, layers: [hostile], gzip: true }]);
     const { result } = await shipWith({ tag: 'hostile:1', image: `oci:${dir}:latest` });
     expect(result.error?.stage).toBe('convert');
-    expect(result.error?.message).toMatch(/: tar entry "\.\.\/\.\.\/etc\/cron\.d\/planted" \(at byte \d+ of the tar stream\) is refused: its name has a "\.\." component$/);
+    expect(result.error?.message).toMatch(
+      /: tar entry "\.\.\/\.\.\/etc\/cron\.d\/planted" \(at byte \d+ of the tar stream\) is refused: its name has a "\.\." component$/,
+    );
     expect((await heldBy('sandbox/hostile', [])).tags).toEqual([]);
   });
 });

@@ -74,7 +74,13 @@ describe('push and pull commands', () => {
   it('reads image locations as skopeo writes them', () => {
     expect(parseLocation('oci:/tmp/x:latest', 'src')).toEqual({ kind: 'oci', dir: '/tmp/x', ref: 'latest' });
     expect(parseLocation('oci:/tmp/x', 'src')).toEqual({ kind: 'oci', dir: '/tmp/x', ref: undefined });
-    expect(parseLocation('docker://127.0.0.1:5000/team/app:1', 'dst')).toEqual({ kind: 'docker', registry: '127.0.0.1:5000', repository: 'team/app', tag: '1', digest: undefined });
+    expect(parseLocation('docker://127.0.0.1:5000/team/app:1', 'dst')).toEqual({
+      kind: 'docker',
+      registry: '127.0.0.1:5000',
+      repository: 'team/app',
+      tag: '1',
+      digest: undefined,
+    });
     expect(() => parseLocation('docker://team/app:1', 'dst')).toThrow('names no registry');
     expect(() => parseLocation('/tmp/x', 'dst')).toThrow('is not an image location');
   });

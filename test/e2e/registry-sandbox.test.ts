@@ -65,7 +65,7 @@ describe('the sandbox project registry', () => {
     await client.close();
   });
 
-  it("refuses the same token for another repository of the project, with a hint", async () => {
+  it('refuses the same token for another repository of the project, with a hint', async () => {
     const token = await mintToken('web');
     await mintToken('other');
     const image = writeTinyOciLayout(join(dir, 'other'), 'sandbox other');

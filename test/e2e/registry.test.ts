@@ -41,7 +41,16 @@ function client(registry: string, credentials?: { username: string; password: st
 
 function blobFiles(layoutDir: string): Map<string, string> {
   const blobs = join(layoutDir, 'blobs', 'sha256');
-  return new Map(readdirSync(blobs).filter((n) => !n.startsWith('.')).map((n) => [n, createHash('sha256').update(readFileSync(join(blobs, n))).digest('hex')]));
+  return new Map(
+    readdirSync(blobs)
+      .filter((n) => !n.startsWith('.'))
+      .map((n) => [
+        n,
+        createHash('sha256')
+          .update(readFileSync(join(blobs, n)))
+          .digest('hex'),
+      ]),
+  );
 }
 
 async function failure(call: Promise<unknown>): Promise<ShipError> {
@@ -101,7 +110,10 @@ describe('push and pull on the registry without auth', () => {
     const first = writeTinyOciLayout(join(dir, 'mount-a'), 'shared content', 'latest');
     await pushImage(await OciLayout.open(first.dir), registry.repository(`mount${run_}/a`, ['pull', 'push']), { tag: 'one' });
     // The same blobs into a sibling repository: mounted, not uploaded.
-    const mounted = await pushImage(await OciLayout.open(first.dir), registry.repository(`mount${run_}/b`, ['pull', 'push']), { tag: 'one', mountFrom: [`mount${run_}/a`] });
+    const mounted = await pushImage(await OciLayout.open(first.dir), registry.repository(`mount${run_}/b`, ['pull', 'push']), {
+      tag: 'one',
+      mountFrom: [`mount${run_}/a`],
+    });
     expect(mounted.stats).toMatchObject({ mounted: 2, uploaded: 0, skipped: 0 });
     // Another image with the same layer (an extra annotation changes only the manifest): the layer is skipped.
     const layout = await OciLayout.open(first.dir);
@@ -127,7 +139,7 @@ describe('push and pull on the registry without auth', () => {
     const repo = registry.repository(`index${run_}/app`, ['pull', 'push']);
     const pushed = await pushImage(layout, repo, { tag: 'v1', layoutRef: 'multi' });
     expect(pushed).toMatchObject({ digest: index.digest, mediaType: MediaType.ociIndex, stats: { manifests: 2, uploaded: 2 } });
-    expect((await repo.headManifest('v1'))).toMatchObject({ digest: index.digest, mediaType: MediaType.ociIndex });
+    expect(await repo.headManifest('v1')).toMatchObject({ digest: index.digest, mediaType: MediaType.ociIndex });
     expect((await repo.headManifest(child.digest))?.mediaType).toBe(MediaType.ociManifest);
 
     const whole = await OciLayout.create(join(dir, 'multi-whole'));

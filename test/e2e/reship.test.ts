@@ -40,15 +40,39 @@ afterAll(async () => {
 });
 
 const BASE = [
-  () => buildTar([{ name: 'etc/', type: '5' }, { name: 'etc/run-id', data: runId }, { name: 'bin/', type: '5' }, { name: 'bin/tool', data: payload(3_000_000, 1), mode: 0o755 }]),
-  () => buildTar([{ name: 'lib/', type: '5' }, { name: 'lib/a.so', data: payload(1_500_000, 2) }, { name: 'lib/b.so', data: payload(40_000, 3) }]),
-  () => buildTar([{ name: 'usr/', type: '5' }, { name: 'usr/share/', type: '5' }, { name: 'usr/share/data.bin', data: payload(2_000_000, 4) }]),
+  () =>
+    buildTar([
+      { name: 'etc/', type: '5' },
+      { name: 'etc/run-id', data: runId },
+      { name: 'bin/', type: '5' },
+      { name: 'bin/tool', data: payload(3_000_000, 1), mode: 0o755 },
+    ]),
+  () =>
+    buildTar([
+      { name: 'lib/', type: '5' },
+      { name: 'lib/a.so', data: payload(1_500_000, 2) },
+      { name: 'lib/b.so', data: payload(40_000, 3) },
+    ]),
+  () =>
+    buildTar([
+      { name: 'usr/', type: '5' },
+      { name: 'usr/share/', type: '5' },
+      { name: 'usr/share/data.bin', data: payload(2_000_000, 4) },
+    ]),
 ];
-const top = (text: string) => buildTar([{ name: 'app/', type: '5' }, { name: 'app/main', data: payload(100_000, 5) }, { name: 'app/index.html', data: text }]);
+const top = (text: string) =>
+  buildTar([
+    { name: 'app/', type: '5' },
+    { name: 'app/main', data: payload(100_000, 5) },
+    { name: 'app/index.html', data: text },
+  ]);
 
 let images = 0;
 /** An OCI layout of the base layers and a top layer holding `text`; returns the image input for it. */
-function imageWith(text: string, platforms: PlatformImage[] = [{ platform: { os: 'linux', architecture: 'amd64' }, layers: [...BASE.map((b) => b()), top(text)], gzip: true }]): string {
+function imageWith(
+  text: string,
+  platforms: PlatformImage[] = [{ platform: { os: 'linux', architecture: 'amd64' }, layers: [...BASE.map((b) => b()), top(text)], gzip: true }],
+): string {
   images += 1;
   const dir = join(work, `image-${images}`);
   writeImageLayout(dir, platforms);
@@ -94,7 +118,11 @@ function registryFor(repository: string): RegistryClient {
 /** Pulls what a ship pushed (every platform) and runs our verifier on it. */
 async function pullAndVerify(repository: string, digest: string): Promise<{ layout: OciLayout; ok: boolean; defects: string[] }> {
   const dir = mkdtempSync(join(work, 'pulled-'));
-  await pullIntoLayout({ registry: sandbox.registryHost ?? '', repository, credentials: { username: 'meshagent', password: tokenFor(repository) }, mask: () => {}, log: () => {} }, digest, dir);
+  await pullIntoLayout(
+    { registry: sandbox.registryHost ?? '', repository, credentials: { username: 'meshagent', password: tokenFor(repository) }, mask: () => {}, log: () => {} },
+    digest,
+    dir,
+  );
   const layout = await OciLayout.open(dir);
   const verdict = await verifyImage(layout, await layout.resolve());
   return { layout, ok: verdict.ok, defects: [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects)] };
@@ -119,21 +147,42 @@ describe('re-shipping an image whose base layers did not change', () => {
     expect(digests(second)?.[3]).not.toBe(digests(first)?.[3]);
     expect(second.log).toContain('reused 3 of 4 layers (converted by the previous ship)');
     // Only the top layer was converted: the log names no other, and the base blobs were never written locally.
-    const converting = second.log.split('\n').map((line) => line.trim()).filter((line) => line.startsWith('converting '));
+    const converting = second.log
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith('converting '));
     expect(converting).toEqual([expect.stringContaining(second.result.image?.layers[3]?.sourceDigest.slice(0, 19) ?? '?')]);
-    for (const layer of second.result.image?.layers.slice(0, 3) ?? []) expect(existsSync(join(second.workDir, 'estargz', 'blobs', 'sha256', layer.digest.slice(7)))).toBe(false);
+    for (const layer of second.result.image?.layers.slice(0, 3) ?? [])
+      expect(existsSync(join(second.workDir, 'estargz', 'blobs', 'sha256', layer.digest.slice(7)))).toBe(false);
     expect(existsSync(join(second.workDir, 'estargz', 'blobs', 'sha256', second.result.image?.layers[3]?.digest.slice(7) ?? ''))).toBe(true);
     // The report says so, per layer, and the figures a lazy pull needs are still there.
     expect(second.summary).toContain('- conversion: 3 of 4 layers reused from the previous ship');
     expect(second.summary.match(/\| reused \(previous ship\) \| skipped \|/g)).toHaveLength(3);
     expect(second.summary).toMatch(/\| converted \| uploaded \|/);
     expect(second.result.stages.find((s) => s.name === 'convert')?.detail).toContain('3 reused from the previous ship');
-    expect(second.result.image?.layers.map((l) => l.prefetchBytes)).toEqual(first.result.image?.layers.map((l, i) => (i < 3 ? l.prefetchBytes : expect.any(Number))));
+    expect(second.result.image?.layers.map((l) => l.prefetchBytes)).toEqual(
+      first.result.image?.layers.map((l, i) => (i < 3 ? l.prefetchBytes : expect.any(Number))),
+    );
   });
 
   it('what the re-ship pushed verifies: our verifier, containerd pulling it (diff_ids checked) and ctr-remote', async () => {
     const ref = second.result.image?.ref ?? '';
-    const pull = await runAsync('ctr-remote', ['-a', infra.containerdAddress, '-n', infra.containerdNamespace, 'images', 'pull', '--plain-http', '--user', `meshagent:${tokenFor('sandbox/reuse')}`, ref], { timeoutMs: 60_000 });
+    const pull = await runAsync(
+      'ctr-remote',
+      [
+        '-a',
+        infra.containerdAddress,
+        '-n',
+        infra.containerdNamespace,
+        'images',
+        'pull',
+        '--plain-http',
+        '--user',
+        `meshagent:${tokenFor('sandbox/reuse')}`,
+        ref,
+      ],
+      { timeoutMs: 60_000 },
+    );
     expect(pull.code, pull.stderr).toBe(0);
     for (const layer of second.result.image?.layers ?? []) {
       const toc = ctrRemote(infra, ['images', 'get-toc-digest', layer.digest]);

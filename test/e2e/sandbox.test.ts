@@ -110,7 +110,10 @@ describe('repositories', () => {
     expect(created).toMatchObject({ name: 'web', project_id: sandbox.projectId });
     expect((await api.findRepository('web'))?.id).toBe(created.id);
     expect((await failure(api.createRepository({ name: 'web' }))).status).toBe(409);
-    expect(await raw('POST', `${project()}/repositories`, { name: 'Bad Name' })).toEqual({ status: 400, message: 'repository name must be a valid OCI repository path' });
+    expect(await raw('POST', `${project()}/repositories`, { name: 'Bad Name' })).toEqual({
+      status: 400,
+      message: 'repository name must be a valid OCI repository path',
+    });
     expect(await raw('POST', `${project()}/repositories`, { name: ' ' })).toEqual({ status: 400, message: 'repository name must not be empty' });
     expect((await raw('POST', `${project()}/repositories`, { name: 'x', public: true })).message).toContain('Unrecognized key');
     for (let i = 0; i < 120; i += 1) await api.createRepository({ name: `bulk-${i}` });
@@ -180,18 +183,30 @@ describe('rooms, services and routes', () => {
     expect((await api.getService('dev', id)).enabled).toBe(false);
     expect((await failure(api.createService('missing-room', serviceSpec('x')))).status).toBe(404);
     const services = `${project()}/rooms/dev/services`;
-    expect((await raw('POST', services, { ...serviceSpec('bad'), container: { image: 'x', environment: [{ name: 'S', secret: { id: 's' } }] } })).message).toContain(
-      'container.run_as is required when using SecretValue',
-    );
+    expect(
+      (await raw('POST', services, { ...serviceSpec('bad'), container: { image: 'x', environment: [{ name: 'S', secret: { id: 's' } }] } })).message,
+    ).toContain('container.run_as is required when using SecretValue');
     // The API's own text, naming the port (api specs/service.py PortSpec).
     expect((await raw('POST', services, { ...serviceSpec('bad'), ports: [{ num: 8078 }] })).message).toContain(
       'service port 8078 is reserved for MeshAgent room infrastructure; reserved ports: 8078',
     );
-    expect((await raw('POST', services, { ...serviceSpec('bad'), container: { image: 'x', run_as: { email: ' ' } } })).message).toContain('run_as.email must not be empty');
-    await api.createService('dev', serviceSpec('run-as', { container: { image: 'x', private: true, run_as: { email: ' SA@Acme.Test', scopes: [' a ', 'a', ''] } } }));
+    expect((await raw('POST', services, { ...serviceSpec('bad'), container: { image: 'x', run_as: { email: ' ' } } })).message).toContain(
+      'run_as.email must not be empty',
+    );
+    await api.createService(
+      'dev',
+      serviceSpec('run-as', { container: { image: 'x', private: true, run_as: { email: ' SA@Acme.Test', scopes: [' a ', 'a', ''] } } }),
+    );
     expect(sandbox.state.data.services.dev?.find((s) => s.metadata.name === 'run-as')?.container?.run_as).toEqual({ email: 'sa@acme.test', scopes: ['a'] });
     // TokenValue is the one model without extra="forbid": an unknown field is dropped, not refused.
-    expect((await raw('POST', services, { ...serviceSpec('token-extra'), container: { image: 'x', environment: [{ name: 'T', token: { identity: 'a', ttl: 5 } }] } })).status).toBe(200);
+    expect(
+      (
+        await raw('POST', services, {
+          ...serviceSpec('token-extra'),
+          container: { image: 'x', environment: [{ name: 'T', token: { identity: 'a', ttl: 5 } }] },
+        })
+      ).status,
+    ).toBe(200);
     expect((await raw('POST', services, { ...serviceSpec('bad'), container: { image: 'x', project: [] } })).message).toContain('Unrecognized key');
     expect((await raw('PUT', `${services}/${id}`, { ...serviceSpec('sandbox-web'), id: 'other' })).status).toBe(400);
   });
@@ -210,16 +225,27 @@ describe('rooms, services and routes', () => {
     await api.updateRoute({ ...spec, paths: [{ path: '/', targetPort: 9090 }] });
     expect((await api.getRoute('web.example.com'))?.spec.paths[0]?.targetPort).toBe(9090);
     expect(await api.getRoute('nothing.example.com')).toBeUndefined();
-    expect((await raw('POST', `${project()}/routes`, { spec: { ...spec, domain: 'x.example.com', paths: [] } })).message).toContain('requires at least one path');
+    expect((await raw('POST', `${project()}/routes`, { spec: { ...spec, domain: 'x.example.com', paths: [] } })).message).toContain(
+      'requires at least one path',
+    );
     expect(
-      (await raw('POST', `${project()}/routes`, { spec: { ...spec, domain: 'y.example.com', paths: [{ path: '/', stripPrefix: true, targetContent: { subpath: 'site' } }] } })).message,
+      (
+        await raw('POST', `${project()}/routes`, {
+          spec: { ...spec, domain: 'y.example.com', paths: [{ path: '/', stripPrefix: true, targetContent: { subpath: 'site' } }] },
+        })
+      ).message,
     ).toContain('RouteSpec content paths do not support stripPrefix');
   });
 
   it('deletes services and routes with the write permission; a second delete finds nothing', async () => {
     const api = client();
     const id = await api.createService('dev', serviceSpec('doomed'));
-    await api.createRoute({ metadata: { name: 'doomed.example.com' }, domain: 'doomed.example.com', backend: { room: { name: 'dev' } }, paths: [{ path: '/', targetPort: '8080' }] });
+    await api.createRoute({
+      metadata: { name: 'doomed.example.com' },
+      domain: 'doomed.example.com',
+      backend: { room: { name: 'dev' } },
+      paths: [{ path: '/', targetPort: '8080' }],
+    });
     const keys = await fetch(`${sandbox.apiUrl}/_sandbox/api-keys`, { method: 'POST', body: JSON.stringify({ permissions: [] }) });
     const readOnly = client(((await keys.json()) as { key: string }).key);
     expect((await failure(readOnly.deleteService('dev', id, 'doomed'))).status).toBe(403);

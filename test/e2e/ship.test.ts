@@ -60,7 +60,11 @@ async function shipWith(inputs: Record<string, string>, env: Record<string, stri
 async function expectContainerdAccepts(result: ShipResult): Promise<void> {
   const ref = result.image?.ref ?? '';
   const token = mintedTokens().at(-1) ?? '';
-  const pull = await runAsync('ctr-remote', ['-a', infra.containerdAddress, '-n', infra.containerdNamespace, 'images', 'pull', '--plain-http', '--user', `meshagent:${token}`, ref], { timeoutMs: 60_000 });
+  const pull = await runAsync(
+    'ctr-remote',
+    ['-a', infra.containerdAddress, '-n', infra.containerdNamespace, 'images', 'pull', '--plain-http', '--user', `meshagent:${token}`, ref],
+    { timeoutMs: 60_000 },
+  );
   expect(pull.code, pull.stderr).toBe(0);
   const layers = result.image?.layers ?? [];
   expect(layers.length).toBeGreaterThan(0);
@@ -88,14 +92,29 @@ describe('ship', () => {
     const { result, runner } = first;
     expect(result.error).toBeNull();
     expect(result.status).toBe('shipped');
-    expect(result.stages.map((s) => `${s.name}:${s.status}`)).toEqual(['resolve:done', 'ensure:done', 'build:done', 'convert:done', 'push:done', 'deploy:done', 'verify:done']);
+    expect(result.stages.map((s) => `${s.name}:${s.status}`)).toEqual([
+      'resolve:done',
+      'ensure:done',
+      'build:done',
+      'convert:done',
+      'push:done',
+      'deploy:done',
+      'verify:done',
+    ]);
     // The push read the image back (the config and the one layer, its TOC as annotated); verify read the service back.
     expect(result.stages.find((s) => s.name === 'push')?.detail).toBe('2 uploaded, 0 skipped, 0 mounted; read back: 2 blobs, 1 eStargz TOC as annotated');
     expect(result.stages.find((s) => s.name === 'verify')?.detail).toBe(`sandbox-hello runs ${result.image?.digest?.slice(0, 19)}`);
     const registry = sandbox.registryHost ?? '';
     expect(result.image).toMatchObject({ tag: `${registry}/sandbox/hello:1`, repository: 'sandbox/hello', repositoryCreated: true });
     expect(result.image?.ref).toBe(`${registry}/sandbox/hello@${result.image?.digest}`);
-    expect(result.service).toMatchObject({ name: 'sandbox-hello', room: 'dev', created: true, domain: 'hello.sandbox.localhost', url: 'https://hello.sandbox.localhost', route: 'created' });
+    expect(result.service).toMatchObject({
+      name: 'sandbox-hello',
+      room: 'dev',
+      created: true,
+      domain: 'hello.sandbox.localhost',
+      url: 'https://hello.sandbox.localhost',
+      route: 'created',
+    });
     expect(runner.outputs.get('service-url')).toBe('https://hello.sandbox.localhost');
     expect(runner.outputs.get('image-ref')).toBe(result.image?.ref);
     expect(runner.summary.split('\n')[2]).toBe('**Service URL:** [https://hello.sandbox.localhost](https://hello.sandbox.localhost)');
@@ -139,7 +158,10 @@ describe('ship', () => {
     expect(built.code, built.stderr).toBe(0);
     const app = join(work, 'app');
     cpSync(context, app, { recursive: true });
-    writeFileSync(join(app, 'Dockerfile'), 'FROM localhost/ship-test-base:1\nCOPY www /www\nEXPOSE 8080\nENTRYPOINT ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]\n');
+    writeFileSync(
+      join(app, 'Dockerfile'),
+      'FROM localhost/ship-test-base:1\nCOPY www /www\nEXPOSE 8080\nENTRYPOINT ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]\n',
+    );
     const one = await shipWith({ tag: 'layered:1', context: app });
     expect(one.result.error).toBeNull();
     writeFileSync(join(app, 'www', 'index.html'), '<h1>changed</h1>\n');
@@ -205,13 +227,20 @@ describe('dry run', () => {
 
   it('plans the refusal of a domain routed to another room, as a real run would refuse it before writing', async () => {
     await api().createRoom({ name: 'owner', if_not_exists: true });
-    await api().createRoute({ metadata: { name: 'owned.sandbox.localhost', annotations: {} }, domain: 'owned.sandbox.localhost', backend: { room: { name: 'owner' } }, paths: [{ path: '/', targetPort: '80' }] });
+    await api().createRoute({
+      metadata: { name: 'owned.sandbox.localhost', annotations: {} },
+      domain: 'owned.sandbox.localhost',
+      backend: { room: { name: 'owner' } },
+      paths: [{ path: '/', targetPort: '80' }],
+    });
     const { result } = await shipWith({ tag: 'hello:1', 'dry-run': 'true', domain: 'owned.sandbox.localhost' });
     expect(result.status).toBe('planned');
-    expect(result.plan).toContain('domain     https://owned.sandbox.localhost: domain owned.sandbox.localhost already routes to room owner. Refusing to change it to room dev. (a real run fails here, before writing anything)');
+    expect(result.plan).toContain(
+      'domain     https://owned.sandbox.localhost: domain owned.sandbox.localhost already routes to room owner. Refusing to change it to room dev. (a real run fails here, before writing anything)',
+    );
   });
 
-  it("shows what would change in a running service, without the env values", async () => {
+  it('shows what would change in a running service, without the env values', async () => {
     const { result } = await shipWith({ tag: 'hello:1', 'dry-run': 'true', env: 'GREETING=hello\nNEW=secret-value' });
     const plan = (result.plan ?? []).join('\n');
     expect(plan).toContain('service    sandbox-hello would be updated');
@@ -237,7 +266,10 @@ describe('failures', () => {
   });
 
   it('a key that may not create repositories gets the CLI guidance, at ensure', async () => {
-    const response = await fetch(`${sandbox.apiUrl}/_sandbox/api-keys`, { method: 'POST', body: JSON.stringify({ permissions: ['services:write', 'routes:write'] }) });
+    const response = await fetch(`${sandbox.apiUrl}/_sandbox/api-keys`, {
+      method: 'POST',
+      body: JSON.stringify({ permissions: ['services:write', 'routes:write'] }),
+    });
     const { key } = (await response.json()) as { key: string };
     const { result, seen } = await shipWith({ tag: 'forbidden:1' }, { MESHAGENT_API_KEY: key });
     expect(result.error?.stage).toBe('ensure');
@@ -286,9 +318,18 @@ describe('failures', () => {
       const { result, runner } = await shipWith({ tag: 'hello:4', domain: 'hello.sandbox.localhost', ports: '9090' });
       expect(await api().findService('dev', 'sandbox-hello')).toEqual(before);
       expect(result.error?.stage).toBe('deploy');
-      expect(result.error?.message).toMatch(/^update route hello\.sandbox\.localhost failed: 500 .*; rolled back: route hello\.sandbox\.localhost was restored to the spec it had before; service sandbox-hello was restored to the spec it had before$/);
+      expect(result.error?.message).toMatch(
+        /^update route hello\.sandbox\.localhost failed: 500 .*; rolled back: route hello\.sandbox\.localhost was restored to the spec it had before; service sandbox-hello was restored to the spec it had before$/,
+      );
       expect(result.error?.hint).toMatch(/^nothing this deploy wrote is left; /);
-      expect(result.service).toMatchObject({ name: 'sandbox-hello', room: 'dev', id: (before as { id?: string } | undefined)?.id, created: false, url: null, rollback: 'restored' });
+      expect(result.service).toMatchObject({
+        name: 'sandbox-hello',
+        room: 'dev',
+        id: (before as { id?: string } | undefined)?.id,
+        created: false,
+        url: null,
+        rollback: 'restored',
+      });
       expect(runner.summary).toContain('- rollback: **restored**: the deploy failed and the service runs the spec it had before');
       expect(runner.outputs.get('service-url')).toBe('');
     } finally {
@@ -299,12 +340,29 @@ describe('failures', () => {
   it('SIGINT to the command while the service PUT is in flight: the PUT completes, the previous spec is put back, exit 130', async () => {
     const before = await api().findService('dev', 'sandbox-hello');
     // The sandbox holds the service PUT for 3 s before serving it; the signal comes while it is held.
-    await fetch(`${sandbox.apiUrl}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ method: 'PUT', path: '/rooms/dev/services/', delayMs: 3000, count: 1 }) });
+    await fetch(`${sandbox.apiUrl}/_sandbox/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ method: 'PUT', path: '/rooms/dev/services/', delayMs: 3000, count: 1 }),
+    });
     const held = sandbox.faults.matched;
     try {
       const env: Record<string, string> = {};
       for (const [name, value] of Object.entries(process.env)) if (value !== undefined && !/^(INPUT_|MESHAGENT_|GITHUB_)/.test(name)) env[name] = value;
-      const args = ['dist/cli.js', 'ship', '--json', '--tag', 'hello:6', '--room', 'dev', '--builder', 'none', '--image', `oci:${join(work, 'prebuilt')}:base`, '--domain', 'hello.sandbox.localhost'];
+      const args = [
+        'dist/cli.js',
+        'ship',
+        '--json',
+        '--tag',
+        'hello:6',
+        '--room',
+        'dev',
+        '--builder',
+        'none',
+        '--image',
+        `oci:${join(work, 'prebuilt')}:base`,
+        '--domain',
+        'hello.sandbox.localhost',
+      ];
       const child = spawn(process.execPath, args, { env: { ...env, ...sandbox.env() }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
@@ -317,7 +375,10 @@ describe('failures', () => {
       child.kill('SIGINT');
       expect(await exited, stderr).toBe(130);
       const result = JSON.parse(stdout) as ShipResult;
-      expect(result.error).toMatchObject({ stage: 'deploy', message: 'stopped by SIGINT; rolled back: service sandbox-hello was restored to the spec it had before' });
+      expect(result.error).toMatchObject({
+        stage: 'deploy',
+        message: 'stopped by SIGINT; rolled back: service sandbox-hello was restored to the spec it had before',
+      });
       expect(result.service?.rollback).toBe('restored');
       expect(stderr).toContain('SIGINT: stopping');
       expect(await api().findService('dev', 'sandbox-hello')).toEqual(before);

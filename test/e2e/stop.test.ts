@@ -26,9 +26,22 @@ beforeAll(async () => {
   sandbox = await startSandbox({ dir: join(work, 'sandbox') });
   // Large enough that its conversion lasts a few seconds: the stop lands in the middle of it.
   bigImage = join(work, 'big');
-  writeImageLayout(bigImage, [{ platform: { os: 'linux', architecture: 'amd64' }, layers: [buildTar([{ name: 'data.bin', data: payload(200_000_000, 7) }])], gzip: false }]);
+  writeImageLayout(bigImage, [
+    { platform: { os: 'linux', architecture: 'amd64' }, layers: [buildTar([{ name: 'data.bin', data: payload(200_000_000, 7) }])], gzip: false },
+  ]);
   smallImage = join(work, 'small');
-  writeImageLayout(smallImage, [{ platform: { os: 'linux', architecture: 'amd64' }, layers: [buildTar([{ name: 'app/', type: '5' }, { name: 'app/main', data: 'hello' }])], gzip: true }]);
+  writeImageLayout(smallImage, [
+    {
+      platform: { os: 'linux', architecture: 'amd64' },
+      layers: [
+        buildTar([
+          { name: 'app/', type: '5' },
+          { name: 'app/main', data: 'hello' },
+        ]),
+      ],
+      gzip: true,
+    },
+  ]);
 });
 
 afterAll(async () => {
@@ -42,7 +55,19 @@ function contents(dir: string): string[] {
 
 /** Runs dist/cli.js ship and sends `signal` once the conversion has started; resolves with its exit. */
 function shipAndStop(signal: 'SIGINT' | 'SIGTERM', scratch: { tmp: string; runner: string }): Promise<{ code: number | null; stderr: string }> {
-  const args = ['ship', '--image', `oci:${bigImage}:latest`, '--tag', `big-${signal.toLowerCase()}:1`, '--room', 'dev', '--create-room', 'true', '--prefetch', ''];
+  const args = [
+    'ship',
+    '--image',
+    `oci:${bigImage}:latest`,
+    '--tag',
+    `big-${signal.toLowerCase()}:1`,
+    '--room',
+    'dev',
+    '--create-room',
+    'true',
+    '--prefetch',
+    '',
+  ];
   const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), ...args], {
     env: { PATH: process.env.PATH, ...sandbox.env(), TMPDIR: scratch.tmp, RUNNER_TEMP: scratch.runner },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -63,24 +88,28 @@ describe('a stopped ship', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ] as const)('ends at %s during the conversion with exit code %i, saying so, and removes its temporary files', async (signal, code) => {
-    const scratch = { tmp: join(work, `${signal}-tmp`), runner: join(work, `${signal}-runner`) };
-    mkdirSync(scratch.tmp);
-    mkdirSync(scratch.runner);
-    const started = Date.now();
-    const run = await shipAndStop(signal, scratch);
-    expect(run.stderr).toContain('converting sha256:');
-    expect(run.code, run.stderr).toBe(code);
-    expect(run.stderr).toContain(`${signal}: stopping the run`);
-    expect(run.stderr).toContain(`stopped by ${signal}`);
-    // Unwound by the pipeline itself, well within the 7.5 s GitHub gives between SIGINT and SIGTERM.
-    expect(Date.now() - started).toBeLessThan(60_000);
-    expect(contents(scratch.tmp)).toEqual([]);
-    expect(contents(scratch.runner)).toEqual([]);
-    // Nothing was deployed.
-    const client = new MeshagentClient({ apiUrl: sandbox.apiUrl, apiKey: sandbox.apiKey, projectId: sandbox.projectId, mask: () => {} });
-    expect(await client.findService('dev', `${sandbox.projectKey}-big-${signal.toLowerCase()}`)).toBeUndefined();
-  }, 120_000);
+  ] as const)(
+    'ends at %s during the conversion with exit code %i, saying so, and removes its temporary files',
+    async (signal, code) => {
+      const scratch = { tmp: join(work, `${signal}-tmp`), runner: join(work, `${signal}-runner`) };
+      mkdirSync(scratch.tmp);
+      mkdirSync(scratch.runner);
+      const started = Date.now();
+      const run = await shipAndStop(signal, scratch);
+      expect(run.stderr).toContain('converting sha256:');
+      expect(run.code, run.stderr).toBe(code);
+      expect(run.stderr).toContain(`${signal}: stopping the run`);
+      expect(run.stderr).toContain(`stopped by ${signal}`);
+      // Unwound by the pipeline itself, well within the 7.5 s GitHub gives between SIGINT and SIGTERM.
+      expect(Date.now() - started).toBeLessThan(60_000);
+      expect(contents(scratch.tmp)).toEqual([]);
+      expect(contents(scratch.runner)).toEqual([]);
+      // Nothing was deployed.
+      const client = new MeshagentClient({ apiUrl: sandbox.apiUrl, apiKey: sandbox.apiKey, projectId: sandbox.projectId, mask: () => {} });
+      expect(await client.findService('dev', `${sandbox.projectKey}-big-${signal.toLowerCase()}`)).toBeUndefined();
+    },
+    120_000,
+  );
 
   it('ends the convert command at SIGINT with exit code 130, leaving no output and no temporary files', async () => {
     const tmp = join(work, 'convert-tmp');
@@ -94,7 +123,8 @@ describe('a stopped ship', () => {
     child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
     // The conversion has started once its staging directory is there.
     const started = Date.now();
-    while (!contents(tmp).some((name) => name.startsWith('meshagent-ship-out-')) && Date.now() - started < 30_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (!contents(tmp).some((name) => name.startsWith('meshagent-ship-out-')) && Date.now() - started < 30_000)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
     expect(code, stderr).toBe(130);
@@ -150,7 +180,17 @@ describe('a stopped ship', () => {
   it('stops a deploy that has written nothing yet before its first write: no service, no route, exit 130', async () => {
     const stop = new RunStop({ exit: () => {} });
     const runner = new ConsoleRunner({
-      inputs: { tag: 'small:1', room: 'dev', 'create-room': 'true', image: `oci:${smallImage}:latest`, builder: 'none', prefetch: '', domain: 'small.sandbox.localhost', ports: '8080', wait: 'false' },
+      inputs: {
+        tag: 'small:1',
+        room: 'dev',
+        'create-room': 'true',
+        image: `oci:${smallImage}:latest`,
+        builder: 'none',
+        prefetch: '',
+        domain: 'small.sandbox.localhost',
+        ports: '8080',
+        wait: 'false',
+      },
       env: sandbox.env(),
       // The stop comes as the deploy stage starts, before any of its writes.
       stdout: (text) => {

@@ -43,8 +43,14 @@ async function push(root: Descriptor, tag: string) {
 beforeAll(async () => {
   const source = join(work, 'source');
   const layers = [
-    buildTar([{ name: 'bin/', type: '5' }, { name: 'bin/tool', data: payload(300_000, 1), mode: 0o755 }]),
-    buildTar([{ name: 'app/', type: '5' }, { name: 'app/index.html', data: '<h1>hi</h1>\n' }]),
+    buildTar([
+      { name: 'bin/', type: '5' },
+      { name: 'bin/tool', data: payload(300_000, 1), mode: 0o755 },
+    ]),
+    buildTar([
+      { name: 'app/', type: '5' },
+      { name: 'app/index.html', data: '<h1>hi</h1>\n' },
+    ]),
   ];
   writeImageLayout(source, [{ platform: { os: 'linux', architecture: 'amd64' }, layers, gzip: true }]);
   const layout = await OciLayout.open(source);
@@ -65,7 +71,11 @@ describe('reading the pushed image back', () => {
   });
 
   it('walks nested indexes down to the image manifests', async () => {
-    const inner = await out.writeJson(MediaType.ociIndex, { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ ...converted, platform: { os: 'linux', architecture: 'amd64' } }] });
+    const inner = await out.writeJson(MediaType.ociIndex, {
+      schemaVersion: 2,
+      mediaType: MediaType.ociIndex,
+      manifests: [{ ...converted, platform: { os: 'linux', architecture: 'amd64' } }],
+    });
     const outer = await out.writeJson(MediaType.ociIndex, { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [inner] });
     const pushed = await push(outer, 'nested');
     await expect(checkPushed(registry, targetFor('nested'), pushed.digest)).resolves.toEqual({ blobs: 3, tocs: 2 });
@@ -88,6 +98,8 @@ describe('reading the pushed image back', () => {
     const manifest = await out.readJson(converted.digest, ImageManifest, 'manifest');
     const other = await out.writeJson(MediaType.ociManifest, { ...manifest, annotations: { 'org.example.build': 'other' } });
     const second = await push(other, 'moving');
-    await expect(checkPushed(registry, targetFor('moving'), first.digest)).rejects.toThrow(`${infra.registryPlain}/verify/app:moving names ${second.digest} after the push, not ${first.digest}`);
+    await expect(checkPushed(registry, targetFor('moving'), first.digest)).rejects.toThrow(
+      `${infra.registryPlain}/verify/app:moving names ${second.digest} after the push, not ${first.digest}`,
+    );
   });
 });

@@ -61,8 +61,12 @@ export async function layerFiles(built: BuiltImage): Promise<string[]> {
   for (const layer of manifest.layers) {
     const listed = run('tar', ['-tf', built.layout.blobPath(layer.digest)]);
     expect(listed.code).toBe(0);
-    files.push(...listed.stdout.split('\n').filter(Boolean).map((f) => f.replace(/^\.\//, '').replace(/\/$/, '')));
+    files.push(
+      ...listed.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((f) => f.replace(/^\.\//, '').replace(/\/$/, '')),
+    );
   }
   return files;
 }
-

@@ -37,7 +37,12 @@ export async function closePool(): Promise<void> {
 export async function convertBuffer(input: Buffer, options: { chunkSize?: number; level?: number; prioritized?: string[] } = {}): Promise<Converted> {
   const layout = await OciLayout.create(mkdtempSync(join(tmpdir(), 'estargz-test-')));
   const { digest, size } = await layout.writeBlob(input);
-  const result = await convertLayer(layout, { mediaType: layerTypeOf(input), digest, size }, layout, { pool: pool(), level: options.level ?? 6, chunkSize: options.chunkSize ?? 4096, prioritized: options.prioritized ?? [] });
+  const result = await convertLayer(layout, { mediaType: layerTypeOf(input), digest, size }, layout, {
+    pool: pool(),
+    level: options.level ?? 6,
+    chunkSize: options.chunkSize ?? 4096,
+    prioritized: options.prioritized ?? [],
+  });
   const path = layout.blobPath(result.digest);
   const blob = readFileSync(path);
   const toc = await readWholeToc(path);

@@ -23,9 +23,26 @@ export function writeImageLayout(dir: string, images: PlatformImage[]): string {
     return { digest: sha256(data), size: data.length };
   };
   const manifests = images.map((image) => {
-    const layers = image.layers.map((tar) => ({ mediaType: `application/vnd.oci.image.layer.v1.tar${image.gzip ? '+gzip' : ''}`, ...put(image.gzip ? gzipSync(tar) : tar) }));
-    const config = Buffer.from(JSON.stringify({ ...image.platform, config: { Cmd: ['/bin/sh'] }, rootfs: { type: 'layers', diff_ids: image.layers.map((t) => sha256(t)) }, history: [{ created_by: 'hand' }] }));
-    const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...put(config) }, layers }));
+    const layers = image.layers.map((tar) => ({
+      mediaType: `application/vnd.oci.image.layer.v1.tar${image.gzip ? '+gzip' : ''}`,
+      ...put(image.gzip ? gzipSync(tar) : tar),
+    }));
+    const config = Buffer.from(
+      JSON.stringify({
+        ...image.platform,
+        config: { Cmd: ['/bin/sh'] },
+        rootfs: { type: 'layers', diff_ids: image.layers.map((t) => sha256(t)) },
+        history: [{ created_by: 'hand' }],
+      }),
+    );
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...put(config) },
+        layers,
+      }),
+    );
     return { mediaType: 'application/vnd.oci.image.manifest.v1+json', ...put(manifest), platform: image.platform };
   });
   let top: { mediaType: string; digest: string; size: number };
@@ -37,6 +54,9 @@ export function writeImageLayout(dir: string, images: PlatformImage[]): string {
     top = { mediaType: 'application/vnd.oci.image.index.v1+json', ...put(index) };
   }
   writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ ...top, annotations: { 'org.opencontainers.image.ref.name': 'latest' } }] }));
+  writeFileSync(
+    join(dir, 'index.json'),
+    JSON.stringify({ schemaVersion: 2, manifests: [{ ...top, annotations: { 'org.opencontainers.image.ref.name': 'latest' } }] }),
+  );
   return top.digest;
 }

@@ -35,9 +35,7 @@ export interface TinyImage {
 export function writeTinyOciLayout(dir: string, content = 'hello', ref = 'latest'): TinyImage {
   const tar = tarWithFile('hello.txt', content);
   const layer = gzipSync(tar);
-  const config = Buffer.from(
-    JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [sha256(tar)] } }),
-  );
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [sha256(tar)] } }));
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,

@@ -76,8 +76,10 @@ export function entryBlocks(e: Entry, format: Format): Buffer {
   const link = enc(e.linkName ?? '');
   const out: Buffer[] = [];
   if (format === 'gnu') {
-    if (name.length > 100) out.push(header(enc('././@LongLink'), 'L', name.length + 1, {}, format, Buffer.alloc(0)), Buffer.concat([name, Buffer.from([0])]), pad(name.length + 1));
-    if (link.length > 100) out.push(header(enc('././@LongLink'), 'K', link.length + 1, {}, format, Buffer.alloc(0)), Buffer.concat([link, Buffer.from([0])]), pad(link.length + 1));
+    if (name.length > 100)
+      out.push(header(enc('././@LongLink'), 'L', name.length + 1, {}, format, Buffer.alloc(0)), Buffer.concat([name, Buffer.from([0])]), pad(name.length + 1));
+    if (link.length > 100)
+      out.push(header(enc('././@LongLink'), 'K', link.length + 1, {}, format, Buffer.alloc(0)), Buffer.concat([link, Buffer.from([0])]), pad(link.length + 1));
   }
   if (format === 'pax') {
     const records: Record<string, string | Buffer> = { ...e.pax };
@@ -135,7 +137,11 @@ export function awkwardEntries(prefix: string, format: Format): Entry[] {
     { name: `${prefix}epoch`, data: 'old', mtime: 0 },
   ];
   if (format === 'pax') {
-    entries.push({ name: `${prefix}opt/xattr.txt`, data: 'xattr', pax: { 'SCHILY.xattr.user.foo': 'bar', 'SCHILY.xattr.user.bin': Buffer.from([0xff, 0x00, 0x01]) } });
+    entries.push({
+      name: `${prefix}opt/xattr.txt`,
+      data: 'xattr',
+      pax: { 'SCHILY.xattr.user.foo': 'bar', 'SCHILY.xattr.user.bin': Buffer.from([0xff, 0x00, 0x01]) },
+    });
     entries.push({ name: `${prefix}opt/frac`, data: 'frac', pax: { mtime: '1600000000.75' } });
   }
   if (format === 'ustar') return entries.filter((e) => Buffer.byteLength(e.name) <= 100 && Buffer.byteLength(e.linkName ?? '') <= 100);

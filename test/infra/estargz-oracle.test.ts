@@ -65,7 +65,10 @@ async function layersOf(ref: string): Promise<LayerInfo[]> {
 /** Imports an oci-archive into the test containerd (unpacking it, which checks every diff_id) under `name`. */
 function importArchive(file: string, name: string, allPlatforms = false): void {
   ctrRemote(infra, ['images', 'rm', `${name}:conv`]);
-  ok(ctrRemote(infra, ['images', 'import', ...(allPlatforms ? ['--all-platforms'] : []), '--base-name', name, file], { timeoutMs: 120_000 }), `ctr-remote images import ${file}`);
+  ok(
+    ctrRemote(infra, ['images', 'import', ...(allPlatforms ? ['--all-platforms'] : []), '--base-name', name, file], { timeoutMs: 120_000 }),
+    `ctr-remote images import ${file}`,
+  );
 }
 
 function expectGoAgrees(layers: LayerInfo[]): void {
@@ -129,7 +132,18 @@ describe('eStargz conversion checked by the Go reference tools', () => {
 
   it('a prefetch list moves the files to the front of the layer that holds them, and Go still reads every TOC', async () => {
     const out = path.join(work, 'prefetch.tar');
-    const converted = await cli(['convert', `oci:${work}/built-oci:v1`, `oci-archive:${out}`, '--prefetch', '/data/new/built.txt', '--prefetch', 'data/*.txt', '--prefetch', '/data/remove-me', '--json']);
+    const converted = await cli([
+      'convert',
+      `oci:${work}/built-oci:v1`,
+      `oci-archive:${out}`,
+      '--prefetch',
+      '/data/new/built.txt',
+      '--prefetch',
+      'data/*.txt',
+      '--prefetch',
+      '/data/remove-me',
+      '--json',
+    ]);
     expect(converted.code, converted.stderr).toBe(0);
     const report = JSON.parse(converted.stdout) as { manifests: Array<{ layers: Array<{ prioritized: string[] }> }>; missingPrefetch: string[] };
     // a.txt lives in the COPY layer; built.txt (and the hardlink's target) in the RUN layer; remove-me is whited out.
@@ -143,8 +157,19 @@ describe('eStargz conversion checked by the Go reference tools', () => {
   it('a hand-made multi-platform image with awkward tar entries converts per platform and imports', async () => {
     const dir = path.join(work, 'multi');
     const shared = buildTar(awkwardEntries('./', 'pax'), 'pax');
-    const gnu = buildTar(awkwardEntries('', 'gnu').filter((e) => e.type !== '3' && e.type !== '4'), 'gnu');
-    const whiteouts = buildTar([{ name: 'etc/', type: '5' }, { name: 'etc/.wh.big.bin', data: '' }, { name: 'opt/', type: '5' }, { name: 'opt/.wh..wh..opq', data: '' }], 'ustar');
+    const gnu = buildTar(
+      awkwardEntries('', 'gnu').filter((e) => e.type !== '3' && e.type !== '4'),
+      'gnu',
+    );
+    const whiteouts = buildTar(
+      [
+        { name: 'etc/', type: '5' },
+        { name: 'etc/.wh.big.bin', data: '' },
+        { name: 'opt/', type: '5' },
+        { name: 'opt/.wh..wh..opq', data: '' },
+      ],
+      'ustar',
+    );
     writeImageLayout(dir, [
       { platform: { os: 'linux', architecture: 'amd64' }, layers: [shared, whiteouts], gzip: true },
       { platform: { os: 'linux', architecture: 'arm64' }, layers: [shared, gnu], gzip: false },
@@ -163,7 +188,21 @@ describe('eStargz conversion checked by the Go reference tools', () => {
   it('our verifier accepts what ctr-remote converts, and both TOCs list the same files and chunks', async () => {
     ctrRemote(infra, ['images', 'rm', 'estargz-oracle/ref:v1', 'estargz-oracle/ref-esgz:v1']);
     ok(ctrRemote(infra, ['images', 'import', '--base-name', 'estargz-oracle/ref', `${work}/built.tar`]), 'import original');
-    ok(ctrRemote(infra, ['images', 'convert', '--estargz', '--oci', '--estargz-chunk-size', '65536', '--estargz-compression-level', '6', 'estargz-oracle/ref:v1', 'estargz-oracle/ref-esgz:v1']), 'ctr-remote convert');
+    ok(
+      ctrRemote(infra, [
+        'images',
+        'convert',
+        '--estargz',
+        '--oci',
+        '--estargz-chunk-size',
+        '65536',
+        '--estargz-compression-level',
+        '6',
+        'estargz-oracle/ref:v1',
+        'estargz-oracle/ref-esgz:v1',
+      ]),
+      'ctr-remote convert',
+    );
     const reference = path.join(work, 'reference.tar');
     ok(ctrRemote(infra, ['images', 'export', reference, 'estargz-oracle/ref-esgz:v1']), 'ctr-remote export');
     const verified = await cli(['verify', `oci-archive:${reference}`]);

@@ -104,9 +104,7 @@ describe('test infrastructure', { sequential: true }, () => {
   it('token registry challenges with the token server as realm', async () => {
     const res = await fetch(`http://${infra.registryToken}/v2/`);
     expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toBe(
-      `Bearer realm="${infra.tokenRealm}",service="${infra.tokenService}"`,
-    );
+    expect(res.headers.get('www-authenticate')).toBe(`Bearer realm="${infra.tokenRealm}",service="${infra.tokenService}"`);
   });
 
   it('a token fetched by GET with Basic auth opens the token registry and grants push', async () => {
@@ -127,16 +125,10 @@ describe('test infrastructure', { sequential: true }, () => {
   });
 
   it('the token server takes several scopes at once', async () => {
-    const res = await tokenByGet(
-      [`repository:${repo}:pull`, 'repository:other/app:pull,push'],
-      basic(infra.tokenUser, infra.tokenPassword),
-    );
+    const res = await tokenByGet([`repository:${repo}:pull`, 'repository:other/app:pull,push'], basic(infra.tokenUser, infra.tokenPassword));
     expect(res.status).toBe(200);
     const { token } = (await res.json()) as TokenResponse;
-    expect(claims(token).access.map((a) => `${a.name}:${a.actions.join(',')}`)).toEqual([
-      `${repo}:pull`,
-      'other/app:pull,push',
-    ]);
+    expect(claims(token).access.map((a) => `${a.name}:${a.actions.join(',')}`)).toEqual([`${repo}:pull`, 'other/app:pull,push']);
   });
 
   it('a wrong password gets 401 from the token server', async () => {
@@ -185,10 +177,7 @@ describe('test infrastructure', { sequential: true }, () => {
 
   it('buildah builds FROM scratch and pushes to the plain registry', async () => {
     expectOk(buildahBuild(infra, context, localTag), 'buildah bud');
-    expectOk(
-      run(infra.buildah, ['push', '--tls-verify=false', localTag, `docker://${plainRef}`]),
-      'buildah push (plain)',
-    );
+    expectOk(run(infra.buildah, ['push', '--tls-verify=false', localTag, `docker://${plainRef}`]), 'buildah push (plain)');
     const res = await fetch(`http://${infra.registryPlain}/v2/${repo}/tags/list`);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { tags: string[] | null }).tags).toContain('1');

@@ -26,7 +26,12 @@ const { values: opts } = parseArgs({
   },
 });
 const password = process.env.TOKEN_SERVER_PASSWORD;
-for (const [name, value] of [['--port', opts.port], ['--key', opts.key], ['--cert', opts.cert], ['TOKEN_SERVER_PASSWORD', password]]) {
+for (const [name, value] of [
+  ['--port', opts.port],
+  ['--key', opts.key],
+  ['--cert', opts.cert],
+  ['TOKEN_SERVER_PASSWORD', password],
+]) {
   if (!value) {
     console.error(`token-server: ${name} is required`);
     process.exit(2);
@@ -47,7 +52,10 @@ function parseScope(scope) {
   return {
     type: scope.slice(0, first),
     name: scope.slice(first + 1, last),
-    actions: scope.slice(last + 1).split(',').filter(Boolean),
+    actions: scope
+      .slice(last + 1)
+      .split(',')
+      .filter(Boolean),
   };
 }
 
@@ -116,9 +124,14 @@ const server = http.createServer(async (req, res) => {
     }
 
     if (credentials && !(credentials.user === opts.user && credentials.pass === password)) {
-      return send(res, 401, { error: 'invalid_grant', details: 'wrong username or password' }, {
-        'www-authenticate': 'Basic realm="meshagent-ship-test-token"',
-      });
+      return send(
+        res,
+        401,
+        { error: 'invalid_grant', details: 'wrong username or password' },
+        {
+          'www-authenticate': 'Basic realm="meshagent-ship-test-token"',
+        },
+      );
     }
 
     const { token, issuedAt } = issue({

@@ -7,7 +7,10 @@ import type { BuildRequest } from '../../src/build/types.js';
 const request: BuildRequest = {
   context: '/ctx',
   file: 'Dockerfile',
-  buildArgs: [{ name: 'A', value: '1 2' }, { name: 'B', value: '' }],
+  buildArgs: [
+    { name: 'A', value: '1 2' },
+    { name: 'B', value: '' },
+  ],
   target: 'prod',
   platforms: ['linux/amd64', 'linux/arm64'],
   tag: 'reg.test/acme/web:1',
@@ -19,15 +22,36 @@ const files = { context: '/ctx', dockerfile: '/ctx/Dockerfile' };
 describe('docker command lines', () => {
   it('buildx exports an OCI layout directory named by the tag', () => {
     expect(buildxArgs(request, files, '/out/layout')).toEqual([
-      'buildx', 'build', '--file', '/ctx/Dockerfile', '--tag', 'reg.test/acme/web:1',
-      '--build-arg', 'A=1 2', '--build-arg', 'B=', '--target', 'prod', '--platform', 'linux/amd64,linux/arm64',
-      '--output', 'type=oci,dest=/out/layout,tar=false,name=reg.test/acme/web:1', '/ctx',
+      'buildx',
+      'build',
+      '--file',
+      '/ctx/Dockerfile',
+      '--tag',
+      'reg.test/acme/web:1',
+      '--build-arg',
+      'A=1 2',
+      '--build-arg',
+      'B=',
+      '--target',
+      'prod',
+      '--platform',
+      'linux/amd64,linux/arm64',
+      '--output',
+      'type=oci,dest=/out/layout,tar=false,name=reg.test/acme/web:1',
+      '/ctx',
     ]);
   });
 
   it('docker build takes the same flags, extras before the context', () => {
     expect(dockerBuildArgs({ ...request, platforms: [], target: undefined, buildArgs: [] }, files, ['--network', 'none'])).toEqual([
-      'build', '--file', '/ctx/Dockerfile', '--tag', 'reg.test/acme/web:1', '--network', 'none', '/ctx',
+      'build',
+      '--file',
+      '/ctx/Dockerfile',
+      '--tag',
+      'reg.test/acme/web:1',
+      '--network',
+      'none',
+      '/ctx',
     ]);
   });
 

@@ -64,8 +64,7 @@ describe('parseCliArgs', () => {
       if ('secret' in input) {
         expect(help).not.toContain(`--${input.name}`);
         expect(help).toContain(`${input.env} (environment)`);
-      }
-      else expect(help).toContain(`--${input.name}`);
+      } else expect(help).toContain(`--${input.name}`);
     }
   });
 });

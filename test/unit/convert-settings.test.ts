@@ -18,8 +18,20 @@ const source = join(work, 'source');
 writeOneLayerImage(source, buildTar([{ name: 'a.txt', data: 'a' }]));
 
 const cases = [
-  { option: { level: 10 }, setting: 'level', flag: ['compression-level', '10'], message: 'compression level 10 is not 0-9', hint: 'use a whole number from 0 (store) to 9 (smallest)' },
-  { option: { chunkSize: 0 }, setting: 'chunkSize', flag: ['chunk-size', '0'], message: 'chunk size 0 is not a positive number of bytes', hint: 'the default is 4194304 (4 MiB)' },
+  {
+    option: { level: 10 },
+    setting: 'level',
+    flag: ['compression-level', '10'],
+    message: 'compression level 10 is not 0-9',
+    hint: 'use a whole number from 0 (store) to 9 (smallest)',
+  },
+  {
+    option: { chunkSize: 0 },
+    setting: 'chunkSize',
+    flag: ['chunk-size', '0'],
+    message: 'chunk size 0 is not a positive number of bytes',
+    hint: 'the default is 4194304 (4 MiB)',
+  },
 ] as const;
 
 describe('a conversion setting out of range', () => {

@@ -30,7 +30,6 @@ function runCli(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, ['dist/cli.js', ...args], { env: cleanEnv(env), encoding: 'utf8', timeout: 30_000 });
 }
 
-
 describe('dist/index.js (the action)', () => {
   it('fails fast with no inputs, naming the missing ones', () => {
     const run = runAction({});
@@ -52,7 +51,11 @@ describe('dist/index.js (the action)', () => {
 
 describe('dist/index.js without a job summary file', () => {
   it('reports as usual and says the summary is missing, with no stack trace', () => {
-    const run = spawnSync(process.execPath, ['dist/index.js'], { env: cleanEnv({ INPUT_TAG: 'app:1', INPUT_ROOM: 'dev', 'INPUT_DRY-RUN': 'true' }), encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(process.execPath, ['dist/index.js'], {
+      env: cleanEnv({ INPUT_TAG: 'app:1', INPUT_ROOM: 'dev', 'INPUT_DRY-RUN': 'true' }),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('no job summary: GITHUB_STEP_SUMMARY is not set');
     expect(run.stderr).toBe('');
@@ -64,12 +67,20 @@ describe('dist/index.js offline', () => {
 
   it.each([
     ['no key', { ...plan }, 'no api-key was given'],
-    ['a placeholder key and an API that cannot be reached', { ...plan, 'API-KEY': API_KEY, 'API-URL': 'http://127.0.0.1:9' }, 'the API at http://127.0.0.1:9 could not be reached'],
+    [
+      'a placeholder key and an API that cannot be reached',
+      { ...plan, 'API-KEY': API_KEY, 'API-URL': 'http://127.0.0.1:9' },
+      'the API at http://127.0.0.1:9 could not be reached',
+    ],
   ])('plans a dry run with %s: exit 0, status planned, the unread facts in the summary', (_, inputs, reason) => {
     const run = runAction(inputs);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    const result = JSON.parse(output(run.output, 'result') ?? '{}') as { status: string; offline: { reason: string; unread: string[] } | null; retries: unknown[] };
+    const result = JSON.parse(output(run.output, 'result') ?? '{}') as {
+      status: string;
+      offline: { reason: string; unread: string[] } | null;
+      retries: unknown[];
+    };
     expect(result.status).toBe('planned');
     expect(result.offline?.reason).toContain(reason);
     expect(result.offline?.unread).toEqual(expect.arrayContaining(['registry host (GET /config)', 'project key (GET /accounts/projects/{id})']));
@@ -110,7 +121,9 @@ describe('dist/cli.js (meshagent-ship)', () => {
   });
 
   it('fails with the same errors as the action', () => {
-    const run = runCli(['plan', '--tag', 'registry.meshagent.com/Bad/Name:1', '--room', 'dev', '--api-url', 'http://127.0.0.1:9'], { MESHAGENT_API_KEY: API_KEY });
+    const run = runCli(['plan', '--tag', 'registry.meshagent.com/Bad/Name:1', '--room', 'dev', '--api-url', 'http://127.0.0.1:9'], {
+      MESHAGENT_API_KEY: API_KEY,
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('invalid OCI image repository: registry.meshagent.com/Bad/Name:1');
   });

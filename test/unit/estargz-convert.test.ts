@@ -38,9 +38,20 @@ describe.each<Format>(['ustar', 'pax', 'gnu'])('%s input', (format) => {
 
     // TOC fields with the reference's names and omit-if-zero rules.
     const byName = (name: string) => out.toc.entries.filter((e) => e.name === `${prefix}${name}`);
-    expect(out.toc.entries[0]).toEqual({ name: '.no.prefetch.landmark', type: 'reg', size: 1, offset: expect.any(Number), digest: LANDMARK_DIGEST, chunkDigest: LANDMARK_DIGEST });
+    expect(out.toc.entries[0]).toEqual({
+      name: '.no.prefetch.landmark',
+      type: 'reg',
+      size: 1,
+      offset: expect.any(Number),
+      digest: LANDMARK_DIGEST,
+      chunkDigest: LANDMARK_DIGEST,
+    });
     const big = byName('etc/big.bin');
-    expect(big.map((e) => [e.type, e.chunkOffset, e.chunkSize])).toEqual([['reg', undefined, 4096], ['chunk', 4096, 4096], ['chunk', 8192, undefined]]);
+    expect(big.map((e) => [e.type, e.chunkOffset, e.chunkSize])).toEqual([
+      ['reg', undefined, 4096],
+      ['chunk', 4096, 4096],
+      ['chunk', 8192, undefined],
+    ]);
     const bigData = payload(10_000, 2);
     expect(big[0]?.digest).toBe(sha(bigData));
     expect(big.map((e) => e.chunkDigest)).toEqual([sha(bigData.subarray(0, 4096)), sha(bigData.subarray(4096, 8192)), sha(bigData.subarray(8192))]);
@@ -132,10 +143,19 @@ describe('layer converter', () => {
   });
 
   it('keeps the last of duplicate paths when it reorders', async () => {
-    const tar = buildTar([{ name: 'a', data: 'first' }, { name: 'b', data: 'b' }, { name: 'a', data: 'second' }]);
+    const tar = buildTar([
+      { name: 'a', data: 'first' },
+      { name: 'b', data: 'b' },
+      { name: 'a', data: 'second' },
+    ]);
     const out = await convertBuffer(tar, { prioritized: ['b'] });
     const listed = await listTar(gunzip(out.blob));
-    expect(listed.map((e) => [e.name, e.data.toString()])).toEqual([['b', 'b'], ['.prefetch.landmark', '\x0f'], ['a', 'second'], ['stargz.index.json', expect.any(String)]]);
+    expect(listed.map((e) => [e.name, e.data.toString()])).toEqual([
+      ['b', 'b'],
+      ['.prefetch.landmark', '\x0f'],
+      ['a', 'second'],
+      ['stargz.index.json', expect.any(String)],
+    ]);
   });
 
   it('converts an empty layer into a TOC holding just the landmark', async () => {

@@ -39,7 +39,14 @@ function setField(tar: Buffer, headerAt: number, at: number, text: string): Buff
 }
 
 describe('malformed layers', () => {
-  const tar = buildTar([{ name: 'first.txt', data: 'hello' }, { name: 'big.bin', data: payload(10_000) }, { name: 'last.txt', data: 'bye' }], 'ustar');
+  const tar = buildTar(
+    [
+      { name: 'first.txt', data: 'hello' },
+      { name: 'big.bin', data: payload(10_000) },
+      { name: 'last.txt', data: 'bye' },
+    ],
+    'ustar',
+  );
   const second = 1024; // first.txt: header + one data block
 
   it('a tar cut inside a payload names the entry', async () => {
@@ -74,7 +81,10 @@ describe('malformed layers', () => {
     const pax = (data: string, size = Buffer.byteLength(data)) => {
       const header = entryBlocks({ name: 'PaxHeader/x', type: 'x', data }, 'ustar');
       const withSize = setField(header, 0, 124, `${size.toString(8).padStart(11, '0')}\0`);
-      return Buffer.concat([withSize.subarray(0, size === Buffer.byteLength(data) ? withSize.length : 512 + Math.ceil(Buffer.byteLength(data) / 512) * 512), tar]);
+      return Buffer.concat([
+        withSize.subarray(0, size === Buffer.byteLength(data) ? withSize.length : 512 + Math.ceil(Buffer.byteLength(data) / 512) * 512),
+        tar,
+      ]);
     };
     expect((await failure(pax('99999999999 path=x\n'))).message).toContain('PAX record length runs past the header');
     expect((await failure(pax('12 pathx\n   '))).message).toMatch(/PAX record (has no key=value|does not end with a newline)/);
@@ -135,22 +145,26 @@ describe('fuzzing', () => {
     const good = await convertBuffer(valid);
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 6 }), fc.option(fc.nat(), { nil: undefined }), async (flips, cut) => {
-        const blob = Buffer.from(good.blob.subarray(0, cut === undefined ? good.blob.length : cut % good.blob.length));
-        let changed = cut !== undefined;
-        for (const { at, value } of flips) {
-          const i = at % blob.length;
-          changed ||= blob[i] !== value;
-          blob[i] = value;
-        }
-        const path = join(dir, `fuzz-${(n += 1)}`);
-        writeFileSync(path, blob);
-        const report = await verifyLayerBlob(path, { annotations: good.annotations, diffId: good.diffId });
-        if (!changed) expect(report.defects).toEqual([]);
-        // Whatever it accepts decompresses to exactly the original layer (a flip in a gzip header's MTIME is harmless).
-        if (report.defects.length === 0) expect(gunzipSync(blob).equals(gunzipSync(good.blob))).toBe(true);
-        else expect(report.defects.every((d) => typeof d === 'string' && d.length > 0)).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 6 }),
+        fc.option(fc.nat(), { nil: undefined }),
+        async (flips, cut) => {
+          const blob = Buffer.from(good.blob.subarray(0, cut === undefined ? good.blob.length : cut % good.blob.length));
+          let changed = cut !== undefined;
+          for (const { at, value } of flips) {
+            const i = at % blob.length;
+            changed ||= blob[i] !== value;
+            blob[i] = value;
+          }
+          const path = join(dir, `fuzz-${(n += 1)}`);
+          writeFileSync(path, blob);
+          const report = await verifyLayerBlob(path, { annotations: good.annotations, diffId: good.diffId });
+          if (!changed) expect(report.defects).toEqual([]);
+          // Whatever it accepts decompresses to exactly the original layer (a flip in a gzip header's MTIME is harmless).
+          if (report.defects.length === 0) expect(gunzipSync(blob).equals(gunzipSync(good.blob))).toBe(true);
+          else expect(report.defects.every((d) => typeof d === 'string' && d.length > 0)).toBe(true);
+        },
+      ),
       { numRuns: 200, seed: 7 },
     );
   }, 60_000);

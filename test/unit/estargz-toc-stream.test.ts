@@ -52,7 +52,12 @@ describe('the TOC JSON scanner', () => {
     const { entries, version } = JSON.parse(awkward) as { entries: unknown[]; version: number };
     const whole = { entries, version };
     for (let cut = 0; cut <= text.length; cut += 1) expect(scan(text, [cut]), `cut at ${cut}`).toEqual(whole);
-    expect(scan(text, Array.from({ length: text.length }, (_, i) => i))).toEqual(whole);
+    expect(
+      scan(
+        text,
+        Array.from({ length: text.length }, (_, i) => i),
+      ),
+    ).toEqual(whole);
   });
 
   it('reads a TOC the converter wrote, cut into random pieces', async () => {
@@ -60,7 +65,7 @@ describe('the TOC JSON scanner', () => {
     const text = Buffer.from(JSON.stringify(toc, null, '\t'));
     let seed = 7;
     const cuts: number[] = [];
-    for (let at = 0; at < text.length; ) {
+    for (let at = 0; at < text.length;) {
       seed = (seed * 1103515245 + 12345) >>> 0;
       at += 1 + (seed % 200);
       if (at < text.length) cuts.push(at);
@@ -95,7 +100,18 @@ describe('the TOC JSON scanner', () => {
 
 describe('the quick check of a TOC entry', () => {
   const digest = `sha256:${'a'.repeat(64)}`;
-  const anything = fc.oneof(fc.constant(undefined), fc.constant(null), fc.boolean(), fc.integer({ min: -5, max: 5 }), fc.double(), fc.constant(2 ** 60), fc.string(), fc.constant(digest), fc.constant([]), fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer())));
+  const anything = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.boolean(),
+    fc.integer({ min: -5, max: 5 }),
+    fc.double(),
+    fc.constant(2 ** 60),
+    fc.string(),
+    fc.constant(digest),
+    fc.constant([]),
+    fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer())),
+  );
   const field = (valid: fc.Arbitrary<unknown>) => fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: anything });
   const count = fc.nat({ max: 2 ** 40 });
   const entry = fc.record(
@@ -160,7 +176,8 @@ describe('a gzip member streamed from a blob', () => {
 
   it('inflates read in pieces of any size', async () => {
     expect(member.length).toBeGreaterThan(3 << 16); // more than the first read
-    for (const piece of [1000, 4096, 1 << 16, 1 << 20]) expect((await inflate(blob, 6, 6 + member.length, piece)).equals(data), `pieces of ${piece}`).toBe(true);
+    for (const piece of [1000, 4096, 1 << 16, 1 << 20])
+      expect((await inflate(blob, 6, 6 + member.length, piece)).equals(data), `pieces of ${piece}`).toBe(true);
   });
 
   it('says what is wrong: bytes after it, cut short, a bad CRC, not gzip', async () => {
@@ -189,13 +206,24 @@ describe('prefetch attribution over streamed listings', () => {
 
   it('attributes each match to the topmost layer that shows it, whiteouts and opaque directories hiding what is below', async () => {
     const reads: number[] = [];
-    expect(await attributePrefetch(patterns, layers.map((paths, i) => [listing(paths, reads, i)]))).toEqual(expected);
+    expect(
+      await attributePrefetch(
+        patterns,
+        layers.map((paths, i) => [listing(paths, reads, i)]),
+      ),
+    ).toEqual(expected);
     expect(reads).toEqual([1, 1, 1]);
   });
 
   it('reads a layer again, for the whiteouts that matter, when it has more than it keeps', async () => {
     const reads: number[] = [];
-    expect(await attributePrefetch(patterns, layers.map((paths, i) => [listing(paths, reads, i)]), 1)).toEqual(expected);
+    expect(
+      await attributePrefetch(
+        patterns,
+        layers.map((paths, i) => [listing(paths, reads, i)]),
+        1,
+      ),
+    ).toEqual(expected);
     // The middle layer has three whiteouts, the top one one: only the middle one is read twice.
     expect(reads).toEqual([1, 2, 1]);
   });
@@ -206,7 +234,12 @@ describe('prefetch attribution over streamed listings', () => {
       yield 'old/x'; // a path that, kept, would change the result
       throw new Error('the registry went away');
     };
-    expect(await attributePrefetch(patterns, layers.map((paths, i) => [failing, listing(paths, reads, i)]))).toEqual(expected);
+    expect(
+      await attributePrefetch(
+        patterns,
+        layers.map((paths, i) => [failing, listing(paths, reads, i)]),
+      ),
+    ).toEqual(expected);
     await expect(attributePrefetch(patterns, [[failing]])).rejects.toThrow('the registry went away');
   });
 });

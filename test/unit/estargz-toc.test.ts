@@ -11,7 +11,23 @@ import type { TarHeader } from '../../src/tar/header.js';
 import { TocBuilder, type TocEntry } from '../../src/estargz/toc.js';
 
 function header(name: string, fields: Partial<TarHeader> = {}): TarHeader {
-  return { name, linkName: '', type: '0', mode: 0o644, uid: 0, gid: 0, size: 0, mtime: 1600000000, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [], ...fields };
+  return {
+    name,
+    linkName: '',
+    type: '0',
+    mode: 0o644,
+    uid: 0,
+    gid: 0,
+    size: 0,
+    mtime: 1600000000,
+    uname: '',
+    gname: '',
+    devMajor: 0,
+    devMinor: 0,
+    xattrs: new Map(),
+    pax: [],
+    ...fields,
+  };
 }
 
 /** Adds entries of every kind; returns them with the member each payload starts, as the writer would. */
@@ -22,7 +38,14 @@ function fill(toc: TocBuilder, files: number): Array<[TocEntry, number]> {
   toc.add(header('dir/', { type: '5', mode: 0o755, uid: 1000, gid: 1000, uname: 'user', gname: 'users' }));
   toc.add(header('dir/link', { type: '2', linkName: 'target "quoted"\ttab' }));
   toc.add(header('dev/null', { type: '3', devMajor: 1, devMinor: 3 }));
-  toc.add(header('dir/ünïcødé 名前 😀', { xattrs: new Map([['user.a', Buffer.from('bar')], ['security.capability', Buffer.from([0, 1, 2])]]) })).digest = digest(0);
+  toc.add(
+    header('dir/ünïcødé 名前 😀', {
+      xattrs: new Map([
+        ['user.a', Buffer.from('bar')],
+        ['security.capability', Buffer.from([0, 1, 2])],
+      ]),
+    }),
+  ).digest = digest(0);
   toc.seal();
   for (let i = 1; i <= files; i += 1) {
     const size = i % 7 === 0 ? 10 << 20 : 100 + i;

@@ -30,7 +30,12 @@ describe('footer', () => {
   });
 
   it('reads the legacy 47-byte stargz footer', () => {
-    const legacy = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x04, 0, 0, 0, 0, 0, 0xff, 22, 0]), Buffer.from(`${(12345).toString(16).padStart(16, '0')}STARGZ`), Buffer.from([1, 0, 0, 0xff, 0xff]), Buffer.alloc(8)]);
+    const legacy = Buffer.concat([
+      Buffer.from([0x1f, 0x8b, 0x08, 0x04, 0, 0, 0, 0, 0, 0xff, 22, 0]),
+      Buffer.from(`${(12345).toString(16).padStart(16, '0')}STARGZ`),
+      Buffer.from([1, 0, 0, 0xff, 0xff]),
+      Buffer.alloc(8),
+    ]);
     expect(legacy.length).toBe(LEGACY_FOOTER_SIZE);
     expect(parseFooter(legacy)).toEqual({ tocOffset: 12345, size: LEGACY_FOOTER_SIZE, legacy: true });
   });
@@ -77,7 +82,9 @@ describe('verifier', () => {
     const toc = structuredClone(base.toc);
     mutate(toc);
     const json = Buffer.from(JSON.stringify(toc, null, '\t'));
-    const member = gzipSync(Buffer.concat([bareFileHeader('stargz.index.json', json.length), json, Buffer.alloc((512 - (json.length % 512)) % 512), Buffer.alloc(1024)]));
+    const member = gzipSync(
+      Buffer.concat([bareFileHeader('stargz.index.json', json.length), json, Buffer.alloc((512 - (json.length % 512)) % 512), Buffer.alloc(1024)]),
+    );
     const blob = Buffer.concat([base.blob.subarray(0, tocOffset), member, makeFooter(tocOffset)]);
     return { blob, annotations: { ...base.annotations, [Annotation.stargzTocDigest]: sha(json) } };
   }
@@ -114,7 +121,9 @@ describe('verifier', () => {
     const defects = await check(shared.blob, shared.annotations, undefined);
     expect(defects).toContainEqual(expect.stringContaining('TOC entry "etc/big.bin" shares offset'));
     const shifted = withToc((toc) => (entry(toc, 'opt/setuid').offset = (entry(toc, 'opt/setuid').offset as number) + 1));
-    expect(await check(shifted.blob, shifted.annotations, undefined)).toContainEqual(expect.stringMatching(/"opt\/setuid": TOC offset \d+ of the chunk at 0 is not the start of a gzip member/));
+    expect(await check(shifted.blob, shifted.annotations, undefined)).toContainEqual(
+      expect.stringMatching(/"opt\/setuid": TOC offset \d+ of the chunk at 0 is not the start of a gzip member/),
+    );
   });
 
   it('reports a wrong chunk digest and a wrong file digest', async () => {
@@ -152,7 +161,9 @@ describe('verifier', () => {
 
   it('reports a truncated blob as not eStargz, and a TOC past the end', async () => {
     expect(await check(good.blob.subarray(0, good.blob.length - 10))).toEqual(['not eStargz: no eStargz footer at the end of the blob']);
-    expect(await check(Buffer.concat([good.blob.subarray(0, 100), makeFooter(good.blob.length)]))).toContainEqual(expect.stringContaining('is past the end of the data'));
+    expect(await check(Buffer.concat([good.blob.subarray(0, 100), makeFooter(good.blob.length)]))).toContainEqual(
+      expect.stringContaining('is past the end of the data'),
+    );
     const middle = Buffer.concat([good.blob.subarray(0, 200), good.blob.subarray(400)]);
     expect((await check(middle)).length).toBeGreaterThan(0);
   });
@@ -169,15 +180,28 @@ describe('verifier', () => {
       const [chunk] = toc.entries.splice(index, 1);
       toc.entries.splice(0, 0, chunk as (typeof toc.entries)[number]);
     });
-    expect(await check(moved.blob, moved.annotations, undefined)).toContainEqual(expect.stringContaining('a chunk entry does not follow its file (it is the first entry)'));
+    expect(await check(moved.blob, moved.annotations, undefined)).toContainEqual(
+      expect.stringContaining('a chunk entry does not follow its file (it is the first entry)'),
+    );
     const extra = withToc((toc) => toc.entries.push({ name: 'ghost', type: 'dir' }));
     expect(await check(extra.blob, extra.annotations, undefined)).toContainEqual('TOC entry "ghost" and 0 more are not in the tar stream');
-    const missing = withToc((toc) => toc.entries.splice(toc.entries.findIndex((e) => e.name === 'fifo'), 1));
-    expect(await check(missing.blob, missing.annotations, undefined)).toContainEqual(expect.stringMatching(/tar entry "fifo" does not match TOC entry "epoch"/));
+    const missing = withToc((toc) =>
+      toc.entries.splice(
+        toc.entries.findIndex((e) => e.name === 'fifo'),
+        1,
+      ),
+    );
+    expect(await check(missing.blob, missing.annotations, undefined)).toContainEqual(
+      expect.stringMatching(/tar entry "fifo" does not match TOC entry "epoch"/),
+    );
     const wrongMode = withToc((toc) => (entry(toc, 'opt/setuid').mode = 0o755));
-    expect(await check(wrongMode.blob, wrongMode.annotations, undefined)).toContainEqual('tar entry "opt/setuid" does not match TOC entry "opt/setuid": mode is 2541 in the tar, 493 in the TOC');
+    expect(await check(wrongMode.blob, wrongMode.annotations, undefined)).toContainEqual(
+      'tar entry "opt/setuid" does not match TOC entry "opt/setuid": mode is 2541 in the tar, 493 in the TOC',
+    );
     const badLink = withToc((toc) => (entry(toc, 'etc/hard', 'hardlink').linkName = 'nowhere'));
-    expect(await check(badLink.blob, badLink.annotations, undefined)).toContainEqual(expect.stringContaining('hardlink target "nowhere" is not earlier in the TOC'));
+    expect(await check(badLink.blob, badLink.annotations, undefined)).toContainEqual(
+      expect.stringContaining('hardlink target "nowhere" is not earlier in the TOC'),
+    );
   });
 
   it('reports a TOC member that does not start with stargz.index.json', async () => {

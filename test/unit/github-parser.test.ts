@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { actionErrors, workflowErrors } from '../helpers/github-parser.js';
 
 const DIR = '.github/workflows';
-const WORKFLOWS = readdirSync(DIR).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml')).sort();
+const WORKFLOWS = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'))
+  .sort();
 
 describe("GitHub's parser", () => {
   it('loads action.yml with no error', () => {

@@ -396,7 +396,8 @@ describe('connections', () => {
   it('with retryRefused: false, still retries a reset and a timeout, and records each retry', async () => {
     const server = await serve((req, res, index) => {
       if (index === 0) req.socket.destroy();
-      else if (index === 1) return; // never answers: times out
+      else if (index === 1)
+        return; // never answers: times out
       else res.writeHead(200).end('ok');
     });
     const { http } = client({ baseUrl: server.origin, timeoutMs: 200 });

@@ -15,15 +15,18 @@ const outcome = (parse: () => unknown) => {
 };
 
 describe('oci: locations', () => {
-  it.each(['oci:/tmp/x:latest', 'oci:/tmp/x', 'oci:rel/dir:v1', 'oci:/tmp/a:b/layout', 'oci:C:/x', 'oci:/tmp/x:', 'oci:', 'oci::v1'])('read %s as the image reference parser does', (text) => {
-    const reference = outcome(() => parseImageRef(text));
-    const location = outcome(() => parseLocation(text, 'push source'));
-    if ('error' in reference) expect(location).toEqual({ error: `push source: ${reference.error}` });
-    else {
-      const { path, ref } = reference.value as { path: string; ref: string | undefined };
-      expect(location).toEqual({ value: { kind: 'oci', dir: path, ref } });
-    }
-  });
+  it.each(['oci:/tmp/x:latest', 'oci:/tmp/x', 'oci:rel/dir:v1', 'oci:/tmp/a:b/layout', 'oci:C:/x', 'oci:/tmp/x:', 'oci:', 'oci::v1'])(
+    'read %s as the image reference parser does',
+    (text) => {
+      const reference = outcome(() => parseImageRef(text));
+      const location = outcome(() => parseLocation(text, 'push source'));
+      if ('error' in reference) expect(location).toEqual({ error: `push source: ${reference.error}` });
+      else {
+        const { path, ref } = reference.value as { path: string; ref: string | undefined };
+        expect(location).toEqual({ value: { kind: 'oci', dir: path, ref } });
+      }
+    },
+  );
 
   it('refuse an empty reference after the last colon, and a missing path', () => {
     expect(() => parseLocation('oci:/tmp/x:', 'pull destination')).toThrow('pull destination: "oci:/tmp/x:" has an empty reference after the last colon');

@@ -57,9 +57,12 @@ describe('an api-url over plain http', () => {
   });
 
   it('is fine on loopback, with no key, or when MESHAGENT_SHIP_INSECURE_API=1 allows it (then a warning)', () => {
-    for (const url of ['http://127.0.0.1:8080', 'http://localhost:1', 'http://sandbox.localhost', 'http://[::1]:9']) expect(refused({ 'api-url': url }), url).toEqual([]);
+    for (const url of ['http://127.0.0.1:8080', 'http://localhost:1', 'http://sandbox.localhost', 'http://[::1]:9'])
+      expect(refused({ 'api-url': url }), url).toEqual([]);
     expect(refused({ 'api-url': 'http://api.example.com', 'api-key': '', 'dry-run': 'true' })).toEqual([]);
     const allowed = config({ 'api-url': 'http://api.example.com' }, { MESHAGENT_SHIP_INSECURE_API: '1' });
-    expect(inputWarnings(allowed, 'x64')).toEqual(['api-url: http://api.example.com is plain http: the API key crosses the network unencrypted (MESHAGENT_SHIP_INSECURE_API=1)']);
+    expect(inputWarnings(allowed, 'x64')).toEqual([
+      'api-url: http://api.example.com is plain http: the API key crosses the network unencrypted (MESHAGENT_SHIP_INSECURE_API=1)',
+    ]);
   });
 });

@@ -8,7 +8,6 @@ import { DEFAULT_API_URL, projectIdFromApiKey } from '../../src/inputs/value-par
 import { ConsoleRunner } from '../../src/runner.js';
 import { API_KEY, KEY_ID, PROJECT_ID } from '../fixtures.js';
 
-
 const BASE = { 'api-key': API_KEY, tag: 'app:1', room: 'dev' };
 
 function runnerFor(inputs: Record<string, string>, env: Record<string, string> = {}): ConsoleRunner {
@@ -44,7 +43,16 @@ describe('defaults', () => {
   it('fills every default and leaves replace-only lists unset', () => {
     const c = config();
     expect(c.meshagent).toEqual({ apiKey: API_KEY, apiUrl: DEFAULT_API_URL, projectId: PROJECT_ID, projectIdSource: 'api-key', room: 'dev' });
-    expect(c.image).toMatchObject({ context: '.', builder: 'auto', estargz: true, compressionLevel: 6, push: true, platforms: [], prefetch: [], buildArgs: [] });
+    expect(c.image).toMatchObject({
+      context: '.',
+      builder: 'auto',
+      estargz: true,
+      compressionLevel: 6,
+      push: true,
+      platforms: [],
+      prefetch: [],
+      buildArgs: [],
+    });
     expect(c.service).toMatchObject({ deploy: true, createRoom: false, public: false, validationMode: 'default', template: 'agent', waitSeconds: 0 });
     for (const kept of ['env', 'envSecrets', 'roomMounts', 'imageMounts', 'emptyDirMounts', 'ports'] as const) {
       expect(c.service[kept]).toBeUndefined();
@@ -128,9 +136,7 @@ describe('image inputs', () => {
   it('pairs builder and image', () => {
     expect(errors({ builder: 'kaniko' })).toEqual(['builder must be one of: auto, docker, buildah, none']);
     expect(errors({ builder: 'none' })).toEqual(['image is required with builder: none']);
-    expect(errors({ builder: 'buildah', image: 'oci:out' })).toEqual([
-      'builder: buildah builds an image, but the image input names one to ship',
-    ]);
+    expect(errors({ builder: 'buildah', image: 'oci:out' })).toEqual(['builder: buildah builds an image, but the image input names one to ship']);
     expect(config({ image: 'oci:out' }).image.builder).toBe('none');
   });
 
@@ -142,7 +148,10 @@ describe('image inputs', () => {
     // As the convert, push and pull commands read it: a reference has no slash, so the colon belongs to the path.
     expect(config({ image: 'oci:/tmp/a:b/layout' }).image.source).toEqual({ kind: 'oci', path: '/tmp/a:b/layout', ref: undefined });
     expect(config({ image: 'docker-archive:/tmp/a:b.tar' }).image.source).toEqual({ kind: 'docker-archive', path: '/tmp/a:b.tar' });
-    expect(config({ image: 'docker://reg.io/k/app:1' }).image.source).toMatchObject({ kind: 'registry', reference: { registry: 'reg.io', repository: 'k/app', tag: '1' } });
+    expect(config({ image: 'docker://reg.io/k/app:1' }).image.source).toMatchObject({
+      kind: 'registry',
+      reference: { registry: 'reg.io', repository: 'k/app', tag: '1' },
+    });
     expect(errors({ image: 'oci:' })).toEqual(['image: "oci:" names no path']);
     expect(errors({ image: 'reg.io/Bad:1' })).toEqual(['image: invalid OCI image repository: reg.io/Bad:1']);
   });
@@ -301,10 +310,41 @@ describe('reporting', () => {
   it('has a test above for every input', () => {
     // A new input must come with tests of its bad forms; this list is the reminder.
     expect(INPUTS.map((i) => i.name)).toEqual([
-      'api-key', 'api-url', 'project-id', 'room', 'tag', 'context', 'file', 'build-args', 'target', 'platforms', 'builder', 'image',
-      'estargz', 'prefetch', 'compression-level', 'push', 'deploy', 'service-name', 'create-room', 'env', 'env-secrets', 'run-as',
-      'meshagent-token', 'identity', 'room-mounts', 'image-mounts', 'empty-dir-mounts', 'ports', 'liveness', 'public', 'domain',
-      'validation-mode', 'template', 'wait', 'dry-run',
+      'api-key',
+      'api-url',
+      'project-id',
+      'room',
+      'tag',
+      'context',
+      'file',
+      'build-args',
+      'target',
+      'platforms',
+      'builder',
+      'image',
+      'estargz',
+      'prefetch',
+      'compression-level',
+      'push',
+      'deploy',
+      'service-name',
+      'create-room',
+      'env',
+      'env-secrets',
+      'run-as',
+      'meshagent-token',
+      'identity',
+      'room-mounts',
+      'image-mounts',
+      'empty-dir-mounts',
+      'ports',
+      'liveness',
+      'public',
+      'domain',
+      'validation-mode',
+      'template',
+      'wait',
+      'dry-run',
     ]);
   });
 });

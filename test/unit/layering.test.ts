@@ -20,7 +20,23 @@ const LIBRARY_FILES = ['glob'] as const;
 /** Shared modules the libraries may stand on besides each other: the error type and the HTTP client. */
 const SHARED = ['errors', 'file-errors', 'http', 'loopback'];
 /** The application: a directory or a file under src/ (its first path segment, without the extension). */
-const APPLICATION = ['meshagent', 'pipeline', 'report', 'commands', 'services', 'build', 'runner', 'inputs', 'input-spec', 'input-warnings', 'ship', 'cli', 'cli-args', 'main', 'index'];
+const APPLICATION = [
+  'meshagent',
+  'pipeline',
+  'report',
+  'commands',
+  'services',
+  'build',
+  'runner',
+  'inputs',
+  'input-spec',
+  'input-warnings',
+  'ship',
+  'cli',
+  'cli-args',
+  'main',
+  'index',
+];
 
 interface Import {
   /** The importing file, relative to the repository root (with `/`). */
@@ -46,13 +62,19 @@ function resolveRelative(from: string, specifier: string): string {
   const base = join(dirname(join(ROOT, from)), specifier);
   const candidates = [base.replace(/\.js$/, '.ts'), base, `${base}.ts`, join(base, 'index.ts')];
   const found = candidates.find((path) => statSync(path, { throwIfNoEntry: false })?.isFile());
-  return relative(ROOT, found ?? candidates[0] ?? base).split(sep).join('/');
+  return relative(ROOT, found ?? candidates[0] ?? base)
+    .split(sep)
+    .join('/');
 }
 
 /** Every import of a file: static and dynamic imports, `export ... from`, type-only ones too (they are design). */
 function importsOf(file: string): Import[] {
   const info = ts.preProcessFile(readFileSync(join(ROOT, file), 'utf8'), true, true);
-  return info.importedFiles.map(({ fileName: specifier }) => ({ from: file, specifier, to: specifier.startsWith('.') ? resolveRelative(file, specifier) : undefined }));
+  return info.importedFiles.map(({ fileName: specifier }) => ({
+    from: file,
+    specifier,
+    to: specifier.startsWith('.') ? resolveRelative(file, specifier) : undefined,
+  }));
 }
 
 const files = [...sourceFiles('src'), ...sourceFiles('sandbox')];

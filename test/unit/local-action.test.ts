@@ -14,7 +14,11 @@ function localAction(inputs: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'local-action-'));
   const summary = join(dir, 'summary.md');
   writeFileSync(summary, '');
-  const lines = [...Object.entries(inputs).map(([name, value]) => `INPUT_${name.toUpperCase()}=${value}`), `GITHUB_STEP_SUMMARY=${summary}`, `RUNNER_TEMP=${dir}`];
+  const lines = [
+    ...Object.entries(inputs).map(([name, value]) => `INPUT_${name.toUpperCase()}=${value}`),
+    `GITHUB_STEP_SUMMARY=${summary}`,
+    `RUNNER_TEMP=${dir}`,
+  ];
   writeFileSync(join(dir, '.env'), `${lines.join('\n')}\n`);
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
@@ -22,7 +26,12 @@ function localAction(inputs: Record<string, string>) {
   }
   const run = spawnSync(process.execPath, [BIN, 'run', '.', 'src/main.ts', join(dir, '.env')], { env, encoding: 'utf8', timeout: 120_000 });
   const result = /^::set-output name=result::(.*)$/m.exec(run.stdout)?.[1];
-  return { status: run.status, stdout: run.stdout, result: result === undefined ? undefined : (JSON.parse(result) as { status: string; offline: unknown }), summary: readFileSync(summary, 'utf8') };
+  return {
+    status: run.status,
+    stdout: run.stdout,
+    result: result === undefined ? undefined : (JSON.parse(result) as { status: string; offline: unknown }),
+    summary: readFileSync(summary, 'utf8'),
+  };
 }
 
 describe('npx @github/local-action run . src/main.ts', () => {

@@ -24,8 +24,14 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const sha256 = (data: Buffer | string): Digest => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 
-const layer = buildTar([{ name: 'app/', type: '5' }, { name: 'app/main', data: payload(300_000, 7) }]);
-const other = buildTar([{ name: 'app/', type: '5' }, { name: 'app/main', data: payload(300_000, 8) }]);
+const layer = buildTar([
+  { name: 'app/', type: '5' },
+  { name: 'app/main', data: payload(300_000, 7) },
+]);
+const other = buildTar([
+  { name: 'app/', type: '5' },
+  { name: 'app/main', data: payload(300_000, 8) },
+]);
 const config = json({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256(layer)] } });
 const manifest = json({
   schemaVersion: 2,
@@ -33,7 +39,12 @@ const manifest = json({
   config: { mediaType: MediaType.ociConfig, digest: sha256(config), size: config.length },
   layers: [{ mediaType: MediaType.ociLayer, digest: sha256(layer), size: layer.length }],
 });
-const index = (size = manifest.length) => json({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociManifest, digest: sha256(manifest), size, platform: { os: 'linux', architecture: 'amd64' } }] });
+const index = (size = manifest.length) =>
+  json({
+    schemaVersion: 2,
+    mediaType: MediaType.ociIndex,
+    manifests: [{ mediaType: MediaType.ociManifest, digest: sha256(manifest), size, platform: { os: 'linux', architecture: 'amd64' } }],
+  });
 
 type Lie = 'none' | 'swap' | 'short' | 'long' | 'manifest' | 'index-size';
 
@@ -54,7 +65,12 @@ async function lyingRegistry(lie: Lie): Promise<{ host: string; sent: () => numb
     if (url === '/v2/') return send(200, json({}), 'application/json');
     if (url === '/v2/app/manifests/latest') return send(200, manifest, MediaType.ociManifest);
     if (url === '/v2/app/manifests/multi') return send(200, index(lie === 'index-size' ? manifest.length + 10 : manifest.length), MediaType.ociIndex);
-    if (url === `/v2/app/manifests/${sha256(manifest)}`) return send(200, lie === 'manifest' ? json({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: {}, layers: [] }) : manifest, MediaType.ociManifest);
+    if (url === `/v2/app/manifests/${sha256(manifest)}`)
+      return send(
+        200,
+        lie === 'manifest' ? json({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: {}, layers: [] }) : manifest,
+        MediaType.ociManifest,
+      );
     if (url === `/v2/app/blobs/${sha256(config)}`) return send(200, config);
     if (url === `/v2/app/blobs/${sha256(layer)}`) {
       if (lie === 'swap') return send(200, other);
@@ -99,7 +115,7 @@ describe('pulling from a registry that serves the wrong bytes', () => {
     expect(blobs(layout).sort()).toEqual([sha256(manifest), sha256(config), sha256(layer)].map((d) => d.slice(7)).sort());
   });
 
-  it('a layer answered with another layer\'s bytes names the blob and the registry, and nothing of it is kept', async () => {
+  it("a layer answered with another layer's bytes names the blob and the registry, and nothing of it is kept", async () => {
     const { call, layout, client, where } = await pull('swap');
     const error = await shipFailure(call);
     await client.close();

@@ -24,8 +24,14 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const sha256 = (data: Buffer | string): Digest => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
 // Two layers of exactly the same size, so a swap passes the size check and only the digest can catch it.
-const layerA = buildTar([{ name: 'a/', type: '5' }, { name: 'a/file', data: payload(20_000, 1) }]);
-const layerB = buildTar([{ name: 'b/', type: '5' }, { name: 'b/file', data: payload(20_000, 2) }]);
+const layerA = buildTar([
+  { name: 'a/', type: '5' },
+  { name: 'a/file', data: payload(20_000, 1) },
+]);
+const layerB = buildTar([
+  { name: 'b/', type: '5' },
+  { name: 'b/file', data: payload(20_000, 2) },
+]);
 
 let count = 0;
 /** A fresh layout of [A, B] (uncompressed unless `gzip`), and its manifest. */
@@ -122,7 +128,9 @@ describe('an OCI layout whose blobs do not match their descriptors', () => {
     rewriteManifest(wrong.dir, (m) => {
       (m.layers[1] as Descriptor).size = b.size + 1;
     });
-    expect((await convertFails(await OciLayout.open(wrong.dir))).message).toBe(`${wrong.dir}: blob ${b.digest} is ${b.size} bytes, but its descriptor gives ${b.size + 1}`);
+    expect((await convertFails(await OciLayout.open(wrong.dir))).message).toBe(
+      `${wrong.dir}: blob ${b.digest} is ${b.size} bytes, but its descriptor gives ${b.size + 1}`,
+    );
   });
 
   it('manifests and configs are checked by digest and size too', async () => {
@@ -136,7 +144,9 @@ describe('an OCI layout whose blobs do not match their descriptors', () => {
     rewriteManifest(sized.dir, (m) => {
       m.config.size += 1;
     });
-    expect((await convertFails(await OciLayout.open(sized.dir))).message).toContain(`blob ${sized.manifest.config.digest} is ${sized.manifest.config.size} bytes, but its descriptor gives ${sized.manifest.config.size + 1}`);
+    expect((await convertFails(await OciLayout.open(sized.dir))).message).toContain(
+      `blob ${sized.manifest.config.digest} is ${sized.manifest.config.size} bytes, but its descriptor gives ${sized.manifest.config.size + 1}`,
+    );
   });
 
   it('a stream that stops early checks nothing, but one read to the end always does (and remembers it)', async () => {
@@ -154,8 +164,12 @@ describe('an OCI layout whose blobs do not match their descriptors', () => {
     const [a, b] = manifest.layers as [Descriptor, Descriptor];
     await (await OciLayout.open(dir)).verifyBlobs([a, b, a]);
     cpSync(blobFile(dir, b.digest), blobFile(dir, a.digest));
-    await expect((await OciLayout.open(dir)).verifyBlobs([b, a])).rejects.toThrow(`${dir}: blob ${a.digest} is ${b.size} bytes, but its descriptor gives ${a.size}`);
-    await expect((await OciLayout.open(dir)).verifyBlobs([b, { digest: a.digest, size: b.size }])).rejects.toThrow(`${dir}: blob ${a.digest} does not match its digest: its content is ${b.digest}`);
+    await expect((await OciLayout.open(dir)).verifyBlobs([b, a])).rejects.toThrow(
+      `${dir}: blob ${a.digest} is ${b.size} bytes, but its descriptor gives ${a.size}`,
+    );
+    await expect((await OciLayout.open(dir)).verifyBlobs([b, { digest: a.digest, size: b.size }])).rejects.toThrow(
+      `${dir}: blob ${a.digest} does not match its digest: its content is ${b.digest}`,
+    );
   });
 });
 
@@ -164,13 +178,17 @@ describe("a config whose diff_ids do not describe the layers (containerd's check
     `${where}: layer ${layer} does not match the image's config: its uncompressed content is ${actual}, but the config gives the diff_id ${expected}`;
 
   it('diff_ids in the wrong order: refused on the streaming path and the prefetch path, plain and gzip, nothing kept', async () => {
-    for (const [gzip, prefetch] of [[false, []], [true, []], [true, ['/b/file']]] as const) {
+    for (const [gzip, prefetch] of [
+      [false, []],
+      [true, []],
+      [true, ['/b/file']],
+    ] as const) {
       const { dir, manifest } = await image(gzip);
       const [a] = manifest.layers as [Descriptor, Descriptor];
       rewriteConfig(dir, (c) => c.rootfs.diff_ids.reverse());
       const error = await convertFails(await OciLayout.open(dir), { prefetch: [...prefetch] });
       expect(error.message, `gzip ${gzip}, prefetch ${prefetch.length}`).toBe(mismatch(dir, a.digest, sha256(layerB), sha256(layerA)));
-      expect(error.hint).toContain("config does not describe its layers");
+      expect(error.hint).toContain('config does not describe its layers');
     }
   });
 
@@ -199,12 +217,15 @@ describe("a config whose diff_ids do not describe the layers (containerd's check
     const id = sha256(config).slice(7);
     const manifest = [{ Config: `${id}.json`, RepoTags: ['app:1'], Layers: ['0123abcd/layer.tar'] }];
     const file = join(work, 'legacy-evil.tar');
-    writeFileSync(file, buildTar([
-      { name: `${id}.json`, data: config },
-      { name: '0123abcd/', type: '5' },
-      { name: '0123abcd/layer.tar', data: layerB },
-      { name: 'manifest.json', data: JSON.stringify(manifest) },
-    ]));
+    writeFileSync(
+      file,
+      buildTar([
+        { name: `${id}.json`, data: config },
+        { name: '0123abcd/', type: '5' },
+        { name: '0123abcd/layer.tar', data: layerB },
+        { name: 'manifest.json', data: JSON.stringify(manifest) },
+      ]),
+    );
     const opened = await openImage({ transport: 'docker-archive', path: file, ref: undefined });
     try {
       const error = await convertFails(opened.layout, {}, opened.descriptor);
@@ -218,9 +239,17 @@ describe("a config whose diff_ids do not describe the layers (containerd's check
 describe('archives whose blobs do not match', () => {
   it('an oci-archive with a swapped layer, a truncated one, or a wrong size names the archive file, not where it was unpacked', async () => {
     const cases: Array<[string, (dir: string, a: Descriptor, b: Descriptor) => void, (a: Descriptor, b: Descriptor) => string]> = [
-      ['swapped', (dir, a, b) => cpSync(blobFile(dir, b.digest), blobFile(dir, a.digest)), (a, b) => `blob ${a.digest} does not match its digest: its content is ${b.digest}`],
+      [
+        'swapped',
+        (dir, a, b) => cpSync(blobFile(dir, b.digest), blobFile(dir, a.digest)),
+        (a, b) => `blob ${a.digest} does not match its digest: its content is ${b.digest}`,
+      ],
       ['truncated', (dir, a) => truncateSync(blobFile(dir, a.digest), 1000), (a) => `blob ${a.digest} is 1000 bytes, but its descriptor gives ${a.size}`],
-      ['wrong size', (dir, a) => rewriteManifest(dir, (m) => void ((m.layers[0] as Descriptor).size = a.size - 1)), (a) => `blob ${a.digest} is ${a.size} bytes, but its descriptor gives ${a.size - 1}`],
+      [
+        'wrong size',
+        (dir, a) => rewriteManifest(dir, (m) => void ((m.layers[0] as Descriptor).size = a.size - 1)),
+        (a) => `blob ${a.digest} is ${a.size} bytes, but its descriptor gives ${a.size - 1}`,
+      ],
     ];
     for (const [name, tamper, expected] of cases) {
       const { dir, manifest } = await image();
@@ -242,22 +271,36 @@ describe('archives whose blobs do not match', () => {
     const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256(layerA), sha256(layerB)] } }));
     const archive = (files: Record<string, Buffer>, manifest: object) => {
       const file = join(work, `docker-${(count += 1)}.tar`);
-      writeFileSync(file, buildTar([...Object.entries(files).map(([name, data]) => ({ name, data })), { name: 'manifest.json', data: JSON.stringify([manifest]) }]));
+      writeFileSync(
+        file,
+        buildTar([...Object.entries(files).map(([name, data]) => ({ name, data })), { name: 'manifest.json', data: JSON.stringify([manifest]) }]),
+      );
       return file;
     };
     const named = (digest: string) => `blobs/sha256/${digest.slice(7)}`;
     const manifest = { Config: named(sha256(config)), RepoTags: ['app:1'], Layers: [named(sha256(layerA)), named(sha256(layerB))] };
 
     // The genuine archive opens and converts.
-    const good = await openImage({ transport: 'docker-archive', path: archive({ [named(sha256(config))]: config, [named(sha256(layerA))]: layerA, [named(sha256(layerB))]: layerB }, manifest), ref: undefined });
+    const good = await openImage({
+      transport: 'docker-archive',
+      path: archive({ [named(sha256(config))]: config, [named(sha256(layerA))]: layerA, [named(sha256(layerB))]: layerB }, manifest),
+      ref: undefined,
+    });
     await good.close();
 
     const swapped = archive({ [named(sha256(config))]: config, [named(sha256(layerA))]: layerB, [named(sha256(layerB))]: layerB }, manifest);
     const error = await shipFailure(openImage({ transport: 'docker-archive', path: swapped, ref: undefined }));
-    expect(error.message).toBe(`${swapped}: layer "${named(sha256(layerA))}": blob ${sha256(layerA)} does not match its digest: its content is ${sha256(layerB)}`);
+    expect(error.message).toBe(
+      `${swapped}: layer "${named(sha256(layerA))}": blob ${sha256(layerA)} does not match its digest: its content is ${sha256(layerB)}`,
+    );
 
-    const badConfig = archive({ [named(sha256(config))]: Buffer.from('{"rootfs":{"type":"layers","diff_ids":[]}}'), [named(sha256(layerA))]: layerA, [named(sha256(layerB))]: layerB }, manifest);
-    expect((await shipFailure(openImage({ transport: 'docker-archive', path: badConfig, ref: undefined }))).message).toMatch(new RegExp(`^${badConfig}: the config "${named(sha256(config))}" does not match its digest`));
+    const badConfig = archive(
+      { [named(sha256(config))]: Buffer.from('{"rootfs":{"type":"layers","diff_ids":[]}}'), [named(sha256(layerA))]: layerA, [named(sha256(layerB))]: layerB },
+      manifest,
+    );
+    expect((await shipFailure(openImage({ transport: 'docker-archive', path: badConfig, ref: undefined }))).message).toMatch(
+      new RegExp(`^${badConfig}: the config "${named(sha256(config))}" does not match its digest`),
+    );
   });
 });
 
@@ -286,7 +329,9 @@ describe('reusing a previous conversion', () => {
     const other = Buffer.from(readFileSync(blobFile(tampered.dir, a.digest)));
     other[other.length - 9] = (other[other.length - 9] as number) ^ 0xff; // the gzip trailer's CRC: same size, other digest
     writeFileSync(blobFile(tampered.dir, a.digest), other);
-    const error = await shipFailure(convertImage(tampered.layout, tampered.top, await OciLayout.create(join(work, 'tampered-out')), { chunkSize: 65536, reuse: reuse() }));
+    const error = await shipFailure(
+      convertImage(tampered.layout, tampered.top, await OciLayout.create(join(work, 'tampered-out')), { chunkSize: 65536, reuse: reuse() }),
+    );
     expect(error.message).toBe(`${tampered.dir}: blob ${a.digest} does not match its digest: its content is ${sha256(other)}`);
   });
 
@@ -309,6 +354,8 @@ describe('reusing a previous conversion', () => {
     const tampered = await image(true);
     rewriteConfig(tampered.dir, (c) => c.rootfs.diff_ids.reverse());
     const error = await convertFails(await OciLayout.open(tampered.dir), { reuse });
-    expect(error.message).toBe(`${tampered.dir}: layer ${a.digest} does not match the image's config: its uncompressed content is ${sha256(layerA)}, but the config gives the diff_id ${sha256(layerB)}`);
+    expect(error.message).toBe(
+      `${tampered.dir}: layer ${a.digest} does not match the image's config: its uncompressed content is ${sha256(layerA)}, but the config gives the diff_id ${sha256(layerB)}`,
+    );
   });
 });

@@ -175,7 +175,7 @@ const validTag = fc
     repository: fc.array(component, { minLength: 1, maxLength: 4 }).map((parts) => parts.join('/')),
     tag: fc.option(tagSuffix, { nil: undefined }),
   })
-  .filter(({ registry: r, repository }) => r !== undefined || !/[.:]/.test(repository.split('/')[0] ?? '') && repository.split('/')[0] !== 'localhost');
+  .filter(({ registry: r, repository }) => r !== undefined || (!/[.:]/.test(repository.split('/')[0] ?? '') && repository.split('/')[0] !== 'localhost'));
 
 describe('parseImageTag properties', () => {
   it('throws nothing but ShipError, whatever the input', () => {

@@ -64,7 +64,13 @@ async function fakeRegistry(valid: Set<string>) {
         .writeHead(401, { 'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="fake",scope="repository:team/app:pull"` })
         .end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
     }
-    res.writeHead(200, { 'docker-content-digest': `sha256:${'a'.repeat(64)}`, 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': '10' }).end();
+    res
+      .writeHead(200, {
+        'docker-content-digest': `sha256:${'a'.repeat(64)}`,
+        'content-type': 'application/vnd.oci.image.manifest.v1+json',
+        'content-length': '10',
+      })
+      .end();
   });
   port = server.port;
   return server;
@@ -108,7 +114,13 @@ describe('bearer tokens', () => {
     const posts = seen.filter((s) => s.method === 'POST');
     expect(posts).toHaveLength(1);
     const form = new URLSearchParams(posts[0]?.body);
-    expect(Object.fromEntries(form)).toMatchObject({ grant_type: 'password', username: 'u', password: 'secret-pass', service: 'fake', scope: 'repository:team/app:pull,push' });
+    expect(Object.fromEntries(form)).toMatchObject({
+      grant_type: 'password',
+      username: 'u',
+      password: 'secret-pass',
+      service: 'fake',
+      scope: 'repository:team/app:pull,push',
+    });
     // Cached: a second call fetches no token.
     await repo.headManifest('v1');
     expect(seen.filter((s) => s.method === 'POST')).toHaveLength(1);
@@ -132,7 +144,9 @@ describe('bearer tokens', () => {
         (e: unknown) => e as ShipError,
       );
     expect(error).toBeInstanceOf(ShipError);
-    expect(error?.message).toBe(`127.0.0.1:${port}/team/app: not authorized to push to this repository (check manifest v1 in 127.0.0.1:${port}/team/app): 401 Unauthorized`); // a HEAD answer has no body to quote
+    expect(error?.message).toBe(
+      `127.0.0.1:${port}/team/app: not authorized to push to this repository (check manifest v1 in 127.0.0.1:${port}/team/app): 401 Unauthorized`,
+    ); // a HEAD answer has no body to quote
     expect(error?.hint).toContain('check the credentials');
     // ping, HEAD, token, HEAD, token, HEAD: two tokens and three HEADs, then it stops.
     expect(seen.filter((s) => s.method === 'HEAD')).toHaveLength(2);
@@ -175,10 +189,13 @@ describe('bearer tokens', () => {
     const { port, seen } = await fakeRegistry(new Set());
     const refusal = async (options: { clientId?: string; credentialsHint?: string }) => {
       const client = new RegistryClient({ registry: `127.0.0.1:${port}`, credentials: { username: 'u', password: 'wrong' }, mask: () => {}, ...options });
-      const error = await client.repository('team/app', ['pull']).blobSize(`sha256:${'b'.repeat(64)}`).then(
-        () => undefined,
-        (e: unknown) => e as ShipError,
-      );
+      const error = await client
+        .repository('team/app', ['pull'])
+        .blobSize(`sha256:${'b'.repeat(64)}`)
+        .then(
+          () => undefined,
+          (e: unknown) => e as ShipError,
+        );
       await client.close();
       return { hint: error?.hint, clientId: new URLSearchParams(seen.filter((s) => s.method === 'POST').at(-1)?.body).get('client_id') };
     };
@@ -187,7 +204,9 @@ describe('bearer tokens', () => {
     // The application's own words, as its pipeline and commands give them.
     const ours = await refusal(registryClientIdentity(`127.0.0.1:${port}`));
     expect(ours.clientId).toBe('meshagent-ship');
-    expect(ours.hint).toMatch(/^check the credentials for 127\.0\.0\.1:\d+: for the MeshAgent project registry, user meshagent with a current repository token/);
+    expect(ours.hint).toMatch(
+      /^check the credentials for 127\.0\.0\.1:\d+: for the MeshAgent project registry, user meshagent with a current repository token/,
+    );
   });
 });
 
@@ -233,7 +252,9 @@ describe('credentials', () => {
     expect(credentialsFromDockerConfig('unknown.example.test', path)).toBeUndefined();
     expect(credentialsFromDockerConfig('x', join(dir, 'absent.json'))).toBeUndefined();
     expect(findCredentials('registry.example.test', { DOCKER_CONFIG: dir })).toEqual({ username: 'alice', password: 'pa:ss' });
-    expect(findCredentials('registry.example.test', { DOCKER_CONFIG: dir, MESHAGENT_SHIP_REGISTRY_USER: 'env', MESHAGENT_SHIP_REGISTRY_PASSWORD: 'p' })).toEqual({
+    expect(
+      findCredentials('registry.example.test', { DOCKER_CONFIG: dir, MESHAGENT_SHIP_REGISTRY_USER: 'env', MESHAGENT_SHIP_REGISTRY_PASSWORD: 'p' }),
+    ).toEqual({
       username: 'env',
       password: 'p',
     });

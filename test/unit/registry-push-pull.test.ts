@@ -207,7 +207,9 @@ describe('push', () => {
     const layout = await OciLayout.open(image.dir);
     const inShip = await failure(pushToTarget({ client: client(), close: async () => {} }, target, layout, await layout.resolve(), () => {}));
     expect(inShip.message).toBe(error.message);
-    expect(inShip.hint).toBe(`${error.hint}; in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted`);
+    expect(inShip.hint).toBe(
+      `${error.hint}; in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted`,
+    );
   });
 });
 
@@ -305,7 +307,11 @@ describe('pull', () => {
       .find((d) => d !== image.manifestDigest && !readFileSync(join(image.dir, 'blobs', 'sha256', d.slice(7)), 'utf8').includes('rootfs'))!;
     registry.corruptBlob(layer, Buffer.alloc(registry.blob(layer)!.length, 1));
     const corrupt = await failure(pullImage(client().repository('team/corrupt'), 'v1', await OciLayout.create(dir('corrupt-pull'))));
-    expect(corrupt.message).toBe(`${registry.host}/team/corrupt: blob ${layer} does not match its digest: its content is sha256:${createHash('sha256').update(Buffer.alloc(registry.blob(layer)!.length, 1)).digest('hex')}`);
+    expect(corrupt.message).toBe(
+      `${registry.host}/team/corrupt: blob ${layer} does not match its digest: its content is sha256:${createHash('sha256')
+        .update(Buffer.alloc(registry.blob(layer)!.length, 1))
+        .digest('hex')}`,
+    );
     const unknown = await failure(pullImage(client().repository('team/corrupt'), 'v9', await OciLayout.create(dir('unknown-pull'))));
     expect(unknown.message).toContain(`get manifest v9 from ${registry.host}/team/corrupt`);
     expect(unknown.message).toContain('MANIFEST_UNKNOWN');

@@ -26,11 +26,18 @@ const errorBody = (...codes: string[]): string => JSON.stringify({ errors: codes
 // --- the classification alone ----------------------------------------------------------------------------------------
 
 describe('registry answers worth retrying', () => {
-  const answer = (method: FailedAnswer['method'], path: string, status: number, body = ''): FailedAnswer => ({ method, url: `http://127.0.0.1:5000${path}`, status, body: Buffer.from(body) });
+  const answer = (method: FailedAnswer['method'], path: string, status: number, body = ''): FailedAnswer => ({
+    method,
+    url: `http://127.0.0.1:5000${path}`,
+    status,
+    body: Buffer.from(body),
+  });
 
   it('5xx that may pass (500, 502, 503, 504) and 429, on every request', () => {
     for (const method of ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE'] as const) {
-      const retried = Array.from({ length: 500 }, (_, i) => 100 + i).filter((status) => isRetryableRegistryAnswer(answer(method, '/v2/a/b/blobs/sha256:0', status)));
+      const retried = Array.from({ length: 500 }, (_, i) => 100 + i).filter((status) =>
+        isRetryableRegistryAnswer(answer(method, '/v2/a/b/blobs/sha256:0', status)),
+      );
       expect(retried).toEqual([429, 500, 502, 503, 504]);
     }
   });
@@ -46,7 +53,8 @@ describe('registry answers worth retrying', () => {
     expect(isRetryableRegistryAnswer(answer('PUT', '/v2/p/app/manifests/v1', 400, 'not json'))).toBe(false);
     expect(isRetryableRegistryAnswer(answer('PUT', '/v2/p/app/blobs/uploads/abc', 400, errorBody('DIGEST_INVALID')))).toBe(false);
     expect(isRetryableRegistryAnswer(answer('GET', '/v2/p/app/manifests/v1', 400, errorBody('DIGEST_INVALID')))).toBe(false);
-    for (const status of [401, 403, 404, 408, 409]) expect(isRetryableRegistryAnswer(answer('PUT', '/v2/p/app/manifests/v1', status, errorBody('DIGEST_INVALID')))).toBe(false);
+    for (const status of [401, 403, 404, 408, 409])
+      expect(isRetryableRegistryAnswer(answer('PUT', '/v2/p/app/manifests/v1', status, errorBody('DIGEST_INVALID')))).toBe(false);
   });
 });
 
@@ -115,7 +123,9 @@ async function fakeRegistry(faults: Fault[] = []): Promise<{ host: string; seen:
       if (blob && (method === 'HEAD' || method === 'GET')) {
         const bytes = blobs.get(blob[1] as string);
         if (!bytes) return void res.writeHead(404).end();
-        return void res.writeHead(200, { 'content-length': String(bytes.length), 'docker-content-digest': blob[1] as string }).end(method === 'GET' ? bytes : undefined);
+        return void res
+          .writeHead(200, { 'content-length': String(bytes.length), 'docker-content-digest': blob[1] as string })
+          .end(method === 'GET' ? bytes : undefined);
       }
       if (method === 'POST' && /^\/v2\/.+\/blobs\/uploads\/$/.test(path)) {
         sessionCount += 1;
@@ -144,7 +154,13 @@ async function fakeRegistry(faults: Fault[] = []): Promise<{ host: string; seen:
         }
         const bytes = manifests.get(reference);
         if (!bytes) return void res.writeHead(404).end();
-        return void res.writeHead(200, { 'docker-content-digest': sha256(bytes), 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': String(bytes.length) }).end(method === 'GET' ? bytes : undefined);
+        return void res
+          .writeHead(200, {
+            'docker-content-digest': sha256(bytes),
+            'content-type': 'application/vnd.oci.image.manifest.v1+json',
+            'content-length': String(bytes.length),
+          })
+          .end(method === 'GET' ? bytes : undefined);
       }
       res.writeHead(405).end();
     });
@@ -282,7 +298,9 @@ describe('manifest PUTs and checks', () => {
   it("retries a manifest PUT refused by distribution's link race, and stores it", async () => {
     const fake = await fakeRegistry([{ method: 'PUT', path: /\/manifests\//, status: 400, body: errorBody('DIGEST_INVALID', 'MANIFEST_BLOB_UNKNOWN') }]);
     const { registry } = registryClient(fake.host);
-    expect(await registry.repository('p/app', ['pull', 'push']).putManifest('v1', manifest, 'application/vnd.oci.image.manifest.v1+json')).toBe(sha256(manifest));
+    expect(await registry.repository('p/app', ['pull', 'push']).putManifest('v1', manifest, 'application/vnd.oci.image.manifest.v1+json')).toBe(
+      sha256(manifest),
+    );
     expect(fake.manifests.get('v1')).toEqual(manifest);
     expect(registry.http.retries).toHaveLength(1);
   });
@@ -308,7 +326,11 @@ describe('manifest PUTs and checks', () => {
     expect(await repo.blobSize(digest)).toBeUndefined();
     expect((await repo.headManifest('v1'))?.digest).toBe(sha256(manifest));
     expect((await repo.getManifest('v1')).bytes).toEqual(manifest);
-    expect(registry.http.retries.map((r) => `${r.method} ${r.reason}`)).toEqual(['HEAD 500 Internal Server Error', 'HEAD 500 Internal Server Error', 'GET 500 Internal Server Error']);
+    expect(registry.http.retries.map((r) => `${r.method} ${r.reason}`)).toEqual([
+      'HEAD 500 Internal Server Error',
+      'HEAD 500 Internal Server Error',
+      'GET 500 Internal Server Error',
+    ]);
   });
 });
 

@@ -49,7 +49,17 @@ const planned = {
   service: 'web',
   tag: 'web:abc',
   outcome: 'success',
-  result: { status: 'planned', dryRun: true, image: 'web:abc', stages: [{ name: 'resolve', status: 'done', durationMs: 12 }, { name: 'build', status: 'skipped', durationMs: 30 }], plan: {}, error: null },
+  result: {
+    status: 'planned',
+    dryRun: true,
+    image: 'web:abc',
+    stages: [
+      { name: 'resolve', status: 'done', durationMs: 12 },
+      { name: 'build', status: 'skipped', durationMs: 30 },
+    ],
+    plan: {},
+    error: null,
+  },
   outputs: { digest: '', 'image-ref': '', 'service-url': '' },
 };
 
@@ -57,7 +67,13 @@ const failed = {
   service: 'worker',
   tag: 'worker:abc',
   outcome: 'failure',
-  result: JSON.stringify({ status: 'failed', dryRun: false, image: null, stages: [], error: { message: 'tag: invalid OCI image repository: Worker | x', hint: 'use lowercase' } }),
+  result: JSON.stringify({
+    status: 'failed',
+    dryRun: false,
+    image: null,
+    stages: [],
+    error: { message: 'tag: invalid OCI image repository: Worker | x', hint: 'use lowercase' },
+  }),
   startedAt: 5_000,
   finishedAt: 7_500,
 };
@@ -71,9 +87,29 @@ describe('report aggregation', () => {
     });
     const report = aggregate(dir, ['api', 'web', 'worker']);
     expect(report.services).toEqual([
-      { service: 'api', status: 'shipped', tag: 'registry.example.com/key/api:abc', digest: DIGEST, imageRef: `registry.example.com/key/api@${DIGEST}`, url: 'https://api.example.com', durationMs: 83_500, dryRun: false, error: null },
+      {
+        service: 'api',
+        status: 'shipped',
+        tag: 'registry.example.com/key/api:abc',
+        digest: DIGEST,
+        imageRef: `registry.example.com/key/api@${DIGEST}`,
+        url: 'https://api.example.com',
+        durationMs: 83_500,
+        dryRun: false,
+        error: null,
+      },
       { service: 'web', status: 'planned', tag: 'web:abc', digest: null, imageRef: null, url: null, durationMs: 42, dryRun: true, error: null },
-      { service: 'worker', status: 'failed', tag: 'worker:abc', digest: null, imageRef: null, url: null, durationMs: 2_500, dryRun: false, error: 'tag: invalid OCI image repository: Worker | x' },
+      {
+        service: 'worker',
+        status: 'failed',
+        tag: 'worker:abc',
+        digest: null,
+        imageRef: null,
+        url: null,
+        durationMs: 2_500,
+        dryRun: false,
+        error: 'tag: invalid OCI image repository: Worker | x',
+      },
     ]);
     expect(report.counts).toMatchObject({ shipped: 1, planned: 1, failed: 1, missing: 0 });
     expect(report.ok).toBe(false);
@@ -88,7 +124,13 @@ describe('report aggregation', () => {
       ['meshagent-ship-result-bad', 'unreadable'],
     ]);
     // An unreadable file in a directory named after an expected service belongs to that service.
-    const named = aggregate(resultsDir({ 'meshagent-ship-default-1a2b-api/leg.json': '{not json', 'meshagent-ship-default-1a2b-web-api/leg.json': { ...shipped, service: 'web-api' } }), ['api', 'web-api']);
+    const named = aggregate(
+      resultsDir({
+        'meshagent-ship-default-1a2b-api/leg.json': '{not json',
+        'meshagent-ship-default-1a2b-web-api/leg.json': { ...shipped, service: 'web-api' },
+      }),
+      ['api', 'web-api'],
+    );
     expect(named.services.map((r) => [r.service, r.status])).toEqual([
       ['api', 'unreadable'],
       ['web-api', 'shipped'],
@@ -114,8 +156,15 @@ describe('report aggregation', () => {
   });
 
   it('reads a bare action result, named after its directory, and a leg whose action crashed', () => {
-    expect(rowFromLeg({ status: 'shipped', stages: [], digest: DIGEST, service: undefined }, 'svc')).toMatchObject({ service: 'svc', status: 'shipped', digest: DIGEST });
-    expect(rowFromLeg({ service: 'x', outcome: 'failure', result: '' }, 'd')).toMatchObject({ status: 'failed', error: 'the action wrote no result; see the leg log' });
+    expect(rowFromLeg({ status: 'shipped', stages: [], digest: DIGEST, service: undefined }, 'svc')).toMatchObject({
+      service: 'svc',
+      status: 'shipped',
+      digest: DIGEST,
+    });
+    expect(rowFromLeg({ service: 'x', outcome: 'failure', result: '' }, 'd')).toMatchObject({
+      status: 'failed',
+      error: 'the action wrote no result; see the leg log',
+    });
     expect(rowFromLeg({ service: 'x', outcome: 'cancelled' }, 'd').status).toBe('cancelled');
     // A leg that recorded no start has no duration, rather than one counted from 1970.
     expect(rowFromLeg({ service: 'x', outcome: 'failure', startedAt: 0, finishedAt: 1_795_000_000_000 }, 'd').durationMs).toBeNull();
@@ -134,7 +183,9 @@ describe('report aggregation', () => {
     const markdown = renderMarkdown(aggregate(dir));
     const lines = markdown.split('\n');
     expect(lines).toContain('| service | tag | digest | URL | status | duration |');
-    expect(lines).toContain(`| api | \`registry.example.com/key/api:abc\` | \`${DIGEST.slice(0, 19)}\` | [https://api.example.com](https://api.example.com) | ✅ shipped | 1 min 24 s |`);
+    expect(lines).toContain(
+      `| api | \`registry.example.com/key/api:abc\` | \`${DIGEST.slice(0, 19)}\` | [https://api.example.com](https://api.example.com) | ✅ shipped | 1 min 24 s |`,
+    );
     expect(lines).toContain('| web | `web:abc` |  |  | 📝 planned (dry run) | 42 ms |');
     expect(lines).toContain('- **worker**: tag: invalid OCI image repository: Worker \\| x');
     expect(formatDuration(2_500)).toBe('2.5 s');

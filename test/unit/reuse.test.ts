@@ -24,13 +24,28 @@ const work = mkdtempSync(join(tmpdir(), 'reuse-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const base = [
-  buildTar([{ name: 'bin/', type: '5' }, { name: 'bin/tool', data: payload(300_000, 1), mode: 0o755 }]),
-  buildTar([{ name: 'lib/', type: '5' }, { name: 'lib/a.so', data: payload(200_000, 2) }, { name: 'lib/b.so', data: payload(5_000, 3) }]),
+  buildTar([
+    { name: 'bin/', type: '5' },
+    { name: 'bin/tool', data: payload(300_000, 1), mode: 0o755 },
+  ]),
+  buildTar([
+    { name: 'lib/', type: '5' },
+    { name: 'lib/a.so', data: payload(200_000, 2) },
+    { name: 'lib/b.so', data: payload(5_000, 3) },
+  ]),
 ];
-const top = (text: string) => buildTar([{ name: 'app/', type: '5' }, { name: 'app/index.html', data: text }, { name: 'app/main', data: payload(20_000, 4) }]);
+const top = (text: string) =>
+  buildTar([
+    { name: 'app/', type: '5' },
+    { name: 'app/index.html', data: text },
+    { name: 'app/main', data: payload(20_000, 4) },
+  ]);
 
 let counter = 0;
-async function convert(layers: Buffer[], options: Parameters<typeof convertImage>[3] = {}): Promise<{ out: OciLayout; conversion: ImageConversion; manifest: ImageManifest; config: ImageConfig }> {
+async function convert(
+  layers: Buffer[],
+  options: Parameters<typeof convertImage>[3] = {},
+): Promise<{ out: OciLayout; conversion: ImageConversion; manifest: ImageManifest; config: ImageConfig }> {
   counter += 1;
   const dir = join(work, `source-${counter}`);
   writeImageLayout(dir, [{ platform: { os: 'linux', architecture: 'amd64' }, layers, gzip: true }]);
@@ -91,7 +106,10 @@ describe('the annotations a conversion records', () => {
     expect(conversions.map((c) => [c.source, c.digest, c.diffId])).toEqual(manifest.layers.map((l, i) => [sources[i], l.digest, config.rootfs.diff_ids[i]]));
     // A layer whose diff_id annotation is not its config's diff_id (layers rewritten, annotations kept) is not reused.
     const rewritten = [config.rootfs.diff_ids[0] ?? '', `sha256:${'1'.repeat(64)}`, config.rootfs.diff_ids[2] ?? ''];
-    expect(conversionsOf(manifest, rewritten)).toMatchObject({ unusable: 1, conversions: [{ digest: manifest.layers[0]?.digest }, { digest: manifest.layers[2]?.digest }] });
+    expect(conversionsOf(manifest, rewritten)).toMatchObject({
+      unusable: 1,
+      conversions: [{ digest: manifest.layers[0]?.digest }, { digest: manifest.layers[2]?.digest }],
+    });
   });
 
   it('are refused when missing or garbled', async () => {
@@ -100,7 +118,13 @@ describe('the annotations a conversion records', () => {
     expect(conversionOf(layer)).toBeDefined();
     const without = (key: string) => ({ ...layer, annotations: Object.fromEntries(Object.entries(layer.annotations ?? {}).filter(([k]) => k !== key)) });
     const with_ = (key: string, value: string) => ({ ...layer, annotations: { ...layer.annotations, [key]: value } });
-    for (const key of [ShipAnnotation.sourceDigest, ShipAnnotation.conversion, ShipAnnotation.diffId, Annotation.stargzTocDigest, Annotation.estargzUncompressedSize]) {
+    for (const key of [
+      ShipAnnotation.sourceDigest,
+      ShipAnnotation.conversion,
+      ShipAnnotation.diffId,
+      Annotation.stargzTocDigest,
+      Annotation.estargzUncompressedSize,
+    ]) {
       expect(conversionOf(without(key)), key).toBeUndefined();
     }
     expect(conversionOf(with_(ShipAnnotation.sourceDigest, 'sha256:xyz'))).toBeUndefined();
@@ -109,7 +133,10 @@ describe('the annotations a conversion records', () => {
     expect(conversionOf(with_(Annotation.estargzUncompressedSize, '-1'))).toBeUndefined();
     expect(conversionOf({ ...layer, mediaType: MediaType.dockerLayerGzip })).toBeUndefined();
     const plain = { ...manifest, layers: [{ mediaType: MediaType.ociLayerGzip, digest: layer.digest, size: layer.size }, layer] };
-    expect(conversionsOf(plain, ['', layer.annotations?.[ShipAnnotation.diffId] ?? ''])).toMatchObject({ unusable: 1, conversions: [{ digest: layer.digest }] });
+    expect(conversionsOf(plain, ['', layer.annotations?.[ShipAnnotation.diffId] ?? ''])).toMatchObject({
+      unusable: 1,
+      conversions: [{ digest: layer.digest }],
+    });
   });
 });
 
@@ -120,7 +147,9 @@ describe('the TOC read through a range reader', () => {
     const repo = registryOf(out);
     const remoteEntries: unknown[] = [];
     const localEntries: unknown[] = [];
-    const remote = await readToc({ size: layer.size, read: (start, length) => repo.readBlobRange(layer.digest, start, length) }, (batch) => remoteEntries.push(...batch));
+    const remote = await readToc({ size: layer.size, read: (start, length) => repo.readBlobRange(layer.digest, start, length) }, (batch) =>
+      remoteEntries.push(...batch),
+    );
     const local = await readBlobToc(out.blobPath(layer.digest), (batch) => localEntries.push(...batch));
     expect(remote.tocDigest).toBe(local.tocDigest);
     expect(remoteEntries.length).toBeGreaterThan(0);
@@ -133,9 +162,15 @@ describe('a conversion that reuses the previous one', () => {
     const first = await convert([...base, top('one')], { prefetch: ['/app/main', '/bin/tool'] });
     const calls: string[] = [];
     const logs: string[] = [];
-    const reuse = new RegistryReuse(registryOf(first.out, calls), conversionsOf(first.manifest, first.config.rootfs.diff_ids).conversions, (line) => logs.push(line));
+    const reuse = new RegistryReuse(registryOf(first.out, calls), conversionsOf(first.manifest, first.config.rootfs.diff_ids).conversions, (line) =>
+      logs.push(line),
+    );
     const events: string[] = [];
-    const second = await convert([...base, top('two')], { prefetch: ['/app/main', '/bin/tool'], reuse, onLayer: (e) => e.kind !== 'progress' && events.push(`${e.kind} ${e.digest}`) });
+    const second = await convert([...base, top('two')], {
+      prefetch: ['/app/main', '/bin/tool'],
+      reuse,
+      onLayer: (e) => e.kind !== 'progress' && events.push(`${e.kind} ${e.digest}`),
+    });
 
     const sources = second.conversion.manifests[0]?.layers ?? [];
     expect(sources.map((l) => l.reused !== undefined)).toEqual([true, true, false]);
@@ -176,7 +211,13 @@ describe('a conversion that reuses the previous one', () => {
     expect(second.conversion.manifests[0]?.layers.map((l) => l.reused !== undefined)).toEqual([false, false, true]);
     expect(logs.join('\n')).toContain('the previous ship converted it with other settings');
     expect(logs.join('\n')).toMatch(/cannot be reuse.*TOC digest/);
-    expect((await verifyImage(second.out, second.conversion.descriptor, { elsewhere: new Map(second.conversion.manifests[0]?.layers.flatMap((l) => (l.reused ? [[l.reused.digest, l.reused]] : []))) })).ok).toBe(true);
+    expect(
+      (
+        await verifyImage(second.out, second.conversion.descriptor, {
+          elsewhere: new Map(second.conversion.manifests[0]?.layers.flatMap((l) => (l.reused ? [[l.reused.digest, l.reused]] : []))),
+        })
+      ).ok,
+    ).toBe(true);
 
     const third = await convert([...base, top('one')], { level: 9, reuse: new RegistryReuse(registryOf(first.out), conversions, () => {}) });
     expect(third.conversion.manifests[0]?.layers.map((l) => l.reused !== undefined)).toEqual([false, false, false]);
@@ -232,10 +273,33 @@ describe('looking up the previous image', () => {
   it('falls back, with a log line, when the tag has no image, the registry fails or the manifest is garbage', async () => {
     const cases: Array<[Record<string, () => { bytes: Buffer; mediaType: string; digest: Digest }>, RegExp]> = [
       [{}, /no previous image of 127.0.0.1:5000\/key\/app:1: every layer is converted/],
-      [{ '1': () => { throw new HttpError('500 Internal Server Error', { method: 'GET', url: '/v2/key/app/manifests/1', status: 500 }); } }, /could not be read \(500 Internal Server Error\)/],
-      [{ '1': () => ({ bytes: Buffer.from('{"schemaVersion":2,"layers":"no"}'), mediaType: MediaType.ociManifest, digest: digest('a') }) }, /could not be read/],
+      [
+        {
+          '1': () => {
+            throw new HttpError('500 Internal Server Error', { method: 'GET', url: '/v2/key/app/manifests/1', status: 500 });
+          },
+        },
+        /could not be read \(500 Internal Server Error\)/,
+      ],
+      [
+        { '1': () => ({ bytes: Buffer.from('{"schemaVersion":2,"layers":"no"}'), mediaType: MediaType.ociManifest, digest: digest('a') }) },
+        /could not be read/,
+      ],
       [{ '1': () => ({ bytes: Buffer.from('not json'), mediaType: MediaType.ociManifest, digest: digest('a') }) }, /could not be read/],
-      [{ '1': () => ({ bytes: json({ schemaVersion: 2, config: { mediaType: MediaType.ociConfig, digest: digest('c'), size: 2 }, layers: [{ mediaType: MediaType.ociLayerGzip, digest: digest('d'), size: 9 }] }), mediaType: MediaType.ociManifest, digest: digest('a') }) }, /records no conversions to reuse/],
+      [
+        {
+          '1': () => ({
+            bytes: json({
+              schemaVersion: 2,
+              config: { mediaType: MediaType.ociConfig, digest: digest('c'), size: 2 },
+              layers: [{ mediaType: MediaType.ociLayerGzip, digest: digest('d'), size: 9 }],
+            }),
+            mediaType: MediaType.ociManifest,
+            digest: digest('a'),
+          }),
+        },
+        /records no conversions to reuse/,
+      ],
     ];
     for (const [answers, said] of cases) {
       const logs: string[] = [];
@@ -246,8 +310,18 @@ describe('looking up the previous image', () => {
 
   it('reads every platform manifest of an index, and the image the service runs when the tag has none', async () => {
     const { manifest, out } = await convert([base[0] as Buffer]);
-    const other = { ...manifest, layers: manifest.layers.map((l) => ({ ...l, annotations: { ...l.annotations, [ShipAnnotation.sourceDigest]: digest('e') } })) };
-    const index = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociManifest, digest: digest('1'), size: 1 }, { mediaType: MediaType.ociManifest, digest: digest('2'), size: 1 }] };
+    const other = {
+      ...manifest,
+      layers: manifest.layers.map((l) => ({ ...l, annotations: { ...l.annotations, [ShipAnnotation.sourceDigest]: digest('e') } })),
+    };
+    const index = {
+      schemaVersion: 2,
+      mediaType: MediaType.ociIndex,
+      manifests: [
+        { mediaType: MediaType.ociManifest, digest: digest('1'), size: 1 },
+        { mediaType: MediaType.ociManifest, digest: digest('2'), size: 1 },
+      ],
+    };
     const answers = {
       [digest('9')]: () => ({ bytes: json(index), mediaType: MediaType.ociIndex, digest: digest('9') }),
       [digest('1')]: () => ({ bytes: json(manifest), mediaType: MediaType.ociManifest, digest: digest('1') }),
@@ -255,14 +329,20 @@ describe('looking up the previous image', () => {
     };
     const logs: string[] = [];
     const calls: string[] = [];
-    const found = await previousConversions(repoWith(answers, calls, out), { tag: '2', running: async () => `127.0.0.1:5000/key/app@${digest('9')}`, log: (line) => logs.push(line) });
+    const found = await previousConversions(repoWith(answers, calls, out), {
+      tag: '2',
+      running: async () => `127.0.0.1:5000/key/app@${digest('9')}`,
+      log: (line) => logs.push(line),
+    });
     expect(found).toBeInstanceOf(RegistryReuse);
     expect(calls).toEqual(['2', digest('9'), digest('1'), digest('2'), `config ${manifest.config.digest}`, `config ${manifest.config.digest}`]);
     expect(logs.join('\n')).toContain(`the previous image 127.0.0.1:5000/key/app@${digest('9')} (the image the service runs)`);
     expect(logs.join('\n')).toContain('records 2 converted layers');
     // The image of another repository is not looked at.
     const elsewhere: string[] = [];
-    expect(await previousConversions(repoWith(answers, elsewhere, out), { tag: '2', running: async () => `127.0.0.1:5000/key/other@${digest('9')}`, log: () => {} })).toBeUndefined();
+    expect(
+      await previousConversions(repoWith(answers, elsewhere, out), { tag: '2', running: async () => `127.0.0.1:5000/key/other@${digest('9')}`, log: () => {} }),
+    ).toBeUndefined();
     expect(elsewhere).toEqual(['2']);
   });
 });

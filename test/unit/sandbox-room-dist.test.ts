@@ -42,9 +42,17 @@ describe('dist/cli.js sandbox: the room websocket', () => {
     const api = new sdk.Meshagent({ baseUrl: env.MESHAGENT_API_URL, token: env.MESHAGENT_API_KEY });
     const projectId = env.MESHAGENT_PROJECT_ID as string;
     await api.createRoom({ projectId, name: 'dist' });
-    await api.createRoomService(projectId, 'dist', { version: 'v1', kind: 'Service', metadata: { name: 'web' }, container: { image: 'registry.test/sandbox/web:1' } });
+    await api.createRoomService(projectId, 'dist', {
+      version: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web' },
+      container: { image: 'registry.test/sandbox/web:1' },
+    });
     const info = await api.connectRoom(projectId, 'dist');
-    const room = new sdk.RoomClient({ protocolFactory: sdk.WebSocketClientProtocol.createFactory({ url: info.roomUrl, token: info.jwt }), reconnectTimeout: 0 });
+    const room = new sdk.RoomClient({
+      protocolFactory: sdk.WebSocketClientProtocol.createFactory({ url: info.roomUrl, token: info.jwt }),
+      reconnectTimeout: 0,
+    });
     await room.start();
     // This sandbox runs no containers: the service is listed, with no state, and has no logs.
     const listed = await room.services.listWithState();

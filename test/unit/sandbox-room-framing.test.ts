@@ -52,10 +52,12 @@ describe('room protocol framing', () => {
 
   it('refuses packets out of order, from another message, or past the size limit', () => {
     const [header, first, second] = encodeMessage({ id: 3, type: 't', data: Buffer.alloc(1500) }) as [Buffer, Buffer, Buffer];
-    const broken = (packets: Buffer[], limit = 1 << 20) => () => {
-      const assembler = new MessageAssembler(limit);
-      for (const packet of packets) assembler.push(packet);
-    };
+    const broken =
+      (packets: Buffer[], limit = 1 << 20) =>
+      () => {
+        const assembler = new MessageAssembler(limit);
+        for (const packet of packets) assembler.push(packet);
+      };
     expect(broken([first])).toThrow(new FramingError('data packet 1 of message 3 came without its header packet'));
     expect(broken([header, second])).toThrow('packet 2 of message 3 came out of order');
     expect(broken([header, header])).toThrow('message 3 began before message 3 was complete');

@@ -45,7 +45,10 @@ function token(room: string, seconds = 600, api: Record<string, unknown> = { ser
 }
 
 /** The status and message of a refused handshake, or 101 when the room let the client in. */
-async function handshake(url: string, options: { headers?: Record<string, string>; protocols?: string[] } = {}): Promise<{ status: number; message: string; socket?: WebSocket }> {
+async function handshake(
+  url: string,
+  options: { headers?: Record<string, string>; protocols?: string[] } = {},
+): Promise<{ status: number; message: string; socket?: WebSocket }> {
   const socket = new WebSocket(url, options.protocols ?? [], { headers: options.headers });
   sockets.push(socket);
   return new Promise((resolve, reject) => {
@@ -132,7 +135,10 @@ describe('the sandbox room websocket', () => {
     expect(await handshake(roomUrl, bearer(token('other')))).toMatchObject({ status: 403, message: 'the participant token does not admit to this room' });
     expect(await handshake(roomUrl, bearer(token(ROOM, -1)))).toMatchObject({ status: 403, message: 'the token has expired' });
     const [header, claims] = jwt.split('.');
-    expect(await handshake(roomUrl, bearer(`${header}.${claims}.${Buffer.from('forged').toString('base64url')}`))).toMatchObject({ status: 403, message: 'the token signature does not match its API key' });
+    expect(await handshake(roomUrl, bearer(`${header}.${claims}.${Buffer.from('forged').toString('base64url')}`))).toMatchObject({
+      status: 403,
+      message: 'the token signature does not match its API key',
+    });
     const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
     expect(await handshake(roomUrl, bearer(`${none}.${claims}.`))).toMatchObject({ status: 403, message: 'the token is not signed with HS256' });
     expect(await handshake(roomUrl, bearer('not-a-jwt'))).toMatchObject({ status: 403, message: 'the token is not a JWT' });
@@ -156,19 +162,39 @@ describe('the sandbox room websocket', () => {
     const room = await enter();
     expect(errorOf(await room.invoke('storage', 'list', { type: 'json', json: {} }))).toMatchObject({ code: 1003, text: 'the room has no tool storage.list' });
     expect(errorOf(await room.invoke('services', 'toString', { type: 'json', json: {} })).code).toBe(1003);
-    expect(errorOf(await room.invoke('services', 'list', { type: 'json', json: { all: true } }))).toMatchObject({ code: 1002, text: expect.stringContaining('invalid arguments for services.list') });
+    expect(errorOf(await room.invoke('services', 'list', { type: 'json', json: { all: true } }))).toMatchObject({
+      code: 1002,
+      text: expect.stringContaining('invalid arguments for services.list'),
+    });
     expect(errorOf(await room.invoke('services', 'restart', { type: 'json', json: {} })).code).toBe(1002);
-    expect(errorOf(await room.invoke('services', 'list', { type: 'control', method: 'open' }))).toMatchObject({ code: 1002, text: 'services.list does not take streamed input' });
-    expect(errorOf(await room.invoke('containers', 'logs', { type: 'json', json: { container_id: 'x' } }))).toMatchObject({ code: 1002, text: 'containers.logs requires streamed input' });
+    expect(errorOf(await room.invoke('services', 'list', { type: 'control', method: 'open' }))).toMatchObject({
+      code: 1002,
+      text: 'services.list does not take streamed input',
+    });
+    expect(errorOf(await room.invoke('containers', 'logs', { type: 'json', json: { container_id: 'x' } }))).toMatchObject({
+      code: 1002,
+      text: 'containers.logs requires streamed input',
+    });
     expect(errorOf(await room.request('room.tool_call_request_chunk', { tool_call_id: 'nothing-open', chunk: { type: 'empty' } })).code).toBe(1003);
-    expect(errorOf(await room.request('room.list_participants', {}))).toMatchObject({ code: 1002, text: 'the sandbox room does not serve room.list_participants messages' });
+    expect(errorOf(await room.request('room.list_participants', {}))).toMatchObject({
+      code: 1002,
+      text: 'the sandbox room does not serve room.list_participants messages',
+    });
   });
 
   it("checks a streamed call's start chunk", async () => {
     const room = await enter();
-    const opened = await room.request('room.invoke_tool', { toolkit: 'containers', tool: 'logs', tool_call_id: 'logs-1', arguments: { type: 'control', method: 'open' } });
+    const opened = await room.request('room.invoke_tool', {
+      toolkit: 'containers',
+      tool: 'logs',
+      tool_call_id: 'logs-1',
+      arguments: { type: 'control', method: 'open' },
+    });
     expect(opened).toBeInstanceOf(sdk.ControlContent);
-    const start = await room.request('room.tool_call_request_chunk', { tool_call_id: 'logs-1', chunk: { type: 'binary', headers: { kind: 'start', container_id: 'x' } } });
+    const start = await room.request('room.tool_call_request_chunk', {
+      tool_call_id: 'logs-1',
+      chunk: { type: 'binary', headers: { kind: 'start', container_id: 'x' } },
+    });
     expect(start).toBeInstanceOf(sdk.EmptyContent);
     const chunks: Content[] = [];
     for (;;) {
@@ -185,7 +211,10 @@ describe('the sandbox room websocket', () => {
   it('refuses tools the token does not grant', async () => {
     const { socket } = await handshake(roomUrl, { headers: { Authorization: `Bearer ${token(ROOM, 600, { containers: { logs: false } })}` } });
     const room = speak(socket as WebSocket);
-    expect(errorOf(await room.invoke('services', 'list', { type: 'json', json: {} }))).toMatchObject({ code: 1001, text: expect.stringContaining('needs the services grant') });
+    expect(errorOf(await room.invoke('services', 'list', { type: 'json', json: {} }))).toMatchObject({
+      code: 1001,
+      text: expect.stringContaining('needs the services grant'),
+    });
     expect(errorOf(await room.invoke('services', 'restart', { type: 'json', json: { service_id: 'x' } })).code).toBe(1001);
   });
 

@@ -164,7 +164,10 @@ describe('the official TypeScript SDK watches a sandbox room', () => {
   it('follows the logs until the container exits', async () => {
     const room = await enterRoom();
     runtime.pushLog('c-follow', 'line 1\n');
-    runtime.setStates(ROOM, [...runtime.list(ROOM).filter((s) => s.container_id !== 'c-follow'), { service_id: agentId, state: 'running', container_id: 'c-follow', restart_count: 1, status: { ports: [] } }]);
+    runtime.setStates(ROOM, [
+      ...runtime.list(ROOM).filter((s) => s.container_id !== 'c-follow'),
+      { service_id: agentId, state: 'running', container_id: 'c-follow', restart_count: 1, status: { ports: [] } },
+    ]);
     const session = room.containers.logs({ containerId: 'c-follow', follow: true });
     const lines: string[] = [];
     for await (const line of session.stream) {
@@ -179,7 +182,10 @@ describe('the official TypeScript SDK watches a sandbox room', () => {
 
   it('stops following when the client cancels', async () => {
     const room = await enterRoom();
-    runtime.setStates(ROOM, [...runtime.list(ROOM), { service_id: agentId, state: 'running', container_id: 'c-cancel', restart_count: 0, status: { ports: [] } }]);
+    runtime.setStates(ROOM, [
+      ...runtime.list(ROOM),
+      { service_id: agentId, state: 'running', container_id: 'c-cancel', restart_count: 0, status: { ports: [] } },
+    ]);
     runtime.pushLog('c-cancel', 'hello\n');
     const session = room.containers.logs({ containerId: 'c-cancel', follow: true });
     const iterator = session.stream[Symbol.asyncIterator]();

@@ -113,7 +113,10 @@ describe('the official TypeScript SDK against the sandbox', () => {
     // updateRoomService sends the spec as given: here without its id, which the path names.
     await client.updateRoomService(projectId, 'sdk-room', id, service('sdk-web', 'registry.test/sandbox/web:2'));
     expect((await client.getRoomService(projectId, 'sdk-room', id)).container?.image).toBe('registry.test/sandbox/web:2');
-    await client.updateRoomService(projectId, 'sdk-room', id, { ...read, container: { ...read.container, image: 'registry.test/sandbox/web:3' } as ServiceSpec['container'] });
+    await client.updateRoomService(projectId, 'sdk-room', id, {
+      ...read,
+      container: { ...read.container, image: 'registry.test/sandbox/web:3' } as ServiceSpec['container'],
+    });
     expect((await client.getRoomService(projectId, 'sdk-room', id)).container?.image).toBe('registry.test/sandbox/web:3');
 
     expect(await refusal(client.createRoomService(projectId, 'sdk-room', service('sdk-web', 'x')))).toBe('409');

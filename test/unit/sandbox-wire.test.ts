@@ -58,7 +58,11 @@ function without(body: unknown, path: readonly (string | number)[]): unknown {
 function dropNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(dropNulls);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNulls(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, dropNulls(v)]),
+  );
 }
 
 /** An ApiScope as pydantic dumps it: every grant named, unset ones null. */
@@ -99,7 +103,9 @@ function fullService(name: string, id: string | null = null) {
         annotations: null,
         channels: {
           email: [{ annotations: null, address: 'helper@mail.test', private: true }],
-          messaging: [{ annotations: null, protocol: 'meshagent.agent-message.v1', prompts: [{ name: 'hi', description: null, prompt: 'Say hi', annotations: null }] }],
+          messaging: [
+            { annotations: null, protocol: 'meshagent.agent-message.v1', prompts: [{ name: 'hi', description: null, prompt: 'Say hi', annotations: null }] },
+          ],
           queue: [{ annotations: null, queue: 'jobs', threading_mode: 'default-new', message_schema: { type: 'object' } }],
           toolkit: [{ annotations: null, name: 'tools' }],
         },
@@ -174,7 +180,14 @@ describe('registry repositories', () => {
   it('takes the SDK body or the name alone, and answers a whole ProjectRepository', () => {
     const full = call('POST', 'repositories', { name: 'web', description: '', annotations: {} });
     expect(full.status).toBe(200);
-    expect(full.json).toEqual({ id: expect.any(String), project_id: state.data.project.id, name: 'web', description: '', annotations: {}, created_at: expect.any(String) });
+    expect(full.json).toEqual({
+      id: expect.any(String),
+      project_id: state.data.project.id,
+      name: 'web',
+      description: '',
+      annotations: {},
+      created_at: expect.any(String),
+    });
     expect(Number.isNaN(Date.parse((full.json as { created_at: string }).created_at))).toBe(false);
     expect(call('POST', 'repositories', { name: ' Team/API ' }).json).toMatchObject({ name: 'team/api', description: '', annotations: {} });
   });
@@ -187,7 +200,10 @@ describe('registry repositories', () => {
   });
 
   it('checks the name as part of the request, before the permission', () => {
-    expect(call('POST', 'repositories', { name: 'Bad Name' }, readOnlyKey)).toEqual({ status: 400, json: { error: { message: 'repository name must be a valid OCI repository path' } } });
+    expect(call('POST', 'repositories', { name: 'Bad Name' }, readOnlyKey)).toEqual({
+      status: 400,
+      json: { error: { message: 'repository name must be a valid OCI repository path' } },
+    });
     expect(message(call('POST', 'repositories', { name: 'a//b' }))).toBe('repository name must be a valid OCI repository path');
     expect(call('POST', 'repositories', { name: 'fine' }, readOnlyKey).status).toBe(403);
     expect(call('POST', 'repositories', { name: 'web' }).status).toBe(409);
@@ -273,19 +289,34 @@ describe('services: what the SDK sends', () => {
       container: {
         image: 'x',
         run_as: { email: 'sa@acme.test' },
-        storage: { room: [{ path: '/d' }], images: [{ image: 'i', path: '/i' }], files: [{ path: '/f', text: '' }], empty_dirs: [{ path: '/e' }], configs: [{}] },
+        storage: {
+          room: [{ path: '/d' }],
+          images: [{ image: 'i', path: '/i' }],
+          files: [{ path: '/f', text: '' }],
+          empty_dirs: [{ path: '/e' }],
+          configs: [{}],
+        },
       },
     };
     expect(call('POST', 'rooms/dev/services', body).status).toBe(200);
     expect(stored('dev', 'defaults')).toMatchObject({
       enabled: true,
       agents: [{ channels: { email: [{ private: true }], messaging: [{ protocol: 'meshagent.agent-message.v1' }] }, email: { public: false } }],
-      ports: [{ num: 8080, type: 'http', endpoints: [{ path: '/' }] }, { num: '*', type: 'http', endpoints: [] }],
+      ports: [
+        { num: 8080, type: 'http', endpoints: [{ path: '/' }] },
+        { num: '*', type: 'http', endpoints: [] },
+      ],
       container: {
         template: 'agent',
         private: true,
         run_as: { email: 'sa@acme.test', scopes: ['secrets:proxy'] },
-        storage: { room: [{ read_only: false }], images: [{ read_only: true }], files: [{ read_only: true }], empty_dirs: [{ read_only: false }], configs: [{ path: '/var/run/meshagent' }] },
+        storage: {
+          room: [{ read_only: false }],
+          images: [{ read_only: true }],
+          files: [{ read_only: true }],
+          empty_dirs: [{ read_only: false }],
+          configs: [{ path: '/var/run/meshagent' }],
+        },
       },
     });
     expect(call('POST', 'rooms/dev/services', minimal('portless')).status).toBe(200);
@@ -353,7 +384,9 @@ describe('services: what the model refuses', () => {
   });
 
   it('refuses an unknown field in external, and the removed project mounts', () => {
-    expect(message(call('POST', 'rooms/dev/services', { ...minimal('ext'), container: null, external: { url: 'https://x.test', auth: 'none' } }))).toContain('Unrecognized key');
+    expect(message(call('POST', 'rooms/dev/services', { ...minimal('ext'), container: null, external: { url: 'https://x.test', auth: 'none' } }))).toContain(
+      'Unrecognized key',
+    );
     expect(message(call('POST', 'rooms/dev/services', withValue(full, ['container', 'storage', 'project'], [{ path: '/p' }])))).toContain('Unrecognized key');
   });
 
@@ -417,7 +450,9 @@ describe('services: what the model refuses', () => {
     const refused = (body: unknown) => message(call('POST', 'rooms/dev/services', body));
     expect(refused(without(full, ['container', 'run_as']))).toContain('container.run_as is required when using SecretValue');
     expect(refused(withValue(full, ['container', 'run_as', 'email'], '  '))).toContain('run_as.email must not be empty');
-    expect(refused(withValue(full, ['ports', 0, 'num'], 8078))).toContain('service port 8078 is reserved for MeshAgent room infrastructure; reserved ports: 8078');
+    expect(refused(withValue(full, ['ports', 0, 'num'], 8078))).toContain(
+      'service port 8078 is reserved for MeshAgent room infrastructure; reserved ports: 8078',
+    );
     expect(refused(withValue(full, ['agents', 0, 'heartbeat', 'prompt'], []))).toContain('heartbeat requires prompt');
     expect(refused(withValue(full, ['agents', 0, 'heartbeat', 'queue'], ' '))).toContain('heartbeat.queue must not be empty');
     expect(refused(withValue(full, ['agents', 0, 'email', 'address'], ''))).toContain('email.address must not be empty');
@@ -476,7 +511,9 @@ describe('routes', () => {
   });
 
   it('serves room storage with targetContent: defaults filled, subpath trimmed, methods upper-cased', () => {
-    const paths = [{ path: '/', targetPort: null, targetContent: { subpath: ' /site/ ', cors: [{ allowedOrigins: [' https://a.test '], allowedMethods: ['get'] }] } }];
+    const paths = [
+      { path: '/', targetPort: null, targetContent: { subpath: ' /site/ ', cors: [{ allowedOrigins: [' https://a.test '], allowedMethods: ['get'] }] } },
+    ];
     expect(call('POST', 'routes', { spec: { ...base, domain: 'c.sandbox.test', paths } }).status).toBe(200);
     expect(route('c.sandbox.test')?.paths).toEqual([
       {
@@ -484,7 +521,16 @@ describe('routes', () => {
         pathType: 'prefix',
         targetContent: {
           subpath: 'site',
-          cors: [{ allowedOrigins: ['https://a.test'], allowedMethods: ['GET'], allowedHeaders: [], exposeHeaders: [], maxAgeSeconds: 3600, allowCredentials: false }],
+          cors: [
+            {
+              allowedOrigins: ['https://a.test'],
+              allowedMethods: ['GET'],
+              allowedHeaders: [],
+              exposeHeaders: [],
+              maxAgeSeconds: 3600,
+              allowCredentials: false,
+            },
+          ],
           index: false,
           iap: false,
           compression: 'brotli',
@@ -520,7 +566,11 @@ describe('routes', () => {
     ['a blank CORS origin', content({ cors: [{ allowedOrigins: [' '] }] }), 'RouteSpec CORS origins must not be empty'],
     ['no CORS methods', content({ cors: [{ allowedOrigins: ['*'], allowedMethods: [] }] }), 'RouteSpec CORS allowedMethods must not be empty'],
     ['a blank CORS header', content({ cors: [{ allowedOrigins: ['*'], allowedHeaders: [''] }] }), 'RouteSpec CORS headers must not be empty'],
-    ['credentials with a wildcard origin', content({ cors: [{ allowedOrigins: ['*'], allowCredentials: true }] }), 'allowCredentials cannot be used with wildcard origins'],
+    [
+      'credentials with a wildcard origin',
+      content({ cors: [{ allowedOrigins: ['*'], allowCredentials: true }] }),
+      'allowCredentials cannot be used with wildcard origins',
+    ],
     ['a negative CORS max age', content({ cors: [{ allowedOrigins: ['*'], maxAgeSeconds: -1 }] })],
     ['both backends', { ...base, backend: { room: { name: 'web' }, agent: { name: 'bot' } } }, 'exactly one of room or agent'],
     ['no backend target', { ...base, backend: {} }, 'exactly one of room or agent'],

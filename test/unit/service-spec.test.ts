@@ -14,7 +14,6 @@ import { serviceOptions as options } from '../helpers/service-options.js';
 const TAG = 'reg.test/acme/web:1';
 const REF = `reg.test/acme/web@sha256:${'b'.repeat(64)}`;
 
-
 const image = (over: Partial<ImageFacts> = {}): ImageFacts => ({ ref: REF, tag: TAG, exposedPorts: ['8080/tcp'], volumes: [], built: true, ...over });
 
 function build(over: Partial<ServiceOptions> = {}, existing?: ServiceSpec, facts: Partial<ImageFacts> = {}) {
@@ -63,7 +62,10 @@ describe('a new service', () => {
 
 describe('image facts', () => {
   it('reads ExposedPorts and Volumes from an image config', () => {
-    const config = { rootfs: { type: 'layers', diff_ids: [] }, config: { ExposedPorts: { '80/tcp': {}, '53/udp': {} }, Volumes: { '/data': {} } } } as ImageConfig;
+    const config = {
+      rootfs: { type: 'layers', diff_ids: [] },
+      config: { ExposedPorts: { '80/tcp': {}, '53/udp': {} }, Volumes: { '/data': {} } },
+    } as ImageConfig;
     expect(imageFacts(REF, TAG, config, true)).toEqual({ ref: REF, tag: TAG, exposedPorts: ['80/tcp', '53/udp'], volumes: ['/data'], built: true });
     expect(imageFacts(REF, TAG, { rootfs: { type: 'layers', diff_ids: [] } } as ImageConfig, false)).toMatchObject({ exposedPorts: [], volumes: [] });
   });
@@ -98,7 +100,13 @@ describe('ports', () => {
   });
 
   it('uses the ports input over the image, with its types; tcp ports get no liveness', () => {
-    const ports = build({ ports: [{ num: 3000, type: 'http' }, { num: 5432, type: 'tcp' }] }).spec.ports ?? [];
+    const ports =
+      build({
+        ports: [
+          { num: 3000, type: 'http' },
+          { num: 5432, type: 'tcp' },
+        ],
+      }).spec.ports ?? [];
     expect(ports).toEqual([
       { num: 3000, type: 'http', published: true, endpoints: [], liveness: '/', public: null, annotations: null },
       { num: 5432, type: 'tcp', published: true, endpoints: [], public: null, annotations: null },
@@ -121,21 +129,38 @@ describe('ports', () => {
   });
 
   it('sets liveness from the input on every non-tcp port, else keeps it, else /', () => {
-    const old = existing({ ports: [{ num: 1, type: 'http', liveness: '/x' }, { num: 2, type: 'http' }, { num: 3, type: 'tcp' }], container: { image: 'o' } });
+    const old = existing({
+      ports: [
+        { num: 1, type: 'http', liveness: '/x' },
+        { num: 2, type: 'http' },
+        { num: 3, type: 'tcp' },
+      ],
+      container: { image: 'o' },
+    });
     expect(build({}, old).spec.ports?.map((p) => p.liveness)).toEqual(['/x', '/', undefined]);
     expect(build({ liveness: '/healthz' }, old).spec.ports?.map((p) => p.liveness)).toEqual(['/healthz', '/healthz', undefined]);
   });
 
   it('makes published ports public only with public: true, and clears an old public otherwise', () => {
     expect(build({ public: true }).spec.ports?.[0]?.public).toBe(true);
-    const old = existing({ ports: [{ num: 80, published: true, public: true }, { num: 81, published: false, public: true }], container: { image: 'o' } });
+    const old = existing({
+      ports: [
+        { num: 80, published: true, public: true },
+        { num: 81, published: false, public: true },
+      ],
+      container: { image: 'o' },
+    });
     expect(build({}, old).spec.ports?.map((p) => p.public)).toEqual([null, true]);
   });
 });
 
 describe('validation mode', () => {
   const cookie = { 'meshagent.request.validation.method': 'cookie' };
-  const old = existing({ metadata: { name: 'acme-web', annotations: { keep: 'me', ...cookie } }, ports: [{ num: 80, published: true, annotations: cookie }], container: { image: 'o' } });
+  const old = existing({
+    metadata: { name: 'acme-web', annotations: { keep: 'me', ...cookie } },
+    ports: [{ num: 80, published: true, annotations: cookie }],
+    container: { image: 'o' },
+  });
 
   it('cookie sets the annotation on the service and each published port', () => {
     const { spec } = build({ validationMode: 'cookie' });
@@ -165,7 +190,10 @@ describe('an existing service', () => {
       image: 'reg.test/acme/web@sha256:' + 'a'.repeat(64),
       command: 'node server.js',
       working_dir: '/srv',
-      environment: [{ name: 'OLD', value: '1' }, { name: 'MESHAGENT_TOKEN', token: { identity: 'old-agent', role: 'agent' } }],
+      environment: [
+        { name: 'OLD', value: '1' },
+        { name: 'MESHAGENT_TOKEN', token: { identity: 'old-agent', role: 'agent' } },
+      ],
       storage: { room: [{ path: '/data' }], files: [{ path: '/etc/app.conf', text: 'x' }], empty_dirs: [{ path: '/tmp' }] },
       run_as: { email: 'sa@acme.test', scopes: ['secrets:proxy'] },
       writable_root_fs: true,
@@ -212,7 +240,11 @@ describe('an existing service', () => {
 
   it('replaces each mount kind only when its input is given; files always stay', () => {
     const storage = build({ emptyDirMounts: [{ path: '/cache', readOnly: false }] }, old).spec.container?.storage;
-    expect(storage).toEqual({ room: [{ path: '/data', read_only: false }], files: [{ path: '/etc/app.conf', text: 'x', read_only: true }], empty_dirs: [{ path: '/cache', read_only: false }] });
+    expect(storage).toEqual({
+      room: [{ path: '/data', read_only: false }],
+      files: [{ path: '/etc/app.conf', text: 'x', read_only: true }],
+      empty_dirs: [{ path: '/cache', read_only: false }],
+    });
     // An empty list is not given (the CLI replaces only when the flag lists mounts).
     expect(build({ roomMounts: [] }, old).spec.container?.storage).toEqual(old.container?.storage);
   });
@@ -236,7 +268,11 @@ describe('an existing service', () => {
 describe('env', () => {
   it('builds env, then env-secrets, then the five token vars; a later entry of the same name wins in place', () => {
     const env = build({
-      env: [{ name: 'A', value: '1' }, { name: 'OPENAI_API_KEY', value: 'plain' }, { name: 'S', value: 'x' }],
+      env: [
+        { name: 'A', value: '1' },
+        { name: 'OPENAI_API_KEY', value: 'plain' },
+        { name: 'S', value: 'x' },
+      ],
       envSecrets: [{ name: 'S', secretId: 'sec-1' }],
       runAs: 'sa@acme.test',
       meshagentToken: { preset: 'agentDefault' },
@@ -265,7 +301,15 @@ describe('env', () => {
     storage: { paths: null },
     containers: { logs: true, pull: null, run: null, registry: null, use_containers: true },
     developer: { logs: true },
-    agents: { register_agent: true, register_public_toolkit: true, register_private_toolkit: true, call: true, use_agents: true, use_tools: true, allowed_toolkits: null },
+    agents: {
+      register_agent: true,
+      register_public_toolkit: true,
+      register_private_toolkit: true,
+      call: true,
+      use_agents: true,
+      use_tools: true,
+      allowed_toolkits: null,
+    },
   };
   const none = { llm: null, admin: null, secrets: null, tunnels: null };
 
@@ -273,7 +317,14 @@ describe('env', () => {
     expect(tokenScope({ preset: 'agentDefault' })).toEqual({ ...G, ...none, llm: { models: null }, services: { list: true } });
     // user_default has no llm grant; no preset grants secrets.
     expect(tokenScope({ preset: 'userDefault' })).toEqual({ ...G, ...none, services: { list: true } });
-    expect(tokenScope({ preset: 'full' })).toEqual({ ...G, ...none, llm: { models: null }, admin: { config: true }, tunnels: { ports: null }, services: { list: true } });
+    expect(tokenScope({ preset: 'full' })).toEqual({
+      ...G,
+      ...none,
+      llm: { models: null },
+      admin: { config: true },
+      tunnels: { ports: null },
+      services: { list: true },
+    });
     // Field order is ApiScope's, so the JSON matches byte for byte.
     expect(Object.keys(tokenScope({ preset: 'full' }))).toEqual([...Object.keys(G), 'llm', 'admin', 'secrets', 'tunnels', 'services']);
   });
@@ -283,7 +334,16 @@ describe('env', () => {
     expect(scope).toMatchObject({
       dataset: { tables: null, list_tables: true },
       storage: { paths: [{ path: '/a', read_only: false }] },
-      memory: { list: true, memories: [{ name: 'm', namespace: null, permissions: { create: true, drop: true, inspect: true, query: true, upsert: true, ingest: true, recall: true, optimize: true } }] },
+      memory: {
+        list: true,
+        memories: [
+          {
+            name: 'm',
+            namespace: null,
+            permissions: { create: true, drop: true, inspect: true, query: true, upsert: true, ingest: true, recall: true, optimize: true },
+          },
+        ],
+      },
       livekit: null,
       secrets: null,
     });
@@ -335,12 +395,18 @@ describe('env', () => {
 describe('mounts', () => {
   it('writes room (subpath only when given), image (read-only default) and empty-dir mounts', () => {
     const storage = build({
-      roomMounts: [{ path: '/data', subpath: 'data', readOnly: false }, { path: '/all', subpath: undefined, readOnly: true }],
+      roomMounts: [
+        { path: '/data', subpath: 'data', readOnly: false },
+        { path: '/all', subpath: undefined, readOnly: true },
+      ],
       imageMounts: [{ image: 'models:1', path: '/models', readOnly: true }],
       emptyDirMounts: [{ path: '/tmp', readOnly: false }],
     }).spec.container?.storage;
     expect(storage).toEqual({
-      room: [{ path: '/data', subpath: 'data', read_only: false }, { path: '/all', read_only: true }],
+      room: [
+        { path: '/data', subpath: 'data', read_only: false },
+        { path: '/all', read_only: true },
+      ],
       images: [{ image: 'models:1', path: '/models', read_only: true }],
       empty_dirs: [{ path: '/tmp', read_only: false }],
     });
@@ -385,7 +451,15 @@ describe('mounts', () => {
 
   it('normalizes paths as posixpath.normpath', () => {
     expect(['/a/b/', '/a/./b', '/a/x/../b', '//a', '///a', '/..', 'a/../..', '', '/'].map(normalizeMountPath)).toEqual([
-      '/a/b', '/a/b', '/a/b', '//a', '/a', '/', '..', '', '/',
+      '/a/b',
+      '/a/b',
+      '/a/b',
+      '//a',
+      '/a',
+      '/',
+      '..',
+      '',
+      '/',
     ]);
   });
 });
@@ -405,6 +479,12 @@ describe('domain', () => {
   });
 
   it('ignores unpublished and wildcard ports', () => {
-    expect(routeTargetPort([{ num: '*', published: true, endpoints: [] }, { num: 9, published: false, endpoints: [] }, { num: 10, published: true, endpoints: [] }])).toBe(10);
+    expect(
+      routeTargetPort([
+        { num: '*', published: true, endpoints: [] },
+        { num: 9, published: false, endpoints: [] },
+        { num: 10, published: true, endpoints: [] },
+      ]),
+    ).toBe(10);
   });
 });

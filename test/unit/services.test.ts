@@ -17,7 +17,10 @@ afterEach(() => {
 });
 
 const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' }).trim();
+  execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+  }).trim();
 
 /** A git repository in a temp dir holding `files`, committed; returns its path. */
 function fixtureRepo(files: Record<string, string>): string {
@@ -126,7 +129,10 @@ describe('services from the manifest', () => {
     const byTag = servicesMatrix(root, { only: 'web', image: 'v1.2.0' }).matrix.include[0];
     expect(byTag).toMatchObject({ image: 'web:v1.2.0', tag: 'web:v1.2.0', builder: 'none', context: '.', room: 'production' });
     expect(byTag).not.toHaveProperty('file');
-    const whole = buildLeg({ name: 's', inputs: { tag: 'app' }, paths: [], origin: { discovered: '.' } }, { image: 'registry.example.com/k/app@' + digest, tag: 't1' });
+    const whole = buildLeg(
+      { name: 's', inputs: { tag: 'app' }, paths: [], origin: { discovered: '.' } },
+      { image: 'registry.example.com/k/app@' + digest, tag: 't1' },
+    );
     expect(whole).toMatchObject({ image: `registry.example.com/k/app@${digest}`, tag: 'app:t1', builder: 'none' });
     // A registry port is not a tag: the workflow's tag is still added.
     const ported = buildLeg({ name: 's', inputs: { tag: 'registry.example.com:5000/k/app' }, paths: [], origin: { discovered: '.' } }, { tag: 't2' });
@@ -279,12 +285,14 @@ describe('invalid manifests: every error names the line and the field', () => {
 
   it('reports YAML syntax errors, duplicate names and an empty list at their lines', () => {
     expect(issues('services:\n  - name: a\n    tag: [unclosed\n')[0]).toMatch(/^\d+ : not valid YAML/);
-    expect(issues('services:\n  - name: a\n  - name: a\n')).toEqual(['3 services[1].name: a is already the name of services[0] (give every service its own name)']);
+    expect(issues('services:\n  - name: a\n  - name: a\n')).toEqual([
+      '3 services[1].name: a is already the name of services[0] (give every service its own name)',
+    ]);
     expect(issues('services: []\n')).toEqual(['1 services: lists no service (add a service, or remove services to discover them by Dockerfile)']);
     expect(issues('version: 2\nservices:\n  - name: a\n')).toEqual(['1 version: must be 1']);
   });
 
-  it('checks values with the action\'s own rules, at the line that set them (or the defaults line)', () => {
+  it("checks values with the action's own rules, at the line that set them (or the defaults line)", () => {
     const root = fixtureRepo({
       'meshagent-ship.yml': [
         'defaults:', //                    1
@@ -364,7 +372,27 @@ describe('the services and report-matrix commands', () => {
     const head = commit(root, 'worker');
     const output = join(root, '.github-output');
     writeFileSync(output, '');
-    const run = await capture(() => runServices(parseCliArgs(['services', '--json', '--changed', `${base}..${head}`, '--tag', 't', '--only', 'auto', '--room', '', '--glob', '', '--github-output', output]), root));
+    const run = await capture(() =>
+      runServices(
+        parseCliArgs([
+          'services',
+          '--json',
+          '--changed',
+          `${base}..${head}`,
+          '--tag',
+          't',
+          '--only',
+          'auto',
+          '--room',
+          '',
+          '--glob',
+          '',
+          '--github-output',
+          output,
+        ]),
+        root,
+      ),
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('{"include":[{"service":"worker","room":"staging","context":"services/worker","public":"true","tag":"worker:t"}]}\n');
     expect(run.stderr).toBe(`1 of 3 services changed in ${base}..${head}: worker\n`);
@@ -378,7 +406,9 @@ describe('the services and report-matrix commands', () => {
     const run = await capture(() => runServices(parseCliArgs(['services']), root));
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe('meshagent-ship: meshagent-ship.yml:3: services[0].dockerfile: unknown field dockerfile\nHint: a service takes name, paths, and the action inputs by their action.yml names (context, file, tag, room, ...)\n');
+    expect(run.stderr).toBe(
+      'meshagent-ship: meshagent-ship.yml:3: services[0].dockerfile: unknown field dockerfile\nHint: a service takes name, paths, and the action inputs by their action.yml names (context, file, tag, room, ...)\n',
+    );
   });
 
   it('report-matrix appends the table to the summary and the combined JSON to GITHUB_OUTPUT', async () => {
@@ -386,10 +416,25 @@ describe('the services and report-matrix commands', () => {
     const { runReportMatrix } = await import('../../src/commands/report-matrix.js');
     const dir = mkdtempSync(join(tmpdir(), 'ship-report-cmd-'));
     repos.push(dir);
-    write(dir, { 'results/meshagent-ship-default-a/leg.json': JSON.stringify({ service: 'a', outcome: 'success', result: { status: 'shipped', digest: `sha256:${'1'.repeat(64)}` } }) });
+    write(dir, {
+      'results/meshagent-ship-default-a/leg.json': JSON.stringify({
+        service: 'a',
+        outcome: 'success',
+        result: { status: 'shipped', digest: `sha256:${'1'.repeat(64)}` },
+      }),
+    });
     writeFileSync(join(dir, 'summary.md'), '# before\n');
     writeFileSync(join(dir, 'out'), '');
-    const args = parseCliArgs(['report-matrix', join(dir, 'results'), '--matrix', '{"include":[{"service":"a"},{"service":"b"}]}', '--summary', join(dir, 'summary.md'), '--github-output', join(dir, 'out')]);
+    const args = parseCliArgs([
+      'report-matrix',
+      join(dir, 'results'),
+      '--matrix',
+      '{"include":[{"service":"a"},{"service":"b"}]}',
+      '--summary',
+      join(dir, 'summary.md'),
+      '--github-output',
+      join(dir, 'out'),
+    ]);
     const run = await capture(() => runReportMatrix(args));
     expect(run.code).toBe(0);
     const summary = readFileSync(join(dir, 'summary.md'), 'utf8');

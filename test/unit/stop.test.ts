@@ -22,7 +22,10 @@ function scratchDir(): string {
 
 describe('RunStop', () => {
   it('aborts its signal at the first SIGINT or SIGTERM, with the shell exit code of that signal', () => {
-    for (const [name, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    for (const [name, code] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const) {
       const { stop, exits, lines } = stopWithExit();
       expect(stop.stopped).toBeUndefined();
       stop.receive(name);
@@ -72,7 +75,11 @@ describe('RunStop', () => {
       stop.receive('SIGINT');
       stop.receive('SIGTERM');
       stop.receive('SIGTERM');
-      expect(lines).toEqual(['SIGINT: stopping the run once the deploy in flight has completed', 'waiting for the deploy in flight to complete before exiting', 'waiting for the deploy in flight to complete before exiting']);
+      expect(lines).toEqual([
+        'SIGINT: stopping the run once the deploy in flight has completed',
+        'waiting for the deploy in flight to complete before exiting',
+        'waiting for the deploy in flight to complete before exiting',
+      ]);
       expect(exits).toEqual([]);
       finish();
       await expect(deploy).resolves.toBe('deployed');

@@ -17,11 +17,42 @@ function shipped(overrides: Partial<ShipResult> = {}): ShipResult {
       digest: digest('a'),
       ref: `127.0.0.1:5000/key/web@${digest('a')}`,
       layers: [
-        { sourceDigest: digest('1'), sourceSize: 4096, digest: digest('2'), size: 5000, tocDigest: digest('3'), prefetchFiles: 2, prefetchBytes: 1200, reused: false, conversion: 'converted', push: 'uploaded' },
-        { sourceDigest: digest('4'), sourceSize: 2 * 1024 * 1024, digest: digest('5'), size: 3 * 1024 * 1024, tocDigest: digest('6'), prefetchFiles: 0, prefetchBytes: 800, reused: true, conversion: 'reused', push: 'skipped' },
+        {
+          sourceDigest: digest('1'),
+          sourceSize: 4096,
+          digest: digest('2'),
+          size: 5000,
+          tocDigest: digest('3'),
+          prefetchFiles: 2,
+          prefetchBytes: 1200,
+          reused: false,
+          conversion: 'converted',
+          push: 'uploaded',
+        },
+        {
+          sourceDigest: digest('4'),
+          sourceSize: 2 * 1024 * 1024,
+          digest: digest('5'),
+          size: 3 * 1024 * 1024,
+          tocDigest: digest('6'),
+          prefetchFiles: 0,
+          prefetchBytes: 800,
+          reused: true,
+          conversion: 'reused',
+          push: 'skipped',
+        },
       ],
     },
-    service: { id: 'svc-1', name: 'key-web', room: 'dev', created: true, domain: 'web.example.com', url: 'https://web.example.com', route: 'created', rollback: null },
+    service: {
+      id: 'svc-1',
+      name: 'key-web',
+      room: 'dev',
+      created: true,
+      domain: 'web.example.com',
+      url: 'https://web.example.com',
+      route: 'created',
+      rollback: null,
+    },
     probe: { url: 'https://web.example.com', status: 200, latencyMs: 35, attempts: 2, ok: true },
     stages: [
       { name: 'resolve', status: 'done', durationMs: 40, detail: 'key/web' },
@@ -47,7 +78,9 @@ describe('the job summary', () => {
     expect(text).toContain('- lazy pull: 1.95 KiB read before start (2 prefetched files) of 3.00 MiB in all');
     expect(text).toContain('- conversion: 1 of 2 layers reused from the previous ship (not converted again; already in the registry)');
     expect(text).toContain(`| 1 | 4.00 KiB \`sha256:111111111111\` | 4.88 KiB \`sha256:222222222222\` | \`sha256:333333333333\` | 2 | converted | uploaded |`);
-    expect(text).toContain(`| 2 | 2.00 MiB \`sha256:444444444444\` | 3.00 MiB \`sha256:555555555555\` | \`sha256:666666666666\` | 0 | reused (previous ship) | skipped |`);
+    expect(text).toContain(
+      `| 2 | 2.00 MiB \`sha256:444444444444\` | 3.00 MiB \`sha256:555555555555\` | \`sha256:666666666666\` | 0 | reused (previous ship) | skipped |`,
+    );
     expect(text).toContain('- key-web in room dev: created (id `svc-1`)');
     expect(text).toContain('- probe: `https://web.example.com` answered 200 in 35 ms (2 attempts)');
     expect(text).not.toContain('#### Error');
@@ -121,7 +154,13 @@ describe('the job summary', () => {
 describe('the outputs', () => {
   it('are the result as strings, empty where unknown', () => {
     const outputs = resultOutputs(shipped());
-    expect(outputs).toMatchObject({ image: '127.0.0.1:5000/key/web:1', digest: digest('a'), 'service-url': 'https://web.example.com', created: 'true', 'service-id': 'svc-1' });
+    expect(outputs).toMatchObject({
+      image: '127.0.0.1:5000/key/web:1',
+      digest: digest('a'),
+      'service-url': 'https://web.example.com',
+      created: 'true',
+      'service-id': 'svc-1',
+    });
     expect(JSON.parse(outputs.result ?? '')).toMatchObject({ status: 'shipped' });
     const failed = resultOutputs(shipped({ service: null, image: null }));
     expect(failed).toMatchObject({ image: '', digest: '', 'image-ref': '', 'service-url': '', created: '' });

@@ -16,7 +16,11 @@ import { buildTar, payload } from '../helpers/tar-builder.js';
 const work = mkdtempSync(join(tmpdir(), 'tar-errors-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const tar = buildTar([{ name: 'app/', type: '5' }, { name: 'app/data', data: payload(5000, 7) }, { name: 'app/more', data: 'more' }]);
+const tar = buildTar([
+  { name: 'app/', type: '5' },
+  { name: 'app/data', data: payload(5000, 7) },
+  { name: 'app/more', data: 'more' },
+]);
 /** Cut inside the second entry's header, and inside its payload. */
 const cuts = { 'in a header': 512 + 200, 'in a payload': 3 * 512 + 1000 };
 

@@ -26,7 +26,10 @@ afterAll(() => {
 });
 
 // Enough files for the TOC to spill (more than its one MiB in memory), and a large one for progress events.
-const entries: Entry[] = [{ name: 'big.bin', data: payload(3_000_000, 3) }, { name: 'many/', type: '5' }];
+const entries: Entry[] = [
+  { name: 'big.bin', data: payload(3_000_000, 3) },
+  { name: 'many/', type: '5' },
+];
 for (let i = 0; i < 6000; i += 1) entries.push({ name: `many/file-with-a-longish-name-${i}.txt`, data: `${i}` });
 const tar = buildTar(entries);
 

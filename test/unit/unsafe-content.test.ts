@@ -48,10 +48,27 @@ function layoutOf(layers: Layer[], options: { configType?: string; manifestType?
   mkdirSync(blobs, { recursive: true });
   const put = (data: Buffer) => (writeFileSync(join(blobs, sha256(data).slice(7)), data), { digest: sha256(data), size: data.length });
   const descriptors = layers.map((l) => ({ mediaType: l.mediaType ?? (l.bytes[0] === 0x1f ? MediaType.ociLayerGzip : MediaType.ociLayer), ...put(l.bytes) }));
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId ?? sha256(l.bytes)) } }));
-  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: options.manifestField ?? MediaType.ociManifest, config: { mediaType: options.configType ?? MediaType.ociConfig, ...put(config) }, layers: descriptors }));
+  const config = Buffer.from(
+    JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId ?? sha256(l.bytes)) } }),
+  );
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: options.manifestField ?? MediaType.ociManifest,
+      config: { mediaType: options.configType ?? MediaType.ociConfig, ...put(config) },
+      layers: descriptors,
+    }),
+  );
   writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: options.manifestType ?? MediaType.ociManifest, ...put(manifest), annotations: { 'org.opencontainers.image.ref.name': 'latest' } }] }));
+  writeFileSync(
+    join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        { mediaType: options.manifestType ?? MediaType.ociManifest, ...put(manifest), annotations: { 'org.opencontainers.image.ref.name': 'latest' } },
+      ],
+    }),
+  );
   return dir;
 }
 
@@ -61,7 +78,22 @@ async function convert(dir: string, prefetch: string[] = []): Promise<void> {
   await convertImage(source, await source.resolve(), out, { chunkSize: 65536, prefetch });
 }
 
-const header = (name: string, type: EntryType = '0', linkName = ''): TarHeader => ({ name, linkName, type, mode: 0o644, uid: 0, gid: 0, size: 0, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+const header = (name: string, type: EntryType = '0', linkName = ''): TarHeader => ({
+  name,
+  linkName,
+  type,
+  mode: 0o644,
+  uid: 0,
+  gid: 0,
+  size: 0,
+  mtime: 0,
+  uname: '',
+  gname: '',
+  devMajor: 0,
+  devMinor: 0,
+  xattrs: new Map(),
+  pax: [],
+});
 
 describe('tar names and link targets that leave the root', () => {
   it('are told apart from the ones images hold (the rules of entry-path.ts)', () => {
@@ -96,14 +128,39 @@ describe('tar names and link targets that leave the root', () => {
 
   it('refuse a layer as it converts, naming the entry and its offset (streaming, prefetch and gzip paths)', async () => {
     const hostile: Array<[Entry[], string]> = [
-      [[{ name: 'ok.txt', data: 'fine' }, { name: '../escape.txt', data: 'out' }], 'tar entry "../escape.txt" (at byte 1024 of the tar stream) is refused: its name has a ".." component'],
-      [[{ name: '/etc/cron.d/evil', data: '* * * * * root sh' }], 'tar entry "/etc/cron.d/evil" (at byte 0 of the tar stream) is refused: its name is absolute'],
-      [[{ name: 'bin/', type: '5' }, { name: 'bin/sh', type: '1', linkName: '../../host/bin/sh' }], 'its hardlink target "../../host/bin/sh" has a ".." component'],
-      [[{ name: 'etc/', type: '5' }, { name: 'etc/shadow', type: '2', linkName: '../../../host/etc/shadow' }], 'its symlink target "../../../host/etc/shadow" climbs above the image root'],
+      [
+        [
+          { name: 'ok.txt', data: 'fine' },
+          { name: '../escape.txt', data: 'out' },
+        ],
+        'tar entry "../escape.txt" (at byte 1024 of the tar stream) is refused: its name has a ".." component',
+      ],
+      [
+        [{ name: '/etc/cron.d/evil', data: '* * * * * root sh' }],
+        'tar entry "/etc/cron.d/evil" (at byte 0 of the tar stream) is refused: its name is absolute',
+      ],
+      [
+        [
+          { name: 'bin/', type: '5' },
+          { name: 'bin/sh', type: '1', linkName: '../../host/bin/sh' },
+        ],
+        'its hardlink target "../../host/bin/sh" has a ".." component',
+      ],
+      [
+        [
+          { name: 'etc/', type: '5' },
+          { name: 'etc/shadow', type: '2', linkName: '../../../host/etc/shadow' },
+        ],
+        'its symlink target "../../../host/etc/shadow" climbs above the image root',
+      ],
     ];
     for (const [entries, message] of hostile) {
       const tar = buildTar(entries);
-      for (const [bytes, prefetch] of [[tar, []], [gzipSync(tar), []], [tar, ['/ok.txt']]] as Array<[Buffer, string[]]>) {
+      for (const [bytes, prefetch] of [
+        [tar, []],
+        [gzipSync(tar), []],
+        [tar, ['/ok.txt']],
+      ] as Array<[Buffer, string[]]>) {
         const dir = layoutOf([{ bytes, diffId: sha256(tar) }]);
         const error = await shipFailure(convert(dir, prefetch));
         expect(error.message).toMatch(new RegExp(`^${dir}: layer ${sha256(bytes)}: tar entry "`));
@@ -114,14 +171,26 @@ describe('tar names and link targets that leave the root', () => {
   });
 
   it('keep absolute symlink targets, which resolve inside the container', async () => {
-    const tar = buildTar([{ name: 'usr/', type: '5' }, { name: 'usr/lib/', type: '5' }, { name: 'usr/lib/libc.so', type: '2', linkName: '/lib/libc.so.6' }, { name: 'lib/', type: '5' }, { name: 'lib/libc.so.6', data: payload(1000) }]);
+    const tar = buildTar([
+      { name: 'usr/', type: '5' },
+      { name: 'usr/lib/', type: '5' },
+      { name: 'usr/lib/libc.so', type: '2', linkName: '/lib/libc.so.6' },
+      { name: 'lib/', type: '5' },
+      { name: 'lib/libc.so.6', data: payload(1000) },
+    ]);
     await convert(layoutOf([{ bytes: tar }]));
   });
 
   it('refuse an eStargz layer that would be kept as it is', async () => {
     const items = async function* (): AsyncGenerator<LayerItem> {
       yield { kind: 'landmark', name: '.no.prefetch.landmark' };
-      yield { kind: 'entry', header: { ...header('../../etc/profile.d/x.sh'), size: 4 }, body: async function* () { yield Buffer.from('evil'); } };
+      yield {
+        kind: 'entry',
+        header: { ...header('../../etc/profile.d/x.sh'), size: 4 },
+        body: async function* () {
+          yield Buffer.from('evil');
+        },
+      };
     };
     const chunks: Buffer[] = [];
     const result: Partial<WrittenLayer> = {};
@@ -133,9 +202,21 @@ describe('tar names and link targets that leave the root', () => {
 
   it('refuse an image archive entry before anything is written outside the unpack directory', async () => {
     const cases: Array<[Entry[], string]> = [
-      [[{ name: 'blobs/', type: '5' }, { name: 'blobs/../../../planted', data: 'x' }], 'tar entry "blobs/../../../planted" (at byte 512 of the tar stream) is refused: its name has a ".." component'],
+      [
+        [
+          { name: 'blobs/', type: '5' },
+          { name: 'blobs/../../../planted', data: 'x' },
+        ],
+        'tar entry "blobs/../../../planted" (at byte 512 of the tar stream) is refused: its name has a ".." component',
+      ],
       [[{ name: join(work, 'planted-absolute'), data: 'x' }], 'its name is absolute'],
-      [[{ name: 'blobs/', type: '5' }, { name: 'blobs/sha256', type: '2', linkName: '../../../../etc' }], 'its symlink target "../../../../etc" climbs above the image root'],
+      [
+        [
+          { name: 'blobs/', type: '5' },
+          { name: 'blobs/sha256', type: '2', linkName: '../../../../etc' },
+        ],
+        'its symlink target "../../../../etc" climbs above the image root',
+      ],
       [[{ name: 'index.json', type: '1', linkName: '/etc/passwd' }], 'its hardlink target "/etc/passwd" is absolute'],
     ];
     for (const [entries, message] of cases) {
@@ -153,7 +234,10 @@ describe('tar names and link targets that leave the root', () => {
 });
 
 describe('media types this tool does not know', () => {
-  const tar = buildTar([{ name: 'app/', type: '5' }, { name: 'app/main', data: 'x' }]);
+  const tar = buildTar([
+    { name: 'app/', type: '5' },
+    { name: 'app/main', data: 'x' },
+  ]);
 
   it('a layer type (an in-toto statement, an encrypted layer) is refused, naming the type', async () => {
     for (const mediaType of ['application/vnd.in-toto+json', `${MediaType.ociLayerGzip}+encrypted`, 'text/plain\n\u202eevil']) {
@@ -169,19 +253,28 @@ describe('media types this tool does not know', () => {
 
   it('a config type that is not an image config (a Helm chart) is refused', async () => {
     const dir = layoutOf([{ bytes: tar }], { configType: 'application/vnd.cncf.helm.config.v1+json' });
-    expect((await shipFailure(convert(dir))).message).toContain('has a config of media type "application/vnd.cncf.helm.config.v1+json", which is not an image config');
+    expect((await shipFailure(convert(dir))).message).toContain(
+      'has a config of media type "application/vnd.cncf.helm.config.v1+json", which is not an image config',
+    );
   });
 
   it('a manifest type that is neither an image manifest nor an index is refused, also when the document says otherwise', async () => {
     const unknown = layoutOf([{ bytes: tar }], { manifestType: 'application/vnd.example.thing.v1+json' });
-    expect((await shipFailure(convert(unknown))).message).toContain('has media type "application/vnd.example.thing.v1+json", which is neither an image manifest nor an index');
+    expect((await shipFailure(convert(unknown))).message).toContain(
+      'has media type "application/vnd.example.thing.v1+json", which is neither an image manifest nor an index',
+    );
     const disagreeing = layoutOf([{ bytes: tar }], { manifestField: MediaType.dockerManifestList });
-    expect((await shipFailure(convert(disagreeing))).message).toMatch(/says it is a "application\/vnd\.docker\.distribution\.manifest\.list\.v2\+json", but its descriptor says application\/vnd\.oci\.image\.manifest\.v1\+json/);
+    expect((await shipFailure(convert(disagreeing))).message).toMatch(
+      /says it is a "application\/vnd\.docker\.distribution\.manifest\.list\.v2\+json", but its descriptor says application\/vnd\.oci\.image\.manifest\.v1\+json/,
+    );
   });
 });
 
 describe('a declared compression the bytes do not have', () => {
-  const tar = buildTar([{ name: 'app/', type: '5' }, { name: 'app/main', data: payload(5000) }]);
+  const tar = buildTar([
+    { name: 'app/', type: '5' },
+    { name: 'app/main', data: payload(5000) },
+  ]);
   // The compression is recognised by its magic bytes, before any decompression: a zstd frame header is enough.
   const zstd = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), payload(100)]);
   const cases: Array<[Buffer, string, string]> = [
@@ -201,7 +294,10 @@ describe('a declared compression the bytes do not have', () => {
 });
 
 describe('file-system surprises', () => {
-  const tar = buildTar([{ name: 'app/', type: '5' }, { name: 'app/main', data: 'x' }]);
+  const tar = buildTar([
+    { name: 'app/', type: '5' },
+    { name: 'app/main', data: 'x' },
+  ]);
 
   it('a blob path that is a directory is named, for a layer and for a manifest', async () => {
     const layer = layoutOf([{ bytes: tar }]);
@@ -223,21 +319,31 @@ describe('file-system surprises', () => {
     rmSync(join(dir, 'blobs', 'sha256'), { recursive: true });
     writeFileSync(join(dir, 'blobs', 'sha256'), 'not a directory');
     const error = await shipFailure(convert(dir));
-    expect(error.message).toMatch(new RegExp(`^${dir}: blob sha256:[0-9a-f]{64}: ${dir}/blobs/sha256/[0-9a-f]{64} is not a directory, or a part of its path is a file`));
+    expect(error.message).toMatch(
+      new RegExp(`^${dir}: blob sha256:[0-9a-f]{64}: ${dir}/blobs/sha256/[0-9a-f]{64} is not a directory, or a part of its path is a file`),
+    );
 
     const file = `${fresh('plain')}.txt`;
     writeFileSync(file, 'a file');
     expect((await shipFailure(OciLayout.create(file))).message).toContain(`the layout: ${file}`);
     const io = { stdout: () => {}, stderr: () => {} };
     const source = layoutOf([{ bytes: tar }]);
-    expect((await shipFailure(runConvert({ command: 'convert', positionals: [`oci:${source}`, `oci:${file}`], options: {}, inputs: {}, json: false } as never, io as never))).message).toContain(file);
+    expect(
+      (
+        await shipFailure(
+          runConvert({ command: 'convert', positionals: [`oci:${source}`, `oci:${file}`], options: {}, inputs: {}, json: false } as never, io as never),
+        )
+      ).message,
+    ).toContain(file);
   });
 
   it('index.json or oci-layout that is a directory is named', async () => {
     const index = layoutOf([{ bytes: tar }]);
     rmSync(join(index, 'index.json'));
     mkdirSync(join(index, 'index.json'));
-    expect((await shipFailure(OciLayout.open(index).then((l) => l.resolve()))).message).toBe(`${index}: the index: ${index}/index.json is a directory, where a file was expected`);
+    expect((await shipFailure(OciLayout.open(index).then((l) => l.resolve()))).message).toBe(
+      `${index}: the index: ${index}/index.json is a directory, where a file was expected`,
+    );
     const marker = layoutOf([{ bytes: tar }]);
     rmSync(join(marker, 'oci-layout'));
     mkdirSync(join(marker, 'oci-layout'));
@@ -246,8 +352,20 @@ describe('file-system surprises', () => {
 
   it('an archive whose entries collide (a file, then a directory of that name, or the reverse) names the entry', async () => {
     const cases: Array<[Entry[], string]> = [
-      [[{ name: 'blobs', data: 'file' }, { name: 'blobs/sha256/abc', data: 'x' }], 'entry "blobs/sha256/abc" (at byte 1024) cannot be unpacked: an earlier entry made a file where its directory should be'],
-      [[{ name: 'index.json/', type: '5' }, { name: 'index.json', data: '{}' }], 'entry "index.json" (at byte 512) cannot be unpacked: an earlier entry made a directory of that name'],
+      [
+        [
+          { name: 'blobs', data: 'file' },
+          { name: 'blobs/sha256/abc', data: 'x' },
+        ],
+        'entry "blobs/sha256/abc" (at byte 1024) cannot be unpacked: an earlier entry made a file where its directory should be',
+      ],
+      [
+        [
+          { name: 'index.json/', type: '5' },
+          { name: 'index.json', data: '{}' },
+        ],
+        'entry "index.json" (at byte 512) cannot be unpacked: an earlier entry made a directory of that name',
+      ],
     ];
     for (const [entries, message] of cases) {
       const file = `${fresh('collide')}.tar`;
@@ -259,8 +377,17 @@ describe('file-system surprises', () => {
   it('a docker-archive naming a directory as its layer says so', async () => {
     const config = Buffer.from(JSON.stringify({ rootfs: { type: 'layers', diff_ids: [sha256(tar)] } }));
     const file = `${fresh('docker')}.tar`;
-    writeFileSync(file, buildTar([{ name: 'c.json', data: config }, { name: 'layer/', type: '5' }, { name: 'manifest.json', data: JSON.stringify([{ Config: 'c.json', Layers: ['layer'] }]) }]));
-    expect((await shipFailure(openImage({ transport: 'docker-archive', path: file, ref: undefined }))).message).toBe(`${file}: the layer "layer" named in manifest.json is not a file`);
+    writeFileSync(
+      file,
+      buildTar([
+        { name: 'c.json', data: config },
+        { name: 'layer/', type: '5' },
+        { name: 'manifest.json', data: JSON.stringify([{ Config: 'c.json', Layers: ['layer'] }]) },
+      ]),
+    );
+    expect((await shipFailure(openImage({ transport: 'docker-archive', path: file, ref: undefined }))).message).toBe(
+      `${file}: the layer "layer" named in manifest.json is not a file`,
+    );
   });
 });
 
@@ -284,7 +411,10 @@ describe('a file that is not what it should be', () => {
   });
 
   it('is named, never quoted: index.json, oci-layout and a manifest that are not what they claim', async () => {
-    const tar = buildTar([{ name: 'app/', type: '5' }, { name: 'app/main', data: 'x' }]);
+    const tar = buildTar([
+      { name: 'app/', type: '5' },
+      { name: 'app/main', data: 'x' },
+    ]);
     const index = layoutOf([{ bytes: tar }]);
     writeFileSync(join(index, 'index.json'), `{"manifests": ${SECRET}`);
     const indexError = await shipFailure(OciLayout.open(index).then((l) => l.resolve()));
@@ -298,7 +428,10 @@ describe('a file that is not what it should be', () => {
     const manifest = layoutOf([{ bytes: tar }]);
     const body = Buffer.from(`not json ${SECRET}`);
     writeFileSync(join(manifest, 'blobs', 'sha256', sha256(body).slice(7)), body);
-    writeFileSync(join(manifest, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: MediaType.ociManifest, digest: sha256(body), size: body.length }] }));
+    writeFileSync(
+      join(manifest, 'index.json'),
+      JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: MediaType.ociManifest, digest: sha256(body), size: body.length }] }),
+    );
     const manifestError = await shipFailure(convert(manifest));
     expect(manifestError.message).toBe(`${manifest}: the manifest ${sha256(body)} is not JSON`);
   });

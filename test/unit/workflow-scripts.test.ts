@@ -32,14 +32,21 @@ function temp(): string {
 
 /** Runs a step's script with bash -e, as a `run:` step does, with the env its `env:` block would give. */
 function runStep(script: string, env: Record<string, string>) {
-  const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+  const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`step failed (${result.status}): ${result.stderr}`);
   return result;
 }
 
 describe('ship.yml steps', () => {
   it('every env value of the steps run here is an expression or a literal, never secrets in run text', () => {
-    for (const [job, name] of [['ship', 'Keep the result'], ['deployments', 'Record a deployment per service'], ['discover', 'Locate the kit']] as const) {
+    for (const [job, name] of [
+      ['ship', 'Keep the result'],
+      ['deployments', 'Record a deployment per service'],
+      ['discover', 'Locate the kit'],
+    ] as const) {
       const { run } = step(job, name);
       // Values reach scripts through env only, so nothing a caller passes is parsed as shell.
       expect(run, name).not.toContain('${{');
@@ -68,7 +75,16 @@ describe('ship.yml steps', () => {
     const { run } = step('discover', 'Locate the kit');
     const file = join(temp(), 'out');
     writeFileSync(file, '');
-    const env = { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: file, GITHUB_REPOSITORY: 'me/app', GITHUB_SHA: 'c0ffee', KIT_REPOSITORY: 'someone/fork', KIT_REF: '', WORKFLOW_REPOSITORY: 'acme/meshagent-ship', WORKFLOW_SHA: 'f00d' };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      GITHUB_OUTPUT: file,
+      GITHUB_REPOSITORY: 'me/app',
+      GITHUB_SHA: 'c0ffee',
+      KIT_REPOSITORY: 'someone/fork',
+      KIT_REF: '',
+      WORKFLOW_REPOSITORY: 'acme/meshagent-ship',
+      WORKFLOW_SHA: 'f00d',
+    };
     const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', run], { env, encoding: 'utf8' });
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('::error::kit-repository is someone/fork, but this workflow comes from acme/meshagent-ship');
@@ -85,21 +101,57 @@ describe('ship.yml steps', () => {
   it('Keep the result writes the leg file the report reads, also when the action wrote no result', () => {
     const { run } = step('ship', 'Keep the result');
     const runnerTemp = temp();
-    const result = JSON.stringify({ status: 'planned', dryRun: true, image: 'hello:abc', stages: [{ name: 'resolve', status: 'done', durationMs: 7 }], error: null });
-    runStep(run, { RUNNER_TEMP: runnerTemp, SERVICE: 'hello', TAG: 'hello:abc', OUTCOME: 'success', RESULT: result, DIGEST: '', IMAGE_REF: '', SERVICE_URL: '', STARTED: '1000' });
+    const result = JSON.stringify({
+      status: 'planned',
+      dryRun: true,
+      image: 'hello:abc',
+      stages: [{ name: 'resolve', status: 'done', durationMs: 7 }],
+      error: null,
+    });
+    runStep(run, {
+      RUNNER_TEMP: runnerTemp,
+      SERVICE: 'hello',
+      TAG: 'hello:abc',
+      OUTCOME: 'success',
+      RESULT: result,
+      DIGEST: '',
+      IMAGE_REF: '',
+      SERVICE_URL: '',
+      STARTED: '1000',
+    });
     const results = temp();
     mkdirSync(join(results, 'meshagent-ship-default-hello'));
     writeFileSync(join(results, 'meshagent-ship-default-hello', 'leg.json'), readFileSync(join(runnerTemp, 'meshagent-ship-leg', 'leg.json')));
 
     // A leg whose action crashed: empty outputs, outcome failure, and no start time.
     const crashedTemp = temp();
-    runStep(run, { RUNNER_TEMP: crashedTemp, SERVICE: 'api', TAG: 'api:abc', OUTCOME: 'failure', RESULT: '', DIGEST: '', IMAGE_REF: '', SERVICE_URL: '', STARTED: '' });
+    runStep(run, {
+      RUNNER_TEMP: crashedTemp,
+      SERVICE: 'api',
+      TAG: 'api:abc',
+      OUTCOME: 'failure',
+      RESULT: '',
+      DIGEST: '',
+      IMAGE_REF: '',
+      SERVICE_URL: '',
+      STARTED: '',
+    });
     mkdirSync(join(results, 'meshagent-ship-default-api'));
     writeFileSync(join(results, 'meshagent-ship-default-api', 'leg.json'), readFileSync(join(crashedTemp, 'meshagent-ship-leg', 'leg.json')));
 
     const report = aggregate(results, ['api', 'hello']);
     expect(report.services).toEqual([
-      { service: 'api', status: 'failed', tag: 'api:abc', digest: null, imageRef: null, url: null, durationMs: null, dryRun: false, error: 'the action wrote no result; see the leg log' },
+      {
+        service: 'api',
+        status: 'failed',
+        tag: 'api:abc',
+        digest: null,
+        imageRef: null,
+        url: null,
+        durationMs: null,
+        dryRun: false,
+        error: 'the action wrote no result; see the leg log',
+      },
       { service: 'hello', status: 'planned', tag: 'hello:abc', digest: null, imageRef: null, url: null, durationMs: 7, dryRun: true, error: null },
     ]);
   });
@@ -109,7 +161,10 @@ describe('ship.yml steps', () => {
     const bin = temp();
     const log = join(bin, 'gh.log');
     // A stand-in for gh: records the call and its body; answers a deployment id for the --jq .id call.
-    writeFileSync(join(bin, 'gh'), `#!/usr/bin/env bash\nbody=$(jq -c .)\nprintf '%s\\t%s\\n' "$*" "$body" >> "${log}"\ncase "$*" in *statuses*) echo '{}';; *) echo 17;; esac\n`);
+    writeFileSync(
+      join(bin, 'gh'),
+      `#!/usr/bin/env bash\nbody=$(jq -c .)\nprintf '%s\\t%s\\n' "$*" "$body" >> "${log}"\ncase "$*" in *statuses*) echo '{}';; *) echo 17;; esac\n`,
+    );
     chmodSync(join(bin, 'gh'), 0o755);
     const results = {
       services: [
@@ -127,18 +182,32 @@ describe('ship.yml steps', () => {
       GITHUB_SHA: 'c0ffee',
       GITHUB_REPOSITORY: 'me/app',
     });
-    const calls = readFileSync(log, 'utf8').trim().split('\n').map((line) => {
-      const [args, body] = line.split('\t');
-      return { args, body: JSON.parse(body ?? '{}') as Json };
-    });
+    const calls = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [args, body] = line.split('\t');
+        return { args, body: JSON.parse(body ?? '{}') as Json };
+      });
     expect(calls.map((c) => c.args)).toEqual([
       'api repos/me/app/deployments --input - --jq .id',
       'api repos/me/app/deployments/17/statuses --input -',
       'api repos/me/app/deployments --input - --jq .id',
       'api repos/me/app/deployments/17/statuses --input -',
     ]);
-    expect(calls[0]?.body).toEqual({ ref: 'c0ffee', environment: 'production/api', auto_merge: false, required_contexts: [], description: 'meshagent-ship api' });
-    expect(calls[1]?.body).toEqual({ state: 'success', log_url: 'https://github.example/run/1', description: 'r.example.com/k/api:abc', environment_url: 'https://api.example.com' });
+    expect(calls[0]?.body).toEqual({
+      ref: 'c0ffee',
+      environment: 'production/api',
+      auto_merge: false,
+      required_contexts: [],
+      description: 'meshagent-ship api',
+    });
+    expect(calls[1]?.body).toEqual({
+      state: 'success',
+      log_url: 'https://github.example/run/1',
+      description: 'r.example.com/k/api:abc',
+      environment_url: 'https://api.example.com',
+    });
     expect(calls[2]?.body.environment).toBe('production/worker');
     expect(calls[3]?.body).toEqual({ state: 'failure', log_url: 'https://github.example/run/1', description: 'worker:abc' });
   });
@@ -148,7 +217,10 @@ describe('release.yml steps', () => {
   const release = parse(readFileSync('.github/workflows/release.yml', 'utf8')) as Json;
   const moveScript = (release.jobs.publish.steps as Json[]).find((s) => s.name === 'Move the major tag')?.run as string;
   const git = (cwd: string, ...args: string[]) =>
-    spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], { cwd, encoding: 'utf8' }).stdout.trim();
+    spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], {
+      cwd,
+      encoding: 'utf8',
+    }).stdout.trim();
 
   it('moves v1 to the newest release, and never backwards for a patch to an older minor', () => {
     const origin = temp();
@@ -160,7 +232,11 @@ describe('release.yml steps', () => {
       git(work, 'tag', tag);
       git(work, 'push', '-q', 'origin', 'HEAD:refs/heads/main', `refs/tags/${tag}`);
       const sha = git(work, 'rev-parse', 'HEAD');
-      const result = spawnSync('bash', ['-eo', 'pipefail', '-c', moveScript], { cwd: work, env: { PATH: process.env.PATH ?? '', GITHUB_REF_NAME: tag, GITHUB_SHA: sha }, encoding: 'utf8' });
+      const result = spawnSync('bash', ['-eo', 'pipefail', '-c', moveScript], {
+        cwd: work,
+        env: { PATH: process.env.PATH ?? '', GITHUB_REF_NAME: tag, GITHUB_SHA: sha },
+        encoding: 'utf8',
+      });
       expect(result.status, result.stderr).toBe(0);
       return { sha, notice: result.stdout.trim() };
     };
@@ -187,7 +263,11 @@ describe('the discover and resolve steps', () => {
     mkdirSync(join(root, 'repo'));
     mkdirSync(join(root, 'kit', 'dist'), { recursive: true });
     writeFileSync(join(root, 'kit', 'dist', 'cli.js'), 'process.stdout.write(JSON.stringify(process.argv.slice(2)))\n');
-    const result = spawnSync('bash', ['-eo', 'pipefail', '-c', script], { cwd: join(root, 'repo'), env: { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: join(root, 'out'), ...env }, encoding: 'utf8' });
+    const result = spawnSync('bash', ['-eo', 'pipefail', '-c', script], {
+      cwd: join(root, 'repo'),
+      env: { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: join(root, 'out'), ...env },
+      encoding: 'utf8',
+    });
     expect(result.status, result.stderr).toBe(0);
     return JSON.parse(result.stdout) as string[];
   }
@@ -195,7 +275,20 @@ describe('the discover and resolve steps', () => {
   const base = { SERVICES: 'auto', TAG: 'abc', ROOM: '', MANIFEST: '', GLOBS: '', CHANGED_ONLY: 'false', BASE: '' };
 
   it('passes the inputs as separate arguments, never through a shell, and --changed only when asked', () => {
-    expect(argsOf(discover.run, base)).toEqual(['services', '--json', '--only', 'auto', '--tag', 'abc', '--room', '', '--glob', '', '--github-output', expect.stringMatching(/out$/)]);
+    expect(argsOf(discover.run, base)).toEqual([
+      'services',
+      '--json',
+      '--only',
+      'auto',
+      '--tag',
+      'abc',
+      '--room',
+      '',
+      '--glob',
+      '',
+      '--github-output',
+      expect.stringMatching(/out$/),
+    ]);
     const changed = argsOf(discover.run, { ...base, CHANGED_ONLY: 'true', BASE: 'f00', MANIFEST: 'ops/ship.yml', ROOM: 'a b; rm -rf /' });
     expect(changed).toContain('a b; rm -rf /');
     expect(changed.slice(-4)).toEqual(['--manifest', 'ops/ship.yml', '--changed', 'f00..HEAD']);
@@ -207,7 +300,16 @@ describe('the discover and resolve steps', () => {
     const deploy = parse(readFileSync('.github/workflows/deploy.yml', 'utf8')) as Json;
     const resolve = (deploy.jobs.resolve.steps as Json[]).find((s) => s.id === 'leg')?.run as string;
     expect(argsOf(resolve, { SERVICE: 'api', IMAGE: 'sha256:00', ROOM: 'dev', MANIFEST: '' })).toEqual([
-      'services', '--json', '--only', 'api', '--image', 'sha256:00', '--room', 'dev', '--github-output', expect.stringMatching(/out$/),
+      'services',
+      '--json',
+      '--only',
+      'api',
+      '--image',
+      'sha256:00',
+      '--room',
+      'dev',
+      '--github-output',
+      expect.stringMatching(/out$/),
     ]);
   });
 });

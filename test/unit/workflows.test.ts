@@ -13,7 +13,9 @@ import { SERVICE_INPUTS } from '../../src/services/fields.js';
 type Json = Record<string, any>;
 
 const DIR = '.github/workflows';
-const FILES = readdirSync(DIR).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml')).sort();
+const FILES = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'))
+  .sort();
 const text = (file: string) => readFileSync(`${DIR}/${file}`, 'utf8');
 const load = (file: string) => parse(text(file)) as Json;
 const jobs = (wf: Json) => Object.entries(wf.jobs as Record<string, Json>);
@@ -39,7 +41,9 @@ describe('every workflow', () => {
   });
 
   it.each(FILES)('%s pins every third-party action to a full commit SHA with its version in a comment', (file) => {
-    const lines = text(file).split('\n').filter((line) => /^\s*(-\s+)?uses:/.test(line));
+    const lines = text(file)
+      .split('\n')
+      .filter((line) => /^\s*(-\s+)?uses:/.test(line));
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) {
       const ref = line.replace(/^\s*(-\s+)?uses:\s*/, '');
@@ -82,7 +86,9 @@ describe('every workflow', () => {
 
   it.each(FILES)('%s keys every concurrency group on a literal meshagent-ship prefix, never on github.workflow', (file) => {
     const wf = load(file);
-    const groups = [wf.concurrency, ...jobs(wf).map(([, job]) => job.concurrency)].filter(Boolean).map((c: Json | string) => (typeof c === 'string' ? c : (c.group as string)));
+    const groups = [wf.concurrency, ...jobs(wf).map(([, job]) => job.concurrency)]
+      .filter(Boolean)
+      .map((c: Json | string) => (typeof c === 'string' ? c : (c.group as string)));
     for (const group of groups) {
       expect(group).toMatch(/^meshagent-ship-[a-z-]+\$\{\{|^meshagent-ship-[a-z-]+$/);
       expect(group).not.toContain('github.workflow');
@@ -99,7 +105,8 @@ describe('every workflow', () => {
       }
     }
     for (const match of text(file).matchAll(/args=\((services|report-matrix) ([^)]*)\)/g)) {
-      for (const flag of (match[2] ?? '').matchAll(/--([a-z-]+)/g)) expect(['json', ...Object.keys(COMMANDS[match[1] ?? '']?.options ?? {})]).toContain(flag[1]);
+      for (const flag of (match[2] ?? '').matchAll(/--([a-z-]+)/g))
+        expect(['json', ...Object.keys(COMMANDS[match[1] ?? '']?.options ?? {})]).toContain(flag[1]);
     }
   });
 });
@@ -141,12 +148,17 @@ describe('ship.yml (the reusable kit)', () => {
     expect(legs?.needs).toBe('discover');
     expect(legs?.if).toBe("needs.discover.outputs.count != '0'");
     expect(legs?.strategy).toEqual({ 'fail-fast': false, matrix: '${{ fromJSON(needs.discover.outputs.matrix) }}' });
-    expect(legs?.concurrency).toEqual({ group: 'meshagent-ship-deploy-${{ inputs.environment }}-${{ matrix.room }}-${{ matrix.service }}', 'cancel-in-progress': false });
+    expect(legs?.concurrency).toEqual({
+      group: 'meshagent-ship-deploy-${{ inputs.environment }}-${{ matrix.room }}-${{ matrix.service }}',
+      'cancel-in-progress': false,
+    });
     expect(legs?.environment).toEqual({ name: '${{ inputs.environment }}', url: '${{ steps.ship.outputs.service-url }}' });
     expect(report?.needs).toEqual(['discover', 'ship']);
     expect(report?.if).toContain('always()');
     expect(report?.outputs).toEqual({ results: '${{ steps.report.outputs.results }}', ok: '${{ steps.report.outputs.ok }}' });
-    expect(stepById(report ?? {}, 'report').run).toMatch(/^node kit\/dist\/cli\.js report-matrix results --matrix "\$MATRIX" --summary "\$GITHUB_STEP_SUMMARY"/);
+    expect(stepById(report ?? {}, 'report').run).toMatch(
+      /^node kit\/dist\/cli\.js report-matrix results --matrix "\$MATRIX" --summary "\$GITHUB_STEP_SUMMARY"/,
+    );
   });
 
   it('passes every per-service input from the matrix leg to the action, by its action name', () => {
@@ -220,12 +232,16 @@ describe('release.yml', () => {
   const release = load('release.yml');
   it('runs on vX.Y.Z tags, checks dist/ and the tests, then publishes and moves the major tag', () => {
     expect(release.on).toEqual({ push: { tags: ['v[0-9]+.[0-9]+.[0-9]+'] } });
-    const check = steps(release.jobs.check).map((s) => String(s.run ?? '')).join('\n');
+    const check = steps(release.jobs.check)
+      .map((s) => String(s.run ?? ''))
+      .join('\n');
     expect(check).toContain('npm run build');
     expect(check).toContain('git diff --exit-code --stat -- dist');
     expect(check).toContain('bash scripts/test.sh');
     expect(release.jobs.publish.needs).toBe('check');
-    const publish = steps(release.jobs.publish).map((s) => String(s.run ?? '')).join('\n');
+    const publish = steps(release.jobs.publish)
+      .map((s) => String(s.run ?? ''))
+      .join('\n');
     expect(publish).toContain('gh release create "$GITHUB_REF_NAME" --verify-tag');
     expect(publish).toContain('git push -f origin "refs/tags/$major"');
   });
@@ -272,7 +288,10 @@ describe('actionlint', () => {
     const call = wf.on?.workflow_call?.inputs as Record<string, Json> | undefined;
     if (!dispatch || !call) return false;
     const type = (input: Json) => (input.type === 'boolean' ? 'bool' : input.type === 'number' ? 'number' : 'string');
-    const dispatchType = `{${Object.keys(dispatch).sort().map((name) => `${name}: ${type(dispatch[name] ?? {})}`).join('; ')}}`;
+    const dispatchType = `{${Object.keys(dispatch)
+      .sort()
+      .map((name) => `${name}: ${type(dispatch[name] ?? {})}`)
+      .join('; ')}}`;
     return Object.keys(call)
       .filter((name) => !(name in dispatch))
       .some((name) => message === `property "${name}" is not defined in object type ${dispatchType}`);
@@ -284,14 +303,18 @@ describe('actionlint', () => {
   });
 
   it('finds the mistakes it is there for (the lint is not a no-op)', async () => {
-    const broken = text('ship.yml').replace('needs.discover.outputs.count', 'needs.discovr.outputs.count').replace('cancel-in-progress: false', 'cancel-in-progress: nope');
+    const broken = text('ship.yml')
+      .replace('needs.discover.outputs.count', 'needs.discovr.outputs.count')
+      .replace('cancel-in-progress: false', 'cancel-in-progress: nope');
     const messages = (await lint(broken, 'broken.yml')).map((p) => p.message);
     expect(messages.some((m) => m.includes('"discovr" is not defined'))).toBe(true);
     expect(messages.some((m) => m.includes('boolean literal'))).toBe(true);
   });
 
   it('still reports the inputs false positive on deploy.yml (remove the exception when it stops)', async () => {
-    const raw = (await lint(text('deploy.yml'), `${DIR}/deploy.yml`)).filter((p) => !p.message.startsWith('label "ubuntu-24.04"') && !p.message.includes('"workflow_'));
+    const raw = (await lint(text('deploy.yml'), `${DIR}/deploy.yml`)).filter(
+      (p) => !p.message.startsWith('label "ubuntu-24.04"') && !p.message.includes('"workflow_'),
+    );
     expect(raw.length).toBeGreaterThan(0);
     expect(raw.every((p) => known('deploy.yml', p.message))).toBe(true);
   });
@@ -301,8 +324,14 @@ describe('the README examples', () => {
   const blocks = [...readFileSync('README.md', 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
 
   it('call ship.yml and deploy.yml only with inputs and secrets they declare', () => {
-    const calls = blocks.map((b) => parse(b) as Json).flatMap((doc) => Object.values((doc?.jobs ?? {}) as Record<string, Json>)).filter((job) => typeof job.uses === 'string' && job.uses.includes('/.github/workflows/'));
-    expect(calls.map((job) => job.uses)).toEqual(['<org>/meshagent-ship/.github/workflows/ship.yml@v1', '<org>/meshagent-ship/.github/workflows/deploy.yml@v1']);
+    const calls = blocks
+      .map((b) => parse(b) as Json)
+      .flatMap((doc) => Object.values((doc?.jobs ?? {}) as Record<string, Json>))
+      .filter((job) => typeof job.uses === 'string' && job.uses.includes('/.github/workflows/'));
+    expect(calls.map((job) => job.uses)).toEqual([
+      '<org>/meshagent-ship/.github/workflows/ship.yml@v1',
+      '<org>/meshagent-ship/.github/workflows/deploy.yml@v1',
+    ]);
     for (const job of calls) {
       const callee = job.uses.includes('ship.yml') ? ship : deploy;
       for (const name of Object.keys(job.with)) expect(Object.keys(callee.on.workflow_call.inputs), `${job.uses} ${name}`).toContain(name);
@@ -324,7 +353,7 @@ describe('expression traps', () => {
     }
   });
 
-  it.each(FILES)('%s never uses a falsy value (0, \'\', false, null) between && and || (the || branch would always win)', (file) => {
+  it.each(FILES)("%s never uses a falsy value (0, '', false, null) between && and || (the || branch would always win)", (file) => {
     expect(text(file)).not.toMatch(/&&\s*(0|''|""|false|null)\s*\|\|/);
   });
 
