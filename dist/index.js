@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7910);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5645);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +67403,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7910:
+/***/ 5645:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70376,7 +70376,10 @@ function inertLine(line) {
 }
 /** Every line of a (possibly multi-line) message made inert. */
 function inert_inertText(text) {
-    return text.split(/\r\n|\r|\n/).map(inertLine).join('\n');
+    return text
+        .split(/\r\n|\r|\n/)
+        .map(inertLine)
+        .join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/runner.ts
@@ -80056,7 +80059,7 @@ function preprocess(fn, schema) {
  * The one error type of meshagent-ship: a message a user can act on, and a hint saying what to run or change.
  * Anything thrown that is not a ShipError is a bug and is reported with its stack.
  */
-class errors_ShipError extends Error {
+class ShipError extends Error {
     name = 'ShipError';
     /** What to run or change; shown on its own line after the message. */
     hint;
@@ -80069,13 +80072,11 @@ class errors_ShipError extends Error {
     }
 }
 /** Several input errors reported at once, so a user fixes them all in one go. */
-class InputErrors extends errors_ShipError {
+class InputErrors extends ShipError {
     errors;
     constructor(errors) {
         const first = errors[0];
-        const message = errors.length === 1 && first
-            ? first.message
-            : `${errors.length} inputs are invalid:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`;
+        const message = errors.length === 1 && first ? first.message : `${errors.length} inputs are invalid:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`;
         super(message, {
             ...(errors.length === 1 && first?.hint ? { hint: first.hint } : {}),
             ...(errors.length === 1 && first?.input ? { input: first.input } : {}),
@@ -80085,7 +80086,7 @@ class InputErrors extends errors_ShipError {
 }
 /** The text a user sees for an error: the message, then the hint on its own line. */
 function errors_formatError(error) {
-    if (error instanceof errors_ShipError) {
+    if (error instanceof ShipError) {
         if (error instanceof InputErrors && error.errors.length > 1) {
             const hints = error.errors.filter((e) => e.hint).map((e) => `  - ${e.input ?? 'input'}: ${e.hint}`);
             return hints.length > 0 ? `${error.message}\nHints:\n${hints.join('\n')}` : error.message;
@@ -80141,7 +80142,7 @@ const tagHint = 'use <registry>/<project-key>/<repository>:<tag>, or the shortha
 /** The longest image name (registry and repository, without the tag) a registry takes. */
 const NAME_MAX_LENGTH = 255;
 function newTagError(message, input) {
-    return new errors_ShipError(message, { hint: tagHint, input });
+    return new ShipError(message, { hint: tagHint, input });
 }
 /**
  * Parses an image tag the way the MeshAgent CLI does. `optionName` is how the tag is named in the two messages
@@ -80251,18 +80252,18 @@ function projectTagFormat(projectRegistry) {
 function splitProjectRepository(tag, projectRegistry) {
     const format = projectTagFormat(projectRegistry);
     if (tag.registry !== projectRegistry) {
-        throw new errors_ShipError(`PATH requires --tag to use ${format}`, {
+        throw new ShipError(`PATH requires --tag to use ${format}`, {
             input: 'tag',
             hint: `meshagent-ship pushes to the project registry ${projectRegistry}; use a tag of the form ${format}, or the shorthand <repository>:<tag>`,
         });
     }
     const parts = tag.repository.split('/');
     if (parts.length < 2) {
-        throw new errors_ShipError(`room image tags must be in the form ${format}`, { input: 'tag', hint: `e.g. ${projectRegistry}/<project-key>/my-service:1` });
+        throw new ShipError(`room image tags must be in the form ${format}`, { input: 'tag', hint: `e.g. ${projectRegistry}/<project-key>/my-service:1` });
     }
     const projectKey = parts[0] ?? '';
     if (!PROJECT_KEY_RE.test(projectKey)) {
-        throw new errors_ShipError(`room image tags must use a valid project key after ${projectRegistry}/`, {
+        throw new ShipError(`room image tags must use a valid project key after ${projectRegistry}/`, {
             input: 'tag',
             hint: 'a project key is lowercase letters and digits, words joined by single "-"',
         });
@@ -80273,7 +80274,7 @@ function splitProjectRepository(tag, projectRegistry) {
 function checkProjectKey(tag, projectRegistry, expectedKey) {
     const split = splitProjectRepository(tag, projectRegistry);
     if (split.projectKey !== expectedKey) {
-        throw new errors_ShipError('the image tag project key does not match the selected project: ' +
+        throw new ShipError('the image tag project key does not match the selected project: ' +
             `expected ${projectRegistry}/${expectedKey ?? 'None'}/..., got ${projectRegistry}/${split.projectKey}/...`, { input: 'tag', hint: 'use the project key of the project your API key belongs to, or the shorthand <repository>:<tag>' });
     }
     return split;
@@ -80516,7 +80517,10 @@ const PLATFORM_RE = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
 function parsePlatforms(raw, ctx) {
     const result = [];
     for (const { line, text } of listLines(raw)) {
-        for (const item of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+        for (const item of text
+            .split(',')
+            .map((part) => part.trim())
+            .filter(Boolean)) {
             if (!PLATFORM_RE.test(item)) {
                 addIssue(ctx, 'platforms', `platforms: line ${line} ${quote(item)} is not a platform`, 'use os/arch[/variant], e.g. linux/amd64');
             }
@@ -80535,7 +80539,14 @@ function parsePlatforms(raw, ctx) {
  */
 const INPUTS = [
     // MeshAgent
-    { name: 'api-key', group: 'MeshAgent', kind: 'string', secret: true, env: 'MESHAGENT_API_KEY', summary: 'MeshAgent API key (ma-...); from MESHAGENT_API_KEY; a dry run plans offline without it' },
+    {
+        name: 'api-key',
+        group: 'MeshAgent',
+        kind: 'string',
+        secret: true,
+        env: 'MESHAGENT_API_KEY',
+        summary: 'MeshAgent API key (ma-...); from MESHAGENT_API_KEY; a dry run plans offline without it',
+    },
     { name: 'api-url', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_API_URL', summary: 'MeshAgent API base URL (default https://api.meshagent.com)' },
     { name: 'project-id', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_PROJECT_ID', summary: 'project id (default: decoded from the API key)' },
     { name: 'room', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_ROOM', summary: 'room to deploy the service to (required with deploy)' },
@@ -80547,7 +80558,12 @@ const INPUTS = [
     { name: 'target', group: 'Image', kind: 'string', summary: 'build stage to build' },
     { name: 'platforms', group: 'Image', kind: 'list', summary: 'target platforms, os/arch[/variant] (newline- or comma-separated)' },
     { name: 'builder', group: 'Image', kind: 'string', default: 'auto', summary: 'auto, docker, buildah, or none (ship the image input)' },
-    { name: 'image', group: 'Image', kind: 'string', summary: 'ship an existing image: oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference' },
+    {
+        name: 'image',
+        group: 'Image',
+        kind: 'string',
+        summary: 'ship an existing image: oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference',
+    },
     { name: 'estargz', group: 'Image', kind: 'boolean', default: 'true', summary: 'convert every layer to eStargz' },
     { name: 'prefetch', group: 'Image', kind: 'list', summary: 'paths or globs to prefetch at start, in order' },
     { name: 'compression-level', group: 'Image', kind: 'string', default: '6', summary: 'gzip level 0-9 for eStargz layers' },
@@ -80570,7 +80586,13 @@ const INPUTS = [
     { name: 'domain', group: 'Service', kind: 'string', summary: 'domain to route to the service; the service URL is https://<domain>' },
     { name: 'validation-mode', group: 'Service', kind: 'string', default: 'default', summary: 'request validation: default, cookie, or none' },
     { name: 'template', group: 'Service', kind: 'string', default: 'agent', summary: 'container template: agent or none' },
-    { name: 'wait', group: 'Service', kind: 'string', default: 'false', summary: 'probe the service URL after deploy: false, true (300 s), or a timeout like 90s or 5m' },
+    {
+        name: 'wait',
+        group: 'Service',
+        kind: 'string',
+        default: 'false',
+        summary: 'probe the service URL after deploy: false, true (300 s), or a timeout like 90s or 5m',
+    },
     // Behaviour
     { name: 'dry-run', group: 'Behaviour', kind: 'boolean', default: 'false', summary: 'resolve and validate, print the plan, change nothing' },
 ];
@@ -80636,13 +80658,13 @@ const PROBLEMS = {
 };
 /** The ShipError for a file-system error met at `path`; `context` (what was being read or written) leads the message. */
 function fileError(error, path, context, hint) {
-    if (error instanceof errors_ShipError)
+    if (error instanceof ShipError)
         return error;
     const code = error?.code;
     const problem = (code && PROBLEMS[code]) ?? `cannot be used (${code ?? (error instanceof Error ? error.message : String(error))})`;
     // The errno error's own path may be deeper than `path` (a file under it); it names the culprit best.
     const culprit = error?.path ?? path;
-    return new errors_ShipError(`${context}: ${shown(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
+    return new ShipError(`${context}: ${shown(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
 }
 
 // EXTERNAL MODULE: external "node:stream"
@@ -80695,7 +80717,9 @@ function decompress(compressed, compression, what) {
         const factory = external_node_zlib_.createZstdDecompress;
         if (!factory) {
             compressed.destroy();
-            throw new errors_ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, { hint: 'run with Node.js 22.15 or later, or compress with gzip instead' });
+            throw new ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, {
+                hint: 'run with Node.js 22.15 or later, or compress with gzip instead',
+            });
         }
         decoder = factory({ chunkSize: 1 << 20 });
     }
@@ -80749,7 +80773,7 @@ function unsafePath(header) {
 function checkEntryPath(header, where, offset) {
     const problem = unsafePath(header);
     if (problem)
-        throw new errors_ShipError(`${where}: tar entry ${quoted(header.name)} (at byte ${offset} of the tar stream) is refused: ${problem}`, { hint: HINT });
+        throw new ShipError(`${where}: tar entry ${quoted(header.name)} (at byte ${offset} of the tar stream) is refused: ${problem}`, { hint: HINT });
 }
 function nameProblem(name) {
     if (name.startsWith('/'))
@@ -80849,7 +80873,22 @@ function header_encodeHeader(h) {
 }
 /** A plain regular-file header with zero mode, owner and time, as the reference tools write landmarks and the TOC. */
 function bareFileHeader(name, size) {
-    return header_encodeHeader({ name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+    return header_encodeHeader({
+        name,
+        linkName: '',
+        type: '0',
+        mode: 0,
+        uid: 0,
+        gid: 0,
+        size,
+        mtime: 0,
+        uname: '',
+        gname: '',
+        devMajor: 0,
+        devMinor: 0,
+        xattrs: new Map(),
+        pax: [],
+    });
 }
 /** `len key=value\n` records; the length counts its own digits, hence the small fixed-point loop. */
 function encodePaxRecords(records) {
@@ -80887,7 +80926,9 @@ function ustarBlock(f) {
     return b;
 }
 function octal(b, at, width, value) {
-    b.write(`${Math.trunc(value).toString(8).padStart(width - 1, '0')}\0`, at, 'latin1');
+    b.write(`${Math.trunc(value)
+        .toString(8)
+        .padStart(width - 1, '0')}\0`, at, 'latin1');
 }
 /** USTAR's name+prefix split (prefix up to 155 bytes, name up to 100, cut at a slash), or undefined if impossible. */
 function splitUstarName(name) {
@@ -81018,7 +81059,7 @@ class ByteReader {
 const MAX_EXTENSION_BYTES = 1 << 20;
 /** Said of the archive, whatever it is: a reader that knows what the tar was (a layer, an image archive) says more. */
 const reader_HINT = 'the file is not a valid tar archive, or was cut short';
-class TarFormatError extends errors_ShipError {
+class TarFormatError extends ShipError {
     entry;
     offset;
     constructor(message, entry, offset) {
@@ -81342,16 +81383,9 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/oci/digest.ts
 /** Content digests: `sha256:<64 hex>`, the only algorithm registries are required to accept. */
 
-
 const digest_DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
 function isDigest(value) {
     return digest_DIGEST_RE.test(value);
-}
-/** Checks a digest read from a file or a server; `where` says where it came from, for the message. */
-function parseDigest(value, where) {
-    if (!isDigest(value))
-        throw new ShipError(`${where}: ${JSON.stringify(value)} is not a sha256 digest`, { hint: 'the image is corrupt or not an OCI image' });
-    return value;
 }
 function sha256(data) {
     return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(data).digest('hex')}`;
@@ -81494,7 +81528,7 @@ function blobMismatch(expected, actual, where) {
 }
 function blobError(expected, problem, where) {
     const blob = expected.digest ? `blob ${expected.digest}` : 'a blob';
-    return new errors_ShipError(`${where ? `${where}: ` : ''}${blob} ${problem}`, { hint: blob_check_HINT });
+    return new ShipError(`${where ? `${where}: ` : ''}${blob} ${problem}`, { hint: blob_check_HINT });
 }
 /**
  * A pass-through stream that checks what flows through it: it fails as soon as the blob is too long, and at the end
@@ -81694,7 +81728,7 @@ class layout_OciLayout {
             const code = error.code;
             if (code !== 'ENOENT' && code !== 'ENOTDIR')
                 throw fileError(error, markerPath, 'the layout marker', 'the layout is damaged: write it again');
-            throw new errors_ShipError(`${where} is not an OCI image layout: it has no oci-layout file`, {
+            throw new ShipError(`${where} is not an OCI image layout: it has no oci-layout file`, {
                 hint: 'give a directory written by `buildah push IMAGE oci:DIR` or `skopeo copy ... oci:DIR`',
             });
         }
@@ -81708,7 +81742,7 @@ class layout_OciLayout {
         if (version !== OCI_LAYOUT_VERSION) {
             // The value is shown only when it looks like a version: the file may be anything, and its content stays out of messages.
             const shownVersion = typeof version === 'string' && /^[\w.+-]{1,20}$/.test(version) ? ` "${version}"` : '';
-            throw new errors_ShipError(`${where}: oci-layout has an unsupported imageLayoutVersion${shownVersion}`, { hint: `only ${OCI_LAYOUT_VERSION} is known` });
+            throw new ShipError(`${where}: oci-layout has an unsupported imageLayoutVersion${shownVersion}`, { hint: `only ${OCI_LAYOUT_VERSION} is known` });
         }
         return new layout_OciLayout(dir, options);
     }
@@ -81746,7 +81780,9 @@ class layout_OciLayout {
     async statBlob(blob) {
         const { path, size } = await this.blobFile(blob.digest);
         if (size !== blob.size)
-            throw new errors_ShipError(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, { hint: 'the image is corrupt or cut short: build, export or pull it again' });
+            throw new ShipError(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, {
+                hint: 'the image is corrupt or cut short: build, export or pull it again',
+            });
         return path;
     }
     /** The blob's path and size; a ShipError naming it when it is missing or not a file. */
@@ -81758,9 +81794,9 @@ class layout_OciLayout {
             throw fileError(error, path, `${this.where}: blob ${digest}`, 'the layout is damaged: write it again');
         });
         if (!info)
-            throw new errors_ShipError(`${this.where}: blob ${digest} is missing`, { hint: 'the image is incomplete: build, export or pull it again' });
+            throw new ShipError(`${this.where}: blob ${digest} is missing`, { hint: 'the image is incomplete: build, export or pull it again' });
         if (!info.isFile())
-            throw new errors_ShipError(`${this.where}: the blob path ${path} of ${digest} is not a file`, { hint: 'the layout is damaged: write it again' });
+            throw new ShipError(`${this.where}: the blob path ${path} of ${digest} is not a file`, { hint: 'the layout is damaged: write it again' });
         return { path, size: info.size };
     }
     /**
@@ -81782,7 +81818,6 @@ class layout_OciLayout {
     async verifyBlob(blob) {
         if (this.checked.get(blob.digest) === blob.size && (await this.hasBlob(blob.digest, blob.size)))
             return;
-        // eslint-disable-next-line @typescript-eslint/no-unused-vars -- reading is the point
         for await (const _chunk of await this.openBlob(blob))
             ;
     }
@@ -81810,7 +81845,7 @@ class layout_OciLayout {
     async readBlob(digest, size, maxBytes = MAX_JSON_BYTES) {
         const { path, size: stored } = await this.blobFile(digest);
         if (stored > maxBytes)
-            throw new errors_ShipError(`${this.where}: blob ${digest} is ${stored} bytes, more than the ${maxBytes} allowed for a JSON document`);
+            throw new ShipError(`${this.where}: blob ${digest} is ${stored} bytes, more than the ${maxBytes} allowed for a JSON document`);
         const data = await (0,promises_.readFile)(path).catch((error) => {
             throw fileError(error, path, `${this.where}: blob ${digest}`);
         });
@@ -81831,13 +81866,13 @@ class layout_OciLayout {
             parsed = JSON.parse(text);
         }
         catch {
-            throw new errors_ShipError(`${this.where}: the ${what} ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
+            throw new ShipError(`${this.where}: the ${what} ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
         }
         const result = schema.safeParse(parsed);
         if (!result.success) {
             const issue = result.error.issues[0];
             const where = issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid';
-            throw new errors_ShipError(`${this.where}: the ${what} ${digest} is not valid (${where})`, { hint: 'the image is corrupt or not an OCI image' });
+            throw new ShipError(`${this.where}: the ${what} ${digest} is not valid (${where})`, { hint: 'the image is corrupt or not an OCI image' });
         }
         return result.data;
     }
@@ -81920,11 +81955,13 @@ class layout_OciLayout {
         }
         catch {
             // Not the parser's message: it quotes the text, and the file may be anything.
-            throw new errors_ShipError(`${this.where}: index.json is not JSON`, { hint: 'the layout is corrupt' });
+            throw new ShipError(`${this.where}: index.json is not JSON`, { hint: 'the layout is corrupt' });
         }
         const result = ImageIndex.safeParse(parsed);
         if (!result.success)
-            throw new errors_ShipError(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, { hint: 'the layout is corrupt' });
+            throw new ShipError(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, {
+                hint: 'the layout is corrupt',
+            });
         return result.data;
     }
     async writeIndex(index) {
@@ -81942,15 +81979,15 @@ class layout_OciLayout {
             if (found)
                 return found;
             const known = manifests.map(named).filter((n) => n !== undefined);
-            throw new errors_ShipError(`${this.where} has no image named ${ref}`, { hint: known.length > 0 ? `it has: ${known.join(', ')}` : 'it holds no named image' });
+            throw new ShipError(`${this.where} has no image named ${ref}`, { hint: known.length > 0 ? `it has: ${known.join(', ')}` : 'it holds no named image' });
         }
         const [only, ...others] = manifests;
         if (only && others.length === 0)
             return only;
         if (!only)
-            throw new errors_ShipError(`${this.where} holds no image`, { hint: 'its index.json lists no manifest' });
+            throw new ShipError(`${this.where} holds no image`, { hint: 'its index.json lists no manifest' });
         const known = manifests.map((d) => named(d) ?? d.digest);
-        throw new errors_ShipError(`${this.where} holds ${manifests.length} images; say which`, { hint: `add :REF to the path, one of: ${known.join(', ')}` });
+        throw new ShipError(`${this.where} holds ${manifests.length} images; say which`, { hint: `add :REF to the path, one of: ${known.join(', ')}` });
     }
     /** Lists `descriptor` in index.json under `ref`, replacing what had that name (or the same digest, unnamed). */
     async setRef(descriptor, ref) {
@@ -82044,7 +82081,7 @@ async function layoutFromDockerArchive(file, dir) {
 async function assertFile(path) {
     const info = await (0,promises_.stat)(path).catch(() => undefined);
     if (!info?.isFile())
-        throw new errors_ShipError(`${path} is not a file`, { hint: 'give the path of an image archive, as `docker save` or `skopeo copy` write them' });
+        throw new ShipError(`${path} is not a file`, { hint: 'give the path of an image archive, as `docker save` or `skopeo copy` write them' });
 }
 const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive as `docker save` or `skopeo copy` write them (a docker-archive, or an OCI layout in a tar)';
 /**
@@ -82062,7 +82099,7 @@ async function unpackTar(file, dir) {
             const target = (0,external_node_path_.resolve)(root, name);
             // Cannot happen after checkEntryPath; kept as the last word on where a file may be written.
             if (target !== root && !target.startsWith(root + external_node_path_.sep))
-                throw new errors_ShipError(`${file}: entry ${quoted(name)} points outside the archive`, { hint: NOT_AN_IMAGE_ARCHIVE });
+                throw new ShipError(`${file}: entry ${quoted(name)} points outside the archive`, { hint: NOT_AN_IMAGE_ARCHIVE });
             try {
                 if (type === '5')
                     await (0,promises_.mkdir)(target, { recursive: true });
@@ -82072,7 +82109,10 @@ async function unpackTar(file, dir) {
                 }
             }
             catch (error) {
-                throw new errors_ShipError(`${file}: entry ${quoted(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
+                throw new ShipError(`${file}: entry ${quoted(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, {
+                    hint: NOT_AN_IMAGE_ARCHIVE,
+                    cause: error,
+                });
             }
             // Links, devices and fifos have no place in an image archive; they are skipped.
         }
@@ -82080,9 +82120,9 @@ async function unpackTar(file, dir) {
     catch (error) {
         // The tar reader's own hint speaks of layers; this is the image archive.
         if (error instanceof TarFormatError)
-            throw new errors_ShipError(`${file}: ${error.message}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
-        if (error instanceof errors_ShipError && !error.message.startsWith(file))
-            throw new errors_ShipError(`${file}: ${error.message}`, { hint: error.hint, cause: error });
+            throw new ShipError(`${file}: ${error.message}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
+        if (error instanceof ShipError && !error.message.startsWith(file))
+            throw new ShipError(`${file}: ${error.message}`, { hint: error.hint, cause: error });
         throw error;
     }
 }
@@ -82100,22 +82140,22 @@ const DockerArchiveManifest = array(looseObject({ Config: schemas_string(), Repo
 async function dockerArchiveToLayout(file, unpacked, out) {
     const text = await (0,promises_.readFile)((0,external_node_path_.join)(unpacked, 'manifest.json'), 'utf8').catch(() => undefined);
     if (text === undefined)
-        throw new errors_ShipError(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+        throw new ShipError(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
     let parsed;
     try {
         parsed = DockerArchiveManifest.parse(JSON.parse(text));
     }
     catch {
-        throw new errors_ShipError(`${file}: manifest.json is not a docker-archive manifest`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+        throw new ShipError(`${file}: manifest.json is not a docker-archive manifest`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
     }
     if (parsed.length > 1)
-        throw new errors_ShipError(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
+        throw new ShipError(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
     const image = parsed[0];
     const layout = await layout_OciLayout.create(out, { where: file });
     const inside = (name) => {
         const path = (0,external_node_path_.resolve)(unpacked, name);
         if (!path.startsWith((0,external_node_path_.resolve)(unpacked) + external_node_path_.sep))
-            throw new errors_ShipError(`${file}: manifest.json names ${quoted(name)}, outside the archive`);
+            throw new ShipError(`${file}: manifest.json names ${quoted(name)}, outside the archive`);
         return path;
     };
     /** A file named in manifest.json: it must be there and be a file. */
@@ -82123,9 +82163,9 @@ async function dockerArchiveToLayout(file, unpacked, out) {
         const path = inside(name);
         const info = await (0,promises_.stat)(path).catch(() => undefined);
         if (!info)
-            throw new errors_ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is missing`, { hint: NOT_AN_IMAGE_ARCHIVE });
+            throw new ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is missing`, { hint: NOT_AN_IMAGE_ARCHIVE });
         if (!info.isFile())
-            throw new errors_ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is not a file`, { hint: NOT_AN_IMAGE_ARCHIVE });
+            throw new ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is not a file`, { hint: NOT_AN_IMAGE_ARCHIVE });
         return path;
     };
     const configPath = await member(image.Config, 'config');
@@ -82135,7 +82175,9 @@ async function dockerArchiveToLayout(file, unpacked, out) {
     const configDigest = claimedDigest(image.Config, true);
     const config = { ...(await layout.writeBlob(configBytes)), mediaType: MediaType.ociConfig };
     if (configDigest !== undefined && config.digest !== configDigest) {
-        throw new errors_ShipError(`${file}: the config ${quoted(image.Config)} does not match its digest: its content is ${config.digest}`, { hint: 'the archive is corrupt or was tampered with: save the image again' });
+        throw new ShipError(`${file}: the config ${quoted(image.Config)} does not match its digest: its content is ${config.digest}`, {
+            hint: 'the archive is corrupt or was tampered with: save the image again',
+        });
     }
     // Layers are moved out of the unpacked archive, not copied (an image can be large); one named twice is moved once.
     const moved = new Map();
@@ -82179,7 +82221,22 @@ async function packOciArchive(dir, file) {
     }
 }
 async function* layoutTar(dir) {
-    const header = (name, type, size) => ({ name, linkName: '', type, mode: type === '5' ? 0o755 : 0o644, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] });
+    const header = (name, type, size) => ({
+        name,
+        linkName: '',
+        type,
+        mode: type === '5' ? 0o755 : 0o644,
+        uid: 0,
+        gid: 0,
+        size,
+        mtime: 0,
+        uname: '',
+        gname: '',
+        devMajor: 0,
+        devMinor: 0,
+        xattrs: new Map(),
+        pax: [],
+    });
     yield encodeHeader(header('blobs/', '5', 0));
     for (const algorithm of (await readdir(join(dir, 'blobs'))).sort()) {
         yield encodeHeader(header(`blobs/${algorithm}/`, '5', 0));
@@ -82216,11 +82273,13 @@ async function readImageConfig(layout, top, platform) {
         const images = index.manifests.filter((d) => isImageManifestType(d.mediaType));
         const chosen = images.find((d) => d.platform?.os === platform.os && d.platform.architecture === platform.architecture) ?? images[0];
         if (!chosen)
-            throw new errors_ShipError(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
+            throw new ShipError(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
         descriptor = chosen;
     }
     if (!isImageManifestType(descriptor.mediaType)) {
-        throw new errors_ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, { hint: 'name a container image (an OCI or Docker image manifest or index)' });
+        throw new ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, {
+            hint: 'name a container image (an OCI or Docker image manifest or index)',
+        });
     }
     const manifest = await layout.readJson(descriptor, ImageManifest, 'manifest');
     const config = await layout.readJson(manifest.config, ImageConfig, 'image config');
@@ -82240,18 +82299,20 @@ function parseImageRef(text) {
     const colon = text.indexOf(':');
     const transport = colon === -1 ? '' : text.slice(0, colon);
     if (!TRANSPORTS.includes(transport)) {
-        throw new errors_ShipError(`${quoted(text, 200)} is not a reference to an image on disk`, { hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE' });
+        throw new ShipError(`${quoted(text, 200)} is not a reference to an image on disk`, {
+            hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE',
+        });
     }
     const rest = text.slice(colon + 1);
     if (rest === '')
-        throw new errors_ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
+        throw new ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
     if (transport === 'docker-archive')
         return { transport, path: rest, ref: undefined };
     const last = rest.lastIndexOf(':');
     const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
     const path = ref === undefined ? rest : rest.slice(0, last);
     if (ref === '')
-        throw new errors_ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
+        throw new ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
     return { transport: transport, path, ref };
 }
 function formatImageRef(ref) {
@@ -82273,7 +82334,7 @@ var external_node_http_ = __nccwpck_require__(7067);
 
 const CONNECTION_HINT = 'check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)';
 /** A request that failed: a status that was not accepted, a broken connection or a timeout. */
-class HttpError extends errors_ShipError {
+class HttpError extends ShipError {
     /** Undefined for connection errors and timeouts. */
     status;
     method;
@@ -82696,7 +82757,13 @@ class client_HttpClient {
     debugAttempt(prepared, outcome, ms, attempt, maxAttempts) {
         if (!this.options.debug)
             return;
-        const result = !('kind' in outcome) ? String(outcome.status) : outcome.kind === 'status' ? String(outcome.response.status) : outcome.kind === 'connection' ? outcome.reason : 'cancelled';
+        const result = !('kind' in outcome)
+            ? String(outcome.status)
+            : outcome.kind === 'status'
+                ? String(outcome.response.status)
+                : outcome.kind === 'connection'
+                    ? outcome.reason
+                    : 'cancelled';
         this.options.debug(this.maskerFor(prepared)(`${prepared.request.method} ${prepared.shownUrl} -> ${result} in ${ms} ms (attempt ${attempt} of ${maxAttempts})`));
     }
     isRetryable(failure, prepared) {
@@ -82789,7 +82856,9 @@ class client_HttpClient {
             return new HttpError(mask(`${label} was cancelled${why}${suffix}`), { ...common, reason: 'cancelled', cause: failure.reason });
         }
         if (failure.kind === 'connection') {
-            const message = request.what ? `${request.what} failed: ${prepared.url.origin}: ${failure.reason}${suffix}` : `${label} failed: ${failure.reason}${suffix}`;
+            const message = request.what
+                ? `${request.what} failed: ${prepared.url.origin}: ${failure.reason}${suffix}`
+                : `${label} failed: ${failure.reason}${suffix}`;
             return new HttpError(mask(message), { ...common, reason: mask(failure.reason), hint: CONNECTION_HINT, cause: failure.error });
         }
         const { response } = failure;
@@ -83061,7 +83130,7 @@ class Upload {
             this.options.onBytes?.(this.size);
         const theirs = answer.headers['docker-content-digest'];
         if (theirs && theirs !== this.digest)
-            throw new errors_ShipError(`${this.what}: the registry stored it as ${theirs}`, { hint: 'the registry altered the blob: report this registry' });
+            throw new ShipError(`${this.what}: the registry stored it as ${theirs}`, { hint: 'the registry altered the blob: report this registry' });
     }
     /**
      * Counts bytes as the HTTP client reads them, so a report shows what was sent again after a failure. (A 'data'
@@ -83086,12 +83155,14 @@ class Upload {
     locationOf(answer) {
         const location = answer.headers.location;
         if (!location)
-            throw new errors_ShipError(`${this.what}: the registry answered ${answer.status} without a Location`, { hint: 'the registry does not follow the distribution API' });
+            throw new ShipError(`${this.what}: the registry answered ${answer.status} without a Location`, {
+                hint: 'the registry does not follow the distribution API',
+            });
         return this.repo.resolve(location);
     }
     failed(error, failures) {
         if (isDigestInvalid(error)) {
-            return new errors_ShipError(`${this.what}: the registry computed another digest for the bytes sent`, {
+            return new ShipError(`${this.what}: the registry computed another digest for the bytes sent`, {
                 hint: 'the local blob does not match its name: the image on disk is corrupt; write it again',
                 cause: error,
             });
@@ -83127,7 +83198,7 @@ function isDigestInvalid(error) {
 
 
 /** A blob the image names that neither the layout nor the repository has: nothing can be pushed from nowhere. */
-class MissingBlobError extends errors_ShipError {
+class MissingBlobError extends ShipError {
     blob;
     constructor(layout, blob, where) {
         super(`${layout.where}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${where} does not have it`, {
@@ -83144,8 +83215,21 @@ async function push_pushImage(layout, repo, options = {}) {
     const plan = await planImage(layout, root);
     const top = plan.manifests[plan.manifests.length - 1];
     if (!top)
-        throw new errors_ShipError(`${layout.where}: nothing to push`, { hint: 'the layout holds no manifest' });
-    const stats = { blobs: plan.blobs.size, skipped: 0, mounted: 0, uploaded: 0, bytesUploaded: 0, bytesSent: 0, retries: 0, resumes: 0, restarts: 0, manifests: plan.manifests.length, upToDate: false, outcomes: new Map() };
+        throw new ShipError(`${layout.where}: nothing to push`, { hint: 'the layout holds no manifest' });
+    const stats = {
+        blobs: plan.blobs.size,
+        skipped: 0,
+        mounted: 0,
+        uploaded: 0,
+        bytesUploaded: 0,
+        bytesSent: 0,
+        retries: 0,
+        resumes: 0,
+        restarts: 0,
+        manifests: plan.manifests.length,
+        upToDate: false,
+        outcomes: new Map(),
+    };
     const pinned = `${repo.client.registry}/${repo.name}@${root.digest}`;
     // The registry only stores a manifest whose blobs it has, so when it has ours, every blob is there.
     const existing = await repo.headManifest(root.digest);
@@ -83177,7 +83261,9 @@ async function push_pushImage(layout, repo, options = {}) {
         const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
         const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
         if (digest !== manifest.descriptor.digest)
-            throw new errors_ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, { hint: 'the layout is corrupt: write it again' });
+            throw new ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, {
+                hint: 'the layout is corrupt: write it again',
+            });
     }
     stats.retries = repo.client.retries - retriesBefore;
     log(`${repo.where}: pushed ${root.digest}${options.tag ? ` as ${options.tag}` : ''} in ${push_seconds(Date.now() - started)} s: ` +
@@ -83207,7 +83293,7 @@ async function pushBlob(layout, repo, blob, stats, options, log) {
         throw new MissingBlobError(layout, blob, repo.where);
     const path = layout.blobPath(blob.digest);
     // createReadStream cannot express an empty range (its `end` is inclusive).
-    const source = (start, end) => (end > start ? (0,external_node_fs_namespaceObject.createReadStream)(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : external_node_stream_.Readable.from([]));
+    const source = (start, end) => end > start ? (0,external_node_fs_namespaceObject.createReadStream)(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : external_node_stream_.Readable.from([]);
     const result = await uploadBlob(repo, blob.digest, blob.size, source, {
         ...options.upload,
         log,
@@ -83225,15 +83311,19 @@ async function planImage(layout, root) {
     const plan = { blobs: new Map(), manifests: [] };
     const visit = async (descriptor, depth) => {
         if (depth > 4)
-            throw new errors_ShipError(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
+            throw new ShipError(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
         if (!isIndexType(descriptor.mediaType) && !isImageManifestType(descriptor.mediaType)) {
-            throw new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, { hint: 'the image is corrupt or not an image' });
+            throw new ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, {
+                hint: 'the image is corrupt or not an image',
+            });
         }
         const bytes = await layout.readBlob(descriptor.digest, descriptor.size);
         const checkType = (declared) => {
             // As containerd's images.validateMediaType: a document is what its descriptor says it is.
             if (declared !== undefined && declared !== descriptor.mediaType) {
-                throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt' });
+                throw new ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
+                    hint: 'the image is corrupt',
+                });
             }
         };
         if (isIndexType(descriptor.mediaType)) {
@@ -83264,11 +83354,11 @@ function parseJson(bytes, schema, dir, digest) {
         value = JSON.parse(bytes.toString('utf8'));
     }
     catch {
-        throw new errors_ShipError(`${dir}: ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
+        throw new ShipError(`${dir}: ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
     }
     const result = schema.safeParse(value);
     if (!result.success)
-        throw new errors_ShipError(`${dir}: ${digest} is not a valid manifest (${result.error.issues[0]?.message ?? 'invalid'})`, { hint: 'the image is corrupt' });
+        throw new ShipError(`${dir}: ${digest} is not a valid manifest (${result.error.issues[0]?.message ?? 'invalid'})`, { hint: 'the image is corrupt' });
     return result.data;
 }
 /** Runs `work` on every item, at most `limit` at a time; the first failure stops new work and is thrown. */
@@ -83400,14 +83490,21 @@ class RegistryAuth {
         const url = `${challenge.realm}${challenge.realm.includes('?') ? '&' : '?'}${query.toString()}`;
         const what = `get a token for ${registry} from ${new URL(challenge.realm).origin}`;
         try {
-            const headers = credentials ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` } : {};
+            const headers = credentials
+                ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` }
+                : {};
             // Docker's way: GET with Basic credentials. A server that only speaks OAuth2 answers 404/405, then we POST.
             const answer = await http.request({ method: 'GET', url, headers, accept: [200, 404, 405], what });
             if (answer.status === 200)
                 return this.readToken(answer.json(), what);
             if (!credentials)
-                throw new errors_ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
-            const form = new URLSearchParams({ grant_type: 'password', username: credentials.username, password: credentials.password, client_id: this.options.clientId ?? DEFAULT_CLIENT_ID });
+                throw new ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
+            const form = new URLSearchParams({
+                grant_type: 'password',
+                username: credentials.username,
+                password: credentials.password,
+                client_id: this.options.clientId ?? DEFAULT_CLIENT_ID,
+            });
             if (challenge.service)
                 form.set('service', challenge.service);
             if (scopes.length > 0)
@@ -83426,7 +83523,7 @@ class RegistryAuth {
         catch (error) {
             if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
                 const who = credentials ? `user ${credentials.username}` : 'anonymous access';
-                throw new errors_ShipError(`${registry} refused ${who}: the token server answered ${error.status}`, { hint: this.credentialsHint(), cause: error });
+                throw new ShipError(`${registry} refused ${who}: the token server answered ${error.status}`, { hint: this.credentialsHint(), cause: error });
             }
             throw error;
         }
@@ -83435,7 +83532,7 @@ class RegistryAuth {
         const answer = body;
         const token = typeof answer.token === 'string' && answer.token ? answer.token : typeof answer.access_token === 'string' ? answer.access_token : '';
         if (!token)
-            throw new errors_ShipError(`${what}: the answer holds no token`, { hint: 'the token server answered something unexpected: check the registry' });
+            throw new ShipError(`${what}: the answer holds no token`, { hint: 'the token server answered something unexpected: check the registry' });
         this.options.mask(token);
         const seconds = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_TOKEN_SECONDS;
         const issued = typeof answer.issued_at === 'string' ? Date.parse(answer.issued_at) : Number.NaN;
@@ -83447,7 +83544,7 @@ class RegistryAuth {
         return this.options.credentialsHint ?? `check the credentials for ${this.options.registry}`;
     }
     credentialsNeeded() {
-        return new errors_ShipError(`${this.options.registry} asks for a user name and password, and none were given`, { hint: this.credentialsHint() });
+        return new ShipError(`${this.options.registry} asks for a user name and password, and none were given`, { hint: this.credentialsHint() });
     }
 }
 function scopeKey(scopes) {
@@ -83554,7 +83651,9 @@ class RegistryClient {
             if (answer.status === 401) {
                 const challenge = parseChallenge(answer.headers['www-authenticate']);
                 if (!challenge)
-                    throw new errors_ShipError(`${this.registry} answered 401 without a challenge this client understands`, { hint: 'the registry must offer Basic or Bearer token authentication' });
+                    throw new ShipError(`${this.registry} answered 401 without a challenge this client understands`, {
+                        hint: 'the registry must offer Basic or Bearer token authentication',
+                    });
                 this.auth.setChallenge(challenge);
             }
         })().catch((error) => {
@@ -83641,7 +83740,14 @@ class RepositoryClient {
             return false;
         let answer;
         try {
-            answer = await this.send({ method: 'POST', url: this.path('blobs', 'uploads/'), query: { mount: digest, from }, accept: [201, 202], what: `mount blob ${digest} from ${from} into ${this.where}`, idempotent: true }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
+            answer = await this.send({
+                method: 'POST',
+                url: this.path('blobs', 'uploads/'),
+                query: { mount: digest, from },
+                accept: [201, 202],
+                what: `mount blob ${digest} from ${from} into ${this.where}`,
+                idempotent: true,
+            }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
         }
         catch (error) {
             if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
@@ -83659,7 +83765,13 @@ class RepositoryClient {
     async cancelUpload(location) {
         if (!location)
             return;
-        await this.send({ method: 'DELETE', url: this.resolve(location), accept: [200, 202, 204, 404], maxAttempts: 1, what: `cancel an upload to ${this.where}` }).catch(() => undefined);
+        await this.send({
+            method: 'DELETE',
+            url: this.resolve(location),
+            accept: [200, 202, 204, 404],
+            maxAttempts: 1,
+            what: `cancel an upload to ${this.where}`,
+        }).catch(() => undefined);
     }
     /** An absolute URL for a Location header (relative ones resolve against the registry). */
     resolve(location) {
@@ -83674,7 +83786,7 @@ class RepositoryClient {
         await drain(answer.body);
         const location = answer.headers.location;
         if (!location)
-            throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
+            throw new ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
         const moved = await this.client.http.stream({ method: 'GET', url: this.resolve(location), accept: [200], what, timeoutMs: 60_000 });
         return moved.body;
     }
@@ -83692,12 +83804,14 @@ class RepositoryClient {
             await drain(answer.body);
             const location = answer.headers.location;
             if (!location)
-                throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
+                throw new ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
             answer = await this.client.http.stream({ method: 'GET', url: this.resolve(location), headers: range, accept: [200, 206], what, timeoutMs: 60_000 });
         }
         if (answer.status !== 206) {
             answer.body.destroy();
-            throw new errors_ShipError(`${what}: the registry answered ${answer.status} to a Range request`, { hint: 'the registry does not serve parts of blobs, which lazy pulling needs too' });
+            throw new ShipError(`${what}: the registry answered ${answer.status} to a Range request`, {
+                hint: 'the registry does not serve parts of blobs, which lazy pulling needs too',
+            });
         }
         const chunks = [];
         let received = 0;
@@ -83706,12 +83820,12 @@ class RepositoryClient {
             received += buffer.length;
             if (received > length) {
                 answer.body.destroy();
-                throw new errors_ShipError(`${what}: the registry sent more than the ${length} bytes asked for`, { hint: 'the registry answered something unexpected' });
+                throw new ShipError(`${what}: the registry sent more than the ${length} bytes asked for`, { hint: 'the registry answered something unexpected' });
             }
             chunks.push(buffer);
         }
         if (received !== length)
-            throw new errors_ShipError(`${what}: the registry sent ${received} bytes`, { hint: 'the blob is shorter than its descriptor says' });
+            throw new ShipError(`${what}: the registry sent ${received} bytes`, { hint: 'the blob is shorter than its descriptor says' });
         return Buffer.concat(chunks);
     }
     // --- manifests -----------------------------------------------------------------------------------------------------
@@ -83724,11 +83838,18 @@ class RepositoryClient {
         const what = `push manifest ${digest} to ${this.where}${isDigest(reference) ? '' : `:${reference}`}`;
         let answer;
         try {
-            answer = await this.send({ method: 'PUT', url: this.path('manifests', reference), headers: { 'content-type': mediaType }, body: bytes, accept: [201], what });
+            answer = await this.send({
+                method: 'PUT',
+                url: this.path('manifests', reference),
+                headers: { 'content-type': mediaType },
+                body: bytes,
+                accept: [201],
+                what,
+            });
         }
         catch (error) {
             if (error instanceof HttpError && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
-                throw new errors_ShipError(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
+                throw new ShipError(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
                     hint: 'push every blob (config and layers) before the manifest; if the image came from an OCI layout, check the layout is complete',
                     cause: error,
                 });
@@ -83737,26 +83858,34 @@ class RepositoryClient {
         }
         const theirs = answer.headers['docker-content-digest'];
         if (theirs && theirs !== digest) {
-            throw new errors_ShipError(`${what}: the registry stored it as ${theirs}`, { hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry' });
+            throw new ShipError(`${what}: the registry stored it as ${theirs}`, {
+                hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry',
+            });
         }
         return digest;
     }
     /** A manifest or index by tag or digest, verified against the digest when the reference is one. */
     async getManifest(reference) {
         const what = `get manifest ${reference} from ${this.where}`;
-        const answer = await this.send({ method: 'GET', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT.join(', ') }, accept: [200], what });
+        const answer = await this.send({
+            method: 'GET',
+            url: this.path('manifests', reference),
+            headers: { accept: MANIFEST_ACCEPT.join(', ') },
+            accept: [200],
+            what,
+        });
         const digest = sha256(answer.body);
         if (isDigest(reference) && digest !== reference)
-            throw new errors_ShipError(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
+            throw new ShipError(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
         const declared = (() => {
             try {
                 return JSON.parse(answer.text()).mediaType;
             }
             catch {
-                throw new errors_ShipError(`${what}: the manifest is not JSON`, { hint: 'the registry served something that is not an image manifest' });
+                throw new ShipError(`${what}: the manifest is not JSON`, { hint: 'the registry served something that is not an image manifest' });
             }
         })();
-        const mediaType = typeof declared === 'string' ? declared : (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+        const mediaType = typeof declared === 'string' ? declared : ((answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '');
         return { bytes: answer.body, mediaType, digest };
     }
     /** The digest, media type and size of a manifest, or undefined when there is none by that reference. */
@@ -83772,7 +83901,9 @@ class RepositoryClient {
             return undefined;
         const digest = answer.headers['docker-content-digest'] ?? '';
         if (!isDigest(digest))
-            throw new errors_ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, { hint: 'use a registry that reports manifest digests' });
+            throw new ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, {
+                hint: 'use a registry that reports manifest digests',
+            });
         return { digest, mediaType: (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '', size: Number(answer.headers['content-length'] ?? 0) };
     }
     /** Every tag, following `Link: <...>; rel="next"` pages. */
@@ -83837,7 +83968,7 @@ function credentialsFromDockerConfig(registry, path = dockerConfigPath()) {
         config = JSON.parse(text);
     }
     catch {
-        throw new errors_ShipError(`${path} is not valid JSON`, { hint: 'fix the file, or run `docker login` again' });
+        throw new ShipError(`${path} is not valid JSON`, { hint: 'fix the file, or run `docker login` again' });
     }
     for (const [key, entry] of Object.entries(config.auths ?? {})) {
         // Keys may be a bare host or a URL (https://host/v1/).
@@ -83873,7 +84004,7 @@ async function remoteImageManifests(repo, reference, top) {
     const visit = async (answer, name, depth) => {
         if (isIndexType(answer.mediaType)) {
             if (depth > MAX_DEPTH)
-                throw new errors_ShipError(`${repo.where}@${answer.digest}: indexes nest more than ${MAX_DEPTH} deep`);
+                throw new ShipError(`${repo.where}@${answer.digest}: indexes nest more than ${MAX_DEPTH} deep`);
             const index = remote_manifests_parse(ImageIndex, answer, name);
             for (const child of index.manifests) {
                 if (!isImageManifestType(child.mediaType) && !isIndexType(child.mediaType))
@@ -83885,7 +84016,7 @@ async function remoteImageManifests(repo, reference, top) {
             found.push({ digest: answer.digest, manifest: remote_manifests_parse(ImageManifest, answer, name) });
         }
         else {
-            throw new errors_ShipError(`${name} is a ${answer.mediaType || 'manifest without a media type'}, not an image`);
+            throw new ShipError(`${name} is a ${answer.mediaType || 'manifest without a media type'}, not an image`);
         }
     };
     await visit(top, `${repo.where}:${reference}`, 0);
@@ -83896,7 +84027,9 @@ function remote_manifests_parse(schema, answer, name) {
         return schema.parse(JSON.parse(answer.bytes.toString('utf8')));
     }
     catch {
-        throw new errors_ShipError(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, { hint: 'the registry holds something this tool did not write: push the image again' });
+        throw new ShipError(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, {
+            hint: 'the registry holds something this tool did not write: push the image again',
+        });
     }
 }
 
@@ -83920,11 +84053,15 @@ async function pullImage(repo, reference, layout, options = {}) {
         // getManifest checks the content against a digest reference; the size is the descriptor's to check.
         const answer = await repo.getManifest(ref);
         if (expectedSize !== undefined && answer.bytes.length !== expectedSize) {
-            throw new errors_ShipError(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, { hint: 'the registry holds a corrupt image: push it again' });
+            throw new ShipError(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, {
+                hint: 'the registry holds a corrupt image: push it again',
+            });
         }
         const mediaType = answer.mediaType;
         if (mediaType === 'application/vnd.docker.distribution.manifest.v1+json' || mediaType === 'application/vnd.docker.distribution.manifest.v1+prettyjws') {
-            throw new errors_ShipError(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, { hint: 'push it again with a current Docker or buildah, which write schema 2 or OCI' });
+            throw new ShipError(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, {
+                hint: 'push it again with a current Docker or buildah, which write schema 2 or OCI',
+            });
         }
         const descriptor = { mediaType, digest: answer.digest, size: answer.bytes.length };
         let json;
@@ -83933,7 +84070,7 @@ async function pullImage(repo, reference, layout, options = {}) {
         }
         catch {
             // Not the parser's message: it quotes the content.
-            throw new errors_ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not JSON`, { hint: 'the registry holds a corrupt or unsupported image' });
+            throw new ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not JSON`, { hint: 'the registry holds a corrupt or unsupported image' });
         }
         /** A zod check whose failure names the manifest instead of throwing a bare ZodError. */
         const parse = (schema) => {
@@ -83941,20 +84078,22 @@ async function pullImage(repo, reference, layout, options = {}) {
             if (result.success)
                 return result.data;
             const issue = result.error.issues[0];
-            throw new errors_ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not valid: ${issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid'}`, {
+            throw new ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not valid: ${issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid'}`, {
                 hint: 'the registry holds a corrupt or unsupported image',
             });
         };
         if (isIndexType(mediaType)) {
             if (depth > 2)
-                throw new errors_ShipError(`${repo.where}:${reference}: indexes nested too deep`, { hint: 'the image is corrupt' });
+                throw new ShipError(`${repo.where}:${reference}: indexes nested too deep`, { hint: 'the image is corrupt' });
             const index = parse(ImageIndex);
             const wanted = options.platform ? index.manifests.filter((m) => matches(m.platform, options.platform)) : index.manifests;
             if (options.platform) {
                 const [chosen] = wanted;
                 if (!chosen) {
                     const known = index.manifests.map((m) => (m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest)).join(', ');
-                    throw new errors_ShipError(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, { hint: `it has: ${known}` });
+                    throw new ShipError(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, {
+                        hint: `it has: ${known}`,
+                    });
                 }
                 return fetchManifest(chosen.digest, depth + 1, chosen.size);
             }
@@ -83972,7 +84111,7 @@ async function pullImage(repo, reference, layout, options = {}) {
                 descriptor.mediaType = manifest.mediaType ?? MediaType.ociManifest;
         }
         else {
-            throw new errors_ShipError(`${repo.where}:${reference} has media type ${quoted(mediaType)}, which is not an image`, { hint: 'pull an image manifest or index' });
+            throw new ShipError(`${repo.where}:${reference} has media type ${quoted(mediaType)}, which is not an image`, { hint: 'pull an image manifest or index' });
         }
         const stored = await layout.writeBlob(answer.bytes);
         if (stored.digest !== answer.digest)
@@ -83993,8 +84132,11 @@ async function pullImage(repo, reference, layout, options = {}) {
         }
         catch (error) {
             body.destroy();
-            if (error instanceof errors_ShipError && !error.message.startsWith(repo.where))
-                throw new errors_ShipError(`pull ${push_short(blob.digest)} from ${repo.where}: ${error.message}`, { hint: error.hint ?? 'run again; if it persists the registry serves corrupt data', cause: error });
+            if (error instanceof ShipError && !error.message.startsWith(repo.where))
+                throw new ShipError(`pull ${push_short(blob.digest)} from ${repo.where}: ${error.message}`, {
+                    hint: error.hint ?? 'run again; if it persists the registry serves corrupt data',
+                    cause: error,
+                });
             throw error;
         }
         bytesDownloaded += blob.size;
@@ -84308,7 +84450,7 @@ function imageSettings(raw, ctx, push) {
         tag = parseImageTag(raw.tag, 'tag');
     }
     catch (error) {
-        if (!(error instanceof errors_ShipError))
+        if (!(error instanceof ShipError))
             throw error;
         const message = error.message.startsWith('tag ') ? error.message : `tag: ${error.message}`;
         addIssue(ctx, 'tag', message, error.hint);
@@ -84394,7 +84536,7 @@ function parseConfig(raw, options = {}) {
     const errors = parsed.error.issues.map((issue) => {
         const input = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
         const params = 'params' in issue ? issue.params : undefined;
-        return new errors_ShipError(issue.message, { ...(input ? { input } : {}), ...(params?.hint ? { hint: params.hint } : {}) });
+        return new ShipError(issue.message, { ...(input ? { input } : {}), ...(params?.hint ? { hint: params.hint } : {}) });
     });
     errors.sort((a, b) => order.indexOf(a.input ?? '') - order.indexOf(b.input ?? ''));
     throw new InputErrors(errors);
@@ -84473,7 +84615,6 @@ const ProjectInfo = object({
 });
 // ---------------------------------------------------------------------------------------------------------------
 // Registry repositories and tokens
-const wire_REPOSITORY_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const CreateRepositoryRequest = strictObject({
     name: schemas_string(),
     description: schemas_string().default(''),
@@ -84499,7 +84640,6 @@ const RepositoryTokenRequest = strictObject({
 const RepositoryToken = object({ token: schemas_string(), expires_at: schemas_string() });
 // ---------------------------------------------------------------------------------------------------------------
 // Rooms
-const ROOM_NAME_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
 const CreateRoomRequest = strictObject({
     name: schemas_string(),
     if_not_exists: schemas_boolean().default(false),
@@ -84532,8 +84672,7 @@ const EnvironmentVariable = strictObject({
 });
 const ContainerStorage = strictObject({
     room: array(strictObject({ path: schemas_string(), subpath: schemas_string().nullish(), read_only: schemas_boolean().default(false) })).nullish(),
-    volumes: array(strictObject({ name: schemas_string(), path: schemas_string(), subpath: schemas_string().nullish(), read_only: schemas_boolean().default(false) }))
-        .nullish(),
+    volumes: array(strictObject({ name: schemas_string(), path: schemas_string(), subpath: schemas_string().nullish(), read_only: schemas_boolean().default(false) })).nullish(),
     images: array(strictObject({ image: schemas_string(), path: schemas_string(), subpath: schemas_string().nullish(), read_only: schemas_boolean().default(true) })).nullish(),
     files: array(strictObject({ path: schemas_string(), text: schemas_string(), read_only: schemas_boolean().default(true) })).nullish(),
     empty_dirs: array(strictObject({ path: schemas_string(), read_only: schemas_boolean().default(false) })).nullish(),
@@ -84613,7 +84752,9 @@ const CreatedService = object({ id: schemas_string() });
 // ---------------------------------------------------------------------------------------------------------------
 // Routes (specs/service.py RouteSpec)
 const RoutePath = strictObject({
-    path: schemas_string().default('/').refine((p) => p.startsWith('/'), { message: 'RouteSpec paths must start with /' }),
+    path: schemas_string()
+        .default('/')
+        .refine((p) => p.startsWith('/'), { message: 'RouteSpec paths must start with /' }),
     pathType: schemas_enum(['prefix', 'exact']).default('prefix'),
     stripPrefix: schemas_boolean().optional(),
     targetPort: union([schemas_string(), schemas_number().int()])
@@ -84638,7 +84779,6 @@ const RouteSpec = strictObject({
 })
     .refine((r) => !r.backend.room || r.paths.length > 0, { message: 'RouteSpec room backend requires at least one path' })
     .refine((r) => !r.backend.agent || r.paths.length === 0, { message: 'RouteSpec agent backend does not support paths' });
-const RouteBody = strictObject({ spec: RouteSpec });
 const RouteAnswer = object({ route: object({ domain: schemas_string(), spec: RouteSpec }) });
 /** A room's routes (`GET …/rooms/{room}/routes`), read leniently: only what finds a service's domain. */
 const RoomRouteList = object({
@@ -84752,7 +84892,13 @@ class MeshagentClient {
         return response.status === 404 ? undefined : response.json(Room);
     }
     async createRoom(request) {
-        const json = { name: request.name, if_not_exists: request.if_not_exists ?? false, metadata: request.metadata ?? null, annotations: request.annotations ?? null, permissions: request.permissions ?? null };
+        const json = {
+            name: request.name,
+            if_not_exists: request.if_not_exists ?? false,
+            metadata: request.metadata ?? null,
+            annotations: request.annotations ?? null,
+            permissions: request.permissions ?? null,
+        };
         return (await this.call({ method: 'POST', url: `${this.project}/rooms`, json, what: `create room ${request.name}` })).json(Room);
     }
     // --- room services -------------------------------------------------------------------------------------------------
@@ -84858,7 +85004,7 @@ function shellWord(word) {
 function missingRepositoryError(projectId, projectKey, repositoryName) {
     const create = ['meshagent', 'registry', 'create', '--project-id', projectId, '--name', repositoryName].map(shellWord).join(' ');
     const list = ['meshagent', 'registry', 'list', '--project-id', projectId].map(shellWord).join(' ');
-    return new errors_ShipError(`the target repository does not exist in the selected project: ${projectKey}/${repositoryName}. ` +
+    return new ShipError(`the target repository does not exist in the selected project: ${projectKey}/${repositoryName}. ` +
         'meshagent-ship tried to create it automatically but your credentials do not have permission to create registry repositories.', { hint: `Create it with \`${create}\` or inspect existing repositories with \`${list}\`.` });
 }
 async function ensureRepository(client, projectKey, repositoryName) {
@@ -84919,8 +85065,19 @@ function registryClientIdentity(registry) {
 
 
 function openRegistry(target, credentials, hooks) {
-    const http = { ...(hooks.debug ? { debug: hooks.debug } : {}), ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) };
-    const client = new RegistryClient({ registry: target.registry, ...(credentials ? { credentials } : {}), mask: hooks.mask, log: hooks.log, http, ...registryClientIdentity(target.registry) });
+    const http = {
+        ...(hooks.debug ? { debug: hooks.debug } : {}),
+        ...(hooks.retryLog ? { retryLog: hooks.retryLog } : {}),
+        ...(hooks.signal ? { signal: hooks.signal } : {}),
+    };
+    const client = new RegistryClient({
+        registry: target.registry,
+        ...(credentials ? { credentials } : {}),
+        mask: hooks.mask,
+        log: hooks.log,
+        http,
+        ...registryClientIdentity(target.registry),
+    });
     return { client, close: () => client.close() };
 }
 
@@ -85273,7 +85430,7 @@ async function* gzipStream(parts, level) {
 
 /** The error for a source layer whose uncompressed tar is not what the config says; `where` names the image. */
 function diffIdMismatch(where, layer, expected, actual) {
-    return new errors_ShipError(`${where}: layer ${layer} does not match the image's config: its uncompressed content is ${actual}, but the config gives the diff_id ${expected}`, {
+    return new ShipError(`${where}: layer ${layer} does not match the image's config: its uncompressed content is ${actual}, but the config gives the diff_id ${expected}`, {
         hint: "the image's config does not describe its layers (a layer was swapped, or the config edited): build, export or pull the image again",
     });
 }
@@ -85340,7 +85497,12 @@ function isEmptyGzipWithExtra(f, xlen) {
     if (f[0] !== 0x1f || f[1] !== 0x8b || f[2] !== 0x08 || f[3] !== 0x04 || f.readUInt16LE(10) !== xlen)
         return false;
     const rest = 12 + xlen;
-    return f.length - rest === 13 && f[rest] === 0x01 && f.readUInt16LE(rest + 1) === 0 && f.readUInt16LE(rest + 3) === 0xffff && f.readUInt32LE(rest + 5) === 0 && f.readUInt32LE(rest + 9) === 0;
+    return (f.length - rest === 13 &&
+        f[rest] === 0x01 &&
+        f.readUInt16LE(rest + 1) === 0 &&
+        f.readUInt16LE(rest + 3) === 0xffff &&
+        f.readUInt32LE(rest + 5) === 0 &&
+        f.readUInt32LE(rest + 9) === 0);
 }
 function parseHexOffset(text) {
     if (!/^[0-9a-fA-F]{16}$/.test(text))
@@ -85422,7 +85584,7 @@ class SpillStore {
                 this.fd = (0,external_node_fs_namespaceObject.openSync)((0,external_node_path_.join)(this.dir, 'spill'), 'w+');
             }
             catch (error) {
-                throw new errors_ShipError(`cannot write the temporary file of ${this.what} in ${parent}: ${error instanceof Error ? error.message : String(error)}`, {
+                throw new ShipError(`cannot write the temporary file of ${this.what} in ${parent}: ${error instanceof Error ? error.message : String(error)}`, {
                     hint: this.tempDir === undefined ? 'set TMPDIR to a writable directory' : `make ${this.tempDir} writable`,
                 });
             }
@@ -85674,11 +85836,16 @@ function formatModtimeNow(seconds) {
         return '';
     return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
-/** Normalises a path the way TOC readers do: `path.Clean("/" + name)` without the leading slash. */
+/** Normalizes a path the way TOC readers do: `path.Clean("/" + name)` without the leading slash. */
 function cleanPath(name) {
     // Most names are clean already, or a directory's with one slash at the end: those need no splitting.
     const body = name.charCodeAt(name.length - 1) === SLASH ? name.slice(0, -1) : name;
-    if (body !== '' && body.charCodeAt(0) !== SLASH && body.charCodeAt(0) !== DOT && body.charCodeAt(body.length - 1) !== SLASH && !body.includes('//') && !body.includes('/.'))
+    if (body !== '' &&
+        body.charCodeAt(0) !== SLASH &&
+        body.charCodeAt(0) !== DOT &&
+        body.charCodeAt(body.length - 1) !== SLASH &&
+        !body.includes('//') &&
+        !body.includes('/.'))
         return body;
     const parts = [];
     for (const part of name.split('/')) {
@@ -85843,7 +86010,7 @@ async function* write(items, options, result, toc) {
                 if (!piece) {
                     const next = await iterator.next();
                     if (next.done)
-                        throw new errors_ShipError(`tar entry ${JSON.stringify(header.name)}: the payload ends after ${chunkOffset + got} of ${header.size} bytes`);
+                        throw new ShipError(`tar entry ${JSON.stringify(header.name)}: the payload ends after ${chunkOffset + got} of ${header.size} bytes`);
                     piece = next.value;
                 }
                 if (piece.length > length - got) {
@@ -85900,7 +86067,22 @@ async function* write(items, options, result, toc) {
 }
 /** Landmarks are written as the reference writer does: mode, owner and time all zero. */
 function landmarkHeader(name) {
-    return { name, linkName: '', type: '0', mode: 0, uid: 0, gid: 0, size: 1, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] };
+    return {
+        name,
+        linkName: '',
+        type: '0',
+        mode: 0,
+        uid: 0,
+        gid: 0,
+        size: 1,
+        mtime: 0,
+        uname: '',
+        gname: '',
+        devMajor: 0,
+        devMinor: 0,
+        xattrs: new Map(),
+        pax: [],
+    };
 }
 async function* oneBuffer(bytes) {
     yield bytes;
@@ -86638,7 +86820,7 @@ async function checkLayerBlob(layout, layer) {
     const path = await layout.statBlob(layer);
     const actual = await sniffCompression(path, 'a layer blob');
     if (actual !== declared) {
-        throw new errors_ShipError(`${layout.where}: layer ${layer.digest} is declared ${NAMES[declared]} (${layer.mediaType}), but its bytes are ${NAMES[actual]}`, {
+        throw new ShipError(`${layout.where}: layer ${layer.digest} is declared ${NAMES[declared]} (${layer.mediaType}), but its bytes are ${NAMES[actual]}`, {
             hint: 'the manifest gives the layer the wrong media type: fix the tool that wrote the image, or export it again',
         });
     }
@@ -86652,7 +86834,7 @@ async function checkLayerBlob(layout, layer) {
 async function checkManifestParts(layout, descriptor, manifest) {
     checkDeclaredType(layout, descriptor, manifest.mediaType);
     if (!isConfigType(manifest.config.mediaType)) {
-        throw new errors_ShipError(`${layout.where}: manifest ${descriptor.digest} has a config of media type ${quoted(manifest.config.mediaType)}, which is not an image config`, {
+        throw new ShipError(`${layout.where}: manifest ${descriptor.digest} has a config of media type ${quoted(manifest.config.mediaType)}, which is not an image config`, {
             hint: 'only container images are handled (an OCI or Docker image config); this looks like another kind of artifact',
         });
     }
@@ -86666,14 +86848,16 @@ async function checkManifestParts(layout, descriptor, manifest) {
 /** A document whose own mediaType field is not its descriptor's is refused. */
 function checkDeclaredType(layout, descriptor, declared) {
     if (declared !== undefined && declared !== descriptor.mediaType) {
-        throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, { hint: 'the image is corrupt: build or export it again' });
+        throw new ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
+            hint: 'the image is corrupt: build or export it again',
+        });
     }
 }
 /** checkManifestParts for every image of an index (or the one manifest), for an image shipped as it is. */
 async function checkImageParts(layout, top, depth = 0) {
     if (isIndexType(top.mediaType)) {
         if (depth > 4)
-            throw new errors_ShipError(`${layout.where}: index ${top.digest} nests too deeply`);
+            throw new ShipError(`${layout.where}: index ${top.digest} nests too deeply`);
         const index = await layout.readJson(top, ImageIndex, 'index');
         checkDeclaredType(layout, top, index.mediaType);
         for (const entry of index.manifests)
@@ -86687,12 +86871,12 @@ async function checkImageParts(layout, top, depth = 0) {
     }
 }
 function unknownDocumentType(layout, descriptor) {
-    return new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither an image manifest nor an index`, {
+    return new ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither an image manifest nor an index`, {
         hint: 'name a container image (an OCI or Docker image manifest or index)',
     });
 }
 function unknownLayerType(layout, layer) {
-    return new errors_ShipError(`${layout.where}: layer ${layer.digest} has media type ${quoted(layer.mediaType)}, which is not a container layer type`, {
+    return new ShipError(`${layout.where}: layer ${layer.digest} has media type ${quoted(layer.mediaType)}, which is not a container layer type`, {
         hint: 'only tar layers (application/vnd.oci.image.layer.v1.tar, +gzip, +zstd, or their Docker equivalents) are handled; encrypted layers and artifacts are not',
     });
 }
@@ -86713,7 +86897,6 @@ async function* layerEntries(tar, where) {
             checkEntryPath(entry.header, where, entry.headerOffset);
             yield entry;
         }
-        // eslint-disable-next-line @typescript-eslint/no-unused-vars -- reading to the end is the point
         for await (const _rest of tar)
             ;
         finished = true;
@@ -86732,13 +86915,16 @@ async function* layerEntries(tar, where) {
  */
 function describeLayerReadError(error, what) {
     if (error instanceof TarFormatError)
-        return new errors_ShipError(error.message, { hint: 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image', cause: error });
-    if (error instanceof errors_ShipError)
+        return new ShipError(error.message, { hint: 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image', cause: error });
+    if (error instanceof ShipError)
         return error;
     const message = error instanceof Error ? error.message : String(error);
     if (isCorruptCompression(error))
-        return new errors_ShipError(`${what}: the compressed stream is corrupt (${message})`, { hint: 'the layer blob is damaged: rebuild or re-export the image', cause: error });
-    return new errors_ShipError(`${what}: cannot be read (${message})`, { cause: error });
+        return new ShipError(`${what}: the compressed stream is corrupt (${message})`, {
+            hint: 'the layer blob is damaged: rebuild or re-export the image',
+            cause: error,
+        });
+    return new ShipError(`${what}: cannot be read (${message})`, { cause: error });
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/layer.ts
@@ -86807,7 +86993,7 @@ async function convertLayer(source, layer, out, options) {
         // Errors about the blob name it already; those from inside its tar get the layer's name in front.
         if (described.message.includes(digest))
             throw described;
-        throw new errors_ShipError(`${what}: ${described.message}`, { hint: described.hint, cause: error });
+        throw new ShipError(`${what}: ${described.message}`, { hint: described.hint, cause: error });
     }
 }
 /** Names the converter writes itself; the same names in the input (an earlier conversion) are dropped. */
@@ -86915,7 +87101,7 @@ async function prioritizedItems(tarPath, prioritized, where) {
             yield { kind: 'landmark', name: landmark };
         for (const index of order) {
             const { header, payloadOffset } = byIndex.get(index);
-            const body = () => (header.size > 0 ? (0,external_node_fs_namespaceObject.createReadStream)(tarPath, { start: payloadOffset, end: payloadOffset + header.size - 1, highWaterMark: 1 << 20 }) : emptyBody());
+            const body = () => header.size > 0 ? (0,external_node_fs_namespaceObject.createReadStream)(tarPath, { start: payloadOffset, end: payloadOffset + header.size - 1, highWaterMark: 1 << 20 }) : emptyBody();
             yield { kind: 'entry', header, body: body };
         }
         if (landmark === PREFETCH_LANDMARK)
@@ -86953,7 +87139,6 @@ async function* emptyBody() { }
  */
 async function passThrough(source, layer, out, tocDigest, entries, where, diffId) {
     const measured = measureTar(await openLayerTar(source, layer), { where: source.where, layer: layer.digest, diffId });
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the entries are only checked
     for await (const _entry of layerEntries(measured.tar, where))
         ;
     const blob = { digest: layer.digest, size: layer.size };
@@ -87179,7 +87364,7 @@ function baseName(path) {
 
 
 /** A conversion setting out of range; `setting` names the option, so a caller can name its own input or flag. */
-class ConversionSettingError extends errors_ShipError {
+class ConversionSettingError extends ShipError {
     setting;
     constructor(setting, message, hint) {
         super(message, { hint });
@@ -87262,7 +87447,7 @@ async function convertImage(source, top, out, options = {}) {
         await checkManifestParts(source, descriptor, manifest);
         const config = await source.readJson(manifest.config, ImageConfig, 'config');
         if (config.rootfs.diff_ids.length !== manifest.layers.length) {
-            throw new errors_ShipError(`${source.where}: manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`, { hint: 'the image is corrupt: rebuild it' });
+            throw new ShipError(`${source.where}: manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`, { hint: 'the image is corrupt: rebuild it' });
         }
         // Earlier conversions are looked at first: their TOCs list the paths of their source layers. The layers they
         // may stand in for are hashed meanwhile (see convertOneLayer), on every core.
@@ -87302,7 +87487,12 @@ async function convertImage(source, top, out, options = {}) {
                     [Annotation.stargzTocDigest]: result.tocDigest,
                     [Annotation.estargzUncompressedSize]: String(result.uncompressedSize),
                     ...(provenance
-                        ? { [provenance.sourceDigest]: layer.digest, [provenance.sourceDiffId]: result.sourceDiffId, [provenance.conversion]: params, [provenance.diffId]: result.diffId }
+                        ? {
+                            [provenance.sourceDigest]: layer.digest,
+                            [provenance.sourceDiffId]: result.sourceDiffId,
+                            [provenance.conversion]: params,
+                            [provenance.diffId]: result.diffId,
+                        }
                         : {}),
                 },
             });
@@ -87327,7 +87517,7 @@ async function convertImage(source, top, out, options = {}) {
         let written;
         if (isIndexType(mediaType)) {
             if (depth > 4)
-                throw new errors_ShipError(`${source.where}: index ${descriptor.digest} nests too deeply`);
+                throw new ShipError(`${source.where}: index ${descriptor.digest} nests too deeply`);
             const index = await source.readJson(descriptor, ImageIndex, 'index');
             checkDeclaredType(source, descriptor, index.mediaType);
             const entries = [];
@@ -87360,6 +87550,221 @@ async function convertImage(source, top, out, options = {}) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/estargz/hardlink-check.ts
+/**
+ * The verifier's hardlink rule, in memory that does not grow with the number of hardlinks: every hardlink's target
+ * must be an entry earlier in the TOC (a lazy-pulling reader resolves a hardlink by the entry it has already seen).
+ *
+ * While the TOC streams by, each hardlink is appended to a spill file (SpillStore: one block in memory, the rest
+ * under `tempDir`). Afterwards the hardlinks are read back in batches of at most BATCH_LINKS links and BATCH_BYTES
+ * of distinct target names, held in typed arrays (an open-addressing table of the targets, no object per link);
+ * for each batch the TOC is read once more, up to the last link of the batch, to find where each target first
+ * appears. A layer of many hardlinks costs a few more readings of its TOC instead of memory.
+ */
+
+
+/**
+ * Links per batch: each costs 8 bytes in the arrays below and 24 in the table (two slots per link), so with the
+ * names a batch holds at most about 24 MiB, allocated once. A layer of 600,000 hardlinks takes two batches.
+ */
+const BATCH_LINKS = 1 << 19;
+/** Bytes of distinct target names per batch. */
+const BATCH_BYTES = 8 << 20;
+/** No target recorded yet (entry indices are below 2^32 - 1). */
+const hardlink_check_NONE = 0xffffffff;
+class HardlinkCheck {
+    store;
+    links = 0;
+    constructor(tempDir) {
+        this.store = new SpillStore(tempDir, 'the hardlink list');
+    }
+    get count() {
+        return this.links;
+    }
+    add(index, name, linkName) {
+        const nameBytes = Buffer.from(name);
+        const linkBytes = Buffer.from(linkName);
+        const head = Buffer.allocUnsafe(12);
+        head.writeUInt32LE(index, 0);
+        head.writeUInt32LE(nameBytes.length, 4);
+        head.writeUInt32LE(linkBytes.length, 8);
+        this.store.write(Buffer.concat([head, nameBytes, linkBytes]));
+        this.links += 1;
+    }
+    /**
+     * Checks every hardlink added; `entries` reads the TOC from its start (names only matter), and is asked once per
+     * batch. Calls `defect` for each hardlink whose target is not earlier, in TOC order.
+     */
+    async check(entries, defect) {
+        const linkIndex = new Uint32Array(Math.min(BATCH_LINKS, this.links));
+        const slotOf = new Uint32Array(linkIndex.length);
+        const table = new TargetTable(linkIndex.length);
+        for (let done = 0; done < this.links;) {
+            table.clear();
+            let size = 0;
+            for (const link of this.records(done)) {
+                const target = cleanPath(link.linkName.toString());
+                if (size > 0 && (size === linkIndex.length || !table.fits(target)))
+                    break;
+                linkIndex[size] = link.index;
+                slotOf[size] = table.insert(target);
+                size += 1;
+            }
+            const last = linkIndex[size - 1];
+            // Links come in TOC order: entries after the batch's last link cannot be the target of any of its links.
+            const toc = entries();
+            try {
+                let index = 0;
+                reading: for (let next = await toc.next(); !next.done; next = await toc.next()) {
+                    for (const entry of next.value) {
+                        if (index >= last)
+                            break reading;
+                        if (entry.type !== 'chunk')
+                            table.sawAt(cleanPath(entry.name), index);
+                        index += 1;
+                    }
+                }
+            }
+            finally {
+                await toc.return(undefined);
+            }
+            let failed = false;
+            for (let i = 0; i < size; i += 1)
+                if (!(table.firstAt(slotOf[i]) < linkIndex[i]))
+                    failed = true;
+            if (failed) {
+                // Names are read back only for the links that fail.
+                let i = 0;
+                for (const link of this.records(done)) {
+                    if (i === size)
+                        break;
+                    if (!(table.firstAt(slotOf[i]) < link.index))
+                        defect(`TOC entry ${JSON.stringify(link.name.toString())}: hardlink target ${JSON.stringify(link.linkName.toString())} is not earlier in the TOC`);
+                    i += 1;
+                }
+            }
+            done += size;
+        }
+    }
+    close() {
+        this.store.close();
+    }
+    /** The spilled links from the `from`-th on; each record is valid until the next one is asked for. */
+    *records(from) {
+        // The pieces of the store, each after what was left of the one before (the start of a record that goes on).
+        let work = Buffer.allocUnsafe(0);
+        let left = 0;
+        let ordinal = 0;
+        for (const piece of this.store.read()) {
+            if (left + piece.length > work.length) {
+                const larger = Buffer.allocUnsafe(Math.max(2 * work.length, left + piece.length));
+                work.copy(larger, 0, 0, left);
+                work = larger;
+            }
+            piece.copy(work, left);
+            const length = left + piece.length;
+            let at = 0;
+            while (length - at >= 12) {
+                const nameLength = work.readUInt32LE(at + 4);
+                const end = at + 12 + nameLength + work.readUInt32LE(at + 8);
+                if (end > length)
+                    break;
+                if (ordinal >= from)
+                    yield { index: work.readUInt32LE(at), name: work.subarray(at + 12, at + 12 + nameLength), linkName: work.subarray(at + 12 + nameLength, end) };
+                ordinal += 1;
+                at = end;
+            }
+            work.copy(work, 0, at, length);
+            left = length - at;
+        }
+    }
+}
+/**
+ * Distinct target paths with where each first appears: an open-addressing hash table over typed arrays, the names
+ * kept as UTF-8 in one buffer. A 32-bit hash picks the slot; equal names are confirmed by comparing the names.
+ */
+class TargetTable {
+    hashes;
+    /** 1 + the target's number in the slot; 0 for an empty slot. */
+    keys;
+    first;
+    starts;
+    names = Buffer.alloc(0);
+    bytes = 0;
+    targets = 0;
+    constructor(links) {
+        let capacity = 16;
+        while (capacity < links * 2)
+            capacity *= 2;
+        this.hashes = new Uint32Array(capacity);
+        this.keys = new Uint32Array(capacity);
+        this.first = new Uint32Array(capacity);
+        this.starts = new Uint32Array(links + 1);
+    }
+    /** Empties the table for the next batch (its memory is kept). */
+    clear() {
+        this.keys.fill(0);
+        this.first.fill(hardlink_check_NONE);
+        this.bytes = 0;
+        this.targets = 0;
+    }
+    /** Whether `target` is in the table, or its name fits in this batch's bytes. */
+    fits(target) {
+        return this.find(target, hashOf(target)) !== -1 || this.bytes + Buffer.byteLength(target) <= BATCH_BYTES;
+    }
+    /** The slot of `target`, added if it is new. */
+    insert(target) {
+        const hash = hashOf(target);
+        const found = this.find(target, hash);
+        if (found !== -1)
+            return found;
+        const bytes = Buffer.from(target);
+        if (this.bytes + bytes.length > this.names.length) {
+            const larger = Buffer.alloc(Math.max(this.names.length * 2, this.bytes + bytes.length, 4096));
+            this.names.copy(larger, 0, 0, this.bytes);
+            this.names = larger;
+        }
+        bytes.copy(this.names, this.bytes);
+        this.bytes += bytes.length;
+        this.targets += 1;
+        this.starts[this.targets] = this.bytes;
+        const mask = this.hashes.length - 1;
+        let slot = hash & mask;
+        while (this.keys[slot] !== 0)
+            slot = (slot + 1) & mask;
+        this.hashes[slot] = hash;
+        this.keys[slot] = this.targets;
+        return slot;
+    }
+    /** Records that the entry at `index` has `path`, if it is a target seen for the first time. */
+    sawAt(path, index) {
+        const slot = this.find(path, hashOf(path));
+        if (slot !== -1 && this.first[slot] === hardlink_check_NONE)
+            this.first[slot] = index;
+    }
+    /** Where the target in `slot` first appears; NONE when it does not. */
+    firstAt(slot) {
+        return this.first[slot];
+    }
+    find(path, hash) {
+        const mask = this.hashes.length - 1;
+        for (let slot = hash & mask;; slot = (slot + 1) & mask) {
+            const key = this.keys[slot];
+            if (key === 0)
+                return -1;
+            if (this.hashes[slot] === hash && this.names.toString('utf8', this.starts[key - 1], this.starts[key]) === path)
+                return slot;
+        }
+    }
+}
+/** FNV-1a over the UTF-16 code units of a path: only picks a slot, so any spread will do. */
+function hashOf(path) {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < path.length; i += 1)
+        hash = Math.imul(hash ^ path.charCodeAt(i), 0x01000193);
+    return hash >>> 0;
+}
+
 ;// CONCATENATED MODULE: ./src/estargz/verify-layer.ts
 /**
  * Checks one eStargz blob end to end, as a lazy-pulling reader depends on it: footer, TOC member and name, the TOC
@@ -87370,9 +87775,10 @@ async function convertImage(source, top, out, options = {}) {
  *
  * Memory does not grow with the number of entries: the blob is read once, in order, one gzip member at a time, and
  * the TOC is read alongside it as a stream (read-toc.ts), entry by entry, each TOC entry checked against the tar
- * entry it describes. Only the hardlinks are remembered, to check that each target comes earlier in the TOC with a
- * second pass over the TOC (made only when there are hardlinks).
+ * entry it describes. The hardlinks are spilled to a temporary file, to check that each target comes earlier in the
+ * TOC with further passes over the TOC (made only when there are hardlinks; see hardlink-check.ts).
  */
+
 
 
 
@@ -87382,16 +87788,16 @@ async function convertImage(source, top, out, options = {}) {
 
 /** Defects beyond this many per layer are counted, not listed. */
 const MAX_DEFECTS = 25;
-async function verifyLayerBlob(path, expect) {
+async function verifyLayerBlob(path, expect, options = {}) {
     const reader = await fileReader(path);
     try {
-        return await verifyWith(path, reader, expect);
+        return await verifyWith(path, reader, expect, options);
     }
     finally {
         await reader.close();
     }
 }
-async function verifyWith(path, reader, expect) {
+async function verifyWith(path, reader, expect, options) {
     const report = { defects: [] };
     let suppressed = 0;
     const found = [];
@@ -87412,7 +87818,8 @@ async function verifyWith(path, reader, expect) {
         return report;
     }
     const { footer, blobSize } = location;
-    const schema = new SchemaCheck(footer.tocOffset, defect);
+    const hardlinks = new HardlinkCheck(options.tempDir);
+    const schema = new SchemaCheck(footer.tocOffset, defect, hardlinks);
     const toc = new TocCursor(readTocEntries(reader, location), (entry) => schema.visit(entry));
     // One pass over the members: member starts (compressed -> uncompressed), the diff_id, and the tar.
     const members = new MemberStarts();
@@ -87489,8 +87896,8 @@ async function verifyWith(path, reader, expect) {
         await toc.drain();
         facts = toc.facts;
         schema.finish();
-        if (schema.hardlinks.length > 0)
-            await checkHardlinks(reader, location, schema.hardlinks, defect);
+        if (hardlinks.count > 0)
+            await checkHardlinks(reader, location, hardlinks, defect);
     }
     catch (error) {
         // A damaged TOC is the one defect reported: what was compared against it means nothing.
@@ -87499,6 +87906,7 @@ async function verifyWith(path, reader, expect) {
         throw error;
     }
     finally {
+        hardlinks.close();
         await toc.close();
     }
     if (aligned && !sawToc)
@@ -87625,19 +88033,20 @@ class MemberStarts {
 /**
  * The TOC's own rules, entry by entry as it streams: types, required fields per type, chunk continuity, payload
  * offsets below the TOC and rising (each payload starts its own member, in stream order; entries sharing a member
- * through `innerOffset` aside). Hardlinks are collected for checkHardlinks.
+ * through `innerOffset` aside). Hardlinks are handed to a HardlinkCheck.
  */
 class SchemaCheck {
     tocOffset;
     defect;
+    hardlinks;
     index = 0;
     file;
     lastOffset;
-    hardlinks = [];
     prefetchLandmarkOffset;
-    constructor(tocOffset, defect) {
+    constructor(tocOffset, defect, hardlinks) {
         this.tocOffset = tocOffset;
         this.defect = defect;
+        this.hardlinks = hardlinks;
     }
     visit(e) {
         const index = this.index;
@@ -87651,7 +88060,7 @@ class SchemaCheck {
         if ((e.type === 'symlink' || e.type === 'hardlink') && !e.linkName)
             this.defect(`${label} (${e.type}) has no linkName`);
         if (e.type === 'hardlink' && e.linkName)
-            this.hardlinks.push({ index, name: e.name, target: cleanPath(e.linkName), linkName: e.linkName });
+            this.hardlinks.add(index, e.name, e.linkName);
         if (this.prefetchLandmarkOffset === undefined && e.name === PREFETCH_LANDMARK)
             this.prefetchLandmarkOffset = e.offset ?? 0;
         if (hasPayload) {
@@ -87694,31 +88103,15 @@ class SchemaCheck {
         this.file = undefined;
     }
 }
-/** Each hardlink's target must be an entry earlier in the TOC: a second pass over the TOC finds where each target first appears. */
+/** Each hardlink's target must be an entry earlier in the TOC (a TOC broken on a further pass is a BrokenToc). */
 async function checkHardlinks(reader, location, hardlinks, defect) {
-    const firstAt = new Map(hardlinks.map((h) => [h.target, Number.POSITIVE_INFINITY]));
-    let index = 0;
     try {
-        const entries = readTocEntries(reader, location);
-        for (let next = await entries.next(); !next.done; next = await entries.next()) {
-            for (const entry of next.value) {
-                if (entry.type !== 'chunk') {
-                    const path = cleanPath(entry.name);
-                    if (firstAt.get(path) === Number.POSITIVE_INFINITY)
-                        firstAt.set(path, index);
-                }
-                index += 1;
-            }
-        }
+        await hardlinks.check(() => readTocEntries(reader, location), defect);
     }
     catch (error) {
         if (error instanceof TocError)
             throw new BrokenToc(error.message);
         throw error;
-    }
-    for (const link of hardlinks) {
-        if (!(firstAt.get(link.target) < link.index))
-            defect(`TOC entry ${JSON.stringify(link.name)}: hardlink target ${JSON.stringify(link.linkName)} is not earlier in the TOC`);
     }
 }
 /** What the TOC says about an entry against what its tar header says; undefined when they agree. */
@@ -87757,7 +88150,7 @@ async function checkPayload(entry, chunks, positionOf, defect) {
     };
     const finishChunk = () => {
         const c = chunks[index];
-        const at = (c.chunkOffset ?? 0);
+        const at = c.chunkOffset ?? 0;
         const digest = `sha256:${chunkHash.digest('hex')}`;
         if (c.chunkDigest !== undefined && digest !== c.chunkDigest)
             defect(`${name}: chunk at ${at} has digest ${digest}, the TOC says ${c.chunkDigest}`);
@@ -87817,14 +88210,16 @@ async function verifyImage(layout, top, options = {}) {
                 defects.push(`index ${descriptor.digest} has media type ${descriptor.mediaType}, not ${MediaType.ociIndex}`);
             const index = await layout.readJson(descriptor.digest, ImageIndex, 'index');
             if (depth > 4)
-                throw new errors_ShipError(`index ${descriptor.digest} nests too deeply`);
+                throw new ShipError(`index ${descriptor.digest} nests too deeply`);
             for (const entry of index.manifests)
                 await visit(entry, depth + 1);
             return;
         }
         if (!isImageManifestType(descriptor.mediaType))
             return; // attestations and other artifacts are not layers
-        const platform = descriptor.platform ? [descriptor.platform.os, descriptor.platform.architecture, descriptor.platform.variant].filter(Boolean).join('/') : undefined;
+        const platform = descriptor.platform
+            ? [descriptor.platform.os, descriptor.platform.architecture, descriptor.platform.variant].filter(Boolean).join('/')
+            : undefined;
         const where = `manifest ${descriptor.digest}${platform ? ` (${platform})` : ''}`;
         if (descriptor.mediaType !== MediaType.ociManifest)
             defects.push(`${where} has media type ${descriptor.mediaType}: Docker manifests drop the eStargz annotations`);
@@ -87839,11 +88234,20 @@ async function verifyImage(layout, top, options = {}) {
             if (!cached) {
                 onLayer?.(layer.digest);
                 const facts = elsewhere?.get(layer.digest);
-                cached = { report: facts ? checkAgainst(layer, diffId, facts) : await verifyOneLayer(layout, layer, diffId) };
+                cached = { report: facts ? checkAgainst(layer, diffId, facts) : await verifyOneLayer(layout, layer, diffId, options.tempDir) };
                 verified.set(key, cached);
             }
             const { report } = cached;
-            layers.push({ manifest: descriptor.digest, platform, index: i, digest: layer.digest, tocDigest: report.tocDigest, entries: report.entries, lazyPullBytes: report.lazyPullBytes, defects: report.defects });
+            layers.push({
+                manifest: descriptor.digest,
+                platform,
+                index: i,
+                digest: layer.digest,
+                tocDigest: report.tocDigest,
+                entries: report.entries,
+                lazyPullBytes: report.lazyPullBytes,
+                defects: report.defects,
+            });
         }
     }
     await visit(top, 0);
@@ -87858,7 +88262,9 @@ function checkAgainst(layer, diffId, facts) {
         defects.push(`the blob is ${facts.size} bytes, the descriptor says ${layer.size}`);
     const annotated = layer.annotations?.[Annotation.stargzTocDigest];
     if (annotated !== facts.tocDigest)
-        defects.push(annotated === undefined ? `the layer has no ${Annotation.stargzTocDigest} annotation` : `TOC digest ${facts.tocDigest} does not match the annotation ${annotated}`);
+        defects.push(annotated === undefined
+            ? `the layer has no ${Annotation.stargzTocDigest} annotation`
+            : `TOC digest ${facts.tocDigest} does not match the annotation ${annotated}`);
     if (diffId !== facts.diffId)
         defects.push(`diff_id ${facts.diffId} does not match the config's ${diffId ?? 'none'}`);
     const size = layer.annotations?.[Annotation.estargzUncompressedSize];
@@ -87866,7 +88272,7 @@ function checkAgainst(layer, diffId, facts) {
         defects.push(`uncompressed size ${facts.uncompressedSize} does not match the annotation ${size}`);
     return { defects, tocDigest: facts.tocDigest, entries: facts.entries, ...(facts.lazyPullBytes === undefined ? {} : { lazyPullBytes: facts.lazyPullBytes }) };
 }
-async function verifyOneLayer(layout, layer, diffId) {
+async function verifyOneLayer(layout, layer, diffId, tempDir) {
     const defects = [];
     if (layer.mediaType !== MediaType.ociLayerGzip)
         defects.push(`media type is ${layer.mediaType}, not ${MediaType.ociLayerGzip}`);
@@ -87879,7 +88285,7 @@ async function verifyOneLayer(layout, layer, diffId) {
         return { defects: [...defects, `the blob's content has digest ${counter.digest()}`] };
     if (counter.size !== layer.size)
         defects.push(`the blob is ${counter.size} bytes, the descriptor says ${layer.size}`);
-    const report = await verifyLayerBlob(layout.blobPath(layer.digest), { annotations: layer.annotations, diffId });
+    const report = await verifyLayerBlob(layout.blobPath(layer.digest), { annotations: layer.annotations, diffId }, { tempDir });
     return { ...report, defects: [...defects, ...report.defects] };
 }
 
@@ -87927,7 +88333,7 @@ async function convertImageForShip(source, top, out, options = {}) {
     }
     catch (error) {
         if (error instanceof ConversionSettingError)
-            throw new errors_ShipError(error.message, { input: INPUT_OF[error.setting], ...(error.hint ? { hint: error.hint } : {}), cause: error });
+            throw new ShipError(error.message, { input: INPUT_OF[error.setting], ...(error.hint ? { hint: error.hint } : {}), cause: error });
         throw error;
     }
 }
@@ -88066,10 +88472,10 @@ const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 /** The diff_ids of an image's config, read from the registry and checked against its digest. */
 async function configDiffIds(repo, config) {
     if (config.size > MAX_CONFIG_BYTES)
-        throw new errors_ShipError(`its config is ${config.size} bytes, more than a config can be`);
+        throw new ShipError(`its config is ${config.size} bytes, more than a config can be`);
     const bytes = await repo.readBlobRange(config.digest, 0, config.size);
     if (sha256(bytes) !== config.digest)
-        throw new errors_ShipError(`its config ${push_short(config.digest)} came back with other content`);
+        throw new ShipError(`its config ${push_short(config.digest)} came back with other content`);
     return ImageConfig.parse(JSON.parse(bytes.toString('utf8'))).rootfs.diff_ids;
 }
 /** The previous image's conversions, each checked in the registry the first time it is asked for. */
@@ -88128,13 +88534,13 @@ class RegistryReuse {
         const { digest, size } = conversion;
         const stored = await this.repo.blobSize(digest);
         if (stored === undefined)
-            throw new errors_ShipError('the repository no longer has the blob');
+            throw new ShipError('the repository no longer has the blob');
         if (stored !== size)
-            throw new errors_ShipError(`the blob is ${stored} bytes, its descriptor says ${size}`);
+            throw new ShipError(`the blob is ${stored} bytes, its descriptor says ${size}`);
         const reader = { size, read: (start, length) => this.repo.readBlobRange(digest, start, length) };
         const blob = await readToc(reader);
         if (blob.tocDigest !== conversion.tocDigest)
-            throw new errors_ShipError(`its TOC digest is ${blob.tocDigest}, the annotation says ${conversion.tocDigest}`);
+            throw new ShipError(`its TOC digest is ${blob.tocDigest}, the annotation says ${conversion.tocDigest}`);
         return {
             reused: {
                 digest,
@@ -88243,10 +88649,12 @@ async function shippableImage(source, config, workDir, log, options = {}) {
         log(`reused ${elsewhere.size} of ${count(all, 'layer')} (converted by the previous ship)`);
     }
     options.signal?.throwIfAborted();
-    const verdict = await verifyImage(out, conversion.descriptor, { elsewhere });
+    const verdict = await verifyImage(out, conversion.descriptor, { elsewhere, tempDir: workDir });
     if (!verdict.ok) {
         const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
-        throw new errors_ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+        throw new ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, {
+            hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
+        });
     }
     // The verifier read every TOC: what a lazy pull reads before start comes from there, not from another reading.
     const lazyPull = new Map(verdict.layers.map((l) => [l.digest, l.lazyPullBytes]));
@@ -88258,7 +88666,9 @@ async function shippableImage(source, config, workDir, log, options = {}) {
         const origin = converted?.layers[index];
         const lazy = origin?.reused ? origin.reused.lazyPullBytes : lazyPull.get(descriptor.digest);
         if (lazy === undefined)
-            throw new errors_ShipError(`layer ${descriptor.digest} was not verified`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+            throw new ShipError(`layer ${descriptor.digest} was not verified`, {
+                hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
+            });
         layers.push({
             sourceDigest: origin?.source ?? descriptor.digest,
             sourceSize: (origin && sourceSizes.get(origin.source)) ?? (await sizeOf(source.layout, origin?.source)) ?? descriptor.size,
@@ -88285,7 +88695,18 @@ function describeConversion(image) {
     return `${count(image.layers.length, 'layer')} as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
 }
 function plainLayer(digest, size) {
-    return { sourceDigest: digest, sourceSize: size, digest, size, tocDigest: null, prefetchFiles: 0, prefetchBytes: size, reused: true, conversion: 'as-is', push: null };
+    return {
+        sourceDigest: digest,
+        sourceSize: size,
+        digest,
+        size,
+        tocDigest: null,
+        prefetchFiles: 0,
+        prefetchBytes: size,
+        reused: true,
+        conversion: 'as-is',
+        push: null,
+    };
 }
 async function sizeOf(layout, digest) {
     if (!digest)
@@ -88312,7 +88733,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM'];
 /** How long a forced run has to report once a deploy it waited for has settled. */
 const REPORT_MS = 1_000;
 /** The reason of an aborted run: which signal stopped it. */
-class Stopped extends errors_ShipError {
+class Stopped extends ShipError {
     signalName;
     constructor(signalName) {
         super(`stopped by ${signalName}`, { hint: 'the run was cancelled: nothing after this stage ran, and its temporary files were removed; run again to ship' });
@@ -88499,7 +88920,7 @@ async function claimRoute(client, plan) {
     }
     const current = await client.getRoute(domain);
     if (!current)
-        throw new errors_ShipError(`route ${domain} was taken and then removed while deploying`, { input: 'domain', hint: 'retry the deploy' });
+        throw new ShipError(`route ${domain} was taken and then removed while deploying`, { input: 'domain', hint: 'retry the deploy' });
     return { created: false, plan: decideRoute(current, plan.request) };
 }
 /** The write left after the claim: the update of a route this service already had, or nothing. */
@@ -88541,14 +88962,14 @@ function checkRouteOwner(route, request) {
     const remove = `remove the route first ('meshagent route delete ${domain}')`;
     if (!backend.room || backend.room.name !== room) {
         const target = backend.room ? `room ${backend.room.name}` : `agent ${backend.agent?.name ?? ''}`;
-        throw new errors_ShipError(`domain ${domain} already routes to ${target}. Refusing to change it to room ${room}.`, {
+        throw new ShipError(`domain ${domain} already routes to ${target}. Refusing to change it to room ${room}.`, {
             input: 'domain',
             hint: `choose another domain, or ${remove}`,
         });
     }
     const owner = route.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
     if (owner !== undefined && owner !== serviceName) {
-        throw new errors_ShipError(`domain ${domain} already routes to service ${owner} in room ${room}. Refusing to change it to service ${serviceName}.`, {
+        throw new ShipError(`domain ${domain} already routes to service ${owner} in room ${room}. Refusing to change it to service ${serviceName}.`, {
             input: 'domain',
             hint: `choose another domain, deploy as service ${owner} (service-name), or ${remove}`,
         });
@@ -88596,7 +89017,7 @@ function exposedTcpPorts(image) {
     }
     if (ports.some((num) => RESERVED_ROOM_SERVICE_PORTS.includes(num))) {
         const what = image.built ? 'packed Dockerfile' : `image ${image.ref}`;
-        throw new errors_ShipError(`${what} exposed a reserved MeshAgent room infrastructure port; reserved ports: ${reservedList}`, {
+        throw new ShipError(`${what} exposed a reserved MeshAgent room infrastructure port; reserved ports: ${reservedList}`, {
             hint: 'let the service listen on another port and EXPOSE that one, or set the ports input',
         });
     }
@@ -88629,7 +89050,7 @@ function buildPorts(name, image, options, existing) {
     return ports.map((port) => {
         if (typeof port.num === 'number' && RESERVED_ROOM_SERVICE_PORTS.includes(port.num)) {
             const source = options.ports !== undefined ? 'ports' : existing ? `existing service ${name}` : 'the inferred service configuration';
-            throw new errors_ShipError(`${source} uses reserved MeshAgent room infrastructure port ${port.num}; reserved ports: ${reservedList}`, {
+            throw new ShipError(`${source} uses reserved MeshAgent room infrastructure port ${port.num}; reserved ports: ${reservedList}`, {
                 input: 'ports',
                 hint: 'set the ports input to the port the service listens on',
             });
@@ -88657,7 +89078,7 @@ function routeTargetPort(ports) {
     if (published.length === 1 && only && typeof only.num === 'number')
         return only.num;
     const which = published.length === 0 ? 'the service has none' : 'the service has multiple published ports';
-    throw new errors_ShipError(`domain requires exactly one published service port; ${which}`, {
+    throw new ShipError(`domain requires exactly one published service port; ${which}`, {
         input: 'domain',
         hint: published.length === 0 ? 'EXPOSE the port the service listens on, or set the ports input' : 'list the one port to route in the ports input',
     });
@@ -88809,7 +89230,7 @@ function tokenScope(input) {
     if ('scope' in input) {
         const scope = normalizeApiScope(input.scope);
         if (scope === undefined) {
-            throw new errors_ShipError('meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object', {
+            throw new ShipError('meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object', {
                 input: 'meshagent-token',
                 hint: 'the JSON must be an ApiScope: grant names such as "storage" or "queues" mapping to objects',
             });
@@ -88838,9 +89259,9 @@ function buildContainer(name, image, options, existing) {
     const runAs = options.runAs !== undefined ? { email: options.runAs.trim().toLowerCase(), scopes: [...DEFAULT_RUN_AS_SCOPES] } : (existing?.run_as ?? undefined);
     if (options.runAs !== undefined) {
         if (runAs?.email === '')
-            throw new errors_ShipError('run-as cannot be empty', { input: 'run-as', hint: 'set run-as to a service account email' });
+            throw new ShipError('run-as cannot be empty', { input: 'run-as', hint: 'set run-as to a service account email' });
         if (!runAs?.email.includes('@'))
-            throw new errors_ShipError('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
+            throw new ShipError('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
     }
     const environment = buildEnvironment(name, options);
     // The checks and the secret scopes apply to the env the service will run with, new or kept.
@@ -88875,7 +89296,7 @@ function unique(values) {
 function buildEnvironment(name, options) {
     const identityOverride = options.identity?.trim();
     if (identityOverride === '') {
-        throw new errors_ShipError('identity cannot be empty', { input: 'identity', hint: 'remove identity to use the service name, or name an agent identity' });
+        throw new ShipError('identity cannot be empty', { input: 'identity', hint: 'remove identity to use the service name, or name an agent identity' });
     }
     const identity = identityOverride ?? name;
     const byName = new Map();
@@ -88899,11 +89320,11 @@ function checkEnvironment(environment, runAs) {
     for (const entry of environment ?? []) {
         const tokenIdentity = entry.token?.identity.trim() ?? '';
         if (tokenIdentity.includes('@')) {
-            throw new errors_ShipError(`environment variable '${entry.name}' uses token identity '${tokenIdentity}', but service environment tokens must use an agent identity`, { input: 'identity', hint: 'use an agent name without @ as identity' });
+            throw new ShipError(`environment variable '${entry.name}' uses token identity '${tokenIdentity}', but service environment tokens must use an agent identity`, { input: 'identity', hint: 'use an agent name without @ as identity' });
         }
     }
     if (environment?.some((entry) => entry.secret) && !runAs) {
-        throw new errors_ShipError('run-as is required when using SecretValue environment variables', {
+        throw new ShipError('run-as is required when using SecretValue environment variables', {
             input: 'run-as',
             hint: 'set run-as to the service account that owns the secrets',
         });
@@ -88923,10 +89344,14 @@ function buildStorage(image, options, existing) {
     }
     else {
         const room = given(options.roomMounts)
-            ? (options.roomMounts ?? []).map((m) => (m.subpath === undefined ? { path: m.path, read_only: m.readOnly } : { path: m.path, subpath: m.subpath, read_only: m.readOnly }))
+            ? (options.roomMounts ?? []).map((m) => m.subpath === undefined ? { path: m.path, read_only: m.readOnly } : { path: m.path, subpath: m.subpath, read_only: m.readOnly })
             : existing?.room;
-        const images = given(options.imageMounts) ? (options.imageMounts ?? []).map((m) => ({ image: m.image, path: m.path, read_only: m.readOnly })) : existing?.images;
-        const emptyDirs = given(options.emptyDirMounts) ? (options.emptyDirMounts ?? []).map((m) => ({ path: m.path, read_only: m.readOnly })) : existing?.empty_dirs;
+        const images = given(options.imageMounts)
+            ? (options.imageMounts ?? []).map((m) => ({ image: m.image, path: m.path, read_only: m.readOnly }))
+            : existing?.images;
+        const emptyDirs = given(options.emptyDirMounts)
+            ? (options.emptyDirMounts ?? []).map((m) => ({ path: m.path, read_only: m.readOnly }))
+            : existing?.empty_dirs;
         storage = {};
         if (room)
             storage.room = room;
@@ -88985,7 +89410,7 @@ function checkVolumesMounted(image, storage) {
         return;
     const one = missing.length === 1;
     const what = image.built ? 'packed Dockerfile final stage' : `image ${image.ref}`;
-    throw new errors_ShipError(`${what} declares VOLUME path${one ? '' : 's'} ${missing.join(', ')}, but the deployed service does not mount ${one ? 'it' : 'them'}.`, {
+    throw new ShipError(`${what} declares VOLUME path${one ? '' : 's'} ${missing.join(', ')}, but the deployed service does not mount ${one ? 'it' : 'them'}.`, {
         input: 'empty-dir-mounts',
         hint: `add a matching mount for each Dockerfile volume path, for example:\n  empty-dir-mounts: ${first}\n  room-mounts: .:${first}\n  image-mounts: some/image:tag=${first}:rw`,
     });
@@ -89006,7 +89431,7 @@ function checkVolumesMounted(image, storage) {
 function buildServiceSpec(request) {
     const { serviceName: name, image, options, existing } = request;
     if (existing?.external) {
-        throw new errors_ShipError(`existing service ${name} is external and cannot be replaced with a container deployment`, {
+        throw new ShipError(`existing service ${name} is external and cannot be replaced with a container deployment`, {
             hint: `choose another service-name, or remove the external service ${name} from the room first`,
         });
     }
@@ -89016,9 +89441,7 @@ function buildServiceSpec(request) {
     const ports = buildPorts(name, image, options, existing);
     checkVolumesMounted(image, container.storage ?? undefined);
     const routePort = options.domain === undefined ? undefined : routeTargetPort(ports);
-    const base = existing
-        ? { ...existing, external: null }
-        : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
+    const base = existing ? { ...existing, external: null } : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
     const spec = {
         ...base,
         metadata: { ...base.metadata, name, annotations },
@@ -89089,7 +89512,7 @@ class UndoLog {
 
 
 /** A deploy that failed after it had written something, and what became of those writes. */
-class DeployRolledBack extends errors_ShipError {
+class DeployRolledBack extends ShipError {
     report;
     constructor(message, hint, cause, 
     /** What the run did to the service, and what taking it back achieved. */
@@ -89168,7 +89591,7 @@ async function checkRoom(client, room, createRoom) {
     if (await client.getRoom(room))
         return true;
     if (!createRoom) {
-        throw new errors_ShipError(`Room does not exist: ${room}`, {
+        throw new ShipError(`Room does not exist: ${room}`, {
             input: 'room',
             hint: `Create it first with 'meshagent rooms create ${room} --if-not-exists', or set create-room: true, then retry deploy.`,
         });
@@ -89197,13 +89620,15 @@ function existingSpec(record, name) {
     if (parsed.success)
         return parsed.data;
     const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(spec)'))].join(', ');
-    throw new errors_ShipError(`existing service ${name} has a spec meshagent-ship cannot update without losing parts of it (${fields}); it was left unchanged`, {
+    throw new ShipError(`existing service ${name} has a spec meshagent-ship cannot update without losing parts of it (${fields}); it was left unchanged`, {
         hint: 'update meshagent-ship, or deploy this service with the MeshAgent CLI',
     });
 }
 function requireId(existing, name) {
     if (!existing.id)
-        throw new errors_ShipError(`existing service ${name} is missing an id`, { hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`' });
+        throw new ShipError(`existing service ${name} is missing an id`, {
+            hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`',
+        });
     return existing.id;
 }
 /**
@@ -89271,7 +89696,7 @@ async function unsure(write, undo, step) {
  */
 function isRefusal(error) {
     if (!(error instanceof HttpError))
-        return error instanceof errors_ShipError;
+        return error instanceof ShipError;
     if (error.status === undefined)
         return false;
     return (error.status >= 400 && error.status < 500) || error.status === 503;
@@ -89419,7 +89844,7 @@ function removeClaimedRoute(client, domain, serviceName) {
 // Taking back
 /** The error of a deploy that was taken back: why it failed, then what was taken back, or what is left and what to do. */
 function rolledBack(cause, report, service) {
-    const why = cause instanceof errors_ShipError ? cause.message : errors_formatError(cause);
+    const why = cause instanceof ShipError ? cause.message : errors_formatError(cause);
     const undone = report.undone.length > 0 ? `; rolled back: ${report.undone.join('; ')}` : '';
     const effects = report.undone.length > 0 ? report.effects : [];
     const summary = { id: service.serviceId, name: service.serviceName, created: service.created };
@@ -89428,10 +89853,10 @@ function rolledBack(cause, report, service) {
         const service = effects.filter((e) => e.target === 'service');
         const spoken = service.length > 0 ? service : effects;
         const rollback = spoken.some((e) => e.effect === 'restored') ? 'restored' : 'removed';
-        const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof errors_ShipError && cause.hint ? cause.hint : 'ship again once the cause is fixed';
+        const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof ShipError && cause.hint ? cause.hint : 'ship again once the cause is fixed';
         return new DeployRolledBack(`${why}${undone}`, `nothing this deploy wrote is left; ${next}`, cause, { ...summary, rollback });
     }
-    const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof errors_ShipError ? error.message : errors_formatError(error)})`);
+    const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof ShipError ? error.message : errors_formatError(error)})`);
     return new DeployRolledBack(`${why}; ROLLBACK FAILED, the deploy is left half-done: ${left.join('; ')}${undone}`, `put it right by hand: ${report.failed.map(({ step }) => step.leftover.fix).join('; ')}`, cause, { ...summary, rollback: 'failed' });
 }
 
@@ -89527,7 +89952,7 @@ async function planDeploy(config, target, access, client) {
             lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
     }
     catch (error) {
-        if (!(error instanceof errors_ShipError))
+        if (!(error instanceof ShipError))
             throw error;
         lines.push(`service    ${target.serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
     }
@@ -89543,7 +89968,7 @@ async function routeNote(client, domain, room, serviceName) {
         checkRouteOwner(route, { domain, room, serviceName });
     }
     catch (error) {
-        if (!(error instanceof errors_ShipError))
+        if (!(error instanceof ShipError))
             throw error;
         return `: ${error.message} (a real run fails here, before writing anything)`;
     }
@@ -89631,7 +90056,7 @@ async function pushToTarget(registry, target, layout, root, log) {
         // stage checked them: one is missing now if it was deleted from the registry since.
         if (error instanceof MissingBlobError) {
             const hint = `${error.hint ?? ''}; in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted`;
-            throw new errors_ShipError(error.message, { hint, cause: error });
+            throw new ShipError(error.message, { hint, cause: error });
         }
         throw error;
     }
@@ -89646,7 +90071,7 @@ async function checkPushed(registry, target, pushed) {
     const tag = target.tag.tag ?? 'latest';
     const head = await repository.headManifest(tag);
     if (head?.digest !== pushed) {
-        throw new errors_ShipError(`${target.image} names ${head?.digest ?? 'nothing'} after the push, not ${pushed}`, {
+        throw new ShipError(`${target.image} names ${head?.digest ?? 'nothing'} after the push, not ${pushed}`, {
             hint: 'another job pushed the same tag meanwhile: use a tag per build, such as the commit SHA',
         });
     }
@@ -89660,15 +90085,21 @@ async function checkPushed(registry, target, pushed) {
     for (const blob of blobs.values()) {
         const size = await repository.blobSize(blob.digest);
         if (size !== blob.size)
-            throw new errors_ShipError(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, { hint: 'push again' });
+            throw new ShipError(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, {
+                hint: 'push again',
+            });
         const declared = blob.annotations?.[Annotation.stargzTocDigest];
         if (declared === undefined)
             continue;
         const toc = await readToc({ size: blob.size, read: (start, length) => repository.readBlobRange(blob.digest, start, length) }).catch((error) => {
-            throw new errors_ShipError(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, { hint: 'push again; if it persists, the registry alters blobs or does not serve ranges' });
+            throw new ShipError(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, {
+                hint: 'push again; if it persists, the registry alters blobs or does not serve ranges',
+            });
         });
         if (toc.tocDigest !== declared)
-            throw new errors_ShipError(`${where}: layer ${blob.digest} has TOC digest ${toc.tocDigest}, its annotation says ${declared}`, { hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile' });
+            throw new ShipError(`${where}: layer ${blob.digest} has TOC digest ${toc.tocDigest}, its annotation says ${declared}`, {
+                hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
+            });
         tocs += 1;
     }
     return { blobs: blobs.size, tocs };
@@ -89702,11 +90133,11 @@ function resultOutputs(result) {
  */
 
 /** A failure, with the stage it happened in. */
-class StageError extends errors_ShipError {
+class StageError extends ShipError {
     stage;
     original;
     constructor(stage, original) {
-        const shipError = original instanceof errors_ShipError ? original : undefined;
+        const shipError = original instanceof ShipError ? original : undefined;
         super(shipError?.message ?? (original instanceof Error ? original.message : String(original)), {
             ...(shipError?.hint ? { hint: shipError.hint } : {}),
             ...(shipError?.input ? { input: shipError.input } : {}),
@@ -89811,10 +90242,12 @@ async function probeWith(http, options) {
 
 
 /** The service did not answer at its URL in time; the report shows the probe. */
-class ServiceDidNotAnswer extends errors_ShipError {
+class ServiceDidNotAnswer extends ShipError {
     probe;
     constructor(probe, waitSeconds) {
-        super(`the service did not answer at ${probe.url} within ${waitSeconds} s`, { hint: 'the deploy is in place; check the service logs in the room, or raise wait' });
+        super(`the service did not answer at ${probe.url} within ${waitSeconds} s`, {
+            hint: 'the deploy is in place; check the service logs in the room, or raise wait',
+        });
         this.probe = probe;
     }
 }
@@ -89825,7 +90258,9 @@ async function verifyStage(run, deployed) {
     const probe = await run.stages.run('verify', `Verify ${service.serviceName}`, async () => {
         const running = await run.client.serviceImage(room, service.serviceName);
         if (running !== ref) {
-            throw new errors_ShipError(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, { hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time' });
+            throw new ShipError(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, {
+                hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time',
+            });
         }
         const url = service.serviceUrl;
         if (!url || waitSeconds <= 0)
@@ -89959,7 +90394,7 @@ function errorOf(error) {
     // Several input errors carry a hint each: the formatted text lists them all.
     if (original instanceof InputErrors && original.errors.length > 1)
         return { stage, message: errors_formatError(original), hint: null };
-    if (original instanceof errors_ShipError)
+    if (original instanceof ShipError)
         return { stage, message: original.message, hint: original.hint ?? null };
     // Not a user's mistake: a bug, reported with its stack so it can be fixed.
     return { stage, message: errors_formatError(original), hint: null };
@@ -90045,7 +90480,9 @@ async function createWorkDir(env) {
     }
     catch (error) {
         const why = error instanceof Error ? error.message : String(error);
-        throw new errors_ShipError(`cannot create a work directory under ${parent}: ${why}`, { hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory` });
+        throw new ShipError(`cannot create a work directory under ${parent}: ${why}`, {
+            hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory`,
+        });
     }
 }
 
@@ -90069,7 +90506,10 @@ function inside(dir, path) {
 async function resolveBuildFiles(context, file) {
     const contextDir = await (0,promises_.realpath)((0,external_node_path_.resolve)(context)).catch(() => undefined);
     if (contextDir === undefined || !(await (0,promises_.stat)(contextDir)).isDirectory()) {
-        throw new errors_ShipError(`context ${context} is not a directory`, { input: 'context', hint: 'set context to the directory holding the Dockerfile and the files it copies' });
+        throw new ShipError(`context ${context} is not a directory`, {
+            input: 'context',
+            hint: 'set context to the directory holding the Dockerfile and the files it copies',
+        });
     }
     if (file === undefined) {
         for (const name of DEFAULT_NAMES) {
@@ -90078,25 +90518,28 @@ async function resolveBuildFiles(context, file) {
                 continue;
             const real = await (0,promises_.realpath)(candidate);
             if (!inside(contextDir, real))
-                throw new errors_ShipError('file must stay inside the context', { input: 'file', hint: `${name} links to a file outside the context` });
+                throw new ShipError('file must stay inside the context', { input: 'file', hint: `${name} links to a file outside the context` });
             return { context: contextDir, dockerfile: real };
         }
-        throw new errors_ShipError(`no Dockerfile or Containerfile found in the context ${context}; add one or set the file input`, {
+        throw new ShipError(`no Dockerfile or Containerfile found in the context ${context}; add one or set the file input`, {
             input: 'file',
             hint: 'set file to the Dockerfile path relative to the context, e.g. file: docker/Dockerfile',
         });
     }
     if ((0,external_node_path_.isAbsolute)(file))
-        throw new errors_ShipError('file must be relative to the context', { input: 'file', hint: 'give the Dockerfile path relative to the context' });
+        throw new ShipError('file must be relative to the context', { input: 'file', hint: 'give the Dockerfile path relative to the context' });
     const given = (0,external_node_path_.resolve)(contextDir, file);
     if (!inside(contextDir, given))
-        throw new errors_ShipError('file must stay inside the context', { input: 'file', hint: 'move the Dockerfile into the context, or widen the context' });
+        throw new ShipError('file must stay inside the context', { input: 'file', hint: 'move the Dockerfile into the context, or widen the context' });
     const real = await (0,promises_.realpath)(given).catch(() => undefined);
     if (real === undefined || !(await isFile(real))) {
-        throw new errors_ShipError(`Dockerfile does not exist: ${(0,external_node_path_.join)(context, file)}`, { input: 'file', hint: 'set file to the Dockerfile path relative to the context' });
+        throw new ShipError(`Dockerfile does not exist: ${(0,external_node_path_.join)(context, file)}`, {
+            input: 'file',
+            hint: 'set file to the Dockerfile path relative to the context',
+        });
     }
     if (!inside(contextDir, real))
-        throw new errors_ShipError('file must stay inside the context', { input: 'file', hint: `${file} links to a file outside the context` });
+        throw new ShipError('file must stay inside the context', { input: 'file', hint: `${file} links to a file outside the context` });
     return { context: contextDir, dockerfile: real };
 }
 
@@ -90203,7 +90646,7 @@ async function prepareOutput(dir) {
     await (0,promises_.mkdir)((0,external_node_path_.dirname)(dir), { recursive: true });
     const entries = await (0,promises_.readdir)(dir).catch(() => undefined);
     if (entries !== undefined && entries.length > 0) {
-        throw new errors_ShipError(`the build output directory ${dir} is not empty`, { hint: 'give the build a new or empty directory' });
+        throw new ShipError(`the build output directory ${dir} is not empty`, { hint: 'give the build a new or empty directory' });
     }
 }
 /** A builder command that could not be run at all: missing from PATH, or failing to start. */
@@ -90222,7 +90665,7 @@ const INSTALL = {
 };
 const OTHER = { buildah: 'docker', docker: 'buildah' };
 function builderMissing(name, why) {
-    return new errors_ShipError(`builder ${name} cannot run here: ${why}`, {
+    return new ShipError(`builder ${name} cannot run here: ${why}`, {
         input: 'builder',
         hint: `${INSTALL[name]}, or choose builder: ${OTHER[name]}, or builder: none with the image input`,
     });
@@ -90232,7 +90675,7 @@ function buildFailed(name, step, result) {
     const status = result.signal ? `killed by ${result.signal}` : `exit code ${result.code}`;
     const tail = result.tail.filter((line) => line.trim() !== '');
     const last = tail.length > 0 ? `\nlast lines of the ${name} output:\n${tail.map((line) => `  ${line}`).join('\n')}` : '';
-    return new errors_ShipError(`Image build failed: ${status} (${name} ${step})${last}`, {
+    return new ShipError(`Image build failed: ${status} (${name} ${step})${last}`, {
         hint: 'fix the failing step in the Dockerfile or the context; the whole build log is in the build log group',
     });
 }
@@ -90317,7 +90760,7 @@ class BuildahBuilder {
         catch (error) {
             if (error instanceof CommandMissing)
                 throw builderMissing('buildah', `${this.command} is not installed (not on PATH)`);
-            throw new errors_ShipError(`buildah ${step} could not run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+            throw new ShipError(`buildah ${step} could not run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
         }
     }
 }
@@ -90414,7 +90857,7 @@ class DockerBuilder {
             return { builder: 'docker', layout, ref, dockerfile: files.dockerfile };
         }
         if (request.platforms.length > 1) {
-            throw new errors_ShipError(`docker build + docker save builds one platform, not ${request.platforms.join(', ')}`, {
+            throw new ShipError(`docker build + docker save builds one platform, not ${request.platforms.join(', ')}`, {
                 input: 'platforms',
                 hint: 'use a buildx builder with the docker-container driver (docker buildx create --use), or builder: buildah, or one platform',
             });
@@ -90443,7 +90886,7 @@ class DockerBuilder {
         catch (error) {
             if (error instanceof CommandMissing)
                 throw builderMissing('docker', `${this.command} is not installed (not on PATH)`);
-            throw new errors_ShipError(`docker ${step} could not run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+            throw new ShipError(`docker ${step} could not run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
         }
     }
 }
@@ -90489,7 +90932,7 @@ async function selectBuilder(input, options = {}) {
     if (dockerState.available) {
         return { builder: docker, reason: `auto chose docker: ${dockerState.reason} (buildah: ${buildahState.reason})` };
     }
-    throw new errors_ShipError(`no builder can run here: docker: ${dockerState.reason}; buildah: ${buildahState.reason}`, {
+    throw new ShipError(`no builder can run here: docker: ${dockerState.reason}; buildah: ${buildahState.reason}`, {
         input: 'builder',
         hint: 'install buildah or Docker, or set builder: none and name an already built image in the image input',
     });
@@ -90512,7 +90955,16 @@ async function buildStage(run, ensured) {
     const { config } = run;
     const { source, workDir } = await run.stages.run('build', config.image.source ? 'Read the image' : 'Build the image', async () => {
         const workDir = await run.workDir();
-        const options = { workDir, builders: run.options.builders, projectCredentials: ensured.access.credentials, log: run.log, mask: run.mask, retryLog: run.retryLog, env: run.runner.env, signal: run.signal };
+        const options = {
+            workDir,
+            builders: run.options.builders,
+            projectCredentials: ensured.access.credentials,
+            log: run.log,
+            mask: run.mask,
+            retryLog: run.retryLog,
+            env: run.runner.env,
+            signal: run.signal,
+        };
         return { source: await obtainImage(config, ensured.target, options), workDir };
     }, ({ source }) => source.origin);
     run.closeAtEnd(() => source.close());
@@ -90524,7 +90976,9 @@ async function obtainImage(config, target, options) {
         return buildImage(config, target, options);
     if (source.kind === 'registry')
         return source_image_pullImage(source.reference, target, options);
-    const ref = source.kind === 'docker-archive' ? { transport: 'docker-archive', path: source.path, ref: undefined } : { transport: source.kind, path: source.path, ref: source.ref };
+    const ref = source.kind === 'docker-archive'
+        ? { transport: 'docker-archive', path: source.path, ref: undefined }
+        : { transport: source.kind, path: source.path, ref: source.ref };
     // Archives are unpacked under the run's work dir, which a forced exit removes with everything in it.
     const opened = await openImage(ref, { tempDir: options.workDir });
     const origin = `${source.kind}:${source.path}${source.kind !== 'docker-archive' && source.ref ? `:${source.ref}` : ''}`;
@@ -90747,6 +91201,8 @@ function markdown_link(url) {
     }
     if (protocol !== 'https:' && protocol !== 'http:')
         return cell(url);
+    // Control characters are exactly what must not reach the link target.
+    // eslint-disable-next-line no-control-regex
     const href = url.replace(/[()[\]<>|`\s\x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
     return `[${withoutMarkup(oneLine(url)).replaceAll('|', '\\|')}](${href})`;
 }

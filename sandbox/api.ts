@@ -10,12 +10,12 @@ import type { z } from 'zod';
 import { ConnectBody, connectRoom } from './room/connect.js';
 import type { ApiKeyRecord, Permission, SandboxState } from './state.js';
 import { CreateRepositoryBody, CreateRoomBody, RepositoryTokenBody, type RepositoryRecord, type RoomRecord } from './wire/accounts.js';
-import { DOMAIN_RE, ROOM_NAME_RE, normaliseRepositoryName, repositoryNameProblem } from './wire/names.js';
+import { DOMAIN_RE, ROOM_NAME_RE, normalizeRepositoryName, repositoryNameProblem } from './wire/names.js';
 import { RouteBody, type RouteSpec } from './wire/route.js';
 import { ServiceSpec } from './wire/service.js';
 
 /** An answer other than success: its status and message. */
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -45,6 +45,8 @@ export interface ApiContext {
   readonly apiUrl: string;
   readonly registryHost: string | undefined;
   readonly pagesDomain: string;
+  /** Told after a room's services changed (created, updated, deleted), so the room runtime can reconcile. */
+  readonly onServicesChanged?: (room: string) => void;
 }
 
 /** Longest a repository token may live, as the server clamps the requested TTL (api registry_auth.py:315-325). */
@@ -65,10 +67,10 @@ function require(key: ApiKeyRecord, permission: Permission): void {
 
 /** The API's own repository-name rule: trimmed, lowercased, every `/` part a valid OCI component. */
 function repositoryName(name: string): string {
-  const normalised = normaliseRepositoryName(name);
-  const problem = repositoryNameProblem(normalised);
+  const normalized = normalizeRepositoryName(name);
+  const problem = repositoryNameProblem(normalized);
   if (problem !== undefined) throw new ApiError(400, problem);
-  return normalised;
+  return normalized;
 }
 
 /** The template form of a service write (`{template, values}`, reference §2.6), which the sandbox does not render. */
@@ -158,6 +160,12 @@ export class SandboxApi {
     return { status, json };
   }
 
+  private servicesChanged(room: string, json: unknown): ApiAnswer {
+    const answer = this.changed(json);
+    this.context.onServicesChanged?.(room);
+    return answer;
+  }
+
   private route(method: string, path: string, handler: Handler): void {
     this.routes.push({ method, pattern: path.split('/').filter(Boolean), handler });
   }
@@ -198,7 +206,7 @@ export class SandboxApi {
   }
 
   private repositoryByName(name: string): RepositoryRecord {
-    const found = this.data.repositories.find((r) => r.name === normaliseRepositoryName(name));
+    const found = this.data.repositories.find((r) => r.name === normalizeRepositoryName(name));
     if (!found) throw new ApiError(404, `repository not found: ${name}`);
     return found;
   }
@@ -289,7 +297,7 @@ export class SandboxApi {
     if (services.some((s) => s.metadata.name === spec.metadata.name)) throw new ApiError(409, `service name already in use: ${spec.metadata.name}`);
     const id = randomUUID();
     services.push({ ...spec, id });
-    return this.changed({ id });
+    return this.servicesChanged(room, { id });
   }
 
   private updateService(room: string, id: string, body: unknown, key: ApiKeyRecord): ApiAnswer {
@@ -304,7 +312,7 @@ export class SandboxApi {
     if (services.some((s) => s.id !== id && s.metadata.name === spec.metadata.name))
       throw new ApiError(409, `service name already in use: ${spec.metadata.name}`);
     services[index] = { ...spec, id };
-    return this.changed({});
+    return this.servicesChanged(room, {});
   }
 
   private deleteService(room: string, id: string, key: ApiKeyRecord): ApiAnswer {
@@ -313,7 +321,7 @@ export class SandboxApi {
     if (index === -1) throw new ApiError(404, 'service not found');
     require(key, 'services:write');
     services.splice(index, 1);
-    return this.changed({});
+    return this.servicesChanged(room, {});
   }
 
   // --- routes ----------------------------------------------------------------------------------------------------

@@ -59,6 +59,21 @@ function signJwt(claims: object, key: SigningKey): string {
   return `${input}.${b64url(sign('RSA-SHA256', Buffer.from(input), key.keyPem))}`;
 }
 
+export interface RegistryAccess {
+  readonly type: string;
+  readonly name: string;
+  readonly actions: readonly string[];
+}
+
+/** A registry bearer token granting `access`, as the token endpoint signs it (also for the room runtime's pulls). */
+export function issueRegistryToken(key: SigningKey, access: readonly RegistryAccess[], audience: string = REGISTRY_SERVICE): string {
+  const now = Math.floor(Date.now() / 1000);
+  return signJwt(
+    { iss: REGISTRY_ISSUER, sub: REGISTRY_USERNAME, aud: audience, exp: now + TOKEN_SECONDS, nbf: now - 10, iat: now, jti: randomUUID(), access },
+    key,
+  );
+}
+
 function deny(response: ServerResponse, message: string): void {
   response.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="meshagent-sandbox"' });
   response.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message }] }));
@@ -75,17 +90,7 @@ export function serveRegistryToken(request: IncomingMessage, response: ServerRes
     name,
     actions: type === 'repository' && name === grant.repository ? actions.filter((a) => (grant.actions as readonly string[]).includes(a)) : [],
   }));
-  const claims = {
-    iss: REGISTRY_ISSUER,
-    sub: REGISTRY_USERNAME,
-    aud: ask.service ?? REGISTRY_SERVICE,
-    exp: now + TOKEN_SECONDS,
-    nbf: now - 10,
-    iat: now,
-    jti: randomUUID(),
-    access,
-  };
-  const token = signJwt(claims, key);
+  const token = issueRegistryToken(key, access, ask.service ?? REGISTRY_SERVICE);
   response.writeHead(200, { 'content-type': 'application/json' });
   response.end(JSON.stringify({ token, access_token: token, expires_in: TOKEN_SECONDS, issued_at: new Date(now * 1000).toISOString() }));
 }

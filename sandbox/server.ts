@@ -1,7 +1,8 @@
 /**
  * The local MeshAgent sandbox: the REST API (api.ts), the room websocket (room/), the registry token endpoint
  * (registry-token.ts), a real registry (registry.ts), fault injection (faults.ts) and persistence (state.ts), on
- * 127.0.0.1 only.
+ * 127.0.0.1 only; with `runtime`, also the room runtime (runtime/: containerd runs the rooms' services) and the
+ * router for their domains (router.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -10,9 +11,11 @@ import { SandboxApi, type ApiRequest } from './api.js';
 import { FaultRule, Faults } from './faults.js';
 import { ensureSigningKey, type SigningKey } from './keys.js';
 import { startRegistry, type RegistryProcess } from './registry.js';
-import { serveRegistryToken } from './registry-token.js';
+import { issueRegistryToken, serveRegistryToken } from './registry-token.js';
 import { RoomServer } from './room/room-server.js';
 import { NO_RUNTIME } from './room/no-runtime.js';
+import { startRouter, type Router } from './router.js';
+import { RuntimeUnavailable, SandboxRuntime, type RuntimeOptions } from './runtime/runtime.js';
 import type { RoomRuntime } from './runtime/types.js';
 import { ALL_PERMISSIONS, SandboxState, newApiKey, type Permission } from './state.js';
 
@@ -29,8 +32,17 @@ export interface SandboxOptions {
    * GET /config names as the project registry. Its auth is its own; the token endpoint here is not used by it.
    */
   readonly registryHost?: string;
-  /** What runs the rooms' services, as the room protocol reports them; without one, no service runs. */
-  readonly runtime?: RoomRuntime;
+  /**
+   * Run the rooms' container services (containerd, runc, the stargz snapshotter) and route their domains. Off by
+   * default; when the machine cannot run containers the sandbox says why once and runs without.
+   */
+  readonly runtime?: boolean | Pick<RuntimeOptions, 'lazyPull' | 'backoff' | 'probeIntervalMs'>;
+  /** What the room protocol reports instead of the container runtime (tests give a runtime of their own). */
+  readonly roomRuntime?: RoomRuntime;
+  /** The router's port; 0 (default) picks a free one. */
+  readonly routerPort?: number;
+  /** Where the sandbox says what it cannot do (default: stderr). */
+  readonly log?: (message: string) => void;
 }
 
 export interface Sandbox {
@@ -42,6 +54,10 @@ export interface Sandbox {
   readonly registryHost: string | undefined;
   readonly state: SandboxState;
   readonly faults: Faults;
+  /** The room runtime, when it runs. */
+  readonly runtime: SandboxRuntime | undefined;
+  /** `127.0.0.1:<port>` of the router, when the runtime runs. */
+  readonly routerHost: string | undefined;
   /** The variables that point meshagent-ship (and the MeshAgent CLI) at the sandbox. */
   env(): Record<string, string>;
   stop(): Promise<void>;
@@ -86,8 +102,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const registryPort = withRegistry ? options.registryPort || (await freePort()) : undefined;
   if (withRegistry && options.registryHost) throw new Error('registryHost names a registry run elsewhere: give it with registry: false');
   const registryHost = registryPort === undefined ? options.registryHost : `127.0.0.1:${registryPort}`;
-  const api = new SandboxApi({ state, apiUrl, registryHost, pagesDomain: 'sandbox.localhost' });
-  const rooms = new RoomServer({ state, runtime: options.runtime ?? NO_RUNTIME, apiUrl });
+  let runtime: SandboxRuntime | undefined;
+  const api = new SandboxApi({ state, apiUrl, registryHost, pagesDomain: 'sandbox.localhost', onServicesChanged: (room) => runtime?.reconcile(room) });
+  // The room protocol asks whichever runtime runs now: the containers once they run, else none.
+  const roomRuntime: RoomRuntime = options.roomRuntime ?? {
+    list: (room) => (runtime ?? NO_RUNTIME).list(room),
+    restart: (room, serviceId) => (runtime ?? NO_RUNTIME).restart(room, serviceId),
+    logs: (room, target, logOptions) => (runtime ?? NO_RUNTIME).logs(room, target, logOptions),
+  };
+  const rooms = new RoomServer({ state, runtime: roomRuntime, apiUrl });
+  const log = options.log ?? ((message: string) => process.stderr.write(`meshagent-sandbox: ${message}\n`));
 
   /** The sandbox's own controls, for tests: faults and extra API keys. Not part of MeshAgent's API. */
   function serveControl(request: IncomingMessage, response: ServerResponse, path: string, body: string): void {
@@ -100,6 +124,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (path === '/_sandbox/faults' && request.method === 'DELETE') {
       faults.clear();
       return sendJson(response, 200, {});
+    }
+    if (path === '/_sandbox/runtime' && request.method === 'GET') {
+      const token = request.headers.authorization?.startsWith('Bearer ') ? request.headers.authorization.slice(7) : undefined;
+      if (!token || !state.data.apiKeys.some((k) => k.key === token))
+        return sendJson(response, 401, { error: { message: 'authentication required: Authorization: Bearer <api key>' } });
+      if (!runtime) return sendJson(response, 404, { error: { message: 'the room runtime is not running in this sandbox' } });
+      return sendJson(response, 200, { snapshotter: runtime.snapshotter, services: runtime.report() });
     }
     if (path === '/_sandbox/api-keys' && request.method === 'POST') {
       const asked = (JSON.parse(body || '{}') as { permissions?: Permission[] }).permissions ?? [];
@@ -170,6 +201,33 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }
   }
 
+  let router: Router | undefined;
+  if (options.runtime) {
+    try {
+      if (!registry) throw new RuntimeUnavailable("the runtime pulls from the sandbox's own registry, which is not running");
+      const registryKey = key();
+      runtime = await SandboxRuntime.start({
+        ...(typeof options.runtime === 'object' ? options.runtime : {}),
+        dir: options.dir,
+        state,
+        apiUrl,
+        registryHost: registry.host,
+        pullToken: (repository) => issueRegistryToken(registryKey, [{ type: 'repository', name: repository, actions: ['pull'] }]),
+        log,
+      });
+      router = await startRouter({ state, runtime, ...(options.routerPort ? { port: options.routerPort } : {}) });
+    } catch (error) {
+      await runtime?.stop();
+      runtime = undefined;
+      if (!(error instanceof RuntimeUnavailable)) {
+        await registry?.stop();
+        await new Promise((resolve) => server.close(resolve));
+        throw error;
+      }
+      log(`the room runtime is off, services are recorded but not run: ${error.message}`);
+    }
+  }
+
   return {
     apiUrl,
     apiKey: state.mainApiKey,
@@ -178,13 +236,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     registryHost,
     state,
     faults,
+    runtime,
+    routerHost: router?.host,
     env: () => ({
       MESHAGENT_API_URL: apiUrl,
       MESHAGENT_API_KEY: state.mainApiKey,
       MESHAGENT_PROJECT_ID: state.data.project.id,
       ...(registryHost ? { MESHAGENT_SANDBOX_REGISTRY: registryHost } : {}),
+      ...(router ? { MESHAGENT_SANDBOX_ROUTER: router.host } : {}),
     }),
     stop: async () => {
+      await router?.stop();
+      await runtime?.stop();
       await registry?.stop();
       await rooms.close();
       server.closeAllConnections();

@@ -19,7 +19,7 @@ export interface ApiKeyRecord {
   readonly permissions: readonly Permission[];
 }
 
-export interface RepositoryTokenRecord {
+interface RepositoryTokenRecord {
   readonly token: string;
   /** `<project_key>/<repository>`, the registry repository the token grants. */
   readonly repository: string;

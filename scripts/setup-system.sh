@@ -2,11 +2,14 @@
 # Installs the Debian packages the infrastructure tests need (test/infra/up.sh): a real OCI registry, skopeo,
 # containerd + ctr-remote (eStargz), buildah, Docker (dockerd for the docker builder tests), a static busybox for
 # FROM-scratch images, umoci, openssl, curl, jq; and GNU time (/usr/bin/time), which the benchmarks measure with.
+# For the sandbox's room runtime: runc, fuse3, socat (the forwarders into containers' network namespaces), and Go
+# with the stargz snapshotter library, from which scripts/build-snapshotter.sh builds the snapshotter daemon.
 # Idempotent: when every binary is already there it installs nothing. Prints one line saying what it did.
 set -euo pipefail
 
-packages=(docker-registry apache2-utils skopeo stargz-snapshotter containerd buildah docker.io busybox-static umoci openssl jq curl time)
-binaries=(docker-registry htpasswd skopeo ctr-remote containerd buildah dockerd docker umoci openssl curl jq)
+packages=(docker-registry apache2-utils skopeo stargz-snapshotter containerd runc buildah docker.io busybox-static umoci openssl jq curl time
+  fuse3 socat golang-go golang-github-containerd-stargz-snapshotter-dev)
+binaries=(docker-registry htpasswd skopeo ctr-remote containerd runc buildah dockerd docker umoci openssl curl jq fusermount3 socat nsenter go)
 
 missing=()
 for b in "${binaries[@]}"; do
@@ -19,6 +22,8 @@ if [[ ! -x /bin/busybox ]] || ldd /bin/busybox >/dev/null 2>&1; then
 fi
 # `time` is also a shell keyword, so look for the binary itself.
 [[ -x /usr/bin/time ]] || missing+=("/usr/bin/time")
+# The library the snapshotter daemon is built from (a -dev package: no binary to look for).
+[[ -d /usr/share/gocode/src/github.com/containerd/stargz-snapshotter ]] || missing+=("the stargz snapshotter Go library")
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "setup-system: all required system packages are present; nothing to do"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command. On a fresh Debian/Ubuntu machine it installs what the tests need (Debian packages, npm
-# packages), type-checks, and runs every test: the unit tests and the tests against the real registry, token
-# server, containerd and buildah, which Vitest starts and stops itself (test/infra/global-setup.ts).
+# packages), type-checks, lints (ESLint, Prettier, knip) and runs every test: the unit tests and the tests
+# against the real registry, token server, containerd and buildah, which Vitest starts and stops itself (test/infra/global-setup.ts).
 # Extra arguments go to Vitest, e.g. scripts/test.sh --project unit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,8 @@ bash scripts/setup-system.sh
 bash scripts/setup-node.sh
 echo "== type check"
 npx tsc --noEmit -p .
+echo "== lint"
+npm run --silent lint
 echo "== tests"
 mkdir -p .cache
 status=0

@@ -27,7 +27,10 @@ export const COMMANDS: Readonly<Record<string, { readonly inputs: boolean; reado
   ship: { inputs: true, options: {} },
   convert: { inputs: false, options: { prefetch: 'list', 'compression-level': 'string', 'chunk-size': 'string' } },
   verify: { inputs: false, options: {} },
-  sandbox: { inputs: false, options: { dir: 'string', port: 'string', 'registry-port': 'string', registry: 'boolean' } },
+  sandbox: {
+    inputs: false,
+    options: { dir: 'string', port: 'string', 'registry-port': 'string', registry: 'boolean', runtime: 'boolean', 'router-port': 'string' },
+  },
   push: { inputs: false, options: { 'mount-from': 'string', concurrency: 'string' } },
   pull: { inputs: false, options: { platform: 'string' } },
   services: {
@@ -147,8 +150,9 @@ export function helpText(): string {
     '  ship       run the whole pipeline: build, convert to eStargz, push, deploy, verify; prints the summary,',
     '             or the result with --json (progress on stderr)',
     '  plan       parse and validate the options, print the plan (secrets redacted); no network',
-    '  sandbox    run a local MeshAgent sandbox (API, registry token server, registry) in the foreground',
-    '             [--dir DIR] [--port N] [--registry-port N] [--no-registry]; prints the environment to use it',
+    '  sandbox    run a local MeshAgent sandbox (API, registry token server, registry, and a room runtime that',
+    '             runs deployed services with a router for their domains) in the foreground [--dir DIR] [--port N]',
+    '             [--registry-port N] [--router-port N] [--no-registry] [--no-runtime]; prints the environment to use it',
     '  push       push an OCI layout to a registry: push oci:DIR[:REF] docker://HOST/REPOSITORY[:TAG]',
     '             [--mount-from REPO,...] [--concurrency N]; prints the digest-pinned reference',
     '  pull       pull an image into an OCI layout: pull docker://HOST/REPOSITORY[:TAG|@DIGEST] oci:DIR[:REF]',

@@ -80,8 +80,9 @@ async function runSandbox(args: CliArgs): Promise<number> {
   const dir = args.options.dir ?? join(homedir(), '.cache', 'meshagent-ship', 'sandbox');
   const port = Number(args.options.port ?? 0);
   const registryPort = Number(args.options['registry-port'] ?? 0);
-  if (!Number.isInteger(port) || !Number.isInteger(registryPort)) {
-    processIo.stderr('meshagent-ship: --port and --registry-port take a port number\n');
+  const routerPort = Number(args.options['router-port'] ?? 0);
+  if (!Number.isInteger(port) || !Number.isInteger(registryPort) || !Number.isInteger(routerPort)) {
+    processIo.stderr('meshagent-ship: --port, --registry-port and --router-port take a port number\n');
     return 2;
   }
   // Listening for the stop signals before starting: a signal while the registry starts must still stop it.
@@ -91,7 +92,17 @@ async function runSandbox(args: CliArgs): Promise<number> {
   });
   let sandbox: Sandbox;
   try {
-    sandbox = await startSandbox({ dir, port, registryPort, registry: args.options.registry !== 'false' });
+    const registry = args.options.registry !== 'false';
+    sandbox = await startSandbox({
+      dir,
+      port,
+      registryPort,
+      registry,
+      // The room runtime needs the sandbox's registry; without one it stays off without a word.
+      runtime: registry && args.options.runtime !== 'false',
+      routerPort,
+      log: (message) => processIo.stderr(`meshagent-ship sandbox: ${message}\n`),
+    });
   } catch (error) {
     processIo.stderr(`meshagent-ship: the sandbox did not start: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;

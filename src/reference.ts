@@ -141,7 +141,7 @@ export function normalizeProjectTag(tag: ImageTag, projectRegistry: string, proj
 }
 
 /** How the CLI prints the expected tag shape for a registry. */
-export function projectTagFormat(projectRegistry: string): string {
+function projectTagFormat(projectRegistry: string): string {
   return `${projectRegistry}/<project-key>/<repository>:<tag>`;
 }
 

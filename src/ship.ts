@@ -57,7 +57,7 @@ export async function reportResult(result: ShipResult, runner: Runner): Promise<
   } else if (result.service?.url) runner.info(`Service URL: ${result.service.url}`);
 }
 
-export async function ship(config: ShipConfig, runner: Runner, options: ShipOptions = {}): Promise<ShipResult> {
+async function ship(config: ShipConfig, runner: Runner, options: ShipOptions = {}): Promise<ShipResult> {
   const run = new ShipRun(config, runner, options);
   for (const warning of inputWarnings(config)) runner.warning(warning, 'meshagent-ship: inputs');
   const room = config.meshagent.room;

@@ -1,15 +1,10 @@
 // Prints the convert benchmark's report (Markdown) from what run.sh left in RESULTS: node report.mjs RESULTS
 // Per round and tool: rN-TOOL.time (/usr/bin/time -v), rN-TOOL.size (output bytes), rN.load; and `meta` (KEY=VALUE).
 import fs from 'node:fs';
+import { gnuTime, readMeta } from '../lib/results.mjs';
 
 const [dir] = process.argv.slice(2);
-const meta = Object.fromEntries(
-  fs
-    .readFileSync(`${dir}/meta`, 'utf8')
-    .split('\n')
-    .filter((line) => line.includes('='))
-    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-);
+const meta = readMeta(dir);
 const input = Number(meta.input_bytes);
 const rounds = Number(meta.rounds);
 const tools = [
@@ -19,24 +14,8 @@ const tools = [
 ];
 
 function measurement(round, key) {
-  const text = fs.readFileSync(`${dir}/r${round}-${key}.time`, 'utf8');
-  const field = (label) => {
-    const match = new RegExp(`${label}: (.*)`).exec(text);
-    if (!match) throw new Error(`r${round}-${key}.time has no "${label}"`);
-    return match[1].trim();
-  };
-  const wall = field('Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)')
-    .split(':')
-    .reduce((seconds, part) => seconds * 60 + Number(part), 0);
-  const cpuSeconds = Number(field('User time \\(seconds\\)')) + Number(field('System time \\(seconds\\)'));
-  return {
-    wall,
-    mbps: input / 1e6 / wall,
-    cpu: cpuSeconds / wall,
-    cpuSeconds,
-    rssMb: Number(field('Maximum resident set size \\(kbytes\\)')) / 1024,
-    outMb: Number(fs.readFileSync(`${dir}/r${round}-${key}.size`, 'utf8')) / 1e6,
-  };
+  const measured = gnuTime(`${dir}/r${round}-${key}.time`);
+  return { ...measured, mbps: input / 1e6 / measured.wall, outMb: Number(fs.readFileSync(`${dir}/r${round}-${key}.size`, 'utf8')) / 1e6 };
 }
 
 const median = (values) => {

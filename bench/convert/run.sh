@@ -80,15 +80,9 @@ fi
 # --- rounds -------------------------------------------------------------------------------------------------------
 rm -rf "$RES"
 mkdir -p "$RES"
-# measure NAME ROUND STDOUT-FILE command...: /usr/bin/time -v output goes to $RES/rROUND-NAME.time
-measure() {
-  local name=$1 round=$2 out=$3
-  shift 3
-  sync
-  echo "bench: round $round: $name" >&2
-  /usr/bin/time -v -o "$RES/r$round-$name.time" "$@" >"$out" 2>"$RES/r$round-$name.log" ||
-    { echo "bench: $name failed:" >&2; tail -20 "$RES/r$round-$name.log" >&2; exit 1; }
-}
+# measure NAME ROUND STDOUT-FILE command...: under GNU time, its report in $RES/rROUND-NAME.time
+# shellcheck source=bench/lib/measure.sh
+source bench/lib/measure.sh
 run_ours() {
   rm -rf "$W/out-oci"
   measure ours "$1" "$RES/r$1-ours.json" node "$CLI" convert "oci:$W/in-oci" "oci:$W/out-oci" --compression-level "$LEVEL" --json

@@ -1,15 +1,10 @@
 // Prints the many-files benchmark's report (Markdown) from what run.sh left in RESULTS: node report.mjs RESULTS
 // Per round and measurement: rN-NAME.time (/usr/bin/time -v), rN-NAME.json (our --json output), rN.load; and `meta`.
 import fs from 'node:fs';
+import { gnuTime, readMeta } from '../lib/results.mjs';
 
 const [dir] = process.argv.slice(2);
-const meta = Object.fromEntries(
-  fs
-    .readFileSync(`${dir}/meta`, 'utf8')
-    .split('\n')
-    .filter((line) => line.includes('='))
-    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-);
+const meta = readMeta(dir);
 const rounds = Number(meta.rounds);
 const runs = [
   { key: 'ours', name: 'meshagent-ship convert', ours: true },
@@ -21,17 +16,7 @@ const runs = [
 ];
 
 function measurement(round, key) {
-  const text = fs.readFileSync(`${dir}/r${round}-${key}.time`, 'utf8');
-  const field = (label) => {
-    const match = new RegExp(`${label}: (.*)`).exec(text);
-    if (!match) throw new Error(`r${round}-${key}.time has no "${label}"`);
-    return match[1].trim();
-  };
-  const wall = field('Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)')
-    .split(':')
-    .reduce((seconds, part) => seconds * 60 + Number(part), 0);
-  const cpuSeconds = Number(field('User time \\(seconds\\)')) + Number(field('System time \\(seconds\\)'));
-  return { wall, cpu: cpuSeconds / wall, cpuSeconds, rssMb: Number(field('Maximum resident set size \\(kbytes\\)')) / 1024 };
+  return gnuTime(`${dir}/r${round}-${key}.time`);
 }
 
 const median = (values) => {

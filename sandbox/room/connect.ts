@@ -3,14 +3,14 @@
  * token for the room and the room's websocket URL, `{jwt, room_name, project_id, room_url}`.
  */
 import { z } from 'zod';
-import { issueParticipantToken, parseApiKey } from './participant-token.js';
+import { issueParticipantToken, parseApiKey } from '../participant-token.js';
 import { roomUrl } from './room-server.js';
 
 /** The SDKs send `{}`. */
 export const ConnectBody = z.strictObject({});
 
 /** How long a connect token lives; upstream's is not documented (inference): long enough for a deploy's wait. */
-export const CONNECT_TOKEN_SECONDS = 3600;
+const CONNECT_TOKEN_SECONDS = 3600;
 
 /** `ApiScope.full()` as the SDK serialises it: every grant present, each with its defaults (so `{}`). */
 const FULL_API_SCOPE = Object.fromEntries(

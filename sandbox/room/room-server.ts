@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SandboxState } from '../state.js';
 import { containersToolkit } from './container-tools.js';
-import { verifyParticipantToken, TokenError, type Participant } from './participant-token.js';
+import { verifyParticipantToken, TokenError, type Participant } from '../participant-token.js';
 import type { RoomRuntime } from '../runtime/types.js';
 import { servicesToolkit } from './services-tools.js';
 import { RoomSession } from './session.js';

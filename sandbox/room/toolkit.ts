@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { SandboxState } from '../state.js';
 import { type Content, ErrorCode } from './content.js';
-import type { Participant } from './participant-token.js';
+import type { Participant } from '../participant-token.js';
 import type { RoomRuntime } from '../runtime/types.js';
 
 /** A refusal a tool answers with: an error content with this code and message. */
@@ -37,7 +37,7 @@ export interface StreamTool {
   run(context: ToolContext, input: ChunkQueue, send: (chunk: Content) => Promise<void>, signal: AbortSignal): Promise<void>;
 }
 
-export type Tool = CallTool | StreamTool;
+type Tool = CallTool | StreamTool;
 
 /** Tools by toolkit, then by tool name. */
 export type Toolkits = Readonly<Record<string, Readonly<Record<string, Tool>>>>;

@@ -16,13 +16,13 @@ export const ROOM_NAME_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
 export const DOMAIN_RE = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 /** A repository name as the API stores it: trimmed and lowercased (api client.py:916-928). */
-export function normaliseRepositoryName(name: string): string {
+export function normalizeRepositoryName(name: string): string {
   return name.trim().toLowerCase();
 }
 
-/** Why a normalised repository name is refused, in the API's words; undefined when it is fine. */
-export function repositoryNameProblem(normalised: string): string | undefined {
-  if (normalised === '') return 'repository name must not be empty';
-  if (!normalised.split('/').every((part) => REPOSITORY_COMPONENT_RE.test(part))) return 'repository name must be a valid OCI repository path';
+/** Why a normalized repository name is refused, in the API's words; undefined when it is fine. */
+export function repositoryNameProblem(normalized: string): string | undefined {
+  if (normalized === '') return 'repository name must not be empty';
+  if (!normalized.split('/').every((part) => REPOSITORY_COMPONENT_RE.test(part))) return 'repository name must be a valid OCI repository path';
   return undefined;
 }

@@ -31,7 +31,7 @@ export class GzipMemberError extends Error {
 }
 
 /** Length of the gzip header at `at`, or undefined when the bytes there are not a (complete) gzip header. */
-export function gzipHeaderLength(buf: Buffer, at: number): number | undefined {
+function gzipHeaderLength(buf: Buffer, at: number): number | undefined {
   if (buf.length - at < 10 || buf[at] !== 0x1f || buf[at + 1] !== 0x8b || buf[at + 2] !== 0x08) return undefined;
   const flags = buf[at + 3] as number;
   let pos = at + 10;
@@ -57,7 +57,7 @@ export function gzipHeaderLength(buf: Buffer, at: number): number | undefined {
 const MAX_MEMBER_BYTES = 512 * 1024 * 1024;
 
 /** Inflates the member starting at `at` in `buf`; undefined when `buf` ends before the member does. */
-export function inflateMemberAt(buf: Buffer, at: number, baseOffset: number): { data: Buffer; length: number } | undefined {
+function inflateMemberAt(buf: Buffer, at: number, baseOffset: number): { data: Buffer; length: number } | undefined {
   const header = gzipHeaderLength(buf, at);
   if (header === undefined) {
     const isMagic = buf[at] === 0x1f && buf[at + 1] === 0x8b && buf[at + 2] === 0x08;

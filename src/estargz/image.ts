@@ -129,7 +129,7 @@ export interface LayerReuse {
   knows(source: Digest): boolean;
 }
 
-export interface ConvertedManifest {
+interface ConvertedManifest {
   readonly source: Digest;
   readonly digest: Digest;
   readonly platform: Descriptor['platform'];

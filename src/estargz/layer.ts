@@ -236,7 +236,6 @@ async function passThrough(
   diffId: Digest | undefined,
 ): Promise<ConvertedLayer> {
   const measured = measureTar(await openLayerTar(source, layer), { where: source.where, layer: layer.digest, diffId });
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the entries are only checked
   for await (const _entry of layerEntries(measured.tar, where));
   const blob = { digest: layer.digest, size: layer.size };
   const written =

@@ -92,7 +92,7 @@ export function unknownDocumentType(layout: OciLayout, descriptor: Descriptor): 
   );
 }
 
-export function unknownLayerType(layout: OciLayout, layer: Descriptor): ShipError {
+function unknownLayerType(layout: OciLayout, layer: Descriptor): ShipError {
   return new ShipError(`${layout.where}: layer ${layer.digest} has media type ${quoted(layer.mediaType)}, which is not a container layer type`, {
     hint: 'only tar layers (application/vnd.oci.image.layer.v1.tar, +gzip, +zstd, or their Docker equivalents) are handled; encrypted layers and artifacts are not',
   });
@@ -116,7 +116,7 @@ export async function* layerEntries(tar: Readable, where: string): AsyncGenerato
       checkEntryPath(entry.header, where, entry.headerOffset);
       yield entry;
     }
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- reading to the end is the point
+
     for await (const _rest of tar);
     finished = true;
   } catch (error) {

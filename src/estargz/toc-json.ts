@@ -7,7 +7,7 @@
  */
 
 /** One entry, or another member's value, larger than this is refused (an entry is a few hundred bytes). */
-export const MAX_VALUE_BYTES = 16 << 20;
+const MAX_VALUE_BYTES = 16 << 20;
 
 export class TocJsonError extends Error {}
 

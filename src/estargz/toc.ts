@@ -258,7 +258,7 @@ function formatModtimeNow(seconds: number): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Normalises a path the way TOC readers do: `path.Clean("/" + name)` without the leading slash. */
+/** Normalizes a path the way TOC readers do: `path.Clean("/" + name)` without the leading slash. */
 export function cleanPath(name: string): string {
   // Most names are clean already, or a directory's with one slash at the end: those need no splitting.
   const body = name.charCodeAt(name.length - 1) === SLASH ? name.slice(0, -1) : name;

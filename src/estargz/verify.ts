@@ -25,7 +25,7 @@ import { verifyLayerBlob } from './verify-layer.js';
 
 export { verifyLayerBlob } from './verify-layer.js';
 
-export interface LayerVerdict {
+interface LayerVerdict {
   readonly manifest: Digest;
   readonly platform: string | undefined;
   readonly index: number;

@@ -3,7 +3,7 @@
  * Only names, kinds, defaults and environment fallbacks live here; parsing lives in inputs.ts.
  */
 
-export type InputGroup = 'MeshAgent' | 'Image' | 'Service' | 'Behaviour';
+type InputGroup = 'MeshAgent' | 'Image' | 'Service' | 'Behaviour';
 /** string: one value; list: newline-separated values; boolean: true or false. */
 export type InputKind = 'string' | 'list' | 'boolean';
 

@@ -7,7 +7,7 @@ import type { ShipConfig } from './ship-config.js';
 import { sendsInClear } from './value-parsers.js';
 
 /** The one platform MeshAgent runs room services on. */
-export const MESHAGENT_PLATFORM = 'linux/amd64';
+const MESHAGENT_PLATFORM = 'linux/amd64';
 
 /** `VALUE,NAME=...`: another assignment after a comma (upper-case names, as variables are; a URL query is not one). */
 const JOINED_ASSIGNMENT = /,\s*[A-Z_][A-Z0-9_]*=/;

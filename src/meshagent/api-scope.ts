@@ -127,7 +127,7 @@ function fillShape(shape: Shape, value: unknown, forbid = false): Record<string,
  * (unset ones null), each grant with its defaults filled, `database`/`datasets` read as `dataset`, unknown fields
  * dropped (`secrets` forbids them). Undefined when the CLI would refuse it.
  */
-export function normalizeApiScope(value: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
+function normalizeApiScope(value: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
   const given: Record<string, unknown> = { ...value };
   // AliasChoices("dataset", "database", "datasets"): the first of these present is the one read.
   given.dataset = ['dataset', 'database', 'datasets'].map((key) => value[key]).find((v) => v !== undefined);

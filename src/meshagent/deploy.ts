@@ -64,7 +64,7 @@ export interface DeployedService {
  * this deploy created (the service, a route) was deleted; `failed`, taking it back failed and the error says what is
  * left to put right by hand.
  */
-export type Rollback = 'restored' | 'removed' | 'failed';
+type Rollback = 'restored' | 'removed' | 'failed';
 
 /** The service as a deploy that was taken back left it. */
 export interface RolledBackService {
@@ -188,7 +188,7 @@ export async function findExistingService(client: MeshagentClient, room: string,
  * An existing service as a spec that can be sent back. A field this version does not know would be lost by the
  * update, so such a service is left alone with an error rather than silently changed.
  */
-export function existingSpec(record: ServiceRecord, name: string): ServiceSpec {
+function existingSpec(record: ServiceRecord, name: string): ServiceSpec {
   const parsed = ServiceSpec.safeParse(record);
   if (parsed.success) return parsed.data;
   const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(spec)'))].join(', ');

@@ -29,7 +29,7 @@ export type RoutePlan =
   | { readonly kind: 'update'; readonly request: RouteRequest; readonly spec: RouteSpecInput; readonly previous: RouteSpecInput };
 
 /** The route spec the CLI writes for a service's domain, as its RouteSpec model serialises it (defaults and nulls included). */
-export function serviceRouteSpec(route: Pick<RouteRequest, 'domain' | 'room' | 'serviceName' | 'port'>): RouteSpecInput {
+function serviceRouteSpec(route: Pick<RouteRequest, 'domain' | 'room' | 'serviceName' | 'port'>): RouteSpecInput {
   return {
     version: 'v1',
     kind: 'Route',
@@ -50,7 +50,7 @@ export async function planRoute(client: MeshagentClient, request: RouteRequest):
  * another service; else its service id is merged into its annotations and it is updated only when its paths or
  * annotations differ, as the CLI compares them.
  */
-export function decideRoute(current: RouteRecord | undefined, request: RouteRequest): RoutePlan {
+function decideRoute(current: RouteRecord | undefined, request: RouteRequest): RoutePlan {
   const desired = serviceRouteSpec(request);
   if (!current) return { kind: 'create', request, spec: desired };
   checkRouteOwner(current, request);

@@ -2,7 +2,7 @@
 import type { ServiceOptions } from './service-options.js';
 
 export const SERVICE_ID_ANNOTATION = 'meshagent.service.id';
-export const VALIDATION_METHOD_ANNOTATION = 'meshagent.request.validation.method';
+const VALIDATION_METHOD_ANNOTATION = 'meshagent.request.validation.method';
 
 /** `cookie` sets cookie validation; `none` removes any; `default` removes a cookie value (the CLI's rule). */
 export function withValidationMode(annotations: Record<string, string>, mode: ServiceOptions['validationMode']): Record<string, string> {

@@ -16,7 +16,7 @@ const reservedList = RESERVED_ROOM_SERVICE_PORTS.join(', ');
  * The ports the image exposes, as the CLI reads Dockerfile EXPOSE (cli image.py:1304-1315, 1372-1395): udp is
  * skipped (any other protocol counts), a port that is not a number from 1 to 65535 is skipped, each port once.
  */
-export function exposedTcpPorts(image: ImageFacts): number[] {
+function exposedTcpPorts(image: ImageFacts): number[] {
   const ports: number[] = [];
   for (const key of image.exposedPorts) {
     const [numText = '', protocol = ''] = key.split('/');

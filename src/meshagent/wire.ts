@@ -41,8 +41,6 @@ export type ProjectInfo = z.infer<typeof ProjectInfo>;
 // ---------------------------------------------------------------------------------------------------------------
 // Registry repositories and tokens
 
-export const REPOSITORY_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-
 export const CreateRepositoryRequest = z.strictObject({
   name: z.string(),
   description: z.string().default(''),
@@ -77,8 +75,6 @@ export type RepositoryToken = z.infer<typeof RepositoryToken>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Rooms
-
-export const ROOM_NAME_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
 
 export const CreateRoomRequest = z.strictObject({
   name: z.string(),
@@ -217,7 +213,7 @@ export const CreatedService = z.object({ id: z.string() });
 // ---------------------------------------------------------------------------------------------------------------
 // Routes (specs/service.py RouteSpec)
 
-export const RoutePath = z
+const RoutePath = z
   .strictObject({
     path: z
       .string()
@@ -254,7 +250,6 @@ export const RouteSpec = z
 export type RouteSpec = z.infer<typeof RouteSpec>;
 export type RouteSpecInput = z.input<typeof RouteSpec>;
 
-export const RouteBody = z.strictObject({ spec: RouteSpec });
 export const RouteAnswer = z.object({ route: z.object({ domain: z.string(), spec: RouteSpec }) });
 export type RouteRecord = z.infer<typeof RouteAnswer>['route'];
 

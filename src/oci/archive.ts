@@ -87,7 +87,7 @@ const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive as `docker save` 
  * same rules as layers (tar/entry-path.ts); a name that collides with what an earlier entry made (a file where
  * a directory is needed, or the reverse) is an error naming the entry.
  */
-export async function unpackTar(file: string, dir: string): Promise<void> {
+async function unpackTar(file: string, dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   const root = resolve(dir);
   try {

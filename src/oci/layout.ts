@@ -144,7 +144,7 @@ export class OciLayout {
   /** Reads the blob to its end, checking it (once per process: a blob this layout wrote or checked is not read again). */
   async verifyBlob(blob: { digest: Digest; size: number }): Promise<void> {
     if (this.checked.get(blob.digest) === blob.size && (await this.hasBlob(blob.digest, blob.size))) return;
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- reading is the point
+
     for await (const _chunk of await this.openBlob(blob));
   }
 

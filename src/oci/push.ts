@@ -42,7 +42,7 @@ export interface PushOptions {
   readonly upload?: Omit<UploadOptions, 'log' | 'onBytes'>;
 }
 
-export interface PushStats {
+interface PushStats {
   blobs: number;
   skipped: number;
   mounted: number;
@@ -62,7 +62,7 @@ export interface PushStats {
   outcomes: Map<Digest, BlobOutcome>;
 }
 
-export type BlobOutcome = 'uploaded' | 'skipped' | 'mounted';
+type BlobOutcome = 'uploaded' | 'skipped' | 'mounted';
 
 export interface PushResult {
   readonly digest: Digest;

@@ -17,9 +17,9 @@ import type { RepositoryClient } from './registry.js';
  * Blobs up to this size go in one PUT; larger ones in chunks of `chunkSize`. Chunks cost time (on loopback a 200 MB
  * blob took about 20% longer in 64 MB chunks than in one PUT), so only blobs where a resume saves real work get them.
  */
-export const DEFAULT_CHUNK_THRESHOLD = 256 * 1024 * 1024;
+const DEFAULT_CHUNK_THRESHOLD = 256 * 1024 * 1024;
 /** The size of one PATCH of a chunked upload (nothing to do with the chunks of an eStargz layer). */
-export const DEFAULT_UPLOAD_CHUNK_SIZE = 64 * 1024 * 1024;
+const DEFAULT_UPLOAD_CHUNK_SIZE = 64 * 1024 * 1024;
 /** Failures (each followed by a resume or restart) one blob may have before the upload gives up. */
 const MAX_FAILURES = 5;
 

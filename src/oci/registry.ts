@@ -405,7 +405,7 @@ async function drain(body: Readable): Promise<string> {
 }
 
 /** "CODE: message" of a distribution error body, or the text cut short. */
-export function registryErrorText(body: string): string {
+function registryErrorText(body: string): string {
   try {
     const errors = (JSON.parse(body) as { errors?: { code?: string; message?: string }[] }).errors ?? [];
     if (errors.length > 0) return errors.map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ');

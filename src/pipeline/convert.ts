@@ -19,7 +19,7 @@ import type { ShipRun } from './run.js';
 import { readRunnableConfig } from './runnable-image.js';
 import type { Built, SourceImage } from './source-image.js';
 
-export interface ShippableImage {
+interface ShippableImage {
   /**
    * Manifests, configs and the blobs of the layers converted here. The blobs of layers reused from the previous
    * ship are not in it: they are in the target repository, so the push skips them and nothing else reads them.

@@ -41,7 +41,7 @@ export interface Target {
   readonly offline?: OfflineFacts;
 }
 
-export interface OfflineFacts {
+interface OfflineFacts {
   /** Why nothing was read, e.g. "no api-key was given". */
   readonly reason: string;
   /** The facts a run with a key and a reachable API reads, and this one could not. */
@@ -49,7 +49,7 @@ export interface OfflineFacts {
 }
 
 /** What an offline plan cannot know; the README's dry-run table lists the same. */
-export const UNREAD_OFFLINE = [
+const UNREAD_OFFLINE = [
   'registry host (GET /config)',
   'project key (GET /accounts/projects/{id})',
   'whether the registry repository exists',
@@ -127,7 +127,7 @@ function offlineReason(error: unknown, apiUrl: string): string | undefined {
  * The target as far as the inputs alone tell it. A tag that names a registry keeps it and its first path part as
  * the project key (unchecked); a tag without them gets the placeholders `<registry>` and `<project-key>`.
  */
-export function offlineTarget(config: ShipConfig, reason: string): Target {
+function offlineTarget(config: ShipConfig, reason: string): Target {
   const tag = config.image.tag;
   const registry = tag.registry ?? '<registry>';
   const repository = tagNeedsProjectKey(tag) ? `<project-key>/${tag.repository}` : tag.repository;

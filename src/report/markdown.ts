@@ -71,6 +71,8 @@ export function link(url: string): string {
     return cell(url);
   }
   if (protocol !== 'https:' && protocol !== 'http:') return cell(url);
+  // Control characters are exactly what must not reach the link target.
+  // eslint-disable-next-line no-control-regex
   const href = url.replace(/[()[\]<>|`\s\x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
   return `[${withoutMarkup(oneLine(url)).replaceAll('|', '\\|')}](${href})`;
 }

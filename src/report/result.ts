@@ -74,7 +74,7 @@ export interface ProbeReport {
   readonly ok: boolean;
 }
 
-export interface RetryReport {
+interface RetryReport {
   readonly method: string;
   readonly url: string;
   readonly reason: string;

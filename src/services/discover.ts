@@ -10,7 +10,7 @@ import { MANIFEST_FILE, parseManifest, type ServiceSpec } from './manifest.js';
 
 /** Directories every search skips: VCS metadata, dependencies, and hidden directories. */
 const SKIPPED = new Set(['node_modules', 'vendor', 'dist']);
-export const DEFAULT_GLOBS: readonly string[] = ['**'];
+const DEFAULT_GLOBS: readonly string[] = ['**'];
 const BUILD_FILES = ['Containerfile', 'Dockerfile'] as const;
 
 export interface DiscoverOptions {
@@ -44,7 +44,7 @@ export function discoverServices(options: DiscoverOptions): Discovered {
 }
 
 /** Each directory matching a glob that holds a Containerfile or Dockerfile becomes a service named after it. */
-export function findDockerfiles(root: string, globs: readonly string[]): ServiceSpec[] {
+function findDockerfiles(root: string, globs: readonly string[]): ServiceSpec[] {
   const patterns = globs.map(repoGlob);
   const services: ServiceSpec[] = [];
   const names = new Map<string, string>();

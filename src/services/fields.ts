@@ -20,7 +20,7 @@ export const SERVICE_INPUTS: readonly { readonly name: string; readonly kind: In
 /** Lists whose lines are KEY=VALUE may also be written as a YAML mapping. */
 export const KEY_VALUE_LISTS: ReadonlySet<string> = new Set(['env', 'build-args', 'env-secrets']);
 
-export type Scalar = string | number | boolean;
+type Scalar = string | number | boolean;
 export type FieldValue = Scalar | readonly Scalar[] | Readonly<Record<string, Scalar>>;
 
 /** A validated manifest value as the action reads it: lists one item a line, booleans true/false. */

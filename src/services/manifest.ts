@@ -111,7 +111,7 @@ type ServiceEntry = z.infer<typeof serviceSchema>;
 type Path = readonly (string | number)[];
 
 /** `services[1].ports` for ['services', 1, 'ports']. */
-export function fieldName(path: Path): string {
+function fieldName(path: Path): string {
   return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${part}` : part), '');
 }
 

@@ -32,16 +32,16 @@ export interface LegOptions {
   readonly image?: string | undefined;
 }
 
-export const DEFAULT_TAG = 'latest';
+const DEFAULT_TAG = 'latest';
 /** GitHub runs at most 256 jobs per matrix. */
-export const MAX_LEGS = 256;
+const MAX_LEGS = 256;
 /** Inputs that only shape a build; a deploy of an existing image drops them. */
 const BUILD_ONLY = ['context', 'file', 'build-args', 'target'] as const;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 /** Picks the services asked for; a name that is not a service is an error listing the ones there are. */
-export function selectServices(services: readonly ServiceSpec[], only: readonly string[] | undefined): ServiceSpec[] {
+function selectServices(services: readonly ServiceSpec[], only: readonly string[] | undefined): ServiceSpec[] {
   if (only === undefined) return [...services];
   const known = new Set(services.map((s) => s.name));
   const unknown = only.filter((name) => !known.has(name));
@@ -138,7 +138,7 @@ const FILLED_BY_KIT = new Set(['api-key', 'api-url', 'project-id', 'dry-run']);
 const PLACEHOLDER_KEY = 'ma-AAAAAAAAAAAAAAAAAAAAAA-AAAAAAAAAAAAAAAAAAAAAA-not-a-real-key';
 
 /** The action's own input errors for a leg, without those about what the workflow supplies. */
-export function checkLeg(leg: Leg): ShipError[] {
+function checkLeg(leg: Leg): ShipError[] {
   const { service: _service, ...inputs } = leg;
   const hasRoom = inputs.room !== undefined && inputs.room !== '';
   const raw = readRawInputs({

@@ -13,7 +13,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { cell as markdownCell, code, link } from '../report/markdown.js';
 
-export type LegStatus = 'shipped' | 'planned' | 'failed' | 'cancelled' | 'skipped' | 'missing' | 'unreadable' | 'unknown';
+type LegStatus = 'shipped' | 'planned' | 'failed' | 'cancelled' | 'skipped' | 'missing' | 'unreadable' | 'unknown';
 
 export interface ReportRow {
   readonly service: string;

@@ -6,7 +6,7 @@
 
 export const BLOCK = 512;
 
-/** Entry kinds after normalisation ('\0' and '7' read as regular files, '\0' with a trailing slash as a dir). */
+/** Entry kinds after normalization ('\0' and '7' read as regular files, '\0' with a trailing slash as a dir). */
 export type EntryType = '0' | '1' | '2' | '3' | '4' | '5' | '6';
 
 export interface TarHeader {
@@ -112,7 +112,7 @@ export function bareFileHeader(name: string, size: number): Buffer {
 }
 
 /** `len key=value\n` records; the length counts its own digits, hence the small fixed-point loop. */
-export function encodePaxRecords(records: ReadonlyArray<readonly [string, Buffer]>): Buffer {
+function encodePaxRecords(records: ReadonlyArray<readonly [string, Buffer]>): Buffer {
   const parts: Buffer[] = [];
   for (const [key, value] of records) {
     const body = Buffer.byteLength(key) + value.length + 3; // ' ' '=' '\n'

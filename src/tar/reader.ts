@@ -11,7 +11,7 @@ import { BLOCK, padding, type EntryType, type TarHeader } from './header.js';
 import { ByteReader } from './byte-reader.js';
 
 /** PAX and GNU long-name records larger than this are refused (Go's archive/tar uses the same bound). */
-export const MAX_EXTENSION_BYTES = 1 << 20;
+const MAX_EXTENSION_BYTES = 1 << 20;
 
 export interface TarEntry {
   readonly header: TarHeader;
@@ -297,7 +297,7 @@ function decode(bytes: Buffer, at: number): string {
 }
 
 /** `len key=value\n` records, each checked against its declared length. */
-export function parsePax(data: Buffer, at: number): Array<[string, Buffer]> {
+function parsePax(data: Buffer, at: number): Array<[string, Buffer]> {
   const records: Array<[string, Buffer]> = [];
   let pos = 0;
   while (pos < data.length) {

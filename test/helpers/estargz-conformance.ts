@@ -60,10 +60,10 @@ export interface Converter {
 }
 
 export const TOC_DIGEST = 'containerd.io/snapshot/stargz/toc.digest';
-export const UNCOMPRESSED_SIZE = 'io.containers.estargz.uncompressed-size';
+const UNCOMPRESSED_SIZE = 'io.containers.estargz.uncompressed-size';
 const LAYER_TYPE = 'application/vnd.oci.image.layer.v1.tar+gzip';
-export const PREFETCH = '.prefetch.landmark';
-export const NO_PREFETCH = '.no.prefetch.landmark';
+const PREFETCH = '.prefetch.landmark';
+const NO_PREFETCH = '.no.prefetch.landmark';
 const LANDMARK_CONTENT = Buffer.from([0x0f]);
 
 export interface ConformanceCase {
@@ -85,7 +85,7 @@ export interface ConformanceCase {
   readonly refusedBy?: Partial<Record<ConverterName, { readonly error: RegExp; readonly why: string }>>;
 }
 
-export const CHUNK = 4096;
+const CHUNK = 4096;
 const DEFAULTS: ConvertOptions = { chunkSize: CHUNK, level: 6, prefetch: [] };
 
 export function optionsOf(c: ConformanceCase): ConvertOptions {
@@ -317,7 +317,7 @@ export function expectedDefects(c: ConformanceCase, converter: ConverterName): r
 }
 
 /** The order a converter must give for a case. */
-export function expectedOrder(c: ConformanceCase, converter: ConverterName): readonly string[] {
+function expectedOrder(c: ConformanceCase, converter: ConverterName): readonly string[] {
   return c.differs?.[converter]?.order ?? c.order;
 }
 

@@ -48,7 +48,7 @@ export function gzipMembers(blob: Buffer): Member[] {
     try {
       inflated = inflateRawSync(blob.subarray(pos), { info: true }) as unknown as typeof inflated;
     } catch (error) {
-      throw new Error(`member at ${at}: ${(error as Error).message}`);
+      throw new Error(`member at ${at}: ${(error as Error).message}`, { cause: error });
     }
     pos += inflated.engine.bytesWritten;
     if (pos + 8 > blob.length) throw new Error(`member at ${at}: no trailer`);

@@ -51,7 +51,7 @@ export async function convertBuffer(input: Buffer, options: { chunkSize?: number
 }
 
 /** The layer media type that declares the compression `blob` has. */
-export function layerTypeOf(blob: Buffer): string {
+function layerTypeOf(blob: Buffer): string {
   if (blob[0] === 0x1f && blob[1] === 0x8b && blob[2] === 0x08) return MediaType.ociLayerGzip;
   if (blob.length >= 4 && blob.readUInt32LE(0) === 0xfd2fb528) return MediaType.ociLayerZstd;
   return MediaType.ociLayer;

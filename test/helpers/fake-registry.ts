@@ -26,7 +26,7 @@ import type { AddressInfo } from 'node:net';
 import { sha256 } from './estargz-raw.js';
 
 export type Action = 'pull' | 'push' | 'delete';
-export interface Credentials {
+interface Credentials {
   readonly username: string;
   readonly password: string;
 }

@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 const sha256 = (data: Buffer | string): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
 /** A one-file ustar archive; enough for registries and unpackers. */
-export function tarWithFile(name: string, content: string): Buffer {
+function tarWithFile(name: string, content: string): Buffer {
   const body = Buffer.from(content);
   const header = Buffer.alloc(512);
   header.write(name, 0, 100, 'utf8');

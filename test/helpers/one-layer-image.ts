@@ -8,7 +8,7 @@ import type { ConvertedLayer } from './estargz-conformance.js';
 import { writeImageLayout } from './image-layout.js';
 import { buildTar, type Entry } from './tar-builder.js';
 
-export const PLATFORM = { os: 'linux', architecture: 'amd64' };
+const PLATFORM = { os: 'linux', architecture: 'amd64' };
 
 /** An OCI layout at `dir` holding one image, tagged `latest`, whose only layer is `tar` (gzip-compressed). */
 export function writeOneLayerImage(dir: string, tar: Buffer): void {

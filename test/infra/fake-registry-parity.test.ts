@@ -45,7 +45,7 @@ async function transcript(base: string, suffix: string): Promise<Step[]> {
       // distribution 2.8 declares a Content-Length for its 416 answer and closes before sending it: keep the status.
       text = method === 'HEAD' ? '' : await response.text().catch(() => '');
     } catch (error) {
-      throw new Error(`${what}: ${String(error)} (${String((error as Error).cause)})`);
+      throw new Error(`${what}: ${String(error)} (${String((error as Error).cause)})`, { cause: error });
     }
     let code: string | undefined;
     try {

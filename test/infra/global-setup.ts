@@ -24,7 +24,7 @@ const DOWN = path.join(here, 'down.sh');
 
 function logTails(dir: string, lines = 15): string {
   let out = '';
-  let names: string[] = [];
+  let names: string[];
   try {
     names = fs.readdirSync(dir).filter((n) => n.endsWith('.log'));
   } catch {

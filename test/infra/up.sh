@@ -43,6 +43,11 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   bash "$REPO/scripts/setup-system.sh"
 fi
 command -v node >/dev/null 2>&1 || { echo "up: node is not on PATH" >&2; exit 1; }
+# The sandbox's room runtime pulls through the stargz snapshotter daemon: built here once (cached under .cache/),
+# so no test waits for the build. Where it cannot be built the runtime pulls onto overlayfs and says why.
+if ! snapshotter_build=$(bash "$REPO/scripts/build-snapshotter.sh" 2>&1); then
+  echo "up: the stargz snapshotter daemon did not build; the room runtime will pull without it: ${snapshotter_build##*$'\n'}" >&2
+fi
 if [[ ${#SOCK} -gt 100 ]]; then
   echo "up: $SOCK is too long for a unix socket (${#SOCK} > 100 characters); use a shorter DIR" >&2
   exit 1

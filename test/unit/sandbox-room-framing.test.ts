@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { packMessage, unpackMessage } from '../../sandbox/room/content.js';
 import { encodeMessage, FramingError, MessageAssembler, PACKET_DATA_SIZE } from '../../sandbox/room/framing.js';
-import { parseApiKey } from '../../sandbox/room/participant-token.js';
+import { parseApiKey } from '../../sandbox/participant-token.js';
 import { newApiKey } from '../../sandbox/state.js';
 
 const sdk = createRequire(import.meta.url)('@meshagent/meshagent') as typeof import('@meshagent/meshagent');

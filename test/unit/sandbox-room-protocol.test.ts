@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { issueParticipantToken } from '../../sandbox/room/participant-token.js';
+import { issueParticipantToken } from '../../sandbox/participant-token.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { FakeRoomRuntime } from '../helpers/fake-room-runtime.js';
 
@@ -24,7 +24,7 @@ let jwt: string;
 const sockets: WebSocket[] = [];
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ dir: work, registry: false, runtime });
+  sandbox = await startSandbox({ dir: work, registry: false, roomRuntime: runtime });
   const api = new sdk.Meshagent({ baseUrl: sandbox.apiUrl, token: sandbox.apiKey });
   await api.createRoom({ projectId: sandbox.projectId, name: ROOM });
   await api.createRoom({ projectId: sandbox.projectId, name: 'other' });

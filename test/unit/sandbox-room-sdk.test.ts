@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseApiKey } from '../../sandbox/room/participant-token.js';
+import { parseApiKey } from '../../sandbox/participant-token.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { FakeRoomRuntime } from '../helpers/fake-room-runtime.js';
 
@@ -25,7 +25,7 @@ let agentId: string;
 const entered: RoomClient[] = [];
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ dir: work, registry: false, runtime });
+  sandbox = await startSandbox({ dir: work, registry: false, roomRuntime: runtime });
   client = new sdk.Meshagent({ baseUrl: sandbox.apiUrl, token: sandbox.apiKey });
   await client.createRoom({ projectId: sandbox.projectId, name: ROOM });
   webId = await client.createRoomService(sandbox.projectId, ROOM, {

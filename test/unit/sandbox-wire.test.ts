@@ -334,7 +334,7 @@ describe('services: what the SDK sends', () => {
     expect(stored('dev', 'tokens')?.container?.environment).toEqual([{ name: 'T', token: { identity: 'bot', api: { dataset: { list_tables: true } } } }]);
   });
 
-  it('normalises run_as as the model does', () => {
+  it('normalizes run_as as the model does', () => {
     const container = { image: 'x', run_as: { email: ' SA@Acme.Test ', scopes: [' a ', 'a', '', 'b'] } };
     expect(call('POST', 'rooms/dev/services', { ...minimal('run-as'), container }).status).toBe(200);
     expect(stored('dev', 'run-as')?.container?.run_as).toEqual({ email: 'sa@acme.test', scopes: ['a', 'b'] });

@@ -317,7 +317,7 @@ describe('invalid manifests: every error names the line and the field', () => {
     ]);
     const ports = (error as ManifestError).issues[1];
     expect(ports?.message).toContain('80x');
-    expect(error.message).toMatch(/^meshagent-ship\.yml has 3 errors:\n  meshagent-ship\.yml:2: defaults\.validation-mode: /);
+    expect(error.message).toMatch(/^meshagent-ship\.yml has 3 errors:\n {2}meshagent-ship\.yml:2: defaults\.validation-mode: /);
   });
 
   it('does not blame the manifest for what the workflow supplies (room, API key)', () => {

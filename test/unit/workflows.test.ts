@@ -10,6 +10,8 @@ import { COMMANDS } from '../../src/cli-args.js';
 import { INPUTS } from '../../src/inputs/spec.js';
 import { SERVICE_INPUTS } from '../../src/services/fields.js';
 
+// Parsed workflow YAML, walked freely by the tests: its shape is what they check.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 const DIR = '.github/workflows';

@@ -7,10 +7,10 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { ApiScope } from '../wire/api-scope.js';
+import { ApiScope } from './wire/api-scope.js';
 
 /** The upstream API version whose token shape the sandbox follows (reference §0). */
-export const TOKEN_VERSION = '0.50.1';
+const TOKEN_VERSION = '0.50.1';
 
 export interface ParsedApiKey {
   /** The key's id, a UUID: the token's `kid`. */
