@@ -85555,7 +85555,7 @@ class SpillStore {
             for (let at = 0; at < this.spilled;) {
                 const n = (0,external_node_fs_namespaceObject.readSync)(this.fd, buffer, 0, Math.min(STORE_BLOCK, this.spilled - at), at);
                 if (n === 0)
-                    throw new Error('the TOC spill file is shorter than written');
+                    throw new Error(`the temporary file of ${this.what} is shorter than written`);
                 at += n;
                 yield buffer.subarray(0, n);
             }
@@ -87573,10 +87573,14 @@ const BATCH_BYTES = 8 << 20;
 /** No target recorded yet (entry indices are below 2^32 - 1). */
 const hardlink_check_NONE = 0xffffffff;
 class HardlinkCheck {
+    tempDir;
+    limits;
+    /** Made at the first hardlink: a layer without any costs nothing. */
     store;
     links = 0;
-    constructor(tempDir) {
-        this.store = new SpillStore(tempDir, 'the hardlink list');
+    constructor(tempDir, limits = { links: BATCH_LINKS, bytes: BATCH_BYTES }) {
+        this.tempDir = tempDir;
+        this.limits = limits;
     }
     get count() {
         return this.links;
@@ -87588,6 +87592,7 @@ class HardlinkCheck {
         head.writeUInt32LE(index, 0);
         head.writeUInt32LE(nameBytes.length, 4);
         head.writeUInt32LE(linkBytes.length, 8);
+        this.store ??= new SpillStore(this.tempDir, 'the hardlink list');
         this.store.write(Buffer.concat([head, nameBytes, linkBytes]));
         this.links += 1;
     }
@@ -87596,9 +87601,9 @@ class HardlinkCheck {
      * batch. Calls `defect` for each hardlink whose target is not earlier, in TOC order.
      */
     async check(entries, defect) {
-        const linkIndex = new Uint32Array(Math.min(BATCH_LINKS, this.links));
+        const linkIndex = new Uint32Array(Math.min(this.limits.links, this.links));
         const slotOf = new Uint32Array(linkIndex.length);
-        const table = new TargetTable(linkIndex.length);
+        const table = new TargetTable(linkIndex.length, this.limits.bytes);
         for (let done = 0; done < this.links;) {
             table.clear();
             let size = 0;
@@ -87647,7 +87652,7 @@ class HardlinkCheck {
         }
     }
     close() {
-        this.store.close();
+        this.store?.close();
     }
     /** The spilled links from the `from`-th on; each record is valid until the next one is asked for. */
     *records(from) {
@@ -87655,7 +87660,7 @@ class HardlinkCheck {
         let work = Buffer.allocUnsafe(0);
         let left = 0;
         let ordinal = 0;
-        for (const piece of this.store.read()) {
+        for (const piece of this.store?.read() ?? []) {
             if (left + piece.length > work.length) {
                 const larger = Buffer.allocUnsafe(Math.max(2 * work.length, left + piece.length));
                 work.copy(larger, 0, 0, left);
@@ -87684,6 +87689,7 @@ class HardlinkCheck {
  * kept as UTF-8 in one buffer. A 32-bit hash picks the slot; equal names are confirmed by comparing the names.
  */
 class TargetTable {
+    maxBytes;
     hashes;
     /** 1 + the target's number in the slot; 0 for an empty slot. */
     keys;
@@ -87692,7 +87698,10 @@ class TargetTable {
     names = Buffer.alloc(0);
     bytes = 0;
     targets = 0;
-    constructor(links) {
+    constructor(links, 
+    /** Bytes of distinct names the table takes before it is full. */
+    maxBytes) {
+        this.maxBytes = maxBytes;
         let capacity = 16;
         while (capacity < links * 2)
             capacity *= 2;
@@ -87710,7 +87719,7 @@ class TargetTable {
     }
     /** Whether `target` is in the table, or its name fits in this batch's bytes. */
     fits(target) {
-        return this.find(target, hashOf(target)) !== -1 || this.bytes + Buffer.byteLength(target) <= BATCH_BYTES;
+        return this.find(target, hashOf(target)) !== -1 || this.bytes + Buffer.byteLength(target) <= this.maxBytes;
     }
     /** The slot of `target`, added if it is new. */
     insert(target) {

@@ -21,6 +21,12 @@ const BATCH_BYTES = 8 << 20;
 /** No target recorded yet (entry indices are below 2^32 - 1). */
 const NONE = 0xffffffff;
 
+/** The size of a batch: at most `links` hardlinks, and `bytes` of distinct target names (UTF-8). */
+export interface BatchLimits {
+  readonly links: number;
+  readonly bytes: number;
+}
+
 /** One spilled hardlink: its place in the TOC, then its name and its link name (UTF-8, each with its length). */
 interface LinkRecord {
   readonly index: number;
@@ -29,12 +35,14 @@ interface LinkRecord {
 }
 
 export class HardlinkCheck {
-  private readonly store: SpillStore;
+  /** Made at the first hardlink: a layer without any costs nothing. */
+  private store: SpillStore | undefined;
   private links = 0;
 
-  constructor(tempDir: string | undefined) {
-    this.store = new SpillStore(tempDir, 'the hardlink list');
-  }
+  constructor(
+    private readonly tempDir: string | undefined,
+    private readonly limits: BatchLimits = { links: BATCH_LINKS, bytes: BATCH_BYTES },
+  ) {}
 
   get count(): number {
     return this.links;
@@ -47,6 +55,7 @@ export class HardlinkCheck {
     head.writeUInt32LE(index, 0);
     head.writeUInt32LE(nameBytes.length, 4);
     head.writeUInt32LE(linkBytes.length, 8);
+    this.store ??= new SpillStore(this.tempDir, 'the hardlink list');
     this.store.write(Buffer.concat([head, nameBytes, linkBytes]));
     this.links += 1;
   }
@@ -56,9 +65,9 @@ export class HardlinkCheck {
    * batch. Calls `defect` for each hardlink whose target is not earlier, in TOC order.
    */
   async check(entries: () => AsyncGenerator<ReadonlyArray<{ name: string; type: string }>, unknown>, defect: (message: string) => void): Promise<void> {
-    const linkIndex = new Uint32Array(Math.min(BATCH_LINKS, this.links));
+    const linkIndex = new Uint32Array(Math.min(this.limits.links, this.links));
     const slotOf = new Uint32Array(linkIndex.length);
-    const table = new TargetTable(linkIndex.length);
+    const table = new TargetTable(linkIndex.length, this.limits.bytes);
     for (let done = 0; done < this.links;) {
       table.clear();
       let size = 0;
@@ -101,7 +110,7 @@ export class HardlinkCheck {
   }
 
   close(): void {
-    this.store.close();
+    this.store?.close();
   }
 
   /** The spilled links from the `from`-th on; each record is valid until the next one is asked for. */
@@ -110,7 +119,7 @@ export class HardlinkCheck {
     let work = Buffer.allocUnsafe(0);
     let left = 0;
     let ordinal = 0;
-    for (const piece of this.store.read()) {
+    for (const piece of this.store?.read() ?? []) {
       if (left + piece.length > work.length) {
         const larger = Buffer.allocUnsafe(Math.max(2 * work.length, left + piece.length));
         work.copy(larger, 0, 0, left);
@@ -148,7 +157,11 @@ class TargetTable {
   private bytes = 0;
   private targets = 0;
 
-  constructor(links: number) {
+  constructor(
+    links: number,
+    /** Bytes of distinct names the table takes before it is full. */
+    private readonly maxBytes: number,
+  ) {
     let capacity = 16;
     while (capacity < links * 2) capacity *= 2;
     this.hashes = new Uint32Array(capacity);
@@ -167,7 +180,7 @@ class TargetTable {
 
   /** Whether `target` is in the table, or its name fits in this batch's bytes. */
   fits(target: string): boolean {
-    return this.find(target, hashOf(target)) !== -1 || this.bytes + Buffer.byteLength(target) <= BATCH_BYTES;
+    return this.find(target, hashOf(target)) !== -1 || this.bytes + Buffer.byteLength(target) <= this.maxBytes;
   }
 
   /** The slot of `target`, added if it is new. */
