@@ -80059,7 +80059,7 @@ function preprocess(fn, schema) {
  * The one error type of meshagent-ship: a message a user can act on, and a hint saying what to run or change.
  * Anything thrown that is not a ShipError is a bug and is reported with its stack.
  */
-class ShipError extends Error {
+class errors_ShipError extends Error {
     name = 'ShipError';
     /** What to run or change; shown on its own line after the message. */
     hint;
@@ -80072,7 +80072,7 @@ class ShipError extends Error {
     }
 }
 /** Several input errors reported at once, so a user fixes them all in one go. */
-class InputErrors extends ShipError {
+class InputErrors extends errors_ShipError {
     errors;
     constructor(errors) {
         const first = errors[0];
@@ -80086,7 +80086,7 @@ class InputErrors extends ShipError {
 }
 /** The text a user sees for an error: the message, then the hint on its own line. */
 function errors_formatError(error) {
-    if (error instanceof ShipError) {
+    if (error instanceof errors_ShipError) {
         if (error instanceof InputErrors && error.errors.length > 1) {
             const hints = error.errors.filter((e) => e.hint).map((e) => `  - ${e.input ?? 'input'}: ${e.hint}`);
             return hints.length > 0 ? `${error.message}\nHints:\n${hints.join('\n')}` : error.message;
@@ -80142,7 +80142,7 @@ const tagHint = 'use <registry>/<project-key>/<repository>:<tag>, or the shortha
 /** The longest image name (registry and repository, without the tag) a registry takes. */
 const NAME_MAX_LENGTH = 255;
 function newTagError(message, input) {
-    return new ShipError(message, { hint: tagHint, input });
+    return new errors_ShipError(message, { hint: tagHint, input });
 }
 /**
  * Parses an image tag the way the MeshAgent CLI does. `optionName` is how the tag is named in the two messages
@@ -80252,18 +80252,18 @@ function projectTagFormat(projectRegistry) {
 function splitProjectRepository(tag, projectRegistry) {
     const format = projectTagFormat(projectRegistry);
     if (tag.registry !== projectRegistry) {
-        throw new ShipError(`PATH requires --tag to use ${format}`, {
+        throw new errors_ShipError(`PATH requires --tag to use ${format}`, {
             input: 'tag',
             hint: `meshagent-ship pushes to the project registry ${projectRegistry}; use a tag of the form ${format}, or the shorthand <repository>:<tag>`,
         });
     }
     const parts = tag.repository.split('/');
     if (parts.length < 2) {
-        throw new ShipError(`room image tags must be in the form ${format}`, { input: 'tag', hint: `e.g. ${projectRegistry}/<project-key>/my-service:1` });
+        throw new errors_ShipError(`room image tags must be in the form ${format}`, { input: 'tag', hint: `e.g. ${projectRegistry}/<project-key>/my-service:1` });
     }
     const projectKey = parts[0] ?? '';
     if (!PROJECT_KEY_RE.test(projectKey)) {
-        throw new ShipError(`room image tags must use a valid project key after ${projectRegistry}/`, {
+        throw new errors_ShipError(`room image tags must use a valid project key after ${projectRegistry}/`, {
             input: 'tag',
             hint: 'a project key is lowercase letters and digits, words joined by single "-"',
         });
@@ -80274,7 +80274,7 @@ function splitProjectRepository(tag, projectRegistry) {
 function checkProjectKey(tag, projectRegistry, expectedKey) {
     const split = splitProjectRepository(tag, projectRegistry);
     if (split.projectKey !== expectedKey) {
-        throw new ShipError('the image tag project key does not match the selected project: ' +
+        throw new errors_ShipError('the image tag project key does not match the selected project: ' +
             `expected ${projectRegistry}/${expectedKey ?? 'None'}/..., got ${projectRegistry}/${split.projectKey}/...`, { input: 'tag', hint: 'use the project key of the project your API key belongs to, or the shorthand <repository>:<tag>' });
     }
     return split;
@@ -80634,17 +80634,21 @@ function readRawInputs(source) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/file-errors.ts
 /**
  * File-system surprises in an image on disk (a blob that is a directory, a file where a directory should be, a
- * file that cannot be read) as a ShipError naming the path, instead of a bare errno error with a stack.
+ * file that cannot be read) and in the places files are written (a temporary directory that cannot be made) as a
+ * ShipError naming the path, instead of a bare errno error with a stack.
  */
+
+
+
 
 const PROBLEMS = {
     EISDIR: 'is a directory, where a file was expected',
@@ -80655,16 +80659,38 @@ const PROBLEMS = {
     EPERM: 'cannot be read or written: operation not permitted',
     ELOOP: 'is a symbolic link loop',
     ENAMETOOLONG: 'is a name too long for the file system',
+    EROFS: 'is on a read-only file system',
+    ENOSPC: 'is on a file system with no space left',
+    EDQUOT: 'is on a file system whose quota is used up',
 };
-/** The ShipError for a file-system error met at `path`; `context` (what was being read or written) leads the message. */
-function fileError(error, path, context, hint) {
-    if (error instanceof ShipError)
-        return error;
+function problemOf(error) {
     const code = error?.code;
-    const problem = (code && PROBLEMS[code]) ?? `cannot be used (${code ?? (error instanceof Error ? error.message : String(error))})`;
+    return (code && PROBLEMS[code]) ?? `cannot be used (${code ?? (error instanceof Error ? error.message : String(error))})`;
+}
+/** The ShipError for a file-system error met at `path`; `context` (what was being read or written) leads the message. */
+function file_errors_fileError(error, path, context, hint) {
+    if (error instanceof errors_ShipError)
+        return error;
+    const problem = problemOf(error);
     // The errno error's own path may be deeper than `path` (a file under it); it names the culprit best.
     const culprit = error?.path ?? path;
-    return new ShipError(`${context}: ${shown(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
+    return new errors_ShipError(`${context}: ${shown(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
+}
+/**
+ * A new directory `prefix` + random characters under `parent` (default the system's temporary directory, which
+ * follows TMPDIR). A parent that is missing, not a directory or not writable is a ShipError naming it and the fix.
+ */
+async function makeTempDir(parent, prefix) {
+    const under = parent ?? (0,external_node_os_namespaceObject.tmpdir)();
+    try {
+        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(under, prefix));
+    }
+    catch (error) {
+        throw new errors_ShipError(`cannot create a temporary directory: ${shown(under)} ${problemOf(error)}`, {
+            hint: parent === undefined ? 'point TMPDIR at a writable directory, or unset it' : `make ${shown(under)} a writable directory`,
+            cause: error,
+        });
+    }
 }
 
 // EXTERNAL MODULE: external "node:stream"
@@ -80685,7 +80711,7 @@ var external_node_zlib_ = __nccwpck_require__(8522);
 /** The compression the first bytes of the file at `path` show; `what` names the file in errors. */
 async function sniffCompression(path, what = 'a compressed file') {
     const handle = await (0,promises_.open)(path, 'r').catch((error) => {
-        throw fileError(error, path, what);
+        throw file_errors_fileError(error, path, what);
     });
     try {
         const head = Buffer.alloc(4);
@@ -80697,7 +80723,7 @@ async function sniffCompression(path, what = 'a compressed file') {
         return 'none';
     }
     catch (error) {
-        throw fileError(error, path, what);
+        throw file_errors_fileError(error, path, what);
     }
     finally {
         await handle.close();
@@ -80717,7 +80743,7 @@ function decompress(compressed, compression, what) {
         const factory = external_node_zlib_.createZstdDecompress;
         if (!factory) {
             compressed.destroy();
-            throw new ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, {
+            throw new errors_ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, {
                 hint: 'run with Node.js 22.15 or later, or compress with gzip instead',
             });
         }
@@ -80773,7 +80799,7 @@ function unsafePath(header) {
 function checkEntryPath(header, where, offset) {
     const problem = unsafePath(header);
     if (problem)
-        throw new ShipError(`${where}: tar entry ${quoted(header.name)} (at byte ${offset} of the tar stream) is refused: ${problem}`, { hint: HINT });
+        throw new errors_ShipError(`${where}: tar entry ${quoted(header.name)} (at byte ${offset} of the tar stream) is refused: ${problem}`, { hint: HINT });
 }
 function nameProblem(name) {
     if (name.startsWith('/'))
@@ -81059,7 +81085,7 @@ class ByteReader {
 const MAX_EXTENSION_BYTES = 1 << 20;
 /** Said of the archive, whatever it is: a reader that knows what the tar was (a layer, an image archive) says more. */
 const reader_HINT = 'the file is not a valid tar archive, or was cut short';
-class TarFormatError extends ShipError {
+class TarFormatError extends errors_ShipError {
     entry;
     offset;
     constructor(message, entry, offset) {
@@ -81528,7 +81554,7 @@ function blobMismatch(expected, actual, where) {
 }
 function blobError(expected, problem, where) {
     const blob = expected.digest ? `blob ${expected.digest}` : 'a blob';
-    return new ShipError(`${where ? `${where}: ` : ''}${blob} ${problem}`, { hint: blob_check_HINT });
+    return new errors_ShipError(`${where ? `${where}: ` : ''}${blob} ${problem}`, { hint: blob_check_HINT });
 }
 /**
  * A pass-through stream that checks what flows through it: it fails as soon as the blob is too long, and at the end
@@ -81727,8 +81753,8 @@ class layout_OciLayout {
         catch (error) {
             const code = error.code;
             if (code !== 'ENOENT' && code !== 'ENOTDIR')
-                throw fileError(error, markerPath, 'the layout marker', 'the layout is damaged: write it again');
-            throw new ShipError(`${where} is not an OCI image layout: it has no oci-layout file`, {
+                throw file_errors_fileError(error, markerPath, 'the layout marker', 'the layout is damaged: write it again');
+            throw new errors_ShipError(`${where} is not an OCI image layout: it has no oci-layout file`, {
                 hint: 'give a directory written by `buildah push IMAGE oci:DIR` or `skopeo copy ... oci:DIR`',
             });
         }
@@ -81742,7 +81768,7 @@ class layout_OciLayout {
         if (version !== OCI_LAYOUT_VERSION) {
             // The value is shown only when it looks like a version: the file may be anything, and its content stays out of messages.
             const shownVersion = typeof version === 'string' && /^[\w.+-]{1,20}$/.test(version) ? ` "${version}"` : '';
-            throw new ShipError(`${where}: oci-layout has an unsupported imageLayoutVersion${shownVersion}`, { hint: `only ${OCI_LAYOUT_VERSION} is known` });
+            throw new errors_ShipError(`${where}: oci-layout has an unsupported imageLayoutVersion${shownVersion}`, { hint: `only ${OCI_LAYOUT_VERSION} is known` });
         }
         return new layout_OciLayout(dir, options);
     }
@@ -81750,7 +81776,7 @@ class layout_OciLayout {
     static async create(dir, options = {}) {
         const hint = 'name a directory that is, or can become, an OCI image layout';
         await (0,promises_.mkdir)((0,external_node_path_.join)(dir, 'blobs', 'sha256'), { recursive: true }).catch((error) => {
-            throw fileError(error, dir, 'the layout', hint);
+            throw file_errors_fileError(error, dir, 'the layout', hint);
         });
         try {
             const marker = (0,external_node_path_.join)(dir, 'oci-layout');
@@ -81760,7 +81786,7 @@ class layout_OciLayout {
                 await writeAtomically((0,external_node_path_.join)(dir, 'index.json'), JSON.stringify(emptyIndex()));
         }
         catch (error) {
-            throw fileError(error, dir, 'the layout', hint);
+            throw file_errors_fileError(error, dir, 'the layout', hint);
         }
         return layout_OciLayout.open(dir, options);
     }
@@ -81780,7 +81806,7 @@ class layout_OciLayout {
     async statBlob(blob) {
         const { path, size } = await this.blobFile(blob.digest);
         if (size !== blob.size)
-            throw new ShipError(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, {
+            throw new errors_ShipError(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, {
                 hint: 'the image is corrupt or cut short: build, export or pull it again',
             });
         return path;
@@ -81791,12 +81817,12 @@ class layout_OciLayout {
         const info = await (0,promises_.stat)(path).catch((error) => {
             if (error.code === 'ENOENT')
                 return undefined;
-            throw fileError(error, path, `${this.where}: blob ${digest}`, 'the layout is damaged: write it again');
+            throw file_errors_fileError(error, path, `${this.where}: blob ${digest}`, 'the layout is damaged: write it again');
         });
         if (!info)
-            throw new ShipError(`${this.where}: blob ${digest} is missing`, { hint: 'the image is incomplete: build, export or pull it again' });
+            throw new errors_ShipError(`${this.where}: blob ${digest} is missing`, { hint: 'the image is incomplete: build, export or pull it again' });
         if (!info.isFile())
-            throw new ShipError(`${this.where}: the blob path ${path} of ${digest} is not a file`, { hint: 'the layout is damaged: write it again' });
+            throw new errors_ShipError(`${this.where}: the blob path ${path} of ${digest} is not a file`, { hint: 'the layout is damaged: write it again' });
         return { path, size: info.size };
     }
     /**
@@ -81832,7 +81858,7 @@ class layout_OciLayout {
         for (const blob of unchecked)
             paths.push(await this.statBlob(blob));
         const hashes = await hashFiles(paths).catch((error) => {
-            throw fileError(error, error.path ?? this.dir, `${this.where}: a blob`);
+            throw file_errors_fileError(error, error.path ?? this.dir, `${this.where}: a blob`);
         });
         for (const [i, blob] of unchecked.entries()) {
             const mismatch = blobMismatch(blob, hashes[i], this.where);
@@ -81845,9 +81871,9 @@ class layout_OciLayout {
     async readBlob(digest, size, maxBytes = MAX_JSON_BYTES) {
         const { path, size: stored } = await this.blobFile(digest);
         if (stored > maxBytes)
-            throw new ShipError(`${this.where}: blob ${digest} is ${stored} bytes, more than the ${maxBytes} allowed for a JSON document`);
+            throw new errors_ShipError(`${this.where}: blob ${digest} is ${stored} bytes, more than the ${maxBytes} allowed for a JSON document`);
         const data = await (0,promises_.readFile)(path).catch((error) => {
-            throw fileError(error, path, `${this.where}: blob ${digest}`);
+            throw file_errors_fileError(error, path, `${this.where}: blob ${digest}`);
         });
         const check = new BlobCheck({ digest, size }, this.where);
         check.update(data);
@@ -81866,13 +81892,13 @@ class layout_OciLayout {
             parsed = JSON.parse(text);
         }
         catch {
-            throw new ShipError(`${this.where}: the ${what} ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
+            throw new errors_ShipError(`${this.where}: the ${what} ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
         }
         const result = schema.safeParse(parsed);
         if (!result.success) {
             const issue = result.error.issues[0];
             const where = issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid';
-            throw new ShipError(`${this.where}: the ${what} ${digest} is not valid (${where})`, { hint: 'the image is corrupt or not an OCI image' });
+            throw new errors_ShipError(`${this.where}: the ${what} ${digest} is not valid (${where})`, { hint: 'the image is corrupt or not an OCI image' });
         }
         return result.data;
     }
@@ -81929,7 +81955,7 @@ class layout_OciLayout {
                 check.update(chunk);
         }
         catch (error) {
-            throw fileError(error, path, 'a blob to store');
+            throw file_errors_fileError(error, path, 'a blob to store');
         }
         const blob = check.finish();
         try {
@@ -81937,7 +81963,7 @@ class layout_OciLayout {
         }
         catch (error) {
             if (error.code !== 'EXDEV')
-                throw fileError(error, path, 'a blob to store');
+                throw file_errors_fileError(error, path, 'a blob to store');
             await this.writeBlobFrom((0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }), blob);
         }
         this.checked.set(blob.digest, blob.size);
@@ -81947,7 +81973,7 @@ class layout_OciLayout {
     async readIndex() {
         const path = (0,external_node_path_.join)(this.dir, 'index.json');
         const text = await (0,promises_.readFile)(path, 'utf8').catch((error) => {
-            throw fileError(error, path, `${this.where}: the index`, 'the layout is incomplete or corrupt');
+            throw file_errors_fileError(error, path, `${this.where}: the index`, 'the layout is incomplete or corrupt');
         });
         let parsed;
         try {
@@ -81955,11 +81981,11 @@ class layout_OciLayout {
         }
         catch {
             // Not the parser's message: it quotes the text, and the file may be anything.
-            throw new ShipError(`${this.where}: index.json is not JSON`, { hint: 'the layout is corrupt' });
+            throw new errors_ShipError(`${this.where}: index.json is not JSON`, { hint: 'the layout is corrupt' });
         }
         const result = ImageIndex.safeParse(parsed);
         if (!result.success)
-            throw new ShipError(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, {
+            throw new errors_ShipError(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, {
                 hint: 'the layout is corrupt',
             });
         return result.data;
@@ -81979,15 +82005,15 @@ class layout_OciLayout {
             if (found)
                 return found;
             const known = manifests.map(named).filter((n) => n !== undefined);
-            throw new ShipError(`${this.where} has no image named ${ref}`, { hint: known.length > 0 ? `it has: ${known.join(', ')}` : 'it holds no named image' });
+            throw new errors_ShipError(`${this.where} has no image named ${ref}`, { hint: known.length > 0 ? `it has: ${known.join(', ')}` : 'it holds no named image' });
         }
         const [only, ...others] = manifests;
         if (only && others.length === 0)
             return only;
         if (!only)
-            throw new ShipError(`${this.where} holds no image`, { hint: 'its index.json lists no manifest' });
+            throw new errors_ShipError(`${this.where} holds no image`, { hint: 'its index.json lists no manifest' });
         const known = manifests.map((d) => named(d) ?? d.digest);
-        throw new ShipError(`${this.where} holds ${manifests.length} images; say which`, { hint: `add :REF to the path, one of: ${known.join(', ')}` });
+        throw new errors_ShipError(`${this.where} holds ${manifests.length} images; say which`, { hint: `add :REF to the path, one of: ${known.join(', ')}` });
     }
     /** Lists `descriptor` in index.json under `ref`, replacing what had that name (or the same digest, unnamed). */
     async setRef(descriptor, ref) {
@@ -82036,7 +82062,6 @@ async function writeAtomically(path, data) {
 
 
 
-
 /** Opens an image for reading; archives are unpacked to a temporary directory that `close()` removes. */
 async function openImage(ref, options = {}) {
     if (ref.transport === 'oci') {
@@ -82045,7 +82070,7 @@ async function openImage(ref, options = {}) {
         return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: async () => { } };
     }
     await assertFile(ref.path);
-    const temp = await (0,promises_.mkdtemp)((0,external_node_path_.join)(options.tempDir ?? (0,external_node_os_namespaceObject.tmpdir)(), 'oci-image-'));
+    const temp = await makeTempDir(options.tempDir, 'oci-image-');
     try {
         await unpackTar(ref.path, (0,external_node_path_.join)(temp, 'unpacked'));
         if (ref.transport === 'oci-archive') {
@@ -82069,7 +82094,7 @@ async function openImage(ref, options = {}) {
  */
 async function layoutFromDockerArchive(file, dir) {
     await assertFile(file);
-    const unpacked = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(dir)), '.docker-archive-'));
+    const unpacked = await makeTempDir((0,external_node_path_.dirname)((0,external_node_path_.resolve)(dir)), '.docker-archive-');
     try {
         await unpackTar(file, unpacked);
         return await dockerArchiveToLayout(file, unpacked, dir);
@@ -82081,7 +82106,7 @@ async function layoutFromDockerArchive(file, dir) {
 async function assertFile(path) {
     const info = await (0,promises_.stat)(path).catch(() => undefined);
     if (!info?.isFile())
-        throw new ShipError(`${path} is not a file`, { hint: 'give the path of an image archive, as `docker save` or `skopeo copy` write them' });
+        throw new errors_ShipError(`${path} is not a file`, { hint: 'give the path of an image archive, as `docker save` or `skopeo copy` write them' });
 }
 const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive as `docker save` or `skopeo copy` write them (a docker-archive, or an OCI layout in a tar)';
 /**
@@ -82099,7 +82124,7 @@ async function unpackTar(file, dir) {
             const target = (0,external_node_path_.resolve)(root, name);
             // Cannot happen after checkEntryPath; kept as the last word on where a file may be written.
             if (target !== root && !target.startsWith(root + external_node_path_.sep))
-                throw new ShipError(`${file}: entry ${quoted(name)} points outside the archive`, { hint: NOT_AN_IMAGE_ARCHIVE });
+                throw new errors_ShipError(`${file}: entry ${quoted(name)} points outside the archive`, { hint: NOT_AN_IMAGE_ARCHIVE });
             try {
                 if (type === '5')
                     await (0,promises_.mkdir)(target, { recursive: true });
@@ -82109,7 +82134,7 @@ async function unpackTar(file, dir) {
                 }
             }
             catch (error) {
-                throw new ShipError(`${file}: entry ${quoted(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, {
+                throw new errors_ShipError(`${file}: entry ${quoted(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, {
                     hint: NOT_AN_IMAGE_ARCHIVE,
                     cause: error,
                 });
@@ -82120,9 +82145,9 @@ async function unpackTar(file, dir) {
     catch (error) {
         // The tar reader's own hint speaks of layers; this is the image archive.
         if (error instanceof TarFormatError)
-            throw new ShipError(`${file}: ${error.message}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
-        if (error instanceof ShipError && !error.message.startsWith(file))
-            throw new ShipError(`${file}: ${error.message}`, { hint: error.hint, cause: error });
+            throw new errors_ShipError(`${file}: ${error.message}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
+        if (error instanceof errors_ShipError && !error.message.startsWith(file))
+            throw new errors_ShipError(`${file}: ${error.message}`, { hint: error.hint, cause: error });
         throw error;
     }
 }
@@ -82133,29 +82158,29 @@ function collision(error) {
         return 'an earlier entry made a directory of that name';
     if (code === 'ENOTDIR' || code === 'EEXIST')
         return 'an earlier entry made a file where its directory should be';
-    return fileError(error, error.path ?? '', 'writing').message;
+    return file_errors_fileError(error, error.path ?? '', 'writing').message;
 }
 const DockerArchiveManifest = array(looseObject({ Config: schemas_string(), RepoTags: array(schemas_string()).nullish(), Layers: array(schemas_string()) })).min(1);
 /** Builds an OCI layout from an unpacked `docker save` archive (legacy `<id>/layer.tar` or the newer blobs/ form). */
 async function dockerArchiveToLayout(file, unpacked, out) {
     const text = await (0,promises_.readFile)((0,external_node_path_.join)(unpacked, 'manifest.json'), 'utf8').catch(() => undefined);
     if (text === undefined)
-        throw new ShipError(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+        throw new errors_ShipError(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
     let parsed;
     try {
         parsed = DockerArchiveManifest.parse(JSON.parse(text));
     }
     catch {
-        throw new ShipError(`${file}: manifest.json is not a docker-archive manifest`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+        throw new errors_ShipError(`${file}: manifest.json is not a docker-archive manifest`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
     }
     if (parsed.length > 1)
-        throw new ShipError(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
+        throw new errors_ShipError(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
     const image = parsed[0];
     const layout = await layout_OciLayout.create(out, { where: file });
     const inside = (name) => {
         const path = (0,external_node_path_.resolve)(unpacked, name);
         if (!path.startsWith((0,external_node_path_.resolve)(unpacked) + external_node_path_.sep))
-            throw new ShipError(`${file}: manifest.json names ${quoted(name)}, outside the archive`);
+            throw new errors_ShipError(`${file}: manifest.json names ${quoted(name)}, outside the archive`);
         return path;
     };
     /** A file named in manifest.json: it must be there and be a file. */
@@ -82163,19 +82188,19 @@ async function dockerArchiveToLayout(file, unpacked, out) {
         const path = inside(name);
         const info = await (0,promises_.stat)(path).catch(() => undefined);
         if (!info)
-            throw new ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is missing`, { hint: NOT_AN_IMAGE_ARCHIVE });
+            throw new errors_ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is missing`, { hint: NOT_AN_IMAGE_ARCHIVE });
         if (!info.isFile())
-            throw new ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is not a file`, { hint: NOT_AN_IMAGE_ARCHIVE });
+            throw new errors_ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is not a file`, { hint: NOT_AN_IMAGE_ARCHIVE });
         return path;
     };
     const configPath = await member(image.Config, 'config');
     const configBytes = await (0,promises_.readFile)(configPath).catch((error) => {
-        throw fileError(error, configPath, `${file}: the config`);
+        throw file_errors_fileError(error, configPath, `${file}: the config`);
     });
     const configDigest = claimedDigest(image.Config, true);
     const config = { ...(await layout.writeBlob(configBytes)), mediaType: MediaType.ociConfig };
     if (configDigest !== undefined && config.digest !== configDigest) {
-        throw new ShipError(`${file}: the config ${quoted(image.Config)} does not match its digest: its content is ${config.digest}`, {
+        throw new errors_ShipError(`${file}: the config ${quoted(image.Config)} does not match its digest: its content is ${config.digest}`, {
             hint: 'the archive is corrupt or was tampered with: save the image again',
         });
     }
@@ -82208,17 +82233,52 @@ function claimedDigest(name, isConfig) {
     const digest = stored === undefined ? undefined : `sha256:${stored}`;
     return digest !== undefined && isDigest(digest) ? digest : undefined;
 }
-/** Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time). */
+/**
+ * Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time).
+ * The archive is written beside `file` and renamed onto it at the end, so `file` is never half an archive.
+ */
 async function packOciArchive(dir, file) {
     const temporary = `${file}.tmp-${process.pid}`;
+    let packing = true;
     try {
         await pipeline(layoutTar(dir), createWriteStream(temporary));
+        packing = false;
         await rename(temporary, file);
     }
     catch (error) {
-        await rm(temporary, { force: true });
-        throw error;
+        // Where the temporary file could not be made, there is none to remove (and rm says why, again).
+        await rm(temporary, { force: true }).catch(() => { });
+        const path = error.path;
+        // Reading the layout is not the output's fault; anything else is about where the archive goes.
+        if (packing && path !== undefined && path !== temporary)
+            throw fileError(error, path, `packing ${dir} into ${file}`);
+        await checkArchiveTarget(file);
+        throw fileError(error, dirname(resolve(file)), `cannot write the oci-archive ${file}`, `make ${dirname(resolve(file))} a writable directory`);
     }
+}
+/**
+ * Where an oci-archive is to be written must be a file in a directory that exists: a ShipError naming the path and
+ * the fix otherwise, early, before anything is converted (and again if the final rename fails).
+ */
+async function checkArchiveTarget(file) {
+    const parent = dirname(resolve(file));
+    const info = await stat(file).catch(() => undefined);
+    if (info?.isDirectory())
+        throw new ShipError(`the oci-archive output ${file} is a directory`, {
+            hint: `give the path of the archive file to write (such as ${join(file, 'image.tar')}), or write a layout there with oci:${file}`,
+        });
+    const parentInfo = await stat(parent).catch((error) => error.code);
+    const why = parentInfo === 'ENOENT'
+        ? 'does not exist'
+        : parentInfo === 'ENOTDIR'
+            ? 'is not a directory: a part of its path is a file'
+            : typeof parentInfo === 'object' && !parentInfo.isDirectory()
+                ? 'is not a directory'
+                : undefined;
+    if (why !== undefined)
+        throw new ShipError(`the oci-archive output ${file} cannot be written: its directory ${parent} ${why}`, {
+            hint: `create the directory ${parent} first, or give another path`,
+        });
 }
 async function* layoutTar(dir) {
     const header = (name, type, size) => ({
@@ -82273,11 +82333,11 @@ async function readImageConfig(layout, top, platform) {
         const images = index.manifests.filter((d) => isImageManifestType(d.mediaType));
         const chosen = images.find((d) => d.platform?.os === platform.os && d.platform.architecture === platform.architecture) ?? images[0];
         if (!chosen)
-            throw new ShipError(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
+            throw new errors_ShipError(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
         descriptor = chosen;
     }
     if (!isImageManifestType(descriptor.mediaType)) {
-        throw new ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, {
+        throw new errors_ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, {
             hint: 'name a container image (an OCI or Docker image manifest or index)',
         });
     }
@@ -82299,20 +82359,20 @@ function parseImageRef(text) {
     const colon = text.indexOf(':');
     const transport = colon === -1 ? '' : text.slice(0, colon);
     if (!TRANSPORTS.includes(transport)) {
-        throw new ShipError(`${quoted(text, 200)} is not a reference to an image on disk`, {
+        throw new errors_ShipError(`${quoted(text, 200)} is not a reference to an image on disk`, {
             hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE',
         });
     }
     const rest = text.slice(colon + 1);
     if (rest === '')
-        throw new ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
+        throw new errors_ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
     if (transport === 'docker-archive')
         return { transport, path: rest, ref: undefined };
     const last = rest.lastIndexOf(':');
     const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
     const path = ref === undefined ? rest : rest.slice(0, last);
     if (ref === '')
-        throw new ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
+        throw new errors_ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
     return { transport: transport, path, ref };
 }
 function formatImageRef(ref) {
@@ -82334,7 +82394,7 @@ var external_node_http_ = __nccwpck_require__(7067);
 
 const CONNECTION_HINT = 'check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)';
 /** A request that failed: a status that was not accepted, a broken connection or a timeout. */
-class HttpError extends ShipError {
+class HttpError extends errors_ShipError {
     /** Undefined for connection errors and timeouts. */
     status;
     method;
@@ -83130,7 +83190,7 @@ class Upload {
             this.options.onBytes?.(this.size);
         const theirs = answer.headers['docker-content-digest'];
         if (theirs && theirs !== this.digest)
-            throw new ShipError(`${this.what}: the registry stored it as ${theirs}`, { hint: 'the registry altered the blob: report this registry' });
+            throw new errors_ShipError(`${this.what}: the registry stored it as ${theirs}`, { hint: 'the registry altered the blob: report this registry' });
     }
     /**
      * Counts bytes as the HTTP client reads them, so a report shows what was sent again after a failure. (A 'data'
@@ -83155,14 +83215,14 @@ class Upload {
     locationOf(answer) {
         const location = answer.headers.location;
         if (!location)
-            throw new ShipError(`${this.what}: the registry answered ${answer.status} without a Location`, {
+            throw new errors_ShipError(`${this.what}: the registry answered ${answer.status} without a Location`, {
                 hint: 'the registry does not follow the distribution API',
             });
         return this.repo.resolve(location);
     }
     failed(error, failures) {
         if (isDigestInvalid(error)) {
-            return new ShipError(`${this.what}: the registry computed another digest for the bytes sent`, {
+            return new errors_ShipError(`${this.what}: the registry computed another digest for the bytes sent`, {
                 hint: 'the local blob does not match its name: the image on disk is corrupt; write it again',
                 cause: error,
             });
@@ -83198,7 +83258,7 @@ function isDigestInvalid(error) {
 
 
 /** A blob the image names that neither the layout nor the repository has: nothing can be pushed from nowhere. */
-class MissingBlobError extends ShipError {
+class MissingBlobError extends errors_ShipError {
     blob;
     constructor(layout, blob, where) {
         super(`${layout.where}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${where} does not have it`, {
@@ -83215,7 +83275,7 @@ async function push_pushImage(layout, repo, options = {}) {
     const plan = await planImage(layout, root);
     const top = plan.manifests[plan.manifests.length - 1];
     if (!top)
-        throw new ShipError(`${layout.where}: nothing to push`, { hint: 'the layout holds no manifest' });
+        throw new errors_ShipError(`${layout.where}: nothing to push`, { hint: 'the layout holds no manifest' });
     const stats = {
         blobs: plan.blobs.size,
         skipped: 0,
@@ -83261,7 +83321,7 @@ async function push_pushImage(layout, repo, options = {}) {
         const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
         const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
         if (digest !== manifest.descriptor.digest)
-            throw new ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, {
+            throw new errors_ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, {
                 hint: 'the layout is corrupt: write it again',
             });
     }
@@ -83311,9 +83371,9 @@ async function planImage(layout, root) {
     const plan = { blobs: new Map(), manifests: [] };
     const visit = async (descriptor, depth) => {
         if (depth > 4)
-            throw new ShipError(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
+            throw new errors_ShipError(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
         if (!isIndexType(descriptor.mediaType) && !isImageManifestType(descriptor.mediaType)) {
-            throw new ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, {
+            throw new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, {
                 hint: 'the image is corrupt or not an image',
             });
         }
@@ -83321,7 +83381,7 @@ async function planImage(layout, root) {
         const checkType = (declared) => {
             // As containerd's images.validateMediaType: a document is what its descriptor says it is.
             if (declared !== undefined && declared !== descriptor.mediaType) {
-                throw new ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
+                throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
                     hint: 'the image is corrupt',
                 });
             }
@@ -83354,11 +83414,11 @@ function parseJson(bytes, schema, dir, digest) {
         value = JSON.parse(bytes.toString('utf8'));
     }
     catch {
-        throw new ShipError(`${dir}: ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
+        throw new errors_ShipError(`${dir}: ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
     }
     const result = schema.safeParse(value);
     if (!result.success)
-        throw new ShipError(`${dir}: ${digest} is not a valid manifest (${result.error.issues[0]?.message ?? 'invalid'})`, { hint: 'the image is corrupt' });
+        throw new errors_ShipError(`${dir}: ${digest} is not a valid manifest (${result.error.issues[0]?.message ?? 'invalid'})`, { hint: 'the image is corrupt' });
     return result.data;
 }
 /** Runs `work` on every item, at most `limit` at a time; the first failure stops new work and is thrown. */
@@ -83498,7 +83558,7 @@ class RegistryAuth {
             if (answer.status === 200)
                 return this.readToken(answer.json(), what);
             if (!credentials)
-                throw new ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
+                throw new errors_ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
             const form = new URLSearchParams({
                 grant_type: 'password',
                 username: credentials.username,
@@ -83523,7 +83583,7 @@ class RegistryAuth {
         catch (error) {
             if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
                 const who = credentials ? `user ${credentials.username}` : 'anonymous access';
-                throw new ShipError(`${registry} refused ${who}: the token server answered ${error.status}`, { hint: this.credentialsHint(), cause: error });
+                throw new errors_ShipError(`${registry} refused ${who}: the token server answered ${error.status}`, { hint: this.credentialsHint(), cause: error });
             }
             throw error;
         }
@@ -83532,7 +83592,7 @@ class RegistryAuth {
         const answer = body;
         const token = typeof answer.token === 'string' && answer.token ? answer.token : typeof answer.access_token === 'string' ? answer.access_token : '';
         if (!token)
-            throw new ShipError(`${what}: the answer holds no token`, { hint: 'the token server answered something unexpected: check the registry' });
+            throw new errors_ShipError(`${what}: the answer holds no token`, { hint: 'the token server answered something unexpected: check the registry' });
         this.options.mask(token);
         const seconds = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_TOKEN_SECONDS;
         const issued = typeof answer.issued_at === 'string' ? Date.parse(answer.issued_at) : Number.NaN;
@@ -83544,7 +83604,7 @@ class RegistryAuth {
         return this.options.credentialsHint ?? `check the credentials for ${this.options.registry}`;
     }
     credentialsNeeded() {
-        return new ShipError(`${this.options.registry} asks for a user name and password, and none were given`, { hint: this.credentialsHint() });
+        return new errors_ShipError(`${this.options.registry} asks for a user name and password, and none were given`, { hint: this.credentialsHint() });
     }
 }
 function scopeKey(scopes) {
@@ -83651,7 +83711,7 @@ class RegistryClient {
             if (answer.status === 401) {
                 const challenge = parseChallenge(answer.headers['www-authenticate']);
                 if (!challenge)
-                    throw new ShipError(`${this.registry} answered 401 without a challenge this client understands`, {
+                    throw new errors_ShipError(`${this.registry} answered 401 without a challenge this client understands`, {
                         hint: 'the registry must offer Basic or Bearer token authentication',
                     });
                 this.auth.setChallenge(challenge);
@@ -83786,7 +83846,7 @@ class RepositoryClient {
         await drain(answer.body);
         const location = answer.headers.location;
         if (!location)
-            throw new ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
+            throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
         const moved = await this.client.http.stream({ method: 'GET', url: this.resolve(location), accept: [200], what, timeoutMs: 60_000 });
         return moved.body;
     }
@@ -83804,12 +83864,12 @@ class RepositoryClient {
             await drain(answer.body);
             const location = answer.headers.location;
             if (!location)
-                throw new ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
+                throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
             answer = await this.client.http.stream({ method: 'GET', url: this.resolve(location), headers: range, accept: [200, 206], what, timeoutMs: 60_000 });
         }
         if (answer.status !== 206) {
             answer.body.destroy();
-            throw new ShipError(`${what}: the registry answered ${answer.status} to a Range request`, {
+            throw new errors_ShipError(`${what}: the registry answered ${answer.status} to a Range request`, {
                 hint: 'the registry does not serve parts of blobs, which lazy pulling needs too',
             });
         }
@@ -83820,12 +83880,12 @@ class RepositoryClient {
             received += buffer.length;
             if (received > length) {
                 answer.body.destroy();
-                throw new ShipError(`${what}: the registry sent more than the ${length} bytes asked for`, { hint: 'the registry answered something unexpected' });
+                throw new errors_ShipError(`${what}: the registry sent more than the ${length} bytes asked for`, { hint: 'the registry answered something unexpected' });
             }
             chunks.push(buffer);
         }
         if (received !== length)
-            throw new ShipError(`${what}: the registry sent ${received} bytes`, { hint: 'the blob is shorter than its descriptor says' });
+            throw new errors_ShipError(`${what}: the registry sent ${received} bytes`, { hint: 'the blob is shorter than its descriptor says' });
         return Buffer.concat(chunks);
     }
     // --- manifests -----------------------------------------------------------------------------------------------------
@@ -83849,7 +83909,7 @@ class RepositoryClient {
         }
         catch (error) {
             if (error instanceof HttpError && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
-                throw new ShipError(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
+                throw new errors_ShipError(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
                     hint: 'push every blob (config and layers) before the manifest; if the image came from an OCI layout, check the layout is complete',
                     cause: error,
                 });
@@ -83858,7 +83918,7 @@ class RepositoryClient {
         }
         const theirs = answer.headers['docker-content-digest'];
         if (theirs && theirs !== digest) {
-            throw new ShipError(`${what}: the registry stored it as ${theirs}`, {
+            throw new errors_ShipError(`${what}: the registry stored it as ${theirs}`, {
                 hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry',
             });
         }
@@ -83876,13 +83936,13 @@ class RepositoryClient {
         });
         const digest = sha256(answer.body);
         if (isDigest(reference) && digest !== reference)
-            throw new ShipError(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
+            throw new errors_ShipError(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
         const declared = (() => {
             try {
                 return JSON.parse(answer.text()).mediaType;
             }
             catch {
-                throw new ShipError(`${what}: the manifest is not JSON`, { hint: 'the registry served something that is not an image manifest' });
+                throw new errors_ShipError(`${what}: the manifest is not JSON`, { hint: 'the registry served something that is not an image manifest' });
             }
         })();
         const mediaType = typeof declared === 'string' ? declared : ((answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '');
@@ -83901,7 +83961,7 @@ class RepositoryClient {
             return undefined;
         const digest = answer.headers['docker-content-digest'] ?? '';
         if (!isDigest(digest))
-            throw new ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, {
+            throw new errors_ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, {
                 hint: 'use a registry that reports manifest digests',
             });
         return { digest, mediaType: (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '', size: Number(answer.headers['content-length'] ?? 0) };
@@ -83968,7 +84028,7 @@ function credentialsFromDockerConfig(registry, path = dockerConfigPath()) {
         config = JSON.parse(text);
     }
     catch {
-        throw new ShipError(`${path} is not valid JSON`, { hint: 'fix the file, or run `docker login` again' });
+        throw new errors_ShipError(`${path} is not valid JSON`, { hint: 'fix the file, or run `docker login` again' });
     }
     for (const [key, entry] of Object.entries(config.auths ?? {})) {
         // Keys may be a bare host or a URL (https://host/v1/).
@@ -84004,7 +84064,7 @@ async function remoteImageManifests(repo, reference, top) {
     const visit = async (answer, name, depth) => {
         if (isIndexType(answer.mediaType)) {
             if (depth > MAX_DEPTH)
-                throw new ShipError(`${repo.where}@${answer.digest}: indexes nest more than ${MAX_DEPTH} deep`);
+                throw new errors_ShipError(`${repo.where}@${answer.digest}: indexes nest more than ${MAX_DEPTH} deep`);
             const index = remote_manifests_parse(ImageIndex, answer, name);
             for (const child of index.manifests) {
                 if (!isImageManifestType(child.mediaType) && !isIndexType(child.mediaType))
@@ -84016,7 +84076,7 @@ async function remoteImageManifests(repo, reference, top) {
             found.push({ digest: answer.digest, manifest: remote_manifests_parse(ImageManifest, answer, name) });
         }
         else {
-            throw new ShipError(`${name} is a ${answer.mediaType || 'manifest without a media type'}, not an image`);
+            throw new errors_ShipError(`${name} is a ${answer.mediaType || 'manifest without a media type'}, not an image`);
         }
     };
     await visit(top, `${repo.where}:${reference}`, 0);
@@ -84027,7 +84087,7 @@ function remote_manifests_parse(schema, answer, name) {
         return schema.parse(JSON.parse(answer.bytes.toString('utf8')));
     }
     catch {
-        throw new ShipError(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, {
+        throw new errors_ShipError(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, {
             hint: 'the registry holds something this tool did not write: push the image again',
         });
     }
@@ -84053,13 +84113,13 @@ async function pullImage(repo, reference, layout, options = {}) {
         // getManifest checks the content against a digest reference; the size is the descriptor's to check.
         const answer = await repo.getManifest(ref);
         if (expectedSize !== undefined && answer.bytes.length !== expectedSize) {
-            throw new ShipError(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, {
+            throw new errors_ShipError(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, {
                 hint: 'the registry holds a corrupt image: push it again',
             });
         }
         const mediaType = answer.mediaType;
         if (mediaType === 'application/vnd.docker.distribution.manifest.v1+json' || mediaType === 'application/vnd.docker.distribution.manifest.v1+prettyjws') {
-            throw new ShipError(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, {
+            throw new errors_ShipError(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, {
                 hint: 'push it again with a current Docker or buildah, which write schema 2 or OCI',
             });
         }
@@ -84070,7 +84130,7 @@ async function pullImage(repo, reference, layout, options = {}) {
         }
         catch {
             // Not the parser's message: it quotes the content.
-            throw new ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not JSON`, { hint: 'the registry holds a corrupt or unsupported image' });
+            throw new errors_ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not JSON`, { hint: 'the registry holds a corrupt or unsupported image' });
         }
         /** A zod check whose failure names the manifest instead of throwing a bare ZodError. */
         const parse = (schema) => {
@@ -84078,20 +84138,20 @@ async function pullImage(repo, reference, layout, options = {}) {
             if (result.success)
                 return result.data;
             const issue = result.error.issues[0];
-            throw new ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not valid: ${issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid'}`, {
+            throw new errors_ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not valid: ${issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid'}`, {
                 hint: 'the registry holds a corrupt or unsupported image',
             });
         };
         if (isIndexType(mediaType)) {
             if (depth > 2)
-                throw new ShipError(`${repo.where}:${reference}: indexes nested too deep`, { hint: 'the image is corrupt' });
+                throw new errors_ShipError(`${repo.where}:${reference}: indexes nested too deep`, { hint: 'the image is corrupt' });
             const index = parse(ImageIndex);
             const wanted = options.platform ? index.manifests.filter((m) => matches(m.platform, options.platform)) : index.manifests;
             if (options.platform) {
                 const [chosen] = wanted;
                 if (!chosen) {
                     const known = index.manifests.map((m) => (m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest)).join(', ');
-                    throw new ShipError(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, {
+                    throw new errors_ShipError(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, {
                         hint: `it has: ${known}`,
                     });
                 }
@@ -84111,7 +84171,7 @@ async function pullImage(repo, reference, layout, options = {}) {
                 descriptor.mediaType = manifest.mediaType ?? MediaType.ociManifest;
         }
         else {
-            throw new ShipError(`${repo.where}:${reference} has media type ${quoted(mediaType)}, which is not an image`, { hint: 'pull an image manifest or index' });
+            throw new errors_ShipError(`${repo.where}:${reference} has media type ${quoted(mediaType)}, which is not an image`, { hint: 'pull an image manifest or index' });
         }
         const stored = await layout.writeBlob(answer.bytes);
         if (stored.digest !== answer.digest)
@@ -84132,8 +84192,8 @@ async function pullImage(repo, reference, layout, options = {}) {
         }
         catch (error) {
             body.destroy();
-            if (error instanceof ShipError && !error.message.startsWith(repo.where))
-                throw new ShipError(`pull ${push_short(blob.digest)} from ${repo.where}: ${error.message}`, {
+            if (error instanceof errors_ShipError && !error.message.startsWith(repo.where))
+                throw new errors_ShipError(`pull ${push_short(blob.digest)} from ${repo.where}: ${error.message}`, {
                     hint: error.hint ?? 'run again; if it persists the registry serves corrupt data',
                     cause: error,
                 });
@@ -84450,7 +84510,7 @@ function imageSettings(raw, ctx, push) {
         tag = parseImageTag(raw.tag, 'tag');
     }
     catch (error) {
-        if (!(error instanceof ShipError))
+        if (!(error instanceof errors_ShipError))
             throw error;
         const message = error.message.startsWith('tag ') ? error.message : `tag: ${error.message}`;
         addIssue(ctx, 'tag', message, error.hint);
@@ -84536,7 +84596,7 @@ function parseConfig(raw, options = {}) {
     const errors = parsed.error.issues.map((issue) => {
         const input = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
         const params = 'params' in issue ? issue.params : undefined;
-        return new ShipError(issue.message, { ...(input ? { input } : {}), ...(params?.hint ? { hint: params.hint } : {}) });
+        return new errors_ShipError(issue.message, { ...(input ? { input } : {}), ...(params?.hint ? { hint: params.hint } : {}) });
     });
     errors.sort((a, b) => order.indexOf(a.input ?? '') - order.indexOf(b.input ?? ''));
     throw new InputErrors(errors);
@@ -85004,7 +85064,7 @@ function shellWord(word) {
 function missingRepositoryError(projectId, projectKey, repositoryName) {
     const create = ['meshagent', 'registry', 'create', '--project-id', projectId, '--name', repositoryName].map(shellWord).join(' ');
     const list = ['meshagent', 'registry', 'list', '--project-id', projectId].map(shellWord).join(' ');
-    return new ShipError(`the target repository does not exist in the selected project: ${projectKey}/${repositoryName}. ` +
+    return new errors_ShipError(`the target repository does not exist in the selected project: ${projectKey}/${repositoryName}. ` +
         'meshagent-ship tried to create it automatically but your credentials do not have permission to create registry repositories.', { hint: `Create it with \`${create}\` or inspect existing repositories with \`${list}\`.` });
 }
 async function ensureRepository(client, projectKey, repositoryName) {
@@ -85430,7 +85490,7 @@ async function* gzipStream(parts, level) {
 
 /** The error for a source layer whose uncompressed tar is not what the config says; `where` names the image. */
 function diffIdMismatch(where, layer, expected, actual) {
-    return new ShipError(`${where}: layer ${layer} does not match the image's config: its uncompressed content is ${actual}, but the config gives the diff_id ${expected}`, {
+    return new errors_ShipError(`${where}: layer ${layer} does not match the image's config: its uncompressed content is ${actual}, but the config gives the diff_id ${expected}`, {
         hint: "the image's config does not describe its layers (a layer was swapped, or the config edited): build, export or pull the image again",
     });
 }
@@ -85584,7 +85644,7 @@ class SpillStore {
                 this.fd = (0,external_node_fs_namespaceObject.openSync)((0,external_node_path_.join)(this.dir, 'spill'), 'w+');
             }
             catch (error) {
-                throw new ShipError(`cannot write the temporary file of ${this.what} in ${parent}: ${error instanceof Error ? error.message : String(error)}`, {
+                throw new errors_ShipError(`cannot write the temporary file of ${this.what} in ${parent}: ${error instanceof Error ? error.message : String(error)}`, {
                     hint: this.tempDir === undefined ? 'set TMPDIR to a writable directory' : `make ${this.tempDir} writable`,
                 });
             }
@@ -86010,7 +86070,7 @@ async function* write(items, options, result, toc) {
                 if (!piece) {
                     const next = await iterator.next();
                     if (next.done)
-                        throw new ShipError(`tar entry ${JSON.stringify(header.name)}: the payload ends after ${chunkOffset + got} of ${header.size} bytes`);
+                        throw new errors_ShipError(`tar entry ${JSON.stringify(header.name)}: the payload ends after ${chunkOffset + got} of ${header.size} bytes`);
                     piece = next.value;
                 }
                 if (piece.length > length - got) {
@@ -86820,7 +86880,7 @@ async function checkLayerBlob(layout, layer) {
     const path = await layout.statBlob(layer);
     const actual = await sniffCompression(path, 'a layer blob');
     if (actual !== declared) {
-        throw new ShipError(`${layout.where}: layer ${layer.digest} is declared ${NAMES[declared]} (${layer.mediaType}), but its bytes are ${NAMES[actual]}`, {
+        throw new errors_ShipError(`${layout.where}: layer ${layer.digest} is declared ${NAMES[declared]} (${layer.mediaType}), but its bytes are ${NAMES[actual]}`, {
             hint: 'the manifest gives the layer the wrong media type: fix the tool that wrote the image, or export it again',
         });
     }
@@ -86834,7 +86894,7 @@ async function checkLayerBlob(layout, layer) {
 async function checkManifestParts(layout, descriptor, manifest) {
     checkDeclaredType(layout, descriptor, manifest.mediaType);
     if (!isConfigType(manifest.config.mediaType)) {
-        throw new ShipError(`${layout.where}: manifest ${descriptor.digest} has a config of media type ${quoted(manifest.config.mediaType)}, which is not an image config`, {
+        throw new errors_ShipError(`${layout.where}: manifest ${descriptor.digest} has a config of media type ${quoted(manifest.config.mediaType)}, which is not an image config`, {
             hint: 'only container images are handled (an OCI or Docker image config); this looks like another kind of artifact',
         });
     }
@@ -86848,7 +86908,7 @@ async function checkManifestParts(layout, descriptor, manifest) {
 /** A document whose own mediaType field is not its descriptor's is refused. */
 function checkDeclaredType(layout, descriptor, declared) {
     if (declared !== undefined && declared !== descriptor.mediaType) {
-        throw new ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
+        throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
             hint: 'the image is corrupt: build or export it again',
         });
     }
@@ -86857,7 +86917,7 @@ function checkDeclaredType(layout, descriptor, declared) {
 async function checkImageParts(layout, top, depth = 0) {
     if (isIndexType(top.mediaType)) {
         if (depth > 4)
-            throw new ShipError(`${layout.where}: index ${top.digest} nests too deeply`);
+            throw new errors_ShipError(`${layout.where}: index ${top.digest} nests too deeply`);
         const index = await layout.readJson(top, ImageIndex, 'index');
         checkDeclaredType(layout, top, index.mediaType);
         for (const entry of index.manifests)
@@ -86871,12 +86931,12 @@ async function checkImageParts(layout, top, depth = 0) {
     }
 }
 function unknownDocumentType(layout, descriptor) {
-    return new ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither an image manifest nor an index`, {
+    return new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither an image manifest nor an index`, {
         hint: 'name a container image (an OCI or Docker image manifest or index)',
     });
 }
 function unknownLayerType(layout, layer) {
-    return new ShipError(`${layout.where}: layer ${layer.digest} has media type ${quoted(layer.mediaType)}, which is not a container layer type`, {
+    return new errors_ShipError(`${layout.where}: layer ${layer.digest} has media type ${quoted(layer.mediaType)}, which is not a container layer type`, {
         hint: 'only tar layers (application/vnd.oci.image.layer.v1.tar, +gzip, +zstd, or their Docker equivalents) are handled; encrypted layers and artifacts are not',
     });
 }
@@ -86915,16 +86975,16 @@ async function* layerEntries(tar, where) {
  */
 function describeLayerReadError(error, what) {
     if (error instanceof TarFormatError)
-        return new ShipError(error.message, { hint: 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image', cause: error });
-    if (error instanceof ShipError)
+        return new errors_ShipError(error.message, { hint: 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image', cause: error });
+    if (error instanceof errors_ShipError)
         return error;
     const message = error instanceof Error ? error.message : String(error);
     if (isCorruptCompression(error))
-        return new ShipError(`${what}: the compressed stream is corrupt (${message})`, {
+        return new errors_ShipError(`${what}: the compressed stream is corrupt (${message})`, {
             hint: 'the layer blob is damaged: rebuild or re-export the image',
             cause: error,
         });
-    return new ShipError(`${what}: cannot be read (${message})`, { cause: error });
+    return new errors_ShipError(`${what}: cannot be read (${message})`, { cause: error });
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/layer.ts
@@ -86976,7 +87036,7 @@ async function convertLayer(source, layer, out, options) {
             written = await out.writeBlobFrom(writeEstargz(streamItems(measured.tar, what), options, result));
         }
         else {
-            const spool = await (0,promises_.mkdtemp)((0,external_node_path_.join)(options.tempDir ?? (0,external_node_os_namespaceObject.tmpdir)(), 'estargz-spool-'));
+            const spool = await makeTempDir(options.tempDir, 'estargz-spool-');
             try {
                 const tarPath = (0,external_node_path_.join)(spool, 'layer.tar');
                 await (0,external_node_stream_promises_namespaceObject.pipeline)(measured.tar, (0,external_node_fs_namespaceObject.createWriteStream)(tarPath));
@@ -86993,7 +87053,7 @@ async function convertLayer(source, layer, out, options) {
         // Errors about the blob name it already; those from inside its tar get the layer's name in front.
         if (described.message.includes(digest))
             throw described;
-        throw new ShipError(`${what}: ${described.message}`, { hint: described.hint, cause: error });
+        throw new errors_ShipError(`${what}: ${described.message}`, { hint: described.hint, cause: error });
     }
 }
 /** Names the converter writes itself; the same names in the input (an earlier conversion) are dropped. */
@@ -87364,7 +87424,7 @@ function baseName(path) {
 
 
 /** A conversion setting out of range; `setting` names the option, so a caller can name its own input or flag. */
-class ConversionSettingError extends ShipError {
+class ConversionSettingError extends errors_ShipError {
     setting;
     constructor(setting, message, hint) {
         super(message, { hint });
@@ -87447,7 +87507,7 @@ async function convertImage(source, top, out, options = {}) {
         await checkManifestParts(source, descriptor, manifest);
         const config = await source.readJson(manifest.config, ImageConfig, 'config');
         if (config.rootfs.diff_ids.length !== manifest.layers.length) {
-            throw new ShipError(`${source.where}: manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`, { hint: 'the image is corrupt: rebuild it' });
+            throw new errors_ShipError(`${source.where}: manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`, { hint: 'the image is corrupt: rebuild it' });
         }
         // Earlier conversions are looked at first: their TOCs list the paths of their source layers. The layers they
         // may stand in for are hashed meanwhile (see convertOneLayer), on every core.
@@ -87517,7 +87577,7 @@ async function convertImage(source, top, out, options = {}) {
         let written;
         if (isIndexType(mediaType)) {
             if (depth > 4)
-                throw new ShipError(`${source.where}: index ${descriptor.digest} nests too deeply`);
+                throw new errors_ShipError(`${source.where}: index ${descriptor.digest} nests too deeply`);
             const index = await source.readJson(descriptor, ImageIndex, 'index');
             checkDeclaredType(source, descriptor, index.mediaType);
             const entries = [];
@@ -88219,7 +88279,7 @@ async function verifyImage(layout, top, options = {}) {
                 defects.push(`index ${descriptor.digest} has media type ${descriptor.mediaType}, not ${MediaType.ociIndex}`);
             const index = await layout.readJson(descriptor.digest, ImageIndex, 'index');
             if (depth > 4)
-                throw new ShipError(`index ${descriptor.digest} nests too deeply`);
+                throw new errors_ShipError(`index ${descriptor.digest} nests too deeply`);
             for (const entry of index.manifests)
                 await visit(entry, depth + 1);
             return;
@@ -88342,7 +88402,7 @@ async function convertImageForShip(source, top, out, options = {}) {
     }
     catch (error) {
         if (error instanceof ConversionSettingError)
-            throw new ShipError(error.message, { input: INPUT_OF[error.setting], ...(error.hint ? { hint: error.hint } : {}), cause: error });
+            throw new errors_ShipError(error.message, { input: INPUT_OF[error.setting], ...(error.hint ? { hint: error.hint } : {}), cause: error });
         throw error;
     }
 }
@@ -88481,10 +88541,10 @@ const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 /** The diff_ids of an image's config, read from the registry and checked against its digest. */
 async function configDiffIds(repo, config) {
     if (config.size > MAX_CONFIG_BYTES)
-        throw new ShipError(`its config is ${config.size} bytes, more than a config can be`);
+        throw new errors_ShipError(`its config is ${config.size} bytes, more than a config can be`);
     const bytes = await repo.readBlobRange(config.digest, 0, config.size);
     if (sha256(bytes) !== config.digest)
-        throw new ShipError(`its config ${push_short(config.digest)} came back with other content`);
+        throw new errors_ShipError(`its config ${push_short(config.digest)} came back with other content`);
     return ImageConfig.parse(JSON.parse(bytes.toString('utf8'))).rootfs.diff_ids;
 }
 /** The previous image's conversions, each checked in the registry the first time it is asked for. */
@@ -88543,13 +88603,13 @@ class RegistryReuse {
         const { digest, size } = conversion;
         const stored = await this.repo.blobSize(digest);
         if (stored === undefined)
-            throw new ShipError('the repository no longer has the blob');
+            throw new errors_ShipError('the repository no longer has the blob');
         if (stored !== size)
-            throw new ShipError(`the blob is ${stored} bytes, its descriptor says ${size}`);
+            throw new errors_ShipError(`the blob is ${stored} bytes, its descriptor says ${size}`);
         const reader = { size, read: (start, length) => this.repo.readBlobRange(digest, start, length) };
         const blob = await readToc(reader);
         if (blob.tocDigest !== conversion.tocDigest)
-            throw new ShipError(`its TOC digest is ${blob.tocDigest}, the annotation says ${conversion.tocDigest}`);
+            throw new errors_ShipError(`its TOC digest is ${blob.tocDigest}, the annotation says ${conversion.tocDigest}`);
         return {
             reused: {
                 digest,
@@ -88661,7 +88721,7 @@ async function shippableImage(source, config, workDir, log, options = {}) {
     const verdict = await verifyImage(out, conversion.descriptor, { elsewhere, tempDir: workDir });
     if (!verdict.ok) {
         const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
-        throw new ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, {
+        throw new errors_ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, {
             hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
         });
     }
@@ -88675,7 +88735,7 @@ async function shippableImage(source, config, workDir, log, options = {}) {
         const origin = converted?.layers[index];
         const lazy = origin?.reused ? origin.reused.lazyPullBytes : lazyPull.get(descriptor.digest);
         if (lazy === undefined)
-            throw new ShipError(`layer ${descriptor.digest} was not verified`, {
+            throw new errors_ShipError(`layer ${descriptor.digest} was not verified`, {
                 hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
             });
         layers.push({
@@ -88742,7 +88802,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM'];
 /** How long a forced run has to report once a deploy it waited for has settled. */
 const REPORT_MS = 1_000;
 /** The reason of an aborted run: which signal stopped it. */
-class Stopped extends ShipError {
+class Stopped extends errors_ShipError {
     signalName;
     constructor(signalName) {
         super(`stopped by ${signalName}`, { hint: 'the run was cancelled: nothing after this stage ran, and its temporary files were removed; run again to ship' });
@@ -88929,7 +88989,7 @@ async function claimRoute(client, plan) {
     }
     const current = await client.getRoute(domain);
     if (!current)
-        throw new ShipError(`route ${domain} was taken and then removed while deploying`, { input: 'domain', hint: 'retry the deploy' });
+        throw new errors_ShipError(`route ${domain} was taken and then removed while deploying`, { input: 'domain', hint: 'retry the deploy' });
     return { created: false, plan: decideRoute(current, plan.request) };
 }
 /** The write left after the claim: the update of a route this service already had, or nothing. */
@@ -88971,14 +89031,14 @@ function checkRouteOwner(route, request) {
     const remove = `remove the route first ('meshagent route delete ${domain}')`;
     if (!backend.room || backend.room.name !== room) {
         const target = backend.room ? `room ${backend.room.name}` : `agent ${backend.agent?.name ?? ''}`;
-        throw new ShipError(`domain ${domain} already routes to ${target}. Refusing to change it to room ${room}.`, {
+        throw new errors_ShipError(`domain ${domain} already routes to ${target}. Refusing to change it to room ${room}.`, {
             input: 'domain',
             hint: `choose another domain, or ${remove}`,
         });
     }
     const owner = route.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
     if (owner !== undefined && owner !== serviceName) {
-        throw new ShipError(`domain ${domain} already routes to service ${owner} in room ${room}. Refusing to change it to service ${serviceName}.`, {
+        throw new errors_ShipError(`domain ${domain} already routes to service ${owner} in room ${room}. Refusing to change it to service ${serviceName}.`, {
             input: 'domain',
             hint: `choose another domain, deploy as service ${owner} (service-name), or ${remove}`,
         });
@@ -89026,7 +89086,7 @@ function exposedTcpPorts(image) {
     }
     if (ports.some((num) => RESERVED_ROOM_SERVICE_PORTS.includes(num))) {
         const what = image.built ? 'packed Dockerfile' : `image ${image.ref}`;
-        throw new ShipError(`${what} exposed a reserved MeshAgent room infrastructure port; reserved ports: ${reservedList}`, {
+        throw new errors_ShipError(`${what} exposed a reserved MeshAgent room infrastructure port; reserved ports: ${reservedList}`, {
             hint: 'let the service listen on another port and EXPOSE that one, or set the ports input',
         });
     }
@@ -89059,7 +89119,7 @@ function buildPorts(name, image, options, existing) {
     return ports.map((port) => {
         if (typeof port.num === 'number' && RESERVED_ROOM_SERVICE_PORTS.includes(port.num)) {
             const source = options.ports !== undefined ? 'ports' : existing ? `existing service ${name}` : 'the inferred service configuration';
-            throw new ShipError(`${source} uses reserved MeshAgent room infrastructure port ${port.num}; reserved ports: ${reservedList}`, {
+            throw new errors_ShipError(`${source} uses reserved MeshAgent room infrastructure port ${port.num}; reserved ports: ${reservedList}`, {
                 input: 'ports',
                 hint: 'set the ports input to the port the service listens on',
             });
@@ -89087,7 +89147,7 @@ function routeTargetPort(ports) {
     if (published.length === 1 && only && typeof only.num === 'number')
         return only.num;
     const which = published.length === 0 ? 'the service has none' : 'the service has multiple published ports';
-    throw new ShipError(`domain requires exactly one published service port; ${which}`, {
+    throw new errors_ShipError(`domain requires exactly one published service port; ${which}`, {
         input: 'domain',
         hint: published.length === 0 ? 'EXPOSE the port the service listens on, or set the ports input' : 'list the one port to route in the ports input',
     });
@@ -89239,7 +89299,7 @@ function tokenScope(input) {
     if ('scope' in input) {
         const scope = normalizeApiScope(input.scope);
         if (scope === undefined) {
-            throw new ShipError('meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object', {
+            throw new errors_ShipError('meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object', {
                 input: 'meshagent-token',
                 hint: 'the JSON must be an ApiScope: grant names such as "storage" or "queues" mapping to objects',
             });
@@ -89268,9 +89328,9 @@ function buildContainer(name, image, options, existing) {
     const runAs = options.runAs !== undefined ? { email: options.runAs.trim().toLowerCase(), scopes: [...DEFAULT_RUN_AS_SCOPES] } : (existing?.run_as ?? undefined);
     if (options.runAs !== undefined) {
         if (runAs?.email === '')
-            throw new ShipError('run-as cannot be empty', { input: 'run-as', hint: 'set run-as to a service account email' });
+            throw new errors_ShipError('run-as cannot be empty', { input: 'run-as', hint: 'set run-as to a service account email' });
         if (!runAs?.email.includes('@'))
-            throw new ShipError('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
+            throw new errors_ShipError('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
     }
     const environment = buildEnvironment(name, options);
     // The checks and the secret scopes apply to the env the service will run with, new or kept.
@@ -89305,7 +89365,7 @@ function unique(values) {
 function buildEnvironment(name, options) {
     const identityOverride = options.identity?.trim();
     if (identityOverride === '') {
-        throw new ShipError('identity cannot be empty', { input: 'identity', hint: 'remove identity to use the service name, or name an agent identity' });
+        throw new errors_ShipError('identity cannot be empty', { input: 'identity', hint: 'remove identity to use the service name, or name an agent identity' });
     }
     const identity = identityOverride ?? name;
     const byName = new Map();
@@ -89329,11 +89389,11 @@ function checkEnvironment(environment, runAs) {
     for (const entry of environment ?? []) {
         const tokenIdentity = entry.token?.identity.trim() ?? '';
         if (tokenIdentity.includes('@')) {
-            throw new ShipError(`environment variable '${entry.name}' uses token identity '${tokenIdentity}', but service environment tokens must use an agent identity`, { input: 'identity', hint: 'use an agent name without @ as identity' });
+            throw new errors_ShipError(`environment variable '${entry.name}' uses token identity '${tokenIdentity}', but service environment tokens must use an agent identity`, { input: 'identity', hint: 'use an agent name without @ as identity' });
         }
     }
     if (environment?.some((entry) => entry.secret) && !runAs) {
-        throw new ShipError('run-as is required when using SecretValue environment variables', {
+        throw new errors_ShipError('run-as is required when using SecretValue environment variables', {
             input: 'run-as',
             hint: 'set run-as to the service account that owns the secrets',
         });
@@ -89419,7 +89479,7 @@ function checkVolumesMounted(image, storage) {
         return;
     const one = missing.length === 1;
     const what = image.built ? 'packed Dockerfile final stage' : `image ${image.ref}`;
-    throw new ShipError(`${what} declares VOLUME path${one ? '' : 's'} ${missing.join(', ')}, but the deployed service does not mount ${one ? 'it' : 'them'}.`, {
+    throw new errors_ShipError(`${what} declares VOLUME path${one ? '' : 's'} ${missing.join(', ')}, but the deployed service does not mount ${one ? 'it' : 'them'}.`, {
         input: 'empty-dir-mounts',
         hint: `add a matching mount for each Dockerfile volume path, for example:\n  empty-dir-mounts: ${first}\n  room-mounts: .:${first}\n  image-mounts: some/image:tag=${first}:rw`,
     });
@@ -89440,7 +89500,7 @@ function checkVolumesMounted(image, storage) {
 function buildServiceSpec(request) {
     const { serviceName: name, image, options, existing } = request;
     if (existing?.external) {
-        throw new ShipError(`existing service ${name} is external and cannot be replaced with a container deployment`, {
+        throw new errors_ShipError(`existing service ${name} is external and cannot be replaced with a container deployment`, {
             hint: `choose another service-name, or remove the external service ${name} from the room first`,
         });
     }
@@ -89521,7 +89581,7 @@ class UndoLog {
 
 
 /** A deploy that failed after it had written something, and what became of those writes. */
-class DeployRolledBack extends ShipError {
+class DeployRolledBack extends errors_ShipError {
     report;
     constructor(message, hint, cause, 
     /** What the run did to the service, and what taking it back achieved. */
@@ -89600,7 +89660,7 @@ async function checkRoom(client, room, createRoom) {
     if (await client.getRoom(room))
         return true;
     if (!createRoom) {
-        throw new ShipError(`Room does not exist: ${room}`, {
+        throw new errors_ShipError(`Room does not exist: ${room}`, {
             input: 'room',
             hint: `Create it first with 'meshagent rooms create ${room} --if-not-exists', or set create-room: true, then retry deploy.`,
         });
@@ -89629,13 +89689,13 @@ function existingSpec(record, name) {
     if (parsed.success)
         return parsed.data;
     const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(spec)'))].join(', ');
-    throw new ShipError(`existing service ${name} has a spec meshagent-ship cannot update without losing parts of it (${fields}); it was left unchanged`, {
+    throw new errors_ShipError(`existing service ${name} has a spec meshagent-ship cannot update without losing parts of it (${fields}); it was left unchanged`, {
         hint: 'update meshagent-ship, or deploy this service with the MeshAgent CLI',
     });
 }
 function requireId(existing, name) {
     if (!existing.id)
-        throw new ShipError(`existing service ${name} is missing an id`, {
+        throw new errors_ShipError(`existing service ${name} is missing an id`, {
             hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`',
         });
     return existing.id;
@@ -89705,7 +89765,7 @@ async function unsure(write, undo, step) {
  */
 function isRefusal(error) {
     if (!(error instanceof HttpError))
-        return error instanceof ShipError;
+        return error instanceof errors_ShipError;
     if (error.status === undefined)
         return false;
     return (error.status >= 400 && error.status < 500) || error.status === 503;
@@ -89853,7 +89913,7 @@ function removeClaimedRoute(client, domain, serviceName) {
 // Taking back
 /** The error of a deploy that was taken back: why it failed, then what was taken back, or what is left and what to do. */
 function rolledBack(cause, report, service) {
-    const why = cause instanceof ShipError ? cause.message : errors_formatError(cause);
+    const why = cause instanceof errors_ShipError ? cause.message : errors_formatError(cause);
     const undone = report.undone.length > 0 ? `; rolled back: ${report.undone.join('; ')}` : '';
     const effects = report.undone.length > 0 ? report.effects : [];
     const summary = { id: service.serviceId, name: service.serviceName, created: service.created };
@@ -89862,10 +89922,10 @@ function rolledBack(cause, report, service) {
         const service = effects.filter((e) => e.target === 'service');
         const spoken = service.length > 0 ? service : effects;
         const rollback = spoken.some((e) => e.effect === 'restored') ? 'restored' : 'removed';
-        const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof ShipError && cause.hint ? cause.hint : 'ship again once the cause is fixed';
+        const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof errors_ShipError && cause.hint ? cause.hint : 'ship again once the cause is fixed';
         return new DeployRolledBack(`${why}${undone}`, `nothing this deploy wrote is left; ${next}`, cause, { ...summary, rollback });
     }
-    const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof ShipError ? error.message : errors_formatError(error)})`);
+    const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof errors_ShipError ? error.message : errors_formatError(error)})`);
     return new DeployRolledBack(`${why}; ROLLBACK FAILED, the deploy is left half-done: ${left.join('; ')}${undone}`, `put it right by hand: ${report.failed.map(({ step }) => step.leftover.fix).join('; ')}`, cause, { ...summary, rollback: 'failed' });
 }
 
@@ -89961,7 +90021,7 @@ async function planDeploy(config, target, access, client) {
             lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
     }
     catch (error) {
-        if (!(error instanceof ShipError))
+        if (!(error instanceof errors_ShipError))
             throw error;
         lines.push(`service    ${target.serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
     }
@@ -89977,7 +90037,7 @@ async function routeNote(client, domain, room, serviceName) {
         checkRouteOwner(route, { domain, room, serviceName });
     }
     catch (error) {
-        if (!(error instanceof ShipError))
+        if (!(error instanceof errors_ShipError))
             throw error;
         return `: ${error.message} (a real run fails here, before writing anything)`;
     }
@@ -90065,7 +90125,7 @@ async function pushToTarget(registry, target, layout, root, log) {
         // stage checked them: one is missing now if it was deleted from the registry since.
         if (error instanceof MissingBlobError) {
             const hint = `${error.hint ?? ''}; in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted`;
-            throw new ShipError(error.message, { hint, cause: error });
+            throw new errors_ShipError(error.message, { hint, cause: error });
         }
         throw error;
     }
@@ -90080,7 +90140,7 @@ async function checkPushed(registry, target, pushed) {
     const tag = target.tag.tag ?? 'latest';
     const head = await repository.headManifest(tag);
     if (head?.digest !== pushed) {
-        throw new ShipError(`${target.image} names ${head?.digest ?? 'nothing'} after the push, not ${pushed}`, {
+        throw new errors_ShipError(`${target.image} names ${head?.digest ?? 'nothing'} after the push, not ${pushed}`, {
             hint: 'another job pushed the same tag meanwhile: use a tag per build, such as the commit SHA',
         });
     }
@@ -90094,19 +90154,19 @@ async function checkPushed(registry, target, pushed) {
     for (const blob of blobs.values()) {
         const size = await repository.blobSize(blob.digest);
         if (size !== blob.size)
-            throw new ShipError(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, {
+            throw new errors_ShipError(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, {
                 hint: 'push again',
             });
         const declared = blob.annotations?.[Annotation.stargzTocDigest];
         if (declared === undefined)
             continue;
         const toc = await readToc({ size: blob.size, read: (start, length) => repository.readBlobRange(blob.digest, start, length) }).catch((error) => {
-            throw new ShipError(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, {
+            throw new errors_ShipError(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, {
                 hint: 'push again; if it persists, the registry alters blobs or does not serve ranges',
             });
         });
         if (toc.tocDigest !== declared)
-            throw new ShipError(`${where}: layer ${blob.digest} has TOC digest ${toc.tocDigest}, its annotation says ${declared}`, {
+            throw new errors_ShipError(`${where}: layer ${blob.digest} has TOC digest ${toc.tocDigest}, its annotation says ${declared}`, {
                 hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
             });
         tocs += 1;
@@ -90142,11 +90202,11 @@ function resultOutputs(result) {
  */
 
 /** A failure, with the stage it happened in. */
-class StageError extends ShipError {
+class StageError extends errors_ShipError {
     stage;
     original;
     constructor(stage, original) {
-        const shipError = original instanceof ShipError ? original : undefined;
+        const shipError = original instanceof errors_ShipError ? original : undefined;
         super(shipError?.message ?? (original instanceof Error ? original.message : String(original)), {
             ...(shipError?.hint ? { hint: shipError.hint } : {}),
             ...(shipError?.input ? { input: shipError.input } : {}),
@@ -90251,7 +90311,7 @@ async function probeWith(http, options) {
 
 
 /** The service did not answer at its URL in time; the report shows the probe. */
-class ServiceDidNotAnswer extends ShipError {
+class ServiceDidNotAnswer extends errors_ShipError {
     probe;
     constructor(probe, waitSeconds) {
         super(`the service did not answer at ${probe.url} within ${waitSeconds} s`, {
@@ -90267,7 +90327,7 @@ async function verifyStage(run, deployed) {
     const probe = await run.stages.run('verify', `Verify ${service.serviceName}`, async () => {
         const running = await run.client.serviceImage(room, service.serviceName);
         if (running !== ref) {
-            throw new ShipError(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, {
+            throw new errors_ShipError(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, {
                 hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time',
             });
         }
@@ -90403,7 +90463,7 @@ function errorOf(error) {
     // Several input errors carry a hint each: the formatted text lists them all.
     if (original instanceof InputErrors && original.errors.length > 1)
         return { stage, message: errors_formatError(original), hint: null };
-    if (original instanceof ShipError)
+    if (original instanceof errors_ShipError)
         return { stage, message: original.message, hint: original.hint ?? null };
     // Not a user's mistake: a bug, reported with its stack so it can be fixed.
     return { stage, message: errors_formatError(original), hint: null };
@@ -90489,7 +90549,7 @@ async function createWorkDir(env) {
     }
     catch (error) {
         const why = error instanceof Error ? error.message : String(error);
-        throw new ShipError(`cannot create a work directory under ${parent}: ${why}`, {
+        throw new errors_ShipError(`cannot create a work directory under ${parent}: ${why}`, {
             hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory`,
         });
     }
@@ -90515,7 +90575,7 @@ function inside(dir, path) {
 async function resolveBuildFiles(context, file) {
     const contextDir = await (0,promises_.realpath)((0,external_node_path_.resolve)(context)).catch(() => undefined);
     if (contextDir === undefined || !(await (0,promises_.stat)(contextDir)).isDirectory()) {
-        throw new ShipError(`context ${context} is not a directory`, {
+        throw new errors_ShipError(`context ${context} is not a directory`, {
             input: 'context',
             hint: 'set context to the directory holding the Dockerfile and the files it copies',
         });
@@ -90527,28 +90587,28 @@ async function resolveBuildFiles(context, file) {
                 continue;
             const real = await (0,promises_.realpath)(candidate);
             if (!inside(contextDir, real))
-                throw new ShipError('file must stay inside the context', { input: 'file', hint: `${name} links to a file outside the context` });
+                throw new errors_ShipError('file must stay inside the context', { input: 'file', hint: `${name} links to a file outside the context` });
             return { context: contextDir, dockerfile: real };
         }
-        throw new ShipError(`no Dockerfile or Containerfile found in the context ${context}; add one or set the file input`, {
+        throw new errors_ShipError(`no Dockerfile or Containerfile found in the context ${context}; add one or set the file input`, {
             input: 'file',
             hint: 'set file to the Dockerfile path relative to the context, e.g. file: docker/Dockerfile',
         });
     }
     if ((0,external_node_path_.isAbsolute)(file))
-        throw new ShipError('file must be relative to the context', { input: 'file', hint: 'give the Dockerfile path relative to the context' });
+        throw new errors_ShipError('file must be relative to the context', { input: 'file', hint: 'give the Dockerfile path relative to the context' });
     const given = (0,external_node_path_.resolve)(contextDir, file);
     if (!inside(contextDir, given))
-        throw new ShipError('file must stay inside the context', { input: 'file', hint: 'move the Dockerfile into the context, or widen the context' });
+        throw new errors_ShipError('file must stay inside the context', { input: 'file', hint: 'move the Dockerfile into the context, or widen the context' });
     const real = await (0,promises_.realpath)(given).catch(() => undefined);
     if (real === undefined || !(await isFile(real))) {
-        throw new ShipError(`Dockerfile does not exist: ${(0,external_node_path_.join)(context, file)}`, {
+        throw new errors_ShipError(`Dockerfile does not exist: ${(0,external_node_path_.join)(context, file)}`, {
             input: 'file',
             hint: 'set file to the Dockerfile path relative to the context',
         });
     }
     if (!inside(contextDir, real))
-        throw new ShipError('file must stay inside the context', { input: 'file', hint: `${file} links to a file outside the context` });
+        throw new errors_ShipError('file must stay inside the context', { input: 'file', hint: `${file} links to a file outside the context` });
     return { context: contextDir, dockerfile: real };
 }
 
@@ -90655,7 +90715,7 @@ async function prepareOutput(dir) {
     await (0,promises_.mkdir)((0,external_node_path_.dirname)(dir), { recursive: true });
     const entries = await (0,promises_.readdir)(dir).catch(() => undefined);
     if (entries !== undefined && entries.length > 0) {
-        throw new ShipError(`the build output directory ${dir} is not empty`, { hint: 'give the build a new or empty directory' });
+        throw new errors_ShipError(`the build output directory ${dir} is not empty`, { hint: 'give the build a new or empty directory' });
     }
 }
 /** A builder command that could not be run at all: missing from PATH, or failing to start. */
@@ -90674,7 +90734,7 @@ const INSTALL = {
 };
 const OTHER = { buildah: 'docker', docker: 'buildah' };
 function builderMissing(name, why) {
-    return new ShipError(`builder ${name} cannot run here: ${why}`, {
+    return new errors_ShipError(`builder ${name} cannot run here: ${why}`, {
         input: 'builder',
         hint: `${INSTALL[name]}, or choose builder: ${OTHER[name]}, or builder: none with the image input`,
     });
@@ -90684,7 +90744,7 @@ function buildFailed(name, step, result) {
     const status = result.signal ? `killed by ${result.signal}` : `exit code ${result.code}`;
     const tail = result.tail.filter((line) => line.trim() !== '');
     const last = tail.length > 0 ? `\nlast lines of the ${name} output:\n${tail.map((line) => `  ${line}`).join('\n')}` : '';
-    return new ShipError(`Image build failed: ${status} (${name} ${step})${last}`, {
+    return new errors_ShipError(`Image build failed: ${status} (${name} ${step})${last}`, {
         hint: 'fix the failing step in the Dockerfile or the context; the whole build log is in the build log group',
     });
 }
@@ -90769,7 +90829,7 @@ class BuildahBuilder {
         catch (error) {
             if (error instanceof CommandMissing)
                 throw builderMissing('buildah', `${this.command} is not installed (not on PATH)`);
-            throw new ShipError(`buildah ${step} could not run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+            throw new errors_ShipError(`buildah ${step} could not run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
         }
     }
 }
@@ -90781,6 +90841,7 @@ class BuildahBuilder {
  * `docker` driver, which cannot export OCI): `docker build` into the daemon, `docker save` to a docker-archive,
  * read into an OCI layout (src/oci/archive.ts). `.dockerignore` is honoured by Docker itself either way.
  */
+
 
 
 
@@ -90866,7 +90927,7 @@ class DockerBuilder {
             return { builder: 'docker', layout, ref, dockerfile: files.dockerfile };
         }
         if (request.platforms.length > 1) {
-            throw new ShipError(`docker build + docker save builds one platform, not ${request.platforms.join(', ')}`, {
+            throw new errors_ShipError(`docker build + docker save builds one platform, not ${request.platforms.join(', ')}`, {
                 input: 'platforms',
                 hint: 'use a buildx builder with the docker-container driver (docker buildx create --use), or builder: buildah, or one platform',
             });
@@ -90874,7 +90935,7 @@ class DockerBuilder {
         const built = await this.step(dockerBuildArgs(request, files, this.options.buildFlags), 'build', request);
         if (built.code !== 0)
             throw buildFailed('docker', 'build', built);
-        const scratch = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_path_.dirname)(outputDir), '.docker-save-'));
+        const scratch = await makeTempDir((0,external_node_path_.dirname)(outputDir), '.docker-save-');
         try {
             const archive = (0,external_node_path_.join)(scratch, 'image.tar');
             const saved = await this.step(['save', '--output', archive, request.tag], 'save', request);
@@ -90895,7 +90956,7 @@ class DockerBuilder {
         catch (error) {
             if (error instanceof CommandMissing)
                 throw builderMissing('docker', `${this.command} is not installed (not on PATH)`);
-            throw new ShipError(`docker ${step} could not run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+            throw new errors_ShipError(`docker ${step} could not run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
         }
     }
 }
@@ -90941,7 +91002,7 @@ async function selectBuilder(input, options = {}) {
     if (dockerState.available) {
         return { builder: docker, reason: `auto chose docker: ${dockerState.reason} (buildah: ${buildahState.reason})` };
     }
-    throw new ShipError(`no builder can run here: docker: ${dockerState.reason}; buildah: ${buildahState.reason}`, {
+    throw new errors_ShipError(`no builder can run here: docker: ${dockerState.reason}; buildah: ${buildahState.reason}`, {
         input: 'builder',
         hint: 'install buildah or Docker, or set builder: none and name an already built image in the image input',
     });

@@ -6,12 +6,12 @@
  * then `.prefetch.landmark`, then the rest in archive order; duplicates keep their last occurrence.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ShipError } from '../errors.js';
+import { makeTempDir } from '../file-errors.js';
 import { type Descriptor, type Digest, type OciLayout } from '../oci/index.js';
 import { measureTar } from './diff-id.js';
 import type { CompressPool } from './compress-pool.js';
@@ -68,7 +68,7 @@ export async function convertLayer(source: OciLayout, layer: Descriptor, out: Oc
     if (prioritized.length === 0) {
       written = await out.writeBlobFrom(writeEstargz(streamItems(measured.tar, what), options, result));
     } else {
-      const spool = await mkdtemp(join(options.tempDir ?? tmpdir(), 'estargz-spool-'));
+      const spool = await makeTempDir(options.tempDir, 'estargz-spool-');
       try {
         const tarPath = join(spool, 'layer.tar');
         await pipeline(measured.tar, createWriteStream(tarPath));
