@@ -81857,15 +81857,50 @@ class layout_OciLayout {
         const paths = [];
         for (const blob of unchecked)
             paths.push(await this.statBlob(blob));
+        const mismatch = (await this.hashAndRemember(unchecked, paths))[0];
+        if (mismatch)
+            throw mismatch;
+    }
+    /**
+     * Which of `blobs` the layout holds with their descriptor's content: present, of the right size, and hashing to
+     * the digest (hashed once per process, in worker threads, as verifyBlobs). A file at a blob's path that does not
+     * is not the blob: it is left out of `held` and listed in `wrong`, for the caller to fetch the blob again (which
+     * replaces the file).
+     */
+    async blobsHeld(blobs) {
+        const present = [];
+        const wrong = [];
+        for (const blob of new Map(blobs.map((b) => [b.digest, b])).values()) {
+            if (await this.hasBlob(blob.digest, blob.size))
+                present.push(blob);
+            else if (await this.hasBlob(blob.digest))
+                wrong.push(blob.digest);
+        }
+        const unchecked = present.filter((b) => this.checked.get(b.digest) !== b.size);
+        await this.hashAndRemember(unchecked, unchecked.map((b) => this.blobPath(b.digest)));
+        const held = new Set();
+        for (const blob of present) {
+            if (this.checked.get(blob.digest) === blob.size)
+                held.add(blob.digest);
+            else
+                wrong.push(blob.digest);
+        }
+        return { held, wrong };
+    }
+    /** Hashes the files of `blobs` (at `paths`); those that match are remembered as checked, the others returned. */
+    async hashAndRemember(blobs, paths) {
         const hashes = await hashFiles(paths).catch((error) => {
             throw file_errors_fileError(error, error.path ?? this.dir, `${this.where}: a blob`);
         });
-        for (const [i, blob] of unchecked.entries()) {
+        const mismatches = [];
+        for (const [i, blob] of blobs.entries()) {
             const mismatch = blobMismatch(blob, hashes[i], this.where);
             if (mismatch)
-                throw mismatch;
-            this.checked.set(blob.digest, blob.size);
+                mismatches.push(mismatch);
+            else
+                this.checked.set(blob.digest, blob.size);
         }
+        return mismatches;
     }
     /** A small blob (a JSON document), read whole and checked against its digest (and its size, when known). */
     async readBlob(digest, size, maxBytes = MAX_JSON_BYTES) {
@@ -81902,11 +81937,15 @@ class layout_OciLayout {
         }
         return result.data;
     }
-    /** Stores bytes as a blob (a no-op when it is already there). */
+    /**
+     * Stores bytes as a blob. A file already at its path is replaced unless this layout wrote or checked it: a file of
+     * the right name and size may still hold other bytes (a writer that crashed, a disk fault, tampering), and the
+     * bytes are at hand, so writing them again is cheaper than reading the file to check it.
+     */
     async writeBlob(data) {
         const bytes = typeof data === 'string' ? Buffer.from(data) : data;
         const digest = sha256(bytes);
-        if (!(await this.hasBlob(digest, bytes.length)))
+        if (!(this.checked.get(digest) === bytes.length && (await this.hasBlob(digest, bytes.length))))
             await writeAtomically(this.blobPath(digest), bytes);
         this.checked.set(digest, bytes.length);
         return { digest, size: bytes.length };
@@ -84179,10 +84218,15 @@ async function pullImage(repo, reference, layout, options = {}) {
         return descriptor;
     };
     const root = await fetchManifest(reference, 0);
+    // A blob already in the layout is kept only if its bytes hash to its digest; a file that does not is downloaded
+    // again, over it (as containerd's content store does not keep an ingest that fails its digest).
+    const { held, wrong } = await layout.blobsHeld([...blobs.values()]);
+    if (wrong.length > 0)
+        log(`${layout.where}: ${wrong.length} blob file(s) there do not hold what their digest says and are downloaded again: ${wrong.map(push_short).join(', ')}`);
     let present = 0;
     let bytesDownloaded = 0;
     await forEachLimited([...blobs.values()], options.concurrency ?? 4, async (blob) => {
-        if (await layout.hasBlob(blob.digest, blob.size)) {
+        if (held.has(blob.digest)) {
             present += 1;
             return;
         }
