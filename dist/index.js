@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5645);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1566);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +67403,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5645:
+/***/ 1566:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68864,7 +68864,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir: io_util_readdir, rename: io_util_rename, rm: io_util_rm, rmdir, stat: io_util_stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir: io_util_readdir, rename: io_util_rename, rm, rmdir, stat: io_util_stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -81709,6 +81709,22 @@ const ImageConfig = looseObject({
     history: array(looseObject({ empty_layer: schemas_boolean().optional() })).optional(),
 });
 
+;// CONCATENATED MODULE: ./src/oci/write-stream.ts
+
+/** Resolves once `stream` has closed (a failed pipeline destroys its streams; a finished file stream closes itself). */
+async function streamClosed(stream) {
+    if (stream.closed)
+        return;
+    if (!stream.destroyed && !stream.writableFinished)
+        stream.destroy();
+    await new Promise((resolve) => stream.once('close', () => resolve()));
+}
+/** Removes `path`, the file `stream` writes, once the stream has closed; never fails (the caller has its error). */
+async function write_stream_removeWhenClosed(stream, path) {
+    await streamClosed(stream);
+    await (0,promises_.rm)(path, { force: true }).catch(() => { });
+}
+
 ;// CONCATENATED MODULE: ./src/oci/layout.ts
 /**
  * An OCI image layout on disk (image-spec `image-layout.md`): `oci-layout`, `index.json` and `blobs/sha256/<hex>`.
@@ -81717,6 +81733,7 @@ const ImageConfig = looseObject({
  * leaves a blob whose name lies about its content. Blobs read are checked against their descriptors (size and
  * digest) as they stream; a layout remembers the blobs it wrote or checked, so they are not hashed twice.
  */
+
 
 
 
@@ -81963,6 +81980,7 @@ class layout_OciLayout {
     async writeBlobFrom(source, expected = {}, where) {
         const temporary = (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', `.tmp-${process.pid}-${(temporaryCounter += 1)}`);
         const check = new BlobCheck(expected, where);
+        const file = (0,external_node_fs_namespaceObject.createWriteStream)(temporary);
         try {
             // A pipeline, so that a stop half way (a blob longer than expected, a source that fails) destroys the file
             // stream with its writes settled: nothing is written to it after, and no error of it goes unhandled.
@@ -81971,14 +81989,14 @@ class layout_OciLayout {
                     check.update(chunk);
                     yield chunk;
                 }
-            }, (0,external_node_fs_namespaceObject.createWriteStream)(temporary));
+            }, file);
             const blob = check.finish();
             await (0,promises_.rename)(temporary, this.blobPath(blob.digest));
             this.checked.set(blob.digest, blob.size);
             return blob;
         }
         catch (error) {
-            await (0,promises_.rm)(temporary, { force: true });
+            await write_stream_removeWhenClosed(file, temporary);
             throw error;
         }
     }
@@ -82101,6 +82119,7 @@ async function writeAtomically(path, data) {
 
 
 
+
 /** Opens an image for reading; archives are unpacked to a temporary directory that `close()` removes. */
 async function openImage(ref, options = {}) {
     if (ref.transport === 'oci') {
@@ -82169,7 +82188,12 @@ async function unpackTar(file, dir) {
                     await (0,promises_.mkdir)(target, { recursive: true });
                 else if (type === '0') {
                     await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
-                    await (0,external_node_stream_promises_namespaceObject.pipeline)(entry.body(), (0,external_node_fs_namespaceObject.createWriteStream)(target));
+                    const file = (0,external_node_fs_namespaceObject.createWriteStream)(target);
+                    // The whole directory goes on failure; its files must be closed (made, if they were being opened) first.
+                    await (0,external_node_stream_promises_namespaceObject.pipeline)(entry.body(), file).catch(async (error) => {
+                        await streamClosed(file);
+                        throw error;
+                    });
                 }
             }
             catch (error) {
@@ -82278,15 +82302,15 @@ function claimedDigest(name, isConfig) {
  */
 async function packOciArchive(dir, file) {
     const temporary = `${file}.tmp-${process.pid}`;
+    const out = createWriteStream(temporary);
     let packing = true;
     try {
-        await pipeline(layoutTar(dir), createWriteStream(temporary));
+        await pipeline(layoutTar(dir), out);
         packing = false;
         await rename(temporary, file);
     }
     catch (error) {
-        // Where the temporary file could not be made, there is none to remove (and rm says why, again).
-        await rm(temporary, { force: true }).catch(() => { });
+        await removeWhenClosed(out, temporary);
         const path = error.path;
         // Reading the layout is not the output's fault; anything else is about where the archive goes.
         if (packing && path !== undefined && path !== temporary)
@@ -84300,6 +84324,7 @@ function clientFor(target) {
  * OCI images: media types and documents, image layouts on disk and the archives that carry them, and the
  * distribution API client that pushes and pulls them. What the rest of src/ uses of oci/, and only that.
  */
+
 
 
 
@@ -87081,12 +87106,15 @@ async function convertLayer(source, layer, out, options) {
         }
         else {
             const spool = await makeTempDir(options.tempDir, 'estargz-spool-');
+            const tarPath = (0,external_node_path_.join)(spool, 'layer.tar');
+            const spooled = (0,external_node_fs_namespaceObject.createWriteStream)(tarPath);
             try {
-                const tarPath = (0,external_node_path_.join)(spool, 'layer.tar');
-                await (0,external_node_stream_promises_namespaceObject.pipeline)(measured.tar, (0,external_node_fs_namespaceObject.createWriteStream)(tarPath));
+                await (0,external_node_stream_promises_namespaceObject.pipeline)(measured.tar, spooled);
                 written = await out.writeBlobFrom(writeEstargz(await prioritizedItems(tarPath, prioritized, what), options, result));
             }
             finally {
+                // The spooled file first, once its stream has closed: else the directory may not be empty yet.
+                await write_stream_removeWhenClosed(spooled, tarPath);
                 await (0,promises_.rm)(spool, { recursive: true, force: true });
             }
         }

@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ShipError } from '../errors.js';
 import { makeTempDir } from '../file-errors.js';
-import { type Descriptor, type Digest, type OciLayout } from '../oci/index.js';
+import { type Descriptor, type Digest, type OciLayout, removeWhenClosed } from '../oci/index.js';
 import { measureTar } from './diff-id.js';
 import type { CompressPool } from './compress-pool.js';
 import { checkEntryPath, readTar, type TarEntry, type TarHeader } from '../tar/index.js';
@@ -69,11 +69,14 @@ export async function convertLayer(source: OciLayout, layer: Descriptor, out: Oc
       written = await out.writeBlobFrom(writeEstargz(streamItems(measured.tar, what), options, result));
     } else {
       const spool = await makeTempDir(options.tempDir, 'estargz-spool-');
+      const tarPath = join(spool, 'layer.tar');
+      const spooled = createWriteStream(tarPath);
       try {
-        const tarPath = join(spool, 'layer.tar');
-        await pipeline(measured.tar, createWriteStream(tarPath));
+        await pipeline(measured.tar, spooled);
         written = await out.writeBlobFrom(writeEstargz(await prioritizedItems(tarPath, prioritized, what), options, result));
       } finally {
+        // The spooled file first, once its stream has closed: else the directory may not be empty yet.
+        await removeWhenClosed(spooled, tarPath);
         await rm(spool, { recursive: true, force: true });
       }
     }

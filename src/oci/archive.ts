@@ -16,6 +16,7 @@ import { Annotation, MediaType } from './media-types.js';
 import { OciLayout } from './layout.js';
 import type { ImageRef } from './image-ref.js';
 import type { Descriptor } from './types.js';
+import { removeWhenClosed, streamClosed } from './write-stream.js';
 
 export interface OpenedImage {
   readonly layout: OciLayout;
@@ -101,7 +102,12 @@ async function unpackTar(file: string, dir: string): Promise<void> {
         if (type === '5') await mkdir(target, { recursive: true });
         else if (type === '0') {
           await mkdir(dirname(target), { recursive: true });
-          await pipeline(entry.body(), createWriteStream(target));
+          const file = createWriteStream(target);
+          // The whole directory goes on failure; its files must be closed (made, if they were being opened) first.
+          await pipeline(entry.body(), file).catch(async (error: unknown) => {
+            await streamClosed(file);
+            throw error;
+          });
         }
       } catch (error) {
         throw new ShipError(`${file}: entry ${quoted(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, {
@@ -208,14 +214,14 @@ function claimedDigest(name: string, isConfig: boolean): Digest | undefined {
  */
 export async function packOciArchive(dir: string, file: string): Promise<void> {
   const temporary = `${file}.tmp-${process.pid}`;
+  const out = createWriteStream(temporary);
   let packing = true;
   try {
-    await pipeline(layoutTar(dir), createWriteStream(temporary));
+    await pipeline(layoutTar(dir), out);
     packing = false;
     await rename(temporary, file);
   } catch (error) {
-    // Where the temporary file could not be made, there is none to remove (and rm says why, again).
-    await rm(temporary, { force: true }).catch(() => {});
+    await removeWhenClosed(out, temporary);
     const path = (error as NodeJS.ErrnoException).path;
     // Reading the layout is not the output's fault; anything else is about where the archive goes.
     if (packing && path !== undefined && path !== temporary) throw fileError(error, path, `packing ${dir} into ${file}`);

@@ -15,3 +15,4 @@ export { credentialsFromDockerConfig, dockerConfigPath } from './registry-creden
 export { remoteImageManifests } from './remote-manifests.js';
 export { pullIntoLayout, pushFromLayout } from './transfer.js';
 export { ImageConfig, ImageIndex, ImageManifest, type Descriptor } from './types.js';
+export { removeWhenClosed } from './write-stream.js';

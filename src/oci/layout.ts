@@ -18,6 +18,7 @@ import { fileError } from '../file-errors.js';
 import { hashFiles } from './hash-files.js';
 import { Annotation, MediaType, OCI_LAYOUT_VERSION } from './media-types.js';
 import { Descriptor, ImageIndex } from './types.js';
+import { removeWhenClosed } from './write-stream.js';
 
 /** JSON documents (manifests, configs, indexes) larger than this are refused rather than read into memory. */
 const MAX_JSON_BYTES = 16 * 1024 * 1024;
@@ -263,6 +264,7 @@ export class OciLayout {
   async writeBlobFrom(source: AsyncIterable<Uint8Array>, expected: ExpectedBlob = {}, where?: string): Promise<{ digest: Digest; size: number }> {
     const temporary = join(this.dir, 'blobs', 'sha256', `.tmp-${process.pid}-${(temporaryCounter += 1)}`);
     const check = new BlobCheck(expected, where);
+    const file = createWriteStream(temporary);
     try {
       // A pipeline, so that a stop half way (a blob longer than expected, a source that fails) destroys the file
       // stream with its writes settled: nothing is written to it after, and no error of it goes unhandled.
@@ -274,14 +276,14 @@ export class OciLayout {
             yield chunk;
           }
         },
-        createWriteStream(temporary),
+        file,
       );
       const blob = check.finish();
       await rename(temporary, this.blobPath(blob.digest));
       this.checked.set(blob.digest, blob.size);
       return blob;
     } catch (error) {
-      await rm(temporary, { force: true });
+      await removeWhenClosed(file, temporary);
       throw error;
     }
   }
