@@ -83091,431 +83091,6 @@ class RetryLog {
 
 
 
-;// CONCATENATED MODULE: ./src/oci/registry-upload.ts
-/**
- * Blob uploads: POST to open a session, then either one PUT with the whole blob or, for large blobs, PATCH chunks
- * and a closing PUT. Each request goes out once (the HTTP client does not replay it: the session's state moves
- * with every byte the registry receives). When one fails in a way worth retrying, the upload asks the registry how
- * much it holds (GET on the session, `Range: 0-N`) and goes on from there; a registry that dropped the session (CNCF
- * distribution 2.x does when a chunk arrived in part) gets a new session from byte 0. The registry checks the digest
- * on the final PUT, and we check the digest it reports. Each resume or restart is a retry of the registry's HTTP
- * client: it waits as the client would (Retry-After, else jittered backoff) and is counted with the client's own.
- */
-
-
-
-/**
- * Blobs up to this size go in one PUT; larger ones in chunks of `chunkSize`. Chunks cost time (on loopback a 200 MB
- * blob took about 20% longer in 64 MB chunks than in one PUT), so only blobs where a resume saves real work get them.
- */
-const DEFAULT_CHUNK_THRESHOLD = 256 * 1024 * 1024;
-/** The size of one PATCH of a chunked upload (nothing to do with the chunks of an eStargz layer). */
-const DEFAULT_UPLOAD_CHUNK_SIZE = 64 * 1024 * 1024;
-/** Failures (each followed by a resume or restart) one blob may have before the upload gives up. */
-const MAX_FAILURES = 5;
-/** Uploads `size` bytes from `source` as blob `digest`. */
-async function uploadBlob(repo, digest, size, source, options = {}) {
-    const upload = new Upload(repo, digest, size, source, options);
-    return upload.run();
-}
-class Upload {
-    repo;
-    digest;
-    size;
-    source;
-    options;
-    location = '';
-    offset = 0;
-    bytesSent = 0;
-    resumes = 0;
-    restarts = 0;
-    /** Whether the upload began again after the registry computed another digest (done once at most). */
-    restartedForDigest = false;
-    what;
-    chunked;
-    chunkSize;
-    constructor(repo, digest, size, source, options) {
-        this.repo = repo;
-        this.digest = digest;
-        this.size = size;
-        this.source = source;
-        this.options = options;
-        this.what = `upload blob ${digest} to ${repo.where}`;
-        this.chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_UPLOAD_CHUNK_SIZE);
-        this.chunked = size > (options.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD);
-    }
-    async run() {
-        await this.open();
-        for (let failures = 0;;) {
-            try {
-                if (this.chunked) {
-                    while (this.offset < this.size)
-                        await this.patch(Math.min(this.size, this.offset + this.chunkSize));
-                    await this.finish(false);
-                }
-                else {
-                    await this.finish(true);
-                }
-                return { bytesSent: this.bytesSent, resumes: this.resumes, restarts: this.restarts };
-            }
-            catch (error) {
-                failures += 1;
-                const digestRejected = isDigestInvalid(error);
-                // distribution cancels the session when the closing PUT fails the digest check, so the upload starts again,
-                // reading the bytes from disk again, once: a second refusal means the blob on disk does not match its name.
-                // (go-containerregistry never retries it: DIGEST_INVALID is not among its temporary error codes.)
-                const again = error instanceof HttpError && (digestRejected ? !this.restartedForDigest : error.retryable);
-                if (!again || failures >= MAX_FAILURES)
-                    throw this.failed(error, failures);
-                await this.repo.client.http.retryAfter(error, failures, MAX_FAILURES - 1, { label: this.what });
-                if (digestRejected)
-                    this.restartedForDigest = true;
-                await this.recover(error, failures, digestRejected);
-            }
-        }
-    }
-    /** A new session: POST, keep its Location, start at byte 0. */
-    async open() {
-        // A new upload session: asking twice only leaves an unused session behind, which the registry purges.
-        const answer = await this.repo.send({ method: 'POST', url: `/v2/${this.repo.name}/blobs/uploads/`, accept: [202], what: this.what, idempotent: true });
-        this.location = this.locationOf(answer);
-        this.offset = 0;
-    }
-    /** After a failure: go on from what the registry holds, or open a new session when it holds none (or must not be used). */
-    async recover(error, failures, restart) {
-        const reason = error.message;
-        const status = this.chunked && !restart ? await this.status() : undefined;
-        if (status) {
-            this.location = status.location;
-            this.offset = status.offset;
-            this.resumes += 1;
-            this.log(`${this.what}: ${reason}; resuming at byte ${status.offset} of ${this.size} (failure ${failures})`);
-            return;
-        }
-        this.restarts += 1;
-        this.log(`${this.what}: ${reason}; the registry kept nothing of it, starting again (failure ${failures})`);
-        await this.repo.cancelUpload(this.location);
-        await this.open();
-    }
-    /** The session's state (GET on its URL): the next offset and the URL to go on with; undefined when it is gone. */
-    async status() {
-        let answer;
-        try {
-            answer = await this.repo.send({ method: 'GET', url: this.location, accept: [204, 400, 404], what: `check an upload to ${this.repo.where}` });
-        }
-        catch {
-            return undefined;
-        }
-        if (answer.status !== 204)
-            return undefined;
-        // `Range: 0-N` means bytes 0..N are held; a fresh session reports 0-0 (or nothing) with no byte yet.
-        const range = /^(?:bytes=)?0-(\d+)$/.exec(answer.headers.range?.trim() ?? '');
-        const last = range ? Number(range[1]) : -1;
-        const offset = last <= 0 && this.offset === 0 ? 0 : last + 1;
-        if (offset > this.size)
-            return undefined;
-        return { offset, location: answer.headers.location ? this.repo.resolve(answer.headers.location) : this.location };
-    }
-    /** Sends bytes [offset, end) as one chunk. */
-    async patch(end) {
-        const start = this.offset;
-        const answer = await this.repo.send({
-            method: 'PATCH',
-            url: this.location,
-            headers: { 'content-type': 'application/octet-stream', 'content-range': `${start}-${end - 1}`, 'content-length': String(end - start) },
-            body: () => this.counted(this.source(start, end)),
-            accept: [202],
-            maxAttempts: 1,
-            // Not sent again as it is: after a failure the upload asks the registry how far it got and resumes from there.
-            idempotent: true,
-            timeoutMs: uploadTimeoutMs(end - start),
-            what: `${this.what} (bytes ${start}-${end - 1})`,
-        });
-        this.location = this.locationOf(answer);
-        this.offset = end;
-        this.options.onBytes?.(end - start);
-    }
-    /** The closing PUT, with the whole blob (monolithic) or with no body (after chunks); checks the digest reported. */
-    async finish(withBody) {
-        const url = new URL(this.location);
-        url.searchParams.set('digest', this.digest);
-        const answer = await this.repo.send({
-            method: 'PUT',
-            url: url.toString(),
-            headers: { 'content-type': 'application/octet-stream', 'content-length': String(withBody ? this.size : 0) },
-            ...(withBody ? { body: () => this.counted(this.source(0, this.size)) } : {}),
-            accept: [201],
-            maxAttempts: 1,
-            timeoutMs: uploadTimeoutMs(withBody ? this.size : 0),
-            what: this.what,
-        });
-        if (withBody)
-            this.options.onBytes?.(this.size);
-        const theirs = answer.headers['docker-content-digest'];
-        if (theirs && theirs !== this.digest)
-            throw new errors_ShipError(`${this.what}: the registry stored it as ${theirs}`, { hint: 'the registry altered the blob: report this registry' });
-    }
-    /**
-     * Counts bytes as the HTTP client reads them, so a report shows what was sent again after a failure. (A 'data'
-     * listener would switch the stream to flowing mode and lose what it emits before the client starts reading.)
-     */
-    counted(stream) {
-        const count = (bytes) => {
-            this.bytesSent += bytes;
-        };
-        return external_node_stream_.Readable.from((async function* () {
-            try {
-                for await (const chunk of stream) {
-                    count(chunk.length);
-                    yield chunk;
-                }
-            }
-            finally {
-                stream.destroy();
-            }
-        })(), { objectMode: false });
-    }
-    locationOf(answer) {
-        const location = answer.headers.location;
-        if (!location)
-            throw new errors_ShipError(`${this.what}: the registry answered ${answer.status} without a Location`, {
-                hint: 'the registry does not follow the distribution API',
-            });
-        return this.repo.resolve(location);
-    }
-    failed(error, failures) {
-        if (isDigestInvalid(error)) {
-            return new errors_ShipError(`${this.what}: the registry computed another digest for the bytes sent`, {
-                hint: 'the local blob does not match its name: the image on disk is corrupt; write it again',
-                cause: error,
-            });
-        }
-        if (failures > 1 && error instanceof Error)
-            error.message += ` (after ${failures - 1} resumed or restarted attempts)`;
-        return error;
-    }
-    log(line) {
-        this.options.log?.(line);
-    }
-}
-/** Generous: a minute, plus a second per MB (a slow link still finishes; a dead one is noticed by the idle timeout). */
-function uploadTimeoutMs(bytes) {
-    return 60_000 + Math.ceil(bytes / 1000);
-}
-/** The closing PUT's "the bytes have another digest" (distribution answers 400 DIGEST_INVALID). */
-function isDigestInvalid(error) {
-    // The snippet may be cut short, so the code is looked for rather than the JSON parsed.
-    return error instanceof HttpError && error.status === 400 && /\bDIGEST_INVALID\b/.test(error.bodySnippet);
-}
-
-;// CONCATENATED MODULE: ./src/oci/push.ts
-/**
- * Pushes an image from an OCI layout to a registry repository: blobs first (in parallel, bounded; each skipped when
- * the repository has it, mounted when a sibling repository has it, uploaded otherwise), then image manifests, then
- * the index, so the registry never sees a manifest before what it references. The result is pinned by digest.
- */
-
-
-
-
-
-
-/** A blob the image names that neither the layout nor the repository has: nothing can be pushed from nowhere. */
-class MissingBlobError extends errors_ShipError {
-    blob;
-    constructor(layout, blob, where) {
-        super(`${layout.where}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${where} does not have it`, {
-            hint: 'the layout is incomplete: write it again (or pull the image into it first)',
-        });
-        this.blob = blob;
-    }
-}
-async function push_pushImage(layout, repo, options = {}) {
-    const log = options.log ?? (() => { });
-    const started = Date.now();
-    const retriesBefore = repo.client.retries;
-    const root = options.root ?? (await layout.resolve(options.layoutRef));
-    const plan = await planImage(layout, root);
-    const top = plan.manifests[plan.manifests.length - 1];
-    if (!top)
-        throw new errors_ShipError(`${layout.where}: nothing to push`, { hint: 'the layout holds no manifest' });
-    const stats = {
-        blobs: plan.blobs.size,
-        skipped: 0,
-        mounted: 0,
-        uploaded: 0,
-        bytesUploaded: 0,
-        bytesSent: 0,
-        retries: 0,
-        resumes: 0,
-        restarts: 0,
-        manifests: plan.manifests.length,
-        upToDate: false,
-        outcomes: new Map(),
-    };
-    const pinned = `${repo.client.registry}/${repo.name}@${root.digest}`;
-    // The registry only stores a manifest whose blobs it has, so when it has ours, every blob is there.
-    const existing = await repo.headManifest(root.digest);
-    if (existing?.digest === root.digest) {
-        stats.upToDate = true;
-        stats.skipped = plan.blobs.size;
-        for (const digest of plan.blobs.keys())
-            stats.outcomes.set(digest, 'skipped');
-        if (options.tag)
-            await repo.putManifest(options.tag, top.bytes, top.descriptor.mediaType);
-        log(`${repo.where}: already has ${root.digest}${options.tag ? `; tagged ${options.tag}` : ''} (${push_seconds(Date.now() - started)} s)`);
-        return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats: { ...stats, retries: repo.client.retries - retriesBefore } };
-    }
-    // Largest first: the biggest blob is the critical path, so it must not wait for a free slot.
-    const blobs = [...plan.blobs.values()].sort((a, b) => b.size - a.size);
-    const total = blobs.reduce((sum, blob) => sum + blob.size, 0);
-    log(`${repo.where}: pushing ${root.digest}: ${blobs.length} blobs (${mb(total)}), ${plan.manifests.length} manifest${plan.manifests.length === 1 ? '' : 's'}`);
-    // Every blob the layout holds is checked against its descriptor before anything is sent: the registry checks each
-    // upload's digest too, but only as it arrives, after other blobs of a bad image have gone. Blobs the layout wrote
-    // itself (a conversion's output) were checked as they were written and are not read again.
-    const local = [];
-    for (const blob of blobs)
-        if (await layout.hasBlob(blob.digest))
-            local.push(blob);
-    await layout.verifyBlobs(local);
-    await forEachLimited(blobs, options.concurrency ?? 4, (blob) => pushBlob(layout, repo, blob, stats, options, log));
-    for (const [i, manifest] of plan.manifests.entries()) {
-        const isTop = i === plan.manifests.length - 1;
-        const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
-        const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
-        if (digest !== manifest.descriptor.digest)
-            throw new errors_ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, {
-                hint: 'the layout is corrupt: write it again',
-            });
-    }
-    stats.retries = repo.client.retries - retriesBefore;
-    log(`${repo.where}: pushed ${root.digest}${options.tag ? ` as ${options.tag}` : ''} in ${push_seconds(Date.now() - started)} s: ` +
-        `${stats.blobs} blobs (${stats.uploaded} uploaded, ${mb(stats.bytesUploaded)}; ${stats.skipped} skipped; ${stats.mounted} mounted), ` +
-        `${stats.manifests} manifest${stats.manifests === 1 ? '' : 's'}, ${stats.retries} retries`);
-    return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats };
-}
-/** Skip, mount or upload one blob. */
-async function pushBlob(layout, repo, blob, stats, options, log) {
-    const size = await repo.blobSize(blob.digest);
-    if (size !== undefined) {
-        stats.skipped += 1;
-        stats.outcomes.set(blob.digest, 'skipped');
-        return;
-    }
-    for (const from of options.mountFrom ?? []) {
-        if (from === repo.name)
-            continue;
-        if (await repo.mountBlob(blob.digest, from)) {
-            stats.mounted += 1;
-            stats.outcomes.set(blob.digest, 'mounted');
-            log(`${repo.where}: mounted ${push_short(blob.digest)} (${mb(blob.size)}) from ${from}`);
-            return;
-        }
-    }
-    if (!(await layout.hasBlob(blob.digest, blob.size)))
-        throw new MissingBlobError(layout, blob, repo.where);
-    const path = layout.blobPath(blob.digest);
-    // createReadStream cannot express an empty range (its `end` is inclusive).
-    const source = (start, end) => end > start ? (0,external_node_fs_namespaceObject.createReadStream)(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : external_node_stream_.Readable.from([]);
-    const result = await uploadBlob(repo, blob.digest, blob.size, source, {
-        ...options.upload,
-        log,
-    });
-    stats.uploaded += 1;
-    stats.outcomes.set(blob.digest, 'uploaded');
-    stats.bytesUploaded += blob.size;
-    stats.bytesSent += result.bytesSent;
-    stats.resumes += result.resumes;
-    stats.restarts += result.restarts;
-    log(`${repo.where}: uploaded ${push_short(blob.digest)} (${mb(blob.size)})${result.resumes + result.restarts > 0 ? `, after ${result.resumes} resumes and ${result.restarts} restarts` : ''}`);
-}
-/** Reads the manifests under `root` from the layout: the blobs they reference, and the manifests in push order. */
-async function planImage(layout, root) {
-    const plan = { blobs: new Map(), manifests: [] };
-    const visit = async (descriptor, depth) => {
-        if (depth > 4)
-            throw new errors_ShipError(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
-        if (!isIndexType(descriptor.mediaType) && !isImageManifestType(descriptor.mediaType)) {
-            throw new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, {
-                hint: 'the image is corrupt or not an image',
-            });
-        }
-        const bytes = await layout.readBlob(descriptor.digest, descriptor.size);
-        const checkType = (declared) => {
-            // As containerd's images.validateMediaType: a document is what its descriptor says it is.
-            if (declared !== undefined && declared !== descriptor.mediaType) {
-                throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
-                    hint: 'the image is corrupt',
-                });
-            }
-        };
-        if (isIndexType(descriptor.mediaType)) {
-            const index = parseJson(bytes, ImageIndex, layout.where, descriptor.digest);
-            checkType(index.mediaType);
-            for (const child of index.manifests)
-                await visit(child, depth + 1);
-        }
-        else {
-            const manifest = parseJson(bytes, ImageManifest, layout.where, descriptor.digest);
-            checkType(manifest.mediaType);
-            for (const blob of [manifest.config, ...manifest.layers]) {
-                // Foreign (non-distributable) layers are fetched from their URLs, never pushed.
-                if (isForeignLayer(blob))
-                    continue;
-                plan.blobs.set(blob.digest, blob);
-            }
-        }
-        if (!plan.manifests.some((m) => m.descriptor.digest === descriptor.digest))
-            plan.manifests.push({ descriptor, bytes });
-    };
-    await visit(root, 0);
-    return plan;
-}
-function parseJson(bytes, schema, dir, digest) {
-    let value;
-    try {
-        value = JSON.parse(bytes.toString('utf8'));
-    }
-    catch {
-        throw new errors_ShipError(`${dir}: ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
-    }
-    const result = schema.safeParse(value);
-    if (!result.success)
-        throw new errors_ShipError(`${dir}: ${digest} is not a valid manifest (${result.error.issues[0]?.message ?? 'invalid'})`, { hint: 'the image is corrupt' });
-    return result.data;
-}
-/** Runs `work` on every item, at most `limit` at a time; the first failure stops new work and is thrown. */
-async function forEachLimited(items, limit, work) {
-    let next = 0;
-    let failed = false;
-    const worker = async () => {
-        while (!failed && next < items.length) {
-            const item = items[next];
-            next += 1;
-            try {
-                await work(item);
-            }
-            catch (error) {
-                failed = true;
-                throw error;
-            }
-        }
-    };
-    const results = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    const rejected = results.find((r) => r.status === 'rejected');
-    if (rejected)
-        throw rejected.reason;
-}
-function push_short(digest) {
-    return digest.slice(0, 19);
-}
-function mb(bytes) {
-    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-function push_seconds(ms) {
-    return (ms / 1000).toFixed(2);
-}
-
 ;// CONCATENATED MODULE: ./src/oci/registry-auth.ts
 /**
  * Registry authentication (distribution token auth): the `WWW-Authenticate` challenge, Basic credentials, and
@@ -83790,6 +83365,9 @@ class RegistryClient {
         return new RepositoryClient(this, name, actions);
     }
 }
+/** A manifest PUT refused because the repository lacks a blob (or, for an index, a manifest) it references. */
+class ManifestBlobUnknown extends errors_ShipError {
+}
 /** Calls against one repository of a registry. */
 class RepositoryClient {
     client;
@@ -83972,7 +83550,7 @@ class RepositoryClient {
         }
         catch (error) {
             if (error instanceof HttpError && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
-                throw new errors_ShipError(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
+                throw new ManifestBlobUnknown(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
                     hint: 'push every blob (config and layers) before the manifest; if the image came from an OCI layout, check the layout is complete',
                     cause: error,
                 });
@@ -84062,6 +83640,478 @@ function registryErrorText(body) {
         // not JSON: fall through
     }
     return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+;// CONCATENATED MODULE: ./src/oci/registry-upload.ts
+/**
+ * Blob uploads: POST to open a session, then either one PUT with the whole blob or, for large blobs, PATCH chunks
+ * and a closing PUT. Each request goes out once (the HTTP client does not replay it: the session's state moves
+ * with every byte the registry receives). When one fails in a way worth retrying, the upload asks the registry how
+ * much it holds (GET on the session, `Range: 0-N`) and goes on from there; a registry that dropped the session (CNCF
+ * distribution 2.x does when a chunk arrived in part) gets a new session from byte 0. The registry checks the digest
+ * on the final PUT, and we check the digest it reports. Each resume or restart is a retry of the registry's HTTP
+ * client: it waits as the client would (Retry-After, else jittered backoff) and is counted with the client's own.
+ */
+
+
+
+/**
+ * Blobs up to this size go in one PUT; larger ones in chunks of `chunkSize`. Chunks cost time (on loopback a 200 MB
+ * blob took about 20% longer in 64 MB chunks than in one PUT), so only blobs where a resume saves real work get them.
+ */
+const DEFAULT_CHUNK_THRESHOLD = 256 * 1024 * 1024;
+/** The size of one PATCH of a chunked upload (nothing to do with the chunks of an eStargz layer). */
+const DEFAULT_UPLOAD_CHUNK_SIZE = 64 * 1024 * 1024;
+/** Failures (each followed by a resume or restart) one blob may have before the upload gives up. */
+const MAX_FAILURES = 5;
+/** Uploads `size` bytes from `source` as blob `digest`. */
+async function uploadBlob(repo, digest, size, source, options = {}) {
+    const upload = new Upload(repo, digest, size, source, options);
+    return upload.run();
+}
+class Upload {
+    repo;
+    digest;
+    size;
+    source;
+    options;
+    location = '';
+    offset = 0;
+    bytesSent = 0;
+    resumes = 0;
+    restarts = 0;
+    /** Whether the upload began again after the registry computed another digest (done once at most). */
+    restartedForDigest = false;
+    what;
+    chunked;
+    chunkSize;
+    constructor(repo, digest, size, source, options) {
+        this.repo = repo;
+        this.digest = digest;
+        this.size = size;
+        this.source = source;
+        this.options = options;
+        this.what = `upload blob ${digest} to ${repo.where}`;
+        this.chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_UPLOAD_CHUNK_SIZE);
+        this.chunked = size > (options.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD);
+    }
+    async run() {
+        await this.open();
+        for (let failures = 0;;) {
+            try {
+                if (this.chunked) {
+                    while (this.offset < this.size)
+                        await this.patch(Math.min(this.size, this.offset + this.chunkSize));
+                    await this.finish(false);
+                }
+                else {
+                    await this.finish(true);
+                }
+                return { bytesSent: this.bytesSent, resumes: this.resumes, restarts: this.restarts };
+            }
+            catch (error) {
+                failures += 1;
+                const digestRejected = isDigestInvalid(error);
+                // distribution cancels the session when the closing PUT fails the digest check, so the upload starts again,
+                // reading the bytes from disk again, once: a second refusal means the blob on disk does not match its name.
+                // (go-containerregistry never retries it: DIGEST_INVALID is not among its temporary error codes.)
+                const again = error instanceof HttpError && (digestRejected ? !this.restartedForDigest : error.retryable);
+                if (!again || failures >= MAX_FAILURES)
+                    throw this.failed(error, failures);
+                await this.repo.client.http.retryAfter(error, failures, MAX_FAILURES - 1, { label: this.what });
+                if (digestRejected)
+                    this.restartedForDigest = true;
+                await this.recover(error, failures, digestRejected);
+            }
+        }
+    }
+    /** A new session: POST, keep its Location, start at byte 0. */
+    async open() {
+        // A new upload session: asking twice only leaves an unused session behind, which the registry purges.
+        const answer = await this.repo.send({ method: 'POST', url: `/v2/${this.repo.name}/blobs/uploads/`, accept: [202], what: this.what, idempotent: true });
+        this.location = this.locationOf(answer);
+        this.offset = 0;
+    }
+    /** After a failure: go on from what the registry holds, or open a new session when it holds none (or must not be used). */
+    async recover(error, failures, restart) {
+        const reason = error.message;
+        const status = this.chunked && !restart ? await this.status() : undefined;
+        if (status) {
+            this.location = status.location;
+            this.offset = status.offset;
+            this.resumes += 1;
+            this.log(`${this.what}: ${reason}; resuming at byte ${status.offset} of ${this.size} (failure ${failures})`);
+            return;
+        }
+        this.restarts += 1;
+        this.log(`${this.what}: ${reason}; the registry kept nothing of it, starting again (failure ${failures})`);
+        await this.repo.cancelUpload(this.location);
+        await this.open();
+    }
+    /** The session's state (GET on its URL): the next offset and the URL to go on with; undefined when it is gone. */
+    async status() {
+        let answer;
+        try {
+            answer = await this.repo.send({ method: 'GET', url: this.location, accept: [204, 400, 404], what: `check an upload to ${this.repo.where}` });
+        }
+        catch {
+            return undefined;
+        }
+        if (answer.status !== 204)
+            return undefined;
+        // `Range: 0-N` means bytes 0..N are held; a fresh session reports 0-0 (or nothing) with no byte yet.
+        const range = /^(?:bytes=)?0-(\d+)$/.exec(answer.headers.range?.trim() ?? '');
+        const last = range ? Number(range[1]) : -1;
+        const offset = last <= 0 && this.offset === 0 ? 0 : last + 1;
+        if (offset > this.size)
+            return undefined;
+        return { offset, location: answer.headers.location ? this.repo.resolve(answer.headers.location) : this.location };
+    }
+    /** Sends bytes [offset, end) as one chunk. */
+    async patch(end) {
+        const start = this.offset;
+        const answer = await this.repo.send({
+            method: 'PATCH',
+            url: this.location,
+            headers: { 'content-type': 'application/octet-stream', 'content-range': `${start}-${end - 1}`, 'content-length': String(end - start) },
+            body: () => this.counted(this.source(start, end)),
+            accept: [202],
+            maxAttempts: 1,
+            // Not sent again as it is: after a failure the upload asks the registry how far it got and resumes from there.
+            idempotent: true,
+            timeoutMs: uploadTimeoutMs(end - start),
+            what: `${this.what} (bytes ${start}-${end - 1})`,
+        });
+        this.location = this.locationOf(answer);
+        this.offset = end;
+        this.options.onBytes?.(end - start);
+    }
+    /** The closing PUT, with the whole blob (monolithic) or with no body (after chunks); checks the digest reported. */
+    async finish(withBody) {
+        const url = new URL(this.location);
+        url.searchParams.set('digest', this.digest);
+        const answer = await this.repo.send({
+            method: 'PUT',
+            url: url.toString(),
+            headers: { 'content-type': 'application/octet-stream', 'content-length': String(withBody ? this.size : 0) },
+            ...(withBody ? { body: () => this.counted(this.source(0, this.size)) } : {}),
+            accept: [201],
+            maxAttempts: 1,
+            timeoutMs: uploadTimeoutMs(withBody ? this.size : 0),
+            what: this.what,
+        });
+        if (withBody)
+            this.options.onBytes?.(this.size);
+        const theirs = answer.headers['docker-content-digest'];
+        if (theirs && theirs !== this.digest)
+            throw new errors_ShipError(`${this.what}: the registry stored it as ${theirs}`, { hint: 'the registry altered the blob: report this registry' });
+    }
+    /**
+     * Counts bytes as the HTTP client reads them, so a report shows what was sent again after a failure. (A 'data'
+     * listener would switch the stream to flowing mode and lose what it emits before the client starts reading.)
+     */
+    counted(stream) {
+        const count = (bytes) => {
+            this.bytesSent += bytes;
+        };
+        return external_node_stream_.Readable.from((async function* () {
+            try {
+                for await (const chunk of stream) {
+                    count(chunk.length);
+                    yield chunk;
+                }
+            }
+            finally {
+                stream.destroy();
+            }
+        })(), { objectMode: false });
+    }
+    locationOf(answer) {
+        const location = answer.headers.location;
+        if (!location)
+            throw new errors_ShipError(`${this.what}: the registry answered ${answer.status} without a Location`, {
+                hint: 'the registry does not follow the distribution API',
+            });
+        return this.repo.resolve(location);
+    }
+    failed(error, failures) {
+        if (isDigestInvalid(error)) {
+            return new errors_ShipError(`${this.what}: the registry computed another digest for the bytes sent`, {
+                hint: 'the local blob does not match its name: the image on disk is corrupt; write it again',
+                cause: error,
+            });
+        }
+        if (failures > 1 && error instanceof Error)
+            error.message += ` (after ${failures - 1} resumed or restarted attempts)`;
+        return error;
+    }
+    log(line) {
+        this.options.log?.(line);
+    }
+}
+/** Generous: a minute, plus a second per MB (a slow link still finishes; a dead one is noticed by the idle timeout). */
+function uploadTimeoutMs(bytes) {
+    return 60_000 + Math.ceil(bytes / 1000);
+}
+/** The closing PUT's "the bytes have another digest" (distribution answers 400 DIGEST_INVALID). */
+function isDigestInvalid(error) {
+    // The snippet may be cut short, so the code is looked for rather than the JSON parsed.
+    return error instanceof HttpError && error.status === 400 && /\bDIGEST_INVALID\b/.test(error.bodySnippet);
+}
+
+;// CONCATENATED MODULE: ./src/oci/push.ts
+/**
+ * Pushes an image from an OCI layout to a registry repository: blobs first (in parallel, bounded; each skipped when
+ * the repository has it, mounted when a sibling repository has it, uploaded otherwise), then image manifests, then
+ * the index, so the registry never sees a manifest before what it references. The result is pinned by digest.
+ */
+
+
+
+
+
+
+
+/** A blob the image names that neither the layout nor the repository has: nothing can be pushed from nowhere. */
+class MissingBlobError extends errors_ShipError {
+    blob;
+    constructor(layout, blob, where) {
+        super(`${layout.where}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${where} does not have it`, {
+            hint: 'the layout is incomplete: write it again (or pull the image into it first)',
+        });
+        this.blob = blob;
+    }
+}
+async function push_pushImage(layout, repo, options = {}) {
+    const log = options.log ?? (() => { });
+    const started = Date.now();
+    const retriesBefore = repo.client.retries;
+    const root = options.root ?? (await layout.resolve(options.layoutRef));
+    const plan = await planImage(layout, root);
+    const top = plan.manifests[plan.manifests.length - 1];
+    if (!top)
+        throw new errors_ShipError(`${layout.where}: nothing to push`, { hint: 'the layout holds no manifest' });
+    const stats = {
+        blobs: plan.blobs.size,
+        skipped: 0,
+        mounted: 0,
+        uploaded: 0,
+        bytesUploaded: 0,
+        bytesSent: 0,
+        retries: 0,
+        resumes: 0,
+        restarts: 0,
+        manifests: plan.manifests.length,
+        upToDate: false,
+        outcomes: new Map(),
+    };
+    const pinned = `${repo.client.registry}/${repo.name}@${root.digest}`;
+    // A blob found in the registry can be gone by the time a manifest naming it is PUT (deleted, or collected as
+    // garbage meanwhile), and the registry refuses the manifest with MANIFEST_BLOB_UNKNOWN. Then the blobs are checked
+    // again, those missing pushed, and the manifests PUT once more: once, so a registry that keeps refusing fails.
+    let pushedAgain = false;
+    // The registry only stores a manifest whose blobs it has, so when it has ours, every blob should be there.
+    const existing = await repo.headManifest(root.digest);
+    if (existing?.digest === root.digest) {
+        try {
+            if (options.tag)
+                await repo.putManifest(options.tag, top.bytes, top.descriptor.mediaType);
+            stats.upToDate = true;
+            stats.skipped = plan.blobs.size;
+            for (const digest of plan.blobs.keys())
+                stats.outcomes.set(digest, 'skipped');
+            log(`${repo.where}: already has ${root.digest}${options.tag ? `; tagged ${options.tag}` : ''} (${push_seconds(Date.now() - started)} s)`);
+            return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats: { ...stats, retries: repo.client.retries - retriesBefore } };
+        }
+        catch (error) {
+            if (!(error instanceof ManifestBlobUnknown))
+                throw error;
+            log(`${repo.where}: has ${root.digest} but has lost a blob it references; pushing the image again`);
+            pushedAgain = true;
+        }
+    }
+    // Largest first: the biggest blob is the critical path, so it must not wait for a free slot.
+    const blobs = [...plan.blobs.values()].sort((a, b) => b.size - a.size);
+    const total = blobs.reduce((sum, blob) => sum + blob.size, 0);
+    log(`${repo.where}: pushing ${root.digest}: ${blobs.length} blobs (${mb(total)}), ${plan.manifests.length} manifest${plan.manifests.length === 1 ? '' : 's'}`);
+    // Every blob the layout holds is checked against its descriptor before anything is sent: the registry checks each
+    // upload's digest too, but only as it arrives, after other blobs of a bad image have gone. Blobs the layout wrote
+    // itself (a conversion's output) were checked as they were written and are not read again.
+    const local = [];
+    for (const blob of blobs)
+        if (await layout.hasBlob(blob.digest))
+            local.push(blob);
+    await layout.verifyBlobs(local);
+    await forEachLimited(blobs, options.concurrency ?? 4, (blob) => pushBlob(layout, repo, blob, stats, options, log));
+    const putManifests = async () => {
+        for (const [i, manifest] of plan.manifests.entries()) {
+            const isTop = i === plan.manifests.length - 1;
+            const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
+            const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
+            if (digest !== manifest.descriptor.digest)
+                throw new errors_ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, {
+                    hint: 'the layout is corrupt: write it again',
+                });
+        }
+    };
+    try {
+        await putManifests();
+    }
+    catch (error) {
+        if (!(error instanceof ManifestBlobUnknown) || pushedAgain)
+            throw error;
+        log(`${repo.where}: a blob found there earlier is gone (${error.message}); checking the blobs again`);
+        await forEachLimited(blobs, options.concurrency ?? 4, (blob) => pushBlob(layout, repo, blob, stats, options, log, { again: true }));
+        await putManifests();
+    }
+    stats.retries = repo.client.retries - retriesBefore;
+    log(`${repo.where}: pushed ${root.digest}${options.tag ? ` as ${options.tag}` : ''} in ${push_seconds(Date.now() - started)} s: ` +
+        `${stats.blobs} blobs (${stats.uploaded} uploaded, ${mb(stats.bytesUploaded)}; ${stats.skipped} skipped; ${stats.mounted} mounted), ` +
+        `${stats.manifests} manifest${stats.manifests === 1 ? '' : 's'}, ${stats.retries} retries`);
+    return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats };
+}
+/**
+ * Skip, mount or upload one blob. `again`: the blob was dealt with before, and is checked again because a manifest
+ * PUT said the registry lacks one: kept as it was counted when the registry has it, counted anew when not.
+ */
+async function pushBlob(layout, repo, blob, stats, options, log, { again = false } = {}) {
+    const size = await repo.blobSize(blob.digest);
+    if (size !== undefined && again)
+        return;
+    if (again) {
+        forget(stats, blob);
+        log(`${repo.where}: ${push_short(blob.digest)} is gone from the registry; pushing it again`);
+    }
+    if (size !== undefined) {
+        stats.skipped += 1;
+        stats.outcomes.set(blob.digest, 'skipped');
+        return;
+    }
+    for (const from of options.mountFrom ?? []) {
+        if (from === repo.name)
+            continue;
+        if (await repo.mountBlob(blob.digest, from)) {
+            stats.mounted += 1;
+            stats.outcomes.set(blob.digest, 'mounted');
+            log(`${repo.where}: mounted ${push_short(blob.digest)} (${mb(blob.size)}) from ${from}`);
+            return;
+        }
+    }
+    if (!(await layout.hasBlob(blob.digest, blob.size)))
+        throw new MissingBlobError(layout, blob, repo.where);
+    const path = layout.blobPath(blob.digest);
+    // createReadStream cannot express an empty range (its `end` is inclusive).
+    const source = (start, end) => end > start ? (0,external_node_fs_namespaceObject.createReadStream)(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : external_node_stream_.Readable.from([]);
+    const result = await uploadBlob(repo, blob.digest, blob.size, source, {
+        ...options.upload,
+        log,
+    });
+    stats.uploaded += 1;
+    stats.outcomes.set(blob.digest, 'uploaded');
+    stats.bytesUploaded += blob.size;
+    stats.bytesSent += result.bytesSent;
+    stats.resumes += result.resumes;
+    stats.restarts += result.restarts;
+    log(`${repo.where}: uploaded ${push_short(blob.digest)} (${mb(blob.size)})${result.resumes + result.restarts > 0 ? `, after ${result.resumes} resumes and ${result.restarts} restarts` : ''}`);
+}
+/** Takes back what was counted for a blob that is pushed again. */
+function forget(stats, blob) {
+    const outcome = stats.outcomes.get(blob.digest);
+    if (outcome === 'skipped')
+        stats.skipped -= 1;
+    else if (outcome === 'mounted')
+        stats.mounted -= 1;
+    else if (outcome === 'uploaded') {
+        stats.uploaded -= 1;
+        stats.bytesUploaded -= blob.size;
+    }
+    stats.outcomes.delete(blob.digest);
+}
+/** Reads the manifests under `root` from the layout: the blobs they reference, and the manifests in push order. */
+async function planImage(layout, root) {
+    const plan = { blobs: new Map(), manifests: [] };
+    const visit = async (descriptor, depth) => {
+        if (depth > 4)
+            throw new errors_ShipError(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
+        if (!isIndexType(descriptor.mediaType) && !isImageManifestType(descriptor.mediaType)) {
+            throw new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, {
+                hint: 'the image is corrupt or not an image',
+            });
+        }
+        const bytes = await layout.readBlob(descriptor.digest, descriptor.size);
+        const checkType = (declared) => {
+            // As containerd's images.validateMediaType: a document is what its descriptor says it is.
+            if (declared !== undefined && declared !== descriptor.mediaType) {
+                throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
+                    hint: 'the image is corrupt',
+                });
+            }
+        };
+        if (isIndexType(descriptor.mediaType)) {
+            const index = parseJson(bytes, ImageIndex, layout.where, descriptor.digest);
+            checkType(index.mediaType);
+            for (const child of index.manifests)
+                await visit(child, depth + 1);
+        }
+        else {
+            const manifest = parseJson(bytes, ImageManifest, layout.where, descriptor.digest);
+            checkType(manifest.mediaType);
+            for (const blob of [manifest.config, ...manifest.layers]) {
+                // Foreign (non-distributable) layers are fetched from their URLs, never pushed.
+                if (isForeignLayer(blob))
+                    continue;
+                plan.blobs.set(blob.digest, blob);
+            }
+        }
+        if (!plan.manifests.some((m) => m.descriptor.digest === descriptor.digest))
+            plan.manifests.push({ descriptor, bytes });
+    };
+    await visit(root, 0);
+    return plan;
+}
+function parseJson(bytes, schema, dir, digest) {
+    let value;
+    try {
+        value = JSON.parse(bytes.toString('utf8'));
+    }
+    catch {
+        throw new errors_ShipError(`${dir}: ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
+    }
+    const result = schema.safeParse(value);
+    if (!result.success)
+        throw new errors_ShipError(`${dir}: ${digest} is not a valid manifest (${result.error.issues[0]?.message ?? 'invalid'})`, { hint: 'the image is corrupt' });
+    return result.data;
+}
+/** Runs `work` on every item, at most `limit` at a time; the first failure stops new work and is thrown. */
+async function forEachLimited(items, limit, work) {
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const item = items[next];
+            next += 1;
+            try {
+                await work(item);
+            }
+            catch (error) {
+                failed = true;
+                throw error;
+            }
+        }
+    };
+    const results = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    const rejected = results.find((r) => r.status === 'rejected');
+    if (rejected)
+        throw rejected.reason;
+}
+function push_short(digest) {
+    return digest.slice(0, 19);
+}
+function mb(bytes) {
+    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+function push_seconds(ms) {
+    return (ms / 1000).toFixed(2);
 }
 
 ;// CONCATENATED MODULE: ./src/oci/registry-credentials.ts

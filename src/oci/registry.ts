@@ -109,6 +109,9 @@ export class RegistryClient {
   }
 }
 
+/** A manifest PUT refused because the repository lacks a blob (or, for an index, a manifest) it references. */
+export class ManifestBlobUnknown extends ShipError {}
+
 export interface ManifestAnswer {
   readonly bytes: Buffer;
   readonly mediaType: string;
@@ -324,7 +327,7 @@ export class RepositoryClient {
       });
     } catch (error) {
       if (error instanceof HttpError && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
-        throw new ShipError(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
+        throw new ManifestBlobUnknown(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
           hint: 'push every blob (config and layers) before the manifest; if the image came from an OCI layout, check the layout is complete',
           cause: error,
         });
