@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1566);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4404);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +67403,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1566:
+/***/ 4404:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -82406,7 +82406,7 @@ async function readImageConfig(layout, top, platform) {
     }
     const manifest = await layout.readJson(descriptor, ImageManifest, 'manifest');
     const config = await layout.readJson(manifest.config, ImageConfig, 'image config');
-    return { manifest, config };
+    return { manifest, config, descriptor };
 }
 
 ;// CONCATENATED MODULE: ./src/oci/image-ref.ts
@@ -86022,6 +86022,10 @@ function formatModtimeNow(seconds) {
         return '';
     return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+/** Whether the converter writes the entry at this cleaned path itself (the root is none of a layer's entries either). */
+function isConverterEntry(path) {
+    return path === '' || path === TOC_NAME || path === PREFETCH_LANDMARK || path === NO_PREFETCH_LANDMARK;
+}
 /** Normalizes a path the way TOC readers do: `path.Clean("/" + name)` without the leading slash. */
 function cleanPath(name) {
     // Most names are clean already, or a directory's with one slash at the end: those need no splitting.
@@ -86274,6 +86278,23 @@ async function* oneBuffer(bytes) {
     yield bytes;
 }
 
+;// CONCATENATED MODULE: ./src/estargz/path-hash.ts
+/**
+ * A 53-bit hash of a path, for telling paths apart without keeping them: a layer of a million distinct paths very
+ * rarely has two with the same hash. Two FNV-1a-style hashes over the path's UTF-16 code units, with different
+ * bases and primes, give the high 32 and the low 21 bits.
+ */
+function pathHash(path) {
+    let high = 0x811c9dc5;
+    let low = 0x050c5d1f;
+    for (let i = 0; i < path.length; i += 1) {
+        const unit = path.charCodeAt(i);
+        high = Math.imul(high ^ unit, 0x01000193);
+        low = Math.imul(low ^ unit, 0x5bd1e995);
+    }
+    return (high >>> 0) * 2 ** 21 + (low >>> 11);
+}
+
 ;// CONCATENATED MODULE: ./src/estargz/blob-reader.ts
 /** Random access to a blob: a file here, or a blob in a registry read by Range request. */
 
@@ -86487,6 +86508,31 @@ async function* streamMember(reader, start, end, pieceBytes = 4 << 20) {
         throw new GzipMemberError('CRC32 mismatch', start);
     if (trailer.readUInt32LE(4) !== inflated % 2 ** 32)
         throw new GzipMemberError('length mismatch in the trailer', start);
+}
+
+;// CONCATENATED MODULE: ./src/estargz/lazy-pull.ts
+/**
+ * What a lazy pull of an eStargz layer fetches before the container starts, as the stargz snapshotter does it
+ * (containerd/stargz-snapshotter, fs/remote/resolver.go and blob.go, fs/layer/layer.go; the same in v0.12 and
+ * later): a 2-byte Range probe of the blob (`bytes=0-1`) when the layer is resolved; the footer, then the TOC;
+ * then, for a layer with `.prefetch.landmark`, everything before the landmark's payload (none for a layer with
+ * `.no.prefetch.landmark`). The blob is fetched and cached in blocks of 50,000 bytes (the snapshotter's default
+ * `chunk_size`), each read rounded out to whole blocks, and a block is fetched once. What the service then reads
+ * that was not prefetched is fetched on demand, after start; with a complete prefetch list that is nothing.
+ */
+/** The snapshotter's fetch block: reads of the blob are rounded out to these (its default chunk_size). */
+const SNAPSHOTTER_BLOCK = 50_000;
+/** The Range probe (`bytes=0-1`) the snapshotter sends when it resolves a layer blob. */
+const PROBE_BYTES = 2;
+/** `landmarkOffset`: the compressed offset of `.prefetch.landmark`'s payload, or undefined without one. */
+function lazyPullOf(blobSize, tocOffset, landmarkOffset) {
+    const prefetch = landmarkOffset ?? 0;
+    const blocks = Math.ceil(blobSize / SNAPSHOTTER_BLOCK);
+    const tailStart = Math.floor(tocOffset / SNAPSHOTTER_BLOCK); // the TOC's first block; the footer's is the last
+    const headBlocks = Math.min(Math.ceil(prefetch / SNAPSHOTTER_BLOCK), tailStart);
+    // The last block is short unless the blob fills it; it is always fetched (the footer is in it).
+    const fetched = (headBlocks + blocks - tailStart) * SNAPSHOTTER_BLOCK - (blocks * SNAPSHOTTER_BLOCK - blobSize);
+    return { bytes: prefetch + (blobSize - tocOffset), fetched: fetched + PROBE_BYTES };
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/toc-json.ts
@@ -86805,6 +86851,7 @@ class TocJsonScanner {
 
 
 
+
 /** The TOC member is refused beyond this size (compressed). */
 const MAX_TOC_BYTES = 256 << 20;
 /** The TOC member is read in pieces of this size (one Range request each, from a registry). */
@@ -86950,18 +86997,15 @@ async function readBlobToc(path, onEntries) {
         await reader.close();
     }
 }
-/**
- * What a lazy pull reads before the container starts: the footer and TOC, and everything before the prefetch
- * landmark (the prioritized files). Without a landmark only the footer and TOC.
- */
-function lazyPullBytes(toc) {
-    return (toc.prefetchLandmarkOffset ?? 0) + (toc.blobSize - toc.footer.tocOffset);
+/** What a lazy pull fetches before the container starts (lazy-pull.ts). */
+function lazyPull(toc) {
+    return lazyPullOf(toc.blobSize, toc.footer.tocOffset, toc.prefetchLandmarkOffset);
 }
 /**
- * The cleaned paths a TOC read before lists (the converter's own entries left out), as prefetch.ts's layerPaths
- * gives them for the layer it was made from. The TOC must still have the digest it had; a TocError says it has not.
+ * The entries a TOC read before lists (the converter's own left out), as prefetch.ts's layerListing gives them for
+ * the layer it was made from. The TOC must still have the digest it had; a TocError says it has not.
  */
-async function* readTocPaths(reader, before) {
+async function* readTocListing(reader, before) {
     const expected = before.tocDigest;
     const entries = readTocEntries(reader, { footer: before.footer, blobSize: before.blobSize });
     for (;;) {
@@ -86975,8 +87019,10 @@ async function* readTocPaths(reader, before) {
             if (entry.type === 'chunk')
                 continue;
             const path = cleanPath(entry.name);
-            if (path !== '' && path !== TOC_NAME && path !== PREFETCH_LANDMARK && path !== NO_PREFETCH_LANDMARK)
-                yield path;
+            if (isConverterEntry(path))
+                continue;
+            const kind = entry.type === 'char' || entry.type === 'block' || entry.type === 'fifo' ? 'other' : entry.type;
+            yield { path, kind, ...(entry.linkName ? { linkName: entry.linkName } : {}) };
         }
     }
 }
@@ -87121,6 +87167,7 @@ function describeLayerReadError(error, what) {
  * prioritized entries can be written first (each after its parent directories and, for a hardlink, its target),
  * then `.prefetch.landmark`, then the rest in archive order; duplicates keep their last occurrence.
  */
+
 
 
 
@@ -87307,20 +87354,6 @@ async function prioritizedItems(tarPath, prioritized, where) {
         }
     })();
 }
-/**
- * A 53-bit hash of a path for finding repeated paths (so that a layer of a million distinct paths very rarely
- * needs the extra reading): two FNV-1a-style hashes over its UTF-16 code units, with different bases and primes.
- */
-function pathHash(path) {
-    let high = 0x811c9dc5;
-    let low = 0x050c5d1f;
-    for (let i = 0; i < path.length; i += 1) {
-        const unit = path.charCodeAt(i);
-        high = Math.imul(high ^ unit, 0x01000193);
-        low = Math.imul(low ^ unit, 0x5bd1e995);
-    }
-    return (high >>> 0) * 2 ** 21 + (low >>> 11);
-}
 async function* emptyBody() { }
 /**
  * An eStargz layer is kept as it is; its uncompressed size and diff_id are measured for the annotations/config, in
@@ -87394,143 +87427,532 @@ function globToRegExp(pattern) {
     return regexp;
 }
 
+;// CONCATENATED MODULE: ./src/estargz/layer-facts.ts
+/**
+ * What one layer holds, as far as resolving paths in the image's merged filesystem needs it, gathered in streaming
+ * passes over the layer's entries rather than by keeping them:
+ *
+ *  - every entry's kind under a 50-bit hash of its path (8 bytes an entry, sorted once; whiteouts and opaque
+ *    markers are kept as marks on the path they hide), so whether a path is there, and as what, is a binary search;
+ *  - symlink targets, up to a budget shared by the layers (a later pass fetches a target that did not fit);
+ *  - the matches of the globs asked for, and the symlinks a glob may pass through, by pattern.
+ *
+ * A hash may collide: another path's marks are then taken for a path's own (for a layer of a million entries, about
+ * once in 10^9 lookups), so an absent path may look present, or a present one whited out; nothing else is lost.
+ */
+
+
+const WHITEOUT_PREFIX = '.wh.';
+const OPAQUE_MARKER = '.wh..wh..opq';
+const KIND_CODE = { dir: 0, reg: 1, hardlink: 2, symlink: 3, other: 4 };
+const WHITEOUT = 5;
+const OPAQUE = 6;
+/** In the marks of a path: the layer whites it out, or marks it (a directory) opaque. */
+const WHITED_OUT = 1 << WHITEOUT;
+const OPAQUE_DIR = 1 << OPAQUE;
+/** Kinds in the order one is taken when a path occurs more than once with different kinds (a rare layer). */
+const PREFERENCE = ['dir', 'reg', 'hardlink', 'other'];
+/** A cleaned glob, compiled. A prefix ends at each segment that is not `**` (one `**` may not swallow a link). */
+function wantedGlob(pattern) {
+    const segments = pattern.split('/');
+    const prefixes = [];
+    for (let j = 0; j < segments.length - 1; j += 1) {
+        if (segments[j] !== '**' && segments.slice(0, j + 1).some(isGlob))
+            prefixes.push({ segment: j, regexp: globToRegExp(segments.slice(0, j + 1).join('/')) });
+    }
+    return { pattern, full: globToRegExp(pattern), prefixes };
+}
+/** The key under which a path's marks are kept: its hash, with room for a code below it. */
+function pathKey(path) {
+    return Math.floor(pathHash(path) / 8) * 8;
+}
+/** Symlink targets kept for all layers together before later passes are needed for the rest. */
+class LinkBudget {
+    left;
+    constructor(left) {
+        this.left = left;
+    }
+}
+class LayerFacts {
+    wants;
+    budget;
+    indexing;
+    codes;
+    count = 0;
+    sorted = false;
+    /** Symlink targets by path (the last occurrence of the path), and paths known not to be symlinks. */
+    links = new Map();
+    notLinks = new Set();
+    /** Symlinks seen whose targets did not fit the budget. */
+    linksDropped = false;
+    globMatches = new Map();
+    globLinks = new Map();
+    /** `indexing`: whether this pass records every entry's kind (the first one does; later ones only add to it). */
+    constructor(wants, budget, indexing) {
+        this.wants = wants;
+        this.budget = budget;
+        this.indexing = indexing;
+        this.codes = new Float64Array(indexing ? 1024 : 0);
+        for (const glob of wants.globs) {
+            this.globMatches.set(glob.pattern, new Map());
+            this.globLinks.set(glob.pattern, new Set());
+        }
+    }
+    /** Takes in the next entry of the layer, in archive order. */
+    add(entry) {
+        const { path, kind } = entry;
+        const slash = path.lastIndexOf('/');
+        const base = path.slice(slash + 1);
+        if (base.startsWith(WHITEOUT_PREFIX)) {
+            if (!this.indexing)
+                return;
+            const dir = path.slice(0, Math.max(slash, 0));
+            if (base === OPAQUE_MARKER)
+                this.push(dir, OPAQUE);
+            else
+                this.push(`${slash < 0 ? '' : `${dir}/`}${base.slice(WHITEOUT_PREFIX.length)}`, WHITEOUT);
+            return;
+        }
+        if (this.indexing)
+            this.push(path, KIND_CODE[kind]);
+        let keepLink = this.wants.links.has(path);
+        for (const glob of this.wants.globs) {
+            if (glob.full.test(path))
+                this.globMatches.get(glob.pattern)?.set(path, kind);
+            if (kind === 'symlink' && glob.prefixes.some((prefix) => prefix.regexp.test(path))) {
+                this.globLinks.get(glob.pattern)?.add(path);
+                keepLink = true;
+            }
+        }
+        if (kind === 'symlink') {
+            this.notLinks.delete(path);
+            if (keepLink || this.links.has(path))
+                this.links.set(path, entry.linkName ?? '');
+            else if (this.indexing && this.budget.left > 0) {
+                this.budget.left -= 1;
+                this.links.set(path, entry.linkName ?? '');
+            }
+            else
+                this.linksDropped = true;
+        }
+        else if (this.links.delete(path) || keepLink)
+            this.notLinks.add(path);
+    }
+    /** Ends the pass: the kinds are sorted for lookups. */
+    seal() {
+        this.codes = this.codes.subarray(0, this.count).sort();
+        this.sorted = true;
+        return this;
+    }
+    /** Takes in what a later pass over the same layer found. */
+    absorb(later) {
+        for (const [path, target] of later.links)
+            this.links.set(path, target);
+        for (const path of later.notLinks) {
+            this.links.delete(path);
+            this.notLinks.add(path);
+        }
+        for (const [pattern, matches] of later.globMatches)
+            this.globMatches.set(pattern, matches);
+        for (const [pattern, links] of later.globLinks)
+            this.globLinks.set(pattern, links);
+    }
+    /** The kind of the entry at `path` in this layer, given the path's marks, or undefined when the layer has none. */
+    kind(path, marks) {
+        const bits = marks & 0b11111;
+        if (bits === 0)
+            return undefined;
+        if (bits & (1 << KIND_CODE.symlink) && this.linkTarget(path) !== null)
+            return 'symlink';
+        // A symlink code whose path's last occurrence is something else: that other kind (one is there).
+        return PREFERENCE.find((kind) => bits & (1 << KIND_CODE[kind])) ?? 'other';
+    }
+    /** The target of the symlink at `path`; null when its last occurrence is not a symlink; undefined when not known. */
+    linkTarget(path) {
+        const target = this.links.get(path);
+        if (target !== undefined)
+            return target;
+        if (this.notLinks.has(path) || !this.linksDropped)
+            return null;
+        return undefined;
+    }
+    /** The entries matching a glob (a pass looked for it), or undefined when no pass did. */
+    matches(pattern) {
+        return this.globMatches.get(pattern);
+    }
+    /** The symlinks matching a leading part of a glob, when a pass looked for it. */
+    linksInto(pattern) {
+        return this.globLinks.get(pattern);
+    }
+    push(path, code) {
+        if (this.count === this.codes.length) {
+            const larger = new Float64Array(this.codes.length * 2);
+            larger.set(this.codes);
+            this.codes = larger;
+        }
+        this.codes[this.count] = pathKey(path) + code;
+        this.count += 1;
+    }
+    /** What the layer has under a path's key (pathKey), as bits: one per entry kind (KIND_CODE), WHITED_OUT, OPAQUE_DIR. */
+    marks(key) {
+        if (!this.sorted)
+            throw new Error('a layer is looked up before its pass ended');
+        let low = 0;
+        let high = this.codes.length;
+        while (low < high) {
+            const mid = (low + high) >>> 1;
+            if (this.codes[mid] < key)
+                low = mid + 1;
+            else
+                high = mid;
+        }
+        let bits = 0;
+        for (let i = low; i < this.codes.length && this.codes[i] < key + 8; i += 1)
+            bits |= 1 << (this.codes[i] - key);
+        return bits;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/estargz/merged-view.ts
+/**
+ * The image's filesystem as its container sees it: the layers merged in order (the last layer with an entry wins; a
+ * whiteout `.wh.NAME` hides NAME below it, an opaque marker `.wh..wh..opq` hides its directory's contents below it,
+ * and an entry that is not a directory hides what lower layers have under its path), and paths resolved as the
+ * kernel resolves them inside a chroot: symlinks followed, relative ones from their directory and absolute ones from
+ * the root, also in the middle of a path; `..` taken after the link it follows; climbing above the root stays at
+ * the root; more than 40 links in one resolution is a loop (ELOOP). A directory that no layer lists but that has
+ * entries under it (a tar may leave parents out) is a directory.
+ *
+ * What the layers' facts do not tell yet (a symlink target past the budget, a glob no pass looked for) is noted in
+ * `needs`, and the caller reads the layers again for it: see prefetch.ts.
+ */
+
+
+/** Linux's bound on the symlinks followed in one path resolution (ELOOP beyond). */
+const MAX_LINKS = 40;
+/** The forms a glob takes through the links it passes (each a pattern rooted in a real directory), at most. */
+const MAX_GLOB_FORMS = 64;
+class MergedView {
+    layers;
+    /** What resolving asked for that the facts do not hold: globs to match, symlinks whose targets are wanted. */
+    needs = { globs: new Set(), links: new Set() };
+    /** cutUnder's answers, by directory. */
+    cuts = new Map();
+    constructor(layers) {
+        this.layers = layers;
+    }
+    /** The entry at the cleaned `path`, a symlink there not followed, its parent directories taken as they are. */
+    entryAt(path) {
+        let lowest = 0;
+        for (const dir of ancestorsOf(path))
+            lowest = Math.max(lowest, this.cutUnder(dir));
+        const key = pathKey(path);
+        for (let i = this.layers.length - 1; i >= lowest; i -= 1) {
+            const layer = this.layers[i];
+            const marks = layer.marks(key);
+            const kind = layer.kind(path, marks);
+            if (kind)
+                return { layer: i, path, kind };
+            if (marks & WHITED_OUT)
+                return undefined;
+        }
+        return undefined;
+    }
+    /**
+     * The lowest layer whose entries under the directory `dir` can show: above the topmost layer that makes it opaque,
+     * whites it out or holds something else than a directory at its path (that layer's own entries under it count).
+     */
+    cutUnder(dir) {
+        let cut = this.cuts.get(dir);
+        if (cut === undefined) {
+            cut = 0;
+            const key = pathKey(dir);
+            for (let i = this.layers.length - 1; i > 0; i -= 1) {
+                const layer = this.layers[i];
+                const marks = layer.marks(key);
+                const kind = dir === '' ? undefined : layer.kind(dir, marks);
+                if (marks & OPAQUE_DIR || (dir !== '' && marks & WHITED_OUT) || (kind !== undefined && kind !== 'dir')) {
+                    cut = i;
+                    break;
+                }
+            }
+            this.cuts.set(dir, cut);
+        }
+        return cut;
+    }
+    /** Resolves `raw` (absolute or not, uncleaned) from the root; `follow`: whether a symlink at the end is followed. */
+    resolve(raw, follow) {
+        const queue = raw.split('/');
+        const dir = [];
+        const via = [];
+        let links = 0;
+        let last;
+        while (queue.length > 0) {
+            const part = queue.shift();
+            if (part === '' || part === '.')
+                continue;
+            if (part === '..') {
+                dir.pop();
+                last = undefined;
+                continue;
+            }
+            const path = dir.length === 0 ? part : `${dir.join('/')}/${part}`;
+            const atEnd = queue.every((rest) => rest === '');
+            const entry = this.entryAt(path);
+            if (entry?.kind === 'symlink' && (follow || !atEnd)) {
+                const target = this.layers[entry.layer].linkTarget(path);
+                if (target === undefined) {
+                    this.needs.links.add(path);
+                    return { status: 'unknown' };
+                }
+                links += 1;
+                if (links > MAX_LINKS)
+                    return { status: 'loop', path, via };
+                via.push(entry);
+                if (target?.startsWith('/'))
+                    dir.length = 0;
+                queue.unshift(...(target ?? '').split('/'));
+                last = undefined;
+                continue;
+            }
+            if (entry && entry.kind !== 'dir' && !atEnd)
+                return { status: 'not-a-directory', path, via };
+            dir.push(part);
+            last = entry;
+        }
+        const path = dir.join('/');
+        if (path === '')
+            return { status: 'found', entry: { layer: -1, path, kind: 'dir' }, via };
+        const entry = last?.path === path ? last : this.entryAt(path);
+        return entry ? { status: 'found', entry, via } : { status: 'missing', path, via };
+    }
+    /**
+     * The entries a cleaned glob matches, sorted by path. The part before its first wildcard is resolved like any
+     * path; a symlink that a wildcard segment matches whole (not one that `**` passes over, as shells do) is followed,
+     * the rest of the glob going on from its target. A matched symlink is a hit itself (following it is the caller's).
+     */
+    glob(pattern) {
+        const hits = new Map();
+        const seen = new Set();
+        // Whether a directory is where the container sees it (no link on its way), by path: matches share a few.
+        const realDirs = new Map();
+        const isReal = (dir) => {
+            let real = realDirs.get(dir);
+            if (real === undefined) {
+                const found = this.resolve(dir, true);
+                real = found.status === 'found' ? found.entry.kind === 'dir' && found.entry.path === dir : found.status === 'missing' && found.path === dir;
+                realDirs.set(dir, real);
+            }
+            return real;
+        };
+        const expand = (form, via) => {
+            if (seen.has(form) || seen.size >= MAX_GLOB_FORMS)
+                return;
+            seen.add(form);
+            const segments = form.split('/');
+            const first = segments.findIndex((segment) => isGlob(segment));
+            if (first === -1) {
+                // A link led into a literal rest of the glob.
+                const found = this.resolve(form, false);
+                if (found.status === 'found' && found.entry.layer >= 0 && !hits.has(found.entry.path))
+                    hits.set(found.entry.path, { entry: found.entry, via: [...via, ...found.via] });
+                return;
+            }
+            if (first > 0) {
+                const real = this.directory(segments.slice(0, first).join('/'));
+                if (!real)
+                    return;
+                const rooted = [...(real.path === '' ? [] : [real.path]), ...segments.slice(first)].join('/');
+                if (rooted !== form)
+                    return expand(rooted, [...via, ...real.via]);
+            }
+            for (const layer of this.layers) {
+                const matches = layer.matches(form);
+                if (!matches) {
+                    this.needs.globs.add(form);
+                    continue;
+                }
+                for (const path of matches.keys()) {
+                    if (hits.has(path))
+                        continue;
+                    // A match under a symlink, or hidden by an upper layer, is not where the container sees it.
+                    const entry = isReal(path.slice(0, Math.max(path.lastIndexOf('/'), 0))) ? this.entryAt(path) : undefined;
+                    if (entry)
+                        hits.set(path, { entry, via });
+                }
+            }
+            const { prefixes } = wantedGlob(form);
+            for (const layer of this.layers) {
+                for (const link of layer.linksInto(form) ?? []) {
+                    const at = this.resolve(link, false);
+                    if (at.status !== 'found' || at.entry.path !== link || at.entry.kind !== 'symlink')
+                        continue;
+                    const target = this.directory(link);
+                    if (!target)
+                        continue;
+                    for (const prefix of prefixes) {
+                        if (!prefix.regexp.test(link))
+                            continue;
+                        const rest = segments.slice(prefix.segment + 1);
+                        expand([...(target.path === '' ? [] : [target.path]), ...rest].join('/'), [...via, ...target.via]);
+                    }
+                }
+            }
+        };
+        expand(pattern, []);
+        return [...hits.values()].sort((a, b) => (a.entry.path < b.entry.path ? -1 : a.entry.path > b.entry.path ? 1 : 0));
+    }
+    /** The real path of the directory `raw` resolves to (one no layer lists counts), or undefined when it is not one. */
+    directory(raw) {
+        const found = this.resolve(raw, true);
+        if (found.status === 'found')
+            return found.entry.kind === 'dir' ? { path: found.entry.path, via: found.via } : undefined;
+        if (found.status === 'missing')
+            return { path: found.path, via: found.via };
+        return undefined;
+    }
+}
+/** The directories above a cleaned path, the root (`''`) first. */
+function ancestorsOf(path) {
+    const out = [''];
+    for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1))
+        out.push(path.slice(0, at));
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/estargz/prefetch.ts
 /**
- * Prefetch lists: which layer each prioritized path belongs to. Every pattern (a path or a glob with `*`, `?`, `[...]`
- * and `**`, see glob.ts) is matched against the image's merged filesystem, and each match is attributed to the
- * topmost layer that holds it, unless a whiteout or an opaque directory in a layer above hides it. Order is the order
- * given, glob matches sorted; a path named twice counts once.
+ * Prefetch lists: which entries of which layer a list of paths and globs (`*`, `?`, `[...]`, `**`, see glob.ts)
+ * asks for, resolved in the image's merged filesystem as the container sees it (merged-view.ts). A path through a
+ * symlink (`/lib/x86_64-linux-gnu/libc.so.6` on a merged-/usr image, where `/lib` links to `usr/lib`) gives the
+ * links on the way, each in the layer that shows it, and the entry at the end, in the layer that shows it; a
+ * symlink at the end is followed too, so its target's content is prefetched. Order is the order given (links before
+ * what they lead to, glob matches sorted); an entry asked for twice counts once. Paths recorded from a running
+ * process are paths as it saw them, and go through the same resolution.
  *
- * A layer's paths are streamed, not collected: only the paths a pattern names or matches are kept, with the layer's
- * whiteouts up to a bound. A layer with more whiteouts than that is read a second time, for just the whiteouts that
- * could hide a match. So memory follows the prefetch list, not the number of files in the layers.
+ * Memory follows the list, not the layers: each layer is read as a stream into its facts (layer-facts.ts), 8 bytes
+ * an entry and the symlink targets. A glob that turns out to pass through a symlink, or a link whose target did not
+ * fit the budget, is looked for in another reading of the layers; a list of plain paths needs one reading.
  */
 
 
 
-const WHITEOUT = '.wh.';
-const OPAQUE = '.wh..wh..opq';
-/** Whiteouts kept per layer from the first reading; beyond, the layer is read again for the relevant ones. */
-const MAX_KEPT_WHITEOUTS = 10_000;
-/** A layer's paths, read from its tar in the layout (payloads are skipped, not read; the blob is checked as it is read). */
-function layerPaths(layout, layer) {
+
+
+/** Symlink targets kept from the first reading, all layers together; the rest are read again when needed. */
+const MAX_KEPT_LINKS = 100_000;
+/** Readings of the layers, at most (the first one and those for what it left unknown). */
+const MAX_READINGS = 6;
+const TAR_KINDS = {
+    '0': 'reg',
+    '1': 'hardlink',
+    '2': 'symlink',
+    '3': 'other',
+    '4': 'other',
+    '5': 'dir',
+    '6': 'other',
+};
+/** A layer's entries, read from its tar in the layout (payloads are skipped, not read; the blob is checked as it is read). */
+function layerListing(layout, layer) {
     return async function* () {
-        for await (const entry of layerEntries(await openLayerTar(layout, layer), `${layout.where}: layer ${layer.digest}`)) {
-            const path = cleanPath(entry.header.name);
-            if (path !== '' && path !== TOC_NAME && path !== PREFETCH_LANDMARK && path !== NO_PREFETCH_LANDMARK)
-                yield path;
+        for await (const { header } of layerEntries(await openLayerTar(layout, layer), `${layout.where}: layer ${layer.digest}`)) {
+            const path = cleanPath(header.name);
+            if (!isConverterEntry(path))
+                yield { path, kind: TAR_KINDS[header.type], ...(header.linkName ? { linkName: header.linkName } : {}) };
         }
     };
+}
+/** The warning for a path of the list that leads to no entry. */
+function describeMiss(miss) {
+    const given = JSON.stringify(miss.pattern);
+    if (miss.reason === 'loop')
+        return `prefetch path ${given} cannot be reached: it follows more than ${MAX_LINKS} symbolic links (a loop) at /${miss.path}`;
+    if (miss.reason === 'not-a-directory')
+        return `prefetch path ${given} cannot be reached: /${miss.path} is not a directory`;
+    const resolved = cleanPath(miss.pattern.trim()) === miss.path ? '' : ` (it resolves to /${miss.path})`;
+    return `prefetch path ${given} is in no layer of the image${resolved}`;
 }
 /**
- * `layers` gives, for each layer (bottom layer first), listings of its paths in order of preference: a listing that
- * fails is dropped and the next one read from the start. `maxKeptWhiteouts` is for tests.
+ * `patterns`: paths and globs, and paths recorded from a process (OpenedPath), in order. `layers` gives, for each
+ * layer (bottom layer first), listings of its entries in order of preference: a listing that fails is dropped and
+ * the next one read from the start. `maxKeptLinks` is for tests.
  */
-async function attributePrefetch(patterns, layers, maxKeptWhiteouts = MAX_KEPT_WHITEOUTS) {
-    const wanted = patterns.map((pattern) => ({ pattern, clean: cleanPath(pattern.trim()) })).filter((p) => p.clean !== '');
-    const plain = new Set(wanted.filter((p) => !isGlob(p.clean)).map((p) => p.clean));
-    const globs = wanted.filter((p) => isGlob(p.clean)).map((p) => globToRegExp(p.clean));
+async function attributePrefetch(patterns, layers, maxKeptLinks = MAX_KEPT_LINKS) {
+    const wanted = patterns
+        .map((item) => typeof item === 'string' ? { pattern: item, text: item.trim(), glob: isGlob(item) } : { pattern: item.opened, text: item.opened, glob: false })
+        .filter((p) => cleanPath(p.text) !== '');
+    const budget = new LinkBudget(maxKeptLinks);
+    let wants = { globs: [...new Set(wanted.filter((p) => p.glob).map((p) => cleanPath(p.text)))].map(wantedGlob), links: new Set() };
     const facts = [];
-    for (const listings of layers) {
-        const layer = await readLayer(listings, () => ({ held: new Set(), whiteouts: new Set(), overflow: false }), (layer, path) => {
-            const whiteout = baseName(path).startsWith(WHITEOUT);
-            if (plain.has(path) || (!whiteout && globs.some((glob) => glob.test(path))))
-                layer.held.add(path);
-            if (whiteout) {
-                if (layer.whiteouts.size < maxKeptWhiteouts)
-                    layer.whiteouts.add(path);
-                else
-                    layer.overflow = true;
-            }
-        });
-        facts.push(layer);
+    for (const listings of layers)
+        facts.push((await readLayer(listings, () => new LayerFacts(wants, budget, true))).seal());
+    for (let reading = 1;; reading += 1) {
+        const view = new MergedView(facts);
+        const attribution = attribute(wanted, view, layers.length);
+        const { globs, links } = view.needs;
+        if ((globs.size === 0 && links.size === 0) || reading >= MAX_READINGS)
+            return attribution;
+        wants = { globs: [...globs].map(wantedGlob), links };
+        for (const [i, listings] of layers.entries())
+            facts[i]?.absorb(await readLayer(listings, () => new LayerFacts(wants, budget, false)));
     }
-    // Glob matches are looked for in the merged filesystem: every layer's matches (never a whiteout), sorted.
-    let merged;
-    const candidatesOf = (clean) => {
-        if (!isGlob(clean))
-            return [clean];
-        merged ??= [...new Set(facts.flatMap((layer) => [...layer.held]))].filter((p) => !baseName(p).startsWith(WHITEOUT)).sort();
-        const regex = globToRegExp(clean);
-        return merged.filter((p) => regex.test(p));
-    };
-    // A layer with too many whiteouts to keep is read again for those that could hide a candidate.
-    if (facts.some((layer) => layer.overflow)) {
-        const probes = new Set();
-        for (const { clean } of wanted)
-            for (const path of candidatesOf(clean))
-                for (const probe of hidingEntries(path))
-                    probes.add(probe);
-        for (const [i, layer] of facts.entries()) {
-            if (!layer.overflow)
-                continue;
-            layer.whiteouts = await readLayer(layers[i] ?? [], () => new Set(), (found, path) => probes.has(path) && found.add(path));
-        }
-    }
-    const perLayer = layers.map(() => []);
-    const taken = layers.map(() => new Set());
-    const missing = [];
-    for (const { pattern, clean } of wanted) {
-        for (const path of candidatesOf(clean)) {
-            const layer = topmostLayer(path, facts);
-            if (layer === undefined) {
-                if (!isGlob(clean))
-                    missing.push(pattern);
-                continue;
-            }
-            if (taken[layer]?.has(path))
-                continue;
-            taken[layer]?.add(path);
-            perLayer[layer]?.push(path);
-        }
-    }
-    return { perLayer, missing };
 }
-/** Reads a layer's paths into a fresh `state`, from the first of its listings that does not fail. */
-async function readLayer(listings, fresh, visit) {
+/** Reads a layer's entries into fresh facts, from the first of its listings that does not fail. */
+async function readLayer(listings, fresh) {
     for (const [i, list] of listings.entries()) {
-        const state = fresh();
+        const facts = fresh();
         try {
-            for await (const path of list())
-                visit(state, path);
-            return state;
+            for await (const entry of list())
+                facts.add(entry);
+            return facts;
         }
         catch (error) {
             if (i === listings.length - 1)
                 throw error;
         }
     }
-    throw new Error('a layer without a listing of its paths');
+    throw new Error('a layer without a listing of its entries');
 }
-/** The index of the topmost layer that shows `path`, or undefined if none does or a layer above hides it. */
-function topmostLayer(path, layers) {
-    for (let i = layers.length - 1; i >= 0; i -= 1) {
-        const layer = layers[i];
-        if (layer.held.has(path))
-            return i;
-        if (hidingEntries(path).some((entry) => layer.whiteouts.has(entry)))
-            return undefined;
+/** The list resolved in the view: each entry placed in its layer once, in order. */
+function attribute(wanted, view, layerCount) {
+    const perLayer = Array.from({ length: layerCount }, () => []);
+    const files = Array.from({ length: layerCount }, () => 0);
+    const taken = Array.from({ length: layerCount }, () => new Set());
+    const missing = [];
+    const place = (entry) => {
+        const seen = taken[entry.layer];
+        if (!seen || seen.has(entry.path))
+            return; // the root (layer -1) is nothing to place
+        seen.add(entry.path);
+        perLayer[entry.layer]?.push(entry.path);
+        if (entry.kind === 'reg' || entry.kind === 'hardlink')
+            files[entry.layer] = (files[entry.layer] ?? 0) + 1;
+    };
+    const placeFound = (resolution) => {
+        if (resolution.status !== 'found')
+            return false;
+        for (const link of resolution.via)
+            place(link);
+        place(resolution.entry);
+        return true;
+    };
+    for (const { pattern, text, glob } of wanted) {
+        if (!glob) {
+            const resolution = view.resolve(text, true);
+            if (!placeFound(resolution) && resolution.status !== 'unknown' && resolution.status !== 'found')
+                missing.push({ pattern, reason: resolution.status, path: resolution.path });
+            continue;
+        }
+        for (const hit of view.glob(cleanPath(text))) {
+            for (const link of hit.via)
+                place(link);
+            place(hit.entry);
+            // A matched symlink brings its target (a dangling one, common under a wide glob, brings nothing).
+            if (hit.entry.kind === 'symlink')
+                placeFound(view.resolve(hit.entry.path, true));
+        }
     }
-    return undefined;
-}
-/**
- * The entries that, in a layer, hide `path` in the layers below: a whiteout of the path or of one of its parents,
- * and an opaque marker in one of its parent directories (the root's included).
- */
-function hidingEntries(path) {
-    const parts = path.split('/');
-    const entries = [];
-    for (let i = parts.length; i >= 1; i -= 1) {
-        const parent = parts.slice(0, i - 1).join('/');
-        entries.push(`${parent === '' ? '' : `${parent}/`}${WHITEOUT}${parts[i - 1]}`);
-        if (i < parts.length)
-            entries.push(`${parts.slice(0, i).join('/')}/${OPAQUE}`);
-    }
-    entries.push(OPAQUE);
-    return entries;
-}
-function baseName(path) {
-    return path.slice(path.lastIndexOf('/') + 1);
+    return { perLayer, files, missing };
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/image.ts
@@ -87587,7 +88009,7 @@ async function convertImage(source, top, out, options = {}) {
     const provenance = options.provenance;
     const pool = new CompressPool();
     const manifests = [];
-    const missing = new Set();
+    const missing = new Map();
     const layerCache = new Map();
     const reuse = options.reuse;
     /**
@@ -87610,7 +88032,7 @@ async function convertImage(source, top, out, options = {}) {
                     if (reused.sourceDiffId !== diffId)
                         throw diffIdMismatch(source.where, digest, diffId, reused.sourceDiffId);
                     options.onLayer?.({ kind: 'reused', digest, result: reused });
-                    const { lazyPullBytes: _lazy, ...written } = reused;
+                    const { lazyPull: _lazy, ...written } = reused;
                     return { result: { ...written, passedThrough: false }, reused };
                 }
                 options.onLayer?.({ kind: 'start', digest, size });
@@ -87645,13 +88067,16 @@ async function convertImage(source, top, out, options = {}) {
         const known = reuse ? await reuse.prepare(manifest.layers.map((l) => l.digest)) : new Map();
         await candidates;
         let prioritized = manifest.layers.map(() => []);
+        let files = manifest.layers.map(() => 0);
         if (options.prefetch && options.prefetch.length > 0) {
             // An earlier conversion's TOC first (no need to read the layer), the layer itself should that fail.
-            const paths = manifest.layers.map((layer) => [known.get(layer.digest), layerPaths(source, layer)].filter((list) => list !== undefined));
-            const attribution = await attributePrefetch(options.prefetch, paths);
+            const listings = manifest.layers.map((layer) => [known.get(layer.digest), layerListing(source, layer)].filter((list) => list !== undefined));
+            const attribution = await attributePrefetch(options.prefetch, listings);
             prioritized = attribution.perLayer;
-            for (const path of attribution.missing)
-                missing.add(path);
+            files = attribution.files;
+            for (const miss of attribution.missing)
+                if (!missing.has(miss.pattern))
+                    missing.set(miss.pattern, miss);
         }
         // Layers are converted one after another: each one already keeps every core busy.
         const layers = [];
@@ -87664,7 +88089,7 @@ async function convertImage(source, top, out, options = {}) {
             // Checked here too: a layer named twice was measured once, against the diff_id of its first place.
             if (result.sourceDiffId !== diffId)
                 throw diffIdMismatch(source.where, layer.digest, diffId, result.sourceDiffId);
-            results.push({ source: layer.digest, result, prioritized: wanted, reused });
+            results.push({ source: layer.digest, result, prioritized: wanted, prefetchFiles: files[i] ?? 0, reused });
             const { urls: _urls, annotations, ...rest } = layer;
             layers.push({
                 ...rest,
@@ -87732,7 +88157,7 @@ async function convertImage(source, top, out, options = {}) {
             descriptor.annotations = annotations;
         else
             delete descriptor.annotations;
-        return { descriptor, manifests, missingPrefetch: [...missing] };
+        return { descriptor, manifests, missingPrefetch: [...missing.values()] };
     }
     finally {
         await pool.close();
@@ -87984,6 +88409,7 @@ function hashOf(path) {
 
 
 
+
 /** Defects beyond this many per layer are counted, not listed. */
 const MAX_DEFECTS = 25;
 async function verifyLayerBlob(path, expect, options = {}) {
@@ -88111,7 +88537,7 @@ async function verifyWith(path, reader, expect, options) {
         defect(`the TOC member at ${footer.tocOffset} does not start at a ${TOC_NAME} tar header in the stream`);
     report.tocDigest = facts.tocDigest;
     report.entries = facts.entries;
-    report.lazyPullBytes = (schema.prefetchLandmarkOffset ?? 0) + (blobSize - footer.tocOffset);
+    report.lazyPull = lazyPullOf(blobSize, footer.tocOffset, schema.prefetchLandmarkOffset);
     report.diffId = counter.digest();
     report.uncompressedSize = counter.size;
     if (aligned) {
@@ -88443,7 +88869,7 @@ async function verifyImage(layout, top, options = {}) {
                 digest: layer.digest,
                 tocDigest: report.tocDigest,
                 entries: report.entries,
-                lazyPullBytes: report.lazyPullBytes,
+                lazyPull: report.lazyPull,
                 defects: report.defects,
             });
         }
@@ -88468,7 +88894,7 @@ function checkAgainst(layer, diffId, facts) {
     const size = layer.annotations?.[Annotation.estargzUncompressedSize];
     if (size !== undefined && size !== String(facts.uncompressedSize))
         defects.push(`uncompressed size ${facts.uncompressedSize} does not match the annotation ${size}`);
-    return { defects, tocDigest: facts.tocDigest, entries: facts.entries, ...(facts.lazyPullBytes === undefined ? {} : { lazyPullBytes: facts.lazyPullBytes }) };
+    return { defects, tocDigest: facts.tocDigest, entries: facts.entries, ...(facts.lazyPull === undefined ? {} : { lazyPull: facts.lazyPull }) };
 }
 async function verifyOneLayer(layout, layer, diffId, tempDir) {
     const defects = [];
@@ -88492,6 +88918,7 @@ async function verifyOneLayer(layout, layer, diffId, tempDir) {
  * eStargz: converting an image's layers to eStargz (TOC, chunks, prefetch landmarks), reading a layer's TOC by
  * random access, and verifying a converted image. What the rest of src/ uses of estargz/, and only that.
  */
+
 
 
 
@@ -88693,16 +89120,16 @@ class RegistryReuse {
         }
     }
     async prepare(sources) {
-        const paths = new Map();
+        const listings = new Map();
         const known = [...new Set(sources)].filter((s) => this.bySource.has(s));
         // The matching conversions first, so a layer that will be reused is checked once, in parallel with the others.
         await forEachLimited(known, 4, async (source) => {
             const conversion = this.bySource.get(source);
             const checked = conversion ? await this.check(conversion) : undefined;
             if (checked)
-                paths.set(source, checked.paths);
+                listings.set(source, checked.listing);
         });
-        return paths;
+        return listings;
     }
     knows(source) {
         return this.bySource.has(source);
@@ -88748,10 +89175,10 @@ class RegistryReuse {
                 sourceDiffId: conversion.sourceDiffId,
                 uncompressedSize: conversion.uncompressedSize,
                 entries: blob.entries,
-                lazyPullBytes: lazyPullBytes(blob),
+                lazyPull: lazyPull(blob),
             },
-            // The TOC is streamed, not kept: a prefetch list reads it again (and checks its digest again) for the paths.
-            paths: () => readTocPaths(reader, blob),
+            // The TOC is streamed, not kept: a prefetch list reads it again (and checks its digest again) for the entries.
+            listing: () => readTocListing(reader, blob),
         };
     }
 }
@@ -88761,6 +89188,7 @@ class RegistryReuse {
 
 /** The platform MeshAgent runs images on. */
 const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' };
+/** The manifest of the image a service runs (and its descriptor), and its config. */
 function readRunnableConfig(layout, top) {
     return readImageConfig(layout, top, RUNTIME_PLATFORM);
 }
@@ -88803,9 +89231,9 @@ async function shippableImage(source, config, workDir, log, options = {}) {
     if (!config.image.estargz) {
         // Shipped as it is: the media types and compressions are checked here, the blobs' digests as the push reads them.
         await checkImageParts(source.layout, source.descriptor);
-        const { manifest } = await readRunnableConfig(source.layout, source.descriptor);
-        const layers = manifest.layers.map((l) => plainLayer(l.digest, l.size));
-        return { layout: source.layout, descriptor: source.descriptor, layers, converted: false };
+        const runnable = await readRunnableConfig(source.layout, source.descriptor);
+        const layers = runnable.manifest.layers.map((l) => plainLayer(l.digest, l.size));
+        return { layout: source.layout, descriptor: source.descriptor, layers, startup: startupOf(source.descriptor, runnable, layers), converted: false };
     }
     const reuse = await options.previous?.();
     const out = await layout_OciLayout.create((0,external_node_path_.join)(workDir, 'estargz'));
@@ -88833,8 +89261,8 @@ async function shippableImage(source, config, workDir, log, options = {}) {
             }
         },
     });
-    for (const path of conversion.missingPrefetch)
-        log(`warning: prefetch ${path}: no layer holds it`);
+    for (const miss of conversion.missingPrefetch)
+        log(`warning: ${describeMiss(miss)}`);
     await out.setRef(conversion.descriptor, 'ship');
     // Reused layers are not in the output layout. Their blobs were checked in the registry (size, TOC digest, and the
     // diff_id against the previous config: see reuse.ts); the verifier checks the new descriptors and config agree.
@@ -88855,14 +89283,15 @@ async function shippableImage(source, config, workDir, log, options = {}) {
         });
     }
     // The verifier read every TOC: what a lazy pull reads before start comes from there, not from another reading.
-    const lazyPull = new Map(verdict.layers.map((l) => [l.digest, l.lazyPullBytes]));
-    const { manifest } = await readRunnableConfig(out, conversion.descriptor);
+    const lazyPulls = new Map(verdict.layers.map((l) => [l.digest, l.lazyPull]));
+    const runnable = await readRunnableConfig(out, conversion.descriptor);
+    const { manifest } = runnable;
     // The converted manifest the runnable image came from: the one with the same layers.
     const converted = conversion.manifests.find((m) => m.layers.length === manifest.layers.length && m.layers.every((l, i) => l.result.digest === manifest.layers[i]?.digest));
     const layers = [];
     for (const [index, descriptor] of manifest.layers.entries()) {
         const origin = converted?.layers[index];
-        const lazy = origin?.reused ? origin.reused.lazyPullBytes : lazyPull.get(descriptor.digest);
+        const lazy = origin?.reused ? origin.reused.lazyPull : lazyPulls.get(descriptor.digest);
         if (lazy === undefined)
             throw new errors_ShipError(`layer ${descriptor.digest} was not verified`, {
                 hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
@@ -88873,24 +89302,36 @@ async function shippableImage(source, config, workDir, log, options = {}) {
             digest: descriptor.digest,
             size: descriptor.size,
             tocDigest: origin?.result.tocDigest ?? null,
-            prefetchFiles: origin?.prioritized.length ?? 0,
-            prefetchBytes: lazy,
+            prefetchFiles: origin?.prefetchFiles ?? 0,
+            prefetchBytes: lazy.bytes,
+            fetchedBeforeStart: lazy.fetched,
             reused: (origin?.reused !== undefined || origin?.result.passedThrough) ?? false,
             conversion: origin?.reused ? 'reused' : origin?.result.passedThrough ? 'kept' : 'converted',
             push: null,
         });
     }
-    return { layout: out, descriptor: conversion.descriptor, layers, converted: true };
+    return { layout: out, descriptor: conversion.descriptor, layers, startup: startupOf(conversion.descriptor, runnable, layers), converted: true };
+}
+/**
+ * The start-up cost of the image a service runs: its documents (the index, when there is one, the manifest and the
+ * config) are fetched whole, and of each layer what the report says a lazy pull fetches before start.
+ */
+function startupOf(top, runnable, layers) {
+    const documents = top.size + (runnable.descriptor.digest === top.digest ? 0 : runnable.descriptor.size) + runnable.manifest.config.size;
+    return {
+        bytesBeforeStart: documents + layers.reduce((sum, l) => sum + l.fetchedBeforeStart, 0),
+        imageBytes: documents + layers.reduce((sum, l) => sum + l.size, 0),
+        prefetchedFiles: layers.reduce((sum, l) => sum + l.prefetchFiles, 0),
+    };
 }
 function describeConversion(image) {
     if (!image.converted)
         return `${count(image.layers.length, 'layer')} kept as they are (estargz: false)`;
-    const total = image.layers.reduce((sum, l) => sum + l.size, 0);
-    const lazy = image.layers.reduce((sum, l) => sum + l.prefetchBytes, 0);
+    const { bytesBeforeStart, imageBytes } = image.startup;
     const kept = image.layers.filter((l) => l.conversion === 'kept').length;
     const reused = image.layers.filter((l) => l.conversion === 'reused').length;
     const notes = [...(reused ? [`${reused} reused from the previous ship`] : []), ...(kept ? [`${kept} already eStargz`] : [])];
-    return `${count(image.layers.length, 'layer')} as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
+    return `${count(image.layers.length, 'layer')} as eStargz (${bytes(imageBytes)}; a lazy pull fetches ${bytes(bytesBeforeStart)} before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
 }
 function plainLayer(digest, size) {
     return {
@@ -88901,6 +89342,7 @@ function plainLayer(digest, size) {
         tocDigest: null,
         prefetchFiles: 0,
         prefetchBytes: size,
+        fetchedBeforeStart: size,
         reused: true,
         conversion: 'as-is',
         push: null,
@@ -89094,7 +89536,7 @@ function decideRoute(current, request) {
         return { kind: 'create', request, spec: desired };
     checkRouteOwner(current, request);
     const annotations = { ...current.spec.metadata.annotations, [SERVICE_ID_ANNOTATION]: request.serviceName };
-    if (pathKey(current.spec.paths) === pathKey(desired.paths ?? []) && sameAnnotations(current.spec.metadata.annotations, annotations)) {
+    if (route_pathKey(current.spec.paths) === route_pathKey(desired.paths ?? []) && sameAnnotations(current.spec.metadata.annotations, annotations)) {
         return { kind: 'unchanged', request };
     }
     // The CLI sends its own route spec with the merged annotations, not the stored one patched.
@@ -89177,7 +89619,7 @@ function checkRouteOwner(route, request) {
  * Paths compared as the CLI compares them: each path's `path` and its target port as text, nothing else
  * (`_route_paths_match`, cli image.py:3354-3360). A route the CLI finds configured is left alone here too.
  */
-function pathKey(paths) {
+function route_pathKey(paths) {
     // Python's str(None) for a path without a port.
     return JSON.stringify(paths.map((p) => [p.path ?? '/', p.targetPort === undefined ? 'None' : String(p.targetPort)]));
 }
@@ -90566,6 +91008,7 @@ function imageReport(config, at) {
         digest: pushed?.digest ?? null,
         ref: pushed?.pinned ?? null,
         layers: (at.image?.layers ?? []).map((layer) => ({ ...layer, push: outcomes?.get(layer.digest) ?? null })),
+        startup: at.image?.startup ?? null,
     };
 }
 function skipReason(stage, config, failed) {
@@ -91488,13 +91931,13 @@ function imageSection(result) {
     if (image.layers.length > 0) {
         const total = sum(image.layers, (l) => l.size);
         const sourceTotal = sum(image.layers, (l) => l.sourceSize);
-        const prefetch = sum(image.layers, (l) => l.prefetchBytes);
-        const files = sum(image.layers, (l) => l.prefetchFiles);
-        lines.push(`- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`, `- lazy pull: ${bytes(prefetch)} read before start (${files} prefetched file${files === 1 ? '' : 's'}) of ${bytes(total)} in all`);
+        lines.push(`- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`);
+        if (image.startup)
+            lines.push(startupLine(image.startup, image.layers));
         const reused = image.layers.filter((l) => l.conversion === 'reused').length;
         if (reused > 0)
             lines.push(`- conversion: ${reused} of ${image.layers.length} layers reused from the previous ship (not converted again; already in the registry)`);
-        lines.push('', '| # | source | eStargz | TOC digest | prefetch | conversion | push |', '| --- | --- | --- | --- | --- | --- | --- |', ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow));
+        lines.push('', '| # | source | eStargz | TOC digest | prefetched files | fetched before start | conversion | push |', '| --- | --- | --- | --- | --- | --- | --- | --- |', ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow));
         if (image.layers.length > MAX_LAYER_ROWS)
             lines.push('', `(${image.layers.length - MAX_LAYER_ROWS} more layers not shown)`);
     }
@@ -91504,7 +91947,19 @@ function layerRow(layer, index) {
     const source = `${bytes(layer.sourceSize)} ${code(summary_short(layer.sourceDigest), true)}`;
     const converted = `${bytes(layer.size)} ${code(summary_short(layer.digest), true)}`;
     const toc = layer.tocDigest ? code(summary_short(layer.tocDigest), true) : '–';
-    return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
+    return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${bytes(layer.fetchedBeforeStart)} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
+}
+/** What starting the service costs a lazy pull, against the whole image. */
+function startupLine(startup, layers) {
+    const { bytesBeforeStart, imageBytes, prefetchedFiles } = startup;
+    if (layers.every((l) => l.conversion === 'as-is'))
+        return `- start-up: the layers are not eStargz, so a pull fetches the whole image (${bytes(imageBytes)}) before start`;
+    const share = imageBytes > 0 ? ` (${percent(bytesBeforeStart / imageBytes)})` : '';
+    const files = `${prefetchedFiles} prefetched file${prefetchedFiles === 1 ? '' : 's'}`;
+    return `- start-up: a lazy pull fetches ${bytes(bytesBeforeStart)} of ${bytes(imageBytes)} before start${share}: manifest, config and each layer's TOC, footer and ${files}, as the stargz snapshotter fetches them (50,000-byte blocks)`;
+}
+function percent(ratio) {
+    return ratio < 0.001 ? '<0.1%' : `${(ratio * 100).toFixed(ratio < 0.1 ? 1 : 0)}%`;
 }
 const CONVERSION = {
     converted: 'converted',

@@ -2,9 +2,9 @@
 // an OCI layout's blobs, and the layout's config, manifest and index. The same arguments give the same bytes.
 import { createCipheriv, createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createGzip } from 'node:zlib';
+import { createGunzip, createGzip } from 'node:zlib';
 
 const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
@@ -93,6 +93,29 @@ export function layoutAt(dir) {
       await once(out, 'finish');
       const digest = `sha256:${compressed.digest('hex')}`;
       renameSync(tmp, join(blobs, digest.slice(7)));
+      return { layer: { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest, size: compressedSize }, diffId: `sha256:${diff.digest('hex')}` };
+    },
+
+    /**
+     * Takes a gzip layer made elsewhere (e.g. by tar and gzip from real files): moves `file` into the blobs and returns
+     * its descriptor and diff_id (the digest of the tar inside), as writeLayer does.
+     */
+    async adoptGzipLayer(file) {
+      const compressed = createHash('sha256');
+      const diff = createHash('sha256');
+      const gunzip = createGunzip();
+      gunzip.on('data', (chunk) => diff.update(chunk));
+      const ended = once(gunzip, 'end');
+      let compressedSize = 0;
+      for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) {
+        compressed.update(chunk);
+        compressedSize += chunk.length;
+        if (!gunzip.write(chunk)) await once(gunzip, 'drain');
+      }
+      gunzip.end();
+      await ended;
+      const digest = `sha256:${compressed.digest('hex')}`;
+      renameSync(file, join(blobs, digest.slice(7)));
       return { layer: { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest, size: compressedSize }, diffId: `sha256:${diff.digest('hex')}` };
     },
 

@@ -17,6 +17,7 @@ import { measureTar } from './diff-id.js';
 import type { CompressPool } from './compress-pool.js';
 import { checkEntryPath, readTar, type TarEntry, type TarHeader } from '../tar/index.js';
 import { writeEstargz, type LayerItem, type WrittenLayer } from './layer-writer.js';
+import { pathHash } from './path-hash.js';
 import { readBlobToc, TocError } from './read-toc.js';
 import { checkLayerBlob, describeLayerReadError, layerEntries, openLayerTar } from './source-layer.js';
 import { cleanPath, NO_PREFETCH_LANDMARK, PREFETCH_LANDMARK, TOC_NAME } from './toc.js';
@@ -206,21 +207,6 @@ async function prioritizedItems(tarPath: string, prioritized: readonly string[],
       yield { kind: 'entry', header: entry.header, body: () => entry.body() };
     }
   })();
-}
-
-/**
- * A 53-bit hash of a path for finding repeated paths (so that a layer of a million distinct paths very rarely
- * needs the extra reading): two FNV-1a-style hashes over its UTF-16 code units, with different bases and primes.
- */
-function pathHash(path: string): number {
-  let high = 0x811c9dc5;
-  let low = 0x050c5d1f;
-  for (let i = 0; i < path.length; i += 1) {
-    const unit = path.charCodeAt(i);
-    high = Math.imul(high ^ unit, 0x01000193);
-    low = Math.imul(low ^ unit, 0x5bd1e995);
-  }
-  return (high >>> 0) * 2 ** 21 + (low >>> 11);
 }
 
 async function* emptyBody(): AsyncGenerator<Buffer> {}

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { Annotation, type Digest, DigestCounter } from '../oci/index.js';
 import { fileReader, type BlobReader } from './blob-reader.js';
 import { HardlinkCheck } from './hardlink-check.js';
+import { type LazyPull, lazyPullOf } from './lazy-pull.js';
 import { streamMember, walkMembers } from './gzip-member.js';
 import { locateToc, readTocEntries, TocError, type TocFacts, type TocLocation } from './read-toc.js';
 import { readTar, type TarEntry } from '../tar/index.js';
@@ -37,8 +38,8 @@ export interface LayerReport {
   diffId?: Digest;
   uncompressedSize?: number;
   entries?: number;
-  /** Bytes a lazy pull reads before the container starts: the footer and TOC, and the prioritized files. */
-  lazyPullBytes?: number;
+  /** What a lazy pull fetches before the container starts: the footer and TOC, and the prioritized files. */
+  lazyPull?: LazyPull;
 }
 
 /** Defects beyond this many per layer are counted, not listed. */
@@ -155,7 +156,7 @@ async function verifyWith(path: string, reader: BlobReader, expect: LayerExpecta
 
   report.tocDigest = facts.tocDigest;
   report.entries = facts.entries;
-  report.lazyPullBytes = (schema.prefetchLandmarkOffset ?? 0) + (blobSize - footer.tocOffset);
+  report.lazyPull = lazyPullOf(blobSize, footer.tocOffset, schema.prefetchLandmarkOffset);
   report.diffId = counter.digest();
   report.uncompressedSize = counter.size;
   if (aligned) {

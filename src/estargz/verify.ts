@@ -21,6 +21,7 @@ import {
   type OciLayout,
 } from '../oci/index.js';
 import { ShipError } from '../errors.js';
+import type { LazyPull } from './lazy-pull.js';
 import { verifyLayerBlob } from './verify-layer.js';
 
 export { verifyLayerBlob } from './verify-layer.js';
@@ -32,8 +33,8 @@ interface LayerVerdict {
   readonly digest: Digest;
   readonly tocDigest: Digest | undefined;
   readonly entries: number | undefined;
-  /** Bytes a lazy pull reads before the container starts (footer, TOC and prioritized files), when known. */
-  readonly lazyPullBytes: number | undefined;
+  /** What a lazy pull fetches before the container starts (footer, TOC and prioritized files), when known. */
+  readonly lazyPull: LazyPull | undefined;
   readonly defects: readonly string[];
 }
 
@@ -51,7 +52,7 @@ export interface CheckedElsewhere {
   readonly diffId: Digest;
   readonly uncompressedSize: number;
   readonly entries: number;
-  readonly lazyPullBytes?: number;
+  readonly lazyPull?: LazyPull;
 }
 
 export interface VerifyOptions {
@@ -106,7 +107,7 @@ export async function verifyImage(layout: OciLayout, top: Descriptor, options: V
         digest: layer.digest,
         tocDigest: report.tocDigest,
         entries: report.entries,
-        lazyPullBytes: report.lazyPullBytes,
+        lazyPull: report.lazyPull,
         defects: report.defects,
       });
     }
@@ -121,7 +122,7 @@ function checkAgainst(
   layer: Descriptor,
   diffId: string | undefined,
   facts: CheckedElsewhere,
-): { defects: string[]; tocDigest: Digest; entries: number; lazyPullBytes?: number } {
+): { defects: string[]; tocDigest: Digest; entries: number; lazyPull?: LazyPull } {
   const defects: string[] = [];
   if (layer.mediaType !== MediaType.ociLayerGzip) defects.push(`media type is ${layer.mediaType}, not ${MediaType.ociLayerGzip}`);
   if (layer.size !== facts.size) defects.push(`the blob is ${facts.size} bytes, the descriptor says ${layer.size}`);
@@ -136,7 +137,7 @@ function checkAgainst(
   const size = layer.annotations?.[Annotation.estargzUncompressedSize];
   if (size !== undefined && size !== String(facts.uncompressedSize))
     defects.push(`uncompressed size ${facts.uncompressedSize} does not match the annotation ${size}`);
-  return { defects, tocDigest: facts.tocDigest, entries: facts.entries, ...(facts.lazyPullBytes === undefined ? {} : { lazyPullBytes: facts.lazyPullBytes }) };
+  return { defects, tocDigest: facts.tocDigest, entries: facts.entries, ...(facts.lazyPull === undefined ? {} : { lazyPull: facts.lazyPull }) };
 }
 
 async function verifyOneLayer(
@@ -144,7 +145,7 @@ async function verifyOneLayer(
   layer: Descriptor,
   diffId: string | undefined,
   tempDir: string | undefined,
-): Promise<{ defects: string[]; tocDigest?: Digest; entries?: number; lazyPullBytes?: number }> {
+): Promise<{ defects: string[]; tocDigest?: Digest; entries?: number; lazyPull?: LazyPull }> {
   const defects: string[] = [];
   if (layer.mediaType !== MediaType.ociLayerGzip) defects.push(`media type is ${layer.mediaType}, not ${MediaType.ociLayerGzip}`);
   if (!(await layout.hasBlob(layer.digest))) return { defects: [...defects, 'the blob is missing'] };

@@ -115,6 +115,7 @@ function imageReport(config: ShipConfig, at: AnyReached): ImageReport | null {
     digest: pushed?.digest ?? null,
     ref: pushed?.pinned ?? null,
     layers: (at.image?.layers ?? []).map((layer) => ({ ...layer, push: outcomes?.get(layer.digest) ?? null })),
+    startup: at.image?.startup ?? null,
   };
 }
 

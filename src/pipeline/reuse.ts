@@ -37,7 +37,7 @@ import {
   sha256,
   short,
 } from '../oci/index.js';
-import { type BlobReader, type LayerPaths, type LayerReuse, lazyPullBytes, readToc, readTocPaths, type ReusedLayer } from '../estargz/index.js';
+import { type BlobReader, type LayerListing, type LayerReuse, lazyPull, readToc, readTocListing, type ReusedLayer } from '../estargz/index.js';
 import { ShipAnnotation } from './annotations.js';
 
 /** A layer of a previous image, as its annotations describe it. */
@@ -175,7 +175,7 @@ async function configDiffIds(repo: RepositoryClient, config: Descriptor): Promis
 /** What checking a previous conversion's blob established. */
 interface Checked {
   readonly reused: ReusedLayer;
-  readonly paths: LayerPaths;
+  readonly listing: LayerListing;
 }
 
 /** The previous image's conversions, each checked in the registry the first time it is asked for. */
@@ -195,16 +195,16 @@ export class RegistryReuse implements LayerReuse {
     }
   }
 
-  async prepare(sources: readonly Digest[]): Promise<ReadonlyMap<Digest, LayerPaths>> {
-    const paths = new Map<Digest, LayerPaths>();
+  async prepare(sources: readonly Digest[]): Promise<ReadonlyMap<Digest, LayerListing>> {
+    const listings = new Map<Digest, LayerListing>();
     const known = [...new Set(sources)].filter((s) => this.bySource.has(s));
     // The matching conversions first, so a layer that will be reused is checked once, in parallel with the others.
     await forEachLimited(known, 4, async (source) => {
       const conversion = this.bySource.get(source);
       const checked = conversion ? await this.check(conversion) : undefined;
-      if (checked) paths.set(source, checked.paths);
+      if (checked) listings.set(source, checked.listing);
     });
-    return paths;
+    return listings;
   }
 
   knows(source: Digest): boolean {
@@ -252,10 +252,10 @@ export class RegistryReuse implements LayerReuse {
         sourceDiffId: conversion.sourceDiffId,
         uncompressedSize: conversion.uncompressedSize,
         entries: blob.entries,
-        lazyPullBytes: lazyPullBytes(blob),
+        lazyPull: lazyPull(blob),
       },
-      // The TOC is streamed, not kept: a prefetch list reads it again (and checks its digest again) for the paths.
-      paths: () => readTocPaths(reader, blob),
+      // The TOC is streamed, not kept: a prefetch list reads it again (and checks its digest again) for the entries.
+      listing: () => readTocListing(reader, blob),
     };
   }
 }

@@ -23,10 +23,12 @@ export interface LayerReport {
   readonly size: number;
   /** The eStargz TOC digest, when the layer is eStargz. */
   readonly tocDigest: string | null;
-  /** Files listed before the prefetch landmark (read before the service starts). */
+  /** Files with content placed before the prefetch landmark, fetched before the service starts (not links or directories). */
   readonly prefetchFiles: number;
-  /** Bytes a lazy pull reads before start: the prefetched part of the blob, its TOC and footer. */
+  /** Bytes of the blob a lazy pull needs before start: its prefetched part, its TOC and its footer. */
   readonly prefetchBytes: number;
+  /** What the stargz snapshotter fetches of the blob for that: whole 50,000-byte blocks (the whole blob when not eStargz). */
+  readonly fetchedBeforeStart: number;
   /** True when the layer was not converted again (already eStargz, or known from a previous ship). */
   readonly reused: boolean;
   /**
@@ -47,6 +49,21 @@ export interface ImageReport {
   /** `<registry>/<project-key>/<repository>@sha256:...`. */
   readonly ref: string | null;
   readonly layers: readonly LayerReport[];
+  /** What starting the service costs a lazy pull of the image it runs; null before the convert stage. */
+  readonly startup: StartupReport | null;
+}
+
+/**
+ * What a lazy pull (the stargz snapshotter) fetches of the image before the service starts: the manifests and the
+ * config, and of each layer its footer, TOC and prefetched files, in the snapshotter's blocks of 50,000 bytes. A
+ * layer that is not eStargz is fetched whole. What the service reads at start that was not prefetched comes on top.
+ */
+export interface StartupReport {
+  readonly bytesBeforeStart: number;
+  /** Everything a full pull fetches: the manifests, the config and every layer blob. */
+  readonly imageBytes: number;
+  /** Files with content prefetched, in all layers. */
+  readonly prefetchedFiles: number;
 }
 
 export interface ServiceReport {

@@ -5,7 +5,7 @@
  */
 import { bytes } from '../format.js';
 import { cell, code, codeBlock, link, prose } from './markdown.js';
-import type { LayerReport, ServiceReport, ShipResult, StageRecord } from './result.js';
+import type { LayerReport, ServiceReport, ShipResult, StageRecord, StartupReport } from './result.js';
 
 /** GitHub refuses summaries over 1 MiB; long layer lists are cut well before that. */
 const MAX_LAYER_ROWS = 100;
@@ -67,19 +67,15 @@ function imageSection(result: ShipResult): string {
   if (image.layers.length > 0) {
     const total = sum(image.layers, (l) => l.size);
     const sourceTotal = sum(image.layers, (l) => l.sourceSize);
-    const prefetch = sum(image.layers, (l) => l.prefetchBytes);
-    const files = sum(image.layers, (l) => l.prefetchFiles);
-    lines.push(
-      `- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`,
-      `- lazy pull: ${bytes(prefetch)} read before start (${files} prefetched file${files === 1 ? '' : 's'}) of ${bytes(total)} in all`,
-    );
+    lines.push(`- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`);
+    if (image.startup) lines.push(startupLine(image.startup, image.layers));
     const reused = image.layers.filter((l) => l.conversion === 'reused').length;
     if (reused > 0)
       lines.push(`- conversion: ${reused} of ${image.layers.length} layers reused from the previous ship (not converted again; already in the registry)`);
     lines.push(
       '',
-      '| # | source | eStargz | TOC digest | prefetch | conversion | push |',
-      '| --- | --- | --- | --- | --- | --- | --- |',
+      '| # | source | eStargz | TOC digest | prefetched files | fetched before start | conversion | push |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
       ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow),
     );
     if (image.layers.length > MAX_LAYER_ROWS) lines.push('', `(${image.layers.length - MAX_LAYER_ROWS} more layers not shown)`);
@@ -91,7 +87,21 @@ function layerRow(layer: LayerReport, index: number): string {
   const source = `${bytes(layer.sourceSize)} ${code(short(layer.sourceDigest), true)}`;
   const converted = `${bytes(layer.size)} ${code(short(layer.digest), true)}`;
   const toc = layer.tocDigest ? code(short(layer.tocDigest), true) : '–';
-  return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
+  return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${bytes(layer.fetchedBeforeStart)} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
+}
+
+/** What starting the service costs a lazy pull, against the whole image. */
+function startupLine(startup: StartupReport, layers: readonly LayerReport[]): string {
+  const { bytesBeforeStart, imageBytes, prefetchedFiles } = startup;
+  if (layers.every((l) => l.conversion === 'as-is'))
+    return `- start-up: the layers are not eStargz, so a pull fetches the whole image (${bytes(imageBytes)}) before start`;
+  const share = imageBytes > 0 ? ` (${percent(bytesBeforeStart / imageBytes)})` : '';
+  const files = `${prefetchedFiles} prefetched file${prefetchedFiles === 1 ? '' : 's'}`;
+  return `- start-up: a lazy pull fetches ${bytes(bytesBeforeStart)} of ${bytes(imageBytes)} before start${share}: manifest, config and each layer's TOC, footer and ${files}, as the stargz snapshotter fetches them (50,000-byte blocks)`;
+}
+
+function percent(ratio: number): string {
+  return ratio < 0.001 ? '<0.1%' : `${(ratio * 100).toFixed(ratio < 0.1 ? 1 : 0)}%`;
 }
 
 const CONVERSION: Record<LayerReport['conversion'], string> = {

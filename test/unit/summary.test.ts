@@ -25,6 +25,7 @@ function shipped(overrides: Partial<ShipResult> = {}): ShipResult {
           tocDigest: digest('3'),
           prefetchFiles: 2,
           prefetchBytes: 1200,
+          fetchedBeforeStart: 50_002,
           reused: false,
           conversion: 'converted',
           push: 'uploaded',
@@ -37,11 +38,13 @@ function shipped(overrides: Partial<ShipResult> = {}): ShipResult {
           tocDigest: digest('6'),
           prefetchFiles: 0,
           prefetchBytes: 800,
+          fetchedBeforeStart: 50_002,
           reused: true,
           conversion: 'reused',
           push: 'skipped',
         },
       ],
+      startup: { bytesBeforeStart: 101_504, imageBytes: 3 * 1024 * 1024 + 5000 + 1500, prefetchedFiles: 2 },
     },
     service: {
       id: 'svc-1',
@@ -75,11 +78,15 @@ describe('the job summary', () => {
     expect(lines[2]).toBe('**Service URL:** [https://web.example.com](https://web.example.com)');
     expect(text).toContain('| build | ✅ done | 2.5 s | buildah \\| 2 layers |');
     expect(text).toContain('- layers: 2, 2.00 MiB before conversion, 3.00 MiB as eStargz');
-    expect(text).toContain('- lazy pull: 1.95 KiB read before start (2 prefetched files) of 3.00 MiB in all');
-    expect(text).toContain('- conversion: 1 of 2 layers reused from the previous ship (not converted again; already in the registry)');
-    expect(text).toContain(`| 1 | 4.00 KiB \`sha256:111111111111\` | 4.88 KiB \`sha256:222222222222\` | \`sha256:333333333333\` | 2 | converted | uploaded |`);
     expect(text).toContain(
-      `| 2 | 2.00 MiB \`sha256:444444444444\` | 3.00 MiB \`sha256:555555555555\` | \`sha256:666666666666\` | 0 | reused (previous ship) | skipped |`,
+      "- start-up: a lazy pull fetches 99.1 KiB of 3.01 MiB before start (3.2%): manifest, config and each layer's TOC, footer and 2 prefetched files, as the stargz snapshotter fetches them (50,000-byte blocks)",
+    );
+    expect(text).toContain('- conversion: 1 of 2 layers reused from the previous ship (not converted again; already in the registry)');
+    expect(text).toContain(
+      `| 1 | 4.00 KiB \`sha256:111111111111\` | 4.88 KiB \`sha256:222222222222\` | \`sha256:333333333333\` | 2 | 48.8 KiB | converted | uploaded |`,
+    );
+    expect(text).toContain(
+      `| 2 | 2.00 MiB \`sha256:444444444444\` | 3.00 MiB \`sha256:555555555555\` | \`sha256:666666666666\` | 0 | 48.8 KiB | reused (previous ship) | skipped |`,
     );
     expect(text).toContain('- key-web in room dev: created (id `svc-1`)');
     expect(text).toContain('- probe: `https://web.example.com` answered 200 in 35 ms (2 attempts)');
@@ -123,7 +130,7 @@ describe('the job summary', () => {
     // Every link is the service URL, percent-encoded where it would break out.
     expect([...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1])).toEqual([expect.stringMatching(/^https:\/\/web\.example\.com\/%3Cimg%20src=x/)]);
     // Each table row keeps its column count.
-    for (const row of html.match(/<tr>[\s\S]*?<\/tr>/g) ?? []) expect([4, 3, 7]).toContain(row.match(/<t[dh]>/g)?.length);
+    for (const row of html.match(/<tr>[\s\S]*?<\/tr>/g) ?? []) expect([4, 3, 8]).toContain(row.match(/<t[dh]>/g)?.length);
     expect(html).toContain('use &lt;registry&gt;/&lt;project-key&gt;/&lt;repository&gt;:&lt;tag&gt; or <code>x &lt;y&gt;</code>');
   });
 
