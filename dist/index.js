@@ -72527,7 +72527,7 @@ function socketOnError() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(176);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6137);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -72537,7 +72537,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 176:
+/***/ 6137:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73998,7 +73998,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir: io_util_readdir, rename: io_util_rename, rm: io_util_rm, rmdir, stat: io_util_stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir: io_util_readdir, rename: io_util_rename, rm, rmdir, stat: io_util_stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -85193,7 +85193,7 @@ function preprocess(fn, schema) {
  * The one error type of meshagent-ship: a message a user can act on, and a hint saying what to run or change.
  * Anything thrown that is not a ShipError is a bug and is reported with its stack.
  */
-class ShipError extends Error {
+class errors_ShipError extends Error {
     name = 'ShipError';
     /** What to run or change; shown on its own line after the message. */
     hint;
@@ -85206,7 +85206,7 @@ class ShipError extends Error {
     }
 }
 /** Several input errors reported at once, so a user fixes them all in one go. */
-class InputErrors extends ShipError {
+class InputErrors extends errors_ShipError {
     errors;
     constructor(errors) {
         const first = errors[0];
@@ -85220,7 +85220,7 @@ class InputErrors extends ShipError {
 }
 /** The text a user sees for an error: the message, then the hint on its own line. */
 function errors_formatError(error) {
-    if (error instanceof ShipError) {
+    if (error instanceof errors_ShipError) {
         if (error instanceof InputErrors && error.errors.length > 1) {
             const hints = error.errors.filter((e) => e.hint).map((e) => `  - ${e.input ?? 'input'}: ${e.hint}`);
             return hints.length > 0 ? `${error.message}\nHints:\n${hints.join('\n')}` : error.message;
@@ -85276,7 +85276,7 @@ const tagHint = 'use <registry>/<project-key>/<repository>:<tag>, or the shortha
 /** The longest image name (registry and repository, without the tag) a registry takes. */
 const NAME_MAX_LENGTH = 255;
 function newTagError(message, input) {
-    return new ShipError(message, { hint: tagHint, input });
+    return new errors_ShipError(message, { hint: tagHint, input });
 }
 /**
  * Parses an image tag the way the MeshAgent CLI does. `optionName` is how the tag is named in the two messages
@@ -85386,18 +85386,18 @@ function projectTagFormat(projectRegistry) {
 function splitProjectRepository(tag, projectRegistry) {
     const format = projectTagFormat(projectRegistry);
     if (tag.registry !== projectRegistry) {
-        throw new ShipError(`PATH requires --tag to use ${format}`, {
+        throw new errors_ShipError(`PATH requires --tag to use ${format}`, {
             input: 'tag',
             hint: `meshagent-ship pushes to the project registry ${projectRegistry}; use a tag of the form ${format}, or the shorthand <repository>:<tag>`,
         });
     }
     const parts = tag.repository.split('/');
     if (parts.length < 2) {
-        throw new ShipError(`room image tags must be in the form ${format}`, { input: 'tag', hint: `e.g. ${projectRegistry}/<project-key>/my-service:1` });
+        throw new errors_ShipError(`room image tags must be in the form ${format}`, { input: 'tag', hint: `e.g. ${projectRegistry}/<project-key>/my-service:1` });
     }
     const projectKey = parts[0] ?? '';
     if (!PROJECT_KEY_RE.test(projectKey)) {
-        throw new ShipError(`room image tags must use a valid project key after ${projectRegistry}/`, {
+        throw new errors_ShipError(`room image tags must use a valid project key after ${projectRegistry}/`, {
             input: 'tag',
             hint: 'a project key is lowercase letters and digits, words joined by single "-"',
         });
@@ -85408,7 +85408,7 @@ function splitProjectRepository(tag, projectRegistry) {
 function checkProjectKey(tag, projectRegistry, expectedKey) {
     const split = splitProjectRepository(tag, projectRegistry);
     if (split.projectKey !== expectedKey) {
-        throw new ShipError('the image tag project key does not match the selected project: ' +
+        throw new errors_ShipError('the image tag project key does not match the selected project: ' +
             `expected ${projectRegistry}/${expectedKey ?? 'None'}/..., got ${projectRegistry}/${split.projectKey}/...`, { input: 'tag', hint: 'use the project key of the project your API key belongs to, or the shorthand <repository>:<tag>' });
     }
     return split;
@@ -85784,17 +85784,21 @@ function readRawInputs(source) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/file-errors.ts
 /**
  * File-system surprises in an image on disk (a blob that is a directory, a file where a directory should be, a
- * file that cannot be read) as a ShipError naming the path, instead of a bare errno error with a stack.
+ * file that cannot be read) and in the places files are written (a temporary directory that cannot be made) as a
+ * ShipError naming the path, instead of a bare errno error with a stack.
  */
+
+
+
 
 const PROBLEMS = {
     EISDIR: 'is a directory, where a file was expected',
@@ -85805,16 +85809,38 @@ const PROBLEMS = {
     EPERM: 'cannot be read or written: operation not permitted',
     ELOOP: 'is a symbolic link loop',
     ENAMETOOLONG: 'is a name too long for the file system',
+    EROFS: 'is on a read-only file system',
+    ENOSPC: 'is on a file system with no space left',
+    EDQUOT: 'is on a file system whose quota is used up',
 };
-/** The ShipError for a file-system error met at `path`; `context` (what was being read or written) leads the message. */
-function fileError(error, path, context, hint) {
-    if (error instanceof ShipError)
-        return error;
+function problemOf(error) {
     const code = error?.code;
-    const problem = (code && PROBLEMS[code]) ?? `cannot be used (${code ?? (error instanceof Error ? error.message : String(error))})`;
+    return (code && PROBLEMS[code]) ?? `cannot be used (${code ?? (error instanceof Error ? error.message : String(error))})`;
+}
+/** The ShipError for a file-system error met at `path`; `context` (what was being read or written) leads the message. */
+function file_errors_fileError(error, path, context, hint) {
+    if (error instanceof errors_ShipError)
+        return error;
+    const problem = problemOf(error);
     // The errno error's own path may be deeper than `path` (a file under it); it names the culprit best.
     const culprit = error?.path ?? path;
-    return new ShipError(`${context}: ${shown(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
+    return new errors_ShipError(`${context}: ${shown(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
+}
+/**
+ * A new directory `prefix` + random characters under `parent` (default the system's temporary directory, which
+ * follows TMPDIR). A parent that is missing, not a directory or not writable is a ShipError naming it and the fix.
+ */
+async function makeTempDir(parent, prefix) {
+    const under = parent ?? (0,external_node_os_namespaceObject.tmpdir)();
+    try {
+        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(under, prefix));
+    }
+    catch (error) {
+        throw new errors_ShipError(`cannot create a temporary directory: ${shown(under)} ${problemOf(error)}`, {
+            hint: parent === undefined ? 'point TMPDIR at a writable directory, or unset it' : `make ${shown(under)} a writable directory`,
+            cause: error,
+        });
+    }
 }
 
 // EXTERNAL MODULE: external "node:stream"
@@ -85835,7 +85861,7 @@ var external_node_zlib_ = __nccwpck_require__(8522);
 /** The compression the first bytes of the file at `path` show; `what` names the file in errors. */
 async function sniffCompression(path, what = 'a compressed file') {
     const handle = await (0,promises_.open)(path, 'r').catch((error) => {
-        throw fileError(error, path, what);
+        throw file_errors_fileError(error, path, what);
     });
     try {
         const head = Buffer.alloc(4);
@@ -85847,7 +85873,7 @@ async function sniffCompression(path, what = 'a compressed file') {
         return 'none';
     }
     catch (error) {
-        throw fileError(error, path, what);
+        throw file_errors_fileError(error, path, what);
     }
     finally {
         await handle.close();
@@ -85867,7 +85893,7 @@ function decompress(compressed, compression, what) {
         const factory = external_node_zlib_.createZstdDecompress;
         if (!factory) {
             compressed.destroy();
-            throw new ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, {
+            throw new errors_ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, {
                 hint: 'run with Node.js 22.15 or later, or compress with gzip instead',
             });
         }
@@ -85923,7 +85949,7 @@ function unsafePath(header) {
 function checkEntryPath(header, where, offset) {
     const problem = unsafePath(header);
     if (problem)
-        throw new ShipError(`${where}: tar entry ${quoted(header.name)} (at byte ${offset} of the tar stream) is refused: ${problem}`, { hint: HINT });
+        throw new errors_ShipError(`${where}: tar entry ${quoted(header.name)} (at byte ${offset} of the tar stream) is refused: ${problem}`, { hint: HINT });
 }
 function nameProblem(name) {
     if (name.startsWith('/'))
@@ -86209,7 +86235,7 @@ class ByteReader {
 const MAX_EXTENSION_BYTES = 1 << 20;
 /** Said of the archive, whatever it is: a reader that knows what the tar was (a layer, an image archive) says more. */
 const reader_HINT = 'the file is not a valid tar archive, or was cut short';
-class TarFormatError extends ShipError {
+class TarFormatError extends errors_ShipError {
     entry;
     offset;
     constructor(message, entry, offset) {
@@ -86678,7 +86704,7 @@ function blobMismatch(expected, actual, where) {
 }
 function blobError(expected, problem, where) {
     const blob = expected.digest ? `blob ${expected.digest}` : 'a blob';
-    return new ShipError(`${where ? `${where}: ` : ''}${blob} ${problem}`, { hint: blob_check_HINT });
+    return new errors_ShipError(`${where ? `${where}: ` : ''}${blob} ${problem}`, { hint: blob_check_HINT });
 }
 /**
  * A pass-through stream that checks what flows through it: it fails as soon as the blob is too long, and at the end
@@ -86833,6 +86859,22 @@ const ImageConfig = looseObject({
     history: array(looseObject({ empty_layer: schemas_boolean().optional() })).optional(),
 });
 
+;// CONCATENATED MODULE: ./src/oci/write-stream.ts
+
+/** Resolves once `stream` has closed (a failed pipeline destroys its streams; a finished file stream closes itself). */
+async function streamClosed(stream) {
+    if (stream.closed)
+        return;
+    if (!stream.destroyed && !stream.writableFinished)
+        stream.destroy();
+    await new Promise((resolve) => stream.once('close', () => resolve()));
+}
+/** Removes `path`, the file `stream` writes, once the stream has closed; never fails (the caller has its error). */
+async function write_stream_removeWhenClosed(stream, path) {
+    await streamClosed(stream);
+    await (0,promises_.rm)(path, { force: true }).catch(() => { });
+}
+
 ;// CONCATENATED MODULE: ./src/oci/layout.ts
 /**
  * An OCI image layout on disk (image-spec `image-layout.md`): `oci-layout`, `index.json` and `blobs/sha256/<hex>`.
@@ -86841,6 +86883,7 @@ const ImageConfig = looseObject({
  * leaves a blob whose name lies about its content. Blobs read are checked against their descriptors (size and
  * digest) as they stream; a layout remembers the blobs it wrote or checked, so they are not hashed twice.
  */
+
 
 
 
@@ -86877,8 +86920,8 @@ class layout_OciLayout {
         catch (error) {
             const code = error.code;
             if (code !== 'ENOENT' && code !== 'ENOTDIR')
-                throw fileError(error, markerPath, 'the layout marker', 'the layout is damaged: write it again');
-            throw new ShipError(`${where} is not an OCI image layout: it has no oci-layout file`, {
+                throw file_errors_fileError(error, markerPath, 'the layout marker', 'the layout is damaged: write it again');
+            throw new errors_ShipError(`${where} is not an OCI image layout: it has no oci-layout file`, {
                 hint: 'give a directory written by `buildah push IMAGE oci:DIR` or `skopeo copy ... oci:DIR`',
             });
         }
@@ -86892,7 +86935,7 @@ class layout_OciLayout {
         if (version !== OCI_LAYOUT_VERSION) {
             // The value is shown only when it looks like a version: the file may be anything, and its content stays out of messages.
             const shownVersion = typeof version === 'string' && /^[\w.+-]{1,20}$/.test(version) ? ` "${version}"` : '';
-            throw new ShipError(`${where}: oci-layout has an unsupported imageLayoutVersion${shownVersion}`, { hint: `only ${OCI_LAYOUT_VERSION} is known` });
+            throw new errors_ShipError(`${where}: oci-layout has an unsupported imageLayoutVersion${shownVersion}`, { hint: `only ${OCI_LAYOUT_VERSION} is known` });
         }
         return new layout_OciLayout(dir, options);
     }
@@ -86900,7 +86943,7 @@ class layout_OciLayout {
     static async create(dir, options = {}) {
         const hint = 'name a directory that is, or can become, an OCI image layout';
         await (0,promises_.mkdir)((0,external_node_path_.join)(dir, 'blobs', 'sha256'), { recursive: true }).catch((error) => {
-            throw fileError(error, dir, 'the layout', hint);
+            throw file_errors_fileError(error, dir, 'the layout', hint);
         });
         try {
             const marker = (0,external_node_path_.join)(dir, 'oci-layout');
@@ -86910,7 +86953,7 @@ class layout_OciLayout {
                 await writeAtomically((0,external_node_path_.join)(dir, 'index.json'), JSON.stringify(emptyIndex()));
         }
         catch (error) {
-            throw fileError(error, dir, 'the layout', hint);
+            throw file_errors_fileError(error, dir, 'the layout', hint);
         }
         return layout_OciLayout.open(dir, options);
     }
@@ -86930,7 +86973,7 @@ class layout_OciLayout {
     async statBlob(blob) {
         const { path, size } = await this.blobFile(blob.digest);
         if (size !== blob.size)
-            throw new ShipError(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, {
+            throw new errors_ShipError(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, {
                 hint: 'the image is corrupt or cut short: build, export or pull it again',
             });
         return path;
@@ -86941,12 +86984,12 @@ class layout_OciLayout {
         const info = await (0,promises_.stat)(path).catch((error) => {
             if (error.code === 'ENOENT')
                 return undefined;
-            throw fileError(error, path, `${this.where}: blob ${digest}`, 'the layout is damaged: write it again');
+            throw file_errors_fileError(error, path, `${this.where}: blob ${digest}`, 'the layout is damaged: write it again');
         });
         if (!info)
-            throw new ShipError(`${this.where}: blob ${digest} is missing`, { hint: 'the image is incomplete: build, export or pull it again' });
+            throw new errors_ShipError(`${this.where}: blob ${digest} is missing`, { hint: 'the image is incomplete: build, export or pull it again' });
         if (!info.isFile())
-            throw new ShipError(`${this.where}: the blob path ${path} of ${digest} is not a file`, { hint: 'the layout is damaged: write it again' });
+            throw new errors_ShipError(`${this.where}: the blob path ${path} of ${digest} is not a file`, { hint: 'the layout is damaged: write it again' });
         return { path, size: info.size };
     }
     /**
@@ -86981,23 +87024,58 @@ class layout_OciLayout {
         const paths = [];
         for (const blob of unchecked)
             paths.push(await this.statBlob(blob));
+        const mismatch = (await this.hashAndRemember(unchecked, paths))[0];
+        if (mismatch)
+            throw mismatch;
+    }
+    /**
+     * Which of `blobs` the layout holds with their descriptor's content: present, of the right size, and hashing to
+     * the digest (hashed once per process, in worker threads, as verifyBlobs). A file at a blob's path that does not
+     * is not the blob: it is left out of `held` and listed in `wrong`, for the caller to fetch the blob again (which
+     * replaces the file).
+     */
+    async blobsHeld(blobs) {
+        const present = [];
+        const wrong = [];
+        for (const blob of new Map(blobs.map((b) => [b.digest, b])).values()) {
+            if (await this.hasBlob(blob.digest, blob.size))
+                present.push(blob);
+            else if (await this.hasBlob(blob.digest))
+                wrong.push(blob.digest);
+        }
+        const unchecked = present.filter((b) => this.checked.get(b.digest) !== b.size);
+        await this.hashAndRemember(unchecked, unchecked.map((b) => this.blobPath(b.digest)));
+        const held = new Set();
+        for (const blob of present) {
+            if (this.checked.get(blob.digest) === blob.size)
+                held.add(blob.digest);
+            else
+                wrong.push(blob.digest);
+        }
+        return { held, wrong };
+    }
+    /** Hashes the files of `blobs` (at `paths`); those that match are remembered as checked, the others returned. */
+    async hashAndRemember(blobs, paths) {
         const hashes = await hashFiles(paths).catch((error) => {
-            throw fileError(error, error.path ?? this.dir, `${this.where}: a blob`);
+            throw file_errors_fileError(error, error.path ?? this.dir, `${this.where}: a blob`);
         });
-        for (const [i, blob] of unchecked.entries()) {
+        const mismatches = [];
+        for (const [i, blob] of blobs.entries()) {
             const mismatch = blobMismatch(blob, hashes[i], this.where);
             if (mismatch)
-                throw mismatch;
-            this.checked.set(blob.digest, blob.size);
+                mismatches.push(mismatch);
+            else
+                this.checked.set(blob.digest, blob.size);
         }
+        return mismatches;
     }
     /** A small blob (a JSON document), read whole and checked against its digest (and its size, when known). */
     async readBlob(digest, size, maxBytes = MAX_JSON_BYTES) {
         const { path, size: stored } = await this.blobFile(digest);
         if (stored > maxBytes)
-            throw new ShipError(`${this.where}: blob ${digest} is ${stored} bytes, more than the ${maxBytes} allowed for a JSON document`);
+            throw new errors_ShipError(`${this.where}: blob ${digest} is ${stored} bytes, more than the ${maxBytes} allowed for a JSON document`);
         const data = await (0,promises_.readFile)(path).catch((error) => {
-            throw fileError(error, path, `${this.where}: blob ${digest}`);
+            throw file_errors_fileError(error, path, `${this.where}: blob ${digest}`);
         });
         const check = new BlobCheck({ digest, size }, this.where);
         check.update(data);
@@ -87016,21 +87094,25 @@ class layout_OciLayout {
             parsed = JSON.parse(text);
         }
         catch {
-            throw new ShipError(`${this.where}: the ${what} ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
+            throw new errors_ShipError(`${this.where}: the ${what} ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
         }
         const result = schema.safeParse(parsed);
         if (!result.success) {
             const issue = result.error.issues[0];
             const where = issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid';
-            throw new ShipError(`${this.where}: the ${what} ${digest} is not valid (${where})`, { hint: 'the image is corrupt or not an OCI image' });
+            throw new errors_ShipError(`${this.where}: the ${what} ${digest} is not valid (${where})`, { hint: 'the image is corrupt or not an OCI image' });
         }
         return result.data;
     }
-    /** Stores bytes as a blob (a no-op when it is already there). */
+    /**
+     * Stores bytes as a blob. A file already at its path is replaced unless this layout wrote or checked it: a file of
+     * the right name and size may still hold other bytes (a writer that crashed, a disk fault, tampering), and the
+     * bytes are at hand, so writing them again is cheaper than reading the file to check it.
+     */
     async writeBlob(data) {
         const bytes = typeof data === 'string' ? Buffer.from(data) : data;
         const digest = sha256(bytes);
-        if (!(await this.hasBlob(digest, bytes.length)))
+        if (!(this.checked.get(digest) === bytes.length && (await this.hasBlob(digest, bytes.length))))
             await writeAtomically(this.blobPath(digest), bytes);
         this.checked.set(digest, bytes.length);
         return { digest, size: bytes.length };
@@ -87048,6 +87130,7 @@ class layout_OciLayout {
     async writeBlobFrom(source, expected = {}, where) {
         const temporary = (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', `.tmp-${process.pid}-${(temporaryCounter += 1)}`);
         const check = new BlobCheck(expected, where);
+        const file = (0,external_node_fs_namespaceObject.createWriteStream)(temporary);
         try {
             // A pipeline, so that a stop half way (a blob longer than expected, a source that fails) destroys the file
             // stream with its writes settled: nothing is written to it after, and no error of it goes unhandled.
@@ -87056,14 +87139,14 @@ class layout_OciLayout {
                     check.update(chunk);
                     yield chunk;
                 }
-            }, (0,external_node_fs_namespaceObject.createWriteStream)(temporary));
+            }, file);
             const blob = check.finish();
             await (0,promises_.rename)(temporary, this.blobPath(blob.digest));
             this.checked.set(blob.digest, blob.size);
             return blob;
         }
         catch (error) {
-            await (0,promises_.rm)(temporary, { force: true });
+            await write_stream_removeWhenClosed(file, temporary);
             throw error;
         }
     }
@@ -87079,7 +87162,7 @@ class layout_OciLayout {
                 check.update(chunk);
         }
         catch (error) {
-            throw fileError(error, path, 'a blob to store');
+            throw file_errors_fileError(error, path, 'a blob to store');
         }
         const blob = check.finish();
         try {
@@ -87087,7 +87170,7 @@ class layout_OciLayout {
         }
         catch (error) {
             if (error.code !== 'EXDEV')
-                throw fileError(error, path, 'a blob to store');
+                throw file_errors_fileError(error, path, 'a blob to store');
             await this.writeBlobFrom((0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }), blob);
         }
         this.checked.set(blob.digest, blob.size);
@@ -87097,7 +87180,7 @@ class layout_OciLayout {
     async readIndex() {
         const path = (0,external_node_path_.join)(this.dir, 'index.json');
         const text = await (0,promises_.readFile)(path, 'utf8').catch((error) => {
-            throw fileError(error, path, `${this.where}: the index`, 'the layout is incomplete or corrupt');
+            throw file_errors_fileError(error, path, `${this.where}: the index`, 'the layout is incomplete or corrupt');
         });
         let parsed;
         try {
@@ -87105,11 +87188,11 @@ class layout_OciLayout {
         }
         catch {
             // Not the parser's message: it quotes the text, and the file may be anything.
-            throw new ShipError(`${this.where}: index.json is not JSON`, { hint: 'the layout is corrupt' });
+            throw new errors_ShipError(`${this.where}: index.json is not JSON`, { hint: 'the layout is corrupt' });
         }
         const result = ImageIndex.safeParse(parsed);
         if (!result.success)
-            throw new ShipError(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, {
+            throw new errors_ShipError(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, {
                 hint: 'the layout is corrupt',
             });
         return result.data;
@@ -87129,15 +87212,15 @@ class layout_OciLayout {
             if (found)
                 return found;
             const known = manifests.map(named).filter((n) => n !== undefined);
-            throw new ShipError(`${this.where} has no image named ${ref}`, { hint: known.length > 0 ? `it has: ${known.join(', ')}` : 'it holds no named image' });
+            throw new errors_ShipError(`${this.where} has no image named ${ref}`, { hint: known.length > 0 ? `it has: ${known.join(', ')}` : 'it holds no named image' });
         }
         const [only, ...others] = manifests;
         if (only && others.length === 0)
             return only;
         if (!only)
-            throw new ShipError(`${this.where} holds no image`, { hint: 'its index.json lists no manifest' });
+            throw new errors_ShipError(`${this.where} holds no image`, { hint: 'its index.json lists no manifest' });
         const known = manifests.map((d) => named(d) ?? d.digest);
-        throw new ShipError(`${this.where} holds ${manifests.length} images; say which`, { hint: `add :REF to the path, one of: ${known.join(', ')}` });
+        throw new errors_ShipError(`${this.where} holds ${manifests.length} images; say which`, { hint: `add :REF to the path, one of: ${known.join(', ')}` });
     }
     /** Lists `descriptor` in index.json under `ref`, replacing what had that name (or the same digest, unnamed). */
     async setRef(descriptor, ref) {
@@ -87195,7 +87278,7 @@ async function openImage(ref, options = {}) {
         return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: async () => { } };
     }
     await assertFile(ref.path);
-    const temp = await (0,promises_.mkdtemp)((0,external_node_path_.join)(options.tempDir ?? (0,external_node_os_namespaceObject.tmpdir)(), 'oci-image-'));
+    const temp = await makeTempDir(options.tempDir, 'oci-image-');
     try {
         await unpackTar(ref.path, (0,external_node_path_.join)(temp, 'unpacked'));
         if (ref.transport === 'oci-archive') {
@@ -87219,7 +87302,7 @@ async function openImage(ref, options = {}) {
  */
 async function layoutFromDockerArchive(file, dir) {
     await assertFile(file);
-    const unpacked = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(dir)), '.docker-archive-'));
+    const unpacked = await makeTempDir((0,external_node_path_.dirname)((0,external_node_path_.resolve)(dir)), '.docker-archive-');
     try {
         await unpackTar(file, unpacked);
         return await dockerArchiveToLayout(file, unpacked, dir);
@@ -87231,7 +87314,7 @@ async function layoutFromDockerArchive(file, dir) {
 async function assertFile(path) {
     const info = await (0,promises_.stat)(path).catch(() => undefined);
     if (!info?.isFile())
-        throw new ShipError(`${path} is not a file`, { hint: 'give the path of an image archive, as `docker save` or `skopeo copy` write them' });
+        throw new errors_ShipError(`${path} is not a file`, { hint: 'give the path of an image archive, as `docker save` or `skopeo copy` write them' });
 }
 const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive as `docker save` or `skopeo copy` write them (a docker-archive, or an OCI layout in a tar)';
 /**
@@ -87249,17 +87332,22 @@ async function unpackTar(file, dir) {
             const target = (0,external_node_path_.resolve)(root, name);
             // Cannot happen after checkEntryPath; kept as the last word on where a file may be written.
             if (target !== root && !target.startsWith(root + external_node_path_.sep))
-                throw new ShipError(`${file}: entry ${quoted(name)} points outside the archive`, { hint: NOT_AN_IMAGE_ARCHIVE });
+                throw new errors_ShipError(`${file}: entry ${quoted(name)} points outside the archive`, { hint: NOT_AN_IMAGE_ARCHIVE });
             try {
                 if (type === '5')
                     await (0,promises_.mkdir)(target, { recursive: true });
                 else if (type === '0') {
                     await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
-                    await (0,external_node_stream_promises_namespaceObject.pipeline)(entry.body(), (0,external_node_fs_namespaceObject.createWriteStream)(target));
+                    const file = (0,external_node_fs_namespaceObject.createWriteStream)(target);
+                    // The whole directory goes on failure; its files must be closed (made, if they were being opened) first.
+                    await (0,external_node_stream_promises_namespaceObject.pipeline)(entry.body(), file).catch(async (error) => {
+                        await streamClosed(file);
+                        throw error;
+                    });
                 }
             }
             catch (error) {
-                throw new ShipError(`${file}: entry ${quoted(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, {
+                throw new errors_ShipError(`${file}: entry ${quoted(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, {
                     hint: NOT_AN_IMAGE_ARCHIVE,
                     cause: error,
                 });
@@ -87270,9 +87358,9 @@ async function unpackTar(file, dir) {
     catch (error) {
         // The tar reader's own hint speaks of layers; this is the image archive.
         if (error instanceof TarFormatError)
-            throw new ShipError(`${file}: ${error.message}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
-        if (error instanceof ShipError && !error.message.startsWith(file))
-            throw new ShipError(`${file}: ${error.message}`, { hint: error.hint, cause: error });
+            throw new errors_ShipError(`${file}: ${error.message}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
+        if (error instanceof errors_ShipError && !error.message.startsWith(file))
+            throw new errors_ShipError(`${file}: ${error.message}`, { hint: error.hint, cause: error });
         throw error;
     }
 }
@@ -87283,29 +87371,29 @@ function collision(error) {
         return 'an earlier entry made a directory of that name';
     if (code === 'ENOTDIR' || code === 'EEXIST')
         return 'an earlier entry made a file where its directory should be';
-    return fileError(error, error.path ?? '', 'writing').message;
+    return file_errors_fileError(error, error.path ?? '', 'writing').message;
 }
 const DockerArchiveManifest = array(looseObject({ Config: schemas_string(), RepoTags: array(schemas_string()).nullish(), Layers: array(schemas_string()) })).min(1);
 /** Builds an OCI layout from an unpacked `docker save` archive (legacy `<id>/layer.tar` or the newer blobs/ form). */
 async function dockerArchiveToLayout(file, unpacked, out) {
     const text = await (0,promises_.readFile)((0,external_node_path_.join)(unpacked, 'manifest.json'), 'utf8').catch(() => undefined);
     if (text === undefined)
-        throw new ShipError(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+        throw new errors_ShipError(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
     let parsed;
     try {
         parsed = DockerArchiveManifest.parse(JSON.parse(text));
     }
     catch {
-        throw new ShipError(`${file}: manifest.json is not a docker-archive manifest`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+        throw new errors_ShipError(`${file}: manifest.json is not a docker-archive manifest`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
     }
     if (parsed.length > 1)
-        throw new ShipError(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
+        throw new errors_ShipError(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
     const image = parsed[0];
     const layout = await layout_OciLayout.create(out, { where: file });
     const inside = (name) => {
         const path = (0,external_node_path_.resolve)(unpacked, name);
         if (!path.startsWith((0,external_node_path_.resolve)(unpacked) + external_node_path_.sep))
-            throw new ShipError(`${file}: manifest.json names ${quoted(name)}, outside the archive`);
+            throw new errors_ShipError(`${file}: manifest.json names ${quoted(name)}, outside the archive`);
         return path;
     };
     /** A file named in manifest.json: it must be there and be a file. */
@@ -87313,19 +87401,19 @@ async function dockerArchiveToLayout(file, unpacked, out) {
         const path = inside(name);
         const info = await (0,promises_.stat)(path).catch(() => undefined);
         if (!info)
-            throw new ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is missing`, { hint: NOT_AN_IMAGE_ARCHIVE });
+            throw new errors_ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is missing`, { hint: NOT_AN_IMAGE_ARCHIVE });
         if (!info.isFile())
-            throw new ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is not a file`, { hint: NOT_AN_IMAGE_ARCHIVE });
+            throw new errors_ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is not a file`, { hint: NOT_AN_IMAGE_ARCHIVE });
         return path;
     };
     const configPath = await member(image.Config, 'config');
     const configBytes = await (0,promises_.readFile)(configPath).catch((error) => {
-        throw fileError(error, configPath, `${file}: the config`);
+        throw file_errors_fileError(error, configPath, `${file}: the config`);
     });
     const configDigest = claimedDigest(image.Config, true);
     const config = { ...(await layout.writeBlob(configBytes)), mediaType: MediaType.ociConfig };
     if (configDigest !== undefined && config.digest !== configDigest) {
-        throw new ShipError(`${file}: the config ${quoted(image.Config)} does not match its digest: its content is ${config.digest}`, {
+        throw new errors_ShipError(`${file}: the config ${quoted(image.Config)} does not match its digest: its content is ${config.digest}`, {
             hint: 'the archive is corrupt or was tampered with: save the image again',
         });
     }
@@ -87358,17 +87446,52 @@ function claimedDigest(name, isConfig) {
     const digest = stored === undefined ? undefined : `sha256:${stored}`;
     return digest !== undefined && isDigest(digest) ? digest : undefined;
 }
-/** Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time). */
+/**
+ * Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time).
+ * The archive is written beside `file` and renamed onto it at the end, so `file` is never half an archive.
+ */
 async function packOciArchive(dir, file) {
     const temporary = `${file}.tmp-${process.pid}`;
+    const out = createWriteStream(temporary);
+    let packing = true;
     try {
-        await pipeline(layoutTar(dir), createWriteStream(temporary));
+        await pipeline(layoutTar(dir), out);
+        packing = false;
         await rename(temporary, file);
     }
     catch (error) {
-        await rm(temporary, { force: true });
-        throw error;
+        await removeWhenClosed(out, temporary);
+        const path = error.path;
+        // Reading the layout is not the output's fault; anything else is about where the archive goes.
+        if (packing && path !== undefined && path !== temporary)
+            throw fileError(error, path, `packing ${dir} into ${file}`);
+        await checkArchiveTarget(file);
+        throw fileError(error, dirname(resolve(file)), `cannot write the oci-archive ${file}`, `make ${dirname(resolve(file))} a writable directory`);
     }
+}
+/**
+ * Where an oci-archive is to be written must be a file in a directory that exists: a ShipError naming the path and
+ * the fix otherwise, early, before anything is converted (and again if the final rename fails).
+ */
+async function checkArchiveTarget(file) {
+    const parent = dirname(resolve(file));
+    const info = await stat(file).catch(() => undefined);
+    if (info?.isDirectory())
+        throw new ShipError(`the oci-archive output ${file} is a directory`, {
+            hint: `give the path of the archive file to write (such as ${join(file, 'image.tar')}), or write a layout there with oci:${file}`,
+        });
+    const parentInfo = await stat(parent).catch((error) => error.code);
+    const why = parentInfo === 'ENOENT'
+        ? 'does not exist'
+        : parentInfo === 'ENOTDIR'
+            ? 'is not a directory: a part of its path is a file'
+            : typeof parentInfo === 'object' && !parentInfo.isDirectory()
+                ? 'is not a directory'
+                : undefined;
+    if (why !== undefined)
+        throw new ShipError(`the oci-archive output ${file} cannot be written: its directory ${parent} ${why}`, {
+            hint: `create the directory ${parent} first, or give another path`,
+        });
 }
 async function* layoutTar(dir) {
     const header = (name, type, size) => ({
@@ -87423,11 +87546,11 @@ async function readImageConfig(layout, top, platform) {
         const images = index.manifests.filter((d) => isImageManifestType(d.mediaType));
         const chosen = images.find((d) => d.platform?.os === platform.os && d.platform.architecture === platform.architecture) ?? images[0];
         if (!chosen)
-            throw new ShipError(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
+            throw new errors_ShipError(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
         descriptor = chosen;
     }
     if (!isImageManifestType(descriptor.mediaType)) {
-        throw new ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, {
+        throw new errors_ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, {
             hint: 'name a container image (an OCI or Docker image manifest or index)',
         });
     }
@@ -87449,20 +87572,20 @@ function parseImageRef(text) {
     const colon = text.indexOf(':');
     const transport = colon === -1 ? '' : text.slice(0, colon);
     if (!TRANSPORTS.includes(transport)) {
-        throw new ShipError(`${quoted(text, 200)} is not a reference to an image on disk`, {
+        throw new errors_ShipError(`${quoted(text, 200)} is not a reference to an image on disk`, {
             hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE',
         });
     }
     const rest = text.slice(colon + 1);
     if (rest === '')
-        throw new ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
+        throw new errors_ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
     if (transport === 'docker-archive')
         return { transport, path: rest, ref: undefined };
     const last = rest.lastIndexOf(':');
     const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
     const path = ref === undefined ? rest : rest.slice(0, last);
     if (ref === '')
-        throw new ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
+        throw new errors_ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
     return { transport: transport, path, ref };
 }
 function formatImageRef(ref) {
@@ -87484,7 +87607,7 @@ var external_node_http_ = __nccwpck_require__(7067);
 
 const CONNECTION_HINT = 'check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)';
 /** A request that failed: a status that was not accepted, a broken connection or a timeout. */
-class HttpError extends ShipError {
+class HttpError extends errors_ShipError {
     /** Undefined for connection errors and timeouts. */
     status;
     method;
@@ -88119,6 +88242,564 @@ class RetryLog {
 
 
 
+;// CONCATENATED MODULE: ./src/oci/registry-auth.ts
+/**
+ * Registry authentication (distribution token auth): the `WWW-Authenticate` challenge, Basic credentials, and
+ * Bearer tokens fetched from the challenge's realm for a set of scopes. Tokens are cached per scope set until shortly
+ * before they expire. Every credential and token is registered as a secret the moment it is known.
+ */
+
+
+/** Parses `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`; undefined for anything else. */
+function parseChallenge(header) {
+    const match = /^\s*(\w+)\s*(.*)$/s.exec(header ?? '');
+    if (!match)
+        return undefined;
+    const scheme = (match[1] ?? '').toLowerCase();
+    const params = {};
+    for (const pair of (match[2] ?? '').matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)) {
+        params[(pair[1] ?? '').toLowerCase()] = (pair[2] ?? pair[3] ?? '').replace(/\\(.)/g, '$1');
+    }
+    if (scheme === 'basic')
+        return { scheme, ...(params.realm ? { realm: params.realm } : {}) };
+    if (scheme === 'bearer' && params.realm) {
+        return { scheme, realm: params.realm, ...(params.service ? { service: params.service } : {}), ...(params.scope ? { scope: params.scope } : {}) };
+    }
+    return undefined;
+}
+/** `repository:<name>:<actions>` as the token server expects it. */
+function repositoryScope(repository, actions) {
+    return `repository:${repository}:${actions.join(',')}`;
+}
+/** Tokens are renewed this long before they expire, so one never runs out during a request. */
+const EXPIRY_MARGIN_MS = 10_000;
+/** The OAuth2 client id when the caller names none (docker sends `docker`, go-containerregistry its own name). */
+const DEFAULT_CLIENT_ID = 'oci-registry-client';
+/** The distribution spec's default when the token server gives no expires_in. */
+const DEFAULT_TOKEN_SECONDS = 60;
+/** The Authorization header for requests to one registry, per scope set. */
+class RegistryAuth {
+    options;
+    challenge;
+    tokens = new Map();
+    pending = new Map();
+    now;
+    /** Tokens fetched so far (a test checks that a second push reuses them). */
+    tokenFetches = 0;
+    constructor(options) {
+        this.options = options;
+        this.now = options.now ?? Date.now;
+        if (options.credentials)
+            options.mask(options.credentials.password);
+    }
+    /** Records the registry's challenge (from the ping or a 401). */
+    setChallenge(challenge) {
+        this.challenge = challenge;
+    }
+    get scheme() {
+        return this.challenge?.scheme;
+    }
+    /** The header value for a request needing `scopes`, or undefined when the registry asked for nothing. */
+    async header(scopes) {
+        const challenge = this.challenge;
+        if (!challenge)
+            return undefined;
+        if (challenge.scheme === 'basic') {
+            const { credentials } = this.options;
+            if (!credentials)
+                throw this.credentialsNeeded();
+            return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+        }
+        const key = scopeKey(scopes);
+        const cached = this.tokens.get(key);
+        if (cached && cached.expiresAt > this.now())
+            return `Bearer ${cached.token}`;
+        let fetching = this.pending.get(key);
+        if (!fetching) {
+            // Parallel blob uploads share one token request.
+            fetching = this.fetchToken(challenge, scopes).finally(() => this.pending.delete(key));
+            this.pending.set(key, fetching);
+        }
+        const token = await fetching;
+        this.tokens.set(key, token);
+        return `Bearer ${token.token}`;
+    }
+    /** Forgets the token for `scopes` (after a 401), so the next `header` fetches a new one. */
+    invalidate(scopes) {
+        this.tokens.delete(scopeKey(scopes));
+    }
+    async fetchToken(challenge, scopes) {
+        const { http, credentials, registry } = this.options;
+        this.tokenFetches += 1;
+        const query = new URLSearchParams();
+        if (challenge.service)
+            query.set('service', challenge.service);
+        for (const scope of scopes)
+            query.append('scope', scope);
+        const url = `${challenge.realm}${challenge.realm.includes('?') ? '&' : '?'}${query.toString()}`;
+        const what = `get a token for ${registry} from ${new URL(challenge.realm).origin}`;
+        try {
+            const headers = credentials
+                ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` }
+                : {};
+            // Docker's way: GET with Basic credentials. A server that only speaks OAuth2 answers 404/405, then we POST.
+            const answer = await http.request({ method: 'GET', url, headers, accept: [200, 404, 405], what });
+            if (answer.status === 200)
+                return this.readToken(answer.json(), what);
+            if (!credentials)
+                throw new errors_ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
+            const form = new URLSearchParams({
+                grant_type: 'password',
+                username: credentials.username,
+                password: credentials.password,
+                client_id: this.options.clientId ?? DEFAULT_CLIENT_ID,
+            });
+            if (challenge.service)
+                form.set('service', challenge.service);
+            if (scopes.length > 0)
+                form.set('scope', scopes.join(' '));
+            const posted = await http.request({
+                method: 'POST',
+                url: challenge.realm,
+                headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                body: form.toString(),
+                what,
+                // Another token: asking twice is harmless.
+                idempotent: true,
+            });
+            return this.readToken(posted.json(), what);
+        }
+        catch (error) {
+            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+                const who = credentials ? `user ${credentials.username}` : 'anonymous access';
+                throw new errors_ShipError(`${registry} refused ${who}: the token server answered ${error.status}`, { hint: this.credentialsHint(), cause: error });
+            }
+            throw error;
+        }
+    }
+    readToken(body, what) {
+        const answer = body;
+        const token = typeof answer.token === 'string' && answer.token ? answer.token : typeof answer.access_token === 'string' ? answer.access_token : '';
+        if (!token)
+            throw new errors_ShipError(`${what}: the answer holds no token`, { hint: 'the token server answered something unexpected: check the registry' });
+        this.options.mask(token);
+        const seconds = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_TOKEN_SECONDS;
+        const issued = typeof answer.issued_at === 'string' ? Date.parse(answer.issued_at) : Number.NaN;
+        // Our clock, not the server's, unless the server's issue time is earlier (clock skew must not extend a token).
+        const start = Number.isNaN(issued) ? this.now() : Math.min(issued, this.now());
+        return { token, expiresAt: start + seconds * 1000 - EXPIRY_MARGIN_MS };
+    }
+    credentialsHint() {
+        return this.options.credentialsHint ?? `check the credentials for ${this.options.registry}`;
+    }
+    credentialsNeeded() {
+        return new errors_ShipError(`${this.options.registry} asks for a user name and password, and none were given`, { hint: this.credentialsHint() });
+    }
+}
+function scopeKey(scopes) {
+    return [...scopes].sort().join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/oci/registry-retry.ts
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+function isRetryableRegistryAnswer(answer) {
+    return RETRYABLE_STATUSES.has(answer.status) || isManifestLinkRace(answer);
+}
+/**
+ * CNCF distribution before 3.1 (Debian ships 2.8) writes a repository's blob link files in place, so a request that
+ * reads a link while a concurrent push of the same blob rewrites it reads an empty file: "invalid checksum digest
+ * format" (distribution issue 4478, fixed in 3.1 by writing a temporary file and renaming it). Reads answer 500
+ * then (retried above), and a manifest PUT answers 400 DIGEST_INVALID, with MANIFEST_BLOB_UNKNOWN for the blob whose
+ * link it read. A manifest PUT is idempotent and we send it only once its blobs are there, so this answer is retried.
+ * MANIFEST_BLOB_UNKNOWN alone (a blob really missing) is not: that cannot get better by asking again.
+ */
+function isManifestLinkRace({ method, url, status, body }) {
+    if (method !== 'PUT' || status !== 400 || !/\/v2\/.+\/manifests\/[^/]+$/.test(url))
+        return false;
+    const codes = errorCodes(body);
+    return codes.includes('DIGEST_INVALID') && codes.every((code) => code === 'DIGEST_INVALID' || code === 'MANIFEST_BLOB_UNKNOWN');
+}
+/** The `code`s of a distribution error body (`{"errors": [{"code": ...}]}`); none when it is not one. */
+function errorCodes(body) {
+    try {
+        const errors = JSON.parse(body.toString()).errors;
+        if (!Array.isArray(errors))
+            return [];
+        return errors.map((e) => e?.code).filter((code) => typeof code === 'string');
+    }
+    catch {
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/loopback.ts
+/** Whether a host name (as URL.hostname gives it, IPv6 in brackets) is this machine: plain HTTP never leaves it. */
+function isLoopbackHost(host) {
+    return host === 'localhost' || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
+}
+
+;// CONCATENATED MODULE: ./src/oci/registry.ts
+
+
+
+
+
+
+
+/** http for loopback and listed hosts, https for everything else. */
+function registryBaseUrl(registry, insecureRegistries = []) {
+    const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
+    return `${isLoopbackHost(host) || insecureRegistries.includes(registry) || insecureRegistries.includes(host) ? 'http' : 'https'}://${registry}`;
+}
+/** One registry host: the HTTP client, the challenge, the tokens. */
+class RegistryClient {
+    options;
+    http;
+    auth;
+    baseUrl;
+    secrets = [];
+    pinged;
+    constructor(options) {
+        this.options = options;
+        const remember = (secret) => {
+            this.secrets.push(secret);
+            options.mask?.(secret);
+        };
+        this.baseUrl = registryBaseUrl(options.registry, options.insecureRegistries);
+        this.http = new client_HttpClient({
+            retryStatus: isRetryableRegistryAnswer,
+            ...options.http,
+            baseUrl: this.baseUrl,
+            secrets: () => this.secrets,
+            ...(options.log ? { log: options.log } : {}),
+        });
+        this.auth = new RegistryAuth({
+            http: this.http,
+            registry: options.registry,
+            mask: remember,
+            ...(options.credentials ? { credentials: options.credentials } : {}),
+            ...(options.now ? { now: options.now } : {}),
+            ...(options.clientId ? { clientId: options.clientId } : {}),
+            ...(options.credentialsHint ? { credentialsHint: options.credentialsHint } : {}),
+        });
+    }
+    get registry() {
+        return this.options.registry;
+    }
+    /** Retries made by every request so far. */
+    get retries() {
+        return this.http.retries.length;
+    }
+    close() {
+        return this.http.close();
+    }
+    /** `GET /v2/`: checks the registry speaks the distribution API, and learns how it wants to be authenticated. */
+    ping() {
+        this.pinged ??= (async () => {
+            const answer = await this.http.request({ method: 'GET', url: '/v2/', accept: [200, 401], what: `reach the registry ${this.registry}` });
+            if (answer.status === 401) {
+                const challenge = parseChallenge(answer.headers['www-authenticate']);
+                if (!challenge)
+                    throw new errors_ShipError(`${this.registry} answered 401 without a challenge this client understands`, {
+                        hint: 'the registry must offer Basic or Bearer token authentication',
+                    });
+                this.auth.setChallenge(challenge);
+            }
+        })().catch((error) => {
+            this.pinged = undefined;
+            throw error;
+        });
+        return this.pinged;
+    }
+    /** The calls for one repository; `actions` decides the token scope every call of it uses. */
+    repository(name, actions = ['pull']) {
+        return new RepositoryClient(this, name, actions);
+    }
+}
+/** A manifest PUT refused because the repository lacks a blob (or, for an index, a manifest) it references. */
+class ManifestBlobUnknown extends errors_ShipError {
+}
+/** Calls against one repository of a registry. */
+class RepositoryClient {
+    client;
+    name;
+    actions;
+    scopes;
+    /** Repositories a mount from was refused for: not tried again. */
+    unreadable = new Set();
+    constructor(client, name, actions) {
+        this.client = client;
+        this.name = name;
+        this.actions = actions;
+        this.scopes = [repositoryScope(name, actions)];
+    }
+    /** `registry/repository`, for messages. */
+    get where() {
+        return `${this.client.registry}/${this.name}`;
+    }
+    async send(request, options = {}) {
+        await this.client.ping();
+        const scopes = options.scopes ?? this.scopes;
+        const { auth } = this.client;
+        for (let round = 1;; round += 1) {
+            const authorization = await auth.header(scopes);
+            const sent = { ...request, headers: { ...request.headers, ...(authorization ? { authorization } : {}) }, accept: [...request.accept, 401] };
+            const answer = options.stream ? await this.client.http.stream(sent) : await this.client.http.request(sent);
+            if (answer.status !== 401)
+                return answer;
+            const body = 'text' in answer ? answer.text() : await drain(answer.body);
+            const challenge = parseChallenge(answer.headers['www-authenticate']);
+            if (round === 1 && challenge?.scheme === 'bearer') {
+                auth.setChallenge(challenge);
+                auth.invalidate(scopes);
+                continue;
+            }
+            throw this.unauthorized(request, body);
+        }
+    }
+    unauthorized(request, body) {
+        // Named by what the caller set out to do (a push starts with pull-scoped HEADs, but it is still a push).
+        const action = this.actions.includes('push') ? 'push to' : 'pull from';
+        const detail = registryErrorText(body);
+        return new HttpError(`${this.where}: not authorized to ${action} this repository (${request.what ?? request.method}): 401 Unauthorized${detail ? `: ${detail}` : ''}`, {
+            method: request.method,
+            // Without the query: an upload URL carries the registry's session state.
+            url: request.url.split('?')[0] ?? request.url,
+            status: 401,
+            bodySnippet: detail,
+            hint: this.client.auth.credentialsHint(),
+        });
+    }
+    path(kind, rest) {
+        return `/v2/${this.name}/${kind}/${rest}`;
+    }
+    // --- blobs ---------------------------------------------------------------------------------------------------------
+    /** The blob's size when the repository has it, undefined when not. */
+    async blobSize(digest) {
+        const answer = await this.send({ method: 'HEAD', url: this.path('blobs', digest), accept: [200, 404], what: `check blob ${digest} in ${this.where}` });
+        if (answer.status === 404)
+            return undefined;
+        const length = Number(answer.headers['content-length']);
+        return Number.isFinite(length) ? length : 0;
+    }
+    /**
+     * Cross-repository mount: true when the registry linked the blob from `from`; false when it opened an upload
+     * instead, or when the credentials may not read `from` (a token scoped to one repository), so
+     * the caller uploads the blob.
+     */
+    async mountBlob(digest, from) {
+        if (this.unreadable.has(from))
+            return false;
+        let answer;
+        try {
+            answer = await this.send({
+                method: 'POST',
+                url: this.path('blobs', 'uploads/'),
+                query: { mount: digest, from },
+                accept: [201, 202],
+                what: `mount blob ${digest} from ${from} into ${this.where}`,
+                idempotent: true,
+            }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
+        }
+        catch (error) {
+            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+                // Asking again for the next blob would cost two more refusals and a token each time.
+                this.unreadable.add(from);
+                return false;
+            }
+            throw error;
+        }
+        if (answer.status === 202)
+            await this.cancelUpload(answer.headers.location);
+        return answer.status === 201;
+    }
+    /**
+     * Abandons an upload session, as a courtesy: distribution purges stale sessions itself (its upload purger), so
+     * nothing is lost when it is not done. A DELETE needs the `delete` action (distribution's appendAccessRecords asks
+     * for it whatever the route), which the pull,push token of a push never carries: under token auth the DELETE is
+     * not sent at all, since it could only earn a 401, a new token and a second 401. Under Basic auth or none it is
+     * sent once, and a 401 or 403 is a registry that does not allow it: expected, not answered with new credentials,
+     * not an error.
+     */
+    async cancelUpload(location) {
+        if (!location || this.client.auth.scheme === 'bearer')
+            return;
+        await this.send({
+            method: 'DELETE',
+            url: this.resolve(location),
+            accept: [200, 202, 204, 403, 404],
+            maxAttempts: 1,
+            what: `cancel an upload to ${this.where}`,
+        }).catch(() => undefined);
+    }
+    /** An absolute URL for a Location header (relative ones resolve against the registry). */
+    resolve(location) {
+        return new URL(location, this.client.baseUrl).toString();
+    }
+    /** The blob's bytes as a stream, following the redirect a registry may answer with (to storage, without our token). */
+    async openBlob(digest) {
+        const what = `download blob ${digest} from ${this.where}`;
+        const answer = await this.send({ method: 'GET', url: this.path('blobs', digest), accept: [200, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
+        if (answer.status === 200)
+            return answer.body;
+        await drain(answer.body);
+        const location = answer.headers.location;
+        if (!location)
+            throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
+        const moved = await this.client.http.stream({ method: 'GET', url: this.resolve(location), accept: [200], what, timeoutMs: 60_000 });
+        return moved.body;
+    }
+    /**
+     * `length` bytes of a blob from `start`, by Range request (following a redirect, as openBlob does). A registry
+     * that ignores Range (answers 200 with the whole blob) is an error: the answer is dropped, not read.
+     */
+    async readBlobRange(digest, start, length) {
+        const what = `read bytes ${start}-${start + length - 1} of blob ${digest} from ${this.where}`;
+        if (length <= 0)
+            return Buffer.alloc(0);
+        const range = { range: `bytes=${start}-${start + length - 1}` };
+        let answer = await this.send({ method: 'GET', url: this.path('blobs', digest), headers: range, accept: [200, 206, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
+        if (answer.status !== 200 && answer.status !== 206) {
+            await drain(answer.body);
+            const location = answer.headers.location;
+            if (!location)
+                throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
+            answer = await this.client.http.stream({ method: 'GET', url: this.resolve(location), headers: range, accept: [200, 206], what, timeoutMs: 60_000 });
+        }
+        if (answer.status !== 206) {
+            answer.body.destroy();
+            throw new errors_ShipError(`${what}: the registry answered ${answer.status} to a Range request`, {
+                hint: 'the registry does not serve parts of blobs, which lazy pulling needs too',
+            });
+        }
+        const chunks = [];
+        let received = 0;
+        for await (const chunk of answer.body) {
+            const buffer = Buffer.from(chunk);
+            received += buffer.length;
+            if (received > length) {
+                answer.body.destroy();
+                throw new errors_ShipError(`${what}: the registry sent more than the ${length} bytes asked for`, { hint: 'the registry answered something unexpected' });
+            }
+            chunks.push(buffer);
+        }
+        if (received !== length)
+            throw new errors_ShipError(`${what}: the registry sent ${received} bytes`, { hint: 'the blob is shorter than its descriptor says' });
+        return Buffer.concat(chunks);
+    }
+    // --- manifests -----------------------------------------------------------------------------------------------------
+    /**
+     * Stores a manifest (or index) under `reference` (a tag or its digest), with its media type as Content-Type; the
+     * digest the registry computed must be ours.
+     */
+    async putManifest(reference, bytes, mediaType) {
+        const digest = sha256(bytes);
+        const what = `push manifest ${digest} to ${this.where}${isDigest(reference) ? '' : `:${reference}`}`;
+        let answer;
+        try {
+            answer = await this.send({
+                method: 'PUT',
+                url: this.path('manifests', reference),
+                headers: { 'content-type': mediaType },
+                body: bytes,
+                accept: [201],
+                what,
+            });
+        }
+        catch (error) {
+            if (error instanceof HttpError && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
+                throw new ManifestBlobUnknown(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
+                    hint: 'push every blob (config and layers) before the manifest; if the image came from an OCI layout, check the layout is complete',
+                    cause: error,
+                });
+            }
+            throw error;
+        }
+        const theirs = answer.headers['docker-content-digest'];
+        if (theirs && theirs !== digest) {
+            throw new errors_ShipError(`${what}: the registry stored it as ${theirs}`, {
+                hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry',
+            });
+        }
+        return digest;
+    }
+    /** A manifest or index by tag or digest, verified against the digest when the reference is one. */
+    async getManifest(reference) {
+        const what = `get manifest ${reference} from ${this.where}`;
+        const answer = await this.send({
+            method: 'GET',
+            url: this.path('manifests', reference),
+            headers: { accept: MANIFEST_ACCEPT.join(', ') },
+            accept: [200],
+            what,
+        });
+        const digest = sha256(answer.body);
+        if (isDigest(reference) && digest !== reference)
+            throw new errors_ShipError(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
+        const declared = (() => {
+            try {
+                return JSON.parse(answer.text()).mediaType;
+            }
+            catch {
+                throw new errors_ShipError(`${what}: the manifest is not JSON`, { hint: 'the registry served something that is not an image manifest' });
+            }
+        })();
+        const mediaType = typeof declared === 'string' ? declared : ((answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '');
+        return { bytes: answer.body, mediaType, digest };
+    }
+    /** The digest, media type and size of a manifest, or undefined when there is none by that reference. */
+    async headManifest(reference) {
+        const answer = await this.send({
+            method: 'HEAD',
+            url: this.path('manifests', reference),
+            headers: { accept: MANIFEST_ACCEPT.join(', ') },
+            accept: [200, 404],
+            what: `check manifest ${reference} in ${this.where}`,
+        });
+        if (answer.status === 404)
+            return undefined;
+        const digest = answer.headers['docker-content-digest'] ?? '';
+        if (!isDigest(digest))
+            throw new errors_ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, {
+                hint: 'use a registry that reports manifest digests',
+            });
+        return { digest, mediaType: (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '', size: Number(answer.headers['content-length'] ?? 0) };
+    }
+    /** Every tag, following `Link: <...>; rel="next"` pages. */
+    async listTags() {
+        const tags = [];
+        let url = this.path('tags', 'list');
+        for (let page = 0; url && page < 1000; page += 1) {
+            const answer = await this.send({ method: 'GET', url, accept: [200], what: `list the tags of ${this.where}` });
+            // distribution answers `"tags": null` for a repository whose tags were all deleted.
+            tags.push(...(answer.json().tags ?? []));
+            const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(answer.headers.link ?? '')?.[1];
+            url = next ? this.resolve(next) : undefined;
+        }
+        return tags;
+    }
+}
+/** Reads a small error body to the end (a streamed answer must be consumed or destroyed). */
+async function drain(body) {
+    let text = '';
+    for await (const chunk of body)
+        if (text.length < 4096)
+            text += Buffer.from(chunk).toString('utf8');
+    return text;
+}
+/** "CODE: message" of a distribution error body, or the text cut short. */
+function registryErrorText(body) {
+    try {
+        const errors = JSON.parse(body).errors ?? [];
+        if (errors.length > 0)
+            return errors.map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ');
+    }
+    catch {
+        // not JSON: fall through
+    }
+    return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
 ;// CONCATENATED MODULE: ./src/oci/registry-upload.ts
 /**
  * Blob uploads: POST to open a session, then either one PUT with the whole blob or, for large blobs, PATCH chunks
@@ -88281,7 +88962,7 @@ class Upload {
             this.options.onBytes?.(this.size);
         const theirs = answer.headers['docker-content-digest'];
         if (theirs && theirs !== this.digest)
-            throw new ShipError(`${this.what}: the registry stored it as ${theirs}`, { hint: 'the registry altered the blob: report this registry' });
+            throw new errors_ShipError(`${this.what}: the registry stored it as ${theirs}`, { hint: 'the registry altered the blob: report this registry' });
     }
     /**
      * Counts bytes as the HTTP client reads them, so a report shows what was sent again after a failure. (A 'data'
@@ -88306,14 +88987,14 @@ class Upload {
     locationOf(answer) {
         const location = answer.headers.location;
         if (!location)
-            throw new ShipError(`${this.what}: the registry answered ${answer.status} without a Location`, {
+            throw new errors_ShipError(`${this.what}: the registry answered ${answer.status} without a Location`, {
                 hint: 'the registry does not follow the distribution API',
             });
         return this.repo.resolve(location);
     }
     failed(error, failures) {
         if (isDigestInvalid(error)) {
-            return new ShipError(`${this.what}: the registry computed another digest for the bytes sent`, {
+            return new errors_ShipError(`${this.what}: the registry computed another digest for the bytes sent`, {
                 hint: 'the local blob does not match its name: the image on disk is corrupt; write it again',
                 cause: error,
             });
@@ -88348,8 +89029,9 @@ function isDigestInvalid(error) {
 
 
 
+
 /** A blob the image names that neither the layout nor the repository has: nothing can be pushed from nowhere. */
-class MissingBlobError extends ShipError {
+class MissingBlobError extends errors_ShipError {
     blob;
     constructor(layout, blob, where) {
         super(`${layout.where}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${where} does not have it`, {
@@ -88366,7 +89048,7 @@ async function push_pushImage(layout, repo, options = {}) {
     const plan = await planImage(layout, root);
     const top = plan.manifests[plan.manifests.length - 1];
     if (!top)
-        throw new ShipError(`${layout.where}: nothing to push`, { hint: 'the layout holds no manifest' });
+        throw new errors_ShipError(`${layout.where}: nothing to push`, { hint: 'the layout holds no manifest' });
     const stats = {
         blobs: plan.blobs.size,
         skipped: 0,
@@ -88382,17 +89064,29 @@ async function push_pushImage(layout, repo, options = {}) {
         outcomes: new Map(),
     };
     const pinned = `${repo.client.registry}/${repo.name}@${root.digest}`;
-    // The registry only stores a manifest whose blobs it has, so when it has ours, every blob is there.
+    // A blob found in the registry can be gone by the time a manifest naming it is PUT (deleted, or collected as
+    // garbage meanwhile), and the registry refuses the manifest with MANIFEST_BLOB_UNKNOWN. Then the blobs are checked
+    // again, those missing pushed, and the manifests PUT once more: once, so a registry that keeps refusing fails.
+    let pushedAgain = false;
+    // The registry only stores a manifest whose blobs it has, so when it has ours, every blob should be there.
     const existing = await repo.headManifest(root.digest);
     if (existing?.digest === root.digest) {
-        stats.upToDate = true;
-        stats.skipped = plan.blobs.size;
-        for (const digest of plan.blobs.keys())
-            stats.outcomes.set(digest, 'skipped');
-        if (options.tag)
-            await repo.putManifest(options.tag, top.bytes, top.descriptor.mediaType);
-        log(`${repo.where}: already has ${root.digest}${options.tag ? `; tagged ${options.tag}` : ''} (${push_seconds(Date.now() - started)} s)`);
-        return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats: { ...stats, retries: repo.client.retries - retriesBefore } };
+        try {
+            if (options.tag)
+                await repo.putManifest(options.tag, top.bytes, top.descriptor.mediaType);
+            stats.upToDate = true;
+            stats.skipped = plan.blobs.size;
+            for (const digest of plan.blobs.keys())
+                stats.outcomes.set(digest, 'skipped');
+            log(`${repo.where}: already has ${root.digest}${options.tag ? `; tagged ${options.tag}` : ''} (${push_seconds(Date.now() - started)} s)`);
+            return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats: { ...stats, retries: repo.client.retries - retriesBefore } };
+        }
+        catch (error) {
+            if (!(error instanceof ManifestBlobUnknown))
+                throw error;
+            log(`${repo.where}: has ${root.digest} but has lost a blob it references; pushing the image again`);
+            pushedAgain = true;
+        }
     }
     // Largest first: the biggest blob is the critical path, so it must not wait for a free slot.
     const blobs = [...plan.blobs.values()].sort((a, b) => b.size - a.size);
@@ -88407,14 +89101,26 @@ async function push_pushImage(layout, repo, options = {}) {
             local.push(blob);
     await layout.verifyBlobs(local);
     await forEachLimited(blobs, options.concurrency ?? 4, (blob) => pushBlob(layout, repo, blob, stats, options, log));
-    for (const [i, manifest] of plan.manifests.entries()) {
-        const isTop = i === plan.manifests.length - 1;
-        const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
-        const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
-        if (digest !== manifest.descriptor.digest)
-            throw new ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, {
-                hint: 'the layout is corrupt: write it again',
-            });
+    const putManifests = async () => {
+        for (const [i, manifest] of plan.manifests.entries()) {
+            const isTop = i === plan.manifests.length - 1;
+            const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
+            const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
+            if (digest !== manifest.descriptor.digest)
+                throw new errors_ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, {
+                    hint: 'the layout is corrupt: write it again',
+                });
+        }
+    };
+    try {
+        await putManifests();
+    }
+    catch (error) {
+        if (!(error instanceof ManifestBlobUnknown) || pushedAgain)
+            throw error;
+        log(`${repo.where}: a blob found there earlier is gone (${error.message}); checking the blobs again`);
+        await forEachLimited(blobs, options.concurrency ?? 4, (blob) => pushBlob(layout, repo, blob, stats, options, log, { again: true }));
+        await putManifests();
     }
     stats.retries = repo.client.retries - retriesBefore;
     log(`${repo.where}: pushed ${root.digest}${options.tag ? ` as ${options.tag}` : ''} in ${push_seconds(Date.now() - started)} s: ` +
@@ -88422,9 +89128,18 @@ async function push_pushImage(layout, repo, options = {}) {
         `${stats.manifests} manifest${stats.manifests === 1 ? '' : 's'}, ${stats.retries} retries`);
     return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats };
 }
-/** Skip, mount or upload one blob. */
-async function pushBlob(layout, repo, blob, stats, options, log) {
+/**
+ * Skip, mount or upload one blob. `again`: the blob was dealt with before, and is checked again because a manifest
+ * PUT said the registry lacks one: kept as it was counted when the registry has it, counted anew when not.
+ */
+async function pushBlob(layout, repo, blob, stats, options, log, { again = false } = {}) {
     const size = await repo.blobSize(blob.digest);
+    if (size !== undefined && again)
+        return;
+    if (again) {
+        forget(stats, blob);
+        log(`${repo.where}: ${push_short(blob.digest)} is gone from the registry; pushing it again`);
+    }
     if (size !== undefined) {
         stats.skipped += 1;
         stats.outcomes.set(blob.digest, 'skipped');
@@ -88457,14 +89172,27 @@ async function pushBlob(layout, repo, blob, stats, options, log) {
     stats.restarts += result.restarts;
     log(`${repo.where}: uploaded ${push_short(blob.digest)} (${mb(blob.size)})${result.resumes + result.restarts > 0 ? `, after ${result.resumes} resumes and ${result.restarts} restarts` : ''}`);
 }
+/** Takes back what was counted for a blob that is pushed again. */
+function forget(stats, blob) {
+    const outcome = stats.outcomes.get(blob.digest);
+    if (outcome === 'skipped')
+        stats.skipped -= 1;
+    else if (outcome === 'mounted')
+        stats.mounted -= 1;
+    else if (outcome === 'uploaded') {
+        stats.uploaded -= 1;
+        stats.bytesUploaded -= blob.size;
+    }
+    stats.outcomes.delete(blob.digest);
+}
 /** Reads the manifests under `root` from the layout: the blobs they reference, and the manifests in push order. */
 async function planImage(layout, root) {
     const plan = { blobs: new Map(), manifests: [] };
     const visit = async (descriptor, depth) => {
         if (depth > 4)
-            throw new ShipError(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
+            throw new errors_ShipError(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
         if (!isIndexType(descriptor.mediaType) && !isImageManifestType(descriptor.mediaType)) {
-            throw new ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, {
+            throw new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, {
                 hint: 'the image is corrupt or not an image',
             });
         }
@@ -88472,7 +89200,7 @@ async function planImage(layout, root) {
         const checkType = (declared) => {
             // As containerd's images.validateMediaType: a document is what its descriptor says it is.
             if (declared !== undefined && declared !== descriptor.mediaType) {
-                throw new ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
+                throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
                     hint: 'the image is corrupt',
                 });
             }
@@ -88505,11 +89233,11 @@ function parseJson(bytes, schema, dir, digest) {
         value = JSON.parse(bytes.toString('utf8'));
     }
     catch {
-        throw new ShipError(`${dir}: ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
+        throw new errors_ShipError(`${dir}: ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
     }
     const result = schema.safeParse(value);
     if (!result.success)
-        throw new ShipError(`${dir}: ${digest} is not a valid manifest (${result.error.issues[0]?.message ?? 'invalid'})`, { hint: 'the image is corrupt' });
+        throw new errors_ShipError(`${dir}: ${digest} is not a valid manifest (${result.error.issues[0]?.message ?? 'invalid'})`, { hint: 'the image is corrupt' });
     return result.data;
 }
 /** Runs `work` on every item, at most `limit` at a time; the first failure stops new work and is thrown. */
@@ -88544,554 +89272,6 @@ function push_seconds(ms) {
     return (ms / 1000).toFixed(2);
 }
 
-;// CONCATENATED MODULE: ./src/oci/registry-auth.ts
-/**
- * Registry authentication (distribution token auth): the `WWW-Authenticate` challenge, Basic credentials, and
- * Bearer tokens fetched from the challenge's realm for a set of scopes. Tokens are cached per scope set until shortly
- * before they expire. Every credential and token is registered as a secret the moment it is known.
- */
-
-
-/** Parses `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`; undefined for anything else. */
-function parseChallenge(header) {
-    const match = /^\s*(\w+)\s*(.*)$/s.exec(header ?? '');
-    if (!match)
-        return undefined;
-    const scheme = (match[1] ?? '').toLowerCase();
-    const params = {};
-    for (const pair of (match[2] ?? '').matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)) {
-        params[(pair[1] ?? '').toLowerCase()] = (pair[2] ?? pair[3] ?? '').replace(/\\(.)/g, '$1');
-    }
-    if (scheme === 'basic')
-        return { scheme, ...(params.realm ? { realm: params.realm } : {}) };
-    if (scheme === 'bearer' && params.realm) {
-        return { scheme, realm: params.realm, ...(params.service ? { service: params.service } : {}), ...(params.scope ? { scope: params.scope } : {}) };
-    }
-    return undefined;
-}
-/** `repository:<name>:<actions>` as the token server expects it. */
-function repositoryScope(repository, actions) {
-    return `repository:${repository}:${actions.join(',')}`;
-}
-/** Tokens are renewed this long before they expire, so one never runs out during a request. */
-const EXPIRY_MARGIN_MS = 10_000;
-/** The OAuth2 client id when the caller names none (docker sends `docker`, go-containerregistry its own name). */
-const DEFAULT_CLIENT_ID = 'oci-registry-client';
-/** The distribution spec's default when the token server gives no expires_in. */
-const DEFAULT_TOKEN_SECONDS = 60;
-/** The Authorization header for requests to one registry, per scope set. */
-class RegistryAuth {
-    options;
-    challenge;
-    tokens = new Map();
-    pending = new Map();
-    now;
-    /** Tokens fetched so far (a test checks that a second push reuses them). */
-    tokenFetches = 0;
-    constructor(options) {
-        this.options = options;
-        this.now = options.now ?? Date.now;
-        if (options.credentials)
-            options.mask(options.credentials.password);
-    }
-    /** Records the registry's challenge (from the ping or a 401). */
-    setChallenge(challenge) {
-        this.challenge = challenge;
-    }
-    get scheme() {
-        return this.challenge?.scheme;
-    }
-    /** The header value for a request needing `scopes`, or undefined when the registry asked for nothing. */
-    async header(scopes) {
-        const challenge = this.challenge;
-        if (!challenge)
-            return undefined;
-        if (challenge.scheme === 'basic') {
-            const { credentials } = this.options;
-            if (!credentials)
-                throw this.credentialsNeeded();
-            return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-        }
-        const key = scopeKey(scopes);
-        const cached = this.tokens.get(key);
-        if (cached && cached.expiresAt > this.now())
-            return `Bearer ${cached.token}`;
-        let fetching = this.pending.get(key);
-        if (!fetching) {
-            // Parallel blob uploads share one token request.
-            fetching = this.fetchToken(challenge, scopes).finally(() => this.pending.delete(key));
-            this.pending.set(key, fetching);
-        }
-        const token = await fetching;
-        this.tokens.set(key, token);
-        return `Bearer ${token.token}`;
-    }
-    /** Forgets the token for `scopes` (after a 401), so the next `header` fetches a new one. */
-    invalidate(scopes) {
-        this.tokens.delete(scopeKey(scopes));
-    }
-    async fetchToken(challenge, scopes) {
-        const { http, credentials, registry } = this.options;
-        this.tokenFetches += 1;
-        const query = new URLSearchParams();
-        if (challenge.service)
-            query.set('service', challenge.service);
-        for (const scope of scopes)
-            query.append('scope', scope);
-        const url = `${challenge.realm}${challenge.realm.includes('?') ? '&' : '?'}${query.toString()}`;
-        const what = `get a token for ${registry} from ${new URL(challenge.realm).origin}`;
-        try {
-            const headers = credentials
-                ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` }
-                : {};
-            // Docker's way: GET with Basic credentials. A server that only speaks OAuth2 answers 404/405, then we POST.
-            const answer = await http.request({ method: 'GET', url, headers, accept: [200, 404, 405], what });
-            if (answer.status === 200)
-                return this.readToken(answer.json(), what);
-            if (!credentials)
-                throw new ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
-            const form = new URLSearchParams({
-                grant_type: 'password',
-                username: credentials.username,
-                password: credentials.password,
-                client_id: this.options.clientId ?? DEFAULT_CLIENT_ID,
-            });
-            if (challenge.service)
-                form.set('service', challenge.service);
-            if (scopes.length > 0)
-                form.set('scope', scopes.join(' '));
-            const posted = await http.request({
-                method: 'POST',
-                url: challenge.realm,
-                headers: { 'content-type': 'application/x-www-form-urlencoded' },
-                body: form.toString(),
-                what,
-                // Another token: asking twice is harmless.
-                idempotent: true,
-            });
-            return this.readToken(posted.json(), what);
-        }
-        catch (error) {
-            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
-                const who = credentials ? `user ${credentials.username}` : 'anonymous access';
-                throw new ShipError(`${registry} refused ${who}: the token server answered ${error.status}`, { hint: this.credentialsHint(), cause: error });
-            }
-            throw error;
-        }
-    }
-    readToken(body, what) {
-        const answer = body;
-        const token = typeof answer.token === 'string' && answer.token ? answer.token : typeof answer.access_token === 'string' ? answer.access_token : '';
-        if (!token)
-            throw new ShipError(`${what}: the answer holds no token`, { hint: 'the token server answered something unexpected: check the registry' });
-        this.options.mask(token);
-        const seconds = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_TOKEN_SECONDS;
-        const issued = typeof answer.issued_at === 'string' ? Date.parse(answer.issued_at) : Number.NaN;
-        // Our clock, not the server's, unless the server's issue time is earlier (clock skew must not extend a token).
-        const start = Number.isNaN(issued) ? this.now() : Math.min(issued, this.now());
-        return { token, expiresAt: start + seconds * 1000 - EXPIRY_MARGIN_MS };
-    }
-    credentialsHint() {
-        return this.options.credentialsHint ?? `check the credentials for ${this.options.registry}`;
-    }
-    credentialsNeeded() {
-        return new ShipError(`${this.options.registry} asks for a user name and password, and none were given`, { hint: this.credentialsHint() });
-    }
-}
-function scopeKey(scopes) {
-    return [...scopes].sort().join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/oci/registry-retry.ts
-const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
-function isRetryableRegistryAnswer(answer) {
-    return RETRYABLE_STATUSES.has(answer.status) || isManifestLinkRace(answer);
-}
-/**
- * CNCF distribution before 3.1 (Debian ships 2.8) writes a repository's blob link files in place, so a request that
- * reads a link while a concurrent push of the same blob rewrites it reads an empty file: "invalid checksum digest
- * format" (distribution issue 4478, fixed in 3.1 by writing a temporary file and renaming it). Reads answer 500
- * then (retried above), and a manifest PUT answers 400 DIGEST_INVALID, with MANIFEST_BLOB_UNKNOWN for the blob whose
- * link it read. A manifest PUT is idempotent and we send it only once its blobs are there, so this answer is retried.
- * MANIFEST_BLOB_UNKNOWN alone (a blob really missing) is not: that cannot get better by asking again.
- */
-function isManifestLinkRace({ method, url, status, body }) {
-    if (method !== 'PUT' || status !== 400 || !/\/v2\/.+\/manifests\/[^/]+$/.test(url))
-        return false;
-    const codes = errorCodes(body);
-    return codes.includes('DIGEST_INVALID') && codes.every((code) => code === 'DIGEST_INVALID' || code === 'MANIFEST_BLOB_UNKNOWN');
-}
-/** The `code`s of a distribution error body (`{"errors": [{"code": ...}]}`); none when it is not one. */
-function errorCodes(body) {
-    try {
-        const errors = JSON.parse(body.toString()).errors;
-        if (!Array.isArray(errors))
-            return [];
-        return errors.map((e) => e?.code).filter((code) => typeof code === 'string');
-    }
-    catch {
-        return [];
-    }
-}
-
-;// CONCATENATED MODULE: ./src/loopback.ts
-/** Whether a host name (as URL.hostname gives it, IPv6 in brackets) is this machine: plain HTTP never leaves it. */
-function isLoopbackHost(host) {
-    return host === 'localhost' || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
-}
-
-;// CONCATENATED MODULE: ./src/oci/registry.ts
-
-
-
-
-
-
-
-/** http for loopback and listed hosts, https for everything else. */
-function registryBaseUrl(registry, insecureRegistries = []) {
-    const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
-    return `${isLoopbackHost(host) || insecureRegistries.includes(registry) || insecureRegistries.includes(host) ? 'http' : 'https'}://${registry}`;
-}
-/** One registry host: the HTTP client, the challenge, the tokens. */
-class RegistryClient {
-    options;
-    http;
-    auth;
-    baseUrl;
-    secrets = [];
-    pinged;
-    constructor(options) {
-        this.options = options;
-        const remember = (secret) => {
-            this.secrets.push(secret);
-            options.mask?.(secret);
-        };
-        this.baseUrl = registryBaseUrl(options.registry, options.insecureRegistries);
-        this.http = new client_HttpClient({
-            retryStatus: isRetryableRegistryAnswer,
-            ...options.http,
-            baseUrl: this.baseUrl,
-            secrets: () => this.secrets,
-            ...(options.log ? { log: options.log } : {}),
-        });
-        this.auth = new RegistryAuth({
-            http: this.http,
-            registry: options.registry,
-            mask: remember,
-            ...(options.credentials ? { credentials: options.credentials } : {}),
-            ...(options.now ? { now: options.now } : {}),
-            ...(options.clientId ? { clientId: options.clientId } : {}),
-            ...(options.credentialsHint ? { credentialsHint: options.credentialsHint } : {}),
-        });
-    }
-    get registry() {
-        return this.options.registry;
-    }
-    /** Retries made by every request so far. */
-    get retries() {
-        return this.http.retries.length;
-    }
-    close() {
-        return this.http.close();
-    }
-    /** `GET /v2/`: checks the registry speaks the distribution API, and learns how it wants to be authenticated. */
-    ping() {
-        this.pinged ??= (async () => {
-            const answer = await this.http.request({ method: 'GET', url: '/v2/', accept: [200, 401], what: `reach the registry ${this.registry}` });
-            if (answer.status === 401) {
-                const challenge = parseChallenge(answer.headers['www-authenticate']);
-                if (!challenge)
-                    throw new ShipError(`${this.registry} answered 401 without a challenge this client understands`, {
-                        hint: 'the registry must offer Basic or Bearer token authentication',
-                    });
-                this.auth.setChallenge(challenge);
-            }
-        })().catch((error) => {
-            this.pinged = undefined;
-            throw error;
-        });
-        return this.pinged;
-    }
-    /** The calls for one repository; `actions` decides the token scope every call of it uses. */
-    repository(name, actions = ['pull']) {
-        return new RepositoryClient(this, name, actions);
-    }
-}
-/** Calls against one repository of a registry. */
-class RepositoryClient {
-    client;
-    name;
-    actions;
-    scopes;
-    /** Repositories a mount from was refused for: not tried again. */
-    unreadable = new Set();
-    constructor(client, name, actions) {
-        this.client = client;
-        this.name = name;
-        this.actions = actions;
-        this.scopes = [repositoryScope(name, actions)];
-    }
-    /** `registry/repository`, for messages. */
-    get where() {
-        return `${this.client.registry}/${this.name}`;
-    }
-    async send(request, options = {}) {
-        await this.client.ping();
-        const scopes = options.scopes ?? this.scopes;
-        const { auth } = this.client;
-        for (let round = 1;; round += 1) {
-            const authorization = await auth.header(scopes);
-            const sent = { ...request, headers: { ...request.headers, ...(authorization ? { authorization } : {}) }, accept: [...request.accept, 401] };
-            const answer = options.stream ? await this.client.http.stream(sent) : await this.client.http.request(sent);
-            if (answer.status !== 401)
-                return answer;
-            const body = 'text' in answer ? answer.text() : await drain(answer.body);
-            const challenge = parseChallenge(answer.headers['www-authenticate']);
-            if (round === 1 && challenge?.scheme === 'bearer') {
-                auth.setChallenge(challenge);
-                auth.invalidate(scopes);
-                continue;
-            }
-            throw this.unauthorized(request, body);
-        }
-    }
-    unauthorized(request, body) {
-        // Named by what the caller set out to do (a push starts with pull-scoped HEADs, but it is still a push).
-        const action = this.actions.includes('push') ? 'push to' : 'pull from';
-        const detail = registryErrorText(body);
-        return new HttpError(`${this.where}: not authorized to ${action} this repository (${request.what ?? request.method}): 401 Unauthorized${detail ? `: ${detail}` : ''}`, {
-            method: request.method,
-            // Without the query: an upload URL carries the registry's session state.
-            url: request.url.split('?')[0] ?? request.url,
-            status: 401,
-            bodySnippet: detail,
-            hint: this.client.auth.credentialsHint(),
-        });
-    }
-    path(kind, rest) {
-        return `/v2/${this.name}/${kind}/${rest}`;
-    }
-    // --- blobs ---------------------------------------------------------------------------------------------------------
-    /** The blob's size when the repository has it, undefined when not. */
-    async blobSize(digest) {
-        const answer = await this.send({ method: 'HEAD', url: this.path('blobs', digest), accept: [200, 404], what: `check blob ${digest} in ${this.where}` });
-        if (answer.status === 404)
-            return undefined;
-        const length = Number(answer.headers['content-length']);
-        return Number.isFinite(length) ? length : 0;
-    }
-    /**
-     * Cross-repository mount: true when the registry linked the blob from `from`; false when it opened an upload
-     * instead, or when the credentials may not read `from` (a token scoped to one repository), so
-     * the caller uploads the blob.
-     */
-    async mountBlob(digest, from) {
-        if (this.unreadable.has(from))
-            return false;
-        let answer;
-        try {
-            answer = await this.send({
-                method: 'POST',
-                url: this.path('blobs', 'uploads/'),
-                query: { mount: digest, from },
-                accept: [201, 202],
-                what: `mount blob ${digest} from ${from} into ${this.where}`,
-                idempotent: true,
-            }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
-        }
-        catch (error) {
-            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
-                // Asking again for the next blob would cost two more refusals and a token each time.
-                this.unreadable.add(from);
-                return false;
-            }
-            throw error;
-        }
-        if (answer.status === 202)
-            await this.cancelUpload(answer.headers.location);
-        return answer.status === 201;
-    }
-    /** Abandons an upload session (best effort: the registry also expires them). */
-    async cancelUpload(location) {
-        if (!location)
-            return;
-        await this.send({
-            method: 'DELETE',
-            url: this.resolve(location),
-            accept: [200, 202, 204, 404],
-            maxAttempts: 1,
-            what: `cancel an upload to ${this.where}`,
-        }).catch(() => undefined);
-    }
-    /** An absolute URL for a Location header (relative ones resolve against the registry). */
-    resolve(location) {
-        return new URL(location, this.client.baseUrl).toString();
-    }
-    /** The blob's bytes as a stream, following the redirect a registry may answer with (to storage, without our token). */
-    async openBlob(digest) {
-        const what = `download blob ${digest} from ${this.where}`;
-        const answer = await this.send({ method: 'GET', url: this.path('blobs', digest), accept: [200, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
-        if (answer.status === 200)
-            return answer.body;
-        await drain(answer.body);
-        const location = answer.headers.location;
-        if (!location)
-            throw new ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
-        const moved = await this.client.http.stream({ method: 'GET', url: this.resolve(location), accept: [200], what, timeoutMs: 60_000 });
-        return moved.body;
-    }
-    /**
-     * `length` bytes of a blob from `start`, by Range request (following a redirect, as openBlob does). A registry
-     * that ignores Range (answers 200 with the whole blob) is an error: the answer is dropped, not read.
-     */
-    async readBlobRange(digest, start, length) {
-        const what = `read bytes ${start}-${start + length - 1} of blob ${digest} from ${this.where}`;
-        if (length <= 0)
-            return Buffer.alloc(0);
-        const range = { range: `bytes=${start}-${start + length - 1}` };
-        let answer = await this.send({ method: 'GET', url: this.path('blobs', digest), headers: range, accept: [200, 206, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
-        if (answer.status !== 200 && answer.status !== 206) {
-            await drain(answer.body);
-            const location = answer.headers.location;
-            if (!location)
-                throw new ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
-            answer = await this.client.http.stream({ method: 'GET', url: this.resolve(location), headers: range, accept: [200, 206], what, timeoutMs: 60_000 });
-        }
-        if (answer.status !== 206) {
-            answer.body.destroy();
-            throw new ShipError(`${what}: the registry answered ${answer.status} to a Range request`, {
-                hint: 'the registry does not serve parts of blobs, which lazy pulling needs too',
-            });
-        }
-        const chunks = [];
-        let received = 0;
-        for await (const chunk of answer.body) {
-            const buffer = Buffer.from(chunk);
-            received += buffer.length;
-            if (received > length) {
-                answer.body.destroy();
-                throw new ShipError(`${what}: the registry sent more than the ${length} bytes asked for`, { hint: 'the registry answered something unexpected' });
-            }
-            chunks.push(buffer);
-        }
-        if (received !== length)
-            throw new ShipError(`${what}: the registry sent ${received} bytes`, { hint: 'the blob is shorter than its descriptor says' });
-        return Buffer.concat(chunks);
-    }
-    // --- manifests -----------------------------------------------------------------------------------------------------
-    /**
-     * Stores a manifest (or index) under `reference` (a tag or its digest), with its media type as Content-Type; the
-     * digest the registry computed must be ours.
-     */
-    async putManifest(reference, bytes, mediaType) {
-        const digest = sha256(bytes);
-        const what = `push manifest ${digest} to ${this.where}${isDigest(reference) ? '' : `:${reference}`}`;
-        let answer;
-        try {
-            answer = await this.send({
-                method: 'PUT',
-                url: this.path('manifests', reference),
-                headers: { 'content-type': mediaType },
-                body: bytes,
-                accept: [201],
-                what,
-            });
-        }
-        catch (error) {
-            if (error instanceof HttpError && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
-                throw new ShipError(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
-                    hint: 'push every blob (config and layers) before the manifest; if the image came from an OCI layout, check the layout is complete',
-                    cause: error,
-                });
-            }
-            throw error;
-        }
-        const theirs = answer.headers['docker-content-digest'];
-        if (theirs && theirs !== digest) {
-            throw new ShipError(`${what}: the registry stored it as ${theirs}`, {
-                hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry',
-            });
-        }
-        return digest;
-    }
-    /** A manifest or index by tag or digest, verified against the digest when the reference is one. */
-    async getManifest(reference) {
-        const what = `get manifest ${reference} from ${this.where}`;
-        const answer = await this.send({
-            method: 'GET',
-            url: this.path('manifests', reference),
-            headers: { accept: MANIFEST_ACCEPT.join(', ') },
-            accept: [200],
-            what,
-        });
-        const digest = sha256(answer.body);
-        if (isDigest(reference) && digest !== reference)
-            throw new ShipError(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
-        const declared = (() => {
-            try {
-                return JSON.parse(answer.text()).mediaType;
-            }
-            catch {
-                throw new ShipError(`${what}: the manifest is not JSON`, { hint: 'the registry served something that is not an image manifest' });
-            }
-        })();
-        const mediaType = typeof declared === 'string' ? declared : ((answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '');
-        return { bytes: answer.body, mediaType, digest };
-    }
-    /** The digest, media type and size of a manifest, or undefined when there is none by that reference. */
-    async headManifest(reference) {
-        const answer = await this.send({
-            method: 'HEAD',
-            url: this.path('manifests', reference),
-            headers: { accept: MANIFEST_ACCEPT.join(', ') },
-            accept: [200, 404],
-            what: `check manifest ${reference} in ${this.where}`,
-        });
-        if (answer.status === 404)
-            return undefined;
-        const digest = answer.headers['docker-content-digest'] ?? '';
-        if (!isDigest(digest))
-            throw new ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, {
-                hint: 'use a registry that reports manifest digests',
-            });
-        return { digest, mediaType: (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '', size: Number(answer.headers['content-length'] ?? 0) };
-    }
-    /** Every tag, following `Link: <...>; rel="next"` pages. */
-    async listTags() {
-        const tags = [];
-        let url = this.path('tags', 'list');
-        for (let page = 0; url && page < 1000; page += 1) {
-            const answer = await this.send({ method: 'GET', url, accept: [200], what: `list the tags of ${this.where}` });
-            // distribution answers `"tags": null` for a repository whose tags were all deleted.
-            tags.push(...(answer.json().tags ?? []));
-            const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(answer.headers.link ?? '')?.[1];
-            url = next ? this.resolve(next) : undefined;
-        }
-        return tags;
-    }
-}
-/** Reads a small error body to the end (a streamed answer must be consumed or destroyed). */
-async function drain(body) {
-    let text = '';
-    for await (const chunk of body)
-        if (text.length < 4096)
-            text += Buffer.from(chunk).toString('utf8');
-    return text;
-}
-/** "CODE: message" of a distribution error body, or the text cut short. */
-function registryErrorText(body) {
-    try {
-        const errors = JSON.parse(body).errors ?? [];
-        if (errors.length > 0)
-            return errors.map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ');
-    }
-    catch {
-        // not JSON: fall through
-    }
-    return body.replace(/\s+/g, ' ').trim().slice(0, 300);
-}
-
 ;// CONCATENATED MODULE: ./src/oci/registry-credentials.ts
 /**
  * A registry's credentials from the `auths` of the Docker config (`$DOCKER_CONFIG/config.json`, default
@@ -89119,7 +89299,7 @@ function credentialsFromDockerConfig(registry, path = dockerConfigPath()) {
         config = JSON.parse(text);
     }
     catch {
-        throw new ShipError(`${path} is not valid JSON`, { hint: 'fix the file, or run `docker login` again' });
+        throw new errors_ShipError(`${path} is not valid JSON`, { hint: 'fix the file, or run `docker login` again' });
     }
     for (const [key, entry] of Object.entries(config.auths ?? {})) {
         // Keys may be a bare host or a URL (https://host/v1/).
@@ -89155,7 +89335,7 @@ async function remoteImageManifests(repo, reference, top) {
     const visit = async (answer, name, depth) => {
         if (isIndexType(answer.mediaType)) {
             if (depth > MAX_DEPTH)
-                throw new ShipError(`${repo.where}@${answer.digest}: indexes nest more than ${MAX_DEPTH} deep`);
+                throw new errors_ShipError(`${repo.where}@${answer.digest}: indexes nest more than ${MAX_DEPTH} deep`);
             const index = remote_manifests_parse(ImageIndex, answer, name);
             for (const child of index.manifests) {
                 if (!isImageManifestType(child.mediaType) && !isIndexType(child.mediaType))
@@ -89167,7 +89347,7 @@ async function remoteImageManifests(repo, reference, top) {
             found.push({ digest: answer.digest, manifest: remote_manifests_parse(ImageManifest, answer, name) });
         }
         else {
-            throw new ShipError(`${name} is a ${answer.mediaType || 'manifest without a media type'}, not an image`);
+            throw new errors_ShipError(`${name} is a ${answer.mediaType || 'manifest without a media type'}, not an image`);
         }
     };
     await visit(top, `${repo.where}:${reference}`, 0);
@@ -89178,7 +89358,7 @@ function remote_manifests_parse(schema, answer, name) {
         return schema.parse(JSON.parse(answer.bytes.toString('utf8')));
     }
     catch {
-        throw new ShipError(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, {
+        throw new errors_ShipError(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, {
             hint: 'the registry holds something this tool did not write: push the image again',
         });
     }
@@ -89204,13 +89384,13 @@ async function pullImage(repo, reference, layout, options = {}) {
         // getManifest checks the content against a digest reference; the size is the descriptor's to check.
         const answer = await repo.getManifest(ref);
         if (expectedSize !== undefined && answer.bytes.length !== expectedSize) {
-            throw new ShipError(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, {
+            throw new errors_ShipError(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, {
                 hint: 'the registry holds a corrupt image: push it again',
             });
         }
         const mediaType = answer.mediaType;
         if (mediaType === 'application/vnd.docker.distribution.manifest.v1+json' || mediaType === 'application/vnd.docker.distribution.manifest.v1+prettyjws') {
-            throw new ShipError(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, {
+            throw new errors_ShipError(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, {
                 hint: 'push it again with a current Docker or buildah, which write schema 2 or OCI',
             });
         }
@@ -89221,7 +89401,7 @@ async function pullImage(repo, reference, layout, options = {}) {
         }
         catch {
             // Not the parser's message: it quotes the content.
-            throw new ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not JSON`, { hint: 'the registry holds a corrupt or unsupported image' });
+            throw new errors_ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not JSON`, { hint: 'the registry holds a corrupt or unsupported image' });
         }
         /** A zod check whose failure names the manifest instead of throwing a bare ZodError. */
         const parse = (schema) => {
@@ -89229,20 +89409,20 @@ async function pullImage(repo, reference, layout, options = {}) {
             if (result.success)
                 return result.data;
             const issue = result.error.issues[0];
-            throw new ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not valid: ${issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid'}`, {
+            throw new errors_ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not valid: ${issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid'}`, {
                 hint: 'the registry holds a corrupt or unsupported image',
             });
         };
         if (isIndexType(mediaType)) {
             if (depth > 2)
-                throw new ShipError(`${repo.where}:${reference}: indexes nested too deep`, { hint: 'the image is corrupt' });
+                throw new errors_ShipError(`${repo.where}:${reference}: indexes nested too deep`, { hint: 'the image is corrupt' });
             const index = parse(ImageIndex);
             const wanted = options.platform ? index.manifests.filter((m) => matches(m.platform, options.platform)) : index.manifests;
             if (options.platform) {
                 const [chosen] = wanted;
                 if (!chosen) {
                     const known = index.manifests.map((m) => (m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest)).join(', ');
-                    throw new ShipError(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, {
+                    throw new errors_ShipError(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, {
                         hint: `it has: ${known}`,
                     });
                 }
@@ -89262,7 +89442,7 @@ async function pullImage(repo, reference, layout, options = {}) {
                 descriptor.mediaType = manifest.mediaType ?? MediaType.ociManifest;
         }
         else {
-            throw new ShipError(`${repo.where}:${reference} has media type ${quoted(mediaType)}, which is not an image`, { hint: 'pull an image manifest or index' });
+            throw new errors_ShipError(`${repo.where}:${reference} has media type ${quoted(mediaType)}, which is not an image`, { hint: 'pull an image manifest or index' });
         }
         const stored = await layout.writeBlob(answer.bytes);
         if (stored.digest !== answer.digest)
@@ -89270,10 +89450,15 @@ async function pullImage(repo, reference, layout, options = {}) {
         return descriptor;
     };
     const root = await fetchManifest(reference, 0);
+    // A blob already in the layout is kept only if its bytes hash to its digest; a file that does not is downloaded
+    // again, over it (as containerd's content store does not keep an ingest that fails its digest).
+    const { held, wrong } = await layout.blobsHeld([...blobs.values()]);
+    if (wrong.length > 0)
+        log(`${layout.where}: ${wrong.length} blob file(s) there do not hold what their digest says and are downloaded again: ${wrong.map(push_short).join(', ')}`);
     let present = 0;
     let bytesDownloaded = 0;
     await forEachLimited([...blobs.values()], options.concurrency ?? 4, async (blob) => {
-        if (await layout.hasBlob(blob.digest, blob.size)) {
+        if (held.has(blob.digest)) {
             present += 1;
             return;
         }
@@ -89283,8 +89468,8 @@ async function pullImage(repo, reference, layout, options = {}) {
         }
         catch (error) {
             body.destroy();
-            if (error instanceof ShipError && !error.message.startsWith(repo.where))
-                throw new ShipError(`pull ${push_short(blob.digest)} from ${repo.where}: ${error.message}`, {
+            if (error instanceof errors_ShipError && !error.message.startsWith(repo.where))
+                throw new errors_ShipError(`pull ${push_short(blob.digest)} from ${repo.where}: ${error.message}`, {
                     hint: error.hint ?? 'run again; if it persists the registry serves corrupt data',
                     cause: error,
                 });
@@ -89347,6 +89532,7 @@ function clientFor(target) {
  * OCI images: media types and documents, image layouts on disk and the archives that carry them, and the
  * distribution API client that pushes and pulls them. What the rest of src/ uses of oci/, and only that.
  */
+
 
 
 
@@ -89601,7 +89787,7 @@ function imageSettings(raw, ctx, push) {
         tag = parseImageTag(raw.tag, 'tag');
     }
     catch (error) {
-        if (!(error instanceof ShipError))
+        if (!(error instanceof errors_ShipError))
             throw error;
         const message = error.message.startsWith('tag ') ? error.message : `tag: ${error.message}`;
         addIssue(ctx, 'tag', message, error.hint);
@@ -89689,7 +89875,7 @@ function parseConfig(raw, options = {}) {
     const errors = parsed.error.issues.map((issue) => {
         const input = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
         const params = 'params' in issue ? issue.params : undefined;
-        return new ShipError(issue.message, { ...(input ? { input } : {}), ...(params?.hint ? { hint: params.hint } : {}) });
+        return new errors_ShipError(issue.message, { ...(input ? { input } : {}), ...(params?.hint ? { hint: params.hint } : {}) });
     });
     errors.sort((a, b) => order.indexOf(a.input ?? '') - order.indexOf(b.input ?? ''));
     throw new InputErrors(errors);
@@ -90072,7 +90258,7 @@ class MeshagentClient {
             idempotent: true,
         });
         if (response.status === 404) {
-            throw new ShipError(`Room does not exist: ${room}`, {
+            throw new errors_ShipError(`Room does not exist: ${room}`, {
                 input: 'room',
                 hint: `Create it first with 'meshagent rooms create ${room} --if-not-exists', or set create-room: true, then retry deploy.`,
             });
@@ -90190,7 +90376,7 @@ function shellWord(word) {
 function missingRepositoryError(projectId, projectKey, repositoryName) {
     const create = ['meshagent', 'registry', 'create', '--project-id', projectId, '--name', repositoryName].map(shellWord).join(' ');
     const list = ['meshagent', 'registry', 'list', '--project-id', projectId].map(shellWord).join(' ');
-    return new ShipError(`the target repository does not exist in the selected project: ${projectKey}/${repositoryName}. ` +
+    return new errors_ShipError(`the target repository does not exist in the selected project: ${projectKey}/${repositoryName}. ` +
         'meshagent-ship tried to create it automatically but your credentials do not have permission to create registry repositories.', { hint: `Create it with \`${create}\` or inspect existing repositories with \`${list}\`.` });
 }
 async function ensureRepository(client, projectKey, repositoryName) {
@@ -90604,6 +90790,43 @@ async function* gzipStream(parts, level) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/estargz/diff-id.ts
+/**
+ * A source layer's diff_id, held to its image's config. The converter replaces the config's diff_ids with those of
+ * the layers it writes, which takes away the check containerd makes when it unpacks a layer (the digest of the
+ * uncompressed tar must be the config's diff_id at the same index, or the unpack fails with "wrong diff id
+ * calculated on extraction"). So the converter makes that check itself, on the uncompressed tar as it streams by.
+ */
+
+
+
+/** The error for a source layer whose uncompressed tar is not what the config says; `where` names the image. */
+function diffIdMismatch(where, layer, expected, actual) {
+    return new errors_ShipError(`${where}: layer ${layer} does not match the image's config: its uncompressed content is ${actual}, but the config gives the diff_id ${expected}`, {
+        hint: "the image's config does not describe its layers (a layer was swapped, or the config edited): build, export or pull the image again",
+    });
+}
+/**
+ * Passes `tar` through, hashing it; with `expected`, the stream fails at its end instead of ending when the digest
+ * is another (so a reader never sees a clean end of a layer the config does not describe).
+ */
+function measureTar(tar, expected) {
+    const counter = new DigestCounter();
+    let digest;
+    const finish = () => (digest ??= counter.digest());
+    const measured = new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            counter.update(chunk);
+            callback(null, chunk);
+        },
+        flush(callback) {
+            const actual = finish();
+            callback(expected.diffId !== undefined && actual !== expected.diffId ? diffIdMismatch(expected.where, expected.layer, expected.diffId, actual) : null);
+        },
+    });
+    return { tar: (0,external_node_stream_.pipeline)(tar, measured, () => { }), diffId: finish, size: () => counter.size };
+}
+
 ;// CONCATENATED MODULE: ./src/estargz/footer.ts
 /**
  * The eStargz footer: an empty gzip member whose RFC 1952 Extra field says where the TOC member starts. It is the
@@ -90704,7 +90927,7 @@ class SpillStore {
             for (let at = 0; at < this.spilled;) {
                 const n = (0,external_node_fs_namespaceObject.readSync)(this.fd, buffer, 0, Math.min(STORE_BLOCK, this.spilled - at), at);
                 if (n === 0)
-                    throw new Error('the TOC spill file is shorter than written');
+                    throw new Error(`the temporary file of ${this.what} is shorter than written`);
                 at += n;
                 yield buffer.subarray(0, n);
             }
@@ -90733,7 +90956,7 @@ class SpillStore {
                 this.fd = (0,external_node_fs_namespaceObject.openSync)((0,external_node_path_.join)(this.dir, 'spill'), 'w+');
             }
             catch (error) {
-                throw new ShipError(`cannot write the temporary file of ${this.what} in ${parent}: ${error instanceof Error ? error.message : String(error)}`, {
+                throw new errors_ShipError(`cannot write the temporary file of ${this.what} in ${parent}: ${error instanceof Error ? error.message : String(error)}`, {
                     hint: this.tempDir === undefined ? 'set TMPDIR to a writable directory' : `make ${this.tempDir} writable`,
                 });
             }
@@ -91163,7 +91386,7 @@ async function* write(items, options, result, toc) {
                 if (!piece) {
                     const next = await iterator.next();
                     if (next.done)
-                        throw new ShipError(`tar entry ${JSON.stringify(header.name)}: the payload ends after ${chunkOffset + got} of ${header.size} bytes`);
+                        throw new errors_ShipError(`tar entry ${JSON.stringify(header.name)}: the payload ends after ${chunkOffset + got} of ${header.size} bytes`);
                     piece = next.value;
                 }
                 if (piece.length > length - got) {
@@ -92015,7 +92238,7 @@ async function checkLayerBlob(layout, layer) {
     const path = await layout.statBlob(layer);
     const actual = await sniffCompression(path, 'a layer blob');
     if (actual !== declared) {
-        throw new ShipError(`${layout.where}: layer ${layer.digest} is declared ${NAMES[declared]} (${layer.mediaType}), but its bytes are ${NAMES[actual]}`, {
+        throw new errors_ShipError(`${layout.where}: layer ${layer.digest} is declared ${NAMES[declared]} (${layer.mediaType}), but its bytes are ${NAMES[actual]}`, {
             hint: 'the manifest gives the layer the wrong media type: fix the tool that wrote the image, or export it again',
         });
     }
@@ -92029,7 +92252,7 @@ async function checkLayerBlob(layout, layer) {
 async function checkManifestParts(layout, descriptor, manifest) {
     checkDeclaredType(layout, descriptor, manifest.mediaType);
     if (!isConfigType(manifest.config.mediaType)) {
-        throw new ShipError(`${layout.where}: manifest ${descriptor.digest} has a config of media type ${quoted(manifest.config.mediaType)}, which is not an image config`, {
+        throw new errors_ShipError(`${layout.where}: manifest ${descriptor.digest} has a config of media type ${quoted(manifest.config.mediaType)}, which is not an image config`, {
             hint: 'only container images are handled (an OCI or Docker image config); this looks like another kind of artifact',
         });
     }
@@ -92043,7 +92266,7 @@ async function checkManifestParts(layout, descriptor, manifest) {
 /** A document whose own mediaType field is not its descriptor's is refused. */
 function checkDeclaredType(layout, descriptor, declared) {
     if (declared !== undefined && declared !== descriptor.mediaType) {
-        throw new ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
+        throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
             hint: 'the image is corrupt: build or export it again',
         });
     }
@@ -92052,7 +92275,7 @@ function checkDeclaredType(layout, descriptor, declared) {
 async function checkImageParts(layout, top, depth = 0) {
     if (isIndexType(top.mediaType)) {
         if (depth > 4)
-            throw new ShipError(`${layout.where}: index ${top.digest} nests too deeply`);
+            throw new errors_ShipError(`${layout.where}: index ${top.digest} nests too deeply`);
         const index = await layout.readJson(top, ImageIndex, 'index');
         checkDeclaredType(layout, top, index.mediaType);
         for (const entry of index.manifests)
@@ -92066,12 +92289,12 @@ async function checkImageParts(layout, top, depth = 0) {
     }
 }
 function unknownDocumentType(layout, descriptor) {
-    return new ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither an image manifest nor an index`, {
+    return new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither an image manifest nor an index`, {
         hint: 'name a container image (an OCI or Docker image manifest or index)',
     });
 }
 function unknownLayerType(layout, layer) {
-    return new ShipError(`${layout.where}: layer ${layer.digest} has media type ${quoted(layer.mediaType)}, which is not a container layer type`, {
+    return new errors_ShipError(`${layout.where}: layer ${layer.digest} has media type ${quoted(layer.mediaType)}, which is not a container layer type`, {
         hint: 'only tar layers (application/vnd.oci.image.layer.v1.tar, +gzip, +zstd, or their Docker equivalents) are handled; encrypted layers and artifacts are not',
     });
 }
@@ -92110,16 +92333,16 @@ async function* layerEntries(tar, where) {
  */
 function describeLayerReadError(error, what) {
     if (error instanceof TarFormatError)
-        return new ShipError(error.message, { hint: 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image', cause: error });
-    if (error instanceof ShipError)
+        return new errors_ShipError(error.message, { hint: 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image', cause: error });
+    if (error instanceof errors_ShipError)
         return error;
     const message = error instanceof Error ? error.message : String(error);
     if (isCorruptCompression(error))
-        return new ShipError(`${what}: the compressed stream is corrupt (${message})`, {
+        return new errors_ShipError(`${what}: the compressed stream is corrupt (${message})`, {
             hint: 'the layer blob is damaged: rebuild or re-export the image',
             cause: error,
         });
-    return new ShipError(`${what}: cannot be read (${message})`, { cause: error });
+    return new errors_ShipError(`${what}: cannot be read (${message})`, { cause: error });
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/layer.ts
@@ -92146,8 +92369,9 @@ function describeLayerReadError(error, what) {
 
 /**
  * Converts the layer `layer` of `source` and stores the result in `out`. The source blob is checked against the
- * descriptor (media type, compression, size, digest) as it is read, and its entries' names and link targets as
- * they are parsed; the conversion fails, keeping nothing, when any of them does not hold.
+ * descriptor (media type, compression, size, digest) as it is read, its uncompressed tar against the config's
+ * diff_id (`options.diffId`), and its entries' names and link targets as they are parsed; the conversion fails,
+ * keeping nothing, when any of them does not hold.
  */
 async function convertLayer(source, layer, out, options) {
     const { digest } = layer;
@@ -92162,32 +92386,36 @@ async function convertLayer(source, layer, out, options) {
                 throw error;
             });
             if (existing)
-                return await passThrough(source, layer, out, existing.tocDigest, existing.entries, what);
+                return await passThrough(source, layer, out, existing.tocDigest, existing.entries, what, options.diffId);
         }
         const result = {};
         let written;
+        const measured = measureTar(await openLayerTar(source, layer), { where: source.where, layer: digest, diffId: options.diffId });
         if (prioritized.length === 0) {
-            written = await out.writeBlobFrom(writeEstargz(streamItems(await openLayerTar(source, layer), what), options, result));
+            written = await out.writeBlobFrom(writeEstargz(streamItems(measured.tar, what), options, result));
         }
         else {
-            const spool = await (0,promises_.mkdtemp)((0,external_node_path_.join)(options.tempDir ?? (0,external_node_os_namespaceObject.tmpdir)(), 'estargz-spool-'));
+            const spool = await makeTempDir(options.tempDir, 'estargz-spool-');
+            const tarPath = (0,external_node_path_.join)(spool, 'layer.tar');
+            const spooled = (0,external_node_fs_namespaceObject.createWriteStream)(tarPath);
             try {
-                const tarPath = (0,external_node_path_.join)(spool, 'layer.tar');
-                await (0,external_node_stream_promises_namespaceObject.pipeline)(await openLayerTar(source, layer), (0,external_node_fs_namespaceObject.createWriteStream)(tarPath));
+                await (0,external_node_stream_promises_namespaceObject.pipeline)(measured.tar, spooled);
                 written = await out.writeBlobFrom(writeEstargz(await prioritizedItems(tarPath, prioritized, what), options, result));
             }
             finally {
+                // The spooled file first, once its stream has closed: else the directory may not be empty yet.
+                await write_stream_removeWhenClosed(spooled, tarPath);
                 await (0,promises_.rm)(spool, { recursive: true, force: true });
             }
         }
-        return { ...result, ...written, passedThrough: false };
+        return { ...result, ...written, passedThrough: false, sourceDiffId: measured.diffId() };
     }
     catch (error) {
         const described = describeLayerReadError(error, what);
         // Errors about the blob name it already; those from inside its tar get the layer's name in front.
         if (described.message.includes(digest))
             throw described;
-        throw new ShipError(`${what}: ${described.message}`, { hint: described.hint, cause: error });
+        throw new errors_ShipError(`${what}: ${described.message}`, { hint: described.hint, cause: error });
     }
 }
 /** Names the converter writes itself; the same names in the input (an earlier conversion) are dropped. */
@@ -92315,21 +92543,17 @@ async function prioritizedItems(tarPath, prioritized, where) {
 async function* emptyBody() { }
 /**
  * An eStargz layer is kept as it is; its uncompressed size and diff_id are measured for the annotations/config, in
- * the same read that checks its blob and its entries' names.
+ * the same read that checks its blob, its diff_id against the config's (`diffId`) and its entries' names.
  */
-async function passThrough(source, layer, out, tocDigest, entries, where) {
-    const counter = new DigestCounter();
-    const measured = new external_node_stream_.Transform({
-        transform(chunk, _encoding, callback) {
-            counter.update(chunk);
-            callback(null, chunk);
-        },
-    });
-    for await (const _entry of layerEntries((0,external_node_stream_.pipeline)(await openLayerTar(source, layer), measured, () => { }), where))
+async function passThrough(source, layer, out, tocDigest, entries, where, diffId) {
+    const measured = measureTar(await openLayerTar(source, layer), { where: source.where, layer: layer.digest, diffId });
+    for await (const _entry of layerEntries(measured.tar, where))
         ;
     const blob = { digest: layer.digest, size: layer.size };
     const written = out.dir === source.dir ? blob : await out.writeBlobFrom((0,external_node_fs_namespaceObject.createReadStream)(source.blobPath(layer.digest), { highWaterMark: 1 << 20 }), blob, source.where);
-    return { ...written, tocDigest, diffId: counter.digest(), uncompressedSize: counter.size, entries, passedThrough: true };
+    const measuredDiffId = measured.diffId();
+    // A kept layer is its own diff_id in the output: the source's and the converted one are the same.
+    return { ...written, tocDigest, diffId: measuredDiffId, uncompressedSize: measured.size(), entries, passedThrough: true, sourceDiffId: measuredDiffId };
 }
 
 ;// CONCATENATED MODULE: ./src/glob.ts
@@ -92920,10 +93144,11 @@ function attribute(wanted, view, layerCount) {
 ;// CONCATENATED MODULE: ./src/estargz/image.ts
 /**
  * Whole-image conversion: walks an index (every platform) or a single manifest, converts every layer to eStargz,
- * replaces the config's diff_ids, and writes config, manifest and index again with OCI media types, so each digest
+ * replaces the config's diff_ids (once each source layer has been found to have the diff_id the config gives it,
+ * see diff-id.ts), and writes config, manifest and index again with OCI media types, so each digest
  * up the tree changes with what it points to. Layer descriptors get the TOC digest and uncompressed-size
  * annotations and, under the keys the caller gives (`provenance`), what a later conversion needs to reuse them: the
- * source layer's digest, the conversion's settings and the diff_id. A layer shared by several platforms is converted
+ * source layer's digest and diff_id, the conversion's settings and the diff_id. A layer shared by several platforms is converted
  * once, and a layer whose conversion with the same settings is known from elsewhere (an earlier conversion, see
  * `reuse`) is not converted at all.
  */
@@ -92934,8 +93159,9 @@ function attribute(wanted, view, layerCount) {
 
 
 
+
 /** A conversion setting out of range; `setting` names the option, so a caller can name its own input or flag. */
-class ConversionSettingError extends ShipError {
+class ConversionSettingError extends errors_ShipError {
     setting;
     constructor(setting, message, hint) {
         super(message, { hint });
@@ -92972,7 +93198,12 @@ async function convertImage(source, top, out, options = {}) {
     const missing = new Map();
     const layerCache = new Map();
     const reuse = options.reuse;
-    const convertOneLayer = (layer, prioritized, params) => {
+    /**
+     * A layer converted (or reused) once per settings, however often images name it. `diffId` is what the config of
+     * the first image to name it gives; that is checked as the layer streams, and convertManifest checks the
+     * measured diff_id against each config again.
+     */
+    const convertOneLayer = (layer, prioritized, params, diffId) => {
         const { digest, size } = layer;
         const key = `${digest}\0${params}`;
         let pending = layerCache.get(key);
@@ -92983,6 +93214,9 @@ async function convertImage(source, top, out, options = {}) {
                     // The source digest is the key of the reuse and goes into the new layer's annotations: the bytes here must
                     // have it, though they are not converted (a read and a hash, no more).
                     await source.verifyBlob(layer);
+                    // Verified bytes of this digest have the source diff_id the earlier conversion measured.
+                    if (reused.sourceDiffId !== diffId)
+                        throw diffIdMismatch(source.where, digest, diffId, reused.sourceDiffId);
                     options.onLayer?.({ kind: 'reused', digest, result: reused });
                     const { lazyPull: _lazy, ...written } = reused;
                     return { result: { ...written, passedThrough: false }, reused };
@@ -92993,6 +93227,7 @@ async function convertImage(source, top, out, options = {}) {
                     level,
                     chunkSize,
                     prioritized,
+                    diffId,
                     ...(options.tempDir === undefined ? {} : { tempDir: options.tempDir }),
                     onProgress: (payloadBytes) => options.onLayer?.({ kind: 'progress', digest, payloadBytes }),
                 });
@@ -93009,7 +93244,7 @@ async function convertImage(source, top, out, options = {}) {
         await checkManifestParts(source, descriptor, manifest);
         const config = await source.readJson(manifest.config, ImageConfig, 'config');
         if (config.rootfs.diff_ids.length !== manifest.layers.length) {
-            throw new ShipError(`${source.where}: manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`, { hint: 'the image is corrupt: rebuild it' });
+            throw new errors_ShipError(`${source.where}: manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`, { hint: 'the image is corrupt: rebuild it' });
         }
         // Earlier conversions are looked at first: their TOCs list the paths of their source layers. The layers they
         // may stand in for are hashed meanwhile (see convertOneLayer), on every core.
@@ -93035,7 +93270,11 @@ async function convertImage(source, top, out, options = {}) {
         for (const [i, layer] of manifest.layers.entries()) {
             const wanted = prioritized[i] ?? [];
             const params = conversionParams({ level, chunkSize, prioritized: wanted });
-            const { result, reused } = await convertOneLayer(layer, wanted, params);
+            const diffId = config.rootfs.diff_ids[i];
+            const { result, reused } = await convertOneLayer(layer, wanted, params, diffId);
+            // Checked here too: a layer named twice was measured once, against the diff_id of its first place.
+            if (result.sourceDiffId !== diffId)
+                throw diffIdMismatch(source.where, layer.digest, diffId, result.sourceDiffId);
             results.push({ source: layer.digest, result, prioritized: wanted, prefetchFiles: files[i] ?? 0, reused });
             const { urls: _urls, annotations, ...rest } = layer;
             layers.push({
@@ -93047,7 +93286,14 @@ async function convertImage(source, top, out, options = {}) {
                     ...annotations,
                     [Annotation.stargzTocDigest]: result.tocDigest,
                     [Annotation.estargzUncompressedSize]: String(result.uncompressedSize),
-                    ...(provenance ? { [provenance.sourceDigest]: layer.digest, [provenance.conversion]: params, [provenance.diffId]: result.diffId } : {}),
+                    ...(provenance
+                        ? {
+                            [provenance.sourceDigest]: layer.digest,
+                            [provenance.sourceDiffId]: result.sourceDiffId,
+                            [provenance.conversion]: params,
+                            [provenance.diffId]: result.diffId,
+                        }
+                        : {}),
                 },
             });
         }
@@ -93071,7 +93317,7 @@ async function convertImage(source, top, out, options = {}) {
         let written;
         if (isIndexType(mediaType)) {
             if (depth > 4)
-                throw new ShipError(`${source.where}: index ${descriptor.digest} nests too deeply`);
+                throw new errors_ShipError(`${source.where}: index ${descriptor.digest} nests too deeply`);
             const index = await source.readJson(descriptor, ImageIndex, 'index');
             checkDeclaredType(source, descriptor, index.mediaType);
             const entries = [];
@@ -93104,6 +93350,230 @@ async function convertImage(source, top, out, options = {}) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/estargz/hardlink-check.ts
+/**
+ * The verifier's hardlink rule, in memory that does not grow with the number of hardlinks: every hardlink's target
+ * must be an entry earlier in the TOC (a lazy-pulling reader resolves a hardlink by the entry it has already seen).
+ *
+ * While the TOC streams by, each hardlink is appended to a spill file (SpillStore: one block in memory, the rest
+ * under `tempDir`). Afterwards the hardlinks are read back in batches of at most BATCH_LINKS links and BATCH_BYTES
+ * of distinct target names, held in typed arrays (an open-addressing table of the targets, no object per link);
+ * for each batch the TOC is read once more, up to the last link of the batch, to find where each target first
+ * appears. A layer of many hardlinks costs a few more readings of its TOC instead of memory.
+ */
+
+
+/**
+ * Links per batch: each costs 8 bytes in the arrays below and 24 in the table (two slots per link), so with the
+ * names a batch holds at most about 24 MiB, allocated once. A layer of 600,000 hardlinks takes two batches.
+ */
+const BATCH_LINKS = 1 << 19;
+/** Bytes of distinct target names per batch. */
+const BATCH_BYTES = 8 << 20;
+/** No target recorded yet (entry indices are below 2^32 - 1). */
+const hardlink_check_NONE = 0xffffffff;
+class HardlinkCheck {
+    tempDir;
+    limits;
+    /** Made at the first hardlink: a layer without any costs nothing. */
+    store;
+    links = 0;
+    constructor(tempDir, limits = { links: BATCH_LINKS, bytes: BATCH_BYTES }) {
+        this.tempDir = tempDir;
+        this.limits = limits;
+    }
+    get count() {
+        return this.links;
+    }
+    add(index, name, linkName) {
+        const nameBytes = Buffer.from(name);
+        const linkBytes = Buffer.from(linkName);
+        const head = Buffer.allocUnsafe(12);
+        head.writeUInt32LE(index, 0);
+        head.writeUInt32LE(nameBytes.length, 4);
+        head.writeUInt32LE(linkBytes.length, 8);
+        this.store ??= new SpillStore(this.tempDir, 'the hardlink list');
+        this.store.write(Buffer.concat([head, nameBytes, linkBytes]));
+        this.links += 1;
+    }
+    /**
+     * Checks every hardlink added; `entries` reads the TOC from its start (names only matter), and is asked once per
+     * batch. Calls `defect` for each hardlink whose target is not earlier, in TOC order.
+     */
+    async check(entries, defect) {
+        const linkIndex = new Uint32Array(Math.min(this.limits.links, this.links));
+        const slotOf = new Uint32Array(linkIndex.length);
+        const table = new TargetTable(linkIndex.length, this.limits.bytes);
+        for (let done = 0; done < this.links;) {
+            table.clear();
+            let size = 0;
+            for (const link of this.records(done)) {
+                const target = cleanPath(link.linkName.toString());
+                if (size > 0 && (size === linkIndex.length || !table.fits(target)))
+                    break;
+                linkIndex[size] = link.index;
+                slotOf[size] = table.insert(target);
+                size += 1;
+            }
+            const last = linkIndex[size - 1];
+            // Links come in TOC order: entries after the batch's last link cannot be the target of any of its links.
+            const toc = entries();
+            try {
+                let index = 0;
+                reading: for (let next = await toc.next(); !next.done; next = await toc.next()) {
+                    for (const entry of next.value) {
+                        if (index >= last)
+                            break reading;
+                        if (entry.type !== 'chunk')
+                            table.sawAt(cleanPath(entry.name), index);
+                        index += 1;
+                    }
+                }
+            }
+            finally {
+                await toc.return(undefined);
+            }
+            let failed = false;
+            for (let i = 0; i < size; i += 1)
+                if (!(table.firstAt(slotOf[i]) < linkIndex[i]))
+                    failed = true;
+            if (failed) {
+                // Names are read back only for the links that fail.
+                let i = 0;
+                for (const link of this.records(done)) {
+                    if (i === size)
+                        break;
+                    if (!(table.firstAt(slotOf[i]) < link.index))
+                        defect(`TOC entry ${JSON.stringify(link.name.toString())}: hardlink target ${JSON.stringify(link.linkName.toString())} is not earlier in the TOC`);
+                    i += 1;
+                }
+            }
+            done += size;
+        }
+    }
+    close() {
+        this.store?.close();
+    }
+    /** The spilled links from the `from`-th on; each record is valid until the next one is asked for. */
+    *records(from) {
+        // The pieces of the store, each after what was left of the one before (the start of a record that goes on).
+        let work = Buffer.allocUnsafe(0);
+        let left = 0;
+        let ordinal = 0;
+        for (const piece of this.store?.read() ?? []) {
+            if (left + piece.length > work.length) {
+                const larger = Buffer.allocUnsafe(Math.max(2 * work.length, left + piece.length));
+                work.copy(larger, 0, 0, left);
+                work = larger;
+            }
+            piece.copy(work, left);
+            const length = left + piece.length;
+            let at = 0;
+            while (length - at >= 12) {
+                const nameLength = work.readUInt32LE(at + 4);
+                const end = at + 12 + nameLength + work.readUInt32LE(at + 8);
+                if (end > length)
+                    break;
+                if (ordinal >= from)
+                    yield { index: work.readUInt32LE(at), name: work.subarray(at + 12, at + 12 + nameLength), linkName: work.subarray(at + 12 + nameLength, end) };
+                ordinal += 1;
+                at = end;
+            }
+            work.copy(work, 0, at, length);
+            left = length - at;
+        }
+    }
+}
+/**
+ * Distinct target paths with where each first appears: an open-addressing hash table over typed arrays, the names
+ * kept as UTF-8 in one buffer. A 32-bit hash picks the slot; equal names are confirmed by comparing the names.
+ */
+class TargetTable {
+    maxBytes;
+    hashes;
+    /** 1 + the target's number in the slot; 0 for an empty slot. */
+    keys;
+    first;
+    starts;
+    names = Buffer.alloc(0);
+    bytes = 0;
+    targets = 0;
+    constructor(links, 
+    /** Bytes of distinct names the table takes before it is full. */
+    maxBytes) {
+        this.maxBytes = maxBytes;
+        let capacity = 16;
+        while (capacity < links * 2)
+            capacity *= 2;
+        this.hashes = new Uint32Array(capacity);
+        this.keys = new Uint32Array(capacity);
+        this.first = new Uint32Array(capacity);
+        this.starts = new Uint32Array(links + 1);
+    }
+    /** Empties the table for the next batch (its memory is kept). */
+    clear() {
+        this.keys.fill(0);
+        this.first.fill(hardlink_check_NONE);
+        this.bytes = 0;
+        this.targets = 0;
+    }
+    /** Whether `target` is in the table, or its name fits in this batch's bytes. */
+    fits(target) {
+        return this.find(target, hashOf(target)) !== -1 || this.bytes + Buffer.byteLength(target) <= this.maxBytes;
+    }
+    /** The slot of `target`, added if it is new. */
+    insert(target) {
+        const hash = hashOf(target);
+        const found = this.find(target, hash);
+        if (found !== -1)
+            return found;
+        const bytes = Buffer.from(target);
+        if (this.bytes + bytes.length > this.names.length) {
+            const larger = Buffer.alloc(Math.max(this.names.length * 2, this.bytes + bytes.length, 4096));
+            this.names.copy(larger, 0, 0, this.bytes);
+            this.names = larger;
+        }
+        bytes.copy(this.names, this.bytes);
+        this.bytes += bytes.length;
+        this.targets += 1;
+        this.starts[this.targets] = this.bytes;
+        const mask = this.hashes.length - 1;
+        let slot = hash & mask;
+        while (this.keys[slot] !== 0)
+            slot = (slot + 1) & mask;
+        this.hashes[slot] = hash;
+        this.keys[slot] = this.targets;
+        return slot;
+    }
+    /** Records that the entry at `index` has `path`, if it is a target seen for the first time. */
+    sawAt(path, index) {
+        const slot = this.find(path, hashOf(path));
+        if (slot !== -1 && this.first[slot] === hardlink_check_NONE)
+            this.first[slot] = index;
+    }
+    /** Where the target in `slot` first appears; NONE when it does not. */
+    firstAt(slot) {
+        return this.first[slot];
+    }
+    find(path, hash) {
+        const mask = this.hashes.length - 1;
+        for (let slot = hash & mask;; slot = (slot + 1) & mask) {
+            const key = this.keys[slot];
+            if (key === 0)
+                return -1;
+            if (this.hashes[slot] === hash && this.names.toString('utf8', this.starts[key - 1], this.starts[key]) === path)
+                return slot;
+        }
+    }
+}
+/** FNV-1a over the UTF-16 code units of a path: only picks a slot, so any spread will do. */
+function hashOf(path) {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < path.length; i += 1)
+        hash = Math.imul(hash ^ path.charCodeAt(i), 0x01000193);
+    return hash >>> 0;
+}
+
 ;// CONCATENATED MODULE: ./src/estargz/verify-layer.ts
 /**
  * Checks one eStargz blob end to end, as a lazy-pulling reader depends on it: footer, TOC member and name, the TOC
@@ -93114,9 +93584,10 @@ async function convertImage(source, top, out, options = {}) {
  *
  * Memory does not grow with the number of entries: the blob is read once, in order, one gzip member at a time, and
  * the TOC is read alongside it as a stream (read-toc.ts), entry by entry, each TOC entry checked against the tar
- * entry it describes. Only the hardlinks are remembered, to check that each target comes earlier in the TOC with a
- * second pass over the TOC (made only when there are hardlinks).
+ * entry it describes. The hardlinks are spilled to a temporary file, to check that each target comes earlier in the
+ * TOC with further passes over the TOC (made only when there are hardlinks; see hardlink-check.ts).
  */
+
 
 
 
@@ -93127,16 +93598,16 @@ async function convertImage(source, top, out, options = {}) {
 
 /** Defects beyond this many per layer are counted, not listed. */
 const MAX_DEFECTS = 25;
-async function verifyLayerBlob(path, expect) {
+async function verifyLayerBlob(path, expect, options = {}) {
     const reader = await fileReader(path);
     try {
-        return await verifyWith(path, reader, expect);
+        return await verifyWith(path, reader, expect, options);
     }
     finally {
         await reader.close();
     }
 }
-async function verifyWith(path, reader, expect) {
+async function verifyWith(path, reader, expect, options) {
     const report = { defects: [] };
     let suppressed = 0;
     const found = [];
@@ -93157,7 +93628,8 @@ async function verifyWith(path, reader, expect) {
         return report;
     }
     const { footer, blobSize } = location;
-    const schema = new SchemaCheck(footer.tocOffset, defect);
+    const hardlinks = new HardlinkCheck(options.tempDir);
+    const schema = new SchemaCheck(footer.tocOffset, defect, hardlinks);
     const toc = new TocCursor(readTocEntries(reader, location), (entry) => schema.visit(entry));
     // One pass over the members: member starts (compressed -> uncompressed), the diff_id, and the tar.
     const members = new MemberStarts();
@@ -93234,8 +93706,8 @@ async function verifyWith(path, reader, expect) {
         await toc.drain();
         facts = toc.facts;
         schema.finish();
-        if (schema.hardlinks.length > 0)
-            await checkHardlinks(reader, location, schema.hardlinks, defect);
+        if (hardlinks.count > 0)
+            await checkHardlinks(reader, location, hardlinks, defect);
     }
     catch (error) {
         // A damaged TOC is the one defect reported: what was compared against it means nothing.
@@ -93244,6 +93716,7 @@ async function verifyWith(path, reader, expect) {
         throw error;
     }
     finally {
+        hardlinks.close();
         await toc.close();
     }
     if (aligned && !sawToc)
@@ -93370,19 +93843,20 @@ class MemberStarts {
 /**
  * The TOC's own rules, entry by entry as it streams: types, required fields per type, chunk continuity, payload
  * offsets below the TOC and rising (each payload starts its own member, in stream order; entries sharing a member
- * through `innerOffset` aside). Hardlinks are collected for checkHardlinks.
+ * through `innerOffset` aside). Hardlinks are handed to a HardlinkCheck.
  */
 class SchemaCheck {
     tocOffset;
     defect;
+    hardlinks;
     index = 0;
     file;
     lastOffset;
-    hardlinks = [];
     prefetchLandmarkOffset;
-    constructor(tocOffset, defect) {
+    constructor(tocOffset, defect, hardlinks) {
         this.tocOffset = tocOffset;
         this.defect = defect;
+        this.hardlinks = hardlinks;
     }
     visit(e) {
         const index = this.index;
@@ -93396,7 +93870,7 @@ class SchemaCheck {
         if ((e.type === 'symlink' || e.type === 'hardlink') && !e.linkName)
             this.defect(`${label} (${e.type}) has no linkName`);
         if (e.type === 'hardlink' && e.linkName)
-            this.hardlinks.push({ index, name: e.name, target: cleanPath(e.linkName), linkName: e.linkName });
+            this.hardlinks.add(index, e.name, e.linkName);
         if (this.prefetchLandmarkOffset === undefined && e.name === PREFETCH_LANDMARK)
             this.prefetchLandmarkOffset = e.offset ?? 0;
         if (hasPayload) {
@@ -93439,31 +93913,15 @@ class SchemaCheck {
         this.file = undefined;
     }
 }
-/** Each hardlink's target must be an entry earlier in the TOC: a second pass over the TOC finds where each target first appears. */
+/** Each hardlink's target must be an entry earlier in the TOC (a TOC broken on a further pass is a BrokenToc). */
 async function checkHardlinks(reader, location, hardlinks, defect) {
-    const firstAt = new Map(hardlinks.map((h) => [h.target, Number.POSITIVE_INFINITY]));
-    let index = 0;
     try {
-        const entries = readTocEntries(reader, location);
-        for (let next = await entries.next(); !next.done; next = await entries.next()) {
-            for (const entry of next.value) {
-                if (entry.type !== 'chunk') {
-                    const path = cleanPath(entry.name);
-                    if (firstAt.get(path) === Number.POSITIVE_INFINITY)
-                        firstAt.set(path, index);
-                }
-                index += 1;
-            }
-        }
+        await hardlinks.check(() => readTocEntries(reader, location), defect);
     }
     catch (error) {
         if (error instanceof TocError)
             throw new BrokenToc(error.message);
         throw error;
-    }
-    for (const link of hardlinks) {
-        if (!(firstAt.get(link.target) < link.index))
-            defect(`TOC entry ${JSON.stringify(link.name)}: hardlink target ${JSON.stringify(link.linkName)} is not earlier in the TOC`);
     }
 }
 /** What the TOC says about an entry against what its tar header says; undefined when they agree. */
@@ -93562,7 +94020,7 @@ async function verifyImage(layout, top, options = {}) {
                 defects.push(`index ${descriptor.digest} has media type ${descriptor.mediaType}, not ${MediaType.ociIndex}`);
             const index = await layout.readJson(descriptor.digest, ImageIndex, 'index');
             if (depth > 4)
-                throw new ShipError(`index ${descriptor.digest} nests too deeply`);
+                throw new errors_ShipError(`index ${descriptor.digest} nests too deeply`);
             for (const entry of index.manifests)
                 await visit(entry, depth + 1);
             return;
@@ -93586,7 +94044,7 @@ async function verifyImage(layout, top, options = {}) {
             if (!cached) {
                 onLayer?.(layer.digest);
                 const facts = elsewhere?.get(layer.digest);
-                cached = { report: facts ? checkAgainst(layer, diffId, facts) : await verifyOneLayer(layout, layer, diffId) };
+                cached = { report: facts ? checkAgainst(layer, diffId, facts) : await verifyOneLayer(layout, layer, diffId, options.tempDir) };
                 verified.set(key, cached);
             }
             const { report } = cached;
@@ -93624,7 +94082,7 @@ function checkAgainst(layer, diffId, facts) {
         defects.push(`uncompressed size ${facts.uncompressedSize} does not match the annotation ${size}`);
     return { defects, tocDigest: facts.tocDigest, entries: facts.entries, ...(facts.lazyPull === undefined ? {} : { lazyPull: facts.lazyPull }) };
 }
-async function verifyOneLayer(layout, layer, diffId) {
+async function verifyOneLayer(layout, layer, diffId, tempDir) {
     const defects = [];
     if (layer.mediaType !== MediaType.ociLayerGzip)
         defects.push(`media type is ${layer.mediaType}, not ${MediaType.ociLayerGzip}`);
@@ -93637,7 +94095,7 @@ async function verifyOneLayer(layout, layer, diffId) {
         return { defects: [...defects, `the blob's content has digest ${counter.digest()}`] };
     if (counter.size !== layer.size)
         defects.push(`the blob is ${counter.size} bytes, the descriptor says ${layer.size}`);
-    const report = await verifyLayerBlob(layout.blobPath(layer.digest), { annotations: layer.annotations, diffId });
+    const report = await verifyLayerBlob(layout.blobPath(layer.digest), { annotations: layer.annotations, diffId }, { tempDir });
     return { ...report, defects: [...defects, ...report.defects] };
 }
 
@@ -93662,6 +94120,8 @@ async function verifyOneLayer(layout, layer, diffId) {
 const ShipAnnotation = {
     /** The digest of the source layer the layer was converted from. */
     sourceDigest: 'com.meshagent.ship.source-digest',
+    /** The source layer's diff_id (the digest of its uncompressed tar), measured as it was converted. */
+    sourceDiffId: 'com.meshagent.ship.source-diff-id',
     /** The conversion's settings (converter version, level, chunk size, prefetched paths). */
     conversion: 'com.meshagent.ship.conversion',
     /** The layer's diff_id (the digest of the uncompressed blob), for the config of a later ship. */
@@ -93684,7 +94144,7 @@ async function convertImageForShip(source, top, out, options = {}) {
     }
     catch (error) {
         if (error instanceof ConversionSettingError)
-            throw new ShipError(error.message, { input: INPUT_OF[error.setting], ...(error.hint ? { hint: error.hint } : {}), cause: error });
+            throw new errors_ShipError(error.message, { input: INPUT_OF[error.setting], ...(error.hint ? { hint: error.hint } : {}), cause: error });
         throw error;
     }
 }
@@ -93692,8 +94152,8 @@ async function convertImageForShip(source, top, out, options = {}) {
 ;// CONCATENATED MODULE: ./src/pipeline/reuse.ts
 /**
  * Fast re-ships: layers the previous ship converted are reused instead of converted again. Every layer the converter
- * writes carries, on its manifest descriptor, the digest of the source layer it came from, the conversion's settings
- * and its diff_id (`com.meshagent.ship.*`, see annotations.ts). Before converting, the convert stage reads the
+ * writes carries, on its manifest descriptor, the digest and diff_id of the source layer it came from, the
+ * conversion's settings and its own diff_id (`com.meshagent.ship.*`, see annotations.ts). Before converting, the convert stage reads the
  * repository's previous image (the same tag, else the image the service runs now), per platform manifest, and a
  * source layer whose digest and settings match one recorded there is not converted: its eStargz blob is already in
  * the repository, so the push skips it, and the new manifest points at it.
@@ -93707,7 +94167,9 @@ async function convertImageForShip(source, top, out, options = {}) {
  *  - the diff_id annotation must be the previous image's config's diff_id for that layer (the config is read, as it
  *    is small), so a tool that rewrote the layers but kept the annotations is caught; the uncompressed size is taken
  *    from the annotation the previous ship wrote after measuring it. Only holders of a push token for this
- *    repository can write either, and containerd checks the diff_id again when it unpacks the layer.
+ *    repository can write either, and containerd checks the diff_id again when it unpacks the layer;
+ *  - the source diff_id annotation stands for reading the source layer whole: the converter holds it to the diff_id
+ *    the new image's config gives (bytes of the source digest, which it checks, have the diff_id measured then).
  * Nothing here may fail a ship: a previous image that is missing, unreadable or without the annotations, and a layer
  * that does not pass the checks, mean a full conversion of what is concerned, with a line in the log.
  */
@@ -93736,19 +94198,21 @@ function conversionsOf(manifest, diffIds) {
 function conversionOf(layer) {
     const a = layer.annotations ?? {};
     const source = a[ShipAnnotation.sourceDigest];
+    const sourceDiffId = a[ShipAnnotation.sourceDiffId];
     const params = a[ShipAnnotation.conversion];
     const diffId = a[ShipAnnotation.diffId];
     const tocDigest = a[Annotation.stargzTocDigest];
     const uncompressed = a[Annotation.estargzUncompressedSize];
     if (layer.mediaType !== MediaType.ociLayerGzip)
         return undefined;
-    if (!source || !isDigest(source) || !diffId || !isDigest(diffId) || !tocDigest || !isDigest(tocDigest))
+    // A layer converted before the source diff_id was recorded lacks it: it is converted again, once.
+    if (!source || !isDigest(source) || !sourceDiffId || !isDigest(sourceDiffId) || !diffId || !isDigest(diffId) || !tocDigest || !isDigest(tocDigest))
         return undefined;
     if (!params || !/^estargz\/\d+ /.test(params))
         return undefined;
     if (!uncompressed || !/^\d+$/.test(uncompressed) || !Number.isSafeInteger(Number(uncompressed)))
         return undefined;
-    return { source, params, digest: layer.digest, size: layer.size, tocDigest, diffId, uncompressedSize: Number(uncompressed) };
+    return { source, sourceDiffId, params, digest: layer.digest, size: layer.size, tocDigest, diffId, uncompressedSize: Number(uncompressed) };
 }
 /**
  * The layers the repository's previous image holds, ready to be reused; undefined (after a log line saying why)
@@ -93819,10 +94283,10 @@ const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 /** The diff_ids of an image's config, read from the registry and checked against its digest. */
 async function configDiffIds(repo, config) {
     if (config.size > MAX_CONFIG_BYTES)
-        throw new ShipError(`its config is ${config.size} bytes, more than a config can be`);
+        throw new errors_ShipError(`its config is ${config.size} bytes, more than a config can be`);
     const bytes = await repo.readBlobRange(config.digest, 0, config.size);
     if (sha256(bytes) !== config.digest)
-        throw new ShipError(`its config ${push_short(config.digest)} came back with other content`);
+        throw new errors_ShipError(`its config ${push_short(config.digest)} came back with other content`);
     return ImageConfig.parse(JSON.parse(bytes.toString('utf8'))).rootfs.diff_ids;
 }
 /** The previous image's conversions, each checked in the registry the first time it is asked for. */
@@ -93881,19 +94345,20 @@ class RegistryReuse {
         const { digest, size } = conversion;
         const stored = await this.repo.blobSize(digest);
         if (stored === undefined)
-            throw new ShipError('the repository no longer has the blob');
+            throw new errors_ShipError('the repository no longer has the blob');
         if (stored !== size)
-            throw new ShipError(`the blob is ${stored} bytes, its descriptor says ${size}`);
+            throw new errors_ShipError(`the blob is ${stored} bytes, its descriptor says ${size}`);
         const reader = { size, read: (start, length) => this.repo.readBlobRange(digest, start, length) };
         const blob = await readToc(reader);
         if (blob.tocDigest !== conversion.tocDigest)
-            throw new ShipError(`its TOC digest is ${blob.tocDigest}, the annotation says ${conversion.tocDigest}`);
+            throw new errors_ShipError(`its TOC digest is ${blob.tocDigest}, the annotation says ${conversion.tocDigest}`);
         return {
             reused: {
                 digest,
                 size,
                 tocDigest: blob.tocDigest,
                 diffId: conversion.diffId,
+                sourceDiffId: conversion.sourceDiffId,
                 uncompressedSize: conversion.uncompressedSize,
                 entries: blob.entries,
                 lazyPull: lazyPull(blob),
@@ -93996,10 +94461,10 @@ async function shippableImage(source, config, workDir, log, options = {}) {
         log(`reused ${elsewhere.size} of ${count(all, 'layer')} (converted by the previous ship)`);
     }
     options.signal?.throwIfAborted();
-    const verdict = await verifyImage(out, conversion.descriptor, { elsewhere });
+    const verdict = await verifyImage(out, conversion.descriptor, { elsewhere, tempDir: workDir });
     if (!verdict.ok) {
         const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
-        throw new ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, {
+        throw new errors_ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, {
             hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
         });
     }
@@ -94014,7 +94479,7 @@ async function shippableImage(source, config, workDir, log, options = {}) {
         const origin = converted?.layers[index];
         const lazy = origin?.reused ? origin.reused.lazyPull : lazyPulls.get(descriptor.digest);
         if (lazy === undefined)
-            throw new ShipError(`layer ${descriptor.digest} was not verified`, {
+            throw new errors_ShipError(`layer ${descriptor.digest} was not verified`, {
                 hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
             });
         layers.push({
@@ -94094,7 +94559,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM'];
 /** How long a forced run has to report once a deploy it waited for has settled. */
 const REPORT_MS = 1_000;
 /** The reason of an aborted run: which signal stopped it. */
-class Stopped extends ShipError {
+class Stopped extends errors_ShipError {
     signalName;
     constructor(signalName) {
         super(`stopped by ${signalName}`, { hint: 'the run was cancelled: nothing after this stage ran, and its temporary files were removed; run again to ship' });
@@ -94224,13 +94689,13 @@ function existingSpec(record, name) {
     if (parsed.success)
         return parsed.data;
     const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(spec)'))].join(', ');
-    throw new ShipError(`existing service ${name} has a spec meshagent-ship cannot update without losing parts of it (${fields}); it was left unchanged`, {
+    throw new errors_ShipError(`existing service ${name} has a spec meshagent-ship cannot update without losing parts of it (${fields}); it was left unchanged`, {
         hint: 'update meshagent-ship, or deploy this service with the MeshAgent CLI',
     });
 }
 function requireId(existing, name) {
     if (!existing.id)
-        throw new ShipError(`existing service ${name} is missing an id`, {
+        throw new errors_ShipError(`existing service ${name} is missing an id`, {
             hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`',
         });
     return existing.id;
@@ -94290,7 +94755,7 @@ async function unsure(write, undo, step) {
  */
 function isRefusal(error) {
     if (!(error instanceof HttpError))
-        return error instanceof ShipError;
+        return error instanceof errors_ShipError;
     if (error.status === undefined)
         return false;
     return (error.status >= 400 && error.status < 500) || error.status === 503;
@@ -94468,7 +94933,7 @@ async function claimRoute(client, plan) {
     }
     const current = await client.getRoute(domain);
     if (!current)
-        throw new ShipError(`route ${domain} was taken and then removed while deploying`, { input: 'domain', hint: 'retry the deploy' });
+        throw new errors_ShipError(`route ${domain} was taken and then removed while deploying`, { input: 'domain', hint: 'retry the deploy' });
     return { created: false, plan: decideRoute(current, plan.request) };
 }
 /** The write left after the claim: the update of a route this service already had, or nothing. */
@@ -94510,14 +94975,14 @@ function checkRouteOwner(route, request) {
     const remove = `remove the route first ('meshagent route delete ${domain}')`;
     if (!backend.room || backend.room.name !== room) {
         const target = backend.room ? `room ${backend.room.name}` : `agent ${backend.agent?.name ?? ''}`;
-        throw new ShipError(`domain ${domain} already routes to ${target}. Refusing to change it to room ${room}.`, {
+        throw new errors_ShipError(`domain ${domain} already routes to ${target}. Refusing to change it to room ${room}.`, {
             input: 'domain',
             hint: `choose another domain, or ${remove}`,
         });
     }
     const owner = route.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
     if (owner !== undefined && owner !== serviceName) {
-        throw new ShipError(`domain ${domain} already routes to service ${owner} in room ${room}. Refusing to change it to service ${serviceName}.`, {
+        throw new errors_ShipError(`domain ${domain} already routes to service ${owner} in room ${room}. Refusing to change it to service ${serviceName}.`, {
             input: 'domain',
             hint: `choose another domain, deploy as service ${owner} (service-name), or ${remove}`,
         });
@@ -94565,7 +95030,7 @@ function exposedTcpPorts(image) {
     }
     if (ports.some((num) => RESERVED_ROOM_SERVICE_PORTS.includes(num))) {
         const what = image.built ? 'packed Dockerfile' : `image ${image.ref}`;
-        throw new ShipError(`${what} exposed a reserved MeshAgent room infrastructure port; reserved ports: ${reservedList}`, {
+        throw new errors_ShipError(`${what} exposed a reserved MeshAgent room infrastructure port; reserved ports: ${reservedList}`, {
             hint: 'let the service listen on another port and EXPOSE that one, or set the ports input',
         });
     }
@@ -94598,7 +95063,7 @@ function buildPorts(name, image, options, existing) {
     return ports.map((port) => {
         if (typeof port.num === 'number' && RESERVED_ROOM_SERVICE_PORTS.includes(port.num)) {
             const source = options.ports !== undefined ? 'ports' : existing ? `existing service ${name}` : 'the inferred service configuration';
-            throw new ShipError(`${source} uses reserved MeshAgent room infrastructure port ${port.num}; reserved ports: ${reservedList}`, {
+            throw new errors_ShipError(`${source} uses reserved MeshAgent room infrastructure port ${port.num}; reserved ports: ${reservedList}`, {
                 input: 'ports',
                 hint: 'set the ports input to the port the service listens on',
             });
@@ -94626,7 +95091,7 @@ function routeTargetPort(ports) {
     if (published.length === 1 && only && typeof only.num === 'number')
         return only.num;
     const which = published.length === 0 ? 'the service has none' : 'the service has multiple published ports';
-    throw new ShipError(`domain requires exactly one published service port; ${which}`, {
+    throw new errors_ShipError(`domain requires exactly one published service port; ${which}`, {
         input: 'domain',
         hint: published.length === 0 ? 'EXPOSE the port the service listens on, or set the ports input' : 'list the one port to route in the ports input',
     });
@@ -94778,7 +95243,7 @@ function tokenScope(input) {
     if ('scope' in input) {
         const scope = normalizeApiScope(input.scope);
         if (scope === undefined) {
-            throw new ShipError('meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object', {
+            throw new errors_ShipError('meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object', {
                 input: 'meshagent-token',
                 hint: 'the JSON must be an ApiScope: grant names such as "storage" or "queues" mapping to objects',
             });
@@ -94807,9 +95272,9 @@ function buildContainer(name, image, options, existing) {
     const runAs = options.runAs !== undefined ? { email: options.runAs.trim().toLowerCase(), scopes: [...DEFAULT_RUN_AS_SCOPES] } : (existing?.run_as ?? undefined);
     if (options.runAs !== undefined) {
         if (runAs?.email === '')
-            throw new ShipError('run-as cannot be empty', { input: 'run-as', hint: 'set run-as to a service account email' });
+            throw new errors_ShipError('run-as cannot be empty', { input: 'run-as', hint: 'set run-as to a service account email' });
         if (!runAs?.email.includes('@'))
-            throw new ShipError('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
+            throw new errors_ShipError('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
     }
     const environment = buildEnvironment(name, options);
     // The checks and the secret scopes apply to the env the service will run with, new or kept.
@@ -94844,7 +95309,7 @@ function unique(values) {
 function buildEnvironment(name, options) {
     const identityOverride = options.identity?.trim();
     if (identityOverride === '') {
-        throw new ShipError('identity cannot be empty', { input: 'identity', hint: 'remove identity to use the service name, or name an agent identity' });
+        throw new errors_ShipError('identity cannot be empty', { input: 'identity', hint: 'remove identity to use the service name, or name an agent identity' });
     }
     const identity = identityOverride ?? name;
     const byName = new Map();
@@ -94868,11 +95333,11 @@ function checkEnvironment(environment, runAs) {
     for (const entry of environment ?? []) {
         const tokenIdentity = entry.token?.identity.trim() ?? '';
         if (tokenIdentity.includes('@')) {
-            throw new ShipError(`environment variable '${entry.name}' uses token identity '${tokenIdentity}', but service environment tokens must use an agent identity`, { input: 'identity', hint: 'use an agent name without @ as identity' });
+            throw new errors_ShipError(`environment variable '${entry.name}' uses token identity '${tokenIdentity}', but service environment tokens must use an agent identity`, { input: 'identity', hint: 'use an agent name without @ as identity' });
         }
     }
     if (environment?.some((entry) => entry.secret) && !runAs) {
-        throw new ShipError('run-as is required when using SecretValue environment variables', {
+        throw new errors_ShipError('run-as is required when using SecretValue environment variables', {
             input: 'run-as',
             hint: 'set run-as to the service account that owns the secrets',
         });
@@ -94958,7 +95423,7 @@ function checkVolumesMounted(image, storage) {
         return;
     const one = missing.length === 1;
     const what = image.built ? 'packed Dockerfile final stage' : `image ${image.ref}`;
-    throw new ShipError(`${what} declares VOLUME path${one ? '' : 's'} ${missing.join(', ')}, but the deployed service does not mount ${one ? 'it' : 'them'}.`, {
+    throw new errors_ShipError(`${what} declares VOLUME path${one ? '' : 's'} ${missing.join(', ')}, but the deployed service does not mount ${one ? 'it' : 'them'}.`, {
         input: 'empty-dir-mounts',
         hint: `add a matching mount for each Dockerfile volume path, for example:\n  empty-dir-mounts: ${first}\n  room-mounts: .:${first}\n  image-mounts: some/image:tag=${first}:rw`,
     });
@@ -94979,7 +95444,7 @@ function checkVolumesMounted(image, storage) {
 function buildServiceSpec(request) {
     const { serviceName: name, image, options, existing } = request;
     if (existing?.external) {
-        throw new ShipError(`existing service ${name} is external and cannot be replaced with a container deployment`, {
+        throw new errors_ShipError(`existing service ${name} is external and cannot be replaced with a container deployment`, {
             hint: `choose another service-name, or remove the external service ${name} from the room first`,
         });
     }
@@ -95064,7 +95529,7 @@ class UndoLog {
 
 
 /** A deploy that failed after it had written something, and what became of those writes. */
-class DeployRolledBack extends ShipError {
+class DeployRolledBack extends errors_ShipError {
     report;
     constructor(message, hint, cause, 
     /** What the run did to the service, and what taking it back achieved. */
@@ -95148,7 +95613,7 @@ async function checkRoom(client, room, createRoom) {
     if (await client.getRoom(room))
         return true;
     if (!createRoom) {
-        throw new ShipError(`Room does not exist: ${room}`, {
+        throw new errors_ShipError(`Room does not exist: ${room}`, {
             input: 'room',
             hint: `Create it first with 'meshagent rooms create ${room} --if-not-exists', or set create-room: true, then retry deploy.`,
         });
@@ -95235,7 +95700,7 @@ function reusableRoutePort(request, spec) {
 // Taking back
 /** The error of a deploy that was taken back: why it failed, then what was taken back, or what is left and what to do. */
 function rolledBack(cause, report, service) {
-    const why = cause instanceof ShipError ? cause.message : errors_formatError(cause);
+    const why = cause instanceof errors_ShipError ? cause.message : errors_formatError(cause);
     const undone = report.undone.length > 0 ? `; rolled back: ${report.undone.join('; ')}` : '';
     const effects = report.undone.length > 0 ? report.effects : [];
     const summary = { id: service.serviceId, name: service.serviceName, created: service.created };
@@ -95244,10 +95709,10 @@ function rolledBack(cause, report, service) {
         const service = effects.filter((e) => e.target === 'service');
         const spoken = service.length > 0 ? service : effects;
         const rollback = spoken.some((e) => e.effect === 'restored') ? 'restored' : 'removed';
-        const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof ShipError && cause.hint ? cause.hint : 'ship again once the cause is fixed';
+        const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof errors_ShipError && cause.hint ? cause.hint : 'ship again once the cause is fixed';
         return new DeployRolledBack(`${why}${undone}`, `nothing this deploy wrote is left; ${next}`, cause, { ...summary, rollback });
     }
-    const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof ShipError ? error.message : errors_formatError(error)})`);
+    const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof errors_ShipError ? error.message : errors_formatError(error)})`);
     return new DeployRolledBack(`${why}; ROLLBACK FAILED, the deploy is left half-done: ${left.join('; ')}${undone}`, `put it right by hand: ${report.failed.map(({ step }) => step.leftover.fix).join('; ')}`, cause, { ...summary, rollback: 'failed' });
 }
 
@@ -95270,7 +95735,7 @@ function imageFacts(ref, tag, config, built) {
  * (401), a key without access (403), a room that does not exist (404) and a tool's own error answer are not.
  */
 
-class RoomError extends ShipError {
+class RoomError extends errors_ShipError {
     /** Whether a new connection may well succeed where this one failed. */
     retryable;
     /** A short reason for the retry record and the log, e.g. "connection closed (1006)". */
@@ -96106,7 +96571,7 @@ async function planDeploy(config, target, access, client) {
             lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
     }
     catch (error) {
-        if (!(error instanceof ShipError))
+        if (!(error instanceof errors_ShipError))
             throw error;
         lines.push(`service    ${target.serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
     }
@@ -96129,7 +96594,7 @@ async function routeNote(client, domain, room, serviceName) {
         checkRouteOwner(route, { domain, room, serviceName });
     }
     catch (error) {
-        if (!(error instanceof ShipError))
+        if (!(error instanceof errors_ShipError))
             throw error;
         return `: ${error.message} (a real run fails here, before writing anything)`;
     }
@@ -96217,7 +96682,7 @@ async function pushToTarget(registry, target, layout, root, log) {
         // stage checked them: one is missing now if it was deleted from the registry since.
         if (error instanceof MissingBlobError) {
             const hint = `${error.hint ?? ''}; in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted`;
-            throw new ShipError(error.message, { hint, cause: error });
+            throw new errors_ShipError(error.message, { hint, cause: error });
         }
         throw error;
     }
@@ -96232,7 +96697,7 @@ async function checkPushed(registry, target, pushed) {
     const tag = target.tag.tag ?? 'latest';
     const head = await repository.headManifest(tag);
     if (head?.digest !== pushed) {
-        throw new ShipError(`${target.image} names ${head?.digest ?? 'nothing'} after the push, not ${pushed}`, {
+        throw new errors_ShipError(`${target.image} names ${head?.digest ?? 'nothing'} after the push, not ${pushed}`, {
             hint: 'another job pushed the same tag meanwhile: use a tag per build, such as the commit SHA',
         });
     }
@@ -96246,19 +96711,19 @@ async function checkPushed(registry, target, pushed) {
     for (const blob of blobs.values()) {
         const size = await repository.blobSize(blob.digest);
         if (size !== blob.size)
-            throw new ShipError(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, {
+            throw new errors_ShipError(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, {
                 hint: 'push again',
             });
         const declared = blob.annotations?.[Annotation.stargzTocDigest];
         if (declared === undefined)
             continue;
         const toc = await readToc({ size: blob.size, read: (start, length) => repository.readBlobRange(blob.digest, start, length) }).catch((error) => {
-            throw new ShipError(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, {
+            throw new errors_ShipError(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, {
                 hint: 'push again; if it persists, the registry alters blobs or does not serve ranges',
             });
         });
         if (toc.tocDigest !== declared)
-            throw new ShipError(`${where}: layer ${blob.digest} has TOC digest ${toc.tocDigest}, its annotation says ${declared}`, {
+            throw new errors_ShipError(`${where}: layer ${blob.digest} has TOC digest ${toc.tocDigest}, its annotation says ${declared}`, {
                 hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
             });
         tocs += 1;
@@ -96296,11 +96761,11 @@ function resultOutputs(result) {
  */
 
 /** A failure, with the stage it happened in. */
-class StageError extends ShipError {
+class StageError extends errors_ShipError {
     stage;
     original;
     constructor(stage, original) {
-        const shipError = original instanceof ShipError ? original : undefined;
+        const shipError = original instanceof errors_ShipError ? original : undefined;
         super(shipError?.message ?? (original instanceof Error ? original.message : String(original)), {
             ...(shipError?.hint ? { hint: shipError.hint } : {}),
             ...(shipError?.input ? { input: shipError.input } : {}),
@@ -96378,7 +96843,7 @@ async function takeBack(request) {
         return stop(request);
     const report = await deployed.undo.undoAll(log);
     if (report.failed.length > 0) {
-        const left = report.failed.map(({ step, error }) => `${step.leftover.what} (${error instanceof ShipError ? error.message : errors_formatError(error)})`);
+        const left = report.failed.map(({ step, error }) => `${step.leftover.what} (${error instanceof errors_ShipError ? error.message : errors_formatError(error)})`);
         return { action: 'failed', left: left.join('; '), fix: report.failed.map(({ step }) => step.leftover.fix).join('; ') };
     }
     if (!deployed.created && deployed.previous)
@@ -96399,7 +96864,7 @@ async function stop(request) {
     catch (error) {
         return {
             action: 'failed',
-            left: `service ${deployed.serviceName} (${deployed.serviceId}), created by this run, still runs the image that failed (stopping it failed: ${error instanceof ShipError ? error.message : errors_formatError(error)})`,
+            left: `service ${deployed.serviceName} (${deployed.serviceId}), created by this run, still runs the image that failed (stopping it failed: ${error instanceof errors_ShipError ? error.message : errors_formatError(error)})`,
             fix: `stop or delete service ${deployed.serviceName} in room ${room}, or ship a working image`,
         };
     }
@@ -96419,7 +96884,7 @@ async function stop(request) {
 
 
 /** A rollout that did not become live, and what the room said last. */
-class RolloutFailed extends ShipError {
+class RolloutFailed extends errors_ShipError {
     kind;
     last;
     constructor(message, kind, last) {
@@ -96652,7 +97117,7 @@ function cut(raw) {
 /** The CLI's restart timeout (cli image.py 133). */
 const RESTART_TIMEOUT_MS = 60_000;
 /** A rollout that did not become live, with what the report says of it. */
-class RolloutNotLive extends ShipError {
+class RolloutNotLive extends errors_ShipError {
     report;
     rollbackFailed;
     constructor(message, hint, report, cause, 
@@ -96696,7 +97161,7 @@ async function followRollout(run, deployed) {
             logs: tail.lines(),
             rolledBack: null,
         };
-        const hint = error instanceof ShipError && error.hint ? error.hint : 'fix the service and ship again';
+        const hint = error instanceof errors_ShipError && error.hint ? error.hint : 'fix the service and ship again';
         if (!run.config.service.rollback) {
             throw new RolloutNotLive(`${failure.message}; not rolled back (rollback: false): the new spec stays in place`, hint, report, error);
         }
@@ -96731,7 +97196,7 @@ function targetOf(spec, serviceId, previous) {
 function failureOf(error) {
     if (error instanceof RolloutFailed)
         return { reason: error.kind, message: error.message, ...error.last };
-    const message = error instanceof ShipError ? error.message : error instanceof Error ? error.message : String(error);
+    const message = error instanceof errors_ShipError ? error.message : error instanceof Error ? error.message : String(error);
     return { reason: error instanceof RoomError && error.retryable ? 'timeout' : 'room', message, exitCode: null, restartCount: null };
 }
 /**
@@ -96863,7 +97328,7 @@ async function probeWith(http, options) {
  * runs and answers its liveness path inside the room, and the previous one would sit behind the same route; what
  * fails is outside (DNS, the route, TLS, a path that differs from outside).
  */
-class ServiceDidNotAnswer extends ShipError {
+class ServiceDidNotAnswer extends errors_ShipError {
     probe;
     rollout;
     constructor(probe, rollout, waitSeconds) {
@@ -96883,7 +97348,7 @@ async function verifyStage(run, deployed) {
         const started = Date.now();
         const running = await run.client.serviceImage(room, service.serviceName);
         if (running !== ref) {
-            throw new ShipError(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, {
+            throw new errors_ShipError(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, {
                 hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time',
             });
         }
@@ -97078,7 +97543,7 @@ function result_errorOf(error) {
     // Several input errors carry a hint each: the formatted text lists them all.
     if (original instanceof InputErrors && original.errors.length > 1)
         return { stage, message: errors_formatError(original), hint: null };
-    if (original instanceof ShipError)
+    if (original instanceof errors_ShipError)
         return { stage, message: original.message, hint: original.hint ?? null };
     // Not a user's mistake: a bug, reported with its stack so it can be fixed.
     return { stage, message: errors_formatError(original), hint: null };
@@ -97212,7 +97677,7 @@ async function createWorkDir(env) {
     }
     catch (error) {
         const why = error instanceof Error ? error.message : String(error);
-        throw new ShipError(`cannot create a work directory under ${parent}: ${why}`, {
+        throw new errors_ShipError(`cannot create a work directory under ${parent}: ${why}`, {
             hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory`,
         });
     }
@@ -97238,7 +97703,7 @@ function inside(dir, path) {
 async function resolveBuildFiles(context, file) {
     const contextDir = await (0,promises_.realpath)((0,external_node_path_.resolve)(context)).catch(() => undefined);
     if (contextDir === undefined || !(await (0,promises_.stat)(contextDir)).isDirectory()) {
-        throw new ShipError(`context ${context} is not a directory`, {
+        throw new errors_ShipError(`context ${context} is not a directory`, {
             input: 'context',
             hint: 'set context to the directory holding the Dockerfile and the files it copies',
         });
@@ -97250,28 +97715,28 @@ async function resolveBuildFiles(context, file) {
                 continue;
             const real = await (0,promises_.realpath)(candidate);
             if (!inside(contextDir, real))
-                throw new ShipError('file must stay inside the context', { input: 'file', hint: `${name} links to a file outside the context` });
+                throw new errors_ShipError('file must stay inside the context', { input: 'file', hint: `${name} links to a file outside the context` });
             return { context: contextDir, dockerfile: real };
         }
-        throw new ShipError(`no Dockerfile or Containerfile found in the context ${context}; add one or set the file input`, {
+        throw new errors_ShipError(`no Dockerfile or Containerfile found in the context ${context}; add one or set the file input`, {
             input: 'file',
             hint: 'set file to the Dockerfile path relative to the context, e.g. file: docker/Dockerfile',
         });
     }
     if ((0,external_node_path_.isAbsolute)(file))
-        throw new ShipError('file must be relative to the context', { input: 'file', hint: 'give the Dockerfile path relative to the context' });
+        throw new errors_ShipError('file must be relative to the context', { input: 'file', hint: 'give the Dockerfile path relative to the context' });
     const given = (0,external_node_path_.resolve)(contextDir, file);
     if (!inside(contextDir, given))
-        throw new ShipError('file must stay inside the context', { input: 'file', hint: 'move the Dockerfile into the context, or widen the context' });
+        throw new errors_ShipError('file must stay inside the context', { input: 'file', hint: 'move the Dockerfile into the context, or widen the context' });
     const real = await (0,promises_.realpath)(given).catch(() => undefined);
     if (real === undefined || !(await isFile(real))) {
-        throw new ShipError(`Dockerfile does not exist: ${(0,external_node_path_.join)(context, file)}`, {
+        throw new errors_ShipError(`Dockerfile does not exist: ${(0,external_node_path_.join)(context, file)}`, {
             input: 'file',
             hint: 'set file to the Dockerfile path relative to the context',
         });
     }
     if (!inside(contextDir, real))
-        throw new ShipError('file must stay inside the context', { input: 'file', hint: `${file} links to a file outside the context` });
+        throw new errors_ShipError('file must stay inside the context', { input: 'file', hint: `${file} links to a file outside the context` });
     return { context: contextDir, dockerfile: real };
 }
 
@@ -97378,7 +97843,7 @@ async function prepareOutput(dir) {
     await (0,promises_.mkdir)((0,external_node_path_.dirname)(dir), { recursive: true });
     const entries = await (0,promises_.readdir)(dir).catch(() => undefined);
     if (entries !== undefined && entries.length > 0) {
-        throw new ShipError(`the build output directory ${dir} is not empty`, { hint: 'give the build a new or empty directory' });
+        throw new errors_ShipError(`the build output directory ${dir} is not empty`, { hint: 'give the build a new or empty directory' });
     }
 }
 /** A builder command that could not be run at all: missing from PATH, or failing to start. */
@@ -97397,7 +97862,7 @@ const INSTALL = {
 };
 const OTHER = { buildah: 'docker', docker: 'buildah' };
 function builderMissing(name, why) {
-    return new ShipError(`builder ${name} cannot run here: ${why}`, {
+    return new errors_ShipError(`builder ${name} cannot run here: ${why}`, {
         input: 'builder',
         hint: `${INSTALL[name]}, or choose builder: ${OTHER[name]}, or builder: none with the image input`,
     });
@@ -97407,7 +97872,7 @@ function buildFailed(name, step, result) {
     const status = result.signal ? `killed by ${result.signal}` : `exit code ${result.code}`;
     const tail = result.tail.filter((line) => line.trim() !== '');
     const last = tail.length > 0 ? `\nlast lines of the ${name} output:\n${tail.map((line) => `  ${line}`).join('\n')}` : '';
-    return new ShipError(`Image build failed: ${status} (${name} ${step})${last}`, {
+    return new errors_ShipError(`Image build failed: ${status} (${name} ${step})${last}`, {
         hint: 'fix the failing step in the Dockerfile or the context; the whole build log is in the build log group',
     });
 }
@@ -97492,7 +97957,7 @@ class BuildahBuilder {
         catch (error) {
             if (error instanceof CommandMissing)
                 throw builderMissing('buildah', `${this.command} is not installed (not on PATH)`);
-            throw new ShipError(`buildah ${step} could not run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+            throw new errors_ShipError(`buildah ${step} could not run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
         }
     }
 }
@@ -97504,6 +97969,7 @@ class BuildahBuilder {
  * `docker` driver, which cannot export OCI): `docker build` into the daemon, `docker save` to a docker-archive,
  * read into an OCI layout (src/oci/archive.ts). `.dockerignore` is honoured by Docker itself either way.
  */
+
 
 
 
@@ -97589,7 +98055,7 @@ class DockerBuilder {
             return { builder: 'docker', layout, ref, dockerfile: files.dockerfile };
         }
         if (request.platforms.length > 1) {
-            throw new ShipError(`docker build + docker save builds one platform, not ${request.platforms.join(', ')}`, {
+            throw new errors_ShipError(`docker build + docker save builds one platform, not ${request.platforms.join(', ')}`, {
                 input: 'platforms',
                 hint: 'use a buildx builder with the docker-container driver (docker buildx create --use), or builder: buildah, or one platform',
             });
@@ -97597,7 +98063,7 @@ class DockerBuilder {
         const built = await this.step(dockerBuildArgs(request, files, this.options.buildFlags), 'build', request);
         if (built.code !== 0)
             throw buildFailed('docker', 'build', built);
-        const scratch = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_path_.dirname)(outputDir), '.docker-save-'));
+        const scratch = await makeTempDir((0,external_node_path_.dirname)(outputDir), '.docker-save-');
         try {
             const archive = (0,external_node_path_.join)(scratch, 'image.tar');
             const saved = await this.step(['save', '--output', archive, request.tag], 'save', request);
@@ -97618,7 +98084,7 @@ class DockerBuilder {
         catch (error) {
             if (error instanceof CommandMissing)
                 throw builderMissing('docker', `${this.command} is not installed (not on PATH)`);
-            throw new ShipError(`docker ${step} could not run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+            throw new errors_ShipError(`docker ${step} could not run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
         }
     }
 }
@@ -97664,7 +98130,7 @@ async function selectBuilder(input, options = {}) {
     if (dockerState.available) {
         return { builder: docker, reason: `auto chose docker: ${dockerState.reason} (buildah: ${buildahState.reason})` };
     }
-    throw new ShipError(`no builder can run here: docker: ${dockerState.reason}; buildah: ${buildahState.reason}`, {
+    throw new errors_ShipError(`no builder can run here: docker: ${dockerState.reason}; buildah: ${buildahState.reason}`, {
         input: 'builder',
         hint: 'install buildah or Docker, or set builder: none and name an already built image in the image input',
     });

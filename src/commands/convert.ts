@@ -1,11 +1,10 @@
 /** `meshagent-ship convert SRC DST`: converts every layer of an image to eStargz and writes the image to DST. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { CliArgs } from '../cli-args.js';
 import { ShipError } from '../errors.js';
 import { DEFAULT_ESTARGZ_CHUNK_SIZE, describeMiss, type ImageConversion, type LayerEvent } from '../estargz/index.js';
-import { type Digest, formatImageRef, type ImageRef, OciLayout, openImage, packOciArchive, parseImageRef } from '../oci/index.js';
+import { makeTempDir } from '../file-errors.js';
+import { checkArchiveTarget, type Digest, formatImageRef, type ImageRef, OciLayout, openImage, packOciArchive, parseImageRef } from '../oci/index.js';
 import { convertImageForShip } from '../pipeline/estargz-conversion.js';
 import { RunStop } from '../stop.js';
 import { processIo, type CommandIo } from './io.js';
@@ -55,9 +54,12 @@ async function convertTo(
   io: CommandIo,
   signal: AbortSignal,
 ): Promise<number> {
+  // An archive output is checked before the work, not found wrong after it.
+  if (dst.transport === 'oci-archive') await checkArchiveTarget(dst.path);
   const image = await openImage(src);
-  const staging = dst.transport === 'oci-archive' ? await mkdtemp(join(tmpdir(), 'meshagent-ship-out-')) : undefined;
+  let staging: string | undefined;
   try {
+    if (dst.transport === 'oci-archive') staging = await makeTempDir(undefined, 'meshagent-ship-out-');
     const out = await OciLayout.create(staging ?? dst.path);
     const printProgress = progressPrinter(io);
     const onLayer = (event: LayerEvent): void => {
