@@ -86047,24 +86047,13 @@ function header_encodeHeader(h) {
     });
     return Buffer.concat([paxHeader, data, Buffer.alloc(header_padding(data.length)), ustar]);
 }
+/** A header with no owner, time, link, device or extended attributes: what the writers here add of their own. */
+function header_plainHeader(name, type, mode, size) {
+    return { name, linkName: '', type, mode, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] };
+}
 /** A plain regular-file header with zero mode, owner and time, as the reference tools write landmarks and the TOC. */
 function bareFileHeader(name, size) {
-    return header_encodeHeader({
-        name,
-        linkName: '',
-        type: '0',
-        mode: 0,
-        uid: 0,
-        gid: 0,
-        size,
-        mtime: 0,
-        uname: '',
-        gname: '',
-        devMajor: 0,
-        devMinor: 0,
-        xattrs: new Map(),
-        pax: [],
-    });
+    return header_encodeHeader(header_plainHeader(name, '0', 0, size));
 }
 /** `len key=value\n` records; the length counts its own digits, hence the small fixed-point loop. */
 function encodePaxRecords(records) {
@@ -87494,22 +87483,7 @@ async function checkArchiveTarget(file) {
         });
 }
 async function* layoutTar(dir) {
-    const header = (name, type, size) => ({
-        name,
-        linkName: '',
-        type,
-        mode: type === '5' ? 0o755 : 0o644,
-        uid: 0,
-        gid: 0,
-        size,
-        mtime: 0,
-        uname: '',
-        gname: '',
-        devMajor: 0,
-        devMinor: 0,
-        xattrs: new Map(),
-        pax: [],
-    });
+    const header = (name, type, size) => plainHeader(name, type, type === '5' ? 0o755 : 0o644, size);
     yield encodeHeader(header('blobs/', '5', 0));
     for (const algorithm of (await readdir(join(dir, 'blobs'))).sort()) {
         yield encodeHeader(header(`blobs/${algorithm}/`, '5', 0));
@@ -91443,22 +91417,7 @@ async function* write(items, options, result, toc) {
 }
 /** Landmarks are written as the reference writer does: mode, owner and time all zero. */
 function landmarkHeader(name) {
-    return {
-        name,
-        linkName: '',
-        type: '0',
-        mode: 0,
-        uid: 0,
-        gid: 0,
-        size: 1,
-        mtime: 0,
-        uname: '',
-        gname: '',
-        devMajor: 0,
-        devMinor: 0,
-        xattrs: new Map(),
-        pax: [],
-    };
+    return header_plainHeader(name, '0', 0, 1);
 }
 async function* oneBuffer(bytes) {
     yield bytes;

@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { quoted, ShipError } from '../errors.js';
 import { fileError, makeTempDir } from '../file-errors.js';
-import { checkEntryPath, encodeHeader, padding, readTar, sniffCompression, TarFormatError, type TarHeader } from '../tar/index.js';
+import { checkEntryPath, encodeHeader, padding, plainHeader, readTar, sniffCompression, TarFormatError, type TarHeader } from '../tar/index.js';
 import { isDigest, type Digest } from './digest.js';
 import { Annotation, MediaType } from './media-types.js';
 import { OciLayout } from './layout.js';
@@ -257,22 +257,7 @@ export async function checkArchiveTarget(file: string): Promise<void> {
 }
 
 async function* layoutTar(dir: string): AsyncGenerator<Buffer> {
-  const header = (name: string, type: '0' | '5', size: number): TarHeader => ({
-    name,
-    linkName: '',
-    type,
-    mode: type === '5' ? 0o755 : 0o644,
-    uid: 0,
-    gid: 0,
-    size,
-    mtime: 0,
-    uname: '',
-    gname: '',
-    devMajor: 0,
-    devMinor: 0,
-    xattrs: new Map(),
-    pax: [],
-  });
+  const header = (name: string, type: '0' | '5', size: number): TarHeader => plainHeader(name, type, type === '5' ? 0o755 : 0o644, size);
   yield encodeHeader(header('blobs/', '5', 0));
   for (const algorithm of (await readdir(join(dir, 'blobs'))).sort()) {
     yield encodeHeader(header(`blobs/${algorithm}/`, '5', 0));
