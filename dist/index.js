@@ -93324,11 +93324,13 @@ async function convertImage(source, top, out, options = {}) {
 
 /**
  * Links per batch: each costs 8 bytes in the arrays below and 24 in the table (two slots per link), so with the
- * names a batch holds at most about 24 MiB, allocated once. A layer of 600,000 hardlinks takes two batches.
+ * names a batch holds at most about 6.5 MiB, allocated once. Larger batches cost fewer readings of the TOC but add
+ * their size to the peak of a ship (four times this took a ship of 600,000 hardlinks past 256 MiB); a layer of
+ * 600,000 hardlinks with names of about 17 bytes takes five batches.
  */
-const BATCH_LINKS = 1 << 19;
+const BATCH_LINKS = 1 << 17;
 /** Bytes of distinct target names per batch. */
-const BATCH_BYTES = 8 << 20;
+const BATCH_BYTES = 2 << 20;
 /** No target recorded yet (entry indices are below 2^32 - 1). */
 const hardlink_check_NONE = 0xffffffff;
 class HardlinkCheck {
