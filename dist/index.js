@@ -72527,7 +72527,7 @@ function socketOnError() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6137);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3044);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -72537,7 +72537,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6137:
+/***/ 3044:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -95731,6 +95731,20 @@ function handshakeError(room, status, serverMessage) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/pause.ts
+/** Waits `ms`, or less when `signal` aborts; the abort listener never outlives the wait. */
+function pause(ms, signal) {
+    return new Promise((resolve) => {
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
+
 // EXTERNAL MODULE: ./node_modules/ws/lib/stream.js
 var stream = __nccwpck_require__(6412);
 // EXTERNAL MODULE: ./node_modules/ws/lib/extension.js
@@ -96207,6 +96221,7 @@ function serverMessage(body) {
 
 
 
+
 const session_DEFAULT_RETRY = { baseDelayMs: 500, maxDelayMs: 5000 };
 class RoomSession {
     options;
@@ -96255,7 +96270,7 @@ class RoomSession {
                     throw error;
                 this.options.retryLog?.add({ method: 'WS', url: this.url || `room ${this.room}`, attempt, reason: error.reason, delayMs: delay });
                 this.options.log?.(`room ${this.room}: ${what}: ${error.reason}; connecting again in ${(delay / 1000).toFixed(1)} s (retry ${attempt})`);
-                await this.sleep(delay);
+                await pause(delay, this.options.signal);
             }
         }
     }
@@ -96303,19 +96318,6 @@ class RoomSession {
         const signal = this.options.signal;
         if (signal?.aborted)
             throw signal.reason instanceof Error ? signal.reason : new RoomError('stopped', { retryable: false });
-    }
-    /** Waits `ms`, or less when the run is stopped. */
-    sleep(ms) {
-        return new Promise((resolve) => {
-            const signal = this.options.signal;
-            const done = () => {
-                clearTimeout(timer);
-                signal?.removeEventListener('abort', done);
-                resolve();
-            };
-            const timer = setTimeout(done, ms);
-            signal?.addEventListener('abort', done, { once: true });
-        });
     }
 }
 
@@ -96844,6 +96846,7 @@ async function stop(request) {
  */
 
 
+
 /** A rollout that did not become live, and what the room said last. */
 class RolloutFailed extends errors_ShipError {
     kind;
@@ -96990,17 +96993,6 @@ class LogFollower {
     stop() {
         this.stopper.abort();
     }
-}
-function pause(ms, signal) {
-    return new Promise((resolve) => {
-        const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal?.addEventListener('abort', done, { once: true });
-    });
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/log-tail.ts

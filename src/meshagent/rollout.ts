@@ -6,6 +6,7 @@
  * start it, and when the time runs out. The container's output is followed meanwhile and handed to `onLogLine`.
  */
 import { ShipError } from '../errors.js';
+import { pause } from '../pause.js';
 import { followLogs, listServices, RoomError, type RoomSession, type ServiceState } from '../room/index.js';
 
 /** What to wait for. */
@@ -183,16 +184,4 @@ class LogFollower {
   stop(): void {
     this.stopper.abort();
   }
-}
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

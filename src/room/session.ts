@@ -7,6 +7,7 @@
  */
 import { maskSecrets, type RetryLog } from '../http.js';
 import { VERSION } from '../version.js';
+import { pause } from '../pause.js';
 import { RoomConnection, type ToolStream } from './connection.js';
 import type { Content } from './content.js';
 import { RoomError } from './errors.js';
@@ -87,7 +88,7 @@ export class RoomSession {
         if (this.now() + delay >= deadline) throw error;
         this.options.retryLog?.add({ method: 'WS', url: this.url || `room ${this.room}`, attempt, reason: error.reason, delayMs: delay });
         this.options.log?.(`room ${this.room}: ${what}: ${error.reason}; connecting again in ${(delay / 1000).toFixed(1)} s (retry ${attempt})`);
-        await this.sleep(delay);
+        await pause(delay, this.options.signal);
       }
     }
   }
@@ -139,19 +140,5 @@ export class RoomSession {
   private throwIfStopped(): void {
     const signal = this.options.signal;
     if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new RoomError('stopped', { retryable: false });
-  }
-
-  /** Waits `ms`, or less when the run is stopped. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const signal = this.options.signal;
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done, { once: true });
-    });
   }
 }
