@@ -22,8 +22,8 @@ export function* content(seed, bytes, text = false) {
   }
 }
 
-/** A USTAR header: type '0' file or '5' directory. */
-export function tarHeader(name, size, { type = '0', mode = 0o644, mtime = 1700000000 } = {}) {
+/** A USTAR header: type '0' file, '1' hardlink (to `linkName`) or '5' directory. */
+export function tarHeader(name, size, { type = '0', mode = 0o644, mtime = 1700000000, linkName = '' } = {}) {
   const header = Buffer.alloc(512);
   header.write(name, 0, 100);
   header.write(`${mode.toString(8).padStart(7, '0')}\0`, 100);
@@ -33,6 +33,7 @@ export function tarHeader(name, size, { type = '0', mode = 0o644, mtime = 170000
   header.write(`${mtime.toString(8).padStart(11, '0')}\0`, 136);
   header.write('        ', 148);
   header.write(type, 156);
+  header.write(linkName, 157, 100);
   header.write('ustar\0', 257);
   header.write('00', 263);
   const sum = [...header].reduce((a, b) => a + b, 0);
@@ -51,7 +52,8 @@ export function layoutAt(dir) {
   };
   return {
     /**
-     * Writes one gzip layer of `entries` ({ name, dir: true } or { name, size, mode?, chunks() }) and returns its
+     * Writes one gzip layer of `entries` ({ name, dir: true }, { name, linkName } for a hardlink, or { name, size,
+     * mode?, chunks() }) and returns its
      * descriptor and diff_id. `gzip` options go to zlib (level 1 by default: the input, not the benchmark).
      */
     async writeLayer(tag, entries, gzipOptions = { level: 1 }) {
@@ -74,6 +76,10 @@ export function layoutAt(dir) {
       for (const entry of entries) {
         if (entry.dir) {
           await put(tarHeader(entry.name, 0, { type: '5', mode: 0o755 }));
+          continue;
+        }
+        if (entry.linkName) {
+          await put(tarHeader(entry.name, 0, { type: '1', linkName: entry.linkName }));
           continue;
         }
         await put(tarHeader(entry.name, entry.size, { mode: entry.mode ?? 0o644 }));

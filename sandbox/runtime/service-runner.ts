@@ -42,6 +42,8 @@ export interface RunnerHost {
 /** The lazy-pull figures of the last pull, for the runtime report. */
 export interface PullRecord {
   readonly ref: string;
+  /** The spec's image this pull is of (`ref` is the same image through the pull proxy). */
+  readonly specImage: string;
   readonly startedAt: number;
   readonly image: ImageInfo;
   /** What the registry had served for each blob when the pull started. */
@@ -171,14 +173,18 @@ export class ServiceRunner {
     });
   }
 
-  /** `services.restart`: the same spec in a new container. */
+  /**
+   * `services.restart`: the current spec in a new container. The image is pulled first unless the last pull was of
+   * this spec's image: a restart right after an update supersedes the update's own pull, and must not start the
+   * image the service ran before.
+   */
   restart(): Promise<void> {
     const generation = ++this.generation;
     return this.serialise(async () => {
       await this.stopRun();
       this.restartCount = 0;
       this.crashesInARow = 0;
-      if (!this.pulled) await this.pullAndLaunch(generation);
+      if (!this.pulled || this.pulled.specImage !== this.spec.container?.image) await this.pullAndLaunch(generation);
       else await this.launch(generation);
     });
   }
@@ -249,7 +255,7 @@ export class ServiceRunner {
     const pulled = await ctr.run(pullArgs, 600_000);
     if (pulled.code !== 0) throw new Error(`pulling ${image} failed: ${(pulled.stderr || pulled.stdout).trim().split('\n').slice(-2).join(' ')}`);
     const info = await readImageInfo(ctr, target.ref, snapshotter);
-    this.pulled = { ref: target.ref, startedAt, image: info, servedAtStart: before };
+    this.pulled = { ref: target.ref, specImage: image, startedAt, image: info, servedAtStart: before };
     await this.launch(generation);
   }
 

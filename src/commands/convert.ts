@@ -1,11 +1,20 @@
 /** `meshagent-ship convert SRC DST`: converts every layer of an image to eStargz and writes the image to DST. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { CliArgs } from '../cli-args.js';
 import { ShipError } from '../errors.js';
 import { DEFAULT_ESTARGZ_CHUNK_SIZE, describeMiss, type ImageConversion, type LayerEvent } from '../estargz/index.js';
-import { type Descriptor, type Digest, formatImageRef, type ImageRef, OciLayout, openImage, packOciArchive, parseImageRef } from '../oci/index.js';
+import { makeTempDir } from '../file-errors.js';
+import {
+  checkArchiveTarget,
+  type Descriptor,
+  type Digest,
+  formatImageRef,
+  type ImageRef,
+  OciLayout,
+  openImage,
+  packOciArchive,
+  parseImageRef,
+} from '../oci/index.js';
 import { ShipAnnotation } from '../pipeline/annotations.js';
 import { readRunnableConfig } from '../pipeline/runnable-image.js';
 import { convertImageForShip } from '../pipeline/estargz-conversion.js';
@@ -62,9 +71,12 @@ async function convertTo(
   io: CommandIo,
   signal: AbortSignal,
 ): Promise<number> {
+  // An archive output is checked before the work, not found wrong after it.
+  if (dst.transport === 'oci-archive') await checkArchiveTarget(dst.path);
   const image = await openImage(src);
-  const staging = dst.transport === 'oci-archive' ? await mkdtemp(join(tmpdir(), 'meshagent-ship-out-')) : undefined;
+  let staging: string | undefined;
   try {
+    if (dst.transport === 'oci-archive') staging = await makeTempDir(undefined, 'meshagent-ship-out-');
     const out = await OciLayout.create(staging ?? dst.path);
     const printProgress = progressPrinter(io);
     const onLayer = (event: LayerEvent): void => {
@@ -103,7 +115,7 @@ async function convertTo(
 
 /** `--prefetch auto`: runs the image to record what it opens at start; says how that went on stderr. */
 async function recordAuto(layout: OciLayout, top: Descriptor, timeoutSeconds: number, io: CommandIo): Promise<StartupRecording> {
-  const workDir = await mkdtemp(join(tmpdir(), 'meshagent-ship-auto-'));
+  const workDir = await makeTempDir(undefined, 'meshagent-ship-auto-');
   try {
     const recording = await recordStartup(layout, top, { workDir, timeoutSeconds, log: (line) => io.stderr(`${line}\n`) });
     io.stderr(`prefetch auto: ${describeOutcome(recording)}\n`);

@@ -1,9 +1,10 @@
 /**
  * Whole-image conversion: walks an index (every platform) or a single manifest, converts every layer to eStargz,
- * replaces the config's diff_ids, and writes config, manifest and index again with OCI media types, so each digest
+ * replaces the config's diff_ids (once each source layer has been found to have the diff_id the config gives it,
+ * see diff-id.ts), and writes config, manifest and index again with OCI media types, so each digest
  * up the tree changes with what it points to. Layer descriptors get the TOC digest and uncompressed-size
  * annotations and, under the keys the caller gives (`provenance`), what a later conversion needs to reuse them: the
- * source layer's digest, the conversion's settings and the diff_id. A layer shared by several platforms is converted
+ * source layer's digest and diff_id, the conversion's settings and the diff_id. A layer shared by several platforms is converted
  * once, and a layer whose conversion with the same settings is known from elsewhere (an earlier conversion, see
  * `reuse`) is not converted at all.
  */
@@ -22,6 +23,7 @@ import {
   sha256,
 } from '../oci/index.js';
 import { CompressPool } from './compress-pool.js';
+import { diffIdMismatch } from './diff-id.js';
 import { convertLayer, type ConvertedLayer } from './layer.js';
 import type { WrittenLayer } from './layer-writer.js';
 import type { LayerListing } from './layer-facts.js';
@@ -53,6 +55,8 @@ export interface ConvertImageOptions {
 interface ProvenanceKeys {
   /** The digest of the source layer. */
   readonly sourceDigest: string;
+  /** The diff_id of the source layer (checked against the source config when the layer is reused). */
+  readonly sourceDiffId: string;
   /** The conversion's settings, as conversionParams spells them. */
   readonly conversion: string;
   /** The converted layer's diff_id. */
@@ -108,6 +112,11 @@ export interface ReusedLayer extends WrittenLayer {
   readonly size: number;
   /** What a lazy pull fetches before start (from its TOC). */
   readonly lazyPull: LazyPull;
+  /**
+   * The diff_id of the source layer it was converted from, as that conversion measured it: a source layer with the
+   * same digest has it, so it stands for the measurement when the layer is not read.
+   */
+  readonly sourceDiffId: Digest;
 }
 
 /** Where earlier conversions come from (a registry's previous image, for instance). */
@@ -171,7 +180,12 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
   const layerCache = new Map<string, Promise<LayerOutcome>>();
   const reuse = options.reuse;
 
-  const convertOneLayer = (layer: Descriptor, prioritized: readonly string[], params: string): Promise<LayerOutcome> => {
+  /**
+   * A layer converted (or reused) once per settings, however often images name it. `diffId` is what the config of
+   * the first image to name it gives; that is checked as the layer streams, and convertManifest checks the
+   * measured diff_id against each config again.
+   */
+  const convertOneLayer = (layer: Descriptor, prioritized: readonly string[], params: string, diffId: Digest): Promise<LayerOutcome> => {
     const { digest, size } = layer;
     const key = `${digest}\0${params}`;
     let pending = layerCache.get(key);
@@ -182,6 +196,8 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
           // The source digest is the key of the reuse and goes into the new layer's annotations: the bytes here must
           // have it, though they are not converted (a read and a hash, no more).
           await source.verifyBlob(layer);
+          // Verified bytes of this digest have the source diff_id the earlier conversion measured.
+          if (reused.sourceDiffId !== diffId) throw diffIdMismatch(source.where, digest, diffId, reused.sourceDiffId);
           options.onLayer?.({ kind: 'reused', digest, result: reused });
           const { lazyPull: _lazy, ...written } = reused;
           return { result: { ...written, passedThrough: false }, reused };
@@ -192,6 +208,7 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
           level,
           chunkSize,
           prioritized,
+          diffId,
           ...(options.tempDir === undefined ? {} : { tempDir: options.tempDir }),
           onProgress: (payloadBytes) => options.onLayer?.({ kind: 'progress', digest, payloadBytes }),
         });
@@ -236,7 +253,10 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
     for (const [i, layer] of manifest.layers.entries()) {
       const wanted = prioritized[i] ?? [];
       const params = conversionParams({ level, chunkSize, prioritized: wanted });
-      const { result, reused } = await convertOneLayer(layer, wanted, params);
+      const diffId = config.rootfs.diff_ids[i] as Digest;
+      const { result, reused } = await convertOneLayer(layer, wanted, params, diffId);
+      // Checked here too: a layer named twice was measured once, against the diff_id of its first place.
+      if (result.sourceDiffId !== diffId) throw diffIdMismatch(source.where, layer.digest, diffId, result.sourceDiffId);
       results.push({ source: layer.digest, result, prioritized: wanted, prefetchFiles: files[i] ?? 0, reused });
       const { urls: _urls, annotations, ...rest } = layer;
       layers.push({
@@ -248,7 +268,14 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
           ...annotations,
           [Annotation.stargzTocDigest]: result.tocDigest,
           [Annotation.estargzUncompressedSize]: String(result.uncompressedSize),
-          ...(provenance ? { [provenance.sourceDigest]: layer.digest, [provenance.conversion]: params, [provenance.diffId]: result.diffId } : {}),
+          ...(provenance
+            ? {
+                [provenance.sourceDigest]: layer.digest,
+                [provenance.sourceDiffId]: result.sourceDiffId,
+                [provenance.conversion]: params,
+                [provenance.diffId]: result.diffId,
+              }
+            : {}),
         },
       });
     }

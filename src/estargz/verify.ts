@@ -59,6 +59,8 @@ export interface VerifyOptions {
   readonly onLayer?: (digest: Digest) => void;
   /** Layers checked where they live, by digest; their blobs need not be in the layout. */
   readonly elsewhere?: ReadonlyMap<Digest, CheckedElsewhere>;
+  /** Where temporary files go (a layer's list of hardlinks); default the system's temporary directory. */
+  readonly tempDir?: string | undefined;
 }
 
 export async function verifyImage(layout: OciLayout, top: Descriptor, options: VerifyOptions = {}): Promise<ImageVerdict> {
@@ -94,7 +96,7 @@ export async function verifyImage(layout: OciLayout, top: Descriptor, options: V
       if (!cached) {
         onLayer?.(layer.digest);
         const facts = elsewhere?.get(layer.digest);
-        cached = { report: facts ? checkAgainst(layer, diffId, facts) : await verifyOneLayer(layout, layer, diffId) };
+        cached = { report: facts ? checkAgainst(layer, diffId, facts) : await verifyOneLayer(layout, layer, diffId, options.tempDir) };
         verified.set(key, cached);
       }
       const { report } = cached;
@@ -142,6 +144,7 @@ async function verifyOneLayer(
   layout: OciLayout,
   layer: Descriptor,
   diffId: string | undefined,
+  tempDir: string | undefined,
 ): Promise<{ defects: string[]; tocDigest?: Digest; entries?: number; lazyPull?: LazyPull }> {
   const defects: string[] = [];
   if (layer.mediaType !== MediaType.ociLayerGzip) defects.push(`media type is ${layer.mediaType}, not ${MediaType.ociLayerGzip}`);
@@ -150,6 +153,6 @@ async function verifyOneLayer(
   for await (const chunk of createReadStream(layout.blobPath(layer.digest), { highWaterMark: 1 << 20 })) counter.update(chunk as Buffer);
   if (counter.digest() !== layer.digest) return { defects: [...defects, `the blob's content has digest ${counter.digest()}`] };
   if (counter.size !== layer.size) defects.push(`the blob is ${counter.size} bytes, the descriptor says ${layer.size}`);
-  const report = await verifyLayerBlob(layout.blobPath(layer.digest), { annotations: layer.annotations, diffId });
+  const report = await verifyLayerBlob(layout.blobPath(layer.digest), { annotations: layer.annotations, diffId }, { tempDir });
   return { ...report, defects: [...defects, ...report.defects] };
 }

@@ -133,7 +133,7 @@ async function shippableImage(
     log(`reused ${elsewhere.size} of ${count(all, 'layer')} (converted by the previous ship)`);
   }
   options.signal?.throwIfAborted();
-  const verdict = await verifyImage(out, conversion.descriptor, { elsewhere });
+  const verdict = await verifyImage(out, conversion.descriptor, { elsewhere, tempDir: workDir });
   if (!verdict.ok) {
     const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
     throw new ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, {

@@ -5,7 +5,7 @@
  */
 import { bytes } from '../format.js';
 import { cell, code, codeBlock, link, prose } from './markdown.js';
-import type { LayerReport, ServiceReport, ShipResult, StageRecord, StartupReport } from './result.js';
+import type { LayerReport, RolloutReport, ServiceReport, ShipResult, StageRecord, StartupReport } from './result.js';
 
 /** GitHub refuses summaries over 1 MiB; long layer lists are cut well before that. */
 const MAX_LAYER_ROWS = 100;
@@ -17,6 +17,7 @@ export function renderSummary(result: ShipResult): string {
   if (result.plan) parts.push(planBlock(result.plan));
   if (result.image) parts.push(imageSection(result));
   if (result.service) parts.push(serviceSection(result));
+  if (result.rollout) parts.push(rolloutSection(result.rollout));
   if (result.retries.length > 0) parts.push(retrySection(result));
   if (result.error) parts.push(errorSection(result));
   return `${parts.join('\n\n')}\n`;
@@ -31,8 +32,24 @@ function heading(result: ShipResult): string {
       : result.status === 'planned'
         ? `### 📝 meshagent-ship plan (dry run): ${cell(what)}`
         : `### ✅ Shipped ${cell(what)}`;
+  const outcome = result.rollout ? `\n\n**Rollout:** ${rolloutLine(result.rollout)}` : '';
   const url = service?.url ? `\n\n**Service URL:** ${link(service.url)}` : '';
-  return `${title}${url}`;
+  return `${title}${outcome}${url}`;
+}
+
+/** The outcome in a few words, first thing in the summary: ready in N s, failed and rolled back, or not waited. */
+function rolloutLine(rollout: RolloutReport): string {
+  const back = rollout.rolledBack;
+  switch (rollout.outcome) {
+    case 'ready':
+      return `✅ ready in ${seconds(rollout.readyMs ?? 0)}: the room runs the new container and its liveness paths answer`;
+    case 'not-waited':
+      return '⏭️ deployed (not waited): nothing checked that the new container runs';
+    case 'failed':
+      return `❌ failed, not rolled back: ${prose(rollout.failure?.message ?? 'the rollout did not become live')}`;
+    case 'rolled-back':
+      return `↩️ failed and rolled back${back?.service === 'restored' ? ` to ${code(back.digest ?? back.image ?? 'the previous spec')}` : back?.service === 'stopped' ? ' (the new service was stopped)' : ' (the new service was deleted)'}: ${prose(rollout.failure?.message ?? 'the rollout did not become live')}`;
+  }
 }
 
 function stageTable(stages: readonly StageRecord[]): string {
@@ -115,6 +132,7 @@ const CONVERSION: Record<LayerReport['conversion'], string> = {
 const ROLLBACK: Record<NonNullable<ServiceReport['rollback']>, string> = {
   restored: '**restored**: the deploy failed and the service runs the spec it had before',
   removed: '**removed**: the deploy failed and what it created was deleted',
+  stopped: '**stopped**: the new service did not become live and was disabled (kept with its route; the next ship starts it)',
   failed: '**failed**: the deploy failed and could not be taken back; see the error for what to put right',
 };
 
@@ -133,6 +151,33 @@ function serviceSection(result: ShipResult): string {
         : `- probe: ${code(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`,
     );
   }
+  return lines.join('\n');
+}
+
+function rolloutSection(rollout: RolloutReport): string {
+  const lines = ['#### Rollout', ''];
+  if (rollout.outcome === 'not-waited') return [...lines, '- not waited: the room was not asked whether the new container runs'].join('\n');
+  if (rollout.restarted) lines.push('- restarted the updated service (services.restart, as the MeshAgent CLI does)');
+  if (rollout.containerId) lines.push(`- new container: ${code(rollout.containerId)}`);
+  if (rollout.outcome === 'ready') lines.push(`- ready in ${seconds(rollout.readyMs ?? 0)}`);
+  const failure = rollout.failure;
+  if (failure) {
+    const exit = failure.exitCode !== null ? `; exit code ${failure.exitCode}` : '';
+    const restarts = failure.restartCount ? `; restarts ${failure.restartCount}` : '';
+    lines.push(`- failed (${failure.reason}${exit}${restarts}): ${prose(failure.message)}`);
+  }
+  const back = rollout.rolledBack;
+  if (back?.service === 'restored') {
+    const to = code(back.digest ?? back.image ?? 'the previous spec');
+    lines.push(
+      back.live
+        ? `- rolled back to ${to}: its container ${code(back.containerId ?? '?')} is live again`
+        : `- rolled back to ${to}, but its container did not become live again`,
+    );
+  } else if (back) lines.push(`- rolled back: the new service was ${back.service === 'stopped' ? 'stopped (enabled: false)' : 'deleted'}`);
+  if (rollout.logs.length > 0) {
+    lines.push('', `Last ${rollout.logs.length} log line${rollout.logs.length === 1 ? '' : 's'} of the new container:`, '', codeBlock(rollout.logs));
+  } else if (failure) lines.push('', 'The new container wrote no log lines.');
   return lines.join('\n');
 }
 
