@@ -94370,8 +94370,38 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
  * Commands that need root (chroot, namespaces, mounts): as they are when this process is root, else under
  * `sudo -n` (GitHub's ubuntu runners allow it without a password; elsewhere it fails at once instead of asking).
  */
-function privileged(argv) {
-    return process.getuid?.() === 0 ? [...argv] : ['sudo', '-n', ...argv];
+
+function runningAs() {
+    return { uid: process.getuid?.(), name: process.env.USER ?? process.env.LOGNAME };
+}
+/** `argv` as this process can run it as root. */
+function privileged(argv, as = runningAs()) {
+    return as.uid === 0 ? [...argv] : ['sudo', '-n', ...argv];
+}
+/**
+ * Why commands cannot run as root here (undefined when they can): root needs nothing; anyone else needs sudo that
+ * asks no password. `trySudo` is asked only when not root.
+ */
+async function cannotRunPrivileged(trySudo = trySudoTrue, as = runningAs()) {
+    if (as.uid === 0)
+        return undefined;
+    const who = `this runs as ${as.name ? `${as.name} (uid ${as.uid})` : `uid ${as.uid ?? 'unknown'}`}, not root`;
+    const tried = await trySudo();
+    if (tried.kind === 'missing')
+        return `it needs root: ${who}, and sudo is not installed (run as root, or install sudo and allow this user to use it without a password)`;
+    if (tried.code === 0)
+        return undefined;
+    const said = tried.stderr.trim().split('\n').pop()?.trim();
+    return `it needs root: ${who}, and \`sudo -n true\` failed${said ? ` (${said})` : ` with code ${tried.code}`} (run as root, or allow this user sudo without a password, as GitHub's ubuntu runners do)`;
+}
+function trySudoTrue() {
+    return new Promise((resolve) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('sudo', ['-n', 'true'], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (chunk) => (stderr = (stderr + chunk.toString()).slice(-1000)));
+        child.on('error', (error) => resolve(error.code === 'ENOENT' ? { kind: 'missing' } : { kind: 'ran', code: 1, stderr: error.message }));
+        child.on('close', (code) => resolve({ kind: 'ran', code: code ?? 1, stderr }));
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/prefetch-auto/trace.ts
@@ -94591,8 +94621,9 @@ async function record_record(layout, top, options, scratch) {
     for (const tool of ['unshare', 'strace', 'bash', 'mount'])
         if ((await run(['sh', '-c', `command -v ${tool}`]).catch(() => 1)) !== 0)
             return fellBack(`${tool} is not installed (apt-get install util-linux strace)`);
-    if ((await run(privileged(['true'])).catch(() => 1)) !== 0)
-        return fellBack('it needs root, and sudo -n is not allowed here');
+    const noRoot = await cannotRunPrivileged();
+    if (noRoot)
+        return fellBack(noRoot);
     const { manifest, config } = await readImageConfig(layout, top, { os: 'linux', architecture: 'amd64' });
     const section = config.config ?? {};
     const argv = [...(section.Entrypoint ?? []), ...(section.Cmd ?? [])];

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Descriptor, type OciLayout, readImageConfig } from '../oci/index.js';
-import { privileged } from './privileged.js';
+import { cannotRunPrivileged, privileged } from './privileged.js';
 import { readTrace } from './trace.js';
 import { UNPACK_DIR, unpackLayers } from './unpack.js';
 
@@ -75,7 +75,8 @@ async function record(layout: OciLayout, top: Descriptor, options: RecordOptions
   if (process.platform !== 'linux') return fellBack(`it needs Linux namespaces, and this is ${process.platform}`);
   for (const tool of ['unshare', 'strace', 'bash', 'mount'])
     if ((await run(['sh', '-c', `command -v ${tool}`]).catch(() => 1)) !== 0) return fellBack(`${tool} is not installed (apt-get install util-linux strace)`);
-  if ((await run(privileged(['true'])).catch(() => 1)) !== 0) return fellBack('it needs root, and sudo -n is not allowed here');
+  const noRoot = await cannotRunPrivileged();
+  if (noRoot) return fellBack(noRoot);
   const { manifest, config } = await readImageConfig(layout, top, { os: 'linux', architecture: 'amd64' });
   const section = config.config ?? {};
   const argv = [...(section.Entrypoint ?? []), ...(section.Cmd ?? [])];
