@@ -94586,7 +94586,8 @@ const GRACE_MS = 10_000;
 /** How the recording ended, in words for the log and the summary. */
 function describeOutcome(recording) {
     const { outcome } = recording;
-    const files = `${recording.paths.length} file${recording.paths.length === 1 ? '' : 's'} recorded`;
+    const by = recording.reusedFor ? ` by an earlier ship of the same source config (${recording.reusedFor.slice(0, 19)}), not run again` : '';
+    const files = `${recording.paths.length} file${recording.paths.length === 1 ? '' : 's'} recorded${by}`;
     if (outcome.kind === 'port')
         return `${files}; port ${outcome.port} answered at ${outcome.seconds.toFixed(1)} s`;
     if (outcome.kind === 'time-bound')
@@ -94931,9 +94932,10 @@ async function shippableImage(source, config, workDir, log, options = {}) {
  */
 async function recordForShip(source, config, how) {
     const { log } = how;
-    const previous = reusableRecord(how.saved, how.sourceConfig);
-    if (previous) {
-        log(`prefetch auto: the previous image's record is reused (same source config ${how.sourceConfig.slice(0, 19)}): ${describeOutcome(previous)}`);
+    const saved = reusableRecord(how.saved, how.sourceConfig);
+    if (saved) {
+        const previous = { ...saved, reusedFor: how.sourceConfig };
+        log(`prefetch auto: the previous image's record is reused: ${describeOutcome(previous)}`);
         return previous;
     }
     const ports = config.service.ports?.map((p) => p.num);

@@ -186,9 +186,10 @@ async function recordForShip(
   how: { workDir: string; timeoutSeconds: number; log: (line: string) => void; sourceConfig: string; saved: readonly string[] },
 ): Promise<StartupRecording> {
   const { log } = how;
-  const previous = reusableRecord(how.saved, how.sourceConfig);
-  if (previous) {
-    log(`prefetch auto: the previous image's record is reused (same source config ${how.sourceConfig.slice(0, 19)}): ${describeOutcome(previous)}`);
+  const saved = reusableRecord(how.saved, how.sourceConfig);
+  if (saved) {
+    const previous = { ...saved, reusedFor: how.sourceConfig };
+    log(`prefetch auto: the previous image's record is reused: ${describeOutcome(previous)}`);
     return previous;
   }
   const ports = config.service.ports?.map((p) => p.num);

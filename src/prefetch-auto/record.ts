@@ -32,6 +32,8 @@ export interface StartupRecording {
   readonly outcome: StartupOutcome;
   /** The service's last line of output (for the log only: it is the image's text, not this tool's). */
   readonly output?: string;
+  /** Set when the record is an earlier ship's, taken instead of running the image: the source config it names. */
+  readonly reusedFor?: string;
 }
 
 export interface RecordOptions {
@@ -46,7 +48,8 @@ export interface RecordOptions {
 /** How the recording ended, in words for the log and the summary. */
 export function describeOutcome(recording: StartupRecording): string {
   const { outcome } = recording;
-  const files = `${recording.paths.length} file${recording.paths.length === 1 ? '' : 's'} recorded`;
+  const by = recording.reusedFor ? ` by an earlier ship of the same source config (${recording.reusedFor.slice(0, 19)}), not run again` : '';
+  const files = `${recording.paths.length} file${recording.paths.length === 1 ? '' : 's'} recorded${by}`;
   if (outcome.kind === 'port') return `${files}; port ${outcome.port} answered at ${outcome.seconds.toFixed(1)} s`;
   if (outcome.kind === 'time-bound') return `${files}; stopped at the time bound (${outcome.seconds} s)`;
   if (outcome.kind === 'exited') return `${files}; the entrypoint exited (code ${outcome.code}) at ${outcome.seconds.toFixed(1)} s`;
