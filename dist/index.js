@@ -72527,7 +72527,7 @@ function socketOnError() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3084);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5931);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -72537,7 +72537,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3084:
+/***/ 5931:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -94404,6 +94404,118 @@ function trySudoTrue() {
     });
 }
 
+;// CONCATENATED MODULE: ./src/prefetch-auto/interpreters.ts
+/**
+ * Files the kernel reads itself when a program is executed, which no traced call shows: the ELF interpreter
+ * (PT_INTERP, the dynamic loader, e.g. /lib64/ld-linux-x86-64.so.2) and a script's `#!` interpreter. They are read
+ * from the unpacked root, each path resolved inside it (absolute links lead back into the root, never into this
+ * machine), and put right after the file that named them.
+ */
+
+
+/** Links followed while resolving one path, as the kernel's bound. */
+const interpreters_MAX_LINKS = 40;
+/** A script interpreter may itself be a script: this many levels, as binfmt_script allows. */
+const interpreters_MAX_DEPTH = 4;
+const PT_INTERP = 3;
+/** `opened` in order, each executed file followed by the interpreters the kernel loaded for it; each path once. */
+async function withInterpreters(opened, executed, root) {
+    const out = [];
+    for (const path of opened) {
+        out.push(path);
+        if (executed.has(path))
+            out.push(...(await interpretersOf(root, path, 0)));
+    }
+    return [...new Set(out)];
+}
+async function interpretersOf(root, path, depth) {
+    if (depth >= interpreters_MAX_DEPTH)
+        return [];
+    const interpreter = await interpreterOf(root, path).catch(() => undefined);
+    if (!interpreter)
+        return [];
+    return [interpreter, ...(await interpretersOf(root, interpreter, depth + 1))];
+}
+/** The interpreter a file names (ELF PT_INTERP or `#!`), absolute; undefined for none. */
+async function interpreterOf(root, path) {
+    const host = await resolveInRoot(root, path);
+    if (!host)
+        return undefined;
+    const file = await (0,promises_.open)(host, 'r');
+    try {
+        const head = Buffer.alloc(256);
+        const { bytesRead } = await file.read(head, 0, head.length, 0);
+        if (head.subarray(0, 2).toString('latin1') === '#!') {
+            const line = head.subarray(2, bytesRead).toString('utf8').split('\n')[0] ?? '';
+            const name = line.trim().split(/[ \t]+/)[0] ?? '';
+            return name.startsWith('/') ? name : undefined;
+        }
+        if (bytesRead < 64 || head.readUInt32BE(0) !== 0x7f454c46)
+            return undefined;
+        const wide = head[4] === 2;
+        const little = head[5] === 1;
+        const u16 = (at) => (little ? head.readUInt16LE(at) : head.readUInt16BE(at));
+        const u32 = (buf, at) => (little ? buf.readUInt32LE(at) : buf.readUInt32BE(at));
+        const u64 = (buf, at) => Number(little ? buf.readBigUInt64LE(at) : buf.readBigUInt64BE(at));
+        const phoff = wide ? u64(head, 0x20) : u32(head, 0x1c);
+        const phentsize = u16(wide ? 0x36 : 0x2a);
+        const phnum = u16(wide ? 0x38 : 0x2c);
+        const table = Buffer.alloc(phentsize * phnum);
+        await file.read(table, 0, table.length, phoff);
+        for (let i = 0; i < phnum; i += 1) {
+            const at = i * phentsize;
+            if (u32(table, at) !== PT_INTERP)
+                continue;
+            const offset = wide ? u64(table, at + 0x08) : u32(table, at + 0x04);
+            const size = Math.min(wide ? u64(table, at + 0x20) : u32(table, at + 0x10), 4096);
+            const name = Buffer.alloc(size);
+            await file.read(name, 0, size, offset);
+            const text = name.toString('utf8').replace(/\0.*$/s, '');
+            return text.startsWith('/') ? text : undefined;
+        }
+        return undefined;
+    }
+    finally {
+        await file.close();
+    }
+}
+/** Where `path` (absolute, as the process saw it) is under `root`, links followed inside the root; undefined if it is not there. */
+async function resolveInRoot(root, path) {
+    let pending = path.split('/').filter((c) => c !== '' && c !== '.');
+    const done = [];
+    let links = 0;
+    while (pending.length > 0) {
+        const [name, ...rest] = pending;
+        pending = rest;
+        if (name === '..') {
+            done.pop();
+            continue;
+        }
+        const host = (0,external_node_path_.join)(root, ...done, name);
+        const info = await (0,promises_.lstat)(host).catch(() => undefined);
+        if (!info)
+            return undefined;
+        if (!info.isSymbolicLink()) {
+            done.push(name);
+            continue;
+        }
+        links += 1;
+        if (links > interpreters_MAX_LINKS)
+            return undefined;
+        const target = await (0,promises_.readlink)(host);
+        if (target.startsWith('/'))
+            done.length = 0;
+        pending = [
+            ...external_node_path_.posix
+                .normalize(target)
+                .split('/')
+                .filter((c) => c !== '' && c !== '.'),
+            ...pending,
+        ];
+    }
+    return (0,external_node_path_.join)(root, ...done);
+}
+
 ;// CONCATENATED MODULE: ./src/prefetch-auto/trace.ts
 /**
  * Reads the file accesses strace recorded (`strace -f -ff -ttt -e trace=%file,%process -o DIR/trace`: one file per
@@ -94422,14 +94534,15 @@ const KERNEL_TREES = ['proc', 'dev', 'sys'];
 const LINE = /^(\d+\.\d+) (\w+)\((.*)\) += (-?\d+)/;
 /** A C string as strace prints it (escapes kept). */
 const trace_STRING = /"((?:[^"\\]|\\.)*)"/;
-/** The files opened, absolute, in the order of first opening, each once. `workDir`: where processes start. */
+const EXECUTING = new Set(['execve', 'execveat']);
+/** The files opened by the traced processes. `workDir`: where processes start. */
 async function readTrace(dir, workDir) {
     const accesses = [];
     for (const name of (await (0,promises_.readdir)(dir)).filter((n) => n.startsWith('trace.'))) {
         accesses.push(...parseProcessTrace(await (0,promises_.readFile)((0,external_node_path_.join)(dir, name), 'utf8'), workDir));
     }
     accesses.sort((a, b) => a.at - b.at);
-    return [...new Set(accesses.map((a) => a.path))];
+    return { paths: [...new Set(accesses.map((a) => a.path))], executed: new Set(accesses.filter((a) => a.executed).map((a) => a.path)) };
 }
 /** One process's lines into its openings. */
 function parseProcessTrace(text, workDir) {
@@ -94463,7 +94576,7 @@ function parseProcessTrace(text, workDir) {
         const absolute = external_node_path_.posix.resolve(cwd, path);
         if (KERNEL_TREES.some((tree) => absolute === `/${tree}` || absolute.startsWith(`/${tree}/`)))
             continue;
-        out.push({ at: Number(at), path: absolute });
+        out.push({ at: Number(at), path: absolute, executed: EXECUTING.has(call) });
     }
     return out;
 }
@@ -94578,6 +94691,7 @@ function runWithInput(argv, input, what) {
 
 
 
+
 /** The static busybox (Debian's busybox-static) copied into the scratch root to unpack the layers there. */
 const BUSYBOX = '/bin/busybox';
 const DEFAULT_AUTO_TIMEOUT_SECONDS = 10;
@@ -94671,7 +94785,9 @@ async function record_record(layout, top, options, scratch) {
     const said = await runLauncher(launch, timeout);
     const output = lastLine(said);
     const outputs = output ? { output } : {};
-    const paths = await readTrace(traceDir, workDir).catch(() => []);
+    const opened = await readTrace(traceDir, workDir).catch(() => ({ paths: [], executed: new Set() }));
+    // The kernel loads a program's interpreter (the dynamic loader, a script's #!) with no call strace shows.
+    const paths = await withInterpreters(opened.paths, opened.executed, root);
     const ready = /^ready (\d+) (\d+)$/m.exec(said);
     const exited = /^exited (\d+) (\d+)$/m.exec(said);
     const seconds = (centis) => Number(centis) / 100;

@@ -11,6 +11,7 @@ import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Descriptor, type OciLayout, readImageConfig } from '../oci/index.js';
 import { cannotRunPrivileged, privileged } from './privileged.js';
+import { withInterpreters } from './interpreters.js';
 import { readTrace } from './trace.js';
 import { UNPACK_DIR, unpackLayers } from './unpack.js';
 
@@ -129,7 +130,9 @@ async function record(layout: OciLayout, top: Descriptor, options: RecordOptions
   const said = await runLauncher(launch, timeout);
   const output = lastLine(said);
   const outputs = output ? { output } : {};
-  const paths = await readTrace(traceDir, workDir).catch(() => []);
+  const opened = await readTrace(traceDir, workDir).catch(() => ({ paths: [], executed: new Set<string>() }));
+  // The kernel loads a program's interpreter (the dynamic loader, a script's #!) with no call strace shows.
+  const paths = await withInterpreters(opened.paths, opened.executed, root);
   const ready = /^ready (\d+) (\d+)$/m.exec(said);
   const exited = /^exited (\d+) (\d+)$/m.exec(said);
   const seconds = (centis: string | undefined) => Number(centis) / 100;

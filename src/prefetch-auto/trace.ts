@@ -18,19 +18,28 @@ const LINE = /^(\d+\.\d+) (\w+)\((.*)\) += (-?\d+)/;
 /** A C string as strace prints it (escapes kept). */
 const STRING = /"((?:[^"\\]|\\.)*)"/;
 
+const EXECUTING = new Set(['execve', 'execveat']);
+
 interface Access {
   readonly at: number;
   readonly path: string;
+  readonly executed: boolean;
 }
 
-/** The files opened, absolute, in the order of first opening, each once. `workDir`: where processes start. */
-export async function readTrace(dir: string, workDir: string): Promise<string[]> {
+/** What the service opened: files, absolute, in the order of first opening, each once; and which it executed. */
+export interface Opened {
+  readonly paths: string[];
+  readonly executed: ReadonlySet<string>;
+}
+
+/** The files opened by the traced processes. `workDir`: where processes start. */
+export async function readTrace(dir: string, workDir: string): Promise<Opened> {
   const accesses: Access[] = [];
   for (const name of (await readdir(dir)).filter((n) => n.startsWith('trace.'))) {
     accesses.push(...parseProcessTrace(await readFile(join(dir, name), 'utf8'), workDir));
   }
   accesses.sort((a, b) => a.at - b.at);
-  return [...new Set(accesses.map((a) => a.path))];
+  return { paths: [...new Set(accesses.map((a) => a.path))], executed: new Set(accesses.filter((a) => a.executed).map((a) => a.path)) };
 }
 
 /** One process's lines into its openings. */
@@ -58,7 +67,7 @@ function parseProcessTrace(text: string, workDir: string): Access[] {
     if (!path.startsWith('/') && AT_CALLS.has(call) && !args.startsWith('AT_FDCWD')) continue;
     const absolute = posix.resolve(cwd, path);
     if (KERNEL_TREES.some((tree) => absolute === `/${tree}` || absolute.startsWith(`/${tree}/`))) continue;
-    out.push({ at: Number(at), path: absolute });
+    out.push({ at: Number(at), path: absolute, executed: EXECUTING.has(call) });
   }
   return out;
 }
