@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: from the start of a pull to the container's first line of output, and the bytes the registry served by
-# then, for one image in five forms, each pulled as the sandbox's room runtime pulls (a new containerd with the
+# then, for one image in six forms, each pulled as the sandbox's room runtime pulls (a new containerd with the
 # stargz snapshotter daemon from scripts/build-snapshotter.sh, background fetch off, through the runtime's counting
 # pull proxy; `ctr-remote images rpull`, then `ctr-remote run --snapshotter stargz`):
 #   plain          the input as it is: two gzip layers (pulled whole: the snapshotter falls back to a normal pull)
@@ -8,12 +8,12 @@
 #   ctr-optimize   ctr-remote image optimize --oci                  (runs the image once and puts what it read first)
 #   ours           meshagent-ship convert                           (compiled from src/ with tsc; level 6)
 #   ours-prefetch  meshagent-ship convert --prefetch (each file the start command read, in order: start-files.py)
-#   ours-auto      meshagent-ship convert --prefetch auto            (runs the image's command once, traced, with no containerd)
+#   ours-auto      meshagent-ship convert --prefetch auto           (runs the image's command once, traced, with no containerd)
 # The input (make-image.sh) is made from this machine's files: the shared libraries under a python3.11 standard
-# library; its command starts Python, imports json and prints a line. Each round runs the five in an order that
+# library; its command starts Python, imports json and prints a line. Each round runs the six in an order that
 # rotates between rounds; each run is one process under GNU time (bench/lib/measure.sh), whose daemons are started
 # before the clock and stopped (by PID, mounts undone) after it. Prints a table per round, the medians and the
-# ratios against plain; the report is also kept in the work dir.
+# ratios against plain, and ours against ctr-remote optimize (bytes and time); the report is also kept in the work dir.
 #
 #   bash bench/startup/run.sh [ROUNDS]        (default 5; run as root, with /dev/fuse)
 #
