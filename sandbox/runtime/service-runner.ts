@@ -5,11 +5,11 @@
  * when it is stopped.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ServiceSpec } from '../wire/service.js';
 import type { Ctr } from './containerd.js';
-import { planContainer, type PlanContext } from './container-plan.js';
+import { planContainer, type ContainerPlan, type PlanContext } from './container-plan.js';
 import { startForwarder, type Forwarder } from './forwarder.js';
 import { prepareMounts, type RunMounts } from './image-mounts.js';
 import { readImageInfo, type ImageInfo } from './image-info.js';
@@ -294,12 +294,24 @@ export class ServiceRunner {
     });
     this.host.claim(id, this);
 
-    const plan = planContainer(this.spec, { ...this.host.planContext(this.room), containerDir: dir, sessionId: randomBytes(16).toString('hex') });
-    writeFileSync(logPath, plan.notes.map((note) => `sandbox: ${note}\n`).join(''));
-    await prepareMounts(this.host, run, plan);
+    writeFileSync(logPath, '');
+    let plan: ContainerPlan;
+    let binds: ContainerPlan['binds'];
+    try {
+      plan = planContainer(this.spec, { ...this.host.planContext(this.room), containerDir: dir, sessionId: randomBytes(16).toString('hex') });
+      appendFileSync(logPath, plan.notes.map((note) => `sandbox: ${note}\n`).join(''));
+      binds = await prepareMounts(this.host, run, plan);
+    } catch (error) {
+      // What it could not do is said in the container's log too; whatever was made for it is undone.
+      appendFileSync(logPath, `sandbox: ${error instanceof Error ? error.message : String(error)}\n`);
+      await this.removeRun(run);
+      this.run = undefined;
+      throw error;
+    }
     const envFile = join(dir, 'env');
     // The env (it may hold tokens) goes through a file only root reads, never the command line; gone once started.
-    writeFileSync(envFile, plan.env.map(([name, value]) => `${name}=${value.replace(/\n/g, ' ')}\n`).join(''), { mode: 0o600 });
+    // One NAME=VALUE a line: the plan has refused values a line cannot hold.
+    writeFileSync(envFile, plan.env.map(([name, value]) => `${name}=${value}\n`).join(''), { mode: 0o600 });
     const args = [
       'run',
       '-d',
@@ -315,7 +327,7 @@ export class ServiceRunner {
       `meshagent.sandbox.service=${this.serviceId}`,
       ...(plan.readOnlyRoot ? ['--read-only'] : []),
       ...(plan.cwd ? ['--cwd', plan.cwd] : []),
-      ...plan.binds.flatMap((b) => ['--mount', `type=bind,src=${b.source},dst=${b.destination},options=rbind:${b.readOnly ? 'ro' : 'rw'}`]),
+      ...binds.flatMap((b) => ['--mount', `type=bind,src=${b.source},dst=${b.destination},options=rbind:${b.readOnly ? 'ro' : 'rw'}`]),
       ...run.imageMounts.flatMap((source, i) => {
         const mount = plan.images[i];
         return mount ? ['--mount', `type=bind,src=${source},dst=${mount.destination},options=rbind:${mount.readOnly ? 'ro' : 'rw'}`] : [];
@@ -328,6 +340,7 @@ export class ServiceRunner {
     rmSync(envFile, { force: true });
     if (started.code !== 0) {
       await this.removeRun(run);
+      this.run = undefined;
       throw new Error(`starting the container failed: ${(started.stderr || started.stdout).trim().split('\n').slice(-2).join(' ')}`);
     }
     run.pid = await this.taskPid(id);
