@@ -84,6 +84,7 @@ export class SandboxRuntime implements RoomRuntime {
   private readonly runners = new Map<string, ServiceRunner>();
   private readonly byContainer = new Map<string, ServiceRunner>();
   private stopping = false;
+  private stopped: Promise<void> | undefined;
   /** Starts, replaces and stops reconcile set going: the runtime's own stop waits for every one. */
   private readonly pending = new Set<Promise<void>>();
 
@@ -269,6 +270,7 @@ export class SandboxRuntime implements RoomRuntime {
   }
 
   async restart(room: string, serviceId: string): Promise<void> {
+    if (this.stopping) throw new RoomRuntimeError('the room runtime is stopping');
     await this.runner(room, serviceId).restart();
   }
 
@@ -360,8 +362,13 @@ export class SandboxRuntime implements RoomRuntime {
   }
 
   /** Stops every container, the daemons and the proxy, and unmounts whatever is left under the runtime's directory. */
-  async stop(): Promise<void> {
-    if (this.stopping) return;
+  stop(): Promise<void> {
+    // A second call waits for the first one's end rather than returning while containers still run.
+    this.stopped ??= this.stopEverything();
+    return this.stopped;
+  }
+
+  private async stopEverything(): Promise<void> {
     this.stopping = true;
     // The runners' stops queue behind their pending work; stops of runners already taken out of the map are in
     // `pending`, and containerd must outlive them all, or their containers would be left running.

@@ -100,6 +100,8 @@ export class ServiceRunner {
   private restartTimer: NodeJS.Timeout | undefined;
   private readonly logs: ContainerLog[] = [];
   private work: Promise<void> = Promise.resolve();
+  /** Set by `stop`: nothing starts after it, whatever was asked meanwhile (a restart queued behind the stop). */
+  private done = false;
 
   constructor(
     private readonly host: RunnerHost,
@@ -192,6 +194,7 @@ export class ServiceRunner {
   /** Stops the container and removes what it made; the runner is done. */
   stop(): Promise<void> {
     ++this.generation;
+    this.done = true;
     return this.serialise(async () => {
       await this.stopRun();
       this.state = 'stopped';
@@ -240,7 +243,7 @@ export class ServiceRunner {
   }
 
   private async pullAndLaunch(generation: number): Promise<void> {
-    if (generation !== this.generation) return;
+    if (generation !== this.generation || this.done) return;
     const image = this.spec.container?.image ?? '';
     const target = this.host.pullRef(image);
     if ('error' in target) throw new Error(target.error);
@@ -260,7 +263,7 @@ export class ServiceRunner {
   }
 
   private async launch(generation: number): Promise<void> {
-    if (generation !== this.generation || !this.pulled) return;
+    if (generation !== this.generation || this.done || !this.pulled) return;
     this.state = 'starting';
     this.restartScheduledAt = undefined;
     this.startedAt = undefined;

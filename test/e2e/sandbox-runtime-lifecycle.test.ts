@@ -200,6 +200,10 @@ describe('stopping the sandbox right after an update', () => {
       container: { ...container(replaced as ServiceSpec), environment: [{ name: 'V', value: '2' }] },
     });
     await api().updateService('dev', ids[1] ?? '', { ...(disabled as ServiceSpec), enabled: false });
+    // A services.restart that comes while the runtime stops starts nothing.
+    const stopping = sandbox.runtime?.stop();
+    await expect(sandbox.runtime?.restart('dev', ids[0] ?? '')).rejects.toThrow('the room runtime is stopping');
+    await stopping;
     await sandbox.stop();
 
     expect(processesWith(`sleep 7${tag}`)).toEqual([]);
