@@ -18,6 +18,16 @@ export class Ctr {
     return runCommand('ctr-remote', ['-a', this.address, '-n', NAMESPACE, ...args], { timeoutMs });
   }
 
+  /** The PID of a container's task (`ctr tasks ls`: TASK PID STATUS), or undefined when it has none. */
+  async taskPid(id: string): Promise<number | undefined> {
+    const listing = await this.run(['tasks', 'ls']);
+    for (const line of listing.stdout.split('\n').slice(1)) {
+      const [task, pid] = line.trim().split(/\s+/);
+      if (task === id && pid && /^\d+$/.test(pid)) return Number(pid);
+    }
+    return undefined;
+  }
+
   async ok(args: readonly string[], timeoutMs?: number): Promise<string> {
     const result = await this.run(args, timeoutMs);
     if (result.code !== 0)

@@ -216,6 +216,7 @@ export class ServiceRunner {
       await this.removeRun(run);
       this.run = run; // the exited container stays the one reported until the next one starts
       this.restartCount++;
+      for (const port of this.ports) port.status = port.liveness ? 'not_ready' : 'not_configured'; // nothing answers now
       // As kubelet does, a container that ran a good while before it crashed starts the back-off over.
       const ranMs = this.startedAt === undefined ? 0 : Date.now() - this.startedAt;
       this.crashesInARow = ranMs > BACKOFF_RESET_MS ? 1 : this.crashesInARow + 1;
@@ -346,7 +347,7 @@ export class ServiceRunner {
       this.run = undefined;
       throw new Error(`starting the container failed: ${(started.stderr || started.stdout).trim().split('\n').slice(-2).join(' ')}`);
     }
-    run.pid = await this.taskPid(id);
+    run.pid = await this.host.ctr.taskPid(id);
     if (generation !== this.generation || finished) return; // replaced meanwhile, or already exited (onExit handles it)
     if (run.pid !== undefined) {
       for (const port of this.ports) {
@@ -362,15 +363,6 @@ export class ServiceRunner {
     this.state = 'running';
     this.startedAt = Date.now();
     void this.watchLiveness(run, generation);
-  }
-
-  private async taskPid(id: string): Promise<number | undefined> {
-    const listing = await this.host.ctr.run(['tasks', 'ls']);
-    for (const line of listing.stdout.split('\n').slice(1)) {
-      const [task, pid] = line.trim().split(/\s+/);
-      if (task === id && pid && /^\d+$/.test(pid)) return Number(pid);
-    }
-    return undefined;
   }
 
   /** Probes every port with a liveness path while this run is the current one, and notes when it is first ready. */

@@ -173,6 +173,18 @@ describe('mount subpaths and symbolic links', () => {
   });
 });
 
+describe('liveness across a crash', () => {
+  it("reports a crashed container's port as not ready while it waits to restart", async () => {
+    const command = `/bin/busybox sh -c '/bin/busybox httpd -f -p 8080 -h /www & /bin/busybox sleep 2; exit 4'`;
+    const spec = service('flaky', command);
+    spec.ports = [{ num: 8080, type: 'http', published: true, liveness: '/', endpoints: [] }];
+    await api().createService('dev', spec);
+    await waitFor('flaky to be ready', async () => sandbox.runtime?.list('dev').find((s) => s.status.ports[0]?.liveness_status === 'ready'));
+    const restarting = await waitFor('flaky to crash', async () => sandbox.runtime?.list('dev').find((s) => s.state === 'restarting'));
+    expect(restarting).toMatchObject({ last_exit_code: 4, restart_count: 1, status: { ports: [{ num: 8080, liveness: '/', liveness_status: 'not_ready' }] } });
+  });
+});
+
 describe('stopping the sandbox right after an update', () => {
   it('leaves no container, process or mount of a replaced or disabled service', async () => {
     // Only these two run: another service's slow stop would give theirs time to end by chance.
