@@ -16,6 +16,7 @@ import type { SandboxState } from '../state.js';
 import type { ServiceSpec } from '../wire/service.js';
 import { NAMESPACE, SnapshotterFailed, startContainerd, type Containerd } from './containerd.js';
 import { containersUnavailable, fuseUnavailable, stargzBinary } from './machine.js';
+import { stopOrphans } from './orphans.js';
 import { runCommand, sleep, startDaemon, type Daemon } from './processes.js';
 import { startPullProxy, type PullProxy } from './pull-proxy.js';
 import type { RuntimeAvailability, RuntimeReportEntry } from './report.js';
@@ -104,8 +105,9 @@ export class SandboxRuntime implements RoomRuntime {
     const workDir = join(options.dir, 'runtime');
     if (join(workDir, 'containerd.sock.ttrpc').length > 100)
       throw new RuntimeUnavailable(`${workDir} is too long for containerd's unix sockets; use a shorter sandbox directory`);
-    // Whatever an earlier run left (it cannot have left processes that still serve this directory: it stops them).
+    // Whatever an earlier run left: its processes and containers when it was killed without its stop, its files.
     if (existsSync(workDir)) {
+      await stopOrphans(workDir, options.log);
       await unmountUnder(workDir);
       for (const name of ['containerd', 'stargz', 'containers', 'sockets', 'logs']) rmSync(join(workDir, name), { recursive: true, force: true });
     }

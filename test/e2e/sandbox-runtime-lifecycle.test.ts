@@ -3,10 +3,12 @@
 // with the reason in the service's state and log; stopping the sandbox right after an update and a disable leaves
 // no container, process or mount behind; and a snapshotter daemon or containerd that does not start costs lazy
 // pulling or the runtime, never the sandbox, which says why once and keeps the services recorded.
+import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MeshagentClient } from '../../src/meshagent/client.js';
 import type { ServiceSpec } from '../../src/meshagent/wire.js';
@@ -224,6 +226,73 @@ describe('stopping the sandbox right after an update', () => {
     expect(runc.stdout.split('\n').filter((id) => names.some((name) => id.startsWith(name)))).toEqual([]);
     // Stopped by their runners, not by the last sweep.
     expect(said.filter((message) => message.includes('still running'))).toEqual([]);
+  });
+});
+
+describe('a sandbox killed without its stop', () => {
+  /** The container's own process (not the `ctr run` that starts it, whose arguments end the same). */
+  const sleeping = (marker: string) =>
+    processesWith(`sleep ${marker}`).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('/bin/busybox\0'));
+
+  it('leaves containers and daemons that the next sandbox on its directory stops before it starts its own', async () => {
+    const dir = join(work, 'killed');
+    const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+    const child = spawn('node', [cli, 'sandbox', '--dir', dir, '--json'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let printed = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (printed += text));
+    try {
+      const env = await waitFor('the sandbox to print its environment', async () => {
+        try {
+          return JSON.parse(printed) as Record<string, string>;
+        } catch {
+          return undefined;
+        }
+      });
+      const runner = new ConsoleRunner({
+        inputs: { room: 'dev', 'create-room': 'true', builder: 'none', image: `oci:${join(work, 'image')}:latest`, tag: 'edges:1', deploy: 'false' },
+        env,
+        stdout: () => {},
+        stderr: () => {},
+      });
+      const shipped = await shipFromInputs(runner);
+      expect(shipped.error).toBeNull();
+      const client = new MeshagentClient({
+        apiUrl: env.MESHAGENT_API_URL ?? '',
+        apiKey: env.MESHAGENT_API_KEY ?? '',
+        projectId: env.MESHAGENT_PROJECT_ID ?? '',
+        mask: () => {},
+      });
+      const tag = `${randomInt(100_000, 999_999)}`;
+      await client.createRoom({ name: 'dev', if_not_exists: true });
+      await client.createService('dev', {
+        ...service('orphan', `/bin/busybox sleep 8${tag}`),
+        container: { ...service('orphan', '').container!, image: shipped.image?.ref ?? '', command: `/bin/busybox sleep 8${tag}` },
+      });
+      await waitFor('the orphan to run', async () => sleeping(`8${tag}`).length === 1);
+      const left = sleeping(`8${tag}`);
+      expect(processesWith(`${dir}/runtime/containerd.sock`).length).toBeGreaterThan(0);
+
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      // Its containerd, snapshotter, shims and container outlive it.
+      expect(sleeping(`8${tag}`)).toEqual(left);
+
+      const log: string[] = [];
+      const next = await startSandbox({ dir, runtime: { probeIntervalMs: 200 }, log: (message) => log.push(message) });
+      try {
+        expect(log.filter((m) => m.startsWith('stopped what an earlier sandbox'))).toEqual([expect.stringMatching(/1 container\(s\) and \d+ process\(es\)/)]);
+        for (const pid of left) expect(existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`8${tag}`)).toBe(false);
+      } finally {
+        await next.stop();
+      }
+      expect(sleeping(`8${tag}`)).toEqual([]);
+      expect(processesWith(`${dir}/runtime/`)).toEqual([]);
+      expect(mountsUnder(dir)).toEqual([]);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      // The killed sandbox's registry outlives it too (the runtime's leftovers are the runtime's job, not its).
+      for (const pid of processesWith(`${dir}/`)) process.kill(Number(pid), 'SIGKILL');
+    }
   });
 });
 
