@@ -16,6 +16,7 @@ import { RoomServer } from './room/room-server.js';
 import { NO_RUNTIME } from './room/no-runtime.js';
 import { startRouter, type Router } from './router.js';
 import { RuntimeUnavailable, SandboxRuntime, type RuntimeOptions } from './runtime/runtime.js';
+import { recordedServices } from './runtime/report.js';
 import type { RoomRuntime } from './runtime/types.js';
 import { ALL_PERMISSIONS, SandboxState, newApiKey, type Permission } from './state.js';
 
@@ -103,6 +104,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   if (withRegistry && options.registryHost) throw new Error('registryHost names a registry run elsewhere: give it with registry: false');
   const registryHost = registryPort === undefined ? options.registryHost : `127.0.0.1:${registryPort}`;
   let runtime: SandboxRuntime | undefined;
+  /** Why the room runtime is off, when it was asked for and could not start. */
+  let runtimeOff: string | undefined;
   const api = new SandboxApi({ state, apiUrl, registryHost, pagesDomain: 'sandbox.localhost', onServicesChanged: (room) => runtime?.reconcile(room) });
   // The room protocol asks whichever runtime runs now: the containers once they run, else none.
   const roomRuntime: RoomRuntime = options.roomRuntime ?? {
@@ -129,8 +132,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const token = request.headers.authorization?.startsWith('Bearer ') ? request.headers.authorization.slice(7) : undefined;
       if (!token || !state.data.apiKeys.some((k) => k.key === token))
         return sendJson(response, 401, { error: { message: 'authentication required: Authorization: Bearer <api key>' } });
-      if (!runtime) return sendJson(response, 404, { error: { message: 'the room runtime is not running in this sandbox' } });
-      return sendJson(response, 200, { snapshotter: runtime.snapshotter, services: runtime.report() });
+      if (!runtime) {
+        const reason = runtimeOff ?? 'the sandbox was started without its room runtime';
+        return sendJson(response, 200, { runtime: { available: false, reason }, snapshotter: null, services: recordedServices(state, reason) });
+      }
+      return sendJson(response, 200, { runtime: runtime.availability(), snapshotter: runtime.snapshotter, services: runtime.report() });
     }
     if (path === '/_sandbox/room-connections/drop' && request.method === 'POST') {
       return sendJson(response, 200, { dropped: rooms.drop() });
@@ -227,6 +233,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         await new Promise((resolve) => server.close(resolve));
         throw error;
       }
+      runtimeOff = error.message;
       log(`the room runtime is off, services are recorded but not run: ${error.message}`);
     }
   }

@@ -3,7 +3,8 @@
 # Debian's packages: golang-go and golang-github-containerd-stargz-snapshotter-dev with the library's Go
 # dependencies. Debian ships the library but not upstream's daemon, whose cmd/ needs parts bookworm does not
 # package (the Kubernetes and CRI keychains, the CRI resolver): the library is copied without those and built in
-# GOPATH mode over /usr/share/gocode. Prints the binary's path. Usage: build-snapshotter.sh [OUTPUT]
+# GOPATH mode over /usr/share/gocode. Rebuilds when its inputs changed (OUTPUT.inputs records them). Prints the
+# binary's path (and, on stderr, that it built it). Usage: build-snapshotter.sh [OUTPUT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-.cache/bin/meshagent-sandbox-stargz}
@@ -11,8 +12,16 @@ library=/usr/share/gocode/src/github.com/containerd/stargz-snapshotter
 [[ -d $library ]] || { echo "build-snapshotter: $library is missing: apt-get install golang-go golang-github-containerd-stargz-snapshotter-dev" >&2; exit 1; }
 command -v go >/dev/null || { echo "build-snapshotter: go is missing: apt-get install golang-go" >&2; exit 1; }
 
-# Up to date when the binary is newer than its source.
-if [[ -x $out && $out -nt sandbox/snapshotter/main.go ]]; then echo "$out"; exit 0; fi
+# What the binary is made of, recorded beside it: the program's source and this script (by content), the Go
+# toolchain, and the installed Debian Go packages with their versions. Up to date only when all are the same.
+inputs() {
+  echo "go: $(go version)"
+  (cd sandbox/snapshotter && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+  echo "script: $(sha256sum <scripts/build-snapshotter.sh | cut -d' ' -f1)"
+  dpkg-query -W -f='${db:Status-Abbrev}${Package} ${Version}\n' 'golang-*' 2>/dev/null | sed -n 's/^ii *//p' | LC_ALL=C sort
+}
+wanted=$(inputs)
+if [[ -x $out && -f $out.inputs && $(<"$out.inputs") == "$wanted" ]]; then echo "$out"; exit 0; fi
 
 gopath=$(mktemp -d "${TMPDIR:-/tmp}/meshagent-sandbox-gopath.XXXXXX")
 trap 'rm -rf "$gopath"' EXIT
@@ -24,6 +33,10 @@ copy=$gopath/src/github.com/containerd/stargz-snapshotter
 rm -rf "$copy/cmd" "$copy/service/resolver/cri.go" "$copy/service/keychain/cri" "$copy/service/keychain/kubeconfig"
 
 mkdir -p "$(dirname "$out")"
-(cd sandbox/snapshotter && GO111MODULE=off GOPATH="$gopath:/usr/share/gocode" GOCACHE="${GOCACHE:-$PWD/../../.cache/go-build}" go build -o "$OLDPWD/$out.$$.tmp" .)
+# OUTPUT may be relative (to the repository) or absolute.
+[[ $out == /* ]] && target=$out || target=$PWD/$out
+(cd sandbox/snapshotter && GO111MODULE=off GOPATH="$gopath:/usr/share/gocode" GOCACHE="${GOCACHE:-$PWD/../../.cache/go-build}" go build -o "$target.$$.tmp" .)
 mv "$out.$$.tmp" "$out"
+printf '%s\n' "$wanted" >"$out.inputs"
+echo "build-snapshotter: built $out" >&2
 echo "$out"

@@ -3,9 +3,10 @@
 # containerd + ctr-remote (eStargz), buildah, Docker (dockerd for the docker builder tests), a static busybox for
 # FROM-scratch images, umoci, openssl, curl, jq; and GNU time (/usr/bin/time), which the benchmarks measure with.
 # For the sandbox's room runtime: runc, fuse3, socat (the forwarders into containers' network namespaces), and Go
-# with the stargz snapshotter library, from which scripts/build-snapshotter.sh builds the snapshotter daemon.
+# with the stargz snapshotter library, from which it then builds the snapshotter daemon (scripts/build-snapshotter.sh).
 # For `prefetch: auto`: strace (the file-access tracer) and util-linux's unshare (the namespaces).
-# Idempotent: when every binary is already there it installs nothing. Prints one line saying what it did.
+# Idempotent: when every binary is already there it installs nothing, and the daemon is rebuilt only when its inputs
+# changed. Prints a line for the packages and one for the daemon.
 set -euo pipefail
 
 packages=(docker-registry apache2-utils skopeo stargz-snapshotter containerd runc buildah docker.io busybox-static umoci openssl jq curl time
@@ -26,8 +27,24 @@ fi
 # The library the snapshotter daemon is built from (a -dev package: no binary to look for).
 [[ -d /usr/share/gocode/src/github.com/containerd/stargz-snapshotter ]] || missing+=("the stargz snapshotter Go library")
 
+# The stargz snapshotter daemon, built from those packages (up to date in a moment when nothing changed). The
+# sandbox builds it on its first start too, so a failure here is said and left to that.
+build_snapshotter() {
+  local built
+  if built=$(bash "$(dirname "$0")/build-snapshotter.sh" 2>&1); then
+    if [[ $built == *"build-snapshotter: built"* ]]; then
+      echo "setup-system: built the stargz snapshotter daemon (${built##*$'\n'})"
+    else
+      echo "setup-system: the stargz snapshotter daemon is up to date (${built##*$'\n'})"
+    fi
+  else
+    echo "setup-system: the stargz snapshotter daemon did not build (the sandbox will try again, else pull without it): ${built##*$'\n'}" >&2
+  fi
+}
+
 if [[ ${#missing[@]} -eq 0 ]]; then
-  echo "setup-system: all required system packages are present; nothing to do"
+  echo "setup-system: all required system packages are present; nothing to install"
+  build_snapshotter
   exit 0
 fi
 
@@ -51,3 +68,4 @@ if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${p
 fi
 rm -f "$log"
 echo "setup-system: installed ${packages[*]} (was missing: ${missing[*]}) in $((SECONDS - start)) s"
+build_snapshotter

@@ -14,6 +14,8 @@ interface BindMount {
   readonly source: string;
   readonly destination: string;
   readonly readOnly: boolean;
+  /** For a subpath of room storage or a volume: resolved under this root before the start (symbolic links). */
+  readonly under?: { readonly root: string; readonly subpath: string };
 }
 
 interface ImageMount {
@@ -84,11 +86,14 @@ export function splitCommand(command: string): string[] {
   return words;
 }
 
-/** A subpath inside a mount source, refused when it would leave it. */
-function inside(base: string, subpath: string | null | undefined): string {
+/**
+ * A subpath inside a mount source by its spelling, refused when it would leave it. Symbolic links on the way are
+ * resolved (and escapes refused) when the mount is made (subpath.ts).
+ */
+function inside(base: string, subpath: string | null | undefined): { source: string; under: { root: string; subpath: string } } {
   const clean = (subpath ?? '').replace(/^\/+|\/+$/g, '');
   if (clean.split('/').some((part) => part === '..')) throw new Error(`the mount subpath ${JSON.stringify(subpath)} leaves its source`);
-  return clean === '' ? base : join(base, clean);
+  return { source: clean === '' ? base : join(base, clean), under: { root: base, subpath: clean } };
 }
 
 /**
@@ -114,6 +119,24 @@ function tokenValue(ask: TokenAsk, context: PlanContext): string {
   return context.issueToken({ identity: ask.identity, role: ask.role ?? 'agent', ...(ask.api ? { api: ask.api as Record<string, unknown> } : {}) });
 }
 
+/** containerd reads the env file (ctr's --env-file) a line at a time, up to 64 KiB, dropping a line's final CR. */
+const MAX_ENV_LINE = 64 * 1024 - 1;
+
+/**
+ * Refuses a variable the container could not get as written (rather than altering it): runc passes any string,
+ * but the env reaches containerd through a file of NAME=VALUE lines, kept off the command line for its secrets.
+ */
+function envProblem(name: string, value: string): void {
+  if (name === '' || /[=\0\r\n]/.test(name))
+    throw new Error(`the environment variable name ${JSON.stringify(name)} is not valid (empty, or has "=" or a line break)`);
+  if (/[\0\r\n]/.test(value))
+    throw new Error(
+      `the environment variable ${name} has a line break or NUL in its value, which the sandbox cannot pass to the container; encode it (e.g. base64)`,
+    );
+  if (Buffer.byteLength(`${name}=${value}`) > MAX_ENV_LINE)
+    throw new Error(`the environment variable ${name} is longer than 64 KiB, which the sandbox cannot pass to the container`);
+}
+
 export function planContainer(spec: ServiceSpec, context: PlanContext): ContainerPlan {
   const container = spec.container;
   if (!container) throw new Error('the service has no container');
@@ -135,15 +158,15 @@ export function planContainer(spec: ServiceSpec, context: PlanContext): Containe
   const storage = container.storage;
   for (const mount of storage?.room ?? []) {
     dirs.push(context.roomStorage);
-    const source = inside(context.roomStorage, mount.subpath);
-    dirs.push(source);
-    binds.push({ source, destination: mount.path, readOnly: mount.read_only });
+    binds.push({ ...inside(context.roomStorage, mount.subpath), destination: mount.path, readOnly: mount.read_only });
   }
   for (const volume of storage?.volumes ?? []) {
+    // A volume is a directory of its own under the room's: its name is one path part.
+    if (volume.name === '' || volume.name === '.' || volume.name === '..' || /[/\0]/.test(volume.name))
+      throw new Error(`the volume name ${JSON.stringify(volume.name)} is not a plain name (no "/", not "." or "..")`);
     const base = context.volumeDir(volume.name);
-    const source = inside(base, volume.subpath);
-    dirs.push(base, source);
-    binds.push({ source, destination: volume.path, readOnly: volume.read_only });
+    dirs.push(base);
+    binds.push({ ...inside(base, volume.subpath), destination: volume.path, readOnly: volume.read_only });
   }
   for (const [index, empty] of (storage?.empty_dirs ?? []).entries()) {
     const source = join(context.containerDir, 'empty', String(index));
@@ -166,6 +189,8 @@ export function planContainer(spec: ServiceSpec, context: PlanContext): Containe
     dirs.push(context.roomStorage);
     binds.push({ source: context.roomStorage, destination: '/data', readOnly: false });
   }
+
+  for (const [name, value] of env) envProblem(name, value);
 
   return {
     ...(container.command ? { args: splitCommand(container.command) } : {}),

@@ -4,7 +4,7 @@
  * type "snapshot", at the daemon's socket. Driven with its CLI (`ctr-remote -a SOCK -n NS`), which is ctr with the
  * `rpull` that sets the labels a remote snapshotter needs.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand, sleep, startDaemon, type CommandResult, type Daemon } from './processes.js';
 
@@ -18,6 +18,16 @@ export class Ctr {
     return runCommand('ctr-remote', ['-a', this.address, '-n', NAMESPACE, ...args], { timeoutMs });
   }
 
+  /** The PID of a container's task (`ctr tasks ls`: TASK PID STATUS), or undefined when it has none. */
+  async taskPid(id: string): Promise<number | undefined> {
+    const listing = await this.run(['tasks', 'ls']);
+    for (const line of listing.stdout.split('\n').slice(1)) {
+      const [task, pid] = line.trim().split(/\s+/);
+      if (task === id && pid && /^\d+$/.test(pid)) return Number(pid);
+    }
+    return undefined;
+  }
+
   async ok(args: readonly string[], timeoutMs?: number): Promise<string> {
     const result = await this.run(args, timeoutMs);
     if (result.code !== 0)
@@ -25,6 +35,9 @@ export class Ctr {
     return result.stdout;
   }
 }
+
+/** The stargz snapshotter daemon did not start (containerd can still run without it). */
+export class SnapshotterFailed extends Error {}
 
 export interface Containerd {
   readonly ctr: Ctr;
@@ -41,14 +54,24 @@ export interface ContainerdOptions {
   readonly stargzBinary?: string;
 }
 
+/** The last line a daemon wrote to its log, to say why it did not start. */
+function lastLogLine(logPath: string): string {
+  try {
+    const line = readFileSync(logPath, 'utf8').trim().split('\n').at(-1)?.trim();
+    return line ? ` (${line.slice(0, 300)})` : '';
+  } catch {
+    return '';
+  }
+}
+
 async function waitFor(what: string, test: () => Promise<boolean>, daemon: Daemon, logPath: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!daemon.running()) throw new Error(`${what} exited while starting; see ${logPath}`);
+    if (!daemon.running()) throw new Error(`${what} exited while starting${lastLogLine(logPath)}; see ${logPath}`);
     if (await test()) return;
     await sleep(50);
   }
-  throw new Error(`${what} did not answer within ${timeoutMs / 1000} s; see ${logPath}`);
+  throw new Error(`${what} did not answer within ${timeoutMs / 1000} s${lastLogLine(logPath)}; see ${logPath}`);
 }
 
 export async function startContainerd(options: ContainerdOptions): Promise<Containerd> {
@@ -57,7 +80,8 @@ export async function startContainerd(options: ContainerdOptions): Promise<Conta
   const stargzAddress = join(dir, 'stargz.sock');
   const started: Daemon[] = [];
   const stopAll = async () => {
-    // The snapshotter first: on SIGTERM it unmounts its FUSE layers, and containerd may still ask it things.
+    // containerd first, as it may still ask the snapshotter things while it stops; then the snapshotter, which
+    // unmounts its FUSE layers on SIGTERM.
     for (const daemon of [...started].reverse()) await daemon.stop();
   };
   try {
@@ -68,14 +92,18 @@ export async function startContainerd(options: ContainerdOptions): Promise<Conta
       // (reference §9); production keeps fetching the rest in the background.
       writeFileSync(configPath, 'no_background_fetch = true\n');
       const logPath = join(dir, 'stargz.log');
-      const daemon = await startDaemon(
-        'stargz-snapshotter',
-        options.stargzBinary,
-        ['-address', stargzAddress, '-root', join(dir, 'stargz'), '-config', configPath],
-        { logPath },
-      );
-      started.push(daemon);
-      await waitFor('the stargz snapshotter', async () => (await runCommand('test', ['-S', stargzAddress])).code === 0, daemon, logPath);
+      try {
+        const daemon = await startDaemon(
+          'stargz-snapshotter',
+          options.stargzBinary,
+          ['-address', stargzAddress, '-root', join(dir, 'stargz'), '-config', configPath],
+          { logPath },
+        );
+        started.push(daemon);
+        await waitFor('the stargz snapshotter', async () => (await runCommand('test', ['-S', stargzAddress])).code === 0, daemon, logPath);
+      } catch (error) {
+        throw new SnapshotterFailed(`the stargz snapshotter daemon (${options.stargzBinary}) did not start: ${(error as Error).message}`);
+      }
       snapshotter = 'stargz';
     }
     const configPath = join(dir, 'containerd.toml');

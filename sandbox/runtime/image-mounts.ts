@@ -9,6 +9,7 @@ import type { Ctr } from './containerd.js';
 import type { ContainerPlan } from './container-plan.js';
 import { readImageInfo } from './image-info.js';
 import { runCommand } from './processes.js';
+import { directoryUnder, existingUnder } from './subpath.js';
 
 /** The part of a run image mounts fill in. */
 export interface RunMounts {
@@ -29,9 +30,15 @@ export interface MountHost {
   pullRef(image: string): { ref: string } | { error: string };
 }
 
-/** Directories, seed files and other images' mounts the container's binds need. */
-export async function prepareMounts(host: MountHost, run: RunMounts, plan: ContainerPlan): Promise<void> {
+/**
+ * Directories, seed files and other images' mounts the container's binds need. Returns the plan's binds with each
+ * subpath of room storage or a volume resolved under its root (refused when a symbolic link leads outside).
+ */
+export async function prepareMounts(host: MountHost, run: RunMounts, plan: ContainerPlan): Promise<ContainerPlan['binds']> {
   for (const dir of plan.dirs) mkdirSync(dir, { recursive: true });
+  const binds = plan.binds.map((bind) =>
+    bind.under ? { ...bind, source: directoryUnder(bind.under.root, bind.under.subpath, `the mount at ${bind.destination}`) } : bind,
+  );
   for (const file of plan.files) {
     mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(file.path, file.text);
@@ -40,8 +47,9 @@ export async function prepareMounts(host: MountHost, run: RunMounts, plan: Conta
   for (const [index, mount] of plan.images.entries()) {
     const target = host.pullRef(mount.image);
     if ('error' in target) throw new Error(`image mount ${mount.destination}: ${target.error}`);
-    run.imageMounts.push(await mountImage(host, run, index, target.ref, mount.readOnly, mount.subpath));
+    run.imageMounts.push(await mountImage(host, run, index, target.ref, mount));
   }
+  return binds;
 }
 
 /**
@@ -49,7 +57,8 @@ export async function prepareMounts(host: MountHost, run: RunMounts, plan: Conta
  * read-only, as `ctr images mount` would, but without its unpack step, which needs every layer in the content
  * store and so fails after a lazy pull), mounted under the run's directory unless it is a plain bind already.
  */
-async function mountImage(host: MountHost, run: RunMounts, index: number, ref: string, readOnly: boolean, subpath: string | undefined): Promise<string> {
+async function mountImage(host: MountHost, run: RunMounts, index: number, ref: string, mount: ContainerPlan['images'][number]): Promise<string> {
+  const { readOnly, subpath, destination } = mount;
   const { ctr, snapshotter } = host;
   const name = snapshotter === 'stargz' ? 'stargz' : 'overlayfs';
   await ctr.ok(snapshotter === 'stargz' ? ['images', 'rpull', '--plain-http', ref] : ['images', 'pull', '--plain-http', ref], 600_000);
@@ -71,5 +80,6 @@ async function mountImage(host: MountHost, run: RunMounts, index: number, ref: s
     }
     run.mountPoints.push(root);
   }
-  return subpath ? join(root, subpath.replace(/^\/+/, '')) : root;
+  // The image's own links must not lead out of it (an `etc -> /` would bind the host's /etc).
+  return subpath ? existingUnder(root, subpath, `the image mount at ${destination} (${ref})`) : root;
 }

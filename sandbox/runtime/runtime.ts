@@ -14,10 +14,12 @@ import { issueParticipantToken } from '../participant-token.js';
 const TOKEN_SECONDS = 24 * 3600;
 import type { SandboxState } from '../state.js';
 import type { ServiceSpec } from '../wire/service.js';
-import { NAMESPACE, startContainerd, type Containerd } from './containerd.js';
+import { NAMESPACE, SnapshotterFailed, startContainerd, type Containerd } from './containerd.js';
 import { containersUnavailable, fuseUnavailable, stargzBinary } from './machine.js';
+import { stopOrphans } from './orphans.js';
 import { runCommand, sleep, startDaemon, type Daemon } from './processes.js';
 import { startPullProxy, type PullProxy } from './pull-proxy.js';
+import type { RuntimeAvailability, RuntimeReportEntry } from './report.js';
 import { ServiceRunner, type RunnerHost } from './service-runner.js';
 import { RoomRuntimeError, type LogOptions, type LogTarget, type RoomRuntime, type ServiceRuntimeState } from './types.js';
 
@@ -37,25 +39,6 @@ export interface RuntimeOptions {
   /** Crash back-off: the first wait, doubled after each crash up to the maximum. */
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
   readonly probeIntervalMs?: number;
-}
-
-/** One service in the runtime report (GET /_sandbox/runtime). */
-export interface RuntimeReportEntry {
-  readonly room: string;
-  readonly service_id: string;
-  readonly name: string;
-  readonly image: string;
-  readonly state: string;
-  readonly container_id: string | null;
-  readonly restart_count: number;
-  readonly last_exit_code: number | null;
-  readonly snapshotter: 'stargz' | 'overlayfs';
-  readonly remote_layers: number | null;
-  readonly layers: number | null;
-  readonly image_bytes: number | null;
-  readonly bytes_fetched_before_ready: number | null;
-  readonly pull_to_ready_ms: number | null;
-  readonly error: string | null;
 }
 
 /** The runtime could not start on this machine; the sandbox runs without it. */
@@ -102,6 +85,9 @@ export class SandboxRuntime implements RoomRuntime {
   private readonly runners = new Map<string, ServiceRunner>();
   private readonly byContainer = new Map<string, ServiceRunner>();
   private stopping = false;
+  private stopped: Promise<void> | undefined;
+  /** Starts, replaces and stops reconcile set going: the runtime's own stop waits for every one. */
+  private readonly pending = new Set<Promise<void>>();
 
   private constructor(
     private readonly options: RuntimeOptions,
@@ -119,8 +105,9 @@ export class SandboxRuntime implements RoomRuntime {
     const workDir = join(options.dir, 'runtime');
     if (join(workDir, 'containerd.sock.ttrpc').length > 100)
       throw new RuntimeUnavailable(`${workDir} is too long for containerd's unix sockets; use a shorter sandbox directory`);
-    // Whatever an earlier run left (it cannot have left processes that still serve this directory: it stops them).
+    // Whatever an earlier run left: its processes and containers when it was killed without its stop, its files.
     if (existsSync(workDir)) {
+      await stopOrphans(workDir, options.log);
       await unmountUnder(workDir);
       for (const name of ['containerd', 'stargz', 'containers', 'sockets', 'logs']) rmSync(join(workDir, name), { recursive: true, force: true });
     }
@@ -135,9 +122,22 @@ export class SandboxRuntime implements RoomRuntime {
         lazyPullOff = (error as Error).message;
       }
     }
+
+    let containerd: Containerd;
+    try {
+      containerd = await startContainerd({ dir: workDir, ...(binary ? { stargzBinary: binary } : {}) });
+    } catch (error) {
+      if (!binary || !(error instanceof SnapshotterFailed)) throw new RuntimeUnavailable(`containerd did not start: ${(error as Error).message}`);
+      // A snapshotter daemon that does not start costs lazy pulling, not the runtime: containerd pulls whole layers.
+      lazyPullOff = error.message;
+      try {
+        containerd = await startContainerd({ dir: workDir });
+      } catch (again) {
+        throw new RuntimeUnavailable(`containerd did not start: ${(again as Error).message}`);
+      }
+    }
     if (lazyPullOff) options.log(`the room runtime pulls whole layers onto overlayfs, not lazily: ${lazyPullOff}`);
 
-    const containerd = await startContainerd({ dir: workDir, ...(binary ? { stargzBinary: binary } : {}) });
     let events: Daemon | undefined;
     try {
       events = await startDaemon('events', 'ctr-remote', ['-a', containerd.address, 'events'], { pipeStdout: true, logPath: join(workDir, 'events.log') });
@@ -153,12 +153,16 @@ export class SandboxRuntime implements RoomRuntime {
     } catch (error) {
       await events?.stop();
       await containerd.stop();
-      throw error;
+      throw new RuntimeUnavailable(`the room runtime did not start: ${(error as Error).message}`);
     }
   }
 
   get snapshotter(): 'stargz' | 'overlayfs' {
     return this.containerd.snapshotter;
+  }
+
+  availability(): RuntimeAvailability {
+    return { available: true, snapshotter: this.containerd.snapshotter, lazy_pull_off: this.lazyPullOff ?? null };
   }
 
   /** `/tasks/exit` events (`ctr events` prints `<time> <namespace> <topic> <json>`) go to the container's runner. */
@@ -225,7 +229,7 @@ export class SandboxRuntime implements RoomRuntime {
     for (const [key, runner] of this.runners) {
       if (runner.room === room && !wantedKeys.has(key)) {
         this.runners.delete(key);
-        void runner.stop();
+        this.track(runner.stop());
       }
     }
     for (const spec of wanted) {
@@ -234,11 +238,17 @@ export class SandboxRuntime implements RoomRuntime {
       if (!runner) {
         const created = new ServiceRunner(this.host(), room, structuredClone(spec));
         this.runners.set(key, created);
-        void created.start();
+        this.track(created.start());
       } else if (JSON.stringify(runner.currentSpec) !== JSON.stringify(spec)) {
-        void runner.replace(structuredClone(spec));
+        this.track(runner.replace(structuredClone(spec)));
       }
     }
+  }
+
+  /** Work the runtime's stop must wait for (a runner gone from the map is stopped by it alone). */
+  private track(work: Promise<void>): void {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
   }
 
   reconcileAll(): void {
@@ -262,6 +272,7 @@ export class SandboxRuntime implements RoomRuntime {
   }
 
   async restart(room: string, serviceId: string): Promise<void> {
+    if (this.stopping) throw new RoomRuntimeError('the room runtime is stopping');
     await this.runner(room, serviceId).restart();
   }
 
@@ -334,12 +345,38 @@ export class SandboxRuntime implements RoomRuntime {
     });
   }
 
+  /**
+   * A last sweep before containerd stops: a task or container still there (its runner's stop failed) is killed
+   * and removed, and said, as it means a stop went wrong.
+   */
+  private async removeLeftovers(): Promise<void> {
+    const { ctr } = this.containerd;
+    const ids = async (what: 'tasks' | 'containers') =>
+      (await ctr.run([what, 'ls', '-q'])).stdout
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
+    for (const id of await ids('tasks')) {
+      this.options.log(`container ${id} was still running when the room runtime stopped; killed`);
+      await ctr.run(['tasks', 'delete', '-f', id]);
+    }
+    for (const id of await ids('containers')) await ctr.run(['containers', 'delete', id]);
+  }
+
   /** Stops every container, the daemons and the proxy, and unmounts whatever is left under the runtime's directory. */
-  async stop(): Promise<void> {
-    if (this.stopping) return;
+  stop(): Promise<void> {
+    // A second call waits for the first one's end rather than returning while containers still run.
+    this.stopped ??= this.stopEverything();
+    return this.stopped;
+  }
+
+  private async stopEverything(): Promise<void> {
     this.stopping = true;
-    await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
+    // The runners' stops queue behind their pending work; stops of runners already taken out of the map are in
+    // `pending`, and containerd must outlive them all, or their containers would be left running.
+    await Promise.all([...[...this.runners.values()].map((runner) => runner.stop()), ...this.pending]);
     this.runners.clear();
+    await this.removeLeftovers();
     await this.events.stop();
     await this.containerd.stop();
     await this.proxy.stop();

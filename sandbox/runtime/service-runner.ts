@@ -5,11 +5,11 @@
  * when it is stopped.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ServiceSpec } from '../wire/service.js';
 import type { Ctr } from './containerd.js';
-import { planContainer, type PlanContext } from './container-plan.js';
+import { planContainer, type ContainerPlan, type PlanContext } from './container-plan.js';
 import { startForwarder, type Forwarder } from './forwarder.js';
 import { prepareMounts, type RunMounts } from './image-mounts.js';
 import { readImageInfo, type ImageInfo } from './image-info.js';
@@ -100,6 +100,8 @@ export class ServiceRunner {
   private restartTimer: NodeJS.Timeout | undefined;
   private readonly logs: ContainerLog[] = [];
   private work: Promise<void> = Promise.resolve();
+  /** Set by `stop`: nothing starts after it, whatever was asked meanwhile (a restart queued behind the stop). */
+  private done = false;
 
   constructor(
     private readonly host: RunnerHost,
@@ -192,6 +194,7 @@ export class ServiceRunner {
   /** Stops the container and removes what it made; the runner is done. */
   stop(): Promise<void> {
     ++this.generation;
+    this.done = true;
     return this.serialise(async () => {
       await this.stopRun();
       this.state = 'stopped';
@@ -213,6 +216,7 @@ export class ServiceRunner {
       await this.removeRun(run);
       this.run = run; // the exited container stays the one reported until the next one starts
       this.restartCount++;
+      for (const port of this.ports) port.status = port.liveness ? 'not_ready' : 'not_configured'; // nothing answers now
       // As kubelet does, a container that ran a good while before it crashed starts the back-off over.
       const ranMs = this.startedAt === undefined ? 0 : Date.now() - this.startedAt;
       this.crashesInARow = ranMs > BACKOFF_RESET_MS ? 1 : this.crashesInARow + 1;
@@ -240,7 +244,7 @@ export class ServiceRunner {
   }
 
   private async pullAndLaunch(generation: number): Promise<void> {
-    if (generation !== this.generation) return;
+    if (generation !== this.generation || this.done) return;
     const image = this.spec.container?.image ?? '';
     const target = this.host.pullRef(image);
     if ('error' in target) throw new Error(target.error);
@@ -260,7 +264,7 @@ export class ServiceRunner {
   }
 
   private async launch(generation: number): Promise<void> {
-    if (generation !== this.generation || !this.pulled) return;
+    if (generation !== this.generation || this.done || !this.pulled) return;
     this.state = 'starting';
     this.restartScheduledAt = undefined;
     this.startedAt = undefined;
@@ -294,12 +298,24 @@ export class ServiceRunner {
     });
     this.host.claim(id, this);
 
-    const plan = planContainer(this.spec, { ...this.host.planContext(this.room), containerDir: dir, sessionId: randomBytes(16).toString('hex') });
-    writeFileSync(logPath, plan.notes.map((note) => `sandbox: ${note}\n`).join(''));
-    await prepareMounts(this.host, run, plan);
+    writeFileSync(logPath, '');
+    let plan: ContainerPlan;
+    let binds: ContainerPlan['binds'];
+    try {
+      plan = planContainer(this.spec, { ...this.host.planContext(this.room), containerDir: dir, sessionId: randomBytes(16).toString('hex') });
+      appendFileSync(logPath, plan.notes.map((note) => `sandbox: ${note}\n`).join(''));
+      binds = await prepareMounts(this.host, run, plan);
+    } catch (error) {
+      // What it could not do is said in the container's log too; whatever was made for it is undone.
+      appendFileSync(logPath, `sandbox: ${error instanceof Error ? error.message : String(error)}\n`);
+      await this.removeRun(run);
+      this.run = undefined;
+      throw error;
+    }
     const envFile = join(dir, 'env');
     // The env (it may hold tokens) goes through a file only root reads, never the command line; gone once started.
-    writeFileSync(envFile, plan.env.map(([name, value]) => `${name}=${value.replace(/\n/g, ' ')}\n`).join(''), { mode: 0o600 });
+    // One NAME=VALUE a line: the plan has refused values a line cannot hold.
+    writeFileSync(envFile, plan.env.map(([name, value]) => `${name}=${value}\n`).join(''), { mode: 0o600 });
     const args = [
       'run',
       '-d',
@@ -315,7 +331,7 @@ export class ServiceRunner {
       `meshagent.sandbox.service=${this.serviceId}`,
       ...(plan.readOnlyRoot ? ['--read-only'] : []),
       ...(plan.cwd ? ['--cwd', plan.cwd] : []),
-      ...plan.binds.flatMap((b) => ['--mount', `type=bind,src=${b.source},dst=${b.destination},options=rbind:${b.readOnly ? 'ro' : 'rw'}`]),
+      ...binds.flatMap((b) => ['--mount', `type=bind,src=${b.source},dst=${b.destination},options=rbind:${b.readOnly ? 'ro' : 'rw'}`]),
       ...run.imageMounts.flatMap((source, i) => {
         const mount = plan.images[i];
         return mount ? ['--mount', `type=bind,src=${source},dst=${mount.destination},options=rbind:${mount.readOnly ? 'ro' : 'rw'}`] : [];
@@ -328,9 +344,10 @@ export class ServiceRunner {
     rmSync(envFile, { force: true });
     if (started.code !== 0) {
       await this.removeRun(run);
+      this.run = undefined;
       throw new Error(`starting the container failed: ${(started.stderr || started.stdout).trim().split('\n').slice(-2).join(' ')}`);
     }
-    run.pid = await this.taskPid(id);
+    run.pid = await this.host.ctr.taskPid(id);
     if (generation !== this.generation || finished) return; // replaced meanwhile, or already exited (onExit handles it)
     if (run.pid !== undefined) {
       for (const port of this.ports) {
@@ -346,15 +363,6 @@ export class ServiceRunner {
     this.state = 'running';
     this.startedAt = Date.now();
     void this.watchLiveness(run, generation);
-  }
-
-  private async taskPid(id: string): Promise<number | undefined> {
-    const listing = await this.host.ctr.run(['tasks', 'ls']);
-    for (const line of listing.stdout.split('\n').slice(1)) {
-      const [task, pid] = line.trim().split(/\s+/);
-      if (task === id && pid && /^\d+$/.test(pid)) return Number(pid);
-    }
-    return undefined;
   }
 
   /** Probes every port with a liveness path while this run is the current one, and notes when it is first ready. */

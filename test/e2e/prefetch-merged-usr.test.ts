@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConsoleRunner } from '../../src/runner.js';
 import type { ShipResult } from '../../src/report/result.js';
 import { shipFromInputs } from '../../src/ship.js';
-import type { RuntimeReportEntry } from '../../sandbox/runtime/runtime.js';
+import type { RuntimeReportEntry } from '../../sandbox/runtime/report.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { writeImageLayout } from '../helpers/image-layout.js';
 import { buildTar, type Entry } from '../helpers/tar-builder.js';

@@ -16,7 +16,7 @@ import type { ShipResult } from '../../src/report/result.js';
 import { ConsoleRunner } from '../../src/runner.js';
 import { reportResult, shipFromInputs } from '../../src/ship.js';
 import { aggregate, renderMarkdown } from '../../src/services/report.js';
-import type { RuntimeReportEntry } from '../../sandbox/runtime/runtime.js';
+import type { RuntimeReportEntry } from '../../sandbox/runtime/report.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 
 const infra = inject('infra');

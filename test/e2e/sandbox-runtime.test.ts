@@ -14,7 +14,7 @@ import type { ServiceSpec } from '../../src/meshagent/wire.js';
 import { ConsoleRunner } from '../../src/runner.js';
 import { shipFromInputs } from '../../src/ship.js';
 import { issueParticipantToken } from '../../sandbox/participant-token.js';
-import type { RuntimeReportEntry } from '../../sandbox/runtime/runtime.js';
+import type { RuntimeReportEntry } from '../../sandbox/runtime/report.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { runAsync } from '../infra/env.js';
 
@@ -226,7 +226,8 @@ describe('the sandbox room runtime', () => {
     await client.updateService('priv', id, serviceOf('private-hello', { ports: port8080('/missing', true) }));
     await waitFor('the replaced container to run', async () => {
       const state = sandbox.runtime?.list('priv')[0];
-      return state?.state === 'running' && state.status.ports[0]?.last_error !== undefined && state;
+      // Until httpd listens the probe's connection is refused; then it answers the missing path.
+      return state?.state === 'running' && state.status.ports[0]?.last_error?.includes('answered') && state;
     });
     expect(sandbox.runtime?.list('priv')[0]?.status.ports[0]).toMatchObject({
       num: 8080,

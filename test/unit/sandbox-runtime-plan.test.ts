@@ -99,25 +99,34 @@ describe('planContainer', () => {
       context,
     );
     expect(plan.binds).toEqual([
-      { source: '/sbx/rooms/dev/storage/shared', destination: '/data', readOnly: false },
-      { source: '/sbx/rooms/dev/volumes/cache', destination: '/cache', readOnly: true },
+      { source: '/sbx/rooms/dev/storage/shared', destination: '/data', readOnly: false, under: { root: '/sbx/rooms/dev/storage', subpath: 'shared' } },
+      { source: '/sbx/rooms/dev/volumes/cache', destination: '/cache', readOnly: true, under: { root: '/sbx/rooms/dev/volumes/cache', subpath: '' } },
       { source: '/sbx/runtime/containers/c1/empty/0', destination: '/tmp', readOnly: false },
       { source: '/sbx/runtime/containers/c1/files/0', destination: '/etc/app.conf', readOnly: true },
     ]);
     expect(plan.files).toEqual([{ path: '/sbx/runtime/containers/c1/files/0', text: 'x=1' }]);
     expect(plan.images).toEqual([{ image: 'r/assets:1', destination: '/assets', subpath: 'www', readOnly: true }]);
-    expect(plan.dirs).toEqual([
-      '/sbx/rooms/dev/storage',
-      '/sbx/rooms/dev/storage/shared',
-      '/sbx/rooms/dev/volumes/cache',
-      '/sbx/runtime/containers/c1/empty/0',
-    ]);
+    // Subpath directories are made when the mounts are, resolved under their root (subpath.ts).
+    expect(plan.dirs).toEqual(['/sbx/rooms/dev/storage', '/sbx/rooms/dev/volumes/cache', '/sbx/runtime/containers/c1/empty/0']);
   });
 
   it('refuses a subpath that leaves its source, and notes what it cannot emulate', () => {
     expect(() => planContainer(spec({ storage: { room: [{ path: '/d', subpath: '../other' }] } }), context)).toThrow(/leaves its source/);
+    for (const name of ['../../x', 'a/b', '..', ''])
+      expect(() => planContainer(spec({ storage: { volumes: [{ name, path: '/v' }] } }), context)).toThrow(/is not a plain name/);
     const plan = planContainer(spec({ run_as: { email: 'a@b.c' }, environment: [{ name: 'KEY', secret: { id: 's1' } }] }), context);
     expect(plan.env.some(([name]) => name === 'KEY')).toBe(false);
     expect(plan.notes).toEqual(['secret s1 for KEY is not emulated by the sandbox; KEY is left unset']);
+  });
+
+  it('passes env values as they are, and refuses one a line of the env file cannot hold instead of altering it', () => {
+    const value = 'spaces  and = signs, quotes "\' and a tab\t';
+    expect(planContainer(spec({ template: 'none', environment: [{ name: 'V', value }] }), context).env).toEqual([['V', value]]);
+    for (const bad of ['two\nlines', 'ends with CR\r', 'nul\0'])
+      expect(() => planContainer(spec({ template: 'none', environment: [{ name: 'V', value: bad }] }), context)).toThrow(
+        /the environment variable V has a line break or NUL in its value/,
+      );
+    expect(() => planContainer(spec({ template: 'none', environment: [{ name: 'A=B', value: 'x' }] }), context)).toThrow(/name "A=B" is not valid/);
+    expect(() => planContainer(spec({ template: 'none', environment: [{ name: 'BIG', value: 'x'.repeat(70_000) }] }), context)).toThrow(/longer than 64 KiB/);
   });
 });
