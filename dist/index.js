@@ -96288,7 +96288,13 @@ class RoomSession {
         return this.opening;
     }
     async open(deadline) {
-        const access = await this.options.connect();
+        const access = await this.options.connect().catch((error) => {
+            // The API's bad moment (a 5xx, a reset, a timeout) is worth another try within the deadline, as a broken
+            // websocket is; a refusal (no such room, a key without access) is not.
+            if (error instanceof HttpError && error.retryable)
+                throw new RoomError(error.message, { retryable: true, reason: error.reason, cause: error });
+            throw error;
+        });
         this.url = access.url;
         const connection = await RoomConnection.open({
             url: access.url,
@@ -96884,8 +96890,9 @@ async function waitForLive(target, options) {
                 state = (await listServices(options.session, options.deadline)).states.get(serviceId);
             }
             catch (error) {
-                // A connection that did not come back before the deadline is the wait running out.
-                if (error instanceof RoomError && error.retryable && now() >= options.deadline - 1000)
+                // The session gives up on a retryable failure only when its next try would come after the deadline: the
+                // wait has run out, however long before the deadline itself that is.
+                if (error instanceof RoomError && error.retryable)
                     throw timedOut(target, last, error.reason);
                 throw error;
             }

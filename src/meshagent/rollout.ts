@@ -78,8 +78,9 @@ export async function waitForLive(target: RolloutTarget, options: FollowOptions)
       try {
         state = (await listServices(options.session, options.deadline)).states.get(serviceId);
       } catch (error) {
-        // A connection that did not come back before the deadline is the wait running out.
-        if (error instanceof RoomError && error.retryable && now() >= options.deadline - 1000) throw timedOut(target, last, error.reason);
+        // The session gives up on a retryable failure only when its next try would come after the deadline: the
+        // wait has run out, however long before the deadline itself that is.
+        if (error instanceof RoomError && error.retryable) throw timedOut(target, last, error.reason);
         throw error;
       }
       if (state) last = state;

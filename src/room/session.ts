@@ -5,7 +5,7 @@
  * the use at once. Every new attempt is one line in the log and one record in the run's retry log, as the HTTP
  * client's retries are.
  */
-import { maskSecrets, type RetryLog } from '../http.js';
+import { HttpError, maskSecrets, type RetryLog } from '../http.js';
 import { VERSION } from '../version.js';
 import { pause } from '../pause.js';
 import { RoomConnection, type ToolStream } from './connection.js';
@@ -108,7 +108,12 @@ export class RoomSession {
   }
 
   private async open(deadline: number): Promise<RoomConnection> {
-    const access = await this.options.connect();
+    const access = await this.options.connect().catch((error: unknown) => {
+      // The API's bad moment (a 5xx, a reset, a timeout) is worth another try within the deadline, as a broken
+      // websocket is; a refusal (no such room, a key without access) is not.
+      if (error instanceof HttpError && error.retryable) throw new RoomError(error.message, { retryable: true, reason: error.reason, cause: error });
+      throw error;
+    });
     this.url = access.url;
     const connection = await RoomConnection.open({
       url: access.url,

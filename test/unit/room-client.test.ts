@@ -66,6 +66,11 @@ async function dropConnections(): Promise<number> {
   return ((await response.json()) as { dropped: number }).dropped;
 }
 
+async function addFault(rule: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${sandbox.apiUrl}/_sandbox/faults`, { method: 'POST', body: JSON.stringify(rule) });
+  expect(response.ok).toBe(true);
+}
+
 async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
@@ -146,6 +151,30 @@ describe('the room client', () => {
       expect(logged[0]).toMatch(/^room client: services\.list: connection closed \(1006\); connecting again in \d\.\d s \(retry 1\)$/);
     } finally {
       room.close();
+    }
+  });
+
+  it('asks for a participant token again when POST .../connect fails in a way worth retrying, within the deadline', async () => {
+    // One try per call, so the session's own retries are what carries the wait over the API's bad moment.
+    const once = new MeshagentClient({
+      apiUrl: sandbox.apiUrl,
+      apiKey: sandbox.apiKey,
+      projectId: sandbox.projectId,
+      mask: () => {},
+      http: { retry: { maxAttempts: 1 } },
+    });
+    const retryLog = new RetryLog();
+    const room = session({ connect: () => once.connectRoom(ROOM), retryLog });
+    try {
+      await listServices(room, soon());
+      await addFault({ method: 'POST', path: `/rooms/${ROOM}/connect$`, count: 2, status: 503 });
+      expect(await dropConnections()).toBe(1);
+      expect((await listServices(room, soon())).services).toHaveLength(1);
+      expect(retryLog.records.map((r) => r.reason)).toEqual(['connection closed (1006)', expect.stringContaining('503'), expect.stringContaining('503')]);
+    } finally {
+      room.close();
+      await once.close();
+      await fetch(`${sandbox.apiUrl}/_sandbox/faults`, { method: 'DELETE' });
     }
   });
 
