@@ -72527,7 +72527,7 @@ function socketOnError() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3044);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8868);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -72537,7 +72537,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3044:
+/***/ 8868:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -96327,12 +96327,15 @@ class RoomSession {
     }
 }
 
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 ;// CONCATENATED MODULE: ./src/room/services.ts
 /**
  * The room calls a rollout needs (meshagent-api room_server_client.py 3240-3341 and 11071-11135): `services.list`
  * (every service spec with its runtime state), `services.restart`, and `containers.logs`, followed. Answers are read
  * leniently, as the SDKs read them: unknown fields are ignored, so a newer room does not break an older client.
  */
+
 
 
 
@@ -96372,19 +96375,22 @@ async function listServices(session, deadline) {
 async function restartService(session, serviceId, deadline, timeoutMs) {
     await session.call('services', 'restart', { service_id: serviceId }, deadline, timeoutMs);
 }
+/** A line longer than this is kept to its start (a summary shows far less): its rest is not held in memory. */
+const MAX_LINE_CHARS = 64 * 1024;
 /**
  * Follows a container's logs until they end (the container exited), the signal aborts or the connection cannot come
- * back. After a dropped connection the logs are asked for again and what was already read is skipped, so no line
- * is said twice.
+ * back. After a dropped connection the logs are asked for again and the bytes already read are skipped, so no line
+ * is said twice. Bytes are decoded as one stream: a character cut between two chunks is read whole.
  */
 async function followLogs(session, options) {
+    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
     let seen = 0;
     let partial = '';
     const take = (text) => {
         const lines = (partial + text).split('\n');
-        partial = lines.pop() ?? '';
+        partial = (lines.pop() ?? '').slice(0, MAX_LINE_CHARS);
         for (const line of lines)
-            options.onLine(line.replace(/\r$/, ''));
+            options.onLine(line.replace(/\r$/, '').slice(0, MAX_LINE_CHARS));
     };
     await session.use(`containers.logs ${options.containerId}`, options.deadline(), async (connection) => {
         if (options.signal.aborted)
@@ -96404,16 +96410,17 @@ async function followLogs(session, options) {
                 // Channel 1 is the container's output; a client skips the others.
                 if (chunk.header.type !== 'binary' || chunk.header.headers?.channel !== 1)
                     continue;
-                let text = chunk.payload.toString('utf8');
+                let bytes = chunk.payload;
                 if (skip > 0) {
-                    const skipped = Math.min(skip, text.length);
+                    const skipped = Math.min(skip, bytes.length);
                     skip -= skipped;
-                    text = text.slice(skipped);
+                    bytes = bytes.subarray(skipped);
                 }
-                seen += text.length;
-                if (text)
-                    take(text);
+                seen += bytes.length;
+                if (bytes.length > 0)
+                    take(decoder.write(bytes));
             }
+            take(decoder.end());
             if (partial)
                 options.onLine(partial);
             partial = '';
@@ -97010,7 +97017,7 @@ class LogFollower {
  */
 const MAX_LINES = 50;
 const MAX_BYTES = 8 * 1024;
-const MAX_LINE_CHARS = 500;
+const log_tail_MAX_LINE_CHARS = 500;
 class LogTail {
     say;
     scrub;
@@ -97030,7 +97037,8 @@ class LogTail {
         return this.count;
     }
     add(container, line) {
-        const clean = cut(this.scrub(line));
+        // Escapes out first: a secret written with a colour code inside it is still found.
+        const clean = cut(this.scrub(line.replace(log_tail_ESCAPES, '')));
         this.count += 1;
         this.say(`${container} | ${clean}`);
         this.kept.push(clean);
@@ -97049,14 +97057,17 @@ class LogTail {
         this.count = 0;
     }
 }
-/** Terminal colour and cursor sequences, and other control characters but the tab: plain text for a summary. */
+/**
+ * Terminal sequences: colours and cursor moves (CSI), window titles and links (OSC, ended by BEL or ST, or cut
+ * short), other two-character escapes; then the control characters left but the tab: plain text for a summary.
+ */
+const log_tail_ESCAPES = 
 // eslint-disable-next-line no-control-regex
-const log_tail_ESCAPES = /\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]/g;
-function cut(raw) {
-    const line = raw.replace(log_tail_ESCAPES, '');
-    if (line.length <= MAX_LINE_CHARS)
+/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\|$)|\x1b[PX^_][^\x1b]*(?:\x1b\\|$)|\x1b[ -/]*[0-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+function cut(line) {
+    if (line.length <= log_tail_MAX_LINE_CHARS)
         return line;
-    const end = line.charCodeAt(MAX_LINE_CHARS - 2) >= 0xd800 && line.charCodeAt(MAX_LINE_CHARS - 2) <= 0xdbff ? MAX_LINE_CHARS - 2 : MAX_LINE_CHARS - 1;
+    const end = line.charCodeAt(log_tail_MAX_LINE_CHARS - 2) >= 0xd800 && line.charCodeAt(log_tail_MAX_LINE_CHARS - 2) <= 0xdbff ? log_tail_MAX_LINE_CHARS - 2 : log_tail_MAX_LINE_CHARS - 1;
     return `${line.slice(0, end)}…`;
 }
 
@@ -97196,18 +97207,20 @@ async function rollBack(run, deployed, report, hint, cause) {
     const again = back.live ? '' : `, but its container did not become live again (${back.why})`;
     return new RolloutNotLive(`rolled back to ${to}${again}: ${reason}`, back.live ? `${hint}; the service runs its previous image again` : `${hint}; then look at the service's previous image too`, { ...report, outcome: 'rolled-back', rolledBack }, cause);
 }
-/** The restored spec restarted and waited for as a deploy is (a fresh wait), its log said but not kept. */
+/** The restored spec restarted and waited for as a deploy is (a fresh wait), its log said but not reported. */
 async function waitForPrevious(run, deployed, previous, failedContainer) {
     const { service, room } = deployed;
     const session = run.roomSession(room);
     const deadline = Date.now() + run.config.service.waitSeconds * 1000;
+    // Said as the new container's lines are (plain, bounded, secrets hidden); the report keeps the failed one's.
+    const tail = new LogTail(run.log, (text) => run.scrub(text));
     try {
         await restart(run, session, service.serviceName, service.serviceId, deadline);
         const live = await waitForLive(targetOf(previous, service.serviceId, failedContainer ?? undefined), {
             session,
             deadline,
             log: run.log,
-            onLogLine: (line, container) => run.log(`${container} | ${run.scrub(line)}`),
+            onLogLine: (line, container) => tail.add(container, line),
             ...(run.signal ? { signal: run.signal } : {}),
         });
         return { live: true, containerId: live.containerId, why: '' };

@@ -154,7 +154,7 @@ async function rollBack(run: ShipRun, deployed: Deployed, report: RolloutReport,
   );
 }
 
-/** The restored spec restarted and waited for as a deploy is (a fresh wait), its log said but not kept. */
+/** The restored spec restarted and waited for as a deploy is (a fresh wait), its log said but not reported. */
 async function waitForPrevious(
   run: ShipRun,
   deployed: Deployed,
@@ -164,13 +164,15 @@ async function waitForPrevious(
   const { service, room } = deployed;
   const session = run.roomSession(room);
   const deadline = Date.now() + run.config.service.waitSeconds * 1000;
+  // Said as the new container's lines are (plain, bounded, secrets hidden); the report keeps the failed one's.
+  const tail = new LogTail(run.log, (text) => run.scrub(text));
   try {
     await restart(run, session, service.serviceName, service.serviceId, deadline);
     const live = await waitForLive(targetOf(previous, service.serviceId, failedContainer ?? undefined), {
       session,
       deadline,
       log: run.log,
-      onLogLine: (line, container) => run.log(`${container} | ${run.scrub(line)}`),
+      onLogLine: (line, container) => tail.add(container, line),
       ...(run.signal ? { signal: run.signal } : {}),
     });
     return { live: true, containerId: live.containerId, why: '' };

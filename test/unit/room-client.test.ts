@@ -215,6 +215,38 @@ describe('the room client', () => {
     await until('the log reader to end', () => runtime.openReaders === 0);
   });
 
+  it('reads a character cut between two chunks whole, also across a dropped websocket, and bounds a line without end', async () => {
+    const room = session();
+    const lines: string[] = [];
+    const stop = new AbortController();
+    try {
+      runtime.setStates(ROOM, [{ service_id: webId, state: 'running', container_id: 'c-web-3', restart_count: 0, status: { ports: [] } }]);
+      const first = Buffer.from('grüße aus köln\n', 'utf8');
+      // Cut inside the ü (c3 bc).
+      runtime.pushLog('c-web-3', first.subarray(0, 3));
+      runtime.pushLog('c-web-3', first.subarray(3));
+      const following = followLogs(room, { containerId: 'c-web-3', onLine: (line) => lines.push(line), signal: stop.signal, deadline: () => soon() });
+      await until('the first line', () => lines.length === 1);
+      await dropConnections();
+      const second = Buffer.from('½ done ✓\n', 'utf8');
+      runtime.pushLog('c-web-3', second.subarray(0, 1));
+      runtime.pushLog('c-web-3', second.subarray(1, 9));
+      runtime.pushLog('c-web-3', second.subarray(9));
+      await until('the line written across the drop', () => lines.length === 2);
+      // Four MiB without a newline: the line is kept to its start, not held whole.
+      for (let i = 0; i < 64; i += 1) runtime.pushLog('c-web-3', 'x'.repeat(64 * 1024));
+      runtime.exit('c-web-3');
+      await following;
+      expect(lines.slice(0, 2)).toEqual(['grüße aus köln', '½ done ✓']);
+      expect(lines).toHaveLength(3);
+      expect(lines[2]?.length).toBeLessThanOrEqual(64 * 1024);
+      expect(lines[2]).toMatch(/^x+$/);
+    } finally {
+      stop.abort();
+      room.close();
+    }
+  });
+
   it('stops following when asked, and the room ends its reader', async () => {
     const room = session();
     const stop = new AbortController();

@@ -32,6 +32,12 @@ function behaviourOf(mode: string | undefined): Behaviour {
       return { exitCode: 3, exitAfterMs: 0, lines: ['reading /etc/web.conf', `MESHAGENT_TOKEN=${leakedToken}`, 'fatal: no config at /etc/web.conf'] };
     case 'slow':
       return { startMs: 400, readyAfterMs: 100, lines: ['warming up'] };
+    case 'colour':
+      // A terminal's colours, a window title, a link, and a line far longer than a summary shows.
+      return {
+        startMs: 300,
+        lines: ['\x1b[32mlistening\x1b[0m on 8080', '\x1b]0;web\x07\x1b]8;;https://example.test/\x1b\\docs\x1b]8;;\x1b\\ ready', 'y'.repeat(100_000)],
+      };
     case 'never':
       return { readyAfterMs: null, lines: ['serving, but not the liveness path'] };
     default:
@@ -245,5 +251,22 @@ describe('a ship that follows its rollout', () => {
     expect(unwaited.runner.lines.join('\n')).not.toContain('Restarting service');
     // Nobody looked at the room, so its runtime started nothing.
     expect(runtime.started.length).toBe(startedBefore);
+  });
+  it('says the log lines of the container a rollback waits for as plain, bounded text too', async () => {
+    const plain = (lines: readonly string[]) => {
+      const said = lines.filter((line) => / \| /.test(line));
+      expect(said.length).toBeGreaterThan(0);
+      // eslint-disable-next-line no-control-regex
+      for (const line of said) expect(line).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]|\]0;|\]8;;/);
+      expect(Math.max(...said.map((line) => line.length))).toBeLessThan(600);
+      return said;
+    };
+    const coloured = await ship('web', 'colour');
+    expect(coloured.result.rollout?.outcome).toBe('ready');
+    expect(plain(coloured.runner.lines)).toContainEqual(expect.stringMatching(/ \| listening on 8080$/));
+    const crashed = await ship('web', 'crash');
+    expect(crashed.result.rollout?.rolledBack).toMatchObject({ service: 'restored', live: true });
+    // The previous container's lines, after the crashing one's.
+    expect(plain(crashed.runner.lines)).toContainEqual(expect.stringMatching(/ \| docs ready$/));
   });
 });
