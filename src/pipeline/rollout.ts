@@ -52,7 +52,7 @@ export async function followRollout(run: ShipRun, deployed: Deployed): Promise<R
     });
     return { outcome: 'ready', readyMs: Date.now() - started, restarted, containerId: live.containerId, failure: null, logs: [], rolledBack: null };
   } catch (error) {
-    if (error instanceof Stopped) throw error;
+    if (error instanceof Stopped) throw stoppedDuringTheWait(error, restarted, tail);
     const failure = failureOf(error);
     const report: RolloutReport = {
       outcome: 'failed',
@@ -69,6 +69,24 @@ export async function followRollout(run: ShipRun, deployed: Deployed): Promise<R
     }
     throw await rollBack(run, deployed, report, hint, error);
   }
+}
+
+/**
+ * A stop during the wait leaves the new spec in place: whether it would have become live is not known, and a
+ * rollback with its own wait would not end before the runner kills the process. The run says so.
+ */
+function stoppedDuringTheWait(stopped: Stopped, restarted: boolean, tail: LogTail): RolloutNotLive {
+  const message = `${stopped.message} during the wait: not rolled back, the new spec stays in place (whether it would have become live is not known)`;
+  const report: RolloutReport = {
+    outcome: 'failed',
+    readyMs: null,
+    restarted,
+    containerId: null,
+    failure: { reason: 'stopped', message, exitCode: null, restartCount: null },
+    logs: tail.lines(),
+    rolledBack: null,
+  };
+  return new RolloutNotLive(message, 'ship again to see the rollout through, or ship the image the service ran before to go back', report, stopped);
 }
 
 /** The room's error code for a service it runs no container of (meshagent-api error_codes.py). */
@@ -177,7 +195,8 @@ async function waitForPrevious(
     });
     return { live: true, containerId: live.containerId, why: '' };
   } catch (error) {
-    if (error instanceof Stopped) throw error;
+    // The previous spec is back in place already: a stop ends only the wait for its container.
+    if (error instanceof Stopped) return { live: false, containerId: null, why: `${error.message} during the wait` };
     return { live: false, containerId: error instanceof RolloutFailed ? error.last.containerId : null, why: failureOf(error).message };
   }
 }

@@ -96,9 +96,10 @@ export interface ProbeReport {
 export interface RolloutFailure {
   /**
    * `exited`: the new container exited or restarted first; `changed`: the room replaced it; `failed`: the room could
-   * not start it; `timeout`: the wait ran out; `room`: the room could not be asked (a refused connection or call).
+   * not start it; `timeout`: the wait ran out; `room`: the room could not be asked (a refused connection or call);
+   * `stopped`: the run was stopped (SIGINT, SIGTERM) during the wait.
    */
-  readonly reason: 'exited' | 'changed' | 'failed' | 'timeout' | 'room';
+  readonly reason: 'exited' | 'changed' | 'failed' | 'timeout' | 'room' | 'stopped';
   readonly message: string;
   readonly exitCode: number | null;
   readonly restartCount: number | null;

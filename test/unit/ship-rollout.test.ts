@@ -233,7 +233,14 @@ describe('a ship that follows its rollout', () => {
       stderr: () => {},
     });
     const result = await shipFromInputs(runner, { stop });
-    expect(result.error).toMatchObject({ stage: 'verify', message: 'stopped by SIGINT' });
+    // Said, in the error, the result and the summary's first lines: the new spec stays, not rolled back.
+    expect(result.error).toMatchObject({
+      stage: 'verify',
+      message: 'stopped by SIGINT during the wait: not rolled back, the new spec stays in place (whether it would have become live is not known)',
+    });
+    expect(result.rollout).toMatchObject({ outcome: 'failed', failure: { reason: 'stopped' }, rolledBack: null });
+    await reportResult(result, runner);
+    expect(runner.summary.split('\n')[2]).toMatch(/^\*\*Rollout:\*\* ❌ failed, not rolled back: stopped by SIGINT during the wait/);
     expect(exitCodeOf(result, stop)).toBe(130);
     expect(result.service?.rollback).toBeNull();
     expect(await api().serviceImage('dev', 'sandbox-web')).toBe(result.image?.ref);
