@@ -85724,6 +85724,7 @@ const INPUTS = [
         name: 'wait',
         group: 'Service',
         kind: 'string',
+        switch: true,
         default: 'true',
         summary: 'wait for the new container to run and be live: true (300 s), false, or a timeout like 90s or 5m',
     },
@@ -88135,7 +88136,7 @@ class client_HttpClient {
             shownUrl,
             label: request.what ?? `${request.method} ${shownUrl}`,
             headers,
-            headerSecrets: credentialsIn(headers),
+            headerSecrets: [...credentialsIn(headers), ...(request.secrets ?? [])],
         };
     }
     /** The caller's headers with lower-case names, over our defaults. */
@@ -90278,11 +90279,17 @@ class MeshagentClient {
     async createService(room, spec) {
         const { id: _id, ...rest } = spec;
         const json = withoutNulls(rest);
-        return (await this.call({ method: 'POST', url: this.services(room), json, what: `create service ${spec.metadata.name}` })).json(CreatedService).id;
+        return (await this.call({ method: 'POST', url: this.services(room), json, what: `create service ${spec.metadata.name}`, secrets: environmentValues(spec) })).json(CreatedService).id;
     }
     /** Replaces a service with the full spec, id included. */
     async updateService(room, id, spec) {
-        await this.call({ method: 'PUT', url: `${this.services(room)}/${enc(id)}`, json: { ...spec, id }, what: `update service ${spec.metadata.name}` });
+        await this.call({
+            method: 'PUT',
+            url: `${this.services(room)}/${enc(id)}`,
+            json: { ...spec, id },
+            what: `update service ${spec.metadata.name}`,
+            secrets: environmentValues(spec),
+        });
     }
     /** Deletes a service; one that is already gone (404) counts as deleted. */
     async deleteService(room, id, name) {
@@ -90333,6 +90340,14 @@ function withoutNulls(value) {
 /** Whether an error is the API's answer with this status. */
 function isStatus(error, status) {
     return error instanceof HttpError && error.status === status;
+}
+/**
+ * The environment values a spec carries (a service's previous spec may hold credentials set by other means): an
+ * error answer that quotes the spec back must not show them. Values shorter than 8 characters (a port, `true`, a
+ * name) are no credentials, and hiding them would hide those words wherever the message says them.
+ */
+function environmentValues(spec) {
+    return (spec.container?.environment ?? []).flatMap((entry) => (entry.value && entry.value.length >= 8 ? [entry.value] : []));
 }
 
 ;// CONCATENATED MODULE: ./src/meshagent/repository.ts
@@ -97121,7 +97136,7 @@ async function followRollout(run, deployed) {
     }
     catch (error) {
         if (error instanceof Stopped)
-            throw error;
+            throw stoppedDuringTheWait(error, restarted, tail);
         const failure = failureOf(error);
         const report = {
             outcome: 'failed',
@@ -97138,6 +97153,23 @@ async function followRollout(run, deployed) {
         }
         throw await rollBack(run, deployed, report, hint, error);
     }
+}
+/**
+ * A stop during the wait leaves the new spec in place: whether it would have become live is not known, and a
+ * rollback with its own wait would not end before the runner kills the process. The run says so.
+ */
+function stoppedDuringTheWait(stopped, restarted, tail) {
+    const message = `${stopped.message} during the wait: not rolled back, the new spec stays in place (whether it would have become live is not known)`;
+    const report = {
+        outcome: 'failed',
+        readyMs: null,
+        restarted,
+        containerId: null,
+        failure: { reason: 'stopped', message, exitCode: null, restartCount: null },
+        logs: tail.lines(),
+        rolledBack: null,
+    };
+    return new RolloutNotLive(message, 'ship again to see the rollout through, or ship the image the service ran before to go back', report, stopped);
 }
 /** The room's error code for a service it runs no container of (meshagent-api error_codes.py). */
 const SERVICE_NOT_FOUND = 7001;
@@ -97226,8 +97258,9 @@ async function waitForPrevious(run, deployed, previous, failedContainer) {
         return { live: true, containerId: live.containerId, why: '' };
     }
     catch (error) {
+        // The previous spec is back in place already: a stop ends only the wait for its container.
         if (error instanceof Stopped)
-            throw error;
+            return { live: false, containerId: null, why: `${error.message} during the wait` };
         return { live: false, containerId: error instanceof RolloutFailed ? error.last.containerId : null, why: failureOf(error).message };
     }
 }
@@ -97389,11 +97422,11 @@ function probeTarget(run, deployed) {
 
 /**
  * After a stop, whatever a stage failed with (a killed build, a cut upload) is reported as the stop; a deploy's own
- * report of what it took back is kept.
+ * report of what it took back, and a rollout's of what it left in place, are kept.
  */
 function runFailure(thrown, stop) {
     const stopped = stop?.stopped;
-    if (stopped && thrown instanceof StageError && !(thrown.original instanceof DeployRolledBack))
+    if (stopped && thrown instanceof StageError && !(thrown.original instanceof DeployRolledBack) && !(thrown.original instanceof RolloutNotLive))
         return { thrown, reported: new StageError(thrown.stage, stopped) };
     return { thrown, reported: thrown };
 }
