@@ -96482,6 +96482,7 @@ async function deployStage(run, pushed, room) {
     const { config, stop } = run;
     const { target, image, source } = pushed;
     let previousContainerId;
+    let previousState;
     const service = await run.stages.run('deploy', `Deploy ${target.serviceName} to room ${room}`, async () => {
         const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
         const deploy = () => deployService({
@@ -96501,7 +96502,8 @@ async function deployStage(run, pushed, room) {
                         if (!roomExists)
                             return;
                         const { states } = await listServices(run.roomSession(room), Date.now() + LOOK_MS);
-                        previousContainerId = existing?.id ? (states.get(existing.id)?.container_id ?? undefined) : undefined;
+                        previousState = existing?.id ? states.get(existing.id) : undefined;
+                        previousContainerId = previousState?.container_id ?? undefined;
                     },
                 }
                 : {}),
@@ -96510,7 +96512,7 @@ async function deployStage(run, pushed, room) {
         // not exit before that is done. A deploy taken back fails with DeployRolledBack, which the report reads.
         return stop ? stop.uninterrupted(deploy) : deploy();
     }, (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`);
-    return { ...pushed, room, service, previousContainerId };
+    return { ...pushed, room, service, previousContainerId, previousState };
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/plan.ts
@@ -96900,6 +96902,8 @@ async function waitForLive(target, options) {
     options.log(`Waiting for service to go live: ${who}`);
     for (const { path } of target.liveness)
         options.log(`Waiting for service liveness: ${path}`);
+    if (target.liveness.length === 0 && target.domain)
+        options.log(`Route created for ${target.domain}, but the service has no HTTP liveness path to check.`);
     const logs = new LogFollower(options);
     let last;
     try {
@@ -96923,6 +96927,9 @@ async function waitForLive(target, options) {
             const containerId = state?.container_id ?? undefined;
             if (state && containerId !== undefined && containerId === target.previousContainerId) {
                 // Still the container from before the deploy.
+            }
+            else if (state && containerId === undefined && sameState(state, target.previousState)) {
+                // Still the state from before the deploy, when no container ran.
             }
             else if (state) {
                 if ((state.restart_count ?? 0) > 0) {
@@ -96956,6 +96963,14 @@ async function waitForLive(target, options) {
     finally {
         logs.stop();
     }
+}
+/** A state without a container that says what the one before the deploy said: the room has not acted yet. */
+function sameState(state, before) {
+    if (!before || (before.container_id ?? undefined) !== undefined)
+        return false;
+    return ((state.state ?? null) === (before.state ?? null) &&
+        (state.restart_count ?? 0) === (before.restart_count ?? 0) &&
+        (state.last_exit_code ?? null) === (before.last_exit_code ?? null));
 }
 /** Every liveness port of the target reports `ready` in this state (matched by port, as the room lists them). */
 function allReady(target, state) {
@@ -97125,7 +97140,7 @@ async function followRollout(run, deployed) {
     try {
         if (!service.created)
             restarted = await restart(run, session, service.serviceName, service.serviceId, deadline);
-        const live = await waitForLive(targetOf(service.spec, service.serviceId, deployed.previousContainerId), {
+        const live = await waitForLive({ ...targetOf(service.spec, service.serviceId, deployed.previousContainerId), previousState: deployed.previousState, domain: service.domain }, {
             session,
             deadline,
             log: run.log,

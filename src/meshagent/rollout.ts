@@ -15,8 +15,15 @@ export interface RolloutTarget {
   readonly serviceName: string;
   /** The container that ran before; the rollout waits for another one. Undefined: any container counts. */
   readonly previousContainerId: string | undefined;
+  /**
+   * The service's state before the deploy, when it had no container (a failed start, a crash's back-off): until
+   * the room acts on the new spec it may report that state still, which says nothing of the new one.
+   */
+  readonly previousState?: ServiceState | undefined;
   /** The published http ports with a liveness path: each must report `ready`. */
   readonly liveness: readonly { readonly port: number; readonly path: string }[];
+  /** The domain routed to the service, if any: said when no liveness path can tell that it answers. */
+  readonly domain?: string | undefined;
 }
 
 export interface FollowOptions {
@@ -68,6 +75,7 @@ export async function waitForLive(target: RolloutTarget, options: FollowOptions)
   const who = `${serviceName} (${serviceId})`;
   options.log(`Waiting for service to go live: ${who}`);
   for (const { path } of target.liveness) options.log(`Waiting for service liveness: ${path}`);
+  if (target.liveness.length === 0 && target.domain) options.log(`Route created for ${target.domain}, but the service has no HTTP liveness path to check.`);
   const logs = new LogFollower(options);
   let last: ServiceState | undefined;
   try {
@@ -87,6 +95,8 @@ export async function waitForLive(target: RolloutTarget, options: FollowOptions)
       const containerId = state?.container_id ?? undefined;
       if (state && containerId !== undefined && containerId === target.previousContainerId) {
         // Still the container from before the deploy.
+      } else if (state && containerId === undefined && sameState(state, target.previousState)) {
+        // Still the state from before the deploy, when no container ran.
       } else if (state) {
         if ((state.restart_count ?? 0) > 0) {
           await logs.drain(containerId);
@@ -116,6 +126,16 @@ export async function waitForLive(target: RolloutTarget, options: FollowOptions)
   } finally {
     logs.stop();
   }
+}
+
+/** A state without a container that says what the one before the deploy said: the room has not acted yet. */
+function sameState(state: ServiceState, before: ServiceState | undefined): boolean {
+  if (!before || (before.container_id ?? undefined) !== undefined) return false;
+  return (
+    (state.state ?? null) === (before.state ?? null) &&
+    (state.restart_count ?? 0) === (before.restart_count ?? 0) &&
+    (state.last_exit_code ?? null) === (before.last_exit_code ?? null)
+  );
 }
 
 /** Every liveness port of the target reports `ready` in this state (matched by port, as the room lists them). */

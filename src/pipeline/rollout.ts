@@ -43,13 +43,16 @@ export async function followRollout(run: ShipRun, deployed: Deployed): Promise<R
   let restarted = false;
   try {
     if (!service.created) restarted = await restart(run, session, service.serviceName, service.serviceId, deadline);
-    const live = await waitForLive(targetOf(service.spec, service.serviceId, deployed.previousContainerId), {
-      session,
-      deadline,
-      log: run.log,
-      onLogLine: (line, container) => tail.add(container, line),
-      ...(run.signal ? { signal: run.signal } : {}),
-    });
+    const live = await waitForLive(
+      { ...targetOf(service.spec, service.serviceId, deployed.previousContainerId), previousState: deployed.previousState, domain: service.domain },
+      {
+        session,
+        deadline,
+        log: run.log,
+        onLogLine: (line, container) => tail.add(container, line),
+        ...(run.signal ? { signal: run.signal } : {}),
+      },
+    );
     return { outcome: 'ready', readyMs: Date.now() - started, restarted, containerId: live.containerId, failure: null, logs: [], rolledBack: null };
   } catch (error) {
     if (error instanceof Stopped) throw stoppedDuringTheWait(error, restarted, tail);

@@ -12,8 +12,10 @@ import { RetryLog } from '../../src/http.js';
 import { MeshagentClient } from '../../src/meshagent/client.js';
 import { RoomError, RoomSession, followLogs, listServices, restartService, type RoomSessionOptions } from '../../src/room/index.js';
 import { issueParticipantToken } from '../../sandbox/participant-token.js';
+import type { ServiceRuntimeState } from '../../sandbox/runtime/types.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { FakeRoomRuntime } from '../helpers/fake-room-runtime.js';
+import { waitForLive } from '../../src/meshagent/rollout.js';
 
 const sdk = createRequire(import.meta.url)('@meshagent/meshagent') as typeof import('@meshagent/meshagent');
 
@@ -243,6 +245,38 @@ describe('the room client', () => {
       expect(lines[2]).toMatch(/^x+$/);
     } finally {
       stop.abort();
+      room.close();
+    }
+  });
+
+  it('waits past the state a service without a container had before the deploy, until the room acts on the new spec', async () => {
+    const room = session();
+    const failedBefore: ServiceRuntimeState = { service_id: webId, state: 'failed', restart_count: 2, last_exit_code: 1, status: { ports: [] } };
+    try {
+      runtime.setStates(ROOM, [failedBefore]);
+      const said: string[] = [];
+      const waiting = waitForLive(
+        {
+          serviceId: webId,
+          serviceName: 'web',
+          previousContainerId: undefined,
+          previousState: { ...failedBefore, status: null },
+          liveness: [],
+          domain: 'web.example.test',
+        },
+        { session: room, deadline: soon(5000), log: (line) => said.push(line), onLogLine: () => {}, pollMs: 20 },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      runtime.setStates(ROOM, [{ service_id: webId, state: 'running', container_id: 'c-web-new', restart_count: 0, status: { ports: [] } }]);
+      expect((await waiting).containerId).toBe('c-web-new');
+      // The CLI's words for a routed service whose liveness cannot be checked, then its words for live.
+      expect(said).toEqual([
+        `Waiting for service to go live: web (${webId})`,
+        'Route created for web.example.test, but the service has no HTTP liveness path to check.',
+        'Tailing container logs: c-web-new',
+        `Service is live: web (${webId})`,
+      ]);
+    } finally {
       room.close();
     }
   });
