@@ -72527,7 +72527,7 @@ function socketOnError() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8868);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -72537,7 +72537,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8868:
+/***/ 4533:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -87573,6 +87573,7 @@ const VERSION = '0.1.0';
 
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
 ;// CONCATENATED MODULE: ./src/http/http-error.ts
 /**
  * The one error a request ends in: what was asked, what came back (status, the start of the body with secrets
@@ -95925,6 +95926,94 @@ class PacketReader {
     }
 }
 
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
+;// CONCATENATED MODULE: ./src/room/proxy.ts
+/**
+ * The room websocket through a proxy, as the HTTP client's requests go (HTTPS_PROXY for wss://, HTTP_PROXY for
+ * ws://, NO_PROXY to go direct): a CONNECT tunnel to the room's host, then TLS inside it for wss://. The proxy comes
+ * from the run's environment, never from process.env behind the caller's back.
+ */
+
+
+
+
+/** The proxy for a room URL, or undefined to go direct. */
+function roomProxy(target, env) {
+    const value = target.protocol === 'wss:' ? proxy_firstSet(env, ['https_proxy', 'HTTPS_PROXY']) : proxy_firstSet(env, ['http_proxy', 'HTTP_PROXY']);
+    if (!value || bypassed(target, proxy_firstSet(env, ['no_proxy', 'NO_PROXY']) ?? ''))
+        return undefined;
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+}
+/** A createConnection for ws that opens a CONNECT tunnel through `proxy` (then TLS for wss://). */
+function tunnelThrough(proxy, secure) {
+    return (options, done) => {
+        const host = options.host ?? 'localhost';
+        const authority = `${external_node_net_default().isIPv6(host) ? `[${host}]` : host}:${options.port ?? (secure ? 443 : 80)}`;
+        const credentials = proxy.username ? `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}` : undefined;
+        const connect = (proxy.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request({
+            host: proxy.hostname.replace(/^\[|\]$/g, ''),
+            port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
+            method: 'CONNECT',
+            path: authority,
+            headers: { host: authority, ...(credentials ? { 'proxy-authorization': `Basic ${Buffer.from(credentials).toString('base64')}` } : {}) },
+            agent: false,
+        });
+        // The proxy's host only: its URL may carry credentials.
+        const failed = (why) => done(new Error(`the proxy ${proxy.host} did not open a tunnel to ${authority}: ${why}`));
+        connect.once('error', (error) => failed(error.message));
+        connect.once('connect', (answer, socket) => {
+            if (answer.statusCode !== 200) {
+                socket.destroy();
+                failed(`CONNECT answered ${answer.statusCode ?? 0}`);
+                return;
+            }
+            if (!secure) {
+                done(null, socket);
+                return;
+            }
+            const servername = options.servername ?? (external_node_net_default().isIP(host) ? undefined : host);
+            done(null, external_node_tls_default().connect({ ...options, socket, ...(servername ? { servername } : {}) }));
+        });
+        connect.end();
+        return undefined;
+    };
+}
+/** Whether NO_PROXY names the target: `*`, a host (also its subdomains, with or without a leading dot), host:port. */
+function bypassed(target, noProxy) {
+    const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    const port = target.port || (target.protocol === 'wss:' ? '443' : '80');
+    return noProxy
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .some((entry) => {
+        if (entry === '*')
+            return true;
+        const lower = entry.toLowerCase().replace(/^\*?\./, '');
+        // A bare IPv6 address has colons of its own, and no port.
+        const match = (lower.split(':').length > 2 && !lower.startsWith('[') ? [lower, lower] : /^(.*?)(?::(\d+))?$/.exec(lower)) ?? [];
+        const [name = '', entryPort] = [match[1]?.replace(/^\[|\]$/g, ''), match[2]];
+        if (entryPort && entryPort !== port)
+            return false;
+        return host === name || host.endsWith(`.${name}`);
+    });
+}
+function proxy_firstSet(env, names) {
+    for (const name of names) {
+        const value = env[name];
+        if (value)
+            return value;
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/room/queue.ts
 /** Items that arrive one by one (a stream's chunks), read in order by one reader, until the end or a failure. */
 class ChunkQueue {
@@ -95986,6 +96075,7 @@ class ChunkQueue {
 
 
 
+
 /** Far above any answer the client asks for (a services list, a log line). */
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 const MAX_PACKET_BYTES = 64 * 1024;
@@ -96008,11 +96098,14 @@ class RoomConnection {
     /** Opens the websocket and resolves once the room says it is ready. */
     static open(options) {
         return new Promise((resolve, reject) => {
+            const target = new URL(options.url);
+            const proxy = options.env ? roomProxy(target, options.env) : undefined;
             const socket = new wrapper(options.url, {
                 headers: { authorization: `Bearer ${options.jwt}`, 'user-agent': options.userAgent },
                 handshakeTimeout: options.timeoutMs,
                 maxPayload: MAX_PACKET_BYTES,
                 perMessageDeflate: false,
+                ...(proxy ? { createConnection: tunnelThrough(proxy, target.protocol === 'wss:') } : {}),
             });
             const connection = new RoomConnection(socket, options.room, options.mask);
             let settled = false;
@@ -96318,6 +96411,7 @@ class RoomSession {
             timeoutMs: this.within(deadline, this.options.connectTimeoutMs ?? 30_000),
             userAgent: `meshagent-ship/${VERSION}`,
             mask: (text) => maskSecrets(text, [access.jwt, ...(this.options.secrets?.() ?? [])]),
+            ...(this.options.env ? { env: this.options.env } : {}),
         });
         if (this.closed) {
             connection.close();
@@ -97655,6 +97749,7 @@ class ShipRun {
                 log: this.log,
                 retryLog: this.retryLog,
                 secrets: () => this.secrets,
+                env: this.runner.env,
                 ...(this.signal ? { signal: this.signal } : {}),
             });
             this.rooms.set(room, session);
@@ -99151,6 +99246,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

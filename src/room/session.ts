@@ -34,6 +34,8 @@ export interface RoomSessionOptions {
   readonly retry?: { readonly baseDelayMs: number; readonly maxDelayMs: number };
   /** Ends every wait of the session (the run was stopped). */
   readonly signal?: AbortSignal;
+  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read from, as for the run's HTTP requests. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /** Injectable for tests. */
   readonly now?: () => number;
   readonly random?: () => number;
@@ -122,6 +124,7 @@ export class RoomSession {
       timeoutMs: this.within(deadline, this.options.connectTimeoutMs ?? 30_000),
       userAgent: `meshagent-ship/${VERSION}`,
       mask: (text) => maskSecrets(text, [access.jwt, ...(this.options.secrets?.() ?? [])]),
+      ...(this.options.env ? { env: this.options.env } : {}),
     });
     if (this.closed) {
       connection.close();

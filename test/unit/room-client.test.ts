@@ -4,6 +4,8 @@
 // websocket (within its deadline, recorded as a retry), resumes the logs without repeating a line, and refuses a
 // room that does not exist or a token for another room at once.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -278,6 +280,39 @@ describe('the room client', () => {
       ]);
     } finally {
       room.close();
+    }
+  });
+
+  it('goes through HTTP_PROXY for a ws:// room (a CONNECT tunnel), and direct for a host in NO_PROXY', async () => {
+    const tunnels: string[] = [];
+    const proxy = createServer((_req, res) => res.writeHead(405).end());
+    proxy.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+      tunnels.push(`${req.url ?? ''} ${req.headers['proxy-authorization'] ?? ''}`);
+      const [host, port] = [(req.url ?? '').slice(0, (req.url ?? '').lastIndexOf(':')), Number((req.url ?? '').split(':').pop())];
+      const upstream = connect(port, host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyUrl = `http://user:pa%3Ass@127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const room = session({ env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: 'http://127.0.0.1:9' } });
+    const direct = session({ env: { http_proxy: proxyUrl, NO_PROXY: 'example.test, 127.0.0.1' } });
+    try {
+      expect((await listServices(room, soon())).services).toHaveLength(1);
+      const roomPort = new URL(sandbox.apiUrl).port;
+      expect(tunnels).toEqual([`127.0.0.1:${roomPort} Basic ${Buffer.from('user:pa:ss').toString('base64')}`]);
+      expect((await listServices(direct, soon())).services).toHaveLength(1);
+      expect(tunnels).toHaveLength(1);
+    } finally {
+      room.close();
+      direct.close();
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
     }
   });
 
