@@ -91,6 +91,8 @@ export class RoomSession {
         this.options.retryLog?.add({ method: 'WS', url: this.url || `room ${this.room}`, attempt, reason: error.reason, delayMs: delay });
         this.options.log?.(`room ${this.room}: ${what}: ${error.reason}; connecting again in ${(delay / 1000).toFixed(1)} s (retry ${attempt})`);
         await pause(delay, this.options.signal);
+        // Closed during the backoff (the run ended, the wait returned): no new token is asked for.
+        if (this.closed) throw error;
       }
     }
   }
@@ -116,7 +118,8 @@ export class RoomSession {
       if (error instanceof HttpError && error.retryable) throw new RoomError(error.message, { retryable: true, reason: error.reason, cause: error });
       throw error;
     });
-    this.url = access.url;
+    // As the HTTP client records URLs: without the query, which may carry a credential.
+    this.url = access.url.split('?')[0] ?? '';
     const connection = await RoomConnection.open({
       url: access.url,
       jwt: access.jwt,
