@@ -96379,6 +96379,9 @@ class RoomSession {
                 this.options.retryLog?.add({ method: 'WS', url: this.url || `room ${this.room}`, attempt, reason: error.reason, delayMs: delay });
                 this.options.log?.(`room ${this.room}: ${what}: ${error.reason}; connecting again in ${(delay / 1000).toFixed(1)} s (retry ${attempt})`);
                 await pause(delay, this.options.signal);
+                // Closed during the backoff (the run ended, the wait returned): no new token is asked for.
+                if (this.closed)
+                    throw error;
             }
         }
     }
@@ -96403,7 +96406,8 @@ class RoomSession {
                 throw new RoomError(error.message, { retryable: true, reason: error.reason, cause: error });
             throw error;
         });
-        this.url = access.url;
+        // As the HTTP client records URLs: without the query, which may carry a credential.
+        this.url = access.url.split('?')[0] ?? '';
         const connection = await RoomConnection.open({
             url: access.url,
             jwt: access.jwt,
@@ -96462,6 +96466,8 @@ const ServiceState = object({
     container_id: schemas_string().nullish(),
     restart_count: schemas_number().int().nullish(),
     last_exit_code: schemas_number().int().nullish(),
+    /** Unix seconds: when the current container started. */
+    started_at: schemas_number().nullish(),
     status: object({ ports: array(PortState).nullish() }).nullish(),
 });
 const ServicesAnswer = object({ services_json: array(schemas_string()), service_states: array(ServiceState) });
@@ -97019,7 +97025,7 @@ async function waitForLive(target, options) {
             if (state)
                 last = state;
             const containerId = state?.container_id ?? undefined;
-            if (state && containerId !== undefined && containerId === target.previousContainerId) {
+            if (state && containerId !== undefined && containerId === target.previousContainerId && sameStart(state, target.previousState)) {
                 // Still the container from before the deploy.
             }
             else if (state && containerId === undefined && sameState(state, target.previousState)) {
@@ -97057,6 +97063,14 @@ async function waitForLive(target, options) {
     finally {
         logs.stop();
     }
+}
+/**
+ * Whether the container is the one that ran before, as far as its start time tells: a room that gives a new
+ * container the id of the one it replaced still gives it a new start time.
+ */
+function sameStart(state, before) {
+    const [now, then] = [state.started_at ?? undefined, before?.started_at ?? undefined];
+    return now === undefined || then === undefined || now === then;
 }
 /** A state without a container that says what the one before the deploy said: the room has not acted yet. */
 function sameState(state, before) {

@@ -93,7 +93,7 @@ export async function waitForLive(target: RolloutTarget, options: FollowOptions)
       }
       if (state) last = state;
       const containerId = state?.container_id ?? undefined;
-      if (state && containerId !== undefined && containerId === target.previousContainerId) {
+      if (state && containerId !== undefined && containerId === target.previousContainerId && sameStart(state, target.previousState)) {
         // Still the container from before the deploy.
       } else if (state && containerId === undefined && sameState(state, target.previousState)) {
         // Still the state from before the deploy, when no container ran.
@@ -126,6 +126,15 @@ export async function waitForLive(target: RolloutTarget, options: FollowOptions)
   } finally {
     logs.stop();
   }
+}
+
+/**
+ * Whether the container is the one that ran before, as far as its start time tells: a room that gives a new
+ * container the id of the one it replaced still gives it a new start time.
+ */
+function sameStart(state: ServiceState, before: ServiceState | undefined): boolean {
+  const [now, then] = [state.started_at ?? undefined, before?.started_at ?? undefined];
+  return now === undefined || then === undefined || now === then;
 }
 
 /** A state without a container that says what the one before the deploy said: the room has not acted yet. */

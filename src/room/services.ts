@@ -24,6 +24,8 @@ export const ServiceState = z.object({
   container_id: z.string().nullish(),
   restart_count: z.number().int().nullish(),
   last_exit_code: z.number().int().nullish(),
+  /** Unix seconds: when the current container started. */
+  started_at: z.number().nullish(),
   status: z.object({ ports: z.array(PortState).nullish() }).nullish(),
 });
 export type ServiceState = z.infer<typeof ServiceState>;

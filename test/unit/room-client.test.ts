@@ -182,6 +182,36 @@ describe('the room client', () => {
     }
   });
 
+  it('records a room URL without its query, and asks for no token once closed during a backoff', async () => {
+    const retryLog = new RetryLog();
+    let connects = 0;
+    const room = session({
+      retryLog,
+      retry: { baseDelayMs: 300, maxDelayMs: 300 },
+      // A room URL that carries a credential in its query, as some gateways hand out.
+      connect: async () => {
+        connects += 1;
+        if (connects > 1) throw new RoomError('the API had a bad moment', { retryable: true, reason: '503 Service Unavailable' });
+        const access = await api.connectRoom(ROOM);
+        return { ...access, url: `${access.url}?token=s3cr3t-query` };
+      },
+    });
+    try {
+      await listServices(room, soon());
+      await dropConnections();
+      const failed = listServices(room, soon()).catch((e: unknown) => e);
+      await until('a retry', () => retryLog.records.length === 2);
+      room.close();
+      const seen = connects;
+      expect(await failed).toBeInstanceOf(RoomError);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(connects).toBe(seen);
+      expect(JSON.stringify(retryLog.records)).not.toContain('s3cr3t');
+    } finally {
+      room.close();
+    }
+  });
+
   it('gives up on a dropped websocket once the deadline has passed', async () => {
     const room = session();
     try {
@@ -313,6 +343,30 @@ describe('the room client', () => {
       direct.close();
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
+  it('counts a container that has the id of the one before the deploy as new when it started later', async () => {
+    const room = session();
+    const before: ServiceRuntimeState = {
+      service_id: webId,
+      state: 'running',
+      container_id: 'c-web-same',
+      restart_count: 0,
+      started_at: 1000,
+      status: { ports: [] },
+    };
+    try {
+      runtime.setStates(ROOM, [before]);
+      const waiting = waitForLive(
+        { serviceId: webId, serviceName: 'web', previousContainerId: 'c-web-same', previousState: { ...before, status: null }, liveness: [] },
+        { session: room, deadline: soon(3000), log: () => {}, onLogLine: () => {}, pollMs: 20 },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      runtime.setStates(ROOM, [{ ...before, started_at: 1060 }]);
+      expect((await waiting).containerId).toBe('c-web-same');
+    } finally {
+      room.close();
     }
   });
 
