@@ -97356,9 +97356,14 @@ async function rollBack(run, deployed, report, hint, cause) {
     }
     const image = taken.previous.container?.image ?? null;
     const digest = image?.includes('@') ? image.slice(image.indexOf('@') + 1) : null;
+    const to = digest ?? image ?? 'the previous spec';
+    if (taken.previous.enabled === false) {
+        // A spec that was disabled (e.g. stopped by an earlier rollback) runs no container: there is nothing to wait for.
+        const rolledBack = { service: 'restored', image, digest, live: null, containerId: null };
+        return new RolloutNotLive(`rolled back to ${to} (disabled, as it was before: no container to wait for): ${reason}`, hint, { ...report, outcome: 'rolled-back', rolledBack }, cause);
+    }
     const back = await waitForPrevious(run, deployed, taken.previous, report.containerId);
     const rolledBack = { service: 'restored', image, digest, live: back.live, containerId: back.containerId };
-    const to = digest ?? image ?? 'the previous spec';
     const again = back.live ? '' : `, but its container did not become live again (${back.why})`;
     return new RolloutNotLive(`rolled back to ${to}${again}: ${reason}`, back.live ? `${hint}; the service runs its previous image again` : `${hint}; then look at the service's previous image too`, { ...report, outcome: 'rolled-back', rolledBack }, cause);
 }
@@ -98713,9 +98718,11 @@ function rolloutSection(rollout) {
     const back = rollout.rolledBack;
     if (back?.service === 'restored') {
         const to = code(back.digest ?? back.image ?? 'the previous spec');
-        lines.push(back.live
-            ? `- rolled back to ${to}: its container ${code(back.containerId ?? '?')} is live again`
-            : `- rolled back to ${to}, but its container did not become live again`);
+        lines.push(back.live === null
+            ? `- rolled back to ${to}: the service is disabled (enabled: false), as it was before`
+            : back.live
+                ? `- rolled back to ${to}: its container ${code(back.containerId ?? '?')} is live again`
+                : `- rolled back to ${to}, but its container did not become live again`);
     }
     else if (back)
         lines.push(`- rolled back: the new service was ${back.service === 'stopped' ? 'stopped (enabled: false)' : 'deleted'}`);

@@ -163,9 +163,19 @@ async function rollBack(run: ShipRun, deployed: Deployed, report: RolloutReport,
   }
   const image = taken.previous.container?.image ?? null;
   const digest = image?.includes('@') ? image.slice(image.indexOf('@') + 1) : null;
+  const to = digest ?? image ?? 'the previous spec';
+  if (taken.previous.enabled === false) {
+    // A spec that was disabled (e.g. stopped by an earlier rollback) runs no container: there is nothing to wait for.
+    const rolledBack: RolledBackReport = { service: 'restored', image, digest, live: null, containerId: null };
+    return new RolloutNotLive(
+      `rolled back to ${to} (disabled, as it was before: no container to wait for): ${reason}`,
+      hint,
+      { ...report, outcome: 'rolled-back', rolledBack },
+      cause,
+    );
+  }
   const back = await waitForPrevious(run, deployed, taken.previous, report.containerId);
   const rolledBack: RolledBackReport = { service: 'restored', image, digest, live: back.live, containerId: back.containerId };
-  const to = digest ?? image ?? 'the previous spec';
   const again = back.live ? '' : `, but its container did not become live again (${back.why})`;
   return new RolloutNotLive(
     `rolled back to ${to}${again}: ${reason}`,

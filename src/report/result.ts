@@ -112,7 +112,7 @@ export interface RolledBackReport {
   /** The image the service runs again (restored only), and its digest when it is pinned by one. */
   readonly image: string | null;
   readonly digest: string | null;
-  /** Whether the restored container became live again; null when there was nothing to wait for. */
+  /** Whether the restored container became live again; null when there was nothing to wait for (a new service, a disabled spec). */
   readonly live: boolean | null;
   readonly containerId: string | null;
 }

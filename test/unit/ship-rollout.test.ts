@@ -214,6 +214,21 @@ describe('a ship that follows its rollout', () => {
     expect(started.metadata.annotations?.['com.meshagent.ship.stopped-by-rollback']).toBeUndefined();
   });
 
+  it('rolls back to a spec that was disabled without waiting for a container it cannot have', async () => {
+    const first = await ship('dormant', 'crash');
+    expect(first.result.service?.rollback).toBe('stopped');
+    const started = Date.now();
+    const again = await ship('dormant', 'crash', { wait: '20s' });
+    // The failed update is taken back to the disabled spec at once, not after a second wait of 20 s.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(again.result.error?.message).toMatch(
+      /^rolled back to sha256:\w+ \(disabled, as it was before: no container to wait for\): Service container exited/,
+    );
+    expect(again.result.rollout?.rolledBack).toMatchObject({ service: 'restored', live: null, containerId: null });
+    expect(again.runner.summary).toContain('the service is disabled (enabled: false), as it was before');
+    expect(((await api().findService('dev', 'sandbox-dormant')) as { enabled?: boolean }).enabled).toBe(false);
+  });
+
   it('deletes a new service that does not become live, and its route, with rollback-new-service: delete', async () => {
     const failed = await ship('gone', 'crash', { domain: 'gone.sandbox.localhost', 'rollback-new-service': 'delete' });
     expect(failed.result.error?.message).toMatch(/^rolled back: service sandbox-gone, created by this run, was deleted with the route it claimed: /);
