@@ -96365,8 +96365,8 @@ class RoomSession {
             this.throwIfStopped();
             let connection;
             try {
-                connection = await this.current(deadline);
-                return await action(connection);
+                connection = await this.untilStopped(this.current(deadline));
+                return await this.untilStopped(action(connection));
             }
             catch (error) {
                 if (!(error instanceof RoomError) || !error.retryable || this.closed)
@@ -96436,8 +96436,27 @@ class RoomSession {
     throwIfStopped() {
         const signal = this.options.signal;
         if (signal?.aborted)
-            throw signal.reason instanceof Error ? signal.reason : new RoomError('stopped', { retryable: false });
+            throw stopReason(signal);
     }
+    /**
+     * The work, or the stop as soon as it comes: an answer the room takes long to give (a restart that pulls an
+     * image) must not hold a stopped run past the runner's grace. The work's own end is still listened to.
+     */
+    untilStopped(work) {
+        const signal = this.options.signal;
+        if (!signal)
+            return work;
+        return new Promise((resolve, reject) => {
+            const stop = () => reject(stopReason(signal));
+            signal.addEventListener('abort', stop, { once: true });
+            work.then((value) => (signal.removeEventListener('abort', stop), resolve(value)), (error) => (signal.removeEventListener('abort', stop), reject(error)));
+            if (signal.aborted)
+                stop();
+        });
+    }
+}
+function stopReason(signal) {
+    return signal.reason instanceof Error ? signal.reason : new RoomError('stopped', { retryable: false });
 }
 
 ;// CONCATENATED MODULE: external "node:string_decoder"
@@ -97128,7 +97147,7 @@ class LogFollower {
             deadline: () => deadline,
         }).catch((error) => {
             // The logs are a help, not the verdict: a failure to read them is said and the wait goes on.
-            if (!this.stopper.signal.aborted)
+            if (!this.stopper.signal.aborted && !this.options.signal?.aborted)
                 log(`The container logs could not be read: ${error instanceof Error ? error.message : String(error)}`);
         });
     }

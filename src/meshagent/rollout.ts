@@ -198,7 +198,8 @@ class LogFollower {
       deadline: () => deadline,
     }).catch((error: unknown) => {
       // The logs are a help, not the verdict: a failure to read them is said and the wait goes on.
-      if (!this.stopper.signal.aborted) log(`The container logs could not be read: ${error instanceof Error ? error.message : String(error)}`);
+      if (!this.stopper.signal.aborted && !this.options.signal?.aborted)
+        log(`The container logs could not be read: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
 

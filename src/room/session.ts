@@ -81,8 +81,8 @@ export class RoomSession {
       this.throwIfStopped();
       let connection: RoomConnection | undefined;
       try {
-        connection = await this.current(deadline);
-        return await action(connection);
+        connection = await this.untilStopped(this.current(deadline));
+        return await this.untilStopped(action(connection));
       } catch (error) {
         if (!(error instanceof RoomError) || !error.retryable || this.closed) throw error;
         if (connection && !connection.isEnded) connection.drop(error);
@@ -150,6 +150,28 @@ export class RoomSession {
 
   private throwIfStopped(): void {
     const signal = this.options.signal;
-    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new RoomError('stopped', { retryable: false });
+    if (signal?.aborted) throw stopReason(signal);
   }
+
+  /**
+   * The work, or the stop as soon as it comes: an answer the room takes long to give (a restart that pulls an
+   * image) must not hold a stopped run past the runner's grace. The work's own end is still listened to.
+   */
+  private untilStopped<T>(work: Promise<T>): Promise<T> {
+    const signal = this.options.signal;
+    if (!signal) return work;
+    return new Promise<T>((resolve, reject) => {
+      const stop = () => reject(stopReason(signal));
+      signal.addEventListener('abort', stop, { once: true });
+      work.then(
+        (value) => (signal.removeEventListener('abort', stop), resolve(value)),
+        (error: unknown) => (signal.removeEventListener('abort', stop), reject(error)),
+      );
+      if (signal.aborted) stop();
+    });
+  }
+}
+
+function stopReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new RoomError('stopped', { retryable: false });
 }

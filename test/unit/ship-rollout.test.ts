@@ -257,8 +257,34 @@ describe('a ship that follows its rollout', () => {
     await reportResult(result, runner);
     expect(runner.summary.split('\n')[2]).toMatch(/^\*\*Rollout:\*\* ❌ failed, not rolled back: stopped by SIGINT during the wait/);
     expect(exitCodeOf(result, stop)).toBe(130);
+    expect(runner.lines.join('\n')).not.toContain('logs could not be read');
     expect(result.service?.rollback).toBeNull();
     expect(await api().serviceImage('dev', 'sandbox-web')).toBe(result.image?.ref);
+  });
+
+  it('stops at once when the run is stopped while the room takes its time to answer the restart', async () => {
+    expect((await ship('patient', 'ok')).result.error).toBeNull();
+    const stop = new RunStop({ exit: () => {} });
+    const runner = new ConsoleRunner({
+      inputs: { room: 'dev', builder: 'none', tag: 'patient:2', image: image(), ports: '8080', env: 'MODE=ok' },
+      env: { ...sandbox.env(), RUNNER_TEMP: work },
+      stdout: (text) => {
+        if (text.includes('Restarting service') && !stop.signal.aborted) setTimeout(() => stop.receive('SIGTERM'), 100);
+      },
+      stderr: () => {},
+    });
+    runtime.restartDelayMs = 15_000;
+    try {
+      const started = Date.now();
+      const result = await shipFromInputs(runner, { stop });
+      // Well inside the runner's grace (SIGTERM, then a kill 7.5 s later): the summary gets written.
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(result.error?.message).toMatch(/^stopped by SIGTERM during the wait: not rolled back/);
+      expect(exitCodeOf(result, stop)).toBe(143);
+      expect(runner.lines.join('\n')).not.toContain('logs could not be read');
+    } finally {
+      runtime.restartDelayMs = 0;
+    }
   });
 
   it('says deployed (not waited) with wait: false, and asks the room nothing', async () => {
