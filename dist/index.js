@@ -97325,6 +97325,14 @@ async function restart(run, session, name, id, deadline) {
         await restartService(session, id, deadline, RESTART_TIMEOUT_MS);
     }
     catch (error) {
+        // No answer in time, and no connection that could give one before the deadline: the CLI's words.
+        if (error instanceof RoomError && error.retryable) {
+            throw new RolloutFailed(`timed out restarting deployed service ${name} (${id}); ${error.reason}`, 'timeout', {
+                containerId: null,
+                exitCode: null,
+                restartCount: null,
+            });
+        }
         if (!(error instanceof RoomError) || error.code !== SERVICE_NOT_FOUND)
             throw error;
         run.log(`Not restarted: the room runs no container of ${name} yet (${error.reason}); it starts the new spec itself`);

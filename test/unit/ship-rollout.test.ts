@@ -287,6 +287,20 @@ describe('a ship that follows its rollout', () => {
     }
   });
 
+  it("says a restart the room does not answer within the wait in the CLI's words, and rolls back", async () => {
+    expect((await ship('sluggish', 'ok')).result.error).toBeNull();
+    runtime.restartDelayMs = 4_000;
+    try {
+      const late = await ship('sluggish', 'ok', { wait: '2s' });
+      expect(late.result.error?.message).toMatch(
+        /^rolled back to sha256:\w+, but its container did not become live again \(timed out restarting deployed service sandbox-sluggish \([\w-]+\); .*\): timed out restarting deployed service sandbox-sluggish \([\w-]+\); no answer within \d s$/,
+      );
+      expect(late.result.rollout?.failure).toMatchObject({ reason: 'timeout' });
+    } finally {
+      runtime.restartDelayMs = 0;
+    }
+  });
+
   it('says deployed (not waited) with wait: false, and asks the room nothing', async () => {
     const startedBefore = runtime.started.length;
     const unwaited = await ship('web', 'crash', { wait: 'false' });
