@@ -72527,7 +72527,7 @@ function socketOnError() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5931);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(266);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -72537,7 +72537,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5931:
+/***/ 266:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -85731,6 +85731,7 @@ const INPUTS = [
         name: 'wait',
         group: 'Service',
         kind: 'string',
+        switch: true,
         default: 'true',
         summary: 'wait for the new container to run and be live: true (300 s), false, or a timeout like 90s or 5m',
     },
@@ -87579,6 +87580,7 @@ const VERSION = '0.1.0';
 
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
 ;// CONCATENATED MODULE: ./src/http/http-error.ts
 /**
  * The one error a request ends in: what was asked, what came back (status, the start of the body with secrets
@@ -88142,7 +88144,7 @@ class client_HttpClient {
             shownUrl,
             label: request.what ?? `${request.method} ${shownUrl}`,
             headers,
-            headerSecrets: credentialsIn(headers),
+            headerSecrets: [...credentialsIn(headers), ...(request.secrets ?? [])],
         };
     }
     /** The caller's headers with lower-case names, over our defaults. */
@@ -90298,11 +90300,17 @@ class MeshagentClient {
     async createService(room, spec) {
         const { id: _id, ...rest } = spec;
         const json = withoutNulls(rest);
-        return (await this.call({ method: 'POST', url: this.services(room), json, what: `create service ${spec.metadata.name}` })).json(CreatedService).id;
+        return (await this.call({ method: 'POST', url: this.services(room), json, what: `create service ${spec.metadata.name}`, secrets: environmentValues(spec) })).json(CreatedService).id;
     }
     /** Replaces a service with the full spec, id included. */
     async updateService(room, id, spec) {
-        await this.call({ method: 'PUT', url: `${this.services(room)}/${enc(id)}`, json: { ...spec, id }, what: `update service ${spec.metadata.name}` });
+        await this.call({
+            method: 'PUT',
+            url: `${this.services(room)}/${enc(id)}`,
+            json: { ...spec, id },
+            what: `update service ${spec.metadata.name}`,
+            secrets: environmentValues(spec),
+        });
     }
     /** Deletes a service; one that is already gone (404) counts as deleted. */
     async deleteService(room, id, name) {
@@ -90353,6 +90361,14 @@ function withoutNulls(value) {
 /** Whether an error is the API's answer with this status. */
 function isStatus(error, status) {
     return error instanceof HttpError && error.status === status;
+}
+/**
+ * The environment values a spec carries (a service's previous spec may hold credentials set by other means): an
+ * error answer that quotes the spec back must not show them. Values shorter than 8 characters (a port, `true`, a
+ * name) are no credentials, and hiding them would hide those words wherever the message says them.
+ */
+function environmentValues(spec) {
+    return (spec.container?.environment ?? []).flatMap((entry) => (entry.value && entry.value.length >= 8 ? [entry.value] : []));
 }
 
 ;// CONCATENATED MODULE: ./src/meshagent/repository.ts
@@ -96518,6 +96534,94 @@ class PacketReader {
     }
 }
 
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
+;// CONCATENATED MODULE: ./src/room/proxy.ts
+/**
+ * The room websocket through a proxy, as the HTTP client's requests go (HTTPS_PROXY for wss://, HTTP_PROXY for
+ * ws://, NO_PROXY to go direct): a CONNECT tunnel to the room's host, then TLS inside it for wss://. The proxy comes
+ * from the run's environment, never from process.env behind the caller's back.
+ */
+
+
+
+
+/** The proxy for a room URL, or undefined to go direct. */
+function roomProxy(target, env) {
+    const value = target.protocol === 'wss:' ? proxy_firstSet(env, ['https_proxy', 'HTTPS_PROXY']) : proxy_firstSet(env, ['http_proxy', 'HTTP_PROXY']);
+    if (!value || bypassed(target, proxy_firstSet(env, ['no_proxy', 'NO_PROXY']) ?? ''))
+        return undefined;
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+}
+/** A createConnection for ws that opens a CONNECT tunnel through `proxy` (then TLS for wss://). */
+function tunnelThrough(proxy, secure) {
+    return (options, done) => {
+        const host = options.host ?? 'localhost';
+        const authority = `${external_node_net_default().isIPv6(host) ? `[${host}]` : host}:${options.port ?? (secure ? 443 : 80)}`;
+        const credentials = proxy.username ? `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}` : undefined;
+        const connect = (proxy.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request({
+            host: proxy.hostname.replace(/^\[|\]$/g, ''),
+            port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
+            method: 'CONNECT',
+            path: authority,
+            headers: { host: authority, ...(credentials ? { 'proxy-authorization': `Basic ${Buffer.from(credentials).toString('base64')}` } : {}) },
+            agent: false,
+        });
+        // The proxy's host only: its URL may carry credentials.
+        const failed = (why) => done(new Error(`the proxy ${proxy.host} did not open a tunnel to ${authority}: ${why}`));
+        connect.once('error', (error) => failed(error.message));
+        connect.once('connect', (answer, socket) => {
+            if (answer.statusCode !== 200) {
+                socket.destroy();
+                failed(`CONNECT answered ${answer.statusCode ?? 0}`);
+                return;
+            }
+            if (!secure) {
+                done(null, socket);
+                return;
+            }
+            const servername = options.servername ?? (external_node_net_default().isIP(host) ? undefined : host);
+            done(null, external_node_tls_default().connect({ ...options, socket, ...(servername ? { servername } : {}) }));
+        });
+        connect.end();
+        return undefined;
+    };
+}
+/** Whether NO_PROXY names the target: `*`, a host (also its subdomains, with or without a leading dot), host:port. */
+function bypassed(target, noProxy) {
+    const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    const port = target.port || (target.protocol === 'wss:' ? '443' : '80');
+    return noProxy
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .some((entry) => {
+        if (entry === '*')
+            return true;
+        const lower = entry.toLowerCase().replace(/^\*?\./, '');
+        // A bare IPv6 address has colons of its own, and no port.
+        const match = (lower.split(':').length > 2 && !lower.startsWith('[') ? [lower, lower] : /^(.*?)(?::(\d+))?$/.exec(lower)) ?? [];
+        const [name = '', entryPort] = [match[1]?.replace(/^\[|\]$/g, ''), match[2]];
+        if (entryPort && entryPort !== port)
+            return false;
+        return host === name || host.endsWith(`.${name}`);
+    });
+}
+function proxy_firstSet(env, names) {
+    for (const name of names) {
+        const value = env[name];
+        if (value)
+            return value;
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/room/queue.ts
 /** Items that arrive one by one (a stream's chunks), read in order by one reader, until the end or a failure. */
 class ChunkQueue {
@@ -96579,6 +96683,7 @@ class ChunkQueue {
 
 
 
+
 /** Far above any answer the client asks for (a services list, a log line). */
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 const MAX_PACKET_BYTES = 64 * 1024;
@@ -96601,11 +96706,14 @@ class RoomConnection {
     /** Opens the websocket and resolves once the room says it is ready. */
     static open(options) {
         return new Promise((resolve, reject) => {
+            const target = new URL(options.url);
+            const proxy = options.env ? roomProxy(target, options.env) : undefined;
             const socket = new wrapper(options.url, {
                 headers: { authorization: `Bearer ${options.jwt}`, 'user-agent': options.userAgent },
                 handshakeTimeout: options.timeoutMs,
                 maxPayload: MAX_PACKET_BYTES,
                 perMessageDeflate: false,
+                ...(proxy ? { createConnection: tunnelThrough(proxy, target.protocol === 'wss:') } : {}),
             });
             const connection = new RoomConnection(socket, options.room, options.mask);
             let settled = false;
@@ -96865,8 +96973,8 @@ class RoomSession {
             this.throwIfStopped();
             let connection;
             try {
-                connection = await this.current(deadline);
-                return await action(connection);
+                connection = await this.untilStopped(this.current(deadline));
+                return await this.untilStopped(action(connection));
             }
             catch (error) {
                 if (!(error instanceof RoomError) || !error.retryable || this.closed)
@@ -96879,6 +96987,9 @@ class RoomSession {
                 this.options.retryLog?.add({ method: 'WS', url: this.url || `room ${this.room}`, attempt, reason: error.reason, delayMs: delay });
                 this.options.log?.(`room ${this.room}: ${what}: ${error.reason}; connecting again in ${(delay / 1000).toFixed(1)} s (retry ${attempt})`);
                 await pause(delay, this.options.signal);
+                // Closed during the backoff (the run ended, the wait returned): no new token is asked for.
+                if (this.closed)
+                    throw error;
             }
         }
     }
@@ -96896,8 +97007,15 @@ class RoomSession {
         return this.opening;
     }
     async open(deadline) {
-        const access = await this.options.connect();
-        this.url = access.url;
+        const access = await this.options.connect().catch((error) => {
+            // The API's bad moment (a 5xx, a reset, a timeout) is worth another try within the deadline, as a broken
+            // websocket is; a refusal (no such room, a key without access) is not.
+            if (error instanceof HttpError && error.retryable)
+                throw new RoomError(error.message, { retryable: true, reason: error.reason, cause: error });
+            throw error;
+        });
+        // As the HTTP client records URLs: without the query, which may carry a credential.
+        this.url = access.url.split('?')[0] ?? '';
         const connection = await RoomConnection.open({
             url: access.url,
             jwt: access.jwt,
@@ -96905,6 +97023,7 @@ class RoomSession {
             timeoutMs: this.within(deadline, this.options.connectTimeoutMs ?? 30_000),
             userAgent: `meshagent-ship/${VERSION}`,
             mask: (text) => maskSecrets(text, [access.jwt, ...(this.options.secrets?.() ?? [])]),
+            ...(this.options.env ? { env: this.options.env } : {}),
         });
         if (this.closed) {
             connection.close();
@@ -96925,16 +97044,38 @@ class RoomSession {
     throwIfStopped() {
         const signal = this.options.signal;
         if (signal?.aborted)
-            throw signal.reason instanceof Error ? signal.reason : new RoomError('stopped', { retryable: false });
+            throw stopReason(signal);
+    }
+    /**
+     * The work, or the stop as soon as it comes: an answer the room takes long to give (a restart that pulls an
+     * image) must not hold a stopped run past the runner's grace. The work's own end is still listened to.
+     */
+    untilStopped(work) {
+        const signal = this.options.signal;
+        if (!signal)
+            return work;
+        return new Promise((resolve, reject) => {
+            const stop = () => reject(stopReason(signal));
+            signal.addEventListener('abort', stop, { once: true });
+            work.then((value) => (signal.removeEventListener('abort', stop), resolve(value)), (error) => (signal.removeEventListener('abort', stop), reject(error)));
+            if (signal.aborted)
+                stop();
+        });
     }
 }
+function stopReason(signal) {
+    return signal.reason instanceof Error ? signal.reason : new RoomError('stopped', { retryable: false });
+}
 
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 ;// CONCATENATED MODULE: ./src/room/services.ts
 /**
  * The room calls a rollout needs (meshagent-api room_server_client.py 3240-3341 and 11071-11135): `services.list`
  * (every service spec with its runtime state), `services.restart`, and `containers.logs`, followed. Answers are read
  * leniently, as the SDKs read them: unknown fields are ignored, so a newer room does not break an older client.
  */
+
 
 
 
@@ -96952,6 +97093,8 @@ const ServiceState = object({
     container_id: schemas_string().nullish(),
     restart_count: schemas_number().int().nullish(),
     last_exit_code: schemas_number().int().nullish(),
+    /** Unix seconds: when the current container started. */
+    started_at: schemas_number().nullish(),
     status: object({ ports: array(PortState).nullish() }).nullish(),
 });
 const ServicesAnswer = object({ services_json: array(schemas_string()), service_states: array(ServiceState) });
@@ -96974,19 +97117,22 @@ async function listServices(session, deadline) {
 async function restartService(session, serviceId, deadline, timeoutMs) {
     await session.call('services', 'restart', { service_id: serviceId }, deadline, timeoutMs);
 }
+/** A line longer than this is kept to its start (a summary shows far less): its rest is not held in memory. */
+const MAX_LINE_CHARS = 64 * 1024;
 /**
  * Follows a container's logs until they end (the container exited), the signal aborts or the connection cannot come
- * back. After a dropped connection the logs are asked for again and what was already read is skipped, so no line
- * is said twice.
+ * back. After a dropped connection the logs are asked for again and the bytes already read are skipped, so no line
+ * is said twice. Bytes are decoded as one stream: a character cut between two chunks is read whole.
  */
 async function followLogs(session, options) {
+    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
     let seen = 0;
     let partial = '';
     const take = (text) => {
         const lines = (partial + text).split('\n');
-        partial = lines.pop() ?? '';
+        partial = (lines.pop() ?? '').slice(0, MAX_LINE_CHARS);
         for (const line of lines)
-            options.onLine(line.replace(/\r$/, ''));
+            options.onLine(line.replace(/\r$/, '').slice(0, MAX_LINE_CHARS));
     };
     await session.use(`containers.logs ${options.containerId}`, options.deadline(), async (connection) => {
         if (options.signal.aborted)
@@ -97006,16 +97152,17 @@ async function followLogs(session, options) {
                 // Channel 1 is the container's output; a client skips the others.
                 if (chunk.header.type !== 'binary' || chunk.header.headers?.channel !== 1)
                     continue;
-                let text = chunk.payload.toString('utf8');
+                let bytes = chunk.payload;
                 if (skip > 0) {
-                    const skipped = Math.min(skip, text.length);
+                    const skipped = Math.min(skip, bytes.length);
                     skip -= skipped;
-                    text = text.slice(skipped);
+                    bytes = bytes.subarray(skipped);
                 }
-                seen += text.length;
-                if (text)
-                    take(text);
+                seen += bytes.length;
+                if (bytes.length > 0)
+                    take(decoder.write(bytes));
             }
+            take(decoder.end());
             if (partial)
                 options.onLine(partial);
             partial = '';
@@ -97062,6 +97209,7 @@ async function deployStage(run, pushed, room) {
     const { config, stop } = run;
     const { target, image, source } = pushed;
     let previousContainerId;
+    let previousState;
     const service = await run.stages.run('deploy', `Deploy ${target.serviceName} to room ${room}`, async () => {
         const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
         const deploy = () => deployService({
@@ -97081,7 +97229,8 @@ async function deployStage(run, pushed, room) {
                         if (!roomExists)
                             return;
                         const { states } = await listServices(run.roomSession(room), Date.now() + LOOK_MS);
-                        previousContainerId = existing?.id ? (states.get(existing.id)?.container_id ?? undefined) : undefined;
+                        previousState = existing?.id ? states.get(existing.id) : undefined;
+                        previousContainerId = previousState?.container_id ?? undefined;
                     },
                 }
                 : {}),
@@ -97090,7 +97239,7 @@ async function deployStage(run, pushed, room) {
         // not exit before that is done. A deploy taken back fails with DeployRolledBack, which the report reads.
         return stop ? stop.uninterrupted(deploy) : deploy();
     }, (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`);
-    return { ...pushed, room, service, previousContainerId };
+    return { ...pushed, room, service, previousContainerId, previousState };
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/plan.ts
@@ -97480,6 +97629,8 @@ async function waitForLive(target, options) {
     options.log(`Waiting for service to go live: ${who}`);
     for (const { path } of target.liveness)
         options.log(`Waiting for service liveness: ${path}`);
+    if (target.liveness.length === 0 && target.domain)
+        options.log(`Route created for ${target.domain}, but the service has no HTTP liveness path to check.`);
     const logs = new LogFollower(options);
     let last;
     try {
@@ -97492,16 +97643,20 @@ async function waitForLive(target, options) {
                 state = (await listServices(options.session, options.deadline)).states.get(serviceId);
             }
             catch (error) {
-                // A connection that did not come back before the deadline is the wait running out.
-                if (error instanceof RoomError && error.retryable && now() >= options.deadline - 1000)
+                // The session gives up on a retryable failure only when its next try would come after the deadline: the
+                // wait has run out, however long before the deadline itself that is.
+                if (error instanceof RoomError && error.retryable)
                     throw timedOut(target, last, error.reason);
                 throw error;
             }
             if (state)
                 last = state;
             const containerId = state?.container_id ?? undefined;
-            if (state && containerId !== undefined && containerId === target.previousContainerId) {
+            if (state && containerId !== undefined && containerId === target.previousContainerId && sameStart(state, target.previousState)) {
                 // Still the container from before the deploy.
+            }
+            else if (state && containerId === undefined && sameState(state, target.previousState)) {
+                // Still the state from before the deploy, when no container ran.
             }
             else if (state) {
                 if ((state.restart_count ?? 0) > 0) {
@@ -97535,6 +97690,22 @@ async function waitForLive(target, options) {
     finally {
         logs.stop();
     }
+}
+/**
+ * Whether the container is the one that ran before, as far as its start time tells: a room that gives a new
+ * container the id of the one it replaced still gives it a new start time.
+ */
+function sameStart(state, before) {
+    const [now, then] = [state.started_at ?? undefined, before?.started_at ?? undefined];
+    return now === undefined || then === undefined || now === then;
+}
+/** A state without a container that says what the one before the deploy said: the room has not acted yet. */
+function sameState(state, before) {
+    if (!before || (before.container_id ?? undefined) !== undefined)
+        return false;
+    return ((state.state ?? null) === (before.state ?? null) &&
+        (state.restart_count ?? 0) === (before.restart_count ?? 0) &&
+        (state.last_exit_code ?? null) === (before.last_exit_code ?? null));
 }
 /** Every liveness port of the target reports `ready` in this state (matched by port, as the room lists them). */
 function allReady(target, state) {
@@ -97584,7 +97755,7 @@ class LogFollower {
             deadline: () => deadline,
         }).catch((error) => {
             // The logs are a help, not the verdict: a failure to read them is said and the wait goes on.
-            if (!this.stopper.signal.aborted)
+            if (!this.stopper.signal.aborted && !this.options.signal?.aborted)
                 log(`The container logs could not be read: ${error instanceof Error ? error.message : String(error)}`);
         });
     }
@@ -97611,7 +97782,7 @@ class LogFollower {
  */
 const MAX_LINES = 50;
 const MAX_BYTES = 8 * 1024;
-const MAX_LINE_CHARS = 500;
+const log_tail_MAX_LINE_CHARS = 500;
 class LogTail {
     say;
     scrub;
@@ -97631,7 +97802,8 @@ class LogTail {
         return this.count;
     }
     add(container, line) {
-        const clean = cut(this.scrub(line));
+        // Escapes out first: a secret written with a colour code inside it is still found.
+        const clean = cut(this.scrub(line.replace(log_tail_ESCAPES, '')));
         this.count += 1;
         this.say(`${container} | ${clean}`);
         this.kept.push(clean);
@@ -97650,14 +97822,17 @@ class LogTail {
         this.count = 0;
     }
 }
-/** Terminal colour and cursor sequences, and other control characters but the tab: plain text for a summary. */
+/**
+ * Terminal sequences: colours and cursor moves (CSI), window titles and links (OSC, ended by BEL or ST, or cut
+ * short), other two-character escapes; then the control characters left but the tab: plain text for a summary.
+ */
+const log_tail_ESCAPES = 
 // eslint-disable-next-line no-control-regex
-const log_tail_ESCAPES = /\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]/g;
-function cut(raw) {
-    const line = raw.replace(log_tail_ESCAPES, '');
-    if (line.length <= MAX_LINE_CHARS)
+/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\|$)|\x1b[PX^_][^\x1b]*(?:\x1b\\|$)|\x1b[ -/]*[0-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+function cut(line) {
+    if (line.length <= log_tail_MAX_LINE_CHARS)
         return line;
-    const end = line.charCodeAt(MAX_LINE_CHARS - 2) >= 0xd800 && line.charCodeAt(MAX_LINE_CHARS - 2) <= 0xdbff ? MAX_LINE_CHARS - 2 : MAX_LINE_CHARS - 1;
+    const end = line.charCodeAt(log_tail_MAX_LINE_CHARS - 2) >= 0xd800 && line.charCodeAt(log_tail_MAX_LINE_CHARS - 2) <= 0xdbff ? log_tail_MAX_LINE_CHARS - 2 : log_tail_MAX_LINE_CHARS - 1;
     return `${line.slice(0, end)}…`;
 }
 
@@ -97700,7 +97875,7 @@ async function followRollout(run, deployed) {
     try {
         if (!service.created)
             restarted = await restart(run, session, service.serviceName, service.serviceId, deadline);
-        const live = await waitForLive(targetOf(service.spec, service.serviceId, deployed.previousContainerId), {
+        const live = await waitForLive({ ...targetOf(service.spec, service.serviceId, deployed.previousContainerId), previousState: deployed.previousState, domain: service.domain }, {
             session,
             deadline,
             log: run.log,
@@ -97711,7 +97886,7 @@ async function followRollout(run, deployed) {
     }
     catch (error) {
         if (error instanceof Stopped)
-            throw error;
+            throw stoppedDuringTheWait(error, restarted, tail);
         const failure = failureOf(error);
         const report = {
             outcome: 'failed',
@@ -97729,6 +97904,23 @@ async function followRollout(run, deployed) {
         throw await rollBack(run, deployed, report, hint, error);
     }
 }
+/**
+ * A stop during the wait leaves the new spec in place: whether it would have become live is not known, and a
+ * rollback with its own wait would not end before the runner kills the process. The run says so.
+ */
+function stoppedDuringTheWait(stopped, restarted, tail) {
+    const message = `${stopped.message} during the wait: not rolled back, the new spec stays in place (whether it would have become live is not known)`;
+    const report = {
+        outcome: 'failed',
+        readyMs: null,
+        restarted,
+        containerId: null,
+        failure: { reason: 'stopped', message, exitCode: null, restartCount: null },
+        logs: tail.lines(),
+        rolledBack: null,
+    };
+    return new RolloutNotLive(message, 'ship again to see the rollout through, or ship the image the service ran before to go back', report, stopped);
+}
 /** The room's error code for a service it runs no container of (meshagent-api error_codes.py). */
 const SERVICE_NOT_FOUND = 7001;
 /**
@@ -97741,6 +97933,14 @@ async function restart(run, session, name, id, deadline) {
         await restartService(session, id, deadline, RESTART_TIMEOUT_MS);
     }
     catch (error) {
+        // No answer in time, and no connection that could give one before the deadline: the CLI's words.
+        if (error instanceof RoomError && error.retryable) {
+            throw new RolloutFailed(`timed out restarting deployed service ${name} (${id}); ${error.reason}`, 'timeout', {
+                containerId: null,
+                exitCode: null,
+                restartCount: null,
+            });
+        }
         if (!(error instanceof RoomError) || error.code !== SERVICE_NOT_FOUND)
             throw error;
         run.log(`Not restarted: the room runs no container of ${name} yet (${error.reason}); it starts the new spec itself`);
@@ -97791,31 +97991,39 @@ async function rollBack(run, deployed, report, hint, cause) {
     }
     const image = taken.previous.container?.image ?? null;
     const digest = image?.includes('@') ? image.slice(image.indexOf('@') + 1) : null;
+    const to = digest ?? image ?? 'the previous spec';
+    if (taken.previous.enabled === false) {
+        // A spec that was disabled (e.g. stopped by an earlier rollback) runs no container: there is nothing to wait for.
+        const rolledBack = { service: 'restored', image, digest, live: null, containerId: null };
+        return new RolloutNotLive(`rolled back to ${to} (disabled, as it was before: no container to wait for): ${reason}`, hint, { ...report, outcome: 'rolled-back', rolledBack }, cause);
+    }
     const back = await waitForPrevious(run, deployed, taken.previous, report.containerId);
     const rolledBack = { service: 'restored', image, digest, live: back.live, containerId: back.containerId };
-    const to = digest ?? image ?? 'the previous spec';
     const again = back.live ? '' : `, but its container did not become live again (${back.why})`;
     return new RolloutNotLive(`rolled back to ${to}${again}: ${reason}`, back.live ? `${hint}; the service runs its previous image again` : `${hint}; then look at the service's previous image too`, { ...report, outcome: 'rolled-back', rolledBack }, cause);
 }
-/** The restored spec restarted and waited for as a deploy is (a fresh wait), its log said but not kept. */
+/** The restored spec restarted and waited for as a deploy is (a fresh wait), its log said but not reported. */
 async function waitForPrevious(run, deployed, previous, failedContainer) {
     const { service, room } = deployed;
     const session = run.roomSession(room);
     const deadline = Date.now() + run.config.service.waitSeconds * 1000;
+    // Said as the new container's lines are (plain, bounded, secrets hidden); the report keeps the failed one's.
+    const tail = new LogTail(run.log, (text) => run.scrub(text));
     try {
         await restart(run, session, service.serviceName, service.serviceId, deadline);
         const live = await waitForLive(targetOf(previous, service.serviceId, failedContainer ?? undefined), {
             session,
             deadline,
             log: run.log,
-            onLogLine: (line, container) => run.log(`${container} | ${run.scrub(line)}`),
+            onLogLine: (line, container) => tail.add(container, line),
             ...(run.signal ? { signal: run.signal } : {}),
         });
         return { live: true, containerId: live.containerId, why: '' };
     }
     catch (error) {
+        // The previous spec is back in place already: a stop ends only the wait for its container.
         if (error instanceof Stopped)
-            throw error;
+            return { live: false, containerId: null, why: `${error.message} during the wait` };
         return { live: false, containerId: error instanceof RolloutFailed ? error.last.containerId : null, why: failureOf(error).message };
     }
 }
@@ -97977,11 +98185,11 @@ function probeTarget(run, deployed) {
 
 /**
  * After a stop, whatever a stage failed with (a killed build, a cut upload) is reported as the stop; a deploy's own
- * report of what it took back is kept.
+ * report of what it took back, and a rollout's of what it left in place, are kept.
  */
 function runFailure(thrown, stop) {
     const stopped = stop?.stopped;
-    if (stopped && thrown instanceof StageError && !(thrown.original instanceof DeployRolledBack))
+    if (stopped && thrown instanceof StageError && !(thrown.original instanceof DeployRolledBack) && !(thrown.original instanceof RolloutNotLive))
         return { thrown, reported: new StageError(thrown.stage, stopped) };
     return { thrown, reported: thrown };
 }
@@ -98195,6 +98403,7 @@ class ShipRun {
                 log: this.log,
                 retryLog: this.retryLog,
                 secrets: () => this.secrets,
+                env: this.runner.env,
                 ...(this.signal ? { signal: this.signal } : {}),
             });
             this.rooms.set(room, session);
@@ -99143,9 +99352,11 @@ function rolloutSection(rollout) {
     const back = rollout.rolledBack;
     if (back?.service === 'restored') {
         const to = code(back.digest ?? back.image ?? 'the previous spec');
-        lines.push(back.live
-            ? `- rolled back to ${to}: its container ${code(back.containerId ?? '?')} is live again`
-            : `- rolled back to ${to}, but its container did not become live again`);
+        lines.push(back.live === null
+            ? `- rolled back to ${to}: the service is disabled (enabled: false), as it was before`
+            : back.live
+                ? `- rolled back to ${to}: its container ${code(back.containerId ?? '?')} is live again`
+                : `- rolled back to ${to}, but its container did not become live again`);
     }
     else if (back)
         lines.push(`- rolled back: the new service was ${back.service === 'stopped' ? 'stopped (enabled: false)' : 'deleted'}`);
@@ -99690,6 +99901,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

@@ -104,12 +104,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         });
       }
       let value: string;
+      const takesSwitch = spec.kind === 'boolean' || ('switch' in spec && spec.switch === true);
       if (negated && spec === negated) {
-        if (spec.kind !== 'boolean' || inline !== undefined) throw new ShipError(`unknown option --${flag}`, { hint: usageHint });
+        if (!takesSwitch || inline !== undefined) throw new ShipError(`unknown option --${flag}`, { hint: usageHint });
         value = 'false';
       } else if (inline !== undefined) {
         value = inline;
-      } else if (spec.kind === 'boolean') {
+      } else if (takesSwitch && (spec.kind === 'boolean' || argv[i + 1] === undefined || argv[i + 1]?.startsWith('--'))) {
         value = 'true';
       } else {
         const next = argv[i + 1];
@@ -134,7 +135,9 @@ export function helpText(): string {
         ? `${spec.env} (environment)`
         : spec.kind === 'boolean'
           ? `--${spec.name}`
-          : `--${spec.name} ${spec.kind === 'list' ? 'VALUE...' : 'VALUE'}`;
+          : 'switch' in spec && spec.switch
+            ? `--${spec.name} [VALUE], --no-${spec.name}`
+            : `--${spec.name} ${spec.kind === 'list' ? 'VALUE...' : 'VALUE'}`;
     const from = 'env' in spec && !('secret' in spec) ? ` [env ${spec.env}]` : '';
     const def = 'default' in spec ? ` (default ${spec.default})` : '';
     const line = `  ${flag.padEnd(30)} ${spec.summary}${def}${from}`;

@@ -38,7 +38,7 @@ const logs: StreamTool = {
     try {
       for await (const line of context.runtime.logs(context.room, { containerId: start.container_id }, { follow: start.follow, signal: stop.signal })) {
         if (stop.signal.aborted) break;
-        await send(content.binary({ channel: STDOUT }, Buffer.from(line, 'utf8')));
+        await send(content.binary({ channel: STDOUT }, typeof line === 'string' ? Buffer.from(line, 'utf8') : Buffer.from(line)));
       }
     } catch (error) {
       if (stop.signal.aborted) return;

@@ -59,6 +59,9 @@ export interface RoomRuntime {
   list(room: string): ServiceRuntimeState[];
   /** Replaces the service's container with a new one of the same spec; resolves once the new one is started. */
   restart(room: string, serviceId: string): Promise<void>;
-  /** The container's stdout and stderr as they were written, one line (ending in `\n`) per item. */
-  logs(room: string, target: LogTarget, options?: LogOptions): AsyncIterable<string>;
+  /**
+   * The container's stdout and stderr as they were written: one line (ending in `\n`) per item, or bytes as they
+   * were read, which may end inside a line or a character.
+   */
+  logs(room: string, target: LogTarget, options?: LogOptions): AsyncIterable<string | Uint8Array>;
 }

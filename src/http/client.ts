@@ -59,7 +59,7 @@ interface Prepared {
   /** "GET http://host/path", or the caller's `what`. */
   readonly label: string;
   readonly headers: Readonly<Record<string, string>>;
-  /** Credentials found in the request's headers, masked like `secrets()`. */
+  /** Credentials found in the request's headers, and the request's own `secrets`, masked like `secrets()`. */
   readonly headerSecrets: readonly string[];
 }
 
@@ -344,7 +344,7 @@ export class HttpClient {
       shownUrl,
       label: request.what ?? `${request.method} ${shownUrl}`,
       headers,
-      headerSecrets: credentialsIn(headers),
+      headerSecrets: [...credentialsIn(headers), ...(request.secrets ?? [])],
     };
   }
 

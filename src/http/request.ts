@@ -43,6 +43,8 @@ export interface HttpRequest {
    * after a reset or a timeout it may have been applied, so the failure is the caller's to sort out.
    */
   readonly idempotent?: boolean;
+  /** Values the request carries that an answer may quote back (a spec's environment): hidden like the secrets. */
+  readonly secrets?: readonly string[];
 }
 
 /** An accepted answer whose body has not been read: the caller consumes (or destroys) `body`. */

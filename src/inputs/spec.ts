@@ -21,6 +21,8 @@ export interface InputSpec {
   readonly required?: boolean;
   /** Never accepted as a command-line flag: it would show in the process list. */
   readonly secret?: boolean;
+  /** A string input that also takes true and false: `--name` alone is true, `--no-name` false (e.g. --no-wait). */
+  readonly switch?: boolean;
 }
 
 export const INPUTS = [
@@ -83,6 +85,7 @@ export const INPUTS = [
     name: 'wait',
     group: 'Service',
     kind: 'string',
+    switch: true,
     default: 'true',
     summary: 'wait for the new container to run and be live: true (300 s), false, or a timeout like 90s or 5m',
   },

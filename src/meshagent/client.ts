@@ -233,12 +233,20 @@ export class MeshagentClient {
   async createService(room: string, spec: ServiceSpec): Promise<string> {
     const { id: _id, ...rest } = spec;
     const json = withoutNulls(rest);
-    return (await this.call({ method: 'POST', url: this.services(room), json, what: `create service ${spec.metadata.name}` })).json(CreatedService).id;
+    return (
+      await this.call({ method: 'POST', url: this.services(room), json, what: `create service ${spec.metadata.name}`, secrets: environmentValues(spec) })
+    ).json(CreatedService).id;
   }
 
   /** Replaces a service with the full spec, id included. */
   async updateService(room: string, id: string, spec: ServiceSpec): Promise<void> {
-    await this.call({ method: 'PUT', url: `${this.services(room)}/${enc(id)}`, json: { ...spec, id }, what: `update service ${spec.metadata.name}` });
+    await this.call({
+      method: 'PUT',
+      url: `${this.services(room)}/${enc(id)}`,
+      json: { ...spec, id },
+      what: `update service ${spec.metadata.name}`,
+      secrets: environmentValues(spec),
+    });
   }
 
   /** Deletes a service; one that is already gone (404) counts as deleted. */
@@ -300,4 +308,13 @@ export function withoutNulls<T>(value: T): T {
 /** Whether an error is the API's answer with this status. */
 export function isStatus(error: unknown, status: number): error is HttpError {
   return error instanceof HttpError && error.status === status;
+}
+
+/**
+ * The environment values a spec carries (a service's previous spec may hold credentials set by other means): an
+ * error answer that quotes the spec back must not show them. Values shorter than 8 characters (a port, `true`, a
+ * name) are no credentials, and hiding them would hide those words wherever the message says them.
+ */
+function environmentValues(spec: ServiceSpec): string[] {
+  return (spec.container?.environment ?? []).flatMap((entry) => (entry.value && entry.value.length >= 8 ? [entry.value] : []));
 }

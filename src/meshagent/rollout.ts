@@ -15,8 +15,15 @@ export interface RolloutTarget {
   readonly serviceName: string;
   /** The container that ran before; the rollout waits for another one. Undefined: any container counts. */
   readonly previousContainerId: string | undefined;
+  /**
+   * The service's state before the deploy, when it had no container (a failed start, a crash's back-off): until
+   * the room acts on the new spec it may report that state still, which says nothing of the new one.
+   */
+  readonly previousState?: ServiceState | undefined;
   /** The published http ports with a liveness path: each must report `ready`. */
   readonly liveness: readonly { readonly port: number; readonly path: string }[];
+  /** The domain routed to the service, if any: said when no liveness path can tell that it answers. */
+  readonly domain?: string | undefined;
 }
 
 export interface FollowOptions {
@@ -68,6 +75,7 @@ export async function waitForLive(target: RolloutTarget, options: FollowOptions)
   const who = `${serviceName} (${serviceId})`;
   options.log(`Waiting for service to go live: ${who}`);
   for (const { path } of target.liveness) options.log(`Waiting for service liveness: ${path}`);
+  if (target.liveness.length === 0 && target.domain) options.log(`Route created for ${target.domain}, but the service has no HTTP liveness path to check.`);
   const logs = new LogFollower(options);
   let last: ServiceState | undefined;
   try {
@@ -78,14 +86,17 @@ export async function waitForLive(target: RolloutTarget, options: FollowOptions)
       try {
         state = (await listServices(options.session, options.deadline)).states.get(serviceId);
       } catch (error) {
-        // A connection that did not come back before the deadline is the wait running out.
-        if (error instanceof RoomError && error.retryable && now() >= options.deadline - 1000) throw timedOut(target, last, error.reason);
+        // The session gives up on a retryable failure only when its next try would come after the deadline: the
+        // wait has run out, however long before the deadline itself that is.
+        if (error instanceof RoomError && error.retryable) throw timedOut(target, last, error.reason);
         throw error;
       }
       if (state) last = state;
       const containerId = state?.container_id ?? undefined;
-      if (state && containerId !== undefined && containerId === target.previousContainerId) {
+      if (state && containerId !== undefined && containerId === target.previousContainerId && sameStart(state, target.previousState)) {
         // Still the container from before the deploy.
+      } else if (state && containerId === undefined && sameState(state, target.previousState)) {
+        // Still the state from before the deploy, when no container ran.
       } else if (state) {
         if ((state.restart_count ?? 0) > 0) {
           await logs.drain(containerId);
@@ -115,6 +126,25 @@ export async function waitForLive(target: RolloutTarget, options: FollowOptions)
   } finally {
     logs.stop();
   }
+}
+
+/**
+ * Whether the container is the one that ran before, as far as its start time tells: a room that gives a new
+ * container the id of the one it replaced still gives it a new start time.
+ */
+function sameStart(state: ServiceState, before: ServiceState | undefined): boolean {
+  const [now, then] = [state.started_at ?? undefined, before?.started_at ?? undefined];
+  return now === undefined || then === undefined || now === then;
+}
+
+/** A state without a container that says what the one before the deploy said: the room has not acted yet. */
+function sameState(state: ServiceState, before: ServiceState | undefined): boolean {
+  if (!before || (before.container_id ?? undefined) !== undefined) return false;
+  return (
+    (state.state ?? null) === (before.state ?? null) &&
+    (state.restart_count ?? 0) === (before.restart_count ?? 0) &&
+    (state.last_exit_code ?? null) === (before.last_exit_code ?? null)
+  );
 }
 
 /** Every liveness port of the target reports `ready` in this state (matched by port, as the room lists them). */
@@ -168,7 +198,8 @@ class LogFollower {
       deadline: () => deadline,
     }).catch((error: unknown) => {
       // The logs are a help, not the verdict: a failure to read them is said and the wait goes on.
-      if (!this.stopper.signal.aborted) log(`The container logs could not be read: ${error instanceof Error ? error.message : String(error)}`);
+      if (!this.stopper.signal.aborted && !this.options.signal?.aborted)
+        log(`The container logs could not be read: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
 

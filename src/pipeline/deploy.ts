@@ -6,7 +6,7 @@
 import { deployService, type DeployedService } from '../meshagent/deploy.js';
 import { imageFacts } from '../meshagent/image-facts.js';
 import type { ServiceSpec } from '../meshagent/wire.js';
-import { listServices } from '../room/index.js';
+import { listServices, type ServiceState } from '../room/index.js';
 import { readRunnableConfig } from './runnable-image.js';
 import type { Pushed } from './publish.js';
 import type { ShipRun } from './run.js';
@@ -17,6 +17,8 @@ export interface Deployed extends Pushed {
   readonly service: DeployedService;
   /** The container the room ran for the service before this deploy, when the rollout is waited for. */
   readonly previousContainerId: string | undefined;
+  /** The service's state in the room before this deploy (it may have had no container), when waited for. */
+  readonly previousState: ServiceState | undefined;
 }
 
 /** How long the look at the room before the writes may take, a dropped connection included. */
@@ -26,6 +28,7 @@ export async function deployStage(run: ShipRun, pushed: Pushed, room: string): P
   const { config, stop } = run;
   const { target, image, source } = pushed;
   let previousContainerId: string | undefined;
+  let previousState: ServiceState | undefined;
   const service = await run.stages.run(
     'deploy',
     `Deploy ${target.serviceName} to room ${room}`,
@@ -48,7 +51,8 @@ export async function deployStage(run: ShipRun, pushed: Pushed, room: string): P
                 beforeWrite: async ({ roomExists, existing }: { roomExists: boolean; existing: ServiceSpec | undefined }) => {
                   if (!roomExists) return;
                   const { states } = await listServices(run.roomSession(room), Date.now() + LOOK_MS);
-                  previousContainerId = existing?.id ? (states.get(existing.id)?.container_id ?? undefined) : undefined;
+                  previousState = existing?.id ? states.get(existing.id) : undefined;
+                  previousContainerId = previousState?.container_id ?? undefined;
                 },
               }
             : {}),
@@ -59,5 +63,5 @@ export async function deployStage(run: ShipRun, pushed: Pushed, room: string): P
     },
     (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`,
   );
-  return { ...pushed, room, service, previousContainerId };
+  return { ...pushed, room, service, previousContainerId, previousState };
 }

@@ -26,7 +26,8 @@ export class LogTail {
   }
 
   add(container: string, line: string): void {
-    const clean = cut(this.scrub(line));
+    // Escapes out first: a secret written with a colour code inside it is still found.
+    const clean = cut(this.scrub(line.replace(ESCAPES, '')));
     this.count += 1;
     this.say(`${container} | ${clean}`);
     this.kept.push(clean);
@@ -47,12 +48,15 @@ export class LogTail {
   }
 }
 
-/** Terminal colour and cursor sequences, and other control characters but the tab: plain text for a summary. */
-// eslint-disable-next-line no-control-regex
-const ESCAPES = /\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]/g;
+/**
+ * Terminal sequences: colours and cursor moves (CSI), window titles and links (OSC, ended by BEL or ST, or cut
+ * short), other two-character escapes; then the control characters left but the tab: plain text for a summary.
+ */
+const ESCAPES =
+  // eslint-disable-next-line no-control-regex
+  /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\|$)|\x1b[PX^_][^\x1b]*(?:\x1b\\|$)|\x1b[ -/]*[0-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 
-function cut(raw: string): string {
-  const line = raw.replace(ESCAPES, '');
+function cut(line: string): string {
   if (line.length <= MAX_LINE_CHARS) return line;
   const end = line.charCodeAt(MAX_LINE_CHARS - 2) >= 0xd800 && line.charCodeAt(MAX_LINE_CHARS - 2) <= 0xdbff ? MAX_LINE_CHARS - 2 : MAX_LINE_CHARS - 1;
   return `${line.slice(0, end)}…`;

@@ -36,11 +36,11 @@ export interface RunFailure {
 
 /**
  * After a stop, whatever a stage failed with (a killed build, a cut upload) is reported as the stop; a deploy's own
- * report of what it took back is kept.
+ * report of what it took back, and a rollout's of what it left in place, are kept.
  */
 export function runFailure(thrown: unknown, stop: RunStop | undefined): RunFailure {
   const stopped = stop?.stopped;
-  if (stopped && thrown instanceof StageError && !(thrown.original instanceof DeployRolledBack))
+  if (stopped && thrown instanceof StageError && !(thrown.original instanceof DeployRolledBack) && !(thrown.original instanceof RolloutNotLive))
     return { thrown, reported: new StageError(thrown.stage, stopped) };
   return { thrown, reported: thrown };
 }

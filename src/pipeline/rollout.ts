@@ -43,16 +43,19 @@ export async function followRollout(run: ShipRun, deployed: Deployed): Promise<R
   let restarted = false;
   try {
     if (!service.created) restarted = await restart(run, session, service.serviceName, service.serviceId, deadline);
-    const live = await waitForLive(targetOf(service.spec, service.serviceId, deployed.previousContainerId), {
-      session,
-      deadline,
-      log: run.log,
-      onLogLine: (line, container) => tail.add(container, line),
-      ...(run.signal ? { signal: run.signal } : {}),
-    });
+    const live = await waitForLive(
+      { ...targetOf(service.spec, service.serviceId, deployed.previousContainerId), previousState: deployed.previousState, domain: service.domain },
+      {
+        session,
+        deadline,
+        log: run.log,
+        onLogLine: (line, container) => tail.add(container, line),
+        ...(run.signal ? { signal: run.signal } : {}),
+      },
+    );
     return { outcome: 'ready', readyMs: Date.now() - started, restarted, containerId: live.containerId, failure: null, logs: [], rolledBack: null };
   } catch (error) {
-    if (error instanceof Stopped) throw error;
+    if (error instanceof Stopped) throw stoppedDuringTheWait(error, restarted, tail);
     const failure = failureOf(error);
     const report: RolloutReport = {
       outcome: 'failed',
@@ -71,6 +74,24 @@ export async function followRollout(run: ShipRun, deployed: Deployed): Promise<R
   }
 }
 
+/**
+ * A stop during the wait leaves the new spec in place: whether it would have become live is not known, and a
+ * rollback with its own wait would not end before the runner kills the process. The run says so.
+ */
+function stoppedDuringTheWait(stopped: Stopped, restarted: boolean, tail: LogTail): RolloutNotLive {
+  const message = `${stopped.message} during the wait: not rolled back, the new spec stays in place (whether it would have become live is not known)`;
+  const report: RolloutReport = {
+    outcome: 'failed',
+    readyMs: null,
+    restarted,
+    containerId: null,
+    failure: { reason: 'stopped', message, exitCode: null, restartCount: null },
+    logs: tail.lines(),
+    rolledBack: null,
+  };
+  return new RolloutNotLive(message, 'ship again to see the rollout through, or ship the image the service ran before to go back', report, stopped);
+}
+
 /** The room's error code for a service it runs no container of (meshagent-api error_codes.py). */
 const SERVICE_NOT_FOUND = 7001;
 
@@ -83,6 +104,14 @@ async function restart(run: ShipRun, session: RoomSession, name: string, id: str
   try {
     await restartService(session, id, deadline, RESTART_TIMEOUT_MS);
   } catch (error) {
+    // No answer in time, and no connection that could give one before the deadline: the CLI's words.
+    if (error instanceof RoomError && error.retryable) {
+      throw new RolloutFailed(`timed out restarting deployed service ${name} (${id}); ${error.reason}`, 'timeout', {
+        containerId: null,
+        exitCode: null,
+        restartCount: null,
+      });
+    }
     if (!(error instanceof RoomError) || error.code !== SERVICE_NOT_FOUND) throw error;
     run.log(`Not restarted: the room runs no container of ${name} yet (${error.reason}); it starts the new spec itself`);
     return false;
@@ -142,9 +171,19 @@ async function rollBack(run: ShipRun, deployed: Deployed, report: RolloutReport,
   }
   const image = taken.previous.container?.image ?? null;
   const digest = image?.includes('@') ? image.slice(image.indexOf('@') + 1) : null;
+  const to = digest ?? image ?? 'the previous spec';
+  if (taken.previous.enabled === false) {
+    // A spec that was disabled (e.g. stopped by an earlier rollback) runs no container: there is nothing to wait for.
+    const rolledBack: RolledBackReport = { service: 'restored', image, digest, live: null, containerId: null };
+    return new RolloutNotLive(
+      `rolled back to ${to} (disabled, as it was before: no container to wait for): ${reason}`,
+      hint,
+      { ...report, outcome: 'rolled-back', rolledBack },
+      cause,
+    );
+  }
   const back = await waitForPrevious(run, deployed, taken.previous, report.containerId);
   const rolledBack: RolledBackReport = { service: 'restored', image, digest, live: back.live, containerId: back.containerId };
-  const to = digest ?? image ?? 'the previous spec';
   const again = back.live ? '' : `, but its container did not become live again (${back.why})`;
   return new RolloutNotLive(
     `rolled back to ${to}${again}: ${reason}`,
@@ -154,7 +193,7 @@ async function rollBack(run: ShipRun, deployed: Deployed, report: RolloutReport,
   );
 }
 
-/** The restored spec restarted and waited for as a deploy is (a fresh wait), its log said but not kept. */
+/** The restored spec restarted and waited for as a deploy is (a fresh wait), its log said but not reported. */
 async function waitForPrevious(
   run: ShipRun,
   deployed: Deployed,
@@ -164,18 +203,21 @@ async function waitForPrevious(
   const { service, room } = deployed;
   const session = run.roomSession(room);
   const deadline = Date.now() + run.config.service.waitSeconds * 1000;
+  // Said as the new container's lines are (plain, bounded, secrets hidden); the report keeps the failed one's.
+  const tail = new LogTail(run.log, (text) => run.scrub(text));
   try {
     await restart(run, session, service.serviceName, service.serviceId, deadline);
     const live = await waitForLive(targetOf(previous, service.serviceId, failedContainer ?? undefined), {
       session,
       deadline,
       log: run.log,
-      onLogLine: (line, container) => run.log(`${container} | ${run.scrub(line)}`),
+      onLogLine: (line, container) => tail.add(container, line),
       ...(run.signal ? { signal: run.signal } : {}),
     });
     return { live: true, containerId: live.containerId, why: '' };
   } catch (error) {
-    if (error instanceof Stopped) throw error;
+    // The previous spec is back in place already: a stop ends only the wait for its container.
+    if (error instanceof Stopped) return { live: false, containerId: null, why: `${error.message} during the wait` };
     return { live: false, containerId: error instanceof RolloutFailed ? error.last.containerId : null, why: failureOf(error).message };
   }
 }

@@ -83,6 +83,7 @@ export class ShipRun {
         log: this.log,
         retryLog: this.retryLog,
         secrets: () => this.secrets,
+        env: this.runner.env,
         ...(this.signal ? { signal: this.signal } : {}),
       });
       this.rooms.set(room, session);

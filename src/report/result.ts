@@ -98,9 +98,10 @@ export interface ProbeReport {
 export interface RolloutFailure {
   /**
    * `exited`: the new container exited or restarted first; `changed`: the room replaced it; `failed`: the room could
-   * not start it; `timeout`: the wait ran out; `room`: the room could not be asked (a refused connection or call).
+   * not start it; `timeout`: the wait ran out; `room`: the room could not be asked (a refused connection or call);
+   * `stopped`: the run was stopped (SIGINT, SIGTERM) during the wait.
    */
-  readonly reason: 'exited' | 'changed' | 'failed' | 'timeout' | 'room';
+  readonly reason: 'exited' | 'changed' | 'failed' | 'timeout' | 'room' | 'stopped';
   readonly message: string;
   readonly exitCode: number | null;
   readonly restartCount: number | null;
@@ -113,7 +114,7 @@ export interface RolledBackReport {
   /** The image the service runs again (restored only), and its digest when it is pinned by one. */
   readonly image: string | null;
   readonly digest: string | null;
-  /** Whether the restored container became live again; null when there was nothing to wait for. */
+  /** Whether the restored container became live again; null when there was nothing to wait for (a new service, a disabled spec). */
   readonly live: boolean | null;
   readonly containerId: string | null;
 }

@@ -170,9 +170,11 @@ function rolloutSection(rollout: RolloutReport): string {
   if (back?.service === 'restored') {
     const to = code(back.digest ?? back.image ?? 'the previous spec');
     lines.push(
-      back.live
-        ? `- rolled back to ${to}: its container ${code(back.containerId ?? '?')} is live again`
-        : `- rolled back to ${to}, but its container did not become live again`,
+      back.live === null
+        ? `- rolled back to ${to}: the service is disabled (enabled: false), as it was before`
+        : back.live
+          ? `- rolled back to ${to}: its container ${code(back.containerId ?? '?')} is live again`
+          : `- rolled back to ${to}, but its container did not become live again`,
     );
   } else if (back) lines.push(`- rolled back: the new service was ${back.service === 'stopped' ? 'stopped (enabled: false)' : 'deleted'}`);
   if (rollout.logs.length > 0) {

@@ -6,10 +6,11 @@
  * flight with a retryable one, so the session above can connect again.
  */
 import { randomUUID } from 'node:crypto';
-import WebSocket from 'ws';
+import WebSocket, { type ClientOptions } from 'ws';
 import { type Content, ContentError, contents, errorOf, isControl, pack, unpack } from './content.js';
 import { RoomError, handshakeError } from './errors.js';
 import { FramingError, PacketReader, toPackets, type Message } from './framing.js';
+import { roomProxy, tunnelThrough } from './proxy.js';
 import { ChunkQueue } from './queue.js';
 
 /** Far above any answer the client asks for (a services list, a log line). */
@@ -28,6 +29,8 @@ export interface OpenOptions {
   readonly userAgent: string;
   /** Hides credentials in the text a server sends back (a refusal's body, a close reason, an error answer). */
   readonly mask: (text: string) => string;
+  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read from; without it the connection goes direct. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** A streamed tool call: its output chunks, and the caller's side, which it ends with `end()`. */
@@ -60,11 +63,14 @@ export class RoomConnection {
   /** Opens the websocket and resolves once the room says it is ready. */
   static open(options: OpenOptions): Promise<RoomConnection> {
     return new Promise<RoomConnection>((resolve, reject) => {
+      const target = new URL(options.url);
+      const proxy = options.env ? roomProxy(target, options.env) : undefined;
       const socket = new WebSocket(options.url, {
         headers: { authorization: `Bearer ${options.jwt}`, 'user-agent': options.userAgent },
         handshakeTimeout: options.timeoutMs,
         maxPayload: MAX_PACKET_BYTES,
         perMessageDeflate: false,
+        ...(proxy ? { createConnection: tunnelThrough(proxy, target.protocol === 'wss:') as unknown as ClientOptions['createConnection'] } : {}),
       });
       const connection = new RoomConnection(socket, options.room, options.mask);
       let settled = false;

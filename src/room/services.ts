@@ -4,6 +4,7 @@
  * leniently, as the SDKs read them: unknown fields are ignored, so a newer room does not break an older client.
  */
 import { randomUUID } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
 import { contents } from './content.js';
 import { RoomError } from './errors.js';
@@ -23,6 +24,8 @@ export const ServiceState = z.object({
   container_id: z.string().nullish(),
   restart_count: z.number().int().nullish(),
   last_exit_code: z.number().int().nullish(),
+  /** Unix seconds: when the current container started. */
+  started_at: z.number().nullish(),
   status: z.object({ ports: z.array(PortState).nullish() }).nullish(),
 });
 export type ServiceState = z.infer<typeof ServiceState>;
@@ -71,18 +74,22 @@ export interface FollowLogsOptions {
   readonly deadline: () => number;
 }
 
+/** A line longer than this is kept to its start (a summary shows far less): its rest is not held in memory. */
+const MAX_LINE_CHARS = 64 * 1024;
+
 /**
  * Follows a container's logs until they end (the container exited), the signal aborts or the connection cannot come
- * back. After a dropped connection the logs are asked for again and what was already read is skipped, so no line
- * is said twice.
+ * back. After a dropped connection the logs are asked for again and the bytes already read are skipped, so no line
+ * is said twice. Bytes are decoded as one stream: a character cut between two chunks is read whole.
  */
 export async function followLogs(session: RoomSession, options: FollowLogsOptions): Promise<void> {
+  const decoder = new StringDecoder('utf8');
   let seen = 0;
   let partial = '';
   const take = (text: string) => {
     const lines = (partial + text).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) options.onLine(line.replace(/\r$/, ''));
+    partial = (lines.pop() ?? '').slice(0, MAX_LINE_CHARS);
+    for (const line of lines) options.onLine(line.replace(/\r$/, '').slice(0, MAX_LINE_CHARS));
   };
   await session.use(`containers.logs ${options.containerId}`, options.deadline(), async (connection) => {
     if (options.signal.aborted) return;
@@ -100,15 +107,16 @@ export async function followLogs(session: RoomSession, options: FollowLogsOption
         }
         // Channel 1 is the container's output; a client skips the others.
         if (chunk.header.type !== 'binary' || (chunk.header.headers as { channel?: unknown } | undefined)?.channel !== 1) continue;
-        let text = chunk.payload.toString('utf8');
+        let bytes = chunk.payload;
         if (skip > 0) {
-          const skipped = Math.min(skip, text.length);
+          const skipped = Math.min(skip, bytes.length);
           skip -= skipped;
-          text = text.slice(skipped);
+          bytes = bytes.subarray(skipped);
         }
-        seen += text.length;
-        if (text) take(text);
+        seen += bytes.length;
+        if (bytes.length > 0) take(decoder.write(bytes));
       }
+      take(decoder.end());
       if (partial) options.onLine(partial);
       partial = '';
     } finally {

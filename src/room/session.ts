@@ -5,7 +5,7 @@
  * the use at once. Every new attempt is one line in the log and one record in the run's retry log, as the HTTP
  * client's retries are.
  */
-import { maskSecrets, type RetryLog } from '../http.js';
+import { HttpError, maskSecrets, type RetryLog } from '../http.js';
 import { VERSION } from '../version.js';
 import { pause } from '../pause.js';
 import { RoomConnection, type ToolStream } from './connection.js';
@@ -34,6 +34,8 @@ export interface RoomSessionOptions {
   readonly retry?: { readonly baseDelayMs: number; readonly maxDelayMs: number };
   /** Ends every wait of the session (the run was stopped). */
   readonly signal?: AbortSignal;
+  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read from, as for the run's HTTP requests. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /** Injectable for tests. */
   readonly now?: () => number;
   readonly random?: () => number;
@@ -79,8 +81,8 @@ export class RoomSession {
       this.throwIfStopped();
       let connection: RoomConnection | undefined;
       try {
-        connection = await this.current(deadline);
-        return await action(connection);
+        connection = await this.untilStopped(this.current(deadline));
+        return await this.untilStopped(action(connection));
       } catch (error) {
         if (!(error instanceof RoomError) || !error.retryable || this.closed) throw error;
         if (connection && !connection.isEnded) connection.drop(error);
@@ -89,6 +91,8 @@ export class RoomSession {
         this.options.retryLog?.add({ method: 'WS', url: this.url || `room ${this.room}`, attempt, reason: error.reason, delayMs: delay });
         this.options.log?.(`room ${this.room}: ${what}: ${error.reason}; connecting again in ${(delay / 1000).toFixed(1)} s (retry ${attempt})`);
         await pause(delay, this.options.signal);
+        // Closed during the backoff (the run ended, the wait returned): no new token is asked for.
+        if (this.closed) throw error;
       }
     }
   }
@@ -108,8 +112,14 @@ export class RoomSession {
   }
 
   private async open(deadline: number): Promise<RoomConnection> {
-    const access = await this.options.connect();
-    this.url = access.url;
+    const access = await this.options.connect().catch((error: unknown) => {
+      // The API's bad moment (a 5xx, a reset, a timeout) is worth another try within the deadline, as a broken
+      // websocket is; a refusal (no such room, a key without access) is not.
+      if (error instanceof HttpError && error.retryable) throw new RoomError(error.message, { retryable: true, reason: error.reason, cause: error });
+      throw error;
+    });
+    // As the HTTP client records URLs: without the query, which may carry a credential.
+    this.url = access.url.split('?')[0] ?? '';
     const connection = await RoomConnection.open({
       url: access.url,
       jwt: access.jwt,
@@ -117,6 +127,7 @@ export class RoomSession {
       timeoutMs: this.within(deadline, this.options.connectTimeoutMs ?? 30_000),
       userAgent: `meshagent-ship/${VERSION}`,
       mask: (text) => maskSecrets(text, [access.jwt, ...(this.options.secrets?.() ?? [])]),
+      ...(this.options.env ? { env: this.options.env } : {}),
     });
     if (this.closed) {
       connection.close();
@@ -139,6 +150,28 @@ export class RoomSession {
 
   private throwIfStopped(): void {
     const signal = this.options.signal;
-    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new RoomError('stopped', { retryable: false });
+    if (signal?.aborted) throw stopReason(signal);
   }
+
+  /**
+   * The work, or the stop as soon as it comes: an answer the room takes long to give (a restart that pulls an
+   * image) must not hold a stopped run past the runner's grace. The work's own end is still listened to.
+   */
+  private untilStopped<T>(work: Promise<T>): Promise<T> {
+    const signal = this.options.signal;
+    if (!signal) return work;
+    return new Promise<T>((resolve, reject) => {
+      const stop = () => reject(stopReason(signal));
+      signal.addEventListener('abort', stop, { once: true });
+      work.then(
+        (value) => (signal.removeEventListener('abort', stop), resolve(value)),
+        (error: unknown) => (signal.removeEventListener('abort', stop), reject(error)),
+      );
+      if (signal.aborted) stop();
+    });
+  }
+}
+
+function stopReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new RoomError('stopped', { retryable: false });
 }

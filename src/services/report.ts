@@ -7,7 +7,7 @@
  *               or object), outputs.{digest, image-ref, service-url}, startedAt/finishedAt (epoch ms)
  *   result:     status, image, digest, imageRef, serviceUrl (or service.url), durationMs (else the sum of
  *               stages[].durationMs), dryRun, error.message, rollout.{outcome, readyMs, rolledBack.{service,
- *               digest}}
+ *               digest, live}}
  * A file that holds only an action result (no `service`) is named after the service its directory names.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -32,6 +32,8 @@ export interface ReportRow {
   readonly readyMs: number | null;
   /** For a rolled-back rollout, where the service went: the digest, or `stopped` / `removed` for a new service. */
   readonly rolledBackTo: string | null;
+  /** For a restored spec, whether its container became live again; null when unknown or nothing was waited for. */
+  readonly rolledBackLive: boolean | null;
 }
 
 type Rollout = 'ready' | 'rolled-back' | 'failed' | 'not-waited';
@@ -113,6 +115,7 @@ export function rowFromLeg(data: unknown, fallbackName: string): ReportRow {
     rollout: rolloutOutcome,
     readyMs: rolloutOutcome === 'ready' ? num(rollout?.readyMs) : null,
     rolledBackTo: rolloutOutcome === 'rolled-back' ? (str(rolledBack?.digest) ?? str(rolledBack?.service)) : null,
+    rolledBackLive: rolloutOutcome === 'rolled-back' && typeof rolledBack?.live === 'boolean' ? rolledBack.live : null,
   };
 }
 
@@ -130,6 +133,7 @@ function emptyRow(service: string, status: LegStatus, error: string | null): Rep
     rollout: null,
     readyMs: null,
     rolledBackTo: null,
+    rolledBackLive: null,
   };
 }
 
@@ -208,7 +212,8 @@ function rolloutText(row: ReportRow): string {
     case 'rolled-back': {
       const to = row.rolledBackTo;
       if (to === 'stopped' || to === 'removed') return `, rolled back (the new service was ${to === 'stopped' ? 'stopped' : 'deleted'})`;
-      return `, rolled back${to ? ` to ${code(to.slice(0, 19), true)}` : ''}`;
+      // A previous spec put back whose container was not seen live again: the service may be down.
+      return `, rolled back${to ? ` to ${code(to.slice(0, 19), true)}` : ''}${row.rolledBackLive === false ? ', not live again' : ''}`;
     }
     case 'failed':
       return ', not rolled back';

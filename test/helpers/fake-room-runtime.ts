@@ -3,7 +3,7 @@
 import { RoomRuntimeError, type LogOptions, type LogTarget, type RoomRuntime, type ServiceRuntimeState } from '../../sandbox/runtime/types.js';
 
 interface ContainerLog {
-  readonly lines: string[];
+  readonly lines: (string | Uint8Array)[];
   exited: boolean;
   /** Wakes followers when a line arrives or the container exits. */
   wake: (() => void)[];
@@ -20,7 +20,8 @@ export class FakeRoomRuntime implements RoomRuntime {
     this.states.set(room, states);
   }
 
-  pushLog(containerId: string, line: string): void {
+  /** A line, or bytes as a container's output may come: cut anywhere, even inside a character. */
+  pushLog(containerId: string, line: string | Uint8Array): void {
     const log = this.log(containerId);
     log.lines.push(line);
     this.wakeAll(log);
@@ -45,7 +46,7 @@ export class FakeRoomRuntime implements RoomRuntime {
     states[index] = { ...current, state: 'running', container_id: `${current.container_id ?? 'c'}-r${this.restarts.length}` };
   }
 
-  logs(room: string, target: LogTarget, options: LogOptions = {}): AsyncIterable<string> {
+  logs(room: string, target: LogTarget, options: LogOptions = {}): AsyncIterable<string | Uint8Array> {
     const containerId = 'containerId' in target ? target.containerId : this.list(room).find((s) => s.service_id === target.serviceId)?.container_id;
     const known = containerId !== undefined && this.list(room).some((s) => s.container_id === containerId);
     const log = known && containerId !== undefined ? this.log(containerId) : undefined;
@@ -58,7 +59,7 @@ export class FakeRoomRuntime implements RoomRuntime {
       try {
         let next = 0;
         for (;;) {
-          while (next < log.lines.length) yield log.lines[next++] as string;
+          while (next < log.lines.length) yield log.lines[next++] as string | Uint8Array;
           if (!follow || log.exited || signal?.aborted) return;
           await new Promise<void>((resolve) => {
             log.wake.push(resolve);

@@ -67,7 +67,11 @@ export class ScriptedRoomRuntime implements RoomRuntime {
     return specs.map((spec) => this.stateOf(room, spec));
   }
 
+  /** How long services.restart takes to answer (a room pulling a large image); 0 by default. */
+  restartDelayMs = 0;
+
   async restart(room: string, serviceId: string): Promise<void> {
+    if (this.restartDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.restartDelayMs));
     const service = this.services.get(`${room}/${serviceId}`);
     const spec = this.state?.data.services[room]?.find((s) => s.id === serviceId);
     if (!service || !spec) throw new RoomRuntimeError(`no container service ${serviceId} in room ${room}`);

@@ -10,6 +10,16 @@ describe('parseCliArgs', () => {
     expect(args.inputs).toEqual({ tag: 'app:1', room: 'dev', 'dry-run': 'true', deploy: 'false', public: 'false' });
   });
 
+  it('takes --no-wait for wait: false, and --wait alone or with a timeout', () => {
+    expect(parseCliArgs(['ship', '--no-wait', '--room', 'dev']).inputs).toEqual({ wait: 'false', room: 'dev' });
+    expect(parseCliArgs(['ship', '--wait', '--room', 'dev']).inputs).toEqual({ wait: 'true', room: 'dev' });
+    expect(parseCliArgs(['ship', '--room', 'dev', '--wait']).inputs).toEqual({ room: 'dev', wait: 'true' });
+    expect(parseCliArgs(['ship', '--wait', '90s']).inputs).toEqual({ wait: '90s' });
+    expect(parseCliArgs(['ship', '--wait=false']).inputs).toEqual({ wait: 'false' });
+    expect(() => parseCliArgs(['ship', '--no-wait=1'])).toThrow('unknown option --no-wait');
+    expect(helpText()).toContain('--wait [VALUE], --no-wait');
+  });
+
   it('adds a line for each repeated list flag and keeps the last single value', () => {
     const args = parseCliArgs(['plan', '--env', 'A=1', '--env=B=2', '--tag', 'a:1', '--tag', 'b:2']);
     expect(args.inputs).toEqual({ env: 'A=1\nB=2', tag: 'b:2' });

@@ -4,6 +4,8 @@ import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { DEFAULT_RETRY, HttpClient, HttpError, RetryLog, isRetryableStatus, type HttpClientOptions } from '../../src/http.js';
+import { MeshagentClient } from '../../src/meshagent/client.js';
+import type { ServiceSpec } from '../../src/meshagent/wire.js';
 import { VERSION } from '../../src/version.js';
 
 // --- a real server on 127.0.0.1, one per test ----------------------------------------------------------------------
@@ -716,5 +718,42 @@ describe('streamed answers and per-request limits', () => {
     const timed = await failure(client({ baseUrl: slow.origin }).http.request({ method: 'GET', url: '/', timeoutMs: 50, maxAttempts: 1 }));
     expect(timed.message).toContain('timed out after 0.05 s');
     expect(timed.retryable).toBe(true);
+  });
+});
+
+describe('a service write refused with an answer that echoes the spec', () => {
+  it("hides the spec's environment values in the error, as the API's validation answer may quote them", async () => {
+    // As a FastAPI validation error does: the offending input is quoted back.
+    const api = await serve((_req, res, _index, body) => {
+      const spec = JSON.parse(body) as { container: { environment: { value: string }[] } };
+      res.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: [{ msg: 'bad', input: spec.container.environment }] }));
+    });
+    const meshagent = new MeshagentClient({ apiUrl: api.origin, apiKey: 'ma-key', projectId: 'p', mask: () => {}, http: { retry: { maxAttempts: 1 } } });
+    try {
+      const spec: ServiceSpec = {
+        version: 'v1',
+        kind: 'Service',
+        enabled: true,
+        metadata: { name: 'web' },
+        container: {
+          image: 'r.test/web@sha256:' + 'a'.repeat(64),
+          private: true,
+          environment: [
+            { name: 'DATABASE_URL', value: 'postgres://app:s3cr3t-pw@db/app' },
+            { name: 'APP', value: 'web' },
+          ],
+        },
+      };
+      for (const write of [() => meshagent.updateService('dev', 'id-1', spec), () => meshagent.createService('dev', spec)]) {
+        const error = await failure(write());
+        expect(error.message).toContain('DATABASE_URL');
+        // A short value is no credential: the message still names the service.
+        expect(error.message).toMatch(/^(update|create) service web failed/);
+        expect(error.message).not.toContain('s3cr3t');
+        expect(error.bodySnippet).not.toContain('s3cr3t');
+      }
+    } finally {
+      await meshagent.close();
+    }
   });
 });

@@ -43,4 +43,14 @@ describe('the log tail', () => {
     expect(said).toEqual(['c | OK password=*** token=*** key=***']);
     expect(tail.lines()).toEqual(['OK password=*** token=*** key=***']);
   });
+
+  it('takes out window titles, links and other escapes, and hides a secret that escapes were written into', () => {
+    const said: string[] = [];
+    const tail = new LogTail(
+      (line) => said.push(line),
+      (text) => text.replaceAll('hunter2', '***'),
+    );
+    tail.add('c', '\x1b]0;title\x07\x1b]8;;https://example.test/\x1b\\docs\x1b]8;;\x1b\\ \x1b(Bpass=hun\x1b[1mter2\x9b1m \x1b]2;cut short');
+    expect(said).toEqual(['c | docs pass=***1m ']);
+  });
 });

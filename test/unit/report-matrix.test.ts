@@ -100,6 +100,7 @@ describe('report aggregation', () => {
         rollout: null,
         readyMs: null,
         rolledBackTo: null,
+        rolledBackLive: null,
       },
       {
         service: 'web',
@@ -114,6 +115,7 @@ describe('report aggregation', () => {
         rollout: null,
         readyMs: null,
         rolledBackTo: null,
+        rolledBackLive: null,
       },
       {
         service: 'worker',
@@ -128,6 +130,7 @@ describe('report aggregation', () => {
         rollout: null,
         readyMs: null,
         rolledBackTo: null,
+        rolledBackLive: null,
       },
     ]);
     expect(report.counts).toMatchObject({ shipped: 1, planned: 1, failed: 1, missing: 0 });
@@ -222,14 +225,16 @@ describe('report aggregation', () => {
       'c/leg.json': leg('stopped', 'failed', { outcome: 'rolled-back', readyMs: null, rolledBack: { service: 'stopped', digest: null } }),
       'd/leg.json': leg('left', 'failed', { outcome: 'failed', readyMs: null, rolledBack: null }),
       'e/leg.json': leg('quick', 'shipped', { outcome: 'not-waited', readyMs: null, rolledBack: null }),
+      'f/leg.json': leg('down', 'failed', { outcome: 'rolled-back', readyMs: null, rolledBack: { service: 'restored', digest: DIGEST, live: false } }),
     });
     const report = aggregate(dir);
-    expect(report.services.map((r) => [r.service, r.rollout, r.readyMs, r.rolledBackTo])).toEqual([
-      ['back', 'rolled-back', null, DIGEST],
-      ['left', 'failed', null, null],
-      ['quick', 'not-waited', null, null],
-      ['ready', 'ready', 12_300, null],
-      ['stopped', 'rolled-back', null, 'stopped'],
+    expect(report.services.map((r) => [r.service, r.rollout, r.readyMs, r.rolledBackTo, r.rolledBackLive])).toEqual([
+      ['back', 'rolled-back', null, DIGEST, null],
+      ['down', 'rolled-back', null, DIGEST, false],
+      ['left', 'failed', null, null, null],
+      ['quick', 'not-waited', null, null, null],
+      ['ready', 'ready', 12_300, null, null],
+      ['stopped', 'rolled-back', null, 'stopped', null],
     ]);
     const statuses = renderMarkdown(report)
       .split('\n')
@@ -237,6 +242,7 @@ describe('report aggregation', () => {
       .map((line) => line.split(' | ')[4]);
     expect(statuses).toEqual([
       `❌ failed, rolled back to \`${DIGEST.slice(0, 19)}\``,
+      `❌ failed, rolled back to \`${DIGEST.slice(0, 19)}\`, not live again`,
       '❌ failed, not rolled back',
       '✅ shipped, deployed (not waited)',
       '✅ shipped, ready in 12.3 s',

@@ -167,6 +167,38 @@ describe('the rollout wait', () => {
     }
   });
 
+  it('says the wait timed out when the connection cannot come back before the deadline, whenever it drops', async () => {
+    const c = await updated('cutoff', 'good', 'never');
+    const once = new MeshagentClient({
+      apiUrl: sandbox.apiUrl,
+      apiKey: sandbox.apiKey,
+      projectId: sandbox.projectId,
+      mask: () => {},
+      http: { retry: { maxAttempts: 1 } },
+    });
+    // A backoff longer than what is left of the wait: the session gives up at once, seconds before the deadline.
+    const session = new RoomSession({ room: ROOM, connect: () => once.connectRoom(ROOM), retry: { baseDelayMs: 4000, maxDelayMs: 4000 } });
+    try {
+      const waiting = failure(waitForLive(c.target, { session, deadline: Date.now() + 3000, log: () => {}, onLogLine: () => {}, pollMs: 20 }));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The API cannot give a new participant token for a while.
+      await fetch(`${sandbox.apiUrl}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ method: 'POST', path: '/connect$', count: 5, status: 503 }) });
+      await fetch(`${sandbox.apiUrl}/_sandbox/room-connections/drop`, { method: 'POST' });
+      const error = await waiting;
+      expect(error.kind).toBe('timeout');
+      expect(error.message).toMatch(
+        new RegExp(
+          `^timed out waiting for deployed service to become live: cutoff \\(${c.target.serviceId}\\); .*; the room connection was lost \\(503 Service Unavailable\\)$`,
+        ),
+      );
+    } finally {
+      await fetch(`${sandbox.apiUrl}/_sandbox/faults`, { method: 'DELETE' });
+      session.close();
+      c.session.close();
+      await once.close();
+    }
+  });
+
   it('fails at once when the room cannot start the new container', async () => {
     const c = await updated('broken', 'good', 'unpullable');
     try {

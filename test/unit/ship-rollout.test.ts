@@ -32,6 +32,12 @@ function behaviourOf(mode: string | undefined): Behaviour {
       return { exitCode: 3, exitAfterMs: 0, lines: ['reading /etc/web.conf', `MESHAGENT_TOKEN=${leakedToken}`, 'fatal: no config at /etc/web.conf'] };
     case 'slow':
       return { startMs: 400, readyAfterMs: 100, lines: ['warming up'] };
+    case 'colour':
+      // A terminal's colours, a window title, a link, and a line far longer than a summary shows.
+      return {
+        startMs: 300,
+        lines: ['\x1b[32mlistening\x1b[0m on 8080', '\x1b]0;web\x07\x1b]8;;https://example.test/\x1b\\docs\x1b]8;;\x1b\\ ready', 'y'.repeat(100_000)],
+      };
     case 'never':
       return { readyAfterMs: null, lines: ['serving, but not the liveness path'] };
     default:
@@ -208,6 +214,21 @@ describe('a ship that follows its rollout', () => {
     expect(started.metadata.annotations?.['com.meshagent.ship.stopped-by-rollback']).toBeUndefined();
   });
 
+  it('rolls back to a spec that was disabled without waiting for a container it cannot have', async () => {
+    const first = await ship('dormant', 'crash');
+    expect(first.result.service?.rollback).toBe('stopped');
+    const started = Date.now();
+    const again = await ship('dormant', 'crash', { wait: '20s' });
+    // The failed update is taken back to the disabled spec at once, not after a second wait of 20 s.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(again.result.error?.message).toMatch(
+      /^rolled back to sha256:\w+ \(disabled, as it was before: no container to wait for\): Service container exited/,
+    );
+    expect(again.result.rollout?.rolledBack).toMatchObject({ service: 'restored', live: null, containerId: null });
+    expect(again.runner.summary).toContain('the service is disabled (enabled: false), as it was before');
+    expect(((await api().findService('dev', 'sandbox-dormant')) as { enabled?: boolean }).enabled).toBe(false);
+  });
+
   it('deletes a new service that does not become live, and its route, with rollback-new-service: delete', async () => {
     const failed = await ship('gone', 'crash', { domain: 'gone.sandbox.localhost', 'rollback-new-service': 'delete' });
     expect(failed.result.error?.message).toMatch(/^rolled back: service sandbox-gone, created by this run, was deleted with the route it claimed: /);
@@ -227,10 +248,57 @@ describe('a ship that follows its rollout', () => {
       stderr: () => {},
     });
     const result = await shipFromInputs(runner, { stop });
-    expect(result.error).toMatchObject({ stage: 'verify', message: 'stopped by SIGINT' });
+    // Said, in the error, the result and the summary's first lines: the new spec stays, not rolled back.
+    expect(result.error).toMatchObject({
+      stage: 'verify',
+      message: 'stopped by SIGINT during the wait: not rolled back, the new spec stays in place (whether it would have become live is not known)',
+    });
+    expect(result.rollout).toMatchObject({ outcome: 'failed', failure: { reason: 'stopped' }, rolledBack: null });
+    await reportResult(result, runner);
+    expect(runner.summary.split('\n')[2]).toMatch(/^\*\*Rollout:\*\* ❌ failed, not rolled back: stopped by SIGINT during the wait/);
     expect(exitCodeOf(result, stop)).toBe(130);
+    expect(runner.lines.join('\n')).not.toContain('logs could not be read');
     expect(result.service?.rollback).toBeNull();
     expect(await api().serviceImage('dev', 'sandbox-web')).toBe(result.image?.ref);
+  });
+
+  it('stops at once when the run is stopped while the room takes its time to answer the restart', async () => {
+    expect((await ship('patient', 'ok')).result.error).toBeNull();
+    const stop = new RunStop({ exit: () => {} });
+    const runner = new ConsoleRunner({
+      inputs: { room: 'dev', builder: 'none', tag: 'patient:2', image: image(), ports: '8080', env: 'MODE=ok' },
+      env: { ...sandbox.env(), RUNNER_TEMP: work },
+      stdout: (text) => {
+        if (text.includes('Restarting service') && !stop.signal.aborted) setTimeout(() => stop.receive('SIGTERM'), 100);
+      },
+      stderr: () => {},
+    });
+    runtime.restartDelayMs = 15_000;
+    try {
+      const started = Date.now();
+      const result = await shipFromInputs(runner, { stop });
+      // Well inside the runner's grace (SIGTERM, then a kill 7.5 s later): the summary gets written.
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(result.error?.message).toMatch(/^stopped by SIGTERM during the wait: not rolled back/);
+      expect(exitCodeOf(result, stop)).toBe(143);
+      expect(runner.lines.join('\n')).not.toContain('logs could not be read');
+    } finally {
+      runtime.restartDelayMs = 0;
+    }
+  });
+
+  it("says a restart the room does not answer within the wait in the CLI's words, and rolls back", async () => {
+    expect((await ship('sluggish', 'ok')).result.error).toBeNull();
+    runtime.restartDelayMs = 4_000;
+    try {
+      const late = await ship('sluggish', 'ok', { wait: '2s' });
+      expect(late.result.error?.message).toMatch(
+        /^rolled back to sha256:\w+, but its container did not become live again \(timed out restarting deployed service sandbox-sluggish \([\w-]+\); .*\): timed out restarting deployed service sandbox-sluggish \([\w-]+\); no answer within \d s$/,
+      );
+      expect(late.result.rollout?.failure).toMatchObject({ reason: 'timeout' });
+    } finally {
+      runtime.restartDelayMs = 0;
+    }
   });
 
   it('says deployed (not waited) with wait: false, and asks the room nothing', async () => {
@@ -245,5 +313,22 @@ describe('a ship that follows its rollout', () => {
     expect(unwaited.runner.lines.join('\n')).not.toContain('Restarting service');
     // Nobody looked at the room, so its runtime started nothing.
     expect(runtime.started.length).toBe(startedBefore);
+  });
+  it('says the log lines of the container a rollback waits for as plain, bounded text too', async () => {
+    const plain = (lines: readonly string[]) => {
+      const said = lines.filter((line) => / \| /.test(line));
+      expect(said.length).toBeGreaterThan(0);
+      // eslint-disable-next-line no-control-regex
+      for (const line of said) expect(line).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]|\]0;|\]8;;/);
+      expect(Math.max(...said.map((line) => line.length))).toBeLessThan(600);
+      return said;
+    };
+    const coloured = await ship('web', 'colour');
+    expect(coloured.result.rollout?.outcome).toBe('ready');
+    expect(plain(coloured.runner.lines)).toContainEqual(expect.stringMatching(/ \| listening on 8080$/));
+    const crashed = await ship('web', 'crash');
+    expect(crashed.result.rollout?.rolledBack).toMatchObject({ service: 'restored', live: true });
+    // The previous container's lines, after the crashing one's.
+    expect(plain(crashed.runner.lines)).toContainEqual(expect.stringMatching(/ \| docs ready$/));
   });
 });
