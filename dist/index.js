@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1820);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6256);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +67403,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1820:
+/***/ 6256:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73963,11 +73963,11 @@ function discriminatorMap(def) {
 }
 const $ZodDiscriminatedUnion = 
 /*@__PURE__*/
-(/* unused pure expression or super */ null && (core.$constructor("$ZodDiscriminatedUnion", (inst, def) => {
+$constructor("$ZodDiscriminatedUnion", (inst, def) => {
     def.inclusive = false;
     $ZodUnion.init(inst, def);
     const _super = inst._zod.parse;
-    util.defineLazyInternal(inst, "propValues", (zod) => {
+    defineLazyInternal(inst, "propValues", (zod) => {
         const propValues = {};
         let undefinedCount = 0;
         for (const option of zod.def.options) {
@@ -73978,7 +73978,7 @@ const $ZodDiscriminatedUnion =
                 undefinedCount++;
             for (const [k, v] of Object.entries(pv)) {
                 if (!Object.prototype.hasOwnProperty.call(propValues, k)) {
-                    util.assignProp(propValues, k, new Set());
+                    util_assignProp(propValues, k, new Set());
                 }
                 for (const val of v) {
                     propValues[k].add(val);
@@ -73991,15 +73991,15 @@ const $ZodDiscriminatedUnion =
     });
     // Checked now rather than in the lookup map below, so an option that lacks the discriminator fails at the `discriminatedUnion` call instead of on the first object parsed. Options whose shape cannot be enumerated without resolving it — pipes and lazies — are left to the map.
     def.options.forEach((option, i) => {
-        const propShape = util.rawShape(option._zod.def);
+        const propShape = rawShape(option._zod.def);
         if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator)) {
             throw new Error(`Invalid discriminated union option at index "${i}"`);
         }
     });
-    const disc = util.cached(() => discriminatorMap(def));
+    const disc = cached(() => discriminatorMap(def));
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!util.isObject(input)) {
+        if (!util_isObject(input)) {
             payload.issues.push({
                 code: "invalid_type",
                 expected: "object",
@@ -74033,7 +74033,7 @@ const $ZodDiscriminatedUnion =
         });
         return payload;
     };
-})));
+});
 const $ZodIntersection = /*@__PURE__*/ $constructor("$ZodIntersection", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.parse = (payload, ctx) => {
@@ -74954,9 +74954,9 @@ function handleCodecTxResult(left, value, nextSchema, ctx) {
     }
     return nextSchema._zod.run({ value, issues: left.issues }, ctx);
 }
-const $ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodPreprocess", (inst, def) => {
+const $ZodPreprocess = /*@__PURE__*/ $constructor("$ZodPreprocess", (inst, def) => {
     $ZodPipe.init(inst, def);
-})));
+});
 const $ZodReadonly = /*@__PURE__*/ $constructor("$ZodReadonly", (inst, def) => {
     $ZodType.init(inst, def);
     defineLazyInternal(inst, "propValues", (zod) => zod.def.innerType._zod.propValues);
@@ -79473,17 +79473,17 @@ function xor(options, params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodDiscriminatedUnion = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodDiscriminatedUnion", (inst, def) => {
+const ZodDiscriminatedUnion = /*@__PURE__*/ $constructor("ZodDiscriminatedUnion", (inst, def) => {
     ZodUnion.init(inst, def);
-    core.$ZodDiscriminatedUnion.init(inst, def);
-})));
+    $ZodDiscriminatedUnion.init(inst, def);
+});
 function discriminatedUnion(discriminator, options, params) {
     // const [options, params] = args;
     return new ZodDiscriminatedUnion({
         type: "union",
         options: options,
         discriminator,
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 const ZodIntersection = /*@__PURE__*/ $constructor("ZodIntersection", (inst, def) => {
@@ -79909,10 +79909,10 @@ function invertCodec(codec) {
         reverseTransform: def.transform,
     });
 }
-const ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodPreprocess", (inst, def) => {
+const ZodPreprocess = /*@__PURE__*/ $constructor("ZodPreprocess", (inst, def) => {
     ZodPipe.init(inst, def);
-    core.$ZodPreprocess.init(inst, def);
-})));
+    $ZodPreprocess.init(inst, def);
+});
 const ZodReadonly = /*@__PURE__*/ $constructor("ZodReadonly", (inst, def) => {
     $ZodReadonly.init(inst, def);
     ZodType.init(inst, def);
@@ -80120,6 +80120,51 @@ function shown(value, max = 200) {
     return plain ? value : quoted(value, max);
 }
 
+;// CONCATENATED MODULE: ./src/python-text.ts
+/**
+ * Python's notions of whitespace and digits, as the MeshAgent CLI applies them (`str.strip()`, `str.isdigit()`),
+ * so a value the CLI accepts is accepted here and one it refuses is refused. JavaScript's `trim()` and `[0-9]`
+ * differ: `trim()` also removes U+FEFF and keeps U+001C-U+001F and U+0085; `isdigit()` is true for every decimal
+ * digit of any script and for digits such as superscripts and circled numbers.
+ */
+/** The characters `str.isspace()` is true for (the same in every Python 3 since Unicode 6.3). */
+const PYTHON_WHITESPACE = new Set([
+    0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008,
+    0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
+]);
+/**
+ * The code points `str.isdigit()` is true for (Numeric_Type Decimal or Digit), as hexadecimal ranges, from Python
+ * 3.13 (Unicode 15.1), the oldest Python the CLI runs on. A fixed table, so the answer does not change with the
+ * Unicode version of the Node.js that runs this.
+ */
+const PYTHON_DIGIT_RANGES = '30-39 b2-b3 b9 660-669 6f0-6f9 7c0-7c9 966-96f 9e6-9ef a66-a6f ae6-aef b66-b6f be6-bef c66-c6f ce6-cef d66-d6f de6-def e50-e59 ed0-ed9 f20-f29 1040-1049 1090-1099 1369-1371 17e0-17e9 1810-1819 1946-194f 19d0-19da 1a80-1a89 1a90-1a99 1b50-1b59 1bb0-1bb9 1c40-1c49 1c50-1c59 2070 2074-2079 2080-2089 2460-2468 2474-247c 2488-2490 24ea 24f5-24fd 24ff 2776-277e 2780-2788 278a-2792 a620-a629 a8d0-a8d9 a900-a909 a9d0-a9d9 a9f0-a9f9 aa50-aa59 abf0-abf9 ff10-ff19 104a0-104a9 10a40-10a43 10d30-10d39 10e60-10e68 11052-1105a 11066-1106f 110f0-110f9 11136-1113f 111d0-111d9 112f0-112f9 11450-11459 114d0-114d9 11650-11659 116c0-116c9 11730-11739 118e0-118e9 11950-11959 11c50-11c59 11d50-11d59 11da0-11da9 11f50-11f59 16a60-16a69 16ac0-16ac9 16b50-16b59 1d7ce-1d7ff 1e140-1e149 1e2f0-1e2f9 1e4f0-1e4f9 1e950-1e959 1f100-1f10a 1fbf0-1fbf9'
+    .split(' ')
+    .map((range) => range.split('-').map((hex) => Number.parseInt(hex, 16)))
+    .map(([first = 0, last = first]) => [first, last]);
+function isPythonSpace(char) {
+    return PYTHON_WHITESPACE.has(char.codePointAt(0) ?? -1);
+}
+/** `str.strip()` with no argument: Python's whitespace removed from both ends. */
+function pyStrip(value) {
+    const chars = [...value];
+    let start = 0;
+    let end = chars.length;
+    while (start < end && isPythonSpace(chars[start] ?? ''))
+        start++;
+    while (end > start && isPythonSpace(chars[end - 1] ?? ''))
+        end--;
+    return chars.slice(start, end).join('');
+}
+/** `str.isdigit()`: at least one character, and every character a digit. */
+function pyIsDigit(value) {
+    if (value === '')
+        return false;
+    return [...value].every((char) => {
+        const code = char.codePointAt(0) ?? -1;
+        return PYTHON_DIGIT_RANGES.some(([first, last]) => code >= first && code <= last);
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/reference.ts
 /**
  * Image references and the MeshAgent tag rules.
@@ -80128,6 +80173,7 @@ function shown(value, max = 200) {
  * of checks and its error texts), so a tag the CLI accepts is accepted here and a tag it rejects is rejected with
  * the same words. Everything here is pure: no network, no I/O.
  */
+
 
 /** Where MeshAgent's registry lives when the deployment config names none. */
 const DEFAULT_REGISTRY_HOST = 'registry.meshagent.com';
@@ -80150,7 +80196,7 @@ function newTagError(message, input) {
  */
 function parseImageTag(input, optionName = '--tag') {
     const tagError = (message) => newTagError(message, optionName.replace(/^--/, ''));
-    let cleaned = input.trim();
+    let cleaned = pyStrip(input);
     if (cleaned === '')
         throw tagError(`${optionName} cannot be empty`);
     if (cleaned.includes('@'))
@@ -80183,7 +80229,7 @@ function parseImageTag(input, optionName = '--tag') {
         if (host.split('.').some((label) => label === '' || !REGISTRY_COMPONENT_RE.test(label))) {
             throw tagError(`invalid OCI image registry: ${shown(input)}`);
         }
-        if (port !== undefined && !/^[0-9]+$/.test(port))
+        if (port !== undefined && !pyIsDigit(port))
             throw tagError(`invalid OCI image registry port: ${shown(input)}`);
     }
     if (repositoryParts.some((component) => !REPOSITORY_COMPONENT_RE.test(component))) {
@@ -80195,12 +80241,12 @@ function parseImageTag(input, optionName = '--tag') {
     if (name.length > NAME_MAX_LENGTH) {
         throw tagError(`repository name must not be more than ${NAME_MAX_LENGTH} characters (it has ${name.length}): ${shown(input, 80)}`);
     }
-    return { value: input.trim(), registry, repository: repositoryParts.join('/'), tag };
+    return { value: pyStrip(input), registry, repository: repositoryParts.join('/'), tag };
 }
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
 /** Parses a reference that may carry a digest; the part before `@` follows the same rules as a tag. */
 function parseImageReference(input, optionName) {
-    const trimmed = input.trim();
+    const trimmed = pyStrip(input);
     const at = trimmed.indexOf('@');
     if (at === -1)
         return { ...parseImageTag(trimmed, optionName), digest: undefined };
@@ -80284,12 +80330,13 @@ function deriveServiceName(tag) {
     return tag.repository.replaceAll('/', '-');
 }
 function registryFromApiBase(apiBase) {
-    const trimmed = apiBase?.trim();
+    const trimmed = pyStrip(apiBase ?? '');
     if (!trimmed)
         return undefined;
+    const text = trimmed.includes('://') ? trimmed : `https://${trimmed}`;
     let url;
     try {
-        url = new URL(trimmed.includes('://') ? trimmed : `https://${trimmed}`);
+        url = new URL(text);
     }
     catch {
         return undefined;
@@ -80298,21 +80345,33 @@ function registryFromApiBase(apiBase) {
     if (!host.startsWith('api.'))
         return undefined;
     const registry = `registry.${host.slice('api.'.length)}`;
-    return url.port === '' ? registry : `${registry}:${url.port}`;
+    const port = explicitPort(text) ?? url.port;
+    return port === '' ? registry : `${registry}:${port}`;
+}
+/**
+ * The port written in a URL, as Python's `urlparse(...).port` reads it: also the scheme's default port, which
+ * WHATWG URL parsing drops (`https://api.example.com:443` keeps `:443` in the CLI's registry).
+ */
+function explicitPort(url) {
+    const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)?.[1] ?? '';
+    const digits = /:([0-9]+)$/.exec(authority.slice(authority.lastIndexOf('@') + 1))?.[1];
+    return digits === undefined ? undefined : String(Number(digits));
 }
 /**
  * The project registry host, as the CLI derives it: `domains.registry`; else `registry.` + the API domain minus
  * `api.`; else the same from the API URL; else the default host.
  */
 function projectRegistryFromConfig(domains, apiUrl) {
-    const configured = domains.registry?.trim();
+    const configured = pyStrip(domains.registry ?? '');
     if (configured)
         return configured;
     return registryFromApiBase(domains.api) ?? registryFromApiBase(apiUrl) ?? DEFAULT_REGISTRY_HOST;
 }
-/** The pages domain used for default service URLs: `domains.pages`, lowercased, else `meshagent.app`. */
+/** The pages domain used for default service URLs: `domains.pages`, lowercased, one leading dot dropped, else `meshagent.app`. */
 function pagesDomainFromConfig(domains) {
-    const pages = domains.pages?.trim().toLowerCase().replace(/^\.+/, '');
+    const pages = pyStrip(domains.pages ?? '')
+        .toLowerCase()
+        .replace(/^\./, '');
     return pages ? pages : 'meshagent.app';
 }
 
@@ -84218,6 +84277,7 @@ function clientFor(target) {
 
 
 
+
 /** MeshAgent's API, when api-url is not given. */
 const DEFAULT_API_URL = 'https://api.meshagent.com';
 /** How long `wait: true` probes the service URL: the CLI's live-wait default. */
@@ -84263,17 +84323,22 @@ function parseRoom(raw, ctx) {
     }
     return room;
 }
-const DOMAIN_LABEL_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const DOMAIN_LABEL_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+/**
+ * The domain, kept as given once stripped of whitespace, as the CLI keeps it (case and a trailing dot included);
+ * domains are compared without case wherever they are compared. It must be a host name of two labels or more.
+ */
 function parseDomain(raw, ctx) {
-    const value = issues_optional(raw)?.toLowerCase().replace(/\.$/, '');
+    const stripped = pyStrip(raw);
+    const value = stripped === '' ? undefined : stripped;
     if (value === undefined)
         return undefined;
-    if (/^[a-z]+:\/\//.test(value) || value.includes('/')) {
+    if (/^[a-z]+:\/\//i.test(value) || value.includes('/')) {
         addIssue(ctx, 'domain', `domain: ${quote(value)} must be a host name`, 'write the host name only, e.g. app.example.com, without https:// or a path');
         return undefined;
     }
-    const labels = value.split('.');
-    if (value.length > 253 || labels.length < 2 || !labels.every((label) => DOMAIN_LABEL_RE.test(label))) {
+    const labels = value.replace(/\.$/, '').split('.');
+    if (value.length > 254 || labels.length < 2 || !labels.every((label) => DOMAIN_LABEL_RE.test(label))) {
         addIssue(ctx, 'domain', `domain: ${quote(value)} is not a valid domain name`, 'use a host name such as my-app.example.com');
         return undefined;
     }
@@ -84580,6 +84645,26 @@ function inputWarnings(config, arch = process.arch) {
     return warnings;
 }
 
+;// CONCATENATED MODULE: ./src/meshagent/wire-model.ts
+/**
+ * Building blocks for wire schemas that behave as pydantic models do: a field left out takes the model's default,
+ * and parsing gives the model as `model_dump()` writes it, every field present, unset ones null. So parsing a
+ * request body before it is sent both checks it as the API's model would and serialises it as the SDK does.
+ */
+
+/** `dict[str, str]`. */
+const stringMap = record(schemas_string(), schemas_string());
+/** `Optional[T] = None`: may be left out or null; parsed, it is null when it was not given. */
+function wire_model_optional(schema) {
+    return schema.nullable().default(null);
+}
+/** `Optional[str] = None`. */
+const optionalString = wire_model_optional(schemas_string());
+/** `Optional[dict[str, str]] = None`. */
+const optionalStringMap = wire_model_optional(stringMap);
+/** pydantic's `PositiveInt`. */
+const positiveInt = schemas_number().int().positive();
+
 ;// CONCATENATED MODULE: ./src/meshagent/wire.ts
 /**
  * MeshAgent's REST wire types as zod schemas (meshagent-api: client.py and specs/service.py).
@@ -84590,7 +84675,6 @@ function inputWarnings(config, arch = process.arch) {
  */
 
 
-const stringMap = record(schemas_string(), schemas_string());
 // ---------------------------------------------------------------------------------------------------------------
 // Deployment config and projects
 const DeploymentConfig = object({
@@ -84654,61 +84738,445 @@ const Room = object({
     annotations: stringMap.nullish(),
     enabled: schemas_boolean().nullish(),
 });
-// ---------------------------------------------------------------------------------------------------------------
-// Room services: the ServiceSpec (specs/service.py; every model forbids unknown fields)
-/** ApiScope and agent specs are large and change often; they are carried as objects, not checked field by field. */
-const opaqueObject = record(schemas_string(), unknown());
+
+;// CONCATENATED MODULE: ./src/meshagent/wire-route.ts
+/**
+ * Routes (meshagent-api specs/service.py RouteSpec, 499-708; client.py Route, 694-720): a domain sent to a room's
+ * port or to an agent, or served from room storage. Every model forbids unknown fields. Parsing gives the route as
+ * the SDK serialises it: defaults filled, and each path without `stripPrefix` when false and without the target it
+ * does not use (RoutePathSpec's serializer).
+ *
+ * Routes stored before RouteSpec existed are answered in their flat form, `{domain, room_name, port, annotations}`;
+ * both SDKs still read it (`migrate_legacy_route`), and so does this client.
+ */
+
+
+/** A list of strings trimmed (and upper-cased), refused when empty or holding a blank, as the CORS validators do. */
+function trimmedList(options) {
+    return array(schemas_string()).transform((items, ctx) => {
+        if (options.emptyList !== undefined && items.length === 0)
+            ctx.addIssue({ code: 'custom', message: options.emptyList });
+        const trimmed = items.map((item) => (options.upper ? item.trim().toUpperCase() : item.trim()));
+        if (trimmed.some((item) => item === ''))
+            ctx.addIssue({ code: 'custom', message: options.blankItem });
+        return trimmed;
+    });
+}
+/** `RouteCorsRule` (service.py:532-578). */
+const RouteCorsRule = strictObject({
+    allowedOrigins: trimmedList({ emptyList: 'RouteSpec CORS allowedOrigins must not be empty', blankItem: 'RouteSpec CORS origins must not be empty' }),
+    allowedMethods: trimmedList({
+        emptyList: 'RouteSpec CORS allowedMethods must not be empty',
+        blankItem: 'RouteSpec CORS methods must not be empty',
+        upper: true,
+    }).default(['GET', 'HEAD']),
+    allowedHeaders: trimmedList({ blankItem: 'RouteSpec CORS headers must not be empty' }).default([]),
+    exposeHeaders: trimmedList({ blankItem: 'RouteSpec CORS headers must not be empty' }).default([]),
+    maxAgeSeconds: schemas_number().int().nonnegative().default(3600),
+    allowCredentials: schemas_boolean().default(false),
+})
+    .refine((rule) => !(rule.allowCredentials && rule.allowedOrigins.includes('*')), {
+    message: 'RouteSpec CORS allowCredentials cannot be used with wildcard origins',
+});
+/** `RouteContentSpec` (service.py:581-598): a subpath of room storage, stripped of spaces and slashes. */
+const RouteContentSpec = strictObject({
+    subpath: schemas_string()
+        .default('')
+        .transform((subpath) => subpath.trim().replace(/^\/+|\/+$/g, ''))
+        .refine((subpath) => !subpath.split('/').some((part) => part === '.' || part === '..'), {
+        message: 'RouteSpec content subpath cannot contain dot segments',
+    }),
+    cors: array(RouteCorsRule).default([]),
+    index: schemas_boolean().default(false),
+    iap: schemas_boolean().default(false),
+    compression: schemas_enum(['brotli', 'gzip', 'none']).default('brotli'),
+});
+const RoutePath = strictObject({
+    path: schemas_string()
+        .default('/')
+        .refine((p) => p.startsWith('/'), { message: 'RouteSpec paths must start with /' }),
+    pathType: schemas_enum(['prefix', 'exact']).default('prefix'),
+    stripPrefix: schemas_boolean().default(false),
+    targetPort: wire_model_optional(union([schemas_string(), schemas_number().int()]).refine((p) => typeof p !== 'string' || p.trim() !== '', { message: 'RouteSpec targetPort must not be empty' })),
+    targetContent: wire_model_optional(RouteContentSpec),
+})
+    .superRefine((p, ctx) => {
+    if ((p.targetPort === null) === (p.targetContent === null)) {
+        ctx.addIssue({ code: 'custom', message: 'RouteSpec paths require exactly one of targetPort or targetContent' });
+    }
+    else if (p.targetContent !== null && p.stripPrefix) {
+        ctx.addIssue({ code: 'custom', message: 'RouteSpec content paths do not support stripPrefix; the route path is always removed' });
+    }
+})
+    .transform(({ stripPrefix, targetPort, targetContent, ...rest }) => ({
+    ...rest,
+    ...(stripPrefix ? { stripPrefix } : {}),
+    ...(targetPort !== null ? { targetPort } : {}),
+    ...(targetContent !== null ? { targetContent } : {}),
+}));
+const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+/** A flat legacy route as RouteSpec (`migrate_legacy_route`): one `/` path to its port; anything else as it is. */
+function migrateLegacyRoute(value) {
+    if (!isRecord(value) || 'backend' in value || !('room_name' in value))
+        return value;
+    const { domain, room_name: roomName, port } = value;
+    const annotations = isRecord(value.annotations) ? value.annotations : {};
+    return {
+        version: 'v1',
+        kind: 'Route',
+        // Python's str(domain or "").
+        metadata: { name: typeof domain === 'string' ? domain : '', annotations },
+        domain,
+        backend: { room: { name: roomName } },
+        paths: [{ path: '/', pathType: 'prefix', targetPort: port }],
+    };
+}
+const BackendName = strictObject({ name: schemas_string() });
+const RouteSpecModel = strictObject({
+    version: literal('v1').default('v1'),
+    kind: literal('Route').default('Route'),
+    metadata: strictObject({ name: schemas_string(), annotations: stringMap.default({}) }),
+    domain: schemas_string(),
+    backend: strictObject({ room: wire_model_optional(BackendName), agent: wire_model_optional(BackendName) })
+        .refine((b) => (b.room === null) !== (b.agent === null), { message: 'RouteSpec backend requires exactly one of room or agent' }),
+    paths: array(RoutePath).default([]),
+})
+    .refine((r) => r.backend.room === null || r.paths.length > 0, { message: 'RouteSpec room backend requires at least one path' })
+    .refine((r) => r.backend.agent === null || r.paths.length === 0, { message: 'RouteSpec agent backend does not support paths' });
+/** A route spec; a flat legacy route is read as the spec it stands for. */
+const RouteSpec = preprocess(migrateLegacyRoute, RouteSpecModel);
+/** A route (`Route`): `{domain, spec}`, or a bare spec (flat legacy or not), read as `{domain: spec.domain, spec}`. */
+const bareSpecAsRoute = (value) => (isRecord(value) && !('spec' in value) ? { domain: value.domain, spec: value } : value);
+const RouteRecord = preprocess(bareSpecAsRoute, object({ domain: schemas_string(), spec: RouteSpec }));
+/** `GET …/routes/{domain}`: `{route}`. */
+const RouteAnswer = object({ route: RouteRecord });
+/**
+ * A room's routes (`GET …/rooms/{room}/routes`), read leniently: only what finds a service's domain, the domain and
+ * the annotations of the route's metadata (where a legacy route's own annotations go).
+ */
+const RoomRouteList = object({
+    routes: array(preprocess((value) => {
+        const route = bareSpecAsRoute(value);
+        return isRecord(route) ? { ...route, spec: migrateLegacyRoute(route.spec) } : route;
+    }, looseObject({
+        domain: schemas_string(),
+        spec: looseObject({ metadata: looseObject({ annotations: stringMap.nullish() }).nullish() }).nullish(),
+    }))),
+    total: schemas_number().nullish(),
+});
+
+;// CONCATENATED MODULE: ./src/meshagent/api-scope.ts
+/**
+ * The ApiScope of a participant token, as the MeshAgent CLI sends it for `meshagent-token`: a named preset, or an
+ * ApiScope object read as the CLI's pydantic model reads it (defaults filled, unknown fields dropped).
+ */
+
+
+/**
+ * The ApiScope the CLI sends for each `meshagent-token` preset: `ApiScope.agent_default()`, `user_default()` and
+ * `full()` (meshagent-api participant_token.py:733-809) serialised as pydantic dumps them, every field present and
+ * unset ones null (the create body then drops the nulls, as `exclude_none` does). Note: `user_default` has no `llm`
+ * grant, and no preset grants `secrets`.
+ */
+const GRANT_DEFAULTS = {
+    livekit: { breakout_rooms: null },
+    queues: { send: null, receive: null, list: true },
+    messaging: { broadcast: true, list: true, send: true },
+    dataset: { tables: null, list_tables: true },
+    sqlite: { databases: null, create_database: true, list_databases: true },
+    memory: { list: true, memories: null },
+    sync: { paths: null },
+    storage: { paths: null },
+    containers: { logs: true, pull: null, run: null, registry: null, use_containers: true },
+    developer: { logs: true },
+    agents: {
+        register_agent: true,
+        register_public_toolkit: true,
+        register_private_toolkit: true,
+        call: true,
+        use_agents: true,
+        use_tools: true,
+        allowed_toolkits: null,
+    },
+    llm: { models: null },
+    admin: { config: true },
+    secrets: {},
+    tunnels: { ports: null },
+    services: { list: true },
+};
+/** ApiScope's fields in declaration order. */
+const SCOPE_FIELDS = Object.keys(GRANT_DEFAULTS);
+const BASE_GRANTS = ['livekit', 'queues', 'messaging', 'dataset', 'sqlite', 'memory', 'sync', 'storage', 'containers', 'developer', 'agents'];
+const SCOPE_PRESETS = {
+    agentDefault: [...BASE_GRANTS, 'llm', 'services'],
+    userDefault: [...BASE_GRANTS, 'services'],
+    full: [...BASE_GRANTS, 'llm', 'admin', 'tunnels', 'services'],
+};
+/** A required field of a grant entry (no default). */
+const REQUIRED = Symbol('required');
+const PATH_GRANT = { path: REQUIRED, read_only: false };
+const TABLE_GRANT = { name: REQUIRED, namespace: null, write: false, read: true, alter: false };
+const SQLITE_TABLE_GRANT = { database: REQUIRED, table: REQUIRED, namespace: null, write: false, read: true, alter: false };
+const MEMORY_PERMISSIONS = { create: true, drop: true, inspect: true, query: true, upsert: true, ingest: true, recall: true, optimize: true };
+/** Nested entries of the grants, with their defaults (participant_token.py). */
+const GRANT_NESTED = {
+    dataset: { tables: { listOf: TABLE_GRANT } },
+    sqlite: {
+        databases: {
+            listOf: {
+                name: REQUIRED,
+                namespace: null,
+                create_table: true,
+                drop: false,
+                inspect: true,
+                list_tables: true,
+                execute: true,
+                tables: { listOf: SQLITE_TABLE_GRANT },
+            },
+        },
+    },
+    memory: { memories: { listOf: { name: REQUIRED, namespace: null, permissions: { objectOf: MEMORY_PERMISSIONS, fill: true } } } },
+    sync: { paths: { listOf: PATH_GRANT } },
+    storage: { paths: { listOf: PATH_GRANT } },
+    containers: { registry: { objectOf: { list: null, pull: null, run: null, write: null } } },
+};
+const api_scope_isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isListOf = (value) => api_scope_isRecord(value) && 'listOf' in value;
+const isObjectOf = (value) => api_scope_isRecord(value) && 'objectOf' in value;
+/**
+ * One object read as pydantic reads it into a model with these fields: defaults filled, unknown fields dropped (or
+ * refused when `forbid`), a missing required field refused. Returns undefined when it does not validate.
+ */
+function fillShape(shape, value, forbid = false) {
+    if (!api_scope_isRecord(value))
+        return undefined;
+    if (forbid && Object.keys(value).some((key) => !(key in shape)))
+        return undefined;
+    const result = {};
+    for (const [field, spec] of Object.entries(shape)) {
+        const given = value[field];
+        if (spec === REQUIRED) {
+            if (given === undefined)
+                return undefined;
+            result[field] = given;
+        }
+        else if (isListOf(spec)) {
+            if (given === undefined || given === null)
+                result[field] = null;
+            else if (!Array.isArray(given))
+                return undefined;
+            else {
+                const items = given.map((item) => fillShape(spec.listOf, item));
+                if (items.some((item) => item === undefined))
+                    return undefined;
+                result[field] = items;
+            }
+        }
+        else if (isObjectOf(spec)) {
+            const filled = given === undefined ? (spec.fill ? fillShape(spec.objectOf, {}) : null) : given === null ? null : fillShape(spec.objectOf, given);
+            if (filled === undefined)
+                return undefined;
+            result[field] = filled;
+        }
+        else {
+            result[field] = given === undefined ? spec : given;
+        }
+    }
+    return result;
+}
+/**
+ * A JSON ApiScope as the CLI's `ApiScope.model_validate_json` reads it and sends it back: every field present
+ * (unset ones null), each grant with its defaults filled, `database`/`datasets` read as `dataset`, unknown fields
+ * dropped (`secrets` forbids them). Undefined when the CLI would refuse it.
+ */
+function normalizeApiScope(value) {
+    const given = { ...value };
+    // AliasChoices("dataset", "database", "datasets"): the first of these present is the one read.
+    given.dataset = ['dataset', 'database', 'datasets'].map((key) => value[key]).find((v) => v !== undefined);
+    const scope = {};
+    for (const field of SCOPE_FIELDS) {
+        const grant = given[field];
+        if (grant === undefined || grant === null) {
+            scope[field] = null;
+            continue;
+        }
+        const filled = fillShape({ ...GRANT_DEFAULTS[field], ...GRANT_NESTED[field] }, grant, field === 'secrets');
+        if (filled === undefined)
+            return undefined;
+        scope[field] = filled;
+    }
+    return scope;
+}
+/**
+ * An ApiScope inside a service spec (a token env var's, an endpoint's), read as its model reads it and written back
+ * whole, as the SDK dumps it; refused where the model refuses it.
+ */
+const apiScope = record(schemas_string(), unknown()).transform((value, ctx) => {
+    const scope = normalizeApiScope(value);
+    if (scope === undefined)
+        ctx.addIssue({ code: 'custom', message: 'not a valid ApiScope' });
+    return scope ?? value;
+});
+/** An ApiScope object for `meshagent-token`, exactly as the CLI sends it. */
+function tokenScope(input) {
+    if ('scope' in input) {
+        const scope = normalizeApiScope(input.scope);
+        if (scope === undefined) {
+            throw new ShipError('meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object', {
+                input: 'meshagent-token',
+                hint: 'the JSON must be an ApiScope: grant names such as "storage" or "queues" mapping to objects',
+            });
+        }
+        return scope;
+    }
+    const grants = SCOPE_PRESETS[input.preset];
+    return Object.fromEntries(SCOPE_FIELDS.map((field) => [field, grants.includes(field) ? structuredClone(GRANT_DEFAULTS[field]) : null]));
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/wire-agent.ts
+/**
+ * The agents a service exposes and the endpoints of its ports (meshagent-api specs/service.py: AgentSpec and its
+ * channels, 303-388; EndpointSpec with its MeshAgent and MCP parts, 756-803; oauth.py OAuthClientConfig), checked
+ * field by field and written back as the SDK dumps them. Every model forbids unknown fields except the heartbeat's
+ * prompt contents (agent_content.py) and TokenValue, which drop them.
+ */
+
+
+
+const wire_agent_annotations = optionalStringMap;
+const PromptTemplate = strictObject({ name: schemas_string(), description: optionalString, prompt: schemas_string(), annotations: wire_agent_annotations });
+// Channels extend ChannelSpec, so `annotations` comes first in each, as pydantic orders inherited fields.
+const EmailChannel = strictObject({ annotations: wire_agent_annotations, address: schemas_string(), private: schemas_boolean().default(true) });
+const QueueChannel = strictObject({
+    annotations: wire_agent_annotations,
+    queue: schemas_string(),
+    threading_mode: wire_model_optional(literal('default-new')),
+    message_schema: wire_model_optional(record(schemas_string(), unknown())),
+});
+const MessagingChannel = strictObject({
+    annotations: wire_agent_annotations,
+    protocol: schemas_string().default('meshagent.agent-message.v1'),
+    prompts: wire_model_optional(array(PromptTemplate)),
+});
+const ToolkitChannel = strictObject({ annotations: wire_agent_annotations, name: schemas_string() });
+const ChannelsSpec = strictObject({
+    email: wire_model_optional(array(EmailChannel)),
+    messaging: wire_model_optional(array(MessagingChannel)),
+    queue: wire_model_optional(array(QueueChannel)),
+    toolkit: wire_model_optional(array(ToolkitChannel)),
+});
+const EmailSpec = strictObject({ address: schemas_string(), public: schemas_boolean().default(false) })
+    .refine((email) => email.address.trim() !== '', { message: 'email.address must not be empty', path: ['address'] });
+/** `AgentInputContent`: text, file or audio, told apart by `type`; unknown fields dropped. */
+const AgentInputContent = discriminatedUnion('type', [
+    object({ type: literal('text'), text: schemas_string() }),
+    object({ type: literal('file'), url: schemas_string(), name: optionalString }),
+    object({ type: literal('audio'), url: schemas_string() }),
+]);
+const HeartbeatSpec = strictObject({ queue: schemas_string(), thread_id: optionalString, prompt: wire_model_optional(array(AgentInputContent)), minutes: positiveInt })
+    .superRefine((heartbeat, ctx) => {
+    if (heartbeat.queue.trim() === '')
+        ctx.addIssue({ code: 'custom', message: 'heartbeat.queue must not be empty', path: ['queue'] });
+    else if (!heartbeat.prompt?.length)
+        ctx.addIssue({ code: 'custom', message: 'heartbeat requires prompt', path: ['prompt'] });
+});
+const AgentSpec = strictObject({
+    name: schemas_string(),
+    description: optionalString,
+    annotations: wire_agent_annotations,
+    channels: wire_model_optional(ChannelsSpec),
+    email: wire_model_optional(EmailSpec),
+    heartbeat: wire_model_optional(HeartbeatSpec),
+});
+const OAuthClientConfig = strictObject({
+    client_id: optionalString,
+    client_secret: optionalString,
+    authorization_endpoint: optionalString,
+    token_endpoint: optionalString,
+    no_pkce: wire_model_optional(schemas_boolean()),
+    scopes: wire_model_optional(array(schemas_string())),
+});
+const McpEndpointSpec = strictObject({
+    label: schemas_string(),
+    description: optionalString,
+    // `tool_names: list[str] = None`: left out, it is dumped as null (the API refuses an explicit null; its server says so).
+    allowed_tools: wire_model_optional(array(strictObject({ tool_names: wire_model_optional(array(schemas_string())), read_only: wire_model_optional(schemas_boolean()) }))),
+    headers: optionalStringMap,
+    require_approval: wire_model_optional(schemas_enum(['always', 'never'])),
+    oauth: wire_model_optional(OAuthClientConfig),
+    openai_connector_id: optionalString,
+    use_proxy_secret: optionalString,
+});
+const EndpointSpec = strictObject({
+    path: schemas_string(),
+    meshagent: wire_model_optional(strictObject({ identity: schemas_string(), api: wire_model_optional(apiScope) })),
+    mcp: wire_model_optional(McpEndpointSpec),
+    annotations: wire_agent_annotations,
+});
+
+;// CONCATENATED MODULE: ./src/meshagent/wire-service.ts
+/**
+ * The room service spec (meshagent-api specs/service.py: ServiceSpec and its container, ports and mounts, 73-221,
+ * 390-444, 711-853), field by field in the models' order, with their defaults. Every model forbids unknown fields
+ * except TokenValue, which drops them.
+ *
+ * Parsing gives the spec as the SDK serialises it (`model_dump()`): the update body. The create body is the same
+ * without `id` and without nulls (`model_dump(exclude_none=True, exclude={"id"})`).
+ */
+
+
+
+
+
+
+const SecretValue = strictObject({ id: schemas_string() });
 const EnvironmentVariable = strictObject({
     name: schemas_string(),
-    value: schemas_string().nullish(),
-    // TokenValue is the one model here without extra="forbid" (api specs/service.py:78): unknown fields are dropped.
-    token: object({
-        identity: schemas_string(),
-        api: opaqueObject.nullish(),
-        role: schemas_enum(['user', 'agent', 'tool']).nullish(),
-    })
-        .nullish(),
-    secret: strictObject({ id: schemas_string() }).nullish(),
+    value: optionalString,
+    // TokenValue is the one model here without extra="forbid" (service.py:78): unknown fields are dropped.
+    token: wire_model_optional(object({ identity: schemas_string(), api: wire_model_optional(apiScope), role: wire_model_optional(schemas_enum(['user', 'agent', 'tool'])) })),
+    secret: wire_model_optional(SecretValue),
 });
+const readOnly = (byDefault) => schemas_boolean().default(byDefault);
 const ContainerStorage = strictObject({
-    room: array(strictObject({ path: schemas_string(), subpath: schemas_string().nullish(), read_only: schemas_boolean().default(false) })).nullish(),
-    volumes: array(strictObject({ name: schemas_string(), path: schemas_string(), subpath: schemas_string().nullish(), read_only: schemas_boolean().default(false) })).nullish(),
-    images: array(strictObject({ image: schemas_string(), path: schemas_string(), subpath: schemas_string().nullish(), read_only: schemas_boolean().default(true) })).nullish(),
-    files: array(strictObject({ path: schemas_string(), text: schemas_string(), read_only: schemas_boolean().default(true) })).nullish(),
-    empty_dirs: array(strictObject({ path: schemas_string(), read_only: schemas_boolean().default(false) })).nullish(),
-    configs: array(strictObject({ path: schemas_string().default('/var/run/meshagent') })).nullish(),
+    room: wire_model_optional(array(strictObject({ path: schemas_string(), subpath: optionalString, read_only: readOnly(false) }))),
+    volumes: wire_model_optional(array(strictObject({ name: schemas_string(), path: schemas_string(), subpath: optionalString, read_only: readOnly(false) }))),
+    images: wire_model_optional(array(strictObject({ image: schemas_string(), path: schemas_string(), subpath: optionalString, read_only: readOnly(true) }))),
+    files: wire_model_optional(array(strictObject({ path: schemas_string(), text: schemas_string(), read_only: readOnly(true) }))),
+    empty_dirs: wire_model_optional(array(strictObject({ path: schemas_string(), read_only: readOnly(false) }))),
+    configs: wire_model_optional(array(strictObject({ path: schemas_string().default('/var/run/meshagent') }))),
 });
 const ContainerSpec = strictObject({
     image: schemas_string(),
-    // ServiceRunAs validators (api specs/service.py:100-134): email trimmed and lowercased, not empty; scopes
-    // trimmed, empty ones dropped, each once.
-    run_as: strictObject({
+    // ServiceRunAs validators (service.py:100-134): email trimmed and lowercased, not empty; scopes trimmed, empty
+    // ones dropped, each once.
+    run_as: wire_model_optional(strictObject({
         email: schemas_string()
             .transform((email) => email.trim().toLowerCase())
             .refine((email) => email !== '', { message: 'run_as.email must not be empty' }),
         scopes: array(schemas_string())
             .default(['secrets:proxy'])
             .transform((scopes) => [...new Set(scopes.map((scope) => scope.trim()).filter((scope) => scope !== ''))]),
-    })
-        .nullish(),
-    template: schemas_enum(['agent', 'none']).nullish(),
-    command: schemas_string().nullish(),
-    working_dir: schemas_string().nullish(),
-    pull_secret: strictObject({ id: schemas_string() }).nullish(),
-    environment: array(EnvironmentVariable).nullish(),
-    storage: ContainerStorage.nullish(),
-    on_demand: schemas_boolean().nullish(),
-    writable_root_fs: schemas_boolean().nullish(),
+    })),
+    // `Optional[ContainerTemplate] = "agent"`: left out it is `agent`; null stays null.
+    template: schemas_enum(['agent', 'none']).nullable().default('agent'),
+    command: optionalString,
+    working_dir: optionalString,
+    pull_secret: wire_model_optional(SecretValue),
+    environment: wire_model_optional(array(EnvironmentVariable)),
+    storage: wire_model_optional(ContainerStorage),
+    on_demand: wire_model_optional(schemas_boolean()),
+    writable_root_fs: wire_model_optional(schemas_boolean()),
     private: schemas_boolean().default(true),
 })
     .refine((c) => !c.environment?.some((e) => e.secret) || c.run_as, {
     message: 'container.run_as is required when using SecretValue',
 });
 const PortSpec = strictObject({
-    num: union([literal('*'), schemas_number().int().positive()])
+    num: union([literal('*'), positiveInt])
         .default('*')
         .superRefine((num, ctx) => {
-        // The API's own text (api specs/service.py PortSpec._validate_reserved_service_port).
+        // The API's own text (PortSpec._validate_reserved_service_port).
         if (num !== '*' && RESERVED_ROOM_SERVICE_PORTS.includes(num)) {
             ctx.addIssue({
                 code: 'custom',
@@ -84716,31 +85184,36 @@ const PortSpec = strictObject({
             });
         }
     }),
-    host_port: schemas_number().int().positive().nullish(),
-    type: schemas_enum(['http', 'tcp']).nullish(),
-    endpoints: array(opaqueObject).default([]),
-    liveness: schemas_string().nullish(),
-    published: schemas_boolean().nullish(),
-    public: schemas_boolean().nullish(),
-    annotations: stringMap.nullish(),
+    host_port: wire_model_optional(positiveInt),
+    // `Optional[Literal["http", "tcp"]] = "http"`: left out it is `http`; null stays null.
+    type: schemas_enum(['http', 'tcp']).nullable().default('http'),
+    // A list, not Optional: null is refused.
+    endpoints: array(EndpointSpec).default([]),
+    liveness: optionalString,
+    published: wire_model_optional(schemas_boolean()),
+    public: wire_model_optional(schemas_boolean()),
+    annotations: optionalStringMap,
 });
 const ServiceSpec = strictObject({
     version: literal('v1'),
     kind: literal('Service'),
-    id: schemas_string().nullish(),
+    id: optionalString,
     enabled: schemas_boolean().default(true),
     metadata: strictObject({
         name: schemas_string(),
-        description: schemas_string().nullish(),
-        repo: schemas_string().nullish(),
-        icon: schemas_string().nullish(),
-        annotations: stringMap.nullish(),
+        description: optionalString,
+        repo: optionalString,
+        icon: optionalString,
+        annotations: optionalStringMap,
     }),
-    agents: array(opaqueObject).nullish(),
-    ports: array(PortSpec).nullish(),
-    files: array(strictObject({ path: schemas_string(), text: schemas_string() })).nullish(),
-    container: ContainerSpec.nullish(),
-    external: strictObject({ url: schemas_string().nullish() }).nullish(),
+    agents: wire_model_optional(array(AgentSpec)),
+    // `Optional[list[PortSpec]] = []`: left out it is empty; null stays null.
+    ports: array(PortSpec)
+        .nullable()
+        .default(() => []),
+    files: wire_model_optional(array(strictObject({ path: schemas_string(), text: schemas_string() }))),
+    container: wire_model_optional(ContainerSpec),
+    external: wire_model_optional(strictObject({ url: optionalString })),
 });
 /** A service as the API answers it: read leniently. */
 const ServiceRecord = looseObject({
@@ -84749,46 +85222,19 @@ const ServiceRecord = looseObject({
 });
 const ServiceList = object({ services: array(ServiceRecord) });
 const CreatedService = object({ id: schemas_string() });
-// ---------------------------------------------------------------------------------------------------------------
-// Routes (specs/service.py RouteSpec)
-const RoutePath = strictObject({
-    path: schemas_string()
-        .default('/')
-        .refine((p) => p.startsWith('/'), { message: 'RouteSpec paths must start with /' }),
-    pathType: schemas_enum(['prefix', 'exact']).default('prefix'),
-    stripPrefix: schemas_boolean().optional(),
-    targetPort: union([schemas_string(), schemas_number().int()])
-        .refine((p) => typeof p !== 'string' || p.trim() !== '', { message: 'RouteSpec targetPort must not be empty' })
-        .optional(),
-    targetContent: opaqueObject.optional(),
-})
-    .refine((p) => (p.targetPort === undefined) !== (p.targetContent === undefined), {
-    message: 'RouteSpec paths require exactly one of targetPort or targetContent',
-})
-    .refine((p) => p.targetContent === undefined || !p.stripPrefix, {
-    message: 'RouteSpec content paths do not support stripPrefix; the route path is always removed',
-});
-const RouteSpec = strictObject({
-    version: literal('v1').default('v1'),
-    kind: literal('Route').default('Route'),
-    metadata: strictObject({ name: schemas_string(), annotations: stringMap.default({}) }),
-    domain: schemas_string(),
-    backend: strictObject({ room: strictObject({ name: schemas_string() }).nullish(), agent: strictObject({ name: schemas_string() }).nullish() })
-        .refine((b) => Boolean(b.room) !== Boolean(b.agent), { message: 'RouteSpec backend requires exactly one of room or agent' }),
-    paths: array(RoutePath).default([]),
-})
-    .refine((r) => !r.backend.room || r.paths.length > 0, { message: 'RouteSpec room backend requires at least one path' })
-    .refine((r) => !r.backend.agent || r.paths.length === 0, { message: 'RouteSpec agent backend does not support paths' });
-const RouteAnswer = object({ route: object({ domain: schemas_string(), spec: RouteSpec }) });
-/** A room's routes (`GET …/rooms/{room}/routes`), read leniently: only what finds a service's domain. */
-const RoomRouteList = object({
-    routes: array(looseObject({
-        domain: schemas_string(),
-        spec: looseObject({ metadata: looseObject({ annotations: stringMap.nullish() }).nullish() }).nullish(),
-        annotations: stringMap.nullish(),
-    })),
-    total: schemas_number().nullish(),
-});
+/**
+ * The spec as the SDK serialises it, every field present and unset ones null: the body of an update. A spec the
+ * model would refuse is refused here, before anything is sent.
+ */
+function dumpServiceSpec(spec) {
+    const parsed = ServiceSpec.safeParse(spec);
+    if (parsed.success)
+        return parsed.data;
+    const details = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'spec'}: ${issue.message}`).join('; ');
+    throw new ShipError(`the service spec of ${spec.metadata.name} is not valid: ${details}`, {
+        hint: 'the spec is built from the inputs and the existing service; check the inputs named above',
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/meshagent/client.ts
 /**
@@ -84796,6 +85242,8 @@ const RoomRouteList = object({
  * (Authorization: Bearer <key>, Consistency) and zod-checked answers. The API key and every token it receives are
  * handed to `mask` the moment they are known.
  */
+
+
 
 
 const enc = encodeURIComponent;
@@ -84928,23 +85376,28 @@ class MeshagentClient {
     async getService(room, id) {
         return (await this.call({ method: 'GET', url: `${this.services(room)}/${enc(id)}`, what: `read service ${id}` })).json(ServiceRecord);
     }
-    /** Creates a service; the body leaves out `id` and null fields, as the SDK sends it. Returns the new id. */
+    /**
+     * Creates a service. The body is the spec as the SDK sends it (`model_dump(exclude_none=True, exclude={"id"})`):
+     * defaults filled, no `id`, no null. Returns the new id.
+     */
     async createService(room, spec) {
-        const { id: _id, ...rest } = spec;
+        const { id: _id, ...rest } = dumpServiceSpec(spec);
         const json = withoutNulls(rest);
         return (await this.call({ method: 'POST', url: this.services(room), json, what: `create service ${spec.metadata.name}` })).json(CreatedService).id;
     }
-    /** Replaces a service with the full spec, id included. */
+    /** Replaces a service. The body is the spec as the SDK sends it (`model_dump()`): every field, nulls included, and the id. */
     async updateService(room, id, spec) {
-        await this.call({ method: 'PUT', url: `${this.services(room)}/${enc(id)}`, json: { ...spec, id }, what: `update service ${spec.metadata.name}` });
+        const json = dumpServiceSpec({ ...spec, id });
+        await this.call({ method: 'PUT', url: `${this.services(room)}/${enc(id)}`, json, what: `update service ${spec.metadata.name}` });
     }
     /** Deletes a service; one that is already gone (404) counts as deleted. */
     async deleteService(room, id, name) {
         await this.call({ method: 'DELETE', url: `${this.services(room)}/${enc(id)}`, accept: [200, 204, 404], what: `delete service ${name}` });
     }
     // --- routes --------------------------------------------------------------------------------------------------------
+    /** Creates a route; the body is `{spec}`, the spec as the SDK writes it (defaults filled). */
     async createRoute(spec) {
-        await this.call({ method: 'POST', url: `${this.project}/routes`, json: { spec }, what: `route ${spec.domain}` });
+        await this.call({ method: 'POST', url: `${this.project}/routes`, json: { spec: RouteSpec.parse(spec) }, what: `route ${spec.domain}` });
     }
     async getRoute(domain) {
         const response = await this.call({ method: 'GET', url: `${this.project}/routes/${enc(domain)}`, accept: [200, 404], what: `look up route ${domain}` });
@@ -84966,7 +85419,12 @@ class MeshagentClient {
         }
     }
     async updateRoute(spec) {
-        await this.call({ method: 'PUT', url: `${this.project}/routes/${enc(spec.domain)}`, json: { spec }, what: `update route ${spec.domain}` });
+        await this.call({
+            method: 'PUT',
+            url: `${this.project}/routes/${enc(spec.domain)}`,
+            json: { spec: RouteSpec.parse(spec) },
+            what: `update route ${spec.domain}`,
+        });
     }
     /** Deletes a route; one that is already gone (404) counts as deleted. */
     async deleteRoute(domain) {
@@ -88684,7 +89142,7 @@ async function routeDomain(client, request) {
 /** The domain of the room route whose service-id annotation names this service, if any. */
 async function findServiceDomain(client, room, serviceName) {
     const routes = await client.listRoomRoutes(room);
-    const match = routes.find((route) => (route.spec?.metadata?.annotations ?? route.annotations ?? {})[SERVICE_ID_ANNOTATION] === serviceName);
+    const match = routes.find((route) => (route.spec?.metadata?.annotations ?? {})[SERVICE_ID_ANNOTATION] === serviceName);
     return match?.domain;
 }
 // ---------------------------------------------------------------------------------------------------------------
@@ -88714,7 +89172,7 @@ function checkRouteOwner(route, request) {
  */
 function pathKey(paths) {
     // Python's str(None) for a path without a port.
-    return JSON.stringify(paths.map((p) => [p.path ?? '/', p.targetPort === undefined ? 'None' : String(p.targetPort)]));
+    return JSON.stringify(paths.map((p) => [p.path ?? '/', p.targetPort === undefined || p.targetPort === null ? 'None' : String(p.targetPort)]));
 }
 function sameAnnotations(a, b) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
@@ -88815,163 +89273,6 @@ function routeTargetPort(ports) {
         input: 'domain',
         hint: published.length === 0 ? 'EXPOSE the port the service listens on, or set the ports input' : 'list the one port to route in the ports input',
     });
-}
-
-;// CONCATENATED MODULE: ./src/meshagent/api-scope.ts
-/**
- * The ApiScope of a participant token, as the MeshAgent CLI sends it for `meshagent-token`: a named preset, or an
- * ApiScope object read as the CLI's pydantic model reads it (defaults filled, unknown fields dropped).
- */
-
-/**
- * The ApiScope the CLI sends for each `meshagent-token` preset: `ApiScope.agent_default()`, `user_default()` and
- * `full()` (meshagent-api participant_token.py:733-809) serialised as pydantic dumps them, every field present and
- * unset ones null (the create body then drops the nulls, as `exclude_none` does). Note: `user_default` has no `llm`
- * grant, and no preset grants `secrets`.
- */
-const GRANT_DEFAULTS = {
-    livekit: { breakout_rooms: null },
-    queues: { send: null, receive: null, list: true },
-    messaging: { broadcast: true, list: true, send: true },
-    dataset: { tables: null, list_tables: true },
-    sqlite: { databases: null, create_database: true, list_databases: true },
-    memory: { list: true, memories: null },
-    sync: { paths: null },
-    storage: { paths: null },
-    containers: { logs: true, pull: null, run: null, registry: null, use_containers: true },
-    developer: { logs: true },
-    agents: {
-        register_agent: true,
-        register_public_toolkit: true,
-        register_private_toolkit: true,
-        call: true,
-        use_agents: true,
-        use_tools: true,
-        allowed_toolkits: null,
-    },
-    llm: { models: null },
-    admin: { config: true },
-    secrets: {},
-    tunnels: { ports: null },
-    services: { list: true },
-};
-/** ApiScope's fields in declaration order. */
-const SCOPE_FIELDS = Object.keys(GRANT_DEFAULTS);
-const BASE_GRANTS = ['livekit', 'queues', 'messaging', 'dataset', 'sqlite', 'memory', 'sync', 'storage', 'containers', 'developer', 'agents'];
-const SCOPE_PRESETS = {
-    agentDefault: [...BASE_GRANTS, 'llm', 'services'],
-    userDefault: [...BASE_GRANTS, 'services'],
-    full: [...BASE_GRANTS, 'llm', 'admin', 'tunnels', 'services'],
-};
-/** A required field of a grant entry (no default). */
-const REQUIRED = Symbol('required');
-const PATH_GRANT = { path: REQUIRED, read_only: false };
-const TABLE_GRANT = { name: REQUIRED, namespace: null, write: false, read: true, alter: false };
-const SQLITE_TABLE_GRANT = { database: REQUIRED, table: REQUIRED, namespace: null, write: false, read: true, alter: false };
-const MEMORY_PERMISSIONS = { create: true, drop: true, inspect: true, query: true, upsert: true, ingest: true, recall: true, optimize: true };
-/** Nested entries of the grants, with their defaults (participant_token.py). */
-const GRANT_NESTED = {
-    dataset: { tables: { listOf: TABLE_GRANT } },
-    sqlite: {
-        databases: {
-            listOf: {
-                name: REQUIRED,
-                namespace: null,
-                create_table: true,
-                drop: false,
-                inspect: true,
-                list_tables: true,
-                execute: true,
-                tables: { listOf: SQLITE_TABLE_GRANT },
-            },
-        },
-    },
-    memory: { memories: { listOf: { name: REQUIRED, namespace: null, permissions: { objectOf: MEMORY_PERMISSIONS, fill: true } } } },
-    sync: { paths: { listOf: PATH_GRANT } },
-    storage: { paths: { listOf: PATH_GRANT } },
-    containers: { registry: { objectOf: { list: null, pull: null, run: null, write: null } } },
-};
-const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
-const isListOf = (value) => isRecord(value) && 'listOf' in value;
-const isObjectOf = (value) => isRecord(value) && 'objectOf' in value;
-/**
- * One object read as pydantic reads it into a model with these fields: defaults filled, unknown fields dropped (or
- * refused when `forbid`), a missing required field refused. Returns undefined when it does not validate.
- */
-function fillShape(shape, value, forbid = false) {
-    if (!isRecord(value))
-        return undefined;
-    if (forbid && Object.keys(value).some((key) => !(key in shape)))
-        return undefined;
-    const result = {};
-    for (const [field, spec] of Object.entries(shape)) {
-        const given = value[field];
-        if (spec === REQUIRED) {
-            if (given === undefined)
-                return undefined;
-            result[field] = given;
-        }
-        else if (isListOf(spec)) {
-            if (given === undefined || given === null)
-                result[field] = null;
-            else if (!Array.isArray(given))
-                return undefined;
-            else {
-                const items = given.map((item) => fillShape(spec.listOf, item));
-                if (items.some((item) => item === undefined))
-                    return undefined;
-                result[field] = items;
-            }
-        }
-        else if (isObjectOf(spec)) {
-            const filled = given === undefined ? (spec.fill ? fillShape(spec.objectOf, {}) : null) : given === null ? null : fillShape(spec.objectOf, given);
-            if (filled === undefined)
-                return undefined;
-            result[field] = filled;
-        }
-        else {
-            result[field] = given === undefined ? spec : given;
-        }
-    }
-    return result;
-}
-/**
- * A JSON ApiScope as the CLI's `ApiScope.model_validate_json` reads it and sends it back: every field present
- * (unset ones null), each grant with its defaults filled, `database`/`datasets` read as `dataset`, unknown fields
- * dropped (`secrets` forbids them). Undefined when the CLI would refuse it.
- */
-function normalizeApiScope(value) {
-    const given = { ...value };
-    // AliasChoices("dataset", "database", "datasets"): the first of these present is the one read.
-    given.dataset = ['dataset', 'database', 'datasets'].map((key) => value[key]).find((v) => v !== undefined);
-    const scope = {};
-    for (const field of SCOPE_FIELDS) {
-        const grant = given[field];
-        if (grant === undefined || grant === null) {
-            scope[field] = null;
-            continue;
-        }
-        const filled = fillShape({ ...GRANT_DEFAULTS[field], ...GRANT_NESTED[field] }, grant, field === 'secrets');
-        if (filled === undefined)
-            return undefined;
-        scope[field] = filled;
-    }
-    return scope;
-}
-/** An ApiScope object for `meshagent-token`, exactly as the CLI sends it. */
-function tokenScope(input) {
-    if ('scope' in input) {
-        const scope = normalizeApiScope(input.scope);
-        if (scope === undefined) {
-            throw new ShipError('meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object', {
-                input: 'meshagent-token',
-                hint: 'the JSON must be an ApiScope: grant names such as "storage" or "queues" mapping to objects',
-            });
-        }
-        return scope;
-    }
-    const grants = SCOPE_PRESETS[input.preset];
-    return Object.fromEntries(SCOPE_FIELDS.map((field) => [field, grants.includes(field) ? structuredClone(GRANT_DEFAULTS[field]) : null]));
 }
 
 ;// CONCATENATED MODULE: ./src/meshagent/service-container.ts
@@ -89136,7 +89437,9 @@ function normalizeMountPath(path) {
  * empty-dir and config mounts count; file and named-volume mounts do not (cli image.py:1972-2038).
  */
 function checkVolumesMounted(image, storage) {
-    const mounted = new Set([...(storage?.room ?? []), ...(storage?.images ?? []), ...(storage?.empty_dirs ?? []), ...(storage?.configs ?? [])].map((m) => normalizeMountPath(m.path)));
+    const mounted = new Set([...(storage?.room ?? []), ...(storage?.images ?? []), ...(storage?.empty_dirs ?? []), ...(storage?.configs ?? [])].map((m) => 
+    // A config mount's path defaults to /var/run/meshagent (ConfigMountSpec).
+    normalizeMountPath(m.path ?? '/var/run/meshagent')));
     const missing = unique(image.volumes.map(normalizeMountPath).filter((path) => path !== '' && !mounted.has(path)));
     const first = missing[0];
     if (first === undefined)
@@ -89641,6 +89944,7 @@ async function deployStage(run, pushed, room) {
 
 
 
+
 /** The dry run's stage, recorded as the deploy stage: the plan, found by reading only. */
 async function planStage(run, ensured) {
     const plan = await run.stages.run('deploy', 'Plan (dry run: nothing is changed)', () => planDeploy(run.config, ensured.target, ensured.access, run.client), () => 'planned; nothing was changed');
@@ -89680,7 +89984,9 @@ async function planDeploy(config, target, access, client) {
             existing,
         });
         lines.push(`service    ${target.serviceName} ${offline ? 'would be created or updated (not looked up; no diff)' : `would be ${existing ? 'updated' : 'created'}`}`);
-        const changes = existing ? diffSpecs(withoutEnvValues(existing), withoutEnvValues(spec)) : [];
+        // Both as the SDK sends them (defaults filled), so the diff is what the update changes; an invalid spec fails here.
+        const sent = dumpServiceSpec(spec);
+        const changes = existing ? diffSpecs(withoutEnvValues(dumpServiceSpec(existing)), withoutEnvValues(sent)) : [];
         if (existing)
             lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
     }
@@ -90812,7 +91118,9 @@ async function resolveTarget(config, client) {
 function resolveOnline(config, deployment, project) {
     const registry = projectRegistryFromConfig(deployment.domains, config.meshagent.apiUrl);
     const projectKey = project.project_key ?? '';
-    const tag = normalizeProjectTag(config.image.tag, registry, projectKey);
+    // A project without a key puts Python's `None` into a shorthand tag, as the CLI's f-string does, so the tag is
+    // refused with the CLI's words: invalid OCI image repository: <registry>/None/<repository>:<tag>.
+    const tag = normalizeProjectTag(config.image.tag, registry, project.project_key ?? 'None');
     const { repositoryName } = checkProjectKey(tag, registry, project.project_key);
     return {
         registry,

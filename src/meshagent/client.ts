@@ -5,24 +5,18 @@
  */
 import { HttpClient, HttpError, type HttpClientOptions, type HttpRequest } from '../http.js';
 import {
-  CreatedService,
   DeploymentConfig,
   ProjectInfo,
   ProjectRepository,
   RepositoryList,
   RepositoryToken,
   Room,
-  RoomRouteList,
-  RouteAnswer,
-  ServiceList,
-  ServiceRecord,
   type CreateRepositoryRequest,
   type CreateRoomRequest,
   type RepositoryTokenRequest,
-  type RouteRecord,
-  type RouteSpecInput,
-  type ServiceSpec,
 } from './wire.js';
+import { RoomRouteList, RouteAnswer, RouteSpec, type RouteRecord, type RouteSpecInput } from './wire-route.js';
+import { CreatedService, ServiceList, ServiceRecord, dumpServiceSpec, type ServiceSpec } from './wire-service.js';
 
 export interface MeshagentClientOptions {
   readonly apiUrl: string;
@@ -196,16 +190,20 @@ export class MeshagentClient {
     return (await this.call({ method: 'GET', url: `${this.services(room)}/${enc(id)}`, what: `read service ${id}` })).json(ServiceRecord);
   }
 
-  /** Creates a service; the body leaves out `id` and null fields, as the SDK sends it. Returns the new id. */
+  /**
+   * Creates a service. The body is the spec as the SDK sends it (`model_dump(exclude_none=True, exclude={"id"})`):
+   * defaults filled, no `id`, no null. Returns the new id.
+   */
   async createService(room: string, spec: ServiceSpec): Promise<string> {
-    const { id: _id, ...rest } = spec;
+    const { id: _id, ...rest } = dumpServiceSpec(spec);
     const json = withoutNulls(rest);
     return (await this.call({ method: 'POST', url: this.services(room), json, what: `create service ${spec.metadata.name}` })).json(CreatedService).id;
   }
 
-  /** Replaces a service with the full spec, id included. */
+  /** Replaces a service. The body is the spec as the SDK sends it (`model_dump()`): every field, nulls included, and the id. */
   async updateService(room: string, id: string, spec: ServiceSpec): Promise<void> {
-    await this.call({ method: 'PUT', url: `${this.services(room)}/${enc(id)}`, json: { ...spec, id }, what: `update service ${spec.metadata.name}` });
+    const json = dumpServiceSpec({ ...spec, id });
+    await this.call({ method: 'PUT', url: `${this.services(room)}/${enc(id)}`, json, what: `update service ${spec.metadata.name}` });
   }
 
   /** Deletes a service; one that is already gone (404) counts as deleted. */
@@ -215,8 +213,9 @@ export class MeshagentClient {
 
   // --- routes --------------------------------------------------------------------------------------------------------
 
+  /** Creates a route; the body is `{spec}`, the spec as the SDK writes it (defaults filled). */
   async createRoute(spec: RouteSpecInput): Promise<void> {
-    await this.call({ method: 'POST', url: `${this.project}/routes`, json: { spec }, what: `route ${spec.domain}` });
+    await this.call({ method: 'POST', url: `${this.project}/routes`, json: { spec: RouteSpec.parse(spec) }, what: `route ${spec.domain}` });
   }
 
   async getRoute(domain: string): Promise<RouteRecord | undefined> {
@@ -242,7 +241,12 @@ export class MeshagentClient {
   }
 
   async updateRoute(spec: RouteSpecInput): Promise<void> {
-    await this.call({ method: 'PUT', url: `${this.project}/routes/${enc(spec.domain)}`, json: { spec }, what: `update route ${spec.domain}` });
+    await this.call({
+      method: 'PUT',
+      url: `${this.project}/routes/${enc(spec.domain)}`,
+      json: { spec: RouteSpec.parse(spec) },
+      what: `update route ${spec.domain}`,
+    });
   }
 
   /** Deletes a route; one that is already gone (404) counts as deleted. */

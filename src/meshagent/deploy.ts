@@ -24,7 +24,8 @@ import type { ServiceOptions } from './service-options.js';
 import { defaultPorts, routeTargetPort } from './service-ports.js';
 import { buildServiceSpec } from './service-spec.js';
 import { UndoLog, type UndoReport, type UndoStep } from './undo.js';
-import { ServiceSpec, type RouteSpecInput, type ServiceRecord } from './wire.js';
+import type { RouteSpecInput } from './wire-route.js';
+import { ServiceSpec, type ServiceRecord } from './wire-service.js';
 
 export interface DeployRequest {
   readonly client: MeshagentClient;

@@ -9,7 +9,7 @@
 import { ShipError } from '../errors.js';
 import { isStatus, type MeshagentClient } from './client.js';
 import { SERVICE_ID_ANNOTATION } from './service-annotations.js';
-import type { RouteRecord, RouteSpecInput } from './wire.js';
+import type { RouteRecord, RouteSpecInput } from './wire-route.js';
 
 /** What happened to the route: created, updated, already as wanted (or found and kept), or no domain. */
 export type RouteAction = 'created' | 'updated' | 'unchanged' | 'none';
@@ -112,7 +112,7 @@ export async function routeDomain(client: MeshagentClient, request: RouteRequest
 /** The domain of the room route whose service-id annotation names this service, if any. */
 export async function findServiceDomain(client: MeshagentClient, room: string, serviceName: string): Promise<string | undefined> {
   const routes = await client.listRoomRoutes(room);
-  const match = routes.find((route) => (route.spec?.metadata?.annotations ?? route.annotations ?? {})[SERVICE_ID_ANNOTATION] === serviceName);
+  const match = routes.find((route) => (route.spec?.metadata?.annotations ?? {})[SERVICE_ID_ANNOTATION] === serviceName);
   return match?.domain;
 }
 
@@ -143,9 +143,9 @@ export function checkRouteOwner(route: RouteRecord, request: Pick<RouteRequest, 
  * Paths compared as the CLI compares them: each path's `path` and its target port as text, nothing else
  * (`_route_paths_match`, cli image.py:3354-3360). A route the CLI finds configured is left alone here too.
  */
-function pathKey(paths: readonly { path?: string | undefined; targetPort?: string | number | undefined }[]): string {
+function pathKey(paths: readonly { path?: string | undefined; targetPort?: string | number | null | undefined }[]): string {
   // Python's str(None) for a path without a port.
-  return JSON.stringify(paths.map((p) => [p.path ?? '/', p.targetPort === undefined ? 'None' : String(p.targetPort)]));
+  return JSON.stringify(paths.map((p) => [p.path ?? '/', p.targetPort === undefined || p.targetPort === null ? 'None' : String(p.targetPort)]));
 }
 
 function sameAnnotations(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {

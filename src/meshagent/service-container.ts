@@ -8,7 +8,7 @@ import { ShipError } from '../errors.js';
 import { tokenScope } from './api-scope.js';
 import type { ImageFacts } from './image-facts.js';
 import type { ServiceOptions } from './service-options.js';
-import type { ContainerSpec, ContainerStorage, EnvironmentVariable } from './wire.js';
+import type { ContainerSpec, ContainerStorage, EnvironmentVariable } from './wire-service.js';
 
 /** The env vars `meshagent-token` fills with a participant token, in the CLI's order. */
 export const TOKEN_ENV_NAMES = ['MESHAGENT_TOKEN', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GROK_API_KEY', 'XAI_API_KEY'] as const;
@@ -164,7 +164,10 @@ export function normalizeMountPath(path: string): string {
  */
 export function checkVolumesMounted(image: ImageFacts, storage: ContainerStorage | undefined): void {
   const mounted = new Set(
-    [...(storage?.room ?? []), ...(storage?.images ?? []), ...(storage?.empty_dirs ?? []), ...(storage?.configs ?? [])].map((m) => normalizeMountPath(m.path)),
+    [...(storage?.room ?? []), ...(storage?.images ?? []), ...(storage?.empty_dirs ?? []), ...(storage?.configs ?? [])].map((m) =>
+      // A config mount's path defaults to /var/run/meshagent (ConfigMountSpec).
+      normalizeMountPath(m.path ?? '/var/run/meshagent'),
+    ),
   );
   const missing = unique(image.volumes.map(normalizeMountPath).filter((path) => path !== '' && !mounted.has(path)));
   const first = missing[0];

@@ -8,7 +8,7 @@ import type { ImageFacts } from './image-facts.js';
 import { RESERVED_ROOM_SERVICE_PORTS } from './reserved-ports.js';
 import { withValidationMode } from './service-annotations.js';
 import type { ServiceOptions } from './service-options.js';
-import type { PortSpec, ServiceSpec } from './wire.js';
+import type { PortSpec, ServiceSpec } from './wire-service.js';
 
 const reservedList = RESERVED_ROOM_SERVICE_PORTS.join(', ');
 

@@ -10,7 +10,7 @@ import { SERVICE_ID_ANNOTATION, withValidationMode } from './service-annotations
 import { buildContainer, checkVolumesMounted } from './service-container.js';
 import type { ServiceOptions } from './service-options.js';
 import { buildPorts, routeTargetPort } from './service-ports.js';
-import type { ServiceSpec } from './wire.js';
+import type { ServiceSpec } from './wire-service.js';
 
 export interface ServiceSpecRequest {
   /** The service name (the `service-name` input, else derived from the tag). */

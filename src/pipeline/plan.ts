@@ -8,6 +8,7 @@ import type { MeshagentClient } from '../meshagent/client.js';
 import { findExistingService } from '../meshagent/deploy.js';
 import { checkRouteOwner } from '../meshagent/route.js';
 import { buildServiceSpec } from '../meshagent/service-spec.js';
+import { dumpServiceSpec } from '../meshagent/wire-service.js';
 import { ShipError } from '../errors.js';
 import type { Ensured, PushAccess } from './access.js';
 import type { ShipRun } from './run.js';
@@ -61,7 +62,9 @@ async function planDeploy(config: ShipConfig, target: Target, access: PushAccess
     lines.push(
       `service    ${target.serviceName} ${offline ? 'would be created or updated (not looked up; no diff)' : `would be ${existing ? 'updated' : 'created'}`}`,
     );
-    const changes = existing ? diffSpecs(withoutEnvValues(existing), withoutEnvValues(spec)) : [];
+    // Both as the SDK sends them (defaults filled), so the diff is what the update changes; an invalid spec fails here.
+    const sent = dumpServiceSpec(spec);
+    const changes = existing ? diffSpecs(withoutEnvValues(dumpServiceSpec(existing)), withoutEnvValues(sent)) : [];
     if (existing) lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
   } catch (error) {
     if (!(error instanceof ShipError)) throw error;

@@ -11,7 +11,7 @@ import { routeDomain } from '../../src/meshagent/route.js';
 import { serviceReport } from '../../src/pipeline/result.js';
 import { Stopped } from '../../src/stop.js';
 import type { ImageFacts } from '../../src/meshagent/image-facts.js';
-import type { ServiceRecord, ServiceSpec } from '../../src/meshagent/wire.js';
+import { dumpServiceSpec, type ServiceRecord, type ServiceSpec } from '../../src/meshagent/wire-service.js';
 import type { FaultRule } from '../../sandbox/faults.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import type { RetryPolicy } from '../../src/http.js';
@@ -313,8 +313,14 @@ describe('domain', () => {
 
 describe('all or nothing', () => {
   const api = () => client();
-  /** The service as the API answers it now. */
-  const read = async (room: string, name = 'sandbox-web') => (await api().findService(room, name)) as ServiceSpec | undefined;
+  /**
+   * The service as the API answers it now, read as its model (the update that restores it sends every field, nulls
+   * included; the create that made it left the nulls out).
+   */
+  const read = async (room: string, name = 'sandbox-web') => {
+    const found = (await api().findService(room, name)) as ServiceSpec | undefined;
+    return found && dumpServiceSpec(found);
+  };
   const readRoute = async (domain: string) => api().getRoute(domain);
   const moved = (ref: string) => ({ image: facts({ ref }), options: options({ domain: 'undo.sandbox.test', ports: [{ num: 9090, type: 'http' as const }] }) });
 

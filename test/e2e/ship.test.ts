@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MeshagentClient } from '../../src/meshagent/client.js';
-import type { ServiceSpec } from '../../src/meshagent/wire.js';
+import type { ServiceSpec } from '../../src/meshagent/wire-service.js';
 import { Annotation } from '../../src/oci/media-types.js';
 import type { ShipResult } from '../../src/report/result.js';
 import { ConsoleRunner } from '../../src/runner.js';

@@ -258,7 +258,10 @@ describe('service inputs', () => {
 
   it('checks liveness, domain, validation mode, template and wait', () => {
     expect(errors({ liveness: 'healthz' })).toEqual(["liveness must start with '/'"]);
-    expect(config({ domain: 'App.Example.com.' }).service.domain).toBe('app.example.com');
+    // Kept as given once stripped, as the CLI keeps it: case and a trailing dot included.
+    expect(config({ domain: ' App.Example.com. ' }).service.domain).toBe('App.Example.com.');
+    expect(config({ domain: '\u0085app.example.com\u2003' }).service.domain).toBe('app.example.com');
+    expect(errors({ domain: 'app..example.com' })).toEqual(['domain: "app..example.com" is not a valid domain name']);
     expect(errors({ domain: 'https://app.example.com' })).toEqual(['domain: "https://app.example.com" must be a host name']);
     expect(errors({ domain: 'localhost' })).toEqual(['domain: "localhost" is not a valid domain name']);
     expect(errors({ domain: 'a_b.example.com' })).toEqual(['domain: "a_b.example.com" is not a valid domain name']);
