@@ -113,7 +113,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const rooms = new RoomServer({ state, runtime: roomRuntime, apiUrl });
   const log = options.log ?? ((message: string) => process.stderr.write(`meshagent-sandbox: ${message}\n`));
 
-  /** The sandbox's own controls, for tests: faults and extra API keys. Not part of MeshAgent's API. */
+  /** The sandbox's own controls, for tests: faults, extra API keys, legacy routes. Not part of MeshAgent's API. */
   function serveControl(request: IncomingMessage, response: ServerResponse, path: string, body: string): void {
     if (path === '/_sandbox/faults' && request.method === 'POST') {
       const rule = FaultRule.safeParse(JSON.parse(body || '{}'));
@@ -131,6 +131,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         return sendJson(response, 401, { error: { message: 'authentication required: Authorization: Bearer <api key>' } });
       if (!runtime) return sendJson(response, 404, { error: { message: 'the room runtime is not running in this sandbox' } });
       return sendJson(response, 200, { snapshotter: runtime.snapshotter, services: runtime.report() });
+    }
+    if (path === '/_sandbox/legacy-routes' && request.method === 'POST') {
+      const answer = api.storeLegacyRoute(JSON.parse(body || '{}'));
+      return sendJson(response, answer.status, answer.json);
     }
     if (path === '/_sandbox/api-keys' && request.method === 'POST') {
       const asked = (JSON.parse(body || '{}') as { permissions?: Permission[] }).permissions ?? [];

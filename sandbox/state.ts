@@ -37,6 +37,8 @@ export interface SandboxData {
   /** Services by room name. */
   services: Record<string, ServiceSpec[]>;
   routes: RouteSpec[];
+  /** Domains (lowercased) of routes stored flat, as before RouteSpec: answered in that form. Absent in older state. */
+  legacyRoutes?: string[];
 }
 
 /** A UUID as MeshAgent writes it into an API key: URL-safe base64 of its bytes, unpadded, - as '.'. */

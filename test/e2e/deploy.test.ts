@@ -283,6 +283,35 @@ describe('domain', () => {
     expect(await routeDomain(client(), { domain: 'exact.sandbox.test', room: 'routes', serviceName: 'sandbox-web', port: 8080 })).toBe('unchanged');
   });
 
+  it('reads a route stored before RouteSpec (answered flat) and routes it as any other, in any case of its domain', async () => {
+    const legacy = (domain: string, port: string) =>
+      fetch(`${sandbox.apiUrl}/_sandbox/legacy-routes`, {
+        method: 'POST',
+        body: JSON.stringify({ domain, room_name: 'routes', port, annotations: { 'meshagent.service.id': 'sandbox-web' } }),
+      });
+    expect((await legacy('old.sandbox.test', '8080')).status).toBe(200);
+    expect(
+      await (
+        await fetch(`${sandbox.apiUrl}/accounts/projects/${sandbox.projectId}/routes/old.sandbox.test`, {
+          headers: { authorization: `Bearer ${sandbox.apiKey}` },
+        })
+      ).json(),
+    ).toEqual({
+      route: { domain: 'old.sandbox.test', room_name: 'routes', port: '8080', annotations: { 'meshagent.service.id': 'sandbox-web' } },
+    });
+    expect(await routeDomain(client(), { domain: 'Old.Sandbox.Test', room: 'routes', serviceName: 'sandbox-web', port: 8080 })).toBe('unchanged');
+    // Another port: the route is written back as the SDK writes a spec.
+    expect(await routeDomain(client(), { domain: 'old.sandbox.test', room: 'routes', serviceName: 'sandbox-web', port: 9090 })).toBe('updated');
+    expect(sandbox.state.data.routes.find((r) => r.domain === 'old.sandbox.test')?.paths).toEqual([{ path: '/', pathType: 'prefix', targetPort: '9090' }]);
+    // A legacy route of another room is refused with the CLI's words, as a spec one is.
+    await fetch(`${sandbox.apiUrl}/_sandbox/legacy-routes`, {
+      method: 'POST',
+      body: JSON.stringify({ domain: 'older.sandbox.test', room_name: 'other', port: 80 }),
+    });
+    const error = await shipError(routeDomain(client(), { domain: 'older.sandbox.test', room: 'routes', serviceName: 'sandbox-web', port: 8080 }));
+    expect(error.message).toBe('domain older.sandbox.test already routes to room other. Refusing to change it to room routes.');
+  });
+
   it('never steals a domain routed to another room (CLI text), and changes nothing before refusing', async () => {
     await client().createRoute({
       metadata: { name: 'taken.sandbox.test' },
