@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6256);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1479);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +67403,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6256:
+/***/ 1479:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -80122,25 +80122,36 @@ function shown(value, max = 200) {
 
 ;// CONCATENATED MODULE: ./src/python-text.ts
 /**
- * Python's notions of whitespace and digits, as the MeshAgent CLI applies them (`str.strip()`, `str.isdigit()`),
- * so a value the CLI accepts is accepted here and one it refuses is refused. JavaScript's `trim()` and `[0-9]`
- * differ: `trim()` also removes U+FEFF and keeps U+001C-U+001F and U+0085; `isdigit()` is true for every decimal
- * digit of any script and for digits such as superscripts and circled numbers.
+ * Python's notions of whitespace and digits, as the MeshAgent CLI applies them (`str.strip()`, `str.isdigit()`,
+ * `str.isdecimal()`, `int()`), so a value the CLI accepts is accepted here and one it refuses is refused. JavaScript's
+ * `trim()` and `[0-9]` differ: `trim()` also removes U+FEFF and keeps U+001C-U+001F and U+0085; `isdecimal()` is
+ * true for the decimal digits of every script, and `isdigit()` also for digits such as superscripts and circled ones.
  */
 /** The characters `str.isspace()` is true for (the same in every Python 3 since Unicode 6.3). */
 const PYTHON_WHITESPACE = new Set([
     0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008,
     0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
 ]);
-/**
- * The code points `str.isdigit()` is true for (Numeric_Type Decimal or Digit), as hexadecimal ranges, from Python
- * 3.13 (Unicode 15.1), the oldest Python the CLI runs on. A fixed table, so the answer does not change with the
- * Unicode version of the Node.js that runs this.
+/** Hexadecimal code point ranges, `first-last` or one code point, separated by spaces. */
+function ranges(text) {
+    return text
+        .split(' ')
+        .map((range) => range.split('-').map((hex) => Number.parseInt(hex, 16)))
+        .map(([first = 0, last = first]) => [first, last]);
+}
+/*
+ * Fixed tables from Python 3.13 (Unicode 15.1), the oldest Python the CLI runs on, so the answers do not change with
+ * the Unicode version of the Node.js that runs this. Each decimal range is whole runs of 0 to 9, so a digit's value
+ * is its distance from the range's start, modulo 10.
  */
-const PYTHON_DIGIT_RANGES = '30-39 b2-b3 b9 660-669 6f0-6f9 7c0-7c9 966-96f 9e6-9ef a66-a6f ae6-aef b66-b6f be6-bef c66-c6f ce6-cef d66-d6f de6-def e50-e59 ed0-ed9 f20-f29 1040-1049 1090-1099 1369-1371 17e0-17e9 1810-1819 1946-194f 19d0-19da 1a80-1a89 1a90-1a99 1b50-1b59 1bb0-1bb9 1c40-1c49 1c50-1c59 2070 2074-2079 2080-2089 2460-2468 2474-247c 2488-2490 24ea 24f5-24fd 24ff 2776-277e 2780-2788 278a-2792 a620-a629 a8d0-a8d9 a900-a909 a9d0-a9d9 a9f0-a9f9 aa50-aa59 abf0-abf9 ff10-ff19 104a0-104a9 10a40-10a43 10d30-10d39 10e60-10e68 11052-1105a 11066-1106f 110f0-110f9 11136-1113f 111d0-111d9 112f0-112f9 11450-11459 114d0-114d9 11650-11659 116c0-116c9 11730-11739 118e0-118e9 11950-11959 11c50-11c59 11d50-11d59 11da0-11da9 11f50-11f59 16a60-16a69 16ac0-16ac9 16b50-16b59 1d7ce-1d7ff 1e140-1e149 1e2f0-1e2f9 1e4f0-1e4f9 1e950-1e959 1f100-1f10a 1fbf0-1fbf9'
-    .split(' ')
-    .map((range) => range.split('-').map((hex) => Number.parseInt(hex, 16)))
-    .map(([first = 0, last = first]) => [first, last]);
+/** `str.isdecimal()`: Numeric_Type Decimal. */
+const DECIMAL_RANGES = ranges('30-39 660-669 6f0-6f9 7c0-7c9 966-96f 9e6-9ef a66-a6f ae6-aef b66-b6f be6-bef c66-c6f ce6-cef d66-d6f de6-def e50-e59 ed0-ed9 f20-f29 1040-1049 1090-1099 17e0-17e9 1810-1819 1946-194f 19d0-19d9 1a80-1a89 1a90-1a99 1b50-1b59 1bb0-1bb9 1c40-1c49 1c50-1c59 a620-a629 a8d0-a8d9 a900-a909 a9d0-a9d9 a9f0-a9f9 aa50-aa59 abf0-abf9 ff10-ff19 104a0-104a9 10d30-10d39 11066-1106f 110f0-110f9 11136-1113f 111d0-111d9 112f0-112f9 11450-11459 114d0-114d9 11650-11659 116c0-116c9 11730-11739 118e0-118e9 11950-11959 11c50-11c59 11d50-11d59 11da0-11da9 11f50-11f59 16a60-16a69 16ac0-16ac9 16b50-16b59 1d7ce-1d7ff 1e140-1e149 1e2f0-1e2f9 1e4f0-1e4f9 1e950-1e959 1fbf0-1fbf9');
+/** `str.isdigit()` but not `isdecimal()`: Numeric_Type Digit. */
+const OTHER_DIGIT_RANGES = ranges('b2-b3 b9 1369-1371 19da 2070 2074-2079 2080-2089 2460-2468 2474-247c 2488-2490 24ea 24f5-24fd 24ff 2776-277e 2780-2788 278a-2792 10a40-10a43 10e60-10e68 11052-1105a 1f100-1f10a');
+function inRanges(table, char) {
+    const code = char.codePointAt(0) ?? -1;
+    return table.find(([first, last]) => code >= first && code <= last);
+}
 function isPythonSpace(char) {
     return PYTHON_WHITESPACE.has(char.codePointAt(0) ?? -1);
 }
@@ -80155,14 +80166,22 @@ function pyStrip(value) {
         end--;
     return chars.slice(start, end).join('');
 }
-/** `str.isdigit()`: at least one character, and every character a digit. */
+/** `str.isdecimal()`: at least one character, and every character a decimal digit of some script. */
+function pyIsDecimal(value) {
+    return value !== '' && [...value].every((char) => inRanges(DECIMAL_RANGES, char) !== undefined);
+}
+/** `str.isdigit()`: at least one character, and every character a digit (decimal, or such as ² or ①). */
 function pyIsDigit(value) {
-    if (value === '')
-        return false;
-    return [...value].every((char) => {
-        const code = char.codePointAt(0) ?? -1;
-        return PYTHON_DIGIT_RANGES.some(([first, last]) => code >= first && code <= last);
-    });
+    return value !== '' && [...value].every((char) => inRanges(DECIMAL_RANGES, char) ?? inRanges(OTHER_DIGIT_RANGES, char));
+}
+/** `int(value)` of a string `pyIsDecimal` accepts: the digits of any script, read in base 10. */
+function pyDecimalValue(value) {
+    return [...value].reduce((total, char) => {
+        const range = inRanges(DECIMAL_RANGES, char);
+        if (range === undefined)
+            throw new Error(`not a decimal digit: ${char}`);
+        return total * 10 + (((char.codePointAt(0) ?? 0) - range[0]) % 10);
+    }, 0);
 }
 
 ;// CONCATENATED MODULE: ./src/reference.ts
@@ -80591,6 +80610,69 @@ function parsePlatforms(raw, ctx) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/route-parsers.ts
+
+
+
+const input = 'extra-ports';
+const hint = 'write one TARGET:/path per line, TARGET a port, a service, or SERVICE:PORT, e.g. 3001:/messages or assistant:/messages';
+/** The target of one line, or the CLI's words for why it is refused. */
+function parseTarget(raw) {
+    const target = pyStrip(raw);
+    if (target === '')
+        return { problem: `${input} target must not be empty` };
+    if (target.includes('/'))
+        return { problem: `${input} target must not contain /` };
+    if (pyIsDecimal(target)) {
+        const port = pyDecimalValue(target);
+        return port <= 0 ? { problem: `${input} PORT must be positive` } : port;
+    }
+    const parts = target.split(':');
+    if (parts.length > 2)
+        return { problem: `${input} target must be PORT, SERVICE, or SERVICE:PORT` };
+    const service = pyStrip(parts[0] ?? '');
+    if (service === '')
+        return { problem: `${input} service name must not be empty` };
+    if (parts.length === 1)
+        return service;
+    const port = pyStrip(parts[1] ?? '');
+    if (port === '')
+        return { problem: `${input} service port must not be empty` };
+    if (!pyIsDecimal(port))
+        return { problem: `${input} service port must be an integer` };
+    if (pyDecimalValue(port) <= 0)
+        return { problem: `${input} service port must be positive` };
+    return `${service}:${port}`;
+}
+function parseExtraPorts(raw, ctx) {
+    const result = [];
+    for (const { line, text } of listLines(raw)) {
+        const parsed = parseLine(pyStrip(text), result);
+        if ('problem' in parsed)
+            addIssue(ctx, input, `${input}: line ${line}: ${parsed.problem}`, hint);
+        else
+            result.push(parsed);
+    }
+    return result;
+}
+/** One line, given the lines before it (a path may be routed once). */
+function parseLine(value, before) {
+    const split = value.indexOf(':/');
+    if (split === -1)
+        return { problem: `${input} must use TARGET:/path, for example 3001:/messages or assistant:/messages (got ${quote(value)})` };
+    const target = parseTarget(value.slice(0, split));
+    if (typeof target === 'object')
+        return target;
+    const path = `/${pyStrip(value.slice(split + 2))}`;
+    if (path === '/')
+        return { problem: `${input} path must not be /` };
+    if (path.includes('//'))
+        return { problem: `${input} path must not contain //` };
+    if (before.some((extra) => extra.path === path))
+        return { problem: `${input} path is duplicated: ${path}` };
+    return { target, path };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/spec.ts
 /**
  * The action's inputs and outputs, by name: the table action.yml, the CLI flags and the README are checked against.
@@ -80643,6 +80725,7 @@ const INPUTS = [
     { name: 'liveness', group: 'Service', kind: 'string', summary: 'liveness path of http ports, starting with /' },
     { name: 'public', group: 'Service', kind: 'boolean', default: 'false', summary: 'published ports need no participant token' },
     { name: 'domain', group: 'Service', kind: 'string', summary: 'domain to route to the service; the service URL is https://<domain>' },
+    { name: 'extra-ports', group: 'Service', kind: 'list', summary: 'more paths on the domain, TARGET:/path (TARGET: PORT, SERVICE or SERVICE:PORT)' },
     { name: 'validation-mode', group: 'Service', kind: 'string', default: 'default', summary: 'request validation: default, cookie, or none' },
     { name: 'template', group: 'Service', kind: 'string', default: 'agent', summary: 'container template: agent or none' },
     {
@@ -84463,6 +84546,7 @@ function parseChoice(input, raw, choices, ctx, message, normalize = (s) => s) {
 
 
 
+
 const parse_config_rawShape = Object.fromEntries(INPUTS.map((spec) => [spec.name, schemas_string()]));
 const schemaFor = (options) => object(parse_config_rawShape).transform((raw, ctx) => {
     // The three that steer the run: what it does is checked against them below.
@@ -84587,6 +84671,7 @@ function serviceSettings(raw, ctx, deploy) {
         liveness,
         public: parseBoolean('public', raw.public, ctx) ?? false,
         domain: parseDomain(raw.domain, ctx),
+        extraPorts: parseExtraPorts(raw['extra-ports'], ctx),
         validationMode: parseChoice('validation-mode', raw['validation-mode'], ['default', 'cookie', 'none'], ctx, 'validation-mode must be one of: default, cookie, none', (s) => s.toLowerCase()),
         template: parseChoice('template', raw.template, ['agent', 'none'], ctx, 'template must be agent or none'),
         waitSeconds: parseWait(raw.wait, ctx),
@@ -89061,7 +89146,11 @@ function withValidationMode(annotations, mode) {
 
 
 
-/** The route spec the CLI writes for a service's domain, as its RouteSpec model serialises it (defaults and nulls included). */
+
+/**
+ * The route spec the CLI writes for a service's domain, as its RouteSpec model serialises it (defaults and nulls
+ * included): `/` to the service's port, then each extra path to its target (cli image.py:3363-3391).
+ */
 function serviceRouteSpec(route) {
     return {
         version: 'v1',
@@ -89069,7 +89158,10 @@ function serviceRouteSpec(route) {
         metadata: { name: route.domain, annotations: { [SERVICE_ID_ANNOTATION]: route.serviceName } },
         domain: route.domain,
         backend: { room: { name: route.room }, agent: null },
-        paths: [{ path: '/', pathType: 'prefix', targetPort: String(route.port) }],
+        paths: [
+            { path: '/', pathType: 'prefix', targetPort: String(route.port) },
+            ...(route.extraPorts ?? []).map((extra) => ({ path: extra.path, pathType: 'prefix', targetPort: extra.target })),
+        ],
     };
 }
 /** Reads the domain's route and decides the write it needs; refuses a route that belongs elsewhere. Writes nothing. */
@@ -89178,6 +89270,39 @@ function sameAnnotations(a, b) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     return [...keys].every((key) => a[key] === b[key]);
 }
+// ---------------------------------------------------------------------------------------------------------------
+// Extra paths
+/**
+ * Warns, as the CLI does (cli image.py:3207-3250), of each extra path whose target no service of the room publishes:
+ * the route is still written, and the path answers once such a service runs. The room's services are counted as the
+ * deploy leaves them (the CLI counts them as they are before it).
+ */
+async function warnUnresolvedExtraPorts(client, room, deployed, extraPorts, log) {
+    if (extraPorts.length === 0)
+        return;
+    const listed = (await client.listServices(room));
+    const services = [...listed.filter((service) => service.metadata.name !== deployed.metadata.name), deployed];
+    for (const { target, path } of extraPorts) {
+        if (services.some((service) => publishesTarget(service, target)))
+            continue;
+        const what = typeof target === 'number' ? `publishes port ${target}` : `matches target ${target}`;
+        log(`Warning: no service currently ${what} in room ${room}; route path ${path} may not resolve.`);
+    }
+}
+/** Whether a service publishes an extra path's target: the port, or the service (by name or id) and its port. */
+function publishesTarget(service, target) {
+    const published = (service.ports ?? []).filter((port) => port.published);
+    if (typeof target === 'number')
+        return published.some((port) => port.num === target);
+    const colon = target.indexOf(':');
+    const name = colon === -1 ? target : target.slice(0, colon);
+    if (service.metadata.name !== name && service.id !== name)
+        return false;
+    if (colon === -1)
+        return published.length > 0;
+    const port = pyDecimalValue(target.slice(colon + 1));
+    return published.some((p) => p.num === port);
+}
 
 ;// CONCATENATED MODULE: ./src/meshagent/service-ports.ts
 /**
@@ -89262,9 +89387,13 @@ function buildPorts(name, image, options, existing) {
         return result;
     });
 }
-/** The one published numeric port a domain routes to, with the CLI's errors for none or several. */
-function routeTargetPort(ports) {
-    const published = ports.filter((p) => p.published && typeof p.num === 'number');
+/**
+ * The one published numeric port a domain's `/` routes to, with the CLI's errors for none or several. A port an
+ * extra path routes to by number is not counted (cli image.py:2556-2581).
+ */
+function routeTargetPort(ports, extraPorts = []) {
+    const extra = new Set(extraPorts.flatMap((e) => (typeof e.target === 'number' ? [e.target] : [])));
+    const published = ports.filter((p) => p.published && typeof p.num === 'number' && !extra.has(p.num));
     const only = published[0];
     if (published.length === 1 && only && typeof only.num === 'number')
         return only.num;
@@ -89476,7 +89605,7 @@ function buildServiceSpec(request) {
     const container = buildContainer(name, image, options, existing?.container ?? undefined);
     const ports = buildPorts(name, image, options, existing);
     checkVolumesMounted(image, container.storage ?? undefined);
-    const routePort = options.domain === undefined ? undefined : routeTargetPort(ports);
+    const routePort = options.domain === undefined ? undefined : routeTargetPort(ports, options.extraPorts);
     const base = existing ? { ...existing, external: null } : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
     const spec = {
         ...base,
@@ -89564,7 +89693,12 @@ async function deployService(request) {
     const existing = roomExists ? await findExistingService(client, room, serviceName) : undefined;
     let built = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing });
     const domain = await chooseDomain(request, built, existing);
-    let route = domain ? await planRoute(client, { domain: domain.name, room, serviceName, port: domain.port, log }) : undefined;
+    const extraPorts = request.options.extraPorts ?? [];
+    let route = domain
+        ? await planRoute(client, { domain: domain.name, room, serviceName, port: domain.port, extraPorts, log })
+        : undefined;
+    if (domain)
+        await warnUnresolvedExtraPorts(client, room, built.spec, extraPorts, log);
     throwIfStopped(signal);
     // 2. Write, each write with the one that takes it back.
     const undo = new UndoLog();
@@ -89828,7 +89962,7 @@ function reusableRoutePort(request, spec) {
     if (defaultPorts(request.image, request.options).length === 0)
         return undefined;
     try {
-        return routeTargetPort(spec.ports ?? []);
+        return routeTargetPort(spec.ports ?? [], request.options.extraPorts);
     }
     catch {
         return undefined;
@@ -89996,6 +90130,10 @@ async function planDeploy(config, target, access, client) {
         lines.push(`service    ${target.serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
     }
     lines.push(`domain     ${service.domain ? `https://${service.domain}${offline ? '' : await routeNote(client, service.domain, room, target.serviceName)}` : 'none'}`);
+    // Extra paths are routed beside / on the domain.
+    if (service.domain)
+        for (const extra of service.extraPorts ?? [])
+            lines.push(`  + path ${extra.path} -> ${extra.target}`);
     return lines;
 }
 /** What a real run would do with the domain's route: create it, keep it, or refuse it (it belongs elsewhere). */

@@ -12,6 +12,7 @@ import { TokenError, verifyParticipantToken, type Participant } from './particip
 import type { SandboxRuntime } from './runtime/runtime.js';
 import type { SandboxState } from './state.js';
 import type { RouteSpec } from './wire/route.js';
+import type { ServiceSpec } from './wire/service.js';
 
 export interface Router {
   /** `127.0.0.1:<port>`. */
@@ -37,6 +38,28 @@ function matches(path: RoutePath, pathname: string): boolean {
   return pathname === prefix || pathname.startsWith(`${prefix}/`);
 }
 
+type ServicePort = NonNullable<ServiceSpec['ports']>[number];
+
+/**
+ * The port a path's target names: a port of the room (`8080`, or `"8080"`), a service of the room by name or id
+ * (`"assistant"`, its first published port), or that service's port (`"assistant:8080"`), as the CLI's
+ * `--extra-port` writes them.
+ */
+function resolveTarget(services: readonly ServiceSpec[], targetPort: string | number | null | undefined): { port: number; spec: ServicePort } | undefined {
+  const text = String(targetPort ?? '').trim();
+  const portOf = (list: readonly ServiceSpec[], num: number) => list.flatMap((s) => (s.ports ?? []).filter((p) => p.num === num))[0];
+  if (/^[0-9]+$/.test(text)) {
+    const spec = portOf(services, Number(text));
+    return spec ? { port: Number(text), spec } : undefined;
+  }
+  const colon = text.indexOf(':');
+  const name = colon === -1 ? text : text.slice(0, colon);
+  const service = services.find((s) => s.metadata.name === name || s.id === name);
+  if (!service) return undefined;
+  const spec = colon === -1 ? (service.ports ?? []).find((p) => p.published) : portOf([service], Number(text.slice(colon + 1)));
+  return spec && typeof spec.num === 'number' ? { port: spec.num, spec } : undefined;
+}
+
 function decide(options: RouterOptions, request: IncomingMessage): Decision {
   const host = (request.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
   const route = options.state.data.routes.find((r) => r.domain.toLowerCase() === host);
@@ -47,11 +70,9 @@ function decide(options: RouterOptions, request: IncomingMessage): Decision {
   const path = route.paths.filter((p) => matches(p, url.pathname)).sort((a, b) => b.path.length - a.path.length)[0];
   if (!path) return { status: 404, message: `no path of ${host} matches ${url.pathname}` };
   if (path.targetContent) return { status: 501, message: 'content routes (room storage) are not emulated by the sandbox' };
-  const port = Number(path.targetPort);
-  if (!Number.isInteger(port)) return { status: 502, message: `the route names port ${String(path.targetPort)}, which the sandbox does not resolve` };
-
-  const spec = (options.state.data.services[room] ?? []).flatMap((s) => (s.ports ?? []).filter((p) => p.num === port))[0];
-  if (!spec) return { status: 503, message: `no service in room ${room} has port ${port}`, headers: { 'retry-after': '1' } };
+  const target = resolveTarget(options.state.data.services[room] ?? [], path.targetPort);
+  if (!target) return { status: 503, message: `no service in room ${room} serves ${String(path.targetPort)}`, headers: { 'retry-after': '1' } };
+  const { port, spec } = target;
   if (!spec.published) return { status: 404, message: `port ${port} is not published` };
   if (!spec.public) {
     const auth = request.headers.authorization;

@@ -1,8 +1,8 @@
 /**
- * Python's notions of whitespace and digits, as the MeshAgent CLI applies them (`str.strip()`, `str.isdigit()`),
- * so a value the CLI accepts is accepted here and one it refuses is refused. JavaScript's `trim()` and `[0-9]`
- * differ: `trim()` also removes U+FEFF and keeps U+001C-U+001F and U+0085; `isdigit()` is true for every decimal
- * digit of any script and for digits such as superscripts and circled numbers.
+ * Python's notions of whitespace and digits, as the MeshAgent CLI applies them (`str.strip()`, `str.isdigit()`,
+ * `str.isdecimal()`, `int()`), so a value the CLI accepts is accepted here and one it refuses is refused. JavaScript's
+ * `trim()` and `[0-9]` differ: `trim()` also removes U+FEFF and keeps U+001C-U+001F and U+0085; `isdecimal()` is
+ * true for the decimal digits of every script, and `isdigit()` also for digits such as superscripts and circled ones.
  */
 
 /** The characters `str.isspace()` is true for (the same in every Python 3 since Unicode 6.3). */
@@ -11,16 +11,32 @@ const PYTHON_WHITESPACE = new Set([
   0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
 ]);
 
-/**
- * The code points `str.isdigit()` is true for (Numeric_Type Decimal or Digit), as hexadecimal ranges, from Python
- * 3.13 (Unicode 15.1), the oldest Python the CLI runs on. A fixed table, so the answer does not change with the
- * Unicode version of the Node.js that runs this.
- */
-const PYTHON_DIGIT_RANGES =
-  '30-39 b2-b3 b9 660-669 6f0-6f9 7c0-7c9 966-96f 9e6-9ef a66-a6f ae6-aef b66-b6f be6-bef c66-c6f ce6-cef d66-d6f de6-def e50-e59 ed0-ed9 f20-f29 1040-1049 1090-1099 1369-1371 17e0-17e9 1810-1819 1946-194f 19d0-19da 1a80-1a89 1a90-1a99 1b50-1b59 1bb0-1bb9 1c40-1c49 1c50-1c59 2070 2074-2079 2080-2089 2460-2468 2474-247c 2488-2490 24ea 24f5-24fd 24ff 2776-277e 2780-2788 278a-2792 a620-a629 a8d0-a8d9 a900-a909 a9d0-a9d9 a9f0-a9f9 aa50-aa59 abf0-abf9 ff10-ff19 104a0-104a9 10a40-10a43 10d30-10d39 10e60-10e68 11052-1105a 11066-1106f 110f0-110f9 11136-1113f 111d0-111d9 112f0-112f9 11450-11459 114d0-114d9 11650-11659 116c0-116c9 11730-11739 118e0-118e9 11950-11959 11c50-11c59 11d50-11d59 11da0-11da9 11f50-11f59 16a60-16a69 16ac0-16ac9 16b50-16b59 1d7ce-1d7ff 1e140-1e149 1e2f0-1e2f9 1e4f0-1e4f9 1e950-1e959 1f100-1f10a 1fbf0-1fbf9'
+/** Hexadecimal code point ranges, `first-last` or one code point, separated by spaces. */
+function ranges(text: string): readonly (readonly [number, number])[] {
+  return text
     .split(' ')
     .map((range) => range.split('-').map((hex) => Number.parseInt(hex, 16)))
     .map(([first = 0, last = first]) => [first, last] as const);
+}
+
+/*
+ * Fixed tables from Python 3.13 (Unicode 15.1), the oldest Python the CLI runs on, so the answers do not change with
+ * the Unicode version of the Node.js that runs this. Each decimal range is whole runs of 0 to 9, so a digit's value
+ * is its distance from the range's start, modulo 10.
+ */
+/** `str.isdecimal()`: Numeric_Type Decimal. */
+const DECIMAL_RANGES = ranges(
+  '30-39 660-669 6f0-6f9 7c0-7c9 966-96f 9e6-9ef a66-a6f ae6-aef b66-b6f be6-bef c66-c6f ce6-cef d66-d6f de6-def e50-e59 ed0-ed9 f20-f29 1040-1049 1090-1099 17e0-17e9 1810-1819 1946-194f 19d0-19d9 1a80-1a89 1a90-1a99 1b50-1b59 1bb0-1bb9 1c40-1c49 1c50-1c59 a620-a629 a8d0-a8d9 a900-a909 a9d0-a9d9 a9f0-a9f9 aa50-aa59 abf0-abf9 ff10-ff19 104a0-104a9 10d30-10d39 11066-1106f 110f0-110f9 11136-1113f 111d0-111d9 112f0-112f9 11450-11459 114d0-114d9 11650-11659 116c0-116c9 11730-11739 118e0-118e9 11950-11959 11c50-11c59 11d50-11d59 11da0-11da9 11f50-11f59 16a60-16a69 16ac0-16ac9 16b50-16b59 1d7ce-1d7ff 1e140-1e149 1e2f0-1e2f9 1e4f0-1e4f9 1e950-1e959 1fbf0-1fbf9',
+);
+/** `str.isdigit()` but not `isdecimal()`: Numeric_Type Digit. */
+const OTHER_DIGIT_RANGES = ranges(
+  'b2-b3 b9 1369-1371 19da 2070 2074-2079 2080-2089 2460-2468 2474-247c 2488-2490 24ea 24f5-24fd 24ff 2776-277e 2780-2788 278a-2792 10a40-10a43 10e60-10e68 11052-1105a 1f100-1f10a',
+);
+
+function inRanges(table: readonly (readonly [number, number])[], char: string): readonly [number, number] | undefined {
+  const code = char.codePointAt(0) ?? -1;
+  return table.find(([first, last]) => code >= first && code <= last);
+}
 
 function isPythonSpace(char: string): boolean {
   return PYTHON_WHITESPACE.has(char.codePointAt(0) ?? -1);
@@ -36,11 +52,21 @@ export function pyStrip(value: string): string {
   return chars.slice(start, end).join('');
 }
 
-/** `str.isdigit()`: at least one character, and every character a digit. */
+/** `str.isdecimal()`: at least one character, and every character a decimal digit of some script. */
+export function pyIsDecimal(value: string): boolean {
+  return value !== '' && [...value].every((char) => inRanges(DECIMAL_RANGES, char) !== undefined);
+}
+
+/** `str.isdigit()`: at least one character, and every character a digit (decimal, or such as ² or ①). */
 export function pyIsDigit(value: string): boolean {
-  if (value === '') return false;
-  return [...value].every((char) => {
-    const code = char.codePointAt(0) ?? -1;
-    return PYTHON_DIGIT_RANGES.some(([first, last]) => code >= first && code <= last);
-  });
+  return value !== '' && [...value].every((char) => inRanges(DECIMAL_RANGES, char) ?? inRanges(OTHER_DIGIT_RANGES, char));
+}
+
+/** `int(value)` of a string `pyIsDecimal` accepts: the digits of any script, read in base 10. */
+export function pyDecimalValue(value: string): number {
+  return [...value].reduce((total, char) => {
+    const range = inRanges(DECIMAL_RANGES, char);
+    if (range === undefined) throw new Error(`not a decimal digit: ${char}`);
+    return total * 10 + (((char.codePointAt(0) ?? 0) - range[0]) % 10);
+  }, 0);
 }

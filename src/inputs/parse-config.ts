@@ -18,6 +18,7 @@ import {
   parsePorts,
   parseRoomMounts,
 } from './list-parsers.js';
+import { parseExtraPorts } from './route-parsers.js';
 import { readRawInputs, type InputSource, type RawInputs } from './raw-inputs.js';
 import type { ShipConfig } from './ship-config.js';
 import { INPUTS, type InputName } from './spec.js';
@@ -204,6 +205,7 @@ function serviceSettings(raw: Raw, ctx: IssueContext, deploy: boolean): ShipConf
     liveness,
     public: parseBoolean('public', raw.public, ctx) ?? false,
     domain: parseDomain(raw.domain, ctx),
+    extraPorts: parseExtraPorts(raw['extra-ports'], ctx),
     validationMode: parseChoice(
       'validation-mode',
       raw['validation-mode'],

@@ -70,6 +70,7 @@ export const INPUTS = [
   { name: 'liveness', group: 'Service', kind: 'string', summary: 'liveness path of http ports, starting with /' },
   { name: 'public', group: 'Service', kind: 'boolean', default: 'false', summary: 'published ports need no participant token' },
   { name: 'domain', group: 'Service', kind: 'string', summary: 'domain to route to the service; the service URL is https://<domain>' },
+  { name: 'extra-ports', group: 'Service', kind: 'list', summary: 'more paths on the domain, TARGET:/path (TARGET: PORT, SERVICE or SERVICE:PORT)' },
   { name: 'validation-mode', group: 'Service', kind: 'string', default: 'default', summary: 'request validation: default, cookie, or none' },
   { name: 'template', group: 'Service', kind: 'string', default: 'agent', summary: 'container template: agent or none' },
   {

@@ -17,7 +17,7 @@ import { ShipError, formatError, shown } from '../errors.js';
 import { Stopped, throwIfStopped } from '../stop.js';
 import { HttpError } from '../http.js';
 import { isStatus, type MeshagentClient } from './client.js';
-import { claimRoute, findServiceDomain, finishRoute, planRoute, type RouteAction, type RoutePlan } from './route.js';
+import { claimRoute, findServiceDomain, finishRoute, planRoute, warnUnresolvedExtraPorts, type RouteAction, type RoutePlan } from './route.js';
 import type { ImageFacts } from './image-facts.js';
 import { SERVICE_ID_ANNOTATION } from './service-annotations.js';
 import type { ServiceOptions } from './service-options.js';
@@ -98,7 +98,11 @@ export async function deployService(request: DeployRequest): Promise<DeployedSer
   const existing = roomExists ? await findExistingService(client, room, serviceName) : undefined;
   let built = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing });
   const domain = await chooseDomain(request, built, existing);
-  let route: RoutePlan | undefined = domain ? await planRoute(client, { domain: domain.name, room, serviceName, port: domain.port, log }) : undefined;
+  const extraPorts = request.options.extraPorts ?? [];
+  let route: RoutePlan | undefined = domain
+    ? await planRoute(client, { domain: domain.name, room, serviceName, port: domain.port, extraPorts, log })
+    : undefined;
+  if (domain) await warnUnresolvedExtraPorts(client, room, built.spec, extraPorts, log);
   throwIfStopped(signal);
 
   // 2. Write, each write with the one that takes it back.
@@ -378,7 +382,7 @@ async function chooseDomain(request: DeployRequest, built: Built, existing: Serv
 function reusableRoutePort(request: DeployRequest, spec: ServiceSpec): number | undefined {
   if (defaultPorts(request.image, request.options).length === 0) return undefined;
   try {
-    return routeTargetPort(spec.ports ?? []);
+    return routeTargetPort(spec.ports ?? [], request.options.extraPorts);
   } catch {
     return undefined;
   }

@@ -42,7 +42,7 @@ export function buildServiceSpec(request: ServiceSpecRequest): BuiltServiceSpec 
   const container = buildContainer(name, image, options, existing?.container ?? undefined);
   const ports = buildPorts(name, image, options, existing);
   checkVolumesMounted(image, container.storage ?? undefined);
-  const routePort = options.domain === undefined ? undefined : routeTargetPort(ports);
+  const routePort = options.domain === undefined ? undefined : routeTargetPort(ports, options.extraPorts);
 
   const base: ServiceSpec = existing ? { ...existing, external: null } : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
   const spec: ServiceSpec = {

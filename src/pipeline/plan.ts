@@ -73,6 +73,8 @@ async function planDeploy(config: ShipConfig, target: Target, access: PushAccess
   lines.push(
     `domain     ${service.domain ? `https://${service.domain}${offline ? '' : await routeNote(client, service.domain, room, target.serviceName)}` : 'none'}`,
   );
+  // Extra paths are routed beside / on the domain.
+  if (service.domain) for (const extra of service.extraPorts ?? []) lines.push(`  + path ${extra.path} -> ${extra.target}`);
   return lines;
 }
 

@@ -283,6 +283,73 @@ describe('domain', () => {
     expect(await routeDomain(client(), { domain: 'exact.sandbox.test', room: 'routes', serviceName: 'sandbox-web', port: 8080 })).toBe('unchanged');
   });
 
+  it('routes extra paths on the domain as the CLI does: / to the one port no extra path names, then each path to its target', async () => {
+    logs.length = 0;
+    const extraPorts = [
+      { target: 3001, path: '/messages' },
+      { target: 'extra-web:8080', path: '/api' },
+      { target: 'assistant', path: '/chat' },
+    ];
+    const deployed = await deployService(
+      request({
+        room: 'routes',
+        serviceName: 'extra-web',
+        options: options({
+          domain: 'extra.sandbox.test',
+          ports: [
+            { num: 8080, type: 'http' },
+            { num: 3001, type: 'http' },
+          ],
+          extraPorts,
+        }),
+      }),
+    );
+    expect(deployed.routeAction).toBe('created');
+    expect(sandbox.state.data.routes.find((r) => r.domain === 'extra.sandbox.test')?.paths).toEqual([
+      { path: '/', pathType: 'prefix', targetPort: '8080' },
+      { path: '/messages', pathType: 'prefix', targetPort: 3001 },
+      { path: '/api', pathType: 'prefix', targetPort: 'extra-web:8080' },
+      { path: '/chat', pathType: 'prefix', targetPort: 'assistant' },
+    ]);
+    // This service publishes 3001 and 8080 once deployed; no service of the room is called assistant.
+    expect(logs.filter((line) => line.startsWith('Warning:'))).toEqual([
+      'Warning: no service currently matches target assistant in room routes; route path /chat may not resolve.',
+    ]);
+    // Again: the paths match, nothing to write.
+    const again = await deployService(
+      request({
+        room: 'routes',
+        serviceName: 'extra-web',
+        options: options({
+          domain: 'extra.sandbox.test',
+          ports: [
+            { num: 8080, type: 'http' },
+            { num: 3001, type: 'http' },
+          ],
+          extraPorts,
+        }),
+      }),
+    );
+    expect(again.routeAction).toBe('unchanged');
+    // Without the extra paths, the route is updated to / alone; with two ports and no extra path naming one, / has no single port.
+    const error = await shipError(
+      deployService(
+        request({
+          room: 'routes',
+          serviceName: 'extra-web',
+          options: options({
+            domain: 'extra.sandbox.test',
+            ports: [
+              { num: 8080, type: 'http' },
+              { num: 3001, type: 'http' },
+            ],
+          }),
+        }),
+      ),
+    );
+    expect(error.message).toBe('domain requires exactly one published service port; the service has multiple published ports');
+  });
+
   it('reads a route stored before RouteSpec (answered flat) and routes it as any other, in any case of its domain', async () => {
     const legacy = (domain: string, port: string) =>
       fetch(`${sandbox.apiUrl}/_sandbox/legacy-routes`, {

@@ -256,6 +256,37 @@ describe('service inputs', () => {
     expect(errors({ ports: '80\n80/http' })).toEqual(['ports: line 2 repeats port 80']);
   });
 
+  it("parses extra-ports with the CLI's rules and words: PORT, SERVICE or SERVICE:PORT, then :/path", () => {
+    expect(config({ 'extra-ports': '3001:/messages\nassistant:/chat\n assistant:8080:/api/v1 \n# note' }).service.extraPorts).toEqual([
+      { target: 3001, path: '/messages' },
+      { target: 'assistant', path: '/chat' },
+      { target: 'assistant:8080', path: '/api/v1' },
+    ]);
+    // Python's isdecimal() and int(): the digits of any script.
+    expect(config({ 'extra-ports': '\uff13\uff10\uff10\uff11:/x' }).service.extraPorts).toEqual([{ target: 3001, path: '/x' }]);
+    expect(config({}).service.extraPorts).toEqual([]);
+    expect(
+      errors({
+        'extra-ports': ['3001', ':/x', 'a/b:/x', '0:/x', 'a:b:c:/x', ':8080:/x', 'svc::/x', 'svc:x1:/x', 'svc:0:/x', '3001:/', '3001://x', '1:/x\n2:/x'].join(
+          '\n',
+        ),
+      }),
+    ).toEqual([
+      'extra-ports: line 1: extra-ports must use TARGET:/path, for example 3001:/messages or assistant:/messages (got "3001")',
+      'extra-ports: line 2: extra-ports target must not be empty',
+      'extra-ports: line 3: extra-ports target must not contain /',
+      'extra-ports: line 4: extra-ports PORT must be positive',
+      'extra-ports: line 5: extra-ports target must be PORT, SERVICE, or SERVICE:PORT',
+      'extra-ports: line 6: extra-ports service name must not be empty',
+      'extra-ports: line 7: extra-ports service port must not be empty',
+      'extra-ports: line 8: extra-ports service port must be an integer',
+      'extra-ports: line 9: extra-ports service port must be positive',
+      'extra-ports: line 10: extra-ports path must not be /',
+      'extra-ports: line 11: extra-ports path must not contain //',
+      'extra-ports: line 13: extra-ports path is duplicated: /x',
+    ]);
+  });
+
   it('checks liveness, domain, validation mode, template and wait', () => {
     expect(errors({ liveness: 'healthz' })).toEqual(["liveness must start with '/'"]);
     // Kept as given once stripped, as the CLI keeps it: case and a trailing dot included.
@@ -344,6 +375,7 @@ describe('reporting', () => {
       'liveness',
       'public',
       'domain',
+      'extra-ports',
       'validation-mode',
       'template',
       'wait',

@@ -485,6 +485,29 @@ describe('domain', () => {
     );
   });
 
+  it('does not count a port an extra path routes to by number, as the CLI does not (a service target does not count)', () => {
+    const two = { exposedPorts: ['80/tcp', '3001/tcp'] };
+    expect(build({ domain: 'web.acme.test', extraPorts: [{ target: 3001, path: '/messages' }] }, undefined, two).routePort).toBe(80);
+    expect(error(() => build({ domain: 'web.acme.test', extraPorts: [{ target: 'acme-web:3001', path: '/m' }] }, undefined, two)).message).toContain(
+      'multiple published ports',
+    );
+    expect(
+      error(() =>
+        build(
+          {
+            domain: 'web.acme.test',
+            extraPorts: [
+              { target: 80, path: '/a' },
+              { target: 3001, path: '/b' },
+            ],
+          },
+          undefined,
+          two,
+        ),
+      ).message,
+    ).toContain('the service has none');
+  });
+
   it('ignores unpublished and wildcard ports', () => {
     expect(
       routeTargetPort([
