@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1479);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1976);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +67403,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1479:
+/***/ 1976:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -80183,6 +80183,62 @@ function pyDecimalValue(value) {
         return total * 10 + (((char.codePointAt(0) ?? 0) - range[0]) % 10);
     }, 0);
 }
+/** `shlex.quote`: a word as a POSIX shell reads it back, quoted only when it holds more than `\w@%+=:,./-` (ASCII). */
+function pyShlexQuote(word) {
+    if (word === '')
+        return "''";
+    return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'"'"'`)}'`;
+}
+/**
+ * `shlex.split(text, comments=False, posix=True)`: words split at spaces, tabs and line ends; `'...'` literal, `"..."` with `\`
+ * escaping only `"` and `\`, `\` outside quotes escaping any character. Throws on an unclosed quote or a trailing
+ * `\`, as shlex does ("No closing quotation", "No escaped character").
+ */
+function pyShlexSplit(text) {
+    const words = [];
+    let word;
+    let quote;
+    const chars = [...text];
+    for (let i = 0; i < chars.length; i++) {
+        const char = chars[i] ?? '';
+        if (quote === "'") {
+            if (char === "'")
+                quote = undefined;
+            else
+                word += char;
+        }
+        else if (quote === '"') {
+            if (char === '"')
+                quote = undefined;
+            else if (char === '\\' && (chars[i + 1] === '"' || chars[i + 1] === '\\'))
+                word += chars[++i] ?? '';
+            else
+                word += char;
+        }
+        else if (char === "'" || char === '"') {
+            quote = char;
+            word ??= '';
+        }
+        else if (char === '\\') {
+            if (i + 1 >= chars.length)
+                throw new Error('No escaped character');
+            word = (word ?? '') + (chars[++i] ?? '');
+        }
+        else if (' \t\r\n'.includes(char)) {
+            if (word !== undefined)
+                words.push(word);
+            word = undefined;
+        }
+        else {
+            word = (word ?? '') + char;
+        }
+    }
+    if (quote !== undefined)
+        throw new Error('No closing quotation');
+    if (word !== undefined)
+        words.push(word);
+    return words;
+}
 
 ;// CONCATENATED MODULE: ./src/reference.ts
 /**
@@ -84824,6 +84880,120 @@ const Room = object({
     enabled: schemas_boolean().nullish(),
 });
 
+;// CONCATENATED MODULE: ./src/meshagent/image-runtime.ts
+/**
+ * Runtime-label images, as the MeshAgent CLI deploys them (cli image.py:1398-1474, 1929-1970; api
+ * image_runtime.py): an image labelled `meshagent.runtime=python` or `=node` is not run itself. The service runs the
+ * runtime image rooms keep cached (`meshagent/python:default`, `meshagent/node:default`) with the shipped image
+ * mounted read-only at /app (its `app` folder), started as the launcher (`python`, `node`) followed by ENTRYPOINT and
+ * CMD (no second launcher when the command already starts with it), in the image's WORKDIR (default /app), with the
+ * image's ENV as the environment's defaults. The CLI's own project templates are such images, `FROM scratch`.
+ */
+
+
+
+const IMAGE_RUNTIME_LABEL = 'meshagent.runtime';
+const MOUNT_PATH = '/app';
+const MOUNT_SUBPATH = 'app';
+const RUNTIMES = {
+    python: { baseImage: 'meshagent/python:default', launcher: ['python'] },
+    node: { baseImage: 'meshagent/node:default', launcher: ['node'] },
+};
+/**
+ * The runtime an image asks for, or undefined: no label, or a value that names no runtime (the CLI then deploys the
+ * image as it is). `what` names the image in errors: "packed Dockerfile final stage" or "image <ref>".
+ */
+function imageRuntime(source, what) {
+    const label = source.labels[IMAGE_RUNTIME_LABEL];
+    if (label === undefined)
+        return undefined;
+    const name = pyStrip(label).toLowerCase();
+    if (name !== 'python' && name !== 'node')
+        return undefined;
+    const runtime = RUNTIMES[name];
+    const entrypoint = words(source.entrypoint);
+    const cmd = words(source.cmd);
+    const startup = entrypoint ?? cmd;
+    const args = entrypoint !== undefined ? (cmd ?? []) : [];
+    if (startup === undefined) {
+        throw new ShipError(`${what} uses ${IMAGE_RUNTIME_LABEL}=${name} but does not define CMD or ENTRYPOINT`, {
+            hint: `add the command that starts the app, e.g. CMD ["main.py"]: the service runs ${runtime.launcher.join(' ')} followed by it`,
+        });
+    }
+    const tokens = startsWithLauncher(startup, runtime.launcher) ? [...startup, ...args] : [...runtime.launcher, ...startup, ...args];
+    const env = new Map(source.env);
+    return {
+        name,
+        baseImage: runtime.baseImage,
+        command: tokens.map(pyShlexQuote).join(' '),
+        workingDir: source.workingDir || MOUNT_PATH,
+        env: [...env].map(([envName, value]) => ({ name: envName, value })),
+        mountPath: MOUNT_PATH,
+        mountSubpath: MOUNT_SUBPATH,
+    };
+}
+/** A command list, or undefined for none (an empty list is none, as an empty CMD line is to the CLI). */
+function words(list) {
+    return list === undefined || list.length === 0 ? undefined : list;
+}
+/** The command already starts with the launcher: its first word's file name is the launcher's (`/usr/bin/python`). */
+function startsWithLauncher(tokens, launcher) {
+    if (tokens.length < launcher.length)
+        return false;
+    if (external_node_path_.posix.basename(tokens[0] ?? '') !== external_node_path_.posix.basename(launcher[0] ?? ''))
+        return false;
+    return launcher.slice(1).every((word, index) => tokens[index + 1] === word);
+}
+/** The PATH builders put into every image config, FROM scratch too (BuildKit, buildah): no author's ENV. */
+const BUILDER_DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/**
+ * The runtime source of an image config: its Labels, Entrypoint, Cmd and WorkingDir, and as ENV either `env` (the
+ * ENV lines of the Dockerfile it was built from, all the CLI reads) or the config's Env without the PATH builders
+ * add (the config cannot tell an author's ENV from its base image's).
+ */
+function runtimeSourceOfConfig(config, env) {
+    const configEnv = (config.Env ?? []).flatMap((entry) => {
+        const eq = entry.indexOf('=');
+        return eq <= 0 ? [] : [[entry.slice(0, eq), entry.slice(eq + 1)]];
+    });
+    return {
+        labels: config.Labels ?? {},
+        entrypoint: config.Entrypoint ?? undefined,
+        cmd: config.Cmd ?? undefined,
+        workingDir: config.WorkingDir ?? undefined,
+        env: env ?? configEnv.filter(([name, value]) => !(name === 'PATH' && value === BUILDER_DEFAULT_PATH)),
+    };
+}
+/**
+ * The image a service runs, as shipped: for a runtime-label deploy the image mounted at /app (the container runs the
+ * runtime image), else the container's image. How a ship recognizes its own service, and the image it runs now.
+ */
+function shippedImage(spec) {
+    const image = spec.container?.image;
+    if (typeof image !== 'string')
+        return undefined;
+    if (!Object.values(RUNTIMES).some((runtime) => runtime.baseImage === image))
+        return image;
+    const mounted = spec.container?.storage?.images?.find((mount) => mount.path === MOUNT_PATH && mount.subpath === MOUNT_SUBPATH);
+    return mounted?.image ?? image;
+}
+/** Whether a service runs this image (itself, or mounted for its runtime), pinned the same: how a deploy knows its own write. */
+function runsImage(spec, ref) {
+    const image = shippedImage(spec);
+    return image !== undefined && imageMountRef(image) === imageMountRef(ref);
+}
+/** `name:tag@digest` → `name@digest`, as the CLI writes a pinned image mount (`_canonical_image_mount_ref`, cli image.py:2463-2482). */
+function imageMountRef(ref) {
+    const trimmed = ref.trim();
+    const at = trimmed.lastIndexOf('@');
+    if (at === -1 || !trimmed.slice(at + 1).includes(':'))
+        return trimmed;
+    const name = trimmed.slice(0, at);
+    const colon = name.lastIndexOf(':');
+    const untagged = colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
+    return `${untagged}@${trimmed.slice(at + 1)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/meshagent/wire-route.ts
 /**
  * Routes (meshagent-api specs/service.py RouteSpec, 499-708; client.py Route, 694-720): a domain sent to a room's
@@ -85331,6 +85501,7 @@ function dumpServiceSpec(spec) {
 
 
 
+
 const enc = encodeURIComponent;
 class MeshagentClient {
     options;
@@ -85451,12 +85622,14 @@ class MeshagentClient {
         });
         return response.status === 404 ? undefined : response.json(ServiceRecord);
     }
-    /** The image the room's service of this name runs now; undefined when there is no such service. */
+    /**
+     * The image the room's service of this name runs now, as shipped (for a runtime-label image, the one mounted for
+     * its runtime); undefined when there is no such service.
+     */
     async serviceImage(room, name) {
         const service = await this.findService(room, name);
         // Records are read leniently (ServiceRecord types only id and metadata), so the container is looked at here.
-        const image = service?.container?.image;
-        return typeof image === 'string' ? image : undefined;
+        return service === undefined ? undefined : shippedImage(service);
     }
     async getService(room, id) {
         return (await this.call({ method: 'GET', url: `${this.services(room)}/${enc(id)}`, what: `read service ${id}` })).json(ServiceRecord);
@@ -89413,6 +89586,7 @@ function routeTargetPort(ports, extraPorts = []) {
  */
 
 
+
 /** The env vars `meshagent-token` fills with a participant token, in the CLI's order. */
 const TOKEN_ENV_NAMES = ['MESHAGENT_TOKEN', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GROK_API_KEY', 'XAI_API_KEY'];
 /** Scopes a run-as account needs to resolve secret env vars. */
@@ -89426,7 +89600,7 @@ function buildContainer(name, image, options, existing) {
         if (!runAs?.email.includes('@'))
             throw new ShipError('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
     }
-    const environment = buildEnvironment(name, options);
+    const environment = buildEnvironment(name, options, image.runtime?.env ?? []);
     // The checks and the secret scopes apply to the env the service will run with, new or kept.
     const effective = environment ?? existing?.environment ?? undefined;
     checkEnvironment(effective, runAs);
@@ -89434,7 +89608,9 @@ function buildContainer(name, image, options, existing) {
     const runAsWithScopes = runAs && usesSecrets ? { ...runAs, scopes: unique([...(runAs.scopes ?? DEFAULT_RUN_AS_SCOPES), ...SECRET_SCOPES]) } : runAs;
     const container = {
         ...(existing ?? { private: true }),
-        image: image.ref,
+        // A runtime-label image runs in its runtime image, from the command and folder the runtime gives.
+        image: image.runtime?.baseImage ?? image.ref,
+        ...(image.runtime ? { command: image.runtime.command, working_dir: image.runtime.workingDir } : {}),
         template: options.template,
     };
     if (environment !== undefined)
@@ -89456,7 +89632,7 @@ function unique(values) {
  * rewrites identities only in the list it builds, never in the existing service's env (cli image.py:1821-1873,
  * 4925-4937).
  */
-function buildEnvironment(name, options) {
+function buildEnvironment(name, options, defaults) {
     const identityOverride = options.identity?.trim();
     if (identityOverride === '') {
         throw new ShipError('identity cannot be empty', { input: 'identity', hint: 'remove identity to use the service name, or name an agent identity' });
@@ -89467,7 +89643,8 @@ function buildEnvironment(name, options) {
         // Map keeps the first position of a name; a later entry replaces its value, as the CLI's upsert does.
         byName.set(entry.name, entry);
     };
-    for (const variable of options.env ?? [])
+    // A runtime-label image's ENV comes first, as the defaults the inputs override (cli image.py:1821-1873).
+    for (const variable of [...defaults, ...(options.env ?? [])])
         put({ name: variable.name, value: variable.value });
     for (const secret of options.envSecrets ?? [])
         put({ name: secret.name, secret: { id: secret.secretId } });
@@ -89525,21 +89702,42 @@ function buildStorage(image, options, existing) {
         if (emptyDirs)
             storage.empty_dirs = emptyDirs;
     }
+    if (image.runtime)
+        storage = withRuntimeMount(image, storage);
     // A mount of the image being deployed runs the same digest as the service, as the CLI pins it.
     if (storage?.images)
         storage.images = storage.images.map((m) => (m.image === image.tag ? { ...m, image: imageMountRef(image.ref) } : m));
     return storage;
 }
-/** `name:tag@digest` → `name@digest`, as the CLI writes a pinned image mount (`_canonical_image_mount_ref`, cli image.py:2463-2482). */
-function imageMountRef(ref) {
-    const trimmed = ref.trim();
-    const at = trimmed.lastIndexOf('@');
-    if (at === -1 || !trimmed.slice(at + 1).includes(':'))
-        return trimmed;
-    const name = trimmed.slice(0, at);
-    const colon = name.lastIndexOf(':');
-    const untagged = colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
-    return `${untagged}@${trimmed.slice(at + 1)}`;
+/**
+ * The shipped image mounted at /app for its runtime, as the CLI adds it (cli image.py:1929-1970): /app must be free
+ * of room, file and empty-dir mounts and of image mounts of another subpath; an image mount there of the same
+ * subpath (or none) is replaced.
+ */
+function withRuntimeMount(image, storage) {
+    const runtime = image.runtime;
+    if (!runtime)
+        return storage ?? {};
+    const path = runtime.mountPath;
+    const what = image.built ? 'packed Dockerfile' : `image ${image.ref}`;
+    const refuse = (kind, input) => new ShipError(`${what} runtime injection requires ${path} to be free of ${kind}`, {
+        input,
+        hint: `the ${runtime.name} runtime mounts the image at ${path}: mount the other one elsewhere`,
+    });
+    if (storage?.room?.some((m) => m.path === path))
+        throw refuse('room mounts', 'room-mounts');
+    if (storage?.files?.some((m) => m.path === path))
+        throw refuse('file mounts', 'room-mounts');
+    if (storage?.empty_dirs?.some((m) => m.path === path))
+        throw refuse('empty-dir mounts', 'empty-dir-mounts');
+    const kept = (storage?.images ?? []).filter((m) => {
+        if (m.path !== path)
+            return true;
+        if (m.subpath != null && m.subpath !== runtime.mountSubpath)
+            throw refuse('conflicting image mounts', 'image-mounts');
+        return false;
+    });
+    return { ...storage, images: [...kept, { image: image.tag, path, subpath: runtime.mountSubpath, read_only: true }] };
 }
 /** posixpath.normpath, which the CLI applies to VOLUME and mount paths before comparing them. */
 function normalizeMountPath(path) {
@@ -89666,6 +89864,7 @@ class UndoLog {
  *
  * A room the run created is kept: it is empty, and a parallel job may be deploying into it.
  */
+
 
 
 
@@ -89827,7 +90026,7 @@ async function writeService(request, existing, built, undo) {
         if (!raced)
             throw error;
         const racedId = requireId(raced, serviceName);
-        if (raced.container?.image === request.image.ref) {
+        if (runsImage(raced, request.image.ref)) {
             undo.add(removeCreatedService(request, racedId));
             log(`Created service ${serviceName} (${racedId}) in room ${room}`);
             return { serviceId: racedId, created: true, built };
@@ -89917,8 +90116,8 @@ async function changedByAnother(request, name) {
     const now = await findExistingService(request.client, request.room, name);
     if (!now)
         return `service ${name} was left as it is: it was deleted meanwhile`;
-    if (now.container?.image !== request.image.ref)
-        return `service ${name} was left as it is: another deploy changed it meanwhile (it runs ${now.container?.image ?? 'no image'})`;
+    if (!runsImage(now, request.image.ref))
+        return `service ${name} was left as it is: another deploy changed it meanwhile (it runs ${shippedImage(now) ?? 'no image'})`;
     return undefined;
 }
 /** A create whose answer was lost: the service is deleted if it is there and runs this deploy's image. */
@@ -89934,7 +90133,7 @@ function removeUnsureCreate(request) {
         },
         run: async () => {
             const found = await findExistingService(client, room, serviceName);
-            if (found?.id && found.container?.image === request.image.ref)
+            if (found?.id && runsImage(found, request.image.ref))
                 await client.deleteService(room, found.id, serviceName);
         },
     };
@@ -90030,15 +90229,183 @@ function rolledBack(cause, report, service) {
     return new DeployRolledBack(`${why}; ROLLBACK FAILED, the deploy is left half-done: ${left.join('; ')}${undone}`, `put it right by hand: ${report.failed.map(({ step }) => step.leftover.fix).join('; ')}`, cause, { ...summary, rollback: 'failed' });
 }
 
+;// CONCATENATED MODULE: ./src/meshagent/dockerfile-stage.ts
+/**
+ * What a Dockerfile's final stage says about the image it builds, read as the MeshAgent CLI reads it before a
+ * build (cli image.py:1150-1357): instructions are logical lines (a trailing `\` joins the next, comments and blank
+ * lines between instructions skipped), every FROM starts over, and EXPOSE, VOLUME, LABEL, ENV, WORKDIR, ENTRYPOINT
+ * and CMD are taken from what follows the last FROM, their words split as Python's shlex splits them. A dry run
+ * uses it to plan from the Dockerfile alone; a real run reads the built image's config instead.
+ */
+
+
+/** `(INSTRUCTION, args)` for each logical line. */
+function instructions(text) {
+    const result = [];
+    let parts = [];
+    // Python's str.splitlines() line ends.
+    // eslint-disable-next-line no-control-regex -- those line ends are control characters
+    for (const raw of text.split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/)) {
+        const stripped = raw.trim();
+        if (parts.length === 0 && (stripped === '' || stripped.startsWith('#')))
+            continue;
+        let part = raw.trimEnd();
+        const continues = part.endsWith('\\');
+        if (continues)
+            part = part.slice(0, -1).trimEnd();
+        parts.push(part.trim());
+        if (continues)
+            continue;
+        const line = parts.filter((p) => p !== '').join(' ');
+        parts = [];
+        if (line === '')
+            continue;
+        const space = line.indexOf(' ');
+        result.push(space === -1 ? [line.toUpperCase(), ''] : [line.slice(0, space).toUpperCase(), line.slice(space + 1).trim()]);
+    }
+    return result;
+}
+/** `KEY=VALUE ...` pairs, or the old `KEY VALUE` form. */
+function assignments(args) {
+    const tokens = pyShlexSplit(args);
+    if (tokens.length === 2 && !(tokens[0] ?? '').includes('=')) {
+        const key = (tokens[0] ?? '').trim();
+        return key === '' ? [] : [[key, tokens[1] ?? '']];
+    }
+    return tokens.flatMap((token) => {
+        const eq = token.indexOf('=');
+        const key = eq === -1 ? '' : token.slice(0, eq).trim();
+        return key === '' ? [] : [[key, token.slice(eq + 1)]];
+    });
+}
+/** A JSON list of strings (the exec form), else the words of the shell form; undefined for none. */
+function commandWords(args) {
+    const stripped = args.trim();
+    if (stripped === '')
+        return undefined;
+    if (stripped.startsWith('[')) {
+        try {
+            const parsed = JSON.parse(stripped);
+            if (Array.isArray(parsed) && parsed.every((item) => typeof item === 'string'))
+                return parsed;
+        }
+        catch {
+            // not JSON: the shell form
+        }
+    }
+    const words = pyShlexSplit(stripped);
+    return words.length > 0 ? words : undefined;
+}
+function volumePaths(args) {
+    const stripped = args.trim();
+    if (stripped === '')
+        return [];
+    let paths;
+    if (stripped.startsWith('[')) {
+        try {
+            const parsed = JSON.parse(stripped);
+            if (Array.isArray(parsed) && parsed.every((item) => typeof item === 'string'))
+                paths = parsed;
+        }
+        catch {
+            // not JSON
+        }
+    }
+    return (paths ?? pyShlexSplit(stripped)).map(normalizeMountPath).filter((path) => path !== '');
+}
+/**
+ * The final stage's metadata, or that of the stage named `target` (the build's target input); throws (shlex's
+ * words) on an unclosed quote.
+ */
+function finalStage(text, target) {
+    let stage = empty();
+    let sawFrom = false;
+    let targeted;
+    for (const [instruction, args] of instructions(text)) {
+        if (instruction === 'FROM') {
+            sawFrom = true;
+            stage = empty();
+            // FROM [--platform=...] image [AS name]: stage names are matched without case, as builders match them.
+            const words = args.split(/\s+/);
+            const as = words.findIndex((word) => word.toLowerCase() === 'as');
+            if (target !== undefined && as !== -1 && words[as + 1]?.toLowerCase() === target.toLowerCase())
+                targeted = stage;
+            continue;
+        }
+        if (!sawFrom)
+            continue;
+        switch (instruction) {
+            case 'EXPOSE':
+                for (const token of pyShlexSplit(args)) {
+                    const slash = token.indexOf('/');
+                    const [port, protocol] = slash === -1 ? [token, ''] : [token.slice(0, slash), token.slice(slash + 1)];
+                    // The CLI takes str.isdigit() and int(); digits int() cannot read (such as ²) are skipped here.
+                    if (protocol.toLowerCase() === 'udp' || !pyIsDecimal(port))
+                        continue;
+                    const num = pyDecimalValue(port);
+                    if (num >= 1 && num <= 65535 && !stage.exposedPorts.includes(`${num}/tcp`))
+                        stage.exposedPorts.push(`${num}/tcp`);
+                }
+                break;
+            case 'VOLUME':
+                for (const path of volumePaths(args))
+                    if (!stage.volumes.includes(path))
+                        stage.volumes.push(path);
+                break;
+            case 'LABEL':
+                for (const [key, value] of assignments(args))
+                    stage.labels[key] = value;
+                break;
+            case 'ENV':
+                for (const [key, value] of assignments(args))
+                    stage.env.set(key, value);
+                break;
+            case 'WORKDIR': {
+                const next = pyShlexSplit(args)[0];
+                // posixpath.join, then normpath.
+                const base = stage.workingDir ?? '/';
+                if (next !== undefined)
+                    stage.workingDir = normalizeMountPath(next.startsWith('/') ? next : `${base}${base.endsWith('/') ? '' : '/'}${next}`);
+                break;
+            }
+            case 'ENTRYPOINT':
+                stage.entrypoint = commandWords(args);
+                break;
+            case 'CMD':
+                stage.cmd = commandWords(args);
+                break;
+        }
+    }
+    const chosen = targeted ?? stage;
+    return { ...chosen, env: [...chosen.env] };
+}
+function empty() {
+    return {
+        exposedPorts: [],
+        volumes: [],
+        labels: {},
+        env: new Map(),
+        workingDir: undefined,
+        entrypoint: undefined,
+        cmd: undefined,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/meshagent/image-facts.ts
-/** Image facts from an image config (its ExposedPorts and Volumes). */
-function imageFacts(ref, tag, config, built) {
+
+/**
+ * Image facts from an image config (its ExposedPorts, Volumes, and the runtime its label asks for). `env`: the ENV
+ * lines of the Dockerfile the image was built from, the runtime's defaults as the CLI reads them.
+ */
+function imageFacts(ref, tag, config, built, env) {
+    const settings = config.config ?? {};
     return {
         ref,
         tag,
-        exposedPorts: Object.keys(config.config?.ExposedPorts ?? {}),
-        volumes: Object.keys(config.config?.Volumes ?? {}),
+        exposedPorts: Object.keys(settings.ExposedPorts ?? {}),
+        volumes: Object.keys(settings.Volumes ?? {}),
         built,
+        runtime: imageRuntime(runtimeSourceOfConfig(settings, env), built ? 'packed Dockerfile final stage' : `image ${ref}`),
     };
 }
 
@@ -90051,17 +90418,27 @@ function imageFacts(ref, tag, config, built) {
 
 
 
+
+
+
+
 async function deployStage(run, pushed, room) {
     const { config, stop } = run;
     const { target, image, source } = pushed;
     const service = await run.stages.run('deploy', `Deploy ${target.serviceName} to room ${room}`, async () => {
         const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
+        const labelled = imageConfig.config?.Labels?.[IMAGE_RUNTIME_LABEL] !== undefined;
+        const env = labelled ? await dockerfileEnv(source.dockerfile, config.image.target) : undefined;
+        const facts = imageFacts(pushed.pushed.pinned, target.image, imageConfig, source.built, env);
+        const runtime = facts.runtime;
+        if (runtime)
+            run.log(`Runtime ${runtime.name}: the service runs ${runtime.baseImage} with ${facts.ref} mounted read-only at ${runtime.mountPath}`);
         const deploy = () => deployService({
             client: run.client,
             room,
             createRoom: config.service.createRoom,
             serviceName: target.serviceName,
-            image: imageFacts(pushed.pushed.pinned, target.image, imageConfig, source.built),
+            image: facts,
             options: config.service,
             log: run.log,
             signal: run.signal,
@@ -90072,8 +90449,124 @@ async function deployStage(run, pushed, room) {
     }, (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`);
     return { ...pushed, room, service };
 }
+/**
+ * The ENV lines of the Dockerfile stage the image was built from: a runtime-label image's env defaults, as the CLI
+ * reads them (the image config also holds its base image's ENV and the PATH builders add). None for an image that
+ * was not built here.
+ */
+async function dockerfileEnv(dockerfile, target) {
+    if (dockerfile === undefined)
+        return undefined;
+    try {
+        return finalStage(await (0,promises_.readFile)(dockerfile, 'utf8'), target).env;
+    }
+    catch (error) {
+        // shlex's refusal of a quote, as the CLI would meet it.
+        throw new ShipError(`the ENV lines of ${dockerfile} cannot be read: ${error instanceof Error ? error.message : String(error)}`, {
+            input: 'file',
+            hint: 'close the quotes of its LABEL, ENV, WORKDIR, EXPOSE, VOLUME, ENTRYPOINT and CMD lines',
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/build/dockerfile.ts
+/**
+ * Finds the Dockerfile of a build as the MeshAgent CLI does: the `file` input relative to the context, else
+ * `Containerfile`, else `Dockerfile`, in the context. The file must stay inside the context (links resolved),
+ * so a build never reads a Dockerfile from elsewhere on the machine.
+ */
+
+
+
+const DEFAULT_NAMES = ['Containerfile', 'Dockerfile'];
+async function isFile(path) {
+    return (await (0,promises_.stat)(path).catch(() => undefined))?.isFile() ?? false;
+}
+function inside(dir, path) {
+    const rel = (0,external_node_path_.relative)(dir, path);
+    return rel !== '' && !rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel);
+}
+async function resolveBuildFiles(context, file) {
+    const contextDir = await (0,promises_.realpath)((0,external_node_path_.resolve)(context)).catch(() => undefined);
+    if (contextDir === undefined || !(await (0,promises_.stat)(contextDir)).isDirectory()) {
+        throw new ShipError(`context ${context} is not a directory`, {
+            input: 'context',
+            hint: 'set context to the directory holding the Dockerfile and the files it copies',
+        });
+    }
+    if (file === undefined) {
+        for (const name of DEFAULT_NAMES) {
+            const candidate = (0,external_node_path_.join)(contextDir, name);
+            if (!(await isFile(candidate)))
+                continue;
+            const real = await (0,promises_.realpath)(candidate);
+            if (!inside(contextDir, real))
+                throw new ShipError('file must stay inside the context', { input: 'file', hint: `${name} links to a file outside the context` });
+            return { context: contextDir, dockerfile: real };
+        }
+        throw new ShipError(`no Dockerfile or Containerfile found in the context ${context}; add one or set the file input`, {
+            input: 'file',
+            hint: 'set file to the Dockerfile path relative to the context, e.g. file: docker/Dockerfile',
+        });
+    }
+    if ((0,external_node_path_.isAbsolute)(file))
+        throw new ShipError('file must be relative to the context', { input: 'file', hint: 'give the Dockerfile path relative to the context' });
+    const given = (0,external_node_path_.resolve)(contextDir, file);
+    if (!inside(contextDir, given))
+        throw new ShipError('file must stay inside the context', { input: 'file', hint: 'move the Dockerfile into the context, or widen the context' });
+    const real = await (0,promises_.realpath)(given).catch(() => undefined);
+    if (real === undefined || !(await isFile(real))) {
+        throw new ShipError(`Dockerfile does not exist: ${(0,external_node_path_.join)(context, file)}`, {
+            input: 'file',
+            hint: 'set file to the Dockerfile path relative to the context',
+        });
+    }
+    if (!inside(contextDir, real))
+        throw new ShipError('file must stay inside the context', { input: 'file', hint: `${file} links to a file outside the context` });
+    return { context: contextDir, dockerfile: real };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/plan-image.ts
+/**
+ * The image facts a dry run plans with, before anything is built: from the Dockerfile's final stage, read as the
+ * MeshAgent CLI reads it (its EXPOSE ports, VOLUMEs and a runtime label with its command, folder and ENV); for an
+ * image given by the image input, none (its config is read at deploy). The service runs what the build pushes, so
+ * its reference is a placeholder.
+ */
+
+
+
+
+
+async function plannedImage(config, ref, tag) {
+    const none = { ref, tag, exposedPorts: [], volumes: [], built: config.image.source === undefined };
+    if (config.image.source)
+        return { facts: none, known: false, source: 'the image config is read at deploy (ports, volumes, runtime label)' };
+    let text;
+    try {
+        const files = await resolveBuildFiles(config.image.context, config.image.file);
+        text = await (0,promises_.readFile)(files.dockerfile, 'utf8');
+    }
+    catch (error) {
+        if (!(error instanceof ShipError))
+            throw error;
+        return { facts: none, known: false, source: `the Dockerfile could not be read: ${error.message}` };
+    }
+    let stage;
+    try {
+        stage = finalStage(text, config.image.target);
+    }
+    catch (error) {
+        return { facts: none, known: false, source: `the Dockerfile could not be read: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    // A runtime label without CMD or ENTRYPOINT fails here with the CLI's words, as a real run fails at deploy.
+    const runtime = imageRuntime(stage, 'packed Dockerfile final stage');
+    return { facts: { ...none, exposedPorts: stage.exposedPorts, volumes: stage.volumes, runtime }, known: true, source: "the Dockerfile's final stage" };
+}
 
 ;// CONCATENATED MODULE: ./src/pipeline/plan.ts
+
+
 
 
 
@@ -90109,14 +90602,16 @@ async function planDeploy(config, target, access, client) {
     const existing = roomExists ? await findExistingService(client, room, target.serviceName) : undefined;
     const placeholder = `${target.registry}/${target.registryRepository}@<digest of this build>`;
     try {
-        // The image is not built in a dry run, so its exposed ports and volumes are unknown: the ports input or the
-        // running service's ports stand in.
-        const { spec } = buildServiceSpec({
-            serviceName: target.serviceName,
-            image: { ref: placeholder, tag: target.image, exposedPorts: [], volumes: [], built: image.source === undefined },
-            options: service,
-            existing,
-        });
+        // The image is not built in a dry run: its ports, volumes and runtime label come from the Dockerfile, as the CLI
+        // reads them; the ports input or the running service's ports stand in where it has none.
+        const planned = await plannedImage(config, placeholder, target.image);
+        const runtime = planned.facts.runtime;
+        if (runtime) {
+            lines.push(`runtime    ${runtime.name} (label ${IMAGE_RUNTIME_LABEL}): the service runs ${runtime.baseImage} with this image read-only at ${runtime.mountPath}, command ${runtime.command} in ${runtime.workingDir} (from ${planned.source})`);
+        }
+        else
+            lines.push(`runtime    ${planned.known ? `none: the image runs itself (from ${planned.source})` : `not known yet: ${planned.source}`}`);
+        const { spec } = buildServiceSpec({ serviceName: target.serviceName, image: planned.facts, options: service, existing });
         lines.push(`service    ${target.serviceName} ${offline ? 'would be created or updated (not looked up; no diff)' : `would be ${existing ? 'updated' : 'created'}`}`);
         // Both as the SDK sends them (defaults filled), so the diff is what the update changes; an invalid spec fails here.
         const sent = dumpServiceSpec(spec);
@@ -90663,63 +91158,6 @@ async function createWorkDir(env) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/build/dockerfile.ts
-/**
- * Finds the Dockerfile of a build as the MeshAgent CLI does: the `file` input relative to the context, else
- * `Containerfile`, else `Dockerfile`, in the context. The file must stay inside the context (links resolved),
- * so a build never reads a Dockerfile from elsewhere on the machine.
- */
-
-
-
-const DEFAULT_NAMES = ['Containerfile', 'Dockerfile'];
-async function isFile(path) {
-    return (await (0,promises_.stat)(path).catch(() => undefined))?.isFile() ?? false;
-}
-function inside(dir, path) {
-    const rel = (0,external_node_path_.relative)(dir, path);
-    return rel !== '' && !rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel);
-}
-async function resolveBuildFiles(context, file) {
-    const contextDir = await (0,promises_.realpath)((0,external_node_path_.resolve)(context)).catch(() => undefined);
-    if (contextDir === undefined || !(await (0,promises_.stat)(contextDir)).isDirectory()) {
-        throw new ShipError(`context ${context} is not a directory`, {
-            input: 'context',
-            hint: 'set context to the directory holding the Dockerfile and the files it copies',
-        });
-    }
-    if (file === undefined) {
-        for (const name of DEFAULT_NAMES) {
-            const candidate = (0,external_node_path_.join)(contextDir, name);
-            if (!(await isFile(candidate)))
-                continue;
-            const real = await (0,promises_.realpath)(candidate);
-            if (!inside(contextDir, real))
-                throw new ShipError('file must stay inside the context', { input: 'file', hint: `${name} links to a file outside the context` });
-            return { context: contextDir, dockerfile: real };
-        }
-        throw new ShipError(`no Dockerfile or Containerfile found in the context ${context}; add one or set the file input`, {
-            input: 'file',
-            hint: 'set file to the Dockerfile path relative to the context, e.g. file: docker/Dockerfile',
-        });
-    }
-    if ((0,external_node_path_.isAbsolute)(file))
-        throw new ShipError('file must be relative to the context', { input: 'file', hint: 'give the Dockerfile path relative to the context' });
-    const given = (0,external_node_path_.resolve)(contextDir, file);
-    if (!inside(contextDir, given))
-        throw new ShipError('file must stay inside the context', { input: 'file', hint: 'move the Dockerfile into the context, or widen the context' });
-    const real = await (0,promises_.realpath)(given).catch(() => undefined);
-    if (real === undefined || !(await isFile(real))) {
-        throw new ShipError(`Dockerfile does not exist: ${(0,external_node_path_.join)(context, file)}`, {
-            input: 'file',
-            hint: 'set file to the Dockerfile path relative to the context',
-        });
-    }
-    if (!inside(contextDir, real))
-        throw new ShipError('file must stay inside the context', { input: 'file', hint: `${file} links to a file outside the context` });
-    return { context: contextDir, dockerfile: real };
-}
-
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/build/process.ts
@@ -91178,7 +91616,14 @@ async function buildImage(config, target, options) {
         ...(options.signal ? { signal: options.signal } : {}),
     });
     const descriptor = await built.layout.resolve(built.ref);
-    return { layout: built.layout, descriptor, built: true, origin: `built by ${built.builder} from ${built.dockerfile}`, close: async () => { } };
+    return {
+        layout: built.layout,
+        descriptor,
+        built: true,
+        origin: `built by ${built.builder} from ${built.dockerfile}`,
+        dockerfile: built.dockerfile,
+        close: async () => { },
+    };
 }
 async function source_image_pullImage(reference, target, options) {
     // A reference without a registry means the project registry, with the shorthand's project key (as for the tag).

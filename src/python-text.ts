@@ -70,3 +70,46 @@ export function pyDecimalValue(value: string): number {
     return total * 10 + (((char.codePointAt(0) ?? 0) - range[0]) % 10);
   }, 0);
 }
+
+/** `shlex.quote`: a word as a POSIX shell reads it back, quoted only when it holds more than `\w@%+=:,./-` (ASCII). */
+export function pyShlexQuote(word: string): string {
+  if (word === '') return "''";
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'"'"'`)}'`;
+}
+
+/**
+ * `shlex.split(text, comments=False, posix=True)`: words split at spaces, tabs and line ends; `'...'` literal, `"..."` with `\`
+ * escaping only `"` and `\`, `\` outside quotes escaping any character. Throws on an unclosed quote or a trailing
+ * `\`, as shlex does ("No closing quotation", "No escaped character").
+ */
+export function pyShlexSplit(text: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: "'" | '"' | undefined;
+  const chars = [...text];
+  for (let i = 0; i < chars.length; i++) {
+    const char = chars[i] ?? '';
+    if (quote === "'") {
+      if (char === "'") quote = undefined;
+      else word += char;
+    } else if (quote === '"') {
+      if (char === '"') quote = undefined;
+      else if (char === '\\' && (chars[i + 1] === '"' || chars[i + 1] === '\\')) word += chars[++i] ?? '';
+      else word += char;
+    } else if (char === "'" || char === '"') {
+      quote = char;
+      word ??= '';
+    } else if (char === '\\') {
+      if (i + 1 >= chars.length) throw new Error('No escaped character');
+      word = (word ?? '') + (chars[++i] ?? '');
+    } else if (' \t\r\n'.includes(char)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else {
+      word = (word ?? '') + char;
+    }
+  }
+  if (quote !== undefined) throw new Error('No closing quotation');
+  if (word !== undefined) words.push(word);
+  return words;
+}

@@ -15,6 +15,7 @@ import {
   type CreateRoomRequest,
   type RepositoryTokenRequest,
 } from './wire.js';
+import { shippedImage } from './image-runtime.js';
 import { RoomRouteList, RouteAnswer, RouteSpec, type RouteRecord, type RouteSpecInput } from './wire-route.js';
 import { CreatedService, ServiceList, ServiceRecord, dumpServiceSpec, type ServiceSpec } from './wire-service.js';
 
@@ -178,12 +179,14 @@ export class MeshagentClient {
     return response.status === 404 ? undefined : response.json(ServiceRecord);
   }
 
-  /** The image the room's service of this name runs now; undefined when there is no such service. */
+  /**
+   * The image the room's service of this name runs now, as shipped (for a runtime-label image, the one mounted for
+   * its runtime); undefined when there is no such service.
+   */
   async serviceImage(room: string, name: string): Promise<string | undefined> {
     const service = await this.findService(room, name);
     // Records are read leniently (ServiceRecord types only id and metadata), so the container is looked at here.
-    const image = (service as { container?: { image?: unknown } | null } | undefined)?.container?.image;
-    return typeof image === 'string' ? image : undefined;
+    return service === undefined ? undefined : shippedImage(service as Parameters<typeof shippedImage>[0]);
   }
 
   async getService(room: string, id: string): Promise<ServiceRecord> {

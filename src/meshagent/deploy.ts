@@ -19,6 +19,7 @@ import { HttpError } from '../http.js';
 import { isStatus, type MeshagentClient } from './client.js';
 import { claimRoute, findServiceDomain, finishRoute, planRoute, warnUnresolvedExtraPorts, type RouteAction, type RoutePlan } from './route.js';
 import type { ImageFacts } from './image-facts.js';
+import { runsImage, shippedImage } from './image-runtime.js';
 import { SERVICE_ID_ANNOTATION } from './service-annotations.js';
 import type { ServiceOptions } from './service-options.js';
 import { defaultPorts, routeTargetPort } from './service-ports.js';
@@ -240,7 +241,7 @@ async function writeService(
     const raced = await findExistingService(client, room, serviceName);
     if (!raced) throw error;
     const racedId = requireId(raced, serviceName);
-    if (raced.container?.image === request.image.ref) {
+    if (runsImage(raced, request.image.ref)) {
       undo.add(removeCreatedService(request, racedId));
       log(`Created service ${serviceName} (${racedId}) in room ${room}`);
       return { serviceId: racedId, created: true, built };
@@ -329,8 +330,8 @@ function removeCreatedService(request: DeployRequest, id: string): UndoStep {
 async function changedByAnother(request: DeployRequest, name: string): Promise<string | undefined> {
   const now = await findExistingService(request.client, request.room, name);
   if (!now) return `service ${name} was left as it is: it was deleted meanwhile`;
-  if (now.container?.image !== request.image.ref)
-    return `service ${name} was left as it is: another deploy changed it meanwhile (it runs ${now.container?.image ?? 'no image'})`;
+  if (!runsImage(now, request.image.ref))
+    return `service ${name} was left as it is: another deploy changed it meanwhile (it runs ${shippedImage(now) ?? 'no image'})`;
   return undefined;
 }
 
@@ -347,7 +348,7 @@ function removeUnsureCreate(request: DeployRequest): UndoStep {
     },
     run: async () => {
       const found = await findExistingService(client, room, serviceName);
-      if (found?.id && found.container?.image === request.image.ref) await client.deleteService(room, found.id, serviceName);
+      if (found?.id && runsImage(found, request.image.ref)) await client.deleteService(room, found.id, serviceName);
     },
   };
 }

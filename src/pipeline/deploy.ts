@@ -3,7 +3,11 @@
  * would (meshagent/deploy.ts). A deploy that fails after writing takes back what it wrote, so the service that ran
  * before keeps running; a stop during the deploy completes the write in flight first.
  */
+import { readFile } from 'node:fs/promises';
 import { deployService, type DeployedService } from '../meshagent/deploy.js';
+import { finalStage } from '../meshagent/dockerfile-stage.js';
+import { IMAGE_RUNTIME_LABEL, type RuntimeSource } from '../meshagent/image-runtime.js';
+import { ShipError } from '../errors.js';
 import { imageFacts } from '../meshagent/image-facts.js';
 import { readRunnableConfig } from './runnable-image.js';
 import type { Pushed } from './publish.js';
@@ -23,13 +27,18 @@ export async function deployStage(run: ShipRun, pushed: Pushed, room: string): P
     `Deploy ${target.serviceName} to room ${room}`,
     async () => {
       const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
+      const labelled = imageConfig.config?.Labels?.[IMAGE_RUNTIME_LABEL] !== undefined;
+      const env = labelled ? await dockerfileEnv(source.dockerfile, config.image.target) : undefined;
+      const facts = imageFacts(pushed.pushed.pinned, target.image, imageConfig, source.built, env);
+      const runtime = facts.runtime;
+      if (runtime) run.log(`Runtime ${runtime.name}: the service runs ${runtime.baseImage} with ${facts.ref} mounted read-only at ${runtime.mountPath}`);
       const deploy = () =>
         deployService({
           client: run.client,
           room,
           createRoom: config.service.createRoom,
           serviceName: target.serviceName,
-          image: imageFacts(pushed.pushed.pinned, target.image, imageConfig, source.built),
+          image: facts,
           options: config.service,
           log: run.log,
           signal: run.signal,
@@ -41,4 +50,22 @@ export async function deployStage(run: ShipRun, pushed: Pushed, room: string): P
     (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`,
   );
   return { ...pushed, room, service };
+}
+
+/**
+ * The ENV lines of the Dockerfile stage the image was built from: a runtime-label image's env defaults, as the CLI
+ * reads them (the image config also holds its base image's ENV and the PATH builders add). None for an image that
+ * was not built here.
+ */
+async function dockerfileEnv(dockerfile: string | undefined, target: string | undefined): Promise<RuntimeSource['env'] | undefined> {
+  if (dockerfile === undefined) return undefined;
+  try {
+    return finalStage(await readFile(dockerfile, 'utf8'), target).env;
+  } catch (error) {
+    // shlex's refusal of a quote, as the CLI would meet it.
+    throw new ShipError(`the ENV lines of ${dockerfile} cannot be read: ${error instanceof Error ? error.message : String(error)}`, {
+      input: 'file',
+      hint: 'close the quotes of its LABEL, ENV, WORKDIR, EXPOSE, VOLUME, ENTRYPOINT and CMD lines',
+    });
+  }
 }

@@ -9,6 +9,8 @@ import { findExistingService } from '../meshagent/deploy.js';
 import { checkRouteOwner } from '../meshagent/route.js';
 import { buildServiceSpec } from '../meshagent/service-spec.js';
 import { dumpServiceSpec } from '../meshagent/wire-service.js';
+import { plannedImage } from './plan-image.js';
+import { IMAGE_RUNTIME_LABEL } from '../meshagent/image-runtime.js';
 import { ShipError } from '../errors.js';
 import type { Ensured, PushAccess } from './access.js';
 import type { ShipRun } from './run.js';
@@ -51,14 +53,16 @@ async function planDeploy(config: ShipConfig, target: Target, access: PushAccess
   const existing = roomExists ? await findExistingService(client, room, target.serviceName) : undefined;
   const placeholder = `${target.registry}/${target.registryRepository}@<digest of this build>`;
   try {
-    // The image is not built in a dry run, so its exposed ports and volumes are unknown: the ports input or the
-    // running service's ports stand in.
-    const { spec } = buildServiceSpec({
-      serviceName: target.serviceName,
-      image: { ref: placeholder, tag: target.image, exposedPorts: [], volumes: [], built: image.source === undefined },
-      options: service,
-      existing,
-    });
+    // The image is not built in a dry run: its ports, volumes and runtime label come from the Dockerfile, as the CLI
+    // reads them; the ports input or the running service's ports stand in where it has none.
+    const planned = await plannedImage(config, placeholder, target.image);
+    const runtime = planned.facts.runtime;
+    if (runtime) {
+      lines.push(
+        `runtime    ${runtime.name} (label ${IMAGE_RUNTIME_LABEL}): the service runs ${runtime.baseImage} with this image read-only at ${runtime.mountPath}, command ${runtime.command} in ${runtime.workingDir} (from ${planned.source})`,
+      );
+    } else lines.push(`runtime    ${planned.known ? `none: the image runs itself (from ${planned.source})` : `not known yet: ${planned.source}`}`);
+    const { spec } = buildServiceSpec({ serviceName: target.serviceName, image: planned.facts, options: service, existing });
     lines.push(
       `service    ${target.serviceName} ${offline ? 'would be created or updated (not looked up; no diff)' : `would be ${existing ? 'updated' : 'created'}`}`,
     );
