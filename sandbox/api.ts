@@ -8,6 +8,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiError, page, parse, requirePermission as require, type ApiAnswer, type ApiRequest } from './api-common.js';
 import { RouteApi } from './api-routes.js';
+import { ServiceStore } from './api-services.js';
 import { ConnectBody, connectRoom } from './room/connect.js';
 import type { ApiKeyRecord, SandboxState } from './state.js';
 import {
@@ -20,7 +21,6 @@ import {
   type RoomRecord,
 } from './wire/accounts.js';
 import { ROOM_NAME_RE, normalizeRepositoryName, repositoryNameProblem } from './wire/names.js';
-import { ServiceSpec } from './wire/service.js';
 
 export type { ApiAnswer, ApiRequest } from './api-common.js';
 
@@ -46,13 +46,6 @@ function repositoryName(name: string): string {
   return normalized;
 }
 
-/** The template form of a service write (`{template, values}`, reference §2.6), which the sandbox does not render. */
-function refuseTemplateForm(body: unknown): void {
-  if (body !== null && typeof body === 'object' && 'template' in body && !('version' in body)) {
-    throw new ApiError(400, 'invalid request: the sandbox does not render service templates; send a ServiceSpec');
-  }
-}
-
 /**
  * The `Consistency` header as the SDK normalizes it (api http.py:19-26): trimmed and lowercased, `fast` or `high`.
  */
@@ -67,9 +60,15 @@ type Handler = (params: Record<string, string>, request: ApiRequest, key: ApiKey
 export class SandboxApi {
   private readonly routes: { method: string; pattern: string[]; handler: Handler }[] = [];
   private readonly domains: RouteApi;
+  private readonly projectServices: ServiceStore;
 
   constructor(private readonly context: ApiContext) {
     this.domains = new RouteApi(context.state, (json) => this.changed(json));
+    this.projectServices = new ServiceStore(
+      () => (this.data.projectServices ??= []),
+      (json) => this.changed(json),
+      'spec',
+    );
     const project = '/accounts/projects/:pid';
     this.route('GET', '/accounts/projects', () => this.ok({ projects: [this.context.state.data.project] }));
     this.route('GET', '/accounts/projects/by-key/:key', ({ key }) => {
@@ -95,14 +94,20 @@ export class SandboxApi {
       const name = this.room(room ?? '').name;
       return this.ok(connectRoom(key.key, this.data.project.id, this.context.apiUrl, name));
     });
-    this.route('GET', `${project}/rooms/:room/services`, ({ room }) => this.ok({ services: this.services(room ?? '') }));
-    this.route('GET', `${project}/rooms/:room/services/by-name/:name`, ({ room, name }) =>
-      this.ok(this.serviceBy(room ?? '', (s) => s.metadata.name === name)),
-    );
-    this.route('GET', `${project}/rooms/:room/services/:id`, ({ room, id }) => this.ok(this.serviceBy(room ?? '', (s) => s.id === id)));
-    this.route('POST', `${project}/rooms/:room/services`, ({ room }, request, key) => this.createService(room ?? '', request.body, key));
-    this.route('PUT', `${project}/rooms/:room/services/:id`, ({ room, id }, request, key) => this.updateService(room ?? '', id ?? '', request.body, key));
-    this.route('DELETE', `${project}/rooms/:room/services/:id`, ({ room, id }, _, key) => this.deleteService(room ?? '', id ?? '', key));
+    const roomServices = (room: string | undefined) => this.roomServices(room ?? '');
+    this.route('GET', `${project}/rooms/:room/services`, ({ room }) => this.ok({ services: roomServices(room).all() }));
+    this.route('GET', `${project}/rooms/:room/services/by-name/:name`, ({ room, name }) => this.ok(roomServices(room).find((s) => s.metadata.name === name)));
+    this.route('GET', `${project}/rooms/:room/services/:id`, ({ room, id }) => this.ok(roomServices(room).find((s) => s.id === id)));
+    this.route('POST', `${project}/rooms/:room/services`, ({ room }, request, key) => roomServices(room).create(request.body, key));
+    this.route('PUT', `${project}/rooms/:room/services/:id`, ({ room, id }, request, key) => roomServices(room).update(id ?? '', request.body, key));
+    this.route('DELETE', `${project}/rooms/:room/services/:id`, ({ room, id }, _, key) => roomServices(room).delete(id ?? '', key));
+    // Project services: in every room of the project, from its next session on.
+    this.route('GET', `${project}/services`, () => this.ok({ services: this.projectServices.all() }));
+    this.route('GET', `${project}/services/by-name/:name`, ({ name }) => this.ok(this.projectServices.find((s) => s.metadata.name === name)));
+    this.route('GET', `${project}/services/:id`, ({ id }) => this.ok(this.projectServices.find((s) => s.id === id)));
+    this.route('POST', `${project}/services`, (_, request, key) => this.projectServices.create(request.body, key));
+    this.route('PUT', `${project}/services/:id`, ({ id }, request, key) => this.projectServices.update(id ?? '', request.body, key));
+    this.route('DELETE', `${project}/services/:id`, ({ id }, _, key) => this.projectServices.delete(id ?? '', key));
     this.route('GET', `${project}/rooms/:room/routes`, ({ room }, request) => this.domains.listRoom(room ?? '', request.query));
     this.route('GET', `${project}/routes`, (_, request) => this.domains.list(request.query));
     this.route('POST', `${project}/routes`, (_, request, key) => this.domains.create(request.body, key));
@@ -327,50 +332,15 @@ export class SandboxApi {
 
   // --- services --------------------------------------------------------------------------------------------------
 
-  private services(room: string): ServiceSpec[] {
-    this.room(room);
-    return (this.data.services[room] ??= []);
-  }
-
-  private serviceBy(room: string, test: (service: ServiceSpec) => boolean): ServiceSpec {
-    const found = this.services(room).find(test);
-    if (!found) throw new ApiError(404, 'service not found');
-    return found;
-  }
-
-  private createService(room: string, body: unknown, key: ApiKeyRecord): ApiAnswer {
-    const services = this.services(room);
-    refuseTemplateForm(body);
-    const spec = parse(ServiceSpec, body);
-    require(key, 'services:write');
-    if (spec.id) throw new ApiError(400, 'invalid request: id: a new service has no id');
-    if (services.some((s) => s.metadata.name === spec.metadata.name)) throw new ApiError(409, `service name already in use: ${spec.metadata.name}`);
-    const id = randomUUID();
-    services.push({ ...spec, id });
-    return this.servicesChanged(room, { id });
-  }
-
-  private updateService(room: string, id: string, body: unknown, key: ApiKeyRecord): ApiAnswer {
-    const services = this.services(room);
-    const index = services.findIndex((s) => s.id === id);
-    if (index === -1) throw new ApiError(404, 'service not found');
-    refuseTemplateForm(body);
-    const spec = parse(ServiceSpec, body);
-    require(key, 'services:write');
-    // The Python SDK sends the id in the body, the TypeScript SDK's updateRoomService may leave it out.
-    if (spec.id != null && spec.id !== id) throw new ApiError(400, 'invalid request: id: must equal the service id in the path');
-    if (services.some((s) => s.id !== id && s.metadata.name === spec.metadata.name))
-      throw new ApiError(409, `service name already in use: ${spec.metadata.name}`);
-    services[index] = { ...spec, id };
-    return this.servicesChanged(room, {});
-  }
-
-  private deleteService(room: string, id: string, key: ApiKeyRecord): ApiAnswer {
-    const services = this.services(room);
-    const index = services.findIndex((s) => s.id === id);
-    if (index === -1) throw new ApiError(404, 'service not found');
-    require(key, 'services:write');
-    services.splice(index, 1);
-    return this.servicesChanged(room, {});
+  /** A room's services; a missing room is 404. */
+  private roomServices(room: string): ServiceStore {
+    return new ServiceStore(
+      () => {
+        this.room(room);
+        return (this.data.services[room] ??= []);
+      },
+      (json) => this.servicesChanged(room, json),
+      'id',
+    );
   }
 }

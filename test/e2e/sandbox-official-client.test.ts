@@ -1,6 +1,7 @@
 // MeshAgent's official TypeScript client (@meshagent/meshagent, the newest on npm, 0.39.9) against the sandbox over
 // real HTTP: every REST call it has for the parts the sandbox emulates (project, registry repositories, rooms, room
-// services, the update with and without an id in the body) must succeed, and its parsers must take the answers.
+// services with the update with and without an id in the body, project services) must succeed, and its parsers must
+// take the answers.
 // 0.39.9 has no route methods yet; meshagent-ts 0.47 adds createRoute, getRoute, updateRoute, deleteRoute,
 // listRoutesPage and listRoomRoutesPage, which are plain calls of the client's own request(): they are made here
 // through that same request(), with the paths and bodies 0.47 sends. A route stored before RouteSpec is answered in
@@ -109,6 +110,17 @@ describe("the official TypeScript client's REST calls against the sandbox", () =
     expect((await client.getRoomService(projectId, 'official', id)).container?.image).toBe('registry.test/sandbox/web:3');
     await client.deleteRoomService(projectId, 'official', id);
     expect(await client.listRoomServices(projectId, 'official')).toEqual([]);
+  });
+
+  it('creates, reads, lists, updates (with the id, as the client requires) and deletes a project service', async () => {
+    const id = await client.createService(projectId, service('shared', 'registry.test/sandbox/shared:1'));
+    const read = await client.getService(projectId, id);
+    expect(read).toMatchObject({ id, metadata: { name: 'shared' }, container: { image: 'registry.test/sandbox/shared:1' } });
+    expect((await client.listServices(projectId)).map((s) => s.id)).toEqual([id]);
+    await client.updateService(projectId, id, { ...read, container: { ...read.container!, image: 'registry.test/sandbox/shared:2' } });
+    expect((await client.getService(projectId, id)).container?.image).toBe('registry.test/sandbox/shared:2');
+    await client.deleteService(projectId, id);
+    expect(await client.listServices(projectId)).toEqual([]);
   });
 
   it('creates, reads, lists, updates and deletes a route (meshagent-ts 0.47 calls)', async () => {

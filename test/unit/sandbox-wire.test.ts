@@ -491,6 +491,27 @@ describe('services: what the model refuses', () => {
   });
 });
 
+describe('project services', () => {
+  const spec = (name: string) => ({ version: 'v1', kind: 'Service', metadata: { name }, container: { image: 'r/x:1' } });
+
+  it('creates (answering the spec with its id), finds by id and name, updates with or without the id, and deletes', () => {
+    const created = call('POST', 'services', spec('shared'));
+    expect(created.status).toBe(200);
+    const { id } = created.json as { id: string };
+    expect(created.json).toMatchObject({ id, metadata: { name: 'shared' }, container: { template: 'agent' }, ports: [] });
+    expect(call('GET', `services/${id}`).json).toEqual(created.json);
+    expect(call('GET', 'services/by-name/shared').json).toEqual(created.json);
+    expect(call('POST', 'services', spec('shared')).status).toBe(409);
+    expect(call('PUT', `services/${id}`, { ...spec('shared'), container: { image: 'r/x:2' } }).status).toBe(200);
+    expect(call('PUT', `services/${id}`, { ...spec('shared'), id: 'other' }).status).toBe(400);
+    expect((call('GET', 'services').json as { services: { container: { image: string } }[] }).services.map((s) => s.container.image)).toEqual(['r/x:2']);
+    expect(call('POST', 'services', spec('ro'), readOnlyKey).status).toBe(403);
+    expect(message(call('POST', 'services', { template: 'x', values: {} }))).toContain('does not render service templates');
+    expect(call('DELETE', `services/${id}`).status).toBe(200);
+    expect(call('GET', `services/${id}`).status).toBe(404);
+  });
+});
+
 describe('routes', () => {
   /** `_CreateRouteRequest(spec=…).model_dump(mode="json")`: the backend's unused side is null, stripPrefix left out. */
   const sdkRoute = (domain: string, room = 'web') => ({
