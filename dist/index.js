@@ -67389,11 +67389,5145 @@ module.exports = {
 
 /***/ }),
 
+/***/ 5803:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { websocketMask, websocketUnmask } = __nccwpck_require__(8611);
+const {
+  types: { isAnyArrayBuffer }
+} = __nccwpck_require__(9023);
+
+const { EMPTY_BUFFER } = __nccwpck_require__(1791);
+
+const FastBuffer = Buffer[Symbol.species];
+
+/**
+ * Merges an array of buffers into a new buffer.
+ *
+ * @param {Buffer[]} list The array of buffers to concat
+ * @param {Number} totalLength The total length of buffers in the list
+ * @return {Buffer} The resulting buffer
+ * @public
+ */
+function concat(list, totalLength) {
+  if (list.length === 0) return EMPTY_BUFFER;
+  if (list.length === 1) return list[0];
+
+  const target = Buffer.allocUnsafe(totalLength);
+  let offset = 0;
+
+  for (let i = 0; i < list.length; i++) {
+    const buf = list[i];
+    target.set(buf, offset);
+    offset += buf.length;
+  }
+
+  if (offset < totalLength) {
+    return new FastBuffer(target.buffer, target.byteOffset, offset);
+  }
+
+  return target;
+}
+
+/**
+ * Masks a buffer using the given mask.
+ *
+ * @param {Buffer} source The buffer to mask
+ * @param {Buffer} mask The mask to use
+ * @param {Buffer} output The buffer where to store the result
+ * @param {Number} offset The offset at which to start writing
+ * @param {Number} length The number of bytes to mask.
+ * @public
+ */
+function _mask(source, mask, output, offset, length) {
+  for (let i = 0; i < length; i++) {
+    output[offset + i] = source[i] ^ mask[i & 3];
+  }
+}
+
+/**
+ * Unmasks a buffer using the given mask.
+ *
+ * @param {Buffer} buffer The buffer to unmask
+ * @param {Buffer} mask The mask to use
+ * @public
+ */
+function _unmask(buffer, mask) {
+  for (let i = 0; i < buffer.length; i++) {
+    buffer[i] ^= mask[i & 3];
+  }
+}
+
+/**
+ * Converts a buffer to an `ArrayBuffer`.
+ *
+ * @param {Buffer} buf The buffer to convert
+ * @return {ArrayBuffer} Converted buffer
+ * @public
+ */
+function toArrayBuffer(buf) {
+  if (buf.length === buf.buffer.byteLength) {
+    return buf.buffer;
+  }
+
+  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length);
+}
+
+/**
+ * Converts `data` to a `Buffer`.
+ *
+ * @param {*} data The data to convert
+ * @return {Buffer} The buffer
+ * @throws {TypeError}
+ * @public
+ */
+function toBuffer(data) {
+  toBuffer.readOnly = true;
+
+  if (Buffer.isBuffer(data)) return data;
+
+  let buf;
+
+  if (isAnyArrayBuffer(data)) {
+    buf = new FastBuffer(data);
+  } else if (ArrayBuffer.isView(data)) {
+    buf = new FastBuffer(data.buffer, data.byteOffset, data.byteLength);
+  } else {
+    buf = Buffer.from(data);
+    toBuffer.readOnly = false;
+  }
+
+  return buf;
+}
+
+module.exports = {
+  concat,
+  mask: _mask,
+  toArrayBuffer,
+  toBuffer,
+  unmask: _unmask
+};
+
+if (websocketMask) {
+  module.exports.mask = function (source, mask, output, offset, length) {
+    if (length < 24) _mask(source, mask, output, offset, length);
+    else websocketMask(source, mask, output, offset, length);
+  };
+
+  module.exports.unmask = function (buffer, mask) {
+    if (buffer.length < 24) _unmask(buffer, mask);
+    else websocketUnmask(buffer, mask);
+  };
+} /* istanbul ignore else  */ else if (!process.env.WS_NO_BUFFER_UTIL) {
+  try {
+    const bufferUtil = __nccwpck_require__(8327);
+
+    module.exports.mask = function (source, mask, output, offset, length) {
+      if (length < 48) _mask(source, mask, output, offset, length);
+      else bufferUtil.mask(source, mask, output, offset, length);
+    };
+
+    module.exports.unmask = function (buffer, mask) {
+      if (buffer.length < 32) _unmask(buffer, mask);
+      else bufferUtil.unmask(buffer, mask);
+    };
+  } catch (e) {
+    // Continue regardless of the error.
+  }
+}
+
+
+/***/ }),
+
+/***/ 1791:
+/***/ ((module) => {
+
+
+
+const BINARY_TYPES = ['nodebuffer', 'arraybuffer', 'fragments'];
+const hasBlob = typeof Blob !== 'undefined';
+
+if (hasBlob) BINARY_TYPES.push('blob');
+
+module.exports = {
+  BINARY_TYPES,
+  CLOSE_TIMEOUT: 30000,
+  EMPTY_BUFFER: Buffer.alloc(0),
+  GUID: '258EAFA5-E914-47DA-95CA-C5AB0DC85B11',
+  hasBlob,
+  kForOnEventAttribute: Symbol('kIsForOnEventAttribute'),
+  kListener: Symbol('kListener'),
+  kStatusCode: Symbol('status-code'),
+  kWebSocket: Symbol('websocket'),
+  NOOP: () => {}
+};
+
+
+/***/ }),
+
+/***/ 4634:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { kForOnEventAttribute, kListener } = __nccwpck_require__(1791);
+
+const kCode = Symbol('kCode');
+const kData = Symbol('kData');
+const kError = Symbol('kError');
+const kMessage = Symbol('kMessage');
+const kReason = Symbol('kReason');
+const kTarget = Symbol('kTarget');
+const kType = Symbol('kType');
+const kWasClean = Symbol('kWasClean');
+
+/**
+ * Class representing an event.
+ */
+class Event {
+  /**
+   * Create a new `Event`.
+   *
+   * @param {String} type The name of the event
+   * @throws {TypeError} If the `type` argument is not specified
+   */
+  constructor(type) {
+    this[kTarget] = null;
+    this[kType] = type;
+  }
+
+  /**
+   * @type {*}
+   */
+  get target() {
+    return this[kTarget];
+  }
+
+  /**
+   * @type {String}
+   */
+  get type() {
+    return this[kType];
+  }
+}
+
+Object.defineProperty(Event.prototype, 'target', { enumerable: true });
+Object.defineProperty(Event.prototype, 'type', { enumerable: true });
+
+/**
+ * Class representing a close event.
+ *
+ * @extends Event
+ */
+class CloseEvent extends Event {
+  /**
+   * Create a new `CloseEvent`.
+   *
+   * @param {String} type The name of the event
+   * @param {Object} [options] A dictionary object that allows for setting
+   *     attributes via object members of the same name
+   * @param {Number} [options.code=0] The status code explaining why the
+   *     connection was closed
+   * @param {String} [options.reason=''] A human-readable string explaining why
+   *     the connection was closed
+   * @param {Boolean} [options.wasClean=false] Indicates whether or not the
+   *     connection was cleanly closed
+   */
+  constructor(type, options = {}) {
+    super(type);
+
+    this[kCode] = options.code === undefined ? 0 : options.code;
+    this[kReason] = options.reason === undefined ? '' : options.reason;
+    this[kWasClean] = options.wasClean === undefined ? false : options.wasClean;
+  }
+
+  /**
+   * @type {Number}
+   */
+  get code() {
+    return this[kCode];
+  }
+
+  /**
+   * @type {String}
+   */
+  get reason() {
+    return this[kReason];
+  }
+
+  /**
+   * @type {Boolean}
+   */
+  get wasClean() {
+    return this[kWasClean];
+  }
+}
+
+Object.defineProperty(CloseEvent.prototype, 'code', { enumerable: true });
+Object.defineProperty(CloseEvent.prototype, 'reason', { enumerable: true });
+Object.defineProperty(CloseEvent.prototype, 'wasClean', { enumerable: true });
+
+/**
+ * Class representing an error event.
+ *
+ * @extends Event
+ */
+class ErrorEvent extends Event {
+  /**
+   * Create a new `ErrorEvent`.
+   *
+   * @param {String} type The name of the event
+   * @param {Object} [options] A dictionary object that allows for setting
+   *     attributes via object members of the same name
+   * @param {*} [options.error=null] The error that generated this event
+   * @param {String} [options.message=''] The error message
+   */
+  constructor(type, options = {}) {
+    super(type);
+
+    this[kError] = options.error === undefined ? null : options.error;
+    this[kMessage] = options.message === undefined ? '' : options.message;
+  }
+
+  /**
+   * @type {*}
+   */
+  get error() {
+    return this[kError];
+  }
+
+  /**
+   * @type {String}
+   */
+  get message() {
+    return this[kMessage];
+  }
+}
+
+Object.defineProperty(ErrorEvent.prototype, 'error', { enumerable: true });
+Object.defineProperty(ErrorEvent.prototype, 'message', { enumerable: true });
+
+/**
+ * Class representing a message event.
+ *
+ * @extends Event
+ */
+class MessageEvent extends Event {
+  /**
+   * Create a new `MessageEvent`.
+   *
+   * @param {String} type The name of the event
+   * @param {Object} [options] A dictionary object that allows for setting
+   *     attributes via object members of the same name
+   * @param {*} [options.data=null] The message content
+   */
+  constructor(type, options = {}) {
+    super(type);
+
+    this[kData] = options.data === undefined ? null : options.data;
+  }
+
+  /**
+   * @type {*}
+   */
+  get data() {
+    return this[kData];
+  }
+}
+
+Object.defineProperty(MessageEvent.prototype, 'data', { enumerable: true });
+
+/**
+ * This provides methods for emulating the `EventTarget` interface. It's not
+ * meant to be used directly.
+ *
+ * @mixin
+ */
+const EventTarget = {
+  /**
+   * Register an event listener.
+   *
+   * @param {String} type A string representing the event type to listen for
+   * @param {(Function|Object)} handler The listener to add
+   * @param {Object} [options] An options object specifies characteristics about
+   *     the event listener
+   * @param {Boolean} [options.once=false] A `Boolean` indicating that the
+   *     listener should be invoked at most once after being added. If `true`,
+   *     the listener would be automatically removed when invoked.
+   * @public
+   */
+  addEventListener(type, handler, options = {}) {
+    for (const listener of this.listeners(type)) {
+      if (
+        !options[kForOnEventAttribute] &&
+        listener[kListener] === handler &&
+        !listener[kForOnEventAttribute]
+      ) {
+        return;
+      }
+    }
+
+    let wrapper;
+
+    if (type === 'message') {
+      wrapper = function onMessage(data, isBinary) {
+        const event = new MessageEvent('message', {
+          data: isBinary ? data : data.toString()
+        });
+
+        event[kTarget] = this;
+        callListener(handler, this, event);
+      };
+    } else if (type === 'close') {
+      wrapper = function onClose(code, message) {
+        const event = new CloseEvent('close', {
+          code,
+          reason: message.toString(),
+          wasClean: this._closeFrameReceived && this._closeFrameSent
+        });
+
+        event[kTarget] = this;
+        callListener(handler, this, event);
+      };
+    } else if (type === 'error') {
+      wrapper = function onError(error) {
+        const event = new ErrorEvent('error', {
+          error,
+          message: error.message
+        });
+
+        event[kTarget] = this;
+        callListener(handler, this, event);
+      };
+    } else if (type === 'open') {
+      wrapper = function onOpen() {
+        const event = new Event('open');
+
+        event[kTarget] = this;
+        callListener(handler, this, event);
+      };
+    } else {
+      return;
+    }
+
+    wrapper[kForOnEventAttribute] = !!options[kForOnEventAttribute];
+    wrapper[kListener] = handler;
+
+    if (options.once) {
+      this.once(type, wrapper);
+    } else {
+      this.on(type, wrapper);
+    }
+  },
+
+  /**
+   * Remove an event listener.
+   *
+   * @param {String} type A string representing the event type to remove
+   * @param {(Function|Object)} handler The listener to remove
+   * @public
+   */
+  removeEventListener(type, handler) {
+    for (const listener of this.listeners(type)) {
+      if (listener[kListener] === handler && !listener[kForOnEventAttribute]) {
+        this.removeListener(type, listener);
+        break;
+      }
+    }
+  }
+};
+
+module.exports = {
+  CloseEvent,
+  ErrorEvent,
+  Event,
+  EventTarget,
+  MessageEvent
+};
+
+/**
+ * Call an event listener
+ *
+ * @param {(Function|Object)} listener The listener to call
+ * @param {*} thisArg The value to use as `this`` when calling the listener
+ * @param {Event} event The event to pass to the listener
+ * @private
+ */
+function callListener(listener, thisArg, event) {
+  if (typeof listener === 'object' && listener.handleEvent) {
+    listener.handleEvent.call(listener, event);
+  } else {
+    listener.call(thisArg, event);
+  }
+}
+
+
+/***/ }),
+
+/***/ 1335:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { tokenChars } = __nccwpck_require__(8996);
+
+/**
+ * Adds an offer to the map of extension offers or a parameter to the map of
+ * parameters.
+ *
+ * @param {Object} dest The map of extension offers or parameters
+ * @param {String} name The extension or parameter name
+ * @param {(Object|Boolean|String)} elem The extension parameters or the
+ *     parameter value
+ * @private
+ */
+function push(dest, name, elem) {
+  if (dest[name] === undefined) dest[name] = [elem];
+  else dest[name].push(elem);
+}
+
+/**
+ * Parses the `Sec-WebSocket-Extensions` header into an object.
+ *
+ * @param {String} header The field value of the header
+ * @return {Object} The parsed object
+ * @public
+ */
+function parse(header) {
+  const offers = Object.create(null);
+  let params = Object.create(null);
+  let mustUnescape = false;
+  let isEscaping = false;
+  let inQuotes = false;
+  let extensionName;
+  let paramName;
+  let start = -1;
+  let code = -1;
+  let end = -1;
+  let i = 0;
+
+  for (; i < header.length; i++) {
+    code = header.charCodeAt(i);
+
+    if (extensionName === undefined) {
+      if (end === -1 && tokenChars[code] === 1) {
+        if (start === -1) start = i;
+      } else if (
+        i !== 0 &&
+        (code === 0x20 /* ' ' */ || code === 0x09) /* '\t' */
+      ) {
+        if (end === -1 && start !== -1) end = i;
+      } else if (code === 0x3b /* ';' */ || code === 0x2c /* ',' */) {
+        if (start === -1) {
+          throw new SyntaxError(`Unexpected character at index ${i}`);
+        }
+
+        if (end === -1) end = i;
+        const name = header.slice(start, end);
+        if (code === 0x2c) {
+          push(offers, name, params);
+          params = Object.create(null);
+        } else {
+          extensionName = name;
+        }
+
+        start = end = -1;
+      } else {
+        throw new SyntaxError(`Unexpected character at index ${i}`);
+      }
+    } else if (paramName === undefined) {
+      if (end === -1 && tokenChars[code] === 1) {
+        if (start === -1) start = i;
+      } else if (code === 0x20 || code === 0x09) {
+        if (end === -1 && start !== -1) end = i;
+      } else if (code === 0x3b || code === 0x2c) {
+        if (start === -1) {
+          throw new SyntaxError(`Unexpected character at index ${i}`);
+        }
+
+        if (end === -1) end = i;
+        push(params, header.slice(start, end), true);
+        if (code === 0x2c) {
+          push(offers, extensionName, params);
+          params = Object.create(null);
+          extensionName = undefined;
+        }
+
+        start = end = -1;
+      } else if (code === 0x3d /* '=' */ && start !== -1 && end === -1) {
+        paramName = header.slice(start, i);
+        start = end = -1;
+      } else {
+        throw new SyntaxError(`Unexpected character at index ${i}`);
+      }
+    } else {
+      //
+      // The value of a quoted-string after unescaping must conform to the
+      // token ABNF, so only token characters are valid.
+      // Ref: https://tools.ietf.org/html/rfc6455#section-9.1
+      //
+      if (isEscaping) {
+        if (tokenChars[code] !== 1) {
+          throw new SyntaxError(`Unexpected character at index ${i}`);
+        }
+        if (start === -1) start = i;
+        else if (!mustUnescape) mustUnescape = true;
+        isEscaping = false;
+      } else if (inQuotes) {
+        if (tokenChars[code] === 1) {
+          if (start === -1) start = i;
+        } else if (code === 0x22 /* '"' */ && start !== -1) {
+          inQuotes = false;
+          end = i;
+        } else if (code === 0x5c /* '\' */) {
+          isEscaping = true;
+        } else {
+          throw new SyntaxError(`Unexpected character at index ${i}`);
+        }
+      } else if (code === 0x22 && header.charCodeAt(i - 1) === 0x3d) {
+        inQuotes = true;
+      } else if (end === -1 && tokenChars[code] === 1) {
+        if (start === -1) start = i;
+      } else if (start !== -1 && (code === 0x20 || code === 0x09)) {
+        if (end === -1) end = i;
+      } else if (code === 0x3b || code === 0x2c) {
+        if (start === -1) {
+          throw new SyntaxError(`Unexpected character at index ${i}`);
+        }
+
+        if (end === -1) end = i;
+        let value = header.slice(start, end);
+        if (mustUnescape) {
+          value = value.replace(/\\/g, '');
+          mustUnescape = false;
+        }
+        push(params, paramName, value);
+        if (code === 0x2c) {
+          push(offers, extensionName, params);
+          params = Object.create(null);
+          extensionName = undefined;
+        }
+
+        paramName = undefined;
+        start = end = -1;
+      } else {
+        throw new SyntaxError(`Unexpected character at index ${i}`);
+      }
+    }
+  }
+
+  if (start === -1 || inQuotes || code === 0x20 || code === 0x09) {
+    throw new SyntaxError('Unexpected end of input');
+  }
+
+  if (end === -1) end = i;
+  const token = header.slice(start, end);
+  if (extensionName === undefined) {
+    push(offers, token, params);
+  } else {
+    if (paramName === undefined) {
+      push(params, token, true);
+    } else if (mustUnescape) {
+      push(params, paramName, token.replace(/\\/g, ''));
+    } else {
+      push(params, paramName, token);
+    }
+    push(offers, extensionName, params);
+  }
+
+  return offers;
+}
+
+/**
+ * Builds the `Sec-WebSocket-Extensions` header field value.
+ *
+ * @param {Object} extensions The map of extensions and parameters to format
+ * @return {String} A string representing the given object
+ * @public
+ */
+function format(extensions) {
+  return Object.keys(extensions)
+    .map((extension) => {
+      let configurations = extensions[extension];
+      if (!Array.isArray(configurations)) configurations = [configurations];
+      return configurations
+        .map((params) => {
+          return [extension]
+            .concat(
+              Object.keys(params).map((k) => {
+                let values = params[k];
+                if (!Array.isArray(values)) values = [values];
+                return values
+                  .map((v) => (v === true ? k : `${k}=${v}`))
+                  .join('; ');
+              })
+            )
+            .join('; ');
+        })
+        .join(', ');
+    })
+    .join(', ');
+}
+
+module.exports = { format, parse };
+
+
+/***/ }),
+
+/***/ 958:
+/***/ ((module) => {
+
+
+
+const kDone = Symbol('kDone');
+const kRun = Symbol('kRun');
+
+/**
+ * A very simple job queue with adjustable concurrency. Adapted from
+ * https://github.com/STRML/async-limiter
+ */
+class Limiter {
+  /**
+   * Creates a new `Limiter`.
+   *
+   * @param {Number} [concurrency=Infinity] The maximum number of jobs allowed
+   *     to run concurrently
+   */
+  constructor(concurrency) {
+    this[kDone] = () => {
+      this.pending--;
+      this[kRun]();
+    };
+    this.concurrency = concurrency || Infinity;
+    this.jobs = [];
+    this.pending = 0;
+  }
+
+  /**
+   * Adds a job to the queue.
+   *
+   * @param {Function} job The job to run
+   * @public
+   */
+  add(job) {
+    this.jobs.push(job);
+    this[kRun]();
+  }
+
+  /**
+   * Removes a job from the queue and runs it if possible.
+   *
+   * @private
+   */
+  [kRun]() {
+    if (this.pending === this.concurrency) return;
+
+    if (this.jobs.length) {
+      const job = this.jobs.shift();
+
+      this.pending++;
+      job(this[kDone]);
+    }
+  }
+}
+
+module.exports = Limiter;
+
+
+/***/ }),
+
+/***/ 4376:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const zlib = __nccwpck_require__(3106);
+
+const bufferUtil = __nccwpck_require__(5803);
+const Limiter = __nccwpck_require__(958);
+const { kStatusCode } = __nccwpck_require__(1791);
+
+const FastBuffer = Buffer[Symbol.species];
+const TRAILER = Buffer.from([0x00, 0x00, 0xff, 0xff]);
+const kPerMessageDeflate = Symbol('permessage-deflate');
+const kTotalLength = Symbol('total-length');
+const kCallback = Symbol('callback');
+const kBuffers = Symbol('buffers');
+const kError = Symbol('error');
+const windowBitsRegex = /^(?:[89]|1[0-5])$/;
+
+//
+// We limit zlib concurrency, which prevents severe memory fragmentation
+// as documented in https://github.com/nodejs/node/issues/8871#issuecomment-250915913
+// and https://github.com/websockets/ws/issues/1202
+//
+// Intentionally global; it's the global thread pool that's an issue.
+//
+let zlibLimiter;
+
+/**
+ * permessage-deflate implementation.
+ */
+class PerMessageDeflate {
+  /**
+   * Creates a PerMessageDeflate instance.
+   *
+   * @param {Object} [options] Configuration options
+   * @param {(Boolean|Number)} [options.clientMaxWindowBits] Advertise support
+   *     for, or request, a custom client window size
+   * @param {Boolean} [options.clientNoContextTakeover=false] Advertise/
+   *     acknowledge disabling of client context takeover
+   * @param {Number} [options.concurrencyLimit=10] The number of concurrent
+   *     calls to zlib
+   * @param {Boolean} [options.isServer=false] Create the instance in either
+   *     server or client mode
+   * @param {Number} [options.maxPayload=0] The maximum allowed message length
+   * @param {(Boolean|Number)} [options.serverMaxWindowBits] Request/confirm the
+   *     use of a custom server window size
+   * @param {Boolean} [options.serverNoContextTakeover=false] Request/accept
+   *     disabling of server context takeover
+   * @param {Number} [options.threshold=1024] Size (in bytes) below which
+   *     messages should not be compressed if context takeover is disabled
+   * @param {Object} [options.zlibDeflateOptions] Options to pass to zlib on
+   *     deflate
+   * @param {Object} [options.zlibInflateOptions] Options to pass to zlib on
+   *     inflate
+   */
+  constructor(options) {
+    this._options = options || {};
+    this._threshold =
+      this._options.threshold !== undefined ? this._options.threshold : 1024;
+    this._maxPayload = this._options.maxPayload | 0;
+    this._isServer = !!this._options.isServer;
+    this._deflate = null;
+    this._inflate = null;
+
+    this.params = null;
+
+    if (!zlibLimiter) {
+      const concurrency =
+        this._options.concurrencyLimit !== undefined
+          ? this._options.concurrencyLimit
+          : 10;
+      zlibLimiter = new Limiter(concurrency);
+    }
+  }
+
+  /**
+   * @type {String}
+   */
+  static get extensionName() {
+    return 'permessage-deflate';
+  }
+
+  /**
+   * Create an extension negotiation offer.
+   *
+   * @return {Object} Extension parameters
+   * @public
+   */
+  offer() {
+    const params = {};
+
+    if (this._options.serverNoContextTakeover) {
+      params.server_no_context_takeover = true;
+    }
+    if (this._options.clientNoContextTakeover) {
+      params.client_no_context_takeover = true;
+    }
+    if (this._options.serverMaxWindowBits) {
+      params.server_max_window_bits = this._options.serverMaxWindowBits;
+    }
+    if (this._options.clientMaxWindowBits) {
+      params.client_max_window_bits = this._options.clientMaxWindowBits;
+    } else if (this._options.clientMaxWindowBits == null) {
+      params.client_max_window_bits = true;
+    }
+
+    return params;
+  }
+
+  /**
+   * Accept an extension negotiation offer/response.
+   *
+   * @param {Array} configurations The extension negotiation offers/response
+   * @return {Object} Accepted configuration
+   * @public
+   */
+  accept(configurations) {
+    configurations = this.normalizeParams(configurations);
+
+    this.params = this._isServer
+      ? this.acceptAsServer(configurations)
+      : this.acceptAsClient(configurations);
+
+    return this.params;
+  }
+
+  /**
+   * Releases all resources used by the extension.
+   *
+   * @public
+   */
+  cleanup() {
+    if (this._inflate) {
+      this._inflate.close();
+      this._inflate = null;
+    }
+
+    if (this._deflate) {
+      const callback = this._deflate[kCallback];
+
+      this._deflate.close();
+      this._deflate = null;
+
+      if (callback) {
+        callback(
+          new Error(
+            'The deflate stream was closed while data was being processed'
+          )
+        );
+      }
+    }
+  }
+
+  /**
+   *  Accept an extension negotiation offer.
+   *
+   * @param {Array} offers The extension negotiation offers
+   * @return {Object} Accepted configuration
+   * @private
+   */
+  acceptAsServer(offers) {
+    const opts = this._options;
+    const accepted = offers.find((params) => {
+      if (
+        (opts.serverNoContextTakeover === false &&
+          params.server_no_context_takeover) ||
+        (params.server_max_window_bits &&
+          (opts.serverMaxWindowBits === false ||
+            (typeof opts.serverMaxWindowBits === 'number' &&
+              opts.serverMaxWindowBits > params.server_max_window_bits))) ||
+        (typeof opts.clientMaxWindowBits === 'number' &&
+          (typeof params.client_max_window_bits === 'number'
+            ? opts.clientMaxWindowBits > params.client_max_window_bits
+            : !params.client_max_window_bits))
+      ) {
+        return false;
+      }
+
+      return true;
+    });
+
+    if (!accepted) {
+      throw new Error('None of the extension offers can be accepted');
+    }
+
+    if (opts.serverNoContextTakeover) {
+      accepted.server_no_context_takeover = true;
+    }
+    if (opts.clientNoContextTakeover) {
+      accepted.client_no_context_takeover = true;
+    }
+    if (typeof opts.serverMaxWindowBits === 'number') {
+      accepted.server_max_window_bits = opts.serverMaxWindowBits;
+    }
+    if (typeof opts.clientMaxWindowBits === 'number') {
+      accepted.client_max_window_bits = opts.clientMaxWindowBits;
+    } else if (
+      accepted.client_max_window_bits === true ||
+      opts.clientMaxWindowBits === false
+    ) {
+      delete accepted.client_max_window_bits;
+    }
+
+    return accepted;
+  }
+
+  /**
+   * Accept the extension negotiation response.
+   *
+   * @param {Array} response The extension negotiation response
+   * @return {Object} Accepted configuration
+   * @private
+   */
+  acceptAsClient(response) {
+    const params = response[0];
+
+    if (
+      this._options.clientNoContextTakeover === false &&
+      params.client_no_context_takeover
+    ) {
+      throw new Error('Unexpected parameter "client_no_context_takeover"');
+    }
+
+    if (!params.client_max_window_bits) {
+      if (typeof this._options.clientMaxWindowBits === 'number') {
+        params.client_max_window_bits = this._options.clientMaxWindowBits;
+      }
+    } else if (
+      this._options.clientMaxWindowBits === false ||
+      (typeof this._options.clientMaxWindowBits === 'number' &&
+        params.client_max_window_bits > this._options.clientMaxWindowBits)
+    ) {
+      throw new Error(
+        'Unexpected or invalid parameter "client_max_window_bits"'
+      );
+    }
+
+    return params;
+  }
+
+  /**
+   * Normalize parameters.
+   *
+   * @param {Array} configurations The extension negotiation offers/response
+   * @return {Array} The offers/response with normalized parameters
+   * @private
+   */
+  normalizeParams(configurations) {
+    configurations.forEach((params) => {
+      Object.keys(params).forEach((key) => {
+        let value = params[key];
+
+        if (value.length > 1) {
+          throw new Error(`Parameter "${key}" must have only a single value`);
+        }
+
+        value = value[0];
+
+        if (key === 'client_max_window_bits') {
+          if (value !== true) {
+            if (!windowBitsRegex.test(value)) {
+              throw new TypeError(
+                `Invalid value for parameter "${key}": ${value}`
+              );
+            }
+            value = +value;
+          } else if (!this._isServer) {
+            throw new TypeError(
+              `Invalid value for parameter "${key}": ${value}`
+            );
+          }
+        } else if (key === 'server_max_window_bits') {
+          if (!windowBitsRegex.test(value)) {
+            throw new TypeError(
+              `Invalid value for parameter "${key}": ${value}`
+            );
+          }
+          value = +value;
+        } else if (
+          key === 'client_no_context_takeover' ||
+          key === 'server_no_context_takeover'
+        ) {
+          if (value !== true) {
+            throw new TypeError(
+              `Invalid value for parameter "${key}": ${value}`
+            );
+          }
+        } else {
+          throw new Error(`Unknown parameter "${key}"`);
+        }
+
+        params[key] = value;
+      });
+    });
+
+    return configurations;
+  }
+
+  /**
+   * Decompress data. Concurrency limited.
+   *
+   * @param {Buffer} data Compressed data
+   * @param {Boolean} fin Specifies whether or not this is the last fragment
+   * @param {Function} callback Callback
+   * @public
+   */
+  decompress(data, fin, callback) {
+    zlibLimiter.add((done) => {
+      this._decompress(data, fin, (err, result) => {
+        done();
+        callback(err, result);
+      });
+    });
+  }
+
+  /**
+   * Compress data. Concurrency limited.
+   *
+   * @param {(Buffer|String)} data Data to compress
+   * @param {Boolean} fin Specifies whether or not this is the last fragment
+   * @param {Function} callback Callback
+   * @public
+   */
+  compress(data, fin, callback) {
+    zlibLimiter.add((done) => {
+      this._compress(data, fin, (err, result) => {
+        done();
+        callback(err, result);
+      });
+    });
+  }
+
+  /**
+   * Decompress data.
+   *
+   * @param {Buffer} data Compressed data
+   * @param {Boolean} fin Specifies whether or not this is the last fragment
+   * @param {Function} callback Callback
+   * @private
+   */
+  _decompress(data, fin, callback) {
+    const endpoint = this._isServer ? 'client' : 'server';
+
+    if (!this._inflate) {
+      const key = `${endpoint}_max_window_bits`;
+      const windowBits =
+        typeof this.params[key] !== 'number'
+          ? zlib.Z_DEFAULT_WINDOWBITS
+          : this.params[key];
+
+      this._inflate = zlib.createInflateRaw({
+        ...this._options.zlibInflateOptions,
+        windowBits
+      });
+      this._inflate[kPerMessageDeflate] = this;
+      this._inflate[kTotalLength] = 0;
+      this._inflate[kBuffers] = [];
+      this._inflate.on('error', inflateOnError);
+      this._inflate.on('data', inflateOnData);
+    }
+
+    this._inflate[kCallback] = callback;
+
+    this._inflate.write(data);
+    if (fin) this._inflate.write(TRAILER);
+
+    this._inflate.flush(() => {
+      const err = this._inflate[kError];
+
+      if (err) {
+        this._inflate.close();
+        this._inflate = null;
+        callback(err);
+        return;
+      }
+
+      const data = bufferUtil.concat(
+        this._inflate[kBuffers],
+        this._inflate[kTotalLength]
+      );
+
+      if (this._inflate._readableState.endEmitted) {
+        this._inflate.close();
+        this._inflate = null;
+      } else {
+        this._inflate[kTotalLength] = 0;
+        this._inflate[kBuffers] = [];
+
+        if (fin && this.params[`${endpoint}_no_context_takeover`]) {
+          this._inflate.reset();
+        }
+      }
+
+      callback(null, data);
+    });
+  }
+
+  /**
+   * Compress data.
+   *
+   * @param {(Buffer|String)} data Data to compress
+   * @param {Boolean} fin Specifies whether or not this is the last fragment
+   * @param {Function} callback Callback
+   * @private
+   */
+  _compress(data, fin, callback) {
+    const endpoint = this._isServer ? 'server' : 'client';
+
+    if (!this._deflate) {
+      const key = `${endpoint}_max_window_bits`;
+      const windowBits =
+        typeof this.params[key] !== 'number'
+          ? zlib.Z_DEFAULT_WINDOWBITS
+          : this.params[key];
+
+      this._deflate = zlib.createDeflateRaw({
+        ...this._options.zlibDeflateOptions,
+        windowBits
+      });
+
+      this._deflate[kTotalLength] = 0;
+      this._deflate[kBuffers] = [];
+
+      this._deflate.on('data', deflateOnData);
+    }
+
+    this._deflate[kCallback] = callback;
+
+    this._deflate.write(data);
+    this._deflate.flush(zlib.Z_SYNC_FLUSH, () => {
+      if (!this._deflate) {
+        //
+        // The deflate stream was closed while data was being processed.
+        //
+        return;
+      }
+
+      let data = bufferUtil.concat(
+        this._deflate[kBuffers],
+        this._deflate[kTotalLength]
+      );
+
+      if (fin) {
+        data = new FastBuffer(data.buffer, data.byteOffset, data.length - 4);
+      }
+
+      //
+      // Ensure that the callback will not be called again in
+      // `PerMessageDeflate#cleanup()`.
+      //
+      this._deflate[kCallback] = null;
+
+      this._deflate[kTotalLength] = 0;
+      this._deflate[kBuffers] = [];
+
+      if (fin && this.params[`${endpoint}_no_context_takeover`]) {
+        this._deflate.reset();
+      }
+
+      callback(null, data);
+    });
+  }
+}
+
+module.exports = PerMessageDeflate;
+
+/**
+ * The listener of the `zlib.DeflateRaw` stream `'data'` event.
+ *
+ * @param {Buffer} chunk A chunk of data
+ * @private
+ */
+function deflateOnData(chunk) {
+  this[kBuffers].push(chunk);
+  this[kTotalLength] += chunk.length;
+}
+
+/**
+ * The listener of the `zlib.InflateRaw` stream `'data'` event.
+ *
+ * @param {Buffer} chunk A chunk of data
+ * @private
+ */
+function inflateOnData(chunk) {
+  this[kTotalLength] += chunk.length;
+
+  if (
+    this[kPerMessageDeflate]._maxPayload < 1 ||
+    this[kTotalLength] <= this[kPerMessageDeflate]._maxPayload
+  ) {
+    this[kBuffers].push(chunk);
+    return;
+  }
+
+  this[kError] = new RangeError('Max payload size exceeded');
+  this[kError].code = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+  this[kError][kStatusCode] = 1009;
+  this.removeListener('data', inflateOnData);
+
+  //
+  // The choice to employ `zlib.reset()` over `zlib.close()` is dictated by the
+  // fact that in Node.js versions prior to 13.10.0, the callback for
+  // `zlib.flush()` is not called if `zlib.close()` is used. Utilizing
+  // `zlib.reset()` ensures that either the callback is invoked or an error is
+  // emitted.
+  //
+  this.reset();
+}
+
+/**
+ * The listener of the `zlib.InflateRaw` stream `'error'` event.
+ *
+ * @param {Error} err The emitted error
+ * @private
+ */
+function inflateOnError(err) {
+  //
+  // There is no need to call `Zlib#close()` as the handle is automatically
+  // closed when an error is emitted.
+  //
+  this[kPerMessageDeflate]._inflate = null;
+
+  if (this[kError]) {
+    this[kCallback](this[kError]);
+    return;
+  }
+
+  err[kStatusCode] = 1007;
+  this[kCallback](err);
+}
+
+
+/***/ }),
+
+/***/ 893:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { Writable } = __nccwpck_require__(2203);
+
+const PerMessageDeflate = __nccwpck_require__(4376);
+const {
+  BINARY_TYPES,
+  EMPTY_BUFFER,
+  kStatusCode,
+  kWebSocket
+} = __nccwpck_require__(1791);
+const { concat, toArrayBuffer, unmask } = __nccwpck_require__(5803);
+const { isValidStatusCode, isValidUTF8 } = __nccwpck_require__(8996);
+
+const FastBuffer = Buffer[Symbol.species];
+
+const GET_INFO = 0;
+const GET_PAYLOAD_LENGTH_16 = 1;
+const GET_PAYLOAD_LENGTH_64 = 2;
+const GET_MASK = 3;
+const GET_DATA = 4;
+const INFLATING = 5;
+const DEFER_EVENT = 6;
+
+/**
+ * HyBi Receiver implementation.
+ *
+ * @extends Writable
+ */
+class Receiver extends Writable {
+  /**
+   * Creates a Receiver instance.
+   *
+   * @param {Object} [options] Options object
+   * @param {Boolean} [options.allowSynchronousEvents=true] Specifies whether
+   *     any of the `'message'`, `'ping'`, and `'pong'` events can be emitted
+   *     multiple times in the same tick
+   * @param {String} [options.binaryType=nodebuffer] The type for binary data
+   * @param {Object} [options.extensions] An object containing the negotiated
+   *     extensions
+   * @param {Boolean} [options.isServer=false] Specifies whether to operate in
+   *     client or server mode
+   * @param {Number} [options.maxBufferedChunks=0] The maximum number of
+   *     buffered data chunks
+   * @param {Number} [options.maxFragments=0] The maximum number of message
+   *     fragments
+   * @param {Number} [options.maxPayload=0] The maximum allowed message length
+   * @param {Boolean} [options.skipUTF8Validation=false] Specifies whether or
+   *     not to skip UTF-8 validation for text and close messages
+   */
+  constructor(options = {}) {
+    super();
+
+    this._allowSynchronousEvents =
+      options.allowSynchronousEvents !== undefined
+        ? options.allowSynchronousEvents
+        : true;
+    this._binaryType = options.binaryType || BINARY_TYPES[0];
+    this._extensions = options.extensions || {};
+    this._isServer = !!options.isServer;
+    this._maxBufferedChunks = options.maxBufferedChunks | 0;
+    this._maxFragments = options.maxFragments | 0;
+    this._maxPayload = options.maxPayload | 0;
+    this._skipUTF8Validation = !!options.skipUTF8Validation;
+    this[kWebSocket] = undefined;
+
+    this._bufferedBytes = 0;
+    this._buffers = [];
+
+    this._compressed = false;
+    this._payloadLength = 0;
+    this._mask = undefined;
+    this._fragmented = 0;
+    this._masked = false;
+    this._fin = false;
+    this._opcode = 0;
+
+    this._totalPayloadLength = 0;
+    this._messageLength = 0;
+    this._numFragments = 0;
+    this._fragments = [];
+
+    this._errored = false;
+    this._loop = false;
+    this._state = GET_INFO;
+  }
+
+  /**
+   * Implements `Writable.prototype._write()`.
+   *
+   * @param {Buffer} chunk The chunk of data to write
+   * @param {String} encoding The character encoding of `chunk`
+   * @param {Function} cb Callback
+   * @private
+   */
+  _write(chunk, encoding, cb) {
+    if (this._opcode === 0x08 && this._state == GET_INFO) return cb();
+
+    if (
+      this._maxBufferedChunks > 0 &&
+      this._buffers.length >= this._maxBufferedChunks
+    ) {
+      cb(
+        this.createError(
+          RangeError,
+          'Too many buffered chunks',
+          false,
+          1008,
+          'WS_ERR_TOO_MANY_BUFFERED_PARTS'
+        )
+      );
+      return;
+    }
+
+    this._bufferedBytes += chunk.length;
+    this._buffers.push(chunk);
+    this.startLoop(cb);
+  }
+
+  /**
+   * Consumes `n` bytes from the buffered data.
+   *
+   * @param {Number} n The number of bytes to consume
+   * @return {Buffer} The consumed bytes
+   * @private
+   */
+  consume(n) {
+    this._bufferedBytes -= n;
+
+    if (n === this._buffers[0].length) return this._buffers.shift();
+
+    if (n < this._buffers[0].length) {
+      const buf = this._buffers[0];
+      this._buffers[0] = new FastBuffer(
+        buf.buffer,
+        buf.byteOffset + n,
+        buf.length - n
+      );
+
+      return new FastBuffer(buf.buffer, buf.byteOffset, n);
+    }
+
+    const dst = Buffer.allocUnsafe(n);
+
+    do {
+      const buf = this._buffers[0];
+      const offset = dst.length - n;
+
+      if (n >= buf.length) {
+        dst.set(this._buffers.shift(), offset);
+      } else {
+        dst.set(new Uint8Array(buf.buffer, buf.byteOffset, n), offset);
+        this._buffers[0] = new FastBuffer(
+          buf.buffer,
+          buf.byteOffset + n,
+          buf.length - n
+        );
+      }
+
+      n -= buf.length;
+    } while (n > 0);
+
+    return dst;
+  }
+
+  /**
+   * Starts the parsing loop.
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  startLoop(cb) {
+    this._loop = true;
+
+    do {
+      switch (this._state) {
+        case GET_INFO:
+          this.getInfo(cb);
+          break;
+        case GET_PAYLOAD_LENGTH_16:
+          this.getPayloadLength16(cb);
+          break;
+        case GET_PAYLOAD_LENGTH_64:
+          this.getPayloadLength64(cb);
+          break;
+        case GET_MASK:
+          this.getMask();
+          break;
+        case GET_DATA:
+          this.getData(cb);
+          break;
+        case INFLATING:
+        case DEFER_EVENT:
+          this._loop = false;
+          return;
+      }
+    } while (this._loop);
+
+    if (!this._errored) cb();
+  }
+
+  /**
+   * Reads the first two bytes of a frame.
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  getInfo(cb) {
+    if (this._bufferedBytes < 2) {
+      this._loop = false;
+      return;
+    }
+
+    let buf = this._buffers[0];
+
+    if (buf.length > 2) {
+      //
+      // Only advance `this._buffers[0]` by 2 bytes. The first 2 bytes can
+      // be read directly from `buf` without allocating another buffer via
+      // `this.consume(2)`.
+      //
+      this._bufferedBytes -= 2;
+      this._buffers[0] = new FastBuffer(
+        buf.buffer,
+        buf.byteOffset + 2,
+        buf.length - 2
+      );
+    } else {
+      buf = this.consume(2);
+    }
+
+    if ((buf[0] & 0x30) !== 0x00) {
+      const error = this.createError(
+        RangeError,
+        'RSV2 and RSV3 must be clear',
+        true,
+        1002,
+        'WS_ERR_UNEXPECTED_RSV_2_3'
+      );
+
+      cb(error);
+      return;
+    }
+
+    const compressed = (buf[0] & 0x40) === 0x40;
+
+    if (compressed && !this._extensions[PerMessageDeflate.extensionName]) {
+      const error = this.createError(
+        RangeError,
+        'RSV1 must be clear',
+        true,
+        1002,
+        'WS_ERR_UNEXPECTED_RSV_1'
+      );
+
+      cb(error);
+      return;
+    }
+
+    this._fin = (buf[0] & 0x80) === 0x80;
+    this._opcode = buf[0] & 0x0f;
+    this._payloadLength = buf[1] & 0x7f;
+
+    if (this._opcode === 0x00) {
+      if (compressed) {
+        const error = this.createError(
+          RangeError,
+          'RSV1 must be clear',
+          true,
+          1002,
+          'WS_ERR_UNEXPECTED_RSV_1'
+        );
+
+        cb(error);
+        return;
+      }
+
+      if (!this._fragmented) {
+        const error = this.createError(
+          RangeError,
+          'invalid opcode 0',
+          true,
+          1002,
+          'WS_ERR_INVALID_OPCODE'
+        );
+
+        cb(error);
+        return;
+      }
+
+      this._opcode = this._fragmented;
+    } else if (this._opcode === 0x01 || this._opcode === 0x02) {
+      if (this._fragmented) {
+        const error = this.createError(
+          RangeError,
+          `invalid opcode ${this._opcode}`,
+          true,
+          1002,
+          'WS_ERR_INVALID_OPCODE'
+        );
+
+        cb(error);
+        return;
+      }
+
+      this._compressed = compressed;
+    } else if (this._opcode > 0x07 && this._opcode < 0x0b) {
+      if (!this._fin) {
+        const error = this.createError(
+          RangeError,
+          'FIN must be set',
+          true,
+          1002,
+          'WS_ERR_EXPECTED_FIN'
+        );
+
+        cb(error);
+        return;
+      }
+
+      if (compressed) {
+        const error = this.createError(
+          RangeError,
+          'RSV1 must be clear',
+          true,
+          1002,
+          'WS_ERR_UNEXPECTED_RSV_1'
+        );
+
+        cb(error);
+        return;
+      }
+
+      if (
+        this._payloadLength > 0x7d ||
+        (this._opcode === 0x08 && this._payloadLength === 1)
+      ) {
+        const error = this.createError(
+          RangeError,
+          `invalid payload length ${this._payloadLength}`,
+          true,
+          1002,
+          'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH'
+        );
+
+        cb(error);
+        return;
+      }
+    } else {
+      const error = this.createError(
+        RangeError,
+        `invalid opcode ${this._opcode}`,
+        true,
+        1002,
+        'WS_ERR_INVALID_OPCODE'
+      );
+
+      cb(error);
+      return;
+    }
+
+    if (!this._fin && !this._fragmented) this._fragmented = this._opcode;
+    this._masked = (buf[1] & 0x80) === 0x80;
+
+    if (this._isServer) {
+      if (!this._masked) {
+        const error = this.createError(
+          RangeError,
+          'MASK must be set',
+          true,
+          1002,
+          'WS_ERR_EXPECTED_MASK'
+        );
+
+        cb(error);
+        return;
+      }
+    } else if (this._masked) {
+      const error = this.createError(
+        RangeError,
+        'MASK must be clear',
+        true,
+        1002,
+        'WS_ERR_UNEXPECTED_MASK'
+      );
+
+      cb(error);
+      return;
+    }
+
+    if (this._payloadLength === 126) this._state = GET_PAYLOAD_LENGTH_16;
+    else if (this._payloadLength === 127) this._state = GET_PAYLOAD_LENGTH_64;
+    else this.haveLength(cb);
+  }
+
+  /**
+   * Gets extended payload length (7+16).
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  getPayloadLength16(cb) {
+    if (this._bufferedBytes < 2) {
+      this._loop = false;
+      return;
+    }
+
+    this._payloadLength = this.consume(2).readUInt16BE(0);
+    this.haveLength(cb);
+  }
+
+  /**
+   * Gets extended payload length (7+64).
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  getPayloadLength64(cb) {
+    if (this._bufferedBytes < 8) {
+      this._loop = false;
+      return;
+    }
+
+    const buf = this.consume(8);
+    const num = buf.readUInt32BE(0);
+
+    //
+    // The maximum safe integer in JavaScript is 2^53 - 1. An error is returned
+    // if payload length is greater than this number.
+    //
+    if (num > Math.pow(2, 53 - 32) - 1) {
+      const error = this.createError(
+        RangeError,
+        'Unsupported WebSocket frame: payload length > 2^53 - 1',
+        false,
+        1009,
+        'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH'
+      );
+
+      cb(error);
+      return;
+    }
+
+    this._payloadLength = num * Math.pow(2, 32) + buf.readUInt32BE(4);
+    this.haveLength(cb);
+  }
+
+  /**
+   * Payload length has been read.
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  haveLength(cb) {
+    if (this._payloadLength && this._opcode < 0x08) {
+      this._totalPayloadLength += this._payloadLength;
+      if (this._totalPayloadLength > this._maxPayload && this._maxPayload > 0) {
+        const error = this.createError(
+          RangeError,
+          'Max payload size exceeded',
+          false,
+          1009,
+          'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'
+        );
+
+        cb(error);
+        return;
+      }
+    }
+
+    if (this._masked) this._state = GET_MASK;
+    else this._state = GET_DATA;
+  }
+
+  /**
+   * Reads mask bytes.
+   *
+   * @private
+   */
+  getMask() {
+    if (this._bufferedBytes < 4) {
+      this._loop = false;
+      return;
+    }
+
+    this._mask = this.consume(4);
+    this._state = GET_DATA;
+  }
+
+  /**
+   * Reads data bytes.
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  getData(cb) {
+    let data = EMPTY_BUFFER;
+
+    if (this._payloadLength) {
+      if (this._bufferedBytes < this._payloadLength) {
+        this._loop = false;
+        return;
+      }
+
+      data = this.consume(this._payloadLength);
+
+      if (
+        this._masked &&
+        (this._mask[0] | this._mask[1] | this._mask[2] | this._mask[3]) !== 0
+      ) {
+        unmask(data, this._mask);
+      }
+    }
+
+    //
+    // The mask is a view into the buffer the stream delivered, which is commonly
+    // 64 KiB, and it is not needed once the payload above has been unmasked.
+    // Leaving it set would pin that whole buffer until the next frame arrives,
+    // which on an idle connection can be indefinitely.
+    //
+    this._mask = undefined;
+
+    if (this._opcode > 0x07) {
+      this.controlMessage(data, cb);
+      return;
+    }
+
+    if (this._maxFragments > 0 && ++this._numFragments > this._maxFragments) {
+      const error = this.createError(
+        RangeError,
+        'Too many message fragments',
+        false,
+        1008,
+        'WS_ERR_TOO_MANY_BUFFERED_PARTS'
+      );
+
+      cb(error);
+      return;
+    }
+
+    if (this._compressed) {
+      this._state = INFLATING;
+      this.decompress(data, cb);
+      return;
+    }
+
+    if (data.length) {
+      //
+      // This message is not compressed so its length is the sum of the payload
+      // length of all fragments.
+      //
+      this._messageLength = this._totalPayloadLength;
+      this._fragments.push(data);
+    }
+
+    this.dataMessage(cb);
+  }
+
+  /**
+   * Decompresses data.
+   *
+   * @param {Buffer} data Compressed data
+   * @param {Function} cb Callback
+   * @private
+   */
+  decompress(data, cb) {
+    const perMessageDeflate = this._extensions[PerMessageDeflate.extensionName];
+
+    perMessageDeflate.decompress(data, this._fin, (err, buf) => {
+      if (err) return cb(err);
+
+      if (buf.length) {
+        this._messageLength += buf.length;
+        if (this._messageLength > this._maxPayload && this._maxPayload > 0) {
+          const error = this.createError(
+            RangeError,
+            'Max payload size exceeded',
+            false,
+            1009,
+            'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'
+          );
+
+          cb(error);
+          return;
+        }
+
+        this._fragments.push(buf);
+      }
+
+      this.dataMessage(cb);
+      if (this._state === GET_INFO) this.startLoop(cb);
+    });
+  }
+
+  /**
+   * Handles a data message.
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  dataMessage(cb) {
+    if (!this._fin) {
+      this._state = GET_INFO;
+      return;
+    }
+
+    const messageLength = this._messageLength;
+    const fragments = this._fragments;
+
+    this._totalPayloadLength = 0;
+    this._messageLength = 0;
+    this._fragmented = 0;
+    this._numFragments = 0;
+    this._fragments = [];
+
+    if (this._opcode === 2) {
+      let data;
+
+      if (this._binaryType === 'nodebuffer') {
+        data = concat(fragments, messageLength);
+      } else if (this._binaryType === 'arraybuffer') {
+        data = toArrayBuffer(concat(fragments, messageLength));
+      } else if (this._binaryType === 'blob') {
+        data = new Blob(fragments);
+      } else {
+        data = fragments;
+      }
+
+      if (this._allowSynchronousEvents) {
+        this.emit('message', data, true);
+        this._state = GET_INFO;
+      } else {
+        this._state = DEFER_EVENT;
+        setImmediate(() => {
+          this.emit('message', data, true);
+          this._state = GET_INFO;
+          this.startLoop(cb);
+        });
+      }
+    } else {
+      const buf = concat(fragments, messageLength);
+
+      if (!this._skipUTF8Validation && !isValidUTF8(buf)) {
+        const error = this.createError(
+          Error,
+          'invalid UTF-8 sequence',
+          true,
+          1007,
+          'WS_ERR_INVALID_UTF8'
+        );
+
+        cb(error);
+        return;
+      }
+
+      if (this._state === INFLATING || this._allowSynchronousEvents) {
+        this.emit('message', buf, false);
+        this._state = GET_INFO;
+      } else {
+        this._state = DEFER_EVENT;
+        setImmediate(() => {
+          this.emit('message', buf, false);
+          this._state = GET_INFO;
+          this.startLoop(cb);
+        });
+      }
+    }
+  }
+
+  /**
+   * Handles a control message.
+   *
+   * @param {Buffer} data Data to handle
+   * @return {(Error|RangeError|undefined)} A possible error
+   * @private
+   */
+  controlMessage(data, cb) {
+    if (this._opcode === 0x08) {
+      if (data.length === 0) {
+        this._loop = false;
+        this.emit('conclude', 1005, EMPTY_BUFFER);
+        this.end();
+      } else {
+        const code = data.readUInt16BE(0);
+
+        if (!isValidStatusCode(code)) {
+          const error = this.createError(
+            RangeError,
+            `invalid status code ${code}`,
+            true,
+            1002,
+            'WS_ERR_INVALID_CLOSE_CODE'
+          );
+
+          cb(error);
+          return;
+        }
+
+        const buf = new FastBuffer(
+          data.buffer,
+          data.byteOffset + 2,
+          data.length - 2
+        );
+
+        if (!this._skipUTF8Validation && !isValidUTF8(buf)) {
+          const error = this.createError(
+            Error,
+            'invalid UTF-8 sequence',
+            true,
+            1007,
+            'WS_ERR_INVALID_UTF8'
+          );
+
+          cb(error);
+          return;
+        }
+
+        this._loop = false;
+        this.emit('conclude', code, buf);
+        this.end();
+      }
+
+      this._state = GET_INFO;
+      return;
+    }
+
+    if (this._allowSynchronousEvents) {
+      this.emit(this._opcode === 0x09 ? 'ping' : 'pong', data);
+      this._state = GET_INFO;
+    } else {
+      this._state = DEFER_EVENT;
+      setImmediate(() => {
+        this.emit(this._opcode === 0x09 ? 'ping' : 'pong', data);
+        this._state = GET_INFO;
+        this.startLoop(cb);
+      });
+    }
+  }
+
+  /**
+   * Builds an error object.
+   *
+   * @param {function(new:Error|RangeError)} ErrorCtor The error constructor
+   * @param {String} message The error message
+   * @param {Boolean} prefix Specifies whether or not to add a default prefix to
+   *     `message`
+   * @param {Number} statusCode The status code
+   * @param {String} errorCode The exposed error code
+   * @return {(Error|RangeError)} The error
+   * @private
+   */
+  createError(ErrorCtor, message, prefix, statusCode, errorCode) {
+    this._loop = false;
+    this._errored = true;
+
+    const err = new ErrorCtor(
+      prefix ? `Invalid WebSocket frame: ${message}` : message
+    );
+
+    Error.captureStackTrace(err, this.createError);
+    err.code = errorCode;
+    err[kStatusCode] = statusCode;
+    return err;
+  }
+}
+
+module.exports = Receiver;
+
+
+/***/ }),
+
+/***/ 7389:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex" }] */
+
+
+
+const { Duplex } = __nccwpck_require__(2203);
+const { randomFillSync } = __nccwpck_require__(6982);
+const {
+  types: { isUint8Array }
+} = __nccwpck_require__(9023);
+
+const PerMessageDeflate = __nccwpck_require__(4376);
+const { EMPTY_BUFFER, kWebSocket, NOOP } = __nccwpck_require__(1791);
+const { isBlob, isValidStatusCode } = __nccwpck_require__(8996);
+const { mask: applyMask, toBuffer } = __nccwpck_require__(5803);
+
+const kByteLength = Symbol('kByteLength');
+const maskBuffer = Buffer.alloc(4);
+const RANDOM_POOL_SIZE = 8 * 1024;
+let randomPool;
+let randomPoolPointer = RANDOM_POOL_SIZE;
+
+const DEFAULT = 0;
+const DEFLATING = 1;
+const GET_BLOB_DATA = 2;
+
+/**
+ * HyBi Sender implementation.
+ */
+class Sender {
+  /**
+   * Creates a Sender instance.
+   *
+   * @param {Duplex} socket The connection socket
+   * @param {Object} [extensions] An object containing the negotiated extensions
+   * @param {Function} [generateMask] The function used to generate the masking
+   *     key
+   */
+  constructor(socket, extensions, generateMask) {
+    this._extensions = extensions || {};
+
+    if (generateMask) {
+      this._generateMask = generateMask;
+      this._maskBuffer = Buffer.alloc(4);
+    }
+
+    this._socket = socket;
+
+    this._firstFragment = true;
+    this._compress = false;
+
+    this._bufferedBytes = 0;
+    this._queue = [];
+    this._state = DEFAULT;
+    this.onerror = NOOP;
+    this[kWebSocket] = undefined;
+  }
+
+  /**
+   * Frames a piece of data according to the HyBi WebSocket protocol.
+   *
+   * @param {(Buffer|String)} data The data to frame
+   * @param {Object} options Options object
+   * @param {Boolean} [options.fin=false] Specifies whether or not to set the
+   *     FIN bit
+   * @param {Function} [options.generateMask] The function used to generate the
+   *     masking key
+   * @param {Boolean} [options.mask=false] Specifies whether or not to mask
+   *     `data`
+   * @param {Buffer} [options.maskBuffer] The buffer used to store the masking
+   *     key
+   * @param {Number} options.opcode The opcode
+   * @param {Boolean} [options.readOnly=false] Specifies whether `data` can be
+   *     modified
+   * @param {Boolean} [options.rsv1=false] Specifies whether or not to set the
+   *     RSV1 bit
+   * @return {(Buffer|String)[]} The framed data
+   * @public
+   */
+  static frame(data, options) {
+    let mask;
+    let merge = false;
+    let offset = 2;
+    let skipMasking = false;
+
+    if (options.mask) {
+      mask = options.maskBuffer || maskBuffer;
+
+      if (options.generateMask) {
+        options.generateMask(mask);
+      } else {
+        if (randomPoolPointer === RANDOM_POOL_SIZE) {
+          /* istanbul ignore else  */
+          if (randomPool === undefined) {
+            //
+            // This is lazily initialized because server-sent frames must not
+            // be masked so it may never be used.
+            //
+            randomPool = Buffer.alloc(RANDOM_POOL_SIZE);
+          }
+
+          randomFillSync(randomPool, 0, RANDOM_POOL_SIZE);
+          randomPoolPointer = 0;
+        }
+
+        mask[0] = randomPool[randomPoolPointer++];
+        mask[1] = randomPool[randomPoolPointer++];
+        mask[2] = randomPool[randomPoolPointer++];
+        mask[3] = randomPool[randomPoolPointer++];
+      }
+
+      skipMasking = (mask[0] | mask[1] | mask[2] | mask[3]) === 0;
+      offset = 6;
+    }
+
+    let dataLength;
+
+    if (typeof data === 'string') {
+      if (
+        (!options.mask || skipMasking) &&
+        options[kByteLength] !== undefined
+      ) {
+        dataLength = options[kByteLength];
+      } else {
+        data = Buffer.from(data);
+        dataLength = data.length;
+      }
+    } else {
+      dataLength = data.length;
+      merge = options.mask && options.readOnly && !skipMasking;
+    }
+
+    let payloadLength = dataLength;
+
+    if (dataLength >= 65536) {
+      offset += 8;
+      payloadLength = 127;
+    } else if (dataLength > 125) {
+      offset += 2;
+      payloadLength = 126;
+    }
+
+    const target = Buffer.allocUnsafe(merge ? dataLength + offset : offset);
+
+    target[0] = options.fin ? options.opcode | 0x80 : options.opcode;
+    if (options.rsv1) target[0] |= 0x40;
+
+    target[1] = payloadLength;
+
+    if (payloadLength === 126) {
+      target.writeUInt16BE(dataLength, 2);
+    } else if (payloadLength === 127) {
+      target[2] = target[3] = 0;
+      target.writeUIntBE(dataLength, 4, 6);
+    }
+
+    if (!options.mask) {
+      return dataLength ? [target, data] : [target];
+    }
+
+    target[1] |= 0x80;
+    target[offset - 4] = mask[0];
+    target[offset - 3] = mask[1];
+    target[offset - 2] = mask[2];
+    target[offset - 1] = mask[3];
+
+    if (!dataLength) return [target];
+    if (skipMasking) return [target, data];
+
+    if (merge) {
+      applyMask(data, mask, target, offset, dataLength);
+      return [target];
+    }
+
+    applyMask(data, mask, data, 0, dataLength);
+    return [target, data];
+  }
+
+  /**
+   * Sends a close message to the other peer.
+   *
+   * @param {Number} [code] The status code component of the body
+   * @param {(String|Buffer)} [data] The message component of the body
+   * @param {Boolean} [mask=false] Specifies whether or not to mask the message
+   * @param {Function} [cb] Callback
+   * @public
+   */
+  close(code, data, mask, cb) {
+    let buf;
+
+    if (code === undefined) {
+      buf = EMPTY_BUFFER;
+    } else if (typeof code !== 'number' || !isValidStatusCode(code)) {
+      throw new TypeError('First argument must be a valid error code number');
+    } else if (data === undefined || !data.length) {
+      buf = Buffer.allocUnsafe(2);
+      buf.writeUInt16BE(code, 0);
+    } else {
+      const length = Buffer.byteLength(data);
+
+      if (length > 123) {
+        throw new RangeError('The message must not be greater than 123 bytes');
+      }
+
+      buf = Buffer.allocUnsafe(2 + length);
+      buf.writeUInt16BE(code, 0);
+
+      if (typeof data === 'string') {
+        buf.write(data, 2);
+      } else if (isUint8Array(data)) {
+        buf.set(data, 2);
+      } else {
+        throw new TypeError('Second argument must be a string or a Uint8Array');
+      }
+    }
+
+    const options = {
+      [kByteLength]: buf.length,
+      fin: true,
+      generateMask: this._generateMask,
+      mask,
+      maskBuffer: this._maskBuffer,
+      opcode: 0x08,
+      readOnly: false,
+      rsv1: false
+    };
+
+    if (this._state !== DEFAULT) {
+      this.enqueue([this.dispatch, buf, false, options, cb]);
+    } else {
+      this.sendFrame(Sender.frame(buf, options), cb);
+    }
+  }
+
+  /**
+   * Sends a ping message to the other peer.
+   *
+   * @param {*} data The message to send
+   * @param {Boolean} [mask=false] Specifies whether or not to mask `data`
+   * @param {Function} [cb] Callback
+   * @public
+   */
+  ping(data, mask, cb) {
+    let byteLength;
+    let readOnly;
+
+    if (typeof data === 'string') {
+      byteLength = Buffer.byteLength(data);
+      readOnly = false;
+    } else if (isBlob(data)) {
+      byteLength = data.size;
+      readOnly = false;
+    } else {
+      data = toBuffer(data);
+      byteLength = data.length;
+      readOnly = toBuffer.readOnly;
+    }
+
+    if (byteLength > 125) {
+      throw new RangeError('The data size must not be greater than 125 bytes');
+    }
+
+    const options = {
+      [kByteLength]: byteLength,
+      fin: true,
+      generateMask: this._generateMask,
+      mask,
+      maskBuffer: this._maskBuffer,
+      opcode: 0x09,
+      readOnly,
+      rsv1: false
+    };
+
+    if (isBlob(data)) {
+      if (this._state !== DEFAULT) {
+        this.enqueue([this.getBlobData, data, false, options, cb]);
+      } else {
+        this.getBlobData(data, false, options, cb);
+      }
+    } else if (this._state !== DEFAULT) {
+      this.enqueue([this.dispatch, data, false, options, cb]);
+    } else {
+      this.sendFrame(Sender.frame(data, options), cb);
+    }
+  }
+
+  /**
+   * Sends a pong message to the other peer.
+   *
+   * @param {*} data The message to send
+   * @param {Boolean} [mask=false] Specifies whether or not to mask `data`
+   * @param {Function} [cb] Callback
+   * @public
+   */
+  pong(data, mask, cb) {
+    let byteLength;
+    let readOnly;
+
+    if (typeof data === 'string') {
+      byteLength = Buffer.byteLength(data);
+      readOnly = false;
+    } else if (isBlob(data)) {
+      byteLength = data.size;
+      readOnly = false;
+    } else {
+      data = toBuffer(data);
+      byteLength = data.length;
+      readOnly = toBuffer.readOnly;
+    }
+
+    if (byteLength > 125) {
+      throw new RangeError('The data size must not be greater than 125 bytes');
+    }
+
+    const options = {
+      [kByteLength]: byteLength,
+      fin: true,
+      generateMask: this._generateMask,
+      mask,
+      maskBuffer: this._maskBuffer,
+      opcode: 0x0a,
+      readOnly,
+      rsv1: false
+    };
+
+    if (isBlob(data)) {
+      if (this._state !== DEFAULT) {
+        this.enqueue([this.getBlobData, data, false, options, cb]);
+      } else {
+        this.getBlobData(data, false, options, cb);
+      }
+    } else if (this._state !== DEFAULT) {
+      this.enqueue([this.dispatch, data, false, options, cb]);
+    } else {
+      this.sendFrame(Sender.frame(data, options), cb);
+    }
+  }
+
+  /**
+   * Sends a data message to the other peer.
+   *
+   * @param {*} data The message to send
+   * @param {Object} options Options object
+   * @param {Boolean} [options.binary=false] Specifies whether `data` is binary
+   *     or text
+   * @param {Boolean} [options.compress=false] Specifies whether or not to
+   *     compress `data`
+   * @param {Boolean} [options.fin=false] Specifies whether the fragment is the
+   *     last one
+   * @param {Boolean} [options.mask=false] Specifies whether or not to mask
+   *     `data`
+   * @param {Function} [cb] Callback
+   * @public
+   */
+  send(data, options, cb) {
+    const perMessageDeflate = this._extensions[PerMessageDeflate.extensionName];
+    let opcode = options.binary ? 2 : 1;
+    let rsv1 = options.compress;
+
+    let byteLength;
+    let readOnly;
+
+    if (typeof data === 'string') {
+      byteLength = Buffer.byteLength(data);
+      readOnly = false;
+    } else if (isBlob(data)) {
+      byteLength = data.size;
+      readOnly = false;
+    } else {
+      data = toBuffer(data);
+      byteLength = data.length;
+      readOnly = toBuffer.readOnly;
+    }
+
+    if (this._firstFragment) {
+      this._firstFragment = false;
+      if (
+        rsv1 &&
+        perMessageDeflate &&
+        perMessageDeflate.params[
+          perMessageDeflate._isServer
+            ? 'server_no_context_takeover'
+            : 'client_no_context_takeover'
+        ]
+      ) {
+        rsv1 = byteLength >= perMessageDeflate._threshold;
+      }
+      this._compress = rsv1;
+    } else {
+      rsv1 = false;
+      opcode = 0;
+    }
+
+    if (options.fin) this._firstFragment = true;
+
+    const opts = {
+      [kByteLength]: byteLength,
+      fin: options.fin,
+      generateMask: this._generateMask,
+      mask: options.mask,
+      maskBuffer: this._maskBuffer,
+      opcode,
+      readOnly,
+      rsv1
+    };
+
+    if (isBlob(data)) {
+      if (this._state !== DEFAULT) {
+        this.enqueue([this.getBlobData, data, this._compress, opts, cb]);
+      } else {
+        this.getBlobData(data, this._compress, opts, cb);
+      }
+    } else if (this._state !== DEFAULT) {
+      this.enqueue([this.dispatch, data, this._compress, opts, cb]);
+    } else {
+      this.dispatch(data, this._compress, opts, cb);
+    }
+  }
+
+  /**
+   * Gets the contents of a blob as binary data.
+   *
+   * @param {Blob} blob The blob
+   * @param {Boolean} [compress=false] Specifies whether or not to compress
+   *     the data
+   * @param {Object} options Options object
+   * @param {Boolean} [options.fin=false] Specifies whether or not to set the
+   *     FIN bit
+   * @param {Function} [options.generateMask] The function used to generate the
+   *     masking key
+   * @param {Boolean} [options.mask=false] Specifies whether or not to mask
+   *     `data`
+   * @param {Buffer} [options.maskBuffer] The buffer used to store the masking
+   *     key
+   * @param {Number} options.opcode The opcode
+   * @param {Boolean} [options.readOnly=false] Specifies whether `data` can be
+   *     modified
+   * @param {Boolean} [options.rsv1=false] Specifies whether or not to set the
+   *     RSV1 bit
+   * @param {Function} [cb] Callback
+   * @private
+   */
+  getBlobData(blob, compress, options, cb) {
+    this._bufferedBytes += options[kByteLength];
+    this._state = GET_BLOB_DATA;
+
+    blob
+      .arrayBuffer()
+      .then((arrayBuffer) => {
+        if (this._socket.destroyed) {
+          const err = new Error(
+            'The socket was closed while the blob was being read'
+          );
+
+          //
+          // `callCallbacks` is called in the next tick to ensure that errors
+          // that might be thrown in the callbacks behave like errors thrown
+          // outside the promise chain.
+          //
+          process.nextTick(callCallbacks, this, err, cb);
+          return;
+        }
+
+        this._bufferedBytes -= options[kByteLength];
+        const data = toBuffer(arrayBuffer);
+
+        if (!compress) {
+          this._state = DEFAULT;
+          this.sendFrame(Sender.frame(data, options), cb);
+          this.dequeue();
+        } else {
+          this.dispatch(data, compress, options, cb);
+        }
+      })
+      .catch((err) => {
+        //
+        // `onError` is called in the next tick for the same reason that
+        // `callCallbacks` above is.
+        //
+        process.nextTick(onError, this, err, cb);
+      });
+  }
+
+  /**
+   * Dispatches a message.
+   *
+   * @param {(Buffer|String)} data The message to send
+   * @param {Boolean} [compress=false] Specifies whether or not to compress
+   *     `data`
+   * @param {Object} options Options object
+   * @param {Boolean} [options.fin=false] Specifies whether or not to set the
+   *     FIN bit
+   * @param {Function} [options.generateMask] The function used to generate the
+   *     masking key
+   * @param {Boolean} [options.mask=false] Specifies whether or not to mask
+   *     `data`
+   * @param {Buffer} [options.maskBuffer] The buffer used to store the masking
+   *     key
+   * @param {Number} options.opcode The opcode
+   * @param {Boolean} [options.readOnly=false] Specifies whether `data` can be
+   *     modified
+   * @param {Boolean} [options.rsv1=false] Specifies whether or not to set the
+   *     RSV1 bit
+   * @param {Function} [cb] Callback
+   * @private
+   */
+  dispatch(data, compress, options, cb) {
+    if (!compress) {
+      this.sendFrame(Sender.frame(data, options), cb);
+      return;
+    }
+
+    const perMessageDeflate = this._extensions[PerMessageDeflate.extensionName];
+
+    this._bufferedBytes += options[kByteLength];
+    this._state = DEFLATING;
+    perMessageDeflate.compress(data, options.fin, (_, buf) => {
+      if (this._socket.destroyed) {
+        const err = new Error(
+          'The socket was closed while data was being compressed'
+        );
+
+        callCallbacks(this, err, cb);
+        return;
+      }
+
+      this._bufferedBytes -= options[kByteLength];
+      this._state = DEFAULT;
+      options.readOnly = false;
+      this.sendFrame(Sender.frame(buf, options), cb);
+      this.dequeue();
+    });
+  }
+
+  /**
+   * Executes queued send operations.
+   *
+   * @private
+   */
+  dequeue() {
+    while (this._state === DEFAULT && this._queue.length) {
+      const params = this._queue.shift();
+
+      this._bufferedBytes -= params[3][kByteLength];
+      Reflect.apply(params[0], this, params.slice(1));
+    }
+  }
+
+  /**
+   * Enqueues a send operation.
+   *
+   * @param {Array} params Send operation parameters.
+   * @private
+   */
+  enqueue(params) {
+    this._bufferedBytes += params[3][kByteLength];
+    this._queue.push(params);
+  }
+
+  /**
+   * Sends a frame.
+   *
+   * @param {(Buffer | String)[]} list The frame to send
+   * @param {Function} [cb] Callback
+   * @private
+   */
+  sendFrame(list, cb) {
+    if (list.length === 2) {
+      this._socket.cork();
+      this._socket.write(list[0]);
+      this._socket.write(list[1], cb);
+      this._socket.uncork();
+    } else {
+      this._socket.write(list[0], cb);
+    }
+  }
+}
+
+module.exports = Sender;
+
+/**
+ * Calls queued callbacks with an error.
+ *
+ * @param {Sender} sender The `Sender` instance
+ * @param {Error} err The error to call the callbacks with
+ * @param {Function} [cb] The first callback
+ * @private
+ */
+function callCallbacks(sender, err, cb) {
+  if (typeof cb === 'function') cb(err);
+
+  for (let i = 0; i < sender._queue.length; i++) {
+    const params = sender._queue[i];
+    const callback = params[params.length - 1];
+
+    if (typeof callback === 'function') callback(err);
+  }
+}
+
+/**
+ * Handles a `Sender` error.
+ *
+ * @param {Sender} sender The `Sender` instance
+ * @param {Error} err The error
+ * @param {Function} [cb] The first pending callback
+ * @private
+ */
+function onError(sender, err, cb) {
+  callCallbacks(sender, err, cb);
+  sender.onerror(err);
+}
+
+
+/***/ }),
+
+/***/ 6412:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^WebSocket$" }] */
+
+
+const WebSocket = __nccwpck_require__(6681);
+const { Duplex } = __nccwpck_require__(2203);
+
+/**
+ * Emits the `'close'` event on a stream.
+ *
+ * @param {Duplex} stream The stream.
+ * @private
+ */
+function emitClose(stream) {
+  stream.emit('close');
+}
+
+/**
+ * The listener of the `'end'` event.
+ *
+ * @private
+ */
+function duplexOnEnd() {
+  if (!this.destroyed && this._writableState.finished) {
+    this.destroy();
+  }
+}
+
+/**
+ * The listener of the `'error'` event.
+ *
+ * @param {Error} err The error
+ * @private
+ */
+function duplexOnError(err) {
+  this.removeListener('error', duplexOnError);
+  this.destroy();
+  if (this.listenerCount('error') === 0) {
+    // Do not suppress the throwing behavior.
+    this.emit('error', err);
+  }
+}
+
+/**
+ * Wraps a `WebSocket` in a duplex stream.
+ *
+ * @param {WebSocket} ws The `WebSocket` to wrap
+ * @param {Object} [options] The options for the `Duplex` constructor
+ * @return {Duplex} The duplex stream
+ * @public
+ */
+function createWebSocketStream(ws, options) {
+  let terminateOnDestroy = true;
+
+  const duplex = new Duplex({
+    ...options,
+    autoDestroy: false,
+    emitClose: false,
+    objectMode: false,
+    writableObjectMode: false
+  });
+
+  ws.on('message', function message(msg, isBinary) {
+    const data =
+      !isBinary && duplex._readableState.objectMode ? msg.toString() : msg;
+
+    if (!duplex.push(data)) ws.pause();
+  });
+
+  ws.once('error', function error(err) {
+    if (duplex.destroyed) return;
+
+    // Prevent `ws.terminate()` from being called by `duplex._destroy()`.
+    //
+    // - If the `'error'` event is emitted before the `'open'` event, then
+    //   `ws.terminate()` is a noop as no socket is assigned.
+    // - Otherwise, the error is re-emitted by the listener of the `'error'`
+    //   event of the `Receiver` object. The listener already closes the
+    //   connection by calling `ws.close()`. This allows a close frame to be
+    //   sent to the other peer. If `ws.terminate()` is called right after this,
+    //   then the close frame might not be sent.
+    terminateOnDestroy = false;
+    duplex.destroy(err);
+  });
+
+  ws.once('close', function close() {
+    if (duplex.destroyed) return;
+
+    duplex.push(null);
+  });
+
+  duplex._destroy = function (err, callback) {
+    if (ws.readyState === ws.CLOSED) {
+      callback(err);
+      process.nextTick(emitClose, duplex);
+      return;
+    }
+
+    let called = false;
+
+    ws.once('error', function error(err) {
+      called = true;
+      callback(err);
+    });
+
+    ws.once('close', function close() {
+      if (!called) callback(err);
+      process.nextTick(emitClose, duplex);
+    });
+
+    if (terminateOnDestroy) ws.terminate();
+  };
+
+  duplex._final = function (callback) {
+    if (ws.readyState === ws.CONNECTING) {
+      ws.once('open', function open() {
+        duplex._final(callback);
+      });
+      return;
+    }
+
+    // If the value of the `_socket` property is `null` it means that `ws` is a
+    // client websocket and the handshake failed. In fact, when this happens, a
+    // socket is never assigned to the websocket. Wait for the `'error'` event
+    // that will be emitted by the websocket.
+    if (ws._socket === null) return;
+
+    if (ws._socket._writableState.finished) {
+      callback();
+      if (duplex._readableState.endEmitted) duplex.destroy();
+    } else {
+      ws._socket.once('finish', function finish() {
+        // `duplex` is not destroyed here because the `'end'` event will be
+        // emitted on `duplex` after this `'finish'` event. The EOF signaling
+        // `null` chunk is, in fact, pushed when the websocket emits `'close'`.
+        callback();
+      });
+      ws.close();
+    }
+  };
+
+  duplex._read = function () {
+    if (ws.isPaused) ws.resume();
+  };
+
+  duplex._write = function (chunk, encoding, callback) {
+    if (ws.readyState === ws.CONNECTING) {
+      ws.once('open', function open() {
+        duplex._write(chunk, encoding, callback);
+      });
+      return;
+    }
+
+    ws.send(chunk, callback);
+  };
+
+  duplex.on('end', duplexOnEnd);
+  duplex.on('error', duplexOnError);
+  return duplex;
+}
+
+module.exports = createWebSocketStream;
+
+
+/***/ }),
+
+/***/ 3332:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { tokenChars } = __nccwpck_require__(8996);
+
+/**
+ * Parses the `Sec-WebSocket-Protocol` header into a set of subprotocol names.
+ *
+ * @param {String} header The field value of the header
+ * @return {Set} The subprotocol names
+ * @public
+ */
+function parse(header) {
+  const protocols = new Set();
+  let start = -1;
+  let end = -1;
+  let i = 0;
+
+  for (i; i < header.length; i++) {
+    const code = header.charCodeAt(i);
+
+    if (end === -1 && tokenChars[code] === 1) {
+      if (start === -1) start = i;
+    } else if (
+      i !== 0 &&
+      (code === 0x20 /* ' ' */ || code === 0x09) /* '\t' */
+    ) {
+      if (end === -1 && start !== -1) end = i;
+    } else if (code === 0x2c /* ',' */) {
+      if (start === -1) {
+        throw new SyntaxError(`Unexpected character at index ${i}`);
+      }
+
+      if (end === -1) end = i;
+
+      const protocol = header.slice(start, end);
+
+      if (protocols.has(protocol)) {
+        throw new SyntaxError(`The "${protocol}" subprotocol is duplicated`);
+      }
+
+      protocols.add(protocol);
+      start = end = -1;
+    } else {
+      throw new SyntaxError(`Unexpected character at index ${i}`);
+    }
+  }
+
+  if (start === -1 || end !== -1) {
+    throw new SyntaxError('Unexpected end of input');
+  }
+
+  const protocol = header.slice(start, i);
+
+  if (protocols.has(protocol)) {
+    throw new SyntaxError(`The "${protocol}" subprotocol is duplicated`);
+  }
+
+  protocols.add(protocol);
+  return protocols;
+}
+
+module.exports = { parse };
+
+
+/***/ }),
+
+/***/ 8996:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { isUtf8 } = __nccwpck_require__(181);
+
+const { hasBlob } = __nccwpck_require__(1791);
+
+//
+// Allowed token characters:
+//
+// '!', '#', '$', '%', '&', ''', '*', '+', '-',
+// '.', 0-9, A-Z, '^', '_', '`', a-z, '|', '~'
+//
+// tokenChars[32] === 0 // ' '
+// tokenChars[33] === 1 // '!'
+// tokenChars[34] === 0 // '"'
+// ...
+//
+// prettier-ignore
+const tokenChars = [
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 0 - 15
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 16 - 31
+  0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 0, // 32 - 47
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, // 48 - 63
+  0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, // 64 - 79
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, // 80 - 95
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, // 96 - 111
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0 // 112 - 127
+];
+
+/**
+ * Checks if a status code is allowed in a close frame.
+ *
+ * @param {Number} code The status code
+ * @return {Boolean} `true` if the status code is valid, else `false`
+ * @public
+ */
+function isValidStatusCode(code) {
+  return (
+    (code >= 1000 &&
+      code <= 1014 &&
+      code !== 1004 &&
+      code !== 1005 &&
+      code !== 1006) ||
+    (code >= 3000 && code <= 4999)
+  );
+}
+
+/**
+ * Checks if a given buffer contains only correct UTF-8.
+ * Ported from https://www.cl.cam.ac.uk/%7Emgk25/ucs/utf8_check.c by
+ * Markus Kuhn.
+ *
+ * @param {Buffer} buf The buffer to check
+ * @return {Boolean} `true` if `buf` contains only correct UTF-8, else `false`
+ * @public
+ */
+function _isValidUTF8(buf) {
+  const len = buf.length;
+  let i = 0;
+
+  while (i < len) {
+    if ((buf[i] & 0x80) === 0) {
+      // 0xxxxxxx
+      i++;
+    } else if ((buf[i] & 0xe0) === 0xc0) {
+      // 110xxxxx 10xxxxxx
+      if (
+        i + 1 === len ||
+        (buf[i + 1] & 0xc0) !== 0x80 ||
+        (buf[i] & 0xfe) === 0xc0 // Overlong
+      ) {
+        return false;
+      }
+
+      i += 2;
+    } else if ((buf[i] & 0xf0) === 0xe0) {
+      // 1110xxxx 10xxxxxx 10xxxxxx
+      if (
+        i + 2 >= len ||
+        (buf[i + 1] & 0xc0) !== 0x80 ||
+        (buf[i + 2] & 0xc0) !== 0x80 ||
+        (buf[i] === 0xe0 && (buf[i + 1] & 0xe0) === 0x80) || // Overlong
+        (buf[i] === 0xed && (buf[i + 1] & 0xe0) === 0xa0) // Surrogate (U+D800 - U+DFFF)
+      ) {
+        return false;
+      }
+
+      i += 3;
+    } else if ((buf[i] & 0xf8) === 0xf0) {
+      // 11110xxx 10xxxxxx 10xxxxxx 10xxxxxx
+      if (
+        i + 3 >= len ||
+        (buf[i + 1] & 0xc0) !== 0x80 ||
+        (buf[i + 2] & 0xc0) !== 0x80 ||
+        (buf[i + 3] & 0xc0) !== 0x80 ||
+        (buf[i] === 0xf0 && (buf[i + 1] & 0xf0) === 0x80) || // Overlong
+        (buf[i] === 0xf4 && buf[i + 1] > 0x8f) ||
+        buf[i] > 0xf4 // > U+10FFFF
+      ) {
+        return false;
+      }
+
+      i += 4;
+    } else {
+      return false;
+    }
+  }
+
+  return true;
+}
+
+/**
+ * Determines whether a value is a `Blob`.
+ *
+ * @param {*} value The value to be tested
+ * @return {Boolean} `true` if `value` is a `Blob`, else `false`
+ * @private
+ */
+function isBlob(value) {
+  return (
+    hasBlob &&
+    typeof value === 'object' &&
+    typeof value.arrayBuffer === 'function' &&
+    typeof value.type === 'string' &&
+    typeof value.stream === 'function' &&
+    (value[Symbol.toStringTag] === 'Blob' ||
+      value[Symbol.toStringTag] === 'File')
+  );
+}
+
+module.exports = {
+  isBlob,
+  isValidStatusCode,
+  isValidUTF8: _isValidUTF8,
+  tokenChars
+};
+
+if (isUtf8) {
+  module.exports.isValidUTF8 = function (buf) {
+    return buf.length < 24 ? _isValidUTF8(buf) : isUtf8(buf);
+  };
+} /* istanbul ignore else  */ else if (!process.env.WS_NO_UTF_8_VALIDATE) {
+  try {
+    const isValidUTF8 = __nccwpck_require__(33);
+
+    module.exports.isValidUTF8 = function (buf) {
+      return buf.length < 32 ? _isValidUTF8(buf) : isValidUTF8(buf);
+    };
+  } catch (e) {
+    // Continue regardless of the error.
+  }
+}
+
+
+/***/ }),
+
+/***/ 129:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex$", "caughtErrors": "none" }] */
+
+
+
+const EventEmitter = __nccwpck_require__(4434);
+const http = __nccwpck_require__(8611);
+const { Duplex } = __nccwpck_require__(2203);
+const { createHash } = __nccwpck_require__(6982);
+
+const extension = __nccwpck_require__(1335);
+const PerMessageDeflate = __nccwpck_require__(4376);
+const subprotocol = __nccwpck_require__(3332);
+const WebSocket = __nccwpck_require__(6681);
+const { CLOSE_TIMEOUT, GUID, kWebSocket } = __nccwpck_require__(1791);
+
+const keyRegex = /^[+/0-9A-Za-z]{22}==$/;
+
+const RUNNING = 0;
+const CLOSING = 1;
+const CLOSED = 2;
+
+/**
+ * Class representing a WebSocket server.
+ *
+ * @extends EventEmitter
+ */
+class WebSocketServer extends EventEmitter {
+  /**
+   * Create a `WebSocketServer` instance.
+   *
+   * @param {Object} options Configuration options
+   * @param {Boolean} [options.allowSynchronousEvents=true] Specifies whether
+   *     any of the `'message'`, `'ping'`, and `'pong'` events can be emitted
+   *     multiple times in the same tick
+   * @param {Boolean} [options.autoPong=true] Specifies whether or not to
+   *     automatically send a pong in response to a ping
+   * @param {Number} [options.backlog=511] The maximum length of the queue of
+   *     pending connections
+   * @param {Boolean} [options.clientTracking=true] Specifies whether or not to
+   *     track clients
+   * @param {Number} [options.closeTimeout=30000] Duration in milliseconds to
+   *     wait for the closing handshake to finish after `websocket.close()` is
+   *     called
+   * @param {Function} [options.handleProtocols] A hook to handle protocols
+   * @param {String} [options.host] The hostname where to bind the server
+   * @param {Number} [options.maxBufferedChunks=262144] The maximum number of
+   *     buffered data chunks
+   * @param {Number} [options.maxFragments=16384] The maximum number of message
+   *     fragments
+   * @param {Number} [options.maxPayload=104857600] The maximum allowed message
+   *     size
+   * @param {Number} [options.maxPendingAutoPongs=60] The maximum number of
+   *     pending automatic pongs
+   * @param {Boolean} [options.noServer=false] Enable no server mode
+   * @param {String} [options.path] Accept only connections matching this path
+   * @param {(Boolean|Object)} [options.perMessageDeflate=false] Enable/disable
+   *     permessage-deflate
+   * @param {Number} [options.port] The port where to bind the server
+   * @param {(http.Server|https.Server)} [options.server] A pre-created HTTP/S
+   *     server to use
+   * @param {Boolean} [options.skipUTF8Validation=false] Specifies whether or
+   *     not to skip UTF-8 validation for text and close messages
+   * @param {Function} [options.verifyClient] A hook to reject connections
+   * @param {Function} [options.WebSocket=WebSocket] Specifies the `WebSocket`
+   *     class to use. It must be the `WebSocket` class or class that extends it
+   * @param {Function} [callback] A listener for the `listening` event
+   */
+  constructor(options, callback) {
+    super();
+
+    options = {
+      allowSynchronousEvents: true,
+      autoPong: true,
+      maxBufferedChunks: 256 * 1024,
+      maxFragments: 16 * 1024,
+      maxPayload: 100 * 1024 * 1024,
+      maxPendingAutoPongs: 60,
+      skipUTF8Validation: false,
+      perMessageDeflate: false,
+      handleProtocols: null,
+      clientTracking: true,
+      closeTimeout: CLOSE_TIMEOUT,
+      verifyClient: null,
+      noServer: false,
+      backlog: null, // use default (511 as implemented in net.js)
+      server: null,
+      host: null,
+      path: null,
+      port: null,
+      WebSocket,
+      ...options
+    };
+
+    if (
+      (options.port == null && !options.server && !options.noServer) ||
+      (options.port != null && (options.server || options.noServer)) ||
+      (options.server && options.noServer)
+    ) {
+      throw new TypeError(
+        'One and only one of the "port", "server", or "noServer" options ' +
+          'must be specified'
+      );
+    }
+
+    if (options.port != null) {
+      this._server = http.createServer((req, res) => {
+        const body = http.STATUS_CODES[426];
+
+        res.writeHead(426, {
+          'Content-Length': body.length,
+          'Content-Type': 'text/plain'
+        });
+        res.end(body);
+      });
+      this._server.listen(
+        options.port,
+        options.host,
+        options.backlog,
+        callback
+      );
+    } else if (options.server) {
+      this._server = options.server;
+    }
+
+    if (this._server) {
+      const emitConnection = this.emit.bind(this, 'connection');
+
+      this._removeListeners = addListeners(this._server, {
+        listening: this.emit.bind(this, 'listening'),
+        error: this.emit.bind(this, 'error'),
+        upgrade: (req, socket, head) => {
+          this.handleUpgrade(req, socket, head, emitConnection);
+        }
+      });
+    }
+
+    if (options.perMessageDeflate === true) options.perMessageDeflate = {};
+    if (options.clientTracking) {
+      this.clients = new Set();
+      this._shouldEmitClose = false;
+    }
+
+    this.options = options;
+    this._state = RUNNING;
+  }
+
+  /**
+   * Returns the bound address, the address family name, and port of the server
+   * as reported by the operating system if listening on an IP socket.
+   * If the server is listening on a pipe or UNIX domain socket, the name is
+   * returned as a string.
+   *
+   * @return {(Object|String|null)} The address of the server
+   * @public
+   */
+  address() {
+    if (this.options.noServer) {
+      throw new Error('The server is operating in "noServer" mode');
+    }
+
+    if (!this._server) return null;
+    return this._server.address();
+  }
+
+  /**
+   * Stop the server from accepting new connections and emit the `'close'` event
+   * when all existing connections are closed.
+   *
+   * @param {Function} [cb] A one-time listener for the `'close'` event
+   * @public
+   */
+  close(cb) {
+    if (this._state === CLOSED) {
+      if (cb) {
+        this.once('close', () => {
+          cb(new Error('The server is not running'));
+        });
+      }
+
+      process.nextTick(emitClose, this);
+      return;
+    }
+
+    if (cb) this.once('close', cb);
+
+    if (this._state === CLOSING) return;
+    this._state = CLOSING;
+
+    if (this.options.noServer || this.options.server) {
+      if (this._server) {
+        this._removeListeners();
+        this._removeListeners = this._server = null;
+      }
+
+      if (this.clients) {
+        if (!this.clients.size) {
+          process.nextTick(emitClose, this);
+        } else {
+          this._shouldEmitClose = true;
+        }
+      } else {
+        process.nextTick(emitClose, this);
+      }
+    } else {
+      const server = this._server;
+
+      this._removeListeners();
+      this._removeListeners = this._server = null;
+
+      //
+      // The HTTP/S server was created internally. Close it, and rely on its
+      // `'close'` event.
+      //
+      server.close(() => {
+        emitClose(this);
+      });
+    }
+  }
+
+  /**
+   * See if a given request should be handled by this server instance.
+   *
+   * @param {http.IncomingMessage} req Request object to inspect
+   * @return {Boolean} `true` if the request is valid, else `false`
+   * @public
+   */
+  shouldHandle(req) {
+    if (this.options.path) {
+      const index = req.url.indexOf('?');
+      const pathname = index !== -1 ? req.url.slice(0, index) : req.url;
+
+      if (pathname !== this.options.path) return false;
+    }
+
+    return true;
+  }
+
+  /**
+   * Handle a HTTP Upgrade request.
+   *
+   * @param {http.IncomingMessage} req The request object
+   * @param {Duplex} socket The network socket between the server and client
+   * @param {Buffer} head The first packet of the upgraded stream
+   * @param {Function} cb Callback
+   * @public
+   */
+  handleUpgrade(req, socket, head, cb) {
+    socket.on('error', socketOnError);
+
+    const key = req.headers['sec-websocket-key'];
+    const upgrade = req.headers.upgrade;
+    const version = req.headers['sec-websocket-version'];
+
+    if (req.method !== 'GET') {
+      const message = 'Invalid HTTP method';
+      abortHandshakeOrEmitwsClientError(this, req, socket, 405, message);
+      return;
+    }
+
+    if (upgrade === undefined || upgrade.toLowerCase() !== 'websocket') {
+      const message = 'Invalid Upgrade header';
+      abortHandshakeOrEmitwsClientError(this, req, socket, 400, message);
+      return;
+    }
+
+    if (key === undefined || !keyRegex.test(key)) {
+      const message = 'Missing or invalid Sec-WebSocket-Key header';
+      abortHandshakeOrEmitwsClientError(this, req, socket, 400, message);
+      return;
+    }
+
+    if (version !== '13' && version !== '8') {
+      const message = 'Missing or invalid Sec-WebSocket-Version header';
+      abortHandshakeOrEmitwsClientError(this, req, socket, 400, message, {
+        'Sec-WebSocket-Version': '13, 8'
+      });
+      return;
+    }
+
+    if (!this.shouldHandle(req)) {
+      abortHandshake(socket, 400);
+      return;
+    }
+
+    const secWebSocketProtocol = req.headers['sec-websocket-protocol'];
+    let protocols = new Set();
+
+    if (secWebSocketProtocol !== undefined) {
+      try {
+        protocols = subprotocol.parse(secWebSocketProtocol);
+      } catch (err) {
+        const message = 'Invalid Sec-WebSocket-Protocol header';
+        abortHandshakeOrEmitwsClientError(this, req, socket, 400, message);
+        return;
+      }
+    }
+
+    const secWebSocketExtensions = req.headers['sec-websocket-extensions'];
+    const extensions = {};
+
+    if (
+      this.options.perMessageDeflate &&
+      secWebSocketExtensions !== undefined
+    ) {
+      const perMessageDeflate = new PerMessageDeflate({
+        ...this.options.perMessageDeflate,
+        isServer: true,
+        maxPayload: this.options.maxPayload
+      });
+
+      try {
+        const offers = extension.parse(secWebSocketExtensions);
+
+        if (offers[PerMessageDeflate.extensionName]) {
+          perMessageDeflate.accept(offers[PerMessageDeflate.extensionName]);
+          extensions[PerMessageDeflate.extensionName] = perMessageDeflate;
+        }
+      } catch (err) {
+        const message =
+          'Invalid or unacceptable Sec-WebSocket-Extensions header';
+        abortHandshakeOrEmitwsClientError(this, req, socket, 400, message);
+        return;
+      }
+    }
+
+    //
+    // Optionally call external client verification handler.
+    //
+    if (this.options.verifyClient) {
+      const info = {
+        origin:
+          req.headers[`${version === '8' ? 'sec-websocket-origin' : 'origin'}`],
+        secure: !!(req.socket.authorized || req.socket.encrypted),
+        req
+      };
+
+      if (this.options.verifyClient.length === 2) {
+        this.options.verifyClient(info, (verified, code, message, headers) => {
+          if (!verified) {
+            return abortHandshake(socket, code || 401, message, headers);
+          }
+
+          this.completeUpgrade(
+            extensions,
+            key,
+            protocols,
+            req,
+            socket,
+            head,
+            cb
+          );
+        });
+        return;
+      }
+
+      if (!this.options.verifyClient(info)) return abortHandshake(socket, 401);
+    }
+
+    this.completeUpgrade(extensions, key, protocols, req, socket, head, cb);
+  }
+
+  /**
+   * Upgrade the connection to WebSocket.
+   *
+   * @param {Object} extensions The accepted extensions
+   * @param {String} key The value of the `Sec-WebSocket-Key` header
+   * @param {Set} protocols The subprotocols
+   * @param {http.IncomingMessage} req The request object
+   * @param {Duplex} socket The network socket between the server and client
+   * @param {Buffer} head The first packet of the upgraded stream
+   * @param {Function} cb Callback
+   * @throws {Error} If called more than once with the same socket
+   * @private
+   */
+  completeUpgrade(extensions, key, protocols, req, socket, head, cb) {
+    //
+    // Destroy the socket if the client has already sent a FIN packet.
+    //
+    if (!socket.readable || !socket.writable) return socket.destroy();
+
+    if (socket[kWebSocket]) {
+      throw new Error(
+        'server.handleUpgrade() was called more than once with the same ' +
+          'socket, possibly due to a misconfiguration'
+      );
+    }
+
+    if (this._state > RUNNING) return abortHandshake(socket, 503);
+
+    const digest = createHash('sha1')
+      .update(key + GUID)
+      .digest('base64');
+
+    const headers = [
+      'HTTP/1.1 101 Switching Protocols',
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      `Sec-WebSocket-Accept: ${digest}`
+    ];
+
+    const ws = new this.options.WebSocket(null, undefined, this.options);
+
+    if (protocols.size) {
+      //
+      // Optionally call external protocol selection handler.
+      //
+      const protocol = this.options.handleProtocols
+        ? this.options.handleProtocols(protocols, req)
+        : protocols.values().next().value;
+
+      if (protocol) {
+        headers.push(`Sec-WebSocket-Protocol: ${protocol}`);
+        ws._protocol = protocol;
+      }
+    }
+
+    if (extensions[PerMessageDeflate.extensionName]) {
+      const params = extensions[PerMessageDeflate.extensionName].params;
+      const value = extension.format({
+        [PerMessageDeflate.extensionName]: [params]
+      });
+      headers.push(`Sec-WebSocket-Extensions: ${value}`);
+      ws._extensions = extensions;
+    }
+
+    //
+    // Allow external modification/inspection of handshake headers.
+    //
+    this.emit('headers', headers, req);
+
+    socket.write(headers.concat('\r\n').join('\r\n'));
+    socket.removeListener('error', socketOnError);
+
+    ws.setSocket(socket, head, {
+      allowSynchronousEvents: this.options.allowSynchronousEvents,
+      maxBufferedChunks: this.options.maxBufferedChunks,
+      maxFragments: this.options.maxFragments,
+      maxPayload: this.options.maxPayload,
+      skipUTF8Validation: this.options.skipUTF8Validation
+    });
+
+    if (this.clients) {
+      this.clients.add(ws);
+      ws.on('close', () => {
+        this.clients.delete(ws);
+
+        if (this._shouldEmitClose && !this.clients.size) {
+          process.nextTick(emitClose, this);
+        }
+      });
+    }
+
+    cb(ws, req);
+  }
+}
+
+module.exports = WebSocketServer;
+
+/**
+ * Add event listeners on an `EventEmitter` using a map of <event, listener>
+ * pairs.
+ *
+ * @param {EventEmitter} server The event emitter
+ * @param {Object.<String, Function>} map The listeners to add
+ * @return {Function} A function that will remove the added listeners when
+ *     called
+ * @private
+ */
+function addListeners(server, map) {
+  for (const event of Object.keys(map)) server.on(event, map[event]);
+
+  return function removeListeners() {
+    for (const event of Object.keys(map)) {
+      server.removeListener(event, map[event]);
+    }
+  };
+}
+
+/**
+ * Emit a `'close'` event on an `EventEmitter`.
+ *
+ * @param {EventEmitter} server The event emitter
+ * @private
+ */
+function emitClose(server) {
+  server._state = CLOSED;
+  server.emit('close');
+}
+
+/**
+ * Handle socket errors.
+ *
+ * @private
+ */
+function socketOnError() {
+  this.destroy();
+}
+
+/**
+ * Close the connection when preconditions are not fulfilled.
+ *
+ * @param {Duplex} socket The socket of the upgrade request
+ * @param {Number} code The HTTP response status code
+ * @param {String} [message] The HTTP response body
+ * @param {Object} [headers] Additional HTTP response headers
+ * @private
+ */
+function abortHandshake(socket, code, message, headers) {
+  //
+  // The socket is writable unless the user destroyed or ended it before calling
+  // `server.handleUpgrade()` or in the `verifyClient` function, which is a user
+  // error. Handling this does not make much sense as the worst that can happen
+  // is that some of the data written by the user might be discarded due to the
+  // call to `socket.end()` below, which triggers an `'error'` event that in
+  // turn causes the socket to be destroyed.
+  //
+  message = message || http.STATUS_CODES[code];
+  headers = {
+    Connection: 'close',
+    'Content-Type': 'text/html',
+    'Content-Length': Buffer.byteLength(message),
+    ...headers
+  };
+
+  socket.once('finish', socket.destroy);
+
+  socket.end(
+    `HTTP/1.1 ${code} ${http.STATUS_CODES[code]}\r\n` +
+      Object.keys(headers)
+        .map((h) => `${h}: ${headers[h]}`)
+        .join('\r\n') +
+      '\r\n\r\n' +
+      message
+  );
+}
+
+/**
+ * Emit a `'wsClientError'` event on a `WebSocketServer` if there is at least
+ * one listener for it, otherwise call `abortHandshake()`.
+ *
+ * @param {WebSocketServer} server The WebSocket server
+ * @param {http.IncomingMessage} req The request object
+ * @param {Duplex} socket The socket of the upgrade request
+ * @param {Number} code The HTTP response status code
+ * @param {String} message The HTTP response body
+ * @param {Object} [headers] The HTTP response headers
+ * @private
+ */
+function abortHandshakeOrEmitwsClientError(
+  server,
+  req,
+  socket,
+  code,
+  message,
+  headers
+) {
+  if (server.listenerCount('wsClientError')) {
+    const err = new Error(message);
+    Error.captureStackTrace(err, abortHandshakeOrEmitwsClientError);
+
+    server.emit('wsClientError', err, socket, req);
+  } else {
+    abortHandshake(socket, code, message, headers);
+  }
+}
+
+
+/***/ }),
+
+/***/ 6681:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex|Readable$", "caughtErrors": "none" }] */
+
+
+
+const EventEmitter = __nccwpck_require__(4434);
+const https = __nccwpck_require__(5692);
+const http = __nccwpck_require__(8611);
+const net = __nccwpck_require__(9278);
+const querystring = __nccwpck_require__(3480);
+const tls = __nccwpck_require__(4756);
+const { randomBytes, createHash } = __nccwpck_require__(6982);
+const { Duplex, Readable } = __nccwpck_require__(2203);
+const { URL } = __nccwpck_require__(7016);
+
+const PerMessageDeflate = __nccwpck_require__(4376);
+const Receiver = __nccwpck_require__(893);
+const Sender = __nccwpck_require__(7389);
+const { isBlob } = __nccwpck_require__(8996);
+
+const {
+  BINARY_TYPES,
+  CLOSE_TIMEOUT,
+  EMPTY_BUFFER,
+  GUID,
+  kForOnEventAttribute,
+  kListener,
+  kStatusCode,
+  kWebSocket,
+  NOOP
+} = __nccwpck_require__(1791);
+const {
+  EventTarget: { addEventListener, removeEventListener }
+} = __nccwpck_require__(4634);
+const { format, parse } = __nccwpck_require__(1335);
+const { toBuffer } = __nccwpck_require__(5803);
+
+const kAborted = Symbol('kAborted');
+const protocolVersions = [8, 13];
+const readyStates = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'];
+const subprotocolRegex = /^[!#$%&'*+\-.0-9A-Z^_`|a-z~]+$/;
+
+/**
+ * Class representing a WebSocket.
+ *
+ * @extends EventEmitter
+ */
+class WebSocket extends EventEmitter {
+  /**
+   * Create a new `WebSocket`.
+   *
+   * @param {(String|URL)} address The URL to which to connect
+   * @param {(String|String[])} [protocols] The subprotocols
+   * @param {Object} [options] Connection options
+   */
+  constructor(address, protocols, options) {
+    super();
+
+    this._binaryType = BINARY_TYPES[0];
+    this._closeCode = 1006;
+    this._closeFrameReceived = false;
+    this._closeFrameSent = false;
+    this._closeMessage = EMPTY_BUFFER;
+    this._closeTimer = null;
+    this._errorEmitted = false;
+    this._extensions = {};
+    this._paused = false;
+    this._protocol = '';
+    this._readyState = WebSocket.CONNECTING;
+    this._receiver = null;
+    this._sender = null;
+    this._socket = null;
+
+    if (address !== null) {
+      this._bufferedAmount = 0;
+      this._isServer = false;
+      this._redirects = 0;
+
+      if (protocols === undefined) {
+        if (!options || options.protocols === undefined) {
+          protocols = [];
+        } else if (Array.isArray(options.protocols)) {
+          protocols = options.protocols;
+        } else {
+          protocols = [options.protocols];
+        }
+      } else if (!Array.isArray(protocols)) {
+        if (typeof protocols === 'object' && protocols !== null) {
+          options = protocols;
+
+          if (options.protocols === undefined) {
+            protocols = [];
+          } else if (Array.isArray(options.protocols)) {
+            protocols = options.protocols;
+          } else {
+            protocols = [options.protocols];
+          }
+        } else {
+          protocols = [protocols];
+        }
+      }
+
+      options = initAsClient(this, address, protocols, options);
+    } else {
+      this._isServer = true;
+    }
+
+    if (options.autoPong) {
+      this._autoPong = true;
+      this._autoPongComplete = () => autoPongComplete(this);
+      this._pendingAutoPongs = 0;
+      this._maxPendingAutoPongs = options.maxPendingAutoPongs | 0;
+    }
+
+    this._closeTimeout = options.closeTimeout;
+  }
+
+  /**
+   * For historical reasons, the custom "nodebuffer" type is used by the default
+   * instead of "blob".
+   *
+   * @type {String}
+   */
+  get binaryType() {
+    return this._binaryType;
+  }
+
+  set binaryType(type) {
+    if (!BINARY_TYPES.includes(type)) return;
+
+    this._binaryType = type;
+
+    //
+    // Allow to change `binaryType` on the fly.
+    //
+    if (this._receiver) this._receiver._binaryType = type;
+  }
+
+  /**
+   * @type {Number}
+   */
+  get bufferedAmount() {
+    if (!this._socket) return this._bufferedAmount;
+
+    return this._socket._writableState.length + this._sender._bufferedBytes;
+  }
+
+  /**
+   * @type {String}
+   */
+  get extensions() {
+    return Object.keys(this._extensions).join();
+  }
+
+  /**
+   * @type {Boolean}
+   */
+  get isPaused() {
+    return this._paused;
+  }
+
+  /**
+   * @type {Function}
+   */
+  /* istanbul ignore next */
+  get onclose() {
+    return null;
+  }
+
+  /**
+   * @type {Function}
+   */
+  /* istanbul ignore next */
+  get onerror() {
+    return null;
+  }
+
+  /**
+   * @type {Function}
+   */
+  /* istanbul ignore next */
+  get onopen() {
+    return null;
+  }
+
+  /**
+   * @type {Function}
+   */
+  /* istanbul ignore next */
+  get onmessage() {
+    return null;
+  }
+
+  /**
+   * @type {String}
+   */
+  get protocol() {
+    return this._protocol;
+  }
+
+  /**
+   * @type {Number}
+   */
+  get readyState() {
+    return this._readyState;
+  }
+
+  /**
+   * @type {String}
+   */
+  get url() {
+    return this._url;
+  }
+
+  /**
+   * Set up the socket and the internal resources.
+   *
+   * @param {Duplex} socket The network socket between the server and client
+   * @param {Buffer} head The first packet of the upgraded stream
+   * @param {Object} options Options object
+   * @param {Boolean} [options.allowSynchronousEvents=false] Specifies whether
+   *     any of the `'message'`, `'ping'`, and `'pong'` events can be emitted
+   *     multiple times in the same tick
+   * @param {Function} [options.generateMask] The function used to generate the
+   *     masking key
+   * @param {Number} [options.maxBufferedChunks=0] The maximum number of
+   *     buffered data chunks
+   * @param {Number} [options.maxFragments=0] The maximum number of message
+   *     fragments
+   * @param {Number} [options.maxPayload=0] The maximum allowed message size
+   * @param {Boolean} [options.skipUTF8Validation=false] Specifies whether or
+   *     not to skip UTF-8 validation for text and close messages
+   * @private
+   */
+  setSocket(socket, head, options) {
+    const receiver = new Receiver({
+      allowSynchronousEvents: options.allowSynchronousEvents,
+      binaryType: this.binaryType,
+      extensions: this._extensions,
+      isServer: this._isServer,
+      maxBufferedChunks: options.maxBufferedChunks,
+      maxFragments: options.maxFragments,
+      maxPayload: options.maxPayload,
+      skipUTF8Validation: options.skipUTF8Validation
+    });
+
+    const sender = new Sender(socket, this._extensions, options.generateMask);
+
+    this._receiver = receiver;
+    this._sender = sender;
+    this._socket = socket;
+
+    receiver[kWebSocket] = this;
+    sender[kWebSocket] = this;
+    socket[kWebSocket] = this;
+
+    receiver.on('conclude', receiverOnConclude);
+    receiver.on('drain', receiverOnDrain);
+    receiver.on('error', receiverOnError);
+    receiver.on('message', receiverOnMessage);
+    receiver.on('ping', receiverOnPing);
+    receiver.on('pong', receiverOnPong);
+
+    sender.onerror = senderOnError;
+
+    //
+    // These methods may not be available if `socket` is just a `Duplex`.
+    //
+    if (socket.setTimeout) socket.setTimeout(0);
+    if (socket.setNoDelay) socket.setNoDelay();
+
+    if (head.length > 0) socket.unshift(head);
+
+    socket.on('close', socketOnClose);
+    socket.on('data', socketOnData);
+    socket.on('end', socketOnEnd);
+    socket.on('error', socketOnError);
+
+    this._readyState = WebSocket.OPEN;
+    this.emit('open');
+  }
+
+  /**
+   * Emit the `'close'` event.
+   *
+   * @private
+   */
+  emitClose() {
+    if (!this._socket) {
+      this._readyState = WebSocket.CLOSED;
+      this.emit('close', this._closeCode, this._closeMessage);
+      return;
+    }
+
+    if (this._extensions[PerMessageDeflate.extensionName]) {
+      this._extensions[PerMessageDeflate.extensionName].cleanup();
+    }
+
+    this._receiver.removeAllListeners();
+    this._readyState = WebSocket.CLOSED;
+    this.emit('close', this._closeCode, this._closeMessage);
+  }
+
+  /**
+   * Start a closing handshake.
+   *
+   *          +----------+   +-----------+   +----------+
+   *     - - -|ws.close()|-->|close frame|-->|ws.close()|- - -
+   *    |     +----------+   +-----------+   +----------+     |
+   *          +----------+   +-----------+         |
+   * CLOSING  |ws.close()|<--|close frame|<--+-----+       CLOSING
+   *          +----------+   +-----------+   |
+   *    |           |                        |   +---+        |
+   *                +------------------------+-->|fin| - - - -
+   *    |         +---+                      |   +---+
+   *     - - - - -|fin|<---------------------+
+   *              +---+
+   *
+   * @param {Number} [code] Status code explaining why the connection is closing
+   * @param {(String|Buffer)} [data] The reason why the connection is
+   *     closing
+   * @public
+   */
+  close(code, data) {
+    if (this.readyState === WebSocket.CLOSED) return;
+    if (this.readyState === WebSocket.CONNECTING) {
+      const msg = 'WebSocket was closed before the connection was established';
+      abortHandshake(this, this._req, msg);
+      return;
+    }
+
+    if (this.readyState === WebSocket.CLOSING) {
+      if (
+        this._closeFrameSent &&
+        (this._closeFrameReceived || this._receiver._writableState.errorEmitted)
+      ) {
+        this._socket.end();
+      }
+
+      return;
+    }
+
+    this._sender.close(code, data, !this._isServer, (err) => {
+      //
+      // This error is handled by the `'error'` listener on the socket. We only
+      // want to know if the close frame has been sent here.
+      //
+      if (err) return;
+
+      this._closeFrameSent = true;
+
+      if (
+        this._closeFrameReceived ||
+        this._receiver._writableState.errorEmitted
+      ) {
+        this._socket.end();
+      }
+    });
+
+    this._readyState = WebSocket.CLOSING;
+    setCloseTimer(this);
+  }
+
+  /**
+   * Pause the socket.
+   *
+   * @public
+   */
+  pause() {
+    if (
+      this.readyState === WebSocket.CONNECTING ||
+      this.readyState === WebSocket.CLOSED
+    ) {
+      return;
+    }
+
+    this._paused = true;
+    this._socket.pause();
+  }
+
+  /**
+   * Send a ping.
+   *
+   * @param {*} [data] The data to send
+   * @param {Boolean} [mask] Indicates whether or not to mask `data`
+   * @param {Function} [cb] Callback which is executed when the ping is sent
+   * @public
+   */
+  ping(data, mask, cb) {
+    if (this.readyState === WebSocket.CONNECTING) {
+      throw new Error('WebSocket is not open: readyState 0 (CONNECTING)');
+    }
+
+    if (typeof data === 'function') {
+      cb = data;
+      data = mask = undefined;
+    } else if (typeof mask === 'function') {
+      cb = mask;
+      mask = undefined;
+    }
+
+    if (typeof data === 'number') data = data.toString();
+
+    if (this.readyState !== WebSocket.OPEN) {
+      sendAfterClose(this, data, cb);
+      return;
+    }
+
+    if (mask === undefined) mask = !this._isServer;
+    this._sender.ping(data || EMPTY_BUFFER, mask, cb);
+  }
+
+  /**
+   * Send a pong.
+   *
+   * @param {*} [data] The data to send
+   * @param {Boolean} [mask] Indicates whether or not to mask `data`
+   * @param {Function} [cb] Callback which is executed when the pong is sent
+   * @public
+   */
+  pong(data, mask, cb) {
+    if (this.readyState === WebSocket.CONNECTING) {
+      throw new Error('WebSocket is not open: readyState 0 (CONNECTING)');
+    }
+
+    if (typeof data === 'function') {
+      cb = data;
+      data = mask = undefined;
+    } else if (typeof mask === 'function') {
+      cb = mask;
+      mask = undefined;
+    }
+
+    if (typeof data === 'number') data = data.toString();
+
+    if (this.readyState !== WebSocket.OPEN) {
+      sendAfterClose(this, data, cb);
+      return;
+    }
+
+    if (mask === undefined) mask = !this._isServer;
+    this._sender.pong(data || EMPTY_BUFFER, mask, cb);
+  }
+
+  /**
+   * Resume the socket.
+   *
+   * @public
+   */
+  resume() {
+    if (
+      this.readyState === WebSocket.CONNECTING ||
+      this.readyState === WebSocket.CLOSED
+    ) {
+      return;
+    }
+
+    this._paused = false;
+    if (!this._receiver._writableState.needDrain) this._socket.resume();
+  }
+
+  /**
+   * Send a data message.
+   *
+   * @param {*} data The message to send
+   * @param {Object} [options] Options object
+   * @param {Boolean} [options.binary] Specifies whether `data` is binary or
+   *     text
+   * @param {Boolean} [options.compress] Specifies whether or not to compress
+   *     `data`
+   * @param {Boolean} [options.fin=true] Specifies whether the fragment is the
+   *     last one
+   * @param {Boolean} [options.mask] Specifies whether or not to mask `data`
+   * @param {Function} [cb] Callback which is executed when data is written out
+   * @public
+   */
+  send(data, options, cb) {
+    if (this.readyState === WebSocket.CONNECTING) {
+      throw new Error('WebSocket is not open: readyState 0 (CONNECTING)');
+    }
+
+    if (typeof options === 'function') {
+      cb = options;
+      options = {};
+    }
+
+    if (typeof data === 'number') data = data.toString();
+
+    if (this.readyState !== WebSocket.OPEN) {
+      sendAfterClose(this, data, cb);
+      return;
+    }
+
+    const opts = {
+      binary: typeof data !== 'string',
+      mask: !this._isServer,
+      compress: true,
+      fin: true,
+      ...options
+    };
+
+    if (!this._extensions[PerMessageDeflate.extensionName]) {
+      opts.compress = false;
+    }
+
+    this._sender.send(data || EMPTY_BUFFER, opts, cb);
+  }
+
+  /**
+   * Forcibly close the connection.
+   *
+   * @public
+   */
+  terminate() {
+    if (this.readyState === WebSocket.CLOSED) return;
+    if (this.readyState === WebSocket.CONNECTING) {
+      const msg = 'WebSocket was closed before the connection was established';
+      abortHandshake(this, this._req, msg);
+      return;
+    }
+
+    if (this._socket) {
+      this._readyState = WebSocket.CLOSING;
+      this._socket.destroy();
+    }
+  }
+}
+
+/**
+ * @constant {Number} CONNECTING
+ * @memberof WebSocket
+ */
+Object.defineProperty(WebSocket, 'CONNECTING', {
+  enumerable: true,
+  value: readyStates.indexOf('CONNECTING')
+});
+
+/**
+ * @constant {Number} CONNECTING
+ * @memberof WebSocket.prototype
+ */
+Object.defineProperty(WebSocket.prototype, 'CONNECTING', {
+  enumerable: true,
+  value: readyStates.indexOf('CONNECTING')
+});
+
+/**
+ * @constant {Number} OPEN
+ * @memberof WebSocket
+ */
+Object.defineProperty(WebSocket, 'OPEN', {
+  enumerable: true,
+  value: readyStates.indexOf('OPEN')
+});
+
+/**
+ * @constant {Number} OPEN
+ * @memberof WebSocket.prototype
+ */
+Object.defineProperty(WebSocket.prototype, 'OPEN', {
+  enumerable: true,
+  value: readyStates.indexOf('OPEN')
+});
+
+/**
+ * @constant {Number} CLOSING
+ * @memberof WebSocket
+ */
+Object.defineProperty(WebSocket, 'CLOSING', {
+  enumerable: true,
+  value: readyStates.indexOf('CLOSING')
+});
+
+/**
+ * @constant {Number} CLOSING
+ * @memberof WebSocket.prototype
+ */
+Object.defineProperty(WebSocket.prototype, 'CLOSING', {
+  enumerable: true,
+  value: readyStates.indexOf('CLOSING')
+});
+
+/**
+ * @constant {Number} CLOSED
+ * @memberof WebSocket
+ */
+Object.defineProperty(WebSocket, 'CLOSED', {
+  enumerable: true,
+  value: readyStates.indexOf('CLOSED')
+});
+
+/**
+ * @constant {Number} CLOSED
+ * @memberof WebSocket.prototype
+ */
+Object.defineProperty(WebSocket.prototype, 'CLOSED', {
+  enumerable: true,
+  value: readyStates.indexOf('CLOSED')
+});
+
+[
+  'binaryType',
+  'bufferedAmount',
+  'extensions',
+  'isPaused',
+  'protocol',
+  'readyState',
+  'url'
+].forEach((property) => {
+  Object.defineProperty(WebSocket.prototype, property, { enumerable: true });
+});
+
+//
+// Add the `onopen`, `onerror`, `onclose`, and `onmessage` attributes.
+// See https://html.spec.whatwg.org/multipage/comms.html#the-websocket-interface
+//
+['open', 'error', 'close', 'message'].forEach((method) => {
+  Object.defineProperty(WebSocket.prototype, `on${method}`, {
+    enumerable: true,
+    get() {
+      for (const listener of this.listeners(method)) {
+        if (listener[kForOnEventAttribute]) return listener[kListener];
+      }
+
+      return null;
+    },
+    set(handler) {
+      for (const listener of this.listeners(method)) {
+        if (listener[kForOnEventAttribute]) {
+          this.removeListener(method, listener);
+          break;
+        }
+      }
+
+      if (typeof handler !== 'function') return;
+
+      this.addEventListener(method, handler, {
+        [kForOnEventAttribute]: true
+      });
+    }
+  });
+});
+
+WebSocket.prototype.addEventListener = addEventListener;
+WebSocket.prototype.removeEventListener = removeEventListener;
+
+module.exports = WebSocket;
+
+/**
+ * Initialize a WebSocket client.
+ *
+ * @param {WebSocket} websocket The client to initialize
+ * @param {(String|URL)} address The URL to which to connect
+ * @param {Array} protocols The subprotocols
+ * @param {Object} [options] Connection options
+ * @param {Boolean} [options.allowSynchronousEvents=true] Specifies whether any
+ *     of the `'message'`, `'ping'`, and `'pong'` events can be emitted multiple
+ *     times in the same tick
+ * @param {Boolean} [options.autoPong=true] Specifies whether or not to
+ *     automatically send a pong in response to a ping
+ * @param {Number} [options.closeTimeout=30000] Duration in milliseconds to wait
+ *     for the closing handshake to finish after `websocket.close()` is called
+ * @param {Function} [options.finishRequest] A function which can be used to
+ *     customize the headers of each http request before it is sent
+ * @param {Boolean} [options.followRedirects=false] Whether or not to follow
+ *     redirects
+ * @param {Function} [options.generateMask] The function used to generate the
+ *     masking key
+ * @param {Number} [options.handshakeTimeout] Timeout in milliseconds for the
+ *     handshake request
+ * @param {Number} [options.maxBufferedChunks=262144] The maximum number of
+ *     buffered data chunks
+ * @param {Number} [options.maxFragments=16384] The maximum number of message
+ *     fragments
+ * @param {Number} [options.maxPayload=104857600] The maximum allowed message
+ *     size
+ * @param {Number} [options.maxPendingAutoPongs=60] The maximum number of
+ *     pending automatic pongs
+ * @param {Number} [options.maxRedirects=10] The maximum number of redirects
+ *     allowed
+ * @param {String} [options.origin] Value of the `Origin` or
+ *     `Sec-WebSocket-Origin` header
+ * @param {(Boolean|Object)} [options.perMessageDeflate=true] Enable/disable
+ *     permessage-deflate
+ * @param {Number} [options.protocolVersion=13] Value of the
+ *     `Sec-WebSocket-Version` header
+ * @param {Boolean} [options.skipUTF8Validation=false] Specifies whether or
+ *     not to skip UTF-8 validation for text and close messages
+ * @return {Object} The resolved options object used for initialization
+ * @private
+ */
+function initAsClient(websocket, address, protocols, options) {
+  const opts = {
+    allowSynchronousEvents: true,
+    autoPong: true,
+    closeTimeout: CLOSE_TIMEOUT,
+    protocolVersion: protocolVersions[1],
+    maxBufferedChunks: 256 * 1024,
+    maxFragments: 16 * 1024,
+    maxPayload: 100 * 1024 * 1024,
+    maxPendingAutoPongs: 60,
+    skipUTF8Validation: false,
+    perMessageDeflate: true,
+    followRedirects: false,
+    maxRedirects: 10,
+    ...options,
+    socketPath: undefined,
+    hostname: undefined,
+    protocol: undefined,
+    protocols: undefined,
+    timeout: undefined,
+    method: 'GET',
+    host: undefined,
+    path: undefined,
+    port: undefined
+  };
+
+  if (!protocolVersions.includes(opts.protocolVersion)) {
+    throw new RangeError(
+      `Unsupported protocol version: ${opts.protocolVersion} ` +
+        `(supported versions: ${protocolVersions.join(', ')})`
+    );
+  }
+
+  let parsedUrl;
+
+  if (address instanceof URL) {
+    parsedUrl = address;
+  } else {
+    try {
+      parsedUrl = new URL(address);
+    } catch {
+      throw new SyntaxError(`Invalid URL: ${address}`);
+    }
+  }
+
+  if (parsedUrl.protocol === 'http:' || parsedUrl.protocol === 'https:') {
+    parsedUrl = new URL(parsedUrl);
+    parsedUrl.protocol = parsedUrl.protocol === 'http:' ? 'ws:' : 'wss:';
+  }
+
+  websocket._url = parsedUrl.href;
+
+  const isSecure = parsedUrl.protocol === 'wss:';
+  const isIpcUrl = parsedUrl.protocol === 'ws+unix:';
+  let invalidUrlMessage;
+
+  if (parsedUrl.protocol !== 'ws:' && !isSecure && !isIpcUrl) {
+    invalidUrlMessage =
+      'The URL\'s protocol must be one of "ws:", "wss:", ' +
+      '"http:", "https:", or "ws+unix:"';
+  } else if (isIpcUrl && !parsedUrl.pathname) {
+    invalidUrlMessage = "The URL's pathname is empty";
+  } else if (parsedUrl.hash) {
+    invalidUrlMessage = 'The URL contains a fragment identifier';
+  }
+
+  if (invalidUrlMessage) {
+    const err = new SyntaxError(invalidUrlMessage);
+
+    if (websocket._redirects === 0) {
+      throw err;
+    } else {
+      emitErrorAndClose(websocket, err);
+      return;
+    }
+  }
+
+  const defaultPort = isSecure ? 443 : 80;
+  const key = randomBytes(16).toString('base64');
+  const request = isSecure ? https.request : http.request;
+  const protocolSet = new Set();
+  let perMessageDeflate;
+
+  opts.createConnection =
+    opts.createConnection || (isSecure ? tlsConnect : netConnect);
+  opts.defaultPort = opts.defaultPort || defaultPort;
+  opts.port = parsedUrl.port || defaultPort;
+  opts.host = parsedUrl.hostname.startsWith('[')
+    ? parsedUrl.hostname.slice(1, -1)
+    : parsedUrl.hostname;
+  opts.headers = {
+    ...opts.headers,
+    'Sec-WebSocket-Version': opts.protocolVersion,
+    'Sec-WebSocket-Key': key,
+    Connection: 'Upgrade',
+    Upgrade: 'websocket'
+  };
+  opts.path = parsedUrl.pathname + parsedUrl.search;
+  opts.timeout = opts.handshakeTimeout;
+
+  if (opts.perMessageDeflate) {
+    perMessageDeflate = new PerMessageDeflate({
+      ...opts.perMessageDeflate,
+      isServer: false,
+      maxPayload: opts.maxPayload
+    });
+    opts.headers['Sec-WebSocket-Extensions'] = format({
+      [PerMessageDeflate.extensionName]: perMessageDeflate.offer()
+    });
+  }
+  if (protocols.length) {
+    for (const protocol of protocols) {
+      if (
+        typeof protocol !== 'string' ||
+        !subprotocolRegex.test(protocol) ||
+        protocolSet.has(protocol)
+      ) {
+        throw new SyntaxError(
+          'An invalid or duplicated subprotocol was specified'
+        );
+      }
+
+      protocolSet.add(protocol);
+    }
+
+    opts.headers['Sec-WebSocket-Protocol'] = protocols.join(',');
+  }
+  if (opts.origin) {
+    if (opts.protocolVersion < 13) {
+      opts.headers['Sec-WebSocket-Origin'] = opts.origin;
+    } else {
+      opts.headers.Origin = opts.origin;
+    }
+  }
+  if (parsedUrl.username || parsedUrl.password) {
+    const username = querystring.unescape(parsedUrl.username);
+    const password = querystring.unescape(parsedUrl.password);
+
+    opts.auth = `${username}:${password}`;
+  }
+
+  if (isIpcUrl) {
+    const i = opts.path.indexOf(':');
+
+    if (i === -1) {
+      opts.socketPath = opts.path;
+      opts.path = '';
+    } else {
+      opts.socketPath = opts.path.slice(0, i);
+      opts.path = opts.path.slice(i + 1);
+    }
+  }
+
+  let req;
+
+  if (opts.followRedirects) {
+    if (websocket._redirects === 0) {
+      websocket._originalIpc = isIpcUrl;
+      websocket._originalSecure = isSecure;
+      websocket._originalHostOrSocketPath = isIpcUrl
+        ? opts.socketPath
+        : parsedUrl.host;
+
+      const headers = options && options.headers;
+
+      //
+      // Shallow copy the user provided options so that headers can be changed
+      // without mutating the original object.
+      //
+      options = { ...options, headers: {} };
+
+      if (headers) {
+        for (const [key, value] of Object.entries(headers)) {
+          options.headers[key.toLowerCase()] = value;
+        }
+      }
+    } else if (websocket.listenerCount('redirect') === 0) {
+      const isSameHost = isIpcUrl
+        ? websocket._originalIpc
+          ? opts.socketPath === websocket._originalHostOrSocketPath
+          : false
+        : websocket._originalIpc
+          ? false
+          : parsedUrl.host === websocket._originalHostOrSocketPath;
+
+      if (!isSameHost || (websocket._originalSecure && !isSecure)) {
+        //
+        // Match curl 7.77.0 behavior and drop the following headers. These
+        // headers are also dropped when following a redirect to a subdomain.
+        //
+        delete opts.headers.authorization;
+        delete opts.headers.cookie;
+
+        if (!isSameHost) delete opts.headers.host;
+
+        opts.auth = undefined;
+      }
+    }
+
+    //
+    // Match curl 7.77.0 behavior and make the first `Authorization` header win.
+    // If the `Authorization` header is set, then there is nothing to do as it
+    // will take precedence.
+    //
+    if (opts.auth && !options.headers.authorization) {
+      options.headers.authorization =
+        'Basic ' + Buffer.from(opts.auth).toString('base64');
+    }
+
+    try {
+      req = websocket._req = request(opts);
+    } catch (err) {
+      if (websocket._redirects === 0) throw err;
+
+      //
+      // The request is created in a listener of the `'response'` event when
+      // following a redirect. Emit the error instead of throwing it as it could
+      // not be caught otherwise.
+      //
+      emitErrorAndClose(websocket, err);
+      return;
+    }
+
+    if (websocket._redirects) {
+      //
+      // Unlike what is done for the `'upgrade'` event, no early exit is
+      // triggered here if the user calls `websocket.close()` or
+      // `websocket.terminate()` from a listener of the `'redirect'` event. This
+      // is because the user can also call `request.destroy()` with an error
+      // before calling `websocket.close()` or `websocket.terminate()` and this
+      // would result in an error being emitted on the `request` object with no
+      // `'error'` event listeners attached.
+      //
+      websocket.emit('redirect', websocket.url, req);
+    }
+  } else {
+    req = websocket._req = request(opts);
+  }
+
+  if (opts.timeout) {
+    req.on('timeout', () => {
+      abortHandshake(websocket, req, 'Opening handshake has timed out');
+    });
+  }
+
+  req.on('error', (err) => {
+    if (req === null || req[kAborted]) return;
+
+    req = websocket._req = null;
+    emitErrorAndClose(websocket, err);
+  });
+
+  req.on('response', (res) => {
+    const location = res.headers.location;
+    const statusCode = res.statusCode;
+
+    if (
+      location &&
+      opts.followRedirects &&
+      statusCode >= 300 &&
+      statusCode < 400
+    ) {
+      if (++websocket._redirects > opts.maxRedirects) {
+        abortHandshake(websocket, req, 'Maximum redirects exceeded');
+        return;
+      }
+
+      req.abort();
+
+      let addr;
+
+      try {
+        addr = new URL(location, address);
+      } catch (e) {
+        const err = new SyntaxError(`Invalid URL: ${location}`);
+        emitErrorAndClose(websocket, err);
+        return;
+      }
+
+      initAsClient(websocket, addr, protocols, options);
+    } else if (!websocket.emit('unexpected-response', req, res)) {
+      abortHandshake(
+        websocket,
+        req,
+        `Unexpected server response: ${res.statusCode}`
+      );
+    }
+  });
+
+  req.on('upgrade', (res, socket, head) => {
+    websocket.emit('upgrade', res);
+
+    //
+    // The user may have closed the connection from a listener of the
+    // `'upgrade'` event.
+    //
+    if (websocket.readyState !== WebSocket.CONNECTING) return;
+
+    req = websocket._req = null;
+
+    const upgrade = res.headers.upgrade;
+
+    if (upgrade === undefined || upgrade.toLowerCase() !== 'websocket') {
+      abortHandshake(websocket, socket, 'Invalid Upgrade header');
+      return;
+    }
+
+    const digest = createHash('sha1')
+      .update(key + GUID)
+      .digest('base64');
+
+    if (res.headers['sec-websocket-accept'] !== digest) {
+      abortHandshake(websocket, socket, 'Invalid Sec-WebSocket-Accept header');
+      return;
+    }
+
+    const serverProt = res.headers['sec-websocket-protocol'];
+    let protError;
+
+    if (serverProt !== undefined) {
+      if (!protocolSet.size) {
+        protError = 'Server sent a subprotocol but none was requested';
+      } else if (!protocolSet.has(serverProt)) {
+        protError = 'Server sent an invalid subprotocol';
+      }
+    } else if (protocolSet.size) {
+      protError = 'Server sent no subprotocol';
+    }
+
+    if (protError) {
+      abortHandshake(websocket, socket, protError);
+      return;
+    }
+
+    if (serverProt) websocket._protocol = serverProt;
+
+    const secWebSocketExtensions = res.headers['sec-websocket-extensions'];
+
+    if (secWebSocketExtensions !== undefined) {
+      if (!perMessageDeflate) {
+        const message =
+          'Server sent a Sec-WebSocket-Extensions header but no extension ' +
+          'was requested';
+        abortHandshake(websocket, socket, message);
+        return;
+      }
+
+      let extensions;
+
+      try {
+        extensions = parse(secWebSocketExtensions);
+      } catch (err) {
+        const message = 'Invalid Sec-WebSocket-Extensions header';
+        abortHandshake(websocket, socket, message);
+        return;
+      }
+
+      const extensionNames = Object.keys(extensions);
+
+      if (
+        extensionNames.length !== 1 ||
+        extensionNames[0] !== PerMessageDeflate.extensionName
+      ) {
+        const message = 'Server indicated an extension that was not requested';
+        abortHandshake(websocket, socket, message);
+        return;
+      }
+
+      try {
+        perMessageDeflate.accept(extensions[PerMessageDeflate.extensionName]);
+      } catch (err) {
+        const message = 'Invalid Sec-WebSocket-Extensions header';
+        abortHandshake(websocket, socket, message);
+        return;
+      }
+
+      websocket._extensions[PerMessageDeflate.extensionName] =
+        perMessageDeflate;
+    }
+
+    websocket.setSocket(socket, head, {
+      allowSynchronousEvents: opts.allowSynchronousEvents,
+      generateMask: opts.generateMask,
+      maxBufferedChunks: opts.maxBufferedChunks,
+      maxFragments: opts.maxFragments,
+      maxPayload: opts.maxPayload,
+      skipUTF8Validation: opts.skipUTF8Validation
+    });
+  });
+
+  if (opts.finishRequest) {
+    opts.finishRequest(req, websocket);
+  } else {
+    req.end();
+  }
+
+  return opts;
+}
+
+/**
+ * Emit the `'error'` and `'close'` events.
+ *
+ * @param {WebSocket} websocket The WebSocket instance
+ * @param {Error} err The error to emit
+ * @private
+ */
+function emitErrorAndClose(websocket, err) {
+  websocket._readyState = WebSocket.CLOSING;
+  //
+  // The following assignment is practically useless and is done only for
+  // consistency.
+  //
+  websocket._errorEmitted = true;
+  websocket.emit('error', err);
+  websocket.emitClose();
+}
+
+/**
+ * Create a `net.Socket` and initiate a connection.
+ *
+ * @param {Object} options Connection options
+ * @return {net.Socket} The newly created socket used to start the connection
+ * @private
+ */
+function netConnect(options) {
+  options.path = options.socketPath;
+  return net.connect(options);
+}
+
+/**
+ * Create a `tls.TLSSocket` and initiate a connection.
+ *
+ * @param {Object} options Connection options
+ * @return {tls.TLSSocket} The newly created socket used to start the connection
+ * @private
+ */
+function tlsConnect(options) {
+  options.path = undefined;
+
+  if (!options.servername && options.servername !== '') {
+    options.servername = net.isIP(options.host) ? '' : options.host;
+  }
+
+  return tls.connect(options);
+}
+
+/**
+ * Abort the handshake and emit an error.
+ *
+ * @param {WebSocket} websocket The WebSocket instance
+ * @param {(http.ClientRequest|net.Socket|tls.Socket)} stream The request to
+ *     abort or the socket to destroy
+ * @param {String} message The error message
+ * @private
+ */
+function abortHandshake(websocket, stream, message) {
+  websocket._readyState = WebSocket.CLOSING;
+
+  const err = new Error(message);
+  Error.captureStackTrace(err, abortHandshake);
+
+  if (stream.setHeader) {
+    stream[kAborted] = true;
+    stream.abort();
+
+    if (stream.socket && !stream.socket.destroyed) {
+      //
+      // On Node.js >= 14.3.0 `request.abort()` does not destroy the socket if
+      // called after the request completed. See
+      // https://github.com/websockets/ws/issues/1869.
+      //
+      stream.socket.destroy();
+    }
+
+    process.nextTick(emitErrorAndClose, websocket, err);
+  } else {
+    stream.destroy(err);
+    stream.once('error', websocket.emit.bind(websocket, 'error'));
+    stream.once('close', websocket.emitClose.bind(websocket));
+  }
+}
+
+/**
+ * Handle cases where the `ping()`, `pong()`, or `send()` methods are called
+ * when the `readyState` attribute is `CLOSING` or `CLOSED`.
+ *
+ * @param {WebSocket} websocket The WebSocket instance
+ * @param {*} [data] The data to send
+ * @param {Function} [cb] Callback
+ * @private
+ */
+function sendAfterClose(websocket, data, cb) {
+  if (data) {
+    const length = isBlob(data) ? data.size : toBuffer(data).length;
+
+    //
+    // The `_bufferedAmount` property is used only when the peer is a client and
+    // the opening handshake fails. Under these circumstances, in fact, the
+    // `setSocket()` method is not called, so the `_socket` and `_sender`
+    // properties are set to `null`.
+    //
+    if (websocket._socket) websocket._sender._bufferedBytes += length;
+    else websocket._bufferedAmount += length;
+  }
+
+  if (cb) {
+    const err = new Error(
+      `WebSocket is not open: readyState ${websocket.readyState} ` +
+        `(${readyStates[websocket.readyState]})`
+    );
+    process.nextTick(cb, err);
+  }
+}
+
+/**
+ * The listener of the `Receiver` `'conclude'` event.
+ *
+ * @param {Number} code The status code
+ * @param {Buffer} reason The reason for closing
+ * @private
+ */
+function receiverOnConclude(code, reason) {
+  const websocket = this[kWebSocket];
+
+  websocket._closeFrameReceived = true;
+  websocket._closeCode = code;
+
+  //
+  // The reason is a view into the buffer the socket delivered. Copy it so that
+  // the `WebSocket` does not keep that buffer alive. The copy is not pooled
+  // because a pooled one would keep the pool alive in the same way.
+  //
+  if (reason.length === 0) {
+    websocket._closeMessage = EMPTY_BUFFER;
+  } else {
+    websocket._closeMessage = Buffer.allocUnsafeSlow(reason.length);
+    websocket._closeMessage.set(reason);
+  }
+
+  if (websocket._socket[kWebSocket] === undefined) return;
+
+  websocket._socket.removeListener('data', socketOnData);
+  process.nextTick(resume, websocket._socket);
+
+  if (code === 1005) websocket.close();
+  else websocket.close(code, reason);
+}
+
+/**
+ * The listener of the `Receiver` `'drain'` event.
+ *
+ * @private
+ */
+function receiverOnDrain() {
+  const websocket = this[kWebSocket];
+
+  if (!websocket.isPaused) websocket._socket.resume();
+}
+
+/**
+ * The listener of the `Receiver` `'error'` event.
+ *
+ * @param {(RangeError|Error)} err The emitted error
+ * @private
+ */
+function receiverOnError(err) {
+  const websocket = this[kWebSocket];
+
+  if (websocket._socket[kWebSocket] !== undefined) {
+    websocket._socket.removeListener('data', socketOnData);
+
+    //
+    // On Node.js < 14.0.0 the `'error'` event is emitted synchronously. See
+    // https://github.com/websockets/ws/issues/1940.
+    //
+    process.nextTick(resume, websocket._socket);
+
+    websocket.close(err[kStatusCode]);
+  }
+
+  if (!websocket._errorEmitted) {
+    websocket._errorEmitted = true;
+    websocket.emit('error', err);
+  }
+}
+
+/**
+ * The listener of the `Receiver` `'finish'` event.
+ *
+ * @private
+ */
+function receiverOnFinish() {
+  this[kWebSocket].emitClose();
+}
+
+/**
+ * The listener of the `Receiver` `'message'` event.
+ *
+ * @param {Buffer|ArrayBuffer|Buffer[])} data The message
+ * @param {Boolean} isBinary Specifies whether the message is binary or not
+ * @private
+ */
+function receiverOnMessage(data, isBinary) {
+  this[kWebSocket].emit('message', data, isBinary);
+}
+
+/**
+ * The listener of the `Receiver` `'ping'` event.
+ *
+ * @param {Buffer} data The data included in the ping frame
+ * @private
+ */
+function receiverOnPing(data) {
+  const websocket = this[kWebSocket];
+
+  if (websocket._autoPong && websocket.readyState === WebSocket.OPEN) {
+    if (
+      websocket._maxPendingAutoPongs > 0 &&
+      websocket._pendingAutoPongs >= websocket._maxPendingAutoPongs
+    ) {
+      websocket.terminate();
+    } else {
+      websocket._pendingAutoPongs++;
+      websocket.pong(data, !this._isServer, websocket._autoPongComplete);
+    }
+  }
+
+  websocket.emit('ping', data);
+}
+
+/**
+ * The callback for automatic pong responses.
+ *
+ * @param {WebSocket} websocket The WebSocket instance
+ * @private
+ */
+function autoPongComplete(websocket) {
+  websocket._pendingAutoPongs--;
+}
+
+/**
+ * The listener of the `Receiver` `'pong'` event.
+ *
+ * @param {Buffer} data The data included in the pong frame
+ * @private
+ */
+function receiverOnPong(data) {
+  this[kWebSocket].emit('pong', data);
+}
+
+/**
+ * Resume a readable stream
+ *
+ * @param {Readable} stream The readable stream
+ * @private
+ */
+function resume(stream) {
+  stream.resume();
+}
+
+/**
+ * The `Sender` error event handler.
+ *
+ * @param {Error} err The error
+ * @private
+ */
+function senderOnError(err) {
+  const websocket = this[kWebSocket];
+
+  if (websocket.readyState === WebSocket.CLOSED) return;
+  if (websocket.readyState === WebSocket.OPEN) {
+    websocket._readyState = WebSocket.CLOSING;
+    setCloseTimer(websocket);
+  }
+
+  //
+  // `socket.end()` is used instead of `socket.destroy()` to allow the other
+  // peer to finish sending queued data. There is no need to set a timer here
+  // because `CLOSING` means that it is already set or not needed.
+  //
+  this._socket.end();
+
+  if (!websocket._errorEmitted) {
+    websocket._errorEmitted = true;
+    websocket.emit('error', err);
+  }
+}
+
+/**
+ * Set a timer to destroy the underlying raw socket of a WebSocket.
+ *
+ * @param {WebSocket} websocket The WebSocket instance
+ * @private
+ */
+function setCloseTimer(websocket) {
+  websocket._closeTimer = setTimeout(
+    websocket._socket.destroy.bind(websocket._socket),
+    websocket._closeTimeout
+  );
+}
+
+/**
+ * The listener of the socket `'close'` event.
+ *
+ * @private
+ */
+function socketOnClose() {
+  const websocket = this[kWebSocket];
+
+  this.removeListener('close', socketOnClose);
+  this.removeListener('data', socketOnData);
+  this.removeListener('end', socketOnEnd);
+
+  websocket._readyState = WebSocket.CLOSING;
+
+  //
+  // The close frame might not have been received or the `'end'` event emitted,
+  // for example, if the socket was destroyed due to an error. Ensure that the
+  // `receiver` stream is closed after writing any remaining buffered data to
+  // it. If the readable side of the socket is in flowing mode then there is no
+  // buffered data as everything has been already written. If instead, the
+  // socket is paused, any possible buffered data will be read as a single
+  // chunk.
+  //
+  if (
+    !this._readableState.endEmitted &&
+    !websocket._closeFrameReceived &&
+    !websocket._receiver._writableState.errorEmitted &&
+    this._readableState.length !== 0
+  ) {
+    const chunk = this.read(this._readableState.length);
+
+    websocket._receiver.write(chunk);
+  }
+
+  websocket._receiver.end();
+
+  this[kWebSocket] = undefined;
+
+  clearTimeout(websocket._closeTimer);
+
+  if (
+    websocket._receiver._writableState.finished ||
+    websocket._receiver._writableState.errorEmitted
+  ) {
+    websocket.emitClose();
+  } else {
+    websocket._receiver.on('error', receiverOnFinish);
+    websocket._receiver.on('finish', receiverOnFinish);
+  }
+}
+
+/**
+ * The listener of the socket `'data'` event.
+ *
+ * @param {Buffer} chunk A chunk of data
+ * @private
+ */
+function socketOnData(chunk) {
+  if (!this[kWebSocket]._receiver.write(chunk)) {
+    this.pause();
+  }
+}
+
+/**
+ * The listener of the socket `'end'` event.
+ *
+ * @private
+ */
+function socketOnEnd() {
+  const websocket = this[kWebSocket];
+
+  websocket._readyState = WebSocket.CLOSING;
+  websocket._receiver.end();
+  this.end();
+}
+
+/**
+ * The listener of the socket `'error'` event.
+ *
+ * @private
+ */
+function socketOnError() {
+  const websocket = this[kWebSocket];
+
+  this.removeListener('error', socketOnError);
+  this.on('error', NOOP);
+
+  if (websocket) {
+    websocket._readyState = WebSocket.CLOSING;
+    this.destroy();
+  }
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1976);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(376);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +72537,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1976:
+/***/ 376:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67542,8 +72676,8 @@ function escapeProperty(s) {
         .replace(/,/g, '%2C');
 }
 //# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
@@ -67567,7 +72701,7 @@ function file_command_issueFileCommand(command, message) {
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
     const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
@@ -68864,7 +73998,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir: io_util_readdir, rename: io_util_rename, rm: io_util_rm, rmdir, stat: io_util_stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir: io_util_readdir, rename: io_util_rename, rm, rmdir, stat: io_util_stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -80059,7 +85193,7 @@ function preprocess(fn, schema) {
  * The one error type of meshagent-ship: a message a user can act on, and a hint saying what to run or change.
  * Anything thrown that is not a ShipError is a bug and is reported with its stack.
  */
-class ShipError extends Error {
+class errors_ShipError extends Error {
     name = 'ShipError';
     /** What to run or change; shown on its own line after the message. */
     hint;
@@ -80072,7 +85206,7 @@ class ShipError extends Error {
     }
 }
 /** Several input errors reported at once, so a user fixes them all in one go. */
-class InputErrors extends ShipError {
+class InputErrors extends errors_ShipError {
     errors;
     constructor(errors) {
         const first = errors[0];
@@ -80086,7 +85220,7 @@ class InputErrors extends ShipError {
 }
 /** The text a user sees for an error: the message, then the hint on its own line. */
 function errors_formatError(error) {
-    if (error instanceof ShipError) {
+    if (error instanceof errors_ShipError) {
         if (error instanceof InputErrors && error.errors.length > 1) {
             const hints = error.errors.filter((e) => e.hint).map((e) => `  - ${e.input ?? 'input'}: ${e.hint}`);
             return hints.length > 0 ? `${error.message}\nHints:\n${hints.join('\n')}` : error.message;
@@ -80263,7 +85397,7 @@ const tagHint = 'use <registry>/<project-key>/<repository>:<tag>, or the shortha
 /** The longest image name (registry and repository, without the tag) a registry takes. */
 const NAME_MAX_LENGTH = 255;
 function newTagError(message, input) {
-    return new ShipError(message, { hint: tagHint, input });
+    return new errors_ShipError(message, { hint: tagHint, input });
 }
 /**
  * Parses an image tag the way the MeshAgent CLI does. `optionName` is how the tag is named in the two messages
@@ -80373,18 +85507,18 @@ function projectTagFormat(projectRegistry) {
 function splitProjectRepository(tag, projectRegistry) {
     const format = projectTagFormat(projectRegistry);
     if (tag.registry !== projectRegistry) {
-        throw new ShipError(`PATH requires --tag to use ${format}`, {
+        throw new errors_ShipError(`PATH requires --tag to use ${format}`, {
             input: 'tag',
             hint: `meshagent-ship pushes to the project registry ${projectRegistry}; use a tag of the form ${format}, or the shorthand <repository>:<tag>`,
         });
     }
     const parts = tag.repository.split('/');
     if (parts.length < 2) {
-        throw new ShipError(`room image tags must be in the form ${format}`, { input: 'tag', hint: `e.g. ${projectRegistry}/<project-key>/my-service:1` });
+        throw new errors_ShipError(`room image tags must be in the form ${format}`, { input: 'tag', hint: `e.g. ${projectRegistry}/<project-key>/my-service:1` });
     }
     const projectKey = parts[0] ?? '';
     if (!PROJECT_KEY_RE.test(projectKey)) {
-        throw new ShipError(`room image tags must use a valid project key after ${projectRegistry}/`, {
+        throw new errors_ShipError(`room image tags must use a valid project key after ${projectRegistry}/`, {
             input: 'tag',
             hint: 'a project key is lowercase letters and digits, words joined by single "-"',
         });
@@ -80395,7 +85529,7 @@ function splitProjectRepository(tag, projectRegistry) {
 function checkProjectKey(tag, projectRegistry, expectedKey) {
     const split = splitProjectRepository(tag, projectRegistry);
     if (split.projectKey !== expectedKey) {
-        throw new ShipError('the image tag project key does not match the selected project: ' +
+        throw new errors_ShipError('the image tag project key does not match the selected project: ' +
             `expected ${projectRegistry}/${expectedKey ?? 'None'}/..., got ${projectRegistry}/${split.projectKey}/...`, { input: 'tag', hint: 'use the project key of the project your API key belongs to, or the shorthand <repository>:<tag>' });
     }
     return split;
@@ -80788,8 +85922,22 @@ const INPUTS = [
         name: 'wait',
         group: 'Service',
         kind: 'string',
-        default: 'false',
-        summary: 'probe the service URL after deploy: false, true (300 s), or a timeout like 90s or 5m',
+        default: 'true',
+        summary: 'wait for the new container to run and be live: true (300 s), false, or a timeout like 90s or 5m',
+    },
+    {
+        name: 'rollback',
+        group: 'Service',
+        kind: 'boolean',
+        default: 'true',
+        summary: 'put the previous spec back when the new container does not become live',
+    },
+    {
+        name: 'rollback-new-service',
+        group: 'Service',
+        kind: 'string',
+        default: 'stop',
+        summary: 'what a rollback does with a service this run created: stop (disable it) or delete',
     },
     // Behaviour
     { name: 'dry-run', group: 'Behaviour', kind: 'boolean', default: 'false', summary: 'resolve and validate, print the plan, change nothing' },
@@ -80802,6 +85950,8 @@ const OUTPUTS = [
     { name: 'service-name', summary: 'the room service name' },
     { name: 'service-url', summary: 'https://<domain> when a domain is routed' },
     { name: 'created', summary: 'true when the service was created, false when updated' },
+    { name: 'rollout', summary: 'ready, rolled-back, failed, or not-waited' },
+    { name: 'rolled-back-to', summary: 'the digest the service went back to after a failed rollout' },
     { name: 'result', summary: 'the whole result as JSON' },
 ];
 function inputSpec(name) {
@@ -80832,17 +85982,21 @@ function readRawInputs(source) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/file-errors.ts
 /**
  * File-system surprises in an image on disk (a blob that is a directory, a file where a directory should be, a
- * file that cannot be read) as a ShipError naming the path, instead of a bare errno error with a stack.
+ * file that cannot be read) and in the places files are written (a temporary directory that cannot be made) as a
+ * ShipError naming the path, instead of a bare errno error with a stack.
  */
+
+
+
 
 const PROBLEMS = {
     EISDIR: 'is a directory, where a file was expected',
@@ -80853,16 +86007,38 @@ const PROBLEMS = {
     EPERM: 'cannot be read or written: operation not permitted',
     ELOOP: 'is a symbolic link loop',
     ENAMETOOLONG: 'is a name too long for the file system',
+    EROFS: 'is on a read-only file system',
+    ENOSPC: 'is on a file system with no space left',
+    EDQUOT: 'is on a file system whose quota is used up',
 };
-/** The ShipError for a file-system error met at `path`; `context` (what was being read or written) leads the message. */
-function fileError(error, path, context, hint) {
-    if (error instanceof ShipError)
-        return error;
+function problemOf(error) {
     const code = error?.code;
-    const problem = (code && PROBLEMS[code]) ?? `cannot be used (${code ?? (error instanceof Error ? error.message : String(error))})`;
+    return (code && PROBLEMS[code]) ?? `cannot be used (${code ?? (error instanceof Error ? error.message : String(error))})`;
+}
+/** The ShipError for a file-system error met at `path`; `context` (what was being read or written) leads the message. */
+function file_errors_fileError(error, path, context, hint) {
+    if (error instanceof errors_ShipError)
+        return error;
+    const problem = problemOf(error);
     // The errno error's own path may be deeper than `path` (a file under it); it names the culprit best.
     const culprit = error?.path ?? path;
-    return new ShipError(`${context}: ${shown(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
+    return new errors_ShipError(`${context}: ${shown(culprit)} ${problem}`, { ...(hint ? { hint } : {}), cause: error });
+}
+/**
+ * A new directory `prefix` + random characters under `parent` (default the system's temporary directory, which
+ * follows TMPDIR). A parent that is missing, not a directory or not writable is a ShipError naming it and the fix.
+ */
+async function makeTempDir(parent, prefix) {
+    const under = parent ?? (0,external_node_os_namespaceObject.tmpdir)();
+    try {
+        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(under, prefix));
+    }
+    catch (error) {
+        throw new errors_ShipError(`cannot create a temporary directory: ${shown(under)} ${problemOf(error)}`, {
+            hint: parent === undefined ? 'point TMPDIR at a writable directory, or unset it' : `make ${shown(under)} a writable directory`,
+            cause: error,
+        });
+    }
 }
 
 // EXTERNAL MODULE: external "node:stream"
@@ -80883,7 +86059,7 @@ var external_node_zlib_ = __nccwpck_require__(8522);
 /** The compression the first bytes of the file at `path` show; `what` names the file in errors. */
 async function sniffCompression(path, what = 'a compressed file') {
     const handle = await (0,promises_.open)(path, 'r').catch((error) => {
-        throw fileError(error, path, what);
+        throw file_errors_fileError(error, path, what);
     });
     try {
         const head = Buffer.alloc(4);
@@ -80895,7 +86071,7 @@ async function sniffCompression(path, what = 'a compressed file') {
         return 'none';
     }
     catch (error) {
-        throw fileError(error, path, what);
+        throw file_errors_fileError(error, path, what);
     }
     finally {
         await handle.close();
@@ -80915,7 +86091,7 @@ function decompress(compressed, compression, what) {
         const factory = external_node_zlib_.createZstdDecompress;
         if (!factory) {
             compressed.destroy();
-            throw new ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, {
+            throw new errors_ShipError(`${what} is zstd-compressed, which this Node.js (${process.version}) cannot decompress`, {
                 hint: 'run with Node.js 22.15 or later, or compress with gzip instead',
             });
         }
@@ -80971,7 +86147,7 @@ function unsafePath(header) {
 function checkEntryPath(header, where, offset) {
     const problem = unsafePath(header);
     if (problem)
-        throw new ShipError(`${where}: tar entry ${quoted(header.name)} (at byte ${offset} of the tar stream) is refused: ${problem}`, { hint: HINT });
+        throw new errors_ShipError(`${where}: tar entry ${quoted(header.name)} (at byte ${offset} of the tar stream) is refused: ${problem}`, { hint: HINT });
 }
 function nameProblem(name) {
     if (name.startsWith('/'))
@@ -81069,24 +86245,13 @@ function header_encodeHeader(h) {
     });
     return Buffer.concat([paxHeader, data, Buffer.alloc(header_padding(data.length)), ustar]);
 }
+/** A header with no owner, time, link, device or extended attributes: what the writers here add of their own. */
+function header_plainHeader(name, type, mode, size) {
+    return { name, linkName: '', type, mode, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] };
+}
 /** A plain regular-file header with zero mode, owner and time, as the reference tools write landmarks and the TOC. */
 function bareFileHeader(name, size) {
-    return header_encodeHeader({
-        name,
-        linkName: '',
-        type: '0',
-        mode: 0,
-        uid: 0,
-        gid: 0,
-        size,
-        mtime: 0,
-        uname: '',
-        gname: '',
-        devMajor: 0,
-        devMinor: 0,
-        xattrs: new Map(),
-        pax: [],
-    });
+    return header_encodeHeader(header_plainHeader(name, '0', 0, size));
 }
 /** `len key=value\n` records; the length counts its own digits, hence the small fixed-point loop. */
 function encodePaxRecords(records) {
@@ -81257,7 +86422,7 @@ class ByteReader {
 const MAX_EXTENSION_BYTES = 1 << 20;
 /** Said of the archive, whatever it is: a reader that knows what the tar was (a layer, an image archive) says more. */
 const reader_HINT = 'the file is not a valid tar archive, or was cut short';
-class TarFormatError extends ShipError {
+class TarFormatError extends errors_ShipError {
     entry;
     offset;
     constructor(message, entry, offset) {
@@ -81726,7 +86891,7 @@ function blobMismatch(expected, actual, where) {
 }
 function blobError(expected, problem, where) {
     const blob = expected.digest ? `blob ${expected.digest}` : 'a blob';
-    return new ShipError(`${where ? `${where}: ` : ''}${blob} ${problem}`, { hint: blob_check_HINT });
+    return new errors_ShipError(`${where ? `${where}: ` : ''}${blob} ${problem}`, { hint: blob_check_HINT });
 }
 /**
  * A pass-through stream that checks what flows through it: it fails as soon as the blob is too long, and at the end
@@ -81881,6 +87046,22 @@ const ImageConfig = looseObject({
     history: array(looseObject({ empty_layer: schemas_boolean().optional() })).optional(),
 });
 
+;// CONCATENATED MODULE: ./src/oci/write-stream.ts
+
+/** Resolves once `stream` has closed (a failed pipeline destroys its streams; a finished file stream closes itself). */
+async function streamClosed(stream) {
+    if (stream.closed)
+        return;
+    if (!stream.destroyed && !stream.writableFinished)
+        stream.destroy();
+    await new Promise((resolve) => stream.once('close', () => resolve()));
+}
+/** Removes `path`, the file `stream` writes, once the stream has closed; never fails (the caller has its error). */
+async function write_stream_removeWhenClosed(stream, path) {
+    await streamClosed(stream);
+    await (0,promises_.rm)(path, { force: true }).catch(() => { });
+}
+
 ;// CONCATENATED MODULE: ./src/oci/layout.ts
 /**
  * An OCI image layout on disk (image-spec `image-layout.md`): `oci-layout`, `index.json` and `blobs/sha256/<hex>`.
@@ -81889,6 +87070,7 @@ const ImageConfig = looseObject({
  * leaves a blob whose name lies about its content. Blobs read are checked against their descriptors (size and
  * digest) as they stream; a layout remembers the blobs it wrote or checked, so they are not hashed twice.
  */
+
 
 
 
@@ -81925,8 +87107,8 @@ class layout_OciLayout {
         catch (error) {
             const code = error.code;
             if (code !== 'ENOENT' && code !== 'ENOTDIR')
-                throw fileError(error, markerPath, 'the layout marker', 'the layout is damaged: write it again');
-            throw new ShipError(`${where} is not an OCI image layout: it has no oci-layout file`, {
+                throw file_errors_fileError(error, markerPath, 'the layout marker', 'the layout is damaged: write it again');
+            throw new errors_ShipError(`${where} is not an OCI image layout: it has no oci-layout file`, {
                 hint: 'give a directory written by `buildah push IMAGE oci:DIR` or `skopeo copy ... oci:DIR`',
             });
         }
@@ -81940,7 +87122,7 @@ class layout_OciLayout {
         if (version !== OCI_LAYOUT_VERSION) {
             // The value is shown only when it looks like a version: the file may be anything, and its content stays out of messages.
             const shownVersion = typeof version === 'string' && /^[\w.+-]{1,20}$/.test(version) ? ` "${version}"` : '';
-            throw new ShipError(`${where}: oci-layout has an unsupported imageLayoutVersion${shownVersion}`, { hint: `only ${OCI_LAYOUT_VERSION} is known` });
+            throw new errors_ShipError(`${where}: oci-layout has an unsupported imageLayoutVersion${shownVersion}`, { hint: `only ${OCI_LAYOUT_VERSION} is known` });
         }
         return new layout_OciLayout(dir, options);
     }
@@ -81948,7 +87130,7 @@ class layout_OciLayout {
     static async create(dir, options = {}) {
         const hint = 'name a directory that is, or can become, an OCI image layout';
         await (0,promises_.mkdir)((0,external_node_path_.join)(dir, 'blobs', 'sha256'), { recursive: true }).catch((error) => {
-            throw fileError(error, dir, 'the layout', hint);
+            throw file_errors_fileError(error, dir, 'the layout', hint);
         });
         try {
             const marker = (0,external_node_path_.join)(dir, 'oci-layout');
@@ -81958,7 +87140,7 @@ class layout_OciLayout {
                 await writeAtomically((0,external_node_path_.join)(dir, 'index.json'), JSON.stringify(emptyIndex()));
         }
         catch (error) {
-            throw fileError(error, dir, 'the layout', hint);
+            throw file_errors_fileError(error, dir, 'the layout', hint);
         }
         return layout_OciLayout.open(dir, options);
     }
@@ -81978,7 +87160,7 @@ class layout_OciLayout {
     async statBlob(blob) {
         const { path, size } = await this.blobFile(blob.digest);
         if (size !== blob.size)
-            throw new ShipError(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, {
+            throw new errors_ShipError(`${this.where}: blob ${blob.digest} is ${size} bytes, but its descriptor gives ${blob.size}`, {
                 hint: 'the image is corrupt or cut short: build, export or pull it again',
             });
         return path;
@@ -81989,12 +87171,12 @@ class layout_OciLayout {
         const info = await (0,promises_.stat)(path).catch((error) => {
             if (error.code === 'ENOENT')
                 return undefined;
-            throw fileError(error, path, `${this.where}: blob ${digest}`, 'the layout is damaged: write it again');
+            throw file_errors_fileError(error, path, `${this.where}: blob ${digest}`, 'the layout is damaged: write it again');
         });
         if (!info)
-            throw new ShipError(`${this.where}: blob ${digest} is missing`, { hint: 'the image is incomplete: build, export or pull it again' });
+            throw new errors_ShipError(`${this.where}: blob ${digest} is missing`, { hint: 'the image is incomplete: build, export or pull it again' });
         if (!info.isFile())
-            throw new ShipError(`${this.where}: the blob path ${path} of ${digest} is not a file`, { hint: 'the layout is damaged: write it again' });
+            throw new errors_ShipError(`${this.where}: the blob path ${path} of ${digest} is not a file`, { hint: 'the layout is damaged: write it again' });
         return { path, size: info.size };
     }
     /**
@@ -82029,23 +87211,58 @@ class layout_OciLayout {
         const paths = [];
         for (const blob of unchecked)
             paths.push(await this.statBlob(blob));
+        const mismatch = (await this.hashAndRemember(unchecked, paths))[0];
+        if (mismatch)
+            throw mismatch;
+    }
+    /**
+     * Which of `blobs` the layout holds with their descriptor's content: present, of the right size, and hashing to
+     * the digest (hashed once per process, in worker threads, as verifyBlobs). A file at a blob's path that does not
+     * is not the blob: it is left out of `held` and listed in `wrong`, for the caller to fetch the blob again (which
+     * replaces the file).
+     */
+    async blobsHeld(blobs) {
+        const present = [];
+        const wrong = [];
+        for (const blob of new Map(blobs.map((b) => [b.digest, b])).values()) {
+            if (await this.hasBlob(blob.digest, blob.size))
+                present.push(blob);
+            else if (await this.hasBlob(blob.digest))
+                wrong.push(blob.digest);
+        }
+        const unchecked = present.filter((b) => this.checked.get(b.digest) !== b.size);
+        await this.hashAndRemember(unchecked, unchecked.map((b) => this.blobPath(b.digest)));
+        const held = new Set();
+        for (const blob of present) {
+            if (this.checked.get(blob.digest) === blob.size)
+                held.add(blob.digest);
+            else
+                wrong.push(blob.digest);
+        }
+        return { held, wrong };
+    }
+    /** Hashes the files of `blobs` (at `paths`); those that match are remembered as checked, the others returned. */
+    async hashAndRemember(blobs, paths) {
         const hashes = await hashFiles(paths).catch((error) => {
-            throw fileError(error, error.path ?? this.dir, `${this.where}: a blob`);
+            throw file_errors_fileError(error, error.path ?? this.dir, `${this.where}: a blob`);
         });
-        for (const [i, blob] of unchecked.entries()) {
+        const mismatches = [];
+        for (const [i, blob] of blobs.entries()) {
             const mismatch = blobMismatch(blob, hashes[i], this.where);
             if (mismatch)
-                throw mismatch;
-            this.checked.set(blob.digest, blob.size);
+                mismatches.push(mismatch);
+            else
+                this.checked.set(blob.digest, blob.size);
         }
+        return mismatches;
     }
     /** A small blob (a JSON document), read whole and checked against its digest (and its size, when known). */
     async readBlob(digest, size, maxBytes = MAX_JSON_BYTES) {
         const { path, size: stored } = await this.blobFile(digest);
         if (stored > maxBytes)
-            throw new ShipError(`${this.where}: blob ${digest} is ${stored} bytes, more than the ${maxBytes} allowed for a JSON document`);
+            throw new errors_ShipError(`${this.where}: blob ${digest} is ${stored} bytes, more than the ${maxBytes} allowed for a JSON document`);
         const data = await (0,promises_.readFile)(path).catch((error) => {
-            throw fileError(error, path, `${this.where}: blob ${digest}`);
+            throw file_errors_fileError(error, path, `${this.where}: blob ${digest}`);
         });
         const check = new BlobCheck({ digest, size }, this.where);
         check.update(data);
@@ -82064,21 +87281,25 @@ class layout_OciLayout {
             parsed = JSON.parse(text);
         }
         catch {
-            throw new ShipError(`${this.where}: the ${what} ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
+            throw new errors_ShipError(`${this.where}: the ${what} ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
         }
         const result = schema.safeParse(parsed);
         if (!result.success) {
             const issue = result.error.issues[0];
             const where = issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid';
-            throw new ShipError(`${this.where}: the ${what} ${digest} is not valid (${where})`, { hint: 'the image is corrupt or not an OCI image' });
+            throw new errors_ShipError(`${this.where}: the ${what} ${digest} is not valid (${where})`, { hint: 'the image is corrupt or not an OCI image' });
         }
         return result.data;
     }
-    /** Stores bytes as a blob (a no-op when it is already there). */
+    /**
+     * Stores bytes as a blob. A file already at its path is replaced unless this layout wrote or checked it: a file of
+     * the right name and size may still hold other bytes (a writer that crashed, a disk fault, tampering), and the
+     * bytes are at hand, so writing them again is cheaper than reading the file to check it.
+     */
     async writeBlob(data) {
         const bytes = typeof data === 'string' ? Buffer.from(data) : data;
         const digest = sha256(bytes);
-        if (!(await this.hasBlob(digest, bytes.length)))
+        if (!(this.checked.get(digest) === bytes.length && (await this.hasBlob(digest, bytes.length))))
             await writeAtomically(this.blobPath(digest), bytes);
         this.checked.set(digest, bytes.length);
         return { digest, size: bytes.length };
@@ -82096,6 +87317,7 @@ class layout_OciLayout {
     async writeBlobFrom(source, expected = {}, where) {
         const temporary = (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', `.tmp-${process.pid}-${(temporaryCounter += 1)}`);
         const check = new BlobCheck(expected, where);
+        const file = (0,external_node_fs_namespaceObject.createWriteStream)(temporary);
         try {
             // A pipeline, so that a stop half way (a blob longer than expected, a source that fails) destroys the file
             // stream with its writes settled: nothing is written to it after, and no error of it goes unhandled.
@@ -82104,14 +87326,14 @@ class layout_OciLayout {
                     check.update(chunk);
                     yield chunk;
                 }
-            }, (0,external_node_fs_namespaceObject.createWriteStream)(temporary));
+            }, file);
             const blob = check.finish();
             await (0,promises_.rename)(temporary, this.blobPath(blob.digest));
             this.checked.set(blob.digest, blob.size);
             return blob;
         }
         catch (error) {
-            await (0,promises_.rm)(temporary, { force: true });
+            await write_stream_removeWhenClosed(file, temporary);
             throw error;
         }
     }
@@ -82127,7 +87349,7 @@ class layout_OciLayout {
                 check.update(chunk);
         }
         catch (error) {
-            throw fileError(error, path, 'a blob to store');
+            throw file_errors_fileError(error, path, 'a blob to store');
         }
         const blob = check.finish();
         try {
@@ -82135,7 +87357,7 @@ class layout_OciLayout {
         }
         catch (error) {
             if (error.code !== 'EXDEV')
-                throw fileError(error, path, 'a blob to store');
+                throw file_errors_fileError(error, path, 'a blob to store');
             await this.writeBlobFrom((0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 }), blob);
         }
         this.checked.set(blob.digest, blob.size);
@@ -82145,7 +87367,7 @@ class layout_OciLayout {
     async readIndex() {
         const path = (0,external_node_path_.join)(this.dir, 'index.json');
         const text = await (0,promises_.readFile)(path, 'utf8').catch((error) => {
-            throw fileError(error, path, `${this.where}: the index`, 'the layout is incomplete or corrupt');
+            throw file_errors_fileError(error, path, `${this.where}: the index`, 'the layout is incomplete or corrupt');
         });
         let parsed;
         try {
@@ -82153,11 +87375,11 @@ class layout_OciLayout {
         }
         catch {
             // Not the parser's message: it quotes the text, and the file may be anything.
-            throw new ShipError(`${this.where}: index.json is not JSON`, { hint: 'the layout is corrupt' });
+            throw new errors_ShipError(`${this.where}: index.json is not JSON`, { hint: 'the layout is corrupt' });
         }
         const result = ImageIndex.safeParse(parsed);
         if (!result.success)
-            throw new ShipError(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, {
+            throw new errors_ShipError(`${this.where}: index.json is not a valid OCI index: ${result.error.issues[0]?.message ?? 'invalid'}`, {
                 hint: 'the layout is corrupt',
             });
         return result.data;
@@ -82177,15 +87399,15 @@ class layout_OciLayout {
             if (found)
                 return found;
             const known = manifests.map(named).filter((n) => n !== undefined);
-            throw new ShipError(`${this.where} has no image named ${ref}`, { hint: known.length > 0 ? `it has: ${known.join(', ')}` : 'it holds no named image' });
+            throw new errors_ShipError(`${this.where} has no image named ${ref}`, { hint: known.length > 0 ? `it has: ${known.join(', ')}` : 'it holds no named image' });
         }
         const [only, ...others] = manifests;
         if (only && others.length === 0)
             return only;
         if (!only)
-            throw new ShipError(`${this.where} holds no image`, { hint: 'its index.json lists no manifest' });
+            throw new errors_ShipError(`${this.where} holds no image`, { hint: 'its index.json lists no manifest' });
         const known = manifests.map((d) => named(d) ?? d.digest);
-        throw new ShipError(`${this.where} holds ${manifests.length} images; say which`, { hint: `add :REF to the path, one of: ${known.join(', ')}` });
+        throw new errors_ShipError(`${this.where} holds ${manifests.length} images; say which`, { hint: `add :REF to the path, one of: ${known.join(', ')}` });
     }
     /** Lists `descriptor` in index.json under `ref`, replacing what had that name (or the same digest, unnamed). */
     async setRef(descriptor, ref) {
@@ -82243,7 +87465,7 @@ async function openImage(ref, options = {}) {
         return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: async () => { } };
     }
     await assertFile(ref.path);
-    const temp = await (0,promises_.mkdtemp)((0,external_node_path_.join)(options.tempDir ?? (0,external_node_os_namespaceObject.tmpdir)(), 'oci-image-'));
+    const temp = await makeTempDir(options.tempDir, 'oci-image-');
     try {
         await unpackTar(ref.path, (0,external_node_path_.join)(temp, 'unpacked'));
         if (ref.transport === 'oci-archive') {
@@ -82267,7 +87489,7 @@ async function openImage(ref, options = {}) {
  */
 async function layoutFromDockerArchive(file, dir) {
     await assertFile(file);
-    const unpacked = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(dir)), '.docker-archive-'));
+    const unpacked = await makeTempDir((0,external_node_path_.dirname)((0,external_node_path_.resolve)(dir)), '.docker-archive-');
     try {
         await unpackTar(file, unpacked);
         return await dockerArchiveToLayout(file, unpacked, dir);
@@ -82279,7 +87501,7 @@ async function layoutFromDockerArchive(file, dir) {
 async function assertFile(path) {
     const info = await (0,promises_.stat)(path).catch(() => undefined);
     if (!info?.isFile())
-        throw new ShipError(`${path} is not a file`, { hint: 'give the path of an image archive, as `docker save` or `skopeo copy` write them' });
+        throw new errors_ShipError(`${path} is not a file`, { hint: 'give the path of an image archive, as `docker save` or `skopeo copy` write them' });
 }
 const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive as `docker save` or `skopeo copy` write them (a docker-archive, or an OCI layout in a tar)';
 /**
@@ -82297,17 +87519,22 @@ async function unpackTar(file, dir) {
             const target = (0,external_node_path_.resolve)(root, name);
             // Cannot happen after checkEntryPath; kept as the last word on where a file may be written.
             if (target !== root && !target.startsWith(root + external_node_path_.sep))
-                throw new ShipError(`${file}: entry ${quoted(name)} points outside the archive`, { hint: NOT_AN_IMAGE_ARCHIVE });
+                throw new errors_ShipError(`${file}: entry ${quoted(name)} points outside the archive`, { hint: NOT_AN_IMAGE_ARCHIVE });
             try {
                 if (type === '5')
                     await (0,promises_.mkdir)(target, { recursive: true });
                 else if (type === '0') {
                     await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
-                    await (0,external_node_stream_promises_namespaceObject.pipeline)(entry.body(), (0,external_node_fs_namespaceObject.createWriteStream)(target));
+                    const file = (0,external_node_fs_namespaceObject.createWriteStream)(target);
+                    // The whole directory goes on failure; its files must be closed (made, if they were being opened) first.
+                    await (0,external_node_stream_promises_namespaceObject.pipeline)(entry.body(), file).catch(async (error) => {
+                        await streamClosed(file);
+                        throw error;
+                    });
                 }
             }
             catch (error) {
-                throw new ShipError(`${file}: entry ${quoted(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, {
+                throw new errors_ShipError(`${file}: entry ${quoted(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, {
                     hint: NOT_AN_IMAGE_ARCHIVE,
                     cause: error,
                 });
@@ -82318,9 +87545,9 @@ async function unpackTar(file, dir) {
     catch (error) {
         // The tar reader's own hint speaks of layers; this is the image archive.
         if (error instanceof TarFormatError)
-            throw new ShipError(`${file}: ${error.message}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
-        if (error instanceof ShipError && !error.message.startsWith(file))
-            throw new ShipError(`${file}: ${error.message}`, { hint: error.hint, cause: error });
+            throw new errors_ShipError(`${file}: ${error.message}`, { hint: NOT_AN_IMAGE_ARCHIVE, cause: error });
+        if (error instanceof errors_ShipError && !error.message.startsWith(file))
+            throw new errors_ShipError(`${file}: ${error.message}`, { hint: error.hint, cause: error });
         throw error;
     }
 }
@@ -82331,29 +87558,29 @@ function collision(error) {
         return 'an earlier entry made a directory of that name';
     if (code === 'ENOTDIR' || code === 'EEXIST')
         return 'an earlier entry made a file where its directory should be';
-    return fileError(error, error.path ?? '', 'writing').message;
+    return file_errors_fileError(error, error.path ?? '', 'writing').message;
 }
 const DockerArchiveManifest = array(looseObject({ Config: schemas_string(), RepoTags: array(schemas_string()).nullish(), Layers: array(schemas_string()) })).min(1);
 /** Builds an OCI layout from an unpacked `docker save` archive (legacy `<id>/layer.tar` or the newer blobs/ form). */
 async function dockerArchiveToLayout(file, unpacked, out) {
     const text = await (0,promises_.readFile)((0,external_node_path_.join)(unpacked, 'manifest.json'), 'utf8').catch(() => undefined);
     if (text === undefined)
-        throw new ShipError(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+        throw new errors_ShipError(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
     let parsed;
     try {
         parsed = DockerArchiveManifest.parse(JSON.parse(text));
     }
     catch {
-        throw new ShipError(`${file}: manifest.json is not a docker-archive manifest`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
+        throw new errors_ShipError(`${file}: manifest.json is not a docker-archive manifest`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
     }
     if (parsed.length > 1)
-        throw new ShipError(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
+        throw new errors_ShipError(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
     const image = parsed[0];
     const layout = await layout_OciLayout.create(out, { where: file });
     const inside = (name) => {
         const path = (0,external_node_path_.resolve)(unpacked, name);
         if (!path.startsWith((0,external_node_path_.resolve)(unpacked) + external_node_path_.sep))
-            throw new ShipError(`${file}: manifest.json names ${quoted(name)}, outside the archive`);
+            throw new errors_ShipError(`${file}: manifest.json names ${quoted(name)}, outside the archive`);
         return path;
     };
     /** A file named in manifest.json: it must be there and be a file. */
@@ -82361,19 +87588,19 @@ async function dockerArchiveToLayout(file, unpacked, out) {
         const path = inside(name);
         const info = await (0,promises_.stat)(path).catch(() => undefined);
         if (!info)
-            throw new ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is missing`, { hint: NOT_AN_IMAGE_ARCHIVE });
+            throw new errors_ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is missing`, { hint: NOT_AN_IMAGE_ARCHIVE });
         if (!info.isFile())
-            throw new ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is not a file`, { hint: NOT_AN_IMAGE_ARCHIVE });
+            throw new errors_ShipError(`${file}: the ${what} ${quoted(name)} named in manifest.json is not a file`, { hint: NOT_AN_IMAGE_ARCHIVE });
         return path;
     };
     const configPath = await member(image.Config, 'config');
     const configBytes = await (0,promises_.readFile)(configPath).catch((error) => {
-        throw fileError(error, configPath, `${file}: the config`);
+        throw file_errors_fileError(error, configPath, `${file}: the config`);
     });
     const configDigest = claimedDigest(image.Config, true);
     const config = { ...(await layout.writeBlob(configBytes)), mediaType: MediaType.ociConfig };
     if (configDigest !== undefined && config.digest !== configDigest) {
-        throw new ShipError(`${file}: the config ${quoted(image.Config)} does not match its digest: its content is ${config.digest}`, {
+        throw new errors_ShipError(`${file}: the config ${quoted(image.Config)} does not match its digest: its content is ${config.digest}`, {
             hint: 'the archive is corrupt or was tampered with: save the image again',
         });
     }
@@ -82406,35 +87633,55 @@ function claimedDigest(name, isConfig) {
     const digest = stored === undefined ? undefined : `sha256:${stored}`;
     return digest !== undefined && isDigest(digest) ? digest : undefined;
 }
-/** Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time). */
+/**
+ * Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time).
+ * The archive is written beside `file` and renamed onto it at the end, so `file` is never half an archive.
+ */
 async function packOciArchive(dir, file) {
     const temporary = `${file}.tmp-${process.pid}`;
+    const out = createWriteStream(temporary);
+    let packing = true;
     try {
-        await pipeline(layoutTar(dir), createWriteStream(temporary));
+        await pipeline(layoutTar(dir), out);
+        packing = false;
         await rename(temporary, file);
     }
     catch (error) {
-        await rm(temporary, { force: true });
-        throw error;
+        await removeWhenClosed(out, temporary);
+        const path = error.path;
+        // Reading the layout is not the output's fault; anything else is about where the archive goes.
+        if (packing && path !== undefined && path !== temporary)
+            throw fileError(error, path, `packing ${dir} into ${file}`);
+        await checkArchiveTarget(file);
+        throw fileError(error, dirname(resolve(file)), `cannot write the oci-archive ${file}`, `make ${dirname(resolve(file))} a writable directory`);
     }
 }
+/**
+ * Where an oci-archive is to be written must be a file in a directory that exists: a ShipError naming the path and
+ * the fix otherwise, early, before anything is converted (and again if the final rename fails).
+ */
+async function checkArchiveTarget(file) {
+    const parent = dirname(resolve(file));
+    const info = await stat(file).catch(() => undefined);
+    if (info?.isDirectory())
+        throw new ShipError(`the oci-archive output ${file} is a directory`, {
+            hint: `give the path of the archive file to write (such as ${join(file, 'image.tar')}), or write a layout there with oci:${file}`,
+        });
+    const parentInfo = await stat(parent).catch((error) => error.code);
+    const why = parentInfo === 'ENOENT'
+        ? 'does not exist'
+        : parentInfo === 'ENOTDIR'
+            ? 'is not a directory: a part of its path is a file'
+            : typeof parentInfo === 'object' && !parentInfo.isDirectory()
+                ? 'is not a directory'
+                : undefined;
+    if (why !== undefined)
+        throw new ShipError(`the oci-archive output ${file} cannot be written: its directory ${parent} ${why}`, {
+            hint: `create the directory ${parent} first, or give another path`,
+        });
+}
 async function* layoutTar(dir) {
-    const header = (name, type, size) => ({
-        name,
-        linkName: '',
-        type,
-        mode: type === '5' ? 0o755 : 0o644,
-        uid: 0,
-        gid: 0,
-        size,
-        mtime: 0,
-        uname: '',
-        gname: '',
-        devMajor: 0,
-        devMinor: 0,
-        xattrs: new Map(),
-        pax: [],
-    });
+    const header = (name, type, size) => plainHeader(name, type, type === '5' ? 0o755 : 0o644, size);
     yield encodeHeader(header('blobs/', '5', 0));
     for (const algorithm of (await readdir(join(dir, 'blobs'))).sort()) {
         yield encodeHeader(header(`blobs/${algorithm}/`, '5', 0));
@@ -82471,17 +87718,17 @@ async function readImageConfig(layout, top, platform) {
         const images = index.manifests.filter((d) => isImageManifestType(d.mediaType));
         const chosen = images.find((d) => d.platform?.os === platform.os && d.platform.architecture === platform.architecture) ?? images[0];
         if (!chosen)
-            throw new ShipError(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
+            throw new errors_ShipError(`the image index ${descriptor.digest} lists no image`, { hint: 'build or name an image with at least one platform' });
         descriptor = chosen;
     }
     if (!isImageManifestType(descriptor.mediaType)) {
-        throw new ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, {
+        throw new errors_ShipError(`${descriptor.digest} is a ${descriptor.mediaType}, not an image`, {
             hint: 'name a container image (an OCI or Docker image manifest or index)',
         });
     }
     const manifest = await layout.readJson(descriptor, ImageManifest, 'manifest');
     const config = await layout.readJson(manifest.config, ImageConfig, 'image config');
-    return { manifest, config };
+    return { manifest, config, descriptor };
 }
 
 ;// CONCATENATED MODULE: ./src/oci/image-ref.ts
@@ -82497,20 +87744,20 @@ function parseImageRef(text) {
     const colon = text.indexOf(':');
     const transport = colon === -1 ? '' : text.slice(0, colon);
     if (!TRANSPORTS.includes(transport)) {
-        throw new ShipError(`${quoted(text, 200)} is not a reference to an image on disk`, {
+        throw new errors_ShipError(`${quoted(text, 200)} is not a reference to an image on disk`, {
             hint: 'use oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE',
         });
     }
     const rest = text.slice(colon + 1);
     if (rest === '')
-        throw new ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
+        throw new errors_ShipError(`${quoted(text, 200)} names no path`, { hint: `use ${transport}:PATH` });
     if (transport === 'docker-archive')
         return { transport, path: rest, ref: undefined };
     const last = rest.lastIndexOf(':');
     const ref = last > 0 && !rest.slice(last + 1).includes('/') ? rest.slice(last + 1) : undefined;
     const path = ref === undefined ? rest : rest.slice(0, last);
     if (ref === '')
-        throw new ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
+        throw new errors_ShipError(`${quoted(text, 200)} has an empty reference after the last colon`);
     return { transport: transport, path, ref };
 }
 function formatImageRef(ref) {
@@ -82532,7 +87779,7 @@ var external_node_http_ = __nccwpck_require__(7067);
 
 const CONNECTION_HINT = 'check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)';
 /** A request that failed: a status that was not accepted, a broken connection or a timeout. */
-class HttpError extends ShipError {
+class HttpError extends errors_ShipError {
     /** Undefined for connection errors and timeouts. */
     status;
     method;
@@ -83166,6 +88413,565 @@ class RetryLog {
 
 
 
+
+;// CONCATENATED MODULE: ./src/oci/registry-auth.ts
+/**
+ * Registry authentication (distribution token auth): the `WWW-Authenticate` challenge, Basic credentials, and
+ * Bearer tokens fetched from the challenge's realm for a set of scopes. Tokens are cached per scope set until shortly
+ * before they expire. Every credential and token is registered as a secret the moment it is known.
+ */
+
+
+/** Parses `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`; undefined for anything else. */
+function parseChallenge(header) {
+    const match = /^\s*(\w+)\s*(.*)$/s.exec(header ?? '');
+    if (!match)
+        return undefined;
+    const scheme = (match[1] ?? '').toLowerCase();
+    const params = {};
+    for (const pair of (match[2] ?? '').matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)) {
+        params[(pair[1] ?? '').toLowerCase()] = (pair[2] ?? pair[3] ?? '').replace(/\\(.)/g, '$1');
+    }
+    if (scheme === 'basic')
+        return { scheme, ...(params.realm ? { realm: params.realm } : {}) };
+    if (scheme === 'bearer' && params.realm) {
+        return { scheme, realm: params.realm, ...(params.service ? { service: params.service } : {}), ...(params.scope ? { scope: params.scope } : {}) };
+    }
+    return undefined;
+}
+/** `repository:<name>:<actions>` as the token server expects it. */
+function repositoryScope(repository, actions) {
+    return `repository:${repository}:${actions.join(',')}`;
+}
+/** Tokens are renewed this long before they expire, so one never runs out during a request. */
+const EXPIRY_MARGIN_MS = 10_000;
+/** The OAuth2 client id when the caller names none (docker sends `docker`, go-containerregistry its own name). */
+const DEFAULT_CLIENT_ID = 'oci-registry-client';
+/** The distribution spec's default when the token server gives no expires_in. */
+const DEFAULT_TOKEN_SECONDS = 60;
+/** The Authorization header for requests to one registry, per scope set. */
+class RegistryAuth {
+    options;
+    challenge;
+    tokens = new Map();
+    pending = new Map();
+    now;
+    /** Tokens fetched so far (a test checks that a second push reuses them). */
+    tokenFetches = 0;
+    constructor(options) {
+        this.options = options;
+        this.now = options.now ?? Date.now;
+        if (options.credentials)
+            options.mask(options.credentials.password);
+    }
+    /** Records the registry's challenge (from the ping or a 401). */
+    setChallenge(challenge) {
+        this.challenge = challenge;
+    }
+    get scheme() {
+        return this.challenge?.scheme;
+    }
+    /** The header value for a request needing `scopes`, or undefined when the registry asked for nothing. */
+    async header(scopes) {
+        const challenge = this.challenge;
+        if (!challenge)
+            return undefined;
+        if (challenge.scheme === 'basic') {
+            const { credentials } = this.options;
+            if (!credentials)
+                throw this.credentialsNeeded();
+            return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+        }
+        const key = scopeKey(scopes);
+        const cached = this.tokens.get(key);
+        if (cached && cached.expiresAt > this.now())
+            return `Bearer ${cached.token}`;
+        let fetching = this.pending.get(key);
+        if (!fetching) {
+            // Parallel blob uploads share one token request.
+            fetching = this.fetchToken(challenge, scopes).finally(() => this.pending.delete(key));
+            this.pending.set(key, fetching);
+        }
+        const token = await fetching;
+        this.tokens.set(key, token);
+        return `Bearer ${token.token}`;
+    }
+    /** Forgets the token for `scopes` (after a 401), so the next `header` fetches a new one. */
+    invalidate(scopes) {
+        this.tokens.delete(scopeKey(scopes));
+    }
+    async fetchToken(challenge, scopes) {
+        const { http, credentials, registry } = this.options;
+        this.tokenFetches += 1;
+        const query = new URLSearchParams();
+        if (challenge.service)
+            query.set('service', challenge.service);
+        for (const scope of scopes)
+            query.append('scope', scope);
+        const url = `${challenge.realm}${challenge.realm.includes('?') ? '&' : '?'}${query.toString()}`;
+        const what = `get a token for ${registry} from ${new URL(challenge.realm).origin}`;
+        try {
+            const headers = credentials
+                ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` }
+                : {};
+            // Docker's way: GET with Basic credentials. A server that only speaks OAuth2 answers 404/405, then we POST.
+            const answer = await http.request({ method: 'GET', url, headers, accept: [200, 404, 405], what });
+            if (answer.status === 200)
+                return this.readToken(answer.json(), what);
+            if (!credentials)
+                throw new errors_ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
+            const form = new URLSearchParams({
+                grant_type: 'password',
+                username: credentials.username,
+                password: credentials.password,
+                client_id: this.options.clientId ?? DEFAULT_CLIENT_ID,
+            });
+            if (challenge.service)
+                form.set('service', challenge.service);
+            if (scopes.length > 0)
+                form.set('scope', scopes.join(' '));
+            const posted = await http.request({
+                method: 'POST',
+                url: challenge.realm,
+                headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                body: form.toString(),
+                what,
+                // Another token: asking twice is harmless.
+                idempotent: true,
+            });
+            return this.readToken(posted.json(), what);
+        }
+        catch (error) {
+            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+                const who = credentials ? `user ${credentials.username}` : 'anonymous access';
+                throw new errors_ShipError(`${registry} refused ${who}: the token server answered ${error.status}`, { hint: this.credentialsHint(), cause: error });
+            }
+            throw error;
+        }
+    }
+    readToken(body, what) {
+        const answer = body;
+        const token = typeof answer.token === 'string' && answer.token ? answer.token : typeof answer.access_token === 'string' ? answer.access_token : '';
+        if (!token)
+            throw new errors_ShipError(`${what}: the answer holds no token`, { hint: 'the token server answered something unexpected: check the registry' });
+        this.options.mask(token);
+        const seconds = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_TOKEN_SECONDS;
+        const issued = typeof answer.issued_at === 'string' ? Date.parse(answer.issued_at) : Number.NaN;
+        // Our clock, not the server's, unless the server's issue time is earlier (clock skew must not extend a token).
+        const start = Number.isNaN(issued) ? this.now() : Math.min(issued, this.now());
+        return { token, expiresAt: start + seconds * 1000 - EXPIRY_MARGIN_MS };
+    }
+    credentialsHint() {
+        return this.options.credentialsHint ?? `check the credentials for ${this.options.registry}`;
+    }
+    credentialsNeeded() {
+        return new errors_ShipError(`${this.options.registry} asks for a user name and password, and none were given`, { hint: this.credentialsHint() });
+    }
+}
+function scopeKey(scopes) {
+    return [...scopes].sort().join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/oci/registry-retry.ts
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+function isRetryableRegistryAnswer(answer) {
+    return RETRYABLE_STATUSES.has(answer.status) || isManifestLinkRace(answer);
+}
+/**
+ * CNCF distribution before 3.1 (Debian ships 2.8) writes a repository's blob link files in place, so a request that
+ * reads a link while a concurrent push of the same blob rewrites it reads an empty file: "invalid checksum digest
+ * format" (distribution issue 4478, fixed in 3.1 by writing a temporary file and renaming it). Reads answer 500
+ * then (retried above), and a manifest PUT answers 400 DIGEST_INVALID, with MANIFEST_BLOB_UNKNOWN for the blob whose
+ * link it read. A manifest PUT is idempotent and we send it only once its blobs are there, so this answer is retried.
+ * MANIFEST_BLOB_UNKNOWN alone (a blob really missing) is not: that cannot get better by asking again.
+ */
+function isManifestLinkRace({ method, url, status, body }) {
+    if (method !== 'PUT' || status !== 400 || !/\/v2\/.+\/manifests\/[^/]+$/.test(url))
+        return false;
+    const codes = errorCodes(body);
+    return codes.includes('DIGEST_INVALID') && codes.every((code) => code === 'DIGEST_INVALID' || code === 'MANIFEST_BLOB_UNKNOWN');
+}
+/** The `code`s of a distribution error body (`{"errors": [{"code": ...}]}`); none when it is not one. */
+function errorCodes(body) {
+    try {
+        const errors = JSON.parse(body.toString()).errors;
+        if (!Array.isArray(errors))
+            return [];
+        return errors.map((e) => e?.code).filter((code) => typeof code === 'string');
+    }
+    catch {
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/loopback.ts
+/** Whether a host name (as URL.hostname gives it, IPv6 in brackets) is this machine: plain HTTP never leaves it. */
+function isLoopbackHost(host) {
+    return host === 'localhost' || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
+}
+
+;// CONCATENATED MODULE: ./src/oci/registry.ts
+
+
+
+
+
+
+
+/** http for loopback and listed hosts, https for everything else. */
+function registryBaseUrl(registry, insecureRegistries = []) {
+    const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
+    return `${isLoopbackHost(host) || insecureRegistries.includes(registry) || insecureRegistries.includes(host) ? 'http' : 'https'}://${registry}`;
+}
+/** One registry host: the HTTP client, the challenge, the tokens. */
+class RegistryClient {
+    options;
+    http;
+    auth;
+    baseUrl;
+    secrets = [];
+    pinged;
+    constructor(options) {
+        this.options = options;
+        const remember = (secret) => {
+            this.secrets.push(secret);
+            options.mask?.(secret);
+        };
+        this.baseUrl = registryBaseUrl(options.registry, options.insecureRegistries);
+        this.http = new client_HttpClient({
+            retryStatus: isRetryableRegistryAnswer,
+            ...options.http,
+            baseUrl: this.baseUrl,
+            secrets: () => this.secrets,
+            ...(options.log ? { log: options.log } : {}),
+        });
+        this.auth = new RegistryAuth({
+            http: this.http,
+            registry: options.registry,
+            mask: remember,
+            ...(options.credentials ? { credentials: options.credentials } : {}),
+            ...(options.now ? { now: options.now } : {}),
+            ...(options.clientId ? { clientId: options.clientId } : {}),
+            ...(options.credentialsHint ? { credentialsHint: options.credentialsHint } : {}),
+        });
+    }
+    get registry() {
+        return this.options.registry;
+    }
+    /** Retries made by every request so far. */
+    get retries() {
+        return this.http.retries.length;
+    }
+    close() {
+        return this.http.close();
+    }
+    /** `GET /v2/`: checks the registry speaks the distribution API, and learns how it wants to be authenticated. */
+    ping() {
+        this.pinged ??= (async () => {
+            const answer = await this.http.request({ method: 'GET', url: '/v2/', accept: [200, 401], what: `reach the registry ${this.registry}` });
+            if (answer.status === 401) {
+                const challenge = parseChallenge(answer.headers['www-authenticate']);
+                if (!challenge)
+                    throw new errors_ShipError(`${this.registry} answered 401 without a challenge this client understands`, {
+                        hint: 'the registry must offer Basic or Bearer token authentication',
+                    });
+                this.auth.setChallenge(challenge);
+            }
+        })().catch((error) => {
+            this.pinged = undefined;
+            throw error;
+        });
+        return this.pinged;
+    }
+    /** The calls for one repository; `actions` decides the token scope every call of it uses. */
+    repository(name, actions = ['pull']) {
+        return new RepositoryClient(this, name, actions);
+    }
+}
+/** A manifest PUT refused because the repository lacks a blob (or, for an index, a manifest) it references. */
+class ManifestBlobUnknown extends errors_ShipError {
+}
+/** Calls against one repository of a registry. */
+class RepositoryClient {
+    client;
+    name;
+    actions;
+    scopes;
+    /** Repositories a mount from was refused for: not tried again. */
+    unreadable = new Set();
+    constructor(client, name, actions) {
+        this.client = client;
+        this.name = name;
+        this.actions = actions;
+        this.scopes = [repositoryScope(name, actions)];
+    }
+    /** `registry/repository`, for messages. */
+    get where() {
+        return `${this.client.registry}/${this.name}`;
+    }
+    async send(request, options = {}) {
+        await this.client.ping();
+        const scopes = options.scopes ?? this.scopes;
+        const { auth } = this.client;
+        for (let round = 1;; round += 1) {
+            const authorization = await auth.header(scopes);
+            const sent = { ...request, headers: { ...request.headers, ...(authorization ? { authorization } : {}) }, accept: [...request.accept, 401] };
+            const answer = options.stream ? await this.client.http.stream(sent) : await this.client.http.request(sent);
+            if (answer.status !== 401)
+                return answer;
+            const body = 'text' in answer ? answer.text() : await drain(answer.body);
+            const challenge = parseChallenge(answer.headers['www-authenticate']);
+            if (round === 1 && challenge?.scheme === 'bearer') {
+                auth.setChallenge(challenge);
+                auth.invalidate(scopes);
+                continue;
+            }
+            throw this.unauthorized(request, body);
+        }
+    }
+    unauthorized(request, body) {
+        // Named by what the caller set out to do (a push starts with pull-scoped HEADs, but it is still a push).
+        const action = this.actions.includes('push') ? 'push to' : 'pull from';
+        const detail = registryErrorText(body);
+        return new HttpError(`${this.where}: not authorized to ${action} this repository (${request.what ?? request.method}): 401 Unauthorized${detail ? `: ${detail}` : ''}`, {
+            method: request.method,
+            // Without the query: an upload URL carries the registry's session state.
+            url: request.url.split('?')[0] ?? request.url,
+            status: 401,
+            bodySnippet: detail,
+            hint: this.client.auth.credentialsHint(),
+        });
+    }
+    path(kind, rest) {
+        return `/v2/${this.name}/${kind}/${rest}`;
+    }
+    // --- blobs ---------------------------------------------------------------------------------------------------------
+    /** The blob's size when the repository has it, undefined when not. */
+    async blobSize(digest) {
+        const answer = await this.send({ method: 'HEAD', url: this.path('blobs', digest), accept: [200, 404], what: `check blob ${digest} in ${this.where}` });
+        if (answer.status === 404)
+            return undefined;
+        const length = Number(answer.headers['content-length']);
+        return Number.isFinite(length) ? length : 0;
+    }
+    /**
+     * Cross-repository mount: true when the registry linked the blob from `from`; false when it opened an upload
+     * instead, or when the credentials may not read `from` (a token scoped to one repository), so
+     * the caller uploads the blob.
+     */
+    async mountBlob(digest, from) {
+        if (this.unreadable.has(from))
+            return false;
+        let answer;
+        try {
+            answer = await this.send({
+                method: 'POST',
+                url: this.path('blobs', 'uploads/'),
+                query: { mount: digest, from },
+                accept: [201, 202],
+                what: `mount blob ${digest} from ${from} into ${this.where}`,
+                idempotent: true,
+            }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
+        }
+        catch (error) {
+            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+                // Asking again for the next blob would cost two more refusals and a token each time.
+                this.unreadable.add(from);
+                return false;
+            }
+            throw error;
+        }
+        if (answer.status === 202)
+            await this.cancelUpload(answer.headers.location);
+        return answer.status === 201;
+    }
+    /**
+     * Abandons an upload session, as a courtesy: distribution purges stale sessions itself (its upload purger), so
+     * nothing is lost when it is not done. A DELETE needs the `delete` action (distribution's appendAccessRecords asks
+     * for it whatever the route), which the pull,push token of a push never carries: under token auth the DELETE is
+     * not sent at all, since it could only earn a 401, a new token and a second 401. Under Basic auth or none it is
+     * sent once, and a 401 or 403 is a registry that does not allow it: expected, not answered with new credentials,
+     * not an error.
+     */
+    async cancelUpload(location) {
+        if (!location || this.client.auth.scheme === 'bearer')
+            return;
+        await this.send({
+            method: 'DELETE',
+            url: this.resolve(location),
+            accept: [200, 202, 204, 403, 404],
+            maxAttempts: 1,
+            what: `cancel an upload to ${this.where}`,
+        }).catch(() => undefined);
+    }
+    /** An absolute URL for a Location header (relative ones resolve against the registry). */
+    resolve(location) {
+        return new URL(location, this.client.baseUrl).toString();
+    }
+    /** The blob's bytes as a stream, following the redirect a registry may answer with (to storage, without our token). */
+    async openBlob(digest) {
+        const what = `download blob ${digest} from ${this.where}`;
+        const answer = await this.send({ method: 'GET', url: this.path('blobs', digest), accept: [200, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
+        if (answer.status === 200)
+            return answer.body;
+        await drain(answer.body);
+        const location = answer.headers.location;
+        if (!location)
+            throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
+        const moved = await this.client.http.stream({ method: 'GET', url: this.resolve(location), accept: [200], what, timeoutMs: 60_000 });
+        return moved.body;
+    }
+    /**
+     * `length` bytes of a blob from `start`, by Range request (following a redirect, as openBlob does). A registry
+     * that ignores Range (answers 200 with the whole blob) is an error: the answer is dropped, not read.
+     */
+    async readBlobRange(digest, start, length) {
+        const what = `read bytes ${start}-${start + length - 1} of blob ${digest} from ${this.where}`;
+        if (length <= 0)
+            return Buffer.alloc(0);
+        const range = { range: `bytes=${start}-${start + length - 1}` };
+        let answer = await this.send({ method: 'GET', url: this.path('blobs', digest), headers: range, accept: [200, 206, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
+        if (answer.status !== 200 && answer.status !== 206) {
+            await drain(answer.body);
+            const location = answer.headers.location;
+            if (!location)
+                throw new errors_ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
+            answer = await this.client.http.stream({ method: 'GET', url: this.resolve(location), headers: range, accept: [200, 206], what, timeoutMs: 60_000 });
+        }
+        if (answer.status !== 206) {
+            answer.body.destroy();
+            throw new errors_ShipError(`${what}: the registry answered ${answer.status} to a Range request`, {
+                hint: 'the registry does not serve parts of blobs, which lazy pulling needs too',
+            });
+        }
+        const chunks = [];
+        let received = 0;
+        for await (const chunk of answer.body) {
+            const buffer = Buffer.from(chunk);
+            received += buffer.length;
+            if (received > length) {
+                answer.body.destroy();
+                throw new errors_ShipError(`${what}: the registry sent more than the ${length} bytes asked for`, { hint: 'the registry answered something unexpected' });
+            }
+            chunks.push(buffer);
+        }
+        if (received !== length)
+            throw new errors_ShipError(`${what}: the registry sent ${received} bytes`, { hint: 'the blob is shorter than its descriptor says' });
+        return Buffer.concat(chunks);
+    }
+    // --- manifests -----------------------------------------------------------------------------------------------------
+    /**
+     * Stores a manifest (or index) under `reference` (a tag or its digest), with its media type as Content-Type; the
+     * digest the registry computed must be ours.
+     */
+    async putManifest(reference, bytes, mediaType) {
+        const digest = sha256(bytes);
+        const what = `push manifest ${digest} to ${this.where}${isDigest(reference) ? '' : `:${reference}`}`;
+        let answer;
+        try {
+            answer = await this.send({
+                method: 'PUT',
+                url: this.path('manifests', reference),
+                headers: { 'content-type': mediaType },
+                body: bytes,
+                accept: [201],
+                what,
+            });
+        }
+        catch (error) {
+            if (error instanceof HttpError && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
+                throw new ManifestBlobUnknown(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
+                    hint: 'push every blob (config and layers) before the manifest; if the image came from an OCI layout, check the layout is complete',
+                    cause: error,
+                });
+            }
+            throw error;
+        }
+        const theirs = answer.headers['docker-content-digest'];
+        if (theirs && theirs !== digest) {
+            throw new errors_ShipError(`${what}: the registry stored it as ${theirs}`, {
+                hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry',
+            });
+        }
+        return digest;
+    }
+    /** A manifest or index by tag or digest, verified against the digest when the reference is one. */
+    async getManifest(reference) {
+        const what = `get manifest ${reference} from ${this.where}`;
+        const answer = await this.send({
+            method: 'GET',
+            url: this.path('manifests', reference),
+            headers: { accept: MANIFEST_ACCEPT.join(', ') },
+            accept: [200],
+            what,
+        });
+        const digest = sha256(answer.body);
+        if (isDigest(reference) && digest !== reference)
+            throw new errors_ShipError(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
+        const declared = (() => {
+            try {
+                return JSON.parse(answer.text()).mediaType;
+            }
+            catch {
+                throw new errors_ShipError(`${what}: the manifest is not JSON`, { hint: 'the registry served something that is not an image manifest' });
+            }
+        })();
+        const mediaType = typeof declared === 'string' ? declared : ((answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '');
+        return { bytes: answer.body, mediaType, digest };
+    }
+    /** The digest, media type and size of a manifest, or undefined when there is none by that reference. */
+    async headManifest(reference) {
+        const answer = await this.send({
+            method: 'HEAD',
+            url: this.path('manifests', reference),
+            headers: { accept: MANIFEST_ACCEPT.join(', ') },
+            accept: [200, 404],
+            what: `check manifest ${reference} in ${this.where}`,
+        });
+        if (answer.status === 404)
+            return undefined;
+        const digest = answer.headers['docker-content-digest'] ?? '';
+        if (!isDigest(digest))
+            throw new errors_ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, {
+                hint: 'use a registry that reports manifest digests',
+            });
+        return { digest, mediaType: (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '', size: Number(answer.headers['content-length'] ?? 0) };
+    }
+    /** Every tag, following `Link: <...>; rel="next"` pages. */
+    async listTags() {
+        const tags = [];
+        let url = this.path('tags', 'list');
+        for (let page = 0; url && page < 1000; page += 1) {
+            const answer = await this.send({ method: 'GET', url, accept: [200], what: `list the tags of ${this.where}` });
+            // distribution answers `"tags": null` for a repository whose tags were all deleted.
+            tags.push(...(answer.json().tags ?? []));
+            const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(answer.headers.link ?? '')?.[1];
+            url = next ? this.resolve(next) : undefined;
+        }
+        return tags;
+    }
+}
+/** Reads a small error body to the end (a streamed answer must be consumed or destroyed). */
+async function drain(body) {
+    let text = '';
+    for await (const chunk of body)
+        if (text.length < 4096)
+            text += Buffer.from(chunk).toString('utf8');
+    return text;
+}
+/** "CODE: message" of a distribution error body, or the text cut short. */
+function registryErrorText(body) {
+    try {
+        const errors = JSON.parse(body).errors ?? [];
+        if (errors.length > 0)
+            return errors.map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ');
+    }
+    catch {
+        // not JSON: fall through
+    }
+    return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
 ;// CONCATENATED MODULE: ./src/oci/registry-upload.ts
 /**
  * Blob uploads: POST to open a session, then either one PUT with the whole blob or, for large blobs, PATCH chunks
@@ -83328,7 +89134,7 @@ class Upload {
             this.options.onBytes?.(this.size);
         const theirs = answer.headers['docker-content-digest'];
         if (theirs && theirs !== this.digest)
-            throw new ShipError(`${this.what}: the registry stored it as ${theirs}`, { hint: 'the registry altered the blob: report this registry' });
+            throw new errors_ShipError(`${this.what}: the registry stored it as ${theirs}`, { hint: 'the registry altered the blob: report this registry' });
     }
     /**
      * Counts bytes as the HTTP client reads them, so a report shows what was sent again after a failure. (A 'data'
@@ -83353,14 +89159,14 @@ class Upload {
     locationOf(answer) {
         const location = answer.headers.location;
         if (!location)
-            throw new ShipError(`${this.what}: the registry answered ${answer.status} without a Location`, {
+            throw new errors_ShipError(`${this.what}: the registry answered ${answer.status} without a Location`, {
                 hint: 'the registry does not follow the distribution API',
             });
         return this.repo.resolve(location);
     }
     failed(error, failures) {
         if (isDigestInvalid(error)) {
-            return new ShipError(`${this.what}: the registry computed another digest for the bytes sent`, {
+            return new errors_ShipError(`${this.what}: the registry computed another digest for the bytes sent`, {
                 hint: 'the local blob does not match its name: the image on disk is corrupt; write it again',
                 cause: error,
             });
@@ -83395,8 +89201,9 @@ function isDigestInvalid(error) {
 
 
 
+
 /** A blob the image names that neither the layout nor the repository has: nothing can be pushed from nowhere. */
-class MissingBlobError extends ShipError {
+class MissingBlobError extends errors_ShipError {
     blob;
     constructor(layout, blob, where) {
         super(`${layout.where}: blob ${blob.digest} (${blob.size} bytes) is missing or has another size, and ${where} does not have it`, {
@@ -83413,7 +89220,7 @@ async function push_pushImage(layout, repo, options = {}) {
     const plan = await planImage(layout, root);
     const top = plan.manifests[plan.manifests.length - 1];
     if (!top)
-        throw new ShipError(`${layout.where}: nothing to push`, { hint: 'the layout holds no manifest' });
+        throw new errors_ShipError(`${layout.where}: nothing to push`, { hint: 'the layout holds no manifest' });
     const stats = {
         blobs: plan.blobs.size,
         skipped: 0,
@@ -83429,17 +89236,29 @@ async function push_pushImage(layout, repo, options = {}) {
         outcomes: new Map(),
     };
     const pinned = `${repo.client.registry}/${repo.name}@${root.digest}`;
-    // The registry only stores a manifest whose blobs it has, so when it has ours, every blob is there.
+    // A blob found in the registry can be gone by the time a manifest naming it is PUT (deleted, or collected as
+    // garbage meanwhile), and the registry refuses the manifest with MANIFEST_BLOB_UNKNOWN. Then the blobs are checked
+    // again, those missing pushed, and the manifests PUT once more: once, so a registry that keeps refusing fails.
+    let pushedAgain = false;
+    // The registry only stores a manifest whose blobs it has, so when it has ours, every blob should be there.
     const existing = await repo.headManifest(root.digest);
     if (existing?.digest === root.digest) {
-        stats.upToDate = true;
-        stats.skipped = plan.blobs.size;
-        for (const digest of plan.blobs.keys())
-            stats.outcomes.set(digest, 'skipped');
-        if (options.tag)
-            await repo.putManifest(options.tag, top.bytes, top.descriptor.mediaType);
-        log(`${repo.where}: already has ${root.digest}${options.tag ? `; tagged ${options.tag}` : ''} (${push_seconds(Date.now() - started)} s)`);
-        return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats: { ...stats, retries: repo.client.retries - retriesBefore } };
+        try {
+            if (options.tag)
+                await repo.putManifest(options.tag, top.bytes, top.descriptor.mediaType);
+            stats.upToDate = true;
+            stats.skipped = plan.blobs.size;
+            for (const digest of plan.blobs.keys())
+                stats.outcomes.set(digest, 'skipped');
+            log(`${repo.where}: already has ${root.digest}${options.tag ? `; tagged ${options.tag}` : ''} (${push_seconds(Date.now() - started)} s)`);
+            return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats: { ...stats, retries: repo.client.retries - retriesBefore } };
+        }
+        catch (error) {
+            if (!(error instanceof ManifestBlobUnknown))
+                throw error;
+            log(`${repo.where}: has ${root.digest} but has lost a blob it references; pushing the image again`);
+            pushedAgain = true;
+        }
     }
     // Largest first: the biggest blob is the critical path, so it must not wait for a free slot.
     const blobs = [...plan.blobs.values()].sort((a, b) => b.size - a.size);
@@ -83454,14 +89273,26 @@ async function push_pushImage(layout, repo, options = {}) {
             local.push(blob);
     await layout.verifyBlobs(local);
     await forEachLimited(blobs, options.concurrency ?? 4, (blob) => pushBlob(layout, repo, blob, stats, options, log));
-    for (const [i, manifest] of plan.manifests.entries()) {
-        const isTop = i === plan.manifests.length - 1;
-        const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
-        const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
-        if (digest !== manifest.descriptor.digest)
-            throw new ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, {
-                hint: 'the layout is corrupt: write it again',
-            });
+    const putManifests = async () => {
+        for (const [i, manifest] of plan.manifests.entries()) {
+            const isTop = i === plan.manifests.length - 1;
+            const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
+            const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
+            if (digest !== manifest.descriptor.digest)
+                throw new errors_ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, {
+                    hint: 'the layout is corrupt: write it again',
+                });
+        }
+    };
+    try {
+        await putManifests();
+    }
+    catch (error) {
+        if (!(error instanceof ManifestBlobUnknown) || pushedAgain)
+            throw error;
+        log(`${repo.where}: a blob found there earlier is gone (${error.message}); checking the blobs again`);
+        await forEachLimited(blobs, options.concurrency ?? 4, (blob) => pushBlob(layout, repo, blob, stats, options, log, { again: true }));
+        await putManifests();
     }
     stats.retries = repo.client.retries - retriesBefore;
     log(`${repo.where}: pushed ${root.digest}${options.tag ? ` as ${options.tag}` : ''} in ${push_seconds(Date.now() - started)} s: ` +
@@ -83469,9 +89300,18 @@ async function push_pushImage(layout, repo, options = {}) {
         `${stats.manifests} manifest${stats.manifests === 1 ? '' : 's'}, ${stats.retries} retries`);
     return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats };
 }
-/** Skip, mount or upload one blob. */
-async function pushBlob(layout, repo, blob, stats, options, log) {
+/**
+ * Skip, mount or upload one blob. `again`: the blob was dealt with before, and is checked again because a manifest
+ * PUT said the registry lacks one: kept as it was counted when the registry has it, counted anew when not.
+ */
+async function pushBlob(layout, repo, blob, stats, options, log, { again = false } = {}) {
     const size = await repo.blobSize(blob.digest);
+    if (size !== undefined && again)
+        return;
+    if (again) {
+        forget(stats, blob);
+        log(`${repo.where}: ${push_short(blob.digest)} is gone from the registry; pushing it again`);
+    }
     if (size !== undefined) {
         stats.skipped += 1;
         stats.outcomes.set(blob.digest, 'skipped');
@@ -83504,14 +89344,27 @@ async function pushBlob(layout, repo, blob, stats, options, log) {
     stats.restarts += result.restarts;
     log(`${repo.where}: uploaded ${push_short(blob.digest)} (${mb(blob.size)})${result.resumes + result.restarts > 0 ? `, after ${result.resumes} resumes and ${result.restarts} restarts` : ''}`);
 }
+/** Takes back what was counted for a blob that is pushed again. */
+function forget(stats, blob) {
+    const outcome = stats.outcomes.get(blob.digest);
+    if (outcome === 'skipped')
+        stats.skipped -= 1;
+    else if (outcome === 'mounted')
+        stats.mounted -= 1;
+    else if (outcome === 'uploaded') {
+        stats.uploaded -= 1;
+        stats.bytesUploaded -= blob.size;
+    }
+    stats.outcomes.delete(blob.digest);
+}
 /** Reads the manifests under `root` from the layout: the blobs they reference, and the manifests in push order. */
 async function planImage(layout, root) {
     const plan = { blobs: new Map(), manifests: [] };
     const visit = async (descriptor, depth) => {
         if (depth > 4)
-            throw new ShipError(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
+            throw new errors_ShipError(`${layout.where}: indexes nested too deep`, { hint: 'the image is corrupt' });
         if (!isIndexType(descriptor.mediaType) && !isImageManifestType(descriptor.mediaType)) {
-            throw new ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, {
+            throw new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither a manifest nor an index`, {
                 hint: 'the image is corrupt or not an image',
             });
         }
@@ -83519,7 +89372,7 @@ async function planImage(layout, root) {
         const checkType = (declared) => {
             // As containerd's images.validateMediaType: a document is what its descriptor says it is.
             if (declared !== undefined && declared !== descriptor.mediaType) {
-                throw new ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
+                throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
                     hint: 'the image is corrupt',
                 });
             }
@@ -83552,11 +89405,11 @@ function parseJson(bytes, schema, dir, digest) {
         value = JSON.parse(bytes.toString('utf8'));
     }
     catch {
-        throw new ShipError(`${dir}: ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
+        throw new errors_ShipError(`${dir}: ${digest} is not JSON`, { hint: 'the layout is corrupt: write it again' });
     }
     const result = schema.safeParse(value);
     if (!result.success)
-        throw new ShipError(`${dir}: ${digest} is not a valid manifest (${result.error.issues[0]?.message ?? 'invalid'})`, { hint: 'the image is corrupt' });
+        throw new errors_ShipError(`${dir}: ${digest} is not a valid manifest (${result.error.issues[0]?.message ?? 'invalid'})`, { hint: 'the image is corrupt' });
     return result.data;
 }
 /** Runs `work` on every item, at most `limit` at a time; the first failure stops new work and is thrown. */
@@ -83591,554 +89444,6 @@ function push_seconds(ms) {
     return (ms / 1000).toFixed(2);
 }
 
-;// CONCATENATED MODULE: ./src/oci/registry-auth.ts
-/**
- * Registry authentication (distribution token auth): the `WWW-Authenticate` challenge, Basic credentials, and
- * Bearer tokens fetched from the challenge's realm for a set of scopes. Tokens are cached per scope set until shortly
- * before they expire. Every credential and token is registered as a secret the moment it is known.
- */
-
-
-/** Parses `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`; undefined for anything else. */
-function parseChallenge(header) {
-    const match = /^\s*(\w+)\s*(.*)$/s.exec(header ?? '');
-    if (!match)
-        return undefined;
-    const scheme = (match[1] ?? '').toLowerCase();
-    const params = {};
-    for (const pair of (match[2] ?? '').matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)) {
-        params[(pair[1] ?? '').toLowerCase()] = (pair[2] ?? pair[3] ?? '').replace(/\\(.)/g, '$1');
-    }
-    if (scheme === 'basic')
-        return { scheme, ...(params.realm ? { realm: params.realm } : {}) };
-    if (scheme === 'bearer' && params.realm) {
-        return { scheme, realm: params.realm, ...(params.service ? { service: params.service } : {}), ...(params.scope ? { scope: params.scope } : {}) };
-    }
-    return undefined;
-}
-/** `repository:<name>:<actions>` as the token server expects it. */
-function repositoryScope(repository, actions) {
-    return `repository:${repository}:${actions.join(',')}`;
-}
-/** Tokens are renewed this long before they expire, so one never runs out during a request. */
-const EXPIRY_MARGIN_MS = 10_000;
-/** The OAuth2 client id when the caller names none (docker sends `docker`, go-containerregistry its own name). */
-const DEFAULT_CLIENT_ID = 'oci-registry-client';
-/** The distribution spec's default when the token server gives no expires_in. */
-const DEFAULT_TOKEN_SECONDS = 60;
-/** The Authorization header for requests to one registry, per scope set. */
-class RegistryAuth {
-    options;
-    challenge;
-    tokens = new Map();
-    pending = new Map();
-    now;
-    /** Tokens fetched so far (a test checks that a second push reuses them). */
-    tokenFetches = 0;
-    constructor(options) {
-        this.options = options;
-        this.now = options.now ?? Date.now;
-        if (options.credentials)
-            options.mask(options.credentials.password);
-    }
-    /** Records the registry's challenge (from the ping or a 401). */
-    setChallenge(challenge) {
-        this.challenge = challenge;
-    }
-    get scheme() {
-        return this.challenge?.scheme;
-    }
-    /** The header value for a request needing `scopes`, or undefined when the registry asked for nothing. */
-    async header(scopes) {
-        const challenge = this.challenge;
-        if (!challenge)
-            return undefined;
-        if (challenge.scheme === 'basic') {
-            const { credentials } = this.options;
-            if (!credentials)
-                throw this.credentialsNeeded();
-            return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-        }
-        const key = scopeKey(scopes);
-        const cached = this.tokens.get(key);
-        if (cached && cached.expiresAt > this.now())
-            return `Bearer ${cached.token}`;
-        let fetching = this.pending.get(key);
-        if (!fetching) {
-            // Parallel blob uploads share one token request.
-            fetching = this.fetchToken(challenge, scopes).finally(() => this.pending.delete(key));
-            this.pending.set(key, fetching);
-        }
-        const token = await fetching;
-        this.tokens.set(key, token);
-        return `Bearer ${token.token}`;
-    }
-    /** Forgets the token for `scopes` (after a 401), so the next `header` fetches a new one. */
-    invalidate(scopes) {
-        this.tokens.delete(scopeKey(scopes));
-    }
-    async fetchToken(challenge, scopes) {
-        const { http, credentials, registry } = this.options;
-        this.tokenFetches += 1;
-        const query = new URLSearchParams();
-        if (challenge.service)
-            query.set('service', challenge.service);
-        for (const scope of scopes)
-            query.append('scope', scope);
-        const url = `${challenge.realm}${challenge.realm.includes('?') ? '&' : '?'}${query.toString()}`;
-        const what = `get a token for ${registry} from ${new URL(challenge.realm).origin}`;
-        try {
-            const headers = credentials
-                ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` }
-                : {};
-            // Docker's way: GET with Basic credentials. A server that only speaks OAuth2 answers 404/405, then we POST.
-            const answer = await http.request({ method: 'GET', url, headers, accept: [200, 404, 405], what });
-            if (answer.status === 200)
-                return this.readToken(answer.json(), what);
-            if (!credentials)
-                throw new ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
-            const form = new URLSearchParams({
-                grant_type: 'password',
-                username: credentials.username,
-                password: credentials.password,
-                client_id: this.options.clientId ?? DEFAULT_CLIENT_ID,
-            });
-            if (challenge.service)
-                form.set('service', challenge.service);
-            if (scopes.length > 0)
-                form.set('scope', scopes.join(' '));
-            const posted = await http.request({
-                method: 'POST',
-                url: challenge.realm,
-                headers: { 'content-type': 'application/x-www-form-urlencoded' },
-                body: form.toString(),
-                what,
-                // Another token: asking twice is harmless.
-                idempotent: true,
-            });
-            return this.readToken(posted.json(), what);
-        }
-        catch (error) {
-            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
-                const who = credentials ? `user ${credentials.username}` : 'anonymous access';
-                throw new ShipError(`${registry} refused ${who}: the token server answered ${error.status}`, { hint: this.credentialsHint(), cause: error });
-            }
-            throw error;
-        }
-    }
-    readToken(body, what) {
-        const answer = body;
-        const token = typeof answer.token === 'string' && answer.token ? answer.token : typeof answer.access_token === 'string' ? answer.access_token : '';
-        if (!token)
-            throw new ShipError(`${what}: the answer holds no token`, { hint: 'the token server answered something unexpected: check the registry' });
-        this.options.mask(token);
-        const seconds = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_TOKEN_SECONDS;
-        const issued = typeof answer.issued_at === 'string' ? Date.parse(answer.issued_at) : Number.NaN;
-        // Our clock, not the server's, unless the server's issue time is earlier (clock skew must not extend a token).
-        const start = Number.isNaN(issued) ? this.now() : Math.min(issued, this.now());
-        return { token, expiresAt: start + seconds * 1000 - EXPIRY_MARGIN_MS };
-    }
-    credentialsHint() {
-        return this.options.credentialsHint ?? `check the credentials for ${this.options.registry}`;
-    }
-    credentialsNeeded() {
-        return new ShipError(`${this.options.registry} asks for a user name and password, and none were given`, { hint: this.credentialsHint() });
-    }
-}
-function scopeKey(scopes) {
-    return [...scopes].sort().join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/oci/registry-retry.ts
-const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
-function isRetryableRegistryAnswer(answer) {
-    return RETRYABLE_STATUSES.has(answer.status) || isManifestLinkRace(answer);
-}
-/**
- * CNCF distribution before 3.1 (Debian ships 2.8) writes a repository's blob link files in place, so a request that
- * reads a link while a concurrent push of the same blob rewrites it reads an empty file: "invalid checksum digest
- * format" (distribution issue 4478, fixed in 3.1 by writing a temporary file and renaming it). Reads answer 500
- * then (retried above), and a manifest PUT answers 400 DIGEST_INVALID, with MANIFEST_BLOB_UNKNOWN for the blob whose
- * link it read. A manifest PUT is idempotent and we send it only once its blobs are there, so this answer is retried.
- * MANIFEST_BLOB_UNKNOWN alone (a blob really missing) is not: that cannot get better by asking again.
- */
-function isManifestLinkRace({ method, url, status, body }) {
-    if (method !== 'PUT' || status !== 400 || !/\/v2\/.+\/manifests\/[^/]+$/.test(url))
-        return false;
-    const codes = errorCodes(body);
-    return codes.includes('DIGEST_INVALID') && codes.every((code) => code === 'DIGEST_INVALID' || code === 'MANIFEST_BLOB_UNKNOWN');
-}
-/** The `code`s of a distribution error body (`{"errors": [{"code": ...}]}`); none when it is not one. */
-function errorCodes(body) {
-    try {
-        const errors = JSON.parse(body.toString()).errors;
-        if (!Array.isArray(errors))
-            return [];
-        return errors.map((e) => e?.code).filter((code) => typeof code === 'string');
-    }
-    catch {
-        return [];
-    }
-}
-
-;// CONCATENATED MODULE: ./src/loopback.ts
-/** Whether a host name (as URL.hostname gives it, IPv6 in brackets) is this machine: plain HTTP never leaves it. */
-function isLoopbackHost(host) {
-    return host === 'localhost' || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
-}
-
-;// CONCATENATED MODULE: ./src/oci/registry.ts
-
-
-
-
-
-
-
-/** http for loopback and listed hosts, https for everything else. */
-function registryBaseUrl(registry, insecureRegistries = []) {
-    const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
-    return `${isLoopbackHost(host) || insecureRegistries.includes(registry) || insecureRegistries.includes(host) ? 'http' : 'https'}://${registry}`;
-}
-/** One registry host: the HTTP client, the challenge, the tokens. */
-class RegistryClient {
-    options;
-    http;
-    auth;
-    baseUrl;
-    secrets = [];
-    pinged;
-    constructor(options) {
-        this.options = options;
-        const remember = (secret) => {
-            this.secrets.push(secret);
-            options.mask?.(secret);
-        };
-        this.baseUrl = registryBaseUrl(options.registry, options.insecureRegistries);
-        this.http = new client_HttpClient({
-            retryStatus: isRetryableRegistryAnswer,
-            ...options.http,
-            baseUrl: this.baseUrl,
-            secrets: () => this.secrets,
-            ...(options.log ? { log: options.log } : {}),
-        });
-        this.auth = new RegistryAuth({
-            http: this.http,
-            registry: options.registry,
-            mask: remember,
-            ...(options.credentials ? { credentials: options.credentials } : {}),
-            ...(options.now ? { now: options.now } : {}),
-            ...(options.clientId ? { clientId: options.clientId } : {}),
-            ...(options.credentialsHint ? { credentialsHint: options.credentialsHint } : {}),
-        });
-    }
-    get registry() {
-        return this.options.registry;
-    }
-    /** Retries made by every request so far. */
-    get retries() {
-        return this.http.retries.length;
-    }
-    close() {
-        return this.http.close();
-    }
-    /** `GET /v2/`: checks the registry speaks the distribution API, and learns how it wants to be authenticated. */
-    ping() {
-        this.pinged ??= (async () => {
-            const answer = await this.http.request({ method: 'GET', url: '/v2/', accept: [200, 401], what: `reach the registry ${this.registry}` });
-            if (answer.status === 401) {
-                const challenge = parseChallenge(answer.headers['www-authenticate']);
-                if (!challenge)
-                    throw new ShipError(`${this.registry} answered 401 without a challenge this client understands`, {
-                        hint: 'the registry must offer Basic or Bearer token authentication',
-                    });
-                this.auth.setChallenge(challenge);
-            }
-        })().catch((error) => {
-            this.pinged = undefined;
-            throw error;
-        });
-        return this.pinged;
-    }
-    /** The calls for one repository; `actions` decides the token scope every call of it uses. */
-    repository(name, actions = ['pull']) {
-        return new RepositoryClient(this, name, actions);
-    }
-}
-/** Calls against one repository of a registry. */
-class RepositoryClient {
-    client;
-    name;
-    actions;
-    scopes;
-    /** Repositories a mount from was refused for: not tried again. */
-    unreadable = new Set();
-    constructor(client, name, actions) {
-        this.client = client;
-        this.name = name;
-        this.actions = actions;
-        this.scopes = [repositoryScope(name, actions)];
-    }
-    /** `registry/repository`, for messages. */
-    get where() {
-        return `${this.client.registry}/${this.name}`;
-    }
-    async send(request, options = {}) {
-        await this.client.ping();
-        const scopes = options.scopes ?? this.scopes;
-        const { auth } = this.client;
-        for (let round = 1;; round += 1) {
-            const authorization = await auth.header(scopes);
-            const sent = { ...request, headers: { ...request.headers, ...(authorization ? { authorization } : {}) }, accept: [...request.accept, 401] };
-            const answer = options.stream ? await this.client.http.stream(sent) : await this.client.http.request(sent);
-            if (answer.status !== 401)
-                return answer;
-            const body = 'text' in answer ? answer.text() : await drain(answer.body);
-            const challenge = parseChallenge(answer.headers['www-authenticate']);
-            if (round === 1 && challenge?.scheme === 'bearer') {
-                auth.setChallenge(challenge);
-                auth.invalidate(scopes);
-                continue;
-            }
-            throw this.unauthorized(request, body);
-        }
-    }
-    unauthorized(request, body) {
-        // Named by what the caller set out to do (a push starts with pull-scoped HEADs, but it is still a push).
-        const action = this.actions.includes('push') ? 'push to' : 'pull from';
-        const detail = registryErrorText(body);
-        return new HttpError(`${this.where}: not authorized to ${action} this repository (${request.what ?? request.method}): 401 Unauthorized${detail ? `: ${detail}` : ''}`, {
-            method: request.method,
-            // Without the query: an upload URL carries the registry's session state.
-            url: request.url.split('?')[0] ?? request.url,
-            status: 401,
-            bodySnippet: detail,
-            hint: this.client.auth.credentialsHint(),
-        });
-    }
-    path(kind, rest) {
-        return `/v2/${this.name}/${kind}/${rest}`;
-    }
-    // --- blobs ---------------------------------------------------------------------------------------------------------
-    /** The blob's size when the repository has it, undefined when not. */
-    async blobSize(digest) {
-        const answer = await this.send({ method: 'HEAD', url: this.path('blobs', digest), accept: [200, 404], what: `check blob ${digest} in ${this.where}` });
-        if (answer.status === 404)
-            return undefined;
-        const length = Number(answer.headers['content-length']);
-        return Number.isFinite(length) ? length : 0;
-    }
-    /**
-     * Cross-repository mount: true when the registry linked the blob from `from`; false when it opened an upload
-     * instead, or when the credentials may not read `from` (a token scoped to one repository), so
-     * the caller uploads the blob.
-     */
-    async mountBlob(digest, from) {
-        if (this.unreadable.has(from))
-            return false;
-        let answer;
-        try {
-            answer = await this.send({
-                method: 'POST',
-                url: this.path('blobs', 'uploads/'),
-                query: { mount: digest, from },
-                accept: [201, 202],
-                what: `mount blob ${digest} from ${from} into ${this.where}`,
-                idempotent: true,
-            }, { scopes: [...this.scopes, repositoryScope(from, ['pull'])] });
-        }
-        catch (error) {
-            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
-                // Asking again for the next blob would cost two more refusals and a token each time.
-                this.unreadable.add(from);
-                return false;
-            }
-            throw error;
-        }
-        if (answer.status === 202)
-            await this.cancelUpload(answer.headers.location);
-        return answer.status === 201;
-    }
-    /** Abandons an upload session (best effort: the registry also expires them). */
-    async cancelUpload(location) {
-        if (!location)
-            return;
-        await this.send({
-            method: 'DELETE',
-            url: this.resolve(location),
-            accept: [200, 202, 204, 404],
-            maxAttempts: 1,
-            what: `cancel an upload to ${this.where}`,
-        }).catch(() => undefined);
-    }
-    /** An absolute URL for a Location header (relative ones resolve against the registry). */
-    resolve(location) {
-        return new URL(location, this.client.baseUrl).toString();
-    }
-    /** The blob's bytes as a stream, following the redirect a registry may answer with (to storage, without our token). */
-    async openBlob(digest) {
-        const what = `download blob ${digest} from ${this.where}`;
-        const answer = await this.send({ method: 'GET', url: this.path('blobs', digest), accept: [200, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
-        if (answer.status === 200)
-            return answer.body;
-        await drain(answer.body);
-        const location = answer.headers.location;
-        if (!location)
-            throw new ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
-        const moved = await this.client.http.stream({ method: 'GET', url: this.resolve(location), accept: [200], what, timeoutMs: 60_000 });
-        return moved.body;
-    }
-    /**
-     * `length` bytes of a blob from `start`, by Range request (following a redirect, as openBlob does). A registry
-     * that ignores Range (answers 200 with the whole blob) is an error: the answer is dropped, not read.
-     */
-    async readBlobRange(digest, start, length) {
-        const what = `read bytes ${start}-${start + length - 1} of blob ${digest} from ${this.where}`;
-        if (length <= 0)
-            return Buffer.alloc(0);
-        const range = { range: `bytes=${start}-${start + length - 1}` };
-        let answer = await this.send({ method: 'GET', url: this.path('blobs', digest), headers: range, accept: [200, 206, 301, 302, 303, 307, 308], what, timeoutMs: 60_000 }, { stream: true });
-        if (answer.status !== 200 && answer.status !== 206) {
-            await drain(answer.body);
-            const location = answer.headers.location;
-            if (!location)
-                throw new ShipError(`${what}: redirect without a Location`, { hint: 'the registry answered something unexpected' });
-            answer = await this.client.http.stream({ method: 'GET', url: this.resolve(location), headers: range, accept: [200, 206], what, timeoutMs: 60_000 });
-        }
-        if (answer.status !== 206) {
-            answer.body.destroy();
-            throw new ShipError(`${what}: the registry answered ${answer.status} to a Range request`, {
-                hint: 'the registry does not serve parts of blobs, which lazy pulling needs too',
-            });
-        }
-        const chunks = [];
-        let received = 0;
-        for await (const chunk of answer.body) {
-            const buffer = Buffer.from(chunk);
-            received += buffer.length;
-            if (received > length) {
-                answer.body.destroy();
-                throw new ShipError(`${what}: the registry sent more than the ${length} bytes asked for`, { hint: 'the registry answered something unexpected' });
-            }
-            chunks.push(buffer);
-        }
-        if (received !== length)
-            throw new ShipError(`${what}: the registry sent ${received} bytes`, { hint: 'the blob is shorter than its descriptor says' });
-        return Buffer.concat(chunks);
-    }
-    // --- manifests -----------------------------------------------------------------------------------------------------
-    /**
-     * Stores a manifest (or index) under `reference` (a tag or its digest), with its media type as Content-Type; the
-     * digest the registry computed must be ours.
-     */
-    async putManifest(reference, bytes, mediaType) {
-        const digest = sha256(bytes);
-        const what = `push manifest ${digest} to ${this.where}${isDigest(reference) ? '' : `:${reference}`}`;
-        let answer;
-        try {
-            answer = await this.send({
-                method: 'PUT',
-                url: this.path('manifests', reference),
-                headers: { 'content-type': mediaType },
-                body: bytes,
-                accept: [201],
-                what,
-            });
-        }
-        catch (error) {
-            if (error instanceof HttpError && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
-                throw new ShipError(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
-                    hint: 'push every blob (config and layers) before the manifest; if the image came from an OCI layout, check the layout is complete',
-                    cause: error,
-                });
-            }
-            throw error;
-        }
-        const theirs = answer.headers['docker-content-digest'];
-        if (theirs && theirs !== digest) {
-            throw new ShipError(`${what}: the registry stored it as ${theirs}`, {
-                hint: 'the registry changed the manifest; it cannot be pinned by digest. Report this registry',
-            });
-        }
-        return digest;
-    }
-    /** A manifest or index by tag or digest, verified against the digest when the reference is one. */
-    async getManifest(reference) {
-        const what = `get manifest ${reference} from ${this.where}`;
-        const answer = await this.send({
-            method: 'GET',
-            url: this.path('manifests', reference),
-            headers: { accept: MANIFEST_ACCEPT.join(', ') },
-            accept: [200],
-            what,
-        });
-        const digest = sha256(answer.body);
-        if (isDigest(reference) && digest !== reference)
-            throw new ShipError(`${what}: the content's digest is ${digest}`, { hint: 'the registry served corrupt content' });
-        const declared = (() => {
-            try {
-                return JSON.parse(answer.text()).mediaType;
-            }
-            catch {
-                throw new ShipError(`${what}: the manifest is not JSON`, { hint: 'the registry served something that is not an image manifest' });
-            }
-        })();
-        const mediaType = typeof declared === 'string' ? declared : ((answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '');
-        return { bytes: answer.body, mediaType, digest };
-    }
-    /** The digest, media type and size of a manifest, or undefined when there is none by that reference. */
-    async headManifest(reference) {
-        const answer = await this.send({
-            method: 'HEAD',
-            url: this.path('manifests', reference),
-            headers: { accept: MANIFEST_ACCEPT.join(', ') },
-            accept: [200, 404],
-            what: `check manifest ${reference} in ${this.where}`,
-        });
-        if (answer.status === 404)
-            return undefined;
-        const digest = answer.headers['docker-content-digest'] ?? '';
-        if (!isDigest(digest))
-            throw new ShipError(`check manifest ${reference} in ${this.where}: no Docker-Content-Digest in the answer`, {
-                hint: 'use a registry that reports manifest digests',
-            });
-        return { digest, mediaType: (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '', size: Number(answer.headers['content-length'] ?? 0) };
-    }
-    /** Every tag, following `Link: <...>; rel="next"` pages. */
-    async listTags() {
-        const tags = [];
-        let url = this.path('tags', 'list');
-        for (let page = 0; url && page < 1000; page += 1) {
-            const answer = await this.send({ method: 'GET', url, accept: [200], what: `list the tags of ${this.where}` });
-            // distribution answers `"tags": null` for a repository whose tags were all deleted.
-            tags.push(...(answer.json().tags ?? []));
-            const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(answer.headers.link ?? '')?.[1];
-            url = next ? this.resolve(next) : undefined;
-        }
-        return tags;
-    }
-}
-/** Reads a small error body to the end (a streamed answer must be consumed or destroyed). */
-async function drain(body) {
-    let text = '';
-    for await (const chunk of body)
-        if (text.length < 4096)
-            text += Buffer.from(chunk).toString('utf8');
-    return text;
-}
-/** "CODE: message" of a distribution error body, or the text cut short. */
-function registryErrorText(body) {
-    try {
-        const errors = JSON.parse(body).errors ?? [];
-        if (errors.length > 0)
-            return errors.map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ');
-    }
-    catch {
-        // not JSON: fall through
-    }
-    return body.replace(/\s+/g, ' ').trim().slice(0, 300);
-}
-
 ;// CONCATENATED MODULE: ./src/oci/registry-credentials.ts
 /**
  * A registry's credentials from the `auths` of the Docker config (`$DOCKER_CONFIG/config.json`, default
@@ -84166,7 +89471,7 @@ function credentialsFromDockerConfig(registry, path = dockerConfigPath()) {
         config = JSON.parse(text);
     }
     catch {
-        throw new ShipError(`${path} is not valid JSON`, { hint: 'fix the file, or run `docker login` again' });
+        throw new errors_ShipError(`${path} is not valid JSON`, { hint: 'fix the file, or run `docker login` again' });
     }
     for (const [key, entry] of Object.entries(config.auths ?? {})) {
         // Keys may be a bare host or a URL (https://host/v1/).
@@ -84202,7 +89507,7 @@ async function remoteImageManifests(repo, reference, top) {
     const visit = async (answer, name, depth) => {
         if (isIndexType(answer.mediaType)) {
             if (depth > MAX_DEPTH)
-                throw new ShipError(`${repo.where}@${answer.digest}: indexes nest more than ${MAX_DEPTH} deep`);
+                throw new errors_ShipError(`${repo.where}@${answer.digest}: indexes nest more than ${MAX_DEPTH} deep`);
             const index = remote_manifests_parse(ImageIndex, answer, name);
             for (const child of index.manifests) {
                 if (!isImageManifestType(child.mediaType) && !isIndexType(child.mediaType))
@@ -84214,7 +89519,7 @@ async function remoteImageManifests(repo, reference, top) {
             found.push({ digest: answer.digest, manifest: remote_manifests_parse(ImageManifest, answer, name) });
         }
         else {
-            throw new ShipError(`${name} is a ${answer.mediaType || 'manifest without a media type'}, not an image`);
+            throw new errors_ShipError(`${name} is a ${answer.mediaType || 'manifest without a media type'}, not an image`);
         }
     };
     await visit(top, `${repo.where}:${reference}`, 0);
@@ -84225,7 +89530,7 @@ function remote_manifests_parse(schema, answer, name) {
         return schema.parse(JSON.parse(answer.bytes.toString('utf8')));
     }
     catch {
-        throw new ShipError(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, {
+        throw new errors_ShipError(`${name} is not a well-formed ${isIndexType(answer.mediaType) ? 'index' : 'image manifest'}`, {
             hint: 'the registry holds something this tool did not write: push the image again',
         });
     }
@@ -84251,13 +89556,13 @@ async function pullImage(repo, reference, layout, options = {}) {
         // getManifest checks the content against a digest reference; the size is the descriptor's to check.
         const answer = await repo.getManifest(ref);
         if (expectedSize !== undefined && answer.bytes.length !== expectedSize) {
-            throw new ShipError(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, {
+            throw new errors_ShipError(`${repo.where}: manifest ${ref} is ${answer.bytes.length} bytes, but its descriptor gives ${expectedSize}`, {
                 hint: 'the registry holds a corrupt image: push it again',
             });
         }
         const mediaType = answer.mediaType;
         if (mediaType === 'application/vnd.docker.distribution.manifest.v1+json' || mediaType === 'application/vnd.docker.distribution.manifest.v1+prettyjws') {
-            throw new ShipError(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, {
+            throw new errors_ShipError(`${repo.where}:${reference} is a Docker schema 1 image, which is not supported`, {
                 hint: 'push it again with a current Docker or buildah, which write schema 2 or OCI',
             });
         }
@@ -84268,7 +89573,7 @@ async function pullImage(repo, reference, layout, options = {}) {
         }
         catch {
             // Not the parser's message: it quotes the content.
-            throw new ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not JSON`, { hint: 'the registry holds a corrupt or unsupported image' });
+            throw new errors_ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not JSON`, { hint: 'the registry holds a corrupt or unsupported image' });
         }
         /** A zod check whose failure names the manifest instead of throwing a bare ZodError. */
         const parse = (schema) => {
@@ -84276,20 +89581,20 @@ async function pullImage(repo, reference, layout, options = {}) {
             if (result.success)
                 return result.data;
             const issue = result.error.issues[0];
-            throw new ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not valid: ${issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid'}`, {
+            throw new errors_ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not valid: ${issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid'}`, {
                 hint: 'the registry holds a corrupt or unsupported image',
             });
         };
         if (isIndexType(mediaType)) {
             if (depth > 2)
-                throw new ShipError(`${repo.where}:${reference}: indexes nested too deep`, { hint: 'the image is corrupt' });
+                throw new errors_ShipError(`${repo.where}:${reference}: indexes nested too deep`, { hint: 'the image is corrupt' });
             const index = parse(ImageIndex);
             const wanted = options.platform ? index.manifests.filter((m) => matches(m.platform, options.platform)) : index.manifests;
             if (options.platform) {
                 const [chosen] = wanted;
                 if (!chosen) {
                     const known = index.manifests.map((m) => (m.platform ? `${m.platform.os}/${m.platform.architecture}` : m.digest)).join(', ');
-                    throw new ShipError(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, {
+                    throw new errors_ShipError(`${repo.where}:${reference} has no image for ${options.platform.os}/${options.platform.architecture}`, {
                         hint: `it has: ${known}`,
                     });
                 }
@@ -84309,7 +89614,7 @@ async function pullImage(repo, reference, layout, options = {}) {
                 descriptor.mediaType = manifest.mediaType ?? MediaType.ociManifest;
         }
         else {
-            throw new ShipError(`${repo.where}:${reference} has media type ${quoted(mediaType)}, which is not an image`, { hint: 'pull an image manifest or index' });
+            throw new errors_ShipError(`${repo.where}:${reference} has media type ${quoted(mediaType)}, which is not an image`, { hint: 'pull an image manifest or index' });
         }
         const stored = await layout.writeBlob(answer.bytes);
         if (stored.digest !== answer.digest)
@@ -84317,10 +89622,15 @@ async function pullImage(repo, reference, layout, options = {}) {
         return descriptor;
     };
     const root = await fetchManifest(reference, 0);
+    // A blob already in the layout is kept only if its bytes hash to its digest; a file that does not is downloaded
+    // again, over it (as containerd's content store does not keep an ingest that fails its digest).
+    const { held, wrong } = await layout.blobsHeld([...blobs.values()]);
+    if (wrong.length > 0)
+        log(`${layout.where}: ${wrong.length} blob file(s) there do not hold what their digest says and are downloaded again: ${wrong.map(push_short).join(', ')}`);
     let present = 0;
     let bytesDownloaded = 0;
     await forEachLimited([...blobs.values()], options.concurrency ?? 4, async (blob) => {
-        if (await layout.hasBlob(blob.digest, blob.size)) {
+        if (held.has(blob.digest)) {
             present += 1;
             return;
         }
@@ -84330,8 +89640,8 @@ async function pullImage(repo, reference, layout, options = {}) {
         }
         catch (error) {
             body.destroy();
-            if (error instanceof ShipError && !error.message.startsWith(repo.where))
-                throw new ShipError(`pull ${push_short(blob.digest)} from ${repo.where}: ${error.message}`, {
+            if (error instanceof errors_ShipError && !error.message.startsWith(repo.where))
+                throw new errors_ShipError(`pull ${push_short(blob.digest)} from ${repo.where}: ${error.message}`, {
                     hint: error.hint ?? 'run again; if it persists the registry serves corrupt data',
                     cause: error,
                 });
@@ -84394,6 +89704,7 @@ function clientFor(target) {
  * OCI images: media types and documents, image layouts on disk and the archives that carry them, and the
  * distribution API client that pushes and pulls them. What the rest of src/ uses of oci/, and only that.
  */
+
 
 
 
@@ -84655,7 +89966,7 @@ function imageSettings(raw, ctx, push) {
         tag = parseImageTag(raw.tag, 'tag');
     }
     catch (error) {
-        if (!(error instanceof ShipError))
+        if (!(error instanceof errors_ShipError))
             throw error;
         const message = error.message.startsWith('tag ') ? error.message : `tag: ${error.message}`;
         addIssue(ctx, 'tag', message, error.hint);
@@ -84687,7 +89998,7 @@ function imageSettings(raw, ctx, push) {
         push,
     };
 }
-/** The room service: its name, environment, account, mounts, ports, access, domain, and the wait for its URL. */
+/** The room service: its name, environment, account, mounts, ports, access, domain, the rollout wait and rollback. */
 function serviceSettings(raw, ctx, deploy) {
     const serviceName = issues_optional(raw['service-name']);
     if (serviceName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(serviceName)) {
@@ -84731,6 +90042,8 @@ function serviceSettings(raw, ctx, deploy) {
         validationMode: parseChoice('validation-mode', raw['validation-mode'], ['default', 'cookie', 'none'], ctx, 'validation-mode must be one of: default, cookie, none', (s) => s.toLowerCase()),
         template: parseChoice('template', raw.template, ['agent', 'none'], ctx, 'template must be agent or none'),
         waitSeconds: parseWait(raw.wait, ctx),
+        rollback: parseBoolean('rollback', raw.rollback, ctx) ?? true,
+        rollbackNewService: parseChoice('rollback-new-service', raw['rollback-new-service'], ['stop', 'delete'], ctx, 'rollback-new-service must be stop or delete'),
     };
 }
 /** Parses raw inputs into the config, or throws InputErrors listing every problem in input order. */
@@ -84742,7 +90055,7 @@ function parseConfig(raw, options = {}) {
     const errors = parsed.error.issues.map((issue) => {
         const input = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
         const params = 'params' in issue ? issue.params : undefined;
-        return new ShipError(issue.message, { ...(input ? { input } : {}), ...(params?.hint ? { hint: params.hint } : {}) });
+        return new errors_ShipError(issue.message, { ...(input ? { input } : {}), ...(params?.hint ? { hint: params.hint } : {}) });
     });
     errors.sort((a, b) => order.indexOf(a.input ?? '') - order.indexOf(b.input ?? ''));
     throw new InputErrors(errors);
@@ -84879,6 +90192,8 @@ const Room = object({
     annotations: stringMap.nullish(),
     enabled: schemas_boolean().nullish(),
 });
+/** POST .../rooms/{room}/connect (client.py 4588-4598): a participant token and the room's websocket URL. */
+const RoomConnectAnswer = object({ jwt: schemas_string(), room_url: schemas_string() });
 
 ;// CONCATENATED MODULE: ./src/meshagent/image-runtime.ts
 /**
@@ -84916,7 +90231,7 @@ function imageRuntime(source, what) {
     const startup = entrypoint ?? cmd;
     const args = entrypoint !== undefined ? (cmd ?? []) : [];
     if (startup === undefined) {
-        throw new ShipError(`${what} uses ${IMAGE_RUNTIME_LABEL}=${name} but does not define CMD or ENTRYPOINT`, {
+        throw new errors_ShipError(`${what} uses ${IMAGE_RUNTIME_LABEL}=${name} but does not define CMD or ENTRYPOINT`, {
             hint: `add the command that starts the app, e.g. CMD ["main.py"]: the service runs ${runtime.launcher.join(' ')} followed by it`,
         });
     }
@@ -85277,7 +90592,7 @@ function tokenScope(input) {
     if ('scope' in input) {
         const scope = normalizeApiScope(input.scope);
         if (scope === undefined) {
-            throw new ShipError('meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object', {
+            throw new errors_ShipError('meshagent-token must be one of userDefault, agentDefault, full, or a JSON ApiScope object', {
                 input: 'meshagent-token',
                 hint: 'the JSON must be an ApiScope: grant names such as "storage" or "queues" mapping to objects',
             });
@@ -85486,7 +90801,7 @@ function dumpServiceSpec(spec) {
     if (parsed.success)
         return parsed.data;
     const details = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'spec'}: ${issue.message}`).join('; ');
-    throw new ShipError(`the service spec of ${spec.metadata.name} is not valid: ${details}`, {
+    throw new errors_ShipError(`the service spec of ${spec.metadata.name} is not valid: ${details}`, {
         hint: 'the spec is built from the inputs and the existing service; check the inputs named above',
     });
 }
@@ -85497,6 +90812,7 @@ function dumpServiceSpec(spec) {
  * (Authorization: Bearer <key>, Consistency) and zod-checked answers. The API key and every token it receives are
  * handed to `mask` the moment they are known.
  */
+
 
 
 
@@ -85604,6 +90920,36 @@ class MeshagentClient {
             permissions: request.permissions ?? null,
         };
         return (await this.call({ method: 'POST', url: `${this.project}/rooms`, json, what: `create room ${request.name}` })).json(Room);
+    }
+    /**
+     * A participant token for the room and its websocket URL, as the SDKs join a room. The token is masked before
+     * anything else sees it. A room that does not exist is the CLI's error.
+     */
+    async connectRoom(room) {
+        const response = await this.call({
+            method: 'POST',
+            url: `${this.project}/rooms/${enc(room)}/connect`,
+            json: {},
+            accept: [200, 404],
+            what: `connect to room ${room}`,
+            // A participant token more is harmless: asking twice is safe.
+            idempotent: true,
+        });
+        if (response.status === 404) {
+            throw new errors_ShipError(`Room does not exist: ${room}`, {
+                input: 'room',
+                hint: `Create it first with 'meshagent rooms create ${room} --if-not-exists', or set create-room: true, then retry deploy.`,
+            });
+        }
+        const raw = response.json();
+        if (typeof raw.jwt === 'string')
+            this.remember(raw.jwt);
+        const answer = response.json(RoomConnectAnswer);
+        return { url: answer.room_url, jwt: answer.jwt };
+    }
+    /** Every credential this client knows (the API key, the tokens it was given), to hide in text from elsewhere. */
+    knownSecrets() {
+        return this.secrets;
     }
     // --- room services -------------------------------------------------------------------------------------------------
     services(room) {
@@ -85720,7 +91066,7 @@ function shellWord(word) {
 function missingRepositoryError(projectId, projectKey, repositoryName) {
     const create = ['meshagent', 'registry', 'create', '--project-id', projectId, '--name', repositoryName].map(shellWord).join(' ');
     const list = ['meshagent', 'registry', 'list', '--project-id', projectId].map(shellWord).join(' ');
-    return new ShipError(`the target repository does not exist in the selected project: ${projectKey}/${repositoryName}. ` +
+    return new errors_ShipError(`the target repository does not exist in the selected project: ${projectKey}/${repositoryName}. ` +
         'meshagent-ship tried to create it automatically but your credentials do not have permission to create registry repositories.', { hint: `Create it with \`${create}\` or inspect existing repositories with \`${list}\`.` });
 }
 async function ensureRepository(client, projectKey, repositoryName) {
@@ -86134,6 +91480,43 @@ async function* gzipStream(parts, level) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/estargz/diff-id.ts
+/**
+ * A source layer's diff_id, held to its image's config. The converter replaces the config's diff_ids with those of
+ * the layers it writes, which takes away the check containerd makes when it unpacks a layer (the digest of the
+ * uncompressed tar must be the config's diff_id at the same index, or the unpack fails with "wrong diff id
+ * calculated on extraction"). So the converter makes that check itself, on the uncompressed tar as it streams by.
+ */
+
+
+
+/** The error for a source layer whose uncompressed tar is not what the config says; `where` names the image. */
+function diffIdMismatch(where, layer, expected, actual) {
+    return new errors_ShipError(`${where}: layer ${layer} does not match the image's config: its uncompressed content is ${actual}, but the config gives the diff_id ${expected}`, {
+        hint: "the image's config does not describe its layers (a layer was swapped, or the config edited): build, export or pull the image again",
+    });
+}
+/**
+ * Passes `tar` through, hashing it; with `expected`, the stream fails at its end instead of ending when the digest
+ * is another (so a reader never sees a clean end of a layer the config does not describe).
+ */
+function measureTar(tar, expected) {
+    const counter = new DigestCounter();
+    let digest;
+    const finish = () => (digest ??= counter.digest());
+    const measured = new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            counter.update(chunk);
+            callback(null, chunk);
+        },
+        flush(callback) {
+            const actual = finish();
+            callback(expected.diffId !== undefined && actual !== expected.diffId ? diffIdMismatch(expected.where, expected.layer, expected.diffId, actual) : null);
+        },
+    });
+    return { tar: (0,external_node_stream_.pipeline)(tar, measured, () => { }), diffId: finish, size: () => counter.size };
+}
+
 ;// CONCATENATED MODULE: ./src/estargz/footer.ts
 /**
  * The eStargz footer: an empty gzip member whose RFC 1952 Extra field says where the TOC member starts. It is the
@@ -86234,7 +91617,7 @@ class SpillStore {
             for (let at = 0; at < this.spilled;) {
                 const n = (0,external_node_fs_namespaceObject.readSync)(this.fd, buffer, 0, Math.min(STORE_BLOCK, this.spilled - at), at);
                 if (n === 0)
-                    throw new Error('the TOC spill file is shorter than written');
+                    throw new Error(`the temporary file of ${this.what} is shorter than written`);
                 at += n;
                 yield buffer.subarray(0, n);
             }
@@ -86263,7 +91646,7 @@ class SpillStore {
                 this.fd = (0,external_node_fs_namespaceObject.openSync)((0,external_node_path_.join)(this.dir, 'spill'), 'w+');
             }
             catch (error) {
-                throw new ShipError(`cannot write the temporary file of ${this.what} in ${parent}: ${error instanceof Error ? error.message : String(error)}`, {
+                throw new errors_ShipError(`cannot write the temporary file of ${this.what} in ${parent}: ${error instanceof Error ? error.message : String(error)}`, {
                     hint: this.tempDir === undefined ? 'set TMPDIR to a writable directory' : `make ${this.tempDir} writable`,
                 });
             }
@@ -86515,6 +91898,10 @@ function formatModtimeNow(seconds) {
         return '';
     return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+/** Whether the converter writes the entry at this cleaned path itself (the root is none of a layer's entries either). */
+function isConverterEntry(path) {
+    return path === '' || path === TOC_NAME || path === PREFETCH_LANDMARK || path === NO_PREFETCH_LANDMARK;
+}
 /** Normalizes a path the way TOC readers do: `path.Clean("/" + name)` without the leading slash. */
 function cleanPath(name) {
     // Most names are clean already, or a directory's with one slash at the end: those need no splitting.
@@ -86689,7 +92076,7 @@ async function* write(items, options, result, toc) {
                 if (!piece) {
                     const next = await iterator.next();
                     if (next.done)
-                        throw new ShipError(`tar entry ${JSON.stringify(header.name)}: the payload ends after ${chunkOffset + got} of ${header.size} bytes`);
+                        throw new errors_ShipError(`tar entry ${JSON.stringify(header.name)}: the payload ends after ${chunkOffset + got} of ${header.size} bytes`);
                     piece = next.value;
                 }
                 if (piece.length > length - got) {
@@ -86746,25 +92133,27 @@ async function* write(items, options, result, toc) {
 }
 /** Landmarks are written as the reference writer does: mode, owner and time all zero. */
 function landmarkHeader(name) {
-    return {
-        name,
-        linkName: '',
-        type: '0',
-        mode: 0,
-        uid: 0,
-        gid: 0,
-        size: 1,
-        mtime: 0,
-        uname: '',
-        gname: '',
-        devMajor: 0,
-        devMinor: 0,
-        xattrs: new Map(),
-        pax: [],
-    };
+    return header_plainHeader(name, '0', 0, 1);
 }
 async function* oneBuffer(bytes) {
     yield bytes;
+}
+
+;// CONCATENATED MODULE: ./src/estargz/path-hash.ts
+/**
+ * A 53-bit hash of a path, for telling paths apart without keeping them: a layer of a million distinct paths very
+ * rarely has two with the same hash. Two FNV-1a-style hashes over the path's UTF-16 code units, with different
+ * bases and primes, give the high 32 and the low 21 bits.
+ */
+function pathHash(path) {
+    let high = 0x811c9dc5;
+    let low = 0x050c5d1f;
+    for (let i = 0; i < path.length; i += 1) {
+        const unit = path.charCodeAt(i);
+        high = Math.imul(high ^ unit, 0x01000193);
+        low = Math.imul(low ^ unit, 0x5bd1e995);
+    }
+    return (high >>> 0) * 2 ** 21 + (low >>> 11);
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/blob-reader.ts
@@ -86980,6 +92369,31 @@ async function* streamMember(reader, start, end, pieceBytes = 4 << 20) {
         throw new GzipMemberError('CRC32 mismatch', start);
     if (trailer.readUInt32LE(4) !== inflated % 2 ** 32)
         throw new GzipMemberError('length mismatch in the trailer', start);
+}
+
+;// CONCATENATED MODULE: ./src/estargz/lazy-pull.ts
+/**
+ * What a lazy pull of an eStargz layer fetches before the container starts, as the stargz snapshotter does it
+ * (containerd/stargz-snapshotter, fs/remote/resolver.go and blob.go, fs/layer/layer.go; the same in v0.12 and
+ * later): a 2-byte Range probe of the blob (`bytes=0-1`) when the layer is resolved; the footer, then the TOC;
+ * then, for a layer with `.prefetch.landmark`, everything before the landmark's payload (none for a layer with
+ * `.no.prefetch.landmark`). The blob is fetched and cached in blocks of 50,000 bytes (the snapshotter's default
+ * `chunk_size`), each read rounded out to whole blocks, and a block is fetched once. What the service then reads
+ * that was not prefetched is fetched on demand, after start; with a complete prefetch list that is nothing.
+ */
+/** The snapshotter's fetch block: reads of the blob are rounded out to these (its default chunk_size). */
+const SNAPSHOTTER_BLOCK = 50_000;
+/** The Range probe (`bytes=0-1`) the snapshotter sends when it resolves a layer blob. */
+const PROBE_BYTES = 2;
+/** `landmarkOffset`: the compressed offset of `.prefetch.landmark`'s payload, or undefined without one. */
+function lazyPullOf(blobSize, tocOffset, landmarkOffset) {
+    const prefetch = landmarkOffset ?? 0;
+    const blocks = Math.ceil(blobSize / SNAPSHOTTER_BLOCK);
+    const tailStart = Math.floor(tocOffset / SNAPSHOTTER_BLOCK); // the TOC's first block; the footer's is the last
+    const headBlocks = Math.min(Math.ceil(prefetch / SNAPSHOTTER_BLOCK), tailStart);
+    // The last block is short unless the blob fills it; it is always fetched (the footer is in it).
+    const fetched = (headBlocks + blocks - tailStart) * SNAPSHOTTER_BLOCK - (blocks * SNAPSHOTTER_BLOCK - blobSize);
+    return { bytes: prefetch + (blobSize - tocOffset), fetched: fetched + PROBE_BYTES };
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/toc-json.ts
@@ -87298,6 +92712,7 @@ class TocJsonScanner {
 
 
 
+
 /** The TOC member is refused beyond this size (compressed). */
 const MAX_TOC_BYTES = 256 << 20;
 /** The TOC member is read in pieces of this size (one Range request each, from a registry). */
@@ -87443,18 +92858,15 @@ async function readBlobToc(path, onEntries) {
         await reader.close();
     }
 }
-/**
- * What a lazy pull reads before the container starts: the footer and TOC, and everything before the prefetch
- * landmark (the prioritized files). Without a landmark only the footer and TOC.
- */
-function lazyPullBytes(toc) {
-    return (toc.prefetchLandmarkOffset ?? 0) + (toc.blobSize - toc.footer.tocOffset);
+/** What a lazy pull fetches before the container starts (lazy-pull.ts). */
+function lazyPull(toc) {
+    return lazyPullOf(toc.blobSize, toc.footer.tocOffset, toc.prefetchLandmarkOffset);
 }
 /**
- * The cleaned paths a TOC read before lists (the converter's own entries left out), as prefetch.ts's layerPaths
- * gives them for the layer it was made from. The TOC must still have the digest it had; a TocError says it has not.
+ * The entries a TOC read before lists (the converter's own left out), as prefetch.ts's layerListing gives them for
+ * the layer it was made from. The TOC must still have the digest it had; a TocError says it has not.
  */
-async function* readTocPaths(reader, before) {
+async function* readTocListing(reader, before) {
     const expected = before.tocDigest;
     const entries = readTocEntries(reader, { footer: before.footer, blobSize: before.blobSize });
     for (;;) {
@@ -87468,8 +92880,10 @@ async function* readTocPaths(reader, before) {
             if (entry.type === 'chunk')
                 continue;
             const path = cleanPath(entry.name);
-            if (path !== '' && path !== TOC_NAME && path !== PREFETCH_LANDMARK && path !== NO_PREFETCH_LANDMARK)
-                yield path;
+            if (isConverterEntry(path))
+                continue;
+            const kind = entry.type === 'char' || entry.type === 'block' || entry.type === 'fifo' ? 'other' : entry.type;
+            yield { path, kind, ...(entry.linkName ? { linkName: entry.linkName } : {}) };
         }
     }
 }
@@ -87499,7 +92913,7 @@ async function checkLayerBlob(layout, layer) {
     const path = await layout.statBlob(layer);
     const actual = await sniffCompression(path, 'a layer blob');
     if (actual !== declared) {
-        throw new ShipError(`${layout.where}: layer ${layer.digest} is declared ${NAMES[declared]} (${layer.mediaType}), but its bytes are ${NAMES[actual]}`, {
+        throw new errors_ShipError(`${layout.where}: layer ${layer.digest} is declared ${NAMES[declared]} (${layer.mediaType}), but its bytes are ${NAMES[actual]}`, {
             hint: 'the manifest gives the layer the wrong media type: fix the tool that wrote the image, or export it again',
         });
     }
@@ -87513,7 +92927,7 @@ async function checkLayerBlob(layout, layer) {
 async function checkManifestParts(layout, descriptor, manifest) {
     checkDeclaredType(layout, descriptor, manifest.mediaType);
     if (!isConfigType(manifest.config.mediaType)) {
-        throw new ShipError(`${layout.where}: manifest ${descriptor.digest} has a config of media type ${quoted(manifest.config.mediaType)}, which is not an image config`, {
+        throw new errors_ShipError(`${layout.where}: manifest ${descriptor.digest} has a config of media type ${quoted(manifest.config.mediaType)}, which is not an image config`, {
             hint: 'only container images are handled (an OCI or Docker image config); this looks like another kind of artifact',
         });
     }
@@ -87527,7 +92941,7 @@ async function checkManifestParts(layout, descriptor, manifest) {
 /** A document whose own mediaType field is not its descriptor's is refused. */
 function checkDeclaredType(layout, descriptor, declared) {
     if (declared !== undefined && declared !== descriptor.mediaType) {
-        throw new ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
+        throw new errors_ShipError(`${layout.where}: ${descriptor.digest} says it is a ${quoted(declared)}, but its descriptor says ${descriptor.mediaType}`, {
             hint: 'the image is corrupt: build or export it again',
         });
     }
@@ -87536,7 +92950,7 @@ function checkDeclaredType(layout, descriptor, declared) {
 async function checkImageParts(layout, top, depth = 0) {
     if (isIndexType(top.mediaType)) {
         if (depth > 4)
-            throw new ShipError(`${layout.where}: index ${top.digest} nests too deeply`);
+            throw new errors_ShipError(`${layout.where}: index ${top.digest} nests too deeply`);
         const index = await layout.readJson(top, ImageIndex, 'index');
         checkDeclaredType(layout, top, index.mediaType);
         for (const entry of index.manifests)
@@ -87550,12 +92964,12 @@ async function checkImageParts(layout, top, depth = 0) {
     }
 }
 function unknownDocumentType(layout, descriptor) {
-    return new ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither an image manifest nor an index`, {
+    return new errors_ShipError(`${layout.where}: ${descriptor.digest} has media type ${quoted(descriptor.mediaType)}, which is neither an image manifest nor an index`, {
         hint: 'name a container image (an OCI or Docker image manifest or index)',
     });
 }
 function unknownLayerType(layout, layer) {
-    return new ShipError(`${layout.where}: layer ${layer.digest} has media type ${quoted(layer.mediaType)}, which is not a container layer type`, {
+    return new errors_ShipError(`${layout.where}: layer ${layer.digest} has media type ${quoted(layer.mediaType)}, which is not a container layer type`, {
         hint: 'only tar layers (application/vnd.oci.image.layer.v1.tar, +gzip, +zstd, or their Docker equivalents) are handled; encrypted layers and artifacts are not',
     });
 }
@@ -87594,16 +93008,16 @@ async function* layerEntries(tar, where) {
  */
 function describeLayerReadError(error, what) {
     if (error instanceof TarFormatError)
-        return new ShipError(error.message, { hint: 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image', cause: error });
-    if (error instanceof ShipError)
+        return new errors_ShipError(error.message, { hint: 'the layer is not a valid tar archive (or was cut short): rebuild or re-export the image', cause: error });
+    if (error instanceof errors_ShipError)
         return error;
     const message = error instanceof Error ? error.message : String(error);
     if (isCorruptCompression(error))
-        return new ShipError(`${what}: the compressed stream is corrupt (${message})`, {
+        return new errors_ShipError(`${what}: the compressed stream is corrupt (${message})`, {
             hint: 'the layer blob is damaged: rebuild or re-export the image',
             cause: error,
         });
-    return new ShipError(`${what}: cannot be read (${message})`, { cause: error });
+    return new errors_ShipError(`${what}: cannot be read (${message})`, { cause: error });
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/layer.ts
@@ -87627,10 +93041,12 @@ function describeLayerReadError(error, what) {
 
 
 
+
 /**
  * Converts the layer `layer` of `source` and stores the result in `out`. The source blob is checked against the
- * descriptor (media type, compression, size, digest) as it is read, and its entries' names and link targets as
- * they are parsed; the conversion fails, keeping nothing, when any of them does not hold.
+ * descriptor (media type, compression, size, digest) as it is read, its uncompressed tar against the config's
+ * diff_id (`options.diffId`), and its entries' names and link targets as they are parsed; the conversion fails,
+ * keeping nothing, when any of them does not hold.
  */
 async function convertLayer(source, layer, out, options) {
     const { digest } = layer;
@@ -87645,32 +93061,36 @@ async function convertLayer(source, layer, out, options) {
                 throw error;
             });
             if (existing)
-                return await passThrough(source, layer, out, existing.tocDigest, existing.entries, what);
+                return await passThrough(source, layer, out, existing.tocDigest, existing.entries, what, options.diffId);
         }
         const result = {};
         let written;
+        const measured = measureTar(await openLayerTar(source, layer), { where: source.where, layer: digest, diffId: options.diffId });
         if (prioritized.length === 0) {
-            written = await out.writeBlobFrom(writeEstargz(streamItems(await openLayerTar(source, layer), what), options, result));
+            written = await out.writeBlobFrom(writeEstargz(streamItems(measured.tar, what), options, result));
         }
         else {
-            const spool = await (0,promises_.mkdtemp)((0,external_node_path_.join)(options.tempDir ?? (0,external_node_os_namespaceObject.tmpdir)(), 'estargz-spool-'));
+            const spool = await makeTempDir(options.tempDir, 'estargz-spool-');
+            const tarPath = (0,external_node_path_.join)(spool, 'layer.tar');
+            const spooled = (0,external_node_fs_namespaceObject.createWriteStream)(tarPath);
             try {
-                const tarPath = (0,external_node_path_.join)(spool, 'layer.tar');
-                await (0,external_node_stream_promises_namespaceObject.pipeline)(await openLayerTar(source, layer), (0,external_node_fs_namespaceObject.createWriteStream)(tarPath));
+                await (0,external_node_stream_promises_namespaceObject.pipeline)(measured.tar, spooled);
                 written = await out.writeBlobFrom(writeEstargz(await prioritizedItems(tarPath, prioritized, what), options, result));
             }
             finally {
+                // The spooled file first, once its stream has closed: else the directory may not be empty yet.
+                await write_stream_removeWhenClosed(spooled, tarPath);
                 await (0,promises_.rm)(spool, { recursive: true, force: true });
             }
         }
-        return { ...result, ...written, passedThrough: false };
+        return { ...result, ...written, passedThrough: false, sourceDiffId: measured.diffId() };
     }
     catch (error) {
         const described = describeLayerReadError(error, what);
         // Errors about the blob name it already; those from inside its tar get the layer's name in front.
         if (described.message.includes(digest))
             throw described;
-        throw new ShipError(`${what}: ${described.message}`, { hint: described.hint, cause: error });
+        throw new errors_ShipError(`${what}: ${described.message}`, { hint: described.hint, cause: error });
     }
 }
 /** Names the converter writes itself; the same names in the input (an earlier conversion) are dropped. */
@@ -87795,38 +93215,20 @@ async function prioritizedItems(tarPath, prioritized, where) {
         }
     })();
 }
-/**
- * A 53-bit hash of a path for finding repeated paths (so that a layer of a million distinct paths very rarely
- * needs the extra reading): two FNV-1a-style hashes over its UTF-16 code units, with different bases and primes.
- */
-function pathHash(path) {
-    let high = 0x811c9dc5;
-    let low = 0x050c5d1f;
-    for (let i = 0; i < path.length; i += 1) {
-        const unit = path.charCodeAt(i);
-        high = Math.imul(high ^ unit, 0x01000193);
-        low = Math.imul(low ^ unit, 0x5bd1e995);
-    }
-    return (high >>> 0) * 2 ** 21 + (low >>> 11);
-}
 async function* emptyBody() { }
 /**
  * An eStargz layer is kept as it is; its uncompressed size and diff_id are measured for the annotations/config, in
- * the same read that checks its blob and its entries' names.
+ * the same read that checks its blob, its diff_id against the config's (`diffId`) and its entries' names.
  */
-async function passThrough(source, layer, out, tocDigest, entries, where) {
-    const counter = new DigestCounter();
-    const measured = new external_node_stream_.Transform({
-        transform(chunk, _encoding, callback) {
-            counter.update(chunk);
-            callback(null, chunk);
-        },
-    });
-    for await (const _entry of layerEntries((0,external_node_stream_.pipeline)(await openLayerTar(source, layer), measured, () => { }), where))
+async function passThrough(source, layer, out, tocDigest, entries, where, diffId) {
+    const measured = measureTar(await openLayerTar(source, layer), { where: source.where, layer: layer.digest, diffId });
+    for await (const _entry of layerEntries(measured.tar, where))
         ;
     const blob = { digest: layer.digest, size: layer.size };
     const written = out.dir === source.dir ? blob : await out.writeBlobFrom((0,external_node_fs_namespaceObject.createReadStream)(source.blobPath(layer.digest), { highWaterMark: 1 << 20 }), blob, source.where);
-    return { ...written, tocDigest, diffId: counter.digest(), uncompressedSize: counter.size, entries, passedThrough: true };
+    const measuredDiffId = measured.diffId();
+    // A kept layer is its own diff_id in the output: the source's and the converted one are the same.
+    return { ...written, tocDigest, diffId: measuredDiffId, uncompressedSize: measured.size(), entries, passedThrough: true, sourceDiffId: measuredDiffId };
 }
 
 ;// CONCATENATED MODULE: ./src/glob.ts
@@ -87886,152 +93288,542 @@ function globToRegExp(pattern) {
     return regexp;
 }
 
+;// CONCATENATED MODULE: ./src/estargz/layer-facts.ts
+/**
+ * What one layer holds, as far as resolving paths in the image's merged filesystem needs it, gathered in streaming
+ * passes over the layer's entries rather than by keeping them:
+ *
+ *  - every entry's kind under a 50-bit hash of its path (8 bytes an entry, sorted once; whiteouts and opaque
+ *    markers are kept as marks on the path they hide), so whether a path is there, and as what, is a binary search;
+ *  - symlink targets, up to a budget shared by the layers (a later pass fetches a target that did not fit);
+ *  - the matches of the globs asked for, and the symlinks a glob may pass through, by pattern.
+ *
+ * A hash may collide: another path's marks are then taken for a path's own (for a layer of a million entries, about
+ * once in 10^9 lookups), so an absent path may look present, or a present one whited out; nothing else is lost.
+ */
+
+
+const WHITEOUT_PREFIX = '.wh.';
+const OPAQUE_MARKER = '.wh..wh..opq';
+const KIND_CODE = { dir: 0, reg: 1, hardlink: 2, symlink: 3, other: 4 };
+const WHITEOUT = 5;
+const OPAQUE = 6;
+/** In the marks of a path: the layer whites it out, or marks it (a directory) opaque. */
+const WHITED_OUT = 1 << WHITEOUT;
+const OPAQUE_DIR = 1 << OPAQUE;
+/** Kinds in the order one is taken when a path occurs more than once with different kinds (a rare layer). */
+const PREFERENCE = ['dir', 'reg', 'hardlink', 'other'];
+/** A cleaned glob, compiled. A prefix ends at each segment that is not `**` (one `**` may not swallow a link). */
+function wantedGlob(pattern) {
+    const segments = pattern.split('/');
+    const prefixes = [];
+    for (let j = 0; j < segments.length - 1; j += 1) {
+        if (segments[j] !== '**' && segments.slice(0, j + 1).some(isGlob))
+            prefixes.push({ segment: j, regexp: globToRegExp(segments.slice(0, j + 1).join('/')) });
+    }
+    return { pattern, full: globToRegExp(pattern), prefixes };
+}
+/** The key under which a path's marks are kept: its hash, with room for a code below it. */
+function pathKey(path) {
+    return Math.floor(pathHash(path) / 8) * 8;
+}
+/** Symlink targets kept for all layers together before later passes are needed for the rest. */
+class LinkBudget {
+    left;
+    constructor(left) {
+        this.left = left;
+    }
+}
+class LayerFacts {
+    wants;
+    budget;
+    indexing;
+    codes;
+    count = 0;
+    sorted = false;
+    /** Symlink targets by path (the last occurrence of the path), and paths known not to be symlinks. */
+    links = new Map();
+    notLinks = new Set();
+    /** Symlinks seen whose targets did not fit the budget. */
+    linksDropped = false;
+    globMatches = new Map();
+    globLinks = new Map();
+    /** `indexing`: whether this pass records every entry's kind (the first one does; later ones only add to it). */
+    constructor(wants, budget, indexing) {
+        this.wants = wants;
+        this.budget = budget;
+        this.indexing = indexing;
+        this.codes = new Float64Array(indexing ? 1024 : 0);
+        for (const glob of wants.globs) {
+            this.globMatches.set(glob.pattern, new Map());
+            this.globLinks.set(glob.pattern, new Set());
+        }
+    }
+    /** Takes in the next entry of the layer, in archive order. */
+    add(entry) {
+        const { path, kind } = entry;
+        const slash = path.lastIndexOf('/');
+        const base = path.slice(slash + 1);
+        if (base.startsWith(WHITEOUT_PREFIX)) {
+            if (!this.indexing)
+                return;
+            const dir = path.slice(0, Math.max(slash, 0));
+            if (base === OPAQUE_MARKER)
+                this.push(dir, OPAQUE);
+            else
+                this.push(`${slash < 0 ? '' : `${dir}/`}${base.slice(WHITEOUT_PREFIX.length)}`, WHITEOUT);
+            return;
+        }
+        if (this.indexing)
+            this.push(path, KIND_CODE[kind]);
+        let keepLink = this.wants.links.has(path);
+        for (const glob of this.wants.globs) {
+            if (glob.full.test(path))
+                this.globMatches.get(glob.pattern)?.set(path, kind);
+            if (kind === 'symlink' && glob.prefixes.some((prefix) => prefix.regexp.test(path))) {
+                this.globLinks.get(glob.pattern)?.add(path);
+                keepLink = true;
+            }
+        }
+        if (kind === 'symlink') {
+            this.notLinks.delete(path);
+            if (keepLink || this.links.has(path))
+                this.links.set(path, entry.linkName ?? '');
+            else if (this.indexing && this.budget.left > 0) {
+                this.budget.left -= 1;
+                this.links.set(path, entry.linkName ?? '');
+            }
+            else
+                this.linksDropped = true;
+        }
+        else if (this.links.delete(path) || keepLink)
+            this.notLinks.add(path);
+    }
+    /** Ends the pass: the kinds are sorted for lookups. */
+    seal() {
+        this.codes = this.codes.subarray(0, this.count).sort();
+        this.sorted = true;
+        return this;
+    }
+    /** Takes in what a later pass over the same layer found. */
+    absorb(later) {
+        for (const [path, target] of later.links)
+            this.links.set(path, target);
+        for (const path of later.notLinks) {
+            this.links.delete(path);
+            this.notLinks.add(path);
+        }
+        for (const [pattern, matches] of later.globMatches)
+            this.globMatches.set(pattern, matches);
+        for (const [pattern, links] of later.globLinks)
+            this.globLinks.set(pattern, links);
+    }
+    /** The kind of the entry at `path` in this layer, given the path's marks, or undefined when the layer has none. */
+    kind(path, marks) {
+        const bits = marks & 0b11111;
+        if (bits === 0)
+            return undefined;
+        if (bits & (1 << KIND_CODE.symlink) && this.linkTarget(path) !== null)
+            return 'symlink';
+        // A symlink code whose path's last occurrence is something else: that other kind (one is there).
+        return PREFERENCE.find((kind) => bits & (1 << KIND_CODE[kind])) ?? 'other';
+    }
+    /** The target of the symlink at `path`; null when its last occurrence is not a symlink; undefined when not known. */
+    linkTarget(path) {
+        const target = this.links.get(path);
+        if (target !== undefined)
+            return target;
+        if (this.notLinks.has(path) || !this.linksDropped)
+            return null;
+        return undefined;
+    }
+    /** The entries matching a glob (a pass looked for it), or undefined when no pass did. */
+    matches(pattern) {
+        return this.globMatches.get(pattern);
+    }
+    /** The symlinks matching a leading part of a glob, when a pass looked for it. */
+    linksInto(pattern) {
+        return this.globLinks.get(pattern);
+    }
+    push(path, code) {
+        if (this.count === this.codes.length) {
+            const larger = new Float64Array(this.codes.length * 2);
+            larger.set(this.codes);
+            this.codes = larger;
+        }
+        this.codes[this.count] = pathKey(path) + code;
+        this.count += 1;
+    }
+    /** What the layer has under a path's key (pathKey), as bits: one per entry kind (KIND_CODE), WHITED_OUT, OPAQUE_DIR. */
+    marks(key) {
+        if (!this.sorted)
+            throw new Error('a layer is looked up before its pass ended');
+        let low = 0;
+        let high = this.codes.length;
+        while (low < high) {
+            const mid = (low + high) >>> 1;
+            if (this.codes[mid] < key)
+                low = mid + 1;
+            else
+                high = mid;
+        }
+        let bits = 0;
+        for (let i = low; i < this.codes.length && this.codes[i] < key + 8; i += 1)
+            bits |= 1 << (this.codes[i] - key);
+        return bits;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/estargz/merged-view.ts
+/**
+ * The image's filesystem as its container sees it: the layers merged in order (the last layer with an entry wins; a
+ * whiteout `.wh.NAME` hides NAME below it, an opaque marker `.wh..wh..opq` hides its directory's contents below it,
+ * and an entry that is not a directory hides what lower layers have under its path), and paths resolved as the
+ * kernel resolves them inside a chroot: symlinks followed, relative ones from their directory and absolute ones from
+ * the root, also in the middle of a path; `..` taken after the link it follows; climbing above the root stays at
+ * the root; more than 40 links in one resolution is a loop (ELOOP). A directory that no layer lists but that has
+ * entries under it (a tar may leave parents out) is a directory.
+ *
+ * What the layers' facts do not tell yet (a symlink target past the budget, a glob no pass looked for) is noted in
+ * `needs`, and the caller reads the layers again for it: see prefetch.ts.
+ */
+
+
+/** Linux's bound on the symlinks followed in one path resolution (ELOOP beyond). */
+const MAX_LINKS = 40;
+/** The forms a glob takes through the links it passes (each a pattern rooted in a real directory), at most. */
+const MAX_GLOB_FORMS = 64;
+class MergedView {
+    layers;
+    /** What resolving asked for that the facts do not hold: globs to match, symlinks whose targets are wanted. */
+    needs = { globs: new Set(), links: new Set() };
+    /** cutUnder's answers, by directory. */
+    cuts = new Map();
+    constructor(layers) {
+        this.layers = layers;
+    }
+    /** The entry at the cleaned `path`, a symlink there not followed, its parent directories taken as they are. */
+    entryAt(path) {
+        let lowest = 0;
+        for (const dir of ancestorsOf(path))
+            lowest = Math.max(lowest, this.cutUnder(dir));
+        const key = pathKey(path);
+        for (let i = this.layers.length - 1; i >= lowest; i -= 1) {
+            const layer = this.layers[i];
+            const marks = layer.marks(key);
+            const kind = layer.kind(path, marks);
+            if (kind)
+                return { layer: i, path, kind };
+            if (marks & WHITED_OUT)
+                return undefined;
+        }
+        return undefined;
+    }
+    /**
+     * The lowest layer whose entries under the directory `dir` can show: above the topmost layer that makes it opaque,
+     * whites it out or holds something else than a directory at its path (that layer's own entries under it count).
+     */
+    cutUnder(dir) {
+        let cut = this.cuts.get(dir);
+        if (cut === undefined) {
+            cut = 0;
+            const key = pathKey(dir);
+            for (let i = this.layers.length - 1; i > 0; i -= 1) {
+                const layer = this.layers[i];
+                const marks = layer.marks(key);
+                const kind = dir === '' ? undefined : layer.kind(dir, marks);
+                if (marks & OPAQUE_DIR || (dir !== '' && marks & WHITED_OUT) || (kind !== undefined && kind !== 'dir')) {
+                    cut = i;
+                    break;
+                }
+            }
+            this.cuts.set(dir, cut);
+        }
+        return cut;
+    }
+    /** Resolves `raw` (absolute or not, uncleaned) from the root; `follow`: whether a symlink at the end is followed. */
+    resolve(raw, follow) {
+        const queue = raw.split('/');
+        const dir = [];
+        const via = [];
+        let links = 0;
+        let last;
+        while (queue.length > 0) {
+            const part = queue.shift();
+            if (part === '' || part === '.')
+                continue;
+            if (part === '..') {
+                dir.pop();
+                last = undefined;
+                continue;
+            }
+            const path = dir.length === 0 ? part : `${dir.join('/')}/${part}`;
+            const atEnd = queue.every((rest) => rest === '');
+            const entry = this.entryAt(path);
+            if (entry?.kind === 'symlink' && (follow || !atEnd)) {
+                const target = this.layers[entry.layer].linkTarget(path);
+                if (target === undefined) {
+                    this.needs.links.add(path);
+                    return { status: 'unknown' };
+                }
+                links += 1;
+                if (links > MAX_LINKS)
+                    return { status: 'loop', path, via };
+                via.push(entry);
+                if (target?.startsWith('/'))
+                    dir.length = 0;
+                queue.unshift(...(target ?? '').split('/'));
+                last = undefined;
+                continue;
+            }
+            if (entry && entry.kind !== 'dir' && !atEnd)
+                return { status: 'not-a-directory', path, via };
+            dir.push(part);
+            last = entry;
+        }
+        const path = dir.join('/');
+        if (path === '')
+            return { status: 'found', entry: { layer: -1, path, kind: 'dir' }, via };
+        const entry = last?.path === path ? last : this.entryAt(path);
+        return entry ? { status: 'found', entry, via } : { status: 'missing', path, via };
+    }
+    /**
+     * The entries a cleaned glob matches, sorted by path. The part before its first wildcard is resolved like any
+     * path; a symlink that a wildcard segment matches whole (not one that `**` passes over, as shells do) is followed,
+     * the rest of the glob going on from its target. A matched symlink is a hit itself (following it is the caller's).
+     */
+    glob(pattern) {
+        const hits = new Map();
+        const seen = new Set();
+        // Whether a directory is where the container sees it (no link on its way), by path: matches share a few.
+        const realDirs = new Map();
+        const isReal = (dir) => {
+            let real = realDirs.get(dir);
+            if (real === undefined) {
+                const found = this.resolve(dir, true);
+                real = found.status === 'found' ? found.entry.kind === 'dir' && found.entry.path === dir : found.status === 'missing' && found.path === dir;
+                realDirs.set(dir, real);
+            }
+            return real;
+        };
+        const expand = (form, via) => {
+            if (seen.has(form) || seen.size >= MAX_GLOB_FORMS)
+                return;
+            seen.add(form);
+            const segments = form.split('/');
+            const first = segments.findIndex((segment) => isGlob(segment));
+            if (first === -1) {
+                // A link led into a literal rest of the glob.
+                const found = this.resolve(form, false);
+                if (found.status === 'found' && found.entry.layer >= 0 && !hits.has(found.entry.path))
+                    hits.set(found.entry.path, { entry: found.entry, via: [...via, ...found.via] });
+                return;
+            }
+            if (first > 0) {
+                const real = this.directory(segments.slice(0, first).join('/'));
+                if (!real)
+                    return;
+                const rooted = [...(real.path === '' ? [] : [real.path]), ...segments.slice(first)].join('/');
+                if (rooted !== form)
+                    return expand(rooted, [...via, ...real.via]);
+            }
+            for (const layer of this.layers) {
+                const matches = layer.matches(form);
+                if (!matches) {
+                    this.needs.globs.add(form);
+                    continue;
+                }
+                for (const path of matches.keys()) {
+                    if (hits.has(path))
+                        continue;
+                    // A match under a symlink, or hidden by an upper layer, is not where the container sees it.
+                    const entry = isReal(path.slice(0, Math.max(path.lastIndexOf('/'), 0))) ? this.entryAt(path) : undefined;
+                    if (entry)
+                        hits.set(path, { entry, via });
+                }
+            }
+            const { prefixes } = wantedGlob(form);
+            for (const layer of this.layers) {
+                for (const link of layer.linksInto(form) ?? []) {
+                    const at = this.resolve(link, false);
+                    if (at.status !== 'found' || at.entry.path !== link || at.entry.kind !== 'symlink')
+                        continue;
+                    const target = this.directory(link);
+                    if (!target)
+                        continue;
+                    for (const prefix of prefixes) {
+                        if (!prefix.regexp.test(link))
+                            continue;
+                        const rest = segments.slice(prefix.segment + 1);
+                        expand([...(target.path === '' ? [] : [target.path]), ...rest].join('/'), [...via, ...target.via]);
+                    }
+                }
+            }
+        };
+        expand(pattern, []);
+        return [...hits.values()].sort((a, b) => (a.entry.path < b.entry.path ? -1 : a.entry.path > b.entry.path ? 1 : 0));
+    }
+    /** The real path of the directory `raw` resolves to (one no layer lists counts), or undefined when it is not one. */
+    directory(raw) {
+        const found = this.resolve(raw, true);
+        if (found.status === 'found')
+            return found.entry.kind === 'dir' ? { path: found.entry.path, via: found.via } : undefined;
+        if (found.status === 'missing')
+            return { path: found.path, via: found.via };
+        return undefined;
+    }
+}
+/** The directories above a cleaned path, the root (`''`) first. */
+function ancestorsOf(path) {
+    const out = [''];
+    for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1))
+        out.push(path.slice(0, at));
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/estargz/prefetch.ts
 /**
- * Prefetch lists: which layer each prioritized path belongs to. Every pattern (a path or a glob with `*`, `?`, `[...]`
- * and `**`, see glob.ts) is matched against the image's merged filesystem, and each match is attributed to the
- * topmost layer that holds it, unless a whiteout or an opaque directory in a layer above hides it. Order is the order
- * given, glob matches sorted; a path named twice counts once.
+ * Prefetch lists: which entries of which layer a list of paths and globs (`*`, `?`, `[...]`, `**`, see glob.ts)
+ * asks for, resolved in the image's merged filesystem as the container sees it (merged-view.ts). A path through a
+ * symlink (`/lib/x86_64-linux-gnu/libc.so.6` on a merged-/usr image, where `/lib` links to `usr/lib`) gives the
+ * links on the way, each in the layer that shows it, and the entry at the end, in the layer that shows it; a
+ * symlink at the end is followed too, so its target's content is prefetched. Order is the order given (links before
+ * what they lead to, glob matches sorted); an entry asked for twice counts once. Paths recorded from a running
+ * process are paths as it saw them, and go through the same resolution.
  *
- * A layer's paths are streamed, not collected: only the paths a pattern names or matches are kept, with the layer's
- * whiteouts up to a bound. A layer with more whiteouts than that is read a second time, for just the whiteouts that
- * could hide a match. So memory follows the prefetch list, not the number of files in the layers.
+ * Memory follows the list, not the layers: each layer is read as a stream into its facts (layer-facts.ts), 8 bytes
+ * an entry and the symlink targets. A glob that turns out to pass through a symlink, or a link whose target did not
+ * fit the budget, is looked for in another reading of the layers; a list of plain paths needs one reading.
  */
 
 
 
-const WHITEOUT = '.wh.';
-const OPAQUE = '.wh..wh..opq';
-/** Whiteouts kept per layer from the first reading; beyond, the layer is read again for the relevant ones. */
-const MAX_KEPT_WHITEOUTS = 10_000;
-/** A layer's paths, read from its tar in the layout (payloads are skipped, not read; the blob is checked as it is read). */
-function layerPaths(layout, layer) {
+
+
+/** Symlink targets kept from the first reading, all layers together; the rest are read again when needed. */
+const MAX_KEPT_LINKS = 100_000;
+/** Readings of the layers, at most (the first one and those for what it left unknown). */
+const MAX_READINGS = 6;
+const TAR_KINDS = {
+    '0': 'reg',
+    '1': 'hardlink',
+    '2': 'symlink',
+    '3': 'other',
+    '4': 'other',
+    '5': 'dir',
+    '6': 'other',
+};
+/** A layer's entries, read from its tar in the layout (payloads are skipped, not read; the blob is checked as it is read). */
+function layerListing(layout, layer) {
     return async function* () {
-        for await (const entry of layerEntries(await openLayerTar(layout, layer), `${layout.where}: layer ${layer.digest}`)) {
-            const path = cleanPath(entry.header.name);
-            if (path !== '' && path !== TOC_NAME && path !== PREFETCH_LANDMARK && path !== NO_PREFETCH_LANDMARK)
-                yield path;
+        for await (const { header } of layerEntries(await openLayerTar(layout, layer), `${layout.where}: layer ${layer.digest}`)) {
+            const path = cleanPath(header.name);
+            if (!isConverterEntry(path))
+                yield { path, kind: TAR_KINDS[header.type], ...(header.linkName ? { linkName: header.linkName } : {}) };
         }
     };
+}
+/** The warning for a path of the list that leads to no entry. */
+function describeMiss(miss) {
+    const given = JSON.stringify(miss.pattern);
+    if (miss.reason === 'loop')
+        return `prefetch path ${given} cannot be reached: it follows more than ${MAX_LINKS} symbolic links (a loop) at /${miss.path}`;
+    if (miss.reason === 'not-a-directory')
+        return `prefetch path ${given} cannot be reached: /${miss.path} is not a directory`;
+    const resolved = cleanPath(miss.pattern.trim()) === miss.path ? '' : ` (it resolves to /${miss.path})`;
+    return `prefetch path ${given} is in no layer of the image${resolved}`;
 }
 /**
- * `layers` gives, for each layer (bottom layer first), listings of its paths in order of preference: a listing that
- * fails is dropped and the next one read from the start. `maxKeptWhiteouts` is for tests.
+ * `patterns`: paths and globs, and paths recorded from a process (OpenedPath), in order. `layers` gives, for each
+ * layer (bottom layer first), listings of its entries in order of preference: a listing that fails is dropped and
+ * the next one read from the start. `maxKeptLinks` is for tests.
  */
-async function attributePrefetch(patterns, layers, maxKeptWhiteouts = MAX_KEPT_WHITEOUTS) {
-    const wanted = patterns.map((pattern) => ({ pattern, clean: cleanPath(pattern.trim()) })).filter((p) => p.clean !== '');
-    const plain = new Set(wanted.filter((p) => !isGlob(p.clean)).map((p) => p.clean));
-    const globs = wanted.filter((p) => isGlob(p.clean)).map((p) => globToRegExp(p.clean));
+async function attributePrefetch(patterns, layers, maxKeptLinks = MAX_KEPT_LINKS) {
+    const wanted = patterns
+        .map((item) => typeof item === 'string' ? { pattern: item, text: item.trim(), glob: isGlob(item) } : { pattern: item.opened, text: item.opened, glob: false })
+        .filter((p) => cleanPath(p.text) !== '');
+    const budget = new LinkBudget(maxKeptLinks);
+    let wants = { globs: [...new Set(wanted.filter((p) => p.glob).map((p) => cleanPath(p.text)))].map(wantedGlob), links: new Set() };
     const facts = [];
-    for (const listings of layers) {
-        const layer = await readLayer(listings, () => ({ held: new Set(), whiteouts: new Set(), overflow: false }), (layer, path) => {
-            const whiteout = baseName(path).startsWith(WHITEOUT);
-            if (plain.has(path) || (!whiteout && globs.some((glob) => glob.test(path))))
-                layer.held.add(path);
-            if (whiteout) {
-                if (layer.whiteouts.size < maxKeptWhiteouts)
-                    layer.whiteouts.add(path);
-                else
-                    layer.overflow = true;
-            }
-        });
-        facts.push(layer);
+    for (const listings of layers)
+        facts.push((await readLayer(listings, () => new LayerFacts(wants, budget, true))).seal());
+    for (let reading = 1;; reading += 1) {
+        const view = new MergedView(facts);
+        const attribution = attribute(wanted, view, layers.length);
+        const { globs, links } = view.needs;
+        if ((globs.size === 0 && links.size === 0) || reading >= MAX_READINGS)
+            return attribution;
+        wants = { globs: [...globs].map(wantedGlob), links };
+        for (const [i, listings] of layers.entries())
+            facts[i]?.absorb(await readLayer(listings, () => new LayerFacts(wants, budget, false)));
     }
-    // Glob matches are looked for in the merged filesystem: every layer's matches (never a whiteout), sorted.
-    let merged;
-    const candidatesOf = (clean) => {
-        if (!isGlob(clean))
-            return [clean];
-        merged ??= [...new Set(facts.flatMap((layer) => [...layer.held]))].filter((p) => !baseName(p).startsWith(WHITEOUT)).sort();
-        const regex = globToRegExp(clean);
-        return merged.filter((p) => regex.test(p));
-    };
-    // A layer with too many whiteouts to keep is read again for those that could hide a candidate.
-    if (facts.some((layer) => layer.overflow)) {
-        const probes = new Set();
-        for (const { clean } of wanted)
-            for (const path of candidatesOf(clean))
-                for (const probe of hidingEntries(path))
-                    probes.add(probe);
-        for (const [i, layer] of facts.entries()) {
-            if (!layer.overflow)
-                continue;
-            layer.whiteouts = await readLayer(layers[i] ?? [], () => new Set(), (found, path) => probes.has(path) && found.add(path));
-        }
-    }
-    const perLayer = layers.map(() => []);
-    const taken = layers.map(() => new Set());
-    const missing = [];
-    for (const { pattern, clean } of wanted) {
-        for (const path of candidatesOf(clean)) {
-            const layer = topmostLayer(path, facts);
-            if (layer === undefined) {
-                if (!isGlob(clean))
-                    missing.push(pattern);
-                continue;
-            }
-            if (taken[layer]?.has(path))
-                continue;
-            taken[layer]?.add(path);
-            perLayer[layer]?.push(path);
-        }
-    }
-    return { perLayer, missing };
 }
-/** Reads a layer's paths into a fresh `state`, from the first of its listings that does not fail. */
-async function readLayer(listings, fresh, visit) {
+/** Reads a layer's entries into fresh facts, from the first of its listings that does not fail. */
+async function readLayer(listings, fresh) {
     for (const [i, list] of listings.entries()) {
-        const state = fresh();
+        const facts = fresh();
         try {
-            for await (const path of list())
-                visit(state, path);
-            return state;
+            for await (const entry of list())
+                facts.add(entry);
+            return facts;
         }
         catch (error) {
             if (i === listings.length - 1)
                 throw error;
         }
     }
-    throw new Error('a layer without a listing of its paths');
+    throw new Error('a layer without a listing of its entries');
 }
-/** The index of the topmost layer that shows `path`, or undefined if none does or a layer above hides it. */
-function topmostLayer(path, layers) {
-    for (let i = layers.length - 1; i >= 0; i -= 1) {
-        const layer = layers[i];
-        if (layer.held.has(path))
-            return i;
-        if (hidingEntries(path).some((entry) => layer.whiteouts.has(entry)))
-            return undefined;
+/** The list resolved in the view: each entry placed in its layer once, in order. */
+function attribute(wanted, view, layerCount) {
+    const perLayer = Array.from({ length: layerCount }, () => []);
+    const files = Array.from({ length: layerCount }, () => 0);
+    const taken = Array.from({ length: layerCount }, () => new Set());
+    const missing = [];
+    const place = (entry) => {
+        const seen = taken[entry.layer];
+        if (!seen || seen.has(entry.path))
+            return; // the root (layer -1) is nothing to place
+        seen.add(entry.path);
+        perLayer[entry.layer]?.push(entry.path);
+        if (entry.kind === 'reg' || entry.kind === 'hardlink')
+            files[entry.layer] = (files[entry.layer] ?? 0) + 1;
+    };
+    const placeFound = (resolution) => {
+        if (resolution.status !== 'found')
+            return false;
+        for (const link of resolution.via)
+            place(link);
+        place(resolution.entry);
+        return true;
+    };
+    for (const { pattern, text, glob } of wanted) {
+        if (!glob) {
+            const resolution = view.resolve(text, true);
+            if (!placeFound(resolution) && resolution.status !== 'unknown' && resolution.status !== 'found')
+                missing.push({ pattern, reason: resolution.status, path: resolution.path });
+            continue;
+        }
+        for (const hit of view.glob(cleanPath(text))) {
+            for (const link of hit.via)
+                place(link);
+            place(hit.entry);
+            // A matched symlink brings its target (a dangling one, common under a wide glob, brings nothing).
+            if (hit.entry.kind === 'symlink')
+                placeFound(view.resolve(hit.entry.path, true));
+        }
     }
-    return undefined;
-}
-/**
- * The entries that, in a layer, hide `path` in the layers below: a whiteout of the path or of one of its parents,
- * and an opaque marker in one of its parent directories (the root's included).
- */
-function hidingEntries(path) {
-    const parts = path.split('/');
-    const entries = [];
-    for (let i = parts.length; i >= 1; i -= 1) {
-        const parent = parts.slice(0, i - 1).join('/');
-        entries.push(`${parent === '' ? '' : `${parent}/`}${WHITEOUT}${parts[i - 1]}`);
-        if (i < parts.length)
-            entries.push(`${parts.slice(0, i).join('/')}/${OPAQUE}`);
-    }
-    entries.push(OPAQUE);
-    return entries;
-}
-function baseName(path) {
-    return path.slice(path.lastIndexOf('/') + 1);
+    return { perLayer, files, missing };
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/image.ts
 /**
  * Whole-image conversion: walks an index (every platform) or a single manifest, converts every layer to eStargz,
- * replaces the config's diff_ids, and writes config, manifest and index again with OCI media types, so each digest
+ * replaces the config's diff_ids (once each source layer has been found to have the diff_id the config gives it,
+ * see diff-id.ts), and writes config, manifest and index again with OCI media types, so each digest
  * up the tree changes with what it points to. Layer descriptors get the TOC digest and uncompressed-size
  * annotations and, under the keys the caller gives (`provenance`), what a later conversion needs to reuse them: the
- * source layer's digest, the conversion's settings and the diff_id. A layer shared by several platforms is converted
+ * source layer's digest and diff_id, the conversion's settings and the diff_id. A layer shared by several platforms is converted
  * once, and a layer whose conversion with the same settings is known from elsewhere (an earlier conversion, see
  * `reuse`) is not converted at all.
  */
@@ -88042,8 +93834,9 @@ function baseName(path) {
 
 
 
+
 /** A conversion setting out of range; `setting` names the option, so a caller can name its own input or flag. */
-class ConversionSettingError extends ShipError {
+class ConversionSettingError extends errors_ShipError {
     setting;
     constructor(setting, message, hint) {
         super(message, { hint });
@@ -88077,10 +93870,15 @@ async function convertImage(source, top, out, options = {}) {
     const provenance = options.provenance;
     const pool = new CompressPool();
     const manifests = [];
-    const missing = new Set();
+    const missing = new Map();
     const layerCache = new Map();
     const reuse = options.reuse;
-    const convertOneLayer = (layer, prioritized, params) => {
+    /**
+     * A layer converted (or reused) once per settings, however often images name it. `diffId` is what the config of
+     * the first image to name it gives; that is checked as the layer streams, and convertManifest checks the
+     * measured diff_id against each config again.
+     */
+    const convertOneLayer = (layer, prioritized, params, diffId) => {
         const { digest, size } = layer;
         const key = `${digest}\0${params}`;
         let pending = layerCache.get(key);
@@ -88091,8 +93889,11 @@ async function convertImage(source, top, out, options = {}) {
                     // The source digest is the key of the reuse and goes into the new layer's annotations: the bytes here must
                     // have it, though they are not converted (a read and a hash, no more).
                     await source.verifyBlob(layer);
+                    // Verified bytes of this digest have the source diff_id the earlier conversion measured.
+                    if (reused.sourceDiffId !== diffId)
+                        throw diffIdMismatch(source.where, digest, diffId, reused.sourceDiffId);
                     options.onLayer?.({ kind: 'reused', digest, result: reused });
-                    const { lazyPullBytes: _lazy, ...written } = reused;
+                    const { lazyPull: _lazy, ...written } = reused;
                     return { result: { ...written, passedThrough: false }, reused };
                 }
                 options.onLayer?.({ kind: 'start', digest, size });
@@ -88101,6 +93902,7 @@ async function convertImage(source, top, out, options = {}) {
                     level,
                     chunkSize,
                     prioritized,
+                    diffId,
                     ...(options.tempDir === undefined ? {} : { tempDir: options.tempDir }),
                     onProgress: (payloadBytes) => options.onLayer?.({ kind: 'progress', digest, payloadBytes }),
                 });
@@ -88117,7 +93919,7 @@ async function convertImage(source, top, out, options = {}) {
         await checkManifestParts(source, descriptor, manifest);
         const config = await source.readJson(manifest.config, ImageConfig, 'config');
         if (config.rootfs.diff_ids.length !== manifest.layers.length) {
-            throw new ShipError(`${source.where}: manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`, { hint: 'the image is corrupt: rebuild it' });
+            throw new errors_ShipError(`${source.where}: manifest ${descriptor.digest} has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length} diff_ids`, { hint: 'the image is corrupt: rebuild it' });
         }
         // Earlier conversions are looked at first: their TOCs list the paths of their source layers. The layers they
         // may stand in for are hashed meanwhile (see convertOneLayer), on every core.
@@ -88126,13 +93928,16 @@ async function convertImage(source, top, out, options = {}) {
         const known = reuse ? await reuse.prepare(manifest.layers.map((l) => l.digest)) : new Map();
         await candidates;
         let prioritized = manifest.layers.map(() => []);
+        let files = manifest.layers.map(() => 0);
         if (options.prefetch && options.prefetch.length > 0) {
             // An earlier conversion's TOC first (no need to read the layer), the layer itself should that fail.
-            const paths = manifest.layers.map((layer) => [known.get(layer.digest), layerPaths(source, layer)].filter((list) => list !== undefined));
-            const attribution = await attributePrefetch(options.prefetch, paths);
+            const listings = manifest.layers.map((layer) => [known.get(layer.digest), layerListing(source, layer)].filter((list) => list !== undefined));
+            const attribution = await attributePrefetch(options.prefetch, listings);
             prioritized = attribution.perLayer;
-            for (const path of attribution.missing)
-                missing.add(path);
+            files = attribution.files;
+            for (const miss of attribution.missing)
+                if (!missing.has(miss.pattern))
+                    missing.set(miss.pattern, miss);
         }
         // Layers are converted one after another: each one already keeps every core busy.
         const layers = [];
@@ -88140,8 +93945,12 @@ async function convertImage(source, top, out, options = {}) {
         for (const [i, layer] of manifest.layers.entries()) {
             const wanted = prioritized[i] ?? [];
             const params = conversionParams({ level, chunkSize, prioritized: wanted });
-            const { result, reused } = await convertOneLayer(layer, wanted, params);
-            results.push({ source: layer.digest, result, prioritized: wanted, reused });
+            const diffId = config.rootfs.diff_ids[i];
+            const { result, reused } = await convertOneLayer(layer, wanted, params, diffId);
+            // Checked here too: a layer named twice was measured once, against the diff_id of its first place.
+            if (result.sourceDiffId !== diffId)
+                throw diffIdMismatch(source.where, layer.digest, diffId, result.sourceDiffId);
+            results.push({ source: layer.digest, result, prioritized: wanted, prefetchFiles: files[i] ?? 0, reused });
             const { urls: _urls, annotations, ...rest } = layer;
             layers.push({
                 ...rest,
@@ -88152,7 +93961,14 @@ async function convertImage(source, top, out, options = {}) {
                     ...annotations,
                     [Annotation.stargzTocDigest]: result.tocDigest,
                     [Annotation.estargzUncompressedSize]: String(result.uncompressedSize),
-                    ...(provenance ? { [provenance.sourceDigest]: layer.digest, [provenance.conversion]: params, [provenance.diffId]: result.diffId } : {}),
+                    ...(provenance
+                        ? {
+                            [provenance.sourceDigest]: layer.digest,
+                            [provenance.sourceDiffId]: result.sourceDiffId,
+                            [provenance.conversion]: params,
+                            [provenance.diffId]: result.diffId,
+                        }
+                        : {}),
                 },
             });
         }
@@ -88176,7 +93992,7 @@ async function convertImage(source, top, out, options = {}) {
         let written;
         if (isIndexType(mediaType)) {
             if (depth > 4)
-                throw new ShipError(`${source.where}: index ${descriptor.digest} nests too deeply`);
+                throw new errors_ShipError(`${source.where}: index ${descriptor.digest} nests too deeply`);
             const index = await source.readJson(descriptor, ImageIndex, 'index');
             checkDeclaredType(source, descriptor, index.mediaType);
             const entries = [];
@@ -88202,11 +94018,237 @@ async function convertImage(source, top, out, options = {}) {
             descriptor.annotations = annotations;
         else
             delete descriptor.annotations;
-        return { descriptor, manifests, missingPrefetch: [...missing] };
+        return { descriptor, manifests, missingPrefetch: [...missing.values()] };
     }
     finally {
         await pool.close();
     }
+}
+
+;// CONCATENATED MODULE: ./src/estargz/hardlink-check.ts
+/**
+ * The verifier's hardlink rule, in memory that does not grow with the number of hardlinks: every hardlink's target
+ * must be an entry earlier in the TOC (a lazy-pulling reader resolves a hardlink by the entry it has already seen).
+ *
+ * While the TOC streams by, each hardlink is appended to a spill file (SpillStore: one block in memory, the rest
+ * under `tempDir`). Afterwards the hardlinks are read back in batches of at most BATCH_LINKS links and BATCH_BYTES
+ * of distinct target names, held in typed arrays (an open-addressing table of the targets, no object per link);
+ * for each batch the TOC is read once more, up to the last link of the batch, to find where each target first
+ * appears. A layer of many hardlinks costs a few more readings of its TOC instead of memory.
+ */
+
+
+/**
+ * Links per batch: each costs 8 bytes in the arrays below and 24 in the table (two slots per link), so with the
+ * names a batch holds at most about 6.5 MiB, allocated once. Larger batches cost fewer readings of the TOC but add
+ * their size to the peak of a ship (four times this took a ship of 600,000 hardlinks past 256 MiB); a layer of
+ * 600,000 hardlinks with names of about 17 bytes takes five batches.
+ */
+const BATCH_LINKS = 1 << 17;
+/** Bytes of distinct target names per batch. */
+const BATCH_BYTES = 2 << 20;
+/** No target recorded yet (entry indices are below 2^32 - 1). */
+const hardlink_check_NONE = 0xffffffff;
+class HardlinkCheck {
+    tempDir;
+    limits;
+    /** Made at the first hardlink: a layer without any costs nothing. */
+    store;
+    links = 0;
+    constructor(tempDir, limits = { links: BATCH_LINKS, bytes: BATCH_BYTES }) {
+        this.tempDir = tempDir;
+        this.limits = limits;
+    }
+    get count() {
+        return this.links;
+    }
+    add(index, name, linkName) {
+        const nameBytes = Buffer.from(name);
+        const linkBytes = Buffer.from(linkName);
+        const head = Buffer.allocUnsafe(12);
+        head.writeUInt32LE(index, 0);
+        head.writeUInt32LE(nameBytes.length, 4);
+        head.writeUInt32LE(linkBytes.length, 8);
+        this.store ??= new SpillStore(this.tempDir, 'the hardlink list');
+        this.store.write(Buffer.concat([head, nameBytes, linkBytes]));
+        this.links += 1;
+    }
+    /**
+     * Checks every hardlink added; `entries` reads the TOC from its start (names only matter), and is asked once per
+     * batch. Calls `defect` for each hardlink whose target is not earlier, in TOC order.
+     */
+    async check(entries, defect) {
+        const linkIndex = new Uint32Array(Math.min(this.limits.links, this.links));
+        const slotOf = new Uint32Array(linkIndex.length);
+        const table = new TargetTable(linkIndex.length, this.limits.bytes);
+        for (let done = 0; done < this.links;) {
+            table.clear();
+            let size = 0;
+            for (const link of this.records(done)) {
+                const target = cleanPath(link.linkName.toString());
+                if (size > 0 && (size === linkIndex.length || !table.fits(target)))
+                    break;
+                linkIndex[size] = link.index;
+                slotOf[size] = table.insert(target);
+                size += 1;
+            }
+            const last = linkIndex[size - 1];
+            // Links come in TOC order: entries after the batch's last link cannot be the target of any of its links.
+            const toc = entries();
+            try {
+                let index = 0;
+                reading: for (let next = await toc.next(); !next.done; next = await toc.next()) {
+                    for (const entry of next.value) {
+                        if (index >= last)
+                            break reading;
+                        if (entry.type !== 'chunk')
+                            table.sawAt(cleanPath(entry.name), index);
+                        index += 1;
+                    }
+                }
+            }
+            finally {
+                await toc.return(undefined);
+            }
+            let failed = false;
+            for (let i = 0; i < size; i += 1)
+                if (!(table.firstAt(slotOf[i]) < linkIndex[i]))
+                    failed = true;
+            if (failed) {
+                // Names are read back only for the links that fail.
+                let i = 0;
+                for (const link of this.records(done)) {
+                    if (i === size)
+                        break;
+                    if (!(table.firstAt(slotOf[i]) < link.index))
+                        defect(`TOC entry ${JSON.stringify(link.name.toString())}: hardlink target ${JSON.stringify(link.linkName.toString())} is not earlier in the TOC`);
+                    i += 1;
+                }
+            }
+            done += size;
+        }
+    }
+    close() {
+        this.store?.close();
+    }
+    /** The spilled links from the `from`-th on; each record is valid until the next one is asked for. */
+    *records(from) {
+        // The pieces of the store, each after what was left of the one before (the start of a record that goes on).
+        let work = Buffer.allocUnsafe(0);
+        let left = 0;
+        let ordinal = 0;
+        for (const piece of this.store?.read() ?? []) {
+            if (left + piece.length > work.length) {
+                const larger = Buffer.allocUnsafe(Math.max(2 * work.length, left + piece.length));
+                work.copy(larger, 0, 0, left);
+                work = larger;
+            }
+            piece.copy(work, left);
+            const length = left + piece.length;
+            let at = 0;
+            while (length - at >= 12) {
+                const nameLength = work.readUInt32LE(at + 4);
+                const end = at + 12 + nameLength + work.readUInt32LE(at + 8);
+                if (end > length)
+                    break;
+                if (ordinal >= from)
+                    yield { index: work.readUInt32LE(at), name: work.subarray(at + 12, at + 12 + nameLength), linkName: work.subarray(at + 12 + nameLength, end) };
+                ordinal += 1;
+                at = end;
+            }
+            work.copy(work, 0, at, length);
+            left = length - at;
+        }
+    }
+}
+/**
+ * Distinct target paths with where each first appears: an open-addressing hash table over typed arrays, the names
+ * kept as UTF-8 in one buffer. A 32-bit hash picks the slot; equal names are confirmed by comparing the names.
+ */
+class TargetTable {
+    maxBytes;
+    hashes;
+    /** 1 + the target's number in the slot; 0 for an empty slot. */
+    keys;
+    first;
+    starts;
+    names = Buffer.alloc(0);
+    bytes = 0;
+    targets = 0;
+    constructor(links, 
+    /** Bytes of distinct names the table takes before it is full. */
+    maxBytes) {
+        this.maxBytes = maxBytes;
+        let capacity = 16;
+        while (capacity < links * 2)
+            capacity *= 2;
+        this.hashes = new Uint32Array(capacity);
+        this.keys = new Uint32Array(capacity);
+        this.first = new Uint32Array(capacity);
+        this.starts = new Uint32Array(links + 1);
+    }
+    /** Empties the table for the next batch (its memory is kept). */
+    clear() {
+        this.keys.fill(0);
+        this.first.fill(hardlink_check_NONE);
+        this.bytes = 0;
+        this.targets = 0;
+    }
+    /** Whether `target` is in the table, or its name fits in this batch's bytes. */
+    fits(target) {
+        return this.find(target, hashOf(target)) !== -1 || this.bytes + Buffer.byteLength(target) <= this.maxBytes;
+    }
+    /** The slot of `target`, added if it is new. */
+    insert(target) {
+        const hash = hashOf(target);
+        const found = this.find(target, hash);
+        if (found !== -1)
+            return found;
+        const bytes = Buffer.from(target);
+        if (this.bytes + bytes.length > this.names.length) {
+            const larger = Buffer.alloc(Math.max(this.names.length * 2, this.bytes + bytes.length, 4096));
+            this.names.copy(larger, 0, 0, this.bytes);
+            this.names = larger;
+        }
+        bytes.copy(this.names, this.bytes);
+        this.bytes += bytes.length;
+        this.targets += 1;
+        this.starts[this.targets] = this.bytes;
+        const mask = this.hashes.length - 1;
+        let slot = hash & mask;
+        while (this.keys[slot] !== 0)
+            slot = (slot + 1) & mask;
+        this.hashes[slot] = hash;
+        this.keys[slot] = this.targets;
+        return slot;
+    }
+    /** Records that the entry at `index` has `path`, if it is a target seen for the first time. */
+    sawAt(path, index) {
+        const slot = this.find(path, hashOf(path));
+        if (slot !== -1 && this.first[slot] === hardlink_check_NONE)
+            this.first[slot] = index;
+    }
+    /** Where the target in `slot` first appears; NONE when it does not. */
+    firstAt(slot) {
+        return this.first[slot];
+    }
+    find(path, hash) {
+        const mask = this.hashes.length - 1;
+        for (let slot = hash & mask;; slot = (slot + 1) & mask) {
+            const key = this.keys[slot];
+            if (key === 0)
+                return -1;
+            if (this.hashes[slot] === hash && this.names.toString('utf8', this.starts[key - 1], this.starts[key]) === path)
+                return slot;
+        }
+    }
+}
+/** FNV-1a over the UTF-16 code units of a path: only picks a slot, so any spread will do. */
+function hashOf(path) {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < path.length; i += 1)
+        hash = Math.imul(hash ^ path.charCodeAt(i), 0x01000193);
+    return hash >>> 0;
 }
 
 ;// CONCATENATED MODULE: ./src/estargz/verify-layer.ts
@@ -88219,9 +94261,11 @@ async function convertImage(source, top, out, options = {}) {
  *
  * Memory does not grow with the number of entries: the blob is read once, in order, one gzip member at a time, and
  * the TOC is read alongside it as a stream (read-toc.ts), entry by entry, each TOC entry checked against the tar
- * entry it describes. Only the hardlinks are remembered, to check that each target comes earlier in the TOC with a
- * second pass over the TOC (made only when there are hardlinks).
+ * entry it describes. The hardlinks are spilled to a temporary file, to check that each target comes earlier in the
+ * TOC with further passes over the TOC (made only when there are hardlinks; see hardlink-check.ts).
  */
+
+
 
 
 
@@ -88231,16 +94275,16 @@ async function convertImage(source, top, out, options = {}) {
 
 /** Defects beyond this many per layer are counted, not listed. */
 const MAX_DEFECTS = 25;
-async function verifyLayerBlob(path, expect) {
+async function verifyLayerBlob(path, expect, options = {}) {
     const reader = await fileReader(path);
     try {
-        return await verifyWith(path, reader, expect);
+        return await verifyWith(path, reader, expect, options);
     }
     finally {
         await reader.close();
     }
 }
-async function verifyWith(path, reader, expect) {
+async function verifyWith(path, reader, expect, options) {
     const report = { defects: [] };
     let suppressed = 0;
     const found = [];
@@ -88261,7 +94305,8 @@ async function verifyWith(path, reader, expect) {
         return report;
     }
     const { footer, blobSize } = location;
-    const schema = new SchemaCheck(footer.tocOffset, defect);
+    const hardlinks = new HardlinkCheck(options.tempDir);
+    const schema = new SchemaCheck(footer.tocOffset, defect, hardlinks);
     const toc = new TocCursor(readTocEntries(reader, location), (entry) => schema.visit(entry));
     // One pass over the members: member starts (compressed -> uncompressed), the diff_id, and the tar.
     const members = new MemberStarts();
@@ -88338,8 +94383,8 @@ async function verifyWith(path, reader, expect) {
         await toc.drain();
         facts = toc.facts;
         schema.finish();
-        if (schema.hardlinks.length > 0)
-            await checkHardlinks(reader, location, schema.hardlinks, defect);
+        if (hardlinks.count > 0)
+            await checkHardlinks(reader, location, hardlinks, defect);
     }
     catch (error) {
         // A damaged TOC is the one defect reported: what was compared against it means nothing.
@@ -88348,13 +94393,14 @@ async function verifyWith(path, reader, expect) {
         throw error;
     }
     finally {
+        hardlinks.close();
         await toc.close();
     }
     if (aligned && !sawToc)
         defect(`the TOC member at ${footer.tocOffset} does not start at a ${TOC_NAME} tar header in the stream`);
     report.tocDigest = facts.tocDigest;
     report.entries = facts.entries;
-    report.lazyPullBytes = (schema.prefetchLandmarkOffset ?? 0) + (blobSize - footer.tocOffset);
+    report.lazyPull = lazyPullOf(blobSize, footer.tocOffset, schema.prefetchLandmarkOffset);
     report.diffId = counter.digest();
     report.uncompressedSize = counter.size;
     if (aligned) {
@@ -88474,19 +94520,20 @@ class MemberStarts {
 /**
  * The TOC's own rules, entry by entry as it streams: types, required fields per type, chunk continuity, payload
  * offsets below the TOC and rising (each payload starts its own member, in stream order; entries sharing a member
- * through `innerOffset` aside). Hardlinks are collected for checkHardlinks.
+ * through `innerOffset` aside). Hardlinks are handed to a HardlinkCheck.
  */
 class SchemaCheck {
     tocOffset;
     defect;
+    hardlinks;
     index = 0;
     file;
     lastOffset;
-    hardlinks = [];
     prefetchLandmarkOffset;
-    constructor(tocOffset, defect) {
+    constructor(tocOffset, defect, hardlinks) {
         this.tocOffset = tocOffset;
         this.defect = defect;
+        this.hardlinks = hardlinks;
     }
     visit(e) {
         const index = this.index;
@@ -88500,7 +94547,7 @@ class SchemaCheck {
         if ((e.type === 'symlink' || e.type === 'hardlink') && !e.linkName)
             this.defect(`${label} (${e.type}) has no linkName`);
         if (e.type === 'hardlink' && e.linkName)
-            this.hardlinks.push({ index, name: e.name, target: cleanPath(e.linkName), linkName: e.linkName });
+            this.hardlinks.add(index, e.name, e.linkName);
         if (this.prefetchLandmarkOffset === undefined && e.name === PREFETCH_LANDMARK)
             this.prefetchLandmarkOffset = e.offset ?? 0;
         if (hasPayload) {
@@ -88543,31 +94590,15 @@ class SchemaCheck {
         this.file = undefined;
     }
 }
-/** Each hardlink's target must be an entry earlier in the TOC: a second pass over the TOC finds where each target first appears. */
+/** Each hardlink's target must be an entry earlier in the TOC (a TOC broken on a further pass is a BrokenToc). */
 async function checkHardlinks(reader, location, hardlinks, defect) {
-    const firstAt = new Map(hardlinks.map((h) => [h.target, Number.POSITIVE_INFINITY]));
-    let index = 0;
     try {
-        const entries = readTocEntries(reader, location);
-        for (let next = await entries.next(); !next.done; next = await entries.next()) {
-            for (const entry of next.value) {
-                if (entry.type !== 'chunk') {
-                    const path = cleanPath(entry.name);
-                    if (firstAt.get(path) === Number.POSITIVE_INFINITY)
-                        firstAt.set(path, index);
-                }
-                index += 1;
-            }
-        }
+        await hardlinks.check(() => readTocEntries(reader, location), defect);
     }
     catch (error) {
         if (error instanceof TocError)
             throw new BrokenToc(error.message);
         throw error;
-    }
-    for (const link of hardlinks) {
-        if (!(firstAt.get(link.target) < link.index))
-            defect(`TOC entry ${JSON.stringify(link.name)}: hardlink target ${JSON.stringify(link.linkName)} is not earlier in the TOC`);
     }
 }
 /** What the TOC says about an entry against what its tar header says; undefined when they agree. */
@@ -88666,7 +94697,7 @@ async function verifyImage(layout, top, options = {}) {
                 defects.push(`index ${descriptor.digest} has media type ${descriptor.mediaType}, not ${MediaType.ociIndex}`);
             const index = await layout.readJson(descriptor.digest, ImageIndex, 'index');
             if (depth > 4)
-                throw new ShipError(`index ${descriptor.digest} nests too deeply`);
+                throw new errors_ShipError(`index ${descriptor.digest} nests too deeply`);
             for (const entry of index.manifests)
                 await visit(entry, depth + 1);
             return;
@@ -88690,7 +94721,7 @@ async function verifyImage(layout, top, options = {}) {
             if (!cached) {
                 onLayer?.(layer.digest);
                 const facts = elsewhere?.get(layer.digest);
-                cached = { report: facts ? checkAgainst(layer, diffId, facts) : await verifyOneLayer(layout, layer, diffId) };
+                cached = { report: facts ? checkAgainst(layer, diffId, facts) : await verifyOneLayer(layout, layer, diffId, options.tempDir) };
                 verified.set(key, cached);
             }
             const { report } = cached;
@@ -88701,7 +94732,7 @@ async function verifyImage(layout, top, options = {}) {
                 digest: layer.digest,
                 tocDigest: report.tocDigest,
                 entries: report.entries,
-                lazyPullBytes: report.lazyPullBytes,
+                lazyPull: report.lazyPull,
                 defects: report.defects,
             });
         }
@@ -88726,9 +94757,9 @@ function checkAgainst(layer, diffId, facts) {
     const size = layer.annotations?.[Annotation.estargzUncompressedSize];
     if (size !== undefined && size !== String(facts.uncompressedSize))
         defects.push(`uncompressed size ${facts.uncompressedSize} does not match the annotation ${size}`);
-    return { defects, tocDigest: facts.tocDigest, entries: facts.entries, ...(facts.lazyPullBytes === undefined ? {} : { lazyPullBytes: facts.lazyPullBytes }) };
+    return { defects, tocDigest: facts.tocDigest, entries: facts.entries, ...(facts.lazyPull === undefined ? {} : { lazyPull: facts.lazyPull }) };
 }
-async function verifyOneLayer(layout, layer, diffId) {
+async function verifyOneLayer(layout, layer, diffId, tempDir) {
     const defects = [];
     if (layer.mediaType !== MediaType.ociLayerGzip)
         defects.push(`media type is ${layer.mediaType}, not ${MediaType.ociLayerGzip}`);
@@ -88741,7 +94772,7 @@ async function verifyOneLayer(layout, layer, diffId) {
         return { defects: [...defects, `the blob's content has digest ${counter.digest()}`] };
     if (counter.size !== layer.size)
         defects.push(`the blob is ${counter.size} bytes, the descriptor says ${layer.size}`);
-    const report = await verifyLayerBlob(layout.blobPath(layer.digest), { annotations: layer.annotations, diffId });
+    const report = await verifyLayerBlob(layout.blobPath(layer.digest), { annotations: layer.annotations, diffId }, { tempDir });
     return { ...report, defects: [...defects, ...report.defects] };
 }
 
@@ -88750,6 +94781,7 @@ async function verifyOneLayer(layout, layer, diffId) {
  * eStargz: converting an image's layers to eStargz (TOC, chunks, prefetch landmarks), reading a layer's TOC by
  * random access, and verifying a converted image. What the rest of src/ uses of estargz/, and only that.
  */
+
 
 
 
@@ -88765,6 +94797,8 @@ async function verifyOneLayer(layout, layer, diffId) {
 const ShipAnnotation = {
     /** The digest of the source layer the layer was converted from. */
     sourceDigest: 'com.meshagent.ship.source-digest',
+    /** The source layer's diff_id (the digest of its uncompressed tar), measured as it was converted. */
+    sourceDiffId: 'com.meshagent.ship.source-diff-id',
     /** The conversion's settings (converter version, level, chunk size, prefetched paths). */
     conversion: 'com.meshagent.ship.conversion',
     /** The layer's diff_id (the digest of the uncompressed blob), for the config of a later ship. */
@@ -88787,7 +94821,7 @@ async function convertImageForShip(source, top, out, options = {}) {
     }
     catch (error) {
         if (error instanceof ConversionSettingError)
-            throw new ShipError(error.message, { input: INPUT_OF[error.setting], ...(error.hint ? { hint: error.hint } : {}), cause: error });
+            throw new errors_ShipError(error.message, { input: INPUT_OF[error.setting], ...(error.hint ? { hint: error.hint } : {}), cause: error });
         throw error;
     }
 }
@@ -88795,8 +94829,8 @@ async function convertImageForShip(source, top, out, options = {}) {
 ;// CONCATENATED MODULE: ./src/pipeline/reuse.ts
 /**
  * Fast re-ships: layers the previous ship converted are reused instead of converted again. Every layer the converter
- * writes carries, on its manifest descriptor, the digest of the source layer it came from, the conversion's settings
- * and its diff_id (`com.meshagent.ship.*`, see annotations.ts). Before converting, the convert stage reads the
+ * writes carries, on its manifest descriptor, the digest and diff_id of the source layer it came from, the
+ * conversion's settings and its own diff_id (`com.meshagent.ship.*`, see annotations.ts). Before converting, the convert stage reads the
  * repository's previous image (the same tag, else the image the service runs now), per platform manifest, and a
  * source layer whose digest and settings match one recorded there is not converted: its eStargz blob is already in
  * the repository, so the push skips it, and the new manifest points at it.
@@ -88810,7 +94844,9 @@ async function convertImageForShip(source, top, out, options = {}) {
  *  - the diff_id annotation must be the previous image's config's diff_id for that layer (the config is read, as it
  *    is small), so a tool that rewrote the layers but kept the annotations is caught; the uncompressed size is taken
  *    from the annotation the previous ship wrote after measuring it. Only holders of a push token for this
- *    repository can write either, and containerd checks the diff_id again when it unpacks the layer.
+ *    repository can write either, and containerd checks the diff_id again when it unpacks the layer;
+ *  - the source diff_id annotation stands for reading the source layer whole: the converter holds it to the diff_id
+ *    the new image's config gives (bytes of the source digest, which it checks, have the diff_id measured then).
  * Nothing here may fail a ship: a previous image that is missing, unreadable or without the annotations, and a layer
  * that does not pass the checks, mean a full conversion of what is concerned, with a line in the log.
  */
@@ -88839,19 +94875,21 @@ function conversionsOf(manifest, diffIds) {
 function conversionOf(layer) {
     const a = layer.annotations ?? {};
     const source = a[ShipAnnotation.sourceDigest];
+    const sourceDiffId = a[ShipAnnotation.sourceDiffId];
     const params = a[ShipAnnotation.conversion];
     const diffId = a[ShipAnnotation.diffId];
     const tocDigest = a[Annotation.stargzTocDigest];
     const uncompressed = a[Annotation.estargzUncompressedSize];
     if (layer.mediaType !== MediaType.ociLayerGzip)
         return undefined;
-    if (!source || !isDigest(source) || !diffId || !isDigest(diffId) || !tocDigest || !isDigest(tocDigest))
+    // A layer converted before the source diff_id was recorded lacks it: it is converted again, once.
+    if (!source || !isDigest(source) || !sourceDiffId || !isDigest(sourceDiffId) || !diffId || !isDigest(diffId) || !tocDigest || !isDigest(tocDigest))
         return undefined;
     if (!params || !/^estargz\/\d+ /.test(params))
         return undefined;
     if (!uncompressed || !/^\d+$/.test(uncompressed) || !Number.isSafeInteger(Number(uncompressed)))
         return undefined;
-    return { source, params, digest: layer.digest, size: layer.size, tocDigest, diffId, uncompressedSize: Number(uncompressed) };
+    return { source, sourceDiffId, params, digest: layer.digest, size: layer.size, tocDigest, diffId, uncompressedSize: Number(uncompressed) };
 }
 /**
  * The layers the repository's previous image holds, ready to be reused; undefined (after a log line saying why)
@@ -88922,10 +94960,10 @@ const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 /** The diff_ids of an image's config, read from the registry and checked against its digest. */
 async function configDiffIds(repo, config) {
     if (config.size > MAX_CONFIG_BYTES)
-        throw new ShipError(`its config is ${config.size} bytes, more than a config can be`);
+        throw new errors_ShipError(`its config is ${config.size} bytes, more than a config can be`);
     const bytes = await repo.readBlobRange(config.digest, 0, config.size);
     if (sha256(bytes) !== config.digest)
-        throw new ShipError(`its config ${push_short(config.digest)} came back with other content`);
+        throw new errors_ShipError(`its config ${push_short(config.digest)} came back with other content`);
     return ImageConfig.parse(JSON.parse(bytes.toString('utf8'))).rootfs.diff_ids;
 }
 /** The previous image's conversions, each checked in the registry the first time it is asked for. */
@@ -88945,16 +94983,16 @@ class RegistryReuse {
         }
     }
     async prepare(sources) {
-        const paths = new Map();
+        const listings = new Map();
         const known = [...new Set(sources)].filter((s) => this.bySource.has(s));
         // The matching conversions first, so a layer that will be reused is checked once, in parallel with the others.
         await forEachLimited(known, 4, async (source) => {
             const conversion = this.bySource.get(source);
             const checked = conversion ? await this.check(conversion) : undefined;
             if (checked)
-                paths.set(source, checked.paths);
+                listings.set(source, checked.listing);
         });
-        return paths;
+        return listings;
     }
     knows(source) {
         return this.bySource.has(source);
@@ -88984,25 +95022,26 @@ class RegistryReuse {
         const { digest, size } = conversion;
         const stored = await this.repo.blobSize(digest);
         if (stored === undefined)
-            throw new ShipError('the repository no longer has the blob');
+            throw new errors_ShipError('the repository no longer has the blob');
         if (stored !== size)
-            throw new ShipError(`the blob is ${stored} bytes, its descriptor says ${size}`);
+            throw new errors_ShipError(`the blob is ${stored} bytes, its descriptor says ${size}`);
         const reader = { size, read: (start, length) => this.repo.readBlobRange(digest, start, length) };
         const blob = await readToc(reader);
         if (blob.tocDigest !== conversion.tocDigest)
-            throw new ShipError(`its TOC digest is ${blob.tocDigest}, the annotation says ${conversion.tocDigest}`);
+            throw new errors_ShipError(`its TOC digest is ${blob.tocDigest}, the annotation says ${conversion.tocDigest}`);
         return {
             reused: {
                 digest,
                 size,
                 tocDigest: blob.tocDigest,
                 diffId: conversion.diffId,
+                sourceDiffId: conversion.sourceDiffId,
                 uncompressedSize: conversion.uncompressedSize,
                 entries: blob.entries,
-                lazyPullBytes: lazyPullBytes(blob),
+                lazyPull: lazyPull(blob),
             },
-            // The TOC is streamed, not kept: a prefetch list reads it again (and checks its digest again) for the paths.
-            paths: () => readTocPaths(reader, blob),
+            // The TOC is streamed, not kept: a prefetch list reads it again (and checks its digest again) for the entries.
+            listing: () => readTocListing(reader, blob),
         };
     }
 }
@@ -89012,6 +95051,7 @@ class RegistryReuse {
 
 /** The platform MeshAgent runs images on. */
 const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' };
+/** The manifest of the image a service runs (and its descriptor), and its config. */
 function readRunnableConfig(layout, top) {
     return readImageConfig(layout, top, RUNTIME_PLATFORM);
 }
@@ -89054,9 +95094,9 @@ async function shippableImage(source, config, workDir, log, options = {}) {
     if (!config.image.estargz) {
         // Shipped as it is: the media types and compressions are checked here, the blobs' digests as the push reads them.
         await checkImageParts(source.layout, source.descriptor);
-        const { manifest } = await readRunnableConfig(source.layout, source.descriptor);
-        const layers = manifest.layers.map((l) => plainLayer(l.digest, l.size));
-        return { layout: source.layout, descriptor: source.descriptor, layers, converted: false };
+        const runnable = await readRunnableConfig(source.layout, source.descriptor);
+        const layers = runnable.manifest.layers.map((l) => plainLayer(l.digest, l.size));
+        return { layout: source.layout, descriptor: source.descriptor, layers, startup: startupOf(source.descriptor, runnable, layers), converted: false };
     }
     const reuse = await options.previous?.();
     const out = await layout_OciLayout.create((0,external_node_path_.join)(workDir, 'estargz'));
@@ -89084,8 +95124,8 @@ async function shippableImage(source, config, workDir, log, options = {}) {
             }
         },
     });
-    for (const path of conversion.missingPrefetch)
-        log(`warning: prefetch ${path}: no layer holds it`);
+    for (const miss of conversion.missingPrefetch)
+        log(`warning: ${describeMiss(miss)}`);
     await out.setRef(conversion.descriptor, 'ship');
     // Reused layers are not in the output layout. Their blobs were checked in the registry (size, TOC digest, and the
     // diff_id against the previous config: see reuse.ts); the verifier checks the new descriptors and config agree.
@@ -89098,24 +95138,25 @@ async function shippableImage(source, config, workDir, log, options = {}) {
         log(`reused ${elsewhere.size} of ${count(all, 'layer')} (converted by the previous ship)`);
     }
     options.signal?.throwIfAborted();
-    const verdict = await verifyImage(out, conversion.descriptor, { elsewhere });
+    const verdict = await verifyImage(out, conversion.descriptor, { elsewhere, tempDir: workDir });
     if (!verdict.ok) {
         const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
-        throw new ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, {
+        throw new errors_ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, {
             hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
         });
     }
     // The verifier read every TOC: what a lazy pull reads before start comes from there, not from another reading.
-    const lazyPull = new Map(verdict.layers.map((l) => [l.digest, l.lazyPullBytes]));
-    const { manifest } = await readRunnableConfig(out, conversion.descriptor);
+    const lazyPulls = new Map(verdict.layers.map((l) => [l.digest, l.lazyPull]));
+    const runnable = await readRunnableConfig(out, conversion.descriptor);
+    const { manifest } = runnable;
     // The converted manifest the runnable image came from: the one with the same layers.
     const converted = conversion.manifests.find((m) => m.layers.length === manifest.layers.length && m.layers.every((l, i) => l.result.digest === manifest.layers[i]?.digest));
     const layers = [];
     for (const [index, descriptor] of manifest.layers.entries()) {
         const origin = converted?.layers[index];
-        const lazy = origin?.reused ? origin.reused.lazyPullBytes : lazyPull.get(descriptor.digest);
+        const lazy = origin?.reused ? origin.reused.lazyPull : lazyPulls.get(descriptor.digest);
         if (lazy === undefined)
-            throw new ShipError(`layer ${descriptor.digest} was not verified`, {
+            throw new errors_ShipError(`layer ${descriptor.digest} was not verified`, {
                 hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
             });
         layers.push({
@@ -89124,24 +95165,36 @@ async function shippableImage(source, config, workDir, log, options = {}) {
             digest: descriptor.digest,
             size: descriptor.size,
             tocDigest: origin?.result.tocDigest ?? null,
-            prefetchFiles: origin?.prioritized.length ?? 0,
-            prefetchBytes: lazy,
+            prefetchFiles: origin?.prefetchFiles ?? 0,
+            prefetchBytes: lazy.bytes,
+            fetchedBeforeStart: lazy.fetched,
             reused: (origin?.reused !== undefined || origin?.result.passedThrough) ?? false,
             conversion: origin?.reused ? 'reused' : origin?.result.passedThrough ? 'kept' : 'converted',
             push: null,
         });
     }
-    return { layout: out, descriptor: conversion.descriptor, layers, converted: true };
+    return { layout: out, descriptor: conversion.descriptor, layers, startup: startupOf(conversion.descriptor, runnable, layers), converted: true };
+}
+/**
+ * The start-up cost of the image a service runs: its documents (the index, when there is one, the manifest and the
+ * config) are fetched whole, and of each layer what the report says a lazy pull fetches before start.
+ */
+function startupOf(top, runnable, layers) {
+    const documents = top.size + (runnable.descriptor.digest === top.digest ? 0 : runnable.descriptor.size) + runnable.manifest.config.size;
+    return {
+        bytesBeforeStart: documents + layers.reduce((sum, l) => sum + l.fetchedBeforeStart, 0),
+        imageBytes: documents + layers.reduce((sum, l) => sum + l.size, 0),
+        prefetchedFiles: layers.reduce((sum, l) => sum + l.prefetchFiles, 0),
+    };
 }
 function describeConversion(image) {
     if (!image.converted)
         return `${count(image.layers.length, 'layer')} kept as they are (estargz: false)`;
-    const total = image.layers.reduce((sum, l) => sum + l.size, 0);
-    const lazy = image.layers.reduce((sum, l) => sum + l.prefetchBytes, 0);
+    const { bytesBeforeStart, imageBytes } = image.startup;
     const kept = image.layers.filter((l) => l.conversion === 'kept').length;
     const reused = image.layers.filter((l) => l.conversion === 'reused').length;
     const notes = [...(reused ? [`${reused} reused from the previous ship`] : []), ...(kept ? [`${kept} already eStargz`] : [])];
-    return `${count(image.layers.length, 'layer')} as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
+    return `${count(image.layers.length, 'layer')} as eStargz (${bytes(imageBytes)}; a lazy pull fetches ${bytes(bytesBeforeStart)} before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
 }
 function plainLayer(digest, size) {
     return {
@@ -89152,6 +95205,7 @@ function plainLayer(digest, size) {
         tocDigest: null,
         prefetchFiles: 0,
         prefetchBytes: size,
+        fetchedBeforeStart: size,
         reused: true,
         conversion: 'as-is',
         push: null,
@@ -89182,7 +95236,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM'];
 /** How long a forced run has to report once a deploy it waited for has settled. */
 const REPORT_MS = 1_000;
 /** The reason of an aborted run: which signal stopped it. */
-class Stopped extends ShipError {
+class Stopped extends errors_ShipError {
     signalName;
     constructor(signalName) {
         super(`stopped by ${signalName}`, { hint: 'the run was cancelled: nothing after this stage ran, and its temporary files were removed; run again to ship' });
@@ -89292,9 +95346,46 @@ class RunStop {
     }
 }
 
+;// CONCATENATED MODULE: ./src/meshagent/existing-service.ts
+/**
+ * The room's existing service of a name, read as the CLI finds it and as a spec that can be sent back whole.
+ */
+
+
+/** The room's service of this name, as the CLI finds it (the list, exact metadata.name), read as a full spec. */
+async function findExistingService(client, room, name) {
+    const record = (await client.listServices(room, 'high')).find((service) => service.metadata.name === name);
+    return record === undefined ? undefined : existingSpec(record, name);
+}
+/**
+ * An existing service as a spec that can be sent back. A field this version does not know would be lost by the
+ * update, so such a service is left alone with an error rather than silently changed.
+ */
+function existingSpec(record, name) {
+    const parsed = ServiceSpec.safeParse(record);
+    if (parsed.success)
+        return parsed.data;
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(spec)'))].join(', ');
+    throw new errors_ShipError(`existing service ${name} has a spec meshagent-ship cannot update without losing parts of it (${fields}); it was left unchanged`, {
+        hint: 'update meshagent-ship, or deploy this service with the MeshAgent CLI',
+    });
+}
+function requireId(existing, name) {
+    if (!existing.id)
+        throw new errors_ShipError(`existing service ${name} is missing an id`, {
+            hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`',
+        });
+    return existing.id;
+}
+
 ;// CONCATENATED MODULE: ./src/meshagent/service-annotations.ts
 const SERVICE_ID_ANNOTATION = 'meshagent.service.id';
 const VALIDATION_METHOD_ANNOTATION = 'meshagent.request.validation.method';
+/**
+ * Set on a service this tool created and then stopped (`enabled: false`) because its first rollout failed: the next
+ * deploy enables it again. A service disabled by anyone else stays disabled, as the CLI leaves it.
+ */
+const STOPPED_BY_ROLLBACK_ANNOTATION = 'com.meshagent.ship.stopped-by-rollback';
 /** `cookie` sets cookie validation; `none` removes any; `default` removes a cookie value (the CLI's rule). */
 function withValidationMode(annotations, mode) {
     const result = { ...annotations };
@@ -89305,6 +95396,157 @@ function withValidationMode(annotations, mode) {
     else if (result[VALIDATION_METHOD_ANNOTATION] === 'cookie')
         delete result[VALIDATION_METHOD_ANNOTATION];
     return result;
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/deploy-undo.ts
+/**
+ * What takes each write of a deploy back: the service's previous spec put back, a service or route the deploy
+ * created deleted, a route update undone; and the rules for recording an undo, also for a write whose answer was
+ * lost. A step leaves alone what another deploy changed meanwhile: taking this one back must not undo that one.
+ */
+
+
+
+
+
+/** Runs a write and records its undo: when it worked, and when it failed in a way that may have been applied. */
+async function written(write, undo, step) {
+    const value = await unsure(write, undo, step);
+    undo.add(step);
+    return value;
+}
+/** Runs a write; when it fails in a way that may have been applied, records its undo before passing the error on. */
+async function unsure(write, undo, step) {
+    try {
+        return await write();
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            undo.add(step);
+        throw error;
+    }
+}
+/**
+ * An answer that says the write was not done: a 4xx, or 503 (RFC 9110 15.6.4: the server cannot handle the
+ * request now). Any other 5xx, a timeout or a lost answer says nothing either way: a gateway may have passed the
+ * write on. Our own refusal (a ShipError that is no HTTP failure, such as a domain found taken) sent no write.
+ */
+function isRefusal(error) {
+    if (!(error instanceof HttpError))
+        return error instanceof errors_ShipError;
+    if (error.status === undefined)
+        return false;
+    return (error.status >= 400 && error.status < 500) || error.status === 503;
+}
+function restoreService(at, id, previous) {
+    const { client, room } = at;
+    const name = previous.metadata.name;
+    const image = shippedImage(previous);
+    return {
+        effect: 'restored',
+        target: 'service',
+        undone: `service ${name} was restored to the spec it had before`,
+        leftover: {
+            what: `service ${name} (${id}) may run the new spec without the rest of the deploy`,
+            fix: `ship again once the API answers (a ship that completes writes the service and its route together)${image ? `, or ship the image it ran before (image: ${shown(image)}) to go back` : ''}`,
+        },
+        run: async () => {
+            const moved = await changedByAnother(at, name);
+            if (moved)
+                return moved;
+            await client.updateService(room, id, previous);
+        },
+    };
+}
+function removeCreatedService(at, id) {
+    const { client, room, serviceName: name } = at;
+    return {
+        effect: 'removed',
+        target: 'service',
+        undone: `service ${name}, created by this deploy, was deleted`,
+        leftover: {
+            what: `service ${name} (${id}), created by this deploy, is still in room ${room}`,
+            fix: `ship again once the API answers to complete it, or delete service ${name} from room ${room}`,
+        },
+        run: async () => {
+            const moved = await changedByAnother(at, name);
+            if (moved)
+                return moved;
+            await client.deleteService(room, id, name);
+        },
+    };
+}
+/**
+ * Why a service must be left as it is now: another deploy wrote it after this one (it no longer runs this deploy's
+ * image) or deleted it. Taking this deploy back then would undo the other one, which succeeded.
+ */
+async function changedByAnother(at, name) {
+    const now = await findExistingService(at.client, at.room, name);
+    if (!now)
+        return `service ${name} was left as it is: it was deleted meanwhile`;
+    if (!runsImage(now, at.imageRef))
+        return `service ${name} was left as it is: another deploy changed it meanwhile (it runs ${shippedImage(now) ?? 'no image'})`;
+    return undefined;
+}
+/** A create whose answer was lost: the service is deleted if it is there and runs this deploy's image. */
+function removeUnsureCreate(at) {
+    const { client, room, serviceName } = at;
+    return {
+        effect: 'removed',
+        target: 'service',
+        undone: `service ${serviceName}, which this deploy may have created, is not in room ${room} (deleted if it was)`,
+        leftover: {
+            what: `service ${serviceName} may have been created in room ${room}`,
+            fix: `ship again once the API answers to complete it, or delete service ${serviceName} from room ${room} if it is there`,
+        },
+        run: async () => {
+            const found = await findExistingService(client, room, serviceName);
+            if (found?.id && runsImage(found, at.imageRef))
+                await client.deleteService(room, found.id, serviceName);
+        },
+    };
+}
+/** A route update whose answer may have been lost: the route is put back as it was, if it is still this service's. */
+function restoreRoute(client, previous, serviceName) {
+    const domain = previous.domain;
+    return {
+        effect: 'restored',
+        target: 'route',
+        undone: `route ${domain} was restored to the spec it had before`,
+        leftover: {
+            what: `route ${domain} may point at a port the restored service ${serviceName} does not publish`,
+            fix: `ship again once the API answers, which routes the domain to the service's port`,
+        },
+        run: async () => {
+            const now = await client.getRoute(domain);
+            if (!now)
+                return `route ${domain} was left as it is: it was deleted meanwhile`;
+            const owner = now.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
+            if (owner !== undefined && owner !== serviceName)
+                return `route ${domain} was left as it is: service ${owner} took it meanwhile`;
+            await client.updateRoute(previous);
+        },
+    };
+}
+function removeClaimedRoute(client, domain, serviceName) {
+    return {
+        effect: 'removed',
+        target: 'route',
+        undone: `route ${domain}, created by this deploy, was deleted`,
+        leftover: {
+            what: `route ${domain}, created by this deploy, is still there`,
+            fix: `nothing is broken by it (a later ship of service ${serviceName} uses it); to free the domain, delete it ('meshagent route delete ${domain}')`,
+        },
+        run: async () => {
+            const now = await client.getRoute(domain);
+            if (!now)
+                return `route ${domain} is not there (it was not created, or was deleted meanwhile)`;
+            const owner = now.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
+            if (owner !== serviceName)
+                return `route ${domain} was left as it is: it is not this deploy's (it routes to ${owner ?? 'no service'})`;
+            await client.deleteRoute(domain);
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/meshagent/route.ts
@@ -89352,7 +95594,7 @@ function decideRoute(current, request) {
         return { kind: 'create', request, spec: desired };
     checkRouteOwner(current, request);
     const annotations = { ...current.spec.metadata.annotations, [SERVICE_ID_ANNOTATION]: request.serviceName };
-    if (pathKey(current.spec.paths) === pathKey(desired.paths ?? []) && sameAnnotations(current.spec.metadata.annotations, annotations)) {
+    if (route_pathKey(current.spec.paths) === route_pathKey(desired.paths ?? []) && sameAnnotations(current.spec.metadata.annotations, annotations)) {
         return { kind: 'unchanged', request };
     }
     // The CLI sends its own route spec with the merged annotations, not the stored one patched.
@@ -89376,7 +95618,7 @@ async function claimRoute(client, plan) {
     }
     const current = await client.getRoute(domain);
     if (!current)
-        throw new ShipError(`route ${domain} was taken and then removed while deploying`, { input: 'domain', hint: 'retry the deploy' });
+        throw new errors_ShipError(`route ${domain} was taken and then removed while deploying`, { input: 'domain', hint: 'retry the deploy' });
     return { created: false, plan: decideRoute(current, plan.request) };
 }
 /** The write left after the claim: the update of a route this service already had, or nothing. */
@@ -89418,14 +95660,14 @@ function checkRouteOwner(route, request) {
     const remove = `remove the route first ('meshagent route delete ${domain}')`;
     if (!backend.room || backend.room.name !== room) {
         const target = backend.room ? `room ${backend.room.name}` : `agent ${backend.agent?.name ?? ''}`;
-        throw new ShipError(`domain ${domain} already routes to ${target}. Refusing to change it to room ${room}.`, {
+        throw new errors_ShipError(`domain ${domain} already routes to ${target}. Refusing to change it to room ${room}.`, {
             input: 'domain',
             hint: `choose another domain, or ${remove}`,
         });
     }
     const owner = route.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
     if (owner !== undefined && owner !== serviceName) {
-        throw new ShipError(`domain ${domain} already routes to service ${owner} in room ${room}. Refusing to change it to service ${serviceName}.`, {
+        throw new errors_ShipError(`domain ${domain} already routes to service ${owner} in room ${room}. Refusing to change it to service ${serviceName}.`, {
             input: 'domain',
             hint: `choose another domain, deploy as service ${owner} (service-name), or ${remove}`,
         });
@@ -89435,7 +95677,7 @@ function checkRouteOwner(route, request) {
  * Paths compared as the CLI compares them: each path's `path` and its target port as text, nothing else
  * (`_route_paths_match`, cli image.py:3354-3360). A route the CLI finds configured is left alone here too.
  */
-function pathKey(paths) {
+function route_pathKey(paths) {
     // Python's str(None) for a path without a port.
     return JSON.stringify(paths.map((p) => [p.path ?? '/', p.targetPort === undefined || p.targetPort === null ? 'None' : String(p.targetPort)]));
 }
@@ -89506,7 +95748,7 @@ function exposedTcpPorts(image) {
     }
     if (ports.some((num) => RESERVED_ROOM_SERVICE_PORTS.includes(num))) {
         const what = image.built ? 'packed Dockerfile' : `image ${image.ref}`;
-        throw new ShipError(`${what} exposed a reserved MeshAgent room infrastructure port; reserved ports: ${reservedList}`, {
+        throw new errors_ShipError(`${what} exposed a reserved MeshAgent room infrastructure port; reserved ports: ${reservedList}`, {
             hint: 'let the service listen on another port and EXPOSE that one, or set the ports input',
         });
     }
@@ -89539,7 +95781,7 @@ function buildPorts(name, image, options, existing) {
     return ports.map((port) => {
         if (typeof port.num === 'number' && RESERVED_ROOM_SERVICE_PORTS.includes(port.num)) {
             const source = options.ports !== undefined ? 'ports' : existing ? `existing service ${name}` : 'the inferred service configuration';
-            throw new ShipError(`${source} uses reserved MeshAgent room infrastructure port ${port.num}; reserved ports: ${reservedList}`, {
+            throw new errors_ShipError(`${source} uses reserved MeshAgent room infrastructure port ${port.num}; reserved ports: ${reservedList}`, {
                 input: 'ports',
                 hint: 'set the ports input to the port the service listens on',
             });
@@ -89571,7 +95813,7 @@ function routeTargetPort(ports, extraPorts = []) {
     if (published.length === 1 && only && typeof only.num === 'number')
         return only.num;
     const which = published.length === 0 ? 'the service has none' : 'the service has multiple published ports';
-    throw new ShipError(`domain requires exactly one published service port; ${which}`, {
+    throw new errors_ShipError(`domain requires exactly one published service port; ${which}`, {
         input: 'domain',
         hint: published.length === 0 ? 'EXPOSE the port the service listens on, or set the ports input' : 'list the one port to route in the ports input',
     });
@@ -89596,9 +95838,9 @@ function buildContainer(name, image, options, existing) {
     const runAs = options.runAs !== undefined ? { email: options.runAs.trim().toLowerCase(), scopes: [...DEFAULT_RUN_AS_SCOPES] } : (existing?.run_as ?? undefined);
     if (options.runAs !== undefined) {
         if (runAs?.email === '')
-            throw new ShipError('run-as cannot be empty', { input: 'run-as', hint: 'set run-as to a service account email' });
+            throw new errors_ShipError('run-as cannot be empty', { input: 'run-as', hint: 'set run-as to a service account email' });
         if (!runAs?.email.includes('@'))
-            throw new ShipError('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
+            throw new errors_ShipError('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
     }
     const environment = buildEnvironment(name, options, image.runtime?.env ?? []);
     // The checks and the secret scopes apply to the env the service will run with, new or kept.
@@ -89635,7 +95877,7 @@ function unique(values) {
 function buildEnvironment(name, options, defaults) {
     const identityOverride = options.identity?.trim();
     if (identityOverride === '') {
-        throw new ShipError('identity cannot be empty', { input: 'identity', hint: 'remove identity to use the service name, or name an agent identity' });
+        throw new errors_ShipError('identity cannot be empty', { input: 'identity', hint: 'remove identity to use the service name, or name an agent identity' });
     }
     const identity = identityOverride ?? name;
     const byName = new Map();
@@ -89660,11 +95902,11 @@ function checkEnvironment(environment, runAs) {
     for (const entry of environment ?? []) {
         const tokenIdentity = entry.token?.identity.trim() ?? '';
         if (tokenIdentity.includes('@')) {
-            throw new ShipError(`environment variable '${entry.name}' uses token identity '${tokenIdentity}', but service environment tokens must use an agent identity`, { input: 'identity', hint: 'use an agent name without @ as identity' });
+            throw new errors_ShipError(`environment variable '${entry.name}' uses token identity '${tokenIdentity}', but service environment tokens must use an agent identity`, { input: 'identity', hint: 'use an agent name without @ as identity' });
         }
     }
     if (environment?.some((entry) => entry.secret) && !runAs) {
-        throw new ShipError('run-as is required when using SecretValue environment variables', {
+        throw new errors_ShipError('run-as is required when using SecretValue environment variables', {
             input: 'run-as',
             hint: 'set run-as to the service account that owns the secrets',
         });
@@ -89720,7 +95962,7 @@ function withRuntimeMount(image, storage) {
         return storage ?? {};
     const path = runtime.mountPath;
     const what = image.built ? 'packed Dockerfile' : `image ${image.ref}`;
-    const refuse = (kind, input) => new ShipError(`${what} runtime injection requires ${path} to be free of ${kind}`, {
+    const refuse = (kind, input) => new errors_ShipError(`${what} runtime injection requires ${path} to be free of ${kind}`, {
         input,
         hint: `the ${runtime.name} runtime mounts the image at ${path}: mount the other one elsewhere`,
     });
@@ -89773,7 +96015,7 @@ function checkVolumesMounted(image, storage) {
         return;
     const one = missing.length === 1;
     const what = image.built ? 'packed Dockerfile final stage' : `image ${image.ref}`;
-    throw new ShipError(`${what} declares VOLUME path${one ? '' : 's'} ${missing.join(', ')}, but the deployed service does not mount ${one ? 'it' : 'them'}.`, {
+    throw new errors_ShipError(`${what} declares VOLUME path${one ? '' : 's'} ${missing.join(', ')}, but the deployed service does not mount ${one ? 'it' : 'them'}.`, {
         input: 'empty-dir-mounts',
         hint: `add a matching mount for each Dockerfile volume path, for example:\n  empty-dir-mounts: ${first}\n  room-mounts: .:${first}\n  image-mounts: some/image:tag=${first}:rw`,
     });
@@ -89794,12 +96036,15 @@ function checkVolumesMounted(image, storage) {
 function buildServiceSpec(request) {
     const { serviceName: name, image, options, existing } = request;
     if (existing?.external) {
-        throw new ShipError(`existing service ${name} is external and cannot be replaced with a container deployment`, {
+        throw new errors_ShipError(`existing service ${name} is external and cannot be replaced with a container deployment`, {
             hint: `choose another service-name, or remove the external service ${name} from the room first`,
         });
     }
     const annotations = withValidationMode({ ...(existing?.metadata.annotations ?? {}) }, options.validationMode);
     annotations[SERVICE_ID_ANNOTATION] = name;
+    // A service a failed first rollout left stopped is started again; one disabled otherwise stays as it is.
+    const restart = annotations[STOPPED_BY_ROLLBACK_ANNOTATION] !== undefined;
+    delete annotations[STOPPED_BY_ROLLBACK_ANNOTATION];
     const container = buildContainer(name, image, options, existing?.container ?? undefined);
     const ports = buildPorts(name, image, options, existing);
     checkVolumesMounted(image, container.storage ?? undefined);
@@ -89807,6 +96052,7 @@ function buildServiceSpec(request) {
     const base = existing ? { ...existing, external: null } : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
     const spec = {
         ...base,
+        ...(restart ? { enabled: true } : {}),
         metadata: { ...base.metadata, name, annotations },
         ports,
         container,
@@ -89876,7 +96122,7 @@ class UndoLog {
 
 
 /** A deploy that failed after it had written something, and what became of those writes. */
-class DeployRolledBack extends ShipError {
+class DeployRolledBack extends errors_ShipError {
     report;
     constructor(message, hint, cause, 
     /** What the run did to the service, and what taking it back achieved. */
@@ -89899,6 +96145,9 @@ async function deployService(request) {
     if (domain)
         await warnUnresolvedExtraPorts(client, room, built.spec, extraPorts, log);
     throwIfStopped(signal);
+    await request.beforeWrite?.({ roomExists, existing });
+    throwIfStopped(signal);
+    const at = { client, room, serviceName, imageRef: request.image.ref };
     // 2. Write, each write with the one that takes it back.
     const undo = new UndoLog();
     const done = {};
@@ -89919,7 +96168,7 @@ async function deployService(request) {
             route = claim.created ? undefined : claim.plan;
         }
         throwIfStopped(signal);
-        const wrote = await writeService(request, existing, built, undo);
+        const wrote = await writeService(request, at, existing, built, undo);
         done.serviceId = wrote.serviceId;
         done.created = wrote.created;
         built = wrote.built;
@@ -89944,6 +96193,8 @@ async function deployService(request) {
             routeAction,
             domainSource: domain?.source,
             spec: built.spec,
+            previous: wrote.previous,
+            undo,
         };
     }
     catch (error) {
@@ -89960,7 +96211,7 @@ async function checkRoom(client, room, createRoom) {
     if (await client.getRoom(room))
         return true;
     if (!createRoom) {
-        throw new ShipError(`Room does not exist: ${room}`, {
+        throw new errors_ShipError(`Room does not exist: ${room}`, {
             input: 'room',
             hint: `Create it first with 'meshagent rooms create ${room} --if-not-exists', or set create-room: true, then retry deploy.`,
         });
@@ -89973,49 +96224,22 @@ async function createRoom(client, room, log) {
     log(`Created room ${room}`);
     return true;
 }
-// ---------------------------------------------------------------------------------------------------------------
-// Service
-/** The room's service of this name, as the CLI finds it (the list, exact metadata.name), read as a full spec. */
-async function findExistingService(client, room, name) {
-    const record = (await client.listServices(room, 'high')).find((service) => service.metadata.name === name);
-    return record === undefined ? undefined : existingSpec(record, name);
-}
-/**
- * An existing service as a spec that can be sent back. A field this version does not know would be lost by the
- * update, so such a service is left alone with an error rather than silently changed.
- */
-function existingSpec(record, name) {
-    const parsed = ServiceSpec.safeParse(record);
-    if (parsed.success)
-        return parsed.data;
-    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(spec)'))].join(', ');
-    throw new ShipError(`existing service ${name} has a spec meshagent-ship cannot update without losing parts of it (${fields}); it was left unchanged`, {
-        hint: 'update meshagent-ship, or deploy this service with the MeshAgent CLI',
-    });
-}
-function requireId(existing, name) {
-    if (!existing.id)
-        throw new ShipError(`existing service ${name} is missing an id`, {
-            hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`',
-        });
-    return existing.id;
-}
 /**
  * Creates or updates the service and records how to take that back. A write that fails without a refusal (a
  * broken connection, a timeout, a 5xx) may still have been applied, so its undo is recorded too; a refusal (4xx)
  * changed nothing.
  */
-async function writeService(request, existing, built, undo) {
+async function writeService(request, at, existing, built, undo) {
     const { client, room, serviceName, log = () => { } } = request;
     if (existing) {
         const serviceId = requireId(existing, serviceName);
-        await written(() => client.updateService(room, serviceId, built.spec), undo, restoreService(request, serviceId, existing));
+        await written(() => client.updateService(room, serviceId, built.spec), undo, restoreService(at, serviceId, existing));
         log(`Updated service ${serviceName} (${serviceId}) in room ${room}`);
-        return { serviceId, created: false, built };
+        return { serviceId, created: false, built, previous: existing };
     }
     let serviceId;
     try {
-        serviceId = await unsure(() => client.createService(room, built.spec), undo, removeUnsureCreate(request));
+        serviceId = await unsure(() => client.createService(room, built.spec), undo, removeUnsureCreate(at));
     }
     catch (error) {
         if (!isStatus(error, 409))
@@ -90027,116 +96251,19 @@ async function writeService(request, existing, built, undo) {
             throw error;
         const racedId = requireId(raced, serviceName);
         if (runsImage(raced, request.image.ref)) {
-            undo.add(removeCreatedService(request, racedId));
+            undo.add(removeCreatedService(at, racedId));
             log(`Created service ${serviceName} (${racedId}) in room ${room}`);
-            return { serviceId: racedId, created: true, built };
+            return { serviceId: racedId, created: true, built, previous: undefined };
         }
         // Merge into the winner, as an update would.
         const merged = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing: raced });
-        await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(request, racedId, raced));
+        await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(at, racedId, raced));
         log(`Service ${serviceName} appeared while deploying; updated it (${racedId}) in room ${room}`);
-        return { serviceId: racedId, created: false, built: merged };
+        return { serviceId: racedId, created: false, built: merged, previous: raced };
     }
-    undo.add(removeCreatedService(request, serviceId));
+    undo.add(removeCreatedService(at, serviceId));
     log(`Created service ${serviceName} (${serviceId}) in room ${room}`);
-    return { serviceId, created: true, built };
-}
-/** Runs a write and records its undo: when it worked, and when it failed in a way that may have been applied. */
-async function written(write, undo, step) {
-    const value = await unsure(write, undo, step);
-    undo.add(step);
-    return value;
-}
-/** Runs a write; when it fails in a way that may have been applied, records its undo before passing the error on. */
-async function unsure(write, undo, step) {
-    try {
-        return await write();
-    }
-    catch (error) {
-        if (!isRefusal(error))
-            undo.add(step);
-        throw error;
-    }
-}
-/**
- * An answer that says the write was not done: a 4xx, or 503 (RFC 9110 15.6.4: the server cannot handle the
- * request now). Any other 5xx, a timeout or a lost answer says nothing either way: a gateway may have passed the
- * write on. Our own refusal (a ShipError that is no HTTP failure, such as a domain found taken) sent no write.
- */
-function isRefusal(error) {
-    if (!(error instanceof HttpError))
-        return error instanceof ShipError;
-    if (error.status === undefined)
-        return false;
-    return (error.status >= 400 && error.status < 500) || error.status === 503;
-}
-function restoreService(request, id, previous) {
-    const { client, room } = request;
-    const name = previous.metadata.name;
-    const image = previous.container?.image;
-    return {
-        effect: 'restored',
-        target: 'service',
-        undone: `service ${name} was restored to the spec it had before`,
-        leftover: {
-            what: `service ${name} (${id}) may run the new spec without the rest of the deploy`,
-            fix: `ship again once the API answers (a ship that completes writes the service and its route together)${image ? `, or ship the image it ran before (image: ${shown(image)}) to go back` : ''}`,
-        },
-        run: async () => {
-            const moved = await changedByAnother(request, name);
-            if (moved)
-                return moved;
-            await client.updateService(room, id, previous);
-        },
-    };
-}
-function removeCreatedService(request, id) {
-    const { client, room, serviceName: name } = request;
-    return {
-        effect: 'removed',
-        target: 'service',
-        undone: `service ${name}, created by this deploy, was deleted`,
-        leftover: {
-            what: `service ${name} (${id}), created by this deploy, is still in room ${room}`,
-            fix: `ship again once the API answers to complete it, or delete service ${name} from room ${room}`,
-        },
-        run: async () => {
-            const moved = await changedByAnother(request, name);
-            if (moved)
-                return moved;
-            await client.deleteService(room, id, name);
-        },
-    };
-}
-/**
- * Why a service must be left as it is now: another deploy wrote it after this one (it no longer runs this deploy's
- * image) or deleted it. Taking this deploy back then would undo the other one, which succeeded.
- */
-async function changedByAnother(request, name) {
-    const now = await findExistingService(request.client, request.room, name);
-    if (!now)
-        return `service ${name} was left as it is: it was deleted meanwhile`;
-    if (!runsImage(now, request.image.ref))
-        return `service ${name} was left as it is: another deploy changed it meanwhile (it runs ${shippedImage(now) ?? 'no image'})`;
-    return undefined;
-}
-/** A create whose answer was lost: the service is deleted if it is there and runs this deploy's image. */
-function removeUnsureCreate(request) {
-    const { client, room, serviceName } = request;
-    return {
-        effect: 'removed',
-        target: 'service',
-        undone: `service ${serviceName}, which this deploy may have created, is not in room ${room} (deleted if it was)`,
-        leftover: {
-            what: `service ${serviceName} may have been created in room ${room}`,
-            fix: `ship again once the API answers to complete it, or delete service ${serviceName} from room ${room} if it is there`,
-        },
-        run: async () => {
-            const found = await findExistingService(client, room, serviceName);
-            if (found?.id && runsImage(found, request.image.ref))
-                await client.deleteService(room, found.id, serviceName);
-        },
-    };
+    return { serviceId, created: true, built, previous: undefined };
 }
 /**
  * The domain to route: the domain input; else, on a re-deploy, the room route carrying this service's id, as the
@@ -90167,53 +96294,11 @@ function reusableRoutePort(request, spec) {
         return undefined;
     }
 }
-/** A route update whose answer may have been lost: the route is put back as it was, if it is still this service's. */
-function restoreRoute(client, previous, serviceName) {
-    const domain = previous.domain;
-    return {
-        effect: 'restored',
-        target: 'route',
-        undone: `route ${domain} was restored to the spec it had before`,
-        leftover: {
-            what: `route ${domain} may point at a port the restored service ${serviceName} does not publish`,
-            fix: `ship again once the API answers, which routes the domain to the service's port`,
-        },
-        run: async () => {
-            const now = await client.getRoute(domain);
-            if (!now)
-                return `route ${domain} was left as it is: it was deleted meanwhile`;
-            const owner = now.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
-            if (owner !== undefined && owner !== serviceName)
-                return `route ${domain} was left as it is: service ${owner} took it meanwhile`;
-            await client.updateRoute(previous);
-        },
-    };
-}
-function removeClaimedRoute(client, domain, serviceName) {
-    return {
-        effect: 'removed',
-        target: 'route',
-        undone: `route ${domain}, created by this deploy, was deleted`,
-        leftover: {
-            what: `route ${domain}, created by this deploy, is still there`,
-            fix: `nothing is broken by it (a later ship of service ${serviceName} uses it); to free the domain, delete it ('meshagent route delete ${domain}')`,
-        },
-        run: async () => {
-            const now = await client.getRoute(domain);
-            if (!now)
-                return `route ${domain} is not there (it was not created, or was deleted meanwhile)`;
-            const owner = now.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
-            if (owner !== serviceName)
-                return `route ${domain} was left as it is: it is not this deploy's (it routes to ${owner ?? 'no service'})`;
-            await client.deleteRoute(domain);
-        },
-    };
-}
 // ---------------------------------------------------------------------------------------------------------------
 // Taking back
 /** The error of a deploy that was taken back: why it failed, then what was taken back, or what is left and what to do. */
 function rolledBack(cause, report, service) {
-    const why = cause instanceof ShipError ? cause.message : errors_formatError(cause);
+    const why = cause instanceof errors_ShipError ? cause.message : errors_formatError(cause);
     const undone = report.undone.length > 0 ? `; rolled back: ${report.undone.join('; ')}` : '';
     const effects = report.undone.length > 0 ? report.effects : [];
     const summary = { id: service.serviceId, name: service.serviceName, created: service.created };
@@ -90222,10 +96307,10 @@ function rolledBack(cause, report, service) {
         const service = effects.filter((e) => e.target === 'service');
         const spoken = service.length > 0 ? service : effects;
         const rollback = spoken.some((e) => e.effect === 'restored') ? 'restored' : 'removed';
-        const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof ShipError && cause.hint ? cause.hint : 'ship again once the cause is fixed';
+        const next = cause instanceof Stopped ? 'ship again to deploy' : cause instanceof errors_ShipError && cause.hint ? cause.hint : 'ship again once the cause is fixed';
         return new DeployRolledBack(`${why}${undone}`, `nothing this deploy wrote is left; ${next}`, cause, { ...summary, rollback });
     }
-    const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof ShipError ? error.message : errors_formatError(error)})`);
+    const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof errors_ShipError ? error.message : errors_formatError(error)})`);
     return new DeployRolledBack(`${why}; ROLLBACK FAILED, the deploy is left half-done: ${left.join('; ')}${undone}`, `put it right by hand: ${report.failed.map(({ step }) => step.leftover.fix).join('; ')}`, cause, { ...summary, rollback: 'failed' });
 }
 
@@ -90409,6 +96494,755 @@ function imageFacts(ref, tag, config, built, env) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/room/errors.ts
+/**
+ * The one error of the room client, classified as the HTTP client classifies its failures: a connection that broke,
+ * never came up or timed out, and a handshake answered 429 or 5xx, are worth another connection; a refused token
+ * (401), a key without access (403), a room that does not exist (404) and a tool's own error answer are not.
+ */
+
+class RoomError extends errors_ShipError {
+    /** Whether a new connection may well succeed where this one failed. */
+    retryable;
+    /** A short reason for the retry record and the log, e.g. "connection closed (1006)". */
+    reason;
+    /** The handshake's HTTP status, when the websocket was refused. */
+    status;
+    /** The room's error code, when a tool answered with an error. */
+    code;
+    constructor(message, options) {
+        super(message, { ...(options.hint ? { hint: options.hint } : {}), cause: options.cause });
+        this.retryable = options.retryable;
+        this.reason = options.reason ?? message;
+        this.status = options.status;
+        this.code = options.code;
+    }
+}
+/** The refusal of a websocket handshake, classified by its status. */
+function handshakeError(room, status, serverMessage) {
+    const said = serverMessage ? `: ${serverMessage}` : '';
+    const retryable = status === 429 || status >= 500;
+    const hints = {
+        401: 'the room did not accept the participant token from POST .../connect; check the API key',
+        403: 'the API key may not join this room: use a key of the project with room access, or set wait: false',
+        404: `create it first with 'meshagent rooms create ${room} --if-not-exists', or set create-room: true`,
+    };
+    const hint = hints[status] ?? (retryable ? 'the room had trouble: run again later' : undefined);
+    return new RoomError(`the room ${room} refused the connection with ${status}${said}`, {
+        retryable,
+        reason: `websocket handshake answered ${status}`,
+        status,
+        ...(hint ? { hint } : {}),
+    });
+}
+
+;// CONCATENATED MODULE: ./src/pause.ts
+/** Waits `ms`, or less when `signal` aborts; the abort listener never outlives the wait. */
+function pause(ms, signal) {
+    return new Promise((resolve) => {
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
+
+// EXTERNAL MODULE: ./node_modules/ws/lib/stream.js
+var stream = __nccwpck_require__(6412);
+// EXTERNAL MODULE: ./node_modules/ws/lib/extension.js
+var extension = __nccwpck_require__(1335);
+// EXTERNAL MODULE: ./node_modules/ws/lib/permessage-deflate.js
+var permessage_deflate = __nccwpck_require__(4376);
+// EXTERNAL MODULE: ./node_modules/ws/lib/receiver.js
+var receiver = __nccwpck_require__(893);
+// EXTERNAL MODULE: ./node_modules/ws/lib/sender.js
+var sender = __nccwpck_require__(7389);
+// EXTERNAL MODULE: ./node_modules/ws/lib/subprotocol.js
+var subprotocol = __nccwpck_require__(3332);
+// EXTERNAL MODULE: ./node_modules/ws/lib/websocket.js
+var websocket = __nccwpck_require__(6681);
+// EXTERNAL MODULE: ./node_modules/ws/lib/websocket-server.js
+var websocket_server = __nccwpck_require__(129);
+;// CONCATENATED MODULE: ./node_modules/ws/wrapper.mjs
+
+
+
+
+
+
+
+
+
+
+
+/* harmony default export */ const wrapper = (websocket);
+
+;// CONCATENATED MODULE: ./src/room/content.ts
+/**
+ * What a room message's data holds: an 8-byte big-endian length, that many bytes of a JSON header, then a binary
+ * payload. Tool arguments, answers and stream chunks are "content": a header whose `type` says what it is (json,
+ * empty, error, control, binary, text, ...) and, for binary content, the payload.
+ */
+/** Data that is not a packed header and payload. */
+class ContentError extends Error {
+}
+function pack(header, payload = new Uint8Array(0)) {
+    const json = Buffer.from(JSON.stringify(header), 'utf8');
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64BE(BigInt(json.length));
+    return Buffer.concat([length, json, payload]);
+}
+function unpack(data) {
+    if (data.length < 8)
+        throw new ContentError('a message is shorter than its header length');
+    const length = data.readBigUInt64BE(0);
+    if (length > BigInt(data.length - 8))
+        throw new ContentError('a message header runs past the end of the message');
+    const end = 8 + Number(length);
+    let header;
+    try {
+        header = JSON.parse(data.subarray(8, end).toString('utf8'));
+    }
+    catch {
+        throw new ContentError('a message header is not JSON');
+    }
+    if (header === null || typeof header !== 'object' || Array.isArray(header))
+        throw new ContentError('a message header is not a JSON object');
+    return { header: header, payload: data.subarray(end) };
+}
+const content_NONE = Buffer.alloc(0);
+/** The content values the client sends. */
+const contents = {
+    json: (json) => ({ header: { type: 'json', json }, payload: content_NONE }),
+    open: () => ({ header: { type: 'control', method: 'open' }, payload: content_NONE }),
+    close: () => ({ header: { type: 'control', method: 'close' }, payload: content_NONE }),
+    binary: (headers, data = content_NONE) => ({
+        header: { type: 'binary', headers },
+        payload: Buffer.from(data),
+    }),
+};
+function isControl(content, method) {
+    return content.header.type === 'control' && content.header.method === method;
+}
+/** The error an `error` content carries, or undefined for any other content. */
+function errorOf(content) {
+    if (content.header.type !== 'error')
+        return undefined;
+    const { text, code } = content.header;
+    return { text: typeof text === 'string' ? text : 'the room answered an error without a message', code: typeof code === 'number' ? code : undefined };
+}
+
+;// CONCATENATED MODULE: ./src/room/framing.ts
+/**
+ * The room protocol's framing over a websocket, as MeshAgent's clients speak it: each websocket message is one
+ * binary packet. A message is a header packet (8-byte message id, 4-byte packet number 0, 4-byte count of data
+ * packets, then the message type in UTF-8) followed by that many data packets (8-byte message id, 4-byte packet
+ * number counting from 1, then up to 1 KiB of the message's data). Numbers are big-endian; one message's packets
+ * are never interleaved with another's.
+ */
+/** Data bytes per packet, as the upstream clients send them; any size is accepted on receipt. */
+const CHUNK_BYTES = 1024;
+const HEADER_PACKET_BYTES = 16;
+const DATA_PACKET_BYTES = 12;
+/** Packets that break the framing: the connection cannot be trusted any more. */
+class FramingError extends Error {
+}
+function putId(packet, id) {
+    packet.writeUInt32BE(Math.floor(id / 0x1_0000_0000), 0);
+    packet.writeUInt32BE(id >>> 0, 4);
+}
+function getId(packet) {
+    return packet.readUInt32BE(0) * 0x1_0000_0000 + packet.readUInt32BE(4);
+}
+/** The packets of one message, in sending order. */
+function toPackets(message) {
+    const type = Buffer.from(message.type, 'utf8');
+    const count = Math.ceil(message.data.length / CHUNK_BYTES);
+    const header = Buffer.alloc(HEADER_PACKET_BYTES + type.length);
+    putId(header, message.id);
+    header.writeUInt32BE(0, 8);
+    header.writeUInt32BE(count, 12);
+    type.copy(header, HEADER_PACKET_BYTES);
+    const packets = [header];
+    for (let number = 1; number <= count; number++) {
+        const chunk = message.data.subarray((number - 1) * CHUNK_BYTES, number * CHUNK_BYTES);
+        const packet = Buffer.alloc(DATA_PACKET_BYTES + chunk.length);
+        putId(packet, message.id);
+        packet.writeUInt32BE(number, 8);
+        chunk.copy(packet, DATA_PACKET_BYTES);
+        packets.push(packet);
+    }
+    return packets;
+}
+/** Joins received packets into messages. */
+class PacketReader {
+    maxBytes;
+    pending;
+    /** @param maxBytes the largest message taken; a larger one breaks the connection rather than the memory. */
+    constructor(maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+    /** Takes one packet; returns the message it completes, if it completes one. */
+    read(packet) {
+        if (packet.length < DATA_PACKET_BYTES)
+            throw new FramingError(`a ${packet.length}-byte packet is shorter than a packet header`);
+        const id = getId(packet);
+        const number = packet.readUInt32BE(8);
+        if (number === 0) {
+            if (packet.length < HEADER_PACKET_BYTES)
+                throw new FramingError(`the header packet of message ${id} is cut short`);
+            const expected = packet.readUInt32BE(12);
+            const type = packet.subarray(HEADER_PACKET_BYTES).toString('utf8');
+            if (expected === 0)
+                return { id, type, data: Buffer.alloc(0) };
+            this.pending = { id, type, expected, chunks: [], bytes: 0 };
+            return undefined;
+        }
+        const pending = this.pending;
+        if (!pending || pending.id !== id || number !== pending.chunks.length + 1)
+            throw new FramingError(`packet ${number} of message ${id} came out of sequence`);
+        pending.bytes += packet.length - DATA_PACKET_BYTES;
+        if (pending.bytes > this.maxBytes)
+            throw new FramingError(`message ${id} is larger than ${this.maxBytes} bytes`);
+        pending.chunks.push(packet.subarray(DATA_PACKET_BYTES));
+        if (pending.chunks.length < pending.expected)
+            return undefined;
+        this.pending = undefined;
+        return { id, type: pending.type, data: Buffer.concat(pending.chunks) };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/room/queue.ts
+/** Items that arrive one by one (a stream's chunks), read in order by one reader, until the end or a failure. */
+class ChunkQueue {
+    items = [];
+    done = false;
+    failure;
+    wake;
+    push(item) {
+        if (this.done)
+            return;
+        this.items.push(item);
+        this.notify();
+    }
+    /** No more items: the reader ends after those already queued. */
+    end() {
+        this.done = true;
+        this.notify();
+    }
+    /** The reader fails with `error` after the items already queued. */
+    fail(error) {
+        if (this.done)
+            return;
+        this.failure = error;
+        this.done = true;
+        this.notify();
+    }
+    async *[Symbol.asyncIterator]() {
+        for (;;) {
+            const item = this.items.shift();
+            if (item !== undefined) {
+                yield item;
+                continue;
+            }
+            if (this.failure)
+                throw this.failure;
+            if (this.done)
+                return;
+            await new Promise((resolve) => (this.wake = resolve));
+        }
+    }
+    notify() {
+        const wake = this.wake;
+        this.wake = undefined;
+        wake?.();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/room/connection.ts
+/**
+ * One websocket connection to a room: the handshake with the participant token (`Authorization: Bearer <jwt>`, as
+ * the Python SDK and newer TypeScript SDKs send it), the wait for the room's `room_ready`, requests answered by a
+ * `__response__` message with the request's id, and streamed tool calls whose output comes as
+ * `room.tool_call_response_chunk` messages. Every failure is a RoomError; a connection that ends fails what is in
+ * flight with a retryable one, so the session above can connect again.
+ */
+
+
+
+
+
+
+/** Far above any answer the client asks for (a services list, a log line). */
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+const MAX_PACKET_BYTES = 64 * 1024;
+const NORMAL_CLOSE = 1000;
+class RoomConnection {
+    socket;
+    room;
+    mask;
+    nextId = 0;
+    reader = new PacketReader(MAX_MESSAGE_BYTES);
+    pending = new Map();
+    streams = new Map();
+    ended;
+    endWaiters = [];
+    constructor(socket, room, mask) {
+        this.socket = socket;
+        this.room = room;
+        this.mask = mask;
+    }
+    /** Opens the websocket and resolves once the room says it is ready. */
+    static open(options) {
+        return new Promise((resolve, reject) => {
+            const socket = new wrapper(options.url, {
+                headers: { authorization: `Bearer ${options.jwt}`, 'user-agent': options.userAgent },
+                handshakeTimeout: options.timeoutMs,
+                maxPayload: MAX_PACKET_BYTES,
+                perMessageDeflate: false,
+            });
+            const connection = new RoomConnection(socket, options.room, options.mask);
+            let settled = false;
+            const fail = (error) => {
+                if (settled)
+                    return;
+                settled = true;
+                clearTimeout(timer);
+                socket.terminate();
+                reject(error);
+            };
+            const timer = setTimeout(() => fail(new RoomError(`the room ${options.room} was not ready within ${options.timeoutMs / 1000} s`, { retryable: true, reason: 'room not ready in time' })), options.timeoutMs);
+            socket.on('unexpected-response', (_request, response) => {
+                let body = '';
+                response.setEncoding('utf8');
+                response.on('data', (text) => (body = (body + text).slice(0, 2000)));
+                response.on('end', () => fail(handshakeError(options.room, response.statusCode ?? 0, options.mask(serverMessage(body)))));
+                response.on('error', () => fail(handshakeError(options.room, response.statusCode ?? 0, '')));
+            });
+            socket.on('error', (error) => {
+                fail(new RoomError(`cannot connect to room ${options.room}: ${error.message}`, { retryable: true, reason: error.message, cause: error }));
+                connection.finish(new RoomError(`the connection to room ${options.room} failed: ${error.message}`, { retryable: true, reason: error.message }));
+            });
+            socket.on('close', (code, reason) => {
+                const text = options.mask(reason.toString('utf8'));
+                const error = new RoomError(`the connection to room ${options.room} closed (${code}${text ? `: ${text}` : ''})`, {
+                    retryable: true,
+                    reason: `connection closed (${code})`,
+                });
+                fail(error);
+                connection.finish(error);
+            });
+            socket.on('message', (data, isBinary) => {
+                const message = connection.receive(data, isBinary);
+                if (message?.type === 'room_ready' && !settled) {
+                    settled = true;
+                    clearTimeout(timer);
+                    resolve(connection);
+                }
+            });
+        });
+    }
+    /** Whether the connection has ended (closed, broken or closed by us). */
+    get isEnded() {
+        return this.ended !== undefined;
+    }
+    /** Resolves with why the connection ended, once it has. */
+    whenEnded() {
+        if (this.ended)
+            return Promise.resolve(this.ended);
+        return new Promise((resolve) => this.endWaiters.push(resolve));
+    }
+    /** Calls `toolkit.tool` with JSON arguments; resolves with the answer, rejects with the room's error answer. */
+    async invoke(toolkit, tool, args, timeoutMs) {
+        const answer = await this.request('room.invoke_tool', { toolkit, tool, arguments: contents.json(args).header }, timeoutMs);
+        return refuseError(answer, `${toolkit}.${tool}`, this.mask);
+    }
+    /** Opens a streamed call of `toolkit.tool`: the room answers `open`, then streams output until it closes. */
+    async openStream(toolkit, tool, timeoutMs) {
+        const toolCallId = (0,external_node_crypto_.randomUUID)();
+        const chunks = new ChunkQueue();
+        this.streams.set(toolCallId, chunks);
+        try {
+            const answer = refuseError(await this.request('room.invoke_tool', { toolkit, tool, tool_call_id: toolCallId, arguments: contents.open().header }, timeoutMs), `${toolkit}.${tool}`, this.mask);
+            if (!isControl(answer, 'open'))
+                throw new RoomError(`${toolkit}.${tool} did not open a stream`, { retryable: false });
+        }
+        catch (error) {
+            this.streams.delete(toolCallId);
+            throw error;
+        }
+        let ended = false;
+        const send = async (chunk, ms) => {
+            refuseError(await this.request('room.tool_call_request_chunk', { tool_call_id: toolCallId, chunk: chunk.header }, ms, chunk.payload), `${toolkit}.${tool}`, this.mask);
+        };
+        return {
+            chunks: {
+                [Symbol.asyncIterator]: () => {
+                    const iterator = chunks[Symbol.asyncIterator]();
+                    return {
+                        next: () => iterator.next(),
+                        return: async () => {
+                            this.streams.delete(toolCallId);
+                            chunks.end();
+                            return { done: true, value: undefined };
+                        },
+                    };
+                },
+            },
+            send,
+            end: async (ms) => {
+                if (ended || this.isEnded)
+                    return;
+                ended = true;
+                await send(contents.close(), ms);
+            },
+        };
+    }
+    /** Closes the connection normally; whatever is in flight fails. */
+    close() {
+        this.finish(new RoomError(`the connection to room ${this.room} was closed`, { retryable: false, reason: 'closed by the client' }));
+        if (this.socket.readyState === wrapper.OPEN || this.socket.readyState === wrapper.CONNECTING)
+            this.socket.close(NORMAL_CLOSE);
+    }
+    /** Drops the connection at once (e.g. it stopped answering): no close handshake. */
+    drop(error) {
+        this.finish(error);
+        this.socket.terminate();
+    }
+    request(type, header, timeoutMs, payload) {
+        if (this.ended)
+            return Promise.reject(this.ended);
+        const id = this.nextId++;
+        return new Promise((resolve, reject) => {
+            const timer = setTimeout(() => {
+                this.pending.delete(id);
+                const error = new RoomError(`the room ${this.room} did not answer ${type} within ${timeoutMs / 1000} s`, {
+                    retryable: true,
+                    reason: `no answer within ${timeoutMs / 1000} s`,
+                });
+                // A connection that stops answering is not used again.
+                this.drop(error);
+                reject(error);
+            }, timeoutMs);
+            this.pending.set(id, {
+                resolve: (content) => (clearTimeout(timer), resolve(content)),
+                reject: (error) => (clearTimeout(timer), reject(error)),
+            });
+            for (const packet of toPackets({ id, type, data: pack(header, payload) }))
+                this.socket.send(packet, { binary: true });
+        });
+    }
+    receive(data, isBinary) {
+        if (this.ended)
+            return undefined;
+        try {
+            if (!isBinary)
+                throw new FramingError('the room sent text, not a binary packet');
+            const message = this.reader.read(data);
+            if (message)
+                this.dispatch(message);
+            return message;
+        }
+        catch (error) {
+            const why = error instanceof FramingError || error instanceof ContentError ? error.message : String(error);
+            this.drop(new RoomError(`the room ${this.room} sent a message that cannot be read: ${why}`, { retryable: true, reason: 'unreadable message' }));
+            return undefined;
+        }
+    }
+    dispatch(message) {
+        if (message.type === '__response__') {
+            const waiting = this.pending.get(message.id);
+            this.pending.delete(message.id);
+            waiting?.resolve(unpack(message.data));
+        }
+        else if (message.type === 'room.tool_call_response_chunk') {
+            const { header, payload } = unpack(message.data);
+            const chunk = header.chunk;
+            const stream = typeof header.tool_call_id === 'string' ? this.streams.get(header.tool_call_id) : undefined;
+            if (!stream || chunk === null || typeof chunk !== 'object' || Array.isArray(chunk))
+                return;
+            const content = { header: chunk, payload };
+            if (isControl(content, 'close')) {
+                this.streams.delete(header.tool_call_id);
+                stream.end();
+            }
+            else
+                stream.push(content);
+        }
+        // room_ready, connected and the room's other events are not needed here.
+    }
+    /** Ends the connection once: every request and stream in flight fails with `error`. */
+    finish(error) {
+        if (this.ended)
+            return;
+        this.ended = error;
+        for (const waiting of this.pending.values())
+            waiting.reject(error);
+        this.pending.clear();
+        for (const stream of this.streams.values())
+            stream.fail(error);
+        this.streams.clear();
+        for (const wake of this.endWaiters.splice(0))
+            wake(error);
+    }
+}
+/** The answer, or the room's error answer as a RoomError (not retryable: asking again gets the same answer). */
+function refuseError(answer, call, mask) {
+    const error = errorOf(answer);
+    if (error)
+        throw new RoomError(`${call} failed: ${mask(error.text)}`, {
+            retryable: false,
+            reason: mask(error.text),
+            ...(error.code !== undefined ? { code: error.code } : {}),
+        });
+    return answer;
+}
+/** The message of a refused handshake's JSON body (`{error: {message}}` or `{detail}`), else its start. */
+function serverMessage(body) {
+    try {
+        const json = JSON.parse(body);
+        const message = json.error?.message ?? json.detail;
+        if (typeof message === 'string')
+            return message.slice(0, 300);
+    }
+    catch {
+        // not JSON
+    }
+    return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+;// CONCATENATED MODULE: ./src/room/session.ts
+/**
+ * A room session that outlives its connections: each use runs on the current connection, and when that one breaks,
+ * closes or stops answering (a retryable RoomError), a new participant token is asked for and the room connected
+ * again after a jittered backoff, until the caller's deadline. A refusal (401, 403, 404, a tool's error answer) ends
+ * the use at once. Every new attempt is one line in the log and one record in the run's retry log, as the HTTP
+ * client's retries are.
+ */
+
+
+
+
+
+const session_DEFAULT_RETRY = { baseDelayMs: 500, maxDelayMs: 5000 };
+class RoomSession {
+    options;
+    connection;
+    opening;
+    url = '';
+    closed = false;
+    now;
+    constructor(options) {
+        this.options = options;
+        this.now = options.now ?? Date.now;
+    }
+    get room() {
+        return this.options.room;
+    }
+    get callTimeoutMs() {
+        return this.options.callTimeoutMs ?? 30_000;
+    }
+    /** Calls `toolkit.tool` with JSON arguments, connecting again as needed until `deadline` (epoch ms). */
+    call(toolkit, tool, args, deadline, timeoutMs = this.callTimeoutMs) {
+        return this.use(`${toolkit}.${tool}`, deadline, (connection) => connection.invoke(toolkit, tool, args, this.within(deadline, timeoutMs)));
+    }
+    /** Opens a streamed call on the current connection (connecting as needed); a stream is not resumed by itself. */
+    openStream(toolkit, tool, deadline) {
+        return this.use(`${toolkit}.${tool}`, deadline, (connection) => connection.openStream(toolkit, tool, this.within(deadline, this.callTimeoutMs)));
+    }
+    /**
+     * Runs `action` on a connection; a retryable failure drops that connection and runs it again on a new one, after
+     * a backoff, while the deadline allows.
+     */
+    async use(what, deadline, action) {
+        for (let attempt = 1;; attempt++) {
+            this.throwIfStopped();
+            let connection;
+            try {
+                connection = await this.current(deadline);
+                return await action(connection);
+            }
+            catch (error) {
+                if (!(error instanceof RoomError) || !error.retryable || this.closed)
+                    throw error;
+                if (connection && !connection.isEnded)
+                    connection.drop(error);
+                const delay = this.backoff(attempt);
+                if (this.now() + delay >= deadline)
+                    throw error;
+                this.options.retryLog?.add({ method: 'WS', url: this.url || `room ${this.room}`, attempt, reason: error.reason, delayMs: delay });
+                this.options.log?.(`room ${this.room}: ${what}: ${error.reason}; connecting again in ${(delay / 1000).toFixed(1)} s (retry ${attempt})`);
+                await pause(delay, this.options.signal);
+            }
+        }
+    }
+    /** Closes the connection; the session is not used again. */
+    close() {
+        this.closed = true;
+        this.connection?.close();
+        this.connection = undefined;
+    }
+    /** The open connection, or a new one. */
+    async current(deadline) {
+        if (this.connection && !this.connection.isEnded)
+            return this.connection;
+        this.opening ??= this.open(deadline).finally(() => (this.opening = undefined));
+        return this.opening;
+    }
+    async open(deadline) {
+        const access = await this.options.connect();
+        this.url = access.url;
+        const connection = await RoomConnection.open({
+            url: access.url,
+            jwt: access.jwt,
+            room: this.room,
+            timeoutMs: this.within(deadline, this.options.connectTimeoutMs ?? 30_000),
+            userAgent: `meshagent-ship/${VERSION}`,
+            mask: (text) => maskSecrets(text, [access.jwt, ...(this.options.secrets?.() ?? [])]),
+        });
+        if (this.closed) {
+            connection.close();
+            throw new RoomError(`the session with room ${this.room} was closed`, { retryable: false });
+        }
+        this.connection = connection;
+        return connection;
+    }
+    /** A per-attempt timeout that does not run past the deadline (at least a second, so an attempt can answer). */
+    within(deadline, timeoutMs) {
+        return Math.max(1000, Math.min(timeoutMs, deadline - this.now()));
+    }
+    backoff(attempt) {
+        const { baseDelayMs, maxDelayMs } = this.options.retry ?? session_DEFAULT_RETRY;
+        const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+        return Math.round(delay / 2 + ((this.options.random ?? Math.random)() * delay) / 2);
+    }
+    throwIfStopped() {
+        const signal = this.options.signal;
+        if (signal?.aborted)
+            throw signal.reason instanceof Error ? signal.reason : new RoomError('stopped', { retryable: false });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/room/services.ts
+/**
+ * The room calls a rollout needs (meshagent-api room_server_client.py 3240-3341 and 11071-11135): `services.list`
+ * (every service spec with its runtime state), `services.restart`, and `containers.logs`, followed. Answers are read
+ * leniently, as the SDKs read them: unknown fields are ignored, so a newer room does not break an older client.
+ */
+
+
+
+
+const PortState = object({
+    num: schemas_number(),
+    liveness: schemas_string().nullish(),
+    /** not_configured, not_ready or ready; kept as a string so a new value does not break the read. */
+    liveness_status: schemas_string().nullish(),
+    last_error: schemas_string().nullish(),
+});
+const ServiceState = object({
+    service_id: schemas_string(),
+    state: schemas_string().nullish(),
+    container_id: schemas_string().nullish(),
+    restart_count: schemas_number().int().nullish(),
+    last_exit_code: schemas_number().int().nullish(),
+    status: object({ ports: array(PortState).nullish() }).nullish(),
+});
+const ServicesAnswer = object({ services_json: array(schemas_string()), service_states: array(ServiceState) });
+async function listServices(session, deadline) {
+    const answer = await session.call('services', 'list', {}, deadline);
+    const parsed = ServicesAnswer.safeParse(answer.header.type === 'json' ? answer.header.json : undefined);
+    if (!parsed.success)
+        throw new RoomError(`services.list of room ${session.room} answered an unexpected body`, { retryable: false });
+    const services = parsed.data.services_json.map((text) => {
+        const spec = parseJsonObject(text);
+        const metadata = spec?.metadata;
+        return { id: typeof spec?.id === 'string' ? spec.id : undefined, name: typeof metadata?.name === 'string' ? metadata.name : undefined };
+    });
+    return { services, states: new Map(parsed.data.service_states.map((state) => [state.service_id, state])) };
+}
+/**
+ * `services.restart`: the service's spec in a new container. Asked again after a dropped connection: a second
+ * restart only makes one more new container, and a rollout waits for any new one.
+ */
+async function restartService(session, serviceId, deadline, timeoutMs) {
+    await session.call('services', 'restart', { service_id: serviceId }, deadline, timeoutMs);
+}
+/**
+ * Follows a container's logs until they end (the container exited), the signal aborts or the connection cannot come
+ * back. After a dropped connection the logs are asked for again and what was already read is skipped, so no line
+ * is said twice.
+ */
+async function followLogs(session, options) {
+    let seen = 0;
+    let partial = '';
+    const take = (text) => {
+        const lines = (partial + text).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines)
+            options.onLine(line.replace(/\r$/, ''));
+    };
+    await session.use(`containers.logs ${options.containerId}`, options.deadline(), async (connection) => {
+        if (options.signal.aborted)
+            return;
+        const stream = await connection.openStream('containers', 'logs', session.callTimeoutMs);
+        const stop = () => void stream.end(session.callTimeoutMs).catch(() => undefined);
+        options.signal.addEventListener('abort', stop, { once: true });
+        try {
+            await stream.send(contents.binary({ kind: 'start', request_id: (0,external_node_crypto_.randomUUID)(), container_id: options.containerId, follow: true }), session.callTimeoutMs);
+            let skip = seen;
+            for await (const chunk of stream.chunks) {
+                if (chunk.header.type === 'error') {
+                    const text = typeof chunk.header.text === 'string' ? chunk.header.text : 'the logs ended with an error';
+                    const code = typeof chunk.header.code === 'number' ? { code: chunk.header.code } : {};
+                    throw new RoomError(`containers.logs failed: ${text}`, { retryable: false, reason: text, ...code });
+                }
+                // Channel 1 is the container's output; a client skips the others.
+                if (chunk.header.type !== 'binary' || chunk.header.headers?.channel !== 1)
+                    continue;
+                let text = chunk.payload.toString('utf8');
+                if (skip > 0) {
+                    const skipped = Math.min(skip, text.length);
+                    skip -= skipped;
+                    text = text.slice(skipped);
+                }
+                seen += text.length;
+                if (text)
+                    take(text);
+            }
+            if (partial)
+                options.onLine(partial);
+            partial = '';
+        }
+        finally {
+            options.signal.removeEventListener('abort', stop);
+            stop();
+        }
+    });
+}
+function parseJsonObject(text) {
+    try {
+        const value = JSON.parse(text);
+        return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/room/index.ts
+/**
+ * The room protocol client: a websocket session with a room (connect, reconnect within a deadline, classified
+ * failures) and the calls a rollout makes (services with their states, restart, container logs). It knows the room
+ * protocol and nothing of the pipeline, the report or the inputs.
+ */
+
+
+
+
 ;// CONCATENATED MODULE: ./src/pipeline/deploy.ts
 /**
  * The deploy stage: the room service runs the pushed image, pinned by its digest, created or updated as the CLI
@@ -90422,9 +97256,13 @@ function imageFacts(ref, tag, config, built, env) {
 
 
 
+
+/** How long the look at the room before the writes may take, a dropped connection included. */
+const LOOK_MS = 60_000;
 async function deployStage(run, pushed, room) {
     const { config, stop } = run;
     const { target, image, source } = pushed;
+    let previousContainerId;
     const service = await run.stages.run('deploy', `Deploy ${target.serviceName} to room ${room}`, async () => {
         const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
         const labelled = imageConfig.config?.Labels?.[IMAGE_RUNTIME_LABEL] !== undefined;
@@ -90442,12 +97280,24 @@ async function deployStage(run, pushed, room) {
             options: config.service,
             log: run.log,
             signal: run.signal,
+            // A rollout that is waited for needs the room: it is joined before anything is written, so a key that may
+            // not join fails the deploy with the service untouched, and the container running now is the one to replace.
+            ...(config.service.waitSeconds > 0
+                ? {
+                    beforeWrite: async ({ roomExists, existing }) => {
+                        if (!roomExists)
+                            return;
+                        const { states } = await listServices(run.roomSession(room), Date.now() + LOOK_MS);
+                        previousContainerId = existing?.id ? (states.get(existing.id)?.container_id ?? undefined) : undefined;
+                    },
+                }
+                : {}),
         });
         // A stop during the deploy completes the write in flight and takes back what was written; the process does
         // not exit before that is done. A deploy taken back fails with DeployRolledBack, which the report reads.
         return stop ? stop.uninterrupted(deploy) : deploy();
     }, (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`);
-    return { ...pushed, room, service };
+    return { ...pushed, room, service, previousContainerId };
 }
 /**
  * The ENV lines of the Dockerfile stage the image was built from: a runtime-label image's env defaults, as the CLI
@@ -90462,7 +97312,7 @@ async function dockerfileEnv(dockerfile, target) {
     }
     catch (error) {
         // shlex's refusal of a quote, as the CLI would meet it.
-        throw new ShipError(`the ENV lines of ${dockerfile} cannot be read: ${error instanceof Error ? error.message : String(error)}`, {
+        throw new errors_ShipError(`the ENV lines of ${dockerfile} cannot be read: ${error instanceof Error ? error.message : String(error)}`, {
             input: 'file',
             hint: 'close the quotes of its LABEL, ENV, WORKDIR, EXPOSE, VOLUME, ENTRYPOINT and CMD lines',
         });
@@ -90489,7 +97339,7 @@ function inside(dir, path) {
 async function resolveBuildFiles(context, file) {
     const contextDir = await (0,promises_.realpath)((0,external_node_path_.resolve)(context)).catch(() => undefined);
     if (contextDir === undefined || !(await (0,promises_.stat)(contextDir)).isDirectory()) {
-        throw new ShipError(`context ${context} is not a directory`, {
+        throw new errors_ShipError(`context ${context} is not a directory`, {
             input: 'context',
             hint: 'set context to the directory holding the Dockerfile and the files it copies',
         });
@@ -90501,28 +97351,28 @@ async function resolveBuildFiles(context, file) {
                 continue;
             const real = await (0,promises_.realpath)(candidate);
             if (!inside(contextDir, real))
-                throw new ShipError('file must stay inside the context', { input: 'file', hint: `${name} links to a file outside the context` });
+                throw new errors_ShipError('file must stay inside the context', { input: 'file', hint: `${name} links to a file outside the context` });
             return { context: contextDir, dockerfile: real };
         }
-        throw new ShipError(`no Dockerfile or Containerfile found in the context ${context}; add one or set the file input`, {
+        throw new errors_ShipError(`no Dockerfile or Containerfile found in the context ${context}; add one or set the file input`, {
             input: 'file',
             hint: 'set file to the Dockerfile path relative to the context, e.g. file: docker/Dockerfile',
         });
     }
     if ((0,external_node_path_.isAbsolute)(file))
-        throw new ShipError('file must be relative to the context', { input: 'file', hint: 'give the Dockerfile path relative to the context' });
+        throw new errors_ShipError('file must be relative to the context', { input: 'file', hint: 'give the Dockerfile path relative to the context' });
     const given = (0,external_node_path_.resolve)(contextDir, file);
     if (!inside(contextDir, given))
-        throw new ShipError('file must stay inside the context', { input: 'file', hint: 'move the Dockerfile into the context, or widen the context' });
+        throw new errors_ShipError('file must stay inside the context', { input: 'file', hint: 'move the Dockerfile into the context, or widen the context' });
     const real = await (0,promises_.realpath)(given).catch(() => undefined);
     if (real === undefined || !(await isFile(real))) {
-        throw new ShipError(`Dockerfile does not exist: ${(0,external_node_path_.join)(context, file)}`, {
+        throw new errors_ShipError(`Dockerfile does not exist: ${(0,external_node_path_.join)(context, file)}`, {
             input: 'file',
             hint: 'set file to the Dockerfile path relative to the context',
         });
     }
     if (!inside(contextDir, real))
-        throw new ShipError('file must stay inside the context', { input: 'file', hint: `${file} links to a file outside the context` });
+        throw new errors_ShipError('file must stay inside the context', { input: 'file', hint: `${file} links to a file outside the context` });
     return { context: contextDir, dockerfile: real };
 }
 
@@ -90548,7 +97398,7 @@ async function plannedImage(config, ref, tag) {
         text = await (0,promises_.readFile)(files.dockerfile, 'utf8');
     }
     catch (error) {
-        if (!(error instanceof ShipError))
+        if (!(error instanceof errors_ShipError))
             throw error;
         return { facts: none, known: false, source: `the Dockerfile could not be read: ${error.message}` };
     }
@@ -90620,16 +97470,23 @@ async function planDeploy(config, target, access, client) {
             lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
     }
     catch (error) {
-        if (!(error instanceof ShipError))
+        if (!(error instanceof errors_ShipError))
             throw error;
         lines.push(`service    ${target.serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
     }
-    lines.push(`domain     ${service.domain ? `https://${service.domain}${offline ? '' : await routeNote(client, service.domain, room, target.serviceName)}` : 'none'}`);
+    lines.push(`domain     ${service.domain ? `https://${service.domain}${offline ? '' : await routeNote(client, service.domain, room, target.serviceName)}` : 'none'}`, `rollout    ${rolloutPlan(service)}`);
     // Extra paths are routed beside / on the domain.
     if (service.domain)
         for (const extra of service.extraPorts ?? [])
             lines.push(`  + path ${extra.path} -> ${extra.target}`);
     return lines;
+}
+/** What a real run would do after the deploy: wait for the rollout (and roll back), or not. */
+function rolloutPlan(service) {
+    if (service.waitSeconds <= 0)
+        return 'not waited (wait: false)';
+    const back = service.rollback ? `roll back if it does not (a new service: ${service.rollbackNewService})` : 'no rollback (rollback: false)';
+    return `wait up to ${service.waitSeconds} s for the new container to be live; ${back}`;
 }
 /** What a real run would do with the domain's route: create it, keep it, or refuse it (it belongs elsewhere). */
 async function routeNote(client, domain, room, serviceName) {
@@ -90640,7 +97497,7 @@ async function routeNote(client, domain, room, serviceName) {
         checkRouteOwner(route, { domain, room, serviceName });
     }
     catch (error) {
-        if (!(error instanceof ShipError))
+        if (!(error instanceof errors_ShipError))
             throw error;
         return `: ${error.message} (a real run fails here, before writing anything)`;
     }
@@ -90728,7 +97585,7 @@ async function pushToTarget(registry, target, layout, root, log) {
         // stage checked them: one is missing now if it was deleted from the registry since.
         if (error instanceof MissingBlobError) {
             const hint = `${error.hint ?? ''}; in a ship, a layer reused from the previous ship was deleted from the registry meanwhile: ship again, and it is converted`;
-            throw new ShipError(error.message, { hint, cause: error });
+            throw new errors_ShipError(error.message, { hint, cause: error });
         }
         throw error;
     }
@@ -90743,7 +97600,7 @@ async function checkPushed(registry, target, pushed) {
     const tag = target.tag.tag ?? 'latest';
     const head = await repository.headManifest(tag);
     if (head?.digest !== pushed) {
-        throw new ShipError(`${target.image} names ${head?.digest ?? 'nothing'} after the push, not ${pushed}`, {
+        throw new errors_ShipError(`${target.image} names ${head?.digest ?? 'nothing'} after the push, not ${pushed}`, {
             hint: 'another job pushed the same tag meanwhile: use a tag per build, such as the commit SHA',
         });
     }
@@ -90757,19 +97614,19 @@ async function checkPushed(registry, target, pushed) {
     for (const blob of blobs.values()) {
         const size = await repository.blobSize(blob.digest);
         if (size !== blob.size)
-            throw new ShipError(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, {
+            throw new errors_ShipError(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, {
                 hint: 'push again',
             });
         const declared = blob.annotations?.[Annotation.stargzTocDigest];
         if (declared === undefined)
             continue;
         const toc = await readToc({ size: blob.size, read: (start, length) => repository.readBlobRange(blob.digest, start, length) }).catch((error) => {
-            throw new ShipError(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, {
+            throw new errors_ShipError(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, {
                 hint: 'push again; if it persists, the registry alters blobs or does not serve ranges',
             });
         });
         if (toc.tocDigest !== declared)
-            throw new ShipError(`${where}: layer ${blob.digest} has TOC digest ${toc.tocDigest}, its annotation says ${declared}`, {
+            throw new errors_ShipError(`${where}: layer ${blob.digest} has TOC digest ${toc.tocDigest}, its annotation says ${declared}`, {
                 hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
             });
         tocs += 1;
@@ -90794,6 +97651,8 @@ function resultOutputs(result) {
         'service-name': result.service?.name ?? '',
         'service-url': result.service?.url ?? '',
         created: result.service?.created === null || result.service === null ? '' : String(result.service.created),
+        rollout: result.rollout?.outcome ?? '',
+        'rolled-back-to': result.rollout?.rolledBack?.digest ?? '',
         result: JSON.stringify(result),
     };
 }
@@ -90805,11 +97664,11 @@ function resultOutputs(result) {
  */
 
 /** A failure, with the stage it happened in. */
-class StageError extends ShipError {
+class StageError extends errors_ShipError {
     stage;
     original;
     constructor(stage, original) {
-        const shipError = original instanceof ShipError ? original : undefined;
+        const shipError = original instanceof errors_ShipError ? original : undefined;
         super(shipError?.message ?? (original instanceof Error ? original.message : String(original)), {
             ...(shipError?.hint ? { hint: shipError.hint } : {}),
             ...(shipError?.input ? { input: shipError.input } : {}),
@@ -90864,14 +97723,456 @@ class StageTracker {
     }
 }
 
+;// CONCATENATED MODULE: ./src/meshagent/rollback.ts
+/**
+ * Taking back a deploy whose rollout did not become live, with the deploy's own undo steps: an updated service gets
+ * its previous spec back (and a route the deploy changed or claimed is put back); a service the deploy created has
+ * nothing to go back to, so it is either stopped (`enabled: false`, kept with its route and marked so the next
+ * deploy starts it again) or deleted with the route the deploy claimed. A service another deploy has changed since
+ * is left as it is: taking this deploy back would undo that one.
+ */
+
+
+
+async function takeBack(request) {
+    const { client, room, deployed, log } = request;
+    const at = { client, room, serviceName: deployed.serviceName, imageRef: request.imageRef };
+    const moved = await changedByAnother(at, deployed.serviceName);
+    if (moved) {
+        log(`Not rolled back: ${moved}`);
+        return { action: 'left', why: moved };
+    }
+    if (deployed.created && request.newService === 'stop')
+        return stop(request);
+    const report = await deployed.undo.undoAll(log);
+    if (report.failed.length > 0) {
+        const left = report.failed.map(({ step, error }) => `${step.leftover.what} (${error instanceof errors_ShipError ? error.message : errors_formatError(error)})`);
+        return { action: 'failed', left: left.join('; '), fix: report.failed.map(({ step }) => step.leftover.fix).join('; ') };
+    }
+    if (!deployed.created && deployed.previous)
+        return { action: 'restored', previous: deployed.previous, said: report.undone };
+    return { action: 'removed', said: report.undone };
+}
+/** Disables the new service, marked as stopped by a rollback, and keeps its route. */
+async function stop(request) {
+    const { client, room, deployed, log } = request;
+    const spec = {
+        ...deployed.spec,
+        enabled: false,
+        metadata: { ...deployed.spec.metadata, annotations: { ...deployed.spec.metadata.annotations, [STOPPED_BY_ROLLBACK_ANNOTATION]: 'true' } },
+    };
+    try {
+        await client.updateService(room, deployed.serviceId, spec);
+    }
+    catch (error) {
+        return {
+            action: 'failed',
+            left: `service ${deployed.serviceName} (${deployed.serviceId}), created by this run, still runs the image that failed (stopping it failed: ${error instanceof errors_ShipError ? error.message : errors_formatError(error)})`,
+            fix: `stop or delete service ${deployed.serviceName} in room ${room}, or ship a working image`,
+        };
+    }
+    const said = `service ${deployed.serviceName}, created by this run, was stopped (enabled: false; the next ship starts it again)`;
+    log(`Rolled back: ${said}`);
+    return { action: 'stopped', said: [said] };
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/rollout.ts
+/**
+ * Following a rollout in the room, as the MeshAgent CLI's deploy waits (cli image.py 3752-3907), with its words:
+ * the room's service states are read every second until a container other than the one before runs and every
+ * published port with a liveness path reports `ready`. It fails when the new container exits or restarts first
+ * (with its exit code and restart count), when the room replaces the container it follows, when the room cannot
+ * start it, and when the time runs out. The container's output is followed meanwhile and handed to `onLogLine`.
+ */
+
+
+
+/** A rollout that did not become live, and what the room said last. */
+class RolloutFailed extends errors_ShipError {
+    kind;
+    last;
+    constructor(message, kind, last) {
+        super(message, { hint: HINTS[kind] });
+        this.kind = kind;
+        this.last = last;
+    }
+}
+const HINTS = {
+    exited: "the container's last log lines say why it exited; fix the service and ship again",
+    changed: 'another deploy or a restart replaced the container during the wait; ship again, one deploy per service at a time',
+    failed: 'the room could not start the container (an image it cannot pull or run); check the image and ship again',
+    timeout: "the container's log lines and the liveness status say what it waits for; fix the service or raise wait",
+};
+/** How long an exited container's output may take to arrive in full, once its exit is known. */
+const LOG_DRAIN_MS = 2000;
+async function waitForLive(target, options) {
+    const { serviceName, serviceId } = target;
+    const now = options.now ?? Date.now;
+    const who = `${serviceName} (${serviceId})`;
+    options.log(`Waiting for service to go live: ${who}`);
+    for (const { path } of target.liveness)
+        options.log(`Waiting for service liveness: ${path}`);
+    const logs = new LogFollower(options);
+    let last;
+    try {
+        for (;;) {
+            options.signal?.throwIfAborted();
+            if (now() >= options.deadline)
+                throw timedOut(target, last);
+            let state;
+            try {
+                state = (await listServices(options.session, options.deadline)).states.get(serviceId);
+            }
+            catch (error) {
+                // A connection that did not come back before the deadline is the wait running out.
+                if (error instanceof RoomError && error.retryable && now() >= options.deadline - 1000)
+                    throw timedOut(target, last, error.reason);
+                throw error;
+            }
+            if (state)
+                last = state;
+            const containerId = state?.container_id ?? undefined;
+            if (state && containerId !== undefined && containerId === target.previousContainerId) {
+                // Still the container from before the deploy.
+            }
+            else if (state) {
+                if ((state.restart_count ?? 0) > 0) {
+                    await logs.drain(containerId);
+                    // The CLI's words, then the restart count, which the CLI does not say.
+                    const said = `Service container exited before the service was live: ${who}, exit code ${state.last_exit_code ?? 'unknown'}`;
+                    throw rollout_failure(`${said}, restart count ${state.restart_count}`, 'exited', state);
+                }
+                if (state.state === 'failed') {
+                    await logs.drain(containerId);
+                    throw rollout_failure(`Service container could not be started before the service was live: ${who}`, 'failed', state);
+                }
+                if (containerId !== undefined && logs.following !== undefined && containerId !== logs.following) {
+                    throw rollout_failure(`Service container changed before the service was live: ${who}, exit code ${state.last_exit_code ?? 'unknown'}`, 'changed', state);
+                }
+                if (containerId !== undefined && logs.following === undefined) {
+                    options.log(`Tailing container logs: ${containerId}`);
+                    logs.follow(containerId);
+                }
+                if (containerId !== undefined && state.state === 'running' && allReady(target, state)) {
+                    if (target.liveness.length === 0)
+                        options.log(`Service is live: ${who}`);
+                    for (const { path } of target.liveness)
+                        options.log(`Service liveness is ready: ${path}`);
+                    return { containerId };
+                }
+            }
+            await pause(Math.min(options.pollMs ?? 1000, Math.max(0, options.deadline - now())), options.signal);
+        }
+    }
+    finally {
+        logs.stop();
+    }
+}
+/** Every liveness port of the target reports `ready` in this state (matched by port, as the room lists them). */
+function allReady(target, state) {
+    const ports = state.status?.ports ?? [];
+    return target.liveness.every(({ port, path }) => ports.some((p) => p.num === port && (p.liveness ?? path) === path && p.liveness_status === 'ready'));
+}
+function rollout_failure(message, kind, state) {
+    return new RolloutFailed(message, kind, {
+        containerId: state.container_id ?? null,
+        exitCode: state.last_exit_code ?? null,
+        restartCount: state.restart_count ?? null,
+    });
+}
+/** The CLI's timeout message, with what the room said last: the state and each liveness port's status. */
+function timedOut(target, last, connection) {
+    const seen = last === undefined || (last.container_id ?? undefined) === target.previousContainerId
+        ? 'no new container was seen'
+        : [
+            `container ${last.container_id ?? '(none)'} ${last.state ?? 'in no known state'}`,
+            ...(last.status?.ports ?? [])
+                .filter((p) => p.liveness)
+                .map((p) => `liveness ${p.liveness} ${p.liveness_status ?? 'unknown'}${p.last_error ? ` (${p.last_error})` : ''}`),
+        ].join(', ');
+    const lost = connection ? `; the room connection was lost (${connection})` : '';
+    return new RolloutFailed(`timed out waiting for deployed service to become live: ${target.serviceName} (${target.serviceId}); ${seen}${lost}`, 'timeout', {
+        containerId: last?.container_id ?? null,
+        exitCode: last?.last_exit_code ?? null,
+        restartCount: last?.restart_count ?? null,
+    });
+}
+/** The output of the container being followed, read in the background while the wait goes on. */
+class LogFollower {
+    options;
+    following;
+    stopper = new AbortController();
+    done;
+    constructor(options) {
+        this.options = options;
+    }
+    follow(containerId) {
+        this.following = containerId;
+        const { session, onLogLine, deadline, log } = this.options;
+        this.done = followLogs(session, {
+            containerId,
+            onLine: (line) => onLogLine(line, containerId),
+            signal: this.stopper.signal,
+            deadline: () => deadline,
+        }).catch((error) => {
+            // The logs are a help, not the verdict: a failure to read them is said and the wait goes on.
+            if (!this.stopper.signal.aborted)
+                log(`The container logs could not be read: ${error instanceof Error ? error.message : String(error)}`);
+        });
+    }
+    /**
+     * Lets an exited container's output arrive in full: the logs end on their own when it has exited. A container
+     * that was never followed (it exited before the first look) has its logs read once.
+     */
+    async drain(containerId) {
+        if (this.following === undefined && containerId !== undefined)
+            this.follow(containerId);
+        if (this.done)
+            await Promise.race([this.done, pause(LOG_DRAIN_MS)]);
+    }
+    stop() {
+        this.stopper.abort();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/log-tail.ts
+/**
+ * A container's log as the rollout reads it: each line goes to the run's log as it comes (secrets hidden, made inert
+ * by the runner), and the last lines are kept for the summary and the result: at most 50, and at most 8 KiB, each
+ * line cut at 500 characters, so a service that prints a lot cannot blow up the report.
+ */
+const MAX_LINES = 50;
+const MAX_BYTES = 8 * 1024;
+const MAX_LINE_CHARS = 500;
+class LogTail {
+    say;
+    scrub;
+    kept = [];
+    bytes = 0;
+    count = 0;
+    constructor(
+    /** Where each line is said, e.g. the run's log. */
+    say, 
+    /** Hides secrets in a line before it goes anywhere. */
+    scrub) {
+        this.say = say;
+        this.scrub = scrub;
+    }
+    /** Lines read so far, kept or not. */
+    get total() {
+        return this.count;
+    }
+    add(container, line) {
+        const clean = cut(this.scrub(line));
+        this.count += 1;
+        this.say(`${container} | ${clean}`);
+        this.kept.push(clean);
+        this.bytes += Buffer.byteLength(clean) + 1;
+        while (this.kept.length > MAX_LINES || this.bytes > MAX_BYTES)
+            this.bytes -= Buffer.byteLength(this.kept.shift() ?? '') + 1;
+    }
+    /** The last lines, oldest first. */
+    lines() {
+        return [...this.kept];
+    }
+    /** Starts over, for another container (the one a rollback waits for). */
+    clear() {
+        this.kept = [];
+        this.bytes = 0;
+        this.count = 0;
+    }
+}
+/** Terminal colour and cursor sequences, and other control characters but the tab: plain text for a summary. */
+// eslint-disable-next-line no-control-regex
+const log_tail_ESCAPES = /\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]/g;
+function cut(raw) {
+    const line = raw.replace(log_tail_ESCAPES, '');
+    if (line.length <= MAX_LINE_CHARS)
+        return line;
+    const end = line.charCodeAt(MAX_LINE_CHARS - 2) >= 0xd800 && line.charCodeAt(MAX_LINE_CHARS - 2) <= 0xdbff ? MAX_LINE_CHARS - 2 : MAX_LINE_CHARS - 1;
+    return `${line.slice(0, end)}…`;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/rollout.ts
+/**
+ * The rollout of a deploy, followed in the room: an updated service is restarted (as the CLI's deploy does), then
+ * the wait (meshagent/rollout.ts) runs until the new container is live, with its log in the run's log. A rollout
+ * that does not become live is taken back with the deploy's own undo steps (meshagent/rollback.ts), unless
+ * `rollback` is off: the previous spec is put back, restarted and waited for until its container runs again, and
+ * the run fails saying `rolled back to <digest>` and why.
+ */
+
+
+
+
+
+
+
+/** The CLI's restart timeout (cli image.py 133). */
+const RESTART_TIMEOUT_MS = 60_000;
+/** A rollout that did not become live, with what the report says of it. */
+class RolloutNotLive extends errors_ShipError {
+    report;
+    rollbackFailed;
+    constructor(message, hint, report, cause, 
+    /** True when taking the deploy back failed too: the error says what is left to put right by hand. */
+    rollbackFailed = false) {
+        super(message, { hint, cause });
+        this.report = report;
+        this.rollbackFailed = rollbackFailed;
+    }
+}
+/** Follows the rollout until the new container is live; takes it back and throws RolloutNotLive when it is not. */
+async function followRollout(run, deployed) {
+    const { service, room } = deployed;
+    const started = Date.now();
+    const deadline = started + run.config.service.waitSeconds * 1000;
+    const session = run.roomSession(room);
+    const tail = new LogTail(run.log, (text) => run.scrub(text));
+    let restarted = false;
+    try {
+        if (!service.created)
+            restarted = await restart(run, session, service.serviceName, service.serviceId, deadline);
+        const live = await waitForLive(targetOf(service.spec, service.serviceId, deployed.previousContainerId), {
+            session,
+            deadline,
+            log: run.log,
+            onLogLine: (line, container) => tail.add(container, line),
+            ...(run.signal ? { signal: run.signal } : {}),
+        });
+        return { outcome: 'ready', readyMs: Date.now() - started, restarted, containerId: live.containerId, failure: null, logs: [], rolledBack: null };
+    }
+    catch (error) {
+        if (error instanceof Stopped)
+            throw error;
+        const failure = failureOf(error);
+        const report = {
+            outcome: 'failed',
+            readyMs: null,
+            restarted,
+            containerId: error instanceof RolloutFailed ? error.last.containerId : null,
+            failure,
+            logs: tail.lines(),
+            rolledBack: null,
+        };
+        const hint = error instanceof errors_ShipError && error.hint ? error.hint : 'fix the service and ship again';
+        if (!run.config.service.rollback) {
+            throw new RolloutNotLive(`${failure.message}; not rolled back (rollback: false): the new spec stays in place`, hint, report, error);
+        }
+        throw await rollBack(run, deployed, report, hint, error);
+    }
+}
+/** The room's error code for a service it runs no container of (meshagent-api error_codes.py). */
+const SERVICE_NOT_FOUND = 7001;
+/**
+ * `services.restart` after an update, in the CLI's words. A room that runs no container of the service (it was
+ * stopped, or is not started yet) has nothing to restart: it starts the new spec itself, so that is no failure.
+ */
+async function restart(run, session, name, id, deadline) {
+    run.log(`Restarting service: ${name} (${id})`);
+    try {
+        await restartService(session, id, deadline, RESTART_TIMEOUT_MS);
+    }
+    catch (error) {
+        if (!(error instanceof RoomError) || error.code !== SERVICE_NOT_FOUND)
+            throw error;
+        run.log(`Not restarted: the room runs no container of ${name} yet (${error.reason}); it starts the new spec itself`);
+        return false;
+    }
+    run.log(`Restarted service: ${name} (${id})`);
+    return true;
+}
+/** What to wait for: a container other than `previous`, and every published http port's liveness path ready. */
+function targetOf(spec, serviceId, previous) {
+    const liveness = (spec.ports ?? []).flatMap((port) => 
+    // The model's defaults: a type left out is http.
+    port.published && (port.type === undefined || port.type === 'http') && port.liveness && typeof port.num === 'number'
+        ? [{ port: port.num, path: port.liveness }]
+        : []);
+    return { serviceId, serviceName: spec.metadata.name, previousContainerId: previous, liveness };
+}
+function failureOf(error) {
+    if (error instanceof RolloutFailed)
+        return { reason: error.kind, message: error.message, ...error.last };
+    const message = error instanceof errors_ShipError ? error.message : error instanceof Error ? error.message : String(error);
+    return { reason: error instanceof RoomError && error.retryable ? 'timeout' : 'room', message, exitCode: null, restartCount: null };
+}
+/**
+ * Takes the deploy back (its writes complete even when the run is stopped meanwhile), then, for a restored spec,
+ * restarts the service and waits for its container to be live again; returns the error the run fails with.
+ */
+async function rollBack(run, deployed, report, hint, cause) {
+    const { service, room } = deployed;
+    const reason = report.failure?.message ?? 'the rollout did not become live';
+    run.log(`Rolling back ${service.serviceName}: ${reason}`);
+    const request = {
+        client: run.client,
+        room,
+        deployed: service,
+        imageRef: deployed.pushed.pinned,
+        newService: run.config.service.rollbackNewService,
+        log: run.log,
+    };
+    const taken = run.stop ? await run.stop.uninterrupted(() => takeBack(request)) : await takeBack(request);
+    if (taken.action === 'left')
+        return new RolloutNotLive(`${reason}; not rolled back: ${taken.why}`, hint, report, cause);
+    if (taken.action === 'failed') {
+        return new RolloutNotLive(`${reason}; ROLLBACK FAILED, the failed deploy is left in place: ${taken.left}`, `put it right by hand: ${taken.fix}`, { ...report, rolledBack: null }, cause, true);
+    }
+    if (taken.action !== 'restored') {
+        const rolledBack = { service: taken.action, image: null, digest: null, live: null, containerId: null };
+        const what = taken.action === 'stopped'
+            ? `service ${service.serviceName}, created by this run, was stopped (enabled: false; the next ship starts it again)`
+            : `service ${service.serviceName}, created by this run, was deleted with the route it claimed`;
+        return new RolloutNotLive(`rolled back: ${what}: ${reason}`, hint, { ...report, outcome: 'rolled-back', rolledBack }, cause);
+    }
+    const image = shippedImage(taken.previous) ?? null;
+    const digest = image?.includes('@') ? image.slice(image.indexOf('@') + 1) : null;
+    const back = await waitForPrevious(run, deployed, taken.previous, report.containerId);
+    const rolledBack = { service: 'restored', image, digest, live: back.live, containerId: back.containerId };
+    const to = digest ?? image ?? 'the previous spec';
+    const again = back.live ? '' : `, but its container did not become live again (${back.why})`;
+    return new RolloutNotLive(`rolled back to ${to}${again}: ${reason}`, back.live ? `${hint}; the service runs its previous image again` : `${hint}; then look at the service's previous image too`, { ...report, outcome: 'rolled-back', rolledBack }, cause);
+}
+/** The restored spec restarted and waited for as a deploy is (a fresh wait), its log said but not kept. */
+async function waitForPrevious(run, deployed, previous, failedContainer) {
+    const { service, room } = deployed;
+    const session = run.roomSession(room);
+    const deadline = Date.now() + run.config.service.waitSeconds * 1000;
+    try {
+        await restart(run, session, service.serviceName, service.serviceId, deadline);
+        const live = await waitForLive(targetOf(previous, service.serviceId, failedContainer ?? undefined), {
+            session,
+            deadline,
+            log: run.log,
+            onLogLine: (line, container) => run.log(`${container} | ${run.scrub(line)}`),
+            ...(run.signal ? { signal: run.signal } : {}),
+        });
+        return { live: true, containerId: live.containerId, why: '' };
+    }
+    catch (error) {
+        if (error instanceof Stopped)
+            throw error;
+        return { live: false, containerId: error instanceof RolloutFailed ? error.last.containerId : null, why: failureOf(error).message };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/probe.ts
 /**
- * The service URL probe (the verify stage with `wait`): GETs the URL until the service answers — any status below
- * 500, since a service that answers 404 on / is up — or the time runs out. Reports the last status, the latency of
- * the answering request and the number of attempts. It never fails the run by itself; the pipeline decides.
+ * The service URL probe (the verify stage, after the room said the service is live, for a public service): GETs the
+ * URL until it answers 2xx or 3xx (a redirect is an answer; it is not followed) or the time runs out. 4xx counts as
+ * not up: a service that answers 401, 403 or 404 on its liveness path is not serving it. Reports the last status,
+ * the latency of the answering request and the number of attempts. It never fails the run by itself.
+ *
+ * With `via`, the request goes to that origin over plain HTTP with the URL's host as the Host header, for a router
+ * that serves the routed domains locally (the sandbox's), where https://<domain> cannot be reached.
  */
 
 const EVERY_STATUS = Array.from({ length: 500 }, (_, i) => i + 100);
+/** Whether a status says the service serves the path: 2xx, or 3xx (a redirect elsewhere is still an answer). */
+function isUp(status) {
+    return status >= 200 && status < 400;
+}
 async function probeUrl(options) {
     // This loop is the retry policy: the client itself tries once per call.
     const http = new client_HttpClient({ timeoutMs: options.attemptTimeoutMs ?? 10_000, retry: { maxAttempts: 1 } });
@@ -90886,13 +98187,16 @@ async function probeWith(http, options) {
     const now = options.now ?? Date.now;
     const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     const deadline = now() + options.timeoutMs;
+    const target = new URL(options.url);
+    const sent = options.via ? new URL(`${target.pathname}${target.search}`, options.via).toString() : options.url;
+    const headers = { accept: '*/*', ...(options.via ? { host: target.host } : {}) };
     let lastStatus = null;
     for (let attempts = 1;; attempts += 1) {
         const started = now();
         try {
-            const response = await http.request({ method: 'GET', url: options.url, accept: EVERY_STATUS, headers: { accept: '*/*' } });
+            const response = await http.request({ method: 'GET', url: sent, accept: EVERY_STATUS, headers });
             lastStatus = response.status;
-            if (response.status < 500)
+            if (isUp(response.status))
                 return { url: options.url, status: response.status, latencyMs: now() - started, attempts, ok: true };
             options.log?.(`${options.url} answered ${response.status}; trying again`);
         }
@@ -90908,41 +98212,91 @@ async function probeWith(http, options) {
 
 ;// CONCATENATED MODULE: ./src/pipeline/verify.ts
 /**
- * The verify stage: the service as the API holds it now runs the pinned image (another deploy may have raced this
- * one), and, with `wait`, its URL answers in time.
+ * The verify stage: the service as the API holds it runs the pinned image (another deploy may have raced this one);
+ * then, with `wait`, the rollout is followed in the room until the new container is live (pipeline/rollout.ts,
+ * which takes back a rollout that is not), and a public service's URL is probed. It says `ready` only when the room
+ * says so; without a wait it says `deployed (not waited)`.
  */
 
 
-/** The service did not answer at its URL in time; the report shows the probe. */
-class ServiceDidNotAnswer extends ShipError {
+
+
+/**
+ * The room said the service is live, but its URL did not answer 2xx or 3xx in time. Not rolled back: the container
+ * runs and answers its liveness path inside the room, and the previous one would sit behind the same route; what
+ * fails is outside (DNS, the route, TLS, a path that differs from outside).
+ */
+class ServiceDidNotAnswer extends errors_ShipError {
     probe;
-    constructor(probe, waitSeconds) {
-        super(`the service did not answer at ${probe.url} within ${waitSeconds} s`, {
-            hint: 'the deploy is in place; check the service logs in the room, or raise wait',
-        });
+    rollout;
+    constructor(probe, rollout, waitSeconds) {
+        super(`the service is live in the room, but ${probe.url} did not answer with 2xx or 3xx within ${waitSeconds} s${probe.status !== null ? ` (last status ${probe.status})` : ''}`, { hint: "the deploy is in place and was not rolled back: check the domain's DNS and route, and that the liveness path answers from outside" });
         this.probe = probe;
+        this.rollout = rollout;
     }
 }
+/** The least time the probe gets (the wait permitting), even when the rollout took most of the wait. */
+const MIN_PROBE_MS = 10_000;
+const NOT_WAITED = { outcome: 'not-waited', readyMs: null, restarted: false, containerId: null, failure: null, logs: [], rolledBack: null };
 async function verifyStage(run, deployed) {
     const { waitSeconds } = run.config.service;
     const { room, service } = deployed;
     const ref = deployed.pushed.pinned;
-    const probe = await run.stages.run('verify', `Verify ${service.serviceName}`, async () => {
+    const result = await run.stages.run('verify', `Verify ${service.serviceName}`, async () => {
+        const started = Date.now();
         const running = await run.client.serviceImage(room, service.serviceName);
         if (running !== ref) {
-            throw new ShipError(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, {
+            throw new errors_ShipError(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, {
                 hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time',
             });
         }
-        const url = service.serviceUrl;
-        if (!url || waitSeconds <= 0)
-            return undefined;
-        const answer = await probeUrl({ url, timeoutMs: waitSeconds * 1000, log: run.log });
+        if (waitSeconds <= 0)
+            return { rollout: NOT_WAITED, probe: undefined, why: 'wait: false' };
+        if (service.spec.enabled === false)
+            return { rollout: NOT_WAITED, probe: undefined, why: 'the service is disabled (enabled: false)' };
+        const rollout = await followRollout(run, deployed);
+        const probe = probeTarget(run, deployed);
+        if (!probe)
+            return { rollout, probe: undefined, why: '' };
+        const answer = await probeUrl({
+            url: probe,
+            ...(run.runner.env.MESHAGENT_SHIP_PROBE_ORIGIN ? { via: run.runner.env.MESHAGENT_SHIP_PROBE_ORIGIN } : {}),
+            timeoutMs: Math.max(Math.min(MIN_PROBE_MS, waitSeconds * 1000), started + waitSeconds * 1000 - Date.now()),
+            log: run.log,
+        });
         if (!answer.ok)
-            throw new ServiceDidNotAnswer(answer, waitSeconds);
-        return answer;
-    }, (answer) => `${service.serviceName} runs ${ref.slice(ref.lastIndexOf('@') + 1, ref.lastIndexOf('@') + 20)}${answer ? `; ${answer.url} answered ${answer.status} in ${answer.latencyMs} ms` : ''}`);
-    return { ...deployed, probe };
+            throw new ServiceDidNotAnswer(answer, rollout, waitSeconds);
+        return { rollout, probe: answer, why: '' };
+    }, ({ rollout, probe, why }) => {
+        const digest = ref.slice(ref.lastIndexOf('@') + 1, ref.lastIndexOf('@') + 20);
+        if (rollout.outcome !== 'ready')
+            return `deployed (not waited): ${service.serviceName} is set to run ${digest} (${why})`;
+        const ready = `ready in ${((rollout.readyMs ?? 0) / 1000).toFixed(1)} s: ${service.serviceName} runs ${digest} in container ${rollout.containerId}`;
+        return probe ? `${ready}; ${probe.url} answered ${probe.status} in ${probe.latencyMs} ms` : ready;
+    });
+    return { ...deployed, probe: result.probe, rollout: result.rollout };
+}
+/**
+ * The URL to probe: a public service's domain, at the routed port's liveness path (else /). A private port asks
+ * for a participant token, which a probe from outside has not got, so it is not probed.
+ */
+function probeTarget(run, deployed) {
+    const { service } = deployed;
+    if (!service.domain || !service.serviceUrl)
+        return undefined;
+    let port;
+    try {
+        port = routeTargetPort(service.spec.ports ?? []);
+    }
+    catch {
+        return undefined;
+    }
+    const spec = (service.spec.ports ?? []).find((p) => p.num === port);
+    if (spec?.public !== true) {
+        run.log(`${service.serviceUrl} is not probed: port ${port} is private (a participant token is needed)`);
+        return undefined;
+    }
+    return `${service.serviceUrl}${spec.type === 'http' && spec.liveness ? spec.liveness : '/'}`;
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/result.ts
@@ -90951,6 +98305,7 @@ async function verifyStage(run, deployed) {
  * says what was done, also when a later stage failed. A failure may carry what its stage found (a deploy that was
  * taken back, the probe of a service that did not answer): the report shows that too.
  */
+
 
 
 
@@ -90978,14 +98333,15 @@ function shipResult(run, reached, failure) {
         status: failure ? 'failed' : config.dryRun ? 'planned' : 'shipped',
         dryRun: config.dryRun,
         image: imageReport(config, at),
-        service: serviceOf(at, config.meshagent.room, found instanceof DeployRolledBack ? found : undefined),
+        service: serviceOf(at, config.meshagent.room, found instanceof DeployRolledBack ? found : undefined, rolloutOf(at, found), found instanceof RolloutNotLive && found.rollbackFailed),
         probe: at.probe ?? (found instanceof ServiceDidNotAnswer ? found.probe : null),
+        rollout: rolloutOf(at, found),
         stages: STAGES.map((name) => stages.records.find((r) => r.name === name)),
         retries: retriesOf(run.retryLog.records),
         durationMs: Date.now() - run.started,
         plan: at.plan ?? null,
         offline: at.target?.offline ?? null,
-        error: failure === undefined ? null : errorOf(failure.reported),
+        error: failure === undefined ? null : result_errorOf(failure.reported),
     };
 }
 /** The result of a run whose inputs are invalid: every stage skipped, before any network call. */
@@ -90996,12 +98352,13 @@ function invalidInputsResult(error) {
         image: null,
         service: null,
         probe: null,
+        rollout: null,
         stages: STAGES.map((name) => ({ name, status: 'skipped', durationMs: 0, detail: 'the inputs are invalid' })),
         retries: [],
         durationMs: 0,
         plan: null,
         offline: null,
-        error: errorOf(error),
+        error: result_errorOf(error),
     };
 }
 /** The service part of the result, for a deploy that completed. */
@@ -91017,11 +98374,28 @@ function serviceReport(deployed, room) {
         rollback: null,
     };
 }
-function serviceOf(at, room, rolledBack) {
+/** The rollout as the verify stage reached it, or as its failure tells it. */
+function rolloutOf(at, found) {
+    if (at.rollout)
+        return at.rollout;
+    if (found instanceof RolloutNotLive)
+        return found.report;
+    if (found instanceof ServiceDidNotAnswer)
+        return found.rollout;
+    return null;
+}
+function serviceOf(at, room, rolledBack, rollout, rollbackFailed) {
     if (!room)
         return null;
-    if (at.service)
-        return serviceReport(at.service, room);
+    if (at.service) {
+        const report = serviceReport(at.service, room);
+        // A rollout that was taken back says so of the service, as a deploy that was taken back does.
+        if (rollout?.rolledBack)
+            return { ...report, rollback: rollout.rolledBack.service };
+        if (rollbackFailed)
+            return { ...report, rollback: 'failed' };
+        return report;
+    }
     if (!rolledBack)
         return null;
     const { id, name, created, rollback } = rolledBack.report;
@@ -91040,6 +98414,7 @@ function imageReport(config, at) {
         digest: pushed?.digest ?? null,
         ref: pushed?.pinned ?? null,
         layers: (at.image?.layers ?? []).map((layer) => ({ ...layer, push: outcomes?.get(layer.digest) ?? null })),
+        startup: at.image?.startup ?? null,
     };
 }
 function skipReason(stage, config, failed) {
@@ -91060,16 +98435,30 @@ function retriesOf(records) {
 function originalOf(error) {
     return error instanceof StageError ? error.original : error;
 }
-function errorOf(error) {
+function result_errorOf(error) {
     const stage = error instanceof StageError ? error.stage : null;
     const original = originalOf(error);
     // Several input errors carry a hint each: the formatted text lists them all.
     if (original instanceof InputErrors && original.errors.length > 1)
         return { stage, message: errors_formatError(original), hint: null };
-    if (original instanceof ShipError)
+    if (original instanceof errors_ShipError)
         return { stage, message: original.message, hint: original.hint ?? null };
     // Not a user's mistake: a bug, reported with its stack so it can be fixed.
     return { stage, message: errors_formatError(original), hint: null };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/scrub.ts
+/**
+ * Credentials a service may print that the run never saw: the room gives a container participant tokens (JWTs) and
+ * may give it API keys, and a service that logs its environment prints them. Text shaped like one is hidden before
+ * it reaches the log, the summary or the result; the run's own secrets are hidden by name besides.
+ */
+/** A JWT: three base64url parts, the first two JSON objects (`eyJ` is `{"`). */
+const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g;
+/** A MeshAgent API key, `ma-<key id>-<project id>-<secret>`. */
+const API_KEY = /\bma-[A-Za-z0-9]{4,}-[A-Za-z0-9-]{8,}/g;
+function scrubTokens(text) {
+    return text.replace(JWT, '***').replace(API_KEY, '***');
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/run.ts
@@ -91078,6 +98467,8 @@ function errorOf(error) {
  * RetryLog every client of the run records its retries in, the stop, and what is closed or removed when the run
  * ends. The stages pass their results to each other as values; this holds only what is not a stage's result.
  */
+
+
 
 
 
@@ -91096,7 +98487,14 @@ class ShipRun {
     client;
     log = (line) => this.runner.info(line);
     debug = (line) => this.runner.debug(line);
-    mask = (secret) => this.runner.setSecret(secret);
+    mask = (secret) => {
+        if (secret !== '')
+            this.secrets.add(secret);
+        this.runner.setSecret(secret);
+    };
+    /** Every secret masked so far, to hide in text that did not come from us (a service's log lines). */
+    secrets = new Set();
+    rooms = new Map();
     closers = [];
     /** A work directory this run made, removed when it ends. */
     madeWorkDir;
@@ -91120,6 +98518,31 @@ class ShipRun {
     /** Aborted when the run is stopped. */
     get signal() {
         return this.options.stop?.signal;
+    }
+    /**
+     * The run's session with a room (one per room, opened on first use, closed when the run ends): each connection
+     * asks POST .../connect for a new participant token, and its retries are the run's.
+     */
+    roomSession(room) {
+        let session = this.rooms.get(room);
+        if (!session) {
+            session = new RoomSession({
+                room,
+                connect: () => this.client.connectRoom(room),
+                log: this.log,
+                retryLog: this.retryLog,
+                secrets: () => this.secrets,
+                ...(this.signal ? { signal: this.signal } : {}),
+            });
+            this.rooms.set(room, session);
+            const opened = session;
+            this.closeAtEnd(async () => opened.close());
+        }
+        return session;
+    }
+    /** Text from elsewhere with every secret of the run, and anything shaped like a token, hidden. */
+    scrub(text) {
+        return scrubTokens(maskSecrets(text, this.secrets));
     }
     /** Something to close when the run ends, whether it shipped or failed. */
     closeAtEnd(close) {
@@ -91152,7 +98575,7 @@ async function createWorkDir(env) {
     }
     catch (error) {
         const why = error instanceof Error ? error.message : String(error);
-        throw new ShipError(`cannot create a work directory under ${parent}: ${why}`, {
+        throw new errors_ShipError(`cannot create a work directory under ${parent}: ${why}`, {
             hint: `make ${parent} writable, or point ${env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'TMPDIR'} at a writable directory`,
         });
     }
@@ -91261,7 +98684,7 @@ async function prepareOutput(dir) {
     await (0,promises_.mkdir)((0,external_node_path_.dirname)(dir), { recursive: true });
     const entries = await (0,promises_.readdir)(dir).catch(() => undefined);
     if (entries !== undefined && entries.length > 0) {
-        throw new ShipError(`the build output directory ${dir} is not empty`, { hint: 'give the build a new or empty directory' });
+        throw new errors_ShipError(`the build output directory ${dir} is not empty`, { hint: 'give the build a new or empty directory' });
     }
 }
 /** A builder command that could not be run at all: missing from PATH, or failing to start. */
@@ -91280,7 +98703,7 @@ const INSTALL = {
 };
 const OTHER = { buildah: 'docker', docker: 'buildah' };
 function builderMissing(name, why) {
-    return new ShipError(`builder ${name} cannot run here: ${why}`, {
+    return new errors_ShipError(`builder ${name} cannot run here: ${why}`, {
         input: 'builder',
         hint: `${INSTALL[name]}, or choose builder: ${OTHER[name]}, or builder: none with the image input`,
     });
@@ -91290,7 +98713,7 @@ function buildFailed(name, step, result) {
     const status = result.signal ? `killed by ${result.signal}` : `exit code ${result.code}`;
     const tail = result.tail.filter((line) => line.trim() !== '');
     const last = tail.length > 0 ? `\nlast lines of the ${name} output:\n${tail.map((line) => `  ${line}`).join('\n')}` : '';
-    return new ShipError(`Image build failed: ${status} (${name} ${step})${last}`, {
+    return new errors_ShipError(`Image build failed: ${status} (${name} ${step})${last}`, {
         hint: 'fix the failing step in the Dockerfile or the context; the whole build log is in the build log group',
     });
 }
@@ -91375,7 +98798,7 @@ class BuildahBuilder {
         catch (error) {
             if (error instanceof CommandMissing)
                 throw builderMissing('buildah', `${this.command} is not installed (not on PATH)`);
-            throw new ShipError(`buildah ${step} could not run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+            throw new errors_ShipError(`buildah ${step} could not run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
         }
     }
 }
@@ -91387,6 +98810,7 @@ class BuildahBuilder {
  * `docker` driver, which cannot export OCI): `docker build` into the daemon, `docker save` to a docker-archive,
  * read into an OCI layout (src/oci/archive.ts). `.dockerignore` is honoured by Docker itself either way.
  */
+
 
 
 
@@ -91472,7 +98896,7 @@ class DockerBuilder {
             return { builder: 'docker', layout, ref, dockerfile: files.dockerfile };
         }
         if (request.platforms.length > 1) {
-            throw new ShipError(`docker build + docker save builds one platform, not ${request.platforms.join(', ')}`, {
+            throw new errors_ShipError(`docker build + docker save builds one platform, not ${request.platforms.join(', ')}`, {
                 input: 'platforms',
                 hint: 'use a buildx builder with the docker-container driver (docker buildx create --use), or builder: buildah, or one platform',
             });
@@ -91480,7 +98904,7 @@ class DockerBuilder {
         const built = await this.step(dockerBuildArgs(request, files, this.options.buildFlags), 'build', request);
         if (built.code !== 0)
             throw buildFailed('docker', 'build', built);
-        const scratch = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_path_.dirname)(outputDir), '.docker-save-'));
+        const scratch = await makeTempDir((0,external_node_path_.dirname)(outputDir), '.docker-save-');
         try {
             const archive = (0,external_node_path_.join)(scratch, 'image.tar');
             const saved = await this.step(['save', '--output', archive, request.tag], 'save', request);
@@ -91501,7 +98925,7 @@ class DockerBuilder {
         catch (error) {
             if (error instanceof CommandMissing)
                 throw builderMissing('docker', `${this.command} is not installed (not on PATH)`);
-            throw new ShipError(`docker ${step} could not run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+            throw new errors_ShipError(`docker ${step} could not run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
         }
     }
 }
@@ -91547,7 +98971,7 @@ async function selectBuilder(input, options = {}) {
     if (dockerState.available) {
         return { builder: docker, reason: `auto chose docker: ${dockerState.reason} (buildah: ${buildahState.reason})` };
     }
-    throw new ShipError(`no builder can run here: docker: ${dockerState.reason}; buildah: ${buildahState.reason}`, {
+    throw new errors_ShipError(`no builder can run here: docker: ${dockerState.reason}; buildah: ${buildahState.reason}`, {
         input: 'builder',
         hint: 'install buildah or Docker, or set builder: none and name an already built image in the image input',
     });
@@ -91864,6 +99288,8 @@ function renderSummary(result) {
         parts.push(imageSection(result));
     if (result.service)
         parts.push(serviceSection(result));
+    if (result.rollout)
+        parts.push(rolloutSection(result.rollout));
     if (result.retries.length > 0)
         parts.push(retrySection(result));
     if (result.error)
@@ -91878,8 +99304,23 @@ function heading(result) {
         : result.status === 'planned'
             ? `### 📝 meshagent-ship plan (dry run): ${cell(what)}`
             : `### ✅ Shipped ${cell(what)}`;
+    const outcome = result.rollout ? `\n\n**Rollout:** ${rolloutLine(result.rollout)}` : '';
     const url = service?.url ? `\n\n**Service URL:** ${markdown_link(service.url)}` : '';
-    return `${title}${url}`;
+    return `${title}${outcome}${url}`;
+}
+/** The outcome in a few words, first thing in the summary: ready in N s, failed and rolled back, or not waited. */
+function rolloutLine(rollout) {
+    const back = rollout.rolledBack;
+    switch (rollout.outcome) {
+        case 'ready':
+            return `✅ ready in ${summary_seconds(rollout.readyMs ?? 0)}: the room runs the new container and its liveness paths answer`;
+        case 'not-waited':
+            return '⏭️ deployed (not waited): nothing checked that the new container runs';
+        case 'failed':
+            return `❌ failed, not rolled back: ${prose(rollout.failure?.message ?? 'the rollout did not become live')}`;
+        case 'rolled-back':
+            return `↩️ failed and rolled back${back?.service === 'restored' ? ` to ${code(back.digest ?? back.image ?? 'the previous spec')}` : back?.service === 'stopped' ? ' (the new service was stopped)' : ' (the new service was deleted)'}: ${prose(rollout.failure?.message ?? 'the rollout did not become live')}`;
+    }
 }
 function stageTable(stages) {
     const icon = { done: '✅', failed: '❌', skipped: '⏭️' };
@@ -91913,13 +99354,13 @@ function imageSection(result) {
     if (image.layers.length > 0) {
         const total = sum(image.layers, (l) => l.size);
         const sourceTotal = sum(image.layers, (l) => l.sourceSize);
-        const prefetch = sum(image.layers, (l) => l.prefetchBytes);
-        const files = sum(image.layers, (l) => l.prefetchFiles);
-        lines.push(`- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`, `- lazy pull: ${bytes(prefetch)} read before start (${files} prefetched file${files === 1 ? '' : 's'}) of ${bytes(total)} in all`);
+        lines.push(`- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`);
+        if (image.startup)
+            lines.push(startupLine(image.startup, image.layers));
         const reused = image.layers.filter((l) => l.conversion === 'reused').length;
         if (reused > 0)
             lines.push(`- conversion: ${reused} of ${image.layers.length} layers reused from the previous ship (not converted again; already in the registry)`);
-        lines.push('', '| # | source | eStargz | TOC digest | prefetch | conversion | push |', '| --- | --- | --- | --- | --- | --- | --- |', ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow));
+        lines.push('', '| # | source | eStargz | TOC digest | prefetched files | fetched before start | conversion | push |', '| --- | --- | --- | --- | --- | --- | --- | --- |', ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow));
         if (image.layers.length > MAX_LAYER_ROWS)
             lines.push('', `(${image.layers.length - MAX_LAYER_ROWS} more layers not shown)`);
     }
@@ -91929,7 +99370,19 @@ function layerRow(layer, index) {
     const source = `${bytes(layer.sourceSize)} ${code(summary_short(layer.sourceDigest), true)}`;
     const converted = `${bytes(layer.size)} ${code(summary_short(layer.digest), true)}`;
     const toc = layer.tocDigest ? code(summary_short(layer.tocDigest), true) : '–';
-    return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
+    return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${bytes(layer.fetchedBeforeStart)} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
+}
+/** What starting the service costs a lazy pull, against the whole image. */
+function startupLine(startup, layers) {
+    const { bytesBeforeStart, imageBytes, prefetchedFiles } = startup;
+    if (layers.every((l) => l.conversion === 'as-is'))
+        return `- start-up: the layers are not eStargz, so a pull fetches the whole image (${bytes(imageBytes)}) before start`;
+    const share = imageBytes > 0 ? ` (${percent(bytesBeforeStart / imageBytes)})` : '';
+    const files = `${prefetchedFiles} prefetched file${prefetchedFiles === 1 ? '' : 's'}`;
+    return `- start-up: a lazy pull fetches ${bytes(bytesBeforeStart)} of ${bytes(imageBytes)} before start${share}: manifest, config and each layer's TOC, footer and ${files}, as the stargz snapshotter fetches them (50,000-byte blocks)`;
+}
+function percent(ratio) {
+    return ratio < 0.001 ? '<0.1%' : `${(ratio * 100).toFixed(ratio < 0.1 ? 1 : 0)}%`;
 }
 const CONVERSION = {
     converted: 'converted',
@@ -91940,6 +99393,7 @@ const CONVERSION = {
 const ROLLBACK = {
     restored: '**restored**: the deploy failed and the service runs the spec it had before',
     removed: '**removed**: the deploy failed and what it created was deleted',
+    stopped: '**stopped**: the new service did not become live and was disabled (kept with its route; the next ship starts it)',
     failed: '**failed**: the deploy failed and could not be taken back; see the error for what to put right',
 };
 function serviceSection(result) {
@@ -91958,6 +99412,38 @@ function serviceSection(result) {
             ? `- probe: ${code(probe.url)} answered ${probe.status} in ${probe.latencyMs} ms (${probe.attempts} attempt${probe.attempts === 1 ? '' : 's'})`
             : `- probe: ${code(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`);
     }
+    return lines.join('\n');
+}
+function rolloutSection(rollout) {
+    const lines = ['#### Rollout', ''];
+    if (rollout.outcome === 'not-waited')
+        return [...lines, '- not waited: the room was not asked whether the new container runs'].join('\n');
+    if (rollout.restarted)
+        lines.push('- restarted the updated service (services.restart, as the MeshAgent CLI does)');
+    if (rollout.containerId)
+        lines.push(`- new container: ${code(rollout.containerId)}`);
+    if (rollout.outcome === 'ready')
+        lines.push(`- ready in ${summary_seconds(rollout.readyMs ?? 0)}`);
+    const failure = rollout.failure;
+    if (failure) {
+        const exit = failure.exitCode !== null ? `; exit code ${failure.exitCode}` : '';
+        const restarts = failure.restartCount ? `; restarts ${failure.restartCount}` : '';
+        lines.push(`- failed (${failure.reason}${exit}${restarts}): ${prose(failure.message)}`);
+    }
+    const back = rollout.rolledBack;
+    if (back?.service === 'restored') {
+        const to = code(back.digest ?? back.image ?? 'the previous spec');
+        lines.push(back.live
+            ? `- rolled back to ${to}: its container ${code(back.containerId ?? '?')} is live again`
+            : `- rolled back to ${to}, but its container did not become live again`);
+    }
+    else if (back)
+        lines.push(`- rolled back: the new service was ${back.service === 'stopped' ? 'stopped (enabled: false)' : 'deleted'}`);
+    if (rollout.logs.length > 0) {
+        lines.push('', `Last ${rollout.logs.length} log line${rollout.logs.length === 1 ? '' : 's'} of the new container:`, '', codeBlock(rollout.logs));
+    }
+    else if (failure)
+        lines.push('', 'The new container wrote no log lines.');
     return lines.join('\n');
 }
 function retrySection(result) {
@@ -92107,10 +99593,40 @@ async function run() {
 
 /***/ }),
 
+/***/ 8327:
+/***/ ((module) => {
+
+module.exports = eval("require")("bufferutil");
+
+
+/***/ }),
+
+/***/ 33:
+/***/ ((module) => {
+
+module.exports = eval("require")("utf-8-validate");
+
+
+/***/ }),
+
 /***/ 2613:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 
 /***/ }),
 
@@ -92310,6 +99826,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 3480:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("querystring");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -92324,10 +99854,24 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
 /***/ 9023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 3106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ })
 

@@ -43,20 +43,25 @@ type ServicePort = NonNullable<ServiceSpec['ports']>[number];
 /**
  * The port a path's target names: a port of the room (`8080`, or `"8080"`), a service of the room by name or id
  * (`"assistant"`, its first published port), or that service's port (`"assistant:8080"`), as the CLI's
- * `--extra-port` writes them.
+ * `--extra-port` writes them. For a bare port, the access rules come from the service the traffic would reach, not
+ * from whichever spec lists the port first (a disabled service may list the same port as public).
  */
-function resolveTarget(services: readonly ServiceSpec[], targetPort: string | number | null | undefined): { port: number; spec: ServicePort } | undefined {
+function resolveTarget(options: RouterOptions, room: string, targetPort: string | number | null | undefined): { port: number; spec: ServicePort } | undefined {
+  const services = options.state.data.services[room] ?? [];
   const text = String(targetPort ?? '').trim();
-  const portOf = (list: readonly ServiceSpec[], num: number) => list.flatMap((s) => (s.ports ?? []).filter((p) => p.num === num))[0];
+  const portOf = (service: ServiceSpec | undefined, num: number) => service?.ports?.find((p) => p.num === num);
   if (/^[0-9]+$/.test(text)) {
-    const spec = portOf(services, Number(text));
-    return spec ? { port: Number(text), spec } : undefined;
+    const port = Number(text);
+    const endpoint = options.runtime.endpoint(room, port);
+    const owner = (endpoint ? services.find((s) => s.id === endpoint.serviceId) : undefined) ?? services.find((s) => portOf(s, port));
+    const spec = portOf(owner, port);
+    return spec ? { port, spec } : undefined;
   }
   const colon = text.indexOf(':');
   const name = colon === -1 ? text : text.slice(0, colon);
   const service = services.find((s) => s.metadata.name === name || s.id === name);
   if (!service) return undefined;
-  const spec = colon === -1 ? (service.ports ?? []).find((p) => p.published) : portOf([service], Number(text.slice(colon + 1)));
+  const spec = colon === -1 ? (service.ports ?? []).find((p) => p.published) : portOf(service, Number(text.slice(colon + 1)));
   return spec && typeof spec.num === 'number' ? { port: spec.num, spec } : undefined;
 }
 
@@ -70,7 +75,7 @@ function decide(options: RouterOptions, request: IncomingMessage): Decision {
   const path = route.paths.filter((p) => matches(p, url.pathname)).sort((a, b) => b.path.length - a.path.length)[0];
   if (!path) return { status: 404, message: `no path of ${host} matches ${url.pathname}` };
   if (path.targetContent) return { status: 501, message: 'content routes (room storage) are not emulated by the sandbox' };
-  const target = resolveTarget(options.state.data.services[room] ?? [], path.targetPort);
+  const target = resolveTarget(options, room, path.targetPort);
   if (!target) return { status: 503, message: `no service in room ${room} serves ${String(path.targetPort)}`, headers: { 'retry-after': '1' } };
   const { port, spec } = target;
   if (!spec.published) return { status: 404, message: `port ${port} is not published` };

@@ -136,6 +136,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const answer = api.storeLegacyRoute(JSON.parse(body || '{}'));
       return sendJson(response, answer.status, answer.json);
     }
+    if (path === '/_sandbox/room-connections/drop' && request.method === 'POST') {
+      return sendJson(response, 200, { dropped: rooms.drop() });
+    }
     if (path === '/_sandbox/api-keys' && request.method === 'POST') {
       const asked = (JSON.parse(body || '{}') as { permissions?: Permission[] }).permissions ?? [];
       const permissions = asked.filter((p) => ALL_PERMISSIONS.includes(p));
@@ -247,7 +250,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       MESHAGENT_API_KEY: state.mainApiKey,
       MESHAGENT_PROJECT_ID: state.data.project.id,
       ...(registryHost ? { MESHAGENT_SANDBOX_REGISTRY: registryHost } : {}),
-      ...(router ? { MESHAGENT_SANDBOX_ROUTER: router.host } : {}),
+      // The routed domains are served here over plain HTTP: meshagent-ship's URL probe asks the router for them.
+      ...(router ? { MESHAGENT_SANDBOX_ROUTER: router.host, MESHAGENT_SHIP_PROBE_ORIGIN: `http://${router.host}` } : {}),
     }),
     stop: async () => {
       await router?.stop();

@@ -2,13 +2,12 @@
 # The demo: ships examples/hello, a tiny HTTP service FROM scratch on Debian's static busybox, to a local MeshAgent
 # sandbox, end to end, with no account: buildah builds it, every layer becomes eStargz (busybox prefetched), the
 # image is pushed to the sandbox's real registry with a repository token, deployed as a room service with its
-# domain routed, and the job summary and service URL are printed. The sandbox's room runtime then pulls the image
-# through the stargz snapshotter and runs it; the demo waits until the service answers, and prints its page fetched
-# through the sandbox's router by Host header, with how the image was pulled: lazily or not, the bytes the registry
-# served before the service was ready against the image's bytes, and the time from pull to ready. Where the room
-# runtime cannot run on the machine, the demo says why and stops after the deploy. Everything lives in one
-# directory, kept for a look afterwards (DEMO_DIR, default a new one under /tmp); the sandbox stops when the demo
-# ends.
+# domain routed, waited for until the sandbox's room runtime runs it and its liveness path answers, and the job
+# summary and service URL are printed. Then the demo prints the service's page fetched through the sandbox's router
+# by Host header, with how the image was pulled: lazily or not, the bytes the registry served before the service was
+# ready against the image's bytes, and the time from pull to ready. Where the room runtime cannot run on the
+# machine, the demo says why and stops after the deploy. Everything lives in one directory, kept for a look
+# afterwards (DEMO_DIR, default a new one under /tmp); the sandbox stops when the demo ends.
 #
 #   bash scripts/demo.sh            # as root on a fresh Debian/Ubuntu machine: installs buildah, the registry,
 #                                   # containerd, runc and the stargz snapshotter library
@@ -67,6 +66,9 @@ CONF
 export CONTAINERS_STORAGE_CONF=$WORK/storage.conf BUILDAH_ISOLATION=chroot
 
 # --- ship it -----------------------------------------------------------------------------------------------------
+# Without a room runtime nothing ever runs the service, so waiting for its rollout could only time out.
+wait_args=()
+[[ -n ${MESHAGENT_SANDBOX_ROUTER:-} ]] || wait_args=(--wait false)
 node dist/cli.js ship \
   --tag hello:demo \
   --context "$WORK/hello" \
@@ -77,6 +79,7 @@ node dist/cli.js ship \
   --public \
   --env GREETING=hello \
   --prefetch /bin/busybox \
+  "${wait_args[@]}" \
   "$@"
 
 # --- the service running: its page through the router, and how its image was pulled ------------------------------

@@ -91,3 +91,6 @@ export const Room = z.object({
   enabled: z.boolean().nullish(),
 });
 export type Room = z.infer<typeof Room>;
+
+/** POST .../rooms/{room}/connect (client.py 4588-4598): a participant token and the room's websocket URL. */
+export const RoomConnectAnswer = z.object({ jwt: z.string(), room_url: z.string() });
