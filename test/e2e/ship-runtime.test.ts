@@ -48,7 +48,7 @@ afterAll(async () => {
 
 async function ship(inputs: Record<string, string>): Promise<{ result: ShipResult; lines: string[] }> {
   const runner = new ConsoleRunner({
-    inputs: { room: 'dev', 'create-room': 'true', builder: 'buildah', ...inputs },
+    inputs: { room: 'dev', 'create-room': 'true', builder: 'buildah', wait: 'false', ...inputs },
     env: sandbox.env(),
     stdout: () => {},
     stderr: () => {},
@@ -82,7 +82,9 @@ describe('a runtime-label image', () => {
       `  Runtime python: the service runs meshagent/python:default with ${ref} mounted read-only at /app`,
     ]);
     // The verify stage reads back the image the service runs as shipped: the mounted one.
-    expect(result.stages.find((s) => s.name === 'verify')?.detail).toBe(`sandbox-pyapp runs ${result.image?.digest?.slice(0, 19)}`);
+    expect(result.stages.find((s) => s.name === 'verify')?.detail).toBe(
+      `deployed (not waited): sandbox-pyapp is set to run ${result.image?.digest?.slice(0, 19)} (wait: false)`,
+    );
   });
 
   it('is planned from the Dockerfile in a dry run, the runtime and the diff shown', async () => {
