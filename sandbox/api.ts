@@ -9,6 +9,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiError, page, parse, requirePermission as require, type ApiAnswer, type ApiRequest } from './api-common.js';
 import { RouteApi } from './api-routes.js';
 import { ServiceStore } from './api-services.js';
+import { renderServiceTemplate } from './template-render.js';
+import { TemplateBody } from './wire/template.js';
 import { ConnectBody, connectRoom } from './room/connect.js';
 import type { ApiKeyRecord, SandboxState } from './state.js';
 import {
@@ -70,6 +72,11 @@ export class SandboxApi {
       'spec',
     );
     const project = '/accounts/projects/:pid';
+    // A template rendered with its values and checked, as the CLI's validate-template and render-template ask.
+    this.route('POST', '/templates/render', (_, request) => {
+      const { template, values } = parse(TemplateBody, request.body);
+      return this.ok(renderServiceTemplate(template, values));
+    });
     this.route('GET', '/accounts/projects', () => this.ok({ projects: [this.context.state.data.project] }));
     this.route('GET', '/accounts/projects/by-key/:key', ({ key }) => {
       if (key !== this.data.project.project_key) throw new ApiError(404, 'project not found');

@@ -19,6 +19,7 @@ import {
   parseRoomMounts,
 } from './list-parsers.js';
 import { parseExtraPorts } from './route-parsers.js';
+import { parseTemplateInputs } from './template-parsers.js';
 import { readRawInputs, type InputSource, type RawInputs } from './raw-inputs.js';
 import type { ShipConfig } from './ship-config.js';
 import { INPUTS, type InputName } from './spec.js';
@@ -206,6 +207,7 @@ function serviceSettings(raw: Raw, ctx: IssueContext, deploy: boolean): ShipConf
     public: parseBoolean('public', raw.public, ctx) ?? false,
     domain: parseDomain(raw.domain, ctx),
     extraPorts: parseExtraPorts(raw['extra-ports'], ctx),
+    serviceTemplate: parseTemplateInputs({ path: raw['service-template'], values: raw.values, set: raw.set }, ctx),
     validationMode: parseChoice(
       'validation-mode',
       raw['validation-mode'],

@@ -71,6 +71,14 @@ export const INPUTS = [
   { name: 'public', group: 'Service', kind: 'boolean', default: 'false', summary: 'published ports need no participant token' },
   { name: 'domain', group: 'Service', kind: 'string', summary: 'domain to route to the service; the service URL is https://<domain>' },
   { name: 'extra-ports', group: 'Service', kind: 'list', summary: 'more paths on the domain, TARGET:/path (TARGET: PORT, SERVICE or SERVICE:PORT)' },
+  {
+    name: 'service-template',
+    group: 'Service',
+    kind: 'string',
+    summary: 'service template to deploy (default: .meshagent/deploy.yaml in the context when it exists)',
+  },
+  { name: 'values', group: 'Service', kind: 'string', summary: 'YAML file of service template values' },
+  { name: 'set', group: 'Service', kind: 'list', summary: 'service template values, KEY=VALUE (over the values file)' },
   { name: 'validation-mode', group: 'Service', kind: 'string', default: 'default', summary: 'request validation: default, cookie, or none' },
   { name: 'template', group: 'Service', kind: 'string', default: 'agent', summary: 'container template: agent or none' },
   {

@@ -18,6 +18,7 @@ import {
   type RepositoryTokenRequest,
 } from './wire.js';
 import { shippedImage } from './image-runtime.js';
+import { RenderedTemplate } from './service-template.js';
 import { RoomRouteList, RouteAnswer, RouteSpec, type RouteRecord, type RouteSpecInput } from './wire-route.js';
 import { CreatedService, ServiceList, ServiceRecord, dumpServiceSpec, type ServiceSpec } from './wire-service.js';
 
@@ -84,6 +85,31 @@ export class MeshagentClient {
 
   async getProject(options: ReadOptions = {}): Promise<ProjectInfo> {
     return (await this.call({ method: 'GET', url: this.project, what: 'read the project', ...options })).json(ProjectInfo);
+  }
+
+  /**
+   * A service template rendered with its values and checked by the API (`POST /templates/render`, as the CLI's
+   * render-template and validate-template ask). A template it refuses is the CLI's error, with the API's details.
+   */
+  async renderTemplate(template: string, values: Readonly<Record<string, string>>): Promise<RenderedTemplate> {
+    const response = await this.call({
+      method: 'POST',
+      url: '/templates/render',
+      json: { template, values },
+      accept: [200, 400, 422],
+      what: 'render the service template',
+      // Rendering writes nothing: asking twice is safe.
+      idempotent: true,
+    });
+    if (response.status !== 200) {
+      const body = response.json() as { error?: { message?: unknown }; detail?: unknown };
+      const details = body.error?.message ?? body.detail ?? response.text();
+      throw new ShipError(
+        `Invalid service template. The input is not in the correct service template format. Validation details: ${typeof details === 'string' ? details : JSON.stringify(details)}`,
+        { input: 'service-template', hint: 'fix the template or its values (values, set); the details name the field' },
+      );
+    }
+    return response.json(RenderedTemplate);
   }
 
   // --- registry repositories -----------------------------------------------------------------------------------

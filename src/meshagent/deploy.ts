@@ -46,6 +46,8 @@ export interface DeployRequest {
   readonly serviceName: string;
   readonly image: ImageFacts;
   readonly options: ServiceOptions;
+  /** The spec a service template rendered to, deployed instead of one built from the options. */
+  readonly rendered?: ServiceSpec | undefined;
   /** Progress lines for the log. */
   readonly log?: (line: string) => void;
   /**
@@ -117,7 +119,7 @@ export async function deployService(request: DeployRequest): Promise<DeployedSer
   // 1. Look: everything that can be refused is refused here, before anything is written.
   const roomExists = await checkRoom(client, room, request.createRoom);
   const existing = roomExists ? await findExistingService(client, room, serviceName) : undefined;
-  let built = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing });
+  let built = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing, rendered: request.rendered });
   const domain = await chooseDomain(request, built, existing);
   const extraPorts = request.options.extraPorts ?? [];
   let route: RoutePlan | undefined = domain
@@ -246,7 +248,7 @@ async function writeService(
       return { serviceId: racedId, created: true, built, previous: undefined };
     }
     // Merge into the winner, as an update would.
-    const merged = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing: raced });
+    const merged = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing: raced, rendered: request.rendered });
     await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(at, racedId, raced));
     log(`Service ${serviceName} appeared while deploying; updated it (${racedId}) in room ${room}`);
     return { serviceId: racedId, created: false, built: merged, previous: raced };

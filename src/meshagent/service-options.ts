@@ -43,6 +43,16 @@ export interface ExtraRoutePort {
 /** The participant token's scope: a named preset, or an ApiScope object given as JSON. */
 export type TokenScopeOption = { readonly preset: 'userDefault' | 'agentDefault' | 'full' } | { readonly scope: Readonly<Record<string, unknown>> };
 
+/** The service template inputs, as given: read and rendered at deploy time. */
+export interface TemplateInputs {
+  /** The template's path; undefined: `.meshagent/deploy.yaml` in the context, when it exists. */
+  readonly path: string | undefined;
+  /** A YAML map of values. */
+  readonly valuesFile: string | undefined;
+  /** `set` lines, over the values file. */
+  readonly set: Readonly<Record<string, string>>;
+}
+
 export interface ServiceOptions {
   /** undefined: keep the service's environment; a list (even empty with envSecrets) replaces it. */
   readonly env: readonly EnvVar[] | undefined;

@@ -19,6 +19,11 @@ export interface ServiceSpecRequest {
   readonly options: ServiceOptions;
   /** The room's service of that name, when there is one. */
   readonly existing: ServiceSpec | undefined;
+  /**
+   * The spec a service template rendered to, its image pinned: the service is this spec (with the id of the service
+   * of its name), not one built from the options.
+   */
+  readonly rendered?: ServiceSpec | undefined;
 }
 
 export interface BuiltServiceSpec {
@@ -29,7 +34,13 @@ export interface BuiltServiceSpec {
 
 /** Builds the spec the CLI would send, or throws the CLI's error for the first rule broken. */
 export function buildServiceSpec(request: ServiceSpecRequest): BuiltServiceSpec {
-  const { serviceName: name, image, options, existing } = request;
+  const { serviceName: name, image, options, existing, rendered } = request;
+  // A service template's spec is the service, as the CLI's deploy sends it: whole, with the id of the service it
+  // replaces, nothing merged from that service.
+  if (rendered) {
+    const spec: ServiceSpec = { ...rendered, ...(existing?.id ? { id: existing.id } : {}) };
+    return { spec, routePort: options.domain === undefined ? undefined : routeTargetPort(spec.ports ?? [], options.extraPorts) };
+  }
   if (existing?.external) {
     throw new ShipError(`existing service ${name} is external and cannot be replaced with a container deployment`, {
       hint: `choose another service-name, or remove the external service ${name} from the room first`,

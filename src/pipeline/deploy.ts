@@ -12,6 +12,7 @@ import { imageFacts } from '../meshagent/image-facts.js';
 import type { ServiceSpec } from '../meshagent/wire-service.js';
 import { listServices } from '../room/index.js';
 import { readRunnableConfig } from './runnable-image.js';
+import { renderTemplateFor, templatePath } from './service-template.js';
 import type { Pushed } from './publish.js';
 import type { ShipRun } from './run.js';
 
@@ -38,16 +39,25 @@ export async function deployStage(run: ShipRun, pushed: Pushed, room: string): P
       const labelled = imageConfig.config?.Labels?.[IMAGE_RUNTIME_LABEL] !== undefined;
       const env = labelled ? await dockerfileEnv(source.dockerfile, config.image.target) : undefined;
       const facts = imageFacts(pushed.pushed.pinned, target.image, imageConfig, source.built, env);
-      const runtime = facts.runtime;
+      const path = await templatePath(config);
+      const template = path === undefined ? undefined : await renderTemplateFor(config, run.client, path, target.image, facts.ref);
+      if (template) {
+        run.log(
+          `Service template ${template.path}: service ${template.name}${template.usesImage ? `, ${facts.ref} pinned in it` : `, which neither runs nor mounts ${target.image}`}`,
+        );
+        if (!template.usesImage) run.runner.warning(`the service template ${template.path} does not use the image this run ships (${target.image})`);
+      }
+      const runtime = template ? undefined : facts.runtime;
       if (runtime) run.log(`Runtime ${runtime.name}: the service runs ${runtime.baseImage} with ${facts.ref} mounted read-only at ${runtime.mountPath}`);
       const deploy = () =>
         deployService({
           client: run.client,
           room,
           createRoom: config.service.createRoom,
-          serviceName: target.serviceName,
+          serviceName: template?.name ?? target.serviceName,
           image: facts,
-          options: config.service,
+          options: template ? { ...config.service, domain: template.domain } : config.service,
+          rendered: template?.spec,
           log: run.log,
           signal: run.signal,
           // A rollout that is waited for needs the room: it is joined before anything is written, so a key that may

@@ -10,6 +10,8 @@ import { checkRouteOwner } from '../meshagent/route.js';
 import { buildServiceSpec } from '../meshagent/service-spec.js';
 import { dumpServiceSpec } from '../meshagent/wire-service.js';
 import { plannedImage } from './plan-image.js';
+import { renderTemplateFor, templatePath } from './service-template.js';
+import { TEMPLATE_VALUES_ANNOTATION } from '../meshagent/service-template.js';
 import { IMAGE_RUNTIME_LABEL } from '../meshagent/image-runtime.js';
 import { ShipError } from '../errors.js';
 import type { Ensured, PushAccess } from './access.js';
@@ -50,21 +52,33 @@ async function planDeploy(config: ShipConfig, target: Target, access: PushAccess
     lines.push(`room       ${room} (not looked up${service.createRoom ? '; created if missing' : '; a real run fails if it does not exist'})`);
   else if (!roomExists && !service.createRoom) lines.push(`room       ${room} does not exist: a real run fails (set create-room: true to create it)`);
   else lines.push(`room       ${room}${roomExists ? '' : ' would be created'}`);
-  const existing = roomExists ? await findExistingService(client, room, target.serviceName) : undefined;
   const placeholder = `${target.registry}/${target.registryRepository}@<digest of this build>`;
+  const path = await templatePath(config);
+  if (path !== undefined && offline) return [...lines, `template   ${path}: not rendered (offline: the MeshAgent API renders it)`];
+  // A service template is rendered as a real run renders it, with the placeholder where it names the tag.
+  const template = path === undefined ? undefined : await renderTemplateFor(config, client, path, target.image, placeholder);
+  const serviceName = template?.name ?? target.serviceName;
+  const domain = template ? template.domain : service.domain;
+  if (template)
+    lines.push(
+      `template   ${template.path}: service ${serviceName}${template.usesImage ? ', this image pinned in it' : `, which neither runs nor mounts ${target.image}`}`,
+    );
+  const existing = roomExists ? await findExistingService(client, room, serviceName) : undefined;
   try {
     // The image is not built in a dry run: its ports, volumes and runtime label come from the Dockerfile, as the CLI
     // reads them; the ports input or the running service's ports stand in where it has none.
     const planned = await plannedImage(config, placeholder, target.image);
-    const runtime = planned.facts.runtime;
-    if (runtime) {
+    const runtime = template ? undefined : planned.facts.runtime;
+    if (template) lines.push('runtime    as the service template says');
+    else if (runtime) {
       lines.push(
         `runtime    ${runtime.name} (label ${IMAGE_RUNTIME_LABEL}): the service runs ${runtime.baseImage} with this image read-only at ${runtime.mountPath}, command ${runtime.command} in ${runtime.workingDir} (from ${planned.source})`,
       );
     } else lines.push(`runtime    ${planned.known ? `none: the image runs itself (from ${planned.source})` : `not known yet: ${planned.source}`}`);
-    const { spec } = buildServiceSpec({ serviceName: target.serviceName, image: planned.facts, options: service, existing });
+    const options = template ? { ...service, domain } : service;
+    const { spec } = buildServiceSpec({ serviceName, image: planned.facts, options, existing, rendered: template?.spec });
     lines.push(
-      `service    ${target.serviceName} ${offline ? 'would be created or updated (not looked up; no diff)' : `would be ${existing ? 'updated' : 'created'}`}`,
+      `service    ${serviceName} ${offline ? 'would be created or updated (not looked up; no diff)' : `would be ${existing ? 'updated' : 'created'}`}`,
     );
     // Both as the SDK sends them (defaults filled), so the diff is what the update changes; an invalid spec fails here.
     const sent = dumpServiceSpec(spec);
@@ -72,14 +86,14 @@ async function planDeploy(config: ShipConfig, target: Target, access: PushAccess
     if (existing) lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
   } catch (error) {
     if (!(error instanceof ShipError)) throw error;
-    lines.push(`service    ${target.serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
+    lines.push(`service    ${serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
   }
   lines.push(
-    `domain     ${service.domain ? `https://${service.domain}${offline ? '' : await routeNote(client, service.domain, room, target.serviceName)}` : 'none'}`,
+    `domain     ${domain ? `https://${domain}${offline ? '' : await routeNote(client, domain, room, serviceName)}` : 'none'}`,
     `rollout    ${rolloutPlan(service)}`,
   );
   // Extra paths are routed beside / on the domain.
-  if (service.domain) for (const extra of service.extraPorts ?? []) lines.push(`  + path ${extra.path} -> ${extra.target}`);
+  if (domain) for (const extra of service.extraPorts ?? []) lines.push(`  + path ${extra.path} -> ${extra.target}`);
   return lines;
 }
 
@@ -103,8 +117,19 @@ async function routeNote(client: MeshagentClient, domain: string, room: string, 
   return ' (route exists; updated if its port changes)';
 }
 
-/** The spec with each environment entry reduced to its name and kind: values are never printed. */
-function withoutEnvValues<T extends { container?: { environment?: readonly object[] | null } | null }>(spec: T): unknown {
+/**
+ * The spec with each environment entry reduced to its name and kind, and a service template's values to their
+ * names: values are never printed.
+ */
+function withoutEnvValues<
+  T extends { container?: { environment?: readonly object[] | null } | null; metadata: { annotations?: Record<string, string> | null } },
+>(given: T): unknown {
+  const annotations = given.metadata.annotations;
+  const values = annotations?.[TEMPLATE_VALUES_ANNOTATION];
+  const spec =
+    values === undefined
+      ? given
+      : { ...given, metadata: { ...given.metadata, annotations: { ...annotations, [TEMPLATE_VALUES_ANNOTATION]: valueNames(values) } } };
   const environment = spec.container?.environment;
   if (!environment) return spec;
   const names = environment.map((entry) => {
@@ -112,6 +137,14 @@ function withoutEnvValues<T extends { container?: { environment?: readonly objec
     return `${name ?? '?'}${secret ? ' (secret)' : token ? ' (token)' : ''}`;
   });
   return { ...spec, container: { ...spec.container, environment: names } };
+}
+
+function valueNames(json: string): string {
+  try {
+    return `values of ${Object.keys(JSON.parse(json) as object).join(', ')}`;
+  } catch {
+    return 'values';
+  }
 }
 
 function describeSource(config: ShipConfig): string {

@@ -358,6 +358,19 @@ describe('reporting', () => {
     ]);
   });
 
+  it("reads service-template, values and set lines, with the CLI's words for a bad set line", () => {
+    expect(
+      config({ 'service-template': ' deploy/web.yaml ', values: 'prod.yaml', set: 'greeting=hi=there\n # note\n domain = a.example.com' }).service
+        .serviceTemplate,
+    ).toEqual({
+      path: 'deploy/web.yaml',
+      valuesFile: 'prod.yaml',
+      set: { greeting: 'hi=there', domain: ' a.example.com' },
+    });
+    expect(config().service.serviceTemplate).toEqual({ path: undefined, valuesFile: undefined, set: {} });
+    expect(errors({ set: 'greeting\n=x' })).toEqual(['set: line 1: --set must be in the form KEY=VALUE', 'set: line 2: --set must include a non-empty key']);
+  });
+
   it('has a test above for every input', () => {
     // A new input must come with tests of its bad forms; this list is the reminder.
     expect(INPUTS.map((i) => i.name)).toEqual([
@@ -393,6 +406,9 @@ describe('reporting', () => {
       'public',
       'domain',
       'extra-ports',
+      'service-template',
+      'values',
+      'set',
       'validation-mode',
       'template',
       'wait',

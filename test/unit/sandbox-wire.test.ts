@@ -478,8 +478,8 @@ describe('services: what the model refuses', () => {
     expect(refused(withValue(full, ['agents', 0, 'email', 'address'], ''))).toContain('email.address must not be empty');
   });
 
-  it('refuses the template form it does not render, a new service with an id, and a name in use', () => {
-    expect(message(call('POST', 'rooms/dev/services', { template: 'kind: ServiceTemplate', values: {} }))).toContain('does not render service templates');
+  it('refuses a template form whose template the model refuses, a new service with an id, and a name in use', () => {
+    expect(message(call('POST', 'rooms/dev/services', { template: 'kind: ServiceTemplate', values: {} }))).toContain('invalid service template: version');
     expect(call('POST', 'rooms/dev/services', { ...minimal('with-id'), id: 'mine' }).status).toBe(400);
     expect(call('POST', 'rooms/web/services', minimal('taken')).status).toBe(200);
     expect(call('POST', 'rooms/web/services', minimal('taken')).status).toBe(409);
@@ -506,7 +506,7 @@ describe('project services', () => {
     expect(call('PUT', `services/${id}`, { ...spec('shared'), id: 'other' }).status).toBe(400);
     expect((call('GET', 'services').json as { services: { container: { image: string } }[] }).services.map((s) => s.container.image)).toEqual(['r/x:2']);
     expect(call('POST', 'services', spec('ro'), readOnlyKey).status).toBe(403);
-    expect(message(call('POST', 'services', { template: 'x', values: {} }))).toContain('does not render service templates');
+    expect(message(call('POST', 'services', { template: 'x', values: {} }))).toContain('invalid service template');
     expect(call('DELETE', `services/${id}`).status).toBe(200);
     expect(call('GET', `services/${id}`).status).toBe(404);
   });
