@@ -72527,7 +72527,7 @@ function socketOnError() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2926);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1821);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -72537,7 +72537,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2926:
+/***/ 1821:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -85927,6 +85927,13 @@ const INPUTS = [
     // Service
     { name: 'deploy', group: 'Service', kind: 'boolean', default: 'true', summary: 'deploy the pushed image as a room service' },
     { name: 'service-name', group: 'Service', kind: 'string', summary: 'service name (default: the repository path with / as -)' },
+    {
+        name: 'scope',
+        group: 'Service',
+        kind: 'string',
+        default: 'room',
+        summary: 'room (a service of the room) or project (a project service, in every room from its next session)',
+    },
     { name: 'create-room', group: 'Service', kind: 'boolean', default: 'false', summary: 'create the room when it does not exist' },
     { name: 'env', group: 'Service', kind: 'list', summary: 'environment variables, KEY=VALUE (replaces the service env)' },
     { name: 'env-secrets', group: 'Service', kind: 'list', summary: 'secret environment variables, NAME=SECRET_ID (needs run-as)' },
@@ -89955,14 +89962,37 @@ const schemaFor = (options) => object(parse_config_rawShape).transform((raw, ctx
     const push = parseBoolean('push', raw.push, ctx);
     const deploy = parseBoolean('deploy', raw.deploy, ctx);
     const meshagent = meshagentSettings(raw, ctx, dryRun, options);
-    if (deploy === true && meshagent.room === undefined) {
+    const scope = parseChoice('scope', raw.scope, ['room', 'project'], ctx, 'scope must be room or project', (s) => s.toLowerCase());
+    if (deploy === true && scope === 'room' && meshagent.room === undefined) {
         addIssue(ctx, 'room', 'room is required unless MESHAGENT_ROOM is set', 'set the room input, or deploy: false to only build and push');
     }
+    if (scope === 'project')
+        checkProjectScope(raw, ctx, meshagent.room);
     if (deploy === true && push === false) {
         addIssue(ctx, 'push', 'push: false cannot deploy: a service runs only an image its registry has', 'set push: true, or deploy: false');
     }
-    return { meshagent, image: imageSettings(raw, ctx, push ?? false), service: serviceSettings(raw, ctx, deploy ?? false), dryRun };
+    return {
+        meshagent,
+        image: imageSettings(raw, ctx, push ?? false),
+        service: { ...serviceSettings(raw, ctx, deploy ?? false), scope: scope ?? 'room' },
+        dryRun,
+    };
 });
+/**
+ * A project service is in every room and routed in none: no room (the CLI's words for `--room` with `--global`), no
+ * domain, extra paths or room to create.
+ */
+function checkProjectScope(raw, ctx, room) {
+    if (room !== undefined) {
+        addIssue(ctx, 'scope', 'Pass either --room or --global, not both.', 'scope: project deploys to every room: leave room (and MESHAGENT_ROOM) empty');
+    }
+    for (const input of ['domain', 'extra-ports', 'create-room']) {
+        const value = raw[input].trim();
+        if (value !== '' && value !== 'false') {
+            addIssue(ctx, input, `${input} is for a room service; scope: project deploys a project service`, `leave ${input} empty, or set scope: room`);
+        }
+    }
+}
 /** The API, the key, the project and the room. */
 function meshagentSettings(raw, ctx, dryRun, { allowInsecureApi = false }) {
     const apiKey = raw['api-key'].trim();
@@ -90823,6 +90853,27 @@ function templateServiceSpec(template, tag, pinned) {
         hint: 'a container service needs container.image (e.g. "{{ image }}" for the image this run builds)',
     });
 }
+/**
+ * The run-as account on a template's spec, as the CLI's deploy puts it (`_deploy_plan_with_run_as`, then
+ * `_deploy_plan_with_secret_environment_run_as_scopes`): the `run-as` input replaces the template's; an account whose
+ * environment has secrets gets `secrets:proxy` and `secrets:read` added to its scopes.
+ */
+function withRunAs(spec, runAs) {
+    let container = spec.container;
+    if (runAs !== undefined) {
+        if (!container)
+            throw new errors_ShipError('--run-as requires a container service', { input: 'run-as', hint: 'leave run-as empty for a template without a container' });
+        container = { ...container, run_as: { email: runAs } };
+    }
+    const runAsNow = container?.run_as;
+    if (!container || !runAsNow || !(container.environment ?? []).some((entry) => entry.secret))
+        return container === spec.container ? spec : { ...spec, container };
+    const scopes = (runAsNow.scopes ?? ['secrets:proxy']).map((scope) => scope.trim()).filter((scope) => scope !== '');
+    for (const required of ['secrets:proxy', 'secrets:read'])
+        if (!scopes.includes(required))
+            scopes.push(required);
+    return { ...spec, container: { ...container, run_as: { ...runAsNow, scopes } } };
+}
 /** Whether the spec runs or mounts the pinned image at all: a template may name another image only. */
 function usesImage(spec, pinned) {
     const c = spec.container;
@@ -91168,6 +91219,23 @@ class MeshagentClient {
     /** Deletes a service; one that is already gone (404) counts as deleted. */
     async deleteService(room, id, name) {
         await this.call({ method: 'DELETE', url: `${this.services(room)}/${enc(id)}`, accept: [200, 204, 404], what: `delete service ${name}` });
+    }
+    // --- project services: in every room of the project, from the room's next session on ------------------------------
+    /** The project's service of this name (the list, exact `metadata.name`, as the CLI finds one). */
+    async findProjectService(name) {
+        const list = (await this.call({ method: 'GET', url: `${this.project}/services`, consistency: 'high', what: 'list the project services' })).json(ServiceList);
+        return list.services.find((service) => service.metadata.name === name);
+    }
+    /** Creates a project service (`create_service`: the spec without id or nulls); the answer is the spec with its id. */
+    async createProjectService(spec) {
+        const { id: _id, ...rest } = dumpServiceSpec(spec);
+        const json = withoutNulls(rest);
+        return (await this.call({ method: 'POST', url: `${this.project}/services`, json, what: `create project service ${spec.metadata.name}` })).json(CreatedService).id;
+    }
+    /** Replaces a project service (`update_service`: every field, nulls included, and the id). */
+    async updateProjectService(id, spec) {
+        const json = dumpServiceSpec({ ...spec, id });
+        await this.call({ method: 'PUT', url: `${this.project}/services/${enc(id)}`, json, what: `update project service ${spec.metadata.name}` });
     }
     // --- routes --------------------------------------------------------------------------------------------------------
     /** Creates a route; the body is `{spec}`, the spec as the SDK writes it (defaults filled). */
@@ -96183,13 +96251,14 @@ function checkVolumesMounted(image, storage) {
 
 
 
+
 /** Builds the spec the CLI would send, or throws the CLI's error for the first rule broken. */
 function buildServiceSpec(request) {
     const { serviceName: name, image, options, existing, rendered } = request;
     // A service template's spec is the service, as the CLI's deploy sends it: whole, with the id of the service it
     // replaces, nothing merged from that service.
     if (rendered) {
-        const spec = { ...rendered, ...(existing?.id ? { id: existing.id } : {}) };
+        const spec = { ...withRunAs(rendered, options.runAs), ...(existing?.id ? { id: existing.id } : {}) };
         return { spec, routePort: options.domain === undefined ? undefined : routeTargetPort(spec.ports ?? [], options.extraPorts) };
     }
     if (existing?.external) {
@@ -96469,6 +96538,55 @@ function rolledBack(cause, report, service) {
     }
     const left = report.failed.map(({ step, error }) => `${step.leftover.what} (taking it back failed: ${error instanceof errors_ShipError ? error.message : errors_formatError(error)})`);
     return new DeployRolledBack(`${why}; ROLLBACK FAILED, the deploy is left half-done: ${left.join('; ')}${undone}`, `put it right by hand: ${report.failed.map(({ step }) => step.leftover.fix).join('; ')}`, cause, { ...summary, rollback: 'failed' });
+}
+
+;// CONCATENATED MODULE: ./src/meshagent/project-deploy.ts
+/**
+ * A project service (`meshagent services create|update --global`): one spec for every room of the project, which
+ * each room starts at its next session. Built as a room service is (merged into the project service of that name,
+ * or a service template's spec whole), then created or updated in one write: nothing else is written, so there is
+ * nothing to take back, no route and no rollout to wait for.
+ */
+
+
+
+
+async function deployProjectService(request) {
+    const { client, serviceName, log } = request;
+    const record = await client.findProjectService(serviceName);
+    const existing = record === undefined ? undefined : readable(record, serviceName);
+    const { spec } = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing, rendered: request.rendered });
+    let serviceId;
+    if (existing?.id) {
+        serviceId = existing.id;
+        await client.updateProjectService(serviceId, spec);
+        log(`Updated project service ${serviceName} (${serviceId}): rooms run it from their next session`);
+    }
+    else {
+        serviceId = await client.createProjectService(spec);
+        log(`Created project service ${serviceName} (${serviceId}): rooms run it from their next session`);
+    }
+    return {
+        serviceId,
+        serviceName,
+        created: existing === undefined,
+        roomCreated: false,
+        domain: undefined,
+        serviceUrl: undefined,
+        routeAction: 'none',
+        domainSource: undefined,
+        spec,
+        previous: existing,
+        undo: new UndoLog(),
+    };
+}
+function readable(record, name) {
+    const parsed = ServiceSpec.safeParse(record);
+    if (parsed.success)
+        return parsed.data;
+    throw new errors_ShipError(`existing project service ${name} has a spec meshagent-ship cannot update without losing parts of it; it was left unchanged`, {
+        hint: 'update meshagent-ship, or deploy this service with the MeshAgent CLI (meshagent services update --global)',
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/meshagent/dockerfile-stage.ts
@@ -97526,13 +97644,14 @@ async function service_template_exists(path) {
 
 
 
+
 /** How long the look at the room before the writes may take, a dropped connection included. */
 const LOOK_MS = 60_000;
 async function deployStage(run, pushed, room) {
     const { config, stop } = run;
     const { target, image, source } = pushed;
     let previousContainerId;
-    const service = await run.stages.run('deploy', `Deploy ${target.serviceName} to room ${room}`, async () => {
+    const service = await run.stages.run('deploy', room === null ? `Deploy ${target.serviceName} as a project service` : `Deploy ${target.serviceName} to room ${room}`, async () => {
         const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
         const labelled = imageConfig.config?.Labels?.[IMAGE_RUNTIME_LABEL] !== undefined;
         const env = labelled ? await dockerfileEnv(source.dockerfile, config.image.target) : undefined;
@@ -97547,6 +97666,16 @@ async function deployStage(run, pushed, room) {
         const runtime = template ? undefined : facts.runtime;
         if (runtime)
             run.log(`Runtime ${runtime.name}: the service runs ${runtime.baseImage} with ${facts.ref} mounted read-only at ${runtime.mountPath}`);
+        if (room === null) {
+            return deployProjectService({
+                client: run.client,
+                serviceName: template?.name ?? target.serviceName,
+                image: facts,
+                options: config.service,
+                rendered: template?.spec,
+                log: run.log,
+            });
+        }
         const deploy = () => deployService({
             client: run.client,
             room,
@@ -97573,7 +97702,7 @@ async function deployStage(run, pushed, room) {
         // A stop during the deploy completes the write in flight and takes back what was written; the process does
         // not exit before that is done. A deploy taken back fails with DeployRolledBack, which the report reads.
         return stop ? stop.uninterrupted(deploy) : deploy();
-    }, (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`);
+    }, (d) => `${d.created ? 'created' : 'updated'} ${room === null ? 'project service ' : ''}${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`);
     return { ...pushed, room, service, previousContainerId };
 }
 /**
@@ -97718,11 +97847,14 @@ async function planDeploy(config, target, access, client) {
         `image      ${image.source ? `ship ${describeSource(config)}` : `build ${image.context} with ${image.builder}`}${image.estargz ? `, convert to eStargz (level ${image.compressionLevel})` : ''}`,
         `push       ${image.push ? `${target.registry}/${target.registryRepository}:${target.tag.tag ?? 'latest'}` : 'no'}`,
     ];
-    if (!service.deploy || !meshagent.room)
+    const project = service.scope === 'project';
+    if (!service.deploy || (!project && !meshagent.room))
         return [...lines, 'deploy     no'];
-    const room = meshagent.room;
-    const roomExists = offline ? undefined : (await client.getRoom(room)) !== undefined;
-    if (roomExists === undefined)
+    const room = meshagent.room ?? '';
+    const roomExists = offline ? undefined : project || (await client.getRoom(room)) !== undefined;
+    if (project)
+        lines.push('scope      project: a project service, which every room runs from its next session (no route, no rollout)');
+    else if (roomExists === undefined)
         lines.push(`room       ${room} (not looked up${service.createRoom ? '; created if missing' : '; a real run fails if it does not exist'})`);
     else if (!roomExists && !service.createRoom)
         lines.push(`room       ${room} does not exist: a real run fails (set create-room: true to create it)`);
@@ -97738,7 +97870,11 @@ async function planDeploy(config, target, access, client) {
     const domain = template ? template.domain : service.domain;
     if (template)
         lines.push(`template   ${template.path}: service ${serviceName}${template.usesImage ? ', this image pinned in it' : `, which neither runs nor mounts ${target.image}`}`);
-    const existing = roomExists ? await findExistingService(client, room, serviceName) : undefined;
+    const existing = !roomExists
+        ? undefined
+        : project
+            ? asSpec(await client.findProjectService(serviceName))
+            : await findExistingService(client, room, serviceName);
     try {
         // The image is not built in a dry run: its ports, volumes and runtime label come from the Dockerfile, as the CLI
         // reads them; the ports input or the running service's ports stand in where it has none.
@@ -97765,7 +97901,7 @@ async function planDeploy(config, target, access, client) {
             throw error;
         lines.push(`service    ${serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
     }
-    lines.push(`domain     ${domain ? `https://${domain}${offline ? '' : await routeNote(client, domain, room, serviceName)}` : 'none'}`, `rollout    ${rolloutPlan(service)}`);
+    lines.push(`domain     ${domain ? `https://${domain}${offline ? '' : await routeNote(client, domain, room, serviceName)}` : 'none'}`, `rollout    ${project ? 'not followed: each room runs the project service from its next session' : rolloutPlan(service)}`);
     // Extra paths are routed beside / on the domain.
     if (domain)
         for (const extra of service.extraPorts ?? [])
@@ -97812,6 +97948,11 @@ function withoutEnvValues(given) {
         return `${name ?? '?'}${secret ? ' (secret)' : token ? ' (token)' : ''}`;
     });
     return { ...spec, container: { ...spec.container, environment: names } };
+}
+/** A project service as a spec the plan can compare with (one it cannot read is compared as none). */
+function asSpec(record) {
+    const parsed = ServiceSpec.safeParse(record);
+    return parsed.success ? parsed.data : undefined;
 }
 function valueNames(json) {
     try {
@@ -98528,6 +98669,7 @@ async function probeWith(http, options) {
 
 
 
+
 /**
  * The room said the service is live, but its URL did not answer 2xx or 3xx in time. Not rolled back: the container
  * runs and answers its liveness path inside the room, and the previous one would sit behind the same route; what
@@ -98551,17 +98693,20 @@ async function verifyStage(run, deployed) {
     const ref = deployed.pushed.pinned;
     const result = await run.stages.run('verify', `Verify ${service.serviceName}`, async () => {
         const started = Date.now();
-        const running = await run.client.serviceImage(room, service.serviceName);
+        const running = room === null ? await projectServiceImage(run, service.serviceName) : await run.client.serviceImage(room, service.serviceName);
         if (running !== ref) {
             throw new errors_ShipError(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, {
                 hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time',
             });
         }
+        // A project service runs in each room from its next session: there is no rollout to follow now.
+        if (room === null)
+            return { rollout: NOT_WAITED, probe: undefined, why: 'a project service: each room runs it from its next session' };
         if (waitSeconds <= 0)
             return { rollout: NOT_WAITED, probe: undefined, why: 'wait: false' };
         if (service.spec.enabled === false)
             return { rollout: NOT_WAITED, probe: undefined, why: 'the service is disabled (enabled: false)' };
-        const rollout = await followRollout(run, deployed);
+        const rollout = await followRollout(run, { ...deployed, room });
         const probe = probeTarget(run, deployed);
         if (!probe)
             return { rollout, probe: undefined, why: '' };
@@ -98582,6 +98727,11 @@ async function verifyStage(run, deployed) {
         return probe ? `${ready}; ${probe.url} answered ${probe.status} in ${probe.latencyMs} ms` : ready;
     });
     return { ...deployed, probe: result.probe, rollout: result.rollout };
+}
+/** The image the project service of this name runs, as shipped. */
+async function projectServiceImage(run, name) {
+    const service = await run.client.findProjectService(name);
+    return service === undefined ? undefined : shippedImage(service);
 }
 /**
  * The URL to probe: a public service's domain, at the routed port's liveness path (else /). A private port asks
@@ -98640,7 +98790,7 @@ function shipResult(run, reached, failure) {
         status: failure ? 'failed' : config.dryRun ? 'planned' : 'shipped',
         dryRun: config.dryRun,
         image: imageReport(config, at),
-        service: serviceOf(at, config.meshagent.room, found instanceof DeployRolledBack ? found : undefined, rolloutOf(at, found), found instanceof RolloutNotLive && found.rollbackFailed),
+        service: serviceOf(at, config.service.scope === 'project' ? null : config.meshagent.room, found instanceof DeployRolledBack ? found : undefined, rolloutOf(at, found), found instanceof RolloutNotLive && found.rollbackFailed),
         probe: at.probe ?? (found instanceof ServiceDidNotAnswer ? found.probe : null),
         rollout: rolloutOf(at, found),
         stages: STAGES.map((name) => stages.records.find((r) => r.name === name)),
@@ -98692,7 +98842,7 @@ function rolloutOf(at, found) {
     return null;
 }
 function serviceOf(at, room, rolledBack, rollout, rollbackFailed) {
-    if (!room)
+    if (room === undefined || room === '')
         return null;
     if (at.service) {
         const report = serviceReport(at.service, room);
@@ -99605,7 +99755,7 @@ function renderSummary(result) {
 }
 function heading(result) {
     const service = result.service;
-    const what = service ? `${service.name} to room ${service.room}` : (result.image?.tag ?? 'the image');
+    const what = service ? `${service.name} ${service.room === null ? 'as a project service' : `to room ${service.room}`}` : (result.image?.tag ?? 'the image');
     const title = result.status === 'failed'
         ? `### ❌ meshagent-ship failed${result.error?.stage ? ` at ${result.error.stage}` : ''}: ${cell(what)}`
         : result.status === 'planned'
@@ -99708,7 +99858,11 @@ function serviceSection(result) {
     if (!service)
         return '';
     const action = service.created === true ? 'created' : service.created === false ? 'updated' : 'not deployed';
-    const lines = ['#### Service', '', `- ${cell(service.name)} in room ${cell(service.room)}: ${action}${service.id ? ` (id ${code(service.id)})` : ''}`];
+    const lines = [
+        '#### Service',
+        '',
+        `- ${cell(service.name)} ${service.room === null ? 'as a project service (every room runs it from its next session)' : `in room ${cell(service.room)}`}: ${action}${service.id ? ` (id ${code(service.id)})` : ''}`,
+    ];
     if (service.rollback)
         lines.push(`- rollback: ${ROLLBACK[service.rollback]}`);
     else
@@ -99840,7 +99994,8 @@ async function ship(config, runner, options = {}) {
     const run = new ShipRun(config, runner, options);
     for (const warning of inputWarnings(config))
         runner.warning(warning, 'meshagent-ship: inputs');
-    const room = config.meshagent.room;
+    // A project service (scope: project) is in every room: it has none of its own.
+    const room = config.service.scope === 'project' ? null : config.meshagent.room;
     let reached;
     /** Keeps each stage's value as it comes: after a failure, the last one says what was done. */
     const reach = (value) => {
@@ -99859,7 +100014,7 @@ async function ship(config, runner, options = {}) {
             const converted = reach(await convertStage(run, built));
             if (config.image.push) {
                 const pushed = reach(await pushStage(run, converted));
-                if (config.service.deploy && room) {
+                if (config.service.deploy && room !== undefined) {
                     const deployed = reach(await deployStage(run, pushed, room));
                     reach(await verifyStage(run, deployed));
                 }

@@ -41,6 +41,8 @@ export interface ShipConfig {
     readonly deploy: boolean;
     readonly name: string | undefined;
     readonly createRoom: boolean;
+    /** room: a service of the room; project: a project service, which rooms start at their next session. */
+    readonly scope: 'room' | 'project';
     /** The service template inputs. */
     readonly serviceTemplate: TemplateInputs;
     /** How long to wait for the rollout; 0: do not wait (nor restart, nor probe the URL). */

@@ -57,6 +57,13 @@ export const INPUTS = [
   // Service
   { name: 'deploy', group: 'Service', kind: 'boolean', default: 'true', summary: 'deploy the pushed image as a room service' },
   { name: 'service-name', group: 'Service', kind: 'string', summary: 'service name (default: the repository path with / as -)' },
+  {
+    name: 'scope',
+    group: 'Service',
+    kind: 'string',
+    default: 'room',
+    summary: 'room (a service of the room) or project (a project service, in every room from its next session)',
+  },
   { name: 'create-room', group: 'Service', kind: 'boolean', default: 'false', summary: 'create the room when it does not exist' },
   { name: 'env', group: 'Service', kind: 'list', summary: 'environment variables, KEY=VALUE (replaces the service env)' },
   { name: 'env-secrets', group: 'Service', kind: 'list', summary: 'secret environment variables, NAME=SECRET_ID (needs run-as)' },

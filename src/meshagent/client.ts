@@ -273,6 +273,31 @@ export class MeshagentClient {
     await this.call({ method: 'DELETE', url: `${this.services(room)}/${enc(id)}`, accept: [200, 204, 404], what: `delete service ${name}` });
   }
 
+  // --- project services: in every room of the project, from the room's next session on ------------------------------
+
+  /** The project's service of this name (the list, exact `metadata.name`, as the CLI finds one). */
+  async findProjectService(name: string): Promise<ServiceRecord | undefined> {
+    const list = (await this.call({ method: 'GET', url: `${this.project}/services`, consistency: 'high', what: 'list the project services' })).json(
+      ServiceList,
+    );
+    return list.services.find((service) => service.metadata.name === name);
+  }
+
+  /** Creates a project service (`create_service`: the spec without id or nulls); the answer is the spec with its id. */
+  async createProjectService(spec: ServiceSpec): Promise<string> {
+    const { id: _id, ...rest } = dumpServiceSpec(spec);
+    const json = withoutNulls(rest);
+    return (await this.call({ method: 'POST', url: `${this.project}/services`, json, what: `create project service ${spec.metadata.name}` })).json(
+      CreatedService,
+    ).id;
+  }
+
+  /** Replaces a project service (`update_service`: every field, nulls included, and the id). */
+  async updateProjectService(id: string, spec: ServiceSpec): Promise<void> {
+    const json = dumpServiceSpec({ ...spec, id });
+    await this.call({ method: 'PUT', url: `${this.project}/services/${enc(id)}`, json, what: `update project service ${spec.metadata.name}` });
+  }
+
   // --- routes --------------------------------------------------------------------------------------------------------
 
   /** Creates a route; the body is `{spec}`, the spec as the SDK writes it (defaults filled). */

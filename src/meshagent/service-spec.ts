@@ -10,6 +10,7 @@ import { SERVICE_ID_ANNOTATION, STOPPED_BY_ROLLBACK_ANNOTATION, withValidationMo
 import { buildContainer, checkVolumesMounted } from './service-container.js';
 import type { ServiceOptions } from './service-options.js';
 import { buildPorts, routeTargetPort } from './service-ports.js';
+import { withRunAs } from './service-template.js';
 import type { ServiceSpec } from './wire-service.js';
 
 export interface ServiceSpecRequest {
@@ -38,7 +39,7 @@ export function buildServiceSpec(request: ServiceSpecRequest): BuiltServiceSpec 
   // A service template's spec is the service, as the CLI's deploy sends it: whole, with the id of the service it
   // replaces, nothing merged from that service.
   if (rendered) {
-    const spec: ServiceSpec = { ...rendered, ...(existing?.id ? { id: existing.id } : {}) };
+    const spec: ServiceSpec = { ...withRunAs(rendered, options.runAs), ...(existing?.id ? { id: existing.id } : {}) };
     return { spec, routePort: options.domain === undefined ? undefined : routeTargetPort(spec.ports ?? [], options.extraPorts) };
   }
   if (existing?.external) {

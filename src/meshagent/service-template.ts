@@ -92,6 +92,26 @@ export function templateServiceSpec(template: RenderedTemplate, tag: string, pin
   });
 }
 
+/**
+ * The run-as account on a template's spec, as the CLI's deploy puts it (`_deploy_plan_with_run_as`, then
+ * `_deploy_plan_with_secret_environment_run_as_scopes`): the `run-as` input replaces the template's; an account whose
+ * environment has secrets gets `secrets:proxy` and `secrets:read` added to its scopes.
+ */
+export function withRunAs(spec: ServiceSpec, runAs: string | undefined): ServiceSpec {
+  let container = spec.container;
+  if (runAs !== undefined) {
+    if (!container)
+      throw new ShipError('--run-as requires a container service', { input: 'run-as', hint: 'leave run-as empty for a template without a container' });
+    container = { ...container, run_as: { email: runAs } };
+  }
+  const runAsNow = container?.run_as;
+  if (!container || !runAsNow || !(container.environment ?? []).some((entry) => entry.secret))
+    return container === spec.container ? spec : { ...spec, container };
+  const scopes = (runAsNow.scopes ?? ['secrets:proxy']).map((scope) => scope.trim()).filter((scope) => scope !== '');
+  for (const required of ['secrets:proxy', 'secrets:read']) if (!scopes.includes(required)) scopes.push(required);
+  return { ...spec, container: { ...container, run_as: { ...runAsNow, scopes } } };
+}
+
 /** Whether the spec runs or mounts the pinned image at all: a template may name another image only. */
 export function usesImage(spec: ServiceSpec, pinned: string): boolean {
   const c = spec.container;

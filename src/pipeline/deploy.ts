@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { deployService, type DeployedService } from '../meshagent/deploy.js';
+import { deployProjectService } from '../meshagent/project-deploy.js';
 import { finalStage } from '../meshagent/dockerfile-stage.js';
 import { IMAGE_RUNTIME_LABEL, type RuntimeSource } from '../meshagent/image-runtime.js';
 import { ShipError } from '../errors.js';
@@ -18,7 +19,8 @@ import type { ShipRun } from './run.js';
 
 /** The deploy stage's value: the service in its room runs the pushed image. */
 export interface Deployed extends Pushed {
-  readonly room: string;
+  /** The room; null for a project service (scope: project), which is in every room. */
+  readonly room: string | null;
   readonly service: DeployedService;
   /** The container the room ran for the service before this deploy, when the rollout is waited for. */
   readonly previousContainerId: string | undefined;
@@ -27,13 +29,13 @@ export interface Deployed extends Pushed {
 /** How long the look at the room before the writes may take, a dropped connection included. */
 const LOOK_MS = 60_000;
 
-export async function deployStage(run: ShipRun, pushed: Pushed, room: string): Promise<Deployed> {
+export async function deployStage(run: ShipRun, pushed: Pushed, room: string | null): Promise<Deployed> {
   const { config, stop } = run;
   const { target, image, source } = pushed;
   let previousContainerId: string | undefined;
   const service = await run.stages.run(
     'deploy',
-    `Deploy ${target.serviceName} to room ${room}`,
+    room === null ? `Deploy ${target.serviceName} as a project service` : `Deploy ${target.serviceName} to room ${room}`,
     async () => {
       const { config: imageConfig } = await readRunnableConfig(image.layout, image.descriptor);
       const labelled = imageConfig.config?.Labels?.[IMAGE_RUNTIME_LABEL] !== undefined;
@@ -49,6 +51,16 @@ export async function deployStage(run: ShipRun, pushed: Pushed, room: string): P
       }
       const runtime = template ? undefined : facts.runtime;
       if (runtime) run.log(`Runtime ${runtime.name}: the service runs ${runtime.baseImage} with ${facts.ref} mounted read-only at ${runtime.mountPath}`);
+      if (room === null) {
+        return deployProjectService({
+          client: run.client,
+          serviceName: template?.name ?? target.serviceName,
+          image: facts,
+          options: config.service,
+          rendered: template?.spec,
+          log: run.log,
+        });
+      }
       const deploy = () =>
         deployService({
           client: run.client,
@@ -76,7 +88,8 @@ export async function deployStage(run: ShipRun, pushed: Pushed, room: string): P
       // not exit before that is done. A deploy taken back fails with DeployRolledBack, which the report reads.
       return stop ? stop.uninterrupted(deploy) : deploy();
     },
-    (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`,
+    (d) =>
+      `${d.created ? 'created' : 'updated'} ${room === null ? 'project service ' : ''}${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`,
   );
   return { ...pushed, room, service, previousContainerId };
 }

@@ -8,7 +8,7 @@ import type { MeshagentClient } from '../meshagent/client.js';
 import { findExistingService } from '../meshagent/existing-service.js';
 import { checkRouteOwner } from '../meshagent/route.js';
 import { buildServiceSpec } from '../meshagent/service-spec.js';
-import { dumpServiceSpec } from '../meshagent/wire-service.js';
+import { ServiceSpec, dumpServiceSpec } from '../meshagent/wire-service.js';
 import { plannedImage } from './plan-image.js';
 import { renderTemplateFor, templatePath } from './service-template.js';
 import { TEMPLATE_VALUES_ANNOTATION } from '../meshagent/service-template.js';
@@ -45,10 +45,12 @@ async function planDeploy(config: ShipConfig, target: Target, access: PushAccess
     `image      ${image.source ? `ship ${describeSource(config)}` : `build ${image.context} with ${image.builder}`}${image.estargz ? `, convert to eStargz (level ${image.compressionLevel})` : ''}`,
     `push       ${image.push ? `${target.registry}/${target.registryRepository}:${target.tag.tag ?? 'latest'}` : 'no'}`,
   ];
-  if (!service.deploy || !meshagent.room) return [...lines, 'deploy     no'];
-  const room = meshagent.room;
-  const roomExists = offline ? undefined : (await client.getRoom(room)) !== undefined;
-  if (roomExists === undefined)
+  const project = service.scope === 'project';
+  if (!service.deploy || (!project && !meshagent.room)) return [...lines, 'deploy     no'];
+  const room = meshagent.room ?? '';
+  const roomExists = offline ? undefined : project || (await client.getRoom(room)) !== undefined;
+  if (project) lines.push('scope      project: a project service, which every room runs from its next session (no route, no rollout)');
+  else if (roomExists === undefined)
     lines.push(`room       ${room} (not looked up${service.createRoom ? '; created if missing' : '; a real run fails if it does not exist'})`);
   else if (!roomExists && !service.createRoom) lines.push(`room       ${room} does not exist: a real run fails (set create-room: true to create it)`);
   else lines.push(`room       ${room}${roomExists ? '' : ' would be created'}`);
@@ -63,7 +65,11 @@ async function planDeploy(config: ShipConfig, target: Target, access: PushAccess
     lines.push(
       `template   ${template.path}: service ${serviceName}${template.usesImage ? ', this image pinned in it' : `, which neither runs nor mounts ${target.image}`}`,
     );
-  const existing = roomExists ? await findExistingService(client, room, serviceName) : undefined;
+  const existing = !roomExists
+    ? undefined
+    : project
+      ? asSpec(await client.findProjectService(serviceName))
+      : await findExistingService(client, room, serviceName);
   try {
     // The image is not built in a dry run: its ports, volumes and runtime label come from the Dockerfile, as the CLI
     // reads them; the ports input or the running service's ports stand in where it has none.
@@ -90,7 +96,7 @@ async function planDeploy(config: ShipConfig, target: Target, access: PushAccess
   }
   lines.push(
     `domain     ${domain ? `https://${domain}${offline ? '' : await routeNote(client, domain, room, serviceName)}` : 'none'}`,
-    `rollout    ${rolloutPlan(service)}`,
+    `rollout    ${project ? 'not followed: each room runs the project service from its next session' : rolloutPlan(service)}`,
   );
   // Extra paths are routed beside / on the domain.
   if (domain) for (const extra of service.extraPorts ?? []) lines.push(`  + path ${extra.path} -> ${extra.target}`);
@@ -137,6 +143,12 @@ function withoutEnvValues<
     return `${name ?? '?'}${secret ? ' (secret)' : token ? ' (token)' : ''}`;
   });
   return { ...spec, container: { ...spec.container, environment: names } };
+}
+
+/** A project service as a spec the plan can compare with (one it cannot read is compared as none). */
+function asSpec(record: unknown): ServiceSpec | undefined {
+  const parsed = ServiceSpec.safeParse(record);
+  return parsed.success ? parsed.data : undefined;
 }
 
 function valueNames(json: string): string {

@@ -17,6 +17,9 @@ import type { Deployed } from './deploy.js';
 import { LogTail } from './log-tail.js';
 import type { ShipRun } from './run.js';
 
+/** A deploy to a room: a rollout is followed in its room. */
+export type InRoom = Deployed & { readonly room: string };
+
 /** The CLI's restart timeout (cli image.py 133). */
 const RESTART_TIMEOUT_MS = 60_000;
 
@@ -35,7 +38,7 @@ export class RolloutNotLive extends ShipError {
 }
 
 /** Follows the rollout until the new container is live; takes it back and throws RolloutNotLive when it is not. */
-export async function followRollout(run: ShipRun, deployed: Deployed): Promise<RolloutReport> {
+export async function followRollout(run: ShipRun, deployed: InRoom): Promise<RolloutReport> {
   const { service, room } = deployed;
   const started = Date.now();
   const deadline = started + run.config.service.waitSeconds * 1000;
@@ -113,7 +116,7 @@ function failureOf(error: unknown): RolloutFailure {
  * Takes the deploy back (its writes complete even when the run is stopped meanwhile), then, for a restored spec,
  * restarts the service and waits for its container to be live again; returns the error the run fails with.
  */
-async function rollBack(run: ShipRun, deployed: Deployed, report: RolloutReport, hint: string, cause: unknown): Promise<RolloutNotLive> {
+async function rollBack(run: ShipRun, deployed: InRoom, report: RolloutReport, hint: string, cause: unknown): Promise<RolloutNotLive> {
   const { service, room } = deployed;
   const reason = report.failure?.message ?? 'the rollout did not become live';
   run.log(`Rolling back ${service.serviceName}: ${reason}`);
@@ -161,7 +164,7 @@ async function rollBack(run: ShipRun, deployed: Deployed, report: RolloutReport,
 /** The restored spec restarted and waited for as a deploy is (a fresh wait), its log said but not kept. */
 async function waitForPrevious(
   run: ShipRun,
-  deployed: Deployed,
+  deployed: InRoom,
   previous: ServiceSpec,
   failedContainer: string | null,
 ): Promise<{ live: boolean; containerId: string | null; why: string }> {

@@ -358,6 +358,17 @@ describe('reporting', () => {
     ]);
   });
 
+  it("reads scope, with the CLI's words for a room with a project service", () => {
+    expect(config().service.scope).toBe('room');
+    expect(config({ scope: 'Project', room: '' }).service.scope).toBe('project');
+    expect(errors({ scope: 'global' })).toEqual(['scope must be room or project']);
+    expect(errors({ scope: 'project', room: 'dev', domain: 'a.example.com', 'create-room': 'true' })).toEqual([
+      'Pass either --room or --global, not both.',
+      'create-room is for a room service; scope: project deploys a project service',
+      'domain is for a room service; scope: project deploys a project service',
+    ]);
+  });
+
   it("reads service-template, values and set lines, with the CLI's words for a bad set line", () => {
     expect(
       config({ 'service-template': ' deploy/web.yaml ', values: 'prod.yaml', set: 'greeting=hi=there\n # note\n domain = a.example.com' }).service
@@ -392,6 +403,7 @@ describe('reporting', () => {
       'push',
       'deploy',
       'service-name',
+      'scope',
       'create-room',
       'env',
       'env-secrets',

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxApi, type ApiAnswer } from '../../sandbox/api.js';
 import { SandboxState } from '../../sandbox/state.js';
 import { pythonJsonDumps } from '../../sandbox/template-render.js';
-import { RenderedTemplate, missingValues, templateDomain, templateServiceSpec, usesImage } from '../../src/meshagent/service-template.js';
+import { RenderedTemplate, missingValues, templateDomain, templateServiceSpec, usesImage, withRunAs } from '../../src/meshagent/service-template.js';
 
 let dir: string;
 let state: SandboxState;
@@ -133,5 +133,17 @@ describe('a deploy from a template', () => {
     expect(missingValues(rendered({}), { image: TAG, greeting: '  ' })).toEqual(['greeting']);
     expect(templateDomain(rendered({}), { domain: ' web.example.com ' })).toBe('web.example.com');
     expect(templateDomain(rendered({}), {})).toBeUndefined();
+  });
+
+  it("puts the run-as input on the template's spec, and the secret scopes when its environment has secrets, as the CLI does", () => {
+    const spec = templateServiceSpec(rendered({ greeting: 'hi' }), TAG, pinned);
+    expect(withRunAs(spec, undefined)).toBe(spec);
+    expect(withRunAs(spec, 'bot@example.com').container?.run_as).toEqual({ email: 'bot@example.com' });
+    const secret = {
+      ...spec,
+      container: { ...spec.container!, environment: [{ name: 'KEY', secret: { id: 's1' } }], run_as: { email: 'a@b.c', scopes: [' x '] } },
+    };
+    expect(withRunAs(secret, undefined).container?.run_as?.scopes).toEqual(['x', 'secrets:proxy', 'secrets:read']);
+    expect(() => withRunAs({ ...spec, container: null }, 'bot@example.com')).toThrow('--run-as requires a container service');
   });
 });
