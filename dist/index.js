@@ -72527,7 +72527,7 @@ function socketOnError() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1821);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(544);
 /** The entry GitHub runs (dist/index.js): nothing but the call, so `run` stays importable without side effects. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -72537,13 +72537,13 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1821:
+/***/ 544:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  e: () => (/* binding */ main_run)
 });
 
 ;// CONCATENATED MODULE: external "os"
@@ -85921,7 +85921,14 @@ const INPUTS = [
         summary: 'ship an existing image: oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference',
     },
     { name: 'estargz', group: 'Image', kind: 'boolean', default: 'true', summary: 'convert every layer to eStargz' },
-    { name: 'prefetch', group: 'Image', kind: 'list', summary: 'paths or globs to prefetch at start, in order' },
+    { name: 'prefetch', group: 'Image', kind: 'list', summary: 'paths or globs to prefetch at start, in order; auto records them by running the image' },
+    {
+        name: 'prefetch-auto-timeout',
+        group: 'Image',
+        kind: 'string',
+        default: '10',
+        summary: 'with prefetch: auto, how long the image may run before its port answers, in seconds (1-300)',
+    },
     { name: 'compression-level', group: 'Image', kind: 'string', default: '6', summary: 'gzip level 0-9 for eStargz layers' },
     { name: 'push', group: 'Image', kind: 'boolean', default: 'true', summary: 'push the image to the project registry' },
     // Service
@@ -89848,6 +89855,17 @@ function parseWait(raw, ctx) {
     }
     return seconds;
 }
+/** `prefetch-auto-timeout`: whole seconds, 1 to 300 (a `s` after the number is allowed). */
+function parseAutoTimeout(raw, ctx) {
+    const value = raw.trim();
+    const match = /^([0-9]+)\s*s?$/.exec(value);
+    const seconds = match ? Number(match[1]) : NaN;
+    if (!(seconds >= 1 && seconds <= 300)) {
+        addIssue(ctx, 'prefetch-auto-timeout', `prefetch-auto-timeout: ${quote(value)} must be whole seconds from 1 to 300`, 'the default is 10');
+        return 10;
+    }
+    return seconds;
+}
 function parseApiUrl(raw, ctx) {
     const value = (issues_optional(raw) ?? DEFAULT_API_URL).replace(/\/+$/, '');
     let url;
@@ -90047,6 +90065,7 @@ function imageSettings(raw, ctx, push) {
     if (!/^[0-9]$/.test(level)) {
         addIssue(ctx, 'compression-level', `compression-level: ${quote(level)} must be a whole number from 0 to 9`, '6 balances speed and size; 9 is smallest');
     }
+    const prefetchLines = listLines(raw.prefetch).map(({ text }) => text);
     return {
         tag,
         context: issues_optional(raw.context) ?? '.',
@@ -90057,7 +90076,8 @@ function imageSettings(raw, ctx, push) {
         builder: source && builder === 'auto' ? 'none' : builder,
         source,
         estargz: parseBoolean('estargz', raw.estargz, ctx) ?? false,
-        prefetch: listLines(raw.prefetch).map(({ text }) => text),
+        prefetch: prefetchLines.filter((text) => text !== 'auto'),
+        prefetchAuto: prefetchLines.includes('auto') ? { timeoutSeconds: parseAutoTimeout(raw['prefetch-auto-timeout'], ctx) } : undefined,
         compressionLevel: Number(level),
         push,
     };
@@ -93979,7 +93999,9 @@ function describeMiss(miss) {
  */
 async function attributePrefetch(patterns, layers, maxKeptLinks = MAX_KEPT_LINKS) {
     const wanted = patterns
-        .map((item) => typeof item === 'string' ? { pattern: item, text: item.trim(), glob: isGlob(item) } : { pattern: item.opened, text: item.opened, glob: false })
+        .map((item) => typeof item === 'string'
+        ? { pattern: item, text: item.trim(), glob: isGlob(item), opened: false }
+        : { pattern: item.opened, text: item.opened, glob: false, opened: true })
         .filter((p) => cleanPath(p.text) !== '');
     const budget = new LinkBudget(maxKeptLinks);
     let wants = { globs: [...new Set(wanted.filter((p) => p.glob).map((p) => cleanPath(p.text)))].map(wantedGlob), links: new Set() };
@@ -94036,10 +94058,10 @@ function attribute(wanted, view, layerCount) {
         place(resolution.entry);
         return true;
     };
-    for (const { pattern, text, glob } of wanted) {
+    for (const { pattern, text, glob, opened } of wanted) {
         if (!glob) {
             const resolution = view.resolve(text, true);
-            if (!placeFound(resolution) && resolution.status !== 'unknown' && resolution.status !== 'found')
+            if (!placeFound(resolution) && !opened && resolution.status !== 'unknown' && resolution.status !== 'found')
                 missing.push({ pattern, reason: resolution.status, path: resolution.path });
             continue;
         }
@@ -94221,7 +94243,8 @@ async function convertImage(source, top, out, options = {}) {
             }
         }
         const configDescriptor = { ...manifest.config, ...(await out.writeJson(MediaType.ociConfig, newConfig)) };
-        const newManifest = { ...manifest, mediaType: MediaType.ociManifest, config: configDescriptor, layers };
+        const annotations = options.manifestAnnotations ? { annotations: { ...manifest.annotations, ...options.manifestAnnotations } } : {};
+        const newManifest = { ...manifest, mediaType: MediaType.ociManifest, config: configDescriptor, layers, ...annotations };
         const written = await out.writeJson(MediaType.ociManifest, newManifest);
         manifests.push({ source: descriptor.digest, digest: written.digest, platform: descriptor.platform, layers: results });
         return written;
@@ -95042,6 +95065,8 @@ const ShipAnnotation = {
     conversion: 'com.meshagent.ship.conversion',
     /** The layer's diff_id (the digest of the uncompressed blob), for the config of a later ship. */
     diffId: 'com.meshagent.ship.diff-id',
+    /** On a converted manifest, with `prefetch: auto`: what was recorded (JSON: outcome, paths) and how it ended. */
+    prefetchAuto: 'com.meshagent.ship.prefetch-auto',
 };
 
 ;// CONCATENATED MODULE: ./src/pipeline/estargz-conversion.ts
@@ -95150,13 +95175,13 @@ async function previousConversions(repo, options) {
             log(`no previous image of ${repo.where}:${options.tag}: every layer is converted`);
             return undefined;
         }
-        const { conversions, unusable, digest, where } = found;
+        const { conversions, unusable, digest, where, startups } = found;
         if (conversions.length === 0) {
             log(`the previous image ${where} (${push_short(digest)}) records no conversions to reuse: every layer is converted`);
             return undefined;
         }
         log(`the previous image ${where} (${push_short(digest)}) records ${conversions.length} converted layer${conversions.length === 1 ? '' : 's'}${unusable ? ` (${unusable} more without usable annotations)` : ''}`);
-        return new RegistryReuse(repo, conversions, log);
+        return new RegistryReuse(repo, conversions, log, startups);
     }
     catch (error) {
         log(`the previous image could not be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): every layer is converted`);
@@ -95184,15 +95209,19 @@ async function readImage(repo, reference) {
         throw error;
     }
     const conversions = [];
+    const startups = [];
     let unusable = 0;
     for (const { manifest } of await remoteImageManifests(repo, reference, top)) {
+        const startup = manifest.annotations?.[ShipAnnotation.prefetchAuto];
+        if (startup)
+            startups.push(startup);
         // The config is fetched only when some layer records a conversion: a plain image costs nothing more.
         const recorded = manifest.layers.some((layer) => conversionOf(layer) !== undefined);
         const found = conversionsOf(manifest, recorded ? await configDiffIds(repo, manifest.config) : []);
         conversions.push(...found.conversions);
         unusable += found.unusable;
     }
-    return { digest: top.digest, conversions, unusable };
+    return { digest: top.digest, conversions, unusable, startups };
 }
 /** Configs are small; a larger one is not what the converter wrote, and is not read. */
 const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
@@ -95209,12 +95238,16 @@ async function configDiffIds(repo, config) {
 class RegistryReuse {
     repo;
     log;
+    startups;
     byKey = new Map();
     bySource = new Map();
     checks = new Map();
-    constructor(repo, conversions, log) {
+    constructor(repo, conversions, log, 
+    /** The `prefetch: auto` records of the previous image's manifests (annotation values, unparsed). */
+    startups = []) {
         this.repo = repo;
         this.log = log;
+        this.startups = startups;
         for (const c of conversions) {
             this.byKey.set(`${c.source}\0${c.params}`, c);
             if (!this.bySource.has(c.source))
@@ -95285,6 +95318,545 @@ class RegistryReuse {
     }
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/prefetch-auto/privileged.ts
+/**
+ * Commands that need root (chroot, namespaces, mounts): as they are when this process is root, else under
+ * `sudo -n` (GitHub's ubuntu runners allow it without a password; elsewhere it fails at once instead of asking).
+ */
+
+function runningAs() {
+    return { uid: process.getuid?.(), name: process.env.USER ?? process.env.LOGNAME };
+}
+/** `argv` as this process can run it as root. */
+function privileged(argv, as = runningAs()) {
+    return as.uid === 0 ? [...argv] : ['sudo', '-n', ...argv];
+}
+/**
+ * Why commands cannot run as root here (undefined when they can): root needs nothing; anyone else needs sudo that
+ * asks no password. `trySudo` is asked only when not root.
+ */
+async function cannotRunPrivileged(trySudo = trySudoTrue, as = runningAs()) {
+    if (as.uid === 0)
+        return undefined;
+    const who = `this runs as ${as.name ? `${as.name} (uid ${as.uid})` : `uid ${as.uid ?? 'unknown'}`}, not root`;
+    const tried = await trySudo();
+    if (tried.kind === 'missing')
+        return `it needs root: ${who}, and sudo is not installed (run as root, or install sudo and allow this user to use it without a password)`;
+    if (tried.code === 0)
+        return undefined;
+    const said = tried.stderr.trim().split('\n').pop()?.trim();
+    return `it needs root: ${who}, and \`sudo -n true\` failed${said ? ` (${said})` : ` with code ${tried.code}`} (run as root, or allow this user sudo without a password, as GitHub's ubuntu runners do)`;
+}
+function trySudoTrue() {
+    return new Promise((resolve) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('sudo', ['-n', 'true'], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (chunk) => (stderr = (stderr + chunk.toString()).slice(-1000)));
+        child.on('error', (error) => resolve(error.code === 'ENOENT' ? { kind: 'missing' } : { kind: 'ran', code: 1, stderr: error.message }));
+        child.on('close', (code) => resolve({ kind: 'ran', code: code ?? 1, stderr }));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/prefetch-auto/interpreters.ts
+/**
+ * Files the kernel reads itself when a program is executed, which no traced call shows: the ELF interpreter
+ * (PT_INTERP, the dynamic loader, e.g. /lib64/ld-linux-x86-64.so.2) and a script's `#!` interpreter. They are read
+ * from the unpacked root, each path resolved inside it (absolute links lead back into the root, never into this
+ * machine), and put right after the file that named them.
+ */
+
+
+/** Links followed while resolving one path, as the kernel's bound. */
+const interpreters_MAX_LINKS = 40;
+/** A script interpreter may itself be a script: this many levels, as binfmt_script allows. */
+const interpreters_MAX_DEPTH = 4;
+const PT_INTERP = 3;
+/** `opened` in order, each executed file followed by the interpreters the kernel loaded for it; each path once. */
+async function withInterpreters(opened, executed, root) {
+    const out = [];
+    for (const path of opened) {
+        out.push(path);
+        if (executed.has(path))
+            out.push(...(await interpretersOf(root, path, 0)));
+    }
+    return [...new Set(out)];
+}
+async function interpretersOf(root, path, depth) {
+    if (depth >= interpreters_MAX_DEPTH)
+        return [];
+    const interpreter = await interpreterOf(root, path).catch(() => undefined);
+    if (!interpreter)
+        return [];
+    return [interpreter, ...(await interpretersOf(root, interpreter, depth + 1))];
+}
+/** The interpreter a file names (ELF PT_INTERP or `#!`), absolute; undefined for none. */
+async function interpreterOf(root, path) {
+    const host = await resolveInRoot(root, path);
+    if (!host)
+        return undefined;
+    const file = await (0,promises_.open)(host, 'r');
+    try {
+        const head = Buffer.alloc(256);
+        const { bytesRead } = await file.read(head, 0, head.length, 0);
+        if (head.subarray(0, 2).toString('latin1') === '#!') {
+            const line = head.subarray(2, bytesRead).toString('utf8').split('\n')[0] ?? '';
+            const name = line.trim().split(/[ \t]+/)[0] ?? '';
+            return name.startsWith('/') ? name : undefined;
+        }
+        if (bytesRead < 64 || head.readUInt32BE(0) !== 0x7f454c46)
+            return undefined;
+        const wide = head[4] === 2;
+        const little = head[5] === 1;
+        const u16 = (at) => (little ? head.readUInt16LE(at) : head.readUInt16BE(at));
+        const u32 = (buf, at) => (little ? buf.readUInt32LE(at) : buf.readUInt32BE(at));
+        const u64 = (buf, at) => Number(little ? buf.readBigUInt64LE(at) : buf.readBigUInt64BE(at));
+        const phoff = wide ? u64(head, 0x20) : u32(head, 0x1c);
+        const phentsize = u16(wide ? 0x36 : 0x2a);
+        const phnum = u16(wide ? 0x38 : 0x2c);
+        const table = Buffer.alloc(phentsize * phnum);
+        await file.read(table, 0, table.length, phoff);
+        for (let i = 0; i < phnum; i += 1) {
+            const at = i * phentsize;
+            if (u32(table, at) !== PT_INTERP)
+                continue;
+            const offset = wide ? u64(table, at + 0x08) : u32(table, at + 0x04);
+            const size = Math.min(wide ? u64(table, at + 0x20) : u32(table, at + 0x10), 4096);
+            const name = Buffer.alloc(size);
+            await file.read(name, 0, size, offset);
+            const text = name.toString('utf8').replace(/\0.*$/s, '');
+            return text.startsWith('/') ? text : undefined;
+        }
+        return undefined;
+    }
+    finally {
+        await file.close();
+    }
+}
+/** Where `path` (absolute, as the process saw it) is under `root`, links followed inside the root; undefined if it is not there. */
+async function resolveInRoot(root, path) {
+    let pending = path.split('/').filter((c) => c !== '' && c !== '.');
+    const done = [];
+    let links = 0;
+    while (pending.length > 0) {
+        const [name, ...rest] = pending;
+        pending = rest;
+        if (name === '..') {
+            done.pop();
+            continue;
+        }
+        const host = (0,external_node_path_.join)(root, ...done, name);
+        const info = await (0,promises_.lstat)(host).catch(() => undefined);
+        if (!info)
+            return undefined;
+        if (!info.isSymbolicLink()) {
+            done.push(name);
+            continue;
+        }
+        links += 1;
+        if (links > interpreters_MAX_LINKS)
+            return undefined;
+        const target = await (0,promises_.readlink)(host);
+        if (target.startsWith('/'))
+            done.length = 0;
+        pending = [
+            ...external_node_path_.posix
+                .normalize(target)
+                .split('/')
+                .filter((c) => c !== '' && c !== '.'),
+            ...pending,
+        ];
+    }
+    return (0,external_node_path_.join)(root, ...done);
+}
+
+;// CONCATENATED MODULE: ./src/prefetch-auto/trace.ts
+/**
+ * Reads the file accesses strace recorded (`strace -f -ff -ttt -e trace=%file,%process -o DIR/trace`: one file per
+ * process, each line stamped) into the files the service read, in the order it first opened them. Only what a
+ * process did inside the image's root counts: in the process that entered it, the lines before its `chroot` are the
+ * launcher's own. Failed calls, directories, files opened only to write, and /proc, /dev and /sys are left out.
+ */
+
+
+/** The calls that read a file's content (a stat needs only the TOC's metadata, which a lazy pull has anyway). */
+const OPENING = new Set(['open', 'openat', 'openat2', 'execve', 'execveat', 'uselib']);
+/** Calls whose first string is relative to a directory descriptor given before it. */
+const AT_CALLS = new Set(['openat', 'openat2', 'execveat']);
+const KERNEL_TREES = ['proc', 'dev', 'sys'];
+/** `1700000000.123456 openat(AT_FDCWD, "/etc/x", O_RDONLY) = 3` (the result may be `-1 ENOENT (...)`). */
+const LINE = /^(\d+\.\d+) (\w+)\((.*)\) += (-?\d+)/;
+/** A C string as strace prints it (escapes kept). */
+const trace_STRING = /"((?:[^"\\]|\\.)*)"/;
+const EXECUTING = new Set(['execve', 'execveat']);
+/** The files opened by the traced processes. `workDir`: where processes start. */
+async function readTrace(dir, workDir) {
+    const accesses = [];
+    for (const name of (await (0,promises_.readdir)(dir)).filter((n) => n.startsWith('trace.'))) {
+        accesses.push(...parseProcessTrace(await (0,promises_.readFile)((0,external_node_path_.join)(dir, name), 'utf8'), workDir));
+    }
+    accesses.sort((a, b) => a.at - b.at);
+    return { paths: [...new Set(accesses.map((a) => a.path))], executed: new Set(accesses.filter((a) => a.executed).map((a) => a.path)) };
+}
+/** One process's lines into its openings. */
+function parseProcessTrace(text, workDir) {
+    const lines = text.split('\n');
+    // The launcher enters the root with chroot; a process that never did was started inside it.
+    const entered = lines.findIndex((line) => / chroot\(/.test(line) && / = 0$/.test(line));
+    let cwd = external_node_path_.posix.resolve('/', workDir);
+    const out = [];
+    for (const line of lines.slice(entered + 1)) {
+        const match = LINE.exec(line);
+        if (!match)
+            continue;
+        const [, at, call, args, result] = match;
+        if (Number(result) < 0)
+            continue;
+        const quoted = trace_STRING.exec(args);
+        if (!quoted)
+            continue;
+        const path = trace_unescape(quoted[1]);
+        if (call === 'chdir') {
+            cwd = external_node_path_.posix.resolve(cwd, path);
+            continue;
+        }
+        if (!OPENING.has(call))
+            continue;
+        if (/O_DIRECTORY|O_WRONLY|O_CREAT|O_PATH/.test(args))
+            continue;
+        // Relative to a directory other than the working one: which one is not in the trace.
+        if (!path.startsWith('/') && AT_CALLS.has(call) && !args.startsWith('AT_FDCWD'))
+            continue;
+        const absolute = external_node_path_.posix.resolve(cwd, path);
+        if (KERNEL_TREES.some((tree) => absolute === `/${tree}` || absolute.startsWith(`/${tree}/`)))
+            continue;
+        out.push({ at: Number(at), path: absolute, executed: EXECUTING.has(call) });
+    }
+    return out;
+}
+/** strace's C escapes (\n, \t, \", \\, \ooo octal, \xHH) back to the bytes they stand for, as UTF-8. */
+function trace_unescape(text) {
+    const bytes = [];
+    const named = { n: 10, t: 9, r: 13, v: 11, f: 12, '"': 34, '\\': 92 };
+    for (let i = 0; i < text.length; i += 1) {
+        const char = text[i];
+        if (char !== '\\') {
+            bytes.push(...Buffer.from(char, 'utf8'));
+            continue;
+        }
+        const next = text[i + 1] ?? '';
+        const hex = /^x([0-9a-fA-F]{2})/.exec(text.slice(i + 1));
+        const octal = /^[0-7]{1,3}/.exec(text.slice(i + 1));
+        if (hex) {
+            bytes.push(parseInt(hex[1], 16));
+            i += 3;
+        }
+        else if (octal) {
+            bytes.push(parseInt(octal[0], 8));
+            i += octal[0].length;
+        }
+        else {
+            bytes.push(named[next] ?? next.charCodeAt(0));
+            i += 1;
+        }
+    }
+    return Buffer.from(bytes).toString('utf8');
+}
+
+;// CONCATENATED MODULE: ./src/prefetch-auto/unpack.ts
+/**
+ * Unpacks an image's layers into a scratch directory as its container would see them: bottom layer first, each
+ * layer's whiteouts (`.wh.NAME` removes NAME, `.wh..wh..opq` empties its directory) applied to the layers below
+ * before its own entries land. Extraction and removal run chrooted into the directory (a static busybox copied in
+ * for the time), so an absolute symlink in the image (`/usr/lib -> /opt/lib`) points into the image, never into
+ * this machine's files.
+ */
+
+
+
+
+
+/** Where the busybox sits inside the root while the layers are unpacked (named busybox: it picks its applet by name). */
+const UNPACK_DIR = '/.meshagent-ship-unpack';
+const UNPACK_TOOL = `${UNPACK_DIR}/busybox`;
+const unpack_OPAQUE = '.wh..wh..opq';
+/** Unpacks `layers` (bottom first) into `root`, which holds only the busybox in UNPACK_DIR. */
+async function unpackLayers(layout, layers, root) {
+    for (const layer of layers) {
+        const whiteouts = await whiteoutsOf(layout, layer);
+        const removals = whiteouts.map((path) => {
+            const dir = external_node_path_.posix.dirname(`/${path}`);
+            const name = external_node_path_.posix.basename(path);
+            return name === unpack_OPAQUE
+                ? `${UNPACK_TOOL} find ${unpack_quote(dir)} -mindepth 1 -maxdepth 1 -exec ${UNPACK_TOOL} rm -rf {} +`
+                : `${UNPACK_TOOL} rm -rf ${unpack_quote(external_node_path_.posix.join(dir, name.slice('.wh.'.length)))}`;
+        });
+        const script = ['set -e', ...removals, `${UNPACK_TOOL} tar -x -f -`, ...whiteouts.map((path) => `${UNPACK_TOOL} rm -f ${unpack_quote(`/${path}`)}`)].join('\n');
+        await runWithInput(privileged(['unshare', `--root=${root}`, '--', UNPACK_TOOL, 'sh', '-c', script]), await layerTar(layout, layer), `layer ${layer.digest}`);
+    }
+}
+async function layerTar(layout, layer) {
+    const path = layout.blobPath(layer.digest);
+    return decompress((0,external_node_fs_namespaceObject.createReadStream)(path), await sniffCompression(path), `layer ${layer.digest}`);
+}
+/** The whiteout entries of a layer (cleaned paths), in archive order. */
+async function whiteoutsOf(layout, layer) {
+    const found = [];
+    for await (const { header } of readTar(await layerTar(layout, layer))) {
+        const path = external_node_path_.posix
+            .normalize(header.name)
+            .replace(/^(\.\/|\/)+/, '')
+            .replace(/\/$/, '');
+        if (external_node_path_.posix.basename(path).startsWith('.wh.'))
+            found.push(path);
+    }
+    return found;
+}
+function unpack_quote(text) {
+    return `'${text.replaceAll("'", "'\\''")}'`;
+}
+function runWithInput(argv, input, what) {
+    return new Promise((resolve, reject) => {
+        const [command, ...args] = argv;
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (chunk) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+        child.on('error', reject);
+        child.stdin.on('error', () => { }); // a tar that stops early closes its input; its exit code says why
+        input.on('error', (error) => child.kill() && reject(error));
+        input.pipe(child.stdin);
+        child.on('close', (code) => code === 0 ? resolve() : reject(new Error(`unpacking ${what} failed (exit ${code}): ${stderr.trim().split('\n').pop() ?? ''}`)));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/prefetch-auto/record.ts
+/**
+ * `prefetch: auto`: runs the image's entrypoint over its unpacked layers, with no container runtime, and records
+ * the files it opens until it is ready. It runs chrooted in a scratch copy of the image, as root (under `sudo -n`
+ * when not root), in its own mount, PID and network namespaces (the network holds only loopback), with the image's
+ * env and working dir, under `strace -f`. It is ready when one of its ports answers on loopback (probed from inside
+ * its namespace), or at the time bound. Whatever goes wrong, it never throws: the outcome says why nothing was
+ * recorded, and the caller goes on with its explicit list.
+ */
+
+
+
+
+
+
+
+
+/** The static busybox (Debian's busybox-static) copied into the scratch root to unpack the layers there. */
+const BUSYBOX = '/bin/busybox';
+const DEFAULT_AUTO_TIMEOUT_SECONDS = 10;
+/** After the time bound, how long the launcher gets to stop the tracer and say so before it is killed. */
+const GRACE_MS = 10_000;
+/** How the recording ended, in words for the log and the summary. */
+function describeOutcome(recording) {
+    const { outcome } = recording;
+    const by = recording.reusedFor ? ` by an earlier ship of the same source config (${recording.reusedFor.slice(0, 19)}), not run again` : '';
+    const files = `${recording.paths.length} file${recording.paths.length === 1 ? '' : 's'} recorded${by}`;
+    if (outcome.kind === 'port')
+        return `${files}; port ${outcome.port} answered at ${outcome.seconds.toFixed(1)} s`;
+    if (outcome.kind === 'time-bound')
+        return `${files}; stopped at the time bound (${outcome.seconds} s)`;
+    if (outcome.kind === 'exited')
+        return `${files}; the entrypoint exited (code ${outcome.code}) at ${outcome.seconds.toFixed(1)} s`;
+    return `nothing recorded, fell back to the explicit list: ${outcome.reason}`;
+}
+/** Runs the linux/amd64 image of `top` (else the first) and records what it opens at start. Never throws. */
+async function recordStartup(layout, top, options) {
+    const scratch = await (0,promises_.mkdtemp)((0,external_node_path_.join)(options.workDir, 'prefetch-auto-')).catch(() => undefined);
+    try {
+        if (!scratch)
+            return fellBack(`cannot create a scratch directory under ${options.workDir}`);
+        return await record_record(layout, top, options, scratch);
+    }
+    catch (error) {
+        return fellBack(error instanceof Error ? error.message : String(error));
+    }
+    finally {
+        // The root is root's; the trace is read by now.
+        if (scratch)
+            await run(privileged(['rm', '-rf', '--one-file-system', scratch])).catch(() => { });
+    }
+}
+function fellBack(reason) {
+    return { paths: [], outcome: { kind: 'fell-back', reason } };
+}
+async function record_record(layout, top, options, scratch) {
+    if (process.platform !== 'linux')
+        return fellBack(`it needs Linux namespaces, and this is ${process.platform}`);
+    for (const tool of ['unshare', 'strace', 'bash', 'mount'])
+        if ((await run(['sh', '-c', `command -v ${tool}`]).catch(() => 1)) !== 0)
+            return fellBack(`${tool} is not installed (apt-get install util-linux strace)`);
+    const noRoot = await cannotRunPrivileged();
+    if (noRoot)
+        return fellBack(noRoot);
+    const { manifest, config } = await readImageConfig(layout, top, { os: 'linux', architecture: 'amd64' });
+    const section = config.config ?? {};
+    const argv = [...(section.Entrypoint ?? []), ...(section.Cmd ?? [])];
+    if (argv.length === 0)
+        return fellBack('the image has no entrypoint or command');
+    const ports = options.ports ?? Object.keys(section.ExposedPorts ?? {}).flatMap((p) => (/^\d+(\/tcp)?$/.test(p) ? [Number.parseInt(p, 10)] : []));
+    const timeout = options.timeoutSeconds ?? DEFAULT_AUTO_TIMEOUT_SECONDS;
+    const root = (0,external_node_path_.join)(scratch, 'root');
+    const traceDir = (0,external_node_path_.join)(scratch, 'trace');
+    await (0,promises_.mkdir)(root);
+    await (0,promises_.mkdir)(traceDir);
+    await (0,promises_.mkdir)((0,external_node_path_.join)(root, UNPACK_DIR));
+    await (0,promises_.copyFile)(BUSYBOX, (0,external_node_path_.join)(root, UNPACK_DIR, 'busybox')).catch(() => {
+        throw new Error(`${BUSYBOX} (Debian's busybox-static) is needed to unpack the layers`);
+    });
+    await unpackLayers(layout, manifest.layers, root);
+    await run(privileged(['rm', '-rf', (0,external_node_path_.join)(root, UNPACK_DIR)]));
+    const workDir = section.WorkingDir || '/';
+    const env = section.Env ?? ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'];
+    options.log?.(`prefetch auto: running ${JSON.stringify(argv)} in ${workDir}${ports.length ? `, until port ${ports.join(' or ')} answers` : ''} (at most ${timeout} s)`);
+    const launch = privileged([
+        'unshare',
+        '--mount',
+        '--net',
+        '--pid',
+        '--ipc',
+        '--uts',
+        '--fork',
+        '--kill-child',
+        '--',
+        'bash',
+        '-c',
+        LAUNCHER,
+        'launcher',
+        root,
+        traceDir,
+        workDir,
+        String(timeout),
+        ports.join(' '),
+        ...env.flatMap((e) => ['-e', e]),
+        '--',
+        ...argv,
+    ]);
+    const said = await runLauncher(launch, timeout);
+    const output = lastLine(said);
+    const outputs = output ? { output } : {};
+    const opened = await readTrace(traceDir, workDir).catch(() => ({ paths: [], executed: new Set() }));
+    // The kernel loads a program's interpreter (the dynamic loader, a script's #!) with no call strace shows.
+    const paths = await withInterpreters(opened.paths, opened.executed, root);
+    const ready = /^ready (\d+) (\d+)$/m.exec(said);
+    const exited = /^exited (\d+) (\d+)$/m.exec(said);
+    const seconds = (centis) => Number(centis) / 100;
+    if (ready)
+        return { paths, outcome: { kind: 'port', port: Number(ready[1]), seconds: seconds(ready[2]) }, ...outputs };
+    if (exited) {
+        const code = Number(exited[1]);
+        if (code !== 0)
+            return { ...fellBack(`the entrypoint ${JSON.stringify(argv[0])} exited with code ${code} at ${seconds(exited[2]).toFixed(1)} s`), ...outputs };
+        return { paths, outcome: { kind: 'exited', code, seconds: seconds(exited[2]) }, ...outputs };
+    }
+    if (/^time-bound$/m.test(said))
+        return { paths, outcome: { kind: 'time-bound', seconds: timeout }, ...outputs };
+    return { ...fellBack('the launcher stopped before the service ran (namespaces, mounts or loopback could not be set up)'), ...outputs };
+}
+/** The service's (or the launcher's) last line of output, as the launcher passed it on. */
+function lastLine(said) {
+    const line = said
+        .split('\n')
+        .filter((l) => l.startsWith('output: ') && l.length > 'output: '.length)
+        .pop();
+    return line?.slice('output: '.length);
+}
+/**
+ * The launcher, in the new namespaces as their PID 1: loopback up, /proc and a minimal /dev in the root, then the
+ * entrypoint under strace (chrooted by `unshare --root`, with only the image's env), and a probe of its ports.
+ * It prints `ready PORT CENTISECONDS`, `exited CODE CENTISECONDS` or `time-bound`, and the service's last output line.
+ */
+const LAUNCHER = `
+set -u
+root=$1 trace=$2 wd=$3 timeout=$4 ports=$5; shift 5
+env=(); while [ "$1" != -- ]; do env+=("$2"); shift 2; done; shift
+ip link set lo up 2>/dev/null || /bin/busybox ip link set lo up || exit 3
+mkdir -p "$root/proc" "$root/dev" "$root/tmp" && mount -t proc proc "$root/proc" && mount -t tmpfs -o mode=755 tmpfs "$root/dev" || exit 3
+mknod -m 666 "$root/dev/null" c 1 3; mknod -m 666 "$root/dev/zero" c 1 5; mknod -m 666 "$root/dev/random" c 1 8; mknod -m 666 "$root/dev/urandom" c 1 9
+start=$(date +%s%N)
+env -i "\${env[@]}" "$(command -v strace)" -f -ff -ttt -qq -e trace=%file,%process -o "$trace/trace" unshare --root="$root" --wd="$wd" -- "$@" </dev/null >"$trace/output" 2>&1 &
+pid=$!
+# The service's processes are killed (strace, asked to stop, can wait long on a sleeping tracee); strace then ends
+# on its own with its output written.
+stop() { for p in "$root"/proc/[0-9]*; do p=\${p##*/}; [ "$p" = 1 ] || [ "$p" = "$pid" ] || [ "$p" = "$BASHPID" ] || kill -KILL "$p" 2>/dev/null; done; wait $pid 2>/dev/null; }
+centis() { echo $(( ($(date +%s%N) - start) / 10000000 )); }
+end=$(( start + timeout * 1000000000 ))
+say() { echo "$1"; echo "output: $(tail -c 300 "$trace/output" | tr -d '\\r' | grep -v '^$' | tail -n 1)"; }
+while [ "$(date +%s%N)" -lt "$end" ]; do
+  for port in $ports; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then t=$(centis); stop; say "ready $port $t"; exit 0; fi
+  done
+  if ! kill -0 $pid 2>/dev/null; then wait $pid 2>/dev/null; code=$?; say "exited $code $(centis)"; exit 0; fi
+  sleep 0.05
+done
+stop; say time-bound
+`;
+/** Runs the launcher, killed if it outlives the time bound by the grace; what it printed. */
+function runLauncher(argv, timeoutSeconds) {
+    return new Promise((resolve) => {
+        const [command, ...args] = argv;
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (chunk) => (out += chunk.toString()));
+        child.stderr.on('data', (chunk) => (out += `output: ${chunk.toString().trim().split('\n').pop() ?? ''}\n`));
+        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutSeconds * 1000 + GRACE_MS);
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            resolve(`output: ${error.message}`);
+        });
+        child.on('close', () => {
+            clearTimeout(timer);
+            resolve(out);
+        });
+    });
+}
+function run(argv) {
+    return new Promise((resolve, reject) => {
+        const [command, ...args] = argv;
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { stdio: 'ignore' });
+        child.on('error', reject);
+        child.on('close', (code) => resolve(code ?? 1));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/prefetch-auto/saved-record.ts
+/** The annotation's value for a recording made from the image whose config has digest `sourceConfig`. */
+function savedRecord(recording, sourceConfig) {
+    return JSON.stringify({ sourceConfig, outcome: recording.outcome, paths: recording.paths });
+}
+/** The first of the saved records made from `sourceConfig` that ran (not one that fell back); undefined otherwise. */
+function reusableRecord(saved, sourceConfig) {
+    for (const text of saved) {
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch {
+            continue;
+        }
+        if (typeof value !== 'object' || value === null)
+            continue;
+        const { sourceConfig: from, outcome, paths } = value;
+        const kind = outcome?.kind;
+        if (from !== sourceConfig || !Array.isArray(paths) || !paths.every((p) => typeof p === 'string'))
+            continue;
+        if (kind !== 'port' && kind !== 'time-bound' && kind !== 'exited')
+            continue;
+        return { paths: paths, outcome: outcome };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/prefetch-auto/index.ts
+/** `prefetch: auto`: records the files an image's entrypoint opens at start, by running it traced, with no container runtime. */
+
+
+
 ;// CONCATENATED MODULE: ./src/pipeline/runnable-image.ts
 /** The image of an index that a service runs: MeshAgent runs linux/amd64, so that one, else the first listed. */
 
@@ -95303,6 +95875,8 @@ function readRunnableConfig(layout, top) {
  * Layers the previous ship converted with the same settings are reused rather than converted (reuse.ts): their
  * blobs stay in the registry, so they are checked there, not read here.
  */
+
+
 
 
 
@@ -95338,6 +95912,11 @@ async function shippableImage(source, config, workDir, log, options = {}) {
         return { layout: source.layout, descriptor: source.descriptor, layers, startup: startupOf(source.descriptor, runnable, layers), converted: false };
     }
     const reuse = await options.previous?.();
+    const sourceConfig = (await readRunnableConfig(source.layout, source.descriptor)).manifest.config.digest;
+    const auto = config.image.prefetchAuto;
+    const recording = auto
+        ? await recordForShip(source, config, { workDir, timeoutSeconds: auto.timeoutSeconds, log, sourceConfig, saved: reuse?.startups ?? [] })
+        : undefined;
     const out = await layout_OciLayout.create((0,external_node_path_.join)(workDir, 'estargz'));
     const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest, l.size]));
     let reported = 0; // progress lines so far for the layer converting now
@@ -95345,7 +95924,9 @@ async function shippableImage(source, config, workDir, log, options = {}) {
         level: config.image.compressionLevel,
         // Temporary files go under the run's work dir, which a forced exit removes with everything in it.
         tempDir: workDir,
-        prefetch: config.image.prefetch,
+        // Explicit paths first, then what the service opened at start.
+        prefetch: [...config.image.prefetch, ...(recording?.paths ?? []).map((opened) => ({ opened }))],
+        ...(recording ? { manifestAnnotations: { [ShipAnnotation.prefetchAuto]: savedRecord(recording, sourceConfig) } } : {}),
         ...(reuse ? { reuse } : {}),
         onLayer: (event) => {
             options.signal?.throwIfAborted();
@@ -95412,7 +95993,33 @@ async function shippableImage(source, config, workDir, log, options = {}) {
             push: null,
         });
     }
-    return { layout: out, descriptor: conversion.descriptor, layers, startup: startupOf(conversion.descriptor, runnable, layers), converted: true };
+    const startup = { ...startupOf(conversion.descriptor, runnable, layers), auto: recording ? describeOutcome(recording) : null };
+    return { layout: out, descriptor: conversion.descriptor, layers, startup, converted: true };
+}
+/**
+ * `prefetch: auto`: the files the image opens at start, from the previous image's record when that was made from the
+ * same source config (same layers, entrypoint, env), else by running the image. Never fails: the log says why
+ * nothing was recorded.
+ */
+async function recordForShip(source, config, how) {
+    const { log } = how;
+    const saved = reusableRecord(how.saved, how.sourceConfig);
+    if (saved) {
+        const previous = { ...saved, reusedFor: how.sourceConfig };
+        log(`prefetch auto: the previous image's record is reused: ${describeOutcome(previous)}`);
+        return previous;
+    }
+    const ports = config.service.ports?.map((p) => p.num);
+    const recording = await recordStartup(source.layout, source.descriptor, {
+        workDir: how.workDir,
+        timeoutSeconds: how.timeoutSeconds,
+        log,
+        ...(ports ? { ports } : {}),
+    });
+    log(`prefetch auto: ${describeOutcome(recording)}`);
+    if (recording.output)
+        log(`prefetch auto: the service's last output line: ${recording.output}`);
+    return recording;
 }
 /**
  * The start-up cost of the image a service runs: its documents (the index, when there is one, the manifest and the
@@ -95424,6 +96031,7 @@ function startupOf(top, runnable, layers) {
         bytesBeforeStart: documents + layers.reduce((sum, l) => sum + l.fetchedBeforeStart, 0),
         imageBytes: documents + layers.reduce((sum, l) => sum + l.size, 0),
         prefetchedFiles: layers.reduce((sum, l) => sum + l.prefetchFiles, 0),
+        auto: null,
     };
 }
 function describeConversion(image) {
@@ -99038,8 +99646,6 @@ async function createWorkDir(env) {
     }
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/build/process.ts
 /**
  * Runs a builder command: no shell, output streamed line by line to a log callback as it comes, the last lines
@@ -99832,11 +100438,12 @@ function layerRow(layer, index) {
 /** What starting the service costs a lazy pull, against the whole image. */
 function startupLine(startup, layers) {
     const { bytesBeforeStart, imageBytes, prefetchedFiles } = startup;
+    const auto = startup.auto ? `\n- prefetch auto: ${startup.auto}` : '';
     if (layers.every((l) => l.conversion === 'as-is'))
         return `- start-up: the layers are not eStargz, so a pull fetches the whole image (${bytes(imageBytes)}) before start`;
     const share = imageBytes > 0 ? ` (${percent(bytesBeforeStart / imageBytes)})` : '';
     const files = `${prefetchedFiles} prefetched file${prefetchedFiles === 1 ? '' : 's'}`;
-    return `- start-up: a lazy pull fetches ${bytes(bytesBeforeStart)} of ${bytes(imageBytes)} before start${share}: manifest, config and each layer's TOC, footer and ${files}, as the stargz snapshotter fetches them (50,000-byte blocks)`;
+    return `- start-up: a lazy pull fetches ${bytes(bytesBeforeStart)} of ${bytes(imageBytes)} before start${share}: manifest, config and each layer's TOC, footer and ${files}, as the stargz snapshotter fetches them (50,000-byte blocks)${auto}`;
 }
 function percent(ratio) {
     return ratio < 0.001 ? '<0.1%' : `${(ratio * 100).toFixed(ratio < 0.1 ? 1 : 0)}%`;
@@ -100039,7 +100646,7 @@ async function ship(config, runner, options = {}) {
  * Runs the action once; the exit code is left in process.exitCode (1 when the ship failed, 130/143 when a
  * cancelled job's SIGINT/SIGTERM stopped it).
  */
-async function run() {
+async function main_run() {
     const runner = githubRunner();
     const stop = new RunStop({ log: (line) => runner.warning(line, 'meshagent-ship: stopped') });
     const stopListening = stop.listen();

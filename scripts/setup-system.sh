@@ -4,12 +4,13 @@
 # FROM-scratch images, umoci, openssl, curl, jq; and GNU time (/usr/bin/time), which the benchmarks measure with.
 # For the sandbox's room runtime: runc, fuse3, socat (the forwarders into containers' network namespaces), and Go
 # with the stargz snapshotter library, from which scripts/build-snapshotter.sh builds the snapshotter daemon.
+# For `prefetch: auto`: strace (the file-access tracer) and util-linux's unshare (the namespaces).
 # Idempotent: when every binary is already there it installs nothing. Prints one line saying what it did.
 set -euo pipefail
 
 packages=(docker-registry apache2-utils skopeo stargz-snapshotter containerd runc buildah docker.io busybox-static umoci openssl jq curl time
-  fuse3 socat golang-go golang-github-containerd-stargz-snapshotter-dev)
-binaries=(docker-registry htpasswd skopeo ctr-remote containerd runc buildah dockerd docker umoci openssl curl jq fusermount3 socat nsenter go)
+  fuse3 socat golang-go golang-github-containerd-stargz-snapshotter-dev strace util-linux)
+binaries=(docker-registry htpasswd skopeo ctr-remote containerd runc buildah dockerd docker umoci openssl curl jq fusermount3 socat nsenter go strace unshare)
 
 missing=()
 for b in "${binaries[@]}"; do

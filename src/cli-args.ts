@@ -25,7 +25,7 @@ export type OptionKind = 'string' | 'boolean' | 'list';
 export const COMMANDS: Readonly<Record<string, { readonly inputs: boolean; readonly options: Readonly<Record<string, OptionKind>> }>> = {
   plan: { inputs: true, options: {} },
   ship: { inputs: true, options: {} },
-  convert: { inputs: false, options: { prefetch: 'list', 'compression-level': 'string', 'chunk-size': 'string' } },
+  convert: { inputs: false, options: { prefetch: 'list', 'prefetch-auto-timeout': 'string', 'compression-level': 'string', 'chunk-size': 'string' } },
   verify: { inputs: false, options: {} },
   sandbox: {
     inputs: false,
@@ -166,7 +166,7 @@ export function helpText(): string {
     '             [--github-output FILE]',
     '  convert SRC DST  convert every layer of an image to eStargz; SRC is oci:DIR[:REF], oci-archive:FILE[:REF]',
     '             or docker-archive:FILE; DST is oci:DIR[:REF] or oci-archive:FILE[:REF]',
-    '             [--prefetch PATH-OR-GLOB ...] [--compression-level 0-9 (6)] [--chunk-size BYTES (4194304)]',
+    '             [--prefetch PATH-OR-GLOB|auto ...] [--prefetch-auto-timeout SECONDS (10)] [--compression-level 0-9 (6)] [--chunk-size BYTES (4194304)]',
     '  verify IMAGE  check every layer of IMAGE is valid eStargz (TOC, chunks, digests, diff_ids); exit 1 if not',
     '  help       show this help',
     '',

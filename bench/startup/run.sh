@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: from the start of a pull to the container's first line of output, and the bytes the registry served by
-# then, for one image in five forms, each pulled as the sandbox's room runtime pulls (a new containerd with the
+# then, for one image in six forms, each pulled as the sandbox's room runtime pulls (a new containerd with the
 # stargz snapshotter daemon from scripts/build-snapshotter.sh, background fetch off, through the runtime's counting
 # pull proxy; `ctr-remote images rpull`, then `ctr-remote run --snapshotter stargz`):
 #   plain          the input as it is: two gzip layers (pulled whole: the snapshotter falls back to a normal pull)
@@ -8,11 +8,12 @@
 #   ctr-optimize   ctr-remote image optimize --oci                  (runs the image once and puts what it read first)
 #   ours           meshagent-ship convert                           (compiled from src/ with tsc; level 6)
 #   ours-prefetch  meshagent-ship convert --prefetch (each file the start command read, in order: start-files.py)
+#   ours-auto      meshagent-ship convert --prefetch auto           (runs the image's command once, traced, with no containerd)
 # The input (make-image.sh) is made from this machine's files: the shared libraries under a python3.11 standard
-# library; its command starts Python, imports json and prints a line. Each round runs the five in an order that
+# library; its command starts Python, imports json and prints a line. Each round runs the six in an order that
 # rotates between rounds; each run is one process under GNU time (bench/lib/measure.sh), whose daemons are started
 # before the clock and stopped (by PID, mounts undone) after it. Prints a table per round, the medians and the
-# ratios against plain; the report is also kept in the work dir.
+# ratios against plain, and ours against ctr-remote optimize (bytes and time); the report is also kept in the work dir.
 #
 #   bash bench/startup/run.sh [ROUNDS]        (default 5; run as root, with /dev/fuse)
 #
@@ -103,20 +104,22 @@ convert_ctr ctr-optimize image optimize --oci
 convert_ours() { # TAG convert-arguments...
   local tag=$1
   shift
-  echo "bench: $tag: meshagent-ship convert$( (($# > 0)) && echo " --prefetch ($(($# / 2)) files, $W/prefetch.txt)")" >&2
+  echo "bench: $tag: meshagent-ship convert $*" | cut -c 1-200 >&2
   rm -rf "$W/$tag"
   node "$CLI" convert "oci:$W/image:plain" "oci:$W/$tag:$tag" "$@" >/dev/null 2>"$W/$tag.log" || { tail -20 "$W/$tag.log" >&2; exit 1; }
   node "$CLI" push "oci:$W/$tag:$tag" "docker://$REGISTRY/$REPOSITORY:$tag" >/dev/null 2>>"$W/$tag.log" || { tail -20 "$W/$tag.log" >&2; exit 1; }
 }
 convert_ours ours
 convert_ours ours-prefetch "${PREFETCH[@]}"
+convert_ours ours-auto --prefetch auto
+grep '^prefetch auto: ' "$W/ours-auto.log" >&2 || true
 
 # --- rounds ------------------------------------------------------------------------------------------------------------
 rm -rf "$RES"
 mkdir -p "$RES"
 # shellcheck source=bench/lib/measure.sh
 source bench/lib/measure.sh
-IMAGES=(plain ctr-estargz ctr-optimize ours ours-prefetch)
+IMAGES=(plain ctr-estargz ctr-optimize ours ours-prefetch ours-auto)
 for round in $(seq "$ROUNDS"); do
   cut -d' ' -f1-3 /proc/loadavg >"$RES/r$round.load"
   # Rotate who goes first, so the page cache and whatever else runs on the machine favour no one.

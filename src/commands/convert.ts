@@ -4,8 +4,21 @@ import type { CliArgs } from '../cli-args.js';
 import { ShipError } from '../errors.js';
 import { DEFAULT_ESTARGZ_CHUNK_SIZE, describeMiss, type ImageConversion, type LayerEvent } from '../estargz/index.js';
 import { makeTempDir } from '../file-errors.js';
-import { checkArchiveTarget, type Digest, formatImageRef, type ImageRef, OciLayout, openImage, packOciArchive, parseImageRef } from '../oci/index.js';
+import {
+  checkArchiveTarget,
+  type Descriptor,
+  type Digest,
+  formatImageRef,
+  type ImageRef,
+  OciLayout,
+  openImage,
+  packOciArchive,
+  parseImageRef,
+} from '../oci/index.js';
+import { ShipAnnotation } from '../pipeline/annotations.js';
+import { readRunnableConfig } from '../pipeline/runnable-image.js';
 import { convertImageForShip } from '../pipeline/estargz-conversion.js';
+import { DEFAULT_AUTO_TIMEOUT_SECONDS, describeOutcome, recordStartup, savedRecord, type StartupRecording } from '../prefetch-auto/index.js';
 import { RunStop } from '../stop.js';
 import { processIo, type CommandIo } from './io.js';
 
@@ -25,16 +38,20 @@ export async function runConvert(args: CliArgs, io: CommandIo = processIo): Prom
     });
   const level = integerOption(args.options['compression-level'], 'compression-level', 6);
   const chunkSize = integerOption(args.options['chunk-size'], 'chunk-size', DEFAULT_ESTARGZ_CHUNK_SIZE);
-  const prefetch = (args.options.prefetch ?? '')
+  const lines = (args.options.prefetch ?? '')
     .split('\n')
     .map((p) => p.trim())
     .filter((p) => p !== '');
+  const prefetch = lines.filter((p) => p !== 'auto');
+  const auto = lines.includes('auto')
+    ? { timeoutSeconds: integerOption(args.options['prefetch-auto-timeout'], 'prefetch-auto-timeout', DEFAULT_AUTO_TIMEOUT_SECONDS) }
+    : undefined;
 
   // Ctrl-C or SIGTERM ends the conversion at its next chunk; the temporary files go as on any failure.
   const stop = new RunStop({ log: (line) => io.stderr(`meshagent-ship: ${line}\n`) });
   const stopListening = stop.listen();
   try {
-    return await convertTo(src, dst, { level, chunkSize, prefetch }, args.json, io, stop.signal);
+    return await convertTo(src, dst, { level, chunkSize, prefetch, auto }, args.json, io, stop.signal);
   } catch (error) {
     const stopped = stop.stopped;
     if (!stopped) throw error;
@@ -49,7 +66,7 @@ export async function runConvert(args: CliArgs, io: CommandIo = processIo): Prom
 async function convertTo(
   src: ImageRef,
   dst: ImageRef,
-  settings: { level: number; chunkSize: number; prefetch: string[] },
+  settings: { level: number; chunkSize: number; prefetch: string[]; auto: { timeoutSeconds: number } | undefined },
   json: boolean,
   io: CommandIo,
   signal: AbortSignal,
@@ -66,16 +83,46 @@ async function convertTo(
       signal.throwIfAborted();
       printProgress(event);
     };
-    const result = await convertImageForShip(image.layout, image.descriptor, out, { ...settings, onLayer });
+    const { auto, prefetch, ...rest } = settings;
+    const recording = auto ? await recordAuto(image.layout, image.descriptor, auto.timeoutSeconds, io) : undefined;
+    const result = await convertImageForShip(image.layout, image.descriptor, out, {
+      ...rest,
+      // Explicit paths first, then what the image opened at start.
+      prefetch: [...prefetch, ...(recording?.paths ?? []).map((opened) => ({ opened }))],
+      ...(recording
+        ? {
+            manifestAnnotations: {
+              [ShipAnnotation.prefetchAuto]: savedRecord(recording, (await readRunnableConfig(image.layout, image.descriptor)).manifest.config.digest),
+            },
+          }
+        : {}),
+      onLayer,
+    });
     const name = dst.ref ?? image.name;
     await out.setRef(result.descriptor, name);
     if (staging !== undefined) await packOciArchive(staging, dst.path);
     for (const miss of result.missingPrefetch) io.stderr(`warning: ${describeMiss(miss)}\n`);
-    io.stdout(json ? `${JSON.stringify(describe(result, formatImageRef(dst), name), null, 2)}\n` : render(result, formatImageRef(dst)));
+    const recorded = recording ? { outcome: recording.outcome, describe: describeOutcome(recording), paths: recording.paths } : null;
+    io.stdout(
+      json ? `${JSON.stringify({ ...describe(result, formatImageRef(dst), name), prefetchAuto: recorded }, null, 2)}\n` : render(result, formatImageRef(dst)),
+    );
     return 0;
   } finally {
     await image.close();
     if (staging !== undefined) await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** `--prefetch auto`: runs the image to record what it opens at start; says how that went on stderr. */
+async function recordAuto(layout: OciLayout, top: Descriptor, timeoutSeconds: number, io: CommandIo): Promise<StartupRecording> {
+  const workDir = await makeTempDir(undefined, 'meshagent-ship-auto-');
+  try {
+    const recording = await recordStartup(layout, top, { workDir, timeoutSeconds, log: (line) => io.stderr(`${line}\n`) });
+    io.stderr(`prefetch auto: ${describeOutcome(recording)}\n`);
+    if (recording.output) io.stderr(`prefetch auto: the service's last output line: ${recording.output}\n`);
+    return recording;
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
   }
 }
 

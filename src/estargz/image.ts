@@ -28,7 +28,7 @@ import { convertLayer, type ConvertedLayer } from './layer.js';
 import type { WrittenLayer } from './layer-writer.js';
 import type { LayerListing } from './layer-facts.js';
 import type { LazyPull } from './lazy-pull.js';
-import { attributePrefetch, layerListing, type PrefetchMiss } from './prefetch.js';
+import { attributePrefetch, layerListing, type OpenedPath, type PrefetchMiss } from './prefetch.js';
 import { checkDeclaredType, checkManifestParts, unknownDocumentType } from './source-layer.js';
 import { DEFAULT_ESTARGZ_CHUNK_SIZE } from './toc.js';
 
@@ -37,8 +37,10 @@ export interface ConvertImageOptions {
   readonly level?: number;
   /** The size of the chunks files are cut into, in bytes (default 4 MiB). */
   readonly chunkSize?: number;
-  /** Paths and globs to prioritize (prefetch), in order. */
-  readonly prefetch?: readonly string[];
+  /** Annotations for every converted image manifest (besides what the source manifest has). */
+  readonly manifestAnnotations?: Readonly<Record<string, string>>;
+  /** Paths and globs to prioritize (prefetch), and paths recorded from a running process, in order. */
+  readonly prefetch?: ReadonlyArray<string | OpenedPath>;
   /** Told when a layer starts and as it progresses (payload bytes written). */
   readonly onLayer?: (event: LayerEvent) => void;
   /** Conversions made before, reused instead of converting a layer again. */
@@ -287,7 +289,8 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
       }
     }
     const configDescriptor = { ...manifest.config, ...(await out.writeJson(MediaType.ociConfig, newConfig)) };
-    const newManifest = { ...manifest, mediaType: MediaType.ociManifest, config: configDescriptor, layers };
+    const annotations = options.manifestAnnotations ? { annotations: { ...manifest.annotations, ...options.manifestAnnotations } } : {};
+    const newManifest = { ...manifest, mediaType: MediaType.ociManifest, config: configDescriptor, layers, ...annotations };
     const written = await out.writeJson(MediaType.ociManifest, newManifest);
     manifests.push({ source: descriptor.digest, digest: written.digest, platform: descriptor.platform, layers: results });
     return written;

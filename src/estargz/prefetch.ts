@@ -59,7 +59,7 @@ export interface Attribution {
   perLayer: string[][];
   /** Per layer, how many of those are files with content (regular files and hardlinks), not links or directories. */
   files: number[];
-  /** Plain paths (not globs) that lead to no entry. */
+  /** Plain paths (not globs, not recorded from a process) that lead to no entry. */
   missing: PrefetchMiss[];
 }
 
@@ -74,6 +74,8 @@ interface Wanted {
   readonly pattern: string;
   readonly text: string;
   readonly glob: boolean;
+  /** Recorded from a process: one it created at run time is in no layer, and that is no mistake to warn of. */
+  readonly opened: boolean;
 }
 
 /** The warning for a path of the list that leads to no entry. */
@@ -97,7 +99,9 @@ export async function attributePrefetch(
 ): Promise<Attribution> {
   const wanted = patterns
     .map((item): Wanted =>
-      typeof item === 'string' ? { pattern: item, text: item.trim(), glob: isGlob(item) } : { pattern: item.opened, text: item.opened, glob: false },
+      typeof item === 'string'
+        ? { pattern: item, text: item.trim(), glob: isGlob(item), opened: false }
+        : { pattern: item.opened, text: item.opened, glob: false, opened: true },
     )
     .filter((p) => cleanPath(p.text) !== '');
   const budget = new LinkBudget(maxKeptLinks);
@@ -147,10 +151,10 @@ function attribute(wanted: readonly Wanted[], view: MergedView, layerCount: numb
     place(resolution.entry);
     return true;
   };
-  for (const { pattern, text, glob } of wanted) {
+  for (const { pattern, text, glob, opened } of wanted) {
     if (!glob) {
       const resolution = view.resolve(text, true);
-      if (!placeFound(resolution) && resolution.status !== 'unknown' && resolution.status !== 'found')
+      if (!placeFound(resolution) && !opened && resolution.status !== 'unknown' && resolution.status !== 'found')
         missing.push({ pattern, reason: resolution.status, path: resolution.path });
       continue;
     }

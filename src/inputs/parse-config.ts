@@ -25,6 +25,7 @@ import type { ShipConfig } from './ship-config.js';
 import { INPUTS, type InputName } from './spec.js';
 import {
   parseApiUrl,
+  parseAutoTimeout,
   parseBoolean,
   parseChoice,
   parseDomain,
@@ -163,6 +164,7 @@ function imageSettings(raw: Raw, ctx: IssueContext, push: boolean): ShipConfig['
   if (!/^[0-9]$/.test(level)) {
     addIssue(ctx, 'compression-level', `compression-level: ${quote(level)} must be a whole number from 0 to 9`, '6 balances speed and size; 9 is smallest');
   }
+  const prefetchLines = listLines(raw.prefetch).map(({ text }) => text);
   return {
     tag,
     context: optional(raw.context) ?? '.',
@@ -173,7 +175,8 @@ function imageSettings(raw: Raw, ctx: IssueContext, push: boolean): ShipConfig['
     builder: source && builder === 'auto' ? 'none' : builder,
     source,
     estargz: parseBoolean('estargz', raw.estargz, ctx) ?? false,
-    prefetch: listLines(raw.prefetch).map(({ text }) => text),
+    prefetch: prefetchLines.filter((text) => text !== 'auto'),
+    prefetchAuto: prefetchLines.includes('auto') ? { timeoutSeconds: parseAutoTimeout(raw['prefetch-auto-timeout'], ctx) } : undefined,
     compressionLevel: Number(level),
     push,
   };

@@ -34,6 +34,8 @@ export interface ShipConfig {
     readonly source: ImageSource | undefined;
     readonly estargz: boolean;
     readonly prefetch: readonly string[];
+    /** `auto` among the prefetch lines: record what the image opens at start, for at most this long. */
+    readonly prefetchAuto: { readonly timeoutSeconds: number } | undefined;
     readonly compressionLevel: number;
     readonly push: boolean;
   };

@@ -51,7 +51,14 @@ export const INPUTS = [
     summary: 'ship an existing image: oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, or a registry reference',
   },
   { name: 'estargz', group: 'Image', kind: 'boolean', default: 'true', summary: 'convert every layer to eStargz' },
-  { name: 'prefetch', group: 'Image', kind: 'list', summary: 'paths or globs to prefetch at start, in order' },
+  { name: 'prefetch', group: 'Image', kind: 'list', summary: 'paths or globs to prefetch at start, in order; auto records them by running the image' },
+  {
+    name: 'prefetch-auto-timeout',
+    group: 'Image',
+    kind: 'string',
+    default: '10',
+    summary: 'with prefetch: auto, how long the image may run before its port answers, in seconds (1-300)',
+  },
   { name: 'compression-level', group: 'Image', kind: 'string', default: '6', summary: 'gzip level 0-9 for eStargz layers' },
   { name: 'push', group: 'Image', kind: 'boolean', default: 'true', summary: 'push the image to the project registry' },
   // Service

@@ -98,6 +98,18 @@ export function parseWait(raw: string, ctx: IssueContext): number {
   return seconds;
 }
 
+/** `prefetch-auto-timeout`: whole seconds, 1 to 300 (a `s` after the number is allowed). */
+export function parseAutoTimeout(raw: string, ctx: IssueContext): number {
+  const value = raw.trim();
+  const match = /^([0-9]+)\s*s?$/.exec(value);
+  const seconds = match ? Number(match[1]) : NaN;
+  if (!(seconds >= 1 && seconds <= 300)) {
+    addIssue(ctx, 'prefetch-auto-timeout', `prefetch-auto-timeout: ${quote(value)} must be whole seconds from 1 to 300`, 'the default is 10');
+    return 10;
+  }
+  return seconds;
+}
+
 export function parseApiUrl(raw: string, ctx: IssueContext): string {
   const value = (optional(raw) ?? DEFAULT_API_URL).replace(/\/+$/, '');
   let url: URL | undefined;

@@ -12,4 +12,6 @@ export const ShipAnnotation = {
   conversion: 'com.meshagent.ship.conversion',
   /** The layer's diff_id (the digest of the uncompressed blob), for the config of a later ship. */
   diffId: 'com.meshagent.ship.diff-id',
+  /** On a converted manifest, with `prefetch: auto`: what was recorded (JSON: outcome, paths) and how it ended. */
+  prefetchAuto: 'com.meshagent.ship.prefetch-auto',
 } as const;

@@ -16,6 +16,8 @@ import type { LayerReport, StartupReport } from '../report/result.js';
 import { convertImageForShip } from './estargz-conversion.js';
 import { previousConversions } from './reuse.js';
 import type { ShipRun } from './run.js';
+import { describeOutcome, recordStartup, reusableRecord, savedRecord, type StartupRecording } from '../prefetch-auto/index.js';
+import { ShipAnnotation } from './annotations.js';
 import { readRunnableConfig } from './runnable-image.js';
 import type { Built, SourceImage } from './source-image.js';
 
@@ -63,7 +65,7 @@ export async function convertStage(run: ShipRun, built: Built): Promise<Converte
 
 interface ShippableOptions {
   /** Looks up the previous ship's conversions (never throws; undefined when there are none). */
-  readonly previous?: () => Promise<LayerReuse | undefined>;
+  readonly previous?: () => Promise<(LayerReuse & { readonly startups?: readonly string[] }) | undefined>;
   /** Stops the conversion at its next chunk when aborted (the converter cleans up as on any error). */
   readonly signal?: AbortSignal | undefined;
 }
@@ -86,6 +88,11 @@ async function shippableImage(
     return { layout: source.layout, descriptor: source.descriptor, layers, startup: startupOf(source.descriptor, runnable, layers), converted: false };
   }
   const reuse = await options.previous?.();
+  const sourceConfig = (await readRunnableConfig(source.layout, source.descriptor)).manifest.config.digest;
+  const auto = config.image.prefetchAuto;
+  const recording = auto
+    ? await recordForShip(source, config, { workDir, timeoutSeconds: auto.timeoutSeconds, log, sourceConfig, saved: reuse?.startups ?? [] })
+    : undefined;
   const out = await OciLayout.create(join(workDir, 'estargz'));
   const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest as string, l.size]));
   let reported = 0; // progress lines so far for the layer converting now
@@ -93,7 +100,9 @@ async function shippableImage(
     level: config.image.compressionLevel,
     // Temporary files go under the run's work dir, which a forced exit removes with everything in it.
     tempDir: workDir,
-    prefetch: config.image.prefetch,
+    // Explicit paths first, then what the service opened at start.
+    prefetch: [...config.image.prefetch, ...(recording?.paths ?? []).map((opened) => ({ opened }))],
+    ...(recording ? { manifestAnnotations: { [ShipAnnotation.prefetchAuto]: savedRecord(recording, sourceConfig) } } : {}),
     ...(reuse ? { reuse } : {}),
     onLayer: (event) => {
       options.signal?.throwIfAborted();
@@ -162,7 +171,37 @@ async function shippableImage(
       push: null,
     });
   }
-  return { layout: out, descriptor: conversion.descriptor, layers, startup: startupOf(conversion.descriptor, runnable, layers), converted: true };
+  const startup = { ...startupOf(conversion.descriptor, runnable, layers), auto: recording ? describeOutcome(recording) : null };
+  return { layout: out, descriptor: conversion.descriptor, layers, startup, converted: true };
+}
+
+/**
+ * `prefetch: auto`: the files the image opens at start, from the previous image's record when that was made from the
+ * same source config (same layers, entrypoint, env), else by running the image. Never fails: the log says why
+ * nothing was recorded.
+ */
+async function recordForShip(
+  source: SourceImage,
+  config: ShipConfig,
+  how: { workDir: string; timeoutSeconds: number; log: (line: string) => void; sourceConfig: string; saved: readonly string[] },
+): Promise<StartupRecording> {
+  const { log } = how;
+  const saved = reusableRecord(how.saved, how.sourceConfig);
+  if (saved) {
+    const previous = { ...saved, reusedFor: how.sourceConfig };
+    log(`prefetch auto: the previous image's record is reused: ${describeOutcome(previous)}`);
+    return previous;
+  }
+  const ports = config.service.ports?.map((p) => p.num);
+  const recording = await recordStartup(source.layout, source.descriptor, {
+    workDir: how.workDir,
+    timeoutSeconds: how.timeoutSeconds,
+    log,
+    ...(ports ? { ports } : {}),
+  });
+  log(`prefetch auto: ${describeOutcome(recording)}`);
+  if (recording.output) log(`prefetch auto: the service's last output line: ${recording.output}`);
+  return recording;
 }
 
 /**
@@ -179,6 +218,7 @@ function startupOf(
     bytesBeforeStart: documents + layers.reduce((sum, l) => sum + l.fetchedBeforeStart, 0),
     imageBytes: documents + layers.reduce((sum, l) => sum + l.size, 0),
     prefetchedFiles: layers.reduce((sum, l) => sum + l.prefetchFiles, 0),
+    auto: null,
   };
 }
 

@@ -113,7 +113,7 @@ export async function previousConversions(repo: RepositoryClient, options: Previ
       log(`no previous image of ${repo.where}:${options.tag}: every layer is converted`);
       return undefined;
     }
-    const { conversions, unusable, digest, where } = found;
+    const { conversions, unusable, digest, where, startups } = found;
     if (conversions.length === 0) {
       log(`the previous image ${where} (${short(digest)}) records no conversions to reuse: every layer is converted`);
       return undefined;
@@ -121,7 +121,7 @@ export async function previousConversions(repo: RepositoryClient, options: Previ
     log(
       `the previous image ${where} (${short(digest)}) records ${conversions.length} converted layer${conversions.length === 1 ? '' : 's'}${unusable ? ` (${unusable} more without usable annotations)` : ''}`,
     );
-    return new RegistryReuse(repo, conversions, log);
+    return new RegistryReuse(repo, conversions, log, startups);
   } catch (error) {
     log(`the previous image could not be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): every layer is converted`);
     return undefined;
@@ -141,7 +141,7 @@ export function digestIn(reference: string, repo: RepositoryClient): Digest | un
 async function readImage(
   repo: RepositoryClient,
   reference: string,
-): Promise<{ digest: Digest; conversions: PreviousConversion[]; unusable: number } | undefined> {
+): Promise<{ digest: Digest; conversions: PreviousConversion[]; unusable: number; startups: string[] } | undefined> {
   let top: Awaited<ReturnType<RepositoryClient['getManifest']>>;
   try {
     top = await repo.getManifest(reference);
@@ -150,15 +150,18 @@ async function readImage(
     throw error;
   }
   const conversions: PreviousConversion[] = [];
+  const startups: string[] = [];
   let unusable = 0;
   for (const { manifest } of await remoteImageManifests(repo, reference, top)) {
+    const startup = manifest.annotations?.[ShipAnnotation.prefetchAuto];
+    if (startup) startups.push(startup);
     // The config is fetched only when some layer records a conversion: a plain image costs nothing more.
     const recorded = manifest.layers.some((layer) => conversionOf(layer) !== undefined);
     const found = conversionsOf(manifest, recorded ? await configDiffIds(repo, manifest.config) : []);
     conversions.push(...found.conversions);
     unusable += found.unusable;
   }
-  return { digest: top.digest, conversions, unusable };
+  return { digest: top.digest, conversions, unusable, startups };
 }
 
 /** Configs are small; a larger one is not what the converter wrote, and is not read. */
@@ -188,6 +191,8 @@ export class RegistryReuse implements LayerReuse {
     private readonly repo: RepositoryClient,
     conversions: readonly PreviousConversion[],
     private readonly log: (line: string) => void,
+    /** The `prefetch: auto` records of the previous image's manifests (annotation values, unparsed). */
+    readonly startups: readonly string[] = [],
   ) {
     for (const c of conversions) {
       this.byKey.set(`${c.source}\0${c.params}`, c);

@@ -64,6 +64,8 @@ export interface StartupReport {
   readonly imageBytes: number;
   /** Files with content prefetched, in all layers. */
   readonly prefetchedFiles: number;
+  /** With `prefetch: auto`: how many files were recorded and how the recording ended; null without it. */
+  readonly auto: string | null;
 }
 
 export interface ServiceReport {

@@ -110,11 +110,12 @@ function layerRow(layer: LayerReport, index: number): string {
 /** What starting the service costs a lazy pull, against the whole image. */
 function startupLine(startup: StartupReport, layers: readonly LayerReport[]): string {
   const { bytesBeforeStart, imageBytes, prefetchedFiles } = startup;
+  const auto = startup.auto ? `\n- prefetch auto: ${startup.auto}` : '';
   if (layers.every((l) => l.conversion === 'as-is'))
     return `- start-up: the layers are not eStargz, so a pull fetches the whole image (${bytes(imageBytes)}) before start`;
   const share = imageBytes > 0 ? ` (${percent(bytesBeforeStart / imageBytes)})` : '';
   const files = `${prefetchedFiles} prefetched file${prefetchedFiles === 1 ? '' : 's'}`;
-  return `- start-up: a lazy pull fetches ${bytes(bytesBeforeStart)} of ${bytes(imageBytes)} before start${share}: manifest, config and each layer's TOC, footer and ${files}, as the stargz snapshotter fetches them (50,000-byte blocks)`;
+  return `- start-up: a lazy pull fetches ${bytes(bytesBeforeStart)} of ${bytes(imageBytes)} before start${share}: manifest, config and each layer's TOC, footer and ${files}, as the stargz snapshotter fetches them (50,000-byte blocks)${auto}`;
 }
 
 function percent(ratio: number): string {

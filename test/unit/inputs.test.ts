@@ -175,6 +175,17 @@ describe('image inputs', () => {
     expect(errors({ 'compression-level': 'max' })).toEqual(['compression-level: "max" must be a whole number from 0 to 9']);
   });
 
+  it('takes auto among the prefetch lines, and checks its time bound', () => {
+    expect(config({ prefetch: '/app/server\nauto\n/usr/lib/*.so' }).image).toMatchObject({
+      prefetch: ['/app/server', '/usr/lib/*.so'],
+      prefetchAuto: { timeoutSeconds: 10 },
+    });
+    expect(config({ prefetch: '/app/server' }).image.prefetchAuto).toBeUndefined();
+    expect(config({ prefetch: 'auto', 'prefetch-auto-timeout': '30s' }).image.prefetchAuto).toEqual({ timeoutSeconds: 30 });
+    for (const bad of ['0', '301', 'soon'])
+      expect(errors({ prefetch: 'auto', 'prefetch-auto-timeout': bad })).toEqual([`prefetch-auto-timeout: "${bad}" must be whole seconds from 1 to 300`]);
+  });
+
   it('keeps prefetch order and skips comments', () => {
     expect(config({ prefetch: '/app/server\n# x\n/usr/lib/**/*.so' }).image.prefetch).toEqual(['/app/server', '/usr/lib/**/*.so']);
   });
@@ -399,6 +410,7 @@ describe('reporting', () => {
       'image',
       'estargz',
       'prefetch',
+      'prefetch-auto-timeout',
       'compression-level',
       'push',
       'deploy',

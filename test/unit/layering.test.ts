@@ -24,6 +24,7 @@ const SHARED = ['errors', 'file-errors', 'http', 'loopback'];
 const APPLICATION = [
   'meshagent',
   'room',
+  'prefetch-auto',
   'pipeline',
   'report',
   'commands',

@@ -74,8 +74,8 @@ let counter = 0;
 async function ship(
   layers: Buffer[],
   tag: string,
-  options: { previousTag?: string; running?: string; prefetch?: string[]; level?: number } = {},
-): Promise<Shipped> {
+  options: { previousTag?: string; running?: string; prefetch?: string[]; level?: number; manifestAnnotations?: Record<string, string> } = {},
+): Promise<Shipped & { startups: readonly string[] }> {
   counter += 1;
   const sourceDir = join(work, `source-${counter}`);
   writeImageLayout(sourceDir, [{ platform: { os: 'linux', architecture: 'amd64' }, layers, gzip: true }]);
@@ -95,11 +95,12 @@ async function ship(
     provenance: ShipAnnotation,
     ...(options.level !== undefined ? { level: options.level } : {}),
     ...(options.prefetch ? { prefetch: options.prefetch } : {}),
+    ...(options.manifestAnnotations ? { manifestAnnotations: options.manifestAnnotations } : {}),
     ...(reuse ? { reuse } : {}),
     onLayer: (e: LayerEvent) => e.kind !== 'progress' && events.push(e.kind),
   });
   const pushed = await pushImage(out, repo, { root: conversion.descriptor, tag });
-  return { conversion, out, pushed, events, logs };
+  return { conversion, out, pushed, events, logs, startups: reuse?.startups ?? [] };
 }
 
 const layerDigests = async (shipped: Shipped) =>
@@ -137,6 +138,16 @@ describe('re-shipping through a registry', () => {
     const verdict = await verifyImage(pulled, second.conversion.descriptor);
     expect(verdict.layers.flatMap((l) => l.defects)).toEqual([]);
     expect(verdict.ok).toBe(true);
+  });
+
+  it("hands the next ship the previous manifest's prefetch auto record", async () => {
+    const record = JSON.stringify({ sourceConfig: 'sha256:x', outcome: { kind: 'time-bound', seconds: 10 }, paths: ['/bin/tool'] });
+    await ship([...base, top('one')], 'v1', { manifestAnnotations: { [ShipAnnotation.prefetchAuto]: record } });
+    const second = await ship([...base, top('one')], 'v1', { previousTag: 'v1' });
+    expect(second.startups).toEqual([record]);
+    // The record is the manifest's own: a ship without prefetch auto writes none.
+    const third = await ship([...base, top('two')], 'v1', { previousTag: 'v1' });
+    expect(third.startups).toEqual([]);
   });
 
   it('a new tag reuses the layers of the image the service runs', async () => {

@@ -44,7 +44,7 @@ function shipped(overrides: Partial<ShipResult> = {}): ShipResult {
           push: 'skipped',
         },
       ],
-      startup: { bytesBeforeStart: 101_504, imageBytes: 3 * 1024 * 1024 + 5000 + 1500, prefetchedFiles: 2 },
+      startup: { bytesBeforeStart: 101_504, imageBytes: 3 * 1024 * 1024 + 5000 + 1500, prefetchedFiles: 2, auto: null },
     },
     service: {
       id: 'svc-1',
@@ -92,6 +92,15 @@ describe('the job summary', () => {
     expect(text).toContain('- key-web in room dev: created (id `svc-1`)');
     expect(text).toContain('- probe: `https://web.example.com` answered 200 in 35 ms (2 attempts)');
     expect(text).not.toContain('#### Error');
+  });
+
+  it('says, with prefetch: auto, what was recorded and how the recording ended', () => {
+    const base = shipped();
+    const image = base.image as NonNullable<ShipResult['image']>;
+    const auto = '12 files recorded; port 8080 answered at 1.4 s';
+    const text = renderSummary({ ...base, image: { ...image, startup: { ...(image.startup as NonNullable<typeof image.startup>), auto } } });
+    expect(text).toContain('- prefetch auto: 12 files recorded; port 8080 answered at 1.4 s');
+    expect(renderSummary(base)).not.toContain('prefetch auto');
   });
 
   it('says where a run failed, with the hint, and what was done before', () => {
