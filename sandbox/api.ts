@@ -6,39 +6,25 @@
  * project or without the right 403, and no key 401.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import { ApiError, page, parse, requirePermission as require, type ApiAnswer, type ApiRequest } from './api-common.js';
+import { RouteApi } from './api-routes.js';
+import { ServiceStore } from './api-services.js';
+import { renderServiceTemplate } from './template-render.js';
+import { TemplateBody } from './wire/template.js';
 import { ConnectBody, connectRoom } from './room/connect.js';
-import type { ApiKeyRecord, Permission, SandboxState } from './state.js';
-import { CreateRepositoryBody, CreateRoomBody, RepositoryTokenBody, type RepositoryRecord, type RoomRecord } from './wire/accounts.js';
-import { DOMAIN_RE, ROOM_NAME_RE, normalizeRepositoryName, repositoryNameProblem } from './wire/names.js';
-import { RouteBody, type RouteSpec } from './wire/route.js';
-import { ServiceSpec } from './wire/service.js';
+import type { ApiKeyRecord, SandboxState } from './state.js';
+import {
+  CreateRepositoryBody,
+  CreateRoomBody,
+  RepositoryTokenBody,
+  UpdateRepositoryBody,
+  UpdateRoomBody,
+  type RepositoryRecord,
+  type RoomRecord,
+} from './wire/accounts.js';
+import { ROOM_NAME_RE, normalizeRepositoryName, repositoryNameProblem } from './wire/names.js';
 
-/** An answer other than success: its status and message. */
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface ApiRequest {
-  readonly method: string;
-  /** Path segments, each already percent-decoded (so a by-name `a%2Fb` is one segment `a/b`). */
-  readonly segments: readonly string[];
-  readonly query: URLSearchParams;
-  readonly authorization: string | undefined;
-  readonly consistency: string | undefined;
-  /** The parsed JSON body, or undefined when there was none. */
-  readonly body: unknown;
-}
-
-export interface ApiAnswer {
-  readonly status: number;
-  readonly json: unknown;
-}
+export type { ApiAnswer, ApiRequest } from './api-common.js';
 
 export interface ApiContext {
   readonly state: SandboxState;
@@ -54,17 +40,6 @@ const MAX_TOKEN_SECONDS = 24 * 3600;
 /** A repository token's life when the request names none: the hour the CLI always asks for. */
 const DEFAULT_TOKEN_SECONDS = 3600;
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body ?? {});
-  if (parsed.success) return parsed.data;
-  const details = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
-  throw new ApiError(400, `invalid request: ${details}`);
-}
-
-function require(key: ApiKeyRecord, permission: Permission): void {
-  if (!key.permissions.includes(permission)) throw new ApiError(403, `permission denied: the API key lacks ${permission}`);
-}
-
 /** The API's own repository-name rule: trimmed, lowercased, every `/` part a valid OCI component. */
 function repositoryName(name: string): string {
   const normalized = normalizeRepositoryName(name);
@@ -73,20 +48,35 @@ function repositoryName(name: string): string {
   return normalized;
 }
 
-/** The template form of a service write (`{template, values}`, reference §2.6), which the sandbox does not render. */
-function refuseTemplateForm(body: unknown): void {
-  if (body !== null && typeof body === 'object' && 'template' in body && !('version' in body)) {
-    throw new ApiError(400, 'invalid request: the sandbox does not render service templates; send a ServiceSpec');
-  }
+/**
+ * The `Consistency` header as the SDK normalizes it (api http.py:19-26): trimmed and lowercased, `fast` or `high`.
+ */
+function checkConsistency(value: string | undefined): void {
+  if (value === undefined) return;
+  const normalized = value.trim().toLowerCase();
+  if (normalized !== 'fast' && normalized !== 'high') throw new ApiError(400, "consistency must be 'fast' or 'high'");
 }
 
 type Handler = (params: Record<string, string>, request: ApiRequest, key: ApiKeyRecord) => ApiAnswer;
 
 export class SandboxApi {
   private readonly routes: { method: string; pattern: string[]; handler: Handler }[] = [];
+  private readonly domains: RouteApi;
+  private readonly projectServices: ServiceStore;
 
   constructor(private readonly context: ApiContext) {
+    this.domains = new RouteApi(context.state, (json) => this.changed(json));
+    this.projectServices = new ServiceStore(
+      () => (this.data.projectServices ??= []),
+      (json) => this.changed(json),
+      'spec',
+    );
     const project = '/accounts/projects/:pid';
+    // A template rendered with its values and checked, as the CLI's validate-template and render-template ask.
+    this.route('POST', '/templates/render', (_, request) => {
+      const { template, values } = parse(TemplateBody, request.body);
+      return this.ok(renderServiceTemplate(template, values));
+    });
     this.route('GET', '/accounts/projects', () => this.ok({ projects: [this.context.state.data.project] }));
     this.route('GET', '/accounts/projects/by-key/:key', ({ key }) => {
       if (key !== this.data.project.project_key) throw new ApiError(404, 'project not found');
@@ -97,31 +87,50 @@ export class SandboxApi {
     this.route('GET', `${project}/repositories/by-name/:name`, ({ name }) => this.ok(this.repositoryByName(name ?? '')));
     this.route('GET', `${project}/repositories/:id`, ({ id }) => this.ok(this.repository(id ?? '')));
     this.route('POST', `${project}/repositories`, (_, request, key) => this.createRepository(request.body, key));
+    this.route('PUT', `${project}/repositories/:id`, ({ id }, request, key) => this.updateRepository(id ?? '', request.body, key));
+    this.route('DELETE', `${project}/repositories/:id`, ({ id }, _, key) => this.deleteRepository(id ?? '', key));
     this.route('POST', `${project}/repositories/:id/token`, ({ id }, request) => this.repositoryToken(id ?? '', request.body));
-    this.route('GET', `${project}/rooms`, () => this.ok({ rooms: this.data.rooms, total: this.data.rooms.length }));
+    this.route('GET', `${project}/rooms`, (_, request) => page('rooms', this.data.rooms, request.query, (room) => room.name));
     this.route('POST', `${project}/rooms`, (_, request, key) => this.createRoom(request.body, key));
     this.route('GET', `${project}/rooms/:room`, ({ room }) => this.ok(this.room(room ?? '')));
+    // Written by the room's id, read by its name (client.py update_room, delete_room, get_room).
+    this.route('PUT', `${project}/rooms/:id`, ({ id }, request, key) => this.updateRoom(id ?? '', request.body, key));
+    this.route('DELETE', `${project}/rooms/:id`, ({ id }, _, key) => this.deleteRoom(id ?? '', key));
     this.route('POST', `${project}/rooms/:room/connect`, ({ room }, request, key) => {
       parse(ConnectBody, request.body);
       const name = this.room(room ?? '').name;
       return this.ok(connectRoom(key.key, this.data.project.id, this.context.apiUrl, name));
     });
-    this.route('GET', `${project}/rooms/:room/services`, ({ room }) => this.ok({ services: this.services(room ?? '') }));
-    this.route('GET', `${project}/rooms/:room/services/by-name/:name`, ({ room, name }) =>
-      this.ok(this.serviceBy(room ?? '', (s) => s.metadata.name === name)),
-    );
-    this.route('GET', `${project}/rooms/:room/services/:id`, ({ room, id }) => this.ok(this.serviceBy(room ?? '', (s) => s.id === id)));
-    this.route('POST', `${project}/rooms/:room/services`, ({ room }, request, key) => this.createService(room ?? '', request.body, key));
-    this.route('PUT', `${project}/rooms/:room/services/:id`, ({ room, id }, request, key) => this.updateService(room ?? '', id ?? '', request.body, key));
-    this.route('DELETE', `${project}/rooms/:room/services/:id`, ({ room, id }, _, key) => this.deleteService(room ?? '', id ?? '', key));
-    this.route('GET', `${project}/rooms/:room/routes`, ({ room }, request) => this.roomRoutes(room ?? '', request.query));
-    this.route('POST', `${project}/routes`, (_, request, key) => this.createRoute(request.body, key));
-    this.route('GET', `${project}/routes/:domain`, ({ domain }) => {
-      const route = this.routeFor(domain ?? '');
-      return this.ok({ route: { domain: route.domain, spec: route } });
-    });
-    this.route('PUT', `${project}/routes/:domain`, ({ domain }, request, key) => this.updateRoute(domain ?? '', request.body, key));
-    this.route('DELETE', `${project}/routes/:domain`, ({ domain }, _, key) => this.deleteRoute(domain ?? '', key));
+    const roomServices = (room: string | undefined) => this.roomServices(room ?? '');
+    this.route('GET', `${project}/rooms/:room/services`, ({ room }) => this.ok({ services: roomServices(room).all() }));
+    this.route('GET', `${project}/rooms/:room/services/by-name/:name`, ({ room, name }) => this.ok(roomServices(room).find((s) => s.metadata.name === name)));
+    this.route('GET', `${project}/rooms/:room/services/:id`, ({ room, id }) => this.ok(roomServices(room).find((s) => s.id === id)));
+    this.route('POST', `${project}/rooms/:room/services`, ({ room }, request, key) => roomServices(room).create(request.body, key));
+    this.route('PUT', `${project}/rooms/:room/services/:id`, ({ room, id }, request, key) => roomServices(room).update(id ?? '', request.body, key));
+    this.route('DELETE', `${project}/rooms/:room/services/:id`, ({ room, id }, _, key) => roomServices(room).delete(id ?? '', key));
+    // Project services: in every room of the project, from its next session on.
+    this.route('GET', `${project}/services`, () => this.ok({ services: this.projectServices.all() }));
+    this.route('GET', `${project}/services/by-name/:name`, ({ name }) => this.ok(this.projectServices.find((s) => s.metadata.name === name)));
+    this.route('GET', `${project}/services/:id`, ({ id }) => this.ok(this.projectServices.find((s) => s.id === id)));
+    this.route('POST', `${project}/services`, (_, request, key) => this.projectServices.create(request.body, key));
+    this.route('PUT', `${project}/services/:id`, ({ id }, request, key) => this.projectServices.update(id ?? '', request.body, key));
+    this.route('DELETE', `${project}/services/:id`, ({ id }, _, key) => this.projectServices.delete(id ?? '', key));
+    this.route('GET', `${project}/rooms/:room/routes`, ({ room }, request) => this.domains.listRoom(room ?? '', request.query));
+    this.route('GET', `${project}/routes`, (_, request) => this.domains.list(request.query));
+    this.route('POST', `${project}/routes`, (_, request, key) => this.domains.create(request.body, key));
+    this.route('GET', `${project}/routes/:domain`, ({ domain }) => this.domains.get(domain ?? ''));
+    this.route('PUT', `${project}/routes/:domain`, ({ domain }, request, key) => this.domains.update(domain ?? '', request.body, key));
+    this.route('DELETE', `${project}/routes/:domain`, ({ domain }, _, key) => this.domains.delete(domain ?? '', key));
+  }
+
+  /** Stores a flat legacy route, as an older server stored it (a sandbox control for tests, not the API). */
+  storeLegacyRoute(body: unknown): ApiAnswer {
+    try {
+      return this.domains.storeLegacy(body);
+    } catch (error) {
+      if (error instanceof ApiError) return { status: error.status, json: { error: { message: error.message } } };
+      throw error;
+    }
   }
 
   /** Answers one request; never throws. */
@@ -129,9 +138,7 @@ export class SandboxApi {
     try {
       if (request.method === 'GET' && request.segments.length === 1 && request.segments[0] === 'config') return this.config();
       const key = this.authenticate(request);
-      if (request.consistency !== undefined && request.consistency !== 'fast' && request.consistency !== 'high') {
-        throw new ApiError(400, "consistency must be 'fast' or 'high'");
-      }
+      checkConsistency(request.consistency);
       for (const { method, pattern, handler } of this.routes) {
         const params = this.match(pattern, request.segments);
         if (method !== request.method || !params) continue;
@@ -196,13 +203,7 @@ export class SandboxApi {
   // --- repositories ----------------------------------------------------------------------------------------------
 
   private listRepositories(query: URLSearchParams): ApiAnswer {
-    const pageSize = Math.min(Math.max(Number(query.get('page_size') ?? 100) || 100, 1), 1000);
-    const token = query.get('continuation_token');
-    const start = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
-    if (!Number.isInteger(start) || start < 0) throw new ApiError(400, 'invalid continuation_token');
-    const page = this.data.repositories.slice(start, start + pageSize);
-    const next = start + pageSize < this.data.repositories.length ? Buffer.from(String(start + pageSize)).toString('base64url') : null;
-    return this.ok({ repositories: page, total: this.data.repositories.length, continuation_token: next });
+    return page('repositories', this.data.repositories, query, (repository) => repository.name);
   }
 
   private repositoryByName(name: string): RepositoryRecord {
@@ -233,6 +234,25 @@ export class SandboxApi {
     };
     this.data.repositories.push(repository);
     return this.changed(repository);
+  }
+
+  /** PUT …/repositories/{id} (`UpdateProjectRepositoryRequest`: the create request's fields and name rule). */
+  private updateRepository(id: string, body: unknown, key: ApiKeyRecord): ApiAnswer {
+    const current = this.repository(id);
+    const request = parse(UpdateRepositoryBody, body);
+    const name = repositoryName(request.name);
+    require(key, 'repositories:create');
+    if (this.data.repositories.some((r) => r.id !== id && r.name === name)) throw new ApiError(409, `repository already exists: ${name}`);
+    const repository: RepositoryRecord = { ...current, name, description: request.description, annotations: request.annotations };
+    this.data.repositories[this.data.repositories.indexOf(current)] = repository;
+    return this.changed(repository);
+  }
+
+  private deleteRepository(id: string, key: ApiKeyRecord): ApiAnswer {
+    const current = this.repository(id);
+    require(key, 'repositories:create');
+    this.data.repositories.splice(this.data.repositories.indexOf(current), 1);
+    return this.changed({});
   }
 
   private repositoryToken(id: string, body: unknown): ApiAnswer {
@@ -275,101 +295,59 @@ export class SandboxApi {
     return this.changed(room);
   }
 
+  private roomById(id: string): RoomRecord {
+    const found = this.data.rooms.find((r) => r.id === id);
+    if (!found) throw new ApiError(404, 'room not found');
+    return found;
+  }
+
+  /**
+   * PUT …/rooms/{id}: `{name}`, and `metadata`, `annotations`, `enabled` when given. A new name takes the room's
+   * services along; routes name their room and are left as they are.
+   */
+  private updateRoom(id: string, body: unknown, key: ApiKeyRecord): ApiAnswer {
+    const current = this.roomById(id);
+    const request = parse(UpdateRoomBody, body);
+    require(key, 'rooms:create');
+    if (!ROOM_NAME_RE.test(request.name)) throw new ApiError(400, `invalid room name: ${request.name}`);
+    if (this.data.rooms.some((r) => r.id !== id && r.name === request.name)) throw new ApiError(409, `room already exists: ${request.name}`);
+    const room: RoomRecord = {
+      ...current,
+      name: request.name,
+      metadata: request.metadata ?? current.metadata,
+      annotations: request.annotations ?? current.annotations,
+      enabled: request.enabled ?? current.enabled,
+    };
+    this.data.rooms[this.data.rooms.indexOf(current)] = room;
+    if (room.name !== current.name) {
+      this.data.services[room.name] = this.data.services[current.name] ?? [];
+      delete this.data.services[current.name];
+      this.context.onServicesChanged?.(current.name);
+      return this.servicesChanged(room.name, {});
+    }
+    return this.changed({});
+  }
+
+  /** DELETE …/rooms/{id}: the room and its services. */
+  private deleteRoom(id: string, key: ApiKeyRecord): ApiAnswer {
+    const current = this.roomById(id);
+    require(key, 'rooms:create');
+    this.data.rooms.splice(this.data.rooms.indexOf(current), 1);
+    delete this.data.services[current.name];
+    return this.servicesChanged(current.name, {});
+  }
+
   // --- services --------------------------------------------------------------------------------------------------
 
-  private services(room: string): ServiceSpec[] {
-    this.room(room);
-    return (this.data.services[room] ??= []);
-  }
-
-  private serviceBy(room: string, test: (service: ServiceSpec) => boolean): ServiceSpec {
-    const found = this.services(room).find(test);
-    if (!found) throw new ApiError(404, 'service not found');
-    return found;
-  }
-
-  private createService(room: string, body: unknown, key: ApiKeyRecord): ApiAnswer {
-    const services = this.services(room);
-    refuseTemplateForm(body);
-    const spec = parse(ServiceSpec, body);
-    require(key, 'services:write');
-    if (spec.id) throw new ApiError(400, 'invalid request: id: a new service has no id');
-    if (services.some((s) => s.metadata.name === spec.metadata.name)) throw new ApiError(409, `service name already in use: ${spec.metadata.name}`);
-    const id = randomUUID();
-    services.push({ ...spec, id });
-    return this.servicesChanged(room, { id });
-  }
-
-  private updateService(room: string, id: string, body: unknown, key: ApiKeyRecord): ApiAnswer {
-    const services = this.services(room);
-    const index = services.findIndex((s) => s.id === id);
-    if (index === -1) throw new ApiError(404, 'service not found');
-    refuseTemplateForm(body);
-    const spec = parse(ServiceSpec, body);
-    require(key, 'services:write');
-    // The Python SDK sends the id in the body, the TypeScript SDK's updateRoomService may leave it out.
-    if (spec.id != null && spec.id !== id) throw new ApiError(400, 'invalid request: id: must equal the service id in the path');
-    if (services.some((s) => s.id !== id && s.metadata.name === spec.metadata.name))
-      throw new ApiError(409, `service name already in use: ${spec.metadata.name}`);
-    services[index] = { ...spec, id };
-    return this.servicesChanged(room, {});
-  }
-
-  private deleteService(room: string, id: string, key: ApiKeyRecord): ApiAnswer {
-    const services = this.services(room);
-    const index = services.findIndex((s) => s.id === id);
-    if (index === -1) throw new ApiError(404, 'service not found');
-    require(key, 'services:write');
-    services.splice(index, 1);
-    return this.servicesChanged(room, {});
-  }
-
-  // --- routes ----------------------------------------------------------------------------------------------------
-
-  private routeFor(domain: string): RouteSpec {
-    const found = this.data.routes.find((r) => r.domain === domain);
-    if (!found) throw new ApiError(404, `route not found: ${domain}`);
-    return found;
-  }
-
-  private checkRoute(spec: RouteSpec): void {
-    if (!DOMAIN_RE.test(spec.domain)) throw new ApiError(400, `invalid domain: ${spec.domain}`);
-    if (spec.backend.room) this.room(spec.backend.room.name);
-  }
-
-  private createRoute(body: unknown, key: ApiKeyRecord): ApiAnswer {
-    const { spec } = parse(RouteBody, body);
-    require(key, 'routes:write');
-    this.checkRoute(spec);
-    if (this.data.routes.some((r) => r.domain === spec.domain)) throw new ApiError(409, `route domain already in use: ${spec.domain}`);
-    this.data.routes.push(spec);
-    return this.changed({});
-  }
-
-  private updateRoute(domain: string, body: unknown, key: ApiKeyRecord): ApiAnswer {
-    const index = this.data.routes.findIndex((r) => r.domain === domain);
-    if (index === -1) throw new ApiError(404, `route not found: ${domain}`);
-    const { spec } = parse(RouteBody, body);
-    require(key, 'routes:write');
-    if (spec.domain !== domain) throw new ApiError(400, 'invalid request: spec.domain: must equal the domain in the path');
-    this.checkRoute(spec);
-    this.data.routes[index] = spec;
-    return this.changed({});
-  }
-
-  private deleteRoute(domain: string, key: ApiKeyRecord): ApiAnswer {
-    const index = this.data.routes.findIndex((r) => r.domain === domain);
-    if (index === -1) throw new ApiError(404, `route not found: ${domain}`);
-    require(key, 'routes:write');
-    this.data.routes.splice(index, 1);
-    return this.changed({});
-  }
-
-  private roomRoutes(room: string, query: URLSearchParams): ApiAnswer {
-    this.room(room);
-    const all = this.data.routes.filter((r) => r.backend.room?.name === room);
-    const offset = Math.max(Number(query.get('offset') ?? 0) || 0, 0);
-    const count = Math.min(Math.max(Number(query.get('count') ?? 100) || 100, 1), 1000);
-    return this.ok({ routes: all.slice(offset, offset + count).map((spec) => ({ domain: spec.domain, spec })), total: all.length });
+  /** A room's services; a missing room is 404. */
+  private roomServices(room: string): ServiceStore {
+    return new ServiceStore(
+      () => {
+        this.room(room);
+        return (this.data.services[room] ??= []);
+      },
+      (json) => this.servicesChanged(room, json),
+      'id',
+    );
   }
 }

@@ -12,6 +12,7 @@ import { TokenError, verifyParticipantToken, type Participant } from './particip
 import type { SandboxRuntime } from './runtime/runtime.js';
 import type { SandboxState } from './state.js';
 import type { RouteSpec } from './wire/route.js';
+import type { ServiceSpec } from './wire/service.js';
 
 export interface Router {
   /** `127.0.0.1:<port>`. */
@@ -37,6 +38,33 @@ function matches(path: RoutePath, pathname: string): boolean {
   return pathname === prefix || pathname.startsWith(`${prefix}/`);
 }
 
+type ServicePort = NonNullable<ServiceSpec['ports']>[number];
+
+/**
+ * The port a path's target names: a port of the room (`8080`, or `"8080"`), a service of the room by name or id
+ * (`"assistant"`, its first published port), or that service's port (`"assistant:8080"`), as the CLI's
+ * `--extra-port` writes them. For a bare port, the access rules come from the service the traffic would reach, not
+ * from whichever spec lists the port first (a disabled service may list the same port as public).
+ */
+function resolveTarget(options: RouterOptions, room: string, targetPort: string | number | null | undefined): { port: number; spec: ServicePort } | undefined {
+  const services = options.state.data.services[room] ?? [];
+  const text = String(targetPort ?? '').trim();
+  const portOf = (service: ServiceSpec | undefined, num: number) => service?.ports?.find((p) => p.num === num);
+  if (/^[0-9]+$/.test(text)) {
+    const port = Number(text);
+    const endpoint = options.runtime.endpoint(room, port);
+    const owner = (endpoint ? services.find((s) => s.id === endpoint.serviceId) : undefined) ?? services.find((s) => portOf(s, port));
+    const spec = portOf(owner, port);
+    return spec ? { port, spec } : undefined;
+  }
+  const colon = text.indexOf(':');
+  const name = colon === -1 ? text : text.slice(0, colon);
+  const service = services.find((s) => s.metadata.name === name || s.id === name);
+  if (!service) return undefined;
+  const spec = colon === -1 ? (service.ports ?? []).find((p) => p.published) : portOf(service, Number(text.slice(colon + 1)));
+  return spec && typeof spec.num === 'number' ? { port: spec.num, spec } : undefined;
+}
+
 function decide(options: RouterOptions, request: IncomingMessage): Decision {
   const host = (request.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
   const route = options.state.data.routes.find((r) => r.domain.toLowerCase() === host);
@@ -47,16 +75,9 @@ function decide(options: RouterOptions, request: IncomingMessage): Decision {
   const path = route.paths.filter((p) => matches(p, url.pathname)).sort((a, b) => b.path.length - a.path.length)[0];
   if (!path) return { status: 404, message: `no path of ${host} matches ${url.pathname}` };
   if (path.targetContent) return { status: 501, message: 'content routes (room storage) are not emulated by the sandbox' };
-  const port = Number(path.targetPort);
-  if (!Number.isInteger(port)) return { status: 502, message: `the route names port ${String(path.targetPort)}, which the sandbox does not resolve` };
-
-  // The port's access rules come from the service the traffic would reach, not from whichever spec lists the port
-  // first (a disabled service may list the same port as public).
-  const endpoint = options.runtime.endpoint(room, port);
-  const services = options.state.data.services[room] ?? [];
-  const owner = (endpoint ? services.find((s) => s.id === endpoint.serviceId) : undefined) ?? services.find((s) => s.ports?.some((p) => p.num === port));
-  const spec = owner?.ports?.find((p) => p.num === port);
-  if (!spec) return { status: 503, message: `no service in room ${room} has port ${port}`, headers: { 'retry-after': '1' } };
+  const target = resolveTarget(options, room, path.targetPort);
+  if (!target) return { status: 503, message: `no service in room ${room} serves ${String(path.targetPort)}`, headers: { 'retry-after': '1' } };
+  const { port, spec } = target;
   if (!spec.published) return { status: 404, message: `port ${port} is not published` };
   if (!spec.public) {
     const auth = request.headers.authorization;
@@ -75,6 +96,7 @@ function decide(options: RouterOptions, request: IncomingMessage): Decision {
     }
     if (participant.room !== room) return { status: 403, message: `the participant token is not for room ${room}` };
   }
+  const endpoint = options.runtime.endpoint(room, port);
   if (!endpoint?.socket || !endpoint.ready) return { status: 503, message: `the service on port ${port} is not ready`, headers: { 'retry-after': '1' } };
   const stripped = path.stripPrefix && path.path !== '/' ? url.pathname.slice(path.path.replace(/\/+$/, '').length) || '/' : url.pathname;
   return { socket: endpoint.socket, path: `${stripped}${url.search}` };

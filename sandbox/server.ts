@@ -116,7 +116,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const rooms = new RoomServer({ state, runtime: roomRuntime, apiUrl });
   const log = options.log ?? ((message: string) => process.stderr.write(`meshagent-sandbox: ${message}\n`));
 
-  /** The sandbox's own controls, for tests: faults and extra API keys. Not part of MeshAgent's API. */
+  /** The sandbox's own controls, for tests: faults, extra API keys, legacy routes. Not part of MeshAgent's API. */
   function serveControl(request: IncomingMessage, response: ServerResponse, path: string, body: string): void {
     if (path === '/_sandbox/faults' && request.method === 'POST') {
       const rule = FaultRule.safeParse(JSON.parse(body || '{}'));
@@ -137,6 +137,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         return sendJson(response, 200, { runtime: { available: false, reason }, snapshotter: null, services: recordedServices(state, reason) });
       }
       return sendJson(response, 200, { runtime: runtime.availability(), snapshotter: runtime.snapshotter, services: runtime.report() });
+    }
+    if (path === '/_sandbox/legacy-routes' && request.method === 'POST') {
+      const answer = api.storeLegacyRoute(JSON.parse(body || '{}'));
+      return sendJson(response, answer.status, answer.json);
     }
     if (path === '/_sandbox/room-connections/drop' && request.method === 'POST') {
       return sendJson(response, 200, { dropped: rooms.drop() });

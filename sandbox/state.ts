@@ -36,7 +36,11 @@ export interface SandboxData {
   rooms: RoomRecord[];
   /** Services by room name. */
   services: Record<string, ServiceSpec[]>;
+  /** The project's services (in every room from its next session). Absent in older state. */
+  projectServices?: ServiceSpec[];
   routes: RouteSpec[];
+  /** Domains (lowercased) of routes stored flat, as before RouteSpec: answered in that form. Absent in older state. */
+  legacyRoutes?: string[];
 }
 
 /** A UUID as MeshAgent writes it into an API key: URL-safe base64 of its bytes, unpadded, - as '.'. */

@@ -6,6 +6,7 @@
  * the same words. Everything here is pure: no network, no I/O.
  */
 import { ShipError, shown } from './errors.js';
+import { pyIsDigit, pyStrip } from './python-text.js';
 
 /** Where MeshAgent's registry lives when the deployment config names none. */
 export const DEFAULT_REGISTRY_HOST = 'registry.meshagent.com';
@@ -19,7 +20,7 @@ const PROJECT_KEY_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** A parsed image tag: `[registry/]repository[:tag]`, never with a digest. */
 export interface ImageTag {
-  /** The input, trimmed. */
+  /** The input, stripped of whitespace as Python's `str.strip()` strips it. */
   readonly value: string;
   /** `host[:port]` when the first component names a registry. */
   readonly registry: string | undefined;
@@ -46,7 +47,7 @@ function newTagError(message: string, input: string): ShipError {
  */
 export function parseImageTag(input: string, optionName = '--tag'): ImageTag {
   const tagError = (message: string): ShipError => newTagError(message, optionName.replace(/^--/, ''));
-  let cleaned = input.trim();
+  let cleaned = pyStrip(input);
   if (cleaned === '') throw tagError(`${optionName} cannot be empty`);
   if (cleaned.includes('@')) throw tagError(`${optionName} must be an OCI image reference without a digest`);
 
@@ -76,7 +77,7 @@ export function parseImageTag(input: string, optionName = '--tag'): ImageTag {
     if (host.split('.').some((label) => label === '' || !REGISTRY_COMPONENT_RE.test(label))) {
       throw tagError(`invalid OCI image registry: ${shown(input)}`);
     }
-    if (port !== undefined && !/^[0-9]+$/.test(port)) throw tagError(`invalid OCI image registry port: ${shown(input)}`);
+    if (port !== undefined && !pyIsDigit(port)) throw tagError(`invalid OCI image registry port: ${shown(input)}`);
   }
   if (repositoryParts.some((component) => !REPOSITORY_COMPONENT_RE.test(component))) {
     throw tagError(`invalid OCI image repository: ${shown(input)}`);
@@ -87,7 +88,7 @@ export function parseImageTag(input: string, optionName = '--tag'): ImageTag {
   if (name.length > NAME_MAX_LENGTH) {
     throw tagError(`repository name must not be more than ${NAME_MAX_LENGTH} characters (it has ${name.length}): ${shown(input, 80)}`);
   }
-  return { value: input.trim(), registry, repository: repositoryParts.join('/'), tag };
+  return { value: pyStrip(input), registry, repository: repositoryParts.join('/'), tag };
 }
 
 /** Any image reference, `[registry/]repository[:tag][@digest]`, e.g. an image to ship or to mount. */
@@ -99,7 +100,7 @@ const DIGEST_RE = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
 
 /** Parses a reference that may carry a digest; the part before `@` follows the same rules as a tag. */
 export function parseImageReference(input: string, optionName: string): ImageReference {
-  const trimmed = input.trim();
+  const trimmed = pyStrip(input);
   const at = trimmed.indexOf('@');
   if (at === -1) return { ...parseImageTag(trimmed, optionName), digest: undefined };
   const digest = trimmed.slice(at + 1);
@@ -203,18 +204,30 @@ export interface DeploymentDomains {
 }
 
 function registryFromApiBase(apiBase: string | null | undefined): string | undefined {
-  const trimmed = apiBase?.trim();
+  const trimmed = pyStrip(apiBase ?? '');
   if (!trimmed) return undefined;
+  const text = trimmed.includes('://') ? trimmed : `https://${trimmed}`;
   let url: URL;
   try {
-    url = new URL(trimmed.includes('://') ? trimmed : `https://${trimmed}`);
+    url = new URL(text);
   } catch {
     return undefined;
   }
   const host = url.hostname;
   if (!host.startsWith('api.')) return undefined;
   const registry = `registry.${host.slice('api.'.length)}`;
-  return url.port === '' ? registry : `${registry}:${url.port}`;
+  const port = explicitPort(text) ?? url.port;
+  return port === '' ? registry : `${registry}:${port}`;
+}
+
+/**
+ * The port written in a URL, as Python's `urlparse(...).port` reads it: also the scheme's default port, which
+ * WHATWG URL parsing drops (`https://api.example.com:443` keeps `:443` in the CLI's registry).
+ */
+function explicitPort(url: string): string | undefined {
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)?.[1] ?? '';
+  const digits = /:([0-9]+)$/.exec(authority.slice(authority.lastIndexOf('@') + 1))?.[1];
+  return digits === undefined ? undefined : String(Number(digits));
 }
 
 /**
@@ -222,13 +235,15 @@ function registryFromApiBase(apiBase: string | null | undefined): string | undef
  * `api.`; else the same from the API URL; else the default host.
  */
 export function projectRegistryFromConfig(domains: DeploymentDomains, apiUrl: string | undefined): string {
-  const configured = domains.registry?.trim();
+  const configured = pyStrip(domains.registry ?? '');
   if (configured) return configured;
   return registryFromApiBase(domains.api) ?? registryFromApiBase(apiUrl) ?? DEFAULT_REGISTRY_HOST;
 }
 
-/** The pages domain used for default service URLs: `domains.pages`, lowercased, else `meshagent.app`. */
+/** The pages domain used for default service URLs: `domains.pages`, lowercased, one leading dot dropped, else `meshagent.app`. */
 export function pagesDomainFromConfig(domains: DeploymentDomains): string {
-  const pages = domains.pages?.trim().toLowerCase().replace(/^\.+/, '');
+  const pages = pyStrip(domains.pages ?? '')
+    .toLowerCase()
+    .replace(/^\./, '');
   return pages ? pages : 'meshagent.app';
 }

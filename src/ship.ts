@@ -60,7 +60,8 @@ export async function reportResult(result: ShipResult, runner: Runner): Promise<
 async function ship(config: ShipConfig, runner: Runner, options: ShipOptions = {}): Promise<ShipResult> {
   const run = new ShipRun(config, runner, options);
   for (const warning of inputWarnings(config)) runner.warning(warning, 'meshagent-ship: inputs');
-  const room = config.meshagent.room;
+  // A project service (scope: project) is in every room: it has none of its own.
+  const room = config.service.scope === 'project' ? null : config.meshagent.room;
   let reached: Reached | undefined;
   /** Keeps each stage's value as it comes: after a failure, the last one says what was done. */
   const reach = <T extends Reached>(value: T): T => {
@@ -78,7 +79,7 @@ async function ship(config: ShipConfig, runner: Runner, options: ShipOptions = {
       const converted = reach(await convertStage(run, built));
       if (config.image.push) {
         const pushed = reach(await pushStage(run, converted));
-        if (config.service.deploy && room) {
+        if (config.service.deploy && room !== undefined) {
           const deployed = reach(await deployStage(run, pushed, room));
           reach(await verifyStage(run, deployed));
         }

@@ -16,6 +16,9 @@ export const CreateRepositoryBody = z.strictObject({
   annotations: stringMap.default({}),
 });
 
+/** PUT …/repositories/{id} (`UpdateProjectRepositoryRequest`, client.py:947-948): the create request's fields. */
+export const UpdateRepositoryBody = CreateRepositoryBody.extend({});
+
 /**
  * POST …/repositories/{id}/token (`CreateRepositoryTokenRequest`, client.py:1004-1031): `actions` defaults to
  * `["pull"]`, each `pull` or `push`, each once, never none; `expires_in_seconds` may be left out (the server's
@@ -40,6 +43,17 @@ export const CreateRoomBody = z.strictObject({
   metadata: jsonObject.nullish(),
   annotations: stringMap.nullish(),
   permissions: z.record(z.string(), ApiScope).nullish(),
+});
+
+/**
+ * PUT …/rooms/{id}: `{name}`, plus `metadata`, `annotations` and `enabled` when the caller sets them (client.py
+ * update_room builds this body as a dict; the sandbox refuses other fields, as for the create).
+ */
+export const UpdateRoomBody = z.strictObject({
+  name: z.string(),
+  metadata: jsonObject.optional(),
+  annotations: stringMap.optional(),
+  enabled: z.boolean().optional(),
 });
 
 /** `ProjectInfo` (client.py:970-985), with the key the sandbox always has. */

@@ -23,14 +23,14 @@ const QueueChannel = z.strictObject({
 });
 const ToolkitChannel = z.strictObject({ annotations, name: z.string() });
 
-const ChannelsSpec = z.strictObject({
+export const ChannelsSpec = z.strictObject({
   email: z.array(EmailChannel).nullish(),
   messaging: z.array(MessagingChannel).nullish(),
   queue: z.array(QueueChannel).nullish(),
   toolkit: z.array(ToolkitChannel).nullish(),
 });
 
-const EmailSpec = z
+export const EmailSpec = z
   .strictObject({ address: z.string(), public: z.boolean().default(false) })
   .refine((email) => email.address.trim() !== '', { message: 'email.address must not be empty', path: ['address'] });
 
@@ -41,7 +41,7 @@ const AgentInputContent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('audio'), url: z.string() }),
 ]);
 
-const HeartbeatSpec = z
+export const HeartbeatSpec = z
   .strictObject({ queue: z.string(), thread_id: optionalString, prompt: z.array(AgentInputContent).nullish(), minutes: positiveInt })
   .superRefine((heartbeat, ctx) => {
     if (heartbeat.queue.trim() === '') ctx.addIssue({ code: 'custom', message: 'heartbeat.queue must not be empty', path: ['queue'] });

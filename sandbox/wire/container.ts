@@ -6,10 +6,10 @@ import { z } from 'zod';
 import { ApiScope } from './api-scope.js';
 import { optionalString } from './common.js';
 
-const SecretValue = z.strictObject({ id: z.string() });
+export const SecretValue = z.strictObject({ id: z.string() });
 
 /** `TokenValue` (service.py:78): the one model here without `extra="forbid"`, so unknown fields are dropped. */
-const TokenValue = z.object({
+export const TokenValue = z.object({
   identity: z.string(),
   api: ApiScope.nullish(),
   role: z.enum(['user', 'agent', 'tool']).nullish(),
@@ -23,7 +23,7 @@ const EnvironmentVariable = z.strictObject({
 });
 
 /** `ServiceRunAs` (service.py:100-134): the email trimmed and lowercased, not empty; scopes trimmed, blanks dropped, each once. */
-const ServiceRunAs = z.strictObject({
+export const ServiceRunAs = z.strictObject({
   email: z
     .string()
     .transform((email) => email.trim().toLowerCase())
@@ -35,7 +35,7 @@ const ServiceRunAs = z.strictObject({
 });
 
 /** The mounts (`ContainerMountSpec`): each kind a list, with its own `read_only` default. */
-const ContainerMountSpec = z.strictObject({
+export const ContainerMountSpec = z.strictObject({
   room: z.array(z.strictObject({ path: z.string(), subpath: optionalString, read_only: z.boolean().default(false) })).nullish(),
   volumes: z.array(z.strictObject({ name: z.string(), path: z.string(), subpath: optionalString, read_only: z.boolean().default(false) })).nullish(),
   images: z.array(z.strictObject({ image: z.string(), path: z.string(), subpath: optionalString, read_only: z.boolean().default(true) })).nullish(),

@@ -1,6 +1,5 @@
 /**
- * The name rules the MeshAgent API applies, written from its own models (meshagent-api, reference §2.4 and §2.5),
- * and the sandbox's rule for route domains.
+ * The name rules the MeshAgent API applies, written from its own models (meshagent-api, reference §2.4 and §2.5).
  */
 
 /** One `/` part of a repository name (api client.py:913, the same as the CLI's tag rule). */
@@ -8,12 +7,6 @@ const REPOSITORY_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 
 /** A room name: 1 to 63 lowercase letters, digits and inner hyphens (api helpers.py:90-99). */
 export const ROOM_NAME_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
-
-/**
- * A route domain. The API's model takes any string; the sandbox asks for a DNS host name of two labels or more,
- * because a route is served under it and anything else could never be reached.
- */
-export const DOMAIN_RE = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 /** A repository name as the API stores it: trimmed and lowercased (api client.py:916-928). */
 export function normalizeRepositoryName(name: string): string {

@@ -84,27 +84,51 @@ const RoutePathSpec = z
 
 const BackendName = z.strictObject({ name: z.string() });
 
-export const RouteSpec = z
-  .strictObject({
-    version: z.literal('v1').default('v1'),
-    kind: z.literal('Route').default('Route'),
-    metadata: z.strictObject({ name: z.string(), annotations: stringMap.default({}) }),
-    domain: z.string(),
-    backend: z
-      .strictObject({ room: BackendName.nullish(), agent: BackendName.nullish() })
-      .refine((backend) => Boolean(backend.room) !== Boolean(backend.agent), { message: 'RouteSpec backend requires exactly one of room or agent' }),
-    paths: z.array(RoutePathSpec).default([]),
-  })
-  .superRefine((route, ctx) => {
-    if (route.backend.room && route.paths.length === 0)
-      ctx.addIssue({ code: 'custom', message: 'RouteSpec room backend requires at least one path', path: ['paths'] });
-    if (route.backend.agent && route.paths.length > 0)
-      ctx.addIssue({ code: 'custom', message: 'RouteSpec agent backend does not support paths', path: ['paths'] });
-  });
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * `RouteSpec.migrate_legacy_route` (service.py:659-679): a route written before RouteSpec, `{domain, room_name,
+ * port, annotations}` (no `backend`, a `room_name`), is read as the spec it stands for: one `/` prefix path to its
+ * port. Anything else is left for the model to judge.
+ */
+function migrateLegacyRoute(value: unknown): unknown {
+  if (!isObject(value) || 'backend' in value || !('room_name' in value)) return value;
+  const domain = value.domain;
+  return {
+    version: 'v1',
+    kind: 'Route',
+    metadata: { name: typeof domain === 'string' ? domain : '', annotations: value.annotations || {} },
+    domain,
+    backend: { room: { name: value.room_name } },
+    paths: [{ path: '/', pathType: 'prefix', targetPort: value.port }],
+  };
+}
+
+export const RouteSpec = z.preprocess(
+  migrateLegacyRoute,
+  z
+    .strictObject({
+      version: z.literal('v1').default('v1'),
+      kind: z.literal('Route').default('Route'),
+      metadata: z.strictObject({ name: z.string(), annotations: stringMap.default({}) }),
+      domain: z.string(),
+      backend: z
+        .strictObject({ room: BackendName.nullish(), agent: BackendName.nullish() })
+        .refine((backend) => Boolean(backend.room) !== Boolean(backend.agent), { message: 'RouteSpec backend requires exactly one of room or agent' }),
+      paths: z.array(RoutePathSpec).default([]),
+    })
+    .superRefine((route, ctx) => {
+      if (route.backend.room && route.paths.length === 0)
+        ctx.addIssue({ code: 'custom', message: 'RouteSpec room backend requires at least one path', path: ['paths'] });
+      if (route.backend.agent && route.paths.length > 0)
+        ctx.addIssue({ code: 'custom', message: 'RouteSpec agent backend does not support paths', path: ['paths'] });
+    }),
+);
 export type RouteSpec = z.output<typeof RouteSpec>;
 
 /**
- * The body of POST …/routes and PUT …/routes/{domain} (`_CreateRouteRequest`, client.py:672-691). That model does
- * not forbid other fields, so they are dropped. Its older flat form (a route without `spec`) is not emulated.
+ * The body of POST …/routes and PUT …/routes/{domain} (`_CreateRouteRequest`, `_UpdateRouteRequest`, client.py:
+ * 672-691): `{spec}`, other fields dropped. A body without `spec` is the older request form, the spec itself (flat
+ * legacy or not), which those models still take (`migrate_legacy_request`).
  */
-export const RouteBody = z.object({ spec: RouteSpec });
+export const RouteBody = z.preprocess((body) => (isObject(body) && !('spec' in body) ? { spec: body } : body), z.object({ spec: RouteSpec }));

@@ -41,7 +41,7 @@ const EndpointSpec = z.strictObject({
   annotations: stringMap.nullish(),
 });
 
-const PortSpec = z.strictObject({
+export const PortSpec = z.strictObject({
   num: z
     .union([z.literal('*'), positiveInt])
     .default('*')

@@ -18,6 +18,8 @@ import {
   parsePorts,
   parseRoomMounts,
 } from './list-parsers.js';
+import { parseExtraPorts } from './route-parsers.js';
+import { parseTemplateInputs } from './template-parsers.js';
 import { readRawInputs, type InputSource, type RawInputs } from './raw-inputs.js';
 import type { ShipConfig } from './ship-config.js';
 import { INPUTS, type InputName } from './spec.js';
@@ -53,14 +55,37 @@ const schemaFor = (options: ParseOptions) =>
     const push = parseBoolean('push', raw.push, ctx);
     const deploy = parseBoolean('deploy', raw.deploy, ctx);
     const meshagent = meshagentSettings(raw, ctx, dryRun, options);
-    if (deploy === true && meshagent.room === undefined) {
+    const scope = parseChoice('scope', raw.scope, ['room', 'project'] as const, ctx, 'scope must be room or project', (s) => s.toLowerCase());
+    if (deploy === true && scope === 'room' && meshagent.room === undefined) {
       addIssue(ctx, 'room', 'room is required unless MESHAGENT_ROOM is set', 'set the room input, or deploy: false to only build and push');
     }
+    if (scope === 'project') checkProjectScope(raw, ctx, meshagent.room);
     if (deploy === true && push === false) {
       addIssue(ctx, 'push', 'push: false cannot deploy: a service runs only an image its registry has', 'set push: true, or deploy: false');
     }
-    return { meshagent, image: imageSettings(raw, ctx, push ?? false), service: serviceSettings(raw, ctx, deploy ?? false), dryRun };
+    return {
+      meshagent,
+      image: imageSettings(raw, ctx, push ?? false),
+      service: { ...serviceSettings(raw, ctx, deploy ?? false), scope: scope ?? 'room' },
+      dryRun,
+    };
   });
+
+/**
+ * A project service is in every room and routed in none: no room (the CLI's words for `--room` with `--global`), no
+ * domain, extra paths or room to create.
+ */
+function checkProjectScope(raw: Raw, ctx: IssueContext, room: string | undefined): void {
+  if (room !== undefined) {
+    addIssue(ctx, 'scope', 'Pass either --room or --global, not both.', 'scope: project deploys to every room: leave room (and MESHAGENT_ROOM) empty');
+  }
+  for (const input of ['domain', 'extra-ports', 'create-room'] as const) {
+    const value = raw[input].trim();
+    if (value !== '' && value !== 'false') {
+      addIssue(ctx, input, `${input} is for a room service; scope: project deploys a project service`, `leave ${input} empty, or set scope: room`);
+    }
+  }
+}
 
 /** The API, the key, the project and the room. */
 function meshagentSettings(raw: Raw, ctx: IssueContext, dryRun: boolean, { allowInsecureApi = false }: ParseOptions): ShipConfig['meshagent'] {
@@ -158,7 +183,7 @@ function imageSettings(raw: Raw, ctx: IssueContext, push: boolean): ShipConfig['
 }
 
 /** The room service: its name, environment, account, mounts, ports, access, domain, the rollout wait and rollback. */
-function serviceSettings(raw: Raw, ctx: IssueContext, deploy: boolean): ShipConfig['service'] {
+function serviceSettings(raw: Raw, ctx: IssueContext, deploy: boolean): Omit<ShipConfig['service'], 'scope'> {
   const serviceName = optional(raw['service-name']);
   if (serviceName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(serviceName)) {
     addIssue(ctx, 'service-name', `service-name: ${quote(serviceName)} is not a valid service name`, 'use letters, digits, ".", "_" and "-"');
@@ -207,6 +232,8 @@ function serviceSettings(raw: Raw, ctx: IssueContext, deploy: boolean): ShipConf
     liveness,
     public: parseBoolean('public', raw.public, ctx) ?? false,
     domain: parseDomain(raw.domain, ctx),
+    extraPorts: parseExtraPorts(raw['extra-ports'], ctx),
+    serviceTemplate: parseTemplateInputs({ path: raw['service-template'], values: raw.values, set: raw.set }, ctx),
     validationMode: parseChoice(
       'validation-mode',
       raw['validation-mode'],

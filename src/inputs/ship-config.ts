@@ -4,7 +4,7 @@
  */
 import type { BuilderChoice } from '../build/select.js';
 import type { BuildArg } from '../build/types.js';
-import type { ServiceOptions } from '../meshagent/service-options.js';
+import type { ServiceOptions, TemplateInputs } from '../meshagent/service-options.js';
 import type { ImageReference, ImageTag } from '../reference.js';
 
 /** Where the image comes from: a build, or an existing image. */
@@ -43,6 +43,10 @@ export interface ShipConfig {
     readonly deploy: boolean;
     readonly name: string | undefined;
     readonly createRoom: boolean;
+    /** room: a service of the room; project: a project service, which rooms start at their next session. */
+    readonly scope: 'room' | 'project';
+    /** The service template inputs. */
+    readonly serviceTemplate: TemplateInputs;
     /** How long to wait for the rollout; 0: do not wait (nor restart, nor probe the URL). */
     readonly waitSeconds: number;
     /** Put the previous spec back when the rollout fails. */

@@ -66,6 +66,13 @@ export const INPUTS = [
   // Service
   { name: 'deploy', group: 'Service', kind: 'boolean', default: 'true', summary: 'deploy the pushed image as a room service' },
   { name: 'service-name', group: 'Service', kind: 'string', summary: 'service name (default: the repository path with / as -)' },
+  {
+    name: 'scope',
+    group: 'Service',
+    kind: 'string',
+    default: 'room',
+    summary: 'room (a service of the room) or project (a project service, in every room from its next session)',
+  },
   { name: 'create-room', group: 'Service', kind: 'boolean', default: 'false', summary: 'create the room when it does not exist' },
   { name: 'env', group: 'Service', kind: 'list', summary: 'environment variables, KEY=VALUE (replaces the service env)' },
   { name: 'env-secrets', group: 'Service', kind: 'list', summary: 'secret environment variables, NAME=SECRET_ID (needs run-as)' },
@@ -79,6 +86,15 @@ export const INPUTS = [
   { name: 'liveness', group: 'Service', kind: 'string', summary: 'liveness path of http ports, starting with /' },
   { name: 'public', group: 'Service', kind: 'boolean', default: 'false', summary: 'published ports need no participant token' },
   { name: 'domain', group: 'Service', kind: 'string', summary: 'domain to route to the service; the service URL is https://<domain>' },
+  { name: 'extra-ports', group: 'Service', kind: 'list', summary: 'more paths on the domain, TARGET:/path (TARGET: PORT, SERVICE or SERVICE:PORT)' },
+  {
+    name: 'service-template',
+    group: 'Service',
+    kind: 'string',
+    summary: 'service template to deploy (default: .meshagent/deploy.yaml in the context when it exists)',
+  },
+  { name: 'values', group: 'Service', kind: 'string', summary: 'YAML file of service template values' },
+  { name: 'set', group: 'Service', kind: 'list', summary: 'service template values, KEY=VALUE (over the values file)' },
   { name: 'validation-mode', group: 'Service', kind: 'string', default: 'default', summary: 'request validation: default, cookie, or none' },
   { name: 'template', group: 'Service', kind: 'string', default: 'agent', summary: 'container template: agent or none' },
   {

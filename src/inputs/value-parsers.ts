@@ -5,6 +5,7 @@
 import { parseImageRef } from '../oci/index.js';
 import { isLoopbackHost } from '../loopback.js';
 import type { TokenScopeOption } from '../meshagent/service-options.js';
+import { pyStrip } from '../python-text.js';
 import { parseImageReference } from '../reference.js';
 import { addIssue, optional, quote, type IssueContext } from './issues.js';
 import type { ImageSource } from './ship-config.js';
@@ -62,17 +63,22 @@ export function parseRoom(raw: string, ctx: IssueContext): string | undefined {
   return room;
 }
 
-const DOMAIN_LABEL_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const DOMAIN_LABEL_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 
+/**
+ * The domain, kept as given once stripped of whitespace, as the CLI keeps it (case and a trailing dot included);
+ * domains are compared without case wherever they are compared. It must be a host name of two labels or more.
+ */
 export function parseDomain(raw: string, ctx: IssueContext): string | undefined {
-  const value = optional(raw)?.toLowerCase().replace(/\.$/, '');
+  const stripped = pyStrip(raw);
+  const value = stripped === '' ? undefined : stripped;
   if (value === undefined) return undefined;
-  if (/^[a-z]+:\/\//.test(value) || value.includes('/')) {
+  if (/^[a-z]+:\/\//i.test(value) || value.includes('/')) {
     addIssue(ctx, 'domain', `domain: ${quote(value)} must be a host name`, 'write the host name only, e.g. app.example.com, without https:// or a path');
     return undefined;
   }
-  const labels = value.split('.');
-  if (value.length > 253 || labels.length < 2 || !labels.every((label) => DOMAIN_LABEL_RE.test(label))) {
+  const labels = value.replace(/\.$/, '').split('.');
+  if (value.length > 254 || labels.length < 2 || !labels.every((label) => DOMAIN_LABEL_RE.test(label))) {
     addIssue(ctx, 'domain', `domain: ${quote(value)} is not a valid domain name`, 'use a host name such as my-app.example.com');
     return undefined;
   }

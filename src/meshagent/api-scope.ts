@@ -2,6 +2,7 @@
  * The ApiScope of a participant token, as the MeshAgent CLI sends it for `meshagent-token`: a named preset, or an
  * ApiScope object read as the CLI's pydantic model reads it (defaults filled, unknown fields dropped).
  */
+import { z } from 'zod';
 import { ShipError } from '../errors.js';
 import type { TokenScopeOption } from './service-options.js';
 
@@ -144,6 +145,16 @@ function normalizeApiScope(value: Readonly<Record<string, unknown>>): Record<str
   }
   return scope;
 }
+
+/**
+ * An ApiScope inside a service spec (a token env var's, an endpoint's), read as its model reads it and written back
+ * whole, as the SDK dumps it; refused where the model refuses it.
+ */
+export const apiScope = z.record(z.string(), z.unknown()).transform((value, ctx) => {
+  const scope = normalizeApiScope(value);
+  if (scope === undefined) ctx.addIssue({ code: 'custom', message: 'not a valid ApiScope' });
+  return scope ?? value;
+});
 
 /** An ApiScope object for `meshagent-token`, exactly as the CLI sends it. */
 export function tokenScope(input: TokenScopeOption): Record<string, unknown> {

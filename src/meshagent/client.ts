@@ -6,7 +6,6 @@
 import { ShipError } from '../errors.js';
 import { HttpClient, HttpError, type HttpClientOptions, type HttpRequest } from '../http.js';
 import {
-  CreatedService,
   DeploymentConfig,
   ProjectInfo,
   ProjectRepository,
@@ -14,17 +13,14 @@ import {
   RepositoryToken,
   Room,
   RoomConnectAnswer,
-  RoomRouteList,
-  RouteAnswer,
-  ServiceList,
-  ServiceRecord,
   type CreateRepositoryRequest,
   type CreateRoomRequest,
   type RepositoryTokenRequest,
-  type RouteRecord,
-  type RouteSpecInput,
-  type ServiceSpec,
 } from './wire.js';
+import { shippedImage } from './image-runtime.js';
+import { RenderedTemplate } from './service-template.js';
+import { RoomRouteList, RouteAnswer, RouteSpec, type RouteRecord, type RouteSpecInput } from './wire-route.js';
+import { CreatedService, ServiceList, ServiceRecord, dumpServiceSpec, type ServiceSpec } from './wire-service.js';
 
 export interface MeshagentClientOptions {
   readonly apiUrl: string;
@@ -89,6 +85,31 @@ export class MeshagentClient {
 
   async getProject(options: ReadOptions = {}): Promise<ProjectInfo> {
     return (await this.call({ method: 'GET', url: this.project, what: 'read the project', ...options })).json(ProjectInfo);
+  }
+
+  /**
+   * A service template rendered with its values and checked by the API (`POST /templates/render`, as the CLI's
+   * render-template and validate-template ask). A template it refuses is the CLI's error, with the API's details.
+   */
+  async renderTemplate(template: string, values: Readonly<Record<string, string>>): Promise<RenderedTemplate> {
+    const response = await this.call({
+      method: 'POST',
+      url: '/templates/render',
+      json: { template, values },
+      accept: [200, 400, 422],
+      what: 'render the service template',
+      // Rendering writes nothing: asking twice is safe.
+      idempotent: true,
+    });
+    if (response.status !== 200) {
+      const body = response.json() as { error?: { message?: unknown }; detail?: unknown };
+      const details = body.error?.message ?? body.detail ?? response.text();
+      throw new ShipError(
+        `Invalid service template. The input is not in the correct service template format. Validation details: ${typeof details === 'string' ? details : JSON.stringify(details)}`,
+        { input: 'service-template', hint: 'fix the template or its values (values, set); the details name the field' },
+      );
+    }
+    return response.json(RenderedTemplate);
   }
 
   // --- registry repositories -----------------------------------------------------------------------------------
@@ -217,33 +238,39 @@ export class MeshagentClient {
     return response.status === 404 ? undefined : response.json(ServiceRecord);
   }
 
-  /** The image the room's service of this name runs now; undefined when there is no such service. */
+  /**
+   * The image the room's service of this name runs now, as shipped (for a runtime-label image, the one mounted for
+   * its runtime); undefined when there is no such service.
+   */
   async serviceImage(room: string, name: string): Promise<string | undefined> {
     const service = await this.findService(room, name);
     // Records are read leniently (ServiceRecord types only id and metadata), so the container is looked at here.
-    const image = (service as { container?: { image?: unknown } | null } | undefined)?.container?.image;
-    return typeof image === 'string' ? image : undefined;
+    return service === undefined ? undefined : shippedImage(service as Parameters<typeof shippedImage>[0]);
   }
 
   async getService(room: string, id: string): Promise<ServiceRecord> {
     return (await this.call({ method: 'GET', url: `${this.services(room)}/${enc(id)}`, what: `read service ${id}` })).json(ServiceRecord);
   }
 
-  /** Creates a service; the body leaves out `id` and null fields, as the SDK sends it. Returns the new id. */
+  /**
+   * Creates a service. The body is the spec as the SDK sends it (`model_dump(exclude_none=True, exclude={"id"})`):
+   * defaults filled, no `id`, no null. Returns the new id.
+   */
   async createService(room: string, spec: ServiceSpec): Promise<string> {
-    const { id: _id, ...rest } = spec;
+    const { id: _id, ...rest } = dumpServiceSpec(spec);
     const json = withoutNulls(rest);
     return (
       await this.call({ method: 'POST', url: this.services(room), json, what: `create service ${spec.metadata.name}`, secrets: environmentValues(spec) })
     ).json(CreatedService).id;
   }
 
-  /** Replaces a service with the full spec, id included. */
+  /** Replaces a service. The body is the spec as the SDK sends it (`model_dump()`): every field, nulls included, and the id. */
   async updateService(room: string, id: string, spec: ServiceSpec): Promise<void> {
+    const json = dumpServiceSpec({ ...spec, id });
     await this.call({
       method: 'PUT',
       url: `${this.services(room)}/${enc(id)}`,
-      json: { ...spec, id },
+      json,
       what: `update service ${spec.metadata.name}`,
       secrets: environmentValues(spec),
     });
@@ -254,10 +281,36 @@ export class MeshagentClient {
     await this.call({ method: 'DELETE', url: `${this.services(room)}/${enc(id)}`, accept: [200, 204, 404], what: `delete service ${name}` });
   }
 
+  // --- project services: in every room of the project, from the room's next session on ------------------------------
+
+  /** The project's service of this name (the list, exact `metadata.name`, as the CLI finds one). */
+  async findProjectService(name: string): Promise<ServiceRecord | undefined> {
+    const list = (await this.call({ method: 'GET', url: `${this.project}/services`, consistency: 'high', what: 'list the project services' })).json(
+      ServiceList,
+    );
+    return list.services.find((service) => service.metadata.name === name);
+  }
+
+  /** Creates a project service (`create_service`: the spec without id or nulls); the answer is the spec with its id. */
+  async createProjectService(spec: ServiceSpec): Promise<string> {
+    const { id: _id, ...rest } = dumpServiceSpec(spec);
+    const json = withoutNulls(rest);
+    return (await this.call({ method: 'POST', url: `${this.project}/services`, json, what: `create project service ${spec.metadata.name}` })).json(
+      CreatedService,
+    ).id;
+  }
+
+  /** Replaces a project service (`update_service`: every field, nulls included, and the id). */
+  async updateProjectService(id: string, spec: ServiceSpec): Promise<void> {
+    const json = dumpServiceSpec({ ...spec, id });
+    await this.call({ method: 'PUT', url: `${this.project}/services/${enc(id)}`, json, what: `update project service ${spec.metadata.name}` });
+  }
+
   // --- routes --------------------------------------------------------------------------------------------------------
 
+  /** Creates a route; the body is `{spec}`, the spec as the SDK writes it (defaults filled). */
   async createRoute(spec: RouteSpecInput): Promise<void> {
-    await this.call({ method: 'POST', url: `${this.project}/routes`, json: { spec }, what: `route ${spec.domain}` });
+    await this.call({ method: 'POST', url: `${this.project}/routes`, json: { spec: RouteSpec.parse(spec) }, what: `route ${spec.domain}` });
   }
 
   async getRoute(domain: string): Promise<RouteRecord | undefined> {
@@ -283,7 +336,12 @@ export class MeshagentClient {
   }
 
   async updateRoute(spec: RouteSpecInput): Promise<void> {
-    await this.call({ method: 'PUT', url: `${this.project}/routes/${enc(spec.domain)}`, json: { spec }, what: `update route ${spec.domain}` });
+    await this.call({
+      method: 'PUT',
+      url: `${this.project}/routes/${enc(spec.domain)}`,
+      json: { spec: RouteSpec.parse(spec) },
+      what: `update route ${spec.domain}`,
+    });
   }
 
   /** Deletes a route; one that is already gone (404) counts as deleted. */

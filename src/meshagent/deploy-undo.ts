@@ -7,9 +7,11 @@ import { ShipError, shown } from '../errors.js';
 import { HttpError } from '../http.js';
 import type { MeshagentClient } from './client.js';
 import { findExistingService } from './existing-service.js';
+import { runsImage, shippedImage } from './image-runtime.js';
 import { SERVICE_ID_ANNOTATION } from './service-annotations.js';
 import type { UndoLog, UndoStep } from './undo.js';
-import type { RouteSpecInput, ServiceSpec } from './wire.js';
+import type { RouteSpecInput } from './wire-route.js';
+import type { ServiceSpec } from './wire-service.js';
 
 /** The service a deploy writes: where it is, and the image this deploy gives it. */
 export interface WrittenService {
@@ -50,7 +52,7 @@ function isRefusal(error: unknown): boolean {
 export function restoreService(at: WrittenService, id: string, previous: ServiceSpec): UndoStep {
   const { client, room } = at;
   const name = previous.metadata.name;
-  const image = previous.container?.image;
+  const image = shippedImage(previous);
   return {
     effect: 'restored',
     target: 'service',
@@ -92,8 +94,8 @@ export function removeCreatedService(at: WrittenService, id: string): UndoStep {
 export async function changedByAnother(at: WrittenService, name: string): Promise<string | undefined> {
   const now = await findExistingService(at.client, at.room, name);
   if (!now) return `service ${name} was left as it is: it was deleted meanwhile`;
-  if (now.container?.image !== at.imageRef)
-    return `service ${name} was left as it is: another deploy changed it meanwhile (it runs ${now.container?.image ?? 'no image'})`;
+  if (!runsImage(now, at.imageRef))
+    return `service ${name} was left as it is: another deploy changed it meanwhile (it runs ${shippedImage(now) ?? 'no image'})`;
   return undefined;
 }
 
@@ -110,7 +112,7 @@ export function removeUnsureCreate(at: WrittenService): UndoStep {
     },
     run: async () => {
       const found = await findExistingService(client, room, serviceName);
-      if (found?.id && found.container?.image === at.imageRef) await client.deleteService(room, found.id, serviceName);
+      if (found?.id && runsImage(found, at.imageRef)) await client.deleteService(room, found.id, serviceName);
     },
   };
 }

@@ -27,13 +27,14 @@ import {
   type WrittenService,
 } from './deploy-undo.js';
 import { findExistingService, requireId } from './existing-service.js';
-import { claimRoute, findServiceDomain, finishRoute, planRoute, type RouteAction, type RoutePlan } from './route.js';
+import { claimRoute, findServiceDomain, finishRoute, planRoute, warnUnresolvedExtraPorts, type RouteAction, type RoutePlan } from './route.js';
 import type { ImageFacts } from './image-facts.js';
+import { runsImage } from './image-runtime.js';
 import type { ServiceOptions } from './service-options.js';
 import { defaultPorts, routeTargetPort } from './service-ports.js';
 import { buildServiceSpec } from './service-spec.js';
 import { UndoLog, type UndoReport } from './undo.js';
-import type { ServiceSpec } from './wire.js';
+import type { ServiceSpec } from './wire-service.js';
 
 export { findExistingService } from './existing-service.js';
 
@@ -45,6 +46,8 @@ export interface DeployRequest {
   readonly serviceName: string;
   readonly image: ImageFacts;
   readonly options: ServiceOptions;
+  /** The spec a service template rendered to, deployed instead of one built from the options. */
+  readonly rendered?: ServiceSpec | undefined;
   /** Progress lines for the log. */
   readonly log?: (line: string) => void;
   /**
@@ -116,9 +119,13 @@ export async function deployService(request: DeployRequest): Promise<DeployedSer
   // 1. Look: everything that can be refused is refused here, before anything is written.
   const roomExists = await checkRoom(client, room, request.createRoom);
   const existing = roomExists ? await findExistingService(client, room, serviceName) : undefined;
-  let built = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing });
+  let built = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing, rendered: request.rendered });
   const domain = await chooseDomain(request, built, existing);
-  let route: RoutePlan | undefined = domain ? await planRoute(client, { domain: domain.name, room, serviceName, port: domain.port, log }) : undefined;
+  const extraPorts = request.options.extraPorts ?? [];
+  let route: RoutePlan | undefined = domain
+    ? await planRoute(client, { domain: domain.name, room, serviceName, port: domain.port, extraPorts, log })
+    : undefined;
+  if (domain) await warnUnresolvedExtraPorts(client, room, built.spec, extraPorts, log);
   throwIfStopped(signal);
   await request.beforeWrite?.({ roomExists, existing });
   throwIfStopped(signal);
@@ -235,13 +242,13 @@ async function writeService(
     const raced = await findExistingService(client, room, serviceName);
     if (!raced) throw error;
     const racedId = requireId(raced, serviceName);
-    if (raced.container?.image === request.image.ref) {
+    if (runsImage(raced, request.image.ref)) {
       undo.add(removeCreatedService(at, racedId));
       log(`Created service ${serviceName} (${racedId}) in room ${room}`);
       return { serviceId: racedId, created: true, built, previous: undefined };
     }
     // Merge into the winner, as an update would.
-    const merged = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing: raced });
+    const merged = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing: raced, rendered: request.rendered });
     await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(at, racedId, raced));
     log(`Service ${serviceName} appeared while deploying; updated it (${racedId}) in room ${room}`);
     return { serviceId: racedId, created: false, built: merged, previous: raced };
@@ -281,7 +288,7 @@ async function chooseDomain(request: DeployRequest, built: Built, existing: Serv
 function reusableRoutePort(request: DeployRequest, spec: ServiceSpec): number | undefined {
   if (defaultPorts(request.image, request.options).length === 0) return undefined;
   try {
-    return routeTargetPort(spec.ports ?? []);
+    return routeTargetPort(spec.ports ?? [], request.options.extraPorts);
   } catch {
     return undefined;
   }

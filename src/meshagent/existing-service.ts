@@ -3,7 +3,7 @@
  */
 import { ShipError } from '../errors.js';
 import type { MeshagentClient } from './client.js';
-import { ServiceSpec, type ServiceRecord } from './wire.js';
+import { ServiceSpec, type ServiceRecord } from './wire-service.js';
 
 /** The room's service of this name, as the CLI finds it (the list, exact metadata.name), read as a full spec. */
 export async function findExistingService(client: MeshagentClient, room: string, name: string): Promise<ServiceSpec | undefined> {

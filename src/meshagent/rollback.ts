@@ -10,7 +10,7 @@ import type { MeshagentClient } from './client.js';
 import type { DeployedService } from './deploy.js';
 import { changedByAnother } from './deploy-undo.js';
 import { STOPPED_BY_ROLLBACK_ANNOTATION } from './service-annotations.js';
-import type { ServiceSpec } from './wire.js';
+import type { ServiceSpec } from './wire-service.js';
 
 export interface TakeBackRequest {
   readonly client: MeshagentClient;

@@ -7,9 +7,12 @@
  * service of the same room would silently unroute that service, so meshagent-ship refuses it too.
  */
 import { ShipError } from '../errors.js';
+import { pyDecimalValue } from '../python-text.js';
 import { isStatus, type MeshagentClient } from './client.js';
 import { SERVICE_ID_ANNOTATION } from './service-annotations.js';
-import type { RouteRecord, RouteSpecInput } from './wire.js';
+import type { ExtraRoutePort } from './service-options.js';
+import type { RouteRecord, RouteSpecInput } from './wire-route.js';
+import type { ServiceSpec } from './wire-service.js';
 
 /** What happened to the route: created, updated, already as wanted (or found and kept), or no domain. */
 export type RouteAction = 'created' | 'updated' | 'unchanged' | 'none';
@@ -19,6 +22,8 @@ export interface RouteRequest {
   readonly room: string;
   readonly serviceName: string;
   readonly port: number;
+  /** More paths after `/` (the `extra-ports` input), in their order. */
+  readonly extraPorts?: readonly ExtraRoutePort[];
   readonly log?: (line: string) => void;
 }
 
@@ -28,15 +33,21 @@ export type RoutePlan =
   | { readonly kind: 'create'; readonly request: RouteRequest; readonly spec: RouteSpecInput }
   | { readonly kind: 'update'; readonly request: RouteRequest; readonly spec: RouteSpecInput; readonly previous: RouteSpecInput };
 
-/** The route spec the CLI writes for a service's domain, as its RouteSpec model serialises it (defaults and nulls included). */
-function serviceRouteSpec(route: Pick<RouteRequest, 'domain' | 'room' | 'serviceName' | 'port'>): RouteSpecInput {
+/**
+ * The route spec the CLI writes for a service's domain, as its RouteSpec model serialises it (defaults and nulls
+ * included): `/` to the service's port, then each extra path to its target (cli image.py:3363-3391).
+ */
+function serviceRouteSpec(route: Pick<RouteRequest, 'domain' | 'room' | 'serviceName' | 'port' | 'extraPorts'>): RouteSpecInput {
   return {
     version: 'v1',
     kind: 'Route',
     metadata: { name: route.domain, annotations: { [SERVICE_ID_ANNOTATION]: route.serviceName } },
     domain: route.domain,
     backend: { room: { name: route.room }, agent: null },
-    paths: [{ path: '/', pathType: 'prefix', targetPort: String(route.port) }],
+    paths: [
+      { path: '/', pathType: 'prefix', targetPort: String(route.port) },
+      ...(route.extraPorts ?? []).map((extra) => ({ path: extra.path, pathType: 'prefix' as const, targetPort: extra.target })),
+    ],
   };
 }
 
@@ -112,7 +123,7 @@ export async function routeDomain(client: MeshagentClient, request: RouteRequest
 /** The domain of the room route whose service-id annotation names this service, if any. */
 export async function findServiceDomain(client: MeshagentClient, room: string, serviceName: string): Promise<string | undefined> {
   const routes = await client.listRoomRoutes(room);
-  const match = routes.find((route) => (route.spec?.metadata?.annotations ?? route.annotations ?? {})[SERVICE_ID_ANNOTATION] === serviceName);
+  const match = routes.find((route) => (route.spec?.metadata?.annotations ?? {})[SERVICE_ID_ANNOTATION] === serviceName);
   return match?.domain;
 }
 
@@ -143,12 +154,49 @@ export function checkRouteOwner(route: RouteRecord, request: Pick<RouteRequest, 
  * Paths compared as the CLI compares them: each path's `path` and its target port as text, nothing else
  * (`_route_paths_match`, cli image.py:3354-3360). A route the CLI finds configured is left alone here too.
  */
-function pathKey(paths: readonly { path?: string | undefined; targetPort?: string | number | undefined }[]): string {
+function pathKey(paths: readonly { path?: string | undefined; targetPort?: string | number | null | undefined }[]): string {
   // Python's str(None) for a path without a port.
-  return JSON.stringify(paths.map((p) => [p.path ?? '/', p.targetPort === undefined ? 'None' : String(p.targetPort)]));
+  return JSON.stringify(paths.map((p) => [p.path ?? '/', p.targetPort === undefined || p.targetPort === null ? 'None' : String(p.targetPort)]));
 }
 
 function sameAnnotations(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...keys].every((key) => a[key] === b[key]);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Extra paths
+
+/**
+ * Warns, as the CLI does (cli image.py:3207-3250), of each extra path whose target no service of the room publishes:
+ * the route is still written, and the path answers once such a service runs. The room's services are counted as the
+ * deploy leaves them (the CLI counts them as they are before it).
+ */
+export async function warnUnresolvedExtraPorts(
+  client: MeshagentClient,
+  room: string,
+  deployed: ServiceSpec,
+  extraPorts: readonly ExtraRoutePort[],
+  log: (line: string) => void,
+): Promise<void> {
+  if (extraPorts.length === 0) return;
+  const listed = (await client.listServices(room)) as unknown as ServiceSpec[];
+  const services = [...listed.filter((service) => service.metadata.name !== deployed.metadata.name), deployed];
+  for (const { target, path } of extraPorts) {
+    if (services.some((service) => publishesTarget(service, target))) continue;
+    const what = typeof target === 'number' ? `publishes port ${target}` : `matches target ${target}`;
+    log(`Warning: no service currently ${what} in room ${room}; route path ${path} may not resolve.`);
+  }
+}
+
+/** Whether a service publishes an extra path's target: the port, or the service (by name or id) and its port. */
+function publishesTarget(service: Pick<ServiceSpec, 'id' | 'metadata' | 'ports'>, target: number | string): boolean {
+  const published = (service.ports ?? []).filter((port) => port.published);
+  if (typeof target === 'number') return published.some((port) => port.num === target);
+  const colon = target.indexOf(':');
+  const name = colon === -1 ? target : target.slice(0, colon);
+  if (service.metadata.name !== name && service.id !== name) return false;
+  if (colon === -1) return published.length > 0;
+  const port = pyDecimalValue(target.slice(colon + 1));
+  return published.some((p) => p.num === port);
 }

@@ -7,8 +7,9 @@
 import { ShipError } from '../errors.js';
 import { tokenScope } from './api-scope.js';
 import type { ImageFacts } from './image-facts.js';
-import type { ServiceOptions } from './service-options.js';
-import type { ContainerSpec, ContainerStorage, EnvironmentVariable } from './wire.js';
+import { imageMountRef } from './image-runtime.js';
+import type { EnvVar, ServiceOptions } from './service-options.js';
+import type { ContainerSpec, ContainerStorage, EnvironmentVariable } from './wire-service.js';
 
 /** The env vars `meshagent-token` fills with a participant token, in the CLI's order. */
 export const TOKEN_ENV_NAMES = ['MESHAGENT_TOKEN', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GROK_API_KEY', 'XAI_API_KEY'] as const;
@@ -24,7 +25,7 @@ export function buildContainer(name: string, image: ImageFacts, options: Service
     if (!runAs?.email.includes('@'))
       throw new ShipError('run-as must be a service account email', { input: 'run-as', hint: 'e.g. run-as: deployer@my-project.meshagent.app' });
   }
-  const environment = buildEnvironment(name, options);
+  const environment = buildEnvironment(name, options, image.runtime?.env ?? []);
   // The checks and the secret scopes apply to the env the service will run with, new or kept.
   const effective = environment ?? existing?.environment ?? undefined;
   checkEnvironment(effective, runAs);
@@ -34,7 +35,9 @@ export function buildContainer(name: string, image: ImageFacts, options: Service
 
   const container: ContainerSpec = {
     ...(existing ?? { private: true }),
-    image: image.ref,
+    // A runtime-label image runs in its runtime image, from the command and folder the runtime gives.
+    image: image.runtime?.baseImage ?? image.ref,
+    ...(image.runtime ? { command: image.runtime.command, working_dir: image.runtime.workingDir } : {}),
     template: options.template,
   };
   if (environment !== undefined) container.environment = environment;
@@ -55,7 +58,7 @@ function unique(values: readonly string[]): string[] {
  * rewrites identities only in the list it builds, never in the existing service's env (cli image.py:1821-1873,
  * 4925-4937).
  */
-function buildEnvironment(name: string, options: ServiceOptions): EnvironmentVariable[] | undefined {
+function buildEnvironment(name: string, options: ServiceOptions, defaults: readonly EnvVar[]): EnvironmentVariable[] | undefined {
   const identityOverride = options.identity?.trim();
   if (identityOverride === '') {
     throw new ShipError('identity cannot be empty', { input: 'identity', hint: 'remove identity to use the service name, or name an agent identity' });
@@ -66,7 +69,8 @@ function buildEnvironment(name: string, options: ServiceOptions): EnvironmentVar
     // Map keeps the first position of a name; a later entry replaces its value, as the CLI's upsert does.
     byName.set(entry.name, entry);
   };
-  for (const variable of options.env ?? []) put({ name: variable.name, value: variable.value });
+  // A runtime-label image's ENV comes first, as the defaults the inputs override (cli image.py:1821-1873).
+  for (const variable of [...defaults, ...(options.env ?? [])]) put({ name: variable.name, value: variable.value });
   for (const secret of options.envSecrets ?? []) put({ name: secret.name, secret: { id: secret.secretId } });
   if (options.meshagentToken !== undefined) {
     const api = tokenScope(options.meshagentToken);
@@ -123,20 +127,36 @@ function buildStorage(image: ImageFacts, options: ServiceOptions, existing: Cont
     if (existing?.files) storage.files = existing.files;
     if (emptyDirs) storage.empty_dirs = emptyDirs;
   }
+  if (image.runtime) storage = withRuntimeMount(image, storage);
   // A mount of the image being deployed runs the same digest as the service, as the CLI pins it.
   if (storage?.images) storage.images = storage.images.map((m) => (m.image === image.tag ? { ...m, image: imageMountRef(image.ref) } : m));
   return storage;
 }
 
-/** `name:tag@digest` → `name@digest`, as the CLI writes a pinned image mount (`_canonical_image_mount_ref`, cli image.py:2463-2482). */
-export function imageMountRef(ref: string): string {
-  const trimmed = ref.trim();
-  const at = trimmed.lastIndexOf('@');
-  if (at === -1 || !trimmed.slice(at + 1).includes(':')) return trimmed;
-  const name = trimmed.slice(0, at);
-  const colon = name.lastIndexOf(':');
-  const untagged = colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
-  return `${untagged}@${trimmed.slice(at + 1)}`;
+/**
+ * The shipped image mounted at /app for its runtime, as the CLI adds it (cli image.py:1929-1970): /app must be free
+ * of room, file and empty-dir mounts and of image mounts of another subpath; an image mount there of the same
+ * subpath (or none) is replaced.
+ */
+function withRuntimeMount(image: ImageFacts, storage: ContainerStorage | undefined): ContainerStorage {
+  const runtime = image.runtime;
+  if (!runtime) return storage ?? {};
+  const path = runtime.mountPath;
+  const what = image.built ? 'packed Dockerfile' : `image ${image.ref}`;
+  const refuse = (kind: string, input: string) =>
+    new ShipError(`${what} runtime injection requires ${path} to be free of ${kind}`, {
+      input,
+      hint: `the ${runtime.name} runtime mounts the image at ${path}: mount the other one elsewhere`,
+    });
+  if (storage?.room?.some((m) => m.path === path)) throw refuse('room mounts', 'room-mounts');
+  if (storage?.files?.some((m) => m.path === path)) throw refuse('file mounts', 'room-mounts');
+  if (storage?.empty_dirs?.some((m) => m.path === path)) throw refuse('empty-dir mounts', 'empty-dir-mounts');
+  const kept = (storage?.images ?? []).filter((m) => {
+    if (m.path !== path) return true;
+    if (m.subpath != null && m.subpath !== runtime.mountSubpath) throw refuse('conflicting image mounts', 'image-mounts');
+    return false;
+  });
+  return { ...storage, images: [...kept, { image: image.tag, path, subpath: runtime.mountSubpath, read_only: true }] };
 }
 
 /** posixpath.normpath, which the CLI applies to VOLUME and mount paths before comparing them. */
@@ -164,7 +184,10 @@ export function normalizeMountPath(path: string): string {
  */
 export function checkVolumesMounted(image: ImageFacts, storage: ContainerStorage | undefined): void {
   const mounted = new Set(
-    [...(storage?.room ?? []), ...(storage?.images ?? []), ...(storage?.empty_dirs ?? []), ...(storage?.configs ?? [])].map((m) => normalizeMountPath(m.path)),
+    [...(storage?.room ?? []), ...(storage?.images ?? []), ...(storage?.empty_dirs ?? []), ...(storage?.configs ?? [])].map((m) =>
+      // A config mount's path defaults to /var/run/meshagent (ConfigMountSpec).
+      normalizeMountPath(m.path ?? '/var/run/meshagent'),
+    ),
   );
   const missing = unique(image.volumes.map(normalizeMountPath).filter((path) => path !== '' && !mounted.has(path)));
   const first = missing[0];

@@ -31,8 +31,27 @@ export interface PortOption {
   readonly num: number;
   readonly type: 'http' | 'tcp';
 }
+/**
+ * One more path on the service's domain (`--extra-port TARGET:/path`): routed to a port of the room (a number), or
+ * to a service of the room by name or id, alone (`SERVICE`) or with its port (`SERVICE:PORT`).
+ */
+export interface ExtraRoutePort {
+  readonly target: number | string;
+  /** Starts with `/`; never `/` itself. */
+  readonly path: string;
+}
 /** The participant token's scope: a named preset, or an ApiScope object given as JSON. */
 export type TokenScopeOption = { readonly preset: 'userDefault' | 'agentDefault' | 'full' } | { readonly scope: Readonly<Record<string, unknown>> };
+
+/** The service template inputs, as given: read and rendered at deploy time. */
+export interface TemplateInputs {
+  /** The template's path; undefined: `.meshagent/deploy.yaml` in the context, when it exists. */
+  readonly path: string | undefined;
+  /** A YAML map of values. */
+  readonly valuesFile: string | undefined;
+  /** `set` lines, over the values file. */
+  readonly set: Readonly<Record<string, string>>;
+}
 
 export interface ServiceOptions {
   /** undefined: keep the service's environment; a list (even empty with envSecrets) replaces it. */
@@ -50,6 +69,8 @@ export interface ServiceOptions {
   readonly liveness: string | undefined;
   readonly public: boolean;
   readonly domain: string | undefined;
+  /** More paths on the domain, after `/` (none when left out). */
+  readonly extraPorts?: readonly ExtraRoutePort[];
   readonly validationMode: 'default' | 'cookie' | 'none';
   readonly template: 'agent' | 'none';
 }

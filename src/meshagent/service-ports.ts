@@ -7,8 +7,8 @@ import { ShipError } from '../errors.js';
 import type { ImageFacts } from './image-facts.js';
 import { RESERVED_ROOM_SERVICE_PORTS } from './reserved-ports.js';
 import { withValidationMode } from './service-annotations.js';
-import type { ServiceOptions } from './service-options.js';
-import type { PortSpec, ServiceSpec } from './wire.js';
+import type { ExtraRoutePort, ServiceOptions } from './service-options.js';
+import type { PortSpec, ServiceSpec } from './wire-service.js';
 
 const reservedList = RESERVED_ROOM_SERVICE_PORTS.join(', ');
 
@@ -80,9 +80,13 @@ export function buildPorts(name: string, image: ImageFacts, options: ServiceOpti
   });
 }
 
-/** The one published numeric port a domain routes to, with the CLI's errors for none or several. */
-export function routeTargetPort(ports: readonly PortSpec[]): number {
-  const published = ports.filter((p) => p.published && typeof p.num === 'number');
+/**
+ * The one published numeric port a domain's `/` routes to, with the CLI's errors for none or several. A port an
+ * extra path routes to by number is not counted (cli image.py:2556-2581).
+ */
+export function routeTargetPort(ports: readonly PortSpec[], extraPorts: readonly ExtraRoutePort[] = []): number {
+  const extra = new Set(extraPorts.flatMap((e) => (typeof e.target === 'number' ? [e.target] : [])));
+  const published = ports.filter((p) => p.published && typeof p.num === 'number' && !extra.has(p.num));
   const only = published[0];
   if (published.length === 1 && only && typeof only.num === 'number') return only.num;
   const which = published.length === 0 ? 'the service has none' : 'the service has multiple published ports';

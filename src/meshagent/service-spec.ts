@@ -10,7 +10,8 @@ import { SERVICE_ID_ANNOTATION, STOPPED_BY_ROLLBACK_ANNOTATION, withValidationMo
 import { buildContainer, checkVolumesMounted } from './service-container.js';
 import type { ServiceOptions } from './service-options.js';
 import { buildPorts, routeTargetPort } from './service-ports.js';
-import type { ServiceSpec } from './wire.js';
+import { withRunAs } from './service-template.js';
+import type { ServiceSpec } from './wire-service.js';
 
 export interface ServiceSpecRequest {
   /** The service name (the `service-name` input, else derived from the tag). */
@@ -19,6 +20,11 @@ export interface ServiceSpecRequest {
   readonly options: ServiceOptions;
   /** The room's service of that name, when there is one. */
   readonly existing: ServiceSpec | undefined;
+  /**
+   * The spec a service template rendered to, its image pinned: the service is this spec (with the id of the service
+   * of its name), not one built from the options.
+   */
+  readonly rendered?: ServiceSpec | undefined;
 }
 
 export interface BuiltServiceSpec {
@@ -29,7 +35,13 @@ export interface BuiltServiceSpec {
 
 /** Builds the spec the CLI would send, or throws the CLI's error for the first rule broken. */
 export function buildServiceSpec(request: ServiceSpecRequest): BuiltServiceSpec {
-  const { serviceName: name, image, options, existing } = request;
+  const { serviceName: name, image, options, existing, rendered } = request;
+  // A service template's spec is the service, as the CLI's deploy sends it: whole, with the id of the service it
+  // replaces, nothing merged from that service.
+  if (rendered) {
+    const spec: ServiceSpec = { ...withRunAs(rendered, options.runAs), ...(existing?.id ? { id: existing.id } : {}) };
+    return { spec, routePort: options.domain === undefined ? undefined : routeTargetPort(spec.ports ?? [], options.extraPorts) };
+  }
   if (existing?.external) {
     throw new ShipError(`existing service ${name} is external and cannot be replaced with a container deployment`, {
       hint: `choose another service-name, or remove the external service ${name} from the room first`,
@@ -45,7 +57,7 @@ export function buildServiceSpec(request: ServiceSpecRequest): BuiltServiceSpec 
   const container = buildContainer(name, image, options, existing?.container ?? undefined);
   const ports = buildPorts(name, image, options, existing);
   checkVolumesMounted(image, container.storage ?? undefined);
-  const routePort = options.domain === undefined ? undefined : routeTargetPort(ports);
+  const routePort = options.domain === undefined ? undefined : routeTargetPort(ports, options.extraPorts);
 
   const base: ServiceSpec = existing ? { ...existing, external: null } : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
   const spec: ServiceSpec = {

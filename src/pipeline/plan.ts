@@ -8,6 +8,11 @@ import type { MeshagentClient } from '../meshagent/client.js';
 import { findExistingService } from '../meshagent/existing-service.js';
 import { checkRouteOwner } from '../meshagent/route.js';
 import { buildServiceSpec } from '../meshagent/service-spec.js';
+import { ServiceSpec, dumpServiceSpec } from '../meshagent/wire-service.js';
+import { plannedImage } from './plan-image.js';
+import { renderTemplateFor, templatePath } from './service-template.js';
+import { TEMPLATE_VALUES_ANNOTATION } from '../meshagent/service-template.js';
+import { IMAGE_RUNTIME_LABEL } from '../meshagent/image-runtime.js';
 import { ShipError } from '../errors.js';
 import type { Ensured, PushAccess } from './access.js';
 import type { ShipRun } from './run.js';
@@ -40,37 +45,61 @@ async function planDeploy(config: ShipConfig, target: Target, access: PushAccess
     `image      ${image.source ? `ship ${describeSource(config)}` : `build ${image.context} with ${image.builder}`}${image.estargz ? `, convert to eStargz (level ${image.compressionLevel})` : ''}`,
     `push       ${image.push ? `${target.registry}/${target.registryRepository}:${target.tag.tag ?? 'latest'}` : 'no'}`,
   ];
-  if (!service.deploy || !meshagent.room) return [...lines, 'deploy     no'];
-  const room = meshagent.room;
-  const roomExists = offline ? undefined : (await client.getRoom(room)) !== undefined;
-  if (roomExists === undefined)
+  const project = service.scope === 'project';
+  if (!service.deploy || (!project && !meshagent.room)) return [...lines, 'deploy     no'];
+  const room = meshagent.room ?? '';
+  const roomExists = offline ? undefined : project || (await client.getRoom(room)) !== undefined;
+  if (project) lines.push('scope      project: a project service, which every room runs from its next session (no route, no rollout)');
+  else if (roomExists === undefined)
     lines.push(`room       ${room} (not looked up${service.createRoom ? '; created if missing' : '; a real run fails if it does not exist'})`);
   else if (!roomExists && !service.createRoom) lines.push(`room       ${room} does not exist: a real run fails (set create-room: true to create it)`);
   else lines.push(`room       ${room}${roomExists ? '' : ' would be created'}`);
-  const existing = roomExists ? await findExistingService(client, room, target.serviceName) : undefined;
   const placeholder = `${target.registry}/${target.registryRepository}@<digest of this build>`;
-  try {
-    // The image is not built in a dry run, so its exposed ports and volumes are unknown: the ports input or the
-    // running service's ports stand in.
-    const { spec } = buildServiceSpec({
-      serviceName: target.serviceName,
-      image: { ref: placeholder, tag: target.image, exposedPorts: [], volumes: [], built: image.source === undefined },
-      options: service,
-      existing,
-    });
+  const path = await templatePath(config);
+  if (path !== undefined && offline) return [...lines, `template   ${path}: not rendered (offline: the MeshAgent API renders it)`];
+  // A service template is rendered as a real run renders it, with the placeholder where it names the tag.
+  const template = path === undefined ? undefined : await renderTemplateFor(config, client, path, target.image, placeholder);
+  const serviceName = template?.name ?? target.serviceName;
+  const domain = template ? template.domain : service.domain;
+  if (template)
     lines.push(
-      `service    ${target.serviceName} ${offline ? 'would be created or updated (not looked up; no diff)' : `would be ${existing ? 'updated' : 'created'}`}`,
+      `template   ${template.path}: service ${serviceName}${template.usesImage ? ', this image pinned in it' : `, which neither runs nor mounts ${target.image}`}`,
     );
-    const changes = existing ? diffSpecs(withoutEnvValues(existing), withoutEnvValues(spec)) : [];
+  const existing = !roomExists
+    ? undefined
+    : project
+      ? asSpec(await client.findProjectService(serviceName))
+      : await findExistingService(client, room, serviceName);
+  try {
+    // The image is not built in a dry run: its ports, volumes and runtime label come from the Dockerfile, as the CLI
+    // reads them; the ports input or the running service's ports stand in where it has none.
+    const planned = await plannedImage(config, placeholder, target.image);
+    const runtime = template ? undefined : planned.facts.runtime;
+    if (template) lines.push('runtime    as the service template says');
+    else if (runtime) {
+      lines.push(
+        `runtime    ${runtime.name} (label ${IMAGE_RUNTIME_LABEL}): the service runs ${runtime.baseImage} with this image read-only at ${runtime.mountPath}, command ${runtime.command} in ${runtime.workingDir} (from ${planned.source})`,
+      );
+    } else lines.push(`runtime    ${planned.known ? `none: the image runs itself (from ${planned.source})` : `not known yet: ${planned.source}`}`);
+    const options = template ? { ...service, domain } : service;
+    const { spec } = buildServiceSpec({ serviceName, image: planned.facts, options, existing, rendered: template?.spec });
+    lines.push(
+      `service    ${serviceName} ${offline ? 'would be created or updated (not looked up; no diff)' : `would be ${existing ? 'updated' : 'created'}`}`,
+    );
+    // Both as the SDK sends them (defaults filled), so the diff is what the update changes; an invalid spec fails here.
+    const sent = dumpServiceSpec(spec);
+    const changes = existing ? diffSpecs(withoutEnvValues(dumpServiceSpec(existing)), withoutEnvValues(sent)) : [];
     if (existing) lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
   } catch (error) {
     if (!(error instanceof ShipError)) throw error;
-    lines.push(`service    ${target.serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
+    lines.push(`service    ${serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
   }
   lines.push(
-    `domain     ${service.domain ? `https://${service.domain}${offline ? '' : await routeNote(client, service.domain, room, target.serviceName)}` : 'none'}`,
-    `rollout    ${rolloutPlan(service)}`,
+    `domain     ${domain ? `https://${domain}${offline ? '' : await routeNote(client, domain, room, serviceName)}` : 'none'}`,
+    `rollout    ${project ? 'not followed: each room runs the project service from its next session' : rolloutPlan(service)}`,
   );
+  // Extra paths are routed beside / on the domain.
+  if (domain) for (const extra of service.extraPorts ?? []) lines.push(`  + path ${extra.path} -> ${extra.target}`);
   return lines;
 }
 
@@ -94,8 +123,19 @@ async function routeNote(client: MeshagentClient, domain: string, room: string, 
   return ' (route exists; updated if its port changes)';
 }
 
-/** The spec with each environment entry reduced to its name and kind: values are never printed. */
-function withoutEnvValues<T extends { container?: { environment?: readonly object[] | null } | null }>(spec: T): unknown {
+/**
+ * The spec with each environment entry reduced to its name and kind, and a service template's values to their
+ * names: values are never printed.
+ */
+function withoutEnvValues<
+  T extends { container?: { environment?: readonly object[] | null } | null; metadata: { annotations?: Record<string, string> | null } },
+>(given: T): unknown {
+  const annotations = given.metadata.annotations;
+  const values = annotations?.[TEMPLATE_VALUES_ANNOTATION];
+  const spec =
+    values === undefined
+      ? given
+      : { ...given, metadata: { ...given.metadata, annotations: { ...annotations, [TEMPLATE_VALUES_ANNOTATION]: valueNames(values) } } };
   const environment = spec.container?.environment;
   if (!environment) return spec;
   const names = environment.map((entry) => {
@@ -103,6 +143,20 @@ function withoutEnvValues<T extends { container?: { environment?: readonly objec
     return `${name ?? '?'}${secret ? ' (secret)' : token ? ' (token)' : ''}`;
   });
   return { ...spec, container: { ...spec.container, environment: names } };
+}
+
+/** A project service as a spec the plan can compare with (one it cannot read is compared as none). */
+function asSpec(record: unknown): ServiceSpec | undefined {
+  const parsed = ServiceSpec.safeParse(record);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function valueNames(json: string): string {
+  try {
+    return `values of ${Object.keys(JSON.parse(json) as object).join(', ')}`;
+  } catch {
+    return 'values';
+  }
 }
 
 function describeSource(config: ShipConfig): string {

@@ -56,7 +56,7 @@ export function shipResult(run: ShipRun, reached: Reached | undefined, failure: 
     image: imageReport(config, at),
     service: serviceOf(
       at,
-      config.meshagent.room,
+      config.service.scope === 'project' ? null : config.meshagent.room,
       found instanceof DeployRolledBack ? found : undefined,
       rolloutOf(at, found),
       found instanceof RolloutNotLive && found.rollbackFailed,
@@ -91,7 +91,7 @@ export function invalidInputsResult(error: unknown): ShipResult {
 }
 
 /** The service part of the result, for a deploy that completed. */
-export function serviceReport(deployed: DeployedService, room: string): ServiceReport {
+export function serviceReport(deployed: DeployedService, room: string | null): ServiceReport {
   return {
     id: deployed.serviceId,
     name: deployed.serviceName,
@@ -114,12 +114,12 @@ function rolloutOf(at: AnyReached, found: unknown): RolloutReport | null {
 
 function serviceOf(
   at: AnyReached,
-  room: string | undefined,
+  room: string | null | undefined,
   rolledBack: DeployRolledBack | undefined,
   rollout: RolloutReport | null,
   rollbackFailed: boolean,
 ): ServiceReport | null {
-  if (!room) return null;
+  if (room === undefined || room === '') return null;
   if (at.service) {
     const report = serviceReport(at.service, room);
     // A rollout that was taken back says so of the service, as a deploy that was taken back does.

@@ -8,13 +8,17 @@
 import { ShipError } from '../errors.js';
 import { takeBack, type TakenBack } from '../meshagent/rollback.js';
 import { RolloutFailed, waitForLive, type RolloutTarget } from '../meshagent/rollout.js';
-import type { ServiceSpec } from '../meshagent/wire.js';
+import { shippedImage } from '../meshagent/image-runtime.js';
+import type { ServiceSpec } from '../meshagent/wire-service.js';
 import type { RolledBackReport, RolloutFailure, RolloutReport } from '../report/result.js';
 import { RoomError, restartService, type RoomSession } from '../room/index.js';
 import { Stopped } from '../stop.js';
 import type { Deployed } from './deploy.js';
 import { LogTail } from './log-tail.js';
 import type { ShipRun } from './run.js';
+
+/** A deploy to a room: a rollout is followed in its room. */
+export type InRoom = Deployed & { readonly room: string };
 
 /** The CLI's restart timeout (cli image.py 133). */
 const RESTART_TIMEOUT_MS = 60_000;
@@ -34,7 +38,7 @@ export class RolloutNotLive extends ShipError {
 }
 
 /** Follows the rollout until the new container is live; takes it back and throws RolloutNotLive when it is not. */
-export async function followRollout(run: ShipRun, deployed: Deployed): Promise<RolloutReport> {
+export async function followRollout(run: ShipRun, deployed: InRoom): Promise<RolloutReport> {
   const { service, room } = deployed;
   const started = Date.now();
   const deadline = started + run.config.service.waitSeconds * 1000;
@@ -123,7 +127,10 @@ async function restart(run: ShipRun, session: RoomSession, name: string, id: str
 /** What to wait for: a container other than `previous`, and every published http port's liveness path ready. */
 function targetOf(spec: ServiceSpec, serviceId: string, previous: string | undefined): RolloutTarget {
   const liveness = (spec.ports ?? []).flatMap((port) =>
-    port.published && port.type === 'http' && port.liveness && port.num !== '*' ? [{ port: port.num, path: port.liveness }] : [],
+    // The model's defaults: a type left out is http.
+    port.published && (port.type === undefined || port.type === 'http') && port.liveness && typeof port.num === 'number'
+      ? [{ port: port.num, path: port.liveness }]
+      : [],
   );
   return { serviceId, serviceName: spec.metadata.name, previousContainerId: previous, liveness };
 }
@@ -138,7 +145,7 @@ function failureOf(error: unknown): RolloutFailure {
  * Takes the deploy back (its writes complete even when the run is stopped meanwhile), then, for a restored spec,
  * restarts the service and waits for its container to be live again; returns the error the run fails with.
  */
-async function rollBack(run: ShipRun, deployed: Deployed, report: RolloutReport, hint: string, cause: unknown): Promise<RolloutNotLive> {
+async function rollBack(run: ShipRun, deployed: InRoom, report: RolloutReport, hint: string, cause: unknown): Promise<RolloutNotLive> {
   const { service, room } = deployed;
   const reason = report.failure?.message ?? 'the rollout did not become live';
   run.log(`Rolling back ${service.serviceName}: ${reason}`);
@@ -169,7 +176,7 @@ async function rollBack(run: ShipRun, deployed: Deployed, report: RolloutReport,
         : `service ${service.serviceName}, created by this run, was deleted with the route it claimed`;
     return new RolloutNotLive(`rolled back: ${what}: ${reason}`, hint, { ...report, outcome: 'rolled-back', rolledBack }, cause);
   }
-  const image = taken.previous.container?.image ?? null;
+  const image = shippedImage(taken.previous) ?? null;
   const digest = image?.includes('@') ? image.slice(image.indexOf('@') + 1) : null;
   const to = digest ?? image ?? 'the previous spec';
   if (taken.previous.enabled === false) {
@@ -196,7 +203,7 @@ async function rollBack(run: ShipRun, deployed: Deployed, report: RolloutReport,
 /** The restored spec restarted and waited for as a deploy is (a fresh wait), its log said but not reported. */
 async function waitForPrevious(
   run: ShipRun,
-  deployed: Deployed,
+  deployed: InRoom,
   previous: ServiceSpec,
   failedContainer: string | null,
 ): Promise<{ live: boolean; containerId: string | null; why: string }> {

@@ -22,6 +22,8 @@ export interface SourceImage {
   readonly built: boolean;
   /** One line for the report: where the image came from. */
   readonly origin: string;
+  /** The Dockerfile it was built from, when built here. */
+  readonly dockerfile?: string;
   /** Removes temporary files (unpacked archives). */
   close(): Promise<void>;
 }
@@ -101,7 +103,14 @@ async function buildImage(config: ShipConfig, target: Target, options: SourceOpt
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const descriptor = await built.layout.resolve(built.ref);
-  return { layout: built.layout, descriptor, built: true, origin: `built by ${built.builder} from ${built.dockerfile}`, close: async () => {} };
+  return {
+    layout: built.layout,
+    descriptor,
+    built: true,
+    origin: `built by ${built.builder} from ${built.dockerfile}`,
+    dockerfile: built.dockerfile,
+    close: async () => {},
+  };
 }
 
 async function pullImage(reference: ImageReference, target: Target, options: SourceOptions): Promise<SourceImage> {

@@ -93,7 +93,9 @@ export async function resolveTarget(config: ShipConfig, client: MeshagentClient)
 function resolveOnline(config: ShipConfig, deployment: DeploymentConfig, project: ProjectInfo): Target {
   const registry = projectRegistryFromConfig(deployment.domains, config.meshagent.apiUrl);
   const projectKey = project.project_key ?? '';
-  const tag = normalizeProjectTag(config.image.tag, registry, projectKey);
+  // A project without a key puts Python's `None` into a shorthand tag, as the CLI's f-string does, so the tag is
+  // refused with the CLI's words: invalid OCI image repository: <registry>/None/<repository>:<tag>.
+  const tag = normalizeProjectTag(config.image.tag, registry, project.project_key ?? 'None');
   const { repositoryName } = checkProjectKey(tag, registry, project.project_key);
   return {
     registry,

@@ -8,6 +8,7 @@ import { ShipError } from '../errors.js';
 import { routeTargetPort } from '../meshagent/service-ports.js';
 import type { ProbeReport, RolloutReport } from '../report/result.js';
 import type { Deployed } from './deploy.js';
+import { shippedImage } from '../meshagent/image-runtime.js';
 import { probeUrl } from './probe.js';
 import { followRollout } from './rollout.js';
 import type { ShipRun } from './run.js';
@@ -50,15 +51,17 @@ export async function verifyStage(run: ShipRun, deployed: Deployed): Promise<Ver
     `Verify ${service.serviceName}`,
     async () => {
       const started = Date.now();
-      const running = await run.client.serviceImage(room, service.serviceName);
+      const running = room === null ? await projectServiceImage(run, service.serviceName) : await run.client.serviceImage(room, service.serviceName);
       if (running !== ref) {
         throw new ShipError(`${service.serviceName} runs ${running ?? 'no image'} after the deploy, not ${ref}`, {
           hint: 'another deploy changed the service meanwhile: ship again, one deploy per service at a time',
         });
       }
+      // A project service runs in each room from its next session: there is no rollout to follow now.
+      if (room === null) return { rollout: NOT_WAITED, probe: undefined, why: 'a project service: each room runs it from its next session' };
       if (waitSeconds <= 0) return { rollout: NOT_WAITED, probe: undefined, why: 'wait: false' };
       if (service.spec.enabled === false) return { rollout: NOT_WAITED, probe: undefined, why: 'the service is disabled (enabled: false)' };
-      const rollout = await followRollout(run, deployed);
+      const rollout = await followRollout(run, { ...deployed, room });
       const probe = probeTarget(run, deployed);
       if (!probe) return { rollout, probe: undefined, why: '' };
       const answer = await probeUrl({
@@ -78,6 +81,12 @@ export async function verifyStage(run: ShipRun, deployed: Deployed): Promise<Ver
     },
   );
   return { ...deployed, probe: result.probe, rollout: result.rollout };
+}
+
+/** The image the project service of this name runs, as shipped. */
+async function projectServiceImage(run: ShipRun, name: string): Promise<string | undefined> {
+  const service = await run.client.findProjectService(name);
+  return service === undefined ? undefined : shippedImage(service as Parameters<typeof shippedImage>[0]);
 }
 
 /**

@@ -71,7 +71,8 @@ export interface StartupReport {
 export interface ServiceReport {
   readonly id: string | null;
   readonly name: string;
-  readonly room: string;
+  /** The room; null for a project service, which is in every room. */
+  readonly room: string | null;
   readonly created: boolean | null;
   readonly domain: string | null;
   readonly url: string | null;

@@ -25,7 +25,7 @@ export function renderSummary(result: ShipResult): string {
 
 function heading(result: ShipResult): string {
   const service = result.service;
-  const what = service ? `${service.name} to room ${service.room}` : (result.image?.tag ?? 'the image');
+  const what = service ? `${service.name} ${service.room === null ? 'as a project service' : `to room ${service.room}`}` : (result.image?.tag ?? 'the image');
   const title =
     result.status === 'failed'
       ? `### ❌ meshagent-ship failed${result.error?.stage ? ` at ${result.error.stage}` : ''}: ${cell(what)}`
@@ -140,7 +140,11 @@ function serviceSection(result: ShipResult): string {
   const service = result.service;
   if (!service) return '';
   const action = service.created === true ? 'created' : service.created === false ? 'updated' : 'not deployed';
-  const lines = ['#### Service', '', `- ${cell(service.name)} in room ${cell(service.room)}: ${action}${service.id ? ` (id ${code(service.id)})` : ''}`];
+  const lines = [
+    '#### Service',
+    '',
+    `- ${cell(service.name)} ${service.room === null ? 'as a project service (every room runs it from its next session)' : `in room ${cell(service.room)}`}: ${action}${service.id ? ` (id ${code(service.id)})` : ''}`,
+  ];
   if (service.rollback) lines.push(`- rollback: ${ROLLBACK[service.rollback]}`);
   else lines.push(service.domain ? `- domain: ${cell(service.domain)} (route ${service.route})` : '- domain: none configured');
   const probe = result.probe;

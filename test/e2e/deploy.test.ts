@@ -11,7 +11,7 @@ import { routeDomain } from '../../src/meshagent/route.js';
 import { serviceReport } from '../../src/pipeline/result.js';
 import { Stopped } from '../../src/stop.js';
 import type { ImageFacts } from '../../src/meshagent/image-facts.js';
-import type { ServiceRecord, ServiceSpec } from '../../src/meshagent/wire.js';
+import { dumpServiceSpec, type ServiceRecord, type ServiceSpec } from '../../src/meshagent/wire-service.js';
 import type { FaultRule } from '../../sandbox/faults.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import type { RetryPolicy } from '../../src/http.js';
@@ -283,6 +283,102 @@ describe('domain', () => {
     expect(await routeDomain(client(), { domain: 'exact.sandbox.test', room: 'routes', serviceName: 'sandbox-web', port: 8080 })).toBe('unchanged');
   });
 
+  it('routes extra paths on the domain as the CLI does: / to the one port no extra path names, then each path to its target', async () => {
+    logs.length = 0;
+    const extraPorts = [
+      { target: 3001, path: '/messages' },
+      { target: 'extra-web:8080', path: '/api' },
+      { target: 'assistant', path: '/chat' },
+    ];
+    const deployed = await deployService(
+      request({
+        room: 'routes',
+        serviceName: 'extra-web',
+        options: options({
+          domain: 'extra.sandbox.test',
+          ports: [
+            { num: 8080, type: 'http' },
+            { num: 3001, type: 'http' },
+          ],
+          extraPorts,
+        }),
+      }),
+    );
+    expect(deployed.routeAction).toBe('created');
+    expect(sandbox.state.data.routes.find((r) => r.domain === 'extra.sandbox.test')?.paths).toEqual([
+      { path: '/', pathType: 'prefix', targetPort: '8080' },
+      { path: '/messages', pathType: 'prefix', targetPort: 3001 },
+      { path: '/api', pathType: 'prefix', targetPort: 'extra-web:8080' },
+      { path: '/chat', pathType: 'prefix', targetPort: 'assistant' },
+    ]);
+    // This service publishes 3001 and 8080 once deployed; no service of the room is called assistant.
+    expect(logs.filter((line) => line.startsWith('Warning:'))).toEqual([
+      'Warning: no service currently matches target assistant in room routes; route path /chat may not resolve.',
+    ]);
+    // Again: the paths match, nothing to write.
+    const again = await deployService(
+      request({
+        room: 'routes',
+        serviceName: 'extra-web',
+        options: options({
+          domain: 'extra.sandbox.test',
+          ports: [
+            { num: 8080, type: 'http' },
+            { num: 3001, type: 'http' },
+          ],
+          extraPorts,
+        }),
+      }),
+    );
+    expect(again.routeAction).toBe('unchanged');
+    // Without the extra paths, the route is updated to / alone; with two ports and no extra path naming one, / has no single port.
+    const error = await shipError(
+      deployService(
+        request({
+          room: 'routes',
+          serviceName: 'extra-web',
+          options: options({
+            domain: 'extra.sandbox.test',
+            ports: [
+              { num: 8080, type: 'http' },
+              { num: 3001, type: 'http' },
+            ],
+          }),
+        }),
+      ),
+    );
+    expect(error.message).toBe('domain requires exactly one published service port; the service has multiple published ports');
+  });
+
+  it('reads a route stored before RouteSpec (answered flat) and routes it as any other, in any case of its domain', async () => {
+    const legacy = (domain: string, port: string) =>
+      fetch(`${sandbox.apiUrl}/_sandbox/legacy-routes`, {
+        method: 'POST',
+        body: JSON.stringify({ domain, room_name: 'routes', port, annotations: { 'meshagent.service.id': 'sandbox-web' } }),
+      });
+    expect((await legacy('old.sandbox.test', '8080')).status).toBe(200);
+    expect(
+      await (
+        await fetch(`${sandbox.apiUrl}/accounts/projects/${sandbox.projectId}/routes/old.sandbox.test`, {
+          headers: { authorization: `Bearer ${sandbox.apiKey}` },
+        })
+      ).json(),
+    ).toEqual({
+      route: { domain: 'old.sandbox.test', room_name: 'routes', port: '8080', annotations: { 'meshagent.service.id': 'sandbox-web' } },
+    });
+    expect(await routeDomain(client(), { domain: 'Old.Sandbox.Test', room: 'routes', serviceName: 'sandbox-web', port: 8080 })).toBe('unchanged');
+    // Another port: the route is written back as the SDK writes a spec.
+    expect(await routeDomain(client(), { domain: 'old.sandbox.test', room: 'routes', serviceName: 'sandbox-web', port: 9090 })).toBe('updated');
+    expect(sandbox.state.data.routes.find((r) => r.domain === 'old.sandbox.test')?.paths).toEqual([{ path: '/', pathType: 'prefix', targetPort: '9090' }]);
+    // A legacy route of another room is refused with the CLI's words, as a spec one is.
+    await fetch(`${sandbox.apiUrl}/_sandbox/legacy-routes`, {
+      method: 'POST',
+      body: JSON.stringify({ domain: 'older.sandbox.test', room_name: 'other', port: 80 }),
+    });
+    const error = await shipError(routeDomain(client(), { domain: 'older.sandbox.test', room: 'routes', serviceName: 'sandbox-web', port: 8080 }));
+    expect(error.message).toBe('domain older.sandbox.test already routes to room other. Refusing to change it to room routes.');
+  });
+
   it('never steals a domain routed to another room (CLI text), and changes nothing before refusing', async () => {
     await client().createRoute({
       metadata: { name: 'taken.sandbox.test' },
@@ -313,8 +409,14 @@ describe('domain', () => {
 
 describe('all or nothing', () => {
   const api = () => client();
-  /** The service as the API answers it now. */
-  const read = async (room: string, name = 'sandbox-web') => (await api().findService(room, name)) as ServiceSpec | undefined;
+  /**
+   * The service as the API answers it now, read as its model (the update that restores it sends every field, nulls
+   * included; the create that made it left the nulls out).
+   */
+  const read = async (room: string, name = 'sandbox-web') => {
+    const found = (await api().findService(room, name)) as ServiceSpec | undefined;
+    return found && dumpServiceSpec(found);
+  };
   const readRoute = async (domain: string) => api().getRoute(domain);
   const moved = (ref: string) => ({ image: facts({ ref }), options: options({ domain: 'undo.sandbox.test', ports: [{ num: 9090, type: 'http' as const }] }) });
 

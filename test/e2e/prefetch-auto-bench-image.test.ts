@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/oci/digest.js';
-import type { RuntimeReportEntry } from '../../sandbox/runtime/runtime.js';
+import type { RuntimeReportEntry } from '../../sandbox/runtime/report.js';
 import { ConsoleRunner } from '../../src/runner.js';
 import { shipFromInputs } from '../../src/ship.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';

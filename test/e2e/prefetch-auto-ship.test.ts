@@ -14,7 +14,7 @@ import { ShipAnnotation } from '../../src/pipeline/annotations.js';
 import type { ShipResult } from '../../src/report/result.js';
 import { ConsoleRunner } from '../../src/runner.js';
 import { shipFromInputs } from '../../src/ship.js';
-import type { RuntimeReportEntry } from '../../sandbox/runtime/runtime.js';
+import type { RuntimeReportEntry } from '../../sandbox/runtime/report.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { writeImageLayout } from '../helpers/image-layout.js';
 import { buildTar } from '../helpers/tar-builder.js';

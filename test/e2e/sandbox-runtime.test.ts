@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MeshagentClient } from '../../src/meshagent/client.js';
-import type { ServiceSpec } from '../../src/meshagent/wire.js';
+import type { ServiceSpec } from '../../src/meshagent/wire-service.js';
 import { ConsoleRunner } from '../../src/runner.js';
 import { shipFromInputs } from '../../src/ship.js';
 import { issueParticipantToken } from '../../sandbox/participant-token.js';

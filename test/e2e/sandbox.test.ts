@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient, HttpError } from '../../src/http.js';
 import { MeshagentClient } from '../../src/meshagent/client.js';
 import { ensureRepository } from '../../src/meshagent/repository.js';
-import type { ServiceSpec } from '../../src/meshagent/wire.js';
+import type { ServiceSpec } from '../../src/meshagent/wire-service.js';
 import { projectRegistryFromConfig } from '../../src/reference.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { writeTinyOciLayout } from '../helpers/oci-layout.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MeshagentClient } from '../../src/meshagent/client.js';
-import type { ServiceSpec } from '../../src/meshagent/wire.js';
+import { dumpServiceSpec, type ServiceSpec } from '../../src/meshagent/wire-service.js';
 import { Annotation } from '../../src/oci/media-types.js';
 import type { ShipResult } from '../../src/report/result.js';
 import { ConsoleRunner } from '../../src/runner.js';
@@ -75,6 +75,9 @@ async function expectContainerdAccepts(result: ShipResult): Promise<void> {
     expect(toc.stdout.trim()).toBe(layer.tocDigest);
   }
 }
+
+/** A service as its model reads it, defaults and nulls filled. */
+const asModel = (service: unknown) => (service === undefined ? undefined : dumpServiceSpec(service as ServiceSpec));
 
 function api(): MeshagentClient {
   return new MeshagentClient({ apiUrl: sandbox.apiUrl, apiKey: sandbox.apiKey, projectId: sandbox.projectId, mask: () => {} });
@@ -320,7 +323,8 @@ describe('failures', () => {
     await fetch(`${sandbox.apiUrl}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ method: 'PUT', path: '/routes/', status: 500, count: 1 }) });
     try {
       const { result, runner } = await shipWith({ tag: 'hello:4', domain: 'hello.sandbox.localhost', ports: '9090' });
-      expect(await api().findService('dev', 'sandbox-hello')).toEqual(before);
+      // Put back by an update, which sends every field (nulls too): the same spec as the model reads it.
+      expect(asModel(await api().findService('dev', 'sandbox-hello'))).toEqual(asModel(before));
       expect(result.error?.stage).toBe('deploy');
       expect(result.error?.message).toMatch(
         /^update route hello\.sandbox\.localhost failed: 500 .*; rolled back: route hello\.sandbox\.localhost was restored to the spec it had before; service sandbox-hello was restored to the spec it had before$/,
@@ -385,7 +389,8 @@ describe('failures', () => {
       });
       expect(result.service?.rollback).toBe('restored');
       expect(stderr).toContain('SIGINT: stopping');
-      expect(await api().findService('dev', 'sandbox-hello')).toEqual(before);
+      // Put back by an update, which sends every field (nulls too): the same spec as the model reads it.
+      expect(asModel(await api().findService('dev', 'sandbox-hello'))).toEqual(asModel(before));
     } finally {
       await fetch(`${sandbox.apiUrl}/_sandbox/faults`, { method: 'DELETE' });
     }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { DEFAULT_RETRY, HttpClient, HttpError, RetryLog, isRetryableStatus, type HttpClientOptions } from '../../src/http.js';
 import { MeshagentClient } from '../../src/meshagent/client.js';
-import type { ServiceSpec } from '../../src/meshagent/wire.js';
+import type { ServiceSpec } from '../../src/meshagent/wire-service.js';
 import { VERSION } from '../../src/version.js';
 
 // --- a real server on 127.0.0.1, one per test ----------------------------------------------------------------------

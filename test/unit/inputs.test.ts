@@ -276,9 +276,43 @@ describe('service inputs', () => {
     expect(errors({ ports: '80\n80/http' })).toEqual(['ports: line 2 repeats port 80']);
   });
 
+  it("parses extra-ports with the CLI's rules and words: PORT, SERVICE or SERVICE:PORT, then :/path", () => {
+    expect(config({ 'extra-ports': '3001:/messages\nassistant:/chat\n assistant:8080:/api/v1 \n# note' }).service.extraPorts).toEqual([
+      { target: 3001, path: '/messages' },
+      { target: 'assistant', path: '/chat' },
+      { target: 'assistant:8080', path: '/api/v1' },
+    ]);
+    // Python's isdecimal() and int(): the digits of any script.
+    expect(config({ 'extra-ports': '\uff13\uff10\uff10\uff11:/x' }).service.extraPorts).toEqual([{ target: 3001, path: '/x' }]);
+    expect(config({}).service.extraPorts).toEqual([]);
+    expect(
+      errors({
+        'extra-ports': ['3001', ':/x', 'a/b:/x', '0:/x', 'a:b:c:/x', ':8080:/x', 'svc::/x', 'svc:x1:/x', 'svc:0:/x', '3001:/', '3001://x', '1:/x\n2:/x'].join(
+          '\n',
+        ),
+      }),
+    ).toEqual([
+      'extra-ports: line 1: extra-ports must use TARGET:/path, for example 3001:/messages or assistant:/messages (got "3001")',
+      'extra-ports: line 2: extra-ports target must not be empty',
+      'extra-ports: line 3: extra-ports target must not contain /',
+      'extra-ports: line 4: extra-ports PORT must be positive',
+      'extra-ports: line 5: extra-ports target must be PORT, SERVICE, or SERVICE:PORT',
+      'extra-ports: line 6: extra-ports service name must not be empty',
+      'extra-ports: line 7: extra-ports service port must not be empty',
+      'extra-ports: line 8: extra-ports service port must be an integer',
+      'extra-ports: line 9: extra-ports service port must be positive',
+      'extra-ports: line 10: extra-ports path must not be /',
+      'extra-ports: line 11: extra-ports path must not contain //',
+      'extra-ports: line 13: extra-ports path is duplicated: /x',
+    ]);
+  });
+
   it('checks liveness, domain, validation mode, template and wait', () => {
     expect(errors({ liveness: 'healthz' })).toEqual(["liveness must start with '/'"]);
-    expect(config({ domain: 'App.Example.com.' }).service.domain).toBe('app.example.com');
+    // Kept as given once stripped, as the CLI keeps it: case and a trailing dot included.
+    expect(config({ domain: ' App.Example.com. ' }).service.domain).toBe('App.Example.com.');
+    expect(config({ domain: '\u0085app.example.com\u2003' }).service.domain).toBe('app.example.com');
+    expect(errors({ domain: 'app..example.com' })).toEqual(['domain: "app..example.com" is not a valid domain name']);
     expect(errors({ domain: 'https://app.example.com' })).toEqual(['domain: "https://app.example.com" must be a host name']);
     expect(errors({ domain: 'localhost' })).toEqual(['domain: "localhost" is not a valid domain name']);
     expect(errors({ domain: 'a_b.example.com' })).toEqual(['domain: "a_b.example.com" is not a valid domain name']);
@@ -335,6 +369,30 @@ describe('reporting', () => {
     ]);
   });
 
+  it("reads scope, with the CLI's words for a room with a project service", () => {
+    expect(config().service.scope).toBe('room');
+    expect(config({ scope: 'Project', room: '' }).service.scope).toBe('project');
+    expect(errors({ scope: 'global' })).toEqual(['scope must be room or project']);
+    expect(errors({ scope: 'project', room: 'dev', domain: 'a.example.com', 'create-room': 'true' })).toEqual([
+      'Pass either --room or --global, not both.',
+      'create-room is for a room service; scope: project deploys a project service',
+      'domain is for a room service; scope: project deploys a project service',
+    ]);
+  });
+
+  it("reads service-template, values and set lines, with the CLI's words for a bad set line", () => {
+    expect(
+      config({ 'service-template': ' deploy/web.yaml ', values: 'prod.yaml', set: 'greeting=hi=there\n # note\n domain = a.example.com' }).service
+        .serviceTemplate,
+    ).toEqual({
+      path: 'deploy/web.yaml',
+      valuesFile: 'prod.yaml',
+      set: { greeting: 'hi=there', domain: ' a.example.com' },
+    });
+    expect(config().service.serviceTemplate).toEqual({ path: undefined, valuesFile: undefined, set: {} });
+    expect(errors({ set: 'greeting\n=x' })).toEqual(['set: line 1: --set must be in the form KEY=VALUE', 'set: line 2: --set must include a non-empty key']);
+  });
+
   it('has a test above for every input', () => {
     // A new input must come with tests of its bad forms; this list is the reminder.
     expect(INPUTS.map((i) => i.name)).toEqual([
@@ -357,6 +415,7 @@ describe('reporting', () => {
       'push',
       'deploy',
       'service-name',
+      'scope',
       'create-room',
       'env',
       'env-secrets',
@@ -370,6 +429,10 @@ describe('reporting', () => {
       'liveness',
       'public',
       'domain',
+      'extra-ports',
+      'service-template',
+      'values',
+      'set',
       'validation-mode',
       'template',
       'wait',

@@ -14,6 +14,7 @@ import {
   splitProjectRepository,
   tagNeedsNormalization,
 } from '../../src/reference.js';
+import { pyIsDigit, pyStrip } from '../../src/python-text.js';
 
 const REG = 'registry.meshagent.com';
 
@@ -157,6 +158,43 @@ describe('project registry rules', () => {
     expect(projectRegistryFromConfig({}, 'http://127.0.0.1:8080')).toBe(DEFAULT_REGISTRY_HOST);
     expect(pagesDomainFromConfig({ pages: '.Pages.Example.com' })).toBe('pages.example.com');
     expect(pagesDomainFromConfig({ pages: null })).toBe('meshagent.app');
+  });
+});
+
+describe("Python's whitespace and digits, as the CLI's str.strip() and str.isdigit() see them", () => {
+  it('strips what str.strip() strips and nothing else', () => {
+    // U+0085 (NEL) and U+001C-U+001F are whitespace to Python, not to String.prototype.trim.
+    expect(parseImageTag('\u0085app:1\u001f').value).toBe('app:1');
+    expect(parseImageTag('\u2003app:1\u3000').value).toBe('app:1');
+    // U+FEFF is whitespace to trim(), not to Python: it stays, and the repository is invalid.
+    expect(errorOf(() => parseImageTag('\ufeffapp:1')).message).toBe('invalid OCI image repository: "\\ufeffapp:1"');
+    expect(pyStrip('\ufeff x \u0085')).toBe('\ufeff x');
+  });
+
+  it('takes a registry port of any digits str.isdigit() accepts', () => {
+    // Fullwidth and Arabic-Indic digits are decimal digits; superscripts and circled digits are digits too.
+    expect(parseImageTag('localhost:\uff15\uff10\uff10\uff10/app:1').registry).toBe('localhost:\uff15\uff10\uff10\uff10');
+    expect(parseImageTag('localhost:\u0665\u00b2/app').registry).toBe('localhost:\u0665\u00b2');
+    expect(errorOf(() => parseImageTag('localhost:5x/app:1')).message).toBe('invalid OCI image registry port: localhost:5x/app:1');
+    expect(errorOf(() => parseImageTag('localhost:/app:1')).message).toBe('invalid OCI image registry port: localhost:/app:1');
+    // Roman numerals are numeric but not digits; digits newer than Python 3.13's Unicode 15.1 are not digits there.
+    expect(pyIsDigit('\u2163')).toBe(false);
+    expect(pyIsDigit(String.fromCodePoint(0x1ccf0))).toBe(false);
+    expect(pyIsDigit('\u2460\u24ea\u1369')).toBe(true);
+    expect(pyIsDigit('')).toBe(false);
+  });
+
+  it("refuses a shorthand tag for a project without a key with the CLI's words", () => {
+    // The CLI formats Python's None into the tag, then parses it again.
+    expect(errorOf(() => normalizeProjectTag(parseImageTag('website:1'), REG, 'None')).message).toBe(`invalid OCI image repository: ${REG}/None/website:1`);
+  });
+
+  it('derives the registry from the API domain with the port it names, a default port included', () => {
+    expect(projectRegistryFromConfig({ api: 'https://api.example.com:443' }, undefined)).toBe('registry.example.com:443');
+    expect(projectRegistryFromConfig({ api: 'api.example.com:0443' }, undefined)).toBe('registry.example.com:443');
+    expect(projectRegistryFromConfig({ registry: '\u0085 ' }, 'http://api.local')).toBe('registry.local');
+    // removeprefix('.') drops one leading dot, not all.
+    expect(pagesDomainFromConfig({ pages: '..pages.example.com' })).toBe('.pages.example.com');
   });
 });
 

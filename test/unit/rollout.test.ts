@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RetryLog } from '../../src/http.js';
 import { MeshagentClient } from '../../src/meshagent/client.js';
 import { RolloutFailed, waitForLive, type RolloutTarget } from '../../src/meshagent/rollout.js';
-import type { ServiceSpec } from '../../src/meshagent/wire.js';
+import type { ServiceSpec } from '../../src/meshagent/wire-service.js';
 import { RoomSession, listServices } from '../../src/room/index.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { ScriptedRoomRuntime, type Behaviour } from '../helpers/scripted-room-runtime.js';

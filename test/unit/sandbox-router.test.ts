@@ -47,6 +47,14 @@ beforeAll(async () => {
     route('hidden.test', 'dev', [{ path: '/', targetPort: 82 }]),
     route('mixed.test', 'dev', [{ path: '/', targetPort: 83 }]),
     route('empty.test', 'dev', [{ path: '/', targetPort: 9999 }]),
+    // Extra paths as the CLI's --extra-port writes them: a service by name, or by id with its port.
+    route('extra.test', 'dev', [
+      { path: '/', targetPort: 80 },
+      { path: '/by-name', targetPort: 'web' },
+      { path: '/by-port', targetPort: 'web:80' },
+      { path: '/gone', targetPort: 'other' },
+      { path: '/wrong-port', targetPort: 'web:99' },
+    ]),
   );
   backend = createServer((req, res) => res.end(`${req.method} ${req.url} via ${req.headers['x-forwarded-host']}`));
   await new Promise<void>((resolve) => backend.listen(socket(), resolve));
@@ -122,5 +130,12 @@ describe('the router', () => {
     } finally {
       ready = true;
     }
+  });
+
+  it('routes extra paths to a service named by name or id, alone (its first published port) or with a port', async () => {
+    expect(await get('extra.test', '/by-name/x')).toMatchObject({ status: 200, body: 'GET /by-name/x via extra.test' });
+    expect(await get('extra.test', '/by-port')).toMatchObject({ status: 200, body: 'GET /by-port via extra.test' });
+    expect((await get('extra.test', '/gone')).status).toBe(503);
+    expect((await get('extra.test', '/wrong-port')).status).toBe(503);
   });
 });

@@ -29,9 +29,10 @@ afterAll(() => {
 });
 
 /** One call to the project's API, as the server would hand it over. */
-function call(method: string, path: string, body?: unknown, key = state.mainApiKey): ApiAnswer {
-  const segments = `accounts/projects/${state.data.project.id}/${path}`.split('/').filter(Boolean);
-  return api.handle({ method, segments, query: new URLSearchParams(), authorization: `Bearer ${key}`, consistency: undefined, body });
+function call(method: string, path: string, body?: unknown, key = state.mainApiKey, consistency?: string): ApiAnswer {
+  const [route = '', search = ''] = path.split('?');
+  const segments = `accounts/projects/${state.data.project.id}/${route}`.split('/').filter(Boolean);
+  return api.handle({ method, segments, query: new URLSearchParams(search), authorization: `Bearer ${key}`, consistency, body });
 }
 
 const message = (answer: ApiAnswer) => (answer.json as { error?: { message?: string } }).error?.message ?? '';
@@ -244,6 +245,13 @@ describe('repository tokens', () => {
   });
 });
 
+describe('the Consistency header', () => {
+  it('takes fast and high in any case and with spaces, as the SDK normalizes them; refuses anything else', () => {
+    for (const value of ['fast', 'high', 'HIGH', ' Fast ']) expect(call('GET', 'rooms', undefined, state.mainApiKey, value).status, value).toBe(200);
+    expect(message(call('GET', 'rooms', undefined, state.mainApiKey, 'eventual'))).toBe("consistency must be 'fast' or 'high'");
+  });
+});
+
 describe('rooms', () => {
   it('takes the SDK body and answers a whole Room', () => {
     const answer = call('POST', 'rooms', { name: 'lab', if_not_exists: false, metadata: null, annotations: null, permissions: null });
@@ -257,6 +265,18 @@ describe('rooms', () => {
     expect(call('POST', 'rooms', { name: 'no1', permissions: { 'user-1': { secrets: { read: true } } } }).status).toBe(400);
     expect(call('POST', 'rooms', { name: 'no2', permissions: { 'user-1': 'everything' } }).status).toBe(400);
     expect(call('POST', 'rooms', { name: 'no3', permissions: { 'user-1': { storage: true } } }).status).toBe(400);
+  });
+
+  it('pages the list as the SDK reads it (page_size, continuation_token, filter)', () => {
+    const all = call('GET', 'rooms').json as { rooms: { name: string }[]; total: number; continuation_token: string | null };
+    expect(all.rooms.map((r) => r.name)).toEqual(state.data.rooms.map((r) => r.name));
+    expect(all).toMatchObject({ total: state.data.rooms.length, continuation_token: null });
+    const first = call('GET', 'rooms?page_size=1').json as typeof all;
+    expect(first.rooms).toHaveLength(1);
+    const second = call('GET', `rooms?page_size=1&continuation_token=${first.continuation_token}`).json as typeof all;
+    expect(second.rooms[0]?.name).toBe(state.data.rooms[1]?.name);
+    expect((call('GET', 'rooms?filter=WE').json as typeof all).rooms.map((r) => r.name)).toEqual(['web']);
+    expect(call('GET', 'rooms?continuation_token=bm9wZQ').status).toBe(400);
   });
 
   it('refuses bad names, unknown fields and wrong types', () => {
@@ -458,8 +478,8 @@ describe('services: what the model refuses', () => {
     expect(refused(withValue(full, ['agents', 0, 'email', 'address'], ''))).toContain('email.address must not be empty');
   });
 
-  it('refuses the template form it does not render, a new service with an id, and a name in use', () => {
-    expect(message(call('POST', 'rooms/dev/services', { template: 'kind: ServiceTemplate', values: {} }))).toContain('does not render service templates');
+  it('refuses a template form whose template the model refuses, a new service with an id, and a name in use', () => {
+    expect(message(call('POST', 'rooms/dev/services', { template: 'kind: ServiceTemplate', values: {} }))).toContain('invalid service template: version');
     expect(call('POST', 'rooms/dev/services', { ...minimal('with-id'), id: 'mine' }).status).toBe(400);
     expect(call('POST', 'rooms/web/services', minimal('taken')).status).toBe(200);
     expect(call('POST', 'rooms/web/services', minimal('taken')).status).toBe(409);
@@ -468,6 +488,27 @@ describe('services: what the model refuses', () => {
     expect(call('PUT', `rooms/web/services/${other}`, { ...minimal('other'), id: 'another' }).status).toBe(400);
     expect(call('POST', 'rooms/web/services', minimal('locked'), readOnlyKey).status).toBe(403);
     expect(call('POST', 'rooms/nowhere/services', minimal('lost')).status).toBe(404);
+  });
+});
+
+describe('project services', () => {
+  const spec = (name: string) => ({ version: 'v1', kind: 'Service', metadata: { name }, container: { image: 'r/x:1' } });
+
+  it('creates (answering the spec with its id), finds by id and name, updates with or without the id, and deletes', () => {
+    const created = call('POST', 'services', spec('shared'));
+    expect(created.status).toBe(200);
+    const { id } = created.json as { id: string };
+    expect(created.json).toMatchObject({ id, metadata: { name: 'shared' }, container: { template: 'agent' }, ports: [] });
+    expect(call('GET', `services/${id}`).json).toEqual(created.json);
+    expect(call('GET', 'services/by-name/shared').json).toEqual(created.json);
+    expect(call('POST', 'services', spec('shared')).status).toBe(409);
+    expect(call('PUT', `services/${id}`, { ...spec('shared'), container: { image: 'r/x:2' } }).status).toBe(200);
+    expect(call('PUT', `services/${id}`, { ...spec('shared'), id: 'other' }).status).toBe(400);
+    expect((call('GET', 'services').json as { services: { container: { image: string } }[] }).services.map((s) => s.container.image)).toEqual(['r/x:2']);
+    expect(call('POST', 'services', spec('ro'), readOnlyKey).status).toBe(403);
+    expect(message(call('POST', 'services', { template: 'x', values: {} }))).toContain('invalid service template');
+    expect(call('DELETE', `services/${id}`).status).toBe(200);
+    expect(call('GET', `services/${id}`).status).toBe(404);
   });
 });
 
@@ -585,11 +626,67 @@ describe('routes', () => {
     if (words) expect(message(answer)).toContain(words);
   });
 
-  it('refuses a taken domain, a key without the right, and a route to a missing room', () => {
+  it('refuses a taken domain (in any case), a key without the right, and a spec for another domain', () => {
     expect(call('POST', 'routes', sdkRoute('a.sandbox.test')).status).toBe(409);
+    expect(call('POST', 'routes', sdkRoute('A.Sandbox.Test')).status).toBe(409);
     expect(call('POST', 'routes', sdkRoute('f.sandbox.test'), readOnlyKey).status).toBe(403);
-    expect(call('POST', 'routes', sdkRoute('g.sandbox.test', 'nowhere')).status).toBe(404);
     expect(call('PUT', 'routes/a.sandbox.test', sdkRoute('h.sandbox.test')).status).toBe(400);
+  });
+
+  it('takes what the model takes: any domain string, a room that does not exist, a domain in another case', () => {
+    // RouteSpec.domain is a str, and a route names its room by name only.
+    for (const domain of ['localhost', 'Under_Score.test', 'trailing.dot.test.']) expect(call('POST', 'routes', sdkRoute(domain)).status, domain).toBe(200);
+    expect(call('POST', 'routes', sdkRoute('later.sandbox.test', 'not-yet')).status).toBe(200);
+    // A host name is the same host in any case: read, updated and deleted so.
+    expect((call('GET', 'routes/LATER.sandbox.test').json as { route: { domain: string } }).route.domain).toBe('later.sandbox.test');
+    expect(call('PUT', 'routes/Later.Sandbox.Test', sdkRoute('later.SANDBOX.test')).status).toBe(200);
+    expect(call('DELETE', 'routes/later.sandbox.TEST').status).toBe(200);
+  });
+
+  it('takes the older request forms: the spec without {spec}, and the flat legacy route', () => {
+    expect(call('POST', 'routes', sdkRoute('bare.sandbox.test').spec).status).toBe(200);
+    expect(route('bare.sandbox.test')).toEqual(sdkRoute('bare.sandbox.test').spec);
+    const flat = { domain: 'flat.sandbox.test', room_name: 'web', port: 8080, annotations: null };
+    expect(call('POST', 'routes', flat).status).toBe(200);
+    expect(route('flat.sandbox.test')).toEqual({
+      version: 'v1',
+      kind: 'Route',
+      metadata: { name: 'flat.sandbox.test', annotations: {} },
+      domain: 'flat.sandbox.test',
+      backend: { room: { name: 'web' } },
+      paths: [{ path: '/', pathType: 'prefix', targetPort: 8080 }],
+    });
+    // migrate_legacy_route does not apply beside a backend: that is an unknown field.
+    expect(call('POST', 'routes', { ...sdkRoute('mixed.sandbox.test').spec, room_name: 'web' }).status).toBe(400);
+  });
+
+  it('answers a route stored before RouteSpec in its flat form, until a write stores it as a spec', () => {
+    const stored = api.storeLegacyRoute({ domain: 'old.sandbox.test', room_name: 'web', port: '8080', annotations: { 'meshagent.service.id': 'web' } });
+    expect(stored.status).toBe(200);
+    const flat = { domain: 'old.sandbox.test', room_name: 'web', port: '8080', annotations: { 'meshagent.service.id': 'web' } };
+    expect(call('GET', 'routes/old.sandbox.test').json).toEqual({ route: flat });
+    expect((call('GET', 'rooms/web/routes?filter=old.').json as { routes: unknown[] }).routes).toEqual([flat]);
+    expect(call('PUT', 'routes/old.sandbox.test', sdkRoute('old.sandbox.test')).status).toBe(200);
+    expect((call('GET', 'routes/old.sandbox.test').json as { route: unknown }).route).toEqual({
+      domain: 'old.sandbox.test',
+      spec: sdkRoute('old.sandbox.test').spec,
+    });
+  });
+
+  it("pages the project's routes by continuation token, and a room's by count and offset", () => {
+    const first = call('GET', 'routes?page_size=2').json as { routes: { domain: string }[]; total: number; continuation_token: string | null };
+    expect(first.routes).toHaveLength(2);
+    expect(first.total).toBe(state.data.routes.length);
+    const seen = [...first.routes];
+    for (let token = first.continuation_token; token;) {
+      const next = call('GET', `routes?page_size=2&continuation_token=${token}`).json as typeof first;
+      seen.push(...next.routes);
+      token = next.continuation_token;
+    }
+    expect(seen.map((r) => r.domain)).toEqual(state.data.routes.map((r) => r.domain));
+    const web = call('GET', 'rooms/web/routes?count=1&offset=1').json as { routes: unknown[]; total: number };
+    expect(web.routes).toHaveLength(1);
+    expect(web.total).toBe(state.data.routes.filter((r) => r.backend.room?.name === 'web').length);
   });
 });
 

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ShipError } from '../../src/errors.js';
 import { tokenScope } from '../../src/meshagent/api-scope.js';
 import { imageFacts, type ImageFacts } from '../../src/meshagent/image-facts.js';
-import { imageMountRef, normalizeMountPath, TOKEN_ENV_NAMES } from '../../src/meshagent/service-container.js';
+import { imageMountRef } from '../../src/meshagent/image-runtime.js';
+import { normalizeMountPath, TOKEN_ENV_NAMES } from '../../src/meshagent/service-container.js';
 import type { ServiceOptions } from '../../src/meshagent/service-options.js';
 import { routeTargetPort } from '../../src/meshagent/service-ports.js';
 import { buildServiceSpec } from '../../src/meshagent/service-spec.js';
 import { withoutNulls } from '../../src/meshagent/client.js';
-import { ServiceSpec } from '../../src/meshagent/wire.js';
+import { ServiceSpec } from '../../src/meshagent/wire-service.js';
 import type { ImageConfig } from '../../src/oci/types.js';
 import { serviceOptions as options } from '../helpers/service-options.js';
 
@@ -137,8 +138,9 @@ describe('ports', () => {
       ],
       container: { image: 'o' },
     });
-    expect(build({}, old).spec.ports?.map((p) => p.liveness)).toEqual(['/x', '/', undefined]);
-    expect(build({ liveness: '/healthz' }, old).spec.ports?.map((p) => p.liveness)).toEqual(['/healthz', '/healthz', undefined]);
+    // The existing service is read as the model dumps it: a tcp port's unset liveness is null.
+    expect(build({}, old).spec.ports?.map((p) => p.liveness)).toEqual(['/x', '/', null]);
+    expect(build({ liveness: '/healthz' }, old).spec.ports?.map((p) => p.liveness)).toEqual(['/healthz', '/healthz', null]);
   });
 
   it('makes published ports public only with public: true, and clears an old public otherwise', () => {
@@ -213,9 +215,15 @@ describe('an existing service', () => {
     const { spec } = build({}, old);
     expect(spec.id).toBe('svc-1');
     expect(spec.enabled).toBe(false);
-    expect(spec.agents).toEqual([{ name: 'helper' }]);
+    expect(spec.agents).toEqual([{ name: 'helper', description: null, annotations: null, channels: null, email: null, heartbeat: null }]);
     expect(spec.external).toBeNull();
-    expect(spec.metadata).toEqual({ name: 'acme-web', description: 'the site', annotations: { team: 'web', 'meshagent.service.id': 'acme-web' } });
+    expect(spec.metadata).toEqual({
+      name: 'acme-web',
+      description: 'the site',
+      repo: null,
+      icon: null,
+      annotations: { team: 'web', 'meshagent.service.id': 'acme-web' },
+    });
     expect(spec.container).toMatchObject({
       image: REF,
       command: 'node server.js',
@@ -249,7 +257,7 @@ describe('an existing service', () => {
   it('replaces each mount kind only when its input is given; files always stay', () => {
     const storage = build({ emptyDirMounts: [{ path: '/cache', readOnly: false }] }, old).spec.container?.storage;
     expect(storage).toEqual({
-      room: [{ path: '/data', read_only: false }],
+      room: [{ path: '/data', subpath: null, read_only: false }],
       files: [{ path: '/etc/app.conf', text: 'x', read_only: true }],
       empty_dirs: [{ path: '/cache', read_only: false }],
     });
@@ -263,7 +271,7 @@ describe('an existing service', () => {
     });
     expect(build({}, withVolumes).spec.container?.storage).toEqual(withVolumes.container?.storage);
     expect(build({ emptyDirMounts: [{ path: '/tmp', readOnly: false }] }, withVolumes).spec.container?.storage).toEqual({
-      room: [{ path: '/data', read_only: false }],
+      room: [{ path: '/data', subpath: null, read_only: false }],
       empty_dirs: [{ path: '/tmp', read_only: false }],
     });
   });
@@ -484,6 +492,29 @@ describe('domain', () => {
     expect(error(() => build({ domain: 'web.acme.test' }, undefined, { exposedPorts: ['80/tcp', '81/tcp'] })).message).toBe(
       'domain requires exactly one published service port; the service has multiple published ports',
     );
+  });
+
+  it('does not count a port an extra path routes to by number, as the CLI does not (a service target does not count)', () => {
+    const two = { exposedPorts: ['80/tcp', '3001/tcp'] };
+    expect(build({ domain: 'web.acme.test', extraPorts: [{ target: 3001, path: '/messages' }] }, undefined, two).routePort).toBe(80);
+    expect(error(() => build({ domain: 'web.acme.test', extraPorts: [{ target: 'acme-web:3001', path: '/m' }] }, undefined, two)).message).toContain(
+      'multiple published ports',
+    );
+    expect(
+      error(() =>
+        build(
+          {
+            domain: 'web.acme.test',
+            extraPorts: [
+              { target: 80, path: '/a' },
+              { target: 3001, path: '/b' },
+            ],
+          },
+          undefined,
+          two,
+        ),
+      ).message,
+    ).toContain('the service has none');
   });
 
   it('ignores unpublished and wildcard ports', () => {

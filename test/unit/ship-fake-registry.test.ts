@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShipError } from '../../src/errors.js';
 import { MeshagentClient } from '../../src/meshagent/client.js';
-import type { ServiceSpec } from '../../src/meshagent/wire.js';
+import type { ServiceSpec } from '../../src/meshagent/wire-service.js';
 import { OciLayout } from '../../src/oci/layout.js';
 import { pushImage } from '../../src/oci/push.js';
 import { RegistryClient } from '../../src/oci/registry.js';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { withoutNulls } from '../../src/meshagent/client.js';
 import { missingRepositoryError } from '../../src/meshagent/repository.js';
-import { DeploymentConfig, RouteSpec, ServiceRecord, ServiceSpec } from '../../src/meshagent/wire.js';
+import { DeploymentConfig } from '../../src/meshagent/wire.js';
+import { RouteSpec } from '../../src/meshagent/wire-route.js';
+import { ServiceRecord, ServiceSpec } from '../../src/meshagent/wire-service.js';
 
 describe('wire schemas', () => {
   it('read answers leniently, ignoring fields a newer server adds', () => {

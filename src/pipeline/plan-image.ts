@@ -1,0 +1,43 @@
+/**
+ * The image facts a dry run plans with, before anything is built: from the Dockerfile's final stage, read as the
+ * MeshAgent CLI reads it (its EXPOSE ports, VOLUMEs and a runtime label with its command, folder and ENV); for an
+ * image given by the image input, none (its config is read at deploy). The service runs what the build pushes, so
+ * its reference is a placeholder.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolveBuildFiles } from '../build/dockerfile.js';
+import { ShipError } from '../errors.js';
+import type { ShipConfig } from '../inputs/ship-config.js';
+import { finalStage } from '../meshagent/dockerfile-stage.js';
+import type { ImageFacts } from '../meshagent/image-facts.js';
+import { imageRuntime } from '../meshagent/image-runtime.js';
+
+export interface PlannedImage {
+  readonly facts: ImageFacts;
+  /** Whether the facts were read (from the Dockerfile); else `source` says why not. */
+  readonly known: boolean;
+  /** Where the facts come from, for the plan's line; or why there are none. */
+  readonly source: string;
+}
+
+export async function plannedImage(config: ShipConfig, ref: string, tag: string): Promise<PlannedImage> {
+  const none: ImageFacts = { ref, tag, exposedPorts: [], volumes: [], built: config.image.source === undefined };
+  if (config.image.source) return { facts: none, known: false, source: 'the image config is read at deploy (ports, volumes, runtime label)' };
+  let text: string;
+  try {
+    const files = await resolveBuildFiles(config.image.context, config.image.file);
+    text = await readFile(files.dockerfile, 'utf8');
+  } catch (error) {
+    if (!(error instanceof ShipError)) throw error;
+    return { facts: none, known: false, source: `the Dockerfile could not be read: ${error.message}` };
+  }
+  let stage: ReturnType<typeof finalStage>;
+  try {
+    stage = finalStage(text, config.image.target);
+  } catch (error) {
+    return { facts: none, known: false, source: `the Dockerfile could not be read: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  // A runtime label without CMD or ENTRYPOINT fails here with the CLI's words, as a real run fails at deploy.
+  const runtime = imageRuntime(stage, 'packed Dockerfile final stage');
+  return { facts: { ...none, exposedPorts: stage.exposedPorts, volumes: stage.volumes, runtime }, known: true, source: "the Dockerfile's final stage" };
+}
