@@ -3,12 +3,16 @@
  * daemon; `.dockerignore` (and `.containerignore`) are honoured by buildah itself. Several platforms build a
  * manifest list, pushed whole.
  */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ShipError } from '../errors.js';
 import { OciLayout } from '../oci/index.js';
+import { exportStepImages, importStepImages, StepCacheUnreadable, stepImagesOfLog, stepSetKey } from './buildah-steps.js';
+import { secretEnv, secretFlag } from './secrets.js';
 import { prepareBuild, unavailableBecause } from './workspace.js';
 import { buildFailed, builderMissing } from './errors.js';
 import { builderEnv, CommandMissing, runCommand, type CommandResult } from './process.js';
-import type { Availability, Builder, BuildRequest, BuiltImage } from './types.js';
+import type { Availability, Builder, BuildRequest, BuiltImage, StepCache, StepCacheUse } from './types.js';
 
 export interface BuildahOptions {
   /** The buildah executable (default `buildah` on PATH). */
@@ -22,7 +26,9 @@ export interface BuildahOptions {
   /**
    * One layer per step with buildah's step cache (`--layers`). Off by default: buildah 1.28's cache reused a step
    * whose build arg had changed, and an amd64 image for an arm64 build, so a cached build could ship the wrong
-   * image. Without it each build adds one layer on top of its base.
+   * image. Without it each build adds one layer on top of its base. A build with a step cache (BuildRequest.cache)
+   * turns it on in storage of its own, holding only the cache's steps, which the caller keys by platform and
+   * build arguments.
    */
   readonly layers?: boolean;
 }
@@ -35,9 +41,12 @@ export class BuildahBuilder implements Builder {
     this.command = options.command ?? 'buildah';
   }
 
-  private run(args: readonly string[], request?: Pick<BuildRequest, 'log' | 'signal'>, cwd?: string): Promise<CommandResult> {
-    return runCommand(this.command, [...(this.options.globalArgs ?? []), ...args], {
-      env: builderEnv(this.options.env),
+  private run(args: readonly string[], request?: Pick<BuildRequest, 'log' | 'signal' | 'cache' | 'secrets'>, cwd?: string): Promise<CommandResult> {
+    // A build with a step cache has storage of its own (last flags win over the configured ones).
+    const storage = request?.cache?.storage;
+    const storageArgs = storage ? ['--root', join(storage, 'root'), '--runroot', join(storage, 'run')] : [];
+    return runCommand(this.command, [...(this.options.globalArgs ?? []), ...storageArgs, ...args], {
+      env: builderEnv({ ...this.options.env, ...secretEnv(request?.secrets) }),
       cwd,
       ...(request ? { log: request.log } : {}),
       ...(request?.signal ? { signal: request.signal } : {}),
@@ -56,12 +65,29 @@ export class BuildahBuilder implements Builder {
   }
 
   async build(request: BuildRequest): Promise<BuiltImage> {
+    try {
+      return await this.buildWithStorage(request);
+    } finally {
+      // A build's own storage goes with it: its cache lives on in the layout it was saved to.
+      if (request.cache?.storage) await this.dropStorage(request);
+    }
+  }
+
+  private async buildWithStorage(request: BuildRequest): Promise<BuiltImage> {
     const { files, outputDir, ref } = await prepareBuild(request);
     const multi = request.platforms.length > 1;
+    // buildah 1.28 matches a step by its history alone: another platform's step would be taken (see `layers`).
+    const cache = request.cache?.storage && !multi ? request.cache : undefined;
+    const notes: string[] =
+      request.cache && multi ? ["several platforms are built without the step cache (buildah takes one platform's steps for another)"] : [];
+    const imported = cache?.dir ? await this.importCache(cache.dir, request, notes) : new Set<string>();
+    const lines: string[] = [];
+    const logged = { ...request, log: (line: string) => (lines.push(line), request.log(line)) };
 
     const bud = ['bud', '--file', files.dockerfile];
     if (this.options.isolation) bud.push('--isolation', this.options.isolation);
-    bud.push(`--layers=${this.options.layers ?? false}`);
+    bud.push(`--layers=${cache ? true : (this.options.layers ?? false)}`);
+    for (const secret of request.secrets ?? []) bud.push('--secret', secretFlag(secret));
     for (const arg of request.buildArgs) bud.push('--build-arg', `${arg.name}=${arg.value}`);
     if (request.target !== undefined) bud.push('--target', request.target);
     if (request.platforms.length > 0) bud.push('--platform', request.platforms.join(','));
@@ -74,7 +100,7 @@ export class BuildahBuilder implements Builder {
     }
     bud.push(files.context);
 
-    const built = await this.step(bud, 'bud', request, files.context);
+    const built = await this.step(bud, 'bud', logged, files.context);
     if (built.code !== 0) throw buildFailed('buildah', 'bud', built);
 
     const destination = `oci:${outputDir}:${ref}`;
@@ -84,7 +110,63 @@ export class BuildahBuilder implements Builder {
 
     const layout = await OciLayout.open(outputDir);
     await layout.resolve(ref);
-    return { builder: 'buildah', layout, ref, dockerfile: files.dockerfile };
+    const use = cache
+      ? await this.saveCache(cache, lines, imported, request, notes)
+      : request.cache
+        ? { steps: 0, hits: 0, imported: 0, saved: 0, key: undefined, unchanged: true, notes }
+        : undefined;
+    return { builder: 'buildah', layout, ref, dockerfile: files.dockerfile, ...(use ? { cache: use } : {}) };
+  }
+
+  private async importCache(dir: string, request: BuildRequest, notes: string[]): Promise<ReadonlySet<string>> {
+    try {
+      const imported = await importStepImages((args, cwd) => this.run(args, request, cwd), dir, join(request.cache?.storage ?? dir, 'import'));
+      notes.push(...imported.notes);
+      return imported.ids;
+    } catch (error) {
+      if (!(error instanceof StepCacheUnreadable)) throw error;
+      notes.push(error.message);
+      return new Set();
+    }
+  }
+
+  /** Writes the step images this build ran or hit to the cache's save directory; a failure is a note. */
+  private async saveCache(
+    cache: StepCache,
+    lines: readonly string[],
+    imported: ReadonlySet<string>,
+    request: BuildRequest,
+    notes: string[],
+  ): Promise<StepCacheUse> {
+    const listed = await this.run(['images', '-a', '-q', '--no-trunc'], request);
+    const all = listed.stdout
+      .split('\n')
+      .map((line) => line.trim().replace(/^sha256:/, ''))
+      .filter(Boolean);
+    const { ids, hits, steps } = stepImagesOfLog(lines, all);
+    let saved = 0;
+    let key: string | undefined;
+    let unchanged = false;
+    if (cache.saveDir) {
+      try {
+        const exported = await exportStepImages((args) => this.run(args, request), ids, imported, cache.dir, cache.saveDir);
+        notes.push(...exported.notes);
+        ({ saved, key } = exported);
+        unchanged = exported.notes.length === 0 && key === stepSetKey(imported);
+      } catch (error) {
+        notes.push(`the step cache could not be saved: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return { steps, hits, imported: imported.size, saved, key, unchanged, notes };
+  }
+
+  /** Removes the build's own storage (images first: a rootless build's files may not be removable otherwise). */
+  private async dropStorage(request: BuildRequest): Promise<void> {
+    const storage = request.cache?.storage;
+    if (!storage) return;
+    await this.run(['rm', '--all'], request).catch(() => undefined);
+    await this.run(['rmi', '--all', '--force'], request).catch(() => undefined);
+    await rm(storage, { recursive: true, force: true }).catch(() => undefined);
   }
 
   private async step(args: readonly string[], step: string, request: BuildRequest, cwd?: string): Promise<CommandResult> {

@@ -10,6 +10,7 @@ import { parseImageTag, type ImageTag } from '../reference.js';
 import { addIssue, optional, quote, type IssueContext } from './issues.js';
 import {
   listLines,
+  parseBuildSecrets,
   parseEmptyDirMounts,
   parseEnvSecrets,
   parseImageMounts,
@@ -151,7 +152,23 @@ function imageSettings(raw: Raw, ctx: IssueContext, push: boolean): ShipConfig['
     prefetch: listLines(raw.prefetch).map(({ text }) => text),
     compressionLevel: Number(level),
     push,
+    cache: {
+      enabled: parseBoolean('cache', raw.cache, ctx) ?? false,
+      to: parseChoice('cache-to', raw['cache-to'], ['auto', 'local', 'gha', 'registry'] as const, ctx, 'cache-to must be one of: auto, local, gha, registry'),
+      dir: optional(raw['cache-dir']),
+    },
+    buildSecrets: parseBuildSecrets(raw['build-secrets'], ctx),
+    labels: parseLabels(raw.labels, ctx),
+    sbom: parseBoolean('sbom', raw.sbom, ctx) ?? false,
   };
+}
+
+/** KEY=VALUE lines; a label name has no spaces (it is a key of the image config's Labels). */
+function parseLabels(raw: string, ctx: IssueContext): ShipConfig['image']['labels'] {
+  const labels = parseKeyValues('labels', raw, ctx);
+  for (const { name } of labels)
+    if (/\s/.test(name)) addIssue(ctx, 'labels', `labels: ${quote(name)} is not a label name (no spaces)`, 'e.g. org.example.team=payments');
+  return labels;
 }
 
 /** The room service: its name, environment, account, mounts, ports, access, domain, and the wait for its URL. */

@@ -13,6 +13,7 @@ import type { ShipConfig } from '../inputs/ship-config.js';
 import { MeshagentClient } from '../meshagent/client.js';
 import type { Runner } from '../runner.js';
 import type { RunStop } from '../stop.js';
+import type { CacheService } from './github-cache.js';
 import { StageTracker } from './stages.js';
 
 export interface ShipOptions {
@@ -20,6 +21,8 @@ export interface ShipOptions {
   readonly builders?: SelectOptions;
   /** Where layouts are written; default a new directory under RUNNER_TEMP or the system temp dir, removed after. */
   readonly workDir?: string;
+  /** GitHub's cache service for the build cache (default @actions/cache; tests give their own). */
+  readonly cacheService?: CacheService;
   /** Stops the run on SIGINT/SIGTERM (the entries listen); without it a run cannot be stopped half way. */
   readonly stop?: RunStop;
 }

@@ -53,6 +53,7 @@ function shipped(overrides: Partial<ShipResult> = {}): ShipResult {
       route: 'created',
       rollback: null,
     },
+    cache: null,
     probe: { url: 'https://web.example.com', status: 200, latencyMs: 35, attempts: 2, ok: true },
     stages: [
       { name: 'resolve', status: 'done', durationMs: 40, detail: 'key/web' },
