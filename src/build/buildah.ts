@@ -36,6 +36,8 @@ export interface BuildahOptions {
 export class BuildahBuilder implements Builder {
   readonly name = 'buildah' as const;
   private readonly command: string;
+  /** The read-only base store flags of each build with storage of its own. */
+  private readonly baseStores = new WeakMap<object, readonly string[]>();
 
   constructor(private readonly options: BuildahOptions = {}) {
     this.command = options.command ?? 'buildah';
@@ -44,7 +46,8 @@ export class BuildahBuilder implements Builder {
   private run(args: readonly string[], request?: Pick<BuildRequest, 'log' | 'signal' | 'cache' | 'secrets'>, cwd?: string): Promise<CommandResult> {
     // A build with a step cache has storage of its own (last flags win over the configured ones).
     const storage = request?.cache?.storage;
-    const storageArgs = storage ? ['--root', join(storage, 'root'), '--runroot', join(storage, 'run')] : [];
+    const base = request?.cache ? (this.baseStores.get(request.cache) ?? []) : [];
+    const storageArgs = storage ? ['--root', join(storage, 'root'), '--runroot', join(storage, 'run'), ...base] : [];
     return runCommand(this.command, [...(this.options.globalArgs ?? []), ...storageArgs, ...args], {
       env: builderEnv({ ...this.options.env, ...secretEnv(request?.secrets) }),
       cwd,
@@ -65,6 +68,7 @@ export class BuildahBuilder implements Builder {
   }
 
   async build(request: BuildRequest): Promise<BuiltImage> {
+    if (request.cache?.storage) this.baseStores.set(request.cache, await this.baseStore());
     try {
       return await this.buildWithStorage(request);
     } finally {
@@ -93,7 +97,7 @@ export class BuildahBuilder implements Builder {
     if (request.platforms.length > 0) bud.push('--platform', request.platforms.join(','));
     if (multi) {
       // A manifest list of the same name from an earlier build would gain these images instead of being replaced.
-      await this.run(['manifest', 'rm', request.tag]).catch(() => undefined);
+      await this.run(['manifest', 'rm', request.tag], request).catch(() => undefined);
       bud.push('--manifest', request.tag);
     } else {
       bud.push('--tag', request.tag);
@@ -160,10 +164,23 @@ export class BuildahBuilder implements Builder {
     return { steps, hits, imported: imported.size, saved, key, unchanged, notes };
   }
 
+  /**
+   * buildah's usual storage, read-only beside a build's own: a base image built or pulled there before (FROM a
+   * local image) is found without a pull. Only stores of the overlay and vfs drivers can be added so.
+   */
+  private async baseStore(): Promise<readonly string[]> {
+    const info = await this.run(['info', '--format', '{{.store.GraphRoot}}\t{{.store.GraphDriverName}}']).catch(() => undefined);
+    const [root = '', driver = ''] = info?.code === 0 ? info.stdout.trim().split('\t') : [];
+    if (root === '' || (driver !== 'overlay' && driver !== 'vfs')) return [];
+    return ['--storage-driver', driver, '--storage-opt', `${driver}.imagestore=${root}`];
+  }
+
   /** Removes the build's own storage (images first: a rootless build's files may not be removable otherwise). */
   private async dropStorage(request: BuildRequest): Promise<void> {
     const storage = request.cache?.storage;
     if (!storage) return;
+    // Without the read-only store: nothing of it is to be removed.
+    if (request.cache) this.baseStores.delete(request.cache);
     await this.run(['rm', '--all'], request).catch(() => undefined);
     await this.run(['rmi', '--all', '--force'], request).catch(() => undefined);
     await rm(storage, { recursive: true, force: true }).catch(() => undefined);

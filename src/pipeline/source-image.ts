@@ -15,6 +15,7 @@ import { cacheLines } from '../report/cache-lines.js';
 import type { BuildCacheReport } from '../report/result.js';
 import type { Ensured } from './access.js';
 import { prepareBuildCache } from './build-cache.js';
+import { createdAt, imageLabels, labelImage, ownCopy, sourceFromEnv, type SourceContext } from './image-labels.js';
 import { readBuildSecrets } from './build-secrets.js';
 import { type CacheService, githubCacheService } from './github-cache.js';
 import type { Registry } from './target-registry.js';
@@ -60,7 +61,8 @@ export async function buildStage(run: ShipRun, ensured: Ensured): Promise<Built>
         registry: ensured.registry,
         cacheService: run.options.cacheService ?? githubCacheService,
       };
-      return { source: await obtainImage(config, ensured.target, options), workDir };
+      const obtained = await obtainImage(config, ensured.target, options);
+      return { source: await withLabels(obtained, config, ensured.target, options, run.options.source), workDir };
     },
     ({ source }) => source.origin,
   );
@@ -97,6 +99,20 @@ async function obtainImage(config: ShipConfig, target: Target, options: SourceOp
   const opened = await openImage(ref, { tempDir: options.workDir });
   const origin = `${source.kind}:${source.path}${source.kind !== 'docker-archive' && source.ref ? `:${source.ref}` : ''}`;
   return { layout: opened.layout, descriptor: opened.descriptor, built: false, origin, close: () => opened.close() };
+}
+
+/** The image with its labels set on the config (in a layout of the run's own: an `oci:` input is the user's). */
+async function withLabels(source: SourceImage, config: ShipConfig, target: Target, options: SourceOptions, context?: SourceContext): Promise<SourceImage> {
+  const env = options.env ?? process.env;
+  const labels = imageLabels(context ?? sourceFromEnv(env), target.tag.tag ?? 'latest', config.image.labels, createdAt(env));
+  options.log(
+    `labels: ${Object.entries(labels)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(', ')}`,
+  );
+  const layout = config.image.source?.kind === 'oci' ? await ownCopy(source.layout, source.descriptor, join(options.workDir, 'labelled')) : source.layout;
+  const descriptor = await labelImage(layout, source.descriptor, labels);
+  return { ...source, layout, descriptor };
 }
 
 async function buildImage(config: ShipConfig, target: Target, options: SourceOptions): Promise<SourceImage> {

@@ -94,6 +94,51 @@ function registryBlobs(): Buffer[] {
   return out;
 }
 
+/** A blob the registry stores, by digest. */
+function registryBlob(digest: string): Buffer {
+  const hex = digest.replace(/^sha256:/, '');
+  const found = readdirSync(join(work, 'sandbox'), { recursive: true, withFileTypes: true }).find(
+    (e) => e.isFile() && e.name === 'data' && e.parentPath.endsWith(join('blobs', 'sha256', hex.slice(0, 2), hex)),
+  );
+  if (!found) throw new Error(`no blob ${digest} in the registry`);
+  return readFileSync(join(found.parentPath, found.name));
+}
+
+/** The labels of the pushed image's config. */
+function pushedLabels(result: ShipResult): Record<string, string> {
+  const manifest = JSON.parse(registryBlob(result.image?.digest ?? '').toString('utf8')) as { config: { digest: string } };
+  return (JSON.parse(registryBlob(manifest.config.digest).toString('utf8')) as { config: { Labels?: Record<string, string> } }).config.Labels ?? {};
+}
+
+describe('labels', () => {
+  it('sets the OCI labels from GitHub and the labels input on the config, also of an image input (a new digest)', async () => {
+    const env = { GITHUB_REPOSITORY: 'acme/app', GITHUB_SHA: 'c0ffee', GITHUB_SERVER_URL: 'https://github.com' };
+    const built = await ship({ tag: 'labels:1', cache: 'false', labels: 'team=payments\norg.opencontainers.image.version=v1' }, env);
+    const labels = pushedLabels(built.result);
+    expect(labels).toMatchObject({
+      'org.opencontainers.image.source': 'https://github.com/acme/app',
+      'org.opencontainers.image.revision': 'c0ffee',
+      'org.opencontainers.image.version': 'v1',
+      team: 'payments',
+    });
+    // The image's own creation time (buildah's, at this build).
+    expect(Date.parse(labels['org.opencontainers.image.created'] ?? '')).toBeGreaterThan(Date.now() - 600_000);
+
+    // The same image shipped by reference: its config gets the labels of this run, so its digest is new.
+    const reshipped = await ship(
+      { tag: 'labels:2', image: built.result.image?.ref ?? '', builder: 'auto', 'build-secrets': '' },
+      { ...env, GITHUB_SHA: 'beef' },
+    );
+    expect(pushedLabels(reshipped.result)).toMatchObject({
+      'org.opencontainers.image.revision': 'beef',
+      'org.opencontainers.image.version': '2',
+      team: 'payments',
+    });
+    expect(reshipped.result.image?.digest).not.toBe(built.result.image?.digest);
+    expect(reshipped.result.image?.layers.map((l) => l.digest)).toEqual(built.result.image?.layers.map((l) => l.digest));
+  });
+});
+
 describe('the build cache, kept in cache-dir', () => {
   const cacheDir = () => join(work, 'cache');
   let first: Shipped;
@@ -185,8 +230,9 @@ describe("GitHub's cache", () => {
     expect(service.calls).toHaveLength(3);
 
     // Another Dockerfile (a step added at the end): restored from the scope, the steps before it hit, saved anew.
-    writeFileSync(join(context, 'Dockerfile'), `${readFileSync(join(context, 'Dockerfile'), 'utf8')}LABEL extra=1\n`);
-    const changed = await ship({ tag: 'gha:3' }, env, service);
+    const dockerfile = readFileSync(join(context, 'Dockerfile'), 'utf8');
+    writeFileSync(join(context, 'Dockerfile'), `${dockerfile}LABEL extra=1\n`);
+    const changed = await ship({ tag: 'gha:3' }, env, service).finally(() => writeFileSync(join(context, 'Dockerfile'), dockerfile));
     expect(changed.result.cache).toMatchObject({ restored: `key ${savedKey}`, steps: 5, hits: 4 });
     expect(service.calls.at(-1)).toMatch(/^save /);
     expect(service.calls.at(-1)).not.toBe(`save ${savedKey}`);
@@ -208,7 +254,7 @@ describe('the registry cache', () => {
     expect(cold.result.cache?.where).toMatch(/\/sandbox\/reg:buildcache-[0-9a-f]{12}$/);
     expect(cold.result.cache?.saved).toMatch(/^4 step images to /);
     const warm = await ship({ tag: 'reg:2', 'cache-to': 'registry' });
-    expect(warm.result.cache).toMatchObject({ hits: 4, saved: null });
+    expect(warm.result.cache).toMatchObject({ hits: 4, saved: null, notes: [] });
     expect(warm.result.cache?.restored).toMatch(/\(4 step images\)$/);
   });
 });

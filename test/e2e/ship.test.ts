@@ -46,7 +46,7 @@ const builders = () => ({ buildah: { command: infra.buildah, isolation: 'chroot'
 
 async function shipWith(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<Shipped> {
   const runner = new ConsoleRunner({
-    inputs: { room: 'dev', 'create-room': 'true', context, builder: 'buildah', prefetch: '/bin/busybox', ...inputs },
+    inputs: { room: 'dev', 'create-room': 'true', context, builder: 'buildah', prefetch: '/bin/busybox', 'cache-dir': join(work, 'build-cache'), ...inputs },
     env: { ...sandbox.env(), ...env },
     stdout: () => {},
     stderr: () => {},
@@ -101,8 +101,9 @@ describe('ship', () => {
       'deploy:done',
       'verify:done',
     ]);
-    // The push read the image back (the config and the one layer, its TOC as annotated); verify read the service back.
-    expect(result.stages.find((s) => s.name === 'push')?.detail).toBe('2 uploaded, 0 skipped, 0 mounted; read back: 2 blobs, 1 eStargz TOC as annotated');
+    // The push read the image back (the config and the two layers, one per COPY as the build cache keeps steps, their
+    // TOCs as annotated); verify read the service back.
+    expect(result.stages.find((s) => s.name === 'push')?.detail).toBe('3 uploaded, 0 skipped, 0 mounted; read back: 3 blobs, 2 eStargz TOCs as annotated');
     expect(result.stages.find((s) => s.name === 'verify')?.detail).toBe(`sandbox-hello runs ${result.image?.digest?.slice(0, 19)}`);
     const registry = sandbox.registryHost ?? '';
     expect(result.image).toMatchObject({ tag: `${registry}/sandbox/hello:1`, repository: 'sandbox/hello', repositoryCreated: true });
