@@ -135,6 +135,10 @@ function imageSettings(raw: Raw, ctx: IssueContext, push: boolean): ShipConfig['
   if (!source && builder === 'none') {
     addIssue(ctx, 'image', 'image is required with builder: none', 'name the image to ship, e.g. image: oci-archive:app.tar, or choose a builder');
   }
+  const sbom = parseBoolean('sbom', raw.sbom, ctx) ?? false;
+  if (sbom && raw.estargz.trim().toLowerCase() === 'false') {
+    addIssue(ctx, 'sbom', 'sbom: true lists the files from the eStargz TOCs, and estargz is false', 'set estargz: true, or sbom: false');
+  }
   const level = raw['compression-level'].trim();
   if (!/^[0-9]$/.test(level)) {
     addIssue(ctx, 'compression-level', `compression-level: ${quote(level)} must be a whole number from 0 to 9`, '6 balances speed and size; 9 is smallest');
@@ -159,7 +163,7 @@ function imageSettings(raw: Raw, ctx: IssueContext, push: boolean): ShipConfig['
     },
     buildSecrets: parseBuildSecrets(raw['build-secrets'], ctx),
     labels: parseLabels(raw.labels, ctx),
-    sbom: parseBoolean('sbom', raw.sbom, ctx) ?? false,
+    sbom,
   };
 }
 

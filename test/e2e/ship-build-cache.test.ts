@@ -3,6 +3,7 @@
 // cache by its keys (a service that keeps directories by key and restores by prefix, newest first, as GitHub's
 // does), the registry cache as a tag of the project repository, and build secrets that reach a RUN step but no
 // blob, config, history, argument list, log or summary.
+import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,6 +137,35 @@ describe('labels', () => {
     });
     expect(reshipped.result.image?.digest).not.toBe(built.result.image?.digest);
     expect(reshipped.result.image?.layers.map((l) => l.digest)).toEqual(built.result.image?.layers.map((l) => l.digest));
+  });
+});
+
+describe('sbom', () => {
+  it('attaches an SPDX SBOM of the image files as a referrer, found through the sha256-<hex> tag', async () => {
+    const shipped = await ship({ tag: 'sbom:1', cache: 'false', sbom: 'true' });
+    const digest = shipped.result.image?.digest ?? '';
+    expect(shipped.result.stages.find((s) => s.name === 'push')?.detail).toMatch(/; SBOM of \d+ files attached \(sha256:/);
+    const tags = join(work, 'sandbox');
+    const link = readdirSync(tags, { recursive: true, withFileTypes: true }).find(
+      (e) => e.name === 'link' && e.parentPath.endsWith(join('sandbox', 'sbom', '_manifests', 'tags', digest.replace(':', '-'), 'current')),
+    );
+    expect(link, 'the referrers tag').toBeDefined();
+    const index = JSON.parse(registryBlob(readFileSync(join(link!.parentPath, link!.name), 'utf8').trim()).toString('utf8')) as {
+      manifests: { digest: string; artifactType: string }[];
+    };
+    expect(index.manifests).toEqual([expect.objectContaining({ artifactType: 'application/spdx+json' })]);
+    const artifact = JSON.parse(registryBlob(index.manifests[0]!.digest).toString('utf8')) as { subject: { digest: string }; layers: { digest: string }[] };
+    expect(artifact.subject.digest).toBe(digest);
+    const spdx = JSON.parse(registryBlob(artifact.layers[0]!.digest).toString('utf8')) as {
+      spdxVersion: string;
+      files: { fileName: string; checksums: { algorithm: string; checksumValue: string }[] }[];
+    };
+    expect(spdx.spdxVersion).toBe('SPDX-2.3');
+    const busybox = createHash('sha256')
+      .update(readFileSync(join(context, 'busybox')))
+      .digest('hex');
+    expect(spdx.files.find((f) => f.fileName === './bin/busybox')?.checksums).toEqual([{ algorithm: 'SHA256', checksumValue: busybox }]);
+    expect(spdx.files.map((f) => f.fileName)).toEqual(expect.arrayContaining(['./app.txt', './stamp', './token-length']));
   });
 });
 

@@ -309,6 +309,7 @@ describe('build cache, secrets and labels', () => {
     expect(errors({ labels: 'a b=c' })).toEqual(['labels: "a b" is not a label name (no spaces)']);
     expect(config({ sbom: 'true' }).image.sbom).toBe(true);
     expect(errors({ sbom: '1' })).toEqual(['sbom: "1" is not a boolean']);
+    expect(errors({ sbom: 'true', estargz: 'false' })).toEqual(['sbom: true lists the files from the eStargz TOCs, and estargz is false']);
   });
 });
 
