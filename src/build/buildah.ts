@@ -3,7 +3,7 @@
  * daemon; `.dockerignore` (and `.containerignore`) are honoured by buildah itself. Several platforms build a
  * manifest list, pushed whole.
  */
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShipError } from '../errors.js';
 import { OciLayout } from '../oci/index.js';
@@ -73,7 +73,7 @@ export class BuildahBuilder implements Builder {
       return await this.buildWithStorage(request);
     } finally {
       // A build's own storage goes with it: its cache lives on in the layout it was saved to.
-      if (request.cache?.storage) await this.dropStorage(request);
+      if (request.cache?.storage && !request.cache.keep) await this.dropStorage(request);
     }
   }
 
@@ -84,6 +84,7 @@ export class BuildahBuilder implements Builder {
     const cache = request.cache?.storage && !multi ? request.cache : undefined;
     const notes: string[] =
       request.cache && multi ? ["several platforms are built without the step cache (buildah takes one platform's steps for another)"] : [];
+    if (cache?.keep) await this.checkKeptStorage(request, notes);
     const imported = cache?.dir ? await this.importCache(cache.dir, request, notes) : new Set<string>();
     const lines: string[] = [];
     const logged = { ...request, log: (line: string) => (lines.push(line), request.log(line)) };
@@ -148,6 +149,7 @@ export class BuildahBuilder implements Builder {
       .map((line) => line.trim().replace(/^sha256:/, ''))
       .filter(Boolean);
     const { ids, hits, steps } = stepImagesOfLog(lines, all);
+    if (cache.keep) return { steps, hits, imported: 0, saved: await this.prune(request, ids), key: stepSetKey(ids), unchanged: hits === steps, notes };
     let saved = 0;
     let key: string | undefined;
     let unchanged = false;
@@ -173,6 +175,49 @@ export class BuildahBuilder implements Builder {
     const [root = '', driver = ''] = info?.code === 0 ? info.stdout.trim().split('\t') : [];
     if (root === '' || (driver !== 'overlay' && driver !== 'vfs')) return [];
     return ['--storage-driver', driver, '--storage-opt', `${driver}.imagestore=${root}`];
+  }
+
+  /**
+   * A kept storage that buildah cannot read (a half-written file after a crash) is started again: the build
+   * then runs every step, and never fails for the cache.
+   */
+  private async checkKeptStorage(request: BuildRequest, notes: string[]): Promise<void> {
+    const listed = await this.run(['images', '-a', '-q'], request).catch(() => undefined);
+    if (listed?.code === 0) return;
+    const why = listed ? (listed.tail.filter((l) => l.trim() !== '').at(-1) ?? `exit code ${listed.code}`) : 'buildah could not run';
+    notes.push(`the cache's storage is unreadable (${why}); building without it`);
+    if (request.cache?.storage) await rm(request.cache.storage, { recursive: true, force: true });
+  }
+
+  /**
+   * Keeps in a kept storage only the step images of this build and the named images that are not ours (base
+   * images); returns how many step images were kept.
+   */
+  private async prune(request: BuildRequest, used: readonly string[]): Promise<number> {
+    const keep = new Set(used);
+    const storage = request.cache?.storage;
+    if (!storage) return keep.size;
+    // The kept storage's own images (not those of the read-only base store), as containers/storage records them.
+    const ours = request.tag.slice(0, request.tag.lastIndexOf(':') > request.tag.lastIndexOf('/') ? request.tag.lastIndexOf(':') : undefined);
+    const drop: string[] = [];
+    for (const driver of ['overlay', 'vfs']) {
+      const text = await readFile(join(storage, 'root', `${driver}-images`, 'images.json'), 'utf8').catch(() => undefined);
+      if (text === undefined) continue;
+      let images: { id?: string; names?: string[] }[] = [];
+      try {
+        images = JSON.parse(text) as typeof images;
+      } catch {
+        return keep.size;
+      }
+      for (const image of images) {
+        const id = image.id ?? '';
+        const names = image.names ?? [];
+        // Step images have no name; an earlier build's image of this repository has ours. Base images are kept.
+        if (id !== '' && !keep.has(id) && names.every((name) => name.startsWith(`${ours}:`))) drop.push(id);
+      }
+    }
+    if (drop.length > 0) await this.run(['rmi', '--force', ...drop], request).catch(() => undefined);
+    return keep.size;
   }
 
   /** Removes the build's own storage (images first: a rootless build's files may not be removable otherwise). */

@@ -56,6 +56,11 @@ export interface BuildRequest {
 export interface StepCache {
   /** buildah: a storage directory of the build's own, so only the cache's step images can be hit. */
   readonly storage?: string;
+  /**
+   * buildah: the storage is the cache itself (a local cache-dir): kept after the build, pruned to this build's step
+   * images and its base images, instead of read from and written to layouts.
+   */
+  readonly keep?: boolean;
   readonly dir?: string;
   readonly saveDir?: string;
   readonly from?: string;

@@ -76,13 +76,21 @@ export async function prepareBuildCache(ctx: BuildCacheContext, builder: Builder
 
   if (kind === 'local') {
     const dir = join(config.image.cache.dir ?? defaultCacheDir(ctx.env), builder === 'buildah' ? 'buildah' : 'buildx', scope.name);
+    if (builder === 'buildah') {
+      // The storage of the scope's builds is the cache: nothing is read in or written out.
+      const storageDir = join(dir, 'storage');
+      const restored = (await exists(storageDir)) ? `cache-dir ${dir}` : null;
+      const request: StepCache = { storage: storageDir, keep: true };
+      return {
+        request,
+        close,
+        finish: async (use) => report(dir, restored, use, use && !use.unchanged ? `${use.saved} step images kept in ${dir}` : null),
+      };
+    }
     const saveDir = `${dir}.new-${randomBytes(4).toString('hex')}`;
     temporary.push(saveDir);
     const restored = (await isLayout(dir)) ? `cache-dir ${dir}` : null;
-    const request: StepCache =
-      builder === 'buildah'
-        ? { ...storage, ...(restored ? { dir } : {}), saveDir }
-        : { ...(restored ? { from: `type=local,src=${dir}` } : {}), to: `type=local,dest=${saveDir},mode=max` };
+    const request: StepCache = { ...(restored ? { from: `type=local,src=${dir}` } : {}), to: `type=local,dest=${saveDir},mode=max` };
     return {
       request,
       close,
@@ -92,7 +100,7 @@ export async function prepareBuildCache(ctx: BuildCacheContext, builder: Builder
           () => true,
           (error: unknown) => (notes.push(`the cache could not be kept in ${dir}: ${message(error)}`), false),
         );
-        return report(dir, restored, use, kept ? savedText(builder, use, dir) : null);
+        return report(dir, restored, use, kept ? `buildx cache to ${dir}` : null);
       },
     };
   }
@@ -196,8 +204,8 @@ async function githubStepCache(
   };
 }
 
-function savedText(builder: BuilderName, use: StepCacheUse, dir: string): string {
-  return builder === 'buildah' ? `${use.saved} step images to ${dir}` : `buildx cache to ${dir}`;
+async function exists(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined)) !== undefined;
 }
 
 async function isLayout(dir: string): Promise<boolean> {

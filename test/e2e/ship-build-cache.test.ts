@@ -176,7 +176,7 @@ describe('the build cache, kept in cache-dir', () => {
   it('builds cold, says so, and saves every step', async () => {
     first = await ship({ tag: 'cached:1', 'cache-dir': cacheDir() });
     expect(first.result.cache).toMatchObject({ kind: 'local', restored: null, steps: 4, hits: 0, notes: [] });
-    expect(first.result.cache?.saved).toMatch(/^4 step images to .*\/cache\/buildah\/sandbox-cached-[0-9a-f]{12}$/);
+    expect(first.result.cache?.saved).toMatch(/^4 step images kept in .*\/cache\/buildah\/sandbox-cached-[0-9a-f]{12}$/);
     expect(first.seen).toContain('build cache (local): ');
     expect(first.seen).toContain('hit: 0 of 4 steps from the cache');
     expect(first.seen).toContain('#### Build cache');
@@ -199,22 +199,35 @@ describe('the build cache, kept in cache-dir', () => {
       // The RUN step's layer is the cached one: its random stamp is the same.
       expect(changed.result.image?.layers[1]?.sourceDigest).toBe(first.result.image?.layers[1]?.sourceDigest);
       expect(changed.result.image?.layers[2]?.sourceDigest).not.toBe(first.result.image?.layers[2]?.sourceDigest);
+      // The storage kept only this build's four step images: the replaced ones and the earlier finals are gone.
+      const scopeDir = readdirSync(join(cacheDir(), 'buildah'))[0] ?? '';
+      const root = join(cacheDir(), 'buildah', scopeDir, 'storage', 'root');
+      const lists = readdirSync(root).filter((name) => name.endsWith('-images'));
+      const images = lists.flatMap((list) => JSON.parse(readFileSync(join(root, list, 'images.json'), 'utf8')) as unknown[]);
+      expect(images).toHaveLength(4);
     } finally {
       writeFileSync(join(context, 'app.txt'), 'v1\n');
     }
   });
 
   it('builds from the start over a corrupt cache, with a note, and never fails', async () => {
+    // The cache-dir holds the scope's buildah storage: its image list cut short, as a crash could leave it.
     const scopeDir = readdirSync(join(cacheDir(), 'buildah'))[0] ?? '';
-    writeFileSync(join(cacheDir(), 'buildah', scopeDir, 'index.json'), 'not json');
+    const root = join(cacheDir(), 'buildah', scopeDir, 'storage', 'root');
+    const lists = readdirSync(root).filter((name) => name.endsWith('-images'));
+    expect(lists.length).toBeGreaterThan(0);
+    for (const list of lists) writeFileSync(join(root, list, 'images.json'), '[{"id": ');
     const shipped = await ship({ tag: 'cached:4', 'cache-dir': cacheDir() });
     expect(shipped.result.cache?.hits).toBe(0);
-    expect(shipped.result.cache?.notes).toEqual([expect.stringMatching(/unreadable .*building without it/)]);
-    expect(shipped.seen).toMatch(/note: the cache in .* is unreadable/);
+    expect(shipped.result.cache?.notes).toEqual([expect.stringMatching(/^the cache's storage is unreadable .*; building without it$/)]);
+    expect(shipped.seen).toMatch(/note: the cache's storage is unreadable/);
+    // The next ship uses the storage that build left.
+    const next = await ship({ tag: 'cached:5', 'cache-dir': cacheDir() });
+    expect(next.result.cache).toMatchObject({ hits: 4, notes: [] });
   });
 
   it('does not cache with cache: false', async () => {
-    const off = await ship({ tag: 'cached:5', 'cache-dir': cacheDir(), cache: 'false' });
+    const off = await ship({ tag: 'cached:6', 'cache-dir': cacheDir(), cache: 'false' });
     expect(off.result.cache).toBeNull();
   });
 });
