@@ -23,8 +23,8 @@ const IMPORT_CONCURRENCY = 2;
 const IMAGE_ID = /^[0-9a-f]{64}$/;
 
 export interface ImportedSteps {
-  /** Image ids of the step images now in the storage. */
-  readonly ids: ReadonlySet<string>;
+  /** The step images now in the storage: their image id there, and their name in the layout (most often the same). */
+  readonly ids: ReadonlyMap<string, string>;
   readonly notes: readonly string[];
 }
 
@@ -37,16 +37,16 @@ export async function importStepImages(buildah: Buildah, dir: string, scratch: s
   const refs = await stepRefs(dir).catch((error: unknown) => {
     throw new StepCacheUnreadable(`the cache in ${dir} is unreadable (${reason(error)}); building without it`);
   });
-  if (refs === undefined) return { ids: new Set(), notes: [] };
+  if (refs === undefined) return { ids: new Map(), notes: [] };
   await mkdir(scratch, { recursive: true });
   await rm(join(scratch, 'steps'), { force: true });
   await symlink(resolve(dir), join(scratch, 'steps'));
-  const ids = new Set<string>();
+  const ids = new Map<string, string>();
   const notes: string[] = [];
   await forEachLimited(refs, IMPORT_CONCURRENCY, async (ref) => {
     const pulled = await buildah(['pull', '-q', `oci:steps:${ref}`], scratch);
     const id = pulled.stdout.trim().split('\n').at(-1)?.trim() ?? '';
-    if (pulled.code === 0 && id === ref) ids.add(id);
+    if (pulled.code === 0 && IMAGE_ID.test(id)) ids.set(id, ref);
     else notes.push(`step image ${ref.slice(0, 12)} of the cache could not be read: ${lastLine(pulled)}`);
   });
   return { ids, notes };
@@ -107,7 +107,7 @@ export interface ExportedSteps {
 export async function exportStepImages(
   buildah: Buildah,
   ids: readonly string[],
-  imported: ReadonlySet<string>,
+  imported: ReadonlyMap<string, string>,
   from: string | undefined,
   to: string,
 ): Promise<ExportedSteps> {
@@ -119,7 +119,8 @@ export async function exportStepImages(
   const old = from ? await OciLayout.open(from).catch(() => undefined) : undefined;
   const oldIndex = old ? await old.readIndex().catch(() => undefined) : undefined;
   for (const id of ids) {
-    const descriptor = imported.has(id) ? oldIndex?.manifests.find((m) => m.annotations?.[Annotation.refName] === id) : undefined;
+    const ref = imported.get(id);
+    const descriptor = ref ? oldIndex?.manifests.find((m) => m.annotations?.[Annotation.refName] === ref) : undefined;
     if (
       old &&
       descriptor &&

@@ -85,7 +85,7 @@ export class BuildahBuilder implements Builder {
     const notes: string[] =
       request.cache && multi ? ["several platforms are built without the step cache (buildah takes one platform's steps for another)"] : [];
     if (cache?.keep) await this.checkKeptStorage(request, notes);
-    const imported = cache?.dir ? await this.importCache(cache.dir, request, notes) : new Set<string>();
+    const imported = cache?.dir ? await this.importCache(cache.dir, request, notes) : new Map<string, string>();
     const lines: string[] = [];
     const logged = { ...request, log: (line: string) => (lines.push(line), request.log(line)) };
 
@@ -109,7 +109,10 @@ export class BuildahBuilder implements Builder {
     if (built.code !== 0) throw buildFailed('buildah', 'bud', built);
 
     const destination = `oci:${outputDir}:${ref}`;
-    const push = multi ? ['manifest', 'push', '--all', request.tag, destination] : ['push', request.tag, destination];
+    // Layers the caller recompresses anyway (eStargz) leave buildah uncompressed: gzip here would cost as much again
+    // (a manifest list is pushed as buildah pushes it).
+    const compression = request.uncompressed ? ['--disable-compression'] : [];
+    const push = multi ? ['manifest', 'push', '--all', request.tag, destination] : ['push', ...compression, request.tag, destination];
     const pushed = await this.step(push, multi ? 'manifest push' : 'push', request);
     if (pushed.code !== 0) throw buildFailed('buildah', multi ? 'manifest push' : 'push', pushed);
 
@@ -123,7 +126,7 @@ export class BuildahBuilder implements Builder {
     return { builder: 'buildah', layout, ref, dockerfile: files.dockerfile, ...(use ? { cache: use } : {}) };
   }
 
-  private async importCache(dir: string, request: BuildRequest, notes: string[]): Promise<ReadonlySet<string>> {
+  private async importCache(dir: string, request: BuildRequest, notes: string[]): Promise<ReadonlyMap<string, string>> {
     try {
       const imported = await importStepImages((args, cwd) => this.run(args, request, cwd), dir, join(request.cache?.storage ?? dir, 'import'));
       notes.push(...imported.notes);
@@ -131,7 +134,7 @@ export class BuildahBuilder implements Builder {
     } catch (error) {
       if (!(error instanceof StepCacheUnreadable)) throw error;
       notes.push(error.message);
-      return new Set();
+      return new Map();
     }
   }
 
@@ -139,7 +142,7 @@ export class BuildahBuilder implements Builder {
   private async saveCache(
     cache: StepCache,
     lines: readonly string[],
-    imported: ReadonlySet<string>,
+    imported: ReadonlyMap<string, string>,
     request: BuildRequest,
     notes: string[],
   ): Promise<StepCacheUse> {
@@ -158,7 +161,7 @@ export class BuildahBuilder implements Builder {
         const exported = await exportStepImages((args) => this.run(args, request), ids, imported, cache.dir, cache.saveDir);
         notes.push(...exported.notes);
         ({ saved, key } = exported);
-        unchanged = exported.notes.length === 0 && key === stepSetKey(imported);
+        unchanged = exported.notes.length === 0 && key === stepSetKey(imported.keys());
       } catch (error) {
         notes.push(`the step cache could not be saved: ${error instanceof Error ? error.message : String(error)}`);
       }

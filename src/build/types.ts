@@ -39,6 +39,8 @@ export interface BuildRequest {
   readonly tag: string;
   /** An empty or missing directory that receives the OCI layout. */
   readonly outputDir: string;
+  /** The caller recompresses every layer (eStargz): the builder may leave them uncompressed. */
+  readonly uncompressed?: boolean;
   /** Secrets for `RUN --mount=type=secret` steps; empty when none. */
   readonly secrets?: readonly BuildSecret[];
   /** The step cache, when it is on. */

@@ -146,6 +146,7 @@ async function buildImage(config: ShipConfig, target: Target, options: SourceOpt
       outputDir: join(options.workDir, 'built'),
       log: options.log,
       secrets,
+      uncompressed: config.image.estargz,
       ...(cache ? { cache: cache.request } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
