@@ -50,7 +50,12 @@ function decide(options: RouterOptions, request: IncomingMessage): Decision {
   const port = Number(path.targetPort);
   if (!Number.isInteger(port)) return { status: 502, message: `the route names port ${String(path.targetPort)}, which the sandbox does not resolve` };
 
-  const spec = (options.state.data.services[room] ?? []).flatMap((s) => (s.ports ?? []).filter((p) => p.num === port))[0];
+  // The port's access rules come from the service the traffic would reach, not from whichever spec lists the port
+  // first (a disabled service may list the same port as public).
+  const endpoint = options.runtime.endpoint(room, port);
+  const services = options.state.data.services[room] ?? [];
+  const owner = (endpoint ? services.find((s) => s.id === endpoint.serviceId) : undefined) ?? services.find((s) => s.ports?.some((p) => p.num === port));
+  const spec = owner?.ports?.find((p) => p.num === port);
   if (!spec) return { status: 503, message: `no service in room ${room} has port ${port}`, headers: { 'retry-after': '1' } };
   if (!spec.published) return { status: 404, message: `port ${port} is not published` };
   if (!spec.public) {
@@ -70,7 +75,6 @@ function decide(options: RouterOptions, request: IncomingMessage): Decision {
     }
     if (participant.room !== room) return { status: 403, message: `the participant token is not for room ${room}` };
   }
-  const endpoint = options.runtime.endpoint(room, port);
   if (!endpoint?.socket || !endpoint.ready) return { status: 503, message: `the service on port ${port} is not ready`, headers: { 'retry-after': '1' } };
   const stripped = path.stripPrefix && path.path !== '/' ? url.pathname.slice(path.path.replace(/\/+$/, '').length) || '/' : url.pathname;
   return { socket: endpoint.socket, path: `${stripped}${url.search}` };

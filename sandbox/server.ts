@@ -132,6 +132,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       if (!runtime) return sendJson(response, 404, { error: { message: 'the room runtime is not running in this sandbox' } });
       return sendJson(response, 200, { snapshotter: runtime.snapshotter, services: runtime.report() });
     }
+    if (path === '/_sandbox/room-connections/drop' && request.method === 'POST') {
+      return sendJson(response, 200, { dropped: rooms.drop() });
+    }
     if (path === '/_sandbox/api-keys' && request.method === 'POST') {
       const asked = (JSON.parse(body || '{}') as { permissions?: Permission[] }).permissions ?? [];
       const permissions = asked.filter((p) => ALL_PERMISSIONS.includes(p));
@@ -243,7 +246,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       MESHAGENT_API_KEY: state.mainApiKey,
       MESHAGENT_PROJECT_ID: state.data.project.id,
       ...(registryHost ? { MESHAGENT_SANDBOX_REGISTRY: registryHost } : {}),
-      ...(router ? { MESHAGENT_SANDBOX_ROUTER: router.host } : {}),
+      // The routed domains are served here over plain HTTP: meshagent-ship's URL probe asks the router for them.
+      ...(router ? { MESHAGENT_SANDBOX_ROUTER: router.host, MESHAGENT_SHIP_PROBE_ORIGIN: `http://${router.host}` } : {}),
     }),
     stop: async () => {
       await router?.stop();

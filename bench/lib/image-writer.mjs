@@ -2,9 +2,9 @@
 // an OCI layout's blobs, and the layout's config, manifest and index. The same arguments give the same bytes.
 import { createCipheriv, createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createGzip } from 'node:zlib';
+import { createGunzip, createGzip } from 'node:zlib';
 
 const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
@@ -22,8 +22,8 @@ export function* content(seed, bytes, text = false) {
   }
 }
 
-/** A USTAR header: type '0' file or '5' directory. */
-export function tarHeader(name, size, { type = '0', mode = 0o644, mtime = 1700000000 } = {}) {
+/** A USTAR header: type '0' file, '1' hardlink (to `linkName`) or '5' directory. */
+export function tarHeader(name, size, { type = '0', mode = 0o644, mtime = 1700000000, linkName = '' } = {}) {
   const header = Buffer.alloc(512);
   header.write(name, 0, 100);
   header.write(`${mode.toString(8).padStart(7, '0')}\0`, 100);
@@ -33,6 +33,7 @@ export function tarHeader(name, size, { type = '0', mode = 0o644, mtime = 170000
   header.write(`${mtime.toString(8).padStart(11, '0')}\0`, 136);
   header.write('        ', 148);
   header.write(type, 156);
+  header.write(linkName, 157, 100);
   header.write('ustar\0', 257);
   header.write('00', 263);
   const sum = [...header].reduce((a, b) => a + b, 0);
@@ -51,7 +52,8 @@ export function layoutAt(dir) {
   };
   return {
     /**
-     * Writes one gzip layer of `entries` ({ name, dir: true } or { name, size, mode?, chunks() }) and returns its
+     * Writes one gzip layer of `entries` ({ name, dir: true }, { name, linkName } for a hardlink, or { name, size,
+     * mode?, chunks() }) and returns its
      * descriptor and diff_id. `gzip` options go to zlib (level 1 by default: the input, not the benchmark).
      */
     async writeLayer(tag, entries, gzipOptions = { level: 1 }) {
@@ -76,6 +78,10 @@ export function layoutAt(dir) {
           await put(tarHeader(entry.name, 0, { type: '5', mode: 0o755 }));
           continue;
         }
+        if (entry.linkName) {
+          await put(tarHeader(entry.name, 0, { type: '1', linkName: entry.linkName }));
+          continue;
+        }
         await put(tarHeader(entry.name, entry.size, { mode: entry.mode ?? 0o644 }));
         for (const chunk of entry.chunks()) await put(chunk);
         await put(Buffer.alloc((512 - (entry.size % 512)) % 512));
@@ -87,6 +93,29 @@ export function layoutAt(dir) {
       await once(out, 'finish');
       const digest = `sha256:${compressed.digest('hex')}`;
       renameSync(tmp, join(blobs, digest.slice(7)));
+      return { layer: { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest, size: compressedSize }, diffId: `sha256:${diff.digest('hex')}` };
+    },
+
+    /**
+     * Takes a gzip layer made elsewhere (e.g. by tar and gzip from real files): moves `file` into the blobs and returns
+     * its descriptor and diff_id (the digest of the tar inside), as writeLayer does.
+     */
+    async adoptGzipLayer(file) {
+      const compressed = createHash('sha256');
+      const diff = createHash('sha256');
+      const gunzip = createGunzip();
+      gunzip.on('data', (chunk) => diff.update(chunk));
+      const ended = once(gunzip, 'end');
+      let compressedSize = 0;
+      for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) {
+        compressed.update(chunk);
+        compressedSize += chunk.length;
+        if (!gunzip.write(chunk)) await once(gunzip, 'drain');
+      }
+      gunzip.end();
+      await ended;
+      const digest = `sha256:${compressed.digest('hex')}`;
+      renameSync(file, join(blobs, digest.slice(7)));
       return { layer: { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest, size: compressedSize }, diffId: `sha256:${diff.digest('hex')}` };
     },
 

@@ -32,7 +32,7 @@ const row = (name, r) =>
 
 const lines = [];
 lines.push(
-  `Input: one gzip layer of ${Number(meta.files).toLocaleString('en')} files (${(Number(meta.layer_bytes) / 1e6).toFixed(1)} MB, a ${(Number(meta.tar_bytes) / 1e6).toFixed(0)} MB tar); converted: ${Number(meta.entries).toLocaleString('en')} TOC entries`,
+  `Input: one gzip layer of ${Number(meta.files).toLocaleString('en')} ${meta.variant === 'hardlinks' ? 'files, all but the first of each directory hardlinks' : 'files'} (${(Number(meta.layer_bytes) / 1e6).toFixed(1)} MB, a ${(Number(meta.tar_bytes) / 1e6).toFixed(0)} MB tar); converted: ${Number(meta.entries).toLocaleString('en')} TOC entries`,
 );
 lines.push(`Machine: ${meta.cores} cores (${meta.cpu}); Node ${meta.node}; ${meta.ctr_remote}`);
 

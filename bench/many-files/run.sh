@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: peak memory and time with many files in one layer. The input (make-image.mjs) is an OCI image whose one
 # gzip layer holds 600,000 small files (BENCH_FILES changes the count): empty, but one in a hundred that holds a
-# line, and a 64 KiB /app/main to prefetch. Each round measures, with /usr/bin/time -v (GNU time), in an order that
+# line, and a 64 KiB /app/main to prefetch. With BENCH_VARIANT=hardlinks, every file but the first of each directory
+# of 1,000 is a hardlink to the one before it (599,400 hardlinks). Each round measures, with /usr/bin/time -v (GNU time), in an order that
 # rotates between rounds:
 #   ours           node <cli> convert oci:IMAGE:v1 oci:OUT                       (compiled from src/ with tsc)
 #   ours-prefetch  the same with --prefetch /app/main (the layer is reordered: its tar is spooled and read again)
@@ -15,6 +16,7 @@
 # is a peak RSS under 256 MiB for every one of ours. The report is also kept in the work dir.
 #
 #   bash bench/many-files/run.sh [ROUNDS]        (default 1; about 5 minutes a round on 2 cores; run as root)
+#   BENCH_VARIANT=hardlinks bash bench/many-files/run.sh [ROUNDS]
 #
 # Work files go to $MESHAGENT_SHIP_BENCH_DIR (default /tmp/meshagent-ship-bench-many-files); the input is kept there
 # between runs. The containerd (test/infra/up.sh) runs under that directory and is stopped at the end.
@@ -23,11 +25,13 @@ cd "$(dirname "$0")/../.."
 REPO=$(pwd -P)
 ROUNDS=${1:-1}
 FILES=${BENCH_FILES:-600000}
+VARIANT=${BENCH_VARIANT:-files}
 mkdir -p "${MESHAGENT_SHIP_BENCH_DIR:-/tmp/meshagent-ship-bench-many-files}"
 W=$(cd "${MESHAGENT_SHIP_BENCH_DIR:-/tmp/meshagent-ship-bench-many-files}" && pwd -P)
 RES=$W/results
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "bench: ROUNDS must be a positive number, not '$ROUNDS'" >&2; exit 2; }
 [[ $FILES =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_FILES must be a positive number, not '$FILES'" >&2; exit 2; }
+[[ $VARIANT == files || $VARIANT == hardlinks ]] || { echo "bench: BENCH_VARIANT must be files or hardlinks, not '$VARIANT'" >&2; exit 2; }
 
 missing=()
 for tool in ctr-remote containerd docker-registry node; do command -v "$tool" >/dev/null || missing+=("$tool"); done
@@ -38,9 +42,10 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 fi
 
 # --- input ----------------------------------------------------------------------------------------------------------
-if [[ $(cat "$W/image.files" 2>/dev/null) != "$FILES" ]]; then rm -rf "$W/image"; fi
-node bench/many-files/make-image.mjs "$W/image" "$FILES" >&2
-echo "$FILES" >"$W/image.files"
+INPUT=$FILES-$VARIANT
+if [[ $(cat "$W/image.files" 2>/dev/null) != "$INPUT" ]]; then rm -rf "$W/image"; fi
+node bench/many-files/make-image.mjs "$W/image" "$FILES" "$VARIANT" >&2
+echo "$INPUT" >"$W/image.files"
 
 # --- ours: the working tree compiled with tsc (dist/ is left alone) --------------------------------------------------
 # shellcheck source=bench/lib/compile.sh
@@ -55,12 +60,13 @@ SANDBOX_PID=
 stop_sandbox() { if [[ -n $SANDBOX_PID ]]; then kill -INT "$SANDBOX_PID" 2>/dev/null || true; wait "$SANDBOX_PID" 2>/dev/null || true; SANDBOX_PID=; fi; }
 trap 'stop_sandbox; bash "$REPO/test/infra/down.sh" "$W/infra" >/dev/null 2>&1 || true' EXIT
 CTR=(ctr-remote -a "$W/infra/containerd.sock" -n bench)
-if ! "${CTR[@]}" images ls -q | grep -qx "bench/many:v1-$FILES"; then
+if ! "${CTR[@]}" images ls -q | grep -qx "bench/many:v1-$INPUT"; then
   echo "bench: importing the input image into containerd" >&2
-  "${CTR[@]}" images rm --sync "$("${CTR[@]}" images ls -q | grep '^bench/many:')" >/dev/null 2>&1 || true
+  mapfile -t old < <("${CTR[@]}" images ls -q | grep '^bench/many:' || true)
+  [[ ${#old[@]} -eq 0 ]] || "${CTR[@]}" images rm --sync "${old[@]}" >/dev/null 2>&1 || true
   tar -cf "$W/image.tar" -C "$W/image" oci-layout index.json blobs
   "${CTR[@]}" images import --no-unpack --base-name bench/many "$W/image.tar" >/dev/null
-  "${CTR[@]}" images tag bench/many:v1 "bench/many:v1-$FILES" >/dev/null
+  "${CTR[@]}" images tag bench/many:v1 "bench/many:v1-$INPUT" >/dev/null
   rm -f "$W/image.tar"
 fi
 
@@ -77,7 +83,7 @@ run_ours() {
 }
 run_ctr() {
   "${CTR[@]}" images rm --sync bench/many-out:v1 >/dev/null 2>&1 || true
-  measure ctr-remote "$1" /dev/null "${CTR[@]}" images convert --estargz --oci bench/many:v1 bench/many-out:v1
+  measure ctr-remote "$1" /dev/null "${CTR[@]}" images convert --estargz --oci "bench/many:v1-$INPUT" bench/many-out:v1
 }
 # A new sandbox (empty registry, no service) for each round; its environment is what it prints.
 run_ship() {
@@ -115,6 +121,7 @@ GO_TOC=$("${CTR[@]}" images get-toc-digest "$LAYER" 2>&1 || true)
 SOURCE_LAYER=$W/image/blobs/sha256/$(node -e 'const fs = require("fs"); const blob = (d) => `${process.argv[1]}/blobs/sha256/${d.slice(7)}`; const index = JSON.parse(fs.readFileSync(`${process.argv[1]}/index.json`, "utf8")); console.log(JSON.parse(fs.readFileSync(blob(index.manifests[0].digest), "utf8")).layers[0].digest.slice(7))' "$W/image")
 cat >"$RES/meta" <<META
 files=$FILES
+variant=$VARIANT
 entries=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).manifests[0].layers[0].entries)' "$RES/r1-ours.json")
 layer_bytes=$(stat -c %s "$SOURCE_LAYER")
 tar_bytes=$(gzip -dc "$SOURCE_LAYER" | wc -c)

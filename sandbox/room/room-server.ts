@@ -127,6 +127,13 @@ export class RoomServer {
     return participant;
   }
 
+  /** Drops every room connection without a close handshake, as a network failure would (a test's fault). */
+  drop(): number {
+    const clients = [...this.sockets.clients];
+    for (const client of clients) client.terminate();
+    return clients.length;
+  }
+
   /**
    * Ends every room connection (the sandbox is stopping): a close with 1001 "going away", as RFC 6455 names a server
    * that goes down, and the socket is dropped if the client does not answer within a second.

@@ -5,12 +5,13 @@
  * when it is stopped.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ServiceSpec } from '../wire/service.js';
 import type { Ctr } from './containerd.js';
-import { planContainer, type ContainerPlan, type PlanContext } from './container-plan.js';
+import { planContainer, type PlanContext } from './container-plan.js';
 import { startForwarder, type Forwarder } from './forwarder.js';
+import { prepareMounts, type RunMounts } from './image-mounts.js';
 import { readImageInfo, type ImageInfo } from './image-info.js';
 import { probe } from './liveness.js';
 import { runCommand, sleep } from './processes.js';
@@ -41,6 +42,8 @@ export interface RunnerHost {
 /** The lazy-pull figures of the last pull, for the runtime report. */
 export interface PullRecord {
   readonly ref: string;
+  /** The spec's image this pull is of (`ref` is the same image through the pull proxy). */
+  readonly specImage: string;
   readonly startedAt: number;
   readonly image: ImageInfo;
   /** What the registry had served for each blob when the pull started. */
@@ -49,17 +52,10 @@ export interface PullRecord {
   bytesBeforeReady?: number;
 }
 
-interface Run {
-  readonly id: string;
-  readonly dir: string;
+interface Run extends RunMounts {
   readonly logPath: string;
   pid?: number;
   readonly forwarders: Map<number, Forwarder>;
-  /** Sources of the image mounts' binds, in plan order, and where the images are mounted. */
-  readonly imageMounts: string[];
-  readonly mountPoints: string[];
-  /** Snapshots made for image mounts, removed with the run. */
-  readonly snapshots: string[];
   removed: boolean;
   /** Resolves with the exit code when the task exits. */
   readonly exited: Promise<number>;
@@ -177,14 +173,18 @@ export class ServiceRunner {
     });
   }
 
-  /** `services.restart`: the same spec in a new container. */
+  /**
+   * `services.restart`: the current spec in a new container. The image is pulled first unless the last pull was of
+   * this spec's image: a restart right after an update supersedes the update's own pull, and must not start the
+   * image the service ran before.
+   */
   restart(): Promise<void> {
     const generation = ++this.generation;
     return this.serialise(async () => {
       await this.stopRun();
       this.restartCount = 0;
       this.crashesInARow = 0;
-      if (!this.pulled) await this.pullAndLaunch(generation);
+      if (!this.pulled || this.pulled.specImage !== this.spec.container?.image) await this.pullAndLaunch(generation);
       else await this.launch(generation);
     });
   }
@@ -255,7 +255,7 @@ export class ServiceRunner {
     const pulled = await ctr.run(pullArgs, 600_000);
     if (pulled.code !== 0) throw new Error(`pulling ${image} failed: ${(pulled.stderr || pulled.stdout).trim().split('\n').slice(-2).join(' ')}`);
     const info = await readImageInfo(ctr, target.ref, snapshotter);
-    this.pulled = { ref: target.ref, startedAt, image: info, servedAtStart: before };
+    this.pulled = { ref: target.ref, specImage: image, startedAt, image: info, servedAtStart: before };
     await this.launch(generation);
   }
 
@@ -296,7 +296,7 @@ export class ServiceRunner {
 
     const plan = planContainer(this.spec, { ...this.host.planContext(this.room), containerDir: dir, sessionId: randomBytes(16).toString('hex') });
     writeFileSync(logPath, plan.notes.map((note) => `sandbox: ${note}\n`).join(''));
-    await this.prepare(run, plan);
+    await prepareMounts(this.host, run, plan);
     const envFile = join(dir, 'env');
     // The env (it may hold tokens) goes through a file only root reads, never the command line; gone once started.
     writeFileSync(envFile, plan.env.map(([name, value]) => `${name}=${value.replace(/\n/g, ' ')}\n`).join(''), { mode: 0o600 });
@@ -346,51 +346,6 @@ export class ServiceRunner {
     this.state = 'running';
     this.startedAt = Date.now();
     void this.watchLiveness(run, generation);
-  }
-
-  /** Directories, seed files and other images' mounts the container's binds need. */
-  private async prepare(run: Run, plan: ContainerPlan): Promise<void> {
-    for (const dir of plan.dirs) mkdirSync(dir, { recursive: true });
-    for (const file of plan.files) {
-      mkdirSync(dirname(file.path), { recursive: true });
-      writeFileSync(file.path, file.text);
-      chmodSync(file.path, 0o644);
-    }
-    for (const [index, mount] of plan.images.entries()) {
-      const target = this.host.pullRef(mount.image);
-      if ('error' in target) throw new Error(`image mount ${mount.destination}: ${target.error}`);
-      run.imageMounts.push(await this.mountImage(run, index, target.ref, mount.readOnly, mount.subpath));
-    }
-  }
-
-  /**
-   * Another image's root file system for a bind: pulled, then a snapshot of its top layer made (a view when
-   * read-only, as `ctr images mount` would, but without its unpack step, which needs every layer in the content
-   * store and so fails after a lazy pull), mounted under the run's directory unless it is a plain bind already.
-   */
-  private async mountImage(run: Run, index: number, ref: string, readOnly: boolean, subpath: string | undefined): Promise<string> {
-    const { ctr, snapshotter } = this.host;
-    const name = snapshotter === 'stargz' ? 'stargz' : 'overlayfs';
-    await ctr.ok(snapshotter === 'stargz' ? ['images', 'rpull', '--plain-http', ref] : ['images', 'pull', '--plain-http', ref], 600_000);
-    const info = await readImageInfo(ctr, ref, snapshotter);
-    if (!info.topChainId) throw new Error(`the image ${ref} has no layers to mount`);
-    const key = `${run.id}-image-${index}`;
-    const made = await ctr.ok(['snapshots', '--snapshotter', name, readOnly ? 'view' : 'prepare', '--mounts', key, info.topChainId]);
-    run.snapshots.push(key);
-    const mounts = JSON.parse(made) as { Type: string; Source: string; Options: string[] }[];
-    let root: string;
-    const only = mounts[0];
-    if (mounts.length === 1 && only?.Type === 'bind') root = only.Source;
-    else {
-      root = join(run.dir, 'images', String(index));
-      mkdirSync(root, { recursive: true });
-      for (const m of mounts) {
-        const mounted = await runCommand('mount', ['-t', m.Type, m.Source, root, ...(m.Options.length > 0 ? ['-o', m.Options.join(',')] : [])]);
-        if (mounted.code !== 0) throw new Error(`mounting image ${ref}: ${mounted.stderr.trim()}`);
-      }
-      run.mountPoints.push(root);
-    }
-    return subpath ? join(root, subpath.replace(/^\/+/, '')) : root;
   }
 
   private async taskPid(id: string): Promise<number | undefined> {

@@ -4,9 +4,10 @@
  * `docker` driver, which cannot export OCI): `docker build` into the daemon, `docker save` to a docker-archive,
  * read into an OCI layout (src/oci/archive.ts). `.dockerignore` is honoured by Docker itself either way.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ShipError } from '../errors.js';
+import { makeTempDir } from '../file-errors.js';
 import { layoutFromDockerArchive, OciLayout } from '../oci/index.js';
 import { prepareBuild, unavailableBecause } from './workspace.js';
 import type { BuildFiles } from './dockerfile.js';
@@ -145,7 +146,7 @@ export class DockerBuilder implements Builder {
     const built = await this.step(dockerBuildArgs(request, files, this.options.buildFlags), 'build', request);
     if (built.code !== 0) throw buildFailed('docker', 'build', built);
 
-    const scratch = await mkdtemp(join(dirname(outputDir), '.docker-save-'));
+    const scratch = await makeTempDir(dirname(outputDir), '.docker-save-');
     try {
       const archive = join(scratch, 'image.tar');
       const saved = await this.step(['save', '--output', archive, request.tag], 'save', request);

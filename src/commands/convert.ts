@@ -1,11 +1,10 @@
 /** `meshagent-ship convert SRC DST`: converts every layer of an image to eStargz and writes the image to DST. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { CliArgs } from '../cli-args.js';
 import { ShipError } from '../errors.js';
-import { DEFAULT_ESTARGZ_CHUNK_SIZE, type ImageConversion, type LayerEvent } from '../estargz/index.js';
-import { type Digest, formatImageRef, type ImageRef, OciLayout, openImage, packOciArchive, parseImageRef } from '../oci/index.js';
+import { DEFAULT_ESTARGZ_CHUNK_SIZE, describeMiss, type ImageConversion, type LayerEvent } from '../estargz/index.js';
+import { makeTempDir } from '../file-errors.js';
+import { checkArchiveTarget, type Digest, formatImageRef, type ImageRef, OciLayout, openImage, packOciArchive, parseImageRef } from '../oci/index.js';
 import { convertImageForShip } from '../pipeline/estargz-conversion.js';
 import { RunStop } from '../stop.js';
 import { processIo, type CommandIo } from './io.js';
@@ -55,9 +54,12 @@ async function convertTo(
   io: CommandIo,
   signal: AbortSignal,
 ): Promise<number> {
+  // An archive output is checked before the work, not found wrong after it.
+  if (dst.transport === 'oci-archive') await checkArchiveTarget(dst.path);
   const image = await openImage(src);
-  const staging = dst.transport === 'oci-archive' ? await mkdtemp(join(tmpdir(), 'meshagent-ship-out-')) : undefined;
+  let staging: string | undefined;
   try {
+    if (dst.transport === 'oci-archive') staging = await makeTempDir(undefined, 'meshagent-ship-out-');
     const out = await OciLayout.create(staging ?? dst.path);
     const printProgress = progressPrinter(io);
     const onLayer = (event: LayerEvent): void => {
@@ -68,7 +70,7 @@ async function convertTo(
     const name = dst.ref ?? image.name;
     await out.setRef(result.descriptor, name);
     if (staging !== undefined) await packOciArchive(staging, dst.path);
-    for (const path of result.missingPrefetch) io.stderr(`warning: prefetch path ${JSON.stringify(path)} is in no layer of the image\n`);
+    for (const miss of result.missingPrefetch) io.stderr(`warning: ${describeMiss(miss)}\n`);
     io.stdout(json ? `${JSON.stringify(describe(result, formatImageRef(dst), name), null, 2)}\n` : render(result, formatImageRef(dst)));
     return 0;
   } finally {
@@ -119,7 +121,7 @@ function describe(result: ImageConversion, image: string, name: string | undefin
       digest: m.digest,
       source: m.source,
       platform: m.platform ?? null,
-      layers: m.layers.map(({ source, result: r, prioritized }) => ({
+      layers: m.layers.map(({ source, result: r, prioritized, prefetchFiles }) => ({
         source,
         digest: r.digest,
         size: r.size,
@@ -129,9 +131,10 @@ function describe(result: ImageConversion, image: string, name: string | undefin
         entries: r.entries,
         passedThrough: r.passedThrough,
         prioritized,
+        prefetchFiles,
       })),
     })),
-    missingPrefetch: result.missingPrefetch,
+    missingPrefetch: result.missingPrefetch.map((miss) => ({ pattern: miss.pattern, reason: miss.reason, resolvedTo: `/${miss.path}` })),
   };
 }
 
@@ -140,8 +143,12 @@ function render(result: ImageConversion, image: string): string {
   for (const m of result.manifests) {
     const platform = m.platform ? ` ${m.platform.os}/${m.platform.architecture}${m.platform.variant ? `/${m.platform.variant}` : ''}` : '';
     lines.push(`  manifest ${m.digest}${platform}`);
-    for (const { source, result: r, prioritized } of m.layers) {
-      const note = r.passedThrough ? ' (already eStargz, kept)' : prioritized.length > 0 ? ` (${prioritized.length} prefetched paths)` : '';
+    for (const { source, result: r, prioritized, prefetchFiles } of m.layers) {
+      const note = r.passedThrough
+        ? ' (already eStargz, kept)'
+        : prioritized.length > 0
+          ? ` (${prioritized.length} entries prefetched, ${prefetchFiles} of them files)`
+          : '';
       lines.push(`    ${source.slice(0, 19)} -> ${r.digest.slice(0, 19)}  ${(r.size / 1e6).toFixed(1)} MB, TOC ${r.tocDigest.slice(0, 19)}${note}`);
     }
   }

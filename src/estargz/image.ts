@@ -1,9 +1,10 @@
 /**
  * Whole-image conversion: walks an index (every platform) or a single manifest, converts every layer to eStargz,
- * replaces the config's diff_ids, and writes config, manifest and index again with OCI media types, so each digest
+ * replaces the config's diff_ids (once each source layer has been found to have the diff_id the config gives it,
+ * see diff-id.ts), and writes config, manifest and index again with OCI media types, so each digest
  * up the tree changes with what it points to. Layer descriptors get the TOC digest and uncompressed-size
  * annotations and, under the keys the caller gives (`provenance`), what a later conversion needs to reuse them: the
- * source layer's digest, the conversion's settings and the diff_id. A layer shared by several platforms is converted
+ * source layer's digest and diff_id, the conversion's settings and the diff_id. A layer shared by several platforms is converted
  * once, and a layer whose conversion with the same settings is known from elsewhere (an earlier conversion, see
  * `reuse`) is not converted at all.
  */
@@ -22,9 +23,12 @@ import {
   sha256,
 } from '../oci/index.js';
 import { CompressPool } from './compress-pool.js';
+import { diffIdMismatch } from './diff-id.js';
 import { convertLayer, type ConvertedLayer } from './layer.js';
 import type { WrittenLayer } from './layer-writer.js';
-import { attributePrefetch, layerPaths, type LayerPaths } from './prefetch.js';
+import type { LayerListing } from './layer-facts.js';
+import type { LazyPull } from './lazy-pull.js';
+import { attributePrefetch, layerListing, type PrefetchMiss } from './prefetch.js';
 import { checkDeclaredType, checkManifestParts, unknownDocumentType } from './source-layer.js';
 import { DEFAULT_ESTARGZ_CHUNK_SIZE } from './toc.js';
 
@@ -49,6 +53,8 @@ export interface ConvertImageOptions {
 interface ProvenanceKeys {
   /** The digest of the source layer. */
   readonly sourceDigest: string;
+  /** The diff_id of the source layer (checked against the source config when the layer is reused). */
+  readonly sourceDiffId: string;
   /** The conversion's settings, as conversionParams spells them. */
   readonly conversion: string;
   /** The converted layer's diff_id. */
@@ -102,18 +108,23 @@ export function conversionParams(settings: ConversionSettings): string {
 export interface ReusedLayer extends WrittenLayer {
   readonly digest: Digest;
   readonly size: number;
-  /** Bytes a lazy pull reads before start (from its TOC). */
-  readonly lazyPullBytes: number;
+  /** What a lazy pull fetches before start (from its TOC). */
+  readonly lazyPull: LazyPull;
+  /**
+   * The diff_id of the source layer it was converted from, as that conversion measured it: a source layer with the
+   * same digest has it, so it stands for the measurement when the layer is not read.
+   */
+  readonly sourceDiffId: Digest;
 }
 
 /** Where earlier conversions come from (a registry's previous image, for instance). */
 export interface LayerReuse {
   /**
    * Looks at the earlier conversions of these source layers (all at once, before any is needed). Returns, for each
-   * source layer it knows from an earlier conversion, a listing of its paths from that conversion's TOC, so a
-   * prefetch list can be attributed without reading the layer.
+   * source layer it knows from an earlier conversion, a listing of its entries from that conversion's TOC, so a
+   * prefetch list can be resolved without reading the layer.
    */
-  prepare(sources: readonly Digest[]): Promise<ReadonlyMap<Digest, LayerPaths>>;
+  prepare(sources: readonly Digest[]): Promise<ReadonlyMap<Digest, LayerListing>>;
   /** The checked earlier conversion of `source` made with exactly `params` (conversionParams), or undefined. */
   find(source: Digest, params: string): Promise<ReusedLayer | undefined>;
   /** Whether some earlier conversion of `source` is known (before any is checked). */
@@ -128,6 +139,8 @@ interface ConvertedManifest {
     readonly source: Digest;
     readonly result: ConvertedLayer;
     readonly prioritized: readonly string[];
+    /** How many of the prioritized entries are files with content (not links or directories). */
+    readonly prefetchFiles: number;
     /** Set when the layer was not converted here but reused from an earlier conversion. */
     readonly reused: ReusedLayer | undefined;
   }>;
@@ -137,8 +150,8 @@ export interface ImageConversion {
   /** The converted manifest or index (not yet named in the output's index.json). */
   readonly descriptor: Descriptor;
   readonly manifests: readonly ConvertedManifest[];
-  /** Plain prefetch paths that no layer of some image holds. */
-  readonly missingPrefetch: readonly string[];
+  /** Plain prefetch paths that lead to no entry of some image (each once). */
+  readonly missingPrefetch: readonly PrefetchMiss[];
 }
 
 interface LayerOutcome {
@@ -161,11 +174,16 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
   const provenance = options.provenance;
   const pool = new CompressPool();
   const manifests: ConvertedManifest[] = [];
-  const missing = new Set<string>();
+  const missing = new Map<string, PrefetchMiss>();
   const layerCache = new Map<string, Promise<LayerOutcome>>();
   const reuse = options.reuse;
 
-  const convertOneLayer = (layer: Descriptor, prioritized: readonly string[], params: string): Promise<LayerOutcome> => {
+  /**
+   * A layer converted (or reused) once per settings, however often images name it. `diffId` is what the config of
+   * the first image to name it gives; that is checked as the layer streams, and convertManifest checks the
+   * measured diff_id against each config again.
+   */
+  const convertOneLayer = (layer: Descriptor, prioritized: readonly string[], params: string, diffId: Digest): Promise<LayerOutcome> => {
     const { digest, size } = layer;
     const key = `${digest}\0${params}`;
     let pending = layerCache.get(key);
@@ -176,8 +194,10 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
           // The source digest is the key of the reuse and goes into the new layer's annotations: the bytes here must
           // have it, though they are not converted (a read and a hash, no more).
           await source.verifyBlob(layer);
+          // Verified bytes of this digest have the source diff_id the earlier conversion measured.
+          if (reused.sourceDiffId !== diffId) throw diffIdMismatch(source.where, digest, diffId, reused.sourceDiffId);
           options.onLayer?.({ kind: 'reused', digest, result: reused });
-          const { lazyPullBytes: _lazy, ...written } = reused;
+          const { lazyPull: _lazy, ...written } = reused;
           return { result: { ...written, passedThrough: false }, reused };
         }
         options.onLayer?.({ kind: 'start', digest, size });
@@ -186,6 +206,7 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
           level,
           chunkSize,
           prioritized,
+          diffId,
           ...(options.tempDir === undefined ? {} : { tempDir: options.tempDir }),
           onProgress: (payloadBytes) => options.onLayer?.({ kind: 'progress', digest, payloadBytes }),
         });
@@ -212,15 +233,17 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
     // may stand in for are hashed meanwhile (see convertOneLayer), on every core.
     const candidates = reuse ? source.verifyBlobs(manifest.layers.filter((l) => reuse.knows(l.digest))) : Promise.resolve();
     candidates.catch(() => {}); // awaited below; a failure must not go unhandled meanwhile
-    const known = reuse ? await reuse.prepare(manifest.layers.map((l) => l.digest)) : new Map<Digest, LayerPaths>();
+    const known = reuse ? await reuse.prepare(manifest.layers.map((l) => l.digest)) : new Map<Digest, LayerListing>();
     await candidates;
     let prioritized: string[][] = manifest.layers.map(() => []);
+    let files: number[] = manifest.layers.map(() => 0);
     if (options.prefetch && options.prefetch.length > 0) {
       // An earlier conversion's TOC first (no need to read the layer), the layer itself should that fail.
-      const paths = manifest.layers.map((layer) => [known.get(layer.digest), layerPaths(source, layer)].filter((list) => list !== undefined));
-      const attribution = await attributePrefetch(options.prefetch, paths);
+      const listings = manifest.layers.map((layer) => [known.get(layer.digest), layerListing(source, layer)].filter((list) => list !== undefined));
+      const attribution = await attributePrefetch(options.prefetch, listings);
       prioritized = attribution.perLayer;
-      for (const path of attribution.missing) missing.add(path);
+      files = attribution.files;
+      for (const miss of attribution.missing) if (!missing.has(miss.pattern)) missing.set(miss.pattern, miss);
     }
     // Layers are converted one after another: each one already keeps every core busy.
     const layers: Descriptor[] = [];
@@ -228,8 +251,11 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
     for (const [i, layer] of manifest.layers.entries()) {
       const wanted = prioritized[i] ?? [];
       const params = conversionParams({ level, chunkSize, prioritized: wanted });
-      const { result, reused } = await convertOneLayer(layer, wanted, params);
-      results.push({ source: layer.digest, result, prioritized: wanted, reused });
+      const diffId = config.rootfs.diff_ids[i] as Digest;
+      const { result, reused } = await convertOneLayer(layer, wanted, params, diffId);
+      // Checked here too: a layer named twice was measured once, against the diff_id of its first place.
+      if (result.sourceDiffId !== diffId) throw diffIdMismatch(source.where, layer.digest, diffId, result.sourceDiffId);
+      results.push({ source: layer.digest, result, prioritized: wanted, prefetchFiles: files[i] ?? 0, reused });
       const { urls: _urls, annotations, ...rest } = layer;
       layers.push({
         ...rest,
@@ -240,7 +266,14 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
           ...annotations,
           [Annotation.stargzTocDigest]: result.tocDigest,
           [Annotation.estargzUncompressedSize]: String(result.uncompressedSize),
-          ...(provenance ? { [provenance.sourceDigest]: layer.digest, [provenance.conversion]: params, [provenance.diffId]: result.diffId } : {}),
+          ...(provenance
+            ? {
+                [provenance.sourceDigest]: layer.digest,
+                [provenance.sourceDiffId]: result.sourceDiffId,
+                [provenance.conversion]: params,
+                [provenance.diffId]: result.diffId,
+              }
+            : {}),
         },
       });
     }
@@ -286,7 +319,7 @@ export async function convertImage(source: OciLayout, top: Descriptor, out: OciL
     const descriptor: Descriptor = { ...converted };
     if (Object.keys(annotations).length > 0) descriptor.annotations = annotations;
     else delete descriptor.annotations;
-    return { descriptor, manifests, missingPrefetch: [...missing] };
+    return { descriptor, manifests, missingPrefetch: [...missing.values()] };
   } finally {
     await pool.close();
   }

@@ -11,8 +11,9 @@ export {
   type LayerReuse,
   type ReusedLayer,
 } from './image.js';
-export type { LayerPaths } from './prefetch.js';
-export { lazyPullBytes, readToc, readTocPaths, type BlobReader } from './read-toc.js';
+export type { LayerListing } from './layer-facts.js';
+export { describeMiss } from './prefetch.js';
+export { lazyPull, readToc, readTocListing, type BlobReader } from './read-toc.js';
 export { checkImageParts } from './source-layer.js';
 export { DEFAULT_ESTARGZ_CHUNK_SIZE } from './toc.js';
 export { verifyImage, type CheckedElsewhere, type ImageVerdict } from './verify.js';

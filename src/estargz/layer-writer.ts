@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { type Digest, DigestCounter, sha256 } from '../oci/index.js';
 import { gzipStream, OrderedCompressor, type CompressPool } from './compress-pool.js';
 import { makeFooter } from './footer.js';
-import { bareFileHeader, encodeHeader, padding, type TarHeader } from '../tar/index.js';
+import { bareFileHeader, encodeHeader, padding, plainHeader, type TarHeader } from '../tar/index.js';
 import { LANDMARK_CONTENT, TOC_NAME, TocBuilder, type TocEntry } from './toc.js';
 import { ShipError } from '../errors.js';
 
@@ -165,22 +165,7 @@ async function* write(items: AsyncIterable<LayerItem>, options: WriterOptions, r
 
 /** Landmarks are written as the reference writer does: mode, owner and time all zero. */
 function landmarkHeader(name: string): TarHeader {
-  return {
-    name,
-    linkName: '',
-    type: '0',
-    mode: 0,
-    uid: 0,
-    gid: 0,
-    size: 1,
-    mtime: 0,
-    uname: '',
-    gname: '',
-    devMajor: 0,
-    devMinor: 0,
-    xattrs: new Map(),
-    pax: [],
-  };
+  return plainHeader(name, '0', 0, 1);
 }
 
 async function* oneBuffer(bytes: Buffer): AsyncGenerator<Buffer> {

@@ -6,16 +6,18 @@
  * then `.prefetch.landmark`, then the rest in archive order; duplicates keep their last occurrence.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline as pipe, Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ShipError } from '../errors.js';
-import { type Descriptor, type Digest, DigestCounter, type OciLayout } from '../oci/index.js';
+import { makeTempDir } from '../file-errors.js';
+import { type Descriptor, type Digest, type OciLayout, removeWhenClosed } from '../oci/index.js';
+import { measureTar } from './diff-id.js';
 import type { CompressPool } from './compress-pool.js';
 import { checkEntryPath, readTar, type TarEntry, type TarHeader } from '../tar/index.js';
 import { writeEstargz, type LayerItem, type WrittenLayer } from './layer-writer.js';
+import { pathHash } from './path-hash.js';
 import { readBlobToc, TocError } from './read-toc.js';
 import { checkLayerBlob, describeLayerReadError, layerEntries, openLayerTar } from './source-layer.js';
 import { cleanPath, NO_PREFETCH_LANDMARK, PREFETCH_LANDMARK, TOC_NAME } from './toc.js';
@@ -29,6 +31,8 @@ export interface LayerOptions {
   readonly onProgress?: (payloadBytes: number) => void;
   /** Where the spooled tar and a large TOC go; default the system's temporary directory. */
   readonly tempDir?: string | undefined;
+  /** The diff_id the image's config gives the layer: its uncompressed tar must have it (see diff-id.ts). */
+  readonly diffId?: Digest | undefined;
 }
 
 export interface ConvertedLayer extends WrittenLayer {
@@ -36,12 +40,15 @@ export interface ConvertedLayer extends WrittenLayer {
   size: number;
   /** True when the input already was eStargz and was kept byte for byte. */
   passedThrough: boolean;
+  /** The source layer's diff_id, measured as it was read (the digest of its uncompressed tar). */
+  sourceDiffId: Digest;
 }
 
 /**
  * Converts the layer `layer` of `source` and stores the result in `out`. The source blob is checked against the
- * descriptor (media type, compression, size, digest) as it is read, and its entries' names and link targets as
- * they are parsed; the conversion fails, keeping nothing, when any of them does not hold.
+ * descriptor (media type, compression, size, digest) as it is read, its uncompressed tar against the config's
+ * diff_id (`options.diffId`), and its entries' names and link targets as they are parsed; the conversion fails,
+ * keeping nothing, when any of them does not hold.
  */
 export async function convertLayer(source: OciLayout, layer: Descriptor, out: OciLayout, options: LayerOptions): Promise<ConvertedLayer> {
   const { digest } = layer;
@@ -54,23 +61,27 @@ export async function convertLayer(source: OciLayout, layer: Descriptor, out: Oc
         if (error instanceof TocError) return undefined;
         throw error;
       });
-      if (existing) return await passThrough(source, layer, out, existing.tocDigest, existing.entries, what);
+      if (existing) return await passThrough(source, layer, out, existing.tocDigest, existing.entries, what, options.diffId);
     }
     const result: Partial<WrittenLayer> = {};
     let written: { digest: Digest; size: number };
+    const measured = measureTar(await openLayerTar(source, layer), { where: source.where, layer: digest, diffId: options.diffId });
     if (prioritized.length === 0) {
-      written = await out.writeBlobFrom(writeEstargz(streamItems(await openLayerTar(source, layer), what), options, result));
+      written = await out.writeBlobFrom(writeEstargz(streamItems(measured.tar, what), options, result));
     } else {
-      const spool = await mkdtemp(join(options.tempDir ?? tmpdir(), 'estargz-spool-'));
+      const spool = await makeTempDir(options.tempDir, 'estargz-spool-');
+      const tarPath = join(spool, 'layer.tar');
+      const spooled = createWriteStream(tarPath);
       try {
-        const tarPath = join(spool, 'layer.tar');
-        await pipeline(await openLayerTar(source, layer), createWriteStream(tarPath));
+        await pipeline(measured.tar, spooled);
         written = await out.writeBlobFrom(writeEstargz(await prioritizedItems(tarPath, prioritized, what), options, result));
       } finally {
+        // The spooled file first, once its stream has closed: else the directory may not be empty yet.
+        await removeWhenClosed(spooled, tarPath);
         await rm(spool, { recursive: true, force: true });
       }
     }
-    return { ...(result as WrittenLayer), ...written, passedThrough: false };
+    return { ...(result as WrittenLayer), ...written, passedThrough: false, sourceDiffId: measured.diffId() };
   } catch (error) {
     const described = describeLayerReadError(error, what);
     // Errors about the blob name it already; those from inside its tar get the layer's name in front.
@@ -198,42 +209,27 @@ async function prioritizedItems(tarPath: string, prioritized: readonly string[],
   })();
 }
 
-/**
- * A 53-bit hash of a path for finding repeated paths (so that a layer of a million distinct paths very rarely
- * needs the extra reading): two FNV-1a-style hashes over its UTF-16 code units, with different bases and primes.
- */
-function pathHash(path: string): number {
-  let high = 0x811c9dc5;
-  let low = 0x050c5d1f;
-  for (let i = 0; i < path.length; i += 1) {
-    const unit = path.charCodeAt(i);
-    high = Math.imul(high ^ unit, 0x01000193);
-    low = Math.imul(low ^ unit, 0x5bd1e995);
-  }
-  return (high >>> 0) * 2 ** 21 + (low >>> 11);
-}
-
 async function* emptyBody(): AsyncGenerator<Buffer> {}
 
 /**
  * An eStargz layer is kept as it is; its uncompressed size and diff_id are measured for the annotations/config, in
- * the same read that checks its blob and its entries' names.
+ * the same read that checks its blob, its diff_id against the config's (`diffId`) and its entries' names.
  */
-async function passThrough(source: OciLayout, layer: Descriptor, out: OciLayout, tocDigest: Digest, entries: number, where: string): Promise<ConvertedLayer> {
-  const counter = new DigestCounter();
-  const measured = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      counter.update(chunk);
-      callback(null, chunk);
-    },
-  });
-
-  for await (const _entry of layerEntries(
-    pipe(await openLayerTar(source, layer), measured, () => {}),
-    where,
-  ));
+async function passThrough(
+  source: OciLayout,
+  layer: Descriptor,
+  out: OciLayout,
+  tocDigest: Digest,
+  entries: number,
+  where: string,
+  diffId: Digest | undefined,
+): Promise<ConvertedLayer> {
+  const measured = measureTar(await openLayerTar(source, layer), { where: source.where, layer: layer.digest, diffId });
+  for await (const _entry of layerEntries(measured.tar, where));
   const blob = { digest: layer.digest, size: layer.size };
   const written =
     out.dir === source.dir ? blob : await out.writeBlobFrom(createReadStream(source.blobPath(layer.digest), { highWaterMark: 1 << 20 }), blob, source.where);
-  return { ...written, tocDigest, diffId: counter.digest(), uncompressedSize: counter.size, entries, passedThrough: true };
+  const measuredDiffId = measured.diffId();
+  // A kept layer is its own diff_id in the output: the source's and the converted one are the same.
+  return { ...written, tocDigest, diffId: measuredDiffId, uncompressedSize: measured.size(), entries, passedThrough: true, sourceDiffId: measuredDiffId };
 }

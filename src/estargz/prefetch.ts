@@ -1,164 +1,165 @@
 /**
- * Prefetch lists: which layer each prioritized path belongs to. Every pattern (a path or a glob with `*`, `?`, `[...]`
- * and `**`, see glob.ts) is matched against the image's merged filesystem, and each match is attributed to the
- * topmost layer that holds it, unless a whiteout or an opaque directory in a layer above hides it. Order is the order
- * given, glob matches sorted; a path named twice counts once.
+ * Prefetch lists: which entries of which layer a list of paths and globs (`*`, `?`, `[...]`, `**`, see glob.ts)
+ * asks for, resolved in the image's merged filesystem as the container sees it (merged-view.ts). A path through a
+ * symlink (`/lib/x86_64-linux-gnu/libc.so.6` on a merged-/usr image, where `/lib` links to `usr/lib`) gives the
+ * links on the way, each in the layer that shows it, and the entry at the end, in the layer that shows it; a
+ * symlink at the end is followed too, so its target's content is prefetched. Order is the order given (links before
+ * what they lead to, glob matches sorted); an entry asked for twice counts once. Paths recorded from a running
+ * process are paths as it saw them, and go through the same resolution.
  *
- * A layer's paths are streamed, not collected: only the paths a pattern names or matches are kept, with the layer's
- * whiteouts up to a bound. A layer with more whiteouts than that is read a second time, for just the whiteouts that
- * could hide a match. So memory follows the prefetch list, not the number of files in the layers.
+ * Memory follows the list, not the layers: each layer is read as a stream into its facts (layer-facts.ts), 8 bytes
+ * an entry and the symlink targets. A glob that turns out to pass through a symlink, or a link whose target did not
+ * fit the budget, is looked for in another reading of the layers; a list of plain paths needs one reading.
  */
-import { globToRegExp, isGlob } from '../glob.js';
+import { isGlob } from '../glob.js';
 import type { Descriptor, OciLayout } from '../oci/index.js';
+import type { TarHeader } from '../tar/index.js';
+import { type EntryKind, LayerFacts, type LayerListing, LinkBudget, wantedGlob, type Wants } from './layer-facts.js';
+import { MAX_LINKS, MergedView, type Placed, type Resolution } from './merged-view.js';
 import { layerEntries, openLayerTar } from './source-layer.js';
-import { cleanPath, NO_PREFETCH_LANDMARK, PREFETCH_LANDMARK, TOC_NAME } from './toc.js';
+import { cleanPath, isConverterEntry } from './toc.js';
 
-const WHITEOUT = '.wh.';
-const OPAQUE = '.wh..wh..opq';
-/** Whiteouts kept per layer from the first reading; beyond, the layer is read again for the relevant ones. */
-const MAX_KEPT_WHITEOUTS = 10_000;
+/** Symlink targets kept from the first reading, all layers together; the rest are read again when needed. */
+const MAX_KEPT_LINKS = 100_000;
+/** Readings of the layers, at most (the first one and those for what it left unknown). */
+const MAX_READINGS = 6;
 
-/** The cleaned paths of one layer (the converter's own entries left out), listed afresh on every call. */
-export type LayerPaths = () => AsyncIterable<string>;
+const TAR_KINDS: Readonly<Record<TarHeader['type'], EntryKind>> = {
+  '0': 'reg',
+  '1': 'hardlink',
+  '2': 'symlink',
+  '3': 'other',
+  '4': 'other',
+  '5': 'dir',
+  '6': 'other',
+};
 
-/** A layer's paths, read from its tar in the layout (payloads are skipped, not read; the blob is checked as it is read). */
-export function layerPaths(layout: OciLayout, layer: Descriptor): LayerPaths {
+/** A layer's entries, read from its tar in the layout (payloads are skipped, not read; the blob is checked as it is read). */
+export function layerListing(layout: OciLayout, layer: Descriptor): LayerListing {
   return async function* () {
-    for await (const entry of layerEntries(await openLayerTar(layout, layer), `${layout.where}: layer ${layer.digest}`)) {
-      const path = cleanPath(entry.header.name);
-      if (path !== '' && path !== TOC_NAME && path !== PREFETCH_LANDMARK && path !== NO_PREFETCH_LANDMARK) yield path;
+    for await (const { header } of layerEntries(await openLayerTar(layout, layer), `${layout.where}: layer ${layer.digest}`)) {
+      const path = cleanPath(header.name);
+      if (!isConverterEntry(path)) yield { path, kind: TAR_KINDS[header.type], ...(header.linkName ? { linkName: header.linkName } : {}) };
     }
   };
+}
+
+/** A plain path of the list that leads to no entry: why, and the real path it came to. */
+export interface PrefetchMiss {
+  /** The path as the list gives it. */
+  readonly pattern: string;
+  /** missing: no layer shows `path`; not-a-directory: `path` is not one; loop: more than 40 links, the last at `path`. */
+  readonly reason: 'missing' | 'not-a-directory' | 'loop';
+  /** The real path (cleaned, without the leading slash) the resolution came to. */
+  readonly path: string;
 }
 
 export interface Attribution {
   /** Per layer (bottom first, as in the manifest), the paths to prioritize, in order. */
   perLayer: string[][];
-  /** Plain paths (not globs) that no layer shows. */
-  missing: string[];
+  /** Per layer, how many of those are files with content (regular files and hardlinks), not links or directories. */
+  files: number[];
+  /** Plain paths (not globs) that lead to no entry. */
+  missing: PrefetchMiss[];
 }
 
-/** What a layer holds of what the prefetch list asks for. */
-interface LayerFacts {
-  /** Paths a pattern names or matches. */
-  readonly held: Set<string>;
-  /** Its whiteout and opaque-directory entries (all of them, or after a second reading the ones that matter). */
-  whiteouts: Set<string>;
-  /** More whiteouts than were kept. */
-  overflow: boolean;
+/** A path as a process opened it (recorded at run time): taken as it is, never as a glob, whatever it holds. */
+export interface OpenedPath {
+  readonly opened: string;
+}
+
+/** One item of the list, as it is matched. */
+interface Wanted {
+  /** As the list gives it, for the warnings. */
+  readonly pattern: string;
+  readonly text: string;
+  readonly glob: boolean;
+}
+
+/** The warning for a path of the list that leads to no entry. */
+export function describeMiss(miss: PrefetchMiss): string {
+  const given = JSON.stringify(miss.pattern);
+  if (miss.reason === 'loop') return `prefetch path ${given} cannot be reached: it follows more than ${MAX_LINKS} symbolic links (a loop) at /${miss.path}`;
+  if (miss.reason === 'not-a-directory') return `prefetch path ${given} cannot be reached: /${miss.path} is not a directory`;
+  const resolved = cleanPath(miss.pattern.trim()) === miss.path ? '' : ` (it resolves to /${miss.path})`;
+  return `prefetch path ${given} is in no layer of the image${resolved}`;
 }
 
 /**
- * `layers` gives, for each layer (bottom layer first), listings of its paths in order of preference: a listing that
- * fails is dropped and the next one read from the start. `maxKeptWhiteouts` is for tests.
+ * `patterns`: paths and globs, and paths recorded from a process (OpenedPath), in order. `layers` gives, for each
+ * layer (bottom layer first), listings of its entries in order of preference: a listing that fails is dropped and
+ * the next one read from the start. `maxKeptLinks` is for tests.
  */
 export async function attributePrefetch(
-  patterns: readonly string[],
-  layers: ReadonlyArray<readonly LayerPaths[]>,
-  maxKeptWhiteouts = MAX_KEPT_WHITEOUTS,
+  patterns: ReadonlyArray<string | OpenedPath>,
+  layers: ReadonlyArray<readonly LayerListing[]>,
+  maxKeptLinks = MAX_KEPT_LINKS,
 ): Promise<Attribution> {
-  const wanted = patterns.map((pattern) => ({ pattern, clean: cleanPath(pattern.trim()) })).filter((p) => p.clean !== '');
-  const plain = new Set(wanted.filter((p) => !isGlob(p.clean)).map((p) => p.clean));
-  const globs = wanted.filter((p) => isGlob(p.clean)).map((p) => globToRegExp(p.clean));
-
+  const wanted = patterns
+    .map((item): Wanted =>
+      typeof item === 'string' ? { pattern: item, text: item.trim(), glob: isGlob(item) } : { pattern: item.opened, text: item.opened, glob: false },
+    )
+    .filter((p) => cleanPath(p.text) !== '');
+  const budget = new LinkBudget(maxKeptLinks);
+  let wants: Wants = { globs: [...new Set(wanted.filter((p) => p.glob).map((p) => cleanPath(p.text)))].map(wantedGlob), links: new Set() };
   const facts: LayerFacts[] = [];
-  for (const listings of layers) {
-    const layer = await readLayer(
-      listings,
-      (): LayerFacts => ({ held: new Set(), whiteouts: new Set(), overflow: false }),
-      (layer, path) => {
-        const whiteout = baseName(path).startsWith(WHITEOUT);
-        if (plain.has(path) || (!whiteout && globs.some((glob) => glob.test(path)))) layer.held.add(path);
-        if (whiteout) {
-          if (layer.whiteouts.size < maxKeptWhiteouts) layer.whiteouts.add(path);
-          else layer.overflow = true;
-        }
-      },
-    );
-    facts.push(layer);
+  for (const listings of layers) facts.push((await readLayer(listings, () => new LayerFacts(wants, budget, true))).seal());
+  for (let reading = 1; ; reading += 1) {
+    const view = new MergedView(facts);
+    const attribution = attribute(wanted, view, layers.length);
+    const { globs, links } = view.needs;
+    if ((globs.size === 0 && links.size === 0) || reading >= MAX_READINGS) return attribution;
+    wants = { globs: [...globs].map(wantedGlob), links };
+    for (const [i, listings] of layers.entries()) facts[i]?.absorb(await readLayer(listings, () => new LayerFacts(wants, budget, false)));
   }
-
-  // Glob matches are looked for in the merged filesystem: every layer's matches (never a whiteout), sorted.
-  let merged: string[] | undefined;
-  const candidatesOf = (clean: string): string[] => {
-    if (!isGlob(clean)) return [clean];
-    merged ??= [...new Set(facts.flatMap((layer) => [...layer.held]))].filter((p) => !baseName(p).startsWith(WHITEOUT)).sort();
-    const regex = globToRegExp(clean);
-    return merged.filter((p) => regex.test(p));
-  };
-
-  // A layer with too many whiteouts to keep is read again for those that could hide a candidate.
-  if (facts.some((layer) => layer.overflow)) {
-    const probes = new Set<string>();
-    for (const { clean } of wanted) for (const path of candidatesOf(clean)) for (const probe of hidingEntries(path)) probes.add(probe);
-    for (const [i, layer] of facts.entries()) {
-      if (!layer.overflow) continue;
-      layer.whiteouts = await readLayer(
-        layers[i] ?? [],
-        () => new Set<string>(),
-        (found, path) => probes.has(path) && found.add(path),
-      );
-    }
-  }
-
-  const perLayer: string[][] = layers.map(() => []);
-  const taken: Array<Set<string>> = layers.map(() => new Set());
-  const missing: string[] = [];
-  for (const { pattern, clean } of wanted) {
-    for (const path of candidatesOf(clean)) {
-      const layer = topmostLayer(path, facts);
-      if (layer === undefined) {
-        if (!isGlob(clean)) missing.push(pattern);
-        continue;
-      }
-      if (taken[layer]?.has(path)) continue;
-      taken[layer]?.add(path);
-      perLayer[layer]?.push(path);
-    }
-  }
-  return { perLayer, missing };
 }
 
-/** Reads a layer's paths into a fresh `state`, from the first of its listings that does not fail. */
-async function readLayer<T>(listings: readonly LayerPaths[], fresh: () => T, visit: (state: T, path: string) => void): Promise<T> {
+/** Reads a layer's entries into fresh facts, from the first of its listings that does not fail. */
+async function readLayer(listings: readonly LayerListing[], fresh: () => LayerFacts): Promise<LayerFacts> {
   for (const [i, list] of listings.entries()) {
-    const state = fresh();
+    const facts = fresh();
     try {
-      for await (const path of list()) visit(state, path);
-      return state;
+      for await (const entry of list()) facts.add(entry);
+      return facts;
     } catch (error) {
       if (i === listings.length - 1) throw error;
     }
   }
-  throw new Error('a layer without a listing of its paths');
+  throw new Error('a layer without a listing of its entries');
 }
 
-/** The index of the topmost layer that shows `path`, or undefined if none does or a layer above hides it. */
-function topmostLayer(path: string, layers: readonly LayerFacts[]): number | undefined {
-  for (let i = layers.length - 1; i >= 0; i -= 1) {
-    const layer = layers[i] as LayerFacts;
-    if (layer.held.has(path)) return i;
-    if (hidingEntries(path).some((entry) => layer.whiteouts.has(entry))) return undefined;
+/** The list resolved in the view: each entry placed in its layer once, in order. */
+function attribute(wanted: readonly Wanted[], view: MergedView, layerCount: number): Attribution {
+  const perLayer: string[][] = Array.from({ length: layerCount }, () => []);
+  const files: number[] = Array.from({ length: layerCount }, () => 0);
+  const taken: Array<Set<string>> = Array.from({ length: layerCount }, () => new Set());
+  const missing: PrefetchMiss[] = [];
+  const place = (entry: Placed): void => {
+    const seen = taken[entry.layer];
+    if (!seen || seen.has(entry.path)) return; // the root (layer -1) is nothing to place
+    seen.add(entry.path);
+    perLayer[entry.layer]?.push(entry.path);
+    if (entry.kind === 'reg' || entry.kind === 'hardlink') files[entry.layer] = (files[entry.layer] ?? 0) + 1;
+  };
+  const placeFound = (resolution: Resolution): boolean => {
+    if (resolution.status !== 'found') return false;
+    for (const link of resolution.via) place(link);
+    place(resolution.entry);
+    return true;
+  };
+  for (const { pattern, text, glob } of wanted) {
+    if (!glob) {
+      const resolution = view.resolve(text, true);
+      if (!placeFound(resolution) && resolution.status !== 'unknown' && resolution.status !== 'found')
+        missing.push({ pattern, reason: resolution.status, path: resolution.path });
+      continue;
+    }
+    for (const hit of view.glob(cleanPath(text))) {
+      for (const link of hit.via) place(link);
+      place(hit.entry);
+      // A matched symlink brings its target (a dangling one, common under a wide glob, brings nothing).
+      if (hit.entry.kind === 'symlink') placeFound(view.resolve(hit.entry.path, true));
+    }
   }
-  return undefined;
-}
-
-/**
- * The entries that, in a layer, hide `path` in the layers below: a whiteout of the path or of one of its parents,
- * and an opaque marker in one of its parent directories (the root's included).
- */
-function hidingEntries(path: string): string[] {
-  const parts = path.split('/');
-  const entries: string[] = [];
-  for (let i = parts.length; i >= 1; i -= 1) {
-    const parent = parts.slice(0, i - 1).join('/');
-    entries.push(`${parent === '' ? '' : `${parent}/`}${WHITEOUT}${parts[i - 1] as string}`);
-    if (i < parts.length) entries.push(`${parts.slice(0, i).join('/')}/${OPAQUE}`);
-  }
-  entries.push(OPAQUE);
-  return entries;
-}
-
-function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
+  return { perLayer, files, missing };
 }

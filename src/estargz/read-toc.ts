@@ -14,7 +14,9 @@ import { fileReader, type BlobReader } from './blob-reader.js';
 import { FOOTER_SIZE, parseFooter, type Footer } from './footer.js';
 import { GzipMemberError, streamMember } from './gzip-member.js';
 import { BLOCK } from '../tar/index.js';
-import { cleanPath, isTocEntry, NO_PREFETCH_LANDMARK, PREFETCH_LANDMARK, TOC_NAME, TocEntrySchema, type TocItem } from './toc.js';
+import type { LayerEntry } from './layer-facts.js';
+import { type LazyPull, lazyPullOf } from './lazy-pull.js';
+import { cleanPath, isConverterEntry, isTocEntry, PREFETCH_LANDMARK, TOC_NAME, TocEntrySchema, type TocItem } from './toc.js';
 import { TocJsonError, TocJsonScanner } from './toc-json.js';
 
 /** The TOC member is refused beyond this size (compressed). */
@@ -173,19 +175,16 @@ export async function readBlobToc(path: string, onEntries?: (batch: readonly Toc
   }
 }
 
-/**
- * What a lazy pull reads before the container starts: the footer and TOC, and everything before the prefetch
- * landmark (the prioritized files). Without a landmark only the footer and TOC.
- */
-export function lazyPullBytes(toc: TocSummary): number {
-  return (toc.prefetchLandmarkOffset ?? 0) + (toc.blobSize - toc.footer.tocOffset);
+/** What a lazy pull fetches before the container starts (lazy-pull.ts). */
+export function lazyPull(toc: TocSummary): LazyPull {
+  return lazyPullOf(toc.blobSize, toc.footer.tocOffset, toc.prefetchLandmarkOffset);
 }
 
 /**
- * The cleaned paths a TOC read before lists (the converter's own entries left out), as prefetch.ts's layerPaths
- * gives them for the layer it was made from. The TOC must still have the digest it had; a TocError says it has not.
+ * The entries a TOC read before lists (the converter's own left out), as prefetch.ts's layerListing gives them for
+ * the layer it was made from. The TOC must still have the digest it had; a TocError says it has not.
  */
-export async function* readTocPaths(reader: BlobReader, before: TocLocation & TocFacts): AsyncGenerator<string> {
+export async function* readTocListing(reader: BlobReader, before: TocLocation & TocFacts): AsyncGenerator<LayerEntry> {
   const expected = before.tocDigest;
   const entries = readTocEntries(reader, { footer: before.footer, blobSize: before.blobSize });
   for (;;) {
@@ -197,7 +196,9 @@ export async function* readTocPaths(reader: BlobReader, before: TocLocation & To
     for (const entry of next.value) {
       if (entry.type === 'chunk') continue;
       const path = cleanPath(entry.name);
-      if (path !== '' && path !== TOC_NAME && path !== PREFETCH_LANDMARK && path !== NO_PREFETCH_LANDMARK) yield path;
+      if (isConverterEntry(path)) continue;
+      const kind = entry.type === 'char' || entry.type === 'block' || entry.type === 'fifo' ? 'other' : entry.type;
+      yield { path, kind, ...(entry.linkName ? { linkName: entry.linkName } : {}) };
     }
   }
 }

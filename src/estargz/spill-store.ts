@@ -40,7 +40,7 @@ export class SpillStore {
       const buffer = Buffer.allocUnsafe(STORE_BLOCK);
       for (let at = 0; at < this.spilled;) {
         const n = readSync(this.fd, buffer, 0, Math.min(STORE_BLOCK, this.spilled - at), at);
-        if (n === 0) throw new Error('the TOC spill file is shorter than written');
+        if (n === 0) throw new Error(`the temporary file of ${this.what} is shorter than written`);
         at += n;
         yield buffer.subarray(0, n);
       }

@@ -258,6 +258,11 @@ function formatModtimeNow(seconds: number): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** Whether the converter writes the entry at this cleaned path itself (the root is none of a layer's entries either). */
+export function isConverterEntry(path: string): boolean {
+  return path === '' || path === TOC_NAME || path === PREFETCH_LANDMARK || path === NO_PREFETCH_LANDMARK;
+}
+
 /** Normalizes a path the way TOC readers do: `path.Clean("/" + name)` without the leading slash. */
 export function cleanPath(name: string): string {
   // Most names are clean already, or a directory's with one slash at the end: those need no splitting.

@@ -7,12 +7,14 @@
  *
  * Memory does not grow with the number of entries: the blob is read once, in order, one gzip member at a time, and
  * the TOC is read alongside it as a stream (read-toc.ts), entry by entry, each TOC entry checked against the tar
- * entry it describes. Only the hardlinks are remembered, to check that each target comes earlier in the TOC with a
- * second pass over the TOC (made only when there are hardlinks).
+ * entry it describes. The hardlinks are spilled to a temporary file, to check that each target comes earlier in the
+ * TOC with further passes over the TOC (made only when there are hardlinks; see hardlink-check.ts).
  */
 import { createHash } from 'node:crypto';
 import { Annotation, type Digest, DigestCounter } from '../oci/index.js';
 import { fileReader, type BlobReader } from './blob-reader.js';
+import { HardlinkCheck } from './hardlink-check.js';
+import { type LazyPull, lazyPullOf } from './lazy-pull.js';
 import { streamMember, walkMembers } from './gzip-member.js';
 import { locateToc, readTocEntries, TocError, type TocFacts, type TocLocation } from './read-toc.js';
 import { readTar, type TarEntry } from '../tar/index.js';
@@ -25,29 +27,34 @@ export interface LayerExpectations {
   readonly diffId?: string | undefined;
 }
 
+export interface LayerVerifyOptions {
+  /** Where the list of hardlinks spills to; default the system's temporary directory. */
+  readonly tempDir?: string | undefined;
+}
+
 export interface LayerReport {
   readonly defects: string[];
   tocDigest?: Digest;
   diffId?: Digest;
   uncompressedSize?: number;
   entries?: number;
-  /** Bytes a lazy pull reads before the container starts: the footer and TOC, and the prioritized files. */
-  lazyPullBytes?: number;
+  /** What a lazy pull fetches before the container starts: the footer and TOC, and the prioritized files. */
+  lazyPull?: LazyPull;
 }
 
 /** Defects beyond this many per layer are counted, not listed. */
 const MAX_DEFECTS = 25;
 
-export async function verifyLayerBlob(path: string, expect: LayerExpectations): Promise<LayerReport> {
+export async function verifyLayerBlob(path: string, expect: LayerExpectations, options: LayerVerifyOptions = {}): Promise<LayerReport> {
   const reader = await fileReader(path);
   try {
-    return await verifyWith(path, reader, expect);
+    return await verifyWith(path, reader, expect, options);
   } finally {
     await reader.close();
   }
 }
 
-async function verifyWith(path: string, reader: BlobReader, expect: LayerExpectations): Promise<LayerReport> {
+async function verifyWith(path: string, reader: BlobReader, expect: LayerExpectations, options: LayerVerifyOptions): Promise<LayerReport> {
   const report: LayerReport = { defects: [] };
   let suppressed = 0;
   const found: string[] = [];
@@ -65,7 +72,8 @@ async function verifyWith(path: string, reader: BlobReader, expect: LayerExpecta
     return report;
   }
   const { footer, blobSize } = location;
-  const schema = new SchemaCheck(footer.tocOffset, defect);
+  const hardlinks = new HardlinkCheck(options.tempDir);
+  const schema = new SchemaCheck(footer.tocOffset, defect, hardlinks);
   const toc = new TocCursor(readTocEntries(reader, location), (entry) => schema.visit(entry));
 
   // One pass over the members: member starts (compressed -> uncompressed), the diff_id, and the tar.
@@ -135,19 +143,20 @@ async function verifyWith(path: string, reader: BlobReader, expect: LayerExpecta
     await toc.drain();
     facts = toc.facts as TocFacts;
     schema.finish();
-    if (schema.hardlinks.length > 0) await checkHardlinks(reader, location, schema.hardlinks, defect);
+    if (hardlinks.count > 0) await checkHardlinks(reader, location, hardlinks, defect);
   } catch (error) {
     // A damaged TOC is the one defect reported: what was compared against it means nothing.
     if (error instanceof BrokenToc) return { defects: [error.message] };
     throw error;
   } finally {
+    hardlinks.close();
     await toc.close();
   }
   if (aligned && !sawToc) defect(`the TOC member at ${footer.tocOffset} does not start at a ${TOC_NAME} tar header in the stream`);
 
   report.tocDigest = facts.tocDigest;
   report.entries = facts.entries;
-  report.lazyPullBytes = (schema.prefetchLandmarkOffset ?? 0) + (blobSize - footer.tocOffset);
+  report.lazyPull = lazyPullOf(blobSize, footer.tocOffset, schema.prefetchLandmarkOffset);
   report.diffId = counter.digest();
   report.uncompressedSize = counter.size;
   if (aligned) {
@@ -263,18 +272,18 @@ class MemberStarts {
 /**
  * The TOC's own rules, entry by entry as it streams: types, required fields per type, chunk continuity, payload
  * offsets below the TOC and rising (each payload starts its own member, in stream order; entries sharing a member
- * through `innerOffset` aside). Hardlinks are collected for checkHardlinks.
+ * through `innerOffset` aside). Hardlinks are handed to a HardlinkCheck.
  */
 class SchemaCheck {
   private index = 0;
   private file: { item: TocItem; next: number; size: number } | undefined;
   private lastOffset: { offset: number; name: string } | undefined;
-  readonly hardlinks: Array<{ index: number; name: string; target: string; linkName: string }> = [];
   prefetchLandmarkOffset: number | undefined;
 
   constructor(
     private readonly tocOffset: number,
     private readonly defect: (message: string) => void,
+    private readonly hardlinks: HardlinkCheck,
   ) {}
 
   visit(e: TocItem): void {
@@ -285,7 +294,7 @@ class SchemaCheck {
     if (e.type !== 'chunk') this.closeFile();
     if (e.type === 'reg' && e.digest === undefined) this.defect(`${label} has no digest`);
     if ((e.type === 'symlink' || e.type === 'hardlink') && !e.linkName) this.defect(`${label} (${e.type}) has no linkName`);
-    if (e.type === 'hardlink' && e.linkName) this.hardlinks.push({ index, name: e.name, target: cleanPath(e.linkName), linkName: e.linkName });
+    if (e.type === 'hardlink' && e.linkName) this.hardlinks.add(index, e.name, e.linkName);
     if (this.prefetchLandmarkOffset === undefined && e.name === PREFETCH_LANDMARK) this.prefetchLandmarkOffset = e.offset ?? 0;
     if (hasPayload) {
       if (e.offset === undefined) this.defect(`${label} has no offset`);
@@ -323,28 +332,13 @@ class SchemaCheck {
   }
 }
 
-/** Each hardlink's target must be an entry earlier in the TOC: a second pass over the TOC finds where each target first appears. */
-async function checkHardlinks(reader: BlobReader, location: TocLocation, hardlinks: SchemaCheck['hardlinks'], defect: (m: string) => void): Promise<void> {
-  const firstAt = new Map<string, number>(hardlinks.map((h) => [h.target, Number.POSITIVE_INFINITY]));
-  let index = 0;
+/** Each hardlink's target must be an entry earlier in the TOC (a TOC broken on a further pass is a BrokenToc). */
+async function checkHardlinks(reader: BlobReader, location: TocLocation, hardlinks: HardlinkCheck, defect: (m: string) => void): Promise<void> {
   try {
-    const entries = readTocEntries(reader, location);
-    for (let next = await entries.next(); !next.done; next = await entries.next()) {
-      for (const entry of next.value) {
-        if (entry.type !== 'chunk') {
-          const path = cleanPath(entry.name);
-          if (firstAt.get(path) === Number.POSITIVE_INFINITY) firstAt.set(path, index);
-        }
-        index += 1;
-      }
-    }
+    await hardlinks.check(() => readTocEntries(reader, location), defect);
   } catch (error) {
     if (error instanceof TocError) throw new BrokenToc(error.message);
     throw error;
-  }
-  for (const link of hardlinks) {
-    if (!((firstAt.get(link.target) as number) < link.index))
-      defect(`TOC entry ${JSON.stringify(link.name)}: hardlink target ${JSON.stringify(link.linkName)} is not earlier in the TOC`);
   }
 }
 

@@ -21,6 +21,7 @@ import {
   type OciLayout,
 } from '../oci/index.js';
 import { ShipError } from '../errors.js';
+import type { LazyPull } from './lazy-pull.js';
 import { verifyLayerBlob } from './verify-layer.js';
 
 export { verifyLayerBlob } from './verify-layer.js';
@@ -32,8 +33,8 @@ interface LayerVerdict {
   readonly digest: Digest;
   readonly tocDigest: Digest | undefined;
   readonly entries: number | undefined;
-  /** Bytes a lazy pull reads before the container starts (footer, TOC and prioritized files), when known. */
-  readonly lazyPullBytes: number | undefined;
+  /** What a lazy pull fetches before the container starts (footer, TOC and prioritized files), when known. */
+  readonly lazyPull: LazyPull | undefined;
   readonly defects: readonly string[];
 }
 
@@ -51,13 +52,15 @@ export interface CheckedElsewhere {
   readonly diffId: Digest;
   readonly uncompressedSize: number;
   readonly entries: number;
-  readonly lazyPullBytes?: number;
+  readonly lazyPull?: LazyPull;
 }
 
 export interface VerifyOptions {
   readonly onLayer?: (digest: Digest) => void;
   /** Layers checked where they live, by digest; their blobs need not be in the layout. */
   readonly elsewhere?: ReadonlyMap<Digest, CheckedElsewhere>;
+  /** Where temporary files go (a layer's list of hardlinks); default the system's temporary directory. */
+  readonly tempDir?: string | undefined;
 }
 
 export async function verifyImage(layout: OciLayout, top: Descriptor, options: VerifyOptions = {}): Promise<ImageVerdict> {
@@ -93,7 +96,7 @@ export async function verifyImage(layout: OciLayout, top: Descriptor, options: V
       if (!cached) {
         onLayer?.(layer.digest);
         const facts = elsewhere?.get(layer.digest);
-        cached = { report: facts ? checkAgainst(layer, diffId, facts) : await verifyOneLayer(layout, layer, diffId) };
+        cached = { report: facts ? checkAgainst(layer, diffId, facts) : await verifyOneLayer(layout, layer, diffId, options.tempDir) };
         verified.set(key, cached);
       }
       const { report } = cached;
@@ -104,7 +107,7 @@ export async function verifyImage(layout: OciLayout, top: Descriptor, options: V
         digest: layer.digest,
         tocDigest: report.tocDigest,
         entries: report.entries,
-        lazyPullBytes: report.lazyPullBytes,
+        lazyPull: report.lazyPull,
         defects: report.defects,
       });
     }
@@ -119,7 +122,7 @@ function checkAgainst(
   layer: Descriptor,
   diffId: string | undefined,
   facts: CheckedElsewhere,
-): { defects: string[]; tocDigest: Digest; entries: number; lazyPullBytes?: number } {
+): { defects: string[]; tocDigest: Digest; entries: number; lazyPull?: LazyPull } {
   const defects: string[] = [];
   if (layer.mediaType !== MediaType.ociLayerGzip) defects.push(`media type is ${layer.mediaType}, not ${MediaType.ociLayerGzip}`);
   if (layer.size !== facts.size) defects.push(`the blob is ${facts.size} bytes, the descriptor says ${layer.size}`);
@@ -134,14 +137,15 @@ function checkAgainst(
   const size = layer.annotations?.[Annotation.estargzUncompressedSize];
   if (size !== undefined && size !== String(facts.uncompressedSize))
     defects.push(`uncompressed size ${facts.uncompressedSize} does not match the annotation ${size}`);
-  return { defects, tocDigest: facts.tocDigest, entries: facts.entries, ...(facts.lazyPullBytes === undefined ? {} : { lazyPullBytes: facts.lazyPullBytes }) };
+  return { defects, tocDigest: facts.tocDigest, entries: facts.entries, ...(facts.lazyPull === undefined ? {} : { lazyPull: facts.lazyPull }) };
 }
 
 async function verifyOneLayer(
   layout: OciLayout,
   layer: Descriptor,
   diffId: string | undefined,
-): Promise<{ defects: string[]; tocDigest?: Digest; entries?: number; lazyPullBytes?: number }> {
+  tempDir: string | undefined,
+): Promise<{ defects: string[]; tocDigest?: Digest; entries?: number; lazyPull?: LazyPull }> {
   const defects: string[] = [];
   if (layer.mediaType !== MediaType.ociLayerGzip) defects.push(`media type is ${layer.mediaType}, not ${MediaType.ociLayerGzip}`);
   if (!(await layout.hasBlob(layer.digest))) return { defects: [...defects, 'the blob is missing'] };
@@ -149,6 +153,6 @@ async function verifyOneLayer(
   for await (const chunk of createReadStream(layout.blobPath(layer.digest), { highWaterMark: 1 << 20 })) counter.update(chunk as Buffer);
   if (counter.digest() !== layer.digest) return { defects: [...defects, `the blob's content has digest ${counter.digest()}`] };
   if (counter.size !== layer.size) defects.push(`the blob is ${counter.size} bytes, the descriptor says ${layer.size}`);
-  const report = await verifyLayerBlob(layout.blobPath(layer.digest), { annotations: layer.annotations, diffId });
+  const report = await verifyLayerBlob(layout.blobPath(layer.digest), { annotations: layer.annotations, diffId }, { tempDir });
   return { ...report, defects: [...defects, ...report.defects] };
 }

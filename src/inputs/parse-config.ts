@@ -175,7 +175,7 @@ function parseLabels(raw: string, ctx: IssueContext): ShipConfig['image']['label
   return labels;
 }
 
-/** The room service: its name, environment, account, mounts, ports, access, domain, and the wait for its URL. */
+/** The room service: its name, environment, account, mounts, ports, access, domain, the rollout wait and rollback. */
 function serviceSettings(raw: Raw, ctx: IssueContext, deploy: boolean): ShipConfig['service'] {
   const serviceName = optional(raw['service-name']);
   if (serviceName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(serviceName)) {
@@ -235,6 +235,14 @@ function serviceSettings(raw: Raw, ctx: IssueContext, deploy: boolean): ShipConf
     ),
     template: parseChoice('template', raw.template, ['agent', 'none'] as const, ctx, 'template must be agent or none'),
     waitSeconds: parseWait(raw.wait, ctx),
+    rollback: parseBoolean('rollback', raw.rollback, ctx) ?? true,
+    rollbackNewService: parseChoice(
+      'rollback-new-service',
+      raw['rollback-new-service'],
+      ['stop', 'delete'] as const,
+      ctx,
+      'rollback-new-service must be stop or delete',
+    ),
   };
 }
 

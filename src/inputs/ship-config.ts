@@ -49,8 +49,12 @@ export interface ShipConfig {
     readonly deploy: boolean;
     readonly name: string | undefined;
     readonly createRoom: boolean;
-    /** 0: do not probe the service URL. */
+    /** How long to wait for the rollout; 0: do not wait (nor restart, nor probe the URL). */
     readonly waitSeconds: number;
+    /** Put the previous spec back when the rollout fails. */
+    readonly rollback: boolean;
+    /** What a rollback does with a service this run created: disable it (kept, with its route) or delete it. */
+    readonly rollbackNewService: 'stop' | 'delete';
   };
   readonly dryRun: boolean;
 }

@@ -82,8 +82,22 @@ export const INPUTS = [
     name: 'wait',
     group: 'Service',
     kind: 'string',
-    default: 'false',
-    summary: 'probe the service URL after deploy: false, true (300 s), or a timeout like 90s or 5m',
+    default: 'true',
+    summary: 'wait for the new container to run and be live: true (300 s), false, or a timeout like 90s or 5m',
+  },
+  {
+    name: 'rollback',
+    group: 'Service',
+    kind: 'boolean',
+    default: 'true',
+    summary: 'put the previous spec back when the new container does not become live',
+  },
+  {
+    name: 'rollback-new-service',
+    group: 'Service',
+    kind: 'string',
+    default: 'stop',
+    summary: 'what a rollback does with a service this run created: stop (disable it) or delete',
   },
   // Behaviour
   { name: 'dry-run', group: 'Behaviour', kind: 'boolean', default: 'false', summary: 'resolve and validate, print the plan, change nothing' },
@@ -100,6 +114,8 @@ export const OUTPUTS = [
   { name: 'service-name', summary: 'the room service name' },
   { name: 'service-url', summary: 'https://<domain> when a domain is routed' },
   { name: 'created', summary: 'true when the service was created, false when updated' },
+  { name: 'rollout', summary: 'ready, rolled-back, failed, or not-waited' },
+  { name: 'rolled-back-to', summary: 'the digest the service went back to after a failed rollout' },
   { name: 'result', summary: 'the whole result as JSON' },
 ] as const;
 

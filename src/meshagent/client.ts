@@ -3,6 +3,7 @@
  * (Authorization: Bearer <key>, Consistency) and zod-checked answers. The API key and every token it receives are
  * handed to `mask` the moment they are known.
  */
+import { ShipError } from '../errors.js';
 import { HttpClient, HttpError, type HttpClientOptions, type HttpRequest } from '../http.js';
 import {
   CreatedService,
@@ -12,6 +13,7 @@ import {
   RepositoryList,
   RepositoryToken,
   Room,
+  RoomConnectAnswer,
   RoomRouteList,
   RouteAnswer,
   ServiceList,
@@ -161,6 +163,37 @@ export class MeshagentClient {
       permissions: request.permissions ?? null,
     };
     return (await this.call({ method: 'POST', url: `${this.project}/rooms`, json, what: `create room ${request.name}` })).json(Room);
+  }
+
+  /**
+   * A participant token for the room and its websocket URL, as the SDKs join a room. The token is masked before
+   * anything else sees it. A room that does not exist is the CLI's error.
+   */
+  async connectRoom(room: string): Promise<{ url: string; jwt: string }> {
+    const response = await this.call({
+      method: 'POST',
+      url: `${this.project}/rooms/${enc(room)}/connect`,
+      json: {},
+      accept: [200, 404],
+      what: `connect to room ${room}`,
+      // A participant token more is harmless: asking twice is safe.
+      idempotent: true,
+    });
+    if (response.status === 404) {
+      throw new ShipError(`Room does not exist: ${room}`, {
+        input: 'room',
+        hint: `Create it first with 'meshagent rooms create ${room} --if-not-exists', or set create-room: true, then retry deploy.`,
+      });
+    }
+    const raw = response.json() as { jwt?: unknown };
+    if (typeof raw.jwt === 'string') this.remember(raw.jwt);
+    const answer = response.json(RoomConnectAnswer);
+    return { url: answer.room_url, jwt: answer.jwt };
+  }
+
+  /** Every credential this client knows (the API key, the tokens it was given), to hide in text from elsewhere. */
+  knownSecrets(): readonly string[] {
+    return this.secrets;
   }
 
   // --- room services -------------------------------------------------------------------------------------------------

@@ -13,18 +13,29 @@
  *
  * A room the run created is kept: it is empty, and a parallel job may be deploying into it.
  */
-import { ShipError, formatError, shown } from '../errors.js';
+import { ShipError, formatError } from '../errors.js';
 import { Stopped, throwIfStopped } from '../stop.js';
-import { HttpError } from '../http.js';
 import { isStatus, type MeshagentClient } from './client.js';
+import {
+  removeClaimedRoute,
+  removeCreatedService,
+  removeUnsureCreate,
+  restoreRoute,
+  restoreService,
+  unsure,
+  written,
+  type WrittenService,
+} from './deploy-undo.js';
+import { findExistingService, requireId } from './existing-service.js';
 import { claimRoute, findServiceDomain, finishRoute, planRoute, type RouteAction, type RoutePlan } from './route.js';
 import type { ImageFacts } from './image-facts.js';
-import { SERVICE_ID_ANNOTATION } from './service-annotations.js';
 import type { ServiceOptions } from './service-options.js';
 import { defaultPorts, routeTargetPort } from './service-ports.js';
 import { buildServiceSpec } from './service-spec.js';
-import { UndoLog, type UndoReport, type UndoStep } from './undo.js';
-import { ServiceSpec, type RouteSpecInput, type ServiceRecord } from './wire.js';
+import { UndoLog, type UndoReport } from './undo.js';
+import type { ServiceSpec } from './wire.js';
+
+export { findExistingService } from './existing-service.js';
 
 export interface DeployRequest {
   readonly client: MeshagentClient;
@@ -41,6 +52,12 @@ export interface DeployRequest {
    * request is not cut) and everything written is taken back.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Runs once everything is looked at and checked, before the first write, with whether the room exists and its
+   * service of this name when there is one: a deploy that waits for its rollout joins the room and reads the
+   * container running now here. A failure stops the deploy with nothing written.
+   */
+  readonly beforeWrite?: (look: { readonly roomExists: boolean; readonly existing: ServiceSpec | undefined }) => Promise<void>;
 }
 
 export interface DeployedService {
@@ -57,6 +74,10 @@ export interface DeployedService {
   readonly domainSource: 'input' | 'existing-route' | undefined;
   /** The spec that was sent. */
   readonly spec: ServiceSpec;
+  /** The spec the service had before, for an update. */
+  readonly previous: ServiceSpec | undefined;
+  /** What takes this deploy back, newest first: kept for a rollout that does not become live. */
+  readonly undo: UndoLog;
 }
 
 /**
@@ -99,6 +120,9 @@ export async function deployService(request: DeployRequest): Promise<DeployedSer
   const domain = await chooseDomain(request, built, existing);
   let route: RoutePlan | undefined = domain ? await planRoute(client, { domain: domain.name, room, serviceName, port: domain.port, log }) : undefined;
   throwIfStopped(signal);
+  await request.beforeWrite?.({ roomExists, existing });
+  throwIfStopped(signal);
+  const at: WrittenService = { client, room, serviceName, imageRef: request.image.ref };
 
   // 2. Write, each write with the one that takes it back.
   const undo = new UndoLog();
@@ -121,7 +145,7 @@ export async function deployService(request: DeployRequest): Promise<DeployedSer
     }
 
     throwIfStopped(signal);
-    const wrote = await writeService(request, existing, built, undo);
+    const wrote = await writeService(request, at, existing, built, undo);
     done.serviceId = wrote.serviceId;
     done.created = wrote.created;
     built = wrote.built;
@@ -145,6 +169,8 @@ export async function deployService(request: DeployRequest): Promise<DeployedSer
       routeAction,
       domainSource: domain?.source,
       spec: built.spec,
+      previous: wrote.previous,
+      undo,
     };
   } catch (error) {
     if (undo.empty) throw error;
@@ -178,33 +204,6 @@ async function createRoom(client: MeshagentClient, room: string, log: (line: str
 // ---------------------------------------------------------------------------------------------------------------
 // Service
 
-/** The room's service of this name, as the CLI finds it (the list, exact metadata.name), read as a full spec. */
-export async function findExistingService(client: MeshagentClient, room: string, name: string): Promise<ServiceSpec | undefined> {
-  const record = (await client.listServices(room, 'high')).find((service) => service.metadata.name === name);
-  return record === undefined ? undefined : existingSpec(record, name);
-}
-
-/**
- * An existing service as a spec that can be sent back. A field this version does not know would be lost by the
- * update, so such a service is left alone with an error rather than silently changed.
- */
-function existingSpec(record: ServiceRecord, name: string): ServiceSpec {
-  const parsed = ServiceSpec.safeParse(record);
-  if (parsed.success) return parsed.data;
-  const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(spec)'))].join(', ');
-  throw new ShipError(`existing service ${name} has a spec meshagent-ship cannot update without losing parts of it (${fields}); it was left unchanged`, {
-    hint: 'update meshagent-ship, or deploy this service with the MeshAgent CLI',
-  });
-}
-
-function requireId(existing: ServiceSpec, name: string): string {
-  if (!existing.id)
-    throw new ShipError(`existing service ${name} is missing an id`, {
-      hint: 'the API answered a service without an id; retry, or inspect it with `meshagent services list`',
-    });
-  return existing.id;
-}
-
 type Built = ReturnType<typeof buildServiceSpec>;
 
 /**
@@ -214,20 +213,21 @@ type Built = ReturnType<typeof buildServiceSpec>;
  */
 async function writeService(
   request: DeployRequest,
+  at: WrittenService,
   existing: ServiceSpec | undefined,
   built: Built,
   undo: UndoLog,
-): Promise<{ serviceId: string; created: boolean; built: Built }> {
+): Promise<{ serviceId: string; created: boolean; built: Built; previous: ServiceSpec | undefined }> {
   const { client, room, serviceName, log = () => {} } = request;
   if (existing) {
     const serviceId = requireId(existing, serviceName);
-    await written(() => client.updateService(room, serviceId, built.spec), undo, restoreService(request, serviceId, existing));
+    await written(() => client.updateService(room, serviceId, built.spec), undo, restoreService(at, serviceId, existing));
     log(`Updated service ${serviceName} (${serviceId}) in room ${room}`);
-    return { serviceId, created: false, built };
+    return { serviceId, created: false, built, previous: existing };
   }
   let serviceId: string;
   try {
-    serviceId = await unsure(() => client.createService(room, built.spec), undo, removeUnsureCreate(request));
+    serviceId = await unsure(() => client.createService(room, built.spec), undo, removeUnsureCreate(at));
   } catch (error) {
     if (!isStatus(error, 409)) throw error;
     // The name is taken: another deploy created it between our look-up and our create, or our own create went
@@ -236,115 +236,19 @@ async function writeService(
     if (!raced) throw error;
     const racedId = requireId(raced, serviceName);
     if (raced.container?.image === request.image.ref) {
-      undo.add(removeCreatedService(request, racedId));
+      undo.add(removeCreatedService(at, racedId));
       log(`Created service ${serviceName} (${racedId}) in room ${room}`);
-      return { serviceId: racedId, created: true, built };
+      return { serviceId: racedId, created: true, built, previous: undefined };
     }
     // Merge into the winner, as an update would.
     const merged = buildServiceSpec({ serviceName, image: request.image, options: request.options, existing: raced });
-    await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(request, racedId, raced));
+    await written(() => client.updateService(room, racedId, merged.spec), undo, restoreService(at, racedId, raced));
     log(`Service ${serviceName} appeared while deploying; updated it (${racedId}) in room ${room}`);
-    return { serviceId: racedId, created: false, built: merged };
+    return { serviceId: racedId, created: false, built: merged, previous: raced };
   }
-  undo.add(removeCreatedService(request, serviceId));
+  undo.add(removeCreatedService(at, serviceId));
   log(`Created service ${serviceName} (${serviceId}) in room ${room}`);
-  return { serviceId, created: true, built };
-}
-
-/** Runs a write and records its undo: when it worked, and when it failed in a way that may have been applied. */
-async function written<T>(write: () => Promise<T>, undo: UndoLog, step: UndoStep): Promise<T> {
-  const value = await unsure(write, undo, step);
-  undo.add(step);
-  return value;
-}
-
-/** Runs a write; when it fails in a way that may have been applied, records its undo before passing the error on. */
-async function unsure<T>(write: () => Promise<T>, undo: UndoLog, step: UndoStep): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (!isRefusal(error)) undo.add(step);
-    throw error;
-  }
-}
-
-/**
- * An answer that says the write was not done: a 4xx, or 503 (RFC 9110 15.6.4: the server cannot handle the
- * request now). Any other 5xx, a timeout or a lost answer says nothing either way: a gateway may have passed the
- * write on. Our own refusal (a ShipError that is no HTTP failure, such as a domain found taken) sent no write.
- */
-function isRefusal(error: unknown): boolean {
-  if (!(error instanceof HttpError)) return error instanceof ShipError;
-  if (error.status === undefined) return false;
-  return (error.status >= 400 && error.status < 500) || error.status === 503;
-}
-
-function restoreService(request: DeployRequest, id: string, previous: ServiceSpec): UndoStep {
-  const { client, room } = request;
-  const name = previous.metadata.name;
-  const image = previous.container?.image;
-  return {
-    effect: 'restored',
-    target: 'service',
-    undone: `service ${name} was restored to the spec it had before`,
-    leftover: {
-      what: `service ${name} (${id}) may run the new spec without the rest of the deploy`,
-      fix: `ship again once the API answers (a ship that completes writes the service and its route together)${image ? `, or ship the image it ran before (image: ${shown(image)}) to go back` : ''}`,
-    },
-    run: async () => {
-      const moved = await changedByAnother(request, name);
-      if (moved) return moved;
-      await client.updateService(room, id, previous);
-    },
-  };
-}
-
-function removeCreatedService(request: DeployRequest, id: string): UndoStep {
-  const { client, room, serviceName: name } = request;
-  return {
-    effect: 'removed',
-    target: 'service',
-    undone: `service ${name}, created by this deploy, was deleted`,
-    leftover: {
-      what: `service ${name} (${id}), created by this deploy, is still in room ${room}`,
-      fix: `ship again once the API answers to complete it, or delete service ${name} from room ${room}`,
-    },
-    run: async () => {
-      const moved = await changedByAnother(request, name);
-      if (moved) return moved;
-      await client.deleteService(room, id, name);
-    },
-  };
-}
-
-/**
- * Why a service must be left as it is now: another deploy wrote it after this one (it no longer runs this deploy's
- * image) or deleted it. Taking this deploy back then would undo the other one, which succeeded.
- */
-async function changedByAnother(request: DeployRequest, name: string): Promise<string | undefined> {
-  const now = await findExistingService(request.client, request.room, name);
-  if (!now) return `service ${name} was left as it is: it was deleted meanwhile`;
-  if (now.container?.image !== request.image.ref)
-    return `service ${name} was left as it is: another deploy changed it meanwhile (it runs ${now.container?.image ?? 'no image'})`;
-  return undefined;
-}
-
-/** A create whose answer was lost: the service is deleted if it is there and runs this deploy's image. */
-function removeUnsureCreate(request: DeployRequest): UndoStep {
-  const { client, room, serviceName } = request;
-  return {
-    effect: 'removed',
-    target: 'service',
-    undone: `service ${serviceName}, which this deploy may have created, is not in room ${room} (deleted if it was)`,
-    leftover: {
-      what: `service ${serviceName} may have been created in room ${room}`,
-      fix: `ship again once the API answers to complete it, or delete service ${serviceName} from room ${room} if it is there`,
-    },
-    run: async () => {
-      const found = await findExistingService(client, room, serviceName);
-      if (found?.id && found.container?.image === request.image.ref) await client.deleteService(room, found.id, serviceName);
-    },
-  };
+  return { serviceId, created: true, built, previous: undefined };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -381,46 +285,6 @@ function reusableRoutePort(request: DeployRequest, spec: ServiceSpec): number | 
   } catch {
     return undefined;
   }
-}
-
-/** A route update whose answer may have been lost: the route is put back as it was, if it is still this service's. */
-function restoreRoute(client: MeshagentClient, previous: RouteSpecInput, serviceName: string): UndoStep {
-  const domain = previous.domain;
-  return {
-    effect: 'restored',
-    target: 'route',
-    undone: `route ${domain} was restored to the spec it had before`,
-    leftover: {
-      what: `route ${domain} may point at a port the restored service ${serviceName} does not publish`,
-      fix: `ship again once the API answers, which routes the domain to the service's port`,
-    },
-    run: async () => {
-      const now = await client.getRoute(domain);
-      if (!now) return `route ${domain} was left as it is: it was deleted meanwhile`;
-      const owner = now.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
-      if (owner !== undefined && owner !== serviceName) return `route ${domain} was left as it is: service ${owner} took it meanwhile`;
-      await client.updateRoute(previous);
-    },
-  };
-}
-
-function removeClaimedRoute(client: MeshagentClient, domain: string, serviceName: string): UndoStep {
-  return {
-    effect: 'removed',
-    target: 'route',
-    undone: `route ${domain}, created by this deploy, was deleted`,
-    leftover: {
-      what: `route ${domain}, created by this deploy, is still there`,
-      fix: `nothing is broken by it (a later ship of service ${serviceName} uses it); to free the domain, delete it ('meshagent route delete ${domain}')`,
-    },
-    run: async () => {
-      const now = await client.getRoute(domain);
-      if (!now) return `route ${domain} is not there (it was not created, or was deleted meanwhile)`;
-      const owner = now.spec.metadata.annotations[SERVICE_ID_ANNOTATION];
-      if (owner !== serviceName) return `route ${domain} was left as it is: it is not this deploy's (it routes to ${owner ?? 'no service'})`;
-      await client.deleteRoute(domain);
-    },
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
  */
 import { ShipError } from '../errors.js';
 import type { ImageFacts } from './image-facts.js';
-import { SERVICE_ID_ANNOTATION, withValidationMode } from './service-annotations.js';
+import { SERVICE_ID_ANNOTATION, STOPPED_BY_ROLLBACK_ANNOTATION, withValidationMode } from './service-annotations.js';
 import { buildContainer, checkVolumesMounted } from './service-container.js';
 import type { ServiceOptions } from './service-options.js';
 import { buildPorts, routeTargetPort } from './service-ports.js';
@@ -38,6 +38,9 @@ export function buildServiceSpec(request: ServiceSpecRequest): BuiltServiceSpec 
 
   const annotations = withValidationMode({ ...(existing?.metadata.annotations ?? {}) }, options.validationMode);
   annotations[SERVICE_ID_ANNOTATION] = name;
+  // A service a failed first rollout left stopped is started again; one disabled otherwise stays as it is.
+  const restart = annotations[STOPPED_BY_ROLLBACK_ANNOTATION] !== undefined;
+  delete annotations[STOPPED_BY_ROLLBACK_ANNOTATION];
 
   const container = buildContainer(name, image, options, existing?.container ?? undefined);
   const ports = buildPorts(name, image, options, existing);
@@ -47,6 +50,7 @@ export function buildServiceSpec(request: ServiceSpecRequest): BuiltServiceSpec 
   const base: ServiceSpec = existing ? { ...existing, external: null } : { version: 'v1', kind: 'Service', enabled: true, metadata: { name } };
   const spec: ServiceSpec = {
     ...base,
+    ...(restart ? { enabled: true } : {}),
     metadata: { ...base.metadata, name, annotations },
     ports,
     container,

@@ -94,6 +94,9 @@ export const Room = z.object({
 });
 export type Room = z.infer<typeof Room>;
 
+/** POST .../rooms/{room}/connect (client.py 4588-4598): a participant token and the room's websocket URL. */
+export const RoomConnectAnswer = z.object({ jwt: z.string(), room_url: z.string() });
+
 // ---------------------------------------------------------------------------------------------------------------
 // Room services: the ServiceSpec (specs/service.py; every model forbids unknown fields)
 

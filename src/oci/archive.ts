@@ -4,19 +4,19 @@
  * of the code only ever sees an OciLayout; an `oci-archive:` output is written as a layout and packed at the end.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { quoted, ShipError } from '../errors.js';
-import { fileError } from '../file-errors.js';
-import { checkEntryPath, encodeHeader, padding, readTar, sniffCompression, TarFormatError, type TarHeader } from '../tar/index.js';
+import { fileError, makeTempDir } from '../file-errors.js';
+import { checkEntryPath, encodeHeader, padding, plainHeader, readTar, sniffCompression, TarFormatError, type TarHeader } from '../tar/index.js';
 import { isDigest, type Digest } from './digest.js';
 import { Annotation, MediaType } from './media-types.js';
 import { OciLayout } from './layout.js';
 import type { ImageRef } from './image-ref.js';
 import type { Descriptor } from './types.js';
+import { removeWhenClosed, streamClosed } from './write-stream.js';
 
 export interface OpenedImage {
   readonly layout: OciLayout;
@@ -41,7 +41,7 @@ export async function openImage(ref: ImageRef, options: OpenImageOptions = {}): 
     return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: async () => {} };
   }
   await assertFile(ref.path);
-  const temp = await mkdtemp(join(options.tempDir ?? tmpdir(), 'oci-image-'));
+  const temp = await makeTempDir(options.tempDir, 'oci-image-');
   try {
     await unpackTar(ref.path, join(temp, 'unpacked'));
     if (ref.transport === 'oci-archive') {
@@ -65,7 +65,7 @@ export async function openImage(ref: ImageRef, options: OpenImageOptions = {}): 
  */
 export async function layoutFromDockerArchive(file: string, dir: string): Promise<{ layout: OciLayout; descriptor: Descriptor; name: string | undefined }> {
   await assertFile(file);
-  const unpacked = await mkdtemp(join(dirname(resolve(dir)), '.docker-archive-'));
+  const unpacked = await makeTempDir(dirname(resolve(dir)), '.docker-archive-');
   try {
     await unpackTar(file, unpacked);
     return await dockerArchiveToLayout(file, unpacked, dir);
@@ -102,7 +102,12 @@ async function unpackTar(file: string, dir: string): Promise<void> {
         if (type === '5') await mkdir(target, { recursive: true });
         else if (type === '0') {
           await mkdir(dirname(target), { recursive: true });
-          await pipeline(entry.body(), createWriteStream(target));
+          const file = createWriteStream(target);
+          // The whole directory goes on failure; its files must be closed (made, if they were being opened) first.
+          await pipeline(entry.body(), file).catch(async (error: unknown) => {
+            await streamClosed(file);
+            throw error;
+          });
         }
       } catch (error) {
         throw new ShipError(`${file}: entry ${quoted(name)} (at byte ${entry.headerOffset}) cannot be unpacked: ${collision(error)}`, {
@@ -203,35 +208,56 @@ function claimedDigest(name: string, isConfig: boolean): Digest | undefined {
   return digest !== undefined && isDigest(digest) ? digest : undefined;
 }
 
-/** Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time). */
+/**
+ * Packs an OCI layout directory into an oci-archive file (sorted, zero times and owners: the same bytes each time).
+ * The archive is written beside `file` and renamed onto it at the end, so `file` is never half an archive.
+ */
 export async function packOciArchive(dir: string, file: string): Promise<void> {
   const temporary = `${file}.tmp-${process.pid}`;
+  const out = createWriteStream(temporary);
+  let packing = true;
   try {
-    await pipeline(layoutTar(dir), createWriteStream(temporary));
+    await pipeline(layoutTar(dir), out);
+    packing = false;
     await rename(temporary, file);
   } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
+    await removeWhenClosed(out, temporary);
+    const path = (error as NodeJS.ErrnoException).path;
+    // Reading the layout is not the output's fault; anything else is about where the archive goes.
+    if (packing && path !== undefined && path !== temporary) throw fileError(error, path, `packing ${dir} into ${file}`);
+    await checkArchiveTarget(file);
+    throw fileError(error, dirname(resolve(file)), `cannot write the oci-archive ${file}`, `make ${dirname(resolve(file))} a writable directory`);
   }
 }
 
+/**
+ * Where an oci-archive is to be written must be a file in a directory that exists: a ShipError naming the path and
+ * the fix otherwise, early, before anything is converted (and again if the final rename fails).
+ */
+export async function checkArchiveTarget(file: string): Promise<void> {
+  const parent = dirname(resolve(file));
+  const info = await stat(file).catch(() => undefined);
+  if (info?.isDirectory())
+    throw new ShipError(`the oci-archive output ${file} is a directory`, {
+      hint: `give the path of the archive file to write (such as ${join(file, 'image.tar')}), or write a layout there with oci:${file}`,
+    });
+  const parentInfo = await stat(parent).catch((error: unknown) => (error as NodeJS.ErrnoException).code);
+  const why =
+    parentInfo === 'ENOENT'
+      ? 'does not exist'
+      : parentInfo === 'ENOTDIR'
+        ? 'is not a directory: a part of its path is a file'
+        : typeof parentInfo === 'object' && !parentInfo.isDirectory()
+          ? 'is not a directory'
+          : undefined;
+  if (why !== undefined)
+    throw new ShipError(`the oci-archive output ${file} cannot be written: its directory ${parent} ${why}`, {
+      hint: `create the directory ${parent} first, or give another path`,
+    });
+}
+
 async function* layoutTar(dir: string): AsyncGenerator<Buffer> {
-  const header = (name: string, type: '0' | '5', size: number): TarHeader => ({
-    name,
-    linkName: '',
-    type,
-    mode: type === '5' ? 0o755 : 0o644,
-    uid: 0,
-    gid: 0,
-    size,
-    mtime: 0,
-    uname: '',
-    gname: '',
-    devMajor: 0,
-    devMinor: 0,
-    xattrs: new Map(),
-    pax: [],
-  });
+  const header = (name: string, type: '0' | '5', size: number): TarHeader => plainHeader(name, type, type === '5' ? 0o755 : 0o644, size);
   yield encodeHeader(header('blobs/', '5', 0));
   for (const algorithm of (await readdir(join(dir, 'blobs'))).sort()) {
     yield encodeHeader(header(`blobs/${algorithm}/`, '5', 0));

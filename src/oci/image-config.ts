@@ -11,7 +11,7 @@ export async function readImageConfig(
   layout: OciLayout,
   top: Descriptor,
   platform: { readonly os: string; readonly architecture: string },
-): Promise<{ manifest: ImageManifest; config: ImageConfig }> {
+): Promise<{ manifest: ImageManifest; config: ImageConfig; descriptor: Descriptor }> {
   let descriptor = top;
   if (isIndexType(descriptor.mediaType)) {
     const index = await layout.readJson(descriptor, ImageIndex, 'index');
@@ -27,5 +27,5 @@ export async function readImageConfig(
   }
   const manifest = await layout.readJson(descriptor, ImageManifest, 'manifest');
   const config = await layout.readJson(manifest.config, ImageConfig, 'image config');
-  return { manifest, config };
+  return { manifest, config, descriptor };
 }

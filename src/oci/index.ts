@@ -2,7 +2,7 @@
  * OCI images: media types and documents, image layouts on disk and the archives that carry them, and the
  * distribution API client that pushes and pulls them. What the rest of src/ uses of oci/, and only that.
  */
-export { layoutFromDockerArchive, openImage, packOciArchive } from './archive.js';
+export { checkArchiveTarget, layoutFromDockerArchive, openImage, packOciArchive } from './archive.js';
 export { DigestCounter, isDigest, sha256, type Digest } from './digest.js';
 export { readImageConfig } from './image-config.js';
 export { formatImageRef, parseImageRef, type ImageRef } from './image-ref.js';
@@ -16,3 +16,4 @@ export { remoteImageManifests } from './remote-manifests.js';
 export { pullImage } from './pull.js';
 export { pullIntoLayout, pushFromLayout } from './transfer.js';
 export { ImageConfig, ImageIndex, ImageManifest, type Descriptor } from './types.js';
+export { removeWhenClosed } from './write-stream.js';

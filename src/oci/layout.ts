@@ -18,6 +18,7 @@ import { fileError } from '../file-errors.js';
 import { hashFiles } from './hash-files.js';
 import { Annotation, MediaType, OCI_LAYOUT_VERSION } from './media-types.js';
 import { Descriptor, ImageIndex } from './types.js';
+import { removeWhenClosed } from './write-stream.js';
 
 /** JSON documents (manifests, configs, indexes) larger than this are refused rather than read into memory. */
 const MAX_JSON_BYTES = 16 * 1024 * 1024;
@@ -157,14 +158,48 @@ export class OciLayout {
     const unchecked = [...new Map(blobs.map((b) => [b.digest, b])).values()].filter((b) => this.checked.get(b.digest) !== b.size);
     const paths: string[] = [];
     for (const blob of unchecked) paths.push(await this.statBlob(blob));
+    const mismatch = (await this.hashAndRemember(unchecked, paths))[0];
+    if (mismatch) throw mismatch;
+  }
+
+  /**
+   * Which of `blobs` the layout holds with their descriptor's content: present, of the right size, and hashing to
+   * the digest (hashed once per process, in worker threads, as verifyBlobs). A file at a blob's path that does not
+   * is not the blob: it is left out of `held` and listed in `wrong`, for the caller to fetch the blob again (which
+   * replaces the file).
+   */
+  async blobsHeld(blobs: ReadonlyArray<{ digest: Digest; size: number }>): Promise<{ held: Set<Digest>; wrong: Digest[] }> {
+    const present: Array<{ digest: Digest; size: number }> = [];
+    const wrong: Digest[] = [];
+    for (const blob of new Map(blobs.map((b) => [b.digest, b])).values()) {
+      if (await this.hasBlob(blob.digest, blob.size)) present.push(blob);
+      else if (await this.hasBlob(blob.digest)) wrong.push(blob.digest);
+    }
+    const unchecked = present.filter((b) => this.checked.get(b.digest) !== b.size);
+    await this.hashAndRemember(
+      unchecked,
+      unchecked.map((b) => this.blobPath(b.digest)),
+    );
+    const held = new Set<Digest>();
+    for (const blob of present) {
+      if (this.checked.get(blob.digest) === blob.size) held.add(blob.digest);
+      else wrong.push(blob.digest);
+    }
+    return { held, wrong };
+  }
+
+  /** Hashes the files of `blobs` (at `paths`); those that match are remembered as checked, the others returned. */
+  private async hashAndRemember(blobs: ReadonlyArray<{ digest: Digest; size: number }>, paths: readonly string[]): Promise<ShipError[]> {
     const hashes = await hashFiles(paths).catch((error: unknown) => {
       throw fileError(error, (error as NodeJS.ErrnoException).path ?? this.dir, `${this.where}: a blob`);
     });
-    for (const [i, blob] of unchecked.entries()) {
+    const mismatches: ShipError[] = [];
+    for (const [i, blob] of blobs.entries()) {
       const mismatch = blobMismatch(blob, hashes[i] as { digest: Digest; size: number }, this.where);
-      if (mismatch) throw mismatch;
-      this.checked.set(blob.digest, blob.size);
+      if (mismatch) mismatches.push(mismatch);
+      else this.checked.set(blob.digest, blob.size);
     }
+    return mismatches;
   }
 
   /** A small blob (a JSON document), read whole and checked against its digest (and its size, when known). */
@@ -202,11 +237,15 @@ export class OciLayout {
     return result.data;
   }
 
-  /** Stores bytes as a blob (a no-op when it is already there). */
+  /**
+   * Stores bytes as a blob. A file already at its path is replaced unless this layout wrote or checked it: a file of
+   * the right name and size may still hold other bytes (a writer that crashed, a disk fault, tampering), and the
+   * bytes are at hand, so writing them again is cheaper than reading the file to check it.
+   */
   async writeBlob(data: string | Uint8Array): Promise<{ digest: Digest; size: number }> {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     const digest = sha256(bytes);
-    if (!(await this.hasBlob(digest, bytes.length))) await writeAtomically(this.blobPath(digest), bytes);
+    if (!(this.checked.get(digest) === bytes.length && (await this.hasBlob(digest, bytes.length)))) await writeAtomically(this.blobPath(digest), bytes);
     this.checked.set(digest, bytes.length);
     return { digest, size: bytes.length };
   }
@@ -225,6 +264,7 @@ export class OciLayout {
   async writeBlobFrom(source: AsyncIterable<Uint8Array>, expected: ExpectedBlob = {}, where?: string): Promise<{ digest: Digest; size: number }> {
     const temporary = join(this.dir, 'blobs', 'sha256', `.tmp-${process.pid}-${(temporaryCounter += 1)}`);
     const check = new BlobCheck(expected, where);
+    const file = createWriteStream(temporary);
     try {
       // A pipeline, so that a stop half way (a blob longer than expected, a source that fails) destroys the file
       // stream with its writes settled: nothing is written to it after, and no error of it goes unhandled.
@@ -236,14 +276,14 @@ export class OciLayout {
             yield chunk;
           }
         },
-        createWriteStream(temporary),
+        file,
       );
       const blob = check.finish();
       await rename(temporary, this.blobPath(blob.digest));
       this.checked.set(blob.digest, blob.size);
       return blob;
     } catch (error) {
-      await rm(temporary, { force: true });
+      await removeWhenClosed(file, temporary);
       throw error;
     }
   }

@@ -103,10 +103,15 @@ export async function pullImage(repo: RepositoryClient, reference: string, layou
   };
 
   const root = await fetchManifest(reference, 0);
+  // A blob already in the layout is kept only if its bytes hash to its digest; a file that does not is downloaded
+  // again, over it (as containerd's content store does not keep an ingest that fails its digest).
+  const { held, wrong } = await layout.blobsHeld([...blobs.values()]);
+  if (wrong.length > 0)
+    log(`${layout.where}: ${wrong.length} blob file(s) there do not hold what their digest says and are downloaded again: ${wrong.map(short).join(', ')}`);
   let present = 0;
   let bytesDownloaded = 0;
   await forEachLimited([...blobs.values()], options.concurrency ?? 4, async (blob) => {
-    if (await layout.hasBlob(blob.digest, blob.size)) {
+    if (held.has(blob.digest)) {
       present += 1;
       return;
     }

@@ -9,7 +9,7 @@ import { quoted, ShipError } from '../errors.js';
 import type { Digest } from './digest.js';
 import type { OciLayout } from './layout.js';
 import { isForeignLayer, isImageManifestType, isIndexType } from './media-types.js';
-import type { RepositoryClient } from './registry.js';
+import { ManifestBlobUnknown, type RepositoryClient } from './registry.js';
 import { uploadBlob, type UploadOptions } from './registry-upload.js';
 import { ImageIndex, ImageManifest, type Descriptor } from './types.js';
 
@@ -104,15 +104,26 @@ export async function pushImage(layout: OciLayout, repo: RepositoryClient, optio
   };
   const pinned = `${repo.client.registry}/${repo.name}@${root.digest}`;
 
-  // The registry only stores a manifest whose blobs it has, so when it has ours, every blob is there.
+  // A blob found in the registry can be gone by the time a manifest naming it is PUT (deleted, or collected as
+  // garbage meanwhile), and the registry refuses the manifest with MANIFEST_BLOB_UNKNOWN. Then the blobs are checked
+  // again, those missing pushed, and the manifests PUT once more: once, so a registry that keeps refusing fails.
+  let pushedAgain = false;
+
+  // The registry only stores a manifest whose blobs it has, so when it has ours, every blob should be there.
   const existing = await repo.headManifest(root.digest);
   if (existing?.digest === root.digest) {
-    stats.upToDate = true;
-    stats.skipped = plan.blobs.size;
-    for (const digest of plan.blobs.keys()) stats.outcomes.set(digest, 'skipped');
-    if (options.tag) await repo.putManifest(options.tag, top.bytes, top.descriptor.mediaType);
-    log(`${repo.where}: already has ${root.digest}${options.tag ? `; tagged ${options.tag}` : ''} (${seconds(Date.now() - started)} s)`);
-    return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats: { ...stats, retries: repo.client.retries - retriesBefore } };
+    try {
+      if (options.tag) await repo.putManifest(options.tag, top.bytes, top.descriptor.mediaType);
+      stats.upToDate = true;
+      stats.skipped = plan.blobs.size;
+      for (const digest of plan.blobs.keys()) stats.outcomes.set(digest, 'skipped');
+      log(`${repo.where}: already has ${root.digest}${options.tag ? `; tagged ${options.tag}` : ''} (${seconds(Date.now() - started)} s)`);
+      return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats: { ...stats, retries: repo.client.retries - retriesBefore } };
+    } catch (error) {
+      if (!(error instanceof ManifestBlobUnknown)) throw error;
+      log(`${repo.where}: has ${root.digest} but has lost a blob it references; pushing the image again`);
+      pushedAgain = true;
+    }
   }
 
   // Largest first: the biggest blob is the critical path, so it must not wait for a free slot.
@@ -128,14 +139,24 @@ export async function pushImage(layout: OciLayout, repo: RepositoryClient, optio
   for (const blob of blobs) if (await layout.hasBlob(blob.digest)) local.push(blob);
   await layout.verifyBlobs(local);
   await forEachLimited(blobs, options.concurrency ?? 4, (blob) => pushBlob(layout, repo, blob, stats, options, log));
-  for (const [i, manifest] of plan.manifests.entries()) {
-    const isTop = i === plan.manifests.length - 1;
-    const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
-    const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
-    if (digest !== manifest.descriptor.digest)
-      throw new ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, {
-        hint: 'the layout is corrupt: write it again',
-      });
+  const putManifests = async (): Promise<void> => {
+    for (const [i, manifest] of plan.manifests.entries()) {
+      const isTop = i === plan.manifests.length - 1;
+      const reference = isTop && options.tag ? options.tag : manifest.descriptor.digest;
+      const digest = await repo.putManifest(reference, manifest.bytes, manifest.descriptor.mediaType);
+      if (digest !== manifest.descriptor.digest)
+        throw new ShipError(`${layout.where}: manifest ${manifest.descriptor.digest} does not match its content (${digest})`, {
+          hint: 'the layout is corrupt: write it again',
+        });
+    }
+  };
+  try {
+    await putManifests();
+  } catch (error) {
+    if (!(error instanceof ManifestBlobUnknown) || pushedAgain) throw error;
+    log(`${repo.where}: a blob found there earlier is gone (${error.message}); checking the blobs again`);
+    await forEachLimited(blobs, options.concurrency ?? 4, (blob) => pushBlob(layout, repo, blob, stats, options, log, { again: true }));
+    await putManifests();
   }
   stats.retries = repo.client.retries - retriesBefore;
   log(
@@ -146,7 +167,10 @@ export async function pushImage(layout: OciLayout, repo: RepositoryClient, optio
   return { digest: root.digest, mediaType: root.mediaType, size: root.size, pinned, stats };
 }
 
-/** Skip, mount or upload one blob. */
+/**
+ * Skip, mount or upload one blob. `again`: the blob was dealt with before, and is checked again because a manifest
+ * PUT said the registry lacks one: kept as it was counted when the registry has it, counted anew when not.
+ */
 async function pushBlob(
   layout: OciLayout,
   repo: RepositoryClient,
@@ -154,8 +178,14 @@ async function pushBlob(
   stats: PushStats,
   options: PushOptions,
   log: (line: string) => void,
+  { again = false } = {},
 ): Promise<void> {
   const size = await repo.blobSize(blob.digest);
+  if (size !== undefined && again) return;
+  if (again) {
+    forget(stats, blob);
+    log(`${repo.where}: ${short(blob.digest)} is gone from the registry; pushing it again`);
+  }
   if (size !== undefined) {
     stats.skipped += 1;
     stats.outcomes.set(blob.digest, 'skipped');
@@ -188,6 +218,18 @@ async function pushBlob(
   log(
     `${repo.where}: uploaded ${short(blob.digest)} (${mb(blob.size)})${result.resumes + result.restarts > 0 ? `, after ${result.resumes} resumes and ${result.restarts} restarts` : ''}`,
   );
+}
+
+/** Takes back what was counted for a blob that is pushed again. */
+function forget(stats: PushStats, blob: Descriptor): void {
+  const outcome = stats.outcomes.get(blob.digest);
+  if (outcome === 'skipped') stats.skipped -= 1;
+  else if (outcome === 'mounted') stats.mounted -= 1;
+  else if (outcome === 'uploaded') {
+    stats.uploaded -= 1;
+    stats.bytesUploaded -= blob.size;
+  }
+  stats.outcomes.delete(blob.digest);
 }
 
 /** Reads the manifests under `root` from the layout: the blobs they reference, and the manifests in push order. */

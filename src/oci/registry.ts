@@ -109,6 +109,9 @@ export class RegistryClient {
   }
 }
 
+/** A manifest PUT refused because the repository lacks a blob (or, for an index, a manifest) it references. */
+export class ManifestBlobUnknown extends ShipError {}
+
 export interface ManifestAnswer {
   readonly bytes: Buffer;
   readonly mediaType: string;
@@ -232,13 +235,20 @@ export class RepositoryClient {
     return answer.status === 201;
   }
 
-  /** Abandons an upload session (best effort: the registry also expires them). */
+  /**
+   * Abandons an upload session, as a courtesy: distribution purges stale sessions itself (its upload purger), so
+   * nothing is lost when it is not done. A DELETE needs the `delete` action (distribution's appendAccessRecords asks
+   * for it whatever the route), which the pull,push token of a push never carries: under token auth the DELETE is
+   * not sent at all, since it could only earn a 401, a new token and a second 401. Under Basic auth or none it is
+   * sent once, and a 401 or 403 is a registry that does not allow it: expected, not answered with new credentials,
+   * not an error.
+   */
   async cancelUpload(location: string | undefined): Promise<void> {
-    if (!location) return;
+    if (!location || this.client.auth.scheme === 'bearer') return;
     await this.send({
       method: 'DELETE',
       url: this.resolve(location),
-      accept: [200, 202, 204, 404],
+      accept: [200, 202, 204, 403, 404],
       maxAttempts: 1,
       what: `cancel an upload to ${this.where}`,
     }).catch(() => undefined);
@@ -324,7 +334,7 @@ export class RepositoryClient {
       });
     } catch (error) {
       if (error instanceof HttpError && error.status === 400 && /BLOB_UNKNOWN/.test(error.bodySnippet)) {
-        throw new ShipError(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
+        throw new ManifestBlobUnknown(`${what}: the registry does not have a blob the manifest references (${registryErrorText(error.bodySnippet)})`, {
           hint: 'push every blob (config and layers) before the manifest; if the image came from an OCI layout, check the layout is complete',
           cause: error,
         });

@@ -9,10 +9,10 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShipError } from '../errors.js';
 import { bytes, count } from '../format.js';
-import { type CheckedElsewhere, checkImageParts, type LayerReuse, verifyImage } from '../estargz/index.js';
+import { type CheckedElsewhere, checkImageParts, describeMiss, type LayerReuse, verifyImage } from '../estargz/index.js';
 import type { ShipConfig } from '../inputs/ship-config.js';
-import { type Descriptor, type Digest, OciLayout } from '../oci/index.js';
-import type { LayerReport } from '../report/result.js';
+import { type Descriptor, type Digest, type ImageManifest, OciLayout } from '../oci/index.js';
+import type { LayerReport, StartupReport } from '../report/result.js';
 import { convertImageForShip } from './estargz-conversion.js';
 import { previousConversions } from './reuse.js';
 import type { ShipRun } from './run.js';
@@ -29,6 +29,8 @@ interface ShippableImage {
   readonly descriptor: Descriptor;
   /** The layers of the image the service runs (linux/amd64, else the first), as the report shows them. */
   readonly layers: readonly LayerReport[];
+  /** What a lazy pull of that image fetches before the service starts. */
+  readonly startup: StartupReport;
   readonly converted: boolean;
 }
 
@@ -79,9 +81,9 @@ async function shippableImage(
   if (!config.image.estargz) {
     // Shipped as it is: the media types and compressions are checked here, the blobs' digests as the push reads them.
     await checkImageParts(source.layout, source.descriptor);
-    const { manifest } = await readRunnableConfig(source.layout, source.descriptor);
-    const layers = manifest.layers.map((l) => plainLayer(l.digest, l.size));
-    return { layout: source.layout, descriptor: source.descriptor, layers, converted: false };
+    const runnable = await readRunnableConfig(source.layout, source.descriptor);
+    const layers = runnable.manifest.layers.map((l) => plainLayer(l.digest, l.size));
+    return { layout: source.layout, descriptor: source.descriptor, layers, startup: startupOf(source.descriptor, runnable, layers), converted: false };
   }
   const reuse = await options.previous?.();
   const out = await OciLayout.create(join(workDir, 'estargz'));
@@ -110,7 +112,7 @@ async function shippableImage(
       }
     },
   });
-  for (const path of conversion.missingPrefetch) log(`warning: prefetch ${path}: no layer holds it`);
+  for (const miss of conversion.missingPrefetch) log(`warning: ${describeMiss(miss)}`);
   await out.setRef(conversion.descriptor, 'ship');
 
   // Reused layers are not in the output layout. Their blobs were checked in the registry (size, TOC digest, and the
@@ -122,7 +124,7 @@ async function shippableImage(
     log(`reused ${elsewhere.size} of ${count(all, 'layer')} (converted by the previous ship)`);
   }
   options.signal?.throwIfAborted();
-  const verdict = await verifyImage(out, conversion.descriptor, { elsewhere });
+  const verdict = await verifyImage(out, conversion.descriptor, { elsewhere, tempDir: workDir });
   if (!verdict.ok) {
     const defects = [...verdict.defects, ...verdict.layers.flatMap((l) => l.defects.map((d) => `layer ${l.digest}: ${d}`))];
     throw new ShipError(`the converted image failed verification: ${defects.slice(0, 5).join('; ')}`, {
@@ -131,8 +133,9 @@ async function shippableImage(
   }
 
   // The verifier read every TOC: what a lazy pull reads before start comes from there, not from another reading.
-  const lazyPull = new Map(verdict.layers.map((l) => [l.digest as string, l.lazyPullBytes]));
-  const { manifest } = await readRunnableConfig(out, conversion.descriptor);
+  const lazyPulls = new Map(verdict.layers.map((l) => [l.digest as string, l.lazyPull]));
+  const runnable = await readRunnableConfig(out, conversion.descriptor);
+  const { manifest } = runnable;
   // The converted manifest the runnable image came from: the one with the same layers.
   const converted = conversion.manifests.find(
     (m) => m.layers.length === manifest.layers.length && m.layers.every((l, i) => l.result.digest === manifest.layers[i]?.digest),
@@ -140,7 +143,7 @@ async function shippableImage(
   const layers: LayerReport[] = [];
   for (const [index, descriptor] of manifest.layers.entries()) {
     const origin = converted?.layers[index];
-    const lazy = origin?.reused ? origin.reused.lazyPullBytes : lazyPull.get(descriptor.digest);
+    const lazy = origin?.reused ? origin.reused.lazyPull : lazyPulls.get(descriptor.digest);
     if (lazy === undefined)
       throw new ShipError(`layer ${descriptor.digest} was not verified`, {
         hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
@@ -151,24 +154,41 @@ async function shippableImage(
       digest: descriptor.digest,
       size: descriptor.size,
       tocDigest: origin?.result.tocDigest ?? null,
-      prefetchFiles: origin?.prioritized.length ?? 0,
-      prefetchBytes: lazy,
+      prefetchFiles: origin?.prefetchFiles ?? 0,
+      prefetchBytes: lazy.bytes,
+      fetchedBeforeStart: lazy.fetched,
       reused: (origin?.reused !== undefined || origin?.result.passedThrough) ?? false,
       conversion: origin?.reused ? 'reused' : origin?.result.passedThrough ? 'kept' : 'converted',
       push: null,
     });
   }
-  return { layout: out, descriptor: conversion.descriptor, layers, converted: true };
+  return { layout: out, descriptor: conversion.descriptor, layers, startup: startupOf(conversion.descriptor, runnable, layers), converted: true };
+}
+
+/**
+ * The start-up cost of the image a service runs: its documents (the index, when there is one, the manifest and the
+ * config) are fetched whole, and of each layer what the report says a lazy pull fetches before start.
+ */
+function startupOf(
+  top: Descriptor,
+  runnable: { readonly descriptor: Descriptor; readonly manifest: ImageManifest },
+  layers: readonly LayerReport[],
+): StartupReport {
+  const documents = top.size + (runnable.descriptor.digest === top.digest ? 0 : runnable.descriptor.size) + runnable.manifest.config.size;
+  return {
+    bytesBeforeStart: documents + layers.reduce((sum, l) => sum + l.fetchedBeforeStart, 0),
+    imageBytes: documents + layers.reduce((sum, l) => sum + l.size, 0),
+    prefetchedFiles: layers.reduce((sum, l) => sum + l.prefetchFiles, 0),
+  };
 }
 
 function describeConversion(image: ShippableImage): string {
   if (!image.converted) return `${count(image.layers.length, 'layer')} kept as they are (estargz: false)`;
-  const total = image.layers.reduce((sum, l) => sum + l.size, 0);
-  const lazy = image.layers.reduce((sum, l) => sum + l.prefetchBytes, 0);
+  const { bytesBeforeStart, imageBytes } = image.startup;
   const kept = image.layers.filter((l) => l.conversion === 'kept').length;
   const reused = image.layers.filter((l) => l.conversion === 'reused').length;
   const notes = [...(reused ? [`${reused} reused from the previous ship`] : []), ...(kept ? [`${kept} already eStargz`] : [])];
-  return `${count(image.layers.length, 'layer')} as eStargz (${bytes(total)}; ${bytes(lazy)} read before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
+  return `${count(image.layers.length, 'layer')} as eStargz (${bytes(imageBytes)}; a lazy pull fetches ${bytes(bytesBeforeStart)} before start)${notes.map((n) => `, ${n}`).join('')}; verified`;
 }
 
 function plainLayer(digest: Digest, size: number): LayerReport {
@@ -180,6 +200,7 @@ function plainLayer(digest: Digest, size: number): LayerReport {
     tocDigest: null,
     prefetchFiles: 0,
     prefetchBytes: size,
+    fetchedBeforeStart: size,
     reused: true,
     conversion: 'as-is',
     push: null,

@@ -5,6 +5,8 @@
  */
 import { deployService, type DeployedService } from '../meshagent/deploy.js';
 import { imageFacts } from '../meshagent/image-facts.js';
+import type { ServiceSpec } from '../meshagent/wire.js';
+import { listServices } from '../room/index.js';
 import { readRunnableConfig } from './runnable-image.js';
 import type { Pushed } from './publish.js';
 import type { ShipRun } from './run.js';
@@ -13,11 +15,17 @@ import type { ShipRun } from './run.js';
 export interface Deployed extends Pushed {
   readonly room: string;
   readonly service: DeployedService;
+  /** The container the room ran for the service before this deploy, when the rollout is waited for. */
+  readonly previousContainerId: string | undefined;
 }
+
+/** How long the look at the room before the writes may take, a dropped connection included. */
+const LOOK_MS = 60_000;
 
 export async function deployStage(run: ShipRun, pushed: Pushed, room: string): Promise<Deployed> {
   const { config, stop } = run;
   const { target, image, source } = pushed;
+  let previousContainerId: string | undefined;
   const service = await run.stages.run(
     'deploy',
     `Deploy ${target.serviceName} to room ${room}`,
@@ -33,6 +41,17 @@ export async function deployStage(run: ShipRun, pushed: Pushed, room: string): P
           options: config.service,
           log: run.log,
           signal: run.signal,
+          // A rollout that is waited for needs the room: it is joined before anything is written, so a key that may
+          // not join fails the deploy with the service untouched, and the container running now is the one to replace.
+          ...(config.service.waitSeconds > 0
+            ? {
+                beforeWrite: async ({ roomExists, existing }: { roomExists: boolean; existing: ServiceSpec | undefined }) => {
+                  if (!roomExists) return;
+                  const { states } = await listServices(run.roomSession(room), Date.now() + LOOK_MS);
+                  previousContainerId = existing?.id ? (states.get(existing.id)?.container_id ?? undefined) : undefined;
+                },
+              }
+            : {}),
         });
       // A stop during the deploy completes the write in flight and takes back what was written; the process does
       // not exit before that is done. A deploy taken back fails with DeployRolledBack, which the report reads.
@@ -40,5 +59,5 @@ export async function deployStage(run: ShipRun, pushed: Pushed, room: string): P
     },
     (d) => `${d.created ? 'created' : 'updated'} ${d.serviceName} (${d.serviceId})${d.domain ? `; ${d.domain} ${d.routeAction}` : ''}`,
   );
-  return { ...pushed, room, service };
+  return { ...pushed, room, service, previousContainerId };
 }

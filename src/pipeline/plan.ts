@@ -5,7 +5,7 @@
  */
 import type { ShipConfig } from '../inputs/ship-config.js';
 import type { MeshagentClient } from '../meshagent/client.js';
-import { findExistingService } from '../meshagent/deploy.js';
+import { findExistingService } from '../meshagent/existing-service.js';
 import { checkRouteOwner } from '../meshagent/route.js';
 import { buildServiceSpec } from '../meshagent/service-spec.js';
 import { ShipError } from '../errors.js';
@@ -69,8 +69,16 @@ async function planDeploy(config: ShipConfig, target: Target, access: PushAccess
   }
   lines.push(
     `domain     ${service.domain ? `https://${service.domain}${offline ? '' : await routeNote(client, service.domain, room, target.serviceName)}` : 'none'}`,
+    `rollout    ${rolloutPlan(service)}`,
   );
   return lines;
+}
+
+/** What a real run would do after the deploy: wait for the rollout (and roll back), or not. */
+function rolloutPlan(service: ShipConfig['service']): string {
+  if (service.waitSeconds <= 0) return 'not waited (wait: false)';
+  const back = service.rollback ? `roll back if it does not (a new service: ${service.rollbackNewService})` : 'no rollback (rollback: false)';
+  return `wait up to ${service.waitSeconds} s for the new container to be live; ${back}`;
 }
 
 /** What a real run would do with the domain's route: create it, keep it, or refuse it (it belongs elsewhere). */

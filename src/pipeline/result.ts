@@ -8,7 +8,7 @@ import type { RetryRecord } from '../http.js';
 import type { ShipConfig } from '../inputs/ship-config.js';
 import { DeployRolledBack, type DeployedService } from '../meshagent/deploy.js';
 import { formatImageTag } from '../reference.js';
-import { STAGES, type ImageReport, type LayerReport, type ServiceReport, type ShipResult, type StageName } from '../report/result.js';
+import { STAGES, type ImageReport, type LayerReport, type RolloutReport, type ServiceReport, type ShipResult, type StageName } from '../report/result.js';
 import type { RunStop } from '../stop.js';
 import type { Ensured } from './access.js';
 import type { Converted } from './convert.js';
@@ -19,6 +19,7 @@ import type { ShipRun } from './run.js';
 import type { Built } from './source-image.js';
 import { StageError } from './stages.js';
 import type { Resolved } from './target.js';
+import { RolloutNotLive } from './rollout.js';
 import { ServiceDidNotAnswer, type Verified } from './verify.js';
 
 /** The value of the last stage a run completed. */
@@ -53,9 +54,16 @@ export function shipResult(run: ShipRun, reached: Reached | undefined, failure: 
     status: failure ? 'failed' : config.dryRun ? 'planned' : 'shipped',
     dryRun: config.dryRun,
     image: imageReport(config, at),
-    service: serviceOf(at, config.meshagent.room, found instanceof DeployRolledBack ? found : undefined),
+    service: serviceOf(
+      at,
+      config.meshagent.room,
+      found instanceof DeployRolledBack ? found : undefined,
+      rolloutOf(at, found),
+      found instanceof RolloutNotLive && found.rollbackFailed,
+    ),
     probe: at.probe ?? (found instanceof ServiceDidNotAnswer ? found.probe : null),
     cache: at.source?.cache ?? null,
+    rollout: rolloutOf(at, found),
     stages: STAGES.map((name) => stages.records.find((r) => r.name === name)!),
     retries: retriesOf(run.retryLog.records),
     durationMs: Date.now() - run.started,
@@ -74,6 +82,7 @@ export function invalidInputsResult(error: unknown): ShipResult {
     service: null,
     probe: null,
     cache: null,
+    rollout: null,
     stages: STAGES.map((name) => ({ name, status: 'skipped', durationMs: 0, detail: 'the inputs are invalid' })),
     retries: [],
     durationMs: 0,
@@ -97,9 +106,29 @@ export function serviceReport(deployed: DeployedService, room: string): ServiceR
   };
 }
 
-function serviceOf(at: AnyReached, room: string | undefined, rolledBack: DeployRolledBack | undefined): ServiceReport | null {
+/** The rollout as the verify stage reached it, or as its failure tells it. */
+function rolloutOf(at: AnyReached, found: unknown): RolloutReport | null {
+  if (at.rollout) return at.rollout;
+  if (found instanceof RolloutNotLive) return found.report;
+  if (found instanceof ServiceDidNotAnswer) return found.rollout;
+  return null;
+}
+
+function serviceOf(
+  at: AnyReached,
+  room: string | undefined,
+  rolledBack: DeployRolledBack | undefined,
+  rollout: RolloutReport | null,
+  rollbackFailed: boolean,
+): ServiceReport | null {
   if (!room) return null;
-  if (at.service) return serviceReport(at.service, room);
+  if (at.service) {
+    const report = serviceReport(at.service, room);
+    // A rollout that was taken back says so of the service, as a deploy that was taken back does.
+    if (rollout?.rolledBack) return { ...report, rollback: rollout.rolledBack.service };
+    if (rollbackFailed) return { ...report, rollback: 'failed' };
+    return report;
+  }
   if (!rolledBack) return null;
   const { id, name, created, rollback } = rolledBack.report;
   return { id, name, created, domain: null, url: null, route: 'none', rollback, room };
@@ -117,6 +146,7 @@ function imageReport(config: ShipConfig, at: AnyReached): ImageReport | null {
     digest: pushed?.digest ?? null,
     ref: pushed?.pinned ?? null,
     layers: (at.image?.layers ?? []).map((layer) => ({ ...layer, push: outcomes?.get(layer.digest) ?? null })),
+    startup: at.image?.startup ?? null,
   };
 }
 

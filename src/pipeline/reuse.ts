@@ -1,7 +1,7 @@
 /**
  * Fast re-ships: layers the previous ship converted are reused instead of converted again. Every layer the converter
- * writes carries, on its manifest descriptor, the digest of the source layer it came from, the conversion's settings
- * and its diff_id (`com.meshagent.ship.*`, see annotations.ts). Before converting, the convert stage reads the
+ * writes carries, on its manifest descriptor, the digest and diff_id of the source layer it came from, the
+ * conversion's settings and its own diff_id (`com.meshagent.ship.*`, see annotations.ts). Before converting, the convert stage reads the
  * repository's previous image (the same tag, else the image the service runs now), per platform manifest, and a
  * source layer whose digest and settings match one recorded there is not converted: its eStargz blob is already in
  * the repository, so the push skips it, and the new manifest points at it.
@@ -15,7 +15,9 @@
  *  - the diff_id annotation must be the previous image's config's diff_id for that layer (the config is read, as it
  *    is small), so a tool that rewrote the layers but kept the annotations is caught; the uncompressed size is taken
  *    from the annotation the previous ship wrote after measuring it. Only holders of a push token for this
- *    repository can write either, and containerd checks the diff_id again when it unpacks the layer.
+ *    repository can write either, and containerd checks the diff_id again when it unpacks the layer;
+ *  - the source diff_id annotation stands for reading the source layer whole: the converter holds it to the diff_id
+ *    the new image's config gives (bytes of the source digest, which it checks, have the diff_id measured then).
  * Nothing here may fail a ship: a previous image that is missing, unreadable or without the annotations, and a layer
  * that does not pass the checks, mean a full conversion of what is concerned, with a line in the log.
  */
@@ -35,12 +37,14 @@ import {
   sha256,
   short,
 } from '../oci/index.js';
-import { type BlobReader, type LayerPaths, type LayerReuse, lazyPullBytes, readToc, readTocPaths, type ReusedLayer } from '../estargz/index.js';
+import { type BlobReader, type LayerListing, type LayerReuse, lazyPull, readToc, readTocListing, type ReusedLayer } from '../estargz/index.js';
 import { ShipAnnotation } from './annotations.js';
 
 /** A layer of a previous image, as its annotations describe it. */
 export interface PreviousConversion {
   readonly source: Digest;
+  /** The source layer's diff_id, as the conversion measured it (the new image's config must give the same). */
+  readonly sourceDiffId: Digest;
   readonly params: string;
   readonly digest: Digest;
   readonly size: number;
@@ -68,15 +72,18 @@ export function conversionsOf(manifest: ImageManifest, diffIds: readonly string[
 export function conversionOf(layer: Descriptor): PreviousConversion | undefined {
   const a = layer.annotations ?? {};
   const source = a[ShipAnnotation.sourceDigest];
+  const sourceDiffId = a[ShipAnnotation.sourceDiffId];
   const params = a[ShipAnnotation.conversion];
   const diffId = a[ShipAnnotation.diffId];
   const tocDigest = a[Annotation.stargzTocDigest];
   const uncompressed = a[Annotation.estargzUncompressedSize];
   if (layer.mediaType !== MediaType.ociLayerGzip) return undefined;
-  if (!source || !isDigest(source) || !diffId || !isDigest(diffId) || !tocDigest || !isDigest(tocDigest)) return undefined;
+  // A layer converted before the source diff_id was recorded lacks it: it is converted again, once.
+  if (!source || !isDigest(source) || !sourceDiffId || !isDigest(sourceDiffId) || !diffId || !isDigest(diffId) || !tocDigest || !isDigest(tocDigest))
+    return undefined;
   if (!params || !/^estargz\/\d+ /.test(params)) return undefined;
   if (!uncompressed || !/^\d+$/.test(uncompressed) || !Number.isSafeInteger(Number(uncompressed))) return undefined;
-  return { source, params, digest: layer.digest, size: layer.size, tocDigest, diffId, uncompressedSize: Number(uncompressed) };
+  return { source, sourceDiffId, params, digest: layer.digest, size: layer.size, tocDigest, diffId, uncompressedSize: Number(uncompressed) };
 }
 
 export interface PreviousOptions {
@@ -168,7 +175,7 @@ async function configDiffIds(repo: RepositoryClient, config: Descriptor): Promis
 /** What checking a previous conversion's blob established. */
 interface Checked {
   readonly reused: ReusedLayer;
-  readonly paths: LayerPaths;
+  readonly listing: LayerListing;
 }
 
 /** The previous image's conversions, each checked in the registry the first time it is asked for. */
@@ -188,16 +195,16 @@ export class RegistryReuse implements LayerReuse {
     }
   }
 
-  async prepare(sources: readonly Digest[]): Promise<ReadonlyMap<Digest, LayerPaths>> {
-    const paths = new Map<Digest, LayerPaths>();
+  async prepare(sources: readonly Digest[]): Promise<ReadonlyMap<Digest, LayerListing>> {
+    const listings = new Map<Digest, LayerListing>();
     const known = [...new Set(sources)].filter((s) => this.bySource.has(s));
     // The matching conversions first, so a layer that will be reused is checked once, in parallel with the others.
     await forEachLimited(known, 4, async (source) => {
       const conversion = this.bySource.get(source);
       const checked = conversion ? await this.check(conversion) : undefined;
-      if (checked) paths.set(source, checked.paths);
+      if (checked) listings.set(source, checked.listing);
     });
-    return paths;
+    return listings;
   }
 
   knows(source: Digest): boolean {
@@ -242,12 +249,13 @@ export class RegistryReuse implements LayerReuse {
         size,
         tocDigest: blob.tocDigest,
         diffId: conversion.diffId,
+        sourceDiffId: conversion.sourceDiffId,
         uncompressedSize: conversion.uncompressedSize,
         entries: blob.entries,
-        lazyPullBytes: lazyPullBytes(blob),
+        lazyPull: lazyPull(blob),
       },
-      // The TOC is streamed, not kept: a prefetch list reads it again (and checks its digest again) for the paths.
-      paths: () => readTocPaths(reader, blob),
+      // The TOC is streamed, not kept: a prefetch list reads it again (and checks its digest again) for the entries.
+      listing: () => readTocListing(reader, blob),
     };
   }
 }

@@ -8,13 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SelectOptions } from '../build/select.js';
 import { ShipError } from '../errors.js';
-import { RetryLog } from '../http.js';
+import { maskSecrets, RetryLog } from '../http.js';
 import type { ShipConfig } from '../inputs/ship-config.js';
 import { MeshagentClient } from '../meshagent/client.js';
 import type { Runner } from '../runner.js';
+import { RoomSession } from '../room/index.js';
 import type { RunStop } from '../stop.js';
 import type { CacheService } from './github-cache.js';
 import type { SourceContext } from './image-labels.js';
+import { scrubTokens } from './scrub.js';
 import { StageTracker } from './stages.js';
 
 export interface ShipOptions {
@@ -38,7 +40,13 @@ export class ShipRun {
   readonly client: MeshagentClient;
   readonly log = (line: string): void => this.runner.info(line);
   readonly debug = (line: string): void => this.runner.debug(line);
-  readonly mask = (secret: string): void => this.runner.setSecret(secret);
+  readonly mask = (secret: string): void => {
+    if (secret !== '') this.secrets.add(secret);
+    this.runner.setSecret(secret);
+  };
+  /** Every secret masked so far, to hide in text that did not come from us (a service's log lines). */
+  private readonly secrets = new Set<string>();
+  private readonly rooms = new Map<string, RoomSession>();
   private readonly closers: (() => Promise<void>)[] = [];
   /** A work directory this run made, removed when it ends. */
   private madeWorkDir: string | undefined;
@@ -66,6 +74,33 @@ export class ShipRun {
   /** Aborted when the run is stopped. */
   get signal(): AbortSignal | undefined {
     return this.options.stop?.signal;
+  }
+
+  /**
+   * The run's session with a room (one per room, opened on first use, closed when the run ends): each connection
+   * asks POST .../connect for a new participant token, and its retries are the run's.
+   */
+  roomSession(room: string): RoomSession {
+    let session = this.rooms.get(room);
+    if (!session) {
+      session = new RoomSession({
+        room,
+        connect: () => this.client.connectRoom(room),
+        log: this.log,
+        retryLog: this.retryLog,
+        secrets: () => this.secrets,
+        ...(this.signal ? { signal: this.signal } : {}),
+      });
+      this.rooms.set(room, session);
+      const opened = session;
+      this.closeAtEnd(async () => opened.close());
+    }
+    return session;
+  }
+
+  /** Text from elsewhere with every secret of the run, and anything shaped like a token, hidden. */
+  scrub(text: string): string {
+    return scrubTokens(maskSecrets(text, this.secrets));
   }
 
   /** Something to close when the run ends, whether it shipped or failed. */

@@ -4,6 +4,7 @@ import { type Descriptor, type ImageConfig, type ImageManifest, type OciLayout, 
 /** The platform MeshAgent runs images on. */
 const RUNTIME_PLATFORM = { os: 'linux', architecture: 'amd64' } as const;
 
-export function readRunnableConfig(layout: OciLayout, top: Descriptor): Promise<{ manifest: ImageManifest; config: ImageConfig }> {
+/** The manifest of the image a service runs (and its descriptor), and its config. */
+export function readRunnableConfig(layout: OciLayout, top: Descriptor): Promise<{ manifest: ImageManifest; config: ImageConfig; descriptor: Descriptor }> {
   return readImageConfig(layout, top, RUNTIME_PLATFORM);
 }

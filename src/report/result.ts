@@ -23,10 +23,12 @@ export interface LayerReport {
   readonly size: number;
   /** The eStargz TOC digest, when the layer is eStargz. */
   readonly tocDigest: string | null;
-  /** Files listed before the prefetch landmark (read before the service starts). */
+  /** Files with content placed before the prefetch landmark, fetched before the service starts (not links or directories). */
   readonly prefetchFiles: number;
-  /** Bytes a lazy pull reads before start: the prefetched part of the blob, its TOC and footer. */
+  /** Bytes of the blob a lazy pull needs before start: its prefetched part, its TOC and its footer. */
   readonly prefetchBytes: number;
+  /** What the stargz snapshotter fetches of the blob for that: whole 50,000-byte blocks (the whole blob when not eStargz). */
+  readonly fetchedBeforeStart: number;
   /** True when the layer was not converted again (already eStargz, or known from a previous ship). */
   readonly reused: boolean;
   /**
@@ -47,6 +49,21 @@ export interface ImageReport {
   /** `<registry>/<project-key>/<repository>@sha256:...`. */
   readonly ref: string | null;
   readonly layers: readonly LayerReport[];
+  /** What starting the service costs a lazy pull of the image it runs; null before the convert stage. */
+  readonly startup: StartupReport | null;
+}
+
+/**
+ * What a lazy pull (the stargz snapshotter) fetches of the image before the service starts: the manifests and the
+ * config, and of each layer its footer, TOC and prefetched files, in the snapshotter's blocks of 50,000 bytes. A
+ * layer that is not eStargz is fetched whole. What the service reads at start that was not prefetched comes on top.
+ */
+export interface StartupReport {
+  readonly bytesBeforeStart: number;
+  /** Everything a full pull fetches: the manifests, the config and every layer blob. */
+  readonly imageBytes: number;
+  /** Files with content prefetched, in all layers. */
+  readonly prefetchedFiles: number;
 }
 
 export interface ServiceReport {
@@ -59,11 +76,12 @@ export interface ServiceReport {
   /** What happened to the route: created, updated, unchanged, or none. */
   readonly route: 'created' | 'updated' | 'unchanged' | 'none';
   /**
-   * After a deploy that failed (or was stopped) once it had written: `restored`, the service runs the spec it had
-   * before; `removed`, what this deploy created (the service, a route) was deleted; `failed`, taking it back failed
-   * and the error says what is left to put right by hand. null when the deploy completed, or wrote nothing.
+   * After a deploy that failed (or was stopped) once it had written, or whose rollout did not become live:
+   * `restored`, the service runs the spec it had before; `removed`, what this deploy created (the service, a route)
+   * was deleted; `stopped`, the service this deploy created was disabled (kept, with its route); `failed`, taking it
+   * back failed and the error says what is left to put right by hand. null when nothing was taken back.
    */
-  readonly rollback: 'restored' | 'removed' | 'failed' | null;
+  readonly rollback: 'restored' | 'removed' | 'stopped' | 'failed' | null;
 }
 
 /** What the build cache did: where it is, what was restored, how many steps hit, what was saved. */
@@ -89,6 +107,50 @@ export interface ProbeReport {
   readonly ok: boolean;
 }
 
+/** Why a rollout did not become live. */
+export interface RolloutFailure {
+  /**
+   * `exited`: the new container exited or restarted first; `changed`: the room replaced it; `failed`: the room could
+   * not start it; `timeout`: the wait ran out; `room`: the room could not be asked (a refused connection or call).
+   */
+  readonly reason: 'exited' | 'changed' | 'failed' | 'timeout' | 'room';
+  readonly message: string;
+  readonly exitCode: number | null;
+  readonly restartCount: number | null;
+}
+
+/** Where the service went back to after a rollout that did not become live. */
+export interface RolledBackReport {
+  /** What was done: the previous spec put back, or the new service stopped or deleted. */
+  readonly service: 'restored' | 'stopped' | 'removed';
+  /** The image the service runs again (restored only), and its digest when it is pinned by one. */
+  readonly image: string | null;
+  readonly digest: string | null;
+  /** Whether the restored container became live again; null when there was nothing to wait for. */
+  readonly live: boolean | null;
+  readonly containerId: string | null;
+}
+
+/** How the rollout went, as the room reported it. */
+export interface RolloutReport {
+  /**
+   * `ready`: the room runs the new container and its liveness paths answer; `rolled-back`: it did not become live
+   * and the service went back (see rolledBack); `failed`: it did not become live and was not taken back;
+   * `not-waited`: wait is false (or the service is disabled), so nothing was waited for.
+   */
+  readonly outcome: 'ready' | 'rolled-back' | 'failed' | 'not-waited';
+  /** From the end of the deploy to the room saying the new container is live. */
+  readonly readyMs: number | null;
+  /** Whether services.restart was sent (after an update, as the CLI does). */
+  readonly restarted: boolean;
+  /** The new container, when one was seen. */
+  readonly containerId: string | null;
+  readonly failure: RolloutFailure | null;
+  /** On failure, the new container's last log lines (at most 50 and 8 KiB, secrets hidden), plain text. */
+  readonly logs: readonly string[];
+  readonly rolledBack: RolledBackReport | null;
+}
+
 interface RetryReport {
   readonly method: string;
   readonly url: string;
@@ -103,6 +165,8 @@ export interface ShipResult {
   readonly probe: ProbeReport | null;
   /** The build cache, when the image was built with one. */
   readonly cache: BuildCacheReport | null;
+  /** The rollout in the room, once the deploy completed; null before. */
+  readonly rollout: RolloutReport | null;
   readonly stages: readonly StageRecord[];
   readonly retries: readonly RetryReport[];
   readonly durationMs: number;
@@ -124,6 +188,8 @@ export function resultOutputs(result: ShipResult): Record<string, string> {
     'service-name': result.service?.name ?? '',
     'service-url': result.service?.url ?? '',
     created: result.service?.created === null || result.service === null ? '' : String(result.service.created),
+    rollout: result.rollout?.outcome ?? '',
+    'rolled-back-to': result.rollout?.rolledBack?.digest ?? '',
     result: JSON.stringify(result),
   };
 }

@@ -6,7 +6,7 @@
 import { bytes } from '../format.js';
 import { cell, code, codeBlock, link, prose } from './markdown.js';
 import { cacheLines } from './cache-lines.js';
-import type { BuildCacheReport, LayerReport, ServiceReport, ShipResult, StageRecord } from './result.js';
+import type { BuildCacheReport, LayerReport, RolloutReport, ServiceReport, ShipResult, StageRecord, StartupReport } from './result.js';
 
 /** GitHub refuses summaries over 1 MiB; long layer lists are cut well before that. */
 const MAX_LAYER_ROWS = 100;
@@ -19,6 +19,7 @@ export function renderSummary(result: ShipResult): string {
   if (result.cache) parts.push(cacheSection(result.cache));
   if (result.image) parts.push(imageSection(result));
   if (result.service) parts.push(serviceSection(result));
+  if (result.rollout) parts.push(rolloutSection(result.rollout));
   if (result.retries.length > 0) parts.push(retrySection(result));
   if (result.error) parts.push(errorSection(result));
   return `${parts.join('\n\n')}\n`;
@@ -33,8 +34,24 @@ function heading(result: ShipResult): string {
       : result.status === 'planned'
         ? `### 📝 meshagent-ship plan (dry run): ${cell(what)}`
         : `### ✅ Shipped ${cell(what)}`;
+  const outcome = result.rollout ? `\n\n**Rollout:** ${rolloutLine(result.rollout)}` : '';
   const url = service?.url ? `\n\n**Service URL:** ${link(service.url)}` : '';
-  return `${title}${url}`;
+  return `${title}${outcome}${url}`;
+}
+
+/** The outcome in a few words, first thing in the summary: ready in N s, failed and rolled back, or not waited. */
+function rolloutLine(rollout: RolloutReport): string {
+  const back = rollout.rolledBack;
+  switch (rollout.outcome) {
+    case 'ready':
+      return `✅ ready in ${seconds(rollout.readyMs ?? 0)}: the room runs the new container and its liveness paths answer`;
+    case 'not-waited':
+      return '⏭️ deployed (not waited): nothing checked that the new container runs';
+    case 'failed':
+      return `❌ failed, not rolled back: ${prose(rollout.failure?.message ?? 'the rollout did not become live')}`;
+    case 'rolled-back':
+      return `↩️ failed and rolled back${back?.service === 'restored' ? ` to ${code(back.digest ?? back.image ?? 'the previous spec')}` : back?.service === 'stopped' ? ' (the new service was stopped)' : ' (the new service was deleted)'}: ${prose(rollout.failure?.message ?? 'the rollout did not become live')}`;
+  }
 }
 
 function stageTable(stages: readonly StageRecord[]): string {
@@ -75,19 +92,15 @@ function imageSection(result: ShipResult): string {
   if (image.layers.length > 0) {
     const total = sum(image.layers, (l) => l.size);
     const sourceTotal = sum(image.layers, (l) => l.sourceSize);
-    const prefetch = sum(image.layers, (l) => l.prefetchBytes);
-    const files = sum(image.layers, (l) => l.prefetchFiles);
-    lines.push(
-      `- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`,
-      `- lazy pull: ${bytes(prefetch)} read before start (${files} prefetched file${files === 1 ? '' : 's'}) of ${bytes(total)} in all`,
-    );
+    lines.push(`- layers: ${image.layers.length}, ${bytes(sourceTotal)} before conversion, ${bytes(total)} as eStargz`);
+    if (image.startup) lines.push(startupLine(image.startup, image.layers));
     const reused = image.layers.filter((l) => l.conversion === 'reused').length;
     if (reused > 0)
       lines.push(`- conversion: ${reused} of ${image.layers.length} layers reused from the previous ship (not converted again; already in the registry)`);
     lines.push(
       '',
-      '| # | source | eStargz | TOC digest | prefetch | conversion | push |',
-      '| --- | --- | --- | --- | --- | --- | --- |',
+      '| # | source | eStargz | TOC digest | prefetched files | fetched before start | conversion | push |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
       ...image.layers.slice(0, MAX_LAYER_ROWS).map(layerRow),
     );
     if (image.layers.length > MAX_LAYER_ROWS) lines.push('', `(${image.layers.length - MAX_LAYER_ROWS} more layers not shown)`);
@@ -99,7 +112,21 @@ function layerRow(layer: LayerReport, index: number): string {
   const source = `${bytes(layer.sourceSize)} ${code(short(layer.sourceDigest), true)}`;
   const converted = `${bytes(layer.size)} ${code(short(layer.digest), true)}`;
   const toc = layer.tocDigest ? code(short(layer.tocDigest), true) : '–';
-  return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
+  return `| ${index + 1} | ${source} | ${converted} | ${toc} | ${layer.prefetchFiles} | ${bytes(layer.fetchedBeforeStart)} | ${CONVERSION[layer.conversion]} | ${layer.push ?? '–'} |`;
+}
+
+/** What starting the service costs a lazy pull, against the whole image. */
+function startupLine(startup: StartupReport, layers: readonly LayerReport[]): string {
+  const { bytesBeforeStart, imageBytes, prefetchedFiles } = startup;
+  if (layers.every((l) => l.conversion === 'as-is'))
+    return `- start-up: the layers are not eStargz, so a pull fetches the whole image (${bytes(imageBytes)}) before start`;
+  const share = imageBytes > 0 ? ` (${percent(bytesBeforeStart / imageBytes)})` : '';
+  const files = `${prefetchedFiles} prefetched file${prefetchedFiles === 1 ? '' : 's'}`;
+  return `- start-up: a lazy pull fetches ${bytes(bytesBeforeStart)} of ${bytes(imageBytes)} before start${share}: manifest, config and each layer's TOC, footer and ${files}, as the stargz snapshotter fetches them (50,000-byte blocks)`;
+}
+
+function percent(ratio: number): string {
+  return ratio < 0.001 ? '<0.1%' : `${(ratio * 100).toFixed(ratio < 0.1 ? 1 : 0)}%`;
 }
 
 const CONVERSION: Record<LayerReport['conversion'], string> = {
@@ -112,6 +139,7 @@ const CONVERSION: Record<LayerReport['conversion'], string> = {
 const ROLLBACK: Record<NonNullable<ServiceReport['rollback']>, string> = {
   restored: '**restored**: the deploy failed and the service runs the spec it had before',
   removed: '**removed**: the deploy failed and what it created was deleted',
+  stopped: '**stopped**: the new service did not become live and was disabled (kept with its route; the next ship starts it)',
   failed: '**failed**: the deploy failed and could not be taken back; see the error for what to put right',
 };
 
@@ -130,6 +158,33 @@ function serviceSection(result: ShipResult): string {
         : `- probe: ${code(probe.url)} did not answer in time (${probe.attempts} attempts${probe.status ? `, last status ${probe.status}` : ''})`,
     );
   }
+  return lines.join('\n');
+}
+
+function rolloutSection(rollout: RolloutReport): string {
+  const lines = ['#### Rollout', ''];
+  if (rollout.outcome === 'not-waited') return [...lines, '- not waited: the room was not asked whether the new container runs'].join('\n');
+  if (rollout.restarted) lines.push('- restarted the updated service (services.restart, as the MeshAgent CLI does)');
+  if (rollout.containerId) lines.push(`- new container: ${code(rollout.containerId)}`);
+  if (rollout.outcome === 'ready') lines.push(`- ready in ${seconds(rollout.readyMs ?? 0)}`);
+  const failure = rollout.failure;
+  if (failure) {
+    const exit = failure.exitCode !== null ? `; exit code ${failure.exitCode}` : '';
+    const restarts = failure.restartCount ? `; restarts ${failure.restartCount}` : '';
+    lines.push(`- failed (${failure.reason}${exit}${restarts}): ${prose(failure.message)}`);
+  }
+  const back = rollout.rolledBack;
+  if (back?.service === 'restored') {
+    const to = code(back.digest ?? back.image ?? 'the previous spec');
+    lines.push(
+      back.live
+        ? `- rolled back to ${to}: its container ${code(back.containerId ?? '?')} is live again`
+        : `- rolled back to ${to}, but its container did not become live again`,
+    );
+  } else if (back) lines.push(`- rolled back: the new service was ${back.service === 'stopped' ? 'stopped (enabled: false)' : 'deleted'}`);
+  if (rollout.logs.length > 0) {
+    lines.push('', `Last ${rollout.logs.length} log line${rollout.logs.length === 1 ? '' : 's'} of the new container:`, '', codeBlock(rollout.logs));
+  } else if (failure) lines.push('', 'The new container wrote no log lines.');
   return lines.join('\n');
 }
 

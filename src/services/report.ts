@@ -6,7 +6,8 @@
  *   leg file:   service, tag, outcome (the ship step's outcome), result (the action's result output, a JSON string
  *               or object), outputs.{digest, image-ref, service-url}, startedAt/finishedAt (epoch ms)
  *   result:     status, image, digest, imageRef, serviceUrl (or service.url), durationMs (else the sum of
- *               stages[].durationMs), dryRun, error.message
+ *               stages[].durationMs), dryRun, error.message, rollout.{outcome, readyMs, rolledBack.{service,
+ *               digest}}
  * A file that holds only an action result (no `service`) is named after the service its directory names.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -25,7 +26,16 @@ export interface ReportRow {
   readonly durationMs: number | null;
   readonly dryRun: boolean;
   readonly error: string | null;
+  /** How the leg's rollout ended: ready, rolled-back, failed (not rolled back) or not-waited; null when unknown. */
+  readonly rollout: Rollout | null;
+  /** For a ready rollout, how long the room took to say the new container is live. */
+  readonly readyMs: number | null;
+  /** For a rolled-back rollout, where the service went: the digest, or `stopped` / `removed` for a new service. */
+  readonly rolledBackTo: string | null;
 }
+
+type Rollout = 'ready' | 'rolled-back' | 'failed' | 'not-waited';
+const ROLLOUTS: readonly Rollout[] = ['ready', 'rolled-back', 'failed', 'not-waited'];
 
 export interface Report {
   readonly services: readonly ReportRow[];
@@ -87,6 +97,9 @@ export function rowFromLeg(data: unknown, fallbackName: string): ReportRow {
   const legMs = started !== null && finished !== null && finished >= started ? finished - started : null;
   const status = statusOf(result, outcome);
   const service = obj(result?.service);
+  const rollout = obj(result?.rollout);
+  const rolledBack = obj(rollout?.rolledBack);
+  const rolloutOutcome = ROLLOUTS.find((r) => r === rollout?.outcome) ?? null;
   return {
     service: str(leg.service) ?? fallbackName,
     status,
@@ -97,11 +110,27 @@ export function rowFromLeg(data: unknown, fallbackName: string): ReportRow {
     durationMs: num(result?.durationMs) ?? stageSum ?? legMs,
     dryRun: result?.dryRun === true,
     error: str(obj(result?.error)?.message) ?? (status === 'failed' && result === null ? 'the action wrote no result; see the leg log' : null),
+    rollout: rolloutOutcome,
+    readyMs: rolloutOutcome === 'ready' ? num(rollout?.readyMs) : null,
+    rolledBackTo: rolloutOutcome === 'rolled-back' ? (str(rolledBack?.digest) ?? str(rolledBack?.service)) : null,
   };
 }
 
 function emptyRow(service: string, status: LegStatus, error: string | null): ReportRow {
-  return { service, status, tag: null, digest: null, imageRef: null, url: null, durationMs: null, dryRun: false, error };
+  return {
+    service,
+    status,
+    tag: null,
+    digest: null,
+    imageRef: null,
+    url: null,
+    durationMs: null,
+    dryRun: false,
+    error,
+    rollout: null,
+    readyMs: null,
+    rolledBackTo: null,
+  };
 }
 
 /**
@@ -171,6 +200,25 @@ export function formatDuration(ms: number | null): string {
   return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
+/** The rollout's outcome after the status: ready in N s, rolled back to a digest, not rolled back, not waited. */
+function rolloutText(row: ReportRow): string {
+  switch (row.rollout) {
+    case 'ready':
+      return `, ready${row.readyMs !== null ? ` in ${formatDuration(row.readyMs)}` : ''}`;
+    case 'rolled-back': {
+      const to = row.rolledBackTo;
+      if (to === 'stopped' || to === 'removed') return `, rolled back (the new service was ${to === 'stopped' ? 'stopped' : 'deleted'})`;
+      return `, rolled back${to ? ` to ${code(to.slice(0, 19), true)}` : ''}`;
+    }
+    case 'failed':
+      return ', not rolled back';
+    case 'not-waited':
+      return ', deployed (not waited)';
+    default:
+      return '';
+  }
+}
+
 /** The job summary: one table, then each error. */
 export function renderMarkdown(report: Report): string {
   if (report.services.length === 0) return '### meshagent-ship\n\nNo service to ship: nothing changed, or nothing was found.\n';
@@ -179,7 +227,7 @@ export function renderMarkdown(report: Report): string {
     const digest = row.digest ? code(row.digest.slice(0, 19), true) : '';
     const url = row.url ? link(row.url) : '';
     lines.push(
-      `| ${cell(row.service)} | ${row.tag ? code(row.tag, true) : ''} | ${digest} | ${url} | ${ICON[row.status]} | ${formatDuration(row.durationMs)} |`,
+      `| ${cell(row.service)} | ${row.tag ? code(row.tag, true) : ''} | ${digest} | ${url} | ${ICON[row.status]}${rolloutText(row)} | ${formatDuration(row.durationMs)} |`,
     );
   }
   const errors = report.services.filter((row) => row.error !== null);

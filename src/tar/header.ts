@@ -91,24 +91,14 @@ export function encodeHeader(h: TarHeader): Buffer {
   return Buffer.concat([paxHeader, data, Buffer.alloc(padding(data.length)), ustar]);
 }
 
+/** A header with no owner, time, link, device or extended attributes: what the writers here add of their own. */
+export function plainHeader(name: string, type: EntryType, mode: number, size: number): TarHeader {
+  return { name, linkName: '', type, mode, uid: 0, gid: 0, size, mtime: 0, uname: '', gname: '', devMajor: 0, devMinor: 0, xattrs: new Map(), pax: [] };
+}
+
 /** A plain regular-file header with zero mode, owner and time, as the reference tools write landmarks and the TOC. */
 export function bareFileHeader(name: string, size: number): Buffer {
-  return encodeHeader({
-    name,
-    linkName: '',
-    type: '0',
-    mode: 0,
-    uid: 0,
-    gid: 0,
-    size,
-    mtime: 0,
-    uname: '',
-    gname: '',
-    devMajor: 0,
-    devMinor: 0,
-    xattrs: new Map(),
-    pax: [],
-  });
+  return encodeHeader(plainHeader(name, '0', 0, size));
 }
 
 /** `len key=value\n` records; the length counts its own digits, hence the small fixed-point loop. */

@@ -4,5 +4,5 @@
  */
 export { decompress, isCorruptCompression, sniffCompression, type Compression } from './compression.js';
 export { checkEntryPath } from './entry-path.js';
-export { bareFileHeader, BLOCK, encodeHeader, padding, type EntryType, type TarHeader } from './header.js';
+export { bareFileHeader, BLOCK, encodeHeader, padding, plainHeader, type EntryType, type TarHeader } from './header.js';
 export { readTar, TarFormatError, type TarEntry } from './reader.js';

@@ -68,6 +68,8 @@ describe('dist/index.js against the sandbox', () => {
       CONTEXT: context,
       BUILDER: 'buildah',
       DOMAIN: 'hello.sandbox.localhost',
+      // This sandbox runs no containers: the rollout is not waited for.
+      WAIT: 'false',
     });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(output(run.output, 'service-url')).toBe('https://hello.sandbox.localhost');
@@ -87,7 +89,7 @@ describe('dist/cli.js ship against the sandbox', () => {
     const env = runnerEnv({ ...sandbox.env(), RUNNER_TEMP: work });
     const run = await runAsync(
       process.execPath,
-      [join(root, 'dist', 'cli.js'), 'ship', '--json', '--tag', 'hello:2', '--room', 'dev', '--context', context, '--builder', 'buildah'],
+      [join(root, 'dist', 'cli.js'), 'ship', '--json', '--tag', 'hello:2', '--room', 'dev', '--context', context, '--builder', 'buildah', '--wait', 'false'],
       { env, timeoutMs: 90_000 },
     );
     expect(run.code, run.stderr).toBe(0);

@@ -33,7 +33,15 @@ interface Shipped {
 
 async function ship(layout: string, index: number): Promise<Shipped> {
   const runner = new ConsoleRunner({
-    inputs: { tag: `race:${index}`, image: `oci:${layout}:latest`, builder: 'none', room: 'race', 'create-room': 'true', 'service-name': `race-${index}` },
+    inputs: {
+      tag: `race:${index}`,
+      image: `oci:${layout}:latest`,
+      builder: 'none',
+      room: 'race',
+      'create-room': 'true',
+      'service-name': `race-${index}`,
+      wait: 'false',
+    },
     env: sandbox.env(),
     stdout: () => {},
     stderr: () => {},

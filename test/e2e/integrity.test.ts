@@ -66,7 +66,8 @@ async function swappedImage(): Promise<{ dir: string; a: Descriptor; b: Descript
 
 async function shipWith(inputs: Record<string, string>): Promise<{ result: ShipResult; log: string }> {
   const runner = new ConsoleRunner({
-    inputs: { room: 'dev', 'create-room': 'true', builder: 'none', prefetch: '', ...inputs },
+    // This sandbox runs no containers: the rollout is not waited for.
+    inputs: { room: 'dev', 'create-room': 'true', builder: 'none', prefetch: '', wait: 'false', ...inputs },
     env: sandbox.env(),
     stdout: () => {},
     stderr: () => {},

@@ -89,7 +89,8 @@ interface Shipped {
 
 async function shipWith(inputs: Record<string, string>): Promise<Shipped> {
   const runner = new ConsoleRunner({
-    inputs: { room: 'dev', 'create-room': 'true', builder: 'none', prefetch: '', ...inputs },
+    // This sandbox runs no containers: the rollout is not waited for.
+    inputs: { room: 'dev', 'create-room': 'true', builder: 'none', prefetch: '', wait: 'false', ...inputs },
     env: sandbox.env(),
     stdout: () => {},
     stderr: () => {},

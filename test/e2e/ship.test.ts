@@ -46,7 +46,17 @@ const builders = () => ({ buildah: { command: infra.buildah, isolation: 'chroot'
 
 async function shipWith(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<Shipped> {
   const runner = new ConsoleRunner({
-    inputs: { room: 'dev', 'create-room': 'true', context, builder: 'buildah', prefetch: '/bin/busybox', 'cache-dir': join(work, 'build-cache'), ...inputs },
+    // This sandbox runs no containers: nothing would become live, so the rollout is not waited for.
+    inputs: {
+      room: 'dev',
+      'create-room': 'true',
+      context,
+      builder: 'buildah',
+      prefetch: '/bin/busybox',
+      wait: 'false',
+      'cache-dir': join(work, 'build-cache'),
+      ...inputs,
+    },
     env: { ...sandbox.env(), ...env },
     stdout: () => {},
     stderr: () => {},
@@ -104,7 +114,9 @@ describe('ship', () => {
     // The push read the image back (the config and the two layers, one per COPY as the build cache keeps steps, their
     // TOCs as annotated); verify read the service back.
     expect(result.stages.find((s) => s.name === 'push')?.detail).toBe('3 uploaded, 0 skipped, 0 mounted; read back: 3 blobs, 2 eStargz TOCs as annotated');
-    expect(result.stages.find((s) => s.name === 'verify')?.detail).toBe(`sandbox-hello runs ${result.image?.digest?.slice(0, 19)}`);
+    expect(result.stages.find((s) => s.name === 'verify')?.detail).toBe(
+      `deployed (not waited): sandbox-hello is set to run ${result.image?.digest?.slice(0, 19)} (wait: false)`,
+    );
     const registry = sandbox.registryHost ?? '';
     expect(result.image).toMatchObject({ tag: `${registry}/sandbox/hello:1`, repository: 'sandbox/hello', repositoryCreated: true });
     expect(result.image?.ref).toBe(`${registry}/sandbox/hello@${result.image?.digest}`);
@@ -118,7 +130,8 @@ describe('ship', () => {
     });
     expect(runner.outputs.get('service-url')).toBe('https://hello.sandbox.localhost');
     expect(runner.outputs.get('image-ref')).toBe(result.image?.ref);
-    expect(runner.summary.split('\n')[2]).toBe('**Service URL:** [https://hello.sandbox.localhost](https://hello.sandbox.localhost)');
+    expect(runner.summary.split('\n')[2]).toBe('**Rollout:** ⏭️ deployed (not waited): nothing checked that the new container runs');
+    expect(runner.summary.split('\n')[4]).toBe('**Service URL:** [https://hello.sandbox.localhost](https://hello.sandbox.localhost)');
 
     // Every layer was converted, has a TOC, and the prefetched busybox counts in the lazy-pull bytes.
     const layers = result.image?.layers ?? [];

@@ -17,7 +17,8 @@
  *  - auth (optional): Basic, or Bearer with a token endpoint at `/token` (GET with Basic credentials, or an OAuth2
  *    password form by POST) granting the asked scopes a `Grant` allows. Access as distribution requires it: pull for
  *    GET/HEAD, pull and push for POST/PUT/PATCH, delete for DELETE, and pull on `from` for a mount.
- * Every request is recorded; faults (a status, or a connection cut before any answer) can be queued.
+ * Every request is recorded; faults (a status, or a connection cut before any answer) can be queued, and a hook
+ * called after each answer can change what is stored (a blob lost between a client's check and its manifest PUT).
  * test/infra/fake-registry-parity.test.ts runs one protocol script against this and the real registry and compares.
  */
 import { randomUUID } from 'node:crypto';
@@ -109,6 +110,8 @@ export class FakeRegistry {
   readonly faults: Fault[] = [];
   /** Tokens the token endpoint issued. */
   tokensIssued = 0;
+  /** Called once each answer is sent: a test changes what is stored between two requests of a client. */
+  afterAnswer: ((request: RecordedRequest) => void) | undefined;
   private readonly blobs = new Map<string, Buffer>();
   private readonly repositories = new Map<string, Repository>();
   private readonly sessions = new Map<string, Session>();
@@ -193,9 +196,11 @@ export class FakeRegistry {
     const url = new URL(request.url ?? '/', this.url);
     const body = await readBody(request);
     const method = request.method ?? 'GET';
-    response.on('finish', () =>
-      this.requests.push({ method, path: url.pathname, query: url.searchParams, headers: request.headers, status: response.statusCode }),
-    );
+    response.on('finish', () => {
+      const recorded = { method, path: url.pathname, query: url.searchParams, headers: request.headers, status: response.statusCode };
+      this.requests.push(recorded);
+      this.afterAnswer?.(recorded);
+    });
     const fault = this.faults.find((f) => f.times > 0 && (!f.method || f.method === method) && (!f.path || f.path.test(url.pathname)));
     if (fault && (fault.after ?? 0) > 0) fault.after = (fault.after ?? 0) - 1;
     else if (fault) {

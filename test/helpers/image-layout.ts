@@ -12,6 +12,8 @@ export interface PlatformImage {
   layers: Buffer[];
   /** Store the layers gzip-compressed (else as plain tar). */
   gzip: boolean;
+  /** The config's `config` section (default: Cmd /bin/sh). */
+  config?: Record<string, unknown>;
 }
 
 /** Returns the digest of what index.json names (`latest`): the manifest, or the index for several platforms. */
@@ -30,7 +32,7 @@ export function writeImageLayout(dir: string, images: PlatformImage[]): string {
     const config = Buffer.from(
       JSON.stringify({
         ...image.platform,
-        config: { Cmd: ['/bin/sh'] },
+        config: image.config ?? { Cmd: ['/bin/sh'] },
         rootfs: { type: 'layers', diff_ids: image.layers.map((t) => sha256(t)) },
         history: [{ created_by: 'hand' }],
       }),

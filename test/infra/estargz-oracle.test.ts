@@ -145,10 +145,10 @@ describe('eStargz conversion checked by the Go reference tools', () => {
       '--json',
     ]);
     expect(converted.code, converted.stderr).toBe(0);
-    const report = JSON.parse(converted.stdout) as { manifests: Array<{ layers: Array<{ prioritized: string[] }> }>; missingPrefetch: string[] };
+    const report = JSON.parse(converted.stdout) as { manifests: Array<{ layers: Array<{ prioritized: string[] }> }>; missingPrefetch: unknown[] };
     // a.txt lives in the COPY layer; built.txt (and the hardlink's target) in the RUN layer; remove-me is whited out.
     expect(report.manifests[0]?.layers.map((l) => l.prioritized)).toEqual([[], ['data/a.txt'], ['data/new/built.txt']]);
-    expect(report.missingPrefetch).toEqual(['/data/remove-me']);
+    expect(report.missingPrefetch).toEqual([{ pattern: '/data/remove-me', reason: 'missing', resolvedTo: '/data/remove-me' }]);
     expect((await cli(['verify', `oci-archive:${out}`])).code).toBe(0);
     importArchive(out, 'estargz-oracle/prefetch');
     expectGoAgrees(await layersOf(`oci-archive:${out}`));

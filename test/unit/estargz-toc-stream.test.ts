@@ -1,11 +1,10 @@
 // The pieces that keep memory flat in the number of files: the TOC JSON scanner (entries cut out one at a time),
-// the streamed gzip member, and prefetch attribution over streamed layer listings.
+// and the streamed gzip member (prefetch resolution over streamed listings: prefetch-resolve.test.ts).
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { streamMember, GzipMemberError } from '../../src/estargz/gzip-member.js';
-import { attributePrefetch, type LayerPaths } from '../../src/estargz/prefetch.js';
 import { isTocEntry, TocEntrySchema } from '../../src/estargz/toc.js';
 import { TocJsonError, TocJsonScanner } from '../../src/estargz/toc-json.js';
 import { closePool, convertBuffer } from '../helpers/estargz.js';
@@ -187,59 +186,5 @@ describe('a gzip member streamed from a blob', () => {
     badCrc.writeUInt32LE((badCrc.readUInt32LE(member.length - 8) ^ 1) >>> 0, member.length - 8);
     expect((await failure(badCrc, 0, badCrc.length)).message).toBe('CRC32 mismatch (gzip member at byte 0)');
     expect((await failure(blob, 0, blob.length)).message).toBe('not a gzip header (gzip member at byte 0)');
-  });
-});
-
-describe('prefetch attribution over streamed listings', () => {
-  const layers = [
-    ['bin', 'bin/sh', 'etc', 'etc/a.conf', 'etc/b.conf', 'old', 'old/x', 'opt', 'opt/y'],
-    ['etc', 'etc/a.conf', 'etc/.wh.b.conf', '.wh.old', 'opt/.wh..wh..opq', 'opt/z', 'app', 'app/main'],
-    ['app', 'app/main', 'app/.wh.gone'],
-  ];
-  const patterns = ['/bin/sh', 'etc/*.conf', '/old/x', 'opt/**', '/app/main', '/missing'];
-  const expected = { perLayer: [['bin/sh'], ['etc/a.conf', 'opt/z'], ['app/main']], missing: ['/old/x', '/missing'] };
-  const listing = (paths: string[], reads: number[], i: number): LayerPaths =>
-    async function* () {
-      reads[i] = (reads[i] ?? 0) + 1;
-      yield* paths;
-    };
-
-  it('attributes each match to the topmost layer that shows it, whiteouts and opaque directories hiding what is below', async () => {
-    const reads: number[] = [];
-    expect(
-      await attributePrefetch(
-        patterns,
-        layers.map((paths, i) => [listing(paths, reads, i)]),
-      ),
-    ).toEqual(expected);
-    expect(reads).toEqual([1, 1, 1]);
-  });
-
-  it('reads a layer again, for the whiteouts that matter, when it has more than it keeps', async () => {
-    const reads: number[] = [];
-    expect(
-      await attributePrefetch(
-        patterns,
-        layers.map((paths, i) => [listing(paths, reads, i)]),
-        1,
-      ),
-    ).toEqual(expected);
-    // The middle layer has three whiteouts, the top one one: only the middle one is read twice.
-    expect(reads).toEqual([1, 2, 1]);
-  });
-
-  it('falls back to the next listing of a layer when one fails, starting that layer afresh', async () => {
-    const reads: number[] = [];
-    const failing: LayerPaths = async function* () {
-      yield 'old/x'; // a path that, kept, would change the result
-      throw new Error('the registry went away');
-    };
-    expect(
-      await attributePrefetch(
-        patterns,
-        layers.map((paths, i) => [failing, listing(paths, reads, i)]),
-      ),
-    ).toEqual(expected);
-    await expect(attributePrefetch(patterns, [[failing]])).rejects.toThrow('the registry went away');
   });
 });

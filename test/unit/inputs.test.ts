@@ -53,7 +53,16 @@ describe('defaults', () => {
       prefetch: [],
       buildArgs: [],
     });
-    expect(c.service).toMatchObject({ deploy: true, createRoom: false, public: false, validationMode: 'default', template: 'agent', waitSeconds: 0 });
+    expect(c.service).toMatchObject({
+      deploy: true,
+      createRoom: false,
+      public: false,
+      validationMode: 'default',
+      template: 'agent',
+      waitSeconds: 300,
+      rollback: true,
+      rollbackNewService: 'stop',
+    });
     for (const kept of ['env', 'envSecrets', 'roomMounts', 'imageMounts', 'emptyDirMounts', 'ports'] as const) {
       expect(c.service[kept]).toBeUndefined();
     }
@@ -267,11 +276,19 @@ describe('service inputs', () => {
     expect(config({ template: 'none' }).service.template).toBe('none');
     expect(errors({ template: 'Agent' })).toEqual(['template must be agent or none']);
     expect(config({ wait: 'true' }).service.waitSeconds).toBe(300);
+    expect(config({ wait: 'false' }).service.waitSeconds).toBe(0);
     expect(config({ wait: '90s' }).service.waitSeconds).toBe(90);
     expect(config({ wait: '5m' }).service.waitSeconds).toBe(300);
     expect(errors({ wait: 'forever' })).toEqual(['wait: "forever" must be true, false, or a timeout up to 60m']);
     expect(errors({ wait: '2h' })).toEqual(['wait: "2h" must be true, false, or a timeout up to 60m']);
     expect(errors({ 'service-name': 'my service' })).toEqual(['service-name: "my service" is not a valid service name']);
+  });
+
+  it('checks rollback and what it does with a service the run created', () => {
+    expect(config({ rollback: 'false' }).service.rollback).toBe(false);
+    expect(errors({ rollback: 'maybe' })).toEqual(['rollback: "maybe" is not a boolean']);
+    expect(config({ 'rollback-new-service': 'delete' }).service.rollbackNewService).toBe('delete');
+    expect(errors({ 'rollback-new-service': 'keep' })).toEqual(['rollback-new-service must be stop or delete']);
   });
 });
 
@@ -388,6 +405,8 @@ describe('reporting', () => {
       'validation-mode',
       'template',
       'wait',
+      'rollback',
+      'rollback-new-service',
       'dry-run',
     ]);
   });

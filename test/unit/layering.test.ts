@@ -1,8 +1,9 @@
 // The layering of src/, kept by a test as go-containerregistry keeps its own (internal/depcheck): every import
 // statement of src/ and sandbox/ is read, and the rules below must hold. Libraries sit below the application and
 // know nothing of it; outside a library, code reaches it only through its index.ts; meshagent/ (the API client)
-// knows nothing of the pipeline or the report; the sandbox does not borrow the client's wire schemas (it would
-// mirror a client's mistake instead of catching it); and no module depends on itself through others.
+// knows nothing of the pipeline or the report, nor room/ (the room protocol client) of them or of the REST client;
+// the sandbox does not borrow the client's wire schemas (it would mirror a client's mistake instead of catching it);
+// and no module depends on itself through others.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
@@ -22,6 +23,7 @@ const SHARED = ['errors', 'file-errors', 'http', 'loopback'];
 /** The application: a directory or a file under src/ (its first path segment, without the extension). */
 const APPLICATION = [
   'meshagent',
+  'room',
   'pipeline',
   'report',
   'commands',
@@ -142,6 +144,15 @@ describe('the layering of src/', () => {
   it('keeps meshagent/ free of the report, the pipeline and the inputs', () => {
     const wrong = imports.filter((i) => unitOf(i.from) === 'meshagent' && ['report', 'pipeline', 'inputs'].includes(unitOf(i.to) ?? ''));
     expect(wrong.map(line)).toEqual([]);
+  });
+
+  it('keeps room/ (the room protocol client) free of the pipeline, the report, the inputs and the REST client', () => {
+    const wrong = imports.filter(
+      (i) => unitOf(i.from) === 'room' && ['report', 'pipeline', 'inputs', 'meshagent', 'runner', 'ship'].includes(unitOf(i.to) ?? ''),
+    );
+    expect(wrong.map(line)).toEqual([]);
+    // It is used: the rule holds of real imports.
+    expect(imports.some((i) => unitOf(i.from) === 'room' && unitOf(i.to) === 'errors')).toBe(true);
   });
 
   it('keeps the sandbox off the client wire schemas', () => {

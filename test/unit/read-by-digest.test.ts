@@ -56,11 +56,22 @@ function rewriteManifest(dir: string, change: (manifest: ImageManifest) => void)
   writeFileSync(indexPath, JSON.stringify({ ...index, manifests: [{ ...entry, digest: sha256(bytes), size: bytes.length }] }));
 }
 
+/** Rewrites the image's config (and the manifest and index.json to point at it). */
+function rewriteConfig(dir: string, change: (config: { rootfs: { diff_ids: string[] } }) => void): void {
+  const index = ImageIndex.parse(JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')));
+  const manifest = ImageManifest.parse(JSON.parse(readFileSync(blobFile(dir, (index.manifests[0] as Descriptor).digest), 'utf8')));
+  const config = JSON.parse(readFileSync(blobFile(dir, manifest.config.digest), 'utf8'));
+  change(config);
+  const bytes = Buffer.from(JSON.stringify(config));
+  writeFileSync(blobFile(dir, sha256(bytes)), bytes);
+  rewriteManifest(dir, (m) => void (m.config = { ...m.config, digest: sha256(bytes), size: bytes.length }));
+}
+
 const blobFile = (dir: string, digest: string) => join(dir, 'blobs', 'sha256', digest.slice(7));
 
-async function convertFails(source: OciLayout, options: Parameters<typeof convertImage>[3] = {}) {
+async function convertFails(source: OciLayout, options: Parameters<typeof convertImage>[3] = {}, top?: Descriptor) {
   const out = await OciLayout.create(mkdtempSync(join(work, 'out-')));
-  const error = await shipFailure(convertImage(source, await source.resolve(), out, { chunkSize: 65536, ...options }));
+  const error = await shipFailure(convertImage(source, top ?? (await source.resolve()), out, { chunkSize: 65536, ...options }));
   // Nothing half-written is left behind.
   expect(readdirSync(join(out.dir, 'blobs', 'sha256')).filter((name) => name.startsWith('.'))).toEqual([]);
   return error;
@@ -162,6 +173,69 @@ describe('an OCI layout whose blobs do not match their descriptors', () => {
   });
 });
 
+describe("a config whose diff_ids do not describe the layers (containerd's check at unpack, made while converting)", () => {
+  const mismatch = (where: string, layer: string, expected: string, actual: string) =>
+    `${where}: layer ${layer} does not match the image's config: its uncompressed content is ${actual}, but the config gives the diff_id ${expected}`;
+
+  it('diff_ids in the wrong order: refused on the streaming path and the prefetch path, plain and gzip, nothing kept', async () => {
+    for (const [gzip, prefetch] of [
+      [false, []],
+      [true, []],
+      [true, ['/b/file']],
+    ] as const) {
+      const { dir, manifest } = await image(gzip);
+      const [a] = manifest.layers as [Descriptor, Descriptor];
+      rewriteConfig(dir, (c) => c.rootfs.diff_ids.reverse());
+      const error = await convertFails(await OciLayout.open(dir), { prefetch: [...prefetch] });
+      expect(error.message, `gzip ${gzip}, prefetch ${prefetch.length}`).toBe(mismatch(dir, a.digest, sha256(layerB), sha256(layerA)));
+      expect(error.hint).toContain('config does not describe its layers');
+    }
+  });
+
+  it('a layer named twice is held to the diff_id of each of its places', async () => {
+    const { dir, manifest } = await image();
+    const [a] = manifest.layers as [Descriptor, Descriptor];
+    rewriteManifest(dir, (m) => void (m.layers = [a, a]));
+    // The first place is right, the second is B's diff_id: the layer is converted once, and checked twice.
+    const error = await convertFails(await OciLayout.open(dir));
+    expect(error.message).toBe(mismatch(dir, a.digest, sha256(layerB), sha256(layerA)));
+  });
+
+  it('an eStargz layer kept as it is: its measured diff_id is held to the config too', async () => {
+    const { layout, top } = await image(true);
+    const esgz = join(work, 'esgz-source');
+    const converted = await convertImage(layout, top, await OciLayout.create(esgz), { chunkSize: 65536 });
+    await (await OciLayout.open(esgz)).setRef(converted.descriptor, 'latest');
+    const [a, b] = converted.manifests[0]?.layers.map((l) => l.result) ?? [];
+    rewriteConfig(esgz, (c) => c.rootfs.diff_ids.reverse());
+    const error = await convertFails(await OciLayout.open(esgz));
+    expect(error.message).toBe(mismatch(esgz, a?.digest ?? '', b?.diffId ?? '', a?.diffId ?? ''));
+  });
+
+  it('a legacy docker-archive (layers named by id, claiming no digest) holding another layer than its config says', async () => {
+    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256(layerA)] } }));
+    const id = sha256(config).slice(7);
+    const manifest = [{ Config: `${id}.json`, RepoTags: ['app:1'], Layers: ['0123abcd/layer.tar'] }];
+    const file = join(work, 'legacy-evil.tar');
+    writeFileSync(
+      file,
+      buildTar([
+        { name: `${id}.json`, data: config },
+        { name: '0123abcd/', type: '5' },
+        { name: '0123abcd/layer.tar', data: layerB },
+        { name: 'manifest.json', data: JSON.stringify(manifest) },
+      ]),
+    );
+    const opened = await openImage({ transport: 'docker-archive', path: file, ref: undefined });
+    try {
+      const error = await convertFails(opened.layout, {}, opened.descriptor);
+      expect(error.message).toBe(mismatch(file, sha256(layerB), sha256(layerA), sha256(layerB)));
+    } finally {
+      await opened.close();
+    }
+  });
+});
+
 describe('archives whose blobs do not match', () => {
   it('an oci-archive with a swapped layer, a truncated one, or a wrong size names the archive file, not where it was unpacked', async () => {
     const cases: Array<[string, (dir: string, a: Descriptor, b: Descriptor) => void, (a: Descriptor, b: Descriptor) => string]> = [
@@ -259,5 +333,29 @@ describe('reusing a previous conversion', () => {
       convertImage(tampered.layout, tampered.top, await OciLayout.create(join(work, 'tampered-out')), { chunkSize: 65536, reuse: reuse() }),
     );
     expect(error.message).toBe(`${tampered.dir}: blob ${a.digest} does not match its digest: its content is ${sha256(other)}`);
+  });
+
+  it("is held to the new config's diff_ids by the source diff_id the earlier conversion recorded", async () => {
+    const genuine = await image(true);
+    const first = await OciLayout.create(join(work, 'first-diff-out'));
+    const converted = await convertImage(genuine.layout, genuine.top, first, { chunkSize: 65536, provenance: ShipAnnotation });
+    const manifest = await first.readJson(converted.descriptor, ImageManifest, 'manifest');
+    const [a] = genuine.manifest.layers as [Descriptor, Descriptor];
+    expect(manifest.layers[0]?.annotations?.[ShipAnnotation.sourceDiffId]).toBe(sha256(layerA));
+    const config = await first.readJson(manifest.config, ImageConfig, 'config');
+    const registry = {
+      where: 'registry.test/key/app',
+      blobSize: async (digest: Digest) => ((await first.hasBlob(digest)) ? readFileSync(first.blobPath(digest)).length : undefined),
+      readBlobRange: async (digest: Digest, start: number, length: number) => readFileSync(first.blobPath(digest)).subarray(start, start + length),
+    } as unknown as RepositoryClient;
+    const reuse = new RegistryReuse(registry, conversionsOf(manifest, config.rootfs.diff_ids).conversions, () => {});
+
+    // The same layers (verified by digest) under a config whose diff_ids are swapped: reuse does not stand in for the check.
+    const tampered = await image(true);
+    rewriteConfig(tampered.dir, (c) => c.rootfs.diff_ids.reverse());
+    const error = await convertFails(await OciLayout.open(tampered.dir), { reuse });
+    expect(error.message).toBe(
+      `${tampered.dir}: layer ${a.digest} does not match the image's config: its uncompressed content is ${sha256(layerA)}, but the config gives the diff_id ${sha256(layerB)}`,
+    );
   });
 });

@@ -97,8 +97,24 @@ describe('report aggregation', () => {
         durationMs: 83_500,
         dryRun: false,
         error: null,
+        rollout: null,
+        readyMs: null,
+        rolledBackTo: null,
       },
-      { service: 'web', status: 'planned', tag: 'web:abc', digest: null, imageRef: null, url: null, durationMs: 42, dryRun: true, error: null },
+      {
+        service: 'web',
+        status: 'planned',
+        tag: 'web:abc',
+        digest: null,
+        imageRef: null,
+        url: null,
+        durationMs: 42,
+        dryRun: true,
+        error: null,
+        rollout: null,
+        readyMs: null,
+        rolledBackTo: null,
+      },
       {
         service: 'worker',
         status: 'failed',
@@ -109,6 +125,9 @@ describe('report aggregation', () => {
         durationMs: 2_500,
         dryRun: false,
         error: 'tag: invalid OCI image repository: Worker | x',
+        rollout: null,
+        readyMs: null,
+        rolledBackTo: null,
       },
     ]);
     expect(report.counts).toMatchObject({ shipped: 1, planned: 1, failed: 1, missing: 0 });
@@ -189,6 +208,40 @@ describe('report aggregation', () => {
     expect(lines).toContain('| web | `web:abc` |  |  | 📝 planned (dry run) | 42 ms |');
     expect(lines).toContain('- **worker**: tag: invalid OCI image repository: Worker \\| x');
     expect(formatDuration(2_500)).toBe('2.5 s');
+  });
+
+  it("says how each leg's rollout ended: ready in N s, rolled back to a digest or stopped, not rolled back, not waited", () => {
+    const leg = (service: string, status: string, rollout: object) => ({
+      service,
+      outcome: status === 'failed' ? 'failure' : 'success',
+      result: JSON.stringify({ status, stages: [], rollout }),
+    });
+    const dir = resultsDir({
+      'a/leg.json': leg('ready', 'shipped', { outcome: 'ready', readyMs: 12_300, rolledBack: null }),
+      'b/leg.json': leg('back', 'failed', { outcome: 'rolled-back', readyMs: null, rolledBack: { service: 'restored', digest: DIGEST } }),
+      'c/leg.json': leg('stopped', 'failed', { outcome: 'rolled-back', readyMs: null, rolledBack: { service: 'stopped', digest: null } }),
+      'd/leg.json': leg('left', 'failed', { outcome: 'failed', readyMs: null, rolledBack: null }),
+      'e/leg.json': leg('quick', 'shipped', { outcome: 'not-waited', readyMs: null, rolledBack: null }),
+    });
+    const report = aggregate(dir);
+    expect(report.services.map((r) => [r.service, r.rollout, r.readyMs, r.rolledBackTo])).toEqual([
+      ['back', 'rolled-back', null, DIGEST],
+      ['left', 'failed', null, null],
+      ['quick', 'not-waited', null, null],
+      ['ready', 'ready', 12_300, null],
+      ['stopped', 'rolled-back', null, 'stopped'],
+    ]);
+    const statuses = renderMarkdown(report)
+      .split('\n')
+      .filter((line) => line.startsWith('| ') && !line.startsWith('| service') && !line.startsWith('| ---'))
+      .map((line) => line.split(' | ')[4]);
+    expect(statuses).toEqual([
+      `❌ failed, rolled back to \`${DIGEST.slice(0, 19)}\``,
+      '❌ failed, not rolled back',
+      '✅ shipped, deployed (not waited)',
+      '✅ shipped, ready in 12.3 s',
+      '❌ failed, rolled back (the new service was stopped)',
+    ]);
   });
 
   it('reads the expected services from the matrix JSON or a file', () => {

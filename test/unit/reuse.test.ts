@@ -185,7 +185,7 @@ describe('a conversion that reuses the previous one', () => {
     expect(second.manifest.layers[2]?.digest).not.toBe(first.manifest.layers[2]?.digest);
     // The prefetch list was attributed from the previous TOCs: bin/tool stays first in the bottom layer.
     expect(sources.map((l) => l.prioritized)).toEqual([['bin/tool'], [], ['app/main']]);
-    expect(sources[0]?.reused?.lazyPullBytes).toBeGreaterThan(0);
+    expect(sources[0]?.reused?.lazyPull.bytes).toBeGreaterThan(0);
     // Checked by HEAD and two Range reads (footer, TOC) per reused layer, and never downloaded whole; the TOC, which
     // is streamed rather than kept, is read once more for the paths the prefetch list is matched against.
     for (const i of [0, 1]) {

@@ -32,7 +32,11 @@ beforeAll(async () => {
   const state = new SandboxState(dir);
   apiKey = state.mainApiKey;
   state.data.rooms.push({ id: '1', name: 'dev', metadata: {}, annotations: {}, enabled: true });
-  state.data.services.dev = [service('web', [{ num: 80, published: true, public: true }, { num: 81, published: true }, { num: 82 }])];
+  state.data.services.dev = [
+    // Listed first, not running: its public port 83 must not open the running service's private 83.
+    service('old', [{ num: 83, published: true, public: true }]),
+    service('web', [{ num: 80, published: true, public: true }, { num: 81, published: true }, { num: 82 }, { num: 83, published: true }]),
+  ];
   state.data.routes.push(
     route('web.test', 'dev', [
       { path: '/', targetPort: 80 },
@@ -41,12 +45,13 @@ beforeAll(async () => {
     ]),
     route('private.test', 'dev', [{ path: '/', targetPort: 81 }]),
     route('hidden.test', 'dev', [{ path: '/', targetPort: 82 }]),
+    route('mixed.test', 'dev', [{ path: '/', targetPort: 83 }]),
     route('empty.test', 'dev', [{ path: '/', targetPort: 9999 }]),
   );
   backend = createServer((req, res) => res.end(`${req.method} ${req.url} via ${req.headers['x-forwarded-host']}`));
   await new Promise<void>((resolve) => backend.listen(socket(), resolve));
   const runtime = {
-    endpoint: (room: string, port: number) => (room === 'dev' && [80, 81, 82].includes(port) ? { serviceId: 'web', socket: socket(), ready } : undefined),
+    endpoint: (room: string, port: number) => (room === 'dev' && [80, 81, 82, 83].includes(port) ? { serviceId: 'web', socket: socket(), ready } : undefined),
   };
   router = await startRouter({ state, runtime });
 });
@@ -99,6 +104,12 @@ describe('the router', () => {
     const expired = issueParticipantToken(apiKey, { name: 'someone', room: 'dev', role: 'user', api: {}, seconds: -1 });
     expect((await get('private.test', '/', { authorization: `Bearer ${expired}` })).status).toBe(401);
     expect(await get('private.test', '/', { authorization: `Bearer ${token('dev')}` })).toMatchObject({ status: 200, body: 'GET / via private.test' });
+  });
+
+  it("takes a port's access rules from the service that serves it, not from another that lists the port", async () => {
+    expect((await get('mixed.test')).status).toBe(401);
+    const token = issueParticipantToken(apiKey, { name: 'someone', room: 'dev', role: 'user', api: {}, seconds: 3600 });
+    expect((await get('mixed.test', '/', { authorization: `Bearer ${token}` })).status).toBe(200);
   });
 
   it('answers 503 while no service has the port or its container is not live', async () => {

@@ -201,6 +201,14 @@ describe('an existing service', () => {
     agents: [{ name: 'helper' }],
   });
 
+  it('is enabled again when a failed first rollout stopped it, and only then', () => {
+    const stopped = { ...old, metadata: { ...old.metadata, annotations: { ...old.metadata.annotations, 'com.meshagent.ship.stopped-by-rollback': 'true' } } };
+    const { spec } = build({}, stopped);
+    expect(spec.enabled).toBe(true);
+    expect(spec.metadata.annotations).toEqual({ team: 'web', 'meshagent.service.id': 'acme-web' });
+    expect(build({}, old).spec.enabled).toBe(false);
+  });
+
   it('is merged: everything kept except the image, template and the service id annotation', () => {
     const { spec } = build({}, old);
     expect(spec.id).toBe('svc-1');

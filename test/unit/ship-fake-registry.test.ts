@@ -19,12 +19,15 @@ import { ConsoleRunner } from '../../src/runner.js';
 import { reportResult, shipFromInputs } from '../../src/ship.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { FakeRegistry, type Action } from '../helpers/fake-registry.js';
+import { ScriptedRoomRuntime } from '../helpers/scripted-room-runtime.js';
 import { writeImageLayout } from '../helpers/image-layout.js';
 import { buildTar, payload } from '../helpers/tar-builder.js';
 
 const work = mkdtempSync(join(tmpdir(), 'ship-fake-registry-'));
 let sandbox: Sandbox;
 let registry: FakeRegistry;
+/** The room runs every service at once and finds it live: the rollout is waited for, as by default. */
+const runtime = new ScriptedRoomRuntime(() => ({}));
 
 beforeAll(async () => {
   // The project registry's rule: user meshagent, a live repository token as password, its repository and actions only.
@@ -39,7 +42,8 @@ beforeAll(async () => {
       },
     },
   });
-  sandbox = await startSandbox({ dir: join(work, 'sandbox'), registry: false, registryHost: registry.host });
+  sandbox = await startSandbox({ dir: join(work, 'sandbox'), registry: false, registryHost: registry.host, roomRuntime: runtime });
+  runtime.attach(sandbox.state);
 });
 
 afterAll(async () => {
@@ -167,14 +171,25 @@ describe('ship against the in-process registry', () => {
     expect(await api().findService('dev', 'sandbox-app')).toEqual(before);
   });
 
-  it('a service URL that does not answer in time fails verify, and the report keeps the deploy and the probe', async () => {
-    const url = 'https://quiet.sandbox.localhost';
-    const quiet = await ship({ tag: 'quiet:1', image: imageOf([base, site('quiet')]), domain: 'quiet.sandbox.localhost', ports: '8080', wait: '1s' });
+  it('a public service live in the room whose URL does not answer in time fails verify, not rolled back, and the report keeps the probe', async () => {
+    const url = 'https://quiet.sandbox.localhost/';
+    const quiet = await ship({
+      tag: 'quiet:1',
+      image: imageOf([base, site('quiet')]),
+      domain: 'quiet.sandbox.localhost',
+      ports: '8080',
+      public: 'true',
+      wait: '1s',
+    });
     const { result } = quiet;
     expect(result.status).toBe('failed');
-    expect(result.error).toMatchObject({ stage: 'verify', message: `the service did not answer at ${url} within 1 s` });
+    expect(result.error).toMatchObject({
+      stage: 'verify',
+      message: `the service is live in the room, but ${url} did not answer with 2xx or 3xx within 1 s`,
+    });
+    expect(result.rollout).toMatchObject({ outcome: 'ready', rolledBack: null });
     expect(result.stages.map((s) => `${s.name}:${s.status}`).slice(-2)).toEqual(['deploy:done', 'verify:failed']);
-    expect(result.service).toMatchObject({ name: 'sandbox-quiet', room: 'dev', created: true, url, rollback: null });
+    expect(result.service).toMatchObject({ name: 'sandbox-quiet', room: 'dev', created: true, url: 'https://quiet.sandbox.localhost', rollback: null });
     expect(result.probe).toMatchObject({ url, ok: false, latencyMs: null });
     expect(result.probe?.attempts).toBeGreaterThanOrEqual(1);
     expect(quiet.runner.summary).toContain(`- probe: \`${url}\` did not answer in time`);

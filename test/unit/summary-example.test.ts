@@ -16,9 +16,12 @@ describe('docs/summary-example.md', () => {
     expect(readFileSync('docs/summary-example.md', 'utf8')).toBe(rendered);
   });
 
-  it('comes from a run that shipped: every stage done, the service URL at the top', () => {
+  it('comes from a run that shipped and waited: every stage done, the rollout ready, then the service URL, at the top', () => {
     expect(result.status).toBe('shipped');
     expect(result.stages.every((stage) => stage.status === 'done')).toBe(true);
-    expect(renderSummary(result).split('\n')[2]).toBe(`**Service URL:** [${result.service?.url}](${result.service?.url})`);
+    expect(result.rollout?.outcome).toBe('ready');
+    const lines = renderSummary(result).split('\n');
+    expect(lines[2]).toMatch(/^\*\*Rollout:\*\* ✅ ready in /);
+    expect(lines[4]).toBe(`**Service URL:** [${result.service?.url}](${result.service?.url})`);
   });
 });

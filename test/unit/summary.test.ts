@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderGfm } from '../helpers/gfm.js';
-import { resultOutputs, type ShipResult } from '../../src/report/result.js';
+import { resultOutputs, type RolloutReport, type ShipResult } from '../../src/report/result.js';
 import { bytes } from '../../src/format.js';
 import { renderSummary } from '../../src/report/summary.js';
 
@@ -25,6 +25,7 @@ function shipped(overrides: Partial<ShipResult> = {}): ShipResult {
           tocDigest: digest('3'),
           prefetchFiles: 2,
           prefetchBytes: 1200,
+          fetchedBeforeStart: 50_002,
           reused: false,
           conversion: 'converted',
           push: 'uploaded',
@@ -37,11 +38,13 @@ function shipped(overrides: Partial<ShipResult> = {}): ShipResult {
           tocDigest: digest('6'),
           prefetchFiles: 0,
           prefetchBytes: 800,
+          fetchedBeforeStart: 50_002,
           reused: true,
           conversion: 'reused',
           push: 'skipped',
         },
       ],
+      startup: { bytesBeforeStart: 101_504, imageBytes: 3 * 1024 * 1024 + 5000 + 1500, prefetchedFiles: 2 },
     },
     service: {
       id: 'svc-1',
@@ -55,6 +58,7 @@ function shipped(overrides: Partial<ShipResult> = {}): ShipResult {
     },
     cache: null,
     probe: { url: 'https://web.example.com', status: 200, latencyMs: 35, attempts: 2, ok: true },
+    rollout: null,
     stages: [
       { name: 'resolve', status: 'done', durationMs: 40, detail: 'key/web' },
       { name: 'build', status: 'done', durationMs: 2500, detail: 'buildah | 2 layers' },
@@ -76,11 +80,15 @@ describe('the job summary', () => {
     expect(lines[2]).toBe('**Service URL:** [https://web.example.com](https://web.example.com)');
     expect(text).toContain('| build | ✅ done | 2.5 s | buildah \\| 2 layers |');
     expect(text).toContain('- layers: 2, 2.00 MiB before conversion, 3.00 MiB as eStargz');
-    expect(text).toContain('- lazy pull: 1.95 KiB read before start (2 prefetched files) of 3.00 MiB in all');
-    expect(text).toContain('- conversion: 1 of 2 layers reused from the previous ship (not converted again; already in the registry)');
-    expect(text).toContain(`| 1 | 4.00 KiB \`sha256:111111111111\` | 4.88 KiB \`sha256:222222222222\` | \`sha256:333333333333\` | 2 | converted | uploaded |`);
     expect(text).toContain(
-      `| 2 | 2.00 MiB \`sha256:444444444444\` | 3.00 MiB \`sha256:555555555555\` | \`sha256:666666666666\` | 0 | reused (previous ship) | skipped |`,
+      "- start-up: a lazy pull fetches 99.1 KiB of 3.01 MiB before start (3.2%): manifest, config and each layer's TOC, footer and 2 prefetched files, as the stargz snapshotter fetches them (50,000-byte blocks)",
+    );
+    expect(text).toContain('- conversion: 1 of 2 layers reused from the previous ship (not converted again; already in the registry)');
+    expect(text).toContain(
+      `| 1 | 4.00 KiB \`sha256:111111111111\` | 4.88 KiB \`sha256:222222222222\` | \`sha256:333333333333\` | 2 | 48.8 KiB | converted | uploaded |`,
+    );
+    expect(text).toContain(
+      `| 2 | 2.00 MiB \`sha256:444444444444\` | 3.00 MiB \`sha256:555555555555\` | \`sha256:666666666666\` | 0 | 48.8 KiB | reused (previous ship) | skipped |`,
     );
     expect(text).toContain('- key-web in room dev: created (id `svc-1`)');
     expect(text).toContain('- probe: `https://web.example.com` answered 200 in 35 ms (2 attempts)');
@@ -124,7 +132,7 @@ describe('the job summary', () => {
     // Every link is the service URL, percent-encoded where it would break out.
     expect([...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1])).toEqual([expect.stringMatching(/^https:\/\/web\.example\.com\/%3Cimg%20src=x/)]);
     // Each table row keeps its column count.
-    for (const row of html.match(/<tr>[\s\S]*?<\/tr>/g) ?? []) expect([4, 3, 7]).toContain(row.match(/<t[dh]>/g)?.length);
+    for (const row of html.match(/<tr>[\s\S]*?<\/tr>/g) ?? []) expect([4, 3, 8]).toContain(row.match(/<t[dh]>/g)?.length);
     expect(html).toContain('use &lt;registry&gt;/&lt;project-key&gt;/&lt;repository&gt;:&lt;tag&gt; or <code>x &lt;y&gt;</code>');
   });
 
@@ -152,6 +160,64 @@ describe('the job summary', () => {
   });
 });
 
+const READY: RolloutReport = { outcome: 'ready', readyMs: 12_345, restarted: true, containerId: 'web-1a2b', failure: null, logs: [], rolledBack: null };
+
+const ROLLED_BACK: RolloutReport = {
+  outcome: 'rolled-back',
+  readyMs: null,
+  restarted: true,
+  containerId: 'web-3c4d',
+  failure: { reason: 'exited', message: 'Service container exited before the service was live: key-web (svc-1), exit code 3', exitCode: 3, restartCount: 1 },
+  logs: ['reading config', 'fatal: no config at /etc/web.conf'],
+  rolledBack: { service: 'restored', image: `127.0.0.1:5000/key/web@${digest('9')}`, digest: digest('9'), live: true, containerId: 'web-5e6f' },
+};
+
+describe('the rollout in the summary', () => {
+  it('says first that the service is ready, and in how long', () => {
+    const lines = renderSummary(shipped({ rollout: READY })).split('\n');
+    expect(lines[0]).toBe('### ✅ Shipped key-web to room dev');
+    expect(lines[2]).toBe('**Rollout:** ✅ ready in 12.3 s: the room runs the new container and its liveness paths answer');
+    expect(lines[4]).toBe('**Service URL:** [https://web.example.com](https://web.example.com)');
+    const text = lines.join('\n');
+    expect(text).toContain(
+      '#### Rollout\n\n- restarted the updated service (services.restart, as the MeshAgent CLI does)\n- new container: `web-1a2b`\n- ready in 12.3 s',
+    );
+    expect(text).not.toContain('log line');
+  });
+
+  it('says first that the rollout failed and was rolled back, to which digest, and shows the last log lines', () => {
+    const text = renderSummary(
+      shipped({
+        status: 'failed',
+        rollout: ROLLED_BACK,
+        service: { ...shipped().service!, created: false, rollback: 'restored' },
+        error: { stage: 'verify', message: `rolled back to ${digest('9')}: ${ROLLED_BACK.failure!.message}`, hint: 'fix it' },
+      }),
+    );
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('### ❌ meshagent-ship failed at verify: key-web to room dev');
+    expect(lines[2]).toBe(
+      `**Rollout:** ↩️ failed and rolled back to \`${digest('9')}\`: Service container exited before the service was live: key-web (svc-1), exit code 3`,
+    );
+    expect(text).toContain('- failed (exited; exit code 3; restarts 1): Service container exited');
+    expect(text).toContain(`- rolled back to \`${digest('9')}\`: its container \`web-5e6f\` is live again`);
+    expect(text).toContain('Last 2 log lines of the new container:\n\n```\nreading config\nfatal: no config at /etc/web.conf\n```');
+    expect(text).toContain('- rollback: **restored**');
+  });
+
+  it('says first when the rollout was not waited for', () => {
+    const text = renderSummary(shipped({ rollout: { ...READY, outcome: 'not-waited', readyMs: null, containerId: null, restarted: false } }));
+    expect(text.split('\n')[2]).toBe('**Rollout:** ⏭️ deployed (not waited): nothing checked that the new container runs');
+  });
+
+  it('shows log lines as plain text: no markup, no fence a line can close', () => {
+    const evil = ['```', '<img src=x onerror=alert(1)>', '[a](javascript:alert(1))', '</code></pre><script>x</script>'];
+    const html = renderGfm(renderSummary(shipped({ status: 'failed', rollout: { ...ROLLED_BACK, logs: evil } })));
+    expect(html).not.toMatch(/<img|<script|<a href="javascript/);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+});
+
 describe('the outputs', () => {
   it('are the result as strings, empty where unknown', () => {
     const outputs = resultOutputs(shipped());
@@ -169,7 +235,18 @@ describe('the outputs', () => {
       'reg.example.com/key/team/web',
     );
     const failed = resultOutputs(shipped({ service: null, image: null }));
-    expect(failed).toMatchObject({ image: '', repository: '', digest: '', 'image-ref': '', 'service-url': '', created: '' });
+    expect(failed).toMatchObject({
+      image: '',
+      repository: '',
+      digest: '',
+      'image-ref': '',
+      'service-url': '',
+      created: '',
+      rollout: '',
+      'rolled-back-to': '',
+    });
+    expect(resultOutputs(shipped({ rollout: READY }))).toMatchObject({ rollout: 'ready', 'rolled-back-to': '' });
+    expect(resultOutputs(shipped({ status: 'failed', rollout: ROLLED_BACK }))).toMatchObject({ rollout: 'rolled-back', 'rolled-back-to': digest('9') });
   });
 });
 

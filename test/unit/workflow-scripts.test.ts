@@ -153,8 +153,24 @@ describe('ship.yml steps', () => {
         durationMs: null,
         dryRun: false,
         error: 'the action wrote no result; see the leg log',
+        rollout: null,
+        readyMs: null,
+        rolledBackTo: null,
       },
-      { service: 'hello', status: 'planned', tag: 'hello:abc', digest: null, imageRef: null, url: null, durationMs: 7, dryRun: true, error: null },
+      {
+        service: 'hello',
+        status: 'planned',
+        tag: 'hello:abc',
+        digest: null,
+        imageRef: null,
+        url: null,
+        durationMs: 7,
+        dryRun: true,
+        error: null,
+        rollout: null,
+        readyMs: null,
+        rolledBackTo: null,
+      },
     ]);
   });
 
