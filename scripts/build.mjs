@@ -1,6 +1,8 @@
 // Bundles the two entries with ncc (ESM, since package.json says "type": "module"):
 // src/index.ts -> dist/index.js (the action) and src/cli.ts -> dist/cli.js (the meshagent-ship command).
-// The output is deterministic, so CI can rebuild and compare with the committed dist/.
+// The output is deterministic, so CI can rebuild and compare with the committed dist/. A module loaded on demand
+// (@actions/cache) becomes a chunk of its own (<id>.index.js) that both entries share by name: an entry whose chunk
+// of that name differs would break the other, so the build stops.
 import ncc from '@vercel/ncc';
 import { mkdir, rm, writeFile, chmod } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -13,6 +15,7 @@ const entries = [
   { source: 'src/cli.ts', output: 'cli.js', executable: true },
 ];
 
+const written = new Map();
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
 for (const entry of entries) {
@@ -29,8 +32,13 @@ for (const entry of entries) {
   if (entry.executable) await chmod(file, 0o755);
   for (const [name, asset] of Object.entries(assets ?? {})) {
     const target = join(dist, name);
+    const source = Buffer.from(asset.source);
+    if (name.endsWith('.js') && written.has(name) && !written.get(name).equals(source)) {
+      throw new Error(`dist/${name} differs between the entries: give the module loaded on demand one import site`);
+    }
+    written.set(name, source);
     await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, asset.source);
+    await writeFile(target, source);
   }
   console.log(`dist/${entry.output}: ${(Buffer.byteLength(body) / 1024).toFixed(0)} KiB`);
 }

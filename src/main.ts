@@ -1,6 +1,5 @@
 /** The action: the GitHub runner, then the pipeline. `src/index.ts` calls it; tools that run actions import it. */
-import { context } from '@actions/github';
-import type { SourceContext } from './pipeline/image-labels.js';
+import { sourceFromEnv } from './pipeline/image-labels.js';
 import { githubRunner } from './runner.js';
 import { runShip } from './ship.js';
 import { RunStop } from './stop.js';
@@ -14,15 +13,9 @@ export async function run(): Promise<void> {
   const stop = new RunStop({ log: (line) => runner.warning(line, 'meshagent-ship: stopped') });
   const stopListening = stop.listen();
   try {
-    process.exitCode = await runShip(runner, { stop, source: githubSource() });
+    process.exitCode = await runShip(runner, { stop, source: sourceFromEnv(process.env) });
   } finally {
     stopListening();
   }
   stop.finish();
-}
-
-/** The repository and commit of the run, from GitHub's context (empty outside a workflow). */
-function githubSource(): SourceContext {
-  const repository = process.env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined;
-  return { serverUrl: context.serverUrl, repository, sha: context.sha || undefined };
 }

@@ -107,7 +107,7 @@ export async function prepareBuildCache(ctx: BuildCacheContext, builder: Builder
 
   if (kind === 'gha') {
     const where = `GitHub's cache, scope ${scope.name}`;
-    if (!ctx.service.available()) {
+    if (!(await ctx.service.available())) {
       notes.push("GitHub's cache service is not available to this run (no ACTIONS_CACHE_URL or ACTIONS_RESULTS_URL): building without a cache");
       return { request: {}, close, finish: async () => report(where, null, undefined, null) };
     }

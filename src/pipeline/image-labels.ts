@@ -20,7 +20,10 @@ export interface SourceContext {
   readonly sha: string | undefined;
 }
 
-/** GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_SHA, as GitHub sets them (and @actions/github reads them). */
+/**
+ * GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_SHA, as GitHub sets them for every step: the same values
+ * @actions/github's context reads, without loading that library (it would double the action's bundle).
+ */
 export function sourceFromEnv(env: Env): SourceContext {
   return { serverUrl: env.GITHUB_SERVER_URL || 'https://github.com', repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA };
 }

@@ -240,7 +240,7 @@ describe("GitHub's cache", () => {
     const calls: string[] = [];
     return {
       calls,
-      available: () => true,
+      available: async () => true,
       restore: async (dir, primary, restoreKeys) => {
         calls.push(`restore ${primary} | ${restoreKeys.join(' | ')}`);
         const hit = entries.includes(primary) ? primary : restoreKeys.map((prefix) => entries.findLast((key) => key.startsWith(prefix))).find(Boolean);
@@ -284,7 +284,7 @@ describe("GitHub's cache", () => {
   });
 
   it('builds without a cache where the service cannot be reached, and says so', async () => {
-    const none: CacheService = { available: () => false, restore: async () => undefined, save: async () => {} };
+    const none: CacheService = { available: async () => false, restore: async () => undefined, save: async () => {} };
     const shipped = await ship({ tag: 'gha:4' }, { GITHUB_ACTIONS: 'true' }, none);
     expect(shipped.result.cache?.notes).toEqual([expect.stringMatching(/^GitHub's cache service is not available/)]);
   });
