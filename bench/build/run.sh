@@ -6,7 +6,7 @@
 #   warm    the same after a one-line source change, with the cache the cold ship saved
 #   manual  buildah build, ctr-remote images convert --estargz --oci, ctr-remote images push, then the deploy
 #           (the deploy stage of a ship of the image already pushed: the same API calls the CLI makes)
-# against a local sandbox (`meshagent-ship sandbox`) and a containerd of its own for ctr-remote. Targets: warm <= 20%
+# against a local sandbox (`meshagent-ship sandbox --no-runtime`, so no rollout is waited for) and a containerd of its own for ctr-remote. Targets: warm <= 20%
 # of cold, and cold at least 3 times as fast as manual.
 #   bash bench/build/run.sh [ROUNDS]      (default 3; needs buildah, ctr-remote, containerd, docker-registry, node, bc)
 # Work files go to $MESHAGENT_SHIP_BENCH_DIR (default /tmp/meshagent-ship-bench-build).
@@ -16,6 +16,7 @@ ROUNDS=${1:-3}
 WORK=${MESHAGENT_SHIP_BENCH_DIR:-/tmp/meshagent-ship-bench-build}
 mkdir -p "$WORK"
 : > "$WORK/bench.log"
+: > "$WORK/manual-steps.txt"
 
 node bench/build/make-contexts.mjs "$WORK/contexts" >&2
 # shellcheck source=bench/lib/compile.sh
@@ -74,23 +75,34 @@ export TMPDIR=$WORK/tmp
 mkdir -p "$TMPDIR"
 
 ship() { # service tag cache-dir
-  node "$CLI" ship --json --context "$WORK/contexts/$1" --builder buildah --tag "$1:$2" --room bench --create-room --cache-dir "$3"
+  node "$CLI" ship --json --context "$WORK/contexts/$1" --builder buildah --tag "$1:$2" --room bench --create-room --wait false --cache-dir "$3"
 }
 
 # The manual recipe: build, convert with ctr-remote, push with ctr-remote (a repository token minted as the CLI
 # does), then deploy the pushed image by digest.
+# Each step's wall time goes to WORK/manual-steps.txt ("service tag step seconds"): the build step alone bounds what
+# a ship, which builds with the same buildah, can gain on the recipe.
+step() { # name command...
+  local name=$1 start
+  shift
+  start=$(date +%s.%N)
+  "$@" >> "$WORK/bench.log" 2>&1
+  echo "$STEP_OF $name $(echo "$(date +%s.%N) - $start" | bc -l)" >> "$WORK/manual-steps.txt"
+}
+
 manual() { # service tag
   local service=$1 tag=$2 key token ref
-  "${BUILDAH[@]}" bud --isolation chroot --layers=false -t "localhost/$service:$tag" "$WORK/contexts/$service" >> "$WORK/bench.log" 2>&1
+  STEP_OF="$service $tag"
+  step build "${BUILDAH[@]}" bud --isolation chroot --layers=false -t "localhost/$service:$tag" "$WORK/contexts/$service"
   rm -f "$WORK/manual.tar"
-  "${BUILDAH[@]}" push "localhost/$service:$tag" "oci-archive:$WORK/manual.tar:$tag" >> "$WORK/bench.log" 2>&1
-  "${CTR[@]}" images import --base-name "localhost/$service" "$WORK/manual.tar" >> "$WORK/bench.log" 2>&1
-  "${CTR[@]}" images convert --estargz --oci "localhost/$service:$tag" "localhost/$service:$tag-esgz" >> "$WORK/bench.log" 2>&1
+  step export "${BUILDAH[@]}" push "localhost/$service:$tag" "oci-archive:$WORK/manual.tar:$tag"
+  step import "${CTR[@]}" images import --base-name "localhost/$service" "$WORK/manual.tar"
+  step convert "${CTR[@]}" images convert --estargz --oci "localhost/$service:$tag" "localhost/$service:$tag-esgz"
   read -r key token < <(node bench/build/repository-token.mjs "$service-manual")
   ref="$MESHAGENT_SANDBOX_REGISTRY/$key/$service-manual:$tag"
   "${CTR[@]}" images tag --force "localhost/$service:$tag-esgz" "$ref" >> "$WORK/bench.log" 2>&1
-  "${CTR[@]}" images push --plain-http --user "meshagent:$token" "$ref" >> "$WORK/bench.log" 2>&1
-  node "$CLI" ship --json --image "docker://$ref" --builder none --estargz false --tag "$service-manual:$tag" --room bench --create-room
+  step push "${CTR[@]}" images push --plain-http --user "meshagent:$token" "$ref"
+  node "$CLI" ship --json --image "docker://$ref" --builder none --estargz false --tag "$service-manual:$tag" --room bench --create-room --wait false
 }
 
 rows=()
@@ -116,3 +128,6 @@ for row in "${rows[@]}"; do
   printf '%-8s %-6s %10.2f %10.2f %11.2f %12.3f %12.2f\n' "$service" "$round" "$cold" "$warm" "$man" "$(echo "$warm / $cold" | bc -l)" "$(echo "$man / $cold" | bc -l)"
 done
 node bench/build/report.mjs "$WORK" "$ROUNDS"
+printf '\nManual recipe, step by step (s):\n'
+awk '{ printf "%-8s %-4s %-8s %6.2f\n", $1, $2, $3, $4 }' "$WORK/manual-steps.txt"
+printf 'load average at the end: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -5,8 +5,7 @@
  * after it the ones the build ran or hit are written to a new layout. A step image that cannot be read is left
  * out with a note: the build then runs that step, it never fails for it.
  *
- * Layers are written uncompressed (`push -D`): their digests are then their diff_ids, known without compressing
- * anything, and the archive the cache is carried in compresses them anyway.
+ * Step images are written with `push -D`, which buildah 1.28 ignores for an OCI layout: their layers are gzipped.
  */
 import { copyFile, link, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';

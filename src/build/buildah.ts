@@ -7,6 +7,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShipError } from '../errors.js';
 import { OciLayout } from '../oci/index.js';
+import { layoutFromDir, mediaTypesAsWritten } from './buildah-dir.js';
+import { LayerStore } from './buildah-layer-store.js';
 import { exportStepImages, importStepImages, StepCacheUnreadable, stepImagesOfLog, stepSetKey } from './buildah-steps.js';
 import { secretEnv, secretFlag } from './secrets.js';
 import { prepareBuild, unavailableBecause } from './workspace.js';
@@ -108,16 +110,23 @@ export class BuildahBuilder implements Builder {
     const built = await this.step(bud, 'bud', logged, files.context);
     if (built.code !== 0) throw buildFailed('buildah', 'bud', built);
 
-    const destination = `oci:${outputDir}:${ref}`;
-    // Layers the caller recompresses anyway (eStargz) leave buildah uncompressed: gzip here would cost as much again
-    // (a manifest list is pushed as buildah pushes it).
-    const compression = request.uncompressed ? ['--disable-compression'] : [];
-    const push = multi ? ['manifest', 'push', '--all', request.tag, destination] : ['push', ...compression, request.tag, destination];
+    // Layers the caller recompresses anyway (eStargz) leave buildah uncompressed: those of the last build from the
+    // step cache's store (buildah-layer-store.ts), else all through a `dir:` directory (buildah-dir.ts). A manifest
+    // list is pushed as buildah pushes it.
+    const store = cache?.keep && cache.storage && request.uncompressed && !multi ? new LayerStore(join(cache.storage, '..', 'layers')) : undefined;
+    const linked = store ? await store.linkInto(outputDir) : [];
+    const plain = request.uncompressed && !multi && linked.length === 0 ? `${outputDir}.dir` : undefined;
+    const destination = plain ? `dir:${plain}` : `oci:${outputDir}:${ref}`;
+    const push = multi
+      ? ['manifest', 'push', '--all', request.tag, destination]
+      : ['push', ...(plain ? ['--disable-compression'] : []), request.tag, destination];
     const pushed = await this.step(push, multi ? 'manifest push' : 'push', request);
     if (pushed.code !== 0) throw buildFailed('buildah', multi ? 'manifest push' : 'push', pushed);
 
-    const layout = await OciLayout.open(outputDir);
-    await layout.resolve(ref);
+    const layout = plain ? await layoutFromDir(plain, outputDir, ref) : await OciLayout.open(outputDir);
+    if (linked.length > 0) await mediaTypesAsWritten(layout, ref);
+    const top = await layout.resolve(ref);
+    if (store) notes.push(...(await store.keep(layout, top, linked)));
     const use = cache
       ? await this.saveCache(cache, lines, imported, request, notes)
       : request.cache

@@ -95,6 +95,26 @@ function registryBlobs(): Buffer[] {
   return out;
 }
 
+/** The command lines of every process on the machine, read from /proc every 20 ms until stopped. */
+function watchCommandLines(): { seen: Set<string>; stop: () => void } {
+  const seen = new Set<string>();
+  const read = (): void => {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const line = readFileSync(join('/proc', pid, 'cmdline'))
+          .toString('utf8')
+          .replaceAll('\0', ' ');
+        if (line !== '') seen.add(line);
+      } catch {
+        // The process is gone.
+      }
+    }
+  };
+  const timer = setInterval(read, 20);
+  return { seen, stop: () => (clearInterval(timer), read()) };
+}
+
 /** A blob the registry stores, by digest. */
 function registryBlob(digest: string): Buffer {
   const hex = digest.replace(/^sha256:/, '');
@@ -205,6 +225,18 @@ describe('the build cache, kept in cache-dir', () => {
       const lists = readdirSync(root).filter((name) => name.endsWith('-images'));
       const images = lists.flatMap((list) => JSON.parse(readFileSync(join(root, list, 'images.json'), 'utf8')) as unknown[]);
       expect(images).toHaveLength(4);
+      // The last image's layers, uncompressed under their diff_ids, which the next build links instead of writing:
+      // the unchanged busybox layer came so (its digest is its diff_id).
+      const layersDir = join(cacheDir(), 'buildah', scopeDir, 'layers');
+      const kept = readdirSync(layersDir);
+      expect(kept).toHaveLength(3);
+      for (const name of kept)
+        expect(
+          createHash('sha256')
+            .update(readFileSync(join(layersDir, name)))
+            .digest('hex'),
+        ).toBe(name);
+      expect(kept).toContain(changed.result.image?.layers[0]?.sourceDigest.replace('sha256:', ''));
     } finally {
       writeFileSync(join(context, 'app.txt'), 'v1\n');
     }
@@ -306,7 +338,10 @@ describe('build secrets', () => {
   it('reach the RUN step, and are in no blob, config, history, argument list, log, summary or output', async () => {
     rmSync(join(work, 'cache-secrets'), { recursive: true, force: true });
     writeFileSync(argvLog, '');
-    const shipped = await ship({ tag: 'secrets:1', 'cache-dir': join(work, 'cache-secrets') });
+    const commandLines = watchCommandLines();
+    const shipped = await ship({ tag: 'secrets:1', 'cache-dir': join(work, 'cache-secrets') }).finally(() => commandLines.stop());
+    // Every process seen while the ship ran (buildah, what it started for the RUN step): none had a value in argv.
+    expect([...commandLines.seen].some((line) => line.includes('buildah') && line.includes(' bud '))).toBe(true);
     // The step saw both (their lengths are in the image), and the values themselves are nowhere.
     const blobs = registryBlobs();
     const all = Buffer.concat(blobs);
@@ -316,6 +351,7 @@ describe('build secrets', () => {
     for (const value of [SECRET, FILE_SECRET]) {
       expect(all.includes(Buffer.from(value))).toBe(false);
       expect(readFileSync(argvLog, 'utf8')).not.toContain(value);
+      for (const line of commandLines.seen) expect(line).not.toContain(value);
       expect(shipped.seen).not.toContain(value);
       // The step cache holds the built steps: not the secrets either.
       const cached = readdirSync(join(work, 'cache-secrets', 'buildah'), { recursive: true, withFileTypes: true })
