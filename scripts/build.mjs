@@ -5,11 +5,12 @@
 // of that name differs would break the other, so the build stops.
 import ncc from '@vercel/ncc';
 import { mkdir, rm, writeFile, chmod } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const dist = join(root, 'dist');
+// Another output directory may be given (a benchmark bundles the working tree without touching dist/).
+const dist = process.argv[2] ? resolve(process.argv[2]) : join(root, 'dist');
 const entries = [
   { source: 'src/index.ts', output: 'index.js' },
   { source: 'src/cli.ts', output: 'cli.js', executable: true },
@@ -34,11 +35,11 @@ for (const entry of entries) {
     const target = join(dist, name);
     const source = Buffer.from(asset.source);
     if (name.endsWith('.js') && written.has(name) && !written.get(name).equals(source)) {
-      throw new Error(`dist/${name} differs between the entries: give the module loaded on demand one import site`);
+      throw new Error(`${relative(root, target)} differs between the entries: give the module loaded on demand one import site`);
     }
     written.set(name, source);
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, source);
   }
-  console.log(`dist/${entry.output}: ${(Buffer.byteLength(body) / 1024).toFixed(0)} KiB`);
+  console.log(`${relative(root, file)}: ${(Buffer.byteLength(body) / 1024).toFixed(0)} KiB`);
 }

@@ -7,7 +7,7 @@
  * store that cannot be used costs the full push, never the build.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { constants, copyFile, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -26,10 +26,10 @@ export class LayerStore {
     const blobs = join(to, 'blobs', 'sha256');
     try {
       await mkdir(blobs, { recursive: true });
-      for (const name of kept) await link(join(this.dir, name), join(blobs, name));
+      for (const name of kept) await linkOrCopy(join(this.dir, name), join(blobs, name));
       return kept;
     } catch {
-      // Another file system (no hard links), or a store half gone: the push writes every layer.
+      // A store half gone: the push writes every layer.
       await rm(join(to, 'blobs'), { recursive: true, force: true });
       return [];
     }
@@ -63,7 +63,7 @@ export class LayerStore {
           )
         )
           continue;
-        if (compression === 'none' && layer.digest === diffId) await link(layout.blobPath(layer.digest), target);
+        if (compression === 'none' && layer.digest === diffId) await linkOrCopy(layout.blobPath(layer.digest), target);
         else if (compression === 'gzip') await this.unpack(layout.blobPath(layer.digest), hex);
       }
       for (const name of await readdir(this.dir)) if (!wanted.has(name)) await rm(join(this.dir, name), { recursive: true, force: true });
@@ -94,4 +94,12 @@ export class LayerStore {
       await rm(temporary, { force: true });
     }
   }
+}
+
+/** A hard link; on another file system (a work dir on tmpfs), a copy (a clone where the file system can). */
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  await link(from, to).catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EXDEV') throw error;
+    await copyFile(from, to, constants.COPYFILE_FICLONE);
+  });
 }
