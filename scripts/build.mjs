@@ -1,16 +1,20 @@
 // Bundles the two entries with ncc (ESM, since package.json says "type": "module"):
-// src/index.ts -> dist/index.js (the action) and src/cli.ts -> dist/cli.js (the meshagent-ship command).
-// The output is deterministic, so CI can rebuild and compare with the committed dist/.
+// src/index.ts -> dist/index.js (the action) and src/cli.ts -> dist/cli/index.js (the meshagent-ship command), which
+// dist/cli.js starts. The output is deterministic, so CI can rebuild and compare with the committed dist/. A module
+// loaded on demand (@actions/cache) becomes a chunk of its own (<id>.index.js) beside its entry: each entry gets its
+// own directory because webpack numbers the chunk's modules by the whole graph, so the two entries' chunks of the
+// same name differ.
 import ncc from '@vercel/ncc';
 import { mkdir, rm, writeFile, chmod } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const dist = join(root, 'dist');
+// Another output directory may be given (a benchmark bundles the working tree without touching dist/).
+const dist = process.argv[2] ? resolve(process.argv[2]) : join(root, 'dist');
 const entries = [
-  { source: 'src/index.ts', output: 'index.js' },
-  { source: 'src/cli.ts', output: 'cli.js', executable: true },
+  { source: 'src/index.ts', directory: '.', output: 'index.js' },
+  { source: 'src/cli.ts', directory: 'cli', output: 'index.js', launcher: 'cli.js' },
 ];
 
 await rm(dist, { recursive: true, force: true });
@@ -23,14 +27,20 @@ for (const entry of entries) {
     license: 'licenses.txt',
     target: 'es2022',
   });
-  const file = join(dist, entry.output);
-  const body = code.startsWith('#!') ? code : entry.executable ? `#!/usr/bin/env node\n${code}` : code;
-  await writeFile(file, body);
-  if (entry.executable) await chmod(file, 0o755);
+  const directory = join(dist, entry.directory);
+  const file = join(directory, entry.output);
+  await mkdir(directory, { recursive: true });
+  await writeFile(file, code.replace(/^#!.*\n/, ''));
   for (const [name, asset] of Object.entries(assets ?? {})) {
-    const target = join(dist, name);
+    const target = join(directory, name);
     await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, asset.source);
+    await writeFile(target, Buffer.from(asset.source));
   }
-  console.log(`dist/${entry.output}: ${(Buffer.byteLength(body) / 1024).toFixed(0)} KiB`);
+  if (entry.launcher) {
+    // The command's file: a shebang and an import of the bundle, so its chunks load from the bundle's directory.
+    const launcher = join(dist, entry.launcher);
+    await writeFile(launcher, `#!/usr/bin/env node\nimport './${entry.directory}/${entry.output}';\n`);
+    await chmod(launcher, 0o755);
+  }
+  console.log(`${relative(root, file)}: ${(Buffer.byteLength(code) / 1024).toFixed(0)} KiB`);
 }

@@ -1,4 +1,5 @@
 /** The action: the GitHub runner, then the pipeline. `src/index.ts` calls it; tools that run actions import it. */
+import { sourceFromEnv } from './pipeline/image-labels.js';
 import { githubRunner } from './runner.js';
 import { runShip } from './ship.js';
 import { RunStop } from './stop.js';
@@ -12,7 +13,7 @@ export async function run(): Promise<void> {
   const stop = new RunStop({ log: (line) => runner.warning(line, 'meshagent-ship: stopped') });
   const stopListening = stop.listen();
   try {
-    process.exitCode = await runShip(runner, { stop });
+    process.exitCode = await runShip(runner, { stop, source: sourceFromEnv(process.env) });
   } finally {
     stopListening();
   }

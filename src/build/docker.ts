@@ -13,6 +13,7 @@ import { prepareBuild, unavailableBecause } from './workspace.js';
 import type { BuildFiles } from './dockerfile.js';
 import { buildFailed, builderMissing } from './errors.js';
 import { builderEnv, CommandMissing, runCommand, type CommandResult } from './process.js';
+import { buildxSecretFlag, secretEnv } from './secrets.js';
 import type { Availability, Builder, BuildRequest, BuiltImage } from './types.js';
 
 export interface DockerOptions {
@@ -45,7 +46,24 @@ function commonArgs(request: BuildRequest, files: BuildFiles, extra: readonly st
 }
 
 export function buildxArgs(request: BuildRequest, files: BuildFiles, outputDir: string, extra: readonly string[] = []): string[] {
-  return ['buildx', 'build', ...commonArgs(request, files, extra), '--output', `type=oci,dest=${outputDir},tar=false,name=${request.tag}`, files.context];
+  const args = ['buildx', 'build', '--progress', 'plain', ...commonArgs(request, files, extra)];
+  for (const secret of request.secrets ?? []) args.push('--secret', buildxSecretFlag(secret));
+  if (request.cache?.from) args.push('--cache-from', request.cache.from);
+  if (request.cache?.to) args.push('--cache-to', request.cache.to);
+  return [...args, '--output', `type=oci,dest=${outputDir},tar=false,name=${request.tag}`, files.context];
+}
+
+/** BuildKit's plain progress: steps are `#N [stage k/n] ...`, and a step taken from the cache says `#N CACHED`. */
+export function buildxCacheUse(lines: readonly string[]): { steps: number; hits: number } {
+  const steps = new Set<string>();
+  const cached = new Set<string>();
+  for (const line of lines) {
+    const step = /^#(\d+) \[[^\]]*\b\d+\/\d+\]/.exec(line);
+    if (step?.[1]) steps.add(step[1]);
+    const hit = /^#(\d+) CACHED\s*$/.exec(line);
+    if (hit?.[1]) cached.add(hit[1]);
+  }
+  return { steps: steps.size, hits: [...cached].filter((n) => steps.has(n)).length };
 }
 
 export function dockerBuildArgs(request: BuildRequest, files: BuildFiles, extra: readonly string[] = []): string[] {
@@ -60,8 +78,8 @@ export class DockerBuilder implements Builder {
     this.command = options.command ?? 'docker';
   }
 
-  private run(args: readonly string[], log?: (line: string) => void, signal?: AbortSignal): Promise<CommandResult> {
-    return runCommand(this.command, args, { env: builderEnv(this.options.env), ...(log ? { log } : {}), ...(signal ? { signal } : {}) });
+  private run(args: readonly string[], log?: (line: string) => void, signal?: AbortSignal, env: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+    return runCommand(this.command, args, { env: builderEnv({ ...this.options.env, ...env }), ...(log ? { log } : {}), ...(signal ? { signal } : {}) });
   }
 
   /** buildx with an OCI-capable driver, else build + save; never throws. */
@@ -99,11 +117,24 @@ export class DockerBuilder implements Builder {
     request.log(mode.kind === 'buildx-oci' ? `docker: buildx with the ${mode.driver} driver, OCI export` : `docker: docker build + docker save (${mode.why})`);
 
     if (mode.kind === 'buildx-oci') {
-      const built = await this.step(buildxArgs(request, files, outputDir, this.options.buildFlags), 'buildx build', request);
+      const lines: string[] = [];
+      const logged = { ...request, log: (line: string) => (lines.push(line), request.log(line)) };
+      const env = { ...secretEnv(request.secrets), ...request.cache?.env };
+      const built = await this.step(buildxArgs(request, files, outputDir, this.options.buildFlags), 'buildx build', logged, env);
       if (built.code !== 0) throw buildFailed('docker', 'buildx build', built);
       const layout = await OciLayout.open(outputDir);
       await nameTheImage(layout, ref);
-      return { builder: 'docker', layout, ref, dockerfile: files.dockerfile };
+      const cache = request.cache
+        ? { ...buildxCacheUse(lines), imported: 0, saved: request.cache.to ? 1 : 0, key: undefined, unchanged: false, notes: [] }
+        : undefined;
+      return { builder: 'docker', layout, ref, dockerfile: files.dockerfile, ...(cache ? { cache } : {}) };
+    }
+
+    if ((request.secrets ?? []).length > 0) {
+      throw new ShipError(`build-secrets need BuildKit: docker build without buildx cannot pass them (${mode.why})`, {
+        input: 'build-secrets',
+        hint: 'use a buildx builder with the docker-container driver (docker buildx create --use), or builder: buildah',
+      });
     }
 
     if (request.platforms.length > 1) {
@@ -122,15 +153,17 @@ export class DockerBuilder implements Builder {
       if (saved.code !== 0) throw buildFailed('docker', 'save', saved);
       const { layout, descriptor } = await layoutFromDockerArchive(archive, outputDir);
       await layout.setRef(descriptor, ref);
-      return { builder: 'docker', layout, ref, dockerfile: files.dockerfile };
+      const notes = request.cache ? ['docker build without buildx keeps no step cache between runs (buildx is needed for cache-from/cache-to)'] : [];
+      const cache = request.cache ? { steps: 0, hits: 0, imported: 0, saved: 0, key: undefined, unchanged: true, notes } : undefined;
+      return { builder: 'docker', layout, ref, dockerfile: files.dockerfile, ...(cache ? { cache } : {}) };
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
   }
 
-  private async step(args: readonly string[], step: string, request: BuildRequest): Promise<CommandResult> {
+  private async step(args: readonly string[], step: string, request: BuildRequest, env?: NodeJS.ProcessEnv): Promise<CommandResult> {
     try {
-      return await this.run(args, request.log, request.signal);
+      return await this.run(args, request.log, request.signal, env);
     } catch (error) {
       if (error instanceof CommandMissing) throw builderMissing('docker', `${this.command} is not installed (not on PATH)`);
       throw new ShipError(`docker ${step} could not run: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

@@ -1,7 +1,8 @@
 /**
  * The parsers of list inputs, one item per line (blank lines and `#` comments skipped): KEY=VALUE pairs, secret
- * env vars, the three kinds of mounts, ports and platforms. Each problem names its input and line.
+ * env vars, the three kinds of mounts, ports, platforms and build secrets. Each problem names its input and line.
  */
+import type { BuildSecretSource } from '../build/types.js';
 import { RESERVED_ROOM_SERVICE_PORTS } from '../meshagent/reserved-ports.js';
 import type { EmptyDirMount, EnvSecret, EnvVar, ImageMount, PortOption, RoomMount } from '../meshagent/service-options.js';
 import { addIssue, quote, type IssueContext } from './issues.js';
@@ -196,6 +197,36 @@ export function parsePlatforms(raw: string, ctx: IssueContext): string[] {
       } else if (!result.includes(item)) {
         result.push(item);
       }
+    }
+  }
+  return result;
+}
+
+const SECRET_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `id=env:NAME` or `id=file:PATH`: where each build secret is read from (never the value itself). */
+export function parseBuildSecrets(raw: string, ctx: IssueContext): BuildSecretSource[] {
+  const input = 'build-secrets';
+  const hint =
+    'write one id=env:NAME or id=file:PATH per line, e.g. npm_token=env:NPM_TOKEN; the Dockerfile reads it with RUN --mount=type=secret,id=npm_token';
+  const result: BuildSecretSource[] = [];
+  for (const { line, text } of listLines(raw)) {
+    const match = /^([^=]*)=(env|file):(.*)$/.exec(text);
+    const id = match?.[1]?.trim() ?? '';
+    const name = match?.[3]?.trim() ?? '';
+    if (!match) {
+      addIssue(ctx, input, `${input}: line ${line} ${quote(text)} must be in the form 'id=env:NAME' or 'id=file:PATH'`, hint);
+    } else if (!SECRET_ID_RE.test(id)) {
+      addIssue(ctx, input, `${input}: line ${line}: ${quote(id)} is not a secret id (letters, digits, ., _ and -)`, hint);
+    } else if (match[2] === 'env' && !ENV_NAME_RE.test(name)) {
+      addIssue(ctx, input, `${input}: line ${line}: ${quote(name)} is not an environment variable name`, hint);
+    } else if (name === '') {
+      addIssue(ctx, input, `${input}: line ${line}: the file path is empty`, hint);
+    } else if (result.some((secret) => secret.id === id)) {
+      addIssue(ctx, input, `${input}: line ${line} repeats the id ${id}`, 'give each secret its own id');
+    } else {
+      result.push({ id, from: match[2] as 'env' | 'file', name });
     }
   }
   return result;

@@ -10,6 +10,7 @@ import { parseImageTag, type ImageTag } from '../reference.js';
 import { addIssue, optional, quote, type IssueContext } from './issues.js';
 import {
   listLines,
+  parseBuildSecrets,
   parseEmptyDirMounts,
   parseEnvSecrets,
   parseImageMounts,
@@ -160,6 +161,10 @@ function imageSettings(raw: Raw, ctx: IssueContext, push: boolean): ShipConfig['
   if (!source && builder === 'none') {
     addIssue(ctx, 'image', 'image is required with builder: none', 'name the image to ship, e.g. image: oci-archive:app.tar, or choose a builder');
   }
+  const sbom = parseBoolean('sbom', raw.sbom, ctx) ?? false;
+  if (sbom && raw.estargz.trim().toLowerCase() === 'false') {
+    addIssue(ctx, 'sbom', 'sbom: true lists the files from the eStargz TOCs, and estargz is false', 'set estargz: true, or sbom: false');
+  }
   const level = raw['compression-level'].trim();
   if (!/^[0-9]$/.test(level)) {
     addIssue(ctx, 'compression-level', `compression-level: ${quote(level)} must be a whole number from 0 to 9`, '6 balances speed and size; 9 is smallest');
@@ -179,7 +184,23 @@ function imageSettings(raw: Raw, ctx: IssueContext, push: boolean): ShipConfig['
     prefetchAuto: prefetchLines.includes('auto') ? { timeoutSeconds: parseAutoTimeout(raw['prefetch-auto-timeout'], ctx) } : undefined,
     compressionLevel: Number(level),
     push,
+    cache: {
+      enabled: parseBoolean('cache', raw.cache, ctx) ?? false,
+      to: parseChoice('cache-to', raw['cache-to'], ['auto', 'local', 'gha', 'registry'] as const, ctx, 'cache-to must be one of: auto, local, gha, registry'),
+      dir: optional(raw['cache-dir']),
+    },
+    buildSecrets: parseBuildSecrets(raw['build-secrets'], ctx),
+    labels: parseLabels(raw.labels, ctx),
+    sbom,
   };
+}
+
+/** KEY=VALUE lines; a label name has no spaces (it is a key of the image config's Labels). */
+function parseLabels(raw: string, ctx: IssueContext): ShipConfig['image']['labels'] {
+  const labels = parseKeyValues('labels', raw, ctx);
+  for (const { name } of labels)
+    if (/\s/.test(name)) addIssue(ctx, 'labels', `labels: ${quote(name)} is not a label name (no spaces)`, 'e.g. org.example.team=payments');
+  return labels;
 }
 
 /** The room service: its name, environment, account, mounts, ports, access, domain, the rollout wait and rollback. */

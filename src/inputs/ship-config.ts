@@ -3,9 +3,12 @@
  * options are MeshAgent's (meshagent/service-options.ts); the builder choice is the builders' (build/select.ts).
  */
 import type { BuilderChoice } from '../build/select.js';
-import type { BuildArg } from '../build/types.js';
+import type { BuildArg, BuildSecretSource } from '../build/types.js';
 import type { ServiceOptions, TemplateInputs } from '../meshagent/service-options.js';
 import type { ImageReference, ImageTag } from '../reference.js';
+
+/** Where the build cache is kept between runs: `auto` is `gha` on GitHub, else `local`. */
+type CacheTo = 'auto' | 'local' | 'gha' | 'registry';
 
 /** Where the image comes from: a build, or an existing image. */
 export type ImageSource =
@@ -38,6 +41,11 @@ export interface ShipConfig {
     readonly prefetchAuto: { readonly timeoutSeconds: number } | undefined;
     readonly compressionLevel: number;
     readonly push: boolean;
+    readonly cache: { readonly enabled: boolean; readonly to: CacheTo; readonly dir: string | undefined };
+    readonly buildSecrets: readonly BuildSecretSource[];
+    /** The `labels` input, in order; the OCI source labels are added to them at build time. */
+    readonly labels: readonly BuildArg[];
+    readonly sbom: boolean;
   };
   readonly service: ServiceOptions & {
     readonly deploy: boolean;

@@ -63,6 +63,12 @@ export const INPUTS = [
   },
   { name: 'compression-level', group: 'Image', kind: 'string', default: '6', summary: 'gzip level 0-9 for eStargz layers' },
   { name: 'push', group: 'Image', kind: 'boolean', default: 'true', summary: 'push the image to the project registry' },
+  { name: 'cache', group: 'Image', kind: 'boolean', default: 'true', summary: 'keep the build cache between runs' },
+  { name: 'cache-to', group: 'Image', kind: 'string', default: 'auto', summary: 'where the build cache is kept: auto, local, gha, or registry' },
+  { name: 'cache-dir', group: 'Image', kind: 'string', summary: 'directory of the local build cache (default ~/.cache/meshagent-ship/build)' },
+  { name: 'build-secrets', group: 'Image', kind: 'list', summary: 'build secrets, id=env:NAME or id=file:PATH (RUN --mount=type=secret,id=...)' },
+  { name: 'labels', group: 'Image', kind: 'list', summary: 'image labels, KEY=VALUE, besides the org.opencontainers.image.* ones' },
+  { name: 'sbom', group: 'Image', kind: 'boolean', default: 'false', summary: 'attach an SPDX SBOM of the image files as an OCI referrer' },
   // Service
   { name: 'deploy', group: 'Service', kind: 'boolean', default: 'true', summary: 'deploy the pushed image as a room service' },
   { name: 'service-name', group: 'Service', kind: 'string', summary: 'service name (default: the repository path with / as -)' },
@@ -127,6 +133,7 @@ export type InputName = (typeof INPUTS)[number]['name'];
 
 export const OUTPUTS = [
   { name: 'image', summary: 'the full image tag pushed' },
+  { name: 'repository', summary: 'the bare <registry>/<project-key>/<repository>, for attestations' },
   { name: 'digest', summary: 'the manifest digest (sha256:...)' },
   { name: 'image-ref', summary: 'the digest-pinned reference <registry>/<repository>@sha256:...' },
   { name: 'service-id', summary: 'the room service id' },

@@ -13,6 +13,7 @@ export { RegistryClient, type RepositoryClient } from './registry.js';
 export type { RegistryCredentials } from './registry-auth.js';
 export { credentialsFromDockerConfig, dockerConfigPath } from './registry-credentials.js';
 export { remoteImageManifests } from './remote-manifests.js';
+export { pullImage } from './pull.js';
 export { pullIntoLayout, pushFromLayout } from './transfer.js';
 export { ImageConfig, ImageIndex, ImageManifest, type Descriptor } from './types.js';
 export { removeWhenClosed } from './write-stream.js';

@@ -9,6 +9,11 @@ import { ShipError } from '../errors.js';
 export interface RegistryCredentials {
   readonly username: string;
   readonly password: string;
+  /**
+   * An identity token (the Docker config's `identitytoken`, or a helper's secret for user `<token>`): an OAuth2
+   * refresh token, traded for access tokens with a `refresh_token` grant instead of the password.
+   */
+  readonly identityToken?: string;
 }
 
 /** A parsed `WWW-Authenticate` header. */
@@ -74,7 +79,8 @@ export class RegistryAuth {
 
   constructor(private readonly options: RegistryAuthOptions) {
     this.now = options.now ?? Date.now;
-    if (options.credentials) options.mask(options.credentials.password);
+    if (options.credentials?.password) options.mask(options.credentials.password);
+    if (options.credentials?.identityToken) options.mask(options.credentials.identityToken);
   }
 
   /** Records the registry's challenge (from the ping or a 401). */
@@ -123,6 +129,8 @@ export class RegistryAuth {
     const url = `${challenge.realm}${challenge.realm.includes('?') ? '&' : '?'}${query.toString()}`;
     const what = `get a token for ${registry} from ${new URL(challenge.realm).origin}`;
     try {
+      // An identity token is traded with a refresh_token grant (Docker's way), never sent as a password.
+      if (credentials?.identityToken) return await this.refreshGrant(challenge, scopes, credentials.identityToken, what);
       const headers: Record<string, string> = credentials
         ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` }
         : {};
@@ -156,6 +164,26 @@ export class RegistryAuth {
       }
       throw error;
     }
+  }
+
+  private async refreshGrant(
+    challenge: Extract<Challenge, { scheme: 'bearer' }>,
+    scopes: readonly string[],
+    token: string,
+    what: string,
+  ): Promise<CachedToken> {
+    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: this.options.clientId ?? DEFAULT_CLIENT_ID });
+    if (challenge.service) form.set('service', challenge.service);
+    if (scopes.length > 0) form.set('scope', scopes.join(' '));
+    const posted = await this.options.http.request({
+      method: 'POST',
+      url: challenge.realm,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      what,
+      idempotent: true,
+    });
+    return this.readToken(posted.json(), what);
   }
 
   private readToken(body: unknown, what: string): CachedToken {

@@ -8,6 +8,7 @@ import { count } from '../format.js';
 import { readToc } from '../estargz/index.js';
 import { Annotation, type Descriptor, type Digest, MissingBlobError, type OciLayout, pushImage, type PushResult, remoteImageManifests } from '../oci/index.js';
 import type { Converted } from './convert.js';
+import { attachSbom } from './sbom.js';
 import type { ShipRun } from './run.js';
 import type { Registry } from './target-registry.js';
 import type { Target } from './target.js';
@@ -28,11 +29,22 @@ export async function pushStage(run: ShipRun, converted: Converted): Promise<Pus
       const result = await pushToTarget(registry, target, image.layout, image.descriptor, run.log);
       // Read back before anything runs it, as a puller would: a defect found here leaves the service as it was.
       const readBack = await checkPushed(registry, target, result.digest);
-      return { result, readBack };
+      const sbom = run.config.image.sbom
+        ? await attachSbom(
+            registry.client.repository(target.registryRepository, ['pull', 'push']),
+            image.layout,
+            image.descriptor,
+            bareRepository(target),
+            converted.workDir,
+          )
+        : undefined;
+      if (sbom) run.log(`SBOM: ${count(sbom.files, 'file')}, attached as ${sbom.digest} (a referrer of ${result.digest})`);
+      return { result, readBack, sbom };
     },
-    ({ result, readBack }) =>
+    ({ result, readBack, sbom }) =>
       `${result.stats.upToDate ? `already there; tagged (${result.digest})` : `${result.stats.uploaded} uploaded, ${result.stats.skipped} skipped, ${result.stats.mounted} mounted`}; ` +
-      `read back: ${count(readBack.blobs, 'blob')}${readBack.tocs ? `, ${count(readBack.tocs, 'eStargz TOC')} as annotated` : ''}`,
+      `read back: ${count(readBack.blobs, 'blob')}${readBack.tocs ? `, ${count(readBack.tocs, 'eStargz TOC')} as annotated` : ''}` +
+      (sbom ? `; SBOM of ${count(sbom.files, 'file')} attached (${sbom.digest.slice(0, 19)})` : ''),
   );
   return { ...converted, pushed: result };
 }
@@ -50,6 +62,11 @@ export async function pushToTarget(registry: Registry, target: Target, layout: O
     }
     throw error;
   }
+}
+
+/** `<registry>/<project-key>/<repository>`, the name the SBOM describes. */
+function bareRepository(target: Target): string {
+  return `${target.registry}/${target.registryRepository}`;
 }
 
 /** What reading the pushed image back established. */

@@ -14,6 +14,8 @@ import { MeshagentClient } from '../meshagent/client.js';
 import type { Runner } from '../runner.js';
 import { RoomSession } from '../room/index.js';
 import type { RunStop } from '../stop.js';
+import type { CacheService } from './github-cache.js';
+import type { SourceContext } from './image-labels.js';
 import { scrubTokens } from './scrub.js';
 import { StageTracker } from './stages.js';
 
@@ -22,6 +24,10 @@ export interface ShipOptions {
   readonly builders?: SelectOptions;
   /** Where layouts are written; default a new directory under RUNNER_TEMP or the system temp dir, removed after. */
   readonly workDir?: string;
+  /** Where the run's source is (the image's source and revision labels); default GITHUB_* of the runner's env. */
+  readonly source?: SourceContext;
+  /** GitHub's cache service for the build cache (default @actions/cache; tests give their own). */
+  readonly cacheService?: CacheService;
   /** Stops the run on SIGINT/SIGTERM (the entries listen); without it a run cannot be stopped half way. */
   readonly stop?: RunStop;
 }

@@ -4,13 +4,21 @@
  * reference pulled with the credentials found for its registry.
  */
 import { join } from 'node:path';
+import { resolveBuildFiles } from '../build/dockerfile.js';
 import { selectBuilder, type SelectOptions } from '../build/select.js';
 import type { RetryLog } from '../http.js';
 import type { ShipConfig } from '../inputs/ship-config.js';
 import { Annotation, type Descriptor, OciLayout, openImage, pullIntoLayout, type RegistryCredentials } from '../oci/index.js';
 import type { ImageReference } from '../reference.js';
 import { findCredentials, registryClientIdentity } from '../registry-env.js';
+import { cacheLines } from '../report/cache-lines.js';
+import type { BuildCacheReport } from '../report/result.js';
 import type { Ensured } from './access.js';
+import { prepareBuildCache } from './build-cache.js';
+import { createdAt, imageLabels, labelImage, ownCopy, sourceFromEnv, type SourceContext } from './image-labels.js';
+import { readBuildSecrets } from './build-secrets.js';
+import { type CacheService, githubCacheService } from './github-cache.js';
+import type { Registry } from './target-registry.js';
 import type { ShipRun } from './run.js';
 import type { Target } from './target.js';
 
@@ -24,6 +32,8 @@ export interface SourceImage {
   readonly origin: string;
   /** The Dockerfile it was built from, when built here. */
   readonly dockerfile?: string;
+  /** What the build cache did, for a build with one. */
+  readonly cache?: BuildCacheReport;
   /** Removes temporary files (unpacked archives). */
   close(): Promise<void>;
 }
@@ -50,8 +60,11 @@ export async function buildStage(run: ShipRun, ensured: Ensured): Promise<Built>
         retryLog: run.retryLog,
         env: run.runner.env,
         signal: run.signal,
+        registry: ensured.registry,
+        cacheService: run.options.cacheService ?? githubCacheService,
       };
-      return { source: await obtainImage(config, ensured.target, options), workDir };
+      const obtained = await obtainImage(config, ensured.target, options);
+      return { source: await withLabels(obtained, config, ensured.target, options, run.options.source), workDir };
     },
     ({ source }) => source.origin,
   );
@@ -71,6 +84,9 @@ interface SourceOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Stops a build in progress (the builder's process is ended). */
   readonly signal?: AbortSignal | undefined;
+  /** The project registry, for cache-to: registry. */
+  readonly registry?: Registry | undefined;
+  readonly cacheService: CacheService;
 }
 
 async function obtainImage(config: ShipConfig, target: Target, options: SourceOptions): Promise<SourceImage> {
@@ -87,30 +103,71 @@ async function obtainImage(config: ShipConfig, target: Target, options: SourceOp
   return { layout: opened.layout, descriptor: opened.descriptor, built: false, origin, close: () => opened.close() };
 }
 
+/** The image with its labels set on the config (in a layout of the run's own: an `oci:` input is the user's). */
+async function withLabels(source: SourceImage, config: ShipConfig, target: Target, options: SourceOptions, context?: SourceContext): Promise<SourceImage> {
+  const env = options.env ?? process.env;
+  const labels = imageLabels(context ?? sourceFromEnv(env), target.tag.tag ?? 'latest', config.image.labels, createdAt(env));
+  options.log(
+    `labels: ${Object.entries(labels)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(', ')}`,
+  );
+  const layout = config.image.source?.kind === 'oci' ? await ownCopy(source.layout, source.descriptor, join(options.workDir, 'labelled')) : source.layout;
+  const descriptor = await labelImage(layout, source.descriptor, labels);
+  return { ...source, layout, descriptor };
+}
+
 async function buildImage(config: ShipConfig, target: Target, options: SourceOptions): Promise<SourceImage> {
   const { builder, reason } = await selectBuilder(config.image.builder, options.builders);
   options.log(reason);
   if (!builder) throw new Error('builder none without an image input passed input validation');
-  const built = await builder.build({
-    context: config.image.context,
-    file: config.image.file,
-    buildArgs: config.image.buildArgs,
-    target: config.image.target,
-    platforms: config.image.platforms,
-    tag: target.image,
-    outputDir: join(options.workDir, 'built'),
-    log: options.log,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  const descriptor = await built.layout.resolve(built.ref);
-  return {
-    layout: built.layout,
-    descriptor,
-    built: true,
-    origin: `built by ${built.builder} from ${built.dockerfile}`,
-    dockerfile: built.dockerfile,
-    close: async () => {},
-  };
+  const secrets = await readBuildSecrets(config.image.buildSecrets, options.env ?? process.env, options.mask);
+  const files = await resolveBuildFiles(config.image.context, config.image.file);
+  const cache = await prepareBuildCache(
+    {
+      config,
+      target,
+      workDir: options.workDir,
+      env: options.env ?? process.env,
+      log: options.log,
+      service: options.cacheService,
+      registry: options.registry,
+      credentials: options.projectCredentials,
+    },
+    builder.name,
+    files.dockerfile,
+  );
+  try {
+    const built = await builder.build({
+      context: config.image.context,
+      file: config.image.file,
+      buildArgs: config.image.buildArgs,
+      target: config.image.target,
+      platforms: config.image.platforms,
+      tag: target.image,
+      outputDir: join(options.workDir, 'built'),
+      log: options.log,
+      secrets,
+      uncompressed: config.image.estargz,
+      ...(cache ? { cache: cache.request } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const report = cache ? await cache.finish(built.cache) : undefined;
+    if (report) for (const line of cacheLines(report)) options.log(line);
+    const descriptor = await built.layout.resolve(built.ref);
+    const origin = `built by ${built.builder} from ${built.dockerfile}`;
+    return {
+      layout: built.layout,
+      descriptor,
+      built: true,
+      origin,
+      dockerfile: built.dockerfile,
+      ...(report ? { cache: report } : {}),
+      close: async () => {},
+    };
+  } finally {
+    await cache?.close();
+  }
 }
 
 async function pullImage(reference: ImageReference, target: Target, options: SourceOptions): Promise<SourceImage> {

@@ -87,6 +87,21 @@ export interface ServiceReport {
   readonly rollback: 'restored' | 'removed' | 'stopped' | 'failed' | null;
 }
 
+/** What the build cache did: where it is, what was restored, how many steps hit, what was saved. */
+export interface BuildCacheReport {
+  readonly kind: 'local' | 'gha' | 'registry';
+  /** The cache directory, GitHub's cache scope, or the registry cache's reference. */
+  readonly where: string;
+  /** What was restored (a key, a count of step images), or null when there was nothing to restore. */
+  readonly restored: string | null;
+  readonly steps: number | null;
+  readonly hits: number | null;
+  /** What was saved, or null when nothing new was (or could be) saved. */
+  readonly saved: string | null;
+  /** Why part of the cache was not used or not saved; never a failure of the build. */
+  readonly notes: readonly string[];
+}
+
 export interface ProbeReport {
   readonly url: string;
   readonly status: number | null;
@@ -152,6 +167,8 @@ export interface ShipResult {
   readonly image: ImageReport | null;
   readonly service: ServiceReport | null;
   readonly probe: ProbeReport | null;
+  /** The build cache, when the image was built with one. */
+  readonly cache: BuildCacheReport | null;
   /** The rollout in the room, once the deploy completed; null before. */
   readonly rollout: RolloutReport | null;
   readonly stages: readonly StageRecord[];
@@ -168,6 +185,7 @@ export interface ShipResult {
 export function resultOutputs(result: ShipResult): Record<string, string> {
   return {
     image: result.image?.tag ?? '',
+    repository: result.image ? result.image.tag.replace(/(@sha256:[0-9a-f]+|:[^:/]+)$/, '') : '',
     digest: result.image?.digest ?? '',
     'image-ref': result.image?.ref ?? '',
     'service-id': result.service?.id ?? '',

@@ -5,7 +5,8 @@
  */
 import { bytes } from '../format.js';
 import { cell, code, codeBlock, link, prose } from './markdown.js';
-import type { LayerReport, RolloutReport, ServiceReport, ShipResult, StageRecord, StartupReport } from './result.js';
+import { cacheLines } from './cache-lines.js';
+import type { BuildCacheReport, LayerReport, RolloutReport, ServiceReport, ShipResult, StageRecord, StartupReport } from './result.js';
 
 /** GitHub refuses summaries over 1 MiB; long layer lists are cut well before that. */
 const MAX_LAYER_ROWS = 100;
@@ -15,6 +16,7 @@ export function renderSummary(result: ShipResult): string {
   const parts = [heading(result), stageTable(result.stages)];
   if (result.offline) parts.push(offlineSection(result.offline));
   if (result.plan) parts.push(planBlock(result.plan));
+  if (result.cache) parts.push(cacheSection(result.cache));
   if (result.image) parts.push(imageSection(result));
   if (result.service) parts.push(serviceSection(result));
   if (result.rollout) parts.push(rolloutSection(result.rollout));
@@ -68,6 +70,12 @@ function offlineSection(offline: NonNullable<ShipResult['offline']>): string {
 
 function planBlock(plan: readonly string[]): string {
   return ['**Plan** (nothing was changed)', '', codeBlock(plan)].join('\n');
+}
+
+function cacheSection(cache: BuildCacheReport): string {
+  // The same words as the log's, one per line.
+  const [where = '', ...rest] = cacheLines(cache);
+  return ['#### Build cache', '', `- ${prose(where.replace(/^build cache /, ''))}`, ...rest.map((line) => `- ${prose(line.trim())}`)].join('\n');
 }
 
 function imageSection(result: ShipResult): string {

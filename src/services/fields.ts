@@ -18,7 +18,7 @@ export const SERVICE_INPUTS: readonly { readonly name: string; readonly kind: In
 );
 
 /** Lists whose lines are KEY=VALUE may also be written as a YAML mapping. */
-export const KEY_VALUE_LISTS: ReadonlySet<string> = new Set(['env', 'build-args', 'env-secrets']);
+export const KEY_VALUE_LISTS: ReadonlySet<string> = new Set(['env', 'build-args', 'env-secrets', 'labels']);
 
 type Scalar = string | number | boolean;
 export type FieldValue = Scalar | readonly Scalar[] | Readonly<Record<string, Scalar>>;

@@ -37,13 +37,13 @@ function runnerEnv(extra: Record<string, string>): Record<string, string> {
   return { ...env, PATH: `${dirname(infra.buildah)}:${env.PATH ?? ''}`, ...extra };
 }
 
-async function runAction(inputs: Record<string, string>) {
+async function runAction(inputs: Record<string, string>, github: Record<string, string> = {}) {
   const dir = mkdtempSync(join(work, 'run-'));
   const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary'), RUNNER_TEMP: dir };
   writeFileSync(files.GITHUB_OUTPUT, '');
   writeFileSync(files.GITHUB_STEP_SUMMARY, '');
   const inputVars = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
-  const env = runnerEnv({ ...files, ...inputVars, 'INPUT_API-KEY': sandbox.apiKey, 'INPUT_API-URL': sandbox.apiUrl });
+  const env = runnerEnv({ ...files, ...github, ...inputVars, 'INPUT_API-KEY': sandbox.apiKey, 'INPUT_API-URL': sandbox.apiUrl });
   const run = await runAsync(process.execPath, [join(root, 'dist', 'index.js')], { env, timeoutMs: 90_000 });
   return { ...run, output: readFileSync(files.GITHUB_OUTPUT, 'utf8'), summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8') };
 }
@@ -81,6 +81,23 @@ describe('dist/index.js against the sandbox', () => {
     expect(run.stdout).toContain('::group::Build the image');
     const seen = withoutMaskCommands(run.stdout) + run.stderr + run.output + run.summary;
     for (const secret of [sandbox.apiKey, ...sandbox.state.data.repositoryTokens.map((t) => t.token)]) expect(seen).not.toContain(secret);
+  });
+
+  it("on a GitHub runner: labels from GITHUB_* and GitHub's cache, loaded on demand from its own chunk", async () => {
+    const run = await runAction(
+      { TAG: 'hello:2', ROOM: 'dev', 'CREATE-ROOM': 'true', CONTEXT: context, BUILDER: 'buildah', WAIT: 'false' },
+      {
+        GITHUB_ACTIONS: 'true',
+        GITHUB_SERVER_URL: 'https://github.example.com',
+        GITHUB_REPOSITORY: 'team/hello',
+        GITHUB_SHA: 'f'.repeat(40),
+      },
+    );
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('org.opencontainers.image.source=https://github.example.com/team/hello');
+    expect(run.stdout).toContain(`org.opencontainers.image.revision=${'f'.repeat(40)}`);
+    // No cache service URL here: the service's module loaded and said so; a chunk missing from dist/ would fail.
+    expect(run.stdout).toContain("GitHub's cache service is not available to this run");
   });
 });
 

@@ -47,7 +47,16 @@ const builders = () => ({ buildah: { command: infra.buildah, isolation: 'chroot'
 async function shipWith(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<Shipped> {
   const runner = new ConsoleRunner({
     // This sandbox runs no containers: nothing would become live, so the rollout is not waited for.
-    inputs: { room: 'dev', 'create-room': 'true', context, builder: 'buildah', prefetch: '/bin/busybox', wait: 'false', ...inputs },
+    inputs: {
+      room: 'dev',
+      'create-room': 'true',
+      context,
+      builder: 'buildah',
+      prefetch: '/bin/busybox',
+      wait: 'false',
+      'cache-dir': join(work, 'build-cache'),
+      ...inputs,
+    },
     env: { ...sandbox.env(), ...env },
     stdout: () => {},
     stderr: () => {},
@@ -105,8 +114,9 @@ describe('ship', () => {
       'deploy:done',
       'verify:done',
     ]);
-    // The push read the image back (the config and the one layer, its TOC as annotated); verify read the service back.
-    expect(result.stages.find((s) => s.name === 'push')?.detail).toBe('2 uploaded, 0 skipped, 0 mounted; read back: 2 blobs, 1 eStargz TOC as annotated');
+    // The push read the image back (the config and the two layers, one per COPY as the build cache keeps steps, their
+    // TOCs as annotated); verify read the service back.
+    expect(result.stages.find((s) => s.name === 'push')?.detail).toBe('3 uploaded, 0 skipped, 0 mounted; read back: 3 blobs, 2 eStargz TOCs as annotated');
     expect(result.stages.find((s) => s.name === 'verify')?.detail).toBe(
       `deployed (not waited): sandbox-hello is set to run ${result.image?.digest?.slice(0, 19)} (wait: false)`,
     );

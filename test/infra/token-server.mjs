@@ -5,6 +5,7 @@
 //
 // GET  /token?service=&scope=&scope=…   with optional HTTP Basic auth   (docker, skopeo, buildah)
 // POST /token  grant_type=password&username=&password=&service=&scope=   (containerd's OAuth2 form)
+// POST /token  grant_type=refresh_token&refresh_token=identity-<password>&service=&scope=   (an identity token)
 //
 // Valid credentials: every requested action is granted. No credentials: only `pull`. Wrong credentials: 401.
 // Tokens are RS256 JWTs whose header carries x5c = [the certificate, DER base64]; the registry verifies them
@@ -106,10 +107,13 @@ const server = http.createServer(async (req, res) => {
     if (req.method === 'POST') {
       const form = new URLSearchParams(await readBody(req));
       const grant = form.get('grant_type');
-      if (grant !== 'password') {
+      if (grant === 'refresh_token') {
+        // The user's identity token (what `docker login` keeps as identitytoken) is `identity-<password>`.
+        const valid = form.get('refresh_token') === `identity-${password}`;
+        credentials = { user: opts.user, pass: valid ? password : '' };
+      } else if (grant !== 'password') {
         return send(res, 400, { error: 'unsupported_grant_type', error_description: `grant_type ${grant} is not supported` });
-      }
-      credentials = { user: form.get('username') ?? '', pass: form.get('password') ?? '' };
+      } else credentials = { user: form.get('username') ?? '', pass: form.get('password') ?? '' };
       service = form.get('service') ?? service;
       if (form.has('scope')) scopes = form.getAll('scope');
     } else if (req.method === 'GET') {

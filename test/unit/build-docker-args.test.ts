@@ -24,6 +24,8 @@ describe('docker command lines', () => {
     expect(buildxArgs(request, files, '/out/layout')).toEqual([
       'buildx',
       'build',
+      '--progress',
+      'plain',
       '--file',
       '/ctx/Dockerfile',
       '--tag',

@@ -337,6 +337,44 @@ describe('service inputs', () => {
   });
 });
 
+describe('build cache, secrets and labels', () => {
+  it('reads the cache settings', () => {
+    expect(config({}).image.cache).toEqual({ enabled: true, to: 'auto', dir: undefined });
+    expect(config({ cache: 'false', 'cache-to': 'registry', 'cache-dir': ' /var/cache/ship ' }).image.cache).toEqual({
+      enabled: false,
+      to: 'registry',
+      dir: '/var/cache/ship',
+    });
+    expect(errors({ cache: 'yes' })).toEqual(['cache: "yes" is not a boolean']);
+    expect(errors({ 'cache-to': 's3' })).toEqual(['cache-to must be one of: auto, local, gha, registry']);
+  });
+
+  it('reads build secrets as sources, never values', () => {
+    expect(config({ 'build-secrets': 'npm=env:NPM_TOKEN\n# a comment\npip=file:./secrets/pip.conf' }).image.buildSecrets).toEqual([
+      { id: 'npm', from: 'env', name: 'NPM_TOKEN' },
+      { id: 'pip', from: 'file', name: './secrets/pip.conf' },
+    ]);
+    expect(errors({ 'build-secrets': 'NPM_TOKEN' })).toEqual([`build-secrets: line 1 "NPM_TOKEN" must be in the form 'id=env:NAME' or 'id=file:PATH'`]);
+    expect(errors({ 'build-secrets': 'npm=s3cr3t' })).toEqual([`build-secrets: line 1 "npm=s3cr3t" must be in the form 'id=env:NAME' or 'id=file:PATH'`]);
+    expect(errors({ 'build-secrets': 'a b=env:X' })).toEqual(['build-secrets: line 1: "a b" is not a secret id (letters, digits, ., _ and -)']);
+    expect(errors({ 'build-secrets': 'a=env:1X' })).toEqual(['build-secrets: line 1: "1X" is not an environment variable name']);
+    expect(errors({ 'build-secrets': 'a=file:' })).toEqual(['build-secrets: line 1: the file path is empty']);
+    expect(errors({ 'build-secrets': 'a=env:X\na=env:Y' })).toEqual(['build-secrets: line 2 repeats the id a']);
+  });
+
+  it('reads labels and the sbom switch', () => {
+    expect(config({ labels: 'org.example.team=payments\nempty=' }).image.labels).toEqual([
+      { name: 'org.example.team', value: 'payments' },
+      { name: 'empty', value: '' },
+    ]);
+    expect(errors({ labels: 'no value' })).toEqual([`labels: line 1 "no value" must be in the form 'KEY=VALUE'`]);
+    expect(errors({ labels: 'a b=c' })).toEqual(['labels: "a b" is not a label name (no spaces)']);
+    expect(config({ sbom: 'true' }).image.sbom).toBe(true);
+    expect(errors({ sbom: '1' })).toEqual(['sbom: "1" is not a boolean']);
+    expect(errors({ sbom: 'true', estargz: 'false' })).toEqual(['sbom: true lists the files from the eStargz TOCs, and estargz is false']);
+  });
+});
+
 describe('reporting', () => {
   it('collects every error, in input order, each with a hint', () => {
     try {
@@ -413,6 +451,12 @@ describe('reporting', () => {
       'prefetch-auto-timeout',
       'compression-level',
       'push',
+      'cache',
+      'cache-to',
+      'cache-dir',
+      'build-secrets',
+      'labels',
+      'sbom',
       'deploy',
       'service-name',
       'scope',

@@ -56,6 +56,7 @@ function shipped(overrides: Partial<ShipResult> = {}): ShipResult {
       route: 'created',
       rollback: null,
     },
+    cache: null,
     probe: { url: 'https://web.example.com', status: 200, latencyMs: 35, attempts: 2, ok: true },
     rollout: null,
     stages: [
@@ -231,15 +232,54 @@ describe('the outputs', () => {
     const outputs = resultOutputs(shipped());
     expect(outputs).toMatchObject({
       image: '127.0.0.1:5000/key/web:1',
+      // The bare repository (registry port kept), for actions/attest-build-provenance's subject-name.
+      repository: '127.0.0.1:5000/key/web',
       digest: digest('a'),
       'service-url': 'https://web.example.com',
       created: 'true',
       'service-id': 'svc-1',
     });
     expect(JSON.parse(outputs.result ?? '')).toMatchObject({ status: 'shipped' });
+    expect(resultOutputs(shipped({ image: { ...shipped().image!, tag: 'reg.example.com/key/team/web:v1.2' } })).repository).toBe(
+      'reg.example.com/key/team/web',
+    );
     const failed = resultOutputs(shipped({ service: null, image: null }));
-    expect(failed).toMatchObject({ image: '', digest: '', 'image-ref': '', 'service-url': '', created: '', rollout: '', 'rolled-back-to': '' });
+    expect(failed).toMatchObject({
+      image: '',
+      repository: '',
+      digest: '',
+      'image-ref': '',
+      'service-url': '',
+      created: '',
+      rollout: '',
+      'rolled-back-to': '',
+    });
     expect(resultOutputs(shipped({ rollout: READY }))).toMatchObject({ rollout: 'ready', 'rolled-back-to': '' });
     expect(resultOutputs(shipped({ status: 'failed', rollout: ROLLED_BACK }))).toMatchObject({ rollout: 'rolled-back', 'rolled-back-to': digest('9') });
+  });
+});
+
+describe('the build cache in the summary', () => {
+  it('says where the cache is, what was restored, what hit and what was saved, and each note', () => {
+    const summary = renderSummary(
+      shipped({
+        cache: {
+          kind: 'gha',
+          where: "GitHub's cache, scope key-web-0123456789ab",
+          restored: 'key meshagent-ship-build-key-web-0123456789ab-aaaaaaaaaaaa-bbbb',
+          steps: 8,
+          hits: 6,
+          saved: '8 step images under key meshagent-ship-build-key-web-0123456789ab-aaaaaaaaaaaa-cccc',
+          notes: ['step image 0123456789ab of the cache could not be read: EOF'],
+        },
+      }),
+    );
+    const section = summary.slice(summary.indexOf('#### Build cache'), summary.indexOf('#### Image'));
+    expect(section).toContain("GitHub's cache");
+    expect(section).toContain('- restored: key meshagent-ship-build-key-web-0123456789ab-aaaaaaaaaaaa-bbbb');
+    expect(section).toContain('- hit: 6 of 8 steps from the cache');
+    expect(section).toContain('- saved: 8 step images under key');
+    expect(section).toContain('- note: step image 0123456789ab of the cache could not be read: EOF');
+    expect(renderSummary(shipped())).not.toContain('#### Build cache');
   });
 });

@@ -1,0 +1,99 @@
+/**
+ * The image's labels: org.opencontainers.image.source, revision, created and version from where the run comes
+ * from (GitHub's context), then the `labels` input, which wins. They are written into the image config after the
+ * build, never passed to the builder, so they do not touch the build cache; an image given by the `image` input
+ * gets them the same way: a new config, and so a new digest. `created` is the image's own creation time (or
+ * SOURCE_DATE_EPOCH), not the time of the run: the same image shipped again keeps its digest, and a service
+ * running it is not restarted for nothing.
+ */
+import { link, copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BuildArg } from '../build/types.js';
+import { type Descriptor, type Digest, ImageConfig, ImageIndex, ImageManifest, isImageManifestType, isIndexType, OciLayout } from '../oci/index.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Where the source of a run is: the repository URL and the commit. */
+export interface SourceContext {
+  readonly serverUrl: string | undefined;
+  readonly repository: string | undefined;
+  readonly sha: string | undefined;
+}
+
+/**
+ * GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_SHA, as GitHub sets them for every step: the same values
+ * @actions/github's context reads, without loading that library (it would double the action's bundle).
+ */
+export function sourceFromEnv(env: Env): SourceContext {
+  return { serverUrl: env.GITHUB_SERVER_URL || 'https://github.com', repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA };
+}
+
+/** The labels an image gets, in order of precedence: the given ones over the source's. */
+export function imageLabels(source: SourceContext, version: string, given: readonly BuildArg[], created: Date | undefined): Record<string, string> {
+  const labels: Record<string, string> = {};
+  if (source.repository) labels['org.opencontainers.image.source'] = `${(source.serverUrl ?? '').replace(/\/+$/, '')}/${source.repository}`;
+  if (source.sha) labels['org.opencontainers.image.revision'] = source.sha;
+  if (created) labels[CREATED] = created.toISOString();
+  labels['org.opencontainers.image.version'] = version;
+  for (const { name, value } of given) labels[name] = value;
+  return labels;
+}
+
+const CREATED = 'org.opencontainers.image.created';
+
+/** SOURCE_DATE_EPOCH when set (reproducible builds); else undefined: each image's own creation time is taken. */
+export function createdAt(env: Env): Date | undefined {
+  const epoch = Number(env.SOURCE_DATE_EPOCH);
+  return env.SOURCE_DATE_EPOCH && Number.isSafeInteger(epoch) ? new Date(epoch * 1000) : undefined;
+}
+
+/**
+ * Sets `labels` on the config of every image of `top` (each platform of an index), writing new configs and
+ * manifests into `layout`; returns the new top descriptor. Other entries of an index (attestations) are kept.
+ */
+export async function labelImage(layout: OciLayout, top: Descriptor, labels: Readonly<Record<string, string>>): Promise<Descriptor> {
+  if (isIndexType(top.mediaType)) {
+    const index = await layout.readJson(top, ImageIndex, 'index');
+    const manifests: Descriptor[] = [];
+    for (const child of index.manifests) manifests.push(isImageManifestType(child.mediaType) ? await labelManifest(layout, child, labels) : child);
+    return { ...top, ...(await layout.writeJson(top.mediaType, { ...index, manifests })) };
+  }
+  return labelManifest(layout, top, labels);
+}
+
+async function labelManifest(layout: OciLayout, descriptor: Descriptor, labels: Readonly<Record<string, string>>): Promise<Descriptor> {
+  const manifest = await layout.readJson(descriptor, ImageManifest, 'manifest');
+  const config = await layout.readJson(manifest.config, ImageConfig, 'image config');
+  const created = config.created ? { [CREATED]: config.created } : {};
+  const labelled = { ...config, config: { ...config.config, Labels: { ...config.config?.Labels, ...created, ...labels } } };
+  const written = await layout.writeJson(manifest.config.mediaType, labelled);
+  const next = { ...manifest, config: { ...manifest.config, digest: written.digest, size: written.size } };
+  const { digest, size } = await layout.writeJson(descriptor.mediaType, next);
+  return { ...descriptor, digest, size };
+}
+
+/**
+ * A layout of this run's own holding the image `top` of `source` (blobs linked, else copied), for an image whose
+ * layout is the user's (an `oci:` directory), which is never written to.
+ */
+export async function ownCopy(source: OciLayout, top: Descriptor, dir: string): Promise<OciLayout> {
+  const own = await OciLayout.create(dir);
+  const copy = async (digest: Digest): Promise<void> => {
+    const to = own.blobPath(digest);
+    await mkdir(join(to, '..'), { recursive: true });
+    await link(source.blobPath(digest), to).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') await copyFile(source.blobPath(digest), to);
+    });
+  };
+  const visit = async (descriptor: Descriptor): Promise<void> => {
+    await copy(descriptor.digest);
+    if (isIndexType(descriptor.mediaType)) {
+      for (const child of (await source.readJson(descriptor, ImageIndex, 'index')).manifests) await visit(child);
+    } else if (isImageManifestType(descriptor.mediaType)) {
+      const manifest = await source.readJson(descriptor, ImageManifest, 'manifest');
+      for (const blob of [manifest.config, ...manifest.layers]) await copy(blob.digest);
+    }
+  };
+  await visit(top);
+  return own;
+}
