@@ -199,11 +199,13 @@ export class RoomConnection {
     if (this.ended) return Promise.reject(this.ended);
     const id = this.nextId++;
     return new Promise<Content>((resolve, reject) => {
+      // The budget left of a wait is rarely whole seconds: said to a tenth.
+      const seconds = Math.round(timeoutMs / 100) / 10;
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        const error = new RoomError(`the room ${this.room} did not answer ${type} within ${timeoutMs / 1000} s`, {
+        const error = new RoomError(`the room ${this.room} did not answer ${type} within ${seconds} s`, {
           retryable: true,
-          reason: `no answer within ${timeoutMs / 1000} s`,
+          reason: `no answer within ${seconds} s`,
         });
         // A connection that stops answering is not used again.
         this.drop(error);
