@@ -5,12 +5,12 @@
 // HTTP on 8080. What the registry served before the service was ready must be the report's static estimate (the
 // summary's start-up cost), within 10%: the recording found everything Python read before it answered.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/oci/digest.js';
-import type { RuntimeReportEntry } from '../../sandbox/runtime/report.js';
+import { readyEntry } from '../helpers/runtime-report.js';
 import { ConsoleRunner } from '../../src/runner.js';
 import { shipFromInputs } from '../../src/ship.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
@@ -31,7 +31,6 @@ const SERVE = [
   '    c.sendall(b"HTTP/1.0 200 OK\\r\\nContent-Length: 6\\r\\n\\r\\nready\\n")',
   '    c.close()',
 ].join('\n');
-const hasPython = existsSync('/usr/bin/python3.11') && existsSync('/usr/lib/python3.11');
 let sandbox: Sandbox;
 let work: string;
 
@@ -71,7 +70,6 @@ function serviceLayout(dir: string): void {
 }
 
 beforeAll(async () => {
-  if (!hasPython) return;
   const made = spawnSync('bash', [join(ROOT, 'bench/startup/make-image.sh'), BENCH_IMAGE], { encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`make-image.sh failed: ${made.stderr}`);
   work = mkdtempSync(join(tmpdir(), 'prefetch-auto-bench-image-'));
@@ -84,18 +82,7 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-async function readyEntry(name: string): Promise<RuntimeReportEntry> {
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    const response = await fetch(`${sandbox.apiUrl}/_sandbox/runtime`, { headers: { authorization: `Bearer ${sandbox.apiKey}` } });
-    const entry = ((await response.json()) as { services: RuntimeReportEntry[] }).services.find((s) => s.name === name);
-    if (entry?.pull_to_ready_ms != null) return entry;
-    if (Date.now() > deadline) throw new Error(`${name} did not get ready: ${JSON.stringify(entry)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-describe.skipIf(!hasPython)('the benchmark image with prefetch: auto, run by the sandbox', () => {
+describe('the benchmark image with prefetch: auto, run by the sandbox', () => {
   it('fetches before ready what the summary estimates, within 10%', { timeout: 900_000 }, async () => {
     expect(sandbox.runtime?.snapshotter, 'the stargz snapshotter runs on this machine').toBe('stargz');
     let log = '';
@@ -122,7 +109,7 @@ describe.skipIf(!hasPython)('the benchmark image with prefetch: auto, run by the
     expect(startup?.prefetchedFiles).toBeGreaterThan(20);
     const estimate = startup?.bytesBeforeStart ?? 0;
 
-    const ran = await readyEntry(result.service?.name ?? '');
+    const ran = await readyEntry(sandbox, result.service?.name ?? '', { timeoutMs: 180_000 });
     expect(ran).toMatchObject({ state: 'running', snapshotter: 'stargz', remote_layers: 2 });
     const served = ran.bytes_fetched_before_ready ?? 0;
     console.log(`benchmark image: estimate ${estimate} bytes, served before ready ${served} bytes, image ${startup?.imageBytes}; ${startup?.auto}`);

@@ -14,7 +14,7 @@ import { ShipAnnotation } from '../../src/pipeline/annotations.js';
 import type { ShipResult } from '../../src/report/result.js';
 import { ConsoleRunner } from '../../src/runner.js';
 import { shipFromInputs } from '../../src/ship.js';
-import type { RuntimeReportEntry } from '../../sandbox/runtime/report.js';
+import { readyEntry } from '../helpers/runtime-report.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { writeImageLayout } from '../helpers/image-layout.js';
 import { buildTar } from '../helpers/tar-builder.js';
@@ -59,18 +59,6 @@ async function ship(tag: string, layout: string): Promise<{ result: ShipResult; 
   return { result, log };
 }
 
-/** The runtime's entry for the service once its container ran and its port answered after the latest pull. */
-async function readyEntry(name: string, after: RuntimeReportEntry | undefined): Promise<RuntimeReportEntry> {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const response = await fetch(`${sandbox.apiUrl}/_sandbox/runtime`, { headers: { authorization: `Bearer ${sandbox.apiKey}` } });
-    const entry = ((await response.json()) as { services: RuntimeReportEntry[] }).services.find((s) => s.name === name);
-    if (entry?.pull_to_ready_ms != null && entry.image !== after?.image) return entry;
-    if (Date.now() > deadline) throw new Error(`${name} did not get ready: ${JSON.stringify(entry)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** The record the pushed manifest carries, read from the sandbox's registry with the ship's push token. */
 async function pushedRecord(result: ShipResult): Promise<{ sourceConfig: string; outcome: { kind: string }; paths: string[] }> {
   const repository = result.image?.repository ?? '';
@@ -111,7 +99,7 @@ describe('ship with prefetch: auto, run by the sandbox', () => {
     expect(record.outcome.kind).toBe('port');
     expect(record.paths).toContain('/bin/busybox');
 
-    const ran = await readyEntry(result.service?.name ?? '', undefined);
+    const ran = await readyEntry(sandbox, result.service?.name ?? '');
     expect(ran).toMatchObject({ state: 'running', snapshotter: 'stargz', remote_layers: 2 });
     const estimate = startup?.bytesBeforeStart ?? 0;
     const served = ran.bytes_fetched_before_ready ?? 0;

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConsoleRunner } from '../../src/runner.js';
 import type { ShipResult } from '../../src/report/result.js';
 import { shipFromInputs } from '../../src/ship.js';
-import type { RuntimeReportEntry } from '../../sandbox/runtime/report.js';
+import { readyEntry } from '../helpers/runtime-report.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { writeImageLayout } from '../helpers/image-layout.js';
 import { buildTar, type Entry } from '../helpers/tar-builder.js';
@@ -83,17 +83,6 @@ async function ship(tag: string, layout: string, prefetch: readonly string[]): P
   return { result, log };
 }
 
-async function readyEntry(name: string): Promise<RuntimeReportEntry> {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const response = await fetch(`${sandbox.apiUrl}/_sandbox/runtime`, { headers: { authorization: `Bearer ${sandbox.apiKey}` } });
-    const entry = ((await response.json()) as { services: RuntimeReportEntry[] }).services.find((s) => s.name === name);
-    if (entry?.pull_to_ready_ms != null) return entry;
-    if (Date.now() > deadline) throw new Error(`${name} did not get ready: ${JSON.stringify(entry)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'merged-usr-'));
   sandbox = await startSandbox({ dir: join(work, 'sbx'), runtime: { probeIntervalMs: 200 }, log: () => {} });
@@ -121,7 +110,7 @@ describe('a prefetch list on a merged-/usr image, pulled lazily by the stargz sn
     expect(estimate).toBeGreaterThan(1_000_000);
     expect(estimate).toBeLessThan((image?.startup?.imageBytes ?? 0) * 0.6);
 
-    const ran = await readyEntry(result.service?.name ?? '');
+    const ran = await readyEntry(sandbox, result.service?.name ?? '');
     expect(ran).toMatchObject({ state: 'running', snapshotter: 'stargz', layers: 2, remote_layers: 2, restart_count: 0 });
     const served = ran.bytes_fetched_before_ready ?? 0;
     console.log(`merged /usr: estimate ${estimate} bytes, served before ready ${served} bytes, image ${image?.startup?.imageBytes}`);
@@ -131,7 +120,7 @@ describe('a prefetch list on a merged-/usr image, pulled lazily by the stargz sn
   it('without the libraries in the list, the service fetches them on demand, beyond the estimate', async () => {
     const { result } = await ship('control:1', join(work, 'control'), ['/bin/busybox', '/www/*']);
     const estimate = result.image?.startup?.bytesBeforeStart ?? 0;
-    const ran = await readyEntry(result.service?.name ?? '');
+    const ran = await readyEntry(sandbox, result.service?.name ?? '');
     const served = ran.bytes_fetched_before_ready ?? 0;
     console.log(`control: estimate ${estimate} bytes, served before ready ${served} bytes`);
     expect(served - estimate).toBeGreaterThan(600_000);
