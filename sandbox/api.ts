@@ -7,22 +7,14 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { ApiError } from './api-error.js';
 import { ConnectBody, connectRoom } from './room/connect.js';
+import { deleteRoom, listRooms } from './rooms.js';
 import type { ApiKeyRecord, Permission, SandboxState } from './state.js';
 import { CreateRepositoryBody, CreateRoomBody, RepositoryTokenBody, type RepositoryRecord, type RoomRecord } from './wire/accounts.js';
 import { DOMAIN_RE, ROOM_NAME_RE, normalizeRepositoryName, repositoryNameProblem } from './wire/names.js';
 import { RouteBody, type RouteSpec } from './wire/route.js';
 import { ServiceSpec } from './wire/service.js';
-
-/** An answer other than success: its status and message. */
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface ApiRequest {
   readonly method: string;
@@ -98,9 +90,14 @@ export class SandboxApi {
     this.route('GET', `${project}/repositories/:id`, ({ id }) => this.ok(this.repository(id ?? '')));
     this.route('POST', `${project}/repositories`, (_, request, key) => this.createRepository(request.body, key));
     this.route('POST', `${project}/repositories/:id/token`, ({ id }, request) => this.repositoryToken(id ?? '', request.body));
-    this.route('GET', `${project}/rooms`, () => this.ok({ rooms: this.data.rooms, total: this.data.rooms.length }));
+    this.route('GET', `${project}/rooms`, (_, request) => this.ok(listRooms(this.data, request.query)));
     this.route('POST', `${project}/rooms`, (_, request, key) => this.createRoom(request.body, key));
     this.route('GET', `${project}/rooms/:room`, ({ room }) => this.ok(this.room(room ?? '')));
+    this.route('DELETE', `${project}/rooms/:id`, ({ id }, _, key) => {
+      // The sandbox has no permission of its own for room deletion: the right to create rooms covers it.
+      require(key, 'rooms:create');
+      return this.servicesChanged(deleteRoom(this.data, id ?? ''), {});
+    });
     this.route('POST', `${project}/rooms/:room/connect`, ({ room }, request, key) => {
       parse(ConnectBody, request.body);
       const name = this.room(room ?? '').name;
