@@ -46,6 +46,10 @@ export const COMMANDS: Readonly<Record<string, { readonly inputs: boolean; reado
       'github-output': 'string',
     },
   },
+  teardown: {
+    inputs: false,
+    options: { room: 'string', services: 'string', tags: 'boolean', tag: 'string', environment: 'string', 'api-url': 'string', 'project-id': 'string' },
+  },
   'report-matrix': { inputs: false, options: { matrix: 'string', summary: 'string', 'github-output': 'string' } },
   help: { inputs: false, options: {} },
 };
@@ -162,6 +166,10 @@ export function helpText(): string {
     '  services   print the matrix of services to ship as JSON, from meshagent-ship.yml or by Dockerfile',
     '             [--manifest F] [--changed BASE..HEAD] [--only a,b] [--tag T] [--room R] [--image REF]',
     '             [--glob "services/*,apps/*"] [--github-output FILE]',
+    '  teardown   remove what meshagent-ship deployed in a room: its services and their routes, then the room when',
+    '             meshagent-ship created it: --room R [--services a,b] [--tags [--tag T]] [--environment PREFIX]',
+    '             [--api-url URL] [--project-id ID]; --tags also removes tag T (default: the room name) from the',
+    "             services' project registry repositories; on GitHub Actions their deployments become inactive",
     '  report-matrix DIR  one table and JSON from the leg results of a matrix [--matrix JSON] [--summary FILE]',
     '             [--github-output FILE]',
     '  convert SRC DST  convert every layer of an image to eStargz; SRC is oci:DIR[:REF], oci-archive:FILE[:REF]',

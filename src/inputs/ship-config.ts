@@ -42,7 +42,8 @@ export interface ShipConfig {
   readonly service: ServiceOptions & {
     readonly deploy: boolean;
     readonly name: string | undefined;
-    readonly createRoom: boolean;
+    /** Create a missing room; `ephemeral` makes it an ephemeral room marked as this tool's (a preview's). */
+    readonly createRoom: boolean | 'ephemeral';
     /** How long to wait for the rollout; 0: do not wait (nor restart, nor probe the URL). */
     readonly waitSeconds: number;
     /** Put the previous spec back when the rollout fails. */

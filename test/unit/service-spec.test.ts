@@ -11,6 +11,9 @@ import { ServiceSpec } from '../../src/meshagent/wire.js';
 import type { ImageConfig } from '../../src/oci/types.js';
 import { serviceOptions as options } from '../helpers/service-options.js';
 
+/** The marker teardown looks for: every service this tool writes carries it. */
+const OURS = 'com.meshagent.ship.deployed-by';
+
 const TAG = 'reg.test/acme/web:1';
 const REF = `reg.test/acme/web@sha256:${'b'.repeat(64)}`;
 
@@ -42,7 +45,7 @@ describe('a new service', () => {
       version: 'v1',
       kind: 'Service',
       enabled: true,
-      metadata: { name: 'acme-web', annotations: { 'meshagent.service.id': 'acme-web' } },
+      metadata: { name: 'acme-web', annotations: { 'meshagent.service.id': 'acme-web', [OURS]: 'meshagent-ship' } },
       ports: [{ num: 8080, type: 'http', published: true, endpoints: [], liveness: '/', public: null, annotations: null }],
       container: { image: REF, template: 'agent', private: true },
     });
@@ -170,7 +173,7 @@ describe('validation mode', () => {
 
   it('default removes a cookie value, keeps other annotations', () => {
     const { spec } = build({ validationMode: 'default' }, old);
-    expect(spec.metadata.annotations).toEqual({ keep: 'me', 'meshagent.service.id': 'acme-web' });
+    expect(spec.metadata.annotations).toEqual({ keep: 'me', 'meshagent.service.id': 'acme-web', [OURS]: 'meshagent-ship' });
     // `annotations or None` (cli image.py:2526-2553): a published port left without annotations sends null, not {}.
     expect(spec.ports?.[0]?.annotations).toBeNull();
   });
@@ -205,7 +208,7 @@ describe('an existing service', () => {
     const stopped = { ...old, metadata: { ...old.metadata, annotations: { ...old.metadata.annotations, 'com.meshagent.ship.stopped-by-rollback': 'true' } } };
     const { spec } = build({}, stopped);
     expect(spec.enabled).toBe(true);
-    expect(spec.metadata.annotations).toEqual({ team: 'web', 'meshagent.service.id': 'acme-web' });
+    expect(spec.metadata.annotations).toEqual({ team: 'web', 'meshagent.service.id': 'acme-web', [OURS]: 'meshagent-ship' });
     expect(build({}, old).spec.enabled).toBe(false);
   });
 
@@ -215,7 +218,11 @@ describe('an existing service', () => {
     expect(spec.enabled).toBe(false);
     expect(spec.agents).toEqual([{ name: 'helper' }]);
     expect(spec.external).toBeNull();
-    expect(spec.metadata).toEqual({ name: 'acme-web', description: 'the site', annotations: { team: 'web', 'meshagent.service.id': 'acme-web' } });
+    expect(spec.metadata).toEqual({
+      name: 'acme-web',
+      description: 'the site',
+      annotations: { team: 'web', 'meshagent.service.id': 'acme-web', [OURS]: 'meshagent-ship' },
+    });
     expect(spec.container).toMatchObject({
       image: REF,
       command: 'node server.js',
