@@ -50,6 +50,7 @@ export const COMMANDS: Readonly<Record<string, { readonly inputs: boolean; reado
     inputs: false,
     options: { room: 'string', services: 'string', tags: 'boolean', tag: 'string', environment: 'string', 'api-url': 'string', 'project-id': 'string' },
   },
+  'preview-comment': { inputs: false, options: { room: 'string', pr: 'string', results: 'string', removed: 'string', fork: 'boolean', 'run-url': 'string' } },
   'report-matrix': { inputs: false, options: { matrix: 'string', summary: 'string', 'github-output': 'string' } },
   help: { inputs: false, options: {} },
 };
@@ -170,6 +171,8 @@ export function helpText(): string {
     '             meshagent-ship created it: --room R [--services a,b] [--tags [--tag T]] [--environment PREFIX]',
     '             [--api-url URL] [--project-id ID]; --tags also removes tag T (default: the room name) from the',
     "             services' project registry repositories; on GitHub Actions their deployments become inactive",
+    "  preview-comment  post or update the pull request's preview comment: --room R --pr N [--results DIR]",
+    '             [--removed a,b] [--fork] [--run-url URL]; GITHUB_TOKEN and GITHUB_REPOSITORY from the environment',
     '  report-matrix DIR  one table and JSON from the leg results of a matrix [--matrix JSON] [--summary FILE]',
     '             [--github-output FILE]',
     '  convert SRC DST  convert every layer of an image to eStargz; SRC is oci:DIR[:REF], oci-archive:FILE[:REF]',

@@ -12,6 +12,7 @@ import { runConvert } from './commands/convert.js';
 import { runShipCommand } from './commands/ship.js';
 import { runVerify } from './commands/verify.js';
 import { runTeardownCommand } from './commands/teardown.js';
+import { previewComment } from './commands/preview-comment.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { pullCommand } from './commands/pull.js';
 import { pushCommand } from './commands/push.js';
@@ -42,6 +43,11 @@ async function main(argv: readonly string[]): Promise<number> {
   if (args.command === 'pull') return runImageCommand(args, pullCommand);
   if (args.command === 'services') return runServices(args);
   if (args.command === 'report-matrix') return runReportMatrix(args);
+  if (args.command === 'preview-comment')
+    return runCommand(async (a) => {
+      processIo.stdout(`${await previewComment(a.options, process.env)}\n`);
+      return 0;
+    }, args);
   if (args.command === 'teardown') {
     const runner = new ConsoleRunner({ stdout: (text) => processIo.stderr(text) });
     return runTeardownCommand(runner, args.options, args.json, (text) => processIo.stdout(runner.mask(text)));

@@ -32,6 +32,8 @@ export interface ReportRow {
   readonly readyMs: number | null;
   /** For a rolled-back rollout, where the service went: the digest, or `stopped` / `removed` for a new service. */
   readonly rolledBackTo: string | null;
+  /** What a lazy pull fetches of the image before the service starts (the result's image.startup). */
+  readonly lazyPullBytes: number | null;
 }
 
 type Rollout = 'ready' | 'rolled-back' | 'failed' | 'not-waited';
@@ -113,6 +115,7 @@ export function rowFromLeg(data: unknown, fallbackName: string): ReportRow {
     rollout: rolloutOutcome,
     readyMs: rolloutOutcome === 'ready' ? num(rollout?.readyMs) : null,
     rolledBackTo: rolloutOutcome === 'rolled-back' ? (str(rolledBack?.digest) ?? str(rolledBack?.service)) : null,
+    lazyPullBytes: num(obj(obj(result?.image)?.startup)?.bytesBeforeStart),
   };
 }
 
@@ -130,6 +133,7 @@ function emptyRow(service: string, status: LegStatus, error: string | null): Rep
     rollout: null,
     readyMs: null,
     rolledBackTo: null,
+    lazyPullBytes: null,
   };
 }
 

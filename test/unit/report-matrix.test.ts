@@ -100,6 +100,7 @@ describe('report aggregation', () => {
         rollout: null,
         readyMs: null,
         rolledBackTo: null,
+        lazyPullBytes: null,
       },
       {
         service: 'web',
@@ -114,6 +115,7 @@ describe('report aggregation', () => {
         rollout: null,
         readyMs: null,
         rolledBackTo: null,
+        lazyPullBytes: null,
       },
       {
         service: 'worker',
@@ -128,6 +130,7 @@ describe('report aggregation', () => {
         rollout: null,
         readyMs: null,
         rolledBackTo: null,
+        lazyPullBytes: null,
       },
     ]);
     expect(report.counts).toMatchObject({ shipped: 1, planned: 1, failed: 1, missing: 0 });

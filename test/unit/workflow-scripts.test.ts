@@ -156,6 +156,7 @@ describe('ship.yml steps', () => {
         rollout: null,
         readyMs: null,
         rolledBackTo: null,
+        lazyPullBytes: null,
       },
       {
         service: 'hello',
@@ -170,6 +171,7 @@ describe('ship.yml steps', () => {
         rollout: null,
         readyMs: null,
         rolledBackTo: null,
+        lazyPullBytes: null,
       },
     ]);
   });
