@@ -79,6 +79,15 @@ function deny(response: ServerResponse, message: string): void {
   response.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message }] }));
 }
 
+/**
+ * Whether a repository token's actions allow a registry action. Upstream's tokens name only pull and push
+ * (registry_auth.py `RegistryAction`); the sandbox lets push also delete a manifest by digest, which distribution
+ * asks for as `delete`, so a token that may publish an image may take it back.
+ */
+function granted(actions: readonly string[], action: string): boolean {
+  return actions.includes(action) || (action === 'delete' && actions.includes('push'));
+}
+
 export function serveRegistryToken(request: IncomingMessage, response: ServerResponse, url: URL, body: string, state: SandboxState, key: SigningKey): void {
   const ask = askFromRequest(request, url, body);
   if (ask.user === undefined || ask.password === undefined) return deny(response, 'authentication required: user meshagent with a repository token');
@@ -88,7 +97,7 @@ export function serveRegistryToken(request: IncomingMessage, response: ServerRes
   const access = parseScopes(ask.scopes).map(({ type, name, actions }) => ({
     type,
     name,
-    actions: type === 'repository' && name === grant.repository ? actions.filter((a) => (grant.actions as readonly string[]).includes(a)) : [],
+    actions: type === 'repository' && name === grant.repository ? actions.filter((a) => granted(grant.actions, a)) : [],
   }));
   const token = issueRegistryToken(key, access, ask.service ?? REGISTRY_SERVICE);
   response.writeHead(200, { 'content-type': 'application/json' });

@@ -11,6 +11,8 @@ import { VERSION } from './version.js';
 import { runConvert } from './commands/convert.js';
 import { runShipCommand } from './commands/ship.js';
 import { runVerify } from './commands/verify.js';
+import { runTeardownCommand } from './commands/teardown.js';
+import { previewComment } from './commands/preview-comment.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { pullCommand } from './commands/pull.js';
 import { pushCommand } from './commands/push.js';
@@ -41,6 +43,15 @@ async function main(argv: readonly string[]): Promise<number> {
   if (args.command === 'pull') return runImageCommand(args, pullCommand);
   if (args.command === 'services') return runServices(args);
   if (args.command === 'report-matrix') return runReportMatrix(args);
+  if (args.command === 'preview-comment')
+    return runCommand(async (a) => {
+      processIo.stdout(`${await previewComment(a.options, process.env)}\n`);
+      return 0;
+    }, args);
+  if (args.command === 'teardown') {
+    const runner = new ConsoleRunner({ stdout: (text) => processIo.stderr(text) });
+    return runTeardownCommand(runner, args.options, args.json, (text) => processIo.stdout(runner.mask(text)));
+  }
   if (args.command === 'convert' || args.command === 'verify') return runCommand(args.command === 'convert' ? runConvert : runVerify, args);
   const runner = new ConsoleRunner({ inputs: args.inputs });
   try {

@@ -2,7 +2,19 @@
 import { sourceFromEnv } from './pipeline/image-labels.js';
 import { githubRunner } from './runner.js';
 import { runShip } from './ship.js';
+import { runTeardownAction, teardownRequested } from './commands/teardown-action.js';
+import { formatError } from './errors.js';
 import { RunStop } from './stop.js';
+
+/** The teardown input, or undefined after saying why it is wrong. */
+function readTeardown(runner: ReturnType<typeof githubRunner>): boolean | undefined {
+  try {
+    return teardownRequested(runner.getInput('teardown'));
+  } catch (error) {
+    runner.fail(formatError(error), 'meshagent-ship: inputs');
+    return undefined;
+  }
+}
 
 /**
  * Runs the action once; the exit code is left in process.exitCode (1 when the ship failed, 130/143 when a
@@ -13,7 +25,10 @@ export async function run(): Promise<void> {
   const stop = new RunStop({ log: (line) => runner.warning(line, 'meshagent-ship: stopped') });
   const stopListening = stop.listen();
   try {
-    process.exitCode = await runShip(runner, { stop, source: sourceFromEnv(process.env) });
+    // teardown: true removes a room's deployment instead of shipping one (a closed pull request's preview).
+    const tearDown = readTeardown(runner);
+    if (tearDown === undefined) process.exitCode = 1;
+    else process.exitCode = tearDown ? await runTeardownAction(runner) : await runShip(runner, { stop, source: sourceFromEnv(process.env) });
   } finally {
     stopListening();
   }

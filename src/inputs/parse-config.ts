@@ -240,7 +240,7 @@ function serviceSettings(raw: Raw, ctx: IssueContext, deploy: boolean): Omit<Shi
   return {
     deploy,
     name: serviceName,
-    createRoom: parseBoolean('create-room', raw['create-room'], ctx) ?? false,
+    createRoom: raw['create-room'].trim().toLowerCase() === 'ephemeral' ? 'ephemeral' : (parseBoolean('create-room', raw['create-room'], ctx) ?? false),
     env,
     envSecrets,
     runAs,

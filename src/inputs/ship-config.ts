@@ -50,7 +50,8 @@ export interface ShipConfig {
   readonly service: ServiceOptions & {
     readonly deploy: boolean;
     readonly name: string | undefined;
-    readonly createRoom: boolean;
+    /** Create a missing room; `ephemeral` makes it an ephemeral room marked as this tool's (a preview's). */
+    readonly createRoom: boolean | 'ephemeral';
     /** room: a service of the room; project: a project service, which rooms start at their next session. */
     readonly scope: 'room' | 'project';
     /** The service template inputs. */

@@ -79,7 +79,13 @@ export const INPUTS = [
     default: 'room',
     summary: 'room (a service of the room) or project (a project service, in every room from its next session)',
   },
-  { name: 'create-room', group: 'Service', kind: 'boolean', default: 'false', summary: 'create the room when it does not exist' },
+  {
+    name: 'create-room',
+    group: 'Service',
+    kind: 'boolean',
+    default: 'false',
+    summary: 'create the room when it does not exist; ephemeral: an ephemeral room teardown may remove',
+  },
   { name: 'env', group: 'Service', kind: 'list', summary: 'environment variables, KEY=VALUE (replaces the service env)' },
   { name: 'env-secrets', group: 'Service', kind: 'list', summary: 'secret environment variables, NAME=SECRET_ID (needs run-as)' },
   { name: 'run-as', group: 'Service', kind: 'string', summary: 'service account email the container runs as' },
@@ -127,6 +133,14 @@ export const INPUTS = [
   },
   // Behaviour
   { name: 'dry-run', group: 'Behaviour', kind: 'boolean', default: 'false', summary: 'resolve and validate, print the plan, change nothing' },
+  { name: 'teardown', group: 'Behaviour', kind: 'boolean', default: 'false', summary: 'remove what meshagent-ship deployed in the room instead of shipping' },
+  {
+    name: 'teardown-tags',
+    group: 'Behaviour',
+    kind: 'boolean',
+    default: 'false',
+    summary: "with teardown: also remove the room-named tag of the services' images",
+  },
 ] as const satisfies readonly InputSpec[];
 
 export type InputName = (typeof INPUTS)[number]['name'];

@@ -186,6 +186,11 @@ export class MeshagentClient {
     return (await this.call({ method: 'POST', url: `${this.project}/rooms`, json, what: `create room ${request.name}` })).json(Room);
   }
 
+  /** Deletes a room by its id (client.py `delete_room`); one already gone (404) counts as deleted. */
+  async deleteRoom(room: Room): Promise<void> {
+    await this.call({ method: 'DELETE', url: `${this.project}/rooms/${enc(room.id)}`, accept: [200, 204, 404], what: `delete room ${room.name}` });
+  }
+
   /**
    * A participant token for the room and its websocket URL, as the SDKs join a room. The token is masked before
    * anything else sees it. A room that does not exist is the CLI's error.

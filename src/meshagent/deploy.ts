@@ -32,6 +32,7 @@ import type { ImageFacts } from './image-facts.js';
 import { runsImage } from './image-runtime.js';
 import type { ServiceOptions } from './service-options.js';
 import { defaultPorts, routeTargetPort } from './service-ports.js';
+import { DEPLOYED_BY, DEPLOYED_BY_ANNOTATION, EPHEMERAL_STORAGE_ANNOTATION } from './service-annotations.js';
 import { buildServiceSpec } from './service-spec.js';
 import { UndoLog, type UndoReport } from './undo.js';
 import type { ServiceSpec } from './wire-service.js';
@@ -42,7 +43,7 @@ export interface DeployRequest {
   readonly client: MeshagentClient;
   readonly room: string;
   /** Create the room when it is missing (the `create-room` input); else a missing room is an error. */
-  readonly createRoom: boolean;
+  readonly createRoom: boolean | 'ephemeral';
   readonly serviceName: string;
   readonly image: ImageFacts;
   readonly options: ServiceOptions;
@@ -135,7 +136,7 @@ export async function deployService(request: DeployRequest): Promise<DeployedSer
   const undo = new UndoLog();
   const done: { serviceId?: string; created?: boolean } = {};
   try {
-    const roomCreated = roomExists ? false : await createRoom(client, room, log);
+    const roomCreated = roomExists ? false : await createRoom(client, room, request.createRoom === 'ephemeral', log);
     let routeAction: RouteAction = 'none';
     if (route?.kind === 'create') {
       throwIfStopped(signal);
@@ -190,7 +191,7 @@ export async function deployService(request: DeployRequest): Promise<DeployedSer
 // Room
 
 /** Whether the room exists. Without `createRoom` a missing room is the CLI's error. Writes nothing. */
-async function checkRoom(client: MeshagentClient, room: string, createRoom: boolean): Promise<boolean> {
+async function checkRoom(client: MeshagentClient, room: string, createRoom: boolean | 'ephemeral'): Promise<boolean> {
   if (await client.getRoom(room)) return true;
   if (!createRoom) {
     throw new ShipError(`Room does not exist: ${room}`, {
@@ -201,10 +202,12 @@ async function checkRoom(client: MeshagentClient, room: string, createRoom: bool
   return false;
 }
 
-async function createRoom(client: MeshagentClient, room: string, log: (line: string) => void): Promise<boolean> {
-  // if_not_exists: a room created by a parallel job is as good as ours.
-  await client.createRoom({ name: room, if_not_exists: true });
-  log(`Created room ${room}`);
+async function createRoom(client: MeshagentClient, room: string, ephemeral: boolean, log: (line: string) => void): Promise<boolean> {
+  // if_not_exists: a room created by a parallel job is as good as ours. An ephemeral (preview) room carries this
+  // tool's marker, so a teardown may remove it once its services are gone.
+  const annotations = ephemeral ? { [EPHEMERAL_STORAGE_ANNOTATION]: 'ephemeral', [DEPLOYED_BY_ANNOTATION]: DEPLOYED_BY } : undefined;
+  await client.createRoom({ name: room, if_not_exists: true, ...(annotations ? { annotations } : {}) });
+  log(`Created ${ephemeral ? 'ephemeral ' : ''}room ${room}`);
   return true;
 }
 

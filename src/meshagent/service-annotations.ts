@@ -9,6 +9,16 @@ const VALIDATION_METHOD_ANNOTATION = 'meshagent.request.validation.method';
  */
 export const STOPPED_BY_ROLLBACK_ANNOTATION = 'com.meshagent.ship.stopped-by-rollback';
 
+/**
+ * Set on every service this tool writes, and on a room it created for a preview: teardown removes only what carries
+ * it, so a service or room made by hand or by another tool in the same room is never touched.
+ */
+export const DEPLOYED_BY_ANNOTATION = 'com.meshagent.ship.deployed-by';
+export const DEPLOYED_BY = 'meshagent-ship';
+
+/** The room annotation that makes a room's storage ephemeral (`meshagent room create --annotations ...`). */
+export const EPHEMERAL_STORAGE_ANNOTATION = 'meshagent.storage.class';
+
 /** `cookie` sets cookie validation; `none` removes any; `default` removes a cookie value (the CLI's rule). */
 export function withValidationMode(annotations: Record<string, string>, mode: ServiceOptions['validationMode']): Record<string, string> {
   const result = { ...annotations };

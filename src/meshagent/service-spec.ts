@@ -6,7 +6,7 @@
  */
 import { ShipError } from '../errors.js';
 import type { ImageFacts } from './image-facts.js';
-import { SERVICE_ID_ANNOTATION, STOPPED_BY_ROLLBACK_ANNOTATION, withValidationMode } from './service-annotations.js';
+import { DEPLOYED_BY, DEPLOYED_BY_ANNOTATION, SERVICE_ID_ANNOTATION, STOPPED_BY_ROLLBACK_ANNOTATION, withValidationMode } from './service-annotations.js';
 import { buildContainer, checkVolumesMounted } from './service-container.js';
 import type { ServiceOptions } from './service-options.js';
 import { buildPorts, routeTargetPort } from './service-ports.js';
@@ -50,6 +50,7 @@ export function buildServiceSpec(request: ServiceSpecRequest): BuiltServiceSpec 
 
   const annotations = withValidationMode({ ...(existing?.metadata.annotations ?? {}) }, options.validationMode);
   annotations[SERVICE_ID_ANNOTATION] = name;
+  annotations[DEPLOYED_BY_ANNOTATION] = DEPLOYED_BY;
   // A service a failed first rollout left stopped is started again; one disabled otherwise stays as it is.
   const restart = annotations[STOPPED_BY_ROLLBACK_ANNOTATION] !== undefined;
   delete annotations[STOPPED_BY_ROLLBACK_ANNOTATION];

@@ -37,8 +37,11 @@ export function parseChallenge(header: string | undefined): Challenge | undefine
   return undefined;
 }
 
+/** What a registry token may allow on a repository (distribution asks for `delete` to delete a manifest). */
+export type RepositoryAction = 'pull' | 'push' | 'delete';
+
 /** `repository:<name>:<actions>` as the token server expects it. */
-export function repositoryScope(repository: string, actions: readonly ('pull' | 'push')[]): string {
+export function repositoryScope(repository: string, actions: readonly RepositoryAction[]): string {
   return `repository:${repository}:${actions.join(',')}`;
 }
 

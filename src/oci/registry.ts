@@ -9,7 +9,7 @@ import { ShipError } from '../errors.js';
 import { HttpClient, HttpError, type HttpClientOptions, type HttpRequest, type HttpResponse, type StreamedResponse } from '../http.js';
 import { sha256, isDigest, type Digest } from './digest.js';
 import { MANIFEST_ACCEPT } from './media-types.js';
-import { RegistryAuth, parseChallenge, repositoryScope, type RegistryCredentials } from './registry-auth.js';
+import { RegistryAuth, parseChallenge, repositoryScope, type RegistryCredentials, type RepositoryAction } from './registry-auth.js';
 import { isRetryableRegistryAnswer } from './registry-retry.js';
 import { isLoopbackHost } from '../loopback.js';
 
@@ -104,7 +104,7 @@ export class RegistryClient {
   }
 
   /** The calls for one repository; `actions` decides the token scope every call of it uses. */
-  repository(name: string, actions: readonly ('pull' | 'push')[] = ['pull']): RepositoryClient {
+  repository(name: string, actions: readonly RepositoryAction[] = ['pull']): RepositoryClient {
     return new RepositoryClient(this, name, actions);
   }
 }
@@ -133,7 +133,7 @@ export class RepositoryClient {
   constructor(
     readonly client: RegistryClient,
     readonly name: string,
-    readonly actions: readonly ('pull' | 'push')[],
+    readonly actions: readonly RepositoryAction[],
   ) {
     this.scopes = [repositoryScope(name, actions)];
   }
@@ -390,6 +390,20 @@ export class RepositoryClient {
         hint: 'use a registry that reports manifest digests',
       });
     return { digest, mediaType: (answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '', size: Number(answer.headers['content-length'] ?? 0) };
+  }
+
+  /**
+   * Deletes a manifest by digest, and with it every tag that points at it (the registry API has no tag delete). A
+   * manifest already gone counts as deleted: false then, true when this call deleted it.
+   */
+  async deleteManifest(digest: Digest): Promise<boolean> {
+    const answer = await this.send({
+      method: 'DELETE',
+      url: this.path('manifests', digest),
+      accept: [202, 404],
+      what: `delete manifest ${digest} from ${this.where}`,
+    });
+    return answer.status === 202;
   }
 
   /** Every tag, following `Link: <...>; rel="next"` pages. */

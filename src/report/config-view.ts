@@ -77,7 +77,7 @@ export function renderConfig(config: ShipConfig): string {
   ];
   if (service.deploy) {
     lines.push(
-      `deploy    ${service.name ?? '(name from the tag)'} to room ${meshagent.room ?? '?'}${service.createRoom ? ' (created if missing)' : ''}`,
+      `deploy    ${service.name ?? '(name from the tag)'} to room ${meshagent.room ?? '?'}${service.createRoom === 'ephemeral' ? ' (created ephemeral if missing)' : service.createRoom ? ' (created if missing)' : ''}`,
       `env       ${
         service.env === undefined
           ? 'kept'

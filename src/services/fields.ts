@@ -10,6 +10,8 @@ export const KIT_INPUTS: Readonly<Record<string, string>> = {
   'api-url': 'set api-url on the workflow (input api-url) or in MESHAGENT_API_URL',
   'project-id': 'set project-id on the workflow (input project-id) or in MESHAGENT_PROJECT_ID',
   'dry-run': 'set dry-run on the workflow that ships the services (input dry-run)',
+  teardown: "the preview workflow tears a pull request's room down when it closes; a manifest does not",
+  'teardown-tags': "the preview workflow removes the preview's tags when it tears the room down",
 };
 
 /** The per-service inputs, in action.yml order. */

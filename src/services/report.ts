@@ -34,6 +34,8 @@ export interface ReportRow {
   readonly rolledBackTo: string | null;
   /** For a restored spec, whether its container became live again; null when unknown or nothing was waited for. */
   readonly rolledBackLive: boolean | null;
+  /** What a lazy pull fetches of the image before the service starts (the result's image.startup). */
+  readonly lazyPullBytes: number | null;
 }
 
 type Rollout = 'ready' | 'rolled-back' | 'failed' | 'not-waited';
@@ -116,6 +118,7 @@ export function rowFromLeg(data: unknown, fallbackName: string): ReportRow {
     readyMs: rolloutOutcome === 'ready' ? num(rollout?.readyMs) : null,
     rolledBackTo: rolloutOutcome === 'rolled-back' ? (str(rolledBack?.digest) ?? str(rolledBack?.service)) : null,
     rolledBackLive: rolloutOutcome === 'rolled-back' && typeof rolledBack?.live === 'boolean' ? rolledBack.live : null,
+    lazyPullBytes: num(obj(obj(result?.image)?.startup)?.bytesBeforeStart),
   };
 }
 
@@ -134,6 +137,7 @@ function emptyRow(service: string, status: LegStatus, error: string | null): Rep
     readyMs: null,
     rolledBackTo: null,
     rolledBackLive: null,
+    lazyPullBytes: null,
   };
 }
 

@@ -8,6 +8,7 @@ import { HttpClient, HttpError } from '../../src/http.js';
 import { MeshagentClient } from '../../src/meshagent/client.js';
 import { ensureRepository } from '../../src/meshagent/repository.js';
 import type { ServiceSpec } from '../../src/meshagent/wire-service.js';
+import { RegistryClient } from '../../src/oci/registry.js';
 import { projectRegistryFromConfig } from '../../src/reference.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { writeTinyOciLayout } from '../helpers/oci-layout.js';
@@ -258,6 +259,42 @@ describe('rooms, services and routes', () => {
     await api.deleteService('dev', id, 'doomed');
     await api.deleteRoute('doomed.example.com');
   });
+
+  it('pages the room list with a continuation token and deletes a room by id, with its services', async () => {
+    const api = client();
+    for (const name of ['page-a', 'page-b', 'page-c']) await api.createRoom({ name, annotations: { 'meshagent.storage.class': 'ephemeral' } });
+    const rooms: string[] = [];
+    let token: string | undefined;
+    do {
+      const query = new URLSearchParams({ page_size: '2', ...(token ? { continuation_token: token } : {}) });
+      const page = (await (await fetch(`${sandbox.apiUrl}${project()}/rooms?${query}`, { headers: { authorization: `Bearer ${sandbox.apiKey}` } })).json()) as {
+        rooms: { name: string; annotations: Record<string, string> }[];
+        total: number;
+        continuation_token: string | null;
+      };
+      expect(page.rooms.length).toBeLessThanOrEqual(2);
+      expect(page.total).toBe(sandbox.state.data.rooms.length);
+      rooms.push(...page.rooms.map((r) => r.name));
+      token = page.continuation_token ?? undefined;
+    } while (token);
+    expect(rooms).toEqual(sandbox.state.data.rooms.map((r) => r.name));
+    expect((await raw('GET', `${project()}/rooms?continuation_token=bm9wZQ`)).status).toBe(400);
+
+    const room = await api.getRoom('page-b');
+    expect(room?.annotations).toEqual({ 'meshagent.storage.class': 'ephemeral' });
+    await api.createService('page-b', serviceSpec('inside'));
+    const keys = await fetch(`${sandbox.apiUrl}/_sandbox/api-keys`, { method: 'POST', body: JSON.stringify({ permissions: [] }) });
+    const readOnly = client(((await keys.json()) as { key: string }).key);
+    expect((await failure(readOnly.deleteRoom(room!))).status).toBe(403);
+    await api.deleteRoom(room!);
+    expect(await api.getRoom('page-b')).toBeUndefined();
+    expect(sandbox.state.data.services['page-b']).toBeUndefined();
+    // A room of the same name later starts empty; a second delete of the old id finds nothing.
+    await api.createRoom({ name: 'page-b' });
+    expect(await api.listServices('page-b')).toEqual([]);
+    await api.deleteRoom(room!);
+    expect(await api.getRoom('page-b')).toBeDefined();
+  });
 });
 
 describe('retries through the sandbox faults', () => {
@@ -338,6 +375,33 @@ describe('the registry token server, enforced by the real registry', () => {
     expect(denied.stderr).toMatch(/denied|unauthorized|authentication required/i);
     const wrong = await skopeoPush(layout, `${sandbox.registryHost}/sandbox/app:2`, 'not-a-token');
     expect(wrong.code).not.toBe(0);
+  });
+
+  it('lets a push token delete a manifest by digest, and a pull token not', async () => {
+    const api = client();
+    const { repository } = await ensureRepository(api, 'sandbox', 'gone');
+    const push = await api.createRepositoryToken(repository.id, { actions: ['pull', 'push'], expires_in_seconds: 600 });
+    const pull = await api.createRepositoryToken(repository.id, { actions: ['pull'], expires_in_seconds: 600 });
+    const layout = join(dir, 'layout-gone');
+    writeTinyOciLayout(layout, 'to be deleted');
+    expect((await skopeoPush(layout, `${sandbox.registryHost}/sandbox/gone:pr-1`, push.token)).code).toBe(0);
+    const registryAs = (token: string) =>
+      new RegistryClient({ registry: sandbox.registryHost ?? '', credentials: { username: 'meshagent', password: token }, mask: (s) => masked.add(s) });
+    const reader = registryAs(pull.token);
+    const writer = registryAs(push.token);
+    try {
+      const head = await reader.repository('sandbox/gone').headManifest('pr-1');
+      expect(head).toBeDefined();
+      await expect(reader.repository('sandbox/gone', ['pull', 'delete']).deleteManifest(head!.digest)).rejects.toThrow();
+      expect(await writer.repository('sandbox/gone', ['pull', 'push', 'delete']).deleteManifest(head!.digest)).toBe(true);
+      expect(await reader.repository('sandbox/gone').headManifest('pr-1')).toBeUndefined();
+      expect(await reader.repository('sandbox/gone').listTags()).toEqual([]);
+      // Gone already: false, not an error.
+      expect(await writer.repository('sandbox/gone', ['pull', 'push', 'delete']).deleteManifest(head!.digest)).toBe(false);
+    } finally {
+      await reader.close();
+      await writer.close();
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import { readConfig } from '../../src/inputs/parse-config.js';
 import type { ShipConfig } from '../../src/inputs/ship-config.js';
 import { DEFAULT_API_URL, projectIdFromApiKey } from '../../src/inputs/value-parsers.js';
 import { ConsoleRunner } from '../../src/runner.js';
+import { teardownFlag, teardownRequested } from '../../src/commands/teardown-action.js';
 import { API_KEY, KEY_ID, PROJECT_ID } from '../fixtures.js';
 
 const BASE = { 'api-key': API_KEY, tag: 'app:1', room: 'dev' };
@@ -170,6 +171,11 @@ describe('image inputs', () => {
       expect(errors({ [name]: 'yes' })).toEqual([`${name}: "yes" is not a boolean`]);
     }
     expect(config({ estargz: 'FALSE', 'dry-run': 'True' })).toMatchObject({ image: { estargz: false }, dryRun: true });
+    expect(config({ 'create-room': 'Ephemeral' }).service.createRoom).toBe('ephemeral');
+    expect(config({ 'create-room': 'true' }).service.createRoom).toBe(true);
+    for (const raw of ['true', 'TRUE', ' false ', '']) expect(teardownRequested(raw)).toBe(raw.trim().toLowerCase() === 'true');
+    expect(() => teardownRequested('yes')).toThrow('teardown: "yes" is not a boolean');
+    expect(() => teardownFlag('teardown-tags', 'on')).toThrow('teardown-tags: "on" is not a boolean');
     expect(config({ 'compression-level': '9' }).image.compressionLevel).toBe(9);
     expect(errors({ 'compression-level': '10' })).toEqual(['compression-level: "10" must be a whole number from 0 to 9']);
     expect(errors({ 'compression-level': 'max' })).toEqual(['compression-level: "max" must be a whole number from 0 to 9']);
@@ -483,6 +489,8 @@ describe('reporting', () => {
       'rollback',
       'rollback-new-service',
       'dry-run',
+      'teardown',
+      'teardown-tags',
     ]);
   });
 });

@@ -101,6 +101,7 @@ describe('report aggregation', () => {
         readyMs: null,
         rolledBackTo: null,
         rolledBackLive: null,
+        lazyPullBytes: null,
       },
       {
         service: 'web',
@@ -116,6 +117,7 @@ describe('report aggregation', () => {
         readyMs: null,
         rolledBackTo: null,
         rolledBackLive: null,
+        lazyPullBytes: null,
       },
       {
         service: 'worker',
@@ -131,6 +133,7 @@ describe('report aggregation', () => {
         readyMs: null,
         rolledBackTo: null,
         rolledBackLive: null,
+        lazyPullBytes: null,
       },
     ]);
     expect(report.counts).toMatchObject({ shipped: 1, planned: 1, failed: 1, missing: 0 });

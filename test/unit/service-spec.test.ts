@@ -12,6 +12,9 @@ import { ServiceSpec } from '../../src/meshagent/wire-service.js';
 import type { ImageConfig } from '../../src/oci/types.js';
 import { serviceOptions as options } from '../helpers/service-options.js';
 
+/** The marker teardown looks for: every service this tool writes carries it. */
+const OURS = 'com.meshagent.ship.deployed-by';
+
 const TAG = 'reg.test/acme/web:1';
 const REF = `reg.test/acme/web@sha256:${'b'.repeat(64)}`;
 
@@ -43,7 +46,7 @@ describe('a new service', () => {
       version: 'v1',
       kind: 'Service',
       enabled: true,
-      metadata: { name: 'acme-web', annotations: { 'meshagent.service.id': 'acme-web' } },
+      metadata: { name: 'acme-web', annotations: { 'meshagent.service.id': 'acme-web', [OURS]: 'meshagent-ship' } },
       ports: [{ num: 8080, type: 'http', published: true, endpoints: [], liveness: '/', public: null, annotations: null }],
       container: { image: REF, template: 'agent', private: true },
     });
@@ -172,7 +175,7 @@ describe('validation mode', () => {
 
   it('default removes a cookie value, keeps other annotations', () => {
     const { spec } = build({ validationMode: 'default' }, old);
-    expect(spec.metadata.annotations).toEqual({ keep: 'me', 'meshagent.service.id': 'acme-web' });
+    expect(spec.metadata.annotations).toEqual({ keep: 'me', 'meshagent.service.id': 'acme-web', [OURS]: 'meshagent-ship' });
     // `annotations or None` (cli image.py:2526-2553): a published port left without annotations sends null, not {}.
     expect(spec.ports?.[0]?.annotations).toBeNull();
   });
@@ -207,7 +210,7 @@ describe('an existing service', () => {
     const stopped = { ...old, metadata: { ...old.metadata, annotations: { ...old.metadata.annotations, 'com.meshagent.ship.stopped-by-rollback': 'true' } } };
     const { spec } = build({}, stopped);
     expect(spec.enabled).toBe(true);
-    expect(spec.metadata.annotations).toEqual({ team: 'web', 'meshagent.service.id': 'acme-web' });
+    expect(spec.metadata.annotations).toEqual({ team: 'web', 'meshagent.service.id': 'acme-web', [OURS]: 'meshagent-ship' });
     expect(build({}, old).spec.enabled).toBe(false);
   });
 
@@ -222,7 +225,7 @@ describe('an existing service', () => {
       description: 'the site',
       repo: null,
       icon: null,
-      annotations: { team: 'web', 'meshagent.service.id': 'acme-web' },
+      annotations: { team: 'web', 'meshagent.service.id': 'acme-web', [OURS]: 'meshagent-ship' },
     });
     expect(spec.container).toMatchObject({
       image: REF,

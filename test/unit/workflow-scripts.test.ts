@@ -157,6 +157,7 @@ describe('ship.yml steps', () => {
         readyMs: null,
         rolledBackTo: null,
         rolledBackLive: null,
+        lazyPullBytes: null,
       },
       {
         service: 'hello',
@@ -172,6 +173,7 @@ describe('ship.yml steps', () => {
         readyMs: null,
         rolledBackTo: null,
         rolledBackLive: null,
+        lazyPullBytes: null,
       },
     ]);
   });
