@@ -72,6 +72,22 @@ async function tags(repository: string): Promise<string[]> {
   }
 }
 
+/** Points tag `to` at the image tag `from` names (as a promotion by digest would), with a push token of its own. */
+async function retag(repository: string, from: string, to: string): Promise<void> {
+  const client = api();
+  const record = await client.findRepository(repository);
+  const { token } = await client.createRepositoryToken(record?.id ?? '', { actions: ['pull', 'push'], expires_in_seconds: 600 });
+  await client.close();
+  const registry = new RegistryClient({ registry: sandbox.registryHost ?? '', credentials: { username: REGISTRY_USERNAME, password: token }, mask: () => {} });
+  try {
+    const repo = registry.repository(`${sandbox.projectKey}/${repository}`, ['pull', 'push']);
+    const manifest = await repo.getManifest(from);
+    await repo.putManifest(to, manifest.bytes, manifest.mediaType);
+  } finally {
+    await registry.close();
+  }
+}
+
 const servicesOf = (room: string) => (sandbox.state.data.services[room] ?? []).map((s) => s.metadata.name).sort();
 const routesOf = (room: string) =>
   sandbox.state.data.routes
@@ -152,6 +168,8 @@ describe('a preview room, shipped and torn down', () => {
   it('keeps a tag another tag shares an image with, and says why', async () => {
     const host = sandbox.registryHost ?? '';
     await ship({ room: 'pr-8', tag: `${host}/sandbox/web:pr-8`, image: image('web', 'one'), 'service-name': 'web' });
+    // Each tag's image differs by its version label; main names the preview's image once it is promoted by digest.
+    await retag('web', 'pr-8', 'main');
     const done = await runTeardown({ room: 'pr-8' });
     expect(done.result.tags).toEqual([
       { repository: 'web', tag: 'pr-8', state: 'kept', because: expect.stringContaining('tag main names the same image') as unknown as string },
