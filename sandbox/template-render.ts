@@ -13,6 +13,16 @@ import type { ServiceSpec } from './wire/service.js';
 
 const jinja = new nunjucks.Environment(null, { autoescape: false });
 
+// Nunjucks is not sandboxed: `range.constructor("...")()` reaches Function and runs code with the server's
+// process (its files, its environment). Templates and their values come from the caller, so a lookup of a name
+// that leads to constructors or prototypes finds nothing (the call of it is then an error). Nunjucks' compiled
+// templates call this one function for every `a.b` and `a["b"]`.
+const UNSAFE_MEMBERS = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
+// The typings leave memberLookup out of `runtime`; it is there, and compiled templates call it.
+const runtime = nunjucks.runtime as unknown as { memberLookup: (obj: unknown, name: unknown) => unknown };
+const memberLookup = runtime.memberLookup;
+runtime.memberLookup = (obj, name) => (UNSAFE_MEMBERS.has(String(name)) ? undefined : memberLookup(obj, name));
+
 const TEMPLATE_YAML_ANNOTATION = 'meshagent.service.template.yaml';
 const TEMPLATE_VALUES_ANNOTATION = 'meshagent.service.template.values';
 

@@ -13,6 +13,7 @@ import type { BuilderName, StepCache, StepCacheUse } from '../build/types.js';
 import type { ShipConfig } from '../inputs/ship-config.js';
 import { dockerConfigPath, type RegistryCredentials } from '../oci/index.js';
 import type { BuildCacheReport } from '../report/result.js';
+import { lockCache } from './cache-lock.js';
 import { cacheScope, githubCacheKeys, registryCacheTag, type CacheScope } from './cache-keys.js';
 import type { CacheService } from './github-cache.js';
 import { pullStepCache, pushStepCache } from './registry-cache.js';
@@ -70,14 +71,22 @@ export async function prepareBuildCache(ctx: BuildCacheContext, builder: Builder
     saved,
     notes: [...notes, ...(use?.notes ?? [])],
   });
+  const releases: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const dir of temporary) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    for (const release of releases) await release().catch(() => undefined);
   };
 
   if (kind === 'local') {
     const dir = join(config.image.cache.dir ?? defaultCacheDir(ctx.env), builder === 'buildah' ? 'buildah' : 'buildx', scope.name);
     if (builder === 'buildah') {
       // The storage of the scope's builds is the cache: nothing is read in or written out.
+      const lock = await lockCache(dir);
+      if ('heldBy' in lock) {
+        notes.push(`the cache in ${dir} is in use by another build (process ${lock.heldBy}): building without it`);
+        return { request: {}, close, finish: async () => report(dir, null, undefined, null) };
+      }
+      releases.push(lock.release);
       const storageDir = join(dir, 'storage');
       const restored = (await exists(storageDir)) ? `cache-dir ${dir}` : null;
       const request: StepCache = { storage: storageDir, keep: true };
@@ -193,12 +202,14 @@ async function githubStepCache(
       if (!use?.key || use.saved === 0) return report(where, restored, use, null);
       const key = keys.save(use.key);
       if (use.unchanged || key === restoredKey) return report(where, restored, use, null);
-      await rm(dir, { recursive: true, force: true });
-      await rename(saveDir, dir);
-      const saved = await ctx.service.save(dir, key).then(
-        () => true,
-        (error: unknown) => (notes.push(`GitHub's cache could not be saved under ${key}: ${message(error)}`), false),
-      );
+      // The service saves the same path as it restores: the new layout is put there first.
+      const saved = await rm(dir, { recursive: true, force: true })
+        .then(() => rename(saveDir, dir))
+        .then(() => ctx.service.save(dir, key))
+        .then(
+          () => true,
+          (error: unknown) => (notes.push(`GitHub's cache could not be saved under ${key}: ${message(error)}`), false),
+        );
       return report(where, restored, use, saved ? `${use.saved} step images under key ${key}` : null);
     },
   };

@@ -97,6 +97,26 @@ describe("the sandbox's /templates/render", () => {
     expect(render('- a list').status).toBe(400);
   });
 
+  it('runs no code through the template engine: a function or object has no constructor, also from a value under !template', () => {
+    const code = "'return process.env.HOME'";
+    for (const expression of [
+      `range.constructor(${code})()`,
+      `cycler.constructor(${code})()`,
+      `greeting.constructor.constructor(${code})()`,
+      `greeting['constructor']['constructor'](${code})()`,
+    ]) {
+      const answer = render(webTemplate.replace('value: "{{ greeting | upper }}"', `value: "{{ ${expression} }}"`), { greeting: 'x' });
+      expect(answer.status, expression).toBe(400);
+      expect(message(answer)).not.toContain(process.env.HOME ?? '/root');
+    }
+    // A value is text: where the template renders it once more (!template), its template syntax reaches no code either.
+    const injected = render(webTemplate.replace('value: "{{ greeting | upper }}"', 'value: !template "{{ greeting }}"'), {
+      greeting: `{{ joiner.constructor(${code})() }}`,
+    });
+    expect(injected.status).toBe(400);
+    expect(JSON.stringify(injected.json)).not.toContain(process.env.HOME ?? '/root');
+  });
+
   it('takes the template form of a room service write and stores the spec it renders to', () => {
     const project = ['accounts', 'projects', state.data.project.id];
     const created = call('POST', [...project, 'rooms', 'dev', 'services'], { template: webTemplate, values: { image: TAG, greeting: 'hi' } });
