@@ -29,7 +29,7 @@ export interface RoomsShipped extends Pushed {
 export async function shipToRooms(run: ShipRun, pushed: Pushed, rooms: readonly string[]): Promise<RoomsShipped> {
   const outcomes: RoomOutcome[] = [];
   for (const room of rooms) {
-    // A stopped run starts no other room; a failure that any room would meet (an input) ends the loop too.
+    // A stopped run starts no other room; a failure every room would meet (a template, the Dockerfile) ends it too.
     if (run.signal?.aborted || outcomes.some((o) => failsEveryRoom(o.failure))) {
       outcomes.push({ room, reached: undefined, failure: new StageError('deploy', notReached(room, run)) });
       continue;
@@ -65,8 +65,11 @@ export function roomsFailure(shipped: RoomsShipped): StageError | undefined {
   return first ? new StageError(first.failure!.stage, new RoomsFailed(shipped.rooms)) : undefined;
 }
 
+/** Inputs read the same for every room: an error about one of them (a template, the Dockerfile) fails each room alike. */
+const SAME_IN_EVERY_ROOM: readonly (string | undefined)[] = ['service-template', 'values', 'set', 'file'];
+
 function failsEveryRoom(failure: StageError | undefined): boolean {
-  return failure?.original instanceof ShipError && failure.original.input !== undefined;
+  return failure?.original instanceof ShipError && SAME_IN_EVERY_ROOM.includes(failure.original.input);
 }
 
 function notReached(room: string, run: ShipRun): ShipError {

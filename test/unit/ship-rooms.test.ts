@@ -64,9 +64,9 @@ function image(): string {
   return `oci:${dir}:latest`;
 }
 
-async function ship(room: string, mode: string): Promise<{ result: ShipResult; runner: ConsoleRunner }> {
+async function ship(room: string, mode: string, inputs: Record<string, string> = {}): Promise<{ result: ShipResult; runner: ConsoleRunner }> {
   const runner = new ConsoleRunner({
-    inputs: { room, 'create-room': 'true', builder: 'none', tag: `web:${counter + 1}`, image: image(), ports: '8080', env: `MODE=${mode}` },
+    inputs: { room, 'create-room': 'true', builder: 'none', tag: `web:${counter + 1}`, image: image(), ports: '8080', env: `MODE=${mode}`, ...inputs },
     env: { ...sandbox.env(), RUNNER_TEMP: work },
     stdout: () => {},
     stderr: () => {},
@@ -127,6 +127,30 @@ describe('a ship to several rooms', () => {
       /\| `south` \| updated, rolled back \(restored\) `[\w-]+` \| ↩️ rolled back to `sha256:\w+` \| +\| rolled back to sha256:\w+/,
     );
     expect(runner.summary).toContain('Last 1 log line of the new container in room `south`:');
+  });
+
+  it('deploys the rooms after one whose deploy fails, which wrote nothing there', async () => {
+    const { result } = await ship('absent, north', 'ok', { 'create-room': 'false' });
+    expect(result.status).toBe('failed');
+    expect(result.error?.stage).toBe('deploy');
+    expect(result.error?.message).toMatch(/^1 of 2 rooms failed: absent \(/);
+    expect(result.rooms?.map((r) => [r.room, r.service?.created ?? null, r.rollout?.outcome ?? null, r.error?.stage ?? null])).toEqual([
+      ['absent', null, null, 'deploy'],
+      ['north', false, 'ready', null],
+    ]);
+    expect(await imageIn('north')).toBe(result.image?.ref);
+    expect(await api().getRoom('absent')).toBeUndefined();
+  });
+
+  it('plans each room in a dry run', async () => {
+    const { result } = await ship('north,elsewhere', 'ok', { 'dry-run': 'true' });
+    expect(result.error).toBeNull();
+    expect(result.plan?.filter((line) => /^(room|service) /.test(line))).toEqual([
+      'room       north',
+      'service    sandbox-web would be updated',
+      'room       elsewhere would be created',
+      'service    sandbox-web would be created',
+    ]);
   });
 
   it('reports one room as before: no rows, the rollout in the heading', async () => {
