@@ -1,7 +1,7 @@
 /**
- * The pipeline: resolve -> ensure -> build -> convert -> push -> deploy -> verify, then the report. Each stage is a
- * function in pipeline/ that takes the previous stage's value and returns the next, which holds the ones before it;
- * none reaches back. The result is built from the last value reached, also after a failure (the stages done so far,
+ * The pipeline: resolve -> ensure -> build -> convert -> push -> deploy -> verify (the last two once per room), then
+ * the report. Each stage is a function in pipeline/ that takes the previous stage's value and returns the next, which
+ * holds the ones before it; none reaches back. The result is built from the last value reached, also after a failure (the stages done so far,
  * and the error), and the report is rendered from the result.
  */
 import { readConfig } from './inputs/parse-config.js';
@@ -15,6 +15,7 @@ import { pushStage } from './pipeline/publish.js';
 import { invalidInputsResult, runFailure, shipResult, type Reached, type RunFailure } from './pipeline/result.js';
 import { ShipRun, type ShipOptions } from './pipeline/run.js';
 import { buildStage } from './pipeline/source-image.js';
+import { roomsFailure, shipToRooms } from './pipeline/rooms.js';
 import { resolveStage } from './pipeline/target.js';
 import { verifyStage } from './pipeline/verify.js';
 import { resultOutputs, type ShipResult } from './report/result.js';
@@ -79,7 +80,12 @@ async function ship(config: ShipConfig, runner: Runner, options: ShipOptions = {
       const converted = reach(await convertStage(run, built));
       if (config.image.push) {
         const pushed = reach(await pushStage(run, converted));
-        if (config.service.deploy && room !== undefined) {
+        if (config.service.deploy && room !== undefined && room !== null && config.meshagent.rooms.length > 1) {
+          // Several rooms: each is deployed and verified; the run fails after the last one if any room failed.
+          const shipped = reach(await shipToRooms(run, pushed, config.meshagent.rooms));
+          const failed = roomsFailure(shipped);
+          if (failed) throw failed;
+        } else if (config.service.deploy && room !== undefined) {
           const deployed = reach(await deployStage(run, pushed, room));
           reach(await verifyStage(run, deployed));
         }

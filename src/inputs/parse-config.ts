@@ -33,7 +33,7 @@ import {
   parseFile,
   parseImageSource,
   parseMeshagentToken,
-  parseRoom,
+  parseRooms,
   parseWait,
   projectIdFromApiKey,
   sendsInClear,
@@ -61,6 +61,14 @@ const schemaFor = (options: ParseOptions) =>
       addIssue(ctx, 'room', 'room is required unless MESHAGENT_ROOM is set', 'set the room input, or deploy: false to only build and push');
     }
     if (scope === 'project') checkProjectScope(raw, ctx, meshagent.room);
+    else if (meshagent.rooms.length > 1 && raw.domain.trim() !== '') {
+      addIssue(
+        ctx,
+        'domain',
+        `domain: one route cannot point at several rooms, and room lists ${meshagent.rooms.length} (${meshagent.rooms.join(', ')})`,
+        'leave domain empty to deploy to several rooms, or ship the room that serves the domain in a step of its own',
+      );
+    }
     if (deploy === true && push === false) {
       addIssue(ctx, 'push', 'push: false cannot deploy: a service runs only an image its registry has', 'set push: true, or deploy: false');
     }
@@ -109,6 +117,7 @@ function meshagentSettings(raw: Raw, ctx: IssueContext, dryRun: boolean, { allow
       'use https://, or set MESHAGENT_SHIP_INSECURE_API=1 where the network is trusted',
     );
   }
+  const rooms = parseRooms(raw.room, ctx);
   const keyProject = projectIdFromApiKey(apiKey);
   const givenProject = optional(raw['project-id']);
   if (givenProject !== undefined && !/^[A-Za-z0-9._~-]+$/.test(givenProject)) {
@@ -128,7 +137,8 @@ function meshagentSettings(raw: Raw, ctx: IssueContext, dryRun: boolean, { allow
     apiUrl,
     projectId: givenProject ?? keyProject ?? '',
     projectIdSource: givenProject !== undefined ? 'input' : 'api-key',
-    room: parseRoom(raw.room, ctx),
+    room: rooms[0],
+    rooms,
   };
 }
 

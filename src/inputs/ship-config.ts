@@ -24,7 +24,10 @@ export interface ShipConfig {
     readonly projectId: string;
     /** Where the project id came from, for the plan. */
     readonly projectIdSource: 'input' | 'api-key';
+    /** The first room of `rooms` (the only one, mostly). */
     readonly room: string | undefined;
+    /** Every room the service is deployed to, in the order given; empty when none is. */
+    readonly rooms: readonly string[];
   };
   readonly image: {
     readonly tag: ImageTag;

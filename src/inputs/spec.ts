@@ -37,7 +37,13 @@ export const INPUTS = [
   },
   { name: 'api-url', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_API_URL', summary: 'MeshAgent API base URL (default https://api.meshagent.com)' },
   { name: 'project-id', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_PROJECT_ID', summary: 'project id (default: decoded from the API key)' },
-  { name: 'room', group: 'MeshAgent', kind: 'string', env: 'MESHAGENT_ROOM', summary: 'room to deploy the service to (required with deploy)' },
+  {
+    name: 'room',
+    group: 'MeshAgent',
+    kind: 'string',
+    env: 'MESHAGENT_ROOM',
+    summary: 'room(s) to deploy the service to, comma-separated (required with deploy)',
+  },
   // Image
   { name: 'tag', group: 'Image', kind: 'string', required: true, summary: '<registry>/<project-key>/<repository>:<tag>, or <repository>:<tag>' },
   { name: 'context', group: 'Image', kind: 'string', default: '.', summary: 'build context directory' },

@@ -50,17 +50,29 @@ export function parseMeshagentToken(raw: string, ctx: IssueContext): TokenScopeO
 
 const ROOM_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
 
-export function parseRoom(raw: string, ctx: IssueContext): string | undefined {
-  const room = optional(raw);
-  if (room !== undefined && !ROOM_RE.test(room)) {
-    addIssue(
-      ctx,
-      'room',
-      `room: ${quote(room)} is not a valid room name`,
-      'room names are 1-63 lowercase letters, digits and -, starting and ending with a letter or digit',
-    );
+/**
+ * The rooms to deploy to: one name, or several on lines or separated by commas, each checked with the CLI's rule
+ * for a room name. A name listed twice is refused: each room gets the service once.
+ */
+export function parseRooms(raw: string, ctx: IssueContext): readonly string[] {
+  const names = raw
+    .split(/[\n,]/)
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const several = names.length > 1;
+  for (const [index, room] of names.entries()) {
+    if (!ROOM_RE.test(room)) {
+      addIssue(
+        ctx,
+        'room',
+        `room: ${quote(room)}${several ? ` (room ${index + 1} of ${names.length})` : ''} is not a valid room name`,
+        'room names are 1-63 lowercase letters, digits and -, starting and ending with a letter or digit',
+      );
+    } else if (names.indexOf(room) !== index) {
+      addIssue(ctx, 'room', `room: ${quote(room)} is listed twice`, 'list each room once');
+    }
   }
-  return room;
+  return names;
 }
 
 const DOMAIN_LABEL_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;

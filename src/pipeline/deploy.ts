@@ -46,6 +46,12 @@ export async function deployStage(run: ShipRun, pushed: Pushed, room: string | n
       const facts = imageFacts(pushed.pushed.pinned, target.image, imageConfig, source.built, env);
       const path = await templatePath(config);
       const template = path === undefined ? undefined : await renderTemplateFor(config, run.client, path, target.image, facts.ref);
+      if (template?.domain && config.meshagent.rooms.length > 1) {
+        throw new ShipError(`the service template ${template.path} routes ${template.domain}, and one route cannot point at several rooms`, {
+          input: 'service-template',
+          hint: 'drop the route from the template (or its value) to deploy to several rooms, or ship the room that serves the domain in a step of its own',
+        });
+      }
       if (template) {
         run.log(
           `Service template ${template.path}: service ${template.name}${template.usesImage ? `, ${facts.ref} pinned in it` : `, which neither runs nor mounts ${target.image}`}`,

@@ -47,7 +47,17 @@ async function planDeploy(config: ShipConfig, target: Target, access: PushAccess
   ];
   const project = service.scope === 'project';
   if (!service.deploy || (!project && !meshagent.room)) return [...lines, 'deploy     no'];
-  const room = meshagent.room ?? '';
+  // Each room is planned as a real run deploys it: one after another, each with its own look and diff.
+  for (const room of project ? [''] : meshagent.rooms) lines.push(...(await planIn(config, target, client, room)));
+  return lines;
+}
+
+/** The deploy to one room (or, with scope: project, the project service), as lines of the plan. */
+async function planIn(config: ShipConfig, target: Target, client: MeshagentClient, room: string): Promise<string[]> {
+  const { service } = config;
+  const offline = target.offline !== undefined;
+  const project = service.scope === 'project';
+  const lines: string[] = [];
   const roomExists = offline ? undefined : project || (await client.getRoom(room)) !== undefined;
   if (project) lines.push('scope      project: a project service, which every room runs from its next session (no route, no rollout)');
   else if (roomExists === undefined)

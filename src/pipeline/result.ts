@@ -8,13 +8,23 @@ import type { RetryRecord } from '../http.js';
 import type { ShipConfig } from '../inputs/ship-config.js';
 import { DeployRolledBack, type DeployedService } from '../meshagent/deploy.js';
 import { formatImageTag } from '../reference.js';
-import { STAGES, type ImageReport, type LayerReport, type RolloutReport, type ServiceReport, type ShipResult, type StageName } from '../report/result.js';
+import {
+  STAGES,
+  type ImageReport,
+  type LayerReport,
+  type RolloutReport,
+  type RoomReport,
+  type ServiceReport,
+  type ShipResult,
+  type StageName,
+} from '../report/result.js';
 import type { RunStop } from '../stop.js';
 import type { Ensured } from './access.js';
 import type { Converted } from './convert.js';
 import type { Deployed } from './deploy.js';
 import type { Planned } from './plan.js';
 import type { Pushed } from './publish.js';
+import type { RoomOutcome, RoomsShipped } from './rooms.js';
 import type { ShipRun } from './run.js';
 import type { Built } from './source-image.js';
 import { StageError } from './stages.js';
@@ -23,10 +33,10 @@ import { RolloutNotLive } from './rollout.js';
 import { ServiceDidNotAnswer, type Verified } from './verify.js';
 
 /** The value of the last stage a run completed. */
-export type Reached = Resolved | Ensured | Planned | Built | Converted | Pushed | Deployed | Verified;
+export type Reached = Resolved | Ensured | Planned | Built | Converted | Pushed | Deployed | Verified | RoomsShipped;
 
 /** Any value reached, seen as what it may hold. */
-type AnyReached = Partial<Verified & Planned>;
+type AnyReached = Partial<Verified & Planned & RoomsShipped>;
 
 /** Why a run failed: what was thrown, and what the report says. */
 export interface RunFailure {
@@ -48,29 +58,51 @@ export function runFailure(thrown: unknown, stop: RunStop | undefined): RunFailu
 export function shipResult(run: ShipRun, reached: Reached | undefined, failure: RunFailure | undefined): ShipResult {
   const { config, stages } = run;
   for (const name of STAGES) if (!stages.has(name)) stages.skip(name, skipReason(name, config, failure !== undefined));
-  const at: AnyReached = reached ?? {};
-  const found = failure ? originalOf(failure.thrown) : undefined;
+  const reachedAll: AnyReached = reached ?? {};
+  // With several rooms, service, rollout and probe are the first room's; `rooms` has each.
+  const first = reachedAll.rooms?.[0];
+  const at: AnyReached = first ? { ...reachedAll, ...first.reached } : reachedAll;
+  const found = first ? (first.failure ? originalOf(first.failure) : undefined) : failure ? originalOf(failure.thrown) : undefined;
+  const room = config.service.scope === 'project' ? null : config.meshagent.room;
   return {
     status: failure ? 'failed' : config.dryRun ? 'planned' : 'shipped',
     dryRun: config.dryRun,
     image: imageReport(config, at),
-    service: serviceOf(
-      at,
-      config.service.scope === 'project' ? null : config.meshagent.room,
-      found instanceof DeployRolledBack ? found : undefined,
-      rolloutOf(at, found),
-      found instanceof RolloutNotLive && found.rollbackFailed,
-    ),
+    service: serviceFound(at, room, found),
     probe: at.probe ?? (found instanceof ServiceDidNotAnswer ? found.probe : null),
     cache: at.source?.cache ?? null,
     rollout: rolloutOf(at, found),
-    stages: STAGES.map((name) => stages.records.find((r) => r.name === name)!),
+    stages: STAGES.map((name) => stages.recordOf(name)!),
     retries: retriesOf(run.retryLog.records),
     durationMs: Date.now() - run.started,
     plan: at.plan ?? null,
     offline: at.target?.offline ?? null,
     error: failure === undefined ? null : errorOf(failure.reported),
+    ...(reachedAll.rooms ? { rooms: reachedAll.rooms.map(roomReport) } : {}),
   };
+}
+
+/** One room of a run to several rooms: its service, its rollout and its error, as for a run to one room. */
+function roomReport(outcome: RoomOutcome): RoomReport {
+  const at: AnyReached = outcome.reached ?? {};
+  const found = outcome.failure ? originalOf(outcome.failure) : undefined;
+  return {
+    room: outcome.room,
+    service: serviceFound(at, outcome.room, found),
+    rollout: rolloutOf(at, found),
+    error: outcome.failure ? errorOf(outcome.failure) : null,
+  };
+}
+
+/** The service as reached, or as the failure tells what was taken back. */
+function serviceFound(at: AnyReached, room: string | null | undefined, found: unknown): ServiceReport | null {
+  return serviceOf(
+    at,
+    room,
+    found instanceof DeployRolledBack ? found : undefined,
+    rolloutOf(at, found),
+    found instanceof RolloutNotLive && found.rollbackFailed,
+  );
 }
 
 /** The result of a run whose inputs are invalid: every stage skipped, before any network call. */

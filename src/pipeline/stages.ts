@@ -55,6 +55,28 @@ export class StageTracker {
     this.runner.debug(`stage ${finished.name}: ${finished.status} in ${finished.durationMs} ms`);
   }
 
+  /**
+   * Puts `label: ` before the detail of each record made since `from` (a count of records): a stage run once per
+   * room says which room each line is of.
+   */
+  labelSince(from: number, label: string): void {
+    for (let i = from; i < this.records.length; i++) {
+      const record = this.records[i]!;
+      this.records[i] = { ...record, detail: `${label}: ${record.detail}` };
+    }
+  }
+
+  /**
+   * The record of a stage, one for a stage run more than once (once per room): failed when any run failed, timed
+   * as all of them, with each run's detail.
+   */
+  recordOf(name: StageName): StageRecord | undefined {
+    const runs = this.records.filter((r) => r.name === name);
+    if (runs.length <= 1) return runs[0];
+    const status = runs.some((r) => r.status === 'failed') ? 'failed' : runs.some((r) => r.status === 'done') ? 'done' : 'skipped';
+    return { name, status, durationMs: runs.reduce((total, r) => total + r.durationMs, 0), detail: runs.map((r) => r.detail).join('; ') };
+  }
+
   /** Records a stage that did not run, and why. */
   skip(name: StageName, why: string): void {
     this.records.push({ name, status: 'skipped', durationMs: 0, detail: why });

@@ -155,6 +155,17 @@ export interface RolloutReport {
   readonly rolledBack: RolledBackReport | null;
 }
 
+/** One room of a run to several rooms. */
+export interface RoomReport {
+  readonly room: string;
+  /** The service in this room, as `service` is for one room; null when nothing was deployed there. */
+  readonly service: ServiceReport | null;
+  /** The rollout in this room; null when its deploy did not complete. */
+  readonly rollout: RolloutReport | null;
+  /** Why this room failed; null when it shipped. */
+  readonly error: ShipResult['error'];
+}
+
 interface RetryReport {
   readonly method: string;
   readonly url: string;
@@ -179,6 +190,11 @@ export interface ShipResult {
   /** Set when a dry run planned offline: why, and the facts it could not read from MeshAgent. */
   readonly offline: { readonly reason: string; readonly unread: readonly string[] } | null;
   readonly error: { readonly stage: StageName | null; readonly message: string; readonly hint: string | null } | null;
+  /**
+   * With several rooms only: a row per room, in the order given (service, rollout and probe above are the first
+   * room's). Absent when the run deploys to one room or none.
+   */
+  readonly rooms?: readonly RoomReport[];
 }
 
 /** The action's outputs, as strings (empty when unknown). */

@@ -6,6 +6,7 @@
 import { bytes } from '../format.js';
 import { cell, code, codeBlock, link, prose } from './markdown.js';
 import { cacheLines } from './cache-lines.js';
+import { roomsSection } from './rooms-section.js';
 import type { BuildCacheReport, LayerReport, RolloutReport, ServiceReport, ShipResult, StageRecord, StartupReport } from './result.js';
 
 /** GitHub refuses summaries over 1 MiB; long layer lists are cut well before that. */
@@ -18,8 +19,12 @@ export function renderSummary(result: ShipResult): string {
   if (result.plan) parts.push(planBlock(result.plan));
   if (result.cache) parts.push(cacheSection(result.cache));
   if (result.image) parts.push(imageSection(result));
-  if (result.service) parts.push(serviceSection(result));
-  if (result.rollout) parts.push(rolloutSection(result.rollout));
+  // Several rooms: a row per room stands for the service and rollout sections of one room.
+  if (result.rooms) parts.push(roomsSection(result.rooms));
+  else {
+    if (result.service) parts.push(serviceSection(result));
+    if (result.rollout) parts.push(rolloutSection(result.rollout));
+  }
   if (result.retries.length > 0) parts.push(retrySection(result));
   if (result.error) parts.push(errorSection(result));
   return `${parts.join('\n\n')}\n`;
@@ -27,15 +32,18 @@ export function renderSummary(result: ShipResult): string {
 
 function heading(result: ShipResult): string {
   const service = result.service;
-  const what = service ? `${service.name} ${service.room === null ? 'as a project service' : `to room ${service.room}`}` : (result.image?.tag ?? 'the image');
+  const rooms = result.rooms?.map((r) => r.room);
+  const where = rooms ? `to rooms ${rooms.join(', ')}` : service?.room === null ? 'as a project service' : `to room ${service?.room}`;
+  const what = service ? `${service.name} ${where}` : (result.image?.tag ?? 'the image');
   const title =
     result.status === 'failed'
       ? `### ❌ meshagent-ship failed${result.error?.stage ? ` at ${result.error.stage}` : ''}: ${cell(what)}`
       : result.status === 'planned'
         ? `### 📝 meshagent-ship plan (dry run): ${cell(what)}`
         : `### ✅ Shipped ${cell(what)}`;
-  const outcome = result.rollout ? `\n\n**Rollout:** ${rolloutLine(result.rollout)}` : '';
-  const url = service?.url ? `\n\n**Service URL:** ${link(service.url)}` : '';
+  // With several rooms, the first room's rollout and URL would speak for all: the rooms table has each.
+  const outcome = result.rollout && !rooms ? `\n\n**Rollout:** ${rolloutLine(result.rollout)}` : '';
+  const url = service?.url && !rooms ? `\n\n**Service URL:** ${link(service.url)}` : '';
   return `${title}${outcome}${url}`;
 }
 

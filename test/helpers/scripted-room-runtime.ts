@@ -52,7 +52,8 @@ export class ScriptedRoomRuntime implements RoomRuntime {
   readonly started: { serviceId: string; containerId: string; image: string }[] = [];
 
   constructor(
-    private readonly behaviourOf: (spec: ServiceSpec) => Behaviour,
+    /** How a container of the spec behaves; the room is given too, for a spec that behaves differently per room. */
+    private readonly behaviourOf: (spec: ServiceSpec, room: string) => Behaviour,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -77,7 +78,7 @@ export class ScriptedRoomRuntime implements RoomRuntime {
     if (!service || !spec) throw new RoomRuntimeError(`no container service ${serviceId} in room ${room}`);
     this.end(service.container);
     service.spec = JSON.stringify(spec);
-    service.container = this.launch(service.id, spec);
+    service.container = this.launch(service.id, spec, service.room);
     service.restartCount = 0;
     service.restartAt = undefined;
     service.lastExitCode = undefined;
@@ -106,7 +107,7 @@ export class ScriptedRoomRuntime implements RoomRuntime {
     let service = this.services.get(key);
     if (!service || service.spec !== text) {
       if (service) this.end(service.container);
-      service = { room, id: spec.id ?? '', spec: text, container: this.launch(spec.id ?? '', spec), restartCount: 0 };
+      service = { room, id: spec.id ?? '', spec: text, container: this.launch(spec.id ?? '', spec, room), restartCount: 0 };
       // A replaced container starts over, as the room's runtime counts restarts per spec.
       this.services.set(key, service);
     }
@@ -121,7 +122,7 @@ export class ScriptedRoomRuntime implements RoomRuntime {
       service.restartAt = now + BACKOFF_MS;
     }
     if (service.restartAt !== undefined && now >= service.restartAt) {
-      service.container = this.launch(service.id, spec);
+      service.container = this.launch(service.id, spec, service.room);
       service.restartAt = undefined;
     }
     const ranMs = now - service.container.startedAt - (behaviour.startMs ?? 0);
@@ -149,8 +150,8 @@ export class ScriptedRoomRuntime implements RoomRuntime {
     };
   }
 
-  private launch(serviceId: string, spec: ServiceSpec): Container {
-    const behaviour = this.behaviourOf(spec);
+  private launch(serviceId: string, spec: ServiceSpec, room: string): Container {
+    const behaviour = this.behaviourOf(spec, room);
     const container: Container = {
       id: `${spec.metadata.name}-${++this.counter}`,
       startedAt: this.now(),

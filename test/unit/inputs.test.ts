@@ -43,7 +43,7 @@ function errorFor(input: string, inputs: Record<string, string>): { message: str
 describe('defaults', () => {
   it('fills every default and leaves replace-only lists unset', () => {
     const c = config();
-    expect(c.meshagent).toEqual({ apiKey: API_KEY, apiUrl: DEFAULT_API_URL, projectId: PROJECT_ID, projectIdSource: 'api-key', room: 'dev' });
+    expect(c.meshagent).toEqual({ apiKey: API_KEY, apiUrl: DEFAULT_API_URL, projectId: PROJECT_ID, projectIdSource: 'api-key', room: 'dev', rooms: ['dev'] });
     expect(c.image).toMatchObject({
       context: '.',
       builder: 'auto',
@@ -110,6 +110,18 @@ describe('MeshAgent inputs', () => {
     expect(config({ room: '', deploy: 'false' }).meshagent.room).toBeUndefined();
     expect(errors({ room: 'Dev_Room' })).toEqual(['room: "Dev_Room" is not a valid room name']);
     expect(errors({ room: 'a'.repeat(64) })[0]).toMatch(/is not a valid room name/);
+  });
+
+  it('reads several rooms on lines or separated by commas, each checked, and refuses a domain for them', () => {
+    expect(config({ room: 'north, south\n\neast,' }).meshagent).toMatchObject({ room: 'north', rooms: ['north', 'south', 'east'] });
+    expect(config({ room: '' }, { MESHAGENT_ROOM: 'a,b' }).meshagent.rooms).toEqual(['a', 'b']);
+    expect(config({ room: '', deploy: 'false' }).meshagent.rooms).toEqual([]);
+    expect(errors({ room: 'north,South_1\nnorth' })).toEqual(['room: "South_1" (room 2 of 3) is not a valid room name', 'room: "north" is listed twice']);
+    expect(errors({ room: 'north,south', domain: 'web.example.com' })).toEqual([
+      'domain: one route cannot point at several rooms, and room lists 2 (north, south)',
+    ]);
+    expect(config({ room: 'north', domain: 'web.example.com' }).service.domain).toBe('web.example.com');
+    expect(errors({ room: 'north,south', scope: 'project' })).toEqual(['Pass either --room or --global, not both.']);
   });
 });
 
