@@ -1,24 +1,16 @@
 #!/usr/bin/env node
 /** Command-line entry: the same inputs and pipeline as the action, on a console runner. */
+// Only what every command needs is imported here; each command's modules load when it runs, so a short command
+// (a repeat push) does not pay for evaluating the pipeline, the sandbox or the schemas of the others.
 import { parseCliArgs, helpText, type CliArgs } from './cli-args.js';
-import { runReportMatrix } from './commands/report-matrix.js';
-import { runServices } from './commands/services.js';
 import { ShipError, formatError } from './errors.js';
-import { readConfig } from './inputs/parse-config.js';
-import { describeConfig, renderConfig } from './report/config-view.js';
 import { ConsoleRunner } from './runner.js';
 import { VERSION } from './version.js';
-import { runConvert } from './commands/convert.js';
-import { runShipCommand } from './commands/ship.js';
-import { runVerify } from './commands/verify.js';
-import { runTeardownCommand } from './commands/teardown.js';
-import { previewComment } from './commands/preview-comment.js';
-import { startSandbox, type Sandbox } from '../sandbox/server.js';
-import { pullCommand } from './commands/pull.js';
-import { pushCommand } from './commands/push.js';
+import { processIo } from './commands/io.js';
+import type { Sandbox } from '../sandbox/server.js';
+import type { pushCommand } from './commands/push.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { processIo } from './commands/io.js';
 
 /** Exit codes: 0 success, 1 the command failed, 2 the command line is wrong. */
 async function main(argv: readonly string[]): Promise<number> {
@@ -38,23 +30,30 @@ async function main(argv: readonly string[]): Promise<number> {
     return args.command === undefined && !args.help ? 2 : 0;
   }
   if (args.command === 'sandbox') return runSandbox(args);
-  if (args.command === 'ship') return runShipCommand(args);
-  if (args.command === 'push') return runImageCommand(args, pushCommand);
-  if (args.command === 'pull') return runImageCommand(args, pullCommand);
-  if (args.command === 'services') return runServices(args);
-  if (args.command === 'report-matrix') return runReportMatrix(args);
-  if (args.command === 'preview-comment')
-    return runCommand(async (a) => {
-      processIo.stdout(`${await previewComment(a.options, process.env)}\n`);
-      return 0;
+  if (args.command === 'ship') return (await import('./commands/ship.js')).runShipCommand(args);
+  if (args.command === 'push') return runImageCommand(args, async () => (await import('./commands/push.js')).pushCommand);
+  if (args.command === 'pull') return runImageCommand(args, async () => (await import('./commands/pull.js')).pullCommand);
+  if (args.command === 'services') return (await import('./commands/services.js')).runServices(args);
+  if (args.command === 'report-matrix') return (await import('./commands/report-matrix.js')).runReportMatrix(args);
+  if (args.command === 'convert') return runCommand(async () => (await import('./commands/convert.js')).runConvert, args);
+  if (args.command === 'verify') return runCommand(async () => (await import('./commands/verify.js')).runVerify, args);
+  if (args.command === 'preview-comment') {
+    return runCommand(async () => {
+      const { previewComment } = await import('./commands/preview-comment.js');
+      return async (a) => {
+        processIo.stdout(`${await previewComment(a.options, process.env)}\n`);
+        return 0;
+      };
     }, args);
+  }
   if (args.command === 'teardown') {
+    const { runTeardownCommand } = await import('./commands/teardown.js');
     const runner = new ConsoleRunner({ stdout: (text) => processIo.stderr(text) });
     return runTeardownCommand(runner, args.options, args.json, (text) => processIo.stdout(runner.mask(text)));
   }
-  if (args.command === 'convert' || args.command === 'verify') return runCommand(args.command === 'convert' ? runConvert : runVerify, args);
   const runner = new ConsoleRunner({ inputs: args.inputs });
   try {
+    const [{ readConfig }, { describeConfig, renderConfig }] = await Promise.all([import('./inputs/parse-config.js'), import('./report/config-view.js')]);
     const config = readConfig(runner);
     runner.info(args.json ? JSON.stringify(describeConfig(config), null, 2) : renderConfig(config));
     return 0;
@@ -65,9 +64,10 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 /** push and pull: progress on stderr, the result on stdout. */
-async function runImageCommand(args: CliArgs, command: typeof pushCommand): Promise<number> {
+async function runImageCommand(args: CliArgs, load: () => Promise<typeof pushCommand>): Promise<number> {
   const runner = new ConsoleRunner({ stdout: (text) => processIo.stderr(text) });
   try {
+    const command = await load();
     await command(args, runner, (text) => processIo.stdout(runner.mask(text)));
     return 0;
   } catch (error) {
@@ -77,8 +77,9 @@ async function runImageCommand(args: CliArgs, command: typeof pushCommand): Prom
 }
 
 /** Runs a command module; a ShipError is the user's to fix (exit 1), anything else is a bug (exit 70). */
-async function runCommand(command: (args: CliArgs) => Promise<number>, args: CliArgs): Promise<number> {
+async function runCommand(load: () => Promise<(args: CliArgs) => Promise<number>>, args: CliArgs): Promise<number> {
   try {
+    const command = await load();
     return await command(args);
   } catch (error) {
     processIo.stderr(`meshagent-ship: ${formatError(error)}\n`);
@@ -103,6 +104,7 @@ async function runSandbox(args: CliArgs): Promise<number> {
   });
   let sandbox: Sandbox;
   try {
+    const { startSandbox } = await import('../sandbox/server.js');
     const registry = args.options.registry !== 'false';
     sandbox = await startSandbox({
       dir,

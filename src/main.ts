@@ -1,6 +1,6 @@
 /** The action: the GitHub runner, then the pipeline. `src/index.ts` calls it; tools that run actions import it. */
 import { sourceFromEnv } from './pipeline/image-labels.js';
-import { githubRunner } from './runner.js';
+import { githubRunner } from './github-runner.js';
 import { runShip } from './ship.js';
 import { runTeardownAction, teardownRequested } from './commands/teardown-action.js';
 import { formatError } from './errors.js';

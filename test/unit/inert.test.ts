@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inertLine, inertText } from '../../src/inert.js';
 import { processIo } from '../../src/commands/io.js';
-import { ConsoleRunner, githubRunner } from '../../src/runner.js';
+import { githubRunner } from '../../src/github-runner.js';
+import { ConsoleRunner } from '../../src/runner.js';
 
 const HOSTILE =
   'app:1\n::warning title=X::pwned\n  ::stop-commands::token\r\n##[error]old style\n##vso[task.setvariable]x\n' +

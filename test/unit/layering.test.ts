@@ -31,6 +31,7 @@ const APPLICATION = [
   'services',
   'build',
   'runner',
+  'github-runner',
   'inputs',
   'input-spec',
   'input-warnings',

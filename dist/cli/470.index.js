@@ -1,0 +1,411 @@
+export const id = 470;
+export const ids = [470];
+export const modules = {
+
+/***/ 5470:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   expectedServices: () => (/* binding */ expectedServices),
+/* harmony export */   runReportMatrix: () => (/* binding */ runReportMatrix)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(83916);
+/* harmony import */ var _services_report_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(97364);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(73776);
+/**
+ * `meshagent-ship report-matrix DIR`: one table and one JSON for all legs of a ship matrix, from the leg files
+ * the legs uploaded (see src/services/report.ts for what is read).
+ */
+
+
+
+
+
+/** The service names of a matrix given as JSON text or a file holding it. */
+function expectedServices(matrix) {
+    if (matrix === undefined || matrix.trim() === '')
+        return [];
+    const text = matrix.trim().startsWith('{') || !(0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(matrix) ? matrix : (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(matrix, 'utf8');
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ShipError */ .fS('--matrix is neither matrix JSON nor a file holding it', {
+            hint: 'pass the discover job output, e.g. --matrix \'{"include":[{"service":"api"}]}\'',
+        });
+    }
+    const include = parsed.include;
+    if (!Array.isArray(include))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ShipError */ .fS('--matrix has no include list', { hint: 'pass the output of meshagent-ship services --json' });
+    return include.map((leg) => leg.service).filter((name) => typeof name === 'string');
+}
+function runReportMatrix(args) {
+    const dir = args.positionals[0];
+    if (dir === undefined) {
+        _io_js__WEBPACK_IMPORTED_MODULE_4__/* .processIo */ .W.stderr('meshagent-ship: report-matrix needs the directory of leg results\nHint: meshagent-ship report-matrix results --matrix "$MATRIX"\n');
+        return 2;
+    }
+    try {
+        const report = (0,_services_report_js__WEBPACK_IMPORTED_MODULE_3__/* .aggregate */ .QD)(dir, expectedServices(args.options.matrix));
+        const markdown = (0,_services_report_js__WEBPACK_IMPORTED_MODULE_3__/* .renderMarkdown */ .Gc)(report);
+        const json = JSON.stringify(report);
+        _io_js__WEBPACK_IMPORTED_MODULE_4__/* .processIo */ .W.stdout(args.json ? `${json}\n` : markdown);
+        if (args.options.summary)
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.appendFileSync)(args.options.summary, markdown);
+        if (args.options['github-output']) {
+            // A heredoc delimiter nothing in the JSON can contain.
+            const delimiter = `meshagent_ship_${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(8).toString('hex')}`;
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.appendFileSync)(args.options['github-output'], `results<<${delimiter}\n${json}\n${delimiter}\nok=${report.ok}\n`);
+        }
+        return 0;
+    }
+    catch (error) {
+        _io_js__WEBPACK_IMPORTED_MODULE_4__/* .processIo */ .W.stderr(`meshagent-ship: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .formatError */ .Wk)(error)}\n`);
+        return 1;
+    }
+}
+
+
+/***/ }),
+
+/***/ 54285:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CS: () => (/* binding */ prose),
+/* harmony export */   DV: () => (/* binding */ codeBlock),
+/* harmony export */   Hn: () => (/* binding */ cell),
+/* harmony export */   aY: () => (/* binding */ code),
+/* harmony export */   nf: () => (/* binding */ link)
+/* harmony export */ });
+/* unused harmony export text */
+/**
+ * Markdown from outside text. The job summary is rendered as GitHub-flavoured markdown with HTML allowed, so a
+ * tag, an error or a server message could otherwise add markup (`<img>`, links) or eat a `<placeholder>`.
+ * Every piece of text goes through one of these before it lands in a summary.
+ */
+/**
+ * Plain text: `&`, `<` and `>` as entities; `[`, `]`, `` ` ``, `\`, `*`, `_` and `~` escaped (no links, images, code
+ * or emphasis); lines kept.
+ * GitHub also links bare URLs (`scheme://`), `www.` names and e-mail addresses (the GFM autolink extension); an
+ * escaped `:`, `.` or `@` splits the text there, so none of them is taken for a link, and it reads the same.
+ */
+function text(value) {
+    return withoutMarkup(value)
+        .replaceAll('@', '\\@')
+        .replace(/:(?=\/\/)/g, '\\:')
+        .replace(/(www)\./gi, '$1\\.');
+}
+/** `text` without the autolink breaks: for a link's own label, where GFM makes no link inside the link. */
+function withoutMarkup(value) {
+    return value
+        .replaceAll('&', '&amp;')
+        .replaceAll('<', '&lt;')
+        .replaceAll('>', '&gt;')
+        .replace(/[\\[\]`*_~]/g, (c) => `\\${c}`);
+}
+/**
+ * Prose such as a hint: as `text`, except that `code spans` stay code (entities would show literally inside
+ * them). A stray backtick is escaped by `text`, so it cannot open a span.
+ */
+function prose(value) {
+    return value
+        .split(/(`[^`\n]+`)/)
+        .map((part, i) => (i % 2 === 1 ? code(part.slice(1, -1)) : text(part)))
+        .join('');
+}
+/** Text inside a table cell: as `text`, on one line, with `|` escaped (it would end the cell). */
+function cell(value) {
+    return text(oneLine(value)).replaceAll('|', '\\|');
+}
+/**
+ * An inline code span on one line. The fence is longer than any run of backticks inside, so the value cannot
+ * close it; markup inside a code span is shown, not rendered. `inTable` escapes `|`, which ends a cell even there.
+ */
+function code(value, inTable = false) {
+    const line = oneLine(value);
+    const fence = '`'.repeat(longestRun(line, '`') + 1);
+    const padded = line.startsWith('`') || line.endsWith('`') ? ` ${line} ` : line;
+    return `${fence}${inTable ? padded.replaceAll('|', '\\|') : padded}${fence}`;
+}
+/** A fenced code block whose fence no line inside can close. */
+function codeBlock(lines) {
+    const fence = '`'.repeat(Math.max(3, ...lines.map((line) => longestRun(line, '`') + 1)));
+    return [fence, ...lines, fence].join('\n');
+}
+/**
+ * A link to an http(s) URL, labelled with the URL; anything else is shown as text, not linked. In the target,
+ * the characters that could end it (parentheses, brackets, spaces, angle brackets, controls) are percent-encoded.
+ */
+function link(url) {
+    let protocol;
+    try {
+        protocol = new URL(url).protocol;
+    }
+    catch {
+        return cell(url);
+    }
+    if (protocol !== 'https:' && protocol !== 'http:')
+        return cell(url);
+    // Control characters are exactly what must not reach the link target.
+    // eslint-disable-next-line no-control-regex
+    const href = url.replace(/[()[\]<>|`\s\x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return `[${withoutMarkup(oneLine(url)).replaceAll('|', '\\|')}](${href})`;
+}
+function oneLine(value) {
+    return value.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+function longestRun(value, char) {
+    let longest = 0;
+    let run = 0;
+    for (const c of value) {
+        run = c === char ? run + 1 : 0;
+        longest = Math.max(longest, run);
+    }
+    return longest;
+}
+
+
+/***/ }),
+
+/***/ 97364:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Gc: () => (/* binding */ renderMarkdown),
+/* harmony export */   QD: () => (/* binding */ aggregate)
+/* harmony export */ });
+/* unused harmony exports rowFromLeg, formatDuration */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _report_markdown_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(54285);
+/**
+ * One report for a matrix of ship legs. Each leg of ship.yml uploads a small JSON file (see `LegRecord`); the
+ * report job downloads them all into one directory and renders a single table plus a combined JSON.
+ *
+ * What is read, all optional, so that older and newer action results both render:
+ *   leg file:   service, tag, outcome (the ship step's outcome), result (the action's result output, a JSON string
+ *               or object), outputs.{digest, image-ref, service-url}, startedAt/finishedAt (epoch ms)
+ *   result:     status, image, digest, imageRef, serviceUrl (or service.url), durationMs (else the sum of
+ *               stages[].durationMs), dryRun, error.message, rollout.{outcome, readyMs, rolledBack.{service,
+ *               digest, live}}
+ * A file that holds only an action result (no `service`) is named after the service its directory names.
+ */
+
+
+
+const ROLLOUTS = ['ready', 'rolled-back', 'failed', 'not-waited'];
+const str = (value) => (typeof value === 'string' && value !== '' ? value : null);
+const num = (value) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null);
+const obj = (value) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? value : null);
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Every .json file under dir, in a stable order. */
+function jsonFiles(dir) {
+    const out = [];
+    for (const entry of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, entry.name);
+        if (entry.isDirectory())
+            out.push(...jsonFiles(path));
+        else if (entry.isFile() && entry.name.endsWith('.json'))
+            out.push(path);
+    }
+    return out;
+}
+function statusOf(result, outcome) {
+    const status = str(result?.status);
+    if (status === 'shipped' || status === 'planned' || status === 'failed')
+        return status;
+    if (outcome === 'failure')
+        return 'failed';
+    if (outcome === 'cancelled' || outcome === 'skipped')
+        return outcome;
+    if (status !== null)
+        return 'unknown';
+    return outcome === 'success' ? 'unknown' : 'missing';
+}
+/** One leg file (or bare result) -> a row. */
+function rowFromLeg(data, fallbackName) {
+    const leg = obj(data);
+    if (!leg)
+        return emptyRow(fallbackName, 'unreadable', 'the leg file is not a JSON object');
+    const isBareResult = leg.service === undefined && (leg.stages !== undefined || leg.status !== undefined);
+    const result = isBareResult ? leg : (obj(leg.result) ?? obj(typeof leg.result === 'string' ? parseJson(leg.result) : null));
+    const outputs = obj(leg.outputs) ?? {};
+    const outcome = str(leg.outcome);
+    const stages = Array.isArray(result?.stages) ? result.stages : [];
+    const stageSum = stages.reduce((sum, stage) => {
+        const ms = num(obj(stage)?.durationMs);
+        return ms === null ? sum : (sum ?? 0) + ms;
+    }, null);
+    // Epoch milliseconds; 0 or absent means the leg never recorded its start.
+    const started = num(leg.startedAt) || null;
+    const finished = num(leg.finishedAt) || null;
+    const legMs = started !== null && finished !== null && finished >= started ? finished - started : null;
+    const status = statusOf(result, outcome);
+    const service = obj(result?.service);
+    const rollout = obj(result?.rollout);
+    const rolledBack = obj(rollout?.rolledBack);
+    const rolloutOutcome = ROLLOUTS.find((r) => r === rollout?.outcome) ?? null;
+    return {
+        service: str(leg.service) ?? fallbackName,
+        status,
+        tag: str(result?.image) ?? str(leg.tag),
+        digest: str(result?.digest) ?? str(outputs.digest),
+        imageRef: str(result?.imageRef) ?? str(outputs['image-ref']),
+        url: str(result?.serviceUrl) ?? str(service?.url) ?? str(outputs['service-url']),
+        durationMs: num(result?.durationMs) ?? stageSum ?? legMs,
+        dryRun: result?.dryRun === true,
+        error: str(obj(result?.error)?.message) ?? (status === 'failed' && result === null ? 'the action wrote no result; see the leg log' : null),
+        rollout: rolloutOutcome,
+        readyMs: rolloutOutcome === 'ready' ? num(rollout?.readyMs) : null,
+        rolledBackTo: rolloutOutcome === 'rolled-back' ? (str(rolledBack?.digest) ?? str(rolledBack?.service)) : null,
+        rolledBackLive: rolloutOutcome === 'rolled-back' && typeof rolledBack?.live === 'boolean' ? rolledBack.live : null,
+        lazyPullBytes: num(obj(obj(result?.image)?.startup)?.bytesBeforeStart),
+    };
+}
+function emptyRow(service, status, error) {
+    return {
+        service,
+        status,
+        tag: null,
+        digest: null,
+        imageRef: null,
+        url: null,
+        durationMs: null,
+        dryRun: false,
+        error,
+        rollout: null,
+        readyMs: null,
+        rolledBackTo: null,
+        rolledBackLive: null,
+        lazyPullBytes: null,
+    };
+}
+/**
+ * Reads every leg file under dir. `expected` (the matrix's service names) adds a `missing` row for each leg that
+ * left no file, e.g. one cancelled before its upload step.
+ */
+function aggregate(dir, expected = []) {
+    const rows = new Map();
+    const exists = (() => {
+        try {
+            return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(dir).isDirectory();
+        }
+        catch {
+            return false;
+        }
+    })();
+    const add = (file, fallback) => {
+        const data = parseJson((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8'));
+        const row = data === undefined ? emptyRow(fallback, 'unreadable', `${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(dir, file)} is not valid JSON`) : rowFromLeg(data, fallback);
+        rows.set(row.service, row);
+    };
+    const files = exists ? jsonFiles(dir) : [];
+    const atTop = files.filter((file) => (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(dir, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(file)) === '');
+    for (const file of files)
+        if (!atTop.includes(file))
+            add(file, serviceOfDirectory((0,node_path__WEBPACK_IMPORTED_MODULE_1__.basename)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(file)), expected));
+    // download-artifact extracts a single matched artifact straight into its path: a leg file at the top is then the
+    // one expected leg that has no row yet, when exactly one has none.
+    for (const file of atTop) {
+        const unclaimed = expected.filter((name) => !rows.has(name));
+        const isLegFile = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.basename)(file) === 'leg.json';
+        add(file, isLegFile && unclaimed.length === 1 ? unclaimed[0] : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.basename)(file, '.json'));
+    }
+    for (const name of expected)
+        if (!rows.has(name))
+            rows.set(name, emptyRow(name, 'missing', 'no result was uploaded for this service'));
+    const services = [...rows.values()].sort((a, b) => a.service.localeCompare(b.service));
+    const counts = { shipped: 0, planned: 0, failed: 0, cancelled: 0, skipped: 0, missing: 0, unreadable: 0, unknown: 0 };
+    for (const row of services)
+        counts[row.status] += 1;
+    return { services, counts, ok: counts.failed + counts.missing + counts.unreadable === 0 };
+}
+/**
+ * The service of an artifact directory (`meshagent-ship-<environment>-<call>-<service>`): the longest expected
+ * name it ends with, else the directory's own name. Used only when the leg file does not say (it is unreadable).
+ */
+function serviceOfDirectory(directory, expected) {
+    const matches = expected.filter((name) => directory === name || directory.endsWith(`-${name}`));
+    return matches.sort((a, b) => b.length - a.length)[0] ?? directory;
+}
+const ICON = {
+    shipped: '✅ shipped',
+    planned: '📝 planned (dry run)',
+    failed: '❌ failed',
+    cancelled: '⏹️ cancelled',
+    skipped: '⏭️ skipped',
+    missing: '❔ missing',
+    unreadable: '⚠️ unreadable',
+    unknown: '❔ unknown',
+};
+/** A cell from a leg's text, which may hold anything (a leg file is written by a job that may have failed). */
+function cell(value) {
+    return value === null ? '' : (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .cell */ .Hn)(value);
+}
+function formatDuration(ms) {
+    if (ms === null)
+        return '';
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    const s = ms / 1000;
+    return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+/** The rollout's outcome after the status: ready in N s, rolled back to a digest, not rolled back, not waited. */
+function rolloutText(row) {
+    switch (row.rollout) {
+        case 'ready':
+            return `, ready${row.readyMs !== null ? ` in ${formatDuration(row.readyMs)}` : ''}`;
+        case 'rolled-back': {
+            const to = row.rolledBackTo;
+            if (to === 'stopped' || to === 'removed')
+                return `, rolled back (the new service was ${to === 'stopped' ? 'stopped' : 'deleted'})`;
+            // A previous spec put back whose container was not seen live again: the service may be down.
+            return `, rolled back${to ? ` to ${(0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(to.slice(0, 19), true)}` : ''}${row.rolledBackLive === false ? ', not live again' : ''}`;
+        }
+        case 'failed':
+            return ', not rolled back';
+        case 'not-waited':
+            return ', deployed (not waited)';
+        default:
+            return '';
+    }
+}
+/** The job summary: one table, then each error. */
+function renderMarkdown(report) {
+    if (report.services.length === 0)
+        return '### meshagent-ship\n\nNo service to ship: nothing changed, or nothing was found.\n';
+    const lines = ['### meshagent-ship', '', '| service | tag | digest | URL | status | duration |', '| --- | --- | --- | --- | --- | --- |'];
+    for (const row of report.services) {
+        const digest = row.digest ? (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(row.digest.slice(0, 19), true) : '';
+        const url = row.url ? (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .link */ .nf)(row.url) : '';
+        lines.push(`| ${cell(row.service)} | ${row.tag ? (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(row.tag, true) : ''} | ${digest} | ${url} | ${ICON[row.status]}${rolloutText(row)} | ${formatDuration(row.durationMs)} |`);
+    }
+    const errors = report.services.filter((row) => row.error !== null);
+    if (errors.length > 0) {
+        lines.push('', '#### Errors', '');
+        for (const row of errors)
+            lines.push(`- **${cell(row.service)}**: ${cell(row.error)}`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+
+
+/***/ })
+
+};

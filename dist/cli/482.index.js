@@ -1,0 +1,732 @@
+export const id = 482;
+export const ids = [482];
+export const modules = {
+
+/***/ 64482:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  runServices: () => (/* binding */ runServices),
+  servicesMatrix: () => (/* binding */ servicesMatrix)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(73024);
+// EXTERNAL MODULE: ./src/errors.ts
+var src_errors = __webpack_require__(83916);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(31421);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
+// EXTERNAL MODULE: ./src/glob.ts
+var src_glob = __webpack_require__(75601);
+;// CONCATENATED MODULE: ./src/services/repo-paths.ts
+/**
+ * Paths in a repository, as service discovery and change detection compare them: `/` as the separator, relative to
+ * the repository root, without a leading `./`. Globs over them are glob.ts's, matched after both sides are cleaned.
+ */
+
+/** `./a//b/` -> `a/b`; `.` and `` stay `.` (the root). */
+function normalizePath(path) {
+    const parts = path
+        .replace(/\\/g, '/')
+        .split('/')
+        .filter((part) => part !== '' && part !== '.');
+    return parts.length === 0 ? '.' : parts.join('/');
+}
+/** True when `path` is `dir` or inside it; every path is inside the root `.`. */
+function isInside(path, dir) {
+    const d = normalizePath(dir);
+    const p = normalizePath(path);
+    return d === '.' || p === d || p.startsWith(`${d}/`);
+}
+/** The regular expression of a glob over repository paths (the glob cleaned as a path is). */
+function repoGlob(glob) {
+    return (0,src_glob/* globToRegExp */.t)(normalizePath(glob));
+}
+/** Whether a repository path matches a glob, both cleaned. */
+function matchesRepoGlob(path, glob) {
+    return repoGlob(glob).test(normalizePath(path));
+}
+
+;// CONCATENATED MODULE: ./src/services/changed.ts
+/**
+ * Which services a range of commits touched: `git diff --name-only BASE HEAD`, run without a shell, matched
+ * against each service's context directory, its Dockerfile, its `paths` globs and the manifest itself.
+ */
+
+
+
+
+/** A revision as the range may name it; refuses anything git could read as an option. */
+const REVISION = /^[A-Za-z0-9_][A-Za-z0-9_./~^@{}-]*$/;
+/** `github.event.before` on a branch's first push: there is nothing to compare with. */
+const NULL_SHA = /^0+$/;
+/** Parses `BASE..HEAD` or `BASE...HEAD`; undefined when BASE is empty or all zeros (every service counts as changed). */
+function parseRange(text) {
+    const match = /^(.*?)(\.\.\.?)(.*)$/.exec(text.trim());
+    if (!match)
+        throw new src_errors/* ShipError */.fS(`--changed ${(0,src_errors/* quoted */.TL)(text)} is not a range`, { hint: 'use --changed BASE..HEAD, e.g. --changed origin/main..HEAD' });
+    const [, base = '', dots = '..', head = ''] = match;
+    if (base === '' || NULL_SHA.test(base))
+        return undefined;
+    const resolvedHead = head === '' ? 'HEAD' : head;
+    for (const revision of [base, resolvedHead]) {
+        if (!REVISION.test(revision))
+            throw new src_errors/* ShipError */.fS(`--changed: ${(0,src_errors/* quoted */.TL)(revision)} is not a git revision`, {
+                hint: 'use commit SHAs or branch names, e.g. --changed origin/main..HEAD',
+            });
+    }
+    return { base, head: resolvedHead, mergeBase: dots === '...' };
+}
+/** The files changed in the range, relative to the repository root. */
+function changedFiles(root, range) {
+    const spec = range.mergeBase ? [`${range.base}...${range.head}`] : [range.base, range.head];
+    try {
+        const out = (0,external_node_child_process_.execFileSync)('git', ['diff', '--name-only', '-z', '--no-renames', ...spec, '--'], {
+            cwd: root,
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        return out.split('\0').filter((line) => line !== '');
+    }
+    catch (error) {
+        const stderr = error.stderr?.trim().split('\n')[0] ?? String(error);
+        throw new src_errors/* ShipError */.fS(`git could not compare ${range.base} with ${range.head}: ${stderr}`, {
+            hint: 'both commits must be in the clone: check out with fetch-depth: 0 (actions/checkout), or pass a range it holds',
+        });
+    }
+}
+/** True when one of the files belongs to the service, or is the manifest every service is described in. */
+function touches(service, files, manifest) {
+    const context = normalizePath(service.inputs.context ?? '.');
+    const buildFile = service.inputs.file ? normalizePath(external_node_path_.posix.normalize(`${context}/${service.inputs.file}`)) : undefined;
+    return files.some((file) => isInside(file, context) ||
+        (buildFile !== undefined && normalizePath(file) === buildFile) ||
+        (manifest !== undefined && normalizePath(file) === normalizePath(manifest)) ||
+        service.paths.some((glob) => matchesRepoGlob(file, glob)));
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(38815);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __webpack_require__(38816);
+// EXTERNAL MODULE: ./src/inputs/spec.ts
+var spec = __webpack_require__(27026);
+;// CONCATENATED MODULE: ./src/services/fields.ts
+/**
+ * Which action inputs a service may set in the manifest, and how a manifest value becomes the input's text.
+ * The kit passes these as the action's `with:` inputs in each matrix leg, so the names are the action's own.
+ */
+
+/** Inputs the kit sets itself (or that must never sit in a file in the repository), with the reason. */
+const KIT_INPUTS = {
+    'api-key': 'pass the API key as the MESHAGENT_API_KEY secret, never in a file in the repository',
+    'api-url': 'set api-url on the workflow (input api-url) or in MESHAGENT_API_URL',
+    'project-id': 'set project-id on the workflow (input project-id) or in MESHAGENT_PROJECT_ID',
+    'dry-run': 'set dry-run on the workflow that ships the services (input dry-run)',
+    teardown: "the preview workflow tears a pull request's room down when it closes; a manifest does not",
+    'teardown-tags': "the preview workflow removes the preview's tags when it tears the room down",
+};
+/** The per-service inputs, in action.yml order. */
+const SERVICE_INPUTS = spec/* INPUTS */.mc.filter((spec) => !(spec.name in KIT_INPUTS)).map((spec) => ({ name: spec.name, kind: spec.kind }));
+/** Lists whose lines are KEY=VALUE may also be written as a YAML mapping. */
+const KEY_VALUE_LISTS = new Set(['env', 'build-args', 'env-secrets', 'labels']);
+/** A validated manifest value as the action reads it: lists one item a line, booleans true/false. */
+function inputText(name, value) {
+    if (Array.isArray(value))
+        return value.map(String).join('\n');
+    if (typeof value === 'object') {
+        return Object.entries(value)
+            .map(([key, item]) => `${key}=${String(item)}`)
+            .join('\n');
+    }
+    return String(value);
+}
+
+;// CONCATENATED MODULE: ./src/services/manifest.ts
+/**
+ * The service manifest, `meshagent-ship.yml` at the repository root:
+ *
+ *   defaults:            # optional: inputs every service gets unless it sets them itself
+ *     room: staging
+ *   services:
+ *     - name: hello      # required: the matrix leg's name, also the concurrency and artifact key
+ *       context: examples/hello
+ *       tag: hello       # <repository> or <repository>:<tag>; without a tag the workflow's tag is added
+ *       domain: hello.example.com
+ *       ports: [8080]
+ *       env: { LOG_LEVEL: info }
+ *       paths: [shared/**]   # more files whose change ships this service (besides its context)
+ *
+ * Any action input except api-key, api-url, project-id and dry-run may be set per service, under its action name.
+ * A manifest may instead hold only `discover: [globs]`, the directories to search for a Dockerfile.
+ * Errors name the manifest line and the field, e.g. `meshagent-ship.yml:7: services[1].ports: ...`.
+ */
+
+
+
+
+const MANIFEST_FILE = 'meshagent-ship.yml';
+/** Every problem of a manifest at once, each with its line and field. */
+class ManifestError extends src_errors/* ShipError */.fS {
+    file;
+    issues;
+    constructor(file, issues) {
+        const lines = issues.map((i) => `${file}:${i.line}: ${i.field ? `${i.field}: ` : ''}${i.message}`);
+        const hints = [...new Set(issues.map((i) => i.hint).filter((h) => h !== undefined))];
+        super(lines.length === 1 ? (lines[0] ?? '') : `${file} has ${lines.length} errors:\n${lines.map((l) => `  ${l}`).join('\n')}`, {
+            ...(hints.length > 0 ? { hint: hints.join('; ') } : {}),
+            input: 'manifest',
+        });
+        this.file = file;
+        this.issues = issues;
+    }
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Schema
+const scalar = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig(), schemas/* boolean */.zMY()]);
+const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const NAME_HINT = 'use lowercase letters, digits and -, at most 63 characters, e.g. name: hello-api';
+function inputField(name, kind) {
+    if (kind === 'boolean')
+        return schemas/* union */.KCZ([schemas/* boolean */.zMY(), schemas/* enum */.k5n(['true', 'false'])], { error: 'must be true or false' });
+    if (kind === 'list') {
+        const forms = [schemas/* string */.YjP(), schemas/* array */.YOg(scalar)];
+        return KEY_VALUE_LISTS.has(name)
+            ? schemas/* union */.KCZ([...forms, schemas/* record */.g1P(schemas/* string */.YjP(), scalar)], { error: 'must be a list, a KEY: value mapping, or a string with one item a line' })
+            : schemas/* union */.KCZ(forms, { error: 'must be a list, or a string with one item a line' });
+    }
+    return schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()], { error: 'must be a string' });
+}
+const inputShape = Object.fromEntries(SERVICE_INPUTS.map(({ name, kind }) => [name, inputField(name, kind).optional()]));
+const globs = schemas/* array */.YOg(schemas/* string */.YjP().min(1, { error: 'must not be empty' }), { error: 'must be a list of globs' });
+const serviceSchema = schemas/* strictObject */.rej({
+    name: schemas/* string */.YjP({ error: 'is required: every service needs a name' }).regex(NAME, { error: 'must be lowercase letters, digits and -' }),
+    paths: globs.optional(),
+    ...inputShape,
+});
+const manifestSchema = schemas/* strictObject */.rej({
+    version: schemas/* literal */.euz(1, { error: 'must be 1' }).optional(),
+    defaults: schemas/* strictObject */.rej(inputShape).optional(),
+    services: schemas/* array */.YOg(serviceSchema, { error: 'must be a list of services' }).optional(),
+    discover: globs.optional(),
+})
+    .refine((m) => m.services !== undefined || m.discover !== undefined, {
+    error: 'the manifest needs services (a list), or discover (globs of directories with a Dockerfile)',
+});
+/** `services[1].ports` for ['services', 1, 'ports']. */
+function fieldName(path) {
+    return path.reduce((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${part}` : part), '');
+}
+/** The line of the node at `path` (of its key, for a mapping's field); the nearest existing parent's otherwise. */
+function lineOf(doc, counter, path, key = true) {
+    let node = doc.contents;
+    let offset = doc.contents?.range?.[0] ?? 0;
+    for (const [index, part] of path.entries()) {
+        if ((0,dist/* isMap */.jh)(node)) {
+            const pair = node.items.find((item) => (0,dist/* isPair */.tO)(item) && (0,dist/* isScalar */.jn)(item.key) && item.key.value === part);
+            if (!pair)
+                break;
+            const keyNode = pair.key;
+            const last = index === path.length - 1;
+            offset = (last && key ? keyNode.range?.[0] : (pair.value?.range?.[0] ?? keyNode.range?.[0])) ?? offset;
+            node = pair.value;
+        }
+        else if ((0,dist/* isSeq */.oP)(node) && typeof part === 'number') {
+            const item = node.items[part];
+            if (!item)
+                break;
+            offset = item.range?.[0] ?? offset;
+            node = item;
+        }
+        else
+            break;
+    }
+    return counter.linePos(offset).line;
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Parsing
+/** Parses and checks a manifest's text; throws ManifestError naming every bad line and field. */
+function parseManifest(text, file = MANIFEST_FILE) {
+    const counter = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+        throw new ManifestError(file, doc.errors.map((e) => ({
+            line: e.linePos?.[0].line ?? 1,
+            field: '',
+            message: `not valid YAML: ${e.message.split('\n')[0] ?? e.code}`,
+            hint: 'check the indentation and quoting on that line',
+        })));
+    }
+    const data = doc.toJS() ?? {};
+    const parsed = manifestSchema.safeParse(data);
+    if (!parsed.success) {
+        const issues = [];
+        for (const issue of parsed.error.issues) {
+            const path = issue.path.filter((p) => typeof p !== 'symbol');
+            if (issue.code === 'unrecognized_keys') {
+                for (const key of issue.keys)
+                    issues.push({ line: lineOf(doc, counter, [...path, key], true), field: fieldName([...path, key]), ...unknownField(key) });
+            }
+            else {
+                issues.push({ line: lineOf(doc, counter, path), field: fieldName(path), message: issue.message, hint: hintFor(path) });
+            }
+        }
+        throw new ManifestError(file, sortIssues(issues));
+    }
+    const manifest = parsed.data;
+    const issues = [];
+    const seen = new Map();
+    const services = manifest.services?.map((entry, index) => {
+        const line = lineOf(doc, counter, ['services', index, 'name']);
+        const first = seen.get(entry.name);
+        if (first !== undefined) {
+            issues.push({
+                line,
+                field: `services[${index}].name`,
+                message: `${entry.name} is already the name of services[${first}]`,
+                hint: 'give every service its own name',
+            });
+        }
+        else
+            seen.set(entry.name, index);
+        return { name: entry.name, inputs: serviceInputs(manifest.defaults ?? {}, entry), paths: entry.paths ?? [], origin: { file, line } };
+    });
+    if (services?.length === 0) {
+        issues.push({
+            line: lineOf(doc, counter, ['services']),
+            field: 'services',
+            message: 'lists no service',
+            hint: 'add a service, or remove services to discover them by Dockerfile',
+        });
+    }
+    if (issues.length > 0)
+        throw new ManifestError(file, issues);
+    return { file, services, discover: manifest.discover };
+}
+/** The service's inputs over the defaults, as the action's text. */
+function serviceInputs(defaults, entry) {
+    const inputs = {};
+    for (const { name } of SERVICE_INPUTS) {
+        const value = entry[name] ?? defaults[name];
+        if (value !== undefined)
+            inputs[name] = inputText(name, value);
+    }
+    return inputs;
+}
+function unknownField(key) {
+    const reason = KIT_INPUTS[key];
+    if (reason)
+        return { message: `${key} cannot be set per service`, hint: reason };
+    const close = [...SERVICE_INPUTS.map((i) => i.name), 'name', 'paths', 'defaults', 'services', 'discover'].find((name) => near(name, key));
+    return {
+        message: `unknown field ${key}`,
+        hint: close ? `did you mean ${close}?` : 'a service takes name, paths, and the action inputs by their action.yml names (context, file, tag, room, ...)',
+    };
+}
+function hintFor(path) {
+    const last = path.at(-1);
+    if (last === 'name')
+        return NAME_HINT;
+    if (last === 'paths' || last === 'discover' || (typeof last === 'number' && path.at(-2) === 'paths'))
+        return 'e.g. paths: ["shared/**", "package-lock.json"]';
+    if (typeof last === 'string' && KEY_VALUE_LISTS.has(last))
+        return `e.g. ${last}: { KEY: value } or ${last}: ["KEY=value"]`;
+    return undefined;
+}
+/** Edit distance at most 2 (typos such as contxt, dockerfile-less spellings). */
+function near(a, b) {
+    if (Math.abs(a.length - b.length) > 2)
+        return false;
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i += 1) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j += 1) {
+            current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return (previous[b.length] ?? 99) <= 2;
+}
+function sortIssues(issues) {
+    return [...issues].sort((a, b) => a.line - b.line || a.field.localeCompare(b.field));
+}
+/**
+ * Line of a service's field (or of the defaults' field it inherits, or of the service) for later checks; with
+ * `item`, the 0-based item of a field written as a YAML list.
+ */
+function fieldLine(text, serviceIndex, field, item) {
+    const counter = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: counter });
+    for (const base of [
+        ['services', serviceIndex, field],
+        ['defaults', field],
+    ]) {
+        const node = doc.getIn(base, true);
+        if (node === undefined)
+            continue;
+        const name = fieldName(base);
+        if (item !== undefined && (0,dist/* isSeq */.oP)(node) && node.items[item] !== undefined)
+            return { line: lineOf(doc, counter, [...base, item]), field: `${name}[${item}]` };
+        return { line: lineOf(doc, counter, base), field: name };
+    }
+    return { line: lineOf(doc, counter, ['services', serviceIndex, 'name']), field: `services[${serviceIndex}]` };
+}
+
+;// CONCATENATED MODULE: ./src/services/discover.ts
+/**
+ * Where services come from: the manifest when the repository has one, else every directory under the given globs
+ * that holds a Containerfile or Dockerfile (the files the action itself looks for, in that order).
+ */
+
+
+
+
+
+/** Directories every search skips: VCS metadata, dependencies, and hidden directories. */
+const SKIPPED = new Set(['node_modules', 'vendor', 'dist']);
+const DEFAULT_GLOBS = ['**'];
+const BUILD_FILES = ['Containerfile', 'Dockerfile'];
+function discoverServices(options) {
+    const file = options.manifest ?? MANIFEST_FILE;
+    const path = (0,external_node_path_.resolve)(options.root, file);
+    if (!(0,external_node_fs_.existsSync)(path)) {
+        if (options.manifest !== undefined) {
+            throw new src_errors/* ShipError */.fS(`the manifest ${file} does not exist`, { hint: `create ${file}, or leave --manifest out to discover services by Dockerfile` });
+        }
+        return { services: findDockerfiles(options.root, options.globs ?? DEFAULT_GLOBS), manifest: undefined };
+    }
+    const text = (0,external_node_fs_.readFileSync)(path, 'utf8');
+    const manifest = parseManifest(text, file);
+    const services = manifest.services ?? findDockerfiles(options.root, options.globs ?? manifest.discover ?? DEFAULT_GLOBS);
+    return { services, manifest: { file, text } };
+}
+/** Each directory matching a glob that holds a Containerfile or Dockerfile becomes a service named after it. */
+function findDockerfiles(root, globs) {
+    const patterns = globs.map(repoGlob);
+    const services = [];
+    const names = new Map();
+    const visit = (dir) => {
+        if (patterns.some((p) => p.test(dir))) {
+            const buildFile = BUILD_FILES.find((name) => isFile((0,external_node_path_.join)(root, dir, name)));
+            if (buildFile) {
+                const name = serviceName(dir === '.' ? (0,external_node_path_.basename)((0,external_node_path_.resolve)(root)) : (0,external_node_path_.basename)(dir));
+                const other = names.get(name);
+                if (other !== undefined) {
+                    throw new src_errors/* ShipError */.fS(`two directories would both be the service ${name}: ${other} and ${dir}`, {
+                        hint: `list the services with their own names in ${MANIFEST_FILE}, or narrow the globs`,
+                    });
+                }
+                names.set(name, dir);
+                services.push({ name, inputs: { context: dir, file: buildFile, tag: name }, paths: [], origin: { discovered: dir } });
+            }
+        }
+        for (const entry of (0,external_node_fs_.readdirSync)((0,external_node_path_.join)(root, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+            if (!entry.isDirectory() || entry.name.startsWith('.') || SKIPPED.has(entry.name))
+                continue;
+            visit(dir === '.' ? entry.name : `${dir}/${entry.name}`);
+        }
+    };
+    visit('.');
+    return services;
+}
+/** A directory name as a service name and image repository: lowercase letters, digits and -. */
+function serviceName(dir) {
+    const name = dir
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 63)
+        .replace(/-+$/, '');
+    return name === '' ? 'service' : name;
+}
+function isFile(path) {
+    try {
+        return (0,external_node_fs_.statSync)(path).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+
+// EXTERNAL MODULE: ./src/inputs/parse-config.ts + 3 modules
+var parse_config = __webpack_require__(68867);
+// EXTERNAL MODULE: ./src/inputs/raw-inputs.ts
+var raw_inputs = __webpack_require__(96685);
+;// CONCATENATED MODULE: ./src/services/matrix.ts
+/**
+ * Services -> the matrix legs of ship.yml and deploy.yml: `{"include":[{"service": ..., <input>: <text>, ...}]}`.
+ * Every leg is checked with the action's own input parser, so a bad port or domain fails discovery, at the
+ * manifest line that set it, instead of failing one leg later.
+ */
+
+
+
+
+const DEFAULT_TAG = 'latest';
+/** GitHub runs at most 256 jobs per matrix. */
+const MAX_LEGS = 256;
+/** Inputs that only shape a build; a deploy of an existing image drops them. */
+const BUILD_ONLY = ['context', 'file', 'build-args', 'target'];
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** Picks the services asked for; a name that is not a service is an error listing the ones there are. */
+function selectServices(services, only) {
+    if (only === undefined)
+        return [...services];
+    const known = new Set(services.map((s) => s.name));
+    const unknown = only.filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+        throw new src_errors/* ShipError */.fS(`no service named ${unknown.join(', ')}`, {
+            input: 'services',
+            hint: services.length > 0 ? `the services are: ${services.map((s) => s.name).join(', ')}` : 'no service was found: add meshagent-ship.yml or a Dockerfile',
+        });
+    }
+    const wanted = new Set(only);
+    return services.filter((s) => wanted.has(s.name));
+}
+/** `a, b` or one name a line; `auto`, `all` or empty means every service. */
+function parseServiceList(text) {
+    const names = (text ?? '').split(/[\s,]+/).filter((n) => n !== '');
+    if (names.length === 0 || (names.length === 1 && (names[0] === 'auto' || names[0] === 'all')))
+        return undefined;
+    return names;
+}
+/** The repository and tag parts of `[registry/]repository[:tag]`. */
+function splitTag(text) {
+    const slash = text.lastIndexOf('/');
+    const colon = text.lastIndexOf(':');
+    return colon > slash ? { repository: text.slice(0, colon), tag: text.slice(colon + 1) } : { repository: text, tag: undefined };
+}
+function buildLeg(service, options) {
+    const inputs = { ...service.inputs };
+    const { repository, tag } = splitTag(inputs.tag ?? service.name);
+    if (options.image !== undefined) {
+        const image = options.image.trim();
+        if (DIGEST.test(image)) {
+            inputs.image = `${repository}@${image}`;
+            // The action pushes under a tag; name it after the digest so the registry shows what was deployed.
+            inputs.tag = `${repository}:${image.replace(':', '-').slice(0, 19)}`;
+        }
+        else if (TAG.test(image)) {
+            inputs.image = `${repository}:${image}`;
+            inputs.tag = `${repository}:${image}`;
+        }
+        else {
+            inputs.image = image;
+            inputs.tag = `${repository}:${tag ?? options.tag ?? DEFAULT_TAG}`;
+        }
+        inputs.builder = 'none';
+        // Nothing is built, so the build's own inputs would only mislead the plan.
+        for (const name of BUILD_ONLY)
+            delete inputs[name];
+    }
+    else {
+        inputs.tag = `${repository}:${tag ?? options.tag ?? DEFAULT_TAG}`;
+    }
+    if (inputs.room === undefined && options.room)
+        inputs.room = options.room;
+    inputs.context ??= '.';
+    return { service: service.name, ...inputs };
+}
+/** Legs for the services asked for, each checked with the action's parser; throws listing every problem. */
+function buildMatrix(services, options, manifestText) {
+    const selected = selectServices(services, options.only);
+    if (selected.length > MAX_LEGS) {
+        throw new src_errors/* ShipError */.fS(`${selected.length} services are more than the ${MAX_LEGS} legs a GitHub matrix can run`, {
+            input: 'services',
+            hint: 'ship them in several calls, each with its own services list (or changed-only: true)',
+        });
+    }
+    const legs = selected.map((service) => buildLeg(service, options));
+    const issues = [];
+    const plain = [];
+    legs.forEach((leg, i) => {
+        const service = selected[i];
+        if (!service)
+            return;
+        for (const error of checkLeg(leg)) {
+            const input = error.input ?? '';
+            if ('file' in service.origin && manifestText !== undefined) {
+                const index = services.indexOf(service);
+                // List errors say `line N` of the input's text; a YAML list has one item a line, so that is item N-1.
+                const listLine = /: line (\d+) /.exec(error.message)?.[1];
+                const at = fieldLine(manifestText, index, input, listLine === undefined ? undefined : Number(listLine) - 1);
+                issues.push({ line: at.line, field: at.field, message: error.message, hint: error.hint });
+            }
+            else {
+                const where = 'discovered' in service.origin ? ` (found in ${service.origin.discovered})` : '';
+                plain.push(new src_errors/* ShipError */.fS(`service ${service.name}${where}: ${error.message}`, { ...(error.hint ? { hint: error.hint } : {}), input }));
+            }
+        }
+    });
+    const manifestFile = selected.map((s) => s.origin).find((o) => 'file' in o)?.file;
+    if (issues.length > 0 && manifestFile)
+        throw new ManifestError(manifestFile, sortIssues(issues));
+    if (plain.length > 0)
+        throw plain.length === 1 && plain[0] ? plain[0] : new src_errors/* InputErrors */.G(plain);
+    return { include: legs };
+}
+/** Inputs the leg cannot set, so their errors are not the manifest's: the kit fills them at run time. */
+const FILLED_BY_KIT = new Set(['api-key', 'api-url', 'project-id', 'dry-run']);
+/** A syntactically valid key: only its shape matters here, the plan makes no call with it. */
+const PLACEHOLDER_KEY = 'ma-AAAAAAAAAAAAAAAAAAAAAA-AAAAAAAAAAAAAAAAAAAAAA-not-a-real-key';
+/** The action's own input errors for a leg, without those about what the workflow supplies. */
+function checkLeg(leg) {
+    const { service: _service, ...inputs } = leg;
+    const hasRoom = inputs.room !== undefined && inputs.room !== '';
+    const raw = (0,raw_inputs/* readRawInputs */.y)({
+        getInput: (name) => (name === 'api-key' ? PLACEHOLDER_KEY : name === 'room' && !hasRoom ? 'room' : (inputs[name] ?? '')),
+        env: {},
+        setSecret: () => undefined,
+    });
+    try {
+        (0,parse_config.parseConfig)(raw);
+        return [];
+    }
+    catch (error) {
+        const errors = error instanceof src_errors/* InputErrors */.G ? error.errors : error instanceof src_errors/* ShipError */.fS ? [error] : [];
+        if (errors.length === 0)
+            throw error;
+        return errors.filter((e) => !FILLED_BY_KIT.has(e.input ?? ''));
+    }
+}
+
+// EXTERNAL MODULE: ./src/commands/io.ts
+var io = __webpack_require__(73776);
+;// CONCATENATED MODULE: ./src/commands/services.ts
+/**
+ * `meshagent-ship services`: the matrix of services to ship, as JSON (`{"include":[...]}`), from the manifest or by
+ * Dockerfile discovery; with --changed, only the services the commits touched.
+ */
+
+
+
+
+
+
+/** The command's work, without printing: also what the tests call. */
+function servicesMatrix(root, options) {
+    const globs = options.glob
+        ?.split(/[\n,]+/)
+        .map((g) => g.trim())
+        .filter((g) => g !== '');
+    const found = discoverServices({ root, manifest: options.manifest, globs: globs && globs.length > 0 ? globs : undefined });
+    // Every selected service is checked, changed or not: a broken manifest fails on every push, not only on the
+    // push that touches the broken service.
+    const all = buildMatrix(found.services, { ...legOptions(options), only: parseServiceList(options.only) }, found.manifest?.text);
+    if (options.changed === undefined || options.changed.trim() === '')
+        return { matrix: all, changed: undefined };
+    const range = parseRange(options.changed);
+    if (range === undefined)
+        return { matrix: all, changed: { range: options.changed, all: true, of: all.include.length } };
+    const files = changedFiles(root, range);
+    const touched = new Set(found.services.filter((service) => touches(service, files, found.manifest?.file)).map((s) => s.name));
+    return {
+        matrix: { include: all.include.filter((leg) => touched.has(leg.service)) },
+        changed: { range: options.changed, all: false, of: all.include.length },
+    };
+}
+function legOptions(options) {
+    const value = (name) => (options[name] !== undefined && options[name].trim() !== '' ? options[name].trim() : undefined);
+    return { tag: value('tag'), room: value('room'), image: value('image') };
+}
+function runServices(args, root = process.cwd()) {
+    let run;
+    try {
+        run = servicesMatrix(root, args.options);
+    }
+    catch (error) {
+        io/* processIo */.W.stderr(`meshagent-ship: ${(0,src_errors/* formatError */.Wk)(error)}\n`);
+        return 1;
+    }
+    const { matrix, changed } = run;
+    const names = matrix.include.map((leg) => leg.service);
+    if (changed) {
+        io/* processIo */.W.stderr(changed.all
+            ? `${changed.range}: nothing to compare with (first push), so every service ships: ${names.join(', ') || 'none'}\n`
+            : `${names.length} of ${changed.of} services changed in ${changed.range}${names.length > 0 ? `: ${names.join(', ')}` : ''}\n`);
+    }
+    const json = JSON.stringify(matrix);
+    io/* processIo */.W.stdout(`${args.json ? json : JSON.stringify(matrix, null, 2)}\n`);
+    if (args.options['github-output']) {
+        (0,external_node_fs_.appendFileSync)(args.options['github-output'], `matrix=${json}\ncount=${names.length}\nservices=${JSON.stringify(names)}\n`);
+    }
+    return 0;
+}
+
+
+/***/ }),
+
+/***/ 75601:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   f: () => (/* binding */ isGlob),
+/* harmony export */   t: () => (/* binding */ globToRegExp)
+/* harmony export */ });
+/**
+ * Path globs, one meaning wherever a glob is read (prefetch lists, service discovery, change detection): `*` and `?`
+ * stay inside one path segment, `**` spans any number of segments (also none, so `a/**\/b` matches `a/b`, and a
+ * trailing `**` matches the rest of the path), and `[...]` is a character class, negated by a leading `!` (or `^`),
+ * with a `]` right after the opening bracket taken as a member (as POSIX fnmatch and Go's path.Match read it). An
+ * unclosed `[` is a plain character. Paths use `/`; callers clean paths and patterns the same way before matching.
+ */
+const cache = new Map();
+/** Patterns come from a user's list: the cache stays small, but is bounded all the same. */
+const MAX_CACHED = 1000;
+/** Whether `pattern` holds a wildcard (and so is not a plain path). */
+function isGlob(pattern) {
+    return /[*?[]/.test(pattern);
+}
+/** The regular expression `pattern` stands for, anchored at both ends. */
+function globToRegExp(pattern) {
+    const cached = cache.get(pattern);
+    if (cached)
+        return cached;
+    let source = '';
+    for (let i = 0; i < pattern.length; i += 1) {
+        const c = pattern[i];
+        if (c === '*' && pattern[i + 1] === '*') {
+            const slash = pattern[i + 2] === '/';
+            source += slash ? '(?:.*/)?' : '.*';
+            i += slash ? 2 : 1;
+        }
+        else if (c === '*')
+            source += '[^/]*';
+        else if (c === '?')
+            source += '[^/]';
+        else if (c === '[') {
+            let first = i + 1;
+            const negated = pattern[first] === '!' || pattern[first] === '^';
+            if (negated)
+                first += 1;
+            const close = pattern.indexOf(']', pattern[first] === ']' ? first + 1 : first);
+            if (close === -1)
+                source += '\\[';
+            else {
+                // Ranges (`a-z`) are kept; what a regular expression would read otherwise inside a class is escaped.
+                const members = pattern.slice(first, close).replace(/[\\\]^[]/g, '\\$&');
+                source += `[${negated ? '^' : ''}${members}]`;
+                i = close;
+            }
+        }
+        else
+            source += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+    }
+    const regexp = new RegExp(`^${source}$`);
+    if (cache.size >= MAX_CACHED)
+        cache.clear();
+    cache.set(pattern, regexp);
+    return regexp;
+}
+
+
+/***/ })
+
+};
