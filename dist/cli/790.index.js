@@ -5888,7 +5888,8 @@ async function labelManifest(layout, descriptor, labels) {
  * layout is the user's (an `oci:` directory), which is never written to.
  */
 async function ownCopy(source, top, dir) {
-    const own = await oci/* OciLayout */.Al.create(dir);
+    // Its blobs are the user's (linked): messages about them name the user's layout.
+    const own = await oci/* OciLayout */.Al.create(dir, { where: source.where });
     const copy = async (digest) => {
         const to = own.blobPath(digest);
         await (0,promises_.mkdir)((0,external_node_path_.join)(to, '..'), { recursive: true });

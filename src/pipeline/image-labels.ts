@@ -77,7 +77,8 @@ async function labelManifest(layout: OciLayout, descriptor: Descriptor, labels: 
  * layout is the user's (an `oci:` directory), which is never written to.
  */
 export async function ownCopy(source: OciLayout, top: Descriptor, dir: string): Promise<OciLayout> {
-  const own = await OciLayout.create(dir);
+  // Its blobs are the user's (linked): messages about them name the user's layout.
+  const own = await OciLayout.create(dir, { where: source.where });
   const copy = async (digest: Digest): Promise<void> => {
     const to = own.blobPath(digest);
     await mkdir(join(to, '..'), { recursive: true });

@@ -120,7 +120,10 @@ describe('the sandbox room runtime', () => {
       const found = await entry('sandbox-hello');
       return found?.pull_to_ready_ms != null && found;
     });
-    expect(hello).toMatchObject({ room: 'dev', image: imageRef, state: 'running', restart_count: 0, snapshotter: 'stargz', layers: 1, remote_layers: 1 });
+    expect(hello).toMatchObject({ room: 'dev', image: imageRef, state: 'running', restart_count: 0, snapshotter: 'stargz' });
+    // Every layer of the image (one per Dockerfile step that writes files), each mounted lazily.
+    expect(hello.layers).toBeGreaterThanOrEqual(1);
+    expect(hello.remote_layers).toBe(hello.layers);
     // Lazily: the registry served part of the image only (the unused file stayed there), counted as it was served.
     expect(hello.bytes_fetched_before_ready).toBeGreaterThan(0);
     expect(hello.bytes_fetched_before_ready).toBeLessThan((hello.image_bytes ?? 0) * 0.8);
@@ -349,7 +352,8 @@ describe('the sandbox room runtime', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect((await response()).snapshotter).toBe('overlayfs');
-      expect(hello).toMatchObject({ state: 'running', snapshotter: 'overlayfs', layers: 1, remote_layers: 0 });
+      expect(hello).toMatchObject({ state: 'running', snapshotter: 'overlayfs', remote_layers: 0 });
+      expect(hello?.layers).toBeGreaterThanOrEqual(1);
       // A whole pull: every byte of the image was served before it ran.
       expect(hello?.bytes_fetched_before_ready).toBe(hello?.image_bytes);
       const [host, port] = (plain.routerHost ?? '').split(':');

@@ -4,7 +4,7 @@
 // does), the registry cache as a tag of the project repository, and build secrets that reach a RUN step but no
 // blob, config, history, argument list, log or summary.
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -31,6 +31,9 @@ beforeAll(async () => {
   sandbox = await startSandbox({ dir: join(work, 'sandbox') });
   context = join(work, 'app');
   cpSync(infra.busybox, join(context, 'busybox'));
+  // A busybox of this run's own (trailing bytes an ELF loader ignores), so no step can hit an image another test
+  // built from the same lines in buildah's shared store, which a build with storage of its own reads as a base.
+  appendFileSync(join(context, 'busybox'), `\nship-build-cache ${process.pid} ${Date.now()}\n`);
   writeFileSync(
     join(context, 'Dockerfile'),
     [
