@@ -53,9 +53,12 @@ for (const entry of entries) {
 function launcherSource(bundle) {
   return [
     '#!/usr/bin/env node',
+    "import { statSync } from 'node:fs';",
     "import module from 'node:module';",
+    "import { tmpdir } from 'node:os';",
     '',
-    "if (typeof module.enableCompileCache === 'function') {",
+    '// Only under a temporary directory that exists: the cache would make it, and hide a TMPDIR that is wrong.',
+    "if (typeof module.enableCompileCache === 'function' && statSync(tmpdir(), { throwIfNoEntry: false })?.isDirectory()) {",
     '  try {',
     '    module.enableCompileCache();',
     '  } catch {',
