@@ -7,6 +7,7 @@ export { HttpClient, type HttpClientOptions } from './http/client.js';
 export { HttpError } from './http/http-error.js';
 export { isRetryableStatus } from './http/classify.js';
 export { maskSecrets } from './http/masking.js';
+export { nextPage } from './http/link.js';
 export type { FailedAnswer, HttpRequest, HttpResponse, StreamedResponse } from './http/request.js';
 export { RetryLog, type RetryRecord } from './http/retry-log.js';
 export { DEFAULT_RETRY, type RetryPolicy } from './http/retry-policy.js';

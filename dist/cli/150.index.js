@@ -1169,8 +1169,8 @@ function formatImageRef(ref) {
     return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
 }
 
-// EXTERNAL MODULE: ./src/http.ts + 8 modules
-var src_http = __webpack_require__(53887);
+// EXTERNAL MODULE: ./src/http.ts + 9 modules
+var src_http = __webpack_require__(63068);
 ;// CONCATENATED MODULE: ./src/oci/registry-auth.ts
 /**
  * Registry authentication (distribution token auth): the `WWW-Authenticate` challenge, Basic credentials, and
@@ -1732,7 +1732,7 @@ class RepositoryClient {
             const answer = await this.send({ method: 'GET', url, accept: [200], what: `list the tags of ${this.where}` });
             // distribution answers `"tags": null` for a repository whose tags were all deleted.
             tags.push(...(answer.json().tags ?? []));
-            const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(answer.headers.link ?? '')?.[1];
+            const next = (0,src_http/* nextPage */.Zj)(answer.headers.link);
             url = next ? this.resolve(next) : undefined;
         }
         return tags;

@@ -17,8 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 var errors = __webpack_require__(83916);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __webpack_require__(38816);
-// EXTERNAL MODULE: ./src/http.ts + 8 modules
-var http = __webpack_require__(53887);
+// EXTERNAL MODULE: ./src/http.ts + 9 modules
+var http = __webpack_require__(63068);
 ;// CONCATENATED MODULE: ./src/commands/github-comments.ts
 /**
  * The three calls of GitHub's REST API the preview comment needs (list an issue's comments page by page, create one,
@@ -46,7 +46,7 @@ class GitHubComments {
         while (url) {
             const answer = await this.http.request({ method: 'GET', url, headers: this.headers, what: `list the comments of #${issue.number}` });
             all.push(...answer.json(schemas/* array */.YOg(IssueComment)));
-            url = nextPage(answer.headers['link']);
+            url = (0,http/* nextPage */.Zj)(answer.headers['link']);
         }
         return all;
     }
@@ -64,15 +64,6 @@ class GitHubComments {
     }
 }
 const enc = encodeURIComponent;
-/** The `rel="next"` address of a Link header, if any. */
-function nextPage(link) {
-    for (const part of (link ?? '').split(',')) {
-        const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-        if (match)
-            return match[1];
-    }
-    return undefined;
-}
 
 // EXTERNAL MODULE: ./src/report/markdown.ts
 var markdown = __webpack_require__(54285);

@@ -199,8 +199,8 @@ function bytes(n) {
 var estargz = __webpack_require__(46175);
 // EXTERNAL MODULE: ./src/pipeline/estargz-conversion.ts
 var estargz_conversion = __webpack_require__(24973);
-// EXTERNAL MODULE: ./src/http.ts + 8 modules
-var src_http = __webpack_require__(53887);
+// EXTERNAL MODULE: ./src/http.ts + 9 modules
+var src_http = __webpack_require__(63068);
 // EXTERNAL MODULE: ./src/pipeline/annotations.ts
 var annotations = __webpack_require__(23708);
 ;// CONCATENATED MODULE: ./src/pipeline/reuse.ts

@@ -4,7 +4,7 @@
  * no SDK in the bundle for three requests.
  */
 import { z } from 'zod';
-import { HttpClient } from '../http.js';
+import { HttpClient, nextPage } from '../http.js';
 
 const IssueComment = z.object({
   id: z.number(),
@@ -57,12 +57,3 @@ export class GitHubComments {
 }
 
 const enc = encodeURIComponent;
-
-/** The `rel="next"` address of a Link header, if any. */
-export function nextPage(link: string | undefined): string | undefined {
-  for (const part of (link ?? '').split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (match) return match[1];
-  }
-  return undefined;
-}

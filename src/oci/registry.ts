@@ -6,7 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import { ShipError } from '../errors.js';
-import { HttpClient, HttpError, type HttpClientOptions, type HttpRequest, type HttpResponse, type StreamedResponse } from '../http.js';
+import { HttpClient, HttpError, nextPage, type HttpClientOptions, type HttpRequest, type HttpResponse, type StreamedResponse } from '../http.js';
 import { sha256, isDigest, type Digest } from './digest.js';
 import { MANIFEST_ACCEPT } from './media-types.js';
 import { RegistryAuth, parseChallenge, repositoryScope, type RegistryCredentials, type RepositoryAction } from './registry-auth.js';
@@ -414,7 +414,7 @@ export class RepositoryClient {
       const answer: HttpResponse = await this.send({ method: 'GET', url, accept: [200], what: `list the tags of ${this.where}` });
       // distribution answers `"tags": null` for a repository whose tags were all deleted.
       tags.push(...((answer.json() as { tags?: string[] | null }).tags ?? []));
-      const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(answer.headers.link ?? '')?.[1];
+      const next = nextPage(answer.headers.link);
       url = next ? this.resolve(next) : undefined;
     }
     return tags;

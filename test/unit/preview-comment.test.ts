@@ -1,7 +1,7 @@
 // The pull request's preview comment: its table (escaped), the rows it keeps across pushes, the fork's note, the
 // teardown's removed rows, and the upsert through GitHub's REST API against a local server that answers as GitHub's
 // issue-comment API does: created once, then found by its marker and updated in place.
-import { nextPage } from '../../src/commands/github-comments.js';
+import { nextPage } from '../../src/http.js';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,8 +1,8 @@
-export const id = 887;
-export const ids = [887];
+export const id = 68;
+export const ids = [68];
 export const modules = {
 
-/***/ 53887:
+/***/ 63068:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11,7 +11,8 @@ __webpack_require__.d(__webpack_exports__, {
   Qq: () => (/* reexport */ HttpClient),
   j$: () => (/* reexport */ HttpError),
   pW: () => (/* reexport */ RetryLog),
-  QU: () => (/* reexport */ maskSecrets)
+  QU: () => (/* reexport */ maskSecrets),
+  Zj: () => (/* reexport */ nextPage)
 });
 
 // UNUSED EXPORTS: DEFAULT_RETRY, isRetryableStatus
@@ -637,6 +638,17 @@ function isIdempotent(request) {
     return request.idempotent ?? (request.method !== 'POST' && request.method !== 'PATCH');
 }
 
+;// CONCATENATED MODULE: ./src/http/link.ts
+/** The `rel="next"` address of a Link header (RFC 8288), as registries and GitHub's API page their lists; if any. */
+function nextPage(link) {
+    for (const part of (link ?? '').split(',')) {
+        const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+        if (match)
+            return match[1];
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/http/retry-log.ts
 /** The record of every retry of a run, so the log, the result and the summary count each one once. */
 /**
@@ -659,6 +671,7 @@ class RetryLog {
  * http/client.ts; the request and answer types, the retry policy and log, the classification of failures, the
  * error, masking and the proxy choice each have their own module in http/.
  */
+
 
 
 
