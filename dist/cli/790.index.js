@@ -5823,7 +5823,9 @@ function message(error) {
 ;// CONCATENATED MODULE: ./src/pipeline/image-labels.ts
 /**
  * The image's labels: org.opencontainers.image.source, revision, created and version from where the run comes
- * from (GitHub's context), then the `labels` input, which wins. They are written into the image config after the
+ * from (GitHub's context), then the `labels` input, which wins. `version` is the git tag of a run on a tag
+ * (GITHUB_REF_TYPE=tag), and absent otherwise: were it the image tag, one image shipped under two tags (a preview,
+ * a promotion, matrix legs) would get two configs and two digests. They are written into the image config after the
  * build, never passed to the builder, so they do not touch the build cache; an image given by the `image` input
  * gets them the same way: a new config, and so a new digest. `created` is the image's own creation time (or
  * SOURCE_DATE_EPOCH), not the time of the run: the same image shipped again keeps its digest, and a service
@@ -5833,14 +5835,16 @@ function message(error) {
 
 
 /**
- * GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_SHA, as GitHub sets them for every step: the same values
- * @actions/github's context reads, without loading that library (it would double the action's bundle).
+ * GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA and (on a tag) GITHUB_REF_NAME, as GitHub sets them for every
+ * step: the same values @actions/github's context reads, without loading that library (it would double the
+ * action's bundle).
  */
 function sourceFromEnv(env) {
-    return { serverUrl: env.GITHUB_SERVER_URL || 'https://github.com', repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA };
+    const version = env.GITHUB_REF_TYPE === 'tag' && env.GITHUB_REF_NAME ? env.GITHUB_REF_NAME : undefined;
+    return { serverUrl: env.GITHUB_SERVER_URL || 'https://github.com', repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA, version };
 }
 /** The labels an image gets, in order of precedence: the given ones over the source's. */
-function imageLabels(source, version, given, created) {
+function imageLabels(source, given, created) {
     const labels = {};
     if (source.repository)
         labels['org.opencontainers.image.source'] = `${(source.serverUrl ?? '').replace(/\/+$/, '')}/${source.repository}`;
@@ -5848,7 +5852,8 @@ function imageLabels(source, version, given, created) {
         labels['org.opencontainers.image.revision'] = source.sha;
     if (created)
         labels[CREATED] = created.toISOString();
-    labels['org.opencontainers.image.version'] = version;
+    if (source.version)
+        labels['org.opencontainers.image.version'] = source.version;
     for (const { name, value } of given)
         labels[name] = value;
     return labels;
@@ -6004,7 +6009,7 @@ async function buildStage(run, ensured) {
             cacheService: run.options.cacheService ?? githubCacheService,
         };
         const obtained = await obtainImage(config, ensured.target, options);
-        return { source: await withLabels(obtained, config, ensured.target, options, run.options.source), workDir };
+        return { source: await withLabels(obtained, config, options, run.options.source), workDir };
     }, ({ source }) => source.origin);
     run.closeAtEnd(() => source.close());
     return { ...ensured, source, workDir };
@@ -6024,9 +6029,9 @@ async function obtainImage(config, target, options) {
     return { layout: opened.layout, descriptor: opened.descriptor, built: false, origin, close: () => opened.close() };
 }
 /** The image with its labels set on the config (in a layout of the run's own: an `oci:` input is the user's). */
-async function withLabels(source, config, target, options, context) {
+async function withLabels(source, config, options, context) {
     const env = options.env ?? process.env;
-    const labels = imageLabels(context ?? sourceFromEnv(env), target.tag.tag ?? 'latest', config.image.labels, createdAt(env));
+    const labels = imageLabels(context ?? sourceFromEnv(env), config.image.labels, createdAt(env));
     options.log(`labels: ${Object.entries(labels)
         .map(([name, value]) => `${name}=${value}`)
         .join(', ')}`);

@@ -1,6 +1,8 @@
 /**
  * The image's labels: org.opencontainers.image.source, revision, created and version from where the run comes
- * from (GitHub's context), then the `labels` input, which wins. They are written into the image config after the
+ * from (GitHub's context), then the `labels` input, which wins. `version` is the git tag of a run on a tag
+ * (GITHUB_REF_TYPE=tag), and absent otherwise: were it the image tag, one image shipped under two tags (a preview,
+ * a promotion, matrix legs) would get two configs and two digests. They are written into the image config after the
  * build, never passed to the builder, so they do not touch the build cache; an image given by the `image` input
  * gets them the same way: a new config, and so a new digest. `created` is the image's own creation time (or
  * SOURCE_DATE_EPOCH), not the time of the run: the same image shipped again keeps its digest, and a service
@@ -13,28 +15,31 @@ import { type Descriptor, type Digest, ImageConfig, ImageIndex, ImageManifest, i
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Where the source of a run is: the repository URL and the commit. */
+/** Where the source of a run is: the repository URL, the commit, and the git tag of a run on a tag. */
 export interface SourceContext {
   readonly serverUrl: string | undefined;
   readonly repository: string | undefined;
   readonly sha: string | undefined;
+  readonly version?: string | undefined;
 }
 
 /**
- * GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_SHA, as GitHub sets them for every step: the same values
- * @actions/github's context reads, without loading that library (it would double the action's bundle).
+ * GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA and (on a tag) GITHUB_REF_NAME, as GitHub sets them for every
+ * step: the same values @actions/github's context reads, without loading that library (it would double the
+ * action's bundle).
  */
 export function sourceFromEnv(env: Env): SourceContext {
-  return { serverUrl: env.GITHUB_SERVER_URL || 'https://github.com', repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA };
+  const version = env.GITHUB_REF_TYPE === 'tag' && env.GITHUB_REF_NAME ? env.GITHUB_REF_NAME : undefined;
+  return { serverUrl: env.GITHUB_SERVER_URL || 'https://github.com', repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA, version };
 }
 
 /** The labels an image gets, in order of precedence: the given ones over the source's. */
-export function imageLabels(source: SourceContext, version: string, given: readonly BuildArg[], created: Date | undefined): Record<string, string> {
+export function imageLabels(source: SourceContext, given: readonly BuildArg[], created: Date | undefined): Record<string, string> {
   const labels: Record<string, string> = {};
   if (source.repository) labels['org.opencontainers.image.source'] = `${(source.serverUrl ?? '').replace(/\/+$/, '')}/${source.repository}`;
   if (source.sha) labels['org.opencontainers.image.revision'] = source.sha;
   if (created) labels[CREATED] = created.toISOString();
-  labels['org.opencontainers.image.version'] = version;
+  if (source.version) labels['org.opencontainers.image.version'] = source.version;
   for (const { name, value } of given) labels[name] = value;
   return labels;
 }

@@ -64,7 +64,7 @@ export async function buildStage(run: ShipRun, ensured: Ensured): Promise<Built>
         cacheService: run.options.cacheService ?? githubCacheService,
       };
       const obtained = await obtainImage(config, ensured.target, options);
-      return { source: await withLabels(obtained, config, ensured.target, options, run.options.source), workDir };
+      return { source: await withLabels(obtained, config, options, run.options.source), workDir };
     },
     ({ source }) => source.origin,
   );
@@ -104,9 +104,9 @@ async function obtainImage(config: ShipConfig, target: Target, options: SourceOp
 }
 
 /** The image with its labels set on the config (in a layout of the run's own: an `oci:` input is the user's). */
-async function withLabels(source: SourceImage, config: ShipConfig, target: Target, options: SourceOptions, context?: SourceContext): Promise<SourceImage> {
+async function withLabels(source: SourceImage, config: ShipConfig, options: SourceOptions, context?: SourceContext): Promise<SourceImage> {
   const env = options.env ?? process.env;
-  const labels = imageLabels(context ?? sourceFromEnv(env), target.tag.tag ?? 'latest', config.image.labels, createdAt(env));
+  const labels = imageLabels(context ?? sourceFromEnv(env), config.image.labels, createdAt(env));
   options.log(
     `labels: ${Object.entries(labels)
       .map(([name, value]) => `${name}=${value}`)

@@ -36,8 +36,6 @@ async function ship(layout: string, index: number): Promise<Shipped> {
     inputs: {
       tag: `race:${index}`,
       image: `oci:${layout}:latest`,
-      // One version label for every leg: the label is the tag by default, which would make 20 images of one.
-      labels: 'org.opencontainers.image.version=race',
       builder: 'none',
       room: 'race',
       'create-room': 'true',

@@ -151,11 +151,11 @@ describe('labels', () => {
     // The same image shipped by reference: its config gets the labels of this run, so its digest is new.
     const reshipped = await ship(
       { tag: 'labels:2', image: built.result.image?.ref ?? '', builder: 'auto', 'build-secrets': '' },
-      { ...env, GITHUB_SHA: 'beef' },
+      { ...env, GITHUB_SHA: 'beef', GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: 'v2.0.0' },
     );
     expect(pushedLabels(reshipped.result)).toMatchObject({
       'org.opencontainers.image.revision': 'beef',
-      'org.opencontainers.image.version': '2',
+      'org.opencontainers.image.version': 'v2.0.0',
       team: 'payments',
     });
     expect(reshipped.result.image?.digest).not.toBe(built.result.image?.digest);

@@ -168,7 +168,7 @@ describe('a preview room, shipped and torn down', () => {
   it('keeps a tag another tag shares an image with, and says why', async () => {
     const host = sandbox.registryHost ?? '';
     await ship({ room: 'pr-8', tag: `${host}/sandbox/web:pr-8`, image: image('web', 'one'), 'service-name': 'web' });
-    // Each tag's image differs by its version label; main names the preview's image once it is promoted by digest.
+    // main names the preview's image once it is promoted by digest.
     await retag('web', 'pr-8', 'main');
     const done = await runTeardown({ room: 'pr-8' });
     expect(done.result.tags).toEqual([

@@ -16,7 +16,6 @@ describe('image labels', () => {
     expect(
       imageLabels(
         source,
-        '1.2.3',
         [
           { name: 'org.opencontainers.image.version', value: 'v1' },
           { name: 'team', value: 'pay' },
@@ -30,10 +29,17 @@ describe('image labels', () => {
       'org.opencontainers.image.version': 'v1',
       team: 'pay',
     });
-    // Outside GitHub: no source or revision; created only when given (else the image's own, set by labelImage).
-    expect(Object.keys(imageLabels(sourceFromEnv({}), '1', [], undefined))).toEqual(['org.opencontainers.image.version']);
+    // Outside GitHub: no source, revision or version; created only when given (else the image's own, set by labelImage).
+    expect(imageLabels(sourceFromEnv({}), [], undefined)).toEqual({});
     expect(createdAt({ SOURCE_DATE_EPOCH: '1700000000' })?.toISOString()).toBe('2023-11-14T22:13:20.000Z');
     expect(createdAt({})).toBeUndefined();
+  });
+
+  it('take the version from a run on a git tag only, so one image under two image tags keeps one digest', () => {
+    const onTag = { GITHUB_REPOSITORY: 'acme/web', GITHUB_SHA: 'abc123', GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: 'v2.1.0' };
+    expect(imageLabels(sourceFromEnv(onTag), [], undefined)['org.opencontainers.image.version']).toBe('v2.1.0');
+    const onBranch = { ...onTag, GITHUB_REF_TYPE: 'branch', GITHUB_REF_NAME: 'main' };
+    expect(imageLabels(sourceFromEnv(onBranch), [], undefined)).not.toHaveProperty(['org.opencontainers.image.version']);
   });
 
   it('are set on the config of every platform, keeping the layers, in a copy of a layout that is not ours', async () => {
@@ -77,8 +83,8 @@ describe('image labels', () => {
     const config = await layout.readJson(manifest.config, ImageConfig, 'config');
     const written = await layout.writeJson(manifest.config.mediaType, { ...config, created: '2026-01-02T03:04:05Z' });
     const dated = { ...top, ...(await layout.writeJson(top.mediaType, { ...manifest, config: { ...manifest.config, ...written } })) };
-    const once = await labelImage(layout, dated, imageLabels(sourceFromEnv({}), '1', [], createdAt({})));
-    const twice = await labelImage(layout, dated, imageLabels(sourceFromEnv({}), '1', [], createdAt({})));
+    const once = await labelImage(layout, dated, imageLabels(sourceFromEnv({}), [], createdAt({})));
+    const twice = await labelImage(layout, dated, imageLabels(sourceFromEnv({}), [], createdAt({})));
     expect(twice.digest).toBe(once.digest);
     const labelled = await layout.readJson((await layout.readJson(once, ImageManifest, 'manifest')).config, ImageConfig, 'config');
     expect(labelled.config?.Labels?.['org.opencontainers.image.created']).toBe('2026-01-02T03:04:05Z');
