@@ -43,7 +43,8 @@ class GitHubComments {
     async list(issue) {
         const all = [];
         let url = `/repos/${enc(issue.owner)}/${enc(issue.repo)}/issues/${issue.number}/comments?per_page=100`;
-        while (url) {
+        // Bounded like the registry's tag list: a Link header that never ends cannot hold the command forever.
+        for (let page = 0; url && page < MAX_PAGES; page += 1) {
             const answer = await this.http.request({ method: 'GET', url, headers: this.headers, what: `list the comments of #${issue.number}` });
             all.push(...answer.json(schemas/* array */.YOg(IssueComment)));
             url = (0,http/* nextPage */.Zj)(answer.headers['link']);
@@ -64,6 +65,8 @@ class GitHubComments {
     }
 }
 const enc = encodeURIComponent;
+/** 100,000 comments at 100 a page. */
+const MAX_PAGES = 1000;
 
 // EXTERNAL MODULE: ./src/report/markdown.ts
 var markdown = __webpack_require__(54285);

@@ -32,7 +32,8 @@ export class GitHubComments {
   async list(issue: IssueRef): Promise<IssueComment[]> {
     const all: IssueComment[] = [];
     let url: string | undefined = `/repos/${enc(issue.owner)}/${enc(issue.repo)}/issues/${issue.number}/comments?per_page=100`;
-    while (url) {
+    // Bounded like the registry's tag list: a Link header that never ends cannot hold the command forever.
+    for (let page = 0; url && page < MAX_PAGES; page += 1) {
       const answer = await this.http.request({ method: 'GET', url, headers: this.headers, what: `list the comments of #${issue.number}` });
       all.push(...answer.json(z.array(IssueComment)));
       url = nextPage(answer.headers['link']);
@@ -57,3 +58,6 @@ export class GitHubComments {
 }
 
 const enc = encodeURIComponent;
+
+/** 100,000 comments at 100 a page. */
+const MAX_PAGES = 1000;
