@@ -179,14 +179,16 @@ function longestRun(value, char) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Gc: () => (/* binding */ renderMarkdown),
-/* harmony export */   QD: () => (/* binding */ aggregate)
+/* harmony export */   QD: () => (/* binding */ aggregate),
+/* harmony export */   gW: () => (/* binding */ rowsFromReport)
 /* harmony export */ });
 /* unused harmony exports rowFromLeg, formatDuration */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _report_markdown_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(54285);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(83916);
+/* harmony import */ var _report_markdown_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(54285);
 /**
  * One report for a matrix of ship legs. Each leg of ship.yml uploads a small JSON file (see `LegRecord`); the
  * report job downloads them all into one directory and renders a single table plus a combined JSON.
@@ -202,6 +204,8 @@ function longestRun(value, char) {
 
 
 
+
+const LEG_STATUSES = ['shipped', 'planned', 'failed', 'cancelled', 'skipped', 'missing', 'unreadable', 'unknown'];
 const ROLLOUTS = ['ready', 'rolled-back', 'failed', 'not-waited'];
 const str = (value) => (typeof value === 'string' && value !== '' ? value : null);
 const num = (value) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null);
@@ -297,6 +301,42 @@ function emptyRow(service, status, error) {
     };
 }
 /**
+ * The rows of a report this module wrote before (report-matrix's JSON, ship.yml's `results` output), read back:
+ * each field of the wrong type is null, a row without a service name is dropped.
+ */
+function rowsFromReport(text) {
+    const report = obj(parseJson(text));
+    if (!report || !Array.isArray(report.services)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ShipError */ .fS('the results file is not a report (a JSON object with a services list)', {
+            hint: "pass ship.yml's results output, or a directory of leg results",
+        });
+    }
+    return report.services.flatMap((item) => {
+        const row = obj(item);
+        const service = str(row?.service);
+        if (!row || service === null)
+            return [];
+        const status = LEG_STATUSES.find((s) => s === row.status) ?? 'unknown';
+        const rollout = ROLLOUTS.find((r) => r === row.rollout) ?? null;
+        return [
+            {
+                ...emptyRow(service, status, str(row.error)),
+                tag: str(row.tag),
+                digest: str(row.digest),
+                imageRef: str(row.imageRef),
+                url: str(row.url),
+                durationMs: num(row.durationMs),
+                dryRun: row.dryRun === true,
+                rollout,
+                readyMs: num(row.readyMs),
+                rolledBackTo: str(row.rolledBackTo),
+                rolledBackLive: typeof row.rolledBackLive === 'boolean' ? row.rolledBackLive : null,
+                lazyPullBytes: num(row.lazyPullBytes),
+            },
+        ];
+    });
+}
+/**
  * Reads every leg file under dir. `expected` (the matrix's service names) adds a `missing` row for each leg that
  * left no file, e.g. one cancelled before its upload step.
  */
@@ -356,7 +396,7 @@ const ICON = {
 };
 /** A cell from a leg's text, which may hold anything (a leg file is written by a job that may have failed). */
 function cell(value) {
-    return value === null ? '' : (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .cell */ .Hn)(value);
+    return value === null ? '' : (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(value);
 }
 function formatDuration(ms) {
     if (ms === null)
@@ -376,7 +416,7 @@ function rolloutText(row) {
             if (to === 'stopped' || to === 'removed')
                 return `, rolled back (the new service was ${to === 'stopped' ? 'stopped' : 'deleted'})`;
             // A previous spec put back whose container was not seen live again: the service may be down.
-            return `, rolled back${to ? ` to ${(0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(to.slice(0, 19), true)}` : ''}${row.rolledBackLive === false ? ', not live again' : ''}`;
+            return `, rolled back${to ? ` to ${(0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(to.slice(0, 19), true)}` : ''}${row.rolledBackLive === false ? ', not live again' : ''}`;
         }
         case 'failed':
             return ', not rolled back';
@@ -392,9 +432,9 @@ function renderMarkdown(report) {
         return '### meshagent-ship\n\nNo service to ship: nothing changed, or nothing was found.\n';
     const lines = ['### meshagent-ship', '', '| service | tag | digest | URL | status | duration |', '| --- | --- | --- | --- | --- | --- |'];
     for (const row of report.services) {
-        const digest = row.digest ? (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(row.digest.slice(0, 19), true) : '';
-        const url = row.url ? (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .link */ .nf)(row.url) : '';
-        lines.push(`| ${cell(row.service)} | ${row.tag ? (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(row.tag, true) : ''} | ${digest} | ${url} | ${ICON[row.status]}${rolloutText(row)} | ${formatDuration(row.durationMs)} |`);
+        const digest = row.digest ? (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(row.digest.slice(0, 19), true) : '';
+        const url = row.url ? (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .link */ .nf)(row.url) : '';
+        lines.push(`| ${cell(row.service)} | ${row.tag ? (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(row.tag, true) : ''} | ${digest} | ${url} | ${ICON[row.status]}${rolloutText(row)} | ${formatDuration(row.durationMs)} |`);
     }
     const errors = report.services.filter((row) => row.error !== null);
     if (errors.length > 0) {

@@ -1,6 +1,54 @@
 export const id = 669;
-export const ids = [669];
+export const ids = [669,460];
 export const modules = {
+
+/***/ 44460:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   apiClient: () => (/* binding */ apiClient),
+/* harmony export */   apiUrlOf: () => (/* binding */ apiUrlOf),
+/* harmony export */   hasApiKey: () => (/* binding */ hasApiKey)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(83916);
+/* harmony import */ var _meshagent_client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(96399);
+/* harmony import */ var _inputs_value_parsers_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(71905);
+/**
+ * The MeshAgent client of a command that reads or changes a project outside a ship (teardown, the services
+ * command's comparison with what is deployed): the key from MESHAGENT_API_KEY only, never from argv.
+ */
+
+
+
+/** The API URL in use: the option, else MESHAGENT_API_URL, else the default; checked like the action's input. */
+function apiUrlOf(options, env) {
+    const apiUrl = (options.apiUrl ?? env.MESHAGENT_API_URL ?? '').trim().replace(/\/+$/, '') || _inputs_value_parsers_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_API_URL */ .rK;
+    if (!/^https?:\/\/[^/@]+/.test(apiUrl) || !URL.canParse(apiUrl))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`api-url ${JSON.stringify(apiUrl)} is not an http(s) URL`, { input: 'api-url', hint: `e.g. ${_inputs_value_parsers_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_API_URL */ .rK}` });
+    if ((0,_inputs_value_parsers_js__WEBPACK_IMPORTED_MODULE_2__/* .sendsInClear */ .IV)(apiUrl))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`api-url ${apiUrl} is plain http to a host that is not loopback`, { input: 'api-url', hint: 'use https' });
+    return apiUrl;
+}
+/** True when MESHAGENT_API_KEY holds a key. */
+function hasApiKey(env) {
+    return (env.MESHAGENT_API_KEY ?? '').trim() !== '';
+}
+function apiClient(options, env) {
+    const apiKey = (env.MESHAGENT_API_KEY ?? '').trim();
+    if (apiKey === '')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${options.command} needs the MeshAgent API key`, { input: 'api-key', hint: 'set MESHAGENT_API_KEY' });
+    options.mask(apiKey);
+    const apiUrl = apiUrlOf(options, env);
+    // An empty variable (a workflow input left empty) is no project id: the key's own is used.
+    const projectId = options.projectId || env.MESHAGENT_PROJECT_ID?.trim() || (0,_inputs_value_parsers_js__WEBPACK_IMPORTED_MODULE_2__/* .projectIdFromApiKey */ .w1)(apiKey);
+    if (!projectId)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('the project id is unknown', { input: 'project-id', hint: 'set MESHAGENT_PROJECT_ID or --project-id' });
+    const log = options.log;
+    return new _meshagent_client_js__WEBPACK_IMPORTED_MODULE_1__/* .MeshagentClient */ .il({ apiUrl, apiKey, projectId, mask: options.mask, ...(log ? { http: { log } } : {}) });
+}
+
+
+/***/ }),
 
 /***/ 78669:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -15,8 +63,6 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(83916);
-// EXTERNAL MODULE: ./src/meshagent/client.ts + 2 modules
-var client = __webpack_require__(96399);
 // EXTERNAL MODULE: ./src/meshagent/service-annotations.ts
 var service_annotations = __webpack_require__(97730);
 ;// CONCATENATED MODULE: ./src/meshagent/teardown.ts
@@ -105,8 +151,8 @@ async function removeRoomIfOurs(client, room, log) {
     return { state: 'deleted', because: undefined };
 }
 
-// EXTERNAL MODULE: ./src/inputs/value-parsers.ts
-var value_parsers = __webpack_require__(71905);
+// EXTERNAL MODULE: ./src/commands/api-client.ts
+var api_client = __webpack_require__(44460);
 ;// CONCATENATED MODULE: ./src/commands/github-deployments.ts
 async function markDeploymentsInactive(env, environments, hooks) {
     const token = env.GITHUB_TOKEN ?? env.GH_TOKEN;
@@ -218,7 +264,6 @@ async function removeTag(request, repository) {
 
 
 
-
 const ROOM_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
 /** The options of the command line; a wrong one is an error naming it. */
 function teardownOptions(options) {
@@ -241,20 +286,6 @@ function teardownOptions(options) {
         ...(value('project-id') ? { projectId: value('project-id') } : {}),
     };
 }
-function clientFor(runner, options, env) {
-    const apiKey = (env.MESHAGENT_API_KEY ?? '').trim();
-    if (apiKey === '')
-        throw new errors/* ShipError */.fS('teardown needs the MeshAgent API key', { input: 'api-key', hint: 'set MESHAGENT_API_KEY' });
-    const apiUrl = (options.apiUrl ?? env.MESHAGENT_API_URL ?? '').trim().replace(/\/+$/, '') || value_parsers/* DEFAULT_API_URL */.rK;
-    if (!/^https?:\/\/[^/@]+/.test(apiUrl) || !URL.canParse(apiUrl))
-        throw new errors/* ShipError */.fS(`api-url ${JSON.stringify(apiUrl)} is not an http(s) URL`, { input: 'api-url', hint: `e.g. ${value_parsers/* DEFAULT_API_URL */.rK}` });
-    if ((0,value_parsers/* sendsInClear */.IV)(apiUrl))
-        throw new errors/* ShipError */.fS(`api-url ${apiUrl} is plain http to a host that is not loopback`, { input: 'api-url', hint: 'use https' });
-    const projectId = options.projectId ?? env.MESHAGENT_PROJECT_ID ?? (0,value_parsers/* projectIdFromApiKey */.w1)(apiKey);
-    if (!projectId)
-        throw new errors/* ShipError */.fS('the project id is unknown', { input: 'project-id', hint: 'set MESHAGENT_PROJECT_ID or --project-id' });
-    return new client/* MeshagentClient */.il({ apiUrl, apiKey, projectId, mask: (secret) => runner.setSecret(secret), http: { log: (line) => runner.info(line) } });
-}
 /** The teardown; `env` holds MESHAGENT_* and GITHUB_* (the runner's environment unless given). */
 async function teardown(runner, options, env = runner.env) {
     if (!ROOM_RE.test(options.room))
@@ -262,7 +293,7 @@ async function teardown(runner, options, env = runner.env) {
             input: 'room',
             hint: 'lowercase letters, digits and -, at most 63',
         });
-    const client = clientFor(runner, options, env);
+    const client = (0,api_client.apiClient)({ command: 'teardown', apiUrl: options.apiUrl, projectId: options.projectId, mask: (secret) => runner.setSecret(secret), log: (line) => runner.info(line) }, env);
     const log = (line) => runner.info(line);
     let tags = [];
     try {
@@ -331,6 +362,51 @@ async function runTeardownCommand(runner, options, json, out) {
         runner.fail(`teardown failed: ${(0,errors/* formatError */.Wk)(error)}`);
         return error instanceof errors/* ShipError */.fS ? 1 : 70;
     }
+}
+
+
+/***/ }),
+
+/***/ 41074:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   GW: () => (/* binding */ insecureRegistries),
+/* harmony export */   gD: () => (/* binding */ findCredentials),
+/* harmony export */   jW: () => (/* binding */ registryClientIdentity)
+/* harmony export */ });
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(27150);
+/**
+ * What this tool reads from the environment about registries other than the MeshAgent project registry (whose
+ * credentials come from MeshAgent): credentials (MESHAGENT_SHIP_REGISTRY_USER / MESHAGENT_SHIP_REGISTRY_PASSWORD,
+ * else the Docker config's `auths`, as `docker login` writes them), hosts reached over plain HTTP
+ * (MESHAGENT_SHIP_INSECURE_REGISTRIES), and what to tell a user whose credentials a registry refuses. The registry
+ * client (oci/) takes all of these as options.
+ */
+
+/** The environment's credentials for `registry` first, then the Docker config's. */
+function findCredentials(registry, env = process.env) {
+    const username = env.MESHAGENT_SHIP_REGISTRY_USER;
+    const password = env.MESHAGENT_SHIP_REGISTRY_PASSWORD;
+    if (username && password)
+        return { username, password };
+    return (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .credentialsFromDockerConfig */ .N3)(registry, (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .dockerConfigPath */ .Q1)(env));
+}
+/** Hosts reached over plain HTTP although not loopback: MESHAGENT_SHIP_INSECURE_REGISTRIES, comma-separated. */
+function insecureRegistries(env) {
+    return (env.MESHAGENT_SHIP_INSECURE_REGISTRIES ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+}
+/** How this tool introduces itself to a registry, and what it tells a user whose credentials the registry refuses. */
+function registryClientIdentity(registry) {
+    return {
+        clientId: 'meshagent-ship',
+        credentialsHint: `check the credentials for ${registry}: for the MeshAgent project registry, user meshagent with a ` +
+            'current repository token for this repository; for other registries, `docker login` (~/.docker/config.json or DOCKER_CONFIG) ' +
+            'or MESHAGENT_SHIP_REGISTRY_USER/MESHAGENT_SHIP_REGISTRY_PASSWORD',
+    };
 }
 
 

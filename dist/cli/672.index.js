@@ -13,6 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: previewRow
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(73024);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(83916);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
@@ -153,11 +155,13 @@ function renderPreviewComment(comment) {
 var report = __webpack_require__(97364);
 ;// CONCATENATED MODULE: ./src/commands/preview-comment.ts
 /**
- * `meshagent-ship preview-comment --room R --pr N [--results DIR] [--removed a,b] [--fork] [--run-url URL]`: posts
- * the pull request's preview comment, or updates the one it posted before (found by its hidden marker, among the
- * comments of a bot), with the legs' results (DIR as report-matrix reads it) or the services a teardown removed.
+ * `meshagent-ship preview-comment --room R --pr N [--results DIR|FILE] [--removed a,b] [--fork] [--run-url URL]`:
+ * posts the pull request's preview comment, or updates the one it posted before (found by its hidden marker, among
+ * the comments of a bot), with the legs' results (DIR as report-matrix reads it, or FILE holding report-matrix's
+ * JSON) or the services a teardown removed.
  * The token comes from GITHUB_TOKEN or GH_TOKEN, the repository from GITHUB_REPOSITORY.
  */
+
 
 
 
@@ -202,6 +206,10 @@ async function upsertPreviewComment(target, render) {
         await github.close();
     }
 }
+/** A directory of leg results (as report-matrix reads it), or a file holding a report's JSON (ship.yml's results). */
+function resultRows(path) {
+    return (0,external_node_fs_.statSync)(path).isDirectory() ? [...(0,report/* aggregate */.QD)(path).services] : (0,report/* rowsFromReport */.gW)((0,external_node_fs_.readFileSync)(path, 'utf8'));
+}
 /** The command's work: the rows from the results or the removed services, then the upsert. */
 async function previewComment(options, env) {
     const room = options.room?.trim() ?? '';
@@ -214,7 +222,7 @@ async function previewComment(options, env) {
         .split(/[\n,]+/)
         .map((s) => s.trim())
         .filter(Boolean);
-    const rows = options.results ? (0,report/* aggregate */.QD)(options.results).services.map(previewRow) : [];
+    const rows = options.results ? resultRows(options.results).map(previewRow) : [];
     const runUrl = options['run-url']?.trim();
     const done = await upsertPreviewComment({ env, number }, (previous) => {
         // A teardown marks every row it had, and the services it names, removed.
@@ -339,14 +347,16 @@ function longestRun(value, char) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Gc: () => (/* binding */ renderMarkdown),
-/* harmony export */   QD: () => (/* binding */ aggregate)
+/* harmony export */   QD: () => (/* binding */ aggregate),
+/* harmony export */   gW: () => (/* binding */ rowsFromReport)
 /* harmony export */ });
 /* unused harmony exports rowFromLeg, formatDuration */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _report_markdown_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(54285);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(83916);
+/* harmony import */ var _report_markdown_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(54285);
 /**
  * One report for a matrix of ship legs. Each leg of ship.yml uploads a small JSON file (see `LegRecord`); the
  * report job downloads them all into one directory and renders a single table plus a combined JSON.
@@ -362,6 +372,8 @@ function longestRun(value, char) {
 
 
 
+
+const LEG_STATUSES = ['shipped', 'planned', 'failed', 'cancelled', 'skipped', 'missing', 'unreadable', 'unknown'];
 const ROLLOUTS = ['ready', 'rolled-back', 'failed', 'not-waited'];
 const str = (value) => (typeof value === 'string' && value !== '' ? value : null);
 const num = (value) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null);
@@ -457,6 +469,42 @@ function emptyRow(service, status, error) {
     };
 }
 /**
+ * The rows of a report this module wrote before (report-matrix's JSON, ship.yml's `results` output), read back:
+ * each field of the wrong type is null, a row without a service name is dropped.
+ */
+function rowsFromReport(text) {
+    const report = obj(parseJson(text));
+    if (!report || !Array.isArray(report.services)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ShipError */ .fS('the results file is not a report (a JSON object with a services list)', {
+            hint: "pass ship.yml's results output, or a directory of leg results",
+        });
+    }
+    return report.services.flatMap((item) => {
+        const row = obj(item);
+        const service = str(row?.service);
+        if (!row || service === null)
+            return [];
+        const status = LEG_STATUSES.find((s) => s === row.status) ?? 'unknown';
+        const rollout = ROLLOUTS.find((r) => r === row.rollout) ?? null;
+        return [
+            {
+                ...emptyRow(service, status, str(row.error)),
+                tag: str(row.tag),
+                digest: str(row.digest),
+                imageRef: str(row.imageRef),
+                url: str(row.url),
+                durationMs: num(row.durationMs),
+                dryRun: row.dryRun === true,
+                rollout,
+                readyMs: num(row.readyMs),
+                rolledBackTo: str(row.rolledBackTo),
+                rolledBackLive: typeof row.rolledBackLive === 'boolean' ? row.rolledBackLive : null,
+                lazyPullBytes: num(row.lazyPullBytes),
+            },
+        ];
+    });
+}
+/**
  * Reads every leg file under dir. `expected` (the matrix's service names) adds a `missing` row for each leg that
  * left no file, e.g. one cancelled before its upload step.
  */
@@ -516,7 +564,7 @@ const ICON = {
 };
 /** A cell from a leg's text, which may hold anything (a leg file is written by a job that may have failed). */
 function cell(value) {
-    return value === null ? '' : (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .cell */ .Hn)(value);
+    return value === null ? '' : (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(value);
 }
 function formatDuration(ms) {
     if (ms === null)
@@ -536,7 +584,7 @@ function rolloutText(row) {
             if (to === 'stopped' || to === 'removed')
                 return `, rolled back (the new service was ${to === 'stopped' ? 'stopped' : 'deleted'})`;
             // A previous spec put back whose container was not seen live again: the service may be down.
-            return `, rolled back${to ? ` to ${(0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(to.slice(0, 19), true)}` : ''}${row.rolledBackLive === false ? ', not live again' : ''}`;
+            return `, rolled back${to ? ` to ${(0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(to.slice(0, 19), true)}` : ''}${row.rolledBackLive === false ? ', not live again' : ''}`;
         }
         case 'failed':
             return ', not rolled back';
@@ -552,9 +600,9 @@ function renderMarkdown(report) {
         return '### meshagent-ship\n\nNo service to ship: nothing changed, or nothing was found.\n';
     const lines = ['### meshagent-ship', '', '| service | tag | digest | URL | status | duration |', '| --- | --- | --- | --- | --- | --- |'];
     for (const row of report.services) {
-        const digest = row.digest ? (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(row.digest.slice(0, 19), true) : '';
-        const url = row.url ? (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .link */ .nf)(row.url) : '';
-        lines.push(`| ${cell(row.service)} | ${row.tag ? (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(row.tag, true) : ''} | ${digest} | ${url} | ${ICON[row.status]}${rolloutText(row)} | ${formatDuration(row.durationMs)} |`);
+        const digest = row.digest ? (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(row.digest.slice(0, 19), true) : '';
+        const url = row.url ? (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .link */ .nf)(row.url) : '';
+        lines.push(`| ${cell(row.service)} | ${row.tag ? (0,_report_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(row.tag, true) : ''} | ${digest} | ${url} | ${ICON[row.status]}${rolloutText(row)} | ${formatDuration(row.durationMs)} |`);
     }
     const errors = report.services.filter((row) => row.error !== null);
     if (errors.length > 0) {

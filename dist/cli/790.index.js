@@ -1332,6 +1332,11 @@ function buildServiceSpec(request) {
     const annotations = (0,service_annotations/* withValidationMode */.TB)({ ...(existing?.metadata.annotations ?? {}) }, options.validationMode);
     annotations[service_annotations/* SERVICE_ID_ANNOTATION */.iY] = name;
     annotations[service_annotations/* DEPLOYED_BY_ANNOTATION */.ne] = service_annotations/* DEPLOYED_BY */.xO;
+    // A ship without a digest (by hand, say) may run other inputs: the old digest would claim otherwise.
+    if (options.inputsDigest !== undefined)
+        annotations[service_annotations/* INPUTS_DIGEST_ANNOTATION */.DK] = options.inputsDigest;
+    else
+        delete annotations[service_annotations/* INPUTS_DIGEST_ANNOTATION */.DK];
     // A service a failed first rollout left stopped is started again; one disabled otherwise stays as it is.
     const restart = annotations[service_annotations/* STOPPED_BY_ROLLBACK_ANNOTATION */.rP] !== undefined;
     delete annotations[service_annotations/* STOPPED_BY_ROLLBACK_ANNOTATION */.rP];
@@ -1510,10 +1515,10 @@ async function checkRoom(client, room, createRoom) {
     return false;
 }
 async function createRoom(client, room, ephemeral, log) {
-    // if_not_exists: a room created by a parallel job is as good as ours. An ephemeral (preview) room carries this
-    // tool's marker, so a teardown may remove it once its services are gone.
-    const annotations = ephemeral ? { [service_annotations/* EPHEMERAL_STORAGE_ANNOTATION */.Y0]: 'ephemeral', [service_annotations/* DEPLOYED_BY_ANNOTATION */.ne]: service_annotations/* DEPLOYED_BY */.xO } : undefined;
-    await client.createRoom({ name: room, if_not_exists: true, ...(annotations ? { annotations } : {}) });
+    // if_not_exists: a room created by a parallel job is as good as ours. Every room this tool creates carries its
+    // marker, so a teardown may remove it once its services are gone; a room made any other way never is.
+    const annotations = { ...(ephemeral ? { [service_annotations/* EPHEMERAL_STORAGE_ANNOTATION */.Y0]: 'ephemeral' } : {}), [service_annotations/* DEPLOYED_BY_ANNOTATION */.ne]: service_annotations/* DEPLOYED_BY */.xO };
+    await client.createRoom({ name: room, if_not_exists: true, annotations });
     log(`Created ${ephemeral ? 'ephemeral ' : ''}room ${room}`);
     return true;
 }
@@ -6685,6 +6690,51 @@ async function runShipCommand(args) {
         stopListening();
         stop.finish();
     }
+}
+
+
+/***/ }),
+
+/***/ 41074:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   GW: () => (/* binding */ insecureRegistries),
+/* harmony export */   gD: () => (/* binding */ findCredentials),
+/* harmony export */   jW: () => (/* binding */ registryClientIdentity)
+/* harmony export */ });
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(27150);
+/**
+ * What this tool reads from the environment about registries other than the MeshAgent project registry (whose
+ * credentials come from MeshAgent): credentials (MESHAGENT_SHIP_REGISTRY_USER / MESHAGENT_SHIP_REGISTRY_PASSWORD,
+ * else the Docker config's `auths`, as `docker login` writes them), hosts reached over plain HTTP
+ * (MESHAGENT_SHIP_INSECURE_REGISTRIES), and what to tell a user whose credentials a registry refuses. The registry
+ * client (oci/) takes all of these as options.
+ */
+
+/** The environment's credentials for `registry` first, then the Docker config's. */
+function findCredentials(registry, env = process.env) {
+    const username = env.MESHAGENT_SHIP_REGISTRY_USER;
+    const password = env.MESHAGENT_SHIP_REGISTRY_PASSWORD;
+    if (username && password)
+        return { username, password };
+    return (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .credentialsFromDockerConfig */ .N3)(registry, (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .dockerConfigPath */ .Q1)(env));
+}
+/** Hosts reached over plain HTTP although not loopback: MESHAGENT_SHIP_INSECURE_REGISTRIES, comma-separated. */
+function insecureRegistries(env) {
+    return (env.MESHAGENT_SHIP_INSECURE_REGISTRIES ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+}
+/** How this tool introduces itself to a registry, and what it tells a user whose credentials the registry refuses. */
+function registryClientIdentity(registry) {
+    return {
+        clientId: 'meshagent-ship',
+        credentialsHint: `check the credentials for ${registry}: for the MeshAgent project registry, user meshagent with a ` +
+            'current repository token for this repository; for other registries, `docker login` (~/.docker/config.json or DOCKER_CONFIG) ' +
+            'or MESHAGENT_SHIP_REGISTRY_USER/MESHAGENT_SHIP_REGISTRY_PASSWORD',
+    };
 }
 
 

@@ -511,6 +511,10 @@ function serviceSettings(raw, ctx, deploy) {
     if (identity !== undefined && identity.includes('@') && meshagentToken) {
         (0,issues/* addIssue */.ZJ)(ctx, 'identity', `environment variable 'MESHAGENT_TOKEN' uses token identity '${identity}', but service environment tokens must use an agent identity`, 'use an agent name without @ as identity');
     }
+    const inputsDigest = (0,issues/* optional */.lq)(raw['inputs-digest']);
+    if (inputsDigest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(inputsDigest)) {
+        (0,issues/* addIssue */.ZJ)(ctx, 'inputs-digest', `inputs-digest: ${(0,issues/* quote */.hD)(inputsDigest)} is not a sha256 digest`, 'leave it to the kit, or pass sha256:<64 hex digits>');
+    }
     const liveness = (0,issues/* optional */.lq)(raw.liveness);
     if (liveness !== undefined && !liveness.startsWith('/')) {
         (0,issues/* addIssue */.ZJ)(ctx, 'liveness', "liveness must start with '/'", 'e.g. liveness: /healthz');
@@ -535,6 +539,7 @@ function serviceSettings(raw, ctx, deploy) {
         serviceTemplate: parseTemplateInputs({ path: raw['service-template'], values: raw.values, set: raw.set }, ctx),
         validationMode: (0,value_parsers/* parseChoice */.HU)('validation-mode', raw['validation-mode'], ['default', 'cookie', 'none'], ctx, 'validation-mode must be one of: default, cookie, none', (s) => s.toLowerCase()),
         template: (0,value_parsers/* parseChoice */.HU)('template', raw.template, ['agent', 'none'], ctx, 'template must be agent or none'),
+        inputsDigest,
         waitSeconds: (0,value_parsers/* parseWait */.DF)(raw.wait, ctx),
         rollback: (0,value_parsers/* parseBoolean */.yG)('rollback', raw.rollback, ctx) ?? true,
         rollbackNewService: (0,value_parsers/* parseChoice */.HU)('rollback-new-service', raw['rollback-new-service'], ['stop', 'delete'], ctx, 'rollback-new-service must be stop or delete'),

@@ -1,13 +1,15 @@
 /**
- * `meshagent-ship preview-comment --room R --pr N [--results DIR] [--removed a,b] [--fork] [--run-url URL]`: posts
- * the pull request's preview comment, or updates the one it posted before (found by its hidden marker, among the
- * comments of a bot), with the legs' results (DIR as report-matrix reads it) or the services a teardown removed.
+ * `meshagent-ship preview-comment --room R --pr N [--results DIR|FILE] [--removed a,b] [--fork] [--run-url URL]`:
+ * posts the pull request's preview comment, or updates the one it posted before (found by its hidden marker, among
+ * the comments of a bot), with the legs' results (DIR as report-matrix reads it, or FILE holding report-matrix's
+ * JSON) or the services a teardown removed.
  * The token comes from GITHUB_TOKEN or GH_TOKEN, the repository from GITHUB_REPOSITORY.
  */
+import { readFileSync, statSync } from 'node:fs';
 import { ShipError } from '../errors.js';
 import { GitHubComments, type IssueComment } from './github-comments.js';
 import { PREVIEW_MARKER, previousRows, renderPreviewComment, type PreviewRow, type PreviewStatus } from '../report/preview-comment.js';
-import { aggregate, type ReportRow } from '../services/report.js';
+import { aggregate, rowsFromReport, type ReportRow } from '../services/report.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -55,6 +57,11 @@ async function upsertPreviewComment(
   }
 }
 
+/** A directory of leg results (as report-matrix reads it), or a file holding a report's JSON (ship.yml's results). */
+function resultRows(path: string): ReportRow[] {
+  return statSync(path).isDirectory() ? [...aggregate(path).services] : rowsFromReport(readFileSync(path, 'utf8'));
+}
+
 /** The command's work: the rows from the results or the removed services, then the upsert. */
 export async function previewComment(options: Readonly<Record<string, string>>, env: Env): Promise<string> {
   const room = options.room?.trim() ?? '';
@@ -65,7 +72,7 @@ export async function previewComment(options: Readonly<Record<string, string>>, 
     .split(/[\n,]+/)
     .map((s) => s.trim())
     .filter(Boolean);
-  const rows: PreviewRow[] = options.results ? aggregate(options.results).services.map(previewRow) : [];
+  const rows: PreviewRow[] = options.results ? resultRows(options.results).map(previewRow) : [];
   const runUrl = options['run-url']?.trim();
   const done = await upsertPreviewComment({ env, number }, (previous) => {
     // A teardown marks every row it had, and the services it names, removed.

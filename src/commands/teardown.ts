@@ -5,10 +5,9 @@
  * inactive. A second run finds nothing and says so. The API key comes from MESHAGENT_API_KEY only.
  */
 import { ShipError, formatError } from '../errors.js';
-import { MeshagentClient } from '../meshagent/client.js';
 import { teardownRoom, type TeardownReport } from '../meshagent/teardown.js';
-import { DEFAULT_API_URL, projectIdFromApiKey, sendsInClear } from '../inputs/value-parsers.js';
 import type { Runner } from '../runner.js';
+import { apiClient } from './api-client.js';
 import { markDeploymentsInactive, type DeploymentsOutcome } from './github-deployments.js';
 import { removePreviewTags, type TagRemoval } from './teardown-tags.js';
 
@@ -57,18 +56,6 @@ export function teardownOptions(options: Readonly<Record<string, string>>): Tear
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function clientFor(runner: Runner, options: TeardownOptions, env: Env): MeshagentClient {
-  const apiKey = (env.MESHAGENT_API_KEY ?? '').trim();
-  if (apiKey === '') throw new ShipError('teardown needs the MeshAgent API key', { input: 'api-key', hint: 'set MESHAGENT_API_KEY' });
-  const apiUrl = (options.apiUrl ?? env.MESHAGENT_API_URL ?? '').trim().replace(/\/+$/, '') || DEFAULT_API_URL;
-  if (!/^https?:\/\/[^/@]+/.test(apiUrl) || !URL.canParse(apiUrl))
-    throw new ShipError(`api-url ${JSON.stringify(apiUrl)} is not an http(s) URL`, { input: 'api-url', hint: `e.g. ${DEFAULT_API_URL}` });
-  if (sendsInClear(apiUrl)) throw new ShipError(`api-url ${apiUrl} is plain http to a host that is not loopback`, { input: 'api-url', hint: 'use https' });
-  const projectId = options.projectId ?? env.MESHAGENT_PROJECT_ID ?? projectIdFromApiKey(apiKey);
-  if (!projectId) throw new ShipError('the project id is unknown', { input: 'project-id', hint: 'set MESHAGENT_PROJECT_ID or --project-id' });
-  return new MeshagentClient({ apiUrl, apiKey, projectId, mask: (secret) => runner.setSecret(secret), http: { log: (line) => runner.info(line) } });
-}
-
 /** The teardown; `env` holds MESHAGENT_* and GITHUB_* (the runner's environment unless given). */
 export async function teardown(runner: Runner, options: TeardownOptions, env: Env = runner.env): Promise<TeardownResult> {
   if (!ROOM_RE.test(options.room))
@@ -76,7 +63,10 @@ export async function teardown(runner: Runner, options: TeardownOptions, env: En
       input: 'room',
       hint: 'lowercase letters, digits and -, at most 63',
     });
-  const client = clientFor(runner, options, env);
+  const client = apiClient(
+    { command: 'teardown', apiUrl: options.apiUrl, projectId: options.projectId, mask: (secret) => runner.setSecret(secret), log: (line) => runner.info(line) },
+    env,
+  );
   const log = (line: string) => runner.info(line);
   let tags: TagRemoval[] = [];
   try {

@@ -243,6 +243,10 @@ function serviceSettings(raw: Raw, ctx: IssueContext, deploy: boolean): Omit<Shi
       'use an agent name without @ as identity',
     );
   }
+  const inputsDigest = optional(raw['inputs-digest']);
+  if (inputsDigest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(inputsDigest)) {
+    addIssue(ctx, 'inputs-digest', `inputs-digest: ${quote(inputsDigest)} is not a sha256 digest`, 'leave it to the kit, or pass sha256:<64 hex digits>');
+  }
   const liveness = optional(raw.liveness);
   if (liveness !== undefined && !liveness.startsWith('/')) {
     addIssue(ctx, 'liveness', "liveness must start with '/'", 'e.g. liveness: /healthz');
@@ -274,6 +278,7 @@ function serviceSettings(raw: Raw, ctx: IssueContext, deploy: boolean): Omit<Shi
       (s) => s.toLowerCase(),
     ),
     template: parseChoice('template', raw.template, ['agent', 'none'] as const, ctx, 'template must be agent or none'),
+    inputsDigest,
     waitSeconds: parseWait(raw.wait, ctx),
     rollback: parseBoolean('rollback', raw.rollback, ctx) ?? true,
     rollbackNewService: parseChoice(

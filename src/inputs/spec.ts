@@ -90,7 +90,7 @@ export const INPUTS = [
     group: 'Service',
     kind: 'boolean',
     default: 'false',
-    summary: 'create the room when it does not exist; ephemeral: an ephemeral room teardown may remove',
+    summary: 'create the room when it does not exist, marked so teardown may remove it; ephemeral: an ephemeral room',
   },
   { name: 'env', group: 'Service', kind: 'list', summary: 'environment variables, KEY=VALUE (replaces the service env)' },
   { name: 'env-secrets', group: 'Service', kind: 'list', summary: 'secret environment variables, NAME=SECRET_ID (needs run-as)' },
@@ -136,6 +136,12 @@ export const INPUTS = [
     kind: 'string',
     default: 'stop',
     summary: 'what a rollback does with a service this run created: stop (disable it) or delete',
+  },
+  {
+    name: 'inputs-digest',
+    group: 'Service',
+    kind: 'string',
+    summary: "the digest of the service's inputs, kept in its annotations for change detection (the kit sets it)",
   },
   // Behaviour
   { name: 'dry-run', group: 'Behaviour', kind: 'boolean', default: 'false', summary: 'resolve and validate, print the plan, change nothing' },

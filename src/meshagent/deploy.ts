@@ -203,10 +203,10 @@ async function checkRoom(client: MeshagentClient, room: string, createRoom: bool
 }
 
 async function createRoom(client: MeshagentClient, room: string, ephemeral: boolean, log: (line: string) => void): Promise<boolean> {
-  // if_not_exists: a room created by a parallel job is as good as ours. An ephemeral (preview) room carries this
-  // tool's marker, so a teardown may remove it once its services are gone.
-  const annotations = ephemeral ? { [EPHEMERAL_STORAGE_ANNOTATION]: 'ephemeral', [DEPLOYED_BY_ANNOTATION]: DEPLOYED_BY } : undefined;
-  await client.createRoom({ name: room, if_not_exists: true, ...(annotations ? { annotations } : {}) });
+  // if_not_exists: a room created by a parallel job is as good as ours. Every room this tool creates carries its
+  // marker, so a teardown may remove it once its services are gone; a room made any other way never is.
+  const annotations = { ...(ephemeral ? { [EPHEMERAL_STORAGE_ANNOTATION]: 'ephemeral' } : {}), [DEPLOYED_BY_ANNOTATION]: DEPLOYED_BY };
+  await client.createRoom({ name: room, if_not_exists: true, annotations });
   log(`Created ${ephemeral ? 'ephemeral ' : ''}room ${room}`);
   return true;
 }

@@ -10,11 +10,14 @@ const VALIDATION_METHOD_ANNOTATION = 'meshagent.request.validation.method';
 export const STOPPED_BY_ROLLBACK_ANNOTATION = 'com.meshagent.ship.stopped-by-rollback';
 
 /**
- * Set on every service this tool writes, and on a room it created for a preview: teardown removes only what carries
+ * Set on every service this tool writes, and on every room it creates (create-room): teardown removes only what carries
  * it, so a service or room made by hand or by another tool in the same room is never touched.
  */
 export const DEPLOYED_BY_ANNOTATION = 'com.meshagent.ship.deployed-by';
 export const DEPLOYED_BY = 'meshagent-ship';
+
+/** The digest of the inputs a service was shipped from (see src/services/inputs-digest.ts). */
+export const INPUTS_DIGEST_ANNOTATION = 'com.meshagent.ship.inputs-digest';
 
 /** The room annotation that makes a room's storage ephemeral (`meshagent room create --annotations ...`). */
 export const EPHEMERAL_STORAGE_ANNOTATION = 'meshagent.storage.class';

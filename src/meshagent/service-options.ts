@@ -73,4 +73,6 @@ export interface ServiceOptions {
   readonly extraPorts?: readonly ExtraRoutePort[];
   readonly validationMode: 'default' | 'cookie' | 'none';
   readonly template: 'agent' | 'none';
+  /** Kept in the service's annotations for change detection; undefined removes an old one. */
+  readonly inputsDigest?: string | undefined;
 }

@@ -6,7 +6,14 @@
  */
 import { ShipError } from '../errors.js';
 import type { ImageFacts } from './image-facts.js';
-import { DEPLOYED_BY, DEPLOYED_BY_ANNOTATION, SERVICE_ID_ANNOTATION, STOPPED_BY_ROLLBACK_ANNOTATION, withValidationMode } from './service-annotations.js';
+import {
+  DEPLOYED_BY,
+  DEPLOYED_BY_ANNOTATION,
+  INPUTS_DIGEST_ANNOTATION,
+  SERVICE_ID_ANNOTATION,
+  STOPPED_BY_ROLLBACK_ANNOTATION,
+  withValidationMode,
+} from './service-annotations.js';
 import { buildContainer, checkVolumesMounted } from './service-container.js';
 import type { ServiceOptions } from './service-options.js';
 import { buildPorts, routeTargetPort } from './service-ports.js';
@@ -51,6 +58,9 @@ export function buildServiceSpec(request: ServiceSpecRequest): BuiltServiceSpec 
   const annotations = withValidationMode({ ...(existing?.metadata.annotations ?? {}) }, options.validationMode);
   annotations[SERVICE_ID_ANNOTATION] = name;
   annotations[DEPLOYED_BY_ANNOTATION] = DEPLOYED_BY;
+  // A ship without a digest (by hand, say) may run other inputs: the old digest would claim otherwise.
+  if (options.inputsDigest !== undefined) annotations[INPUTS_DIGEST_ANNOTATION] = options.inputsDigest;
+  else delete annotations[INPUTS_DIGEST_ANNOTATION];
   // A service a failed first rollout left stopped is started again; one disabled otherwise stays as it is.
   const restart = annotations[STOPPED_BY_ROLLBACK_ANNOTATION] !== undefined;
   delete annotations[STOPPED_BY_ROLLBACK_ANNOTATION];

@@ -12,6 +12,7 @@ export const KIT_INPUTS: Readonly<Record<string, string>> = {
   'dry-run': 'set dry-run on the workflow that ships the services (input dry-run)',
   teardown: "the preview workflow tears a pull request's room down when it closes; a manifest does not",
   'teardown-tags': "the preview workflow removes the preview's tags when it tears the room down",
+  'inputs-digest': "the kit computes each service's inputs digest itself (meshagent-ship services --inputs-digest)",
 };
 
 /** The per-service inputs, in action.yml order. */

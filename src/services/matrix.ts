@@ -30,6 +30,13 @@ export interface LegOptions {
    * repository, or a whole reference. Sets the action's image input and builder: none.
    */
   readonly image?: string | undefined;
+  /**
+   * A pull request's preview room: every leg ships there (whatever room its entry names), into a room created
+   * ephemeral, under a tag named after the room (so the preview's teardown finds it and no release tag is moved).
+   */
+  readonly previewRoom?: string | undefined;
+  /** Every leg's domain, `{service}` and `{room}` replaced (e.g. `{service}-pr-12.example.com`). */
+  readonly domainTemplate?: string | undefined;
 }
 
 const DEFAULT_TAG = 'latest';
@@ -93,8 +100,27 @@ export function buildLeg(service: ServiceSpec, options: LegOptions): Leg {
     inputs.tag = `${repository}:${tag ?? options.tag ?? DEFAULT_TAG}`;
   }
   if (inputs.room === undefined && options.room) inputs.room = options.room;
+  if (options.previewRoom !== undefined) {
+    inputs.room = options.previewRoom;
+    inputs['create-room'] = 'ephemeral';
+    inputs.tag = `${splitTag(inputs.tag).repository}:${options.previewRoom}`;
+  }
+  if (options.domainTemplate !== undefined) inputs.domain = renderDomain(options.domainTemplate, service.name, inputs.room);
   inputs.context ??= '.';
   return { service: service.name, ...inputs };
+}
+
+/** A domain template with `{service}` and `{room}` filled in; any other placeholder is an error naming it. */
+function renderDomain(template: string, service: string, room: string | undefined): string {
+  const domain = template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    if (name === 'service') return service;
+    if (name === 'room' && room !== undefined) return room;
+    throw new ShipError(`domain-template ${JSON.stringify(template)}: ${whole} is not a placeholder here`, {
+      input: 'domain-template',
+      hint: 'use {service} and {room} (the preview workflow fills {number} in before)',
+    });
+  });
+  return domain.toLowerCase();
 }
 
 /** Legs for the services asked for, each checked with the action's parser; throws listing every problem. */

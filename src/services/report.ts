@@ -12,9 +12,11 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
+import { ShipError } from '../errors.js';
 import { cell as markdownCell, code, link } from '../report/markdown.js';
 
-type LegStatus = 'shipped' | 'planned' | 'failed' | 'cancelled' | 'skipped' | 'missing' | 'unreadable' | 'unknown';
+const LEG_STATUSES = ['shipped', 'planned', 'failed', 'cancelled', 'skipped', 'missing', 'unreadable', 'unknown'] as const;
+type LegStatus = (typeof LEG_STATUSES)[number];
 
 export interface ReportRow {
   readonly service: string;
@@ -139,6 +141,42 @@ function emptyRow(service: string, status: LegStatus, error: string | null): Rep
     rolledBackLive: null,
     lazyPullBytes: null,
   };
+}
+
+/**
+ * The rows of a report this module wrote before (report-matrix's JSON, ship.yml's `results` output), read back:
+ * each field of the wrong type is null, a row without a service name is dropped.
+ */
+export function rowsFromReport(text: string): ReportRow[] {
+  const report = obj(parseJson(text));
+  if (!report || !Array.isArray(report.services)) {
+    throw new ShipError('the results file is not a report (a JSON object with a services list)', {
+      hint: "pass ship.yml's results output, or a directory of leg results",
+    });
+  }
+  return report.services.flatMap((item): ReportRow[] => {
+    const row = obj(item);
+    const service = str(row?.service);
+    if (!row || service === null) return [];
+    const status = LEG_STATUSES.find((s) => s === row.status) ?? 'unknown';
+    const rollout = ROLLOUTS.find((r) => r === row.rollout) ?? null;
+    return [
+      {
+        ...emptyRow(service, status, str(row.error)),
+        tag: str(row.tag),
+        digest: str(row.digest),
+        imageRef: str(row.imageRef),
+        url: str(row.url),
+        durationMs: num(row.durationMs),
+        dryRun: row.dryRun === true,
+        rollout,
+        readyMs: num(row.readyMs),
+        rolledBackTo: str(row.rolledBackTo),
+        rolledBackLive: typeof row.rolledBackLive === 'boolean' ? row.rolledBackLive : null,
+        lazyPullBytes: num(row.lazyPullBytes),
+      },
+    ];
+  });
 }
 
 /**

@@ -105,8 +105,8 @@ describe('a preview room, shipped and torn down', () => {
 
     const room = sandbox.state.data.rooms.find((r) => r.name === ROOM);
     expect(room?.annotations).toEqual({ 'meshagent.storage.class': 'ephemeral', 'com.meshagent.ship.deployed-by': 'meshagent-ship' });
-    // The room create-room: true made carries no marker: no teardown removes it.
-    expect(sandbox.state.data.rooms.find((r) => r.name === 'main')?.annotations).toEqual({});
+    // create-room: true marks the room as this tool's too, without making it ephemeral.
+    expect(sandbox.state.data.rooms.find((r) => r.name === 'main')?.annotations).toEqual({ 'com.meshagent.ship.deployed-by': 'meshagent-ship' });
     expect(servicesOf(ROOM)).toEqual(['api', 'web']);
     for (const service of sandbox.state.data.services[ROOM] ?? []) {
       expect(service.metadata.annotations?.['com.meshagent.ship.deployed-by']).toBe('meshagent-ship');
@@ -176,6 +176,23 @@ describe('a preview room, shipped and torn down', () => {
     ]);
     expect(done.result.report.roomState).toBe('deleted');
     expect(await tags('web')).toEqual(['main', 'pr-8']);
+  });
+
+  it('removes a room create-room: true made once it is empty, and never a room made by hand', async () => {
+    const host = sandbox.registryHost ?? '';
+    const client = api();
+    await client.createRoom({ name: 'made-by-hand' });
+    await client.close();
+    await ship({ room: 'made-by-hand', 'create-room': 'false', tag: `${host}/sandbox/api:made-by-hand`, image: image('api', 'one'), 'service-name': 'api' });
+    const byHand = await runTeardown({ room: 'made-by-hand', tags: false });
+    expect(byHand.result.report.servicesRemoved.map((s) => s.name)).toEqual(['api']);
+    expect(byHand.result.report.roomState).toBe('kept');
+    expect(byHand.text).toContain('room: kept, meshagent-ship did not create it');
+
+    const main = await runTeardown({ room: 'main', tags: false });
+    expect(main.result.report.servicesRemoved.map((s) => s.name)).toEqual(['web']);
+    expect(main.result.report.roomState).toBe('deleted');
+    expect(sandbox.state.data.rooms.map((r) => r.name)).toEqual(['made-by-hand']);
   });
 
   it('refuses a name that is no room, saying which input', async () => {

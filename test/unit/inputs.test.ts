@@ -352,6 +352,9 @@ describe('service inputs', () => {
     expect(errors({ rollback: 'maybe' })).toEqual(['rollback: "maybe" is not a boolean']);
     expect(config({ 'rollback-new-service': 'delete' }).service.rollbackNewService).toBe('delete');
     expect(errors({ 'rollback-new-service': 'keep' })).toEqual(['rollback-new-service must be stop or delete']);
+    expect(config({ 'inputs-digest': `sha256:${'a'.repeat(64)}` }).service.inputsDigest).toBe(`sha256:${'a'.repeat(64)}`);
+    expect(config().service.inputsDigest).toBeUndefined();
+    expect(errors({ 'inputs-digest': 'sha256:abc' })).toEqual(['inputs-digest: "sha256:abc" is not a sha256 digest']);
   });
 });
 
@@ -500,6 +503,7 @@ describe('reporting', () => {
       'wait',
       'rollback',
       'rollback-new-service',
+      'inputs-digest',
       'dry-run',
       'teardown',
       'teardown-tags',

@@ -4,6 +4,7 @@
 import { nextPage } from '../../src/http.js';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { aggregate } from '../../src/services/report.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previewComment, previewRow } from '../../src/commands/preview-comment.js';
 import { PREVIEW_MARKER, previousRows, renderPreviewComment, type PreviewRow } from '../../src/report/preview-comment.js';
@@ -164,6 +165,20 @@ describe('the upsert through the GitHub API', () => {
     expect(comments[1]?.body).toContain('| web | – | – | – | – | removed |');
     expect(comments[0]?.body).toBe(`${PREVIEW_MARKER}\nfake`);
     expect(requests.every((r) => r.endsWith('Bearer gh-token'))).toBe(true);
+  });
+
+  it("reads ship.yml's results output (report-matrix's JSON) as well as a directory of legs", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preview-report-'));
+    mkdirSync(join(dir, 'leg-api'));
+    const result = { status: 'shipped', digest, serviceUrl: 'https://api-pr-3.example.com', rollout: { outcome: 'rolled-back', rolledBack: { digest } } };
+    writeFileSync(join(dir, 'leg-api', 'leg.json'), JSON.stringify({ service: 'api', outcome: 'failure', result: JSON.stringify(result) }));
+    const file = join(dir, 'results.json');
+    writeFileSync(file, JSON.stringify(aggregate(dir)));
+    const env = { GITHUB_TOKEN: 'gh-token', GITHUB_REPOSITORY: 'acme/app', GITHUB_API_URL: api };
+    await previewComment({ room: 'pr-3', pr: '3', results: file }, env);
+    expect(comments.at(-1)?.body).toContain('| api | <https://api-pr-3.example.com> | `sha256:abababababab` | – | – | rolled back |');
+    writeFileSync(file, '{"include":[]}');
+    await expect(previewComment({ room: 'pr-3', pr: '3', results: file }, env)).rejects.toThrow('the results file is not a report');
   });
 
   it('says what is missing without a token or a pull request number', async () => {

@@ -349,14 +349,15 @@ describe('helpers', () => {
 });
 
 describe('the services and report-matrix commands', () => {
-  async function capture(fn: () => number): Promise<{ code: number; stdout: string; stderr: string }> {
+  async function capture(fn: () => number | Promise<number>): Promise<{ code: number; stdout: string; stderr: string }> {
     const { vi } = await import('vitest');
     let stdout = '';
     let stderr = '';
     const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
     const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
     try {
-      return { code: fn(), stdout, stderr };
+      const code = await fn();
+      return { code, stdout, stderr };
     } finally {
       out.mockRestore();
       err.mockRestore();

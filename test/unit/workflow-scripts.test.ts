@@ -300,6 +300,7 @@ describe('the discover and resolve steps', () => {
     expect(argsOf(discover.run, base)).toEqual([
       'services',
       '--json',
+      '--inputs-digest',
       '--only',
       'auto',
       '--tag',
@@ -316,6 +317,21 @@ describe('the discover and resolve steps', () => {
     expect(changed.slice(-4)).toEqual(['--manifest', 'ops/ship.yml', '--changed', 'f00..HEAD']);
     // A dispatch has no base: the range starts empty, which the command reads as "everything changed".
     expect(argsOf(discover.run, { ...base, CHANGED_ONLY: 'true' }).slice(-2)).toEqual(['--changed', '..HEAD']);
+  });
+
+  it('compares with the deployed services only with skip-unchanged, and passes the preview room and domain template', () => {
+    const preview = argsOf(discover.run, {
+      ...base,
+      CHANGED_ONLY: 'true',
+      BASE: 'b0',
+      SKIP_UNCHANGED: 'true',
+      PREVIEW_ROOM: 'pr-7',
+      DOMAIN_TEMPLATE: '{service}-pr-7.example.com',
+    });
+    expect(preview.slice(-7)).toEqual(['--changed', 'b0..HEAD', '--deployed', '--preview-room', 'pr-7', '--domain-template', '{service}-pr-7.example.com']);
+    expect(argsOf(discover.run, { ...base, SKIP_UNCHANGED: 'false', PREVIEW_ROOM: '', DOMAIN_TEMPLATE: '' })).not.toContain('--deployed');
+    // The key reaches the step only when it compares; a plain ship's discover never sees it.
+    expect(discover.env.MESHAGENT_API_KEY).toBe("${{ inputs.skip-unchanged && secrets.MESHAGENT_API_KEY || '' }}");
   });
 
   it('deploy.yml resolves one leg with the image to deploy', () => {

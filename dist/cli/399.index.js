@@ -1,5 +1,5 @@
-export const id = 732;
-export const ids = [732];
+export const id = 399;
+export const ids = [399];
 export const modules = {
 
 /***/ 61699:
@@ -849,6 +849,7 @@ function imageMountRef(ref) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   DK: () => (/* binding */ INPUTS_DIGEST_ANNOTATION),
 /* harmony export */   TB: () => (/* binding */ withValidationMode),
 /* harmony export */   Y0: () => (/* binding */ EPHEMERAL_STORAGE_ANNOTATION),
 /* harmony export */   iY: () => (/* binding */ SERVICE_ID_ANNOTATION),
@@ -864,11 +865,13 @@ const VALIDATION_METHOD_ANNOTATION = 'meshagent.request.validation.method';
  */
 const STOPPED_BY_ROLLBACK_ANNOTATION = 'com.meshagent.ship.stopped-by-rollback';
 /**
- * Set on every service this tool writes, and on a room it created for a preview: teardown removes only what carries
+ * Set on every service this tool writes, and on every room it creates (create-room): teardown removes only what carries
  * it, so a service or room made by hand or by another tool in the same room is never touched.
  */
 const DEPLOYED_BY_ANNOTATION = 'com.meshagent.ship.deployed-by';
 const DEPLOYED_BY = 'meshagent-ship';
+/** The digest of the inputs a service was shipped from (see src/services/inputs-digest.ts). */
+const INPUTS_DIGEST_ANNOTATION = 'com.meshagent.ship.inputs-digest';
 /** The room annotation that makes a room's storage ephemeral (`meshagent room create --annotations ...`). */
 const EPHEMERAL_STORAGE_ANNOTATION = 'meshagent.storage.class';
 /** `cookie` sets cookie validation; `none` removes any; `default` removes a cookie value (the CLI's rule). */
@@ -1279,51 +1282,6 @@ function dumpServiceSpec(spec) {
     throw new errors/* ShipError */.fS(`the service spec of ${spec.metadata.name} is not valid: ${details}`, {
         hint: 'the spec is built from the inputs and the existing service; check the inputs named above',
     });
-}
-
-
-/***/ }),
-
-/***/ 41074:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   GW: () => (/* binding */ insecureRegistries),
-/* harmony export */   gD: () => (/* binding */ findCredentials),
-/* harmony export */   jW: () => (/* binding */ registryClientIdentity)
-/* harmony export */ });
-/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(27150);
-/**
- * What this tool reads from the environment about registries other than the MeshAgent project registry (whose
- * credentials come from MeshAgent): credentials (MESHAGENT_SHIP_REGISTRY_USER / MESHAGENT_SHIP_REGISTRY_PASSWORD,
- * else the Docker config's `auths`, as `docker login` writes them), hosts reached over plain HTTP
- * (MESHAGENT_SHIP_INSECURE_REGISTRIES), and what to tell a user whose credentials a registry refuses. The registry
- * client (oci/) takes all of these as options.
- */
-
-/** The environment's credentials for `registry` first, then the Docker config's. */
-function findCredentials(registry, env = process.env) {
-    const username = env.MESHAGENT_SHIP_REGISTRY_USER;
-    const password = env.MESHAGENT_SHIP_REGISTRY_PASSWORD;
-    if (username && password)
-        return { username, password };
-    return (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .credentialsFromDockerConfig */ .N3)(registry, (0,_oci_index_js__WEBPACK_IMPORTED_MODULE_0__/* .dockerConfigPath */ .Q1)(env));
-}
-/** Hosts reached over plain HTTP although not loopback: MESHAGENT_SHIP_INSECURE_REGISTRIES, comma-separated. */
-function insecureRegistries(env) {
-    return (env.MESHAGENT_SHIP_INSECURE_REGISTRIES ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-}
-/** How this tool introduces itself to a registry, and what it tells a user whose credentials the registry refuses. */
-function registryClientIdentity(registry) {
-    return {
-        clientId: 'meshagent-ship',
-        credentialsHint: `check the credentials for ${registry}: for the MeshAgent project registry, user meshagent with a ` +
-            'current repository token for this repository; for other registries, `docker login` (~/.docker/config.json or DOCKER_CONFIG) ' +
-            'or MESHAGENT_SHIP_REGISTRY_USER/MESHAGENT_SHIP_REGISTRY_PASSWORD',
-    };
 }
 
 

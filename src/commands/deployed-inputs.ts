@@ -1,0 +1,65 @@
+/**
+ * Which legs differ from what their room runs: a leg is unchanged only when its room has a service of the leg's
+ * name whose inputs-digest annotation equals the leg's digest. A missing room, a missing service, a service
+ * without the annotation (shipped by hand, by a template, or before digests) all count as changed. An API that
+ * cannot be read is an error: "everything unchanged" would ship nothing.
+ */
+import { ShipError } from '../errors.js';
+import type { MeshagentClient } from '../meshagent/client.js';
+import { deriveServiceName, normalizeProjectTag, parseImageTag, projectRegistryFromConfig } from '../reference.js';
+import { INPUTS_DIGEST_ANNOTATION } from '../meshagent/service-annotations.js';
+import { INPUTS_DIGEST_INPUT } from '../services/inputs-digest.js';
+import type { Leg } from '../services/matrix.js';
+
+export interface DeployedComparison {
+  readonly service: string;
+  readonly changed: boolean;
+  /** Why, for the log: `unchanged in room R`, `room R does not exist`, `no service S in room R`, ... */
+  readonly because: string;
+}
+
+/** The room service a leg ships to, named as the ship names it: service-name, else the tag's repository path. */
+function serviceNameOf(leg: Leg, registry: string, projectKey: string): string {
+  const given = leg['service-name']?.trim();
+  if (given) return given;
+  return deriveServiceName(normalizeProjectTag(parseImageTag(leg.tag ?? leg.service, 'tag'), registry, projectKey));
+}
+
+export async function compareWithDeployed(client: MeshagentClient, legs: readonly Leg[], apiUrl: string): Promise<DeployedComparison[]> {
+  const [config, project] = await Promise.all([client.getConfig(), client.getProject()]);
+  const registry = projectRegistryFromConfig(config.domains ?? {}, apiUrl);
+  const projectKey = project.project_key ?? 'None';
+  // Each room is read once, however many legs go there.
+  const rooms = new Map<string, Promise<Map<string, Readonly<Record<string, string>>> | undefined>>();
+  const servicesOf = (room: string) => {
+    let found = rooms.get(room);
+    if (!found) {
+      found = (async () => {
+        if (!(await client.getRoom(room))) return undefined;
+        const services = await client.listServices(room, 'high');
+        return new Map(services.map((s) => [s.metadata.name, s.metadata.annotations ?? {}]));
+      })();
+      rooms.set(room, found);
+    }
+    return found;
+  };
+  const results: DeployedComparison[] = [];
+  for (const leg of legs) {
+    const digest = leg[INPUTS_DIGEST_INPUT];
+    if (!digest) throw new ShipError(`service ${leg.service} has no inputs digest to compare`, { hint: 'list the services with --inputs-digest' });
+    const room = leg.room?.trim();
+    if (!room || leg.scope === 'project') {
+      results.push({ service: leg.service, changed: true, because: room ? 'a project service is not compared' : 'it names no room' });
+      continue;
+    }
+    const services = await servicesOf(room);
+    const name = serviceNameOf(leg, registry, projectKey);
+    const deployed = services?.get(name)?.[INPUTS_DIGEST_ANNOTATION];
+    if (services === undefined) results.push({ service: leg.service, changed: true, because: `room ${room} does not exist` });
+    else if (!services.has(name)) results.push({ service: leg.service, changed: true, because: `no service ${name} in room ${room}` });
+    else if (deployed === undefined) results.push({ service: leg.service, changed: true, because: `service ${name} in room ${room} has no inputs digest` });
+    else if (deployed !== digest) results.push({ service: leg.service, changed: true, because: `service ${name} in room ${room} runs other inputs` });
+    else results.push({ service: leg.service, changed: false, because: `unchanged in room ${room}` });
+  }
+  return results;
+}
