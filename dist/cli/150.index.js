@@ -1169,8 +1169,8 @@ function formatImageRef(ref) {
     return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
 }
 
-// EXTERNAL MODULE: ./src/http.ts + 9 modules
-var src_http = __webpack_require__(63068);
+// EXTERNAL MODULE: ./src/http.ts + 11 modules
+var src_http = __webpack_require__(19990);
 ;// CONCATENATED MODULE: ./src/oci/registry-auth.ts
 /**
  * Registry authentication (distribution token auth): the `WWW-Authenticate` challenge, Basic credentials, and

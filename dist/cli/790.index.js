@@ -199,8 +199,8 @@ function bytes(n) {
 var estargz = __webpack_require__(46175);
 // EXTERNAL MODULE: ./src/pipeline/estargz-conversion.ts
 var estargz_conversion = __webpack_require__(24973);
-// EXTERNAL MODULE: ./src/http.ts + 9 modules
-var src_http = __webpack_require__(63068);
+// EXTERNAL MODULE: ./src/http.ts + 11 modules
+var src_http = __webpack_require__(19990);
 // EXTERNAL MODULE: ./src/pipeline/annotations.ts
 var annotations = __webpack_require__(23708);
 ;// CONCATENATED MODULE: ./src/pipeline/reuse.ts
@@ -3398,7 +3398,8 @@ async function checkPushed(registry, target, pushed) {
     }
     const where = `${target.registry}/${target.registryRepository}`;
     let tocs = 0;
-    for (const blob of blobs.values()) {
+    // A few blobs at a time, as the push sends them: each is a HEAD and, for a layer, two Range reads.
+    await (0,oci/* forEachLimited */.vP)([...blobs.values()], 4, async (blob) => {
         const size = await repository.blobSize(blob.digest);
         if (size !== blob.size)
             throw new errors/* ShipError */.fS(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, {
@@ -3406,7 +3407,7 @@ async function checkPushed(registry, target, pushed) {
             });
         const declared = blob.annotations?.[oci/* Annotation */.YH.stargzTocDigest];
         if (declared === undefined)
-            continue;
+            return;
         const toc = await (0,estargz/* readToc */.PP)({ size: blob.size, read: (start, length) => repository.readBlobRange(blob.digest, start, length) }).catch((error) => {
             throw new errors/* ShipError */.fS(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, {
                 hint: 'push again; if it persists, the registry alters blobs or does not serve ranges',
@@ -3417,7 +3418,7 @@ async function checkPushed(registry, target, pushed) {
                 hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
             });
         tocs += 1;
-    }
+    });
     return { blobs: blobs.size, tocs };
 }
 
