@@ -332,10 +332,17 @@ var external_node_worker_threads_ = __webpack_require__(75919);
 /**
  * The sha256 and size of whole files, computed in worker threads: one per core, each hashing one file at a time.
  * Checking the blobs of an image's layers without reading them otherwise (layers reused rather than converted) can
- * mean hundreds of megabytes; on the main thread that would be slow, spread over the cores it is not.
+ * mean hundreds of megabytes; on the main thread that would be slow, spread over the cores it is not. A few files
+ * of less than WORKER_BYTES in all are hashed on the calling thread: starting a worker takes about as long as
+ * hashing 50 MB (sha256 runs at well over 1 GB/s), and a re-ship of a small image would spend most of its time so.
  */
 
 
+
+
+
+/** Files of less than this in all are hashed on the calling thread. */
+const WORKER_BYTES = 128 * 1024 * 1024;
 /** The worker, as source text, so a bundled program needs no separate file. */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
@@ -354,7 +361,13 @@ parentPort.on('message', (path) => {
  * Hashes every file of `paths` (in order of the answer), at most `threads` at a time; the workers end with the call.
  * A file that cannot be read rejects with an errno-like error carrying its code and path.
  */
-async function hashFiles(paths, threads = (0,external_node_os_.availableParallelism)()) {
+async function hashFiles(paths, threads = (0,external_node_os_.availableParallelism)(), workerBytes = WORKER_BYTES) {
+    if ((await totalSize(paths)) < workerBytes) {
+        const hashes = [];
+        for (const path of paths)
+            hashes.push(await hashHere(path));
+        return hashes;
+    }
     const results = new Array(paths.length);
     let next = 0;
     const run = async () => {
@@ -384,6 +397,29 @@ async function hashFiles(paths, threads = (0,external_node_os_.availableParallel
     if (failed)
         throw failed.reason;
     return results;
+}
+/** The files' sizes added up; a file that cannot be read counts as large, so the workers report it as ever. */
+async function totalSize(paths) {
+    let total = 0;
+    for (const path of paths)
+        total += (await (0,promises_.stat)(path).catch(() => undefined))?.size ?? Infinity;
+    return total;
+}
+/** The worker's hash, on this thread; errors carry the path, as the worker's do. */
+async function hashHere(path) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let size = 0;
+    try {
+        for await (const chunk of (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1 << 20 })) {
+            hash.update(chunk);
+            size += chunk.length;
+        }
+    }
+    catch (error) {
+        const { code, message } = error;
+        throw Object.assign(new Error(message), { code, path, syscall: 'read' });
+    }
+    return { digest: `sha256:${hash.digest('hex')}`, size };
 }
 
 ;// CONCATENATED MODULE: ./src/oci/types.ts
