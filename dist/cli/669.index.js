@@ -140,8 +140,8 @@ async function markDeploymentsInactive(env, environments, hooks) {
     return { inactive, skipped: undefined };
 }
 
-// EXTERNAL MODULE: ./src/oci/index.ts + 19 modules
-var oci = __webpack_require__(27150);
+// EXTERNAL MODULE: ./src/oci/index.ts + 20 modules
+var oci = __webpack_require__(93078);
 // EXTERNAL MODULE: ./src/reference.ts
 var reference = __webpack_require__(98286);
 // EXTERNAL MODULE: ./src/registry-env.ts
