@@ -10,7 +10,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   pushCommand: () => (/* binding */ pushCommand)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(83916);
-/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(27150);
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(93078);
 /* harmony import */ var _registry_env_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(41074);
 /* harmony import */ var _image_location_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(45964);
 
@@ -65,7 +65,7 @@ async function pushCommand(args, runner, out) {
 /* harmony export */   z: () => (/* binding */ parseLocation)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(83916);
-/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(27150);
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(93078);
 /* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(98286);
 /**
  * The source or destination of the push and pull commands, as skopeo writes them: `oci:DIR[:REF]` (an OCI layout,
@@ -474,7 +474,7 @@ function pagesDomainFromConfig(domains) {
 /* harmony export */   gD: () => (/* binding */ findCredentials),
 /* harmony export */   jW: () => (/* binding */ registryClientIdentity)
 /* harmony export */ });
-/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(27150);
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(93078);
 /**
  * What this tool reads from the environment about registries other than the MeshAgent project registry (whose
  * credentials come from MeshAgent): credentials (MESHAGENT_SHIP_REGISTRY_USER / MESHAGENT_SHIP_REGISTRY_PASSWORD,

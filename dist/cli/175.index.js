@@ -21,8 +21,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(83916);
-// EXTERNAL MODULE: ./src/oci/index.ts + 19 modules
-var oci = __webpack_require__(27150);
+// EXTERNAL MODULE: ./src/oci/index.ts + 20 modules
+var oci = __webpack_require__(93078);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(48161);
 // EXTERNAL MODULE: external "node:stream"

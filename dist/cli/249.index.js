@@ -14,7 +14,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(83916);
 /* harmony import */ var _estargz_index_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(46175);
 /* harmony import */ var _file_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(70145);
-/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(27150);
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(93078);
 /* harmony import */ var _pipeline_annotations_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(23708);
 /* harmony import */ var _pipeline_runnable_image_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(83565);
 /* harmony import */ var _pipeline_estargz_conversion_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(24973);

@@ -195,8 +195,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(83916);
-// EXTERNAL MODULE: ./src/http.ts + 9 modules
-var http = __webpack_require__(63068);
+// EXTERNAL MODULE: ./src/http.ts + 11 modules
+var http = __webpack_require__(19990);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __webpack_require__(38816);
 // EXTERNAL MODULE: ./src/meshagent/wire-model.ts

@@ -639,7 +639,7 @@ function renderServiceTemplate(text, values) {
     const templateTag = { tag: '!template', resolve: (value) => render(value, values) };
     let loaded;
     try {
-        loaded = (0,dist/* parse */.qg)(render(text, values), { version: '1.1', customTags: [templateTag] });
+        loaded = (0,dist.parse)(render(text, values), { version: '1.1', customTags: [templateTag] });
     }
     catch (error) {
         if (error instanceof ApiError)

@@ -47,7 +47,7 @@ function optional(raw) {
 /* harmony export */   w1: () => (/* binding */ projectIdFromApiKey),
 /* harmony export */   yG: () => (/* binding */ parseBoolean)
 /* harmony export */ });
-/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(27150);
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(93078);
 /* harmony import */ var _loopback_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(72082);
 /* harmony import */ var _python_text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4461);
 /* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(98286);

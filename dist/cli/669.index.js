@@ -186,8 +186,8 @@ async function markDeploymentsInactive(env, environments, hooks) {
     return { inactive, skipped: undefined };
 }
 
-// EXTERNAL MODULE: ./src/oci/index.ts + 19 modules
-var oci = __webpack_require__(27150);
+// EXTERNAL MODULE: ./src/oci/index.ts + 20 modules
+var oci = __webpack_require__(93078);
 // EXTERNAL MODULE: ./src/reference.ts
 var reference = __webpack_require__(98286);
 // EXTERNAL MODULE: ./src/registry-env.ts
@@ -375,7 +375,7 @@ async function runTeardownCommand(runner, options, json, out) {
 /* harmony export */   gD: () => (/* binding */ findCredentials),
 /* harmony export */   jW: () => (/* binding */ registryClientIdentity)
 /* harmony export */ });
-/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(27150);
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(93078);
 /**
  * What this tool reads from the environment about registries other than the MeshAgent project registry (whose
  * credentials come from MeshAgent): credentials (MESHAGENT_SHIP_REGISTRY_USER / MESHAGENT_SHIP_REGISTRY_PASSWORD,

@@ -19,8 +19,8 @@ var external_node_fs_ = __webpack_require__(73024);
 var errors = __webpack_require__(83916);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __webpack_require__(38816);
-// EXTERNAL MODULE: ./src/http.ts + 9 modules
-var http = __webpack_require__(63068);
+// EXTERNAL MODULE: ./src/http.ts + 11 modules
+var http = __webpack_require__(19990);
 ;// CONCATENATED MODULE: ./src/commands/github-comments.ts
 /**
  * The three calls of GitHub's REST API the preview comment needs (list an issue's comments page by page, create one,

@@ -67,7 +67,7 @@ async function convertImageForShip(source, top, out, options = {}) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   c: () => (/* binding */ readRunnableConfig)
 /* harmony export */ });
-/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(27150);
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(93078);
 /** The image of an index that a service runs: MeshAgent runs linux/amd64, so that one, else the first listed. */
 
 /** The platform MeshAgent runs images on. */
@@ -99,8 +99,8 @@ var external_node_child_process_ = __webpack_require__(31421);
 var promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(76760);
-// EXTERNAL MODULE: ./src/oci/index.ts + 19 modules
-var oci = __webpack_require__(27150);
+// EXTERNAL MODULE: ./src/oci/index.ts + 20 modules
+var oci = __webpack_require__(93078);
 ;// CONCATENATED MODULE: ./src/prefetch-auto/privileged.ts
 /**
  * Commands that need root (chroot, namespaces, mounts): as they are when this process is root, else under

@@ -97,8 +97,8 @@ async function ensureRepository(client, projectKey, repositoryName) {
     }
 }
 
-// EXTERNAL MODULE: ./src/oci/index.ts + 19 modules
-var oci = __webpack_require__(27150);
+// EXTERNAL MODULE: ./src/oci/index.ts + 20 modules
+var oci = __webpack_require__(93078);
 // EXTERNAL MODULE: ./src/registry-env.ts
 var registry_env = __webpack_require__(41074);
 ;// CONCATENATED MODULE: ./src/pipeline/target-registry.ts
@@ -199,8 +199,8 @@ function bytes(n) {
 var estargz = __webpack_require__(46175);
 // EXTERNAL MODULE: ./src/pipeline/estargz-conversion.ts
 var estargz_conversion = __webpack_require__(24973);
-// EXTERNAL MODULE: ./src/http.ts + 9 modules
-var src_http = __webpack_require__(63068);
+// EXTERNAL MODULE: ./src/http.ts + 11 modules
+var src_http = __webpack_require__(19990);
 // EXTERNAL MODULE: ./src/pipeline/annotations.ts
 var annotations = __webpack_require__(23708);
 ;// CONCATENATED MODULE: ./src/pipeline/reuse.ts
@@ -1901,8 +1901,6 @@ function pause(ms, signal) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(77598);
-// EXTERNAL MODULE: ./node_modules/ws/wrapper.mjs
-var wrapper = __webpack_require__(52977);
 ;// CONCATENATED MODULE: ./src/room/content.ts
 /**
  * What a room message's data holds: an 8-byte big-endian length, that many bytes of a JSON header, then a binary
@@ -2190,7 +2188,6 @@ class ChunkQueue {
 
 
 
-
 /** Far above any answer the client asks for (a services list, a log line). */
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 const MAX_PACKET_BYTES = 64 * 1024;
@@ -2211,11 +2208,13 @@ class RoomConnection {
         this.mask = mask;
     }
     /** Opens the websocket and resolves once the room says it is ready. */
-    static open(options) {
+    static async open(options) {
+        // Loaded on the first connection, not with the module: a ship that does not wait for its rollout needs none.
+        const { default: WebSocket } = await __webpack_require__.e(/* import() */ 977).then(__webpack_require__.bind(__webpack_require__, 52977));
         return new Promise((resolve, reject) => {
             const target = new URL(options.url);
             const proxy = options.env ? roomProxy(target, options.env) : undefined;
-            const socket = new wrapper/* default */.Ay(options.url, {
+            const socket = new WebSocket(options.url, {
                 headers: { authorization: `Bearer ${options.jwt}`, 'user-agent': options.userAgent },
                 handshakeTimeout: options.timeoutMs,
                 maxPayload: MAX_PACKET_BYTES,
@@ -2322,7 +2321,7 @@ class RoomConnection {
     /** Closes the connection normally; whatever is in flight fails. */
     close() {
         this.finish(new RoomError(`the connection to room ${this.room} was closed`, { retryable: false, reason: 'closed by the client' }));
-        if (this.socket.readyState === wrapper/* default */.Ay.OPEN || this.socket.readyState === wrapper/* default */.Ay.CONNECTING)
+        if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING)
             this.socket.close(NORMAL_CLOSE);
     }
     /** Drops the connection at once (e.g. it stopped answering): no close handshake. */
@@ -2704,8 +2703,6 @@ function parseJsonObject(text) {
 
 
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(38815);
 // EXTERNAL MODULE: ./src/file-errors.ts
 var file_errors = __webpack_require__(70145);
 ;// CONCATENATED MODULE: ./src/pipeline/service-template.ts
@@ -2716,7 +2713,6 @@ var file_errors = __webpack_require__(70145);
  * the service spec with the built image pinned. The CLI saves the values back to `.meshagent/values.yaml`; a ship
  * does not write into the checkout.
  */
-
 
 
 
@@ -2770,9 +2766,11 @@ async function loadValues(path, required) {
             return {};
         throw withInput((0,file_errors/* fileError */.z)(error, path, 'values', 'give the path of a YAML map of values, relative to the context'), 'values');
     }
+    // Loaded here, not with the module: a ship without values does not pay for the YAML parser at start.
+    const { parse: parseYaml } = await __webpack_require__.e(/* import() */ 815).then(__webpack_require__.t.bind(__webpack_require__, 38815, 19));
     let loaded;
     try {
-        loaded = (0,dist/* parse */.qg)(text, { version: '1.1', mapAsMap: true });
+        loaded = parseYaml(text, { version: '1.1', mapAsMap: true });
     }
     catch (error) {
         throw new errors/* ShipError */.fS(`${path} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`, { input: 'values' });
@@ -3403,7 +3401,8 @@ async function checkPushed(registry, target, pushed) {
     }
     const where = `${target.registry}/${target.registryRepository}`;
     let tocs = 0;
-    for (const blob of blobs.values()) {
+    // A few blobs at a time, as the push sends them: each is a HEAD and, for a layer, two Range reads.
+    await (0,oci/* forEachLimited */.vP)([...blobs.values()], 4, async (blob) => {
         const size = await repository.blobSize(blob.digest);
         if (size !== blob.size)
             throw new errors/* ShipError */.fS(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, {
@@ -3411,7 +3410,7 @@ async function checkPushed(registry, target, pushed) {
             });
         const declared = blob.annotations?.[oci/* Annotation */.YH.stargzTocDigest];
         if (declared === undefined)
-            continue;
+            return;
         const toc = await (0,estargz/* readToc */.PP)({ size: blob.size, read: (start, length) => repository.readBlobRange(blob.digest, start, length) }).catch((error) => {
             throw new errors/* ShipError */.fS(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, {
                 hint: 'push again; if it persists, the registry alters blobs or does not serve ranges',
@@ -3422,7 +3421,7 @@ async function checkPushed(registry, target, pushed) {
                 hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
             });
         tocs += 1;
-    }
+    });
     return { blobs: blobs.size, tocs };
 }
 
@@ -6703,7 +6702,7 @@ async function runShipCommand(args) {
 /* harmony export */   gD: () => (/* binding */ findCredentials),
 /* harmony export */   jW: () => (/* binding */ registryClientIdentity)
 /* harmony export */ });
-/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(27150);
+/* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(93078);
 /**
  * What this tool reads from the environment about registries other than the MeshAgent project registry (whose
  * credentials come from MeshAgent): credentials (MESHAGENT_SHIP_REGISTRY_USER / MESHAGENT_SHIP_REGISTRY_PASSWORD,

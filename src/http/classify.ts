@@ -17,6 +17,9 @@ const RETRYABLE_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
+  // Node's http (node-transport.ts): the same two limits as undici's.
+  'ERR_CONNECT_TIMEOUT',
+  'ERR_BODY_TIMEOUT',
 ]);
 
 export function isRetryableConnectionError(error: unknown): boolean {
@@ -25,7 +28,7 @@ export function isRetryableConnectionError(error: unknown): boolean {
 
 /** A connection that never came up: the request cannot have reached the server. */
 export function neverConnected(error: unknown): boolean {
-  return isConnectionRefused(error) || errorChain(error).some((e) => codeOf(e) === 'UND_ERR_CONNECT_TIMEOUT');
+  return isConnectionRefused(error) || errorChain(error).some((e) => codeOf(e) === 'UND_ERR_CONNECT_TIMEOUT' || codeOf(e) === 'ERR_CONNECT_TIMEOUT');
 }
 
 /** Refused at every address tried (Node tries each address of a host and reports them in an AggregateError). */

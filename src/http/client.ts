@@ -12,10 +12,12 @@ import { BufferedResponse } from './buffered-response.js';
 import { describeConnectionError, isConnectionRefused, isRetryableConnectionError, isRetryableStatus, neverConnected } from './classify.js';
 import { CONNECTION_HINT, HttpError, hintFor } from './http-error.js';
 import { bodySnippet, credentialsIn, maskSecrets } from './masking.js';
-import { defaultDispatcher } from './proxy.js';
+import { NodeTransport } from './node-transport.js';
+import { proxiesIn, proxyTransport } from './proxy.js';
 import type { FailedAnswer, HttpRequest, HttpResponse, StreamedResponse } from './request.js';
 import type { RetryLog, RetryRecord } from './retry-log.js';
 import { backoffMs, DEFAULT_RETRY, refusedWait, retryAfterMs, seconds, type RetryPolicy } from './retry-policy.js';
+import { dispatcherTransport, type Transport } from './transport.js';
 
 export interface HttpClientOptions {
   /** Prefix for relative request paths, e.g. http://127.0.0.1:8080 or http://127.0.0.1:8080/v1 (a path prefix is kept). */
@@ -39,7 +41,10 @@ export interface HttpClientOptions {
   readonly debug?: (message: string) => void;
   /** Values that must never appear in an error message (API keys, tokens); may grow later, so read it on each use. */
   readonly secrets?: () => Iterable<string>;
-  /** A custom undici Dispatcher (the caller closes it); default: EnvHttpProxyAgent when a proxy is set in `env`, else an Agent. */
+  /**
+   * A custom undici Dispatcher (the caller closes it); default: undici's EnvHttpProxyAgent when a proxy is set in
+   * `env`, else Node's own http and https (node-transport.ts).
+   */
   readonly dispatcher?: Dispatcher;
   /** Where HTTPS_PROXY/HTTP_PROXY/NO_PROXY are read from; default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -78,9 +83,10 @@ export class HttpClient {
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly userAgent: string;
-  private readonly dispatcher: Dispatcher;
-  /** Only a dispatcher we made is ours to close. */
-  private readonly ownsDispatcher: boolean;
+  /** Made on the first request: a proxy's transport loads undici, which a client that sends nothing need not. */
+  private transport: Promise<Transport> | undefined;
+  /** Only a transport we made is ours to close. */
+  private readonly ownsTransport: boolean;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private closing: Promise<void> | undefined;
@@ -89,8 +95,7 @@ export class HttpClient {
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.userAgent = options.userAgent ?? `meshagent-ship/${VERSION}`;
-    this.dispatcher = options.dispatcher ?? defaultDispatcher(options.env ?? process.env);
-    this.ownsDispatcher = options.dispatcher === undefined;
+    this.ownsTransport = options.dispatcher === undefined;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
   }
@@ -105,11 +110,21 @@ export class HttpClient {
     return this.attemptCount;
   }
 
-  /** Closes the dispatcher if this client made it; safe to call twice (undici rejects a second close once destroyed). */
+  /** Closes the transport if this client made it; safe to call twice (undici rejects a second close once destroyed). */
   close(): Promise<void> {
-    // undici resolves with null despite its Promise<void> type.
-    this.closing ??= this.ownsDispatcher ? this.dispatcher.close().then(() => undefined) : Promise.resolve();
+    const made = this.transport;
+    this.closing ??= this.ownsTransport && made ? made.then((transport) => transport.close()) : Promise.resolve();
     return this.closing;
+  }
+
+  /** The caller's dispatcher, else undici's proxy agent when `env` names a proxy, else Node's http and https. */
+  private transportFor(): Promise<Transport> {
+    if (!this.transport) {
+      const { dispatcher } = this.options;
+      const proxies = proxiesIn(this.options.env ?? process.env);
+      this.transport = dispatcher ? Promise.resolve(dispatcherTransport(dispatcher)) : proxies ? proxyTransport(proxies) : Promise.resolve(new NodeTransport());
+    }
+    return this.transport;
   }
 
   /** Sends the request (retrying as classified) and returns the accepted answer, read whole. */
@@ -119,7 +134,7 @@ export class HttpClient {
 
   /**
    * Like `request`, but an accepted answer's body is handed over unread, for bodies too large to hold in memory.
-   * The timeout covers the answer's headers; a body that stalls is ended by undici's idle body timeout.
+   * The timeout covers the answer's headers; a body that stalls is ended by the transport's idle body timeout.
    */
   async stream(request: HttpRequest): Promise<StreamedResponse> {
     return (await this.send(request, true)) as StreamedResponse;
@@ -170,7 +185,8 @@ export class HttpClient {
     const body = bodyForAttempt(request);
     this.attemptCount += 1;
     try {
-      const answer = await this.dispatcher.request({
+      const transport = await this.transportFor();
+      const answer = await transport.request({
         origin: url.origin,
         path: url.pathname + url.search,
         method: request.method,
@@ -184,8 +200,8 @@ export class HttpClient {
         clearTimeout(timer);
         return { status: answer.statusCode, headers: flattenHeaders(answer.headers), body: answer.body };
       }
-      // The timeout covers the body too: undici destroys the body stream when the signal aborts.
-      const received = Buffer.from(await answer.body.arrayBuffer());
+      // The timeout covers the body too: the transport destroys the body stream when the signal aborts.
+      const received = await readAll(answer.body);
       const asked = { method: request.method, label: prepared.label, shownUrl: prepared.shownUrl };
       const response = new BufferedResponse(answer.statusCode, answer.statusText, flattenHeaders(answer.headers), received, asked, this.maskerFor(prepared));
       return accepted ? response : { kind: 'status', response };
@@ -380,7 +396,14 @@ function bodyForAttempt(request: HttpRequest): string | Uint8Array | Readable | 
   return typeof request.body === 'function' ? request.body() : request.body;
 }
 
-/** undici's headers (arrays for repeated ones) as one string per lower-case name. */
+/** An answer's body, read whole. */
+async function readAll(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The transport's headers (arrays for repeated ones) as one string per lower-case name. */
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {

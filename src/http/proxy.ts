@@ -1,21 +1,33 @@
-/** Which dispatcher carries the requests: through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise, else direct. */
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+/** Which proxy carries the requests: HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise; none set, none. */
+import { dispatcherTransport, type Transport } from './transport.js';
+
+export interface Proxies {
+  readonly httpProxy: string;
+  readonly httpsProxy: string;
+  readonly noProxy: string;
+}
 
 /** Proxies come from `env` (not process.env, which undici would read), so tests and callers decide. */
-export function defaultDispatcher(env: Readonly<Record<string, string | undefined>>): Dispatcher {
+export function proxiesIn(env: Readonly<Record<string, string | undefined>>): Proxies | undefined {
   // Lower case first, as undici and curl read them.
   const httpProxy = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
   const httpsProxy = firstSet(env, ['https_proxy', 'HTTPS_PROXY']);
-  if (!httpProxy && !httpsProxy) return new Agent();
-  return new EnvHttpProxyAgent({
-    // '' rather than undefined: undici falls back to process.env for undefined.
-    httpProxy: httpProxy ?? '',
-    httpsProxy: httpsProxy ?? '',
-    noProxy: firstSet(env, ['no_proxy', 'NO_PROXY']) ?? '',
-    // Plain-http targets are sent in absolute form, as forward proxies expect, not tunnelled with CONNECT
-    // (which proxies commonly allow only to port 443). HTTPS targets are always tunnelled.
-    proxyTunnel: false,
-  });
+  if (!httpProxy && !httpsProxy) return undefined;
+  // '' rather than undefined: undici falls back to process.env for undefined.
+  return { httpProxy: httpProxy ?? '', httpsProxy: httpsProxy ?? '', noProxy: firstSet(env, ['no_proxy', 'NO_PROXY']) ?? '' };
+}
+
+/** undici's proxy agent, loaded only when a proxy is set (it is a megabyte of code; direct requests do without it). */
+export async function proxyTransport(proxies: Proxies): Promise<Transport> {
+  const { EnvHttpProxyAgent } = await import('undici');
+  return dispatcherTransport(
+    new EnvHttpProxyAgent({
+      ...proxies,
+      // Plain-http targets are sent in absolute form, as forward proxies expect, not tunnelled with CONNECT
+      // (which proxies commonly allow only to port 443). HTTPS targets are always tunnelled.
+      proxyTunnel: false,
+    }),
+  );
 }
 
 function firstSet(env: Readonly<Record<string, string | undefined>>, names: readonly string[]): string | undefined {

@@ -7,7 +7,6 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { z } from 'zod';
 import { quoted, ShipError } from '../errors.js';
 import { fileError, makeTempDir } from '../file-errors.js';
 import { checkEntryPath, encodeHeader, padding, plainHeader, readTar, sniffCompression, TarFormatError, type TarHeader } from '../tar/index.js';
@@ -15,6 +14,7 @@ import { isDigest, type Digest } from './digest.js';
 import { Annotation, MediaType } from './media-types.js';
 import { OciLayout } from './layout.js';
 import type { ImageRef } from './image-ref.js';
+import { arrayOf, isString, looseObject, nullish, Shape } from './json-shape.js';
 import type { Descriptor } from './types.js';
 import { removeWhenClosed, streamClosed } from './write-stream.js';
 
@@ -133,7 +133,12 @@ function collision(error: unknown): string {
   return fileError(error, (error as NodeJS.ErrnoException).path ?? '', 'writing').message;
 }
 
-const DockerArchiveManifest = z.array(z.looseObject({ Config: z.string(), RepoTags: z.array(z.string()).nullish(), Layers: z.array(z.string()) })).min(1);
+/** The images of a `docker save` archive's manifest.json (at least one). */
+type DockerArchiveManifest = { Config: string; RepoTags?: string[] | null | undefined; Layers: string[]; [field: string]: unknown }[];
+const DockerArchiveManifest = new Shape<DockerArchiveManifest>((value, path) => {
+  if (Array.isArray(value) && value.length === 0) return { path, message: 'expected at least one image' };
+  return arrayOf(looseObject({ Config: isString, RepoTags: nullish(arrayOf(isString)), Layers: arrayOf(isString) }))(value, path);
+});
 
 /** Builds an OCI layout from an unpacked `docker save` archive (legacy `<id>/layer.tar` or the newer blobs/ form). */
 async function dockerArchiveToLayout(
@@ -143,7 +148,7 @@ async function dockerArchiveToLayout(
 ): Promise<{ layout: OciLayout; descriptor: Descriptor; name: string | undefined }> {
   const text = await readFile(join(unpacked, 'manifest.json'), 'utf8').catch(() => undefined);
   if (text === undefined) throw new ShipError(`${file} has no manifest.json`, { hint: 'give an archive written by `docker save IMAGE -o FILE`' });
-  let parsed: z.infer<typeof DockerArchiveManifest>;
+  let parsed: DockerArchiveManifest;
   try {
     parsed = DockerArchiveManifest.parse(JSON.parse(text));
   } catch {
@@ -151,7 +156,7 @@ async function dockerArchiveToLayout(
   }
   if (parsed.length > 1)
     throw new ShipError(`${file} holds ${parsed.length} images; one is needed`, { hint: 'save one image per archive: docker save IMAGE -o FILE' });
-  const image = parsed[0] as z.infer<typeof DockerArchiveManifest>[number];
+  const image = parsed[0] as DockerArchiveManifest[number];
   const layout = await OciLayout.create(out, { where: file });
   const inside = (name: string) => {
     const path = resolve(unpacked, name);

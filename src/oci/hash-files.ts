@@ -1,11 +1,19 @@
 /**
  * The sha256 and size of whole files, computed in worker threads: one per core, each hashing one file at a time.
  * Checking the blobs of an image's layers without reading them otherwise (layers reused rather than converted) can
- * mean hundreds of megabytes; on the main thread that would be slow, spread over the cores it is not.
+ * mean hundreds of megabytes; on the main thread that would be slow, spread over the cores it is not. A few files
+ * of less than WORKER_BYTES in all are hashed on the calling thread: starting a worker takes about as long as
+ * hashing 50 MB (sha256 runs at well over 1 GB/s), and a re-ship of a small image would spend most of its time so.
  */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Digest } from './digest.js';
+
+/** Files of less than this in all are hashed on the calling thread. */
+const WORKER_BYTES = 128 * 1024 * 1024;
 
 /** The worker, as source text, so a bundled program needs no separate file. */
 const WORKER_SOURCE = `
@@ -33,7 +41,12 @@ type Answer = FileHash | { error: { code?: string; message: string; path: string
  * Hashes every file of `paths` (in order of the answer), at most `threads` at a time; the workers end with the call.
  * A file that cannot be read rejects with an errno-like error carrying its code and path.
  */
-export async function hashFiles(paths: readonly string[], threads = availableParallelism()): Promise<FileHash[]> {
+export async function hashFiles(paths: readonly string[], threads = availableParallelism(), workerBytes = WORKER_BYTES): Promise<FileHash[]> {
+  if ((await totalSize(paths)) < workerBytes) {
+    const hashes: FileHash[] = [];
+    for (const path of paths) hashes.push(await hashHere(path));
+    return hashes;
+  }
   const results: FileHash[] = new Array<FileHash>(paths.length);
   let next = 0;
   const run = async (): Promise<void> => {
@@ -60,4 +73,27 @@ export async function hashFiles(paths: readonly string[], threads = availablePar
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
   return results;
+}
+
+/** The files' sizes added up; a file that cannot be read counts as large, so the workers report it as ever. */
+async function totalSize(paths: readonly string[]): Promise<number> {
+  let total = 0;
+  for (const path of paths) total += (await stat(path).catch(() => undefined))?.size ?? Infinity;
+  return total;
+}
+
+/** The worker's hash, on this thread; errors carry the path, as the worker's do. */
+async function hashHere(path: string): Promise<FileHash> {
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      hash.update(chunk as Buffer);
+      size += (chunk as Buffer).length;
+    }
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw Object.assign(new Error(message), { code, path, syscall: 'read' });
+  }
+  return { digest: `sha256:${hash.digest('hex')}` as Digest, size };
 }

@@ -10,12 +10,12 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import { pipeline as pipelinePromise } from 'node:stream/promises';
-import type { ZodType } from 'zod';
 import { ShipError } from '../errors.js';
 import { BlobCheck, blobMismatch, checkingStream, type ExpectedBlob } from './blob-check.js';
 import { digestHex, sha256, type Digest } from './digest.js';
 import { fileError } from '../file-errors.js';
 import { hashFiles } from './hash-files.js';
+import type { DocumentCheck } from './json-shape.js';
 import { Annotation, MediaType, OCI_LAYOUT_VERSION } from './media-types.js';
 import { Descriptor, ImageIndex } from './types.js';
 import { removeWhenClosed } from './write-stream.js';
@@ -219,7 +219,7 @@ export class OciLayout {
    * A JSON blob parsed and checked with `schema`; `what` names it in errors (e.g. "manifest"). Given a descriptor,
    * its size is checked too.
    */
-  async readJson<T>(blob: Digest | { digest: Digest; size: number }, schema: ZodType<T>, what: string): Promise<T> {
+  async readJson<T>(blob: Digest | { digest: Digest; size: number }, schema: DocumentCheck<T>, what: string): Promise<T> {
     const digest = typeof blob === 'string' ? blob : blob.digest;
     const text = (await this.readBlob(digest, typeof blob === 'string' ? undefined : blob.size)).toString('utf8');
     let parsed: unknown;

@@ -10,6 +10,7 @@ import type { OciLayout } from './layout.js';
 import { isForeignLayer, isImageManifestType, isIndexType, MediaType } from './media-types.js';
 import { forEachLimited, mb, short } from './push.js';
 import type { RepositoryClient } from './registry.js';
+import type { DocumentCheck } from './json-shape.js';
 import { ImageIndex, ImageManifest, type Descriptor, type Platform } from './types.js';
 
 export interface PullOptions {
@@ -58,10 +59,8 @@ export async function pullImage(repo: RepositoryClient, reference: string, layou
       // Not the parser's message: it quotes the content.
       throw new ShipError(`${repo.where}: manifest ${answer.digest} (${ref}) is not JSON`, { hint: 'the registry holds a corrupt or unsupported image' });
     }
-    /** A zod check whose failure names the manifest instead of throwing a bare ZodError. */
-    const parse = <T>(schema: {
-      safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string; path: PropertyKey[] }[] } };
-    }): T => {
+    /** A shape check whose failure names the manifest. */
+    const parse = <T>(schema: DocumentCheck<T>): T => {
       const result = schema.safeParse(json);
       if (result.success) return result.data;
       const issue = result.error.issues[0];

@@ -11,6 +11,7 @@ import type { OciLayout } from './layout.js';
 import { isForeignLayer, isImageManifestType, isIndexType } from './media-types.js';
 import { ManifestBlobUnknown, type RepositoryClient } from './registry.js';
 import { uploadBlob, type UploadOptions } from './registry-upload.js';
+import type { DocumentCheck } from './json-shape.js';
 import { ImageIndex, ImageManifest, type Descriptor } from './types.js';
 
 /** A blob the image names that neither the layout nor the repository has: nothing can be pushed from nowhere. */
@@ -270,12 +271,7 @@ async function planImage(layout: OciLayout, root: Descriptor): Promise<ImagePlan
   return plan;
 }
 
-function parseJson<T>(
-  bytes: Buffer,
-  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } },
-  dir: string,
-  digest: Digest,
-): T {
+function parseJson<T>(bytes: Buffer, schema: DocumentCheck<T>, dir: string, digest: Digest): T {
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString('utf8'));

@@ -1,75 +1,141 @@
 /**
- * OCI (and Docker schema 2) JSON documents as zod schemas. Objects are loose: fields we do not know are kept, so a
- * document read, changed and written again loses nothing (e.g. `artifactType`, `subject`, config history).
+ * OCI (and Docker schema 2) JSON documents: their types, and checks of their shape (json-shape.ts) with the surface
+ * of zod schemas (`safeParse`, `parse`). Objects are loose: fields we do not know are kept, so a document read,
+ * changed and written again loses nothing (e.g. `artifactType`, `subject`, config history).
  */
-import { z } from 'zod';
 import { isDigest, type Digest } from './digest.js';
+import { arrayOf, type Check, isLiteral, isNonNegativeInteger, isString, looseObject, nullish, optional, recordOf, satisfies, Shape } from './json-shape.js';
 
 /** Typed as Digest, so a parsed descriptor's digest goes straight to the layout and registry functions. */
-const digest = z.custom<Digest>((value) => typeof value === 'string' && isDigest(value), 'must be a sha256 digest');
-const annotations = z.record(z.string(), z.string());
+const digest = satisfies((value) => typeof value === 'string' && isDigest(value), 'must be a sha256 digest');
+const annotations = recordOf(isString);
+const strings = arrayOf(isString);
 
-export const Platform = z.looseObject({
-  architecture: z.string(),
-  os: z.string(),
-  'os.version': z.string().optional(),
-  'os.features': z.array(z.string()).optional(),
-  variant: z.string().optional(),
+export interface Platform {
+  architecture: string;
+  os: string;
+  'os.version'?: string | undefined;
+  'os.features'?: string[] | undefined;
+  variant?: string | undefined;
+  [field: string]: unknown;
+}
+const platform = looseObject({
+  architecture: isString,
+  os: isString,
+  'os.version': optional(isString),
+  'os.features': optional(strings),
+  variant: optional(isString),
 });
-export type Platform = z.infer<typeof Platform>;
+export const Platform = new Shape<Platform>(platform);
 
-export const Descriptor = z.looseObject({
-  mediaType: z.string(),
+export interface Descriptor {
+  mediaType: string;
+  digest: Digest;
+  size: number;
+  urls?: string[] | undefined;
+  annotations?: Record<string, string> | undefined;
+  platform?: Platform | undefined;
+  artifactType?: string | undefined;
+  [field: string]: unknown;
+}
+const descriptor = looseObject({
+  mediaType: isString,
   digest,
-  size: z.number().int().nonnegative(),
-  urls: z.array(z.string()).optional(),
-  annotations: annotations.optional(),
-  platform: Platform.optional(),
-  artifactType: z.string().optional(),
+  size: isNonNegativeInteger,
+  urls: optional(strings),
+  annotations: optional(annotations),
+  platform: optional(platform),
+  artifactType: optional(isString),
 });
-export type Descriptor = z.infer<typeof Descriptor>;
+export const Descriptor = new Shape<Descriptor>(descriptor);
 
 /** An OCI image manifest or a Docker schema 2 manifest (the same shape). */
-export const ImageManifest = z.looseObject({
-  schemaVersion: z.literal(2),
-  mediaType: z.string().optional(),
-  artifactType: z.string().optional(),
-  config: Descriptor,
-  layers: z.array(Descriptor),
-  subject: Descriptor.optional(),
-  annotations: annotations.optional(),
-});
-export type ImageManifest = z.infer<typeof ImageManifest>;
+export interface ImageManifest {
+  schemaVersion: 2;
+  mediaType?: string | undefined;
+  artifactType?: string | undefined;
+  config: Descriptor;
+  layers: Descriptor[];
+  subject?: Descriptor | undefined;
+  annotations?: Record<string, string> | undefined;
+  [field: string]: unknown;
+}
+export const ImageManifest = new Shape<ImageManifest>(
+  looseObject({
+    schemaVersion: isLiteral(2),
+    mediaType: optional(isString),
+    artifactType: optional(isString),
+    config: descriptor,
+    layers: arrayOf(descriptor),
+    subject: optional(descriptor),
+    annotations: optional(annotations),
+  }),
+);
 
 /** An OCI image index or a Docker manifest list; also an OCI layout's index.json. */
-export const ImageIndex = z.looseObject({
-  schemaVersion: z.literal(2),
-  mediaType: z.string().optional(),
-  artifactType: z.string().optional(),
-  manifests: z.array(Descriptor),
-  subject: Descriptor.optional(),
-  annotations: annotations.optional(),
-});
-export type ImageIndex = z.infer<typeof ImageIndex>;
+export interface ImageIndex {
+  schemaVersion: 2;
+  mediaType?: string | undefined;
+  artifactType?: string | undefined;
+  manifests: Descriptor[];
+  subject?: Descriptor | undefined;
+  annotations?: Record<string, string> | undefined;
+  [field: string]: unknown;
+}
+export const ImageIndex = new Shape<ImageIndex>(
+  looseObject({
+    schemaVersion: isLiteral(2),
+    mediaType: optional(isString),
+    artifactType: optional(isString),
+    manifests: arrayOf(descriptor),
+    subject: optional(descriptor),
+    annotations: optional(annotations),
+  }),
+);
 
 /** The parts of an image config read here; everything else is kept as it is. */
-export const ImageConfig = z.looseObject({
-  architecture: z.string().optional(),
-  os: z.string().optional(),
-  variant: z.string().optional(),
-  config: z
-    .looseObject({
-      ExposedPorts: z.record(z.string(), z.unknown()).nullish(),
-      Volumes: z.record(z.string(), z.unknown()).nullish(),
-      Labels: z.record(z.string(), z.string()).nullish(),
-      Env: z.array(z.string()).nullish(),
-      Entrypoint: z.array(z.string()).nullish(),
-      Cmd: z.array(z.string()).nullish(),
-      WorkingDir: z.string().nullish(),
-      User: z.string().nullish(),
-    })
-    .nullish(),
-  rootfs: z.looseObject({ type: z.literal('layers'), diff_ids: z.array(digest) }),
-  history: z.array(z.looseObject({ empty_layer: z.boolean().optional() })).optional(),
-});
-export type ImageConfig = z.infer<typeof ImageConfig>;
+export interface ImageConfig {
+  architecture?: string | undefined;
+  os?: string | undefined;
+  variant?: string | undefined;
+  config?:
+    | {
+        ExposedPorts?: Record<string, unknown> | null | undefined;
+        Volumes?: Record<string, unknown> | null | undefined;
+        Labels?: Record<string, string> | null | undefined;
+        Env?: string[] | null | undefined;
+        Entrypoint?: string[] | null | undefined;
+        Cmd?: string[] | null | undefined;
+        WorkingDir?: string | null | undefined;
+        User?: string | null | undefined;
+        [field: string]: unknown;
+      }
+    | null
+    | undefined;
+  rootfs: { type: 'layers'; diff_ids: Digest[]; [field: string]: unknown };
+  history?: { empty_layer?: boolean | undefined; [field: string]: unknown }[] | undefined;
+  [field: string]: unknown;
+}
+/** Any value: only the object around it is checked. */
+const anything: Check = () => undefined;
+export const ImageConfig = new Shape<ImageConfig>(
+  looseObject({
+    architecture: optional(isString),
+    os: optional(isString),
+    variant: optional(isString),
+    config: nullish(
+      looseObject({
+        ExposedPorts: nullish(recordOf(anything)),
+        Volumes: nullish(recordOf(anything)),
+        Labels: nullish(recordOf(isString)),
+        Env: nullish(strings),
+        Entrypoint: nullish(strings),
+        Cmd: nullish(strings),
+        WorkingDir: nullish(isString),
+        User: nullish(isString),
+      }),
+    ),
+    rootfs: looseObject({ type: isLiteral('layers'), diff_ids: arrayOf(digest) }),
+    history: optional(arrayOf(looseObject({ empty_layer: optional(satisfies((value) => typeof value === 'boolean', 'expected true or false')) }))),
+  }),
+);

@@ -7,7 +7,6 @@
  */
 import { access, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ShipError } from '../errors.js';
 import { fileError } from '../file-errors.js';
 import type { ShipConfig } from '../inputs/ship-config.js';
@@ -76,6 +75,8 @@ async function loadValues(path: string, required: boolean): Promise<Record<strin
     if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw withInput(fileError(error, path, 'values', 'give the path of a YAML map of values, relative to the context'), 'values');
   }
+  // Loaded here, not with the module: a ship without values does not pay for the YAML parser at start.
+  const { parse: parseYaml } = await import('yaml');
   let loaded: unknown;
   try {
     loaded = parseYaml(text, { version: '1.1', mapAsMap: true });

@@ -6,7 +6,8 @@
  * flight with a retryable one, so the session above can connect again.
  */
 import { randomUUID } from 'node:crypto';
-import WebSocket, { type ClientOptions } from 'ws';
+import type WebSocket from 'ws';
+import type { ClientOptions } from 'ws';
 import { type Content, ContentError, contents, errorOf, isControl, pack, unpack } from './content.js';
 import { RoomError, handshakeError } from './errors.js';
 import { FramingError, PacketReader, toPackets, type Message } from './framing.js';
@@ -61,7 +62,9 @@ export class RoomConnection {
   ) {}
 
   /** Opens the websocket and resolves once the room says it is ready. */
-  static open(options: OpenOptions): Promise<RoomConnection> {
+  static async open(options: OpenOptions): Promise<RoomConnection> {
+    // Loaded on the first connection, not with the module: a ship that does not wait for its rollout needs none.
+    const { default: WebSocket } = await import('ws');
     return new Promise<RoomConnection>((resolve, reject) => {
       const target = new URL(options.url);
       const proxy = options.env ? roomProxy(target, options.env) : undefined;
@@ -186,7 +189,7 @@ export class RoomConnection {
   /** Closes the connection normally; whatever is in flight fails. */
   close(): void {
     this.finish(new RoomError(`the connection to room ${this.room} was closed`, { retryable: false, reason: 'closed by the client' }));
-    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) this.socket.close(NORMAL_CLOSE);
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) this.socket.close(NORMAL_CLOSE);
   }
 
   /** Drops the connection at once (e.g. it stopped answering): no close handshake. */

@@ -1,4 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request as nodeRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -369,6 +374,52 @@ describe('connections', () => {
     const { http } = client({ baseUrl: server.origin });
     expect((await http.request({ method: 'POST', url: '/create' })).status).toBe(201);
     expect(http.retries).toHaveLength(1);
+  });
+
+  it('keeps a connection open for the next request', async () => {
+    const ports: number[] = [];
+    const server = await serve((req, res) => {
+      ports.push(req.socket.remotePort ?? 0);
+      res.writeHead(200).end('ok');
+    });
+    const { http } = client({ baseUrl: server.origin });
+    await http.request({ method: 'GET', url: '/a' });
+    await http.request({ method: 'PUT', url: '/b', body: 'x' });
+    expect(ports).toHaveLength(2);
+    expect(ports[1]).toBe(ports[0]);
+  });
+
+  it("checks an HTTPS server's certificate: a self-signed one fails, and is not retried", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'http-tls-'));
+    const made = spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ]);
+    expect(made.status).toBe(0);
+    const seen: string[] = [];
+    const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
+      seen.push(req.url ?? '');
+      res.writeHead(200).end('ok');
+    });
+    const port = await listen(server);
+    rmSync(dir, { recursive: true, force: true });
+    const { http } = client({ baseUrl: `https://127.0.0.1:${port}` });
+    const error = await failure(http.request({ method: 'GET', url: '/x' }));
+    expect(error.message).toMatch(/self-signed certificate/);
+    expect(error.retryable).toBe(false);
+    expect(http.attempts).toBe(1);
+    expect(seen).toEqual([]);
   });
 
   it('gives up on a port with nothing listening', async () => {

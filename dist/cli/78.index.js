@@ -1,5 +1,5 @@
-export const id = 150;
-export const ids = [150];
+export const id = 78;
+export const ids = [78];
 export const modules = {
 
 /***/ 70145:
@@ -85,7 +85,7 @@ function isLoopbackHost(host) {
 
 /***/ }),
 
-/***/ 27150:
+/***/ 93078:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -134,8 +134,6 @@ var promises_ = __webpack_require__(51455);
 var external_node_path_ = __webpack_require__(76760);
 // EXTERNAL MODULE: external "node:stream/promises"
 var external_node_stream_promises_ = __webpack_require__(46466);
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __webpack_require__(38816);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(83916);
 // EXTERNAL MODULE: ./src/file-errors.ts
@@ -332,10 +330,17 @@ var external_node_worker_threads_ = __webpack_require__(75919);
 /**
  * The sha256 and size of whole files, computed in worker threads: one per core, each hashing one file at a time.
  * Checking the blobs of an image's layers without reading them otherwise (layers reused rather than converted) can
- * mean hundreds of megabytes; on the main thread that would be slow, spread over the cores it is not.
+ * mean hundreds of megabytes; on the main thread that would be slow, spread over the cores it is not. A few files
+ * of less than WORKER_BYTES in all are hashed on the calling thread: starting a worker takes about as long as
+ * hashing 50 MB (sha256 runs at well over 1 GB/s), and a re-ship of a small image would spend most of its time so.
  */
 
 
+
+
+
+/** Files of less than this in all are hashed on the calling thread. */
+const WORKER_BYTES = 128 * 1024 * 1024;
 /** The worker, as source text, so a bundled program needs no separate file. */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
@@ -354,7 +359,13 @@ parentPort.on('message', (path) => {
  * Hashes every file of `paths` (in order of the answer), at most `threads` at a time; the workers end with the call.
  * A file that cannot be read rejects with an errno-like error carrying its code and path.
  */
-async function hashFiles(paths, threads = (0,external_node_os_.availableParallelism)()) {
+async function hashFiles(paths, threads = (0,external_node_os_.availableParallelism)(), workerBytes = WORKER_BYTES) {
+    if ((await totalSize(paths)) < workerBytes) {
+        const hashes = [];
+        for (const path of paths)
+            hashes.push(await hashHere(path));
+        return hashes;
+    }
     const results = new Array(paths.length);
     let next = 0;
     const run = async () => {
@@ -385,71 +396,189 @@ async function hashFiles(paths, threads = (0,external_node_os_.availableParallel
         throw failed.reason;
     return results;
 }
+/** The files' sizes added up; a file that cannot be read counts as large, so the workers report it as ever. */
+async function totalSize(paths) {
+    let total = 0;
+    for (const path of paths)
+        total += (await (0,promises_.stat)(path).catch(() => undefined))?.size ?? Infinity;
+    return total;
+}
+/** The worker's hash, on this thread; errors carry the path, as the worker's do. */
+async function hashHere(path) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let size = 0;
+    try {
+        for await (const chunk of (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1 << 20 })) {
+            hash.update(chunk);
+            size += chunk.length;
+        }
+    }
+    catch (error) {
+        const { code, message } = error;
+        throw Object.assign(new Error(message), { code, path, syscall: 'read' });
+    }
+    return { digest: `sha256:${hash.digest('hex')}`, size };
+}
+
+;// CONCATENATED MODULE: ./src/oci/json-shape.ts
+/**
+ * Checks of the shape of a parsed JSON document, with the surface of a zod schema that this package's callers use
+ * (`safeParse`, `parse`, the first issue's path and message). The OCI documents are checked with these rather than
+ * with zod: a push reads nothing else, and zod is most of the code a push would otherwise load at every start.
+ * Objects are loose: fields not named are kept, and the document is returned as it was given.
+ */
+class Shape {
+    check;
+    constructor(check) {
+        this.check = check;
+    }
+    safeParse(value) {
+        const issue = this.check(value, []);
+        return issue ? { success: false, error: { issues: [issue] } } : { success: true, data: value };
+    }
+    parse(value) {
+        const issue = this.check(value, []);
+        if (issue)
+            throw new Error(`${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+        return value;
+    }
+}
+const issue = (path, message) => ({ path, message });
+const isString = (value, path) => (typeof value === 'string' ? undefined : issue(path, `expected a string, got ${kind(value)}`));
+const isNonNegativeInteger = (value, path) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? undefined : issue(path, `expected a whole number of at least 0, got ${kind(value)}`);
+function isLiteral(expected) {
+    return (value, path) => (value === expected ? undefined : issue(path, `expected ${JSON.stringify(expected)}, got ${kind(value)}`));
+}
+/** A value that passes `test`, else `message`. */
+function satisfies(test, message) {
+    return (value, path) => (test(value) ? undefined : issue(path, message));
+}
+function arrayOf(item) {
+    return (value, path) => {
+        if (!Array.isArray(value))
+            return issue(path, `expected an array, got ${kind(value)}`);
+        for (const [i, element] of value.entries()) {
+            const found = item(element, [...path, i]);
+            if (found)
+                return found;
+        }
+        return undefined;
+    };
+}
+/** An object whose every value passes `item` (e.g. annotations: strings). */
+function recordOf(item) {
+    return (value, path) => {
+        if (!isPlainObject(value))
+            return issue(path, `expected an object, got ${kind(value)}`);
+        for (const [key, element] of Object.entries(value)) {
+            const found = item(element, [...path, key]);
+            if (found)
+                return found;
+        }
+        return undefined;
+    };
+}
+/** A field that may be missing (or undefined). */
+function optional(check) {
+    return (value, path) => (value === undefined ? undefined : check(value, path));
+}
+/** A field that may be missing, undefined or null. */
+function nullish(check) {
+    return (value, path) => (value === undefined || value === null ? undefined : check(value, path));
+}
+/** An object with these fields (wrap a field in `optional` when it may be missing); other fields are kept. */
+function looseObject(fields) {
+    return (value, path) => {
+        if (!isPlainObject(value))
+            return issue(path, `expected an object, got ${kind(value)}`);
+        for (const [name, check] of Object.entries(fields)) {
+            const found = check(value[name], [...path, name]);
+            if (found)
+                return found;
+        }
+        return undefined;
+    };
+}
+function isPlainObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function kind(value) {
+    if (value === undefined)
+        return 'nothing';
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    // The type alone: a document's values (annotations, labels) are not quoted into messages.
+    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
 
 ;// CONCATENATED MODULE: ./src/oci/types.ts
 /**
- * OCI (and Docker schema 2) JSON documents as zod schemas. Objects are loose: fields we do not know are kept, so a
- * document read, changed and written again loses nothing (e.g. `artifactType`, `subject`, config history).
+ * OCI (and Docker schema 2) JSON documents: their types, and checks of their shape (json-shape.ts) with the surface
+ * of zod schemas (`safeParse`, `parse`). Objects are loose: fields we do not know are kept, so a document read,
+ * changed and written again loses nothing (e.g. `artifactType`, `subject`, config history).
  */
 
 
 /** Typed as Digest, so a parsed descriptor's digest goes straight to the layout and registry functions. */
-const digest = schemas/* custom */.IeY((value) => typeof value === 'string' && isDigest(value), 'must be a sha256 digest');
-const annotations = schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP());
-const Platform = schemas/* looseObject */._H3({
-    architecture: schemas/* string */.YjP(),
-    os: schemas/* string */.YjP(),
-    'os.version': schemas/* string */.YjP().optional(),
-    'os.features': schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
-    variant: schemas/* string */.YjP().optional(),
+const digest = satisfies((value) => typeof value === 'string' && isDigest(value), 'must be a sha256 digest');
+const annotations = recordOf(isString);
+const strings = arrayOf(isString);
+const platform = looseObject({
+    architecture: isString,
+    os: isString,
+    'os.version': optional(isString),
+    'os.features': optional(strings),
+    variant: optional(isString),
 });
-const Descriptor = schemas/* looseObject */._H3({
-    mediaType: schemas/* string */.YjP(),
+const Platform = new Shape(platform);
+const descriptor = looseObject({
+    mediaType: isString,
     digest,
-    size: schemas/* number */.aig().int().nonnegative(),
-    urls: schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
-    annotations: annotations.optional(),
-    platform: Platform.optional(),
-    artifactType: schemas/* string */.YjP().optional(),
+    size: isNonNegativeInteger,
+    urls: optional(strings),
+    annotations: optional(annotations),
+    platform: optional(platform),
+    artifactType: optional(isString),
 });
-/** An OCI image manifest or a Docker schema 2 manifest (the same shape). */
-const ImageManifest = schemas/* looseObject */._H3({
-    schemaVersion: schemas/* literal */.euz(2),
-    mediaType: schemas/* string */.YjP().optional(),
-    artifactType: schemas/* string */.YjP().optional(),
-    config: Descriptor,
-    layers: schemas/* array */.YOg(Descriptor),
-    subject: Descriptor.optional(),
-    annotations: annotations.optional(),
-});
-/** An OCI image index or a Docker manifest list; also an OCI layout's index.json. */
-const ImageIndex = schemas/* looseObject */._H3({
-    schemaVersion: schemas/* literal */.euz(2),
-    mediaType: schemas/* string */.YjP().optional(),
-    artifactType: schemas/* string */.YjP().optional(),
-    manifests: schemas/* array */.YOg(Descriptor),
-    subject: Descriptor.optional(),
-    annotations: annotations.optional(),
-});
-/** The parts of an image config read here; everything else is kept as it is. */
-const ImageConfig = schemas/* looseObject */._H3({
-    architecture: schemas/* string */.YjP().optional(),
-    os: schemas/* string */.YjP().optional(),
-    variant: schemas/* string */.YjP().optional(),
-    config: schemas/* looseObject */._H3({
-        ExposedPorts: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).nullish(),
-        Volumes: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).nullish(),
-        Labels: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()).nullish(),
-        Env: schemas/* array */.YOg(schemas/* string */.YjP()).nullish(),
-        Entrypoint: schemas/* array */.YOg(schemas/* string */.YjP()).nullish(),
-        Cmd: schemas/* array */.YOg(schemas/* string */.YjP()).nullish(),
-        WorkingDir: schemas/* string */.YjP().nullish(),
-        User: schemas/* string */.YjP().nullish(),
-    })
-        .nullish(),
-    rootfs: schemas/* looseObject */._H3({ type: schemas/* literal */.euz('layers'), diff_ids: schemas/* array */.YOg(digest) }),
-    history: schemas/* array */.YOg(schemas/* looseObject */._H3({ empty_layer: schemas/* boolean */.zMY().optional() })).optional(),
-});
+const Descriptor = new Shape(descriptor);
+const ImageManifest = new Shape(looseObject({
+    schemaVersion: isLiteral(2),
+    mediaType: optional(isString),
+    artifactType: optional(isString),
+    config: descriptor,
+    layers: arrayOf(descriptor),
+    subject: optional(descriptor),
+    annotations: optional(annotations),
+}));
+const ImageIndex = new Shape(looseObject({
+    schemaVersion: isLiteral(2),
+    mediaType: optional(isString),
+    artifactType: optional(isString),
+    manifests: arrayOf(descriptor),
+    subject: optional(descriptor),
+    annotations: optional(annotations),
+}));
+/** Any value: only the object around it is checked. */
+const anything = () => undefined;
+const ImageConfig = new Shape(looseObject({
+    architecture: optional(isString),
+    os: optional(isString),
+    variant: optional(isString),
+    config: nullish(looseObject({
+        ExposedPorts: nullish(recordOf(anything)),
+        Volumes: nullish(recordOf(anything)),
+        Labels: nullish(recordOf(isString)),
+        Env: nullish(strings),
+        Entrypoint: nullish(strings),
+        Cmd: nullish(strings),
+        WorkingDir: nullish(isString),
+        User: nullish(isString),
+    })),
+    rootfs: looseObject({ type: isLiteral('layers'), diff_ids: arrayOf(digest) }),
+    history: optional(arrayOf(looseObject({ empty_layer: optional(satisfies((value) => typeof value === 'boolean', 'expected true or false')) }))),
+}));
 
 ;// CONCATENATED MODULE: ./src/oci/write-stream.ts
 
@@ -965,7 +1094,11 @@ function collision(error) {
         return 'an earlier entry made a file where its directory should be';
     return (0,file_errors/* fileError */.z)(error, error.path ?? '', 'writing').message;
 }
-const DockerArchiveManifest = schemas/* array */.YOg(schemas/* looseObject */._H3({ Config: schemas/* string */.YjP(), RepoTags: schemas/* array */.YOg(schemas/* string */.YjP()).nullish(), Layers: schemas/* array */.YOg(schemas/* string */.YjP()) })).min(1);
+const DockerArchiveManifest = new Shape((value, path) => {
+    if (Array.isArray(value) && value.length === 0)
+        return { path, message: 'expected at least one image' };
+    return arrayOf(looseObject({ Config: isString, RepoTags: nullish(arrayOf(isString)), Layers: arrayOf(isString) }))(value, path);
+});
 /** Builds an OCI layout from an unpacked `docker save` archive (legacy `<id>/layer.tar` or the newer blobs/ form). */
 async function dockerArchiveToLayout(file, unpacked, out) {
     const text = await (0,promises_.readFile)((0,external_node_path_.join)(unpacked, 'manifest.json'), 'utf8').catch(() => undefined);
@@ -1169,8 +1302,8 @@ function formatImageRef(ref) {
     return `${ref.transport}:${ref.path}${ref.ref === undefined ? '' : `:${ref.ref}`}`;
 }
 
-// EXTERNAL MODULE: ./src/http.ts + 9 modules
-var src_http = __webpack_require__(63068);
+// EXTERNAL MODULE: ./src/http.ts + 11 modules
+var src_http = __webpack_require__(19990);
 ;// CONCATENATED MODULE: ./src/oci/registry-auth.ts
 /**
  * Registry authentication (distribution token auth): the `WWW-Authenticate` challenge, Basic credentials, and
@@ -2427,7 +2560,7 @@ async function pullImage(repo, reference, layout, options = {}) {
             // Not the parser's message: it quotes the content.
             throw new errors/* ShipError */.fS(`${repo.where}: manifest ${answer.digest} (${ref}) is not JSON`, { hint: 'the registry holds a corrupt or unsupported image' });
         }
-        /** A zod check whose failure names the manifest instead of throwing a bare ZodError. */
+        /** A shape check whose failure names the manifest. */
         const parse = (schema) => {
             const result = schema.safeParse(json);
             if (result.success)

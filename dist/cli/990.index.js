@@ -1,8 +1,8 @@
-export const id = 68;
-export const ids = [68];
+export const id = 990;
+export const ids = [990];
 export const modules = {
 
-/***/ 63068:
+/***/ 19990:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -202,13 +202,16 @@ const RETRYABLE_CODES = new Set([
     'UND_ERR_CONNECT_TIMEOUT',
     'UND_ERR_HEADERS_TIMEOUT',
     'UND_ERR_BODY_TIMEOUT',
+    // Node's http (node-transport.ts): the same two limits as undici's.
+    'ERR_CONNECT_TIMEOUT',
+    'ERR_BODY_TIMEOUT',
 ]);
 function isRetryableConnectionError(error) {
     return errorChain(error).some((e) => RETRYABLE_CODES.has(codeOf(e) ?? '') || /socket hang up|other side closed/i.test(e instanceof Error ? e.message : ''));
 }
 /** A connection that never came up: the request cannot have reached the server. */
 function neverConnected(error) {
-    return isConnectionRefused(error) || errorChain(error).some((e) => codeOf(e) === 'UND_ERR_CONNECT_TIMEOUT');
+    return isConnectionRefused(error) || errorChain(error).some((e) => codeOf(e) === 'UND_ERR_CONNECT_TIMEOUT' || codeOf(e) === 'ERR_CONNECT_TIMEOUT');
 }
 /** Refused at every address tried (Node tries each address of a host and reports them in an AggregateError). */
 function isConnectionRefused(error) {
@@ -253,27 +256,150 @@ function describeConnectionError(error) {
     return String(error);
 }
 
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __webpack_require__(46752);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __webpack_require__(44708);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(57075);
+;// CONCATENATED MODULE: ./src/http/node-transport.ts
+/**
+ * Requests over Node's own http and https, with keep-alive connections per client. Used when no proxy is set: Node
+ * has these modules at hand, where undici is over a megabyte of code to load and compile on every start, which a
+ * short command (a repeat push: two requests) pays for more than for its requests.
+ *
+ * It keeps undici's limits that the client relies on: a connection that takes over 10 s to come up fails as never
+ * connected, and an answer's body that sends nothing for 300 s fails. The client's own timeout covers the rest.
+ */
+
+
+
+const CONNECT_TIMEOUT_MS = 10_000;
+const IDLE_BODY_TIMEOUT_MS = 300_000;
+/** An error with a code the classifier knows (classify.ts). */
+function codedError(message, code) {
+    return Object.assign(new Error(message), { code });
+}
+class NodeTransport {
+    httpAgent;
+    httpsAgent;
+    inFlight = 0;
+    drained;
+    request(request) {
+        const { signal } = request;
+        if (signal.aborted)
+            return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+        const url = new URL(request.origin);
+        const secure = url.protocol === 'https:';
+        const options = {
+            agent: secure ? (this.httpsAgent ??= new external_node_https_.Agent({ keepAlive: true })) : (this.httpAgent ??= new external_node_http_.Agent({ keepAlive: true })),
+            // URL keeps an IPv6 address in brackets; the socket wants it bare.
+            hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+            port: url.port || (secure ? 443 : 80),
+            path: request.path,
+            method: request.method,
+            headers: request.headers,
+        };
+        this.inFlight += 1;
+        let settled = false;
+        const settle = () => {
+            if (settled)
+                return;
+            settled = true;
+            signal.removeEventListener('abort', onAbort);
+            this.inFlight -= 1;
+            if (this.inFlight === 0)
+                this.drained?.();
+        };
+        let outgoing;
+        let incoming;
+        function onAbort() {
+            const reason = signal.reason instanceof Error ? signal.reason : new Error('aborted');
+            outgoing?.destroy(reason);
+            incoming?.destroy(reason);
+        }
+        signal.addEventListener('abort', onAbort, { once: true });
+        return new Promise((resolve, reject) => {
+            const fail = (error) => {
+                reject(error);
+                // Once the answer has come, its body carries the failure (the request's own errors are then only echoes).
+                if (!incoming)
+                    settle();
+            };
+            try {
+                outgoing = (secure ? external_node_https_.request : external_node_http_.request)(options);
+            }
+            catch (error) {
+                fail(error);
+                return;
+            }
+            const sent = outgoing;
+            sent.on('error', fail);
+            sent.on('socket', (socket) => watchConnect(sent, socket, secure));
+            sent.setTimeout(IDLE_BODY_TIMEOUT_MS, () => sent.destroy(codedError(`no data for ${IDLE_BODY_TIMEOUT_MS / 1000} s`, 'ERR_BODY_TIMEOUT')));
+            sent.on('response', (answer) => {
+                incoming = answer;
+                (0,external_node_stream_.finished)(answer, () => settle());
+                resolve({ statusCode: answer.statusCode ?? 0, statusText: answer.statusMessage ?? '', headers: answer.headers, body: answer });
+            });
+            const { body } = request;
+            if (body instanceof external_node_stream_.Readable) {
+                body.on('error', (error) => sent.destroy(error));
+                body.pipe(sent);
+            }
+            else
+                sent.end(body);
+        });
+    }
+    async close() {
+        if (this.inFlight > 0)
+            await new Promise((resolve) => (this.drained = resolve));
+        this.httpAgent?.destroy();
+        this.httpsAgent?.destroy();
+    }
+}
+/** Fails a request whose new connection does not come up in time, as one that never connected. */
+function watchConnect(request, socket, secure) {
+    if (!socket.connecting)
+        return;
+    const timer = setTimeout(() => request.destroy(codedError(`connect timed out after ${CONNECT_TIMEOUT_MS / 1000} s`, 'ERR_CONNECT_TIMEOUT')), CONNECT_TIMEOUT_MS);
+    const clear = () => clearTimeout(timer);
+    socket.once(secure ? 'secureConnect' : 'connect', clear);
+    socket.once('close', clear);
+}
+
+;// CONCATENATED MODULE: ./src/http/transport.ts
+/** A caller's undici dispatcher as a transport; closing it stays the caller's business. */
+function dispatcherTransport(dispatcher) {
+    return {
+        async request(request) {
+            const answer = await dispatcher.request({ ...request });
+            return { statusCode: answer.statusCode, statusText: answer.statusText ?? '', headers: answer.headers, body: answer.body };
+        },
+        close: () => dispatcher.close().then(() => undefined),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/http/proxy.ts
-/** Which dispatcher carries the requests: through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise, else direct. */
+/** Which proxy carries the requests: HTTPS_PROXY/HTTP_PROXY unless NO_PROXY says otherwise; none set, none. */
 
 /** Proxies come from `env` (not process.env, which undici would read), so tests and callers decide. */
-function defaultDispatcher(env) {
+function proxiesIn(env) {
     // Lower case first, as undici and curl read them.
     const httpProxy = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
     const httpsProxy = firstSet(env, ['https_proxy', 'HTTPS_PROXY']);
     if (!httpProxy && !httpsProxy)
-        return new undici/* Agent */.g6();
-    return new undici/* EnvHttpProxyAgent */.J2({
-        // '' rather than undefined: undici falls back to process.env for undefined.
-        httpProxy: httpProxy ?? '',
-        httpsProxy: httpsProxy ?? '',
-        noProxy: firstSet(env, ['no_proxy', 'NO_PROXY']) ?? '',
+        return undefined;
+    // '' rather than undefined: undici falls back to process.env for undefined.
+    return { httpProxy: httpProxy ?? '', httpsProxy: httpsProxy ?? '', noProxy: firstSet(env, ['no_proxy', 'NO_PROXY']) ?? '' };
+}
+/** undici's proxy agent, loaded only when a proxy is set (it is a megabyte of code; direct requests do without it). */
+async function proxyTransport(proxies) {
+    const { EnvHttpProxyAgent } = await __webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 24371, 19));
+    return dispatcherTransport(new EnvHttpProxyAgent({
+        ...proxies,
         // Plain-http targets are sent in absolute form, as forward proxies expect, not tunnelled with CONNECT
         // (which proxies commonly allow only to port 443). HTTPS targets are always tunnelled.
         proxyTunnel: false,
-    });
+    }));
 }
 function firstSet(env, names) {
     for (const name of names) {
@@ -324,6 +450,8 @@ function seconds(ms) {
 
 
 
+
+
 class HttpClient {
     options;
     ownRetries = [];
@@ -331,9 +459,10 @@ class HttpClient {
     policy;
     timeoutMs;
     userAgent;
-    dispatcher;
-    /** Only a dispatcher we made is ours to close. */
-    ownsDispatcher;
+    /** Made on the first request: a proxy's transport loads undici, which a client that sends nothing need not. */
+    transport;
+    /** Only a transport we made is ours to close. */
+    ownsTransport;
     sleep;
     random;
     closing;
@@ -342,8 +471,7 @@ class HttpClient {
         this.policy = { ...DEFAULT_RETRY, ...options.retry };
         this.timeoutMs = options.timeoutMs ?? 30_000;
         this.userAgent = options.userAgent ?? `meshagent-ship/${version/* VERSION */.x}`;
-        this.dispatcher = options.dispatcher ?? defaultDispatcher(options.env ?? process.env);
-        this.ownsDispatcher = options.dispatcher === undefined;
+        this.ownsTransport = options.dispatcher === undefined;
         this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
         this.random = options.random ?? Math.random;
     }
@@ -355,11 +483,20 @@ class HttpClient {
     get attempts() {
         return this.attemptCount;
     }
-    /** Closes the dispatcher if this client made it; safe to call twice (undici rejects a second close once destroyed). */
+    /** Closes the transport if this client made it; safe to call twice (undici rejects a second close once destroyed). */
     close() {
-        // undici resolves with null despite its Promise<void> type.
-        this.closing ??= this.ownsDispatcher ? this.dispatcher.close().then(() => undefined) : Promise.resolve();
+        const made = this.transport;
+        this.closing ??= this.ownsTransport && made ? made.then((transport) => transport.close()) : Promise.resolve();
         return this.closing;
+    }
+    /** The caller's dispatcher, else undici's proxy agent when `env` names a proxy, else Node's http and https. */
+    transportFor() {
+        if (!this.transport) {
+            const { dispatcher } = this.options;
+            const proxies = proxiesIn(this.options.env ?? process.env);
+            this.transport = dispatcher ? Promise.resolve(dispatcherTransport(dispatcher)) : proxies ? proxyTransport(proxies) : Promise.resolve(new NodeTransport());
+        }
+        return this.transport;
     }
     /** Sends the request (retrying as classified) and returns the accepted answer, read whole. */
     async request(request) {
@@ -367,7 +504,7 @@ class HttpClient {
     }
     /**
      * Like `request`, but an accepted answer's body is handed over unread, for bodies too large to hold in memory.
-     * The timeout covers the answer's headers; a body that stalls is ended by undici's idle body timeout.
+     * The timeout covers the answer's headers; a body that stalls is ended by the transport's idle body timeout.
      */
     async stream(request) {
         return (await this.send(request, true));
@@ -418,7 +555,8 @@ class HttpClient {
         const body = bodyForAttempt(request);
         this.attemptCount += 1;
         try {
-            const answer = await this.dispatcher.request({
+            const transport = await this.transportFor();
+            const answer = await transport.request({
                 origin: url.origin,
                 path: url.pathname + url.search,
                 method: request.method,
@@ -432,8 +570,8 @@ class HttpClient {
                 clearTimeout(timer);
                 return { status: answer.statusCode, headers: flattenHeaders(answer.headers), body: answer.body };
             }
-            // The timeout covers the body too: undici destroys the body stream when the signal aborts.
-            const received = Buffer.from(await answer.body.arrayBuffer());
+            // The timeout covers the body too: the transport destroys the body stream when the signal aborts.
+            const received = await readAll(answer.body);
             const asked = { method: request.method, label: prepared.label, shownUrl: prepared.shownUrl };
             const response = new BufferedResponse(answer.statusCode, answer.statusText, flattenHeaders(answer.headers), received, asked, this.maskerFor(prepared));
             return accepted ? response : { kind: 'status', response };
@@ -624,7 +762,14 @@ function bodyForAttempt(request) {
         return JSON.stringify(request.json);
     return typeof request.body === 'function' ? request.body() : request.body;
 }
-/** undici's headers (arrays for repeated ones) as one string per lower-case name. */
+/** An answer's body, read whole. */
+async function readAll(body) {
+    const chunks = [];
+    for await (const chunk of body)
+        chunks.push(chunk);
+    return Buffer.concat(chunks);
+}
+/** The transport's headers (arrays for repeated ones) as one string per lower-case name. */
 function flattenHeaders(headers) {
     const flat = {};
     for (const [name, value] of Object.entries(headers)) {
