@@ -6,7 +6,17 @@
 import { ShipError } from '../errors.js';
 import { count } from '../format.js';
 import { readToc } from '../estargz/index.js';
-import { Annotation, type Descriptor, type Digest, MissingBlobError, type OciLayout, pushImage, type PushResult, remoteImageManifests } from '../oci/index.js';
+import {
+  Annotation,
+  type Descriptor,
+  type Digest,
+  forEachLimited,
+  MissingBlobError,
+  type OciLayout,
+  pushImage,
+  type PushResult,
+  remoteImageManifests,
+} from '../oci/index.js';
 import type { Converted } from './convert.js';
 import { attachSbom } from './sbom.js';
 import type { ShipRun } from './run.js';
@@ -97,14 +107,15 @@ export async function checkPushed(registry: Registry, target: Target, pushed: Di
   }
   const where = `${target.registry}/${target.registryRepository}`;
   let tocs = 0;
-  for (const blob of blobs.values()) {
+  // A few blobs at a time: each is one or three round trips, and a TOC to parse.
+  await forEachLimited([...blobs.values()], 4, async (blob) => {
     const size = await repository.blobSize(blob.digest);
     if (size !== blob.size)
       throw new ShipError(`${where}: blob ${blob.digest} is ${size === undefined ? 'missing' : `${size} bytes, not ${blob.size}`} after the push`, {
         hint: 'push again',
       });
     const declared = blob.annotations?.[Annotation.stargzTocDigest];
-    if (declared === undefined) continue;
+    if (declared === undefined) return;
     const toc = await readToc({ size: blob.size, read: (start, length) => repository.readBlobRange(blob.digest, start, length) }).catch((error: unknown) => {
       throw new ShipError(`${where}: the TOC of layer ${blob.digest} cannot be read back: ${error instanceof Error ? error.message : String(error)}`, {
         hint: 'push again; if it persists, the registry alters blobs or does not serve ranges',
@@ -115,6 +126,6 @@ export async function checkPushed(registry: Registry, target: Target, pushed: Di
         hint: 'this is a bug in the converter: report it, and set estargz: false to ship meanwhile',
       });
     tocs += 1;
-  }
+  });
   return { blobs: blobs.size, tocs };
 }
