@@ -11,6 +11,7 @@ import { ensureStage } from './pipeline/access.js';
 import { convertStage } from './pipeline/convert.js';
 import { deployStage } from './pipeline/deploy.js';
 import { planStage } from './pipeline/plan.js';
+import { lookUpPrevious } from './pipeline/previous-lookup.js';
 import { pushStage } from './pipeline/publish.js';
 import { invalidInputsResult, runFailure, shipResult, type Reached, type RunFailure } from './pipeline/result.js';
 import { ShipRun, type ShipOptions } from './pipeline/run.js';
@@ -76,8 +77,10 @@ async function ship(config: ShipConfig, runner: Runner, options: ShipOptions = {
     if (config.dryRun) {
       reach(await planStage(run, ensured));
     } else {
+      // The previous image's conversions are looked up in the registry while the image builds.
+      const previous = lookUpPrevious(run, ensured);
       const built = reach(await buildStage(run, ensured));
-      const converted = reach(await convertStage(run, built));
+      const converted = reach(await convertStage(run, built, previous));
       if (config.image.push) {
         const pushed = reach(await pushStage(run, converted));
         if (config.service.deploy && room !== undefined && room !== null && config.meshagent.rooms.length > 1) {

@@ -62,13 +62,29 @@ fresh_sandbox() {
   source <(grep '^export ' "$WORK/sandbox.out")
 }
 
-timed() { # name command...: wall seconds on stdout, the command's stdout to WORK/name.out
-  local name=$1 start end
+# CPU seconds (user + system) containerd has used so far: part of the manual recipe's work (import, convert, push)
+# runs in it, not in ctr-remote.
+containerd_cpu() {
+  local ticks
+  ticks=$(awk '{ print $14 + $15 }' "/proc/${PIDS[0]}/stat")
+  echo "$ticks / $(getconf CLK_TCK)" | bc -l
+}
+
+timed() { # name command...: "wall cpu load" on stdout, the command's stdout to WORK/name.out
+  # wall: seconds; cpu: user + system seconds of the command and every process it waited for (buildah, its RUN
+  # steps, ctr-remote), plus containerd's for the manual recipe; load: the 1-minute load average at the start.
+  local name=$1 start end load before cpu
   shift
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  before=$(containerd_cpu)
   start=$(date +%s.%N)
-  "$@" > "$WORK/$name.out" 2>> "$WORK/bench.log" || { echo "failed: $*" >&2; tail -30 "$WORK/bench.log" >&2; exit 1; }
+  ( "$@" > "$WORK/$name.out" 2>> "$WORK/bench.log" || { echo "failed: $*" >&2; tail -30 "$WORK/bench.log" >&2; exit 1; }; times > "$WORK/$name.times" ) || exit 1
   end=$(date +%s.%N)
-  echo "$end - $start" | bc -l
+  # `times`: the subshell's own user and system time, then its children's, as 0m1.234s.
+  cpu=$(tr ' ' '\n' < "$WORK/$name.times" | sed -E 's/^([0-9]+)m([0-9.]+)s$/\1 * 60 + \2/' | paste -sd+ | bc -l)
+  echo "$end - $start" | bc -l | tr '\n' ' '
+  echo "$cpu + $(containerd_cpu) - $before" | bc -l | tr '\n' ' '
+  echo "$load"
 }
 
 # buildah with storage under WORK (the manual recipe's; the ships make their own).
@@ -124,11 +140,9 @@ for round in $(seq "$ROUNDS"); do
   done
 done
 
-printf '\n%-8s %-6s %10s %10s %11s %12s %12s\n' service round 'cold (s)' 'warm (s)' 'manual (s)' 'warm/cold' 'manual/cold'
-for row in "${rows[@]}"; do
-  read -r service round cold warm man <<< "$row"
-  printf '%-8s %-6s %10.2f %10.2f %11.2f %12.3f %12.2f\n' "$service" "$round" "$cold" "$warm" "$man" "$(echo "$warm / $cold" | bc -l)" "$(echo "$man / $cold" | bc -l)"
-done
+# Per round, then the median of the rounds (the ratios of the medians): wall seconds, CPU seconds and the load
+# average at the start of each.
+printf '%s\n' "${rows[@]}" > "$WORK/rows.txt"
 node bench/build/report.mjs "$WORK" "$ROUNDS"
 printf '\nManual recipe, step by step (s):\n'
 awk '{ printf "%-8s %-4s %-8s %6.2f\n", $1, $2, $3, $4 }' "$WORK/manual-steps.txt"

@@ -14,7 +14,7 @@ import type { ShipConfig } from '../inputs/ship-config.js';
 import { type Descriptor, type Digest, type ImageManifest, OciLayout } from '../oci/index.js';
 import type { LayerReport, StartupReport } from '../report/result.js';
 import { convertImageForShip } from './estargz-conversion.js';
-import { previousConversions } from './reuse.js';
+import { lookUpPrevious, type PreviousLookup } from './previous-lookup.js';
 import type { ShipRun } from './run.js';
 import { describeOutcome, recordStartup, reusableRecord, savedRecord, type StartupRecording } from '../prefetch-auto/index.js';
 import { ShipAnnotation } from './annotations.js';
@@ -41,23 +41,14 @@ export interface Converted extends Built {
   readonly image: ShippableImage;
 }
 
-export async function convertStage(run: ShipRun, built: Built): Promise<Converted> {
+export async function convertStage(run: ShipRun, built: Built, previous: PreviousLookup | undefined = lookUpPrevious(run, built)): Promise<Converted> {
   const { config, log } = run;
-  const { target, registry } = built;
-  const room = config.meshagent.room;
-  // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
-  const previous = registry
-    ? () =>
-        previousConversions(registry.client.repository(target.registryRepository, ['pull', 'push']), {
-          tag: target.tag.tag ?? 'latest',
-          ...(room ? { running: () => run.client.serviceImage(room, target.serviceName) } : {}),
-          log,
-        })
-    : undefined;
+  // The previous image of the tag (else the one the service runs) lends the layers it converted with the same
+  // settings; the lookup was started before the build (ship.ts), so it is mostly done by now.
   const image = await run.stages.run(
     'convert',
     config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are',
-    () => shippableImage(built.source, config, built.workDir, log, { ...(previous ? { previous } : {}), signal: run.signal }),
+    () => shippableImage(built.source, config, built.workDir, log, { ...(previous ? { previous: () => previous(log) } : {}), signal: run.signal }),
     describeConversion,
   );
   return { ...built, image };

@@ -185,7 +185,9 @@ interface Checked {
 export class RegistryReuse implements LayerReuse {
   private readonly byKey = new Map<string, PreviousConversion>();
   private readonly bySource = new Map<Digest, PreviousConversion>();
-  private readonly checks = new Map<Digest, Promise<Checked | undefined>>();
+  private readonly checks = new Map<Digest, Promise<Checked | Error>>();
+  /** The blobs whose failed check is in the log already. */
+  private readonly told = new Set<Digest>();
 
   constructor(
     private readonly repo: RepositoryClient,
@@ -226,15 +228,31 @@ export class RegistryReuse implements LayerReuse {
     return (await this.check(conversion))?.reused;
   }
 
-  private check(conversion: PreviousConversion): Promise<Checked | undefined> {
+  /**
+   * Checks every conversion the previous image records, before the converter asks for any (the lookup runs while
+   * the image builds). A check that fails is said when a layer of the new image needs it, not here.
+   */
+  async checkAll(): Promise<void> {
+    await forEachLimited([...this.bySource.values()], 4, async (conversion) => void (await this.start(conversion)));
+  }
+
+  private async check(conversion: PreviousConversion): Promise<Checked | undefined> {
+    const result = await this.start(conversion);
+    if (!(result instanceof Error)) return result;
+    if (!this.told.has(conversion.digest)) {
+      this.told.add(conversion.digest);
+      this.log(
+        `${short(conversion.source)}: the previous ship's ${short(conversion.digest)} cannot be reused (${result.message.split('\n')[0]}); converting it`,
+      );
+    }
+    return undefined;
+  }
+
+  /** The check of a conversion's blob, started once; its failure as a value. */
+  private start(conversion: PreviousConversion): Promise<Checked | Error> {
     let pending = this.checks.get(conversion.digest);
     if (!pending) {
-      pending = this.checkNow(conversion).catch((error: unknown) => {
-        this.log(
-          `${short(conversion.source)}: the previous ship's ${short(conversion.digest)} cannot be reused (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); converting it`,
-        );
-        return undefined;
-      });
+      pending = this.checkNow(conversion).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
       this.checks.set(conversion.digest, pending);
     }
     return pending;

@@ -223,6 +223,30 @@ describe('a conversion that reuses the previous one', () => {
     expect(third.conversion.manifests[0]?.layers.map((l) => l.reused !== undefined)).toEqual([false, false, false]);
   });
 
+  it('checks every recorded layer ahead (checkAll), then reuses from those checks, saying a failed one only when a layer needs it', async () => {
+    const first = await convert([...base, top('one')]);
+    const conversions = conversionsOf(first.manifest, first.config.rootfs.diff_ids).conversions;
+    // The top layer's record claims another TOC digest: its check fails, but the new image does not have that layer.
+    const lying = conversions.map((c, i) => (i === 2 ? { ...c, tocDigest: `sha256:${'0'.repeat(64)}` as Digest } : c));
+    const calls: string[] = [];
+    const logs: string[] = [];
+    const reuse = new RegistryReuse(registryOf(first.out, calls), lying, (line) => logs.push(line));
+    await reuse.checkAll();
+    const ahead = calls.length;
+    // HEAD, footer and TOC of each of the three layers.
+    expect(ahead).toBe(9);
+    expect(logs).toEqual([]);
+    const second = await convert([...base, top('two')], { reuse });
+    expect(second.conversion.manifests[0]?.layers.map((l) => l.reused !== undefined)).toEqual([true, true, false]);
+    // The conversion asked nothing of the registry: the checks made ahead were taken.
+    expect(calls.length).toBe(ahead);
+    expect(logs).toEqual([]);
+    // A conversion that needs the layer whose check failed says so, once.
+    const third = await convert([...base, top('one')], { reuse });
+    expect(third.conversion.manifests[0]?.layers.map((l) => l.reused !== undefined)).toEqual([true, true, false]);
+    expect(logs.filter((line) => /cannot be reused.*TOC digest/.test(line))).toHaveLength(1);
+  });
+
   it('does not reuse a blob the registry no longer has', async () => {
     const first = await convert([base[0] as Buffer]);
     const conversions = conversionsOf(first.manifest, first.config.rootfs.diff_ids).conversions;

@@ -1,8 +1,8 @@
-export const id = 790;
-export const ids = [790];
+export const id = 465;
+export const ids = [465];
 export const modules = {
 
-/***/ 52790:
+/***/ 25465:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -355,6 +355,8 @@ class RegistryReuse {
     byKey = new Map();
     bySource = new Map();
     checks = new Map();
+    /** The blobs whose failed check is in the log already. */
+    told = new Set();
     constructor(repo, conversions, log, 
     /** The `prefetch: auto` records of the previous image's manifests (annotation values, unparsed). */
     startups = []) {
@@ -392,13 +394,28 @@ class RegistryReuse {
         }
         return (await this.check(conversion))?.reused;
     }
-    check(conversion) {
+    /**
+     * Checks every conversion the previous image records, before the converter asks for any (the lookup runs while
+     * the image builds). A check that fails is said when a layer of the new image needs it, not here.
+     */
+    async checkAll() {
+        await (0,oci/* forEachLimited */.vP)([...this.bySource.values()], 4, async (conversion) => void (await this.start(conversion)));
+    }
+    async check(conversion) {
+        const result = await this.start(conversion);
+        if (!(result instanceof Error))
+            return result;
+        if (!this.told.has(conversion.digest)) {
+            this.told.add(conversion.digest);
+            this.log(`${(0,oci/* short */.h0)(conversion.source)}: the previous ship's ${(0,oci/* short */.h0)(conversion.digest)} cannot be reused (${result.message.split('\n')[0]}); converting it`);
+        }
+        return undefined;
+    }
+    /** The check of a conversion's blob, started once; its failure as a value. */
+    start(conversion) {
         let pending = this.checks.get(conversion.digest);
         if (!pending) {
-            pending = this.checkNow(conversion).catch((error) => {
-                this.log(`${(0,oci/* short */.h0)(conversion.source)}: the previous ship's ${(0,oci/* short */.h0)(conversion.digest)} cannot be reused (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); converting it`);
-                return undefined;
-            });
+            pending = this.checkNow(conversion).catch((error) => (error instanceof Error ? error : new Error(String(error))));
             this.checks.set(conversion.digest, pending);
         }
         return pending;
@@ -431,6 +448,38 @@ class RegistryReuse {
     }
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/previous-lookup.ts
+
+/** Starts the lookup for `ensured`'s target; undefined when nothing is pushed or converted (nothing to reuse). */
+function lookUpPrevious(run, ensured) {
+    const { config } = run;
+    const { target, registry } = ensured;
+    if (!registry || !config.image.estargz)
+        return undefined;
+    const held = [];
+    let sink;
+    const log = (line) => (sink ? sink(line) : void held.push(line));
+    const room = config.meshagent.room;
+    const pending = previousConversions(registry.client.repository(target.registryRepository, ['pull', 'push']), {
+        tag: target.tag.tag ?? 'latest',
+        ...(room ? { running: () => run.client.serviceImage(room, target.serviceName) } : {}),
+        log,
+    })
+        .then(async (reuse) => {
+        // Every layer it records, checked now: those the new image has again are then ready when the converter asks.
+        await reuse?.checkAll();
+        return reuse;
+    })
+        .catch(() => undefined);
+    return async (to) => {
+        const reuse = await pending;
+        for (const line of held.splice(0))
+            to(line);
+        sink = to;
+        return reuse;
+    };
+}
+
 // EXTERNAL MODULE: ./src/prefetch-auto/index.ts + 6 modules
 var prefetch_auto = __webpack_require__(86004);
 // EXTERNAL MODULE: ./src/pipeline/runnable-image.ts
@@ -454,19 +503,11 @@ var runnable_image = __webpack_require__(83565);
 
 
 
-async function convertStage(run, built) {
+async function convertStage(run, built, previous = lookUpPrevious(run, built)) {
     const { config, log } = run;
-    const { target, registry } = built;
-    const room = config.meshagent.room;
-    // The previous image of the tag (else the one the service runs) lends the layers it converted with the same settings.
-    const previous = registry
-        ? () => previousConversions(registry.client.repository(target.registryRepository, ['pull', 'push']), {
-            tag: target.tag.tag ?? 'latest',
-            ...(room ? { running: () => run.client.serviceImage(room, target.serviceName) } : {}),
-            log,
-        })
-        : undefined;
-    const image = await run.stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => shippableImage(built.source, config, built.workDir, log, { ...(previous ? { previous } : {}), signal: run.signal }), describeConversion);
+    // The previous image of the tag (else the one the service runs) lends the layers it converted with the same
+    // settings; the lookup was started before the build (ship.ts), so it is mostly done by now.
+    const image = await run.stages.run('convert', config.image.estargz ? 'Convert every layer to eStargz' : 'Keep the layers as they are', () => shippableImage(built.source, config, built.workDir, log, { ...(previous ? { previous: () => previous(log) } : {}), signal: run.signal }), describeConversion);
     return { ...built, image };
 }
 /** Layers larger than this get a progress line as they convert. */
@@ -6585,6 +6626,7 @@ function seconds(ms) {
 
 
 
+
 /** Reads the inputs through the runner, runs the pipeline and reports; returns the process exit code. */
 async function runShip(runner, options = {}) {
     const result = await shipFromInputs(runner, options);
@@ -6641,8 +6683,10 @@ async function ship(config, runner, options = {}) {
             reach(await planStage(run, ensured));
         }
         else {
+            // The previous image's conversions are looked up in the registry while the image builds.
+            const previous = lookUpPrevious(run, ensured);
             const built = reach(await buildStage(run, ensured));
-            const converted = reach(await convertStage(run, built));
+            const converted = reach(await convertStage(run, built, previous));
             if (config.image.push) {
                 const pushed = reach(await pushStage(run, converted));
                 if (config.service.deploy && room !== undefined && room !== null && config.meshagent.rooms.length > 1) {
