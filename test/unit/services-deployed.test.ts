@@ -229,6 +229,22 @@ describe('the comparison with what a room runs', () => {
     expect((await kept('pr-1')).log[2]).toBe('worker: changed, service worker in room pr-1 has no inputs digest');
   });
 
+  it('compares a leg of several rooms in each of them: skipped only when every room runs its digest', async () => {
+    const digest = `sha256:${'4'.repeat(64)}`;
+    const legs = (room: string): Matrix => ({ include: [{ service: 'multi', room, tag: 'multi:1', 'service-name': 'multi', 'inputs-digest': digest }] });
+    const compare = async (room: string) => {
+      const log: string[] = [];
+      const result = await keepUndeployed(legs(room), {}, sandbox.env(), (line) => log.push(line));
+      return { names: result.include.map((l) => l.service), log };
+    };
+    await api.createRoom({ name: 'north' });
+    await api.createRoom({ name: 'south' });
+    await deploy('north', 'multi', { [DIGEST_ANNOTATION]: digest });
+    expect(await compare('north, south')).toEqual({ names: ['multi'], log: ['multi: changed, no service multi in room south'] });
+    await deploy('south', 'multi', { [DIGEST_ANNOTATION]: digest });
+    expect(await compare('north,\nsouth')).toEqual({ names: [], log: ['multi: skipped, unchanged in rooms north, south'] });
+  });
+
   it('without a key compares nothing and lists every leg, saying so', async () => {
     const { MESHAGENT_API_KEY: _key, ...env } = sandbox.env();
     const { names, log } = await kept('pr-1', env);
