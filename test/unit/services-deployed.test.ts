@@ -2,6 +2,7 @@
 // preview's per-leg overrides, the annotation a ship writes, and the comparison with the services a sandbox room
 // runs (a missing room or service, another digest, no digest, no key, an API that cannot be reached).
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -115,6 +116,15 @@ describe('the inputs digest', () => {
     const after = digests(root);
     expect(after.api).not.toBe(before.api);
     expect(after.web).toBe(before.web);
+  });
+
+  it('tells two files from one whose name holds a line break spelling the second', () => {
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    const two = repo();
+    write(two, { 'services/api/a': 'one\n', 'services/api/b': 'two\n' });
+    const one = repo();
+    write(one, { [`services/api/a\nfile ${sha('two\n')} services/api/b`]: 'one\n' });
+    expect(digests(one).api).not.toBe(digests(two).api);
   });
 
   it('needs a git checkout, and says so', () => {
