@@ -15,8 +15,8 @@ export const modules = {
 /**
  * Which legs differ from what their room runs: a leg is unchanged only when its room has a service of the leg's
  * name whose inputs-digest annotation equals the leg's digest. A missing room, a missing service, a service
- * without the annotation (shipped by hand, by a template, or before digests) all count as changed. An API that
- * cannot be read is an error: "everything unchanged" would ship nothing.
+ * without the annotation (shipped by hand, by a template, or before digests), and one a rollback stopped all count
+ * as changed. An API that cannot be read is an error: "everything unchanged" would ship nothing.
  */
 
 
@@ -48,6 +48,9 @@ function whyChanged(services, room, name, digest) {
         return `service ${name} in room ${room} has no inputs digest`;
     if (deployed !== digest)
         return `service ${name} in room ${room} runs other inputs`;
+    // A new service whose rollout failed is stopped with the digest it was shipped with: the next ship starts it again.
+    if (annotations[_meshagent_service_annotations_js__WEBPACK_IMPORTED_MODULE_3__/* .STOPPED_BY_ROLLBACK_ANNOTATION */ .rP] !== undefined)
+        return `service ${name} in room ${room} was stopped by a rollback`;
     return undefined;
 }
 async function compareWithDeployed(client, legs, apiUrl) {

@@ -1,13 +1,13 @@
 /**
  * Which legs differ from what their room runs: a leg is unchanged only when its room has a service of the leg's
  * name whose inputs-digest annotation equals the leg's digest. A missing room, a missing service, a service
- * without the annotation (shipped by hand, by a template, or before digests) all count as changed. An API that
- * cannot be read is an error: "everything unchanged" would ship nothing.
+ * without the annotation (shipped by hand, by a template, or before digests), and one a rollback stopped all count
+ * as changed. An API that cannot be read is an error: "everything unchanged" would ship nothing.
  */
 import { ShipError } from '../errors.js';
 import type { MeshagentClient } from '../meshagent/client.js';
 import { deriveServiceName, normalizeProjectTag, parseImageTag, projectRegistryFromConfig } from '../reference.js';
-import { INPUTS_DIGEST_ANNOTATION } from '../meshagent/service-annotations.js';
+import { INPUTS_DIGEST_ANNOTATION, STOPPED_BY_ROLLBACK_ANNOTATION } from '../meshagent/service-annotations.js';
 import { INPUTS_DIGEST_INPUT } from '../services/inputs-digest.js';
 import type { Leg } from '../services/matrix.js';
 
@@ -46,6 +46,8 @@ function whyChanged(
   const deployed = annotations[INPUTS_DIGEST_ANNOTATION];
   if (deployed === undefined) return `service ${name} in room ${room} has no inputs digest`;
   if (deployed !== digest) return `service ${name} in room ${room} runs other inputs`;
+  // A new service whose rollout failed is stopped with the digest it was shipped with: the next ship starts it again.
+  if (annotations[STOPPED_BY_ROLLBACK_ANNOTATION] !== undefined) return `service ${name} in room ${room} was stopped by a rollback`;
   return undefined;
 }
 

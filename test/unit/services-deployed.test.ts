@@ -255,6 +255,17 @@ describe('the comparison with what a room runs', () => {
     expect(await compare('north,\nsouth')).toEqual({ names: [], log: ['multi: skipped, unchanged in rooms north, south'] });
   });
 
+  it('lists a service a rollback stopped, though it carries the digest: the next ship starts it again', async () => {
+    const digest = `sha256:${'5'.repeat(64)}`;
+    await api.createRoom({ name: 'pr-6' });
+    await deploy('pr-6', 'stopped', { [DIGEST_ANNOTATION]: digest, 'com.meshagent.ship.stopped-by-rollback': 'true' });
+    const log: string[] = [];
+    const legs: Matrix = { include: [{ service: 'stopped', room: 'pr-6', tag: 'stopped:1', 'service-name': 'stopped', 'inputs-digest': digest }] };
+    const result = await keepUndeployed(legs, {}, sandbox.env(), (line) => log.push(line));
+    expect(result.include.map((l) => l.service)).toEqual(['stopped']);
+    expect(log).toEqual(['stopped: changed, service stopped in room pr-6 was stopped by a rollback']);
+  });
+
   it('without a key compares nothing and lists every leg, saying so', async () => {
     const { MESHAGENT_API_KEY: _key, ...env } = sandbox.env();
     const { names, log } = await kept('pr-1', env);
