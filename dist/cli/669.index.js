@@ -146,6 +146,9 @@ async function removeRoomIfOurs(client, room, log) {
         log(`room ${room.name} kept: ${because}`);
         return { state: 'kept', because };
     }
+    // Said before the delete: a room create-room: true made (a production room, say) has storage that goes with it.
+    const storage = room.annotations?.[service_annotations/* EPHEMERAL_STORAGE_ANNOTATION */.Y0] === 'ephemeral' ? 'ephemeral' : 'persistent';
+    log(`deleting room ${room.name} with its ${storage} storage: meshagent-ship created it (create-room) and no service is left in it`);
     await client.deleteRoom(room);
     log(`removed room ${room.name}`);
     return { state: 'deleted', because: undefined };

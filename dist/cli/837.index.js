@@ -813,7 +813,7 @@ function globToRegExp(pattern) {
 /** The leg field (and action input) that carries the digest to the ship step. */
 const INPUTS_DIGEST_INPUT = 'inputs-digest';
 /** Bumped when what the digest covers changes, so an old annotation never matches a new digest by accident. */
-const FORMAT = 'meshagent-ship inputs v1';
+const FORMAT = 'meshagent-ship inputs v2';
 /** Leg inputs that say where the image goes, not what it is. */
 const NOT_INPUTS = new Set(['tag', 'room', INPUTS_DIGEST_INPUT]);
 /** The files git sees under root: tracked ones and untracked ones that no .gitignore excludes. */
@@ -840,7 +840,10 @@ function serviceFiles(service, files) {
     const buildFile = service.inputs.file ? (0,_repo_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .normalizePath */ .Fd)(node_path__WEBPACK_IMPORTED_MODULE_3__.posix.normalize(`${context}/${service.inputs.file}`)) : undefined;
     return files.filter((file) => (0,_repo_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .isInside */ .FK)(file, context) || (buildFile !== undefined && (0,_repo_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .normalizePath */ .Fd)(file) === buildFile) || service.paths.some((glob) => (0,_repo_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .matchesRepoGlob */ .CU)(file, glob)));
 }
-/** One line per file: its path, its kind and the sha256 of its content (a symlink's target). */
+/**
+ * One line per file: its kind, the sha256 of its content (a symlink's target) and its path as JSON, so a path with
+ * a line break in it cannot pass for the lines of other files.
+ */
 function fileLine(root, file) {
     const path = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(root, file);
     let stat;
@@ -852,11 +855,11 @@ function fileLine(root, file) {
         return undefined;
     }
     if (stat.isSymbolicLink())
-        return `link ${sha256((0,node_fs__WEBPACK_IMPORTED_MODULE_2__.readlinkSync)(path))} ${file}`;
+        return `link ${sha256((0,node_fs__WEBPACK_IMPORTED_MODULE_2__.readlinkSync)(path))} ${JSON.stringify(file)}`;
     if (!stat.isFile())
         return undefined;
     const kind = (stat.mode & 0o111) !== 0 ? 'exec' : 'file';
-    return `${kind} ${sha256((0,node_fs__WEBPACK_IMPORTED_MODULE_2__.readFileSync)(path))} ${file}`;
+    return `${kind} ${sha256((0,node_fs__WEBPACK_IMPORTED_MODULE_2__.readFileSync)(path))} ${JSON.stringify(file)}`;
 }
 function sha256(data) {
     return (0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.createHash)('sha256').update(data).digest('hex');

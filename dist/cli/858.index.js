@@ -15,8 +15,8 @@ export const modules = {
 /**
  * Which legs differ from what their room runs: a leg is unchanged only when its room has a service of the leg's
  * name whose inputs-digest annotation equals the leg's digest. A missing room, a missing service, a service
- * without the annotation (shipped by hand, by a template, or before digests) all count as changed. An API that
- * cannot be read is an error: "everything unchanged" would ship nothing.
+ * without the annotation (shipped by hand, by a template, or before digests), and one a rollback stopped all count
+ * as changed. An API that cannot be read is an error: "everything unchanged" would ship nothing.
  */
 
 
@@ -28,6 +28,30 @@ function serviceNameOf(leg, registry, projectKey) {
     if (given)
         return given;
     return (0,_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .deriveServiceName */ ._5)((0,_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .normalizeProjectTag */ .Lq)((0,_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .parseImageTag */ .DO)(leg.tag ?? leg.service, 'tag'), registry, projectKey));
+}
+/** The rooms of a leg's `room`, one name or several on lines or separated by commas. */
+function roomNames(room) {
+    return (room ?? '')
+        .split(/[\n,]/)
+        .map((name) => name.trim())
+        .filter((name) => name !== '');
+}
+/** Why the room's service of this name does not run the digest; undefined when it does. */
+function whyChanged(services, room, name, digest) {
+    if (services === undefined)
+        return `room ${room} does not exist`;
+    const annotations = services.get(name);
+    if (annotations === undefined)
+        return `no service ${name} in room ${room}`;
+    const deployed = annotations[_meshagent_service_annotations_js__WEBPACK_IMPORTED_MODULE_3__/* .INPUTS_DIGEST_ANNOTATION */ .DK];
+    if (deployed === undefined)
+        return `service ${name} in room ${room} has no inputs digest`;
+    if (deployed !== digest)
+        return `service ${name} in room ${room} runs other inputs`;
+    // A new service whose rollout failed is stopped with the digest it was shipped with: the next ship starts it again.
+    if (annotations[_meshagent_service_annotations_js__WEBPACK_IMPORTED_MODULE_3__/* .STOPPED_BY_ROLLBACK_ANNOTATION */ .rP] !== undefined)
+        return `service ${name} in room ${room} was stopped by a rollback`;
+    return undefined;
 }
 async function compareWithDeployed(client, legs, apiUrl) {
     const [config, project] = await Promise.all([client.getConfig(), client.getProject()]);
@@ -53,24 +77,22 @@ async function compareWithDeployed(client, legs, apiUrl) {
         const digest = leg[_services_inputs_digest_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUTS_DIGEST_INPUT */ .EW];
         if (!digest)
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`service ${leg.service} has no inputs digest to compare`, { hint: 'list the services with --inputs-digest' });
-        const room = leg.room?.trim();
-        if (!room || leg.scope === 'project') {
-            results.push({ service: leg.service, changed: true, because: room ? 'a project service is not compared' : 'it names no room' });
+        // A leg may name several rooms (`room: north, south`), as the action takes them: each must run the digest.
+        const legRooms = roomNames(leg.room);
+        if (legRooms.length === 0 || leg.scope === 'project') {
+            results.push({ service: leg.service, changed: true, because: legRooms.length > 0 ? 'a project service is not compared' : 'it names no room' });
             continue;
         }
-        const services = await servicesOf(room);
         const name = serviceNameOf(leg, registry, projectKey);
-        const deployed = services?.get(name)?.[_meshagent_service_annotations_js__WEBPACK_IMPORTED_MODULE_3__/* .INPUTS_DIGEST_ANNOTATION */ .DK];
-        if (services === undefined)
-            results.push({ service: leg.service, changed: true, because: `room ${room} does not exist` });
-        else if (!services.has(name))
-            results.push({ service: leg.service, changed: true, because: `no service ${name} in room ${room}` });
-        else if (deployed === undefined)
-            results.push({ service: leg.service, changed: true, because: `service ${name} in room ${room} has no inputs digest` });
-        else if (deployed !== digest)
-            results.push({ service: leg.service, changed: true, because: `service ${name} in room ${room} runs other inputs` });
-        else
-            results.push({ service: leg.service, changed: false, because: `unchanged in room ${room}` });
+        let differs;
+        for (const room of legRooms) {
+            differs = whyChanged(await servicesOf(room), room, name, digest);
+            if (differs !== undefined)
+                break;
+        }
+        results.push(differs !== undefined
+            ? { service: leg.service, changed: true, because: differs }
+            : { service: leg.service, changed: false, because: `unchanged in room${legRooms.length > 1 ? 's' : ''} ${legRooms.join(', ')}` });
     }
     return results;
 }

@@ -1,13 +1,13 @@
 /**
  * Which legs differ from what their room runs: a leg is unchanged only when its room has a service of the leg's
  * name whose inputs-digest annotation equals the leg's digest. A missing room, a missing service, a service
- * without the annotation (shipped by hand, by a template, or before digests) all count as changed. An API that
- * cannot be read is an error: "everything unchanged" would ship nothing.
+ * without the annotation (shipped by hand, by a template, or before digests), and one a rollback stopped all count
+ * as changed. An API that cannot be read is an error: "everything unchanged" would ship nothing.
  */
 import { ShipError } from '../errors.js';
 import type { MeshagentClient } from '../meshagent/client.js';
 import { deriveServiceName, normalizeProjectTag, parseImageTag, projectRegistryFromConfig } from '../reference.js';
-import { INPUTS_DIGEST_ANNOTATION } from '../meshagent/service-annotations.js';
+import { INPUTS_DIGEST_ANNOTATION, STOPPED_BY_ROLLBACK_ANNOTATION } from '../meshagent/service-annotations.js';
 import { INPUTS_DIGEST_INPUT } from '../services/inputs-digest.js';
 import type { Leg } from '../services/matrix.js';
 
@@ -23,6 +23,32 @@ function serviceNameOf(leg: Leg, registry: string, projectKey: string): string {
   const given = leg['service-name']?.trim();
   if (given) return given;
   return deriveServiceName(normalizeProjectTag(parseImageTag(leg.tag ?? leg.service, 'tag'), registry, projectKey));
+}
+
+/** The rooms of a leg's `room`, one name or several on lines or separated by commas. */
+function roomNames(room: string | undefined): string[] {
+  return (room ?? '')
+    .split(/[\n,]/)
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+}
+
+/** Why the room's service of this name does not run the digest; undefined when it does. */
+function whyChanged(
+  services: ReadonlyMap<string, Readonly<Record<string, string>>> | undefined,
+  room: string,
+  name: string,
+  digest: string,
+): string | undefined {
+  if (services === undefined) return `room ${room} does not exist`;
+  const annotations = services.get(name);
+  if (annotations === undefined) return `no service ${name} in room ${room}`;
+  const deployed = annotations[INPUTS_DIGEST_ANNOTATION];
+  if (deployed === undefined) return `service ${name} in room ${room} has no inputs digest`;
+  if (deployed !== digest) return `service ${name} in room ${room} runs other inputs`;
+  // A new service whose rollout failed is stopped with the digest it was shipped with: the next ship starts it again.
+  if (annotations[STOPPED_BY_ROLLBACK_ANNOTATION] !== undefined) return `service ${name} in room ${room} was stopped by a rollback`;
+  return undefined;
 }
 
 export async function compareWithDeployed(client: MeshagentClient, legs: readonly Leg[], apiUrl: string): Promise<DeployedComparison[]> {
@@ -47,19 +73,23 @@ export async function compareWithDeployed(client: MeshagentClient, legs: readonl
   for (const leg of legs) {
     const digest = leg[INPUTS_DIGEST_INPUT];
     if (!digest) throw new ShipError(`service ${leg.service} has no inputs digest to compare`, { hint: 'list the services with --inputs-digest' });
-    const room = leg.room?.trim();
-    if (!room || leg.scope === 'project') {
-      results.push({ service: leg.service, changed: true, because: room ? 'a project service is not compared' : 'it names no room' });
+    // A leg may name several rooms (`room: north, south`), as the action takes them: each must run the digest.
+    const legRooms = roomNames(leg.room);
+    if (legRooms.length === 0 || leg.scope === 'project') {
+      results.push({ service: leg.service, changed: true, because: legRooms.length > 0 ? 'a project service is not compared' : 'it names no room' });
       continue;
     }
-    const services = await servicesOf(room);
     const name = serviceNameOf(leg, registry, projectKey);
-    const deployed = services?.get(name)?.[INPUTS_DIGEST_ANNOTATION];
-    if (services === undefined) results.push({ service: leg.service, changed: true, because: `room ${room} does not exist` });
-    else if (!services.has(name)) results.push({ service: leg.service, changed: true, because: `no service ${name} in room ${room}` });
-    else if (deployed === undefined) results.push({ service: leg.service, changed: true, because: `service ${name} in room ${room} has no inputs digest` });
-    else if (deployed !== digest) results.push({ service: leg.service, changed: true, because: `service ${name} in room ${room} runs other inputs` });
-    else results.push({ service: leg.service, changed: false, because: `unchanged in room ${room}` });
+    let differs: string | undefined;
+    for (const room of legRooms) {
+      differs = whyChanged(await servicesOf(room), room, name, digest);
+      if (differs !== undefined) break;
+    }
+    results.push(
+      differs !== undefined
+        ? { service: leg.service, changed: true, because: differs }
+        : { service: leg.service, changed: false, because: `unchanged in room${legRooms.length > 1 ? 's' : ''} ${legRooms.join(', ')}` },
+    );
   }
   return results;
 }

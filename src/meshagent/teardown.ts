@@ -6,7 +6,7 @@
  */
 import { ShipError } from '../errors.js';
 import type { MeshagentClient } from './client.js';
-import { DEPLOYED_BY, DEPLOYED_BY_ANNOTATION, SERVICE_ID_ANNOTATION } from './service-annotations.js';
+import { DEPLOYED_BY, DEPLOYED_BY_ANNOTATION, EPHEMERAL_STORAGE_ANNOTATION, SERVICE_ID_ANNOTATION } from './service-annotations.js';
 import type { Room } from './wire.js';
 import type { ServiceRecord } from './wire-service.js';
 
@@ -120,6 +120,9 @@ async function removeRoomIfOurs(
     log(`room ${room.name} kept: ${because}`);
     return { state: 'kept', because };
   }
+  // Said before the delete: a room create-room: true made (a production room, say) has storage that goes with it.
+  const storage = room.annotations?.[EPHEMERAL_STORAGE_ANNOTATION] === 'ephemeral' ? 'ephemeral' : 'persistent';
+  log(`deleting room ${room.name} with its ${storage} storage: meshagent-ship created it (create-room) and no service is left in it`);
   await client.deleteRoom(room);
   log(`removed room ${room.name}`);
   return { state: 'deleted', because: undefined };

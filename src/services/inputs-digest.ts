@@ -25,7 +25,7 @@ import type { ServiceSpec } from './manifest.js';
 export const INPUTS_DIGEST_INPUT = 'inputs-digest';
 
 /** Bumped when what the digest covers changes, so an old annotation never matches a new digest by accident. */
-const FORMAT = 'meshagent-ship inputs v1';
+const FORMAT = 'meshagent-ship inputs v2';
 /** Leg inputs that say where the image goes, not what it is. */
 const NOT_INPUTS = new Set(['tag', 'room', INPUTS_DIGEST_INPUT]);
 
@@ -57,7 +57,10 @@ function serviceFiles(service: ServiceSpec, files: readonly string[]): string[] 
   );
 }
 
-/** One line per file: its path, its kind and the sha256 of its content (a symlink's target). */
+/**
+ * One line per file: its kind, the sha256 of its content (a symlink's target) and its path as JSON, so a path with
+ * a line break in it cannot pass for the lines of other files.
+ */
 function fileLine(root: string, file: string): string | undefined {
   const path = join(root, file);
   let stat;
@@ -67,10 +70,10 @@ function fileLine(root: string, file: string): string | undefined {
     // Tracked but deleted in the work tree: not part of what a build would see.
     return undefined;
   }
-  if (stat.isSymbolicLink()) return `link ${sha256(readlinkSync(path))} ${file}`;
+  if (stat.isSymbolicLink()) return `link ${sha256(readlinkSync(path))} ${JSON.stringify(file)}`;
   if (!stat.isFile()) return undefined;
   const kind = (stat.mode & 0o111) !== 0 ? 'exec' : 'file';
-  return `${kind} ${sha256(readFileSync(path))} ${file}`;
+  return `${kind} ${sha256(readFileSync(path))} ${JSON.stringify(file)}`;
 }
 
 function sha256(data: string | Buffer): string {

@@ -130,7 +130,15 @@ describe('preview.yml', () => {
     expect(preview.jobs.comment.needs).toEqual(['context', 'ship', 'teardown']);
     expect(preview.jobs.comment.if).toContain("needs.ship.result == 'failure'");
     expect(preview.jobs.comment.if).toContain("needs.teardown.result == 'success'");
+    // A ship that failed before its report has no rows: the comment would say that no service changed.
+    expect(preview.jobs.comment.if).toContain("&& needs.ship.outputs.results != ''");
     expect(step(preview, 'comment', 'Post or update the comment').env.GITHUB_TOKEN).toBe('${{ github.token }}');
+  });
+
+  it("runs a pull request's ship and teardown one at a time, even when the caller sets no concurrency", () => {
+    const group = { group: 'meshagent-ship-preview-${{ needs.context.outputs.room }}', 'cancel-in-progress': false };
+    expect(preview.jobs.ship.concurrency).toEqual(group);
+    expect(preview.jobs.teardown.concurrency).toEqual(group);
   });
 
   it("locates the kit with ship.yml's script", () => {

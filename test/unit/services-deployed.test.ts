@@ -2,6 +2,7 @@
 // preview's per-leg overrides, the annotation a ship writes, and the comparison with the services a sandbox room
 // runs (a missing room or service, another digest, no digest, no key, an API that cannot be reached).
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -117,6 +118,15 @@ describe('the inputs digest', () => {
     expect(after.web).toBe(before.web);
   });
 
+  it('tells two files from one whose name holds a line break spelling the second', () => {
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    const two = repo();
+    write(two, { 'services/api/a': 'one\n', 'services/api/b': 'two\n' });
+    const one = repo();
+    write(one, { [`services/api/a\nfile ${sha('two\n')} services/api/b`]: 'one\n' });
+    expect(digests(one).api).not.toBe(digests(two).api);
+  });
+
   it('needs a git checkout, and says so', () => {
     const root = mkdtempSync(join(tmpdir(), 'ship-digest-plain-'));
     dirs.push(root);
@@ -227,6 +237,33 @@ describe('the comparison with what a room runs', () => {
     ]);
     await deploy('pr-1', 'worker', {});
     expect((await kept('pr-1')).log[2]).toBe('worker: changed, service worker in room pr-1 has no inputs digest');
+  });
+
+  it('compares a leg of several rooms in each of them: skipped only when every room runs its digest', async () => {
+    const digest = `sha256:${'4'.repeat(64)}`;
+    const legs = (room: string): Matrix => ({ include: [{ service: 'multi', room, tag: 'multi:1', 'service-name': 'multi', 'inputs-digest': digest }] });
+    const compare = async (room: string) => {
+      const log: string[] = [];
+      const result = await keepUndeployed(legs(room), {}, sandbox.env(), (line) => log.push(line));
+      return { names: result.include.map((l) => l.service), log };
+    };
+    await api.createRoom({ name: 'north' });
+    await api.createRoom({ name: 'south' });
+    await deploy('north', 'multi', { [DIGEST_ANNOTATION]: digest });
+    expect(await compare('north, south')).toEqual({ names: ['multi'], log: ['multi: changed, no service multi in room south'] });
+    await deploy('south', 'multi', { [DIGEST_ANNOTATION]: digest });
+    expect(await compare('north,\nsouth')).toEqual({ names: [], log: ['multi: skipped, unchanged in rooms north, south'] });
+  });
+
+  it('lists a service a rollback stopped, though it carries the digest: the next ship starts it again', async () => {
+    const digest = `sha256:${'5'.repeat(64)}`;
+    await api.createRoom({ name: 'pr-6' });
+    await deploy('pr-6', 'stopped', { [DIGEST_ANNOTATION]: digest, 'com.meshagent.ship.stopped-by-rollback': 'true' });
+    const log: string[] = [];
+    const legs: Matrix = { include: [{ service: 'stopped', room: 'pr-6', tag: 'stopped:1', 'service-name': 'stopped', 'inputs-digest': digest }] };
+    const result = await keepUndeployed(legs, {}, sandbox.env(), (line) => log.push(line));
+    expect(result.include.map((l) => l.service)).toEqual(['stopped']);
+    expect(log).toEqual(['stopped: changed, service stopped in room pr-6 was stopped by a rollback']);
   });
 
   it('without a key compares nothing and lists every leg, saying so', async () => {
