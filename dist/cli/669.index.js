@@ -107,7 +107,10 @@ async function teardownRoom(request) {
         await client.deleteService(name, service.id, service.name);
         log(`removed service ${service.name} from room ${name}`);
     }
-    const { state, because } = await removeRoomIfOurs(client, room, log);
+    // Asked for some services only, the room is not part of the request: it stays even when they were its last.
+    const { state, because } = request.services
+        ? keepRoom(room.name, 'only the services named were asked for (services)', log)
+        : await removeRoomIfOurs(client, room, log);
     return {
         room: name,
         roomState: state,
@@ -132,6 +135,10 @@ async function removeRoutes(client, room, services, log) {
         removed.push(route.domain);
     }
     return removed;
+}
+function keepRoom(name, because, log) {
+    log(`room ${name} kept: ${because}`);
+    return { state: 'kept', because };
 }
 /** Deletes the room when this tool created it and no service is left in it; else says why it stays. */
 async function removeRoomIfOurs(client, room, log) {

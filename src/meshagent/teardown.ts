@@ -77,7 +77,10 @@ export async function teardownRoom(request: TeardownRequest): Promise<TeardownRe
     log(`removed service ${service.name} from room ${name}`);
   }
 
-  const { state, because } = await removeRoomIfOurs(client, room, log);
+  // Asked for some services only, the room is not part of the request: it stays even when they were its last.
+  const { state, because } = request.services
+    ? keepRoom(room.name, 'only the services named were asked for (services)', log)
+    : await removeRoomIfOurs(client, room, log);
   return {
     room: name,
     roomState: state,
@@ -101,6 +104,11 @@ async function removeRoutes(client: MeshagentClient, room: string, services: Rea
     removed.push(route.domain);
   }
   return removed;
+}
+
+function keepRoom(name: string, because: string, log: (line: string) => void): { state: 'kept'; because: string } {
+  log(`room ${name} kept: ${because}`);
+  return { state: 'kept', because };
 }
 
 /** Deletes the room when this tool created it and no service is left in it; else says why it stays. */

@@ -164,7 +164,7 @@ describe('preview.yml steps', () => {
     expect(fork.output).toBe('room=preview-12\nnumber=12\ndomain-template=\nfork=true\nclosed=true\n');
   });
 
-  it('refuses another event (pull_request_target included) and a prefix that is no room name', () => {
+  it('refuses another event (pull_request_target included), a prefix that is no room name and a domain template without {service}', () => {
     const target = runStep(name, { ...event, EVENT: 'pull_request_target', DOMAIN_TEMPLATE: '' });
     expect(target.status).toBe(1);
     expect(target.stdout).toContain('::error::preview.yml runs on pull_request (opened, synchronize, reopened, closed), not on pull_request_target');
@@ -172,6 +172,10 @@ describe('preview.yml steps', () => {
     expect(prefix.status).toBe(1);
     expect(prefix.stdout).toContain("::error::prefix 'PR_' is not a room name prefix");
     expect(prefix.output).toBe('');
+    const shared = runStep(name, { ...event, DOMAIN_TEMPLATE: 'pr-{number}.example.com' });
+    expect(shared.status).toBe(1);
+    expect(shared.stdout).toContain("::error::domain-template 'pr-{number}.example.com' has no {service}");
+    expect(shared.output).toBe('');
   });
 
   it('tears down and hands the removed services to the comment', () => {

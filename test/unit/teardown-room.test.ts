@@ -1,5 +1,6 @@
 // The teardown of a room against the sandbox's API: before it deletes a room this tool created, the log says so and
-// whether the room's storage is persistent (a room create-room: true made, a production room say) or ephemeral.
+// whether the room's storage is persistent (a room create-room: true made, a production room say) or ephemeral; a
+// teardown of some services only keeps the room.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,5 +54,14 @@ describe('teardown of a room this tool created', () => {
     expect((await logOf('pr-5'))[0]).toBe(
       'deleting room pr-5 with its ephemeral storage: meshagent-ship created it (create-room) and no service is left in it',
     );
+  });
+
+  it('keeps the room when only some services were asked for, even when they were its last', async () => {
+    await api.createRoom({ name: 'pr-6', annotations: OURS });
+    const log: string[] = [];
+    const report = await teardownRoom({ client: api, room: 'pr-6', services: ['web'], log: (line) => log.push(line) });
+    expect(report).toMatchObject({ roomState: 'kept', roomKeptBecause: 'only the services named were asked for (services)' });
+    expect(log).toContain('room pr-6 kept: only the services named were asked for (services)');
+    expect(await api.getRoom('pr-6')).toBeDefined();
   });
 });
