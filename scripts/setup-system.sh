@@ -5,14 +5,15 @@
 # For the sandbox's room runtime: runc, fuse3, socat (the forwarders into containers' network namespaces), and Go
 # with the stargz snapshotter library, from which it then builds the snapshotter daemon (scripts/build-snapshotter.sh).
 # For `prefetch: auto`: strace (the file-access tracer) and util-linux's unshare (the namespaces). For the start-up
-# benchmark and its test: python3.11 (the image is made from its standard library).
+# benchmark and its test: python3.11 (the image is made from its standard library). For the convert benchmark: pigz
+# (gzip on every core, the reference for throughput).
 # Idempotent: when every binary is already there it installs nothing, and the daemon is rebuilt only when its inputs
 # changed. Prints a line for the packages and one for the daemon.
 set -euo pipefail
 
 packages=(docker-registry apache2-utils skopeo stargz-snapshotter containerd runc buildah docker.io busybox-static umoci openssl jq curl time
-  fuse3 socat golang-go golang-github-containerd-stargz-snapshotter-dev strace util-linux python3.11)
-binaries=(docker-registry htpasswd skopeo ctr-remote containerd runc buildah dockerd docker umoci openssl curl jq fusermount3 socat nsenter go strace unshare python3.11)
+  fuse3 socat golang-go golang-github-containerd-stargz-snapshotter-dev strace util-linux python3.11 pigz)
+binaries=(docker-registry htpasswd skopeo ctr-remote containerd runc buildah dockerd docker umoci openssl curl jq fusermount3 socat nsenter go strace unshare python3.11 pigz)
 
 missing=()
 for b in "${binaries[@]}"; do

@@ -5,9 +5,10 @@
  * Every member is an independent gzip stream, so the output is the same whatever the number of workers.
  *
  * Memory: every buffer a job touches goes back to the main thread. The input buffer returns with the result and is
- * reused for a later job, and each member's gzip output is handed over rather than copied. A thread that drops large
- * buffers keeps tens of megabytes of them until its own garbage collector runs, so this way only the main thread
- * does, and the workers allocate nothing that outlives a job.
+ * reused for a later job, and the job's gzip output, made to its exact size, is handed over rather than copied. A
+ * thread that drops large buffers keeps tens of megabytes of them until its own garbage collector runs, so this way
+ * only the main thread does, and the workers allocate nothing that outlives a job but one scratch buffer each (as
+ * large as the largest job's worst-case output), which they keep.
  */
 import { availableParallelism } from 'node:os';
 import { Readable } from 'node:stream';
@@ -16,29 +17,62 @@ import * as zlib from 'node:zlib';
 
 /**
  * The worker, as source text: evaluated in place so a bundled program needs no separate file. It gzips each member
- * of a job and sets the header's OS byte to 255 ("unknown"), so output is identical on every platform. The zlib
- * output buffer is sized for the worst case, so each member's output is one buffer of its own that can be
- * transferred; one from Node's shared pool of small buffers (Buffer.poolSize bytes) cannot, and is copied.
+ * of a job and sets the header's OS byte to 255 ("unknown"), so output is identical on every platform.
+ *
+ * Each member is compressed by a new zlib stream (a reset one is not enough: after a large member, deflateReset
+ * gives other bytes for some inputs) straight into one scratch buffer that the worker keeps, and the job's output
+ * goes back as one buffer of its exact size. zlib.gzipSync would make a worst-case output buffer per member, so the
+ * main thread, where the buffers end up, had two to three times the bytes to collect (a compressed chunk is a third
+ * of its buffer), and ran a full garbage collection every few megabytes of input. The stream is driven through the
+ * handle Node's own zlibBufferSync uses (writeSync with Z_FINISH and room for the worst case, so one call finishes
+ * it); where a Node lacks that handle, zlib.gzipSync does the same work.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const zlib = require('node:zlib');
+let scratch = Buffer.alloc(0);
+// Room for a member's output: more than zlib's deflateBound with the gzip wrapper, and the room zlib.gzipSync was
+// given before (at level 0, stored blocks come out differently in another amount of room).
+const bound = (length) => Math.max(4096, length + (length >> 10) + 1024);
+function gzipInto(data, at, length, level, out, outAt) {
+  // The smallest output chunk: the stream's own output buffer is never used.
+  const stream = new zlib.Gzip({ level, chunkSize: 64 });
+  const handle = stream._handle;
+  if (!handle || typeof handle.writeSync !== 'function' || !stream._writeState) {
+    stream.close();
+    const made = zlib.gzipSync(data.subarray(at, at + length), { level });
+    out.set(made, outAt);
+    return made.length;
+  }
+  const room = bound(length);
+  try {
+    handle.writeSync(zlib.constants.Z_FINISH, data, at, length, out, outAt, room);
+    const [outLeft, inLeft] = stream._writeState;
+    if (inLeft !== 0 || outLeft === 0) throw new Error('zlib did not finish a member in one call');
+    return room - outLeft;
+  } finally {
+    stream.close();
+  }
+}
 parentPort.on('message', ({ id, input, lengths, level }) => {
-  const transfer = new Set([input]);
   try {
     const data = Buffer.from(input);
-    const outputs = [];
+    let room = 0;
+    for (const length of lengths) room += bound(length);
+    if (scratch.length < room) scratch = Buffer.allocUnsafeSlow(room);
+    const sizes = [];
     let at = 0;
+    let outAt = 0;
     for (const length of lengths) {
-      const chunkSize = Math.max(4096, length + (length >> 10) + 1024);
-      let out = zlib.gzipSync(data.subarray(at, at + length), { level, chunkSize });
+      const size = gzipInto(data, at, length, level, scratch, outAt);
+      scratch[outAt + 9] = 0xff;
+      sizes.push(size);
       at += length;
-      if (out.buffer.byteLength === Buffer.poolSize || transfer.has(out.buffer)) out = new Uint8Array(out);
-      out[9] = 0xff;
-      outputs.push(out);
-      transfer.add(out.buffer);
+      outAt += size;
     }
-    parentPort.postMessage({ id, input, outputs }, [...transfer]);
+    const output = new Uint8Array(outAt);
+    output.set(scratch.subarray(0, outAt));
+    parentPort.postMessage({ id, input, output, sizes }, [input, output.buffer]);
   } catch (error) {
     parentPort.postMessage({ id, input, error: String(error && error.message || error) }, [input]);
   }
@@ -48,8 +82,10 @@ parentPort.on('message', ({ id, input, lengths, level }) => {
 interface JobResult {
   /** The job's input buffer, handed back for reuse. */
   input: ArrayBuffer;
-  /** One gzip member per input member, in order. */
-  outputs: Uint8Array[];
+  /** The job's gzip members back to back, one per input member, in order. */
+  output: Uint8Array;
+  /** The size of each member in `output`. */
+  sizes: number[];
 }
 
 interface Pending {
@@ -67,7 +103,8 @@ interface QueuedJob {
 interface WorkerMessage {
   id: number;
   input: ArrayBuffer;
-  outputs?: Uint8Array[];
+  output?: Uint8Array;
+  sizes?: number[];
   error?: string;
 }
 
@@ -90,8 +127,8 @@ export class CompressPool {
         this.idle.push(worker);
         this.dispatch();
         if (!waiting) return;
-        if (message.error !== undefined || !message.outputs) waiting.reject(new Error(`gzip worker failed: ${message.error ?? 'no output'}`));
-        else waiting.resolve({ input: message.input, outputs: message.outputs });
+        if (message.error !== undefined || !message.output || !message.sizes) waiting.reject(new Error(`gzip worker failed: ${message.error ?? 'no output'}`));
+        else waiting.resolve({ input: message.input, output: message.output, sizes: message.sizes });
       });
       worker.on('error', (error) => this.fail(error));
       this.workers.push(worker);
@@ -249,14 +286,12 @@ export class OrderedCompressor {
     const result = await (this.inFlight[0] as InFlight).promise;
     this.inFlight.shift();
     this.recycle(result.input);
-    let total = 0;
-    for (const output of result.outputs) {
-      this.memberOffsets.push(this.compressedBytes + total);
-      total += output.length;
+    for (const size of result.sizes) {
+      this.memberOffsets.push(this.compressedBytes);
+      this.compressedBytes += size;
     }
-    this.compressedBytes += total;
-    const only = result.outputs.length === 1 ? (result.outputs[0] as Uint8Array) : undefined;
-    return only ? Buffer.from(only.buffer, only.byteOffset, only.length) : Buffer.concat(result.outputs, total);
+    const { output } = result;
+    return Buffer.from(output.buffer, output.byteOffset, output.length);
   }
 
   /** A spare input buffer for a job of `bytes`, else a new one. */
@@ -268,9 +303,14 @@ export class OrderedCompressor {
     return this.spare.pop() ?? new ArrayBuffer(this.slabBytes);
   }
 
-  /** Keeps a returned input buffer for the next job: one is enough, as a job is sent each time one comes back. */
+  /**
+   * Keeps a returned input buffer for a later job. As many are kept as can be in flight at once: several jobs are
+   * often sent between two results, and a new buffer each time (zeroed, and counted by V8 as external memory, which
+   * starts a full garbage collection every few tens of megabytes) cost more than the copy into it. The most that
+   * can exist is unchanged: in flight or spare, never more than 2 * pool.size + 1.
+   */
   private recycle(buffer: ArrayBuffer): void {
-    if (buffer.byteLength === this.slabBytes && this.spare.length === 0) this.spare.push(buffer);
+    if (buffer.byteLength === this.slabBytes && this.spare.length <= 2 * this.pool.size) this.spare.push(buffer);
   }
 }
 

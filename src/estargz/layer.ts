@@ -54,7 +54,9 @@ export async function convertLayer(source: OciLayout, layer: Descriptor, out: Oc
   const { digest } = layer;
   const what = `${source.where}: layer ${digest}`;
   try {
-    await checkLayerBlob(source, layer);
+    const compression = await checkLayerBlob(source, layer);
+    // An uncompressed blob's digest is its diff_id, and the blob is checked against it as it is read.
+    const checkedAs = compression === 'none' ? digest : undefined;
     const prioritized = options.prioritized ?? [];
     if (prioritized.length === 0) {
       const existing = await readBlobToc(source.blobPath(digest)).catch((error: unknown) => {
@@ -65,7 +67,7 @@ export async function convertLayer(source: OciLayout, layer: Descriptor, out: Oc
     }
     const result: Partial<WrittenLayer> = {};
     let written: { digest: Digest; size: number };
-    const measured = measureTar(await openLayerTar(source, layer), { where: source.where, layer: digest, diffId: options.diffId });
+    const measured = measureTar(await openLayerTar(source, layer), { where: source.where, layer: digest, diffId: options.diffId, checkedAs });
     if (prioritized.length === 0) {
       written = await out.writeBlobFrom(writeEstargz(streamItems(measured.tar, what), options, result));
     } else {
