@@ -183,7 +183,10 @@ function previewRow(row) {
 function ours(comments) {
     return comments.find((c) => c.user?.type === 'Bot' && (c.body ?? '').startsWith(PREVIEW_MARKER));
 }
-/** Posts or updates the preview comment; returns what it did and the comment's id. */
+/**
+ * Posts or updates the preview comment; returns what it did and the comment's id. `render` gives undefined when
+ * there is nothing to say, and then no comment is posted (one that exists is left as it is).
+ */
 async function upsertPreviewComment(target, render) {
     const token = target.env.GITHUB_TOKEN ?? target.env.GH_TOKEN;
     const [owner, repo] = (target.env.GITHUB_REPOSITORY ?? '').split('/');
@@ -196,6 +199,8 @@ async function upsertPreviewComment(target, render) {
     try {
         const existing = ours(await github.list(issue));
         const body = render(existing?.body ?? undefined);
+        if (body === undefined)
+            return undefined;
         if (existing) {
             await github.update(issue, existing.id, body);
             return { action: 'updated', id: existing.id };
@@ -228,6 +233,9 @@ async function previewComment(options, env) {
         // A teardown marks every row it had, and the services it names, removed.
         const gone = options.removed !== undefined ? [...new Set([...previousRows(previous).map((r) => r.service), ...removed])] : [];
         const removedRows = gone.map((service) => ({ service, url: null, digest: null, readyMs: null, lazyPullBytes: null, status: 'removed' }));
+        // A pull request closed with no preview (nothing shipped, nothing removed) gets no comment.
+        if (options.removed !== undefined && previous === undefined && rows.length === 0 && removedRows.length === 0)
+            return undefined;
         return renderPreviewComment({
             room,
             rows: [...rows, ...removedRows],
@@ -236,6 +244,8 @@ async function previewComment(options, env) {
             ...(runUrl ? { runUrl } : {}),
         });
     });
+    if (!done)
+        return `no preview comment on pull request #${number}: it had no preview, and nothing was removed`;
     return `preview comment ${done.action} (${done.id}) on pull request #${number}`;
 }
 

@@ -33,11 +33,14 @@ function ours(comments: readonly IssueComment[]): IssueComment | undefined {
   return comments.find((c) => c.user?.type === 'Bot' && (c.body ?? '').startsWith(PREVIEW_MARKER));
 }
 
-/** Posts or updates the preview comment; returns what it did and the comment's id. */
+/**
+ * Posts or updates the preview comment; returns what it did and the comment's id. `render` gives undefined when
+ * there is nothing to say, and then no comment is posted (one that exists is left as it is).
+ */
 async function upsertPreviewComment(
   target: CommentTarget,
-  render: (previous: string | undefined) => string,
-): Promise<{ action: 'created' | 'updated'; id: number }> {
+  render: (previous: string | undefined) => string | undefined,
+): Promise<{ action: 'created' | 'updated'; id: number } | undefined> {
   const token = target.env.GITHUB_TOKEN ?? target.env.GH_TOKEN;
   const [owner, repo] = (target.env.GITHUB_REPOSITORY ?? '').split('/');
   if (!token) throw new ShipError('preview-comment needs a GitHub token', { hint: 'set GITHUB_TOKEN (the job needs pull-requests: write)' });
@@ -47,6 +50,7 @@ async function upsertPreviewComment(
   try {
     const existing = ours(await github.list(issue));
     const body = render(existing?.body ?? undefined);
+    if (body === undefined) return undefined;
     if (existing) {
       await github.update(issue, existing.id, body);
       return { action: 'updated', id: existing.id };
@@ -78,6 +82,8 @@ export async function previewComment(options: Readonly<Record<string, string>>, 
     // A teardown marks every row it had, and the services it names, removed.
     const gone = options.removed !== undefined ? [...new Set([...previousRows(previous).map((r) => r.service), ...removed])] : [];
     const removedRows = gone.map((service): PreviewRow => ({ service, url: null, digest: null, readyMs: null, lazyPullBytes: null, status: 'removed' }));
+    // A pull request closed with no preview (nothing shipped, nothing removed) gets no comment.
+    if (options.removed !== undefined && previous === undefined && rows.length === 0 && removedRows.length === 0) return undefined;
     return renderPreviewComment({
       room,
       rows: [...rows, ...removedRows],
@@ -86,5 +92,6 @@ export async function previewComment(options: Readonly<Record<string, string>>, 
       ...(runUrl ? { runUrl } : {}),
     });
   });
+  if (!done) return `no preview comment on pull request #${number}: it had no preview, and nothing was removed`;
   return `preview comment ${done.action} (${done.id}) on pull request #${number}`;
 }

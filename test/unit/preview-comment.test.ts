@@ -141,6 +141,14 @@ describe('the upsert through the GitHub API', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
+  it('posts nothing when a pull request with no preview closes', async () => {
+    const env = { GITHUB_TOKEN: 'gh-token', GITHUB_REPOSITORY: 'acme/app', GITHUB_API_URL: api };
+    expect(await previewComment({ room: 'pr-3', pr: '3', removed: '' }, env)).toBe(
+      'no preview comment on pull request #3: it had no preview, and nothing was removed',
+    );
+    expect(comments).toHaveLength(0);
+  });
+
   it('posts once, then updates the same comment, never a copy someone else posted with the marker', async () => {
     // A user's comment that quotes the marker is not ours.
     comments.push({ id: 1, body: `${PREVIEW_MARKER}\nfake`, user: { login: 'someone', type: 'User' } });

@@ -113,14 +113,15 @@ describe('preview.yml', () => {
     for (const name of Object.keys(job.with as Json)) expect(Object.keys(ship.on.workflow_call.inputs), name).toContain(name);
   });
 
-  it('plans a fork offline: no secret, a dry run, no prepare, no comparison, and no teardown', () => {
+  it('plans a fork (or a run without the key) offline: no secret, a dry run, no prepare, no comparison, and no teardown', () => {
     const job = preview.jobs.ship as Json;
-    expect(job.with['dry-run']).toBe("${{ needs.context.outputs.fork == 'true' }}");
-    expect(job.with['skip-unchanged']).toBe("${{ needs.context.outputs.fork != 'true' }}");
-    expect(job.with.prepare).toBe("${{ needs.context.outputs.fork != 'true' && inputs.prepare || '' }}");
+    expect(job.with['dry-run']).toBe("${{ needs.context.outputs.offline == 'true' }}");
+    expect(job.with['skip-unchanged']).toBe("${{ needs.context.outputs.offline != 'true' }}");
+    expect(job.with.prepare).toBe("${{ needs.context.outputs.offline != 'true' && inputs.prepare || '' }}");
     expect(job.secrets).toEqual({ MESHAGENT_API_KEY: "${{ needs.context.outputs.fork != 'true' && secrets.MESHAGENT_API_KEY || '' }}" });
-    expect(preview.jobs.teardown.if).toBe("needs.context.outputs.closed == 'true' && needs.context.outputs.fork != 'true'");
+    expect(preview.jobs.teardown.if).toBe("needs.context.outputs.closed == 'true' && needs.context.outputs.offline != 'true'");
     expect(step(preview, 'context', 'Name the room').env.HEAD_REPOSITORY).toBe('${{ github.event.pull_request.head.repo.full_name }}');
+    expect(step(preview, 'context', 'Name the room').env.HAS_KEY).toBe("${{ secrets.MESHAGENT_API_KEY != '' }}");
   });
 
   it('tears down on closed with the tags, and comments after a ship (also a failed one) or a teardown', () => {
@@ -154,14 +155,26 @@ describe('preview.yml', () => {
 
 describe('preview.yml steps', () => {
   const name = step(preview, 'context', 'Name the room').run;
-  const event = { EVENT: 'pull_request', ACTION: 'opened', NUMBER: '12', PREFIX: 'pr', GITHUB_REPOSITORY: 'acme/app', HEAD_REPOSITORY: 'acme/app' };
+  const event = {
+    EVENT: 'pull_request',
+    ACTION: 'opened',
+    NUMBER: '12',
+    PREFIX: 'pr',
+    GITHUB_REPOSITORY: 'acme/app',
+    HEAD_REPOSITORY: 'acme/app',
+    HAS_KEY: 'true',
+  };
 
   it('names the room <prefix>-<number>, fills {number} into the domain template, and tells a fork and a close', () => {
     const opened = runStep(name, { ...event, DOMAIN_TEMPLATE: '{service}-pr-{number}.example.com' });
     expect(opened.status, opened.stdout).toBe(0);
-    expect(opened.output).toBe('room=pr-12\nnumber=12\ndomain-template={service}-pr-12.example.com\nfork=false\nclosed=false\n');
+    expect(opened.output).toBe('room=pr-12\nnumber=12\ndomain-template={service}-pr-12.example.com\nfork=false\noffline=false\nclosed=false\n');
     const fork = runStep(name, { ...event, PREFIX: 'preview', ACTION: 'closed', HEAD_REPOSITORY: 'someone/app', DOMAIN_TEMPLATE: '' });
-    expect(fork.output).toBe('room=preview-12\nnumber=12\ndomain-template=\nfork=true\nclosed=true\n');
+    expect(fork.output).toBe('room=preview-12\nnumber=12\ndomain-template=\nfork=true\noffline=true\nclosed=true\n');
+    // A pull request of the repository itself with no key (Dependabot's): planned offline, with a warning.
+    const keyless = runStep(name, { ...event, HAS_KEY: 'false', DOMAIN_TEMPLATE: '' });
+    expect(keyless.output).toContain('fork=false\noffline=true\n');
+    expect(keyless.stdout).toContain('::warning::no MESHAGENT_API_KEY in this run');
   });
 
   it('refuses another event (pull_request_target included), a prefix that is no room name and a domain template without {service}', () => {
