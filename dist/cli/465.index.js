@@ -4810,15 +4810,28 @@ async function importStepImages(buildah, dir, scratch) {
     await (0,promises_.rm)((0,external_node_path_.join)(scratch, 'steps'), { force: true });
     await (0,promises_.symlink)((0,external_node_path_.resolve)(dir), (0,external_node_path_.join)(scratch, 'steps'));
     const ids = new Map();
-    const notes = [];
-    await (0,oci/* forEachLimited */.vP)(refs, IMPORT_CONCURRENCY, async (ref) => {
+    const failed = [];
+    /** Imports one step image; gives back buildah's answer when that failed. */
+    const pull = async (ref) => {
         const pulled = await buildah(['pull', '-q', `oci:steps:${ref}`], scratch);
         const id = pulled.stdout.trim().split('\n').at(-1)?.trim() ?? '';
-        if (pulled.code === 0 && IMAGE_ID.test(id))
-            ids.set(id, ref);
-        else
-            notes.push(`step image ${ref.slice(0, 12)} of the cache could not be read: ${lastLine(pulled)}`);
+        if (pulled.code !== 0 || !IMAGE_ID.test(id))
+            return pulled;
+        ids.set(id, ref);
+        return undefined;
+    };
+    await (0,oci/* forEachLimited */.vP)(refs, IMPORT_CONCURRENCY, async (ref) => {
+        if (await pull(ref))
+            failed.push(ref);
     });
+    // Step images share layers, and pulls of them side by side into one storage can trip over each other on a busy
+    // machine: each that failed is tried once more, alone, before it is given up.
+    const notes = [];
+    for (const ref of failed) {
+        const again = await pull(ref);
+        if (again)
+            notes.push(`step image ${ref.slice(0, 12)} of the cache could not be read: ${lastLine(again)}`);
+    }
     return { ids, notes };
 }
 class StepCacheUnreadable extends Error {

@@ -41,13 +41,25 @@ export async function importStepImages(buildah: Buildah, dir: string, scratch: s
   await rm(join(scratch, 'steps'), { force: true });
   await symlink(resolve(dir), join(scratch, 'steps'));
   const ids = new Map<string, string>();
-  const notes: string[] = [];
-  await forEachLimited(refs, IMPORT_CONCURRENCY, async (ref) => {
+  const failed: string[] = [];
+  /** Imports one step image; gives back buildah's answer when that failed. */
+  const pull = async (ref: string): Promise<CommandResult | undefined> => {
     const pulled = await buildah(['pull', '-q', `oci:steps:${ref}`], scratch);
     const id = pulled.stdout.trim().split('\n').at(-1)?.trim() ?? '';
-    if (pulled.code === 0 && IMAGE_ID.test(id)) ids.set(id, ref);
-    else notes.push(`step image ${ref.slice(0, 12)} of the cache could not be read: ${lastLine(pulled)}`);
+    if (pulled.code !== 0 || !IMAGE_ID.test(id)) return pulled;
+    ids.set(id, ref);
+    return undefined;
+  };
+  await forEachLimited(refs, IMPORT_CONCURRENCY, async (ref) => {
+    if (await pull(ref)) failed.push(ref);
   });
+  // Step images share layers, and pulls of them side by side into one storage can trip over each other on a busy
+  // machine: each that failed is tried once more, alone, before it is given up.
+  const notes: string[] = [];
+  for (const ref of failed) {
+    const again = await pull(ref);
+    if (again) notes.push(`step image ${ref.slice(0, 12)} of the cache could not be read: ${lastLine(again)}`);
+  }
   return { ids, notes };
 }
 

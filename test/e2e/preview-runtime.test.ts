@@ -12,13 +12,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { keepUndeployed, servicesMatrix } from '../../src/commands/services.js';
 import { teardown } from '../../src/commands/teardown.js';
-import { MeshagentClient } from '../../src/meshagent/client.js';
-import { RegistryClient } from '../../src/oci/registry.js';
-import { REGISTRY_USERNAME } from '../../src/reference.js';
 import { ConsoleRunner } from '../../src/runner.js';
 import type { Leg } from '../../src/services/matrix.js';
 import { reportResult, shipFromInputs } from '../../src/ship.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+import { sandboxTags } from '../helpers/sandbox-tags.js';
 import { runAsync } from '../infra/env.js';
 
 const infra = inject('infra');
@@ -76,8 +74,6 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-const api = () => new MeshagentClient({ apiUrl: sandbox.apiUrl, apiKey: sandbox.apiKey, projectId: sandbox.projectId, mask: () => {} });
-
 /** The legs preview.yml's discover would ship now: the preview's matrix, less what the room runs already. */
 async function toShip(): Promise<Leg[]> {
   const log: string[] = [];
@@ -123,19 +119,7 @@ const containerMounts = () =>
       (line) => line.includes(join(work, 'sbx')) && (line.includes('/io.containerd.runtime.v2.task/meshagent-sandbox/') || line.includes('/containers/')),
     );
 
-async function tagsOf(repository: string): Promise<string[]> {
-  const client = api();
-  const record = await client.findRepository(repository);
-  if (!record) return [];
-  const { token } = await client.createRepositoryToken(record.id, { actions: ['pull'], expires_in_seconds: 600 });
-  await client.close();
-  const registry = new RegistryClient({ registry: sandbox.registryHost ?? '', credentials: { username: REGISTRY_USERNAME, password: token }, mask: () => {} });
-  try {
-    return await registry.repository(`${sandbox.projectKey}/${repository}`).listTags();
-  } finally {
-    await registry.close();
-  }
-}
+const tagsOf = (repository: string): Promise<string[]> => sandboxTags(sandbox, repository);
 
 describe('a preview in the room runtime', () => {
   const web = () => `${sandbox.projectKey}-web`;

@@ -14,6 +14,7 @@ import type { ShipResult } from '../../src/report/result.js';
 import { ConsoleRunner } from '../../src/runner.js';
 import { reportResult, shipFromInputs } from '../../src/ship.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+import { sandboxTags } from '../helpers/sandbox-tags.js';
 import { writeTinyOciLayout } from '../helpers/oci-layout.js';
 
 let sandbox: Sandbox;
@@ -57,20 +58,7 @@ function api(): MeshagentClient {
   return new MeshagentClient({ apiUrl: sandbox.apiUrl, apiKey: sandbox.apiKey, projectId: sandbox.projectId, mask: () => {} });
 }
 
-/** The tags of a project repository, read with a pull token of its own. */
-async function tags(repository: string): Promise<string[]> {
-  const client = api();
-  const record = await client.findRepository(repository);
-  if (!record) return [];
-  const { token } = await client.createRepositoryToken(record.id, { actions: ['pull'], expires_in_seconds: 600 });
-  await client.close();
-  const registry = new RegistryClient({ registry: sandbox.registryHost ?? '', credentials: { username: REGISTRY_USERNAME, password: token }, mask: () => {} });
-  try {
-    return (await registry.repository(`${sandbox.projectKey}/${repository}`).listTags()).sort();
-  } finally {
-    await registry.close();
-  }
-}
+const tags = (repository: string): Promise<string[]> => sandboxTags(sandbox, repository);
 
 /** Points tag `to` at the image tag `from` names (as a promotion by digest would), with a push token of its own. */
 async function retag(repository: string, from: string, to: string): Promise<void> {
