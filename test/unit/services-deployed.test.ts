@@ -14,7 +14,8 @@ import { readRawInputs } from '../../src/inputs/raw-inputs.js';
 import { MeshagentClient } from '../../src/meshagent/client.js';
 import { buildServiceSpec } from '../../src/meshagent/service-spec.js';
 import type { Matrix } from '../../src/services/matrix.js';
-import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+import type { Sandbox } from '../../sandbox/server.js';
+import { startApiSandbox } from '../helpers/api-sandbox.js';
 import { serviceOptions } from '../helpers/service-options.js';
 
 const DIGEST_ANNOTATION = 'com.meshagent.ship.inputs-digest';
@@ -179,19 +180,11 @@ describe('the annotation a ship writes', () => {
 
 describe('the comparison with what a room runs', () => {
   let sandbox: Sandbox;
-  let work: string;
   let api: MeshagentClient;
+  let stop: (() => Promise<void>) | undefined;
 
-  beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'ship-deployed-'));
-    sandbox = await startSandbox({ dir: work, registry: false });
-    api = new MeshagentClient({ apiUrl: sandbox.apiUrl, apiKey: sandbox.apiKey, projectId: sandbox.projectId, mask: () => {} });
-  });
-  afterAll(async () => {
-    await api?.close();
-    await sandbox?.stop();
-    rmSync(work, { recursive: true, force: true });
-  });
+  beforeAll(async () => ({ sandbox, api, stop } = await startApiSandbox('ship-deployed-')));
+  afterAll(() => stop?.());
 
   const matrix = (room: string): Matrix => ({
     include: [

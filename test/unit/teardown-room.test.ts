@@ -1,31 +1,19 @@
 // The teardown of a room against the sandbox's API: before it deletes a room this tool created, the log says so and
 // whether the room's storage is persistent (a room create-room: true made, a production room say) or ephemeral; a
 // teardown of some services only keeps the room.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeshagentClient } from '../../src/meshagent/client.js';
 import { teardownRoom } from '../../src/meshagent/teardown.js';
-import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+import { startApiSandbox } from '../helpers/api-sandbox.js';
 
 const OURS = { 'com.meshagent.ship.deployed-by': 'meshagent-ship' };
 
 describe('teardown of a room this tool created', () => {
-  let sandbox: Sandbox;
-  let work: string;
   let api: MeshagentClient;
+  let stop: (() => Promise<void>) | undefined;
 
-  beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'teardown-room-'));
-    sandbox = await startSandbox({ dir: work, registry: false });
-    api = new MeshagentClient({ apiUrl: sandbox.apiUrl, apiKey: sandbox.apiKey, projectId: sandbox.projectId, mask: () => {} });
-  });
-  afterAll(async () => {
-    await api?.close();
-    await sandbox?.stop();
-    rmSync(work, { recursive: true, force: true });
-  });
+  beforeAll(async () => ({ api, stop } = await startApiSandbox('teardown-room-')));
+  afterAll(() => stop?.());
 
   /** The teardown's log, with the moment the room is deleted put in as `<delete>`. */
   async function logOf(room: string): Promise<string[]> {
