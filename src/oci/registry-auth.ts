@@ -133,7 +133,8 @@ export class RegistryAuth {
     const what = `get a token for ${registry} from ${new URL(challenge.realm).origin}`;
     try {
       // An identity token is traded with a refresh_token grant (Docker's way), never sent as a password.
-      if (credentials?.identityToken) return await this.refreshGrant(challenge, scopes, credentials.identityToken, what);
+      if (credentials?.identityToken)
+        return await this.oauthGrant(challenge, scopes, { grant_type: 'refresh_token', refresh_token: credentials.identityToken }, what);
       const headers: Record<string, string> = credentials
         ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` }
         : {};
@@ -142,24 +143,7 @@ export class RegistryAuth {
       if (answer.status === 200) return this.readToken(answer.json(), what);
       if (!credentials)
         throw new ShipError(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
-      const form = new URLSearchParams({
-        grant_type: 'password',
-        username: credentials.username,
-        password: credentials.password,
-        client_id: this.options.clientId ?? DEFAULT_CLIENT_ID,
-      });
-      if (challenge.service) form.set('service', challenge.service);
-      if (scopes.length > 0) form.set('scope', scopes.join(' '));
-      const posted = await http.request({
-        method: 'POST',
-        url: challenge.realm,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: form.toString(),
-        what,
-        // Another token: asking twice is harmless.
-        idempotent: true,
-      });
-      return this.readToken(posted.json(), what);
+      return await this.oauthGrant(challenge, scopes, { grant_type: 'password', username: credentials.username, password: credentials.password }, what);
     } catch (error) {
       if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
         const who = credentials ? `user ${credentials.username}` : 'anonymous access';
@@ -169,13 +153,14 @@ export class RegistryAuth {
     }
   }
 
-  private async refreshGrant(
+  /** An OAuth2 grant (password or refresh_token) POSTed as a form to the token server, with the service and scopes. */
+  private async oauthGrant(
     challenge: Extract<Challenge, { scheme: 'bearer' }>,
     scopes: readonly string[],
-    token: string,
+    grant: Readonly<Record<string, string>>,
     what: string,
   ): Promise<CachedToken> {
-    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: this.options.clientId ?? DEFAULT_CLIENT_ID });
+    const form = new URLSearchParams({ ...grant, client_id: this.options.clientId ?? DEFAULT_CLIENT_ID });
     if (challenge.service) form.set('service', challenge.service);
     if (scopes.length > 0) form.set('scope', scopes.join(' '));
     const posted = await this.options.http.request({
@@ -184,6 +169,7 @@ export class RegistryAuth {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: form.toString(),
       what,
+      // Another token: asking twice is harmless.
       idempotent: true,
     });
     return this.readToken(posted.json(), what);
