@@ -48,7 +48,8 @@ function optional(raw) {
 /* harmony export */   yG: () => (/* binding */ parseBoolean)
 /* harmony export */ });
 /* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(93078);
-/* harmony import */ var _loopback_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(72082);
+/* harmony import */ var _loopback_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(72082);
+/* harmony import */ var _list_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(97347);
 /* harmony import */ var _python_text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4461);
 /* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(98286);
 /* harmony import */ var _issues_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(50089);
@@ -56,6 +57,7 @@ function optional(raw) {
  * The parsers of single-value inputs: booleans, a choice among names, the API URL and key, the participant token's
  * scope, the domain, the wait, the image to ship and the Dockerfile path.
  */
+
 
 
 
@@ -104,10 +106,7 @@ const ROOM_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
  * for a room name. A name listed twice is refused: each room gets the service once.
  */
 function parseRooms(raw, ctx) {
-    const names = raw
-        .split(/[\n,]/)
-        .map((name) => name.trim())
-        .filter((name) => name !== '');
+    const names = (0,_list_text_js__WEBPACK_IMPORTED_MODULE_4__/* .listItems */ .D)(raw);
     const several = names.length > 1;
     for (const [index, room] of names.entries()) {
         if (!ROOM_RE.test(room)) {
@@ -191,7 +190,7 @@ function sendsInClear(apiUrl) {
     if (url.protocol !== 'http:')
         return false;
     // Names under .localhost resolve to loopback too (RFC 6761), as the sandbox's do.
-    return !(0,_loopback_js__WEBPACK_IMPORTED_MODULE_4__/* .isLoopbackHost */ .c)(url.hostname) && !url.hostname.endsWith('.localhost');
+    return !(0,_loopback_js__WEBPACK_IMPORTED_MODULE_5__/* .isLoopbackHost */ .c)(url.hostname) && !url.hostname.endsWith('.localhost');
 }
 /** Decodes the project id an `ma-<keyid>-<projectid>-<secret>` API key carries; undefined for other tokens. */
 function projectIdFromApiKey(apiKey) {
@@ -253,6 +252,23 @@ function parseChoice(input, raw, choices, ctx, message, normalize = (s) => s) {
         return choice;
     (0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .addIssue */ .ZJ)(ctx, input, message, `got ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(raw.trim())}`);
     return choices[0];
+}
+
+
+/***/ }),
+
+/***/ 97347:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   D: () => (/* binding */ listItems)
+/* harmony export */ });
+/** The items of a list input: one per line or separated by commas, trimmed, the empty ones dropped. */
+function listItems(text) {
+    return (text ?? '')
+        .split(/[\n,]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
 }
 
 

@@ -63,6 +63,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(83916);
+// EXTERNAL MODULE: ./src/list-text.ts
+var list_text = __webpack_require__(97347);
 // EXTERNAL MODULE: ./src/meshagent/service-annotations.ts
 var service_annotations = __webpack_require__(97730);
 ;// CONCATENATED MODULE: ./src/meshagent/teardown.ts
@@ -274,21 +276,19 @@ async function removeTag(request, repository) {
 
 
 
+
 const ROOM_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
 /** The options of the command line; a wrong one is an error naming it. */
 function teardownOptions(options) {
     const room = (options.room ?? '').trim();
     if (room === '')
         throw new errors/* ShipError */.fS('teardown needs --room', { input: 'room', hint: 'e.g. meshagent-ship teardown --room pr-12' });
-    const services = options.services
-        ?.split(/[\n,]+/)
-        .map((s) => s.trim())
-        .filter(Boolean);
+    const services = (0,list_text/* listItems */.D)(options.services);
     const value = (name) => (options[name]?.trim() ? options[name].trim() : undefined);
     const tag = value('tag');
     return {
         room,
-        ...(services && services.length > 0 ? { services } : {}),
+        ...(services.length > 0 ? { services } : {}),
         tags: options.tags === 'true',
         ...(tag ? { tag } : {}),
         ...(value('environment') ? { environment: value('environment') } : {}),

@@ -17,6 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_fs_ = __webpack_require__(73024);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(83916);
+// EXTERNAL MODULE: ./src/list-text.ts
+var list_text = __webpack_require__(97347);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __webpack_require__(38816);
 // EXTERNAL MODULE: ./src/http.ts + 11 modules
@@ -166,6 +168,7 @@ var report = __webpack_require__(97364);
 
 
 
+
 /** A leg's row as the comment shows it. */
 function previewRow(row) {
     let status;
@@ -223,10 +226,7 @@ async function previewComment(options, env) {
         throw new errors/* ShipError */.fS('preview-comment needs --room', { hint: 'e.g. --room pr-12' });
     if (!Number.isInteger(number) || number < 1)
         throw new errors/* ShipError */.fS('preview-comment needs --pr, the pull request number', { hint: 'e.g. --pr 12' });
-    const removed = (options.removed ?? '')
-        .split(/[\n,]+/)
-        .map((s) => s.trim())
-        .filter(Boolean);
+    const removed = (0,list_text/* listItems */.D)(options.removed);
     const rows = options.results ? resultRows(options.results).map(previewRow) : [];
     const runUrl = options['run-url']?.trim();
     const done = await upsertPreviewComment({ env, number }, (previous) => {
@@ -247,6 +247,23 @@ async function previewComment(options, env) {
     if (!done)
         return `no preview comment on pull request #${number}: it had no preview, and nothing was removed`;
     return `preview comment ${done.action} (${done.id}) on pull request #${number}`;
+}
+
+
+/***/ }),
+
+/***/ 97347:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   D: () => (/* binding */ listItems)
+/* harmony export */ });
+/** The items of a list input: one per line or separated by commas, trimmed, the empty ones dropped. */
+function listItems(text) {
+    return (text ?? '')
+        .split(/[\n,]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
 }
 
 

@@ -1405,7 +1405,7 @@ class RegistryAuth {
         try {
             // An identity token is traded with a refresh_token grant (Docker's way), never sent as a password.
             if (credentials?.identityToken)
-                return await this.refreshGrant(challenge, scopes, credentials.identityToken, what);
+                return await this.oauthGrant(challenge, scopes, { grant_type: 'refresh_token', refresh_token: credentials.identityToken }, what);
             const headers = credentials
                 ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` }
                 : {};
@@ -1415,26 +1415,7 @@ class RegistryAuth {
                 return this.readToken(answer.json(), what);
             if (!credentials)
                 throw new errors/* ShipError */.fS(`${what}: the token server wants an OAuth2 password grant, and no credentials were given`, { hint: this.credentialsHint() });
-            const form = new URLSearchParams({
-                grant_type: 'password',
-                username: credentials.username,
-                password: credentials.password,
-                client_id: this.options.clientId ?? DEFAULT_CLIENT_ID,
-            });
-            if (challenge.service)
-                form.set('service', challenge.service);
-            if (scopes.length > 0)
-                form.set('scope', scopes.join(' '));
-            const posted = await http.request({
-                method: 'POST',
-                url: challenge.realm,
-                headers: { 'content-type': 'application/x-www-form-urlencoded' },
-                body: form.toString(),
-                what,
-                // Another token: asking twice is harmless.
-                idempotent: true,
-            });
-            return this.readToken(posted.json(), what);
+            return await this.oauthGrant(challenge, scopes, { grant_type: 'password', username: credentials.username, password: credentials.password }, what);
         }
         catch (error) {
             if (error instanceof src_http/* HttpError */.j$ && (error.status === 401 || error.status === 403)) {
@@ -1444,8 +1425,9 @@ class RegistryAuth {
             throw error;
         }
     }
-    async refreshGrant(challenge, scopes, token, what) {
-        const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: this.options.clientId ?? DEFAULT_CLIENT_ID });
+    /** An OAuth2 grant (password or refresh_token) POSTed as a form to the token server, with the service and scopes. */
+    async oauthGrant(challenge, scopes, grant, what) {
+        const form = new URLSearchParams({ ...grant, client_id: this.options.clientId ?? DEFAULT_CLIENT_ID });
         if (challenge.service)
             form.set('service', challenge.service);
         if (scopes.length > 0)
@@ -1456,6 +1438,7 @@ class RegistryAuth {
             headers: { 'content-type': 'application/x-www-form-urlencoded' },
             body: form.toString(),
             what,
+            // Another token: asking twice is harmless.
             idempotent: true,
         });
         return this.readToken(posted.json(), what);

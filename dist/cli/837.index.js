@@ -19,6 +19,8 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_fs_ = __webpack_require__(73024);
 // EXTERNAL MODULE: ./src/errors.ts
 var src_errors = __webpack_require__(83916);
+// EXTERNAL MODULE: ./src/list-text.ts
+var list_text = __webpack_require__(97347);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(31421);
 // EXTERNAL MODULE: external "node:path"
@@ -609,13 +611,11 @@ var io = __webpack_require__(73776);
 
 
 
+
 /** The command's work, without printing and without the API: also what the tests call. */
 function servicesMatrix(root, options) {
-    const globs = options.glob
-        ?.split(/[\n,]+/)
-        .map((g) => g.trim())
-        .filter((g) => g !== '');
-    const found = discoverServices({ root, manifest: options.manifest, globs: globs && globs.length > 0 ? globs : undefined });
+    const globs = (0,list_text/* listItems */.D)(options.glob);
+    const found = discoverServices({ root, manifest: options.manifest, globs: globs.length > 0 ? globs : undefined });
     // Every selected service is checked, changed or not: a broken manifest fails on every push, not only on the
     // push that touches the broken service.
     const built = buildMatrix(found.services, { ...legOptions(options), only: parseServiceList(options.only) }, found.manifest?.text);

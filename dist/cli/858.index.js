@@ -9,6 +9,7 @@ export const modules = {
 /* harmony export */   compareWithDeployed: () => (/* binding */ compareWithDeployed)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(83916);
+/* harmony import */ var _list_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(97347);
 /* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(98286);
 /* harmony import */ var _meshagent_service_annotations_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(97730);
 /* harmony import */ var _services_inputs_digest_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(68720);
@@ -22,19 +23,13 @@ export const modules = {
 
 
 
+
 /** The room service a leg ships to, named as the ship names it: service-name, else the tag's repository path. */
 function serviceNameOf(leg, registry, projectKey) {
     const given = leg['service-name']?.trim();
     if (given)
         return given;
     return (0,_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .deriveServiceName */ ._5)((0,_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .normalizeProjectTag */ .Lq)((0,_reference_js__WEBPACK_IMPORTED_MODULE_1__/* .parseImageTag */ .DO)(leg.tag ?? leg.service, 'tag'), registry, projectKey));
-}
-/** The rooms of a leg's `room`, one name or several on lines or separated by commas. */
-function roomNames(room) {
-    return (room ?? '')
-        .split(/[\n,]/)
-        .map((name) => name.trim())
-        .filter((name) => name !== '');
 }
 /** Why the room's service of this name does not run the digest; undefined when it does. */
 function whyChanged(services, room, name, digest) {
@@ -78,7 +73,7 @@ async function compareWithDeployed(client, legs, apiUrl) {
         if (!digest)
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`service ${leg.service} has no inputs digest to compare`, { hint: 'list the services with --inputs-digest' });
         // A leg may name several rooms (`room: north, south`), as the action takes them: each must run the digest.
-        const legRooms = roomNames(leg.room);
+        const legRooms = (0,_list_text_js__WEBPACK_IMPORTED_MODULE_4__/* .listItems */ .D)(leg.room);
         if (legRooms.length === 0 || leg.scope === 'project') {
             results.push({ service: leg.service, changed: true, because: legRooms.length > 0 ? 'a project service is not compared' : 'it names no room' });
             continue;

@@ -5,6 +5,7 @@
  * as changed. An API that cannot be read is an error: "everything unchanged" would ship nothing.
  */
 import { ShipError } from '../errors.js';
+import { listItems } from '../list-text.js';
 import type { MeshagentClient } from '../meshagent/client.js';
 import { deriveServiceName, normalizeProjectTag, parseImageTag, projectRegistryFromConfig } from '../reference.js';
 import { INPUTS_DIGEST_ANNOTATION, STOPPED_BY_ROLLBACK_ANNOTATION } from '../meshagent/service-annotations.js';
@@ -23,14 +24,6 @@ function serviceNameOf(leg: Leg, registry: string, projectKey: string): string {
   const given = leg['service-name']?.trim();
   if (given) return given;
   return deriveServiceName(normalizeProjectTag(parseImageTag(leg.tag ?? leg.service, 'tag'), registry, projectKey));
-}
-
-/** The rooms of a leg's `room`, one name or several on lines or separated by commas. */
-function roomNames(room: string | undefined): string[] {
-  return (room ?? '')
-    .split(/[\n,]/)
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
 }
 
 /** Why the room's service of this name does not run the digest; undefined when it does. */
@@ -74,7 +67,7 @@ export async function compareWithDeployed(client: MeshagentClient, legs: readonl
     const digest = leg[INPUTS_DIGEST_INPUT];
     if (!digest) throw new ShipError(`service ${leg.service} has no inputs digest to compare`, { hint: 'list the services with --inputs-digest' });
     // A leg may name several rooms (`room: north, south`), as the action takes them: each must run the digest.
-    const legRooms = roomNames(leg.room);
+    const legRooms = listItems(leg.room);
     if (legRooms.length === 0 || leg.scope === 'project') {
       results.push({ service: leg.service, changed: true, because: legRooms.length > 0 ? 'a project service is not compared' : 'it names no room' });
       continue;

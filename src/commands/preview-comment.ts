@@ -7,6 +7,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { ShipError } from '../errors.js';
+import { listItems } from '../list-text.js';
 import { GitHubComments, type IssueComment } from './github-comments.js';
 import { PREVIEW_MARKER, previousRows, renderPreviewComment, type PreviewRow, type PreviewStatus } from '../report/preview-comment.js';
 import { aggregate, rowsFromReport, type ReportRow } from '../services/report.js';
@@ -72,10 +73,7 @@ export async function previewComment(options: Readonly<Record<string, string>>, 
   const number = Number(options.pr);
   if (room === '') throw new ShipError('preview-comment needs --room', { hint: 'e.g. --room pr-12' });
   if (!Number.isInteger(number) || number < 1) throw new ShipError('preview-comment needs --pr, the pull request number', { hint: 'e.g. --pr 12' });
-  const removed = (options.removed ?? '')
-    .split(/[\n,]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const removed = listItems(options.removed);
   const rows: PreviewRow[] = options.results ? resultRows(options.results).map(previewRow) : [];
   const runUrl = options['run-url']?.trim();
   const done = await upsertPreviewComment({ env, number }, (previous) => {

@@ -7,6 +7,7 @@
 import { appendFileSync } from 'node:fs';
 import type { CliArgs } from '../cli-args.js';
 import { formatError } from '../errors.js';
+import { listItems } from '../list-text.js';
 import { changedFiles, parseRange, touches } from '../services/changed.js';
 import { discoverServices } from '../services/discover.js';
 import { INPUTS_DIGEST_INPUT, inputsDigest, repositoryFiles } from '../services/inputs-digest.js';
@@ -25,11 +26,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** The command's work, without printing and without the API: also what the tests call. */
 export function servicesMatrix(root: string, options: Options): ServicesRun {
-  const globs = options.glob
-    ?.split(/[\n,]+/)
-    .map((g) => g.trim())
-    .filter((g) => g !== '');
-  const found = discoverServices({ root, manifest: options.manifest, globs: globs && globs.length > 0 ? globs : undefined });
+  const globs = listItems(options.glob);
+  const found = discoverServices({ root, manifest: options.manifest, globs: globs.length > 0 ? globs : undefined });
   // Every selected service is checked, changed or not: a broken manifest fails on every push, not only on the
   // push that touches the broken service.
   const built = buildMatrix(found.services, { ...legOptions(options), only: parseServiceList(options.only) }, found.manifest?.text);

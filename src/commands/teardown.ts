@@ -5,6 +5,7 @@
  * inactive. A second run finds nothing and says so. The API key comes from MESHAGENT_API_KEY only.
  */
 import { ShipError, formatError } from '../errors.js';
+import { listItems } from '../list-text.js';
 import { teardownRoom, type TeardownReport } from '../meshagent/teardown.js';
 import type { Runner } from '../runner.js';
 import { apiClient } from './api-client.js';
@@ -37,15 +38,12 @@ export interface TeardownResult {
 export function teardownOptions(options: Readonly<Record<string, string>>): TeardownOptions {
   const room = (options.room ?? '').trim();
   if (room === '') throw new ShipError('teardown needs --room', { input: 'room', hint: 'e.g. meshagent-ship teardown --room pr-12' });
-  const services = options.services
-    ?.split(/[\n,]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const services = listItems(options.services);
   const value = (name: string) => (options[name]?.trim() ? options[name].trim() : undefined);
   const tag = value('tag');
   return {
     room,
-    ...(services && services.length > 0 ? { services } : {}),
+    ...(services.length > 0 ? { services } : {}),
     tags: options.tags === 'true',
     ...(tag ? { tag } : {}),
     ...(value('environment') ? { environment: value('environment') } : {}),

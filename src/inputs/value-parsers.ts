@@ -4,6 +4,7 @@
  */
 import { parseImageRef } from '../oci/index.js';
 import { isLoopbackHost } from '../loopback.js';
+import { listItems } from '../list-text.js';
 import type { TokenScopeOption } from '../meshagent/service-options.js';
 import { pyStrip } from '../python-text.js';
 import { parseImageReference } from '../reference.js';
@@ -55,10 +56,7 @@ const ROOM_RE = /^(?=.{1,63}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
  * for a room name. A name listed twice is refused: each room gets the service once.
  */
 export function parseRooms(raw: string, ctx: IssueContext): readonly string[] {
-  const names = raw
-    .split(/[\n,]/)
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
+  const names = listItems(raw);
   const several = names.length > 1;
   for (const [index, room] of names.entries()) {
     if (!ROOM_RE.test(room)) {
