@@ -79,13 +79,14 @@ async function shippableImage(
     return { layout: source.layout, descriptor: source.descriptor, layers, startup: startupOf(source.descriptor, runnable, layers), converted: false };
   }
   const reuse = await options.previous?.();
-  const sourceConfig = (await readRunnableConfig(source.layout, source.descriptor)).manifest.config.digest;
+  const sourceManifest = (await readRunnableConfig(source.layout, source.descriptor)).manifest;
+  const sourceConfig = sourceManifest.config.digest;
   const auto = config.image.prefetchAuto;
   const recording = auto
     ? await recordForShip(source, config, { workDir, timeoutSeconds: auto.timeoutSeconds, log, sourceConfig, saved: reuse?.startups ?? [] })
     : undefined;
   const out = await OciLayout.create(join(workDir, 'estargz'));
-  const sourceSizes = new Map((await readRunnableConfig(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest as string, l.size]));
+  const sourceSizes = new Map(sourceManifest.layers.map((l) => [l.digest as string, l.size]));
   let reported = 0; // progress lines so far for the layer converting now
   const conversion = await convertImageForShip(source.layout, source.descriptor, out, {
     level: config.image.compressionLevel,
