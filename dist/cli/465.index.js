@@ -521,13 +521,14 @@ async function shippableImage(source, config, workDir, log, options = {}) {
         return { layout: source.layout, descriptor: source.descriptor, layers, startup: startupOf(source.descriptor, runnable, layers), converted: false };
     }
     const reuse = await options.previous?.();
-    const sourceConfig = (await (0,runnable_image/* readRunnableConfig */.c)(source.layout, source.descriptor)).manifest.config.digest;
+    const sourceManifest = (await (0,runnable_image/* readRunnableConfig */.c)(source.layout, source.descriptor)).manifest;
+    const sourceConfig = sourceManifest.config.digest;
     const auto = config.image.prefetchAuto;
     const recording = auto
         ? await recordForShip(source, config, { workDir, timeoutSeconds: auto.timeoutSeconds, log, sourceConfig, saved: reuse?.startups ?? [] })
         : undefined;
     const out = await oci/* OciLayout */.Al.create((0,external_node_path_.join)(workDir, 'estargz'));
-    const sourceSizes = new Map((await (0,runnable_image/* readRunnableConfig */.c)(source.layout, source.descriptor)).manifest.layers.map((l) => [l.digest, l.size]));
+    const sourceSizes = new Map(sourceManifest.layers.map((l) => [l.digest, l.size]));
     let reported = 0; // progress lines so far for the layer converting now
     const conversion = await (0,estargz_conversion/* convertImageForShip */.s)(source.layout, source.descriptor, out, {
         level: config.image.compressionLevel,

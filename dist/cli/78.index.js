@@ -405,19 +405,16 @@ async function totalSize(paths) {
 }
 /** The worker's hash, on this thread; errors carry the path, as the worker's do. */
 async function hashHere(path) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    let size = 0;
+    const counter = new DigestCounter();
     try {
-        for await (const chunk of (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1 << 20 })) {
-            hash.update(chunk);
-            size += chunk.length;
-        }
+        for await (const chunk of (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1 << 20 }))
+            counter.update(chunk);
     }
     catch (error) {
         const { code, message } = error;
         throw Object.assign(new Error(message), { code, path, syscall: 'read' });
     }
-    return { digest: `sha256:${hash.digest('hex')}`, size };
+    return { digest: counter.digest(), size: counter.size };
 }
 
 ;// CONCATENATED MODULE: ./src/oci/json-shape.ts

@@ -5,12 +5,11 @@
  * of less than WORKER_BYTES in all are hashed on the calling thread: starting a worker takes about as long as
  * hashing 50 MB (sha256 runs at well over 1 GB/s), and a re-ship of a small image would spend most of its time so.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { Digest } from './digest.js';
+import { type Digest, DigestCounter } from './digest.js';
 
 /** Files of less than this in all are hashed on the calling thread. */
 const WORKER_BYTES = 128 * 1024 * 1024;
@@ -84,16 +83,12 @@ async function totalSize(paths: readonly string[]): Promise<number> {
 
 /** The worker's hash, on this thread; errors carry the path, as the worker's do. */
 async function hashHere(path: string): Promise<FileHash> {
-  const hash = createHash('sha256');
-  let size = 0;
+  const counter = new DigestCounter();
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-      hash.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) counter.update(chunk as Buffer);
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     throw Object.assign(new Error(message), { code, path, syscall: 'read' });
   }
-  return { digest: `sha256:${hash.digest('hex')}` as Digest, size };
+  return { digest: counter.digest(), size: counter.size };
 }
