@@ -46,6 +46,16 @@ export function imageLabels(source: SourceContext, given: readonly BuildArg[], c
 
 const CREATED = 'org.opencontainers.image.created';
 
+/**
+ * The labels for the log: those given, and where `created` comes from when none is given (labelManifest takes the
+ * image's own creation time), so a run with no source context does not log an empty list.
+ */
+export function describeLabels(labels: Readonly<Record<string, string>>): string {
+  const given = Object.entries(labels).map(([name, value]) => `${name}=${value}`);
+  if (!(CREATED in labels)) given.push(`${CREATED} from the image's own creation time (when it has one)`);
+  return given.join(', ');
+}
+
 /** SOURCE_DATE_EPOCH when set (reproducible builds); else undefined: each image's own creation time is taken. */
 export function createdAt(env: Env): Date | undefined {
   const epoch = Number(env.SOURCE_DATE_EPOCH);

@@ -15,7 +15,7 @@ import { cacheLines } from '../report/cache-lines.js';
 import type { BuildCacheReport } from '../report/result.js';
 import type { Ensured } from './access.js';
 import { prepareBuildCache } from './build-cache.js';
-import { createdAt, imageLabels, labelImage, ownCopy, sourceFromEnv, type SourceContext } from './image-labels.js';
+import { createdAt, describeLabels, imageLabels, labelImage, ownCopy, sourceFromEnv, type SourceContext } from './image-labels.js';
 import { readBuildSecrets } from './build-secrets.js';
 import { type CacheService, githubCacheService } from './github-cache.js';
 import type { Registry } from './target-registry.js';
@@ -107,11 +107,7 @@ async function obtainImage(config: ShipConfig, target: Target, options: SourceOp
 async function withLabels(source: SourceImage, config: ShipConfig, options: SourceOptions, context?: SourceContext): Promise<SourceImage> {
   const env = options.env ?? process.env;
   const labels = imageLabels(context ?? sourceFromEnv(env), config.image.labels, createdAt(env));
-  options.log(
-    `labels: ${Object.entries(labels)
-      .map(([name, value]) => `${name}=${value}`)
-      .join(', ')}`,
-  );
+  options.log(`labels: ${describeLabels(labels)}`);
   const layout = config.image.source?.kind === 'oci' ? await ownCopy(source.layout, source.descriptor, join(options.workDir, 'labelled')) : source.layout;
   const descriptor = await labelImage(layout, source.descriptor, labels);
   return { ...source, layout, descriptor };

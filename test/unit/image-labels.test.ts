@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ImageConfig, ImageIndex, ImageManifest, OciLayout } from '../../src/oci/index.js';
-import { createdAt, imageLabels, labelImage, ownCopy, sourceFromEnv } from '../../src/pipeline/image-labels.js';
+import { createdAt, describeLabels, imageLabels, labelImage, ownCopy, sourceFromEnv } from '../../src/pipeline/image-labels.js';
 import { writeImageLayout } from '../helpers/image-layout.js';
 
 const NOW = new Date('2026-12-01T10:00:00.000Z');
@@ -33,6 +33,14 @@ describe('image labels', () => {
     expect(imageLabels(sourceFromEnv({}), [], undefined)).toEqual({});
     expect(createdAt({ SOURCE_DATE_EPOCH: '1700000000' })?.toISOString()).toBe('2023-11-14T22:13:20.000Z');
     expect(createdAt({})).toBeUndefined();
+  });
+
+  it('are logged as given, and with no created label given, where created comes from (never an empty list)', () => {
+    expect(describeLabels({})).toBe("org.opencontainers.image.created from the image's own creation time (when it has one)");
+    expect(describeLabels({ team: 'pay' })).toBe("team=pay, org.opencontainers.image.created from the image's own creation time (when it has one)");
+    expect(describeLabels({ 'org.opencontainers.image.created': '2026-12-01T10:00:00.000Z' })).toBe(
+      'org.opencontainers.image.created=2026-12-01T10:00:00.000Z',
+    );
   });
 
   it('take the version from a run on a git tag only, so one image under two image tags keeps one digest', () => {
