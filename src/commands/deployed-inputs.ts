@@ -17,6 +17,11 @@ export interface DeployedComparison {
   readonly changed: boolean;
   /** Why, for the log: `unchanged in room R`, `room R does not exist`, `no service S in room R`, ... */
   readonly because: string;
+  /**
+   * Changed, and a ship recorded what the room runs: the service carries another inputs digest, or a rollback
+   * stopped it. Not for a missing room or service, nor for a service with no digest (made by hand or by a template).
+   */
+  readonly recorded: boolean;
 }
 
 /** The room service a leg ships to, named as the ship names it: service-name, else the tag's repository path. */
@@ -26,21 +31,28 @@ function serviceNameOf(leg: Leg, registry: string, projectKey: string): string {
   return deriveServiceName(normalizeProjectTag(parseImageTag(leg.tag ?? leg.service, 'tag'), registry, projectKey));
 }
 
+interface Difference {
+  readonly because: string;
+  /** The difference is one a ship recorded (see DeployedComparison.recorded). */
+  readonly recorded: boolean;
+}
+
 /** Why the room's service of this name does not run the digest; undefined when it does. */
 function whyChanged(
   services: ReadonlyMap<string, Readonly<Record<string, string>>> | undefined,
   room: string,
   name: string,
   digest: string,
-): string | undefined {
-  if (services === undefined) return `room ${room} does not exist`;
+): Difference | undefined {
+  if (services === undefined) return { because: `room ${room} does not exist`, recorded: false };
   const annotations = services.get(name);
-  if (annotations === undefined) return `no service ${name} in room ${room}`;
+  if (annotations === undefined) return { because: `no service ${name} in room ${room}`, recorded: false };
   const deployed = annotations[INPUTS_DIGEST_ANNOTATION];
-  if (deployed === undefined) return `service ${name} in room ${room} has no inputs digest`;
-  if (deployed !== digest) return `service ${name} in room ${room} runs other inputs`;
+  if (deployed === undefined) return { because: `service ${name} in room ${room} has no inputs digest`, recorded: false };
+  if (deployed !== digest) return { because: `service ${name} in room ${room} runs other inputs`, recorded: true };
   // A new service whose rollout failed is stopped with the digest it was shipped with: the next ship starts it again.
-  if (annotations[STOPPED_BY_ROLLBACK_ANNOTATION] !== undefined) return `service ${name} in room ${room} was stopped by a rollback`;
+  if (annotations[STOPPED_BY_ROLLBACK_ANNOTATION] !== undefined)
+    return { because: `service ${name} in room ${room} was stopped by a rollback`, recorded: true };
   return undefined;
 }
 
@@ -69,19 +81,26 @@ export async function compareWithDeployed(client: MeshagentClient, legs: readonl
     // A leg may name several rooms (`room: north, south`), as the action takes them: each must run the digest.
     const legRooms = listItems(leg.room);
     if (legRooms.length === 0 || leg.scope === 'project') {
-      results.push({ service: leg.service, changed: true, because: legRooms.length > 0 ? 'a project service is not compared' : 'it names no room' });
+      results.push({
+        service: leg.service,
+        changed: true,
+        because: legRooms.length > 0 ? 'a project service is not compared' : 'it names no room',
+        recorded: false,
+      });
       continue;
     }
     const name = serviceNameOf(leg, registry, projectKey);
-    let differs: string | undefined;
+    const differences: Difference[] = [];
     for (const room of legRooms) {
-      differs = whyChanged(await servicesOf(room), room, name, digest);
-      if (differs !== undefined) break;
+      const difference = whyChanged(await servicesOf(room), room, name, digest);
+      if (difference) differences.push(difference);
     }
+    // The difference a ship recorded is the one named, when a room has one: it is what brings an untouched leg back.
+    const named = differences.find((d) => d.recorded) ?? differences[0];
     results.push(
-      differs !== undefined
-        ? { service: leg.service, changed: true, because: differs }
-        : { service: leg.service, changed: false, because: `unchanged in room${legRooms.length > 1 ? 's' : ''} ${legRooms.join(', ')}` },
+      named !== undefined
+        ? { service: leg.service, changed: true, because: named.because, recorded: named.recorded }
+        : { service: leg.service, changed: false, because: `unchanged in room${legRooms.length > 1 ? 's' : ''} ${legRooms.join(', ')}`, recorded: false },
     );
   }
   return results;

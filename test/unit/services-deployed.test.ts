@@ -259,6 +259,34 @@ describe('the comparison with what a room runs', () => {
     expect(log).toEqual(['stopped: changed, service stopped in room pr-6 was stopped by a rollback']);
   });
 
+  it('brings back an untouched service whose room runs other recorded inputs (a reverted pull request), and no other', async () => {
+    const root = repo();
+    const base = git(root, 'rev-parse', 'HEAD').trim();
+    write(root, { 'shared/lib.txt': 'two\n' });
+    git(root, 'commit', '-q', '-am', 'change web');
+    await api.createRoom({ name: 'pr-9' });
+    // The pull request's first push shipped web with its inputs then; api runs in the room by hand, with no digest.
+    await deploy('pr-9', 'web', { [DIGEST_ANNOTATION]: digests(root).web as string });
+    await deploy('pr-9', `${sandbox.projectKey}-api`, {});
+    write(root, { 'shared/lib.txt': 'one\n' });
+    git(root, 'commit', '-q', '-am', 'revert web');
+
+    const run = servicesMatrix(root, { 'inputs-digest': 'true', changed: `${base}..HEAD`, room: 'pr-9' });
+    expect(run.matrix.include).toEqual([]);
+    expect(run.untouched.map((l) => l.service)).toEqual(['api', 'web']);
+    const log: string[] = [];
+    const kept = await keepUndeployed(run.matrix, {}, sandbox.env(), (line) => log.push(line), run.untouched);
+    expect(kept.include.map((l) => l.service)).toEqual(['web']);
+    expect(log).toEqual([
+      'web: changed, not touched by the commits, but service web in room pr-9 runs other inputs (a revert, or an earlier ship that was rolled back)',
+    ]);
+
+    // Once the room runs the reverted inputs, nothing is listed.
+    await api.deleteService('pr-9', (await api.listServices('pr-9')).find((s) => s.metadata.name === 'web')?.id as string, 'web');
+    await deploy('pr-9', 'web', { [DIGEST_ANNOTATION]: digests(root).web as string });
+    expect((await keepUndeployed(run.matrix, {}, sandbox.env(), () => {}, run.untouched)).include).toEqual([]);
+  });
+
   it('without a key compares nothing and lists every leg, saying so', async () => {
     const { MESHAGENT_API_KEY: _key, ...env } = sandbox.env();
     const { names, log } = await kept('pr-1', env);
