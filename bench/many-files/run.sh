@@ -85,17 +85,18 @@ run_ctr() {
   "${CTR[@]}" images rm --sync bench/many-out:v1 >/dev/null 2>&1 || true
   measure ctr-remote "$1" /dev/null "${CTR[@]}" images convert --estargz --oci "bench/many:v1-$INPUT" bench/many-out:v1
 }
-# A new sandbox (empty registry, no service) for each round; its environment is what it prints.
+# A new sandbox (empty registry, no service) for each round; its environment is what it prints. No container runs
+# (--no-runtime, --wait false): the layer's files are not a program, and the ship's own work is what is measured.
 run_ship() {
   stop_sandbox
   rm -rf "$W/sandbox" "$W/sandbox.out"
-  node "$CLI" sandbox --dir "$W/sandbox" >"$W/sandbox.out" 2>>"$W/sandbox.log" &
+  node "$CLI" sandbox --no-runtime --dir "$W/sandbox" >"$W/sandbox.out" 2>>"$W/sandbox.log" &
   SANDBOX_PID=$!
   for _ in $(seq 300); do grep -q '^Project key' "$W/sandbox.out" 2>/dev/null && break; sleep 0.05; done
   grep -q '^Project key' "$W/sandbox.out" || { echo "bench: the sandbox did not start; see $W/sandbox.log" >&2; exit 1; }
   # shellcheck disable=SC1090
   source <(grep '^export ' "$W/sandbox.out")
-  local ship=(node "$CLI" ship --json --tag app:bench --image "oci:$W/image:v1" --builder none --room bench --create-room)
+  local ship=(node "$CLI" ship --json --tag app:bench --image "oci:$W/image:v1" --builder none --room bench --create-room --wait false)
   measure ship "$1" "$RES/r$1-ship.json" "${ship[@]}"
   measure ship-prefetch "$1" "$RES/r$1-ship-prefetch.json" "${ship[@]}" --prefetch /app/main
   measure ship-again "$1" "$RES/r$1-ship-again.json" "${ship[@]}" --prefetch /app/main

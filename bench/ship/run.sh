@@ -21,11 +21,12 @@ bench_compile ship
 SANDBOX_PID=
 stop_sandbox() { if [[ -n $SANDBOX_PID ]]; then kill -INT "$SANDBOX_PID" 2>/dev/null || true; wait "$SANDBOX_PID" 2>/dev/null || true; SANDBOX_PID=; fi; }
 trap stop_sandbox EXIT
-# A new sandbox (empty registry, no service) for every round; its environment is what it prints.
+# A new sandbox (empty registry, no service) for every round; its environment is what it prints. No container runs
+# (--no-runtime, --wait false): the image is files, not a program, and the ship's own work is what is measured.
 fresh_sandbox() {
   stop_sandbox
   rm -rf "$WORK/sandbox" "$WORK/sandbox.out"
-  node "$CLI" sandbox --dir "$WORK/sandbox" > "$WORK/sandbox.out" 2>> "$WORK/sandbox.log" &
+  node "$CLI" sandbox --no-runtime --dir "$WORK/sandbox" > "$WORK/sandbox.out" 2>> "$WORK/sandbox.log" &
   SANDBOX_PID=$!
   for _ in $(seq 300); do grep -q '^Project key' "$WORK/sandbox.out" 2>/dev/null && break; sleep 0.05; done
   grep -q '^Project key' "$WORK/sandbox.out" || { echo "the sandbox did not start; see $WORK/sandbox.log" >&2; exit 1; }
@@ -42,7 +43,7 @@ timed() {
   end=$(date +%s.%N)
   echo "$end - $start" | bc -l
 }
-ship() { timed "$WORK/$2.json" node "$CLI" ship --json --tag app:bench --image "oci:$WORK/image:$1" --builder none --room bench --create-room --prefetch /app/main --prefetch /opt/layer0/file-0.bin; }
+ship() { timed "$WORK/$2.json" node "$CLI" ship --json --tag app:bench --image "oci:$WORK/image:$1" --builder none --room bench --create-room --wait false --prefetch /app/main --prefetch /opt/layer0/file-0.bin; }
 
 : > "$WORK/bench.log"
 SIZE=$(du -sm "$WORK/image/blobs" | cut -f1)
