@@ -5918,6 +5918,16 @@ function imageLabels(source, given, created) {
     return labels;
 }
 const CREATED = 'org.opencontainers.image.created';
+/**
+ * The labels for the log: those given, and where `created` comes from when none is given (labelManifest takes the
+ * image's own creation time), so a run with no source context does not log an empty list.
+ */
+function describeLabels(labels) {
+    const given = Object.entries(labels).map(([name, value]) => `${name}=${value}`);
+    if (!(CREATED in labels))
+        given.push(`${CREATED} from the image's own creation time (when it has one)`);
+    return given.join(', ');
+}
 /** SOURCE_DATE_EPOCH when set (reproducible builds); else undefined: each image's own creation time is taken. */
 function createdAt(env) {
     const epoch = Number(env.SOURCE_DATE_EPOCH);
@@ -6091,9 +6101,7 @@ async function obtainImage(config, target, options) {
 async function withLabels(source, config, options, context) {
     const env = options.env ?? process.env;
     const labels = imageLabels(context ?? sourceFromEnv(env), config.image.labels, createdAt(env));
-    options.log(`labels: ${Object.entries(labels)
-        .map(([name, value]) => `${name}=${value}`)
-        .join(', ')}`);
+    options.log(`labels: ${describeLabels(labels)}`);
     const layout = config.image.source?.kind === 'oci' ? await ownCopy(source.layout, source.descriptor, (0,external_node_path_.join)(options.workDir, 'labelled')) : source.layout;
     const descriptor = await labelImage(layout, source.descriptor, labels);
     return { ...source, layout, descriptor };
