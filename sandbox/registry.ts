@@ -3,7 +3,7 @@
  * sandbox's token endpoint, with its blobs under DIR/registry.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, writeFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REGISTRY_ISSUER, REGISTRY_SERVICE } from './registry-token.js';
 
@@ -36,6 +36,56 @@ async function waitForRegistry(url: string, child: ChildProcess, logPath: string
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`the registry did not answer ${url} within 10 s; see ${logPath}`);
+}
+
+/** PIDs of the registries serving `configPath`: the command line this module gives them names it. */
+function registriesServing(configPath: string): number[] {
+  if (!existsSync('/proc')) return [];
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (args[1] === 'serve' && args[2] === configPath) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** True while a process runs (a zombie waiting for its parent does not). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stops the registry a sandbox killed without its stop left running on `dir`: it would hold the port the next
+ * sandbox on `dir` serves its registry at, and serve blobs from the directory beside the new one.
+ */
+export async function stopLeftRegistry(dir: string, log: (message: string) => void): Promise<void> {
+  const pids = registriesServing(join(dir, 'registry.yml'));
+  if (pids.length === 0) return;
+  const signal = (name: NodeJS.Signals) => {
+    for (const pid of pids.filter(running)) {
+      try {
+        process.kill(pid, name);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  };
+  signal('SIGTERM');
+  for (let waited = 0; pids.some(running) && waited < 5000; waited += 50) {
+    if (waited === 3000) signal('SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  log(`stopped the registry an earlier sandbox on this directory left running (pid ${pids.join(', ')})`);
 }
 
 export async function startRegistry(options: RegistryOptions): Promise<RegistryProcess> {

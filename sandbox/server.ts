@@ -6,11 +6,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { choosePort, movedNotice, readRecordedPorts, recordPorts, type ChosenPort, type Listener } from './addresses.js';
 import { SandboxApi, type ApiRequest } from './api.js';
 import { FaultRule, Faults } from './faults.js';
 import { ensureSigningKey, type SigningKey } from './keys.js';
-import { startRegistry, type RegistryProcess } from './registry.js';
+import { startRegistry, stopLeftRegistry, type RegistryProcess } from './registry.js';
 import { issueRegistryToken, serveRegistryToken } from './registry-token.js';
 import { RoomServer } from './room/room-server.js';
 import { NO_RUNTIME } from './room/no-runtime.js';
@@ -21,11 +21,14 @@ import type { RoomRuntime } from './runtime/types.js';
 import { ALL_PERMISSIONS, SandboxState, newApiKey, type Permission } from './state.js';
 
 export interface SandboxOptions {
-  /** Where state, keys and registry blobs live; a restart on the same directory keeps them. */
+  /**
+   * Where state, keys and registry blobs live; a restart on the same directory keeps them, and serves at the ports
+   * the last run served at (DIR/addresses.json) when they are free.
+   */
   readonly dir: string;
-  /** The API port; 0 (default) picks a free one. */
+  /** The API port; 0 (default) takes the recorded one, or picks a free one. */
   readonly port?: number;
-  /** Start the registry (default true); its port, 0 (default) picks a free one. */
+  /** Start the registry (default true); its port, 0 (default) takes the recorded one, or picks a free one. */
   readonly registry?: boolean;
   readonly registryPort?: number;
   /**
@@ -40,9 +43,9 @@ export interface SandboxOptions {
   readonly runtime?: boolean | Pick<RuntimeOptions, 'lazyPull' | 'backoff' | 'probeIntervalMs'>;
   /** What the room protocol reports instead of the container runtime (tests give a runtime of their own). */
   readonly roomRuntime?: RoomRuntime;
-  /** The router's port; 0 (default) picks a free one. */
+  /** The router's port; 0 (default) takes the recorded one, or picks a free one. */
   readonly routerPort?: number;
-  /** Where the sandbox says what it cannot do (default: stderr). */
+  /** Where the sandbox says what it cannot do, or which recorded address moved (default: stderr). */
   readonly log?: (message: string) => void;
 }
 
@@ -65,14 +68,6 @@ export interface Sandbox {
 }
 
 const MAX_BODY = 1024 * 1024;
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -97,11 +92,19 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let signingKey: SigningKey | undefined;
   const key = (): SigningKey => (signingKey ??= ensureSigningKey(options.dir));
   const faults = new Faults();
-  const port = options.port || (await freePort());
-  const apiUrl = `http://127.0.0.1:${port}`;
+  const log = options.log ?? ((message: string) => process.stderr.write(`meshagent-sandbox: ${message}\n`));
   const withRegistry = options.registry ?? true;
-  const registryPort = withRegistry ? options.registryPort || (await freePort()) : undefined;
   if (withRegistry && options.registryHost) throw new Error('registryHost names a registry run elsewhere: give it with registry: false');
+  const recorded = readRecordedPorts(options.dir, state);
+  const chosen: Partial<Record<Listener, ChosenPort>> = {};
+  chosen.api = await choosePort(options.port, recorded.api);
+  const port = chosen.api.port;
+  const apiUrl = `http://127.0.0.1:${port}`;
+  if (withRegistry) {
+    await stopLeftRegistry(options.dir, log);
+    chosen.registry = await choosePort(options.registryPort, recorded.registry);
+  }
+  const registryPort = chosen.registry?.port;
   const registryHost = registryPort === undefined ? options.registryHost : `127.0.0.1:${registryPort}`;
   let runtime: SandboxRuntime | undefined;
   /** Why the room runtime is off, when it was asked for and could not start. */
@@ -114,7 +117,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     logs: (room, target, logOptions) => (runtime ?? NO_RUNTIME).logs(room, target, logOptions),
   };
   const rooms = new RoomServer({ state, runtime: roomRuntime, apiUrl });
-  const log = options.log ?? ((message: string) => process.stderr.write(`meshagent-sandbox: ${message}\n`));
 
   /** The sandbox's own controls, for tests: faults, extra API keys, legacy routes. Not part of MeshAgent's API. */
   function serveControl(request: IncomingMessage, response: ServerResponse, path: string, body: string): void {
@@ -228,7 +230,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         pullToken: (repository) => issueRegistryToken(registryKey, [{ type: 'repository', name: repository, actions: ['pull'] }]),
         log,
       });
-      router = await startRouter({ state, runtime, ...(options.routerPort ? { port: options.routerPort } : {}) });
+      chosen.router = await choosePort(options.routerPort, recorded.router);
+      router = await startRouter({ state, runtime, port: chosen.router.port });
     } catch (error) {
       await runtime?.stop();
       runtime = undefined;
@@ -241,6 +244,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       log(`the room runtime is off, services are recorded but not run: ${error.message}`);
     }
   }
+
+  // Said once everything listens, and recorded for the next run on this directory: the addresses served now.
+  for (const listener of ['api', 'registry', 'router'] as const) {
+    const from = recorded[listener];
+    const to = chosen[listener]?.port;
+    if (from !== undefined && to !== undefined && to !== from) log(movedNotice(listener, { from, to, taken: chosen[listener]?.taken === from }, state));
+  }
+  recordPorts(options.dir, { api: port, ...(registry ? { registry: registryPort } : {}), ...(router ? { router: chosen.router?.port } : {}) }, recorded);
 
   return {
     apiUrl,

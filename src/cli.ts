@@ -123,7 +123,8 @@ async function runSandbox(args: CliArgs): Promise<number> {
   const env = sandbox.env();
   if (args.json) processIo.stdout(`${JSON.stringify({ ...env, dir }, null, 2)}\n`);
   else {
-    processIo.stdout(`MeshAgent sandbox running (state in ${dir}); use it with:\n\n`);
+    // A restart on the same DIR serves at these addresses again while they are free, and says so when one moved.
+    processIo.stdout(`MeshAgent sandbox running (state and addresses in ${dir}, kept for its next start); use it with:\n\n`);
     for (const [name, value] of Object.entries(env)) processIo.stdout(`export ${name}=${value}\n`);
     processIo.stdout(`\nProject key: ${sandbox.projectKey}. Stop with Ctrl-C.\n`);
   }

@@ -281,6 +281,9 @@ describe('a sandbox killed without its stop', () => {
       const next = await startSandbox({ dir, runtime: { probeIntervalMs: 200 }, log: (message) => log.push(message) });
       try {
         expect(log.filter((m) => m.startsWith('stopped what an earlier sandbox'))).toEqual([expect.stringMatching(/1 container\(s\) and \d+ process\(es\)/)]);
+        // Its registry, which held the recorded port, is stopped too: the next one serves at the same addresses.
+        expect(log.filter((m) => m.startsWith('stopped the registry an earlier sandbox on this directory left running'))).toHaveLength(1);
+        expect({ ...next.env(), dir }).toEqual(env);
         for (const pid of left) expect(existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`8${tag}`)).toBe(false);
       } finally {
         await next.stop();
@@ -290,7 +293,7 @@ describe('a sandbox killed without its stop', () => {
       expect(mountsUnder(dir)).toEqual([]);
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      // The killed sandbox's registry outlives it too (the runtime's leftovers are the runtime's job, not its).
+      // Whatever a failed run left behind.
       for (const pid of processesWith(`${dir}/`)) process.kill(Number(pid), 'SIGKILL');
     }
   });

@@ -1,8 +1,8 @@
-export const id = 444;
-export const ids = [444];
+export const id = 940;
+export const ids = [940];
 export const modules = {
 
-/***/ 58444:
+/***/ 93940:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -17,6 +17,123 @@ var external_node_fs_ = __webpack_require__(73024);
 var external_node_http_ = __webpack_require__(37067);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __webpack_require__(77030);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __webpack_require__(38816);
+;// CONCATENATED MODULE: ./sandbox/addresses.ts
+/**
+ * The sandbox's ports, kept in DIR/addresses.json so a restart on the same directory serves at the same addresses:
+ * the services recorded in DIR name images at `127.0.0.1:<registry port>`, and a user's exported environment names
+ * the API and the router. A recorded port is tried first; when something else holds it, another is picked and the
+ * sandbox says what that breaks, rather than moving silently.
+ */
+
+
+
+
+const Recorded = schemas/* object */.Ikc({
+    api: schemas/* number */.aig().int().positive().optional(),
+    registry: schemas/* number */.aig().int().positive().optional(),
+    router: schemas/* number */.aig().int().positive().optional(),
+});
+const FILE = 'addresses.json';
+/**
+ * The ports an earlier run on `dir` served at; none when the file is not the sandbox's. A directory an older
+ * sandbox ran on has no file: its registry's port is read from the images its recorded services name, the one
+ * address that matters to them (the rest were only ever in an exported environment).
+ */
+function readRecordedPorts(dir, state) {
+    const file = (0,external_node_path_.join)(dir, FILE);
+    if (!(0,external_node_fs_.existsSync)(file)) {
+        const registry = registryPortOfImages(state);
+        return registry === undefined ? {} : { registry };
+    }
+    try {
+        const parsed = Recorded.safeParse(JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8')));
+        return parsed.success ? parsed.data : {};
+    }
+    catch {
+        return {};
+    }
+}
+/** The registry port most of the recorded services' images name, at the sandbox's own `127.0.0.1:<port>/<project key>/`. */
+function registryPortOfImages(state) {
+    const own = new RegExp(`^127\\.0\\.0\\.1:(\\d+)/${state.data.project.project_key}/`);
+    const counts = new Map();
+    for (const service of [...Object.values(state.data.services).flat(), ...(state.data.projectServices ?? [])]) {
+        const port = Number(own.exec(service.container?.image ?? '')?.[1] ?? 0);
+        if (port > 0)
+            counts.set(port, (counts.get(port) ?? 0) + 1);
+    }
+    return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+/** Records the ports this run serves at, keeping those of listeners it does not run (a run without its registry). */
+function recordPorts(dir, ports, before) {
+    const file = (0,external_node_path_.join)(dir, FILE);
+    const temp = `${file}.${process.pid}.tmp`;
+    (0,external_node_fs_.writeFileSync)(temp, `${JSON.stringify({ ...before, ...ports }, null, 2)}\n`);
+    (0,external_node_fs_.renameSync)(temp, file);
+}
+/** Listens on `port` (0: any) of 127.0.0.1 and lets go; the port it got, or undefined when it is taken. */
+async function tryPort(port) {
+    const server = (0,external_node_net_.createServer)();
+    return new Promise((resolve) => {
+        server.once('error', () => resolve(undefined));
+        server.listen(port, '127.0.0.1', () => {
+            const got = server.address().port;
+            server.close(() => resolve(got));
+        });
+    });
+}
+async function anyFreePort() {
+    const port = await tryPort(0);
+    if (port === undefined)
+        throw new Error('cannot listen on 127.0.0.1: no free port');
+    return port;
+}
+/**
+ * A listener's port: the one asked for (a flag or option), else the recorded one when it is free, else one the
+ * OS picks (the first start, or the recorded one is taken).
+ */
+async function choosePort(asked, recorded) {
+    if (asked)
+        return { port: asked };
+    if (recorded === undefined)
+        return { port: await anyFreePort() };
+    if ((await tryPort(recorded)) === recorded)
+        return { port: recorded };
+    return { port: await anyFreePort(), taken: recorded };
+}
+/** `room/service` of each recorded service whose image is at `host`, the address the registry served at before. */
+function servicesNamingHost(state, host) {
+    const named = [];
+    const at = (image) => image?.startsWith(`${host}/`) ?? false;
+    for (const [room, services] of Object.entries(state.data.services))
+        for (const service of services)
+            if (at(service.container?.image))
+                named.push(`${room}/${service.metadata.name}`);
+    for (const service of state.data.projectServices ?? [])
+        if (at(service.container?.image))
+            named.push(`(project)/${service.metadata.name}`);
+    return named;
+}
+/** What moving a listener off its recorded port breaks, in a line the sandbox prints at its start. */
+function movedNotice(listener, moved, state) {
+    const why = moved.taken ? `port ${moved.from} is taken` : `port ${moved.to} was given`;
+    const head = `the ${listener === 'api' ? 'API' : listener} serves at 127.0.0.1:${moved.to}, not at 127.0.0.1:${moved.from} as the last run on this directory (${why})`;
+    if (listener === 'api')
+        return `${head}: an environment exported from that run names the old MESHAGENT_API_URL; export the variables printed now`;
+    if (listener === 'router')
+        return `${head}: an environment exported from that run names the old MESHAGENT_SANDBOX_ROUTER and MESHAGENT_SHIP_PROBE_ORIGIN; export the variables printed now`;
+    const named = servicesNamingHost(state, `127.0.0.1:${moved.from}`);
+    const change = `${head}, so the project registry and MESHAGENT_SANDBOX_REGISTRY change`;
+    if (named.length === 0)
+        return `${change}; no recorded service names an image at the old address`;
+    return (`${change}: ${named.length} recorded service(s) name images at the old address (${named.join(', ')}), which the room runtime cannot ` +
+        `pull; ship them again, or free port ${moved.from} and restart the sandbox`);
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(77598);
 ;// CONCATENATED MODULE: ./sandbox/api-common.ts
@@ -58,8 +175,6 @@ function page(name, items, query, text) {
     return { status: 200, json: { [name]: kept.slice(start, start + pageSize), total: kept.length, continuation_token: next } };
 }
 
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __webpack_require__(38816);
 ;// CONCATENATED MODULE: ./sandbox/wire/common.ts
 /**
  * Building blocks shared by the sandbox's request schemas. They follow pydantic's types in the upstream models, with
@@ -2102,8 +2217,6 @@ class Faults {
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(31421);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(76760);
 ;// CONCATENATED MODULE: ./sandbox/keys.ts
 /**
  * The key and self-signed certificate the sandbox signs registry tokens with. The registry trusts the certificate
@@ -2238,6 +2351,61 @@ async function waitForRegistry(url, child, logPath) {
         await new Promise((resolve) => setTimeout(resolve, 25));
     }
     throw new Error(`the registry did not answer ${url} within 10 s; see ${logPath}`);
+}
+/** PIDs of the registries serving `configPath`: the command line this module gives them names it. */
+function registriesServing(configPath) {
+    if (!(0,external_node_fs_.existsSync)('/proc'))
+        return [];
+    const pids = [];
+    for (const entry of (0,external_node_fs_.readdirSync)('/proc')) {
+        if (!/^\d+$/.test(entry))
+            continue;
+        try {
+            const args = (0,external_node_fs_.readFileSync)(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+            if (args[1] === 'serve' && args[2] === configPath)
+                pids.push(Number(entry));
+        }
+        catch {
+            // gone meanwhile
+        }
+    }
+    return pids;
+}
+/** True while a process runs (a zombie waiting for its parent does not). */
+function running(pid) {
+    try {
+        const stat = (0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Stops the registry a sandbox killed without its stop left running on `dir`: it would hold the port the next
+ * sandbox on `dir` serves its registry at, and serve blobs from the directory beside the new one.
+ */
+async function stopLeftRegistry(dir, log) {
+    const pids = registriesServing((0,external_node_path_.join)(dir, 'registry.yml'));
+    if (pids.length === 0)
+        return;
+    const signal = (name) => {
+        for (const pid of pids.filter(running)) {
+            try {
+                process.kill(pid, name);
+            }
+            catch {
+                // gone meanwhile
+            }
+        }
+    };
+    signal('SIGTERM');
+    for (let waited = 0; pids.some(running) && waited < 5000; waited += 50) {
+        if (waited === 3000)
+            signal('SIGKILL');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    log(`stopped the registry an earlier sandbox on this directory left running (pid ${pids.join(', ')})`);
 }
 async function startRegistry(options) {
     const host = `127.0.0.1:${options.port}`;
@@ -4139,13 +4307,6 @@ class SandboxState {
 
 
 const MAX_BODY = 1024 * 1024;
-async function freePort() {
-    const server = (0,external_node_net_.createServer)();
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address();
-    await new Promise((resolve) => server.close(resolve));
-    return port;
-}
 async function readBody(request) {
     const chunks = [];
     let size = 0;
@@ -4168,12 +4329,20 @@ async function startSandbox(options) {
     let signingKey;
     const key = () => (signingKey ??= ensureSigningKey(options.dir));
     const faults = new Faults();
-    const port = options.port || (await freePort());
-    const apiUrl = `http://127.0.0.1:${port}`;
+    const log = options.log ?? ((message) => process.stderr.write(`meshagent-sandbox: ${message}\n`));
     const withRegistry = options.registry ?? true;
-    const registryPort = withRegistry ? options.registryPort || (await freePort()) : undefined;
     if (withRegistry && options.registryHost)
         throw new Error('registryHost names a registry run elsewhere: give it with registry: false');
+    const recorded = readRecordedPorts(options.dir, state);
+    const chosen = {};
+    chosen.api = await choosePort(options.port, recorded.api);
+    const port = chosen.api.port;
+    const apiUrl = `http://127.0.0.1:${port}`;
+    if (withRegistry) {
+        await stopLeftRegistry(options.dir, log);
+        chosen.registry = await choosePort(options.registryPort, recorded.registry);
+    }
+    const registryPort = chosen.registry?.port;
     const registryHost = registryPort === undefined ? options.registryHost : `127.0.0.1:${registryPort}`;
     let runtime;
     /** Why the room runtime is off, when it was asked for and could not start. */
@@ -4186,7 +4355,6 @@ async function startSandbox(options) {
         logs: (room, target, logOptions) => (runtime ?? NO_RUNTIME).logs(room, target, logOptions),
     };
     const rooms = new RoomServer({ state, runtime: roomRuntime, apiUrl });
-    const log = options.log ?? ((message) => process.stderr.write(`meshagent-sandbox: ${message}\n`));
     /** The sandbox's own controls, for tests: faults, extra API keys, legacy routes. Not part of MeshAgent's API. */
     function serveControl(request, response, path, body) {
         if (path === '/_sandbox/faults' && request.method === 'POST') {
@@ -4306,7 +4474,8 @@ async function startSandbox(options) {
                 pullToken: (repository) => issueRegistryToken(registryKey, [{ type: 'repository', name: repository, actions: ['pull'] }]),
                 log,
             });
-            router = await startRouter({ state, runtime, ...(options.routerPort ? { port: options.routerPort } : {}) });
+            chosen.router = await choosePort(options.routerPort, recorded.router);
+            router = await startRouter({ state, runtime, port: chosen.router.port });
         }
         catch (error) {
             await runtime?.stop();
@@ -4320,6 +4489,14 @@ async function startSandbox(options) {
             log(`the room runtime is off, services are recorded but not run: ${error.message}`);
         }
     }
+    // Said once everything listens, and recorded for the next run on this directory: the addresses served now.
+    for (const listener of ['api', 'registry', 'router']) {
+        const from = recorded[listener];
+        const to = chosen[listener]?.port;
+        if (from !== undefined && to !== undefined && to !== from)
+            log(movedNotice(listener, { from, to, taken: chosen[listener]?.taken === from }, state));
+    }
+    recordPorts(options.dir, { api: port, ...(registry ? { registry: registryPort } : {}), ...(router ? { router: chosen.router?.port } : {}) }, recorded);
     return {
         apiUrl,
         apiKey: state.mainApiKey,
