@@ -4256,7 +4256,9 @@ function shipResult(run, reached, failure) {
     const at = first ? { ...reachedAll, ...first.reached } : reachedAll;
     const found = first ? (first.failure ? originalOf(first.failure) : undefined) : failure ? originalOf(failure.thrown) : undefined;
     const room = config.service.scope === 'project' ? null : config.meshagent.room;
-    return {
+    // A secret can reach a message from outside (a build step that prints one before it fails). It is hidden here, in
+    // every string, before the result is printed, escaped into JSON or markdown (where masking could no longer find it).
+    return withoutSecrets(run, {
         status: failure ? 'failed' : config.dryRun ? 'planned' : 'shipped',
         dryRun: config.dryRun,
         image: imageReport(config, at),
@@ -4271,7 +4273,20 @@ function shipResult(run, reached, failure) {
         offline: at.target?.offline ?? null,
         error: failure === undefined ? null : result_errorOf(failure.reported),
         ...(reachedAll.rooms ? { rooms: reachedAll.rooms.map(roomReport) } : {}),
+    });
+}
+/** The value with every secret of the run masked in each string it holds. */
+function withoutSecrets(run, value) {
+    const walk = (item) => {
+        if (typeof item === 'string')
+            return run.hide(item);
+        if (Array.isArray(item))
+            return item.map(walk);
+        if (item !== null && typeof item === 'object')
+            return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key, walk(inner)]));
+        return item;
     };
+    return walk(value);
 }
 /** One room of a run to several rooms: its service, its rollout and its error, as for a run to one room. */
 function roomReport(outcome) {
@@ -4487,6 +4502,10 @@ class ShipRun {
             this.closeAtEnd(async () => opened.close());
         }
         return session;
+    }
+    /** The text with every secret of the run masked. */
+    hide(text) {
+        return (0,src_http/* maskSecrets */.QU)(text, this.secrets);
     }
     /** Text from elsewhere with every secret of the run, and anything shaped like a token, hidden. */
     scrub(text) {
@@ -5918,6 +5937,16 @@ function imageLabels(source, given, created) {
     return labels;
 }
 const CREATED = 'org.opencontainers.image.created';
+/**
+ * The labels for the log: those given, and where `created` comes from when none is given (labelManifest takes the
+ * image's own creation time), so a run with no source context does not log an empty list.
+ */
+function describeLabels(labels) {
+    const given = Object.entries(labels).map(([name, value]) => `${name}=${value}`);
+    if (!(CREATED in labels))
+        given.push(`${CREATED} from the image's own creation time (when it has one)`);
+    return given.join(', ');
+}
 /** SOURCE_DATE_EPOCH when set (reproducible builds); else undefined: each image's own creation time is taken. */
 function createdAt(env) {
     const epoch = Number(env.SOURCE_DATE_EPOCH);
@@ -6091,9 +6120,7 @@ async function obtainImage(config, target, options) {
 async function withLabels(source, config, options, context) {
     const env = options.env ?? process.env;
     const labels = imageLabels(context ?? sourceFromEnv(env), config.image.labels, createdAt(env));
-    options.log(`labels: ${Object.entries(labels)
-        .map(([name, value]) => `${name}=${value}`)
-        .join(', ')}`);
+    options.log(`labels: ${describeLabels(labels)}`);
     const layout = config.image.source?.kind === 'oci' ? await ownCopy(source.layout, source.descriptor, (0,external_node_path_.join)(options.workDir, 'labelled')) : source.layout;
     const descriptor = await labelImage(layout, source.descriptor, labels);
     return { ...source, layout, descriptor };

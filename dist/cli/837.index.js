@@ -602,7 +602,10 @@ var io = __webpack_require__(73776);
  * `meshagent-ship services`: the matrix of services to ship, as JSON (`{"include":[...]}`), from the manifest or by
  * Dockerfile discovery; with --changed, only the services the commits touched; with --inputs-digest, each leg
  * carries the digest of its inputs (written into the deployed service's annotations); with --deployed, only the
- * services whose digest differs from the one on the service their room runs now.
+ * services whose digest differs from the one on the service their room runs now. With both --changed and --deployed,
+ * a service the commits did not touch is listed too when its room runs other inputs that a ship recorded: a pull
+ * request that reverted a service's files, or an earlier ship of it that was rolled back, would else leave the room
+ * on code the branch no longer has.
  */
 
 
@@ -621,15 +624,16 @@ function servicesMatrix(root, options) {
     const built = buildMatrix(found.services, { ...legOptions(options), only: parseServiceList(options.only) }, found.manifest?.text);
     const all = digestsWanted(options) ? withDigests(root, found.services, built) : built;
     if (options.changed === undefined || options.changed.trim() === '')
-        return { matrix: all, changed: undefined };
+        return { matrix: all, changed: undefined, untouched: [] };
     const range = parseRange(options.changed);
     if (range === undefined)
-        return { matrix: all, changed: { range: options.changed, all: true, of: all.include.length } };
+        return { matrix: all, changed: { range: options.changed, all: true, of: all.include.length }, untouched: [] };
     const files = changedFiles(root, range);
     const touched = new Set(found.services.filter((service) => touches(service, files, found.manifest?.file)).map((s) => s.name));
     return {
         matrix: { include: all.include.filter((leg) => touched.has(leg.service)) },
         changed: { range: options.changed, all: false, of: all.include.length },
+        untouched: all.include.filter((leg) => !touched.has(leg.service)),
     };
 }
 function digestsWanted(options) {
@@ -651,9 +655,11 @@ function legOptions(options) {
 }
 /**
  * With --deployed, the legs whose inputs differ from what their room runs, and a line per leg saying why. Without
- * an API key nothing can be compared: every leg stays, and the note says so.
+ * an API key nothing can be compared: every leg stays, and the note says so. Of the `untouched` legs (left out by
+ * --changed), those whose room runs other inputs a ship recorded are added, each with its line; the others stay out
+ * without one.
  */
-async function keepUndeployed(matrix, options, env, log) {
+async function keepUndeployed(matrix, options, env, log, untouched = []) {
     const { apiClient, apiUrlOf, hasApiKey } = await Promise.all(/* import() */[__webpack_require__.e(399), __webpack_require__.e(460)]).then(__webpack_require__.bind(__webpack_require__, 44460));
     if (!hasApiKey(env)) {
         log('--deployed: no MESHAGENT_API_KEY, so nothing deployed can be compared with: every service counts as changed');
@@ -664,11 +670,21 @@ async function keepUndeployed(matrix, options, env, log) {
     const client = apiClient({ command: 'services --deployed', apiUrl: value('api-url'), projectId: value('project-id'), mask: (s) => masked.push(s) }, env);
     try {
         const { compareWithDeployed } = await __webpack_require__.e(/* import() */ 858).then(__webpack_require__.bind(__webpack_require__, 858));
-        const compared = await compareWithDeployed(client, matrix.include, apiUrlOf({ apiUrl: value('api-url') }, env));
+        const apiUrl = apiUrlOf({ apiUrl: value('api-url') }, env);
+        const compared = await compareWithDeployed(client, matrix.include, apiUrl);
         for (const c of compared)
             log(`${c.service}: ${c.changed ? 'changed' : 'skipped'}, ${c.because}`);
         const changed = new Set(compared.filter((c) => c.changed).map((c) => c.service));
-        return { include: matrix.include.filter((leg) => changed.has(leg.service)) };
+        const reverted = new Set();
+        for (const c of untouched.length > 0 ? await compareWithDeployed(client, untouched, apiUrl) : []) {
+            if (!c.recorded)
+                continue;
+            reverted.add(c.service);
+            log(`${c.service}: changed, not touched by the commits, but ${c.because} (a revert, or an earlier ship that was rolled back)`);
+        }
+        return {
+            include: [...matrix.include.filter((leg) => changed.has(leg.service)), ...untouched.filter((leg) => reverted.has(leg.service))],
+        };
     }
     finally {
         await client.close();
@@ -679,7 +695,10 @@ async function runServices(args, root = process.cwd(), env = process.env) {
     let matrix;
     try {
         run = servicesMatrix(root, args.options);
-        matrix = args.options.deployed === 'true' ? await keepUndeployed(run.matrix, args.options, env, (line) => io/* processIo */.W.stderr(`${line}\n`)) : run.matrix;
+        matrix =
+            args.options.deployed === 'true'
+                ? await keepUndeployed(run.matrix, args.options, env, (line) => io/* processIo */.W.stderr(`${line}\n`), run.untouched)
+                : run.matrix;
     }
     catch (error) {
         io/* processIo */.W.stderr(`meshagent-ship: ${(0,src_errors/* formatError */.Wk)(error)}\n`);

@@ -34,18 +34,18 @@ function serviceNameOf(leg, registry, projectKey) {
 /** Why the room's service of this name does not run the digest; undefined when it does. */
 function whyChanged(services, room, name, digest) {
     if (services === undefined)
-        return `room ${room} does not exist`;
+        return { because: `room ${room} does not exist`, recorded: false };
     const annotations = services.get(name);
     if (annotations === undefined)
-        return `no service ${name} in room ${room}`;
+        return { because: `no service ${name} in room ${room}`, recorded: false };
     const deployed = annotations[_meshagent_service_annotations_js__WEBPACK_IMPORTED_MODULE_3__/* .INPUTS_DIGEST_ANNOTATION */ .DK];
     if (deployed === undefined)
-        return `service ${name} in room ${room} has no inputs digest`;
+        return { because: `service ${name} in room ${room} has no inputs digest`, recorded: false };
     if (deployed !== digest)
-        return `service ${name} in room ${room} runs other inputs`;
+        return { because: `service ${name} in room ${room} runs other inputs`, recorded: true };
     // A new service whose rollout failed is stopped with the digest it was shipped with: the next ship starts it again.
     if (annotations[_meshagent_service_annotations_js__WEBPACK_IMPORTED_MODULE_3__/* .STOPPED_BY_ROLLBACK_ANNOTATION */ .rP] !== undefined)
-        return `service ${name} in room ${room} was stopped by a rollback`;
+        return { because: `service ${name} in room ${room} was stopped by a rollback`, recorded: true };
     return undefined;
 }
 async function compareWithDeployed(client, legs, apiUrl) {
@@ -75,19 +75,26 @@ async function compareWithDeployed(client, legs, apiUrl) {
         // A leg may name several rooms (`room: north, south`), as the action takes them: each must run the digest.
         const legRooms = (0,_list_text_js__WEBPACK_IMPORTED_MODULE_4__/* .listItems */ .D)(leg.room);
         if (legRooms.length === 0 || leg.scope === 'project') {
-            results.push({ service: leg.service, changed: true, because: legRooms.length > 0 ? 'a project service is not compared' : 'it names no room' });
+            results.push({
+                service: leg.service,
+                changed: true,
+                because: legRooms.length > 0 ? 'a project service is not compared' : 'it names no room',
+                recorded: false,
+            });
             continue;
         }
         const name = serviceNameOf(leg, registry, projectKey);
-        let differs;
+        const differences = [];
         for (const room of legRooms) {
-            differs = whyChanged(await servicesOf(room), room, name, digest);
-            if (differs !== undefined)
-                break;
+            const difference = whyChanged(await servicesOf(room), room, name, digest);
+            if (difference)
+                differences.push(difference);
         }
-        results.push(differs !== undefined
-            ? { service: leg.service, changed: true, because: differs }
-            : { service: leg.service, changed: false, because: `unchanged in room${legRooms.length > 1 ? 's' : ''} ${legRooms.join(', ')}` });
+        // The difference a ship recorded is the one named, when a room has one: it is what brings an untouched leg back.
+        const named = differences.find((d) => d.recorded) ?? differences[0];
+        results.push(named !== undefined
+            ? { service: leg.service, changed: true, because: named.because, recorded: named.recorded }
+            : { service: leg.service, changed: false, because: `unchanged in room${legRooms.length > 1 ? 's' : ''} ${legRooms.join(', ')}`, recorded: false });
     }
     return results;
 }
