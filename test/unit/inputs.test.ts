@@ -72,6 +72,15 @@ describe('defaults', () => {
 });
 
 describe('MeshAgent inputs', () => {
+  it('refuses an api-key with a line break, a space or a character outside printable ASCII, without printing it', () => {
+    // Such a key cannot go into the Authorization header: the request failed with "Invalid character in header content".
+    for (const key of [`${API_KEY}\nsecond-line`, `${API_KEY.slice(0, 20)} ${API_KEY.slice(20)}`, `${API_KEY}\u00e9`, `${API_KEY}\u0007`]) {
+      const found = errors({ 'api-key': key });
+      expect(found).toEqual(['api-key holds a line break, a space or a character that is not printable ASCII, which no API key has']);
+      expect(found.join('\n')).not.toContain(API_KEY.slice(10, 30));
+    }
+  });
+
   it('requires api-key, from the input or MESHAGENT_API_KEY', () => {
     expect(errors({ 'api-key': '' })).toEqual(['api-key is required']);
     expect(config({ 'api-key': '' }, { MESHAGENT_API_KEY: API_KEY }).meshagent.apiKey).toBe(API_KEY);
