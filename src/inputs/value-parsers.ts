@@ -128,8 +128,26 @@ export function parseApiUrl(raw: string, ctx: IssueContext): string {
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
     addIssue(ctx, 'api-url', `api-url: ${quote(value)} is not an http(s) URL`, `e.g. ${DEFAULT_API_URL}`);
+  } else if (url.username || url.password) {
+    // The credentials are not repeated in the message.
+    const shown = `${url.protocol}//***@${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+    addIssue(
+      ctx,
+      'api-url',
+      `api-url: ${quote(shown)} holds a user name or password: the API takes the api-key only`,
+      `remove user:password@, e.g. ${DEFAULT_API_URL}`,
+    );
+    // Later checks quote the URL too: they get it without the credentials.
+    return shown;
+  } else if (url.search || url.hash) {
+    addIssue(
+      ctx,
+      'api-url',
+      `api-url: ${quote(value)} has a query or fragment: it must be the base URL the API paths are added to`,
+      `remove what follows ? or #, e.g. ${DEFAULT_API_URL}`,
+    );
   }
   return value;
 }

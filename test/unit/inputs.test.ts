@@ -111,6 +111,14 @@ describe('MeshAgent inputs', () => {
     expect(config({}, { MESHAGENT_API_URL: 'https://api.example.dev' }).meshagent.apiUrl).toBe('https://api.example.dev');
     expect(errors({ 'api-url': 'ftp://x' })).toEqual(['api-url: "ftp://x" is not an http(s) URL']);
     expect(errors({ 'api-url': 'not a url' })).toEqual(['api-url: "not a url" is not an http(s) URL']);
+    // A password in the URL is named as the problem and never shown; a query would be cut off every API path.
+    expect(errors({ 'api-url': 'https://ci:hunter2-pass@api.example.com' })).toEqual([
+      'api-url: "https://***@api.example.com" holds a user name or password: the API takes the api-key only',
+    ]);
+    expect(errors({ 'api-url': 'http://ci:hunter2-pass@api.example.com' }).join('\n')).not.toContain('hunter2');
+    expect(errors({ 'api-url': 'https://api.example.com/?key=abc' })).toEqual([
+      'api-url: "https://api.example.com/?key=abc" has a query or fragment: it must be the base URL the API paths are added to',
+    ]);
   });
 
   it('requires a valid room to deploy, from the input or MESHAGENT_ROOM', () => {
