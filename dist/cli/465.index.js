@@ -5191,7 +5191,8 @@ class BuildahBuilder {
         const imported = cache?.dir ? await this.importCache(cache.dir, request, notes) : new Map();
         const lines = [];
         const logged = { ...request, log: (line) => (lines.push(line), request.log(line)) };
-        const bud = ['bud', '--file', files.dockerfile];
+        // A failed step's container would stay behind, mounted, in a kept storage: --force-rm removes it as well.
+        const bud = ['bud', '--file', files.dockerfile, '--force-rm'];
         if (this.options.isolation)
             bud.push('--isolation', this.options.isolation);
         bud.push(`--layers=${cache ? true : (this.options.layers ?? false)}`);
