@@ -40,6 +40,7 @@ function optional(raw) {
 /* harmony export */   DF: () => (/* binding */ parseWait),
 /* harmony export */   HU: () => (/* binding */ parseChoice),
 /* harmony export */   IV: () => (/* binding */ sendsInClear),
+/* harmony export */   XJ: () => (/* binding */ unusableApiKey),
 /* harmony export */   aZ: () => (/* binding */ parseAutoTimeout),
 /* harmony export */   gR: () => (/* binding */ parseDomain),
 /* harmony export */   nV: () => (/* binding */ parseApiUrl),
@@ -163,6 +164,19 @@ function parseAutoTimeout(raw, ctx) {
         return 10;
     }
     return seconds;
+}
+/**
+ * Why an API key cannot be used, if it cannot: it goes into the Authorization header, which carries printable ASCII
+ * only (a line break pasted with the key failed every request with 'Invalid character in header content'). The
+ * message never shows the key.
+ */
+function unusableApiKey(apiKey) {
+    if (apiKey === '' || /^[\x21-\x7e]+$/.test(apiKey))
+        return undefined;
+    return {
+        message: 'api-key holds a line break, a space or a character that is not printable ASCII, which no API key has',
+        hint: 'copy the key again as one line, e.g. from MeshAgent Studio, and store it as the secret unchanged',
+    };
 }
 function parseApiUrl(raw, ctx) {
     const value = ((0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .optional */ .lq)(raw) ?? DEFAULT_API_URL).replace(/\/+$/, '');

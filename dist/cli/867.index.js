@@ -405,10 +405,9 @@ function meshagentSettings(raw, ctx, dryRun, { allowInsecureApi = false }) {
     if (apiKey === '' && !dryRun) {
         (0,issues/* addIssue */.ZJ)(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one');
     }
-    // It goes into the Authorization header, which cannot carry these; the message never shows the key.
-    if (apiKey !== '' && !/^[\x21-\x7e]+$/.test(apiKey)) {
-        (0,issues/* addIssue */.ZJ)(ctx, 'api-key', 'api-key holds a line break, a space or a character that is not printable ASCII, which no API key has', 'copy the key again as one line, e.g. from MeshAgent Studio, and store it as the secret unchanged');
-    }
+    const unusable = (0,value_parsers/* unusableApiKey */.XJ)(apiKey);
+    if (unusable)
+        (0,issues/* addIssue */.ZJ)(ctx, 'api-key', unusable.message, unusable.hint);
     const apiUrl = (0,value_parsers/* parseApiUrl */.nV)(raw['api-url'], ctx);
     if (apiKey !== '' && !allowInsecureApi && (0,value_parsers/* sendsInClear */.IV)(apiUrl)) {
         (0,issues/* addIssue */.ZJ)(ctx, 'api-url', `api-url: ${(0,issues/* quote */.hD)(apiUrl)} is plain http to a host that is not loopback: the API key would cross the network unencrypted`, 'use https://, or set MESHAGENT_SHIP_INSECURE_API=1 where the network is trusted');

@@ -26,6 +26,7 @@ import type { ShipConfig } from './ship-config.js';
 import { INPUTS, type InputName } from './spec.js';
 import {
   parseApiUrl,
+  unusableApiKey,
   parseAutoTimeout,
   parseBoolean,
   parseChoice,
@@ -108,15 +109,8 @@ function meshagentSettings(raw: Raw, ctx: IssueContext, dryRun: boolean, { allow
       'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one',
     );
   }
-  // It goes into the Authorization header, which cannot carry these; the message never shows the key.
-  if (apiKey !== '' && !/^[\x21-\x7e]+$/.test(apiKey)) {
-    addIssue(
-      ctx,
-      'api-key',
-      'api-key holds a line break, a space or a character that is not printable ASCII, which no API key has',
-      'copy the key again as one line, e.g. from MeshAgent Studio, and store it as the secret unchanged',
-    );
-  }
+  const unusable = unusableApiKey(apiKey);
+  if (unusable) addIssue(ctx, 'api-key', unusable.message, unusable.hint);
   const apiUrl = parseApiUrl(raw['api-url'], ctx);
   if (apiKey !== '' && !allowInsecureApi && sendsInClear(apiUrl)) {
     addIssue(

@@ -120,6 +120,19 @@ export function parseAutoTimeout(raw: string, ctx: IssueContext): number {
   return seconds;
 }
 
+/**
+ * Why an API key cannot be used, if it cannot: it goes into the Authorization header, which carries printable ASCII
+ * only (a line break pasted with the key failed every request with 'Invalid character in header content'). The
+ * message never shows the key.
+ */
+export function unusableApiKey(apiKey: string): { readonly message: string; readonly hint: string } | undefined {
+  if (apiKey === '' || /^[\x21-\x7e]+$/.test(apiKey)) return undefined;
+  return {
+    message: 'api-key holds a line break, a space or a character that is not printable ASCII, which no API key has',
+    hint: 'copy the key again as one line, e.g. from MeshAgent Studio, and store it as the secret unchanged',
+  };
+}
+
 export function parseApiUrl(raw: string, ctx: IssueContext): string {
   const value = (optional(raw) ?? DEFAULT_API_URL).replace(/\/+$/, '');
   let url: URL | undefined;
