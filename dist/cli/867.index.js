@@ -450,7 +450,8 @@ function imageSettings(raw, ctx, push) {
     if (source && (builder === 'docker' || builder === 'buildah')) {
         (0,issues/* addIssue */.ZJ)(ctx, 'builder', `builder: ${builder} builds an image, but the image input names one to ship`, 'remove builder (or set builder: none) to ship the image input, or remove image to build');
     }
-    if (!source && builder === 'none') {
+    // An image given but invalid has its own error already.
+    if (!source && builder === 'none' && raw.image.trim() === '') {
         (0,issues/* addIssue */.ZJ)(ctx, 'image', 'image is required with builder: none', 'name the image to ship, e.g. image: oci-archive:app.tar, or choose a builder');
     }
     const sbom = (0,value_parsers/* parseBoolean */.yG)('sbom', raw.sbom, ctx) ?? false;

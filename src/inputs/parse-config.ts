@@ -171,7 +171,8 @@ function imageSettings(raw: Raw, ctx: IssueContext, push: boolean): ShipConfig['
       'remove builder (or set builder: none) to ship the image input, or remove image to build',
     );
   }
-  if (!source && builder === 'none') {
+  // An image given but invalid has its own error already.
+  if (!source && builder === 'none' && raw.image.trim() === '') {
     addIssue(ctx, 'image', 'image is required with builder: none', 'name the image to ship, e.g. image: oci-archive:app.tar, or choose a builder');
   }
   const sbom = parseBoolean('sbom', raw.sbom, ctx) ?? false;

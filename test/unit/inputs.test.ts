@@ -81,6 +81,11 @@ describe('MeshAgent inputs', () => {
     }
   });
 
+  it('reports an image given with credentials once, as such, not also as missing', () => {
+    const found = errors({ builder: 'none', image: 'docker://ci:s3cret-pw@reg.io/key/app:1' });
+    expect(found).toEqual(['image: a registry reference holds no user name or password (user@ before the host)']);
+  });
+
   it('requires api-key, from the input or MESHAGENT_API_KEY', () => {
     expect(errors({ 'api-key': '' })).toEqual(['api-key is required']);
     expect(config({ 'api-key': '' }, { MESHAGENT_API_KEY: API_KEY }).meshagent.apiKey).toBe(API_KEY);
