@@ -62,6 +62,8 @@ export const COMMANDS: Readonly<Record<string, { readonly inputs: boolean; reado
 };
 
 const usageHint = 'see meshagent-ship --help';
+/** Words that read as a switch's value. */
+const SWITCH_WORD = /^(true|false|yes|no|on|off)$/i;
 
 /** Parses `<command> [options]`; the command comes first. */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
@@ -76,6 +78,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (command !== undefined && !COMMANDS[command]) throw new ShipError(`unknown command ${command}`, { hint: usageHint });
   const own = command ? (COMMANDS[command]?.options ?? {}) : {};
   const takesInputs = command ? (COMMANDS[command]?.inputs ?? false) : false;
+  /** The switch just read without a value, if the argument before this one was one. */
+  let lastSwitch: string | undefined;
   for (let i = command === undefined ? 0 : 1; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
     if (arg === '--') {
@@ -83,6 +87,14 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       break;
     }
     if (!arg.startsWith('--') || arg === '--') {
+      if (lastSwitch !== undefined && SWITCH_WORD.test(arg)) {
+        // A switch takes no value: `--deploy false` would be --deploy (true) and a stray argument.
+        const meant = /^(true|yes|on)$/i.test(arg) ? 'true' : 'false';
+        throw new ShipError(`--${lastSwitch} takes no value: "${arg}" follows it`, {
+          hint: `write --${lastSwitch}=${meant}, or --${lastSwitch} / --no-${lastSwitch}`,
+        });
+      }
+      lastSwitch = undefined;
       if (arg === '-h') help = true;
       else if (arg.startsWith('-') && arg !== '-') throw new ShipError(`unknown option ${arg}`, { hint: usageHint });
       else positionals.push(arg);
@@ -91,14 +103,17 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     const eq = arg.indexOf('=');
     const flag = arg.slice(2, eq === -1 ? undefined : eq);
     const inline = eq === -1 ? undefined : arg.slice(eq + 1);
+    lastSwitch = undefined;
     if (flag === 'json') json = true;
     else if (flag === 'help') help = true;
     else if (flag === 'version') version = true;
     else if (own[flag] !== undefined || (flag.startsWith('no-') && own[flag.slice(3)] === 'boolean')) {
       const name = own[flag] !== undefined ? flag : flag.slice(3);
       if (own[flag] === undefined) options[name] = 'false';
-      else if (own[name] === 'boolean' && inline === undefined) options[name] = 'true';
-      else {
+      else if (own[name] === 'boolean' && inline === undefined) {
+        options[name] = 'true';
+        lastSwitch = name;
+      } else {
         const value = inline ?? argv[i + 1];
         if (value === undefined) throw new ShipError(`--${name} needs a value`, { hint: usageHint });
         if (inline === undefined) i += 1;
@@ -123,6 +138,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         value = inline;
       } else if (takesSwitch && (spec.kind === 'boolean' || argv[i + 1] === undefined || argv[i + 1]?.startsWith('--'))) {
         value = 'true';
+        lastSwitch = spec.name;
       } else {
         const next = argv[i + 1];
         if (next === undefined) throw new ShipError(`--${spec.name} needs a value`, { hint: usageHint });
@@ -132,6 +148,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       const previous = inputs[spec.name];
       inputs[spec.name] = spec.kind === 'list' && previous !== undefined ? `${previous}\n${value}` : value;
     }
+  }
+  // ship and plan read options only: a stray word (a second room after a space) would be dropped without a word.
+  if (takesInputs && positionals.length > 0) {
+    throw new ShipError(`${command} takes no arguments, and got "${positionals[0]}"`, {
+      hint: 'give every value after its option; a list takes one option per item (--room a --room b) or commas (--room a,b)',
+    });
   }
   return { command, positionals, inputs, options, json, help, version };
 }

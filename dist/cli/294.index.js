@@ -238,6 +238,13 @@ function parseImageReference(input, optionName) {
     if (at === -1)
         return { ...parseImageTag(trimmed, optionName), digest: undefined };
     const digest = trimmed.slice(at + 1);
+    // `user:password@host/...`: credentials where a digest would be. Named as such, and not repeated.
+    if (!trimmed.slice(0, at).includes('/') && digest.includes('/')) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('a registry reference holds no user name or password (user@ before the host)', {
+            input: optionName.replace(/^--/, ''),
+            hint: 'remove user:password@; registry credentials come from the Docker config (docker login) or MESHAGENT_SHIP_REGISTRY_USER and MESHAGENT_SHIP_REGISTRY_PASSWORD',
+        });
+    }
     if (!DIGEST_RE.test(digest)) {
         throw newTagError(`invalid OCI image digest: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(input)}`, optionName.replace(/^--/, ''));
     }

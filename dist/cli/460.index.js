@@ -37,6 +37,9 @@ function apiClient(options, env) {
     const apiKey = (env.MESHAGENT_API_KEY ?? '').trim();
     if (apiKey === '')
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`${options.command} needs the MeshAgent API key`, { input: 'api-key', hint: 'set MESHAGENT_API_KEY' });
+    const unusable = (0,_inputs_value_parsers_js__WEBPACK_IMPORTED_MODULE_2__/* .unusableApiKey */ .XJ)(apiKey);
+    if (unusable)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(unusable.message, { input: 'api-key', hint: unusable.hint });
     options.mask(apiKey);
     const apiUrl = apiUrlOf(options, env);
     // An empty variable (a workflow input left empty) is no project id: the key's own is used.

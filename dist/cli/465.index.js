@@ -4256,7 +4256,9 @@ function shipResult(run, reached, failure) {
     const at = first ? { ...reachedAll, ...first.reached } : reachedAll;
     const found = first ? (first.failure ? originalOf(first.failure) : undefined) : failure ? originalOf(failure.thrown) : undefined;
     const room = config.service.scope === 'project' ? null : config.meshagent.room;
-    return {
+    // A secret can reach a message from outside (a build step that prints one before it fails). It is hidden here, in
+    // every string, before the result is printed, escaped into JSON or markdown (where masking could no longer find it).
+    return withoutSecrets(run, {
         status: failure ? 'failed' : config.dryRun ? 'planned' : 'shipped',
         dryRun: config.dryRun,
         image: imageReport(config, at),
@@ -4271,7 +4273,20 @@ function shipResult(run, reached, failure) {
         offline: at.target?.offline ?? null,
         error: failure === undefined ? null : result_errorOf(failure.reported),
         ...(reachedAll.rooms ? { rooms: reachedAll.rooms.map(roomReport) } : {}),
+    });
+}
+/** The value with every secret of the run masked in each string it holds. */
+function withoutSecrets(run, value) {
+    const walk = (item) => {
+        if (typeof item === 'string')
+            return run.hide(item);
+        if (Array.isArray(item))
+            return item.map(walk);
+        if (item !== null && typeof item === 'object')
+            return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key, walk(inner)]));
+        return item;
     };
+    return walk(value);
 }
 /** One room of a run to several rooms: its service, its rollout and its error, as for a run to one room. */
 function roomReport(outcome) {
@@ -4487,6 +4502,10 @@ class ShipRun {
             this.closeAtEnd(async () => opened.close());
         }
         return session;
+    }
+    /** The text with every secret of the run masked. */
+    hide(text) {
+        return (0,src_http/* maskSecrets */.QU)(text, this.secrets);
     }
     /** Text from elsewhere with every secret of the run, and anything shaped like a token, hidden. */
     scrub(text) {
@@ -5172,7 +5191,8 @@ class BuildahBuilder {
         const imported = cache?.dir ? await this.importCache(cache.dir, request, notes) : new Map();
         const lines = [];
         const logged = { ...request, log: (line) => (lines.push(line), request.log(line)) };
-        const bud = ['bud', '--file', files.dockerfile];
+        // A failed step's container would stay behind, mounted, in a kept storage: --force-rm removes it as well.
+        const bud = ['bud', '--file', files.dockerfile, '--force-rm'];
         if (this.options.isolation)
             bud.push('--isolation', this.options.isolation);
         bud.push(`--layers=${cache ? true : (this.options.layers ?? false)}`);

@@ -40,6 +40,7 @@ function optional(raw) {
 /* harmony export */   DF: () => (/* binding */ parseWait),
 /* harmony export */   HU: () => (/* binding */ parseChoice),
 /* harmony export */   IV: () => (/* binding */ sendsInClear),
+/* harmony export */   XJ: () => (/* binding */ unusableApiKey),
 /* harmony export */   aZ: () => (/* binding */ parseAutoTimeout),
 /* harmony export */   gR: () => (/* binding */ parseDomain),
 /* harmony export */   nV: () => (/* binding */ parseApiUrl),
@@ -164,6 +165,19 @@ function parseAutoTimeout(raw, ctx) {
     }
     return seconds;
 }
+/**
+ * Why an API key cannot be used, if it cannot: it goes into the Authorization header, which carries printable ASCII
+ * only (a line break pasted with the key failed every request with 'Invalid character in header content'). The
+ * message never shows the key.
+ */
+function unusableApiKey(apiKey) {
+    if (apiKey === '' || /^[\x21-\x7e]+$/.test(apiKey))
+        return undefined;
+    return {
+        message: 'api-key holds a line break, a space or a character that is not printable ASCII, which no API key has',
+        hint: 'copy the key again as one line, e.g. from MeshAgent Studio, and store it as the secret unchanged',
+    };
+}
 function parseApiUrl(raw, ctx) {
     const value = ((0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .optional */ .lq)(raw) ?? DEFAULT_API_URL).replace(/\/+$/, '');
     let url;
@@ -173,8 +187,18 @@ function parseApiUrl(raw, ctx) {
     catch {
         url = undefined;
     }
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
         (0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .addIssue */ .ZJ)(ctx, 'api-url', `api-url: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(value)} is not an http(s) URL`, `e.g. ${DEFAULT_API_URL}`);
+    }
+    else if (url.username || url.password) {
+        // The credentials are not repeated in the message.
+        const shown = `${url.protocol}//***@${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .addIssue */ .ZJ)(ctx, 'api-url', `api-url: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(shown)} holds a user name or password: the API takes the api-key only`, `remove user:password@, e.g. ${DEFAULT_API_URL}`);
+        // Later checks quote the URL too: they get it without the credentials.
+        return shown;
+    }
+    else if (url.search || url.hash) {
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .addIssue */ .ZJ)(ctx, 'api-url', `api-url: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(value)} has a query or fragment: it must be the base URL the API paths are added to`, `remove what follows ? or #, e.g. ${DEFAULT_API_URL}`);
     }
     return value;
 }
@@ -526,6 +550,13 @@ function parseImageReference(input, optionName) {
     if (at === -1)
         return { ...parseImageTag(trimmed, optionName), digest: undefined };
     const digest = trimmed.slice(at + 1);
+    // `user:password@host/...`: credentials where a digest would be. Named as such, and not repeated.
+    if (!trimmed.slice(0, at).includes('/') && digest.includes('/')) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS('a registry reference holds no user name or password (user@ before the host)', {
+            input: optionName.replace(/^--/, ''),
+            hint: 'remove user:password@; registry credentials come from the Docker config (docker login) or MESHAGENT_SHIP_REGISTRY_USER and MESHAGENT_SHIP_REGISTRY_PASSWORD',
+        });
+    }
     if (!DIGEST_RE.test(digest)) {
         throw newTagError(`invalid OCI image digest: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .shown */ .SP)(input)}`, optionName.replace(/^--/, ''));
     }

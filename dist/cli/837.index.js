@@ -923,12 +923,20 @@ function inputsDigest(root, service, leg, files) {
  * the repository root, without a leading `./`. Globs over them are glob.ts's, matched after both sides are cleaned.
  */
 
-/** `./a//b/` -> `a/b`; `.` and `` stay `.` (the root). */
+/**
+ * `./a//b/` -> `a/b`; `a/../b` -> `b`, as the build resolves a context; `.` and `` stay `.` (the root). A `..` that
+ * climbs above the root is kept (`../x`): no repository path is inside it.
+ */
 function normalizePath(path) {
-    const parts = path
-        .replace(/\\/g, '/')
-        .split('/')
-        .filter((part) => part !== '' && part !== '.');
+    const parts = [];
+    for (const part of path.replace(/\\/g, '/').split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..' && parts.length > 0 && parts.at(-1) !== '..')
+            parts.pop();
+        else
+            parts.push(part);
+    }
     return parts.length === 0 ? '.' : parts.join('/');
 }
 /** True when `path` is `dir` or inside it; every path is inside the root `.`. */

@@ -405,6 +405,9 @@ function meshagentSettings(raw, ctx, dryRun, { allowInsecureApi = false }) {
     if (apiKey === '' && !dryRun) {
         (0,issues/* addIssue */.ZJ)(ctx, 'api-key', 'api-key is required', 'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one');
     }
+    const unusable = (0,value_parsers/* unusableApiKey */.XJ)(apiKey);
+    if (unusable)
+        (0,issues/* addIssue */.ZJ)(ctx, 'api-key', unusable.message, unusable.hint);
     const apiUrl = (0,value_parsers/* parseApiUrl */.nV)(raw['api-url'], ctx);
     if (apiKey !== '' && !allowInsecureApi && (0,value_parsers/* sendsInClear */.IV)(apiUrl)) {
         (0,issues/* addIssue */.ZJ)(ctx, 'api-url', `api-url: ${(0,issues/* quote */.hD)(apiUrl)} is plain http to a host that is not loopback: the API key would cross the network unencrypted`, 'use https://, or set MESHAGENT_SHIP_INSECURE_API=1 where the network is trusted');
@@ -447,7 +450,8 @@ function imageSettings(raw, ctx, push) {
     if (source && (builder === 'docker' || builder === 'buildah')) {
         (0,issues/* addIssue */.ZJ)(ctx, 'builder', `builder: ${builder} builds an image, but the image input names one to ship`, 'remove builder (or set builder: none) to ship the image input, or remove image to build');
     }
-    if (!source && builder === 'none') {
+    // An image given but invalid has its own error already.
+    if (!source && builder === 'none' && raw.image.trim() === '') {
         (0,issues/* addIssue */.ZJ)(ctx, 'image', 'image is required with builder: none', 'name the image to ship, e.g. image: oci-archive:app.tar, or choose a builder');
     }
     const sbom = (0,value_parsers/* parseBoolean */.yG)('sbom', raw.sbom, ctx) ?? false;

@@ -91,7 +91,8 @@ export class BuildahBuilder implements Builder {
     const lines: string[] = [];
     const logged = { ...request, log: (line: string) => (lines.push(line), request.log(line)) };
 
-    const bud = ['bud', '--file', files.dockerfile];
+    // A failed step's container would stay behind, mounted, in a kept storage: --force-rm removes it as well.
+    const bud = ['bud', '--file', files.dockerfile, '--force-rm'];
     if (this.options.isolation) bud.push('--isolation', this.options.isolation);
     bud.push(`--layers=${cache ? true : (this.options.layers ?? false)}`);
     for (const secret of request.secrets ?? []) bud.push('--secret', secretFlag(secret));

@@ -4,7 +4,7 @@
  */
 import { ShipError } from '../errors.js';
 import { MeshagentClient } from '../meshagent/client.js';
-import { DEFAULT_API_URL, projectIdFromApiKey, sendsInClear } from '../inputs/value-parsers.js';
+import { DEFAULT_API_URL, projectIdFromApiKey, sendsInClear, unusableApiKey } from '../inputs/value-parsers.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -34,6 +34,8 @@ export function hasApiKey(env: Env): boolean {
 export function apiClient(options: ApiClientOptions, env: Env): MeshagentClient {
   const apiKey = (env.MESHAGENT_API_KEY ?? '').trim();
   if (apiKey === '') throw new ShipError(`${options.command} needs the MeshAgent API key`, { input: 'api-key', hint: 'set MESHAGENT_API_KEY' });
+  const unusable = unusableApiKey(apiKey);
+  if (unusable) throw new ShipError(unusable.message, { input: 'api-key', hint: unusable.hint });
   options.mask(apiKey);
   const apiUrl = apiUrlOf(options, env);
   // An empty variable (a workflow input left empty) is no project id: the key's own is used.

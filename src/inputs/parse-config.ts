@@ -26,6 +26,7 @@ import type { ShipConfig } from './ship-config.js';
 import { INPUTS, type InputName } from './spec.js';
 import {
   parseApiUrl,
+  unusableApiKey,
   parseAutoTimeout,
   parseBoolean,
   parseChoice,
@@ -108,6 +109,8 @@ function meshagentSettings(raw: Raw, ctx: IssueContext, dryRun: boolean, { allow
       'pass the MeshAgent API key, e.g. api-key: ${{ secrets.MESHAGENT_API_KEY }}, or set MESHAGENT_API_KEY; a dry run plans offline without one',
     );
   }
+  const unusable = unusableApiKey(apiKey);
+  if (unusable) addIssue(ctx, 'api-key', unusable.message, unusable.hint);
   const apiUrl = parseApiUrl(raw['api-url'], ctx);
   if (apiKey !== '' && !allowInsecureApi && sendsInClear(apiUrl)) {
     addIssue(
@@ -168,7 +171,8 @@ function imageSettings(raw: Raw, ctx: IssueContext, push: boolean): ShipConfig['
       'remove builder (or set builder: none) to ship the image input, or remove image to build',
     );
   }
-  if (!source && builder === 'none') {
+  // An image given but invalid has its own error already.
+  if (!source && builder === 'none' && raw.image.trim() === '') {
     addIssue(ctx, 'image', 'image is required with builder: none', 'name the image to ship, e.g. image: oci-archive:app.tar, or choose a builder');
   }
   const sbom = parseBoolean('sbom', raw.sbom, ctx) ?? false;

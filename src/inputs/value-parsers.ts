@@ -120,6 +120,19 @@ export function parseAutoTimeout(raw: string, ctx: IssueContext): number {
   return seconds;
 }
 
+/**
+ * Why an API key cannot be used, if it cannot: it goes into the Authorization header, which carries printable ASCII
+ * only (a line break pasted with the key failed every request with 'Invalid character in header content'). The
+ * message never shows the key.
+ */
+export function unusableApiKey(apiKey: string): { readonly message: string; readonly hint: string } | undefined {
+  if (apiKey === '' || /^[\x21-\x7e]+$/.test(apiKey)) return undefined;
+  return {
+    message: 'api-key holds a line break, a space or a character that is not printable ASCII, which no API key has',
+    hint: 'copy the key again as one line, e.g. from MeshAgent Studio, and store it as the secret unchanged',
+  };
+}
+
 export function parseApiUrl(raw: string, ctx: IssueContext): string {
   const value = (optional(raw) ?? DEFAULT_API_URL).replace(/\/+$/, '');
   let url: URL | undefined;
@@ -128,8 +141,26 @@ export function parseApiUrl(raw: string, ctx: IssueContext): string {
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
     addIssue(ctx, 'api-url', `api-url: ${quote(value)} is not an http(s) URL`, `e.g. ${DEFAULT_API_URL}`);
+  } else if (url.username || url.password) {
+    // The credentials are not repeated in the message.
+    const shown = `${url.protocol}//***@${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+    addIssue(
+      ctx,
+      'api-url',
+      `api-url: ${quote(shown)} holds a user name or password: the API takes the api-key only`,
+      `remove user:password@, e.g. ${DEFAULT_API_URL}`,
+    );
+    // Later checks quote the URL too: they get it without the credentials.
+    return shown;
+  } else if (url.search || url.hash) {
+    addIssue(
+      ctx,
+      'api-url',
+      `api-url: ${quote(value)} has a query or fragment: it must be the base URL the API paths are added to`,
+      `remove what follows ? or #, e.g. ${DEFAULT_API_URL}`,
+    );
   }
   return value;
 }

@@ -64,7 +64,9 @@ export function shipResult(run: ShipRun, reached: Reached | undefined, failure: 
   const at: AnyReached = first ? { ...reachedAll, ...first.reached } : reachedAll;
   const found = first ? (first.failure ? originalOf(first.failure) : undefined) : failure ? originalOf(failure.thrown) : undefined;
   const room = config.service.scope === 'project' ? null : config.meshagent.room;
-  return {
+  // A secret can reach a message from outside (a build step that prints one before it fails). It is hidden here, in
+  // every string, before the result is printed, escaped into JSON or markdown (where masking could no longer find it).
+  return withoutSecrets(run, {
     status: failure ? 'failed' : config.dryRun ? 'planned' : 'shipped',
     dryRun: config.dryRun,
     image: imageReport(config, at),
@@ -79,7 +81,18 @@ export function shipResult(run: ShipRun, reached: Reached | undefined, failure: 
     offline: at.target?.offline ?? null,
     error: failure === undefined ? null : errorOf(failure.reported),
     ...(reachedAll.rooms ? { rooms: reachedAll.rooms.map(roomReport) } : {}),
+  });
+}
+
+/** The value with every secret of the run masked in each string it holds. */
+function withoutSecrets<T>(run: ShipRun, value: T): T {
+  const walk = (item: unknown): unknown => {
+    if (typeof item === 'string') return run.hide(item);
+    if (Array.isArray(item)) return item.map(walk);
+    if (item !== null && typeof item === 'object') return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key, walk(inner)]));
+    return item;
   };
+  return walk(value) as T;
 }
 
 /** One room of a run to several rooms: its service, its rollout and its error, as for a run to one room. */

@@ -99,6 +99,11 @@ export class ShipRun {
     return session;
   }
 
+  /** The text with every secret of the run masked. */
+  hide(text: string): string {
+    return maskSecrets(text, this.secrets);
+  }
+
   /** Text from elsewhere with every secret of the run, and anything shaped like a token, hidden. */
   scrub(text: string): string {
     return scrubTokens(maskSecrets(text, this.secrets));

@@ -4,12 +4,17 @@
  */
 import { globToRegExp } from '../glob.js';
 
-/** `./a//b/` -> `a/b`; `.` and `` stay `.` (the root). */
+/**
+ * `./a//b/` -> `a/b`; `a/../b` -> `b`, as the build resolves a context; `.` and `` stay `.` (the root). A `..` that
+ * climbs above the root is kept (`../x`): no repository path is inside it.
+ */
 export function normalizePath(path: string): string {
-  const parts = path
-    .replace(/\\/g, '/')
-    .split('/')
-    .filter((part) => part !== '' && part !== '.');
+  const parts: string[] = [];
+  for (const part of path.replace(/\\/g, '/').split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..' && parts.length > 0 && parts.at(-1) !== '..') parts.pop();
+    else parts.push(part);
+  }
   return parts.length === 0 ? '.' : parts.join('/');
 }
 

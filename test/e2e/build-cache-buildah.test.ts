@@ -1,5 +1,6 @@
 // buildah's step cache between runs, for real: each build has storage of its own (so only the cache's steps can
 // be hit), reads the step images of the cache layout before, and writes those it ran or hit to a new layout after.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +98,15 @@ describe('buildah step cache', () => {
     expect(third.cache?.hits).toBe(0);
     expect(third.cache?.notes).toEqual([expect.stringMatching(/^the cache in .* is unreadable/)]);
     rmSync(second.saveDir, { recursive: true });
+  });
+
+  it('keeps no container of a failed step in a kept storage, where each failure left one mounted', async () => {
+    const dir = context('failing', { Dockerfile: 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "sh", "-c", "exit 3"]\n' });
+    const cache = { storage: join(work, 'kept-failing'), keep: true };
+    for (let i = 0; i < 2; i += 1) await expect(builder().build(request(dir, { cache }))).rejects.toThrow('Image build failed: exit code');
+    const storage = ['--root', join(cache.storage, 'root'), '--runroot', join(cache.storage, 'run')];
+    expect(execFileSync(infra.buildah, [...storage, 'containers', '--all', '--quiet'], { encoding: 'utf8' }).trim()).toBe('');
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(join(cache.storage, 'root', 'overlay', ''));
   });
 
   it('builds several platforms without the step cache, and says why', async () => {

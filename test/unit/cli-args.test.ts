@@ -30,7 +30,38 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['-h']).help).toBe(true);
     expect(parseCliArgs(['--help']).help).toBe(true);
     expect(parseCliArgs(['--version']).version).toBe(true);
-    expect(parseCliArgs(['plan', 'a', '--', '--b'])).toMatchObject({ command: 'plan', positionals: ['a', '--b'] });
+    expect(parseCliArgs(['convert', 'a', '--', '--b'])).toMatchObject({ command: 'convert', positionals: ['a', '--b'] });
+  });
+
+  it('refuses a true or false after a boolean switch, which would have turned the switch on', () => {
+    // `--deploy false` read as --deploy (true) and a stray argument would deploy where the user said not to.
+    for (const [argv, flag] of [
+      [['ship', '--deploy', 'false', '--tag', 'a:1'], 'deploy'],
+      [['plan', '--push', 'False'], 'push'],
+      [['ship', '--cache', 'true'], 'cache'],
+      [['teardown', '--room', 'r', '--tags', 'false'], 'tags'],
+      [['sandbox', '--runtime', 'no'], 'runtime'],
+    ] as const) {
+      const error = (() => {
+        try {
+          parseCliArgs(argv);
+        } catch (thrown) {
+          return thrown;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(ShipError);
+      expect((error as ShipError).message).toBe(`--${flag} takes no value: "${argv.at(flag === 'deploy' ? 2 : -1)}" follows it`);
+      expect((error as ShipError).hint).toBe(`write --${flag}=${flag === 'cache' ? 'true' : 'false'}, or --${flag} / --no-${flag}`);
+    }
+    expect(parseCliArgs(['ship', '--deploy=false']).inputs).toEqual({ deploy: 'false' });
+    // Only right after the switch: a word elsewhere is the command's own argument.
+    expect(parseCliArgs(['convert', 'oci:a', 'false', '--prefetch', 'x']).positionals).toEqual(['oci:a', 'false']);
+  });
+
+  it('refuses an argument ship and plan do not take, such as a second room after a space', () => {
+    expect(() => parseCliArgs(['ship', '--room', 'dev', 'staging'])).toThrow('ship takes no arguments, and got "staging"');
+    expect(() => parseCliArgs(['plan', '--tag', 'a:1', '--', 'x'])).toThrow('plan takes no arguments, and got "x"');
   });
 
   it('gives each command its own options, and action inputs only to those that take them', () => {

@@ -72,6 +72,20 @@ describe('defaults', () => {
 });
 
 describe('MeshAgent inputs', () => {
+  it('refuses an api-key with a line break, a space or a character outside printable ASCII, without printing it', () => {
+    // Such a key cannot go into the Authorization header: the request failed with "Invalid character in header content".
+    for (const key of [`${API_KEY}\nsecond-line`, `${API_KEY.slice(0, 20)} ${API_KEY.slice(20)}`, `${API_KEY}\u00e9`, `${API_KEY}\u0007`]) {
+      const found = errors({ 'api-key': key });
+      expect(found).toEqual(['api-key holds a line break, a space or a character that is not printable ASCII, which no API key has']);
+      expect(found.join('\n')).not.toContain(API_KEY.slice(10, 30));
+    }
+  });
+
+  it('reports an image given with credentials once, as such, not also as missing', () => {
+    const found = errors({ builder: 'none', image: 'docker://ci:s3cret-pw@reg.io/key/app:1' });
+    expect(found).toEqual(['image: a registry reference holds no user name or password (user@ before the host)']);
+  });
+
   it('requires api-key, from the input or MESHAGENT_API_KEY', () => {
     expect(errors({ 'api-key': '' })).toEqual(['api-key is required']);
     expect(config({ 'api-key': '' }, { MESHAGENT_API_KEY: API_KEY }).meshagent.apiKey).toBe(API_KEY);
@@ -102,6 +116,14 @@ describe('MeshAgent inputs', () => {
     expect(config({}, { MESHAGENT_API_URL: 'https://api.example.dev' }).meshagent.apiUrl).toBe('https://api.example.dev');
     expect(errors({ 'api-url': 'ftp://x' })).toEqual(['api-url: "ftp://x" is not an http(s) URL']);
     expect(errors({ 'api-url': 'not a url' })).toEqual(['api-url: "not a url" is not an http(s) URL']);
+    // A password in the URL is named as the problem and never shown; a query would be cut off every API path.
+    expect(errors({ 'api-url': 'https://ci:hunter2-pass@api.example.com' })).toEqual([
+      'api-url: "https://***@api.example.com" holds a user name or password: the API takes the api-key only',
+    ]);
+    expect(errors({ 'api-url': 'http://ci:hunter2-pass@api.example.com' }).join('\n')).not.toContain('hunter2');
+    expect(errors({ 'api-url': 'https://api.example.com/?key=abc' })).toEqual([
+      'api-url: "https://api.example.com/?key=abc" has a query or fragment: it must be the base URL the API paths are added to',
+    ]);
   });
 
   it('requires a valid room to deploy, from the input or MESHAGENT_ROOM', () => {

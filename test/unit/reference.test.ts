@@ -96,6 +96,14 @@ describe('parseImageReference', () => {
   it('rejects a malformed digest', () => {
     expect(errorOf(() => parseImageReference('app@sha256:xyz', 'image')).message).toBe('invalid OCI image digest: app@sha256:xyz');
   });
+  it('refuses a user name and password before the host, without showing them', () => {
+    for (const input of ['ci:s3cret-pw@reg.io/key/app:1', 'ci@reg.io:5000/app']) {
+      const error = errorOf(() => parseImageReference(input, 'image'));
+      expect(error.message).toBe('a registry reference holds no user name or password (user@ before the host)');
+      expect(error.hint).toContain('MESHAGENT_SHIP_REGISTRY_USER');
+      expect(`${error.message} ${error.hint}`).not.toContain('s3cret');
+    }
+  });
 });
 
 describe('project registry rules', () => {

@@ -88,6 +88,14 @@ describe('the inputs digest', () => {
     expect(after.web).toBe(before.web);
   });
 
+  it('changes with a file of a context written with .. in it', () => {
+    const root = repo();
+    write(root, { 'meshagent-ship.yml': MANIFEST.replace('context: services/api', 'context: services/web/../api') });
+    const before = digests(root);
+    write(root, { 'services/api/main.py': 'print(2)\n' });
+    expect(digests(root).api).not.toBe(before.api);
+  });
+
   it('covers the paths globs, untracked files, the executable bit; not ignored files, the tag or the room', () => {
     const root = repo();
     const before = digests(root);

@@ -172,6 +172,18 @@ describe('services --changed', () => {
     expect(servicesMatrix(root, { changed: `${head3}..${head4}` }).matrix.include).toHaveLength(3);
   });
 
+  it('finds the change of a context written with .. in it, as the build resolves it', () => {
+    const root = fixtureRepo({
+      'meshagent-ship.yml': 'services:\n  - name: shared\n    context: services/../shared\n',
+      'shared/Dockerfile': 'FROM scratch\n',
+      'shared/app.txt': 'one\n',
+    });
+    const base = git(root, 'rev-parse', 'HEAD');
+    write(root, { 'shared/app.txt': 'two\n' });
+    const head = commit(root, 'shared');
+    expect(servicesMatrix(root, { changed: `${base}..${head}` }).matrix.include.map((l) => l.service)).toEqual(['shared']);
+  });
+
   it('gives an empty matrix when nothing of a service changed', () => {
     const root = fixtureRepo(MONOREPO);
     const base = git(root, 'rev-parse', 'HEAD');
