@@ -120,7 +120,7 @@ manual() { # service tag
   ref="$MESHAGENT_SANDBOX_REGISTRY/$key/$service-manual:$tag"
   "${CTR[@]}" images tag --force "localhost/$service:$tag-esgz" "$ref" >> "$WORK/bench.log" 2>&1
   step push "${CTR[@]}" images push --plain-http --user "meshagent:$token" "$ref"
-  node "$CLI" ship --json --image "docker://$ref" --builder none --estargz false --tag "$service-manual:$tag" --room bench --create-room --wait false
+  node "$CLI" ship --json --image "docker://$ref" --builder none --estargz=false --tag "$service-manual:$tag" --room bench --create-room --wait false
 }
 
 rows=()
