@@ -268,12 +268,17 @@ var external_node_stream_ = __webpack_require__(57075);
  *
  * It keeps undici's limits that the client relies on: a connection that takes over 10 s to come up fails as never
  * connected, and an answer's body that sends nothing for 300 s fails. The client's own timeout covers the rest.
+ * Like undici, it drops a connection left idle for 4 s, or a second before the server's Keep-Alive timeout, and
+ * destroys a stream body when its request fails or is aborted.
  */
 
 
 
 const CONNECT_TIMEOUT_MS = 10_000;
 const IDLE_BODY_TIMEOUT_MS = 300_000;
+/** undici's keepAliveTimeout and keepAliveTimeoutThreshold. */
+const KEEP_ALIVE_MS = 4_000;
+const KEEP_ALIVE_MARGIN_MS = 1_000;
 /** An error with a code the classifier knows (classify.ts). */
 function codedError(message, code) {
     return Object.assign(new Error(message), { code });
@@ -290,7 +295,9 @@ class NodeTransport {
         const url = new URL(request.origin);
         const secure = url.protocol === 'https:';
         const options = {
-            agent: secure ? (this.httpsAgent ??= new external_node_https_.Agent({ keepAlive: true })) : (this.httpAgent ??= new external_node_http_.Agent({ keepAlive: true })),
+            agent: secure
+                ? (this.httpsAgent ??= idleLimited(new external_node_https_.Agent({ keepAlive: true })))
+                : (this.httpAgent ??= idleLimited(new external_node_http_.Agent({ keepAlive: true }))),
             // URL keeps an IPv6 address in brackets; the socket wants it bare.
             hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
             port: url.port || (secure ? 443 : 80),
@@ -337,12 +344,18 @@ class NodeTransport {
             sent.setTimeout(IDLE_BODY_TIMEOUT_MS, () => sent.destroy(codedError(`no data for ${IDLE_BODY_TIMEOUT_MS / 1000} s`, 'ERR_BODY_TIMEOUT')));
             sent.on('response', (answer) => {
                 incoming = answer;
+                noteServerKeepAlive(answer);
                 (0,external_node_stream_.finished)(answer, () => settle());
                 resolve({ statusCode: answer.statusCode ?? 0, statusText: answer.statusMessage ?? '', headers: answer.headers, body: answer });
             });
             const { body } = request;
             if (body instanceof external_node_stream_.Readable) {
                 body.on('error', (error) => sent.destroy(error));
+                // A request that ends before its body was sent (failed, aborted, answered early) leaves no open source behind.
+                sent.once('close', () => {
+                    if (!body.readableEnded)
+                        body.destroy();
+                });
                 body.pipe(sent);
             }
             else
@@ -364,6 +377,35 @@ function watchConnect(request, socket, secure) {
     const clear = () => clearTimeout(timer);
     socket.once(secure ? 'secureConnect' : 'connect', clear);
     socket.once('close', clear);
+}
+/**
+ * Node's agent keeps an idle connection until the server closes it, and a request sent as the server closes it
+ * fails with a reset (never retried when it is a POST). undici, which these requests used before, drops it first.
+ */
+function idleLimited(agent) {
+    // Node returns whether the connection may be kept (its typings say void).
+    const keep = agent.keepSocketAlive.bind(agent);
+    agent.keepSocketAlive = (socket) => {
+        if (!keep(socket))
+            return false;
+        const hint = serverKeepAlive.get(socket);
+        const idleMs = hint === undefined ? KEEP_ALIVE_MS : Math.min(KEEP_ALIVE_MS, hint - KEEP_ALIVE_MARGIN_MS);
+        if (idleMs <= 0)
+            return false;
+        // The agent destroys a free connection that times out.
+        socket.setTimeout(idleMs);
+        return true;
+    };
+    return agent;
+}
+/** The idle time a server announced ("Keep-Alive: timeout=N") with the answer last read on a connection, in ms. */
+const serverKeepAlive = new WeakMap();
+function noteServerKeepAlive(answer) {
+    const timeout = /(?:^|,)\s*timeout=(\d+)/i.exec(String(answer.headers['keep-alive'] ?? ''))?.[1];
+    if (timeout === undefined)
+        serverKeepAlive.delete(answer.socket);
+    else
+        serverKeepAlive.set(answer.socket, Number(timeout) * 1000);
 }
 
 ;// CONCATENATED MODULE: ./src/http/transport.ts
