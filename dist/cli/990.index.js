@@ -31,6 +31,12 @@ var errors = __webpack_require__(83916);
 
 
 const CONNECTION_HINT = 'check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)';
+/** The hint for a connection refused over the server's certificate: what to change, by what is wrong with it. */
+const CERTIFICATE_HINTS = {
+    untrusted: "the server's certificate is not signed by a CA this machine trusts: for a private CA, set NODE_EXTRA_CA_CERTS to its certificate file (PEM)",
+    'other-name': "the server's certificate is for another name: use a URL with a host name the certificate names",
+    expired: "the server's certificate has expired or is not valid yet: renew it, or check this machine's clock",
+};
 /** A request that failed: a status that was not accepted, a broken connection or a timeout. */
 class HttpError extends errors/* ShipError */.fS {
     /** Undefined for connection errors and timeouts. */
@@ -240,6 +246,29 @@ function errorChain(error) {
 function codeOf(error) {
     const code = error?.code;
     return typeof code === 'string' ? code : undefined;
+}
+/** Certificate errors by what the user can do about them (OpenSSL's verify codes, Node's name check). */
+const UNTRUSTED_CERTIFICATE = new Set([
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_UNTRUSTED',
+]);
+const EXPIRED_CERTIFICATE = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+/** What is wrong with the server's certificate, when that is why the connection failed. */
+function certificateProblem(error) {
+    for (const e of errorChain(error)) {
+        const code = codeOf(e) ?? '';
+        if (UNTRUSTED_CERTIFICATE.has(code))
+            return 'untrusted';
+        if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+            return 'other-name';
+        if (EXPIRED_CERTIFICATE.has(code))
+            return 'expired';
+    }
+    return undefined;
 }
 /** A short reason such as "connect ECONNREFUSED 127.0.0.1:1" or "other side closed (UND_ERR_SOCKET)". */
 function describeConnectionError(error) {
@@ -737,7 +766,9 @@ class HttpClient {
             const message = request.what
                 ? `${request.what} failed: ${prepared.url.origin}: ${failure.reason}${suffix}`
                 : `${label} failed: ${failure.reason}${suffix}`;
-            return new HttpError(mask(message), { ...common, reason: mask(failure.reason), hint: CONNECTION_HINT, cause: failure.error });
+            const certificate = certificateProblem(failure.error);
+            const hint = certificate ? CERTIFICATE_HINTS[certificate] : CONNECTION_HINT;
+            return new HttpError(mask(message), { ...common, reason: mask(failure.reason), hint, cause: failure.error });
         }
         const { response } = failure;
         const snippet = bodySnippet(response.body, mask);

@@ -1,5 +1,10 @@
 // Direct requests over Node's http (node-transport.ts), against real servers: what undici did before must still hold.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,7 +23,7 @@ function client(options: HttpClientOptions): HttpClient {
   return http;
 }
 
-async function listen(server: Server | ReturnType<typeof createTcpServer>): Promise<string> {
+async function listen(server: Server | ReturnType<typeof createTcpServer>, scheme = 'http'): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(
     () =>
@@ -27,7 +32,7 @@ async function listen(server: Server | ReturnType<typeof createTcpServer>): Prom
         server.close(() => resolve());
       }),
   );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 /**
@@ -125,5 +130,92 @@ describe('stream bodies', () => {
     await expect(http.request({ method: 'PUT', url: '/upload', body: make })).rejects.toMatchObject({ status: 401 });
     await sleep(50);
     expect(bodies.map((body) => body.destroyed)).toEqual([true]);
+  });
+});
+
+describe('certificates', () => {
+  /** A private CA and a certificate it signed for `names` (subjectAltName entries), as PEM files in a new directory. */
+  function privateCa(names: string): { dir: string; ca: string; key: Buffer; cert: Buffer } {
+    const dir = mkdtempSync(join(tmpdir(), 'http-ca-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const at = (file: string) => join(dir, file);
+    const run = (...args: string[]) => expect(spawnSync('openssl', args, { encoding: 'utf8' }).status).toBe(0);
+    run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=Test CA', '-keyout', at('ca.key'), '-out', at('ca.pem'));
+    run('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=server', '-keyout', at('server.key'), '-out', at('server.csr'));
+    writeFileSync(at('ext'), `subjectAltName=${names}\n`);
+    run(
+      'x509',
+      '-req',
+      '-in',
+      at('server.csr'),
+      '-CA',
+      at('ca.pem'),
+      '-CAkey',
+      at('ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-extfile',
+      at('ext'),
+      '-out',
+      at('server.pem'),
+    );
+    return { dir, ca: at('ca.pem'), key: readFileSync(at('server.key')), cert: readFileSync(at('server.pem')) };
+  }
+
+  async function httpsServer(names: string): Promise<{ origin: string; ca: string }> {
+    const { ca, key, cert } = privateCa(names);
+    const origin = await listen(
+      createHttpsServer({ key, cert }, (_req, res) => res.end('ok')),
+      'https',
+    );
+    return { origin, ca };
+  }
+
+  it('one from a private CA fails at once, naming the server and NODE_EXTRA_CA_CERTS as the fix', async () => {
+    const { origin } = await httpsServer('IP:127.0.0.1');
+    const http = client({ baseUrl: origin });
+    const error = await http.request({ method: 'GET', url: '/v2/' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ message: expect.stringContaining(`GET ${origin}/v2/ failed`), retryable: false });
+    expect(error).toMatchObject({ hint: expect.stringContaining('set NODE_EXTRA_CA_CERTS to its certificate file') });
+    expect(http.attempts).toBe(1);
+  });
+
+  /**
+   * Sends GET url from a new Node process with NODE_EXTRA_CA_CERTS=ca (Node reads it when it starts), and prints
+   * the answer's text or the error. The server stays in this process: the child is spawned without blocking.
+   */
+  async function getWithExtraCa(url: string, ca: string): Promise<{ text?: string; message?: string; hint?: string; attempts: number }> {
+    const script = `import { HttpClient } from ${JSON.stringify(join(process.cwd(), 'src/http.ts'))};
+const http = new HttpClient({ env: {}, sleep: async () => {} });
+const result = await http.request({ method: 'GET', url: ${JSON.stringify(url)} }).then(
+  (answer) => ({ text: answer.text() }),
+  (error) => ({ message: error.message, hint: error.hint }),
+);
+console.log(JSON.stringify({ ...result, attempts: http.attempts }));
+await http.close();`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: ca },
+    });
+    let out = '';
+    child.stdout.on('data', (data: Buffer) => (out += data.toString()));
+    child.stderr.on('data', (data: Buffer) => (out += data.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, out).toBe(0);
+    return JSON.parse(out) as { text?: string; message?: string; hint?: string; attempts: number };
+  }
+
+  it('is trusted once NODE_EXTRA_CA_CERTS names the CA', async () => {
+    const { origin, ca } = await httpsServer('IP:127.0.0.1');
+    expect(await getWithExtraCa(`${origin}/v2/`, ca)).toEqual({ text: 'ok', attempts: 1 });
+  });
+
+  it('one for another name fails at once, saying so', async () => {
+    const { origin, ca } = await httpsServer('DNS:registry.internal');
+    const result = await getWithExtraCa(`${origin}/v2/`, ca);
+    expect(result.message).toContain(`GET ${origin}/v2/ failed`);
+    expect(result.message).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
+    expect(result.hint).toContain('certificate is for another name');
+    expect(result.attempts).toBe(1);
   });
 });
