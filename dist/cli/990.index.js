@@ -442,11 +442,29 @@ function noteServerKeepAlive(answer) {
 function dispatcherTransport(dispatcher) {
     return {
         async request(request) {
-            const answer = await dispatcher.request({ ...request });
+            const answer = await untilAborted(dispatcher.request({ ...request }), request.signal);
             return { statusCode: answer.statusCode, statusText: answer.statusText ?? '', headers: answer.headers, body: answer.body };
         },
         close: () => dispatcher.close().then(() => undefined),
     };
+}
+/**
+ * The answer, or the signal's reason as soon as it aborts: undici applies an abort only once the request has a
+ * connection, and opening one through a proxy's tunnel can take long. The request then ends with the abort.
+ */
+function untilAborted(answer, signal) {
+    let onAbort = () => { };
+    const aborted = new Promise((_resolve, reject) => {
+        onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+        if (signal.aborted)
+            onAbort();
+        else
+            signal.addEventListener('abort', onAbort, { once: true });
+    });
+    // Whichever loses the race must not be an unhandled rejection.
+    answer.catch(() => { });
+    aborted.catch(() => { });
+    return Promise.race([answer, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 ;// CONCATENATED MODULE: ./src/http/proxy.ts
@@ -462,14 +480,22 @@ function proxiesIn(env) {
     // '' rather than undefined: undici falls back to process.env for undefined.
     return { httpProxy: httpProxy ?? '', httpsProxy: httpsProxy ?? '', noProxy: firstSet(env, ['no_proxy', 'NO_PROXY']) ?? '' };
 }
+/**
+ * The longest wait for a proxy's answer to the CONNECT that opens a tunnel, the limit a direct connection has to
+ * come up in (node-transport.ts). undici sends the CONNECT outside the request, so neither the request's timeout
+ * nor its abort reaches it: without this, a proxy that takes the CONNECT and says nothing holds the request for
+ * undici's 300 s headers timeout.
+ */
+const TUNNEL_TIMEOUT_MS = 10_000;
 /** undici's proxy agent, loaded only when a proxy is set (it is a megabyte of code; direct requests do without it). */
 async function proxyTransport(proxies) {
-    const { EnvHttpProxyAgent } = await __webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 24371, 19));
+    const { EnvHttpProxyAgent, Pool } = await __webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 24371, 19));
     return dispatcherTransport(new EnvHttpProxyAgent({
         ...proxies,
         // Plain-http targets are sent in absolute form, as forward proxies expect, not tunnelled with CONNECT
         // (which proxies commonly allow only to port 443). HTTPS targets are always tunnelled.
         proxyTunnel: false,
+        clientFactory: (origin, options) => new Pool(origin, { ...options, headersTimeout: TUNNEL_TIMEOUT_MS }),
     }));
 }
 function firstSet(env, names) {

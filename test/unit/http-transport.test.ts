@@ -9,7 +9,7 @@ import { createServer as createTcpServer, type AddressInfo, type Socket } from '
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpClient, type HttpClientOptions } from '../../src/http.js';
+import { HttpClient, HttpError, type HttpClientOptions } from '../../src/http.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -21,6 +21,15 @@ function client(options: HttpClientOptions): HttpClient {
   const http = new HttpClient({ env: {}, sleep: async () => {}, random: () => 1, ...options });
   cleanups.push(() => http.close());
   return http;
+}
+
+async function failure(call: Promise<unknown>): Promise<HttpError> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(HttpError);
+  return error as HttpError;
 }
 
 async function listen(server: Server | ReturnType<typeof createTcpServer>, scheme = 'http'): Promise<string> {
@@ -217,5 +226,50 @@ await http.close();`;
     expect(result.message).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
     expect(result.hint).toContain('certificate is for another name');
     expect(result.attempts).toBe(1);
+  });
+});
+
+describe('through a proxy that takes the CONNECT and never answers it', () => {
+  async function silentProxy(): Promise<{ url: string; connects: () => number; hangUp: () => Promise<void> }> {
+    let connects = 0;
+    const sockets: Socket[] = [];
+    const proxy = createTcpServer((socket) => {
+      sockets.push(socket);
+      socket.once('data', () => (connects += 1));
+    });
+    const origin = await listen(proxy);
+    const hangUp = async () => sockets.forEach((socket) => socket.destroy());
+    return { url: origin.replace('http://', 'http://user:proxy-secret@'), connects: () => connects, hangUp };
+  }
+
+  it('times out an HTTPS request as the timeout says, and a stop ends it at once', async () => {
+    const proxy = await silentProxy();
+    const http = client({ env: { HTTPS_PROXY: proxy.url }, timeoutMs: 300, retry: { maxAttempts: 1 } });
+    // The tunnels the client gave up on still wait, up to 10 s, and close() waits for them: end them first.
+    cleanups.push(proxy.hangUp);
+    let started = Date.now();
+    const error = await failure(http.request({ method: 'GET', url: 'https://registry.test/v2/' }));
+    expect(error.message).toBe('GET https://registry.test/v2/ failed: timed out after 0.3 s');
+    expect(Date.now() - started).toBeLessThan(2_000);
+
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(new Error('stopped')), 100);
+    started = Date.now();
+    const stopped = await failure(http.request({ method: 'GET', url: 'https://registry.test/v2/', signal: stop.signal, timeoutMs: 60_000 }));
+    expect(stopped.message).toBe('GET https://registry.test/v2/ was cancelled: stopped');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(proxy.connects()).toBe(2);
+  });
+
+  it('gives up on the tunnel after 10 s, as on a connection that does not come up, worth retrying', async () => {
+    const proxy = await silentProxy();
+    const http = client({ env: { HTTPS_PROXY: proxy.url }, timeoutMs: 60_000, retry: { maxAttempts: 1 } });
+    const started = Date.now();
+    const error = await failure(http.request({ method: 'GET', url: 'https://registry.test/v2/' }));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(9_500);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(error.message).toBe('GET https://registry.test/v2/ failed: Headers Timeout Error (UND_ERR_HEADERS_TIMEOUT)');
+    expect(error.retryable).toBe(true);
+    expect(proxy.connects()).toBe(1);
   });
 });
