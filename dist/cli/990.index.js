@@ -289,6 +289,38 @@ function describeConnectionError(error) {
 var external_node_https_ = __webpack_require__(44708);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(57075);
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
+/**
+ * When a failed request is tried again and after how long: a bounded number of attempts, the server's Retry-After
+ * when it sends one (unless it asks for longer than the policy allows), else jittered exponential backoff.
+ */
+const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
+/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+function retryAfterMs(value, now) {
+    const trimmed = value?.trim();
+    if (!trimmed)
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Math.round(Number(trimmed) * 1000);
+    const date = Date.parse(trimmed);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** Why a Retry-After is not waited for (longer than the policy allows), or undefined when it is. */
+function refusedWait(policy, askedMs) {
+    if (askedMs === undefined || askedMs <= policy.maxRetryAfterMs)
+        return undefined;
+    return `asked to retry after ${seconds(askedMs)} s, more than the ${seconds(policy.maxRetryAfterMs)} s limit`;
+}
+/** baseDelayMs * 2^(attempt-1), capped, then full jitter in [delay/2, delay] so parallel clients spread out. */
+function backoffMs(policy, attempt, random) {
+    const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(delay / 2 + (random() * delay) / 2);
+}
+/** 200 → "0.2", 30000 → "30". */
+function seconds(ms) {
+    return String(Number((ms / 1000).toFixed(2)));
+}
+
 ;// CONCATENATED MODULE: ./src/http/node-transport.ts
 /**
  * Requests over Node's own http and https, with keep-alive connections per client. Used when no proxy is set: Node
@@ -303,6 +335,7 @@ var external_node_stream_ = __webpack_require__(57075);
 
 
 
+
 const CONNECT_TIMEOUT_MS = 10_000;
 const IDLE_BODY_TIMEOUT_MS = 300_000;
 /** undici's keepAliveTimeout and keepAliveTimeoutThreshold. */
@@ -313,6 +346,11 @@ function codedError(message, code) {
     return Object.assign(new Error(message), { code });
 }
 class NodeTransport {
+    idleMs;
+    /** `idleMs`: how long a connection may send nothing while a request waits or its answer's body flows. */
+    constructor(idleMs = IDLE_BODY_TIMEOUT_MS) {
+        this.idleMs = idleMs;
+    }
     httpAgent;
     httpsAgent;
     inFlight = 0;
@@ -370,7 +408,12 @@ class NodeTransport {
             const sent = outgoing;
             sent.on('error', fail);
             sent.on('socket', (socket) => watchConnect(sent, socket, secure));
-            sent.setTimeout(IDLE_BODY_TIMEOUT_MS, () => sent.destroy(codedError(`no data for ${IDLE_BODY_TIMEOUT_MS / 1000} s`, 'ERR_BODY_TIMEOUT')));
+            sent.setTimeout(this.idleMs, () => {
+                const stalled = codedError(`no data for ${seconds(this.idleMs)} s`, 'ERR_BODY_TIMEOUT');
+                // The answer's reader gets this reason, not the "aborted" of a connection torn down under it.
+                incoming?.destroy(stalled);
+                sent.destroy(stalled);
+            });
             sent.on('response', (answer) => {
                 incoming = answer;
                 noteServerKeepAlive(answer);
@@ -505,38 +548,6 @@ function firstSet(env, names) {
             return value;
     }
     return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/http/retry-policy.ts
-/**
- * When a failed request is tried again and after how long: a bounded number of attempts, the server's Retry-After
- * when it sends one (unless it asks for longer than the policy allows), else jittered exponential backoff.
- */
-const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
-/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-function retryAfterMs(value, now) {
-    const trimmed = value?.trim();
-    if (!trimmed)
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(trimmed))
-        return Math.round(Number(trimmed) * 1000);
-    const date = Date.parse(trimmed);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** Why a Retry-After is not waited for (longer than the policy allows), or undefined when it is. */
-function refusedWait(policy, askedMs) {
-    if (askedMs === undefined || askedMs <= policy.maxRetryAfterMs)
-        return undefined;
-    return `asked to retry after ${seconds(askedMs)} s, more than the ${seconds(policy.maxRetryAfterMs)} s limit`;
-}
-/** baseDelayMs * 2^(attempt-1), capped, then full jitter in [delay/2, delay] so parallel clients spread out. */
-function backoffMs(policy, attempt, random) {
-    const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(delay / 2 + (random() * delay) / 2);
-}
-/** 200 → "0.2", 30000 → "30". */
-function seconds(ms) {
-    return String(Number((ms / 1000).toFixed(2)));
 }
 
 ;// CONCATENATED MODULE: ./src/http/client.ts

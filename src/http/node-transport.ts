@@ -12,6 +12,7 @@ import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type In
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { finished, Readable } from 'node:stream';
+import { seconds } from './retry-policy.js';
 import type { Transport, TransportAnswer, TransportRequest } from './transport.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -26,6 +27,9 @@ function codedError(message: string, code: string): Error {
 }
 
 export class NodeTransport implements Transport {
+  /** `idleMs`: how long a connection may send nothing while a request waits or its answer's body flows. */
+  constructor(private readonly idleMs = IDLE_BODY_TIMEOUT_MS) {}
+
   private httpAgent: HttpAgent | undefined;
   private httpsAgent: HttpsAgent | undefined;
   private inFlight = 0;
@@ -80,7 +84,12 @@ export class NodeTransport implements Transport {
       const sent = outgoing;
       sent.on('error', fail);
       sent.on('socket', (socket: Socket) => watchConnect(sent, socket, secure));
-      sent.setTimeout(IDLE_BODY_TIMEOUT_MS, () => sent.destroy(codedError(`no data for ${IDLE_BODY_TIMEOUT_MS / 1000} s`, 'ERR_BODY_TIMEOUT')));
+      sent.setTimeout(this.idleMs, () => {
+        const stalled = codedError(`no data for ${seconds(this.idleMs)} s`, 'ERR_BODY_TIMEOUT');
+        // The answer's reader gets this reason, not the "aborted" of a connection torn down under it.
+        incoming?.destroy(stalled);
+        sent.destroy(stalled);
+      });
       sent.on('response', (answer: IncomingMessage) => {
         incoming = answer;
         noteServerKeepAlive(answer);

@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient, HttpError, type HttpClientOptions } from '../../src/http.js';
+import { NodeTransport } from '../../src/http/node-transport.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -271,5 +272,25 @@ describe('through a proxy that takes the CONNECT and never answers it', () => {
     expect(error.message).toBe('GET https://registry.test/v2/ failed: Headers Timeout Error (UND_ERR_HEADERS_TIMEOUT)');
     expect(error.retryable).toBe(true);
     expect(proxy.connects()).toBe(1);
+  });
+});
+
+describe('an answer whose body stops', () => {
+  it("fails the body's reader with the idle limit as the reason, not as a connection torn down", async () => {
+    const origin = await listen(
+      createServer((_req, res) => {
+        res.writeHead(200, { 'content-length': '100' });
+        res.write('partial');
+      }),
+    );
+    const transport = new NodeTransport(300);
+    cleanups.push(() => transport.close());
+    const answer = await transport.request({ origin, path: '/blob', method: 'GET', headers: {}, body: undefined, signal: new AbortController().signal });
+    const read: string[] = [];
+    const error = await (async () => {
+      for await (const chunk of answer.body) read.push(String(chunk));
+    })().catch((e: unknown) => e);
+    expect(read).toEqual(['partial']);
+    expect(error).toMatchObject({ message: 'no data for 0.3 s', code: 'ERR_BODY_TIMEOUT' });
   });
 });
