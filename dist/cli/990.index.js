@@ -423,6 +423,9 @@ class NodeTransport {
             const { body } = request;
             if (body instanceof external_node_stream_.Readable) {
                 body.on('error', (error) => sent.destroy(error));
+                const declared = request.headers['content-length'];
+                if (declared !== undefined)
+                    checkLength(body, Number(declared), sent);
                 // A request that ends before its body was sent (failed, aborted, answered early) leaves no open source behind.
                 sent.once('close', () => {
                     if (!body.readableEnded)
@@ -449,6 +452,24 @@ function watchConnect(request, socket, secure) {
     const clear = () => clearTimeout(timer);
     socket.once(secure ? 'secureConnect' : 'connect', clear);
     socket.once('close', clear);
+}
+/**
+ * Fails the request when its stream body is longer or shorter than its Content-Length, as undici does. Node would
+ * send the extra bytes as the start of another request, or leave the server waiting for the missing ones until the
+ * timeout (its own strictContentLength check throws where no one can catch it). Listens before the body is piped.
+ */
+function checkLength(body, declared, request) {
+    let sent = 0;
+    const mismatch = (what) => codedError(`request body is ${what} bytes, not the ${declared} its content-length says`, 'ERR_HTTP_CONTENT_LENGTH_MISMATCH');
+    body.on('data', (chunk) => {
+        sent += Buffer.byteLength(chunk);
+        if (sent > declared)
+            request.destroy(mismatch(`over ${declared}`));
+    });
+    body.on('end', () => {
+        if (sent < declared)
+            request.destroy(mismatch(String(sent)));
+    });
 }
 /**
  * Node's agent keeps an idle connection until the server closes it, and a request sent as the server closes it

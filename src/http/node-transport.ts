@@ -99,6 +99,8 @@ export class NodeTransport implements Transport {
       const { body } = request;
       if (body instanceof Readable) {
         body.on('error', (error) => sent.destroy(error));
+        const declared = request.headers['content-length'];
+        if (declared !== undefined) checkLength(body, Number(declared), sent);
         // A request that ends before its body was sent (failed, aborted, answered early) leaves no open source behind.
         sent.once('close', () => {
           if (!body.readableEnded) body.destroy();
@@ -125,6 +127,24 @@ function watchConnect(request: ClientRequest, socket: Socket, secure: boolean): 
   const clear = (): void => clearTimeout(timer);
   socket.once(secure ? 'secureConnect' : 'connect', clear);
   socket.once('close', clear);
+}
+
+/**
+ * Fails the request when its stream body is longer or shorter than its Content-Length, as undici does. Node would
+ * send the extra bytes as the start of another request, or leave the server waiting for the missing ones until the
+ * timeout (its own strictContentLength check throws where no one can catch it). Listens before the body is piped.
+ */
+function checkLength(body: Readable, declared: number, request: ClientRequest): void {
+  let sent = 0;
+  const mismatch = (what: string): Error =>
+    codedError(`request body is ${what} bytes, not the ${declared} its content-length says`, 'ERR_HTTP_CONTENT_LENGTH_MISMATCH');
+  body.on('data', (chunk: Buffer | string) => {
+    sent += Buffer.byteLength(chunk);
+    if (sent > declared) request.destroy(mismatch(`over ${declared}`));
+  });
+  body.on('end', () => {
+    if (sent < declared) request.destroy(mismatch(String(sent)));
+  });
 }
 
 /**

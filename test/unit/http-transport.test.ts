@@ -294,3 +294,46 @@ describe('an answer whose body stops', () => {
     expect(error).toMatchObject({ message: 'no data for 0.3 s', code: 'ERR_BODY_TIMEOUT' });
   });
 });
+
+describe('a stream body of another length than its content-length', () => {
+  it('fails at once, and the server never takes part of it for a whole body or for another request', async () => {
+    const received: string[] = [];
+    const origin = await listen(
+      createServer((req, res) => {
+        let bytes = 0;
+        req.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        req.on('end', () => {
+          received.push(`${req.method} ${req.url} ${bytes}`);
+          res.end('ok');
+        });
+      }),
+    );
+    const http = client({ baseUrl: origin, timeoutMs: 10_000 });
+    const upload = (bytes: number) =>
+      failure(
+        http.request({
+          method: 'PATCH',
+          url: `/upload/${bytes}`,
+          headers: { 'content-length': '100' },
+          body: () => Readable.from([Buffer.alloc(bytes)]),
+          idempotent: true,
+        }),
+      );
+    const started = Date.now();
+    expect((await upload(50)).message).toBe(
+      'PATCH ' + origin + '/upload/50 failed: request body is 50 bytes, not the 100 its content-length says (ERR_HTTP_CONTENT_LENGTH_MISMATCH)',
+    );
+    expect((await upload(150)).message).toBe(
+      'PATCH ' + origin + '/upload/150 failed: request body is over 100 bytes, not the 100 its content-length says (ERR_HTTP_CONTENT_LENGTH_MISMATCH)',
+    );
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(http.attempts).toBe(2);
+    expect(
+      (
+        await http.request({ method: 'PATCH', url: '/upload/100', headers: { 'content-length': '100' }, body: () => Readable.from([Buffer.alloc(100)]) })
+      ).text(),
+    ).toBe('ok');
+    await sleep(50);
+    expect(received).toEqual(['PATCH /upload/100 100']);
+  });
+});
