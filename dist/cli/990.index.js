@@ -31,6 +31,12 @@ var errors = __webpack_require__(83916);
 
 
 const CONNECTION_HINT = 'check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)';
+/** The hint for a connection refused over the server's certificate: what to change, by what is wrong with it. */
+const CERTIFICATE_HINTS = {
+    untrusted: "the server's certificate is not signed by a CA this machine trusts: for a private CA, set NODE_EXTRA_CA_CERTS to its certificate file (PEM)",
+    'other-name': "the server's certificate is for another name: use a URL with a host name the certificate names",
+    expired: "the server's certificate has expired or is not valid yet: renew it, or check this machine's clock",
+};
 /** A request that failed: a status that was not accepted, a broken connection or a timeout. */
 class HttpError extends errors/* ShipError */.fS {
     /** Undefined for connection errors and timeouts. */
@@ -241,6 +247,29 @@ function codeOf(error) {
     const code = error?.code;
     return typeof code === 'string' ? code : undefined;
 }
+/** Certificate errors by what the user can do about them (OpenSSL's verify codes, Node's name check). */
+const UNTRUSTED_CERTIFICATE = new Set([
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_UNTRUSTED',
+]);
+const EXPIRED_CERTIFICATE = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+/** What is wrong with the server's certificate, when that is why the connection failed. */
+function certificateProblem(error) {
+    for (const e of errorChain(error)) {
+        const code = codeOf(e) ?? '';
+        if (UNTRUSTED_CERTIFICATE.has(code))
+            return 'untrusted';
+        if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+            return 'other-name';
+        if (EXPIRED_CERTIFICATE.has(code))
+            return 'expired';
+    }
+    return undefined;
+}
 /** A short reason such as "connect ECONNREFUSED 127.0.0.1:1" or "other side closed (UND_ERR_SOCKET)". */
 function describeConnectionError(error) {
     for (const e of errorChain(error)) {
@@ -260,6 +289,38 @@ function describeConnectionError(error) {
 var external_node_https_ = __webpack_require__(44708);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(57075);
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
+/**
+ * When a failed request is tried again and after how long: a bounded number of attempts, the server's Retry-After
+ * when it sends one (unless it asks for longer than the policy allows), else jittered exponential backoff.
+ */
+const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
+/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+function retryAfterMs(value, now) {
+    const trimmed = value?.trim();
+    if (!trimmed)
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Math.round(Number(trimmed) * 1000);
+    const date = Date.parse(trimmed);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** Why a Retry-After is not waited for (longer than the policy allows), or undefined when it is. */
+function refusedWait(policy, askedMs) {
+    if (askedMs === undefined || askedMs <= policy.maxRetryAfterMs)
+        return undefined;
+    return `asked to retry after ${seconds(askedMs)} s, more than the ${seconds(policy.maxRetryAfterMs)} s limit`;
+}
+/** baseDelayMs * 2^(attempt-1), capped, then full jitter in [delay/2, delay] so parallel clients spread out. */
+function backoffMs(policy, attempt, random) {
+    const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(delay / 2 + (random() * delay) / 2);
+}
+/** 200 → "0.2", 30000 → "30". */
+function seconds(ms) {
+    return String(Number((ms / 1000).toFixed(2)));
+}
+
 ;// CONCATENATED MODULE: ./src/http/node-transport.ts
 /**
  * Requests over Node's own http and https, with keep-alive connections per client. Used when no proxy is set: Node
@@ -268,17 +329,28 @@ var external_node_stream_ = __webpack_require__(57075);
  *
  * It keeps undici's limits that the client relies on: a connection that takes over 10 s to come up fails as never
  * connected, and an answer's body that sends nothing for 300 s fails. The client's own timeout covers the rest.
+ * Like undici, it drops a connection left idle for 4 s, or a second before the server's Keep-Alive timeout, and
+ * destroys a stream body when its request fails or is aborted.
  */
+
 
 
 
 const CONNECT_TIMEOUT_MS = 10_000;
 const IDLE_BODY_TIMEOUT_MS = 300_000;
+/** undici's keepAliveTimeout and keepAliveTimeoutThreshold. */
+const KEEP_ALIVE_MS = 4_000;
+const KEEP_ALIVE_MARGIN_MS = 1_000;
 /** An error with a code the classifier knows (classify.ts). */
 function codedError(message, code) {
     return Object.assign(new Error(message), { code });
 }
 class NodeTransport {
+    idleMs;
+    /** `idleMs`: how long a connection may send nothing while a request waits or its answer's body flows. */
+    constructor(idleMs = IDLE_BODY_TIMEOUT_MS) {
+        this.idleMs = idleMs;
+    }
     httpAgent;
     httpsAgent;
     inFlight = 0;
@@ -290,7 +362,9 @@ class NodeTransport {
         const url = new URL(request.origin);
         const secure = url.protocol === 'https:';
         const options = {
-            agent: secure ? (this.httpsAgent ??= new external_node_https_.Agent({ keepAlive: true })) : (this.httpAgent ??= new external_node_http_.Agent({ keepAlive: true })),
+            agent: secure
+                ? (this.httpsAgent ??= idleLimited(new external_node_https_.Agent({ keepAlive: true })))
+                : (this.httpAgent ??= idleLimited(new external_node_http_.Agent({ keepAlive: true }))),
             // URL keeps an IPv6 address in brackets; the socket wants it bare.
             hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
             port: url.port || (secure ? 443 : 80),
@@ -334,15 +408,29 @@ class NodeTransport {
             const sent = outgoing;
             sent.on('error', fail);
             sent.on('socket', (socket) => watchConnect(sent, socket, secure));
-            sent.setTimeout(IDLE_BODY_TIMEOUT_MS, () => sent.destroy(codedError(`no data for ${IDLE_BODY_TIMEOUT_MS / 1000} s`, 'ERR_BODY_TIMEOUT')));
+            sent.setTimeout(this.idleMs, () => {
+                const stalled = codedError(`no data for ${seconds(this.idleMs)} s`, 'ERR_BODY_TIMEOUT');
+                // The answer's reader gets this reason, not the "aborted" of a connection torn down under it.
+                incoming?.destroy(stalled);
+                sent.destroy(stalled);
+            });
             sent.on('response', (answer) => {
                 incoming = answer;
+                noteServerKeepAlive(answer);
                 (0,external_node_stream_.finished)(answer, () => settle());
                 resolve({ statusCode: answer.statusCode ?? 0, statusText: answer.statusMessage ?? '', headers: answer.headers, body: answer });
             });
             const { body } = request;
             if (body instanceof external_node_stream_.Readable) {
                 body.on('error', (error) => sent.destroy(error));
+                const declared = request.headers['content-length'];
+                if (declared !== undefined)
+                    checkLength(body, Number(declared), sent);
+                // A request that ends before its body was sent (failed, aborted, answered early) leaves no open source behind.
+                sent.once('close', () => {
+                    if (!body.readableEnded)
+                        body.destroy();
+                });
                 body.pipe(sent);
             }
             else
@@ -365,17 +453,82 @@ function watchConnect(request, socket, secure) {
     socket.once(secure ? 'secureConnect' : 'connect', clear);
     socket.once('close', clear);
 }
+/**
+ * Fails the request when its stream body is longer or shorter than its Content-Length, as undici does. Node would
+ * send the extra bytes as the start of another request, or leave the server waiting for the missing ones until the
+ * timeout (its own strictContentLength check throws where no one can catch it). Listens before the body is piped.
+ */
+function checkLength(body, declared, request) {
+    let sent = 0;
+    const mismatch = (what) => codedError(`request body is ${what} bytes, not the ${declared} its content-length says`, 'ERR_HTTP_CONTENT_LENGTH_MISMATCH');
+    body.on('data', (chunk) => {
+        sent += Buffer.byteLength(chunk);
+        if (sent > declared)
+            request.destroy(mismatch(`over ${declared}`));
+    });
+    body.on('end', () => {
+        if (sent < declared)
+            request.destroy(mismatch(String(sent)));
+    });
+}
+/**
+ * Node's agent keeps an idle connection until the server closes it, and a request sent as the server closes it
+ * fails with a reset (never retried when it is a POST). undici, which these requests used before, drops it first.
+ */
+function idleLimited(agent) {
+    // Node returns whether the connection may be kept (its typings say void).
+    const keep = agent.keepSocketAlive.bind(agent);
+    agent.keepSocketAlive = (socket) => {
+        if (!keep(socket))
+            return false;
+        const hint = serverKeepAlive.get(socket);
+        const idleMs = hint === undefined ? KEEP_ALIVE_MS : Math.min(KEEP_ALIVE_MS, hint - KEEP_ALIVE_MARGIN_MS);
+        if (idleMs <= 0)
+            return false;
+        // The agent destroys a free connection that times out.
+        socket.setTimeout(idleMs);
+        return true;
+    };
+    return agent;
+}
+/** The idle time a server announced ("Keep-Alive: timeout=N") with the answer last read on a connection, in ms. */
+const serverKeepAlive = new WeakMap();
+function noteServerKeepAlive(answer) {
+    const timeout = /(?:^|,)\s*timeout=(\d+)/i.exec(String(answer.headers['keep-alive'] ?? ''))?.[1];
+    if (timeout === undefined)
+        serverKeepAlive.delete(answer.socket);
+    else
+        serverKeepAlive.set(answer.socket, Number(timeout) * 1000);
+}
 
 ;// CONCATENATED MODULE: ./src/http/transport.ts
 /** A caller's undici dispatcher as a transport; closing it stays the caller's business. */
 function dispatcherTransport(dispatcher) {
     return {
         async request(request) {
-            const answer = await dispatcher.request({ ...request });
+            const answer = await untilAborted(dispatcher.request({ ...request }), request.signal);
             return { statusCode: answer.statusCode, statusText: answer.statusText ?? '', headers: answer.headers, body: answer.body };
         },
         close: () => dispatcher.close().then(() => undefined),
     };
+}
+/**
+ * The answer, or the signal's reason as soon as it aborts: undici applies an abort only once the request has a
+ * connection, and opening one through a proxy's tunnel can take long. The request then ends with the abort.
+ */
+function untilAborted(answer, signal) {
+    let onAbort = () => { };
+    const aborted = new Promise((_resolve, reject) => {
+        onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+        if (signal.aborted)
+            onAbort();
+        else
+            signal.addEventListener('abort', onAbort, { once: true });
+    });
+    // Whichever loses the race must not be an unhandled rejection.
+    answer.catch(() => { });
+    aborted.catch(() => { });
+    return Promise.race([answer, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 ;// CONCATENATED MODULE: ./src/http/proxy.ts
@@ -391,14 +544,22 @@ function proxiesIn(env) {
     // '' rather than undefined: undici falls back to process.env for undefined.
     return { httpProxy: httpProxy ?? '', httpsProxy: httpsProxy ?? '', noProxy: firstSet(env, ['no_proxy', 'NO_PROXY']) ?? '' };
 }
+/**
+ * The longest wait for a proxy's answer to the CONNECT that opens a tunnel, the limit a direct connection has to
+ * come up in (node-transport.ts). undici sends the CONNECT outside the request, so neither the request's timeout
+ * nor its abort reaches it: without this, a proxy that takes the CONNECT and says nothing holds the request for
+ * undici's 300 s headers timeout.
+ */
+const TUNNEL_TIMEOUT_MS = 10_000;
 /** undici's proxy agent, loaded only when a proxy is set (it is a megabyte of code; direct requests do without it). */
 async function proxyTransport(proxies) {
-    const { EnvHttpProxyAgent } = await __webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 24371, 19));
+    const { EnvHttpProxyAgent, Pool } = await __webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 24371, 19));
     return dispatcherTransport(new EnvHttpProxyAgent({
         ...proxies,
         // Plain-http targets are sent in absolute form, as forward proxies expect, not tunnelled with CONNECT
         // (which proxies commonly allow only to port 443). HTTPS targets are always tunnelled.
         proxyTunnel: false,
+        clientFactory: (origin, options) => new Pool(origin, { ...options, headersTimeout: TUNNEL_TIMEOUT_MS }),
     }));
 }
 function firstSet(env, names) {
@@ -408,38 +569,6 @@ function firstSet(env, names) {
             return value;
     }
     return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/http/retry-policy.ts
-/**
- * When a failed request is tried again and after how long: a bounded number of attempts, the server's Retry-After
- * when it sends one (unless it asks for longer than the policy allows), else jittered exponential backoff.
- */
-const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
-/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-function retryAfterMs(value, now) {
-    const trimmed = value?.trim();
-    if (!trimmed)
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(trimmed))
-        return Math.round(Number(trimmed) * 1000);
-    const date = Date.parse(trimmed);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** Why a Retry-After is not waited for (longer than the policy allows), or undefined when it is. */
-function refusedWait(policy, askedMs) {
-    if (askedMs === undefined || askedMs <= policy.maxRetryAfterMs)
-        return undefined;
-    return `asked to retry after ${seconds(askedMs)} s, more than the ${seconds(policy.maxRetryAfterMs)} s limit`;
-}
-/** baseDelayMs * 2^(attempt-1), capped, then full jitter in [delay/2, delay] so parallel clients spread out. */
-function backoffMs(policy, attempt, random) {
-    const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(delay / 2 + (random() * delay) / 2);
-}
-/** 200 → "0.2", 30000 → "30". */
-function seconds(ms) {
-    return String(Number((ms / 1000).toFixed(2)));
 }
 
 ;// CONCATENATED MODULE: ./src/http/client.ts
@@ -695,7 +824,9 @@ class HttpClient {
             const message = request.what
                 ? `${request.what} failed: ${prepared.url.origin}: ${failure.reason}${suffix}`
                 : `${label} failed: ${failure.reason}${suffix}`;
-            return new HttpError(mask(message), { ...common, reason: mask(failure.reason), hint: CONNECTION_HINT, cause: failure.error });
+            const certificate = certificateProblem(failure.error);
+            const hint = certificate ? CERTIFICATE_HINTS[certificate] : CONNECTION_HINT;
+            return new HttpError(mask(message), { ...common, reason: mask(failure.reason), hint, cause: failure.error });
         }
         const { response } = failure;
         const snippet = bodySnippet(response.body, mask);

@@ -58,6 +58,28 @@ function codeOf(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** Certificate errors by what the user can do about them (OpenSSL's verify codes, Node's name check). */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+]);
+const EXPIRED_CERTIFICATE = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+
+/** What is wrong with the server's certificate, when that is why the connection failed. */
+export function certificateProblem(error: unknown): 'untrusted' | 'other-name' | 'expired' | undefined {
+  for (const e of errorChain(error)) {
+    const code = codeOf(e) ?? '';
+    if (UNTRUSTED_CERTIFICATE.has(code)) return 'untrusted';
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return 'other-name';
+    if (EXPIRED_CERTIFICATE.has(code)) return 'expired';
+  }
+  return undefined;
+}
+
 /** A short reason such as "connect ECONNREFUSED 127.0.0.1:1" or "other side closed (UND_ERR_SOCKET)". */
 export function describeConnectionError(error: unknown): string {
   for (const e of errorChain(error)) {

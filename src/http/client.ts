@@ -9,8 +9,8 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { VERSION } from '../version.js';
 import { BufferedResponse } from './buffered-response.js';
-import { describeConnectionError, isConnectionRefused, isRetryableConnectionError, isRetryableStatus, neverConnected } from './classify.js';
-import { CONNECTION_HINT, HttpError, hintFor } from './http-error.js';
+import { certificateProblem, describeConnectionError, isConnectionRefused, isRetryableConnectionError, isRetryableStatus, neverConnected } from './classify.js';
+import { CERTIFICATE_HINTS, CONNECTION_HINT, HttpError, hintFor } from './http-error.js';
 import { bodySnippet, credentialsIn, maskSecrets } from './masking.js';
 import { NodeTransport } from './node-transport.js';
 import { proxiesIn, proxyTransport } from './proxy.js';
@@ -330,7 +330,9 @@ export class HttpClient {
       const message = request.what
         ? `${request.what} failed: ${prepared.url.origin}: ${failure.reason}${suffix}`
         : `${label} failed: ${failure.reason}${suffix}`;
-      return new HttpError(mask(message), { ...common, reason: mask(failure.reason), hint: CONNECTION_HINT, cause: failure.error });
+      const certificate = certificateProblem(failure.error);
+      const hint = certificate ? CERTIFICATE_HINTS[certificate] : CONNECTION_HINT;
+      return new HttpError(mask(message), { ...common, reason: mask(failure.reason), hint, cause: failure.error });
     }
     const { response } = failure;
     const snippet = bodySnippet(response.body, mask);

@@ -7,6 +7,13 @@ import { ShipError } from '../errors.js';
 
 export const CONNECTION_HINT = 'check the URL and that the server is reachable (proxy: HTTPS_PROXY/NO_PROXY)';
 
+/** The hint for a connection refused over the server's certificate: what to change, by what is wrong with it. */
+export const CERTIFICATE_HINTS = {
+  untrusted: "the server's certificate is not signed by a CA this machine trusts: for a private CA, set NODE_EXTRA_CA_CERTS to its certificate file (PEM)",
+  'other-name': "the server's certificate is for another name: use a URL with a host name the certificate names",
+  expired: "the server's certificate has expired or is not valid yet: renew it, or check this machine's clock",
+} as const;
+
 /** A request that failed: a status that was not accepted, a broken connection or a timeout. */
 export class HttpError extends ShipError {
   /** Undefined for connection errors and timeouts. */

@@ -35,9 +35,26 @@ export interface Transport {
 export function dispatcherTransport(dispatcher: Dispatcher): Transport {
   return {
     async request(request) {
-      const answer = await dispatcher.request({ ...request });
+      const answer = await untilAborted(dispatcher.request({ ...request }), request.signal);
       return { statusCode: answer.statusCode, statusText: answer.statusText ?? '', headers: answer.headers, body: answer.body };
     },
     close: () => dispatcher.close().then(() => undefined),
   };
+}
+
+/**
+ * The answer, or the signal's reason as soon as it aborts: undici applies an abort only once the request has a
+ * connection, and opening one through a proxy's tunnel can take long. The request then ends with the abort.
+ */
+function untilAborted<T>(answer: Promise<T>, signal: AbortSignal): Promise<T> {
+  let onAbort = (): void => {};
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  // Whichever loses the race must not be an unhandled rejection.
+  answer.catch(() => {});
+  aborted.catch(() => {});
+  return Promise.race([answer, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
