@@ -55,19 +55,7 @@ function contents(dir: string): string[] {
 
 /** Runs dist/cli.js ship and sends `signal` once the conversion has started; resolves with its exit. */
 function shipAndStop(signal: 'SIGINT' | 'SIGTERM', scratch: { tmp: string; runner: string }): Promise<{ code: number | null; stderr: string }> {
-  const args = [
-    'ship',
-    '--image',
-    `oci:${bigImage}:latest`,
-    '--tag',
-    `big-${signal.toLowerCase()}:1`,
-    '--room',
-    'dev',
-    '--create-room',
-    'true',
-    '--prefetch',
-    '',
-  ];
+  const args = ['ship', '--image', `oci:${bigImage}:latest`, '--tag', `big-${signal.toLowerCase()}:1`, '--room', 'dev', '--create-room', '--prefetch', ''];
   const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), ...args], {
     env: { PATH: process.env.PATH, ...sandbox.env(), TMPDIR: scratch.tmp, RUNNER_TEMP: scratch.runner },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -138,7 +126,7 @@ describe('a stopped ship', () => {
     mkdirSync(scratch.tmp);
     mkdirSync(scratch.runner);
     // A prefetch list makes the converter spool the layer to a temporary file before reordering it.
-    const args = ['ship', '--image', `oci:${bigImage}:latest`, '--tag', 'big-forced:1', '--room', 'dev', '--create-room', 'true', '--prefetch', 'data.bin'];
+    const args = ['ship', '--image', `oci:${bigImage}:latest`, '--tag', 'big-forced:1', '--room', 'dev', '--create-room', '--prefetch', 'data.bin'];
     const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), ...args], {
       env: { PATH: process.env.PATH, ...sandbox.env(), TMPDIR: scratch.tmp, RUNNER_TEMP: scratch.runner },
       stdio: ['ignore', 'ignore', 'pipe'],
