@@ -40,14 +40,15 @@ function optional(raw) {
 /* harmony export */   DF: () => (/* binding */ parseWait),
 /* harmony export */   HU: () => (/* binding */ parseChoice),
 /* harmony export */   IV: () => (/* binding */ sendsInClear),
+/* harmony export */   Sz: () => (/* binding */ checkApiUrl),
 /* harmony export */   XJ: () => (/* binding */ unusableApiKey),
 /* harmony export */   aZ: () => (/* binding */ parseAutoTimeout),
 /* harmony export */   gR: () => (/* binding */ parseDomain),
 /* harmony export */   nV: () => (/* binding */ parseApiUrl),
-/* harmony export */   rK: () => (/* binding */ DEFAULT_API_URL),
 /* harmony export */   w1: () => (/* binding */ projectIdFromApiKey),
 /* harmony export */   yG: () => (/* binding */ parseBoolean)
 /* harmony export */ });
+/* unused harmony export DEFAULT_API_URL */
 /* harmony import */ var _oci_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(93078);
 /* harmony import */ var _loopback_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(72082);
 /* harmony import */ var _list_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(97347);
@@ -178,7 +179,12 @@ function unusableApiKey(apiKey) {
         hint: 'copy the key again as one line, e.g. from MeshAgent Studio, and store it as the secret unchanged',
     };
 }
-function parseApiUrl(raw, ctx) {
+/**
+ * The API URL as written (trailing slashes dropped, the default when empty), and what is wrong with it, if anything:
+ * not http(s), a user name or password (then `value` is the URL without them, so no later message shows them), a
+ * query or fragment. One check for the ship's input and for the commands that read MESHAGENT_API_URL.
+ */
+function checkApiUrl(raw) {
     const value = ((0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .optional */ .lq)(raw) ?? DEFAULT_API_URL).replace(/\/+$/, '');
     let url;
     try {
@@ -187,19 +193,33 @@ function parseApiUrl(raw, ctx) {
     catch {
         url = undefined;
     }
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-        (0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .addIssue */ .ZJ)(ctx, 'api-url', `api-url: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(value)} is not an http(s) URL`, `e.g. ${DEFAULT_API_URL}`);
-    }
-    else if (url.username || url.password) {
-        // The credentials are not repeated in the message.
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+        return { value, problem: { message: `api-url: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(value)} is not an http(s) URL`, hint: `e.g. ${DEFAULT_API_URL}` } };
+    if (url.username || url.password) {
+        // The credentials are not repeated in the message, nor in the value later checks quote.
         const shown = `${url.protocol}//***@${url.host}${url.pathname === '/' ? '' : url.pathname}`;
-        (0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .addIssue */ .ZJ)(ctx, 'api-url', `api-url: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(shown)} holds a user name or password: the API takes the api-key only`, `remove user:password@, e.g. ${DEFAULT_API_URL}`);
-        // Later checks quote the URL too: they get it without the credentials.
-        return shown;
+        return {
+            value: shown,
+            problem: {
+                message: `api-url: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(shown)} holds a user name or password: the API takes the api-key only`,
+                hint: `remove user:password@, e.g. ${DEFAULT_API_URL}`,
+            },
+        };
     }
-    else if (url.search || url.hash) {
-        (0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .addIssue */ .ZJ)(ctx, 'api-url', `api-url: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(value)} has a query or fragment: it must be the base URL the API paths are added to`, `remove what follows ? or #, e.g. ${DEFAULT_API_URL}`);
-    }
+    if (url.search || url.hash)
+        return {
+            value,
+            problem: {
+                message: `api-url: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(value)} has a query or fragment: it must be the base URL the API paths are added to`,
+                hint: `remove what follows ? or #, e.g. ${DEFAULT_API_URL}`,
+            },
+        };
+    return { value };
+}
+function parseApiUrl(raw, ctx) {
+    const { value, problem } = checkApiUrl(raw);
+    if (problem)
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .addIssue */ .ZJ)(ctx, 'api-url', problem.message, problem.hint);
     return value;
 }
 /** Whether requests to this URL travel unencrypted beyond the machine: plain http to a host that is not loopback. */

@@ -20,11 +20,11 @@ export const modules = {
 
 
 
-/** The API URL in use: the option, else MESHAGENT_API_URL, else the default; checked like the action's input. */
+/** The API URL in use: the option, else MESHAGENT_API_URL, else the default; checked as the action's input is. */
 function apiUrlOf(options, env) {
-    const apiUrl = (options.apiUrl ?? env.MESHAGENT_API_URL ?? '').trim().replace(/\/+$/, '') || _inputs_value_parsers_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_API_URL */ .rK;
-    if (!/^https?:\/\/[^/@]+/.test(apiUrl) || !URL.canParse(apiUrl))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`api-url ${JSON.stringify(apiUrl)} is not an http(s) URL`, { input: 'api-url', hint: `e.g. ${_inputs_value_parsers_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_API_URL */ .rK}` });
+    const { value: apiUrl, problem } = (0,_inputs_value_parsers_js__WEBPACK_IMPORTED_MODULE_2__/* .checkApiUrl */ .Sz)(options.apiUrl ?? env.MESHAGENT_API_URL ?? '');
+    if (problem)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(problem.message, { input: 'api-url', hint: problem.hint });
     if ((0,_inputs_value_parsers_js__WEBPACK_IMPORTED_MODULE_2__/* .sendsInClear */ .IV)(apiUrl))
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ShipError */ .fS(`api-url ${apiUrl} is plain http to a host that is not loopback`, { input: 'api-url', hint: 'use https' });
     return apiUrl;

@@ -4,7 +4,7 @@
  */
 import { ShipError } from '../errors.js';
 import { MeshagentClient } from '../meshagent/client.js';
-import { DEFAULT_API_URL, projectIdFromApiKey, sendsInClear, unusableApiKey } from '../inputs/value-parsers.js';
+import { checkApiUrl, projectIdFromApiKey, sendsInClear, unusableApiKey } from '../inputs/value-parsers.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -17,11 +17,10 @@ export interface ApiClientOptions {
   readonly log?: (line: string) => void;
 }
 
-/** The API URL in use: the option, else MESHAGENT_API_URL, else the default; checked like the action's input. */
+/** The API URL in use: the option, else MESHAGENT_API_URL, else the default; checked as the action's input is. */
 export function apiUrlOf(options: { readonly apiUrl?: string | undefined }, env: Env): string {
-  const apiUrl = (options.apiUrl ?? env.MESHAGENT_API_URL ?? '').trim().replace(/\/+$/, '') || DEFAULT_API_URL;
-  if (!/^https?:\/\/[^/@]+/.test(apiUrl) || !URL.canParse(apiUrl))
-    throw new ShipError(`api-url ${JSON.stringify(apiUrl)} is not an http(s) URL`, { input: 'api-url', hint: `e.g. ${DEFAULT_API_URL}` });
+  const { value: apiUrl, problem } = checkApiUrl(options.apiUrl ?? env.MESHAGENT_API_URL ?? '');
+  if (problem) throw new ShipError(problem.message, { input: 'api-url', hint: problem.hint });
   if (sendsInClear(apiUrl)) throw new ShipError(`api-url ${apiUrl} is plain http to a host that is not loopback`, { input: 'api-url', hint: 'use https' });
   return apiUrl;
 }

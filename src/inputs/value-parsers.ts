@@ -133,7 +133,12 @@ export function unusableApiKey(apiKey: string): { readonly message: string; read
   };
 }
 
-export function parseApiUrl(raw: string, ctx: IssueContext): string {
+/**
+ * The API URL as written (trailing slashes dropped, the default when empty), and what is wrong with it, if anything:
+ * not http(s), a user name or password (then `value` is the URL without them, so no later message shows them), a
+ * query or fragment. One check for the ship's input and for the commands that read MESHAGENT_API_URL.
+ */
+export function checkApiUrl(raw: string): { readonly value: string; readonly problem?: { readonly message: string; readonly hint: string } } {
   const value = (optional(raw) ?? DEFAULT_API_URL).replace(/\/+$/, '');
   let url: URL | undefined;
   try {
@@ -141,27 +146,33 @@ export function parseApiUrl(raw: string, ctx: IssueContext): string {
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    addIssue(ctx, 'api-url', `api-url: ${quote(value)} is not an http(s) URL`, `e.g. ${DEFAULT_API_URL}`);
-  } else if (url.username || url.password) {
-    // The credentials are not repeated in the message.
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    return { value, problem: { message: `api-url: ${quote(value)} is not an http(s) URL`, hint: `e.g. ${DEFAULT_API_URL}` } };
+  if (url.username || url.password) {
+    // The credentials are not repeated in the message, nor in the value later checks quote.
     const shown = `${url.protocol}//***@${url.host}${url.pathname === '/' ? '' : url.pathname}`;
-    addIssue(
-      ctx,
-      'api-url',
-      `api-url: ${quote(shown)} holds a user name or password: the API takes the api-key only`,
-      `remove user:password@, e.g. ${DEFAULT_API_URL}`,
-    );
-    // Later checks quote the URL too: they get it without the credentials.
-    return shown;
-  } else if (url.search || url.hash) {
-    addIssue(
-      ctx,
-      'api-url',
-      `api-url: ${quote(value)} has a query or fragment: it must be the base URL the API paths are added to`,
-      `remove what follows ? or #, e.g. ${DEFAULT_API_URL}`,
-    );
+    return {
+      value: shown,
+      problem: {
+        message: `api-url: ${quote(shown)} holds a user name or password: the API takes the api-key only`,
+        hint: `remove user:password@, e.g. ${DEFAULT_API_URL}`,
+      },
+    };
   }
+  if (url.search || url.hash)
+    return {
+      value,
+      problem: {
+        message: `api-url: ${quote(value)} has a query or fragment: it must be the base URL the API paths are added to`,
+        hint: `remove what follows ? or #, e.g. ${DEFAULT_API_URL}`,
+      },
+    };
+  return { value };
+}
+
+export function parseApiUrl(raw: string, ctx: IssueContext): string {
+  const { value, problem } = checkApiUrl(raw);
+  if (problem) addIssue(ctx, 'api-url', problem.message, problem.hint);
   return value;
 }
 

@@ -1,7 +1,7 @@
 // The client of the commands that reach MeshAgent outside a ship (teardown, services --deployed): the key is
 // checked as the ship's api-key input is, before any request.
 import { describe, expect, it } from 'vitest';
-import { apiClient } from '../../src/commands/api-client.js';
+import { apiClient, apiUrlOf } from '../../src/commands/api-client.js';
 import { ShipError } from '../../src/errors.js';
 import { API_KEY } from '../fixtures.js';
 
@@ -24,5 +24,26 @@ describe('apiClient', () => {
   it('takes a key of printable ASCII', async () => {
     const client = apiClient({ command: 'teardown', apiUrl: 'http://127.0.0.1:9', mask: () => {} }, { MESHAGENT_API_KEY: ` ${API_KEY}\n` });
     await client.close();
+  });
+
+  it('checks MESHAGENT_API_URL as the ship checks its api-url input: credentials refused and never shown, no query', () => {
+    const thrown = (env: Record<string, string>) => {
+      try {
+        apiUrlOf({}, env);
+      } catch (error) {
+        return error as ShipError;
+      }
+      return undefined;
+    };
+    const withCredentials = thrown({ MESHAGENT_API_URL: 'https://user:s3cret-pass@api.example.com' });
+    expect(withCredentials).toMatchObject({
+      input: 'api-url',
+      message: 'api-url: "https://***@api.example.com" holds a user name or password: the API takes the api-key only',
+    });
+    expect(JSON.stringify(withCredentials)).not.toContain('s3cret');
+    expect(thrown({ MESHAGENT_API_URL: 'https://api.example.com/?project=1' })?.message).toMatch(/has a query or fragment/);
+    expect(thrown({ MESHAGENT_API_URL: 'ftp://api.example.com' })?.message).toMatch(/is not an http\(s\) URL/);
+    expect(thrown({ MESHAGENT_API_URL: 'http://api.example.com' })?.message).toMatch(/plain http to a host that is not loopback/);
+    expect(apiUrlOf({ apiUrl: ' http://127.0.0.1:8080/ ' }, {})).toBe('http://127.0.0.1:8080');
   });
 });
