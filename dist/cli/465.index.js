@@ -3022,9 +3022,13 @@ async function resolveBuildFiles(context, file) {
 /**
  * The image facts a dry run plans with, before anything is built: from the Dockerfile's final stage, read as the
  * MeshAgent CLI reads it (its EXPOSE ports, VOLUMEs and a runtime label with its command, folder and ENV); for an
- * image given by the image input, none (its config is read at deploy). The service runs what the build pushes, so
- * its reference is a placeholder.
+ * `oci:` layout given by the image input, from its config, read as the deploy reads it; for an archive or a registry
+ * image, none (its config is read at deploy), but an archive that is not there fails the plan as it would fail the
+ * run. The service runs what the build pushes, so its reference is a placeholder.
  */
+
+
+
 
 
 
@@ -3032,7 +3036,23 @@ async function resolveBuildFiles(context, file) {
 
 async function plannedImage(config, ref, tag) {
     const none = { ref, tag, exposedPorts: [], volumes: [], built: config.image.source === undefined };
-    if (config.image.source)
+    const source = config.image.source;
+    if (source?.kind === 'oci') {
+        const image = await inputError(async () => {
+            const layout = await oci/* OciLayout */.Al.open(source.path);
+            return (0,runnable_image/* readRunnableConfig */.c)(layout, await layout.resolve(source.ref));
+        });
+        return { facts: imageFacts(ref, tag, image.config, false), known: true, source: `the image config in oci:${source.path}` };
+    }
+    if (source?.kind === 'oci-archive' || source?.kind === 'docker-archive') {
+        const found = await (0,promises_.stat)(source.path).catch(() => undefined);
+        if (!found?.isFile())
+            throw new errors/* ShipError */.fS(`image: ${source.kind}:${source.path} ${found ? 'is not a file' : 'does not exist'}`, {
+                input: 'image',
+                hint: `give the path of the ${source.kind === 'oci-archive' ? 'OCI archive' : '`docker save` archive'}, or build from a Dockerfile`,
+            });
+    }
+    if (source)
         return { facts: none, known: false, source: 'the image config is read at deploy (ports, volumes, runtime label)' };
     let text;
     try {
@@ -3054,6 +3074,17 @@ async function plannedImage(config, ref, tag) {
     // A runtime label without CMD or ENTRYPOINT fails here with the CLI's words, as a real run fails at deploy.
     const runtime = (0,image_runtime/* imageRuntime */.GP)(stage, 'packed Dockerfile final stage');
     return { facts: { ...none, exposedPorts: stage.exposedPorts, volumes: stage.volumes, runtime }, known: true, source: "the Dockerfile's final stage" };
+}
+/** Runs `open`, naming the image input in a ShipError that names none, as the run's own failure would. */
+async function inputError(open) {
+    try {
+        return await open();
+    }
+    catch (error) {
+        if (error instanceof errors/* ShipError */.fS && error.input === undefined)
+            throw new errors/* ShipError */.fS(`image: ${error.message}`, { input: 'image', hint: error.hint, cause: error });
+        throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/plan.ts
@@ -3143,7 +3174,8 @@ async function planIn(config, target, client, room) {
             lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
     }
     catch (error) {
-        if (!(error instanceof errors/* ShipError */.fS))
+        // An image input that cannot be read fails the run before anything is built: it fails the plan too.
+        if (!(error instanceof errors/* ShipError */.fS) || error.input === 'image')
             throw error;
         lines.push(`service    ${serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
     }

@@ -101,7 +101,8 @@ async function planIn(config: ShipConfig, target: Target, client: MeshagentClien
     const changes = existing ? diffSpecs(withoutEnvValues(dumpServiceSpec(existing)), withoutEnvValues(sent)) : [];
     if (existing) lines.push(...(changes.length > 0 ? changes.map((c) => `  ${c}`) : ['  (no change but the image)']));
   } catch (error) {
-    if (!(error instanceof ShipError)) throw error;
+    // An image input that cannot be read fails the run before anything is built: it fails the plan too.
+    if (!(error instanceof ShipError) || error.input === 'image') throw error;
     lines.push(`service    ${serviceName}: ${error.message} (checked again after the build, with the image's ports and volumes)`);
   }
   lines.push(
