@@ -6491,7 +6491,8 @@ function heading(result) {
     const service = result.service;
     const rooms = result.rooms?.map((r) => r.room);
     const where = rooms ? `to rooms ${rooms.join(', ')}` : service?.room === null ? 'as a project service' : `to room ${service?.room}`;
-    const what = service ? `${service.name} ${where}` : (result.image?.tag ?? 'the image');
+    // A run whose inputs were refused reached no stage and knows no image: its title says what failed.
+    const what = service ? `${service.name} ${where}` : (result.image?.tag ?? (result.error && !result.error.stage ? 'the inputs are invalid' : 'the image'));
     const title = result.status === 'failed'
         ? `### ❌ meshagent-ship failed${result.error?.stage ? ` at ${result.error.stage}` : ''}: ${(0,markdown/* cell */.Hn)(what)}`
         : result.status === 'planned'

@@ -3,6 +3,8 @@ import { renderGfm } from '../helpers/gfm.js';
 import { resultOutputs, type RolloutReport, type ShipResult } from '../../src/report/result.js';
 import { bytes } from '../../src/format.js';
 import { renderSummary } from '../../src/report/summary.js';
+import { ShipError } from '../../src/errors.js';
+import { invalidInputsResult } from '../../src/pipeline/result.js';
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 
@@ -102,6 +104,11 @@ describe('the job summary', () => {
     const text = renderSummary({ ...base, image: { ...image, startup: { ...(image.startup as NonNullable<typeof image.startup>), auto } } });
     expect(text).toContain('- prefetch auto: 12 files recorded; port 8080 answered at 1.4 s');
     expect(renderSummary(base)).not.toContain('prefetch auto');
+  });
+
+  it('says in its title that the inputs are invalid when they were refused', () => {
+    const text = renderSummary(invalidInputsResult(new ShipError('room: "bad room" is not a valid room name', { input: 'room' })));
+    expect(text.split('\n')[0]).toBe('### ❌ meshagent-ship failed: the inputs are invalid');
   });
 
   it('says where a run failed, with the hint, and what was done before', () => {
