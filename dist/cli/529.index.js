@@ -8,7 +8,8 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   ZJ: () => (/* binding */ addIssue),
 /* harmony export */   hD: () => (/* binding */ quote),
-/* harmony export */   lq: () => (/* binding */ optional)
+/* harmony export */   lq: () => (/* binding */ optional),
+/* harmony export */   rQ: () => (/* binding */ nonAsciiNote)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(83916);
 
@@ -19,6 +20,17 @@ function addIssue(ctx, input, message, hint) {
 /** Quote a user's value in an error, cut short so a pasted secret never shows whole. */
 function quote(text) {
     return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(text, 40);
+}
+/**
+ * For a name that must be ASCII: the characters that are not, by code point (` (it holds U+0430, not ASCII)`), so a
+ * lookalike letter, which the quoted value shows as the letter it mimics, is seen; empty when all are ASCII.
+ */
+function nonAsciiNote(text) {
+    const found = [...new Set([...text].filter((char) => char.codePointAt(0) > 0x7e))];
+    if (found.length === 0)
+        return '';
+    const shown = found.slice(0, 3).map((char) => `U+${char.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+    return ` (it holds ${shown.join(', ')}${found.length > 3 ? ' and more' : ''}, not ASCII)`;
 }
 /** The trimmed value, or undefined when the input is empty. */
 function optional(raw) {
@@ -112,7 +124,7 @@ function parseRooms(raw, ctx) {
     const several = names.length > 1;
     for (const [index, room] of names.entries()) {
         if (!ROOM_RE.test(room)) {
-            (0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .addIssue */ .ZJ)(ctx, 'room', `room: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(room)}${several ? ` (room ${index + 1} of ${names.length})` : ''} is not a valid room name`, 'room names are 1-63 lowercase letters, digits and -, starting and ending with a letter or digit');
+            (0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .addIssue */ .ZJ)(ctx, 'room', `room: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(room)}${several ? ` (room ${index + 1} of ${names.length})` : ''} is not a valid room name${(0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .nonAsciiNote */ .rQ)(room)}`, 'room names are 1-63 lowercase letters, digits and -, starting and ending with a letter or digit');
         }
         else if (names.indexOf(room) !== index) {
             (0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .addIssue */ .ZJ)(ctx, 'room', `room: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(room)} is listed twice`, 'list each room once');
@@ -136,7 +148,7 @@ function parseDomain(raw, ctx) {
     }
     const labels = value.replace(/\.$/, '').split('.');
     if (value.length > 254 || labels.length < 2 || !labels.every((label) => DOMAIN_LABEL_RE.test(label))) {
-        (0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .addIssue */ .ZJ)(ctx, 'domain', `domain: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(value)} is not a valid domain name`, 'use a host name such as my-app.example.com');
+        (0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .addIssue */ .ZJ)(ctx, 'domain', `domain: ${(0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(value)} is not a valid domain name${(0,_issues_js__WEBPACK_IMPORTED_MODULE_3__/* .nonAsciiNote */ .rQ)(value)}`, 'use a host name such as my-app.example.com');
         return undefined;
     }
     return value;

@@ -499,7 +499,7 @@ function parseLabels(raw, ctx) {
 function serviceSettings(raw, ctx, deploy) {
     const serviceName = (0,issues/* optional */.lq)(raw['service-name']);
     if (serviceName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(serviceName)) {
-        (0,issues/* addIssue */.ZJ)(ctx, 'service-name', `service-name: ${(0,issues/* quote */.hD)(serviceName)} is not a valid service name`, 'use letters, digits, ".", "_" and "-"');
+        (0,issues/* addIssue */.ZJ)(ctx, 'service-name', `service-name: ${(0,issues/* quote */.hD)(serviceName)} is not a valid service name${(0,issues/* nonAsciiNote */.rQ)(serviceName)}`, 'use letters, digits, ".", "_" and "-"');
     }
     const env = raw.env.trim() !== '' ? parseKeyValues('env', raw.env, ctx) : undefined;
     const envSecrets = raw['env-secrets'].trim() !== '' ? parseEnvSecrets(raw['env-secrets'], ctx) : undefined;

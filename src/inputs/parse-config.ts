@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { InputErrors, ShipError } from '../errors.js';
 import { parseImageTag, type ImageTag } from '../reference.js';
-import { addIssue, optional, quote, type IssueContext } from './issues.js';
+import { addIssue, nonAsciiNote, optional, quote, type IssueContext } from './issues.js';
 import {
   listLines,
   parseBuildSecrets,
@@ -221,7 +221,12 @@ function parseLabels(raw: string, ctx: IssueContext): ShipConfig['image']['label
 function serviceSettings(raw: Raw, ctx: IssueContext, deploy: boolean): Omit<ShipConfig['service'], 'scope'> {
   const serviceName = optional(raw['service-name']);
   if (serviceName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(serviceName)) {
-    addIssue(ctx, 'service-name', `service-name: ${quote(serviceName)} is not a valid service name`, 'use letters, digits, ".", "_" and "-"');
+    addIssue(
+      ctx,
+      'service-name',
+      `service-name: ${quote(serviceName)} is not a valid service name${nonAsciiNote(serviceName)}`,
+      'use letters, digits, ".", "_" and "-"',
+    );
   }
   const env = raw.env.trim() !== '' ? parseKeyValues('env', raw.env, ctx) : undefined;
   const envSecrets = raw['env-secrets'].trim() !== '' ? parseEnvSecrets(raw['env-secrets'], ctx) : undefined;

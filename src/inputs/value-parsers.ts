@@ -8,7 +8,7 @@ import { listItems } from '../list-text.js';
 import type { TokenScopeOption } from '../meshagent/service-options.js';
 import { pyStrip } from '../python-text.js';
 import { parseImageReference } from '../reference.js';
-import { addIssue, optional, quote, type IssueContext } from './issues.js';
+import { addIssue, nonAsciiNote, optional, quote, type IssueContext } from './issues.js';
 import type { ImageSource } from './ship-config.js';
 import type { InputName } from './spec.js';
 
@@ -63,7 +63,7 @@ export function parseRooms(raw: string, ctx: IssueContext): readonly string[] {
       addIssue(
         ctx,
         'room',
-        `room: ${quote(room)}${several ? ` (room ${index + 1} of ${names.length})` : ''} is not a valid room name`,
+        `room: ${quote(room)}${several ? ` (room ${index + 1} of ${names.length})` : ''} is not a valid room name${nonAsciiNote(room)}`,
         'room names are 1-63 lowercase letters, digits and -, starting and ending with a letter or digit',
       );
     } else if (names.indexOf(room) !== index) {
@@ -89,7 +89,7 @@ export function parseDomain(raw: string, ctx: IssueContext): string | undefined 
   }
   const labels = value.replace(/\.$/, '').split('.');
   if (value.length > 254 || labels.length < 2 || !labels.every((label) => DOMAIN_LABEL_RE.test(label))) {
-    addIssue(ctx, 'domain', `domain: ${quote(value)} is not a valid domain name`, 'use a host name such as my-app.example.com');
+    addIssue(ctx, 'domain', `domain: ${quote(value)} is not a valid domain name${nonAsciiNote(value)}`, 'use a host name such as my-app.example.com');
     return undefined;
   }
   return value;

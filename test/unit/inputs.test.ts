@@ -131,6 +131,12 @@ describe('MeshAgent inputs', () => {
     expect(config({ room: '' }, { MESHAGENT_ROOM: 'prod' }).meshagent.room).toBe('prod');
     expect(config({ room: '', deploy: 'false' }).meshagent.room).toBeUndefined();
     expect(errors({ room: 'Dev_Room' })).toEqual(['room: "Dev_Room" is not a valid room name']);
+    // A lookalike letter (Cyrillic а, U+0430) reads as the ASCII one in the quote: the note names it.
+    expect(errors({ room: '\u0430pp' })).toEqual(['room: "\u0430pp" is not a valid room name (it holds U+0430, not ASCII)']);
+    expect(errors({ 'service-name': 'w\u0435b-\u0430pp' })).toEqual([
+      'service-name: "w\u0435b-\u0430pp" is not a valid service name (it holds U+0435, U+0430, not ASCII)',
+    ]);
+    expect(errors({ domain: 'p\u0430y.example.com' })).toEqual(['domain: "p\u0430y.example.com" is not a valid domain name (it holds U+0430, not ASCII)']);
     expect(errors({ room: 'a'.repeat(64) })[0]).toMatch(/is not a valid room name/);
   });
 
