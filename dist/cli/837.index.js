@@ -445,6 +445,8 @@ var raw_inputs = __webpack_require__(96685);
 
 
 
+
+
 const DEFAULT_TAG = 'latest';
 /** GitHub runs at most 256 jobs per matrix. */
 const MAX_LEGS = 256;
@@ -548,7 +550,7 @@ function buildMatrix(services, options, manifestText) {
         const service = selected[i];
         if (!service)
             return;
-        for (const error of checkLeg(leg)) {
+        for (const error of [...checkLeg(leg), ...outsideRepository(leg)]) {
             const input = error.input ?? '';
             if ('file' in service.origin && manifestText !== undefined) {
                 const index = services.indexOf(service);
@@ -569,6 +571,22 @@ function buildMatrix(services, options, manifestText) {
     if (plain.length > 0)
         throw plain.length === 1 && plain[0] ? plain[0] : new src_errors/* InputErrors */.G(plain);
     return { include: legs };
+}
+/**
+ * A context outside the repository, which the kit's checkout does not hold and whose changes change detection and
+ * the inputs digest cannot see (they read the repository's files through git). The Dockerfile stays inside the
+ * context (the build refuses one outside), so it is inside too.
+ */
+function outsideRepository(leg) {
+    const context = leg.context ?? '.';
+    if (!(0,external_node_path_.isAbsolute)(context) && (0,repo_paths/* normalizePath */.Fd)(context).split('/')[0] !== '..')
+        return [];
+    return [
+        new src_errors/* ShipError */.fS(`context: ${JSON.stringify(context)} is outside the repository: its files are not checked out, and no change to them is seen`, {
+            input: 'context',
+            hint: 'give a directory of the repository, relative to its root',
+        }),
+    ];
 }
 /** Inputs the leg cannot set, so their errors are not the manifest's: the kit fills them at run time. */
 const FILLED_BY_KIT = new Set(['api-key', 'api-url', 'project-id', 'dry-run']);

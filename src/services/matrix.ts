@@ -3,10 +3,12 @@
  * Every leg is checked with the action's own input parser, so a bad port or domain fails discovery, at the
  * manifest line that set it, instead of failing one leg later.
  */
+import { isAbsolute } from 'node:path';
 import { InputErrors, ShipError } from '../errors.js';
 import { parseConfig } from '../inputs/parse-config.js';
 import { readRawInputs } from '../inputs/raw-inputs.js';
 import { fieldLine, ManifestError, sortIssues, type ManifestIssue, type ServiceSpec } from './manifest.js';
+import { normalizePath } from './repo-paths.js';
 
 export interface Leg {
   /** The service name: the leg's key in concurrency groups, artifacts and the report. */
@@ -138,7 +140,7 @@ export function buildMatrix(services: readonly ServiceSpec[], options: LegOption
   legs.forEach((leg, i) => {
     const service = selected[i];
     if (!service) return;
-    for (const error of checkLeg(leg)) {
+    for (const error of [...checkLeg(leg), ...outsideRepository(leg)]) {
       const input = error.input ?? '';
       if ('file' in service.origin && manifestText !== undefined) {
         const index = services.indexOf(service);
@@ -156,6 +158,22 @@ export function buildMatrix(services: readonly ServiceSpec[], options: LegOption
   if (issues.length > 0 && manifestFile) throw new ManifestError(manifestFile, sortIssues(issues));
   if (plain.length > 0) throw plain.length === 1 && plain[0] ? plain[0] : new InputErrors(plain);
   return { include: legs };
+}
+
+/**
+ * A context outside the repository, which the kit's checkout does not hold and whose changes change detection and
+ * the inputs digest cannot see (they read the repository's files through git). The Dockerfile stays inside the
+ * context (the build refuses one outside), so it is inside too.
+ */
+function outsideRepository(leg: Leg): ShipError[] {
+  const context = leg.context ?? '.';
+  if (!isAbsolute(context) && normalizePath(context).split('/')[0] !== '..') return [];
+  return [
+    new ShipError(`context: ${JSON.stringify(context)} is outside the repository: its files are not checked out, and no change to them is seen`, {
+      input: 'context',
+      hint: 'give a directory of the repository, relative to its root',
+    }),
+  ];
 }
 
 /** Inputs the leg cannot set, so their errors are not the manifest's: the kit fills them at run time. */

@@ -332,6 +332,26 @@ describe('invalid manifests: every error names the line and the field', () => {
     expect(error.message).toMatch(/^meshagent-ship\.yml has 3 errors:\n {2}meshagent-ship\.yml:2: defaults\.validation-mode: /);
   });
 
+  it('refuses a context outside the repository, at its line: not checked out, and no change to it is seen', () => {
+    const root = fixtureRepo({
+      'meshagent-ship.yml': [
+        'services:', //                 1
+        '  - name: up', //              2
+        '    context: ../elsewhere', // 3
+        '  - name: root', //            4
+        '    context: /etc', //         5
+        '  - name: fine', //            6
+        '    context: a/../b', //       7
+      ].join('\n'),
+    });
+    const error = thrown(() => servicesMatrix(root, {}));
+    expect(error).toBeInstanceOf(ManifestError);
+    expect((error as ManifestError).issues.map((i) => `${i.line} ${i.field}: ${i.message}`)).toEqual([
+      '3 services[0].context: context: "../elsewhere" is outside the repository: its files are not checked out, and no change to them is seen',
+      '5 services[1].context: context: "/etc" is outside the repository: its files are not checked out, and no change to them is seen',
+    ]);
+  });
+
   it('does not blame the manifest for what the workflow supplies (room, API key)', () => {
     const root = fixtureRepo({ 'meshagent-ship.yml': 'services:\n  - name: a\n    domain: a.example.com\n' });
     expect(servicesMatrix(root, {}).matrix.include).toEqual([{ service: 'a', domain: 'a.example.com', tag: 'a:latest', context: '.' }]);
