@@ -91,7 +91,11 @@ export interface ChosenPort {
 export async function choosePort(asked: number | undefined, recorded: number | undefined): Promise<ChosenPort> {
   if (asked) return { port: asked };
   if (recorded === undefined) return { port: await anyFreePort() };
-  if ((await tryPort(recorded)) === recorded) return { port: recorded };
+  // A port just let go (the registry an earlier run left, stopped a moment ago) can take a moment to come free.
+  for (let tries = 0; tries < 10; tries += 1) {
+    if ((await tryPort(recorded)) === recorded) return { port: recorded };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   return { port: await anyFreePort(), taken: recorded };
 }
 

@@ -54,11 +54,21 @@ function registriesServing(configPath: string): number[] {
   return pids;
 }
 
-/** True while a process runs (a zombie waiting for its parent does not). */
+/**
+ * True while a process runs (a zombie waiting for its parent does not). Each of its threads is looked at: the main
+ * thread of an exiting Go program can be a zombie while its other threads still hold its files, the listening
+ * socket among them, so the port it served would still be taken.
+ */
 function running(pid: number): boolean {
+  const alive = (stat: string) => stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    return readdirSync(`/proc/${pid}/task`).some((task) => {
+      try {
+        return alive(readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8'));
+      } catch {
+        return false; // the thread is gone
+      }
+    });
   } catch {
     return false;
   }

@@ -101,8 +101,12 @@ async function choosePort(asked, recorded) {
         return { port: asked };
     if (recorded === undefined)
         return { port: await anyFreePort() };
-    if ((await tryPort(recorded)) === recorded)
-        return { port: recorded };
+    // A port just let go (the registry an earlier run left, stopped a moment ago) can take a moment to come free.
+    for (let tries = 0; tries < 10; tries += 1) {
+        if ((await tryPort(recorded)) === recorded)
+            return { port: recorded };
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     return { port: await anyFreePort(), taken: recorded };
 }
 /** `room/service` of each recorded service whose image is at `host`, the address the registry served at before. */
@@ -2371,11 +2375,22 @@ function registriesServing(configPath) {
     }
     return pids;
 }
-/** True while a process runs (a zombie waiting for its parent does not). */
+/**
+ * True while a process runs (a zombie waiting for its parent does not). Each of its threads is looked at: the main
+ * thread of an exiting Go program can be a zombie while its other threads still hold its files, the listening
+ * socket among them, so the port it served would still be taken.
+ */
 function running(pid) {
+    const alive = (stat) => stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
     try {
-        const stat = (0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, 'utf8');
-        return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+        return (0,external_node_fs_.readdirSync)(`/proc/${pid}/task`).some((task) => {
+            try {
+                return alive((0,external_node_fs_.readFileSync)(`/proc/${pid}/task/${task}/stat`, 'utf8'));
+            }
+            catch {
+                return false; // the thread is gone
+            }
+        });
     }
     catch {
         return false;
