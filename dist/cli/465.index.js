@@ -4863,12 +4863,17 @@ async function importStepImages(buildah, dir, scratch) {
     await (0,promises_.symlink)((0,external_node_path_.resolve)(dir), (0,external_node_path_.join)(scratch, 'steps'));
     const ids = new Map();
     const failed = [];
-    /** Imports one step image; gives back buildah's answer when that failed. */
+    /**
+     * Imports one step image; says why when that failed. A step image is saved under its own id, so it must come back
+     * under that id: another one (seen once under load, with pulls side by side) would not be the step it stands for.
+     */
     const pull = async (ref) => {
         const pulled = await buildah(['pull', '-q', `oci:steps:${ref}`], scratch);
         const id = pulled.stdout.trim().split('\n').at(-1)?.trim() ?? '';
         if (pulled.code !== 0 || !IMAGE_ID.test(id))
-            return pulled;
+            return lastLine(pulled);
+        if (id !== ref)
+            return `buildah imported it as ${id.slice(0, 12)}`;
         ids.set(id, ref);
         return undefined;
     };
@@ -4882,7 +4887,7 @@ async function importStepImages(buildah, dir, scratch) {
     for (const ref of failed) {
         const again = await pull(ref);
         if (again)
-            notes.push(`step image ${ref.slice(0, 12)} of the cache could not be read: ${lastLine(again)}`);
+            notes.push(`step image ${ref.slice(0, 12)} of the cache could not be read: ${again}`);
     }
     return { ids, notes };
 }

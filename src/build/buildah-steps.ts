@@ -42,11 +42,15 @@ export async function importStepImages(buildah: Buildah, dir: string, scratch: s
   await symlink(resolve(dir), join(scratch, 'steps'));
   const ids = new Map<string, string>();
   const failed: string[] = [];
-  /** Imports one step image; gives back buildah's answer when that failed. */
-  const pull = async (ref: string): Promise<CommandResult | undefined> => {
+  /**
+   * Imports one step image; says why when that failed. A step image is saved under its own id, so it must come back
+   * under that id: another one (seen once under load, with pulls side by side) would not be the step it stands for.
+   */
+  const pull = async (ref: string): Promise<string | undefined> => {
     const pulled = await buildah(['pull', '-q', `oci:steps:${ref}`], scratch);
     const id = pulled.stdout.trim().split('\n').at(-1)?.trim() ?? '';
-    if (pulled.code !== 0 || !IMAGE_ID.test(id)) return pulled;
+    if (pulled.code !== 0 || !IMAGE_ID.test(id)) return lastLine(pulled);
+    if (id !== ref) return `buildah imported it as ${id.slice(0, 12)}`;
     ids.set(id, ref);
     return undefined;
   };
@@ -58,7 +62,7 @@ export async function importStepImages(buildah: Buildah, dir: string, scratch: s
   const notes: string[] = [];
   for (const ref of failed) {
     const again = await pull(ref);
-    if (again) notes.push(`step image ${ref.slice(0, 12)} of the cache could not be read: ${lastLine(again)}`);
+    if (again) notes.push(`step image ${ref.slice(0, 12)} of the cache could not be read: ${again}`);
   }
   return { ids, notes };
 }

@@ -40,4 +40,22 @@ describe('step image import', () => {
     expect(imported.notes).toEqual([`step image ${'c'.repeat(12)} of the cache could not be read: Error: no such blob`]);
     expect(calls.sort()).toEqual(['a', 'b', 'b', 'c', 'c']);
   });
+
+  it('takes a step back only under its own id: a pull answered with another id is tried again alone, then noted', async () => {
+    const dir = cacheLayout([id('a'), id('b'), id('c')]);
+    const tries = new Map<string, number>();
+    const buildah = async (args: readonly string[]): Promise<CommandResult> => {
+      const ref = (args.at(-1) ?? '').replace('oci:steps:', '');
+      tries.set(ref, (tries.get(ref) ?? 0) + 1);
+      // b comes back as a's id the first time (two pulls side by side), c every time.
+      if ((ref === id('b') && tries.get(ref) === 1) || ref === id('c')) return answer(0, `${id('a')}\n`);
+      return answer(0, `${ref}\n`);
+    };
+    const imported = await importStepImages(buildah, dir, join(dir, 'scratch'));
+    expect([...imported.ids.entries()].sort()).toEqual([
+      [id('a'), id('a')],
+      [id('b'), id('b')],
+    ]);
+    expect(imported.notes).toEqual([`step image ${'c'.repeat(12)} of the cache could not be read: buildah imported it as ${'a'.repeat(12)}`]);
+  });
 });
