@@ -5,7 +5,6 @@
 // whose images are at the old address. A directory an older sandbox ran on (no recorded addresses) gets its
 // registry back at the port its services' images name.
 import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -16,6 +15,7 @@ import type { RuntimeReportEntry } from '../../sandbox/runtime/report.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { writeImageLayout } from '../helpers/image-layout.js';
 import { buildTar } from '../helpers/tar-builder.js';
+import { holdPort } from '../helpers/hold-port.js';
 
 const infra = inject('infra');
 let work: string;
@@ -65,15 +65,6 @@ async function waitFor(of: Sandbox, name: string, done: (entry: RuntimeReportEnt
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${name}: ${JSON.stringify(entry)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-async function hold(port: number): Promise<Server> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
-  });
-  return server;
 }
 
 let firstEnv: Record<string, string>;
@@ -138,7 +129,7 @@ describe('a sandbox restarted on the same directory', () => {
   it('says which recorded services name the old registry address when its port is taken', async () => {
     const old = firstEnv.MESHAGENT_SANDBOX_REGISTRY ?? '';
     const oldPort = Number(old.split(':')[1]);
-    const blocker = await hold(oldPort);
+    const blocker = await holdPort(oldPort);
     const said: string[] = [];
     try {
       const third = await start(said);

@@ -9,8 +9,9 @@ import { createServer as createTcpServer, type AddressInfo, type Socket } from '
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpClient, HttpError, type HttpClientOptions } from '../../src/http.js';
+import { HttpClient, type HttpClientOptions } from '../../src/http.js';
 import { NodeTransport } from '../../src/http/node-transport.js';
+import { httpFailure } from '../helpers/http-failure.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -22,15 +23,6 @@ function client(options: HttpClientOptions): HttpClient {
   const http = new HttpClient({ env: {}, sleep: async () => {}, random: () => 1, ...options });
   cleanups.push(() => http.close());
   return http;
-}
-
-async function failure(call: Promise<unknown>): Promise<HttpError> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(HttpError);
-  return error as HttpError;
 }
 
 async function listen(server: Server | ReturnType<typeof createTcpServer>, scheme = 'http'): Promise<string> {
@@ -249,14 +241,14 @@ describe('through a proxy that takes the CONNECT and never answers it', () => {
     // The tunnels the client gave up on still wait, up to 10 s, and close() waits for them: end them first.
     cleanups.push(proxy.hangUp);
     let started = Date.now();
-    const error = await failure(http.request({ method: 'GET', url: 'https://registry.test/v2/' }));
+    const error = await httpFailure(http.request({ method: 'GET', url: 'https://registry.test/v2/' }));
     expect(error.message).toBe('GET https://registry.test/v2/ failed: timed out after 0.3 s');
     expect(Date.now() - started).toBeLessThan(2_000);
 
     const stop = new AbortController();
     setTimeout(() => stop.abort(new Error('stopped')), 100);
     started = Date.now();
-    const stopped = await failure(http.request({ method: 'GET', url: 'https://registry.test/v2/', signal: stop.signal, timeoutMs: 60_000 }));
+    const stopped = await httpFailure(http.request({ method: 'GET', url: 'https://registry.test/v2/', signal: stop.signal, timeoutMs: 60_000 }));
     expect(stopped.message).toBe('GET https://registry.test/v2/ was cancelled: stopped');
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(proxy.connects()).toBe(2);
@@ -266,7 +258,7 @@ describe('through a proxy that takes the CONNECT and never answers it', () => {
     const proxy = await silentProxy();
     const http = client({ env: { HTTPS_PROXY: proxy.url }, timeoutMs: 60_000, retry: { maxAttempts: 1 } });
     const started = Date.now();
-    const error = await failure(http.request({ method: 'GET', url: 'https://registry.test/v2/' }));
+    const error = await httpFailure(http.request({ method: 'GET', url: 'https://registry.test/v2/' }));
     expect(Date.now() - started).toBeGreaterThanOrEqual(9_500);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(error.message).toBe('GET https://registry.test/v2/ failed: Headers Timeout Error (UND_ERR_HEADERS_TIMEOUT)');
@@ -310,7 +302,7 @@ describe('a stream body of another length than its content-length', () => {
     );
     const http = client({ baseUrl: origin, timeoutMs: 10_000 });
     const upload = (bytes: number) =>
-      failure(
+      httpFailure(
         http.request({
           method: 'PATCH',
           url: `/upload/${bytes}`,

@@ -8,10 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { DEFAULT_RETRY, HttpClient, HttpError, RetryLog, isRetryableStatus, type HttpClientOptions } from '../../src/http.js';
+import { DEFAULT_RETRY, HttpClient, RetryLog, isRetryableStatus, type HttpClientOptions } from '../../src/http.js';
 import { MeshagentClient } from '../../src/meshagent/client.js';
 import type { ServiceSpec } from '../../src/meshagent/wire-service.js';
 import { VERSION } from '../../src/version.js';
+import { httpFailure } from '../helpers/http-failure.js';
 
 // --- a real server on 127.0.0.1, one per test ----------------------------------------------------------------------
 
@@ -88,15 +89,6 @@ function client(options: HttpClientOptions = {}): { http: HttpClient; sleeps: nu
   return { http, sleeps, logs };
 }
 
-async function failure(call: Promise<unknown>): Promise<HttpError> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(HttpError);
-  return error as HttpError;
-}
-
 // --- debug lines ---------------------------------------------------------------------------------------------------
 
 describe('debug lines', () => {
@@ -113,7 +105,7 @@ describe('debug lines', () => {
   it('say a connection failure as such', async () => {
     const debug: string[] = [];
     const { http } = client({ baseUrl: 'http://127.0.0.1:9', debug: (line) => debug.push(line) });
-    await failure(http.request({ method: 'GET', url: '/x', maxAttempts: 1 }));
+    await httpFailure(http.request({ method: 'GET', url: '/x', maxAttempts: 1 }));
     expect(debug).toEqual([expect.stringMatching(/^GET http:\/\/127\.0\.0\.1:9\/x -> .*ECONNREFUSED.* in \d+ ms \(attempt 1 of 1\)$/)]);
   });
 });
@@ -159,7 +151,7 @@ describe('retries', () => {
   it('gives up at once when Retry-After asks for more than maxRetryAfterMs', async () => {
     const server = await serve(statuses([429], { 'retry-after': '120' }));
     const { http, sleeps } = client({ baseUrl: server.origin });
-    const error = await failure(http.request({ method: 'GET', url: '/x' }));
+    const error = await httpFailure(http.request({ method: 'GET', url: '/x' }));
     expect(error.status).toBe(429);
     expect(error.message).toContain('120 s');
     expect(error.hint).toBe('rate limited: wait and run again');
@@ -178,7 +170,7 @@ describe('retries', () => {
   ])('never retries %i', async (status, hint) => {
     const server = await serve(statuses([status, 200]));
     const { http, sleeps } = client({ baseUrl: server.origin });
-    const error = await failure(http.request({ method: 'GET', url: '/x' }));
+    const error = await httpFailure(http.request({ method: 'GET', url: '/x' }));
     expect(error.status).toBe(status);
     expect(error.hint).toContain(hint);
     expect(error.retries).toBe(0);
@@ -197,7 +189,7 @@ describe('retries', () => {
   it('gives up after maxAttempts and says how many retries it made', async () => {
     const server = await serve(statuses([503]));
     const { http } = client({ baseUrl: server.origin, retry: { maxAttempts: 3 } });
-    const error = await failure(http.request({ method: 'GET', url: '/x' }));
+    const error = await httpFailure(http.request({ method: 'GET', url: '/x' }));
     expect(error.status).toBe(503);
     expect(error.retries).toBe(2);
     expect(error.message).toContain('after 2 retries');
@@ -248,7 +240,7 @@ describe('classification by the client', () => {
 
     const other = await serve(statuses([503, 200]));
     const strict = client({ baseUrl: other.origin, retryStatus });
-    const error = await failure(strict.http.request({ method: 'GET', url: '/x' }));
+    const error = await httpFailure(strict.http.request({ method: 'GET', url: '/x' }));
     expect(error).toMatchObject({ status: 503, retryable: false, retries: 0 });
     expect(other.seen).toHaveLength(1);
   });
@@ -275,10 +267,10 @@ describe('retries made by the caller (an upload that resumes or starts again)', 
   it('a failure says why and carries the Retry-After it was sent with', async () => {
     const server = await serve(statuses([503], { 'retry-after': '1' }));
     const { http } = client({ baseUrl: server.origin });
-    const error = await failure(http.request({ method: 'PUT', url: '/upload', body: 'x', maxAttempts: 1 }));
+    const error = await httpFailure(http.request({ method: 'PUT', url: '/upload', body: 'x', maxAttempts: 1 }));
     expect(error).toMatchObject({ status: 503, retryable: true, reason: '503 Service Unavailable', retryAfterMs: 1000 });
 
-    const refused = await failure(client({ baseUrl: 'http://127.0.0.1:9' }).http.request({ method: 'GET', url: '/x', maxAttempts: 1 }));
+    const refused = await httpFailure(client({ baseUrl: 'http://127.0.0.1:9' }).http.request({ method: 'GET', url: '/x', maxAttempts: 1 }));
     expect(refused.reason).toMatch(/ECONNREFUSED/);
     expect(refused.retryAfterMs).toBeUndefined();
   });
@@ -287,7 +279,7 @@ describe('retries made by the caller (an upload that resumes or starts again)', 
     const retryLog = new RetryLog();
     const server = await serve(statuses([503], { 'retry-after': '1' }));
     const { http, sleeps, logs } = client({ baseUrl: server.origin, retryLog });
-    const error = await failure(http.request({ method: 'PUT', url: '/upload/1', query: { digest: 'sha256:0' }, body: 'x', maxAttempts: 1 }));
+    const error = await httpFailure(http.request({ method: 'PUT', url: '/upload/1', query: { digest: 'sha256:0' }, body: 'x', maxAttempts: 1 }));
     await http.retryAfter(error, 1, 4, { label: 'upload blob b' });
     expect(sleeps).toEqual([1000]);
     expect(logs).toEqual(['upload blob b answered 503; retry 1 of 4 in 1 s']);
@@ -298,7 +290,7 @@ describe('retries made by the caller (an upload that resumes or starts again)', 
   it('backs off with jitter when no Retry-After was sent', async () => {
     const server = await serve(statuses([502]));
     const { http, sleeps } = client({ baseUrl: server.origin, random: () => 0 });
-    const error = await failure(http.request({ method: 'PUT', url: '/upload', body: 'x', maxAttempts: 1 }));
+    const error = await httpFailure(http.request({ method: 'PUT', url: '/upload', body: 'x', maxAttempts: 1 }));
     await http.retryAfter(error, 1, 4);
     await http.retryAfter(error, 2, 4);
     expect(sleeps).toEqual([250, 500]);
@@ -308,8 +300,8 @@ describe('retries made by the caller (an upload that resumes or starts again)', 
   it('refuses a Retry-After beyond the policy: nothing is waited for or counted', async () => {
     const server = await serve(statuses([429], { 'retry-after': '120' }));
     const { http, sleeps, logs } = client({ baseUrl: server.origin });
-    const error = await failure(http.request({ method: 'PUT', url: '/upload', body: 'x', maxAttempts: 1 }));
-    const refused = await failure(http.retryAfter(error, 1, 4));
+    const error = await httpFailure(http.request({ method: 'PUT', url: '/upload', body: 'x', maxAttempts: 1 }));
+    const refused = await httpFailure(http.retryAfter(error, 1, 4));
     expect(refused.message).toContain('asked to retry after 120 s, more than the 60 s limit');
     expect(refused.status).toBe(429);
     expect(sleeps).toEqual([]);
@@ -332,7 +324,7 @@ describe('accepted statuses', () => {
   it('names the request by `what` in errors', async () => {
     const server = await serve((_req, res) => res.writeHead(404).end('no such repository'));
     const { http } = client({ baseUrl: server.origin });
-    const error = await failure(http.request({ method: 'GET', url: '/x', what: 'look up repository app' }));
+    const error = await httpFailure(http.request({ method: 'GET', url: '/x', what: 'look up repository app' }));
     expect(error.message).toBe('look up repository app failed: 404 Not Found: no such repository');
     expect(error.url).toBe(`${server.origin}/x`);
     expect(error.method).toBe('GET');
@@ -358,7 +350,7 @@ describe('connections', () => {
     /** A server that resets the first connection and answers the next request. */
     const resetFirst = async () => (await serve((req, res, index) => (index === 0 ? req.socket.destroy() : res.writeHead(201).end('{}')))).origin;
     const once = client({ baseUrl: await resetFirst() }).http;
-    const error = await failure(once.request({ method: 'POST', url: '/create' }));
+    const error = await httpFailure(once.request({ method: 'POST', url: '/create' }));
     expect(error.retryable).toBe(false);
     expect(once.attempts).toBe(1);
     const again = client({ baseUrl: await resetFirst() }).http;
@@ -415,7 +407,7 @@ describe('connections', () => {
     const port = await listen(server);
     rmSync(dir, { recursive: true, force: true });
     const { http } = client({ baseUrl: `https://127.0.0.1:${port}` });
-    const error = await failure(http.request({ method: 'GET', url: '/x' }));
+    const error = await httpFailure(http.request({ method: 'GET', url: '/x' }));
     expect(error.message).toMatch(/self-signed certificate/);
     expect(error.retryable).toBe(false);
     expect(http.attempts).toBe(1);
@@ -427,7 +419,7 @@ describe('connections', () => {
     const port = await listen(spare);
     await new Promise<void>((resolve) => spare.close(() => resolve()));
     const { http } = client({ baseUrl: `http://127.0.0.1:${port}`, retry: { maxAttempts: 2 } });
-    const error = await failure(http.request({ method: 'GET', url: '/x' }));
+    const error = await httpFailure(http.request({ method: 'GET', url: '/x' }));
     expect(error.status).toBeUndefined();
     expect(error.message).toContain('ECONNREFUSED');
     expect(error.message).toContain('gave up after 1 retry)');
@@ -440,7 +432,7 @@ describe('connections', () => {
     const port = await listen(spare);
     await new Promise<void>((resolve) => spare.close(() => resolve()));
     const { http } = client({ baseUrl: `http://127.0.0.1:${port}` });
-    const error = await failure(http.request({ method: 'GET', url: '/x', retryRefused: false }));
+    const error = await httpFailure(http.request({ method: 'GET', url: '/x', retryRefused: false }));
     expect(error.message).toContain('ECONNREFUSED');
     expect(http.attempts).toBe(1);
     expect(http.retries).toEqual([]);
@@ -464,7 +456,7 @@ describe('connections', () => {
     const server = await serve(() => {});
     const { http } = client({ baseUrl: server.origin, timeoutMs: 200, retry: { maxAttempts: 2 } });
     const started = Date.now();
-    const error = await failure(http.request({ method: 'GET', url: '/x' }));
+    const error = await httpFailure(http.request({ method: 'GET', url: '/x' }));
     expect(error.message).toContain('timed out after 0.2 s');
     expect(error.status).toBeUndefined();
     expect(http.attempts).toBe(2);
@@ -478,7 +470,7 @@ describe('connections', () => {
       res.write('partial');
     });
     const { http } = client({ baseUrl: server.origin, timeoutMs: 200, retry: { maxAttempts: 1 } });
-    const error = await failure(http.request({ method: 'GET', url: '/x' }));
+    const error = await httpFailure(http.request({ method: 'GET', url: '/x' }));
     expect(error.message).toContain('timed out after 0.2 s');
   });
 
@@ -487,14 +479,14 @@ describe('connections', () => {
     const { http } = client({ baseUrl: server.origin });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const error = await failure(http.request({ method: 'GET', url: '/x', signal: controller.signal }));
+    const error = await httpFailure(http.request({ method: 'GET', url: '/x', signal: controller.signal }));
     expect(error.message).toContain('was cancelled');
     expect(http.attempts).toBe(1);
     expect(http.retries).toEqual([]);
 
     // Already aborted: nothing is sent.
     const before = http.attempts;
-    await failure(http.request({ method: 'GET', url: '/x', signal: AbortSignal.abort() }));
+    await httpFailure(http.request({ method: 'GET', url: '/x', signal: AbortSignal.abort() }));
     expect(http.attempts).toBe(before);
   });
 
@@ -504,7 +496,7 @@ describe('connections', () => {
     // A sleep that never ends on its own: only the abort can end the wait.
     const { http } = client({ baseUrl: server.origin, sleep: () => new Promise(() => {}) });
     setTimeout(() => controller.abort(), 50);
-    const error = await failure(http.request({ method: 'GET', url: '/x', signal: controller.signal }));
+    const error = await httpFailure(http.request({ method: 'GET', url: '/x', signal: controller.signal }));
     expect(error.message).toContain('was cancelled');
     expect(http.attempts).toBe(1);
   });
@@ -523,7 +515,7 @@ describe('secrets', () => {
       res.end(JSON.stringify({ echoed: req.headers.authorization, token, detail: `key ${apiKey} refused` }));
     });
     const { http } = client({ baseUrl: server.origin, secrets: () => [apiKey] });
-    const error = await failure(http.request({ method: 'GET', url: '/x', headers: { Authorization: `Bearer ${bearer}` } }));
+    const error = await httpFailure(http.request({ method: 'GET', url: '/x', headers: { Authorization: `Bearer ${bearer}` } }));
     const everything = [error.message, error.hint ?? '', error.bodySnippet, String(error)].join('\n');
     expect(error.bodySnippet).toContain('***');
     expect(error.bodySnippet).toContain('refused');
@@ -536,7 +528,7 @@ describe('secrets', () => {
     const server = await serve((_req, res) => res.writeHead(401).end(`bad key ${apiKey}`));
     const { http } = client({ baseUrl: server.origin, secrets: () => later });
     later.push(apiKey);
-    const error = await failure(http.request({ method: 'GET', url: '/x' }));
+    const error = await httpFailure(http.request({ method: 'GET', url: '/x' }));
     expect(error.message).toBe(`GET ${server.origin}/x answered 401 Unauthorized: bad key ***`);
   });
 
@@ -546,7 +538,7 @@ describe('secrets', () => {
     const body = `${'x'.repeat(480)}${secret}${'y '.repeat(5000)}`;
     const server = await serve((_req, res) => res.writeHead(400).end(body));
     const { http } = client({ baseUrl: server.origin, secrets: () => [secret] });
-    const error = await failure(http.request({ method: 'GET', url: '/x' }));
+    const error = await httpFailure(http.request({ method: 'GET', url: '/x' }));
     expect(body.length).toBeGreaterThan(10_000);
     expect(error.bodySnippet.length).toBeLessThanOrEqual(500);
     expect(error.bodySnippet.endsWith('…')).toBe(true);
@@ -558,7 +550,7 @@ describe('secrets', () => {
   it('collapses whitespace in the snippet', async () => {
     const server = await serve((_req, res) => res.writeHead(409).end('a\n\n  b\t c\n'));
     const { http } = client({ baseUrl: server.origin });
-    expect((await failure(http.request({ method: 'GET', url: '/x' }))).bodySnippet).toBe('a b c');
+    expect((await httpFailure(http.request({ method: 'GET', url: '/x' }))).bodySnippet).toBe('a b c');
   });
 });
 
@@ -596,7 +588,7 @@ describe('bodies', () => {
     const good = await http.request({ method: 'GET', url: '/good' });
     expect(good.json(Repository)).toEqual({ id: 'r1', size: 3 });
     const bad = await http.request({ method: 'GET', url: '/bad', what: 'read repository' });
-    const error = await failure(Promise.resolve().then(() => bad.json(Repository)));
+    const error = await httpFailure(Promise.resolve().then(() => bad.json(Repository)));
     expect(error.message).toContain('read repository answered an unexpected body');
     expect(error.message).toContain('id');
     expect(error.status).toBe(200);
@@ -606,7 +598,7 @@ describe('bodies', () => {
     const server = await serve((_req, res) => res.writeHead(200).end('<html>proxy login</html>'));
     const { http } = client({ baseUrl: server.origin });
     const response = await http.request({ method: 'GET', url: '/x' });
-    const error = await failure(Promise.resolve().then(() => response.json()));
+    const error = await httpFailure(Promise.resolve().then(() => response.json()));
     expect(error.message).toContain('unexpected body (not JSON): <html>proxy login</html>');
   });
 });
@@ -635,7 +627,7 @@ describe('headers and URLs', () => {
   it('takes an absolute URL as it is, and leaves the query out of messages', async () => {
     const server = await serve(statuses([404]));
     const { http } = client({ baseUrl: 'http://127.0.0.1:1/elsewhere' });
-    const error = await failure(http.request({ method: 'DELETE', url: `${server.origin}/y`, query: { secret: 'q' } }));
+    const error = await httpFailure(http.request({ method: 'DELETE', url: `${server.origin}/y`, query: { secret: 'q' } }));
     expect(server.seen[0]?.url).toBe('/y?secret=q');
     expect(error.url).toBe(`${server.origin}/y`);
     expect(error.message).not.toContain('secret=q');
@@ -731,7 +723,7 @@ describe('streamed answers and per-request limits', () => {
     let length = 0;
     for await (const chunk of answer.body) length += (chunk as Buffer).length;
     expect(length).toBe(big.length);
-    const error = await failure(http.stream({ method: 'GET', url: '/missing' }));
+    const error = await httpFailure(http.stream({ method: 'GET', url: '/missing' }));
     expect(error.status).toBe(404);
     expect(error.bodySnippet).toContain('BLOB_UNKNOWN');
     expect(error.retryable).toBe(false);
@@ -761,12 +753,12 @@ describe('streamed answers and per-request limits', () => {
   it('takes maxAttempts and timeoutMs per request, and marks what was worth retrying', async () => {
     const { origin, seen } = await serve(statuses([503]));
     const { http } = client({ baseUrl: origin });
-    const error = await failure(http.request({ method: 'PUT', url: '/once', maxAttempts: 1 }));
+    const error = await httpFailure(http.request({ method: 'PUT', url: '/once', maxAttempts: 1 }));
     expect(seen).toHaveLength(1);
     expect(error.retryable).toBe(true);
     expect(http.retries).toHaveLength(0);
     const slow = await serve((_req, res) => setTimeout(() => res.writeHead(200).end('{}'), 400));
-    const timed = await failure(client({ baseUrl: slow.origin }).http.request({ method: 'GET', url: '/', timeoutMs: 50, maxAttempts: 1 }));
+    const timed = await httpFailure(client({ baseUrl: slow.origin }).http.request({ method: 'GET', url: '/', timeoutMs: 50, maxAttempts: 1 }));
     expect(timed.message).toContain('timed out after 0.05 s');
     expect(timed.retryable).toBe(true);
   });
@@ -796,7 +788,7 @@ describe('a service write refused with an answer that echoes the spec', () => {
         },
       };
       for (const write of [() => meshagent.updateService('dev', 'id-1', spec), () => meshagent.createService('dev', spec)]) {
-        const error = await failure(write());
+        const error = await httpFailure(write());
         expect(error.message).toContain('DATABASE_URL');
         // A short value is no credential: the message still names the service.
         expect(error.message).toMatch(/^(update|create) service web failed/);

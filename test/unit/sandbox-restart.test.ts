@@ -5,12 +5,12 @@
 // environment on each start, as text and as JSON, and says on stderr when an address moved.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MeshagentClient } from '../../src/meshagent/client.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+import { holdPort } from '../helpers/hold-port.js';
 
 const work = mkdtempSync(join(tmpdir(), 'sandbox-restart-'));
 
@@ -24,15 +24,6 @@ async function start(dir: string, port?: number): Promise<{ sandbox: Sandbox; sa
 }
 
 const portOf = (url: string) => Number(new URL(url).port);
-
-async function hold(port: number): Promise<Server> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
-  });
-  return server;
-}
 
 /** The project, read with an environment as a user exported it. */
 async function projectName(env: Record<string, string>): Promise<string> {
@@ -74,7 +65,7 @@ describe('a sandbox restarted on the same directory', () => {
     const old = portOf(first.sandbox.apiUrl);
     await first.sandbox.stop();
 
-    const blocker = await hold(old);
+    const blocker = await holdPort(old);
     try {
       const second = await start(dir);
       const moved = portOf(second.sandbox.apiUrl);
@@ -96,7 +87,7 @@ describe('a sandbox restarted on the same directory', () => {
     const first = await start(dir);
     const old = portOf(first.sandbox.apiUrl);
     await first.sandbox.stop();
-    const free = await hold(0);
+    const free = await holdPort(0);
     const given = (free.address() as { port: number }).port;
     await new Promise((resolve) => free.close(resolve));
 
@@ -156,7 +147,7 @@ describe('dist/cli.js sandbox restarted on the same directory', () => {
     expect(exported(text.stdout)).toEqual(env);
 
     const old = portOf(env.MESHAGENT_API_URL ?? '');
-    const blocker = await hold(old);
+    const blocker = await holdPort(old);
     try {
       const moved = await runCommand(dir, true);
       const now = (JSON.parse(moved.stdout) as Record<string, string>).MESHAGENT_API_URL ?? '';
