@@ -106,6 +106,8 @@ rm -rf "$RES"
 # measure NAME ROUND STDOUT-FILE command...: under GNU time, its report in $RES/rROUND-NAME.time
 # shellcheck source=bench/lib/measure.sh
 source bench/lib/measure.sh
+# shellcheck source=bench/lib/go-toc.sh
+source bench/lib/go-toc.sh
 run_ours() { # CASE ROUND
   rm -rf "$W/$1/out-oci"
   RES=$RES/$1 measure ours "$2" "$RES/$1/r$2-ours.json" \
@@ -144,14 +146,9 @@ for case in $CASES; do
   echo "bench: checking our $case output" >&2
   R=$RES/$case
   node "$CLI" verify "oci:$W/$case/out-oci" >"$R/verify.txt" 2>&1 && echo "pass" >"$R/verify.status" || echo "FAIL" >"$R/verify.status"
-  LAYER=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).manifests[0].layers[0].digest)' "$R/r1-ours.json")
-  TOC=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).manifests[0].layers[0].tocDigest)' "$R/r1-ours.json")
-  tar -cf "$W/ours.tar" -C "$W/$case/out-oci" oci-layout index.json blobs
-  "${CTR[@]}" images rm --sync bench/ours:bench >/dev/null 2>&1 || true
-  "${CTR[@]}" images import --no-unpack --base-name bench/ours "$W/ours.tar" >/dev/null
-  rm -f "$W/ours.tar"
-  GO_TOC=$("${CTR[@]}" images get-toc-digest "$LAYER" 2>&1 || true)
-  "${CTR[@]}" images rm --sync bench/ours:bench >/dev/null 2>&1 || true
+  LAYER=$(our_layer digest "$R/r1-ours.json")
+  TOC=$(our_layer tocDigest "$R/r1-ours.json")
+  GO_TOC=$(go_toc_digest "$W/$case/out-oci" "$LAYER" bench)
   {
     cat "$W/$case/input.meta"
     printf 'layer=%s\ntoc=%s\ngo_toc=%s\nverify=%s\n' "$LAYER" "$TOC" "$GO_TOC" "$(cat "$R/verify.status")"

@@ -76,6 +76,8 @@ mkdir -p "$RES"
 # measure NAME ROUND STDOUT-FILE command...: under GNU time, its report in $RES/rROUND-NAME.time
 # shellcheck source=bench/lib/measure.sh
 source bench/lib/measure.sh
+# shellcheck source=bench/lib/go-toc.sh
+source bench/lib/go-toc.sh
 run_ours() {
   rm -rf "$W/out" "$W/out-prefetch"
   measure ours "$1" "$RES/r$1-ours.json" node "$CLI" convert "oci:$W/image:v1" "oci:$W/out" --json
@@ -111,14 +113,10 @@ done
 
 # --- is our output what Go reads? ---------------------------------------------------------------------------------------
 echo "bench: checking our output" >&2
-LAYER=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).manifests[0].layers[0].digest)' "$RES/r1-ours.json")
-TOC=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).manifests[0].layers[0].tocDigest)' "$RES/r1-ours.json")
-tar -cf "$W/ours.tar" -C "$W/out" oci-layout index.json blobs
-"${CTR[@]}" images rm --sync bench/ours:v1 >/dev/null 2>&1 || true
-"${CTR[@]}" images import --no-unpack --base-name bench/ours "$W/ours.tar" >/dev/null
-rm -f "$W/ours.tar"
-GO_TOC=$("${CTR[@]}" images get-toc-digest "$LAYER" 2>&1 || true)
-"${CTR[@]}" images rm --sync bench/ours:v1 bench/many-out:v1 >/dev/null 2>&1 || true
+LAYER=$(our_layer digest "$RES/r1-ours.json")
+TOC=$(our_layer tocDigest "$RES/r1-ours.json")
+GO_TOC=$(go_toc_digest "$W/out" "$LAYER" v1)
+"${CTR[@]}" images rm --sync bench/many-out:v1 >/dev/null 2>&1 || true
 SOURCE_LAYER=$W/image/blobs/sha256/$(node -e 'const fs = require("fs"); const blob = (d) => `${process.argv[1]}/blobs/sha256/${d.slice(7)}`; const index = JSON.parse(fs.readFileSync(`${process.argv[1]}/index.json`, "utf8")); console.log(JSON.parse(fs.readFileSync(blob(index.manifests[0].digest), "utf8")).layers[0].digest.slice(7))' "$W/image")
 cat >"$RES/meta" <<META
 files=$FILES
