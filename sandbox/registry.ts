@@ -3,8 +3,9 @@
  * sandbox's token endpoint, with its blobs under DIR/registry.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processesWhere, signalAll, waitUntilGone } from './proc.js';
 import { REGISTRY_ISSUER, REGISTRY_SERVICE } from './registry-token.js';
 
 export interface RegistryProcess {
@@ -38,63 +39,17 @@ async function waitForRegistry(url: string, child: ChildProcess, logPath: string
   throw new Error(`the registry did not answer ${url} within 10 s; see ${logPath}`);
 }
 
-/** PIDs of the registries serving `configPath`: the command line this module gives them names it. */
-function registriesServing(configPath: string): number[] {
-  if (!existsSync('/proc')) return [];
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (args[1] === 'serve' && args[2] === configPath) pids.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
-
 /**
- * True while a process runs (a zombie waiting for its parent does not). Each of its threads is looked at: the main
- * thread of an exiting Go program can be a zombie while its other threads still hold its files, the listening
- * socket among them, so the port it served would still be taken.
- */
-function running(pid: number): boolean {
-  const alive = (stat: string) => stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  try {
-    return readdirSync(`/proc/${pid}/task`).some((task) => {
-      try {
-        return alive(readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8'));
-      } catch {
-        return false; // the thread is gone
-      }
-    });
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Stops the registry a sandbox killed without its stop left running on `dir`: it would hold the port the next
- * sandbox on `dir` serves its registry at, and serve blobs from the directory beside the new one.
+ * Stops the registry a sandbox killed without its stop left running on `dir` (known by the config its command line
+ * names): it would hold the port the next sandbox on `dir` serves its registry at, and serve blobs from the directory
+ * beside the new one.
  */
 export async function stopLeftRegistry(dir: string, log: (message: string) => void): Promise<void> {
-  const pids = registriesServing(join(dir, 'registry.yml'));
+  const configPath = join(dir, 'registry.yml');
+  const pids = processesWhere((args) => args[1] === 'serve' && args[2] === configPath);
   if (pids.length === 0) return;
-  const signal = (name: NodeJS.Signals) => {
-    for (const pid of pids.filter(running)) {
-      try {
-        process.kill(pid, name);
-      } catch {
-        // gone meanwhile
-      }
-    }
-  };
-  signal('SIGTERM');
-  for (let waited = 0; pids.some(running) && waited < 5000; waited += 50) {
-    if (waited === 3000) signal('SIGKILL');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  signalAll(pids, 'SIGTERM');
+  await waitUntilGone(pids, 5000, (waited) => waited === 3000 && signalAll(pids, 'SIGKILL'));
   log(`stopped the registry an earlier sandbox on this directory left running (pid ${pids.join(', ')})`);
 }
 

@@ -4,9 +4,10 @@
  * snapshotter daemon, the event reader and the forwarders (each names the runtime's directory on its command
  * line). The next runtime on that directory stops them by PID before it cleans up and starts its own.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { NAMESPACE } from './containerd.js';
-import { runCommand, sleep } from './processes.js';
+import { processesWhere, signalAll, waitUntilGone } from '../proc.js';
+import { runCommand } from './processes.js';
 
 /** Where containerd's runc shim keeps its containers' state for our namespace (runc's default under containerd). */
 const RUNC_ROOT = `/run/containerd/runc/${NAMESPACE}`;
@@ -18,27 +19,7 @@ const RUNC_ROOT = `/run/containerd/runc/${NAMESPACE}`;
  */
 function runtimeProcesses(dir: string): number[] {
   const marks = new Set([`${dir}/containerd.toml`, `${dir}/containerd.sock`, `${dir}/stargz.sock`]);
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (args.some((arg) => marks.has(arg) || arg.startsWith(`UNIX-LISTEN:${dir}/sockets/`))) pids.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
-
-/** True while a process runs (a zombie waiting for its parent does not). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
+  return processesWhere((args) => args.some((arg) => marks.has(arg) || arg.startsWith(`UNIX-LISTEN:${dir}/sockets/`)));
 }
 
 /** Stops what an earlier runtime on `dir` left running; says what it stopped, if anything. */
@@ -53,15 +34,8 @@ export async function stopOrphans(dir: string, log: (message: string) => void): 
     }
   }
   const pids = runtimeProcesses(dir);
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const deadline = Date.now() + 5000;
-  while (pids.some(alive) && Date.now() < deadline) await sleep(50);
+  signalAll(pids, 'SIGKILL');
+  await waitUntilGone(pids, 5000);
   if (containers > 0 || pids.length > 0)
     log(`stopped what an earlier sandbox on this directory left running: ${containers} container(s) and ${pids.length} process(es) under ${dir}`);
 }

@@ -5,9 +5,10 @@
  * lazy-pull figures. Stopping it stops every container and daemon by PID and unmounts everything under its
  * directory.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processesWhere } from '../proc.js';
 import { issueParticipantToken } from '../participant-token.js';
 
 /** A service's participant tokens last a day, as the sandbox's room sessions do not end sooner. */
@@ -68,17 +69,7 @@ async function unmountUnder(dir: string): Promise<void> {
 
 /** containerd's shims outlive it; ours name our containerd's socket on their command line. */
 function shimsOf(address: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (cmdline[0]?.includes('containerd-shim') && cmdline.includes(address)) pids.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
+  return processesWhere((args) => (args[0]?.includes('containerd-shim') ?? false) && args.includes(address));
 }
 
 export class SandboxRuntime implements RoomRuntime {

@@ -1,8 +1,8 @@
-export const id = 940;
-export const ids = [940];
+export const id = 93;
+export const ids = [93];
 export const modules = {
 
-/***/ 93940:
+/***/ 27093:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2248,6 +2248,70 @@ function ensureSigningKey(dir) {
     };
 }
 
+;// CONCATENATED MODULE: ./sandbox/proc.ts
+/**
+ * Processes found through /proc: those a sandbox started and may have to stop without holding their handles (left by
+ * a sandbox killed without its stop, or a containerd's shims), known by the arguments it gave them.
+ */
+
+/** PIDs of the processes (this one excepted) whose command line, split into its arguments, `matches`. */
+function processesWhere(matches) {
+    if (!(0,external_node_fs_.existsSync)('/proc'))
+        return [];
+    const pids = [];
+    for (const entry of (0,external_node_fs_.readdirSync)('/proc')) {
+        if (!/^\d+$/.test(entry) || Number(entry) === process.pid)
+            continue;
+        try {
+            if (matches((0,external_node_fs_.readFileSync)(`/proc/${entry}/cmdline`, 'utf8').split('\0')))
+                pids.push(Number(entry));
+        }
+        catch {
+            // gone meanwhile
+        }
+    }
+    return pids;
+}
+/**
+ * True while a process runs (a zombie waiting for its parent does not). Each of its threads is looked at: the main
+ * thread of an exiting Go program can be a zombie while its other threads still hold its files (a listening socket,
+ * a mount), so it has not let go of them yet.
+ */
+function running(pid) {
+    const alive = (stat) => stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    try {
+        return (0,external_node_fs_.readdirSync)(`/proc/${pid}/task`).some((task) => {
+            try {
+                return alive((0,external_node_fs_.readFileSync)(`/proc/${pid}/task/${task}/stat`, 'utf8'));
+            }
+            catch {
+                return false; // the thread is gone
+            }
+        });
+    }
+    catch {
+        return false;
+    }
+}
+/** Sends `signal` to each of `pids` that still runs. */
+function signalAll(pids, signal) {
+    for (const pid of pids.filter(running)) {
+        try {
+            process.kill(pid, signal);
+        }
+        catch {
+            // gone meanwhile
+        }
+    }
+}
+/** Waits until none of `pids` runs, or `ms` have passed; `onWait` is called with the time waited, every 50 ms. */
+async function waitUntilGone(pids, ms, onWait) {
+    for (let waited = 0; pids.some(running) && waited < ms; waited += 50) {
+        onWait?.(waited);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+}
+
 ;// CONCATENATED MODULE: ./sandbox/registry-token.ts
 /**
  * The registry's token endpoint (Docker distribution token auth), as MeshAgent's registry answers it: user
@@ -2338,6 +2402,7 @@ function serveRegistryToken(request, response, url, body, state, key) {
 
 
 
+
 async function waitForRegistry(url, child, logPath) {
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
@@ -2356,70 +2421,18 @@ async function waitForRegistry(url, child, logPath) {
     }
     throw new Error(`the registry did not answer ${url} within 10 s; see ${logPath}`);
 }
-/** PIDs of the registries serving `configPath`: the command line this module gives them names it. */
-function registriesServing(configPath) {
-    if (!(0,external_node_fs_.existsSync)('/proc'))
-        return [];
-    const pids = [];
-    for (const entry of (0,external_node_fs_.readdirSync)('/proc')) {
-        if (!/^\d+$/.test(entry))
-            continue;
-        try {
-            const args = (0,external_node_fs_.readFileSync)(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-            if (args[1] === 'serve' && args[2] === configPath)
-                pids.push(Number(entry));
-        }
-        catch {
-            // gone meanwhile
-        }
-    }
-    return pids;
-}
 /**
- * True while a process runs (a zombie waiting for its parent does not). Each of its threads is looked at: the main
- * thread of an exiting Go program can be a zombie while its other threads still hold its files, the listening
- * socket among them, so the port it served would still be taken.
- */
-function running(pid) {
-    const alive = (stat) => stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-    try {
-        return (0,external_node_fs_.readdirSync)(`/proc/${pid}/task`).some((task) => {
-            try {
-                return alive((0,external_node_fs_.readFileSync)(`/proc/${pid}/task/${task}/stat`, 'utf8'));
-            }
-            catch {
-                return false; // the thread is gone
-            }
-        });
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * Stops the registry a sandbox killed without its stop left running on `dir`: it would hold the port the next
- * sandbox on `dir` serves its registry at, and serve blobs from the directory beside the new one.
+ * Stops the registry a sandbox killed without its stop left running on `dir` (known by the config its command line
+ * names): it would hold the port the next sandbox on `dir` serves its registry at, and serve blobs from the directory
+ * beside the new one.
  */
 async function stopLeftRegistry(dir, log) {
-    const pids = registriesServing((0,external_node_path_.join)(dir, 'registry.yml'));
+    const configPath = (0,external_node_path_.join)(dir, 'registry.yml');
+    const pids = processesWhere((args) => args[1] === 'serve' && args[2] === configPath);
     if (pids.length === 0)
         return;
-    const signal = (name) => {
-        for (const pid of pids.filter(running)) {
-            try {
-                process.kill(pid, name);
-            }
-            catch {
-                // gone meanwhile
-            }
-        }
-    };
-    signal('SIGTERM');
-    for (let waited = 0; pids.some(running) && waited < 5000; waited += 50) {
-        if (waited === 3000)
-            signal('SIGKILL');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    signalAll(pids, 'SIGTERM');
+    await waitUntilGone(pids, 5000, (waited) => waited === 3000 && signalAll(pids, 'SIGKILL'));
     log(`stopped the registry an earlier sandbox on this directory left running (pid ${pids.join(', ')})`);
 }
 async function startRegistry(options) {
@@ -2920,6 +2933,7 @@ async function stargzBinary() {
 
 
 
+
 /** Where containerd's runc shim keeps its containers' state for our namespace (runc's default under containerd). */
 const RUNC_ROOT = `/run/containerd/runc/${NAMESPACE}`;
 /**
@@ -2929,30 +2943,7 @@ const RUNC_ROOT = `/run/containerd/runc/${NAMESPACE}`;
  */
 function runtimeProcesses(dir) {
     const marks = new Set([`${dir}/containerd.toml`, `${dir}/containerd.sock`, `${dir}/stargz.sock`]);
-    const pids = [];
-    for (const entry of (0,external_node_fs_.readdirSync)('/proc')) {
-        if (!/^\d+$/.test(entry) || Number(entry) === process.pid)
-            continue;
-        try {
-            const args = (0,external_node_fs_.readFileSync)(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-            if (args.some((arg) => marks.has(arg) || arg.startsWith(`UNIX-LISTEN:${dir}/sockets/`)))
-                pids.push(Number(entry));
-        }
-        catch {
-            // gone meanwhile
-        }
-    }
-    return pids;
-}
-/** True while a process runs (a zombie waiting for its parent does not). */
-function alive(pid) {
-    try {
-        const stat = (0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, 'utf8');
-        return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-    }
-    catch {
-        return false;
-    }
+    return processesWhere((args) => args.some((arg) => marks.has(arg) || arg.startsWith(`UNIX-LISTEN:${dir}/sockets/`)));
 }
 /** Stops what an earlier runtime on `dir` left running; says what it stopped, if anything. */
 async function stopOrphans(dir, log) {
@@ -2966,17 +2957,8 @@ async function stopOrphans(dir, log) {
         }
     }
     const pids = runtimeProcesses(dir);
-    for (const pid of pids) {
-        try {
-            process.kill(pid, 'SIGKILL');
-        }
-        catch {
-            // gone meanwhile
-        }
-    }
-    const deadline = Date.now() + 5000;
-    while (pids.some(alive) && Date.now() < deadline)
-        await sleep(50);
+    signalAll(pids, 'SIGKILL');
+    await waitUntilGone(pids, 5000);
     if (containers > 0 || pids.length > 0)
         log(`stopped what an earlier sandbox on this directory left running: ${containers} container(s) and ${pids.length} process(es) under ${dir}`);
 }
@@ -3853,6 +3835,7 @@ class ServiceRunner {
 
 
 
+
 /** A service's participant tokens last a day, as the sandbox's room sessions do not end sooner. */
 const runtime_TOKEN_SECONDS = 24 * 3600;
 
@@ -3887,20 +3870,7 @@ async function unmountUnder(dir) {
 }
 /** containerd's shims outlive it; ours name our containerd's socket on their command line. */
 function shimsOf(address) {
-    const pids = [];
-    for (const entry of (0,external_node_fs_.readdirSync)('/proc')) {
-        if (!/^\d+$/.test(entry))
-            continue;
-        try {
-            const cmdline = (0,external_node_fs_.readFileSync)(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-            if (cmdline[0]?.includes('containerd-shim') && cmdline.includes(address))
-                pids.push(Number(entry));
-        }
-        catch {
-            // gone meanwhile
-        }
-    }
-    return pids;
+    return processesWhere((args) => (args[0]?.includes('containerd-shim') ?? false) && args.includes(address));
 }
 class SandboxRuntime {
     options;
