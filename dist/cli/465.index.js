@@ -3044,14 +3044,9 @@ async function plannedImage(config, ref, tag) {
         });
         return { facts: imageFacts(ref, tag, image.config, false), known: true, source: `the image config in oci:${source.path}` };
     }
-    if (source?.kind === 'oci-archive' || source?.kind === 'docker-archive') {
-        const found = await (0,promises_.stat)(source.path).catch(() => undefined);
-        if (!found?.isFile())
-            throw new errors/* ShipError */.fS(`image: ${source.kind}:${source.path} ${found ? 'is not a file' : 'does not exist'}`, {
-                input: 'image',
-                hint: `give the path of the ${source.kind === 'oci-archive' ? 'OCI archive' : '`docker save` archive'}, or build from a Dockerfile`,
-            });
-    }
+    // An archive is unpacked at the build stage, not here; that it is there is checked as that stage checks it.
+    if (source?.kind === 'oci-archive' || source?.kind === 'docker-archive')
+        await inputError(() => (0,oci/* assertArchiveFile */.Tp)(source.path));
     if (source)
         return { facts: none, known: false, source: 'the image config is read at deploy (ports, volumes, runtime label)' };
     let text;

@@ -100,6 +100,7 @@ __webpack_require__.d(__webpack_exports__, {
   Q8: () => (/* reexport */ MissingBlobError),
   Al: () => (/* reexport */ OciLayout),
   bP: () => (/* reexport */ RegistryClient),
+  Tp: () => (/* reexport */ assertArchiveFile),
   CB: () => (/* reexport */ checkArchiveTarget),
   N3: () => (/* reexport */ credentialsFromDockerConfig),
   Q1: () => (/* reexport */ dockerConfigPath),
@@ -995,7 +996,7 @@ async function openImage(ref, options = {}) {
         const descriptor = await layout.resolve(ref.ref);
         return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: async () => { } };
     }
-    await assertFile(ref.path);
+    await assertArchiveFile(ref.path);
     const temp = await (0,file_errors/* makeTempDir */.m)(options.tempDir, 'oci-image-');
     try {
         await unpackTar(ref.path, (0,external_node_path_.join)(temp, 'unpacked'));
@@ -1019,7 +1020,7 @@ async function openImage(ref, options = {}) {
  * beside `dir` meanwhile, on the same file system, so its layers are moved into the layout rather than copied.
  */
 async function layoutFromDockerArchive(file, dir) {
-    await assertFile(file);
+    await assertArchiveFile(file);
     const unpacked = await (0,file_errors/* makeTempDir */.m)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(dir)), '.docker-archive-');
     try {
         await unpackTar(file, unpacked);
@@ -1029,10 +1030,13 @@ async function layoutFromDockerArchive(file, dir) {
         await (0,promises_.rm)(unpacked, { recursive: true, force: true });
     }
 }
-async function assertFile(path) {
+/** Fails unless `path` is a file: an image archive that is missing, or a directory, is said to be so. */
+async function assertArchiveFile(path) {
     const info = await (0,promises_.stat)(path).catch(() => undefined);
     if (!info?.isFile())
-        throw new errors/* ShipError */.fS(`${path} is not a file`, { hint: 'give the path of an image archive, as `docker save` or `skopeo copy` write them' });
+        throw new errors/* ShipError */.fS(`${path} ${info ? 'is not a file' : 'does not exist'}`, {
+            hint: 'give the path of an image archive, as `docker save` or `skopeo copy` write them',
+        });
 }
 const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive as `docker save` or `skopeo copy` write them (a docker-archive, or an OCI layout in a tar)';
 /**

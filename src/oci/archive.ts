@@ -40,7 +40,7 @@ export async function openImage(ref: ImageRef, options: OpenImageOptions = {}): 
     const descriptor = await layout.resolve(ref.ref);
     return { layout, descriptor, name: descriptor.annotations?.[Annotation.refName], close: async () => {} };
   }
-  await assertFile(ref.path);
+  await assertArchiveFile(ref.path);
   const temp = await makeTempDir(options.tempDir, 'oci-image-');
   try {
     await unpackTar(ref.path, join(temp, 'unpacked'));
@@ -64,7 +64,7 @@ export async function openImage(ref: ImageRef, options: OpenImageOptions = {}): 
  * beside `dir` meanwhile, on the same file system, so its layers are moved into the layout rather than copied.
  */
 export async function layoutFromDockerArchive(file: string, dir: string): Promise<{ layout: OciLayout; descriptor: Descriptor; name: string | undefined }> {
-  await assertFile(file);
+  await assertArchiveFile(file);
   const unpacked = await makeTempDir(dirname(resolve(dir)), '.docker-archive-');
   try {
     await unpackTar(file, unpacked);
@@ -74,10 +74,13 @@ export async function layoutFromDockerArchive(file: string, dir: string): Promis
   }
 }
 
-async function assertFile(path: string): Promise<void> {
+/** Fails unless `path` is a file: an image archive that is missing, or a directory, is said to be so. */
+export async function assertArchiveFile(path: string): Promise<void> {
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile())
-    throw new ShipError(`${path} is not a file`, { hint: 'give the path of an image archive, as `docker save` or `skopeo copy` write them' });
+    throw new ShipError(`${path} ${info ? 'is not a file' : 'does not exist'}`, {
+      hint: 'give the path of an image archive, as `docker save` or `skopeo copy` write them',
+    });
 }
 
 const NOT_AN_IMAGE_ARCHIVE = 'the file is not an image archive as `docker save` or `skopeo copy` write them (a docker-archive, or an OCI layout in a tar)';

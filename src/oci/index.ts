@@ -2,7 +2,7 @@
  * OCI images: media types and documents, image layouts on disk and the archives that carry them, and the
  * distribution API client that pushes and pulls them. What the rest of src/ uses of oci/, and only that.
  */
-export { checkArchiveTarget, layoutFromDockerArchive, openImage, packOciArchive } from './archive.js';
+export { assertArchiveFile, checkArchiveTarget, layoutFromDockerArchive, openImage, packOciArchive } from './archive.js';
 export { DigestCounter, isDigest, sha256, type Digest } from './digest.js';
 export { readImageConfig } from './image-config.js';
 export { formatImageRef, parseImageRef, type ImageRef } from './image-ref.js';

@@ -5,14 +5,14 @@
  * image, none (its config is read at deploy), but an archive that is not there fails the plan as it would fail the
  * run. The service runs what the build pushes, so its reference is a placeholder.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolveBuildFiles } from '../build/dockerfile.js';
 import { ShipError } from '../errors.js';
 import type { ShipConfig } from '../inputs/ship-config.js';
 import { finalStage } from '../meshagent/dockerfile-stage.js';
 import { imageFacts, type ImageFacts } from '../meshagent/image-facts.js';
 import { imageRuntime } from '../meshagent/image-runtime.js';
-import { OciLayout } from '../oci/index.js';
+import { assertArchiveFile, OciLayout } from '../oci/index.js';
 import { readRunnableConfig } from './runnable-image.js';
 
 export interface PlannedImage {
@@ -33,14 +33,8 @@ export async function plannedImage(config: ShipConfig, ref: string, tag: string)
     });
     return { facts: imageFacts(ref, tag, image.config, false), known: true, source: `the image config in oci:${source.path}` };
   }
-  if (source?.kind === 'oci-archive' || source?.kind === 'docker-archive') {
-    const found = await stat(source.path).catch(() => undefined);
-    if (!found?.isFile())
-      throw new ShipError(`image: ${source.kind}:${source.path} ${found ? 'is not a file' : 'does not exist'}`, {
-        input: 'image',
-        hint: `give the path of the ${source.kind === 'oci-archive' ? 'OCI archive' : '`docker save` archive'}, or build from a Dockerfile`,
-      });
-  }
+  // An archive is unpacked at the build stage, not here; that it is there is checked as that stage checks it.
+  if (source?.kind === 'oci-archive' || source?.kind === 'docker-archive') await inputError(() => assertArchiveFile(source.path));
   if (source) return { facts: none, known: false, source: 'the image config is read at deploy (ports, volumes, runtime label)' };
   let text: string;
   try {

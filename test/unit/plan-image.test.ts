@@ -47,7 +47,7 @@ describe('the planned image of an image input', () => {
     });
     await expect(plan({ kind: 'oci-archive', path: `${missing}.tar`, ref: undefined })).rejects.toMatchObject({
       input: 'image',
-      message: `image: oci-archive:${missing}.tar does not exist`,
+      message: `image: ${missing}.tar does not exist`,
     });
     await expect(plan({ kind: 'docker-archive', path: temp() })).rejects.toBeInstanceOf(ShipError);
   });
