@@ -688,21 +688,20 @@ async function keepUndeployed(matrix, options, env, log, untouched = []) {
     const client = apiClient({ command: 'services --deployed', apiUrl: value('api-url'), projectId: value('project-id'), mask: (s) => masked.push(s) }, env);
     try {
         const { compareWithDeployed } = await __webpack_require__.e(/* import() */ 858).then(__webpack_require__.bind(__webpack_require__, 858));
-        const apiUrl = apiUrlOf({ apiUrl: value('api-url') }, env);
-        const compared = await compareWithDeployed(client, matrix.include, apiUrl);
-        for (const c of compared)
-            log(`${c.service}: ${c.changed ? 'changed' : 'skipped'}, ${c.because}`);
-        const changed = new Set(compared.filter((c) => c.changed).map((c) => c.service));
-        const reverted = new Set();
-        for (const c of untouched.length > 0 ? await compareWithDeployed(client, untouched, apiUrl) : []) {
-            if (!c.recorded)
-                continue;
-            reverted.add(c.service);
-            log(`${c.service}: changed, not touched by the commits, but ${c.because} (a revert, or an earlier ship that was rolled back)`);
+        // One comparison for both, so each room is read once; its results come in the order of the legs given.
+        const legs = [...matrix.include.map((leg) => ({ leg, touched: true })), ...untouched.map((leg) => ({ leg, touched: false }))];
+        const compared = await compareWithDeployed(client, legs.map((l) => l.leg), apiUrlOf({ apiUrl: value('api-url') }, env));
+        const include = [];
+        for (const [i, { leg, touched }] of legs.entries()) {
+            const c = compared[i];
+            if (touched)
+                log(`${c.service}: ${c.changed ? 'changed' : 'skipped'}, ${c.because}`);
+            else if (c.recorded)
+                log(`${c.service}: changed, not touched by the commits, but ${c.because} (a revert, or an earlier ship that was rolled back)`);
+            if (touched ? c.changed : c.recorded)
+                include.push(leg);
         }
-        return {
-            include: [...matrix.include.filter((leg) => changed.has(leg.service)), ...untouched.filter((leg) => reverted.has(leg.service))],
-        };
+        return { include };
     }
     finally {
         await client.close();
